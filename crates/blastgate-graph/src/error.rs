@@ -1,0 +1,238 @@
+//! Errors of loading, merging and validating a graph.
+//!
+//! Every error says where (file and place), what (the offending value) and,
+//! where we can tell, how to fix it. Messages are lowercase with no trailing
+//! period and quote user input in backticks, following Cedar's style guide.
+
+use std::fmt;
+
+/// An error met while reading or validating a graph.
+///
+/// Loading is the only fallible step: once a [`crate::ServiceGraph`] exists it
+/// is valid and every query on it succeeds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError {
+    /// The bytes are not well-formed in their format (bad JSON, bad YAML,
+    /// invalid UTF-8, a malformed line).
+    #[error("{0}")]
+    Syntax(ErrorDetail),
+    /// The document is well-formed but does not follow the schema: an unknown
+    /// or missing field, a value of the wrong type.
+    #[error("{0}")]
+    Schema(ErrorDetail),
+    /// A value is out of its range: a probability outside `[0, 1]`, a NaN or
+    /// infinite number, an unknown tier name, an empty id.
+    #[error("{0}")]
+    InvalidValue(ErrorDetail),
+    /// The document declares an `apiVersion` or format version we do not read.
+    #[error("{0}")]
+    UnsupportedVersion(ErrorDetail),
+    /// One source declares the same node twice with different attributes.
+    #[error("{0}")]
+    Conflict(ErrorDetail),
+    /// A dependency names a node that no source declares, and strict mode is on.
+    #[error("{0}")]
+    Dangling(ErrorDetail),
+    /// The format could not be recognised from the file name or contents.
+    #[error("{0}")]
+    UnknownFormat(ErrorDetail),
+    /// An input is larger than a documented limit.
+    #[error("{0}")]
+    LimitExceeded(LimitExceeded),
+    /// The file could not be read.
+    #[error("{0}")]
+    Io(ErrorDetail),
+}
+
+impl GraphError {
+    /// The file (or other source name) the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            Self::LimitExceeded(l) => l.file(),
+            Self::Syntax(d)
+            | Self::Schema(d)
+            | Self::InvalidValue(d)
+            | Self::UnsupportedVersion(d)
+            | Self::Conflict(d)
+            | Self::Dangling(d)
+            | Self::UnknownFormat(d)
+            | Self::Io(d) => d.file(),
+        }
+    }
+
+    /// A short, stable name of the error kind, for tests and JSON output.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Syntax(_) => "syntax",
+            Self::Schema(_) => "schema",
+            Self::InvalidValue(_) => "invalid_value",
+            Self::UnsupportedVersion(_) => "unsupported_version",
+            Self::Conflict(_) => "conflict",
+            Self::Dangling(_) => "dangling",
+            Self::UnknownFormat(_) => "unknown_format",
+            Self::LimitExceeded(_) => "limit_exceeded",
+            Self::Io(_) => "io",
+        }
+    }
+
+    /// Whether this error is a limit being hit (exit code 3 in the CLI)
+    /// rather than bad input (exit code 2).
+    pub fn is_limit(&self) -> bool {
+        matches!(self, Self::LimitExceeded(_))
+    }
+
+    /// Builds a [`GraphError::Syntax`].
+    pub fn syntax(file: &str, place: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Syntax(ErrorDetail::new(file, place, value, message))
+    }
+
+    /// Builds a [`GraphError::Schema`].
+    pub fn schema(file: &str, place: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Schema(ErrorDetail::new(file, place, value, message))
+    }
+
+    /// Builds a [`GraphError::InvalidValue`].
+    pub fn invalid(file: &str, place: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::InvalidValue(ErrorDetail::new(file, place, value, message))
+    }
+
+    /// Builds a [`GraphError::LimitExceeded`].
+    pub fn limit(file: &str, limit: &'static str, max: u64, observed: u64) -> Self {
+        Self::LimitExceeded(LimitExceeded { file: file.to_owned(), limit, max, observed })
+    }
+
+    /// Adds a hint on how to fix the problem (no effect on limit errors,
+    /// whose hint is fixed).
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        match &mut self {
+            Self::LimitExceeded(_) => {}
+            Self::Syntax(d)
+            | Self::Schema(d)
+            | Self::InvalidValue(d)
+            | Self::UnsupportedVersion(d)
+            | Self::Conflict(d)
+            | Self::Dangling(d)
+            | Self::UnknownFormat(d)
+            | Self::Io(d) => d.help = Some(help.into()),
+        }
+        self
+    }
+}
+
+/// Where an error is, what value caused it, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDetail {
+    file: String,
+    place: String,
+    value: String,
+    message: String,
+    help: Option<String>,
+}
+
+impl ErrorDetail {
+    /// Creates a detail. `place` is a line and column (`line 3, column 7`), a
+    /// JSON path (`$.services[2].tier`) or an entity reference; `value` is
+    /// the offending input, quoted in the message.
+    pub fn new(file: &str, place: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { file: file.to_owned(), place: place.into(), value: value.into(), message: message.into(), help: None }
+    }
+
+    /// The file or source name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The place inside the file: line and column, JSON path or entity ref.
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// The offending value as written (possibly shortened).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// What is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How to fix it, when known.
+    pub fn help(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}
+
+impl fmt::Display for ErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if !self.place.is_empty() {
+            write!(f, ": {}", self.place)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.value.is_empty() {
+            write!(f, ": `{}`", shorten(&self.value))?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "; help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An input exceeded one of the documented limits in [`crate::limits`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitExceeded {
+    file: String,
+    limit: &'static str,
+    max: u64,
+    observed: u64,
+}
+
+impl LimitExceeded {
+    /// The file or source name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The name of the limit, as in [`crate::limits`] (`max_nodes`, ...).
+    pub fn limit(&self) -> &'static str {
+        self.limit
+    }
+
+    /// The largest value allowed.
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// The value observed (at least `max + 1`; counting may stop early).
+    pub fn observed(&self) -> u64 {
+        self.observed
+    }
+}
+
+impl fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: limit `{}` exceeded: {} > {}; help: split the input or raise the limit in code if this size is expected",
+            self.file, self.limit, self.observed, self.max
+        )
+    }
+}
+
+/// Shortens a value for an error message so a hostile 1 GB string does not
+/// become a 1 GB message.
+pub fn shorten(value: &str) -> String {
+    const MAX: usize = 80;
+    if value.len() <= MAX {
+        return value.to_owned();
+    }
+    let mut end = MAX;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", value.get(..end).unwrap_or_default())
+}

@@ -1,0 +1,29 @@
+//! The service dependency graph of blastgate: model, merging, validation
+//! and the frozen query structure.
+//!
+//! This crate is internal; its API may change in any release. Use the
+//! `blastgate` facade crate.
+//!
+//! Data flow: loaders (in `blastgate-ingest`) turn bytes into
+//! [`GraphFragment`]s; a [`GraphBuilder`] merges fragments into a validated
+//! [`ServiceGraph`] (on petgraph); [`ServiceGraph::freeze`] makes the
+//! [`FrozenGraph`] that every traversal runs on.
+
+mod build;
+mod error;
+mod fragment;
+mod frozen;
+mod graph;
+pub mod limits;
+mod model;
+mod scc;
+
+pub use build::{BuildOptions, GraphBuilder, MAX_WARNINGS, default_edge_kind};
+pub use error::{ErrorDetail, GraphError, LimitExceeded, shorten};
+pub use fragment::{GraphFragment, Warning, check_id};
+pub use frozen::FrozenGraph;
+pub use graph::{ServiceGraph, escape_dot};
+pub use model::{
+    Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,
+};
+pub use scc::{Components, strongly_connected_components};

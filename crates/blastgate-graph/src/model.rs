@@ -1,0 +1,488 @@
+//! The vocabulary of the graph: node and edge kinds, tiers, probabilities,
+//! and the merged [`Node`] and [`Dependency`] records.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a node is. The kind decides defaults (a datastore's dependents are
+/// hit harder by a destructive change than a service's) and how results are
+/// grouped; it never changes reachability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A deployable service (the default).
+    Service,
+    /// A database or object store.
+    Datastore,
+    /// A message queue, topic or stream.
+    Queue,
+    /// A cache (Redis, Memcached) whose loss degrades but rarely loses data.
+    Cache,
+    /// Runtime infrastructure: clusters, networks, load balancers, DNS.
+    Infrastructure,
+    /// Something outside the system that we call, or a node referenced but
+    /// declared nowhere.
+    External,
+    /// An API contract, as Backstage models it: consumers depend on the API,
+    /// the API depends on its provider.
+    Api,
+    /// A user journey or business capability (checkout, sign-in) that
+    /// depends on the services it needs.
+    Journey,
+}
+
+impl NodeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [NodeKind; 8] = [
+        Self::Service,
+        Self::Datastore,
+        Self::Queue,
+        Self::Cache,
+        Self::Infrastructure,
+        Self::External,
+        Self::Api,
+        Self::Journey,
+    ];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::Datastore => "datastore",
+            Self::Queue => "queue",
+            Self::Cache => "cache",
+            Self::Infrastructure => "infrastructure",
+            Self::External => "external",
+            Self::Api => "api",
+            Self::Journey => "journey",
+        }
+    }
+
+    /// Parses a kind name as written in files (case-insensitive).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Criticality of a node: 0 is the most critical, 3 the least.
+///
+/// Files may write the number or a name: `critical` (0), `high` (1),
+/// `medium` (2), `low` (3). A node without a tier is treated as
+/// [`Tier::DEFAULT`] (medium) when scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tier(u8);
+
+impl Tier {
+    /// The most critical tier.
+    pub const CRITICAL: Tier = Tier(0);
+    /// The tier assumed for a node that declares none.
+    pub const DEFAULT: Tier = Tier(2);
+    /// The least critical tier.
+    pub const LOWEST: Tier = Tier(3);
+    /// The tier names, by number.
+    pub const NAMES: [&'static str; 4] = ["critical", "high", "medium", "low"];
+
+    /// A tier from its number, if in `0..=3`.
+    pub fn new(level: u8) -> Option<Self> {
+        (level <= Self::LOWEST.0).then_some(Tier(level))
+    }
+
+    /// A tier from a number (`"0"`..`"3"`) or a name (`critical`, `high`,
+    /// `medium`, `low`, case-insensitive; `tier0`..`tier3` and `t0`..`t3`
+    /// also work).
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim();
+        if let Ok(n) = t.parse::<u8>() {
+            return Self::new(n);
+        }
+        let lower = t.to_ascii_lowercase();
+        if let Some(n) = Self::NAMES.iter().position(|name| *name == lower) {
+            return u8::try_from(n).ok().and_then(Self::new);
+        }
+        let digits = lower.strip_prefix("tier").or_else(|| lower.strip_prefix('t'))?;
+        digits.trim_start_matches(['-', '_', ' ']).parse::<u8>().ok().and_then(Self::new)
+    }
+
+    /// The number, 0 to 3.
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    /// The name (`critical`, `high`, `medium`, `low`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES.get(usize::from(self.0)).copied().unwrap_or("low")
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Tier;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a tier: 0 to 3, or critical, high, medium, low")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Tier, E> {
+                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("tier `{v}` is not in 0..=3")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Tier, E> {
+                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("tier `{v}` is not in 0..=3")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Tier, E> {
+                Tier::parse(v).ok_or_else(|| {
+                    E::custom(format!("unknown tier `{}`; expected 0 to 3 or critical, high, medium, low", crate::error::shorten(v)))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Tier {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Tier".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Criticality: 0 (critical) to 3 (low), or its name.",
+            "oneOf": [
+                {"type": "integer", "minimum": 0, "maximum": 3},
+                {"type": "string", "enum": ["critical", "high", "medium", "low"]}
+            ]
+        })
+    }
+}
+
+/// How a dependent uses its dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// A synchronous call (HTTP, gRPC): the caller waits (the default).
+    Sync,
+    /// An asynchronous message through a queue or topic: failures surface
+    /// later and are often retried.
+    Async,
+    /// Reads or writes a datastore or cache.
+    Data,
+    /// Runs on, or is routed by, a piece of infrastructure.
+    Infrastructure,
+}
+
+impl EdgeKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EdgeKind; 4] = [Self::Sync, Self::Async, Self::Data, Self::Infrastructure];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sync => "sync",
+            Self::Async => "async",
+            Self::Data => "data",
+            Self::Infrastructure => "infrastructure",
+        }
+    }
+
+    /// Parses a kind name (case-insensitive).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether the dependent survives the loss of its dependency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    /// No fallback: a broken dependency breaks the dependent (the default).
+    #[default]
+    Hard,
+    /// A fallback exists or the dependent degrades gracefully.
+    Soft,
+}
+
+impl Strength {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hard => "hard",
+            Self::Soft => "soft",
+        }
+    }
+}
+
+/// How much a source is trusted when sources disagree. Higher wins.
+///
+/// Merge rule: for each attribute, the value from the source with the
+/// highest origin wins; between sources of the same origin the first file
+/// given wins and a warning is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Created for a reference that no source declares.
+    Placeholder,
+    /// Named in a plain edge list.
+    Listed,
+    /// Observed in traces or metrics (Jaeger, Zipkin, OpenTelemetry).
+    Observed,
+    /// Declared by people: the native format or a Backstage catalog.
+    Declared,
+}
+
+/// A probability in `[0, 1]`, never NaN.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Probability(f64);
+
+impl Probability {
+    /// Certain propagation.
+    pub const ONE: Probability = Probability(1.0);
+    /// No propagation.
+    pub const ZERO: Probability = Probability(0.0);
+
+    /// A probability if `p` is finite and in `[0, 1]`.
+    pub fn new(p: f64) -> Option<Self> {
+        (p.is_finite() && (0.0..=1.0).contains(&p)).then_some(Probability(p))
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+
+    /// The default propagation probability of an edge of `kind` and
+    /// `strength`: how likely a failure of the dependency breaks the
+    /// dependent when no source says otherwise. See docs/model.md.
+    ///
+    /// | kind           | hard | soft |
+    /// |----------------|------|------|
+    /// | sync           | 0.9  | 0.3  |
+    /// | async          | 0.5  | 0.2  |
+    /// | data           | 0.95 | 0.4  |
+    /// | infrastructure | 0.95 | 0.5  |
+    pub fn default_for(kind: EdgeKind, strength: Strength) -> Self {
+        let p = match (kind, strength) {
+            (EdgeKind::Sync, Strength::Hard) => 0.9,
+            (EdgeKind::Sync, Strength::Soft) => 0.3,
+            (EdgeKind::Async, Strength::Hard) => 0.5,
+            (EdgeKind::Async, Strength::Soft) => 0.2,
+            (EdgeKind::Data, Strength::Hard) => 0.95,
+            (EdgeKind::Data, Strength::Soft) => 0.4,
+            (EdgeKind::Infrastructure, Strength::Hard) => 0.95,
+            (EdgeKind::Infrastructure, Strength::Soft) => 0.5,
+        };
+        Probability(p)
+    }
+}
+
+impl<'de> Deserialize<'de> for Probability {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = f64::deserialize(d)?;
+        Probability::new(p).ok_or_else(|| {
+            serde::de::Error::custom(format!("probability `{p}` is not a finite number in [0, 1]"))
+        })
+    }
+}
+
+/// Traffic through a node: requests per second, or a share of the total.
+/// Finite and not negative.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Traffic(f64);
+
+impl Traffic {
+    /// Traffic if `v` is finite and not negative.
+    pub fn new(v: f64) -> Option<Self> {
+        (v.is_finite() && v >= 0.0).then_some(Traffic(v))
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Traffic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(d)?;
+        Traffic::new(v)
+            .ok_or_else(|| serde::de::Error::custom(format!("traffic `{v}` is not a finite, non-negative number")))
+    }
+}
+
+/// Call and error counts of an edge, from traces or metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Observation {
+    /// Calls observed from dependent to dependency.
+    pub calls: u64,
+    /// Of those, calls that failed.
+    pub errors: u64,
+}
+
+/// Attributes of a node that a source may state. Every field is optional so
+/// that sources can be merged; see [`Origin`] for the merge rule.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeSpec {
+    /// What the node is.
+    pub kind: Option<NodeKind>,
+    /// Criticality.
+    pub tier: Option<Tier>,
+    /// Owning team.
+    pub owner: Option<String>,
+    /// The system (product) it belongs to.
+    pub system: Option<String>,
+    /// Free-form labels.
+    pub labels: BTreeMap<String, String>,
+    /// Requests per second, or share of traffic.
+    pub traffic: Option<Traffic>,
+    /// Whether users see it directly.
+    pub user_facing: Option<bool>,
+}
+
+impl NodeSpec {
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        self == &NodeSpec::default()
+    }
+}
+
+/// Attributes of an edge that a source may state.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EdgeSpec {
+    /// How the dependent uses the dependency.
+    pub kind: Option<EdgeKind>,
+    /// Hard (no fallback) or soft.
+    pub strength: Option<Strength>,
+    /// Propagation probability; the default comes from kind and strength.
+    pub probability: Option<Probability>,
+    /// Counts from traces.
+    pub observation: Option<Observation>,
+}
+
+impl EdgeSpec {
+    /// Whether no attribute is set.
+    pub fn is_empty(&self) -> bool {
+        self == &EdgeSpec::default()
+    }
+}
+
+/// A node of the merged graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub(crate) id: Box<str>,
+    pub(crate) kind: NodeKind,
+    pub(crate) tier: Option<Tier>,
+    pub(crate) owner: Option<Box<str>>,
+    pub(crate) system: Option<Box<str>>,
+    pub(crate) labels: BTreeMap<String, String>,
+    pub(crate) traffic: Option<Traffic>,
+    pub(crate) user_facing: Option<bool>,
+    pub(crate) origin: Origin,
+}
+
+impl Node {
+    /// The id users write.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// What the node is.
+    pub fn kind(&self) -> NodeKind {
+        self.kind
+    }
+    /// The declared tier, if any.
+    pub fn tier(&self) -> Option<Tier> {
+        self.tier
+    }
+    /// The tier used for scoring: the declared one or [`Tier::DEFAULT`].
+    pub fn effective_tier(&self) -> Tier {
+        self.tier.unwrap_or(Tier::DEFAULT)
+    }
+    /// Owning team.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+    /// System (product).
+    pub fn system(&self) -> Option<&str> {
+        self.system.as_deref()
+    }
+    /// Labels.
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        &self.labels
+    }
+    /// Traffic.
+    pub fn traffic(&self) -> Option<Traffic> {
+        self.traffic
+    }
+    /// Whether users see it directly, if stated. Journeys are user-facing
+    /// unless a source says otherwise.
+    pub fn user_facing(&self) -> Option<bool> {
+        self.user_facing
+    }
+    /// The most trusted source that stated anything about the node.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+}
+
+/// An edge of the merged graph: the dependent depends on the dependency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dependency {
+    pub(crate) kind: EdgeKind,
+    pub(crate) strength: Strength,
+    pub(crate) probability: Option<Probability>,
+    pub(crate) observation: Option<Box<Observation>>,
+    pub(crate) origin: Origin,
+}
+
+impl Dependency {
+    /// How the dependent uses the dependency.
+    pub fn kind(&self) -> EdgeKind {
+        self.kind
+    }
+    /// Hard or soft.
+    pub fn strength(&self) -> Strength {
+        self.strength
+    }
+    /// The probability a source stated, if any.
+    pub fn stated_probability(&self) -> Option<Probability> {
+        self.probability
+    }
+    /// The propagation probability used: the stated one, or the default for
+    /// kind and strength ([`Probability::default_for`]).
+    pub fn probability(&self) -> Probability {
+        self.probability.unwrap_or_else(|| Probability::default_for(self.kind, self.strength))
+    }
+    /// Calls and errors from traces, summed over sources.
+    pub fn observation(&self) -> Option<Observation> {
+        self.observation.as_deref().copied()
+    }
+    /// The most trusted source that stated the edge.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+}
