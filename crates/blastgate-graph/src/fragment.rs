@@ -146,7 +146,12 @@ impl GraphFragment {
         if let Some(&local) = self.index.get(id) {
             return Ok(local);
         }
-        self.insert(id, false, place)
+        let place = place();
+        let local = self.insert(id, false, || place.clone())?;
+        if let Some(decl) = self.nodes.get_mut(local as usize) {
+            decl.place = Some(place.into_boxed_str());
+        }
+        Ok(local)
     }
 
     /// Declares `id` with attributes, merging with an earlier declaration in

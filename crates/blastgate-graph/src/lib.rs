@@ -17,6 +17,7 @@ mod graph;
 pub mod limits;
 mod model;
 mod scc;
+pub mod synth;
 
 pub use build::{BuildOptions, GraphBuilder, MAX_WARNINGS, default_edge_kind};
 pub use error::{ErrorDetail, GraphError, LimitExceeded, shorten};

@@ -143,14 +143,17 @@ impl<'de> Deserialize<'de> for Tier {
                 f.write_str("a tier: 0 to 3, or critical, high, medium, low")
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Tier, E> {
-                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("tier `{v}` is not in 0..=3")))
+                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Tier, E> {
-                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("tier `{v}` is not in 0..=3")))
+                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Tier, E> {
                 Tier::parse(v).ok_or_else(|| {
-                    E::custom(format!("unknown tier `{}`; expected 0 to 3 or critical, high, medium, low", crate::error::shorten(v)))
+                    E::custom(format!(
+                        "invalid value: unknown tier `{}`; expected 0 to 3 or critical, high, medium, low",
+                        crate::error::shorten(v)
+                    ))
                 })
             }
         }
@@ -304,7 +307,7 @@ impl<'de> Deserialize<'de> for Probability {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let p = f64::deserialize(d)?;
         Probability::new(p).ok_or_else(|| {
-            serde::de::Error::custom(format!("probability `{p}` is not a finite number in [0, 1]"))
+            serde::de::Error::custom(format!("invalid value: probability `{p}` is not a finite number in [0, 1]"))
         })
     }
 }
@@ -331,7 +334,7 @@ impl<'de> Deserialize<'de> for Traffic {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
         Traffic::new(v)
-            .ok_or_else(|| serde::de::Error::custom(format!("traffic `{v}` is not a finite, non-negative number")))
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid value: traffic `{v}` is not a finite, non-negative number")))
     }
 }
 

@@ -1,0 +1,121 @@
+//! Command-line arguments. Raw arguments are parsed here, then resolved
+//! into validated inputs before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// How much human review does a production change need?
+#[derive(Debug, Parser)]
+#[command(name = "blastgate", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, validate and export service dependency graphs.
+    Graph(GraphArgs),
+    /// Run on the embedded demo topology (no files needed).
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(subcommand)]
+    pub command: GraphCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// Validate graph files (several merge into one) and summarise them.
+    Check(CheckArgs),
+    /// Merge graph files and write them as DOT or native JSON.
+    Export(ExportArgs),
+}
+
+/// Options shared by commands that read graph files.
+#[derive(Debug, Args)]
+pub struct GraphInput {
+    /// Graph files: native JSON/YAML, Backstage YAML, Jaeger/Zipkin JSON,
+    /// Prometheus servicegraph JSON or edge lists. Several merge into one.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Read every file in this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Make references to undeclared nodes errors instead of warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: GraphInput,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub input: GraphInput,
+    /// What to write.
+    #[arg(long, value_enum)]
+    pub to: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable text.
+    Human,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// blastgate's native JSON document (reloads unchanged).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// blastgate's own ServiceGraph document (JSON or YAML).
+    Native,
+    /// Backstage catalog YAML.
+    Backstage,
+    /// Jaeger or Zipkin dependencies JSON.
+    #[value(alias = "zipkin")]
+    Jaeger,
+    /// Prometheus answer for OpenTelemetry servicegraph metrics.
+    #[value(alias = "otel")]
+    Prometheus,
+    /// Plain edge list, `dependent dependency` per line.
+    #[value(alias = "edgelist")]
+    Edges,
+}
+
+impl InputFormat {
+    pub fn to_format(self) -> blastgate::GraphFormat {
+        match self {
+            Self::Native => blastgate::GraphFormat::Native,
+            Self::Backstage => blastgate::GraphFormat::Backstage,
+            Self::Jaeger => blastgate::GraphFormat::Jaeger,
+            Self::Prometheus => blastgate::GraphFormat::Prometheus,
+            Self::Edges => blastgate::GraphFormat::EdgeList,
+        }
+    }
+}

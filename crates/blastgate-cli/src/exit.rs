@@ -1,0 +1,53 @@
+//! Exit codes, shared by every command (docs/cli.md has the table).
+
+use blastgate::GraphError;
+
+/// Success.
+pub const SUCCESS: u8 = 0;
+/// Invalid input or usage; nothing was done.
+pub const USAGE: u8 = 2;
+/// Internal error or a limit exceeded; nothing was decided.
+pub const INTERNAL: u8 = 3;
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input: exit 2, or 3 for a limit.
+    Graph(GraphError),
+    /// Bad usage: exit 2.
+    Usage(String),
+    /// Writing output failed or another internal error: exit 3.
+    Internal(String),
+}
+
+impl Failure {
+    /// The exit code.
+    pub fn code(&self) -> u8 {
+        match self {
+            Self::Graph(e) if e.is_limit() => INTERNAL,
+            Self::Graph(_) | Self::Usage(_) => USAGE,
+            Self::Internal(_) => INTERNAL,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Graph(e) => write!(f, "{e}"),
+            Self::Usage(m) | Self::Internal(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<GraphError> for Failure {
+    fn from(e: GraphError) -> Self {
+        Self::Graph(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Internal(format!("cannot write output: {e}"))
+    }
+}

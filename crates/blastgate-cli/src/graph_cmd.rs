@@ -1,0 +1,135 @@
+//! `blastgate graph check`, `blastgate graph export` and `blastgate demo`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader, NodeKind, ServiceGraph, Tier};
+use serde::Serialize;
+
+use crate::args::{CheckArgs, DemoArgs, ExportArgs, ExportFormat, GraphInput, OutputFormat};
+use crate::exit::{Failure, SUCCESS};
+
+fn load(input: &GraphInput) -> Result<ServiceGraph, Failure> {
+    let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
+    let format = input.input_format.map(|f| f.to_format());
+    for path in &input.files {
+        loader.add_file(path, format)?;
+    }
+    Ok(loader.build()?)
+}
+
+/// `graph check`: validate and summarise.
+pub fn check(args: &CheckArgs) -> Result<u8, Failure> {
+    let graph = load(&args.input)?;
+    let summary = Summary::of(graph.sources().to_vec(), graph.freeze());
+    summary.print(args.format)?;
+    Ok(SUCCESS)
+}
+
+/// `graph export`: write DOT or native JSON.
+pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
+    let graph = load(&args.input)?;
+    let text = match args.to {
+        ExportFormat::Dot => graph.to_dot(),
+        ExportFormat::Json => blastgate::graph::to_native_json(&graph)?,
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", text.trim_end())?;
+    for w in graph.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(SUCCESS)
+}
+
+/// `demo`: the embedded topology.
+pub fn demo(args: &DemoArgs) -> Result<u8, Failure> {
+    let mut loader = GraphLoader::new(BuildOptions::strict(true));
+    loader.add_bytes(blastgate::demo::TOPOLOGY_NAME, blastgate::demo::TOPOLOGY.as_bytes(), None)?;
+    let graph = loader.build()?;
+    let summary = Summary::of(graph.sources().to_vec(), graph.freeze());
+    summary.print(args.format)?;
+    Ok(SUCCESS)
+}
+
+/// What `graph check` reports. The JSON keys `nodes`, `edges`, `cycles` and
+/// `warnings` are a contract (docs/cli.md): they may gain siblings, never
+/// change.
+#[derive(Debug, Serialize)]
+struct Summary {
+    valid: bool,
+    sources: Vec<String>,
+    nodes: usize,
+    edges: usize,
+    by_kind: BTreeMap<&'static str, usize>,
+    by_tier: BTreeMap<String, usize>,
+    cycles: Vec<Vec<String>>,
+    isolated: usize,
+    warnings: Vec<String>,
+}
+
+impl Summary {
+    fn of(sources: Vec<String>, g: FrozenGraph) -> Self {
+        let mut by_kind = BTreeMap::new();
+        let mut by_tier = BTreeMap::new();
+        let mut isolated = 0;
+        for (i, n) in g.nodes().iter().enumerate() {
+            *by_kind.entry(n.kind().as_str()).or_insert(0) += 1;
+            let tier = n.tier().map_or_else(|| "unset".to_owned(), |t: Tier| format!("{}", t.level()));
+            *by_tier.entry(tier).or_insert(0) += 1;
+            let i = i as u32;
+            if g.dependencies_of(i).is_empty() && g.dependents_of(i).is_empty() {
+                isolated += 1;
+            }
+        }
+        let cycles = g.cycles().into_iter().map(|c| c.into_iter().map(str::to_owned).collect()).collect();
+        Self {
+            valid: true,
+            sources,
+            nodes: g.node_count(),
+            edges: g.edge_count(),
+            by_kind,
+            by_tier,
+            cycles,
+            isolated,
+            warnings: g.warnings().iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn print(&self, format: OutputFormat) -> Result<(), Failure> {
+        let mut out = std::io::stdout().lock();
+        match format {
+            OutputFormat::Json => {
+                let text = serde_json::to_string_pretty(self).map_err(|e| Failure::Internal(e.to_string()))?;
+                writeln!(out, "{text}")?;
+            }
+            OutputFormat::Human => {
+                writeln!(out, "valid graph: {} nodes, {} edges, from {} source(s)", self.nodes, self.edges, self.sources.len())?;
+                let kinds: Vec<String> = NodeKind::ALL
+                    .iter()
+                    .filter_map(|k| self.by_kind.get(k.as_str()).map(|c| format!("{k} {c}")))
+                    .collect();
+                writeln!(out, "  by kind: {}", kinds.join(", "))?;
+                let tiers: Vec<String> = self.by_tier.iter().map(|(t, c)| format!("{t}: {c}")).collect();
+                writeln!(out, "  by tier: {}", tiers.join(", "))?;
+                if self.isolated > 0 {
+                    writeln!(out, "  isolated nodes: {}", self.isolated)?;
+                }
+                if self.cycles.is_empty() {
+                    writeln!(out, "  cycles: none")?;
+                } else {
+                    writeln!(out, "  cycles: {}", self.cycles.len())?;
+                    for c in self.cycles.iter().take(20) {
+                        writeln!(out, "    {}", c.join(" -> "))?;
+                    }
+                    if self.cycles.len() > 20 {
+                        writeln!(out, "    ... and {} more", self.cycles.len() - 20)?;
+                    }
+                }
+                for w in &self.warnings {
+                    writeln!(out, "  warning: {w}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

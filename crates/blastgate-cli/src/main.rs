@@ -1,0 +1,48 @@
+//! The `blastgate` command.
+//!
+//! Exit codes (docs/cli.md): 0 success; 2 invalid input or usage, nothing
+//! done; 3 internal error or limit exceeded. A panic is a bug and exits 3.
+
+mod args;
+mod exit;
+mod graph_cmd;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = match args::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors exit 2.
+            let code = if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| run(args));
+    match outcome {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::from(e.code())
+        }
+        Err(_) => {
+            let _ = writeln!(std::io::stderr(), "error: internal error (a bug in blastgate); nothing was decided");
+            ExitCode::from(exit::INTERNAL)
+        }
+    }
+}
+
+fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
+    match cli.command {
+        args::Command::Graph(g) => match g.command {
+            args::GraphCommand::Check(a) => graph_cmd::check(&a),
+            args::GraphCommand::Export(a) => graph_cmd::export(&a),
+        },
+        args::Command::Demo(a) => graph_cmd::demo(&a),
+    }
+}

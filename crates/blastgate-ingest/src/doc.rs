@@ -1,0 +1,207 @@
+//! Shared parsing of structured documents (JSON and YAML) into serde types,
+//! with limits enforced and errors that name file, place and value.
+
+use blastgate_graph::{GraphError, limits};
+use serde::de::DeserializeOwned;
+
+/// Parses one JSON document.
+///
+/// # Errors
+/// [`GraphError::Syntax`] for malformed JSON (with line and column),
+/// [`GraphError::Schema`] for a well-formed document of the wrong shape
+/// (with the JSON path), [`GraphError::LimitExceeded`] for nesting deeper
+/// than [`limits::MAX_NESTING_DEPTH`].
+pub fn from_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
+    check_json_depth(file, text.as_bytes())?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, &e))?;
+    de.end().map_err(|e| {
+        GraphError::syntax(file, format!("line {}, column {}", e.line(), e.column()), "", "trailing characters after the document")
+    })?;
+    Ok(value)
+}
+
+fn json_error(file: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> GraphError {
+    let inner = e.inner();
+    let path = json_path(&e.path().to_string());
+    let place = format!("{path} (line {}, column {})", inner.line(), inner.column());
+    let message = strip_position(&inner.to_string());
+    if message.starts_with("invalid value") || message.starts_with("number out of range") {
+        return GraphError::invalid(file, place, "", message).with_help("write a finite number in range");
+    }
+    match inner.classify() {
+        serde_json::error::Category::Data => GraphError::schema(file, place, "", message),
+        _ => GraphError::syntax(file, format!("line {}, column {}", inner.line(), inner.column()), "", message),
+    }
+}
+
+/// Renders serde_path_to_error's `a.b[2].c` as `$.a.b[2].c`.
+fn json_path(path: &str) -> String {
+    if path == "." || path.is_empty() { "$".to_owned() } else { format!("$.{path}") }
+}
+
+/// serde_json appends " at line L column C"; we print the place ourselves.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message.get(..i).unwrap_or(message).to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// Rejects JSON nested deeper than [`limits::MAX_NESTING_DEPTH`] before
+/// parsing, so hostile input never reaches a recursive parser.
+///
+/// # Errors
+/// [`GraphError::LimitExceeded`].
+pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limits::MAX_NESTING_DEPTH {
+                    return Err(GraphError::limit(file, "max_nesting_depth", limits::MAX_NESTING_DEPTH as u64, depth as u64));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn yaml_budget() -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits::MAX_NESTING_DEPTH;
+    budget.max_documents = limits::MAX_YAML_DOCUMENTS;
+    budget.max_reader_input_bytes = Some(limits::MAX_DOCUMENT_BYTES as usize);
+    budget.max_nodes = 20_000_000;
+    budget.max_events = 50_000_000;
+    budget
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(yaml_budget());
+    options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::Reject;
+    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    options
+}
+
+/// Parses one YAML document.
+///
+/// # Errors
+/// As [`from_json`], with line and column; alias bombs and deep nesting are
+/// [`GraphError::LimitExceeded`].
+pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
+    check_yaml_budget(file, text)?;
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| yaml_error(file, &e))
+}
+
+/// Parses every document of a multi-document YAML stream (empty documents
+/// are skipped).
+///
+/// # Errors
+/// As [`from_yaml`].
+pub fn from_yaml_multi<T: DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, GraphError> {
+    check_yaml_budget(file, text)?;
+    serde_saphyr::from_multiple_with_options(text, yaml_options()).map_err(|e| yaml_error(file, &e))
+}
+
+/// Streams the YAML events once against the budget before deserializing,
+/// so that depth and size limits are reported as limits whatever the
+/// schema would have said first. Syntax errors are left to the parse that
+/// follows, which reports them with better context.
+fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
+    let policy = serde_saphyr::budget::EnforcingPolicy::AllContent;
+    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(text, yaml_budget(), policy)
+        && let Some(breach) = &report.breached
+    {
+        let (limit, observed) = budget_breach(breach);
+        return Err(GraphError::limit(file, limit, budget_max(limit), observed));
+    }
+    Ok(())
+}
+
+fn yaml_error(file: &str, e: &serde_saphyr::Error) -> GraphError {
+    let e = e.without_snippet();
+    let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
+    let message = strip_position(&first_line(&e.to_string()));
+    if message.starts_with("invalid value") {
+        return GraphError::invalid(file, place, "", message);
+    }
+    match e {
+        serde_saphyr::Error::Budget { breach, .. } => {
+            let (limit, observed) = budget_breach(breach);
+            GraphError::limit(file, limit, budget_max(limit), observed)
+        }
+        serde_saphyr::Error::SerdeInvalidType { .. }
+        | serde_saphyr::Error::SerdeInvalidValue { .. }
+        | serde_saphyr::Error::SerdeInvalidLength { .. }
+        | serde_saphyr::Error::SerdeUnknownVariant { .. }
+        | serde_saphyr::Error::SerdeUnknownField { .. }
+        | serde_saphyr::Error::SerdeMissingField { .. }
+        | serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, "", message),
+        serde_saphyr::Error::NonFiniteFloat { value, .. } => {
+            GraphError::invalid(file, place, value.clone(), "number is NaN or infinite").with_help("write a finite number")
+        }
+        _ => GraphError::syntax(file, place, "", message),
+    }
+}
+
+fn budget_breach(b: &serde_saphyr::budget::BudgetBreach) -> (&'static str, u64) {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match b {
+        B::Depth { depth } => ("max_nesting_depth", *depth as u64),
+        B::Documents { documents } => ("max_yaml_documents", *documents as u64),
+        B::Aliases { aliases } => ("max_yaml_aliases", *aliases as u64),
+        B::Anchors { anchors } => ("max_yaml_anchors", *anchors as u64),
+        B::Events { events } => ("max_yaml_events", *events as u64),
+        B::Nodes { nodes } => ("max_yaml_nodes", *nodes as u64),
+        _ => ("max_yaml_work", 0),
+    }
+}
+
+fn budget_max(limit: &str) -> u64 {
+    let d = serde_saphyr::Budget::default();
+    match limit {
+        "max_nesting_depth" => limits::MAX_NESTING_DEPTH as u64,
+        "max_yaml_documents" => limits::MAX_YAML_DOCUMENTS as u64,
+        "max_yaml_aliases" => d.max_aliases as u64,
+        "max_yaml_anchors" => d.max_anchors as u64,
+        "max_yaml_events" => 50_000_000,
+        "max_yaml_nodes" => 20_000_000,
+        _ => 0,
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Decodes UTF-8, naming the byte offset of the first invalid sequence.
+///
+/// # Errors
+/// [`GraphError::Syntax`].
+pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, GraphError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let before = bytes.get(..offset).unwrap_or_default();
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        GraphError::syntax(file, format!("line {line}, byte {offset}"), "", "invalid UTF-8")
+            .with_help("save the file as UTF-8")
+    })
+}

@@ -1,0 +1,182 @@
+//! Parsers of the graph formats blastgate reads.
+//!
+//! Each parser is a pure function from bytes to a
+//! [`blastgate_graph::GraphFragment`] or a typed [`GraphError`] that names
+//! the file, the place and the offending value. No parser panics, recurses
+//! over graph structure or allocates without bound: inputs are capped by
+//! [`blastgate_graph::limits`].
+//!
+//! This crate is internal; use the `blastgate` facade crate.
+
+pub mod backstage;
+pub mod doc;
+pub mod edgelist;
+pub mod native;
+pub mod traces;
+
+use std::io::Read;
+use std::path::Path;
+
+use blastgate_graph::{GraphError, GraphFragment, limits};
+
+/// A graph file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// blastgate's own `ServiceGraph` document, JSON or YAML.
+    Native,
+    /// Backstage catalog entities, multi-document YAML (or JSON).
+    Backstage,
+    /// Jaeger's `/api/dependencies` answer, or Zipkin's twin.
+    Jaeger,
+    /// The Prometheus HTTP API answer for OpenTelemetry's servicegraph
+    /// metrics (`traces_service_graph_request_total`).
+    Prometheus,
+    /// Plain edge list: `dependent dependency` per line.
+    EdgeList,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [Self::Native, Self::Backstage, Self::Jaeger, Self::Prometheus, Self::EdgeList];
+
+    /// The name used by `--input-format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Native => "native",
+            Self::Backstage => "backstage",
+            Self::Jaeger => "jaeger",
+            Self::Prometheus => "prometheus",
+            Self::EdgeList => "edges",
+        }
+    }
+
+    /// Parses a format name; accepts the aliases `zipkin` (jaeger), `otel`
+    /// (prometheus) and `edgelist`/`edge-list` (edges).
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "native" | "blastgate" => Some(Self::Native),
+            "backstage" => Some(Self::Backstage),
+            "jaeger" | "zipkin" => Some(Self::Jaeger),
+            "prometheus" | "otel" | "servicegraph" => Some(Self::Prometheus),
+            "edges" | "edgelist" | "edge-list" => Some(Self::EdgeList),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Recognises the format of a file from its name and first bytes.
+///
+/// Rules, in order: `.edges`, `.txt`, `.csv`, `.tsv` are edge lists; a
+/// document mentioning `apiVersion` with `blastgate.dev/` is native; with
+/// `backstage.io/` Backstage; JSON with `"resultType"` is Prometheus; JSON
+/// with `"parent"` and `"child"` is Jaeger or Zipkin; any other file whose
+/// first non-blank character is not `{`, `[` or `-` is an edge list.
+///
+/// # Errors
+/// [`GraphError::UnknownFormat`] when no rule matches.
+pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
+    let lower = file.to_ascii_lowercase();
+    if [".edges", ".txt", ".csv", ".tsv", ".edgelist"].iter().any(|ext| lower.ends_with(ext)) {
+        return Ok(Format::EdgeList);
+    }
+    let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or_default();
+    let head = String::from_utf8_lossy(head);
+    if head.contains("blastgate.dev/") {
+        return Ok(Format::Native);
+    }
+    if head.contains("backstage.io/") {
+        return Ok(Format::Backstage);
+    }
+    let first = head.trim_start().chars().next();
+    if matches!(first, Some('{' | '[')) {
+        if head.contains("\"resultType\"") {
+            return Ok(Format::Prometheus);
+        }
+        if head.contains("\"parent\"") && head.contains("\"child\"") {
+            return Ok(Format::Jaeger);
+        }
+        if head.trim() == "[]" {
+            return Ok(Format::Jaeger);
+        }
+    }
+    let yamlish = lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
+    if !yamlish && !matches!(first, Some('{' | '[' | '-')) {
+        return Ok(Format::EdgeList);
+    }
+    Err(GraphError::UnknownFormat(blastgate_graph::ErrorDetail::new(
+        file,
+        "",
+        "",
+        "cannot tell the graph format from the file name or contents",
+    ))
+    .with_help("name it with --input-format native|backstage|jaeger|prometheus|edges"))
+}
+
+/// Parses `bytes` (the contents of `file`) in `format`, or the detected
+/// format when `None`.
+///
+/// # Errors
+/// Any [`GraphError`] of the format's parser; [`GraphError::LimitExceeded`]
+/// when the input is larger than the format's byte limit.
+pub fn parse(file: &str, bytes: &[u8], format: Option<Format>) -> Result<GraphFragment, GraphError> {
+    let format = match format {
+        Some(f) => f,
+        None => detect(file, bytes)?,
+    };
+    let max = max_bytes(format);
+    if bytes.len() as u64 > max {
+        return Err(GraphError::limit(file, "max_input_bytes", max, bytes.len() as u64));
+    }
+    match format {
+        Format::Native => native::parse(file, bytes),
+        Format::Backstage => backstage::parse(file, bytes),
+        Format::Jaeger => traces::parse_jaeger(file, bytes),
+        Format::Prometheus => traces::parse_prometheus(file, bytes),
+        Format::EdgeList => edgelist::parse(file, bytes),
+    }
+}
+
+/// The byte limit of a format.
+pub fn max_bytes(format: Format) -> u64 {
+    match format {
+        Format::EdgeList => limits::MAX_EDGE_LIST_BYTES,
+        _ => limits::MAX_DOCUMENT_BYTES,
+    }
+}
+
+/// Reads a file, refusing to read more than [`limits::MAX_EDGE_LIST_BYTES`]
+/// (the largest any format allows).
+///
+/// # Errors
+/// [`GraphError::Io`] naming the path and the system's reason, or
+/// [`GraphError::LimitExceeded`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, GraphError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| {
+        GraphError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let max = limits::MAX_EDGE_LIST_BYTES;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(GraphError::limit(&name, "max_input_bytes", max, bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads and parses a file (see [`read_file`] and [`parse`]).
+///
+/// # Errors
+/// As [`read_file`] and [`parse`].
+pub fn load_file(path: &Path, format: Option<Format>) -> Result<GraphFragment, GraphError> {
+    let bytes = read_file(path)?;
+    parse(&path.display().to_string(), &bytes, format)
+}

@@ -1,0 +1,7 @@
+#![doc = include_str!("../../../README.md")]
+#![deny(missing_docs)]
+
+pub mod graph;
+
+pub use graph::{GraphError, GraphFormat, GraphLoader, ServiceGraph};
+pub mod demo;
