@@ -115,15 +115,21 @@ impl GraphError {
             | Self::Conflict(d)
             | Self::Dangling(d)
             | Self::UnknownFormat(d)
-            | Self::Io(d) => d.help = Some(help.into()),
+            | Self::Io(d) => d.0.help = Some(help.into()),
         }
         self
     }
 }
 
 /// Where an error is, what value caused it, and how to fix it.
+///
+/// Boxed inside so that `Result<_, GraphError>` stays small on the happy
+/// path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorDetail {
+pub struct ErrorDetail(Box<DetailInner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DetailInner {
     file: String,
     place: String,
     value: String,
@@ -136,46 +142,53 @@ impl ErrorDetail {
     /// JSON path (`$.services[2].tier`) or an entity reference; `value` is
     /// the offending input, quoted in the message.
     pub fn new(file: &str, place: impl Into<String>, value: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), place: place.into(), value: value.into(), message: message.into(), help: None }
+        Self(Box::new(DetailInner {
+            file: file.to_owned(),
+            place: place.into(),
+            value: value.into(),
+            message: message.into(),
+            help: None,
+        }))
     }
 
     /// The file or source name.
     pub fn file(&self) -> &str {
-        &self.file
+        &self.0.file
     }
 
     /// The place inside the file: line and column, JSON path or entity ref.
     pub fn place(&self) -> &str {
-        &self.place
+        &self.0.place
     }
 
     /// The offending value as written (possibly shortened).
     pub fn value(&self) -> &str {
-        &self.value
+        &self.0.value
     }
 
     /// What is wrong.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// How to fix it, when known.
     pub fn help(&self) -> Option<&str> {
-        self.help.as_deref()
+        self.0.help.as_deref()
     }
 }
 
 impl fmt::Display for ErrorDetail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if !self.place.is_empty() {
-            write!(f, ": {}", self.place)?;
+        let d = &self.0;
+        write!(f, "{}", d.file)?;
+        if !d.place.is_empty() {
+            write!(f, ": {}", d.place)?;
         }
-        write!(f, ": {}", self.message)?;
-        if !self.value.is_empty() {
-            write!(f, ": `{}`", shorten(&self.value))?;
+        write!(f, ": {}", d.message)?;
+        if !d.value.is_empty() {
+            write!(f, ": `{}`", shorten(&d.value))?;
         }
-        if let Some(help) = &self.help {
+        if let Some(help) = &d.help {
             write!(f, "; help: {help}")?;
         }
         Ok(())

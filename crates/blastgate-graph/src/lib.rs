@@ -16,6 +16,7 @@ mod frozen;
 mod graph;
 pub mod limits;
 mod model;
+pub mod radius;
 mod scc;
 pub mod synth;
 
@@ -26,5 +27,9 @@ pub use frozen::FrozenGraph;
 pub use graph::{ServiceGraph, escape_dot};
 pub use model::{
     Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,
+};
+pub use radius::{
+    Affected, BlastRadius, EvidencePath, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch, radius_with,
+    reach_count_with,
 };
 pub use scc::{Components, strongly_connected_components};

@@ -37,7 +37,13 @@ fn json_error(file: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> 
 
 /// Renders serde_path_to_error's `a.b[2].c` as `$.a.b[2].c`.
 fn json_path(path: &str) -> String {
-    if path == "." || path.is_empty() { "$".to_owned() } else { format!("$.{path}") }
+    if path == "." || path.is_empty() {
+        "$".to_owned()
+    } else if path.starts_with('[') {
+        format!("${path}")
+    } else {
+        format!("$.{path}")
+    }
 }
 
 /// serde_json appends " at line L column C"; we print the place ourselves.

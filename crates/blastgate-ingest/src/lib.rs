@@ -74,10 +74,12 @@ impl std::fmt::Display for Format {
 /// Recognises the format of a file from its name and first bytes.
 ///
 /// Rules, in order: `.edges`, `.txt`, `.csv`, `.tsv` are edge lists; a
-/// document mentioning `apiVersion` with `blastgate.dev/` is native; with
-/// `backstage.io/` Backstage; JSON with `"resultType"` is Prometheus; JSON
-/// with `"parent"` and `"child"` is Jaeger or Zipkin; any other file whose
-/// first non-blank character is not `{`, `[` or `-` is an edge list.
+/// document mentioning `blastgate.dev/` is native; `backstage.io/`
+/// Backstage; JSON with `"resultType"` (or a Prometheus error's
+/// `"errorType"`) is Prometheus; JSON with `"parent"` and `"child"`, an empty
+/// array or an empty `{"data": []}` envelope is Jaeger or Zipkin; any other
+/// file whose first non-blank character is not `{`, `[` or `-` and whose
+/// name does not end in `.json`, `.yaml` or `.yml` is an edge list.
 ///
 /// # Errors
 /// [`GraphError::UnknownFormat`] when no rule matches.
@@ -96,13 +98,14 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
     }
     let first = head.trim_start().chars().next();
     if matches!(first, Some('{' | '[')) {
-        if head.contains("\"resultType\"") {
+        if head.contains("\"resultType\"") || head.contains("\"errorType\"") {
             return Ok(Format::Prometheus);
         }
         if head.contains("\"parent\"") && head.contains("\"child\"") {
             return Ok(Format::Jaeger);
         }
-        if head.trim() == "[]" {
+        let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact == "[]" || compact.starts_with("{\"data\":[]") || compact.contains("\"data\":null") {
             return Ok(Format::Jaeger);
         }
     }

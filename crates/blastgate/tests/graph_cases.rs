@@ -11,6 +11,14 @@
 //! name starting with `@fixtures/` is read from the shared fixtures folder.
 //! Adding a case is adding a folder.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
 use std::path::{Path, PathBuf};
 
 use blastgate::graph::{BuildOptions, GraphLoader};

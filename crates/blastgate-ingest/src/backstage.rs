@@ -1,0 +1,707 @@
+//! The Backstage catalog loader: entity files (`catalog-info.yaml`, one or
+//! more YAML documents, or JSON) become a [`GraphFragment`] of trust
+//! [`Origin::Declared`].
+//!
+//! # What becomes a node
+//!
+//! `Component`, `Resource` and `API` entities become nodes. `System`,
+//! `Domain`, `Group`, `User`, `Location` and `Template` entities are read,
+//! checked (`apiVersion`, `kind`, `metadata.name`) and skipped: a system is
+//! recorded as the `system` attribute of the entities that name it, and a
+//! group or user is an owner. An entity of any other kind is skipped with a
+//! warning.
+//!
+//! A node's id is its entity reference, lowercased (Backstage compares
+//! references case-insensitively), written `kind:name` in the `default`
+//! namespace and `kind:namespace/name` in any other: `component:artist-lookup`,
+//! `api:payments/ledger`.
+//!
+//! # Relations
+//!
+//! References are `[kind:][namespace/]name`. A reference without a namespace
+//! is in the namespace of the entity that writes it, as Backstage resolves
+//! it; a reference without a kind takes the field's default kind. Edges point
+//! from the dependent to its dependency:
+//!
+//! | field                 | default kind | edge                    |
+//! |-----------------------|--------------|-------------------------|
+//! | `spec.dependsOn`      | `component`  | entity -> ref           |
+//! | `spec.dependencyOf`   | `component`  | ref -> entity           |
+//! | `spec.consumesApis`   | `api`        | entity -> API           |
+//! | `spec.providesApis`   | `api`        | API -> entity           |
+//! | `spec.subcomponentOf` | `component`  | none: label `part_of`   |
+//! | `spec.owner`          | `group`      | none: attribute `owner` |
+//! | `spec.system`         | `system`     | none: attribute `system`|
+//!
+//! An API depends on the component that provides it, so a change to the
+//! provider reaches the API's consumers through the API node. A
+//! relation field may hold one reference or a list of them.
+//!
+//! `spec.subcomponentOf` is deliberately not an edge: a part is not a
+//! dependency of its whole, nor the other way round. It is kept as the label
+//! `part_of` (the parent's node id) so that policy can decide whether a change
+//! to a part counts as a change to the whole.
+//!
+//! A non-API reference in `consumesApis` (Backstage's own example catalog has
+//! `consumesApis: ['component:artist-lookup']`) is read as a direct
+//! dependency, with a warning; likewise a non-API reference in
+//! `providesApis` makes the referenced entity depend on this one. A relation
+//! naming a system, domain, group, user, location or template is skipped
+//! with a warning: those entities are not nodes.
+//!
+//! # Attributes
+//!
+//! - kind: `Component` is a service; `API` is an API; a `Resource` is a
+//!   datastore, queue, cache or infrastructure according to `spec.type` (see
+//!   [`resource_kind`]).
+//! - `owner` and `system`: the referenced name, lowercased, with the kind
+//!   dropped and the namespace dropped when it is `default`.
+//! - labels: `metadata.labels` as written, then `backstage_kind`, `type`
+//!   (`spec.type`), `lifecycle` (`spec.lifecycle`), `source_location` (the
+//!   `backstage.io/source-location` annotation) and `part_of`, which win over
+//!   a metadata label of the same name.
+//! - annotations `blastgate.dev/tier` (a [`Tier`]), `blastgate.dev/traffic`
+//!   (a finite, non-negative number) and `blastgate.dev/user-facing`
+//!   (`true` or `false`; a `website` component is user-facing unless this
+//!   says otherwise).
+//!
+//! # Places
+//!
+//! Errors and warnings name the document (counting the non-empty documents
+//! of the file from 1, and the item when a document is a JSON array of
+//! entities), the entity reference and the field:
+//! `document 2 (component:default/www-artist), spec.consumesApis[0]`.
+//!
+//! # Untrusted input
+//!
+//! YAML nesting, aliases and document counts are bounded by
+//! [`crate::doc::from_yaml_multi`]; the work after parsing is linear in the
+//! number of entities and references.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use blastgate_graph::{EdgeSpec, ErrorDetail, GraphError, GraphFragment, NodeKind, NodeSpec, Origin, Tier, Traffic};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::doc;
+
+/// The annotation that sets a node's tier.
+pub const TIER_ANNOTATION: &str = "blastgate.dev/tier";
+/// The annotation that sets a node's traffic.
+pub const TRAFFIC_ANNOTATION: &str = "blastgate.dev/traffic";
+/// The annotation that says whether users see a node directly.
+pub const USER_FACING_ANNOTATION: &str = "blastgate.dev/user-facing";
+/// Backstage's annotation naming where an entity's source code lives; kept
+/// as the label `source_location`.
+pub const SOURCE_LOCATION_ANNOTATION: &str = "backstage.io/source-location";
+
+/// Parses a Backstage catalog file: one or more YAML documents (or JSON),
+/// each an entity or a list of entities.
+///
+/// # Errors
+/// - [`GraphError::Syntax`] for invalid UTF-8 or malformed YAML;
+/// - [`GraphError::Schema`] for an entity without `apiVersion`, `kind` or
+///   `metadata.name`, or a field of the wrong type;
+/// - [`GraphError::UnsupportedVersion`] for an `apiVersion` outside
+///   `backstage.io` (and its subdomains, such as `scaffolder.backstage.io`);
+/// - [`GraphError::InvalidValue`] for a malformed entity reference or name,
+///   or a bad `blastgate.dev/*` annotation;
+/// - [`GraphError::Conflict`] for one entity declared twice with different
+///   attributes;
+/// - [`GraphError::LimitExceeded`] for input past [`blastgate_graph::limits`].
+///
+/// # Complexity
+/// Linear in the size of the input.
+///
+/// # Example
+/// ```
+/// let yaml = b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n  dependsOn: ['resource:db']\n";
+/// let fragment = blastgate_ingest::backstage::parse("catalog-info.yaml", yaml)?;
+/// assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 1));
+/// # Ok::<(), blastgate_graph::GraphError>(())
+/// ```
+pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
+    let text = doc::utf8(file, bytes)?;
+    let documents: Vec<Document> = doc::from_yaml_multi(file, text)?;
+    let mut fragment = GraphFragment::new(file, Origin::Declared);
+    for (d, document) in documents.into_iter().enumerate() {
+        let document_number = d + 1;
+        match document {
+            Document::One(entity) => {
+                load_entity(&mut fragment, file, Position { document: document_number, item: None }, *entity)?;
+            }
+            Document::Scalar => {
+                let at = Position { document: document_number, item: None };
+                return Err(GraphError::schema(file, at.to_string(), "", "document is a plain value, not an entity")
+                    .with_help("each document is a mapping with `apiVersion`, `kind`, `metadata` and `spec`"));
+            }
+            Document::Many(entities) => {
+                for (i, entity) in entities.into_iter().enumerate() {
+                    load_entity(&mut fragment, file, Position { document: document_number, item: Some(i) }, entity)?;
+                }
+            }
+        }
+    }
+    Ok(fragment)
+}
+
+/// The node kind of a `Resource` entity from its `spec.type`
+/// (case-insensitive):
+///
+/// | `spec.type`                                                  | kind           |
+/// |--------------------------------------------------------------|----------------|
+/// | `database`, `db`, `postgres`, `mysql`, `s3-bucket`, `bucket`, `storage` | datastore |
+/// | `queue`, `topic`, `kafka-topic`, `sqs`, `pubsub`             | queue          |
+/// | `cache`, `redis`, `memcached`                                | cache          |
+/// | anything else, or none                                       | infrastructure |
+pub fn resource_kind(spec_type: Option<&str>) -> NodeKind {
+    let Some(t) = spec_type else { return NodeKind::Infrastructure };
+    match t.trim().to_ascii_lowercase().as_str() {
+        "database" | "db" | "postgres" | "mysql" | "s3-bucket" | "bucket" | "storage" => NodeKind::Datastore,
+        "queue" | "topic" | "kafka-topic" | "sqs" | "pubsub" => NodeKind::Queue,
+        "cache" | "redis" | "memcached" => NodeKind::Cache,
+        _ => NodeKind::Infrastructure,
+    }
+}
+
+/// Where an entity is in the file.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    /// 1-based, counting non-empty documents.
+    document: usize,
+    /// 0-based index inside a document that is a list of entities.
+    item: Option<usize>,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "document {}", self.document)?;
+        if let Some(item) = self.item {
+            write!(f, ", item {item}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One YAML document: an entity, or a list of entities (the answer of
+/// Backstage's `/api/catalog/entities`).
+enum Document {
+    One(Box<RawEntity>),
+    Many(Vec<RawEntity>),
+    /// A plain value where an entity belongs.
+    Scalar,
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Document;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Backstage entity or a list of entities")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Document, A::Error> {
+                RawEntity::deserialize(de::value::MapAccessDeserializer::new(map)).map(|e| Document::One(Box::new(e)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Document, A::Error> {
+                Vec::<RawEntity>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Document::Many)
+            }
+            // A scalar document is reported by `parse`, which knows the
+            // document number (the YAML reader has no position for it).
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Document, E> {
+                Ok(Document::Scalar)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Document, E> {
+                Ok(Document::Scalar)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Document, E> {
+                Ok(Document::Scalar)
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Document, E> {
+                Ok(Document::Scalar)
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Document, E> {
+                Ok(Document::Scalar)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An entity as written. Unknown fields (links, tags, title, ...) are
+/// accepted and ignored.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEntity {
+    api_version: Option<String>,
+    kind: Option<String>,
+    metadata: Option<RawMetadata>,
+    spec: Option<RawSpec>,
+}
+
+#[derive(Deserialize)]
+struct RawMetadata {
+    name: Option<String>,
+    namespace: Option<String>,
+    annotations: Option<BTreeMap<String, String>>,
+    labels: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawSpec {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    lifecycle: Option<String>,
+    owner: Option<String>,
+    system: Option<String>,
+    subcomponent_of: Option<String>,
+    depends_on: Option<Refs>,
+    dependency_of: Option<Refs>,
+    consumes_apis: Option<Refs>,
+    provides_apis: Option<Refs>,
+}
+
+/// A relation field: one reference or a list (Backstage accepts both).
+struct Refs(Vec<String>);
+
+impl<'de> Deserialize<'de> for Refs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Refs;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an entity reference or a list of them")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Refs, E> {
+                Ok(Refs(vec![v.to_owned()]))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Refs, E> {
+                Ok(Refs(vec![v]))
+            }
+            // An unquoted numeric name (`dependsOn: 404`) is still a name.
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Refs, E> {
+                Ok(Refs(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Refs, E> {
+                Ok(Refs(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Refs, A::Error> {
+                Vec::<String>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Refs)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The entity kinds we know, and what becomes of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntityKind {
+    Component,
+    Resource,
+    Api,
+    System,
+    Domain,
+    Group,
+    User,
+    Location,
+    Template,
+}
+
+impl EntityKind {
+    const ALL: [EntityKind; 9] = [
+        Self::Component,
+        Self::Resource,
+        Self::Api,
+        Self::System,
+        Self::Domain,
+        Self::Group,
+        Self::User,
+        Self::Location,
+        Self::Template,
+    ];
+
+    /// The kind as Backstage spells it.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Component => "Component",
+            Self::Resource => "Resource",
+            Self::Api => "API",
+            Self::System => "System",
+            Self::Domain => "Domain",
+            Self::Group => "Group",
+            Self::User => "User",
+            Self::Location => "Location",
+            Self::Template => "Template",
+        }
+    }
+
+    fn parse(kind: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(kind))
+    }
+
+    /// Whether entities of this kind become nodes.
+    fn is_node(self) -> bool {
+        matches!(self, Self::Component | Self::Resource | Self::Api)
+    }
+}
+
+/// A parsed entity reference, lowercased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EntityRef {
+    kind: String,
+    namespace: String,
+    name: String,
+}
+
+impl EntityRef {
+    /// Parses `[kind:][namespace/]name`.
+    fn parse(text: &str, default_kind: &str, default_namespace: &str) -> Result<Self, &'static str> {
+        if text.matches(':').count() > 1 || text.matches('/').count() > 1 {
+            return Err("malformed entity reference: too many `:` or `/`");
+        }
+        let (kind, rest) = match text.split_once(':') {
+            Some((kind, rest)) => (kind, rest),
+            None => (default_kind, text),
+        };
+        let (namespace, name) = match rest.split_once('/') {
+            Some((namespace, name)) => (namespace, name),
+            None => (default_namespace, rest),
+        };
+        if kind.trim().is_empty() || namespace.trim().is_empty() || name.trim().is_empty() {
+            return Err("malformed entity reference: empty kind, namespace or name");
+        }
+        if [kind, namespace, name].iter().any(|part| part.chars().any(char::is_whitespace)) {
+            return Err("malformed entity reference: contains whitespace");
+        }
+        Ok(Self { kind: kind.to_lowercase(), namespace: namespace.to_lowercase(), name: name.to_lowercase() })
+    }
+
+    /// The node id: `kind:name`, or `kind:namespace/name` outside `default`.
+    fn node_id(&self) -> String {
+        format!("{}:{}", self.kind, self.short_name())
+    }
+
+    /// The name, prefixed with the namespace outside `default`.
+    fn short_name(&self) -> String {
+        if self.namespace == DEFAULT_NAMESPACE {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        }
+    }
+
+    /// The kind, if it is one of ours.
+    fn entity_kind(&self) -> Option<EntityKind> {
+        EntityKind::parse(&self.kind)
+    }
+}
+
+impl fmt::Display for EntityRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+const DEFAULT_NAMESPACE: &str = "default";
+
+const REF_HELP: &str = "write `[kind:][namespace/]name`, such as `resource:default/artists-db` or `artists-db`";
+
+/// Checks one entity and adds it (and its relations) to the fragment.
+fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawEntity) -> Result<(), GraphError> {
+    let RawEntity { api_version, kind, metadata, spec } = raw;
+    let Some(api_version) = api_version else {
+        return Err(missing(file, at, "apiVersion"));
+    };
+    if !is_backstage_version(&api_version) {
+        return Err(GraphError::UnsupportedVersion(ErrorDetail::new(
+            file,
+            at.to_string(),
+            api_version,
+            "not a Backstage entity `apiVersion`",
+        ))
+        .with_help(
+            "Backstage entities have `apiVersion: backstage.io/v1alpha1`; load other formats with --input-format",
+        ));
+    }
+    let Some(kind) = kind else {
+        return Err(missing(file, at, "kind"));
+    };
+    let Some(RawMetadata { name, namespace, annotations, labels }) = metadata else {
+        return Err(missing(file, at, "metadata.name"));
+    };
+    let Some(name) = name else {
+        return Err(missing(file, at, "metadata.name"));
+    };
+    check_name(file, at, "metadata.name", &name)?;
+    let namespace = namespace.unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
+    check_name(file, at, "metadata.namespace", &namespace)?;
+
+    let Some(entity_kind) = EntityKind::parse(&kind) else {
+        fragment.warn(
+            format!("{at} ({}:{namespace}/{name})", kind.to_lowercase()),
+            format!("unknown entity kind `{}`; entity skipped", blastgate_graph::shorten(&kind)),
+        );
+        return Ok(());
+    };
+    if !entity_kind.is_node() {
+        return Ok(());
+    }
+    let this = EntityRef {
+        kind: entity_kind.name().to_lowercase(),
+        namespace: namespace.to_lowercase(),
+        name: name.to_lowercase(),
+    };
+    let entity = Entity { file, at, this: &this };
+    let spec = spec.unwrap_or_default();
+    let annotations = annotations.unwrap_or_default();
+
+    let mut node = NodeSpec {
+        kind: Some(match entity_kind {
+            EntityKind::Resource => resource_kind(spec.kind.as_deref()),
+            EntityKind::Api => NodeKind::Api,
+            _ => NodeKind::Service,
+        }),
+        labels: labels.unwrap_or_default(),
+        ..NodeSpec::default()
+    };
+    node.labels.insert("backstage_kind".to_owned(), entity_kind.name().to_owned());
+    if let Some(t) = &spec.kind {
+        node.labels.insert("type".to_owned(), t.clone());
+        if entity_kind == EntityKind::Component && t.trim().eq_ignore_ascii_case("website") {
+            node.user_facing = Some(true);
+        }
+    }
+    if let Some(lifecycle) = &spec.lifecycle {
+        node.labels.insert("lifecycle".to_owned(), lifecycle.clone());
+    }
+    if let Some(location) = annotations.get(SOURCE_LOCATION_ANNOTATION) {
+        node.labels.insert("source_location".to_owned(), location.clone());
+    }
+    read_annotations(&entity, &annotations, &mut node)?;
+    if let Some(owner) = &spec.owner {
+        let owner =
+            entity.single_ref(fragment, "spec.owner", owner, "group", &[EntityKind::Group, EntityKind::User])?;
+        node.owner = Some(owner.short_name());
+    }
+    if let Some(system) = &spec.system {
+        let system = entity.single_ref(fragment, "spec.system", system, "system", &[EntityKind::System])?;
+        node.system = Some(system.short_name());
+    }
+    if let Some(parent) = &spec.subcomponent_of {
+        let parent =
+            entity.single_ref(fragment, "spec.subcomponentOf", parent, "component", &[EntityKind::Component])?;
+        node.labels.insert("part_of".to_owned(), parent.node_id());
+    }
+
+    let id = this.node_id();
+    let local = fragment.declare(&id, node, || entity.place())?;
+    let relations = [
+        ("spec.dependsOn", &spec.depends_on, Relation::DependsOn),
+        ("spec.dependencyOf", &spec.dependency_of, Relation::DependencyOf),
+        ("spec.consumesApis", &spec.consumes_apis, Relation::ConsumesApi),
+        ("spec.providesApis", &spec.provides_apis, Relation::ProvidesApi),
+    ];
+    for (field, refs, relation) in relations {
+        let Some(Refs(refs)) = refs else { continue };
+        for (i, text) in refs.iter().enumerate() {
+            let place = format!("{}, {field}[{i}]", entity.place());
+            entity.relation(fragment, local, &place, text, relation)?;
+        }
+    }
+    Ok(())
+}
+
+/// The relation fields that become edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    DependsOn,
+    DependencyOf,
+    ConsumesApi,
+    ProvidesApi,
+}
+
+impl Relation {
+    fn default_kind(self) -> &'static str {
+        match self {
+            Self::DependsOn | Self::DependencyOf => "component",
+            Self::ConsumesApi | Self::ProvidesApi => "api",
+        }
+    }
+}
+
+/// The entity being loaded, for places and reference defaults.
+struct Entity<'a> {
+    file: &'a str,
+    at: Position,
+    this: &'a EntityRef,
+}
+
+impl Entity<'_> {
+    /// `document 2 (component:default/www-artist)`.
+    fn place(&self) -> String {
+        format!("{} ({})", self.at, self.this)
+    }
+
+    fn parse_ref(&self, place: &str, text: &str, default_kind: &str) -> Result<EntityRef, GraphError> {
+        EntityRef::parse(text, default_kind, &self.this.namespace)
+            .map_err(|message| GraphError::invalid(self.file, place, text, message).with_help(REF_HELP))
+    }
+
+    /// Parses a single-reference field (`owner`, `system`, `subcomponentOf`),
+    /// warning when it names an unexpected kind.
+    fn single_ref(
+        &self,
+        fragment: &mut GraphFragment,
+        field: &str,
+        text: &str,
+        default_kind: &str,
+        expected: &[EntityKind],
+    ) -> Result<EntityRef, GraphError> {
+        let place = format!("{}, {field}", self.place());
+        let target = self.parse_ref(&place, text, default_kind)?;
+        if !target.entity_kind().is_some_and(|k| expected.contains(&k)) {
+            let names: Vec<&str> = expected.iter().map(|k| k.name()).collect();
+            fragment.warn(
+                place,
+                format!(
+                    "`{}` is not a {}; its name is used anyway",
+                    blastgate_graph::shorten(text),
+                    names.join(" or ")
+                ),
+            );
+        }
+        Ok(target)
+    }
+
+    /// Adds the edge of one reference in a relation field.
+    fn relation(
+        &self,
+        fragment: &mut GraphFragment,
+        local: u32,
+        place: &str,
+        text: &str,
+        relation: Relation,
+    ) -> Result<(), GraphError> {
+        let target = self.parse_ref(place, text, relation.default_kind())?;
+        let target_kind = target.entity_kind();
+        if let Some(kind) = target_kind.filter(|k| !k.is_node()) {
+            fragment.warn(
+                place,
+                format!(
+                    "`{}` is a {} entity, which is not a graph node; reference skipped",
+                    blastgate_graph::shorten(text),
+                    kind.name()
+                ),
+            );
+            return Ok(());
+        }
+        let is_api = target_kind == Some(EntityKind::Api);
+        match relation {
+            Relation::ConsumesApi if !is_api => fragment.warn(
+                place,
+                format!(
+                    "`{}` in consumesApis is not an API; treated as a direct dependency",
+                    blastgate_graph::shorten(text)
+                ),
+            ),
+            Relation::ProvidesApi if !is_api => fragment.warn(
+                place,
+                format!(
+                    "`{}` in providesApis is not an API; treated as depending on this entity",
+                    blastgate_graph::shorten(text)
+                ),
+            ),
+            _ => {}
+        }
+        let other = fragment.reference(&target.node_id(), || place.to_owned())?;
+        let (dependent, dependency) = match relation {
+            Relation::DependsOn | Relation::ConsumesApi => (local, other),
+            Relation::DependencyOf | Relation::ProvidesApi => (other, local),
+        };
+        fragment.edge(dependent, dependency, EdgeSpec::default())
+    }
+}
+
+/// Reads the `blastgate.dev/*` annotations into `node`.
+fn read_annotations(
+    entity: &Entity<'_>,
+    annotations: &BTreeMap<String, String>,
+    node: &mut NodeSpec,
+) -> Result<(), GraphError> {
+    let place = |key: &str| format!("{}, metadata.annotations.{key}", entity.place());
+    if let Some(text) = annotations.get(TIER_ANNOTATION) {
+        let tier = Tier::parse(text).ok_or_else(|| {
+            GraphError::invalid(entity.file, place(TIER_ANNOTATION), text.as_str(), "unknown tier")
+                .with_help("write 0 to 3 or critical, high, medium, low")
+        })?;
+        node.tier = Some(tier);
+    }
+    if let Some(text) = annotations.get(TRAFFIC_ANNOTATION) {
+        let traffic = text.trim().parse::<f64>().ok().and_then(Traffic::new).ok_or_else(|| {
+            GraphError::invalid(
+                entity.file,
+                place(TRAFFIC_ANNOTATION),
+                text.as_str(),
+                "traffic is not a finite, non-negative number",
+            )
+            .with_help("write requests per second or a share of traffic, such as `120` or `0.25`")
+        })?;
+        node.traffic = Some(traffic);
+    }
+    if let Some(text) = annotations.get(USER_FACING_ANNOTATION) {
+        let value = text.trim();
+        let user_facing = if value.eq_ignore_ascii_case("true") {
+            true
+        } else if value.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            return Err(GraphError::invalid(
+                entity.file,
+                place(USER_FACING_ANNOTATION),
+                text.as_str(),
+                "expected `true` or `false`",
+            )
+            .with_help("quote it as a string: `'true'` or `'false'`"));
+        };
+        node.user_facing = Some(user_facing);
+    }
+    Ok(())
+}
+
+/// Whether `api_version` belongs to Backstage: group `backstage.io` or one
+/// of its subdomains (`scaffolder.backstage.io/v1beta3` for templates).
+fn is_backstage_version(api_version: &str) -> bool {
+    match api_version.split_once('/') {
+        Some((group, version)) => !version.is_empty() && (group == "backstage.io" || group.ends_with(".backstage.io")),
+        None => false,
+    }
+}
+
+fn missing(file: &str, at: Position, field: &str) -> GraphError {
+    GraphError::schema(file, at.to_string(), "", format!("entity has no `{field}`"))
+        .with_help("every Backstage entity needs `apiVersion`, `kind` and `metadata.name`")
+}
+
+/// Checks an entity's own name or namespace: not empty, no `:`, `/` or
+/// whitespace (they would make its reference ambiguous).
+fn check_name(file: &str, at: Position, field: &str, value: &str) -> Result<(), GraphError> {
+    let problem = if value.trim().is_empty() {
+        Some("is empty")
+    } else if value.contains([':', '/']) {
+        Some("contains `:` or `/`")
+    } else if value.chars().any(char::is_whitespace) {
+        Some("contains whitespace")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => {
+            Err(GraphError::invalid(file, format!("{at}, {field}"), value, format!("entity `{field}` {problem}"))
+                .with_help("Backstage names are letters, digits, `-`, `_` and `.`"))
+        }
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,517 @@
+//! Graphs observed in traces: the dependency links of Jaeger and Zipkin, and
+//! the OpenTelemetry servicegraph metrics as Prometheus returns them.
+//!
+//! Both loaders produce [`Origin::Observed`] fragments: naming a service
+//! declares it, and every edge carries call and error counts
+//! ([`Observation`]) that the builder sums over duplicate records.
+//!
+//! # Sources for the field and label names
+//!
+//! - Jaeger `/api/dependencies`: `model.DependencyLink` in
+//!   `jaegertracing/jaeger` (`model/dependencies.go`) serialises `parent`,
+//!   `child`, `callCount` and `source`; the protobuf message of the same name
+//!   in `jaegertracing/jaeger-idl` (`proto/api_v2/model.proto`) spells the
+//!   count `call_count`, which proto3 JSON parsers accept, so we accept it as
+//!   an alias. `source` is not the calling service: it names the system that
+//!   produced the link (`jaeger` by default), so it is ignored like any other
+//!   unknown field. No Jaeger code names endpoints `source`/`target`, so
+//!   those are not read.
+//! - Zipkin `/api/v2/dependencies`: the `DependencyLink` definition of the
+//!   zipkin2 API (`openzipkin/zipkin-api`) requires `parent`, `child` and
+//!   `callCount`, with an optional `errorCount`. Its links run parent to
+//!   child: client to server, producer to broker, broker to consumer.
+//! - Servicegraph metrics: the OpenTelemetry Collector `servicegraph`
+//!   connector (`connector/servicegraphconnector`: `README.md`,
+//!   `connector.go`, `internal/store/edge.go`) and Grafana Tempo's
+//!   metrics-generator (`docs/sources/tempo/metrics-generator/service_graphs`)
+//!   emit `traces_service_graph_request_total` and
+//!   `traces_service_graph_request_failed_total` with the labels `client`,
+//!   `server` and `connection_type`, whose values are unset (`""`),
+//!   `virtual_node`, `messaging_system` or `database`. Histograms
+//!   (`_request_server_seconds`, `_request_client_seconds`,
+//!   `_request_messaging_system_seconds`) and span counters
+//!   (`_unpaired_spans_total`, `_dropped_spans_total`) share the prefix and
+//!   are ignored. Older connector versions also put a `failed` label on
+//!   every series; the series of one pair are summed, so that label needs no
+//!   special case. The Prometheus exporter's `namespace` option prefixes
+//!   every name, which is why names are matched by suffix.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use blastgate_graph::{EdgeKind, EdgeSpec, GraphError, GraphFragment, Observation, Origin, limits, shorten};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use crate::doc;
+
+/// Parses the answer of Jaeger's `/api/dependencies` or Zipkin's
+/// `/api/v2/dependencies`: a JSON array of links, or Jaeger's envelope
+/// `{"data": [...], ...}` around it.
+///
+/// Each link `{"parent": "a", "child": "b", "callCount": 42}` becomes the
+/// synchronous edge `a -> b` (the parent calls, so depends on, the child)
+/// with 42 calls; Zipkin's optional `errorCount` becomes the error count.
+/// `call_count` is accepted for `callCount`. Other fields are ignored.
+/// Duplicate links are kept (the builder sums their counts); a link from a
+/// service to itself is kept here and dropped by the builder with a warning.
+///
+/// # Errors
+/// [`GraphError::Syntax`] for invalid UTF-8 or malformed JSON;
+/// [`GraphError::Schema`] for a missing or mistyped field (a fractional
+/// count included) or an envelope without `data`, naming the JSON path
+/// (`$.data[3].parent`); [`GraphError::InvalidValue`] for a negative count,
+/// an empty service name or one with a control character;
+/// [`GraphError::LimitExceeded`] for input over
+/// [`limits::MAX_DOCUMENT_BYTES`], nesting over
+/// [`limits::MAX_NESTING_DEPTH`], or too many nodes or edges.
+pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
+    check_size(file, bytes)?;
+    let text = doc::utf8(file, bytes)?;
+    let (links, base) = if text.trim_start().starts_with('{') {
+        (jaeger_envelope(file, text)?, "$.data")
+    } else {
+        (doc::from_json::<Vec<JaegerLink>>(file, text)?, "$")
+    };
+    let mut fragment = GraphFragment::new(file, Origin::Observed);
+    fragment.reserve(0, links.len());
+    for (i, link) in links.into_iter().enumerate() {
+        let dependent = fragment.node(&link.parent, || format!("{base}[{i}].parent"))?;
+        let dependency = fragment.node(&link.child, || format!("{base}[{i}].child"))?;
+        let observation = Observation { calls: link.call_count, errors: link.error_count.unwrap_or(0) };
+        fragment.edge(dependent, dependency, observed(EdgeKind::Sync, observation))?;
+    }
+    Ok(fragment)
+}
+
+/// Parses the answer of a Prometheus instant or range query
+/// (`/api/v1/query`, `/api/v1/query_range`) for OpenTelemetry servicegraph
+/// metrics.
+///
+/// Series are recognised by the suffix of `__name__`, so exporter prefixes
+/// do not matter: `..._service_graph_request_total` counts calls,
+/// `..._service_graph_request_failed_total` counts errors, and a series
+/// without `__name__` (the result of `sum by (client, server)`) counts
+/// calls. Other `service_graph_` series are ignored; series of other metrics
+/// are ignored with a warning. A counted series needs the labels `client`
+/// (the dependent) and `server` (the dependency); its `connection_type`
+/// gives the edge kind: `messaging_system` is async, `database` is data, and
+/// `virtual_node`, empty or missing is sync (an unknown value is sync with a
+/// warning). Values must be finite and not negative; they are rounded to
+/// whole calls. A `matrix` result uses the last sample of each series. All
+/// series of one `(client, server)` pair become one edge whose counts are
+/// the sums.
+///
+/// # Errors
+/// [`GraphError::Syntax`] for invalid UTF-8 or malformed JSON;
+/// [`GraphError::Schema`] for a `status` other than `success` (quoting
+/// Prometheus's error), a `resultType` other than `vector` or `matrix`, a
+/// missing `client` or `server` label, a series without a sample, or a
+/// mistyped field, naming the JSON path; [`GraphError::InvalidValue`] for a
+/// value that is not a number, is NaN, infinite, negative or too large, or
+/// an empty service name, naming `$.data.result[i].value[1]`;
+/// [`GraphError::LimitExceeded`] as for [`parse_jaeger`].
+pub fn parse_prometheus(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
+    check_size(file, bytes)?;
+    let text = doc::utf8(file, bytes)?;
+    let answer: PromAnswer = match doc::from_json(file, text) {
+        Ok(answer) => answer,
+        Err(e @ (GraphError::Schema(_) | GraphError::InvalidValue(_))) => {
+            return Err(explain_prom_failure(file, text).unwrap_or(e));
+        }
+        Err(e) => return Err(e),
+    };
+    if answer.status != "success" {
+        return Err(prom_status_error(file, &answer.status, answer.error_type.as_deref(), answer.error.as_deref()));
+    }
+    let Some(data) = answer.data else {
+        return Err(GraphError::schema(file, "$", "", "the answer has no `data`")
+            .with_help("save the whole JSON answer of the Prometheus query API"));
+    };
+    let matrix = match data.result_type.as_str() {
+        "vector" => false,
+        "matrix" => true,
+        other => return Err(result_type_error(file, other)),
+    };
+    let mut reader = SeriesReader::new(file, matrix);
+    for (i, series) in data.result.iter().enumerate() {
+        reader.read(i, series)?;
+    }
+    reader.finish()
+}
+
+/// One link of Jaeger's or Zipkin's dependencies answer.
+#[derive(Deserialize)]
+struct JaegerLink {
+    parent: String,
+    child: String,
+    #[serde(rename = "callCount", alias = "call_count")]
+    call_count: u64,
+    #[serde(rename = "errorCount", default)]
+    error_count: Option<u64>,
+}
+
+/// Jaeger's HTTP answer envelope; `total`, `limit`, `offset` and `errors`
+/// are ignored unless `data` is missing.
+#[derive(Deserialize)]
+struct JaegerEnvelope {
+    #[serde(default)]
+    data: Option<Vec<JaegerLink>>,
+}
+
+/// The error part of Jaeger's envelope, read only when `data` is missing.
+#[derive(Deserialize)]
+struct JaegerErrors {
+    #[serde(default)]
+    errors: Option<Vec<JaegerApiError>>,
+}
+
+#[derive(Deserialize)]
+struct JaegerApiError {
+    #[serde(default)]
+    msg: Option<String>,
+}
+
+/// Reads the envelope, reporting the query service's own error when it
+/// answered with one instead of data.
+fn jaeger_envelope(file: &str, text: &str) -> Result<Vec<JaegerLink>, GraphError> {
+    let envelope: JaegerEnvelope = doc::from_json(file, text)?;
+    if let Some(links) = envelope.data {
+        return Ok(links);
+    }
+    let message = doc::from_json::<JaegerErrors>(file, text)
+        .ok()
+        .and_then(|e| e.errors)
+        .and_then(|errors| errors.into_iter().next())
+        .and_then(|e| e.msg);
+    Err(match message {
+        Some(msg) => GraphError::schema(
+            file,
+            "$.errors[0].msg",
+            msg,
+            "the query service answered with an error instead of dependencies",
+        )
+        .with_help("fix the request (for Jaeger, `endTs` and `lookback`) and save the answer again"),
+        None => GraphError::schema(file, "$.data", "", "the answer has no `data` array of dependency links")
+            .with_help("save the answer of Jaeger's `/api/dependencies` or Zipkin's `/api/v2/dependencies` as it is"),
+    })
+}
+
+/// A Prometheus query API answer.
+#[derive(Deserialize)]
+struct PromAnswer {
+    status: String,
+    #[serde(default)]
+    data: Option<PromData>,
+    #[serde(rename = "errorType", default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PromData {
+    #[serde(rename = "resultType")]
+    result_type: String,
+    result: Vec<PromSeries>,
+}
+
+/// One series of a vector (`value`) or matrix (`values`) result.
+#[derive(Deserialize)]
+struct PromSeries {
+    #[serde(default)]
+    metric: BTreeMap<String, String>,
+    #[serde(default)]
+    value: Option<PromSample>,
+    #[serde(default)]
+    values: Option<Vec<PromSample>>,
+}
+
+/// `[timestamp, "value"]`; the timestamp is not used.
+type PromSample = (IgnoredAny, String);
+
+/// The parts of a Prometheus answer that explain why the full answer did
+/// not parse: an error status, or a result type we do not read.
+#[derive(Deserialize)]
+struct PromHeader {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(rename = "errorType", default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    data: Option<PromHeaderData>,
+}
+
+#[derive(Deserialize)]
+struct PromHeaderData {
+    #[serde(rename = "resultType", default)]
+    result_type: Option<String>,
+}
+
+/// A better error than the schema error of the full parse, if the answer
+/// is an error status (which has no usable `data`) or a scalar or string
+/// result (whose `result` is not a list of series).
+fn explain_prom_failure(file: &str, text: &str) -> Option<GraphError> {
+    let header: PromHeader = doc::from_json(file, text).ok()?;
+    if let Some(status) = header.status.as_deref()
+        && status != "success"
+    {
+        return Some(prom_status_error(file, status, header.error_type.as_deref(), header.error.as_deref()));
+    }
+    let result_type = header.data?.result_type?;
+    (result_type != "vector" && result_type != "matrix").then(|| result_type_error(file, &result_type))
+}
+
+fn prom_status_error(file: &str, status: &str, error_type: Option<&str>, error: Option<&str>) -> GraphError {
+    let message = match error_type {
+        Some(t) => format!("the query failed with status `{}` and error type `{}`", shorten(status), shorten(t)),
+        None => format!("the query failed with status `{}`", shorten(status)),
+    };
+    GraphError::schema(file, "$.status", error.unwrap_or_default(), message)
+        .with_help("fix the PromQL query and save an answer whose `status` is `success`")
+}
+
+fn result_type_error(file: &str, result_type: &str) -> GraphError {
+    GraphError::schema(file, "$.data.resultType", result_type, "unsupported result type; expected `vector` or `matrix`")
+        .with_help("query the servicegraph counters themselves, not a scalar or string expression")
+}
+
+/// What a series counts.
+#[derive(Clone, Copy)]
+enum Role {
+    Calls,
+    Errors,
+}
+
+/// Suffixes of the counted metrics, after any exporter prefix.
+const CALLS_SUFFIX: &str = "service_graph_request_total";
+const ERRORS_SUFFIX: &str = "service_graph_request_failed_total";
+/// Every servicegraph metric name starts with the first or holds the second.
+const SERVICE_GRAPH_PREFIX: &str = "service_graph_";
+const SERVICE_GRAPH_INFIX: &str = "_service_graph_";
+/// Most distinct unknown metric names or connection types warned about.
+const MAX_DISTINCT_WARNINGS: usize = 16;
+
+/// What a series is, from its `__name__`.
+enum SeriesClass {
+    /// A counter we read.
+    Counted(Role),
+    /// Another servicegraph metric (histograms, span counters).
+    Ignored,
+    /// Not a servicegraph metric at all.
+    Foreign,
+}
+
+fn classify(name: Option<&str>) -> SeriesClass {
+    let Some(name) = name else { return SeriesClass::Counted(Role::Calls) };
+    let ends_with =
+        |suffix: &str| name.strip_suffix(suffix).is_some_and(|prefix| prefix.is_empty() || prefix.ends_with('_'));
+    if ends_with(CALLS_SUFFIX) {
+        SeriesClass::Counted(Role::Calls)
+    } else if ends_with(ERRORS_SUFFIX) {
+        SeriesClass::Counted(Role::Errors)
+    } else if name.starts_with(SERVICE_GRAPH_PREFIX) || name.contains(SERVICE_GRAPH_INFIX) {
+        SeriesClass::Ignored
+    } else {
+        SeriesClass::Foreign
+    }
+}
+
+/// The counts of one `(client, server)` pair, summed over its series.
+struct PairCounts {
+    dependent: u32,
+    dependency: u32,
+    observation: Observation,
+    kind: EdgeKind,
+}
+
+/// Reads series one by one and merges them per `(client, server)` pair, in
+/// the order pairs first appear.
+struct SeriesReader<'a> {
+    file: &'a str,
+    matrix: bool,
+    fragment: GraphFragment,
+    pairs: Vec<PairCounts>,
+    // INVARIANT: every value is an index into `pairs`.
+    index: HashMap<(u32, u32), usize>,
+    warned: HashSet<String>,
+}
+
+impl<'a> SeriesReader<'a> {
+    fn new(file: &'a str, matrix: bool) -> Self {
+        Self {
+            file,
+            matrix,
+            fragment: GraphFragment::new(file, Origin::Observed),
+            pairs: Vec::new(),
+            index: HashMap::new(),
+            warned: HashSet::new(),
+        }
+    }
+
+    fn read(&mut self, i: usize, series: &PromSeries) -> Result<(), GraphError> {
+        let name = series.metric.get("__name__").map(String::as_str);
+        let role = match classify(name) {
+            SeriesClass::Counted(role) => role,
+            SeriesClass::Ignored => return Ok(()),
+            SeriesClass::Foreign => {
+                let name = name.unwrap_or_default();
+                self.warn_once(
+                    format!("metric:{name}"),
+                    format!("$.data.result[{i}].metric.__name__"),
+                    format!("`{}` is not a servicegraph metric; its series are ignored", shorten(name)),
+                );
+                return Ok(());
+            }
+        };
+        let client = self.label(i, series, "client")?;
+        let server = self.label(i, series, "server")?;
+        let kind = self.kind(i, series);
+        let count = self.count(i, series)?;
+        let dependent = self.fragment.node(client, || format!("$.data.result[{i}].metric.client"))?;
+        let dependency = self.fragment.node(server, || format!("$.data.result[{i}].metric.server"))?;
+        let slot = match self.index.get(&(dependent, dependency)) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.pairs.len();
+                self.pairs.push(PairCounts { dependent, dependency, observation: Observation::default(), kind });
+                self.index.insert((dependent, dependency), slot);
+                slot
+            }
+        };
+        let Some(pair) = self.pairs.get_mut(slot) else {
+            return Err(GraphError::invalid(
+                self.file,
+                format!("$.data.result[{i}]"),
+                "",
+                "internal error: pair index out of range",
+            ));
+        };
+        match role {
+            Role::Calls => pair.observation.calls = pair.observation.calls.saturating_add(count),
+            Role::Errors => pair.observation.errors = pair.observation.errors.saturating_add(count),
+        }
+        // A specific kind (async, data) beats the sync of unset and virtual
+        // node series; between two specific kinds the first one stays.
+        let old = pair.kind;
+        if old == EdgeKind::Sync {
+            pair.kind = kind;
+        } else if kind != EdgeKind::Sync && kind != old {
+            self.warn_once(
+                format!("kinds:{client}\u{0}{server}"),
+                format!("$.data.result[{i}].metric.connection_type"),
+                format!(
+                    "series of `{}` -> `{}` disagree on `connection_type` ({old} and {kind}); keeping {old}",
+                    shorten(client),
+                    shorten(server)
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// A required label of a counted series.
+    fn label<'s>(&self, i: usize, series: &'s PromSeries, label: &str) -> Result<&'s str, GraphError> {
+        series.metric.get(label).map(String::as_str).ok_or_else(|| {
+            GraphError::schema(self.file, format!("$.data.result[{i}].metric"), "", format!("the series has no `{label}` label"))
+                .with_help("keep the `client` and `server` labels in the query, e.g. `sum by (client, server, connection_type) (...)`")
+        })
+    }
+
+    /// The edge kind from `connection_type`.
+    fn kind(&mut self, i: usize, series: &PromSeries) -> EdgeKind {
+        match series.metric.get("connection_type").map(String::as_str) {
+            None | Some("" | "virtual_node") => EdgeKind::Sync,
+            Some("messaging_system") => EdgeKind::Async,
+            Some("database") => EdgeKind::Data,
+            Some(other) => {
+                self.warn_once(
+                    format!("connection_type:{other}"),
+                    format!("$.data.result[{i}].metric.connection_type"),
+                    format!("unknown `connection_type` `{}`; treated as a synchronous call", shorten(other)),
+                );
+                EdgeKind::Sync
+            }
+        }
+    }
+
+    /// The count of a series: its value, or the last of its values.
+    fn count(&self, i: usize, series: &PromSeries) -> Result<u64, GraphError> {
+        let (place, text) = if self.matrix {
+            let samples = series.values.as_deref().unwrap_or_default();
+            let Some((last, (_, text))) = samples.iter().enumerate().next_back() else {
+                return Err(GraphError::schema(
+                    self.file,
+                    format!("$.data.result[{i}]"),
+                    "",
+                    "the series has no `values`",
+                )
+                .with_help("save the answer of a range query as it is; every series needs at least one sample"));
+            };
+            (format!("$.data.result[{i}].values[{last}][1]"), text)
+        } else {
+            let Some((_, text)) = &series.value else {
+                return Err(GraphError::schema(
+                    self.file,
+                    format!("$.data.result[{i}]"),
+                    "",
+                    "the series has no `value`",
+                )
+                .with_help("save the answer of an instant query as it is; every series needs a `value`"));
+            };
+            (format!("$.data.result[{i}].value[1]"), text)
+        };
+        parse_count(self.file, place, text)
+    }
+
+    fn warn_once(&mut self, key: String, place: String, message: String) {
+        if self.warned.len() < MAX_DISTINCT_WARNINGS && self.warned.insert(key) {
+            self.fragment.warn(place, message);
+        }
+    }
+
+    fn finish(mut self) -> Result<GraphFragment, GraphError> {
+        self.fragment.reserve(0, self.pairs.len());
+        for pair in self.pairs {
+            self.fragment.edge(pair.dependent, pair.dependency, observed(pair.kind, pair.observation))?;
+        }
+        Ok(self.fragment)
+    }
+}
+
+/// Parses a sample value (`"42"`, `"1.5e3"`) as a whole number of calls.
+fn parse_count(file: &str, place: String, text: &str) -> Result<u64, GraphError> {
+    /// 2^64: the first whole number a `u64` cannot hold.
+    const TOO_LARGE: f64 = 18_446_744_073_709_551_616.0;
+    let Ok(value) = text.parse::<f64>() else {
+        return Err(GraphError::invalid(file, place, text, "sample value is not a number")
+            .with_help("save the answer of the Prometheus query API as it is; values are decimal strings"));
+    };
+    if !value.is_finite() || value < 0.0 {
+        return Err(GraphError::invalid(file, place, text, "sample value is not a finite, non-negative count")
+            .with_help("query the servicegraph counters (or `increase(...)` of them), not an expression that can be NaN, infinite or negative"));
+    }
+    let rounded = value.round();
+    if rounded >= TOO_LARGE {
+        return Err(GraphError::invalid(file, place, text, "sample value is too large for a call count")
+            .with_help("check the query; a call count must be below 2^64"));
+    }
+    // The value is finite, in [0, 2^64) and whole, so the cast is exact.
+    Ok(rounded as u64)
+}
+
+/// The attributes of an observed edge.
+fn observed(kind: EdgeKind, observation: Observation) -> EdgeSpec {
+    EdgeSpec { kind: Some(kind), observation: Some(observation), ..EdgeSpec::default() }
+}
+
+/// Refuses input over [`limits::MAX_DOCUMENT_BYTES`], as [`crate::parse`]
+/// does, for callers that use these parsers directly.
+fn check_size(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
+    let max = limits::MAX_DOCUMENT_BYTES;
+    if bytes.len() as u64 > max {
+        return Err(GraphError::limit(file, "max_input_bytes", max, bytes.len() as u64));
+    }
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! Integration tests of the trace-derived loaders: Jaeger and Zipkin
+//! dependency links, and servicegraph metrics from the Prometheus API.
+
+use blastgate_graph::{BuildOptions, Dependency, EdgeKind, GraphBuilder, GraphError, GraphFragment, ServiceGraph};
+use blastgate_ingest::traces::{parse_jaeger, parse_prometheus};
+use blastgate_ingest::{Format, detect};
+
+/// Helpers; in a `cfg(test)` module so that clippy's test allowances
+/// (unwrap, panic, indexing) apply to them as to the tests.
+#[cfg(test)]
+mod support {
+    use super::*;
+
+    /// Reads a file of `tests/data/traces/`.
+    pub fn data(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/data/traces/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    pub fn build(fragment: GraphFragment) -> ServiceGraph {
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(fragment).unwrap();
+        builder.build().unwrap()
+    }
+
+    /// The edge `from -> to`, which must exist.
+    pub fn edge<'g>(graph: &'g ServiceGraph, from: &str, to: &str) -> &'g Dependency {
+        graph
+            .dependencies()
+            .find(|(a, b, _)| a.id() == from && b.id() == to)
+            .map(|(_, _, d)| d)
+            .unwrap_or_else(|| panic!("no edge `{from}` -> `{to}`"))
+    }
+
+    /// `(calls, errors)` of the edge `from -> to`.
+    pub fn counts(graph: &ServiceGraph, from: &str, to: &str) -> (u64, u64) {
+        let o = edge(graph, from, to).observation().unwrap_or_else(|| panic!("edge `{from}` -> `{to}` has no counts"));
+        (o.calls, o.errors)
+    }
+
+    /// Asserts the error kind and that the message holds every fragment.
+    pub fn assert_error(err: &GraphError, kind: &str, fragments: &[&str]) {
+        let text = err.to_string();
+        assert_eq!(err.kind_name(), kind, "{text}");
+        for fragment in fragments {
+            assert!(text.contains(fragment), "`{fragment}` not in: {text}");
+        }
+    }
+
+    pub fn jaeger_err(json: &str) -> GraphError {
+        parse_jaeger("deps.json", json.as_bytes()).unwrap_err()
+    }
+
+    pub fn prom_err(json: &str) -> GraphError {
+        parse_prometheus("query.json", json.as_bytes()).unwrap_err()
+    }
+
+    /// An instant-query answer with one series of `metric` labels and `value`.
+    pub fn vector_answer(metric: &str, value: &str) -> String {
+        format!(
+            r#"{{"status":"success","data":{{"resultType":"vector","result":[{{"metric":{metric},"value":[1700000000.123,{value}]}}]}}}}"#
+        )
+    }
+
+    pub const REQUESTS: &str = r#"{"__name__":"traces_service_graph_request_total","client":"frontend","server":"cartservice","connection_type":""}"#;
+
+    /// One edge as comparable data: dependent, dependency, counts, kind.
+    pub type EdgeRow = (String, String, Option<(u64, u64)>, EdgeKind);
+}
+
+use support::*;
+
+// ---- Jaeger and Zipkin ----
+
+#[test]
+fn jaeger_hotrod_array() {
+    let bytes = data("jaeger-hotrod.json");
+    assert_eq!(detect("jaeger-hotrod.json", &bytes).unwrap(), Format::Jaeger);
+    let fragment = parse_jaeger("jaeger-hotrod.json", &bytes).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (6, 5));
+    let graph = build(fragment);
+    assert_eq!((graph.node_count(), graph.edge_count()), (6, 5));
+    assert_eq!(counts(&graph, "frontend", "customer"), (25, 0));
+    assert_eq!(counts(&graph, "frontend", "route"), (250, 0));
+    assert_eq!(counts(&graph, "driver", "redis"), (355, 0));
+    assert_eq!(counts(&graph, "customer", "mysql"), (25, 0));
+    assert!(graph.dependencies().all(|(_, _, d)| d.kind() == EdgeKind::Sync));
+    assert!(graph.warnings().is_empty(), "{:?}", graph.warnings());
+}
+
+#[test]
+fn jaeger_envelope_equals_array() {
+    let bytes = data("jaeger-hotrod-envelope.json");
+    assert_eq!(detect("jaeger-hotrod-envelope.json", &bytes).unwrap(), Format::Jaeger);
+    let enveloped = build(parse_jaeger("jaeger-hotrod-envelope.json", &bytes).unwrap());
+    let bare = build(parse_jaeger("jaeger-hotrod.json", &data("jaeger-hotrod.json")).unwrap());
+    let edges = |g: &ServiceGraph| -> Vec<EdgeRow> {
+        g.dependencies()
+            .map(|(a, b, d)| {
+                (a.id().to_owned(), b.id().to_owned(), d.observation().map(|o| (o.calls, o.errors)), d.kind())
+            })
+            .collect()
+    };
+    assert_eq!(edges(&enveloped), edges(&bare));
+    assert_eq!(enveloped.node_count(), 6);
+}
+
+#[test]
+fn zipkin_error_counts() {
+    let bytes = data("zipkin-dependencies.json");
+    assert_eq!(detect("zipkin-dependencies.json", &bytes).unwrap(), Format::Jaeger);
+    let graph = build(parse_jaeger("zipkin-dependencies.json", &bytes).unwrap());
+    assert_eq!((graph.node_count(), graph.edge_count()), (7, 6));
+    assert_eq!(counts(&graph, "api-gateway", "checkout"), (1200, 14));
+    assert_eq!(counts(&graph, "checkout", "payments"), (980, 31));
+    assert_eq!(counts(&graph, "kafka", "fulfillment"), (1169, 2));
+    // Zipkin leaves out `errorCount` when it is zero.
+    assert_eq!(counts(&graph, "payments", "postgres"), (980, 0));
+}
+
+#[test]
+fn jaeger_duplicates_are_summed_and_unknown_fields_ignored() {
+    let json = r#"[
+        {"parent": "a", "child": "b", "callCount": 3, "source": "jaeger", "x-exporter": {"v": 1}},
+        {"parent": "a", "child": "b", "callCount": 4, "errorCount": 1}
+    ]"#;
+    let fragment = parse_jaeger("deps.json", json.as_bytes()).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 2));
+    let graph = build(fragment);
+    assert_eq!(graph.edge_count(), 1);
+    assert_eq!(counts(&graph, "a", "b"), (7, 1));
+}
+
+#[test]
+fn jaeger_error_count_may_exceed_call_count() {
+    let graph =
+        build(parse_jaeger("deps.json", br#"[{"parent":"a","child":"b","callCount":1,"errorCount":5}]"#).unwrap());
+    assert_eq!(counts(&graph, "a", "b"), (1, 5));
+}
+
+#[test]
+fn jaeger_protobuf_spelling_of_call_count() {
+    let graph = build(parse_jaeger("deps.json", br#"[{"parent":"a","child":"b","call_count":9}]"#).unwrap());
+    assert_eq!(counts(&graph, "a", "b"), (9, 0));
+}
+
+#[test]
+fn jaeger_self_call_is_kept_then_dropped_by_the_builder() {
+    let fragment = parse_jaeger("deps.json", br#"[{"parent":"a","child":"a","callCount":2}]"#).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (1, 1));
+    let graph = build(fragment);
+    assert_eq!((graph.node_count(), graph.edge_count()), (1, 0));
+    assert!(graph.warnings().iter().any(|w| w.message().contains("self-loop")), "{:?}", graph.warnings());
+}
+
+#[test]
+fn jaeger_empty_answers() {
+    for json in ["[]", r#"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#] {
+        let fragment = parse_jaeger("deps.json", json.as_bytes()).unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0), "{json}");
+    }
+}
+
+#[test]
+fn jaeger_missing_parent() {
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":1},{"child":"c","callCount":2}]"#);
+    assert_error(&err, "schema", &["deps.json", "[1]", "missing field `parent`"]);
+}
+
+#[test]
+fn jaeger_missing_child_in_envelope() {
+    let err = jaeger_err(r#"{"data":[{"parent":"a","callCount":2}]}"#);
+    assert_error(&err, "schema", &["$.data[0]", "missing field `child`"]);
+}
+
+#[test]
+fn jaeger_missing_call_count() {
+    let err = jaeger_err(r#"[{"parent":"a","child":"b"}]"#);
+    assert_error(&err, "schema", &["[0]", "missing field `callCount`"]);
+}
+
+#[test]
+fn jaeger_empty_name() {
+    let err =
+        jaeger_err(r#"{"data":[{"parent":"a","child":"b","callCount":1},{"parent":"a","child":"","callCount":1}]}"#);
+    assert_error(&err, "invalid_value", &["$.data[1].child", "node id is empty"]);
+    let err = jaeger_err(r#"[{"parent":"","child":"b","callCount":1}]"#);
+    assert_error(&err, "invalid_value", &["$[0].parent", "node id is empty"]);
+}
+
+#[test]
+fn jaeger_control_character_in_name() {
+    let err = jaeger_err(r#"[{"parent":"a\u0007","child":"b","callCount":1}]"#);
+    assert_error(&err, "invalid_value", &["$[0].parent", "control character"]);
+}
+
+#[test]
+fn jaeger_wrong_types() {
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":"42"}]"#);
+    assert_error(&err, "schema", &["[0].callCount", "invalid type: string \"42\""]);
+    let err = jaeger_err(r#"{"data":[{"parent":7,"child":"b","callCount":1}]}"#);
+    assert_error(&err, "schema", &["$.data[0].parent", "invalid type: integer `7`"]);
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":1,"errorCount":true}]"#);
+    assert_error(&err, "schema", &["[0].errorCount", "invalid type: boolean"]);
+    let err = jaeger_err(r#"{"data":{"parent":"a"}}"#);
+    assert_error(&err, "schema", &["$.data", "expected a sequence"]);
+    let err = jaeger_err(r#""frontend -> redis""#);
+    assert_error(&err, "schema", &["expected a sequence"]);
+}
+
+#[test]
+fn jaeger_negative_and_fractional_counts() {
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":-1}]"#);
+    assert_error(&err, "invalid_value", &["[0].callCount", "-1"]);
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":2.5}]"#);
+    assert_error(&err, "schema", &["[0].callCount", "2.5"]);
+    let err = jaeger_err(r#"[{"parent":"a","child":"b","callCount":1,"errorCount":-3}]"#);
+    assert_error(&err, "invalid_value", &["[0].errorCount", "-3"]);
+}
+
+#[test]
+fn jaeger_envelope_without_data() {
+    let err = jaeger_err(
+        r#"{"data":null,"total":0,"limit":0,"offset":0,"errors":[{"code":400,"msg":"unable to parse param 'endTs'"}]}"#,
+    );
+    assert_error(&err, "schema", &["$.errors[0].msg", "answered with an error", "unable to parse param 'endTs'"]);
+    let err = jaeger_err(r#"{"total":0}"#);
+    assert_error(&err, "schema", &["$.data", "no `data` array"]);
+}
+
+#[test]
+fn jaeger_truncated_json() {
+    let err = jaeger_err(r#"[{"parent":"frontend","child":"redis","callCount":4"#);
+    assert_error(&err, "syntax", &["deps.json", "line 1"]);
+    let err = jaeger_err("");
+    assert_error(&err, "syntax", &["line 1"]);
+}
+
+#[test]
+fn jaeger_invalid_utf8() {
+    let err = parse_jaeger("deps.json", b"[{\"parent\":\"a\xff\"}]").unwrap_err();
+    assert_error(&err, "syntax", &["invalid UTF-8", "byte 13"]);
+}
+
+#[test]
+fn jaeger_deep_nesting() {
+    let json =
+        format!("[{{\"parent\":\"a\",\"child\":\"b\",\"callCount\":1,\"x\":{}{}}}]", "[".repeat(200), "]".repeat(200));
+    let err = jaeger_err(&json);
+    assert_error(&err, "limit_exceeded", &["max_nesting_depth"]);
+}
+
+// ---- Prometheus servicegraph metrics ----
+
+#[test]
+fn prometheus_vector_with_prefixed_names() {
+    let bytes = data("prometheus-vector.json");
+    assert_eq!(detect("prometheus-vector.json", &bytes).unwrap(), Format::Prometheus);
+    let fragment = parse_prometheus("prometheus-vector.json", &bytes).unwrap();
+    // user, frontend, cartservice, checkoutservice, paymentservice,
+    // accountingservice, redis; the histogram and unpaired-span series add
+    // nothing.
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (7, 6));
+    assert!(fragment.warnings().is_empty(), "{:?}", fragment.warnings());
+    let graph = build(fragment);
+    assert_eq!((graph.node_count(), graph.edge_count()), (7, 6));
+    // Two collector replicas report the same pair: the series sum.
+    assert_eq!(counts(&graph, "frontend", "cartservice"), (3000, 0));
+    // Total and failed counters combine into one edge.
+    assert_eq!(counts(&graph, "frontend", "checkoutservice"), (311, 9));
+    assert_eq!(counts(&graph, "checkoutservice", "paymentservice"), (302, 17));
+    assert_eq!(counts(&graph, "user", "frontend"), (4210, 0));
+    assert_eq!(edge(&graph, "user", "frontend").kind(), EdgeKind::Sync);
+    assert_eq!(edge(&graph, "frontend", "cartservice").kind(), EdgeKind::Sync);
+    assert_eq!(edge(&graph, "checkoutservice", "accountingservice").kind(), EdgeKind::Async);
+    assert_eq!(counts(&graph, "checkoutservice", "accountingservice"), (285, 0));
+    assert_eq!(edge(&graph, "cartservice", "redis").kind(), EdgeKind::Data);
+    assert_eq!(counts(&graph, "cartservice", "redis"), (6120, 0));
+}
+
+#[test]
+fn prometheus_matrix_takes_the_last_sample() {
+    let bytes = data("prometheus-matrix.json");
+    assert_eq!(detect("prometheus-matrix.json", &bytes).unwrap(), Format::Prometheus);
+    let graph = build(parse_prometheus("prometheus-matrix.json", &bytes).unwrap());
+    assert_eq!((graph.node_count(), graph.edge_count()), (4, 3));
+    // Series without `__name__` (from `sum by`) count calls; values round.
+    assert_eq!(counts(&graph, "shop-backend", "auth"), (1203, 0));
+    assert_eq!(counts(&graph, "shop-backend", "billing"), (411, 0));
+    assert_eq!(counts(&graph, "billing", "postgres"), (822, 0));
+    assert_eq!(edge(&graph, "billing", "postgres").kind(), EdgeKind::Data);
+}
+
+#[test]
+fn prometheus_failed_only_pair_is_an_edge() {
+    let metric = r#"{"__name__":"traces_service_graph_request_failed_total","client":"a","server":"b"}"#;
+    let graph = build(parse_prometheus("query.json", vector_answer(metric, r#""5""#).as_bytes()).unwrap());
+    assert_eq!(counts(&graph, "a", "b"), (0, 5));
+}
+
+#[test]
+fn prometheus_unprefixed_and_exact_suffix_names() {
+    for name in [
+        "traces_service_graph_request_total",
+        "service_graph_request_total",
+        "tempo_traces_service_graph_request_total",
+    ] {
+        let metric = format!(r#"{{"__name__":"{name}","client":"a","server":"b"}}"#);
+        let fragment = parse_prometheus("query.json", vector_answer(&metric, r#""1""#).as_bytes()).unwrap();
+        assert_eq!(fragment.edge_count(), 1, "{name}");
+    }
+    // A name that only ends like ours is not ours.
+    let metric = r#"{"__name__":"myservice_graph_request_total","client":"a","server":"b"}"#;
+    let fragment = parse_prometheus("query.json", vector_answer(metric, r#""1""#).as_bytes()).unwrap();
+    assert_eq!(fragment.edge_count(), 0);
+    assert_eq!(fragment.warnings().len(), 1, "{:?}", fragment.warnings());
+}
+
+#[test]
+fn prometheus_foreign_metric_is_ignored_with_a_warning() {
+    let metric = r#"{"__name__":"up","job":"otelcol","instance":"otelcol-0:8889"}"#;
+    let fragment = parse_prometheus("query.json", vector_answer(metric, r#""1""#).as_bytes()).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0));
+    let warnings: Vec<String> = fragment.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("`up` is not a servicegraph metric"), "{warnings:?}");
+}
+
+#[test]
+fn prometheus_unknown_connection_type_is_sync_with_a_warning() {
+    let metric = r#"{"__name__":"traces_service_graph_request_total","client":"a","server":"b","connection_type":"carrier_pigeon"}"#;
+    let fragment = parse_prometheus("query.json", vector_answer(metric, r#""3""#).as_bytes()).unwrap();
+    assert_eq!(fragment.warnings().len(), 1);
+    assert!(fragment.warnings()[0].message().contains("carrier_pigeon"));
+    let graph = build(fragment);
+    assert_eq!(edge(&graph, "a", "b").kind(), EdgeKind::Sync);
+}
+
+#[test]
+fn prometheus_specific_connection_type_wins_over_unset() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"db","connection_type":"virtual_node"},"value":[1,"2"]},
+        {"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"db","connection_type":"database"},"value":[1,"3"]},
+        {"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"db","connection_type":"messaging_system"},"value":[1,"4"]}
+    ]}}"#;
+    let fragment = parse_prometheus("query.json", json.as_bytes()).unwrap();
+    assert_eq!(fragment.warnings().len(), 1, "{:?}", fragment.warnings());
+    assert!(fragment.warnings()[0].message().contains("disagree on `connection_type`"));
+    let graph = build(fragment);
+    assert_eq!(edge(&graph, "a", "db").kind(), EdgeKind::Data);
+    assert_eq!(counts(&graph, "a", "db"), (9, 0));
+}
+
+#[test]
+fn prometheus_rejects_non_finite_and_negative_values() {
+    for value in ["NaN", "+Inf", "-Inf", "-3", "-0.6"] {
+        let err = prom_err(&vector_answer(REQUESTS, &format!("\"{value}\"")));
+        assert_error(
+            &err,
+            "invalid_value",
+            &["query.json", "$.data.result[0].value[1]", "finite, non-negative", &format!("`{value}`")],
+        );
+    }
+}
+
+#[test]
+fn prometheus_rejects_non_numeric_values() {
+    for value in ["abc", "", "42 calls", "0x10"] {
+        let err = prom_err(&vector_answer(REQUESTS, &format!("\"{value}\"")));
+        assert_error(&err, "invalid_value", &["$.data.result[0].value[1]", "not a number"]);
+    }
+    let err = prom_err(&vector_answer(REQUESTS, r#""1e30""#));
+    assert_error(&err, "invalid_value", &["$.data.result[0].value[1]", "too large", "`1e30`"]);
+}
+
+#[test]
+fn prometheus_value_rounding() {
+    for (value, calls) in
+        [("0.4", 0), ("0.5", 1), ("-0", 0), ("1.5e3", 1500), ("18446744073709549568", u64::MAX - 2047)]
+    {
+        let graph =
+            build(parse_prometheus("query.json", vector_answer(REQUESTS, &format!("\"{value}\"")).as_bytes()).unwrap());
+        assert_eq!(counts(&graph, "frontend", "cartservice"), (calls, 0), "{value}");
+    }
+}
+
+#[test]
+fn prometheus_bad_matrix_sample_names_its_place() {
+    let json = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"client":"a","server":"b"},"values":[[1,"1"],[2,"2"]]},
+        {"metric":{"client":"a","server":"c"},"values":[[1,"1"],[2,"2"],[3,"NaN"]]}
+    ]}}"#;
+    let err = prom_err(json);
+    assert_error(&err, "invalid_value", &["$.data.result[1].values[2][1]", "`NaN`"]);
+}
+
+#[test]
+fn prometheus_series_without_samples() {
+    let json = r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"client":"a","server":"b"},"values":[]}]}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.result[0]", "no `values`"]);
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"values":[[1,"2"]]}]}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.result[0]", "no `value`"]);
+}
+
+#[test]
+fn prometheus_missing_labels() {
+    let metric = r#"{"__name__":"traces_service_graph_request_total","server":"cartservice"}"#;
+    let err = prom_err(&vector_answer(metric, r#""1""#));
+    assert_error(&err, "schema", &["$.data.result[0].metric", "no `client` label"]);
+    let metric = r#"{"client":"frontend"}"#;
+    let err = prom_err(&vector_answer(metric, r#""1""#));
+    assert_error(&err, "schema", &["$.data.result[0].metric", "no `server` label"]);
+    let metric = r#"{"__name__":"traces_service_graph_request_total","client":"","server":"b"}"#;
+    let err = prom_err(&vector_answer(metric, r#""1""#));
+    assert_error(&err, "invalid_value", &["$.data.result[0].metric.client", "node id is empty"]);
+}
+
+#[test]
+fn prometheus_ignored_series_need_no_labels_or_values() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"__name__":"traces_service_graph_request_server_seconds_bucket","le":"+Inf"},"value":[1,"NaN"]},
+        {"metric":{"__name__":"traces_service_graph_dropped_spans_total"},"histogram":[1,{"count":"2"}]}
+    ]}}"#;
+    let fragment = parse_prometheus("query.json", json.as_bytes()).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0));
+}
+
+#[test]
+fn prometheus_error_status() {
+    let json = r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:30: parse error: unexpected right parenthesis ')'"}"#;
+    assert_eq!(detect("query.json", json.as_bytes()).ok(), None, "error answers have no `resultType`");
+    let err = prom_err(json);
+    assert_error(&err, "schema", &["$.status", "query failed", "`error`", "`bad_data`", "invalid parameter"]);
+    // An error answer with a `data` of another shape still reports the status.
+    let json = r#"{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation","data":{"resultType":"vector","result":"oops"}}"#;
+    assert_error(&prom_err(json), "schema", &["$.status", "`timeout`", "query timed out"]);
+}
+
+#[test]
+fn prometheus_unsupported_result_types() {
+    let json = r#"{"status":"success","data":{"resultType":"scalar","result":[1700000000.123,"42"]}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.resultType", "`scalar`", "expected `vector` or `matrix`"]);
+    let json = r#"{"status":"success","data":{"resultType":"streams","result":[]}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.resultType", "`streams`"]);
+}
+
+#[test]
+fn prometheus_missing_data() {
+    assert_error(&prom_err(r#"{"status":"success"}"#), "schema", &["no `data`"]);
+    assert_error(&prom_err(r#"{"data":{"resultType":"vector","result":[]}}"#), "schema", &["missing field `status`"]);
+}
+
+#[test]
+fn prometheus_wrong_types() {
+    let err = prom_err(&vector_answer(REQUESTS, "42"));
+    assert_error(&err, "schema", &["$.data.result[0].value[1]", "invalid type: integer `42`"]);
+    let metric = r#"{"__name__":"traces_service_graph_request_total","client":"a","server":7}"#;
+    let err = prom_err(&vector_answer(metric, r#""1""#));
+    assert_error(&err, "schema", &["$.data.result[0].metric.server", "invalid type: integer `7`"]);
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":{"metric":{}}}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.result", "expected a sequence"]);
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"value":[1]}]}}"#;
+    assert_error(&prom_err(json), "schema", &["$.data.result[0].value"]);
+}
+
+#[test]
+fn prometheus_truncated_json() {
+    let bytes = data("prometheus-vector.json");
+    let truncated = &bytes[..bytes.len() / 2];
+    let err = parse_prometheus("prometheus-vector.json", truncated).unwrap_err();
+    assert_error(&err, "syntax", &["prometheus-vector.json", "line"]);
+}
+
+#[test]
+fn prometheus_deep_nesting() {
+    let json = format!(
+        r#"{{"status":"success","data":{{"resultType":"vector","result":{}{}}}}}"#,
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    assert_error(&prom_err(&json), "limit_exceeded", &["max_nesting_depth", "64"]);
+}
+
+#[test]
+fn prometheus_merges_with_jaeger() {
+    // Both views of one system: Jaeger's counts and the metrics' counts add
+    // up on the shared edge, and the metrics' kind is kept.
+    let mut builder = GraphBuilder::new(BuildOptions::default());
+    builder
+        .add(parse_jaeger("jaeger.json", br#"[{"parent":"frontend","child":"cartservice","callCount":10}]"#).unwrap())
+        .unwrap();
+    builder.add(parse_prometheus("prometheus-vector.json", &data("prometheus-vector.json")).unwrap()).unwrap();
+    let graph = builder.build().unwrap();
+    assert_eq!(graph.node_count(), 7);
+    assert_eq!(counts(&graph, "frontend", "cartservice"), (3010, 0));
+}
+
+// ---- No panics on any input ----
+
+proptest::proptest! {
+    #[test]
+    fn traces_no_panic_on_raw_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+        let _ = parse_jaeger("fuzz.json", &bytes);
+        let _ = parse_prometheus("fuzz.json", &bytes);
+    }
+
+    #[test]
+    fn traces_no_panic_on_damaged_answers(
+        file in proptest::sample::select(vec![
+            "jaeger-hotrod.json",
+            "jaeger-hotrod-envelope.json",
+            "zipkin-dependencies.json",
+            "prometheus-vector.json",
+            "prometheus-matrix.json",
+        ]),
+        cut in 0usize..4096,
+        flips in proptest::collection::vec((0usize..4096, proptest::num::u8::ANY), 0..4),
+    ) {
+        let mut bytes = data(file);
+        for (at, byte) in flips {
+            let len = bytes.len();
+            bytes[at % len] = byte;
+        }
+        bytes.truncate(cut.min(bytes.len()));
+        let _ = parse_jaeger(file, &bytes);
+        let _ = parse_prometheus(file, &bytes);
+    }
+}

@@ -1,0 +1,57 @@
+//! No recursion over graph structure: a 1,000,000-node chain (and the same
+//! chain closed into one cycle) loads, merges, freezes and yields its cycles
+//! on a 2 MiB thread stack, in whatever build the tests run in (debug by
+//! default).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use blastgate::graph::{BuildOptions, GraphFormat, GraphLoader};
+
+const N: usize = 1_000_000;
+const STACK: usize = 2 << 20;
+
+fn chain(closed: bool) -> Vec<u8> {
+    let mut text = String::with_capacity(N * 16);
+    for i in 1..N {
+        text += &format!("n{i} n{}\n", i - 1);
+    }
+    if closed {
+        text += &format!("n0 n{}\n", N - 1);
+    }
+    text.into_bytes()
+}
+
+fn run(closed: bool) -> (usize, usize, usize) {
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            let bytes = chain(closed);
+            let mut loader = GraphLoader::new(BuildOptions::default());
+            loader.add_bytes("chain.edges", &bytes, Some(GraphFormat::EdgeList)).unwrap();
+            let graph = loader.build().unwrap();
+            let dot_len = if closed { 0 } else { graph.to_dot().len() };
+            let frozen = graph.freeze();
+            let cycles = frozen.cycles();
+            assert!(dot_len == 0 || dot_len > N);
+            (frozen.node_count(), frozen.edge_count(), cycles.first().map_or(0, Vec::len))
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn million_node_chain_on_small_stack() {
+    assert_eq!(run(false), (N, N - 1, 0));
+}
+
+#[test]
+fn million_node_cycle_on_small_stack() {
+    assert_eq!(run(true), (N, N, N));
+}

@@ -1,0 +1,32 @@
+//! The published JSON Schemas in docs/schema/ must equal the ones generated
+//! from the types, so the docs cannot drift silently. To accept a change:
+//! `BLASTGATE_UPDATE_SCHEMAS=1 cargo test -p blastgate --test schema`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::Path;
+
+fn check(name: &str, generated: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema").join(name);
+    let generated = format!("{}\n", generated.trim_end());
+    if std::env::var_os("BLASTGATE_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let published = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        published == generated,
+        "{} differs from the schema generated from the types; review the change and rerun with BLASTGATE_UPDATE_SCHEMAS=1",
+        path.display()
+    );
+}
+
+#[test]
+fn service_graph_schema_is_published() {
+    check("service-graph.schema.json", &blastgate::graph::native_json_schema());
+}
