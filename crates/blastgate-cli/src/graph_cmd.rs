@@ -103,7 +103,13 @@ impl Summary {
                 writeln!(out, "{text}")?;
             }
             OutputFormat::Human => {
-                writeln!(out, "valid graph: {} nodes, {} edges, from {} source(s)", self.nodes, self.edges, self.sources.len())?;
+                writeln!(
+                    out,
+                    "valid graph: {} nodes, {} edges, from {} source(s)",
+                    self.nodes,
+                    self.edges,
+                    self.sources.len()
+                )?;
                 let kinds: Vec<String> = NodeKind::ALL
                     .iter()
                     .filter_map(|k| self.by_kind.get(k.as_str()).map(|c| format!("{k} {c}")))

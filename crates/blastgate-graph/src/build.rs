@@ -152,7 +152,14 @@ fn offer<T: PartialEq + std::fmt::Debug>(
         None => *slot = Some(Slot { value, origin, file }),
         Some(old) if origin > old.origin => *slot = Some(Slot { value, origin, file }),
         Some(old) if origin == old.origin && old.value != value && old.file != file => {
-            conflict.push((old.file, file, format!("`{field}` is {:?} in the first file and {:?} in the second; keeping the first", old.value, value)));
+            conflict.push((
+                old.file,
+                file,
+                format!(
+                    "`{field}` is {:?} in the first file and {:?} in the second; keeping the first",
+                    old.value, value
+                ),
+            ));
         }
         Some(_) => {}
     }
@@ -260,7 +267,12 @@ impl Merge {
         }
     }
 
-    fn finish_nodes(&mut self, files: &[String], options: BuildOptions, warnings: &mut Warnings) -> Result<Vec<Node>, GraphError> {
+    fn finish_nodes(
+        &mut self,
+        files: &[String],
+        options: BuildOptions,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<Node>, GraphError> {
         let mut out = Vec::with_capacity(self.nodes.len());
         for m in std::mem::take(&mut self.nodes) {
             let file_name = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
@@ -318,7 +330,12 @@ impl Merge {
 
     /// Sorts edges by `(dependent, dependency)`, merges duplicates and drops
     /// self-loops. Returns the edges and their attributes, in sorted order.
-    fn finish_edges(&mut self, nodes: &[Node], files: &[String], warnings: &mut Warnings) -> (Vec<(u32, u32)>, Vec<Dependency>) {
+    fn finish_edges(
+        &mut self,
+        nodes: &[Node],
+        files: &[String],
+        warnings: &mut Warnings,
+    ) -> (Vec<(u32, u32)>, Vec<Dependency>) {
         let n = nodes.len();
         let edges = std::mem::take(&mut self.edges);
         let specs = std::mem::take(&mut self.specs);
@@ -379,7 +396,8 @@ impl Merge {
                     }
                 } else {
                     let records = bucket.get(i..j).unwrap_or_default();
-                    let dep = self.merge_edge(records, &spec_at, nodes.get(to as usize), files, nodes.get(from), warnings);
+                    let dep =
+                        self.merge_edge(records, &spec_at, nodes.get(to as usize), files, nodes.get(from), warnings);
                     out_edges.push((from32, to));
                     out_deps.push(dep);
                 }

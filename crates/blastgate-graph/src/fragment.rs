@@ -220,13 +220,20 @@ impl GraphFragment {
 /// [`GraphError::InvalidValue`] or [`GraphError::LimitExceeded`].
 pub fn check_id(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<(), GraphError> {
     if id.is_empty() {
-        return Err(GraphError::invalid(file, place(), id, "node id is empty").with_help("give every node a non-empty id"));
+        return Err(
+            GraphError::invalid(file, place(), id, "node id is empty").with_help("give every node a non-empty id")
+        );
     }
     if id.len() > limits::MAX_ID_BYTES {
         return Err(GraphError::limit(file, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
     }
     if id.chars().any(char::is_control) {
-        return Err(GraphError::invalid(file, place(), id.escape_debug().to_string(), "node id contains a control character"));
+        return Err(GraphError::invalid(
+            file,
+            place(),
+            id.escape_debug().to_string(),
+            "node id contains a control character",
+        ));
     }
     Ok(())
 }

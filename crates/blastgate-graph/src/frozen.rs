@@ -76,7 +76,18 @@ impl FrozenGraph {
             }
             deps.push(dep);
         }
-        Self { nodes, index, fwd_offsets, fwd_targets, deps, rev_offsets, rev_sources, rev_edges, rev_probability, warnings }
+        Self {
+            nodes,
+            index,
+            fwd_offsets,
+            fwd_targets,
+            deps,
+            rev_offsets,
+            rev_sources,
+            rev_edges,
+            rev_probability,
+            warnings,
+        }
     }
 
     /// Number of nodes.

@@ -107,7 +107,8 @@ impl ServiceGraph {
             let tier = n.tier().map(|t| format!("\\ntier {t}")).unwrap_or_default();
             format!("label = \"{}{tier}\", shape = {shape}", escape_dot(n.id()))
         };
-        let dot = Dot::with_attr_getters(&self.graph, &[Config::EdgeNoLabel, Config::NodeNoLabel], &edge_attr, &node_attr);
+        let dot =
+            Dot::with_attr_getters(&self.graph, &[Config::EdgeNoLabel, Config::NodeNoLabel], &edge_attr, &node_attr);
         format!("{dot:?}")
     }
 
@@ -118,10 +119,8 @@ impl ServiceGraph {
     pub fn freeze(self) -> FrozenGraph {
         let (nodes, edges) = self.graph.into_nodes_edges();
         let nodes: Vec<Node> = nodes.into_iter().map(|n| n.weight).collect();
-        let edges: Vec<(u32, u32, Dependency)> = edges
-            .into_iter()
-            .map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight))
-            .collect();
+        let edges: Vec<(u32, u32, Dependency)> =
+            edges.into_iter().map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight)).collect();
         FrozenGraph::from_sorted(nodes, self.index, edges, self.warnings)
     }
 

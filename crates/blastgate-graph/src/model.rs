@@ -143,10 +143,16 @@ impl<'de> Deserialize<'de> for Tier {
                 f.write_str("a tier: 0 to 3, or critical, high, medium, low")
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Tier, E> {
-                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
+                u8::try_from(v)
+                    .ok()
+                    .and_then(Tier::new)
+                    .ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Tier, E> {
-                u8::try_from(v).ok().and_then(Tier::new).ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
+                u8::try_from(v)
+                    .ok()
+                    .and_then(Tier::new)
+                    .ok_or_else(|| E::custom(format!("invalid value: tier `{v}` is not in 0..=3")))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Tier, E> {
                 Tier::parse(v).ok_or_else(|| {
@@ -219,7 +225,9 @@ impl fmt::Display for EdgeKind {
 }
 
 /// Whether the dependent survives the loss of its dependency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Strength {
     /// No fallback: a broken dependency breaks the dependent (the default).
@@ -333,8 +341,9 @@ impl Traffic {
 impl<'de> Deserialize<'de> for Traffic {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
-        Traffic::new(v)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid value: traffic `{v}` is not a finite, non-negative number")))
+        Traffic::new(v).ok_or_else(|| {
+            serde::de::Error::custom(format!("invalid value: traffic `{v}` is not a finite, non-negative number"))
+        })
     }
 }
 

@@ -16,7 +16,12 @@ pub fn from_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Graph
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, &e))?;
     de.end().map_err(|e| {
-        GraphError::syntax(file, format!("line {}, column {}", e.line(), e.column()), "", "trailing characters after the document")
+        GraphError::syntax(
+            file,
+            format!("line {}, column {}", e.line(), e.column()),
+            "",
+            "trailing characters after the document",
+        )
     })?;
     Ok(value)
 }
@@ -79,7 +84,12 @@ pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limits::MAX_NESTING_DEPTH {
-                    return Err(GraphError::limit(file, "max_nesting_depth", limits::MAX_NESTING_DEPTH as u64, depth as u64));
+                    return Err(GraphError::limit(
+                        file,
+                        "max_nesting_depth",
+                        limits::MAX_NESTING_DEPTH as u64,
+                        depth as u64,
+                    ));
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
@@ -143,7 +153,11 @@ fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
 }
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> GraphError {
-    let e = e.without_snippet();
+    // Alias replays and snippets wrap the error that happened; classify that.
+    let mut e = e.without_snippet();
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
     let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
     let message = strip_position(&first_line(&e.to_string()));
     if message.starts_with("invalid value") {
@@ -160,9 +174,11 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::SerdeUnknownVariant { .. }
         | serde_saphyr::Error::SerdeUnknownField { .. }
         | serde_saphyr::Error::SerdeMissingField { .. }
+        | serde_saphyr::Error::Unexpected { .. }
         | serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, "", message),
         serde_saphyr::Error::NonFiniteFloat { value, .. } => {
-            GraphError::invalid(file, place, value.clone(), "number is NaN or infinite").with_help("write a finite number")
+            GraphError::invalid(file, place, value.clone(), "number is NaN or infinite")
+                .with_help("write a finite number")
         }
         _ => GraphError::syntax(file, place, "", message),
     }

@@ -32,6 +32,8 @@
 //! per line. About 0.5 s for 10M edges over 1M nodes (138 MB) on one core
 //! (see `benches/benches/graph_load.rs`).
 
+use std::hash::BuildHasher;
+
 use blastgate_graph::{EdgeSpec, GraphError, GraphFragment, Origin, Probability, limits};
 
 /// Parses an edge list (see the [module docs](self) for the format) into a
@@ -42,12 +44,13 @@ use blastgate_graph::{EdgeSpec, GraphError, GraphFragment, Origin, Probability, 
 ///   columns, a third column that is not a number, an empty column, or a
 ///   name that is not valid UTF-8; with `line N, column C` and the text.
 /// - [`GraphError::InvalidValue`] for a probability that is NaN, infinite
-///   or outside `[0, 1]`, or a name that is empty after all or holds a
-///   control character.
+///   or outside `[0, 1]`, or a name that holds a control character.
 /// - [`GraphError::LimitExceeded`] for an input over
 ///   [`limits::MAX_EDGE_LIST_BYTES`], a name over
 ///   [`limits::MAX_ID_BYTES`], or more than [`limits::MAX_NODES`] nodes or
 ///   [`limits::MAX_EDGES`] edges.
+///
+/// The first error in the file is reported.
 ///
 /// # Example
 /// ```
@@ -59,83 +62,345 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     if bytes.len() as u64 > limits::MAX_EDGE_LIST_BYTES {
         return Err(GraphError::limit(file, "max_input_bytes", limits::MAX_EDGE_LIST_BYTES, bytes.len() as u64));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut fragment = GraphFragment::new(file, Origin::Listed);
     // One edge per line at most. Nodes are fewer than edges in any but tiny
     // graphs (10M edges over 1M nodes is typical of large benchmarks), so
     // reserve for all lines when small and an eighth of them when large;
-    // the node map grows if the guess is short.
-    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
-    fragment.reserve(lines.min(4096 + lines / 8), lines);
+    // the maps grow if the guess is short.
+    let lines = memchr::memchr_iter(b'\n', input).count() + 1;
+    let nodes = lines.min(4096 + lines / 8);
+    fragment.reserve(nodes, lines);
+    let mut parser = Parser { input, fragment, names: Names::with_capacity(nodes), batch: Vec::with_capacity(BATCH) };
     let mut start = 0;
     let mut number = 0;
-    for end in memchr::memchr_iter(b'\n', bytes) {
+    for end in memchr::memchr_iter(b'\n', input) {
         number += 1;
-        parse_line(&mut fragment, number, bytes.get(start..end).unwrap_or_default())?;
+        parser.line(number, start, end)?;
         start = end + 1;
     }
-    parse_line(&mut fragment, number + 1, bytes.get(start..).unwrap_or_default())?;
-    Ok(fragment)
+    parser.line(number + 1, start, input.len())?;
+    parser.flush()?;
+    Ok(parser.fragment)
 }
 
-/// A line's columns, as byte ranges into the line.
+/// Lines read before their names are looked up (see [`Parser::flush`]).
+const BATCH: usize = 32;
+
+/// A byte range `start..end`.
 type Span = (usize, usize);
 
-/// Parses one line (without its `\n`); `number` counts from 1.
-fn parse_line(fragment: &mut GraphFragment, number: usize, line: &[u8]) -> Result<(), GraphError> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
+/// The parser's state. Edge lines are collected in batches; names are
+/// looked up batch by batch.
+struct Parser<'a> {
+    input: &'a [u8],
+    fragment: GraphFragment,
+    names: Names,
+    batch: Vec<EdgeLine>,
+}
+
+/// An edge line waiting in a batch. Spans are offsets into the input.
+struct EdgeLine {
+    number: usize,
+    /// The line, without its line ending.
+    line: Span,
+    /// Dependent and dependency.
+    names: [Span; 2],
+    probability: Option<Probability>,
+    keys: [Key; 2],
+    hashes: [u64; 2],
+}
+
+impl Parser<'_> {
+    /// Reads line `number` (from 1) at `start..end` (without its `\n`).
+    fn line(&mut self, number: usize, start: usize, end: usize) -> Result<(), GraphError> {
+        let raw = self.input.get(start..end).unwrap_or_default();
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        match read_line(self.fragment.file(), number, line) {
+            Ok(None) => Ok(()),
+            Ok(Some(([a, b], probability))) => {
+                self.batch.push(EdgeLine {
+                    number,
+                    line: (start, start + line.len()),
+                    names: [(start + a.0, start + a.1), (start + b.0, start + b.1)],
+                    probability,
+                    keys: [Key::default(); 2],
+                    hashes: [0; 2],
+                });
+                if self.batch.len() >= BATCH { self.flush() } else { Ok(()) }
+            }
+            Err(e) => {
+                // Earlier lines come first: one of them may hold an error too.
+                self.flush()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Interns the names of the batch and adds its edges.
+    ///
+    /// A lookup in a large name table almost always misses the processor's
+    /// caches, and one lookup at a time waits for each miss in turn (about
+    /// 150 ns here). So a first pass hashes every name of the batch and
+    /// touches its table slot: these loads do not depend on each other, so
+    /// the processor overlaps them. The second pass finds the slots in
+    /// cache. This makes parsing several times faster on large graphs.
+    fn flush(&mut self) -> Result<(), GraphError> {
+        let Parser { input, fragment, names, batch } = self;
+        let mut touched = 0u32;
+        for edge in batch.iter_mut() {
+            for ((span, key), hash) in edge.names.iter().zip(&mut edge.keys).zip(&mut edge.hashes) {
+                let name = input.get(span.0..span.1).unwrap_or_default();
+                *key = Key::new(name);
+                *hash = names.hash(key, name);
+                touched ^= names.touch(*hash);
+            }
+        }
+        std::hint::black_box(touched);
+        for edge in batch.drain(..) {
+            let from = intern(input, fragment, names, &edge, 0)?;
+            let to = intern(input, fragment, names, &edge, 1)?;
+            let spec = EdgeSpec { probability: edge.probability, ..EdgeSpec::default() };
+            fragment.edge(from, to, spec)?;
+        }
+        Ok(())
+    }
+}
+
+/// The fragment id of name `which` (0 or 1) of `edge`, declaring it on
+/// first sight. Only new names are checked for UTF-8: a name equal to a
+/// known one is valid.
+fn intern(
+    input: &[u8],
+    fragment: &mut GraphFragment,
+    names: &mut Names,
+    edge: &EdgeLine,
+    which: usize,
+) -> Result<u32, GraphError> {
+    let (Some(&span), Some(key), Some(&hash)) = (edge.names.get(which), edge.keys.get(which), edge.hashes.get(which))
+    else {
+        return Err(GraphError::invalid(fragment.file(), "", "", "internal error: name index out of range"));
+    };
+    let name = input.get(span.0..span.1).unwrap_or_default();
+    if let Some(id) = names.find(input, key, hash, name) {
+        return Ok(id);
+    }
+    let line = input.get(edge.line.0..edge.line.1).unwrap_or_default();
+    let place = Place { number: edge.number, line, column: span.0 - edge.line.0 };
+    let Ok(text) = std::str::from_utf8(name) else {
+        return Err(GraphError::syntax(
+            fragment.file(),
+            place.render(),
+            lossy(name),
+            "service name is not valid UTF-8",
+        )
+        .with_help("save the file as UTF-8"));
+    };
+    let id = fragment.node(text, || place.render())?;
+    names.insert(input, *key, hash, id, span.0).map_err(|()| {
+        GraphError::invalid(fragment.file(), place.render(), text, "internal error: node ids are not dense")
+    })?;
+    Ok(id)
+}
+
+/// Splits a line (without its line ending) into dependent, dependency and
+/// probability; `None` for a blank or comment line.
+fn read_line(file: &str, number: usize, line: &[u8]) -> Result<Option<([Span; 2], Option<Probability>)>, GraphError> {
     let mut columns = Columns { line, pos: 0, after_comma: false };
-    let at = |column: usize| Place { number, line, column };
-    let syntax = |fragment: &GraphFragment, (a, b): Span, message: &str| {
-        GraphError::syntax(fragment.file(), at(a).render(), text(line, a, b), message)
+    let at = |column: usize| Place { number, line, column }.render();
+    let syntax = |(a, b): Span, message: &str| {
+        GraphError::syntax(file, at(a), text(line, a, b), message)
             .with_help("write one edge per line: `dependent dependency`, optionally followed by a probability")
     };
-    let empty = |fragment: &GraphFragment, pos: usize| {
-        GraphError::syntax(fragment.file(), at(pos).render(), "", "empty column")
+    let empty = |pos: usize| {
+        GraphError::syntax(file, at(pos), "", "empty column")
             .with_help("remove the extra comma, or put a name between the commas")
     };
-    let Some(dependent) = columns.next().map_err(|pos| empty(fragment, pos))? else {
-        return Ok(());
+    let Some(dependent) = columns.next().map_err(empty)? else {
+        return Ok(None);
     };
-    let Some(dependency) = columns.next().map_err(|pos| empty(fragment, pos))? else {
-        return Err(syntax(fragment, dependent, "line names one service but an edge needs two"));
+    let Some(dependency) = columns.next().map_err(empty)? else {
+        return Err(syntax(dependent, "line names one service but an edge needs two"));
     };
-    let third = columns.next().map_err(|pos| empty(fragment, pos))?;
-    if let Some(extra) = columns.next().map_err(|pos| empty(fragment, pos))? {
-        return Err(syntax(fragment, extra, "too many columns: an edge line has two names and an optional probability"));
+    let third = columns.next().map_err(empty)?;
+    if let Some(extra) = columns.next().map_err(empty)? {
+        return Err(syntax(extra, "too many columns: an edge line has two names and an optional probability"));
     }
-    let spec = match third {
-        None => EdgeSpec::default(),
+    let probability = match third {
+        None => None,
         Some(span) => {
             let Some(p) = number_at(line, span) else {
-                return Err(syntax(fragment, span, "third column is not a number: an edge line has two names and an optional probability"));
+                return Err(syntax(
+                    span,
+                    "third column is not a number: an edge line has two names and an optional probability",
+                ));
             };
             let Some(p) = Probability::new(p) else {
                 return Err(GraphError::invalid(
-                    fragment.file(),
-                    at(span.0).render(),
+                    file,
+                    at(span.0),
                     text(line, span.0, span.1),
                     "probability is not a finite number in [0, 1]",
                 )
                 .with_help("write the propagation probability as a number from 0 to 1, such as `0.3`"));
             };
-            EdgeSpec { probability: Some(p), ..EdgeSpec::default() }
+            Some(p)
         }
     };
-    let from = name(fragment, line, dependent, at(dependent.0))?;
-    let to = name(fragment, line, dependency, at(dependency.0))?;
-    fragment.edge(from, to, spec)
+    Ok(Some(([dependent, dependency], probability)))
 }
 
-/// Interns the name at `span`, checking that it is UTF-8 (the fragment
-/// checks the rest).
-fn name(fragment: &mut GraphFragment, line: &[u8], (a, b): Span, place: Place<'_>) -> Result<u32, GraphError> {
-    let bytes = line.get(a..b).unwrap_or_default();
-    let Ok(id) = std::str::from_utf8(bytes) else {
-        return Err(GraphError::syntax(fragment.file(), place.render(), text(line, a, b), "service name is not valid UTF-8")
-            .with_help("save the file as UTF-8"));
-    };
-    fragment.node(id, || place.render())
+/// Bytes of a name kept in its table slot; longer names are compared with
+/// their first occurrence in the input.
+const INLINE: usize = 24;
+
+/// A name as the table compares it: its first [`INLINE`] bytes, zero
+/// padded, and its length.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Key {
+    words: [u64; 3],
+    len: u32,
+}
+
+impl Key {
+    fn new(name: &[u8]) -> Self {
+        let mut buf = [0u8; INLINE];
+        let n = name.len().min(INLINE);
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), name.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        let mut words = [0u64; 3];
+        for (w, chunk) in words.iter_mut().zip(buf.chunks_exact(8)) {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(chunk);
+            *w = u64::from_le_bytes(b);
+        }
+        // Inputs are at most 2 GiB, so every length fits.
+        Self { words, len: u32::try_from(name.len()).unwrap_or(u32::MAX) }
+    }
+}
+
+/// One slot of the name table, 32 bytes: two to a cache line. Empty when
+/// `key.len` is 0 (names are never empty).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: Key,
+    id: u32,
+}
+
+/// A name table: open addressing with linear probing, at most 70% full.
+/// It exists so that [`Parser::flush`] can touch a name's slot before the
+/// lookup, which `std`'s map does not allow.
+///
+/// INVARIANT: `slots.len()` is a power of two and `mask` is one less;
+/// `first[id]` is the input offset of the first occurrence of the name
+/// with fragment id `id` (ids are dense: the fragment numbers names in the
+/// order they are first declared, and only this table declares them).
+struct Names {
+    slots: Vec<Slot>,
+    mask: usize,
+    used: usize,
+    first: Vec<usize>,
+    /// Keys of the hash, random per table so that crafted names cannot
+    /// force long probe runs.
+    seed: [u64; 4],
+}
+
+impl Names {
+    fn with_capacity(names: usize) -> Self {
+        let len = (names.saturating_mul(10) / 7 + 1).next_power_of_two().max(16);
+        let random = std::collections::hash_map::RandomState::new();
+        let seed = [1u64, 2, 3, 4].map(|i| random.hash_one(i) | 1);
+        Self { slots: vec![Slot::default(); len], mask: len - 1, used: 0, first: Vec::with_capacity(names), seed }
+    }
+
+    /// The hash of a name (folded multiplications, as in foldhash).
+    fn hash(&self, key: &Key, name: &[u8]) -> u64 {
+        let [s0, s1, s2, s3] = self.seed;
+        let [w0, w1, w2] = key.words;
+        let mut h = fold(w0 ^ s0, w1 ^ s1);
+        h = fold(h ^ w2, s2 ^ u64::from(key.len));
+        for chunk in name.get(INLINE..).unwrap_or_default().chunks(8) {
+            let mut b = [0u8; 8];
+            if let Some(dst) = b.get_mut(..chunk.len()) {
+                dst.copy_from_slice(chunk);
+            }
+            h = fold(h ^ u64::from_le_bytes(b), s3);
+        }
+        h
+    }
+
+    /// Reads the slot where a lookup of `hash` starts (see [`Parser::flush`]).
+    fn touch(&self, hash: u64) -> u32 {
+        self.slots.get(hash as usize & self.mask).map_or(0, |s| s.id)
+    }
+
+    /// The id of `name` (whose key and hash are given), if known.
+    fn find(&self, input: &[u8], key: &Key, hash: u64, name: &[u8]) -> Option<u32> {
+        let mut i = hash as usize & self.mask;
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.key.len == 0 {
+                return None;
+            }
+            if slot.key == *key && (name.len() <= INLINE || self.same_tail(input, slot.id, name)) {
+                return Some(slot.id);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Whether the name with `id` ends as `name` does (both are longer than
+    /// [`INLINE`] and of equal length).
+    fn same_tail(&self, input: &[u8], id: u32, name: &[u8]) -> bool {
+        let Some(&at) = self.first.get(id as usize) else { return false };
+        input.get(at + INLINE..at + name.len()) == name.get(INLINE..)
+    }
+
+    /// Adds a name not in the table, first seen at input offset `at`.
+    /// `Err` if `id` breaks the invariant (ids not dense).
+    fn insert(&mut self, input: &[u8], key: Key, hash: u64, id: u32, at: usize) -> Result<(), ()> {
+        if id as usize != self.first.len() {
+            return Err(());
+        }
+        self.first.push(at);
+        if (self.used + 1) * 10 > self.slots.len() * 7 {
+            self.grow(input);
+        }
+        self.place(Slot { key, id }, hash);
+        self.used += 1;
+        Ok(())
+    }
+
+    fn place(&mut self, slot: Slot, hash: u64) {
+        let mut i = hash as usize & self.mask;
+        // INVARIANT: the table is at most 70% full, so an empty slot exists.
+        while let Some(s) = self.slots.get_mut(i) {
+            if s.key.len == 0 {
+                *s = slot;
+                return;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn grow(&mut self, input: &[u8]) {
+        let len = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); len]);
+        self.mask = len - 1;
+        for slot in old.into_iter().filter(|s| s.key.len != 0) {
+            let at = self.first.get(slot.id as usize).copied().unwrap_or(0);
+            let name = input.get(at..at + slot.key.len as usize).unwrap_or_default();
+            let hash = self.hash(&slot.key, name);
+            self.place(slot, hash);
+        }
+    }
+}
+
+/// The high and low halves of the 128-bit product, xored.
+fn fold(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
 }
 
 /// The number in a column, if it is one (Rust's float syntax, which also
@@ -146,7 +411,11 @@ fn number_at(line: &[u8], (a, b): Span) -> Option<f64> {
 
 /// The text of a column for an error message.
 fn text(line: &[u8], a: usize, b: usize) -> String {
-    String::from_utf8_lossy(line.get(a..b).unwrap_or_default()).into_owned()
+    lossy(line.get(a..b).unwrap_or_default())
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A line and byte offset, rendered only when an error needs it so that
@@ -296,7 +565,9 @@ mod tests {
 
     #[test]
     fn probability_out_of_range() {
-        for (text, value) in [("web api 1.5", "1.5"), ("web api -0.1", "-0.1"), ("web api NaN", "NaN"), ("web api inf", "inf")] {
+        for (text, value) in
+            [("web api 1.5", "1.5"), ("web api -0.1", "-0.1"), ("web api NaN", "NaN"), ("web api inf", "inf")]
+        {
             let e = error(text.as_bytes());
             assert!(matches!(e, GraphError::InvalidValue(_)), "{text}: {e:?}");
             assert_eq!(place_of(&e), "line 1, column 9", "{text}");

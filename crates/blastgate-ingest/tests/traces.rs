@@ -428,7 +428,7 @@ fn prometheus_ignored_series_need_no_labels_or_values() {
 #[test]
 fn prometheus_error_status() {
     let json = r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:30: parse error: unexpected right parenthesis ')'"}"#;
-    assert_eq!(detect("query.json", json.as_bytes()).ok(), None, "error answers have no `resultType`");
+    assert_eq!(detect("query.json", json.as_bytes()).ok(), Some(Format::Prometheus), "detected by `errorType`");
     let err = prom_err(json);
     assert_error(&err, "schema", &["$.status", "query failed", "`error`", "`bad_data`", "invalid parameter"]);
     // An error answer with a `data` of another shape still reports the status.

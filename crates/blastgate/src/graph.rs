@@ -59,7 +59,12 @@ impl GraphLoader {
     ///
     /// # Errors
     /// Any parse error of the format, naming `name` and the place.
-    pub fn add_bytes(&mut self, name: &str, bytes: &[u8], format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
+    pub fn add_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        format: Option<GraphFormat>,
+    ) -> Result<&mut Self, GraphError> {
         let fragment = blastgate_ingest::parse(name, bytes, format)?;
         self.builder.add(fragment)?;
         Ok(self)

@@ -65,8 +65,9 @@ fn fixtures() -> PathBuf {
 }
 
 fn run_case(dir: &Path) -> Result<(), String> {
-    let expect: Expect = serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).map_err(|e| e.to_string())?)
-        .map_err(|e| format!("bad expect.json: {e}"))?;
+    let expect: Expect =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("bad expect.json: {e}"))?;
     let inputs: Vec<PathBuf> = match &expect.inputs {
         Some(list) => list
             .iter()
@@ -86,7 +87,11 @@ fn run_case(dir: &Path) -> Result<(), String> {
             v
         }
     };
-    let format = expect.input_format.as_deref().map(|f| blastgate::GraphFormat::parse(f).ok_or("bad input_format")).transpose()?;
+    let format = expect
+        .input_format
+        .as_deref()
+        .map(|f| blastgate::GraphFormat::parse(f).ok_or("bad input_format"))
+        .transpose()?;
     let mut loader = GraphLoader::new(BuildOptions::strict(expect.strict));
     let mut result = Ok(());
     for p in &inputs {

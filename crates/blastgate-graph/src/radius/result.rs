@@ -320,11 +320,9 @@ fn evidence(work: &mut Vec<u32>, blast: &BlastRadius, top: usize) -> Vec<Evidenc
     let k = top.min(affected.len());
     let rank = |&i: &u32, &j: &u32| -> Ordering {
         match (affected.get(i as usize), affected.get(j as usize)) {
-            (Some(a), Some(b)) => a
-                .tier
-                .cmp(&b.tier)
-                .then_with(|| b.probability.get().total_cmp(&a.probability.get()))
-                .then(i.cmp(&j)),
+            (Some(a), Some(b)) => {
+                a.tier.cmp(&b.tier).then_with(|| b.probability.get().total_cmp(&a.probability.get())).then(i.cmp(&j))
+            }
             _ => i.cmp(&j),
         }
     };

@@ -153,7 +153,11 @@ impl RadiusScratch {
                     if self.reach(epoch, v) {
                         self.queue.push(v);
                         if RECORD && let Some(s) = self.state.get_mut(v as usize) {
-                            *s = NodeState { distance: next, predecessor: NodeState::NONE, probability: NodeState::BELOW_FLOOR };
+                            *s = NodeState {
+                                distance: next,
+                                predecessor: NodeState::NONE,
+                                probability: NodeState::BELOW_FLOOR,
+                            };
                         }
                     }
                 }
@@ -222,7 +226,8 @@ impl NodeState {
     /// The probability of a node not (yet) reached by Dijkstra: below every
     /// floor, since floors are at least 0.
     pub(super) const BELOW_FLOOR: f64 = -1.0;
-    const UNREACHED: NodeState = NodeState { distance: u32::MAX, predecessor: Self::NONE, probability: Self::BELOW_FLOOR };
+    const UNREACHED: NodeState =
+        NodeState { distance: u32::MAX, predecessor: Self::NONE, probability: Self::BELOW_FLOOR };
 }
 
 /// A heap entry: the most probable first, then the lowest dense id.
