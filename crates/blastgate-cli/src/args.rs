@@ -17,6 +17,9 @@ pub struct Cli {
 pub enum Command {
     /// Load, validate and export service dependency graphs.
     Graph(GraphArgs),
+    /// The blast radius of changing some services: who depends on them,
+    /// how likely a failure reaches each, along which path.
+    Radius(RadiusArgs),
     /// Run on the embedded demo topology (no files needed).
     Demo(DemoArgs),
 }
@@ -118,4 +121,50 @@ impl InputFormat {
             Self::Edges => blastgate::GraphFormat::EdgeList,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct RadiusArgs {
+    /// Graph files (several merge into one). The first value that is not an
+    /// existing file starts the list of changed services.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub graph: Vec<PathBuf>,
+    /// The changed services (ids as in the graph).
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Read one changeset per line (ids separated by spaces) and print one
+    /// JSON object per line (JSON Lines), in input order.
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<PathBuf>,
+    /// With --batch: print only `{"changed": N, "affected_count": M}` per line.
+    #[arg(long, requires = "batch")]
+    pub summary: bool,
+    /// Count only nodes at most this many hops away.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// Count only nodes reached with at least this probability.
+    #[arg(long, value_name = "P")]
+    pub min_probability: Option<f64>,
+    /// How many evidence paths to report.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub top_paths: usize,
+    /// Output format (ignored with --batch, which always writes JSON Lines).
+    #[arg(long, value_enum, default_value_t = RadiusFormat::Human)]
+    pub format: RadiusFormat,
+    /// Read every graph file in this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Make references to undeclared nodes errors instead of warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RadiusFormat {
+    /// Readable text.
+    Human,
+    /// One JSON object.
+    Json,
+    /// The affected subgraph for Graphviz.
+    Dot,
 }

@@ -14,6 +14,8 @@ pub const INTERNAL: u8 = 3;
 pub enum Failure {
     /// Bad input: exit 2, or 3 for a limit.
     Graph(GraphError),
+    /// Bad usage or an unknown service: exit 2.
+    Usage(String),
     /// Writing output failed or another internal error: exit 3.
     Internal(String),
 }
@@ -23,7 +25,7 @@ impl Failure {
     pub fn code(&self) -> u8 {
         match self {
             Self::Graph(e) if e.is_limit() => INTERNAL,
-            Self::Graph(_) => USAGE,
+            Self::Graph(_) | Self::Usage(_) => USAGE,
             Self::Internal(_) => INTERNAL,
         }
     }
@@ -33,7 +35,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Graph(e) => write!(f, "{e}"),
-            Self::Internal(m) => f.write_str(m),
+            Self::Usage(m) | Self::Internal(m) => f.write_str(m),
         }
     }
 }

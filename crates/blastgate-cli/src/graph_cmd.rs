@@ -6,7 +6,7 @@ use std::io::Write;
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader, NodeKind, ServiceGraph, Tier};
 use serde::Serialize;
 
-use crate::args::{CheckArgs, DemoArgs, ExportArgs, ExportFormat, GraphInput, OutputFormat};
+use crate::args::{CheckArgs, ExportArgs, ExportFormat, GraphInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
 
 fn load(input: &GraphInput) -> Result<ServiceGraph, Failure> {
@@ -21,7 +21,8 @@ fn load(input: &GraphInput) -> Result<ServiceGraph, Failure> {
 /// `graph check`: validate and summarise.
 pub fn check(args: &CheckArgs) -> Result<u8, Failure> {
     let graph = load(&args.input)?;
-    let summary = Summary::of(graph.sources().to_vec(), graph.freeze());
+    let sources = graph.sources().to_vec();
+    let summary = Summary::of(sources, &graph.freeze());
     summary.print(args.format)?;
     Ok(SUCCESS)
 }
@@ -41,21 +42,11 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     Ok(SUCCESS)
 }
 
-/// `demo`: the embedded topology.
-pub fn demo(args: &DemoArgs) -> Result<u8, Failure> {
-    let mut loader = GraphLoader::new(BuildOptions::strict(true));
-    loader.add_bytes(blastgate::demo::TOPOLOGY_NAME, blastgate::demo::TOPOLOGY.as_bytes(), None)?;
-    let graph = loader.build()?;
-    let summary = Summary::of(graph.sources().to_vec(), graph.freeze());
-    summary.print(args.format)?;
-    Ok(SUCCESS)
-}
-
 /// What `graph check` reports. The JSON keys `nodes`, `edges`, `cycles` and
 /// `warnings` are a contract (docs/cli.md): they may gain siblings, never
 /// change.
 #[derive(Debug, Serialize)]
-struct Summary {
+pub struct Summary {
     valid: bool,
     sources: Vec<String>,
     nodes: usize,
@@ -68,7 +59,7 @@ struct Summary {
 }
 
 impl Summary {
-    fn of(sources: Vec<String>, g: FrozenGraph) -> Self {
+    pub fn of(sources: Vec<String>, g: &FrozenGraph) -> Self {
         let mut by_kind = BTreeMap::new();
         let mut by_tier = BTreeMap::new();
         let mut isolated = 0;
@@ -95,7 +86,7 @@ impl Summary {
         }
     }
 
-    fn print(&self, format: OutputFormat) -> Result<(), Failure> {
+    pub fn print(&self, format: OutputFormat) -> Result<(), Failure> {
         let mut out = std::io::stdout().lock();
         match format {
             OutputFormat::Json => {

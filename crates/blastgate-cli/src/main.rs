@@ -4,8 +4,10 @@
 //! done; 3 internal error or limit exceeded. A panic is a bug and exits 3.
 
 mod args;
+mod demo_cmd;
 mod exit;
 mod graph_cmd;
+mod radius_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,6 +45,7 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
             args::GraphCommand::Check(a) => graph_cmd::check(&a),
             args::GraphCommand::Export(a) => graph_cmd::export(&a),
         },
-        args::Command::Demo(a) => graph_cmd::demo(&a),
+        args::Command::Radius(a) => radius_cmd::run(&a),
+        args::Command::Demo(a) => demo_cmd::run(&a),
     }
 }

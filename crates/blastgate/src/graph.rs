@@ -14,7 +14,7 @@ use std::path::Path;
 pub use blastgate_graph::limits;
 pub use blastgate_graph::{
     BuildOptions, Components, Dependency, EdgeKind, ErrorDetail, FrozenGraph, GraphError, LimitExceeded, Node,
-    NodeKind, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning,
+    NodeKind, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot, shorten,
 };
 pub use blastgate_ingest::Format as GraphFormat;
 

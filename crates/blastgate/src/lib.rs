@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod graph;
+pub mod radius;
 
 pub use graph::{GraphError, GraphFormat, GraphLoader, ServiceGraph};
 pub mod demo;

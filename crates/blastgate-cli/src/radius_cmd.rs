@@ -1,0 +1,314 @@
+//! `blastgate radius`: the blast radius of changing some services.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader, escape_dot};
+use blastgate::radius::{BlastRadius, RadiusConfig, radius, radius_batch, reach_count_batch};
+use serde::Serialize;
+
+use crate::args::{RadiusArgs, RadiusFormat};
+use crate::exit::{Failure, SUCCESS};
+
+/// Runs the command.
+pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
+    let (files, mut services) = split_graph_and_services(&args.graph)?;
+    services.extend(args.services.iter().cloned());
+    let mut loader = GraphLoader::new(BuildOptions::strict(args.strict));
+    let format = args.input_format.map(|f| f.to_format());
+    for path in &files {
+        loader.add_file(path, format)?;
+    }
+    let graph = loader.build()?.freeze();
+    let config = config(args)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Some(batch) = &args.batch {
+        if !services.is_empty() {
+            return Err(Failure::Usage("give services or --batch, not both".into()));
+        }
+        let text = std::fs::read_to_string(batch)
+            .map_err(|e| Failure::Usage(format!("{}: cannot read the batch file: {e}", batch.display())))?;
+        let mut changesets = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let ids: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+            let place = format!("{}: line {}", batch.display(), n + 1);
+            changesets.push(resolve(&graph, &ids, &place)?);
+        }
+        if args.summary {
+            let counts = reach_count_batch(&graph, &changesets);
+            for (changed, count) in changesets.iter().zip(counts) {
+                let mut distinct = changed.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                writeln!(out, "{{\"changed\":{},\"affected_count\":{count}}}", distinct.len())?;
+            }
+        } else {
+            let results = radius_batch(&graph, &changesets, &config);
+            for blast in &results {
+                let report = Report::new(&graph, blast, &config);
+                writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| Failure::Internal(e.to_string()))?)?;
+            }
+        }
+        out.flush()?;
+        return Ok(SUCCESS);
+    }
+    if services.is_empty() {
+        return Err(Failure::Usage("name at least one changed service, or give --batch FILE".into()));
+    }
+    let changed = resolve(&graph, &services, "command line")?;
+    let blast = radius(&graph, &changed, &config);
+    let report = Report::new(&graph, &blast, &config);
+    match args.format {
+        RadiusFormat::Json => {
+            let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
+            writeln!(out, "{text}")?;
+        }
+        RadiusFormat::Human => report.write_human(&mut out)?,
+        RadiusFormat::Dot => write_dot(&mut out, &graph, &blast)?,
+    }
+    out.flush()?;
+    Ok(SUCCESS)
+}
+
+/// `--graph` takes one or more values: the leading ones that are existing
+/// files are graph files; the first value that is not starts the list of
+/// services, so `--graph g.edges web api` works as users expect.
+fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), Failure> {
+    let mut files = Vec::new();
+    let mut services = Vec::new();
+    for v in values {
+        if services.is_empty() && v.is_file() {
+            files.push(v.clone());
+        } else if v.is_file() {
+            return Err(Failure::Usage(format!(
+                "`{}` is a file but comes after the service `{}`; put graph files first",
+                v.display(),
+                services.first().map_or("", String::as_str)
+            )));
+        } else {
+            services.push(v.to_string_lossy().into_owned());
+        }
+    }
+    if files.is_empty() {
+        let first = values.first().map(|p| p.display().to_string()).unwrap_or_default();
+        return Err(Failure::Usage(format!("no graph file: `{first}` does not exist")));
+    }
+    Ok((files, services))
+}
+
+fn config(args: &RadiusArgs) -> Result<RadiusConfig, Failure> {
+    let mut config = RadiusConfig::default().with_top_paths(args.top_paths);
+    if let Some(d) = args.max_depth {
+        config = config.with_max_depth(d);
+    }
+    if let Some(p) = args.min_probability {
+        let p = blastgate::graph::Probability::new(p)
+            .ok_or_else(|| Failure::Usage(format!("--min-probability `{p}` is not a number in [0, 1]")))?;
+        config = config.with_min_probability(p);
+    }
+    Ok(config)
+}
+
+/// Resolves ids to dense ids; an unknown id is a usage error that suggests
+/// close matches.
+fn resolve(graph: &FrozenGraph, ids: &[String], place: &str) -> Result<Vec<u32>, Failure> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        match graph.index_of(id) {
+            Some(i) => out.push(i),
+            None => return Err(Failure::Usage(unknown_service(graph, id, place))),
+        }
+    }
+    Ok(out)
+}
+
+fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
+    let mut scored: Vec<(f64, &str)> = graph
+        .nodes()
+        .iter()
+        .map(|n| (strsim::jaro_winkler(&id.to_lowercase(), &n.id().to_lowercase()), n.id()))
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let close: Vec<String> = scored.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+    let hint = if close.is_empty() {
+        "; help: `blastgate graph check` lists the graph".to_owned()
+    } else {
+        format!("; help: did you mean {}?", close.join(", "))
+    };
+    format!("{place}: unknown service `{}`{hint}", blastgate::graph::shorten(id))
+}
+
+/// Probabilities are written with 6 decimals: edge probabilities are
+/// stored as `f32`, and more digits would only show that rounding.
+fn round6(p: f64) -> f64 {
+    (p * 1e6).round() / 1e6
+}
+
+/// The JSON shape of one blast radius (docs/cli.md). `changed` and
+/// `affected` (with `service`, `distance`, `probability`, `path`) are a
+/// contract.
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    changed: Vec<&'a str>,
+    affected: Vec<AffectedOut<'a>>,
+    affected_count: usize,
+    by_tier: BTreeMap<String, usize>,
+    highest_tier: Option<u8>,
+    weighted_impact: f64,
+    max_distance: u32,
+    journeys: Vec<JourneyOut<'a>>,
+    owners: Vec<&'a str>,
+    evidence: Vec<EvidenceOut<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct AffectedOut<'a> {
+    service: &'a str,
+    distance: u32,
+    probability: f64,
+    path: Vec<&'a str>,
+    tier: u8,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct JourneyOut<'a> {
+    service: &'a str,
+    probability: f64,
+    distance: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct EvidenceOut<'a> {
+    target: &'a str,
+    tier: u8,
+    probability: f64,
+    path: Vec<&'a str>,
+}
+
+impl<'a> Report<'a> {
+    fn new(graph: &'a FrozenGraph, blast: &'a BlastRadius, _config: &RadiusConfig) -> Self {
+        let id = |i: u32| graph.node(i).map_or("", |n| n.id());
+        let ids = |path: Vec<u32>| path.into_iter().map(id).collect::<Vec<_>>();
+        let mut changed: Vec<&str> = blast.changed().iter().map(|&i| id(i)).collect();
+        changed.sort_unstable();
+        let affected = blast
+            .affected()
+            .iter()
+            .map(|a| {
+                let node = graph.node(a.node());
+                AffectedOut {
+                    service: id(a.node()),
+                    distance: a.distance(),
+                    probability: round6(a.probability().get()),
+                    path: ids(blast.path_to(a.node())),
+                    tier: a.tier().level(),
+                    kind: node.map_or("service", |n| n.kind().as_str()),
+                    owner: node.and_then(|n| n.owner()),
+                }
+            })
+            .collect();
+        let by_tier = blast.tier_counts().iter().enumerate().map(|(t, c)| (t.to_string(), *c)).collect();
+        Self {
+            changed,
+            affected,
+            affected_count: blast.affected_count(),
+            by_tier,
+            highest_tier: blast.highest_tier().map(|t| t.level()),
+            weighted_impact: round6(blast.weighted_impact()),
+            max_distance: blast.max_distance(),
+            journeys: blast
+                .journeys()
+                .iter()
+                .map(|j| JourneyOut {
+                    service: id(j.node()),
+                    probability: round6(j.probability().get()),
+                    distance: j.distance(),
+                })
+                .collect(),
+            owners: blast.owners().collect(),
+            evidence: blast
+                .evidence()
+                .iter()
+                .map(|e| EvidenceOut {
+                    target: id(e.target()),
+                    tier: e.tier().level(),
+                    probability: round6(e.probability().get()),
+                    path: ids(e.nodes().to_vec()),
+                })
+                .collect(),
+        }
+    }
+
+    fn write_human(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out, "changed: {}", self.changed.join(", "))?;
+        let tiers: Vec<String> = self.by_tier.iter().map(|(t, c)| format!("tier {t}: {c}")).collect();
+        writeln!(out, "affected: {} ({})", self.affected_count, tiers.join(", "))?;
+        if let Some(t) = self.highest_tier {
+            writeln!(out, "highest tier reached: {t}; criticality-weighted impact: {}", self.weighted_impact)?;
+        }
+        if self.journeys.is_empty() {
+            writeln!(out, "journeys reached: none")?;
+        } else {
+            let j: Vec<String> =
+                self.journeys.iter().map(|j| format!("{} (p={:.3})", j.service, j.probability)).collect();
+            writeln!(out, "journeys reached: {}", j.join(", "))?;
+        }
+        if !self.owners.is_empty() {
+            writeln!(out, "owning teams: {}", self.owners.join(", "))?;
+        }
+        if !self.evidence.is_empty() {
+            writeln!(out, "evidence (most critical first):")?;
+            for e in &self.evidence {
+                writeln!(out, "  tier {} {} p={:.3}: {}", e.tier, e.target, e.probability, e.path.join(" -> "))?;
+            }
+        }
+        const SHOWN: usize = 50;
+        if !self.affected.is_empty() {
+            writeln!(out, "affected services (distance, probability):")?;
+            for a in self.affected.iter().take(SHOWN) {
+                writeln!(out, "  {} ({}, {:.3})", a.service, a.distance, a.probability)?;
+            }
+            if self.affected.len() > SHOWN {
+                writeln!(out, "  ... and {} more (use --format json for all)", self.affected.len() - SHOWN)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The affected subgraph for Graphviz: changed nodes filled, tiers as
+/// colours, edges labelled with their propagation probability.
+fn write_dot(out: &mut impl Write, graph: &FrozenGraph, blast: &BlastRadius) -> std::io::Result<()> {
+    let mut members: Vec<u32> = blast.changed().to_vec();
+    members.extend(blast.affected().iter().map(|a| a.node()));
+    members.sort_unstable();
+    members.dedup();
+    let colour = ["red", "orange", "gold", "gray60"];
+    writeln!(out, "digraph blast_radius {{")?;
+    writeln!(out, "    rankdir = BT;")?;
+    writeln!(out, "    node [shape = box, style = \"rounded,filled\", fillcolor = white];")?;
+    for &i in &members {
+        let Some(n) = graph.node(i) else { continue };
+        let tier = n.effective_tier().level();
+        let c = colour.get(usize::from(tier)).copied().unwrap_or("gray60");
+        let changed = blast.changed().binary_search(&i).is_ok();
+        let fill = if changed { ", fillcolor = \"#ffd6d6\", penwidth = 3" } else { "" };
+        let p = blast.get(i).map(|a| format!("\\np={:.2}", a.probability().get())).unwrap_or_default();
+        writeln!(out, "    n{i} [label = \"{}\\ntier {tier}{p}\", color = {c}{fill}];", escape_dot(n.id()))?;
+    }
+    for &i in &members {
+        for &j in graph.dependencies_of(i) {
+            if members.binary_search(&j).is_err() {
+                continue;
+            }
+            let p = graph.dependency(i, j).map_or(0.0, |d| d.probability().get());
+            writeln!(out, "    n{i} -> n{j} [label = \"{p:.2}\"];")?;
+        }
+    }
+    writeln!(out, "}}")
+}

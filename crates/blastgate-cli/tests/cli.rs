@@ -1,0 +1,203 @@
+//! The command line as users and gate tools call it: exit codes, JSON keys
+//! (a contract), messages on stderr.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+}
+
+fn boutique() -> String {
+    fixtures().join("graphs/online-boutique.edges").display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+#[test]
+fn graph_check_json_has_the_contract_keys() {
+    let o = run(&["graph", "check", &boutique(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["nodes"], 12);
+    assert_eq!(v["edges"], 16);
+    assert_eq!(v["cycles"], serde_json::json!([]));
+    assert!(v["warnings"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn graph_check_lists_cycles() {
+    let dir = tempdir();
+    let file = dir.join("cycle.edges");
+    std::fs::write(&file, "a b\nb c\nc a\nc d\nd d\n").unwrap();
+    let o = run(&["graph", "check", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    assert_eq!(v["cycles"], serde_json::json!([["a", "b", "c"]]));
+    assert!(v["warnings"][0].as_str().unwrap().contains("self-loop"));
+}
+
+#[test]
+fn invalid_input_exits_2_with_file_and_place() {
+    let dir = tempdir();
+    let file = dir.join("bad.yaml");
+    std::fs::write(&file, "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices: [{id: a, teir: 1}]\n").unwrap();
+    let o = run(&["graph", "check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.yaml") && e.contains("line 3") && e.contains("teir"), "{e}");
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn missing_file_and_usage_errors_exit_2() {
+    assert_eq!(run(&["graph", "check", "/nonexistent/graph.edges"]).status.code(), Some(2));
+    assert_eq!(run(&["graph", "check"]).status.code(), Some(2));
+    assert_eq!(run(&["no-such-command"]).status.code(), Some(2));
+    assert_eq!(run(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn limit_exceeded_exits_3() {
+    let dir = tempdir();
+    let file = dir.join("deep.json");
+    let doc = format!(
+        "{{\"apiVersion\": \"blastgate.dev/v1\", \"kind\": \"ServiceGraph\", \"metadata\": {}{}}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    std::fs::write(&file, doc).unwrap();
+    let o = run(&["graph", "check", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_nesting_depth"));
+}
+
+#[test]
+fn export_json_reloads_unchanged() {
+    let o = run(&["graph", "export", &boutique(), "--to", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let dir = tempdir();
+    let file = dir.join("exported.json");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let again = run(&["graph", "export", file.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(stdout(&o), stdout(&again));
+    let dot = run(&["graph", "export", &boutique(), "--to", "dot"]);
+    assert!(stdout(&dot).starts_with("digraph {"));
+    assert!(stdout(&dot).contains("productcatalogservice"));
+}
+
+#[test]
+fn radius_json_matches_the_verified_fact() {
+    // fixtures/graphs/README.md: changing productcatalogservice affects
+    // frontend, checkoutservice, recommendationservice (direct) and
+    // loadgenerator (transitive).
+    let o = run(&["radius", "--graph", &boutique(), "productcatalogservice", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["changed"], serde_json::json!(["productcatalogservice"]));
+    let affected = v["affected"].as_array().unwrap();
+    let names: Vec<&str> = affected.iter().map(|a| a["service"].as_str().unwrap()).collect();
+    assert_eq!(names, ["checkoutservice", "frontend", "loadgenerator", "recommendationservice"]);
+    let lg = &affected[2];
+    assert_eq!(lg["distance"], 2);
+    assert_eq!(lg["path"], serde_json::json!(["productcatalogservice", "frontend", "loadgenerator"]));
+    assert!((lg["probability"].as_f64().unwrap() - 0.81).abs() < 1e-6);
+    assert_eq!(v["affected_count"], 4);
+}
+
+#[test]
+fn radius_unknown_service_suggests_close_matches() {
+    let o = run(&["radius", "--graph", &boutique(), "productcatalog"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown service `productcatalog`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("did you mean `productcatalogservice`"), "{}", stderr(&o));
+}
+
+#[test]
+fn radius_depth_and_probability_bounds() {
+    let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--max-depth", "1", "--format", "json"]);
+    assert_eq!(json(&o)["affected_count"], 1);
+    let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--min-probability", "0.8", "--format", "json"]);
+    let v = json(&o);
+    assert!(v["affected"].as_array().unwrap().iter().all(|a| a["probability"].as_f64().unwrap() >= 0.8));
+    let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--min-probability", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn radius_dot_highlights_changed_nodes() {
+    let o = run(&["radius", "--graph", &boutique(), "cartservice", "--format", "dot"]);
+    let text = stdout(&o);
+    assert!(text.starts_with("digraph blast_radius {"));
+    assert!(text.contains("penwidth = 3"));
+    assert!(text.contains("label = \"0.90\""));
+}
+
+#[test]
+fn radius_batch_is_json_lines_in_input_order() {
+    let dir = tempdir();
+    let batch = dir.join("batch.txt");
+    std::fs::write(&batch, "productcatalogservice\nredis-cart cartservice\n\nadservice adservice\n").unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["affected_count"], 4);
+    assert_eq!(lines[1]["changed"], serde_json::json!(["cartservice", "redis-cart"]));
+    assert_eq!(lines[2]["affected_count"], 0);
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
+    let summary: Vec<String> = stdout(&o).lines().map(|l| l.trim().to_owned()).collect();
+    assert_eq!(
+        summary,
+        [
+            r#"{"changed":1,"affected_count":4}"#,
+            r#"{"changed":2,"affected_count":3}"#,
+            r#"{"changed":0,"affected_count":0}"#,
+            r#"{"changed":1,"affected_count":2}"#
+        ]
+    );
+    std::fs::write(&batch, "productcatalogservice\nnope\n").unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+}
+
+#[test]
+fn demo_runs_on_a_fresh_machine() {
+    let o = run(&["demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("27 nodes"));
+    assert!(text.contains("checkout-journey"));
+}
+
+fn tempdir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir =
+        std::env::temp_dir().join(format!("blastgate-cli-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
