@@ -30,8 +30,14 @@
 //!   that `v` breaks when edges fail independently (that exact chance,
 //!   over all paths, is #P-hard to compute).
 //! - **Affected.** `v` is affected iff `v` is not in `C`, `v` is in `B` and
-//!   `P(v) >= F`. The bounds are inclusive: a node at exactly `D` hops, or
-//!   with exactly `P(v) = F`, is affected.
+//!   `P(v) >= F * (1 - FLOOR_SLACK)`. The bounds are inclusive: a node at
+//!   exactly `D` hops, or with exactly `P(v) = F`, is affected. The slack
+//!   ([`FLOOR_SLACK`], 2^-20, about 1e-6 relative) absorbs the `f32`
+//!   storage of edge probabilities: `0.9` is stored as `0.89999998`, and
+//!   without it a floor of `0.9` would exclude a dependent behind one `0.9`
+//!   edge. Rounding costs under 2^-24 relative per edge, so the slack
+//!   covers paths of up to 16 edges; a node it admits has an exact
+//!   probability within 1e-6 of the floor.
 //! - **Path.** [`BlastRadius::path_to`] gives a path that attains `P(v)`,
 //!   from its changed node to `v`.
 //!
@@ -52,7 +58,7 @@
 //! - Monotone: adding an edge never removes an affected node nor lowers a
 //!   probability; adding a changed node never removes an affected node
 //!   other than itself.
-//! - Cycles need no special case: BFS and Dijkstra visit each node once.
+//! - Cycles need no special case: BFS and Dijkstra expand each node once.
 //!
 //! # Aggregates
 //!
@@ -81,8 +87,10 @@
 //!    (floats compared with `total_cmp`). It is exact because edge
 //!    probabilities are at most 1, so path probabilities never grow along a
 //!    path; in floating point too, since rounding is monotone and `x * p`
-//!    never rounds above `x` when `p <= 1`. A candidate below `F` is never
-//!    pushed: all its extensions are below `F` too.
+//!    never rounds above `x` when `p <= 1`. So `P(v)` is, bit for bit, the
+//!    largest left-to-right product over paths (tested against
+//!    Bellman-Ford). A candidate below the floor is never pushed: all its
+//!    extensions are below it too.
 //! 3. The predecessor of `v` is the node whose relaxation last strictly
 //!    raised `P(v)`. On an exact tie between two paths the one found first
 //!    is kept: its last step leaves the node settled first (higher `P`,
@@ -120,6 +128,11 @@ pub use search::RadiusScratch;
 use crate::frozen::FrozenGraph;
 use crate::model::{Node, NodeKind, Probability, Tier};
 
+/// The relative slack of the probability floor: a node counts when its
+/// probability is at least `min_probability * (1 - FLOOR_SLACK)`. See the
+/// [module docs](self) for why.
+pub const FLOOR_SLACK: f64 = 1.0 / 1_048_576.0;
+
 /// What a blast-radius query counts. See the [module docs](self) for the
 /// exact semantics of each field.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -129,7 +142,8 @@ pub struct RadiusConfig {
     /// counts (inclusive); `None` for no limit (the default).
     pub max_depth: Option<u32>,
     /// Smallest impact probability at which a node still counts
-    /// (inclusive); the default 0 keeps every reachable node.
+    /// (inclusive, with a relative slack of [`FLOOR_SLACK`]); the default 0
+    /// keeps every reachable node.
     pub min_probability: Probability,
     /// Number of evidence paths kept (default 10).
     pub top_paths: usize,
@@ -167,6 +181,12 @@ impl RadiusConfig {
     pub fn with_tier_weights(mut self, tier_weights: TierWeights) -> Self {
         self.tier_weights = tier_weights;
         self
+    }
+
+    /// The smallest probability a node may have and count:
+    /// `min_probability * (1 - FLOOR_SLACK)`.
+    pub fn probability_threshold(&self) -> f64 {
+        self.min_probability.get() * (1.0 - FLOOR_SLACK)
     }
 
     /// The weight of `node` in the criticality-weighted impact:

@@ -3,6 +3,14 @@
 //! on the build-time graph), and metamorphic properties (adding an edge,
 //! shuffling the changeset, batching).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use blastgate_graph::{
@@ -53,7 +61,8 @@ impl Spec {
 }
 
 fn arb_node() -> impl Strategy<Value = NodeSpec> {
-    let kind = prop_oneof![Just(NodeKind::Service), Just(NodeKind::Journey), Just(NodeKind::Datastore), Just(NodeKind::Queue)];
+    let kind =
+        prop_oneof![Just(NodeKind::Service), Just(NodeKind::Journey), Just(NodeKind::Datastore), Just(NodeKind::Queue)];
     let tier = prop::option::of(0u8..4);
     let owner = prop::option::of(prop_oneof![Just("alpha"), Just("beta"), Just("gamma")]);
     let traffic = prop::option::of(prop_oneof![Just(0.0), 0.0..1e6f64]);
@@ -95,9 +104,8 @@ fn arb_config() -> impl Strategy<Value = RadiusConfig> {
     let depth = prop::option::of(0u32..6);
     let floor = prop_oneof![3 => Just(0.0), 1 => Just(1.0), 1 => Just(0.5), 3 => 0.0..0.9f64];
     (depth, floor, 0usize..6).prop_map(|(depth, floor, top)| {
-        let mut config = RadiusConfig::default()
-            .with_min_probability(Probability::new(floor).unwrap())
-            .with_top_paths(top);
+        let mut config =
+            RadiusConfig::default().with_min_probability(Probability::new(floor).unwrap()).with_top_paths(top);
         config.max_depth = depth;
         config
     })
@@ -170,7 +178,8 @@ fn reference(graph: &ServiceGraph, changed: &[u32], config: &RadiusConfig) -> BT
         }
     }
 
-    let floor = config.min_probability.get();
+    // The floor, with its documented relative slack of 2^-20.
+    let floor = config.min_probability.get() * (1.0 - 1.0 / 1_048_576.0);
     (0..n as u32)
         .filter(|&v| !changed.contains(&v) && in_ball(v))
         .filter_map(|v| {
@@ -178,10 +187,6 @@ fn reference(graph: &ServiceGraph, changed: &[u32], config: &RadiusConfig) -> BT
             (probability >= floor).then(|| (v, Expected { distance: distance[v as usize].unwrap(), probability }))
         })
         .collect()
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
 }
 
 /// Checks `blast` against the reference, aggregates included.
@@ -209,7 +214,14 @@ fn check_against_reference(
     for a in blast.affected() {
         let e = expected[&a.node()];
         prop_assert_eq!(a.distance(), e.distance);
-        prop_assert!(close(a.probability().get(), e.probability), "{} vs {}", a.probability().get(), e.probability);
+        // Bit for bit: both compute the largest left-to-right product over
+        // paths, and rounding is monotone.
+        prop_assert!(
+            a.probability().get().total_cmp(&e.probability).is_eq(),
+            "{} vs {}",
+            a.probability().get(),
+            e.probability
+        );
         let node = frozen.node(a.node()).unwrap();
         prop_assert_eq!(a.tier(), node.effective_tier());
         // The path: from a changed node, along edges, among changed and
@@ -224,11 +236,13 @@ fn check_against_reference(
             prop_assert!(dep.is_some(), "path follows an edge");
             product *= f64::from(dep.unwrap().probability().get() as f32);
         }
-        prop_assert!(close(product, a.probability().get()) || product == a.probability().get());
+        // Bit for bit: the path is the one whose product set the probability.
+        prop_assert!(product.total_cmp(&a.probability().get()).is_eq(), "{product} vs {}", a.probability().get());
     }
 
     // Aggregates, written out straight.
-    let affected: Vec<(u32, f64)> = blast.affected().iter().map(|a| (a.node(), expected[&a.node()].probability)).collect();
+    let affected: Vec<(u32, f64)> =
+        blast.affected().iter().map(|a| (a.node(), expected[&a.node()].probability)).collect();
     let mut tiers = [0usize; 4];
     let mut impact = 0.0;
     let mut owners = BTreeSet::new();
@@ -246,7 +260,11 @@ fn check_against_reference(
     }
     prop_assert_eq!(blast.tier_counts(), tiers);
     prop_assert_eq!(blast.highest_tier(), tiers.iter().position(|&c| c > 0).and_then(|t| Tier::new(t as u8)));
-    prop_assert!((blast.weighted_impact() - impact).abs() <= 1e-9 * impact.max(1.0), "{} vs {impact}", blast.weighted_impact());
+    prop_assert!(
+        (blast.weighted_impact() - impact).abs() <= 1e-9 * impact.max(1.0),
+        "{} vs {impact}",
+        blast.weighted_impact()
+    );
     prop_assert_eq!(blast.owners().map(str::to_owned).collect::<Vec<_>>(), owners.into_iter().collect::<Vec<_>>());
     prop_assert_eq!(blast.journeys().iter().map(|a| a.node()).collect::<Vec<_>>(), journeys);
     prop_assert_eq!(blast.max_distance(), expected.values().map(|e| e.distance).max().unwrap_or(0));
@@ -300,6 +318,28 @@ proptest! {
     }
 
     #[test]
+    fn adding_a_changed_node_only_removes_itself(
+        (spec, changed, config, extra) in graph_and_changed().prop_flat_map(|(spec, changed, config)| {
+            let n = spec.nodes.len() as u32;
+            (Just(spec), Just(changed), Just(config), 0..n)
+        })
+    ) {
+        let frozen = spec.build().freeze();
+        let before = radius(&frozen, &changed, &config);
+        let mut more = changed.clone();
+        more.push(extra);
+        let after = radius(&frozen, &more, &config);
+        for x in before.affected().iter().filter(|a| a.node() != extra) {
+            let y = after.get(x.node());
+            prop_assert!(y.is_some(), "node {} dropped out", x.node());
+            let y = y.unwrap();
+            prop_assert!(y.probability().get() >= x.probability().get());
+            prop_assert!(y.distance() <= x.distance());
+        }
+        prop_assert!(!after.is_affected(extra));
+    }
+
+    #[test]
     fn changeset_order_and_duplicates_do_not_matter(
         (spec, changed, config, shuffled) in graph_and_changed().prop_flat_map(|(spec, changed, config)| {
             let mut doubled = changed.clone();
@@ -340,9 +380,7 @@ fn batch_is_the_same_on_one_thread_and_many() {
     let frozen = spec.build().freeze();
     let sets: Vec<Vec<u32>> = (0..40u32).map(|i| vec![i, (i * 3) % 40]).collect();
     let config = RadiusConfig::default();
-    let run = |threads: usize| {
-        rayon_pool(threads).install(|| radius_batch(&frozen, &sets, &config))
-    };
+    let run = |threads: usize| rayon_pool(threads).install(|| radius_batch(&frozen, &sets, &config));
     assert_eq!(run(1), run(4));
 }
 

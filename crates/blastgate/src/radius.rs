@@ -19,8 +19,8 @@
 //! ```
 
 pub use blastgate_graph::{
-    Affected, BlastRadius, EvidencePath, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch, radius_with,
-    reach_count_with,
+    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch,
+    radius_with, reach_count_with,
 };
 
 use blastgate_graph::FrozenGraph;

@@ -285,7 +285,7 @@ pub(super) fn assemble(
 /// the changed nodes, sorted by id string.
 fn collect_affected(scratch: &RadiusScratch, graph: &FrozenGraph) -> Vec<Affected> {
     let reached = scratch.queue.get(scratch.sources..).unwrap_or_default();
-    let kept = |v: u32| scratch.state.get(v as usize).filter(|s| s.probability >= 0.0);
+    let kept = |v: u32| scratch.found(v);
     let count = reached.iter().filter(|&&v| kept(v).is_some()).count();
     let mut affected = Vec::with_capacity(count);
     for &v in reached {

@@ -25,9 +25,14 @@ pub struct RadiusScratch {
     /// `stamp[v] == epoch` iff `v` was reached in the current query (it is
     /// in the depth ball). INVARIANT: no stamp is above `epoch`.
     stamp: Vec<u32>,
-    /// Distance, predecessor and probability of each node reached in the
-    /// current query; stale for the others.
-    pub(super) state: Vec<NodeState>,
+    /// Impact probability of each node reached in the current query
+    /// ([`NodeState::BELOW_FLOOR`] until Dijkstra reaches it); stale for the
+    /// others. Kept apart from `links` because Dijkstra reads it once per
+    /// edge: a compact array stays in cache longer.
+    probability: Vec<f64>,
+    /// Distance and predecessor of each node reached in the current query;
+    /// stale for the others.
+    links: Vec<Link>,
     /// The changed nodes, then every other reached node in BFS order.
     pub(super) queue: Vec<u32>,
     /// Number of changed nodes at the head of `queue`.
@@ -42,12 +47,13 @@ impl RadiusScratch {
     /// a larger one).
     ///
     /// # Complexity
-    /// `O(node_count)` time; about 20 bytes per node.
+    /// `O(node_count)` time; 20 bytes per node.
     pub fn new(node_count: usize) -> Self {
         Self {
             epoch: 0,
             stamp: vec![0; node_count],
-            state: vec![NodeState::UNREACHED; node_count],
+            probability: vec![NodeState::BELOW_FLOOR; node_count],
+            links: vec![Link::UNREACHED; node_count],
             queue: Vec::new(),
             sources: 0,
             heap: BinaryHeap::new(),
@@ -70,7 +76,8 @@ impl RadiusScratch {
     fn begin(&mut self, n: usize) -> u32 {
         if self.stamp.len() < n {
             self.stamp.resize(n, 0);
-            self.state.resize(n, NodeState::UNREACHED);
+            self.probability.resize(n, NodeState::BELOW_FLOOR);
+            self.links.resize(n, Link::UNREACHED);
         }
         self.epoch = match self.epoch.checked_add(1) {
             Some(e) => e,
@@ -100,22 +107,38 @@ impl RadiusScratch {
 
     /// Runs BFS and Dijkstra for `sources` (sorted, deduplicated, in
     /// range). Afterwards `queue` holds the sources then the other reached
-    /// nodes, and `state` their distance, probability and predecessor; a
-    /// node whose probability is below the floor has
-    /// [`NodeState::BELOW_FLOOR`] as its probability.
+    /// nodes, and [`RadiusScratch::found`] what was found about them.
     pub(super) fn search(&mut self, graph: &FrozenGraph, sources: &[u32], config: &RadiusConfig) {
         let epoch = self.begin(graph.node_count());
         for &c in sources {
             if self.reach(epoch, c) {
                 self.queue.push(c);
-                if let Some(s) = self.state.get_mut(c as usize) {
-                    *s = NodeState { distance: 0, predecessor: NodeState::NONE, probability: 1.0 };
-                }
+                self.set(c, Link { distance: 0, predecessor: NodeState::NONE }, 1.0);
             }
         }
         self.sources = self.queue.len();
         self.bfs::<true>(graph, epoch, config.max_depth);
-        self.dijkstra(graph, epoch, config.min_probability.get());
+        self.dijkstra(graph, epoch, config.max_depth.is_some(), config.probability_threshold());
+    }
+
+    /// What the last [`RadiusScratch::search`] found about `v`: `None` if
+    /// its probability is below the floor. Meaningful only for nodes in the
+    /// queue.
+    pub(super) fn found(&self, v: u32) -> Option<NodeState> {
+        let probability = *self.probability.get(v as usize)?;
+        let link = self.links.get(v as usize)?;
+        (probability >= 0.0).then_some(NodeState {
+            distance: link.distance,
+            predecessor: link.predecessor,
+            probability,
+        })
+    }
+
+    fn set(&mut self, v: u32, link: Link, probability: f64) {
+        if let (Some(l), Some(p)) = (self.links.get_mut(v as usize), self.probability.get_mut(v as usize)) {
+            *l = link;
+            *p = probability;
+        }
     }
 
     /// The number of nodes that can reach one of `changed`, not counting
@@ -152,12 +175,9 @@ impl RadiusScratch {
                 for &v in graph.dependents_of(u) {
                     if self.reach(epoch, v) {
                         self.queue.push(v);
-                        if RECORD && let Some(s) = self.state.get_mut(v as usize) {
-                            *s = NodeState {
-                                distance: next,
-                                predecessor: NodeState::NONE,
-                                probability: NodeState::BELOW_FLOOR,
-                            };
+                        if RECORD {
+                            let link = Link { distance: next, predecessor: NodeState::NONE };
+                            self.set(v, link, NodeState::BELOW_FLOOR);
                         }
                     }
                 }
@@ -168,30 +188,33 @@ impl RadiusScratch {
 
     /// Max-product Dijkstra from the sources over reverse edges whose
     /// dependent was reached by the BFS, never keeping a probability below
-    /// `floor`.
-    fn dijkstra(&mut self, graph: &FrozenGraph, epoch: u32, floor: f64) {
+    /// `floor`. Unless the BFS was depth-`limited` it reached every
+    /// dependent of every node Dijkstra settles, so the check is skipped.
+    fn dijkstra(&mut self, graph: &FrozenGraph, epoch: u32, limited: bool, floor: f64) {
         for &c in self.queue.get(..self.sources).unwrap_or_default() {
             self.heap.push(Candidate { probability: 1.0, node: c });
         }
         while let Some(Candidate { probability: p, node: u }) = self.heap.pop() {
             // A stale entry: `u` was raised above `p` after this was pushed.
-            let settled = self.state.get(u as usize).is_some_and(|s| p.total_cmp(&s.probability).is_ge());
+            let settled = self.probability.get(u as usize).is_some_and(|s| p.total_cmp(s).is_ge());
             if !settled {
                 continue;
             }
             for (v, w) in graph.dependents_with_probability(u) {
-                if self.stamp.get(v as usize) != Some(&epoch) {
+                if limited && self.stamp.get(v as usize) != Some(&epoch) {
                     continue;
                 }
                 let q = p * f64::from(w);
                 if q.total_cmp(&floor).is_lt() {
                     continue;
                 }
-                if let Some(s) = self.state.get_mut(v as usize)
-                    && q.total_cmp(&s.probability).is_gt()
+                if let Some(s) = self.probability.get_mut(v as usize)
+                    && q.total_cmp(s).is_gt()
                 {
-                    s.probability = q;
-                    s.predecessor = u;
+                    *s = q;
+                    if let Some(link) = self.links.get_mut(v as usize) {
+                        link.predecessor = u;
+                    }
                     self.heap.push(Candidate { probability: q, node: v });
                 }
             }
@@ -217,6 +240,7 @@ pub(super) struct NodeState {
     /// The node before this one on its most probable path, or
     /// [`NodeState::NONE`] for a changed node.
     pub(super) predecessor: u32,
+    /// At least the floor, so at least 0.
     pub(super) probability: f64,
 }
 
@@ -225,9 +249,18 @@ impl NodeState {
     pub(super) const NONE: u32 = u32::MAX;
     /// The probability of a node not (yet) reached by Dijkstra: below every
     /// floor, since floors are at least 0.
-    pub(super) const BELOW_FLOOR: f64 = -1.0;
-    const UNREACHED: NodeState =
-        NodeState { distance: u32::MAX, predecessor: Self::NONE, probability: Self::BELOW_FLOOR };
+    const BELOW_FLOOR: f64 = -1.0;
+}
+
+/// How a node was reached.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    distance: u32,
+    predecessor: u32,
+}
+
+impl Link {
+    const UNREACHED: Link = Link { distance: u32::MAX, predecessor: NodeState::NONE };
 }
 
 /// A heap entry: the most probable first, then the lowest dense id.
