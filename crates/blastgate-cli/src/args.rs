@@ -20,6 +20,8 @@ pub enum Command {
     /// The blast radius of changing some services: who depends on them,
     /// how likely a failure reaches each, along which path.
     Radius(RadiusArgs),
+    /// Write a deterministic synthetic graph (edge list) for benchmarks.
+    Synth(SynthArgs),
     /// Run on the embedded demo topology (no files needed).
     Demo(DemoArgs),
 }
@@ -167,4 +169,23 @@ pub enum RadiusFormat {
     Json,
     /// The affected subgraph for Graphviz.
     Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of services (`s0` .. `s{N-1}`).
+    #[arg(long, value_name = "N")]
+    pub services: u32,
+    /// Number of edge lines.
+    #[arg(long, value_name = "M")]
+    pub edges: u64,
+    /// Seed: the same arguments give the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Share of cycle-forming edges, in [0, 1].
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    pub cycle_share: f64,
+    /// Output file (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }

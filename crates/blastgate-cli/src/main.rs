@@ -46,6 +46,28 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
             args::GraphCommand::Export(a) => graph_cmd::export(&a),
         },
         args::Command::Radius(a) => radius_cmd::run(&a),
+        args::Command::Synth(a) => synth_cmd(&a),
         args::Command::Demo(a) => demo_cmd::run(&a),
     }
+}
+
+/// `synth`: write a synthetic edge list.
+fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
+    let mut config = blastgate::synth::SynthConfig::new(args.services, args.edges).with_seed(args.seed);
+    config.cycle_share = args.cycle_share;
+    let usage = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            exit::Failure::Usage(e.to_string())
+        } else {
+            exit::Failure::Internal(format!("cannot write `{}`: {e}", args.out.display()))
+        }
+    };
+    if args.out.as_os_str() == "-" {
+        blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
+    } else {
+        let mut file = std::fs::File::create(&args.out)
+            .map_err(|e| exit::Failure::Usage(format!("cannot create `{}`: {e}", args.out.display())))?;
+        blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
+    }
+    Ok(exit::SUCCESS)
 }

@@ -6,9 +6,7 @@
 //! several times faster than petgraph's `Bfs` over `Reversed` (measured on a
 //! 10M-edge graph; see docs/performance.md).
 
-use std::collections::HashMap;
-
-use crate::fragment::Warning;
+use crate::fragment::{NameIndex, Warning};
 use crate::model::{Dependency, Node};
 use crate::scc::{Components, strongly_connected_components};
 
@@ -23,7 +21,7 @@ use crate::scc::{Components, strongly_connected_components};
 #[derive(Debug, Clone)]
 pub struct FrozenGraph {
     nodes: Vec<Node>,
-    index: HashMap<Box<str>, u32>,
+    index: NameIndex,
     fwd_offsets: Vec<u32>,
     fwd_targets: Vec<u32>,
     /// Attributes of edge `e` (forward order).
@@ -39,9 +37,14 @@ pub struct FrozenGraph {
 
 impl FrozenGraph {
     /// Builds from edges sorted by `(dependent, dependency)`.
+    ///
+    /// The reverse rows are filled by one scattered write per array and
+    /// edge, in a loop kept small so that the processor overlaps the cache
+    /// misses; the attributes move into their array in place, with no
+    /// second copy of the largest array.
     pub(crate) fn from_sorted(
         nodes: Vec<Node>,
-        index: HashMap<Box<str>, u32>,
+        index: NameIndex,
         edges: Vec<(u32, u32, Dependency)>,
         warnings: Vec<Warning>,
     ) -> Self {
@@ -49,33 +52,42 @@ impl FrozenGraph {
         let m = edges.len();
         let mut fwd_offsets = vec![0u32; n + 1];
         let mut rev_offsets = vec![0u32; n + 1];
-        for (from, to, _) in &edges {
+        let mut fwd_targets = Vec::with_capacity(m);
+        let mut probability = Vec::with_capacity(m);
+        for (from, to, dep) in &edges {
             bump(&mut fwd_offsets, *from as usize + 1);
             bump(&mut rev_offsets, *to as usize + 1);
+            fwd_targets.push(*to);
+            probability.push(dep.probability().get() as f32);
         }
         prefix_sum(&mut fwd_offsets);
         prefix_sum(&mut rev_offsets);
-        let mut fwd_targets = Vec::with_capacity(m);
-        let mut deps = Vec::with_capacity(m);
         let mut rev_sources = vec![0u32; m];
         let mut rev_edges = vec![0u32; m];
         let mut rev_probability = vec![0f32; m];
         let mut cursor: Vec<u32> = rev_offsets.clone();
-        for (e, (from, to, dep)) in edges.into_iter().enumerate() {
-            fwd_targets.push(to);
-            if let Some(c) = cursor.get_mut(to as usize) {
+        for from in 0..n {
+            let (a, b) = range(&fwd_offsets, from as u32);
+            let from = u32::try_from(from).unwrap_or(u32::MAX);
+            let targets = fwd_targets.get(a..b).unwrap_or_default();
+            let probabilities = probability.get(a..b).unwrap_or_default();
+            for ((&to, &p), e) in targets.iter().zip(probabilities).zip(a..) {
+                let Some(c) = cursor.get_mut(to as usize) else { continue };
                 let slot = *c as usize;
-                if let (Some(s), Some(re), Some(p)) =
+                *c += 1;
+                if let (Some(s), Some(re), Some(rp)) =
                     (rev_sources.get_mut(slot), rev_edges.get_mut(slot), rev_probability.get_mut(slot))
                 {
                     *s = from;
                     *re = u32::try_from(e).unwrap_or(u32::MAX);
-                    *p = dep.probability().get() as f32;
+                    *rp = p;
                 }
-                *c += 1;
             }
-            deps.push(dep);
         }
+        drop(cursor);
+        drop(probability);
+        // In place: the tuples' buffer is reused for the attributes.
+        let deps: Vec<Dependency> = edges.into_iter().map(|(_, _, dep)| dep).collect();
         Self {
             nodes,
             index,

@@ -1,11 +1,9 @@
 //! The merged, validated, build-time graph.
 
-use std::collections::HashMap;
-
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::fragment::Warning;
+use crate::fragment::{NameIndex, Warning};
 use crate::frozen::FrozenGraph;
 use crate::model::{Dependency, Node};
 
@@ -21,7 +19,7 @@ use crate::model::{Dependency, Node};
 #[derive(Debug, Clone)]
 pub struct ServiceGraph {
     graph: DiGraph<Node, Dependency, u32>,
-    index: HashMap<Box<str>, u32>,
+    index: NameIndex,
     warnings: Vec<Warning>,
     sources: Vec<String>,
 }
@@ -29,7 +27,7 @@ pub struct ServiceGraph {
 impl ServiceGraph {
     pub(crate) fn new(
         graph: DiGraph<Node, Dependency, u32>,
-        index: HashMap<Box<str>, u32>,
+        index: NameIndex,
         warnings: Vec<Warning>,
         sources: Vec<String>,
     ) -> Self {

@@ -3,6 +3,7 @@
 
 pub mod graph;
 pub mod radius;
+pub mod synth;
 
 pub use graph::{GraphError, GraphFormat, GraphLoader, ServiceGraph};
 pub mod demo;

@@ -1,0 +1,154 @@
+"""The peers' columns of the side-by-side comparison (run by run.sh).
+
+Times python-igraph and networkx on the same edge list and changesets as
+blastgate's peer_timing: load, reverse reachability (everything that
+depends on a changed service), and most-probable paths (Dijkstra on
+-ln p over reversed edges, p = 0.9 for every edge of a plain edge list,
+blastgate's default for a hard sync dependency). Prints one JSON object per
+tool.
+
+Usage: python3 peers.py GRAPH.edges CHANGES.txt [--networkx-queries K]
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+
+
+def changesets(path):
+    with open(path) as f:
+        return [line.split() for line in f]
+
+
+def strip_comments(path):
+    """igraph's NCOL reader has no comments: write a copy without them."""
+    fd, out = tempfile.mkstemp(suffix=".ncol")
+    with os.fdopen(fd, "w") as w, open(path) as r:
+        for line in r:
+            if not line.startswith("#"):
+                w.write(line)
+    return out
+
+
+def peak_rss_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def run_igraph(graph_path, changes):
+    import igraph as ig
+
+    plain = strip_comments(graph_path)
+    t = time.perf_counter()
+    g = ig.Graph.Read_Ncol(plain, names=True, weights=False, directed=True)
+    load = time.perf_counter() - t
+    os.unlink(plain)
+    index = {name: i for i, name in enumerate(g.vs["name"])}
+    sets = [[index[s] for s in c if s in index] for c in changes]
+    w = -math.log(0.9)
+    g.es["w"] = [w] * g.ecount()
+
+    times, reached = [], []
+    t = time.perf_counter()
+    for c in sets:
+        q = time.perf_counter()
+        seen = set()
+        for v in c:
+            seen.update(g.subcomponent(v, mode="in"))
+        seen.difference_update(c)
+        reached.append(len(seen))
+        times.append(time.perf_counter() - q)
+    reach_total = time.perf_counter() - t
+
+    mpp_times = []
+    t = time.perf_counter()
+    for c in sets:
+        q = time.perf_counter()
+        if c:
+            d = g.distances(source=c, mode="in", weights="w")
+            best = [min(col) for col in zip(*d)]
+            _ = [math.exp(-x) for x in best if x != math.inf]
+        mpp_times.append(time.perf_counter() - q)
+    mpp_total = time.perf_counter() - t
+    return {
+        "tool": "python-igraph " + ig.__version__,
+        "nodes": g.vcount(),
+        "edges": g.ecount(),
+        "queries": len(sets),
+        "load_s": load,
+        "reach_total_s": reach_total,
+        "reach_median_s": statistics.median(times),
+        "mpp_total_s": mpp_total,
+        "mpp_median_s": statistics.median(mpp_times),
+        "reached_median": sorted(reached)[len(reached) // 2],
+        "peak_rss_kib": peak_rss_kib(),
+    }
+
+
+def run_networkx(graph_path, changes, queries):
+    import networkx as nx
+
+    t = time.perf_counter()
+    g = nx.read_edgelist(graph_path, comments="#", create_using=nx.DiGraph, nodetype=str, data=False)
+    load = time.perf_counter() - t
+    sets = [[s for s in c if s in g] for c in changes[:queries]]
+    w = -math.log(0.9)
+    rev = g.reverse(copy=False)
+
+    times = []
+    t = time.perf_counter()
+    for c in sets:
+        q = time.perf_counter()
+        seen = set()
+        for v in c:
+            seen.update(nx.ancestors(g, v))
+        seen.difference_update(c)
+        times.append(time.perf_counter() - q)
+    reach_total = time.perf_counter() - t
+
+    mpp_times = []
+    t = time.perf_counter()
+    for c in sets:
+        q = time.perf_counter()
+        if c:
+            nx.multi_source_dijkstra_path_length(rev, set(c), weight=lambda u, v, d: w)
+        mpp_times.append(time.perf_counter() - q)
+    mpp_total = time.perf_counter() - t
+    scale = len(changes) / max(1, len(sets))
+    return {
+        "tool": "networkx " + nx.__version__,
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "queries": len(sets),
+        "load_s": load,
+        "reach_total_s": reach_total * scale,
+        "reach_median_s": statistics.median(times),
+        "mpp_total_s": mpp_total * scale,
+        "mpp_median_s": statistics.median(mpp_times),
+        "scaled_from_queries": len(sets),
+        "peak_rss_kib": peak_rss_kib(),
+    }
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("graph")
+    p.add_argument("changes")
+    p.add_argument("--tool", choices=["igraph", "networkx"], required=True)
+    p.add_argument("--networkx-queries", type=int, default=10)
+    a = p.parse_args()
+    changes = changesets(a.changes)
+    if a.tool == "igraph":
+        print(json.dumps(run_igraph(a.graph, changes)))
+    else:
+        print(json.dumps(run_networkx(a.graph, changes, a.networkx_queries)))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
