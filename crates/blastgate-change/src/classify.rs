@@ -1,0 +1,191 @@
+//! What a changed file is, from its path.
+//!
+//! Default rules, first match wins (paths compared case-insensitively, on
+//! `/`-separated paths from the repository root):
+//!
+//! | kind | rule |
+//! |---|---|
+//! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
+//! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; or a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`) |
+//! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
+//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
+//! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock` |
+//! | `test` | a path segment `test`, `tests`, `__tests__`, `spec`, `testdata`, `e2e`; or a file name `*_test.*`, `*.test.*`, `*.spec.*`, `test_*.py`, `*Test.java`, `*Tests.cs` |
+//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc` |
+//! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
+//! | `code` | anything else |
+//!
+//! A file's `kind` in the changeset overrides the rules; a policy may add
+//! rules that run before the defaults ([`Classifier::with_rules`]).
+
+use crate::model::ChangeKind;
+
+/// A user rule: paths containing `segment` as a path segment, or ending in
+/// `suffix`, are `kind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindRule {
+    /// The kind the rule gives.
+    pub kind: ChangeKind,
+    /// Match paths that have this segment (a directory or file name).
+    pub segment: Option<String>,
+    /// Match paths that end with this (an extension or file name).
+    pub suffix: Option<String>,
+}
+
+/// Classifies paths: user rules first, then the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Classifier {
+    rules: Vec<KindRule>,
+}
+
+impl Classifier {
+    /// A classifier that runs `rules` before the defaults.
+    pub fn with_rules(rules: Vec<KindRule>) -> Self {
+        Self { rules }
+    }
+
+    /// The kind of the file at `path`.
+    pub fn classify(&self, path: &str) -> ChangeKind {
+        let lower = path.to_ascii_lowercase();
+        let segments: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
+        for rule in &self.rules {
+            let seg = rule.segment.as_ref().is_some_and(|s| segments.iter().any(|x| *x == s.to_ascii_lowercase()));
+            let suf = rule.suffix.as_ref().is_some_and(|s| lower.ends_with(&s.to_ascii_lowercase()));
+            if seg || suf {
+                return rule.kind;
+            }
+        }
+        default_kind(&lower, &segments)
+    }
+}
+
+fn has_segment(segments: &[&str], names: &[&str]) -> bool {
+    segments.iter().any(|s| names.contains(s))
+}
+
+fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
+    suffixes.iter().any(|s| name.ends_with(s))
+}
+
+fn default_kind(path: &str, segments: &[&str]) -> ChangeKind {
+    let name = segments.last().copied().unwrap_or("");
+    let dirs = segments.get(..segments.len().saturating_sub(1)).unwrap_or_default();
+
+    if name == ".env"
+        || (name.starts_with(".env.") && !name.ends_with(".example") && !name.ends_with(".sample"))
+        || ends_with_any(name, &[".pem", ".key", ".p12", ".pfx", ".keystore", ".jks"])
+        || name.starts_with("id_rsa")
+        || name.starts_with("id_ed25519")
+        || has_segment(dirs, &["secrets", "secret"])
+    {
+        return ChangeKind::Secret;
+    }
+    if has_segment(dirs, &["migrations", "migration", "migrate", "alembic", "flyway", "liquibase", "schema-migrations"])
+        || (name.ends_with(".sql") && versioned_sql(name))
+    {
+        return ChangeKind::SchemaMigration;
+    }
+    let config_ext = [".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties"];
+    if has_segment(dirs, &["flags", "feature-flags", "feature_flags", "featureflags", "toggles"])
+        || (name.contains("flag") && ends_with_any(name, &config_ext))
+    {
+        return ChangeKind::FeatureFlag;
+    }
+    if ends_with_any(name, &[".tf", ".tfvars", ".hcl", ".dockerfile"])
+        || name.starts_with("dockerfile")
+        || (name.starts_with("docker-compose") && ends_with_any(name, &[".yml", ".yaml"]))
+        || name == "chart.yaml"
+        || has_segment(dirs, &["terraform", "k8s", "kubernetes", "helm", "charts", "deploy", "infra", "manifests", "kustomize"])
+        || path.starts_with(".github/workflows/")
+    {
+        return ChangeKind::Infrastructure;
+    }
+    let manifests = [
+        "go.mod", "go.sum", "cargo.toml", "cargo.lock", "package.json", "package-lock.json", "yarn.lock",
+        "pnpm-lock.yaml", "poetry.lock", "pyproject.toml", "pom.xml", "composer.json", "composer.lock",
+        "packages.lock.json", "gemfile", "gemfile.lock", "pipfile", "pipfile.lock",
+    ];
+    if manifests.contains(&name)
+        || (name.starts_with("requirements") && name.ends_with(".txt"))
+        || name.starts_with("build.gradle")
+        || name.ends_with(".csproj")
+    {
+        return ChangeKind::Dependency;
+    }
+    if has_segment(dirs, &["test", "tests", "__tests__", "spec", "testdata", "e2e", "it"])
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || (name.starts_with("test_") && name.ends_with(".py"))
+        || name.ends_with("test.java")
+        || name.ends_with("tests.cs")
+    {
+        return ChangeKind::Test;
+    }
+    if ends_with_any(name, &[".md", ".rst", ".adoc"])
+        || name.starts_with("license")
+        || name.starts_with("changelog")
+        || name.starts_with("authors")
+        || has_segment(dirs, &["docs", "doc"])
+        || (name.ends_with(".txt") && !has_segment(dirs, &["src", "lib", "pkg"]))
+    {
+        return ChangeKind::Docs;
+    }
+    if ends_with_any(name, &config_ext) || ends_with_any(name, &[".xml", ".env.example"]) {
+        return ChangeKind::Config;
+    }
+    ChangeKind::Code
+}
+
+/// Whether a `.sql` file name starts like a versioned migration: `V12__`,
+/// `0003_`, `20240101...`.
+fn versioned_sql(name: &str) -> bool {
+    let rest = name.strip_prefix('v').unwrap_or(name);
+    rest.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rules() {
+        let c = Classifier::default();
+        let cases = [
+            ("src/productcatalogservice/server.go", ChangeKind::Code),
+            ("src/frontend/README.md", ChangeKind::Docs),
+            ("docs/setup.md", ChangeKind::Docs),
+            ("config/app.yaml", ChangeKind::Config),
+            ("flags/checkout.yaml", ChangeKind::FeatureFlag),
+            ("db/migrations/0003_add_orders.sql", ChangeKind::SchemaMigration),
+            ("sql/V12__drop_column.sql", ChangeKind::SchemaMigration),
+            ("infra/main.tf", ChangeKind::Infrastructure),
+            ("kubernetes-manifests/cartservice.yaml", ChangeKind::Config),
+            ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),
+            ("src/cartservice/Dockerfile", ChangeKind::Infrastructure),
+            (".github/workflows/ci.yml", ChangeKind::Infrastructure),
+            ("go.mod", ChangeKind::Dependency),
+            ("src/emailservice/requirements.txt", ChangeKind::Dependency),
+            ("src/checkout/server_test.go", ChangeKind::Test),
+            ("tests/test_api.py", ChangeKind::Test),
+            (".env", ChangeKind::Secret),
+            ("certs/server.pem", ChangeKind::Secret),
+            (".env.example", ChangeKind::Config),
+            ("LICENSE", ChangeKind::Docs),
+        ];
+        for (path, kind) in cases {
+            assert_eq!(c.classify(path), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn user_rules_run_first() {
+        let c = Classifier::with_rules(vec![KindRule {
+            kind: ChangeKind::Infrastructure,
+            segment: Some("kubernetes-manifests".into()),
+            suffix: None,
+        }]);
+        assert_eq!(c.classify("kubernetes-manifests/cartservice.yaml"), ChangeKind::Infrastructure);
+        assert_eq!(c.classify("src/main.go"), ChangeKind::Code);
+    }
+}

@@ -1,0 +1,19 @@
+//! The changeset model of blastgate: what changed (files, services,
+//! infrastructure), by whom (author, seniority, AI provenance), how
+//! (safety facts) and the derived change metrics.
+//!
+//! This crate is internal; use the `blastgate` facade crate.
+
+pub mod classify;
+mod error;
+pub mod limits;
+pub mod metrics;
+pub mod model;
+
+pub use classify::{Classifier, KindRule};
+pub use error::ChangeError;
+pub use metrics::ChangeMetrics;
+pub use model::{
+    API_VERSION, AiInvolvement, Author, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction,
+    InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
+};

@@ -1,0 +1,20 @@
+//! Documented limits on changeset inputs. Exceeding one is a
+//! [`crate::ChangeError::LimitExceeded`].
+
+/// Largest changeset document, plan or git output read, in bytes.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Most files in one changeset.
+pub const MAX_FILES: usize = 100_000;
+
+/// Most services named directly in one changeset.
+pub const MAX_SERVICES: usize = 10_000;
+
+/// Most infrastructure resources in one changeset.
+pub const MAX_RESOURCES: usize = 100_000;
+
+/// Longest path, id or other string, in bytes.
+pub const MAX_STRING_BYTES: usize = 4096;
+
+/// Most commits read from one git range.
+pub const MAX_COMMITS: usize = 10_000;

@@ -1,0 +1,398 @@
+//! The changeset as users and loaders state it: the native `Changeset`
+//! document (`blastgate.dev/v1`) field by field. Loaders of git ranges and
+//! Terraform plans produce the same types. Resolution against a graph
+//! (which services, which owners, which kinds) is in [`crate::resolve`].
+//!
+//! Unknown fields are errors everywhere: a typo must not silently drop a
+//! fact that raises risk.
+
+use serde::{Deserialize, Serialize};
+
+/// The only `apiVersion` this version reads and writes.
+pub const API_VERSION: &str = "blastgate.dev/v1";
+
+/// The `kind` of a changeset document.
+pub const KIND: &str = "Changeset";
+
+/// What changed, by whom, how: one pull request, commit range or deploy.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "blastgate Changeset", description = "A change to assess (blastgate.dev/v1).")]
+pub struct Changeset {
+    /// Must be `blastgate.dev/v1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// Must be `Changeset`.
+    pub kind: String,
+    /// The pull request, commit or deploy id.
+    pub id: String,
+    /// A one-line title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The base revision (what is deployed now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// The head revision (what will be deployed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// Planned deploy time, RFC 3339 (for freezes and collisions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_at: Option<String>,
+    /// Who made the change.
+    #[serde(default)]
+    pub author: Author,
+    /// Whether and how AI was involved.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Services (graph node ids) changed directly, besides those the files
+    /// map to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// Files changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileChange>,
+    /// Infrastructure resources changed (from Terraform/OpenTofu plans).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub infrastructure: Vec<InfraChange>,
+    /// Safety facts: tests, rollback plan, rollout.
+    #[serde(default)]
+    pub safety: Safety,
+    /// Whether the change fixes a bug or an incident (freezes and error
+    /// budget policies may allow fixes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<bool>,
+    /// Change metrics from the repository's history (git), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryMetrics>,
+    /// Free-form labels (for example the pull request's labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+}
+
+/// Who made the change.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    /// User name or email.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// A name on the policy's seniority scale (default `junior`, `mid`,
+    /// `senior`, `staff`, `principal`). Unknown means the lowest level
+    /// when scoring (fail closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
+    /// The author's earlier changes to the touched services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_changes: Option<u64>,
+    /// Of those, the ones in the last 90 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent_changes: Option<u64>,
+    /// Whether the author is an owner of the touched services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<bool>,
+}
+
+/// AI involvement, ordered from none to an autonomous agent.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum AiInvolvement {
+    /// No AI involvement stated.
+    #[default]
+    None,
+    /// A person wrote the change with AI help (completion, chat).
+    Assisted,
+    /// AI wrote most of the change; a person submitted it.
+    Generated,
+    /// An autonomous coding agent made or applied the change.
+    Agent,
+}
+
+impl AiInvolvement {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Assisted => "assisted",
+            Self::Generated => "generated",
+            Self::Agent => "agent",
+        }
+    }
+}
+
+/// Where a provenance fact came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvenanceSource {
+    /// Stated in the changeset document.
+    #[default]
+    Explicit,
+    /// Read from commit trailers (`Assisted-by:`, `Co-authored-by:`,
+    /// `Generated-by:`).
+    Trailer,
+    /// Read from a pull request label.
+    Label,
+}
+
+/// Whether and how AI was involved.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// `none`, `assisted`, `generated` or `agent`.
+    #[serde(default)]
+    pub ai: AiInvolvement,
+    /// The tool or agent (for example `claude-code`, `copilot`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// The model, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Where the fact came from.
+    #[serde(default)]
+    pub source: ProvenanceSource,
+}
+
+/// What a changed unit is. Classified from the path by documented default
+/// rules ([`crate::classify`]) unless stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Application code.
+    Code,
+    /// Configuration (YAML, JSON, TOML, properties, Helm values).
+    Config,
+    /// A feature-flag definition.
+    FeatureFlag,
+    /// A database schema migration.
+    SchemaMigration,
+    /// Infrastructure as code (Terraform, Kubernetes manifests, Dockerfiles).
+    Infrastructure,
+    /// A dependency manifest or lock file.
+    Dependency,
+    /// A secret or credential file.
+    Secret,
+    /// Tests.
+    Test,
+    /// Documentation.
+    Docs,
+}
+
+impl ChangeKind {
+    /// Every kind.
+    pub const ALL: [ChangeKind; 9] = [
+        Self::Code,
+        Self::Config,
+        Self::FeatureFlag,
+        Self::SchemaMigration,
+        Self::Infrastructure,
+        Self::Dependency,
+        Self::Secret,
+        Self::Test,
+        Self::Docs,
+    ];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Config => "config",
+            Self::FeatureFlag => "feature_flag",
+            Self::SchemaMigration => "schema_migration",
+            Self::Infrastructure => "infrastructure",
+            Self::Dependency => "dependency",
+            Self::Secret => "secret",
+            Self::Test => "test",
+            Self::Docs => "docs",
+        }
+    }
+
+    /// Parses a kind name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// How a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// New file.
+    Added,
+    /// Changed in place (the default).
+    #[default]
+    Modified,
+    /// Removed.
+    Deleted,
+    /// Moved (and possibly changed); `old_path` says from where.
+    Renamed,
+    /// Copied from `old_path`.
+    Copied,
+}
+
+/// One changed file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileChange {
+    /// Path from the repository root, `/`-separated.
+    pub path: String,
+    /// Lines added.
+    #[serde(default)]
+    pub added: u64,
+    /// Lines deleted.
+    #[serde(default)]
+    pub deleted: u64,
+    /// How the file changed (default `modified`).
+    #[serde(default)]
+    pub status: FileStatus,
+    /// The previous path of a renamed or copied file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_path: Option<String>,
+    /// Whether the file is binary (git reports no line counts).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub binary: bool,
+    /// What the file is; classified from the path when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ChangeKind>,
+    /// The service it belongs to; mapped from the path when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+/// A Terraform/OpenTofu action on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum InfraAction {
+    /// A new resource.
+    Create,
+    /// Changed in place.
+    Update,
+    /// Destroyed.
+    Delete,
+    /// Destroyed and created again (`["delete", "create"]` or
+    /// `["create", "delete"]`): the data and identity of the old one are gone.
+    Replace,
+    /// A data source read.
+    Read,
+    /// Nothing to do.
+    NoOp,
+    /// Removed from state without being destroyed.
+    Forget,
+    /// An action this build does not know; treated as destructive.
+    Unknown,
+}
+
+impl InfraAction {
+    /// Whether the action destroys the resource or its data: delete,
+    /// replace, and anything unknown (fail closed).
+    pub fn is_destructive(&self) -> bool {
+        matches!(self, Self::Delete | Self::Replace | Self::Unknown)
+    }
+}
+
+/// One resource of an infrastructure plan.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InfraChange {
+    /// The resource address (`module.db.aws_db_instance.orders`).
+    pub address: String,
+    /// The resource type (`aws_db_instance`).
+    #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
+    pub resource_type: String,
+    /// The module address, if in a module (`module.db`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// The summarised action.
+    pub action: Option<InfraAction>,
+    /// The plan's raw action list (`["delete", "create"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Why (`replace_because_cannot_update`, `delete_because_no_resource_config`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_reason: Option<String>,
+    /// Attribute paths that force replacement, each written as a dotted
+    /// path (`engine_version`, `tags.Name`, `ingress.0.cidr_blocks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replace_paths: Vec<String>,
+    /// The graph node the resource maps to (by tag, module or explicit
+    /// mapping), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+}
+
+/// How the change will be rolled out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rollout {
+    /// Everything at once.
+    AllAtOnce,
+    /// A canary first, then the rest.
+    Canary,
+    /// Behind a feature flag, off by default.
+    FeatureFlag,
+    /// Staged by cell or region.
+    Staged,
+}
+
+/// Safety facts. Unknown is treated as the unsafe answer when scoring.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Safety {
+    /// Whether tests were added or changed with the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests_changed: Option<bool>,
+    /// Whether a rollback plan exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_plan: Option<bool>,
+    /// Whether the change can be reverted without loss (a dropped column
+    /// cannot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reversible: Option<bool>,
+    /// The declared rollout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollout: Option<Rollout>,
+}
+
+/// The standard just-in-time change metrics that need the repository's
+/// history (Kamei et al. 2013; the names of the research data sets).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryMetrics {
+    /// Developers who changed the touched files before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ndev: Option<f64>,
+    /// Mean age in days of the touched files' last changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<f64>,
+    /// Unique earlier changes to the touched files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nuc: Option<f64>,
+    /// Lines in the touched files before the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    /// The author's earlier changes in the repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<f64>,
+    /// The author's recent experience (earlier changes weighted by recency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rexp: Option<f64>,
+    /// The author's earlier changes in the touched subsystems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sexp: Option<f64>,
+}
+
+impl HistoryMetrics {
+    /// Each metric with its name, in a fixed order, for validation and
+    /// output.
+    pub fn named(&self) -> [(&'static str, Option<f64>); 7] {
+        [
+            ("ndev", self.ndev),
+            ("age", self.age),
+            ("nuc", self.nuc),
+            ("lt", self.lt),
+            ("exp", self.exp),
+            ("rexp", self.rexp),
+            ("sexp", self.sexp),
+        ]
+    }
+}
