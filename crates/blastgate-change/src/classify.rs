@@ -95,15 +95,33 @@ fn default_kind(path: &str, segments: &[&str]) -> ChangeKind {
         || name.starts_with("dockerfile")
         || (name.starts_with("docker-compose") && ends_with_any(name, &[".yml", ".yaml"]))
         || name == "chart.yaml"
-        || has_segment(dirs, &["terraform", "k8s", "kubernetes", "helm", "charts", "deploy", "infra", "manifests", "kustomize"])
+        || has_segment(
+            dirs,
+            &["terraform", "k8s", "kubernetes", "helm", "charts", "deploy", "infra", "manifests", "kustomize"],
+        )
         || path.starts_with(".github/workflows/")
     {
         return ChangeKind::Infrastructure;
     }
     let manifests = [
-        "go.mod", "go.sum", "cargo.toml", "cargo.lock", "package.json", "package-lock.json", "yarn.lock",
-        "pnpm-lock.yaml", "poetry.lock", "pyproject.toml", "pom.xml", "composer.json", "composer.lock",
-        "packages.lock.json", "gemfile", "gemfile.lock", "pipfile", "pipfile.lock",
+        "go.mod",
+        "go.sum",
+        "cargo.toml",
+        "cargo.lock",
+        "package.json",
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "poetry.lock",
+        "pyproject.toml",
+        "pom.xml",
+        "composer.json",
+        "composer.lock",
+        "packages.lock.json",
+        "gemfile",
+        "gemfile.lock",
+        "pipfile",
+        "pipfile.lock",
     ];
     if manifests.contains(&name)
         || (name.starts_with("requirements") && name.ends_with(".txt"))

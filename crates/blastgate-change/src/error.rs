@@ -80,6 +80,36 @@ impl ChangeError {
         Self::Git(ErrorDetail::new("git", place, value, message))
     }
 
+    /// Adds a hint on how to fix the problem (no effect on limit errors,
+    /// whose hint is fixed).
+    #[must_use]
+    pub fn with_help(self, help: impl Into<String>) -> Self {
+        match self {
+            Self::Syntax(d) => Self::Syntax(d.with_help_text(help)),
+            Self::Schema(d) => Self::Schema(d.with_help_text(help)),
+            Self::InvalidValue(d) => Self::InvalidValue(d.with_help_text(help)),
+            Self::UnsupportedVersion(d) => Self::UnsupportedVersion(d.with_help_text(help)),
+            Self::UnknownService(d) => Self::UnknownService(d.with_help_text(help)),
+            Self::Git(d) => Self::Git(d.with_help_text(help)),
+            Self::Io(d) => Self::Io(d.with_help_text(help)),
+            Self::LimitExceeded(l) => Self::LimitExceeded(l),
+        }
+    }
+
+    /// The file (or other source name) the error is about.
+    pub fn file(&self) -> &str {
+        match self {
+            Self::LimitExceeded(l) => l.file(),
+            Self::Syntax(d)
+            | Self::Schema(d)
+            | Self::InvalidValue(d)
+            | Self::UnsupportedVersion(d)
+            | Self::UnknownService(d)
+            | Self::Git(d)
+            | Self::Io(d) => d.file(),
+        }
+    }
+
     /// Builds a [`ChangeError::LimitExceeded`].
     pub fn limit(file: &str, limit: &'static str, max: u64, observed: u64) -> Self {
         match GraphError::limit(file, limit, max, observed) {

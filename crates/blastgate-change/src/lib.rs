@@ -9,6 +9,7 @@ mod error;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod resolve;
 
 pub use classify::{Classifier, KindRule};
 pub use error::ChangeError;
@@ -17,3 +18,4 @@ pub use model::{
     API_VERSION, AiInvolvement, Author, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction,
     InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
 };
+pub use resolve::{ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, resolve};

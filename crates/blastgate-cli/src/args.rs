@@ -20,6 +20,8 @@ pub enum Command {
     /// The blast radius of changing some services: who depends on them,
     /// how likely a failure reaches each, along which path.
     Radius(RadiusArgs),
+    /// Read and resolve changesets.
+    Change(ChangeArgs),
     /// Write a deterministic synthetic graph (edge list) for benchmarks.
     Synth(SynthArgs),
     /// Run on the embedded demo topology (no files needed).
@@ -188,4 +190,41 @@ pub struct SynthArgs {
     /// Output file (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    #[command(subcommand)]
+    pub command: ChangeCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChangeCommand {
+    /// Print the resolved changeset: services touched, kinds, metrics,
+    /// provenance, owners, destructive actions: exactly what will be scored.
+    Show(ChangeShowArgs),
+}
+
+/// Where a changeset comes from and how it maps onto the graph (shared by
+/// `change show` and `assess`).
+#[derive(Debug, Args)]
+pub struct ChangeInput {
+    /// A native changeset document (JSON or YAML).
+    #[arg(long, value_name = "FILE")]
+    pub change: Option<PathBuf>,
+    /// Graph files (several merge into one).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub graph: Vec<PathBuf>,
+    /// Accept services the graph does not have, with a warning.
+    #[arg(long)]
+    pub allow_unknown_services: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangeShowArgs {
+    #[command(flatten)]
+    pub input: ChangeInput,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }

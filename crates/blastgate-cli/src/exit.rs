@@ -1,6 +1,6 @@
 //! Exit codes, shared by every command (docs/cli.md has the table).
 
-use blastgate::GraphError;
+use blastgate::{ChangeError, GraphError};
 
 /// Success.
 pub const SUCCESS: u8 = 0;
@@ -12,8 +12,10 @@ pub const INTERNAL: u8 = 3;
 /// A failure with the exit code it maps to.
 #[derive(Debug)]
 pub enum Failure {
-    /// Bad input: exit 2, or 3 for a limit.
+    /// Bad graph input: exit 2, or 3 for a limit.
     Graph(GraphError),
+    /// Bad changeset input: exit 2, or 3 for a limit.
+    Change(ChangeError),
     /// Bad usage or an unknown service: exit 2.
     Usage(String),
     /// Writing output failed or another internal error: exit 3.
@@ -25,6 +27,8 @@ impl Failure {
     pub fn code(&self) -> u8 {
         match self {
             Self::Graph(e) if e.is_limit() => INTERNAL,
+            Self::Change(e) if e.is_limit() => INTERNAL,
+            Self::Change(_) => USAGE,
             Self::Graph(_) | Self::Usage(_) => USAGE,
             Self::Internal(_) => INTERNAL,
         }
@@ -35,6 +39,7 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Graph(e) => write!(f, "{e}"),
+            Self::Change(e) => write!(f, "{e}"),
             Self::Usage(m) | Self::Internal(m) => f.write_str(m),
         }
     }
@@ -49,5 +54,11 @@ impl From<GraphError> for Failure {
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
         Self::Internal(format!("cannot write output: {e}"))
+    }
+}
+
+impl From<ChangeError> for Failure {
+    fn from(e: ChangeError) -> Self {
+        Self::Change(e)
     }
 }

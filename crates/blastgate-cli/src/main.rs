@@ -4,6 +4,7 @@
 //! done; 3 internal error or limit exceeded. A panic is a bug and exits 3.
 
 mod args;
+mod change_cmd;
 mod demo_cmd;
 mod exit;
 mod graph_cmd;
@@ -46,6 +47,9 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
             args::GraphCommand::Export(a) => graph_cmd::export(&a),
         },
         args::Command::Radius(a) => radius_cmd::run(&a),
+        args::Command::Change(c) => match c.command {
+            args::ChangeCommand::Show(a) => change_cmd::show(&a),
+        },
         args::Command::Synth(a) => synth_cmd(&a),
         args::Command::Demo(a) => demo_cmd::run(&a),
     }

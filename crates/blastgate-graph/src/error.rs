@@ -151,6 +151,13 @@ impl ErrorDetail {
         }))
     }
 
+    /// The same detail with a hint on how to fix the problem.
+    #[must_use]
+    pub fn with_help_text(mut self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
     /// The file or source name.
     pub fn file(&self) -> &str {
         &self.0.file

@@ -1,9 +1,11 @@
 #![doc = include_str!("../../../README.md")]
 #![deny(missing_docs)]
 
+pub mod change;
+pub mod demo;
 pub mod graph;
 pub mod radius;
 pub mod synth;
 
+pub use change::{ChangeError, Changeset};
 pub use graph::{GraphError, GraphFormat, GraphLoader, ServiceGraph};
-pub mod demo;

@@ -30,3 +30,8 @@ fn check(name: &str, generated: &str) {
 fn service_graph_schema_is_published() {
     check("service-graph.schema.json", &blastgate::graph::native_json_schema());
 }
+
+#[test]
+fn changeset_schema_is_published() {
+    check("changeset.schema.json", &blastgate::change::changeset_json_schema());
+}

@@ -1,0 +1,275 @@
+//! Resolving a changeset against the graph: which graph nodes it changes
+//! (named services, files mapped to services, infrastructure resources
+//! mapped to nodes), what kinds of change it holds, who owns what it
+//! touches, and its size metrics. This is what gets scored, and what
+//! `blastgate change show` prints.
+//!
+//! A file maps to a service by, in order: its `service` field; the path
+//! mapping (a service map file, or Backstage `source-location`
+//! annotations); otherwise the first path segment that is the id of a graph
+//! node (`src/cartservice/main.go` -> `cartservice`). A file that maps to
+//! nothing is listed as unmapped: it changes no node, and the assessment
+//! says so.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastgate_graph::{ErrorDetail, FrozenGraph};
+use serde::Serialize;
+
+use crate::classify::Classifier;
+use crate::error::ChangeError;
+use crate::metrics::ChangeMetrics;
+use crate::model::{ChangeKind, Changeset, InfraChange};
+
+/// Maps repository paths to services and owners.
+pub trait PathMapping {
+    /// The service the path belongs to, if a rule says so.
+    fn service_of(&self, path: &str) -> Option<&str>;
+    /// The path's owners (CODEOWNERS): `None` when no rule matches,
+    /// `Some(empty)` when a rule makes the path explicitly unowned.
+    fn owners_of(&self, path: &str) -> Option<Vec<&str>>;
+}
+
+/// No mapping: files map to services by path segment only, and have no
+/// CODEOWNERS owners.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoMapping;
+
+impl PathMapping for NoMapping {
+    fn service_of(&self, _: &str) -> Option<&str> {
+        None
+    }
+    fn owners_of(&self, _: &str) -> Option<Vec<&str>> {
+        None
+    }
+}
+
+/// How to resolve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResolveOptions {
+    /// Accept services and nodes the graph does not have, with a warning,
+    /// instead of failing.
+    pub allow_unknown_services: bool,
+}
+
+impl ResolveOptions {
+    /// Options with `allow_unknown_services` as given.
+    pub fn allow_unknown(allow: bool) -> Self {
+        Self { allow_unknown_services: allow }
+    }
+}
+
+/// Why a node counts as changed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "via", content = "detail")]
+pub enum ChangedBy {
+    /// Named in the changeset's `services`.
+    Named,
+    /// A changed file maps to it (the path).
+    File(String),
+    /// A planned infrastructure action on a resource mapped to it (the
+    /// resource address).
+    Infrastructure(String),
+}
+
+/// A graph node the change touches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TouchedNode {
+    /// The node id.
+    pub id: String,
+    /// Dense id in the frozen graph.
+    #[serde(skip)]
+    pub index: u32,
+    /// The node's owning team in the graph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Kinds of change that reach the node through files.
+    pub kinds: BTreeSet<ChangeKind>,
+    /// Why the node counts as changed (at most 20 reasons kept; the count
+    /// is in `reasons`).
+    pub via: Vec<ChangedBy>,
+    /// How many reasons there are in all.
+    pub reasons: usize,
+}
+
+/// A changeset resolved against a graph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedChange {
+    /// The changeset id.
+    pub id: String,
+    /// The nodes changed, sorted by id.
+    pub touched: Vec<TouchedNode>,
+    /// Files per change kind (every file, mapped or not).
+    pub kinds: BTreeMap<ChangeKind, usize>,
+    /// Size and spread.
+    pub metrics: ChangeMetrics,
+    /// Owners from CODEOWNERS of the changed files, sorted.
+    pub file_owners: Vec<String>,
+    /// Files with no CODEOWNERS rule (or an explicitly unowned one).
+    pub unowned_files: Vec<String>,
+    /// Files that map to no graph node.
+    pub unmapped_files: Vec<String>,
+    /// Destructive infrastructure actions (delete, replace, unknown).
+    pub destructive: Vec<InfraChange>,
+    /// Accepted but worth a look (unknown services allowed by option).
+    pub warnings: Vec<String>,
+}
+
+impl ResolvedChange {
+    /// Dense ids of the changed nodes, ascending.
+    pub fn changed_indices(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self.touched.iter().map(|t| t.index).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Whether the change touches nothing at all (no files, services or
+    /// resources).
+    pub fn is_empty(&self) -> bool {
+        self.touched.is_empty() && self.metrics.nf == 0 && self.destructive.is_empty()
+    }
+}
+
+const MAX_REASONS: usize = 20;
+
+/// Resolves `changeset` against `graph`.
+///
+/// # Errors
+/// [`ChangeError::UnknownService`] for a named service, a file's stated
+/// service or a resource's node that the graph lacks, unless
+/// `options.allow_unknown_services` (then a warning), with a suggestion of
+/// close ids.
+///
+/// # Complexity
+/// `O(F * d + S)` for `F` files of `d` path segments and `S` services.
+pub fn resolve(
+    file: &str,
+    changeset: &Changeset,
+    graph: &FrozenGraph,
+    mapping: &dyn PathMapping,
+    classifier: &Classifier,
+    options: ResolveOptions,
+) -> Result<ResolvedChange, ChangeError> {
+    let mut touched: BTreeMap<String, TouchedNode> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut kinds = BTreeMap::new();
+    let mut unmapped = Vec::new();
+    let mut file_owners = BTreeSet::new();
+    let mut unowned = Vec::new();
+
+    let mut touch =
+        |id: &str, by: ChangedBy, kind: Option<ChangeKind>, place: String, warnings: &mut Vec<String>| match graph
+            .index_of(id)
+        {
+            Some(index) => {
+                let entry = touched.entry(id.to_owned()).or_insert_with(|| TouchedNode {
+                    id: id.to_owned(),
+                    index,
+                    owner: graph.node(index).and_then(|n| n.owner()).map(str::to_owned),
+                    kinds: BTreeSet::new(),
+                    via: Vec::new(),
+                    reasons: 0,
+                });
+                if let Some(k) = kind {
+                    entry.kinds.insert(k);
+                }
+                entry.reasons += 1;
+                if entry.via.len() < MAX_REASONS && !entry.via.contains(&by) {
+                    entry.via.push(by);
+                }
+                Ok(())
+            }
+            None if options.allow_unknown_services => {
+                warnings.push(format!("{place}: `{id}` is not in the graph; it adds no blast radius"));
+                Ok(())
+            }
+            None => Err(ChangeError::UnknownService(
+                ErrorDetail::new(file, place, id, "service not in the graph").with_help_text(suggest(graph, id)),
+            )),
+        };
+
+    for (i, s) in changeset.services.iter().enumerate() {
+        touch(s, ChangedBy::Named, None, format!("$.services[{i}]"), &mut warnings)?;
+    }
+    for (i, f) in changeset.files.iter().enumerate() {
+        let kind = f.kind.unwrap_or_else(|| classifier.classify(&f.path));
+        *kinds.entry(kind).or_insert(0) += 1;
+        match mapping.owners_of(&f.path) {
+            Some(owners) if !owners.is_empty() => file_owners.extend(owners.into_iter().map(str::to_owned)),
+            _ => unowned.push(f.path.clone()),
+        }
+        let service = match &f.service {
+            Some(s) => Some(s.as_str()),
+            None => mapping.service_of(&f.path).or_else(|| service_by_segment(graph, &f.path)),
+        };
+        match service {
+            Some(s) => touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?,
+            None => unmapped.push(f.path.clone()),
+        }
+    }
+    let mut destructive = Vec::new();
+    for (i, r) in changeset.infrastructure.iter().enumerate() {
+        if let Some(node) = &r.node {
+            let kind = Some(ChangeKind::Infrastructure);
+            touch(
+                node,
+                ChangedBy::Infrastructure(r.address.clone()),
+                kind,
+                format!("$.infrastructure[{i}]"),
+                &mut warnings,
+            )?;
+        }
+        if r.action.as_ref().is_some_and(|a| a.is_destructive()) {
+            destructive.push(r.clone());
+        }
+    }
+    Ok(ResolvedChange {
+        id: changeset.id.clone(),
+        touched: touched.into_values().collect(),
+        kinds,
+        metrics: ChangeMetrics::of(&changeset.files),
+        file_owners: file_owners.into_iter().collect(),
+        unowned_files: unowned,
+        unmapped_files: unmapped,
+        destructive,
+        warnings,
+    })
+}
+
+/// The first path segment that is a graph node id.
+fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str> {
+    let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
+    dirs.split('/')
+        .filter(|s| !s.is_empty())
+        .find_map(|s| graph.index_of(s).and_then(|i| graph.node(i)).map(|n| n.id()))
+}
+
+/// "did you mean" help for an unknown id: ids sharing a prefix or contained
+/// in each other, up to three.
+fn suggest(graph: &FrozenGraph, id: &str) -> String {
+    let lower = id.to_ascii_lowercase();
+    let mut close: Vec<&str> = graph
+        .nodes()
+        .iter()
+        .map(|n| n.id())
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            n.contains(&lower) || lower.contains(&n) || common_prefix(&n, &lower) >= 4
+        })
+        .take(1000)
+        .collect();
+    close.sort_unstable();
+    close.truncate(3);
+    if close.is_empty() {
+        "check the id against `blastgate graph check`, or pass --allow-unknown-services".to_owned()
+    } else {
+        let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+        format!("did you mean {}? (or pass --allow-unknown-services)", list.join(", "))
+    }
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}

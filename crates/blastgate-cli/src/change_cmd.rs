@@ -1,0 +1,120 @@
+//! `blastgate change show`: the resolved changeset, so users see exactly
+//! what will be scored.
+
+use std::io::Write;
+
+use blastgate::change::{Changeset, Classifier, NoMapping, ResolveOptions, ResolvedChange, load_changeset, resolve};
+use blastgate::graph::{BuildOptions, GraphLoader};
+use serde::Serialize;
+
+use crate::args::{ChangeInput, ChangeShowArgs, OutputFormat};
+use crate::exit::{Failure, SUCCESS};
+
+/// A changeset read and resolved from the command line's inputs.
+pub struct Loaded {
+    pub changeset: Changeset,
+    pub resolved: ResolvedChange,
+}
+
+/// Reads the graph and the changeset and resolves one against the other.
+pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    for path in &input.graph {
+        loader.add_file(path, None)?;
+    }
+    let graph = loader.build()?.freeze();
+    let Some(path) = &input.change else {
+        return Err(Failure::Usage("give a changeset with --change FILE".into()));
+    };
+    let changeset = load_changeset(path)?;
+    let name = path.display().to_string();
+    // Without a graph nothing can be checked: accept every id, with warnings.
+    let allow = input.allow_unknown_services || input.graph.is_empty();
+    let options = ResolveOptions::allow_unknown(allow);
+    let resolved = resolve(&name, &changeset, &graph, &NoMapping, &Classifier::default(), options)?;
+    Ok(Loaded { changeset, resolved })
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    changeset: &'a Changeset,
+    resolved: &'a ResolvedChange,
+}
+
+/// Runs `change show`.
+pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
+    let loaded = load(&args.input)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            let shown = Shown { changeset: &loaded.changeset, resolved: &loaded.resolved };
+            let text = serde_json::to_string_pretty(&shown).map_err(|e| Failure::Internal(e.to_string()))?;
+            writeln!(out, "{text}")?;
+        }
+        OutputFormat::Human => write_human(&mut out, &loaded.changeset, &loaded.resolved)?,
+    }
+    Ok(SUCCESS)
+}
+
+fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::io::Result<()> {
+    let title = c.title.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
+    writeln!(out, "changeset {}{title}", c.id)?;
+    let seniority = c.author.seniority.as_deref().unwrap_or("seniority unknown");
+    let author = if c.author.id.is_empty() { "unknown author" } else { c.author.id.as_str() };
+    writeln!(out, "author: {author} ({seniority})")?;
+    let mut ai = format!("AI: {}", c.provenance.ai.as_str());
+    if let Some(tool) = &c.provenance.tool {
+        ai += &format!(", tool {tool}");
+    }
+    if let Some(model) = &c.provenance.model {
+        ai += &format!(", model {model}");
+    }
+    writeln!(out, "{ai}")?;
+    if r.is_empty() {
+        writeln!(out, "empty changeset: nothing changes")?;
+    }
+    if !r.touched.is_empty() {
+        writeln!(out, "services touched:")?;
+        for t in &r.touched {
+            let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
+            let owner = t.owner.as_deref().map(|o| format!(", owner {o}")).unwrap_or_default();
+            let kinds = if kinds.is_empty() { String::new() } else { format!(", {}", kinds.join(" ")) };
+            writeln!(out, "  {} ({} reason(s){kinds}{owner})", t.id, t.reasons)?;
+        }
+    }
+    let m = &r.metrics;
+    writeln!(
+        out,
+        "size: +{} -{} lines, {} files, {} directories, {} subsystems, entropy {:.2}",
+        m.la, m.ld, m.nf, m.nd, m.ns, m.entropy
+    )?;
+    if !r.kinds.is_empty() {
+        let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{} {n}", k.as_str())).collect();
+        writeln!(out, "kinds: {}", kinds.join(", "))?;
+    }
+    if !r.file_owners.is_empty() {
+        writeln!(out, "owners of changed files: {}", r.file_owners.join(", "))?;
+    }
+    if !r.unmapped_files.is_empty() {
+        writeln!(out, "files mapped to no service: {}", r.unmapped_files.len())?;
+        for f in r.unmapped_files.iter().take(10) {
+            writeln!(out, "  {f}")?;
+        }
+    }
+    if !r.destructive.is_empty() {
+        writeln!(out, "destructive infrastructure actions:")?;
+        for d in &r.destructive {
+            let action = d.action.as_ref().map_or("unknown", |a| match a {
+                blastgate::change::InfraAction::Delete => "delete",
+                blastgate::change::InfraAction::Replace => "replace",
+                _ => "unknown action",
+            });
+            let node = d.node.as_deref().map(|n| format!(" -> node {n}")).unwrap_or_default();
+            writeln!(out, "  {action} {}{node}", d.address)?;
+        }
+    }
+    for w in &r.warnings {
+        writeln!(out, "warning: {w}")?;
+    }
+    Ok(())
+}

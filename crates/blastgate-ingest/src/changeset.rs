@@ -1,0 +1,147 @@
+//! The native `Changeset` document, JSON or YAML (`blastgate.dev/v1`).
+//! Field by field in docs/formats.md; the JSON Schema is generated from
+//! [`blastgate_change::Changeset`].
+
+use blastgate_change::{API_VERSION, ChangeError, Changeset, KIND, limits};
+use blastgate_graph::ErrorDetail;
+
+/// Parses a changeset document (JSON when the first non-blank byte is `{`,
+/// YAML otherwise) and checks it.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] for malformed text; [`ChangeError::Schema`] for
+/// an unknown field (a typo must not silently lower risk) or a wrong type,
+/// with line and column and, for JSON, the path;
+/// [`ChangeError::UnsupportedVersion`] for another `apiVersion`;
+/// [`ChangeError::InvalidValue`] for an empty id or path, a NaN or negative
+/// history metric; [`ChangeError::LimitExceeded`] past
+/// [`blastgate_change::limits`].
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Changeset, ChangeError> {
+    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
+        return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
+    }
+    let text = crate::doc::utf8(file, bytes)?;
+    let json = text.trim_start().starts_with('{');
+    let parsed: Result<Changeset, _> =
+        if json { crate::doc::from_json(file, text) } else { crate::doc::from_yaml(file, text) };
+    let changeset = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            // A newer version may explain the schema error: say so first.
+            #[derive(serde::Deserialize)]
+            struct Header {
+                #[serde(rename = "apiVersion", default)]
+                api_version: Option<String>,
+            }
+            let header: Option<Header> =
+                if json { crate::doc::from_json(file, text).ok() } else { crate::doc::from_yaml(file, text).ok() };
+            if let Some(Header { api_version: Some(v) }) = header
+                && v != API_VERSION
+            {
+                return Err(unsupported(file, &v));
+            }
+            return Err(e.into());
+        }
+    };
+    validate(file, &changeset)?;
+    Ok(changeset)
+}
+
+fn unsupported(file: &str, version: &str) -> ChangeError {
+    ChangeError::UnsupportedVersion(
+        ErrorDetail::new(file, "$.apiVersion", version, "unsupported apiVersion")
+            .with_help_text(format!("this version of blastgate reads `{API_VERSION}`")),
+    )
+}
+
+/// Checks what the types cannot: versions, non-empty ids, limits, finite
+/// metrics.
+///
+/// # Errors
+/// As [`parse`].
+pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
+    if c.api_version != API_VERSION {
+        return Err(unsupported(file, &c.api_version));
+    }
+    if c.kind != KIND {
+        return Err(ChangeError::schema(
+            file,
+            "$.kind",
+            &c.kind,
+            format!("wrong document kind; a changeset has `kind: {KIND}`"),
+        ));
+    }
+    if c.id.trim().is_empty() {
+        return Err(ChangeError::invalid(
+            file,
+            "$.id",
+            &c.id,
+            "changeset id is empty; give the pull request, commit or deploy id",
+        ));
+    }
+    if c.files.len() > limits::MAX_FILES {
+        return Err(ChangeError::limit(file, "max_files", limits::MAX_FILES as u64, c.files.len() as u64));
+    }
+    if c.services.len() > limits::MAX_SERVICES {
+        return Err(ChangeError::limit(file, "max_services", limits::MAX_SERVICES as u64, c.services.len() as u64));
+    }
+    if c.infrastructure.len() > limits::MAX_RESOURCES {
+        return Err(ChangeError::limit(
+            file,
+            "max_resources",
+            limits::MAX_RESOURCES as u64,
+            c.infrastructure.len() as u64,
+        ));
+    }
+    let mut strings: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
+    for (i, s) in c.services.iter().enumerate() {
+        if s.trim().is_empty() {
+            return Err(ChangeError::invalid(file, format!("$.services[{i}]"), s, "service id is empty"));
+        }
+        strings.push((format!("$.services[{i}]"), s));
+    }
+    for (i, f) in c.files.iter().enumerate() {
+        if f.path.trim().is_empty() {
+            return Err(ChangeError::invalid(file, format!("$.files[{i}].path"), &f.path, "file path is empty"));
+        }
+        strings.push((format!("$.files[{i}].path"), &f.path));
+    }
+    for (i, r) in c.infrastructure.iter().enumerate() {
+        if r.address.trim().is_empty() {
+            return Err(ChangeError::invalid(
+                file,
+                format!("$.infrastructure[{i}].address"),
+                "",
+                "resource address is empty",
+            ));
+        }
+        strings.push((format!("$.infrastructure[{i}].address"), &r.address));
+    }
+    for (place, s) in strings {
+        if s.len() > limits::MAX_STRING_BYTES {
+            let _ = place;
+            return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
+        }
+    }
+    if let Some(h) = &c.history {
+        for (name, value) in h.named() {
+            if let Some(v) = value
+                && !(v.is_finite() && v >= 0.0)
+            {
+                return Err(ChangeError::invalid(
+                    file,
+                    format!("$.history.{name}"),
+                    v.to_string(),
+                    "history metric is not a finite, non-negative number",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The JSON Schema of the changeset document, generated from the types.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Changeset);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
