@@ -1,0 +1,724 @@
+//! Terraform and OpenTofu plans: the JSON that `terraform show -json
+//! <planfile>` (or `tofu show -json <planfile>`) prints, read into the
+//! changeset model's [`InfraChange`]s.
+//!
+//! Only what a gate needs is read: the plan's `format_version` and
+//! `terraform_version`, and for each entry of `resource_changes` its address,
+//! type, module, actions, action reason, replace paths and the tag or label
+//! maps of its planned values. Everything else (`configuration`,
+//! `prior_state`, `planned_values`, the rest of `before` and `after`) is
+//! skipped without being built in memory, so a plan of a few megabytes
+//! parses in milliseconds. `resource_drift` describes changes made outside
+//! Terraform, not changes the plan will make, and is ignored.
+//!
+//! # Sources
+//!
+//! The field names, the action lists and the format versions follow
+//! Terraform's `internal/command/jsonplan` (`plan.go`, `resource.go`) and
+//! HashiCorp's `terraform-json` library, which reads format versions
+//! `>= 0.1, < 2.0`.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use blastgate_change::{ChangeError, InfraAction, InfraChange, limits};
+use blastgate_graph::{ErrorDetail, GraphError};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::doc;
+
+/// The tag and label keys read by default, in order of precedence.
+pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node", "service"];
+
+/// How plan resources map to graph nodes.
+///
+/// Three rules are tried in order; the first that gives a node wins:
+///
+/// 1. **Explicit map.** A resource address (`aws_db_instance.orders`), or a
+///    prefix of one that ends where an address step ends: a module path
+///    (`module.orders_db` covers `module.orders_db[0].aws_db_instance.main`)
+///    or a resource without its index (`aws_instance.web` covers
+///    `aws_instance.web[2]`). The longest matching entry wins.
+/// 2. **Tag or label.** A key of [`ResourceMapping::tag_keys`] (by default
+///    [`DEFAULT_TAG_KEYS`]), compared without regard to ASCII case, in the
+///    `tags`, `tags_all` or `labels` map of the resource's planned values
+///    (`after`, then `before`). Keys are tried in order; a non-empty string
+///    value is the node id.
+/// 3. **Module name.** The names of the modules the resource is in,
+///    innermost first, each as written and with `_` replaced by `-`
+///    (`module.orders_db` gives `orders_db`, then `orders-db`), **if** the
+///    node is one of the known nodes given with
+///    [`ResourceMapping::with_known_nodes`]. Without a known match nothing is
+///    guessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceMapping {
+    explicit: BTreeMap<String, String>,
+    tag_keys: Vec<String>,
+    known_nodes: HashSet<String>,
+}
+
+impl Default for ResourceMapping {
+    fn default() -> Self {
+        Self {
+            explicit: BTreeMap::new(),
+            tag_keys: DEFAULT_TAG_KEYS.iter().map(|&k| k.to_owned()).collect(),
+            known_nodes: HashSet::new(),
+        }
+    }
+}
+
+impl ResourceMapping {
+    /// The default mapping that also maps resources by module name onto
+    /// `nodes` (normally every node id of the graph).
+    pub fn with_known_nodes(nodes: impl IntoIterator<Item = String>) -> Self {
+        Self { known_nodes: nodes.into_iter().collect(), ..Self::default() }
+    }
+
+    /// Adds an explicit entry: resources at `address`, or under it when it
+    /// is a module path or an unindexed resource, map to `node`.
+    #[must_use]
+    pub fn map(mut self, address: impl Into<String>, node: impl Into<String>) -> Self {
+        self.explicit.insert(address.into(), node.into());
+        self
+    }
+
+    /// Replaces the tag and label keys read, in order of precedence.
+    #[must_use]
+    pub fn tag_keys(mut self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tag_keys = keys.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The tag and label keys read, in order of precedence.
+    pub fn keys(&self) -> &[String] {
+        &self.tag_keys
+    }
+}
+
+/// How to read a plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// How resources map to graph nodes.
+    pub mapping: ResourceMapping,
+}
+
+impl PlanOptions {
+    /// Options with `mapping` and defaults otherwise.
+    pub fn with_mapping(mapping: ResourceMapping) -> Self {
+        Self { mapping }
+    }
+}
+
+/// What a plan will change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlanSummary {
+    /// The plan's `format_version`, if it states one.
+    pub format_version: Option<String>,
+    /// The Terraform or OpenTofu version that wrote the plan.
+    pub terraform_version: Option<String>,
+    /// One entry per `resource_changes` entry, in plan order, `no-op`s
+    /// included.
+    pub changes: Vec<InfraChange>,
+    /// Things the reader should know: a missing format version, an action
+    /// list this build does not know, an errored or incomplete plan. Each
+    /// names the file and the place.
+    pub warnings: Vec<String>,
+    /// Why each mapped resource maps to its node (which rule, which key or
+    /// prefix), one line per mapped resource.
+    pub notes: Vec<String>,
+}
+
+/// Parses the JSON of `terraform show -json <planfile>` (the contents of
+/// `file`) into the resources it changes.
+///
+/// Each entry of `resource_changes` becomes an [`InfraChange`] whose action
+/// summarises `change.actions`: `["create"]` create, `["update"]` update,
+/// `["delete"]` delete, `["delete", "create"]`, `["create", "delete"]` and
+/// `["create", "forget"]` replace, `["read"]` read (data sources), `["no-op"]`
+/// no-op, `["forget"]` forget; any other list is
+/// [`InfraAction::Unknown`] with a warning. `change.replace_paths` are
+/// written as dotted paths (`ingress.0.cidr_blocks`; a map key that holds a
+/// `.` is written `tags["a.b"]`). `node` is set by `options.mapping` (see
+/// [`ResourceMapping`]). Unknown fields are ignored, since the format grows
+/// new ones in minor versions.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] for invalid UTF-8 or malformed JSON (line and
+/// column); [`ChangeError::Schema`] for a wrong type or a missing
+/// `address`, `change` or `change.actions`, naming the JSON path
+/// (`$.resource_changes[3].change.actions`), or for a document that is not a
+/// plan (no `resource_changes` and no `planned_values`);
+/// [`ChangeError::UnsupportedVersion`] for a `format_version` whose major
+/// version is not 0 or 1; [`ChangeError::LimitExceeded`] for input over
+/// [`limits::MAX_INPUT_BYTES`], more than [`limits::MAX_RESOURCES`]
+/// resource changes, a string over [`limits::MAX_STRING_BYTES`] or nesting
+/// deeper than `blastgate_graph::limits::MAX_NESTING_DEPTH`.
+///
+/// # Complexity
+/// Linear in the input size; memory is linear in the number of resource
+/// changes and the size of their tag maps, not in the size of the plan.
+///
+/// # Example
+/// ```
+/// use blastgate_change::InfraAction;
+/// use blastgate_ingest::terraform::{PlanOptions, ResourceMapping, parse_plan};
+///
+/// let plan = br#"{"format_version": "1.2", "resource_changes": [{
+///     "address": "module.orders_db.aws_db_instance.main",
+///     "module_address": "module.orders_db",
+///     "type": "aws_db_instance",
+///     "change": {"actions": ["delete", "create"], "replace_paths": [["engine_version"]]}
+/// }]}"#;
+/// let mapping = ResourceMapping::with_known_nodes(["orders-db".to_owned()]);
+/// let summary = parse_plan("plan.json", plan, &PlanOptions::with_mapping(mapping)).unwrap();
+/// let change = &summary.changes[0];
+/// assert_eq!(change.action, Some(InfraAction::Replace));
+/// assert_eq!(change.replace_paths, ["engine_version"]);
+/// assert_eq!(change.node.as_deref(), Some("orders-db"));
+/// ```
+pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<PlanSummary, ChangeError> {
+    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
+        return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
+    }
+    let text = doc::utf8(file, bytes)?;
+    let plan: RawPlan = match doc::from_json(file, text) {
+        Ok(plan) => plan,
+        Err(e @ (GraphError::Schema(_) | GraphError::InvalidValue(_))) => {
+            // A plan of another major version may have another shape: say
+            // so rather than report the first field that differs.
+            return Err(explain_failure(file, text).unwrap_or_else(|| e.into()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut warnings = Vec::new();
+    check_header(file, &plan, &mut warnings)?;
+    let list = plan.resource_changes.unwrap_or_default();
+    if list.total > limits::MAX_RESOURCES {
+        return Err(ChangeError::limit(file, "max_resources", limits::MAX_RESOURCES as u64, list.total as u64));
+    }
+    let mut changes = Vec::with_capacity(list.items.len());
+    let mut notes = Vec::new();
+    for (i, raw) in list.items.into_iter().enumerate() {
+        let place = format!("$.resource_changes[{i}]");
+        let (change, note) = convert(file, &place, raw, &options.mapping, &mut warnings)?;
+        notes.extend(note);
+        changes.push(change);
+    }
+    Ok(PlanSummary {
+        format_version: plan.format_version,
+        terraform_version: plan.terraform_version,
+        changes,
+        warnings,
+        notes,
+    })
+}
+
+/// Summarises a plan's action list (`["delete", "create"]`), or `None` for
+/// a list this build does not know.
+fn summarise_actions(actions: &[String]) -> Option<InfraAction> {
+    let names: Vec<&str> = actions.iter().map(String::as_str).collect();
+    Some(match names.as_slice() {
+        ["create"] => InfraAction::Create,
+        ["update"] => InfraAction::Update,
+        ["delete"] => InfraAction::Delete,
+        ["delete", "create"] | ["create", "delete"] | ["create", "forget"] => InfraAction::Replace,
+        ["read"] => InfraAction::Read,
+        ["no-op"] => InfraAction::NoOp,
+        ["forget"] => InfraAction::Forget,
+        _ => return None,
+    })
+}
+
+/// The plan format major versions this build reads.
+const SUPPORTED_MAJORS: [u32; 2] = [0, 1];
+
+fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Result<(), ChangeError> {
+    for value in [&plan.format_version, &plan.terraform_version].into_iter().flatten() {
+        check_len(file, value)?;
+    }
+    match &plan.format_version {
+        Some(version) => check_version(file, version)?,
+        None => warnings.push(format!(
+            "{file}: $: no `format_version`; read as plan format 1.x (write the plan with `terraform show -json`)"
+        )),
+    }
+    if plan.resource_changes.is_none() && plan.planned_values.is_none() {
+        return Err(ChangeError::Schema(
+            ErrorDetail::new(file, "$", "", "not a plan: no `resource_changes` and no `planned_values`")
+                .with_help_text("pass the output of `terraform show -json <planfile>`; a state file lists no changes"),
+        ));
+    }
+    if plan.errored == Some(true) {
+        warnings.push(format!("{file}: $.errored: the plan errored, so it may not list every change"));
+    }
+    let deferred = plan.deferred_changes.as_ref().map_or(0, |d| d.0);
+    if deferred > 0 {
+        warnings.push(format!(
+            "{file}: $.deferred_changes: {deferred} changes are deferred to a later plan and are not assessed here"
+        ));
+    } else if plan.complete == Some(false) {
+        warnings.push(format!("{file}: $.complete: the plan is incomplete: another plan and apply will be needed"));
+    }
+    Ok(())
+}
+
+fn check_version(file: &str, version: &str) -> Result<(), ChangeError> {
+    let (major, minor) = version.split_once('.').unwrap_or((version, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let supported = digits(major) && digits(minor) && major.parse().is_ok_and(|m: u32| SUPPORTED_MAJORS.contains(&m));
+    if supported {
+        return Ok(());
+    }
+    Err(ChangeError::UnsupportedVersion(
+        ErrorDetail::new(file, "$.format_version", version, "plan format version this build does not read")
+            .with_help_text("blastgate reads plan format versions 0.x and 1.x (`terraform show -json` of Terraform 0.12 or later, or OpenTofu)"),
+    ))
+}
+
+/// Builds the error for a plan that failed to deserialise when its
+/// `format_version` is one this build does not read.
+fn explain_failure(file: &str, text: &str) -> Option<ChangeError> {
+    let header: Header = doc::from_json(file, text).ok()?;
+    check_version(file, &header.format_version?).err()
+}
+
+fn check_len(file: &str, value: &str) -> Result<(), ChangeError> {
+    if value.len() > limits::MAX_STRING_BYTES {
+        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, value.len() as u64));
+    }
+    Ok(())
+}
+
+/// Turns one `resource_changes` entry into an [`InfraChange`] and, when it
+/// maps to a node, a note saying why.
+fn convert(
+    file: &str,
+    place: &str,
+    raw: RawResource,
+    mapping: &ResourceMapping,
+    warnings: &mut Vec<String>,
+) -> Result<(InfraChange, Option<String>), ChangeError> {
+    check_len(file, &raw.address)?;
+    check_len(file, &raw.resource_type)?;
+    for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
+        check_len(file, value)?;
+    }
+    let action = summarise_actions(&raw.change.actions).unwrap_or_else(|| {
+        warnings.push(format!(
+            "{file}: {place}.change.actions: unknown action list `{}` for `{}`; treated as destructive",
+            render_actions(&raw.change.actions),
+            raw.address
+        ));
+        InfraAction::Unknown
+    });
+    let mut replace_paths = Vec::new();
+    for steps in raw.change.replace_paths.iter().flatten() {
+        let path = render_path(steps);
+        check_len(file, &path)?;
+        if !path.is_empty() {
+            replace_paths.push(path);
+        }
+    }
+    let module = match raw.module_address.filter(|m| !m.is_empty()) {
+        Some(module) => Some(module),
+        None => module_prefix(&raw.address).map(str::to_owned),
+    };
+    let attributes = [("after", &raw.change.after), ("before", &raw.change.before)];
+    let resolved = resolve(mapping, &raw.address, module.as_deref(), &attributes);
+    let (node, note) = match resolved {
+        Some((node, why)) => {
+            check_len(file, &node)?;
+            let note = format!("{file}: {place}: `{}` maps to `{node}` by {why}", raw.address);
+            (Some(node), Some(note))
+        }
+        None => (None, None),
+    };
+    let change = InfraChange {
+        address: raw.address,
+        resource_type: raw.resource_type,
+        module,
+        action: Some(action),
+        actions: raw.change.actions,
+        action_reason: raw.action_reason.filter(|r| !r.is_empty()),
+        replace_paths,
+        node,
+    };
+    Ok((change, note))
+}
+
+fn render_actions(actions: &[String]) -> String {
+    let quoted: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Writes a replace path as a dotted path: `["ingress", 0, "cidr_blocks"]`
+/// is `ingress.0.cidr_blocks`; a key that is empty or holds `.`, `[`, `]`,
+/// `"` or whitespace is written in brackets (`tags["app.kubernetes.io/name"]`).
+fn render_path(steps: &[PathStep]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            PathStep::Key(key) if is_plain_key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            PathStep::Key(key) => {
+                out.push_str("[\"");
+                for c in key.chars() {
+                    if matches!(c, '"' | '\\') {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                out.push_str("\"]");
+            }
+            PathStep::Index(index) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(index);
+            }
+        }
+    }
+    out
+}
+
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty() && !key.chars().any(|c| matches!(c, '.' | '[' | ']' | '"') || c.is_whitespace())
+}
+
+/// Applies the mapping rules in order; returns the node and the rule that
+/// gave it.
+fn resolve(
+    mapping: &ResourceMapping,
+    address: &str,
+    module: Option<&str>,
+    attributes: &[(&str, &Option<Attributes>)],
+) -> Option<(String, String)> {
+    for end in prefix_ends(address) {
+        let prefix = address.get(..end)?;
+        if let Some(node) = mapping.explicit.get(prefix) {
+            return Some((node.clone(), format!("the explicit mapping of `{prefix}`")));
+        }
+    }
+    for key in &mapping.tag_keys {
+        for (side, attrs) in attributes {
+            let Some(attrs) = attrs else { continue };
+            for (map_name, map) in [("tags", &attrs.tags), ("tags_all", &attrs.tags_all), ("labels", &attrs.labels)] {
+                let found = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_empty());
+                if let Some((k, v)) = found {
+                    return Some((v.clone(), format!("the tag `{k}` in `{side}.{map_name}`")));
+                }
+            }
+        }
+    }
+    if mapping.known_nodes.is_empty() {
+        return None;
+    }
+    let names = module.map(module_names).unwrap_or_default();
+    for name in names.iter().rev() {
+        let dashed = name.replace('_', "-");
+        for candidate in [*name, dashed.as_str()] {
+            if mapping.known_nodes.contains(candidate) {
+                return Some((candidate.to_owned(), format!("the module name `{name}`")));
+            }
+        }
+    }
+    None
+}
+
+/// The ends of the prefixes of `address` that end where a step ends, the
+/// whole address first: for `module.a[0].x.y` these are the ends of
+/// `module.a[0].x.y`, `module.a[0].x`, `module.a[0]`, `module.a` and
+/// `module`. Dots and brackets inside quoted keys do not end a step.
+fn prefix_ends(address: &str) -> Vec<usize> {
+    let mut ends = vec![address.len()];
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in address.bytes().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'.' | b'[' if i > 0 => ends.push(i),
+            _ => {}
+        }
+    }
+    ends.sort_unstable_by(|a, b| b.cmp(a));
+    ends.dedup();
+    ends
+}
+
+/// The module names of a module path or resource address, outermost first:
+/// `module.a[0].module.b_c.aws_x.y` gives `a`, `b_c`.
+fn module_names(path: &str) -> Vec<&str> {
+    module_steps(path).0
+}
+
+/// The module part of a resource address (`module.a[0].module.b` of
+/// `module.a[0].module.b.aws_x.y`), if it has one.
+fn module_prefix(address: &str) -> Option<&str> {
+    let (names, end) = module_steps(address);
+    if names.is_empty() { None } else { address.get(..end) }
+}
+
+/// Reads the leading `module.NAME[INDEX]` steps of `path`: their names and
+/// the byte offset where they end.
+fn module_steps(path: &str) -> (Vec<&str>, usize) {
+    let mut names = Vec::new();
+    let mut end = 0;
+    let mut rest = path;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let name_len = after.find(['.', '[']).unwrap_or(after.len());
+        let (name, mut tail) = after.split_at(name_len);
+        if name.is_empty() {
+            break;
+        }
+        if tail.starts_with('[') {
+            match index_len(tail) {
+                Some(len) => tail = tail.get(len..).unwrap_or_default(),
+                None => break,
+            }
+        }
+        names.push(name);
+        end = path.len() - tail.len();
+        match tail.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    (names, end)
+}
+
+/// The length of the index step at the start of `s` (`[0]`, `["a]b"]`), or
+/// `None` if it is not closed.
+fn index_len(s: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in s.bytes().enumerate().skip(1) {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b']' {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// The serde shapes. Only the fields read are declared; serde skips the rest.
+
+#[derive(Deserialize)]
+#[serde(expecting = "a plan object")]
+struct RawPlan {
+    format_version: Option<String>,
+    terraform_version: Option<String>,
+    planned_values: Option<IgnoredAny>,
+    resource_changes: Option<BoundedList>,
+    deferred_changes: Option<SeqCount>,
+    complete: Option<bool>,
+    errored: Option<bool>,
+}
+
+/// Only the version, for explaining a failed parse.
+#[derive(Deserialize)]
+struct Header {
+    format_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a resource change object")]
+struct RawResource {
+    address: String,
+    #[serde(default, rename = "type")]
+    resource_type: String,
+    module_address: Option<String>,
+    action_reason: Option<String>,
+    change: RawChange,
+}
+
+#[derive(Deserialize)]
+#[serde(expecting = "a change object")]
+struct RawChange {
+    actions: Vec<String>,
+    before: Option<Attributes>,
+    after: Option<Attributes>,
+    replace_paths: Option<Vec<Vec<PathStep>>>,
+}
+
+/// `resource_changes`, keeping at most [`limits::MAX_RESOURCES`] entries
+/// and counting the rest, so that memory stays bounded and the limit error
+/// can say how many there were.
+#[derive(Default)]
+struct BoundedList {
+    items: Vec<RawResource>,
+    total: usize,
+}
+
+impl<'de> Deserialize<'de> for BoundedList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = BoundedList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of resource changes")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BoundedList, A::Error> {
+                let mut items = Vec::new();
+                let mut total = 0usize;
+                loop {
+                    if items.len() < limits::MAX_RESOURCES {
+                        match seq.next_element::<RawResource>()? {
+                            Some(item) => items.push(item),
+                            None => break,
+                        }
+                    } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                    total = total.saturating_add(1);
+                }
+                Ok(BoundedList { items, total })
+            }
+        }
+        deserializer.deserialize_seq(ListVisitor)
+    }
+}
+
+/// The length of a list whose entries are not read.
+struct SeqCount(usize);
+
+impl<'de> Deserialize<'de> for SeqCount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CountVisitor;
+        impl<'de> Visitor<'de> for CountVisitor {
+            type Value = SeqCount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SeqCount, A::Error> {
+                let mut n = 0usize;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n = n.saturating_add(1);
+                }
+                Ok(SeqCount(n))
+            }
+        }
+        deserializer.deserialize_seq(CountVisitor)
+    }
+}
+
+/// One step of a replace path: an attribute or map key, or a list index
+/// (kept as written).
+enum PathStep {
+    Key(String),
+    Index(String),
+}
+
+impl<'de> Deserialize<'de> for PathStep {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StepVisitor;
+        impl Visitor<'_> for StepVisitor {
+            type Value = PathStep;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an integer")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<PathStep, E> {
+                Ok(PathStep::Key(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PathStep, E> {
+                Ok(PathStep::Index(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PathStep, E> {
+                Ok(PathStep::Index(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PathStep, E> {
+                Ok(PathStep::Index(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(StepVisitor)
+    }
+}
+
+/// The tag and label maps of a resource's `before` or `after` object; every
+/// other attribute is skipped unread.
+#[derive(Default)]
+struct Attributes {
+    tags: Vec<(String, String)>,
+    tags_all: Vec<(String, String)>,
+    labels: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum AttributeName {
+    Tags,
+    TagsAll,
+    Labels,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Attributes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AttributesVisitor;
+        impl<'de> Visitor<'de> for AttributesVisitor {
+            type Value = Attributes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of resource attributes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
+                let mut out = Attributes::default();
+                while let Some(name) = map.next_key::<AttributeName>()? {
+                    match name {
+                        AttributeName::Tags => out.tags = string_entries(map.next_value()?),
+                        AttributeName::TagsAll => out.tags_all = string_entries(map.next_value()?),
+                        AttributeName::Labels => out.labels = string_entries(map.next_value()?),
+                        AttributeName::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(AttributesVisitor)
+    }
+}
+
+/// The string entries of a tag or label map. Anything else (a list of
+/// tags, as some providers have, or null) gives no entries rather than an
+/// error: tags are a hint for mapping, not part of the plan's shape. Only
+/// these small maps are built as JSON values.
+fn string_entries(value: serde_json::Value) -> Vec<(String, String)> {
+    match value {
+        serde_json::Value::Object(map) => map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(v) => Some((k, v)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,563 @@
+//! Integration tests of the Terraform/OpenTofu plan reader: every real plan
+//! in ../shared/fixtures/terraform, the mapping of resources to graph nodes
+//! (tests/data/terraform/mapping-plan.json), and hostile or malformed input.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use blastgate_change::{ChangeError, InfraAction, InfraChange, limits};
+use blastgate_ingest::terraform::{DEFAULT_TAG_KEYS, PlanOptions, PlanSummary, ResourceMapping, parse_plan};
+
+/// Helpers; in a `cfg(test)` module so that clippy's test allowances
+/// (unwrap, panic, indexing) apply to them as to the tests.
+#[cfg(test)]
+mod support {
+    use super::*;
+
+    pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/terraform");
+
+    pub fn fixture_files() -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    pub fn fixture(name: &str) -> Vec<u8> {
+        let path = format!("{FIXTURES}/{name}");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    /// Reads a file of `tests/data/terraform/`.
+    pub fn data(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/data/terraform/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    pub fn parse(name: &str, bytes: &[u8]) -> PlanSummary {
+        parse_plan(name, bytes, &PlanOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn parse_with(bytes: &[u8], mapping: ResourceMapping) -> PlanSummary {
+        parse_plan("plan.json", bytes, &PlanOptions::with_mapping(mapping)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn err(json: &str) -> ChangeError {
+        parse_plan("plan.json", json.as_bytes(), &PlanOptions::default()).unwrap_err()
+    }
+
+    /// Asserts the error kind and that the message holds every fragment.
+    pub fn assert_error(err: &ChangeError, kind: &str, fragments: &[&str]) {
+        let text = err.to_string();
+        assert_eq!(err.kind_name(), kind, "{text}");
+        for fragment in fragments {
+            assert!(text.contains(fragment), "`{fragment}` not in: {text}");
+        }
+    }
+
+    /// The multiset of summarised actions.
+    pub fn action_counts(summary: &PlanSummary) -> BTreeMap<InfraAction, usize> {
+        let mut counts = BTreeMap::new();
+        for change in &summary.changes {
+            *counts.entry(change.action.clone().unwrap()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn change<'s>(summary: &'s PlanSummary, address: &str) -> &'s InfraChange {
+        summary.changes.iter().find(|c| c.address == address).unwrap_or_else(|| panic!("no change `{address}`"))
+    }
+
+    /// The node each address maps to.
+    pub fn nodes(summary: &PlanSummary) -> BTreeMap<&str, Option<&str>> {
+        summary.changes.iter().map(|c| (c.address.as_str(), c.node.as_deref())).collect()
+    }
+
+    /// How many resources map to each node (`None` for unmapped).
+    pub fn node_counts(summary: &PlanSummary) -> BTreeMap<Option<&str>, usize> {
+        let mut counts = BTreeMap::new();
+        for change in &summary.changes {
+            *counts.entry(change.node.as_deref()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// A minimal plan with the given `resource_changes` JSON.
+    pub fn plan_with(resources: &str) -> String {
+        format!(r#"{{"format_version": "1.2", "planned_values": {{}}, "resource_changes": [{resources}]}}"#)
+    }
+}
+
+use support::*;
+
+/// What each fixture must give: resource count, actions, versions.
+struct Expect {
+    file: &'static str,
+    format_version: Option<&'static str>,
+    terraform_version: Option<&'static str>,
+    actions: &'static [(InfraAction, usize)],
+    warnings: usize,
+}
+
+const EXPECTED: &[Expect] = &[
+    Expect {
+        file: "hashicorp-terraform-requires-replace.json",
+        format_version: Some("0.2"),
+        terraform_version: None,
+        actions: &[(InfraAction::Replace, 1)],
+        warnings: 0,
+    },
+    Expect {
+        file: "overmind-cli-tfutils-plan.json",
+        format_version: None,
+        terraform_version: None,
+        actions: &[(InfraAction::Update, 3), (InfraAction::Delete, 2), (InfraAction::Read, 1), (InfraAction::NoOp, 4)],
+        warnings: 1,
+    },
+    Expect {
+        file: "overmind-terraform-example-plan.json",
+        format_version: Some("1.2"),
+        terraform_version: Some("1.14.2"),
+        actions: &[(InfraAction::Create, 2), (InfraAction::NoOp, 152)],
+        warnings: 0,
+    },
+    Expect {
+        file: "terraform-compliance-issue522-plan.out.json",
+        format_version: Some("0.1"),
+        terraform_version: Some("1.0.0"),
+        actions: &[
+            (InfraAction::Create, 5),
+            (InfraAction::Update, 1),
+            (InfraAction::Delete, 2),
+            (InfraAction::NoOp, 7),
+        ],
+        warnings: 0,
+    },
+    Expect {
+        file: "terraform-json-action_reason-plan.json",
+        format_version: Some("1.2"),
+        terraform_version: Some("1.15.0"),
+        actions: &[(InfraAction::Replace, 1)],
+        warnings: 0,
+    },
+    Expect {
+        file: "terraform-json-basic-plan.json",
+        format_version: Some("0.1"),
+        terraform_version: Some("0.12.11"),
+        actions: &[(InfraAction::Create, 7), (InfraAction::Read, 1)],
+        warnings: 0,
+    },
+    Expect {
+        file: "terraform-json-config_resource_depends_on-plan.json",
+        format_version: Some("0.1"),
+        terraform_version: Some("0.12.11"),
+        actions: &[(InfraAction::Replace, 1), (InfraAction::NoOp, 1)],
+        warnings: 0,
+    },
+];
+
+#[test]
+fn every_fixture_plan_parses_with_its_counts_and_actions() {
+    let files = fixture_files();
+    let names: Vec<String> = files.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_owned()).collect();
+    let expected: Vec<&str> = EXPECTED.iter().map(|e| e.file).collect();
+    assert_eq!(names, expected, "every fixture plan needs an expectation here");
+    for e in EXPECTED {
+        let summary = parse(e.file, &fixture(e.file));
+        let want: BTreeMap<InfraAction, usize> = e.actions.iter().cloned().collect();
+        let total: usize = want.values().sum();
+        assert_eq!(summary.changes.len(), total, "{}", e.file);
+        assert_eq!(action_counts(&summary), want, "{}", e.file);
+        assert_eq!(summary.format_version.as_deref(), e.format_version, "{}", e.file);
+        assert_eq!(summary.terraform_version.as_deref(), e.terraform_version, "{}", e.file);
+        assert_eq!(summary.warnings.len(), e.warnings, "{}: {:?}", e.file, summary.warnings);
+        // No mapping without a map, tags or known nodes... except by tag:
+        // only the Overmind example tags resources with `Service`.
+        for change in &summary.changes {
+            assert!(!change.actions.is_empty(), "{}: {}", e.file, change.address);
+            assert!(!change.resource_type.is_empty(), "{}: {}", e.file, change.address);
+        }
+    }
+}
+
+#[test]
+fn requires_replace_plan_gives_a_replace_with_its_path_and_reason() {
+    let summary = parse("r.json", &fixture("hashicorp-terraform-requires-replace.json"));
+    let c = change(&summary, "test_instance.test");
+    assert_eq!(c.action, Some(InfraAction::Replace));
+    assert_eq!(c.actions, ["delete", "create"]);
+    assert_eq!(c.replace_paths, ["ami"]);
+    assert_eq!(c.action_reason.as_deref(), Some("replace_because_cannot_update"));
+    assert_eq!(c.resource_type, "test_instance");
+    assert_eq!(c.module, None);
+    assert_eq!(c.node, None);
+}
+
+#[test]
+fn action_reason_plan_keeps_the_reason() {
+    let summary = parse("a.json", &fixture("terraform-json-action_reason-plan.json"));
+    let c = change(&summary, "null_resource.example");
+    assert_eq!(c.action, Some(InfraAction::Replace));
+    assert_eq!(c.action_reason.as_deref(), Some("replace_because_tainted"));
+    assert!(c.replace_paths.is_empty());
+}
+
+#[test]
+fn plan_without_format_version_is_read_with_a_warning() {
+    let summary = parse("tfutils.json", &fixture("overmind-cli-tfutils-plan.json"));
+    assert_eq!(summary.format_version, None);
+    assert_eq!(summary.warnings.len(), 1);
+    let w = &summary.warnings[0];
+    assert!(w.starts_with("tfutils.json: $: no `format_version`"), "{w}");
+    // Its module and data-source entries keep their details.
+    let read = change(&summary, "module.eks_elb_controller.data.aws_iam_policy_document.lb_controller[0]");
+    assert_eq!(read.action, Some(InfraAction::Read));
+    assert_eq!(read.module.as_deref(), Some("module.eks_elb_controller"));
+    assert_eq!(read.action_reason.as_deref(), Some("read_because_dependency_pending"));
+    let gone = change(&summary, "module.infra.aws_route53_record.frontend_on_vercel[0]");
+    assert_eq!(gone.action, Some(InfraAction::Delete));
+    assert_eq!(gone.action_reason.as_deref(), Some("delete_because_count_index"));
+}
+
+#[test]
+fn basic_plan_keeps_data_sources_and_module_addresses() {
+    let summary = parse("basic.json", &fixture("terraform-json-basic-plan.json"));
+    let data = change(&summary, "data.null_data_source.baz");
+    assert_eq!(data.action, Some(InfraAction::Read));
+    assert_eq!(change(&summary, "module.foo.null_resource.aliased").module.as_deref(), Some("module.foo"));
+}
+
+#[test]
+fn resource_drift_is_not_a_planned_change() {
+    // The compliance plan has 15 drift entries and 15 changes; the Overmind
+    // example 3 and 154.
+    let summary = parse("c.json", &fixture("terraform-compliance-issue522-plan.out.json"));
+    assert_eq!(summary.changes.len(), 15);
+    let summary = parse_with(&data("mapping-plan.json"), ResourceMapping::default());
+    assert!(summary.changes.iter().all(|c| c.address != "aws_instance.drifted"));
+    assert_eq!(summary.changes.len(), 10);
+}
+
+#[test]
+fn big_plan_parses_and_maps_by_tag_module_and_explicit_map() {
+    let bytes = fixture("overmind-terraform-example-plan.json");
+    let known = ["api-server", "heritage", "vpc", "memory-optimization", "core-api"].map(str::to_owned);
+    let mapping = ResourceMapping::with_known_nodes(known)
+        .map("module.shared_security_group", "sg-shared")
+        .map("module.api_access[0].aws_eip.api_server", "api-eip");
+    let options = PlanOptions::with_mapping(mapping);
+    // Timed as a report, not an assertion: run with --release --nocapture.
+    let runs = 20;
+    let start = Instant::now();
+    for _ in 0..runs {
+        parse_plan("big.json", &bytes, &options).unwrap();
+    }
+    let each = start.elapsed() / runs;
+    eprintln!("overmind-terraform-example-plan.json ({} bytes): {each:?} per parse", bytes.len());
+
+    let summary = parse_plan("big.json", &bytes, &options).unwrap();
+    assert_eq!(summary.changes.len(), 154);
+    let want: BTreeMap<Option<&str>, usize> = [
+        (None, 13),
+        (Some("api-eip"), 1),
+        (Some("api-server"), 18),
+        (Some("core-api"), 3),
+        (Some("heritage"), 73),
+        (Some("memory-optimization"), 20),
+        (Some("sg-shared"), 3),
+        (Some("vpc"), 23),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(node_counts(&summary), want);
+    // One note per mapped resource, saying which rule.
+    assert_eq!(summary.notes.len(), 141);
+    let by = |address: &str| summary.notes.iter().find(|n| n.contains(&format!("`{address}`"))).unwrap().clone();
+    assert!(by("module.api_access[0].aws_instance.api_server").contains("tag `Service` in `after.tags`"));
+    assert!(by("module.api_server.aws_lb.api[0]").contains("module name `api_server`"));
+    assert!(by("module.api_access[0].aws_eip.api_server").contains("explicit mapping"));
+    // Nested modules: the innermost known name wins, then outer ones.
+    let cloudfront = "module.heritage[0].module.cloudfront.aws_cloudfront_distribution.this[0]";
+    assert_eq!(change(&summary, cloudfront).node.as_deref(), Some("heritage"));
+    assert_eq!(change(&summary, cloudfront).module.as_deref(), Some("module.heritage[0].module.cloudfront"));
+    let route = "module.api_access[0].aws_route53_record.api";
+    assert_eq!(change(&summary, route).action, Some(InfraAction::Create));
+}
+
+#[test]
+fn mapping_rules_apply_in_order() {
+    let mapping = ResourceMapping::with_known_nodes(["orders-db", "cache", "shared"].map(str::to_owned))
+        .map("module.payments", "payments-api");
+    let summary = parse_with(&data("mapping-plan.json"), mapping);
+    let want: BTreeMap<&str, Option<&str>> = [
+        // Module name, `_` written `-`, found among the known nodes.
+        ("module.orders_db.aws_db_instance.main", Some("orders-db")),
+        // `blastgate.dev/node` comes before `service`; nested blocks' tags are not read.
+        ("aws_instance.web[0]", Some("web")),
+        // The explicit map beats the resource's own tag.
+        ("module.payments.module.queue.aws_sqs_queue.jobs", Some("payments-api")),
+        // A deleted resource has no `after`: `before` is read; keys ignore case.
+        ("aws_s3_bucket.logs", Some("log-archive")),
+        ("data.aws_iam_policy_document.assume", None),
+        // Google's `tags` is a list and is skipped; `labels` is read.
+        ("google_compute_instance.vm", Some("checkout")),
+        // `shared_vpc` and `shared-vpc` are not known: no guess.
+        ("module.shared_vpc.aws_vpc.main", None),
+        ("aws_instance.imported", None),
+        // A quoted module key holding a dot.
+        ("module.cache[\"eu.west\"].aws_elasticache_cluster.this", Some("cache")),
+        ("aws_iam_role.legacy", None),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(nodes(&summary), want);
+    assert_eq!(summary.notes.len(), 6);
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `blastgate.dev/node` in `after.tags`")));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `SERVICE` in `before.tags`")));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `service` in `after.labels`")));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the explicit mapping of `module.payments`")));
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+}
+
+#[test]
+fn module_names_need_a_known_node() {
+    let summary = parse_with(&data("mapping-plan.json"), ResourceMapping::default());
+    assert_eq!(change(&summary, "module.orders_db.aws_db_instance.main").node, None);
+    assert_eq!(change(&summary, "module.payments.module.queue.aws_sqs_queue.jobs").node.as_deref(), Some("jobs-queue"));
+    // The module name as written is tried before the dashed one.
+    let summary = parse_with(&data("mapping-plan.json"), ResourceMapping::with_known_nodes(["orders_db".to_owned()]));
+    assert_eq!(change(&summary, "module.orders_db.aws_db_instance.main").node.as_deref(), Some("orders_db"));
+}
+
+#[test]
+fn explicit_map_matches_exact_addresses_and_whole_steps() {
+    let bytes = data("mapping-plan.json");
+    let mapping =
+        ResourceMapping::default().map("aws_instance.web", "web-fleet").map("aws_s3_bucket.log", "not-a-prefix");
+    let summary = parse_with(&bytes, mapping);
+    assert_eq!(change(&summary, "aws_instance.web[0]").node.as_deref(), Some("web-fleet"));
+    assert_eq!(change(&summary, "aws_s3_bucket.logs").node.as_deref(), Some("log-archive"));
+    // The longest entry wins: the exact address over its unindexed prefix.
+    let mapping = ResourceMapping::default().map("aws_instance.web", "web-fleet").map("aws_instance.web[0]", "web-0");
+    let summary = parse_with(&bytes, mapping);
+    assert_eq!(change(&summary, "aws_instance.web[0]").node.as_deref(), Some("web-0"));
+    // A module key holding a dot is one step.
+    let mapping = ResourceMapping::default().map("module.cache[\"eu.west\"]", "cache-eu");
+    let summary = parse_with(&bytes, mapping);
+    let cache = change(&summary, "module.cache[\"eu.west\"].aws_elasticache_cluster.this");
+    assert_eq!(cache.node.as_deref(), Some("cache-eu"));
+}
+
+#[test]
+fn tag_keys_can_be_replaced() {
+    assert_eq!(ResourceMapping::default().keys(), DEFAULT_TAG_KEYS);
+    let summary = parse_with(&data("mapping-plan.json"), ResourceMapping::default().tag_keys(["team"]));
+    assert_eq!(change(&summary, "aws_instance.web[0]").node.as_deref(), Some("team-web"));
+    assert_eq!(change(&summary, "aws_s3_bucket.logs").node, None);
+}
+
+#[test]
+fn actions_and_replace_paths_are_summarised() {
+    let summary = parse_with(&data("mapping-plan.json"), ResourceMapping::default());
+    let db = change(&summary, "module.orders_db.aws_db_instance.main");
+    assert_eq!(db.action, Some(InfraAction::Replace));
+    assert_eq!(db.replace_paths, ["engine_version", "ingress.0.cidr_blocks", "tags[\"app.kubernetes.io/name\"]"]);
+    assert_eq!(db.module.as_deref(), Some("module.orders_db"));
+    assert_eq!(db.resource_type, "aws_db_instance");
+    // Importing keeps the plan's action.
+    assert_eq!(change(&summary, "aws_instance.imported").action, Some(InfraAction::NoOp));
+    // Terraform documents `["create", "forget"]` as a replace.
+    let cache = change(&summary, "module.cache[\"eu.west\"].aws_elasticache_cluster.this");
+    assert_eq!(cache.action, Some(InfraAction::Replace));
+    assert_eq!(cache.module.as_deref(), Some("module.cache[\"eu.west\"]"));
+    assert_eq!(change(&summary, "aws_iam_role.legacy").action, Some(InfraAction::Forget));
+    let counts = action_counts(&summary);
+    assert_eq!(counts[&InfraAction::Update], 2);
+    assert_eq!(counts[&InfraAction::Read], 1);
+}
+
+#[test]
+fn create_before_destroy_is_a_replace_and_paths_may_start_with_an_index() {
+    let json = plan_with(
+        r#"{"address": "aws_lb.a", "type": "aws_lb", "change": {"actions": ["create", "delete"],
+            "replace_paths": [[0, "name"], [], ["a b", "c\"d"]]}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), ResourceMapping::default());
+    assert_eq!(summary.changes[0].action, Some(InfraAction::Replace));
+    assert_eq!(summary.changes[0].replace_paths, ["0.name", "[\"a b\"][\"c\\\"d\"]"]);
+}
+
+#[test]
+fn module_is_taken_from_the_address_when_module_address_is_missing() {
+    let json = plan_with(r#"{"address": "module.a[0].module.b_c.aws_x.y", "change": {"actions": ["update"]}}"#);
+    let summary = parse_with(json.as_bytes(), ResourceMapping::with_known_nodes(["b-c".to_owned()]));
+    assert_eq!(summary.changes[0].module.as_deref(), Some("module.a[0].module.b_c"));
+    assert_eq!(summary.changes[0].node.as_deref(), Some("b-c"));
+}
+
+#[test]
+fn unknown_action_is_unknown_with_a_warning() {
+    let json = plan_with(
+        r#"{"address": "aws_x.ok", "change": {"actions": ["update"]}},
+           {"address": "aws_x.odd", "change": {"actions": ["frobnicate"]}},
+           {"address": "aws_x.none", "change": {"actions": []}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), ResourceMapping::default());
+    assert_eq!(summary.changes[1].action, Some(InfraAction::Unknown));
+    assert_eq!(summary.changes[1].actions, ["frobnicate"]);
+    assert_eq!(summary.changes[2].action, Some(InfraAction::Unknown));
+    assert_eq!(summary.warnings.len(), 2, "{:?}", summary.warnings);
+    let w = &summary.warnings[0];
+    assert!(w.contains("$.resource_changes[1].change.actions"), "{w}");
+    assert!(w.contains("`[\"frobnicate\"]`") && w.contains("`aws_x.odd`"), "{w}");
+    assert!(summary.warnings[1].contains("`[]`"), "{}", summary.warnings[1]);
+}
+
+#[test]
+fn errored_and_incomplete_plans_are_warned_about() {
+    let json = r#"{"format_version": "1.2", "planned_values": {}, "resource_changes": [], "errored": true}"#;
+    let summary = parse_with(json.as_bytes(), ResourceMapping::default());
+    assert_eq!(summary.warnings.len(), 1);
+    assert!(summary.warnings[0].contains("$.errored"), "{:?}", summary.warnings);
+    let json = r#"{"format_version": "1.2", "planned_values": {}, "complete": false,
+                   "deferred_changes": [{"reason": "instance_count_unknown", "resource_change": {}}]}"#;
+    let summary = parse_with(json.as_bytes(), ResourceMapping::default());
+    assert!(summary.changes.is_empty());
+    assert_eq!(summary.warnings.len(), 1);
+    assert!(summary.warnings[0].contains("$.deferred_changes: 1 changes are deferred"), "{:?}", summary.warnings);
+}
+
+#[test]
+fn plan_without_changes_has_none() {
+    // Terraform omits `resource_changes` when nothing changes.
+    let summary = parse("empty.json", br#"{"format_version": "1.2", "planned_values": {"root_module": {}}}"#);
+    assert!(summary.changes.is_empty());
+    assert!(summary.warnings.is_empty());
+}
+
+#[test]
+fn format_versions_zero_and_one_are_read() {
+    for version in ["0.1", "0.2", "1.0", "1.1", "1.2", "1.99", "1"] {
+        let json = format!(r#"{{"format_version": "{version}", "resource_changes": []}}"#);
+        let summary = parse("v.json", json.as_bytes());
+        assert_eq!(summary.format_version.as_deref(), Some(version));
+    }
+}
+
+// Bad input.
+
+#[test]
+fn format_version_2_is_unsupported() {
+    let e = err(r#"{"format_version": "2.0", "resource_changes": []}"#);
+    assert_error(&e, "unsupported_version", &["plan.json: $.format_version", "`2.0`", "0.x and 1.x"]);
+    for version in ["10.0", "x.1", "", "1.x", "-1.0"] {
+        let e = err(&format!(r#"{{"format_version": "{version}", "resource_changes": []}}"#));
+        assert_eq!(e.kind_name(), "unsupported_version", "{version}: {e}");
+    }
+}
+
+#[test]
+fn format_version_2_is_reported_before_a_changed_shape() {
+    let e = err(r#"{"resource_changes": {"changes": []}, "format_version": "2.0"}"#);
+    assert_error(&e, "unsupported_version", &["`2.0`"]);
+}
+
+#[test]
+fn truncated_json_is_a_syntax_error() {
+    let bytes = fixture("hashicorp-terraform-requires-replace.json");
+    let half = &bytes[..bytes.len() / 2];
+    let e = parse_plan("cut.json", half, &PlanOptions::default()).unwrap_err();
+    assert_error(&e, "syntax", &["cut.json", "line "]);
+}
+
+#[test]
+fn actions_not_a_list_is_a_schema_error_with_its_path() {
+    let e = err(&plan_with(
+        r#"{"address": "a.b", "change": {"actions": ["create"]}},
+           {"address": "a.c", "change": {"actions": "create"}}"#,
+    ));
+    assert_error(&e, "schema", &["$.resource_changes[1].change.actions", "expected a sequence"]);
+    let e = err(&plan_with(r#"{"address": "a.b", "change": {"actions": ["create", 7]}}"#));
+    assert_error(&e, "schema", &["$.resource_changes[0].change.actions[1]"]);
+}
+
+#[test]
+fn missing_fields_are_schema_errors_with_their_paths() {
+    let e = err(&plan_with(r#"{"address": "a.b"}"#));
+    assert_error(&e, "schema", &["$.resource_changes[0]", "missing field `change`"]);
+    let e = err(&plan_with(r#"{"address": "a.b", "change": {}}"#));
+    assert_error(&e, "schema", &["$.resource_changes[0].change", "missing field `actions`"]);
+    let e = err(&plan_with(r#"{"change": {"actions": ["create"]}}"#));
+    assert_error(&e, "schema", &["missing field `address`"]);
+    let e = err(&plan_with(r#"{"address": "a.b", "change": {"actions": ["update"], "replace_paths": [[true]]}}"#));
+    assert_error(&e, "schema", &["$.resource_changes[0].change.replace_paths[0][0]", "a string or an integer"]);
+    let e = err(&plan_with(r#"{"address": "a.b", "change": {"actions": ["update"], "after": [1]}}"#));
+    assert_error(&e, "schema", &["$.resource_changes[0].change.after"]);
+}
+
+#[test]
+fn a_document_that_is_not_a_plan_is_a_schema_error() {
+    // `terraform show -json` of a state, not of a plan.
+    let e = err(r#"{"format_version": "1.0", "terraform_version": "1.9.0", "values": {"root_module": {}}}"#);
+    assert_error(&e, "schema", &["plan.json: $: not a plan", "help: pass the output of `terraform show -json"]);
+    assert_error(&err("[]"), "schema", &["plan.json"]);
+    assert_error(&err("\"plan\""), "schema", &["plan.json"]);
+}
+
+#[test]
+fn invalid_utf8_is_a_syntax_error() {
+    let mut bytes = br#"{"format_version": "1.2", "resource_changes": [{"address": "a."#.to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(br#"", "change": {"actions": ["create"]}}]}"#);
+    let e = parse_plan("bad.json", &bytes, &PlanOptions::default()).unwrap_err();
+    assert_error(&e, "syntax", &["bad.json", "invalid UTF-8"]);
+}
+
+#[test]
+fn too_deep_nesting_is_a_limit() {
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let e = err(&plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"], "after": {{"x": {deep}}}}}}}"#
+    )));
+    assert_error(&e, "limit_exceeded", &["max_nesting_depth"]);
+    assert!(e.is_limit());
+}
+
+#[test]
+fn too_long_strings_are_a_limit() {
+    let long = "a".repeat(limits::MAX_STRING_BYTES + 1);
+    let e = err(&plan_with(&format!(r#"{{"address": "{long}", "change": {{"actions": ["update"]}}}}"#)));
+    assert_error(&e, "limit_exceeded", &["max_string_bytes", "4097 > 4096"]);
+    let e = err(&plan_with(&format!(r#"{{"address": "a.b", "change": {{"actions": ["update", "{long}"]}}}}"#)));
+    assert_error(&e, "limit_exceeded", &["max_string_bytes"]);
+    // A long tag value only matters when it is used as a node id.
+    let tagged = |key: &str| {
+        plan_with(&format!(
+            r#"{{"address": "a.b", "change": {{"actions": ["update"], "after": {{"tags": {{"{key}": "{long}"}}}}}}}}"#
+        ))
+    };
+    assert!(parse_plan("plan.json", tagged("Description").as_bytes(), &PlanOptions::default()).is_ok());
+    assert_error(&err(&tagged("service")), "limit_exceeded", &["max_string_bytes"]);
+}
+
+#[test]
+fn too_many_resources_is_a_limit() {
+    let one = r#"{"address": "a.b", "change": {"actions": ["no-op"]}}"#;
+    let n = limits::MAX_RESOURCES + 2;
+    let resources = vec![one; n].join(",");
+    let e = err(&plan_with(&resources));
+    assert_error(&e, "limit_exceeded", &["max_resources", &format!("{n} > {}", limits::MAX_RESOURCES)]);
+}
+
+#[test]
+fn unknown_fields_are_ignored() {
+    let json = r#"{"format_version": "1.9", "future_field": {"x": [1, 2]}, "resource_changes": [
+        {"address": "a.b", "new_thing": true, "change": {"actions": ["update"], "generated_config": "x",
+         "before_identity": {"id": "1"}}}]}"#;
+    let summary = parse("f.json", json.as_bytes());
+    assert_eq!(summary.changes[0].action, Some(InfraAction::Update));
+}
