@@ -1,0 +1,382 @@
+//! Service maps: which graph service a changed path belongs to.
+//!
+//! A service map file has one rule per line, `PATTERN SERVICE-ID`:
+//!
+//! ```text
+//! # Online Boutique
+//! src/cartservice/                    cartservice
+//! kubernetes-manifests/cartservice.yaml cartservice
+//! *.proto                             api-contracts   # every .proto file
+//! ```
+//!
+//! Patterns have the syntax and meaning of [CODEOWNERS](crate::codeowners)
+//! patterns, and the **last** matching rule wins. `#` starts a comment at
+//! the start of a line or after whitespace. Unlike CODEOWNERS, this is
+//! blastgate's own format, so a malformed line is an error, not a skipped
+//! line: a path mapped to no service, or to the wrong one, would lower the
+//! assessed risk without anyone noticing.
+//!
+//! A map can also be built from Backstage `backstage.io/source-location`
+//! annotations ([`ServiceMap::from_source_locations`]).
+//!
+//! # Untrusted input
+//! As [CODEOWNERS](crate::codeowners#untrusted-input); service ids are
+//! checked as graph node ids (at most
+//! [`blastgate_graph::limits::MAX_ID_BYTES`] bytes, no control characters).
+
+use std::collections::{HashMap, HashSet};
+
+use blastgate_change::ChangeError;
+
+use crate::codeowners::{
+    MAX_RULES, PathMatcher, PathMatcherBuilder, Warnings, check_length, check_pattern, check_rule_count, lines,
+    shorten, split_line,
+};
+
+/// Paths mapped to graph service ids.
+#[derive(Debug, Clone)]
+pub struct ServiceMap {
+    rules: Vec<ServiceRule>,
+    matcher: PathMatcher,
+    services: Vec<String>,
+    warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct ServiceRule {
+    pattern: String,
+    service: String,
+}
+
+impl ServiceMap {
+    /// Parses a service map file (see the [module docs](self)).
+    ///
+    /// # Errors
+    /// - [`ChangeError::Syntax`] for text that is not UTF-8, or a line
+    ///   without a service id or with more than two words; with `line N`
+    ///   and the line.
+    /// - [`ChangeError::InvalidValue`] for a pattern CODEOWNERS does not
+    ///   support (`!`, `[ ]`, `\#`, `/`) or cannot compile, or a service id
+    ///   with a control character; with `line N` and the text.
+    /// - [`ChangeError::LimitExceeded`] for an input over
+    ///   [`blastgate_change::limits::MAX_INPUT_BYTES`], a pattern over
+    ///   [`blastgate_change::limits::MAX_STRING_BYTES`] or a service id over
+    ///   [`blastgate_graph::limits::MAX_ID_BYTES`] (named `FILE: line N`),
+    ///   or more than [`MAX_RULES`] rules.
+    ///
+    /// # Example
+    /// ```
+    /// use blastgate_ingest::service_map::ServiceMap;
+    ///
+    /// let map = ServiceMap::parse("services.map", b"src/cart/ cart\nsrc/cart/vendor/ vendored\n")?;
+    /// assert_eq!(map.service_of("src/cart/main.go"), Some("cart"));
+    /// assert_eq!(map.service_of("src/cart/vendor/lib.go"), Some("vendored"));
+    /// assert_eq!(map.service_of("README.md"), None);
+    /// # Ok::<(), blastgate_change::ChangeError>(())
+    /// ```
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<ServiceMap, ChangeError> {
+        let mut rules = Vec::new();
+        let mut builder = PathMatcherBuilder::new();
+        for (line_no, line) in lines(file, bytes)? {
+            let place = || format!("line {line_no}");
+            let (pattern, service) = match split_line(line).as_slice() {
+                [] => continue,
+                &[pattern, service] => (pattern, service),
+                [_] => {
+                    return Err(ChangeError::syntax(
+                        file,
+                        place(),
+                        shorten(line),
+                        "a rule needs a service id: write `PATTERN SERVICE-ID`",
+                    ));
+                }
+                _ => {
+                    return Err(ChangeError::syntax(
+                        file,
+                        place(),
+                        shorten(line),
+                        "a rule has more than two words: write `PATTERN SERVICE-ID`, escaping spaces in a pattern as `\\ `",
+                    ));
+                }
+            };
+            check_length(file, line_no, pattern)?;
+            if service.len() > blastgate_graph::limits::MAX_ID_BYTES {
+                let max = blastgate_graph::limits::MAX_ID_BYTES as u64;
+                return Err(ChangeError::limit(
+                    &format!("{file}: line {line_no}"),
+                    "max_id_bytes",
+                    max,
+                    service.len() as u64,
+                ));
+            }
+            blastgate_graph::check_id(file, service, place)?;
+            check_pattern(pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
+            check_rule_count(file, rules.len())?;
+            builder.add(rules.len(), pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
+            rules.push(ServiceRule { pattern: pattern.to_owned(), service: service.to_owned() });
+        }
+        let matcher = builder.build().map_err(|e| {
+            ChangeError::invalid(
+                file,
+                "",
+                "",
+                format!("cannot compile the patterns ({e}); split the file or use fewer, broader patterns"),
+            )
+        })?;
+        Ok(Self::new(rules, matcher, Vec::new()))
+    }
+
+    /// Builds a map from Backstage `backstage.io/source-location`
+    /// annotations: `(service id, annotation value)` pairs, as the
+    /// Backstage loader keeps them in the node label `source_location`.
+    ///
+    /// Each location becomes a pattern anchored at the repository root:
+    /// - `url:https://HOST/ORG/REPO/tree/BRANCH/PATH/` gives `/PATH/` (the
+    ///   directory and everything below);
+    /// - `url:https://HOST/ORG/REPO/blob/BRANCH/PATH` gives `/PATH` (a file,
+    ///   or a directory and everything below); a trailing `/` makes it a
+    ///   directory;
+    /// - GitLab's `/-/tree/BRANCH/` and `/-/blob/BRANCH/` and Bitbucket's
+    ///   `/src/BRANCH/` are read the same way;
+    /// - `dir:./PATH` gives `/PATH/`, taking the path as relative to the
+    ///   repository root (Backstage resolves it against the catalog file,
+    ///   so this holds for catalog files at the root).
+    ///
+    /// Query strings and fragments are dropped, `%XX` escapes decoded and
+    /// glob characters in the path escaped. The branch is taken to be one
+    /// path segment. A location that points at the repository root would
+    /// claim every file, so it is skipped with a warning, as are locations
+    /// that cannot be read (another type than `url:` or `dir:`, a `..`
+    /// segment, an absolute directory, a URL without `/tree/` or `/blob/`)
+    /// and invalid service ids.
+    ///
+    /// Rules are ordered by depth, so the deepest matching location wins
+    /// whatever the input order; two services at the same location are a
+    /// warning, and the later one wins. More than [`MAX_RULES`] locations
+    /// are a warning and the rest are skipped.
+    ///
+    /// # Example
+    /// ```
+    /// use blastgate_ingest::service_map::ServiceMap;
+    ///
+    /// let map = ServiceMap::from_source_locations([
+    ///     ("cart", "url:https://github.com/acme/shop/tree/main/src/cart/"),
+    ///     ("web", "dir:./web"),
+    /// ]);
+    /// assert_eq!(map.service_of("src/cart/main.go"), Some("cart"));
+    /// assert_eq!(map.service_of("web/index.html"), Some("web"));
+    /// assert!(map.warnings().is_empty());
+    /// ```
+    pub fn from_source_locations<'a>(locations: impl IntoIterator<Item = (&'a str, &'a str)>) -> ServiceMap {
+        let mut warnings = Warnings::default();
+        let mut found: Vec<(usize, ServiceRule)> = Vec::new();
+        for (service, location) in locations {
+            let what = || format!("service `{}`: source location `{}`", shorten(service), shorten(location));
+            if found.len() >= MAX_RULES {
+                warnings.push(format!("{}: more than {MAX_RULES} locations; the rest are skipped", what()));
+                break;
+            }
+            if let Some(problem) = service_id_problem(service) {
+                warnings.push(format!("{}: invalid service id: {problem}; skipped", what()));
+                continue;
+            }
+            match location_pattern(location) {
+                Ok((pattern, depth)) => {
+                    found.push((depth, ServiceRule { pattern, service: service.to_owned() }));
+                }
+                Err(reason) => warnings.push(format!("{}: {reason}; skipped", what())),
+            }
+        }
+        // Deeper locations last, so that they win; the sort is stable, so
+        // input order decides between equal depths.
+        found.sort_by_key(|(depth, _)| *depth);
+        let mut by_pattern: HashMap<&str, &str> = HashMap::new();
+        for (_, rule) in &found {
+            if let Some(earlier) = by_pattern.insert(&rule.pattern, &rule.service)
+                && earlier != rule.service
+            {
+                warnings.push(format!(
+                    "services `{}` and `{}` have the same source location `{}`; `{}` wins",
+                    shorten(earlier),
+                    shorten(&rule.service),
+                    shorten(&rule.pattern),
+                    shorten(&rule.service)
+                ));
+            }
+        }
+        let mut builder = PathMatcherBuilder::new();
+        let mut rules = Vec::with_capacity(found.len());
+        for (_, rule) in found {
+            match builder.add(rules.len(), &rule.pattern) {
+                Ok(()) => rules.push(rule),
+                Err(reason) => warnings.push(format!(
+                    "service `{}`: pattern `{}`: {reason}; skipped",
+                    shorten(&rule.service),
+                    shorten(&rule.pattern)
+                )),
+            }
+        }
+        let matcher = match builder.build() {
+            Ok(m) => m,
+            Err(e) => {
+                warnings.push(format!("cannot compile the source location patterns ({e}); no path is mapped"));
+                rules.clear();
+                PathMatcher::empty()
+            }
+        };
+        Self::new(rules, matcher, warnings.finish())
+    }
+
+    fn new(rules: Vec<ServiceRule>, matcher: PathMatcher, warnings: Vec<String>) -> Self {
+        let mut seen = HashSet::new();
+        let services = rules.iter().filter(|r| seen.insert(r.service.as_str())).map(|r| r.service.clone()).collect();
+        ServiceMap { rules, matcher, services, warnings }
+    }
+
+    /// The service of `path` (from the repository root, `/`-separated; a
+    /// leading `/` or `./` is ignored): the service of the last matching
+    /// rule, or `None`.
+    ///
+    /// # Complexity
+    /// Two glob-set matches per directory level of `path` and per glob set
+    /// of up to 4,096 rules (see the [`codeowners`](crate::codeowners#untrusted-input)
+    /// module docs).
+    pub fn service_of(&self, path: &str) -> Option<&str> {
+        let index = self.matcher.rule_of(path)?;
+        self.rules.get(index).map(|r| r.service.as_str())
+    }
+
+    /// The pattern of the rule that decides `path`'s service.
+    pub fn pattern_of(&self, path: &str) -> Option<&str> {
+        let index = self.matcher.rule_of(path)?;
+        self.rules.get(index).map(|r| r.pattern.as_str())
+    }
+
+    /// What was skipped while building the map, and why (empty for a map
+    /// parsed from a file, whose problems are errors).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Every service id the map names, once each, in order of first
+    /// appearance: check them against the graph.
+    pub fn services(&self) -> impl Iterator<Item = &str> {
+        self.services.iter().map(String::as_str)
+    }
+
+    /// The number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+}
+
+/// What is wrong with a service id, if anything (the checks of
+/// [`blastgate_graph::check_id`]).
+fn service_id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("it is empty")
+    } else if id.len() > blastgate_graph::limits::MAX_ID_BYTES {
+        Some("it is longer than `max_id_bytes`")
+    } else if id.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else {
+        None
+    }
+}
+
+/// The pattern of a `backstage.io/source-location` value and its depth in
+/// path segments, or why it cannot be mapped.
+fn location_pattern(location: &str) -> Result<(String, usize), String> {
+    let location = location.trim();
+    let (segments, is_dir) = if let Some(url) = location.strip_prefix("url:") {
+        url_path(url.trim())?
+    } else if let Some(dir) = location.strip_prefix("dir:") {
+        let dir = dir.trim();
+        if dir.starts_with('/') {
+            return Err("an absolute directory cannot be mapped to repository paths".to_owned());
+        }
+        (dir.split('/').map(str::to_owned).collect::<Vec<_>>(), true)
+    } else {
+        return Err("not a `url:` or `dir:` location".to_owned());
+    };
+    let segments: Vec<String> = segments.into_iter().filter(|s| !s.is_empty() && s != ".").collect();
+    if segments.iter().any(|s| s == "..") {
+        return Err("a `..` segment points outside the repository".to_owned());
+    }
+    if segments.is_empty() {
+        return Err("points at the repository root, which would claim every file".to_owned());
+    }
+    let mut pattern = String::new();
+    for segment in &segments {
+        pattern.push('/');
+        for c in segment.chars() {
+            if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\' | '!' | '#') || c.is_whitespace() {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+    }
+    if is_dir {
+        pattern.push('/');
+    }
+    Ok((pattern, segments.len()))
+}
+
+/// The repository path of a source URL, as decoded segments, and whether it
+/// names a directory.
+fn url_path(url: &str) -> Result<(Vec<String>, bool), String> {
+    let url = url.split(['?', '#']).next().unwrap_or_default();
+    let Some((_, rest)) = url.split_once("://") else {
+        return Err("not an absolute URL".to_owned());
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let parts: Vec<&str> = path.split('/').collect();
+    let trailing_slash = path.ends_with('/');
+    let at = |i: usize| parts.get(i).copied().unwrap_or_default();
+    // Where the repository path starts, and whether the marker says
+    // "directory" (`tree`).
+    let gitlab = (0..parts.len()).find(|&i| at(i) == "-" && matches!(at(i + 1), "tree" | "blob"));
+    let (start, tree) = if let Some(i) = gitlab {
+        (i + 3, at(i + 1) == "tree")
+    } else if let Some(i) = (2..parts.len()).find(|&i| matches!(at(i), "tree" | "blob")) {
+        (i + 2, at(i) == "tree")
+    } else if host.contains("bitbucket") && at(2) == "src" {
+        (4, false)
+    } else if parts.iter().filter(|p| !p.is_empty()).count() <= 2 {
+        return Err("points at the repository root, which would claim every file".to_owned());
+    } else {
+        return Err("cannot find the path in the URL (expected `/tree/BRANCH/` or `/blob/BRANCH/`)".to_owned());
+    };
+    // Decoded before splitting again, so an encoded `/` (`%2F`) separates
+    // segments and a `..` hidden in one is still seen.
+    let segments = parts
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|s| percent_decode(s).split('/').map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    Ok((segments, tree || trailing_slash))
+}
+
+/// Decodes `%XX` escapes; a malformed escape or one that decodes to
+/// invalid UTF-8 leaves the text as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+        let decoded = hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, decoded) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
