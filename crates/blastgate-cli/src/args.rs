@@ -215,6 +215,17 @@ pub struct ChangeInput {
     /// Graph files (several merge into one).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub graph: Vec<PathBuf>,
+    /// Terraform/OpenTofu plans (`terraform show -json`); their resources
+    /// join the changeset's infrastructure.
+    #[arg(long, value_name = "FILE")]
+    pub terraform_plan: Vec<PathBuf>,
+    /// A CODEOWNERS file: owners of the changed paths.
+    #[arg(long, value_name = "FILE")]
+    pub codeowners: Option<PathBuf>,
+    /// A service map (`PATTERN SERVICE-ID` per line): which service a path
+    /// belongs to.
+    #[arg(long, value_name = "FILE")]
+    pub service_map: Option<PathBuf>,
     /// Accept services the graph does not have, with a warning.
     #[arg(long)]
     pub allow_unknown_services: bool,

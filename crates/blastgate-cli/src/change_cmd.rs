@@ -3,7 +3,10 @@
 
 use std::io::Write;
 
-use blastgate::change::{Changeset, Classifier, NoMapping, ResolveOptions, ResolvedChange, load_changeset, resolve};
+use blastgate::change::{
+    Changeset, Classifier, CodeOwners, RepoMapping, ResolveOptions, ResolvedChange, ServiceMap, load_changeset,
+    load_plan, resolve,
+};
 use blastgate::graph::{BuildOptions, GraphLoader};
 use serde::Serialize;
 
@@ -23,15 +26,54 @@ pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
         loader.add_file(path, None)?;
     }
     let graph = loader.build()?.freeze();
-    let Some(path) = &input.change else {
-        return Err(Failure::Usage("give a changeset with --change FILE".into()));
+    let (mut changeset, name) = match &input.change {
+        Some(path) => (load_changeset(path)?, path.display().to_string()),
+        None if !input.terraform_plan.is_empty() => {
+            let id = input.terraform_plan.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
+            let c = Changeset {
+                api_version: blastgate::change::API_VERSION.to_owned(),
+                kind: blastgate::change::KIND.to_owned(),
+                id: id.clone(),
+                ..Changeset::default()
+            };
+            (c, id)
+        }
+        None => return Err(Failure::Usage("give a changeset with --change FILE (or --terraform-plan FILE)".into())),
     };
-    let changeset = load_changeset(path)?;
-    let name = path.display().to_string();
+    let mut warnings = Vec::new();
+    for plan in &input.terraform_plan {
+        let summary = load_plan(plan, &graph)?;
+        warnings.extend(summary.warnings.iter().map(|w| format!("{}: {w}", plan.display())));
+        changeset.infrastructure.extend(summary.changes);
+    }
+    let mut mapping = RepoMapping::from_graph(&graph);
+    if let Some(path) = &input.service_map {
+        let bytes = blastgate::change::read_input(path)?;
+        mapping = mapping.with_service_map(ServiceMap::parse(&path.display().to_string(), &bytes)?);
+    }
+    if let Some(path) = &input.codeowners {
+        let bytes = blastgate::change::read_input(path)?;
+        mapping = mapping.with_codeowners(CodeOwners::parse(&path.display().to_string(), &bytes)?);
+    }
     // Without a graph nothing can be checked: accept every id, with warnings.
     let allow = input.allow_unknown_services || input.graph.is_empty();
+    if !input.graph.is_empty() {
+        let unknown = mapping.unknown_services(&graph);
+        if let Some(first) = unknown.first() {
+            let place = input.service_map.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            if !allow {
+                return Err(Failure::Usage(format!(
+                    "{place}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services"
+                )));
+            }
+            warnings.extend(unknown.iter().map(|u| format!("{place}: `{u}` is not in the graph")));
+        }
+    }
+    warnings.extend(mapping.warnings());
     let options = ResolveOptions::allow_unknown(allow);
-    let resolved = resolve(&name, &changeset, &graph, &NoMapping, &Classifier::default(), options)?;
+    let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
+    warnings.append(&mut resolved.warnings);
+    resolved.warnings = warnings;
     Ok(Loaded { changeset, resolved })
 }
 

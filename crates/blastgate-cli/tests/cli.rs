@@ -201,3 +201,103 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+fn example_change(dir: &std::path::Path) -> PathBuf {
+    let file = dir.join("example-1.json");
+    std::fs::write(
+        &file,
+        r#"{
+  "apiVersion": "blastgate.dev/v1",
+  "kind": "Changeset",
+  "id": "example-1",
+  "author": {"id": "dana", "seniority": "junior"},
+  "provenance": {"ai": "assisted", "tool": "example-agent"},
+  "services": ["productcatalogservice"],
+  "files": [{"path": "src/productcatalogservice/server.go", "added": 120, "deleted": 30}]
+}"#,
+    )
+    .unwrap();
+    file
+}
+
+#[test]
+fn change_show_resolves_the_issue_example() {
+    let dir = tempdir();
+    let change = example_change(&dir);
+    let owners = fixtures().join("codeowners/online-boutique.CODEOWNERS");
+    let o = run(&[
+        "change",
+        "show",
+        "--change",
+        change.to_str().unwrap(),
+        "--graph",
+        &boutique(),
+        "--codeowners",
+        owners.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["changeset"]["id"], "example-1");
+    assert_eq!(v["changeset"]["provenance"]["ai"], "assisted");
+    assert_eq!(v["resolved"]["touched"][0]["id"], "productcatalogservice");
+    assert_eq!(v["resolved"]["metrics"]["la"], 120);
+    assert_eq!(v["resolved"]["kinds"]["code"], 1);
+    assert!(v["resolved"]["file_owners"].as_array().unwrap().iter().any(|o| o == "@yoshi-approver"));
+}
+
+#[test]
+fn change_show_reads_terraform_plans() {
+    let plan = fixtures().join("terraform/terraform-compliance-issue522-plan.out.json");
+    let o = run(&[
+        "change",
+        "show",
+        "--terraform-plan",
+        plan.to_str().unwrap(),
+        "--graph",
+        &boutique(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["resolved"]["destructive"].as_array().unwrap().len(), 2);
+    assert_eq!(v["changeset"]["infrastructure"].as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn change_show_unknown_service_exits_2() {
+    let dir = tempdir();
+    let file = dir.join("c.json");
+    std::fs::write(
+        &file,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservic"]}"#,
+    )
+    .unwrap();
+    let o = run(&["change", "show", "--change", file.to_str().unwrap(), "--graph", &boutique()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `cartservice`"), "{}", stderr(&o));
+    let o = run(&[
+        "change",
+        "show",
+        "--change",
+        file.to_str().unwrap(),
+        "--graph",
+        &boutique(),
+        "--allow-unknown-services",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("not in the graph"));
+}
+
+#[test]
+fn change_show_typo_field_exits_2() {
+    let dir = tempdir();
+    let file = dir.join("c.yaml");
+    std::fs::write(&file, "apiVersion: blastgate.dev/v1\nkind: Changeset\nid: x\nprovenance: {ai: agent, tol: x}\n")
+        .unwrap();
+    let o = run(&["change", "show", "--change", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("tol"), "{}", stderr(&o));
+}

@@ -9,9 +9,14 @@
 //! This crate is internal; use the `blastgate` facade crate.
 
 pub mod backstage;
+pub mod changeset;
+pub mod codeowners;
 pub mod doc;
 pub mod edgelist;
+pub mod git;
 pub mod native;
+pub mod service_map;
+pub mod terraform;
 pub mod traces;
 
 use std::io::Read;

@@ -29,9 +29,9 @@ use std::path::Path;
 
 pub use blastgate_change::limits;
 pub use blastgate_change::{
-    AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier, FileChange,
-    FileStatus, HistoryMetrics, InfraAction, InfraChange, KindRule, NoMapping, PathMapping, Provenance,
-    ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode, resolve,
+    API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
+    FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule, NoMapping, PathMapping,
+    Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode, resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).
@@ -53,7 +53,113 @@ pub fn load_changeset(path: &Path) -> Result<Changeset, ChangeError> {
     parse_changeset(&path.display().to_string(), &bytes)
 }
 
+/// Reads a CODEOWNERS file, service map or plan with the input size cap.
+///
+/// # Errors
+/// [`ChangeError::Io`] or [`ChangeError::LimitExceeded`].
+pub fn read_input(path: &Path) -> Result<Vec<u8>, ChangeError> {
+    let bytes = blastgate_ingest::read_file(path)?;
+    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
+        return Err(ChangeError::limit(
+            &path.display().to_string(),
+            "max_input_bytes",
+            limits::MAX_INPUT_BYTES,
+            bytes.len() as u64,
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The JSON Schema of the changeset document.
 pub fn changeset_json_schema() -> String {
     blastgate_ingest::changeset::json_schema()
+}
+
+pub use blastgate_ingest::codeowners::{CodeOwners, CodeOwnersRule};
+pub use blastgate_ingest::service_map::ServiceMap;
+pub use blastgate_ingest::terraform::{PlanOptions, PlanSummary, ResourceMapping, parse_plan};
+
+use blastgate_graph::FrozenGraph;
+
+/// How repository paths map to services and owners: a service map file, the
+/// Backstage `source-location` annotations of the graph, and CODEOWNERS.
+/// The service map wins over source locations; paths that neither maps
+/// fall back to the first folder named like a graph node (see
+/// [`resolve`]).
+#[derive(Debug, Default)]
+pub struct RepoMapping {
+    service_map: Option<ServiceMap>,
+    source_locations: Option<ServiceMap>,
+    codeowners: Option<CodeOwners>,
+}
+
+impl RepoMapping {
+    /// A mapping from the graph's `source_location` labels (kept by the
+    /// Backstage loader), if any node has one.
+    pub fn from_graph(graph: &FrozenGraph) -> Self {
+        let locations: Vec<(&str, &str)> = graph
+            .nodes()
+            .iter()
+            .filter_map(|n| n.labels().get("source_location").map(|l| (n.id(), l.as_str())))
+            .collect();
+        let source_locations = (!locations.is_empty()).then(|| ServiceMap::from_source_locations(locations));
+        Self { source_locations, ..Self::default() }
+    }
+
+    /// Adds a service map file's rules (they win over source locations).
+    #[must_use]
+    pub fn with_service_map(mut self, map: ServiceMap) -> Self {
+        self.service_map = Some(map);
+        self
+    }
+
+    /// Adds CODEOWNERS rules.
+    #[must_use]
+    pub fn with_codeowners(mut self, owners: CodeOwners) -> Self {
+        self.codeowners = Some(owners);
+        self
+    }
+
+    /// Warnings from reading the rules.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for m in [&self.service_map, &self.source_locations].into_iter().flatten() {
+            out.extend(m.warnings().iter().cloned());
+        }
+        if let Some(c) = &self.codeowners {
+            out.extend(c.warnings().iter().cloned());
+        }
+        out
+    }
+
+    /// The service ids the service map names that the graph lacks.
+    pub fn unknown_services<'a>(&'a self, graph: &FrozenGraph) -> Vec<&'a str> {
+        self.service_map.iter().flat_map(|m| m.services()).filter(|s| graph.index_of(s).is_none()).collect()
+    }
+}
+
+impl PathMapping for RepoMapping {
+    fn service_of(&self, path: &str) -> Option<&str> {
+        self.service_map
+            .as_ref()
+            .and_then(|m| m.service_of(path))
+            .or_else(|| self.source_locations.as_ref().and_then(|m| m.service_of(path)))
+    }
+
+    fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
+        self.codeowners.as_ref().and_then(|c| c.owners_of(path))
+    }
+}
+
+/// Reads a Terraform/OpenTofu plan (`terraform show -json`), mapping
+/// resources to the graph's nodes by explicit map, tag or module name.
+///
+/// # Errors
+/// [`ChangeError::Io`] if the file cannot be read; otherwise see
+/// [`parse_plan`].
+pub fn load_plan(path: &Path, graph: &FrozenGraph) -> Result<PlanSummary, ChangeError> {
+    let bytes = blastgate_ingest::read_file(path)?;
+    let known = graph.nodes().iter().map(|n| n.id().to_owned());
+    let options = PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known));
+    parse_plan(&path.display().to_string(), &bytes, &options)
 }
