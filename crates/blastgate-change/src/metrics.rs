@@ -90,9 +90,10 @@ mod tests {
 
     #[test]
     fn one_file_or_no_lines_has_zero_entropy() {
-        assert_eq!(ChangeMetrics::of(&[file("a", 3, 1)]).entropy, 0.0);
-        assert_eq!(ChangeMetrics::of(&[]).entropy, 0.0);
-        assert_eq!(ChangeMetrics::of(&[file("a", 0, 0), file("b", 0, 0)]).entropy, 0.0);
+        // Exactly zero, sign included: compare bits, not floats.
+        assert_eq!(ChangeMetrics::of(&[file("a", 3, 1)]).entropy.to_bits(), 0);
+        assert_eq!(ChangeMetrics::of(&[]).entropy.to_bits(), 0);
+        assert_eq!(ChangeMetrics::of(&[file("a", 0, 0), file("b", 0, 0)]).entropy.to_bits(), 0);
     }
 
     #[test]

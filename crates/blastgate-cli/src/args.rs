@@ -210,8 +210,14 @@ pub enum ChangeCommand {
 #[derive(Debug, Args)]
 pub struct ChangeInput {
     /// A native changeset document (JSON or YAML).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "repo")]
     pub change: Option<PathBuf>,
+    /// A git repository to read the change from (with --range).
+    #[arg(long, value_name = "DIR", requires = "range")]
+    pub repo: Option<PathBuf>,
+    /// The git range: `BASE..HEAD`, or `BASE...HEAD` from the merge base.
+    #[arg(long, value_name = "A..B", requires = "repo")]
+    pub range: Option<String>,
     /// Graph files (several merge into one).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub graph: Vec<PathBuf>,

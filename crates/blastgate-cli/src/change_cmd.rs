@@ -28,6 +28,13 @@ pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
     let graph = loader.build()?.freeze();
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
+        None if input.repo.is_some() => {
+            let (Some(repo), Some(range)) = (&input.repo, &input.range) else {
+                return Err(Failure::Usage("--repo needs --range A..B".into()));
+            };
+            let c = blastgate::git::changeset_from_git(repo, range, &blastgate::git::GitOptions::default())?;
+            (c, format!("{}@{range}", repo.display()))
+        }
         None if !input.terraform_plan.is_empty() => {
             let id = input.terraform_plan.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
             let c = Changeset {
@@ -38,7 +45,11 @@ pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
             };
             (c, id)
         }
-        None => return Err(Failure::Usage("give a changeset with --change FILE (or --terraform-plan FILE)".into())),
+        None => {
+            return Err(Failure::Usage(
+                "give a changeset: --change FILE, --repo DIR --range A..B, or --terraform-plan FILE".into(),
+            ));
+        }
     };
     let mut warnings = Vec::new();
     for plan in &input.terraform_plan {

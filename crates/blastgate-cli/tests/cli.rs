@@ -301,3 +301,53 @@ fn change_show_typo_field_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("tol"), "{}", stderr(&o));
 }
+
+#[test]
+fn change_show_reads_a_real_git_range() {
+    let dir = tempdir();
+    let repo = dir.join("repo");
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Dana")
+            .env("GIT_AUTHOR_EMAIL", "dana@example.com")
+            .env("GIT_COMMITTER_NAME", "Dana")
+            .env("GIT_COMMITTER_EMAIL", "dana@example.com")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
+    git(&["init", "-q"]);
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
+    git(&["commit", "-q", "-a", "-m", "Add to cart\n\nCo-authored-by: Claude <noreply@anthropic.com>"]);
+    let o = run(&[
+        "change",
+        "show",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--range",
+        "HEAD~1..HEAD",
+        "--graph",
+        &boutique(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["resolved"]["touched"][0]["id"], "cartservice");
+    assert_eq!(v["changeset"]["provenance"]["ai"], "generated");
+    assert_eq!(v["changeset"]["provenance"]["source"], "trailer");
+    assert_eq!(v["resolved"]["metrics"]["la"], 2);
+    let o = run(&["change", "show", "--repo", repo.to_str().unwrap(), "--range", "nope..HEAD"]);
+    assert_eq!(o.status.code(), Some(2), "an unknown revision fails closed");
+    let o = run(&["change", "show", "--repo", dir.to_str().unwrap(), "--range", "HEAD~1..HEAD"]);
+    assert_eq!(o.status.code(), Some(2), "not a repository fails closed");
+}

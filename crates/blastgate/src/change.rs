@@ -85,7 +85,7 @@ use blastgate_graph::FrozenGraph;
 /// Backstage `source-location` annotations of the graph, and CODEOWNERS.
 /// The service map wins over source locations; paths that neither maps
 /// fall back to the first folder named like a graph node (see
-/// [`resolve`]).
+/// [`resolve()`]).
 #[derive(Debug, Default)]
 pub struct RepoMapping {
     service_map: Option<ServiceMap>,

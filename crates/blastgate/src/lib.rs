@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod demo;
+pub mod git;
 pub mod graph;
 pub mod radius;
 pub mod synth;

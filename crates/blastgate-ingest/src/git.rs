@@ -1,0 +1,1027 @@
+//! Parsers of git's machine-readable output: changed files, commits,
+//! trailers, AI provenance and the history metrics of a change.
+//!
+//! Everything here is pure: bytes or parsed records in, values out. Running
+//! `git` is the facade's job (`blastgate::git`).
+//!
+//! # Changed files
+//!
+//! [`parse_numstat_z`] reads the output of
+//! `git diff-tree -r -z --numstat -M -C BASE HEAD`
+//! (the same bytes as `git diff --numstat -z -M -C`). Each record is
+//! `added TAB deleted TAB path NUL`; for a rename or copy the path field is
+//! empty and two NUL-terminated paths follow: `added TAB deleted TAB NUL old
+//! NUL new NUL`. A binary file has `-` for both counts (we record 0 lines and
+//! `binary`). See git's `diff-options` documentation for `--numstat` and
+//! `-z`.
+//!
+//! Numstat does not say whether a file was added, deleted, renamed or
+//! copied, so [`parse_name_status_z`] reads `--name-status -z` with the same
+//! options (`A NUL path NUL`, `M`, `D`, `T` for a type change, `R100 NUL old
+//! NUL new NUL`, `C75 NUL old NUL new NUL`) and [`merge_name_status`] joins
+//! the two. git writes both in the same order; the join checks that the
+//! paths agree record by record.
+//!
+//! Paths are bytes to git. A changed path that is not UTF-8 is a
+//! [`ChangeError::Syntax`] naming the record: a lossy conversion would turn
+//! the path into one that maps to no service and no rule (a secret file could
+//! slip through unclassified), so we fail closed. Paths in history logs only
+//! feed counts and are converted lossily.
+//!
+//! # Commits
+//!
+//! [`parse_log`] reads `git log -z --format=`[`LOG_FORMAT`], optionally with
+//! `--name-only`. The format starts every commit with an empty field, and
+//! since no path or field is empty the empty field marks a new commit without
+//! ambiguity: `NUL hash NUL parents NUL author-name NUL author-email NUL
+//! committer-time NUL message NUL` then, with `--name-only`, `LF path NUL
+//! path NUL ...`.
+//!
+//! # Trailers
+//!
+//! [`trailers`] follows git's own rules (`trailer.c`, as `git log
+//! --format=%(trailers)` applies them to commit messages, so a `---` line is
+//! not a patch divider):
+//!
+//! 1. Trailing empty lines and comment lines (starting with `#`) are ignored.
+//! 2. The first paragraph is the title and never holds trailers.
+//! 3. The trailer block is the last paragraph (lines after the last blank
+//!    line). It counts if all its lines are trailers, or if it holds a
+//!    git-generated line (`Signed-off-by: ` or `(cherry picked from commit `)
+//!    and at least 25% of its lines are trailers.
+//! 4. A trailer line is `Key: value`: the key is ASCII letters, digits and
+//!    `-`, optionally followed by spaces or tabs before the `:`. A line
+//!    starting with whitespace continues the previous trailer's value
+//!    ("folding" as in RFC 822); continuations are unfolded to one space.
+//! 5. Keys and values are trimmed; keys are compared case-insensitively
+//!    below (`Co-authored-by` and `Co-Authored-By` are the same key).
+//!
+//! # AI provenance
+//!
+//! [`provenance`] reads the trailers and the author of every commit of a
+//! range and returns the strongest involvement found (`none` < `assisted` <
+//! `generated` < `agent`), with the tool and model of the first fact at that
+//! level (commits in the order given, trailers in message order, the author
+//! last). Facts:
+//!
+//! | fact | involvement |
+//! |---|---|
+//! | `Assisted-by: AGENT:MODEL [TOOL...]` (the Linux kernel's convention, Documentation/process/coding-assistants.rst; `AGENT` is the tool, `MODEL` the model, further words are analysis tools and are ignored) | `assisted` |
+//! | `Generated-by: ...` (same value syntax) | `generated` |
+//! | `Co-authored-by: Name <email>` matching a known interactive AI tool ([`AiAgents`]) | `generated`: the tool wrote part of the commit |
+//! | `Co-authored-by:` matching a known autonomous agent | `agent` |
+//! | the commit's author matching a known tool or agent | as for `Co-authored-by` |
+//! | `Agent: ...` | `agent` |
+//!
+//! # History metrics
+//!
+//! [`history_metrics`] computes the just-in-time metrics of Kamei et al.,
+//! "A large-scale empirical study of just-in-time quality assurance", IEEE
+//! TSE 39(6), 2013 (Table 1, "History" and "Experience"), from commit logs
+//! read before the base. Let `T` be the head commit's committer time, `F`
+//! the touched files as they were named at the base (the old path of a
+//! rename), `S` the subsystems of the change (the first path segment of
+//! every old and new path; files at the root form the root subsystem, as in
+//! [`blastgate_change::metrics`]), `H` the non-merge commits reachable from
+//! the base, and `A` the commits of `H` whose author email equals the
+//! change author's (ASCII case-insensitive). Times are committer times.
+//!
+//! - `ndev`: distinct author emails of the commits of `H` touching a file of
+//!   `F` ("the number of developers that changed the modified files").
+//! - `age`: for each file of `F` touched by some commit of `H`, the days
+//!   from its latest such commit to `T` (not negative); the mean over those
+//!   files ("the average time interval between the last and the current
+//!   change"). Absent when no touched file has an earlier change.
+//! - `nuc`: distinct commits of `H` touching a file of `F` ("the number of
+//!   unique changes to the modified files").
+//! - `exp`: the number of commits in `A` ("developer experience").
+//! - `rexp`: the sum over `A` of `1 / (1 + y)`, `y` the commit's age at `T`
+//!   in years of 365.25 days ("recent developer experience").
+//! - `sexp`: the commits of `A` touching a subsystem of `S` ("developer
+//!   experience on a subsystem").
+//! - `lt` (lines in the touched files) needs file contents and is not
+//!   computed here.
+//!
+//! Logs are capped (the facade reads at most
+//! [`blastgate_change::limits::MAX_COMMITS`] commits per log). When the file
+//! log was cut, `ndev`, `nuc` and `age` are absent: counting fewer earlier
+//! developers or changes than there were would understate risk. When the
+//! author log was cut, `exp`, `rexp` and `sexp` are lower bounds, which can
+//! only overstate risk.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
+use blastgate_change::{
+    AiInvolvement, ChangeError, FileChange, FileStatus, HistoryMetrics, Provenance, ProvenanceSource,
+};
+
+/// The `git log --format` that [`parse_log`] reads, with `-z`.
+pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%ct%x00%B";
+
+/// One record of `--name-status -z` output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameStatus {
+    /// How the file changed. A type change (`T`, e.g. a file replaced by a
+    /// symlink) is `Modified`.
+    pub status: FileStatus,
+    /// The path after the change.
+    pub path: String,
+    /// The path before a rename or copy.
+    pub old_path: Option<String>,
+    /// The similarity percentage of a rename or copy (`R086` is 86).
+    pub score: Option<u8>,
+}
+
+/// One commit of `git log -z --format=`[`LOG_FORMAT`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Commit {
+    /// The full hash (40 or 64 hex digits).
+    pub hash: String,
+    /// The parents' full hashes; more than one for a merge.
+    pub parents: Vec<String>,
+    /// The author's name.
+    pub author_name: String,
+    /// The author's email.
+    pub author_email: String,
+    /// The committer time, seconds since the Unix epoch.
+    pub time: i64,
+    /// The raw message (`%B`), without trailing newlines.
+    pub message: String,
+    /// The paths the commit touched, when the log was read with
+    /// `--name-only`.
+    pub files: Vec<String>,
+}
+
+impl Commit {
+    /// Whether the commit is a merge (more than one parent).
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() > 1
+    }
+
+    /// The subject: the first paragraph with its lines joined by spaces, as
+    /// git's `%s`.
+    pub fn subject(&self) -> String {
+        subject(&self.message)
+    }
+}
+
+/// A log read with a cap on the number of commits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommitLog {
+    /// The commits, newest first as git writes them.
+    pub commits: Vec<Commit>,
+    /// Whether these are all the commits the query matched (false when the
+    /// cap cut the log or the log could not be read).
+    pub complete: bool,
+}
+
+/// What [`history_metrics`] measures: the change's files, its author and
+/// its time.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryQuery<'a> {
+    /// The changed files (their status and old paths matter).
+    pub files: &'a [FileChange],
+    /// The change author's email.
+    pub author_email: &'a str,
+    /// The head commit's committer time, seconds since the Unix epoch.
+    pub at: i64,
+}
+
+/// A known AI tool or agent and the identities it writes into commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AiAgent {
+    tool: String,
+    autonomous: bool,
+    names: Vec<String>,
+    emails: Vec<String>,
+}
+
+/// The AI tools and agents recognised in `Co-authored-by:` trailers and
+/// commit authors. [`AiAgents::default`] is the documented list below; add
+/// your own with [`AiAgents::add`].
+///
+/// | tool | kind | names | emails |
+/// |---|---|---|---|
+/// | `claude-code` | interactive | `Claude`, `Claude Code` (and `Claude <model>` with the email) | `noreply@anthropic.com` |
+/// | `copilot` | interactive | `Copilot`, `GitHub Copilot` | `Copilot@users.noreply.github.com` (any id) |
+/// | `copilot-coding-agent` | autonomous | `copilot-swe-agent[bot]`, `copilot-swe-agent` | `198982749+Copilot@users.noreply.github.com` |
+/// | `cursor` | interactive | `Cursor Agent`, `Cursor` | `cursoragent@cursor.com` |
+/// | `devin` | autonomous | `devin-ai-integration[bot]`, `Devin AI` | `devin-ai-integration[bot]@users.noreply.github.com` |
+/// | `codex` | interactive | `Codex`, `OpenAI Codex` | `noreply@openai.com`, `codex@openai.com` |
+/// | `codex-cloud` | autonomous | `chatgpt-codex-connector[bot]` | `chatgpt-codex-connector[bot]@users.noreply.github.com` |
+/// | `aider` | interactive | `aider` (also `aider (<model>)` and `Jane Doe (aider)`) | `aider@aider.chat`, `noreply@aider.chat` |
+/// | `gemini-code-assist` | interactive | `gemini-code-assist[bot]`, `Gemini Code Assist` | `gemini-code-assist[bot]@users.noreply.github.com` |
+/// | `amazon-q` | autonomous | `amazon-q-developer[bot]`, `Amazon Q Developer` | `amazon-q-developer[bot]@users.noreply.github.com` |
+/// | `jules` | autonomous | `google-labs-jules[bot]` | `google-labs-jules[bot]@users.noreply.github.com` |
+/// | `openhands` | autonomous | `openhands` | `openhands@all-hands.dev` |
+///
+/// Matching is ASCII case-insensitive. An email matches when equal; a
+/// listed GitHub noreply address without a numeric id
+/// (`login@users.noreply.github.com`) also matches `<id>+login@...`. A name
+/// matches when equal after dropping a trailing parenthesised part, or when
+/// that parenthesised part equals it (aider's `Jane Doe (aider)`). When the
+/// email matched, a name that starts with a listed name and a space also
+/// counts and is taken as the model (`Claude Opus 4.5`). Bare first names
+/// (`Devin`, `Jules`) are not listed: they are common human names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AiAgents {
+    agents: Vec<AiAgent>,
+}
+
+/// An identity recognised as an AI tool or agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentMatch<'a> {
+    /// The tool's id in [`AiAgents`].
+    pub tool: &'a str,
+    /// Whether it is an autonomous agent.
+    pub autonomous: bool,
+    /// The model, when the identity states one (`aider (gpt-4o)`).
+    pub model: Option<String>,
+}
+
+/// Parses `git diff --numstat -z` output (see the module docs).
+///
+/// Two-path records (renames and copies) get status `Renamed` and the old
+/// path; all others `Modified`. Use [`merge_name_status`] for the true
+/// status.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record (counting from 1) for a
+/// malformed or truncated record, a count that is neither a number nor `-`,
+/// an empty or non-UTF-8 path; [`ChangeError::LimitExceeded`] for more than
+/// [`MAX_FILES`] records or a path over [`MAX_STRING_BYTES`].
+pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
+    const FILE: &str = "git diff --numstat";
+    const SHAPE: &str = "expected `added<TAB>deleted<TAB>path<NUL>` or `added<TAB>deleted<TAB><NUL>old<NUL>new<NUL>`";
+    let mut fields = Fields { bytes, pos: 0 };
+    let mut files = Vec::new();
+    while !fields.at_end() {
+        let record = files.len() + 1;
+        if files.len() >= MAX_FILES {
+            return Err(ChangeError::limit(FILE, "max_files", MAX_FILES as u64, record as u64));
+        }
+        let bad = |value: &[u8]| malformed(FILE, record, value, SHAPE);
+        let added = fields.until(b'\t').ok_or_else(|| bad(fields.rest()))?;
+        let deleted = fields.until(b'\t').ok_or_else(|| bad(fields.rest()))?;
+        let (added, deleted, binary) = line_counts(added, deleted).ok_or_else(|| {
+            malformed(FILE, record, &[added, b"\t", deleted].concat(), "line counts must be numbers or `-`")
+        })?;
+        let first = fields.until(0).ok_or_else(|| bad(fields.rest()))?;
+        let (path, old_path) = if first.is_empty() {
+            let old = fields.until(0).ok_or_else(|| bad(fields.rest()))?;
+            let new = fields.until(0).ok_or_else(|| bad(fields.rest()))?;
+            (path_string(FILE, record, new)?, Some(path_string(FILE, record, old)?))
+        } else {
+            (path_string(FILE, record, first)?, None)
+        };
+        let status = if old_path.is_some() { FileStatus::Renamed } else { FileStatus::Modified };
+        files.push(FileChange { path, added, deleted, status, old_path, binary, kind: None, service: None });
+    }
+    Ok(files)
+}
+
+/// Parses `git diff --name-status -z` output (see the module docs).
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record for an unknown status letter
+/// (including `U`, unmerged, and `X`, unknown), a bad score, a truncated
+/// record, an empty or non-UTF-8 path; [`ChangeError::LimitExceeded`] as
+/// [`parse_numstat_z`].
+pub fn parse_name_status_z(bytes: &[u8]) -> Result<Vec<NameStatus>, ChangeError> {
+    const FILE: &str = "git diff --name-status";
+    const SHAPE: &str = "expected `STATUS<NUL>path<NUL>` or `R<score><NUL>old<NUL>new<NUL>`";
+    let mut fields = Fields { bytes, pos: 0 };
+    let mut records = Vec::new();
+    while !fields.at_end() {
+        let record = records.len() + 1;
+        if records.len() >= MAX_FILES {
+            return Err(ChangeError::limit(FILE, "max_files", MAX_FILES as u64, record as u64));
+        }
+        let token = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        let (letter, digits) = token.split_first().unwrap_or((&0, &[]));
+        let score = if digits.is_empty() {
+            None
+        } else {
+            let score = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u8>().ok()).filter(|s| *s <= 100);
+            Some(score.ok_or_else(|| malformed(FILE, record, token, "the score after the status must be 0 to 100"))?)
+        };
+        let two_paths = matches!(letter, b'R' | b'C');
+        let status = match letter {
+            b'A' => FileStatus::Added,
+            b'M' | b'T' => FileStatus::Modified,
+            b'D' => FileStatus::Deleted,
+            b'R' => FileStatus::Renamed,
+            b'C' => FileStatus::Copied,
+            _ => return Err(malformed(FILE, record, token, "unknown status; expected A, M, D, T, R or C")),
+        };
+        let first = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        let first = path_string(FILE, record, first)?;
+        let (path, old_path) = if two_paths {
+            let new = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+            (path_string(FILE, record, new)?, Some(first))
+        } else {
+            (first, None)
+        };
+        records.push(NameStatus { status, path, old_path, score });
+    }
+    Ok(records)
+}
+
+/// Sets each numstat record's status and old path from the name-status
+/// record at the same position.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] when the two outputs have different lengths or
+/// name different paths at the same position (they were not produced with
+/// the same revisions and options).
+pub fn merge_name_status(numstat: Vec<FileChange>, statuses: Vec<NameStatus>) -> Result<Vec<FileChange>, ChangeError> {
+    const FILE: &str = "git diff";
+    if numstat.len() != statuses.len() {
+        return Err(ChangeError::syntax(
+            FILE,
+            "",
+            format!("{} numstat records, {} name-status records", numstat.len(), statuses.len()),
+            "the numstat and name-status outputs list different numbers of files",
+        ));
+    }
+    let mut files = numstat;
+    for (i, (file, status)) in files.iter_mut().zip(statuses).enumerate() {
+        if file.path != status.path || file.old_path != status.old_path {
+            return Err(ChangeError::syntax(
+                FILE,
+                format!("record {}", i + 1),
+                format!("{} / {}", file.path, status.path),
+                "the numstat and name-status outputs name different files",
+            ));
+        }
+        file.status = status.status;
+        file.old_path = status.old_path;
+    }
+    Ok(files)
+}
+
+/// Parses `git log -z --format=`[`LOG_FORMAT`] output, with or without
+/// `--name-only`.
+///
+/// Names, emails, messages and history paths are converted to UTF-8
+/// lossily (git re-encodes messages to UTF-8 already).
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the commit (counting from 1) when a
+/// record does not start with the empty marker field, misses fields, has a
+/// hash that is not 40 or 64 hex digits or a time that is not an integer;
+/// [`ChangeError::LimitExceeded`] for a name or email over
+/// [`MAX_STRING_BYTES`].
+pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
+    const FILE: &str = "git log";
+    const SHAPE: &str = "expected `<NUL>hash<NUL>parents<NUL>name<NUL>email<NUL>time<NUL>message<NUL>`";
+    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    if bytes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut pieces = body.split(|b| *b == 0).peekable();
+    let mut commits = Vec::new();
+    while let Some(marker) = pieces.next() {
+        let record = commits.len() + 1;
+        if !marker.is_empty() {
+            return Err(malformed(FILE, record, marker, SHAPE));
+        }
+        let mut field = || pieces.next().ok_or_else(|| malformed(FILE, record, b"", SHAPE));
+        let hash = field()?;
+        let parents = field()?;
+        let name = field()?;
+        let email = field()?;
+        let time = field()?;
+        let message = field()?;
+        if !is_hash(hash) {
+            return Err(malformed(FILE, record, hash, "not a commit hash"));
+        }
+        let parents: Vec<String> = lossy(parents).split_whitespace().map(str::to_owned).collect();
+        if parents.iter().any(|p| !is_hash(p.as_bytes())) {
+            return Err(malformed(FILE, record, &parents.join(" ").into_bytes(), "not a list of parent hashes"));
+        }
+        let time = std::str::from_utf8(time)
+            .ok()
+            .and_then(|t| t.parse::<i64>().ok())
+            .ok_or_else(|| malformed(FILE, record, time, "the commit time is not a whole number of seconds"))?;
+        for value in [name, email] {
+            if value.len() > MAX_STRING_BYTES {
+                return Err(ChangeError::limit(FILE, "max_string_bytes", MAX_STRING_BYTES as u64, value.len() as u64));
+            }
+        }
+        let mut files = Vec::new();
+        while let Some(path) = pieces.next_if(|p| !p.is_empty()) {
+            let path = if files.is_empty() {
+                path.strip_prefix(b"\n").ok_or_else(|| malformed(FILE, record, path, SHAPE))?
+            } else {
+                path
+            };
+            files.push(lossy(path));
+        }
+        commits.push(Commit {
+            hash: lossy(hash),
+            parents,
+            author_name: lossy(name),
+            author_email: lossy(email),
+            time,
+            message: lossy(message).trim_end_matches(['\n', '\r']).to_owned(),
+            files,
+        });
+    }
+    Ok(commits)
+}
+
+/// The trailers of a commit message as `(key, value)` pairs in message
+/// order, following git's rules (see the module docs).
+pub fn trailers(message: &str) -> Vec<(String, String)> {
+    let lines: Vec<&str> = message.split('\n').collect();
+    let line = |i: usize| lines.get(i).copied().unwrap_or_default();
+    let mut end = lines.len();
+    while end > 0 && (line(end - 1).is_empty() || line(end - 1).starts_with('#')) {
+        end -= 1;
+    }
+    let Some(title_end) = lines.iter().position(|l| !l.starts_with('#') && is_blank(l)) else {
+        return Vec::new();
+    };
+    let Some(start) = trailer_block_start(&lines, title_end, end) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut continues = false;
+    for l in lines.get(start..end).unwrap_or_default() {
+        if l.starts_with('#') {
+            // A comment ends the previous trailer's continuation lines.
+            continues = false;
+            continue;
+        }
+        if continues && l.starts_with(is_space) {
+            if let Some((_, value)) = found.last_mut() {
+                value.push('\n');
+                value.push_str(l);
+            }
+            continue;
+        }
+        continues = false;
+        if let Some(at) = separator(l).filter(|at| *at >= 1) {
+            let key = l.get(..at).unwrap_or_default().trim_matches(is_space);
+            let value = l.get(at + 1..).unwrap_or_default();
+            found.push((key.to_owned(), value.to_owned()));
+            continues = true;
+        }
+    }
+    for (_, value) in &mut found {
+        *value = unfold(value);
+    }
+    found
+}
+
+/// The subject of a message: its first paragraph, lines trimmed and joined
+/// by single spaces (git's `%s`).
+pub fn subject(message: &str) -> String {
+    let paragraph = message.split('\n').map(|l| l.trim_matches(is_space)).skip_while(|l| l.is_empty());
+    paragraph.take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// The strongest AI involvement stated by the commits (see the module docs).
+/// The source is always `trailer`, also when nothing was found: the
+/// trailers were read and state no involvement.
+pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
+    let mut best = Provenance { source: ProvenanceSource::Trailer, ..Provenance::default() };
+    let mut consider = |ai: AiInvolvement, tool: Option<String>, model: Option<String>| {
+        if ai > best.ai {
+            best.ai = ai;
+            best.tool = tool.map(|t| clip(&t));
+            best.model = model.map(|m| clip(&m));
+        }
+    };
+    for commit in commits {
+        for (key, value) in trailers(&commit.message) {
+            let key = key.to_ascii_lowercase();
+            match key.as_str() {
+                "assisted-by" | "generated-by" | "agent" => {
+                    let ai = match key.as_str() {
+                        "assisted-by" => AiInvolvement::Assisted,
+                        "generated-by" => AiInvolvement::Generated,
+                        _ => AiInvolvement::Agent,
+                    };
+                    let (tool, model) = tool_and_model(&value);
+                    consider(ai, tool, model);
+                }
+                "co-authored-by" => {
+                    let (name, email) = identity(&value);
+                    if let Some(m) = agents.identify(name, email) {
+                        consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(m) = agents.identify(&commit.author_name, &commit.author_email) {
+            consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+        }
+    }
+    best
+}
+
+/// Whether a commit is a fix: its subject's first word is `fix`, `fixes`,
+/// `fixed`, `fixing`, `hotfix` or `bugfix`, or its subject contains the word
+/// `bug`, `bugs`, `bugfix` or `hotfix`, or it has a `Fixes:` trailer (all
+/// ASCII case-insensitive; words are runs of letters and digits, so
+/// `fix(api): ...` counts and `fixture` or `debug` do not).
+pub fn is_fix(commit: &Commit) -> bool {
+    let subject = commit.subject().to_ascii_lowercase();
+    let mut words = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
+    let first = matches!(words.next(), Some("fix" | "fixes" | "fixed" | "fixing" | "hotfix" | "bugfix"));
+    let mentions =
+        subject.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "bug" | "bugs" | "bugfix" | "hotfix"));
+    first || mentions || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
+}
+
+/// Whether a range of commits is a fix: `Some(true)` when every non-merge
+/// commit is a fix ([`is_fix`]), `Some(false)` when one is not, `None` when
+/// there is no non-merge commit. All commits must be fixes because freezes
+/// and error budget policies let fixes through: one "fix" commit must not
+/// carry unrelated changes past a freeze.
+pub fn range_is_fix(commits: &[Commit]) -> Option<bool> {
+    let mut own = commits.iter().filter(|c| !c.is_merge()).peekable();
+    own.peek()?;
+    Some(own.all(is_fix))
+}
+
+/// The history metrics of a change (definitions in the module docs).
+///
+/// `files` is the log of earlier commits touching the change's files (as
+/// named at the base), `author` the log of the author's earlier commits,
+/// both with `--name-only` and without merges (merges are skipped here
+/// anyway). Commits of `author` by other authors are ignored, so a log
+/// filtered loosely (`git log --author` matches substrings) is fine.
+///
+/// # Complexity
+/// `O(C·P·log F)` for `C` commits of `P` paths each and `F` touched files.
+pub fn history_metrics(files: &CommitLog, author: &CommitLog, query: &HistoryQuery<'_>) -> HistoryMetrics {
+    let touched: BTreeSet<&str> = query.files.iter().map(history_path).collect();
+    let mut subsystems = BTreeSet::new();
+    for f in query.files {
+        subsystems.insert(subsystem(&f.path));
+        if let Some(old) = &f.old_path {
+            subsystems.insert(subsystem(old));
+        }
+    }
+    let mut developers = BTreeSet::new();
+    let mut changes = BTreeSet::new();
+    let mut last_change: BTreeMap<&str, i64> = BTreeMap::new();
+    for commit in files.commits.iter().filter(|c| !c.is_merge()) {
+        let mut hit = false;
+        for path in commit.files.iter().filter_map(|p| touched.get(p.as_str())) {
+            hit = true;
+            let last = last_change.entry(*path).or_insert(commit.time);
+            *last = (*last).max(commit.time);
+        }
+        if hit {
+            developers.insert(commit.author_email.to_ascii_lowercase());
+            changes.insert(commit.hash.as_str());
+        }
+    }
+    let days = |t: i64| (query.at.saturating_sub(t).max(0) as f64) / 86_400.0;
+    let ages: Vec<f64> = last_change.values().map(|t| days(*t)).collect();
+    let age_known = files.complete || last_change.len() == touched.len();
+    let mut metrics = HistoryMetrics::default();
+    if files.complete {
+        metrics.ndev = Some(developers.len() as f64);
+        metrics.nuc = Some(changes.len() as f64);
+    }
+    if age_known && !ages.is_empty() {
+        metrics.age = Some(ages.iter().sum::<f64>() / ages.len() as f64);
+    }
+    let (mut exp, mut rexp, mut sexp) = (0u64, 0.0f64, 0u64);
+    let own =
+        author.commits.iter().filter(|c| !c.is_merge() && c.author_email.eq_ignore_ascii_case(query.author_email));
+    for commit in own {
+        exp += 1;
+        rexp += 1.0 / (1.0 + days(commit.time) / 365.25);
+        if commit.files.iter().any(|p| subsystems.contains(subsystem(p))) {
+            sexp += 1;
+        }
+    }
+    metrics.exp = Some(exp as f64);
+    metrics.rexp = Some(rexp);
+    metrics.sexp = Some(sexp as f64);
+    metrics
+}
+
+/// The path a file had at the base: the old path of a rename, the path
+/// otherwise. These are the paths whose history counts.
+pub fn history_path(file: &FileChange) -> &str {
+    match (file.status, &file.old_path) {
+        (FileStatus::Renamed, Some(old)) => old,
+        _ => &file.path,
+    }
+}
+
+impl AiAgent {
+    /// An interactive tool: a person drove it, so a commit it co-authored
+    /// is `generated`.
+    pub fn interactive(tool: &str, names: &[&str], emails: &[&str]) -> Self {
+        Self::new(tool, false, names, emails)
+    }
+
+    /// An autonomous agent: a commit it authored or co-authored is `agent`.
+    pub fn autonomous(tool: &str, names: &[&str], emails: &[&str]) -> Self {
+        Self::new(tool, true, names, emails)
+    }
+
+    fn new(tool: &str, autonomous: bool, names: &[&str], emails: &[&str]) -> Self {
+        let lower = |v: &[&str]| v.iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect();
+        Self { tool: tool.to_owned(), autonomous, names: lower(names), emails: lower(emails) }
+    }
+
+    /// Adds a name this tool writes.
+    #[must_use]
+    pub fn with_name(mut self, name: &str) -> Self {
+        self.names.push(name.trim().to_ascii_lowercase());
+        self
+    }
+
+    /// Adds an email this tool writes.
+    #[must_use]
+    pub fn with_email(mut self, email: &str) -> Self {
+        self.emails.push(email.trim().to_ascii_lowercase());
+        self
+    }
+
+    /// The tool's id.
+    pub fn tool(&self) -> &str {
+        &self.tool
+    }
+
+    /// Whether it is an autonomous agent.
+    pub fn is_autonomous(&self) -> bool {
+        self.autonomous
+    }
+
+    /// The names, lowercased.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The emails, lowercased.
+    pub fn emails(&self) -> &[String] {
+        &self.emails
+    }
+
+    fn identify(&self, name: &str, email: &str) -> Option<AgentMatch<'_>> {
+        let email = email.trim().to_ascii_lowercase();
+        let email_hit = !email.is_empty() && self.emails.iter().any(|e| email_matches(e, &email));
+        let (core, note) = split_note(name.trim());
+        let found = |model: Option<&str>| {
+            Some(AgentMatch { tool: &self.tool, autonomous: self.autonomous, model: model.map(str::to_owned) })
+        };
+        for listed in &self.names {
+            if core.eq_ignore_ascii_case(listed) {
+                return found(note);
+            }
+            if note.is_some_and(|n| n.eq_ignore_ascii_case(listed)) {
+                return found(None);
+            }
+        }
+        if !email_hit {
+            return None;
+        }
+        let prefixed = |listed: &String| {
+            core.as_bytes().get(..listed.len()).is_some_and(|p| p.eq_ignore_ascii_case(listed.as_bytes()))
+                && core.get(listed.len()..).is_some_and(|rest| rest.starts_with(' '))
+        };
+        if self.names.iter().any(prefixed) {
+            return found(Some(core));
+        }
+        found(None)
+    }
+}
+
+impl AiAgents {
+    /// No known agents: only `Assisted-by:`, `Generated-by:` and `Agent:`
+    /// trailers count.
+    pub fn none() -> Self {
+        Self { agents: Vec::new() }
+    }
+
+    /// Adds an agent (or more identities of a known tool).
+    pub fn add(&mut self, agent: AiAgent) -> &mut Self {
+        self.agents.push(agent);
+        self
+    }
+
+    /// The known agents, in order.
+    pub fn agents(&self) -> &[AiAgent] {
+        &self.agents
+    }
+
+    /// The strongest match of an identity (autonomous agents first), or
+    /// `None`.
+    pub fn identify(&self, name: &str, email: &str) -> Option<AgentMatch<'_>> {
+        let mut best: Option<AgentMatch<'_>> = None;
+        for m in self.agents.iter().filter_map(|a| a.identify(name, email)) {
+            if best.as_ref().is_none_or(|b| m.autonomous && !b.autonomous) {
+                best = Some(m);
+            }
+        }
+        best
+    }
+}
+
+impl Default for AiAgents {
+    /// The documented list (see [`AiAgents`]).
+    fn default() -> Self {
+        const GH: &str = "@users.noreply.github.com";
+        let bot = |login: &str| format!("{login}{GH}");
+        Self {
+            agents: vec![
+                AiAgent::interactive("claude-code", &["Claude", "Claude Code"], &["noreply@anthropic.com"]),
+                AiAgent::interactive("copilot", &["Copilot", "GitHub Copilot"], &[&bot("Copilot")]),
+                AiAgent::autonomous(
+                    "copilot-coding-agent",
+                    &["copilot-swe-agent[bot]", "copilot-swe-agent"],
+                    &[&bot("198982749+Copilot")],
+                ),
+                AiAgent::interactive("cursor", &["Cursor Agent", "Cursor"], &["cursoragent@cursor.com"]),
+                AiAgent::autonomous(
+                    "devin",
+                    &["devin-ai-integration[bot]", "Devin AI"],
+                    &[&bot("devin-ai-integration[bot]")],
+                ),
+                AiAgent::interactive("codex", &["Codex", "OpenAI Codex"], &["noreply@openai.com", "codex@openai.com"]),
+                AiAgent::autonomous(
+                    "codex-cloud",
+                    &["chatgpt-codex-connector[bot]"],
+                    &[&bot("chatgpt-codex-connector[bot]")],
+                ),
+                AiAgent::interactive("aider", &["aider"], &["aider@aider.chat", "noreply@aider.chat"]),
+                AiAgent::interactive(
+                    "gemini-code-assist",
+                    &["gemini-code-assist[bot]", "Gemini Code Assist"],
+                    &[&bot("gemini-code-assist[bot]")],
+                ),
+                AiAgent::autonomous(
+                    "amazon-q",
+                    &["amazon-q-developer[bot]", "Amazon Q Developer"],
+                    &[&bot("amazon-q-developer[bot]")],
+                ),
+                AiAgent::autonomous("jules", &["google-labs-jules[bot]"], &[&bot("google-labs-jules[bot]")]),
+                AiAgent::autonomous("openhands", &["openhands"], &["openhands@all-hands.dev"]),
+            ],
+        }
+    }
+}
+
+impl AgentMatch<'_> {
+    /// `agent` for an autonomous agent, `generated` for an interactive tool.
+    pub fn involvement(&self) -> AiInvolvement {
+        if self.autonomous { AiInvolvement::Agent } else { AiInvolvement::Generated }
+    }
+}
+
+/// Splits `Name <email>` into name and email (the email is empty when
+/// there are no angle brackets).
+pub fn identity(value: &str) -> (&str, &str) {
+    match value.rfind('<') {
+        Some(open) => {
+            let name = value.get(..open).unwrap_or_default().trim();
+            let rest = value.get(open + 1..).unwrap_or_default();
+            let email = rest.split('>').next().unwrap_or_default().trim();
+            (name, email)
+        }
+        None => (value.trim(), ""),
+    }
+}
+
+/// The tool and model of an `Assisted-by:`, `Generated-by:` or `Agent:`
+/// value: `AGENT:MODEL [TOOL...]` gives `AGENT` and `MODEL`; any other
+/// value (`GitHub Copilot`, `Claude <noreply@anthropic.com>`) is the tool
+/// as written, without an email.
+pub fn tool_and_model(value: &str) -> (Option<String>, Option<String>) {
+    let (name, _) = identity(value);
+    let first = name.split_whitespace().next().unwrap_or_default();
+    let kernel = first.split_once(':').filter(|(tool, model)| !tool.is_empty() && !model.starts_with("//"));
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    match kernel {
+        Some((tool, model)) => (some(tool), some(model)),
+        None => (some(name), None),
+    }
+}
+
+// Private helpers.
+
+/// Lines git itself writes that make a trailer block count with only 25%
+/// trailers (trailer.c, `git_generated_prefixes`).
+const GIT_GENERATED: [&str; 2] = ["Signed-off-by: ", "(cherry picked from commit "];
+
+/// A cursor over NUL- and TAB-separated fields.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
+    /// The bytes up to `stop` (consumed), or `None` when the input ends or
+    /// a NUL comes first.
+    fn until(&mut self, stop: u8) -> Option<&'a [u8]> {
+        let rest = self.rest();
+        let at = memchr::memchr2(stop, 0, rest)?;
+        if rest.get(at) != Some(&stop) {
+            return None;
+        }
+        self.pos += at + 1;
+        rest.get(..at)
+    }
+}
+
+fn line_counts(added: &[u8], deleted: &[u8]) -> Option<(u64, u64, bool)> {
+    let number = |b: &[u8]| {
+        if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(b).ok()?.parse::<u64>().ok()
+    };
+    match (added, deleted) {
+        (b"-", b"-") => Some((0, 0, true)),
+        _ => Some((number(added)?, number(deleted)?, false)),
+    }
+}
+
+fn path_string(file: &str, record: usize, bytes: &[u8]) -> Result<String, ChangeError> {
+    if bytes.is_empty() {
+        return Err(malformed(file, record, bytes, "empty path"));
+    }
+    if bytes.len() > MAX_STRING_BYTES {
+        return Err(ChangeError::limit(file, "max_string_bytes", MAX_STRING_BYTES as u64, bytes.len() as u64));
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        ChangeError::from(
+            blastgate_graph::GraphError::syntax(
+                file,
+                format!("record {record}"),
+                lossy(bytes),
+                "path is not valid UTF-8",
+            )
+            .with_help("blastgate reads UTF-8 paths only; rename the file"),
+        )
+    })
+}
+
+fn malformed(file: &str, record: usize, value: &[u8], message: &str) -> ChangeError {
+    let value = lossy(value.get(..value.len().min(200)).unwrap_or_default());
+    ChangeError::syntax(file, format!("record {record}"), value, message)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn is_hash(bytes: &[u8]) -> bool {
+    matches!(bytes.len(), 40 | 64) && bytes.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// C's `isspace` in the C locale.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
+fn is_blank(line: &str) -> bool {
+    line.chars().all(is_space)
+}
+
+/// The position of the `:` of `Key: value`, as git's `find_separator`:
+/// the key is ASCII letters, digits and `-`, then optional spaces or tabs.
+fn separator(line: &str) -> Option<usize> {
+    let mut whitespace = false;
+    for (i, b) in line.bytes().enumerate() {
+        if b == b':' {
+            return Some(i);
+        }
+        if !whitespace && (b.is_ascii_alphanumeric() || b == b'-') {
+            continue;
+        }
+        if i != 0 && (b == b' ' || b == b'\t') {
+            whitespace = true;
+            continue;
+        }
+        break;
+    }
+    None
+}
+
+/// The first line of the trailer block in `lines[title_end..end]`, scanning
+/// backwards as git's `find_trailer_block_start`.
+fn trailer_block_start(lines: &[&str], title_end: usize, end: usize) -> Option<usize> {
+    let (mut only_spaces, mut recognized) = (true, false);
+    let (mut trailer_lines, mut other_lines, mut possible_continuations) = (0usize, 0usize, 0usize);
+    for i in (title_end..end).rev() {
+        let line = lines.get(i).copied().unwrap_or_default();
+        if line.starts_with('#') {
+            other_lines += possible_continuations;
+            possible_continuations = 0;
+            continue;
+        }
+        if is_blank(line) {
+            if only_spaces {
+                continue;
+            }
+            other_lines += possible_continuations;
+            let counts = (recognized && trailer_lines * 3 >= other_lines) || (trailer_lines > 0 && other_lines == 0);
+            return counts.then_some(i + 1);
+        }
+        only_spaces = false;
+        if GIT_GENERATED.iter().any(|p| line.starts_with(p)) {
+            trailer_lines += 1;
+            possible_continuations = 0;
+            recognized = true;
+            continue;
+        }
+        let indented = line.starts_with(is_space);
+        if separator(line).is_some_and(|at| at >= 1) && !indented {
+            trailer_lines += 1;
+            possible_continuations = 0;
+        } else if indented {
+            possible_continuations += 1;
+        } else {
+            other_lines += 1 + possible_continuations;
+            possible_continuations = 0;
+        }
+    }
+    None
+}
+
+/// Collapses each line break and the whitespace after it to one space, then
+/// trims (git's `unfold_value`).
+fn unfold(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            while chars.next_if(|c| is_space(*c)).is_some() {}
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_matches(is_space).to_owned()
+}
+
+/// A name without a trailing `(...)` part, and that part.
+fn split_note(name: &str) -> (&str, Option<&str>) {
+    if let Some(inner) = name.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+    {
+        let core = inner.get(..open).unwrap_or_default().trim();
+        let note = inner.get(open + 1..).unwrap_or_default().trim();
+        return (core, Some(note).filter(|n| !n.is_empty()));
+    }
+    (name, None)
+}
+
+/// Whether `actual` (lowercased) matches the listed email: equal, or a
+/// GitHub noreply address whose `<id>+` prefix the listed one leaves out.
+fn email_matches(listed: &str, actual: &str) -> bool {
+    if listed == actual {
+        return true;
+    }
+    let github = "@users.noreply.github.com";
+    let (Some(listed_login), Some(actual_local)) = (listed.strip_suffix(github), actual.strip_suffix(github)) else {
+        return false;
+    };
+    if listed_login.contains('+') {
+        return false;
+    }
+    actual_local
+        .split_once('+')
+        .is_some_and(|(id, login)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && login == listed_login)
+}
+
+/// The subsystem of a path: its first segment, or `""` for a file at the
+/// root (as in `blastgate_change::metrics`).
+fn subsystem(path: &str) -> &str {
+    let path = path.trim_start_matches('/');
+    match path.split_once('/') {
+        Some((first, _)) => first,
+        None => "",
+    }
+}
+
+/// Shortens a tool or model name to [`MAX_STRING_BYTES`] on a character
+/// boundary.
+fn clip(s: &str) -> String {
+    let mut end = s.len().min(MAX_STRING_BYTES);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_owned()
+}

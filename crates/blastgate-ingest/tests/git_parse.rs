@@ -1,0 +1,604 @@
+//! The pure parsers of git output: diffs, logs, trailers, provenance, fix
+//! flags and history metrics, on byte-level cases.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use blastgate_change::{AiInvolvement, ChangeError, FileChange, FileStatus, ProvenanceSource};
+use blastgate_ingest::git::{
+    AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix,
+    merge_name_status, parse_log, parse_name_status_z, parse_numstat_z, provenance, range_is_fix, subject,
+    tool_and_model, trailers,
+};
+use proptest::prelude::*;
+
+const H1: &str = "1111111111111111111111111111111111111111";
+const H2: &str = "2222222222222222222222222222222222222222";
+const H3: &str = "3333333333333333333333333333333333333333";
+
+fn syntax_place(err: &ChangeError) -> String {
+    match err {
+        ChangeError::Syntax(d) => d.place().to_owned(),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+fn pairs(message: &str) -> Vec<(String, String)> {
+    trailers(message)
+}
+
+fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn commit(message: &str) -> Commit {
+    Commit {
+        hash: H1.into(),
+        author_name: "Dev".into(),
+        author_email: "dev@example.com".into(),
+        message: message.into(),
+        ..Commit::default()
+    }
+}
+
+// ---- numstat ----
+
+#[test]
+fn numstat_reads_counts_and_paths() {
+    let files = parse_numstat_z(b"10\t2\tsrc/main.rs\x000\t7\tREADME.md\x00").unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!((files[0].path.as_str(), files[0].added, files[0].deleted), ("src/main.rs", 10, 2));
+    assert_eq!((files[1].path.as_str(), files[1].added, files[1].deleted), ("README.md", 0, 7));
+    assert!(files.iter().all(|f| f.status == FileStatus::Modified && f.old_path.is_none() && !f.binary));
+}
+
+#[test]
+fn numstat_rename_keeps_spaces_and_tabs_in_names() {
+    let bytes = b"3\t1\t\x00old dir/a b.txt\x00new\tdir/a\tb.txt\x00";
+    let files = parse_numstat_z(bytes).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].path, "new\tdir/a\tb.txt");
+    assert_eq!(files[0].old_path.as_deref(), Some("old dir/a b.txt"));
+    assert_eq!(files[0].status, FileStatus::Renamed, "numstat alone cannot tell a copy from a rename");
+    assert_eq!((files[0].added, files[0].deleted), (3, 1));
+}
+
+#[test]
+fn numstat_binary_has_no_line_counts() {
+    let files = parse_numstat_z(b"-\t-\timg/logo.png\x00-\t-\t\x00a.bin\x00b.bin\x00").unwrap();
+    assert!(files.iter().all(|f| f.binary && f.added == 0 && f.deleted == 0));
+    assert_eq!(files[1].old_path.as_deref(), Some("a.bin"));
+}
+
+#[test]
+fn numstat_empty_output_is_no_files() {
+    assert!(parse_numstat_z(b"").unwrap().is_empty());
+}
+
+#[test]
+fn numstat_malformed_records_are_syntax_errors_naming_the_record() {
+    let cases: &[(&[u8], &str)] = &[
+        (b"1\t2\tok\x00x", "record 2"),                     // truncated second record
+        (b"1\t2\tpath-without-nul", "record 1"),            // no NUL terminator
+        (b"12\tpath\x00", "record 1"),                      // one count only
+        (b"a\t2\tp\x00", "record 1"),                       // not a number
+        (b"-\t2\tp\x00", "record 1"),                       // binary marker on one side
+        (b"\t\tp\x00", "record 1"),                         // empty counts
+        (b"1\t2\t\x00old\x00", "record 1"),                 // rename without new path
+        (b"1\t2\t\x00\x00new\x00", "record 1"),             // rename with empty old path
+        (b"99999999999999999999999\t0\tp\x00", "record 1"), // overflows u64
+        (b"1\x002\tp\x00", "record 1"),                     // NUL inside the counts
+        (b"+1\t2\tp\x00", "record 1"),                      // sign
+    ];
+    for (bytes, place) in cases {
+        let err = parse_numstat_z(bytes).unwrap_err();
+        assert_eq!(syntax_place(&err), *place, "input {:?}: {err}", String::from_utf8_lossy(bytes));
+        assert_eq!(err.kind_name(), "syntax");
+    }
+}
+
+#[test]
+fn numstat_non_utf8_path_is_an_error_with_a_hint() {
+    let err = parse_numstat_z(b"1\t0\tok.txt\x001\t0\tbad\xff.txt\x00").unwrap_err();
+    assert_eq!(syntax_place(&err), "record 2");
+    let ChangeError::Syntax(d) = &err else { unreachable!() };
+    assert!(d.message().contains("UTF-8"), "{err}");
+    assert!(d.help().is_some_and(|h| h.contains("rename")), "{err}");
+}
+
+#[test]
+fn numstat_path_over_the_string_limit_is_a_limit_error() {
+    let mut bytes = b"1\t1\t".to_vec();
+    bytes.extend(std::iter::repeat_n(b'a', blastgate_change::limits::MAX_STRING_BYTES + 1));
+    bytes.push(0);
+    let err = parse_numstat_z(&bytes).unwrap_err();
+    assert!(err.is_limit(), "{err}");
+    assert!(err.to_string().contains("max_string_bytes"), "{err}");
+}
+
+#[test]
+fn numstat_more_than_max_files_is_a_limit_error() {
+    let n = blastgate_change::limits::MAX_FILES + 1;
+    let mut bytes = Vec::new();
+    for i in 0..n {
+        bytes.extend(format!("1\t0\tf{i}\0").bytes());
+    }
+    let err = parse_numstat_z(&bytes).unwrap_err();
+    assert!(err.to_string().contains("max_files"), "{err}");
+}
+
+// ---- name-status and merge ----
+
+#[test]
+fn name_status_reads_every_status() {
+    let bytes = b"A\x00new file\x00M\x00mod\x00D\x00gone\x00T\x00link\x00R100\x00old\x00new\x00C075\x00src\x00copy\x00";
+    let records = parse_name_status_z(bytes).unwrap();
+    let got: Vec<_> = records.iter().map(|r| (r.status, r.path.as_str(), r.old_path.as_deref(), r.score)).collect();
+    assert_eq!(
+        got,
+        [
+            (FileStatus::Added, "new file", None, None),
+            (FileStatus::Modified, "mod", None, None),
+            (FileStatus::Deleted, "gone", None, None),
+            (FileStatus::Modified, "link", None, None),
+            (FileStatus::Renamed, "new", Some("old"), Some(100)),
+            (FileStatus::Copied, "copy", Some("src"), Some(75)),
+        ]
+    );
+}
+
+#[test]
+fn name_status_rejects_unknown_and_truncated_records() {
+    let cases: &[&[u8]] = &[
+        b"U\x00conflict\x00",
+        b"X\x00what\x00",
+        b"R1000\x00a\x00b\x00",
+        b"Rxx\x00a\x00b\x00",
+        b"R100\x00only-one\x00",
+        b"M\x00",
+        b"M",
+        b"\x00path\x00",
+        b"A\x00\x00",
+    ];
+    for bytes in cases {
+        let err = parse_name_status_z(bytes).unwrap_err();
+        assert_eq!(err.kind_name(), "syntax", "{:?}: {err}", String::from_utf8_lossy(bytes));
+    }
+    assert!(parse_name_status_z(b"").unwrap().is_empty());
+}
+
+#[test]
+fn merge_takes_status_and_old_path_from_name_status() {
+    let numstat = parse_numstat_z(b"4\t0\tnew.txt\x001\t1\t\x00a.txt\x00b.txt\x000\t9\tgone.txt\x00").unwrap();
+    let statuses = parse_name_status_z(b"A\x00new.txt\x00C090\x00a.txt\x00b.txt\x00D\x00gone.txt\x00").unwrap();
+    let files = merge_name_status(numstat, statuses).unwrap();
+    let got: Vec<_> = files.iter().map(|f| (f.path.as_str(), f.status, f.old_path.as_deref())).collect();
+    assert_eq!(
+        got,
+        [
+            ("new.txt", FileStatus::Added, None),
+            ("b.txt", FileStatus::Copied, Some("a.txt")),
+            ("gone.txt", FileStatus::Deleted, None)
+        ]
+    );
+    assert_eq!((files[0].added, files[2].deleted), (4, 9));
+}
+
+#[test]
+fn merge_rejects_outputs_that_disagree() {
+    let one = || parse_numstat_z(b"1\t0\ta\x00").unwrap();
+    let status =
+        |path: &str| vec![NameStatus { status: FileStatus::Added, path: path.into(), old_path: None, score: None }];
+    assert_eq!(merge_name_status(one(), status("b")).unwrap_err().kind_name(), "syntax");
+    assert_eq!(merge_name_status(one(), Vec::new()).unwrap_err().kind_name(), "syntax");
+    let renamed = parse_numstat_z(b"1\t0\t\x00old\x00new\x00").unwrap();
+    let other_old =
+        vec![NameStatus { status: FileStatus::Renamed, path: "new".into(), old_path: Some("x".into()), score: None }];
+    assert_eq!(merge_name_status(renamed, other_old).unwrap_err().kind_name(), "syntax");
+    let rename_status =
+        vec![NameStatus { status: FileStatus::Renamed, path: "a".into(), old_path: Some("z".into()), score: None }];
+    assert_eq!(merge_name_status(one(), rename_status).unwrap_err().kind_name(), "syntax", "one path vs two");
+}
+
+// ---- log ----
+
+fn log_record(hash: &str, parents: &str, name: &str, email: &str, time: &str, message: &str) -> Vec<u8> {
+    format!("\0{hash}\0{parents}\0{name}\0{email}\0{time}\0{message}").into_bytes()
+}
+
+#[test]
+fn log_without_files() {
+    let mut bytes = log_record(H2, H1, "Ann", "ann@x", "1700000000", "second\n\nbody\n");
+    bytes.push(0);
+    bytes.extend(log_record(H1, "", "Bob", "bob@x", "1690000000", "first\n"));
+    bytes.push(0);
+    let commits = parse_log(&bytes).unwrap();
+    assert_eq!(commits.len(), 2);
+    assert_eq!(commits[0].hash, H2);
+    assert_eq!(commits[0].parents, [H1]);
+    assert_eq!((commits[0].author_name.as_str(), commits[0].author_email.as_str()), ("Ann", "ann@x"));
+    assert_eq!(commits[0].time, 1_700_000_000);
+    assert_eq!(commits[0].message, "second\n\nbody");
+    assert!(commits[1].parents.is_empty(), "a root commit has no parents");
+    assert!(commits.iter().all(|c| c.files.is_empty()));
+}
+
+#[test]
+fn log_with_name_only_files_and_odd_paths() {
+    let mut bytes = log_record(H3, &format!("{H1} {H2}"), "Ann", "ann@x", "3", "merge\n");
+    bytes.push(0); // a merge lists no files
+    bytes.extend(log_record(H2, H1, "Ann", "ann@x", "2", "two\n"));
+    bytes.extend(b"\0\nsrc/a b.txt\0tab\there\0\nstarts-with-newline\0");
+    bytes.extend(log_record(H1, "", "Bob", "bob@x", "1", ""));
+    bytes.extend(b"\0\nroot.txt\0");
+    let commits = parse_log(&bytes).unwrap();
+    assert_eq!(commits.len(), 3);
+    assert!(commits[0].is_merge() && commits[0].files.is_empty());
+    assert_eq!(commits[1].files, ["src/a b.txt", "tab\there", "\nstarts-with-newline"]);
+    assert_eq!(commits[2].message, "");
+    assert_eq!(commits[2].files, ["root.txt"]);
+}
+
+#[test]
+fn log_empty_output_is_no_commits() {
+    assert!(parse_log(b"").unwrap().is_empty());
+}
+
+#[test]
+fn log_malformed_records_are_syntax_errors() {
+    let cases: Vec<Vec<u8>> = vec![
+        b"no-marker\0".to_vec(),
+        log_record("xyz", "", "a", "b", "1", "m"),
+        log_record(H1, "nothex", "a", "b", "1", "m"),
+        log_record(H1, "", "a", "b", "soon", "m"),
+        format!("\0{H1}\0\0name").into_bytes(),
+        [log_record(H1, "", "a", "b", "1", "m"), b"\0file-without-newline\0".to_vec()].concat(),
+        b"\0".to_vec(),
+    ];
+    for bytes in cases {
+        let err = parse_log(&bytes).unwrap_err();
+        assert_eq!(err.kind_name(), "syntax", "{:?}: {err}", String::from_utf8_lossy(&bytes));
+        assert!(syntax_place(&err).starts_with("record "), "{err}");
+    }
+}
+
+// ---- trailers ----
+
+#[test]
+fn trailers_in_the_last_paragraph() {
+    let m = "Add thing\n\nLong body.\n\nReviewed-by: A <a@x>\nSigned-off-by: B <b@x>\n";
+    assert_eq!(pairs(m), kv(&[("Reviewed-by", "A <a@x>"), ("Signed-off-by", "B <b@x>")]));
+}
+
+#[test]
+fn trailer_continuation_lines_are_unfolded() {
+    let m = "subject\n\nAssisted-by: Claude:claude-3-opus\n  coccinelle\n\tsparse\nNext: x\n";
+    assert_eq!(pairs(m), kv(&[("Assisted-by", "Claude:claude-3-opus coccinelle sparse"), ("Next", "x")]));
+}
+
+#[test]
+fn last_paragraph_that_is_not_all_trailers_has_none() {
+    assert!(pairs("subject\n\nThis fixes it.\nKey: value\n").is_empty());
+    assert!(pairs("subject\n\nKey: value\n\nA closing sentence.\n").is_empty());
+}
+
+#[test]
+fn signed_off_by_makes_a_quarter_enough() {
+    // One git-generated line, one other trailer, six prose lines: 2 of 8 = 25%.
+    let m = "s\n\nKey: v\nprose\nprose\nprose\nprose\nprose\nprose\nSigned-off-by: A <a@x>\n";
+    assert_eq!(pairs(m), kv(&[("Key", "v"), ("Signed-off-by", "A <a@x>")]));
+    let m = "s\n\nprose\nprose\nprose\nprose\nprose\nprose\nprose\nSigned-off-by: A <a@x>\n";
+    assert!(pairs(m).is_empty(), "1 of 8 is under 25%");
+}
+
+#[test]
+fn the_title_is_never_trailers() {
+    assert!(pairs("Key: v\n").is_empty());
+    assert!(pairs("Key: v\nOther: w\n").is_empty());
+    assert!(pairs("").is_empty());
+}
+
+#[test]
+fn comments_trailing_blanks_and_dashes() {
+    assert_eq!(pairs("s\n\nKey: v\n# a comment\n\n\n"), kv(&[("Key", "v")]));
+    // In commit messages `---` is not a patch divider (git log's %(trailers)).
+    assert_eq!(pairs("s\n\nbody\n---\nmore\n\nKey: v\n"), kv(&[("Key", "v")]));
+    assert_eq!(pairs("s\r\n\r\nKey: v\r\n"), kv(&[("Key", "v")]));
+}
+
+#[test]
+fn key_syntax_follows_git() {
+    assert_eq!(pairs("s\n\nKey : v\nKey\t: w\n"), kv(&[("Key", "v"), ("Key", "w")]));
+    assert!(pairs("s\n\n Key: v\n").is_empty(), "an indented first line is not a trailer");
+    // As in git, a URL line is a trailer with the key `http`.
+    assert_eq!(pairs("s\n\nhttp://example.com/x: v\n"), kv(&[("http", "//example.com/x: v")]));
+    assert!(pairs("s\n\nnot a key: v\n").is_empty(), "spaces inside a key");
+    assert_eq!(pairs("s\n\nEmpty:\n"), kv(&[("Empty", "")]));
+}
+
+#[test]
+fn subject_joins_the_first_paragraph() {
+    assert_eq!(subject("fix: a\nsecond line\n\nbody"), "fix: a second line");
+    assert_eq!(subject("\n\n  only  \n"), "only");
+}
+
+// ---- provenance ----
+
+#[test]
+fn kernel_assisted_by_gives_tool_and_model() {
+    let c = commit("Fix a leak\n\nAssisted-by: Claude:claude-3-opus coccinelle sparse\nSigned-off-by: Dev <dev@x>");
+    let p = provenance(&[c], &AiAgents::default());
+    assert_eq!(p.ai, AiInvolvement::Assisted);
+    assert_eq!(p.tool.as_deref(), Some("Claude"));
+    assert_eq!(p.model.as_deref(), Some("claude-3-opus"));
+    assert_eq!(p.source, ProvenanceSource::Trailer);
+}
+
+#[test]
+fn tool_values_without_the_kernel_form() {
+    assert_eq!(tool_and_model("GitHub Copilot"), (Some("GitHub Copilot".into()), None));
+    assert_eq!(tool_and_model("Claude <noreply@anthropic.com>"), (Some("Claude".into()), None));
+    assert_eq!(tool_and_model("https://example.com/bot"), (Some("https://example.com/bot".into()), None));
+    assert_eq!(tool_and_model(""), (None, None));
+    assert_eq!(identity("A B <a@b>"), ("A B", "a@b"));
+}
+
+#[test]
+fn generated_by_and_agent_trailers() {
+    let generated = commit("s\n\nGenerated-by: Codex:gpt-5-codex");
+    let p = provenance(std::slice::from_ref(&generated), &AiAgents::default());
+    assert_eq!(
+        (p.ai, p.tool.as_deref(), p.model.as_deref()),
+        (AiInvolvement::Generated, Some("Codex"), Some("gpt-5-codex"))
+    );
+    let agent = commit("s\n\nAgent: openhands");
+    let p = provenance(std::slice::from_ref(&agent), &AiAgents::default());
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("openhands")));
+    // The strongest fact over the range wins, whatever the order.
+    let assisted = commit("s\n\nAssisted-by: Cursor");
+    let p = provenance(&[assisted, agent, generated], &AiAgents::default());
+    assert_eq!(p.ai, AiInvolvement::Agent);
+}
+
+#[test]
+fn no_ai_trailers_is_none_read_from_trailers() {
+    let c = commit("Plain change\n\nSigned-off-by: Dev <dev@x>\nCo-authored-by: Jane Doe <jane@example.com>");
+    let p = provenance(&[c], &AiAgents::default());
+    assert_eq!((p.ai, p.tool, p.model, p.source), (AiInvolvement::None, None, None, ProvenanceSource::Trailer));
+}
+
+#[test]
+fn co_authored_by_matches_each_default_agent() {
+    use AiInvolvement::{Agent, Generated};
+    let cases: &[(&str, &str, AiInvolvement, Option<&str>)] = &[
+        ("Claude <noreply@anthropic.com>", "claude-code", Generated, None),
+        ("Claude Code <noreply@anthropic.com>", "claude-code", Generated, None),
+        ("Claude Opus 4.7 (1M context) <noreply@anthropic.com>", "claude-code", Generated, Some("Claude Opus 4.7")),
+        ("Copilot <223556219+Copilot@users.noreply.github.com>", "copilot", Generated, None),
+        ("copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>", "copilot-coding-agent", Agent, None),
+        ("Cursor Agent <cursoragent@cursor.com>", "cursor", Generated, None),
+        (
+            "devin-ai-integration[bot] <158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+            "devin",
+            Agent,
+            None,
+        ),
+        ("Codex <noreply@openai.com>", "codex", Generated, None),
+        (
+            "chatgpt-codex-connector[bot] <199175422+chatgpt-codex-connector[bot]@users.noreply.github.com>",
+            "codex-cloud",
+            Agent,
+            None,
+        ),
+        ("aider (gpt-4o) <aider@aider.chat>", "aider", Generated, Some("gpt-4o")),
+        ("aider (claude-3-5-sonnet) <noreply@aider.chat>", "aider", Generated, Some("claude-3-5-sonnet")),
+        (
+            "gemini-code-assist[bot] <176961590+gemini-code-assist[bot]@users.noreply.github.com>",
+            "gemini-code-assist",
+            Generated,
+            None,
+        ),
+        (
+            "amazon-q-developer[bot] <208079219+amazon-q-developer[bot]@users.noreply.github.com>",
+            "amazon-q",
+            Agent,
+            None,
+        ),
+        ("google-labs-jules[bot] <161369871+google-labs-jules[bot]@users.noreply.github.com>", "jules", Agent, None),
+        ("openhands <openhands@all-hands.dev>", "openhands", Agent, None),
+    ];
+    for (who, tool, ai, model) in cases {
+        let c = commit(&format!("Change\n\nBody.\n\nCo-authored-by: {who}\n"));
+        let p = provenance(&[c], &AiAgents::default());
+        assert_eq!((p.ai, p.tool.as_deref(), p.model.as_deref()), (*ai, Some(*tool), *model), "{who}");
+    }
+}
+
+#[test]
+fn co_author_keys_and_identities_are_case_insensitive() {
+    let c = commit("s\n\nCO-AUTHORED-BY: CLAUDE <NoReply@Anthropic.com>");
+    assert_eq!(provenance(&[c], &AiAgents::default()).ai, AiInvolvement::Generated);
+}
+
+#[test]
+fn people_who_share_a_first_name_with_a_tool_are_not_agents() {
+    for who in ["Claude Monet <claude@example.com>", "Jules Verne <jules@example.com>", "Devin Smith <d@x>"] {
+        let c = commit(&format!("s\n\nCo-authored-by: {who}"));
+        assert_eq!(provenance(&[c], &AiAgents::default()).ai, AiInvolvement::None, "{who}");
+    }
+}
+
+#[test]
+fn agent_author_and_aider_author_suffix() {
+    let mut bot = commit("Implement feature");
+    bot.author_name = "copilot-swe-agent[bot]".into();
+    bot.author_email = "198982749+Copilot@users.noreply.github.com".into();
+    let p = provenance(&[bot], &AiAgents::default());
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("copilot-coding-agent")));
+    let mut aider = commit("Refactor parser");
+    aider.author_name = "Jane Doe (aider)".into();
+    let p = provenance(&[aider], &AiAgents::default());
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Generated, Some("aider")));
+}
+
+#[test]
+fn custom_agents_can_be_added_or_all_removed() {
+    let c = commit("s\n\nCo-authored-by: Helper Bot <helper@corp.example>");
+    assert_eq!(provenance(std::slice::from_ref(&c), &AiAgents::default()).ai, AiInvolvement::None);
+    let mut agents = AiAgents::default();
+    agents.add(AiAgent::autonomous("corp-helper", &[], &["helper@corp.example"]));
+    let p = provenance(&[c], &agents);
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("corp-helper")));
+    let claude = commit("s\n\nCo-authored-by: Claude <noreply@anthropic.com>");
+    assert_eq!(provenance(std::slice::from_ref(&claude), &AiAgents::none()).ai, AiInvolvement::None);
+    let mut one = AiAgents::none();
+    one.add(AiAgent::interactive("claude-code", &[], &[]).with_email("noreply@anthropic.com"));
+    assert_eq!(provenance(&[claude], &one).ai, AiInvolvement::Generated);
+}
+
+// ---- fix ----
+
+#[test]
+fn fix_rules() {
+    for s in [
+        "fix: null check",
+        "Fix crash on start",
+        "fix(api): retry",
+        "Hotfix for login",
+        "Handle bug in parser",
+        "bugfix",
+    ] {
+        assert!(is_fix(&commit(s)), "{s}");
+    }
+    for s in ["Add fixtures", "debug logging", "Prefix keys", "feat: new page"] {
+        assert!(!is_fix(&commit(s)), "{s}");
+    }
+    assert!(is_fix(&commit("Tidy the cache\n\nFixes: 1234567890ab (\"cache: add\")")));
+}
+
+#[test]
+fn a_range_is_a_fix_only_when_every_commit_is() {
+    let fix = commit("fix: a");
+    let feat = commit("feat: b");
+    let mut merge = commit("Merge branch 'x'");
+    merge.parents = vec![H1.into(), H2.into()];
+    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()]), Some(true), "merges do not count");
+    assert_eq!(range_is_fix(&[fix, feat]), Some(false));
+    assert_eq!(range_is_fix(&[merge]), None);
+    assert_eq!(range_is_fix(&[]), None);
+}
+
+// ---- history ----
+
+fn at(days: f64) -> i64 {
+    (days * 86_400.0) as i64
+}
+
+fn hist(hash: &str, email: &str, day: f64, files: &[&str]) -> Commit {
+    Commit {
+        hash: hash.into(),
+        author_email: email.into(),
+        time: at(day),
+        files: files.iter().map(|f| (*f).to_owned()).collect(),
+        ..Commit::default()
+    }
+}
+
+fn change(path: &str, status: FileStatus, old: Option<&str>) -> FileChange {
+    FileChange { path: path.into(), status, old_path: old.map(str::to_owned), ..FileChange::default() }
+}
+
+#[test]
+fn history_metrics_by_hand() {
+    // Base history, newest first. The change (at day 40, by ann) modifies
+    // svc/a.txt, renames lib/old.txt to lib/new.txt and adds svc/new.txt.
+    let base_history = vec![
+        hist(&"4".repeat(40), "cy@x", 30.0, &["docs/c.txt"]),
+        hist(&"3".repeat(40), "ann@x", 20.0, &["lib/old.txt"]),
+        hist(&"2".repeat(40), "BOB@x", 10.0, &["svc/a.txt"]),
+        hist(&"1".repeat(40), "ann@x", 0.0, &["svc/a.txt", "lib/old.txt", "README.md"]),
+    ];
+    let files = [
+        change("svc/a.txt", FileStatus::Modified, None),
+        change("lib/new.txt", FileStatus::Renamed, Some("lib/old.txt")),
+        change("svc/new.txt", FileStatus::Added, None),
+    ];
+    let log = CommitLog { commits: base_history.clone(), complete: true };
+    let query = HistoryQuery { files: &files, author_email: "ANN@x", at: at(40.0) };
+    let m = history_metrics(&log, &log, &query);
+    assert_eq!(m.ndev, Some(2.0), "ann and bob changed the touched files");
+    assert_eq!(m.nuc, Some(3.0), "commits 1, 2 and 3");
+    // svc/a.txt last changed at day 10 (30 days), lib/old.txt at day 20 (20 days).
+    assert!((m.age.unwrap() - 25.0).abs() < 1e-9, "{:?}", m.age);
+    assert_eq!(m.exp, Some(2.0));
+    let rexp = 1.0 / (1.0 + 40.0 / 365.25) + 1.0 / (1.0 + 20.0 / 365.25);
+    assert!((m.rexp.unwrap() - rexp).abs() < 1e-9, "{:?} vs {rexp}", m.rexp);
+    assert_eq!(m.sexp, Some(2.0), "commit 1 touched svc and lib, commit 3 lib");
+    assert_eq!(m.lt, None);
+}
+
+#[test]
+fn history_of_new_files_only() {
+    let files = [change("new/x.rs", FileStatus::Added, None)];
+    let empty = CommitLog { commits: Vec::new(), complete: true };
+    let m = history_metrics(&empty, &empty, &HistoryQuery { files: &files, author_email: "a@x", at: 0 });
+    assert_eq!((m.ndev, m.nuc, m.age, m.exp, m.sexp), (Some(0.0), Some(0.0), None, Some(0.0), Some(0.0)));
+    assert_eq!(m.rexp, Some(0.0));
+}
+
+#[test]
+fn a_cut_file_log_leaves_counts_unknown() {
+    let files = [change("a", FileStatus::Modified, None), change("b", FileStatus::Modified, None)];
+    let cut = CommitLog { commits: vec![hist(H1, "x@x", 1.0, &["a"])], complete: false };
+    let m = history_metrics(&cut, &cut, &HistoryQuery { files: &files, author_email: "x@x", at: at(3.0) });
+    assert_eq!((m.ndev, m.nuc, m.age), (None, None, None), "b's last change is outside the window");
+    assert_eq!(m.exp, Some(1.0), "experience is a lower bound");
+    let both = CommitLog { commits: vec![hist(H1, "x@x", 1.0, &["a", "b"])], complete: false };
+    let m = history_metrics(&both, &both, &HistoryQuery { files: &files, author_email: "x@x", at: at(3.0) });
+    assert_eq!(m.age, Some(2.0), "every touched file was seen, so its last change is known");
+}
+
+#[test]
+fn history_skips_merges_and_clamps_future_times() {
+    let files = [change("a", FileStatus::Modified, None)];
+    let mut merge = hist(H2, "m@x", 0.0, &["a"]);
+    merge.parents = vec![H1.into(), H3.into()];
+    let future = hist(H1, "f@x", 10.0, &["a"]);
+    let log = CommitLog { commits: vec![merge, future], complete: true };
+    let m = history_metrics(&log, &log, &HistoryQuery { files: &files, author_email: "f@x", at: at(5.0) });
+    assert_eq!((m.ndev, m.nuc, m.age), (Some(1.0), Some(1.0), Some(0.0)));
+    assert_eq!(m.rexp, Some(1.0));
+}
+
+// ---- no panics on any bytes ----
+
+proptest! {
+    #[test]
+    fn parsers_no_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = parse_numstat_z(&bytes);
+        let _ = parse_name_status_z(&bytes);
+        let _ = parse_log(&bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = trailers(&text);
+        let _ = subject(&text);
+        let _ = tool_and_model(&text);
+        let _ = AiAgents::default().identify(&text, &text);
+    }
+
+    #[test]
+    fn structured_noise_no_panic(parts in proptest::collection::vec(
+        prop_oneof![Just(&b"\0"[..]), Just(&b"\t"[..]), Just(&b"-"[..]), Just(&b"12"[..]), Just(&b"R100"[..]),
+                    Just(&b"\n"[..]), Just(&b"a b"[..]), Just(&b":"[..]), Just(&b"Key: v"[..]), Just(H1.as_bytes())],
+        0..40)) {
+        let bytes = parts.concat();
+        let _ = parse_numstat_z(&bytes);
+        let _ = parse_name_status_z(&bytes);
+        let _ = parse_log(&bytes);
+        let _ = trailers(&String::from_utf8_lossy(&bytes));
+    }
+}

@@ -1,0 +1,505 @@
+//! Changesets from a git repository and a revision range.
+//!
+//! [`changeset_from_git`] runs the system `git` (never through a shell) and
+//! hands its output to the pure parsers of `blastgate_ingest::git`: the
+//! changed files with their line counts, statuses, renames, copies and
+//! binary flags; the commits of the range, whose trailers and authors give
+//! the AI [`Provenance`] and the fix flag; and, unless turned off, the
+//! history metrics of Kamei et al. (2013) from the commits before the base.
+//! The rules (trailer syntax, the known AI identities, the metric
+//! definitions) are documented in docs/formats.md, "Git ranges".
+//!
+//! # Untrusted input
+//!
+//! The repository and the range are untrusted. The range is validated
+//! before git runs: each side must be a revision, not an option (nothing
+//! starting with `-`), and is resolved to a full commit hash; every later
+//! command gets hashes only. Arguments are passed one by one, never through
+//! a shell. git runs with `--no-ext-diff --no-textconv --no-color`,
+//! `--no-show-signature`, `core.fsmonitor=false` and literal pathspecs, so
+//! no command configured in the repository runs, and with the `GIT_DIR`
+//! family of variables removed so that the environment cannot point git at
+//! another repository. Each output is read with a cap of
+//! [`MAX_INPUT_BYTES`], the range holds at most [`MAX_COMMITS`] commits and
+//! each history log is cut at [`MAX_COMMITS`] commits (see
+//! [`HistoryMetrics`] for what a cut log means).
+//!
+//! Complexity: git's own work plus time linear in its output.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub use blastgate_change::limits::{MAX_COMMITS, MAX_INPUT_BYTES};
+pub use blastgate_change::{
+    AiInvolvement, ChangeError, Changeset, FileChange, FileStatus, HistoryMetrics, Provenance, ProvenanceSource,
+};
+pub use blastgate_ingest::git::{AgentMatch, AiAgent, AiAgents};
+
+use blastgate_change::limits::MAX_STRING_BYTES;
+use blastgate_change::{API_VERSION, Author, KIND};
+use blastgate_graph::GraphError;
+use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
+
+/// How to read a changeset from git.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GitOptions {
+    /// The changeset id. Default: `<base>..<head>` with 12-digit hashes.
+    pub id: Option<String>,
+    /// The AI tools and agents recognised in `Co-authored-by:` trailers and
+    /// commit authors. Default: [`AiAgents::default`].
+    pub agents: AiAgents,
+    /// Whether to compute the history metrics (two more `git log` runs over
+    /// the history before the base). Default: true.
+    pub history: bool,
+    /// The git program. Default: `git`, found on `PATH`.
+    pub program: PathBuf,
+}
+
+impl Default for GitOptions {
+    fn default() -> Self {
+        Self { id: None, agents: AiAgents::default(), history: true, program: PathBuf::from("git") }
+    }
+}
+
+/// Reads the change between two revisions of the git repository at `repo`
+/// (a work tree, any folder inside one, or a bare repository).
+///
+/// `range` is `BASE..HEAD` (the change from `BASE` to `HEAD`) or
+/// `BASE...HEAD` (from the merge base of the two to `HEAD`, as a pull
+/// request shows it); an empty side means `HEAD`. The result has:
+///
+/// - `id`: [`GitOptions::id`], or `<base>..<head>` with 12-digit hashes;
+/// - `base`, `head`: the full commit hashes;
+/// - `title`: the head commit's subject; `author.id`: its author email
+///   (the name when the email is empty);
+/// - `files`: every changed file with line counts, status (renames and
+///   copies detected with git's default 50% similarity), old path and
+///   binary flag;
+/// - `provenance`: the strongest AI involvement stated by the commits of
+///   the range (trailers and authors), source `trailer`;
+/// - `fix`: whether every non-merge commit of the range is a fix (by
+///   subject or `Fixes:` trailer); absent for an empty range;
+/// - `history`: `ndev`, `age`, `nuc`, `exp`, `rexp`, `sexp` from the
+///   commits before the base (unless [`GitOptions::history`] is false).
+///
+/// # Errors
+/// - [`ChangeError::InvalidValue`]: the range is not `A..B` or `A...B`, or
+///   a side starts with `-` (it would be read as an option);
+/// - [`ChangeError::Git`]: git cannot be run (not installed), `repo` is not
+///   a git repository, a revision is unknown (in a shallow CI clone, fetch
+///   the base first), `A...B` has no merge base, or git fails;
+/// - [`ChangeError::Syntax`]: a changed path is not UTF-8, or git's output
+///   is malformed;
+/// - [`ChangeError::LimitExceeded`]: an output over [`MAX_INPUT_BYTES`],
+///   more than [`MAX_COMMITS`] commits in the range, more than
+///   `MAX_FILES` changed files;
+/// - [`ChangeError::Io`]: reading git's output failed.
+///
+/// # Example
+/// ```no_run
+/// use blastgate::git::{changeset_from_git, GitOptions};
+///
+/// let change = changeset_from_git("/src/shop".as_ref(), "origin/main...HEAD", &GitOptions::default())?;
+/// println!("{} files, AI: {}", change.files.len(), change.provenance.ai.as_str());
+/// # Ok::<(), blastgate::git::ChangeError>(())
+/// ```
+pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Result<Changeset, ChangeError> {
+    let range = Range::parse(range)?;
+    let git = Git { program: &options.program, repo };
+    git.check_repository()?;
+    let head = git.resolve(range.head)?;
+    let base = if range.merge_base {
+        let left = git.resolve(range.base)?;
+        git.merge_base(range.base, &left, &head)?
+    } else {
+        git.resolve(range.base)?
+    };
+    let files = git.files(&base, &head)?;
+    let commits = git.range_commits(&base, &head)?;
+    let head_commit = git.commit(&head)?;
+    let history = if options.history {
+        let files_log = git.file_history(&base, &files)?;
+        let author_log = git.author_history(&base, &head_commit.author_email)?;
+        let query = HistoryQuery { files: &files, author_email: &head_commit.author_email, at: head_commit.time };
+        Some(parse::history_metrics(&files_log, &author_log, &query))
+    } else {
+        None
+    };
+    let title = Some(clip(&head_commit.subject())).filter(|t| !t.is_empty());
+    let author_id =
+        if head_commit.author_email.is_empty() { &head_commit.author_name } else { &head_commit.author_email };
+    Ok(Changeset {
+        api_version: API_VERSION.to_owned(),
+        kind: KIND.to_owned(),
+        id: options.id.clone().unwrap_or_else(|| format!("{}..{}", short(&base), short(&head))),
+        title,
+        author: Author { id: clip(author_id), ..Author::default() },
+        provenance: parse::provenance(&commits, &options.agents),
+        fix: parse::range_is_fix(&commits),
+        files,
+        history,
+        base: Some(base),
+        head: Some(head),
+        ..Changeset::default()
+    })
+}
+
+/// A validated range: two revisions that are not options.
+#[derive(Debug)]
+struct Range<'a> {
+    base: &'a str,
+    head: &'a str,
+    merge_base: bool,
+}
+
+impl<'a> Range<'a> {
+    fn parse(range: &'a str) -> Result<Self, ChangeError> {
+        let invalid = |message: &str| {
+            ChangeError::from(
+                GraphError::invalid("git", "range", range, message)
+                    .with_help("write the range as `BASE..HEAD` or `BASE...HEAD`, e.g. `origin/main...HEAD`"),
+            )
+        };
+        if range.len() > MAX_STRING_BYTES {
+            return Err(ChangeError::limit("git", "max_string_bytes", MAX_STRING_BYTES as u64, range.len() as u64));
+        }
+        let (base, head, merge_base) = if let Some((b, h)) = range.split_once("...") {
+            (b, h, true)
+        } else if let Some((b, h)) = range.split_once("..") {
+            (b, h, false)
+        } else {
+            return Err(invalid("not a revision range"));
+        };
+        let base = if base.is_empty() { "HEAD" } else { base };
+        let head = if head.is_empty() { "HEAD" } else { head };
+        for side in [base, head] {
+            if side.starts_with('-') {
+                return Err(invalid("a revision must not start with `-` (git would read it as an option)"));
+            }
+            if side.contains(['\0', '\n']) || side.contains("..") {
+                return Err(invalid("a revision must not contain NUL, a line break or `..`"));
+            }
+        }
+        Ok(Self { base, head, merge_base })
+    }
+}
+
+/// What a failed git command said.
+#[derive(Debug)]
+struct Failure {
+    stderr: String,
+}
+
+/// Runs git in one repository.
+struct Git<'a> {
+    program: &'a Path,
+    repo: &'a Path,
+}
+
+/// Variables that would point git at another repository, inject
+/// configuration or change how pathspecs and diffs are read.
+const CLEARED_VARIABLES: [&str; 20] = [
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+    "GIT_PAGER",
+    "GIT_GLOB_PATHSPECS",
+    "GIT_NOGLOB_PATHSPECS",
+    "GIT_ICASE_PATHSPECS",
+    "GIT_LITERAL_PATHSPECS",
+    "GIT_GRAFT_FILE",
+    "GIT_SHALLOW_FILE",
+    "GIT_QUARANTINE_PATH",
+];
+
+/// Options every diff runs with: rename and copy detection, and nothing
+/// configured in the repository that runs a program or changes the format.
+const DIFF_OPTIONS: [&str; 7] = ["-r", "-z", "-M", "-C", "--no-ext-diff", "--no-textconv", "--no-color"];
+
+/// Options every log runs with.
+const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--encoding=UTF-8"];
+
+/// Pathspecs longer than this (in bytes, summed) are not passed on the
+/// command line; the history log then reads every commit and filters.
+const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
+
+/// How much of git's error output is kept for messages.
+const MAX_STDERR_BYTES: u64 = 64 * 1024;
+
+impl Git<'_> {
+    fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
+        let mut cmd = Command::new(self.program);
+        cmd.arg("-C").arg(self.repo);
+        cmd.args(["--no-pager", "--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false"]);
+        cmd.args(["-c", "log.showSignature=false"]);
+        cmd.args(args);
+        for var in CLEARED_VARIABLES {
+            cmd.env_remove(var);
+        }
+        cmd.env("LC_ALL", "C").env("GIT_OPTIONAL_LOCKS", "0").env("GIT_TERMINAL_PROMPT", "0");
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd
+    }
+
+    /// Runs git; `Ok(Err(_))` when git ran and failed.
+    fn run<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Result<Vec<u8>, Failure>, ChangeError> {
+        let mut child = self.command(args).spawn().map_err(|e| self.spawn_error(&e))?;
+        let stderr = child.stderr.take();
+        let errors = std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(mut pipe) = stderr {
+                let _ = (&mut pipe).take(MAX_STDERR_BYTES).read_to_end(&mut kept);
+                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            }
+            kept
+        });
+        let mut stdout = Vec::new();
+        let read = match child.stdout.take() {
+            Some(pipe) => pipe.take(MAX_INPUT_BYTES + 1).read_to_end(&mut stdout).map(|_| ()),
+            None => Ok(()),
+        };
+        let too_big = stdout.len() as u64 > MAX_INPUT_BYTES;
+        if read.is_err() || too_big {
+            let _ = child.kill();
+        }
+        let status = child.wait();
+        let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
+        if too_big {
+            return Err(ChangeError::limit(what, "max_input_bytes", MAX_INPUT_BYTES, stdout.len() as u64));
+        }
+        let io = |e: std::io::Error| {
+            ChangeError::Io(blastgate_graph::ErrorDetail::new(what, "", "", format!("cannot read git's output: {e}")))
+        };
+        read.map_err(io)?;
+        if status.map_err(io)?.success() { Ok(Ok(stdout)) } else { Ok(Err(Failure { stderr })) }
+    }
+
+    /// Runs git and turns a failure into a [`ChangeError::Git`].
+    fn output<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Vec<u8>, ChangeError> {
+        self.run(what, args)?.map_err(|f| {
+            git_error(
+                what,
+                "",
+                format!("git failed: {}", first_line(&f.stderr)),
+                "run the same git command by hand to see why",
+            )
+        })
+    }
+
+    fn spawn_error(&self, e: &std::io::Error) -> ChangeError {
+        let program = self.program.display().to_string();
+        if e.kind() == std::io::ErrorKind::NotFound {
+            git_error(
+                "",
+                program,
+                "git is not installed or not on PATH",
+                "install git, or pass the path of the git program",
+            )
+        } else {
+            git_error("", program, format!("cannot run git: {e}"), "check that the git program can be executed")
+        }
+    }
+
+    fn check_repository(&self) -> Result<(), ChangeError> {
+        let place = self.repo.display().to_string();
+        if !self.repo.is_dir() {
+            return Err(git_error(place, "", "no such directory", "pass the path of a git repository"));
+        }
+        match self.run("git rev-parse", &["rev-parse", "--git-dir"])? {
+            Ok(_) => Ok(()),
+            Err(f) if f.stderr.contains("dubious ownership") => Err(git_error(
+                place.clone(),
+                "",
+                format!("git refuses to read a repository owned by another user ({})", first_line(&f.stderr)),
+                format!("if you trust it, run `git config --global --add safe.directory {place}`"),
+            )),
+            Err(f) => Err(git_error(
+                place,
+                "",
+                format!("not a git repository ({})", first_line(&f.stderr)),
+                "pass the path of a git work tree or bare repository",
+            )),
+        }
+    }
+
+    /// The full hash of the commit `rev` names.
+    fn resolve(&self, rev: &str) -> Result<String, ChangeError> {
+        let spec = format!("{rev}^{{commit}}");
+        let unknown = || {
+            git_error(
+                "range",
+                rev,
+                "unknown revision or not a commit",
+                format!(
+                    "check the name with `git rev-parse {rev}`; in a shallow clone (CI), fetch the base first, \
+                     e.g. `git fetch --depth=1000 origin main` or checkout with fetch-depth 0"
+                ),
+            )
+        };
+        let out = self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", &spec])?.map_err(|_| unknown())?;
+        let hash = String::from_utf8_lossy(&out).trim().to_owned();
+        if matches!(hash.len(), 40 | 64) && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(hash)
+        } else {
+            Err(unknown())
+        }
+    }
+
+    fn merge_base(&self, rev: &str, left: &str, head: &str) -> Result<String, ChangeError> {
+        let none = || {
+            git_error(
+                "range",
+                rev,
+                "the two revisions have no common ancestor",
+                "use `BASE..HEAD` to compare them directly",
+            )
+        };
+        let out = self.run("git merge-base", &["merge-base", left, head])?.map_err(|_| none())?;
+        let hash = String::from_utf8_lossy(&out).trim().to_owned();
+        if matches!(hash.len(), 40 | 64) && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            Ok(hash)
+        } else {
+            Err(none())
+        }
+    }
+
+    fn files(&self, base: &str, head: &str) -> Result<Vec<FileChange>, ChangeError> {
+        let diff = |format: &str| {
+            let mut args = vec!["diff-tree", format];
+            args.extend(DIFF_OPTIONS);
+            args.extend([base, head, "--"]);
+            self.output("git diff-tree", &args)
+        };
+        let numstat = parse::parse_numstat_z(&diff("--numstat")?)?;
+        let statuses = parse::parse_name_status_z(&diff("--name-status")?)?;
+        parse::merge_name_status(numstat, statuses)
+    }
+
+    fn range_commits(&self, base: &str, head: &str) -> Result<Vec<parse::Commit>, ChangeError> {
+        let range = format!("{base}..{head}");
+        let commits = self.log(&[range.as_str(), "--"], &[])?;
+        if commits.len() > MAX_COMMITS {
+            return Err(ChangeError::limit("git log", "max_commits", MAX_COMMITS as u64, commits.len() as u64));
+        }
+        Ok(commits)
+    }
+
+    fn commit(&self, hash: &str) -> Result<parse::Commit, ChangeError> {
+        let format = format!("--format={LOG_FORMAT}");
+        let mut args = vec!["log", "--max-count=1", &format];
+        args.extend(LOG_OPTIONS);
+        args.extend([hash, "--"]);
+        let commits = parse::parse_log(&self.output("git log", &args)?)?;
+        commits.into_iter().next().ok_or_else(|| {
+            git_error("range", hash, "git printed no commit", "run `git log -1` on the revision to see why")
+        })
+    }
+
+    /// `git log` with our format and options, at most `MAX_COMMITS + 1`
+    /// commits; `revisions` ends with `--` and is followed by `paths`.
+    fn log(&self, revisions: &[&str], extra: &[&str]) -> Result<Vec<parse::Commit>, ChangeError> {
+        let max = format!("--max-count={}", MAX_COMMITS + 1);
+        let format = format!("--format={LOG_FORMAT}");
+        let mut args: Vec<&str> = vec!["log", &format, &max];
+        args.extend(LOG_OPTIONS);
+        args.extend(extra);
+        args.extend(revisions);
+        parse::parse_log(&self.output("git log", &args)?)
+    }
+
+    /// A history log: cut at `MAX_COMMITS`, or unknown when its output is
+    /// over the byte limit.
+    fn history_log(&self, args: &[OsString]) -> Result<CommitLog, ChangeError> {
+        let max = format!("--max-count={}", MAX_COMMITS + 1);
+        let format = format!("--format={LOG_FORMAT}");
+        let fixed = ["log", &format, &max, "--no-merges", "--no-renames", "--name-only"];
+        let mut all: Vec<OsString> = fixed.iter().chain(LOG_OPTIONS.iter()).map(OsString::from).collect();
+        all.extend(args.iter().cloned());
+        let bytes = match self.run("git log", &all)? {
+            Ok(bytes) => bytes,
+            Err(f) => {
+                return Err(git_error(
+                    "git log",
+                    "",
+                    format!("git failed: {}", first_line(&f.stderr)),
+                    "run the same git command by hand to see why",
+                ));
+            }
+        };
+        let mut commits = parse::parse_log(&bytes)?;
+        let complete = commits.len() <= MAX_COMMITS;
+        commits.truncate(MAX_COMMITS);
+        Ok(CommitLog { commits, complete })
+    }
+
+    fn file_history(&self, base: &str, files: &[FileChange]) -> Result<CommitLog, ChangeError> {
+        let mut paths: Vec<&str> = files.iter().map(parse::history_path).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        if paths.is_empty() {
+            return Ok(CommitLog { commits: Vec::new(), complete: true });
+        }
+        let mut args = vec![OsString::from(base), OsString::from("--")];
+        if paths.iter().map(|p| p.len()).sum::<usize>() <= MAX_PATHSPEC_BYTES {
+            args.extend(paths.iter().map(OsString::from));
+        }
+        unknown_if_too_big(self.history_log(&args))
+    }
+
+    fn author_history(&self, base: &str, email: &str) -> Result<CommitLog, ChangeError> {
+        let args = ["-F", "-i", &format!("--author=<{email}>"), base, "--"].map(OsString::from);
+        unknown_if_too_big(self.history_log(&args))
+    }
+}
+
+/// A history log over the byte limit is unknown rather than an error: the
+/// changeset is still usable without history metrics.
+fn unknown_if_too_big(log: Result<CommitLog, ChangeError>) -> Result<CommitLog, ChangeError> {
+    match log {
+        Err(e) if e.is_limit() => Ok(CommitLog { commits: Vec::new(), complete: false }),
+        other => other,
+    }
+}
+
+/// A [`ChangeError::Git`] with a hint.
+fn git_error(
+    place: impl Into<String>,
+    value: impl Into<String>,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> ChangeError {
+    match GraphError::syntax("git", place, value, message).with_help(help) {
+        GraphError::Syntax(detail) => ChangeError::Git(detail),
+        other => ChangeError::from(other),
+    }
+}
+
+/// The first non-empty line of git's error output, shortened.
+fn first_line(stderr: &str) -> String {
+    let line = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no error message");
+    blastgate_graph::shorten(line)
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+fn clip(s: &str) -> String {
+    let mut end = s.len().min(MAX_STRING_BYTES);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_owned()
+}

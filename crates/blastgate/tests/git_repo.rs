@@ -1,0 +1,398 @@
+//! `changeset_from_git` on real throwaway repositories: files, statuses,
+//! renames, copies, binary files, provenance, fix flags, history metrics
+//! and the error cases.
+//!
+//! Every repository lives in its own temporary folder. git runs with
+//! `GIT_CONFIG_GLOBAL=/dev/null` and `GIT_CONFIG_NOSYSTEM=1` and the
+//! identity in the environment, so the tests pass on a machine with no
+//! global git configuration (CI) and ignore a developer's own settings.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use blastgate::git::{
+    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git,
+};
+
+/// 2023-11-14T22:13:20Z; test dates are days after it.
+const EPOCH: i64 = 1_700_000_000;
+
+struct Repo {
+    dir: PathBuf,
+}
+
+impl Repo {
+    fn new(name: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("blastgate-git-{}-{name}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Self { dir };
+        repo.git(&["-c", "init.defaultBranch=main", "init", "-q"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C").arg(&self.dir).args(["-c", "commit.gpgsign=false"]).args(args);
+        for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("GIT_CONFIG_GLOBAL", "/dev/null").env("GIT_CONFIG_NOSYSTEM", "1").env("LC_ALL", "C");
+        cmd.env("GIT_AUTHOR_NAME", "Dev").env("GIT_AUTHOR_EMAIL", "dev@example.com");
+        cmd.env("GIT_COMMITTER_NAME", "Dev").env("GIT_COMMITTER_EMAIL", "dev@example.com");
+        cmd
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = self.command(args).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    fn write(&self, path: &str, contents: &[u8]) {
+        let full = self.dir.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+    }
+
+    fn remove(&self, path: &str) {
+        std::fs::remove_file(self.dir.join(path)).unwrap();
+    }
+
+    /// Stages everything and commits as `who` (`Name <email>`) on `day`;
+    /// returns the full hash.
+    fn commit_as(&self, who: (&str, &str), day: f64, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        let date = format!("@{} +0000", EPOCH + (day * 86_400.0) as i64);
+        let out = self
+            .command(&["commit", "-q", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_NAME", who.0)
+            .env("GIT_AUTHOR_EMAIL", who.1)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "commit: {}", String::from_utf8_lossy(&out.stderr));
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn commit(&self, day: f64, message: &str) -> String {
+        self.commit_as(("Dev", "dev@example.com"), day, message)
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn lines(n: usize, tag: &str) -> Vec<u8> {
+    (0..n).map(|i| format!("{tag} line {i} with enough text to be similar\n")).collect::<String>().into_bytes()
+}
+
+fn file<'a>(files: &'a [FileChange], path: &str) -> &'a FileChange {
+    files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no file {path:?} in {files:#?}"))
+}
+
+fn range(a: &str, b: &str) -> String {
+    format!("{a}..{b}")
+}
+
+fn git_detail(err: &ChangeError) -> (&str, Option<&str>) {
+    match err {
+        ChangeError::Git(d) => (d.message(), d.help()),
+        other => panic!("expected a git error, got {other:?}"),
+    }
+}
+
+#[test]
+fn files_statuses_renames_copies_binary_and_deletes() {
+    let repo = Repo::new("files");
+    repo.write("keep.txt", &lines(10, "keep"));
+    repo.write("old name.txt", &lines(20, "moved"));
+    repo.write("gone.txt", &lines(3, "gone"));
+    repo.write("src/orig.txt", &lines(20, "orig"));
+    let base = repo.commit(0.0, "Initial import");
+
+    let mut keep = lines(9, "keep");
+    keep.extend(b"new one\nnew two\n");
+    repo.write("keep.txt", &keep);
+    repo.remove("old name.txt");
+    let mut moved = lines(20, "moved");
+    moved.extend(b"one more line\n");
+    repo.write("dir with space/new\tname.txt", &moved);
+    repo.remove("gone.txt");
+    repo.write("img/logo.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01\x02");
+    let mut orig = lines(20, "orig");
+    orig.extend(b"changed source\n");
+    repo.write("src/orig.txt", &orig);
+    repo.write("src/copy.txt", &lines(20, "orig"));
+    repo.write("new.txt", b"hello\n");
+    let head = repo.commit(1.0, "Reorganise files\n\nMove, copy and drop a few.");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.api_version, "blastgate.dev/v1");
+    assert_eq!(change.kind, "Changeset");
+    assert_eq!(change.id, format!("{}..{}", &base[..12], &head[..12]));
+    assert_eq!((change.base.as_deref(), change.head.as_deref()), (Some(base.as_str()), Some(head.as_str())));
+    assert_eq!(change.title.as_deref(), Some("Reorganise files"));
+    assert_eq!(change.author.id, "dev@example.com");
+    assert_eq!(change.files.len(), 7, "{:#?}", change.files);
+
+    let keep = file(&change.files, "keep.txt");
+    assert_eq!((keep.status, keep.added, keep.deleted, keep.binary), (FileStatus::Modified, 2, 1, false));
+    let renamed = file(&change.files, "dir with space/new\tname.txt");
+    assert_eq!(renamed.status, FileStatus::Renamed);
+    assert_eq!(renamed.old_path.as_deref(), Some("old name.txt"));
+    assert_eq!((renamed.added, renamed.deleted), (1, 0));
+    let gone = file(&change.files, "gone.txt");
+    assert_eq!((gone.status, gone.deleted), (FileStatus::Deleted, 3));
+    let logo = file(&change.files, "img/logo.bin");
+    assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 0, 0));
+    let copy = file(&change.files, "src/copy.txt");
+    assert_eq!((copy.status, copy.old_path.as_deref()), (FileStatus::Copied, Some("src/orig.txt")));
+    let orig = file(&change.files, "src/orig.txt");
+    assert_eq!((orig.status, orig.added), (FileStatus::Modified, 1));
+    assert_eq!(file(&change.files, "new.txt").status, FileStatus::Added);
+}
+
+#[test]
+fn provenance_from_trailers_and_agents() {
+    let repo = Repo::new("provenance");
+    repo.write("a.txt", b"a\n");
+    let c0 = repo.commit(0.0, "Initial");
+    repo.write("a.txt", b"a\nb\n");
+    let assisted = repo.commit(
+        1.0,
+        "Add parser\n\nWritten with help.\n\nAssisted-by: Claude:claude-3-opus coccinelle sparse\nSigned-off-by: Dev <dev@example.com>",
+    );
+    repo.write("gen.txt", b"generated\n");
+    let generated = repo.commit(2.0, "Generate client\n\nGenerated-by: Codex:gpt-5-codex");
+    repo.write("agent.txt", b"agent\n");
+    let agent = repo.commit(
+        3.0,
+        "Implement ticket 12\n\nCo-authored-by: copilot-swe-agent[bot] <198982749+Copilot@users.noreply.github.com>",
+    );
+    repo.write("plain.txt", b"plain\n");
+    let plain = repo.commit(4.0, "Tidy up\n\nCo-authored-by: Jane Doe <jane@example.com>");
+    let opts = GitOptions::default();
+    let read = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().provenance;
+
+    let p = read(&c0, &assisted);
+    assert_eq!(
+        (p.ai, p.tool.as_deref(), p.model.as_deref()),
+        (AiInvolvement::Assisted, Some("Claude"), Some("claude-3-opus"))
+    );
+    assert_eq!(p.source, ProvenanceSource::Trailer);
+    let p = read(&assisted, &generated);
+    assert_eq!(
+        (p.ai, p.tool.as_deref(), p.model.as_deref()),
+        (AiInvolvement::Generated, Some("Codex"), Some("gpt-5-codex"))
+    );
+    assert_eq!(read(&c0, &generated).ai, AiInvolvement::Generated, "the strongest commit of the range wins");
+    let p = read(&generated, &agent);
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("copilot-coding-agent")));
+    assert_eq!(read(&c0, &plain).ai, AiInvolvement::Agent);
+    let p = read(&agent, &plain);
+    assert_eq!((p.ai, p.tool, p.source), (AiInvolvement::None, None, ProvenanceSource::Trailer));
+
+    // An agent that authored the commit itself.
+    repo.write("bot.txt", b"bot\n");
+    let bot = repo.commit_as(("openhands", "openhands@all-hands.dev"), 5.0, "Bump versions");
+    let p = read(&plain, &bot);
+    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("openhands")));
+    assert_eq!(
+        changeset_from_git(repo.path(), &range(&plain, &bot), &opts).unwrap().author.id,
+        "openhands@all-hands.dev"
+    );
+}
+
+#[test]
+fn history_metrics_on_a_small_history() {
+    let repo = Repo::new("history");
+    let ann = ("Ann", "ann@example.com");
+    let bob = ("Bob", "bob@example.com");
+    let cy = ("Cy", "cy@example.com");
+    repo.write("svc/a.txt", &lines(5, "a"));
+    repo.write("lib/b.txt", &lines(5, "b"));
+    repo.write("README.md", b"readme\n");
+    repo.commit_as(ann, 0.0, "Initial");
+    repo.write("svc/a.txt", &lines(6, "a"));
+    repo.commit_as(bob, 10.0, "Grow a");
+    repo.write("lib/b.txt", &lines(6, "b"));
+    repo.commit_as(ann, 20.0, "Grow b");
+    repo.write("docs/c.txt", b"docs\n");
+    let base = repo.commit_as(cy, 30.0, "Add docs");
+    repo.write("svc/a.txt", &lines(7, "a"));
+    repo.write("svc/new.txt", b"new\n");
+    let head = repo.commit_as(ann, 40.0, "Grow a again");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let h = change.history.expect("history metrics");
+    // svc/a.txt was changed before the base by Ann (day 0) and Bob (day 10);
+    // svc/new.txt is new.
+    assert_eq!(h.ndev, Some(2.0));
+    assert_eq!(h.nuc, Some(2.0));
+    assert!((h.age.unwrap() - 30.0).abs() < 1e-9, "svc/a.txt last changed 30 days before the head: {:?}", h.age);
+    // Ann's earlier commits: day 0 (touches svc) and day 20 (lib only).
+    assert_eq!(h.exp, Some(2.0));
+    let rexp = 1.0 / (1.0 + 40.0 / 365.25) + 1.0 / (1.0 + 20.0 / 365.25);
+    assert!((h.rexp.unwrap() - rexp).abs() < 1e-9, "{:?} vs {rexp}", h.rexp);
+    assert_eq!(h.sexp, Some(1.0));
+    assert_eq!(h.lt, None);
+    assert_eq!(change.author.id, "ann@example.com");
+
+    let mut opts = GitOptions::default();
+    opts.history = false;
+    opts.id = Some("pr-7".into());
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &opts).unwrap();
+    assert_eq!((change.history, change.id.as_str()), (None, "pr-7"));
+}
+
+#[test]
+fn fix_flag_needs_every_commit_to_be_a_fix() {
+    let repo = Repo::new("fix");
+    repo.write("a.txt", b"1\n");
+    let c0 = repo.commit(0.0, "Initial");
+    repo.write("a.txt", b"2\n");
+    let fix = repo.commit(1.0, "fix: off by one");
+    repo.write("a.txt", b"3\n");
+    let kernel = repo.commit(2.0, "Handle empty input\n\nFixes: 1234567890ab (\"Initial\")");
+    repo.write("b.txt", b"feature\n");
+    let feature = repo.commit(3.0, "Add export button");
+    let opts = GitOptions::default();
+    let fix_of = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().fix;
+    assert_eq!(fix_of(&c0, &fix), Some(true));
+    assert_eq!(fix_of(&c0, &kernel), Some(true));
+    assert_eq!(fix_of(&c0, &feature), Some(false), "a feature riding along with fixes is not a fix");
+    assert_eq!(fix_of(&feature, &feature), None, "an empty range states nothing");
+}
+
+#[test]
+fn empty_range_has_no_files() {
+    let repo = Repo::new("empty");
+    repo.write("a.txt", b"1\n");
+    let c0 = repo.commit(0.0, "Only commit");
+    let change = changeset_from_git(repo.path(), &range(&c0, "HEAD"), &GitOptions::default()).unwrap();
+    assert!(change.files.is_empty());
+    assert_eq!(change.provenance.ai, AiInvolvement::None);
+    assert_eq!(change.title.as_deref(), Some("Only commit"));
+}
+
+#[test]
+fn three_dot_range_starts_at_the_merge_base() {
+    let repo = Repo::new("threedot");
+    repo.write("shared.txt", b"shared\n");
+    repo.commit(0.0, "Initial");
+    repo.git(&["branch", "feature"]);
+    repo.write("main-only.txt", b"main\n");
+    repo.commit(1.0, "Work on main");
+    repo.git(&["checkout", "-q", "feature"]);
+    repo.write("feature.txt", b"feature\n");
+    repo.commit(2.0, "Work on feature");
+
+    let opts = GitOptions::default();
+    let three = changeset_from_git(repo.path(), "main...feature", &opts).unwrap();
+    let paths: Vec<_> = three.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["feature.txt"]);
+    let two = changeset_from_git(repo.path(), "main..feature", &opts).unwrap();
+    let main_only = file(&two.files, "main-only.txt");
+    assert_eq!(main_only.status, FileStatus::Deleted, "two dots compare the tips directly");
+    // An empty side is HEAD (the feature branch is checked out).
+    let implicit = changeset_from_git(repo.path(), "main...", &opts).unwrap();
+    assert_eq!(implicit.head, three.head);
+}
+
+#[test]
+fn not_a_repository_is_a_git_error() {
+    let dir = std::env::temp_dir().join(format!("blastgate-git-{}-notrepo", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = changeset_from_git(&dir, "HEAD~1..HEAD", &GitOptions::default()).unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(err.kind_name(), "git");
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("not a git repository"), "{err}");
+    assert!(help.is_some(), "{err}");
+
+    let missing = std::env::temp_dir().join("blastgate-git-no-such-dir/deeper");
+    let err = changeset_from_git(&missing, "a..b", &GitOptions::default()).unwrap_err();
+    assert!(git_detail(&err).0.contains("no such directory"), "{err}");
+}
+
+#[test]
+fn unknown_revision_is_a_git_error_with_a_hint() {
+    let repo = Repo::new("unknown");
+    repo.write("a.txt", b"1\n");
+    repo.commit(0.0, "Initial");
+    let err = changeset_from_git(repo.path(), "no-such-branch..HEAD", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("unknown revision"), "{err}");
+    assert!(help.is_some_and(|h| h.contains("shallow")), "{err}");
+    assert!(err.to_string().contains("`no-such-branch`"), "{err}");
+    // A revision that names a tree, not a commit.
+    let err = changeset_from_git(repo.path(), "HEAD^{tree}..HEAD", &GitOptions::default()).unwrap_err();
+    assert_eq!(err.kind_name(), "git", "{err}");
+    // The parent of a root commit.
+    let err = changeset_from_git(repo.path(), "HEAD~1..HEAD", &GitOptions::default()).unwrap_err();
+    assert_eq!(err.kind_name(), "git", "{err}");
+}
+
+#[test]
+fn ranges_that_could_be_options_are_rejected_before_git_runs() {
+    let repo = Repo::new("inject");
+    repo.write("a.txt", b"1\n");
+    repo.commit(0.0, "Initial");
+    let target = repo.path().join("written-by-git");
+    let evil = format!("--output={}..HEAD", target.display());
+    for bad in [evil.as_str(), "HEAD..--all", "-n1..HEAD", "HEAD...-p"] {
+        let err = changeset_from_git(repo.path(), bad, &GitOptions::default()).unwrap_err();
+        assert_eq!(err.kind_name(), "invalid_value", "{bad}: {err}");
+        assert!(err.to_string().contains("must not start with `-`"), "{err}");
+    }
+    assert!(!target.exists(), "git must not have run with the injected option");
+    for bad in ["HEAD", "", "a..b..c", "a\n..b"] {
+        let err = changeset_from_git(repo.path(), bad, &GitOptions::default()).unwrap_err();
+        assert_eq!(err.kind_name(), "invalid_value", "{bad:?}: {err}");
+    }
+}
+
+#[test]
+fn missing_git_program_is_a_git_error() {
+    let repo = Repo::new("nogit");
+    let mut opts = GitOptions::default();
+    opts.program = PathBuf::from("/nonexistent/bin/git");
+    let err = changeset_from_git(repo.path(), "a..b", &opts).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("not installed"), "{err}");
+    assert!(help.is_some_and(|h| h.contains("install git")), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_path_fails_closed() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = Repo::new("nonutf8");
+    repo.write("a.txt", b"1\n");
+    let c0 = repo.commit(0.0, "Initial");
+    std::fs::write(repo.path().join(std::ffi::OsStr::from_bytes(b"secret\xff.key")), b"k\n").unwrap();
+    let c1 = repo.commit(1.0, "Add key");
+    let err = changeset_from_git(repo.path(), &range(&c0, &c1), &GitOptions::default()).unwrap_err();
+    assert_eq!(err.kind_name(), "syntax", "{err}");
+    assert!(err.to_string().contains("UTF-8"), "{err}");
+}
