@@ -11,6 +11,7 @@
 pub mod backstage;
 pub mod changeset;
 pub mod codeowners;
+pub mod context;
 pub mod doc;
 pub mod edgelist;
 pub mod git;

@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod change;
+pub mod context;
 pub mod demo;
 pub mod git;
 pub mod graph;

@@ -35,3 +35,8 @@ fn service_graph_schema_is_published() {
 fn changeset_schema_is_published() {
     check("changeset.schema.json", &blastgate::change::changeset_json_schema());
 }
+
+#[test]
+fn context_schema_is_published() {
+    check("context.schema.json", &blastgate::context::context_json_schema());
+}

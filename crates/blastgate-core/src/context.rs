@@ -1,0 +1,393 @@
+//! The assessment context: the state of production when a change is
+//! assessed. Open incidents, error budgets, freeze windows and other changes
+//! in flight, as of an instant `now` that the document states (the engine
+//! reads no clock).
+//!
+//! This module holds the `Context` document (`blastgate.dev/v1`) field by
+//! field and pure queries on it. Parsing and validation are in
+//! `blastgate_ingest::context`; its errors are
+//! [`blastgate_change::ChangeError`], reused so that every input document
+//! fails with one error shape (syntax, schema, invalid value, unsupported
+//! version, limit, I/O).
+//!
+//! Unknown fields are errors everywhere, and unknown names (a severity, a
+//! freeze exception) too: a typo must never weaken a freeze or hide an
+//! incident.
+//!
+//! # Time
+//!
+//! Windows are half-open: a freeze from `start` to `end` is in force at
+//! `start` and no longer at `end`. Incidents and error budgets are facts as
+//! of `now` (nobody knows future incidents), so their queries use
+//! [`Context::now`]; freezes and other deploys are scheduled, so their
+//! queries take the instant or window to ask about (a planned deploy time
+//! may be later than `now`).
+
+mod scope;
+#[cfg(test)]
+mod tests;
+mod timestamp;
+
+use blastgate_graph::Tier;
+use serde::{Deserialize, Serialize};
+
+pub use scope::FreezeScope;
+pub use timestamp::{Timestamp, TimestampError};
+
+/// The only `apiVersion` this version reads and writes.
+pub const API_VERSION: &str = "blastgate.dev/v1";
+
+/// The `kind` of a context document.
+pub const KIND: &str = "Context";
+
+/// Documented limits on context documents. Exceeding one is a
+/// [`blastgate_change::ChangeError::LimitExceeded`] naming the limit.
+pub mod limits {
+    /// Largest context document read, in bytes (16 MiB).
+    pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+    /// Most entries in any one list: `incidents`, `error_budgets`,
+    /// `freezes`, `in_flight`, and the lists inside their entries
+    /// (`services`, `tiers`, `allow`).
+    pub const MAX_LIST_ENTRIES: usize = 10_000;
+
+    /// Longest service id, in bytes (as for graph node ids).
+    pub const MAX_ID_BYTES: usize = blastgate_graph::limits::MAX_ID_BYTES;
+
+    /// Longest other string (incident id and title, freeze name, change
+    /// id, SLO name), in bytes.
+    pub const MAX_STRING_BYTES: usize = 4096;
+}
+
+/// The state of production at one instant: the `Context` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "blastgate Context",
+    description = "The state of production when a change is assessed (blastgate.dev/v1)."
+)]
+pub struct Context {
+    /// Must be `blastgate.dev/v1`.
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    /// Must be `Context`.
+    pub kind: String,
+    /// The instant the context describes; incidents and error budgets are
+    /// as of this instant. The engine reads no clock: the caller states it.
+    pub now: Timestamp,
+    /// Incidents open at `now` (or recently resolved, with `resolved_at`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<Incident>,
+    /// Error budget remaining per service and SLO.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_budgets: Vec<ErrorBudget>,
+    /// Change freezes, past, present or scheduled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub freezes: Vec<Freeze>,
+    /// Other changes being deployed, or scheduled to be.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_flight: Vec<InFlight>,
+}
+
+/// How bad an incident is, `sev1` (the worst) to `sev4`.
+///
+/// Ordered by number, like [`Tier`]: `Sev1 < Sev4`, so the most severe of
+/// several is their *minimum*. [`Severity::is_at_least`] reads more plainly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[schemars(description = "How bad an incident is: `sev1` (the worst) to `sev4`.")]
+pub enum Severity {
+    /// Critical: a major outage or data loss, customers broadly affected.
+    Sev1,
+    /// Major: a significant part of the product degraded.
+    Sev2,
+    /// Minor: limited impact, a workaround exists.
+    Sev3,
+    /// Low: cosmetic or internal impact.
+    Sev4,
+}
+
+/// An incident on one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// The affected service (a graph node id).
+    pub service: String,
+    /// `sev1` (the worst) to `sev4`.
+    pub severity: Severity,
+    /// When it started.
+    pub since: Timestamp,
+    /// When it was resolved, if it was; not before `since`. An incident
+    /// without one is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    /// The incident tool's id (`INC-1234`), for explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A one-line title, for explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The error budget left for one service (and SLO).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBudget {
+    /// The service (a graph node id).
+    pub service: String,
+    /// The fraction of the budget left over the SLO's window: 1 is all of
+    /// it, 0 none, and a negative value an overspent budget (-0.5 is 150%
+    /// spent). Finite and at most 1, so a percentage (`12` for 12%) is
+    /// caught rather than read as twelve budgets.
+    #[schemars(range(max = 1))]
+    pub remaining: f64,
+    /// Which SLO, when a service has several (`availability`, `latency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slo: Option<String>,
+}
+
+/// A change freeze: from `start` (included) to `end` (excluded), changes
+/// within `scope` are frozen, except the kinds listed in `allow`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Freeze {
+    /// A name for explanations (`black-friday`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When it starts (in force from this instant).
+    pub start: Timestamp,
+    /// When it ends (no longer in force at this instant); after `start`.
+    pub end: Timestamp,
+    /// What it covers: `all` (the default), `{services: [...]}` or
+    /// `{tiers: [...]}`.
+    #[serde(default)]
+    pub scope: FreezeScope,
+    /// Kinds of change the freeze lets through (none by default).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Exception>,
+}
+
+/// A kind of change a freeze may let through. Names outside this list are
+/// errors, so a typo cannot open a freeze wider than intended, nor (as an
+/// ignored entry) silently close it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Exception {
+    /// A change that fixes a bug or an incident: the changeset says
+    /// `fix: true`, or every commit of its git range is a fix.
+    Fix,
+    /// A change that returns services to a version deployed before (a
+    /// rollback or a revert), and so adds nothing new.
+    Rollback,
+    /// A security fix: a patched vulnerability, a rotated credential.
+    Security,
+}
+
+/// Another change being deployed, or scheduled to be, from `start`
+/// (included) to `end` (excluded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InFlight {
+    /// The change's or deploy's id (`deploy-77`).
+    pub id: String,
+    /// The services it deploys (graph node ids); at least one.
+    #[schemars(length(min = 1))]
+    pub services: Vec<String>,
+    /// When its deploy window starts.
+    pub start: Timestamp,
+    /// When its deploy window ends; after `start`.
+    pub end: Timestamp,
+}
+
+impl Context {
+    /// A context with only `now`: no incidents, budgets, freezes or other
+    /// changes.
+    pub fn new(now: Timestamp) -> Self {
+        Self {
+            api_version: API_VERSION.to_owned(),
+            kind: KIND.to_owned(),
+            now,
+            incidents: Vec::new(),
+            error_budgets: Vec::new(),
+            freezes: Vec::new(),
+            in_flight: Vec::new(),
+        }
+    }
+
+    /// The same context as of another instant (a `--now` given to the CLI,
+    /// or a replay of a past decision).
+    #[must_use]
+    pub fn with_now(mut self, now: Timestamp) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// The instant the context describes.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The freezes in force at `at`, in document order.
+    ///
+    /// # Complexity
+    /// O(freezes).
+    pub fn freezes_in_force(&self, at: Timestamp) -> impl Iterator<Item = &Freeze> {
+        self.freezes.iter().filter(move |f| f.in_force_at(at))
+    }
+
+    /// The incidents open on `service` at [`Context::now`], in document
+    /// order (see [`Incident::is_open_at`]).
+    ///
+    /// # Complexity
+    /// O(incidents).
+    pub fn incidents_open_on<'a>(&'a self, service: &'a str) -> impl Iterator<Item = &'a Incident> {
+        let now = self.now;
+        self.incidents.iter().filter(move |i| i.service == service && i.is_open_at(now))
+    }
+
+    /// The worst severity among the incidents open on `service` at
+    /// [`Context::now`], if any is.
+    pub fn most_severe_open_on(&self, service: &str) -> Option<Severity> {
+        self.incidents_open_on(service).map(|i| i.severity).min()
+    }
+
+    /// The error budget left for `service`: the smallest `remaining` of its
+    /// entries (a service with several SLOs is as short of budget as its
+    /// most spent one), or `None` when the context does not say.
+    ///
+    /// A non-finite `remaining` (possible only in a context built in code
+    /// and not validated) counts as negative infinity: fail closed.
+    ///
+    /// # Complexity
+    /// O(error budgets).
+    pub fn error_budget(&self, service: &str) -> Option<f64> {
+        self.error_budgets
+            .iter()
+            .filter(|b| b.service == service)
+            .map(|b| if b.remaining.is_finite() { b.remaining } else { f64::NEG_INFINITY })
+            .min_by(f64::total_cmp)
+    }
+
+    /// The other changes whose deploy windows overlap the window from
+    /// `start` to `end` (see [`InFlight::overlaps`]), in document order.
+    ///
+    /// # Complexity
+    /// O(changes in flight).
+    pub fn in_flight_overlapping(&self, start: Timestamp, end: Timestamp) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.iter().filter(move |c| c.overlaps(start, end))
+    }
+}
+
+impl Severity {
+    /// Every severity, the worst first.
+    pub const ALL: [Severity; 4] = [Self::Sev1, Self::Sev2, Self::Sev3, Self::Sev4];
+
+    /// The name as written in files (`sev1`..`sev4`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sev1 => "sev1",
+            Self::Sev2 => "sev2",
+            Self::Sev3 => "sev3",
+            Self::Sev4 => "sev4",
+        }
+    }
+
+    /// The number, 1 (the worst) to 4.
+    pub fn level(self) -> u8 {
+        match self {
+            Self::Sev1 => 1,
+            Self::Sev2 => 2,
+            Self::Sev3 => 3,
+            Self::Sev4 => 4,
+        }
+    }
+
+    /// Whether this is as severe as `other` or worse
+    /// (`Sev1.is_at_least(Sev2)` is true).
+    pub fn is_at_least(self, other: Severity) -> bool {
+        self <= other
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Incident {
+    /// Whether the incident is open at `at`: it is, unless it was resolved
+    /// at or before `at`.
+    ///
+    /// `since` does not close it: an incident listed with a `since` after
+    /// `at` (clocks of two tools disagreeing, or a `now` moved back) still
+    /// counts as open, because the context lists it as an incident and a
+    /// skewed clock must not hide one.
+    pub fn is_open_at(&self, at: Timestamp) -> bool {
+        self.resolved_at.is_none_or(|resolved| at < resolved)
+    }
+}
+
+impl Freeze {
+    /// Whether the freeze is in force at `at`: `start <= at < end`.
+    pub fn in_force_at(&self, at: Timestamp) -> bool {
+        self.start <= at && at < self.end
+    }
+
+    /// Whether the freeze covers the service `service_id` of tier `tier`
+    /// (see [`FreezeScope::covers`]). An unknown tier (`None`) is covered by
+    /// every tier-scoped freeze: leaving a tier out must not escape a
+    /// freeze. Pass `Some(node.effective_tier())` to use the graph's
+    /// default tier instead.
+    pub fn covers(&self, service_id: &str, tier: Option<Tier>) -> bool {
+        self.scope.covers(service_id, tier)
+    }
+
+    /// Whether the freeze lets changes of kind `exception` through.
+    pub fn allows(&self, exception: Exception) -> bool {
+        self.allow.contains(&exception)
+    }
+}
+
+impl Exception {
+    /// Every exception.
+    pub const ALL: [Exception; 3] = [Self::Fix, Self::Rollback, Self::Security];
+
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fix => "fix",
+            Self::Rollback => "rollback",
+            Self::Security => "security",
+        }
+    }
+
+    /// Parses a name as written in files (exact, lower case).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Exception {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl InFlight {
+    /// Whether this change's deploy window overlaps the window from `start`
+    /// to `end`: whether they share an instant, with this window half-open
+    /// (`[self.start, self.end)`) and the asked one closed (`[start, end]`),
+    /// so that a deploy at one instant (`start == end`) is asked about too.
+    /// Windows that only touch (`end == self.start`) overlap: fail closed.
+    /// `start` and `end` may come in either order.
+    pub fn overlaps(&self, start: Timestamp, end: Timestamp) -> bool {
+        let (start, end) = if end < start { (end, start) } else { (start, end) };
+        self.start <= end && start < self.end
+    }
+
+    /// Whether the change deploys `service`.
+    pub fn deploys(&self, service: &str) -> bool {
+        self.services.iter().any(|s| s == service)
+    }
+}

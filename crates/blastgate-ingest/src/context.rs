@@ -1,0 +1,260 @@
+//! The `Context` document, JSON or YAML (`blastgate.dev/v1`): incidents,
+//! error budgets, freezes and other changes in flight, as of `now`. Field by
+//! field in docs/formats.md; the JSON Schema is generated from
+//! [`blastgate_core::context::Context`].
+//!
+//! Errors are [`ChangeError`], the changeset's, so that every input document
+//! fails with one error shape.
+
+use blastgate_change::ChangeError;
+use blastgate_core::context::{API_VERSION, Context, FreezeScope, KIND, Timestamp, limits};
+use blastgate_graph::ErrorDetail;
+
+/// Parses a context document (JSON when the first non-blank byte is `{`,
+/// YAML otherwise) and checks it with [`validate`].
+///
+/// # Errors
+/// [`ChangeError::Syntax`] for malformed text or invalid UTF-8;
+/// [`ChangeError::UnsupportedVersion`] for another `apiVersion` (reported
+/// before any schema error, which a newer version may explain);
+/// [`ChangeError::Schema`] for another `kind`, an unknown field at any level
+/// (a typo must not weaken a freeze), a missing field, a wrong type, an
+/// unknown severity, scope or freeze exception; [`ChangeError::InvalidValue`]
+/// for a timestamp that is not RFC 3339 with an offset, a NaN, infinite or
+/// out-of-range number, and the checks of [`validate`];
+/// [`ChangeError::LimitExceeded`] past [`limits`]. Each names the file and
+/// the place: the JSON path for JSON, line and column for YAML.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
+    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
+        return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
+    }
+    let text = crate::doc::utf8(file, bytes)?;
+    let json = text.trim_start().starts_with('{');
+    let parsed: Result<Context, _> =
+        if json { crate::doc::from_json(file, text) } else { crate::doc::from_yaml(file, text) };
+    let context = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            // A newer version, or another kind of document, may explain the
+            // schema error: say so first.
+            #[derive(serde::Deserialize)]
+            struct Header {
+                #[serde(rename = "apiVersion", default)]
+                api_version: Option<String>,
+                #[serde(default)]
+                kind: Option<String>,
+            }
+            let header: Option<Header> =
+                if json { crate::doc::from_json(file, text).ok() } else { crate::doc::from_yaml(file, text).ok() };
+            if let Some(header) = header {
+                if let Some(v) = header.api_version.filter(|v| v != API_VERSION) {
+                    return Err(unsupported(file, &v));
+                }
+                if let Some(k) = header.kind.filter(|k| k != KIND) {
+                    return Err(wrong_kind(file, &k));
+                }
+            }
+            return Err(with_value_help(e.into()));
+        }
+    };
+    validate(file, &context)?;
+    Ok(context)
+}
+
+/// Checks what the types cannot: version and kind, limits, non-empty ids,
+/// finite budgets of at most 1, windows that end after they start, scopes
+/// that name something.
+///
+/// # Errors
+/// [`ChangeError::UnsupportedVersion`], [`ChangeError::Schema`] (kind),
+/// [`ChangeError::LimitExceeded`] (list lengths first, then strings) and
+/// [`ChangeError::InvalidValue`] naming the JSON path
+/// (`$.freezes[0].end`).
+pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
+    if c.api_version != API_VERSION {
+        return Err(unsupported(file, &c.api_version));
+    }
+    if c.kind != KIND {
+        return Err(wrong_kind(file, &c.kind));
+    }
+    check_lengths(file, c)?;
+    for (i, incident) in c.incidents.iter().enumerate() {
+        let at = |field: &str| format!("$.incidents[{i}].{field}");
+        check_service(file, &incident.service, || at("service"))?;
+        check_string(file, incident.id.as_deref())?;
+        check_string(file, incident.title.as_deref())?;
+        if let Some(resolved) = incident.resolved_at
+            && resolved < incident.since
+        {
+            return Err(ChangeError::invalid(
+                file,
+                at("resolved_at"),
+                resolved.to_string(),
+                format!("incident resolved before it started at `{}`", incident.since),
+            ));
+        }
+    }
+    for (i, budget) in c.error_budgets.iter().enumerate() {
+        let at = |field: &str| format!("$.error_budgets[{i}].{field}");
+        check_service(file, &budget.service, || at("service"))?;
+        check_string(file, budget.slo.as_deref())?;
+        if !budget.remaining.is_finite() {
+            return Err(ChangeError::invalid(
+                file,
+                at("remaining"),
+                budget.remaining.to_string(),
+                "error budget is NaN or infinite",
+            )
+            .with_help("write the fraction of the budget left, like 0.12"));
+        }
+        if budget.remaining > 1.0 {
+            return Err(ChangeError::invalid(
+                file,
+                at("remaining"),
+                budget.remaining.to_string(),
+                "error budget remaining is a fraction of the budget, at most 1",
+            )
+            .with_help("write 12% as 0.12; an overspent budget is negative"));
+        }
+    }
+    for (i, freeze) in c.freezes.iter().enumerate() {
+        let at = |field: &str| format!("$.freezes[{i}].{field}");
+        check_string(file, freeze.name.as_deref())?;
+        check_window(file, freeze.start, freeze.end, &at("end"), "freeze")?;
+        match &freeze.scope {
+            FreezeScope::All => {}
+            FreezeScope::Services(services) => {
+                if services.is_empty() {
+                    return Err(empty_scope(file, at("scope.services")));
+                }
+                for (j, s) in services.iter().enumerate() {
+                    check_service(file, s, || format!("$.freezes[{i}].scope.services[{j}]"))?;
+                }
+            }
+            FreezeScope::Tiers(tiers) => {
+                if tiers.is_empty() {
+                    return Err(empty_scope(file, at("scope.tiers")));
+                }
+            }
+        }
+    }
+    for (i, change) in c.in_flight.iter().enumerate() {
+        let at = |field: &str| format!("$.in_flight[{i}].{field}");
+        if change.id.trim().is_empty() {
+            return Err(ChangeError::invalid(file, at("id"), &change.id, "change id is empty")
+                .with_help("give the deploy's or change's id"));
+        }
+        check_string(file, Some(&change.id))?;
+        if change.services.is_empty() {
+            return Err(ChangeError::invalid(file, at("services"), "", "change in flight lists no services")
+                .with_help("list the services it deploys"));
+        }
+        for (j, s) in change.services.iter().enumerate() {
+            check_service(file, s, || format!("$.in_flight[{i}].services[{j}]"))?;
+        }
+        check_window(file, change.start, change.end, &at("end"), "deploy window")?;
+    }
+    Ok(())
+}
+
+/// The JSON Schema of the context document, generated from the types.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Context);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+fn unsupported(file: &str, version: &str) -> ChangeError {
+    ChangeError::UnsupportedVersion(
+        ErrorDetail::new(file, "$.apiVersion", version, "unsupported apiVersion")
+            .with_help_text(format!("this version of blastgate reads `{API_VERSION}`")),
+    )
+}
+
+fn wrong_kind(file: &str, kind: &str) -> ChangeError {
+    ChangeError::schema(file, "$.kind", kind, format!("wrong document kind; a context has `kind: {KIND}`"))
+}
+
+fn empty_scope(file: &str, place: String) -> ChangeError {
+    ChangeError::invalid(file, place, "", "freeze scope lists nothing, so the freeze would cover nothing")
+        .with_help("list what the freeze covers, or write `scope: all`")
+}
+
+/// The readers' help for an invalid value speaks of numbers; timestamps
+/// and tiers need their own.
+fn with_value_help(e: ChangeError) -> ChangeError {
+    let ChangeError::InvalidValue(detail) = &e else {
+        return e;
+    };
+    let message = detail.message();
+    if message.contains("timestamp `") {
+        e.with_help("write an RFC 3339 date and time with an offset, like `2026-11-27T10:00:00Z`")
+    } else if message.contains("tier `") && !message.contains("expected") {
+        e.with_help("write a tier: 0 to 3, or critical, high, medium, low")
+    } else {
+        e
+    }
+}
+
+/// Checks every list against [`limits::MAX_LIST_ENTRIES`], outer lists
+/// first.
+fn check_lengths(file: &str, c: &Context) -> Result<(), ChangeError> {
+    let outer = [c.incidents.len(), c.error_budgets.len(), c.freezes.len(), c.in_flight.len()];
+    let inner = c
+        .freezes
+        .iter()
+        .flat_map(|f| {
+            let scope = match &f.scope {
+                FreezeScope::All => 0,
+                FreezeScope::Services(s) => s.len(),
+                FreezeScope::Tiers(t) => t.len(),
+            };
+            [scope, f.allow.len()]
+        })
+        .chain(c.in_flight.iter().map(|f| f.services.len()));
+    match outer.into_iter().chain(inner).find(|&n| n > limits::MAX_LIST_ENTRIES) {
+        Some(n) => Err(ChangeError::limit(file, "max_list_entries", limits::MAX_LIST_ENTRIES as u64, n as u64)),
+        None => Ok(()),
+    }
+}
+
+/// A service id: not blank, no control characters, at most
+/// [`limits::MAX_ID_BYTES`].
+fn check_service(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<(), ChangeError> {
+    if id.trim().is_empty() {
+        return Err(ChangeError::invalid(file, place(), id, "service id is empty").with_help("name a graph service"));
+    }
+    if id.len() > limits::MAX_ID_BYTES {
+        return Err(ChangeError::limit(file, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(ChangeError::invalid(
+            file,
+            place(),
+            id.escape_debug().to_string(),
+            "service id contains a control character",
+        ));
+    }
+    Ok(())
+}
+
+fn check_string(file: &str, s: Option<&str>) -> Result<(), ChangeError> {
+    match s {
+        Some(s) if s.len() > limits::MAX_STRING_BYTES => {
+            Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_window(file: &str, start: Timestamp, end: Timestamp, place: &str, what: &str) -> Result<(), ChangeError> {
+    if end <= start {
+        return Err(ChangeError::invalid(
+            file,
+            place,
+            end.to_string(),
+            format!("{what} ends before or when it starts at `{start}`"),
+        )
+        .with_help("`end` is the first instant after the window"));
+    }
+    Ok(())
+}

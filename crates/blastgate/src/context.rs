@@ -1,0 +1,79 @@
+//! The assessment context: open incidents, error budgets, change freezes
+//! and other changes in flight, as of an instant `now` that the document
+//! states. blastgate reads no clock: "now" is an input (the document's, or
+//! one set with [`Context::with_now`]).
+//!
+//! Errors are [`ChangeError`], as for changesets. The document is
+//! described field by field in docs/formats.md ("Context").
+//!
+//! # Untrusted input
+//!
+//! Context documents are untrusted: parsing never panics and is bounded by
+//! [`limits`] (input bytes, entries per list, string lengths) and the
+//! nesting limit of every JSON or YAML input; unknown fields, severities,
+//! scopes and freeze exceptions are errors, so a typo cannot weaken a
+//! freeze or hide an incident. Parsing is linear in the input.
+//!
+//! ```
+//! use blastgate::context::{Exception, Severity, Timestamp, parse_context};
+//! use blastgate::graph::Tier;
+//!
+//! let doc = br#"{
+//!   "apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+//!   "incidents": [{"service": "paymentservice", "severity": "sev2", "since": "2026-11-27T09:10:00Z"}],
+//!   "freezes": [{"start": "2026-11-26T00:00:00Z", "end": "2026-11-30T00:00:00Z",
+//!                "scope": {"tiers": [0]}, "allow": ["fix"]}]
+//! }"#;
+//! let context = parse_context("context.json", doc)?;
+//! assert_eq!(context.most_severe_open_on("paymentservice"), Some(Severity::Sev2));
+//!
+//! let deploy_at = Timestamp::parse("2026-11-28T15:00:00+01:00")?;
+//! let freeze = context.freezes_in_force(deploy_at).next().ok_or("no freeze in force")?;
+//! assert!(freeze.covers("paymentservice", Some(Tier::CRITICAL)));
+//! assert!(freeze.allows(Exception::Fix));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io::Read;
+use std::path::Path;
+
+pub use blastgate_change::ChangeError;
+pub use blastgate_core::context::limits;
+pub use blastgate_core::context::{
+    API_VERSION, Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, KIND, Severity, Timestamp,
+    TimestampError,
+};
+
+/// Parses a context document (JSON when the first non-blank byte is `{`,
+/// YAML otherwise) and validates it.
+///
+/// # Errors
+/// See [`blastgate_ingest::context::parse`]: syntax, schema (unknown fields
+/// and names included), version, value and limit errors naming the file and
+/// the place (JSON path, or line and column in YAML).
+pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
+    blastgate_ingest::context::parse(name, bytes)
+}
+
+/// Reads and parses a context file, reading no more than
+/// [`limits::MAX_INPUT_BYTES`] plus one byte.
+///
+/// # Errors
+/// [`ChangeError::Io`] when the file cannot be read,
+/// [`ChangeError::LimitExceeded`] when it is too large; otherwise as
+/// [`parse_context`].
+pub fn load_context(path: &Path) -> Result<Context, ChangeError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| {
+        ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    parse_context(&name, &bytes)
+}
+
+/// The JSON Schema of the context document.
+pub fn context_json_schema() -> String {
+    blastgate_ingest::context::json_schema()
+}
