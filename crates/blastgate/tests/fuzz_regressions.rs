@@ -1,0 +1,77 @@
+//! Every input a fuzz target ever crashed on stays a test: files in
+//! `fuzz/regressions/<target>/` are fed to the same entry point as the
+//! fuzz target `<target>` (fuzz/fuzz_targets/), on stable, by plain
+//! `cargo test`. A failure here is a panic, a hang would be a timeout.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::Path;
+
+use blastgate::GraphFormat;
+use blastgate::graph::GraphLoader;
+
+/// The entry point of each fuzz target; keep in step with fuzz/fuzz_targets.
+fn run(target: &str, data: &[u8]) {
+    match target {
+        "graph_native_no_panic" => drop(GraphLoader::default().add_bytes("f.yaml", data, Some(GraphFormat::Native))),
+        "graph_backstage_no_panic" => {
+            drop(GraphLoader::default().add_bytes("f.yaml", data, Some(GraphFormat::Backstage)));
+        }
+        "graph_jaeger_no_panic" => drop(GraphLoader::default().add_bytes("f.json", data, Some(GraphFormat::Jaeger))),
+        "graph_prometheus_no_panic" => {
+            drop(GraphLoader::default().add_bytes("f.json", data, Some(GraphFormat::Prometheus)));
+        }
+        "graph_edgelist_no_panic" => drop(GraphLoader::default().add_bytes("f", data, Some(GraphFormat::EdgeList))),
+        "graph_detect_build_no_panic" => {
+            let mut l = GraphLoader::default();
+            if l.add_bytes("fuzz", data, None).is_ok()
+                && let Ok(g) = l.build()
+            {
+                let _ = g.to_dot();
+                let _ = g.freeze().cycles();
+            }
+        }
+        "changeset_no_panic" => drop(blastgate::change::parse_changeset("f.json", data)),
+        "terraform_no_panic" => {
+            drop(blastgate::change::parse_plan("f.json", data, &blastgate::change::PlanOptions::default()));
+        }
+        "codeowners_no_panic" => {
+            if let Ok(c) = blastgate::change::CodeOwners::parse("CODEOWNERS", data) {
+                let _ = c.owners_of("src/a/b.go");
+            }
+        }
+        "service_map_no_panic" => {
+            if let Ok(m) = blastgate::change::ServiceMap::parse("map", data) {
+                let _ = m.service_of("src/a/b.go");
+            }
+        }
+        other => panic!("fuzz/regressions/{other}: no such fuzz target; add it to this test"),
+    }
+}
+
+#[test]
+fn fuzz_regressions_replay() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
+    let mut replayed = 0;
+    let mut targets: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    targets.sort();
+    for dir in targets.iter().filter(|p| p.is_dir()) {
+        let target = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for file in files.iter().filter(|p| p.is_file() && !p.ends_with(".gitkeep")) {
+            run(&target, &std::fs::read(file).unwrap());
+            replayed += 1;
+        }
+        // Every target's folder exists, so a new crash file has its place.
+        run(&target, b"");
+    }
+    assert!(targets.len() >= 10, "expected a folder per fuzz target, found {}", targets.len());
+    eprintln!("replayed {replayed} regression files");
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Seeds fuzz/corpus/<target>/ with the real fixtures and the test data, so
+# fuzzing starts from realistic inputs. Usage: fuzz/seed.sh, then
+#   cargo +nightly fuzz run -O <target> fuzz/corpus/<target>
+set -euo pipefail
+cd "$(dirname "$0")"
+root=..
+shared=../../shared/fixtures
+seed() { mkdir -p "corpus/$1"; shift_target=$1; shift; for f in "$@"; do [ -f "$f" ] && cp "$f" "corpus/$shift_target/$(echo "$f" | tr '/' '_')"; done; }
+seed graph_native_no_panic "$root"/crates/blastgate/tests/data/graph-cases/native-*/*.yaml "$root"/crates/blastgate/src/demo/topology.yaml
+seed graph_backstage_no_panic "$shared"/backstage/*.yaml
+seed graph_jaeger_no_panic "$root"/crates/blastgate-ingest/tests/data/traces/jaeger*.json "$root"/crates/blastgate-ingest/tests/data/traces/zipkin*.json
+seed graph_prometheus_no_panic "$root"/crates/blastgate-ingest/tests/data/traces/prometheus*.json
+seed graph_edgelist_no_panic "$shared"/graphs/*.edges
+seed graph_detect_build_no_panic "$shared"/graphs/*.edges "$shared"/backstage/*.yaml
+seed changeset_no_panic "$root"/crates/blastgate/tests/data/change-cases/*/change.*
+seed terraform_no_panic "$shared"/terraform/*.json
+seed codeowners_no_panic "$shared"/codeowners/*.CODEOWNERS
+seed service_map_no_panic "$root"/crates/blastgate-ingest/tests/data/owners/*
+echo "seeded: $(find corpus -type f | wc -l) files"
