@@ -7,7 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// How much human review does a production change need?
 #[derive(Debug, Parser)]
-#[command(name = "blastgate", version, about, long_about = None)]
+#[command(
+    name = "blastgate",
+    version,
+    about = "How much human review does a production change need? Blast radius and risk over your service graph.",
+    long_about = None
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
