@@ -7,5 +7,9 @@
 //! This crate is internal; use the `blastgate` facade crate.
 
 pub mod context;
+pub mod depth;
+pub mod policy;
 
 pub use context::{Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Severity, Timestamp};
+pub use depth::ReviewDepth;
+pub use policy::{DEFAULT_POLICY, Policy, PolicyProblem, Rule, RuleCheck};

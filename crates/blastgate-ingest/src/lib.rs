@@ -16,6 +16,7 @@ pub mod doc;
 pub mod edgelist;
 pub mod git;
 pub mod native;
+pub mod policy;
 pub mod service_map;
 pub mod terraform;
 pub mod traces;

@@ -1,0 +1,304 @@
+//! The policy: everything an organisation tunes about how blastgate decides,
+//! as data (TOML), versioned on its own and validated with clear errors.
+//! A documented default policy is embedded ([`DEFAULT_POLICY`]).
+//!
+//! The likelihood model is part of the policy as a data structure (an
+//! intercept and named feature weights), so a calibration run can replace
+//! it without code changes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::depth::ReviewDepth;
+
+/// The default policy, TOML. Read it for the documented defaults.
+pub const DEFAULT_POLICY: &str = include_str!("policy/default.toml");
+
+/// The only policy format this version reads.
+pub const POLICY_FORMAT: &str = "blastgate.dev/v1";
+
+/// A policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Must be `blastgate.dev/v1`.
+    pub format: String,
+    /// The policy's own version, carried in every assessment
+    /// (`2026.11.0`, or whatever your organisation uses).
+    pub version: String,
+    /// The author seniority scale.
+    pub seniority: SeniorityPolicy,
+    /// Weights of tiers in the criticality-weighted impact.
+    pub tiers: TierPolicy,
+    /// The likelihood model.
+    pub likelihood: LikelihoodModel,
+    /// Band thresholds for likelihood and impact.
+    pub bands: Bands,
+    /// Review depth by likelihood band (rows, low to very high) and impact
+    /// band (columns, low to very high). Rows and columns must not decrease.
+    pub matrix: [[ReviewDepth; 4]; 4],
+    /// The depth any error, limit hit or non-finite number escalates to.
+    #[serde(default = "default_error_depth")]
+    pub error_depth: ReviewDepth,
+    /// The hard rules: each can only raise the depth.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Rule>,
+    /// Output and work limits.
+    #[serde(default)]
+    pub limits: PolicyLimits,
+}
+
+fn default_error_depth() -> ReviewDepth {
+    ReviewDepth::Block
+}
+
+/// The seniority scale: names from least to most senior.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeniorityPolicy {
+    /// Levels, least senior first (default `junior`, `mid`, `senior`,
+    /// `staff`, `principal`).
+    pub scale: Vec<String>,
+    /// The least level that counts as a senior engineer for `senior`
+    /// reviews and for the AI rule.
+    pub senior: String,
+}
+
+impl SeniorityPolicy {
+    /// The rank of a level on the scale (0 = least senior).
+    pub fn rank(&self, level: &str) -> Option<usize> {
+        self.scale.iter().position(|s| s.eq_ignore_ascii_case(level))
+    }
+
+    /// Whether `level` is below the senior threshold. An unknown or absent
+    /// level is below it (fail closed).
+    pub fn is_below_senior(&self, level: Option<&str>) -> bool {
+        match (level.and_then(|l| self.rank(l)), self.rank(&self.senior)) {
+            (Some(r), Some(s)) => r < s,
+            _ => true,
+        }
+    }
+}
+
+/// Tier weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierPolicy {
+    /// Weight of tiers 0 to 3 (default 8, 4, 2, 1).
+    pub weights: [f64; 4],
+}
+
+/// An additive log-odds model: `logit p = intercept + sum_i w_i * f_i`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LikelihoodModel {
+    /// The model's own version, carried in every assessment.
+    pub version: String,
+    /// Where the weights come from (a paper, a calibration run).
+    #[serde(default)]
+    pub source: String,
+    /// The intercept `b`.
+    pub intercept: f64,
+    /// Weight per feature id (see docs/model.md for each feature).
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// Band thresholds, ascending: three cut points make four bands (low,
+/// medium, high, very high).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    /// Likelihood cut points, each in (0, 1).
+    pub likelihood: [f64; 3],
+    /// Impact cut points (criticality-weighted impact), each > 0.
+    pub impact: [f64; 3],
+}
+
+impl Bands {
+    /// The band (0 to 3) of `value` given ascending `cuts`: the number of
+    /// cut points at or below it. A NaN is the top band (fail closed).
+    pub fn band(cuts: &[f64; 3], value: f64) -> usize {
+        if value.is_nan() {
+            return 3;
+        }
+        cuts.iter().filter(|c| value.total_cmp(c).is_ge()).count()
+    }
+}
+
+/// A hard rule: when it applies, the depth is at least `min_depth`.
+///
+/// Unknown keys are still errors: serde hands every key the rule itself does
+/// not read to [`RuleCheck`], which denies unknown fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Rule {
+    /// A stable id, reported when the rule fires.
+    pub id: String,
+    /// What the rule checks, and its parameters.
+    #[serde(flatten)]
+    pub check: RuleCheck,
+    /// The least depth when it fires.
+    pub min_depth: ReviewDepth,
+    /// Whether the rule is on (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Why the rule exists, shown when it fires.
+    #[serde(default)]
+    pub reason: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a rule checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RuleCheck {
+    /// AI involvement at or above `ai` by an author below the senior level.
+    AiBelowSenior {
+        /// The least involvement that counts (`assisted`, `generated`,
+        /// `agent`).
+        ai: blastgate_change::AiInvolvement,
+    },
+    /// A destructive infrastructure action (delete, replace, unknown) on a
+    /// resource mapped to a node that something depends on.
+    DestructiveInfrastructure {
+        /// Only when the node is of one of these kinds (empty: any).
+        #[serde(default)]
+        node_kinds: Vec<blastgate_graph::NodeKind>,
+        /// Only when the change was made by an autonomous agent.
+        #[serde(default)]
+        by_agent: bool,
+        /// Only when the blast radius reaches tier 0 and there is no
+        /// rollback plan.
+        #[serde(default)]
+        tier0_without_rollback: bool,
+    },
+    /// The blast radius reaches a tier-0 node or a journey.
+    CriticalReach,
+    /// A freeze in force covers an affected service, and the change is not
+    /// of a kind the freeze allows.
+    Freeze,
+    /// An affected service's error budget is exhausted (remaining <= 0),
+    /// and the change is not a fix.
+    ErrorBudgetExhausted,
+    /// An open incident of at least `severity` on an affected service.
+    Incident {
+        /// The least severity that counts.
+        severity: crate::context::Severity,
+    },
+    /// Another change in flight whose blast radius overlaps this one's in
+    /// the same window.
+    Collision,
+}
+
+/// Limits that bound output and work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyLimits {
+    /// Most affected nodes listed in an assessment (the rest are counted).
+    pub max_listed_affected: usize,
+    /// Most graph edges one assessment may traverse before it stops and
+    /// escalates to `error_depth`.
+    pub work_budget: u64,
+}
+
+impl Default for PolicyLimits {
+    fn default() -> Self {
+        Self { max_listed_affected: 50, work_budget: 200_000_000 }
+    }
+}
+
+/// A problem found by [`Policy::validate`]: where (a TOML path) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyProblem {
+    /// The path in the policy (`bands.likelihood`).
+    pub place: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Policy {
+    /// Checks what the types cannot: the format, a non-empty unique scale
+    /// with the senior level on it, finite weights, ascending band cuts in
+    /// range, a matrix that never decreases along rows or columns (so more
+    /// likelihood or more impact never lowers the depth), unique rule ids.
+    ///
+    /// # Errors
+    /// The first problem found.
+    pub fn validate(&self) -> Result<(), PolicyProblem> {
+        let fail = |place: &str, message: String| Err(PolicyProblem { place: place.to_owned(), message });
+        if self.format != POLICY_FORMAT {
+            return fail(
+                "format",
+                format!("unsupported policy format `{}`; this version reads `{POLICY_FORMAT}`", self.format),
+            );
+        }
+        if self.version.trim().is_empty() {
+            return fail("version", "the policy version is empty; give it a version of its own".into());
+        }
+        let scale = &self.seniority.scale;
+        if scale.is_empty() {
+            return fail("seniority.scale", "the seniority scale is empty".into());
+        }
+        for (i, a) in scale.iter().enumerate() {
+            if scale.iter().skip(i + 1).any(|b| b.eq_ignore_ascii_case(a)) {
+                return fail("seniority.scale", format!("`{a}` appears twice"));
+            }
+        }
+        if self.seniority.rank(&self.seniority.senior).is_none() {
+            return fail("seniority.senior", format!("`{}` is not on the scale", self.seniority.senior));
+        }
+        for (t, w) in self.tiers.weights.iter().enumerate() {
+            if !(w.is_finite() && *w >= 0.0) {
+                return fail(&format!("tiers.weights[{t}]"), format!("`{w}` is not a finite, non-negative weight"));
+            }
+        }
+        if !self.likelihood.intercept.is_finite() {
+            return fail("likelihood.intercept", "not a finite number".into());
+        }
+        for (id, w) in &self.likelihood.weights {
+            if !w.is_finite() {
+                return fail(&format!("likelihood.weights.{id}"), format!("`{w}` is not a finite number"));
+            }
+        }
+        let ascending = |v: &[f64; 3]| v.windows(2).all(|w| matches!(w, [a, b] if a < b));
+        if !ascending(&self.bands.likelihood) || !self.bands.likelihood.iter().all(|c| *c > 0.0 && *c < 1.0) {
+            return fail("bands.likelihood", "cut points must be ascending and strictly between 0 and 1".into());
+        }
+        if !ascending(&self.bands.impact) || !self.bands.impact.iter().all(|c| c.is_finite() && *c > 0.0) {
+            return fail("bands.impact", "cut points must be ascending, finite and above 0".into());
+        }
+        for (r, row) in self.matrix.iter().enumerate() {
+            if row.windows(2).any(|w| matches!(w, [a, b] if a > b)) {
+                return fail(&format!("matrix[{r}]"), "depths must not decrease as impact grows".into());
+            }
+        }
+        for c in 0..4 {
+            let column: Vec<ReviewDepth> = self.matrix.iter().filter_map(|row| row.get(c).copied()).collect();
+            if column.windows(2).any(|w| matches!(w, [a, b] if a > b)) {
+                return fail("matrix", format!("column {c}: depths must not decrease as likelihood grows"));
+            }
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.id.trim().is_empty() {
+                return fail(&format!("rule[{i}].id"), "rule id is empty".into());
+            }
+            if self.rules.iter().skip(i + 1).any(|r| r.id == rule.id) {
+                return fail(&format!("rule[{i}].id"), format!("rule id `{}` appears twice", rule.id));
+            }
+        }
+        if self.limits.max_listed_affected == 0 {
+            return fail("limits.max_listed_affected", "must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The depth from the matrix for a likelihood and an impact.
+    pub fn matrix_depth(&self, likelihood: f64, impact: f64) -> ReviewDepth {
+        let l = Bands::band(&self.bands.likelihood, likelihood);
+        let i = Bands::band(&self.bands.impact, impact);
+        self.matrix.get(l).and_then(|row| row.get(i)).copied().unwrap_or(self.error_depth)
+    }
+}

@@ -1,0 +1,112 @@
+//! The policy file (TOML), parsed and validated. See
+//! `blastgate_core::policy` for the fields and docs/model.md for what each
+//! number means.
+
+use blastgate_change::{ChangeError, limits};
+use blastgate_core::Policy;
+
+/// Parses and validates a policy.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] for malformed TOML, [`ChangeError::Schema`] for
+/// an unknown key or a wrong type (with line and column; unknown keys are
+/// errors so a typo cannot switch a rule off), [`ChangeError::InvalidValue`]
+/// for a policy that breaks an invariant (a decreasing matrix, unordered
+/// bands, a non-finite weight, a duplicate rule id), with its TOML path.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
+    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
+        return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
+    }
+    let text = crate::doc::utf8(file, bytes)?;
+    let policy: Policy = toml::from_str(text).map_err(|e| {
+        let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
+        let message = e.message().to_owned();
+        if message.contains("unknown field")
+            || message.contains("missing field")
+            || message.contains("invalid type")
+            || message.contains("unknown variant")
+        {
+            ChangeError::schema(file, place, "", message)
+        } else {
+            ChangeError::syntax(file, place, "", message)
+        }
+    })?;
+    policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
+    Ok(policy)
+}
+
+/// The embedded default policy, parsed.
+///
+/// # Errors
+/// Never for the shipped default (a test checks it); typed as fallible so
+/// a broken build fails closed instead of panicking.
+pub fn default_policy() -> Result<Policy, ChangeError> {
+    parse("(default policy)", blastgate_core::DEFAULT_POLICY.as_bytes())
+}
+
+fn line_col(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}")
+}
+
+/// The JSON Schema of the policy (as it would look in JSON; the file is
+/// TOML with the same structure).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Policy);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_policy_parses_and_validates() {
+        let p = default_policy().unwrap();
+        assert_eq!(p.format, "blastgate.dev/v1");
+        assert!(p.rules.len() >= 10);
+        assert_eq!(p.error_depth, blastgate_core::ReviewDepth::Block);
+    }
+
+    fn with(replace: &str, by: &str) -> Result<Policy, ChangeError> {
+        let text = blastgate_core::DEFAULT_POLICY.replacen(replace, by, 1);
+        assert_ne!(text, blastgate_core::DEFAULT_POLICY, "`{replace}` not found");
+        parse("p.toml", text.as_bytes())
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        let e = with("min_depth = \"senior\"", "min_dept = \"senior\"").unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
+        let e = with("likelihood = [0.05, 0.15, 0.35]", "likelihood = [0.15, 0.05, 0.35]").unwrap_err();
+        assert!(e.to_string().contains("bands.likelihood"), "{e}");
+        let e =
+            with("[\"auto\",  \"peer\",   \"owner\",  \"owner\"]", "[\"auto\",  \"block\",   \"owner\",  \"owner\"]")
+                .unwrap_err();
+        assert!(e.to_string().contains("matrix[0]"), "{e}");
+        let e = with("senior = \"senior\"", "senior = \"wizard\"").unwrap_err();
+        assert!(e.to_string().contains("seniority.senior"), "{e}");
+        let e = with("id = \"collision\"", "id = \"freeze\"").unwrap_err();
+        assert!(e.to_string().contains("appears twice"), "{e}");
+        let e = with("check = \"collision\"", "check = \"colision\"").unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
+        let e = with("format = \"blastgate.dev/v1\"", "format = \"blastgate.dev/v9\"").unwrap_err();
+        assert!(e.to_string().contains("blastgate.dev/v9"), "{e}");
+        let e = with("intercept = -4.0", "intercept = nan").unwrap_err();
+        assert!(e.to_string().contains("likelihood.intercept"), "{e}");
+        let e = parse("p.toml", b"format = ").unwrap_err();
+        assert_eq!(e.kind_name(), "syntax", "{e}");
+    }
+
+    #[test]
+    fn matrix_depth_bands() {
+        let p = default_policy().unwrap();
+        use blastgate_core::ReviewDepth as D;
+        assert_eq!(p.matrix_depth(0.01, 0.5), D::Auto);
+        assert_eq!(p.matrix_depth(0.5, 100.0), D::MultiParty);
+        assert_eq!(p.matrix_depth(0.05, 2.0), D::Peer, "a value at a cut point is in the upper band");
+        assert_eq!(p.matrix_depth(f64::NAN, 0.0), D::Owner, "NaN likelihood is the top band");
+    }
+}
