@@ -1,9 +1,10 @@
 //! Loading a large graph: parsing a plain edge list, merging it into a
 //! [`ServiceGraph`] and freezing it into the query structure.
 //!
-//! The input is a synthetic edge list ([`blastgate_graph::synth`]: power-law
-//! hubs, layered, 1% cycle-forming edges, grouped by dependent) generated in
-//! memory before timing. Its size comes from `BLASTGATE_BENCH_NODES` and
+//! The input is a synthetic edge list in the generator's default shape
+//! ([`blastgate_graph::synth`]: services that call a core of power-law hubs
+//! and each other, 1% cycle-forming edges, lines grouped by dependent)
+//! generated in memory before timing, seed 0. Its size comes from `BLASTGATE_BENCH_NODES` and
 //! `BLASTGATE_BENCH_EDGES` (defaults 100,000 and 1,000,000, so that CI's
 //! `cargo bench --no-run` and quick runs stay cheap):
 //!

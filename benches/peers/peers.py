@@ -5,9 +5,15 @@ blastgate's peer_timing: load, reverse reachability (everything that
 depends on a changed service), and most-probable paths (Dijkstra on
 -ln p over reversed edges, p = 0.9 for every edge of a plain edge list,
 blastgate's default for a hard sync dependency). Prints one JSON object per
-tool.
+tool. igraph's also describes the workload, from the untimed graph: the
+largest hubs' distinct dependents, the strongly connected components and
+the distribution of the changesets' reach.
 
-Usage: python3 peers.py GRAPH.edges CHANGES.txt [--networkx-queries K]
+networkx runs the first K changesets only (10 by default) and scales its
+totals to all of them; it reports the mean reach of its sample, which may
+differ from the mean of all changesets.
+
+Usage: python3 peers.py GRAPH.edges CHANGES.txt --tool igraph|networkx [--networkx-queries K]
 """
 
 import argparse
@@ -75,6 +81,7 @@ def run_igraph(graph_path, changes):
             _ = [math.exp(-x) for x in best if x != math.inf]
         mpp_times.append(time.perf_counter() - q)
     mpp_total = time.perf_counter() - t
+    rss = peak_rss_kib()
     return {
         "tool": "python-igraph " + ig.__version__,
         "nodes": g.vcount(),
@@ -86,7 +93,37 @@ def run_igraph(graph_path, changes):
         "mpp_total_s": mpp_total,
         "mpp_median_s": statistics.median(mpp_times),
         "reached_median": sorted(reached)[len(reached) // 2],
-        "peak_rss_kib": peak_rss_kib(),
+        "peak_rss_kib": rss,
+        "shape": shape(g, reached),
+    }
+
+
+def shape(g, reached):
+    """The workload: hubs, cycles and reach (not timed)."""
+    indegree = g.indegree()
+    names = g.vs["name"]
+    top = sorted(range(g.vcount()), key=lambda v: -indegree[v])[:3]
+    hubs = [[names[v], len(set(g.predecessors(v)))] for v in top]
+    sizes = [len(c) for c in g.connected_components(mode="strong")]
+    cyclic = [x for x in sizes if x > 1]
+    r = sorted(reached)
+    n = g.vcount()
+
+    def q(f):
+        return r[min(len(r) - 1, int(f * len(r)))]
+
+    return {
+        "hubs_distinct_dependents": hubs,
+        "scc_nontrivial": len(cyclic),
+        "scc_nontrivial_nodes": sum(cyclic),
+        "scc_largest": max(sizes) if sizes else 0,
+        "reach_p25": q(0.25),
+        "reach_median": q(0.5),
+        "reach_p75": q(0.75),
+        "reach_p90": q(0.9),
+        "reach_max": r[-1] if r else 0,
+        "reach_mean": sum(r) / max(1, len(r)),
+        "reach_over_30pct": sum(1 for x in r if x > 0.3 * n),
     }
 
 
@@ -100,7 +137,7 @@ def run_networkx(graph_path, changes, queries):
     w = -math.log(0.9)
     rev = g.reverse(copy=False)
 
-    times = []
+    times, reached = [], []
     t = time.perf_counter()
     for c in sets:
         q = time.perf_counter()
@@ -108,6 +145,7 @@ def run_networkx(graph_path, changes, queries):
         for v in c:
             seen.update(nx.ancestors(g, v))
         seen.difference_update(c)
+        reached.append(len(seen))
         times.append(time.perf_counter() - q)
     reach_total = time.perf_counter() - t
 
@@ -131,6 +169,7 @@ def run_networkx(graph_path, changes, queries):
         "mpp_total_s": mpp_total * scale,
         "mpp_median_s": statistics.median(mpp_times),
         "scaled_from_queries": len(sets),
+        "sample_reached_mean": sum(reached) / max(1, len(reached)),
         "peak_rss_kib": peak_rss_kib(),
     }
 

@@ -1,21 +1,39 @@
-"""Prints the comparison table (markdown) from the JSON lines of run.sh."""
+"""Prints the comparison table (markdown) from the JSON lines of run.sh.
+
+Several blastgate lines (run.sh runs peer_timing more than once) are
+reduced to the median of each figure. Usage: report.py RESULTS.jsonl"""
 
 import json
+import statistics
 import sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-by = {r["tool"].split()[0]: r for r in rows}
-b = by["blastgate"]
+runs = [r for r in rows if r["tool"] == "blastgate"]
+b = {k: statistics.median(r[k] for r in runs) if isinstance(v, (int, float)) else v for k, v in runs[0].items()}
+cols = [r for r in rows if r["tool"] != "blastgate"]
+n = b["nodes"]
 
 
 def ms(s):
     return f"{s * 1000:.2f} ms" if s < 1 else f"{s:.2f} s"
 
 
-print(f"graph: {b['nodes']:,} nodes, {b['edges']:,} edges; {b['queries']} changesets of 1 to 10 services; "
-      f"median reach {b['reached_median']:,} nodes, max {b['reached_max']:,}")
+def pct(x):
+    return f"{x:,.0f} ({x / n:.2%})"
+
+
+print(f"graph: {n:,} nodes, {b['edges']:,} distinct edges; {b['queries']} changesets of 1 to 10 services; "
+      f"reach median {pct(b['reached_median'])}, max {pct(b['reached_max'])}")
+shape = next((r["shape"] for r in cols if r.get("shape")), None)
+if shape:
+    hubs = ", ".join(f"{name} {k:,}" for name, k in shape["hubs_distinct_dependents"])
+    print(f"largest hubs (distinct dependents): {hubs}")
+    print(f"strongly connected components of more than one node: {shape['scc_nontrivial']:,} "
+          f"({shape['scc_nontrivial_nodes']:,} nodes), largest {shape['scc_largest']:,}")
+    print(f"reach of the changesets: p25 {pct(shape['reach_p25'])}, median {pct(shape['reach_median'])}, "
+          f"p75 {pct(shape['reach_p75'])}, p90 {pct(shape['reach_p90'])}, max {pct(shape['reach_max'])}, "
+          f"mean {pct(shape['reach_mean'])}; {shape['reach_over_30pct']} of {b['queries']} reach over 30%")
 print()
-cols = [r for r in rows if r["tool"] != "blastgate"]
 head = "| work | " + " | ".join(r["tool"] for r in cols) + " | blastgate, 1 thread | blastgate, 2 threads | speed-up vs " + \
     ", ".join(r["tool"].split()[0] for r in cols) + " |"
 print(head)
@@ -37,8 +55,12 @@ line("median single reach query", "reach_median_s")
 line(f"{b['queries']} most-probable-path queries", "mpp_total_s", "mpp_total_parallel_s")
 line("median single most-probable-path query", "mpp_median_s")
 print()
-print(f"peak RSS: " + ", ".join(f"{r['tool']} {r['peak_rss_kib'] / 1024:.0f} MiB" for r in rows))
-print(f"blastgate frozen graph: {b['frozen_bytes'] / b['edges']:.1f} bytes per edge")
+print(f"blastgate: median of {len(runs)} runs; load = read {ms(b['read_s'])} + parse {ms(b['parse_s'])} + "
+      f"build {ms(b['build_s'])} + freeze {ms(b['freeze_s'])}")
+print("peak RSS: " + ", ".join(f"{r['tool']} {r['peak_rss_kib'] / 1024:.0f} MiB" for r in [b] + cols))
+print(f"blastgate frozen graph: {b['frozen_bytes'] / 2**20:.0f} MiB, {b['frozen_bytes'] / b['edges']:.1f} bytes per edge")
 for r in cols:
     if "scaled_from_queries" in r:
-        print(f"({r['tool']}: totals scaled from {r['scaled_from_queries']} queries)")
+        sample = r.get("sample_reached_mean")
+        note = f"; their mean reach {pct(sample)}" if sample is not None else ""
+        print(f"({r['tool']}: totals scaled from the first {r['scaled_from_queries']} changesets{note})")
