@@ -1,7 +1,7 @@
 //! The changeset as users and loaders state it: the native `Changeset`
 //! document (`blastgate.dev/v1`) field by field. Loaders of git ranges and
 //! Terraform plans produce the same types. Resolution against a graph
-//! (which services, which owners, which kinds) is in [`crate::resolve`].
+//! (which services, which owners, which kinds) is in [`mod@crate::resolve`].
 //!
 //! Unknown fields are errors everywhere: a typo must not silently drop a
 //! fact that raises risk.

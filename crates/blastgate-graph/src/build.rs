@@ -10,16 +10,29 @@
 //! - a node that is referred to but declared nowhere becomes an `external`
 //!   node with a warning, or a [`GraphError::Dangling`] error in strict mode;
 //! - self-loops are dropped with a warning.
+//!
+//! # Performance
+//!
+//! Building runs in phases, each a pass over flat arrays, and uses rayon's
+//! threads where phases are independent: the nodes are made while the edges
+//! are sorted and merged ([`edges`]), and the petgraph graph is built while
+//! the reverse adjacency of the frozen graph is. Every phase's output is
+//! the same whatever the number of threads: work is split into ranges of
+//! nodes and the pieces are joined in order.
 
-use std::collections::HashMap;
+mod edges;
+
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 
 use crate::error::{ErrorDetail, GraphError};
-use crate::fragment::{GraphFragment, NameIndex, NodeDecl, Warning};
+use crate::fragment::{GraphFragment, NameIndex, Warning};
+use crate::frozen::{Csr, Reverse};
 use crate::graph::ServiceGraph;
 use crate::limits;
-use crate::model::{Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Strength};
+use crate::model::{EdgeKind, Node, NodeKind, NodeSpec, Origin, Tier, Traffic};
 
 /// Most warnings kept; past it one summary warning counts the rest.
 pub const MAX_WARNINGS: usize = 1000;
@@ -79,7 +92,7 @@ impl GraphBuilder {
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
         let mut merge = Merge::default();
-        let mut locals: Vec<Vec<u32>> = Vec::with_capacity(fragments.len());
+        let mut locals: Vec<edges::Locals> = Vec::with_capacity(fragments.len());
         for (f, fragment) in fragments.iter_mut().enumerate() {
             locals.push(merge.add_nodes(f, fragment)?);
         }
@@ -89,33 +102,67 @@ impl GraphBuilder {
                 warnings.push(w.clone());
             }
         }
+        let mut records = edges::Records::default();
         for (f, (fragment, local)) in fragments.iter_mut().zip(&locals).enumerate() {
-            merge.add_edges(f, fragment, local);
+            records.add(f, fragment, local);
         }
         drop(locals);
         let files: Vec<String> = fragments.iter().map(|f| f.file.clone()).collect();
         drop(fragments);
-        let nodes = merge.finish_nodes(&files, options, &mut warnings)?;
-        // An edge's default kind comes from its dependency's kind: a byte
-        // per node stays in cache while edges are merged, the nodes do not.
-        let kinds: Vec<NodeKind> = nodes.iter().map(Node::kind).collect();
-        let mut graph: DiGraph<Node, Dependency, u32> = DiGraph::with_capacity(nodes.len(), merge.edges.len());
-        for node in nodes {
-            graph.add_node(node);
-        }
-        merge.finish_edges(&mut graph, &kinds, &files, &mut warnings);
-        Ok(ServiceGraph::new(graph, merge.index, warnings.finish(), files))
+        let Merge { index, ids, declared_by, first_reference, attributes } = merge;
+        let resolved = resolve_nodes(&ids, &declared_by, first_reference, &attributes, &files, options, &mut warnings)?;
+        drop(declared_by);
+        let Resolved { origins, kinds } = resolved;
+        // The nodes are made while the edges are merged, then the petgraph
+        // graph is built while the edges' attributes are made (and, in the
+        // general case, the reverse adjacency).
+        let (nodes, merged) = rayon::join(|| make_nodes(ids, &origins, &kinds, attributes), || records.merge(&kinds));
+        drop(origins);
+        merged.report(&nodes, &files, &mut warnings);
+        let edges::Merged { offsets, targets, deps, reverse, .. } = merged;
+        let (graph, (deps, reverse)) = rayon::join(
+            || petgraph_of(&offsets, &targets),
+            || match reverse {
+                Some(reverse) => (deps.into_vec(&targets, &kinds), reverse),
+                None => {
+                    let (deps, probability) = deps.into_parts(&targets, &kinds);
+                    let reverse = Reverse::new(&offsets, &targets, &probability);
+                    (deps, reverse)
+                }
+            },
+        );
+        drop(kinds);
+        let csr = Csr::new(offsets, targets, reverse);
+        Ok(ServiceGraph::new(graph, nodes, deps, csr, index, warnings.finish(), files))
     }
 }
 
+/// The build-time petgraph graph of sorted, merged edges: no weights (the
+/// nodes and edges are kept in arrays beside it, by index), so each edge
+/// costs petgraph 16 bytes and adding one touches an 8-byte node entry.
+fn petgraph_of(offsets: &[u32], targets: &[u32]) -> DiGraph<(), (), u32> {
+    let n = offsets.len().saturating_sub(1);
+    let mut graph = DiGraph::with_capacity(n, targets.len());
+    for _ in 0..n {
+        graph.add_node(());
+    }
+    for (from, window) in offsets.windows(2).enumerate() {
+        let &[a, b] = window else { continue };
+        for &to in targets.get(a as usize..b as usize).unwrap_or_default() {
+            graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
+        }
+    }
+    graph
+}
+
 #[derive(Default)]
-struct Warnings {
+pub(crate) struct Warnings {
     kept: Vec<Warning>,
     dropped: usize,
 }
 
 impl Warnings {
-    fn push(&mut self, w: Warning) {
+    pub(crate) fn push(&mut self, w: Warning) {
         if self.kept.len() < MAX_WARNINGS {
             self.kept.push(w);
         } else {
@@ -133,18 +180,21 @@ impl Warnings {
 
 /// One attribute value with where it came from.
 #[derive(Clone)]
-struct Slot<T> {
-    value: T,
+pub(crate) struct Slot<T> {
+    pub(crate) value: T,
     origin: Origin,
     file: usize,
 }
 
-fn offer<T: PartialEq + std::fmt::Debug>(
+/// A conflict between two sources: first file, second file, message.
+pub(crate) type Conflict = (usize, usize, String);
+
+pub(crate) fn offer<T: PartialEq + std::fmt::Debug>(
     slot: &mut Option<Slot<T>>,
     value: Option<T>,
     origin: Origin,
     file: usize,
-    conflict: &mut Vec<(usize, usize, String)>,
+    conflict: &mut Vec<Conflict>,
     field: &str,
 ) {
     let Some(value) = value else { return };
@@ -165,374 +215,217 @@ fn offer<T: PartialEq + std::fmt::Debug>(
     }
 }
 
-/// A node being merged. Small on purpose: large edge lists have millions
-/// of nodes with no attributes, so attributes live in a box made only
-/// when a source states one.
-struct MergedNode {
-    id: Box<str>,
-    origin: Option<Origin>,
-    first_reference: Option<(usize, Box<str>)>,
-    attributes: Option<Box<MergedAttributes>>,
-}
-
+/// The attributes of a node being merged. Only nodes that some source
+/// gives attributes have one: large edge lists have millions of nodes with
+/// none.
 #[derive(Default)]
 struct MergedAttributes {
     kind: Option<Slot<NodeKind>>,
-    tier: Option<Slot<crate::model::Tier>>,
+    tier: Option<Slot<Tier>>,
     owner: Option<Slot<String>>,
     system: Option<Slot<String>>,
-    traffic: Option<Slot<crate::model::Traffic>>,
+    traffic: Option<Slot<Traffic>>,
     user_facing: Option<Slot<bool>>,
     labels: HashMap<String, Slot<String>>,
-    conflicts: Vec<(usize, usize, String)>,
+    conflicts: Vec<Conflict>,
 }
 
-impl MergedNode {
-    fn new(id: Box<str>) -> Self {
-        Self { id, origin: None, first_reference: None, attributes: None }
-    }
-
+impl MergedAttributes {
     /// Takes in what fragment `f` (of trust `origin`) says about the node.
-    fn absorb(&mut self, f: usize, origin: Origin, declared: bool, place: Option<Box<str>>, spec: NodeSpec) {
-        if declared {
-            self.origin = Some(self.origin.map_or(origin, |o| o.max(origin)));
-        } else if self.first_reference.is_none() {
-            self.first_reference = Some((f, place.unwrap_or_default()));
-        }
-        if spec.is_empty() {
-            return;
-        }
-        let a = self.attributes.get_or_insert_with(Box::default);
+    fn absorb(&mut self, f: usize, origin: Origin, spec: NodeSpec) {
         let NodeSpec { kind, tier, owner, system, labels, traffic, user_facing } = spec;
-        let c = &mut a.conflicts;
-        offer(&mut a.kind, kind, origin, f, c, "kind");
-        offer(&mut a.tier, tier, origin, f, c, "tier");
-        offer(&mut a.owner, owner, origin, f, c, "owner");
-        offer(&mut a.system, system, origin, f, c, "system");
-        offer(&mut a.traffic, traffic, origin, f, c, "traffic");
-        offer(&mut a.user_facing, user_facing, origin, f, c, "user_facing");
+        let c = &mut self.conflicts;
+        offer(&mut self.kind, kind, origin, f, c, "kind");
+        offer(&mut self.tier, tier, origin, f, c, "tier");
+        offer(&mut self.owner, owner, origin, f, c, "owner");
+        offer(&mut self.system, system, origin, f, c, "system");
+        offer(&mut self.traffic, traffic, origin, f, c, "traffic");
+        offer(&mut self.user_facing, user_facing, origin, f, c, "user_facing");
         for (key, value) in labels {
-            let mut slot = a.labels.remove(&key);
+            let mut slot = self.labels.remove(&key);
             offer(&mut slot, Some(value), origin, f, c, &format!("labels.{key}"));
             if let Some(slot) = slot {
-                a.labels.insert(key, slot);
+                self.labels.insert(key, slot);
             }
         }
     }
 }
 
+/// The nodes being merged, column by column, by global id.
 #[derive(Default)]
 struct Merge {
     index: NameIndex,
-    nodes: Vec<MergedNode>,
-    /// Every edge record in input order: `(dependent, dependency)`.
-    edges: Vec<(u32, u32)>,
-    /// Attributes of records that have any: position in `edges`, file, spec.
-    specs: Vec<(u32, usize, EdgeSpec)>,
-    origins: Vec<Origin>,
-    /// Position in `edges` of each fragment's first record.
-    edge_starts: Vec<usize>,
+    ids: Vec<Box<str>>,
+    /// The most trusted origin of a fragment that declares the node; `None`
+    /// while only references name it.
+    declared_by: Vec<Option<Origin>>,
+    /// Where a fragment that does not declare the node first referred to it
+    /// (fragment, place).
+    first_reference: BTreeMap<u32, (usize, Box<str>)>,
+    attributes: BTreeMap<u32, MergedAttributes>,
 }
 
 impl Merge {
     /// Interns a fragment's nodes; returns the global id of each local id.
-    fn add_nodes(&mut self, f: usize, fragment: &mut GraphFragment) -> Result<Vec<u32>, GraphError> {
+    fn add_nodes(&mut self, f: usize, fragment: &mut GraphFragment) -> Result<edges::Locals, GraphError> {
         let origin = fragment.origin;
-        self.origins.push(origin);
-        let decls = std::mem::take(&mut fragment.nodes);
-        let mut local = Vec::with_capacity(decls.len());
-        if self.nodes.is_empty() {
+        let ids = std::mem::take(&mut fragment.ids);
+        let declared = std::mem::take(&mut fragment.declared);
+        let mut specs = std::mem::take(&mut fragment.specs).into_iter().peekable();
+        let mut places = std::mem::take(&mut fragment.places).into_iter().peekable();
+        if self.ids.is_empty() {
             // Fast path for the first fragment: its dense ids become the
-            // global ones and its index map is reused as it is, with no
-            // lookup per node. INVARIANT: a fragment's index maps each id to
-            // its position in the fragment's `nodes`.
-            if decls.len() as u64 > limits::MAX_NODES {
-                return Err(GraphError::limit(&fragment.file, "max_nodes", limits::MAX_NODES, decls.len() as u64));
+            // global ones and its ids and index are taken as they are, with
+            // no lookup per node. INVARIANT: a fragment's index maps each id
+            // to its position in the fragment's `ids`.
+            if ids.len() as u64 > limits::MAX_NODES {
+                return Err(GraphError::limit(&fragment.file, "max_nodes", limits::MAX_NODES, ids.len() as u64));
             }
             self.index = std::mem::take(&mut fragment.index);
-            self.nodes.reserve(decls.len());
-            for (g, decl) in (0u32..).zip(decls) {
-                let NodeDecl { id, spec, declared, place } = decl;
-                let mut node = MergedNode::new(id);
-                node.absorb(f, origin, declared, place, spec);
-                self.nodes.push(node);
-                local.push(g);
+            let count = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            self.ids = ids;
+            self.declared_by = declared.iter().map(|&d| d.then_some(origin)).collect();
+            for (local, place) in places {
+                if !declared.get(local as usize).copied().unwrap_or(true) {
+                    self.first_reference.entry(local).or_insert((f, place));
+                }
             }
-            return Ok(local);
+            for (local, spec) in specs {
+                self.attributes.entry(local).or_default().absorb(f, origin, spec);
+            }
+            return Ok(edges::Locals::Same(count));
         }
-        for decl in decls {
-            let NodeDecl { id, spec, declared, place } = decl;
-            let global = match self.index.get(&id) {
-                Some(&g) if (g as usize) < self.nodes.len() => g,
-                _ => {
-                    if self.nodes.len() as u64 >= limits::MAX_NODES {
-                        let observed = self.nodes.len() as u64 + 1;
+        let mut local_to_global = Vec::with_capacity(ids.len());
+        self.index.reserve(ids.len());
+        for ((local, id), declared) in (0u32..).zip(ids).zip(declared) {
+            let hash = self.index.hash(&id);
+            let found = self.index.find(hash, &id, |g| self.ids.get(g as usize).map(|s| &**s));
+            let global = match found {
+                Ok(g) => g,
+                Err(vacant) => {
+                    if self.ids.len() as u64 >= limits::MAX_NODES {
+                        let observed = self.ids.len() as u64 + 1;
                         return Err(GraphError::limit(&fragment.file, "max_nodes", limits::MAX_NODES, observed));
                     }
-                    let g = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-                    self.index.insert(id.clone(), g);
-                    self.nodes.push(MergedNode::new(id));
+                    let g = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+                    self.ids.push(id);
+                    self.declared_by.push(None);
+                    self.index.insert(vacant, g);
                     g
                 }
             };
-            if let Some(node) = self.nodes.get_mut(global as usize) {
-                node.absorb(f, origin, declared, place, spec);
-            }
-            local.push(global);
-        }
-        Ok(local)
-    }
-
-    fn add_edges(&mut self, f: usize, fragment: &mut GraphFragment, local: &[u32]) {
-        let base = self.edges.len();
-        self.edge_starts.push(base);
-        if base == 0 && local.iter().zip(0u32..).all(|(&g, i)| g == i) {
-            // The first fragment kept its ids: take its records as they are
-            // (a record naming no node becomes `u32::MAX`, as below).
-            self.edges = std::mem::take(&mut fragment.edges);
-            let known = u32::try_from(local.len()).unwrap_or(u32::MAX);
-            for (from, to) in &mut self.edges {
-                if *from >= known {
-                    *from = u32::MAX;
+            let place = places.next_if(|(l, _)| *l == local).map(|(_, p)| p);
+            if declared {
+                if let Some(d) = self.declared_by.get_mut(global as usize) {
+                    *d = Some(d.map_or(origin, |o| o.max(origin)));
                 }
-                if *to >= known {
-                    *to = u32::MAX;
-                }
-            }
-        } else {
-            self.edges.reserve(fragment.edges.len());
-            for &(a, b) in &fragment.edges {
-                let from = local.get(a as usize).copied().unwrap_or(u32::MAX);
-                let to = local.get(b as usize).copied().unwrap_or(u32::MAX);
-                self.edges.push((from, to));
-            }
-        }
-        for &(pos, spec) in &fragment.edge_specs {
-            let global = u32::try_from(base + pos as usize).unwrap_or(u32::MAX);
-            self.specs.push((global, f, spec));
-        }
-    }
-
-    fn finish_nodes(
-        &mut self,
-        files: &[String],
-        options: BuildOptions,
-        warnings: &mut Warnings,
-    ) -> Result<Vec<Node>, GraphError> {
-        let mut out = Vec::with_capacity(self.nodes.len());
-        for m in std::mem::take(&mut self.nodes) {
-            let file_name = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
-            let attrs = m.attributes.map(|a| *a).unwrap_or_default();
-            for (a, b, message) in &attrs.conflicts {
-                warnings.push(Warning::new(
-                    file_name(*b),
-                    format!("node `{}`", m.id),
-                    format!("{message} (first file: {})", file_name(*a)),
-                ));
-            }
-            let origin = match m.origin {
-                Some(o) => o,
-                None => {
-                    let (f, place) = m.first_reference.clone().unwrap_or((0, Box::from("")));
-                    if options.strict {
-                        return Err(GraphError::Dangling(ErrorDetail::new(
-                            file_name(f),
-                            place.to_string(),
-                            m.id.to_string(),
-                            "reference to a node that no input declares",
-                        ))
-                        .with_help("declare the node, fix the spelling, or drop --strict to treat it as external"));
-                    }
-                    warnings.push(Warning::new(
-                        file_name(f),
-                        place.to_string(),
-                        format!("`{}` is referenced but declared nowhere; treated as an external node", m.id),
-                    ));
-                    Origin::Placeholder
-                }
-            };
-            let kind = attrs.kind.map(|s| s.value).unwrap_or(if origin == Origin::Placeholder {
-                NodeKind::External
             } else {
-                NodeKind::Service
-            });
-            let mut labels = std::collections::BTreeMap::new();
-            for (k, s) in attrs.labels {
-                labels.insert(k, s.value);
+                self.first_reference.entry(global).or_insert_with(|| (f, place.unwrap_or_default()));
             }
-            out.push(Node {
-                id: m.id,
-                kind,
-                tier: attrs.tier.map(|s| s.value),
-                owner: attrs.owner.map(|s| s.value.into_boxed_str()),
-                system: attrs.system.map(|s| s.value.into_boxed_str()),
-                labels,
-                traffic: attrs.traffic.map(|s| s.value),
-                user_facing: attrs.user_facing.map(|s| s.value).or((kind == NodeKind::Journey).then_some(true)),
-                origin,
-            });
+            if let Some((_, spec)) = specs.next_if(|(l, _)| *l == local) {
+                self.attributes.entry(global).or_default().absorb(f, origin, spec);
+            }
+            local_to_global.push(global);
         }
-        Ok(out)
-    }
-
-    /// Sorts edges by `(dependent, dependency)`, merges duplicates, drops
-    /// self-loops and adds the edges to `graph` (whose nodes are in place;
-    /// `kinds` holds their kinds) in sorted order.
-    fn finish_edges(
-        &mut self,
-        graph: &mut DiGraph<Node, Dependency, u32>,
-        kinds: &[NodeKind],
-        files: &[String],
-        warnings: &mut Warnings,
-    ) {
-        let n = kinds.len();
-        let edges = std::mem::take(&mut self.edges);
-        let mut specs = std::mem::take(&mut self.specs);
-        // Stable, and linear on the usual already sorted input: records of
-        // one position keep their input order.
-        specs.sort_by_key(|s| s.0);
-        // Counting sort by dependent keeps input order inside each bucket,
-        // so the first record of a duplicate run is the earliest one.
-        let mut offsets = vec![0u32; n + 1];
-        for &(from, _) in &edges {
-            if let Some(c) = offsets.get_mut(from as usize + 1) {
-                *c += 1;
-            }
-        }
-        for i in 1..offsets.len() {
-            let prev = offsets.get(i - 1).copied().unwrap_or(0);
-            if let Some(c) = offsets.get_mut(i) {
-                *c += prev;
-            }
-        }
-        let mut cursor = offsets.clone();
-        // (dependency, record position)
-        let mut sorted: Vec<(u32, u32)> = vec![(0, 0); edges.len()];
-        for (pos, &(from, to)) in edges.iter().enumerate() {
-            if let Some(c) = cursor.get_mut(from as usize)
-                && let Some(slot) = sorted.get_mut(*c as usize)
-            {
-                *slot = (to, u32::try_from(pos).unwrap_or(u32::MAX));
-                *c += 1;
-            }
-        }
-        drop(edges);
-        drop(cursor);
-        let name = |graph: &DiGraph<Node, Dependency, u32>, i: usize| {
-            graph.node_weight(NodeIndex::new(i)).map_or_else(String::new, |node| node.id().to_owned())
-        };
-        let mut self_loops = 0usize;
-        for from in 0..n {
-            let start = offsets.get(from).copied().unwrap_or(0) as usize;
-            let end = offsets.get(from + 1).copied().unwrap_or(0) as usize;
-            if let Some(bucket) = sorted.get_mut(start..end) {
-                bucket.sort_unstable();
-            }
-            let Some(bucket) = sorted.get(start..end) else { continue };
-            let from32 = u32::try_from(from).unwrap_or(u32::MAX);
-            let mut i = 0;
-            while i < bucket.len() {
-                let to = bucket.get(i).map_or(0, |e| e.0);
-                let mut j = i;
-                while bucket.get(j).is_some_and(|e| e.0 == to) {
-                    j += 1;
-                }
-                if to == from32 {
-                    self_loops += 1;
-                    if self_loops <= 10 {
-                        warnings.push(Warning::new(
-                            "(merged graph)",
-                            format!("node `{}`", name(graph, from)),
-                            "self-loop dropped: a node depending on itself adds no blast radius",
-                        ));
-                    }
-                } else if let Some(&kind) = kinds.get(to as usize) {
-                    let records = bucket.get(i..j).unwrap_or_default();
-                    let (dep, conflicts) = self.merge_edge(records, &specs, kind);
-                    for (a, b, message) in conflicts {
-                        let file = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
-                        warnings.push(Warning::new(
-                            file(b),
-                            format!("edge `{}` -> `{}`", name(graph, from), name(graph, to as usize)),
-                            format!("{message} (first file: {})", file(a)),
-                        ));
-                    }
-                    graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), dep);
-                }
-                // A record naming no node (a loader's bug) is dropped.
-                i = j;
-            }
-        }
-        if self_loops > 10 {
-            warnings.push(Warning::new("(merged graph)", "", format!("{} more self-loops dropped", self_loops - 10)));
-        }
-    }
-
-    /// Merges the records of one edge whose dependency is of kind `kind`.
-    /// `specs` holds the attributes of records that have any, sorted by
-    /// record position. Returns the edge and the conflicts between sources
-    /// (first file, second file, message).
-    fn merge_edge(
-        &self,
-        records: &[(u32, u32)],
-        specs: &[(u32, usize, EdgeSpec)],
-        kind: NodeKind,
-    ) -> (Dependency, Vec<(usize, usize, String)>) {
-        let mut edge_kind: Option<Slot<EdgeKind>> = None;
-        let mut strength: Option<Slot<Strength>> = None;
-        let mut probability: Option<Slot<crate::model::Probability>> = None;
-        let mut observation: Option<Observation> = None;
-        let mut origin = Origin::Placeholder;
-        let mut conflicts = Vec::new();
-        for &(_, pos) in records {
-            // Edge origin: the records' fragments. Without attributes a
-            // record still says the edge exists with its fragment's trust.
-            let list = specs_at(specs, pos);
-            if list.is_empty() {
-                origin = origin.max(self.origin_of_record(pos));
-                continue;
-            }
-            for &(_, f, spec) in list {
-                let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
-                origin = origin.max(o);
-                offer(&mut edge_kind, spec.kind, o, f, &mut conflicts, "kind");
-                offer(&mut strength, spec.strength, o, f, &mut conflicts, "strength");
-                offer(&mut probability, spec.probability, o, f, &mut conflicts, "probability");
-                if let Some(obs) = spec.observation {
-                    let acc = observation.get_or_insert_with(Observation::default);
-                    acc.calls = acc.calls.saturating_add(obs.calls);
-                    acc.errors = acc.errors.saturating_add(obs.errors);
-                }
-            }
-        }
-        let dep = Dependency {
-            kind: edge_kind.map(|s| s.value).unwrap_or_else(|| default_edge_kind(Some(kind))),
-            strength: strength.map(|s| s.value).unwrap_or_default(),
-            probability: probability.map(|s| s.value),
-            observation: observation.map(Box::new),
-            origin,
-        };
-        (dep, conflicts)
-    }
-
-    /// The origin of the fragment that holds edge record `pos`.
-    fn origin_of_record(&self, pos: u32) -> Origin {
-        // `edge_starts[f]` is the first record of fragment `f`; records are
-        // appended fragment by fragment, so the holder is the last start at
-        // or before `pos`.
-        let f = self.edge_starts.partition_point(|&start| start <= pos as usize).saturating_sub(1);
-        self.origins.get(f).copied().unwrap_or(Origin::Placeholder)
+        Ok(edges::Locals::Map(local_to_global))
     }
 }
 
-/// The attributes stated for edge record `pos`: a run of `specs`, which is
-/// sorted by position (empty for most records).
-fn specs_at(specs: &[(u32, usize, EdgeSpec)], pos: u32) -> &[(u32, usize, EdgeSpec)] {
-    if specs.is_empty() {
-        return specs;
+/// The origin and kind of every node.
+struct Resolved {
+    origins: Vec<Origin>,
+    kinds: Vec<NodeKind>,
+}
+
+/// Decides each node's origin and kind, and reports attribute conflicts and
+/// references to undeclared nodes (errors in strict mode), in node order.
+fn resolve_nodes(
+    ids: &[Box<str>],
+    declared_by: &[Option<Origin>],
+    mut first_reference: BTreeMap<u32, (usize, Box<str>)>,
+    attributes: &BTreeMap<u32, MergedAttributes>,
+    files: &[String],
+    options: BuildOptions,
+    warnings: &mut Warnings,
+) -> Result<Resolved, GraphError> {
+    let file_name = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
+    let mut origins = Vec::with_capacity(ids.len());
+    let mut kinds = Vec::with_capacity(ids.len());
+    let mut attrs = attributes.iter().peekable();
+    for ((g, id), declared) in (0u32..).zip(ids).zip(declared_by) {
+        let a = attrs.next_if(|(k, _)| **k == g).map(|(_, a)| a);
+        if let Some(a) = a {
+            for (first, second, message) in &a.conflicts {
+                warnings.push(Warning::new(
+                    file_name(*second),
+                    format!("node `{id}`"),
+                    format!("{message} (first file: {})", file_name(*first)),
+                ));
+            }
+        }
+        let origin = match *declared {
+            Some(o) => o,
+            None => {
+                let (f, place) = first_reference.remove(&g).unwrap_or((0, Box::from("")));
+                if options.strict {
+                    return Err(GraphError::Dangling(ErrorDetail::new(
+                        file_name(f),
+                        place.to_string(),
+                        id.to_string(),
+                        "reference to a node that no input declares",
+                    ))
+                    .with_help("declare the node, fix the spelling, or drop --strict to treat it as external"));
+                }
+                warnings.push(Warning::new(
+                    file_name(f),
+                    place.to_string(),
+                    format!("`{id}` is referenced but declared nowhere; treated as an external node"),
+                ));
+                Origin::Placeholder
+            }
+        };
+        let default = if origin == Origin::Placeholder { NodeKind::External } else { NodeKind::Service };
+        kinds.push(a.and_then(|a| a.kind.as_ref()).map_or(default, |s| s.value));
+        origins.push(origin);
     }
-    let rest = specs.get(specs.partition_point(|s| s.0 < pos)..).unwrap_or_default();
-    rest.get(..rest.partition_point(|s| s.0 == pos)).unwrap_or_default()
+    Ok(Resolved { origins, kinds })
+}
+
+/// The merged nodes: made in parallel with no attributes, then the few
+/// nodes that have attributes are completed.
+fn make_nodes(
+    ids: Vec<Box<str>>,
+    origins: &[Origin],
+    kinds: &[NodeKind],
+    attributes: BTreeMap<u32, MergedAttributes>,
+) -> Vec<Node> {
+    let mut nodes: Vec<Node> = ids
+        .into_par_iter()
+        .zip(origins.par_iter())
+        .zip(kinds.par_iter())
+        .with_min_len(4096)
+        .map(|((id, &origin), &kind)| Node {
+            id,
+            kind,
+            tier: None,
+            owner: None,
+            system: None,
+            labels: BTreeMap::new(),
+            traffic: None,
+            user_facing: (kind == NodeKind::Journey).then_some(true),
+            origin,
+        })
+        .collect();
+    for (g, attrs) in attributes {
+        let Some(node) = nodes.get_mut(g as usize) else { continue };
+        node.tier = attrs.tier.map(|s| s.value);
+        node.owner = attrs.owner.map(|s| s.value.into_boxed_str());
+        node.system = attrs.system.map(|s| s.value.into_boxed_str());
+        node.labels = attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect();
+        node.traffic = attrs.traffic.map(|s| s.value);
+        node.user_facing = attrs.user_facing.map(|s| s.value).or(node.user_facing);
+    }
+    nodes
 }
 
 /// The edge kind assumed when no source states one: from the kind of the
@@ -550,7 +443,7 @@ pub fn default_edge_kind(dependency: Option<NodeKind>) -> EdgeKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Tier;
+    use crate::model::{Dependency, EdgeSpec, Observation};
 
     fn fragment(file: &str, origin: Origin) -> GraphFragment {
         GraphFragment::new(file, origin)
@@ -645,6 +538,43 @@ mod tests {
         assert_eq!(dep.stated_probability().map(crate::model::Probability::get), Some(0.5));
         let warning = graph.warnings().iter().find(|w| w.message().contains("`probability`")).unwrap();
         assert_eq!((warning.file(), warning.place()), ("two.edges", "edge `a` -> `b`"));
+    }
+
+    /// Building on one thread or several gives the same graph, warnings
+    /// included, on inputs large enough to be split.
+    #[test]
+    fn the_same_graph_on_any_number_of_threads() {
+        let make = |with_probabilities: bool| {
+            let mut state = 0x2545_f491_4f6c_dd1d_u64;
+            let mut next = move |n: u64| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % n) as u32
+            };
+            let mut f = fragment("big.edges", Origin::Listed);
+            let ids: Vec<u32> = (0..5000).map(|i| f.node(&format!("s{i}"), String::new).unwrap()).collect();
+            for i in 0..200_000u32 {
+                let (a, b) = (ids[next(5000) as usize], ids[next(if i % 2 == 0 { 30 } else { 5000 }) as usize]);
+                let probability = crate::model::Probability::new(f64::from(i % 7) / 8.0).filter(|_| with_probabilities);
+                f.edge(a, b, EdgeSpec { probability, ..EdgeSpec::default() }).unwrap();
+            }
+            f
+        };
+        for with_probabilities in [false, true] {
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let graph = pool.install(|| build(vec![make(with_probabilities)], false)).unwrap();
+                let edges: Vec<(String, String, Dependency)> =
+                    graph.dependencies().map(|(a, b, d)| (a.id().to_owned(), b.id().to_owned(), d.clone())).collect();
+                let frozen = graph.clone().freeze();
+                let reverse: Vec<Vec<u32>> = (0..5000).map(|v| frozen.dependents_of(v).to_vec()).collect();
+                (edges, graph.warnings().to_vec(), reverse)
+            };
+            let one = run(1);
+            assert!(one.1.iter().any(|w| w.message().contains("self-loop")));
+            assert_eq!(run(3), one, "probabilities: {with_probabilities}");
+        }
     }
 
     #[test]

@@ -1,18 +1,16 @@
 //! A graph fragment: what one source (one file) says about the graph,
 //! before it is merged with the others.
 
-use std::collections::HashMap;
+mod names;
+
+use std::collections::BTreeMap;
+
+pub(crate) use names::NameIndex;
+use rayon::prelude::*;
 
 use crate::error::GraphError;
 use crate::limits;
-use crate::model::{EdgeSpec, NodeSpec, Origin};
-
-/// Node ids to dense ids. foldhash instead of std's SipHash: interning is
-/// the hot loop of loading large graphs, and foldhash halves its cost
-/// (measured on 1M nodes). Its per-map random seed keeps some resistance to
-/// crafted collisions. The map is only looked up, never iterated for
-/// output, so the seed cannot change results.
-pub(crate) type NameIndex = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
+use crate::model::{EdgeSpec, NodeSpec, Origin, Probability};
 
 /// A warning about accepted input: it loaded, but something is worth a look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,33 +49,40 @@ impl std::fmt::Display for Warning {
     }
 }
 
-/// One node as a fragment knows it.
-#[derive(Debug, Clone)]
-pub(crate) struct NodeDecl {
-    pub(crate) id: Box<str>,
-    pub(crate) spec: NodeSpec,
-    /// Whether the source declares the node (rather than only referring to it).
-    pub(crate) declared: bool,
-    /// Where the node was first declared or referred to, for messages.
-    pub(crate) place: Option<Box<str>>,
-}
-
 /// What one source says: nodes (interned to local dense ids) and edges.
 ///
 /// Loaders build a fragment; [`crate::GraphBuilder`] merges fragments.
 /// Duplicate declarations inside one fragment must agree: a conflicting
 /// attribute is a [`GraphError::Conflict`]. Duplicate edges inside one
 /// fragment are merged (counts summed).
+///
+/// Nodes are stored column by column, and attributes only for the nodes
+/// and edges that have any: large edge lists have millions of nodes and
+/// edges with none, so each node costs its id and a few bytes, and each
+/// edge 8 bytes.
 #[derive(Debug, Clone)]
 pub struct GraphFragment {
     pub(crate) file: String,
     pub(crate) origin: Origin,
-    pub(crate) nodes: Vec<NodeDecl>,
+    /// The id of each node, by local id. Each id is stored once: `index`
+    /// refers to these.
+    pub(crate) ids: Vec<Box<str>>,
+    /// Whether the source declares each node (rather than only referring
+    /// to it), by local id.
+    pub(crate) declared: Vec<bool>,
+    /// Attributes of the nodes that have any (never empty), by local id.
+    pub(crate) specs: BTreeMap<u32, NodeSpec>,
+    /// Where each node first met as a reference was referred to, for
+    /// messages, ascending by local id.
+    pub(crate) places: Vec<(u32, Box<str>)>,
     pub(crate) index: NameIndex,
     /// `(dependent, dependency)` in local ids.
     pub(crate) edges: Vec<(u32, u32)>,
-    /// Attributes of the edges that have any, by position in `edges`,
-    /// ascending.
+    /// The probability of each edge whose only attribute is a probability,
+    /// by position in `edges`, ascending.
+    pub(crate) edge_probabilities: Vec<(u32, Probability)>,
+    /// Attributes of the other edges that have any, by position in
+    /// `edges`, ascending.
     pub(crate) edge_specs: Vec<(u32, EdgeSpec)>,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -88,12 +93,87 @@ impl GraphFragment {
         Self {
             file: file.to_owned(),
             origin,
-            nodes: Vec::new(),
+            ids: Vec::new(),
+            declared: Vec::new(),
+            specs: BTreeMap::new(),
+            places: Vec::new(),
             index: NameIndex::default(),
             edges: Vec::new(),
+            edge_probabilities: Vec::new(),
             edge_specs: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// A fragment in one step, for loaders that intern names themselves:
+    /// nodes named `ids` (local id `i` is `ids[i]`), all declared with no
+    /// attributes; edges `(dependent, dependency)` in local ids; and the
+    /// stated probability of some edges, by position in `edges`. It is the
+    /// fragment that [`GraphFragment::node`] and [`GraphFragment::edge`]
+    /// would build, without a lookup per name: the ids are checked, copied
+    /// and hashed on rayon's threads, then indexed.
+    ///
+    /// # Errors
+    /// - [`GraphError::InvalidValue`] for an id that [`check_id`] rejects,
+    ///   an id given twice, or probabilities not ascending by position or
+    ///   past the last edge;
+    /// - [`GraphError::LimitExceeded`] for more than [`limits::MAX_NODES`]
+    ///   ids or [`limits::MAX_EDGES`] edges, or an over-long id.
+    ///
+    /// The first bad id in `ids` is reported.
+    ///
+    /// # Complexity
+    /// `O(V + E)`: each id is checked, copied and hashed once.
+    pub fn from_parts(
+        file: &str,
+        origin: Origin,
+        ids: &[&str],
+        edges: Vec<(u32, u32)>,
+        probabilities: Vec<(u32, Probability)>,
+    ) -> Result<Self, GraphError> {
+        if ids.len() as u64 > limits::MAX_NODES {
+            return Err(GraphError::limit(file, "max_nodes", limits::MAX_NODES, limits::MAX_NODES + 1));
+        }
+        if edges.len() as u64 > limits::MAX_EDGES {
+            return Err(GraphError::limit(file, "max_edges", limits::MAX_EDGES, limits::MAX_EDGES + 1));
+        }
+        let ordered = probabilities.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0));
+        if !ordered || probabilities.last().is_some_and(|&(pos, _)| pos as usize >= edges.len()) {
+            return Err(GraphError::invalid(file, "", "", "internal error: edge probabilities out of order"));
+        }
+        let mut index = NameIndex::with_capacity(ids.len());
+        // Checked in parallel; the first error in order wins.
+        let checked: Vec<Result<(Box<str>, u64), GraphError>> = ids
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&id| check_id(file, id, String::new).map(|()| (Box::from(id), index.hash(id))))
+            .collect();
+        let mut owned = Vec::with_capacity(ids.len());
+        let mut hashes = Vec::with_capacity(ids.len());
+        for result in checked {
+            let (id, hash) = result?;
+            owned.push(id);
+            hashes.push(hash);
+        }
+        for ((local, id), hash) in (0u32..).zip(&owned).zip(hashes) {
+            match index.find(hash, id, |i| owned.get(i as usize).map(|s| &**s)) {
+                Ok(_) => return Err(GraphError::invalid(file, "", id.to_string(), "node id given twice")),
+                Err(vacant) => index.insert(vacant, local),
+            }
+        }
+        Ok(Self {
+            file: file.to_owned(),
+            origin,
+            declared: vec![true; owned.len()],
+            ids: owned,
+            specs: BTreeMap::new(),
+            places: Vec::new(),
+            index,
+            edges,
+            edge_probabilities: probabilities,
+            edge_specs: Vec::new(),
+            warnings: Vec::new(),
+        })
     }
 
     /// The file or source name.
@@ -103,7 +183,7 @@ impl GraphFragment {
 
     /// Number of distinct nodes the fragment mentions.
     pub fn node_count(&self) -> usize {
-        self.nodes.len()
+        self.ids.len()
     }
 
     /// Number of edge records (before duplicates are merged).
@@ -118,7 +198,8 @@ impl GraphFragment {
 
     /// Reserves room for `nodes` more nodes and `edges` more edges.
     pub fn reserve(&mut self, nodes: usize, edges: usize) {
-        self.nodes.reserve(nodes);
+        self.ids.reserve(nodes);
+        self.declared.reserve(nodes);
         self.index.reserve(nodes);
         self.edges.reserve(edges);
     }
@@ -135,13 +216,15 @@ impl GraphFragment {
     /// # Errors
     /// An empty or over-long id, or more than [`limits::MAX_NODES`] nodes.
     pub fn node(&mut self, id: &str, place: impl FnOnce() -> String) -> Result<u32, GraphError> {
-        if let Some(&local) = self.index.get(id) {
-            if let Some(decl) = self.nodes.get_mut(local as usize) {
-                decl.declared = true;
+        match self.find(id) {
+            Ok(local) => {
+                if let Some(declared) = self.declared.get_mut(local as usize) {
+                    *declared = true;
+                }
+                Ok(local)
             }
-            return Ok(local);
+            Err(vacant) => self.insert(id, vacant, true, place),
         }
-        self.insert(id, true, place)
     }
 
     /// Interns `id` as a reference: the node must be declared by this or
@@ -150,14 +233,13 @@ impl GraphFragment {
     /// # Errors
     /// An empty or over-long id, or more than [`limits::MAX_NODES`] nodes.
     pub fn reference(&mut self, id: &str, place: impl FnOnce() -> String) -> Result<u32, GraphError> {
-        if let Some(&local) = self.index.get(id) {
-            return Ok(local);
-        }
+        let vacant = match self.find(id) {
+            Ok(local) => return Ok(local),
+            Err(vacant) => vacant,
+        };
         let place = place();
-        let local = self.insert(id, false, || place.clone())?;
-        if let Some(decl) = self.nodes.get_mut(local as usize) {
-            decl.place = Some(place.into_boxed_str());
-        }
+        let local = self.insert(id, vacant, false, || place.clone())?;
+        self.places.push((local, place.into_boxed_str()));
         Ok(local)
     }
 
@@ -170,18 +252,22 @@ impl GraphFragment {
     /// [`GraphFragment::node`].
     pub fn declare(&mut self, id: &str, spec: NodeSpec, place: impl FnOnce() -> String) -> Result<u32, GraphError> {
         let place = place();
-        let local = match self.index.get(id) {
-            Some(&local) => local,
-            None => self.insert(id, true, || place.clone())?,
+        let local = match self.find(id) {
+            Ok(local) => local,
+            Err(vacant) => self.insert(id, vacant, true, || place.clone())?,
         };
-        let file = self.file.clone();
-        let Some(decl) = self.nodes.get_mut(local as usize) else {
-            return Err(GraphError::invalid(&file, place, id, "internal error: node index out of range"));
-        };
-        check_spec(&file, &place, &spec)?;
-        merge_same_source(&file, &place, id, &mut decl.spec, spec)?;
-        decl.declared = true;
-        decl.place = Some(place.into_boxed_str());
+        check_spec(&self.file, &place, &spec)?;
+        if !spec.is_empty() {
+            match self.specs.get_mut(&local) {
+                Some(old) => merge_same_source(&self.file, &place, id, old, spec)?,
+                None => {
+                    self.specs.insert(local, spec);
+                }
+            }
+        }
+        if let Some(declared) = self.declared.get_mut(local as usize) {
+            *declared = true;
+        }
         Ok(local)
     }
 
@@ -199,23 +285,40 @@ impl GraphFragment {
         if !spec.is_empty() {
             let position = u32::try_from(position)
                 .map_err(|_| GraphError::limit(&self.file, "max_edges", limits::MAX_EDGES, position as u64 + 1))?;
-            self.edge_specs.push((position, spec));
+            match spec {
+                EdgeSpec { kind: None, strength: None, probability: Some(p), observation: None } => {
+                    self.edge_probabilities.push((position, p));
+                }
+                _ => self.edge_specs.push((position, spec)),
+            }
         }
         self.edges.push((dependent, dependency));
         Ok(())
     }
 
-    fn insert(&mut self, id: &str, declared: bool, place: impl FnOnce() -> String) -> Result<u32, GraphError> {
+    /// The local id of `id`, or where it would go in the index.
+    fn find(&self, id: &str) -> Result<u32, names::Vacant> {
+        let hash = self.index.hash(id);
+        self.index.find(hash, id, |i| self.ids.get(i as usize).map(|s| &**s))
+    }
+
+    fn insert(
+        &mut self,
+        id: &str,
+        vacant: names::Vacant,
+        declared: bool,
+        place: impl FnOnce() -> String,
+    ) -> Result<u32, GraphError> {
         check_id(&self.file, id, place)?;
-        let local = self.nodes.len();
+        let local = self.ids.len();
         if local as u64 >= limits::MAX_NODES {
             return Err(GraphError::limit(&self.file, "max_nodes", limits::MAX_NODES, local as u64 + 1));
         }
         let local = u32::try_from(local)
             .map_err(|_| GraphError::limit(&self.file, "max_nodes", limits::MAX_NODES, local as u64 + 1))?;
-        let id: Box<str> = id.into();
-        self.index.insert(id.clone(), local);
-        self.nodes.push(NodeDecl { id, spec: NodeSpec::default(), declared, place: None });
+        self.ids.push(id.into());
+        self.declared.push(declared);
+        self.index.insert(vacant, local);
         Ok(local)
     }
 }
@@ -234,7 +337,8 @@ pub fn check_id(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<
     if id.len() > limits::MAX_ID_BYTES {
         return Err(GraphError::limit(file, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
     }
-    if id.chars().any(char::is_control) {
+    // Printable ASCII, the usual case, holds no control character.
+    if id.bytes().any(|b| !(0x20..0x7f).contains(&b)) && id.chars().any(char::is_control) {
         return Err(GraphError::invalid(
             file,
             place(),
@@ -300,4 +404,36 @@ fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new:
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_parts_is_what_node_and_edge_build() {
+        let p = Probability::new(0.25).unwrap();
+        let bulk = GraphFragment::from_parts("f", Origin::Listed, &["a", "b", "c"], vec![(0, 1), (1, 2)], vec![(1, p)])
+            .unwrap();
+        let mut one = GraphFragment::new("f", Origin::Listed);
+        let (a, b, c) = (one.node("a", String::new).unwrap(), one.node("b", String::new).unwrap(), 2);
+        assert_eq!(one.node("c", String::new).unwrap(), c);
+        one.edge(a, b, EdgeSpec::default()).unwrap();
+        one.edge(b, c, EdgeSpec { probability: Some(p), ..EdgeSpec::default() }).unwrap();
+        assert_eq!((bulk.ids.clone(), bulk.declared.clone(), bulk.edges.clone()), (one.ids, one.declared, one.edges));
+        assert_eq!(bulk.edge_probabilities, one.edge_probabilities);
+        let name_of = |i: u32| bulk.ids.get(i as usize).map(|s| &**s);
+        assert_eq!(bulk.index.get("c", name_of), Some(2));
+    }
+
+    #[test]
+    fn from_parts_rejects_what_node_rejects() {
+        let err = |names: &[&str], probabilities: Vec<(u32, Probability)>| {
+            GraphFragment::from_parts("f", Origin::Listed, names, vec![(0, 0)], probabilities).unwrap_err()
+        };
+        assert!(err(&["a", "a"], vec![]).to_string().contains("given twice"));
+        assert!(err(&["a", ""], vec![]).to_string().contains("empty"));
+        assert!(err(&["a\u{7}"], vec![]).to_string().contains("control character"));
+        assert!(err(&["a"], vec![(3, Probability::ONE)]).to_string().contains("out of order"));
+    }
 }

@@ -6,100 +6,250 @@
 //! several times faster than petgraph's `Bfs` over `Reversed` (measured on a
 //! 10M-edge graph; see docs/performance.md).
 
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
 use crate::fragment::{NameIndex, Warning};
 use crate::model::{Dependency, Node};
 use crate::scc::{Components, strongly_connected_components};
 
-/// An immutable graph ready for queries. Cheap to share across threads
-/// (`Send + Sync`, no interior mutability).
+/// Forward and reverse adjacency as compressed sparse rows.
 ///
-/// INVARIANT: `fwd_offsets` and `rev_offsets` have `node_count() + 1`
-/// non-decreasing entries ending at `edge_count()`; every target in
-/// `fwd_targets`, source in `rev_sources` and edge in `rev_edges` is in
-/// range. [`FrozenGraph::from_sorted`] establishes this and nothing mutates
-/// it afterwards.
-#[derive(Debug, Clone)]
-pub struct FrozenGraph {
-    nodes: Vec<Node>,
-    index: NameIndex,
+/// INVARIANT: `fwd_offsets` and `rev_offsets` have `n + 1` non-decreasing
+/// entries starting at 0 and ending at the number of edges; every target
+/// in `fwd_targets` and source in `rev_sources` is below `n`; each row is
+/// ascending and the reverse rows hold exactly the forward edges. The
+/// builders establish this and nothing mutates it afterwards.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Csr {
     fwd_offsets: Vec<u32>,
     fwd_targets: Vec<u32>,
-    /// Attributes of edge `e` (forward order).
-    deps: Vec<Dependency>,
     rev_offsets: Vec<u32>,
     rev_sources: Vec<u32>,
-    /// The forward edge number of each reverse entry.
-    rev_edges: Vec<u32>,
     /// Propagation probability of each reverse entry (hot in traversals).
     rev_probability: Vec<f32>,
-    warnings: Vec<Warning>,
+    /// The forward edge number of each reverse entry, made on first need:
+    /// no traversal reads it.
+    rev_edges: OnceLock<Vec<u32>>,
+    /// The probability of every edge, when they all have the same one.
+    uniform: Option<f32>,
 }
 
-impl FrozenGraph {
-    /// Builds from edges sorted by `(dependent, dependency)`.
+/// The reverse half of a [`Csr`].
+#[derive(Debug)]
+pub(crate) struct Reverse {
+    offsets: Vec<u32>,
+    sources: Vec<u32>,
+    probability: Vec<f32>,
+}
+
+impl Reverse {
+    /// The reverse rows of forward rows `fwd_offsets` (`n + 1` entries)
+    /// over `fwd_targets`, every target below `n`, with `probability[e]`
+    /// the propagation probability of edge `e`.
     ///
-    /// The reverse rows are filled by one scattered write per array and
-    /// edge, in a loop kept small so that the processor overlaps the cache
-    /// misses; the attributes move into their array in place, with no
-    /// second copy of the largest array.
-    pub(crate) fn from_sorted(
-        nodes: Vec<Node>,
-        index: NameIndex,
-        edges: Vec<(u32, u32, Dependency)>,
-        warnings: Vec<Warning>,
-    ) -> Self {
-        let n = nodes.len();
-        let m = edges.len();
-        let mut fwd_offsets = vec![0u32; n + 1];
-        let mut rev_offsets = vec![0u32; n + 1];
-        let mut fwd_targets = Vec::with_capacity(m);
-        let mut probability = Vec::with_capacity(m);
-        for (from, to, dep) in &edges {
-            bump(&mut fwd_offsets, *from as usize + 1);
-            bump(&mut rev_offsets, *to as usize + 1);
-            fwd_targets.push(*to);
-            probability.push(dep.probability().get() as f32);
+    /// The rows are filled by one scattered write per array and edge, in a
+    /// loop kept small so that the processor overlaps the cache misses;
+    /// they come out ascending because the forward rows are read in order.
+    pub(crate) fn new(fwd_offsets: &[u32], fwd_targets: &[u32], probability: &[f32]) -> Self {
+        let n = fwd_offsets.len().saturating_sub(1);
+        let m = fwd_targets.len();
+        let mut offsets = vec![0u32; n + 1];
+        for &to in fwd_targets {
+            bump(&mut offsets, to as usize + 1);
         }
-        prefix_sum(&mut fwd_offsets);
-        prefix_sum(&mut rev_offsets);
-        let mut rev_sources = vec![0u32; m];
-        let mut rev_edges = vec![0u32; m];
+        prefix_sum(&mut offsets);
+        let mut sources = vec![0u32; m];
         let mut rev_probability = vec![0f32; m];
-        let mut cursor: Vec<u32> = rev_offsets.clone();
+        let mut cursor: Vec<u32> = offsets.clone();
         for from in 0..n {
-            let (a, b) = range(&fwd_offsets, from as u32);
+            let (a, b) = range(fwd_offsets, from as u32);
             let from = u32::try_from(from).unwrap_or(u32::MAX);
             let targets = fwd_targets.get(a..b).unwrap_or_default();
             let probabilities = probability.get(a..b).unwrap_or_default();
-            for ((&to, &p), e) in targets.iter().zip(probabilities).zip(a..) {
+            for (&to, &p) in targets.iter().zip(probabilities) {
                 let Some(c) = cursor.get_mut(to as usize) else { continue };
                 let slot = *c as usize;
                 *c += 1;
-                if let (Some(s), Some(re), Some(rp)) =
-                    (rev_sources.get_mut(slot), rev_edges.get_mut(slot), rev_probability.get_mut(slot))
-                {
+                if let (Some(s), Some(rp)) = (sources.get_mut(slot), rev_probability.get_mut(slot)) {
                     *s = from;
-                    *re = u32::try_from(e).unwrap_or(u32::MAX);
                     *rp = p;
                 }
             }
         }
-        drop(cursor);
-        drop(probability);
-        // In place: the tuples' buffer is reused for the attributes.
-        let deps: Vec<Dependency> = edges.into_iter().map(|(_, _, dep)| dep).collect();
+        Self { offsets, sources, probability: rev_probability }
+    }
+
+    /// The offsets, sources and probability bits, for tests.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> (&[u32], &[u32], Vec<u32>) {
+        (&self.offsets, &self.sources, self.probability.iter().map(|p| p.to_bits()).collect())
+    }
+
+    /// Reverse rows made elsewhere: `offsets` (`n + 1` entries) over
+    /// `sources`, each row ascending, and the probability of each entry.
+    pub(crate) fn from_rows(offsets: Vec<u32>, sources: Vec<u32>, probability: Vec<f32>) -> Self {
+        Self { offsets, sources, probability }
+    }
+}
+
+impl Csr {
+    /// The adjacency of forward rows `fwd_offsets` over `fwd_targets` (each
+    /// row ascending) and their `reverse`.
+    pub(crate) fn new(fwd_offsets: Vec<u32>, fwd_targets: Vec<u32>, reverse: Reverse) -> Self {
+        let Reverse { offsets, sources, probability } = reverse;
+        let first = probability.first().copied();
+        let uniform = first.filter(|p| probability.iter().all(|q| q.to_bits() == p.to_bits()));
         Self {
-            nodes,
-            index,
             fwd_offsets,
             fwd_targets,
-            deps,
-            rev_offsets,
-            rev_sources,
-            rev_edges,
-            rev_probability,
-            warnings,
+            rev_offsets: offsets,
+            rev_sources: sources,
+            rev_probability: probability,
+            rev_edges: OnceLock::new(),
+            uniform,
         }
+    }
+
+    /// The probability of every edge, if they all have the same one (bit
+    /// for bit) and there is at least one edge.
+    pub(crate) fn uniform_probability(&self) -> Option<f32> {
+        self.uniform
+    }
+
+    pub(crate) fn edge_count(&self) -> usize {
+        self.fwd_targets.len()
+    }
+
+    /// The targets of the forward row of `index`, ascending.
+    pub(crate) fn dependencies_of(&self, index: u32) -> &[u32] {
+        let (a, b) = range(&self.fwd_offsets, index);
+        self.fwd_targets.get(a..b).unwrap_or_default()
+    }
+
+    /// The first forward edge number of `index`'s row.
+    pub(crate) fn first_edge(&self, index: u32) -> usize {
+        range(&self.fwd_offsets, index).0
+    }
+
+    /// The sources of the reverse row of `index`, ascending.
+    pub(crate) fn dependents_of(&self, index: u32) -> &[u32] {
+        let (a, b) = range(&self.rev_offsets, index);
+        self.rev_sources.get(a..b).unwrap_or_default()
+    }
+
+    /// The reverse row of `index`: sources and their edges' probabilities.
+    pub(crate) fn dependents_with_probability(&self, index: u32) -> (&[u32], &[f32]) {
+        let (a, b) = range(&self.rev_offsets, index);
+        (self.rev_sources.get(a..b).unwrap_or_default(), self.rev_probability.get(a..b).unwrap_or_default())
+    }
+
+    /// The forward edge numbers of the reverse row of `index`.
+    pub(crate) fn dependent_edges_of(&self, index: u32) -> &[u32] {
+        let (a, b) = range(&self.rev_offsets, index);
+        self.rev_edges.get_or_init(|| self.reverse_edge_numbers()).get(a..b).unwrap_or_default()
+    }
+
+    /// The forward edge number of every reverse entry: where its target
+    /// sits in its source's (sorted) forward row.
+    fn reverse_edge_numbers(&self) -> Vec<u32> {
+        let mut out = Vec::with_capacity(self.rev_sources.len());
+        for (to, w) in self.rev_offsets.windows(2).enumerate() {
+            let (a, b) = (w.first().copied().unwrap_or(0) as usize, w.last().copied().unwrap_or(0) as usize);
+            let to = u32::try_from(to).unwrap_or(u32::MAX);
+            for &from in self.rev_sources.get(a..b).unwrap_or_default() {
+                let (start, _) = range(&self.fwd_offsets, from);
+                let pos = self.dependencies_of(from).binary_search(&to).unwrap_or(0);
+                out.push(u32::try_from(start + pos).unwrap_or(u32::MAX));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn fwd(&self) -> (&[u32], &[u32]) {
+        (&self.fwd_offsets, &self.fwd_targets)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.fwd_offsets.capacity()
+            + self.fwd_targets.capacity()
+            + self.rev_offsets.capacity()
+            + self.rev_sources.capacity()
+            + self.rev_edges.get().map_or(0, Vec::capacity)
+            + self.rev_probability.capacity())
+            * 4
+    }
+}
+
+/// An immutable graph ready for queries. Cheap to share across threads
+/// (`Send + Sync`; the only interior mutability is two arrays made once on
+/// first need behind a [`OnceLock`]: the rank of each id, for sorting
+/// results, and the edge number of each reverse entry).
+#[derive(Debug, Clone)]
+pub struct FrozenGraph {
+    nodes: Vec<Node>,
+    index: NameIndex,
+    csr: Csr,
+    /// Attributes of edge `e` (forward order).
+    deps: Vec<Dependency>,
+    warnings: Vec<Warning>,
+    /// What result assembly needs of each node, one byte each (see
+    /// [`NodeClass`]), so that large results do not read the nodes.
+    classes: Vec<NodeClass>,
+    /// The position of each node in the order of ids (byte order).
+    id_rank: OnceLock<Vec<u32>>,
+}
+
+/// A node's effective tier and flags, packed in a byte: bits 0 and 1 hold
+/// the tier level; [`NodeClass::JOURNEY`], [`NodeClass::OWNER`] and
+/// [`NodeClass::TRAFFIC`] say whether it is a journey, has an owner,
+/// states its traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NodeClass(u8);
+
+impl NodeClass {
+    pub(crate) const JOURNEY: u8 = 4;
+    pub(crate) const OWNER: u8 = 8;
+    pub(crate) const TRAFFIC: u8 = 16;
+
+    fn of(node: &Node) -> Self {
+        let mut bits = node.effective_tier().level() & 3;
+        if node.kind() == crate::model::NodeKind::Journey {
+            bits |= Self::JOURNEY;
+        }
+        if node.owner().is_some() {
+            bits |= Self::OWNER;
+        }
+        if node.traffic().is_some() {
+            bits |= Self::TRAFFIC;
+        }
+        Self(bits)
+    }
+
+    /// The node's effective tier.
+    pub(crate) fn tier(self) -> crate::model::Tier {
+        crate::model::Tier::new(self.0 & 3).unwrap_or(crate::model::Tier::DEFAULT)
+    }
+
+    /// Whether flag `flag` is set.
+    pub(crate) fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+}
+
+impl FrozenGraph {
+    /// Assembles a frozen graph: `csr` is over `nodes.len()` nodes and
+    /// `deps.len()` edges.
+    pub(crate) fn new(
+        nodes: Vec<Node>,
+        index: NameIndex,
+        csr: Csr,
+        deps: Vec<Dependency>,
+        warnings: Vec<Warning>,
+    ) -> Self {
+        let classes = nodes.par_iter().with_min_len(4096).map(NodeClass::of).collect();
+        Self { nodes, index, csr, deps, warnings, classes, id_rank: OnceLock::new() }
     }
 
     /// Number of nodes.
@@ -109,12 +259,12 @@ impl FrozenGraph {
 
     /// Number of edges.
     pub fn edge_count(&self) -> usize {
-        self.fwd_targets.len()
+        self.csr.edge_count()
     }
 
     /// The dense id of the node named `id`.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index.get(id, |i| self.nodes.get(i as usize).map(Node::id))
     }
 
     /// The node with dense id `index`.
@@ -134,22 +284,18 @@ impl FrozenGraph {
 
     /// The dependencies of `index` (targets of its out-edges), ascending.
     pub fn dependencies_of(&self, index: u32) -> &[u32] {
-        let (a, b) = range(&self.fwd_offsets, index);
-        self.fwd_targets.get(a..b).unwrap_or_default()
+        self.csr.dependencies_of(index)
     }
 
     /// The dependents of `index` (sources of its in-edges), ascending.
     pub fn dependents_of(&self, index: u32) -> &[u32] {
-        let (a, b) = range(&self.rev_offsets, index);
-        self.rev_sources.get(a..b).unwrap_or_default()
+        self.csr.dependents_of(index)
     }
 
     /// The dependents of `index` with the propagation probability of each
     /// edge, ascending by dependent.
     pub fn dependents_with_probability(&self, index: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let (a, b) = range(&self.rev_offsets, index);
-        let s = self.rev_sources.get(a..b).unwrap_or_default();
-        let p = self.rev_probability.get(a..b).unwrap_or_default();
+        let (s, p) = self.csr.dependents_with_probability(index);
         s.iter().copied().zip(p.iter().copied())
     }
 
@@ -158,17 +304,16 @@ impl FrozenGraph {
     /// # Complexity
     /// `O(log d)` for `d` dependencies of `dependent`.
     pub fn dependency(&self, dependent: u32, dependency: u32) -> Option<&Dependency> {
-        let (a, _) = range(&self.fwd_offsets, dependent);
         let pos = self.dependencies_of(dependent).binary_search(&dependency).ok()?;
-        self.deps.get(a + pos)
+        self.deps.get(self.csr.first_edge(dependent) + pos)
     }
 
     /// Every edge as `(dependent, dependency, attributes)` in sorted order.
     pub fn edges(&self) -> impl Iterator<Item = (u32, u32, &Dependency)> + '_ {
         (0..self.nodes.len() as u32).flat_map(move |from| {
-            let (a, b) = range(&self.fwd_offsets, from);
-            let targets = self.fwd_targets.get(a..b).unwrap_or_default();
-            let deps = self.deps.get(a..b).unwrap_or_default();
+            let a = self.csr.first_edge(from);
+            let targets = self.dependencies_of(from);
+            let deps = self.deps.get(a..a + targets.len()).unwrap_or_default();
             targets.iter().zip(deps).map(move |(&to, d)| (from, to, d))
         })
     }
@@ -176,8 +321,7 @@ impl FrozenGraph {
     /// The forward edge number of each reverse entry of `index`, parallel to
     /// [`FrozenGraph::dependents_of`].
     pub fn dependent_edges_of(&self, index: u32) -> &[u32] {
-        let (a, b) = range(&self.rev_offsets, index);
-        self.rev_edges.get(a..b).unwrap_or_default()
+        self.csr.dependent_edges_of(index)
     }
 
     /// The attributes of forward edge number `edge`.
@@ -190,7 +334,8 @@ impl FrozenGraph {
     /// # Complexity
     /// `O(V + E)` time and `O(V)` extra memory.
     pub fn components(&self) -> Components {
-        strongly_connected_components(&self.fwd_offsets, &self.fwd_targets)
+        let (offsets, targets) = self.csr.fwd();
+        strongly_connected_components(offsets, targets)
     }
 
     /// The cycles: every strongly connected component of more than one
@@ -211,18 +356,76 @@ impl FrozenGraph {
         out
     }
 
-    /// Approximate heap bytes held, for docs/performance.md.
+    /// The position of `index` among all nodes sorted by id (byte order):
+    /// sorting dense ids by rank sorts them by id string.
+    ///
+    /// # Complexity
+    /// The first call sorts the ids, `O(V log V)` on rayon's threads (about
+    /// 0.1 s for 1M nodes); later calls are `O(1)`.
+    pub fn id_rank(&self, index: u32) -> Option<u32> {
+        self.id_ranks().get(index as usize).copied()
+    }
+
+    /// Whether the ranks of the ids are made.
+    pub(crate) fn has_id_ranks(&self) -> bool {
+        self.id_rank.get().is_some()
+    }
+
+    /// The rank of every node (see [`FrozenGraph::id_rank`]), by dense id.
+    pub(crate) fn id_ranks(&self) -> &[u32] {
+        self.id_rank.get_or_init(|| id_ranks(&self.nodes))
+    }
+
+    pub(crate) fn csr(&self) -> &Csr {
+        &self.csr
+    }
+
+    /// The class of node `index` (a default one out of range).
+    #[inline]
+    pub(crate) fn class(&self, index: u32) -> NodeClass {
+        self.classes.get(index as usize).copied().unwrap_or(NodeClass(2))
+    }
+
+    /// Approximate heap bytes held, for docs/performance.md: the arrays,
+    /// the nodes with their ids, the index and the order of ids once made.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let ids: usize = self.nodes.iter().map(|n| 2 * n.id().len()).sum();
+        let ids: usize = self.nodes.iter().map(|n| n.id().len()).sum();
         self.nodes.capacity() * size_of::<Node>()
             + ids
-            + self.index.capacity() * (size_of::<Box<str>>() + size_of::<u32>() + 1)
-            + (self.fwd_offsets.capacity() + self.rev_offsets.capacity()) * 4
-            + (self.fwd_targets.capacity() + self.rev_sources.capacity() + self.rev_edges.capacity()) * 4
-            + self.rev_probability.capacity() * 4
+            + self.index.heap_bytes()
+            + self.csr.heap_bytes()
             + self.deps.capacity() * size_of::<Dependency>()
+            + self.classes.capacity()
+            + self.id_rank.get().map_or(0, |r| r.capacity() * 4)
     }
+}
+
+/// The position of each node in the order of ids. Sorted by the ids' first
+/// eight bytes as one big-endian integer (ids hold no NUL, so padding with
+/// zeros keeps byte order), and by whole ids only where those are equal.
+fn id_ranks(nodes: &[Node]) -> Vec<u32> {
+    let id = |v: u32| nodes.get(v as usize).map_or("", Node::id);
+    let mut keys: Vec<(u64, u32)> = (0u32..)
+        .zip(nodes)
+        .map(|(v, node)| {
+            let mut head = [0u8; 8];
+            let bytes = node.id().as_bytes();
+            let len = bytes.len().min(8);
+            if let (Some(dst), Some(src)) = (head.get_mut(..len), bytes.get(..len)) {
+                dst.copy_from_slice(src);
+            }
+            (u64::from_be_bytes(head), v)
+        })
+        .collect();
+    keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
+    let mut rank = vec![0u32; nodes.len()];
+    for (r, &(_, v)) in (0u32..).zip(&keys) {
+        if let Some(slot) = rank.get_mut(v as usize) {
+            *slot = r;
+        }
+    }
+    rank
 }
 
 fn bump(counts: &mut [u32], i: usize) {

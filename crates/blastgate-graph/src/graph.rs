@@ -4,7 +4,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::fragment::{NameIndex, Warning};
-use crate::frozen::FrozenGraph;
+use crate::frozen::{Csr, FrozenGraph};
 use crate::model::{Dependency, Node};
 
 /// A validated service dependency graph, as merged from its sources.
@@ -16,9 +16,18 @@ use crate::model::{Dependency, Node};
 ///
 /// This is the build-time form (on petgraph). Queries run on the
 /// [`FrozenGraph`] made by [`ServiceGraph::freeze`].
+///
+/// The petgraph graph holds the structure only: node `i` is `nodes[i]` and
+/// edge `e` is `deps[e]` (edges are added in sorted order and never
+/// removed), which keeps petgraph's per-node entries at 8 bytes and its
+/// per-edge ones at 16. The compact adjacency that freezing needs is made
+/// while the graph is built, so freezing moves arrays and copies nothing.
 #[derive(Debug, Clone)]
 pub struct ServiceGraph {
-    graph: DiGraph<Node, Dependency, u32>,
+    graph: DiGraph<(), (), u32>,
+    nodes: Vec<Node>,
+    deps: Vec<Dependency>,
+    csr: Csr,
     index: NameIndex,
     warnings: Vec<Warning>,
     sources: Vec<String>,
@@ -26,27 +35,30 @@ pub struct ServiceGraph {
 
 impl ServiceGraph {
     pub(crate) fn new(
-        graph: DiGraph<Node, Dependency, u32>,
+        graph: DiGraph<(), (), u32>,
+        nodes: Vec<Node>,
+        deps: Vec<Dependency>,
+        csr: Csr,
         index: NameIndex,
         warnings: Vec<Warning>,
         sources: Vec<String>,
     ) -> Self {
-        Self { graph, index, warnings, sources }
+        Self { graph, nodes, deps, csr, index, warnings, sources }
     }
 
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.nodes.len()
     }
 
     /// Number of edges (after duplicates were merged and self-loops dropped).
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.deps.len()
     }
 
     /// The dense id of the node named `id`.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index.get(id, |i| self.nodes.get(i as usize).map(Node::id))
     }
 
     /// The node named `id`.
@@ -56,21 +68,21 @@ impl ServiceGraph {
 
     /// The node with dense id `index`.
     pub fn node_at(&self, index: u32) -> Option<&Node> {
-        self.graph.node_weight(NodeIndex::new(index as usize))
+        self.nodes.get(index as usize)
     }
 
     /// Every node, by dense id.
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = &Node> + '_ {
-        self.graph.raw_nodes().iter().map(|n| &n.weight)
+        self.nodes.iter()
     }
 
     /// Every edge as `(dependent, dependency, attributes)`, sorted by
     /// dependent then dependency (dense ids).
     pub fn dependencies(&self) -> impl Iterator<Item = (&Node, &Node, &Dependency)> + '_ {
-        self.graph.raw_edges().iter().filter_map(move |e| {
-            let a = self.graph.node_weight(e.source())?;
-            let b = self.graph.node_weight(e.target())?;
-            Some((a, b, &e.weight))
+        self.graph.raw_edges().iter().zip(&self.deps).filter_map(move |(e, dep)| {
+            let a = self.nodes.get(e.source().index())?;
+            let b = self.nodes.get(e.target().index())?;
+            Some((a, b, dep))
         })
     }
 
@@ -88,12 +100,13 @@ impl ServiceGraph {
     /// with kind and probability, soft edges dashed.
     pub fn to_dot(&self) -> String {
         use petgraph::dot::{Config, Dot};
-        let edge_attr = |_: &DiGraph<Node, Dependency, u32>, e: petgraph::graph::EdgeReference<'_, Dependency, u32>| {
-            let d = e.weight();
+        let edge_attr = |_: &DiGraph<(), (), u32>, e: petgraph::graph::EdgeReference<'_, (), u32>| {
+            let Some(d) = self.deps.get(e.id().index()) else { return String::new() };
             let style = if d.strength() == crate::model::Strength::Soft { ", style = dashed" } else { "" };
             format!("label = \"{} {:.2}\"{style}", d.kind(), d.probability().get())
         };
-        let node_attr = |_: &DiGraph<Node, Dependency, u32>, (_, n): (NodeIndex<u32>, &Node)| {
+        let node_attr = |_: &DiGraph<(), (), u32>, (i, _): (NodeIndex<u32>, &())| {
+            let Some(n) = self.nodes.get(i.index()) else { return String::new() };
             let shape = match n.kind() {
                 crate::model::NodeKind::Datastore | crate::model::NodeKind::Cache => "cylinder",
                 crate::model::NodeKind::Queue => "cds",
@@ -113,19 +126,23 @@ impl ServiceGraph {
     /// Freezes the graph into the compact query structure.
     ///
     /// # Complexity
-    /// `O(V + E)` time; the result holds about 40 bytes per edge.
+    /// `O(V)`: the adjacency was made while building; the petgraph graph is
+    /// dropped and each node classified in a byte. The result holds about
+    /// 44 bytes per edge plus about 120 per node (see
+    /// [`FrozenGraph::heap_bytes`]).
     pub fn freeze(self) -> FrozenGraph {
-        let (nodes, edges) = self.graph.into_nodes_edges();
-        let nodes: Vec<Node> = nodes.into_iter().map(|n| n.weight).collect();
-        let edges: Vec<(u32, u32, Dependency)> =
-            edges.into_iter().map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight)).collect();
-        FrozenGraph::from_sorted(nodes, self.index, edges, self.warnings)
+        let Self { graph, nodes, deps, csr, index, warnings, .. } = self;
+        // Returning petgraph's arrays to the system takes a while: overlap
+        // it with classifying the nodes.
+        rayon::join(move || drop(graph), move || FrozenGraph::new(nodes, index, csr, deps, warnings)).1
     }
 
     /// Edges out of `index` (its dependencies), for the naive reference
     /// algorithms in tests.
     pub fn dependencies_of(&self, index: u32) -> impl Iterator<Item = (u32, &Dependency)> + '_ {
-        self.graph.edges(NodeIndex::new(index as usize)).map(|e| (e.target().index() as u32, e.weight()))
+        self.graph
+            .edges(NodeIndex::new(index as usize))
+            .filter_map(|e| Some((e.target().index() as u32, self.deps.get(e.id().index())?)))
     }
 
     /// Edges into `index` (its dependents), for the naive reference
@@ -133,7 +150,7 @@ impl ServiceGraph {
     pub fn dependents_of(&self, index: u32) -> impl Iterator<Item = (u32, &Dependency)> + '_ {
         self.graph
             .edges_directed(NodeIndex::new(index as usize), petgraph::Direction::Incoming)
-            .map(|e| (e.source().index() as u32, e.weight()))
+            .filter_map(|e| Some((e.source().index() as u32, self.deps.get(e.id().index())?)))
     }
 }
 

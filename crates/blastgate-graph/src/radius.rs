@@ -72,7 +72,7 @@
 //!   [`TierWeights`] (8, 4, 2, 1 for tiers 0 to 3 by default) and
 //!   `t(v) = 1 + log10(1 + traffic(v))` when the node states its traffic,
 //!   else 1 ([`RadiusConfig::weight`]).
-//! - Journeys reached: affected nodes of kind [`NodeKind::Journey`].
+//! - Journeys reached: affected nodes of kind [`NodeKind::Journey`](crate::NodeKind::Journey).
 //! - Owners: the distinct owners of affected nodes, sorted by byte order.
 //! - Evidence: the [`RadiusConfig::top_paths`] most critical affected nodes,
 //!   ranked by tier (most critical first), then `P` (highest first), then
@@ -81,33 +81,49 @@
 //! # Algorithm
 //!
 //! 1. Multi-source BFS over reverse edges from `C` gives `dist` and `B`,
-//!    stopping after depth `D`.
-//! 2. Max-product Dijkstra from `C` over reverse edges inside `B`: a binary
-//!    heap of `(P, node)`, highest `P` first, ties to the lower dense id
+//!    stopping after depth `D`. It switches to bottom-up steps (each
+//!    unreached node looks for a dependency in the frontier) while the
+//!    frontier is large; both directions give the same levels.
+//! 2. Max-product Dijkstra from `C` over reverse edges inside `B`: a queue
+//!    of `(P, node)`, highest `P` first, ties to the lower dense id
 //!    (floats compared with `total_cmp`). It is exact because edge
 //!    probabilities are at most 1, so path probabilities never grow along a
 //!    path; in floating point too, since rounding is monotone and `x * p`
 //!    never rounds above `x` when `p <= 1`. So `P(v)` is, bit for bit, the
 //!    largest left-to-right product over paths (tested against
 //!    Bellman-Ford). A candidate below the floor is never pushed: all its
-//!    extensions are below it too.
+//!    extensions are below it too. Because probabilities only decrease,
+//!    the queue is a radix heap over their bits, which pops in the same
+//!    order as a binary heap would.
 //! 3. The predecessor of `v` is the node whose relaxation last strictly
 //!    raised `P(v)`. On an exact tie between two paths the one found first
 //!    is kept: its last step leaves the node settled first (higher `P`,
 //!    then lower dense id).
 //!
+//! When every edge of the graph has the same probability `p` (an edge list
+//! without a probability column), step 2 is skipped: `P(v) = p^dist(v)`
+//! and the predecessor is the lowest-numbered dependency on the level
+//! before, which is what Dijkstra would find as long as the powers of `p`
+//! strictly decrease (checked; otherwise Dijkstra runs). Tested against
+//! Dijkstra on every path.
+//!
 //! # Determinism
 //!
 //! The changed ids are sorted and deduplicated before anything else, the
-//! heap breaks ties by dense id and the outputs are sorted by id string, so
-//! the result does not depend on the order of the changed ids nor on the
-//! number of threads of [`radius_batch`].
+//! queue breaks ties by dense id and the outputs are sorted by id string
+//! (through the graph's rank of each id, [`FrozenGraph::id_rank`], for
+//! large results), so the result does not depend on the order of the
+//! changed ids nor on the number of threads of [`radius_batch`].
 //!
 //! # Complexity
 //!
-//! `O((V_B + E_B) log E_B)` time for `V_B` nodes and `E_B` reverse edges in
-//! the ball, plus `O(A log A)` to sort the `A` affected nodes by id. Memory
-//! is a reusable [`RadiusScratch`] of about 20 bytes per graph node plus the
+//! `O(V_B + E_B)` for the BFS and `O(E_B * 64)` at worst for Dijkstra
+//! (each entry moves down at most 64 radix buckets; in practice a few) for
+//! `V_B` nodes and `E_B` reverse edges in the ball, plus sorting the `A`
+//! affected nodes: a radix sort on their ranks, `O(A)`, for large results,
+//! `O(A log A)` comparisons of ids for small ones. The first large result
+//! ranks the graph's ids once, `O(V log V)` on rayon's threads. Memory is a
+//! reusable [`RadiusScratch`] of about 16 bytes per graph node plus the
 //! queue and heap (at most one entry per node and one per edge in the
 //! ball); a query allocates nothing else beyond its result.
 //!
@@ -126,7 +142,7 @@ pub use result::{Affected, BlastRadius, EvidencePath};
 pub use search::RadiusScratch;
 
 use crate::frozen::FrozenGraph;
-use crate::model::{Node, NodeKind, Probability, Tier};
+use crate::model::{Node, Probability, Tier};
 
 /// The relative slack of the probability floor: a node counts when its
 /// probability is at least `min_probability * (1 - FLOOR_SLACK)`. See the
@@ -278,9 +294,8 @@ pub fn radius(graph: &FrozenGraph, changed: &[u32], config: &RadiusConfig) -> Bl
 /// growth of its queue and heap, a query allocates only its result.
 ///
 /// # Complexity
-/// `O((V_B + E_B) log E_B + A log A)` for `V_B` nodes and `E_B` reverse
-/// edges within the depth ball and `A` affected nodes; see the
-/// [module docs](self).
+/// About `O(V_B + E_B + A)` for `V_B` nodes and `E_B` reverse edges within
+/// the depth ball and `A` affected nodes; see the [module docs](self).
 pub fn radius_with(
     scratch: &mut RadiusScratch,
     graph: &FrozenGraph,
@@ -322,9 +337,4 @@ pub fn radius_batch<C: AsRef<[u32]> + Sync>(
 /// edges; no allocation once `scratch` has grown.
 pub fn reach_count_with(scratch: &mut RadiusScratch, graph: &FrozenGraph, changed: &[u32]) -> usize {
     scratch.reach_count(graph, changed)
-}
-
-/// Whether `node` is a user journey.
-fn is_journey(node: &Node) -> bool {
-    node.kind() == NodeKind::Journey
 }

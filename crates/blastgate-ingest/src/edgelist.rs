@@ -28,17 +28,27 @@
 //! offending text.
 //!
 //! # Complexity
-//! `O(n)` in the input size: each byte is scanned once, each name is hashed
+//! `O(n)` in the input size: each byte is scanned once (the common line,
+//! two names and a newline, eight bytes at a time), each name is hashed
 //! once and looked up in a table of its own (batched so that cache misses
-//! overlap, see `Parser::flush`), and each new name is declared in the
-//! fragment once. No allocation per line, only per new name. About 1.1 s
-//! for 10M edges over 1M nodes (136 MB) on one core of the development
-//! machine; a third of that is the fragment's own cost of declaring 1M
-//! nodes (see `benches/benches/graph_load.rs`).
+//! overlap, see `Parser::flush`). No allocation per line: names stay in the
+//! input until the end, when [`GraphFragment::from_parts`] checks, copies
+//! and indexes them on rayon's threads. About 0.6 s for 10M edges over 1M
+//! nodes (136 MB) on one core of the development machine (see
+//! `benches/benches/graph_load.rs`).
+//!
+//! Cutting the input at line ends and parsing the pieces on several
+//! threads was tried and dropped: renumbering the later pieces' names
+//! through the first piece's table cost 0.2 s of the 0.3 s it saved on two
+//! cores, and more than it saved on one busy core.
 
-use std::hash::BuildHasher;
+mod lines;
+mod names;
 
-use blastgate_graph::{EdgeSpec, GraphError, GraphFragment, Origin, Probability, limits};
+use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, check_id, limits};
+
+use lines::{Place, lossy, plain_line, read_line};
+use names::{INLINE, Key, Names};
 
 /// Parses an edge list (see the [module docs](self) for the format) into a
 /// fragment whose nodes are all declared with [`Origin::Listed`].
@@ -67,17 +77,22 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
         return Err(GraphError::limit(file, "max_input_bytes", limits::MAX_EDGE_LIST_BYTES, bytes.len() as u64));
     }
     let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut fragment = GraphFragment::new(file, Origin::Listed);
+    let out = parse_lines(file, input)?;
+    GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)
+}
+
+/// Parses the lines of `input`.
+fn parse_lines<'a>(file: &'a str, input: &'a [u8]) -> Result<Output<'a>, GraphError> {
     // One edge per line at most. Nodes are fewer than edges in any but tiny
     // graphs (10M edges over 1M nodes is typical of large benchmarks), so
     // reserve for all lines when small and an eighth of them when large;
     // the maps grow if the guess is short.
     let lines = memchr::memchr_iter(b'\n', input).count() + 1;
     let nodes = lines.min(4096 + lines / 8);
-    fragment.reserve(nodes, lines);
     let mut parser = Parser {
         input,
-        fragment,
+        file,
+        out: Output { ids: Vec::with_capacity(nodes), edges: Vec::with_capacity(lines), probabilities: Vec::new() },
         names: Names::with_capacity(nodes),
         batch: Vec::with_capacity(BATCH),
         previous: None,
@@ -89,7 +104,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
         start = parser.line(number, start)? + 1;
     }
     parser.flush()?;
-    Ok(parser.fragment)
+    Ok(parser.out)
 }
 
 /// Lines read before their names are looked up (see [`Parser::flush`]).
@@ -102,7 +117,8 @@ type Span = (usize, usize);
 /// looked up batch by batch.
 struct Parser<'a> {
     input: &'a [u8],
-    fragment: GraphFragment,
+    file: &'a str,
+    out: Output<'a>,
     names: Names,
     batch: Vec<EdgeLine>,
     /// The dependent of the last edge added, and its id.
@@ -135,15 +151,22 @@ impl Name {
     }
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Reads line `number` (from 1), which starts at input offset `start`;
     /// returns the offset of its `\n` (or of the end of the input).
     ///
     /// Lines are not split first: the column scan finds the line's end, so
     /// every byte is looked at once.
     fn line(&mut self, number: usize, start: usize) -> Result<usize, GraphError> {
+        if let Some((a, b, end)) = plain_line(self.input, start) {
+            self.batch.push(EdgeLine { number, start, names: [Name::at(a), Name::at(b)], probability: None });
+            if self.batch.len() >= BATCH {
+                self.flush()?;
+            }
+            return Ok(end);
+        }
         let text = self.input.get(start..).unwrap_or_default();
-        match read_line(self.fragment.file(), number, text) {
+        match read_line(self.file, number, text) {
             Ok((end, None)) => Ok(start + end),
             Ok((end, Some(([a, b], probability)))) => {
                 self.batch.push(EdgeLine {
@@ -178,19 +201,25 @@ impl Parser<'_> {
     /// together, so a dependent that repeats the previous line's is
     /// recognised by comparing bytes and not looked up again.
     fn flush(&mut self) -> Result<(), GraphError> {
-        let Parser { input, fragment, names, batch, previous } = self;
+        let Parser { input, file, out, names, batch, previous } = self;
         let text = |span: Span| input.get(span.0..span.1).unwrap_or_default();
-        let mut before = previous.map(|(span, _)| span);
+        let mut before = previous.map(|(span, _)| (span, Key::at(input, span)));
         for edge in batch.iter_mut() {
             let [a, b] = &mut edge.names;
-            a.repeat = before.is_some_and(|span| text(span) == text(a.span));
-            before = Some(a.span);
-            for name in [a, b] {
-                if !name.repeat {
-                    name.key = Key::new(text(name.span));
-                    name.hash = names.hash(&name.key, text(name.span));
-                }
+            // Keys are compared and hashed before they are stored: read
+            // back at once, the stored words could not be forwarded.
+            let key = Key::at(input, a.span);
+            a.repeat = before.is_some_and(|(span, previous)| {
+                key.same(&previous) && (key.len as usize <= INLINE || text(span) == text(a.span))
+            });
+            before = Some((a.span, key));
+            if !a.repeat {
+                a.hash = names.hash(&key, text(a.span));
             }
+            a.key = key;
+            let key = Key::at(input, b.span);
+            b.hash = names.hash(&key, text(b.span));
+            b.key = key;
         }
         // A loop this small lets the processor keep dozens of loads in
         // flight.
@@ -211,16 +240,15 @@ impl Parser<'_> {
                 (true, Some((_, id))) => id,
                 _ => match names.find(input, a) {
                     Some(id) => id,
-                    None => declare(input, fragment, names, edge, a)?,
+                    None => declare(input, file, out, names, edge, a)?,
                 },
             };
             *previous = Some((a.span, from));
             let to = match names.find(input, b) {
                 Some(id) => id,
-                None => declare(input, fragment, names, edge, b)?,
+                None => declare(input, file, out, names, edge, b)?,
             };
-            let spec = EdgeSpec { probability: edge.probability, ..EdgeSpec::default() };
-            fragment.edge(from, to, spec)?;
+            out.edge(file, from, to, edge.probability)?;
         }
         batch.clear();
         Ok(())
@@ -232,9 +260,10 @@ impl Parser<'_> {
 /// a known one is valid.
 #[cold]
 #[inline(never)]
-fn declare(
-    input: &[u8],
-    fragment: &mut GraphFragment,
+fn declare<'a>(
+    input: &'a [u8],
+    file: &str,
+    out: &mut Output<'a>,
     names: &mut Names,
     edge: &EdgeLine,
     name: &Name,
@@ -243,354 +272,50 @@ fn declare(
     let line = input.get(edge.start..).unwrap_or_default();
     let place = Place { number: edge.number, line, column: name.span.0 - edge.start };
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err(GraphError::syntax(
-            fragment.file(),
-            place.render(),
-            lossy(bytes),
-            "service name is not valid UTF-8",
-        )
-        .with_help("save the file as UTF-8"));
+        return Err(GraphError::syntax(file, place.render(), lossy(bytes), "service name is not valid UTF-8")
+            .with_help("save the file as UTF-8"));
     };
-    let id = fragment.node(text, || place.render())?;
-    names.insert(input, name, id).map_err(|()| {
-        GraphError::invalid(fragment.file(), place.render(), text, "internal error: node ids are not dense")
-    })?;
+    check_id(file, text, || place.render())?;
+    let id = out.ids.len();
+    if id as u64 >= limits::MAX_NODES {
+        return Err(GraphError::limit(file, "max_nodes", limits::MAX_NODES, id as u64 + 1));
+    }
+    let id = u32::try_from(id).map_err(|_| GraphError::limit(file, "max_nodes", limits::MAX_NODES, id as u64 + 1))?;
+    out.ids.push(text);
+    names
+        .insert(input, name, id)
+        .map_err(|()| GraphError::invalid(file, place.render(), text, "internal error: node ids are not dense"))?;
     Ok(id)
 }
 
-/// Splits the line at the start of `line` (which runs on to the end of the
-/// input) into dependent, dependency and probability (`None` for a blank or
-/// comment line), and finds the offset of its `\n` (or of the end).
-fn read_line(file: &str, number: usize, line: &[u8]) -> Result<(usize, Option<EdgeColumns>), GraphError> {
-    let mut columns = Columns { line, pos: 0, after_comma: false };
-    let at = |column: usize| Place { number, line, column }.render();
-    let syntax = |(a, b): Span, message: &str| {
-        GraphError::syntax(file, at(a), text(line, a, b), message)
-            .with_help("write one edge per line: `dependent dependency`, optionally followed by a probability")
-    };
-    let empty = |pos: usize| {
-        GraphError::syntax(file, at(pos), "", "empty column")
-            .with_help("remove the extra comma, or put a name between the commas")
-    };
-    let Some(dependent) = columns.next().map_err(empty)? else {
-        return Ok((columns.line_end(), None));
-    };
-    let Some(dependency) = columns.next().map_err(empty)? else {
-        return Err(syntax(dependent, "line names one service but an edge needs two"));
-    };
-    let third = columns.next().map_err(empty)?;
-    if let Some(extra) = columns.next().map_err(empty)? {
-        return Err(syntax(extra, "too many columns: an edge line has two names and an optional probability"));
-    }
-    let probability = match third {
-        None => None,
-        Some(span) => {
-            let Some(p) = number_at(line, span) else {
-                return Err(syntax(
-                    span,
-                    "third column is not a number: an edge line has two names and an optional probability",
-                ));
-            };
-            let Some(p) = Probability::new(p) else {
-                return Err(GraphError::invalid(
-                    file,
-                    at(span.0),
-                    text(line, span.0, span.1),
-                    "probability is not a finite number in [0, 1]",
-                )
-                .with_help("write the propagation probability as a number from 0 to 1, such as `0.3`"));
-            };
-            Some(p)
-        }
-    };
-    Ok((columns.line_end(), Some(([dependent, dependency], probability))))
+/// What the parser found: the names, by id in order of first appearance,
+/// and the edges.
+struct Output<'a> {
+    /// Borrowed from the input: the fragment copies them out.
+    ids: Vec<&'a str>,
+    edges: Vec<(u32, u32)>,
+    /// Stated probabilities, by position in `edges`.
+    probabilities: Vec<(u32, Probability)>,
 }
 
-/// Dependent, dependency and probability of an edge line.
-type EdgeColumns = ([Span; 2], Option<Probability>);
-
-/// Bytes of a name kept in its table slot; longer names are compared with
-/// their first occurrence in the input.
-const INLINE: usize = 24;
-
-/// A name as the table compares it: its first [`INLINE`] bytes, zero
-/// padded, and its length.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Key {
-    words: [u64; 3],
-    len: u32,
-}
-
-impl Key {
-    fn new(name: &[u8]) -> Self {
-        let mut words = [0u64; 3];
-        let head = name.get(..INLINE).unwrap_or(name);
-        for (w, chunk) in words.iter_mut().zip(head.chunks(8)) {
-            *w = match <[u8; 8]>::try_from(chunk) {
-                Ok(full) => u64::from_le_bytes(full),
-                Err(_) => chunk.iter().rev().fold(0, |acc, &b| (acc << 8) | u64::from(b)),
-            };
+impl Output<'_> {
+    fn edge(&mut self, file: &str, from: u32, to: u32, probability: Option<Probability>) -> Result<(), GraphError> {
+        let position = self.edges.len();
+        if position as u64 >= limits::MAX_EDGES {
+            return Err(GraphError::limit(file, "max_edges", limits::MAX_EDGES, position as u64 + 1));
         }
-        // Inputs are at most 2 GiB, so every length fits.
-        Self { words, len: u32::try_from(name.len()).unwrap_or(u32::MAX) }
-    }
-}
-
-/// One slot of the name table, 32 bytes aligned: two to a cache line, so a
-/// lookup that finds its name at once reads one line. Empty when
-/// `len` is 0 (names are never empty).
-#[derive(Debug, Clone, Copy, Default)]
-#[repr(C, align(32))]
-struct Slot {
-    words: [u64; 3],
-    len: u32,
-    id: u32,
-}
-
-const _: () = assert!(std::mem::size_of::<Slot>() == 32);
-
-impl Slot {
-    fn new(key: Key, id: u32) -> Self {
-        Self { words: key.words, len: key.len, id }
-    }
-
-    fn key(&self) -> Key {
-        Key { words: self.words, len: self.len }
-    }
-}
-
-/// A name table: open addressing with linear probing, at most 70% full.
-/// It exists so that [`Parser::flush`] can touch a name's slot before the
-/// lookup, which `std`'s map does not allow.
-///
-/// INVARIANT: `slots.len()` is a power of two and `mask` is one less;
-/// `first[id]` is the input offset of the first occurrence of the name
-/// with fragment id `id` (ids are dense: the fragment numbers names in the
-/// order they are first declared, and only this table declares them).
-struct Names {
-    slots: Vec<Slot>,
-    mask: usize,
-    used: usize,
-    first: Vec<usize>,
-    /// Keys of the hash, random per table so that crafted names cannot
-    /// force long probe runs.
-    seed: [u64; 4],
-}
-
-impl Names {
-    fn with_capacity(names: usize) -> Self {
-        let len = (names.saturating_mul(10) / 7 + 1).next_power_of_two().max(16);
-        let random = std::collections::hash_map::RandomState::new();
-        let seed = [1u64, 2, 3, 4].map(|i| random.hash_one(i) | 1);
-        Self { slots: vec![Slot::default(); len], mask: len - 1, used: 0, first: Vec::with_capacity(names), seed }
-    }
-
-    /// The hash of a name (folded multiplications, as in foldhash).
-    fn hash(&self, key: &Key, name: &[u8]) -> u64 {
-        let [s0, s1, s2, s3] = self.seed;
-        let [w0, w1, w2] = key.words;
-        let mut h = fold(w0 ^ s0, w1 ^ s1);
-        h = fold(h ^ w2, s2 ^ u64::from(key.len));
-        for chunk in name.get(INLINE..).unwrap_or_default().chunks(8) {
-            let mut b = [0u8; 8];
-            if let Some(dst) = b.get_mut(..chunk.len()) {
-                dst.copy_from_slice(chunk);
-            }
-            h = fold(h ^ u64::from_le_bytes(b), s3);
+        if let Some(p) = probability {
+            // INVARIANT: positions fit in 32 bits below the edge limit.
+            self.probabilities.push((u32::try_from(position).unwrap_or(u32::MAX), p));
         }
-        h
-    }
-
-    /// Reads the slot where a lookup of `hash` starts (see [`Parser::flush`]).
-    fn touch(&self, hash: u64) -> u32 {
-        self.slots.get(hash as usize & self.mask).map_or(0, |s| s.id)
-    }
-
-    /// The id of `name`, if known.
-    #[inline]
-    fn find(&self, input: &[u8], name: &Name) -> Option<u32> {
-        let mut i = name.hash as usize & self.mask;
-        loop {
-            let slot = self.slots.get(i)?;
-            if slot.len == 0 {
-                return None;
-            }
-            if slot.key() == name.key && (name.key.len as usize <= INLINE || self.same_tail(input, slot.id, name)) {
-                return Some(slot.id);
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-
-    /// Whether the name with `id` ends as `name` does (both are longer than
-    /// [`INLINE`] and of equal length).
-    fn same_tail(&self, input: &[u8], id: u32, name: &Name) -> bool {
-        let Some(&at) = self.first.get(id as usize) else { return false };
-        let len = name.span.1 - name.span.0;
-        input.get(at + INLINE..at + len) == input.get(name.span.0 + INLINE..name.span.1)
-    }
-
-    /// Adds a name not in the table as `id`. `Err` if `id` breaks the
-    /// invariant (ids not dense).
-    fn insert(&mut self, input: &[u8], name: &Name, id: u32) -> Result<(), ()> {
-        if id as usize != self.first.len() {
-            return Err(());
-        }
-        self.first.push(name.span.0);
-        if (self.used + 1) * 10 > self.slots.len() * 7 {
-            self.grow(input);
-        }
-        self.place(Slot::new(name.key, id), name.hash);
-        self.used += 1;
+        self.edges.push((from, to));
         Ok(())
-    }
-
-    fn place(&mut self, slot: Slot, hash: u64) {
-        let mut i = hash as usize & self.mask;
-        // INVARIANT: the table is at most 70% full, so an empty slot exists.
-        while let Some(s) = self.slots.get_mut(i) {
-            if s.len == 0 {
-                *s = slot;
-                return;
-            }
-            i = (i + 1) & self.mask;
-        }
-    }
-
-    fn grow(&mut self, input: &[u8]) {
-        let len = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); len]);
-        self.mask = len - 1;
-        for slot in old.into_iter().filter(|s| s.len != 0) {
-            let at = self.first.get(slot.id as usize).copied().unwrap_or(0);
-            let name = input.get(at..at + slot.len as usize).unwrap_or_default();
-            let hash = self.hash(&slot.key(), name);
-            self.place(slot, hash);
-        }
-    }
-}
-
-/// The high and low halves of the 128-bit product, xored.
-fn fold(a: u64, b: u64) -> u64 {
-    let p = u128::from(a) * u128::from(b);
-    (p as u64) ^ ((p >> 64) as u64)
-}
-
-/// The number in a column, if it is one (Rust's float syntax, which also
-/// reads `inf` and `NaN`: those are numbers, just not probabilities).
-fn number_at(line: &[u8], (a, b): Span) -> Option<f64> {
-    std::str::from_utf8(line.get(a..b)?).ok()?.parse().ok()
-}
-
-/// The text of a column for an error message.
-fn text(line: &[u8], a: usize, b: usize) -> String {
-    lossy(line.get(a..b).unwrap_or_default())
-}
-
-fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A line and byte offset, rendered only when an error needs it so that
-/// the hot path does not allocate.
-#[derive(Clone, Copy)]
-struct Place<'a> {
-    number: usize,
-    line: &'a [u8],
-    column: usize,
-}
-
-impl Place<'_> {
-    /// `line N, column C`, with `C` counted in characters from 1 (each
-    /// invalid UTF-8 sequence counts as one).
-    fn render(self) -> String {
-        let before = String::from_utf8_lossy(self.line.get(..self.column).unwrap_or(self.line));
-        format!("line {}, column {}", self.number, before.chars().count() + 1)
-    }
-}
-
-/// Whether `b` may end a column: a blank, comma, `#` or line ending (all
-/// below 64, so one shift and mask decide).
-fn is_special(b: u8) -> bool {
-    const SPECIAL: u64 = 1 << b' ' | 1 << b'\t' | 1 << b',' | 1 << b'#' | 1 << b'\n' | 1 << b'\r';
-    b < 64 && (SPECIAL >> b) & 1 == 1
-}
-
-/// Splits a line into columns. `line` runs on to the end of the input: the
-/// line ends at the first `\n`, and a `\r` right before it (or before the
-/// end of the input) is part of the line ending.
-struct Columns<'a> {
-    line: &'a [u8],
-    pos: usize,
-    /// A comma was just consumed, so a column must follow.
-    after_comma: bool,
-}
-
-impl Columns<'_> {
-    /// The next column, `None` at the end of the line or a comment, or
-    /// `Err(offset)` where a column is empty.
-    fn next(&mut self) -> Result<Option<Span>, usize> {
-        self.skip_blanks();
-        if self.at_line_end() || self.peek() == Some(b'#') {
-            return if self.after_comma { Err(self.pos) } else { Ok(None) };
-        }
-        if self.peek() == Some(b',') {
-            return Err(self.pos);
-        }
-        let start = self.pos;
-        while let Some(b) = self.peek() {
-            if is_special(b) && (b != b'\r' || self.at_line_end()) {
-                break;
-            }
-            self.pos += 1;
-        }
-        let end = self.pos;
-        self.skip_blanks();
-        self.after_comma = self.peek() == Some(b',');
-        if self.after_comma {
-            self.pos += 1;
-        }
-        Ok(Some((start, end)))
-    }
-
-    /// The offset of the `\n` ending the line (or of the end of the input),
-    /// once [`Columns::next`] has returned `None`.
-    fn line_end(&self) -> usize {
-        match self.peek() {
-            None | Some(b'\n') => self.pos,
-            Some(b'\r') if self.line.get(self.pos + 1) == Some(&b'\n') => self.pos + 1,
-            _ => {
-                // A comment: skip it.
-                let rest = self.line.get(self.pos..).unwrap_or_default();
-                self.pos + memchr::memchr(b'\n', rest).unwrap_or(rest.len())
-            }
-        }
-    }
-
-    /// Whether the scan is at the line ending: `\n`, `\r\n`, or the end
-    /// of the input (after an optional `\r`).
-    fn at_line_end(&self) -> bool {
-        match self.peek() {
-            None | Some(b'\n') => true,
-            Some(b'\r') => matches!(self.line.get(self.pos + 1), None | Some(b'\n')),
-            Some(_) => false,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.line.get(self.pos).copied()
-    }
-
-    fn skip_blanks(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t')) {
-            self.pos += 1;
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use blastgate_graph::{BuildOptions, GraphBuilder, ServiceGraph};
+    use blastgate_graph::{BuildOptions, EdgeSpec, GraphBuilder, ServiceGraph};
 
     use super::*;
 

@@ -2,9 +2,9 @@
 
 use std::cmp::Ordering;
 
+use super::RadiusConfig;
 use super::search::{NodeState, RadiusScratch};
-use super::{RadiusConfig, is_journey};
-use crate::frozen::FrozenGraph;
+use crate::frozen::{FrozenGraph, NodeClass};
 use crate::model::{Node, Probability, Tier};
 
 /// The blast radius of a changeset: every affected node with its distance,
@@ -244,10 +244,7 @@ pub(super) fn assemble(
     unknown: Vec<u32>,
     config: &RadiusConfig,
 ) -> BlastRadius {
-    let affected = collect_affected(scratch, graph);
-    let mut by_node: Vec<(u32, u32)> = affected.iter().zip(0u32..).map(|(a, i)| (a.node, i)).collect();
-    by_node.sort_unstable();
-
+    let (affected, by_node) = collect_affected(scratch, graph);
     let mut tier_counts = [0usize; 4];
     let mut weighted_impact = 0.0;
     let mut max_distance = 0;
@@ -257,11 +254,17 @@ pub(super) fn assemble(
             *c += 1;
         }
         max_distance = max_distance.max(a.distance);
-        if let Some(node) = graph.node(a.node) {
-            weighted_impact += a.probability.get() * config.weight(node);
-            if is_journey(node) {
-                journeys.push(*a);
-            }
+        let class = graph.class(a.node);
+        // `RadiusConfig::weight` without reading the node when it states
+        // no traffic (the traffic factor is then exactly 1).
+        let weight = if class.has(NodeClass::TRAFFIC) {
+            graph.node(a.node).map_or(0.0, |node| config.weight(node))
+        } else {
+            config.tier_weights.get(class.tier())
+        };
+        weighted_impact += a.probability.get() * weight;
+        if class.has(NodeClass::JOURNEY) {
+            journeys.push(*a);
         }
     }
     let owners = owners(&mut scratch.work, graph, &affected);
@@ -282,32 +285,105 @@ pub(super) fn assemble(
 }
 
 /// The nodes reached with a probability at or above the floor, other than
-/// the changed nodes, sorted by id string.
-fn collect_affected(scratch: &RadiusScratch, graph: &FrozenGraph) -> Vec<Affected> {
+/// the changed nodes, sorted by id string; and `(node, position)` for each,
+/// sorted by node.
+///
+/// Large results sort by the graph's rank of each id, an integer (made on
+/// the first large result, see [`FrozenGraph::id_rank`]); small ones, while
+/// the ranks are not made, compare the ids themselves, which costs less
+/// than ranking every id of a large graph. The order is the same.
+fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Vec<(u32, u32)>) {
+    let mut keys = std::mem::take(&mut scratch.keys);
+    let mut spare = std::mem::take(&mut scratch.spare);
     let reached = scratch.queue.get(scratch.sources..).unwrap_or_default();
-    let kept = |v: u32| scratch.found(v);
-    let count = reached.iter().filter(|&&v| kept(v).is_some()).count();
-    let mut affected = Vec::with_capacity(count);
+    let n = graph.node_count();
+    let bits = u32::BITS - (n.max(1) as u32 - 1).leading_zeros();
+    keys.clear();
+    let ranks = (graph.has_id_ranks() || reached.len() >= n / RANK_SHARE).then(|| graph.id_ranks());
     for &v in reached {
-        let (Some(s), Some(node)) = (kept(v), graph.node(v)) else { continue };
-        affected.push(Affected {
-            node: v,
-            distance: s.distance,
-            predecessor: s.predecessor,
-            tier: node.effective_tier(),
-            // A product of probabilities is one; fail closed if not.
-            probability: Probability::new(s.probability).unwrap_or(Probability::ONE),
-        });
+        if scratch.found(v).is_some() {
+            let rank = ranks.map_or(0, |r| r.get(v as usize).copied().unwrap_or(u32::MAX));
+            keys.push(u64::from(rank) << 32 | u64::from(v));
+        }
     }
-    affected.sort_unstable_by(|a, b| id(graph, a.node).cmp(id(graph, b.node)).then(a.node.cmp(&b.node)));
-    affected
+    if ranks.is_some() {
+        sort_by_high_half(&mut keys, &mut spare, bits);
+    } else {
+        let id = |k: u64| graph.node(k as u32).map_or("", Node::id);
+        keys.sort_unstable_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
+    }
+    let affected: Vec<Affected> = keys
+        .iter()
+        .filter_map(|&k| {
+            let v = k as u32;
+            let s = scratch.found(v)?;
+            Some(Affected {
+                node: v,
+                distance: s.distance,
+                predecessor: s.predecessor,
+                tier: graph.class(v).tier(),
+                // A product of probabilities is one; fail closed if not.
+                probability: Probability::new(s.probability).unwrap_or(Probability::ONE),
+            })
+        })
+        .collect();
+    keys.clear();
+    keys.extend(affected.iter().zip(0u32..).map(|(a, i)| u64::from(a.node) << 32 | u64::from(i)));
+    sort_by_high_half(&mut keys, &mut spare, bits);
+    let by_node = keys.iter().map(|&k| ((k >> 32) as u32, k as u32)).collect();
+    scratch.keys = keys;
+    scratch.spare = spare;
+    (affected, by_node)
+}
+
+/// A result reaching at least one node in this many makes the graph rank
+/// its ids (see [`collect_affected`]).
+const RANK_SHARE: usize = 64;
+
+/// Sorts `keys` by their high halves, which are distinct and below
+/// `2^bits`: a least-significant-digit radix sort, two passes of 11 bits
+/// for a graph of up to 4M nodes, with `spare` as the second buffer; a
+/// comparison sort for short lists.
+fn sort_by_high_half(keys: &mut Vec<u64>, spare: &mut Vec<u64>, bits: u32) {
+    const DIGIT: u32 = 11;
+    const MASK: u64 = (1 << DIGIT) - 1;
+    if keys.len() < 4096 {
+        keys.sort_unstable();
+        return;
+    }
+    spare.clear();
+    spare.resize(keys.len(), 0);
+    for pass in 0..bits.div_ceil(DIGIT) {
+        let shift = 32 + pass * DIGIT;
+        let mut offsets = [0usize; 1 << DIGIT];
+        for &k in keys.iter() {
+            if let Some(c) = offsets.get_mut(((k >> shift) & MASK) as usize) {
+                *c += 1;
+            }
+        }
+        let mut acc = 0;
+        for o in &mut offsets {
+            let c = *o;
+            *o = acc;
+            acc += c;
+        }
+        for &k in keys.iter() {
+            if let Some(o) = offsets.get_mut(((k >> shift) & MASK) as usize) {
+                if let Some(slot) = spare.get_mut(*o) {
+                    *slot = k;
+                }
+                *o += 1;
+            }
+        }
+        std::mem::swap(keys, spare);
+    }
 }
 
 /// The distinct owners of `affected`, sorted, using `work` for sorting.
 fn owners(work: &mut Vec<u32>, graph: &FrozenGraph, affected: &[Affected]) -> Vec<Box<str>> {
     let owner = |v: u32| graph.node(v).and_then(Node::owner);
     work.clear();
-    work.extend(affected.iter().map(|a| a.node).filter(|&v| owner(v).is_some()));
+    work.extend(affected.iter().map(|a| a.node).filter(|&v| graph.class(v).has(NodeClass::OWNER)));
     work.sort_unstable_by(|&a, &b| owner(a).cmp(&owner(b)));
     work.dedup_by(|a, b| owner(*a) == owner(*b));
     work.iter().filter_map(|&v| owner(v)).map(Box::from).collect()
@@ -337,8 +413,4 @@ fn evidence(work: &mut Vec<u32>, blast: &BlastRadius, top: usize) -> Vec<Evidenc
         .filter_map(|&i| affected.get(i as usize))
         .map(|a| EvidencePath { nodes: blast.path_to(a.node), tier: a.tier, probability: a.probability })
         .collect()
-}
-
-fn id(graph: &FrozenGraph, v: u32) -> &str {
-    graph.node(v).map_or("", Node::id)
 }

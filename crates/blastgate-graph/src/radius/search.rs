@@ -1,8 +1,37 @@
 //! The traversals behind a blast radius: multi-source BFS for distances and
 //! the depth ball, then max-product Dijkstra for probabilities and
 //! predecessors, over arrays reused across queries.
+//!
+//! # Speed
+//!
+//! - **Visited bitset.** A node's "reached" flag is one bit: a graph of 1M
+//!   nodes needs 128 KiB, which stays in the processor's L2 cache while
+//!   the BFS tests it once per edge. Only the bits the last query set are
+//!   cleared (or the whole set, when that is cheaper).
+//! - **Direction-optimising BFS** (Beamer, Asanović and Patterson, 2012).
+//!   While the frontier is small, each of its nodes lists its dependents
+//!   (top-down). Once the frontier's edges outnumber a share of the edges
+//!   left to explore, each unreached node instead looks through its
+//!   dependencies for one in the frontier and stops at the first
+//!   (bottom-up): on graphs with hubs a query that reaches most of the
+//!   graph then reads a fraction of its edges. Both directions give the
+//!   same levels, so distances do not depend on the switch.
+//! - **One probability for every edge.** When every edge of the graph has
+//!   the same probability `p` (as in an edge list without a probability
+//!   column), a path's probability depends on its length alone:
+//!   `P(v) = p^dist(v)`, multiplied from the changed end. As long as those
+//!   powers strictly decrease (checked for the depths reached), Dijkstra
+//!   would settle nodes level by level and, within a level, by dense id; so
+//!   a node's predecessor is its lowest-numbered dependency on the level
+//!   before. The BFS finds exactly that when each level is expanded in
+//!   ascending order (bottom-up steps find it by scanning the sorted
+//!   dependencies), and no heap is needed. Otherwise Dijkstra runs.
+//! - **Radix heap.** Dijkstra's queue is a radix heap (Ahuja, Mehlhorn,
+//!   Orlin and Tarjan, 1990) over the bits of the probabilities, which only
+//!   decrease as Dijkstra proceeds. Entries of equal probability leave in
+//!   ascending node order, exactly as from the binary heap it replaces.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::RadiusConfig;
@@ -11,20 +40,23 @@ use crate::frozen::FrozenGraph;
 /// Reusable working memory for blast-radius queries: per-node arrays sized
 /// to the graph, a queue and a heap.
 ///
-/// Arrays are not cleared between queries: each query takes a new epoch
-/// number and a node counts as visited only when its stamp equals the
-/// current epoch, so starting a query costs `O(1)`, not `O(V)`. Every
-/// `u32::MAX - 1` queries the stamps are reset once.
+/// The per-node arrays are not cleared between queries: a node's entries
+/// are written when the BFS reaches it, and only reached nodes are read.
+/// The bitset of reached nodes is cleared for the nodes the last query
+/// reached, so starting a query costs time in proportion to the last one,
+/// not to the graph.
 ///
 /// A scratch is not tied to one graph: a query on a larger graph grows it.
 /// It is `Send`, so each thread can own one (see
 /// [`radius_batch`](super::radius_batch)).
 pub struct RadiusScratch {
-    /// The current query's number; 0 before the first query.
-    epoch: u32,
-    /// `stamp[v] == epoch` iff `v` was reached in the current query (it is
-    /// in the depth ball). INVARIANT: no stamp is above `epoch`.
-    stamp: Vec<u32>,
+    /// Number of nodes the bitsets cover.
+    nodes: usize,
+    /// Bit `v` is set iff `v` was reached in the current query (it is in
+    /// the depth ball). INVARIANT: every set bit's node is in `queue`.
+    visited: Vec<u64>,
+    /// The nodes of the current BFS level, for bottom-up steps.
+    frontier: Vec<u64>,
     /// Impact probability of each node reached in the current query
     /// ([`NodeState::BELOW_FLOOR`] until Dijkstra reaches it); stale for the
     /// others. Kept apart from `links` because Dijkstra reads it once per
@@ -37,9 +69,43 @@ pub struct RadiusScratch {
     pub(super) queue: Vec<u32>,
     /// Number of changed nodes at the head of `queue`.
     pub(super) sources: usize,
-    heap: BinaryHeap<Candidate>,
+    heap: RadixHeap,
     /// Spare room for sorting positions when assembling a result.
     pub(super) work: Vec<u32>,
+    /// Spare room for sorting keys when assembling a result.
+    pub(super) keys: Vec<u64>,
+    pub(super) spare: Vec<u64>,
+    tuning: Tuning,
+}
+
+/// When the BFS changes direction, and whether the one-probability path may
+/// be taken. Fixed outside tests, which force each path.
+#[derive(Debug, Clone, Copy)]
+struct Tuning {
+    /// Go bottom-up when the frontier's edges exceed the unexplored edges
+    /// divided by this (Beamer's alpha).
+    alpha: u64,
+    /// Go back top-down when the frontier holds fewer than the nodes
+    /// divided by this (Beamer's beta).
+    beta: u64,
+    /// Whether a graph with one probability on every edge skips Dijkstra.
+    uniform: bool,
+}
+
+impl Tuning {
+    const DEFAULT: Tuning = Tuning { alpha: 14, beta: 24, uniform: true };
+}
+
+/// What a BFS records about the nodes it reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    /// Nothing: the reach count.
+    Nothing,
+    /// Distances, with probabilities marked unknown for Dijkstra.
+    Distances,
+    /// Distances and the lowest-numbered dependency on the level before
+    /// (the one-probability path).
+    Parents,
 }
 
 impl RadiusScratch {
@@ -47,17 +113,24 @@ impl RadiusScratch {
     /// a larger one).
     ///
     /// # Complexity
-    /// `O(node_count)` time; 20 bytes per node.
+    /// `O(node_count / 64)` time; a quarter of a byte per node, plus 16
+    /// bytes per node once a full radius runs (a reach count needs only the
+    /// bits), so that a batch of reach counts does not pay for them.
     pub fn new(node_count: usize) -> Self {
+        let words = node_count.div_ceil(64);
         Self {
-            epoch: 0,
-            stamp: vec![0; node_count],
-            probability: vec![NodeState::BELOW_FLOOR; node_count],
-            links: vec![Link::UNREACHED; node_count],
+            nodes: node_count,
+            visited: vec![0; words],
+            frontier: vec![0; words],
+            probability: Vec::new(),
+            links: Vec::new(),
             queue: Vec::new(),
             sources: 0,
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::default(),
             work: Vec::new(),
+            keys: Vec::new(),
+            spare: Vec::new(),
+            tuning: Tuning::DEFAULT,
         }
     }
 
@@ -68,37 +141,40 @@ impl RadiusScratch {
 
     /// Number of nodes the per-node arrays cover.
     pub fn capacity(&self) -> usize {
-        self.stamp.len()
+        self.nodes
     }
 
     /// Starts a query on a graph of `n` nodes: grows the arrays if needed
-    /// and moves to a new epoch. Returns the epoch.
-    fn begin(&mut self, n: usize) -> u32 {
-        if self.stamp.len() < n {
-            self.stamp.resize(n, 0);
-            self.probability.resize(n, NodeState::BELOW_FLOOR);
-            self.links.resize(n, Link::UNREACHED);
+    /// and clears what the last query left.
+    fn begin(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        if self.visited.len() < words {
+            self.visited.resize(words, 0);
+            self.frontier.resize(words, 0);
         }
-        self.epoch = match self.epoch.checked_add(1) {
-            Some(e) => e,
-            None => {
-                // INVARIANT: after the reset every stamp is 0, below epoch 1.
-                self.stamp.fill(0);
-                1
+        self.nodes = self.nodes.max(n);
+        // INVARIANT: the set bits are those of the queued nodes.
+        if self.queue.len() < self.visited.len() / 8 {
+            for &v in &self.queue {
+                if let Some(w) = self.visited.get_mut(v as usize / 64) {
+                    *w = 0;
+                }
             }
-        };
+        } else {
+            self.visited.fill(0);
+        }
         self.queue.clear();
         self.heap.clear();
         self.sources = 0;
-        self.epoch
     }
 
-    /// Marks `v` reached in this epoch; false if it already was or is out of
-    /// range.
-    fn reach(&mut self, epoch: u32, v: u32) -> bool {
-        match self.stamp.get_mut(v as usize) {
-            Some(s) if *s != epoch => {
-                *s = epoch;
+    /// Marks `v` reached; false if it already was or is out of range.
+    #[inline]
+    fn reach(&mut self, v: u32) -> bool {
+        let bit = 1u64 << (v % 64);
+        match self.visited.get_mut(v as usize / 64) {
+            Some(w) if *w & bit == 0 => {
+                *w |= bit;
                 true
             }
             _ => false,
@@ -109,21 +185,57 @@ impl RadiusScratch {
     /// range). Afterwards `queue` holds the sources then the other reached
     /// nodes, and [`RadiusScratch::found`] what was found about them.
     pub(super) fn search(&mut self, graph: &FrozenGraph, sources: &[u32], config: &RadiusConfig) {
-        let epoch = self.begin(graph.node_count());
+        let n = graph.node_count();
+        self.begin(n);
+        if self.probability.len() < n {
+            self.probability.resize(n, NodeState::BELOW_FLOOR);
+            self.links.resize(n, Link::UNREACHED);
+        }
         for &c in sources {
-            if self.reach(epoch, c) {
+            if self.reach(c) {
                 self.queue.push(c);
                 self.set(c, Link { distance: 0, predecessor: NodeState::NONE }, 1.0);
             }
         }
         self.sources = self.queue.len();
-        self.bfs::<true>(graph, epoch, config.max_depth);
-        self.dijkstra(graph, epoch, config.max_depth.is_some(), config.probability_threshold());
+        let floor = config.probability_threshold();
+        let uniform = graph.csr().uniform_probability().filter(|_| self.tuning.uniform);
+        let Some(p) = uniform else {
+            self.bfs(graph, Record::Distances, config.max_depth);
+            self.dijkstra(graph, config.max_depth.is_some(), floor);
+            return;
+        };
+        let depth = self.bfs(graph, Record::Parents, config.max_depth);
+        // The probability of each level, if the powers strictly decrease.
+        let mut level = Vec::with_capacity(depth as usize + 1);
+        let mut power = 1.0f64;
+        level.push(power);
+        for _ in 0..depth {
+            let next = power * f64::from(p);
+            if next.total_cmp(&power).is_ge() {
+                // Equal powers would tie across levels: Dijkstra decides
+                // (the BFS left every probability unknown).
+                self.dijkstra(graph, config.max_depth.is_some(), floor);
+                return;
+            }
+            power = next;
+            level.push(power);
+        }
+        let Self { queue, probability, links, sources, .. } = self;
+        for &v in queue.get(*sources..).unwrap_or_default() {
+            let d = links.get(v as usize).map_or(0, |l| l.distance);
+            let q = level.get(d as usize).copied().unwrap_or(NodeState::BELOW_FLOOR);
+            if let Some(s) = probability.get_mut(v as usize) {
+                // Below the floor, Dijkstra would never have reached it.
+                *s = if q.total_cmp(&floor).is_lt() { NodeState::BELOW_FLOOR } else { q };
+            }
+        }
     }
 
     /// What the last [`RadiusScratch::search`] found about `v`: `None` if
     /// its probability is below the floor. Meaningful only for nodes in the
     /// queue.
+    #[inline]
     pub(super) fn found(&self, v: u32) -> Option<NodeState> {
         let probability = *self.probability.get(v as usize)?;
         let link = self.links.get(v as usize)?;
@@ -145,44 +257,129 @@ impl RadiusScratch {
     /// `changed` itself (ids out of range are ignored).
     pub(super) fn reach_count(&mut self, graph: &FrozenGraph, changed: &[u32]) -> usize {
         let n = graph.node_count();
-        let epoch = self.begin(n);
+        self.begin(n);
         for &c in changed {
-            if (c as usize) < n && self.reach(epoch, c) {
+            if (c as usize) < n && self.reach(c) {
                 self.queue.push(c);
             }
         }
         self.sources = self.queue.len();
-        self.bfs::<false>(graph, epoch, None);
+        self.bfs(graph, Record::Nothing, None);
         self.queue.len() - self.sources
     }
 
     /// Multi-source BFS over reverse edges from the nodes already in the
-    /// queue, level by level, stopping after level `max_depth`. With
-    /// `RECORD`, sets the distance of each node reached and marks its
-    /// probability unknown.
-    fn bfs<const RECORD: bool>(&mut self, graph: &FrozenGraph, epoch: u32, max_depth: Option<u32>) {
+    /// queue, level by level, stopping after level `max_depth`; returns the
+    /// last level reached. See the module docs for the two directions.
+    fn bfs(&mut self, graph: &FrozenGraph, record: Record, max_depth: Option<u32>) -> u32 {
+        let csr = graph.csr();
+        let n = graph.node_count() as u64;
+        let edges = graph.edge_count() as u64;
         let mut head = 0;
         let mut depth = 0u32;
+        let mut bottom_up = false;
         while head < self.queue.len() {
             if max_depth.is_some_and(|d| depth >= d) {
                 break;
             }
             let level_end = self.queue.len();
             let next = depth.saturating_add(1);
-            while head < level_end {
-                let Some(&u) = self.queue.get(head) else { break };
-                head += 1;
-                for &v in graph.dependents_of(u) {
-                    if self.reach(epoch, v) {
-                        self.queue.push(v);
-                        if RECORD {
-                            let link = Link { distance: next, predecessor: NodeState::NONE };
-                            self.set(v, link, NodeState::BELOW_FLOOR);
-                        }
+            let frontier_len = (level_end - head) as u64;
+            // Beamer's test, with the unexplored edges estimated from the
+            // unreached nodes.
+            let unexplored = edges.saturating_mul(n.saturating_sub(level_end as u64)) / n.max(1);
+            bottom_up = if bottom_up {
+                frontier_len.saturating_mul(self.tuning.beta) >= n
+            } else {
+                let frontier_edges: u64 = self
+                    .queue
+                    .get(head..level_end)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&u| csr.dependents_of(u).len() as u64)
+                    .sum();
+                frontier_edges.saturating_mul(self.tuning.alpha) > unexplored && frontier_len > 0
+            };
+            if bottom_up {
+                self.bottom_up(graph, head, level_end, next, record);
+            } else {
+                if record == Record::Parents {
+                    // Ascending, so that a node's first discoverer is its
+                    // lowest-numbered parent.
+                    if let Some(level) = self.queue.get_mut(head..level_end) {
+                        level.sort_unstable();
                     }
                 }
+                self.top_down(graph, head, level_end, next, record);
             }
-            depth = next;
+            head = level_end;
+            if self.queue.len() > level_end {
+                depth = next;
+            }
+        }
+        depth
+    }
+
+    /// Expands the level `queue[head..end]` through each node's dependents.
+    fn top_down(&mut self, graph: &FrozenGraph, head: usize, end: usize, next: u32, record: Record) {
+        let csr = graph.csr();
+        for i in head..end {
+            let Some(&u) = self.queue.get(i) else { break };
+            for &v in csr.dependents_of(u) {
+                if self.reach(v) {
+                    self.queue.push(v);
+                    self.visit(v, u, next, record);
+                }
+            }
+        }
+    }
+
+    /// Finds the level after `queue[head..end]` by scanning every unreached
+    /// node's dependencies for one in the level (for the reach count, any
+    /// reached one: the count is the same and the scan ends sooner).
+    fn bottom_up(&mut self, graph: &FrozenGraph, head: usize, end: usize, next: u32, record: Record) {
+        let csr = graph.csr();
+        let n = graph.node_count();
+        if record != Record::Nothing {
+            self.frontier.fill(0);
+            for &u in self.queue.get(head..end).unwrap_or_default() {
+                if let Some(w) = self.frontier.get_mut(u as usize / 64) {
+                    *w |= 1 << (u % 64);
+                }
+            }
+        }
+        for word in 0..n.div_ceil(64) {
+            let reached = self.visited.get(word).copied().unwrap_or(u64::MAX);
+            let mut open = !reached;
+            if word == n / 64 {
+                open &= (1u64 << (n % 64)) - 1;
+            }
+            while open != 0 {
+                let bit = open.trailing_zeros();
+                open &= open - 1;
+                let v = (word * 64) as u32 + bit;
+                let parents = if record == Record::Nothing { &self.visited } else { &self.frontier };
+                let parent = csr.dependencies_of(v).iter().copied().find(|&u| is_set(parents, u));
+                if let Some(u) = parent {
+                    if let Some(w) = self.visited.get_mut(word) {
+                        *w |= 1 << bit;
+                    }
+                    self.queue.push(v);
+                    self.visit(v, u, next, record);
+                }
+            }
+        }
+    }
+
+    /// Records what `record` asks about `v`, reached from `u` at `distance`.
+    #[inline]
+    fn visit(&mut self, v: u32, u: u32, distance: u32, record: Record) {
+        match record {
+            Record::Nothing => {}
+            Record::Distances => {
+                self.set(v, Link { distance, predecessor: NodeState::NONE }, NodeState::BELOW_FLOOR);
+            }
+            Record::Parents => self.set(v, Link { distance, predecessor: u }, NodeState::BELOW_FLOOR),
         }
     }
 
@@ -190,18 +387,20 @@ impl RadiusScratch {
     /// dependent was reached by the BFS, never keeping a probability below
     /// `floor`. Unless the BFS was depth-`limited` it reached every
     /// dependent of every node Dijkstra settles, so the check is skipped.
-    fn dijkstra(&mut self, graph: &FrozenGraph, epoch: u32, limited: bool, floor: f64) {
+    fn dijkstra(&mut self, graph: &FrozenGraph, limited: bool, floor: f64) {
+        let csr = graph.csr();
         for &c in self.queue.get(..self.sources).unwrap_or_default() {
-            self.heap.push(Candidate { probability: 1.0, node: c });
+            self.heap.push(1.0, c);
         }
-        while let Some(Candidate { probability: p, node: u }) = self.heap.pop() {
+        while let Some((p, u)) = self.heap.pop() {
             // A stale entry: `u` was raised above `p` after this was pushed.
             let settled = self.probability.get(u as usize).is_some_and(|s| p.total_cmp(s).is_ge());
             if !settled {
                 continue;
             }
-            for (v, w) in graph.dependents_with_probability(u) {
-                if limited && self.stamp.get(v as usize) != Some(&epoch) {
+            let (sources, probabilities) = csr.dependents_with_probability(u);
+            for (&v, &w) in sources.iter().zip(probabilities) {
+                if limited && !is_set(&self.visited, v) {
                     continue;
                 }
                 let q = p * f64::from(w);
@@ -215,20 +414,24 @@ impl RadiusScratch {
                     if let Some(link) = self.links.get_mut(v as usize) {
                         link.predecessor = u;
                     }
-                    self.heap.push(Candidate { probability: q, node: v });
+                    self.heap.push(q, v);
                 }
             }
         }
     }
 }
 
+/// Whether bit `v` of `bits` is set.
+#[inline]
+fn is_set(bits: &[u64], v: u32) -> bool {
+    bits.get(v as usize / 64).is_some_and(|w| w & (1 << (v % 64)) != 0)
+}
+
 impl std::fmt::Debug for RadiusScratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RadiusScratch")
-            .field("epoch", &self.epoch)
-            .field("capacity", &self.stamp.len())
+            .field("capacity", &self.nodes)
             .field("queue_capacity", &self.queue.capacity())
-            .field("heap_capacity", &self.heap.capacity())
             .finish_non_exhaustive()
     }
 }
@@ -263,67 +466,261 @@ impl Link {
     const UNREACHED: Link = Link { distance: u32::MAX, predecessor: NodeState::NONE };
 }
 
-/// A heap entry: the most probable first, then the lowest dense id.
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
-    probability: f64,
-    node: u32,
+/// A monotone priority queue of `(probability, node)`: the most probable
+/// first, then the lowest node. Probabilities pushed must be in `[0, 1]`
+/// and at most the last one popped (Dijkstra's order), which makes a radix
+/// heap exact.
+///
+/// A probability's key is `1.0`'s bits minus its bits: for non-negative
+/// floats the bits grow with the value, so keys grow as probabilities
+/// shrink. An entry sits in the bucket of the highest bit in which its key
+/// differs from the last key popped; `equal` holds the entries whose key is
+/// the last one, by node.
+#[derive(Debug, Default)]
+struct RadixHeap {
+    buckets: Vec<Vec<(u64, u32)>>,
+    equal: BinaryHeap<Reverse<u32>>,
+    last: u64,
 }
 
-impl Ord for Candidate {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.probability.total_cmp(&other.probability).then_with(|| other.node.cmp(&self.node))
+impl RadixHeap {
+    const ONE: u64 = 0x3FF0_0000_0000_0000;
+
+    fn clear(&mut self) {
+        for b in &mut self.buckets {
+            b.clear();
+        }
+        self.equal.clear();
+        self.last = 0;
+    }
+
+    fn key(p: f64) -> u64 {
+        Self::ONE.saturating_sub(p.to_bits())
+    }
+
+    fn push(&mut self, p: f64, node: u32) {
+        let key = Self::key(p);
+        if key <= self.last {
+            // Equal (a key below the last cannot happen; if it did, popping
+            // it next is the best order left).
+            self.equal.push(Reverse(node));
+            return;
+        }
+        self.place(key, node);
+    }
+
+    fn place(&mut self, key: u64, node: u32) {
+        let b = (64 - (key ^ self.last).leading_zeros()) as usize;
+        if self.buckets.len() <= b {
+            self.buckets.resize_with(b + 1, Vec::new);
+        }
+        if let Some(bucket) = self.buckets.get_mut(b) {
+            bucket.push((key, node));
+        }
+    }
+
+    fn pop(&mut self) -> Option<(f64, u32)> {
+        if self.equal.is_empty() {
+            // Refill from the first non-empty bucket: its smallest key
+            // becomes the last, and its entries move to lower buckets.
+            let b = self.buckets.iter().position(|b| !b.is_empty())?;
+            let mut bucket = std::mem::take(self.buckets.get_mut(b)?);
+            self.last = bucket.iter().map(|e| e.0).min()?;
+            for &(key, node) in &bucket {
+                if key == self.last {
+                    self.equal.push(Reverse(node));
+                } else {
+                    self.place(key, node);
+                }
+            }
+            bucket.clear();
+            if let Some(slot) = self.buckets.get_mut(b) {
+                *slot = bucket;
+            }
+        }
+        let Reverse(node) = self.equal.pop()?;
+        Some((f64::from_bits(Self::ONE - self.last), node))
     }
 }
-
-impl PartialOrd for Candidate {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Candidate {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Candidate {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::radius::{radius_with, reach_count_with};
+    use crate::{BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin, Probability};
 
-    #[test]
-    fn heap_order_is_probability_then_lower_id() {
-        let mut heap = BinaryHeap::new();
-        for (p, node) in [(0.5, 3), (0.9, 7), (0.5, 1), (0.9, 2), (0.0, 0)] {
-            heap.push(Candidate { probability: p, node });
+    /// A random graph of `n` nodes and `m` edge records, every edge with
+    /// probability `p` (the default, 0.9, when `None`).
+    fn graph(n: u32, m: usize, p: Option<f64>, mut state: u64) -> FrozenGraph {
+        let mut next = move |bound: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(bound)) as u32
+        };
+        let mut fragment = GraphFragment::new("random", Origin::Listed);
+        for i in 0..n {
+            fragment.node(&format!("n{}", (i * 7919) % n), String::new).unwrap();
         }
-        let order: Vec<u32> = std::iter::from_fn(|| heap.pop()).map(|c| c.node).collect();
-        assert_eq!(order, [2, 7, 1, 3, 0]);
+        for _ in 0..m {
+            // Hubs: a third of the edges go to the first few nodes.
+            let (a, b) = (next(n), if next(3) == 0 { next(n.min(8)) } else { next(n) });
+            let spec = EdgeSpec { probability: p.and_then(Probability::new), ..EdgeSpec::default() };
+            fragment.edge(a, b, spec).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(fragment).unwrap();
+        builder.build().unwrap().freeze()
+    }
+
+    /// Every way through the code gives the same result: BFS top-down only,
+    /// bottom-up whenever possible, Beamer's switch; with or without the
+    /// one-probability shortcut.
+    #[test]
+    fn every_strategy_gives_the_same_radius() {
+        let reference = Tuning { alpha: 0, beta: 24, uniform: false };
+        let others = [
+            Tuning { alpha: u64::MAX, beta: u64::MAX, uniform: false },
+            Tuning::DEFAULT,
+            Tuning { alpha: 0, beta: 24, uniform: true },
+            Tuning { alpha: u64::MAX, beta: u64::MAX, uniform: true },
+        ];
+        let configs = [
+            RadiusConfig::default(),
+            RadiusConfig::default().with_max_depth(2),
+            RadiusConfig::default().with_min_probability(Probability::new(0.3).unwrap()),
+            RadiusConfig::default().with_max_depth(1).with_min_probability(Probability::new(0.95).unwrap()),
+        ];
+        let mut uniform_graphs = 0;
+        for (seed, p) in [None, Some(0.5), Some(1.0), Some(0.0), Some(0.999), Some(0.3)].into_iter().enumerate() {
+            for (n, m) in [(12, 30), (300, 900), (3000, 12_000)] {
+                let graph = graph(n, m, p, 0x2545_f491_4f6c_dd1d + seed as u64);
+                uniform_graphs += usize::from(graph.csr().uniform_probability().is_some());
+                let changesets = [vec![0], vec![1, 5], vec![n - 1], (0..n).step_by(97).collect()];
+                for config in &configs {
+                    for changed in &changesets {
+                        let mut scratch = RadiusScratch::new(0);
+                        scratch.tuning = reference;
+                        let expected = radius_with(&mut scratch, &graph, changed, config);
+                        let count = reach_count_with(&mut scratch, &graph, changed);
+                        for tuning in others {
+                            scratch.tuning = tuning;
+                            let got = radius_with(&mut scratch, &graph, changed, config);
+                            assert_eq!(got, expected, "{tuning:?} p {p:?} n {n} {config:?} {changed:?}");
+                            assert_eq!(reach_count_with(&mut scratch, &graph, changed), count, "{tuning:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(uniform_graphs >= 15, "{uniform_graphs}");
+    }
+
+    /// Small results sort by id string until the graph ranks its ids, then
+    /// by rank: the same order.
+    #[test]
+    fn sorting_by_id_or_by_rank_agrees() {
+        let graph = graph(20_000, 16_000, None, 7);
+        let mut scratch = RadiusScratch::new(0);
+        let sets: Vec<Vec<u32>> = (8..20_000).step_by(997).map(|i| vec![i, i + 1]).collect();
+        let before: Vec<_> =
+            sets.iter().map(|c| radius_with(&mut scratch, &graph, c, &RadiusConfig::default())).collect();
+        assert!(!graph.has_id_ranks());
+        assert!(before.iter().any(|b| b.affected_count() > 1));
+        let _ = graph.id_ranks();
+        for (c, b) in sets.iter().zip(&before) {
+            assert_eq!(&radius_with(&mut scratch, &graph, c, &RadiusConfig::default()), b);
+        }
+    }
+
+    /// A stated probability of `-0` (the edge list reads `-0` as a number
+    /// in `[0, 1]`) once sorted below the floor 0 and hid the dependent.
+    #[test]
+    fn negative_zero_probability_still_reaches() {
+        let mut fragment = GraphFragment::new("zero", Origin::Listed);
+        let web = fragment.node("web", String::new).unwrap();
+        let db = fragment.node("db", String::new).unwrap();
+        let spec = EdgeSpec { probability: Probability::new(-0.0), ..EdgeSpec::default() };
+        assert!(spec.probability.is_some());
+        fragment.edge(web, db, spec).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(fragment).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let blast = crate::radius::radius(&graph, &[db], &RadiusConfig::default());
+        let affected = blast.get(web).map(|a| a.probability().get().to_bits());
+        assert_eq!(affected, Some(0.0f64.to_bits()));
     }
 
     #[test]
-    fn epoch_wraps_by_resetting_stamps() {
-        let mut scratch = RadiusScratch::new(4);
-        scratch.epoch = u32::MAX - 1;
-        let e = scratch.begin(4);
-        assert_eq!(e, u32::MAX);
-        assert!(scratch.reach(e, 2));
-        assert!(!scratch.reach(e, 2));
-        let e = scratch.begin(4);
-        assert_eq!(e, 1);
-        assert!(scratch.stamp.iter().all(|&s| s == 0));
-        assert!(scratch.reach(e, 2));
+    fn heap_order_is_probability_then_lower_id() {
+        let mut heap = RadixHeap::default();
+        for (p, node) in [(0.5, 3), (0.9, 7), (0.5, 1), (0.9, 2), (0.0, 0), (1.0, 9)] {
+            heap.push(p, node);
+        }
+        let mut order = Vec::new();
+        while let Some((p, node)) = heap.pop() {
+            order.push(node);
+            // Pushing the probability just popped (an edge of probability 1)
+            // comes out before anything less probable, lowest node first.
+            if node == 7 {
+                heap.push(p, 4);
+                heap.push(p, 8);
+            }
+        }
+        assert_eq!(order, [9, 2, 7, 4, 8, 1, 3, 0]);
+    }
+
+    #[test]
+    fn heap_matches_a_binary_heap() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut radix = RadixHeap::default();
+        let mut reference = BinaryHeap::new();
+        let mut last = 1.0f64;
+        for round in 0..20_000 {
+            if round % 3 != 0 || reference.is_empty() {
+                // Never above the last popped, as in Dijkstra.
+                let p = match next() % 4 {
+                    0 => last,
+                    1 => last * 0.5,
+                    _ => last * ((next() % 1000) as f64 / 1000.0),
+                };
+                let node = (next() % 500) as u32;
+                radix.push(p, node);
+                reference.push((p.to_bits(), Reverse(node)));
+            } else {
+                let (bits, Reverse(node)) = reference.pop().unwrap();
+                let got = radix.pop().unwrap();
+                assert_eq!((got.0.to_bits(), got.1), (bits, node));
+                last = f64::from_bits(bits);
+            }
+        }
+    }
+
+    #[test]
+    fn bits_are_cleared_between_queries() {
+        let mut scratch = RadiusScratch::new(200);
+        scratch.begin(200);
+        for v in [3, 64, 199] {
+            assert!(scratch.reach(v));
+            scratch.queue.push(v);
+        }
+        assert!(!scratch.reach(64));
+        scratch.begin(200);
+        assert!(scratch.visited.iter().all(|&w| w == 0));
+        assert!(scratch.reach(64));
     }
 
     #[test]
     fn grows_for_a_larger_graph() {
         let mut scratch = RadiusScratch::new(1);
-        let e = scratch.begin(10);
+        scratch.begin(10);
         assert_eq!(scratch.capacity(), 10);
-        assert!(scratch.reach(e, 9));
-        assert!(!scratch.reach(e, 10));
+        assert!(scratch.reach(9));
     }
 }

@@ -1,0 +1,714 @@
+//! Merging edge records into sorted forward and reverse adjacency:
+//! duplicates merged, self-loops dropped.
+//!
+//! The common case, where no record has attributes and every source has
+//! the same trust ([`merge_plain`]), is a radix sort of bare ids: a stable
+//! counting sort by dependent, then one by dependency, which gives the
+//! reverse rows sorted by dependent; duplicates are then adjacent, and a
+//! third counting sort by dependent gives the forward rows sorted by
+//! dependency. Three passes of sequential reads and scattered writes, no
+//! comparison sort. The general case ([`Records::merge_general`]) sorts
+//! each dependent's records by dependency and position, so that duplicates
+//! are merged in input order.
+//!
+//! Scattering and sorting run on rayon's threads over ranges of nodes
+//! holding about the same number of records; each range is written by one
+//! task in input order and the ranges' outputs are joined in order, so the
+//! result is the same whatever the number of threads.
+
+use rayon::prelude::*;
+
+use super::{Conflict, Slot, Warnings, default_edge_kind, offer};
+use crate::fragment::{GraphFragment, Warning};
+use crate::frozen::Reverse;
+use crate::model::{Dependency, EdgeKind, EdgeSpec, Node, NodeKind, Observation, Origin, Probability, Strength};
+
+/// The global id of each of a fragment's local ids.
+pub(super) enum Locals {
+    /// The same as the local id, for the fragment's `count` nodes.
+    Same(u32),
+    /// By local id.
+    Map(Vec<u32>),
+}
+
+/// Every edge record of every fragment, in input order.
+#[derive(Default)]
+pub(super) struct Records {
+    /// `(dependent, dependency)` in global ids; [`NO_NODE`] where a record
+    /// names no node (a loader's bug), which drops it.
+    edges: Vec<(u32, u32)>,
+    /// Records whose only attribute is a probability: position, fragment,
+    /// probability; ascending by position.
+    probabilities: Vec<(u32, u32, Probability)>,
+    /// Other records with attributes: position, fragment, attributes;
+    /// ascending by position.
+    specs: Vec<(u32, u32, EdgeSpec)>,
+    /// The trust of each fragment.
+    origins: Vec<Origin>,
+    /// Position of each fragment's first record.
+    starts: Vec<usize>,
+}
+
+/// A node id that names no node.
+const NO_NODE: u32 = u32::MAX;
+
+/// Largest number of pieces the sorting is split into.
+const MAX_PARTS: usize = 8;
+
+impl Records {
+    /// Takes the edge records of fragment `f`, whose nodes got the global
+    /// ids `local`.
+    pub(super) fn add(&mut self, f: usize, fragment: &mut GraphFragment, local: &Locals) {
+        let base = self.edges.len();
+        self.starts.push(base);
+        self.origins.push(fragment.origin);
+        let edges = std::mem::take(&mut fragment.edges);
+        match local {
+            Locals::Same(count) if base == 0 => {
+                self.edges = edges;
+                for (from, to) in &mut self.edges {
+                    if *from >= *count {
+                        *from = NO_NODE;
+                    }
+                    if *to >= *count {
+                        *to = NO_NODE;
+                    }
+                }
+            }
+            _ => {
+                let global = |l: u32| match local {
+                    Locals::Same(count) => Some(l).filter(|l| l < count),
+                    Locals::Map(map) => map.get(l as usize).copied(),
+                };
+                self.edges.reserve(edges.len());
+                for (a, b) in edges {
+                    self.edges.push((global(a).unwrap_or(NO_NODE), global(b).unwrap_or(NO_NODE)));
+                }
+            }
+        }
+        let f32 = u32::try_from(f).unwrap_or(u32::MAX);
+        let global = |pos: u32| u32::try_from(base + pos as usize).unwrap_or(u32::MAX);
+        for (pos, p) in std::mem::take(&mut fragment.edge_probabilities) {
+            self.probabilities.push((global(pos), f32, p));
+        }
+        for (pos, spec) in std::mem::take(&mut fragment.edge_specs) {
+            self.specs.push((global(pos), f32, spec));
+        }
+    }
+
+    /// Sorts, deduplicates and merges the records over `kinds.len()` nodes
+    /// of kinds `kinds`.
+    ///
+    /// # Complexity
+    /// `O(V + E)` plus sorting each dependent's records, spread over
+    /// rayon's threads.
+    pub(super) fn merge(self, kinds: &[NodeKind]) -> Merged {
+        let plain = self.probabilities.is_empty()
+            && self.specs.is_empty()
+            && self.origins.windows(2).all(|w| matches!(w, [a, b] if a == b));
+        if plain {
+            let origin = self.origins.first().copied().unwrap_or(Origin::Placeholder);
+            merge_plain(self.edges, kinds, origin)
+        } else {
+            self.merge_general(kinds)
+        }
+    }
+
+    /// The general case: records carry their position, so that duplicates
+    /// are merged in input order.
+    fn merge_general(self, kinds: &[NodeKind]) -> Merged {
+        let n = kinds.len();
+        let Bucketed { offsets, items, parts } = bucket_by_dependent(&self.edges, n, |pos, to| (to, pos));
+        // The attributes of each record, if any: 0 for none, `i + 1` for
+        // `probabilities[i]`, `probabilities.len() + i + 1` for `specs[i]`.
+        let mut attributes = Vec::new();
+        if !(self.probabilities.is_empty() && self.specs.is_empty()) {
+            attributes = vec![0u32; self.edges.len()];
+            let positions = self.probabilities.iter().map(|p| p.0).chain(self.specs.iter().map(|s| s.0));
+            for (i, pos) in (1u32..).zip(positions) {
+                if let Some(a) = attributes.get_mut(pos as usize) {
+                    *a = i;
+                }
+            }
+        }
+        drop(self.edges);
+        let context = Context {
+            attributes: &attributes,
+            probabilities: &self.probabilities,
+            specs: &self.specs,
+            origins: &self.origins,
+            starts: &self.starts,
+        };
+        let mut items = items;
+        let slices = split_parts(&mut items, &offsets, &parts);
+        let pieces: Vec<Piece> = slices
+            .into_par_iter()
+            .map(|(range, slice)| {
+                let mut piece = Piece::new(range.1 - range.0);
+                let bounds = offsets.get(range.0..=range.1).unwrap_or_default();
+                let base = bounds.first().copied().unwrap_or(0) as usize;
+                for (i, w) in bounds.windows(2).enumerate() {
+                    let (a, b) = (w.first().copied().unwrap_or(0) as usize, w.last().copied().unwrap_or(0) as usize);
+                    let Some(bucket) = slice.get_mut(a - base..b - base) else { continue };
+                    bucket.sort_unstable();
+                    let from = u32::try_from(range.0 + i).unwrap_or(NO_NODE);
+                    let mut j = 0;
+                    while let Some(&(to, _)) = bucket.get(j) {
+                        let run = bucket.get(j..).unwrap_or_default();
+                        let len = run.iter().take_while(|r| r.0 == to).count().max(1);
+                        j += len;
+                        if to == from {
+                            piece.self_loop(from);
+                        } else if let Some(&kind) = kinds.get(to as usize) {
+                            let records = run.get(..len).unwrap_or_default();
+                            let (dep, conflicts) = context.merge_edge(records, kind);
+                            for (first, second, message) in conflicts {
+                                piece.events.push(Event::Conflict { from, to, first, second, message });
+                            }
+                            piece.targets.push(to);
+                            piece.probability.push(propagation(&dep));
+                            piece.deps.push(dep);
+                            if let Some(c) = piece.counts.get_mut(i) {
+                                *c += 1;
+                            }
+                        }
+                        // A record naming no node (a loader's bug) is dropped.
+                    }
+                }
+                piece
+            })
+            .collect();
+        drop(items);
+        Merged::join(pieces, n)
+    }
+}
+
+/// The propagation probability of `dep` as the frozen graph stores it.
+/// `+ 0.0` turns a stated `-0.0` into `0.0`: a negative zero would sort
+/// below the floor 0 and hide a reachable node.
+fn propagation(dep: &Dependency) -> f32 {
+    (dep.probability().get() + 0.0) as f32
+}
+
+/// What merging an edge's records reads.
+struct Context<'a> {
+    attributes: &'a [u32],
+    probabilities: &'a [(u32, u32, Probability)],
+    specs: &'a [(u32, u32, EdgeSpec)],
+    origins: &'a [Origin],
+    starts: &'a [usize],
+}
+
+impl Context<'_> {
+    /// Merges the records of one edge (dependency, position; by position)
+    /// whose dependency is of kind `kind`. Returns the edge and the
+    /// conflicts between sources (first file, second file, message).
+    fn merge_edge(&self, records: &[(u32, u32)], kind: NodeKind) -> (Dependency, Vec<Conflict>) {
+        let mut edge_kind: Option<Slot<EdgeKind>> = None;
+        let mut strength: Option<Slot<Strength>> = None;
+        let mut probability: Option<Slot<Probability>> = None;
+        let mut observation: Option<Observation> = None;
+        let mut origin = Origin::Placeholder;
+        let mut conflicts = Vec::new();
+        for &(_, pos) in records {
+            let a = self.attributes.get(pos as usize).copied().unwrap_or(0) as usize;
+            if a == 0 {
+                // Without attributes a record still says the edge exists
+                // with its fragment's trust.
+                origin = origin.max(self.origin_of_record(pos));
+                continue;
+            }
+            let (f, spec) = match self.probabilities.get(a - 1) {
+                Some(&(_, f, p)) => (f, EdgeSpec { probability: Some(p), ..EdgeSpec::default() }),
+                None => match self.specs.get(a - 1 - self.probabilities.len()) {
+                    Some(&(_, f, spec)) => (f, spec),
+                    None => continue,
+                },
+            };
+            let f = f as usize;
+            let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
+            origin = origin.max(o);
+            offer(&mut edge_kind, spec.kind, o, f, &mut conflicts, "kind");
+            offer(&mut strength, spec.strength, o, f, &mut conflicts, "strength");
+            offer(&mut probability, spec.probability, o, f, &mut conflicts, "probability");
+            if let Some(obs) = spec.observation {
+                let acc = observation.get_or_insert_with(Observation::default);
+                acc.calls = acc.calls.saturating_add(obs.calls);
+                acc.errors = acc.errors.saturating_add(obs.errors);
+            }
+        }
+        let dep = Dependency {
+            kind: edge_kind.map_or_else(|| default_edge_kind(Some(kind)), |s| s.value),
+            strength: strength.map(|s| s.value).unwrap_or_default(),
+            probability: probability.map(|s| s.value),
+            observation: observation.map(Box::new),
+            origin,
+        };
+        (dep, conflicts)
+    }
+
+    /// The origin of the fragment that holds edge record `pos`.
+    fn origin_of_record(&self, pos: u32) -> Origin {
+        // `starts[f]` is the first record of fragment `f`; records are
+        // appended fragment by fragment, so the holder is the last start at
+        // or before `pos`.
+        let f = self.starts.partition_point(|&start| start <= pos as usize).saturating_sub(1);
+        self.origins.get(f).copied().unwrap_or(Origin::Placeholder)
+    }
+}
+
+/// The common case: no record has attributes and all sources have the same
+/// trust, so an edge is its two ids alone, and its attributes follow from
+/// the dependency's kind. See the module docs for the three passes.
+fn merge_plain(edges: Vec<(u32, u32)>, kinds: &[NodeKind], origin: Origin) -> Merged {
+    let n = kinds.len();
+    let valid = |&(from, to): &(u32, u32)| (from as usize) < n && (to as usize) < n;
+    let mut by_from = vec![0u32; n + 1];
+    let mut by_to = vec![0u32; n + 1];
+    for &(from, to) in edges.iter().filter(|e| valid(e)) {
+        bump(&mut by_from, from as usize + 1);
+        bump(&mut by_to, to as usize + 1);
+    }
+    prefix_sum(&mut by_from);
+    prefix_sum(&mut by_to);
+    let threads = parts_for(edges.len());
+    // Pass 1: dependencies by dependent, in input order.
+    let parts = split_evenly(&by_from, threads);
+    let dependencies = scatter(&by_from, &parts, || edges.iter().filter(|e| valid(e)).copied());
+    drop(edges);
+    // Pass 2: dependents by dependency, ascending (the pass is stable).
+    let parts = split_evenly(&by_to, threads);
+    let mut sources = scatter(&by_to, &parts, || rows(&by_from, &dependencies).map(|(from, to)| (to, from)));
+    drop(dependencies);
+    // Duplicates are adjacent now: keep the first, drop self-loops.
+    let mut rev_offsets = by_to;
+    let mut piece = Piece::new(0);
+    let mut kept = 0usize;
+    let mut start = 0usize;
+    for to in 0..n {
+        let end = rev_offsets.get(to + 1).copied().unwrap_or(0) as usize;
+        let mut previous = None;
+        for i in start..end {
+            let Some(&from) = sources.get(i) else { break };
+            if previous == Some(from) {
+                continue;
+            }
+            previous = Some(from);
+            if from as usize == to {
+                piece.self_loop(from);
+            } else {
+                if let Some(slot) = sources.get_mut(kept) {
+                    *slot = from;
+                }
+                kept += 1;
+            }
+        }
+        start = end;
+        if let Some(o) = rev_offsets.get_mut(to + 1) {
+            *o = u32::try_from(kept).unwrap_or(u32::MAX);
+        }
+    }
+    sources.truncate(kept);
+    sources.shrink_to_fit();
+    // Pass 3: dependencies by dependent, ascending.
+    let mut fwd_offsets = vec![0u32; n + 1];
+    for &from in &sources {
+        bump(&mut fwd_offsets, from as usize + 1);
+    }
+    prefix_sum(&mut fwd_offsets);
+    let parts = split_evenly(&fwd_offsets, threads);
+    let targets = scatter(&fwd_offsets, &parts, || rows(&rev_offsets, &sources).map(|(to, from)| (from, to)));
+    // Every edge into a node has the same default probability.
+    let mut probability = vec![0f32; sources.len()];
+    for (to, w) in rev_offsets.windows(2).enumerate() {
+        let (a, b) = (w.first().copied().unwrap_or(0) as usize, w.last().copied().unwrap_or(0) as usize);
+        let kind = default_edge_kind(kinds.get(to).copied());
+        let p = Probability::default_for(kind, Strength::Hard).get() as f32;
+        if let Some(row) = probability.get_mut(a..b) {
+            row.fill(p);
+        }
+    }
+    Merged {
+        offsets: fwd_offsets,
+        targets,
+        deps: Edges::Plain(origin),
+        reverse: Some(Reverse::from_rows(rev_offsets, sources, probability)),
+        events: piece.events,
+        self_loops: piece.self_loops,
+    }
+}
+
+/// Records in buckets by dependent.
+struct Bucketed<T> {
+    /// `n + 1` offsets into `items`.
+    offsets: Vec<u32>,
+    items: Vec<T>,
+    /// Ranges of dependents `lo..hi` holding about equal numbers of
+    /// records, covering `0..n` in order.
+    parts: Vec<(usize, usize)>,
+}
+
+/// A stable counting sort of `edges` by dependent: `item(position,
+/// dependency)` for every record, bucket by bucket, each bucket in input
+/// order. Records naming no dependent are dropped.
+fn bucket_by_dependent<T: Copy + Default + Send + Sync>(
+    edges: &[(u32, u32)],
+    n: usize,
+    item: impl Fn(u32, u32) -> T + Sync,
+) -> Bucketed<T> {
+    let mut offsets = vec![0u32; n + 1];
+    for &(from, _) in edges {
+        bump(&mut offsets, from as usize + 1);
+    }
+    prefix_sum(&mut offsets);
+    let parts = split_evenly(&offsets, parts_for(edges.len()));
+    let items = scatter(&offsets, &parts, || (0u32..).zip(edges).map(|(pos, &(from, to))| (from, item(pos, to))));
+    Bucketed { offsets, items, parts }
+}
+
+/// How many pieces to split `work` items into.
+fn parts_for(work: usize) -> usize {
+    if work < 1 << 16 { 1 } else { rayon::current_num_threads().clamp(1, MAX_PARTS) }
+}
+
+/// The values of `items()` (pairs of a key and a value, keys below
+/// `offsets.len() - 1`; others are dropped) in buckets by key, each bucket
+/// in the order `items()` yields them: a stable counting sort whose
+/// bucket offsets `offsets` were counted beforehand.
+///
+/// Each range of `parts` is written by one rayon task, which reads all
+/// items and keeps those of its range: reads are sequential and cheap,
+/// the scattered writes are what costs, and they are split.
+fn scatter<T, I>(offsets: &[u32], parts: &[(usize, usize)], items: impl Fn() -> I + Sync) -> Vec<T>
+where
+    T: Copy + Default + Send + Sync,
+    I: Iterator<Item = (u32, T)>,
+{
+    let total = offsets.last().copied().unwrap_or(0) as usize;
+    let mut out = vec![T::default(); total];
+    let slices = split_parts(&mut out, offsets, parts);
+    slices.into_par_iter().for_each(|((lo, hi), slice)| {
+        let base = offsets.get(lo).copied().unwrap_or(0);
+        let mut cursor: Vec<u32> = offsets.get(lo..hi).unwrap_or_default().iter().map(|&o| o - base).collect();
+        for (key, value) in items() {
+            let k = (key as usize).wrapping_sub(lo);
+            if let Some(c) = cursor.get_mut(k) {
+                if let Some(slot) = slice.get_mut(*c as usize) {
+                    *slot = value;
+                }
+                *c += 1;
+            }
+        }
+    });
+    out
+}
+
+/// The entries of compressed rows as `(row, value)`, row by row.
+fn rows<'a>(offsets: &'a [u32], values: &'a [u32]) -> impl Iterator<Item = (u32, u32)> + 'a {
+    offsets.windows(2).zip(0u32..).flat_map(move |(w, row)| {
+        let (a, b) = (w.first().copied().unwrap_or(0) as usize, w.last().copied().unwrap_or(0) as usize);
+        values.get(a..b).unwrap_or_default().iter().map(move |&v| (row, v))
+    })
+}
+
+fn bump(counts: &mut [u32], i: usize) {
+    if let Some(c) = counts.get_mut(i) {
+        *c += 1;
+    }
+}
+
+fn prefix_sum(counts: &mut [u32]) {
+    let mut acc = 0u32;
+    for c in counts.iter_mut() {
+        acc += *c;
+        *c = acc;
+    }
+}
+
+/// Splits the nodes `0..n` (`offsets` has `n + 1` entries) into at most
+/// `count` ranges holding about equal numbers of records.
+fn split_evenly(offsets: &[u32], count: usize) -> Vec<(usize, usize)> {
+    let n = offsets.len().saturating_sub(1);
+    let total = u64::from(offsets.last().copied().unwrap_or(0));
+    let mut parts = Vec::with_capacity(count);
+    let mut lo = 0;
+    for k in 1..=count {
+        let hi = if k == count {
+            n
+        } else {
+            let target = total * k as u64 / count as u64;
+            offsets.partition_point(|&o| u64::from(o) < target).min(n).max(lo)
+        };
+        if hi > lo || (k == count && parts.is_empty()) {
+            parts.push((lo, hi));
+        }
+        lo = hi;
+    }
+    parts
+}
+
+/// The slices of `items` that hold the buckets of each range of `parts`.
+fn split_parts<'a, T>(
+    items: &'a mut [T],
+    offsets: &[u32],
+    parts: &[(usize, usize)],
+) -> Vec<((usize, usize), &'a mut [T])> {
+    let mut out = Vec::with_capacity(parts.len());
+    let mut rest = items;
+    for &(lo, hi) in parts {
+        let len = offsets.get(hi).copied().unwrap_or(0) as usize - offsets.get(lo).copied().unwrap_or(0) as usize;
+        let (head, tail) = rest.split_at_mut(len.min(rest.len()));
+        out.push(((lo, hi), head));
+        rest = tail;
+    }
+    out
+}
+
+/// Something to report about an edge once node ids are at hand.
+enum Event {
+    SelfLoop(u32),
+    Conflict { from: u32, to: u32, first: usize, second: usize, message: String },
+}
+
+/// What one range of dependents gave.
+struct Piece {
+    /// Edges kept, per dependent of the range.
+    counts: Vec<u32>,
+    targets: Vec<u32>,
+    deps: Vec<Dependency>,
+    /// The propagation probability of each edge kept.
+    probability: Vec<f32>,
+    events: Vec<Event>,
+    self_loops: usize,
+}
+
+/// Self-loops reported one by one; past it, one warning counts the rest.
+const SELF_LOOP_WARNINGS: usize = 10;
+
+impl Piece {
+    fn new(nodes: usize) -> Self {
+        Self {
+            counts: vec![0; nodes],
+            targets: Vec::new(),
+            deps: Vec::new(),
+            probability: Vec::new(),
+            events: Vec::new(),
+            self_loops: 0,
+        }
+    }
+
+    fn self_loop(&mut self, node: u32) {
+        if self.self_loops < SELF_LOOP_WARNINGS {
+            self.events.push(Event::SelfLoop(node));
+        }
+        self.self_loops += 1;
+    }
+}
+
+/// The merged edges, sorted by `(dependent, dependency)`.
+pub(super) struct Merged {
+    /// `n + 1` offsets into `targets`.
+    pub(super) offsets: Vec<u32>,
+    pub(super) targets: Vec<u32>,
+    /// The attributes of the edges.
+    pub(super) deps: Edges,
+    /// The reverse adjacency, if merging made it on the way.
+    pub(super) reverse: Option<Reverse>,
+    events: Vec<Event>,
+    self_loops: usize,
+}
+
+/// The attributes of merged edges.
+pub(super) enum Edges {
+    /// Each edge's, by edge number, with its propagation probability.
+    Stated(Vec<Dependency>, Vec<f32>),
+    /// Those of an edge that no source gives attributes and whose sources
+    /// have this trust: they follow from the dependency's kind.
+    Plain(Origin),
+}
+
+impl Edges {
+    /// Each edge's attributes and propagation probability (see
+    /// [`Edges::into_vec`]).
+    pub(super) fn into_parts(self, targets: &[u32], kinds: &[NodeKind]) -> (Vec<Dependency>, Vec<f32>) {
+        match self {
+            Edges::Stated(deps, probability) => (deps, probability),
+            plain @ Edges::Plain(_) => {
+                let deps = plain.into_vec(targets, kinds);
+                let probability = deps.par_iter().with_min_len(4096).map(propagation).collect();
+                (deps, probability)
+            }
+        }
+    }
+
+    /// Each edge's attributes, for edges `targets` (dependency ids) over
+    /// nodes of kinds `kinds`, made on rayon's threads.
+    pub(super) fn into_vec(self, targets: &[u32], kinds: &[NodeKind]) -> Vec<Dependency> {
+        match self {
+            Edges::Stated(deps, _) => deps,
+            Edges::Plain(origin) => targets
+                .par_iter()
+                .with_min_len(4096)
+                .map(|&to| Dependency {
+                    kind: default_edge_kind(kinds.get(to as usize).copied()),
+                    strength: Strength::Hard,
+                    probability: None,
+                    observation: None,
+                    origin,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Merged {
+    /// Joins the pieces of consecutive ranges, in order.
+    fn join(pieces: Vec<Piece>, n: usize) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0u32);
+        let mut acc = 0u32;
+        let mut targets = Vec::new();
+        let mut deps: Vec<Dependency> = Vec::new();
+        let mut probability = Vec::new();
+        let mut events = Vec::new();
+        let mut self_loops = 0;
+        let total: usize = pieces.iter().map(|p| p.targets.len()).sum();
+        for piece in pieces {
+            for c in piece.counts {
+                acc += c;
+                offsets.push(acc);
+            }
+            if targets.is_empty() {
+                targets = piece.targets;
+                deps = piece.deps;
+                probability = piece.probability;
+                // Exact, so that the arrays hold no spare room for good.
+                targets.reserve_exact(total - targets.len());
+                deps.reserve_exact(total - deps.len());
+                probability.reserve_exact(total - probability.len());
+            } else {
+                targets.extend_from_slice(&piece.targets);
+                deps.extend(piece.deps);
+                probability.extend_from_slice(&piece.probability);
+            }
+            events.extend(piece.events);
+            self_loops += piece.self_loops;
+        }
+        offsets.resize(n + 1, acc);
+        Self { offsets, targets, deps: Edges::Stated(deps, probability), reverse: None, events, self_loops }
+    }
+
+    /// Records the warnings: self-loops dropped and conflicting edge
+    /// attributes, in edge order.
+    pub(super) fn report(&self, nodes: &[Node], files: &[String], warnings: &mut Warnings) {
+        let name = |i: u32| nodes.get(i as usize).map_or("", Node::id);
+        let file = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
+        let mut self_loops = 0;
+        for event in &self.events {
+            match event {
+                Event::SelfLoop(node) => {
+                    self_loops += 1;
+                    if self_loops <= SELF_LOOP_WARNINGS {
+                        warnings.push(Warning::new(
+                            "(merged graph)",
+                            format!("node `{}`", name(*node)),
+                            "self-loop dropped: a node depending on itself adds no blast radius",
+                        ));
+                    }
+                }
+                Event::Conflict { from, to, first, second, message } => {
+                    warnings.push(Warning::new(
+                        file(*second),
+                        format!("edge `{}` -> `{}`", name(*from), name(*to)),
+                        format!("{message} (first file: {})", file(*first)),
+                    ));
+                }
+            }
+        }
+        if self.self_loops > SELF_LOOP_WARNINGS {
+            warnings.push(Warning::new(
+                "(merged graph)",
+                "",
+                format!("{} more self-loops dropped", self.self_loops - SELF_LOOP_WARNINGS),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Records over `n` nodes: duplicates (dependencies drawn from a small
+    /// pool half of the time), self-loops, and a few naming no node.
+    fn records(n: u32, m: usize, mut state: u64) -> Vec<(u32, u32)> {
+        let mut next = move |bound: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(bound)) as u32
+        };
+        (0..m)
+            .map(|_| {
+                let from = next(n);
+                let to = match next(100) {
+                    0 => from,
+                    1 => NO_NODE,
+                    2 => n + 3,
+                    3..50 => next(n.min(20)),
+                    _ => next(n),
+                };
+                (from, to)
+            })
+            .collect()
+    }
+
+    fn general(edges: Vec<(u32, u32)>, kinds: &[NodeKind]) -> Merged {
+        let records = Records { edges, origins: vec![Origin::Listed], starts: vec![0], ..Records::default() };
+        records.merge_general(kinds)
+    }
+
+    /// The self-loops reported one by one (each piece keeps its first ten).
+    fn self_loops(merged: &Merged) -> Vec<u32> {
+        let loops = merged.events.iter().filter_map(|e| if let Event::SelfLoop(v) = e { Some(*v) } else { None });
+        loops.take(SELF_LOOP_WARNINGS).collect()
+    }
+
+    fn bits(probability: &[f32]) -> Vec<u32> {
+        probability.iter().map(|p| p.to_bits()).collect()
+    }
+
+    #[test]
+    fn plain_and_general_merges_agree_on_any_number_of_threads() {
+        for (n, m, seed) in [(1u32, 5, 1u64), (50, 400, 2), (3000, 200_000, 3)] {
+            let kinds: Vec<NodeKind> = (0..n as usize).map(|i| NodeKind::ALL[i % NodeKind::ALL.len()]).collect();
+            let edges = records(n, m, seed);
+            let expected: BTreeSet<(u32, u32)> =
+                edges.iter().copied().filter(|&(a, b)| a != b && a < n && b < n).collect();
+            let mut seen = None;
+            for threads in [1, 3] {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let (plain, general) = pool
+                    .install(|| (merge_plain(edges.clone(), &kinds, Origin::Listed), general(edges.clone(), &kinds)));
+                let got: Vec<(u32, u32)> = rows(&plain.offsets, &plain.targets).collect();
+                assert_eq!(got, expected.iter().copied().collect::<Vec<_>>());
+                assert_eq!((&plain.offsets, &plain.targets), (&general.offsets, &general.targets));
+                assert_eq!((plain.self_loops, self_loops(&plain)), (general.self_loops, self_loops(&general)));
+                let (plain_deps, plain_p) = plain.deps.into_parts(&plain.targets, &kinds);
+                let (general_deps, general_p) = general.deps.into_parts(&general.targets, &kinds);
+                assert_eq!(plain_deps, general_deps);
+                assert_eq!(bits(&plain_p), bits(&general_p));
+                let made = plain.reverse.unwrap();
+                let scattered = Reverse::new(&general.offsets, &general.targets, &general_p);
+                assert_eq!(made.parts(), scattered.parts());
+                let this = (plain.offsets, plain.targets, plain_deps, made.parts().2);
+                if let Some(previous) = &seen {
+                    assert_eq!(previous, &this, "{threads} threads");
+                }
+                seen = Some(this);
+            }
+        }
+    }
+}
