@@ -21,23 +21,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Changeset, ChangeError> {
         return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
     }
     let text = crate::doc::utf8(file, bytes)?;
-    let json = text.trim_start().starts_with('{');
-    let parsed: Result<Changeset, _> =
-        if json { crate::doc::from_json(file, text) } else { crate::doc::from_yaml(file, text) };
-    let changeset = match parsed {
+    let changeset: Changeset = match crate::doc::from_json_or_yaml(file, text) {
         Ok(c) => c,
         Err(e) => {
             // A newer version may explain the schema error: say so first.
-            #[derive(serde::Deserialize)]
-            struct Header {
-                #[serde(rename = "apiVersion", default)]
-                api_version: Option<String>,
-            }
-            let header: Option<Header> =
-                if json { crate::doc::from_json(file, text).ok() } else { crate::doc::from_yaml(file, text).ok() };
-            if let Some(Header { api_version: Some(v) }) = header
-                && v != API_VERSION
-            {
+            if let Some(v) = crate::doc::header(file, text).and_then(|h| h.api_version).filter(|v| v != API_VERSION) {
                 return Err(unsupported(file, &v));
             }
             return Err(e.into());

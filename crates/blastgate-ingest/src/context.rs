@@ -29,24 +29,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
         return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
     }
     let text = crate::doc::utf8(file, bytes)?;
-    let json = text.trim_start().starts_with('{');
-    let parsed: Result<Context, _> =
-        if json { crate::doc::from_json(file, text) } else { crate::doc::from_yaml(file, text) };
-    let context = match parsed {
+    let context: Context = match crate::doc::from_json_or_yaml(file, text) {
         Ok(c) => c,
         Err(e) => {
             // A newer version, or another kind of document, may explain the
             // schema error: say so first.
-            #[derive(serde::Deserialize)]
-            struct Header {
-                #[serde(rename = "apiVersion", default)]
-                api_version: Option<String>,
-                #[serde(default)]
-                kind: Option<String>,
-            }
-            let header: Option<Header> =
-                if json { crate::doc::from_json(file, text).ok() } else { crate::doc::from_yaml(file, text).ok() };
-            if let Some(header) = header {
+            if let Some(header) = crate::doc::header(file, text) {
                 if let Some(v) = header.api_version.filter(|v| v != API_VERSION) {
                     return Err(unsupported(file, &v));
                 }

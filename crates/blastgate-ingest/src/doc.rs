@@ -227,3 +227,30 @@ pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, GraphError> {
             .with_help("save the file as UTF-8")
     })
 }
+
+/// Parses a document that is JSON when its first non-blank character is
+/// `{` and YAML otherwise (our native documents accept both).
+///
+/// # Errors
+/// As [`from_json`] or [`from_yaml`].
+pub fn from_json_or_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
+    if text.trim_start().starts_with('{') { from_json(file, text) } else { from_yaml(file, text) }
+}
+
+/// The `apiVersion` and `kind` of a native document, read leniently so that
+/// a newer version or another kind of document can be reported before the
+/// schema errors it explains.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Header {
+    /// The document's `apiVersion`, if it has one.
+    #[serde(rename = "apiVersion", default)]
+    pub api_version: Option<String>,
+    /// The document's `kind`, if it has one.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// Reads the [`Header`] of a document, if it parses that far.
+pub fn header(file: &str, text: &str) -> Option<Header> {
+    from_json_or_yaml(file, text).ok()
+}

@@ -133,16 +133,6 @@ pub struct DependencyEntry {
     pub errors: Option<u64>,
 }
 
-/// The first fields only, to report an unsupported version before schema
-/// errors that a newer version would explain.
-#[derive(Deserialize)]
-struct Header {
-    #[serde(rename = "apiVersion", default)]
-    api_version: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-}
-
 /// Parses a native document (JSON when the first non-blank byte is `{`,
 /// YAML otherwise) into a fragment with [`Origin::Declared`].
 ///
@@ -164,19 +154,14 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_document(file: &str, text: &str) -> Result<GraphDocument, GraphError> {
-    let json = text.trim_start().starts_with('{');
-    let parsed: Result<GraphDocument, GraphError> =
-        if json { crate::doc::from_json(file, text) } else { crate::doc::from_yaml(file, text) };
-    match parsed {
+    match crate::doc::from_json_or_yaml::<GraphDocument>(file, text) {
         Ok(doc) => {
             check_header(file, Some(&doc.api_version), Some(&doc.kind))?;
             Ok(doc)
         }
         Err(e) => {
             // A newer version may explain the schema error: say so first.
-            let header: Option<Header> =
-                if json { crate::doc::from_json(file, text).ok() } else { crate::doc::from_yaml(file, text).ok() };
-            if let Some(h) = header {
+            if let Some(h) = crate::doc::header(file, text) {
                 check_header(file, h.api_version.as_deref(), h.kind.as_deref())?;
             }
             Err(e)
