@@ -192,6 +192,13 @@ pub struct SynthArgs {
     /// Share of cycle-forming edges, in [0, 1].
     #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
     pub cycle_share: f64,
+    /// How far up (in service numbers) a cycle-forming edge goes at most.
+    #[arg(long, value_name = "N")]
+    pub cycle_span: Option<u32>,
+    /// Share, in [0, 1], of downward edges that go to shared hub services
+    /// (the rest go to a uniformly drawn service below).
+    #[arg(long, value_name = "SHARE")]
+    pub shared_share: Option<f64>,
     /// Output file (`-` for stdout).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

@@ -59,6 +59,12 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
 fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     let mut config = blastgate::synth::SynthConfig::new(args.services, args.edges).with_seed(args.seed);
     config.cycle_share = args.cycle_share;
+    if let Some(span) = args.cycle_span {
+        config.cycle_span = span;
+    }
+    if let Some(share) = args.shared_share {
+        config.shared_share = share;
+    }
     let usage = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
             exit::Failure::Usage(e.to_string())
