@@ -350,17 +350,20 @@ pub fn check_id(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<
 }
 
 /// Checks string lengths and label counts of a node's attributes.
+///
+/// Limit errors have no place field, so the place goes with the file name
+/// (`graph.yaml: $.services[3]`) for users to find the value.
 fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError> {
+    let at = format!("{file}: {place}");
     if spec.labels.len() > limits::MAX_LABELS {
-        return Err(GraphError::limit(file, "max_labels", limits::MAX_LABELS as u64, spec.labels.len() as u64));
+        return Err(GraphError::limit(&at, "max_labels", limits::MAX_LABELS as u64, spec.labels.len() as u64));
     }
     let strings = spec.owner.iter().chain(spec.system.iter()).chain(spec.labels.iter().flat_map(|(k, v)| [k, v]));
     for s in strings {
         if s.len() > limits::MAX_STRING_BYTES {
-            return Err(GraphError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
+            return Err(GraphError::limit(&at, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
         }
     }
-    let _ = place;
     Ok(())
 }
 

@@ -107,8 +107,9 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
     }
     for (place, s) in strings {
         if s.len() > limits::MAX_STRING_BYTES {
-            let _ = place;
-            return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
+            // Limit errors have no place field: name the place with the file.
+            let at = format!("{file}: {place}");
+            return Err(ChangeError::limit(&at, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
         }
     }
     if let Some(h) = &c.history {
