@@ -6,10 +6,14 @@
 //!
 //! This crate is internal; use the `blastgate` facade crate.
 
+pub mod assessment;
 pub mod context;
 pub mod depth;
+pub mod engine;
 pub mod policy;
 
+pub use assessment::Assessment;
 pub use context::{Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Severity, Timestamp};
 pub use depth::ReviewDepth;
+pub use engine::{AssessOptions, Engine};
 pub use policy::{DEFAULT_POLICY, Policy, PolicyProblem, Rule, RuleCheck};

@@ -47,6 +47,25 @@ pub struct Policy {
     /// Output and work limits.
     #[serde(default)]
     pub limits: PolicyLimits,
+    /// Deploy timing.
+    #[serde(default)]
+    pub deploy: DeployPolicy,
+}
+
+/// Deploy timing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeployPolicy {
+    /// How long a deploy is assumed to take, in minutes, from the change's
+    /// `deploy_at` (or the context's `now`): freezes and changes in flight
+    /// that overlap this window count (default 60).
+    pub window_minutes: u32,
+}
+
+impl Default for DeployPolicy {
+    fn default() -> Self {
+        Self { window_minutes: 60 }
+    }
 }
 
 fn default_error_depth() -> ReviewDepth {
@@ -259,6 +278,12 @@ impl Policy {
             return fail("likelihood.intercept", "not a finite number".into());
         }
         for (id, w) in &self.likelihood.weights {
+            if !crate::engine::features::is_known(id) {
+                return fail(
+                    &format!("likelihood.weights.{id}"),
+                    format!("unknown feature `{id}`; docs/model.md lists the features this version computes"),
+                );
+            }
             if !w.is_finite() {
                 return fail(&format!("likelihood.weights.{id}"), format!("`{w}` is not a finite number"));
             }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../../../README.md")]
 #![deny(missing_docs)]
 
+pub mod assess;
 pub mod change;
 pub mod context;
 pub mod demo;
@@ -9,5 +10,6 @@ pub mod graph;
 pub mod radius;
 pub mod synth;
 
+pub use assess::{Assessment, Engine, Policy, ReviewDepth};
 pub use change::{ChangeError, Changeset};
 pub use graph::{GraphError, GraphFormat, GraphLoader, ServiceGraph};

@@ -1,0 +1,445 @@
+//! What an assessment says: the decision, the risk behind it, and every
+//! reason, in a shape that serialises to the documented JSON envelope
+//! (`docs/schema/assessment.schema.json`).
+//!
+//! Every list is sorted and every float is finite and rounded to six
+//! decimals, so the same inputs give the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::depth::ReviewDepth;
+
+/// The version of the assessment document's shape. A change that removes
+/// or renames a key bumps it.
+pub const SCHEMA_VERSION: &str = "blastgate.dev/assessment/v1";
+
+/// The engine's version, carried in every assessment.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An assessment: how much review a change needs, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Assessment {
+    /// The document's shape version ([`SCHEMA_VERSION`]).
+    pub schema_version: String,
+    /// The changeset's id.
+    pub change_id: String,
+    /// The decision: review depth and approvals.
+    pub decision: Decision,
+    /// Likelihood, impact and score.
+    pub risk: Risk,
+    /// Who the change affects.
+    pub blast_radius: RadiusReport,
+    /// Each likelihood factor's contribution, the intercept first, then by
+    /// absolute contribution (largest first), then id.
+    pub factors: Vec<Factor>,
+    /// The hard rules that fired, by id.
+    pub rules: Vec<FiredRule>,
+    /// How to roll the change out.
+    pub rollout: RolloutPlan,
+    /// What would lower the depth, each checked by re-running the engine.
+    pub counterfactuals: Vec<Counterfactual>,
+    /// Errors, warnings and notes met while assessing. Any error has
+    /// escalated the depth to the policy's error depth.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Engine, model and policy versions.
+    pub versions: Versions,
+    /// `sha256:` and the hex SHA-256 of the canonical inputs (graph,
+    /// changeset, context, policy, options): equal digests, equal inputs.
+    pub input_digest: String,
+}
+
+impl Assessment {
+    /// The review depth decided.
+    pub fn review_depth(&self) -> ReviewDepth {
+        self.decision.review_depth
+    }
+
+    /// Whether any diagnostic is an error (the depth then is at least the
+    /// policy's error depth).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// The ids of the rules that fired.
+    pub fn fired_rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+}
+
+/// The decision.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Decision {
+    /// How much review the change needs.
+    pub review_depth: ReviewDepth,
+    /// The depth the likelihood x impact matrix gave, before hard rules
+    /// and escalation.
+    pub matrix_depth: ReviewDepth,
+    /// Who must approve. Empty for `auto`.
+    pub required_approvals: Vec<Approval>,
+    /// Who can never count toward an approval.
+    pub separation_of_duties: SeparationOfDuties,
+    /// One line: the depth and its main reasons.
+    pub summary: String,
+    /// For `block`: how to deploy anyway (docs/model.md, "Break glass").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<String>,
+}
+
+/// One approval requirement: `count` distinct people in `role`, from one
+/// of `teams` (any team when empty), at least `min_seniority`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Approval {
+    /// What the approver stands for.
+    pub role: ApprovalRole,
+    /// How many distinct approvers.
+    pub count: u32,
+    /// Teams the approvers must belong to (any one of them); empty: any.
+    pub teams: Vec<String>,
+    /// The least seniority an approver must have, from the policy's scale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_seniority: Option<String>,
+    /// Why this approval is needed.
+    pub reason: String,
+}
+
+/// The role of an approver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ApprovalRole {
+    /// Any engineer but the author.
+    Peer,
+    /// An owner of a changed service.
+    Owner,
+    /// A senior engineer from an owning or impacted team.
+    Senior,
+    /// An owner of an impacted tier-0 service or journey.
+    CriticalOwner,
+    /// Whoever may break the glass on a `block` (docs/model.md).
+    BreakGlass,
+}
+
+/// Separation of duties: who never counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct SeparationOfDuties {
+    /// The author, who never counts toward any approval.
+    pub excluded_author: String,
+    /// Always true: an AI reviewer never counts toward a human
+    /// requirement.
+    pub humans_only: bool,
+    /// The least number of distinct people the approvals need in all.
+    pub distinct_approvers: u32,
+}
+
+/// A band of likelihood or impact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Below the first cut point.
+    Low,
+    /// From the first cut point.
+    Medium,
+    /// From the second.
+    High,
+    /// From the third.
+    VeryHigh,
+}
+
+impl Band {
+    /// The band of index 0 to 3 (anything above 3 is very high).
+    pub fn from_index(index: usize) -> Self {
+        match index {
+            0 => Self::Low,
+            1 => Self::Medium,
+            2 => Self::High,
+            _ => Self::VeryHigh,
+        }
+    }
+
+    /// The name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::VeryHigh => "very_high",
+        }
+    }
+}
+
+/// The risk: likelihood x impact.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Risk {
+    /// The probability that the change causes an incident, 0 to 1.
+    pub likelihood: f64,
+    /// The log-odds behind it: the intercept plus every factor's
+    /// contribution.
+    pub log_odds: f64,
+    /// The criticality-weighted impact: the changed nodes' weights plus
+    /// each affected node's probability times its weight.
+    pub impact: f64,
+    /// `likelihood * impact`: the expected criticality-weighted impact.
+    pub score: f64,
+    /// The likelihood's band.
+    pub likelihood_band: Band,
+    /// The impact's band.
+    pub impact_band: Band,
+    /// The most critical tier among changed and affected nodes (0 is
+    /// the most critical).
+    pub highest_tier: Option<u8>,
+    /// Journeys reached, with their probabilities.
+    pub journeys: Vec<Reached>,
+    /// Teams owning changed or affected nodes, sorted.
+    pub teams: Vec<String>,
+}
+
+/// A node reached, with the probability a failure propagates to it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Reached {
+    /// Node id.
+    pub service: String,
+    /// Propagation probability (1 for a changed node).
+    pub probability: f64,
+}
+
+/// One likelihood factor.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Factor {
+    /// The feature id (`log_lines_added`), or `intercept`.
+    pub id: String,
+    /// The feature's value for this change.
+    pub value: f64,
+    /// The model's weight.
+    pub weight: f64,
+    /// `weight * value`, in log-odds.
+    pub contribution: f64,
+    /// How much the likelihood would drop (negative: rise) without this
+    /// factor: `likelihood - sigmoid(log_odds - contribution)`.
+    pub likelihood_delta: f64,
+    /// The same in the final score: `likelihood_delta * impact`.
+    pub score_delta: f64,
+    /// What the feature measures, for people.
+    pub description: String,
+}
+
+/// A hard rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct FiredRule {
+    /// The rule's id in the policy.
+    pub id: String,
+    /// The least depth the rule asks for.
+    pub min_depth: ReviewDepth,
+    /// What fired it, for this change.
+    pub message: String,
+    /// Why the rule exists (from the policy).
+    pub reason: String,
+    /// The services concerned, sorted (at most 20).
+    pub services: Vec<String>,
+}
+
+/// How to roll out.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct RolloutPlan {
+    /// The strategy.
+    pub strategy: RolloutStrategy,
+    /// Whether the strategy is required (a rule or the depth demands it)
+    /// rather than advised.
+    pub mandatory: bool,
+    /// Steps: share of traffic, cells or regions, and how long to watch
+    /// before the next.
+    pub steps: Vec<RolloutStep>,
+    /// The downstream services to watch, most probably affected and
+    /// critical first (at most 10).
+    pub watch: Vec<Watch>,
+    /// Why this strategy.
+    pub reason: String,
+}
+
+/// A rollout strategy, from least to most careful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutStrategy {
+    /// Everything at once.
+    AllAtOnce,
+    /// A canary, then widening steps.
+    Canary,
+    /// Staged by cell or region, with bake time between stages.
+    Staged,
+    /// Do not deploy (the depth is `block`).
+    DoNotDeploy,
+}
+
+/// A rollout step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct RolloutStep {
+    /// Share of traffic (or of cells) after this step, in percent.
+    pub percent: u32,
+    /// Minutes to watch before the next step.
+    pub bake_minutes: u32,
+}
+
+/// A service to watch during rollout.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Watch {
+    /// Node id.
+    pub service: String,
+    /// Propagation probability.
+    pub probability: f64,
+    /// Tier.
+    pub tier: u8,
+    /// Owning team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// A counterfactual: a change to the change, and the depth the engine gives
+/// it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Counterfactual {
+    /// A stable id (`add-rollback-plan`, `split-per-service`,
+    /// `senior-co-author`, `wait-for-freeze-end`, `wait-for-in-flight`,
+    /// `add-tests`).
+    pub id: String,
+    /// What to do, for people.
+    pub action: String,
+    /// The depth after it.
+    pub review_depth: ReviewDepth,
+    /// Whether that is lower than the assessed depth.
+    pub lowers: bool,
+    /// The likelihood after it.
+    pub likelihood: f64,
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Something failed; the depth escalated to the policy's error depth.
+    Error,
+    /// Accepted, but worth a look.
+    Warning,
+    /// For the record.
+    Note,
+}
+
+/// A diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Diagnostic {
+    /// Error, warning or note.
+    pub level: Level,
+    /// A stable code (`unknown-service`, `empty-change`, ...; see
+    /// docs/model.md).
+    pub code: String,
+    /// What happened and how to fix it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic.
+    pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
+        Self { level, code: code.to_owned(), message: message.into() }
+    }
+}
+
+/// Versions of what decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Versions {
+    /// The engine (this crate's version).
+    pub engine: String,
+    /// The likelihood model's version (from the policy).
+    pub model: String,
+    /// The policy's version.
+    pub policy: String,
+}
+
+/// The blast radius as reported: the same keys as `blastgate radius
+/// --format json`, with the affected list bounded.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct RadiusReport {
+    /// Changed nodes, sorted.
+    pub changed: Vec<String>,
+    /// Affected nodes listed: the most critical first (weight x
+    /// probability, then id), at most the policy's `max_listed_affected`.
+    pub affected: Vec<AffectedNode>,
+    /// How many nodes are affected in all.
+    pub affected_count: usize,
+    /// How many affected nodes are not listed.
+    pub affected_not_listed: usize,
+    /// Affected nodes per tier (`"0"` to `"3"`).
+    pub by_tier: BTreeMap<String, usize>,
+    /// The most critical tier affected.
+    pub highest_tier: Option<u8>,
+    /// Sum over affected nodes of probability x weight.
+    pub weighted_impact: f64,
+    /// Largest hop distance.
+    pub max_distance: u32,
+    /// Journeys reached.
+    pub journeys: Vec<JourneyReached>,
+    /// Owners of affected nodes, sorted.
+    pub owners: Vec<String>,
+    /// Evidence paths to the most critical affected nodes.
+    pub evidence: Vec<EvidencePath>,
+}
+
+/// One affected node.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AffectedNode {
+    /// Node id.
+    pub service: String,
+    /// Hops from the nearest changed node.
+    pub distance: u32,
+    /// Probability that a failure propagates to it (most probable path).
+    pub probability: f64,
+    /// That path, changed node first.
+    pub path: Vec<String>,
+    /// Tier, 0 to 3.
+    pub tier: u8,
+    /// Node kind.
+    pub kind: String,
+    /// Owning team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// A journey reached.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct JourneyReached {
+    /// Journey id.
+    pub service: String,
+    /// Propagation probability.
+    pub probability: f64,
+    /// Hops.
+    pub distance: u32,
+}
+
+/// An evidence path.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct EvidencePath {
+    /// The critical node reached.
+    pub target: String,
+    /// Its tier.
+    pub tier: u8,
+    /// Propagation probability along the path.
+    pub probability: f64,
+    /// The path, changed node first.
+    pub path: Vec<String>,
+}
+
+/// Rounds to six decimals; a non-finite value stays as it is for the caller
+/// to catch (the engine never emits one).
+pub(crate) fn round6(x: f64) -> f64 {
+    if x.is_finite() { (x * 1e6).round() / 1e6 } else { x }
+}

@@ -1,0 +1,600 @@
+//! The decision engine: graph + changeset + context + policy -> an
+//! [`Assessment`].
+//!
+//! The steps, each in its own module:
+//! 1. resolve the changeset against the graph (`blastgate-change`);
+//! 2. compute the blast radius and the context facts ([`Facts`]): deploy
+//!    window, incidents, budgets, freezes and collisions on reached nodes;
+//! 3. the likelihood from the additive log-odds model ([`features`]);
+//! 4. the impact from the blast radius, the matrix depth from both bands;
+//! 5. the hard rules, which can only raise the depth ([`rules`]);
+//! 6. escalation: any error diagnostic raises the depth to the policy's
+//!    error depth;
+//! 7. approvals and rollout from the final depth ([`plan`]);
+//! 8. counterfactuals, each a re-run of steps 1 to 7 on a changed input
+//!    ([`counterfactual`]);
+//! 9. versions and the input digest ([`digest`]).
+//!
+//! Assessing never fails and never panics on any input: every problem is a
+//! diagnostic, and an error diagnostic escalates.
+
+mod counterfactual;
+mod digest;
+pub mod features;
+mod plan;
+mod report;
+mod rules;
+
+use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
+use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, Tier, TierWeights, radius};
+
+use crate::assessment::{
+    Assessment, Band, Decision, Diagnostic, Factor, Level, Reached, Risk, SCHEMA_VERSION, Versions, round6,
+};
+use crate::context::{Context, Exception, Freeze, InFlight, Incident, Timestamp};
+use crate::depth::ReviewDepth;
+use crate::policy::{Bands, Policy, PolicyProblem};
+
+pub use digest::{digest_of, graph_digest};
+
+/// Most services a fired rule or a message names.
+const MAX_NAMED: usize = 20;
+
+/// An engine: a frozen graph and a validated policy, built once and shared
+/// across threads (`Send + Sync`).
+#[derive(Debug)]
+pub struct Engine {
+    graph: FrozenGraph,
+    policy: Policy,
+    config: RadiusConfig,
+    classifier: Classifier,
+    graph_digest: String,
+}
+
+/// Per-assessment options.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct AssessOptions<'a> {
+    /// Maps file paths to services and owners.
+    pub mapping: &'a (dyn PathMapping + Sync),
+    /// A digest of the mapping's own inputs (CODEOWNERS, service map), so
+    /// that the input digest covers them.
+    pub mapping_digest: &'a str,
+    /// Accept services the graph lacks, with a warning.
+    pub allow_unknown_services: bool,
+}
+
+impl std::fmt::Debug for AssessOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssessOptions")
+            .field("mapping_digest", &self.mapping_digest)
+            .field("allow_unknown_services", &self.allow_unknown_services)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for AssessOptions<'_> {
+    fn default() -> Self {
+        Self { mapping: &blastgate_change::NoMapping, mapping_digest: "", allow_unknown_services: false }
+    }
+}
+
+impl<'a> AssessOptions<'a> {
+    /// Options with a path mapping and a digest of its inputs.
+    pub fn with_mapping(mut self, mapping: &'a (dyn PathMapping + Sync), digest: &'a str) -> Self {
+        self.mapping = mapping;
+        self.mapping_digest = digest;
+        self
+    }
+
+    /// Options that accept services the graph lacks.
+    pub fn allow_unknown_services(mut self, allow: bool) -> Self {
+        self.allow_unknown_services = allow;
+        self
+    }
+}
+
+impl Engine {
+    /// An engine over `graph` deciding by `policy`.
+    ///
+    /// # Errors
+    /// The policy's first problem ([`Policy::validate`]).
+    pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, PolicyProblem> {
+        policy.validate()?;
+        let weights = TierWeights::new(policy.tiers.weights).ok_or_else(|| PolicyProblem {
+            place: "tiers.weights".into(),
+            message: "weights must be finite and not negative".into(),
+        })?;
+        let config = RadiusConfig::default().with_tier_weights(weights);
+        let graph_digest = digest::graph_digest(&graph);
+        Ok(Self { graph, policy, config, classifier: Classifier::default(), graph_digest })
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &FrozenGraph {
+        &self.graph
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The graph's digest (`sha256:...`), part of every input digest.
+    pub fn graph_digest(&self) -> &str {
+        &self.graph_digest
+    }
+
+    /// Assesses `changeset` in `context`. Never fails: problems are
+    /// diagnostics, and errors escalate to the policy's error depth.
+    pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
+        let mut assessment = self.assess_once(changeset, context, options);
+        assessment.counterfactuals = counterfactual::explore(self, changeset, context, options, &assessment);
+        assessment
+    }
+
+    /// One pass of steps 1 to 7 and 9, without counterfactuals.
+    fn assess_once(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
+        let mut diagnostics = Vec::new();
+        let resolved = self.resolve(changeset, options, &mut diagnostics);
+        let changed = resolved.changed_indices();
+        let blast = radius(&self.graph, &changed, &self.config);
+        let mut work = Work::new(self.policy.limits.work_budget);
+        work.charge(&self.graph, &blast);
+        let facts = Facts::gather(self, changeset, context, &blast, &mut work, &mut diagnostics);
+        if work.exceeded {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "work-budget",
+                format!(
+                    "the assessment traversed more than the policy's work budget of {} edges; raise \
+                     `limits.work_budget` if this graph is expected to be this large",
+                    self.policy.limits.work_budget
+                ),
+            ));
+        }
+
+        let values = features::values(changeset, &resolved, &facts);
+        let (log_odds, mut likelihood) = features::likelihood(&self.policy.likelihood, &values);
+        if !(likelihood.is_finite() && log_odds.is_finite()) {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "non-finite-likelihood",
+                format!("the likelihood model gave a non-finite value ({log_odds}); check the policy's weights"),
+            ));
+            likelihood = 1.0;
+        }
+        let mut impact = self.impact(&resolved, &blast);
+        if !impact.is_finite() {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "non-finite-impact",
+                "the impact is not a finite number; check tier weights and node traffic",
+            ));
+            impact = f64::MAX;
+        }
+        let score = likelihood * impact;
+        let likelihood_band = Bands::band(&self.policy.bands.likelihood, likelihood);
+        let impact_band = Bands::band(&self.policy.bands.impact, impact);
+        let matrix_depth = self.policy.matrix_depth(likelihood, impact);
+
+        let fired = rules::evaluate(self, changeset, &resolved, &facts);
+        let mut depth = fired.iter().map(|r| r.min_depth).fold(matrix_depth, Ord::max);
+        let errors = diagnostics.iter().filter(|d| d.level == Level::Error).count();
+        if errors > 0 {
+            depth = depth.max(self.policy.error_depth);
+        }
+        let (required_approvals, separation_of_duties) =
+            plan::approvals(self, changeset, &resolved, &blast, depth, &mut diagnostics);
+        let rollout = plan::rollout(self, &blast, depth, &fired);
+        let factors = self.factors(&values, log_odds, likelihood, impact);
+        let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
+        let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
+        let input_digest = digest::input_digest(self, changeset, context, options);
+        diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
+        diagnostics.dedup();
+
+        Assessment {
+            schema_version: SCHEMA_VERSION.to_owned(),
+            change_id: changeset.id.clone(),
+            decision: Decision {
+                review_depth: depth,
+                matrix_depth,
+                required_approvals,
+                separation_of_duties,
+                summary,
+                break_glass,
+            },
+            risk: Risk {
+                likelihood: round6(likelihood),
+                log_odds: round6(log_odds.clamp(-1e6, 1e6)),
+                impact: round6(impact.min(1e12)),
+                score: round6(score.min(1e12)),
+                likelihood_band: Band::from_index(likelihood_band),
+                impact_band: Band::from_index(impact_band),
+                highest_tier: facts.highest_tier.map(Tier::level),
+                journeys: facts.journeys.clone(),
+                teams: facts.teams.clone(),
+            },
+            blast_radius: report::radius_report(
+                &self.graph,
+                &blast,
+                &self.config,
+                self.policy.limits.max_listed_affected,
+            ),
+            factors,
+            rules: fired,
+            rollout,
+            counterfactuals: Vec::new(),
+            diagnostics,
+            versions: Versions {
+                engine: crate::assessment::ENGINE_VERSION.to_owned(),
+                model: self.policy.likelihood.version.clone(),
+                policy: self.policy.version.clone(),
+            },
+            input_digest,
+        }
+    }
+
+    /// Resolves, or on error records it and resolves leniently so that the
+    /// rest of the assessment still explains what it can.
+    fn resolve(
+        &self,
+        changeset: &Changeset,
+        options: &AssessOptions<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> ResolvedChange {
+        let strict = ResolveOptions::allow_unknown(options.allow_unknown_services);
+        let resolved = match resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, strict) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()));
+                let lenient = ResolveOptions::allow_unknown(true);
+                resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, lenient).ok()
+            }
+        };
+        let resolved = resolved.unwrap_or_else(|| ResolvedChange {
+            id: changeset.id.clone(),
+            touched: Vec::new(),
+            kinds: Default::default(),
+            metrics: blastgate_change::ChangeMetrics::of(&changeset.files),
+            file_owners: Vec::new(),
+            unowned_files: Vec::new(),
+            unmapped_files: Vec::new(),
+            destructive: Vec::new(),
+            warnings: Vec::new(),
+        });
+        if resolved.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "empty-change",
+                "the changeset names no service, file or infrastructure change: there is nothing to assess, \
+                 and an empty description of a deploy is not evidence that it is safe",
+            ));
+        }
+        for w in &resolved.warnings {
+            diagnostics.push(Diagnostic::new(Level::Warning, "unknown-service", w.clone()));
+        }
+        if !resolved.unmapped_files.is_empty() {
+            let n = resolved.unmapped_files.len();
+            let shown: Vec<&str> = resolved.unmapped_files.iter().take(5).map(String::as_str).collect();
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "unmapped-files",
+                format!(
+                    "{n} changed file(s) map to no graph node ({}{}); they add to the likelihood but no blast \
+                     radius. Map them with a service map or a path segment named after the service",
+                    shown.join(", "),
+                    if n > shown.len() { ", ..." } else { "" }
+                ),
+            ));
+        }
+        resolved
+    }
+
+    /// The impact: each changed node's weight plus each affected node's
+    /// probability times its weight (the radius's weighted impact).
+    fn impact(&self, resolved: &ResolvedChange, blast: &BlastRadius) -> f64 {
+        let own: f64 =
+            resolved.touched.iter().filter_map(|t| self.graph.node(t.index)).map(|n| self.config.weight(n)).sum();
+        own + blast.weighted_impact()
+    }
+
+    fn factors(&self, values: &[(&'static str, f64)], log_odds: f64, likelihood: f64, impact: f64) -> Vec<Factor> {
+        let model = &self.policy.likelihood;
+        let mut factors: Vec<Factor> = values
+            .iter()
+            .filter_map(|&(id, value)| {
+                let weight = *model.weights.get(id)?;
+                let contribution = weight * value;
+                let without = features::sigmoid(log_odds - contribution);
+                let delta = likelihood - without;
+                Some(Factor {
+                    id: id.to_owned(),
+                    value: round6(value),
+                    weight,
+                    contribution: round6(contribution),
+                    likelihood_delta: round6(delta),
+                    score_delta: round6(delta * impact.min(1e12)),
+                    description: features::description(id).to_owned(),
+                })
+            })
+            .collect();
+        factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()).then_with(|| a.id.cmp(&b.id)));
+        factors.insert(
+            0,
+            Factor {
+                id: "intercept".to_owned(),
+                value: 1.0,
+                weight: model.intercept,
+                contribution: round6(model.intercept),
+                likelihood_delta: 0.0,
+                score_delta: 0.0,
+                description: "the base rate: the log-odds of an incident for an empty change".to_owned(),
+            },
+        );
+        factors
+    }
+}
+
+fn error_code(e: &ChangeError) -> &'static str {
+    match e {
+        ChangeError::UnknownService(_) => "unknown-service",
+        _ => "unresolved-change",
+    }
+}
+
+#[allow(clippy::too_many_arguments, reason = "one line built from the decision's parts")]
+fn summary(
+    depth: ReviewDepth,
+    matrix: ReviewDepth,
+    fired: &[crate::assessment::FiredRule],
+    errors: usize,
+    likelihood: f64,
+    lband: usize,
+    impact: f64,
+    iband: usize,
+) -> String {
+    let mut why = format!(
+        "likelihood {:.3} ({}) x impact {:.1} ({}) gives `{matrix}`",
+        likelihood,
+        Band::from_index(lband).as_str(),
+        impact,
+        Band::from_index(iband).as_str()
+    );
+    let raising: Vec<&str> = fired.iter().filter(|r| r.min_depth > matrix).map(|r| r.id.as_str()).collect();
+    if !raising.is_empty() {
+        why.push_str(&format!("; raised by {}", raising.join(", ")));
+    }
+    if errors > 0 {
+        why.push_str(&format!("; {errors} error(s) escalated it (fail closed)"));
+    }
+    format!("{depth}: {why}")
+}
+
+/// Work done so far, in reverse edges scanned.
+#[derive(Debug)]
+struct Work {
+    budget: u64,
+    done: u64,
+    exceeded: bool,
+}
+
+impl Work {
+    fn new(budget: u64) -> Self {
+        Self { budget, done: 0, exceeded: false }
+    }
+
+    /// Charges a radius: the reverse edges of every node it reached.
+    fn charge(&mut self, graph: &FrozenGraph, blast: &BlastRadius) {
+        let nodes = blast.changed().iter().copied().chain(blast.affected().iter().map(|a| a.node()));
+        let edges: u64 = nodes.map(|n| graph.dependents_of(n).len() as u64).sum();
+        self.done = self.done.saturating_add(edges).saturating_add(1);
+        if self.done > self.budget {
+            self.exceeded = true;
+        }
+    }
+}
+
+/// What the context says about the nodes the change reaches.
+#[derive(Debug)]
+pub(crate) struct Facts<'c> {
+    /// When the change deploys: the changeset's `deploy_at`, else `now`.
+    pub deploy_at: Timestamp,
+    /// The end of its deploy window.
+    pub window_end: Timestamp,
+    /// The most critical tier among them.
+    pub highest_tier: Option<Tier>,
+    /// Whether a tier-0 node or a journey is among them.
+    pub critical: Vec<String>,
+    /// Journeys reached.
+    pub journeys: Vec<Reached>,
+    /// Teams owning them.
+    pub teams: Vec<String>,
+    /// Open incidents on them.
+    pub incidents: Vec<&'c Incident>,
+    /// Error budgets on them: (service, remaining), the most spent first.
+    pub budgets: Vec<(String, f64)>,
+    /// Freezes in force in the window covering some of them, with the
+    /// services covered, and whether the change is an exception.
+    pub freezes: Vec<(&'c Freeze, Vec<String>)>,
+    /// Other changes in flight in the window whose blast radius overlaps,
+    /// with the shared nodes.
+    pub collisions: Vec<(&'c InFlight, Vec<String>)>,
+    /// The exceptions the change qualifies for.
+    pub exceptions: Vec<Exception>,
+    /// Whether the author is below the senior level (unknown: yes).
+    pub below_senior: bool,
+}
+
+impl<'c> Facts<'c> {
+    #[allow(clippy::too_many_arguments, reason = "the facts draw on every input")]
+    fn gather(
+        engine: &Engine,
+        changeset: &Changeset,
+        context: &'c Context,
+        blast: &BlastRadius,
+        work: &mut Work,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let graph = &engine.graph;
+        let deploy_at = match changeset.deploy_at.as_deref().map(Timestamp::parse) {
+            None => context.now(),
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                diagnostics.push(Diagnostic::new(
+                    Level::Error,
+                    "bad-deploy-at",
+                    format!("$.deploy_at: {}; write an RFC 3339 time such as 2026-11-27T10:00:00Z", e.message()),
+                ));
+                context.now()
+            }
+        };
+        if deploy_at < context.now() {
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "deploy-in-past",
+                format!("the change's deploy_at {deploy_at} is before the context's now {}", context.now()),
+            ));
+        }
+        let window_seconds = i64::from(engine.policy.deploy.window_minutes).saturating_mul(60);
+        let window_end = deploy_at.checked_add_seconds(window_seconds).unwrap_or(deploy_at);
+
+        let mut reach: Vec<u32> =
+            blast.changed().iter().copied().chain(blast.affected().iter().map(|a| a.node())).collect();
+        reach.sort_unstable();
+        reach.dedup();
+        let node = |i: u32| graph.node(i);
+        let highest_tier = reach.iter().filter_map(|&i| node(i)).map(|n| n.effective_tier()).min();
+        let mut critical: Vec<String> = reach
+            .iter()
+            .filter_map(|&i| node(i))
+            .filter(|n| n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey)
+            .map(|n| n.id().to_owned())
+            .collect();
+        critical.sort_unstable();
+        let mut journeys: Vec<Reached> = blast
+            .journeys()
+            .iter()
+            .filter_map(|a| {
+                node(a.node())
+                    .map(|n| Reached { service: n.id().to_owned(), probability: round6(a.probability().get()) })
+            })
+            .chain(
+                blast
+                    .changed()
+                    .iter()
+                    .filter_map(|&i| node(i))
+                    .filter(|n| n.kind() == NodeKind::Journey)
+                    .map(|n| Reached { service: n.id().to_owned(), probability: 1.0 }),
+            )
+            .collect();
+        journeys.sort_by(|a, b| a.service.cmp(&b.service));
+        journeys.dedup_by(|a, b| a.service == b.service);
+        let mut teams: Vec<String> =
+            reach.iter().filter_map(|&i| node(i)).filter_map(|n| n.owner()).map(str::to_owned).collect();
+        teams.sort_unstable();
+        teams.dedup();
+
+        let reached = |service: &str| graph.index_of(service).is_some_and(|i| reach.binary_search(&i).is_ok());
+        let incidents: Vec<&Incident> =
+            context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
+        let mut budgets: Vec<(String, f64)> = Vec::new();
+        for b in &context.error_budgets {
+            if reached(&b.service) && !budgets.iter().any(|(s, _)| *s == b.service) {
+                budgets.push((b.service.clone(), context.error_budget(&b.service).unwrap_or(f64::NEG_INFINITY)));
+            }
+        }
+        budgets.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+
+        let mut freezes = Vec::new();
+        for f in context.freezes.iter().filter(|f| f.start <= window_end && deploy_at < f.end) {
+            let covered: Vec<String> = reach
+                .iter()
+                .filter_map(|&i| node(i))
+                .filter(|n| f.covers(n.id(), Some(n.effective_tier())))
+                .map(|n| n.id().to_owned())
+                .collect();
+            if !covered.is_empty() {
+                freezes.push((f, covered));
+            }
+        }
+
+        let mut collisions = Vec::new();
+        for other in context.in_flight_overlapping(deploy_at, window_end) {
+            if other.id == changeset.id {
+                continue;
+            }
+            let mut theirs = Vec::new();
+            for s in &other.services {
+                match graph.index_of(s) {
+                    Some(i) => theirs.push(i),
+                    None => diagnostics.push(Diagnostic::new(
+                        Level::Warning,
+                        "unknown-in-flight-service",
+                        format!("in-flight change `{}` deploys `{s}`, which is not in the graph", other.id),
+                    )),
+                }
+            }
+            if work.exceeded {
+                break;
+            }
+            let their_blast = radius(graph, &theirs, &engine.config);
+            work.charge(graph, &their_blast);
+            let mut shared: Vec<String> = theirs
+                .iter()
+                .copied()
+                .chain(their_blast.affected().iter().map(|a| a.node()))
+                .filter(|i| reach.binary_search(i).is_ok())
+                .filter_map(|i| node(i).map(|n| n.id().to_owned()))
+                .collect();
+            shared.sort_unstable();
+            shared.dedup();
+            if !shared.is_empty() {
+                collisions.push((other, shared));
+            }
+        }
+
+        let mut exceptions = Vec::new();
+        if changeset.fix == Some(true) {
+            exceptions.push(Exception::Fix);
+        }
+        let labelled =
+            |names: &[&str]| changeset.labels.iter().any(|l| names.iter().any(|n| l.eq_ignore_ascii_case(n)));
+        if labelled(&["rollback", "revert"]) {
+            exceptions.push(Exception::Rollback);
+        }
+        if labelled(&["security"]) {
+            exceptions.push(Exception::Security);
+        }
+        let below_senior = engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref());
+
+        Self {
+            deploy_at,
+            window_end,
+            highest_tier,
+            critical,
+            journeys,
+            teams,
+            incidents,
+            budgets,
+            freezes,
+            collisions,
+            exceptions,
+            below_senior,
+        }
+    }
+}
+
+/// At most [`MAX_NAMED`] names joined with commas, then how many more.
+pub(crate) fn name_list(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(MAX_NAMED).map(String::as_str).collect();
+    let more = names.len().saturating_sub(shown.len());
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+}
+
+/// The first [`MAX_NAMED`] names.
+pub(crate) fn bounded(mut names: Vec<String>) -> Vec<String> {
+    names.truncate(MAX_NAMED);
+    names
+}

@@ -1,0 +1,152 @@
+//! Counterfactuals: what would lower the depth, each checked by assessing
+//! a changed input (never by guessing).
+//!
+//! Only what the author can act on is tried: split the change per service,
+//! state a rollback plan, add a senior co-author, add tests, wait for the
+//! freeze or the colliding deploys to end. Each is listed when it applies,
+//! with the depth the engine gives it and whether that is lower.
+
+use blastgate_change::{ChangedBy, Changeset};
+
+use super::{AssessOptions, Engine};
+use crate::assessment::{Assessment, Counterfactual, round6};
+use crate::context::Context;
+use crate::depth::ReviewDepth;
+
+/// Most services a split is tried for (each part is a full assessment).
+const MAX_SPLIT: usize = 16;
+
+/// The counterfactuals of `base`, sorted by id.
+pub(crate) fn explore(
+    engine: &Engine,
+    changeset: &Changeset,
+    context: &Context,
+    options: &AssessOptions<'_>,
+    base: &Assessment,
+) -> Vec<Counterfactual> {
+    let depth = base.review_depth();
+    if depth == ReviewDepth::Auto || base.has_errors() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
+        let a = engine.assess_once(c, ctx, options);
+        out.push(Counterfactual {
+            id: id.to_owned(),
+            action,
+            review_depth: a.review_depth(),
+            lowers: a.review_depth() < depth,
+            likelihood: round6(a.risk.likelihood),
+        });
+    };
+
+    if changeset.safety.rollback_plan != Some(true) {
+        let mut c = changeset.clone();
+        c.safety.rollback_plan = Some(true);
+        try_one("add-rollback-plan", "state a tested rollback plan (safety.rollback_plan)".into(), &c, context);
+    }
+    if engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref()) {
+        let mut c = changeset.clone();
+        c.author.seniority = Some(engine.policy.seniority.senior.clone());
+        try_one(
+            "senior-co-author",
+            format!("pair with a `{}` engineer as co-author", engine.policy.seniority.senior),
+            &c,
+            context,
+        );
+    }
+    if changeset.safety.tests_changed != Some(true) {
+        let mut c = changeset.clone();
+        c.safety.tests_changed = Some(true);
+        try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
+    }
+    let freeze_end = base
+        .rules
+        .iter()
+        .any(|r| {
+            engine.policy.rules.iter().any(|p| p.id == r.id && matches!(p.check, crate::policy::RuleCheck::Freeze))
+        })
+        .then(|| {
+            context
+                .freezes
+                .iter()
+                .filter(|f| f.end > deploy_at(changeset).unwrap_or_else(|| context.now()))
+                .map(|f| f.end)
+                .max()
+        })
+        .flatten();
+    if let Some(end) = freeze_end {
+        let mut c = changeset.clone();
+        c.deploy_at = Some(end.to_string());
+        try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end})"), &c, context);
+    }
+    let collision_end = base
+        .rules
+        .iter()
+        .any(|r| {
+            engine.policy.rules.iter().any(|p| p.id == r.id && matches!(p.check, crate::policy::RuleCheck::Collision))
+        })
+        .then(|| context.in_flight.iter().map(|f| f.end).max())
+        .flatten();
+    if let Some(end) = collision_end {
+        let mut c = changeset.clone();
+        c.deploy_at = Some(end.to_string());
+        try_one("wait-for-in-flight", format!("deploy after the changes in flight finish ({end})"), &c, context);
+    }
+    if let Some(parts) = split(changeset, engine, options) {
+        let mut worst = ReviewDepth::Auto;
+        let mut worst_likelihood = 0.0_f64;
+        let mut described = Vec::new();
+        for (service, part) in &parts {
+            let a = engine.assess_once(part, context, options);
+            worst = worst.max(a.review_depth());
+            worst_likelihood = worst_likelihood.max(a.risk.likelihood);
+            described.push(format!("{service}: {}", a.review_depth()));
+        }
+        out.push(Counterfactual {
+            id: "split-per-service".to_owned(),
+            action: format!("split into one change per service ({})", described.join(", ")),
+            review_depth: worst,
+            lowers: worst < depth,
+            likelihood: round6(worst_likelihood),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+fn deploy_at(changeset: &Changeset) -> Option<crate::context::Timestamp> {
+    changeset.deploy_at.as_deref().and_then(|t| crate::context::Timestamp::parse(t).ok())
+}
+
+/// One changeset per changed service, each with the files, resources and
+/// names that made it changed; `None` when the change touches fewer than
+/// two services, more than [`MAX_SPLIT`], or a service's reasons were
+/// truncated (the parts would not add up to the change).
+fn split(changeset: &Changeset, engine: &Engine, options: &AssessOptions<'_>) -> Option<Vec<(String, Changeset)>> {
+    let resolved = blastgate_change::resolve(
+        "changeset",
+        changeset,
+        &engine.graph,
+        options.mapping,
+        &engine.classifier,
+        blastgate_change::ResolveOptions::allow_unknown(true),
+    )
+    .ok()?;
+    let touched = &resolved.touched;
+    if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
+        return None;
+    }
+    let parts = touched
+        .iter()
+        .map(|t| {
+            let mut c = changeset.clone();
+            c.id = format!("{}#{}", changeset.id, t.id);
+            c.services = if t.via.contains(&ChangedBy::Named) { vec![t.id.clone()] } else { Vec::new() };
+            c.files.retain(|f| t.via.iter().any(|v| matches!(v, ChangedBy::File(p) if *p == f.path)));
+            c.infrastructure.retain(|r| r.node.as_deref() == Some(t.id.as_str()));
+            (t.id.clone(), c)
+        })
+        .collect();
+    Some(parts)
+}

@@ -1,0 +1,134 @@
+//! The likelihood model's features: what each measures and how it is
+//! computed from the changeset, its resolution and the context facts.
+//!
+//! Every feature is a finite number that grows with risk, except the few
+//! documented as lowering it (experience, file age, tests, feature flags,
+//! docs- or tests-only changes); docs/model.md lists them with their default
+//! weights and sources. Unknown inputs take the riskier value: no author
+//! experience stated counts as none, no rollback plan stated counts as
+//! none.
+
+use blastgate_change::{AiInvolvement, ChangeKind, Changeset, InfraAction, ResolvedChange};
+
+use super::Facts;
+use crate::policy::LikelihoodModel;
+
+/// Every feature id with what it measures, in the order they are computed.
+pub const FEATURES: &[(&str, &str)] = &[
+    ("log_lines_added", "ln(1 + lines added): the strongest single predictor of defects"),
+    ("log_lines_deleted", "ln(1 + lines deleted)"),
+    ("log_files", "ln(1 + files changed)"),
+    ("log_directories", "ln(1 + directories changed)"),
+    ("log_subsystems", "ln(1 + subsystems (top-level directories) changed)"),
+    ("entropy", "how evenly the change spreads over its files (0 = one file)"),
+    ("log_author_experience", "ln(1 + the author's prior changes); experience lowers risk"),
+    ("log_prior_changes", "ln(1 + prior changes to the touched files (nuc))"),
+    ("log_file_age", "ln(1 + mean days since the touched files last changed); settled code is safer"),
+    ("fix", "1 for a bug fix: fixes are more defect-prone than other changes"),
+    ("schema_migration", "1 if a database schema migration is part of the change"),
+    ("infrastructure", "1 if infrastructure changes (IaC files or planned resources)"),
+    ("secret", "1 if a secret or credential file changes"),
+    ("dependency", "1 if a dependency manifest or lock file changes"),
+    ("config", "1 if configuration changes"),
+    ("feature_flag", "1 if the change is behind or is a feature-flag definition"),
+    ("docs_only", "1 if every changed file is documentation"),
+    ("tests_only", "1 if every changed file is a test"),
+    ("destructive_infrastructure", "number of resources deleted or replaced (delete, replace, unknown)"),
+    ("ai_assisted", "1 if AI helped write the change (assisted or more)"),
+    ("ai_generated", "1 if AI wrote most of the change (generated or agent)"),
+    ("ai_agent", "1 if an autonomous agent made or applied the change"),
+    ("ai_below_senior", "1 for AI involvement by an author below the senior level"),
+    ("tests_changed", "1 if tests were added or changed with the change"),
+    ("no_rollback_plan", "1 unless the changeset states a rollback plan"),
+    ("incident_on_affected", "number of open incidents on changed or affected services"),
+    ("error_budget_burn", "the most spent error budget among reached services: 1 - remaining, from 0 to 2"),
+    ("collision", "number of other changes in flight whose blast radius overlaps in the window"),
+];
+
+/// What `id` measures ("" for an unknown id).
+pub fn description(id: &str) -> &'static str {
+    FEATURES.iter().find(|(f, _)| *f == id).map_or("", |(_, d)| *d)
+}
+
+/// Whether `id` is a feature this engine computes.
+pub fn is_known(id: &str) -> bool {
+    FEATURES.iter().any(|(f, _)| *f == id)
+}
+
+/// The logistic function, without overflow: 1 / (1 + e^-x).
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// The log-odds and the likelihood: `intercept + sum of weight * value`
+/// over the features in [`FEATURES`] order (a fixed summation order).
+pub fn likelihood(model: &LikelihoodModel, values: &[(&'static str, f64)]) -> (f64, f64) {
+    let log_odds = values
+        .iter()
+        .filter_map(|(id, v)| model.weights.get(*id).map(|w| w * v))
+        .fold(model.intercept, |acc, c| acc + c);
+    (log_odds, sigmoid(log_odds))
+}
+
+fn ln1p(x: f64) -> f64 {
+    if x.is_finite() && x > 0.0 { x.ln_1p() } else { 0.0 }
+}
+
+fn flag(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// Every feature's value, in [`FEATURES`] order.
+pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &Facts<'_>) -> Vec<(&'static str, f64)> {
+    let m = &resolved.metrics;
+    let history = changeset.history.as_ref();
+    let experience =
+        changeset.author.prior_changes.map(|c| c as f64).or_else(|| history.and_then(|h| h.exp)).unwrap_or(0.0);
+    let has = |k: ChangeKind| resolved.kinds.get(&k).is_some_and(|&n| n > 0);
+    let files = changeset.files.len();
+    let only =
+        |k: ChangeKind| files > 0 && changeset.infrastructure.is_empty() && resolved.kinds.get(&k) == Some(&files);
+    let infra_planned =
+        changeset.infrastructure.iter().any(|r| !matches!(r.action, Some(InfraAction::Read | InfraAction::NoOp)));
+    let ai = changeset.provenance.ai;
+    let burn = facts.budgets.first().map_or(0.0, |(_, remaining)| (1.0 - remaining).clamp(0.0, 2.0));
+    let value = |id: &'static str| -> f64 {
+        match id {
+            "log_lines_added" => ln1p(m.la as f64),
+            "log_lines_deleted" => ln1p(m.ld as f64),
+            "log_files" => ln1p(m.nf as f64),
+            "log_directories" => ln1p(m.nd as f64),
+            "log_subsystems" => ln1p(m.ns as f64),
+            "entropy" if m.entropy.is_finite() => m.entropy.max(0.0),
+            "log_author_experience" => ln1p(experience),
+            "log_prior_changes" => ln1p(history.and_then(|h| h.nuc).unwrap_or(0.0)),
+            "log_file_age" => ln1p(history.and_then(|h| h.age).unwrap_or(0.0)),
+            "fix" => flag(changeset.fix == Some(true)),
+            "schema_migration" => flag(has(ChangeKind::SchemaMigration)),
+            "infrastructure" => flag(has(ChangeKind::Infrastructure) || infra_planned),
+            "secret" => flag(has(ChangeKind::Secret)),
+            "dependency" => flag(has(ChangeKind::Dependency)),
+            "config" => flag(has(ChangeKind::Config)),
+            "feature_flag" => flag(has(ChangeKind::FeatureFlag)),
+            "docs_only" => flag(only(ChangeKind::Docs)),
+            "tests_only" => flag(only(ChangeKind::Test)),
+            "destructive_infrastructure" => resolved.destructive.len() as f64,
+            "ai_assisted" => flag(ai >= AiInvolvement::Assisted),
+            "ai_generated" => flag(ai >= AiInvolvement::Generated),
+            "ai_agent" => flag(ai >= AiInvolvement::Agent),
+            "ai_below_senior" => flag(ai >= AiInvolvement::Assisted && facts.below_senior),
+            "tests_changed" => flag(changeset.safety.tests_changed == Some(true) || has(ChangeKind::Test)),
+            "no_rollback_plan" => flag(changeset.safety.rollback_plan != Some(true)),
+            "incident_on_affected" => facts.incidents.len() as f64,
+            "error_budget_burn" => burn,
+            "collision" => facts.collisions.len() as f64,
+            _ => 0.0,
+        }
+    };
+    FEATURES.iter().map(|&(id, _)| (id, value(id))).collect()
+}

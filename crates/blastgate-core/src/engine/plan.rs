@@ -1,0 +1,226 @@
+//! From the final depth to who approves and how to roll out.
+
+use blastgate_change::{Changeset, ResolvedChange};
+use blastgate_graph::{BlastRadius, NodeKind, Tier};
+
+use super::{Engine, name_list};
+use crate::assessment::{
+    Approval, ApprovalRole, Diagnostic, FiredRule, Level, RolloutPlan, RolloutStep, RolloutStrategy,
+    SeparationOfDuties, Watch, round6,
+};
+use crate::depth::ReviewDepth;
+use crate::policy::RuleCheck;
+
+/// What a `block` means and how to break the glass.
+pub(crate) const BREAK_GLASS: &str = "Do not deploy now: the gate stops this change. To deploy anyway in an emergency, \
+     every approval listed must be given by people other than the author, including the break-glass approver, \
+     with a written reason recorded in the deploy tool; the change then rolls out staged with its owners \
+     watching. blastgate records the decision; it never grants the exception itself.";
+
+/// Most services listed to watch.
+const MAX_WATCH: usize = 10;
+
+/// The approvals `depth` requires, and the separation of duties.
+pub(crate) fn approvals(
+    engine: &Engine,
+    changeset: &Changeset,
+    resolved: &ResolvedChange,
+    blast: &BlastRadius,
+    depth: ReviewDepth,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Approval>, SeparationOfDuties) {
+    let graph = &engine.graph;
+    let senior = engine.policy.seniority.senior.clone();
+    let mut out = Vec::new();
+    let approval = |role, teams: Vec<String>, min_seniority: Option<String>, reason: String| Approval {
+        role,
+        count: 1,
+        teams,
+        min_seniority,
+        reason,
+    };
+
+    if depth == ReviewDepth::Peer {
+        out.push(approval(
+            ApprovalRole::Peer,
+            Vec::new(),
+            None,
+            "a second pair of eyes: any engineer but the author".into(),
+        ));
+    }
+    if depth >= ReviewDepth::Owner {
+        // One approval per team owning changed nodes.
+        let mut by_team: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        let mut unowned = Vec::new();
+        for t in &resolved.touched {
+            match graph.node(t.index).and_then(|n| n.owner()) {
+                Some(team) => by_team.entry(team).or_default().push(t.id.clone()),
+                None => unowned.push(t.id.clone()),
+            }
+        }
+        for (team, services) in &by_team {
+            out.push(approval(
+                ApprovalRole::Owner,
+                vec![(*team).to_owned()],
+                None,
+                format!("owns changed {}", name_list(services)),
+            ));
+        }
+        if !unowned.is_empty() || resolved.touched.is_empty() {
+            let what = if unowned.is_empty() { "the changed files".to_owned() } else { name_list(&unowned) };
+            if resolved.file_owners.is_empty() {
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "no-owner",
+                    format!(
+                        "no owner is recorded for {what}: a senior engineer stands in. Give the graph node an \
+                         owner, or pass --codeowners"
+                    ),
+                ));
+                out.push(approval(
+                    ApprovalRole::Owner,
+                    Vec::new(),
+                    Some(senior.clone()),
+                    format!("no owner recorded for {what}: a senior engineer who knows it"),
+                ));
+            } else {
+                out.push(approval(
+                    ApprovalRole::Owner,
+                    resolved.file_owners.clone(),
+                    None,
+                    format!("CODEOWNERS of the changed files (no owner in the graph for {what})"),
+                ));
+            }
+        }
+    }
+    if depth >= ReviewDepth::Senior {
+        let mut teams: Vec<String> = resolved
+            .touched
+            .iter()
+            .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()))
+            .chain(blast.owners())
+            .map(str::to_owned)
+            .collect();
+        teams.sort_unstable();
+        teams.dedup();
+        out.push(approval(
+            ApprovalRole::Senior,
+            teams,
+            Some(senior.clone()),
+            format!("a `{senior}` engineer (or above) from an owning or impacted team, besides the owners"),
+        ));
+    }
+    let mut critical_owners = 0;
+    if depth >= ReviewDepth::MultiParty {
+        let changed_teams: Vec<&str> =
+            resolved.touched.iter().filter_map(|t| graph.node(t.index).and_then(|n| n.owner())).collect();
+        let mut by_team: std::collections::BTreeMap<Option<&str>, Vec<String>> = Default::default();
+        for a in blast.affected() {
+            if let Some(n) = graph.node(a.node()) {
+                let critical = n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey;
+                if critical && !n.owner().is_some_and(|o| changed_teams.contains(&o)) {
+                    by_team.entry(n.owner()).or_default().push(n.id().to_owned());
+                }
+            }
+        }
+        for (team, services) in by_team {
+            critical_owners += 1;
+            match team {
+                Some(team) => out.push(approval(
+                    ApprovalRole::CriticalOwner,
+                    vec![team.to_owned()],
+                    None,
+                    format!("owns impacted tier-0 {}", name_list(&services)),
+                )),
+                None => out.push(approval(
+                    ApprovalRole::CriticalOwner,
+                    Vec::new(),
+                    Some(senior.clone()),
+                    format!(
+                        "impacted tier-0 {} has no recorded owner: a senior engineer who knows it",
+                        name_list(&services)
+                    ),
+                )),
+            }
+        }
+    }
+    if depth == ReviewDepth::Block {
+        let top = engine.policy.seniority.scale.last().cloned().unwrap_or_else(|| senior.clone());
+        out.push(approval(
+            ApprovalRole::BreakGlass,
+            Vec::new(),
+            Some(top),
+            "blocked: only an emergency break-glass approval, with a written reason, lets it through".into(),
+        ));
+    }
+    let distinct = match depth {
+        ReviewDepth::Auto => 0,
+        ReviewDepth::Peer | ReviewDepth::Owner => 1,
+        ReviewDepth::Senior => 2,
+        ReviewDepth::MultiParty => 2 + u32::from(critical_owners > 0),
+        ReviewDepth::Block => 3 + u32::from(critical_owners > 0),
+    };
+    let separation = SeparationOfDuties {
+        excluded_author: changeset.author.id.clone(),
+        humans_only: true,
+        distinct_approvers: distinct,
+    };
+    (out, separation)
+}
+
+/// The rollout plan for `depth`, at least staged when a critical-reach rule
+/// fired.
+pub(crate) fn rollout(engine: &Engine, blast: &BlastRadius, depth: ReviewDepth, fired: &[FiredRule]) -> RolloutPlan {
+    let critical_rule = fired
+        .iter()
+        .any(|f| engine.policy.rules.iter().any(|r| r.id == f.id && matches!(r.check, RuleCheck::CriticalReach)));
+    let by_depth = match depth {
+        ReviewDepth::Auto | ReviewDepth::Peer => RolloutStrategy::AllAtOnce,
+        ReviewDepth::Owner | ReviewDepth::Senior => RolloutStrategy::Canary,
+        ReviewDepth::MultiParty => RolloutStrategy::Staged,
+        ReviewDepth::Block => RolloutStrategy::DoNotDeploy,
+    };
+    let strategy = if critical_rule { by_depth.max(RolloutStrategy::Staged) } else { by_depth };
+    let steps: &[(u32, u32)] = match (strategy, depth) {
+        (RolloutStrategy::AllAtOnce, _) => &[(100, 0)],
+        (RolloutStrategy::Canary, ReviewDepth::Owner) => &[(5, 15), (50, 15), (100, 0)],
+        (RolloutStrategy::Canary, _) => &[(1, 30), (10, 30), (50, 30), (100, 0)],
+        (RolloutStrategy::Staged, _) => &[(1, 60), (10, 60), (25, 60), (50, 60), (100, 0)],
+        (RolloutStrategy::DoNotDeploy, _) => &[],
+    };
+    let reason = match strategy {
+        RolloutStrategy::AllAtOnce => "low risk: deploy at once and watch the dashboards",
+        RolloutStrategy::Canary => "a canary first, widening after each bake time if the watched services stay healthy",
+        RolloutStrategy::Staged if critical_rule => {
+            "the blast radius reaches tier-0 services or journeys: staged by cell or region, one stage at a time"
+        }
+        RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
+        RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
+    };
+    let mut watch: Vec<(f64, Watch)> = blast
+        .affected()
+        .iter()
+        .filter_map(|a| {
+            let n = engine.graph.node(a.node())?;
+            let p = a.probability().get();
+            Some((
+                p * engine.config.weight(n),
+                Watch {
+                    service: n.id().to_owned(),
+                    probability: round6(p),
+                    tier: a.tier().level(),
+                    owner: n.owner().map(str::to_owned),
+                },
+            ))
+        })
+        .collect();
+    watch.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.service.cmp(&b.1.service)));
+    watch.truncate(MAX_WATCH);
+    RolloutPlan {
+        strategy,
+        mandatory: critical_rule || depth >= ReviewDepth::MultiParty,
+        steps: steps.iter().map(|&(percent, bake_minutes)| RolloutStep { percent, bake_minutes }).collect(),
+        watch: watch.into_iter().map(|(_, w)| w).collect(),
+        reason: reason.to_owned(),
+    }
+}

@@ -1,0 +1,75 @@
+//! The blast radius as an assessment reports it.
+
+use std::collections::BTreeMap;
+
+use blastgate_graph::{BlastRadius, FrozenGraph, RadiusConfig};
+
+use crate::assessment::{AffectedNode, EvidencePath, JourneyReached, RadiusReport, round6};
+
+/// The report of `blast`, listing at most `limit` affected nodes: the most
+/// critical first (weight x probability, descending, then id).
+pub(crate) fn radius_report(
+    graph: &FrozenGraph,
+    blast: &BlastRadius,
+    config: &RadiusConfig,
+    limit: usize,
+) -> RadiusReport {
+    let id = |i: u32| graph.node(i).map_or_else(String::new, |n| n.id().to_owned());
+    let ids = |path: Vec<u32>| path.into_iter().map(id).collect::<Vec<_>>();
+    let mut changed: Vec<String> = blast.changed().iter().map(|&i| id(i)).collect();
+    changed.sort_unstable();
+    let mut ranked: Vec<(f64, &str, &blastgate_graph::Affected)> = blast
+        .affected()
+        .iter()
+        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), n.id(), a)))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    ranked.truncate(limit);
+    let affected: Vec<AffectedNode> = ranked
+        .into_iter()
+        .map(|(_, service, a)| {
+            let node = graph.node(a.node());
+            AffectedNode {
+                service: service.to_owned(),
+                distance: a.distance(),
+                probability: round6(a.probability().get()),
+                path: ids(blast.path_to(a.node())),
+                tier: a.tier().level(),
+                kind: node.map_or("service", |n| n.kind().as_str()).to_owned(),
+                owner: node.and_then(|n| n.owner()).map(str::to_owned),
+            }
+        })
+        .collect();
+    let by_tier: BTreeMap<String, usize> =
+        blast.tier_counts().iter().enumerate().map(|(t, c)| (t.to_string(), *c)).collect();
+    RadiusReport {
+        affected_not_listed: blast.affected_count().saturating_sub(affected.len()),
+        changed,
+        affected,
+        affected_count: blast.affected_count(),
+        by_tier,
+        highest_tier: blast.highest_tier().map(|t| t.level()),
+        weighted_impact: round6(blast.weighted_impact()),
+        max_distance: blast.max_distance(),
+        journeys: blast
+            .journeys()
+            .iter()
+            .map(|j| JourneyReached {
+                service: id(j.node()),
+                probability: round6(j.probability().get()),
+                distance: j.distance(),
+            })
+            .collect(),
+        owners: blast.owners().map(str::to_owned).collect(),
+        evidence: blast
+            .evidence()
+            .iter()
+            .map(|e| EvidencePath {
+                target: id(e.target()),
+                tier: e.tier().level(),
+                probability: round6(e.probability().get()),
+                path: ids(e.nodes().to_vec()),
+            })
+            .collect(),
+    }
+}

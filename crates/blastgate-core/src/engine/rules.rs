@@ -1,0 +1,289 @@
+//! The hard rules: each enabled rule whose condition holds raises the depth
+//! to at least its `min_depth`. Rules never lower a depth.
+
+use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
+use blastgate_graph::NodeKind;
+
+use super::{Engine, Facts, bounded, name_list};
+use crate::assessment::FiredRule;
+use crate::context::Exception;
+use crate::policy::{Rule, RuleCheck};
+
+/// The rules that fire, sorted by id.
+pub(crate) fn evaluate(
+    engine: &Engine,
+    changeset: &Changeset,
+    resolved: &ResolvedChange,
+    facts: &Facts<'_>,
+) -> Vec<FiredRule> {
+    let mut fired: Vec<FiredRule> = engine
+        .policy
+        .rules
+        .iter()
+        .filter(|r| r.enabled)
+        .filter_map(|rule| {
+            check(engine, rule, changeset, resolved, facts).map(|(message, services)| FiredRule {
+                id: rule.id.clone(),
+                min_depth: rule.min_depth,
+                message,
+                reason: rule.reason.clone(),
+                services: bounded(services),
+            })
+        })
+        .collect();
+    fired.sort_by(|a, b| a.id.cmp(&b.id));
+    fired
+}
+
+/// `Some((message, services))` when `rule` fires.
+fn check(
+    engine: &Engine,
+    rule: &Rule,
+    changeset: &Changeset,
+    resolved: &ResolvedChange,
+    facts: &Facts<'_>,
+) -> Option<(String, Vec<String>)> {
+    let touched = || resolved.touched.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    match &rule.check {
+        RuleCheck::AiBelowSenior { ai } => {
+            let least = (*ai).max(AiInvolvement::Assisted);
+            let involvement = changeset.provenance.ai;
+            (involvement >= least && facts.below_senior).then(|| {
+                let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
+                let tool = changeset.provenance.tool.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                (
+                    format!(
+                        "AI involvement `{}`{tool} by an author of seniority `{seniority}`, below `{}`",
+                        involvement.as_str(),
+                        engine.policy.seniority.senior
+                    ),
+                    touched(),
+                )
+            })
+        }
+        RuleCheck::DestructiveInfrastructure { node_kinds, by_agent, tier0_without_rollback } => {
+            if *by_agent && changeset.provenance.ai != AiInvolvement::Agent {
+                return None;
+            }
+            let no_rollback = changeset.safety.rollback_plan != Some(true);
+            if *tier0_without_rollback && !(no_rollback && facts.highest_tier.is_some_and(|t| t.level() == 0)) {
+                return None;
+            }
+            let hits: Vec<&InfraChange> = resolved
+                .destructive
+                .iter()
+                .filter(|r| {
+                    depended_on(engine, r) && (node_kinds.is_empty() || node_kinds.contains(&kind_of(engine, r)))
+                })
+                .collect();
+            if hits.is_empty() {
+                return None;
+            }
+            let addresses: Vec<String> = hits.iter().map(|r| describe(r)).collect();
+            let mut services: Vec<String> = hits.iter().filter_map(|r| r.node.clone()).collect();
+            services.sort_unstable();
+            services.dedup();
+            let mut message = format!("destructive action on {}", name_list(&addresses));
+            if *by_agent {
+                message.push_str(", made by an autonomous agent");
+            }
+            if *tier0_without_rollback {
+                message.push_str(", the blast radius reaches tier 0, and no rollback plan is stated");
+            }
+            Some((message, services))
+        }
+        RuleCheck::CriticalReach => (!facts.critical.is_empty()).then(|| {
+            (
+                format!("the blast radius reaches tier-0 services or journeys: {}", name_list(&facts.critical)),
+                facts.critical.clone(),
+            )
+        }),
+        RuleCheck::Freeze => {
+            let mut services = Vec::new();
+            let mut names = Vec::new();
+            for (freeze, covered) in &facts.freezes {
+                if facts.exceptions.iter().any(|e| freeze.allows(*e)) {
+                    continue;
+                }
+                names.push(freeze_name(freeze));
+                services.extend(covered.iter().cloned());
+            }
+            services.sort_unstable();
+            services.dedup();
+            (!names.is_empty()).then(|| {
+                (
+                    format!(
+                        "{} in force at deploy time {} covers {}{}",
+                        names.join(", "),
+                        facts.deploy_at,
+                        name_list(&services),
+                        exception_note(facts)
+                    ),
+                    services,
+                )
+            })
+        }
+        RuleCheck::ErrorBudgetExhausted => {
+            if facts.exceptions.contains(&Exception::Fix) {
+                return None;
+            }
+            let spent: Vec<String> = facts
+                .budgets
+                .iter()
+                .filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
+                .map(|(s, r)| format!("{s} ({r})"))
+                .collect();
+            let services: Vec<String> =
+                facts.budgets.iter().filter(|(_, r)| r.total_cmp(&0.0).is_le()).map(|(s, _)| s.clone()).collect();
+            (!spent.is_empty()).then(|| {
+                (format!("error budget exhausted on {}, and the change is not a fix", name_list(&spent)), services)
+            })
+        }
+        RuleCheck::Incident { severity } => {
+            let open: Vec<_> = facts.incidents.iter().filter(|i| i.severity.is_at_least(*severity)).collect();
+            let mut services: Vec<String> = open.iter().map(|i| i.service.clone()).collect();
+            services.sort_unstable();
+            services.dedup();
+            let described: Vec<String> = open
+                .iter()
+                .map(|i| {
+                    let id = i.id.as_deref().map(|id| format!(" {id}")).unwrap_or_default();
+                    format!("{}{id} on {} since {}", i.severity.as_str(), i.service, i.since)
+                })
+                .collect();
+            (!open.is_empty()).then(|| (format!("open incident: {}", name_list(&described)), services))
+        }
+        RuleCheck::Collision => {
+            let mut services = Vec::new();
+            let described: Vec<String> = facts
+                .collisions
+                .iter()
+                .map(|(other, shared)| {
+                    services.extend(shared.iter().cloned());
+                    format!("`{}` ({} to {}; shares {})", other.id, other.start, other.end, name_list(shared))
+                })
+                .collect();
+            services.sort_unstable();
+            services.dedup();
+            (!described.is_empty()).then(|| {
+                (
+                    format!(
+                        "collides with {} in the deploy window {} to {}",
+                        described.join(", "),
+                        facts.deploy_at,
+                        facts.window_end
+                    ),
+                    services,
+                )
+            })
+        }
+    }
+}
+
+fn exception_note(facts: &Facts<'_>) -> String {
+    if facts.exceptions.is_empty() {
+        "; the change is not an exception the freeze allows".to_owned()
+    } else {
+        let names: Vec<&str> = facts.exceptions.iter().map(|e| e.as_str()).collect();
+        format!("; the freeze does not allow {}", names.join(" or "))
+    }
+}
+
+fn freeze_name(freeze: &crate::context::Freeze) -> String {
+    match &freeze.name {
+        Some(n) => format!("freeze `{n}`"),
+        None => format!("the freeze from {} to {}", freeze.start, freeze.end),
+    }
+}
+
+fn describe(r: &InfraChange) -> String {
+    let action = r.action.as_ref().map_or("unknown", |a| match a {
+        blastgate_change::InfraAction::Delete => "delete",
+        blastgate_change::InfraAction::Replace => "replace",
+        _ => "unknown action",
+    });
+    match &r.node {
+        Some(n) => format!("{} ({action}, node {n})", r.address),
+        None => format!("{} ({action}, no graph node)", r.address),
+    }
+}
+
+/// Whether something depends on the resource's node. A resource that maps
+/// to no node, or to one the graph lacks, is assumed to be depended on:
+/// nothing says it is safe to delete (fail closed).
+fn depended_on(engine: &Engine, r: &InfraChange) -> bool {
+    match r.node.as_deref().and_then(|n| engine.graph.index_of(n)) {
+        Some(i) => !engine.graph.dependents_of(i).is_empty(),
+        None => true,
+    }
+}
+
+/// The resource's node kind: its graph node's, or for a resource with no
+/// node a guess from the resource type (datastores and queues by name, else
+/// infrastructure).
+fn kind_of(engine: &Engine, r: &InfraChange) -> NodeKind {
+    if let Some(node) = r.node.as_deref().and_then(|n| engine.graph.index_of(n)).and_then(|i| engine.graph.node(i)) {
+        return node.kind();
+    }
+    guess_kind(&r.resource_type)
+}
+
+/// Words in resource types that name a datastore.
+const DATASTORE_TYPES: &[&str] = &[
+    "db_instance",
+    "db_cluster",
+    "rds",
+    "dynamodb",
+    "database",
+    "sql",
+    "bigtable",
+    "spanner",
+    "cosmosdb",
+    "s3_bucket",
+    "storage_bucket",
+    "efs_",
+    "ebs_volume",
+    "disk",
+    "documentdb",
+    "docdb",
+    "neptune",
+    "opensearch",
+    "elasticsearch",
+    "mongodb",
+    "firestore",
+    "keyspaces",
+    "timestream",
+    "redshift",
+];
+
+/// Words in resource types that name a queue or stream.
+const QUEUE_TYPES: &[&str] = &[
+    "sqs",
+    "sns_topic",
+    "kinesis",
+    "msk",
+    "kafka",
+    "pubsub",
+    "eventhub",
+    "servicebus",
+    "mq_broker",
+    "nats",
+    "rabbitmq",
+];
+
+/// Words in resource types that name a cache.
+const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "memcache"];
+
+/// The node kind a resource type suggests.
+pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
+    let t = resource_type.to_ascii_lowercase();
+    if QUEUE_TYPES.iter().any(|w| t.contains(w)) {
+        NodeKind::Queue
+    } else if CACHE_TYPES.iter().any(|w| t.contains(w)) {
+        NodeKind::Cache
+    } else if DATASTORE_TYPES.iter().any(|w| t.contains(w)) {
+        NodeKind::Datastore
+    } else {
+        NodeKind::Infrastructure
+    }
+}

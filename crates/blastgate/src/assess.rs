@@ -1,0 +1,144 @@
+//! The decision: from graph, changeset, context and policy to how much
+//! review a change needs, and why.
+//!
+//! Build an [`Engine`] once from a graph and a [`Policy`], then assess any
+//! number of changes, from any number of threads. Assessing never fails:
+//! every problem becomes a [`Diagnostic`], and an error diagnostic
+//! escalates the decision to the policy's error depth (`block` by default).
+//! docs/model.md gives every formula and rule.
+//!
+//! ```
+//! use blastgate::assess::{Engine, ReviewDepth, default_policy};
+//! use blastgate::change::parse_changeset;
+//! use blastgate::context::{Context, Timestamp};
+//! use blastgate::graph::{BuildOptions, GraphLoader};
+//!
+//! let mut loader = GraphLoader::new(BuildOptions::default());
+//! loader.add_bytes("g.edges", b"web api\napi db\n", None)?;
+//! let engine = Engine::new(loader.build()?.freeze(), default_policy()?)?;
+//!
+//! let change = parse_changeset("c.json", br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset",
+//!   "id": "c1", "author": {"id": "ana", "seniority": "junior"},
+//!   "provenance": {"ai": "assisted"}, "services": ["db"]}"#)?;
+//! let context = Context::new(Timestamp::parse("2026-11-27T10:00:00Z")?);
+//! let assessment = engine.assess(&change, &context);
+//! assert!(assessment.review_depth() >= ReviewDepth::Senior);
+//! assert!(assessment.fired_rule_ids().any(|id| id == "ai-change-by-junior-or-mid"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use blastgate_core::assessment::{
+    AffectedNode, Approval, ApprovalRole, Assessment, Band, Counterfactual, Decision, Diagnostic, ENGINE_VERSION,
+    EvidencePath, Factor, FiredRule, JourneyReached, Level, RadiusReport, Reached, Risk, RolloutPlan, RolloutStep,
+    RolloutStrategy, SCHEMA_VERSION, SeparationOfDuties, Versions, Watch,
+};
+pub use blastgate_core::engine::AssessOptions;
+pub use blastgate_core::engine::features::FEATURES;
+pub use blastgate_core::policy::{Bands, DeployPolicy, LikelihoodModel, PolicyLimits, SeniorityPolicy, TierPolicy};
+pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
+
+use crate::change::{ChangeError, Changeset};
+use crate::context::Context;
+use crate::graph::FrozenGraph;
+
+/// An engine: a graph and a validated policy, built once and shared across
+/// threads.
+#[derive(Debug)]
+pub struct Engine {
+    inner: blastgate_core::Engine,
+}
+
+impl Engine {
+    /// An engine over `graph` deciding by `policy`.
+    ///
+    /// # Errors
+    /// [`ChangeError::InvalidValue`] naming the policy's first problem.
+    pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, ChangeError> {
+        blastgate_core::Engine::new(graph, policy)
+            .map(|inner| Self { inner })
+            .map_err(|p| ChangeError::invalid("policy", p.place, "", p.message))
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &FrozenGraph {
+        self.inner.graph()
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        self.inner.policy()
+    }
+
+    /// Assesses `changeset` in `context`, mapping files to services by path
+    /// segment only. Never fails.
+    pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {
+        self.inner.assess(changeset, context, &AssessOptions::default())
+    }
+
+    /// Assesses with options: a path mapping (CODEOWNERS, service map) and
+    /// whether unknown services are accepted. Never fails.
+    pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
+        self.inner.assess(changeset, context, options)
+    }
+
+    /// Assesses many changes in parallel; the answers come in input order
+    /// and do not depend on the number of threads.
+    pub fn assess_batch(&self, items: &[(Changeset, Context)], options: &AssessOptions<'_>) -> Vec<Assessment> {
+        items.par_iter().map(|(c, ctx)| self.inner.assess(c, ctx, options)).collect()
+    }
+}
+
+/// The embedded default policy ([`DEFAULT_POLICY`]), parsed.
+///
+/// # Errors
+/// Never for the shipped default (a test checks it).
+pub fn default_policy() -> Result<Policy, ChangeError> {
+    blastgate_ingest::policy::parse("(default policy)", DEFAULT_POLICY.as_bytes())
+}
+
+/// Parses and validates a policy (TOML).
+///
+/// # Errors
+/// Syntax, schema (unknown keys included) and invalid-value errors naming
+/// the file, the place and how to fix it.
+pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
+    blastgate_ingest::policy::parse(name, bytes)
+}
+
+/// Reads and parses a policy file.
+///
+/// # Errors
+/// As [`parse_policy`], and [`ChangeError::Io`] or a limit error for the
+/// file itself.
+pub fn load_policy(path: &Path) -> Result<Policy, ChangeError> {
+    let bytes = crate::change::read_input(path)?;
+    parse_policy(&path.display().to_string(), &bytes)
+}
+
+/// The digest of some byte strings (`sha256:...`), for the inputs behind a
+/// path mapping ([`AssessOptions::with_mapping`]).
+pub fn digest_of(parts: &[&[u8]]) -> String {
+    blastgate_core::engine::digest_of(parts)
+}
+
+/// The assessment as pretty JSON (the documented envelope).
+pub fn to_json(assessment: &Assessment) -> String {
+    serde_json::to_string_pretty(assessment).unwrap_or_else(|e| {
+        format!("{{\"schema_version\": \"{SCHEMA_VERSION}\", \"error\": \"cannot serialise: {e}\"}}")
+    })
+}
+
+/// The JSON Schema of the assessment envelope.
+pub fn assessment_json_schema() -> String {
+    let schema = schemars::schema_for!(Assessment);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+/// The JSON Schema of the policy (the TOML file has the same structure).
+pub fn policy_json_schema() -> String {
+    blastgate_ingest::policy::json_schema()
+}
