@@ -27,6 +27,9 @@ pub enum Command {
     Radius(RadiusArgs),
     /// Read and resolve changesets.
     Change(ChangeArgs),
+    /// Decide how much review a change needs, and say why. Exit 0 below
+    /// --fail-at, 1 at or above it, 2 on bad input, 3 on internal errors.
+    Assess(AssessArgs),
     /// Write a deterministic synthetic graph (edge list) for benchmarks.
     Synth(SynthArgs),
     /// Run on the embedded demo topology (no files needed).
@@ -256,4 +259,50 @@ pub struct ChangeShowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub input: ChangeInput,
+    /// A context document: incidents, error budgets, freezes, changes in
+    /// flight, and `now`.
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A policy file (TOML); the embedded default otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The instant to assess at (RFC 3339); overrides the context's `now`.
+    /// Without it or a context, the system clock is read (pass it for
+    /// reproducible output).
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AssessFormat::Human)]
+    pub format: AssessFormat,
+    /// Exit 1 when the decided depth is at or above this one: auto, peer,
+    /// owner, senior, multi_party, block.
+    #[arg(long, value_name = "DEPTH", default_value = "block", value_parser = parse_depth)]
+    pub fail_at: blastgate::ReviewDepth,
+}
+
+fn parse_depth(s: &str) -> Result<blastgate::ReviewDepth, String> {
+    blastgate::ReviewDepth::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a review depth; use auto, peer, owner, senior, multi_party or block"))
+}
+
+/// Output formats of `assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssessFormat {
+    /// A readable summary.
+    Human,
+    /// The versioned JSON envelope (docs/cli.md).
+    Json,
+    /// Markdown for a job summary or a merge request note, with a Mermaid
+    /// chart of the evidence paths.
+    Markdown,
+    /// GitHub Actions workflow commands and step outputs.
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
 }

@@ -7,7 +7,7 @@ use blastgate::change::{
     Changeset, Classifier, CodeOwners, RepoMapping, ResolveOptions, ResolvedChange, ServiceMap, load_changeset,
     load_plan, resolve,
 };
-use blastgate::graph::{BuildOptions, GraphLoader};
+use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Serialize;
 
 use crate::args::{ChangeInput, ChangeShowArgs, OutputFormat};
@@ -19,8 +19,26 @@ pub struct Loaded {
     pub resolved: ResolvedChange,
 }
 
-/// Reads the graph and the changeset and resolves one against the other.
-pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
+/// Everything the command line names, read and checked but not resolved.
+pub struct Inputs {
+    /// The merged, frozen graph.
+    pub graph: FrozenGraph,
+    /// The changeset, with the plans' resources appended.
+    pub changeset: Changeset,
+    /// What the changeset is called in messages.
+    pub name: String,
+    /// Service map and CODEOWNERS.
+    pub mapping: RepoMapping,
+    /// The digest of the service map's and CODEOWNERS' bytes.
+    pub mapping_digest: String,
+    /// Whether unknown services are accepted.
+    pub allow_unknown: bool,
+    /// Warnings met while reading.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the graph, the changeset and the path mapping.
+pub fn read_inputs(input: &ChangeInput) -> Result<Inputs, Failure> {
     let mut loader = GraphLoader::new(BuildOptions::default());
     for path in &input.graph {
         loader.add_file(path, None)?;
@@ -58,21 +76,31 @@ pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
         changeset.infrastructure.extend(summary.changes);
     }
     let mut mapping = RepoMapping::from_graph(&graph);
+    let mut mapping_bytes: Vec<Vec<u8>> = Vec::new();
     if let Some(path) = &input.service_map {
         let bytes = blastgate::change::read_input(path)?;
         mapping = mapping.with_service_map(ServiceMap::parse(&path.display().to_string(), &bytes)?);
+        mapping_bytes.push(b"service-map".to_vec());
+        mapping_bytes.push(bytes);
     }
     if let Some(path) = &input.codeowners {
         let bytes = blastgate::change::read_input(path)?;
         mapping = mapping.with_codeowners(CodeOwners::parse(&path.display().to_string(), &bytes)?);
+        mapping_bytes.push(b"codeowners".to_vec());
+        mapping_bytes.push(bytes);
     }
+    let mapping_digest = if mapping_bytes.is_empty() {
+        String::new()
+    } else {
+        blastgate::assess::digest_of(&mapping_bytes.iter().map(Vec::as_slice).collect::<Vec<_>>())
+    };
     // Without a graph nothing can be checked: accept every id, with warnings.
-    let allow = input.allow_unknown_services || input.graph.is_empty();
+    let allow_unknown = input.allow_unknown_services || input.graph.is_empty();
     if !input.graph.is_empty() {
         let unknown = mapping.unknown_services(&graph);
         if let Some(first) = unknown.first() {
             let place = input.service_map.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            if !allow {
+            if !allow_unknown {
                 return Err(Failure::Usage(format!(
                     "{place}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services"
                 )));
@@ -81,7 +109,13 @@ pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
         }
     }
     warnings.extend(mapping.warnings());
-    let options = ResolveOptions::allow_unknown(allow);
+    Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, warnings })
+}
+
+/// Reads the graph and the changeset and resolves one against the other.
+pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
+    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } = read_inputs(input)?;
+    let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     warnings.append(&mut resolved.warnings);
     resolved.warnings = warnings;

@@ -1,61 +1,65 @@
 //! `blastgate demo`: the embedded e-commerce topology and a handful of
-//! changes, so the tool can be tried on a fresh machine with no files.
+//! changes that walk the review ladder from `auto` to `block`, so the tool
+//! can be tried on a fresh machine with no files.
 
 use std::io::Write;
 
+use blastgate::assess::{Engine, default_policy};
+use blastgate::change::parse_changeset;
+use blastgate::context::parse_context;
 use blastgate::graph::{BuildOptions, GraphLoader};
-use blastgate::radius::{RadiusConfig, radius};
 
 use crate::args::{DemoArgs, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
 use crate::graph_cmd::Summary;
 
-/// The changes the demo walks through, each a set of changed nodes.
-const CHANGES: &[(&str, &[&str])] = &[
-    ("a config tweak to notifications (a leaf)", &["notifications"]),
-    ("a change to pricing", &["pricing"]),
-    ("deleting and recreating orders-db", &["orders-db"]),
-];
-
-/// Runs the demo.
+/// Runs the demo: the topology's summary, then each change's decision and
+/// why (`--format json`: the assessments as a JSON array).
 pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
     let mut loader = GraphLoader::new(BuildOptions::strict(true));
     loader.add_bytes(blastgate::demo::TOPOLOGY_NAME, blastgate::demo::TOPOLOGY.as_bytes(), None)?;
     let graph = loader.build()?;
     let sources = graph.sources().to_vec();
-    let frozen = graph.freeze();
-    let summary = Summary::of(sources, &frozen);
+    let engine = Engine::new(graph.freeze(), default_policy()?)?;
+    let mut assessments = Vec::new();
+    for step in blastgate::demo::LADDER {
+        let changeset = parse_changeset("demo changeset", step.changeset.as_bytes())?;
+        let context = parse_context("demo context", step.context.as_bytes())?;
+        assessments.push((step, engine.assess(&changeset, &context)));
+    }
+    let mut out = std::io::stdout().lock();
     if args.format == OutputFormat::Json {
-        summary.print(args.format)?;
+        let list: Vec<&blastgate::Assessment> = assessments.iter().map(|(_, a)| a).collect();
+        let text = serde_json::to_string_pretty(&list).map_err(|e| Failure::Internal(e.to_string()))?;
+        writeln!(out, "{text}")?;
         return Ok(SUCCESS);
     }
-    summary.print(args.format)?;
-    let mut out = std::io::stdout().lock();
-    let config = RadiusConfig::default();
-    for (what, ids) in CHANGES {
-        let changed: Vec<u32> = ids.iter().filter_map(|id| frozen.index_of(id)).collect();
-        let blast = radius(&frozen, &changed, &config);
+    Summary::of(sources, engine.graph()).print(args.format)?;
+    for (i, (step, a)) in assessments.iter().enumerate() {
         writeln!(out)?;
-        writeln!(out, "{what}:")?;
-        let journeys: Vec<String> = blast
-            .journeys()
+        writeln!(out, "{}. {}: {}", i + 1, step.title, a.review_depth())?;
+        writeln!(out, "   {}", a.decision.summary)?;
+        for rule in &a.rules {
+            writeln!(out, "   rule {}: {}", rule.id, rule.message)?;
+        }
+        let approvals: Vec<String> = a
+            .decision
+            .required_approvals
             .iter()
-            .filter_map(|j| frozen.node(j.node()).map(|n| format!("{} (p={:.2})", n.id(), j.probability().get())))
+            .map(|p| {
+                let role = serde_json::to_value(p.role).ok().and_then(|v| v.as_str().map(str::to_owned));
+                let teams = if p.teams.is_empty() { String::new() } else { format!(" ({})", p.teams.join(" or ")) };
+                format!("{}{teams}", role.unwrap_or_default())
+            })
             .collect();
-        writeln!(
-            out,
-            "  {} services affected, highest tier {}, weighted impact {:.1}; journeys: {}",
-            blast.affected_count(),
-            blast.highest_tier().map_or_else(|| "-".to_owned(), |t| t.level().to_string()),
-            blast.weighted_impact(),
-            if journeys.is_empty() { "none".to_owned() } else { journeys.join(", ") }
-        )?;
-        for e in blast.evidence().iter().take(3) {
-            let path: Vec<&str> = e.nodes().iter().filter_map(|&i| frozen.node(i).map(|n| n.id())).collect();
-            writeln!(out, "  evidence: {} (p={:.2})", path.join(" -> "), e.probability().get())?;
+        if !approvals.is_empty() {
+            writeln!(out, "   approvals: {}", approvals.join(", "))?;
+        }
+        if let Some(lower) = a.counterfactuals.iter().find(|c| c.lowers) {
+            writeln!(out, "   would lower to {}: {}", lower.review_depth, lower.action)?;
         }
     }
     writeln!(out)?;
-    writeln!(out, "(review depths come with the decision engine; see README.md)")?;
+    writeln!(out, "Try one yourself: blastgate assess --graph FILE --change FILE --format human (docs/cli.md)")?;
     Ok(SUCCESS)
 }

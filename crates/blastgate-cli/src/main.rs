@@ -4,6 +4,7 @@
 //! done; 3 internal error or limit exceeded. A panic is a bug and exits 3.
 
 mod args;
+mod assess_cmd;
 mod change_cmd;
 mod demo_cmd;
 mod exit;
@@ -50,6 +51,7 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
         args::Command::Change(c) => match c.command {
             args::ChangeCommand::Show(a) => change_cmd::show(&a),
         },
+        args::Command::Assess(a) => assess_cmd::run(&a),
         args::Command::Synth(a) => synth_cmd(&a),
         args::Command::Demo(a) => demo_cmd::run(&a),
     }

@@ -268,6 +268,7 @@ pub struct RolloutPlan {
 /// A rollout strategy, from least to most careful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RolloutStrategy {
     /// Everything at once.
     AllAtOnce,

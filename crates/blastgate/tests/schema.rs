@@ -40,3 +40,13 @@ fn changeset_schema_is_published() {
 fn context_schema_is_published() {
     check("context.schema.json", &blastgate::context::context_json_schema());
 }
+
+#[test]
+fn assessment_schema_is_published() {
+    check("assessment.schema.json", &blastgate::assess::assessment_json_schema());
+}
+
+#[test]
+fn policy_schema_is_published() {
+    check("policy.schema.json", &blastgate::assess::policy_json_schema());
+}

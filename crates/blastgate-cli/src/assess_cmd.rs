@@ -1,0 +1,105 @@
+//! `blastgate assess`: the decision, for people (human, markdown), for
+//! gate tools (json, exit codes) and for CI systems (github, sarif).
+
+mod render;
+
+use std::io::Write;
+
+use blastgate::ReviewDepth;
+use blastgate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, load_policy};
+use blastgate::context::{Context, Timestamp, load_context};
+
+use crate::args::{AssessArgs, AssessFormat};
+use crate::change_cmd::{Inputs, read_inputs};
+use crate::exit::{Failure, SUCCESS};
+
+/// Exit code of an assessment at or above `--fail-at`: the gate stops.
+pub const GATE_STOPS: u8 = 1;
+
+/// Runs `assess`.
+pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
+    let inputs = read_inputs(&args.input)?;
+    let policy = match &args.policy {
+        Some(path) => load_policy(path)?,
+        None => default_policy()?,
+    };
+    let (context, clock_note) = context(args)?;
+    let Inputs { graph, changeset, mapping, mapping_digest, allow_unknown, warnings, .. } = inputs;
+    let engine = Engine::new(graph, policy)?;
+    let options =
+        AssessOptions::default().with_mapping(&mapping, &mapping_digest).allow_unknown_services(allow_unknown);
+    let mut assessment = engine.assess_with(&changeset, &context, &options);
+    for w in warnings {
+        assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
+    }
+    if let Some(note) = clock_note {
+        assessment.diagnostics.push(Diagnostic::new(Level::Note, "clock", note));
+    }
+    let stops = assessment.review_depth() >= args.fail_at;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        AssessFormat::Json => writeln!(out, "{}", blastgate::assess::to_json(&assessment))?,
+        AssessFormat::Human => render::human(&mut out, &assessment, args.fail_at)?,
+        AssessFormat::Markdown => render::markdown(&mut out, &assessment)?,
+        AssessFormat::Github => github(&mut out, &assessment, args.fail_at)?,
+        AssessFormat::Sarif => {
+            let files = render::files_by_service(&engine, &changeset, &options);
+            writeln!(out, "{}", render::sarif(&assessment, &files))?;
+        }
+    }
+    Ok(if stops { GATE_STOPS } else { SUCCESS })
+}
+
+/// The context: the file's, with `--now` overriding its instant; without a
+/// file, an empty context at `--now` or, failing that, the system clock
+/// (with a note, since the output then depends on when it ran).
+fn context(args: &AssessArgs) -> Result<(Context, Option<String>), Failure> {
+    let now = match &args.now {
+        Some(text) => {
+            Some(Timestamp::parse(text).map_err(|e| Failure::Usage(format!("--now `{text}`: {}", e.message())))?)
+        }
+        None => None,
+    };
+    match (&args.context, now) {
+        (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), None)),
+        (Some(path), None) => Ok((load_context(path)?, None)),
+        (None, Some(now)) => Ok((Context::new(now), None)),
+        (None, None) => {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| Failure::Internal(format!("the system clock is before 1970: {e}")))?
+                .as_secs();
+            let now = i64::try_from(seconds)
+                .ok()
+                .and_then(Timestamp::from_unix_seconds)
+                .ok_or_else(|| Failure::Internal("the system clock is out of range".into()))?;
+            let note = format!(
+                "no --context or --now: assessed at the system clock's {now}; pass --now for reproducible output"
+            );
+            Ok((Context::new(now), Some(note)))
+        }
+    }
+}
+
+/// GitHub Actions: workflow commands on stdout, the step outputs in
+/// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
+/// those are set.
+fn github(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> Result<(), Failure> {
+    render::github_commands(out, a, fail_at)?;
+    let append = |var: &str, text: &str| -> Result<(), Failure> {
+        if let Some(path) = std::env::var_os(var) {
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| Failure::Internal(format!("cannot open ${var}: {e}")))?;
+            file.write_all(text.as_bytes()).map_err(|e| Failure::Internal(format!("cannot write ${var}: {e}")))?;
+        }
+        Ok(())
+    };
+    append("GITHUB_OUTPUT", &render::github_outputs(a, fail_at))?;
+    let mut summary = Vec::new();
+    render::markdown(&mut summary, a)?;
+    append("GITHUB_STEP_SUMMARY", &String::from_utf8_lossy(&summary))?;
+    Ok(())
+}

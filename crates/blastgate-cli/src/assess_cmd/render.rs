@@ -1,0 +1,393 @@
+//! Renderings of an assessment: human, markdown (with a Mermaid chart),
+//! GitHub workflow commands and SARIF 2.1.0.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use blastgate::ReviewDepth;
+use blastgate::assess::{AssessOptions, Assessment, Engine, Level, RolloutStrategy};
+use blastgate::change::{ChangedBy, Changeset, Classifier, ResolveOptions, resolve};
+use serde_json::json;
+
+/// Most factors shown in text renderings.
+const TOP_FACTORS: usize = 6;
+/// Most evidence paths drawn in the Mermaid chart.
+const CHART_PATHS: usize = 5;
+
+fn strategy(s: RolloutStrategy) -> &'static str {
+    match s {
+        RolloutStrategy::AllAtOnce => "all at once",
+        RolloutStrategy::Canary => "canary",
+        RolloutStrategy::Staged => "staged by cell or region",
+        RolloutStrategy::DoNotDeploy => "do not deploy",
+        _ => "see JSON",
+    }
+}
+
+fn level(l: Level) -> &'static str {
+    match l {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+    }
+}
+
+fn role(r: blastgate::assess::ApprovalRole) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn rollout_line(a: &Assessment) -> String {
+    let r = &a.rollout;
+    let steps: Vec<String> = r.steps.iter().map(|s| format!("{}%", s.percent)).collect();
+    let bake = r.steps.iter().map(|s| s.bake_minutes).max().unwrap_or(0);
+    let mut line = strategy(r.strategy).to_owned();
+    if r.steps.len() > 1 {
+        line.push_str(&format!(" {} (bake {bake} min per step)", steps.join(" -> ")));
+    }
+    if r.mandatory {
+        line.push_str(", mandatory");
+    }
+    line
+}
+
+fn approval_line(p: &blastgate::assess::Approval) -> String {
+    let teams = if p.teams.is_empty() { "any team".to_owned() } else { p.teams.join(" or ") };
+    let seniority = p.min_seniority.as_deref().map(|s| format!(", {s} or above")).unwrap_or_default();
+    format!("{} x{} from {teams}{seniority}: {}", role(p.role), p.count, p.reason)
+}
+
+/// The terminal summary.
+pub fn human(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std::io::Result<()> {
+    let d = &a.decision;
+    let gate = if d.review_depth >= fail_at { " (the gate stops)" } else { "" };
+    writeln!(out, "change {}: {}{gate}", a.change_id, d.review_depth)?;
+    writeln!(out, "  {}", d.summary)?;
+    let r = &a.risk;
+    writeln!(out, "risk: likelihood {:.3}, impact {:.1}, score {:.3}", r.likelihood, r.impact, r.score)?;
+    let b = &a.blast_radius;
+    let tiers: Vec<String> = b.by_tier.iter().map(|(t, c)| format!("tier {t}: {c}")).collect();
+    writeln!(out, "blast radius: {} changed, {} affected ({})", b.changed.len(), b.affected_count, tiers.join(", "))?;
+    if !r.journeys.is_empty() {
+        let j: Vec<String> = r.journeys.iter().map(|j| format!("{} (p={:.2})", j.service, j.probability)).collect();
+        writeln!(out, "journeys reached: {}", j.join(", "))?;
+    }
+    if !a.rules.is_empty() {
+        writeln!(out, "rules fired:")?;
+        for rule in &a.rules {
+            writeln!(out, "  {} (at least {}): {}", rule.id, rule.min_depth, rule.message)?;
+            if !rule.reason.is_empty() {
+                writeln!(out, "    why: {}", rule.reason)?;
+            }
+        }
+    }
+    if !d.required_approvals.is_empty() {
+        writeln!(out, "approvals:")?;
+        for p in &d.required_approvals {
+            writeln!(out, "  {}", approval_line(p))?;
+        }
+        let s = &d.separation_of_duties;
+        let author = if s.excluded_author.is_empty() { "the author".to_owned() } else { s.excluded_author.clone() };
+        writeln!(out, "  at least {} distinct people; never {author}; humans only", s.distinct_approvers)?;
+    }
+    writeln!(out, "rollout: {}", rollout_line(a))?;
+    if !a.rollout.watch.is_empty() {
+        let w: Vec<String> =
+            a.rollout.watch.iter().map(|w| format!("{} (p={:.2})", w.service, w.probability)).collect();
+        writeln!(out, "  watch: {}", w.join(", "))?;
+    }
+    writeln!(out, "top factors (log-odds):")?;
+    for f in a.factors.iter().filter(|f| f.id != "intercept" && f.contribution != 0.0).take(TOP_FACTORS) {
+        writeln!(out, "  {:+.2} {} = {}", f.contribution, f.id, f.value)?;
+    }
+    for e in a.blast_radius.evidence.iter().take(3) {
+        writeln!(out, "evidence: {} (tier {}, p={:.2})", e.path.join(" -> "), e.tier, e.probability)?;
+    }
+    if !a.counterfactuals.is_empty() {
+        writeln!(out, "what would change it:")?;
+        for c in &a.counterfactuals {
+            let mark = if c.lowers { "lowers to" } else { "stays" };
+            writeln!(out, "  {}: {} {mark} {}", c.id, c.action, c.review_depth)?;
+        }
+    }
+    for diag in &a.diagnostics {
+        writeln!(out, "{}[{}]: {}", level(diag.level), diag.code, diag.message)?;
+    }
+    if let Some(text) = &d.break_glass {
+        writeln!(out, "break glass: {text}")?;
+    }
+    let v = &a.versions;
+    writeln!(out, "engine {}, model {}, policy {}; input {}", v.engine, v.model, v.policy, a.input_digest)?;
+    Ok(())
+}
+
+/// Escapes text for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A Mermaid node label: quoted, with quotes written as `#quot;`.
+fn mermaid_label(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "#quot;").replace(['\n', '\r'], " "))
+}
+
+/// The Markdown report (a GitHub job summary or a GitLab note).
+pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
+    let d = &a.decision;
+    writeln!(out, "## blastgate: `{}` review for `{}`", d.review_depth, cell(&a.change_id))?;
+    writeln!(out)?;
+    writeln!(out, "{}", cell(&d.summary))?;
+    writeln!(out)?;
+    let r = &a.risk;
+    writeln!(out, "| likelihood | impact | score | affected | highest tier |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    writeln!(
+        out,
+        "| {:.3} ({}) | {:.1} ({}) | {:.3} | {} | {} |",
+        r.likelihood,
+        r.likelihood_band.as_str(),
+        r.impact,
+        r.impact_band.as_str(),
+        r.score,
+        a.blast_radius.affected_count,
+        r.highest_tier.map_or_else(|| "-".to_owned(), |t| t.to_string())
+    )?;
+    writeln!(out)?;
+    if !a.rules.is_empty() {
+        writeln!(out, "### Rules fired")?;
+        for rule in &a.rules {
+            writeln!(out, "- **{}** (at least `{}`): {}", rule.id, rule.min_depth, cell(&rule.message))?;
+        }
+        writeln!(out)?;
+    }
+    if !d.required_approvals.is_empty() {
+        writeln!(out, "### Approvals required")?;
+        for p in &d.required_approvals {
+            writeln!(out, "- {}", cell(&approval_line(p)))?;
+        }
+        let s = &d.separation_of_duties;
+        writeln!(out, "- at least {} distinct people; the author never counts; humans only", s.distinct_approvers)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "### Rollout")?;
+    writeln!(out, "{}", rollout_line(a))?;
+    if !a.rollout.watch.is_empty() {
+        let w: Vec<String> = a.rollout.watch.iter().map(|w| format!("`{}`", w.service)).collect();
+        writeln!(out)?;
+        writeln!(out, "Watch: {}", w.join(", "))?;
+    }
+    writeln!(out)?;
+    let paths: Vec<&blastgate::assess::EvidencePath> = a.blast_radius.evidence.iter().take(CHART_PATHS).collect();
+    if !paths.is_empty() {
+        writeln!(out, "### Evidence paths")?;
+        writeln!(out, "```mermaid")?;
+        writeln!(out, "flowchart LR")?;
+        let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        for p in &paths {
+            for s in &p.path {
+                let next = ids.len();
+                ids.entry(s.as_str()).or_insert(next);
+            }
+            for w in p.path.windows(2) {
+                if let [from, to] = w {
+                    let (Some(&f), Some(&t)) = (ids.get(from.as_str()), ids.get(to.as_str())) else { continue };
+                    if !edges.contains(&(f, t)) {
+                        edges.push((f, t));
+                    }
+                }
+            }
+        }
+        let mut nodes: Vec<(&str, usize)> = ids.iter().map(|(s, i)| (*s, *i)).collect();
+        nodes.sort_by_key(|(_, i)| *i);
+        for (s, i) in &nodes {
+            writeln!(out, "  n{i}[{}]", mermaid_label(s))?;
+        }
+        for (f, t) in &edges {
+            writeln!(out, "  n{f} --> n{t}")?;
+        }
+        let changed: Vec<String> = nodes
+            .iter()
+            .filter(|(s, _)| a.blast_radius.changed.iter().any(|c| c == s))
+            .map(|(_, i)| format!("n{i}"))
+            .collect();
+        if !changed.is_empty() {
+            writeln!(out, "  classDef changed fill:#fde2e1,stroke:#c0392b")?;
+            writeln!(out, "  class {} changed", changed.join(","))?;
+        }
+        writeln!(out, "```")?;
+        writeln!(out)?;
+    }
+    if !a.counterfactuals.is_empty() {
+        writeln!(out, "### What would change it")?;
+        for c in &a.counterfactuals {
+            let mark = if c.lowers { "lowers to" } else { "stays" };
+            writeln!(out, "- {}: {mark} `{}`", cell(&c.action), c.review_depth)?;
+        }
+        writeln!(out)?;
+    }
+    if !a.diagnostics.is_empty() {
+        writeln!(out, "<details><summary>Diagnostics ({})</summary>", a.diagnostics.len())?;
+        writeln!(out)?;
+        for diag in &a.diagnostics {
+            writeln!(out, "- {} `{}`: {}", level(diag.level), diag.code, cell(&diag.message))?;
+        }
+        writeln!(out)?;
+        writeln!(out, "</details>")?;
+        writeln!(out)?;
+    }
+    let v = &a.versions;
+    writeln!(
+        out,
+        "<sub>engine {} · model {} · policy {} · input `{}`</sub>",
+        v.engine, v.model, v.policy, a.input_digest
+    )?;
+    Ok(())
+}
+
+/// Escapes a workflow command's message.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub workflow commands: one annotation for the decision (`error` when
+/// the gate stops, `warning` from `senior` up, `notice` otherwise), one
+/// `warning` per fired rule, and errors for error diagnostics.
+pub fn github_commands(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std::io::Result<()> {
+    let depth = a.review_depth();
+    let command = if depth >= fail_at {
+        "error"
+    } else if depth >= ReviewDepth::Senior {
+        "warning"
+    } else {
+        "notice"
+    };
+    let title = escape_property(&format!("blastgate: {depth} review"));
+    writeln!(out, "::{command} title={title}::{}", escape_data(&a.decision.summary))?;
+    for rule in &a.rules {
+        let title = escape_property(&format!("blastgate rule {}", rule.id));
+        writeln!(out, "::warning title={title}::{}", escape_data(&rule.message))?;
+    }
+    for diag in a.diagnostics.iter().filter(|d| d.level == Level::Error) {
+        let title = escape_property(&format!("blastgate {}", diag.code));
+        writeln!(out, "::error title={title}::{}", escape_data(&diag.message))?;
+    }
+    Ok(())
+}
+
+/// Step outputs, `name=value` lines for `$GITHUB_OUTPUT`.
+pub fn github_outputs(a: &Assessment, fail_at: ReviewDepth) -> String {
+    let rules: Vec<&str> = a.fired_rule_ids().collect();
+    format!(
+        "review_depth={}\nlikelihood={}\nimpact={}\nscore={}\nrules={}\ngate_stops={}\ninput_digest={}\n",
+        a.review_depth(),
+        a.risk.likelihood,
+        a.risk.impact,
+        a.risk.score,
+        rules.join(","),
+        a.review_depth() >= fail_at,
+        a.input_digest
+    )
+}
+
+/// The changed files of each changed service (for SARIF locations).
+pub fn files_by_service(
+    engine: &Engine,
+    changeset: &Changeset,
+    options: &AssessOptions<'_>,
+) -> BTreeMap<String, Vec<String>> {
+    let lenient = ResolveOptions::allow_unknown(true);
+    let Ok(resolved) =
+        resolve("changeset", changeset, engine.graph(), options.mapping, &Classifier::default(), lenient)
+    else {
+        return BTreeMap::new();
+    };
+    resolved
+        .touched
+        .iter()
+        .map(|t| {
+            let files = t
+                .via
+                .iter()
+                .filter_map(|v| match v {
+                    ChangedBy::File(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            (t.id.clone(), files)
+        })
+        .collect()
+}
+
+/// SARIF 2.1.0: one result per fired rule (located on the changed files of
+/// the services it concerns, or of every changed service), one for the
+/// decision, and one per error diagnostic.
+pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
+    let all_files: Vec<&String> = {
+        let mut v: Vec<&String> = files.values().flatten().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let locations = |services: &[String]| -> Vec<serde_json::Value> {
+        let mut paths: Vec<&String> = services.iter().filter_map(|s| files.get(s)).flatten().collect();
+        if paths.is_empty() {
+            paths.clone_from(&all_files);
+        }
+        paths.sort_unstable();
+        paths.dedup();
+        paths.into_iter().take(20).map(|p| json!({"physicalLocation": {"artifactLocation": {"uri": p}}})).collect()
+    };
+    let sarif_level = |depth: ReviewDepth| match depth {
+        ReviewDepth::Block | ReviewDepth::MultiParty => "error",
+        ReviewDepth::Senior | ReviewDepth::Owner => "warning",
+        _ => "note",
+    };
+    let mut rules = vec![json!({
+        "id": "review-depth",
+        "shortDescription": {"text": "How much review the change needs"},
+    })];
+    let mut results = vec![json!({
+        "ruleId": "review-depth",
+        "level": sarif_level(a.review_depth()),
+        "message": {"text": a.decision.summary},
+        "locations": locations(&[]),
+        "properties": {"review_depth": a.review_depth().as_str(), "likelihood": a.risk.likelihood, "impact": a.risk.impact},
+    })];
+    for r in &a.rules {
+        rules.push(json!({
+            "id": r.id,
+            "shortDescription": {"text": r.reason},
+            "defaultConfiguration": {"level": sarif_level(r.min_depth)},
+        }));
+        results.push(json!({
+            "ruleId": r.id,
+            "level": sarif_level(r.min_depth),
+            "message": {"text": r.message},
+            "locations": locations(&r.services),
+            "properties": {"min_depth": r.min_depth.as_str()},
+        }));
+    }
+    for d in a.diagnostics.iter().filter(|d| d.level == Level::Error) {
+        results.push(json!({
+            "ruleId": "review-depth",
+            "level": "error",
+            "message": {"text": format!("{}: {}", d.code, d.message)},
+            "locations": locations(&[]),
+        }));
+    }
+    let doc = json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": {"driver": {"name": "blastgate", "version": a.versions.engine, "rules": rules}},
+            "results": results,
+            "properties": {"input_digest": a.input_digest, "policy": a.versions.policy, "model": a.versions.model},
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}

@@ -1,0 +1,208 @@
+//! `blastgate assess` as gate tools call it: the JSON envelope's keys (a
+//! contract), the exit codes, and snapshots of the rendered formats.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn tempdir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "blastgate-assess-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A folder with the demo topology and the ladder step whose changeset id
+/// is `id`: (dir, graph, change, context).
+fn demo_case(id: &str) -> (PathBuf, String, String, String) {
+    let dir = tempdir();
+    let step = blastgate::demo::LADDER.iter().find(|s| s.changeset.contains(id)).unwrap();
+    let graph = dir.join("topology.yaml");
+    std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(&change, step.changeset).unwrap();
+    let context = dir.join("context.json");
+    std::fs::write(&context, step.context).unwrap();
+    let s = |p: PathBuf| p.display().to_string();
+    (dir, s(graph), s(change), s(context))
+}
+
+fn assess(id: &str, extra: &[&str]) -> Output {
+    let (_dir, graph, change, context) = demo_case(id);
+    let mut args = vec!["assess", "--graph", &graph, "--change", &change, "--context", &context];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn json_envelope_has_the_contract_keys() {
+    let o = assess("pricing-discounts", &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in [
+        "schema_version",
+        "decision",
+        "risk",
+        "blast_radius",
+        "factors",
+        "rules",
+        "rollout",
+        "counterfactuals",
+        "diagnostics",
+        "versions",
+        "input_digest",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["decision"]["review_depth"], "senior");
+    assert!(v["decision"]["required_approvals"].as_array().is_some_and(|a| !a.is_empty()));
+    let l = v["risk"]["likelihood"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&l));
+    assert!(v["risk"]["impact"].as_f64().is_some() && v["risk"]["score"].as_f64().is_some());
+    assert!(v["blast_radius"]["affected"].as_array().is_some());
+    assert!(v["factors"][0]["id"].is_string() && v["factors"][0]["contribution"].is_number());
+    assert!(
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "ai-change-by-junior-or-mid" && r["message"].is_string())
+    );
+    for k in ["engine", "model", "policy"] {
+        assert!(v["versions"][k].is_string());
+    }
+    assert!(v["input_digest"].as_str().unwrap().starts_with("sha256:"));
+}
+
+#[test]
+fn json_is_byte_identical_across_runs() {
+    let a = assess("orders-db-recreate", &["--format", "json"]);
+    let b = assess("orders-db-recreate", &["--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn exit_codes_follow_fail_at() {
+    // Below the default --fail-at block: 0.
+    assert_eq!(assess("pricing-discounts", &[]).status.code(), Some(0));
+    // At or above --fail-at: 1.
+    assert_eq!(assess("pricing-discounts", &["--fail-at", "senior"]).status.code(), Some(1));
+    assert_eq!(assess("pricing-discounts", &["--fail-at", "multi_party"]).status.code(), Some(0));
+    // A block stops the default gate.
+    assert_eq!(assess("checkout-banner", &[]).status.code(), Some(1));
+    // A bad --fail-at is a usage error: 2.
+    assert_eq!(assess("pricing-discounts", &["--fail-at", "lenient"]).status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_exits_2_and_assesses_nothing() {
+    let (dir, graph, change, _) = demo_case("pricing-discounts");
+    let context = dir.join("bad-context.json");
+    std::fs::write(&context, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "yesterday"}"#).unwrap();
+    let o = run(&["assess", "--graph", &graph, "--change", &change, "--context", context.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("bad-context.json"), "{}", stderr(&o));
+    let policy = dir.join("policy.toml");
+    std::fs::write(&policy, "format = \"blastgate.dev/v1\"\nversion = \"x\"\nnot_a_key = 1\n").unwrap();
+    let o = run(&["assess", "--graph", &graph, "--change", &change, "--policy", policy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(&["assess", "--graph", &graph, "--change", &change, "--now", "soon"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_service_fails_closed() {
+    let (dir, graph, _, _) = demo_case("pricing-discounts");
+    let change = dir.join("unknown.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["pricng"]}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "assess",
+        "--graph",
+        &graph,
+        "--change",
+        change.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"]["review_depth"], "block");
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert!(
+        diags.iter().any(|d| d["level"] == "error"
+            && d["code"] == "unknown-service"
+            && d["message"].as_str().unwrap().contains("pricing")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn github_format_escapes_workflow_commands() {
+    let (dir, graph, change, context) = demo_case("checkout-banner");
+    let out = dir.join("github-output");
+    let summary = dir.join("summary.md");
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "github"])
+        .env("GITHUB_OUTPUT", &out)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.starts_with("::error title=blastgate%3A block review::"), "{text}");
+    assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
+    let outputs = std::fs::read_to_string(&out).unwrap();
+    assert!(outputs.contains("review_depth=block\n") && outputs.contains("gate_stops=true\n"), "{outputs}");
+    assert!(std::fs::read_to_string(&summary).unwrap().contains("```mermaid"));
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rule_results() {
+    let o = assess("pricing-discounts", &["--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let ai = results.iter().find(|r| r["ruleId"] == "ai-change-by-junior-or-mid").unwrap();
+    assert_eq!(ai["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "pricing/src/discounts.go");
+}
+
+#[test]
+fn rendered_formats_match_snapshots() {
+    for (id, format) in
+        [("orders-db-recreate", "human"), ("orders-db-recreate", "markdown"), ("catalog-images", "human")]
+    {
+        let o = assess(id, &["--format", format]);
+        insta::assert_snapshot!(format!("{id}-{format}"), stdout(&o));
+    }
+}
