@@ -7,6 +7,7 @@ pub mod context;
 pub mod demo;
 pub mod git;
 pub mod graph;
+pub mod json_api;
 pub mod radius;
 pub mod synth;
 

@@ -1,0 +1,238 @@
+//! A JSON-in, JSON-out entry point for tools in other languages:
+//! [`assess_json`] takes one request document and returns one answer
+//! document, tagged `{"type": "success", ...}` or `{"type": "failure",
+//! ...}` (after Cedar's FFI).
+//!
+//! # The request
+//!
+//! ```json
+//! {
+//!   "graph": [{"path": "ops/graph.yaml"}, {"name": "extra.edges", "content": "web api\n"}],
+//!   "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-1", "services": ["api"]},
+//!   "context": {"path": "ops/context.json"},
+//!   "policy": {"path": "ops/policy.toml"},
+//!   "now": "2026-11-27T10:00:00Z",
+//!   "terraform_plans": [{"path": "plan.json"}],
+//!   "codeowners": {"path": ".github/CODEOWNERS"},
+//!   "service_map": {"content": "services/pay/** payments\n"},
+//!   "allow_unknown_services": false
+//! }
+//! ```
+//!
+//! Every input is given one of three ways: `{"path": FILE}` (read from
+//! disk), `{"content": TEXT}` with an optional `"name"` for messages, or, for
+//! JSON documents (graph, change, context, plans), the document itself
+//! inline. The policy is TOML text, a path, or omitted for the default.
+//! `context` and `now` are optional, but one of them must say when: the
+//! engine reads no clock. `now` overrides the context's `now`.
+//!
+//! # The answer
+//!
+//! `{"type": "success", "assessment": {...}}` with the assessment envelope
+//! (docs/cli.md), or `{"type": "failure", "errors": [{"kind": ..,
+//! "message": ..}]}` when the request itself is invalid (nothing was
+//! assessed; treat it as "do not approve"). Errors found while assessing are
+//! not failures: they are diagnostics in a successful answer, and they
+//! escalate its depth.
+//!
+//! ```
+//! let answer = blastgate::json_api::assess_json(r#"{
+//!   "graph": [{"name": "g.edges", "content": "web api\napi db\n"}],
+//!   "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["db"]},
+//!   "now": "2026-11-27T10:00:00Z"
+//! }"#);
+//! assert!(answer.contains(r#""type": "success""#));
+//! assert!(answer.contains(r#""review_depth""#));
+//!
+//! let bad = blastgate::json_api::assess_json(r#"{"graph": []}"#);
+//! assert!(bad.contains(r#""type": "failure""#));
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, parse_policy};
+use crate::change::{
+    ChangeError, CodeOwners, PlanOptions, RepoMapping, ResourceMapping, ServiceMap, parse_changeset, parse_plan,
+    read_input,
+};
+use crate::context::{Context, Timestamp, parse_context};
+use crate::graph::{BuildOptions, GraphError, GraphLoader};
+
+/// The largest request accepted, in bytes (a graph may be inline).
+pub const MAX_REQUEST_BYTES: usize = 256 << 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Request {
+    graph: Vec<Input>,
+    change: Input,
+    #[serde(default)]
+    context: Option<Input>,
+    #[serde(default)]
+    policy: Option<Input>,
+    #[serde(default)]
+    now: Option<String>,
+    #[serde(default)]
+    terraform_plans: Vec<Input>,
+    #[serde(default)]
+    codeowners: Option<Input>,
+    #[serde(default)]
+    service_map: Option<Input>,
+    #[serde(default)]
+    allow_unknown_services: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Input {
+    Path {
+        path: String,
+    },
+    Content {
+        #[serde(default)]
+        name: Option<String>,
+        content: String,
+    },
+    Document(Value),
+}
+
+impl Input {
+    /// The input's name (for messages) and bytes.
+    fn read(&self, what: &str) -> Result<(String, Vec<u8>), Failure> {
+        match self {
+            Self::Path { path } => Ok((path.clone(), read_input(Path::new(path))?)),
+            Self::Content { name, content } => {
+                Ok((name.clone().unwrap_or_else(|| format!("({what})")), content.clone().into_bytes()))
+            }
+            Self::Document(v) => Ok((format!("({what})"), v.to_string().into_bytes())),
+        }
+    }
+}
+
+/// Why a request could not be assessed.
+enum Failure {
+    Request(String),
+    Change(ChangeError),
+    Graph(GraphError),
+}
+
+impl From<ChangeError> for Failure {
+    fn from(e: ChangeError) -> Self {
+        Self::Change(e)
+    }
+}
+
+impl From<GraphError> for Failure {
+    fn from(e: GraphError) -> Self {
+        Self::Graph(e)
+    }
+}
+
+impl Failure {
+    fn to_json(&self) -> Value {
+        let (kind, message) = match self {
+            Self::Request(m) => ("request", m.clone()),
+            Self::Change(e) => (e.kind_name(), e.to_string()),
+            Self::Graph(e) => (e.kind_name(), e.to_string()),
+        };
+        json!({"kind": kind, "message": message})
+    }
+}
+
+/// Assesses the change a request document describes; never panics, always
+/// returns a JSON document (see the [module docs](self)).
+pub fn assess_json(request: &str) -> String {
+    let answer = match run(request) {
+        Ok(assessment) => match serde_json::to_value(&assessment) {
+            Ok(a) => json!({"type": "success", "assessment": a}),
+            Err(e) => json!({"type": "failure", "errors": [{"kind": "internal", "message": e.to_string()}]}),
+        },
+        Err(e) => json!({"type": "failure", "errors": [e.to_json()]}),
+    };
+    serde_json::to_string_pretty(&answer).unwrap_or_else(|_| {
+        r#"{"type": "failure", "errors": [{"kind": "internal", "message": "cannot serialise the answer"}]}"#.to_owned()
+    })
+}
+
+fn run(request: &str) -> Result<Assessment, Failure> {
+    if request.len() > MAX_REQUEST_BYTES {
+        return Err(Failure::Request(format!(
+            "the request is {} bytes, more than the limit of {MAX_REQUEST_BYTES}; pass large graphs by path",
+            request.len()
+        )));
+    }
+    let request: Request = serde_json::from_str(request)
+        .map_err(|e| Failure::Request(format!("invalid request at line {}, column {}: {e}", e.line(), e.column())))?;
+    if request.graph.is_empty() {
+        return Err(Failure::Request("`graph` lists no input; give at least one graph".into()));
+    }
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    for (i, g) in request.graph.iter().enumerate() {
+        let (name, bytes) = g.read(&format!("graph[{i}]"))?;
+        loader.add_bytes(&name, &bytes, None)?;
+    }
+    let graph = loader.build()?.freeze();
+    let (name, bytes) = request.change.read("change")?;
+    let mut changeset = parse_changeset(&name, &bytes)?;
+    for (i, p) in request.terraform_plans.iter().enumerate() {
+        let (name, bytes) = p.read(&format!("terraform_plans[{i}]"))?;
+        let known = graph.nodes().iter().map(|n| n.id().to_owned());
+        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
+        changeset.infrastructure.extend(summary.changes);
+    }
+    let now = match &request.now {
+        Some(t) => Some(Timestamp::parse(t).map_err(|e| Failure::Request(format!("`now`: {}", e.message())))?),
+        None => None,
+    };
+    let context = match (&request.context, now) {
+        (Some(c), now) => {
+            let (name, bytes) = c.read("context")?;
+            let context = parse_context(&name, &bytes)?;
+            match now {
+                Some(now) => context.with_now(now),
+                None => context,
+            }
+        }
+        (None, Some(now)) => Context::new(now),
+        (None, None) => {
+            return Err(Failure::Request("give `context` or `now`: blastgate reads no clock".into()));
+        }
+    };
+    let policy = match &request.policy {
+        Some(p) => {
+            let (name, bytes) = p.read("policy")?;
+            parse_policy(&name, &bytes)?
+        }
+        None => default_policy()?,
+    };
+    let mut mapping = RepoMapping::from_graph(&graph);
+    let mut mapping_inputs: Vec<Vec<u8>> = Vec::new();
+    if let Some(m) = &request.service_map {
+        let (name, bytes) = m.read("service_map")?;
+        mapping = mapping.with_service_map(ServiceMap::parse(&name, &bytes)?);
+        mapping_inputs.extend([b"service-map".to_vec(), bytes]);
+    }
+    if let Some(c) = &request.codeowners {
+        let (name, bytes) = c.read("codeowners")?;
+        mapping = mapping.with_codeowners(CodeOwners::parse(&name, &bytes)?);
+        mapping_inputs.extend([b"codeowners".to_vec(), bytes]);
+    }
+    let digest = if mapping_inputs.is_empty() {
+        String::new()
+    } else {
+        crate::assess::digest_of(&mapping_inputs.iter().map(Vec::as_slice).collect::<Vec<_>>())
+    };
+    let warnings = mapping.warnings();
+    let engine = Engine::new(graph, policy)?;
+    let options = AssessOptions::default()
+        .with_mapping(&mapping, &digest)
+        .allow_unknown_services(request.allow_unknown_services);
+    let mut assessment = engine.assess_with(&changeset, &context, &options);
+    for w in warnings {
+        assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
+    }
+    Ok(assessment)
+}

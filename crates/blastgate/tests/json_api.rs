@@ -1,0 +1,96 @@
+//! `assess_json`: the JSON-in, JSON-out entry point. Every answer is JSON
+//! tagged `success` or `failure`; a success equals what the Rust API gives.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use blastgate::json_api::assess_json;
+use serde_json::{Value, json};
+
+fn answer(request: &Value) -> Value {
+    serde_json::from_str(&assess_json(&request.to_string())).unwrap()
+}
+
+fn boutique() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/graphs/online-boutique.edges")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn success_carries_the_assessment() {
+    let a = answer(&json!({
+        "graph": [{"path": boutique()}],
+        "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+                   "author": {"id": "ana", "seniority": "junior"}, "provenance": {"ai": "agent"},
+                   "services": ["productcatalogservice"]},
+        "now": "2026-11-27T10:00:00Z"
+    }));
+    assert_eq!(a["type"], "success", "{a}");
+    let depth = a["assessment"]["decision"]["review_depth"].as_str().unwrap();
+    assert!(["senior", "multi_party", "block"].contains(&depth), "{depth}");
+    assert!(a["assessment"]["input_digest"].as_str().unwrap().starts_with("sha256:"));
+}
+
+#[test]
+fn inputs_by_path_content_or_document_agree() {
+    let edges = std::fs::read_to_string(boutique()).unwrap();
+    let change = json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["cartservice"]});
+    let context = json!({"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z"});
+    let by_path = answer(&json!({"graph": [{"path": boutique()}], "change": change, "context": context}));
+    let by_content = answer(&json!({
+        "graph": [{"name": "online-boutique.edges", "content": edges}],
+        "change": {"content": change.to_string()},
+        "context": {"content": context.to_string()}
+    }));
+    assert_eq!(by_path["type"], "success");
+    assert_eq!(by_path["assessment"], by_content["assessment"]);
+}
+
+#[test]
+fn invalid_requests_are_failures_naming_the_problem() {
+    for (request, needle) in [
+        (json!({"graph": []}), "change"),
+        (json!({"graph": [], "change": {"content": "{}"}, "now": "2026-11-27T10:00:00Z"}), "graph"),
+        (
+            json!({"graph": [{"content": "a b\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["a"]}}),
+            "clock",
+        ),
+        (
+            json!({"graph": [{"content": "a b\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "sevices": ["a"]}, "now": "2026-11-27T10:00:00Z"}),
+            "sevices",
+        ),
+        (
+            json!({"graph": [{"path": "/nonexistent/graph.yaml"}], "change": {"content": "{}"}, "now": "2026-11-27T10:00:00Z"}),
+            "graph.yaml",
+        ),
+        (
+            json!({"graph": [{"content": "a b\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["a"]}, "now": "2026-11-27T10:00:00Z", "policy": {"content": "format = 1"}}),
+            "policy",
+        ),
+    ] {
+        let a = answer(&request);
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{request}: `{message}` lacks `{needle}`");
+    }
+    let a: Value = serde_json::from_str(&assess_json("not json")).unwrap();
+    assert_eq!(a["type"], "failure");
+}
+
+#[test]
+fn an_unknown_service_is_a_success_that_blocks() {
+    let a = answer(&json!({
+        "graph": [{"content": "web api\n"}],
+        "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["apu"]},
+        "now": "2026-11-27T10:00:00Z"
+    }));
+    assert_eq!(a["type"], "success");
+    assert_eq!(a["assessment"]["decision"]["review_depth"], "block");
+}
