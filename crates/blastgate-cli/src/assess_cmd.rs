@@ -18,7 +18,8 @@ pub const GATE_STOPS: u8 = 1;
 
 /// Runs `assess`.
 pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
-    let inputs = read_inputs(&args.input)?;
+    let human = matches!(args.format, AssessFormat::Human | AssessFormat::Markdown);
+    let inputs = read_inputs(&args.input, human)?;
     let policy = match &args.policy {
         Some(path) => load_policy(path)?,
         None => default_policy()?,

@@ -38,12 +38,16 @@ pub struct Inputs {
 }
 
 /// Reads the graph, the changeset and the path mapping.
-pub fn read_inputs(input: &ChangeInput) -> Result<Inputs, Failure> {
+pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
+    let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::default());
     for path in &input.graph {
+        progress.step(format!("reading {}", path.display()));
         loader.add_file(path, None)?;
     }
+    progress.step("merging and freezing the graph");
     let graph = loader.build()?.freeze();
+    progress.step("reading the change");
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
         None if input.repo.is_some() => {
@@ -113,8 +117,8 @@ pub fn read_inputs(input: &ChangeInput) -> Result<Inputs, Failure> {
 }
 
 /// Reads the graph and the changeset and resolves one against the other.
-pub fn load(input: &ChangeInput) -> Result<Loaded, Failure> {
-    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } = read_inputs(input)?;
+pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure> {
+    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } = read_inputs(input, show_progress)?;
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     warnings.append(&mut resolved.warnings);
@@ -130,7 +134,7 @@ struct Shown<'a> {
 
 /// Runs `change show`.
 pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, args.format == OutputFormat::Human)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {

@@ -9,18 +9,21 @@ use serde::Serialize;
 use crate::args::{CheckArgs, ExportArgs, ExportFormat, GraphInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
 
-fn load(input: &GraphInput) -> Result<ServiceGraph, Failure> {
+fn load(input: &GraphInput, show_progress: bool) -> Result<ServiceGraph, Failure> {
+    let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
     let format = input.input_format.map(|f| f.to_format());
     for path in &input.files {
+        progress.step(format!("reading {}", path.display()));
         loader.add_file(path, format)?;
     }
+    progress.step("merging");
     Ok(loader.build()?)
 }
 
 /// `graph check`: validate and summarise.
 pub fn check(args: &CheckArgs) -> Result<u8, Failure> {
-    let graph = load(&args.input)?;
+    let graph = load(&args.input, args.format == OutputFormat::Human)?;
     let sources = graph.sources().to_vec();
     let summary = Summary::of(sources, &graph.freeze());
     summary.print(args.format)?;
@@ -29,7 +32,7 @@ pub fn check(args: &CheckArgs) -> Result<u8, Failure> {
 
 /// `graph export`: write DOT or native JSON.
 pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
-    let graph = load(&args.input)?;
+    let graph = load(&args.input, false)?;
     let text = match args.to {
         ExportFormat::Dot => graph.to_dot(),
         ExportFormat::Json => blastgate::graph::to_native_json(&graph)?,

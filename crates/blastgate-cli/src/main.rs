@@ -9,6 +9,7 @@ mod change_cmd;
 mod demo_cmd;
 mod exit;
 mod graph_cmd;
+mod progress;
 mod radius_cmd;
 
 use std::io::Write;

@@ -15,12 +15,16 @@ use crate::exit::{Failure, SUCCESS};
 pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     let (files, mut services) = split_graph_and_services(&args.graph)?;
     services.extend(args.services.iter().cloned());
+    let progress = crate::progress::Progress::new(args.format == RadiusFormat::Human && args.batch.is_none());
     let mut loader = GraphLoader::new(BuildOptions::strict(args.strict));
     let format = args.input_format.map(|f| f.to_format());
     for path in &files {
+        progress.step(format!("reading {}", path.display()));
         loader.add_file(path, format)?;
     }
+    progress.step("merging and freezing");
     let graph = loader.build()?.freeze();
+    drop(progress);
     let config = config(args)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if let Some(batch) = &args.batch {
