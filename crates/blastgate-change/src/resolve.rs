@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::error::ChangeError;
 use crate::metrics::ChangeMetrics;
-use crate::model::{ChangeKind, Changeset, InfraChange};
+use crate::model::{ChangeKind, Changeset, InfraAction, InfraChange};
 
 /// Maps repository paths to services and owners.
 pub trait PathMapping {
@@ -91,6 +91,11 @@ pub struct TouchedNode {
     pub via: Vec<ChangedBy>,
     /// How many reasons there are in all.
     pub reasons: usize,
+    /// Whether the change deploys something to this node: it is named, a
+    /// planned resource acts on it, or a changed file of it is neither
+    /// documentation nor a test. A node touched only by docs and tests is
+    /// not deployed, so it starts no blast radius.
+    pub runtime: bool,
 }
 
 /// A changeset resolved against a graph.
@@ -120,6 +125,15 @@ impl ResolvedChange {
     /// Dense ids of the changed nodes, ascending.
     pub fn changed_indices(&self) -> Vec<u32> {
         let mut v: Vec<u32> = self.touched.iter().map(|t| t.index).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Dense ids of the changed nodes the change deploys to (see
+    /// [`TouchedNode::runtime`]), ascending: where its blast radius starts.
+    pub fn deployed_indices(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self.touched.iter().filter(|t| t.runtime).map(|t| t.index).collect();
         v.sort_unstable();
         v.dedup();
         v
@@ -164,6 +178,7 @@ pub fn resolve(
             .index_of(id)
         {
             Some(index) => {
+                let runtime = !matches!(kind, Some(ChangeKind::Docs | ChangeKind::Test));
                 let entry = touched.entry(id.to_owned()).or_insert_with(|| TouchedNode {
                     id: id.to_owned(),
                     index,
@@ -171,7 +186,9 @@ pub fn resolve(
                     kinds: BTreeSet::new(),
                     via: Vec::new(),
                     reasons: 0,
+                    runtime: false,
                 });
+                entry.runtime |= runtime;
                 if let Some(k) = kind {
                     entry.kinds.insert(k);
                 }
@@ -194,7 +211,24 @@ pub fn resolve(
         touch(s, ChangedBy::Named, None, format!("$.services[{i}]"), &mut warnings)?;
     }
     for (i, f) in changeset.files.iter().enumerate() {
-        let kind = f.kind.unwrap_or_else(|| classifier.classify(&f.path));
+        // A stated kind that would exempt the file from deploy risk (docs,
+        // tests) must agree with the path: `kind: docs` on `src/main.go`
+        // does not make code harmless.
+        let classified = classifier.classify(&f.path);
+        let kind = match f.kind {
+            Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => {
+                warnings.push(format!(
+                    "$.files[{i}]: `{}` is stated to be {} but its path says {}; counted as {}",
+                    f.path,
+                    stated.as_str(),
+                    classified.as_str(),
+                    classified.as_str()
+                ));
+                classified
+            }
+            Some(stated) => stated,
+            None => classified,
+        };
         *kinds.entry(kind).or_insert(0) += 1;
         match mapping.owners_of(&f.path) {
             Some(owners) if !owners.is_empty() => file_owners.extend(owners.into_iter().map(str::to_owned)),
@@ -211,7 +245,9 @@ pub fn resolve(
     }
     let mut destructive = Vec::new();
     for (i, r) in changeset.infrastructure.iter().enumerate() {
-        if let Some(node) = &r.node {
+        // Reads, no-ops and state removals change nothing in production.
+        let inert = matches!(r.action, Some(InfraAction::Read | InfraAction::NoOp | InfraAction::Forget));
+        if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
                 node,

@@ -128,16 +128,22 @@ impl Engine {
     /// Assesses `changeset` in `context`. Never fails: problems are
     /// diagnostics, and errors escalate to the policy's error depth.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let mut assessment = self.assess_once(changeset, context, options);
-        assessment.counterfactuals = counterfactual::explore(self, changeset, context, options, &assessment);
+        let (mut assessment, waits) = self.assess_once(changeset, context, options);
+        assessment.counterfactuals = counterfactual::explore(self, changeset, context, options, &assessment, &waits);
         assessment
     }
 
-    /// One pass of steps 1 to 7 and 9, without counterfactuals.
-    fn assess_once(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
+    /// One pass of steps 1 to 7 and 9, without counterfactuals; also when
+    /// the freezes and changes in flight that concern the change end.
+    fn assess_once(
+        &self,
+        changeset: &Changeset,
+        context: &Context,
+        options: &AssessOptions<'_>,
+    ) -> (Assessment, Waits) {
         let mut diagnostics = Vec::new();
         let resolved = self.resolve(changeset, options, &mut diagnostics);
-        let changed = resolved.changed_indices();
+        let changed = resolved.deployed_indices();
         let blast = radius(&self.graph, &changed, &self.config);
         let mut work = Work::new(self.policy.limits.work_budget);
         work.charge(&self.graph, &blast);
@@ -193,8 +199,17 @@ impl Engine {
         let input_digest = digest::input_digest(self, changeset, context, options);
         diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
         diagnostics.dedup();
+        let waits = Waits {
+            freeze_end: facts
+                .freezes
+                .iter()
+                .filter(|(f, _)| !facts.exceptions.iter().any(|e| f.allows(*e)))
+                .map(|(f, _)| f.end)
+                .max(),
+            in_flight_end: facts.collisions.iter().map(|(c, _)| c.end).max(),
+        };
 
-        Assessment {
+        let assessment = Assessment {
             schema_version: SCHEMA_VERSION.to_owned(),
             change_id: changeset.id.clone(),
             decision: Decision {
@@ -233,7 +248,8 @@ impl Engine {
                 policy: self.policy.version.clone(),
             },
             input_digest,
-        }
+        };
+        (assessment, waits)
     }
 
     /// Resolves, or on error records it and resolves leniently so that the
@@ -264,12 +280,31 @@ impl Engine {
             destructive: Vec::new(),
             warnings: Vec::new(),
         });
-        if resolved.is_empty() {
+        if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
                 "empty-change",
                 "the changeset names no service, file or infrastructure change: there is nothing to assess, \
                  and an empty description of a deploy is not evidence that it is safe",
+            ));
+        } else if resolved.touched.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "nothing-reached",
+                "the change touches no node of the graph, so its blast radius is empty; if it does deploy \
+                 something, add that service to the graph or map its files with a service map",
+            ));
+        }
+        let docs_only: Vec<&str> = resolved.touched.iter().filter(|t| !t.runtime).map(|t| t.id.as_str()).collect();
+        if !docs_only.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                Level::Note,
+                "not-deployed",
+                format!(
+                    "{} changes only in documentation or tests: nothing is deployed there, so no blast radius \
+                     starts from it",
+                    docs_only.join(", ")
+                ),
             ));
         }
         for w in &resolved.warnings {
@@ -370,6 +405,14 @@ fn summary(
         why.push_str(&format!("; {errors} error(s) escalated it (fail closed)"));
     }
     format!("{depth}: {why}")
+}
+
+/// When what holds the change back ends: the freezes that apply to it (not
+/// waived by an exception) and the changes in flight it collides with.
+#[derive(Debug, Default)]
+pub(crate) struct Waits {
+    freeze_end: Option<Timestamp>,
+    in_flight_end: Option<Timestamp>,
 }
 
 /// Work done so far, in reverse edges scanned.
@@ -512,7 +555,7 @@ impl<'c> Facts<'c> {
             let covered: Vec<String> = reach
                 .iter()
                 .filter_map(|&i| node(i))
-                .filter(|n| f.covers(n.id(), Some(n.effective_tier())))
+                .filter(|n| f.covers(n.id(), n.tier()))
                 .map(|n| n.id().to_owned())
                 .collect();
             if !covered.is_empty() {

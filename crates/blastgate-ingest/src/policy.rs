@@ -94,8 +94,10 @@ mod tests {
         assert_eq!(e.kind_name(), "schema", "{e}");
         let e = with("format = \"blastgate.dev/v1\"", "format = \"blastgate.dev/v9\"").unwrap_err();
         assert!(e.to_string().contains("blastgate.dev/v9"), "{e}");
-        let e = with("intercept = -4.0", "intercept = nan").unwrap_err();
+        let e = with("intercept = -4.5", "intercept = nan").unwrap_err();
         assert!(e.to_string().contains("likelihood.intercept"), "{e}");
+        let e = with("log_lines_added = 0.45", "log_lines_addded = 0.45").unwrap_err();
+        assert!(e.to_string().contains("unknown feature `log_lines_addded`"), "{e}");
         let e = parse("p.toml", b"format = ").unwrap_err();
         assert_eq!(e.kind_name(), "syntax", "{e}");
     }

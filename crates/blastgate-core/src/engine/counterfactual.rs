@@ -8,10 +8,11 @@
 
 use blastgate_change::{ChangedBy, Changeset};
 
-use super::{AssessOptions, Engine};
+use super::{AssessOptions, Engine, Waits};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
 use crate::depth::ReviewDepth;
+use crate::policy::RuleCheck;
 
 /// Most services a split is tried for (each part is a full assessment).
 const MAX_SPLIT: usize = 16;
@@ -23,6 +24,7 @@ pub(crate) fn explore(
     context: &Context,
     options: &AssessOptions<'_>,
     base: &Assessment,
+    waits: &Waits,
 ) -> Vec<Counterfactual> {
     let depth = base.review_depth();
     if depth == ReviewDepth::Auto || base.has_errors() {
@@ -30,7 +32,7 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let a = engine.assess_once(c, ctx, options);
+        let (a, _) = engine.assess_once(c, ctx, options);
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -60,34 +62,16 @@ pub(crate) fn explore(
         c.safety.tests_changed = Some(true);
         try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
     }
-    let freeze_end = base
-        .rules
-        .iter()
-        .any(|r| {
-            engine.policy.rules.iter().any(|p| p.id == r.id && matches!(p.check, crate::policy::RuleCheck::Freeze))
-        })
-        .then(|| {
-            context
-                .freezes
-                .iter()
-                .filter(|f| f.end > deploy_at(changeset).unwrap_or_else(|| context.now()))
-                .map(|f| f.end)
-                .max()
-        })
-        .flatten();
+    let fired = |check: fn(&RuleCheck) -> bool| {
+        base.rules.iter().any(|r| engine.policy.rules.iter().any(|p| p.id == r.id && check(&p.check)))
+    };
+    let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze)));
     if let Some(end) = freeze_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());
         try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end})"), &c, context);
     }
-    let collision_end = base
-        .rules
-        .iter()
-        .any(|r| {
-            engine.policy.rules.iter().any(|p| p.id == r.id && matches!(p.check, crate::policy::RuleCheck::Collision))
-        })
-        .then(|| context.in_flight.iter().map(|f| f.end).max())
-        .flatten();
+    let collision_end = waits.in_flight_end.filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
     if let Some(end) = collision_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());
@@ -98,7 +82,7 @@ pub(crate) fn explore(
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
         for (service, part) in &parts {
-            let a = engine.assess_once(part, context, options);
+            let (a, _) = engine.assess_once(part, context, options);
             worst = worst.max(a.review_depth());
             worst_likelihood = worst_likelihood.max(a.risk.likelihood);
             described.push(format!("{service}: {}", a.review_depth()));
@@ -113,10 +97,6 @@ pub(crate) fn explore(
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
-}
-
-fn deploy_at(changeset: &Changeset) -> Option<crate::context::Timestamp> {
-    changeset.deploy_at.as_deref().and_then(|t| crate::context::Timestamp::parse(t).ok())
 }
 
 /// One changeset per changed service, each with the files, resources and

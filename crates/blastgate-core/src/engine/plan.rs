@@ -67,7 +67,13 @@ pub(crate) fn approvals(
             ));
         }
         if !unowned.is_empty() || resolved.touched.is_empty() {
-            let what = if unowned.is_empty() { "the changed files".to_owned() } else { name_list(&unowned) };
+            let what = if !unowned.is_empty() {
+                name_list(&unowned)
+            } else if changeset.files.is_empty() {
+                "the change".to_owned()
+            } else {
+                "the changed files".to_owned()
+            };
             if resolved.file_owners.is_empty() {
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
