@@ -118,7 +118,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
 
 /// Reads the graph and the changeset and resolves one against the other.
 pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure> {
-    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } = read_inputs(input, show_progress)?;
+    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } =
+        read_inputs(input, show_progress)?;
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     warnings.append(&mut resolved.warnings);

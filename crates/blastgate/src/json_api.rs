@@ -227,9 +227,8 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     };
     let warnings = mapping.warnings();
     let engine = Engine::new(graph, policy)?;
-    let options = AssessOptions::default()
-        .with_mapping(&mapping, &digest)
-        .allow_unknown_services(request.allow_unknown_services);
+    let options =
+        AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
     for w in warnings {
         assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));

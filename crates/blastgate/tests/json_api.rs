@@ -41,7 +41,8 @@ fn success_carries_the_assessment() {
 #[test]
 fn inputs_by_path_content_or_document_agree() {
     let edges = std::fs::read_to_string(boutique()).unwrap();
-    let change = json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["cartservice"]});
+    let change =
+        json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["cartservice"]});
     let context = json!({"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z"});
     let by_path = answer(&json!({"graph": [{"path": boutique()}], "change": change, "context": context}));
     let by_content = answer(&json!({
