@@ -312,7 +312,9 @@ impl Engine {
         }
         if !resolved.unmapped_files.is_empty() {
             let n = resolved.unmapped_files.len();
-            let shown: Vec<&str> = resolved.unmapped_files.iter().take(5).map(String::as_str).collect();
+            let mut unmapped: Vec<&str> = resolved.unmapped_files.iter().map(String::as_str).collect();
+            unmapped.sort_unstable();
+            let shown: Vec<&str> = unmapped.into_iter().take(5).collect();
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 "unmapped-files",
@@ -540,8 +542,12 @@ impl<'c> Facts<'c> {
         teams.dedup();
 
         let reached = |service: &str| graph.index_of(service).is_some_and(|i| reach.binary_search(&i).is_ok());
-        let incidents: Vec<&Incident> =
+        let mut incidents: Vec<&Incident> =
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
+        // Lists from the context are sorted, so their order in the file
+        // never shows in the output.
+        incidents
+            .sort_by(|a, b| (&a.service, a.severity, a.since, &a.id).cmp(&(&b.service, b.severity, b.since, &b.id)));
         let mut budgets: Vec<(String, f64)> = Vec::new();
         for b in &context.error_budgets {
             if reached(&b.service) && !budgets.iter().any(|(s, _)| *s == b.service) {
@@ -562,6 +568,7 @@ impl<'c> Facts<'c> {
                 freezes.push((f, covered));
             }
         }
+        freezes.sort_by(|(a, _), (b, _)| (&a.name, a.start, a.end).cmp(&(&b.name, b.start, b.end)));
 
         let mut collisions = Vec::new();
         for other in context.in_flight_overlapping(deploy_at, window_end) {
@@ -597,6 +604,7 @@ impl<'c> Facts<'c> {
                 collisions.push((other, shared));
             }
         }
+        collisions.sort_by(|(a, _), (b, _)| (&a.id, a.start, a.end).cmp(&(&b.id, b.start, b.end)));
 
         let mut exceptions = Vec::new();
         if changeset.fix == Some(true) {

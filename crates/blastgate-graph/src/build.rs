@@ -96,6 +96,16 @@ impl GraphBuilder {
         for (f, fragment) in fragments.iter_mut().enumerate() {
             locals.push(merge.add_nodes(f, fragment)?);
         }
+        // Number the nodes in id order, so that everything ordered by dense
+        // id (adjacency rows, ties in traversals) is ordered by id whatever
+        // the order of the input.
+        let new_id = crate::frozen::rank_ids(&merge.ids);
+        if new_id.iter().enumerate().any(|(i, &n)| i != n as usize) {
+            merge.renumber(&new_id);
+            for local in &mut locals {
+                local.renumber(&new_id);
+            }
+        }
         let mut warnings = Warnings::default();
         for fragment in &fragments {
             for w in &fragment.warnings {
@@ -266,6 +276,26 @@ struct Merge {
 }
 
 impl Merge {
+    /// Renumbers the nodes: global id `g` becomes `new_id[g]`, a
+    /// permutation.
+    fn renumber(&mut self, new_id: &[u32]) {
+        let at = |g: u32| new_id.get(g as usize).copied().unwrap_or(g);
+        let mut ids: Vec<Box<str>> = vec![Box::from(""); self.ids.len()];
+        let mut declared_by = vec![None; self.declared_by.len()];
+        for (g, (id, d)) in (0u32..).zip(std::mem::take(&mut self.ids).into_iter().zip(&self.declared_by)) {
+            let n = at(g) as usize;
+            if let (Some(slot), Some(dslot)) = (ids.get_mut(n), declared_by.get_mut(n)) {
+                *slot = id;
+                *dslot = *d;
+            }
+        }
+        self.ids = ids;
+        self.declared_by = declared_by;
+        self.first_reference = std::mem::take(&mut self.first_reference).into_iter().map(|(g, v)| (at(g), v)).collect();
+        self.attributes = std::mem::take(&mut self.attributes).into_iter().map(|(g, v)| (at(g), v)).collect();
+        self.index.renumber(new_id);
+    }
+
     /// Interns a fragment's nodes; returns the global id of each local id.
     fn add_nodes(&mut self, f: usize, fragment: &mut GraphFragment) -> Result<edges::Locals, GraphError> {
         let origin = fragment.origin;

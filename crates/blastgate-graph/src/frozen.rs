@@ -372,8 +372,22 @@ impl FrozenGraph {
     }
 
     /// The rank of every node (see [`FrozenGraph::id_rank`]), by dense id.
+    /// Graphs from [`crate::GraphBuilder`] number their nodes in id order,
+    /// so this is the identity; it is computed rather than assumed so that
+    /// a graph made any other way still sorts right.
     pub(crate) fn id_ranks(&self) -> &[u32] {
-        self.id_rank.get_or_init(|| id_ranks(&self.nodes))
+        self.id_rank.get_or_init(|| {
+            let sorted = self.nodes.windows(2).all(|w| matches!(w, [a, b] if a.id() < b.id()));
+            if sorted {
+                (0..u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)).collect()
+            } else {
+                rank_ids(&self.ids())
+            }
+        })
+    }
+
+    fn ids(&self) -> Vec<&str> {
+        self.nodes.iter().map(Node::id).collect()
     }
 
     pub(crate) fn csr(&self) -> &Csr {
@@ -404,13 +418,13 @@ impl FrozenGraph {
 /// The position of each node in the order of ids. Sorted by the ids' first
 /// eight bytes as one big-endian integer (ids hold no NUL, so padding with
 /// zeros keeps byte order), and by whole ids only where those are equal.
-fn id_ranks(nodes: &[Node]) -> Vec<u32> {
-    let id = |v: u32| nodes.get(v as usize).map_or("", Node::id);
+pub(crate) fn rank_ids<S: AsRef<str> + Sync>(ids: &[S]) -> Vec<u32> {
+    let id = |v: u32| ids.get(v as usize).map_or("", AsRef::as_ref);
     let mut keys: Vec<(u64, u32)> = (0u32..)
-        .zip(nodes)
-        .map(|(v, node)| {
+        .zip(ids)
+        .map(|(v, s)| {
             let mut head = [0u8; 8];
-            let bytes = node.id().as_bytes();
+            let bytes = s.as_ref().as_bytes();
             let len = bytes.len().min(8);
             if let (Some(dst), Some(src)) = (head.get_mut(..len), bytes.get(..len)) {
                 dst.copy_from_slice(src);
@@ -419,7 +433,7 @@ fn id_ranks(nodes: &[Node]) -> Vec<u32> {
         })
         .collect();
     keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a.1).cmp(id(b.1))));
-    let mut rank = vec![0u32; nodes.len()];
+    let mut rank = vec![0u32; ids.len()];
     for (r, &(_, v)) in (0u32..).zip(&keys) {
         if let Some(slot) = rank.get_mut(v as usize) {
             *slot = r;

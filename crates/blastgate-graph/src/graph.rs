@@ -9,8 +9,9 @@ use crate::model::{Dependency, Node};
 
 /// A validated service dependency graph, as merged from its sources.
 ///
-/// Node ids are interned to dense integers `0..node_count()` in order of
-/// first appearance over the inputs. Edges point from dependent to
+/// Node ids are numbered `0..node_count()` in id order (byte order), so
+/// the numbering, and everything ordered by it, does not depend on the
+/// order of the inputs. Edges point from dependent to
 /// dependency ("A depends on B"), sorted by `(dependent, dependency)`, with
 /// no duplicates and no self-loops.
 ///

@@ -21,7 +21,7 @@ use blastgate_graph::{
 use proptest::prelude::*;
 
 /// A random graph: node attributes and edges `(dependent, dependency,
-/// probability)` over ids `n0`, `n1`, ...
+/// probability)` over ids `n0000`, `n0001`, ... (zero-padded, so id order is index order)
 #[derive(Debug, Clone)]
 struct Spec {
     nodes: Vec<NodeSpec>,
@@ -35,7 +35,7 @@ impl Spec {
     fn build(&self) -> ServiceGraph {
         let mut fragment = GraphFragment::new("random", Origin::Declared);
         for (i, spec) in self.nodes.iter().enumerate() {
-            let local = fragment.declare(&format!("n{i}"), spec.clone(), String::new).unwrap();
+            let local = fragment.declare(&format!("n{i:04}"), spec.clone(), String::new).unwrap();
             assert_eq!(local as usize, i);
         }
         let mut seen = BTreeSet::new();
@@ -50,7 +50,7 @@ impl Spec {
         builder.add(fragment).unwrap();
         let graph = builder.build().unwrap();
         for i in 0..self.nodes.len() {
-            assert_eq!(graph.index_of(&format!("n{i}")), Some(i as u32));
+            assert_eq!(graph.index_of(&format!("n{i:04}")), Some(i as u32));
         }
         graph
     }

@@ -51,7 +51,36 @@ fn run(target: &str, data: &[u8]) {
                 let _ = m.service_of("src/a/b.go");
             }
         }
+        "context_no_panic" => drop(blastgate::context::parse_context("f.json", data)),
+        "policy_no_panic" => drop(blastgate::assess::parse_policy("f.toml", data)),
+        "assess_json_no_panic" => {
+            assert!(blastgate::json_api::assess_json(&String::from_utf8_lossy(data)).contains("\"type\""));
+        }
+        "assess_no_panic" => assess(data),
         other => panic!("fuzz/regressions/{other}: no such fuzz target; add it to this test"),
+    }
+}
+
+/// The `assess_no_panic` target: a changeset, a NUL byte, a context.
+fn assess(data: &[u8]) {
+    let (change, context) = match data.iter().position(|&b| b == 0) {
+        Some(i) => data.split_at(i),
+        None => (data, &b""[..]),
+    };
+    let Ok(change) = blastgate::change::parse_changeset("c.json", change) else { return };
+    let context =
+        blastgate::context::parse_context("x.json", context.get(1..).unwrap_or_default()).unwrap_or_else(|_| {
+            blastgate::context::Context::new(blastgate::context::Timestamp::from_unix_seconds(1_800_000_000).unwrap())
+        });
+    let mut loader = GraphLoader::default();
+    loader.add_bytes(blastgate::demo::TOPOLOGY_NAME, blastgate::demo::TOPOLOGY.as_bytes(), None).unwrap();
+    let engine =
+        blastgate::assess::Engine::new(loader.build().unwrap().freeze(), blastgate::assess::default_policy().unwrap())
+            .unwrap();
+    let a = engine.assess(&change, &context);
+    assert!(a.risk.likelihood.is_finite() && a.risk.impact.is_finite() && a.risk.score.is_finite());
+    if a.has_errors() {
+        assert_eq!(a.review_depth(), blastgate::ReviewDepth::Block);
     }
 }
 

@@ -21,9 +21,9 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("log_directories", "ln(1 + directories changed)"),
     ("log_subsystems", "ln(1 + subsystems (top-level directories) changed)"),
     ("entropy", "how evenly the change spreads over its files (0 = one file)"),
-    ("log_author_experience", "ln(1 + the author's prior changes); experience lowers risk"),
+    ("log_author_experience", "ln(1 + the author's prior changes, at most 1000); experience lowers risk"),
     ("log_prior_changes", "ln(1 + prior changes to the touched files (nuc))"),
-    ("log_file_age", "ln(1 + mean days since the touched files last changed); settled code is safer"),
+    ("log_file_age", "ln(1 + mean days since the touched files last changed, at most 3650); settled code is safer"),
     ("fix", "1 for a bug fix: fixes are more defect-prone than other changes"),
     ("schema_migration", "1 if a database schema migration is part of the change"),
     ("infrastructure", "1 if infrastructure changes (IaC files or planned resources)"),
@@ -75,6 +75,14 @@ pub fn likelihood(model: &LikelihoodModel, values: &[(&'static str, f64)]) -> (f
     (log_odds, sigmoid(log_odds))
 }
 
+/// The most prior changes that count as author experience: beyond a
+/// thousand changes more experience says little, and an unbounded claim
+/// (`prior_changes: 18446744073709551615`) must not buy a lower depth.
+pub const MAX_EXPERIENCE: f64 = 1000.0;
+
+/// The most days of file age that count (ten years), for the same reason.
+pub const MAX_FILE_AGE_DAYS: f64 = 3650.0;
+
 fn ln1p(x: f64) -> f64 {
     if x.is_finite() && x > 0.0 { x.ln_1p() } else { 0.0 }
 }
@@ -105,9 +113,9 @@ pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &F
             "log_directories" => ln1p(m.nd as f64),
             "log_subsystems" => ln1p(m.ns as f64),
             "entropy" if m.entropy.is_finite() => m.entropy.max(0.0),
-            "log_author_experience" => ln1p(experience),
+            "log_author_experience" => ln1p(experience.min(MAX_EXPERIENCE)),
             "log_prior_changes" => ln1p(history.and_then(|h| h.nuc).unwrap_or(0.0)),
-            "log_file_age" => ln1p(history.and_then(|h| h.age).unwrap_or(0.0)),
+            "log_file_age" => ln1p(history.and_then(|h| h.age).unwrap_or(0.0).min(MAX_FILE_AGE_DAYS)),
             "fix" => flag(changeset.fix == Some(true)),
             "schema_migration" => flag(has(ChangeKind::SchemaMigration)),
             "infrastructure" => flag(has(ChangeKind::Infrastructure) || infra_planned),

@@ -79,7 +79,8 @@ fn check(
             if hits.is_empty() {
                 return None;
             }
-            let addresses: Vec<String> = hits.iter().map(|r| describe(r)).collect();
+            let mut addresses: Vec<String> = hits.iter().map(|r| describe(r)).collect();
+            addresses.sort_unstable();
             let mut services: Vec<String> = hits.iter().filter_map(|r| r.node.clone()).collect();
             services.sort_unstable();
             services.dedup();

@@ -31,6 +31,17 @@ pub(super) enum Locals {
     Map(Vec<u32>),
 }
 
+impl Locals {
+    /// Renumbers the global ids: `g` becomes `new_id[g]`.
+    pub(super) fn renumber(&mut self, new_id: &[u32]) {
+        let map = match self {
+            Self::Same(count) => new_id.get(..*count as usize).unwrap_or(new_id).to_vec(),
+            Self::Map(map) => map.iter().map(|&g| new_id.get(g as usize).copied().unwrap_or(NO_NODE)).collect(),
+        };
+        *self = Self::Map(map);
+    }
+}
+
 /// Every edge record of every fragment, in input order.
 #[derive(Default)]
 pub(super) struct Records {
@@ -73,6 +84,15 @@ impl Records {
                     if *to >= *count {
                         *to = NO_NODE;
                     }
+                }
+            }
+            Locals::Map(map) if base == 0 => {
+                // The first fragment renumbered: map its records in place.
+                self.edges = edges;
+                let global = |l: u32| map.get(l as usize).copied().unwrap_or(NO_NODE);
+                for (from, to) in &mut self.edges {
+                    *from = global(*from);
+                    *to = global(*to);
                 }
             }
             _ => {

@@ -111,6 +111,17 @@ impl NameIndex {
         }
     }
 
+    /// Renumbers every id: `id` becomes `new_id[id]`.
+    pub(crate) fn renumber(&mut self, new_id: &[u32]) {
+        for slot in &mut self.slots {
+            if *slot != EMPTY
+                && let Some(&n) = new_id.get((*slot as u32) as usize)
+            {
+                *slot = (*slot & !u64::from(u32::MAX)) | u64::from(n);
+            }
+        }
+    }
+
     /// The dense id of `name`, if present.
     pub(crate) fn get<'a>(&self, name: &str, name_of: impl Fn(u32) -> Option<&'a str>) -> Option<u32> {
         self.find(self.hash(name), name, name_of).ok()

@@ -641,11 +641,13 @@ mod tests {
         let web = fragment.node("web", String::new).unwrap();
         let db = fragment.node("db", String::new).unwrap();
         let spec = EdgeSpec { probability: Probability::new(-0.0), ..EdgeSpec::default() };
+        // Fragment ids are local: the graph numbers nodes in id order.
         assert!(spec.probability.is_some());
         fragment.edge(web, db, spec).unwrap();
         let mut builder = GraphBuilder::new(BuildOptions::default());
         builder.add(fragment).unwrap();
         let graph = builder.build().unwrap().freeze();
+        let (web, db) = (graph.index_of("web").unwrap(), graph.index_of("db").unwrap());
         let blast = crate::radius::radius(&graph, &[db], &RadiusConfig::default());
         let affected = blast.get(web).map(|a| a.probability().get().to_bits());
         assert_eq!(affected, Some(0.0f64.to_bits()));
