@@ -17,4 +17,9 @@ seed changeset_no_panic "$root"/crates/blastgate/tests/data/change-cases/*/chang
 seed terraform_no_panic "$shared"/terraform/*.json
 seed codeowners_no_panic "$shared"/codeowners/*.CODEOWNERS
 seed service_map_no_panic "$root"/crates/blastgate-ingest/tests/data/owners/*
+seed context_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/context.*
+seed policy_no_panic "$root"/crates/blastgate-core/src/policy/default.toml "$root"/crates/blastgate/tests/data/decision-cases/*/policy.toml
+seed assess_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/change.json
+mkdir -p corpus/assess_json_no_panic
+printf '%s' '{"graph": [{"content": "web api\napi db\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["db"]}, "now": "2026-11-27T10:00:00Z"}' > corpus/assess_json_no_panic/basic.json
 echo "seeded: $(find corpus -type f | wc -l) files"

@@ -194,10 +194,16 @@ pub struct Risk {
     /// The most critical tier among changed and affected nodes (0 is
     /// the most critical).
     pub highest_tier: Option<u8>,
-    /// Journeys reached, with their probabilities.
+    /// Journeys reached, with their probabilities, sorted by id (at most
+    /// the policy's `limits.max_listed_affected`).
     pub journeys: Vec<Reached>,
-    /// Teams owning changed or affected nodes, sorted.
+    /// How many journeys are reached in all.
+    pub journey_count: usize,
+    /// Teams owning changed or affected nodes, sorted (at most the policy's
+    /// `limits.max_listed_affected`).
     pub teams: Vec<String>,
+    /// How many teams in all.
+    pub team_count: usize,
 }
 
 /// A node reached, with the probability a failure propagates to it.
@@ -387,10 +393,16 @@ pub struct RadiusReport {
     pub weighted_impact: f64,
     /// Largest hop distance.
     pub max_distance: u32,
-    /// Journeys reached.
+    /// Journeys reached, sorted by id (at most the policy's
+    /// `limits.max_listed_affected`).
     pub journeys: Vec<JourneyReached>,
-    /// Owners of affected nodes, sorted.
+    /// How many journeys are reached in all.
+    pub journey_count: usize,
+    /// Owners of affected nodes, sorted (at most the policy's
+    /// `limits.max_listed_affected`).
     pub owners: Vec<String>,
+    /// How many owners in all.
+    pub owner_count: usize,
     /// Evidence paths to the most critical affected nodes.
     pub evidence: Vec<EvidencePath>,
 }

@@ -197,6 +197,7 @@ impl Engine {
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         let input_digest = digest::input_digest(self, changeset, context, options);
+        let limit = self.policy.limits.max_listed_affected;
         diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
         diagnostics.dedup();
         let waits = Waits {
@@ -228,8 +229,10 @@ impl Engine {
                 likelihood_band: Band::from_index(likelihood_band),
                 impact_band: Band::from_index(impact_band),
                 highest_tier: facts.highest_tier.map(Tier::level),
-                journeys: facts.journeys.clone(),
-                teams: facts.teams.clone(),
+                journeys: facts.journeys.iter().take(limit).cloned().collect(),
+                journey_count: facts.journeys.len(),
+                teams: facts.teams.iter().take(limit).cloned().collect(),
+                team_count: facts.teams.len(),
             },
             blast_radius: report::radius_report(
                 &self.graph,

@@ -17,6 +17,10 @@ pub(crate) const BREAK_GLASS: &str = "Do not deploy now: the gate stops this cha
      with a written reason recorded in the deploy tool; the change then rolls out staged with its owners \
      watching. blastgate records the decision; it never grants the exception itself.";
 
+/// A team (or none), the highest weight x probability among the critical
+/// nodes it owns that the change reaches, and those nodes.
+type TeamExposure<'a> = (Option<&'a str>, (f64, Vec<String>));
+
 /// Most services listed to watch.
 const MAX_WATCH: usize = 10;
 
@@ -109,27 +113,50 @@ pub(crate) fn approvals(
             .collect();
         teams.sort_unstable();
         teams.dedup();
-        out.push(approval(
-            ApprovalRole::Senior,
-            teams,
-            Some(senior.clone()),
-            format!("a `{senior}` engineer (or above) from an owning or impacted team, besides the owners"),
-        ));
+        let mut reason =
+            format!("a `{senior}` engineer (or above) from an owning or impacted team, besides the owners");
+        let limit = engine.policy.limits.max_listed_affected;
+        if teams.len() > limit {
+            // A huge radius: the owning teams, then impacted ones by name,
+            // up to the limit; any team counts, the list is only bounded.
+            let owning: Vec<String> = resolved
+                .touched
+                .iter()
+                .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()).map(str::to_owned))
+                .collect();
+            let more = teams.len() - limit;
+            teams.sort_by_key(|t| !owning.contains(t));
+            teams.truncate(limit);
+            teams.sort_unstable();
+            reason.push_str(&format!(" ({more} more impacted teams not listed also qualify)"));
+        }
+        out.push(approval(ApprovalRole::Senior, teams, Some(senior.clone()), reason));
     }
     let mut critical_owners = 0;
     if depth >= ReviewDepth::MultiParty {
         let changed_teams: Vec<&str> =
             resolved.touched.iter().filter_map(|t| graph.node(t.index).and_then(|n| n.owner())).collect();
-        let mut by_team: std::collections::BTreeMap<Option<&str>, Vec<String>> = Default::default();
+        // Each team owning impacted critical nodes, with those nodes and the
+        // most critical weight x probability among them.
+        let mut by_team: std::collections::BTreeMap<Option<&str>, (f64, Vec<String>)> = Default::default();
         for a in blast.affected() {
             if let Some(n) = graph.node(a.node()) {
                 let critical = n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey;
                 if critical && !n.owner().is_some_and(|o| changed_teams.contains(&o)) {
-                    by_team.entry(n.owner()).or_default().push(n.id().to_owned());
+                    let entry = by_team.entry(n.owner()).or_default();
+                    entry.0 = entry.0.max(a.probability().get() * engine.config.weight(n));
+                    entry.1.push(n.id().to_owned());
                 }
             }
         }
-        for (team, services) in by_team {
+        // On a huge radius only the most exposed teams are listed one by
+        // one; the rest are one requirement, so the list stays bounded.
+        let mut teams: Vec<TeamExposure<'_>> = by_team.into_iter().collect();
+        teams.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        let limit = engine.policy.limits.max_listed_affected;
+        let rest = teams.split_off(teams.len().min(limit));
+        teams.sort_by(|a, b| a.0.cmp(&b.0));
+        for (team, (_, services)) in teams {
             critical_owners += 1;
             match team {
                 Some(team) => out.push(approval(
@@ -148,6 +175,19 @@ pub(crate) fn approvals(
                     ),
                 )),
             }
+        }
+        if !rest.is_empty() {
+            let services: usize = rest.iter().map(|(_, (_, s))| s.len()).sum();
+            out.push(approval(
+                ApprovalRole::CriticalOwner,
+                Vec::new(),
+                Some(senior.clone()),
+                format!(
+                    "{} more teams own {services} more impacted tier-0 services or journeys (see blast_radius): \
+                     a change this wide needs a `{senior}` engineer to coordinate their sign-off",
+                    rest.len()
+                ),
+            ));
         }
     }
     if depth == ReviewDepth::Block {

@@ -51,16 +51,19 @@ pub(crate) fn radius_report(
         highest_tier: blast.highest_tier().map(|t| t.level()),
         weighted_impact: round6(blast.weighted_impact()),
         max_distance: blast.max_distance(),
+        journey_count: blast.journeys().len(),
+        owner_count: blast.owners().len(),
         journeys: blast
             .journeys()
             .iter()
+            .take(limit)
             .map(|j| JourneyReached {
                 service: id(j.node()),
                 probability: round6(j.probability().get()),
                 distance: j.distance(),
             })
             .collect(),
-        owners: blast.owners().map(str::to_owned).collect(),
+        owners: blast.owners().take(limit).map(str::to_owned).collect(),
         evidence: blast
             .evidence()
             .iter()

@@ -1,0 +1,64 @@
+//! On a huge blast radius every list in an assessment stays bounded (the
+//! policy's `limits.max_listed_affected`, 20 services per rule, 10 to
+//! watch, 10 evidence paths), with counts for the rest.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use blastgate::assess::{ApprovalRole, Engine, default_policy, to_json};
+use blastgate::change::parse_changeset;
+use blastgate::context::{Context, Timestamp};
+use blastgate::graph::{BuildOptions, GraphLoader};
+
+#[test]
+fn a_huge_radius_gives_bounded_lists() {
+    // `core` with 5,000 tier-0 dependents, each of its own team, and 300
+    // journeys on top of them.
+    let mut yaml =
+        String::from("apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: core, owner: team-core}\n");
+    for i in 0..5000 {
+        yaml += &format!("  - {{id: svc{i:04}, tier: 0, owner: team{i:04}, depends_on: [core]}}\n");
+    }
+    for j in 0..300 {
+        yaml +=
+            &format!("  - {{id: journey{j:03}, kind: journey, owner: jteam{j:03}, depends_on: [svc{:04}]}}\n", j * 7);
+    }
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("huge.yaml", yaml.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "core-change",
+            "author": {"id": "ana", "seniority": "junior"}, "provenance": {"ai": "agent"},
+            "files": [{"path": "core/src/lib.rs", "added": 500}]}"#,
+    )
+    .unwrap();
+    let a = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()));
+    let limit = engine.policy().limits.max_listed_affected;
+
+    let b = &a.blast_radius;
+    assert_eq!(b.affected_count, 5300);
+    assert_eq!(b.affected.len(), limit);
+    assert_eq!(b.affected_not_listed, 5300 - limit);
+    assert_eq!(b.journey_count, 300);
+    assert!(b.journeys.len() <= limit && b.owners.len() <= limit);
+    assert_eq!(b.owner_count, 5300);
+    assert!(b.evidence.len() <= 10);
+    assert_eq!((a.risk.journey_count, a.risk.team_count), (300, 5301));
+    assert!(a.risk.journeys.len() <= limit && a.risk.teams.len() <= limit);
+    assert!(a.rules.iter().all(|r| r.services.len() <= 20));
+    assert!(a.rollout.watch.len() <= 10);
+    let senior = a.decision.required_approvals.iter().find(|p| p.role == ApprovalRole::Senior).unwrap();
+    assert!(senior.teams.len() <= limit && senior.teams.contains(&"team-core".to_owned()), "{senior:?}");
+    let critical = a.decision.required_approvals.iter().filter(|p| p.role == ApprovalRole::CriticalOwner).count();
+    assert_eq!(critical, limit + 1, "one per listed team and one for the rest");
+    // The most critical first: the listed affected nodes are tier 0.
+    assert!(b.affected.iter().all(|n| n.tier == 0));
+    let json = to_json(&a);
+    assert!(json.len() < 256 * 1024, "{} bytes", json.len());
+}
