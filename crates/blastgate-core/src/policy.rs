@@ -100,12 +100,27 @@ impl SeniorityPolicy {
     }
 }
 
-/// Tier weights.
+/// Tier names and weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierPolicy {
     /// Weight of tiers 0 to 3 (default 8, 4, 2, 1).
     pub weights: [f64; 4],
+    /// What your organisation calls tiers 0 to 3, used in messages
+    /// (default `critical`, `high`, `medium`, `low`).
+    #[serde(default = "default_tier_names")]
+    pub names: [String; 4],
+}
+
+fn default_tier_names() -> [String; 4] {
+    ["critical", "high", "medium", "low"].map(str::to_owned)
+}
+
+impl TierPolicy {
+    /// The name of tier `level` (0 to 3).
+    pub fn name(&self, level: u8) -> &str {
+        self.names.get(usize::from(level)).map_or("", String::as_str)
+    }
 }
 
 /// An additive log-odds model: `logit p = intercept + sum_i w_i * f_i`.
@@ -268,6 +283,14 @@ impl Policy {
         }
         if self.seniority.rank(&self.seniority.senior).is_none() {
             return fail("seniority.senior", format!("`{}` is not on the scale", self.seniority.senior));
+        }
+        for (t, name) in self.tiers.names.iter().enumerate() {
+            if name.trim().is_empty() || self.tiers.names.iter().skip(t + 1).any(|n| n == name) {
+                return fail(
+                    &format!("tiers.names[{t}]"),
+                    format!("`{name}`: tier names must be non-empty and distinct"),
+                );
+            }
         }
         for (t, w) in self.tiers.weights.iter().enumerate() {
             if !(w.is_finite() && *w >= 0.0) {

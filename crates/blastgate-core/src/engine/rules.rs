@@ -95,7 +95,11 @@ fn check(
         }
         RuleCheck::CriticalReach => (!facts.critical.is_empty()).then(|| {
             (
-                format!("the blast radius reaches tier-0 services or journeys: {}", name_list(&facts.critical)),
+                format!(
+                    "the blast radius reaches tier-0 ({}) services or journeys: {}",
+                    engine.policy.tiers.name(0),
+                    name_list(&facts.critical)
+                ),
                 facts.critical.clone(),
             )
         }),
