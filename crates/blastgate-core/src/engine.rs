@@ -3,17 +3,17 @@
 //!
 //! The steps, each in its own module:
 //! 1. resolve the changeset against the graph (`blastgate-change`);
-//! 2. compute the blast radius and the context facts ([`Facts`]): deploy
+//! 2. compute the blast radius and the context facts (`Facts`): deploy
 //!    window, incidents, budgets, freezes and collisions on reached nodes;
-//! 3. the likelihood from the additive log-odds model ([`features`]);
+//! 3. the likelihood from the additive log-odds model (`features.rs`);
 //! 4. the impact from the blast radius, the matrix depth from both bands;
-//! 5. the hard rules, which can only raise the depth ([`rules`]);
+//! 5. the hard rules, which can only raise the depth (`rules.rs`);
 //! 6. escalation: any error diagnostic raises the depth to the policy's
 //!    error depth;
-//! 7. approvals and rollout from the final depth ([`plan`]);
+//! 7. approvals and rollout from the final depth (`plan.rs`);
 //! 8. counterfactuals, each a re-run of steps 1 to 7 on a changed input
-//!    ([`counterfactual`]);
-//! 9. versions and the input digest ([`digest`]).
+//!    (`counterfactual.rs`);
+//! 9. versions and the input digest (`digest.rs`).
 //!
 //! Assessing never fails and never panics on any input: every problem is a
 //! diagnostic, and an error diagnostic escalates.
