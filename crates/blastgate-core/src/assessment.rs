@@ -208,6 +208,7 @@ pub struct Risk {
 
 /// A node reached, with the probability a failure propagates to it.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Reached {
     /// Node id.
     pub service: String,
@@ -288,6 +289,7 @@ pub enum RolloutStrategy {
 
 /// A rollout step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct RolloutStep {
     /// Share of traffic (or of cells) after this step, in percent.
     pub percent: u32,
@@ -297,6 +299,7 @@ pub struct RolloutStep {
 
 /// A service to watch during rollout.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Watch {
     /// Node id.
     pub service: String,
@@ -362,6 +365,7 @@ impl Diagnostic {
 
 /// Versions of what decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Versions {
     /// The engine (this crate's version).
     pub engine: String,
@@ -409,6 +413,7 @@ pub struct RadiusReport {
 
 /// One affected node.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct AffectedNode {
     /// Node id.
     pub service: String,
@@ -429,6 +434,7 @@ pub struct AffectedNode {
 
 /// A journey reached.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct JourneyReached {
     /// Journey id.
     pub service: String,
@@ -440,6 +446,7 @@ pub struct JourneyReached {
 
 /// An evidence path.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct EvidencePath {
     /// The critical node reached.
     pub target: String,
