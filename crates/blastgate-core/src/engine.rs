@@ -128,26 +128,34 @@ impl Engine {
     /// Assesses `changeset` in `context`. Never fails: problems are
     /// diagnostics, and errors escalate to the policy's error depth.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let (mut assessment, waits) = self.assess_once(changeset, context, options);
-        assessment.counterfactuals = counterfactual::explore(self, changeset, context, options, &assessment, &waits);
+        let (mut assessment, waits, radius) = self.assess_once(changeset, context, options, None);
+        assessment.counterfactuals =
+            counterfactual::explore(self, changeset, context, options, &assessment, &waits, &radius);
         assessment
     }
 
     /// One pass of steps 1 to 7 and 9, without counterfactuals; also when
     /// the freezes and changes in flight that concern the change end.
+    /// `reuse` is a blast radius computed before (by the base assessment,
+    /// for a counterfactual), used when it starts from the same nodes.
     fn assess_once(
         &self,
         changeset: &Changeset,
         context: &Context,
         options: &AssessOptions<'_>,
-    ) -> (Assessment, Waits) {
+        reuse: Option<&Radius>,
+    ) -> (Assessment, Waits, Radius) {
         let mut diagnostics = Vec::new();
         let resolved = self.resolve(changeset, options, &mut diagnostics);
         let changed = resolved.deployed_indices();
-        let blast = radius(&self.graph, &changed, &self.config);
+        let radius = match reuse {
+            Some(r) if r.changed == changed => r.clone(),
+            _ => Radius { blast: std::sync::Arc::new(radius(&self.graph, &changed, &self.config)), changed },
+        };
+        let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
-        work.charge(&self.graph, &blast);
-        let facts = Facts::gather(self, changeset, context, &blast, &mut work, &mut diagnostics);
+        work.charge(&self.graph, blast);
+        let facts = Facts::gather(self, changeset, context, blast, &mut work, &mut diagnostics);
         if work.exceeded {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -170,7 +178,7 @@ impl Engine {
             ));
             likelihood = 1.0;
         }
-        let mut impact = self.impact(&resolved, &blast);
+        let mut impact = self.impact(&resolved, blast);
         if !impact.is_finite() {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -191,8 +199,8 @@ impl Engine {
             depth = depth.max(self.policy.error_depth);
         }
         let (required_approvals, separation_of_duties) =
-            plan::approvals(self, changeset, &resolved, &blast, depth, &mut diagnostics);
-        let rollout = plan::rollout(self, &blast, depth, &fired);
+            plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
+        let rollout = plan::rollout(self, blast, depth, &fired);
         let factors = self.factors(&values, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
@@ -236,7 +244,7 @@ impl Engine {
             },
             blast_radius: report::radius_report(
                 &self.graph,
-                &blast,
+                blast,
                 &self.config,
                 self.policy.limits.max_listed_affected,
             ),
@@ -252,7 +260,7 @@ impl Engine {
             },
             input_digest,
         };
-        (assessment, waits)
+        (assessment, waits, radius)
     }
 
     /// Resolves, or on error records it and resolves leniently so that the
@@ -412,6 +420,14 @@ fn summary(
     format!("{depth}: {why}")
 }
 
+/// A blast radius and the nodes it starts from, shared between an
+/// assessment and its counterfactuals.
+#[derive(Debug, Clone)]
+pub(crate) struct Radius {
+    changed: Vec<u32>,
+    blast: std::sync::Arc<BlastRadius>,
+}
+
 /// When what holds the change back ends: the freezes that apply to it (not
 /// waived by an exception) and the changes in flight it collides with.
 #[derive(Debug, Default)]
@@ -539,10 +555,10 @@ impl<'c> Facts<'c> {
             .collect();
         journeys.sort_by(|a, b| a.service.cmp(&b.service));
         journeys.dedup_by(|a, b| a.service == b.service);
-        let mut teams: Vec<String> =
-            reach.iter().filter_map(|&i| node(i)).filter_map(|n| n.owner()).map(str::to_owned).collect();
+        let mut teams: Vec<&str> = reach.iter().filter_map(|&i| node(i)).filter_map(|n| n.owner()).collect();
         teams.sort_unstable();
         teams.dedup();
+        let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
         let reached = |service: &str| graph.index_of(service).is_some_and(|i| reach.binary_search(&i).is_ok());
         let mut incidents: Vec<&Incident> =

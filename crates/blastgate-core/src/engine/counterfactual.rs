@@ -8,7 +8,7 @@
 
 use blastgate_change::{ChangedBy, Changeset};
 
-use super::{AssessOptions, Engine, Waits};
+use super::{AssessOptions, Engine, Radius, Waits};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
 use crate::depth::ReviewDepth;
@@ -25,6 +25,7 @@ pub(crate) fn explore(
     options: &AssessOptions<'_>,
     base: &Assessment,
     waits: &Waits,
+    radius: &Radius,
 ) -> Vec<Counterfactual> {
     let depth = base.review_depth();
     if depth == ReviewDepth::Auto || base.has_errors() {
@@ -32,7 +33,7 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let (a, _) = engine.assess_once(c, ctx, options);
+        let (a, _, _) = engine.assess_once(c, ctx, options, Some(radius));
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -82,7 +83,7 @@ pub(crate) fn explore(
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
         for (service, part) in &parts {
-            let (a, _) = engine.assess_once(part, context, options);
+            let (a, _, _) = engine.assess_once(part, context, options, None);
             worst = worst.max(a.review_depth());
             worst_likelihood = worst_likelihood.max(a.risk.likelihood);
             described.push(format!("{service}: {}", a.review_depth()));

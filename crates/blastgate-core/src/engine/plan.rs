@@ -243,30 +243,39 @@ pub(crate) fn rollout(engine: &Engine, blast: &BlastRadius, depth: ReviewDepth, 
         RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
         RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
     };
-    let mut watch: Vec<(f64, Watch)> = blast
+    // Rank every affected node, keep the top ten, and only then build
+    // their entries: a radius of hundreds of thousands of nodes allocates
+    // ten.
+    let mut ranked: Vec<(f64, &str, &blastgate_graph::Affected)> = blast
         .affected()
         .iter()
         .filter_map(|a| {
             let n = engine.graph.node(a.node())?;
-            let p = a.probability().get();
-            Some((
-                p * engine.config.weight(n),
-                Watch {
-                    service: n.id().to_owned(),
-                    probability: round6(p),
-                    tier: a.tier().level(),
-                    owner: n.owner().map(str::to_owned),
-                },
-            ))
+            Some((a.probability().get() * engine.config.weight(n), n.id(), a))
         })
         .collect();
-    watch.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.service.cmp(&b.1.service)));
-    watch.truncate(MAX_WATCH);
+    let order = |a: &(f64, &str, &blastgate_graph::Affected), b: &(f64, &str, &blastgate_graph::Affected)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    };
+    if ranked.len() > MAX_WATCH {
+        ranked.select_nth_unstable_by(MAX_WATCH - 1, order);
+    }
+    ranked.truncate(MAX_WATCH);
+    ranked.sort_by(order);
+    let watch: Vec<Watch> = ranked
+        .into_iter()
+        .map(|(_, id, a)| Watch {
+            service: id.to_owned(),
+            probability: round6(a.probability().get()),
+            tier: a.tier().level(),
+            owner: engine.graph.node(a.node()).and_then(|n| n.owner()).map(str::to_owned),
+        })
+        .collect();
     RolloutPlan {
         strategy,
         mandatory: critical_rule || depth >= ReviewDepth::MultiParty,
         steps: steps.iter().map(|&(percent, bake_minutes)| RolloutStep { percent, bake_minutes }).collect(),
-        watch: watch.into_iter().map(|(_, w)| w).collect(),
+        watch,
         reason: reason.to_owned(),
     }
 }

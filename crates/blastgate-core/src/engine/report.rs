@@ -23,8 +23,16 @@ pub(crate) fn radius_report(
         .iter()
         .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), n.id(), a)))
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let order = |a: &(f64, &str, &blastgate_graph::Affected), b: &(f64, &str, &blastgate_graph::Affected)| {
+        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    };
+    // The top `limit` in linear time, then only those sorted: a radius of
+    // hundreds of thousands of nodes lists 50.
+    if ranked.len() > limit && limit > 0 {
+        ranked.select_nth_unstable_by(limit - 1, order);
+    }
     ranked.truncate(limit);
+    ranked.sort_by(order);
     let affected: Vec<AffectedNode> = ranked
         .into_iter()
         .map(|(_, service, a)| {
