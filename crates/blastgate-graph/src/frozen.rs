@@ -139,6 +139,20 @@ impl Csr {
         self.rev_sources.get(a..b).unwrap_or_default()
     }
 
+    /// Asks the processor to start loading what [`Csr::dependents_of`]
+    /// reads for `index`: its offsets now, and its row if the offsets are
+    /// already there. Only a hint: no effect on results.
+    #[inline(always)]
+    pub(crate) fn prefetch_dependents(&self, index: u32, row_too: bool) {
+        let i = index as usize;
+        if let Some(start) = self.rev_offsets.get(i) {
+            prefetch(start);
+            if row_too && let Some(first) = self.rev_sources.get(*start as usize) {
+                prefetch(first);
+            }
+        }
+    }
+
     /// The reverse row of `index`: sources and their edges' probabilities.
     pub(crate) fn dependents_with_probability(&self, index: u32) -> (&[u32], &[f32]) {
         let (a, b) = range(&self.rev_offsets, index);
@@ -440,6 +454,15 @@ pub(crate) fn rank_ids<S: AsRef<str> + Sync>(ids: &[S]) -> Vec<u32> {
         }
     }
     rank
+}
+
+/// A hint to load the cache line holding `value`.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    safe_arch::prefetch_t0(value);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 fn bump(counts: &mut [u32], i: usize) {
