@@ -291,12 +291,17 @@ impl RadiusScratch {
             bottom_up = if bottom_up {
                 frontier_len.saturating_mul(self.tuning.beta) >= n
             } else {
-                let frontier_edges: u64 = self
-                    .queue
-                    .get(head..level_end)
-                    .unwrap_or_default()
+                let level = self.queue.get(head..level_end).unwrap_or_default();
+                let ahead = level.get(16..).unwrap_or_default().iter().map(Some).chain(std::iter::repeat(None));
+                let frontier_edges: u64 = level
                     .iter()
-                    .map(|&u| csr.dependents_of(u).len() as u64)
+                    .zip(ahead)
+                    .map(|(&u, w)| {
+                        if let Some(&w) = w {
+                            csr.prefetch_dependents(w, false);
+                        }
+                        csr.dependents_of(u).len() as u64
+                    })
                     .sum();
                 frontier_edges.saturating_mul(self.tuning.alpha) > unexplored && frontier_len > 0
             };
