@@ -421,8 +421,13 @@ pub struct AffectedNode {
     pub distance: u32,
     /// Probability that a failure propagates to it (most probable path).
     pub probability: f64,
-    /// That path, changed node first.
+    /// That path, changed node first. A path of more than
+    /// [`MAX_PATH_NODES`] nodes keeps its first and last halves; the
+    /// nodes left out between them are counted in `path_omitted`.
     pub path: Vec<String>,
+    /// Nodes of the path left out between its two halves (0 when whole).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub path_omitted: usize,
     /// Tier, 0 to 3.
     pub tier: u8,
     /// Node kind.
@@ -454,8 +459,21 @@ pub struct EvidencePath {
     pub tier: u8,
     /// Propagation probability along the path.
     pub probability: f64,
-    /// The path, changed node first.
+    /// The path, changed node first, bounded as in [`AffectedNode::path`].
     pub path: Vec<String>,
+    /// Nodes of the path left out between its two halves (0 when whole).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub path_omitted: usize,
+}
+
+/// Most nodes of a path an assessment lists (first and last halves of a
+/// longer one): a chain of a million services must not make a million-entry
+/// path.
+pub const MAX_PATH_NODES: usize = 20;
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Rounds to six decimals; a non-finite value stays as it is for the caller

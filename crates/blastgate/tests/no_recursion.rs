@@ -55,3 +55,43 @@ fn million_node_chain_on_small_stack() {
 fn million_node_cycle_on_small_stack() {
     assert_eq!(run(true), (N, N, N));
 }
+
+/// The whole decision on the chain: changing its first node reaches every
+/// other, the last is tier 0 (so its million-node path is evidence), and
+/// the assessment still fits in a small answer with bounded paths.
+#[test]
+fn million_node_chain_assessment_on_small_stack() {
+    let (json_len, omitted, affected) = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(|| {
+            let bytes = chain(false);
+            let mut loader = GraphLoader::new(BuildOptions::default());
+            loader.add_bytes("chain.edges", &bytes, Some(GraphFormat::EdgeList)).unwrap();
+            let overlay = format!(
+                "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {{id: n{}, tier: 0, owner: edge}}\n",
+                N - 1
+            );
+            loader.add_bytes("overlay.yaml", overlay.as_bytes(), None).unwrap();
+            let engine = blastgate::assess::Engine::new(
+                loader.build().unwrap().freeze(),
+                blastgate::assess::default_policy().unwrap(),
+            )
+            .unwrap();
+            let change = blastgate::change::parse_changeset(
+                "c.json",
+                br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["n0"]}"#,
+            )
+            .unwrap();
+            let now = blastgate::context::Timestamp::parse("2026-11-27T10:00:00Z").unwrap();
+            let a = engine.assess(&change, &blastgate::context::Context::new(now));
+            let evidence = a.blast_radius.evidence.first().unwrap();
+            assert_eq!(evidence.target, format!("n{}", N - 1));
+            (blastgate::assess::to_json(&a).len(), evidence.path_omitted, a.blast_radius.affected_count)
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(affected, N - 1);
+    assert_eq!(omitted, N - 20);
+    assert!(json_len < 128 * 1024, "{json_len} bytes");
+}

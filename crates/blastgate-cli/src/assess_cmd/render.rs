@@ -100,7 +100,7 @@ pub fn human(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std:
         writeln!(out, "  {:+.2} {} = {}", f.contribution, f.id, f.value)?;
     }
     for e in a.blast_radius.evidence.iter().take(3) {
-        writeln!(out, "evidence: {} (tier {}, p={:.2})", e.path.join(" -> "), e.tier, e.probability)?;
+        writeln!(out, "evidence: {} (tier {}, p={:.2})", path_text(&e.path, e.path_omitted), e.tier, e.probability)?;
     }
     if !a.counterfactuals.is_empty() {
         writeln!(out, "what would change it:")?;
@@ -118,6 +118,15 @@ pub fn human(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std:
     let v = &a.versions;
     writeln!(out, "engine {}, model {}, policy {}; input {}", v.engine, v.model, v.policy, a.input_digest)?;
     Ok(())
+}
+
+/// A path as `a -> b -> ... (N more) -> y -> z`.
+fn path_text(path: &[String], omitted: usize) -> String {
+    if omitted == 0 {
+        return path.join(" -> ");
+    }
+    let (head, tail) = path.split_at(path.len() / 2);
+    format!("{} -> ... ({omitted} more) -> {}", head.join(" -> "), tail.join(" -> "))
 }
 
 /// Escapes text for a Markdown table cell.
@@ -181,26 +190,36 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
         writeln!(out, "### Evidence paths")?;
         writeln!(out, "```mermaid")?;
         writeln!(out, "flowchart LR")?;
-        let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+        // Node keys are ids; a shortened path's gap is a node of its own,
+        // keyed with a NUL (which no id holds).
+        let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+        let mut labels: Vec<String> = Vec::new();
         let mut edges: Vec<(usize, usize)> = Vec::new();
-        for p in &paths {
-            for s in &p.path {
-                let next = ids.len();
-                ids.entry(s.as_str()).or_insert(next);
+        for (k, p) in paths.iter().enumerate() {
+            let half = p.path.len() / 2;
+            let mut keys: Vec<(String, String)> = p.path.iter().map(|s| (s.clone(), s.clone())).collect();
+            if p.path_omitted > 0 {
+                keys.insert(half, (format!("\0gap{k}"), format!("... {} more ...", p.path_omitted)));
             }
-            for w in p.path.windows(2) {
-                if let [from, to] = w {
-                    let (Some(&f), Some(&t)) = (ids.get(from.as_str()), ids.get(to.as_str())) else { continue };
-                    if !edges.contains(&(f, t)) {
-                        edges.push((f, t));
-                    }
+            let mut previous = None;
+            for (key, label) in keys {
+                let next = ids.len();
+                let i = *ids.entry(key).or_insert_with(|| {
+                    labels.push(label);
+                    next
+                });
+                if let Some(f) = previous
+                    && !edges.contains(&(f, i))
+                {
+                    edges.push((f, i));
                 }
+                previous = Some(i);
             }
         }
-        let mut nodes: Vec<(&str, usize)> = ids.iter().map(|(s, i)| (*s, *i)).collect();
-        nodes.sort_by_key(|(_, i)| *i);
-        for (s, i) in &nodes {
-            writeln!(out, "  n{i}[{}]", mermaid_label(s))?;
+        let nodes: Vec<(&str, usize)> =
+            ids.iter().filter(|(s, _)| !s.starts_with('\0')).map(|(s, i)| (s.as_str(), *i)).collect();
+        for (i, label) in labels.iter().enumerate() {
+            writeln!(out, "  n{i}[{}]", mermaid_label(label))?;
         }
         for (f, t) in &edges {
             writeln!(out, "  n{f} --> n{t}")?;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use blastgate_graph::{BlastRadius, FrozenGraph, RadiusConfig};
 
-use crate::assessment::{AffectedNode, EvidencePath, JourneyReached, RadiusReport, round6};
+use crate::assessment::{AffectedNode, EvidencePath, JourneyReached, MAX_PATH_NODES, RadiusReport, round6};
 
 /// The report of `blast`, listing at most `limit` affected nodes: the most
 /// critical first (weight x probability, descending, then id).
@@ -15,7 +15,18 @@ pub(crate) fn radius_report(
     limit: usize,
 ) -> RadiusReport {
     let id = |i: u32| graph.node(i).map_or_else(String::new, |n| n.id().to_owned());
-    let ids = |path: Vec<u32>| path.into_iter().map(id).collect::<Vec<_>>();
+    // The path's ids, its first and last halves when it is longer than
+    // MAX_PATH_NODES, and how many were left out between them.
+    let ids = |path: Vec<u32>| -> (Vec<String>, usize) {
+        let half = MAX_PATH_NODES / 2;
+        if path.len() <= MAX_PATH_NODES {
+            return (path.into_iter().map(id).collect(), 0);
+        }
+        let omitted = path.len() - 2 * half;
+        let head = path.iter().take(half);
+        let tail = path.iter().skip(path.len() - half);
+        (head.chain(tail).map(|&i| id(i)).collect(), omitted)
+    };
     let mut changed: Vec<String> = blast.changed().iter().map(|&i| id(i)).collect();
     changed.sort_unstable();
     let mut ranked: Vec<(f64, &str, &blastgate_graph::Affected)> = blast
@@ -37,11 +48,13 @@ pub(crate) fn radius_report(
         .into_iter()
         .map(|(_, service, a)| {
             let node = graph.node(a.node());
+            let (path, path_omitted) = ids(blast.path_to(a.node()));
             AffectedNode {
                 service: service.to_owned(),
                 distance: a.distance(),
                 probability: round6(a.probability().get()),
-                path: ids(blast.path_to(a.node())),
+                path,
+                path_omitted,
                 tier: a.tier().level(),
                 kind: node.map_or("service", |n| n.kind().as_str()).to_owned(),
                 owner: node.and_then(|n| n.owner()).map(str::to_owned),
@@ -75,11 +88,15 @@ pub(crate) fn radius_report(
         evidence: blast
             .evidence()
             .iter()
-            .map(|e| EvidencePath {
-                target: id(e.target()),
-                tier: e.tier().level(),
-                probability: round6(e.probability().get()),
-                path: ids(e.nodes().to_vec()),
+            .map(|e| {
+                let (path, path_omitted) = ids(e.nodes().to_vec());
+                EvidencePath {
+                    target: id(e.target()),
+                    tier: e.tier().level(),
+                    probability: round6(e.probability().get()),
+                    path,
+                    path_omitted,
+                }
             })
             .collect(),
     }
