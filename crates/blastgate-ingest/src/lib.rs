@@ -169,17 +169,28 @@ pub fn max_bytes(format: Format) -> u64 {
 /// [`GraphError::LimitExceeded`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, GraphError> {
     let name = path.display().to_string();
-    let io = |e: std::io::Error| {
-        GraphError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let max = limits::MAX_EDGE_LIST_BYTES;
+    let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
+    read_bounded(&name, file, limits::MAX_EDGE_LIST_BYTES)
+}
+
+/// Reads everything `reader` gives, up to `max` bytes: one byte more is a
+/// limit error, so a reader that never ends (a pipe, `/dev/zero`) cannot
+/// exhaust memory. `name` names the input in errors.
+///
+/// # Errors
+/// [`GraphError::Io`] when the reader fails (wherever it fails: a partial
+/// read is never parsed), [`GraphError::LimitExceeded`] past `max` bytes.
+pub fn read_bounded(name: &str, reader: impl Read, max: u64) -> Result<Vec<u8>, GraphError> {
     let mut bytes = Vec::new();
-    file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| io_error(name, &e))?;
     if bytes.len() as u64 > max {
-        return Err(GraphError::limit(&name, "max_input_bytes", max, bytes.len() as u64));
+        return Err(GraphError::limit(name, "max_input_bytes", max, bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+fn io_error(name: &str, e: &std::io::Error) -> GraphError {
+    GraphError::Io(blastgate_graph::ErrorDetail::new(name, "", "", format!("cannot read the input: {e}")))
 }
 
 /// Reads and parses a file (see [`read_file`] and [`parse`]).

@@ -43,6 +43,17 @@ pub fn parse_changeset(name: &str, bytes: &[u8]) -> Result<Changeset, ChangeErro
     blastgate_ingest::changeset::parse(name, bytes)
 }
 
+/// Reads a native changeset document from `reader` (at most
+/// [`limits::MAX_INPUT_BYTES`] bytes) and parses it.
+///
+/// # Errors
+/// [`ChangeError::Io`] when the reader fails, wherever it fails; a limit
+/// error past the cap; otherwise as [`parse_changeset`].
+pub fn read_changeset(name: &str, reader: impl std::io::Read) -> Result<Changeset, ChangeError> {
+    let bytes = blastgate_ingest::read_bounded(name, reader, limits::MAX_INPUT_BYTES)?;
+    parse_changeset(name, &bytes)
+}
+
 /// Reads and parses a native changeset file.
 ///
 /// # Errors

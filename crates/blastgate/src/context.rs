@@ -68,9 +68,18 @@ pub fn load_context(path: &Path) -> Result<Context, ChangeError> {
         ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
     };
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(limits::MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    parse_context(&name, &bytes)
+    read_context(&name, file)
+}
+
+/// Reads a context document from `reader` (at most
+/// [`limits::MAX_INPUT_BYTES`] bytes) and parses it.
+///
+/// # Errors
+/// [`ChangeError::Io`] when the reader fails, wherever it fails; a limit
+/// error past the cap; otherwise as [`parse_context`].
+pub fn read_context(name: &str, reader: impl Read) -> Result<Context, ChangeError> {
+    let bytes = blastgate_ingest::read_bounded(name, reader, limits::MAX_INPUT_BYTES)?;
+    parse_context(name, &bytes)
 }
 
 /// The JSON Schema of the context document.

@@ -55,6 +55,24 @@ impl GraphLoader {
         Ok(self)
     }
 
+    /// Reads a source from `reader` (a pipe, a socket, a decompressor) and
+    /// parses it; the format is detected unless given. Reads at most
+    /// [`limits::MAX_EDGE_LIST_BYTES`] bytes.
+    ///
+    /// # Errors
+    /// [`GraphError::Io`] if the reader fails, wherever it fails (nothing
+    /// read before is kept); a limit error past the size cap; any parse
+    /// error of the format, naming `name` and the place.
+    pub fn add_reader(
+        &mut self,
+        name: &str,
+        reader: impl std::io::Read,
+        format: Option<GraphFormat>,
+    ) -> Result<&mut Self, GraphError> {
+        let bytes = blastgate_ingest::read_bounded(name, reader, limits::MAX_EDGE_LIST_BYTES)?;
+        self.add_bytes(name, &bytes, format)
+    }
+
     /// Parses `bytes` as the contents of a source named `name`.
     ///
     /// # Errors
