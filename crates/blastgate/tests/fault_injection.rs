@@ -9,6 +9,7 @@
 //!   error naming the input, never a panic;
 //! - the input with an invalid UTF-8 byte at `n` parses or gives a typed
 //!   error.
+//!
 //! And an assessment of a changeset that fails to read is never made: the
 //! CLI exits 2 (tested in the CLI's tests); a changeset that reads but names
 //! unknown services escalates (decision cases).
