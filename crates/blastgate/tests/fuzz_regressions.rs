@@ -57,6 +57,29 @@ fn run(target: &str, data: &[u8]) {
             assert!(blastgate::json_api::assess_json(&String::from_utf8_lossy(data)).contains("\"type\""));
         }
         "assess_no_panic" => assess(data),
+        "graph_roundtrip" => {
+            let mut loader = GraphLoader::default();
+            if loader.add_bytes("fuzz", data, None).is_ok()
+                && let Ok(graph) = loader.build()
+            {
+                let first = blastgate::graph::to_native_json(&graph).unwrap();
+                let mut again = GraphLoader::default();
+                again.add_bytes("again.json", first.as_bytes(), None).unwrap();
+                assert_eq!(first, blastgate::graph::to_native_json(&again.build().unwrap()).unwrap());
+            }
+        }
+        "changeset_roundtrip" => {
+            if let Ok(c) = blastgate::change::parse_changeset("f.json", data) {
+                let text = serde_json::to_vec(&c).unwrap();
+                assert_eq!(c, blastgate::change::parse_changeset("again.json", &text).unwrap());
+            }
+        }
+        "context_roundtrip" => {
+            if let Ok(c) = blastgate::context::parse_context("f.json", data) {
+                let text = serde_json::to_vec(&c).unwrap();
+                assert_eq!(c, blastgate::context::parse_context("again.json", &text).unwrap());
+            }
+        }
         other => panic!("fuzz/regressions/{other}: no such fuzz target; add it to this test"),
     }
 }
