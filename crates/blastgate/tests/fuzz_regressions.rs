@@ -13,6 +13,10 @@
 
 use std::path::Path;
 
+/// The radius-against-reference check, shared with the fuzz target.
+#[path = "../../../fuzz/src/reference.rs"]
+mod reference;
+
 use blastgate::GraphFormat;
 use blastgate::graph::GraphLoader;
 
@@ -57,6 +61,7 @@ fn run(target: &str, data: &[u8]) {
             assert!(blastgate::json_api::assess_json(&String::from_utf8_lossy(data)).contains("\"type\""));
         }
         "assess_no_panic" => assess(data),
+        "radius_reference" => reference::check(data),
         "graph_roundtrip" => {
             let mut loader = GraphLoader::default();
             if loader.add_bytes("fuzz", data, None).is_ok()
