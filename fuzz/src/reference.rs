@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use blastgate::graph::{BuildOptions, GraphLoader};
+use blastgate::graph::GraphLoader;
 use blastgate::radius::{RadiusConfig, radius};
 
 pub fn check(data: &[u8]) {
@@ -58,7 +58,7 @@ pub fn check(data: &[u8]) {
         queue.push_back(c);
     }
     while let Some(b) = queue.pop_front() {
-        for (&(a, bb), _) in &edges {
+        for &(a, bb) in edges.keys() {
             if bb == b && dist[a].is_none() {
                 dist[a] = Some(dist[b].unwrap_or(0) + 1);
                 queue.push_back(a);
