@@ -1,0 +1,162 @@
+//! Every documented limit at limit - 1, limit and limit + 1: the first two
+//! are accepted, the third is a `limit_exceeded` error naming the limit
+//! (never a truncated result).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::io::Read;
+
+use blastgate::graph::{GraphError, GraphLoader, limits as graph_limits};
+
+fn graph(doc: &str) -> Result<(), GraphError> {
+    GraphLoader::default().add_bytes("g.yaml", doc.as_bytes(), None).map(drop)
+}
+
+fn expect_limit<E: std::fmt::Display>(r: Result<(), E>, kind: &str, what: &str) {
+    match r {
+        Err(e) => {
+            let text = e.to_string();
+            assert!(text.contains(what), "{kind}: `{text}` should name `{what}`");
+        }
+        Ok(()) => panic!("{kind}: accepted past the limit"),
+    }
+}
+
+/// `n` around `limit`: limit - 1 and limit pass, limit + 1 fails.
+fn around(limit: usize, what: &str, run: impl Fn(usize) -> Result<(), String>) {
+    for n in [limit - 1, limit] {
+        if let Err(e) = run(n) {
+            panic!("{what} at {n} (limit {limit}) rejected: {e}");
+        }
+    }
+    expect_limit(run(limit + 1), what, what);
+}
+
+#[test]
+fn node_id_length() {
+    around(graph_limits::MAX_ID_BYTES, "max_id_bytes", |n| {
+        graph(&format!("apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - id: {}\n", "a".repeat(n)))
+            .map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn labels_per_node() {
+    around(graph_limits::MAX_LABELS, "max_labels", |n| {
+        let labels: Vec<String> = (0..n).map(|i| format!("k{i}: v")).collect();
+        graph(&format!(
+            "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - id: a\n    labels: {{{}}}\n",
+            labels.join(", ")
+        ))
+        .map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn string_length() {
+    around(graph_limits::MAX_STRING_BYTES, "max_string_bytes", |n| {
+        graph(&format!(
+            "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {{id: a, owner: {}}}\n",
+            "o".repeat(n)
+        ))
+        .map_err(|e| e.to_string())
+    });
+}
+
+fn changeset_with_services(n: usize) -> String {
+    let ids: Vec<String> = (0..n).map(|i| format!("\"s{i}\"")).collect();
+    format!(r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": [{}]}}"#, ids.join(","))
+}
+
+#[test]
+fn services_per_changeset() {
+    around(blastgate::change::limits::MAX_SERVICES, "max_services", |n| {
+        blastgate::change::parse_changeset("c.json", changeset_with_services(n).as_bytes())
+            .map(drop)
+            .map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn files_per_changeset() {
+    around(blastgate::change::limits::MAX_FILES, "max_files", |n| {
+        let files: Vec<String> = (0..n).map(|i| format!(r#"{{"path":"f{i}"}}"#)).collect();
+        let doc = format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "files": [{}]}}"#,
+            files.join(",")
+        );
+        blastgate::change::parse_changeset("c.json", doc.as_bytes()).map(drop).map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn entries_per_context_list() {
+    around(blastgate::context::limits::MAX_LIST_ENTRIES, "max_list_entries", |n| {
+        let budgets: Vec<String> = (0..n).map(|i| format!(r#"{{"service":"s{i}","remaining":0.5}}"#)).collect();
+        let doc = format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z", "error_budgets": [{}]}}"#,
+            budgets.join(",")
+        );
+        blastgate::context::parse_context("x.json", doc.as_bytes()).map(drop).map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn context_input_bytes() {
+    // The cap is on what is read: at the cap the (blank) document is read and
+    // fails to parse; one byte more is the limit.
+    let max = usize::try_from(blastgate::context::limits::MAX_INPUT_BYTES).unwrap();
+    for n in [max - 1, max] {
+        let e = blastgate::context::read_context("x.json", std::io::repeat(b' ').take(n as u64)).unwrap_err();
+        assert_ne!(e.kind_name(), "limit_exceeded", "{n} bytes: {e}");
+    }
+    let e = blastgate::context::read_context("x.json", std::io::repeat(b' ').take(max as u64 + 1)).unwrap_err();
+    assert_eq!(e.kind_name(), "limit_exceeded", "{e}");
+}
+
+#[test]
+fn nesting_depth() {
+    // `n` levels in all: the document's object and `n - 1` arrays inside a
+    // field. At the limit it is read (and is a schema error: labels are
+    // strings); one level more is the limit.
+    let depth = graph_limits::MAX_NESTING_DEPTH;
+    let doc = |n: usize| {
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "labels": {}1{}}}"#,
+            "[".repeat(n - 1),
+            "]".repeat(n - 1)
+        )
+    };
+    for n in [depth - 1, depth] {
+        let e = blastgate::change::parse_changeset("c.json", doc(n).as_bytes()).unwrap_err();
+        assert_ne!(e.kind_name(), "limit_exceeded", "{n} levels: {e}");
+    }
+    let e = blastgate::change::parse_changeset("c.json", doc(depth + 1).as_bytes()).unwrap_err();
+    assert_eq!(e.kind_name(), "limit_exceeded", "{e}");
+    assert!(e.to_string().contains("max_nesting_depth"), "{e}");
+}
+
+#[test]
+fn work_budget_escalates() {
+    // A policy whose work budget is below what one radius scans: the
+    // assessment escalates to the error depth with a `work-budget` error.
+    let policy = blastgate::assess::DEFAULT_POLICY.replace("work_budget = 200000000", "work_budget = 3");
+    let policy = blastgate::assess::parse_policy("p.toml", policy.as_bytes()).unwrap();
+    let mut loader = GraphLoader::default();
+    loader.add_bytes("g.edges", b"a c\nb c\nd a\nd b\n", None).unwrap();
+    let engine = blastgate::assess::Engine::new(loader.build().unwrap().freeze(), policy).unwrap();
+    let change =
+        blastgate::change::parse_changeset("c.json", changeset_with_services(0).replace("[]", "[\"c\"]").as_bytes())
+            .unwrap();
+    let context =
+        blastgate::context::Context::new(blastgate::context::Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
+    let a = engine.assess(&change, &context);
+    assert!(a.diagnostics.iter().any(|d| d.code == "work-budget"), "{:?}", a.diagnostics);
+    assert_eq!(a.review_depth(), blastgate::ReviewDepth::Block);
+}
