@@ -36,10 +36,17 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     if let Some(note) = clock_note {
         assessment.diagnostics.push(Diagnostic::new(Level::Note, "clock", note));
     }
+    // A non-finite number is an internal error (exit 3), in every format.
+    if let Some(place) = assessment.non_finite_number() {
+        return Err(Failure::Internal(format!("non-finite number at `{place}`; nothing was decided")));
+    }
     let stops = assessment.review_depth() >= args.fail_at;
     let mut out = std::io::stdout().lock();
     match args.format {
-        AssessFormat::Json => writeln!(out, "{}", blastgate::assess::to_json(&assessment))?,
+        AssessFormat::Json => {
+            let text = blastgate::assess::try_to_json(&assessment).map_err(Failure::Internal)?;
+            writeln!(out, "{text}")?;
+        }
         AssessFormat::Human => render::human(&mut out, &assessment, args.fail_at)?,
         AssessFormat::Markdown => render::markdown(&mut out, &assessment)?,
         AssessFormat::Github => github(&mut out, &assessment, args.fail_at)?,

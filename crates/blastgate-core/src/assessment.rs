@@ -67,6 +67,39 @@ impl Assessment {
     pub fn fired_rule_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.id.as_str())
     }
+
+    /// The first number that is not finite, by its place in the JSON
+    /// document (`risk.likelihood`), if any. The engine never makes one; a
+    /// writer checks this so that a NaN can never become a silent `null`.
+    pub fn non_finite_number(&self) -> Option<String> {
+        let r = &self.risk;
+        let mut numbers: Vec<(String, f64)> = vec![
+            ("risk.likelihood".into(), r.likelihood),
+            ("risk.log_odds".into(), r.log_odds),
+            ("risk.impact".into(), r.impact),
+            ("risk.score".into(), r.score),
+            ("blast_radius.weighted_impact".into(), self.blast_radius.weighted_impact),
+        ];
+        numbers.extend(r.journeys.iter().map(|j| (format!("risk.journeys.{}", j.service), j.probability)));
+        for f in &self.factors {
+            for (k, v) in [
+                ("value", f.value),
+                ("weight", f.weight),
+                ("contribution", f.contribution),
+                ("likelihood_delta", f.likelihood_delta),
+                ("score_delta", f.score_delta),
+            ] {
+                numbers.push((format!("factors.{}.{k}", f.id), v));
+            }
+        }
+        let b = &self.blast_radius;
+        numbers.extend(b.affected.iter().map(|a| (format!("blast_radius.affected.{}", a.service), a.probability)));
+        numbers.extend(b.journeys.iter().map(|j| (format!("blast_radius.journeys.{}", j.service), j.probability)));
+        numbers.extend(b.evidence.iter().map(|e| (format!("blast_radius.evidence.{}", e.target), e.probability)));
+        numbers.extend(self.rollout.watch.iter().map(|w| (format!("rollout.watch.{}", w.service), w.probability)));
+        numbers.extend(self.counterfactuals.iter().map(|c| (format!("counterfactuals.{}", c.id), c.likelihood)));
+        numbers.into_iter().find(|(_, v)| !v.is_finite()).map(|(k, _)| k)
+    }
 }
 
 /// The decision.

@@ -126,10 +126,27 @@ pub fn digest_of(parts: &[&[u8]]) -> String {
 }
 
 /// The assessment as pretty JSON (the documented envelope).
+///
+/// JSON has no NaN: serde would write one as `null`. An assessment holding
+/// a non-finite number (the engine never makes one) is written as an error
+/// document instead, `{"schema_version": .., "error": ..}`, never as a
+/// decision with a silent `null`; [`try_to_json`] says so as an error.
 pub fn to_json(assessment: &Assessment) -> String {
-    serde_json::to_string_pretty(assessment).unwrap_or_else(|e| {
-        format!("{{\"schema_version\": \"{SCHEMA_VERSION}\", \"error\": \"cannot serialise: {e}\"}}")
+    try_to_json(assessment).unwrap_or_else(|e| {
+        let error = serde_json::Value::String(e);
+        format!("{{\"schema_version\": \"{SCHEMA_VERSION}\", \"error\": {error}}}")
     })
+}
+
+/// The assessment as pretty JSON.
+///
+/// # Errors
+/// A message naming the first non-finite number, or why serialising failed.
+pub fn try_to_json(assessment: &Assessment) -> Result<String, String> {
+    if let Some(place) = assessment.non_finite_number() {
+        return Err(format!("the assessment holds a non-finite number at `{place}`; nothing was decided"));
+    }
+    serde_json::to_string_pretty(assessment).map_err(|e| format!("cannot serialise the assessment: {e}"))
 }
 
 /// The JSON Schema of the assessment envelope.

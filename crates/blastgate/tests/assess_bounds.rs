@@ -62,3 +62,22 @@ fn a_huge_radius_gives_bounded_lists() {
     let json = to_json(&a);
     assert!(json.len() < 256 * 1024, "{} bytes", json.len());
 }
+
+#[test]
+fn a_non_finite_number_is_an_error_never_a_null() {
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web api\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["api"]}"#,
+    )
+    .unwrap();
+    let mut a = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()));
+    assert_eq!(a.non_finite_number(), None);
+    a.risk.score = f64::NAN;
+    assert_eq!(a.non_finite_number().as_deref(), Some("risk.score"));
+    assert!(blastgate::assess::try_to_json(&a).unwrap_err().contains("risk.score"));
+    let doc: serde_json::Value = serde_json::from_str(&to_json(&a)).unwrap();
+    assert!(doc.get("decision").is_none() && doc["error"].as_str().unwrap().contains("non-finite"), "{doc}");
+}
