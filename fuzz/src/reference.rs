@@ -82,8 +82,7 @@ pub fn check(data: &[u8]) {
     let blast = radius(&graph, &changed_idx, &RadiusConfig::default());
     let got: BTreeSet<String> =
         blast.affected().iter().map(|a| graph.node(a.node()).expect("node").id().to_owned()).collect();
-    let want: BTreeSet<String> =
-        (0..n).filter(|&i| dist[i].is_some() && !changed.contains(&i)).map(name).collect();
+    let want: BTreeSet<String> = (0..n).filter(|&i| dist[i].is_some() && !changed.contains(&i)).map(name).collect();
     assert_eq!(got, want, "affected set");
     for a in blast.affected() {
         let id = graph.node(a.node()).expect("node").id().to_owned();
