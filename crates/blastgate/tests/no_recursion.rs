@@ -1,6 +1,6 @@
 //! No recursion over graph structure: a 1,000,000-node chain (and the same
-//! chain closed into one cycle) loads, merges, freezes and yields its cycles
-//! on a 2 MiB thread stack, in whatever build the tests run in (debug by
+//! chain closed into one cycle) loads, merges, exports (DOT and native
+//! JSON), freezes, yields its cycles and is assessed on a 2 MiB thread stack, in whatever build the tests run in (debug by
 //! default).
 
 #![allow(
@@ -36,6 +36,8 @@ fn run(closed: bool) -> (usize, usize, usize) {
             loader.add_bytes("chain.edges", &bytes, Some(GraphFormat::EdgeList)).unwrap();
             let graph = loader.build().unwrap();
             let dot_len = if closed { 0 } else { graph.to_dot().len() };
+            let json_len = if closed { 0 } else { blastgate::graph::to_native_json(&graph).unwrap().len() };
+            assert!(json_len == 0 || json_len > N);
             let frozen = graph.freeze();
             let cycles = frozen.cycles();
             assert!(dot_len == 0 || dot_len > N);
