@@ -648,7 +648,12 @@ proptest! {
 fn pool(threads: usize) -> &'static rayon::ThreadPool {
     static ONE: OnceLock<rayon::ThreadPool> = OnceLock::new();
     static TWO: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    let cell = if threads == 1 { &ONE } else { &TWO };
+    static EIGHT: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    let cell = match threads {
+        1 => &ONE,
+        2 => &TWO,
+        _ => &EIGHT,
+    };
     cell.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap())
 }
 
@@ -775,7 +780,7 @@ proptest! {
     ) {
         let engine = g.engine(policy(kind));
         let sequential: Vec<String> = items.iter().map(|(c, ctx)| to_json(&engine.assess(c, ctx))).collect();
-        for threads in [1, 2] {
+        for threads in [1, 2, 8] {
             let batch = pool(threads).install(|| engine.assess_batch(&items, &AssessOptions::default()));
             let batch: Vec<String> = batch.iter().map(to_json).collect();
             prop_assert_eq!(&batch, &sequential, "batch on {} thread(s)", threads);
