@@ -87,7 +87,7 @@ pub fn human(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std:
         }
         let s = &d.separation_of_duties;
         let author = if s.excluded_author.is_empty() { "the author".to_owned() } else { s.excluded_author.clone() };
-        writeln!(out, "  at least {} distinct people; never {author}; humans only", s.distinct_approvers)?;
+        writeln!(out, "  at least {}; never {author}; humans only", people(s.distinct_approvers))?;
     }
     writeln!(out, "rollout: {}", rollout_line(a))?;
     if !a.rollout.watch.is_empty() {
@@ -127,6 +127,11 @@ fn path_text(path: &[String], omitted: usize) -> String {
     }
     let (head, tail) = path.split_at(path.len() / 2);
     format!("{} -> ... ({omitted} more) -> {}", head.join(" -> "), tail.join(" -> "))
+}
+
+/// `1 person`, `3 distinct people`.
+fn people(n: u32) -> String {
+    if n == 1 { "1 person".to_owned() } else { format!("{n} distinct people") }
 }
 
 /// Escapes text for a Markdown table cell.
@@ -174,7 +179,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
             writeln!(out, "- {}", cell(&approval_line(p)))?;
         }
         let s = &d.separation_of_duties;
-        writeln!(out, "- at least {} distinct people; the author never counts; humans only", s.distinct_approvers)?;
+        writeln!(out, "- at least {}; the author never counts; humans only", people(s.distinct_approvers))?;
         writeln!(out)?;
     }
     writeln!(out, "### Rollout")?;
