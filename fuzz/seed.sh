@@ -25,4 +25,7 @@ printf '%s' '{"graph": [{"content": "web api\napi db\n"}], "change": {"apiVersio
 seed graph_roundtrip "$shared"/graphs/*.edges "$shared"/backstage/*.yaml "$root"/crates/blastgate/src/demo/topology.yaml
 seed changeset_roundtrip "$root"/crates/blastgate/tests/data/change-cases/*/change.* "$root"/crates/blastgate/tests/data/decision-cases/*/change.*
 seed context_roundtrip "$root"/crates/blastgate/tests/data/decision-cases/*/context.*
+mkdir -p corpus/git_no_panic
+printf '3\t1\tsrc/a.go\0-\t-\tlogo.png\0' > corpus/git_no_panic/numstat
+printf '\0%040d\0\0Ana\0ana@example.com\01764000000\0fix: x\n\nAssisted-by: Claude\n\0' 0 > corpus/git_no_panic/log
 echo "seeded: $(find corpus -type f | wc -l) files"

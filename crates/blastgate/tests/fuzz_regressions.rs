@@ -62,6 +62,19 @@ fn run(target: &str, data: &[u8]) {
         }
         "assess_no_panic" => assess(data),
         "radius_reference" => reference::check(data),
+        "git_no_panic" => {
+            use blastgate_ingest::git;
+            if let (Ok(n), Ok(s)) = (git::parse_numstat_z(data), git::parse_name_status_z(data)) {
+                let _ = git::merge_name_status(n, s);
+            }
+            if let Ok(commits) = git::parse_log(data) {
+                let _ = git::provenance(&commits, &git::AiAgents::default());
+                let _ = git::range_is_fix(&commits);
+            }
+            let text = String::from_utf8_lossy(data);
+            let _ = git::trailers(&text);
+            let _ = git::subject(&text);
+        }
         "graph_roundtrip" => {
             let mut loader = GraphLoader::default();
             if loader.add_bytes("fuzz", data, None).is_ok()

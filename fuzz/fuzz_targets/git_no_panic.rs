@@ -1,0 +1,22 @@
+#![no_main]
+
+use blastgate_ingest::git;
+use libfuzzer_sys::fuzz_target;
+
+// git's numstat, name-status and log output as read by `--repo --range`:
+// typed errors or values, never a panic; trailers and provenance of any
+// commit message too.
+fuzz_target!(|data: &[u8]| {
+    let numstat = git::parse_numstat_z(data);
+    let statuses = git::parse_name_status_z(data);
+    if let (Ok(n), Ok(s)) = (numstat, statuses) {
+        let _ = git::merge_name_status(n, s);
+    }
+    if let Ok(commits) = git::parse_log(data) {
+        let _ = git::provenance(&commits, &git::AiAgents::default());
+        let _ = git::range_is_fix(&commits);
+    }
+    let text = String::from_utf8_lossy(data);
+    let _ = git::trailers(&text);
+    let _ = git::subject(&text);
+});
