@@ -1,0 +1,145 @@
+//! Replaying a policy over history: which depth each past change would
+//! have got, the review load per depth, and the share of defect- or
+//! incident-causing changes each depth would have caught.
+//!
+//! A history has change metrics but no graph and no context, so the replay
+//! covers the likelihood and the matrix: each change's likelihood from the
+//! policy's model (features as the engine computes them, see
+//! [`crate::engine`]) in the impact band the caller assumes. Hard rules
+//! that need a graph or a context (critical reach, freezes, incidents)
+//! cannot fire and are not counted.
+
+use blastgate_core::{Policy, ReviewDepth};
+
+use crate::engine;
+use crate::error::CalibrateError;
+use crate::history::History;
+use crate::metrics;
+
+/// The load and catch of one depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepthLoad {
+    /// The depth.
+    pub depth: ReviewDepth,
+    /// Changes that would have got it.
+    pub changes: usize,
+    /// Their share of all changes.
+    pub load: f64,
+    /// Positives among them.
+    pub positives: usize,
+    /// The share of all positives that would have got this depth.
+    pub caught: f64,
+    /// The share of all changes at this depth or deeper.
+    pub load_at_or_above: f64,
+    /// The share of all positives at this depth or deeper.
+    pub caught_at_or_above: f64,
+}
+
+/// A policy replayed over a history.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Backtest {
+    /// Where the history comes from.
+    pub source: String,
+    /// Changes replayed.
+    pub rows: usize,
+    /// Positives among them.
+    pub positives: usize,
+    /// The policy's version.
+    pub policy_version: String,
+    /// The likelihood model's version.
+    pub model_version: String,
+    /// The impact band assumed (0 = low to 3 = very high).
+    pub impact_band: usize,
+    /// How well the policy's likelihood ranks the history (ROC AUC), when
+    /// both outcomes occur.
+    pub auc: Option<f64>,
+    /// Every depth, shallowest first, including those no change got.
+    pub depths: Vec<DepthLoad>,
+    /// Changes and positives per likelihood band (low to very high).
+    pub bands: [(usize, usize); 4],
+}
+
+/// Every review depth, shallowest first.
+pub const DEPTHS: [ReviewDepth; 6] = [
+    ReviewDepth::Auto,
+    ReviewDepth::Peer,
+    ReviewDepth::Owner,
+    ReviewDepth::Senior,
+    ReviewDepth::MultiParty,
+    ReviewDepth::Block,
+];
+
+/// Replays `policy` over `history`, every change assumed in `impact_band`
+/// (0 = low to 3 = very high; the band's lower cut point is the impact).
+///
+/// # Errors
+/// [`CalibrateError::Data`] for an empty history or an impact band above 3.
+///
+/// # Complexity
+/// `O(rows * features + rows log rows)`.
+pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Result<Backtest, CalibrateError> {
+    let source = history.source();
+    if history.is_empty() {
+        return Err(CalibrateError::data(source, "the history has no rows"));
+    }
+    let impact = match impact_band {
+        0 => 0.0,
+        b => *policy
+            .bands
+            .impact
+            .get(b - 1)
+            .ok_or_else(|| CalibrateError::data(source, format!("impact band {b} does not exist (0 to 3)")))?,
+    };
+    let mut likelihoods = Vec::with_capacity(history.len());
+    let mut counts = [(0usize, 0usize); 6];
+    let mut bands = [(0usize, 0usize); 4];
+    for row in history.rows() {
+        let p = engine::likelihood(&policy.likelihood, history, row);
+        // Fail closed: a non-finite likelihood is the policy's error depth.
+        let depth = if p.is_finite() { policy.matrix_depth(p, impact) } else { policy.error_depth };
+        let d = DEPTHS.iter().position(|x| *x == depth).unwrap_or(DEPTHS.len() - 1);
+        if let Some(c) = counts.get_mut(d) {
+            c.0 += 1;
+            c.1 += usize::from(row.label);
+        }
+        let b = blastgate_core::policy::Bands::band(&policy.bands.likelihood, p);
+        if let Some(c) = bands.get_mut(b) {
+            c.0 += 1;
+            c.1 += usize::from(row.label);
+        }
+        likelihoods.push(if p.is_finite() { p } else { 1.0 });
+    }
+    let rows = history.len();
+    let positives = history.positives();
+    let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    let depths = DEPTHS
+        .iter()
+        .enumerate()
+        .map(|(i, &depth)| {
+            let (changes, pos) = counts.get(i).copied().unwrap_or((0, 0));
+            let (deeper, deeper_pos) = counts.iter().skip(i).fold((0, 0), |(a, b), (c, d)| (a + c, b + d));
+            DepthLoad {
+                depth,
+                changes,
+                load: share(changes, rows),
+                positives: pos,
+                caught: share(pos, positives),
+                load_at_or_above: share(deeper, rows),
+                caught_at_or_above: share(deeper_pos, positives),
+            }
+        })
+        .collect();
+    let labels: Vec<bool> = history.rows().iter().map(|r| r.label).collect();
+    Ok(Backtest {
+        source: source.to_owned(),
+        rows,
+        positives,
+        policy_version: policy.version.clone(),
+        model_version: policy.likelihood.version.clone(),
+        impact_band,
+        auc: metrics::roc_auc(&likelihoods, &labels),
+        depths,
+        bands,
+    })
+}

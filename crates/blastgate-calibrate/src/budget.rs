@@ -1,0 +1,140 @@
+//! Likelihood bands from a gate budget: "send the riskiest 10% of changes
+//! to senior review".
+//!
+//! The matrix decides depth from the likelihood band and the impact band.
+//! For the impact band the changes are assumed to have, the lowest
+//! likelihood row whose depth is `senior` or more is where senior review
+//! starts; its lower cut point becomes the likelihood above which the
+//! budgeted share of history lies. The other cut points are kept when they
+//! stay in order, else moved just enough to keep the bands ascending.
+
+use blastgate_core::policy::{Bands, LikelihoodModel};
+use blastgate_core::{Policy, ReviewDepth};
+
+use crate::engine;
+use crate::error::CalibrateError;
+use crate::fit::{GateBudget, round};
+use crate::history::{History, HistoryRow};
+use crate::metrics;
+
+/// Proposed bands for a gate budget, and how they did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetProposal {
+    /// The budget: the share of changes to send to senior review.
+    pub share: f64,
+    /// The impact band assumed (0 = low to 3 = very high).
+    pub impact_band: usize,
+    /// The likelihood band (0 to 3) where that column reaches senior.
+    pub senior_band: usize,
+    /// The likelihood threshold: the lower cut point of `senior_band`.
+    pub threshold: f64,
+    /// The proposed bands (impact cut points as in the base policy).
+    pub bands: Bands,
+    /// The share of all history at or above the threshold.
+    pub gated: f64,
+    /// The same procedure measured: the threshold chosen on the earliest
+    /// part with the model fitted there, applied to the latest part: the
+    /// share it gated there.
+    pub test_gated: f64,
+    /// And the share of the latest part's positives it caught.
+    pub test_caught: f64,
+}
+
+/// Proposes bands: `model` is the policy model fitted on all rows,
+/// `fitted` the one fitted on `train` only (for the measurement on `test`).
+///
+/// # Errors
+/// [`CalibrateError::Data`] when the budget is out of range, or the matrix
+/// never reaches `senior` in the assumed impact column, or reaches it
+/// whatever the likelihood.
+pub(crate) fn propose(
+    history: &History,
+    base: &Policy,
+    fitted: &LikelihoodModel,
+    model: &LikelihoodModel,
+    train: &[HistoryRow],
+    test: &[HistoryRow],
+    budget: GateBudget,
+) -> Result<BudgetProposal, CalibrateError> {
+    let source = history.source();
+    if !(budget.share > 0.0 && budget.share < 1.0) {
+        return Err(CalibrateError::data(source, "the gate budget must be strictly between 0% and 100%"));
+    }
+    let column: Vec<ReviewDepth> = base.matrix.iter().filter_map(|row| row.get(budget.impact_band).copied()).collect();
+    let senior_band = column.iter().position(|d| *d >= ReviewDepth::Senior);
+    let senior_band = match senior_band {
+        Some(b) if b > 0 => b,
+        Some(_) => {
+            return Err(CalibrateError::data(
+                source,
+                format!(
+                    "in impact band {}, the matrix sends every change to senior review or more whatever its \
+                     likelihood; a budget cannot change that (pick another --impact-band)",
+                    budget.impact_band
+                ),
+            ));
+        }
+        None => {
+            return Err(CalibrateError::data(
+                source,
+                format!(
+                    "in impact band {}, the matrix never reaches senior review; pick another --impact-band",
+                    budget.impact_band
+                ),
+            ));
+        }
+    };
+    let all: Vec<f64> = history.rows().iter().map(|r| engine::likelihood(model, history, r)).collect();
+    let (threshold, gated) = metrics::threshold_for_share(&all, budget.share)
+        .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
+    if !(threshold > 0.0 && threshold < 1.0) {
+        return Err(CalibrateError::data(
+            source,
+            format!("the threshold for that budget is {threshold}, not strictly between 0 and 1"),
+        ));
+    }
+    let mut cuts = base.bands.likelihood;
+    let at = senior_band - 1;
+    if let Some(c) = cuts.get_mut(at) {
+        *c = round_up(threshold);
+    }
+    for k in (0..at).rev() {
+        let above = cuts.get(k + 1).copied().unwrap_or(1.0);
+        if let Some(c) = cuts.get_mut(k).filter(|c| **c >= above) {
+            *c = above / 2.0;
+        }
+    }
+    for k in at + 1..cuts.len() {
+        let below = cuts.get(k - 1).copied().unwrap_or(0.0);
+        if let Some(c) = cuts.get_mut(k).filter(|c| **c <= below) {
+            *c = (below + 1.0) / 2.0;
+        }
+    }
+    let bands = Bands { likelihood: cuts, impact: base.bands.impact };
+
+    // The procedure measured on the latest part.
+    let earlier: Vec<f64> = train.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
+    let later: Vec<f64> = test.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
+    let (t, _) = metrics::threshold_for_share(&earlier, budget.share)
+        .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
+    let flagged = later.iter().filter(|p| p.total_cmp(&t).is_ge()).count();
+    let positives = test.iter().filter(|r| r.label).count();
+    let caught = test.iter().zip(&later).filter(|(r, p)| r.label && p.total_cmp(&t).is_ge()).count();
+    Ok(BudgetProposal {
+        share: budget.share,
+        impact_band: budget.impact_band,
+        senior_band,
+        threshold: round_up(threshold),
+        bands,
+        gated,
+        test_gated: flagged as f64 / later.len().max(1) as f64,
+        test_caught: caught as f64 / positives.max(1) as f64,
+    })
+}
+
+/// Rounds a threshold to 6 decimals without letting it drop below the
+/// exact value's band (rounding down could gate a few more changes).
+fn round_up(x: f64) -> f64 {
+    let r = round(x);
+    if r < x { r + 1e-6 } else { r }
+}

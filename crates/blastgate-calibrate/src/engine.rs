@@ -1,0 +1,87 @@
+//! The bridge to the assessment engine: which history metric feeds which
+//! engine feature (`blastgate_core::engine::features::FEATURES`), the
+//! feature values the engine would compute for a history row, and the
+//! engine's likelihood of a row under a policy.
+//!
+//! Four metrics have no engine feature (`lt`, `ndev`, `rexp`, `sexp`: the
+//! engine does not see them in a changeset). They are used by the shape
+//! model that `calibrate` measures, and left out of the policy's linear
+//! model, which says so in its `source`.
+
+use blastgate_core::engine::features::{self, FEATURES, MAX_EXPERIENCE, MAX_FILE_AGE_DAYS};
+use blastgate_core::policy::LikelihoodModel;
+
+use crate::history::{History, HistoryRow, Metric};
+
+/// The engine feature a metric feeds, if any.
+pub fn engine_feature(metric: Metric) -> Option<&'static str> {
+    Some(match metric {
+        Metric::La => "log_lines_added",
+        Metric::Ld => "log_lines_deleted",
+        Metric::Nf => "log_files",
+        Metric::Nd => "log_directories",
+        Metric::Ns => "log_subsystems",
+        Metric::Entropy => "entropy",
+        Metric::Exp => "log_author_experience",
+        Metric::Nuc => "log_prior_changes",
+        Metric::Age => "log_file_age",
+        Metric::Fix => "fix",
+        Metric::Lt | Metric::Ndev | Metric::Rexp | Metric::Sexp => return None,
+    })
+}
+
+/// The value of a metric's engine feature, computed as the engine does
+/// (`ln(1 + v)`, experience capped at 1000 changes, file age at 3650 days,
+/// the fix flag 0 or 1).
+pub fn engine_value(metric: Metric, raw: f64) -> f64 {
+    let raw = if raw.is_finite() { raw.max(0.0) } else { 0.0 };
+    match metric {
+        Metric::Entropy => raw,
+        Metric::Fix => {
+            if raw > 0.5 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Metric::Exp => raw.min(MAX_EXPERIENCE).ln_1p(),
+        Metric::Age => raw.min(MAX_FILE_AGE_DAYS).ln_1p(),
+        _ => raw.ln_1p(),
+    }
+}
+
+/// The metrics of `history` that feed an engine feature, in canonical
+/// order.
+pub fn mapped_metrics(history: &History) -> Vec<Metric> {
+    history.metrics().iter().copied().filter(|m| engine_feature(*m).is_some()).collect()
+}
+
+/// Every engine feature's value for a history row, in the engine's order.
+/// Features a history cannot know take the engine's value for an unstated
+/// fact: `no_rollback_plan` is 1 (no plan stated counts as none), every
+/// other change-kind, AI and context feature 0.
+pub fn feature_values(history: &History, row: &HistoryRow) -> Vec<(&'static str, f64)> {
+    FEATURES
+        .iter()
+        .map(|&(id, _)| {
+            let from_metric = history
+                .metrics()
+                .iter()
+                .find(|m| engine_feature(**m) == Some(id))
+                .and_then(|m| history.value(row, *m).map(|v| engine_value(*m, v)));
+            (id, from_metric.unwrap_or_else(|| unstated_value(id)))
+        })
+        .collect()
+}
+
+/// The value the engine gives a feature that no history metric informs,
+/// for a change that states nothing about it: 1 for `no_rollback_plan`, 0
+/// for every other.
+pub fn unstated_value(id: &str) -> f64 {
+    if id == "no_rollback_plan" { 1.0 } else { 0.0 }
+}
+
+/// The engine's likelihood of a history row under `model`.
+pub fn likelihood(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> f64 {
+    features::likelihood(model, &feature_values(history, row)).1
+}

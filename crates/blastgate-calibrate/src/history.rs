@@ -1,0 +1,307 @@
+//! A change history: one row per past change with its change metrics, a
+//! 0/1 outcome (did it cause a defect or an incident) and a time.
+//!
+//! The metrics are the fourteen standard just-in-time defect-prediction
+//! metrics (Kamei et al. 2013), named as in the published data sets.
+//! Parsers (blastgate-ingest) build a [`History`]; everything here is
+//! validated and finite.
+
+use crate::error::CalibrateError;
+
+/// A standard change metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    /// Subsystems touched (top-level directories).
+    Ns,
+    /// Directories touched.
+    Nd,
+    /// Files touched.
+    Nf,
+    /// Change entropy: how evenly the modified lines spread over the files.
+    Entropy,
+    /// Lines added.
+    La,
+    /// Lines deleted.
+    Ld,
+    /// Lines in the touched files before the change.
+    Lt,
+    /// 1 for a bug fix.
+    Fix,
+    /// Developers who changed the touched files before.
+    Ndev,
+    /// Mean days since the touched files last changed.
+    Age,
+    /// Unique prior changes to the touched files.
+    Nuc,
+    /// The author's prior changes.
+    Exp,
+    /// The author's recent experience (prior changes weighted by recency).
+    Rexp,
+    /// The author's prior changes to the same subsystems.
+    Sexp,
+}
+
+/// How a metric's raw value enters the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// `ln(1 + value)`: counts and durations, whose effect grows with the
+    /// order of magnitude.
+    Log,
+    /// The value itself (entropy, already a small bounded number).
+    Linear,
+    /// 0 or 1.
+    Binary,
+}
+
+/// The families of metrics (Kamei et al. 2013). Size metrics are the
+/// stable predictors across projects and time; the others drift (McIntosh
+/// and Kamei 2018), so the fit shrinks them harder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Diffusion and size: ns, nd, nf, entropy, la, ld.
+    Size,
+    /// Everything else: lt, fix, ndev, age, nuc, exp, rexp, sexp.
+    Context,
+}
+
+impl Metric {
+    /// Every metric, in the canonical order (the published data sets').
+    pub const ALL: [Metric; 14] = [
+        Self::Ns,
+        Self::Nd,
+        Self::Nf,
+        Self::Entropy,
+        Self::La,
+        Self::Ld,
+        Self::Lt,
+        Self::Fix,
+        Self::Ndev,
+        Self::Age,
+        Self::Nuc,
+        Self::Exp,
+        Self::Rexp,
+        Self::Sexp,
+    ];
+
+    /// The standard column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ns => "ns",
+            Self::Nd => "nd",
+            Self::Nf => "nf",
+            Self::Entropy => "entropy",
+            Self::La => "la",
+            Self::Ld => "ld",
+            Self::Lt => "lt",
+            Self::Fix => "fix",
+            Self::Ndev => "ndev",
+            Self::Age => "age",
+            Self::Nuc => "nuc",
+            Self::Exp => "exp",
+            Self::Rexp => "rexp",
+            Self::Sexp => "sexp",
+        }
+    }
+
+    /// The metric a column name stands for: the standard names, any case,
+    /// and `entrophy` (the spelling of the published data sets).
+    pub fn parse(name: &str) -> Option<Self> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("entrophy") {
+            return Some(Self::Entropy);
+        }
+        Self::ALL.into_iter().find(|m| m.name().eq_ignore_ascii_case(name))
+    }
+
+    /// What the metric measures.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Ns => "subsystems touched",
+            Self::Nd => "directories touched",
+            Self::Nf => "files touched",
+            Self::Entropy => "change entropy over the touched files",
+            Self::La => "lines added",
+            Self::Ld => "lines deleted",
+            Self::Lt => "lines in the touched files before the change",
+            Self::Fix => "bug fix (1) or not (0)",
+            Self::Ndev => "developers who changed the touched files before",
+            Self::Age => "mean days since the touched files last changed",
+            Self::Nuc => "unique prior changes to the touched files",
+            Self::Exp => "the author's prior changes",
+            Self::Rexp => "the author's recent experience",
+            Self::Sexp => "the author's prior changes to the same subsystems",
+        }
+    }
+
+    /// How the raw value enters the model.
+    pub fn scale(self) -> Scale {
+        match self {
+            Self::Entropy => Scale::Linear,
+            Self::Fix => Scale::Binary,
+            _ => Scale::Log,
+        }
+    }
+
+    /// The metric's family.
+    pub fn family(self) -> Family {
+        match self {
+            Self::Ns | Self::Nd | Self::Nf | Self::Entropy | Self::La | Self::Ld => Family::Size,
+            _ => Family::Context,
+        }
+    }
+
+    /// The value the model sees: `ln(1 + v)` for counts, `v` for entropy,
+    /// 0 or 1 for the fix flag. Raw values are validated finite and not
+    /// negative when read.
+    pub fn transform(self, raw: f64) -> f64 {
+        match self.scale() {
+            Scale::Log => raw.max(0.0).ln_1p(),
+            Scale::Linear => raw.max(0.0),
+            Scale::Binary => {
+                if raw > 0.5 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+
+    /// The inverse of [`Metric::transform`] for readable tables.
+    pub fn untransform(self, x: f64) -> f64 {
+        match self.scale() {
+            Scale::Log => x.exp_m1(),
+            Scale::Linear | Scale::Binary => x,
+        }
+    }
+}
+
+/// Which columns of a table hold what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    /// The 0/1 outcome column (default `bug`).
+    pub label: String,
+    /// The time column (unix seconds, or any increasing number). `None`:
+    /// `date` when the table has it, else the file order.
+    pub time: Option<String>,
+    /// Metrics whose column has another name: `(metric, column)`.
+    pub renamed: Vec<(Metric, String)>,
+    /// Fit on these metrics only (`None`: every standard metric the table
+    /// has; absent ones are reported).
+    pub features: Option<Vec<Metric>>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Self { label: "bug".into(), time: None, renamed: Vec::new(), features: None }
+    }
+}
+
+/// One parsed row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The time (unix seconds, or the row number without a time column).
+    pub time: f64,
+    /// Whether the change caused a defect or incident.
+    pub label: bool,
+    /// The raw metric values, in the order of [`History::metrics`].
+    pub values: Vec<f64>,
+}
+
+/// A validated change history, in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    source: String,
+    metrics: Vec<Metric>,
+    rows: Vec<HistoryRow>,
+    notes: Vec<String>,
+}
+
+impl History {
+    /// A history of `rows` over `metrics` (canonical order, no repeats),
+    /// read from `source`. Rows are put in time order (a stable sort: equal
+    /// times keep the file order); `notes` are kept for the report.
+    ///
+    /// # Errors
+    /// [`CalibrateError::Input`] for no metric, a repeated metric or a row
+    /// of the wrong width; [`CalibrateError::BadRows`]-style problems
+    /// (non-finite values) are the parser's to report, and are refused here
+    /// as [`CalibrateError::Data`] as a last line of defence.
+    pub fn new(
+        source: &str,
+        metrics: Vec<Metric>,
+        mut rows: Vec<HistoryRow>,
+        mut notes: Vec<String>,
+    ) -> Result<Self, CalibrateError> {
+        if metrics.is_empty() {
+            return Err(CalibrateError::input(source, "header", "", "no change metric to fit on"));
+        }
+        if metrics.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            return Err(CalibrateError::input(source, "header", "", "metrics must be distinct, in canonical order"));
+        }
+        for row in &rows {
+            if row.values.len() != metrics.len() {
+                return Err(CalibrateError::input(
+                    source,
+                    format!("line {}", row.line),
+                    "",
+                    format!("{} values for {} metrics", row.values.len(), metrics.len()),
+                ));
+            }
+            if !row.time.is_finite() || row.values.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+                return Err(CalibrateError::data(
+                    source,
+                    format!("line {}: a time or metric value is not a finite, non-negative number", row.line),
+                ));
+            }
+        }
+        if rows.windows(2).any(|w| matches!(w, [a, b] if a.time > b.time)) {
+            rows.sort_by(|a, b| a.time.total_cmp(&b.time));
+            notes.push("rows were not in time order; they were sorted by time (ties keep the file order)".into());
+        }
+        Ok(Self { source: source.to_owned(), metrics, rows, notes })
+    }
+
+    /// Where the history comes from (a file name).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The metrics, in canonical order.
+    pub fn metrics(&self) -> &[Metric] {
+        &self.metrics
+    }
+
+    /// The rows, in time order.
+    pub fn rows(&self) -> &[HistoryRow] {
+        &self.rows
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Notes about how the table was read (columns absent, rows sorted).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// How many rows are labelled 1.
+    pub fn positives(&self) -> usize {
+        self.rows.iter().filter(|r| r.label).count()
+    }
+
+    /// The raw value of `metric` in `row`, if the history has the metric.
+    pub fn value(&self, row: &HistoryRow, metric: Metric) -> Option<f64> {
+        let i = self.metrics.iter().position(|m| *m == metric)?;
+        row.values.get(i).copied()
+    }
+}

@@ -1,0 +1,166 @@
+//! The model file `blastgate calibrate --out` writes: TOML with the policy
+//! sections (`[likelihood]`, and `[bands]` with a gate budget), the figures
+//! they were measured with, and the shape model.
+//!
+//! Written by hand rather than serialised, so that every section carries
+//! the comment that says what it is and where each weight comes from; the
+//! tests parse it back with the policy's own types.
+
+use std::fmt::Write as _;
+
+use crate::fit::{Calibration, Evaluation, WeightOrigin, round, stem};
+use crate::history::Scale;
+
+/// The `format` of model files.
+pub const MODEL_FORMAT: &str = "blastgate.dev/calibration/v1";
+
+/// The model file for a calibration, as TOML text. The same calibration
+/// gives the same bytes.
+pub fn to_toml(c: &Calibration) -> String {
+    let mut out = String::new();
+    let _ = write_toml(&mut out, c);
+    out
+}
+
+const IMPACT_NAMES: [&str; 4] = ["low", "medium", "high", "very high"];
+
+fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
+    writeln!(out, "# blastgate calibrated likelihood model, written by `blastgate calibrate`.")?;
+    writeln!(out, "#")?;
+    writeln!(out, "# [likelihood] (and [bands], when a gate budget was given) are policy sections:")?;
+    writeln!(out, "# copy them into your policy, or pass this file to `blastgate backtest --policy`")?;
+    writeln!(out, "# (it then replaces those sections of the default policy).")?;
+    writeln!(out, "# [shapes] is the shape model that the [evaluation] figures measure. The engine")?;
+    writeln!(out, "# does not apply it: it computes a linear log-odds over its own features, and")?;
+    writeln!(out, "# [likelihood] is that linear model, fitted on the same history (its own figures")?;
+    writeln!(out, "# are the policy_* keys of [evaluation]). docs/model-card.md explains both.")?;
+    writeln!(out, "format = {}", quote(MODEL_FORMAT))?;
+    writeln!(out)?;
+
+    let l = &c.likelihood;
+    writeln!(out, "[likelihood]")?;
+    writeln!(out, "version = {}", quote(&l.version))?;
+    writeln!(out, "source = {}", quote(&l.source))?;
+    writeln!(out, "intercept = {}", num(l.intercept))?;
+    writeln!(out)?;
+    writeln!(out, "[likelihood.weights]")?;
+    for (origin, comment) in [
+        (WeightOrigin::Fitted, "fitted on the history"),
+        (WeightOrigin::Kept, "kept from the base policy: the history has no data on them"),
+        (WeightOrigin::Absent, "the history lacks their metric: not fitted, weight 0"),
+    ] {
+        let ids: Vec<&String> = c.origins.iter().filter(|(_, o)| **o == origin).map(|(id, _)| id).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        writeln!(out, "# {comment}")?;
+        for id in ids {
+            writeln!(out, "{id} = {}", num(l.weights.get(id.as_str()).copied().unwrap_or(0.0)))?;
+        }
+    }
+
+    if let Some(b) = &c.budget {
+        writeln!(out)?;
+        writeln!(out, "[bands]")?;
+        writeln!(
+            out,
+            "# senior review for the riskiest {}% of changes of {} impact: likelihood band {} starts at {}",
+            num(b.share * 100.0),
+            IMPACT_NAMES.get(b.impact_band).unwrap_or(&"?"),
+            b.senior_band,
+            num(b.threshold)
+        )?;
+        writeln!(
+            out,
+            "# (on the history: {:.1}% at or above; measured on the latest part: {:.1}% gated, {:.1}% of positives caught)",
+            b.gated * 100.0,
+            b.test_gated * 100.0,
+            b.test_caught * 100.0
+        )?;
+        writeln!(out, "likelihood = {}", list(&b.bands.likelihood))?;
+        writeln!(out, "impact = {}", list(&b.bands.impact))?;
+    }
+
+    writeln!(out)?;
+    writeln!(out, "[evaluation]")?;
+    writeln!(
+        out,
+        "# Time-ordered split: fitted on the earliest {} rows, measured on the latest {}.",
+        c.train_rows,
+        c.rows - c.train_rows
+    )?;
+    writeln!(out, "# The models above are refitted on all {} rows with the same settings.", c.rows)?;
+    writeln!(out, "history = {}", quote(stem(&c.source)))?;
+    writeln!(out, "rows = {}", c.rows)?;
+    writeln!(out, "positives = {}", c.positives)?;
+    writeln!(out, "train_rows = {}", c.train_rows)?;
+    writeln!(out, "test_rows = {}", c.rows - c.train_rows)?;
+    write_figures(out, "", &c.evaluation)?;
+    write_figures(out, "policy_", &c.policy_evaluation)?;
+
+    writeln!(out)?;
+    writeln!(out, "[shapes]")?;
+    writeln!(out, "# logit p = intercept + the contribution of each metric below.")?;
+    writeln!(out, "intercept = {}", num(c.model.intercept()))?;
+    for term in c.model.terms() {
+        let m = term.metric();
+        writeln!(out)?;
+        writeln!(out, "[shapes.{}]", m.name())?;
+        writeln!(out, "description = {}", quote(m.description()))?;
+        if m.scale() == Scale::Binary {
+            writeln!(out, "# log-odds added when the flag is 1")?;
+            writeln!(out, "weight = {}", num(term.heights().first().copied().unwrap_or(0.0)))?;
+            continue;
+        }
+        let scale = match m.scale() {
+            Scale::Log => format!("ln(1 + {})", m.name()),
+            Scale::Linear | Scale::Binary => m.name().to_owned(),
+        };
+        writeln!(out, "scale = {}", quote(&scale))?;
+        writeln!(out, "# contribution at each value; linear in the scale between values, flat outside")?;
+        writeln!(out, "values = {}", list(&term.raw_knots()))?;
+        writeln!(out, "log_odds = {}", list(term.heights()))?;
+    }
+    Ok(())
+}
+
+fn write_figures(out: &mut String, prefix: &str, e: &Evaluation) -> std::fmt::Result {
+    writeln!(out, "{prefix}auc = {}", num(e.auc))?;
+    writeln!(out, "{prefix}brier = {}", num(e.brier))?;
+    let capture: Vec<String> = e.capture.iter().map(|(g, c)| format!("[{}, {}]", num(*g), num(*c))).collect();
+    writeln!(out, "# [share of changes gated, share of positives caught]")?;
+    writeln!(out, "{prefix}capture = [{}]", capture.join(", "))
+}
+
+/// A TOML float: rounded to 6 decimals, never `-0.0`, always with a point
+/// or an exponent.
+pub(crate) fn num(x: f64) -> String {
+    let r = round(x);
+    let r = if r == 0.0 { 0.0 } else { r };
+    format!("{r:?}")
+}
+
+fn list(values: &[f64]) -> String {
+    let items: Vec<String> = values.iter().map(|v| num(*v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A TOML basic string.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,260 @@
+//! `blastgate calibrate`: fit the likelihood model on a history (CSV),
+//! measure it on the latest part, write the model file (and the plot), and
+//! report the figures as text or one JSON object.
+
+use std::io::Write;
+use std::path::Path;
+
+use blastgate::assess::{default_policy, load_policy};
+use blastgate::calibrate::{
+    CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate, load_history,
+    model_toml, plot_svg,
+};
+use serde_json::{Value, json};
+
+use crate::args::{CalibrateArgs, HistoryInput, OutputFormat};
+use crate::exit::{Failure, SUCCESS};
+
+/// The `schema` of the JSON report; it may gain keys, never lose them.
+pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
+
+/// Runs `calibrate`.
+pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
+    let history = read_history(&args.input)?;
+    let base = match &args.policy {
+        Some(path) => load_policy(path)?,
+        None => default_policy()?,
+    };
+    let mut config = Config::default();
+    config.test_share = args.test_share;
+    config.gate_budget = args.gate_budget.map(|share| GateBudget { share, impact_band: args.impact_band.index() });
+    let calibration = calibrate(&history, &base, &config).map_err(failure)?;
+    write_file(&args.out, &model_toml(&calibration))?;
+    if let Some(plot) = &args.plot {
+        write_file(plot, &plot_svg(&calibration))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            let report = report(&calibration, &args.out, args.plot.as_deref());
+            let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
+            writeln!(out, "{text}")?;
+        }
+        OutputFormat::Human => human(&mut out, &calibration, &args.out, args.plot.as_deref())?,
+    }
+    Ok(SUCCESS)
+}
+
+/// Reads the history named by `input`, with its column mapping.
+pub fn read_history(input: &HistoryInput) -> Result<History, Failure> {
+    load_history(&input.history, &columns(input)?).map_err(failure)
+}
+
+fn columns(input: &HistoryInput) -> Result<Columns, Failure> {
+    let metric = |name: &str| {
+        Metric::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+            Failure::Usage(format!("`{name}` is not a change metric; the metrics are {}", names.join(" ")))
+        })
+    };
+    let mut columns = Columns { label: input.label.clone(), time: input.time.clone(), ..Columns::default() };
+    if !input.features.is_empty() {
+        let mut features = input.features.iter().map(|f| metric(f)).collect::<Result<Vec<_>, _>>()?;
+        features.sort();
+        features.dedup();
+        columns.features = Some(features);
+    }
+    for pair in &input.columns {
+        let Some((m, col)) = pair.split_once('=') else {
+            return Err(Failure::Usage(format!("`{pair}`: write a column mapping as METRIC=COLUMN, e.g. la=added")));
+        };
+        let m = metric(m)?;
+        if col.trim().is_empty() || columns.renamed.iter().any(|(r, _)| *r == m) {
+            return Err(Failure::Usage(format!("`{pair}`: an empty column name, or the metric is mapped twice")));
+        }
+        columns.renamed.push((m, col.trim().to_owned()));
+    }
+    Ok(columns)
+}
+
+/// Bad input exits 2; a limit or a solver failure exits 3.
+pub fn failure(e: CalibrateError) -> Failure {
+    if e.is_input() { Failure::Usage(e.to_string()) } else { Failure::Internal(e.to_string()) }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
+    std::fs::write(path, text).map_err(|e| Failure::Usage(format!("cannot write `{}`: {e}", path.display())))
+}
+
+/// Rounds to 6 decimals for output.
+pub fn r6(x: f64) -> f64 {
+    let r = (x * 1e6).round() / 1e6;
+    if r == 0.0 { 0.0 } else { r }
+}
+
+fn figures(e: &Evaluation) -> Value {
+    json!({
+        "auc": r6(e.auc),
+        "brier": r6(e.brier),
+        "brier_base_rate": r6(e.brier_base_rate),
+        "capture": e.capture.iter().map(|(g, c)| json!({"gated": r6(*g), "caught": r6(*c)})).collect::<Vec<_>>(),
+        "calibration": bins(e),
+        "rows": e.rows,
+        "positives": e.positives,
+    })
+}
+
+fn bins(e: &Evaluation) -> Value {
+    e.calibration
+        .iter()
+        .map(|b| json!({"count": b.count, "predicted": r6(b.predicted), "observed": r6(b.observed)}))
+        .collect()
+}
+
+fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
+    let e = &c.evaluation;
+    let names = |ms: &[Metric]| ms.iter().map(|m| m.name()).collect::<Vec<_>>();
+    let shapes: Vec<Value> = c
+        .model
+        .terms()
+        .iter()
+        .map(|t| {
+            json!({
+                "metric": t.metric().name(),
+                "values": t.raw_knots().iter().map(|v| r6(*v)).collect::<Vec<_>>(),
+                "log_odds": t.heights().iter().map(|v| r6(*v)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let budget = c.budget.as_ref().map(|b| {
+        json!({
+            "share": r6(b.share),
+            "impact_band": b.impact_band,
+            "senior_band": b.senior_band,
+            "threshold": r6(b.threshold),
+            "bands": {"likelihood": b.bands.likelihood.map(r6), "impact": b.bands.impact.map(r6)},
+            "gated": r6(b.gated),
+            "test_gated": r6(b.test_gated),
+            "test_caught": r6(b.test_caught),
+        })
+    });
+    json!({
+        "schema": REPORT_SCHEMA,
+        "history": c.source,
+        "rows": c.rows,
+        "positives": c.positives,
+        "split": {
+            "train_rows": c.train_rows,
+            "test_rows": c.rows - c.train_rows,
+            "train_positive_rate": r6(c.train_rate),
+            "test_positive_rate": r6(c.test_rate),
+        },
+        "auc": r6(e.auc),
+        "brier": r6(e.brier),
+        "brier_base_rate": r6(e.brier_base_rate),
+        "capture": e.capture.iter().map(|(g, c)| json!({"gated": r6(*g), "caught": r6(*c)})).collect::<Vec<_>>(),
+        "calibration": bins(e),
+        "policy_model": figures(&c.policy_evaluation),
+        "metrics": names(&c.metrics),
+        "absent": names(&c.absent),
+        "notes": c.notes,
+        "likelihood": {
+            "version": c.likelihood.version,
+            "intercept": r6(c.likelihood.intercept),
+            "weights": c.likelihood.weights.iter().map(|(k, v)| (k.clone(), json!(r6(*v)))).collect::<serde_json::Map<_, _>>(),
+            "origins": c.origins.iter().map(|(k, o)| (k.clone(), json!(o.as_str()))).collect::<serde_json::Map<_, _>>(),
+        },
+        "shapes": {"intercept": r6(c.model.intercept()), "terms": shapes},
+        "gate_budget": budget,
+        "out": out.display().to_string(),
+        "plot": plot.map(|p| p.display().to_string()),
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>) -> std::io::Result<()> {
+    let e = &c.evaluation;
+    let p = &c.policy_evaluation;
+    writeln!(out, "history: {} ({} changes, {} positive)", c.source, c.rows, c.positives)?;
+    for note in &c.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    writeln!(
+        out,
+        "split by time: fitted on the earliest {} (positive rate {}), measured on the latest {} (positive rate {})",
+        c.train_rows,
+        pct(c.train_rate),
+        c.rows - c.train_rows,
+        pct(c.test_rate)
+    )?;
+    writeln!(out)?;
+    writeln!(out, "                      shape model   policy [likelihood]")?;
+    writeln!(out, "ROC AUC               {:>11.3}   {:>19.3}", e.auc, p.auc)?;
+    writeln!(out, "Brier score           {:>11.4}   {:>19.4}", e.brier, p.brier)?;
+    writeln!(out, "  (base rate only: {:.4})", e.brier_base_rate)?;
+    for ((g, a), (_, b)) in e.capture.iter().zip(&p.capture) {
+        writeln!(out, "caught gating {:>4}   {:>11}   {:>19}", pct(*g), pct(*a), pct(*b))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "calibration of the shape model on the latest part (by decile of prediction):")?;
+    writeln!(out, "  decile  changes  predicted  observed")?;
+    for (i, b) in e.calibration.iter().enumerate() {
+        writeln!(out, "  {:>6}  {:>7}  {:>9}  {:>8}", i + 1, b.count, pct(b.predicted), pct(b.observed))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "shape model (refitted on all rows), log-odds added at each value:")?;
+    for t in c.model.terms() {
+        let points: Vec<String> =
+            t.raw_knots().iter().zip(t.heights()).map(|(v, h)| format!("{}: {h:+.2}", compact(*v))).collect();
+        let shown = if t.metric().scale() == blastgate::calibrate::Scale::Binary {
+            format!("1: {:+.2}", t.heights().first().copied().unwrap_or(0.0))
+        } else {
+            points.join(", ")
+        };
+        writeln!(out, "  {:<8} {shown}", t.metric().name())?;
+    }
+    writeln!(out)?;
+    writeln!(out, "policy [likelihood] (refitted on all rows): intercept {:.3}", c.likelihood.intercept)?;
+    for (id, origin) in &c.origins {
+        if *origin == blastgate::calibrate::WeightOrigin::Fitted {
+            let w = c.likelihood.weights.get(id).copied().unwrap_or(0.0);
+            writeln!(out, "  {id:<24} {w:+.3}")?;
+        }
+    }
+    let unmapped: Vec<&str> =
+        c.metrics.iter().filter(|m| blastgate::calibrate::engine_feature(**m).is_none()).map(|m| m.name()).collect();
+    if !unmapped.is_empty() {
+        writeln!(out, "  (no engine feature for {}: they are in the shape model only)", unmapped.join(", "))?;
+    }
+    if let Some(b) = &c.budget {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "gate budget {}: likelihood >= {:.4} is band {} (senior review at this impact); bands {:?}",
+            pct(b.share),
+            b.threshold,
+            b.senior_band,
+            b.bands.likelihood
+        )?;
+        writeln!(
+            out,
+            "  measured on the latest part: gated {}, caught {} of positives",
+            pct(b.test_gated),
+            pct(b.test_caught)
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "wrote {}", path.display())?;
+    if let Some(plot) = plot {
+        writeln!(out, "wrote {}", plot.display())?;
+    }
+    Ok(())
+}
+
+/// A raw metric value for a table: integers without decimals.
+fn compact(v: f64) -> String {
+    if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+}

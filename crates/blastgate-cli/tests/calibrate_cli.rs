@@ -1,0 +1,172 @@
+//! `blastgate calibrate` and `blastgate backtest` as gate tools call them:
+//! JSON keys (a contract), files written, exit codes (0 ok, 2 bad input).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a panic is a failed test"
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn jdt() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/history/jdt_k_feature.csv")
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).output().unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn temp_dir() -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "blastgate-calibrate-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn calibrate_json_has_the_contract_keys_and_writes_the_files() {
+    let dir = temp_dir();
+    let model = dir.join("model.toml");
+    let plot = dir.join("curves.svg");
+    let o = run(&[
+        "calibrate",
+        "--history",
+        &jdt(),
+        "--out",
+        model.to_str().unwrap(),
+        "--plot",
+        plot.to_str().unwrap(),
+        "--gate-budget",
+        "10%",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let auc = v["auc"].as_f64().unwrap();
+    assert!((0.70..0.74).contains(&auc), "{auc}");
+    assert!(v["brier"].as_f64().unwrap() > 0.0);
+    let capture = v["capture"].as_array().unwrap();
+    assert_eq!(capture.len(), 4);
+    assert_eq!(capture[1]["gated"], 0.1);
+    assert!(capture[1]["caught"].as_f64().unwrap() > 0.1);
+    for key in ["calibration", "policy_model", "likelihood", "shapes", "gate_budget", "split", "schema"] {
+        assert!(!v[key].is_null(), "missing `{key}`");
+    }
+    assert_eq!(v["calibration"].as_array().unwrap().len(), 10);
+    assert!(v["policy_model"]["auc"].as_f64().is_some());
+    let text = std::fs::read_to_string(&model).unwrap();
+    assert!(text.contains("[likelihood.weights]") && text.contains("[bands]"), "{text}");
+    assert!(std::fs::read_to_string(&plot).unwrap().starts_with("<svg"));
+
+    // The model file replays as a policy.
+    let o = run(&["backtest", "--history", &jdt(), "--policy", model.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let depths = v["depths"].as_array().unwrap();
+    assert_eq!(depths.len(), 6);
+    assert!(depths.iter().any(|d| d["depth"] == "senior" && d["changes"].as_u64().unwrap() > 0));
+    for key in ["rows", "positives", "auc", "policy_version", "model_version", "likelihood_bands"] {
+        assert!(!v[key].is_null(), "missing `{key}`");
+    }
+    for d in depths {
+        for key in ["changes", "load", "positives", "caught", "caught_at_or_above", "load_at_or_above"] {
+            assert!(d[key].is_number(), "missing `{key}` in {d}");
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn bad_rows_exit_2_with_the_row_number_and_write_nothing() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    std::fs::write(&csv, "date,bug,la,ld\n1,0,3,1\n2,1,12,nan\n3,0,,1\n").unwrap();
+    let model = dir.join("model.toml");
+    let o = run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("row 2 (line 3), column `ld`: not a finite number"), "{err}");
+    assert!(err.contains("row 3 (line 4), column `la`: missing value"), "{err}");
+    assert!(!model.exists(), "nothing is written on bad input");
+    let o = run(&["backtest", "--history", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = temp_dir();
+    let out = dir.join("m.toml");
+    let out = out.to_str().unwrap();
+    for args in [
+        vec!["calibrate", "--history", "/no/such/file.csv", "--out", out],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--gate-budget", "150%"],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--features", "lines"],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--label", "outcome"],
+        vec!["calibrate", "--history", &jdt()],
+        vec!["backtest", "--history", &jdt(), "--policy", "/no/such/policy.toml"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn mapped_columns_and_a_feature_subset() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("when,incident,added,files\n");
+    for i in 0..400u32 {
+        let added = (i * 37) % 900;
+        let incident = u32::from((added > 500 && i % 3 != 0) || i % 11 == 0);
+        text.push_str(&format!("{i},{incident},{added},{}\n", 1 + added / 200));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let o = run(&[
+        "calibrate",
+        "--history",
+        csv.to_str().unwrap(),
+        "--label",
+        "incident",
+        "--time",
+        "when",
+        "--column",
+        "la=added",
+        "--features",
+        "la",
+        "--out",
+        model.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["metrics"], serde_json::json!(["la"]));
+    assert!(v["auc"].as_f64().unwrap() > 0.6);
+    assert_eq!(v["likelihood"]["origins"]["log_files"], "absent");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,328 @@
+//! Change histories (CSV) for `blastgate calibrate` and `blastgate
+//! backtest`, and the model files `calibrate` writes.
+//!
+//! A history is a CSV table with a header: one row per past change, the
+//! standard change metrics as columns (`la ld nf nd ns entropy lt fix ndev
+//! age nuc exp rexp sexp`, `entrophy` accepted for `entropy`; other names
+//! mapped with [`Columns::renamed`]), a 0/1 outcome column and a time
+//! column. Other columns are ignored.
+//!
+//! Fail closed: a missing, non-numeric, negative or non-finite value in a
+//! column that is used refuses the whole file, listing the first bad cells
+//! by row and line, rather than fitting on the rows that happened to parse.
+
+use blastgate_calibrate::error::{BadCell, BadRows, LISTED_BAD_CELLS};
+use blastgate_calibrate::model_file::MODEL_FORMAT;
+use blastgate_calibrate::{CalibrateError, Columns, History, HistoryRow, Metric};
+use blastgate_change::ChangeError;
+use blastgate_core::Policy;
+use blastgate_core::policy::{Bands, LikelihoodModel};
+
+/// The largest history file read, in bytes (256 MiB: about 1.5 million rows
+/// of the published data sets' width).
+pub const MAX_HISTORY_BYTES: u64 = 256 << 20;
+
+/// The most rows a history may have.
+pub const MAX_HISTORY_ROWS: u64 = 2_000_000;
+
+/// The time column used when none is named and the table has it.
+pub const DEFAULT_TIME_COLUMN: &str = "date";
+
+/// Parses a history.
+///
+/// # Errors
+/// [`CalibrateError::Input`] for malformed CSV (with its line), a missing
+/// label, time or metric column, an ambiguous column; [`CalibrateError::BadRows`]
+/// for bad values (with row, line, column and value);
+/// [`CalibrateError::Data`] for a table without rows;
+/// [`CalibrateError::LimitExceeded`] past [`MAX_HISTORY_BYTES`] or
+/// [`MAX_HISTORY_ROWS`].
+pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, CalibrateError> {
+    if bytes.len() as u64 > MAX_HISTORY_BYTES {
+        return Err(CalibrateError::limit(file, "max_history_bytes", MAX_HISTORY_BYTES, bytes.len() as u64));
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(file, &e))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    let layout = Layout::new(file, &header, columns)?;
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
+    let (mut bad_rows, mut bad_cells) = (0u64, 0u64);
+    let mut record = csv::StringRecord::new();
+    let mut index = 0u64;
+    while reader.read_record(&mut record).map_err(|e| csv_error(file, &e))? {
+        index += 1;
+        if index > MAX_HISTORY_ROWS {
+            return Err(CalibrateError::limit(file, "max_history_rows", MAX_HISTORY_ROWS, index));
+        }
+        let line = record.position().map_or(index + 1, csv::Position::line);
+        let mut problems = Vec::new();
+        let mut cell = |col: usize, kind: Kind| -> f64 {
+            let raw = record.get(col).unwrap_or("");
+            match kind.read(raw) {
+                Ok(v) => v,
+                Err(problem) => {
+                    let name = header.get(col).map_or("", String::as_str);
+                    problems.push(BadCell::new(line, index, name, raw, problem));
+                    0.0
+                }
+            }
+        };
+        let label = cell(layout.label, Kind::Flag) > 0.5;
+        let time = layout.time.map_or(index as f64, |c| cell(c, Kind::Time));
+        let values: Vec<f64> = layout
+            .metrics
+            .iter()
+            .map(|&(m, c)| {
+                cell(
+                    c,
+                    if m.scale() == blastgate_calibrate::history::Scale::Binary { Kind::Flag } else { Kind::Metric },
+                )
+            })
+            .collect();
+        if problems.is_empty() {
+            rows.push(HistoryRow { line, time, label, values });
+        } else {
+            bad_rows += 1;
+            bad_cells += problems.len() as u64;
+            let room = LISTED_BAD_CELLS.saturating_sub(bad.len());
+            bad.extend(problems.into_iter().take(room));
+        }
+    }
+    if bad_cells > 0 {
+        return Err(CalibrateError::BadRows(BadRows::new(file, bad_rows, bad_cells, bad)));
+    }
+    if rows.is_empty() {
+        return Err(CalibrateError::data(file, "the table has a header but no rows"));
+    }
+    History::new(file, layout.metrics.iter().map(|(m, _)| *m).collect(), rows, layout.notes)
+}
+
+/// What a cell must hold.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// A finite number, at least 0.
+    Metric,
+    /// 0 or 1 (`true`/`false` accepted).
+    Flag,
+    /// A finite number.
+    Time,
+}
+
+impl Kind {
+    fn read(self, raw: &str) -> Result<f64, &'static str> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("missing value");
+        }
+        if matches!(self, Self::Flag) {
+            if raw.eq_ignore_ascii_case("true") {
+                return Ok(1.0);
+            }
+            if raw.eq_ignore_ascii_case("false") {
+                return Ok(0.0);
+            }
+        }
+        let v: f64 = raw.parse().map_err(|_| "not a number")?;
+        if !v.is_finite() {
+            return Err("not a finite number");
+        }
+        match self {
+            Self::Metric if v < 0.0 => Err("negative; change metrics are counts, sizes or ages"),
+            Self::Flag if v != 0.0 && (v - 1.0).abs() > 0.0 => Err("not 0 or 1"),
+            _ => Ok(v),
+        }
+    }
+}
+
+/// Where each used column is.
+struct Layout {
+    label: usize,
+    time: Option<usize>,
+    metrics: Vec<(Metric, usize)>,
+    notes: Vec<String>,
+}
+
+impl Layout {
+    fn new(file: &str, header: &[String], columns: &Columns) -> Result<Self, CalibrateError> {
+        let listing = || header.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
+        let find = |name: &str, role: &str, flag: &str| -> Result<usize, CalibrateError> {
+            let mut hits = header.iter().enumerate().filter(|(_, h)| h.eq_ignore_ascii_case(name.trim()));
+            match (hits.next(), hits.next()) {
+                (Some((i, _)), None) => Ok(i),
+                (Some(_), Some(_)) => {
+                    Err(CalibrateError::input(file, "header", name, format!("the {role} column appears twice")))
+                }
+                (None, _) => Err(CalibrateError::Input(
+                    blastgate_graph::ErrorDetail::new(file, "header", name, format!("no {role} column"))
+                        .with_help_text(format!("name it with {flag}; the header has {}", listing())),
+                )),
+            }
+        };
+        let label = find(&columns.label, "label", "--label")?;
+        let mut notes = Vec::new();
+        let time = match &columns.time {
+            Some(t) => Some(find(t, "time", "--time")?),
+            None => match find(DEFAULT_TIME_COLUMN, "time", "--time") {
+                Ok(i) => Some(i),
+                Err(_) => {
+                    notes.push(format!(
+                        "no `{DEFAULT_TIME_COLUMN}` column and no --time: rows are taken in file order as time order"
+                    ));
+                    None
+                }
+            },
+        };
+        for (m, _) in &columns.renamed {
+            if !columns.features.as_ref().is_none_or(|f| f.contains(m)) {
+                return Err(CalibrateError::input(
+                    file,
+                    "arguments",
+                    m.name(),
+                    "a column is mapped to a metric that --features leaves out",
+                ));
+            }
+        }
+        let mut metrics = Vec::new();
+        let mut absent = Vec::new();
+        for m in Metric::ALL {
+            let wanted = columns.features.as_ref().is_none_or(|f| f.contains(&m));
+            if !wanted {
+                continue;
+            }
+            let renamed = columns.renamed.iter().find(|(r, _)| *r == m).map(|(_, c)| c.as_str());
+            let found = match renamed {
+                Some(name) => Some(find(name, &format!("`{}`", m.name()), "--column")?),
+                None => {
+                    let hits: Vec<usize> = header
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| Metric::parse(h) == Some(m))
+                        .map(|(i, _)| i)
+                        .collect();
+                    match hits.as_slice() {
+                        [] => None,
+                        [i] => Some(*i),
+                        _ => {
+                            return Err(CalibrateError::input(
+                                file,
+                                "header",
+                                m.name(),
+                                "two columns name this metric (`entropy` and `entrophy`?); map one with --column",
+                            ));
+                        }
+                    }
+                }
+            };
+            match found {
+                Some(i) if i == label || Some(i) == time => {
+                    return Err(CalibrateError::input(
+                        file,
+                        "header",
+                        header.get(i).map_or("", String::as_str),
+                        format!("the column of metric `{}` is also the label or time column", m.name()),
+                    ));
+                }
+                Some(i) => metrics.push((m, i)),
+                None if columns.features.is_some() => {
+                    return Err(CalibrateError::Input(
+                        blastgate_graph::ErrorDetail::new(file, "header", m.name(), "no column for this metric")
+                            .with_help_text(format!(
+                                "map one with --column {}=NAME; the header has {}",
+                                m.name(),
+                                listing()
+                            )),
+                    ));
+                }
+                None => absent.push(m.name()),
+            }
+        }
+        if metrics.is_empty() {
+            return Err(CalibrateError::Input(
+                blastgate_graph::ErrorDetail::new(file, "header", "", "no change metric column").with_help_text(
+                    format!(
+                        "the standard names are la ld nf nd ns entropy lt fix ndev age nuc exp rexp sexp; map others \
+                         with --column METRIC=NAME; the header has {}",
+                        listing()
+                    ),
+                ),
+            ));
+        }
+        if !absent.is_empty() {
+            notes.push(format!("standard metrics absent from the table, not used: {}", absent.join(" ")));
+        }
+        Ok(Self { label, time, metrics, notes })
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> CalibrateError {
+    let place = e.position().map(|p| format!("line {}", p.line())).unwrap_or_default();
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("a row has {len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
+        _ => format!("not a readable CSV table: {e}"),
+    };
+    CalibrateError::input(file, place, "", message)
+}
+
+/// The sections of a model file a policy uses.
+#[derive(Debug, serde::Deserialize)]
+struct ModelSections {
+    format: String,
+    likelihood: LikelihoodModel,
+    #[serde(default)]
+    bands: Option<Bands>,
+}
+
+/// Whether `bytes` look like a model file written by `calibrate` (its
+/// `format` key) rather than a policy.
+pub fn is_model_file(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("format").and_then(|f| f.as_str().map(|s| s == MODEL_FORMAT)))
+        .unwrap_or(false)
+}
+
+/// A policy, from either a policy file or a model file written by
+/// `calibrate`: a model file's `[likelihood]` (and `[bands]`, when it has
+/// them) replace those sections of `base`, and the result is validated.
+///
+/// # Errors
+/// [`ChangeError`] as for a policy: malformed TOML, unknown keys in
+/// `[likelihood]` or `[bands]`, values that break the policy's invariants.
+pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
+    if !is_model_file(bytes) {
+        return crate::policy::parse(file, bytes);
+    }
+    let text = crate::doc::utf8(file, bytes)?;
+    let sections: ModelSections = toml::from_str(text).map_err(|e| {
+        let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
+        ChangeError::schema(file, place, "", e.message().to_owned())
+    })?;
+    if sections.format != MODEL_FORMAT {
+        return Err(ChangeError::invalid(file, "format", sections.format, "not a model file"));
+    }
+    let mut policy = base.clone();
+    policy.likelihood = sections.likelihood;
+    if let Some(bands) = sections.bands {
+        policy.bands = bands;
+    }
+    policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
+    Ok(policy)
+}
+
+fn line_col(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {column}")
+}

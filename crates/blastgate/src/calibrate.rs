@@ -1,0 +1,115 @@
+//! Learning from history: fit the likelihood model on your own past
+//! changes, measure how well it ranks risk, propose bands from a gate
+//! budget, and replay a policy over history.
+//!
+//! A history is a CSV table, one row per past change: the standard change
+//! metrics (`la ld nf nd ns entropy lt fix ndev age nuc exp rexp sexp`), a
+//! 0/1 outcome (`bug` by default) and a time (`date` by default). The
+//! calibration splits it by time (fit on the earliest 80%, measure on the
+//! latest 20%, as in production), fits two models and refits both on all
+//! rows for the model file:
+//!
+//! - the shape model: one monotone piecewise-linear function of
+//!   `ln(1 + metric)` per metric; the reported figures are its.
+//! - the policy model: the engine's linear `[likelihood]` (a weight per
+//!   engine feature), which a policy uses as is; its figures are reported
+//!   beside.
+//!
+//! docs/model-card.md gives the figures on six published projects.
+//!
+//! # Example
+//! ```
+//! use blastgate::calibrate::{Columns, Config, calibrate, parse_history};
+//!
+//! let mut csv = String::from("date,bug,la,nf\n");
+//! for i in 0..200u32 {
+//!     let la = (i * 37) % 500;
+//!     let bug = u32::from(la > 250 && i % 3 != 0 || i % 17 == 0);
+//!     csv.push_str(&format!("{i},{bug},{la},{}\n", 1 + la / 100));
+//! }
+//! let history = parse_history("history.csv", csv.as_bytes(), &Columns::default())?;
+//! let policy = blastgate::assess::default_policy()?;
+//! let calibration = calibrate(&history, &policy, &Config::default())?;
+//! assert!(calibration.evaluation.auc > 0.5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io::Read;
+use std::path::Path;
+
+pub use blastgate_calibrate::backtest::DEPTHS;
+pub use blastgate_calibrate::error::LISTED_BAD_CELLS;
+pub use blastgate_calibrate::history::{Family, Scale};
+pub use blastgate_calibrate::metrics::{CalibrationBin, brier, calibration, capture, roc_auc, threshold_for_share};
+pub use blastgate_calibrate::model_file::MODEL_FORMAT;
+pub use blastgate_calibrate::{
+    Backtest, BadCell, BadRows, BudgetProposal, CAPTURE_SHARES, CalibrateError, Calibration, Columns, Config,
+    DepthLoad, Evaluation, GateBudget, History, HistoryRow, Metric, ShapeModel, Term, WeightOrigin, backtest,
+    calibrate,
+};
+pub use blastgate_ingest::history::{MAX_HISTORY_BYTES, MAX_HISTORY_ROWS};
+
+use crate::ChangeError;
+use crate::assess::Policy;
+
+/// Parses a history (CSV).
+///
+/// # Errors
+/// [`CalibrateError::Input`] for malformed CSV or missing columns,
+/// [`CalibrateError::BadRows`] for missing, non-numeric, negative or
+/// non-finite values (the whole file is refused, the first bad cells listed
+/// by row, line and column), [`CalibrateError::LimitExceeded`] past the
+/// size or row limits.
+pub fn parse_history(name: &str, bytes: &[u8], columns: &Columns) -> Result<History, CalibrateError> {
+    blastgate_ingest::history::parse(name, bytes, columns)
+}
+
+/// Reads and parses a history file (at most [`MAX_HISTORY_BYTES`]).
+///
+/// # Errors
+/// [`CalibrateError::Input`] when the file cannot be read; otherwise as
+/// [`parse_history`].
+pub fn load_history(path: &Path, columns: &Columns) -> Result<History, CalibrateError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| CalibrateError::input(&name, "", "", format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    parse_history(&name, &bytes, columns)
+}
+
+/// The model file for a calibration (TOML): the policy's `[likelihood]`
+/// (and `[bands]` with a gate budget), the figures and the shape model.
+pub fn model_toml(calibration: &Calibration) -> String {
+    blastgate_calibrate::model_file::to_toml(calibration)
+}
+
+/// The ROC and capture-vs-gated curves of both models, as an SVG document.
+pub fn plot_svg(calibration: &Calibration) -> String {
+    blastgate_calibrate::plot::svg(calibration)
+}
+
+/// The engine feature a history metric feeds, if any (`lt`, `ndev`,
+/// `rexp` and `sexp` feed none: only the shape model uses them).
+pub fn engine_feature(metric: Metric) -> Option<&'static str> {
+    blastgate_calibrate::engine::engine_feature(metric)
+}
+
+/// A policy from a policy file or a model file written by `calibrate`
+/// (whose `[likelihood]` and `[bands]` then replace those of `base`).
+///
+/// # Errors
+/// As [`crate::assess::parse_policy`].
+pub fn parse_policy_or_model(name: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
+    blastgate_ingest::history::parse_policy_or_model(name, bytes, base)
+}
+
+/// Reads a policy file or a model file (see [`parse_policy_or_model`]).
+///
+/// # Errors
+/// [`ChangeError::Io`] or a limit error for the file; otherwise as
+/// [`parse_policy_or_model`].
+pub fn load_policy_or_model(path: &Path, base: &Policy) -> Result<Policy, ChangeError> {
+    let bytes = crate::change::read_input(path)?;
+    parse_policy_or_model(&path.display().to_string(), &bytes, base)
+}
