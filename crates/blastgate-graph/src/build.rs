@@ -32,7 +32,7 @@ use crate::fragment::{GraphFragment, NameIndex, Warning};
 use crate::frozen::{Csr, Reverse};
 use crate::graph::ServiceGraph;
 use crate::limits;
-use crate::model::{EdgeKind, Node, NodeKind, NodeSpec, Origin, Tier, Traffic};
+use crate::model::{EdgeKind, Node, NodeExtra, NodeKind, NodeSpec, Origin, Tier, Traffic};
 
 /// Most warnings kept; past it one summary warning counts the rest.
 pub const MAX_WARNINGS: usize = 1000;
@@ -133,7 +133,7 @@ impl GraphBuilder {
         let (graph, (deps, reverse)) = rayon::join(
             || petgraph_of(&offsets, &targets),
             || match reverse {
-                Some(reverse) => (deps.into_vec(&targets, &kinds), reverse),
+                Some(reverse) => (deps.into_attributes(), reverse),
                 None => {
                     let (deps, probability) = deps.into_parts(&targets, &kinds);
                     let reverse = Reverse::new(&offsets, &targets, &probability);
@@ -150,7 +150,7 @@ impl GraphBuilder {
 /// The build-time petgraph graph of sorted, merged edges: no weights (the
 /// nodes and edges are kept in arrays beside it, by index), so each edge
 /// costs petgraph 16 bytes and adding one touches an 8-byte node entry.
-fn petgraph_of(offsets: &[u32], targets: &[u32]) -> DiGraph<(), (), u32> {
+pub(crate) fn petgraph_of(offsets: &[u32], targets: &[u32]) -> DiGraph<(), (), u32> {
     let n = offsets.len().saturating_sub(1);
     let mut graph = DiGraph::with_capacity(n, targets.len());
     for _ in 0..n {
@@ -438,22 +438,22 @@ fn make_nodes(
             id,
             kind,
             tier: None,
-            owner: None,
-            system: None,
-            labels: BTreeMap::new(),
-            traffic: None,
             user_facing: (kind == NodeKind::Journey).then_some(true),
             origin,
+            extra: None,
         })
         .collect();
     for (g, attrs) in attributes {
         let Some(node) = nodes.get_mut(g as usize) else { continue };
         node.tier = attrs.tier.map(|s| s.value);
-        node.owner = attrs.owner.map(|s| s.value.into_boxed_str());
-        node.system = attrs.system.map(|s| s.value.into_boxed_str());
-        node.labels = attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect();
-        node.traffic = attrs.traffic.map(|s| s.value);
         node.user_facing = attrs.user_facing.map(|s| s.value).or(node.user_facing);
+        node.extra = NodeExtra {
+            owner: attrs.owner.map(|s| s.value.into_boxed_str()),
+            system: attrs.system.map(|s| s.value.into_boxed_str()),
+            labels: attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect(),
+            traffic: attrs.traffic.map(|s| s.value),
+        }
+        .boxed();
     }
     nodes
 }

@@ -43,6 +43,14 @@ pub enum GraphError {
     /// The file could not be read.
     #[error("{0}")]
     Io(ErrorDetail),
+    /// A binary snapshot is damaged: cut short, a checksum that does not
+    /// match, or contents that break the graph's invariants.
+    #[error("{0}")]
+    Corrupt(ErrorDetail),
+    /// The inputs cannot be used together: a snapshot, which is a whole
+    /// merged graph, given with other graph files.
+    #[error("{0}")]
+    Usage(ErrorDetail),
 }
 
 impl GraphError {
@@ -57,7 +65,9 @@ impl GraphError {
             | Self::Conflict(d)
             | Self::Dangling(d)
             | Self::UnknownFormat(d)
-            | Self::Io(d) => d.file(),
+            | Self::Io(d)
+            | Self::Corrupt(d)
+            | Self::Usage(d) => d.file(),
         }
     }
 
@@ -73,6 +83,8 @@ impl GraphError {
             Self::UnknownFormat(_) => "unknown_format",
             Self::LimitExceeded(_) => "limit_exceeded",
             Self::Io(_) => "io",
+            Self::Corrupt(_) => "corrupt",
+            Self::Usage(_) => "usage",
         }
     }
 
@@ -115,7 +127,9 @@ impl GraphError {
             | Self::Conflict(d)
             | Self::Dangling(d)
             | Self::UnknownFormat(d)
-            | Self::Io(d) => d.0.help = Some(help.into()),
+            | Self::Io(d)
+            | Self::Corrupt(d)
+            | Self::Usage(d) => d.0.help = Some(help.into()),
         }
         self
     }

@@ -10,7 +10,13 @@ use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
+mod attributes;
+pub mod snapshot;
+
+pub(crate) use attributes::EdgeAttributes;
+
 use crate::fragment::{NameIndex, Warning};
+use crate::graph::ServiceGraph;
 use crate::model::{Dependency, Node};
 use crate::scc::{Components, strongly_connected_components};
 
@@ -27,7 +33,10 @@ pub(crate) struct Csr {
     fwd_targets: Vec<u32>,
     rev_offsets: Vec<u32>,
     rev_sources: Vec<u32>,
-    /// Propagation probability of each reverse entry (hot in traversals).
+    /// Propagation probability of each reverse entry (hot in traversals);
+    /// when every edge has the same one ([`Csr::uniform_probability`]),
+    /// only as many as the longest reverse row has, which every row reads
+    /// from the start.
     rev_probability: Vec<f32>,
     /// The forward edge number of each reverse entry, made on first need:
     /// no traversal reads it.
@@ -98,9 +107,14 @@ impl Csr {
     /// The adjacency of forward rows `fwd_offsets` over `fwd_targets` (each
     /// row ascending) and their `reverse`.
     pub(crate) fn new(fwd_offsets: Vec<u32>, fwd_targets: Vec<u32>, reverse: Reverse) -> Self {
-        let Reverse { offsets, sources, probability } = reverse;
+        let Reverse { offsets, sources, mut probability } = reverse;
         let first = probability.first().copied();
         let uniform = first.filter(|p| probability.iter().all(|q| q.to_bits() == p.to_bits()));
+        if uniform.is_some() {
+            let longest = offsets.windows(2).map(row_len).max().unwrap_or(0);
+            probability.truncate(longest);
+            probability.shrink_to_fit();
+        }
         Self {
             fwd_offsets,
             fwd_targets,
@@ -156,7 +170,11 @@ impl Csr {
     /// The reverse row of `index`: sources and their edges' probabilities.
     pub(crate) fn dependents_with_probability(&self, index: u32) -> (&[u32], &[f32]) {
         let (a, b) = range(&self.rev_offsets, index);
-        (self.rev_sources.get(a..b).unwrap_or_default(), self.rev_probability.get(a..b).unwrap_or_default())
+        let probability = match self.uniform {
+            Some(_) => self.rev_probability.get(..b - a),
+            None => self.rev_probability.get(a..b),
+        };
+        (self.rev_sources.get(a..b).unwrap_or_default(), probability.unwrap_or_default())
     }
 
     /// The forward edge numbers of the reverse row of `index`.
@@ -203,10 +221,12 @@ impl Csr {
 #[derive(Debug, Clone)]
 pub struct FrozenGraph {
     nodes: Vec<Node>,
-    index: NameIndex,
+    /// Ids to dense ids; `None` for a graph read from a snapshot, whose
+    /// lookups search the nodes (sorted by id) instead.
+    index: Option<NameIndex>,
     csr: Csr,
     /// Attributes of edge `e` (forward order).
-    deps: Vec<Dependency>,
+    deps: EdgeAttributes,
     warnings: Vec<Warning>,
     /// What result assembly needs of each node, one byte each (see
     /// [`NodeClass`]), so that large results do not read the nodes.
@@ -259,7 +279,19 @@ impl FrozenGraph {
         nodes: Vec<Node>,
         index: NameIndex,
         csr: Csr,
-        deps: Vec<Dependency>,
+        deps: EdgeAttributes,
+        warnings: Vec<Warning>,
+    ) -> Self {
+        Self::assemble(nodes, Some(index), csr, deps, warnings)
+    }
+
+    /// Assembles a frozen graph; `index` is `None` for one read from a
+    /// snapshot (its nodes, sorted by id, are searched instead).
+    pub(crate) fn assemble(
+        nodes: Vec<Node>,
+        index: Option<NameIndex>,
+        csr: Csr,
+        deps: EdgeAttributes,
         warnings: Vec<Warning>,
     ) -> Self {
         let classes = nodes.par_iter().with_min_len(4096).map(NodeClass::of).collect();
@@ -277,8 +309,17 @@ impl FrozenGraph {
     }
 
     /// The dense id of the node named `id`.
+    ///
+    /// # Complexity
+    /// `O(1)` expected (a hash lookup); `O(log V)` for a graph read from a
+    /// snapshot (a binary search of the ids).
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.index.get(id, |i| self.nodes.get(i as usize).map(Node::id))
+        match &self.index {
+            Some(index) => index.get(id, |i| self.nodes.get(i as usize).map(Node::id)),
+            // INVARIANT: the nodes are sorted by id with no duplicates
+            // (checked when a snapshot is read).
+            None => self.nodes.binary_search_by(|n| n.id().cmp(id)).ok().and_then(|i| u32::try_from(i).ok()),
+        }
     }
 
     /// The node with dense id `index`.
@@ -319,7 +360,7 @@ impl FrozenGraph {
     /// `O(log d)` for `d` dependencies of `dependent`.
     pub fn dependency(&self, dependent: u32, dependency: u32) -> Option<&Dependency> {
         let pos = self.dependencies_of(dependent).binary_search(&dependency).ok()?;
-        self.deps.get(self.csr.first_edge(dependent) + pos)
+        self.dependency_at_edge(self.csr.first_edge(dependent) + pos)
     }
 
     /// Every edge as `(dependent, dependency, attributes)` in sorted order.
@@ -327,8 +368,7 @@ impl FrozenGraph {
         (0..self.nodes.len() as u32).flat_map(move |from| {
             let a = self.csr.first_edge(from);
             let targets = self.dependencies_of(from);
-            let deps = self.deps.get(a..a + targets.len()).unwrap_or_default();
-            targets.iter().zip(deps).map(move |(&to, d)| (from, to, d))
+            (a..).zip(targets).filter_map(move |(e, &to)| Some((from, to, self.dependency_at_edge(e)?)))
         })
     }
 
@@ -340,7 +380,12 @@ impl FrozenGraph {
 
     /// The attributes of forward edge number `edge`.
     pub fn dependency_at(&self, edge: u32) -> Option<&Dependency> {
-        self.deps.get(edge as usize)
+        self.dependency_at_edge(edge as usize)
+    }
+
+    fn dependency_at_edge(&self, edge: usize) -> Option<&Dependency> {
+        let (_, targets) = self.csr.fwd();
+        self.deps.get(edge, targets, |v| self.nodes.get(v as usize).map(Node::kind))
     }
 
     /// Strongly connected components (iterative Tarjan; no recursion).
@@ -408,6 +453,32 @@ impl FrozenGraph {
         &self.csr
     }
 
+    /// The build-time form of the graph again, for what only a
+    /// [`ServiceGraph`] offers (DOT and native JSON export), naming
+    /// `sources` as its sources.
+    ///
+    /// # Complexity
+    /// `O(V + E)`: the petgraph graph is built from the forward rows, and
+    /// the index of ids too for a graph read from a snapshot.
+    pub fn into_service_graph(self, sources: Vec<String>) -> ServiceGraph {
+        let Self { nodes, index, csr, deps, warnings, .. } = self;
+        let index = index.unwrap_or_else(|| {
+            let mut index = NameIndex::with_capacity(nodes.len());
+            for (i, node) in (0u32..).zip(&nodes) {
+                let hash = index.hash(node.id());
+                let found = index.find(hash, node.id(), |v| nodes.get(v as usize).map(Node::id));
+                // INVARIANT: ids are unique, so each is new.
+                if let Err(vacant) = found {
+                    index.insert(vacant, i);
+                }
+            }
+            index
+        });
+        let (offsets, targets) = csr.fwd();
+        let graph = crate::build::petgraph_of(offsets, targets);
+        ServiceGraph::new(graph, nodes, deps, csr, index, warnings, sources)
+    }
+
     /// The class of node `index` (a default one out of range).
     #[inline]
     pub(crate) fn class(&self, index: u32) -> NodeClass {
@@ -421,9 +492,9 @@ impl FrozenGraph {
         let ids: usize = self.nodes.iter().map(|n| n.id().len()).sum();
         self.nodes.capacity() * size_of::<Node>()
             + ids
-            + self.index.heap_bytes()
+            + self.index.as_ref().map_or(0, NameIndex::heap_bytes)
             + self.csr.heap_bytes()
-            + self.deps.capacity() * size_of::<Dependency>()
+            + self.deps.heap_bytes()
             + self.classes.capacity()
             + self.id_rank.get().map_or(0, |r| r.capacity() * 4)
     }
@@ -476,6 +547,14 @@ fn prefix_sum(counts: &mut [u32]) {
     for c in counts.iter_mut() {
         acc += *c;
         *c = acc;
+    }
+}
+
+/// The length of the row between the two offsets of `window`.
+pub(crate) fn row_len(window: &[u32]) -> usize {
+    match window {
+        [a, b] => b.saturating_sub(*a) as usize,
+        _ => 0,
     }
 }
 

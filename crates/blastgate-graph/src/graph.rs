@@ -4,7 +4,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::fragment::{NameIndex, Warning};
-use crate::frozen::{Csr, FrozenGraph};
+use crate::frozen::{Csr, EdgeAttributes, FrozenGraph};
 use crate::model::{Dependency, Node};
 
 /// A validated service dependency graph, as merged from its sources.
@@ -19,7 +19,7 @@ use crate::model::{Dependency, Node};
 /// [`FrozenGraph`] made by [`ServiceGraph::freeze`].
 ///
 /// The petgraph graph holds the structure only: node `i` is `nodes[i]` and
-/// edge `e` is `deps[e]` (edges are added in sorted order and never
+/// edge `e` has the attributes `deps.get(e, ..)` (edges are added in sorted order and never
 /// removed), which keeps petgraph's per-node entries at 8 bytes and its
 /// per-edge ones at 16. The compact adjacency that freezing needs is made
 /// while the graph is built, so freezing moves arrays and copies nothing.
@@ -27,7 +27,7 @@ use crate::model::{Dependency, Node};
 pub struct ServiceGraph {
     graph: DiGraph<(), (), u32>,
     nodes: Vec<Node>,
-    deps: Vec<Dependency>,
+    deps: EdgeAttributes,
     csr: Csr,
     index: NameIndex,
     warnings: Vec<Warning>,
@@ -38,7 +38,7 @@ impl ServiceGraph {
     pub(crate) fn new(
         graph: DiGraph<(), (), u32>,
         nodes: Vec<Node>,
-        deps: Vec<Dependency>,
+        deps: EdgeAttributes,
         csr: Csr,
         index: NameIndex,
         warnings: Vec<Warning>,
@@ -54,7 +54,7 @@ impl ServiceGraph {
 
     /// Number of edges (after duplicates were merged and self-loops dropped).
     pub fn edge_count(&self) -> usize {
-        self.deps.len()
+        self.csr.edge_count()
     }
 
     /// The dense id of the node named `id`.
@@ -80,10 +80,10 @@ impl ServiceGraph {
     /// Every edge as `(dependent, dependency, attributes)`, sorted by
     /// dependent then dependency (dense ids).
     pub fn dependencies(&self) -> impl Iterator<Item = (&Node, &Node, &Dependency)> + '_ {
-        self.graph.raw_edges().iter().zip(&self.deps).filter_map(move |(e, dep)| {
+        self.graph.raw_edges().iter().enumerate().filter_map(move |(i, e)| {
             let a = self.nodes.get(e.source().index())?;
             let b = self.nodes.get(e.target().index())?;
-            Some((a, b, dep))
+            Some((a, b, self.dependency_at(i)?))
         })
     }
 
@@ -102,7 +102,7 @@ impl ServiceGraph {
     pub fn to_dot(&self) -> String {
         use petgraph::dot::{Config, Dot};
         let edge_attr = |_: &DiGraph<(), (), u32>, e: petgraph::graph::EdgeReference<'_, (), u32>| {
-            let Some(d) = self.deps.get(e.id().index()) else { return String::new() };
+            let Some(d) = self.dependency_at(e.id().index()) else { return String::new() };
             let style = if d.strength() == crate::model::Strength::Soft { ", style = dashed" } else { "" };
             format!("label = \"{} {:.2}\"{style}", d.kind(), d.probability().get())
         };
@@ -143,7 +143,7 @@ impl ServiceGraph {
     pub fn dependencies_of(&self, index: u32) -> impl Iterator<Item = (u32, &Dependency)> + '_ {
         self.graph
             .edges(NodeIndex::new(index as usize))
-            .filter_map(|e| Some((e.target().index() as u32, self.deps.get(e.id().index())?)))
+            .filter_map(|e| Some((e.target().index() as u32, self.dependency_at(e.id().index())?)))
     }
 
     /// Edges into `index` (its dependents), for the naive reference
@@ -151,7 +151,15 @@ impl ServiceGraph {
     pub fn dependents_of(&self, index: u32) -> impl Iterator<Item = (u32, &Dependency)> + '_ {
         self.graph
             .edges_directed(NodeIndex::new(index as usize), petgraph::Direction::Incoming)
-            .filter_map(|e| Some((e.source().index() as u32, self.deps.get(e.id().index())?)))
+            .filter_map(|e| Some((e.source().index() as u32, self.dependency_at(e.id().index())?)))
+    }
+}
+
+impl ServiceGraph {
+    /// The attributes of edge number `edge` (petgraph's edge index).
+    fn dependency_at(&self, edge: usize) -> Option<&Dependency> {
+        let (_, targets) = self.csr.fwd();
+        self.deps.get(edge, targets, |v| self.nodes.get(v as usize).map(Node::kind))
     }
 }
 

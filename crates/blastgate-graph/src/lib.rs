@@ -23,7 +23,7 @@ pub mod synth;
 pub use build::{BuildOptions, GraphBuilder, MAX_WARNINGS, default_edge_kind};
 pub use error::{ErrorDetail, GraphError, LimitExceeded, shorten};
 pub use fragment::{GraphFragment, Warning, check_id};
-pub use frozen::FrozenGraph;
+pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};
 pub use model::{
     Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,

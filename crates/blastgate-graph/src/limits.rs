@@ -13,6 +13,10 @@ pub const MAX_EDGE_LIST_BYTES: u64 = 2 << 30;
 /// YAML, Backstage, Jaeger, Zipkin, Prometheus).
 pub const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
 
+/// Largest graph snapshot read (`.bgs`, see [`crate::snapshot`]), in
+/// bytes: a graph at [`MAX_EDGES`] edges takes about 3 GB.
+pub const MAX_SNAPSHOT_BYTES: u64 = 8 << 30;
+
 /// Largest number of nodes in one graph (merged over all sources).
 pub const MAX_NODES: u64 = 16_000_000;
 

@@ -404,18 +404,40 @@ impl EdgeSpec {
 }
 
 /// A node of the merged graph.
+///
+/// Most nodes of large graphs (edge lists, traces) have no owner, system,
+/// labels or traffic: those are boxed apart, so a node is 32 bytes plus its
+/// id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub(crate) id: Box<str>,
     pub(crate) kind: NodeKind,
     pub(crate) tier: Option<Tier>,
+    pub(crate) user_facing: Option<bool>,
+    pub(crate) origin: Origin,
+    /// INVARIANT: `None` rather than a box of nothing (see
+    /// [`NodeExtra::boxed`]), so that equal nodes compare equal.
+    pub(crate) extra: Option<Box<NodeExtra>>,
+}
+
+/// The attributes of a node that most nodes lack.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct NodeExtra {
     pub(crate) owner: Option<Box<str>>,
     pub(crate) system: Option<Box<str>>,
     pub(crate) labels: BTreeMap<String, String>,
     pub(crate) traffic: Option<Traffic>,
-    pub(crate) user_facing: Option<bool>,
-    pub(crate) origin: Origin,
 }
+
+impl NodeExtra {
+    /// The box a node keeps: `None` when every attribute is absent.
+    pub(crate) fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+/// The labels of a node that has none.
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 impl Node {
     /// The id users write.
@@ -436,19 +458,19 @@ impl Node {
     }
     /// Owning team.
     pub fn owner(&self) -> Option<&str> {
-        self.owner.as_deref()
+        self.extra.as_ref().and_then(|e| e.owner.as_deref())
     }
     /// System (product).
     pub fn system(&self) -> Option<&str> {
-        self.system.as_deref()
+        self.extra.as_ref().and_then(|e| e.system.as_deref())
     }
     /// Labels.
     pub fn labels(&self) -> &BTreeMap<String, String> {
-        &self.labels
+        self.extra.as_ref().map_or(&NO_LABELS, |e| &e.labels)
     }
     /// Traffic.
     pub fn traffic(&self) -> Option<Traffic> {
-        self.traffic
+        self.extra.as_ref().and_then(|e| e.traffic)
     }
     /// Whether users see it directly, if stated. Journeys are user-facing
     /// unless a source says otherwise.

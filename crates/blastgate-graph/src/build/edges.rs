@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::{Conflict, Slot, Warnings, default_edge_kind, offer};
 use crate::fragment::{GraphFragment, Warning};
-use crate::frozen::Reverse;
+use crate::frozen::{EdgeAttributes, Reverse};
 use crate::model::{Dependency, EdgeKind, EdgeSpec, Node, NodeKind, Observation, Origin, Probability, Strength};
 
 /// The global id of each of a fragment's local ids.
@@ -549,34 +549,27 @@ pub(super) enum Edges {
 
 impl Edges {
     /// Each edge's attributes and propagation probability (see
-    /// [`Edges::into_vec`]).
-    pub(super) fn into_parts(self, targets: &[u32], kinds: &[NodeKind]) -> (Vec<Dependency>, Vec<f32>) {
+    /// [`Edges::into_attributes`]).
+    pub(super) fn into_parts(self, targets: &[u32], kinds: &[NodeKind]) -> (EdgeAttributes, Vec<f32>) {
         match self {
-            Edges::Stated(deps, probability) => (deps, probability),
-            plain @ Edges::Plain(_) => {
-                let deps = plain.into_vec(targets, kinds);
-                let probability = deps.par_iter().with_min_len(4096).map(propagation).collect();
-                (deps, probability)
+            Edges::Stated(deps, probability) => (EdgeAttributes::Each(deps), probability),
+            Edges::Plain(origin) => {
+                let p = |to: &u32| {
+                    let kind = default_edge_kind(kinds.get(*to as usize).copied());
+                    Probability::default_for(kind, Strength::Hard).get() as f32
+                };
+                let probability = targets.par_iter().with_min_len(4096).map(p).collect();
+                (EdgeAttributes::plain(origin), probability)
             }
         }
     }
 
-    /// Each edge's attributes, for edges `targets` (dependency ids) over
-    /// nodes of kinds `kinds`, made on rayon's threads.
-    pub(super) fn into_vec(self, targets: &[u32], kinds: &[NodeKind]) -> Vec<Dependency> {
+    /// Each edge's attributes: its own when sources stated any, otherwise
+    /// those that follow from its dependency's kind (nothing per edge).
+    pub(super) fn into_attributes(self) -> EdgeAttributes {
         match self {
-            Edges::Stated(deps, _) => deps,
-            Edges::Plain(origin) => targets
-                .par_iter()
-                .with_min_len(4096)
-                .map(|&to| Dependency {
-                    kind: default_edge_kind(kinds.get(to as usize).copied()),
-                    strength: Strength::Hard,
-                    probability: None,
-                    observation: None,
-                    origin,
-                })
-                .collect(),
+            Edges::Stated(deps, _) => EdgeAttributes::Each(deps),
+            Edges::Plain(origin) => EdgeAttributes::plain(origin),
         }
     }
 }
@@ -718,7 +711,8 @@ mod tests {
                 assert_eq!((plain.self_loops, self_loops(&plain)), (general.self_loops, self_loops(&general)));
                 let (plain_deps, plain_p) = plain.deps.into_parts(&plain.targets, &kinds);
                 let (general_deps, general_p) = general.deps.into_parts(&general.targets, &kinds);
-                assert_eq!(plain_deps, general_deps);
+                let plain_deps = plain_deps.expand(&plain.targets, &kinds);
+                assert_eq!(plain_deps, general_deps.expand(&general.targets, &kinds));
                 assert_eq!(bits(&plain_p), bits(&general_p));
                 let made = plain.reverse.unwrap();
                 let scattered = Reverse::new(&general.offsets, &general.targets, &general_p);

@@ -1,0 +1,77 @@
+//! Reading and writing snapshot files: the file I/O around
+//! [`FrozenGraph::read_snapshot`] and [`FrozenGraph::write_snapshot`].
+
+use std::fs::File;
+use std::io::{BufWriter, Read};
+use std::path::Path;
+
+use blastgate_graph::snapshot::SnapshotSource;
+use blastgate_graph::{ErrorDetail, FrozenGraph, GraphError};
+
+/// A file read at offsets, from several threads at once.
+struct FileSource {
+    #[cfg(unix)]
+    file: File,
+    #[cfg(not(unix))]
+    file: std::sync::Mutex<File>,
+    len: u64,
+}
+
+impl SnapshotSource for FileSource {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, buf, offset)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = self.file.lock().map_err(|_| std::io::Error::other("a reader panicked"))?;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(buf)
+    }
+}
+
+/// Reads the snapshot in `file` (opened, named `name`): sections go
+/// straight from the file into the graph's arrays, on rayon's threads.
+pub(super) fn read(name: &str, file: File) -> Result<FrozenGraph, GraphError> {
+    let len = file.metadata().map_err(|e| io_error(name, "cannot read", &e))?.len();
+    #[cfg(unix)]
+    let source = FileSource { file, len };
+    #[cfg(not(unix))]
+    let source = FileSource { file: std::sync::Mutex::new(file), len };
+    FrozenGraph::read_snapshot(name, &source)
+}
+
+/// Up to the first 8 bytes of `file` (fewer if it is shorter), then
+/// rewinds it.
+pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
+    let mut head = Vec::with_capacity(8);
+    file.by_ref().take(8).read_to_end(&mut head).map_err(|e| io_error(name, "cannot read", &e))?;
+    std::io::Seek::rewind(file).map_err(|e| io_error(name, "cannot read", &e))?;
+    Ok(head)
+}
+
+/// Writes `graph` as a snapshot to `path`.
+///
+/// # Errors
+/// [`GraphError::Io`] if the file cannot be created or written.
+pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<(), GraphError> {
+    let name = path.display().to_string();
+    let file = File::create(path).map_err(|e| io_error(&name, "cannot create", &e))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
+    out.into_inner()
+        .map_err(|e| io_error(&name, "cannot write", e.error()))?
+        .sync_all()
+        .map_err(|e| io_error(&name, "cannot write", &e))?;
+    Ok(())
+}
+
+fn io_error(name: &str, what: &str, e: &std::io::Error) -> GraphError {
+    GraphError::Io(ErrorDetail::new(name, "", "", format!("{what} the snapshot: {e}")))
+}
