@@ -22,6 +22,7 @@ seed policy_no_panic "$root"/crates/blastgate-core/src/policy/default.toml "$roo
 seed assess_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/change.json
 mkdir -p corpus/assess_json_no_panic
 printf '%s' '{"graph": [{"content": "web api\napi db\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["db"]}, "now": "2026-11-27T10:00:00Z"}' > corpus/assess_json_no_panic/basic.json
+seed snapshot_no_panic "$root"/fuzz/regressions/snapshot_no_panic/*.bgs
 seed graph_roundtrip "$shared"/graphs/*.edges "$shared"/backstage/*.yaml "$root"/crates/blastgate/src/demo/topology.yaml
 seed changeset_roundtrip "$root"/crates/blastgate/tests/data/change-cases/*/change.* "$root"/crates/blastgate/tests/data/decision-cases/*/change.*
 seed context_roundtrip "$root"/crates/blastgate/tests/data/decision-cases/*/context.*

@@ -34,6 +34,12 @@ pub enum Command {
     Synth(SynthArgs),
     /// Run on the embedded demo topology (no files needed).
     Demo(DemoArgs),
+    /// Fit the likelihood model on a history of past changes (CSV), measure
+    /// it on the latest 20% and write a model file a policy can use.
+    Calibrate(CalibrateArgs),
+    /// Replay a policy over a history of past changes: review load per
+    /// depth and the share of defect-causing changes each would have caught.
+    Backtest(BacktestArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +54,9 @@ pub enum GraphCommand {
     Check(CheckArgs),
     /// Merge graph files and write them as DOT or native JSON.
     Export(ExportArgs),
+    /// Merge graph files and write the frozen graph as a binary snapshot
+    /// (`.bgs`) that every command reads back in milliseconds.
+    Freeze(crate::freeze_cmd::FreezeArgs),
 }
 
 /// Options shared by commands that read graph files.
@@ -55,6 +64,7 @@ pub enum GraphCommand {
 pub struct GraphInput {
     /// Graph files: native JSON/YAML, Backstage YAML, Jaeger/Zipkin JSON,
     /// Prometheus servicegraph JSON or edge lists. Several merge into one.
+    /// Or one snapshot from `graph freeze`, alone.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Read every file in this format instead of detecting it.
@@ -305,4 +315,120 @@ pub enum AssessFormat {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+}
+
+/// Where a history comes from and which columns hold what (shared by
+/// `calibrate` and `backtest`).
+#[derive(Debug, Args)]
+pub struct HistoryInput {
+    /// The history: a CSV table, one row per past change, with a header.
+    #[arg(long, value_name = "FILE.csv")]
+    pub history: PathBuf,
+    /// The 0/1 outcome column: 1 = the change caused a defect or incident.
+    #[arg(long, value_name = "COL", default_value = "bug")]
+    pub label: String,
+    /// The time column (unix seconds or any increasing number); default
+    /// `date` when the table has it, else the file order.
+    #[arg(long, value_name = "COL")]
+    pub time: Option<String>,
+    /// Use only these metrics (standard names: la ld nf nd ns entropy lt fix
+    /// ndev age nuc exp rexp sexp); default every one the table has.
+    #[arg(long, value_name = "METRIC", num_args = 1.., value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// A metric whose column has another name: `METRIC=COLUMN` (repeat for
+    /// several), e.g. `--column la=lines_added`.
+    #[arg(long = "column", value_name = "METRIC=COL")]
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub input: HistoryInput,
+    /// Where to write the model file (TOML: the policy's `likelihood`
+    /// section, and `bands` with --gate-budget, plus the figures and the
+    /// shape model).
+    #[arg(long, value_name = "MODEL")]
+    pub out: PathBuf,
+    /// Also draw the ROC and capture-vs-gated curves to this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Propose likelihood bands that send this share of changes to senior
+    /// review (`10%` or `0.1`), written into the model file's `bands`.
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub gate_budget: Option<f64>,
+    /// The impact band assumed for --gate-budget: the matrix column whose
+    /// senior row gets the threshold.
+    #[arg(long, value_enum, default_value_t = ImpactBand::Medium)]
+    pub impact_band: ImpactBand,
+    /// The base policy (TOML): its weights are kept for features the history
+    /// cannot inform, its matrix and impact bands are used for
+    /// --gate-budget. The embedded default otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The latest share of rows held out for measuring (`20%` or `0.2`).
+    #[arg(long, value_name = "SHARE", default_value = "20%", value_parser = parse_share)]
+    pub test_share: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub input: HistoryInput,
+    /// The policy to replay (TOML), or a model file written by `calibrate`
+    /// (its `likelihood` and `bands` replace the default policy's). The
+    /// embedded default otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The impact band every change is assumed to have (a history has no
+    /// graph): the matrix column replayed.
+    #[arg(long, value_enum, default_value_t = ImpactBand::Medium)]
+    pub impact_band: ImpactBand,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// An impact band of the policy's matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImpactBand {
+    /// Below the first impact cut point.
+    Low,
+    /// From the first cut point.
+    Medium,
+    /// From the second cut point.
+    High,
+    /// From the third cut point.
+    #[value(name = "very_high", alias = "very-high")]
+    VeryHigh,
+}
+
+impl ImpactBand {
+    /// The band's index (0 = low).
+    pub fn index(self) -> usize {
+        match self {
+            Self::Low => 0,
+            Self::Medium => 1,
+            Self::High => 2,
+            Self::VeryHigh => 3,
+        }
+    }
+}
+
+/// A share: `10%` or `0.1`, strictly between 0 and 1.
+fn parse_share(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let value = match t.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
+        None => t.parse::<f64>(),
+    }
+    .map_err(|_| format!("`{s}` is not a share; write it as `10%` or `0.1`"))?;
+    if value.is_finite() && value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("`{s}` is not strictly between 0% and 100%"))
+    }
 }

@@ -46,7 +46,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         loader.add_file(path, None)?;
     }
     progress.step("merging and freezing the graph");
-    let graph = loader.build()?.freeze();
+    let graph = loader.build_frozen()?;
     progress.step("reading the change");
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::args::{CheckArgs, ExportArgs, ExportFormat, GraphInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
 
-fn load(input: &GraphInput, show_progress: bool) -> Result<ServiceGraph, Failure> {
+/// A loader holding the files of `input` (a snapshot among them is read).
+fn loader(input: &GraphInput, show_progress: bool) -> Result<GraphLoader, Failure> {
     let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
     let format = input.input_format.map(|f| f.to_format());
@@ -17,22 +18,21 @@ fn load(input: &GraphInput, show_progress: bool) -> Result<ServiceGraph, Failure
         progress.step(format!("reading {}", path.display()));
         loader.add_file(path, format)?;
     }
-    progress.step("merging");
-    Ok(loader.build()?)
+    Ok(loader)
 }
 
 /// `graph check`: validate and summarise.
 pub fn check(args: &CheckArgs) -> Result<u8, Failure> {
-    let graph = load(&args.input, args.format == OutputFormat::Human)?;
-    let sources = graph.sources().to_vec();
-    let summary = Summary::of(sources, &graph.freeze());
+    let graph = loader(&args.input, args.format == OutputFormat::Human)?.build_frozen()?;
+    let sources = args.input.files.iter().map(|p| p.display().to_string()).collect();
+    let summary = Summary::of(sources, &graph);
     summary.print(args.format)?;
     Ok(SUCCESS)
 }
 
 /// `graph export`: write DOT or native JSON.
 pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
-    let graph = load(&args.input, false)?;
+    let graph: ServiceGraph = loader(&args.input, false)?.build()?;
     let text = match args.to {
         ExportFormat::Dot => graph.to_dot(),
         ExportFormat::Json => blastgate::graph::to_native_json(&graph)?,

@@ -5,9 +5,12 @@
 
 mod args;
 mod assess_cmd;
+mod backtest_cmd;
+mod calibrate_cmd;
 mod change_cmd;
 mod demo_cmd;
 mod exit;
+mod freeze_cmd;
 mod graph_cmd;
 mod progress;
 mod radius_cmd;
@@ -47,6 +50,7 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
         args::Command::Graph(g) => match g.command {
             args::GraphCommand::Check(a) => graph_cmd::check(&a),
             args::GraphCommand::Export(a) => graph_cmd::export(&a),
+            args::GraphCommand::Freeze(a) => freeze_cmd::run(&a),
         },
         args::Command::Radius(a) => radius_cmd::run(&a),
         args::Command::Change(c) => match c.command {
@@ -55,6 +59,8 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
         args::Command::Assess(a) => assess_cmd::run(&a),
         args::Command::Synth(a) => synth_cmd(&a),
         args::Command::Demo(a) => demo_cmd::run(&a),
+        args::Command::Calibrate(a) => calibrate_cmd::run(&a),
+        args::Command::Backtest(a) => backtest_cmd::run(&a),
     }
 }
 

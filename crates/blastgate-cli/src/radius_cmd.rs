@@ -23,7 +23,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         loader.add_file(path, format)?;
     }
     progress.step("merging and freezing");
-    let graph = loader.build()?.freeze();
+    let graph = loader.build_frozen()?;
     drop(progress);
     let config = config(args)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

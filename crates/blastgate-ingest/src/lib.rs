@@ -15,6 +15,7 @@ pub mod context;
 pub mod doc;
 pub mod edgelist;
 pub mod git;
+pub mod history;
 pub mod native;
 pub mod policy;
 pub mod service_map;
@@ -41,11 +42,16 @@ pub enum Format {
     Prometheus,
     /// Plain edge list: `dependent dependency` per line.
     EdgeList,
+    /// A binary snapshot of a whole, merged graph (`blastgate graph
+    /// freeze`), recognised by its magic bytes. Not a source to merge: the
+    /// facade's `GraphLoader` reads it as the whole graph.
+    Snapshot,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [Self::Native, Self::Backstage, Self::Jaeger, Self::Prometheus, Self::EdgeList];
+    pub const ALL: [Format; 6] =
+        [Self::Native, Self::Backstage, Self::Jaeger, Self::Prometheus, Self::EdgeList, Self::Snapshot];
 
     /// The name used by `--input-format`.
     pub fn name(self) -> &'static str {
@@ -55,6 +61,7 @@ impl Format {
             Self::Jaeger => "jaeger",
             Self::Prometheus => "prometheus",
             Self::EdgeList => "edges",
+            Self::Snapshot => "snapshot",
         }
     }
 
@@ -67,6 +74,7 @@ impl Format {
             "jaeger" | "zipkin" => Some(Self::Jaeger),
             "prometheus" | "otel" | "servicegraph" => Some(Self::Prometheus),
             "edges" | "edgelist" | "edge-list" => Some(Self::EdgeList),
+            "snapshot" | "bgs" => Some(Self::Snapshot),
             _ => None,
         }
     }
@@ -80,7 +88,8 @@ impl std::fmt::Display for Format {
 
 /// Recognises the format of a file from its name and first bytes.
 ///
-/// Rules, in order: `.edges`, `.txt`, `.csv`, `.tsv` are edge lists; a
+/// Rules, in order: a file that starts with the snapshot magic bytes is a
+/// snapshot, whatever its name; `.edges`, `.txt`, `.csv`, `.tsv` are edge lists; a
 /// document mentioning `blastgate.dev/` is native; `backstage.io/`
 /// Backstage; JSON with `"resultType"` (or a Prometheus error's
 /// `"errorType"`) is Prometheus; JSON with `"parent"` and `"child"`, an empty
@@ -91,6 +100,9 @@ impl std::fmt::Display for Format {
 /// # Errors
 /// [`GraphError::UnknownFormat`] when no rule matches.
 pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
+    if blastgate_graph::snapshot::is_snapshot(bytes) {
+        return Ok(Format::Snapshot);
+    }
     let lower = file.to_ascii_lowercase();
     if [".edges", ".txt", ".csv", ".tsv", ".edgelist"].iter().any(|ext| lower.ends_with(ext)) {
         return Ok(Format::EdgeList);
@@ -150,6 +162,13 @@ pub fn parse(file: &str, bytes: &[u8], format: Option<Format>) -> Result<GraphFr
         Format::Jaeger => traces::parse_jaeger(file, bytes),
         Format::Prometheus => traces::parse_prometheus(file, bytes),
         Format::EdgeList => edgelist::parse(file, bytes),
+        Format::Snapshot => Err(GraphError::Usage(blastgate_graph::ErrorDetail::new(
+            file,
+            "",
+            "",
+            "a graph snapshot is a whole merged graph, not a source to merge",
+        ))
+        .with_help("read it with `FrozenGraph::read_snapshot`, or load it with `GraphLoader`, alone")),
     }
 }
 
@@ -157,6 +176,7 @@ pub fn parse(file: &str, bytes: &[u8], format: Option<Format>) -> Result<GraphFr
 pub fn max_bytes(format: Format) -> u64 {
     match format {
         Format::EdgeList => limits::MAX_EDGE_LIST_BYTES,
+        Format::Snapshot => limits::MAX_SNAPSHOT_BYTES,
         _ => limits::MAX_DOCUMENT_BYTES,
     }
 }

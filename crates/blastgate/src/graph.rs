@@ -8,10 +8,27 @@
 //! [`GraphError::LimitExceeded`] naming the limit and the value observed.
 //! Parsing is linear in the input size; merging is `O(V + E)` plus sorting
 //! each node's dependencies.
+//!
+//! # Snapshots
+//!
+//! A snapshot (`.bgs`, written by [`write_snapshot`] or `blastgate graph
+//! freeze`) is a whole graph, merged and frozen, read back in tens of
+//! milliseconds where parsing and merging its sources takes seconds. Every
+//! loader method recognises one by its magic bytes, whatever its name or
+//! the format asked for. A snapshot is the only graph input when given: it
+//! is not merged with other sources (their trust levels and the merge's
+//! ties are gone from it), and a snapshot with any other source is a
+//! [`GraphError::Usage`]. Damaged snapshots are [`GraphError::Corrupt`];
+//! see [`blastgate_graph::snapshot`] for the layout and checks.
+
+mod snapshot_file;
 
 use std::path::Path;
 
+pub use snapshot_file::write_snapshot;
+
 pub use blastgate_graph::limits;
+pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, is_snapshot};
 pub use blastgate_graph::{
     BuildOptions, Components, Dependency, EdgeKind, ErrorDetail, FrozenGraph, GraphError, LimitExceeded, Node,
     NodeKind, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot, shorten,
@@ -35,24 +52,74 @@ pub use blastgate_ingest::Format as GraphFormat;
 #[derive(Debug, Default)]
 pub struct GraphLoader {
     builder: blastgate_graph::GraphBuilder,
+    options: BuildOptions,
+    /// A snapshot read, and its name: then it is the only input.
+    snapshot: Option<(String, FrozenGraph)>,
+    /// The name of the first source that is not a snapshot.
+    first_source: Option<String>,
 }
 
 impl GraphLoader {
     /// A loader with `options` (strict mode makes dangling references
     /// errors).
     pub fn new(options: BuildOptions) -> Self {
-        Self { builder: blastgate_graph::GraphBuilder::new(options) }
+        Self { builder: blastgate_graph::GraphBuilder::new(options), options, snapshot: None, first_source: None }
     }
 
-    /// Reads and parses a file; the format is detected unless given.
+    /// Reads and parses a file; the format is detected unless given. A
+    /// snapshot is recognised by its magic bytes whatever `format` says,
+    /// and read straight into the graph's arrays (see the [module
+    /// docs](self)).
     ///
     /// # Errors
     /// [`GraphError::Io`] if the file cannot be read; any parse error of
-    /// the format, naming the file and place.
+    /// the format, naming the file and place; for a snapshot, the errors
+    /// of [`FrozenGraph::read_snapshot`], and [`GraphError::Usage`] if
+    /// other sources are given too.
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
+        let name = path.display().to_string();
+        let mut file = std::fs::File::open(path)
+            .map_err(|e| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}"))))?;
+        if is_snapshot(&snapshot_file::head(&name, &mut file)?) {
+            self.check_alone(&name, true)?;
+            let graph = snapshot_file::read(&name, file)?;
+            self.snapshot = Some((name, graph));
+            return Ok(self);
+        }
+        drop(file);
+        self.check_alone(&name, false)?;
         let fragment = blastgate_ingest::load_file(path, format)?;
         self.builder.add(fragment)?;
         Ok(self)
+    }
+
+    /// Fails if `name` (a snapshot if `snapshot`) cannot join the inputs
+    /// given so far: a snapshot must be the only one.
+    fn check_alone(&mut self, name: &str, snapshot: bool) -> Result<(), GraphError> {
+        let help = "give the snapshot alone, or freeze all the files together: \
+                    `blastgate graph freeze FILE... --out graph.bgs`";
+        if let Some((first, _)) = &self.snapshot {
+            return Err(GraphError::Usage(ErrorDetail::new(
+                name,
+                "",
+                first.as_str(),
+                "cannot be merged with a graph snapshot, which is a whole merged graph",
+            ))
+            .with_help(help));
+        }
+        if snapshot && let Some(first) = &self.first_source {
+            return Err(GraphError::Usage(ErrorDetail::new(
+                name,
+                "",
+                first.as_str(),
+                "a graph snapshot is a whole merged graph and cannot be merged with other graph files",
+            ))
+            .with_help(help));
+        }
+        if !snapshot && self.first_source.is_none() {
+            self.first_source = Some(name.to_owned());
+        }
+        Ok(())
     }
 
     /// Reads a source from `reader` (a pipe, a socket, a decompressor) and
@@ -83,18 +150,59 @@ impl GraphLoader {
         bytes: &[u8],
         format: Option<GraphFormat>,
     ) -> Result<&mut Self, GraphError> {
+        if is_snapshot(bytes) {
+            self.check_alone(name, true)?;
+            self.snapshot = Some((name.to_owned(), FrozenGraph::read_snapshot(name, bytes)?));
+            return Ok(self);
+        }
+        self.check_alone(name, false)?;
         let fragment = blastgate_ingest::parse(name, bytes, format)?;
         self.builder.add(fragment)?;
         Ok(self)
     }
 
-    /// Merges the sources into a validated graph.
+    /// Merges the sources into a validated graph. A snapshot is turned
+    /// back into a [`ServiceGraph`] (`O(V + E)`; use
+    /// [`GraphLoader::build_frozen`] for queries).
     ///
     /// # Errors
-    /// [`GraphError::Dangling`] in strict mode; [`GraphError::LimitExceeded`].
+    /// [`GraphError::Dangling`] in strict mode (for a snapshot: if it holds
+    /// a node that no source declared); [`GraphError::LimitExceeded`].
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
-        self.builder.build()
+        match self.snapshot {
+            Some((name, graph)) => Ok(checked(&name, graph, self.options)?.into_service_graph(vec![name])),
+            None => self.builder.build(),
+        }
     }
+
+    /// The frozen graph, ready for queries: the snapshot as read, or the
+    /// sources merged and frozen.
+    ///
+    /// # Errors
+    /// As [`GraphLoader::build`].
+    pub fn build_frozen(self) -> Result<FrozenGraph, GraphError> {
+        match self.snapshot {
+            Some((name, graph)) => checked(&name, graph, self.options),
+            None => Ok(self.builder.build()?.freeze()),
+        }
+    }
+}
+
+/// `graph` (the snapshot `name`) if it obeys `options`: in strict mode,
+/// the first node that no source declared is a [`GraphError::Dangling`].
+fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<FrozenGraph, GraphError> {
+    if options.strict
+        && let Some(node) = graph.nodes().iter().find(|n| n.origin() == Origin::Placeholder)
+    {
+        return Err(GraphError::Dangling(ErrorDetail::new(
+            name,
+            format!("node `{}`", node.id()),
+            node.id(),
+            "the snapshot holds a node that no input declared (it was frozen without --strict)",
+        ))
+        .with_help("declare the node in the sources and freeze them again, or drop --strict"));
+    }
+    Ok(graph)
 }
 
 /// Renders a graph as a native JSON document that loads back unchanged.

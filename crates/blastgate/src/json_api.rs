@@ -174,7 +174,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
         let (name, bytes) = g.read(&format!("graph[{i}]"))?;
         loader.add_bytes(&name, &bytes, None)?;
     }
-    let graph = loader.build()?.freeze();
+    let graph = loader.build_frozen()?;
     let (name, bytes) = request.change.read("change")?;
     let mut changeset = parse_changeset(&name, &bytes)?;
     for (i, p) in request.terraform_plans.iter().enumerate() {

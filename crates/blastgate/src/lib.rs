@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 pub mod assess;
+pub mod calibrate;
 pub mod change;
 pub mod context;
 pub mod demo;

@@ -98,7 +98,36 @@ fn run(target: &str, data: &[u8]) {
                 assert_eq!(c, blastgate::context::parse_context("again.json", &text).unwrap());
             }
         }
+        "snapshot_no_panic" => snapshot(data),
         other => panic!("fuzz/regressions/{other}: no such fuzz target; add it to this test"),
+    }
+}
+
+/// The `snapshot_no_panic` target: the bytes read as a snapshot as they
+/// are, then with every checksum recomputed; a graph that loads is queried.
+fn snapshot(data: &[u8]) {
+    let mut l = GraphLoader::default();
+    if l.add_bytes("f.bgs", data, None).is_ok() {
+        let _ = l.build().map(|g| g.to_dot());
+    }
+    let mut sealed = data.to_vec();
+    blastgate_graph::snapshot::seal(&mut sealed);
+    if let Ok(g) = blastgate::graph::FrozenGraph::read_snapshot("f.bgs", sealed.as_slice()) {
+        let _ = g.cycles();
+        let n = g.node_count() as u32;
+        for v in 0..n {
+            let _ = (
+                g.dependents_with_probability(v).count(),
+                g.dependent_edges_of(v).len(),
+                g.node(v).map(|x| g.index_of(x.id())),
+            );
+        }
+        let _ = g.edges().count();
+        if n > 0 {
+            let _ = blastgate_graph::radius(&g, &[0, n / 2], &blastgate_graph::RadiusConfig::default());
+        }
+        let mut out = Vec::new();
+        let _ = g.write_snapshot(&mut out);
     }
 }
 
