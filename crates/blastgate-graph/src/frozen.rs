@@ -378,6 +378,12 @@ impl FrozenGraph {
         self.csr.dependent_edges_of(index)
     }
 
+    /// The dependencies of `index` with each edge's attributes, ascending.
+    pub fn dependencies_with_attributes(&self, index: u32) -> impl Iterator<Item = (u32, &Dependency)> + '_ {
+        let a = self.csr.first_edge(index);
+        (a..).zip(self.dependencies_of(index)).filter_map(move |(e, &to)| Some((to, self.dependency_at_edge(e)?)))
+    }
+
     /// The attributes of forward edge number `edge`.
     pub fn dependency_at(&self, edge: u32) -> Option<&Dependency> {
         self.dependency_at_edge(edge as usize)

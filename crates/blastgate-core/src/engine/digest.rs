@@ -2,63 +2,113 @@
 //! it decided on.
 //!
 //! The graph is hashed in a canonical form (nodes by id, each with its
-//! attributes and its dependencies by id), so the order of source files or
-//! of lines within them does not matter. Documents are hashed as JSON with
+//! attributes and its dependencies by their position in id order), so the
+//! order of source files or of lines within them does not matter; it is
+//! hashed in fixed chunks on rayon's threads, then the chunks' digests. Documents are hashed as JSON with
 //! sorted keys, and the lists whose order carries no meaning (files,
 //! services, resources, labels, incidents, budgets, freezes, changes in
 //! flight, rules) are sorted first.
 
 use blastgate_change::Changeset;
 use blastgate_graph::FrozenGraph;
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{AssessOptions, Engine};
 use crate::context::Context;
 
+/// Nodes per chunk of the graph digest: each chunk is hashed on its own
+/// (in parallel), then the chunks' digests in order. The chunking is fixed,
+/// so the digest does not depend on the number of threads.
+const DIGEST_CHUNK: usize = 1 << 15;
+
 /// The digest of a graph's canonical form: `sha256:` and 64 hex digits.
+///
+/// Canonical form (version 2): nodes in id order, each with its
+/// attributes and its dependencies, named by their position in id order,
+/// with each edge's attributes; encoded compactly into a buffer and hashed
+/// in chunks of [`DIGEST_CHUNK`] nodes. About 15 bytes an edge: a 10M-edge
+/// graph hashes in well under a second.
 pub fn graph_digest(graph: &FrozenGraph) -> String {
+    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+    // The node at each position in id order (the identity for graphs from
+    // the builder, which numbers nodes in id order).
+    let mut order: Vec<u32> = vec![0; n as usize];
+    for i in 0..n {
+        if let Some(slot) = graph.id_rank(i).and_then(|r| order.get_mut(r as usize)) {
+            *slot = i;
+        }
+    }
+    let chunks: Vec<[u8; 32]> = order.par_chunks(DIGEST_CHUNK).map(|nodes| hash_nodes(graph, nodes)).collect();
     let mut h = Sha256::new();
-    h.update(b"blastgate-graph-v1\0");
-    let mut order: Vec<u32> = (0..u32::try_from(graph.node_count()).unwrap_or(u32::MAX)).collect();
-    order.sort_by(|&a, &b| id(graph, a).cmp(id(graph, b)));
-    let field = |h: &mut Sha256, bytes: &[u8]| {
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    };
-    for &i in &order {
-        let Some(n) = graph.node(i) else { continue };
-        field(&mut h, b"node");
-        field(&mut h, n.id().as_bytes());
-        field(&mut h, n.kind().as_str().as_bytes());
-        field(&mut h, &[n.tier().map_or(255, |t| t.level())]);
-        field(&mut h, n.owner().unwrap_or("\u{0}").as_bytes());
-        field(&mut h, n.system().unwrap_or("\u{0}").as_bytes());
-        for (k, v) in n.labels() {
-            field(&mut h, k.as_bytes());
-            field(&mut h, v.as_bytes());
-        }
-        field(&mut h, &n.traffic().map_or(f64::NAN, |t| t.get()).to_bits().to_le_bytes());
-        field(&mut h, &[n.user_facing().map_or(2, u8::from)]);
-        let mut deps: Vec<u32> = graph.dependencies_of(i).to_vec();
-        deps.sort_by(|&a, &b| id(graph, a).cmp(id(graph, b)));
-        for d in deps {
-            let Some(e) = graph.dependency(i, d) else { continue };
-            field(&mut h, b"edge");
-            field(&mut h, id(graph, d).as_bytes());
-            field(&mut h, e.kind().as_str().as_bytes());
-            field(&mut h, e.strength().as_str().as_bytes());
-            field(&mut h, &e.probability().get().to_bits().to_le_bytes());
-            let (calls, errors) = e.observation().map_or((u64::MAX, u64::MAX), |o| (o.calls, o.errors));
-            field(&mut h, &calls.to_le_bytes());
-            field(&mut h, &errors.to_le_bytes());
-        }
+    h.update(b"blastgate-graph-v2\0");
+    h.update(u64::from(n).to_le_bytes());
+    h.update((graph.edge_count() as u64).to_le_bytes());
+    for c in &chunks {
+        h.update(c);
     }
     hex(&h.finalize())
 }
 
-fn id(graph: &FrozenGraph, i: u32) -> &str {
-    graph.node(i).map_or("", |n| n.id())
+/// The SHA-256 of some nodes' records.
+fn hash_nodes(graph: &FrozenGraph, nodes: &[u32]) -> [u8; 32] {
+    const FLUSH: usize = 1 << 16;
+    let mut h = Sha256::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(FLUSH + 4096);
+    let rank = |i: u32| graph.id_rank(i).unwrap_or(u32::MAX);
+    let string = |buf: &mut Vec<u8>, s: &str| {
+        buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    };
+    for &i in nodes {
+        let Some(node) = graph.node(i) else { continue };
+        string(&mut buf, node.id());
+        buf.push(node.kind() as u8);
+        buf.push(node.tier().map_or(255, |t| t.level()));
+        buf.push(node.user_facing().map_or(2, u8::from));
+        match node.owner() {
+            Some(o) => {
+                buf.push(1);
+                string(&mut buf, o);
+            }
+            None => buf.push(0),
+        }
+        match node.system() {
+            Some(o) => {
+                buf.push(1);
+                string(&mut buf, o);
+            }
+            None => buf.push(0),
+        }
+        buf.extend_from_slice(&node.traffic().map_or(f64::NAN, |t| t.get()).to_bits().to_le_bytes());
+        buf.extend_from_slice(&(node.labels().len() as u32).to_le_bytes());
+        for (k, v) in node.labels() {
+            string(&mut buf, k);
+            string(&mut buf, v);
+        }
+        buf.extend_from_slice(&(graph.dependencies_of(i).len() as u32).to_le_bytes());
+        for (to, e) in graph.dependencies_with_attributes(i) {
+            buf.extend_from_slice(&rank(to).to_le_bytes());
+            buf.push(e.kind() as u8);
+            buf.push(e.strength() as u8);
+            buf.extend_from_slice(&e.probability().get().to_bits().to_le_bytes());
+            match e.observation() {
+                Some(o) => {
+                    buf.push(1);
+                    buf.extend_from_slice(&o.calls.to_le_bytes());
+                    buf.extend_from_slice(&o.errors.to_le_bytes());
+                }
+                None => buf.push(0),
+            }
+        }
+        if buf.len() >= FLUSH {
+            h.update(&buf);
+            buf.clear();
+        }
+    }
+    h.update(&buf);
+    h.finalize().into()
 }
 
 /// The digest of everything an assessment depends on.
