@@ -182,3 +182,37 @@ pub fn digest_of(parts: &[&[u8]]) -> String {
     }
     hex(&h.finalize())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code: a panic is a failed test")]
+
+    use blastgate_graph::{BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin};
+
+    use super::graph_digest;
+
+    /// A graph of `n` nodes named in a scrambled order, each depending on
+    /// the next: more than one digest chunk.
+    fn graph(n: u32, reversed: bool) -> blastgate_graph::FrozenGraph {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let order: Vec<u32> = if reversed { (0..n).rev().collect() } else { (0..n).collect() };
+        for &i in &order {
+            let a = f.node(&format!("s{}", (i * 7919) % n), String::new).unwrap();
+            let b = f.node(&format!("s{}", (i * 7919 + 1) % n), String::new).unwrap();
+            f.edge(a, b, EdgeSpec::default()).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        builder.build().unwrap().freeze()
+    }
+
+    #[test]
+    fn the_digest_depends_on_neither_threads_nor_input_order() {
+        let g = graph(70_000, false);
+        let pool = |t: usize| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+        let one = pool(1).install(|| graph_digest(&g));
+        assert_eq!(one, pool(4).install(|| graph_digest(&g)));
+        assert_eq!(one, graph_digest(&graph(70_000, true)));
+        assert_ne!(one, graph_digest(&graph(69_999, false)));
+    }
+}
