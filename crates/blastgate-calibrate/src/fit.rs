@@ -344,6 +344,7 @@ fn fit_policy(
         source: String::new(),
         intercept: round(intercept),
         weights,
+        shapes: Default::default(),
     };
     Ok((model, origins))
 }

@@ -169,7 +169,21 @@ impl Engine {
         }
 
         let values = features::values(changeset, &resolved, &facts);
-        let (log_odds, mut likelihood) = features::likelihood(&self.policy.likelihood, &values);
+        let (linear, _) = features::likelihood(&self.policy.likelihood, &values);
+        // Shape functions (a calibrated model), in metric order.
+        let shapes: Vec<(String, f64, f64, bool)> = self
+            .policy
+            .likelihood
+            .shapes
+            .iter()
+            .map(|(metric, shape)| {
+                let value = features::metric_value(metric, changeset, &resolved);
+                let c = features::shape_contribution(metric, shape, value);
+                (metric.clone(), value.unwrap_or(0.0), c, value.is_none())
+            })
+            .collect();
+        let log_odds = shapes.iter().fold(linear, |acc, s| acc + s.2);
+        let mut likelihood = features::sigmoid(log_odds);
         if !(likelihood.is_finite() && log_odds.is_finite()) {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -201,7 +215,7 @@ impl Engine {
         let (required_approvals, separation_of_duties) =
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
         let rollout = plan::rollout(self, blast, depth, &fired);
-        let factors = self.factors(&values, log_odds, likelihood, impact);
+        let factors = self.factors(&values, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         let input_digest = digest::input_digest(self, changeset, context, options);
@@ -348,7 +362,14 @@ impl Engine {
         own + blast.weighted_impact()
     }
 
-    fn factors(&self, values: &[(&'static str, f64)], log_odds: f64, likelihood: f64, impact: f64) -> Vec<Factor> {
+    fn factors(
+        &self,
+        values: &[(&'static str, f64)],
+        shapes: &[(String, f64, f64, bool)],
+        log_odds: f64,
+        likelihood: f64,
+        impact: f64,
+    ) -> Vec<Factor> {
         let model = &self.policy.likelihood;
         let mut factors: Vec<Factor> = values
             .iter()
@@ -367,6 +388,24 @@ impl Engine {
                     description: features::description(id).to_owned(),
                 })
             })
+            .chain(shapes.iter().map(|(metric, value, contribution, missing)| {
+                let without = features::sigmoid(log_odds - contribution);
+                let delta = likelihood - without;
+                let description = if *missing {
+                    format!("shape of `{metric}` (not stated by the change: its largest contribution counts)")
+                } else {
+                    format!("shape of `{metric}` at the change's value")
+                };
+                Factor {
+                    id: format!("shape:{metric}"),
+                    value: round6(*value),
+                    weight: 1.0,
+                    contribution: round6(*contribution),
+                    likelihood_delta: round6(delta),
+                    score_delta: round6(delta * impact.min(1e12)),
+                    description,
+                }
+            }))
             .collect();
         factors.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()).then_with(|| a.id.cmp(&b.id)));
         factors.insert(

@@ -136,6 +136,31 @@ pub struct LikelihoodModel {
     pub intercept: f64,
     /// Weight per feature id (see docs/model.md for each feature).
     pub weights: BTreeMap<String, f64>,
+    /// Shape functions by standard change metric (`la`, `nf`, `exp`, ...),
+    /// as `blastgate calibrate` fits them: each adds its contribution at
+    /// the change's value to the log-odds, in place of the metric's linear
+    /// feature (which must then have no weight). Empty by default.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+/// A shape function: the contribution to the log-odds at each of `values`
+/// of a metric, linear in the metric's scale (`ln(1 + x)`, or `x` for
+/// entropy and the fix flag) between them and flat outside them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    /// What the metric is, for people.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The scale, for people (`ln(1 + la)`); the engine knows each
+    /// metric's scale.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scale: String,
+    /// Metric values, ascending.
+    pub values: Vec<f64>,
+    /// The contribution at each value.
+    pub log_odds: Vec<f64>,
 }
 
 /// Band thresholds, ascending: three cut points make four bands (low,
@@ -309,6 +334,30 @@ impl Policy {
             }
             if !w.is_finite() {
                 return fail(&format!("likelihood.weights.{id}"), format!("`{w}` is not a finite number"));
+            }
+        }
+        for (metric, shape) in &self.likelihood.shapes {
+            let place = format!("likelihood.shapes.{metric}");
+            let Some(replaced) = crate::engine::features::shape_metric(metric) else {
+                return fail(
+                    &place,
+                    format!("unknown metric `{metric}`; use la ld nf nd ns entropy lt fix ndev age nuc exp rexp sexp"),
+                );
+            };
+            if let Some(f) = replaced.filter(|f| self.likelihood.weights.contains_key(*f)) {
+                return fail(
+                    &place,
+                    format!("the shape for `{metric}` replaces the feature `{f}`: remove `likelihood.weights.{f}`"),
+                );
+            }
+            let finite = shape.values.iter().chain(&shape.log_odds).all(|x| x.is_finite());
+            let ascending = shape.values.windows(2).all(|w| matches!(w, [a, b] if a < b));
+            if shape.values.is_empty() || shape.values.len() != shape.log_odds.len() || !finite || !ascending {
+                return fail(
+                    &place,
+                    "`values` and `log_odds` must be non-empty, of the same length and finite, `values` ascending"
+                        .into(),
+                );
             }
         }
         let ascending = |v: &[f64; 3]| v.windows(2).all(|w| matches!(w, [a, b] if a < b));

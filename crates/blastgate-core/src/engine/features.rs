@@ -45,6 +45,78 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("collision", "number of other changes in flight whose blast radius overlaps in the window"),
 ];
 
+/// The standard change metrics a shape function may use, with the linear
+/// feature each replaces (if any).
+pub const SHAPE_METRICS: &[(&str, Option<&str>)] = &[
+    ("la", Some("log_lines_added")),
+    ("ld", Some("log_lines_deleted")),
+    ("nf", Some("log_files")),
+    ("nd", Some("log_directories")),
+    ("ns", Some("log_subsystems")),
+    ("entropy", Some("entropy")),
+    ("lt", None),
+    ("fix", Some("fix")),
+    ("ndev", None),
+    ("age", Some("log_file_age")),
+    ("nuc", Some("log_prior_changes")),
+    ("exp", Some("log_author_experience")),
+    ("rexp", None),
+    ("sexp", None),
+];
+
+/// `Some(the linear feature it replaces)` for a metric a shape may use.
+pub fn shape_metric(metric: &str) -> Option<Option<&'static str>> {
+    SHAPE_METRICS.iter().find(|(m, _)| *m == metric).map(|(_, f)| *f)
+}
+
+/// A shape's contribution at `value` (`None`: the change does not state the
+/// metric, and the largest contribution counts: fail closed).
+pub fn shape_contribution(metric: &str, shape: &crate::policy::Shape, value: Option<f64>) -> f64 {
+    let largest = shape.log_odds.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let Some(x) = value.filter(|x| x.is_finite()) else { return largest };
+    let linear = matches!(metric, "entropy" | "fix");
+    let scale = |v: f64| if linear { v } else { v.max(0.0).ln_1p() };
+    let x = scale(x);
+    let points: Vec<(f64, f64)> = shape.values.iter().map(|&v| scale(v)).zip(shape.log_odds.iter().copied()).collect();
+    match (points.first(), points.last()) {
+        (Some(&(x0, y0)), _) if x <= x0 => y0,
+        (_, Some(&(xn, yn))) if x >= xn => yn,
+        _ => points
+            .windows(2)
+            .find_map(|w| match w {
+                [(a, ya), (b, yb)] if x >= *a && x <= *b => {
+                    Some(if b > a { ya + (yb - ya) * (x - a) / (b - a) } else { *yb })
+                }
+                _ => None,
+            })
+            .unwrap_or(largest),
+    }
+}
+
+/// The value of each standard metric for this change (`None` when the
+/// change does not state it).
+pub(crate) fn metric_value(metric: &str, changeset: &Changeset, resolved: &ResolvedChange) -> Option<f64> {
+    let m = &resolved.metrics;
+    let h = changeset.history.as_ref();
+    match metric {
+        "la" => Some(m.la as f64),
+        "ld" => Some(m.ld as f64),
+        "nf" => Some(m.nf as f64),
+        "nd" => Some(m.nd as f64),
+        "ns" => Some(m.ns as f64),
+        "entropy" => Some(m.entropy),
+        "fix" => changeset.fix.map(|f| if f { 1.0 } else { 0.0 }),
+        "exp" => changeset.author.prior_changes.map(|c| c as f64).or_else(|| h.and_then(|h| h.exp)),
+        "lt" => h.and_then(|h| h.lt),
+        "ndev" => h.and_then(|h| h.ndev),
+        "age" => h.and_then(|h| h.age),
+        "nuc" => h.and_then(|h| h.nuc),
+        "rexp" => h.and_then(|h| h.rexp),
+        "sexp" => h.and_then(|h| h.sexp),
+        _ => None,
+    }
+}
+
 /// What `id` measures ("" for an unknown id).
 pub fn description(id: &str) -> &'static str {
     FEATURES.iter().find(|(f, _)| *f == id).map_or("", |(_, d)| *d)

@@ -1,0 +1,89 @@
+//! Shape functions in the policy's likelihood model (what `blastgate
+//! calibrate` fits): applied at the change's value on the metric's scale,
+//! the riskiest value when the change does not state the metric, and
+//! validated against double counting.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::float_cmp,
+    reason = "test code: a panic is a failed test; knot values are exact"
+)]
+
+use blastgate::assess::{DEFAULT_POLICY, Engine, parse_policy};
+use blastgate::change::parse_changeset;
+use blastgate::context::{Context, Timestamp};
+use blastgate::graph::GraphLoader;
+
+/// The default policy with the linear lines-added weight replaced by a
+/// shape, plus a shape on `lt` (which changesets rarely state).
+fn policy_text() -> String {
+    DEFAULT_POLICY.replace("log_lines_added = 0.45\n", "")
+        + "\n[likelihood.shapes.la]\nvalues = [0.0, 9.0, 999.0]\nlog_odds = [0.0, 1.0, 2.0]\n\
+           \n[likelihood.shapes.lt]\nvalues = [0.0, 100.0]\nlog_odds = [0.0, 0.5]\n"
+}
+
+fn assess(policy: &str, added: u64, history: &str) -> blastgate::Assessment {
+    let mut loader = GraphLoader::default();
+    loader.add_bytes("g.edges", b"web api\n", None).unwrap();
+    let engine =
+        Engine::new(loader.build().unwrap().freeze(), parse_policy("p.toml", policy.as_bytes()).unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+                "files": [{{"path": "api/main.go", "added": {added}}}] {history}}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()))
+}
+
+fn factor(a: &blastgate::Assessment, id: &str) -> f64 {
+    a.factors.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no factor {id}")).contribution
+}
+
+#[test]
+fn shapes_apply_on_the_log_scale_and_replace_the_linear_feature() {
+    let policy = policy_text();
+    let lt = r#", "history": {"lt": 100}"#;
+    // At the knots exactly, between them on ln(1 + x), flat outside.
+    assert_eq!(factor(&assess(&policy, 9, lt), "shape:la"), 1.0);
+    assert_eq!(factor(&assess(&policy, 999, lt), "shape:la"), 2.0);
+    assert_eq!(factor(&assess(&policy, 100_000, lt), "shape:la"), 2.0);
+    let mid = factor(&assess(&policy, 99, lt), "shape:la");
+    let expected = 1.0 + (100f64.ln() - 10f64.ln()) / (1000f64.ln() - 10f64.ln());
+    assert!((mid - expected).abs() < 1e-6, "{mid} vs {expected}");
+    // The linear feature it replaces is gone; more lines, more likely.
+    let a = assess(&policy, 9, lt);
+    assert!(a.factors.iter().all(|f| f.id != "log_lines_added"));
+    assert!(assess(&policy, 500, lt).risk.likelihood > a.risk.likelihood);
+}
+
+#[test]
+fn an_unstated_metric_counts_its_riskiest_value() {
+    let policy = policy_text();
+    let stated_low = factor(&assess(&policy, 9, r#", "history": {"lt": 0}"#), "shape:lt");
+    let unstated = factor(&assess(&policy, 9, ""), "shape:lt");
+    assert_eq!((stated_low, unstated), (0.0, 0.5));
+}
+
+#[test]
+fn bad_shapes_are_policy_errors() {
+    let base = DEFAULT_POLICY.replace("log_lines_added = 0.45\n", "");
+    for (extra, needle) in [
+        ("[likelihood.shapes.la]\nvalues = [0.0, 1.0]\nlog_odds = [0.0]\n", "same length"),
+        ("[likelihood.shapes.la]\nvalues = [1.0, 0.0]\nlog_odds = [0.0, 1.0]\n", "ascending"),
+        ("[likelihood.shapes.lines]\nvalues = [0.0]\nlog_odds = [0.0]\n", "unknown metric `lines`"),
+    ] {
+        let e = parse_policy("p.toml", format!("{base}\n{extra}").as_bytes()).unwrap_err();
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+    // A shape and the linear feature it replaces would count lines twice.
+    let twice = format!("{DEFAULT_POLICY}\n[likelihood.shapes.la]\nvalues = [0.0]\nlog_odds = [0.0]\n");
+    let e = parse_policy("p.toml", twice.as_bytes()).unwrap_err();
+    assert!(e.to_string().contains("remove `likelihood.weights.log_lines_added`"), "{e}");
+}
