@@ -99,19 +99,26 @@ pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
     Ok(())
 }
 
-fn yaml_budget() -> serde_saphyr::Budget {
+/// Events and nodes allowed per byte of YAML: every event of a document
+/// takes at least a byte of it, except what aliases replay, so more than a
+/// few per byte is an alias bomb (a 3 KB one within a fixed budget once
+/// cost 0.2 s and 100 MB before it was rejected).
+const YAML_EVENTS_PER_BYTE: usize = 4;
+
+fn yaml_budget(input_bytes: usize) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits::MAX_NESTING_DEPTH;
     budget.max_documents = limits::MAX_YAML_DOCUMENTS;
     budget.max_reader_input_bytes = Some(limits::MAX_DOCUMENT_BYTES as usize);
-    budget.max_nodes = 20_000_000;
-    budget.max_events = 50_000_000;
+    let scaled = input_bytes.saturating_mul(YAML_EVENTS_PER_BYTE).saturating_add(10_000);
+    budget.max_nodes = scaled.min(20_000_000);
+    budget.max_events = scaled.min(50_000_000);
     budget
 }
 
-fn yaml_options() -> serde_saphyr::Options {
+fn yaml_options(input_bytes: usize) -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
-    options.budget = Some(yaml_budget());
+    options.budget = Some(yaml_budget(input_bytes));
     options.non_finite_float_policy = serde_saphyr::options::NonFiniteFloatPolicy::Reject;
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
     options
@@ -124,7 +131,7 @@ fn yaml_options() -> serde_saphyr::Options {
 /// [`GraphError::LimitExceeded`].
 pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
     check_yaml_budget(file, text)?;
-    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| yaml_error(file, &e))
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, &e))
 }
 
 /// Parses every document of a multi-document YAML stream (empty documents
@@ -134,7 +141,7 @@ pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Graph
 /// As [`from_yaml`].
 pub fn from_yaml_multi<T: DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, GraphError> {
     check_yaml_budget(file, text)?;
-    serde_saphyr::from_multiple_with_options(text, yaml_options()).map_err(|e| yaml_error(file, &e))
+    serde_saphyr::from_multiple_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, &e))
 }
 
 /// Streams the YAML events once against the budget before deserializing,
@@ -143,7 +150,7 @@ pub fn from_yaml_multi<T: DeserializeOwned>(file: &str, text: &str) -> Result<Ve
 /// follows, which reports them with better context.
 fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
     let policy = serde_saphyr::budget::EnforcingPolicy::AllContent;
-    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(text, yaml_budget(), policy)
+    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(text, yaml_budget(text.len()), policy)
         && let Some(breach) = &report.breached
     {
         let (limit, observed) = budget_breach(breach);
@@ -206,6 +213,7 @@ fn budget_max(limit: &str) -> u64 {
         "max_yaml_anchors" => d.max_anchors as u64,
         "max_yaml_events" => 50_000_000,
         "max_yaml_nodes" => 20_000_000,
+        // (or 4 per input byte plus 10,000, when less: see yaml_budget)
         _ => 0,
     }
 }
