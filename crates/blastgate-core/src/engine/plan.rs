@@ -243,28 +243,10 @@ pub(crate) fn rollout(engine: &Engine, blast: &BlastRadius, depth: ReviewDepth, 
         RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
         RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
     };
-    // Rank every affected node, keep the top ten, and only then build
-    // their entries: a radius of hundreds of thousands of nodes allocates
-    // ten.
-    let mut ranked: Vec<(f64, &str, &blastgate_graph::Affected)> = blast
-        .affected()
-        .iter()
-        .filter_map(|a| {
-            let n = engine.graph.node(a.node())?;
-            Some((a.probability().get() * engine.config.weight(n), n.id(), a))
-        })
-        .collect();
-    let order = |a: &(f64, &str, &blastgate_graph::Affected), b: &(f64, &str, &blastgate_graph::Affected)| {
-        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
-    };
-    if ranked.len() > MAX_WATCH {
-        ranked.select_nth_unstable_by(MAX_WATCH - 1, order);
-    }
-    ranked.truncate(MAX_WATCH);
-    ranked.sort_by(order);
+    let ranked = super::report::most_critical(&engine.graph, blast, &engine.config, MAX_WATCH);
     let watch: Vec<Watch> = ranked
         .into_iter()
-        .map(|(_, id, a)| Watch {
+        .map(|(id, a)| Watch {
             service: id.to_owned(),
             probability: round6(a.probability().get()),
             tier: a.tier().level(),

@@ -2,9 +2,33 @@
 
 use std::collections::BTreeMap;
 
-use blastgate_graph::{BlastRadius, FrozenGraph, RadiusConfig};
+use blastgate_graph::{Affected, BlastRadius, FrozenGraph, RadiusConfig};
 
 use crate::assessment::{AffectedNode, EvidencePath, JourneyReached, MAX_PATH_NODES, RadiusReport, round6};
+
+/// The `k` most critical affected nodes, with their ids: by weight x
+/// probability (descending), then id. Selected in linear time and only
+/// those `k` sorted, so a radius of hundreds of thousands of nodes costs
+/// one pass.
+pub(crate) fn most_critical<'a>(
+    graph: &'a FrozenGraph,
+    blast: &'a BlastRadius,
+    config: &RadiusConfig,
+    k: usize,
+) -> Vec<(&'a str, &'a Affected)> {
+    let mut ranked: Vec<(f64, &str, &Affected)> = blast
+        .affected()
+        .iter()
+        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), n.id(), a)))
+        .collect();
+    let order = |a: &(f64, &str, &Affected), b: &(f64, &str, &Affected)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    if ranked.len() > k && k > 0 {
+        ranked.select_nth_unstable_by(k - 1, order);
+    }
+    ranked.truncate(k);
+    ranked.sort_by(order);
+    ranked.into_iter().map(|(_, id, a)| (id, a)).collect()
+}
 
 /// The report of `blast`, listing at most `limit` affected nodes: the most
 /// critical first (weight x probability, descending, then id).
@@ -29,24 +53,10 @@ pub(crate) fn radius_report(
     };
     let mut changed: Vec<String> = blast.changed().iter().map(|&i| id(i)).collect();
     changed.sort_unstable();
-    let mut ranked: Vec<(f64, &str, &blastgate_graph::Affected)> = blast
-        .affected()
-        .iter()
-        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), n.id(), a)))
-        .collect();
-    let order = |a: &(f64, &str, &blastgate_graph::Affected), b: &(f64, &str, &blastgate_graph::Affected)| {
-        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
-    };
-    // The top `limit` in linear time, then only those sorted: a radius of
-    // hundreds of thousands of nodes lists 50.
-    if ranked.len() > limit && limit > 0 {
-        ranked.select_nth_unstable_by(limit - 1, order);
-    }
-    ranked.truncate(limit);
-    ranked.sort_by(order);
+    let ranked = most_critical(graph, blast, config, limit);
     let affected: Vec<AffectedNode> = ranked
         .into_iter()
-        .map(|(_, service, a)| {
+        .map(|(service, a)| {
             let node = graph.node(a.node());
             let (path, path_omitted) = ids(blast.path_to(a.node()));
             AffectedNode {
