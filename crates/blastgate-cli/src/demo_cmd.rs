@@ -47,9 +47,8 @@ pub fn run(args: &DemoArgs) -> Result<u8, Failure> {
             .required_approvals
             .iter()
             .map(|p| {
-                let role = serde_json::to_value(p.role).ok().and_then(|v| v.as_str().map(str::to_owned));
                 let teams = if p.teams.is_empty() { String::new() } else { format!(" ({})", p.teams.join(" or ")) };
-                format!("{}{teams}", role.unwrap_or_default())
+                format!("{}{teams}", p.role.as_str())
             })
             .collect();
         if !approvals.is_empty() {

@@ -157,6 +157,19 @@ pub enum ApprovalRole {
     BreakGlass,
 }
 
+impl ApprovalRole {
+    /// The name as written in JSON (`critical_owner`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Peer => "peer",
+            Self::Owner => "owner",
+            Self::Senior => "senior",
+            Self::CriticalOwner => "critical_owner",
+            Self::BreakGlass => "break_glass",
+        }
+    }
+}
+
 /// Separation of duties: who never counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -513,4 +526,19 @@ fn is_zero(n: &usize) -> bool {
 /// to catch (the engine never emits one).
 pub(crate) fn round6(x: f64) -> f64 {
     if x.is_finite() { (x * 1e6).round() / 1e6 } else { x }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use super::ApprovalRole;
+
+    #[test]
+    fn role_names_are_the_json_names() {
+        use ApprovalRole::*;
+        for role in [Peer, Owner, Senior, CriticalOwner, BreakGlass] {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+    }
 }

@@ -32,10 +32,6 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-fn role(r: blastgate::assess::ApprovalRole) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn rollout_line(a: &Assessment) -> String {
     let r = &a.rollout;
     let steps: Vec<String> = r.steps.iter().map(|s| format!("{}%", s.percent)).collect();
@@ -53,7 +49,7 @@ fn rollout_line(a: &Assessment) -> String {
 fn approval_line(p: &blastgate::assess::Approval) -> String {
     let teams = if p.teams.is_empty() { "any team".to_owned() } else { p.teams.join(" or ") };
     let seniority = p.min_seniority.as_deref().map(|s| format!(", {s} or above")).unwrap_or_default();
-    format!("{} x{} from {teams}{seniority}: {}", role(p.role), p.count, p.reason)
+    format!("{} x{} from {teams}{seniority}: {}", p.role.as_str(), p.count, p.reason)
 }
 
 /// The terminal summary.
