@@ -230,6 +230,7 @@ impl Engine {
                 .map(|(f, _)| f.end)
                 .max(),
             in_flight_end: facts.collisions.iter().map(|(c, _)| c.end).max(),
+            touched: resolved.touched,
         };
 
         let assessment = Assessment {
@@ -467,12 +468,14 @@ pub(crate) struct Radius {
     blast: std::sync::Arc<BlastRadius>,
 }
 
-/// When what holds the change back ends: the freezes that apply to it (not
-/// waived by an exception) and the changes in flight it collides with.
+/// What a base pass found that its counterfactuals reuse: when the freezes
+/// that apply to the change (not waived by an exception) and the changes in
+/// flight it collides with end, and the nodes it touches (for the split).
 #[derive(Debug, Default)]
 pub(crate) struct Waits {
     freeze_end: Option<Timestamp>,
     in_flight_end: Option<Timestamp>,
+    touched: Vec<blastgate_change::TouchedNode>,
 }
 
 /// Work done so far, in reverse edges scanned.

@@ -6,7 +6,7 @@
 //! freeze or the colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{ChangedBy, Changeset};
+use blastgate_change::{ChangedBy, Changeset, TouchedNode};
 
 use super::{AssessOptions, Engine, Radius, Waits};
 use crate::assessment::{Assessment, Counterfactual, round6};
@@ -78,7 +78,7 @@ pub(crate) fn explore(
         c.deploy_at = Some(end.to_string());
         try_one("wait-for-in-flight", format!("deploy after the changes in flight finish ({end})"), &c, context);
     }
-    if let Some(parts) = split(changeset, engine, options) {
+    if let Some(parts) = split(changeset, &waits.touched) {
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
@@ -104,17 +104,7 @@ pub(crate) fn explore(
 /// names that made it changed; `None` when the change touches fewer than
 /// two services, more than [`MAX_SPLIT`], or a service's reasons were
 /// truncated (the parts would not add up to the change).
-fn split(changeset: &Changeset, engine: &Engine, options: &AssessOptions<'_>) -> Option<Vec<(String, Changeset)>> {
-    let resolved = blastgate_change::resolve(
-        "changeset",
-        changeset,
-        &engine.graph,
-        options.mapping,
-        &engine.classifier,
-        blastgate_change::ResolveOptions::allow_unknown(true),
-    )
-    .ok()?;
-    let touched = &resolved.touched;
+fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, Changeset)>> {
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
         return None;
     }
