@@ -136,5 +136,5 @@ pub(crate) fn propose(
 /// exact value's band (rounding down could gate a few more changes).
 fn round_up(x: f64) -> f64 {
     let r = round(x);
-    if r < x { r + 1e-6 } else { r }
+    if r < x { round(r + 1e-6) } else { r }
 }

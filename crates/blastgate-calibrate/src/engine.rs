@@ -3,10 +3,10 @@
 //! feature values the engine would compute for a history row, and the
 //! engine's likelihood of a row under a policy.
 //!
-//! Four metrics have no engine feature (`lt`, `ndev`, `rexp`, `sexp`: the
-//! engine does not see them in a changeset). They are used by the shape
-//! model that `calibrate` measures, and left out of the policy's linear
-//! model, which says so in its `source`.
+//! Four metrics have no linear engine feature (`lt`, `ndev`, `rexp`,
+//! `sexp`); the engine reads them from a changeset's `history` section,
+//! which the git reader fills, and applies them through shape functions
+//! like every other metric of a calibrated model.
 
 use blastgate_core::engine::features::{self, FEATURES, MAX_EXPERIENCE, MAX_FILE_AGE_DAYS};
 use blastgate_core::policy::LikelihoodModel;
@@ -81,7 +81,13 @@ pub fn unstated_value(id: &str) -> f64 {
     if id == "no_rollback_plan" { 1.0 } else { 0.0 }
 }
 
-/// The engine's likelihood of a history row under `model`.
+/// The engine's likelihood of a history row under `model`: its linear
+/// features and its shape functions, computed by the engine's own
+/// [`features::log_odds`]. A shape whose metric the history lacks counts
+/// its largest contribution, as for a change that does not state it.
 pub fn likelihood(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> f64 {
-    features::likelihood(model, &feature_values(history, row)).1
+    let log_odds = features::log_odds(model, &feature_values(history, row), |name| {
+        Metric::parse(name).and_then(|m| history.value(row, m))
+    });
+    features::sigmoid(log_odds)
 }

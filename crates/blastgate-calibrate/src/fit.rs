@@ -2,16 +2,19 @@
 //! earliest part, measure on the latest, then refit on everything for the
 //! model that is written out.
 //!
-//! Two models come out of one run:
+//! One model comes out of a run, in two forms:
 //!
 //! - the **shape model** ([`ShapeModel`]): one monotone piecewise-linear
 //!   shape per history metric, every metric the history has. This is what
 //!   the figures (`auc`, `brier`, `capture`) measure.
-//! - the **policy model** ([`LikelihoodModel`]): a weight per engine
-//!   feature, linear in the features the engine computes, so that a policy's
-//!   `[likelihood]` section can use it as is. It sees only the metrics the
-//!   engine has (see [`crate::engine`]); its own figures are reported
-//!   beside the shape model's.
+//! - the **policy model** ([`LikelihoodModel`]): the same shapes as the
+//!   policy's `[likelihood.shapes]`, with the base policy's weights for the
+//!   features a history cannot inform (AI provenance, change kinds,
+//!   context) and the intercept shifted so that they cancel on a
+//!   history-like change. Its figures (`policy_*`) are computed by the
+//!   engine's own likelihood function and equal the shape model's up to the
+//!   rounding of the written numbers: what was measured is what the gate
+//!   applies.
 //!
 //! Settings were chosen on three development projects (qt, openstack,
 //! jdt) and never on the evaluation projects; docs/model-card.md has the
@@ -25,7 +28,7 @@ use blastgate_core::policy::LikelihoodModel;
 use crate::budget::{BudgetProposal, propose};
 use crate::engine;
 use crate::error::CalibrateError;
-use crate::history::{Family, History, HistoryRow, Metric};
+use crate::history::{Family, History, HistoryRow, Metric, Scale};
 use crate::metrics::{self, CalibrationBin};
 use crate::shape::{Basis, ShapeModel};
 use crate::solver::{self, Design, Penalty, Sign};
@@ -45,8 +48,8 @@ pub struct Config {
     /// (default 30): history and experience effects drift over time
     /// (McIntosh and Kamei 2018); size effects hold.
     pub context_shrink: f64,
-    /// The L2 penalty of linear weights: the policy model's, binary terms'
-    /// and the direction fit's (default 1).
+    /// The L2 penalty of linear weights: binary terms' and the direction
+    /// fit's (default 1).
     pub linear_l2: f64,
     /// Monotone shapes (default true).
     pub monotone: bool,
@@ -154,7 +157,8 @@ pub struct Calibration {
     pub policy_evaluation: Evaluation,
     /// The shape model, refitted on all rows.
     pub model: ShapeModel,
-    /// The policy model, refitted on all rows.
+    /// The policy model (the shape model as a policy's `[likelihood]`),
+    /// refitted on all rows.
     pub likelihood: LikelihoodModel,
     /// Where each policy weight comes from, by feature id.
     pub origins: BTreeMap<String, WeightOrigin>,
@@ -203,12 +207,12 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
     let shape = fit_shape(history, train, config)?;
     let scores: Vec<f64> = test.iter().map(|r| shape.log_odds(history, r)).collect();
     let evaluation = evaluate(&scores, test, train_rate)?;
-    let (fitted, origins) = fit_policy(history, train, base, config)?;
+    let (fitted, origins) = policy_model(history, train.len(), &shape, base);
     let policy_scores: Vec<f64> = test.iter().map(|r| logit(engine::likelihood(&fitted, history, r))).collect();
     let policy_evaluation = evaluate(&policy_scores, test, train_rate)?;
 
     let model = fit_shape(history, rows, config)?;
-    let (mut likelihood, _) = fit_policy(history, rows, base, config)?;
+    let (mut likelihood, _) = policy_model(history, rows.len(), &model, base);
     likelihood.source = policy_source(history, &origins);
     let budget = match config.gate_budget {
         Some(b) => Some(propose(history, base, &fitted, &likelihood, train, test, b)?),
@@ -293,35 +297,40 @@ fn fit_shape(history: &History, rows: &[HistoryRow], config: &Config) -> Result<
     Ok(basis.model(fit.intercept, &fit.weights))
 }
 
-/// The policy model on `rows`: fitted weights for the engine features a
-/// metric feeds, the base policy's weights for the features no metric
-/// informs, 0 for features whose metric the history lacks. The intercept is
-/// shifted so that a history-like change (which states no rollback plan)
-/// gets the fitted likelihood.
-fn fit_policy(
+/// The policy model for a shape model: its shapes as the policy's
+/// `[likelihood.shapes]` (each replacing its metric's linear feature), the
+/// base policy's weights for the features no metric informs, 0 for the
+/// features whose metric the history lacks. The intercept is shifted so
+/// that a history-like change (which states no rollback plan) gets exactly
+/// the shape model's log-odds: the engine scores a history row as the
+/// measured model does.
+fn policy_model(
     history: &History,
-    rows: &[HistoryRow],
+    rows: usize,
+    shape: &ShapeModel,
     base: &Policy,
-    config: &Config,
-) -> Result<(LikelihoodModel, BTreeMap<String, WeightOrigin>), CalibrateError> {
-    let mapped = engine::mapped_metrics(history);
+) -> (LikelihoodModel, BTreeMap<String, WeightOrigin>) {
     let mut origins = BTreeMap::new();
     let mut weights = BTreeMap::new();
-    let mut intercept = logit(rate(rows));
-    if !mapped.is_empty() {
-        let mut values = Vec::with_capacity(rows.len() * mapped.len());
-        for row in rows {
-            values.extend(mapped.iter().map(|m| history.value(row, *m).map_or(0.0, |v| engine::engine_value(*m, v))));
-        }
-        let design = Design::new(mapped.len(), values).map_err(|e| CalibrateError::Fit(e.to_string()))?;
-        let l2 = mapped.iter().map(|m| family_l2(*m, config.linear_l2, config)).collect();
-        let fit = solve(design, rows, &Penalty { l2, signs: vec![Sign::Free; mapped.len()] })?;
-        intercept = fit.intercept;
-        for (m, w) in mapped.iter().zip(&fit.weights) {
-            if let Some(id) = engine::engine_feature(*m) {
-                weights.insert(id.to_owned(), round(*w));
-                origins.insert(id.to_owned(), WeightOrigin::Fitted);
-            }
+    let mut shapes = BTreeMap::new();
+    let mut intercept = shape.intercept();
+    for term in shape.terms() {
+        let m = term.metric();
+        let (values, log_odds) = if m.scale() == Scale::Binary {
+            (vec![0.0, 1.0], vec![0.0, round(term.heights().first().copied().unwrap_or(0.0))])
+        } else {
+            (term.raw_knots().into_iter().map(round_knot).collect(), term.heights().iter().map(|h| round(*h)).collect())
+        };
+        let scale = match m.scale() {
+            Scale::Log => format!("ln(1 + {})", m.name()),
+            Scale::Linear | Scale::Binary => m.name().to_owned(),
+        };
+        shapes.insert(
+            m.name().to_owned(),
+            blastgate_core::policy::Shape { description: m.description().to_owned(), scale, values, log_odds },
+        );
+        if let Some(id) = engine::engine_feature(m) {
+            origins.insert(id.to_owned(), WeightOrigin::Fitted);
         }
     }
     let informable: Vec<&str> = Metric::ALL.into_iter().filter_map(engine::engine_feature).collect();
@@ -340,25 +349,36 @@ fn fit_policy(
         }
     }
     let model = LikelihoodModel {
-        version: format!("calibrated-{}-{}", stem(history.source()), rows.len()),
+        version: format!("calibrated-{}-{rows}", stem(history.source())),
         source: String::new(),
         intercept: round(intercept),
         weights,
-        shapes: Default::default(),
+        shapes,
     };
-    Ok((model, origins))
+    (model, origins)
+}
+
+/// A knot as written: six significant digits, so that `ln(1 + value)`
+/// read back is the fitted knot to within 1e-6 whatever its size (rounding
+/// to six decimals would merge the knots of a metric near 0).
+fn round_knot(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 6 - (x.abs().log10().floor() as i32) - 1;
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
 }
 
 fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) -> String {
     let list = |o: WeightOrigin| origins.iter().filter(|(_, v)| **v == o).map(|(k, _)| k.as_str()).collect::<Vec<_>>();
-    let unmapped: Vec<&str> =
-        history.metrics().iter().filter(|m| engine::engine_feature(**m).is_none()).map(|m| m.name()).collect();
+    let shaped: Vec<&str> = history.metrics().iter().map(|m| m.name()).collect();
     let mut s = format!(
-        "blastgate calibrate on {} ({} changes, {} positive): fitted {}",
+        "blastgate calibrate on {} ({} changes, {} positive): shape functions fitted for {}",
         stem(history.source()),
         history.len(),
         history.positives(),
-        list(WeightOrigin::Fitted).join(", ")
+        shaped.join(", ")
     );
     let kept = list(WeightOrigin::Kept);
     if !kept.is_empty() {
@@ -367,12 +387,6 @@ fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) ->
     let absent = list(WeightOrigin::Absent);
     if !absent.is_empty() {
         s.push_str(&format!("; weight 0 (metric absent from the history): {}", absent.join(", ")));
-    }
-    if !unmapped.is_empty() {
-        s.push_str(&format!(
-            "; metrics without an engine feature, used by the shape model only: {}",
-            unmapped.join(", ")
-        ));
     }
     s
 }
@@ -383,8 +397,14 @@ pub(crate) fn stem(source: &str) -> &str {
 }
 
 /// Rounds to 6 decimals, so files and JSON show readable, stable numbers.
+///
+/// The result is the float nearest the six-decimal text, so rounding is
+/// idempotent and a written number reads back as the same float.
 pub fn round(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
+    if !x.is_finite() {
+        return x;
+    }
+    format!("{x:.6}").parse().unwrap_or(x)
 }
 
 /// Measures scores (log-odds) against the rows' outcomes.

@@ -11,8 +11,8 @@
 //!   functions over `ln(1 + metric)`.
 //! - [`metrics`]: ROC AUC with ties, Brier score, calibration by decile,
 //!   capture-vs-gated, thresholds for a share.
-//! - [`fit`]: the time-ordered procedure and both models (the shape model
-//!   and the policy's linear `[likelihood]` model); [`budget`] proposes
+//! - [`fit`]: the time-ordered procedure, the shape model and the same
+//!   model as a policy's `[likelihood]` (shape functions); [`budget`] proposes
 //!   bands from a gate budget; [`engine`] maps history metrics to the
 //!   engine's features.
 //! - [`mod@backtest`]: a policy replayed over history.

@@ -1,6 +1,6 @@
 //! The model file `blastgate calibrate --out` writes: TOML with the policy
-//! sections (`[likelihood]`, and `[bands]` with a gate budget), the figures
-//! they were measured with, and the shape model.
+//! sections (`[likelihood]` with its shape functions, and `[bands]` with a
+//! gate budget) and the figures they were measured with.
 //!
 //! Written by hand rather than serialised, so that every section carries
 //! the comment that says what it is and where each weight comes from; the
@@ -9,7 +9,6 @@
 use std::fmt::Write as _;
 
 use crate::fit::{Calibration, Evaluation, WeightOrigin, round, stem};
-use crate::history::Scale;
 
 /// The `format` of model files.
 pub const MODEL_FORMAT: &str = "blastgate.dev/calibration/v1";
@@ -29,11 +28,11 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "#")?;
     writeln!(out, "# [likelihood] (and [bands], when a gate budget was given) are policy sections:")?;
     writeln!(out, "# copy them into your policy, or pass this file to `blastgate backtest --policy`")?;
-    writeln!(out, "# (it then replaces those sections of the default policy).")?;
-    writeln!(out, "# [shapes] is the shape model that the [evaluation] figures measure. The engine")?;
-    writeln!(out, "# does not apply it: it computes a linear log-odds over its own features, and")?;
-    writeln!(out, "# [likelihood] is that linear model, fitted on the same history (its own figures")?;
-    writeln!(out, "# are the policy_* keys of [evaluation]). docs/model-card.md explains both.")?;
+    writeln!(out, "# (it then replaces those sections of the default policy). The shape functions")?;
+    writeln!(out, "# in [likelihood.shapes.*] are the model the [evaluation] figures measure.")?;
+    writeln!(out, "# A change that does not state a metric (`history:` in the changeset, which the")?;
+    writeln!(out, "# git reader fills) gets that metric's largest contribution: unknown is risky.")?;
+    writeln!(out, "# docs/model-card.md explains the model and its figures.")?;
     writeln!(out, "format = {}", quote(MODEL_FORMAT))?;
     writeln!(out)?;
 
@@ -45,7 +44,6 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out)?;
     writeln!(out, "[likelihood.weights]")?;
     for (origin, comment) in [
-        (WeightOrigin::Fitted, "fitted on the history"),
         (WeightOrigin::Kept, "kept from the base policy: the history has no data on them"),
         (WeightOrigin::Absent, "the history lacks their metric: not fitted, weight 0"),
     ] {
@@ -57,6 +55,22 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
         for id in ids {
             writeln!(out, "{id} = {}", num(l.weights.get(id.as_str()).copied().unwrap_or(0.0)))?;
         }
+    }
+    let replaced: Vec<&String> =
+        c.origins.iter().filter(|(_, o)| **o == WeightOrigin::Fitted).map(|(id, _)| id).collect();
+    if !replaced.is_empty() {
+        writeln!(out, "# fitted as shape functions below, in place of a weight: {}", join(&replaced))?;
+    }
+    writeln!(out, "#")?;
+    writeln!(out, "# logit p = intercept + the weights above times their features + the contribution")?;
+    writeln!(out, "# of each metric below, linear in its scale between values and flat outside them.")?;
+    for (metric, shape) in &l.shapes {
+        writeln!(out)?;
+        writeln!(out, "[likelihood.shapes.{metric}]")?;
+        writeln!(out, "description = {}", quote(&shape.description))?;
+        writeln!(out, "scale = {}", quote(&shape.scale))?;
+        writeln!(out, "values = {}", exact_list(&shape.values))?;
+        writeln!(out, "log_odds = {}", exact_list(&shape.log_odds))?;
     }
 
     if let Some(b) = &c.budget {
@@ -98,30 +112,11 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     write_figures(out, "", &c.evaluation)?;
     write_figures(out, "policy_", &c.policy_evaluation)?;
 
-    writeln!(out)?;
-    writeln!(out, "[shapes]")?;
-    writeln!(out, "# logit p = intercept + the contribution of each metric below.")?;
-    writeln!(out, "intercept = {}", num(c.model.intercept()))?;
-    for term in c.model.terms() {
-        let m = term.metric();
-        writeln!(out)?;
-        writeln!(out, "[shapes.{}]", m.name())?;
-        writeln!(out, "description = {}", quote(m.description()))?;
-        if m.scale() == Scale::Binary {
-            writeln!(out, "# log-odds added when the flag is 1")?;
-            writeln!(out, "weight = {}", num(term.heights().first().copied().unwrap_or(0.0)))?;
-            continue;
-        }
-        let scale = match m.scale() {
-            Scale::Log => format!("ln(1 + {})", m.name()),
-            Scale::Linear | Scale::Binary => m.name().to_owned(),
-        };
-        writeln!(out, "scale = {}", quote(&scale))?;
-        writeln!(out, "# contribution at each value; linear in the scale between values, flat outside")?;
-        writeln!(out, "values = {}", list(&term.raw_knots()))?;
-        writeln!(out, "log_odds = {}", list(term.heights()))?;
-    }
     Ok(())
+}
+
+fn join(ids: &[&String]) -> String {
+    ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 fn write_figures(out: &mut String, prefix: &str, e: &Evaluation) -> std::fmt::Result {
@@ -143,6 +138,19 @@ pub(crate) fn num(x: f64) -> String {
 fn list(values: &[f64]) -> String {
     let items: Vec<String> = values.iter().map(|v| num(*v)).collect();
     format!("[{}]", items.join(", "))
+}
+
+/// A list of numbers the model already rounded (knots to six significant
+/// digits, which `num` would cut).
+fn exact_list(values: &[f64]) -> String {
+    let items: Vec<String> = values.iter().map(|v| exact(*v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A TOML float as given (already rounded by the model), never `-0.0`.
+fn exact(x: f64) -> String {
+    let x = if x == 0.0 { 0.0 } else { x };
+    format!("{x:?}")
 }
 
 /// A TOML basic string.

@@ -162,6 +162,7 @@ fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
             "version": c.likelihood.version,
             "intercept": r6(c.likelihood.intercept),
             "weights": c.likelihood.weights.iter().map(|(k, v)| (k.clone(), json!(r6(*v)))).collect::<serde_json::Map<_, _>>(),
+            "shapes": c.likelihood.shapes.keys().collect::<Vec<_>>(),
             "origins": c.origins.iter().map(|(k, o)| (k.clone(), json!(o.as_str()))).collect::<serde_json::Map<_, _>>(),
         },
         "shapes": {"intercept": r6(c.model.intercept()), "terms": shapes},
@@ -191,7 +192,7 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         pct(c.test_rate)
     )?;
     writeln!(out)?;
-    writeln!(out, "                      shape model   policy [likelihood]")?;
+    writeln!(out, "                      shape model   policy [likelihood] (as the engine computes it)")?;
     writeln!(out, "ROC AUC               {:>11.3}   {:>19.3}", e.auc, p.auc)?;
     writeln!(out, "Brier score           {:>11.4}   {:>19.4}", e.brier, p.brier)?;
     writeln!(out, "  (base rate only: {:.4})", e.brier_base_rate)?;
@@ -217,18 +218,13 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         writeln!(out, "  {:<8} {shown}", t.metric().name())?;
     }
     writeln!(out)?;
-    writeln!(out, "policy [likelihood] (refitted on all rows): intercept {:.3}", c.likelihood.intercept)?;
-    for (id, origin) in &c.origins {
-        if *origin == blastgate::calibrate::WeightOrigin::Fitted {
-            let w = c.likelihood.weights.get(id).copied().unwrap_or(0.0);
-            writeln!(out, "  {id:<24} {w:+.3}")?;
-        }
-    }
-    let unmapped: Vec<&str> =
-        c.metrics.iter().filter(|m| blastgate::calibrate::engine_feature(**m).is_none()).map(|m| m.name()).collect();
-    if !unmapped.is_empty() {
-        writeln!(out, "  (no engine feature for {}: they are in the shape model only)", unmapped.join(", "))?;
-    }
+    writeln!(
+        out,
+        "policy [likelihood] (refitted on all rows): these shapes as [likelihood.shapes.*], intercept {:.3}",
+        c.likelihood.intercept
+    )?;
+    writeln!(out, "  (the base policy's weights for AI provenance, change kinds and context, cancelled in the")?;
+    writeln!(out, "  intercept for a change that states none of them)")?;
     if let Some(b) = &c.budget {
         writeln!(out)?;
         writeln!(

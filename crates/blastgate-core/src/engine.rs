@@ -169,7 +169,6 @@ impl Engine {
         }
 
         let values = features::values(changeset, &resolved, &facts);
-        let (linear, _) = features::likelihood(&self.policy.likelihood, &values);
         // Shape functions (a calibrated model), in metric order.
         let shapes: Vec<(String, f64, f64, bool)> = self
             .policy
@@ -182,7 +181,8 @@ impl Engine {
                 (metric.clone(), value.unwrap_or(0.0), c, value.is_none())
             })
             .collect();
-        let log_odds = shapes.iter().fold(linear, |acc, s| acc + s.2);
+        let log_odds =
+            features::log_odds(&self.policy.likelihood, &values, |m| features::metric_value(m, changeset, &resolved));
         let mut likelihood = features::sigmoid(log_odds);
         if !(likelihood.is_finite() && log_odds.is_finite()) {
             diagnostics.push(Diagnostic::new(

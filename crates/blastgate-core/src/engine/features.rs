@@ -147,6 +147,19 @@ pub fn likelihood(model: &LikelihoodModel, values: &[(&'static str, f64)]) -> (f
     (log_odds, sigmoid(log_odds))
 }
 
+/// The full log-odds of a model: the linear part ([`likelihood`]) plus
+/// each shape function's contribution at the metric's value, in metric
+/// order (a fixed summation order). `metric` gives a standard metric's value
+/// (`None`: not stated, and the shape's largest contribution counts).
+///
+/// The engine and `blastgate calibrate` both compute a likelihood through
+/// this function, so a calibrated model scores history rows exactly as it
+/// will score changes.
+pub fn log_odds(model: &LikelihoodModel, values: &[(&'static str, f64)], metric: impl Fn(&str) -> Option<f64>) -> f64 {
+    let (linear, _) = likelihood(model, values);
+    model.shapes.iter().map(|(m, shape)| shape_contribution(m, shape, metric(m))).fold(linear, |acc, c| acc + c)
+}
+
 /// The most prior changes that count as author experience: beyond a
 /// thousand changes more experience says little, and an unbounded claim
 /// (`prior_changes: 18446744073709551615`) must not buy a lower depth.
