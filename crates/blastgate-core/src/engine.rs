@@ -134,17 +134,17 @@ impl Engine {
         assessment
     }
 
-    /// One pass of steps 1 to 7 and 9, without counterfactuals; also when
-    /// the freezes and changes in flight that concern the change end.
+    /// Steps 1 to 7: the decision, without the report around it. A
+    /// counterfactual needs only this (its depth and likelihood).
     /// `reuse` is a blast radius computed before (by the base assessment,
     /// for a counterfactual), used when it starts from the same nodes.
-    fn assess_once(
+    fn decide<'c>(
         &self,
         changeset: &Changeset,
-        context: &Context,
+        context: &'c Context,
         options: &AssessOptions<'_>,
         reuse: Option<&Radius>,
-    ) -> (Assessment, Waits, Radius) {
+    ) -> Decided<'c> {
         let mut diagnostics = Vec::new();
         let resolved = self.resolve(changeset, options, &mut diagnostics);
         let changed = resolved.deployed_indices();
@@ -212,6 +212,54 @@ impl Engine {
         if errors > 0 {
             depth = depth.max(self.policy.error_depth);
         }
+        Decided {
+            diagnostics,
+            resolved,
+            radius,
+            facts,
+            values,
+            shapes,
+            log_odds,
+            likelihood,
+            impact,
+            score,
+            likelihood_band,
+            impact_band,
+            matrix_depth,
+            fired,
+            depth,
+            errors,
+        }
+    }
+
+    /// One pass of steps 1 to 7 and 9, without counterfactuals; also when
+    /// the freezes and changes in flight that concern the change end.
+    fn assess_once(
+        &self,
+        changeset: &Changeset,
+        context: &Context,
+        options: &AssessOptions<'_>,
+        reuse: Option<&Radius>,
+    ) -> (Assessment, Waits, Radius) {
+        let Decided {
+            mut diagnostics,
+            resolved,
+            radius,
+            facts,
+            values,
+            shapes,
+            log_odds,
+            likelihood,
+            impact,
+            score,
+            likelihood_band,
+            impact_band,
+            matrix_depth,
+            fired,
+            depth,
+            errors,
+        } = self.decide(changeset, context, options, reuse);
+        let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
         let rollout = plan::rollout(self, blast, depth, &fired);
@@ -466,6 +514,26 @@ fn summary(
 pub(crate) struct Radius {
     changed: Vec<u32>,
     blast: std::sync::Arc<BlastRadius>,
+}
+
+/// The decision of one pass and what the report around it is made from.
+struct Decided<'c> {
+    diagnostics: Vec<Diagnostic>,
+    resolved: ResolvedChange,
+    radius: Radius,
+    facts: Facts<'c>,
+    values: Vec<(&'static str, f64)>,
+    shapes: Vec<(String, f64, f64, bool)>,
+    log_odds: f64,
+    likelihood: f64,
+    impact: f64,
+    score: f64,
+    likelihood_band: usize,
+    impact_band: usize,
+    matrix_depth: ReviewDepth,
+    fired: Vec<crate::assessment::FiredRule>,
+    depth: ReviewDepth,
+    errors: usize,
 }
 
 /// What a base pass found that its counterfactuals reuse: when the freezes

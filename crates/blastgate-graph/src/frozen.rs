@@ -233,12 +233,17 @@ pub struct FrozenGraph {
     classes: Vec<NodeClass>,
     /// The position of each node in the order of ids (byte order).
     id_rank: OnceLock<Vec<u32>>,
+    /// Whether `id_rank` is the identity.
+    in_id_order: OnceLock<bool>,
 }
 
-/// A node's effective tier and flags, packed in a byte: bits 0 and 1 hold
-/// the tier level; [`NodeClass::JOURNEY`], [`NodeClass::OWNER`] and
+/// A node's effective tier, flags and kind, packed in a byte: bits 0 and 1
+/// hold the tier level; [`NodeClass::JOURNEY`], [`NodeClass::OWNER`] and
 /// [`NodeClass::TRAFFIC`] say whether it is a journey, has an owner,
-/// states its traffic.
+/// states its traffic; bits 5 to 7 hold the kind (its place in
+/// [`NodeKind::ALL`](crate::model::NodeKind::ALL)), so that the attributes
+/// of a plain edge follow from a byte array that stays in cache rather
+/// than from the nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct NodeClass(u8);
 
@@ -258,7 +263,14 @@ impl NodeClass {
         if node.traffic().is_some() {
             bits |= Self::TRAFFIC;
         }
+        let kind = crate::model::NodeKind::ALL.iter().position(|k| *k == node.kind()).unwrap_or(0);
+        bits |= (kind as u8 & 7) << 5;
         Self(bits)
+    }
+
+    /// The node's kind.
+    pub(crate) fn kind(self) -> crate::model::NodeKind {
+        crate::model::NodeKind::ALL.get(usize::from(self.0 >> 5)).copied().unwrap_or(crate::model::NodeKind::Service)
     }
 
     /// The node's effective tier.
@@ -295,7 +307,7 @@ impl FrozenGraph {
         warnings: Vec<Warning>,
     ) -> Self {
         let classes = nodes.par_iter().with_min_len(4096).map(NodeClass::of).collect();
-        Self { nodes, index, csr, deps, warnings, classes, id_rank: OnceLock::new() }
+        Self { nodes, index, csr, deps, warnings, classes, id_rank: OnceLock::new(), in_id_order: OnceLock::new() }
     }
 
     /// Number of nodes.
@@ -325,6 +337,20 @@ impl FrozenGraph {
     /// The node with dense id `index`.
     pub fn node(&self, index: u32) -> Option<&Node> {
         self.nodes.get(index as usize)
+    }
+
+    /// Whether no edge states attributes of its own: every edge is hard,
+    /// of the default kind for its dependency ([`crate::default_edge_kind`]),
+    /// with the default probability and no observation (graphs from edge
+    /// lists). A pass over all edges can then skip their attributes.
+    pub fn edges_are_plain(&self) -> bool {
+        self.deps.plain_origin().is_some()
+    }
+
+    /// The kind of the node with dense id `index`, read from one byte a
+    /// node (cheaper than [`FrozenGraph::node`] in a pass over all edges).
+    pub fn node_kind(&self, index: u32) -> Option<crate::model::NodeKind> {
+        self.classes.get(index as usize).map(|c| c.kind())
     }
 
     /// Every node, by dense id.
@@ -391,7 +417,7 @@ impl FrozenGraph {
 
     fn dependency_at_edge(&self, edge: usize) -> Option<&Dependency> {
         let (_, targets) = self.csr.fwd();
-        self.deps.get(edge, targets, |v| self.nodes.get(v as usize).map(Node::kind))
+        self.deps.get(edge, targets, |v| self.classes.get(v as usize).map(|c| c.kind()))
     }
 
     /// Strongly connected components (iterative Tarjan; no recursion).
@@ -429,6 +455,16 @@ impl FrozenGraph {
     /// 0.1 s for 1M nodes); later calls are `O(1)`.
     pub fn id_rank(&self, index: u32) -> Option<u32> {
         self.id_ranks().get(index as usize).copied()
+    }
+
+    /// Whether dense ids follow the order of ids (`id_rank(i) == i` for
+    /// every node), as for every graph from [`crate::GraphBuilder`] or a
+    /// snapshot. Lets a pass over all nodes in id order skip the ranks.
+    ///
+    /// # Complexity
+    /// `O(V)` the first time, then `O(1)`.
+    pub fn numbered_in_id_order(&self) -> bool {
+        *self.in_id_order.get_or_init(|| self.id_ranks().iter().enumerate().all(|(i, &r)| r as usize == i))
     }
 
     /// Whether the ranks of the ids are made.

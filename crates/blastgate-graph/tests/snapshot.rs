@@ -113,12 +113,17 @@ fn assert_same(a: &FrozenGraph, b: &FrozenGraph) {
         let id = a.node(v).unwrap().id();
         assert_eq!(b.index_of(id), Some(v));
         assert_eq!(a.id_rank(v), b.id_rank(v));
+        // The kind packed with the node's class is the node's.
+        assert_eq!(a.node_kind(v), Some(a.node(v).unwrap().kind()));
+        assert_eq!(b.node_kind(v), a.node_kind(v));
         let config = RadiusConfig::default();
         assert_eq!(radius(a, &[v], &config), radius(b, &[v], &config), "radius of `{id}`");
     }
     assert_eq!(b.index_of("no-such-node"), None);
     assert_eq!(b.index_of(""), None);
     assert_eq!(a.cycles(), b.cycles());
+    assert_eq!(a.edges_are_plain(), b.edges_are_plain());
+    assert!(a.numbered_in_id_order() && b.numbered_in_id_order(), "builders and snapshots number nodes by id");
     let all: Vec<u32> = (0..n).step_by(3).collect();
     assert_eq!(radius(a, &all, &RadiusConfig::default()), radius(b, &all, &RadiusConfig::default()));
 }

@@ -1,5 +1,6 @@
 //! Counterfactuals: what would lower the depth, each checked by assessing
-//! a changed input (never by guessing).
+//! a changed input (never by guessing): the engine's decision on it
+//! (`Engine::decide`), without the report an assessment carries.
 //!
 //! Only what the author can act on is tried: split the change per service,
 //! state a rollback plan, add a senior co-author, add tests, wait for the
@@ -7,6 +8,7 @@
 //! with the depth the engine gives it and whether that is lower.
 
 use blastgate_change::{ChangedBy, Changeset, TouchedNode};
+use rayon::prelude::*;
 
 use super::{AssessOptions, Engine, Radius, Waits};
 use crate::assessment::{Assessment, Counterfactual, round6};
@@ -33,13 +35,13 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let (a, _, _) = engine.assess_once(c, ctx, options, Some(radius));
+        let d = engine.decide(c, ctx, options, Some(radius));
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
-            review_depth: a.review_depth(),
-            lowers: a.review_depth() < depth,
-            likelihood: round6(a.risk.likelihood),
+            review_depth: d.depth,
+            lowers: d.depth < depth,
+            likelihood: round6(d.likelihood),
         });
     };
 
@@ -82,11 +84,19 @@ pub(crate) fn explore(
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
-        for (service, part) in &parts {
-            let (a, _, _) = engine.assess_once(part, context, options, None);
-            worst = worst.max(a.review_depth());
-            worst_likelihood = worst_likelihood.max(a.risk.likelihood);
-            described.push(format!("{service}: {}", a.review_depth()));
+        // The parts are independent: decided on rayon's threads, then
+        // combined in their order.
+        let decided: Vec<(ReviewDepth, f64)> = parts
+            .par_iter()
+            .map(|(_, part)| {
+                let d = engine.decide(part, context, options, None);
+                (d.depth, d.likelihood)
+            })
+            .collect();
+        for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {
+            worst = worst.max(part_depth);
+            worst_likelihood = worst_likelihood.max(likelihood);
+            described.push(format!("{service}: {part_depth}"));
         }
         out.push(Counterfactual {
             id: "split-per-service".to_owned(),

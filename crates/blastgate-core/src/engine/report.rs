@@ -16,18 +16,23 @@ pub(crate) fn most_critical<'a>(
     config: &RadiusConfig,
     k: usize,
 ) -> Vec<(&'a str, &'a Affected)> {
-    let mut ranked: Vec<(f64, &str, &Affected)> = blast
+    // Ties are broken by the rank of the id (its position in id order),
+    // which orders as the ids do without comparing strings: in a large
+    // radius many nodes tie on weight x probability.
+    let identity = graph.numbered_in_id_order();
+    let rank = |i: u32| if identity { i } else { graph.id_rank(i).unwrap_or(u32::MAX) };
+    let mut ranked: Vec<(f64, u32, &Affected)> = blast
         .affected()
         .iter()
-        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), n.id(), a)))
+        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), rank(a.node()), a)))
         .collect();
-    let order = |a: &(f64, &str, &Affected), b: &(f64, &str, &Affected)| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    let order = |a: &(f64, u32, &Affected), b: &(f64, u32, &Affected)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
     if ranked.len() > k && k > 0 {
         ranked.select_nth_unstable_by(k - 1, order);
     }
     ranked.truncate(k);
     ranked.sort_by(order);
-    ranked.into_iter().map(|(_, id, a)| (id, a)).collect()
+    ranked.into_iter().filter_map(|(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a))).collect()
 }
 
 /// The report of `blast`, listing at most `limit` affected nodes: the most
