@@ -299,7 +299,7 @@ mod tests {
             EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() },
             EdgeSpec { observation: Some(Observation { calls: 10, errors: 1 }), ..EdgeSpec::default() },
         ] {
-            assert_ne!(graph_digest(&plain), graph_digest(&small(spec.clone())), "{spec:?}");
+            assert_ne!(graph_digest(&plain), graph_digest(&small(spec)), "{spec:?}");
         }
     }
 
