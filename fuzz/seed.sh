@@ -29,4 +29,7 @@ seed context_roundtrip "$root"/crates/blastgate/tests/data/decision-cases/*/cont
 mkdir -p corpus/git_no_panic
 printf '3\t1\tsrc/a.go\0-\t-\tlogo.png\0' > corpus/git_no_panic/numstat
 printf '\0%040d\0\0Ana\0ana@example.com\01764000000\0fix: x\n\nAssisted-by: Claude\n\0' 0 > corpus/git_no_panic/log
+mkdir -p corpus/assess_reference corpus/radius_reference
+printf '\x07\x02\x00\x01\x02\x03\x04\x05\x06\x07\x00\x01\x50\x02\x0f\x03\x01\x00\xff\x02\x01\x80\x03\x02\x40' > corpus/assess_reference/seed
+cp corpus/assess_reference/seed corpus/radius_reference/seed
 echo "seeded: $(find corpus -type f | wc -l) files"

@@ -3,5 +3,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = blastgate::graph::GraphLoader::default().add_bytes("fuzz.json", data, Some(blastgate::GraphFormat::Prometheus));
+    let _ =
+        blastgate::graph::GraphLoader::default().add_bytes("fuzz.json", data, Some(blastgate::GraphFormat::Prometheus));
 });

@@ -9,7 +9,27 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut l = blastgate::graph::GraphLoader::default(); if l.add_bytes("f.bgs", data, None).is_ok() { let _ = l.build().map(|g| g.to_dot()); }
-    let mut sealed = data.to_vec(); blastgate_graph::snapshot::seal(&mut sealed);
-    if let Ok(g) = blastgate::graph::FrozenGraph::read_snapshot("f.bgs", sealed.as_slice()) { let _ = g.cycles(); let n = g.node_count() as u32; for v in 0..n { let _ = (g.dependents_with_probability(v).count(), g.dependent_edges_of(v).len(), g.node(v).map(|x| g.index_of(x.id()))); } let _ = g.edges().count(); if n > 0 { let _ = blastgate_graph::radius(&g, &[0, n / 2], &blastgate_graph::RadiusConfig::default()); } let mut out = Vec::new(); let _ = g.write_snapshot(&mut out); }
+    let mut l = blastgate::graph::GraphLoader::default();
+    if l.add_bytes("f.bgs", data, None).is_ok() {
+        let _ = l.build().map(|g| g.to_dot());
+    }
+    let mut sealed = data.to_vec();
+    blastgate_graph::snapshot::seal(&mut sealed);
+    if let Ok(g) = blastgate::graph::FrozenGraph::read_snapshot("f.bgs", sealed.as_slice()) {
+        let _ = g.cycles();
+        let n = g.node_count() as u32;
+        for v in 0..n {
+            let _ = (
+                g.dependents_with_probability(v).count(),
+                g.dependent_edges_of(v).len(),
+                g.node(v).map(|x| g.index_of(x.id())),
+            );
+        }
+        let _ = g.edges().count();
+        if n > 0 {
+            let _ = blastgate_graph::radius(&g, &[0, n / 2], &blastgate_graph::RadiusConfig::default());
+        }
+        let mut out = Vec::new();
+        let _ = g.write_snapshot(&mut out);
+    }
 });

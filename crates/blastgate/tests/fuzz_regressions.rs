@@ -17,6 +17,10 @@ use std::path::Path;
 #[path = "../../../fuzz/src/reference.rs"]
 mod reference;
 
+/// The assessment-against-reference check, shared with the fuzz target.
+#[path = "../../../fuzz/src/assess_reference.rs"]
+mod assess_reference;
+
 use blastgate::GraphFormat;
 use blastgate::graph::GraphLoader;
 
@@ -62,6 +66,7 @@ fn run(target: &str, data: &[u8]) {
         }
         "assess_no_panic" => assess(data),
         "radius_reference" => reference::check(data),
+        "assess_reference" => assess_reference::check(data),
         "git_no_panic" => {
             use blastgate_ingest::git;
             if let (Ok(n), Ok(s)) = (git::parse_numstat_z(data), git::parse_name_status_z(data)) {
@@ -173,4 +178,24 @@ fn fuzz_regressions_replay() {
     }
     assert!(targets.len() >= 10, "expected a folder per fuzz target, found {}", targets.len());
     eprintln!("replayed {replayed} regression files");
+}
+
+/// The reference checks on seeded pseudo-random inputs, so `cargo test`
+/// exercises them on stable between fuzzing runs (the fuzz targets explore
+/// far more).
+#[test]
+fn reference_checks_on_seeded_inputs() {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let len = 8 + (next() % 160) as usize;
+        let data: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        reference::check(&data);
+        assess_reference::check(&data);
+    }
 }
