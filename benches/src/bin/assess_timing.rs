@@ -4,14 +4,16 @@
 //! as a batch:
 //!
 //! ```text
-//! cargo run --release -p blastgate-benches --bin assess_timing -- GRAPH CHANGES [ROUNDS]
+//! cargo run --release -p blastgate-benches --bin assess_timing -- GRAPH CHANGES [ROUNDS] [--json]
 //! ```
 //!
 //! `CHANGES` holds one changeset a line, as service ids separated by spaces
 //! (what `benches/peers/changes.py` writes); each becomes a changeset of
 //! those services with one 40-line source file. Prints the time of each
 //! stage, the median and range of single assessments, and the batch
-//! throughput on every core (`RAYON_NUM_THREADS` to change).
+//! throughput on every core (`RAYON_NUM_THREADS` to change); `--json`
+//! prints the same as one JSON object (what `benches/peers/scale.sh`
+//! reads), with the peak RSS of the process.
 
 #![expect(clippy::expect_used, reason = "a measuring tool: an input that does not load should stop it loudly")]
 
@@ -24,7 +26,8 @@ use blastgate::context::{Context, Timestamp};
 use blastgate::graph::{BuildOptions, GraphLoader};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let json = std::env::args().any(|a| a == "--json");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--json");
     let usage = "usage: assess_timing GRAPH CHANGES [ROUNDS]";
     let graph_path = PathBuf::from(args.next().expect(usage));
     let changes_path = PathBuf::from(args.next().expect(usage));
@@ -79,6 +82,23 @@ fn main() {
     let batch = started.elapsed();
     let per_second = (pairs.len() * rounds) as f64 / batch.as_secs_f64();
 
+    if json {
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+            .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()))
+            .unwrap_or(0);
+        println!(
+            "{{\"tool\":\"blastgate\",\"nodes\":{nodes},\"edges\":{edges},\"load_s\":{:.6},\"engine_s\":{:.6},\
+\"assess_median_s\":{:.6},\"assess_max_s\":{:.6},\"batch_per_s\":{per_second:.1},\"threads\":{},\"peak_rss_kib\":{rss}}}",
+            load.as_secs_f64(),
+            make.as_secs_f64(),
+            median.as_secs_f64(),
+            max.as_secs_f64(),
+            rayon::current_num_threads(),
+        );
+        return;
+    }
     println!("{}: {nodes} nodes, {edges} edges", graph_path.display());
     println!("read the graph: {:.1} ms", ms(load));
     println!("make the engine (validate the policy, digest the graph): {:.1} ms", ms(make));

@@ -55,6 +55,11 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
             writeln!(out, "{}", render::sarif(&assessment, &files))?;
         }
     }
+    out.flush()?;
+    // The process ends here: freeing a large graph node by node (a million
+    // ids) only delays the exit, by about 20 ms at 1M nodes. The operating
+    // system takes the memory back at once.
+    std::mem::forget(engine);
     Ok(if stops { GATE_STOPS } else { SUCCESS })
 }
 

@@ -307,7 +307,10 @@ impl FrozenGraph {
         warnings: Vec<Warning>,
     ) -> Self {
         let classes = nodes.par_iter().with_min_len(4096).map(NodeClass::of).collect();
-        Self { nodes, index, csr, deps, warnings, classes, id_rank: OnceLock::new(), in_id_order: OnceLock::new() }
+        // INVARIANT: a graph without an index was read from a snapshot,
+        // whose ids were checked strictly ascending.
+        let in_id_order = if index.is_none() { OnceLock::from(true) } else { OnceLock::new() };
+        Self { nodes, index, csr, deps, warnings, classes, id_rank: OnceLock::new(), in_id_order }
     }
 
     /// Number of nodes.
@@ -454,6 +457,9 @@ impl FrozenGraph {
     /// The first call sorts the ids, `O(V log V)` on rayon's threads (about
     /// 0.1 s for 1M nodes); later calls are `O(1)`.
     pub fn id_rank(&self, index: u32) -> Option<u32> {
+        if self.numbered_in_id_order() {
+            return ((index as usize) < self.nodes.len()).then_some(index);
+        }
         self.id_ranks().get(index as usize).copied()
     }
 
@@ -462,9 +468,11 @@ impl FrozenGraph {
     /// snapshot. Lets a pass over all nodes in id order skip the ranks.
     ///
     /// # Complexity
-    /// `O(V)` the first time, then `O(1)`.
+    /// `O(1)` for a graph read from a snapshot (its ids were checked
+    /// ascending); else a pass comparing neighbouring ids the first time,
+    /// on rayon's threads, then `O(1)`.
     pub fn numbered_in_id_order(&self) -> bool {
-        *self.in_id_order.get_or_init(|| self.id_ranks().iter().enumerate().all(|(i, &r)| r as usize == i))
+        *self.in_id_order.get_or_init(|| self.nodes.par_windows(2).all(|w| matches!(w, [a, b] if a.id() < b.id())))
     }
 
     /// Whether the ranks of the ids are made.
@@ -478,8 +486,7 @@ impl FrozenGraph {
     /// a graph made any other way still sorts right.
     pub(crate) fn id_ranks(&self) -> &[u32] {
         self.id_rank.get_or_init(|| {
-            let sorted = self.nodes.windows(2).all(|w| matches!(w, [a, b] if a.id() < b.id()));
-            if sorted {
+            if self.numbered_in_id_order() {
                 (0..u32::try_from(self.nodes.len()).unwrap_or(u32::MAX)).collect()
             } else {
                 rank_ids(&self.ids())

@@ -299,14 +299,17 @@ fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Af
     let n = graph.node_count();
     let bits = u32::BITS - (n.max(1) as u32 - 1).leading_zeros();
     keys.clear();
-    let ranks = (graph.has_id_ranks() || reached.len() >= n / RANK_SHARE).then(|| graph.id_ranks());
+    // Dense ids in id order (every graph from the builder or a snapshot)
+    // are their own ranks.
+    let identity = graph.numbered_in_id_order();
+    let ranks = (!identity && (graph.has_id_ranks() || reached.len() >= n / RANK_SHARE)).then(|| graph.id_ranks());
     for &v in reached {
         if scratch.found(v).is_some() {
-            let rank = ranks.map_or(0, |r| r.get(v as usize).copied().unwrap_or(u32::MAX));
+            let rank = if identity { v } else { ranks.map_or(0, |r| r.get(v as usize).copied().unwrap_or(u32::MAX)) };
             keys.push(u64::from(rank) << 32 | u64::from(v));
         }
     }
-    if ranks.is_some() {
+    if identity || ranks.is_some() {
         sort_by_high_half(&mut keys, &mut spare, bits);
     } else {
         let id = |k: u64| graph.node(k as u32).map_or("", Node::id);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# How cost grows with the graph: for 10k, 100k, 1M and 4M services (ten
+# edges each), blastgate's load, engine, one assessment, batch throughput
+# and memory beside python-igraph's load, queries and memory, on the same
+# files in one run (docs/performance.md, "How cost grows").
+#
+#   benches/peers/scale.sh [SIZES...]      # default: 10000 100000 1000000 4000000
+#
+# Writes bench-data/scale.jsonl (one JSON object per tool and size),
+# bench-data/scale.md (the table) and docs/scale.svg (the plot). Sizes of
+# 4M need about 6 GiB of memory and ten minutes, most of it igraph's.
+# On your own graph, run the blastgate half yourself:
+#   blastgate graph freeze YOUR-FILES... --out graph.bgs
+#   cargo run --release -p blastgate-benches --bin assess_timing -- graph.bgs CHANGES.txt
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000 4000000)
+
+python3 -c "import igraph" 2>/dev/null || pip install --quiet igraph
+cargo build --quiet --release -p blastgate-cli -p blastgate-benches --bins
+mkdir -p bench-data
+out=bench-data/scale.jsonl
+: > "$out"
+for n in "${sizes[@]}"; do
+    m=$((n * 10))
+    # 100 changesets, 20 at 4M and above (igraph's most-probable paths take
+    # minutes there).
+    q=100
+    [ "$n" -ge 4000000 ] && q=20
+    graph=bench-data/synth-$n-$m.edges
+    snap=bench-data/synth-$n-$m.bgs
+    changes=bench-data/changes-$n-$q.txt
+    if [ ! -f "$graph" ] || [ target/release/blastgate -nt "$graph" ]; then
+        target/release/blastgate synth --services "$n" --edges "$m" --seed 1 --out "$graph" >/dev/null
+    fi
+    python3 benches/peers/changes.py "$n" "$q" 7 "$changes"
+    freeze_s=$(python3 benches/peers/timed.py 1 target/release/blastgate graph freeze "$graph" --out "$snap" | cut -d' ' -f1)
+    # The first changeset as a changeset file, for the whole-process run.
+    change=bench-data/change-$n.json
+    python3 - "$changes" "$change" <<'EOF'
+import json, sys
+services = open(sys.argv[1]).readline().split()
+json.dump({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "first", "services": services,
+           "files": [{"path": "src/main.go", "added": 30, "deleted": 10, "service": services[0]}]},
+          open(sys.argv[2], "w"))
+EOF
+    line=$(target/release/assess_timing "$snap" "$changes" 1 --json)
+    # The whole process, as a gate runs it: snapshot in, JSON out (best of
+    # 3: seconds and peak RSS in KiB).
+    best=$(python3 benches/peers/timed.py 3 target/release/blastgate assess --graph "$snap" --change "$change" \
+        --allow-unknown-services --format json)
+    bytes=$(stat -c %s "$snap")
+    echo "${line%\}},\"services\":$n,\"queries\":$q,\"freeze_s\":$freeze_s,\"snapshot_bytes\":$bytes,\"cli_s\":${best%% *},\"cli_rss_kib\":${best##* }}" >> "$out"
+    python3 benches/peers/peers.py "$graph" "$changes" --tool igraph \
+        | python3 -c "import json,sys; d=json.load(sys.stdin); d['services']=$n; d['queries']=$q; print(json.dumps(d))" >> "$out"
+done
+python3 benches/peers/scale_report.py "$out" bench-data/scale.md docs/scale.svg
+cat bench-data/scale.md
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit with uncommitted changes"
+echo "commit $commit; $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"

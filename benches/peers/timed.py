@@ -1,0 +1,21 @@
+"""Runs a command ROUNDS times (its output discarded) and prints the best
+wall time in seconds and that run's peak RSS in KiB, from the child's own
+resource usage. Usage: python3 timed.py ROUNDS COMMAND..."""
+
+import os
+import subprocess
+import sys
+import time
+
+rounds, command = int(sys.argv[1]), sys.argv[2:]
+best = None
+for _ in range(rounds):
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        sys.exit(f"{command[0]} failed with {os.waitstatus_to_exitcode(status)}")
+    if best is None or elapsed < best[0]:
+        best = (elapsed, usage.ru_maxrss)
+print(f"{best[0]:.4f} {best[1]}")
