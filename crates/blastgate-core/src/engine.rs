@@ -26,7 +26,9 @@ mod report;
 mod rules;
 
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
-use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, Tier, TierWeights, radius};
+use blastgate_graph::{
+    BlastRadius, FrozenGraph, NodeKind, RadiusConfig, RadiusScratch, Tier, TierWeights, radius_with,
+};
 
 use crate::assessment::{
     Assessment, Band, Decision, Diagnostic, Factor, Level, Reached, Risk, SCHEMA_VERSION, Versions, round6,
@@ -49,6 +51,37 @@ pub struct Engine {
     config: RadiusConfig,
     classifier: Classifier,
     graph_digest: String,
+    /// Radius scratches of finished queries, for the next ones.
+    scratches: ScratchPool,
+}
+
+/// Radius scratches kept between queries. A scratch holds arrays the size
+/// of the graph; making one per query cost more than the query itself on
+/// large graphs (fresh pages, each faulted in and zeroed). At most one per
+/// thread that assessed at once is kept, and all go with the engine.
+#[derive(Default)]
+struct ScratchPool(std::sync::Mutex<Vec<RadiusScratch>>);
+
+impl std::fmt::Debug for ScratchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.0.lock().map_or(0, |p| p.len());
+        f.debug_struct("ScratchPool").field("kept", &kept).finish()
+    }
+}
+
+impl ScratchPool {
+    /// The blast radius of `changed`, with a kept scratch or a new one.
+    fn radius(&self, graph: &FrozenGraph, changed: &[u32], config: &RadiusConfig) -> BlastRadius {
+        // A poisoned lock (a panic elsewhere while holding it) only loses
+        // the kept scratches.
+        let kept = self.0.lock().ok().and_then(|mut p| p.pop());
+        let mut scratch = kept.unwrap_or_else(|| RadiusScratch::for_graph(graph));
+        let blast = radius_with(&mut scratch, graph, changed, config);
+        if let Ok(mut p) = self.0.lock() {
+            p.push(scratch);
+        }
+        blast
+    }
 }
 
 /// Per-assessment options.
@@ -107,7 +140,14 @@ impl Engine {
         })?;
         let config = RadiusConfig::default().with_tier_weights(weights);
         let graph_digest = digest::graph_digest(&graph);
-        Ok(Self { graph, policy, config, classifier: Classifier::default(), graph_digest })
+        Ok(Self {
+            graph,
+            policy,
+            config,
+            classifier: Classifier::default(),
+            graph_digest,
+            scratches: ScratchPool::default(),
+        })
     }
 
     /// The graph.
@@ -150,7 +190,10 @@ impl Engine {
         let changed = resolved.deployed_indices();
         let radius = match reuse {
             Some(r) if r.changed == changed => r.clone(),
-            _ => Radius { blast: std::sync::Arc::new(radius(&self.graph, &changed, &self.config)), changed },
+            _ => Radius {
+                blast: std::sync::Arc::new(self.scratches.radius(&self.graph, &changed, &self.config)),
+                changed,
+            },
         };
         let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
@@ -718,7 +761,7 @@ impl<'c> Facts<'c> {
             if work.exceeded {
                 break;
             }
-            let their_blast = radius(graph, &theirs, &engine.config);
+            let their_blast = engine.scratches.radius(graph, &theirs, &engine.config);
             work.charge(graph, &their_blast);
             let mut shared: Vec<String> = theirs
                 .iter()
