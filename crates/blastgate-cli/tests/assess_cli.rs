@@ -27,7 +27,7 @@ fn stderr(o: &Output) -> String {
 fn tempdir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "blastgate-assess-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::SeqCst)

@@ -35,7 +35,7 @@ fn stderr(o: &Output) -> String {
 
 fn temp_dir() -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "blastgate-calibrate-cli-{}-{}",
         std::process::id(),
         N.fetch_add(1, Ordering::SeqCst)

@@ -24,7 +24,8 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn snapshot(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("blastgate-freeze-{}-{name}.bgs", std::process::id()));
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-{}-{name}.bgs", std::process::id()));
     let out = run(&["graph", "freeze", GRAPH, "--out", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("froze "), "{}", text(&out.stdout));

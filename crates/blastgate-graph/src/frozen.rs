@@ -371,6 +371,18 @@ impl FrozenGraph {
         self.csr.dependencies_of(index)
     }
 
+    /// The dependencies of the nodes `first..end` (dense ids), one row
+    /// after another: the forward edges of those nodes in edge order. Empty
+    /// for a range outside the graph.
+    pub fn dependencies_of_range(&self, first: u32, end: u32) -> &[u32] {
+        let (offsets, targets) = self.csr.fwd();
+        let at = |i: u32| offsets.get(i as usize).map(|&o| o as usize);
+        match (at(first), at(end)) {
+            (Some(a), Some(b)) if a <= b => targets.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
     /// The dependents of `index` (sources of its in-edges), ascending.
     pub fn dependents_of(&self, index: u32) -> &[u32] {
         self.csr.dependents_of(index)
