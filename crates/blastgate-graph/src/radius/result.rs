@@ -288,28 +288,30 @@ pub(super) fn assemble(
 /// the changed nodes, sorted by id string; and `(node, position)` for each,
 /// sorted by node.
 ///
-/// Large results sort by the graph's rank of each id, an integer (made on
-/// the first large result, see [`FrozenGraph::id_rank`]); small ones, while
-/// the ranks are not made, compare the ids themselves, which costs less
-/// than ranking every id of a large graph. The order is the same.
+/// A graph numbered in id order (every graph from the builder or a
+/// snapshot) takes [`collect_in_node_order`]. Otherwise large results sort
+/// by the graph's rank of each id, an integer (made on the first large
+/// result, see [`FrozenGraph::id_rank`]); small ones, while the ranks are
+/// not made, compare the ids themselves, which costs less than ranking
+/// every id of a large graph. The order is the same.
 fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Vec<(u32, u32)>) {
+    if graph.numbered_in_id_order() {
+        return collect_in_node_order(scratch, graph);
+    }
     let mut keys = std::mem::take(&mut scratch.keys);
     let mut spare = std::mem::take(&mut scratch.spare);
     let reached = scratch.queue.get(scratch.sources..).unwrap_or_default();
     let n = graph.node_count();
     let bits = u32::BITS - (n.max(1) as u32 - 1).leading_zeros();
     keys.clear();
-    // Dense ids in id order (every graph from the builder or a snapshot)
-    // are their own ranks.
-    let identity = graph.numbered_in_id_order();
-    let ranks = (!identity && (graph.has_id_ranks() || reached.len() >= n / RANK_SHARE)).then(|| graph.id_ranks());
+    let ranks = (graph.has_id_ranks() || reached.len() >= n / RANK_SHARE).then(|| graph.id_ranks());
     for &v in reached {
         if scratch.found(v).is_some() {
-            let rank = if identity { v } else { ranks.map_or(0, |r| r.get(v as usize).copied().unwrap_or(u32::MAX)) };
+            let rank = ranks.map_or(0, |r| r.get(v as usize).copied().unwrap_or(u32::MAX));
             keys.push(u64::from(rank) << 32 | u64::from(v));
         }
     }
-    if identity || ranks.is_some() {
+    if ranks.is_some() {
         sort_by_high_half(&mut keys, &mut spare, bits);
     } else {
         let id = |k: u64| graph.node(k as u32).map_or("", Node::id);
@@ -336,6 +338,48 @@ fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Af
     let by_node = keys.iter().map(|&k| ((k >> 32) as u32, k as u32)).collect();
     scratch.keys = keys;
     scratch.spare = spare;
+    (affected, by_node)
+}
+
+/// [`collect_affected`] for a graph numbered in id order, where node order
+/// is id order: a large result walks the bitset of reached nodes, which
+/// lists them in order without sorting; a small one sorts its few nodes.
+/// Either way the positions by node are the list's own.
+fn collect_in_node_order(scratch: &RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Vec<(u32, u32)>) {
+    let reached = scratch.queue.get(scratch.sources..).unwrap_or_default();
+    let affected_of = |v: u32| {
+        scratch.found(v).map(|s| Affected {
+            node: v,
+            distance: s.distance,
+            predecessor: s.predecessor,
+            tier: graph.class(v).tier(),
+            // A product of probabilities is one; fail closed if not.
+            probability: Probability::new(s.probability).unwrap_or(Probability::ONE),
+        })
+    };
+    let affected: Vec<Affected> = if reached.len() >= graph.node_count() / RANK_SHARE {
+        let mut sources: Vec<u32> = scratch.queue.get(..scratch.sources).unwrap_or_default().to_vec();
+        sources.sort_unstable();
+        let mut out = Vec::with_capacity(reached.len());
+        for (w, &word) in (0u32..).zip(scratch.visited_words()) {
+            let mut bits = word;
+            while bits != 0 {
+                let v = w * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if sources.binary_search(&v).is_err()
+                    && let Some(a) = affected_of(v)
+                {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    } else {
+        let mut nodes: Vec<u32> = reached.to_vec();
+        nodes.sort_unstable();
+        nodes.into_iter().filter_map(affected_of).collect()
+    };
+    let by_node = affected.iter().zip(0u32..).map(|(a, i)| (a.node, i)).collect();
     (affected, by_node)
 }
 

@@ -236,6 +236,12 @@ impl RadiusScratch {
     /// its probability is below the floor. Meaningful only for nodes in the
     /// queue.
     #[inline]
+    /// The bitset of the nodes the current query reached (changed nodes
+    /// included), one bit a node.
+    pub(super) fn visited_words(&self) -> &[u64] {
+        &self.visited
+    }
+
     pub(super) fn found(&self, v: u32) -> Option<NodeState> {
         let probability = *self.probability.get(v as usize)?;
         let link = self.links.get(v as usize)?;
