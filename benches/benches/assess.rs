@@ -9,6 +9,8 @@
 //!   the time is per changeset.
 //! - `assess/synth_<N>_nodes/batch_100`: the same 100 with `assess_batch`
 //!   (rayon, every core).
+//! - `assess/synth_<N>_nodes/median_changeset_reach_<R>`: one assessment of
+//!   the changeset whose blast radius (R nodes) is the median of the 100.
 //!
 //! The synthetic graph's size comes from `BLASTGATE_BENCH_NODES` and
 //! `BLASTGATE_BENCH_EDGES` (defaults 100,000 and 1,000,000):
@@ -98,6 +100,26 @@ fn synth(c: &mut Criterion) {
         });
     });
     group.bench_function("batch_100", |b| b.iter(|| black_box(engine.assess_batch(black_box(&items), &options))));
+    group.finish();
+
+    // One assessment of the median changeset: the one whose blast radius
+    // is the median of the 100 (cost follows reach), so criterion's
+    // estimate is the median changeset's time, not the mean of all.
+    let mut by_reach: Vec<(usize, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (change, context))| (engine.assess_with(change, context, &options).blast_radius.affected_count, i))
+        .collect();
+    by_reach.sort_unstable();
+    let (reach, median) = by_reach.get(by_reach.len() / 2).copied().expect("100 changesets");
+    let (change, context) = items.get(median).expect("the median changeset");
+    let mut group = c.benchmark_group(format!("assess/synth_{nodes}_nodes"));
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function(format!("median_changeset_reach_{reach}"), |b| {
+        b.iter(|| black_box(engine.assess_with(black_box(change), context, &options)));
+    });
     group.finish();
 }
 
