@@ -36,20 +36,17 @@ for n in "${sizes[@]}"; do
     fi
     python3 benches/peers/changes.py "$n" "$q" 7 "$changes"
     freeze_s=$(python3 benches/peers/timed.py 1 target/release/blastgate graph freeze "$graph" --out "$snap" | cut -d' ' -f1)
-    # The first changeset as a changeset file, for the whole-process run.
+    # The changeset of median reach (services the graph lacks dropped), as
+    # a changeset file for the whole-process run.
     change=bench-data/change-$n.json
-    python3 - "$changes" "$change" <<'EOF'
-import json, sys
-services = open(sys.argv[1]).readline().split()
-json.dump({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "first", "services": services,
-           "files": [{"path": "src/main.go", "added": 30, "deleted": 10, "service": services[0]}]},
-          open(sys.argv[2], "w"))
-EOF
+    python3 benches/peers/median_change.py known "$graph" "$changes" bench-data/known-$n.txt
+    target/release/blastgate radius --graph "$snap" --batch bench-data/known-$n.txt --summary > bench-data/reach-$n.jsonl
+    python3 benches/peers/median_change.py pick bench-data/known-$n.txt bench-data/reach-$n.jsonl "$change"
     line=$(target/release/assess_timing "$snap" "$changes" 1 --json)
-    # The whole process, as a gate runs it: snapshot in, JSON out (best of
-    # 3: seconds and peak RSS in KiB).
+    # The whole process, as a gate runs it: snapshot in, JSON out, for the
+    # median changeset (best of 3: seconds and peak RSS in KiB).
     best=$(python3 benches/peers/timed.py 3 target/release/blastgate assess --graph "$snap" --change "$change" \
-        --allow-unknown-services --format json)
+        --format json)
     bytes=$(stat -c %s "$snap")
     echo "${line%\}},\"services\":$n,\"queries\":$q,\"freeze_s\":$freeze_s,\"snapshot_bytes\":$bytes,\"cli_s\":${best%% *},\"cli_rss_kib\":${best##* }}" >> "$out"
     python3 benches/peers/peers.py "$graph" "$changes" --tool igraph \

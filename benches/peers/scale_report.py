@@ -47,7 +47,8 @@ def table(ours, igraph):
     row("blastgate: one assessment, median (max)",
         lambda n: f"{ms(ours[n]['assess_median_s'])} ({ms(ours[n]['assess_max_s'])})")
     row("blastgate: `assess_batch`, assessments a second (2 threads)", lambda n: f"{ours[n]['batch_per_s']:,.0f}")
-    row("blastgate: whole `blastgate assess` process, snapshot in, JSON out", lambda n: ms(ours[n]["cli_s"]))
+    row("blastgate: whole `blastgate assess` process, snapshot in, JSON out (median changeset)",
+        lambda n: ms(ours[n]["cli_s"]))
     row("blastgate: peak RSS, whole process / timing run",
         lambda n: f"{mib(ours[n]['cli_rss_kib'])} / {mib(ours[n]['peak_rss_kib'])}")
     row("blastgate: bytes per edge of peak RSS (whole process)",
