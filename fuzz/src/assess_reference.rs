@@ -2,7 +2,8 @@
 //! change decoded from arbitrary bytes. Shared by the `assess_reference`
 //! fuzz target and the regression replay test
 //! (`crates/blastgate/tests/fuzz_regressions.rs` includes this file), so
-//! both check exactly the same thing.
+//! both check exactly the same thing; the includer also includes
+//! `reference.rs` as `reference`, whose naive radius this uses.
 //!
 //! Bytes: `n = 2 + b0 % 30` nodes `n00..`, each with a tier from one byte
 //! (`% 5`; 4 means none stated); `k = 1 + b1 % 3` changed services from the
@@ -22,7 +23,7 @@
 //! depends on is at least `senior` (and nothing else fires that rule), and `critical-reach` never fires without a tier-0 node
 //! in reach. Assessing twice gives the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use blastgate::assess::{Engine, Level, ReviewDepth, default_policy, to_json};
 use blastgate::change::parse_changeset;
@@ -116,33 +117,7 @@ pub fn check(data: &[u8]) {
     // Deterministic: the same bytes again.
     assert_eq!(to_json(&a), to_json(&engine.assess(&change, &context)), "assessing twice");
 
-    // Reference distances: BFS from the changed nodes over dependents.
-    let mut dist: Vec<Option<u32>> = vec![None; n];
-    let mut queue = VecDeque::new();
-    for &c in &changed {
-        dist[c] = Some(0);
-        queue.push_back(c);
-    }
-    while let Some(b) = queue.pop_front() {
-        for &(x, y) in edges.keys() {
-            if y == b && dist[x].is_none() {
-                dist[x] = Some(dist[b].unwrap_or(0) + 1);
-                queue.push_back(x);
-            }
-        }
-    }
-    // Reference probabilities: Bellman-Ford, max-product.
-    let mut prob: Vec<f64> = (0..n).map(|i| if changed.contains(&i) { 1.0 } else { -1.0 }).collect();
-    for _ in 0..n {
-        for &(x, y) in edges.keys() {
-            if prob[y] >= 0.0 {
-                let q = prob[y] * weight(x, y);
-                if q > prob[x] {
-                    prob[x] = q;
-                }
-            }
-        }
-    }
+    let (dist, prob) = super::reference::naive(n, &changed, &edges, weight);
     let affected: Vec<usize> = (0..n).filter(|&i| dist[i].is_some() && !changed.contains(&i)).collect();
 
     // The blast radius.

@@ -50,33 +50,7 @@ pub fn check(data: &[u8]) {
         f64::from(w as f32)
     };
 
-    // Reference distances: BFS from the changed nodes over dependents.
-    let mut dist: Vec<Option<u32>> = vec![None; n];
-    let mut queue = VecDeque::new();
-    for &c in &changed {
-        dist[c] = Some(0);
-        queue.push_back(c);
-    }
-    while let Some(b) = queue.pop_front() {
-        for &(a, bb) in edges.keys() {
-            if bb == b && dist[a].is_none() {
-                dist[a] = Some(dist[b].unwrap_or(0) + 1);
-                queue.push_back(a);
-            }
-        }
-    }
-    // Reference probabilities: Bellman-Ford, max-product, from the source out.
-    let mut prob: Vec<f64> = (0..n).map(|i| if changed.contains(&i) { 1.0 } else { -1.0 }).collect();
-    for _ in 0..n {
-        for &(a, b) in edges.keys() {
-            if prob[b] >= 0.0 {
-                let q = prob[b] * weight(a, b);
-                if q > prob[a] {
-                    prob[a] = q;
-                }
-            }
-        }
-    }
+    let (dist, prob) = naive(n, &changed, &edges, weight);
 
     let changed_idx: Vec<u32> = changed.iter().map(|&c| index(c)).collect();
     let blast = radius(&graph, &changed_idx, &RadiusConfig::default());
@@ -101,4 +75,43 @@ pub fn check(data: &[u8]) {
         }
         assert!((product - p).abs() <= 1e-12 * p.max(1e-300), "path product of {id}: {product} vs {p}");
     }
+}
+
+/// The naive reference over `n` nodes: hop distances by plain BFS from the
+/// `changed` nodes over dependents, and the most probable path's
+/// probability by Bellman-Ford with max-product (`-1` where unreached), for
+/// `edges` keyed `(dependent, dependency)` with `weight(a, b)` the edge's
+/// probability. Written for clarity, not speed.
+pub fn naive(
+    n: usize,
+    changed: &BTreeSet<usize>,
+    edges: &BTreeMap<(usize, usize), u8>,
+    weight: impl Fn(usize, usize) -> f64,
+) -> (Vec<Option<u32>>, Vec<f64>) {
+    let mut dist: Vec<Option<u32>> = vec![None; n];
+    let mut queue = VecDeque::new();
+    for &c in changed {
+        dist[c] = Some(0);
+        queue.push_back(c);
+    }
+    while let Some(b) = queue.pop_front() {
+        for &(a, bb) in edges.keys() {
+            if bb == b && dist[a].is_none() {
+                dist[a] = Some(dist[b].unwrap_or(0) + 1);
+                queue.push_back(a);
+            }
+        }
+    }
+    let mut prob: Vec<f64> = (0..n).map(|i| if changed.contains(&i) { 1.0 } else { -1.0 }).collect();
+    for _ in 0..n {
+        for &(a, b) in edges.keys() {
+            if prob[b] >= 0.0 {
+                let q = prob[b] * weight(a, b);
+                if q > prob[a] {
+                    prob[a] = q;
+                }
+            }
+        }
+    }
+    (dist, prob)
 }

@@ -83,11 +83,7 @@ fn main() {
     let per_second = (pairs.len() * rounds) as f64 / batch.as_secs_f64();
 
     if json {
-        let rss = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-            .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()))
-            .unwrap_or(0);
+        let rss = blastgate_benches::peak_rss_kib();
         println!(
             "{{\"tool\":\"blastgate\",\"nodes\":{nodes},\"edges\":{edges},\"load_s\":{:.6},\"engine_s\":{:.6},\
 \"assess_median_s\":{:.6},\"assess_max_s\":{:.6},\"batch_per_s\":{per_second:.1},\"threads\":{},\"peak_rss_kib\":{rss}}}",

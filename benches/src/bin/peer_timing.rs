@@ -96,11 +96,7 @@ fn run() -> Result<(), String> {
 
     let mut sorted = reached.clone();
     sorted.sort_unstable();
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<u64>().ok()))
-        .unwrap_or(0);
+    let rss = blastgate_benches::peak_rss_kib();
     println!(
         "{{\"tool\":\"blastgate\",\"nodes\":{},\"edges\":{},\"queries\":{},\"threads\":{threads},\
 \"read_s\":{:.4},\"parse_s\":{:.4},\"build_s\":{:.4},\"freeze_s\":{:.4},\"load_s\":{:.4},\
