@@ -1,5 +1,9 @@
 //! Benchmarks live in `benches/`; `src/bin/` holds measuring tools, and
-//! this library what they share.
+//! this library what they share, including the allocator: jemalloc, as in
+//! the `blastgate` binary, so that the tools measure what the binary does.
+
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// The peak resident set size of this process in KiB (`VmHWM` in
 /// `/proc/self/status`), 0 where that is not available.
