@@ -44,8 +44,8 @@ for n in "${sizes[@]}"; do
     python3 benches/peers/median_change.py pick bench-data/known-$n.txt bench-data/reach-$n.jsonl "$change"
     line=$(target/release/assess_timing "$snap" "$changes" 1 --json)
     # The whole process, as a gate runs it: snapshot in, JSON out, for the
-    # median changeset (best of 3: seconds and peak RSS in KiB).
-    best=$(python3 benches/peers/timed.py 3 target/release/blastgate assess --graph "$snap" --change "$change" \
+    # median changeset (median of 7 runs: seconds and peak RSS in KiB).
+    best=$(python3 benches/peers/timed.py 7 target/release/blastgate assess --graph "$snap" --change "$change" \
         --format json)
     bytes=$(stat -c %s "$snap")
     echo "${line%\}},\"services\":$n,\"queries\":$q,\"freeze_s\":$freeze_s,\"snapshot_bytes\":$bytes,\"cli_s\":${best%% *},\"cli_rss_kib\":${best##* }}" >> "$out"

@@ -1,6 +1,6 @@
-"""Runs a command ROUNDS times (its output discarded) and prints the best
-wall time in seconds and that run's peak RSS in KiB, from the child's own
-resource usage. Usage: python3 timed.py ROUNDS COMMAND..."""
+"""Runs a command ROUNDS times (its output discarded) and prints the median
+wall time in seconds and the peak RSS in KiB of that median run, from the
+child's own resource usage. Usage: python3 timed.py ROUNDS COMMAND..."""
 
 import os
 import subprocess
@@ -8,7 +8,7 @@ import sys
 import time
 
 rounds, command = int(sys.argv[1]), sys.argv[2:]
-best = None
+runs = []
 for _ in range(rounds):
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
@@ -16,6 +16,7 @@ for _ in range(rounds):
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"{command[0]} failed with {os.waitstatus_to_exitcode(status)}")
-    if best is None or elapsed < best[0]:
-        best = (elapsed, usage.ru_maxrss)
-print(f"{best[0]:.4f} {best[1]}")
+    runs.append((elapsed, usage.ru_maxrss))
+runs.sort()
+median = runs[len(runs) // 2]
+print(f"{median[0]:.4f} {median[1]}")
