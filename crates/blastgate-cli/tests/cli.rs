@@ -193,13 +193,31 @@ fn demo_runs_on_a_fresh_machine() {
     assert!(text.contains("checkout-journey"));
 }
 
-fn tempdir() -> PathBuf {
+/// A fresh directory in the system's temporary directory (outside any git
+/// repository, which the not-a-repository case needs), removed when the
+/// test is done with it.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> TempDir {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir =
         std::env::temp_dir().join(format!("blastgate-cli-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 fn example_change(dir: &std::path::Path) -> PathBuf {
