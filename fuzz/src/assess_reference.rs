@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use blastgate::assess::{Engine, Level, ReviewDepth, default_policy, to_json};
+use blastgate::assess::{Engine, Level, Policy, ReviewDepth, default_policy, to_json};
 use blastgate::change::parse_changeset;
 use blastgate::context::{Context, Timestamp};
 use blastgate::graph::GraphLoader;
@@ -35,6 +35,12 @@ use blastgate::graph::GraphLoader;
 fn close(a: f64, b: f64, what: &str) {
     let tolerance = 1e-5 * a.abs().max(b.abs()).max(1.0);
     assert!((a - b).abs() <= tolerance, "{what}: engine {a} vs reference {b}");
+}
+
+/// The default policy, parsed once.
+fn policy() -> Policy {
+    static POLICY: std::sync::OnceLock<Policy> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| default_policy().expect("the default policy")).clone()
 }
 
 pub fn check(data: &[u8]) {
@@ -70,7 +76,8 @@ pub fn check(data: &[u8]) {
     let mut loader = GraphLoader::default();
     loader.add_bytes("nodes.yaml", yaml.as_bytes(), None).expect("nodes load");
     loader.add_bytes("edges.edges", list.as_bytes(), None).expect("edges load");
-    let graph = loader.build().expect("builds").freeze();
+    let engine = Engine::new(loader.build().expect("builds").freeze(), policy()).expect("an engine");
+    let graph = engine.graph();
     let index = |i: usize| graph.index_of(&name(i)).expect("every node is in the graph");
     let weight = |a: usize, b: usize| -> f64 {
         let w = graph.dependency(index(a), index(b)).expect("edge").probability().get();
@@ -110,7 +117,6 @@ pub fn check(data: &[u8]) {
     );
     let change = parse_changeset("fuzz.json", change.as_bytes()).expect("the decoded change is valid");
     let context = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").expect("a time"));
-    let engine = Engine::new(graph.clone(), default_policy().expect("the default policy")).expect("an engine");
     let policy = engine.policy().clone();
     let a = engine.assess(&change, &context);
 
