@@ -160,7 +160,7 @@ impl Engine {
         &self.policy
     }
 
-    /// The graph's digest (`sha256:...`), part of every input digest.
+    /// The graph's digest (`blake3:...`), part of every input digest.
     pub fn graph_digest(&self) -> &str {
         &self.graph_digest
     }

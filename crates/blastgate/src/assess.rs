@@ -48,7 +48,7 @@ use crate::graph::FrozenGraph;
 /// An engine: a graph and a validated policy, built once and shared across
 /// threads.
 ///
-/// Building one digests the graph (about 18 ms for a million nodes and ten
+/// Building one digests the graph (about 8 ms for a million nodes and ten
 /// million edges on two cores). Assessing reuses scratch memory for blast
 /// radii: the engine keeps one scratch per thread that assessed at the same
 /// time (about 24 bytes a graph node each) until it is dropped, so a

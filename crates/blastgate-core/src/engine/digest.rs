@@ -1,5 +1,6 @@
-//! SHA-256 digests of the inputs, so that an assessment names exactly what
-//! it decided on.
+//! Digests of the inputs, so that an assessment names exactly what it
+//! decided on: SHA-256 of everything, with the graph by its BLAKE3 digest
+//! (a large graph is tens of megabytes to hash on every start).
 //!
 //! The graph is hashed in a canonical form (nodes by id, each with its
 //! attributes and its dependencies by their position in id order), so the
@@ -23,11 +24,11 @@ use crate::context::Context;
 /// so the digest does not depend on the number of threads.
 const DIGEST_CHUNK: usize = 1 << 15;
 
-/// The digest of a graph's canonical form: `sha256:` and 64 hex digits.
+/// The digest of a graph's canonical form: `blake3:` and 64 hex digits.
 ///
 /// Canonical form (version 3): the nodes in id order, in chunks of 32,768;
-/// each chunk hashed on its own (in parallel), then the chunks' digests in
-/// order. A chunk is three parts:
+/// each chunk hashed on its own with BLAKE3 (in parallel), then the
+/// chunks' digests in order. A chunk is three parts:
 ///
 /// 1. each node's record: its id (length and bytes), kind, tier,
 ///    user-facing, a byte saying which of owner, system, traffic and
@@ -71,21 +72,21 @@ pub fn graph_digest(graph: &FrozenGraph) -> String {
             hash_chunk(graph, &nodes, identity)
         })
         .collect();
-    let mut h = Sha256::new();
+    let mut h = blake3::Hasher::new();
     h.update(b"blastgate-graph-v3\0");
-    h.update(u64::from(n).to_le_bytes());
-    h.update((graph.edge_count() as u64).to_le_bytes());
+    h.update(&u64::from(n).to_le_bytes());
+    h.update(&(graph.edge_count() as u64).to_le_bytes());
     for c in &chunks {
         h.update(c);
     }
-    hex(&h.finalize())
+    hex("blake3:", h.finalize().as_bytes())
 }
 
-/// The SHA-256 of a chunk: `nodes` are consecutive positions in id order
-/// (dense ids when `identity`).
+/// The BLAKE3 digest of a chunk: `nodes` are consecutive positions in id
+/// order (dense ids when `identity`).
 fn hash_chunk(graph: &FrozenGraph, nodes: &[u32], identity: bool) -> [u8; 32] {
     const FLUSH: usize = 1 << 16;
-    let mut h = Sha256::new();
+    let mut h = blake3::Hasher::new();
     let mut buf: Vec<u8> = Vec::with_capacity(FLUSH + 4096);
     let string = |buf: &mut Vec<u8>, s: &str| {
         buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
@@ -183,7 +184,7 @@ fn hash_chunk(graph: &FrozenGraph, nodes: &[u32], identity: bool) -> [u8; 32] {
         }
         h.update(&buf);
     }
-    h.finalize().into()
+    *h.finalize().as_bytes()
 }
 
 /// The digest of everything an assessment depends on.
@@ -208,7 +209,7 @@ pub(crate) fn input_digest(
     h.update(b"mapping");
     h.update(options.mapping_digest.as_bytes());
     h.update([u8::from(options.allow_unknown_services)]);
-    hex(&h.finalize())
+    hex("sha256:", &h.finalize())
 }
 
 /// JSON with the listed top-level arrays sorted by their elements' JSON.
@@ -232,10 +233,10 @@ fn canonical<T: Serialize>(value: &T, unordered: &[&str]) -> Vec<u8> {
     v.to_string().into_bytes()
 }
 
-fn hex(bytes: &[u8]) -> String {
+fn hex(prefix: &str, bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(7 + 2 * bytes.len());
-    s.push_str("sha256:");
+    let mut s = String::with_capacity(prefix.len() + 2 * bytes.len());
+    s.push_str(prefix);
     for b in bytes {
         for nibble in [b >> 4, b & 15] {
             if let Some(&d) = DIGITS.get(usize::from(nibble)) {
@@ -255,7 +256,7 @@ pub fn digest_of(parts: &[&[u8]]) -> String {
         h.update((p.len() as u64).to_le_bytes());
         h.update(p);
     }
-    hex(&h.finalize())
+    hex("sha256:", &h.finalize())
 }
 
 #[cfg(test)]
