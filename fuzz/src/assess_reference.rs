@@ -136,6 +136,29 @@ pub fn check(data: &[u8]) {
         close(listed.probability, prob[i], &format!("probability of {}", listed.service));
     }
     let tier_weight = |i: usize| policy.tiers.weights[usize::from(tiers[i].unwrap_or(2))];
+    // Listed: the most critical (weight x probability) first, and none left
+    // out more critical than one listed; the rollout watches the first ten.
+    let score = |service: &str| {
+        let i: usize = service[1..].parse().expect("n<i>");
+        prob[i] * tier_weight(i)
+    };
+    let slack = |x: f64| 1e-9 * x.abs().max(1.0);
+    for pair in r.affected.windows(2) {
+        let (a, b) = (score(&pair[0].service), score(&pair[1].service));
+        assert!(a >= b - slack(a), "listed in order: {} before {}", pair[0].service, pair[1].service);
+    }
+    if let Some(last) = r.affected.last() {
+        let floor = score(&last.service);
+        for &i in &affected {
+            let id = name(i);
+            if !r.affected.iter().any(|l| l.service == id) {
+                assert!(prob[i] * tier_weight(i) <= floor + slack(floor), "{id} left out before {}", last.service);
+            }
+        }
+    }
+    let watched: Vec<&str> = a.rollout.watch.iter().map(|w| w.service.as_str()).collect();
+    let listed: Vec<&str> = r.affected.iter().take(watched.len()).map(|l| l.service.as_str()).collect();
+    assert_eq!(watched, listed, "the rollout watches the most critical listed nodes");
     let weighted: f64 = affected.iter().map(|&i| prob[i] * tier_weight(i)).sum();
     close(r.weighted_impact, weighted, "weighted impact");
     let own: f64 = changed.iter().map(|&i| tier_weight(i)).sum();

@@ -49,6 +49,9 @@ pub struct Engine {
     graph: FrozenGraph,
     policy: Policy,
     config: RadiusConfig,
+    /// `config` without evidence paths: for a radius only decided on (a
+    /// split's part, a change in flight), never reported.
+    unreported: RadiusConfig,
     classifier: Classifier,
     graph_digest: String,
     /// Radius scratches of finished queries, for the next ones.
@@ -144,6 +147,7 @@ impl Engine {
             graph,
             policy,
             config,
+            unreported: config.with_top_paths(0),
             classifier: Classifier::default(),
             graph_digest,
             scratches: ScratchPool::default(),
@@ -177,13 +181,16 @@ impl Engine {
     /// Steps 1 to 7: the decision, without the report around it. A
     /// counterfactual needs only this (its depth and likelihood).
     /// `reuse` is a blast radius computed before (by the base assessment,
-    /// for a counterfactual), used when it starts from the same nodes.
+    /// for a counterfactual), used when it starts from the same nodes;
+    /// `report` says whether a radius computed here will be reported (and so
+    /// needs its evidence paths).
     fn decide<'c>(
         &self,
         changeset: &Changeset,
         context: &'c Context,
         options: &AssessOptions<'_>,
         reuse: Option<&Radius>,
+        report: bool,
     ) -> Decided<'c> {
         let mut diagnostics = Vec::new();
         let resolved = self.resolve(changeset, options, &mut diagnostics);
@@ -191,7 +198,11 @@ impl Engine {
         let radius = match reuse {
             Some(r) if r.changed == changed => r.clone(),
             _ => Radius {
-                blast: std::sync::Arc::new(self.scratches.radius(&self.graph, &changed, &self.config)),
+                blast: std::sync::Arc::new(self.scratches.radius(
+                    &self.graph,
+                    &changed,
+                    if report { &self.config } else { &self.unreported },
+                )),
                 changed,
             },
         };
@@ -301,16 +312,17 @@ impl Engine {
             fired,
             depth,
             errors,
-        } = self.decide(changeset, context, options, reuse);
+        } = self.decide(changeset, context, options, reuse, true);
         let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
-        let rollout = plan::rollout(self, blast, depth, &fired);
+        let limit = self.policy.limits.max_listed_affected;
+        let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
+        let rollout = plan::rollout(self, &ranked, depth, &fired);
         let factors = self.factors(&values, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         let input_digest = digest::input_digest(self, changeset, context, options);
-        let limit = self.policy.limits.max_listed_affected;
         diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
         diagnostics.dedup();
         let waits = Waits {
@@ -348,12 +360,7 @@ impl Engine {
                 teams: facts.teams.iter().take(limit).cloned().collect(),
                 team_count: facts.teams.len(),
             },
-            blast_radius: report::radius_report(
-                &self.graph,
-                blast,
-                &self.config,
-                self.policy.limits.max_listed_affected,
-            ),
+            blast_radius: report::radius_report(&self.graph, blast, &ranked, limit),
             factors,
             rules: fired,
             rollout,
@@ -677,19 +684,27 @@ impl<'c> Facts<'c> {
         let window_seconds = i64::from(engine.policy.deploy.window_minutes).saturating_mul(60);
         let window_end = deploy_at.checked_add_seconds(window_seconds).unwrap_or(deploy_at);
 
-        let mut reach: Vec<u32> =
-            blast.changed().iter().copied().chain(blast.affected().iter().map(|a| a.node())).collect();
-        reach.sort_unstable();
-        reach.dedup();
+        // The changed and affected nodes (disjoint, each list ascending)
+        // are read in place: a radius can hold most of the graph, and the
+        // counterfactuals gather again from the same radius.
         let node = |i: u32| graph.node(i);
-        let highest_tier = reach.iter().filter_map(|&i| node(i)).map(|n| n.effective_tier()).min();
-        let mut critical: Vec<String> = reach
-            .iter()
-            .filter_map(|&i| node(i))
+        let in_reach = |i: u32| blast.changed().binary_search(&i).is_ok() || blast.is_affected(i);
+        let changed_nodes = || blast.changed().iter().filter_map(|&i| node(i));
+        let highest_tier = changed_nodes().map(|n| n.effective_tier()).chain(blast.highest_tier()).min();
+        let mut critical: Vec<String> = changed_nodes()
             .filter(|n| n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey)
             .map(|n| n.id().to_owned())
+            .chain(
+                blast
+                    .affected()
+                    .iter()
+                    .filter(|a| a.tier() == Tier::CRITICAL)
+                    .chain(blast.journeys())
+                    .filter_map(|a| node(a.node()).map(|n| n.id().to_owned())),
+            )
             .collect();
         critical.sort_unstable();
+        critical.dedup();
         let mut journeys: Vec<Reached> = blast
             .journeys()
             .iter()
@@ -698,22 +713,19 @@ impl<'c> Facts<'c> {
                     .map(|n| Reached { service: n.id().to_owned(), probability: round6(a.probability().get()) })
             })
             .chain(
-                blast
-                    .changed()
-                    .iter()
-                    .filter_map(|&i| node(i))
+                changed_nodes()
                     .filter(|n| n.kind() == NodeKind::Journey)
                     .map(|n| Reached { service: n.id().to_owned(), probability: 1.0 }),
             )
             .collect();
         journeys.sort_by(|a, b| a.service.cmp(&b.service));
         journeys.dedup_by(|a, b| a.service == b.service);
-        let mut teams: Vec<&str> = reach.iter().filter_map(|&i| node(i)).filter_map(|n| n.owner()).collect();
+        let mut teams: Vec<&str> = changed_nodes().filter_map(|n| n.owner()).chain(blast.owners()).collect();
         teams.sort_unstable();
         teams.dedup();
         let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
-        let reached = |service: &str| graph.index_of(service).is_some_and(|i| reach.binary_search(&i).is_ok());
+        let reached = |service: &str| graph.index_of(service).is_some_and(in_reach);
         let mut incidents: Vec<&Incident> =
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
@@ -730,9 +742,8 @@ impl<'c> Facts<'c> {
 
         let mut freezes = Vec::new();
         for f in context.freezes.iter().filter(|f| f.start <= window_end && deploy_at < f.end) {
-            let covered: Vec<String> = reach
-                .iter()
-                .filter_map(|&i| node(i))
+            let covered: Vec<String> = ascending_reach(blast)
+                .filter_map(node)
                 .filter(|n| f.covers(n.id(), n.tier()))
                 .map(|n| n.id().to_owned())
                 .collect();
@@ -761,13 +772,13 @@ impl<'c> Facts<'c> {
             if work.exceeded {
                 break;
             }
-            let their_blast = engine.scratches.radius(graph, &theirs, &engine.config);
+            let their_blast = engine.scratches.radius(graph, &theirs, &engine.unreported);
             work.charge(graph, &their_blast);
             let mut shared: Vec<String> = theirs
                 .iter()
                 .copied()
                 .chain(their_blast.affected().iter().map(|a| a.node()))
-                .filter(|i| reach.binary_search(i).is_ok())
+                .filter(|&i| in_reach(i))
                 .filter_map(|i| node(i).map(|n| n.id().to_owned()))
                 .collect();
             shared.sort_unstable();
@@ -807,6 +818,18 @@ impl<'c> Facts<'c> {
             below_senior,
         }
     }
+}
+
+/// The changed and affected nodes of `blast`, ascending: a merge of the two
+/// ascending, disjoint lists.
+fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
+    let mut changed = blast.changed().iter().copied().peekable();
+    let mut affected = blast.affected_nodes().peekable();
+    std::iter::from_fn(move || match (changed.peek(), affected.peek()) {
+        (Some(&c), Some(&a)) if a < c => affected.next(),
+        (Some(_), _) => changed.next(),
+        (None, _) => affected.next(),
+    })
 }
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.

@@ -35,7 +35,7 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let d = engine.decide(c, ctx, options, Some(radius));
+        let d = engine.decide(c, ctx, options, Some(radius), false);
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -89,7 +89,7 @@ pub(crate) fn explore(
         let decided: Vec<(ReviewDepth, f64)> = parts
             .par_iter()
             .map(|(_, part)| {
-                let d = engine.decide(part, context, options, None);
+                let d = engine.decide(part, context, options, None, false);
                 (d.depth, d.likelihood)
             })
             .collect();

@@ -1,7 +1,7 @@
 //! From the final depth to who approves and how to roll out.
 
 use blastgate_change::{Changeset, ResolvedChange};
-use blastgate_graph::{BlastRadius, NodeKind, Tier};
+use blastgate_graph::{Affected, BlastRadius, NodeKind, Tier};
 
 use super::{Engine, name_list};
 use crate::assessment::{
@@ -22,7 +22,7 @@ pub(crate) const BREAK_GLASS: &str = "Do not deploy now: the gate stops this cha
 type TeamExposure<'a> = (Option<&'a str>, (f64, Vec<String>));
 
 /// Most services listed to watch.
-const MAX_WATCH: usize = 10;
+pub(crate) const MAX_WATCH: usize = 10;
 
 /// The approvals `depth` requires, and the separation of duties.
 pub(crate) fn approvals(
@@ -216,7 +216,12 @@ pub(crate) fn approvals(
 
 /// The rollout plan for `depth`, at least staged when a critical-reach rule
 /// fired.
-pub(crate) fn rollout(engine: &Engine, blast: &BlastRadius, depth: ReviewDepth, fired: &[FiredRule]) -> RolloutPlan {
+pub(crate) fn rollout(
+    engine: &Engine,
+    ranked: &[(&str, &Affected)],
+    depth: ReviewDepth,
+    fired: &[FiredRule],
+) -> RolloutPlan {
     let critical_rule = fired
         .iter()
         .any(|f| engine.policy.rules.iter().any(|r| r.id == f.id && matches!(r.check, RuleCheck::CriticalReach)));
@@ -243,10 +248,10 @@ pub(crate) fn rollout(engine: &Engine, blast: &BlastRadius, depth: ReviewDepth, 
         RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
         RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
     };
-    let ranked = super::report::most_critical(&engine.graph, blast, &engine.config, MAX_WATCH);
     let watch: Vec<Watch> = ranked
-        .into_iter()
-        .map(|(id, a)| Watch {
+        .iter()
+        .take(MAX_WATCH)
+        .map(|&(id, a)| Watch {
             service: id.to_owned(),
             probability: round6(a.probability().get()),
             tier: a.tier().level(),

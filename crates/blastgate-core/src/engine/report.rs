@@ -7,9 +7,13 @@ use blastgate_graph::{Affected, BlastRadius, FrozenGraph, RadiusConfig};
 use crate::assessment::{AffectedNode, EvidencePath, JourneyReached, MAX_PATH_NODES, RadiusReport, round6};
 
 /// The `k` most critical affected nodes, with their ids: by weight x
-/// probability (descending), then id. Selected in linear time and only
-/// those `k` sorted, so a radius of hundreds of thousands of nodes costs
-/// one pass.
+/// probability (descending), then id. One pass keeps the `k` best so far in
+/// a heap whose top is the worst of them, so a radius of hundreds of
+/// thousands of nodes costs one pass and no memory in proportion to it;
+/// a `k` near the radius's size selects in linear time instead.
+///
+/// The order is total (ids are distinct), so the first `j` of the `k` most
+/// critical are the `j` most critical: one call serves every list.
 pub(crate) fn most_critical<'a>(
     graph: &'a FrozenGraph,
     blast: &'a BlastRadius,
@@ -21,26 +25,62 @@ pub(crate) fn most_critical<'a>(
     // radius many nodes tie on weight x probability.
     let identity = graph.numbered_in_id_order();
     let rank = |i: u32| if identity { i } else { graph.id_rank(i).unwrap_or(u32::MAX) };
-    let mut ranked: Vec<(f64, u32, &Affected)> = blast
-        .affected()
-        .iter()
-        .filter_map(|a| graph.node(a.node()).map(|n| (a.probability().get() * config.weight(n), rank(a.node()), a)))
-        .collect();
-    let order = |a: &(f64, u32, &Affected), b: &(f64, u32, &Affected)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    if ranked.len() > k && k > 0 {
-        ranked.select_nth_unstable_by(k - 1, order);
-    }
-    ranked.truncate(k);
-    ranked.sort_by(order);
-    ranked.into_iter().filter_map(|(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a))).collect()
+    let candidates = blast.affected().iter().filter_map(|a| {
+        graph.node(a.node()).map(|n| Ranked(a.probability().get() * config.weight(n), rank(a.node()), a))
+    });
+    let mut ranked: Vec<Ranked<'a>> = if k.saturating_mul(8) < blast.affected_count() {
+        let mut heap = std::collections::BinaryHeap::with_capacity(k + 1);
+        for r in candidates {
+            if heap.len() < k {
+                heap.push(r);
+            } else if heap.peek().is_some_and(|worst| r < *worst) {
+                heap.pop();
+                heap.push(r);
+            }
+        }
+        heap.into_vec()
+    } else {
+        let mut all: Vec<Ranked<'a>> = candidates.collect();
+        if all.len() > k && k > 0 {
+            all.select_nth_unstable(k - 1);
+        }
+        all.truncate(k);
+        all
+    };
+    ranked.sort_unstable();
+    ranked.into_iter().filter_map(|Ranked(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a))).collect()
 }
+
+/// An affected node with its weight x probability and id rank, ordered
+/// most critical first: the larger product, then the smaller rank.
+struct Ranked<'a>(f64, u32, &'a Affected);
+
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.total_cmp(&self.0).then(self.1.cmp(&other.1))
+    }
+}
+
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Ranked<'_> {}
 
 /// The report of `blast`, listing at most `limit` affected nodes: the most
 /// critical first (weight x probability, descending, then id).
 pub(crate) fn radius_report(
     graph: &FrozenGraph,
     blast: &BlastRadius,
-    config: &RadiusConfig,
+    ranked: &[(&str, &Affected)],
     limit: usize,
 ) -> RadiusReport {
     let id = |i: u32| graph.node(i).map_or_else(String::new, |n| n.id().to_owned());
@@ -58,10 +98,10 @@ pub(crate) fn radius_report(
     };
     let mut changed: Vec<String> = blast.changed().iter().map(|&i| id(i)).collect();
     changed.sort_unstable();
-    let ranked = most_critical(graph, blast, config, limit);
     let affected: Vec<AffectedNode> = ranked
-        .into_iter()
-        .map(|(service, a)| {
+        .iter()
+        .take(limit)
+        .map(|&(service, a)| {
             let node = graph.node(a.node());
             let (path, path_omitted) = ids(blast.path_to(a.node()));
             AffectedNode {
@@ -114,5 +154,44 @@ pub(crate) fn radius_report(
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use blastgate_graph::{
+        BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin, Probability, RadiusConfig, radius,
+    };
+
+    use super::most_critical;
+
+    /// The heap that keeps the `k` best in one pass lists what sorting the
+    /// whole radius lists first, ties (many) broken by id.
+    #[test]
+    fn the_k_most_critical_are_the_first_k_of_all() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let hub = f.node("hub", String::new).unwrap();
+        for i in 0..3000u32 {
+            let d = f.node(&format!("d{}", (i * 7919) % 3000), String::new).unwrap();
+            let p = Probability::new(f64::from(i % 37 + 1) / 40.0).unwrap();
+            f.edge(d, hub, EdgeSpec { probability: Some(p), ..EdgeSpec::default() }).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let config = RadiusConfig::default();
+        let blast = radius(&graph, &[graph.index_of("hub").unwrap()], &config);
+        assert_eq!(blast.affected_count(), 3000);
+        let all = most_critical(&graph, &blast, &config, 3000);
+        for window in all.windows(2) {
+            let ((id_a, a), (id_b, b)) = (window[0], window[1]);
+            let order = b.probability().get().total_cmp(&a.probability().get()).then(id_a.cmp(id_b));
+            assert_eq!(order, std::cmp::Ordering::Less, "sorted by probability, then id");
+        }
+        for k in [0, 1, 10, 50, 374, 375, 376, 2999] {
+            assert_eq!(most_critical(&graph, &blast, &config, k), all[..k], "k = {k}");
+        }
     }
 }

@@ -66,6 +66,11 @@ impl BlastRadius {
         self.affected.get(position as usize)
     }
 
+    /// Every affected node's dense id, ascending.
+    pub fn affected_nodes(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
+        self.by_node.iter().map(|&(node, _)| node)
+    }
+
     /// Whether `node` is affected.
     pub fn is_affected(&self, node: u32) -> bool {
         self.get(node).is_some()
@@ -437,27 +442,54 @@ fn owners(work: &mut Vec<u32>, graph: &FrozenGraph, affected: &[Affected]) -> Ve
 }
 
 /// The paths to the `top` most critical affected nodes, using `work` for
-/// ranking.
+/// ranking: one pass keeps the best `top` so far in a heap whose top is the
+/// worst of them (`top` is small; the radius can hold most of the graph).
 fn evidence(work: &mut Vec<u32>, blast: &BlastRadius, top: usize) -> Vec<EvidencePath> {
     let affected = blast.affected();
     let k = top.min(affected.len());
-    let rank = |&i: &u32, &j: &u32| -> Ordering {
-        match (affected.get(i as usize), affected.get(j as usize)) {
-            (Some(a), Some(b)) => {
-                a.tier.cmp(&b.tier).then_with(|| b.probability.get().total_cmp(&a.probability.get())).then(i.cmp(&j))
-            }
-            _ => i.cmp(&j),
-        }
-    };
-    work.clear();
-    work.extend(0..u32::try_from(affected.len()).unwrap_or(u32::MAX));
-    if k > 0 && k < work.len() {
-        work.select_nth_unstable_by(k - 1, rank);
+    if k == 0 {
+        return Vec::new();
     }
-    work.truncate(k);
-    work.sort_unstable_by(rank);
+    // Most critical first: the lower tier number, then the higher
+    // probability, then the earlier id (position in `affected`).
+    let mut heap = std::collections::BinaryHeap::with_capacity(k + 1);
+    for (i, a) in (0u32..).zip(affected) {
+        let candidate = (a.tier, std::cmp::Reverse(OrdProbability(a.probability.get())), i);
+        if heap.len() < k {
+            heap.push(candidate);
+        } else if heap.peek().is_some_and(|worst| candidate < *worst) {
+            heap.pop();
+            heap.push(candidate);
+        }
+    }
+    work.clear();
+    work.extend(heap.into_sorted_vec().into_iter().map(|(_, _, i)| i));
     work.iter()
         .filter_map(|&i| affected.get(i as usize))
         .map(|a| EvidencePath { nodes: blast.path_to(a.node), tier: a.tier, probability: a.probability })
         .collect()
 }
+
+/// A probability ordered by [`f64::total_cmp`].
+#[derive(Debug, Clone, Copy)]
+struct OrdProbability(f64);
+
+impl Ord for OrdProbability {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl PartialOrd for OrdProbability {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for OrdProbability {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for OrdProbability {}

@@ -23,9 +23,10 @@
 //!   powers strictly decrease (checked for the depths reached), Dijkstra
 //!   would settle nodes level by level and, within a level, by dense id; so
 //!   a node's predecessor is its lowest-numbered dependency on the level
-//!   before. The BFS finds exactly that when each level is expanded in
-//!   ascending order (bottom-up steps find it by scanning the sorted
-//!   dependencies), and no heap is needed. Otherwise Dijkstra runs.
+//!   before. The BFS finds exactly that (a top-down step keeps the lowest
+//!   of the level's nodes that find a node, marking the new level in a
+//!   bitset; a bottom-up step scans the sorted dependencies), and no heap
+//!   or sorting is needed. Otherwise Dijkstra runs.
 //! - **Radix heap.** Dijkstra's queue is a radix heap (Ahuja, Mehlhorn,
 //!   Orlin and Tarjan, 1990) over the bits of the probabilities, which only
 //!   decrease as Dijkstra proceeds. Entries of equal probability leave in
@@ -314,13 +315,6 @@ impl RadiusScratch {
             if bottom_up {
                 self.bottom_up(graph, head, level_end, next, record);
             } else {
-                if record == Record::Parents {
-                    // Ascending, so that a node's first discoverer is its
-                    // lowest-numbered parent.
-                    if let Some(level) = self.queue.get_mut(head..level_end) {
-                        level.sort_unstable();
-                    }
-                }
                 self.top_down(graph, head, level_end, next, record);
             }
             head = level_end;
@@ -336,9 +330,15 @@ impl RadiusScratch {
     /// Prefetching: the row of a node `PREFETCH` places ahead is requested
     /// (its offsets were requested `PREFETCH` places before that), so the
     /// cache misses of the next nodes overlap with this one's work.
+    ///
+    /// Recording parents, the nodes found on the new level are marked in
+    /// `frontier` (clear between steps) so that a node found again from
+    /// another node of this level keeps the lowest-numbered one: the
+    /// parent the module docs promise, in any order of the level.
     fn top_down(&mut self, graph: &FrozenGraph, head: usize, end: usize, next: u32, record: Record) {
         const PREFETCH: usize = 8;
         let csr = graph.csr();
+        let parents = record == Record::Parents;
         for i in head..end {
             if let Some(&w) = self.queue.get(i + PREFETCH).filter(|_| i + PREFETCH < end) {
                 csr.prefetch_dependents(w, true);
@@ -348,8 +348,21 @@ impl RadiusScratch {
                 if self.reach(v) {
                     self.queue.push(v);
                     self.visit(v, u, next, record);
+                    if parents {
+                        set_bit(&mut self.frontier, v);
+                    }
+                } else if parents
+                    && is_set(&self.frontier, v)
+                    && let Some(link) = self.links.get_mut(v as usize)
+                {
+                    // Found on this level by another parent: keep the
+                    // lowest-numbered one.
+                    link.predecessor = link.predecessor.min(u);
                 }
             }
+        }
+        if parents {
+            clear_bits(&mut self.frontier, self.queue.get(end..).unwrap_or_default());
         }
     }
 
@@ -387,6 +400,11 @@ impl RadiusScratch {
                     self.visit(v, u, next, record);
                 }
             }
+        }
+        if record != Record::Nothing {
+            // INVARIANT: `frontier` is clear between steps.
+            let Self { frontier, queue, .. } = self;
+            clear_bits(frontier, queue.get(head..end).unwrap_or_default());
         }
     }
 
@@ -436,6 +454,23 @@ impl RadiusScratch {
                     self.heap.push(q, v);
                 }
             }
+        }
+    }
+}
+
+/// Sets bit `v` of `bits`.
+#[inline]
+fn set_bit(bits: &mut [u64], v: u32) {
+    if let Some(w) = bits.get_mut(v as usize / 64) {
+        *w |= 1 << (v % 64);
+    }
+}
+
+/// Clears the words holding the bits of `nodes`.
+fn clear_bits(bits: &mut [u64], nodes: &[u32]) {
+    for &v in nodes {
+        if let Some(w) = bits.get_mut(v as usize / 64) {
+            *w = 0;
         }
     }
 }
