@@ -21,6 +21,7 @@
 //! nodes and the pieces are joined in order.
 
 mod edges;
+pub(crate) use edges::propagation;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -308,6 +308,34 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
     assert!(e.contains("strictly ascending"), "{e}");
     let e = crafted(&graph, 8, |s| set_word(s, 0, get_word(s, 0) + 10_000));
     assert!(e.contains("section `rev_sources`"), "{e}");
+    // Reverse rows valid on their own but not the forward rows turned
+    // around: the assessment (reverse) would see another graph than the
+    // digest (forward).
+    let (slot, moved) = (0..n as u32)
+        .scan(0usize, |start, v| {
+            let row = graph.dependents_of(v);
+            let here = *start;
+            *start += row.len();
+            Some((here, v, row.to_vec()))
+        })
+        .find_map(|(start, v, row)| {
+            (0..row.len()).find_map(|i| {
+                let x = row[i] + 1;
+                let fits = (x as usize) < n && x != v && row.get(i + 1).is_none_or(|&next| next > x);
+                fits.then_some((start + i, x))
+            })
+        })
+        .unwrap();
+    let e = crafted(&graph, 8, |s| set_word(s, slot, moved));
+    assert!(e.contains("not the forward rows turned around"), "{e}");
+    // Probabilities other than the edges' attributes give.
+    let e = crafted(&graph, 9, |s| set_word(s, 0, 0.25f32.to_bits()));
+    assert!(e.contains("differs from its edge's attributes"), "{e}");
+    let e = crafted(&rich(), 9, |s| {
+        let p = f32::from_bits(get_word(s, 0));
+        set_word(s, 0, (p / 2.0).to_bits());
+    });
+    assert!(e.contains("differs from its edge's attributes"), "{e}");
 
     // Ids out of order, repeated, not UTF-8, empty, with a control character.
     let e = crafted(&graph, 2, |s| s.swap(7, 15));

@@ -206,7 +206,7 @@ impl Records {
 /// The propagation probability of `dep` as the frozen graph stores it.
 /// `+ 0.0` turns a stated `-0.0` into `0.0`: a negative zero would sort
 /// below the floor 0 and hide a reachable node.
-fn propagation(dep: &Dependency) -> f32 {
+pub(crate) fn propagation(dep: &Dependency) -> f32 {
     (dep.probability().get() + 0.0) as f32
 }
 

@@ -9,11 +9,14 @@ use super::layout::{
     parse_header,
 };
 use crate::build::MAX_WARNINGS;
+use crate::build::propagation;
 use crate::error::{ErrorDetail, GraphError};
 use crate::fragment::{Warning, check_id};
 use crate::frozen::{Csr, EdgeAttributes, FrozenGraph, Reverse};
 use crate::limits::{MAX_ID_BYTES, MAX_LABELS, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
-use crate::model::{Dependency, EdgeKind, Node, NodeExtra, NodeKind, Observation, Origin, Probability, Tier, Traffic};
+use crate::model::{
+    Dependency, EdgeKind, Node, NodeExtra, NodeKind, Observation, Origin, Probability, Strength, Tier, Traffic,
+};
 
 /// Longest string in a warning (messages quote values of up to
 /// [`MAX_STRING_BYTES`]).
@@ -50,12 +53,26 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
     let reader = Reader { file, source, header: &header };
     let (n, m) = (header.nodes, header.edges);
 
+    let key = fingerprint_key();
     let ((ids, meta), (fwd, reverse)) = rayon::join(
         || rayon::join(|| reader.ids(n), || reader.meta(n, m)),
-        || rayon::join(|| reader.rows(Section::FwdOffsets, Section::FwdTargets, n, m), || reader.reverse(n, m)),
+        || {
+            rayon::join(
+                || reader.rows(Section::FwdOffsets, Section::FwdTargets, n, m, key),
+                || reader.reverse(n, m, key),
+            )
+        },
     );
-    let (ids, meta, (fwd_offsets, fwd_targets)) = (ids?, meta?, fwd?);
-    let ((rev_offsets, rev_sources), probability) = reverse?;
+    let (ids, meta, (fwd_offsets, fwd_targets, fwd_print)) = (ids?, meta?, fwd?);
+    let ((rev_offsets, rev_sources, rev_print), probability) = reverse?;
+    if fwd_print != rev_print {
+        return Err(corrupt(
+            file,
+            "section `rev_sources`",
+            String::new(),
+            "the reverse rows are not the forward rows turned around (a dependency is missing from one of them)",
+        ));
+    }
 
     let nodes = make_nodes(&ids, &meta.columns, meta.extra);
     let probability = match probability {
@@ -66,7 +83,137 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
         }
     };
     let csr = Csr::new(fwd_offsets, fwd_targets, Reverse::from_rows(rev_offsets, rev_sources, probability));
-    Ok(FrozenGraph::assemble(nodes, None, csr, meta.deps, meta.warnings))
+    let graph = FrozenGraph::assemble(nodes, None, csr, meta.deps, meta.warnings);
+    if let Some(v) = first_bad_probability(&graph, key) {
+        return Err(corrupt(
+            file,
+            format!("section `rev_probability`, row of node {v}"),
+            String::new(),
+            "a propagation probability differs from its edge's attributes",
+        ));
+    }
+    Ok(graph)
+}
+
+/// A key for the fingerprints of edge sets, drawn once per process (from
+/// the standard library's random hasher keys): the fingerprints of two
+/// different sets agree with a chance of about 2^-64, and a crafted file
+/// cannot aim at a key it does not know. The outcome of a read never
+/// depends on the key otherwise.
+fn fingerprint_key() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(0x626c_6173_7467_6174_u64)
+}
+
+/// SplitMix64's finaliser: a bijection of 64-bit words that mixes every
+/// bit into every other.
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The fingerprint term of the edge `dependent -> dependency`: a set of
+/// edges is fingerprinted by the wrapping sum of its terms, so the forward
+/// and the reverse rows, which list the same edges in different orders,
+/// sum to the same value exactly when they hold the same edges (up to the
+/// chance above). A term is the product of a keyed mix of each end, so a
+/// row sums its other ends first and multiplies once; the key goes in
+/// before the mixing, so that no rearrangement of edges keeps the sum for
+/// every key.
+#[inline]
+fn edge_term(key: u64, dependent: u32, dependency: u32) -> u64 {
+    dependent_mix(key, dependent).wrapping_mul(dependency_mix(key, dependency))
+}
+
+/// The mix of an edge's dependent (odd, so that no product loses a bit).
+#[inline]
+fn dependent_mix(key: u64, node: u32) -> u64 {
+    light_mix(u64::from(node) ^ key) | 1
+}
+
+/// The mix of an edge's dependency.
+#[inline]
+fn dependency_mix(key: u64, node: u32) -> u64 {
+    light_mix(u64::from(node) ^ dependency_key(key))
+}
+
+/// The key for dependencies, other than the one for dependents.
+#[inline]
+fn dependency_key(key: u64) -> u64 {
+    key.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15
+}
+
+/// A mix with one multiplication (the fingerprints mix every edge end
+/// twice, 20 million times for a graph of 10 million edges): the keyed
+/// 32-bit id spread over the word, multiplied, and the high half folded
+/// into the low.
+#[inline]
+fn light_mix(z: u64) -> u64 {
+    let z = (z ^ (z << 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z ^ (z >> 32)
+}
+
+/// The first node whose reverse row holds a probability other than the
+/// one its edge's attributes give (as the builder stores it), if any.
+/// Plain edges: each row against its node's default. Edges with their own
+/// attributes: the forward and reverse edge sets fingerprinted with their
+/// probabilities, then, only if those differ, a search for the row.
+fn first_bad_probability(graph: &FrozenGraph, key: u64) -> Option<u32> {
+    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+    // What the builder stores for the edge `u -> v`.
+    let stored = |u: u32, v: u32| graph.dependency(u, v).map_or(u32::MAX, |d| propagation(d).to_bits());
+    let row_is_bad = |v: u32| graph.dependents_with_probability(v).any(|(u, p)| p.to_bits() != stored(u, v));
+    if let Some(origin) = graph.deps.plain_origin() {
+        // Every edge into `v` has the attributes of a plain edge to a node
+        // of its kind.
+        let expected = NodeKind::ALL.map(|kind| {
+            let kind = crate::build::default_edge_kind(Some(kind));
+            propagation(&Dependency { kind, strength: Strength::Hard, probability: None, observation: None, origin })
+                .to_bits()
+        });
+        let expected = |v: u32| {
+            let kind = graph.node_kind(v).unwrap_or(NodeKind::Service);
+            NodeKind::ALL.iter().position(|&k| k == kind).and_then(|i| expected.get(i).copied()).unwrap_or(u32::MAX)
+        };
+        let uniform = graph.csr().uniform_probability().map(f32::to_bits);
+        return (0..n).into_par_iter().with_min_len(8192).find_first(|&v| {
+            let mut row = graph.dependents_with_probability(v).map(|(_, p)| p.to_bits());
+            match (row.next(), uniform) {
+                (None, _) => false,
+                (Some(p), Some(_)) => p != expected(v),
+                (Some(p), None) => {
+                    let e = expected(v);
+                    p != e || row.any(|q| q != e)
+                }
+            }
+        });
+    }
+    let term = |u: u32, v: u32, p: u32| mix(edge_term(key, u, v) ^ u64::from(p));
+    let forward: u64 = (0..n)
+        .into_par_iter()
+        .with_min_len(8192)
+        .map(|u| {
+            let first = graph.csr().first_edge(u);
+            (first..).zip(graph.dependencies_of(u)).fold(0u64, |acc, (e, &v)| {
+                let p = graph.dependency_at_edge(e).map_or(u32::MAX, |d| propagation(d).to_bits());
+                acc.wrapping_add(term(u, v, p))
+            })
+        })
+        .reduce(|| 0, u64::wrapping_add);
+    let reverse: u64 = (0..n)
+        .into_par_iter()
+        .with_min_len(8192)
+        .map(|v| {
+            graph.dependents_with_probability(v).fold(0u64, |acc, (u, p)| acc.wrapping_add(term(u, v, p.to_bits())))
+        })
+        .reduce(|| 0, u64::wrapping_add);
+    if forward == reverse {
+        return None;
+    }
+    // The sets differ: name the row (the search is not needed otherwise).
+    (0..n).find(|&v| row_is_bad(v)).or(Some(0))
 }
 
 fn io_error(file: &str, e: &std::io::Error) -> GraphError {
@@ -98,8 +245,9 @@ struct Meta {
 /// The attributes of a node stored in `node_extra`.
 type Extra = NodeExtra;
 
-/// Offsets and values of compressed sparse rows.
-type Rows = (Vec<u32>, Vec<u32>);
+/// Offsets and values of compressed sparse rows, and the fingerprint of
+/// their edges.
+type Rows = (Vec<u32>, Vec<u32>, u64);
 
 enum Probabilities {
     Each(Vec<f32>),
@@ -216,12 +364,15 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
     }
 
     /// Forward or reverse rows: `n + 1` offsets and `m` values, each row
-    /// strictly ascending, in range and without the row's own node.
-    fn rows(&self, offsets: Section, values: Section, n: usize, m: usize) -> Result<Rows, GraphError> {
+    /// strictly ascending, in range and without the row's own node; with
+    /// the fingerprint of their edges under `key` (see [`edge_term`]).
+    fn rows(&self, offsets: Section, values: Section, n: usize, m: usize, key: u64) -> Result<Rows, GraphError> {
         let (o, v) = rayon::join(|| self.words(offsets, Some(n + 1)), || self.words(values, Some(m)));
         let (o, v) = (o?, v?);
         check_offsets(self.file, offsets, &o, m)?;
-        if let Some(row) = first_bad_row(&o, &v, n) {
+        let reversed = offsets == Section::RevOffsets;
+        let (bad, fingerprint) = check_rows(&o, &v, n, reversed, key);
+        if let Some(row) = bad {
             return Err(corrupt(
                 self.file,
                 format!("section `{}`, row of node {row}", values.name()),
@@ -229,12 +380,12 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
                 "a row is not strictly ascending, names a node out of range, or is a self-loop",
             ));
         }
-        Ok((o, v))
+        Ok((o, v, fingerprint))
     }
 
-    fn reverse(&self, n: usize, m: usize) -> Result<(Rows, Probabilities), GraphError> {
+    fn reverse(&self, n: usize, m: usize, key: u64) -> Result<(Rows, Probabilities), GraphError> {
         let (rows, probability) =
-            rayon::join(|| self.rows(Section::RevOffsets, Section::RevSources, n, m), || self.probabilities(m));
+            rayon::join(|| self.rows(Section::RevOffsets, Section::RevSources, n, m, key), || self.probabilities(m));
         Ok((rows?, probability?))
     }
 
@@ -394,28 +545,51 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
 }
 
 /// The first row of `offsets` (checked) over `values` that is not strictly
-/// ascending, names a node not below `n` or the row's own node, if any.
-/// Each piece of rows is checked by a loop without branches on the values
-/// (which the compiler can vectorise), and searched again only if bad.
-fn first_bad_row(offsets: &[u32], values: &[u32], n: usize) -> Option<usize> {
+/// ascending, names a node not below `n` or the row's own node, if any;
+/// and the fingerprint of the edges (see [`edge_term`]): row `r` holding
+/// `x` is the edge `r -> x`, or `x -> r` for `reversed` rows. Each piece of
+/// rows is checked by a loop without branches on the values (which the
+/// compiler can vectorise), and searched again only if bad.
+fn check_rows(offsets: &[u32], values: &[u32], n: usize, reversed: bool, key: u64) -> (Option<usize>, u64) {
     let n = u32::try_from(n).unwrap_or(u32::MAX);
-    let row_is_bad = |row: usize| {
+    let check_row = |row: usize| {
         let (a, b) = (offsets.get(row).copied().unwrap_or(0), offsets.get(row + 1).copied().unwrap_or(0));
         let own = u32::try_from(row).unwrap_or(u32::MAX);
+        let row_values = values.get(a as usize..b as usize).unwrap_or_default();
+        // The row's terms: its node's mix times the sum of the others'.
+        // (What `dependent_mix` and `dependency_mix` do, in one loop.)
+        let (value_key, odd, own_mix) = if reversed {
+            (key, 1, dependency_mix(key, own))
+        } else {
+            (dependency_key(key), 0, dependent_mix(key, own))
+        };
         let mut bad = false;
+        let mut others = 0u64;
         let mut previous = None;
-        for &x in values.get(a as usize..b as usize).unwrap_or_default() {
+        for &x in row_values {
             bad |= (x >= n) | (x == own) | previous.is_some_and(|p| p >= x);
+            others = others.wrapping_add(light_mix(u64::from(x) ^ value_key) | odd);
             previous = Some(x);
         }
-        bad
+        (bad, others.wrapping_mul(own_mix))
     };
     let rows = offsets.len().saturating_sub(1);
     let pieces = rows.div_ceil(PIECE_ROWS);
-    let piece = (0..pieces).into_par_iter().find_first(|&p| {
-        (p * PIECE_ROWS..((p + 1) * PIECE_ROWS).min(rows)).fold(false, |bad, row| bad | row_is_bad(row))
-    })?;
-    (piece * PIECE_ROWS..((piece + 1) * PIECE_ROWS).min(rows)).find(|&row| row_is_bad(row))
+    let checked: Vec<(bool, u64)> = (0..pieces)
+        .into_par_iter()
+        .map(|p| {
+            (p * PIECE_ROWS..((p + 1) * PIECE_ROWS).min(rows)).fold((false, 0u64), |(bad, sum), row| {
+                let (b, s) = check_row(row);
+                (bad | b, sum.wrapping_add(s))
+            })
+        })
+        .collect();
+    let fingerprint = checked.iter().fold(0u64, |acc, &(_, s)| acc.wrapping_add(s));
+    let bad = checked
+        .iter()
+        .position(|&(bad, _)| bad)
+        .and_then(|piece| (piece * PIECE_ROWS..((piece + 1) * PIECE_ROWS).min(rows)).find(|&row| check_row(row).0));
+    (bad, fingerprint)
 }
 
 /// Rows checked by one task.
