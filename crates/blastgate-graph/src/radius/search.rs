@@ -338,6 +338,26 @@ impl RadiusScratch {
     fn top_down(&mut self, graph: &FrozenGraph, head: usize, end: usize, next: u32, record: Record) {
         const PREFETCH: usize = 8;
         let csr = graph.csr();
+        if record == Record::Nothing {
+            // The reach count: only the bits and the queue.
+            let Self { queue, visited, .. } = self;
+            for i in head..end {
+                if let Some(&w) = queue.get(i + PREFETCH).filter(|_| i + PREFETCH < end) {
+                    csr.prefetch_dependents(w, true);
+                }
+                let Some(&u) = queue.get(i) else { break };
+                for &v in csr.dependents_of(u) {
+                    let bit = 1u64 << (v % 64);
+                    if let Some(word) = visited.get_mut(v as usize / 64)
+                        && *word & bit == 0
+                    {
+                        *word |= bit;
+                        queue.push(v);
+                    }
+                }
+            }
+            return;
+        }
         let parents = record == Record::Parents;
         for i in head..end {
             if let Some(&w) = self.queue.get(i + PREFETCH).filter(|_| i + PREFETCH < end) {
