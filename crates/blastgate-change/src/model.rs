@@ -290,6 +290,19 @@ impl InfraAction {
     }
 }
 
+impl InfraChange {
+    /// How messages name a destructive change's action: `delete`,
+    /// `replace`, `unknown action` (an action this build does not know), or
+    /// `unknown` when the plan states none.
+    pub fn destructive_action_name(&self) -> &'static str {
+        self.action.as_ref().map_or("unknown", |a| match a {
+            InfraAction::Delete => "delete",
+            InfraAction::Replace => "replace",
+            _ => "unknown action",
+        })
+    }
+}
+
 /// One resource of an infrastructure plan.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

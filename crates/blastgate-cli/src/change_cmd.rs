@@ -196,11 +196,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     if !r.destructive.is_empty() {
         writeln!(out, "destructive infrastructure actions:")?;
         for d in &r.destructive {
-            let action = d.action.as_ref().map_or("unknown", |a| match a {
-                blastgate::change::InfraAction::Delete => "delete",
-                blastgate::change::InfraAction::Replace => "replace",
-                _ => "unknown action",
-            });
+            let action = d.destructive_action_name();
             let node = d.node.as_deref().map(|n| format!(" -> node {n}")).unwrap_or_default();
             writeln!(out, "  {action} {}{node}", d.address)?;
         }

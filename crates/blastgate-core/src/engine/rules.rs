@@ -202,11 +202,7 @@ fn freeze_name(freeze: &crate::context::Freeze) -> String {
 }
 
 fn describe(r: &InfraChange) -> String {
-    let action = r.action.as_ref().map_or("unknown", |a| match a {
-        blastgate_change::InfraAction::Delete => "delete",
-        blastgate_change::InfraAction::Replace => "replace",
-        _ => "unknown action",
-    });
+    let action = r.destructive_action_name();
     match &r.node {
         Some(n) => format!("{} ({action}, node {n})", r.address),
         None => format!("{} ({action}, no graph node)", r.address),
