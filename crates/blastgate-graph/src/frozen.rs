@@ -268,6 +268,11 @@ impl NodeClass {
         Self(bits)
     }
 
+    /// The node's kind's place in [`NodeKind::ALL`](crate::model::NodeKind::ALL).
+    pub(crate) fn kind_index(self) -> usize {
+        usize::from(self.0 >> 5)
+    }
+
     /// The node's kind.
     pub(crate) fn kind(self) -> crate::model::NodeKind {
         crate::model::NodeKind::ALL.get(usize::from(self.0 >> 5)).copied().unwrap_or(crate::model::NodeKind::Service)

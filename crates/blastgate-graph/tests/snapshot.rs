@@ -328,9 +328,24 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
         .unwrap();
     let e = crafted(&graph, 8, |s| set_word(s, slot, moved));
     assert!(e.contains("not the forward rows turned around"), "{e}");
-    // Probabilities other than the edges' attributes give.
+    // Probabilities other than the edges' attributes give: one per edge
+    // (this graph's dependencies are of two kinds), one for all (a graph of
+    // services only), and one per edge with attributes of their own.
+    assert!(section(&write(&graph), 9).1 > 4, "the test needs a probability per edge");
     let e = crafted(&graph, 9, |s| set_word(s, 0, 0.25f32.to_bits()));
     assert!(e.contains("differs from its edge's attributes"), "{e}");
+    let services = {
+        let ids: Vec<String> = (0..20).map(|i| format!("s{i:02}")).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let edges = (0..19).map(|i| (i + 1, i)).collect();
+        let fragment = GraphFragment::from_parts("chain.edges", Origin::Listed, &ids, edges, Vec::new()).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(fragment).unwrap();
+        builder.build().unwrap().freeze()
+    };
+    assert_eq!(section(&write(&services), 9).1, 4, "the test needs one probability for all");
+    let e = crafted(&services, 9, |s| set_word(s, 0, 0.25f32.to_bits()));
+    assert!(e.contains("rev_probability`, row of node 0"), "{e}");
     let e = crafted(&rich(), 9, |s| {
         let p = f32::from_bits(get_word(s, 0));
         set_word(s, 0, (p / 2.0).to_bits());

@@ -168,26 +168,29 @@ fn first_bad_probability(graph: &FrozenGraph, key: u64) -> Option<u32> {
     if let Some(origin) = graph.deps.plain_origin() {
         // Every edge into `v` has the attributes of a plain edge to a node
         // of its kind.
-        let expected = NodeKind::ALL.map(|kind| {
+        let expected_by_kind = NodeKind::ALL.map(|kind| {
             let kind = crate::build::default_edge_kind(Some(kind));
             propagation(&Dependency { kind, strength: Strength::Hard, probability: None, observation: None, origin })
                 .to_bits()
         });
-        let expected = |v: u32| {
-            let kind = graph.node_kind(v).unwrap_or(NodeKind::Service);
-            NodeKind::ALL.iter().position(|&k| k == kind).and_then(|i| expected.get(i).copied()).unwrap_or(u32::MAX)
-        };
-        let uniform = graph.csr().uniform_probability().map(f32::to_bits);
-        return (0..n).into_par_iter().with_min_len(8192).find_first(|&v| {
-            let mut row = graph.dependents_with_probability(v).map(|(_, p)| p.to_bits());
-            match (row.next(), uniform) {
-                (None, _) => false,
-                (Some(p), Some(_)) => p != expected(v),
-                (Some(p), None) => {
-                    let e = expected(v);
-                    p != e || row.any(|q| q != e)
-                }
+        let expected =
+            |v: u32| graph.classes.get(v as usize).and_then(|c| expected_by_kind.get(c.kind_index())).copied();
+        let offsets = &graph.csr.rev_offsets;
+        let has_dependents = |v: u32| matches!(offsets.get(v as usize..v as usize + 2), Some([a, b]) if a < b);
+        if let Some(p) = graph.csr.uniform_probability().map(f32::to_bits) {
+            // One probability for every edge: it must be the default of
+            // each kind with dependents. Nodes are searched only when a
+            // kind's default differs (the file is then corrupt).
+            let wrong: Vec<usize> = (0..NodeKind::ALL.len()).filter(|&k| expected_by_kind.get(k) != Some(&p)).collect();
+            if wrong.is_empty() {
+                return None;
             }
+            let kind_of = |v: u32| graph.classes.get(v as usize).map(|c| c.kind_index());
+            return (0..n).find(|&v| has_dependents(v) && kind_of(v).is_some_and(|k| wrong.contains(&k)));
+        }
+        return (0..n).into_par_iter().with_min_len(8192).find_first(|&v| {
+            let e = expected(v).unwrap_or(u32::MAX);
+            graph.dependents_with_probability(v).any(|(_, q)| q.to_bits() != e)
         });
     }
     let term = |u: u32, v: u32, p: u32| mix(edge_term(key, u, v) ^ u64::from(p));
