@@ -197,18 +197,16 @@ impl Engine {
         let changed = resolved.deployed_indices();
         let radius = match reuse {
             Some(r) if r.changed == changed => r.clone(),
-            _ => Radius {
-                blast: std::sync::Arc::new(self.scratches.radius(
-                    &self.graph,
-                    &changed,
-                    if report { &self.config } else { &self.unreported },
-                )),
-                changed,
-            },
+            _ => {
+                let config = if report { &self.config } else { &self.unreported };
+                let blast = self.scratches.radius(&self.graph, &changed, config);
+                let edges = Work::edges_of(&self.graph, &blast);
+                Radius { blast: std::sync::Arc::new(blast), changed, edges }
+            }
         };
         let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
-        work.charge(&self.graph, blast);
+        work.charge(radius.edges);
         let facts = Facts::gather(self, changeset, context, blast, &mut work, &mut diagnostics);
         if work.exceeded {
             diagnostics.push(Diagnostic::new(
@@ -564,6 +562,8 @@ fn summary(
 pub(crate) struct Radius {
     changed: Vec<u32>,
     blast: std::sync::Arc<BlastRadius>,
+    /// The work it cost ([`Work::edges_of`]), counted once.
+    edges: u64,
 }
 
 /// The decision of one pass and what the report around it is made from.
@@ -609,10 +609,14 @@ impl Work {
         Self { budget, done: 0, exceeded: false }
     }
 
-    /// Charges a radius: the reverse edges of every node it reached.
-    fn charge(&mut self, graph: &FrozenGraph, blast: &BlastRadius) {
+    /// The work of a radius: the reverse edges of every node it reached.
+    fn edges_of(graph: &FrozenGraph, blast: &BlastRadius) -> u64 {
         let nodes = blast.changed().iter().copied().chain(blast.affected().iter().map(|a| a.node()));
-        let edges: u64 = nodes.map(|n| graph.dependents_of(n).len() as u64).sum();
+        nodes.map(|n| graph.dependents_of(n).len() as u64).sum()
+    }
+
+    /// Charges a radius of `edges` ([`Work::edges_of`]).
+    fn charge(&mut self, edges: u64) {
         self.done = self.done.saturating_add(edges).saturating_add(1);
         if self.done > self.budget {
             self.exceeded = true;
@@ -773,7 +777,7 @@ impl<'c> Facts<'c> {
                 break;
             }
             let their_blast = engine.scratches.radius(graph, &theirs, &engine.unreported);
-            work.charge(graph, &their_blast);
+            work.charge(Work::edges_of(graph, &their_blast));
             let mut shared: Vec<String> = theirs
                 .iter()
                 .copied()
