@@ -190,16 +190,29 @@ proptest::proptest! {
         let _ = parse_history("fuzz.csv", &csv, &Columns::default());
     }
 
-    /// Neither do calibration and backtests on any small table that parses.
+    /// Neither do calibration and backtests on any small table that parses;
+    /// and a model that fits reads back from its file as itself
+    /// (parse(serialise(model)) == model), with or without a gate budget.
     #[test]
-    fn calibrate_never_panics(rows in proptest::collection::vec((0u8..2, 0u32..5000, 0u32..50, 0u8..2), 0..60)) {
+    fn calibrate_never_panics(
+        rows in proptest::collection::vec((0u8..2, 0u32..5000, 0u32..50, 0u8..2), 0..60),
+        budget in proptest::option::of(1u32..50),
+    ) {
         let mut csv = String::from("date,bug,la,nf,fix\n");
         for (i, (bug, la, nf, fix)) in rows.iter().enumerate() {
             csv.push_str(&format!("{i},{bug},{la},{nf},{fix}\n"));
         }
         if let Ok(h) = parse_history("p.csv", csv.as_bytes(), &Columns::default()) {
             let policy = default_policy().unwrap();
-            let _ = calibrate(&h, &policy, &Config::default());
+            let mut config = Config::default();
+            config.gate_budget = budget.map(|b| GateBudget { share: f64::from(b) / 100.0, impact_band: 1 });
+            if let Ok(c) = calibrate(&h, &policy, &config) {
+                let again = parse_policy_or_model("model.toml", model_toml(&c).as_bytes(), &policy).unwrap();
+                proptest::prop_assert_eq!(&again.likelihood, &c.likelihood);
+                if let Some(b) = &c.budget {
+                    proptest::prop_assert_eq!(&again.bands, &b.bands);
+                }
+            }
             let _ = backtest(&h, &policy, 1);
         }
     }
