@@ -1,7 +1,8 @@
 //! Property tests of the blast-radius engine on random graphs with cycles:
 //! the fast engine against a naive reference (plain BFS and Bellman-Ford
-//! on the build-time graph), and metamorphic properties (adding an edge,
-//! shuffling the changeset, batching).
+//! on the build-time graph), metamorphic properties (adding an edge,
+//! shuffling the changeset, batching), and snapshots reading back as the
+//! graph written.
 
 #![allow(
     clippy::unwrap_used,
@@ -368,6 +369,26 @@ proptest! {
         let batch = radius_batch(&frozen, &sets, &config);
         let sequential: Vec<BlastRadius> = sets.iter().map(|s| radius(&frozen, s, &config)).collect();
         prop_assert_eq!(batch, sequential);
+    }
+
+    /// load(serialise(graph)) == graph for snapshots: the same nodes, the
+    /// same edges with the same attributes, the same radius.
+    #[test]
+    fn a_snapshot_reads_back_as_its_graph((spec, changed, config) in graph_and_changed()) {
+        let frozen = spec.build().freeze();
+        let mut bytes = Vec::new();
+        frozen.write_snapshot(&mut bytes).unwrap();
+        let back = FrozenGraph::read_snapshot("g.bgs", bytes.as_slice()).unwrap();
+        prop_assert_eq!(back.nodes(), frozen.nodes());
+        let edges = |g: &FrozenGraph| g.edges().map(|(a, b, d)| (a, b, d.clone())).collect::<Vec<_>>();
+        prop_assert_eq!(edges(&back), edges(&frozen));
+        for v in 0..frozen.node_count() as u32 {
+            prop_assert_eq!(
+                back.dependents_with_probability(v).collect::<Vec<_>>(),
+                frozen.dependents_with_probability(v).collect::<Vec<_>>()
+            );
+        }
+        prop_assert_eq!(radius(&back, &changed, &config), radius(&frozen, &changed, &config));
     }
 }
 
