@@ -19,6 +19,10 @@ use crate::policy::RuleCheck;
 /// Most services a split is tried for (each part is a full assessment).
 const MAX_SPLIT: usize = 16;
 
+/// A change whose radius holds at least one node in this many decides its
+/// split's parts one at a time.
+const LARGE_SHARE: usize = 8;
+
 /// The counterfactuals of `base`, sorted by id.
 pub(crate) fn explore(
     engine: &Engine,
@@ -85,14 +89,17 @@ pub(crate) fn explore(
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
         // The parts are independent: decided on rayon's threads, then
-        // combined in their order.
-        let decided: Vec<(ReviewDepth, f64)> = parts
-            .par_iter()
-            .map(|(_, part)| {
-                let d = engine.decide(part, context, options, None, false);
-                (d.depth, d.likelihood)
-            })
-            .collect();
+        // combined in their order. When the change reaches a large share of
+        // the graph, one at a time instead: each part in flight holds a
+        // radius scratch and a result that large, and memory is the bound
+        // there (the answer is the same either way).
+        let decide = |(_, part): &(String, Changeset)| {
+            let d = engine.decide(part, context, options, None, false);
+            (d.depth, d.likelihood)
+        };
+        let large = radius.blast.affected_count() >= engine.graph.node_count() / LARGE_SHARE;
+        let decided: Vec<(ReviewDepth, f64)> =
+            if large { parts.iter().map(decide).collect() } else { parts.par_iter().map(decide).collect() };
         for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {
             worst = worst.max(part_depth);
             worst_likelihood = worst_likelihood.max(likelihood);
