@@ -275,7 +275,7 @@ impl NodeClass {
 
     /// The node's kind.
     pub(crate) fn kind(self) -> crate::model::NodeKind {
-        crate::model::NodeKind::ALL.get(usize::from(self.0 >> 5)).copied().unwrap_or(crate::model::NodeKind::Service)
+        crate::model::NodeKind::ALL.get(self.kind_index()).copied().unwrap_or(crate::model::NodeKind::Service)
     }
 
     /// The node's effective tier.

@@ -8,8 +8,7 @@ use super::layout::{
     ENTRY_LEN, HEADER_LEN, Header, NO_TIER, NO_USER_FACING, ORIGINS, STRENGTHS, Section, check_start, corrupt,
     parse_header,
 };
-use crate::build::MAX_WARNINGS;
-use crate::build::propagation;
+use crate::build::{MAX_WARNINGS, propagation};
 use crate::error::{ErrorDetail, GraphError};
 use crate::fragment::{Warning, check_id};
 use crate::frozen::{Csr, EdgeAttributes, FrozenGraph, Reverse};
