@@ -285,7 +285,7 @@ pub(super) fn assemble(
         owners,
         evidence: Vec::new(),
     };
-    blast.evidence = evidence(&mut scratch.work, &blast, config.top_paths);
+    blast.evidence = evidence(&blast, config.top_paths);
     blast
 }
 
@@ -441,10 +441,9 @@ fn owners(work: &mut Vec<u32>, graph: &FrozenGraph, affected: &[Affected]) -> Ve
     work.iter().filter_map(|&v| owner(v)).map(Box::from).collect()
 }
 
-/// The paths to the `top` most critical affected nodes, using `work` for
-/// ranking: one pass keeps the best `top` so far in a heap whose top is the
+/// The paths to the `top` most critical affected nodes: one pass keeps the best `top` so far in a heap whose top is the
 /// worst of them (`top` is small; the radius can hold most of the graph).
-fn evidence(work: &mut Vec<u32>, blast: &BlastRadius, top: usize) -> Vec<EvidencePath> {
+fn evidence(blast: &BlastRadius, top: usize) -> Vec<EvidencePath> {
     let affected = blast.affected();
     let k = top.min(affected.len());
     if k == 0 {
@@ -462,10 +461,9 @@ fn evidence(work: &mut Vec<u32>, blast: &BlastRadius, top: usize) -> Vec<Evidenc
             heap.push(candidate);
         }
     }
-    work.clear();
-    work.extend(heap.into_sorted_vec().into_iter().map(|(_, _, i)| i));
-    work.iter()
-        .filter_map(|&i| affected.get(i as usize))
+    heap.into_sorted_vec()
+        .into_iter()
+        .filter_map(|(_, _, i)| affected.get(i as usize))
         .map(|a| EvidencePath { nodes: blast.path_to(a.node), tier: a.tier, probability: a.probability })
         .collect()
 }
