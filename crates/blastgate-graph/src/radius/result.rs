@@ -16,8 +16,12 @@ pub struct BlastRadius {
     unknown: Vec<u32>,
     /// Sorted by id string.
     affected: Vec<Affected>,
-    /// `(node, position in affected)`, sorted by node, for lookups.
+    /// `(node, position in affected)`, sorted by node, for lookups; empty
+    /// when `affected` itself is in node order (a graph numbered in id
+    /// order), which saves 8 bytes an affected node.
     by_node: Vec<(u32, u32)>,
+    /// Whether `affected` is sorted by node (and `by_node` empty).
+    in_node_order: bool,
     tier_counts: [usize; 4],
     weighted_impact: f64,
     max_distance: u32,
@@ -61,6 +65,10 @@ impl BlastRadius {
     /// # Complexity
     /// `O(log A)` for `A` affected nodes.
     pub fn get(&self, node: u32) -> Option<&Affected> {
+        if self.in_node_order {
+            let i = self.affected.binary_search_by_key(&node, |a| a.node).ok()?;
+            return self.affected.get(i);
+        }
         let i = self.by_node.binary_search_by_key(&node, |&(n, _)| n).ok()?;
         let &(_, position) = self.by_node.get(i)?;
         self.affected.get(position as usize)
@@ -68,7 +76,11 @@ impl BlastRadius {
 
     /// Every affected node's dense id, ascending.
     pub fn affected_nodes(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
-        self.by_node.iter().map(|&(node, _)| node)
+        AffectedNodes(if self.in_node_order {
+            Nodes::Affected(self.affected.iter())
+        } else {
+            Nodes::ByNode(self.by_node.iter())
+        })
     }
 
     /// Whether `node` is affected.
@@ -158,6 +170,34 @@ impl BlastRadius {
         &self.evidence
     }
 }
+
+/// The iterator of [`BlastRadius::affected_nodes`].
+struct AffectedNodes<'a>(Nodes<'a>);
+
+enum Nodes<'a> {
+    Affected(std::slice::Iter<'a, Affected>),
+    ByNode(std::slice::Iter<'a, (u32, u32)>),
+}
+
+impl Iterator for AffectedNodes<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match &mut self.0 {
+            Nodes::Affected(it) => it.next().map(|a| a.node),
+            Nodes::ByNode(it) => it.next().map(|&(node, _)| node),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            Nodes::Affected(it) => it.size_hint(),
+            Nodes::ByNode(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for AffectedNodes<'_> {}
 
 /// One affected node.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -250,6 +290,8 @@ pub(super) fn assemble(
     config: &RadiusConfig,
 ) -> BlastRadius {
     let (affected, by_node) = collect_affected(scratch, graph);
+    let in_node_order = by_node.is_none();
+    let by_node = by_node.unwrap_or_default();
     let mut tier_counts = [0usize; 4];
     let mut weighted_impact = 0.0;
     let mut max_distance = 0;
@@ -278,6 +320,7 @@ pub(super) fn assemble(
         unknown,
         affected,
         by_node,
+        in_node_order,
         tier_counts,
         weighted_impact,
         max_distance,
@@ -291,7 +334,7 @@ pub(super) fn assemble(
 
 /// The nodes reached with a probability at or above the floor, other than
 /// the changed nodes, sorted by id string; and `(node, position)` for each,
-/// sorted by node.
+/// sorted by node, or `None` when the list itself is in node order.
 ///
 /// A graph numbered in id order (every graph from the builder or a
 /// snapshot) takes [`collect_in_node_order`]. Otherwise large results sort
@@ -299,7 +342,7 @@ pub(super) fn assemble(
 /// result, see [`FrozenGraph::id_rank`]); small ones, while the ranks are
 /// not made, compare the ids themselves, which costs less than ranking
 /// every id of a large graph. The order is the same.
-fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Vec<(u32, u32)>) {
+fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Option<Vec<(u32, u32)>>) {
     if graph.numbered_in_id_order() {
         return collect_in_node_order(scratch, graph);
     }
@@ -343,14 +386,14 @@ fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Af
     let by_node = keys.iter().map(|&k| ((k >> 32) as u32, k as u32)).collect();
     scratch.keys = keys;
     scratch.spare = spare;
-    (affected, by_node)
+    (affected, Some(by_node))
 }
 
 /// [`collect_affected`] for a graph numbered in id order, where node order
 /// is id order: a large result walks the bitset of reached nodes, which
 /// lists them in order without sorting; a small one sorts its few nodes.
-/// Either way the positions by node are the list's own.
-fn collect_in_node_order(scratch: &RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Vec<(u32, u32)>) {
+/// Either way the list is in node order, so no lookup by node is made.
+fn collect_in_node_order(scratch: &RadiusScratch, graph: &FrozenGraph) -> (Vec<Affected>, Option<Vec<(u32, u32)>>) {
     let reached = scratch.queue.get(scratch.sources..).unwrap_or_default();
     let affected_of = |v: u32| {
         scratch.found(v).map(|s| Affected {
@@ -384,8 +427,7 @@ fn collect_in_node_order(scratch: &RadiusScratch, graph: &FrozenGraph) -> (Vec<A
         nodes.sort_unstable();
         nodes.into_iter().filter_map(affected_of).collect()
     };
-    let by_node = affected.iter().zip(0u32..).map(|(a, i)| (a.node, i)).collect();
-    (affected, by_node)
+    (affected, None)
 }
 
 /// A result reaching at least one node in this many makes the graph rank

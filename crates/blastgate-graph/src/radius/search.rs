@@ -61,8 +61,16 @@ pub struct RadiusScratch {
     /// Impact probability of each node reached in the current query
     /// ([`NodeState::BELOW_FLOOR`] until Dijkstra reaches it); stale for the
     /// others. Kept apart from `links` because Dijkstra reads it once per
-    /// edge: a compact array stays in cache longer.
+    /// edge: a compact array stays in cache longer. Made on the first query
+    /// that runs Dijkstra: a graph with one probability on every edge never
+    /// needs it (see `levels`).
     probability: Vec<f64>,
+    /// The probability of each BFS level, or [`NodeState::BELOW_FLOOR`]
+    /// below the floor, when the query took the one-probability path.
+    levels: Vec<f64>,
+    /// Whether the current query's probabilities are `levels` (by
+    /// distance) rather than `probability` (by node).
+    by_level: bool,
     /// Distance and predecessor of each node reached in the current query;
     /// stale for the others.
     links: Vec<Link>,
@@ -114,9 +122,11 @@ impl RadiusScratch {
     /// a larger one).
     ///
     /// # Complexity
-    /// `O(node_count / 64)` time; a quarter of a byte per node, plus 16
-    /// bytes per node once a full radius runs (a reach count needs only the
-    /// bits), so that a batch of reach counts does not pay for them.
+    /// `O(node_count / 64)` time; a quarter of a byte per node, plus 8
+    /// bytes per node once a full radius runs and 8 more once one runs
+    /// Dijkstra (a reach count needs only the bits, a graph with one
+    /// probability on every edge never runs Dijkstra), each made on first
+    /// need so that queries do not pay for what they do not use.
     pub fn new(node_count: usize) -> Self {
         let words = node_count.div_ceil(64);
         Self {
@@ -124,6 +134,8 @@ impl RadiusScratch {
             visited: vec![0; words],
             frontier: vec![0; words],
             probability: Vec::new(),
+            levels: Vec::new(),
+            by_level: false,
             links: Vec::new(),
             queue: Vec::new(),
             sources: 0,
@@ -188,64 +200,61 @@ impl RadiusScratch {
     pub(super) fn search(&mut self, graph: &FrozenGraph, sources: &[u32], config: &RadiusConfig) {
         let n = graph.node_count();
         self.begin(n);
-        if self.probability.len() < n {
-            self.probability.resize(n, NodeState::BELOW_FLOOR);
+        if self.links.len() < n {
             self.links.resize(n, Link::UNREACHED);
         }
         for &c in sources {
             if self.reach(c) {
                 self.queue.push(c);
-                self.set(c, Link { distance: 0, predecessor: NodeState::NONE }, 1.0);
+                self.set_link(c, Link { distance: 0, predecessor: NodeState::NONE });
             }
         }
         self.sources = self.queue.len();
         let floor = config.probability_threshold();
         let uniform = graph.csr().uniform_probability().filter(|_| self.tuning.uniform);
         let Some(p) = uniform else {
+            self.by_level = false;
             self.bfs(graph, Record::Distances, config.max_depth);
             self.dijkstra(graph, config.max_depth.is_some(), floor);
             return;
         };
         let depth = self.bfs(graph, Record::Parents, config.max_depth);
-        // The probability of each level, if the powers strictly decrease.
-        let mut level = Vec::with_capacity(depth as usize + 1);
+        // The probability of each level, if the powers strictly decrease;
+        // below the floor, Dijkstra would never have reached the level.
+        self.levels.clear();
         let mut power = 1.0f64;
-        level.push(power);
+        self.levels.push(power);
         for _ in 0..depth {
             let next = power * f64::from(p);
             if next.total_cmp(&power).is_ge() {
-                // Equal powers would tie across levels: Dijkstra decides
-                // (the BFS left every probability unknown).
+                // Equal powers would tie across levels: Dijkstra decides.
+                self.by_level = false;
                 self.dijkstra(graph, config.max_depth.is_some(), floor);
                 return;
             }
             power = next;
-            level.push(power);
+            self.levels.push(if power.total_cmp(&floor).is_lt() { NodeState::BELOW_FLOOR } else { power });
         }
-        let Self { queue, probability, links, sources, .. } = self;
-        for &v in queue.get(*sources..).unwrap_or_default() {
-            let d = links.get(v as usize).map_or(0, |l| l.distance);
-            let q = level.get(d as usize).copied().unwrap_or(NodeState::BELOW_FLOOR);
-            if let Some(s) = probability.get_mut(v as usize) {
-                // Below the floor, Dijkstra would never have reached it.
-                *s = if q.total_cmp(&floor).is_lt() { NodeState::BELOW_FLOOR } else { q };
-            }
-        }
+        self.by_level = true;
     }
 
-    /// What the last [`RadiusScratch::search`] found about `v`: `None` if
-    /// its probability is below the floor. Meaningful only for nodes in the
-    /// queue.
-    #[inline]
     /// The bitset of the nodes the current query reached (changed nodes
     /// included), one bit a node.
     pub(super) fn visited_words(&self) -> &[u64] {
         &self.visited
     }
 
+    /// What the last [`RadiusScratch::search`] found about `v`: `None` if
+    /// its probability is below the floor. Meaningful only for nodes in the
+    /// queue.
+    #[inline]
     pub(super) fn found(&self, v: u32) -> Option<NodeState> {
-        let probability = *self.probability.get(v as usize)?;
         let link = self.links.get(v as usize)?;
+        let probability = if self.by_level {
+            *self.levels.get(link.distance as usize)?
+        } else {
+            *self.probability.get(v as usize)?
+        };
         (probability >= 0.0).then_some(NodeState {
             distance: link.distance,
             predecessor: link.predecessor,
@@ -253,10 +262,9 @@ impl RadiusScratch {
         })
     }
 
-    fn set(&mut self, v: u32, link: Link, probability: f64) {
-        if let (Some(l), Some(p)) = (self.links.get_mut(v as usize), self.probability.get_mut(v as usize)) {
+    fn set_link(&mut self, v: u32, link: Link) {
+        if let Some(l) = self.links.get_mut(v as usize) {
             *l = link;
-            *p = probability;
         }
     }
 
@@ -433,10 +441,8 @@ impl RadiusScratch {
     fn visit(&mut self, v: u32, u: u32, distance: u32, record: Record) {
         match record {
             Record::Nothing => {}
-            Record::Distances => {
-                self.set(v, Link { distance, predecessor: NodeState::NONE }, NodeState::BELOW_FLOOR);
-            }
-            Record::Parents => self.set(v, Link { distance, predecessor: u }, NodeState::BELOW_FLOOR),
+            Record::Distances => self.set_link(v, Link { distance, predecessor: NodeState::NONE }),
+            Record::Parents => self.set_link(v, Link { distance, predecessor: u }),
         }
     }
 
@@ -446,6 +452,15 @@ impl RadiusScratch {
     /// dependent of every node Dijkstra settles, so the check is skipped.
     fn dijkstra(&mut self, graph: &FrozenGraph, limited: bool, floor: f64) {
         let csr = graph.csr();
+        if self.probability.len() < self.links.len() {
+            self.probability.resize(self.links.len(), NodeState::BELOW_FLOOR);
+        }
+        let Self { queue, probability, sources, .. } = &mut *self;
+        for (i, &v) in queue.iter().enumerate() {
+            if let Some(s) = probability.get_mut(v as usize) {
+                *s = if i < *sources { 1.0 } else { NodeState::BELOW_FLOOR };
+            }
+        }
         for &c in self.queue.get(..self.sources).unwrap_or_default() {
             self.heap.push(1.0, c);
         }
