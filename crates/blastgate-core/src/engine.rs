@@ -174,7 +174,7 @@ impl Engine {
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
         let (mut assessment, waits, radius) = self.assess_once(changeset, context, options, None);
         assessment.counterfactuals =
-            counterfactual::explore(self, changeset, context, options, &assessment, &waits, &radius);
+            counterfactual::explore(self, changeset, context, options, &assessment, &waits, radius);
         assessment
     }
 

@@ -23,7 +23,10 @@ const MAX_SPLIT: usize = 16;
 /// split's parts one at a time.
 const LARGE_SHARE: usize = 8;
 
-/// The counterfactuals of `base`, sorted by id.
+/// The counterfactuals of `base`, sorted by id. `radius` is the base's
+/// blast radius, reused by the counterfactuals that change no node and
+/// dropped before the split's parts are decided (on a change that reaches
+/// much of the graph, it is as large as a part's).
 pub(crate) fn explore(
     engine: &Engine,
     changeset: &Changeset,
@@ -31,7 +34,7 @@ pub(crate) fn explore(
     options: &AssessOptions<'_>,
     base: &Assessment,
     waits: &Waits,
-    radius: &Radius,
+    radius: Radius,
 ) -> Vec<Counterfactual> {
     let depth = base.review_depth();
     if depth == ReviewDepth::Auto || base.has_errors() {
@@ -39,7 +42,7 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let d = engine.decide(c, ctx, options, Some(radius), false);
+        let d = engine.decide(c, ctx, options, Some(&radius), false);
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -84,6 +87,8 @@ pub(crate) fn explore(
         c.deploy_at = Some(end.to_string());
         try_one("wait-for-in-flight", format!("deploy after the changes in flight finish ({end})"), &c, context);
     }
+    let large = radius.blast.affected_count() >= engine.graph.node_count() / LARGE_SHARE;
+    drop(radius);
     if let Some(parts) = split(changeset, &waits.touched) {
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
@@ -97,7 +102,6 @@ pub(crate) fn explore(
             let d = engine.decide(part, context, options, None, false);
             (d.depth, d.likelihood)
         };
-        let large = radius.blast.affected_count() >= engine.graph.node_count() / LARGE_SHARE;
         let decided: Vec<(ReviewDepth, f64)> =
             if large { parts.iter().map(decide).collect() } else { parts.par_iter().map(decide).collect() };
         for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {
