@@ -17,6 +17,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use blastgate::graph::{BuildOptions, GraphLoader};
+// The library holds the allocator (jemalloc, as in the `blastgate`
+// binary); a tool that names nothing of it would not link it in and would
+// measure the system allocator instead.
+use blastgate_benches as _;
 
 fn main() {
     let mut args = std::env::args().skip(1);
