@@ -358,6 +358,34 @@ proptest! {
         prop_assert_eq!(&a, &c);
     }
 
+    /// One scratch taking turns between a graph whose edges share one
+    /// probability (the path that skips Dijkstra and keeps no per-node
+    /// probabilities) and another graph gives what fresh scratches give,
+    /// whichever of them ran last.
+    #[test]
+    fn a_scratch_shared_by_two_graphs_answers_each_as_new(
+        (general, uniform, p, changed, other, config) in (arb_spec(), arb_spec()).prop_flat_map(|(general, uniform)| {
+            let (n, m) = (general.nodes.len(), uniform.nodes.len());
+            let p = prop_oneof![Just(1.0), Just(0.9), Just(0.5), Just(0.0), 0.0..=1.0f64];
+            (Just(general), Just(uniform), p, arb_changed(n), arb_changed(m), arb_config())
+        })
+    ) {
+        let general = general.build().freeze();
+        let mut uniform = uniform;
+        for edge in &mut uniform.edges {
+            edge.2 = Some(p);
+        }
+        let uniform = uniform.build().freeze();
+        let mut scratch = RadiusScratch::new(0);
+        for _ in 0..2 {
+            for (graph, set) in [(&uniform, &other), (&general, &changed)] {
+                let reused = radius_with(&mut scratch, graph, set, &config);
+                prop_assert_eq!(&reused, &radius(graph, set, &config));
+                prop_assert_eq!(reach_count_with(&mut scratch, graph, set), radius(graph, set, &RadiusConfig::default()).affected_count());
+            }
+        }
+    }
+
     #[test]
     fn batch_equals_sequential(
         (spec, sets, config) in arb_spec().prop_flat_map(|spec| {
