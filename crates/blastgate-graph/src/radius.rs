@@ -124,9 +124,9 @@
 //! `O(A log A)` comparisons of ids for small ones. The first large result
 //! ranks the graph's ids once, `O(V log V)` on rayon's threads. Memory is a
 //! reusable [`RadiusScratch`] of about 8 bytes per graph node (16 once a
-//! query has run Dijkstra: a graph with one probability on every edge never
-//! does) plus the queue and heap (at most one entry per node and one per edge in the
-//! ball); a query allocates nothing else beyond its result.
+//! query has run Dijkstra: a graph with one probability on every edge
+//! never does) plus the queue and heap (at most one entry per node and one
+//! per edge in the ball); a query allocates nothing else beyond its result.
 //!
 //! # Untrusted input
 //!
