@@ -14,6 +14,7 @@ mod error;
 mod fragment;
 mod frozen;
 mod graph;
+mod least;
 pub mod limits;
 mod model;
 pub mod radius;
@@ -25,6 +26,7 @@ pub use error::{ErrorDetail, GraphError, LimitExceeded, shorten};
 pub use fragment::{GraphFragment, Warning, check_id};
 pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};
+pub use least::least;
 pub use model::{
     Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,
 };

@@ -25,30 +25,16 @@ pub(crate) fn most_critical<'a>(
     // radius many nodes tie on weight x probability.
     let identity = graph.numbered_in_id_order();
     let rank = |i: u32| if identity { i } else { graph.id_rank(i).unwrap_or(u32::MAX) };
-    let candidates = blast.affected().iter().filter_map(|a| {
-        graph.node(a.node()).map(|n| Ranked(a.probability().get() * config.weight(n), rank(a.node()), a))
+    // A map, not a filter, so that `least` knows how many there are (every
+    // affected node is in the graph).
+    let candidates = blast.affected().iter().map(|a| {
+        let weight = graph.node(a.node()).map_or(0.0, |n| config.weight(n));
+        Ranked(a.probability().get() * weight, rank(a.node()), a)
     });
-    let mut ranked: Vec<Ranked<'a>> = if k.saturating_mul(8) < blast.affected_count() {
-        let mut heap = std::collections::BinaryHeap::with_capacity(k + 1);
-        for r in candidates {
-            if heap.len() < k {
-                heap.push(r);
-            } else if heap.peek().is_some_and(|worst| r < *worst) {
-                heap.pop();
-                heap.push(r);
-            }
-        }
-        heap.into_vec()
-    } else {
-        let mut all: Vec<Ranked<'a>> = candidates.collect();
-        if all.len() > k && k > 0 {
-            all.select_nth_unstable(k - 1);
-        }
-        all.truncate(k);
-        all
-    };
-    ranked.sort_unstable();
-    ranked.into_iter().filter_map(|Ranked(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a))).collect()
+    blastgate_graph::least(candidates, k)
+        .into_iter()
+        .filter_map(|Ranked(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a)))
+        .collect()
 }
 
 /// An affected node with its weight x probability and id rank, ordered

@@ -483,27 +483,16 @@ fn owners(work: &mut Vec<u32>, graph: &FrozenGraph, affected: &[Affected]) -> Ve
     work.iter().filter_map(|&v| owner(v)).map(Box::from).collect()
 }
 
-/// The paths to the `top` most critical affected nodes: one pass keeps the best `top` so far in a heap whose top is the
-/// worst of them (`top` is small; the radius can hold most of the graph).
+/// The paths to the `top` most critical affected nodes, found by
+/// [`least`](crate::least) in one pass (`top` is small; the radius can hold
+/// most of the graph).
 fn evidence(blast: &BlastRadius, top: usize) -> Vec<EvidencePath> {
     let affected = blast.affected();
-    let k = top.min(affected.len());
-    if k == 0 {
-        return Vec::new();
-    }
     // Most critical first: the lower tier number, then the higher
     // probability, then the earlier id (position in `affected`).
-    let mut heap = std::collections::BinaryHeap::with_capacity(k + 1);
-    for (i, a) in (0u32..).zip(affected) {
-        let candidate = (a.tier, std::cmp::Reverse(OrdProbability(a.probability.get())), i);
-        if heap.len() < k {
-            heap.push(candidate);
-        } else if heap.peek().is_some_and(|worst| candidate < *worst) {
-            heap.pop();
-            heap.push(candidate);
-        }
-    }
-    heap.into_sorted_vec()
+    let candidates =
+        (0u32..).zip(affected).map(|(i, a)| (a.tier, std::cmp::Reverse(OrdProbability(a.probability.get())), i));
+    crate::least(candidates, top)
         .into_iter()
         .filter_map(|(_, _, i)| affected.get(i as usize))
         .map(|a| EvidencePath { nodes: blast.path_to(a.node), tier: a.tier, probability: a.probability })
