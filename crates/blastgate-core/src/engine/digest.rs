@@ -200,16 +200,24 @@ pub(crate) fn input_digest(
     for (name, bytes) in [
         ("changeset", canonical(changeset, &["services", "files", "infrastructure", "labels"])),
         ("context", canonical(context, &["incidents", "error_budgets", "freezes", "in_flight"])),
-        ("policy", canonical(&engine.policy, &["rule"])),
     ] {
         h.update(name.as_bytes());
         h.update((bytes.len() as u64).to_le_bytes());
         h.update(&bytes);
     }
+    h.update(b"policy");
+    h.update((engine.policy_canonical.len() as u64).to_le_bytes());
+    h.update(&engine.policy_canonical);
     h.update(b"mapping");
     h.update(options.mapping_digest.as_bytes());
     h.update([u8::from(options.allow_unknown_services)]);
     hex("sha256:", &h.finalize())
+}
+
+/// The policy's part of the input digest: its canonical JSON (rules in
+/// any order hash alike). The engine makes it once.
+pub(crate) fn policy_canonical(policy: &crate::policy::Policy) -> Vec<u8> {
+    canonical(policy, &["rule"])
 }
 
 /// JSON with the listed top-level arrays sorted by their elements' JSON.
