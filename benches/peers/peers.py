@@ -4,7 +4,8 @@ Times python-igraph and networkx on the same edge list and changesets as
 blastgate's peer_timing: load, reverse reachability (everything that
 depends on a changed service), and most-probable paths (Dijkstra on
 -ln p over reversed edges, p = 0.9 for every edge of a plain edge list,
-blastgate's default for a hard sync dependency). Prints one JSON object per
+blastgate's default for a hard sync dependency, or the edge's third
+column when the file has one). Prints one JSON object per
 tool. igraph's also describes the workload, from the untimed graph: the
 largest hubs' distinct dependents, the strongly connected components and
 the distribution of the changesets' reach.
@@ -33,13 +34,24 @@ def changesets(path):
 
 
 def strip_comments(path):
-    """igraph's NCOL reader has no comments: write a copy without them."""
+    """igraph's NCOL reader has no comments: write a copy without them.
+
+    Returns the copy and whether it has weights. A file with a third
+    column (`blastgate graph export --to edges` writes an edge's
+    probability there when it is not the default 0.9) is written with one
+    on every line, so that igraph reads each edge's probability; a plain
+    edge list is copied as it is."""
+    with open(path) as r:
+        weighted = any(len(line.split()) == 3 for line in r if not line.startswith("#"))
     fd, out = tempfile.mkstemp(suffix=".ncol")
     with os.fdopen(fd, "w") as w, open(path) as r:
         for line in r:
-            if not line.startswith("#"):
-                w.write(line)
-    return out
+            if line.startswith("#"):
+                continue
+            if weighted and len(line.split()) == 2:
+                line = line.rstrip("\n") + " 0.9\n"
+            w.write(line)
+    return out, weighted
 
 
 def peak_rss_kib():
@@ -49,15 +61,20 @@ def peak_rss_kib():
 def run_igraph(graph_path, changes):
     import igraph as ig
 
-    plain = strip_comments(graph_path)
+    plain, weighted = strip_comments(graph_path)
     t = time.perf_counter()
-    g = ig.Graph.Read_Ncol(plain, names=True, weights=False, directed=True)
+    g = ig.Graph.Read_Ncol(plain, names=True, weights=weighted, directed=True)
     load = time.perf_counter() - t
     os.unlink(plain)
     index = {name: i for i, name in enumerate(g.vs["name"])}
     sets = [[index[s] for s in c if s in index] for c in changes]
-    w = -math.log(0.9)
-    g.es["w"] = [w] * g.ecount()
+    if weighted:
+        # -ln p; an edge of probability 0 never propagates (a weight no
+        # path of other edges reaches).
+        g.es["w"] = [-math.log(p) if p > 0 else 1e300 for p in g.es["weight"]]
+    else:
+        w = -math.log(0.9)
+        g.es["w"] = [w] * g.ecount()
 
     times, reached = [], []
     t = time.perf_counter()

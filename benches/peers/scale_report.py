@@ -30,7 +30,9 @@ def mib(kib):
 
 
 def label(n):
-    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
+    if n >= 1_000_000:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n >= 1000 else str(n)
 
 
 def table(ours, igraph):

@@ -114,6 +114,9 @@ pub enum ExportFormat {
     Dot,
     /// blastgate's native JSON document (reloads unchanged).
     Json,
+    /// An edge list: ids and propagation probabilities only, for tools
+    /// that read edges (reloads with the same blast radii).
+    Edges,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

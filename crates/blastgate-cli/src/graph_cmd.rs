@@ -36,11 +36,25 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     let text = match args.to {
         ExportFormat::Dot => graph.to_dot(),
         ExportFormat::Json => blastgate::graph::to_native_json(&graph)?,
+        ExportFormat::Edges => blastgate::graph::to_edge_list(&graph)?,
     };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", text.trim_end())?;
     for w in graph.warnings() {
         eprintln!("warning: {w}");
+    }
+    if args.to == ExportFormat::Edges {
+        let mut named: Vec<&str> = graph.dependencies().flat_map(|(a, b, _)| [a.id(), b.id()]).collect();
+        named.sort_unstable();
+        named.dedup();
+        let left_out = graph.node_count().saturating_sub(named.len());
+        if left_out > 0 {
+            eprintln!("warning: {left_out} node(s) without edges are not in the edge list (it cannot name them)");
+        }
+        eprintln!(
+            "note: an edge list keeps ids and propagation probabilities only; tiers, owners, kinds and journeys \
+             need `--to json`"
+        );
     }
     Ok(SUCCESS)
 }

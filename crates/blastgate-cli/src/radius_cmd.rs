@@ -75,16 +75,19 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     Ok(SUCCESS)
 }
 
-/// `--graph` takes one or more values: the leading ones that are existing
-/// files are graph files; the first value that is not starts the list of
+/// `--graph` takes one or more values: the leading ones that exist and are
+/// not directories (files, or pipes such as `/dev/stdin`) are graph files; the first value that is not starts the list of
 /// services, so `--graph g.edges web api` works as users expect.
 fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), Failure> {
     let mut files = Vec::new();
     let mut services = Vec::new();
+    // A file, or a pipe or device that can be read as one (`<(...)`,
+    // `/dev/stdin`): anything that exists and is not a directory.
+    let readable = |v: &PathBuf| std::fs::metadata(v).is_ok_and(|m| !m.is_dir());
     for v in values {
-        if services.is_empty() && v.is_file() {
+        if services.is_empty() && readable(v) {
             files.push(v.clone());
-        } else if v.is_file() {
+        } else if readable(v) {
             return Err(Failure::Usage(format!(
                 "`{}` is a file but comes after the service `{}`; put graph files first",
                 v.display(),

@@ -109,6 +109,58 @@ fn export_json_reloads_unchanged() {
 }
 
 #[test]
+fn export_edges_reloads_with_the_same_radius() {
+    let o = run(&["graph", "export", &boutique(), "--to", "edges"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("# blastgate edge list: 12 nodes, 16 edges"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("ids and propagation probabilities only"));
+    let dir = tempdir();
+    let file = dir.join("exported.edges");
+    std::fs::write(&file, &o.stdout).unwrap();
+    let radius = |graph: &str| stdout(&run(&["radius", "--graph", graph, "productcatalogservice", "--format", "json"]));
+    assert_eq!(radius(&boutique()), radius(file.to_str().unwrap()));
+
+    // An id the format cannot hold: exit 2, nothing written.
+    let json = dir.join("spaced.json");
+    std::fs::write(
+        &json,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [{"id": "web app"}],
+            "dependencies": [{"dependent": "web app", "dependency": "api"}]}"#,
+    )
+    .unwrap();
+    let o = run(&["graph", "export", json.to_str().unwrap(), "--to", "edges"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("`web app`") && stderr(&o).contains("--to json"), "{}", stderr(&o));
+}
+
+/// `--graph /dev/stdin` (or `<(...)`): a pipe is read whole, an edge list
+/// or a snapshot alike, instead of failing to seek in it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_graph_can_come_through_a_pipe() {
+    use std::io::Write as _;
+    let dir = tempdir();
+    let snapshot = dir.join("boutique.bgs");
+    let o = run(&["graph", "freeze", &boutique(), "--out", snapshot.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expected = stdout(&run(&["radius", "--graph", &boutique(), "productcatalogservice", "--format", "json"]));
+    for input in [std::fs::read(boutique()).unwrap(), std::fs::read(&snapshot).unwrap()] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+            .args(["radius", "--graph", "/dev/stdin", "productcatalogservice", "--format", "json"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), expected);
+    }
+}
+
+#[test]
 fn radius_json_matches_the_verified_fact() {
     // fixtures/graphs/README.md: changing productcatalogservice affects
     // frontend, checkoutservice, recommendationservice (direct) and

@@ -44,11 +44,13 @@
 
 mod lines;
 mod names;
+mod write;
 
 use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, check_id, limits};
 
 use lines::{Place, lossy, plain_line, read_line};
 use names::{INLINE, Key, Names};
+pub use write::to_edge_list;
 
 /// Parses an edge list (see the [module docs](self) for the format) into a
 /// fragment whose nodes are all declared with [`Origin::Listed`].

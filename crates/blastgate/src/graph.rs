@@ -78,8 +78,19 @@ impl GraphLoader {
     /// other sources are given too.
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
         let name = path.display().to_string();
-        let mut file = std::fs::File::open(path)
-            .map_err(|e| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}"))))?;
+        let io =
+            |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        if !file.metadata().map_err(io)?.is_file() {
+            // A pipe or a device (`<(curl ...)`, `/dev/stdin`) can be read
+            // neither at offsets nor twice: it is read whole, within the
+            // limit of what its first bytes say it is.
+            let mut head = Vec::with_capacity(8);
+            std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, 8), &mut head).map_err(io)?;
+            let max = if is_snapshot(&head) { limits::MAX_SNAPSHOT_BYTES } else { limits::MAX_EDGE_LIST_BYTES };
+            let bytes = blastgate_ingest::read_bounded(&name, std::io::Read::chain(head.as_slice(), file), max)?;
+            return self.add_bytes(&name, &bytes, format);
+        }
         if is_snapshot(&snapshot_file::head(&name, &mut file)?) {
             self.check_alone(&name, true)?;
             let graph = snapshot_file::read(&name, file)?;
@@ -211,6 +222,18 @@ fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<Froz
 /// Never for a validated graph; see [`blastgate_ingest::native::to_json`].
 pub fn to_native_json(graph: &ServiceGraph) -> Result<String, GraphError> {
     blastgate_ingest::native::to_json(graph)
+}
+
+/// Renders a graph as an edge list (docs/formats.md, "Edge list") that
+/// loads back with the same blast radii: ids and propagation probabilities
+/// only, for tools that read edges (python-igraph, networkx). Node
+/// attributes, edge kinds and nodes without edges are left out.
+///
+/// # Errors
+/// [`GraphError::InvalidValue`] if a node id holds a space, a tab, a comma
+/// or `#`; see [`blastgate_ingest::edgelist::to_edge_list`].
+pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
+    blastgate_ingest::edgelist::to_edge_list(graph)
 }
 
 /// The JSON Schema of the native graph document.

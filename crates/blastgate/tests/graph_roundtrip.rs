@@ -1,5 +1,6 @@
 //! Exporting a graph as native JSON and loading it back gives the same
-//! graph: same ids in the same order, same attributes, same edges.
+//! graph: same ids in the same order, same attributes, same edges. An edge
+//! list export loads back with the same blast radii.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,6 +11,7 @@
 )]
 
 use blastgate::graph::{BuildOptions, GraphFormat, GraphLoader, ServiceGraph};
+use blastgate::radius::{RadiusConfig, radius};
 
 fn load(name: &str, bytes: &[u8], format: Option<GraphFormat>) -> ServiceGraph {
     let mut loader = GraphLoader::new(BuildOptions::default());
@@ -76,4 +78,101 @@ fn dangling_external_nodes_roundtrip() {
     let doc = "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices: [{id: a, labels: {x: y}}]\n\
                dependencies: [{dependent: a, dependency: ghost, calls: 3, errors: 1, probability: 0.5}]\n";
     roundtrip(&load("g.yaml", doc.as_bytes(), None));
+}
+
+/// Every node's blast radius, as (changed id, affected id, distance,
+/// probability bits, path), for nodes with edges (an edge list has no
+/// others).
+fn radii(g: ServiceGraph) -> Vec<String> {
+    let g = g.freeze();
+    let config = RadiusConfig::default();
+    let mut out = Vec::new();
+    for i in 0..g.node_count() as u32 {
+        if g.dependencies_of(i).is_empty() && g.dependents_of(i).is_empty() {
+            continue;
+        }
+        let blast = radius(&g, &[i], &config);
+        let id = |n: u32| g.node(n).unwrap().id().to_owned();
+        for a in blast.affected() {
+            let path: Vec<String> = blast.path_to(a.node()).into_iter().map(id).collect();
+            out.push(format!(
+                "{} {} {} {:x} {}",
+                id(i),
+                id(a.node()),
+                a.distance(),
+                a.probability().get().to_bits(),
+                path.join(">")
+            ));
+        }
+        out.push(format!("{} reaches {}", id(i), blast.affected_count()));
+    }
+    out
+}
+
+fn edges_roundtrip(g: ServiceGraph) {
+    let text = blastgate::graph::to_edge_list(&g).unwrap();
+    let again = load("exported.edges", text.as_bytes(), Some(GraphFormat::EdgeList));
+    // A fixed point, and deterministic.
+    assert_eq!(text, blastgate::graph::to_edge_list(&again).unwrap());
+    let with_edges = radii(g);
+    assert!(!with_edges.is_empty());
+    assert_eq!(with_edges, radii(again));
+}
+
+#[test]
+fn edge_list_export_keeps_every_blast_radius() {
+    // The demo has datastores, queues, soft and asynchronous edges and
+    // stated probabilities: all become a third column.
+    let demo = load(blastgate::demo::TOPOLOGY_NAME, blastgate::demo::TOPOLOGY.as_bytes(), None);
+    let text = blastgate::graph::to_edge_list(&demo).unwrap();
+    assert!(text.lines().skip(1).any(|l| l.split(' ').count() == 3), "{text}");
+    assert_eq!(text.lines().count(), demo.edge_count() + 1);
+    edges_roundtrip(demo);
+
+    let graphs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/graphs");
+    for name in ["online-boutique", "sock-shop", "dsb-hotel-reservation", "dsb-media-microservices"] {
+        let bytes = std::fs::read(graphs.join(format!("{name}.edges"))).unwrap();
+        let g = load(name, &bytes, Some(GraphFormat::EdgeList));
+        let text = blastgate::graph::to_edge_list(&g).unwrap();
+        // Plain edges between services: two columns.
+        assert!(text.lines().skip(1).all(|l| l.split(' ').count() == 2), "{name}");
+        edges_roundtrip(g);
+    }
+
+    // A Backstage catalog (real files): APIs and resources are nodes of
+    // other kinds, so their edges carry probabilities of their own.
+    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/backstage");
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    let mut files: Vec<_> = std::fs::read_dir(&catalog)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    for f in &files {
+        loader.add_file(f, Some(GraphFormat::Backstage)).unwrap();
+    }
+    edges_roundtrip(loader.build().unwrap());
+}
+
+#[test]
+fn edge_list_export_leaves_out_nodes_without_edges() {
+    let doc = "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices: [{id: a}, {id: b}, {id: alone}]\n\
+               dependencies: [{dependent: a, dependency: b}]\n";
+    let text = blastgate::graph::to_edge_list(&load("g.yaml", doc.as_bytes(), None)).unwrap();
+    assert_eq!(text, "# blastgate edge list: 2 nodes, 1 edges (ids and propagation probabilities only)\na b\n");
+}
+
+#[test]
+fn edge_list_export_refuses_ids_it_cannot_write() {
+    // (A tab is a control character, which no id holds.)
+    for id in ["a b", "a,b", "a#b", "a #b"] {
+        let doc = format!(
+            "{{\"apiVersion\": \"blastgate.dev/v1\", \"kind\": \"ServiceGraph\", \"services\": [{{\"id\": \"x\"}}],\
+             \"dependencies\": [{{\"dependent\": \"x\", \"dependency\": {id:?}}}]}}"
+        );
+        let err = blastgate::graph::to_edge_list(&load("g.json", doc.as_bytes(), None)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("cannot hold a node id") && text.contains(id), "{text}");
+    }
 }
