@@ -22,7 +22,13 @@ def load(path):
 
 
 def ms(s):
+    if s < 1e-3:
+        return f"{s * 1e6:.0f} us"
     return f"{s * 1e3:.1f} ms" if s < 1 else f"{s:.2f} s"
+
+
+def edges(m):
+    return f"{m / 1e6:.2g}M" if m >= 100_000 else f"{m:,}"
 
 
 def mib(kib):
@@ -37,13 +43,14 @@ def label(n):
 
 def table(ours, igraph):
     sizes = sorted(ours)
-    head = "| | " + " | ".join(f"{label(n)} services, {ours[n]['edges'] / 1e6:.2g}M edges" for n in sizes) + " |"
+    head = "| | " + " | ".join(f"{label(n)} services, {edges(ours[n]['edges'])} edges" for n in sizes) + " |"
     lines = [head, "|---" * (len(sizes) + 1) + "|"]
 
     def row(name, f):
         lines.append(f"| {name} | " + " | ".join(f(n) for n in sizes) + " |")
 
-    row("snapshot file", lambda n: f"{ours[n]['snapshot_bytes'] / 1e6:.1f} MB")
+    row("snapshot file", lambda n: f"{ours[n]['snapshot_bytes'] / 1e6:.1f} MB" if ours[n]["snapshot_bytes"] >= 100_000
+        else f"{ours[n]['snapshot_bytes'] / 1e3:.1f} kB")
     row("blastgate: load the snapshot", lambda n: ms(ours[n]["load_s"]))
     row("blastgate: make the engine (digest the graph)", lambda n: ms(ours[n]["engine_s"]))
     row("blastgate: one assessment, median (max)",
