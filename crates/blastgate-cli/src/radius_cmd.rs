@@ -31,8 +31,11 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         if !services.is_empty() {
             return Err(Failure::Usage("give services or --batch, not both".into()));
         }
-        let text = std::fs::read_to_string(batch)
-            .map_err(|e| Failure::Usage(format!("{}: cannot read the batch file: {e}", batch.display())))?;
+        // Bounded like an edge list (ids on lines): a batch that never ends
+        // (`/dev/zero`) is a limit error, not a machine out of memory.
+        let bytes = blastgate::graph::read_input(batch)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| Failure::Usage(format!("{}: the batch file is not UTF-8: {e}", batch.display())))?;
         let mut changesets = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let ids: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
@@ -83,7 +86,7 @@ fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Str
     let mut services = Vec::new();
     // A file, or a pipe or device that can be read as one (`<(...)`,
     // `/dev/stdin`): anything that exists and is not a directory.
-    let readable = |v: &PathBuf| std::fs::metadata(v).is_ok_and(|m| !m.is_dir());
+    let readable = |v: &PathBuf| v.as_os_str() == "-" || std::fs::metadata(v).is_ok_and(|m| !m.is_dir());
     for v in values {
         if services.is_empty() && readable(v) {
             files.push(v.clone());
@@ -99,6 +102,9 @@ fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Str
     }
     if files.is_empty() {
         let first = values.first().map(|p| p.display().to_string()).unwrap_or_default();
+        if values.first().is_some_and(|p| p.is_dir()) {
+            return Err(Failure::Usage(format!("no graph file: `{first}` is a directory")));
+        }
         return Err(Failure::Usage(format!("no graph file: `{first}` does not exist")));
     }
     Ok((files, services))

@@ -24,6 +24,21 @@ fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).output().unwrap()
 }
 
+/// Runs the binary with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -139,25 +154,49 @@ fn export_edges_reloads_with_the_same_radius() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_graph_can_come_through_a_pipe() {
-    use std::io::Write as _;
     let dir = tempdir();
     let snapshot = dir.join("boutique.bgs");
     let o = run(&["graph", "freeze", &boutique(), "--out", snapshot.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let expected = stdout(&run(&["radius", "--graph", &boutique(), "productcatalogservice", "--format", "json"]));
     for input in [std::fs::read(boutique()).unwrap(), std::fs::read(&snapshot).unwrap()] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
-            .args(["radius", "--graph", "/dev/stdin", "productcatalogservice", "--format", "json"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(&input).unwrap();
-        let o = child.wait_with_output().unwrap();
+        let o =
+            run_with_stdin(&["radius", "--graph", "/dev/stdin", "productcatalogservice", "--format", "json"], &input);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(stdout(&o), expected);
     }
+}
+
+/// `-` is standard input for every input, the changeset and a batch
+/// file included; a batch that is not text is a usage error.
+#[test]
+fn a_dash_reads_standard_input() {
+    let dir = tempdir();
+    let change = example_change(&dir);
+    let args = |change: &str| {
+        ["assess", "--graph", &boutique(), "--change", change, "--now", "2026-11-29T12:00:00Z", "--format", "json"]
+            .map(str::to_owned)
+    };
+    let from_file = run(&args(change.to_str().unwrap()).each_ref().map(String::as_str));
+    let piped = run_with_stdin(&args("-").each_ref().map(String::as_str), &std::fs::read(&change).unwrap());
+    assert_eq!(piped.status.code(), from_file.status.code(), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), stdout(&from_file));
+
+    let bad = run_with_stdin(&args("-").each_ref().map(String::as_str), b"{\"apiVersion\": \"x\"}");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).starts_with("error: <stdin>: "), "{}", stderr(&bad));
+
+    let o =
+        run_with_stdin(&["radius", "--graph", &boutique(), "--batch", "-", "--summary"], b"frontend\ncartservice\n");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"changed\":1,\"affected_count\":1}\n{\"changed\":1,\"affected_count\":3}\n");
+    let o = run_with_stdin(&["radius", "--graph", &boutique(), "--batch", "-"], &[0xff, 0xfe, b'\n']);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not UTF-8"), "{}", stderr(&o));
+
+    let o = run(&["radius", "--graph", dir.to_str().unwrap(), "frontend"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
 }
 
 #[test]

@@ -181,16 +181,46 @@ pub fn max_bytes(format: Format) -> u64 {
     }
 }
 
-/// Reads a file, refusing to read more than [`limits::MAX_EDGE_LIST_BYTES`]
-/// (the largest any format allows).
+/// Reads a file (standard input for `-`, see [`is_stdin`]), refusing to
+/// read more than [`limits::MAX_EDGE_LIST_BYTES`] (the largest any format
+/// allows).
 ///
 /// # Errors
 /// [`GraphError::Io`] naming the path and the system's reason, or
 /// [`GraphError::LimitExceeded`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, GraphError> {
-    let name = path.display().to_string();
+    read_path(path, limits::MAX_EDGE_LIST_BYTES)
+}
+
+/// What standard input is called in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` is `-`, which names standard input wherever a command
+/// reads a file (the command-line convention: `generate | blastgate assess
+/// --change -`).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name of `path` in messages: [`STDIN_NAME`] for `-`, the path
+/// otherwise.
+pub fn input_name(path: &Path) -> String {
+    if is_stdin(path) { STDIN_NAME.to_owned() } else { path.display().to_string() }
+}
+
+/// Reads the file at `path`, or standard input for `-`, whole, refusing to
+/// read more than `max` bytes (see [`read_bounded`]).
+///
+/// # Errors
+/// [`GraphError::Io`] naming the input and the system's reason, or
+/// [`GraphError::LimitExceeded`].
+pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
+    let name = input_name(path);
+    if is_stdin(path) {
+        return read_bounded(&name, std::io::stdin().lock(), max);
+    }
     let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
-    read_bounded(&name, file, limits::MAX_EDGE_LIST_BYTES)
+    read_bounded(&name, file, max)
 }
 
 /// Reads everything `reader` gives, up to `max` bytes: one byte more is a
@@ -219,5 +249,5 @@ fn io_error(name: &str, e: &std::io::Error) -> GraphError {
 /// As [`read_file`] and [`parse`].
 pub fn load_file(path: &Path, format: Option<Format>) -> Result<GraphFragment, GraphError> {
     let bytes = read_file(path)?;
-    parse(&path.display().to_string(), &bytes, format)
+    parse(&input_name(path), &bytes, format)
 }

@@ -123,7 +123,7 @@ pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
 /// file itself.
 pub fn load_policy(path: &Path) -> Result<Policy, ChangeError> {
     let bytes = crate::change::read_input(path)?;
-    parse_policy(&path.display().to_string(), &bytes)
+    parse_policy(&blastgate_ingest::input_name(path), &bytes)
 }
 
 /// The digest of some byte strings (`sha256:...`), for the inputs behind a

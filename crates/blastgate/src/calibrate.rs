@@ -70,11 +70,15 @@ pub fn parse_history(name: &str, bytes: &[u8], columns: &Columns) -> Result<Hist
 /// [`CalibrateError::Input`] when the file cannot be read; otherwise as
 /// [`parse_history`].
 pub fn load_history(path: &Path, columns: &Columns) -> Result<History, CalibrateError> {
-    let name = path.display().to_string();
+    let name = blastgate_ingest::input_name(path);
     let io = |e: std::io::Error| CalibrateError::input(&name, "", "", format!("cannot read the file: {e}"));
-    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if blastgate_ingest::is_stdin(path) {
+        std::io::stdin().lock().take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        file.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    }
     parse_history(&name, &bytes, columns)
 }
 
@@ -111,5 +115,5 @@ pub fn parse_policy_or_model(name: &str, bytes: &[u8], base: &Policy) -> Result<
 /// [`parse_policy_or_model`].
 pub fn load_policy_or_model(path: &Path, base: &Policy) -> Result<Policy, ChangeError> {
     let bytes = crate::change::read_input(path)?;
-    parse_policy_or_model(&path.display().to_string(), &bytes, base)
+    parse_policy_or_model(&blastgate_ingest::input_name(path), &bytes, base)
 }

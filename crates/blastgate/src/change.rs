@@ -60,8 +60,8 @@ pub fn read_changeset(name: &str, reader: impl std::io::Read) -> Result<Changese
 /// [`ChangeError::Io`] when the file cannot be read; otherwise as
 /// [`parse_changeset`].
 pub fn load_changeset(path: &Path) -> Result<Changeset, ChangeError> {
-    let bytes = blastgate_ingest::read_file(path)?;
-    parse_changeset(&path.display().to_string(), &bytes)
+    let bytes = read_input(path)?;
+    parse_changeset(&blastgate_ingest::input_name(path), &bytes)
 }
 
 /// Reads a CODEOWNERS file, service map or plan with the input size cap.
@@ -69,16 +69,7 @@ pub fn load_changeset(path: &Path) -> Result<Changeset, ChangeError> {
 /// # Errors
 /// [`ChangeError::Io`] or [`ChangeError::LimitExceeded`].
 pub fn read_input(path: &Path) -> Result<Vec<u8>, ChangeError> {
-    let bytes = blastgate_ingest::read_file(path)?;
-    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
-        return Err(ChangeError::limit(
-            &path.display().to_string(),
-            "max_input_bytes",
-            limits::MAX_INPUT_BYTES,
-            bytes.len() as u64,
-        ));
-    }
-    Ok(bytes)
+    Ok(blastgate_ingest::read_path(path, limits::MAX_INPUT_BYTES)?)
 }
 
 /// The JSON Schema of the changeset document.
@@ -169,8 +160,8 @@ impl PathMapping for RepoMapping {
 /// [`ChangeError::Io`] if the file cannot be read; otherwise see
 /// [`parse_plan`].
 pub fn load_plan(path: &Path, graph: &FrozenGraph) -> Result<PlanSummary, ChangeError> {
-    let bytes = blastgate_ingest::read_file(path)?;
+    let bytes = read_input(path)?;
     let known = graph.nodes().iter().map(|n| n.id().to_owned());
     let options = PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known));
-    parse_plan(&path.display().to_string(), &bytes, &options)
+    parse_plan(&blastgate_ingest::input_name(path), &bytes, &options)
 }

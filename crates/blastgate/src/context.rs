@@ -63,7 +63,10 @@ pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
 /// [`ChangeError::LimitExceeded`] when it is too large; otherwise as
 /// [`parse_context`].
 pub fn load_context(path: &Path) -> Result<Context, ChangeError> {
-    let name = path.display().to_string();
+    let name = blastgate_ingest::input_name(path);
+    if blastgate_ingest::is_stdin(path) {
+        return read_context(&name, std::io::stdin().lock());
+    }
     let io = |e: std::io::Error| {
         ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
     };

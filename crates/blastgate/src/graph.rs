@@ -77,7 +77,11 @@ impl GraphLoader {
     /// of [`FrozenGraph::read_snapshot`], and [`GraphError::Usage`] if
     /// other sources are given too.
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
-        let name = path.display().to_string();
+        let name = blastgate_ingest::input_name(path);
+        if blastgate_ingest::is_stdin(path) {
+            let bytes = blastgate_ingest::read_path(path, limits::MAX_SNAPSHOT_BYTES)?;
+            return self.add_bytes(&name, &bytes, format);
+        }
         let io =
             |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
         let mut file = std::fs::File::open(path).map_err(io)?;
@@ -214,6 +218,16 @@ fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<Froz
         .with_help("declare the node in the sources and freeze them again, or drop --strict"));
     }
     Ok(graph)
+}
+
+/// Reads a file, or standard input for `-`, whole, refusing more than
+/// [`limits::MAX_EDGE_LIST_BYTES`]: for inputs of ids on lines, such as a
+/// batch of changesets.
+///
+/// # Errors
+/// [`GraphError::Io`] naming the input, or [`GraphError::LimitExceeded`].
+pub fn read_input(path: &Path) -> Result<Vec<u8>, GraphError> {
+    blastgate_ingest::read_file(path)
 }
 
 /// Renders a graph as a native JSON document that loads back unchanged.
