@@ -25,6 +25,8 @@ mod plan;
 mod report;
 mod rules;
 
+use std::borrow::Cow;
+
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
 use blastgate_graph::{
     BlastRadius, FrozenGraph, NodeKind, RadiusConfig, RadiusScratch, Tier, TierWeights, radius_with,
@@ -177,7 +179,7 @@ impl Engine {
     /// Assesses `changeset` in `context`. Never fails: problems are
     /// diagnostics, and errors escalate to the policy's error depth.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let (mut assessment, waits, radius) = self.assess_once(changeset, context, options, None);
+        let (mut assessment, waits, radius) = self.assess_once(changeset, context, options);
         assessment.counterfactuals =
             counterfactual::explore(self, changeset, context, options, &assessment, &waits, radius);
         assessment
@@ -185,22 +187,29 @@ impl Engine {
 
     /// Steps 1 to 7: the decision, without the report around it. A
     /// counterfactual needs only this (its depth and likelihood).
-    /// `reuse` is a blast radius computed before (by the base assessment,
-    /// for a counterfactual), used when it starts from the same nodes;
-    /// `report` says whether a radius computed here will be reported (and so
-    /// needs its evidence paths).
+    /// `reuse` is what the base assessment made, for a counterfactual: its
+    /// resolution, used when the counterfactual changes nothing resolution
+    /// reads, and its blast radius, used when it starts from the same
+    /// nodes. `report` says whether a radius computed here will be reported
+    /// (and so needs its evidence paths).
     fn decide<'c>(
         &self,
         changeset: &Changeset,
         context: &'c Context,
         options: &AssessOptions<'_>,
-        reuse: Option<&Radius>,
+        reuse: Option<Reuse<'c>>,
         report: bool,
     ) -> Decided<'c> {
         let mut diagnostics = Vec::new();
-        let resolved = self.resolve(changeset, options, &mut diagnostics);
+        // INVARIANT: a base with errors has no counterfactuals (see
+        // `counterfactual::explore`), so a reused resolution brings no
+        // error diagnostic with it; the others do not change a decision.
+        let resolved = match reuse {
+            Some(r) if r.resolves_alike(changeset) => Cow::Borrowed(r.resolved),
+            _ => Cow::Owned(self.resolve(changeset, options, &mut diagnostics)),
+        };
         let changed = resolved.deployed_indices();
-        let radius = match reuse {
+        let radius = match reuse.map(|r| r.radius) {
             Some(r) if r.changed == changed => r.clone(),
             _ => {
                 let config = if report { &self.config } else { &self.unreported };
@@ -296,7 +305,6 @@ impl Engine {
         changeset: &Changeset,
         context: &Context,
         options: &AssessOptions<'_>,
-        reuse: Option<&Radius>,
     ) -> (Assessment, Waits, Radius) {
         let Decided {
             mut diagnostics,
@@ -315,7 +323,7 @@ impl Engine {
             fired,
             depth,
             errors,
-        } = self.decide(changeset, context, options, reuse, true);
+        } = self.decide(changeset, context, options, None, true);
         let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
@@ -336,7 +344,7 @@ impl Engine {
                 .map(|(f, _)| f.end)
                 .max(),
             in_flight_end: facts.collisions.iter().map(|(c, _)| c.end).max(),
-            touched: resolved.touched,
+            resolved: resolved.into_owned(),
         };
 
         let assessment = Assessment {
@@ -574,7 +582,7 @@ pub(crate) struct Radius {
 /// The decision of one pass and what the report around it is made from.
 struct Decided<'c> {
     diagnostics: Vec<Diagnostic>,
-    resolved: ResolvedChange,
+    resolved: Cow<'c, ResolvedChange>,
     radius: Radius,
     facts: Facts<'c>,
     values: Vec<(&'static str, f64)>,
@@ -593,12 +601,38 @@ struct Decided<'c> {
 
 /// What a base pass found that its counterfactuals reuse: when the freezes
 /// that apply to the change (not waived by an exception) and the changes in
-/// flight it collides with end, and the nodes it touches (for the split).
-#[derive(Debug, Default)]
+/// flight it collides with end, and the change resolved (reused by the
+/// counterfactuals that resolve alike; its touched nodes make the split).
+#[derive(Debug)]
 pub(crate) struct Waits {
     freeze_end: Option<Timestamp>,
     in_flight_end: Option<Timestamp>,
-    touched: Vec<blastgate_change::TouchedNode>,
+    /// The change resolved (its touched nodes make the split's parts).
+    resolved: ResolvedChange,
+}
+
+/// What a base pass made that its counterfactuals reuse.
+#[derive(Clone, Copy)]
+pub(crate) struct Reuse<'b> {
+    /// The base's changeset and its resolution.
+    changeset: &'b Changeset,
+    resolved: &'b ResolvedChange,
+    /// The base's blast radius.
+    radius: &'b Radius,
+}
+
+impl Reuse<'_> {
+    /// Whether resolving `changeset` gives the base's resolution: it reads
+    /// only the id, services, files and infrastructure (with the engine's
+    /// graph and the same options), so a counterfactual that adds a
+    /// rollback plan, a co-author or tests, or waits, resolves alike.
+    fn resolves_alike(&self, changeset: &Changeset) -> bool {
+        let base = self.changeset;
+        base.id == changeset.id
+            && base.services == changeset.services
+            && base.files == changeset.files
+            && base.infrastructure == changeset.infrastructure
+    }
 }
 
 /// Work done so far, in reverse edges scanned.

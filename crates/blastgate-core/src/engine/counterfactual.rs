@@ -10,7 +10,7 @@
 use blastgate_change::{ChangedBy, Changeset, TouchedNode};
 use rayon::prelude::*;
 
-use super::{AssessOptions, Engine, Radius, Waits};
+use super::{AssessOptions, Engine, Radius, Reuse, Waits};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
 use crate::depth::ReviewDepth;
@@ -41,8 +41,9 @@ pub(crate) fn explore(
         return Vec::new();
     }
     let mut out = Vec::new();
+    let reuse = Reuse { changeset, resolved: &waits.resolved, radius: &radius };
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let d = engine.decide(c, ctx, options, Some(&radius), false);
+        let d = engine.decide(c, ctx, options, Some(reuse), false);
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -89,7 +90,7 @@ pub(crate) fn explore(
     }
     let large = radius.blast.affected_count() >= engine.graph.node_count() / LARGE_SHARE;
     drop(radius);
-    if let Some(parts) = split(changeset, &waits.touched) {
+    if let Some(parts) = split(changeset, &waits.resolved.touched) {
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
