@@ -87,6 +87,8 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
             exit::Failure::Internal(format!("cannot write `{}`: {e}", args.out.display()))
         }
     };
+    // Refused before the output is created: exit 2 leaves nothing behind.
+    config.check().map_err(usage)?;
     if args.out.as_os_str() == "-" {
         blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
     } else {

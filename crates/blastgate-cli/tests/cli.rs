@@ -199,6 +199,36 @@ fn a_dash_reads_standard_input() {
     assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
 }
 
+/// `blastgate synth --services N --edges M --seed S --out FILE` (the issue's
+/// contract): an edge list of exactly M lines that loads, the same bytes
+/// for the same seed; a graph past the loading limits is refused before
+/// the file is created.
+#[test]
+fn synth_writes_a_loadable_edge_list() {
+    let dir = tempdir();
+    let out = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    for (name, seed) in [("a.edges", "3"), ("b.edges", "3"), ("c.edges", "4")] {
+        let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", seed, "--out", &out(name)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let a = std::fs::read_to_string(out("a.edges")).unwrap();
+    assert!(a.starts_with("# blastgate synthetic graph: services=500 edges=4000 seed=3"), "{a}");
+    assert_eq!(a.lines().filter(|l| !l.starts_with('#')).count(), 4000);
+    assert_eq!(a, std::fs::read_to_string(out("b.edges")).unwrap());
+    assert_ne!(a, std::fs::read_to_string(out("c.edges")).unwrap());
+    let o = run(&["graph", "check", &out("a.edges"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(json(&o)["nodes"].as_u64().unwrap() <= 500);
+    let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", "3", "--out", "-"]);
+    assert_eq!(stdout(&o), a);
+
+    let o =
+        run(&["synth", "--services", "10", "--edges", "100000000000000", "--seed", "1", "--out", &out("huge.edges")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("past what blastgate loads"), "{}", stderr(&o));
+    assert!(!dir.join("huge.edges").exists());
+}
+
 #[test]
 fn radius_json_matches_the_verified_fact() {
     // fixtures/graphs/README.md: changing productcatalogservice affects

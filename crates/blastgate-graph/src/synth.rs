@@ -146,6 +146,15 @@ impl SynthConfig {
         self.seed = seed;
         self
     }
+
+    /// Checks the config as [`write_edge_list`] does before writing, so
+    /// that a caller can refuse it before creating the output.
+    ///
+    /// # Errors
+    /// As [`write_edge_list`]'s [`io::ErrorKind::InvalidInput`].
+    pub fn check(&self) -> io::Result<()> {
+        Plan::new(self).map(|_| ())
+    }
 }
 
 /// How the dependencies of shared edges are spread over services.
@@ -204,8 +213,10 @@ pub enum EdgeOrder {
 ///
 /// # Errors
 /// [`io::ErrorKind::InvalidInput`] if `edges` is not zero and `services` is
-/// below 2, or a share, the span or the exponent is out of range (the
-/// message names the field); any error of `out`.
+/// below 2, a share, the span or the exponent is out of range (the
+/// message names the field), or the graph would be past what blastgate
+/// loads ([`limits::MAX_NODES`](crate::limits::MAX_NODES),
+/// [`limits::MAX_EDGES`](crate::limits::MAX_EDGES)); any error of `out`.
 ///
 /// # Complexity
 /// `O(services + edges)` time; the list is streamed, in memory that does
@@ -288,6 +299,18 @@ impl Plan {
             return Err(invalid(format!(
                 "synthetic graph: `services` is {} but edges without self-loops need at least 2",
                 config.services
+            )));
+        }
+        // A graph past the loading limits could never be read back: refuse
+        // it before writing gigabytes.
+        if u64::from(config.services) > crate::limits::MAX_NODES || config.edges > crate::limits::MAX_EDGES {
+            return Err(invalid(format!(
+                "synthetic graph: {} services and {} edges is past what blastgate loads (at most {} nodes \
+                 and {} edges, `limits::MAX_NODES` and `MAX_EDGES`)",
+                config.services,
+                config.edges,
+                crate::limits::MAX_NODES,
+                crate::limits::MAX_EDGES
             )));
         }
         let cycle_share = share("cycle_share", config.cycle_share)?;
@@ -813,5 +836,14 @@ mod tests {
         assert!(message(&SynthConfig { hubs, ..good }).contains("`hubs.top_share`"));
         let hubs = Hubs::PowerLaw { top_share: 0.1, exponent: 0.5 };
         assert!(message(&SynthConfig { hubs, ..good }).contains("`hubs.exponent`"));
+        // Past the loading limits: refused before a line is written.
+        let mut out = Vec::new();
+        let huge = SynthConfig::new(10, crate::limits::MAX_EDGES + 1);
+        assert!(write_edge_list(&huge, &mut out).unwrap_err().to_string().contains("MAX_EDGES"));
+        assert!(out.is_empty());
+        assert_eq!(huge.check().unwrap_err().kind(), io::ErrorKind::InvalidInput);
+        good.check().unwrap();
+        let wide = SynthConfig::new(u32::try_from(crate::limits::MAX_NODES + 1).unwrap(), 10);
+        assert!(message(&wide).contains("past what blastgate loads"));
     }
 }
