@@ -116,7 +116,7 @@ pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     blastgate_ingest::policy::parse(name, bytes)
 }
 
-/// Reads and parses a policy file.
+/// Reads and parses a policy file; `-` reads standard input.
 ///
 /// # Errors
 /// As [`parse_policy`], and [`ChangeError::Io`] or a limit error for the

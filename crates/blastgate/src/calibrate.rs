@@ -64,7 +64,8 @@ pub fn parse_history(name: &str, bytes: &[u8], columns: &Columns) -> Result<Hist
     blastgate_ingest::history::parse(name, bytes, columns)
 }
 
-/// Reads and parses a history file (at most [`MAX_HISTORY_BYTES`]).
+/// Reads and parses a history file (at most [`MAX_HISTORY_BYTES`]); `-`
+/// reads standard input.
 ///
 /// # Errors
 /// [`CalibrateError::Input`] when the file cannot be read; otherwise as
@@ -72,13 +73,13 @@ pub fn parse_history(name: &str, bytes: &[u8], columns: &Columns) -> Result<Hist
 pub fn load_history(path: &Path, columns: &Columns) -> Result<History, CalibrateError> {
     let name = blastgate_ingest::input_name(path);
     let io = |e: std::io::Error| CalibrateError::input(&name, "", "", format!("cannot read the file: {e}"));
-    let mut bytes = Vec::new();
-    if blastgate_ingest::is_stdin(path) {
-        std::io::stdin().lock().take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    let reader: Box<dyn Read> = if blastgate_ingest::is_stdin(path) {
+        Box::new(std::io::stdin().lock())
     } else {
-        let file = std::fs::File::open(path).map_err(io)?;
-        file.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-    }
+        Box::new(std::fs::File::open(path).map_err(io)?)
+    };
+    let mut bytes = Vec::new();
+    reader.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     parse_history(&name, &bytes, columns)
 }
 

@@ -54,7 +54,7 @@ pub fn read_changeset(name: &str, reader: impl std::io::Read) -> Result<Changese
     parse_changeset(name, &bytes)
 }
 
-/// Reads and parses a native changeset file.
+/// Reads and parses a native changeset file; `-` reads standard input.
 ///
 /// # Errors
 /// [`ChangeError::Io`] when the file cannot be read; otherwise as
@@ -64,7 +64,8 @@ pub fn load_changeset(path: &Path) -> Result<Changeset, ChangeError> {
     parse_changeset(&blastgate_ingest::input_name(path), &bytes)
 }
 
-/// Reads a CODEOWNERS file, service map or plan with the input size cap.
+/// Reads a CODEOWNERS file, service map or plan with the input size cap;
+/// `-` reads standard input.
 ///
 /// # Errors
 /// [`ChangeError::Io`] or [`ChangeError::LimitExceeded`].

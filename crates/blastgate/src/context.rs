@@ -55,8 +55,8 @@ pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
     blastgate_ingest::context::parse(name, bytes)
 }
 
-/// Reads and parses a context file, reading no more than
-/// [`limits::MAX_INPUT_BYTES`] plus one byte.
+/// Reads and parses a context file (`-`: standard input), reading no more
+/// than [`limits::MAX_INPUT_BYTES`] plus one byte.
 ///
 /// # Errors
 /// [`ChangeError::Io`] when the file cannot be read,

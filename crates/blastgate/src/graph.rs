@@ -69,7 +69,8 @@ impl GraphLoader {
     /// Reads and parses a file; the format is detected unless given. A
     /// snapshot is recognised by its magic bytes whatever `format` says,
     /// and read straight into the graph's arrays (see the [module
-    /// docs](self)).
+    /// docs](self)). `-` (standard input) and pipes are read whole first,
+    /// within the size limit their first bytes imply.
     ///
     /// # Errors
     /// [`GraphError::Io`] if the file cannot be read; any parse error of
