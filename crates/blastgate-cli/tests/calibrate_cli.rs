@@ -131,6 +131,29 @@ fn usage_errors_exit_2() {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
     }
+    // An output that cannot be written: exit 2 and nothing written, not
+    // the model without its plot.
+    let dir_path = dir.to_str().unwrap();
+    for plot in ["/no/such/dir/p.svg", dir_path] {
+        let o = run(&["calibrate", "--history", &jdt(), "--out", out, "--plot", plot]);
+        assert_eq!(o.status.code(), Some(2), "{plot}: {}", stderr(&o));
+        assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "{plot}: {left:?}");
+    }
+    // Through a symbolic link: the file it points to is replaced, the link
+    // kept.
+    #[cfg(unix)]
+    {
+        let real = dir.join("real.toml");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.join("link.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let o = run(&["calibrate", "--history", &jdt(), "--out", link.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::read_to_string(&real).unwrap().starts_with("# blastgate calibrated likelihood model"));
+    }
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -77,3 +77,46 @@ fn mixed_or_damaged_snapshots_exit_2() {
     assert!(err.contains("cut short") && err.contains("graph freeze"), "{err}");
     let _ = std::fs::remove_file(&bgs);
 }
+
+/// Freezing over a file replaces it whole (through a symbolic link, the
+/// file it points to, keeping the link); a pipe is written into, never
+/// replaced by a file; a directory is refused.
+#[cfg(target_os = "linux")]
+#[test]
+fn freezing_replaces_files_and_writes_into_pipes() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("blastgate-freeze-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let expected = std::fs::read(snapshot("expected")).unwrap();
+
+    let real = dir.join("real.bgs");
+    std::fs::write(&real, b"an older snapshot").unwrap();
+    let link = dir.join("link.bgs");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(&real).unwrap(), expected);
+
+    let fifo = dir.join("pipe.bgs");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let o = run(&["graph", "freeze", GRAPH, "--out", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // Checked before joining: a pipe replaced by a file would leave the
+    // reader waiting.
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(reader.join().unwrap(), expected);
+
+    let o = run(&["graph", "freeze", GRAPH, "--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("is a directory"), "{}", text(&o.stderr));
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 3, "no temporary file is left behind: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}

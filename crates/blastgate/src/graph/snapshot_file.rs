@@ -56,20 +56,51 @@ pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
     Ok(head)
 }
 
-/// Writes `graph` as a snapshot to `path`.
+/// Writes `graph` as a snapshot to `path`. A regular file (new, or the
+/// one a symbolic link points to) is replaced atomically: the snapshot
+/// goes to a temporary file beside it, is synced, then renamed over it, so
+/// a gate reading the snapshot while it is rewritten reads the old file or
+/// the new one, never half of one, and a failed write leaves it as it was.
+/// Anything else that is not a directory (`/dev/stdout`, a pipe) is
+/// written into.
 ///
 /// # Errors
-/// [`GraphError::Io`] if the file cannot be created or written.
+/// [`GraphError::Io`] if the file cannot be created or written, or `path`
+/// is a directory.
 pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<(), GraphError> {
     let name = path.display().to_string();
-    let file = File::create(path).map_err(|e| io_error(&name, "cannot create", &e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
-    out.into_inner()
-        .map_err(|e| io_error(&name, "cannot write", e.error()))?
-        .sync_all()
-        .map_err(|e| io_error(&name, "cannot write", &e))?;
-    Ok(())
+    // Synced when it is a file (a pipe cannot be).
+    let write = |file: File, sync: bool| {
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
+        let file = out.into_inner().map_err(|e| io_error(&name, "cannot write", e.error()))?;
+        if sync {
+            file.sync_all().map_err(|e| io_error(&name, "cannot write", &e))?;
+        }
+        Ok(())
+    };
+    let target = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory");
+            return Err(io_error(&name, "cannot create", &e));
+        }
+        Ok(m) if !m.is_file() => {
+            let file = std::fs::OpenOptions::new().write(true).open(path);
+            return write(file.map_err(|e| io_error(&name, "cannot create", &e))?, false);
+        }
+        Ok(_) => std::fs::canonicalize(path).map_err(|e| io_error(&name, "cannot create", &e))?,
+        Err(_) => path.to_path_buf(),
+    };
+    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = target.with_file_name(format!(".{file_name}.blastgate-{}.tmp", std::process::id()));
+    let written = File::create(&tmp)
+        .map_err(|e| io_error(&name, "cannot create", &e))
+        .and_then(|file| write(file, true))
+        .and_then(|()| std::fs::rename(&tmp, &target).map_err(|e| io_error(&name, "cannot write", &e)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 fn io_error(name: &str, what: &str, e: &std::io::Error) -> GraphError {
