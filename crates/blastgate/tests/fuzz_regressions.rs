@@ -89,6 +89,14 @@ fn run(target: &str, data: &[u8]) {
                 let mut again = GraphLoader::default();
                 again.add_bytes("again.json", first.as_bytes(), None).unwrap();
                 assert_eq!(first, blastgate::graph::to_native_json(&again.build().unwrap()).unwrap());
+                match blastgate::graph::to_edge_list(&graph) {
+                    Ok(edges) => {
+                        let mut again = GraphLoader::default();
+                        again.add_bytes("again.edges", edges.as_bytes(), Some(GraphFormat::EdgeList)).unwrap();
+                        assert_eq!(edges, blastgate::graph::to_edge_list(&again.build().unwrap()).unwrap());
+                    }
+                    Err(_) => assert!(graph.nodes().any(|n| n.id().contains([' ', '\t', ',', '#']))),
+                }
             }
         }
         "changeset_roundtrip" => {
