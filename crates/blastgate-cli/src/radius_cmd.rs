@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader, escape_dot};
-use blastgate::radius::{BlastRadius, RadiusConfig, radius, radius_batch, reach_count_batch};
+use blastgate::radius::{BlastRadius, RadiusConfig, radius, radius_batch_streamed, reach_count_batch};
 use serde::Serialize;
 
 use crate::args::{RadiusArgs, RadiusFormat};
@@ -51,11 +51,13 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
                 writeln!(out, "{{\"changed\":{},\"affected_count\":{count}}}", distinct.len())?;
             }
         } else {
-            let results = radius_batch(&graph, &changesets, &config);
-            for blast in &results {
-                let report = Report::new(&graph, blast, &config);
-                writeln!(out, "{}", serde_json::to_string(&report).map_err(|e| Failure::Internal(e.to_string()))?)?;
-            }
+            // Streamed: memory holds a few results per thread, not the
+            // whole batch's (a radius can hold most of the graph).
+            let line = |blast: &BlastRadius| serde_json::to_string(&Report::new(&graph, blast, &config));
+            radius_batch_streamed(&graph, &changesets, &config, line, |text| {
+                let text = text.map_err(|e| Failure::Internal(e.to_string()))?;
+                writeln!(out, "{text}").map_err(Failure::from)
+            })?;
         }
         out.flush()?;
         return Ok(SUCCESS);

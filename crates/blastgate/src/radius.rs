@@ -39,3 +39,54 @@ pub fn reach_count_batch<C: AsRef<[u32]> + Sync>(graph: &FrozenGraph, changesets
         .map_init(|| RadiusScratch::new(graph.node_count()), |s, c| reach_count_with(s, graph, c.as_ref()))
         .collect()
 }
+
+/// Changesets in flight per thread in [`radius_batch_streamed`]: enough to
+/// keep the threads busy across the heavy tail of radius sizes, few enough
+/// that the results held at once stay bounded.
+const STREAMED_PER_THREAD: usize = 8;
+
+/// The blast radius of each changeset, computed in parallel a few at a
+/// time and handed over in the order given: `map` turns each radius into
+/// what the caller keeps (a JSON line, a count), on rayon's threads; then
+/// `each` receives the mapped values in input order. Memory holds a few
+/// radii per thread at once, not the whole batch's (a radius can hold most
+/// of the graph), and the first error `each` returns stops the batch.
+/// The values are those of calling [`radius`] on each changeset in turn.
+///
+/// # Errors
+/// The first error of `each`.
+///
+/// # Complexity
+/// The sum of the queries' costs, spread over rayon's threads; one scratch
+/// per thread at work, kept across the whole batch.
+pub fn radius_batch_streamed<C, T, E>(
+    graph: &FrozenGraph,
+    changesets: &[C],
+    config: &RadiusConfig,
+    map: impl Fn(&BlastRadius) -> T + Sync,
+    mut each: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E>
+where
+    C: AsRef<[u32]> + Sync,
+    T: Send,
+{
+    let scratches = std::sync::Mutex::new(Vec::<RadiusScratch>::new());
+    let one = |changed: &C| {
+        // A poisoned lock (a panic elsewhere) only loses the kept scratches.
+        let kept = scratches.lock().ok().and_then(|mut s| s.pop());
+        let mut scratch = kept.unwrap_or_else(|| RadiusScratch::for_graph(graph));
+        let blast = radius_with(&mut scratch, graph, changed.as_ref(), config);
+        if let Ok(mut s) = scratches.lock() {
+            s.push(scratch);
+        }
+        map(&blast)
+    };
+    let chunk = STREAMED_PER_THREAD.saturating_mul(rayon::current_num_threads()).max(1);
+    for part in changesets.chunks(chunk) {
+        let values: Vec<T> = part.par_iter().map(one).collect();
+        for value in values {
+            each(value)?;
+        }
+    }
+    Ok(())
+}
