@@ -393,7 +393,9 @@ fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) ->
 
 /// The file name of a path, without directories.
 pub(crate) fn stem(source: &str) -> &str {
-    source.rsplit(['/', '\\']).next().unwrap_or(source)
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    // Standard input (`<stdin>` in messages) names no file.
+    name.trim_start_matches('<').trim_end_matches('>')
 }
 
 /// Rounds to 6 decimals, so files and JSON show readable, stable numbers.
@@ -440,4 +442,18 @@ fn evaluate(scores: &[f64], rows: &[HistoryRow], train_rate: f64) -> Result<Eval
         roc: metrics::roc_curve(scores, &labels),
         capture_curve,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn a_model_is_named_after_its_history_file() {
+        assert_eq!(stem("data/history/go.csv"), "go.csv");
+        assert_eq!(stem(r"C:\data\go.csv"), "go.csv");
+        assert_eq!(stem("go.csv"), "go.csv");
+        // Standard input is `<stdin>` in messages, `stdin` in names.
+        assert_eq!(stem("<stdin>"), "stdin");
+    }
 }
