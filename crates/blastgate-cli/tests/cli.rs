@@ -182,6 +182,13 @@ fn a_dash_reads_standard_input() {
     assert_eq!(piped.status.code(), from_file.status.code(), "{}", stderr(&piped));
     assert_eq!(stdout(&piped), stdout(&from_file));
 
+    // Standard input reads once: a second `-` says so.
+    let mut twice = args("-").to_vec();
+    twice.extend(["--context".to_owned(), "-".to_owned()]);
+    let o = run_with_stdin(&twice.iter().map(String::as_str).collect::<Vec<_>>(), &std::fs::read(&change).unwrap());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("standard input was read already"), "{}", stderr(&o));
+
     let bad = run_with_stdin(&args("-").each_ref().map(String::as_str), b"{\"apiVersion\": \"x\"}");
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).starts_with("error: <stdin>: "), "{}", stderr(&bad));

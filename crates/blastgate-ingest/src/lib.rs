@@ -209,14 +209,26 @@ pub fn input_name(path: &Path) -> String {
 }
 
 /// Reads the file at `path`, or standard input for `-`, whole, refusing to
-/// read more than `max` bytes (see [`read_bounded`]).
+/// read more than `max` bytes (see [`read_bounded`]). Standard input can
+/// be read once per process.
 ///
 /// # Errors
-/// [`GraphError::Io`] naming the input and the system's reason, or
-/// [`GraphError::LimitExceeded`].
+/// [`GraphError::Io`] naming the input and the system's reason (or that
+/// standard input was read already), or [`GraphError::LimitExceeded`].
 pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
     let name = input_name(path);
     if is_stdin(path) {
+        // Standard input reads once: a second `-` would read nothing and
+        // fail with a puzzling "unexpected end of input".
+        static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(GraphError::Io(blastgate_graph::ErrorDetail::new(
+                &name,
+                "",
+                "",
+                "standard input was read already, for an earlier `-`; give `-` for one input only",
+            )));
+        }
         return read_bounded(&name, std::io::stdin().lock(), max);
     }
     let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;

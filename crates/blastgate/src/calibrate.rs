@@ -73,13 +73,18 @@ pub fn parse_history(name: &str, bytes: &[u8], columns: &Columns) -> Result<Hist
 pub fn load_history(path: &Path, columns: &Columns) -> Result<History, CalibrateError> {
     let name = blastgate_ingest::input_name(path);
     let io = |e: std::io::Error| CalibrateError::input(&name, "", "", format!("cannot read the file: {e}"));
-    let reader: Box<dyn Read> = if blastgate_ingest::is_stdin(path) {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::fs::File::open(path).map_err(io)?)
-    };
+    if blastgate_ingest::is_stdin(path) {
+        // Read once per process, with the history's own limit.
+        let bytes = blastgate_ingest::read_path(path, MAX_HISTORY_BYTES).map_err(|e| match e {
+            blastgate_graph::GraphError::LimitExceeded(l) => CalibrateError::LimitExceeded(l),
+            blastgate_graph::GraphError::Io(d) => CalibrateError::Input(d),
+            other => CalibrateError::input(&name, "", "", other.to_string()),
+        })?;
+        return parse_history(&name, &bytes, columns);
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    reader.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(MAX_HISTORY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
     parse_history(&name, &bytes, columns)
 }
 

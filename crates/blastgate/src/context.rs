@@ -65,7 +65,8 @@ pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
 pub fn load_context(path: &Path) -> Result<Context, ChangeError> {
     let name = blastgate_ingest::input_name(path);
     if blastgate_ingest::is_stdin(path) {
-        return read_context(&name, std::io::stdin().lock());
+        let bytes = blastgate_ingest::read_path(path, limits::MAX_INPUT_BYTES)?;
+        return parse_context(&name, &bytes);
     }
     let io = |e: std::io::Error| {
         ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
