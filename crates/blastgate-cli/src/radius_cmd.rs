@@ -33,7 +33,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         }
         // Bounded like an edge list (ids on lines): a batch that never ends
         // (`/dev/zero`) is a limit error, not a machine out of memory.
-        let bytes = blastgate::graph::read_input(batch)?;
+        let bytes = blastgate::graph::read_batch_file(batch)?;
         let text = String::from_utf8(bytes)
             .map_err(|e| Failure::Usage(format!("{}: the batch file is not UTF-8: {e}", batch.display())))?;
         let mut changesets = Vec::new();

@@ -221,13 +221,14 @@ fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<Froz
     Ok(graph)
 }
 
-/// Reads a file, or standard input for `-`, whole, refusing more than
-/// [`limits::MAX_EDGE_LIST_BYTES`]: for inputs of ids on lines, such as a
-/// batch of changesets.
+/// Reads a batch file (one changeset of ids a line, as `radius --batch`
+/// takes), or standard input for `-`, whole, refusing more than
+/// [`limits::MAX_EDGE_LIST_BYTES`], the limit of the other input of ids on
+/// lines.
 ///
 /// # Errors
 /// [`GraphError::Io`] naming the input, or [`GraphError::LimitExceeded`].
-pub fn read_input(path: &Path) -> Result<Vec<u8>, GraphError> {
+pub fn read_batch_file(path: &Path) -> Result<Vec<u8>, GraphError> {
     blastgate_ingest::read_file(path)
 }
 
