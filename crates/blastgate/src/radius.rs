@@ -54,7 +54,7 @@ const STREAMED_PER_THREAD: usize = 4;
 /// `each` receives the mapped values in input order. Memory holds a few
 /// radii per thread at once, not the whole batch's (a radius can hold most
 /// of the graph), and the first error `each` returns stops the batch.
-/// The values are those of calling [`radius`] on each changeset in turn.
+/// The values are those of calling [`radius()`] on each changeset in turn.
 ///
 /// # Errors
 /// The first error of `each`.
