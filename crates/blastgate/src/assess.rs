@@ -97,6 +97,34 @@ impl Engine {
     pub fn assess_batch(&self, items: &[(Changeset, Context)], options: &AssessOptions<'_>) -> Vec<Assessment> {
         items.par_iter().map(|(c, ctx)| self.inner.assess(c, ctx, options)).collect()
     }
+
+    /// Assesses many changes in parallel, a few dozen per thread at a time,
+    /// and hands each assessment to `each` in input order: memory holds
+    /// those in flight, not the whole batch's (for backtests over long
+    /// histories). The assessments are those of [`Engine::assess_batch`],
+    /// whatever the number of threads; the first error `each` returns
+    /// stops the batch.
+    ///
+    /// # Errors
+    /// The first error of `each`.
+    pub fn assess_batch_streamed<E>(
+        &self,
+        items: &[(Changeset, Context)],
+        options: &AssessOptions<'_>,
+        mut each: impl FnMut(Assessment) -> Result<(), E>,
+    ) -> Result<(), E> {
+        // Assessments are small (their listed nodes are capped); what a
+        // large graph makes big, the radius, lives only while one runs.
+        // Larger pieces keep the threads busy across the heavy tail.
+        const PER_THREAD: usize = 32;
+        let piece = PER_THREAD.saturating_mul(rayon::current_num_threads()).max(1);
+        for part in items.chunks(piece) {
+            for assessment in self.assess_batch(part, options) {
+                each(assessment)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The embedded default policy ([`DEFAULT_POLICY`]), parsed.

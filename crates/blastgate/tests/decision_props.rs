@@ -784,6 +784,16 @@ proptest! {
             let batch = pool(threads).install(|| engine.assess_batch(&items, &AssessOptions::default()));
             let batch: Vec<String> = batch.iter().map(to_json).collect();
             prop_assert_eq!(&batch, &sequential, "batch on {} thread(s)", threads);
+            let mut streamed = Vec::new();
+            pool(threads)
+                .install(|| {
+                    engine.assess_batch_streamed(&items, &AssessOptions::default(), |a| {
+                        streamed.push(to_json(&a));
+                        Ok::<(), ()>(())
+                    })
+                })
+                .unwrap();
+            prop_assert_eq!(&streamed, &sequential, "streamed batch on {} thread(s)", threads);
         }
     }
 }
