@@ -20,6 +20,14 @@ pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
 
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
+    for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
+        if path.is_some_and(|p| p.as_os_str() == "-") {
+            return Err(Failure::Usage(format!(
+                "{flag} -: the report goes to standard output, so the {} needs a file",
+                if flag == "--out" { "model" } else { "plot" }
+            )));
+        }
+    }
     let history = read_history(&args.input)?;
     let base = match &args.policy {
         Some(path) => load_policy(path)?,

@@ -17,9 +17,28 @@ pub struct FreezeArgs {
     #[command(flatten)]
     pub input: GraphInput,
     /// The snapshot to write (`.bgs` by convention; recognised by its
-    /// contents, not its name).
+    /// contents, not its name); `-` writes it to standard output (and the
+    /// summary line to standard error).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+/// A writer that counts the bytes through it.
+struct Counting<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// `graph freeze`: load, merge, freeze, write.
@@ -34,21 +53,34 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     }
     progress.step("merging and freezing");
     let graph = loader.build_frozen()?;
-    progress.step(format!("writing {}", args.out.display()));
-    write_snapshot(&graph, &args.out)?;
+    let to_stdout = args.out.as_os_str() == "-";
+    let bytes = if to_stdout {
+        progress.step("writing to standard output");
+        let mut out =
+            Counting { inner: std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()), bytes: 0 };
+        graph.write_snapshot(&mut out)?;
+        out.flush()?;
+        out.bytes
+    } else {
+        progress.step(format!("writing {}", args.out.display()));
+        write_snapshot(&graph, &args.out)?;
+        std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0)
+    };
     drop(progress);
-    let bytes = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
+    let summary = format!(
         "froze {} nodes and {} edges from {} file(s) into {} ({:.1} MB) in {:.2} s",
         graph.node_count(),
         graph.edge_count(),
         args.input.files.len(),
-        args.out.display(),
+        if to_stdout { "standard output".to_owned() } else { args.out.display().to_string() },
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
-    )?;
+    );
+    if to_stdout {
+        eprintln!("{summary}");
+    } else {
+        writeln!(std::io::stdout().lock(), "{summary}")?;
+    }
     for w in graph.warnings() {
         eprintln!("warning: {w}");
     }

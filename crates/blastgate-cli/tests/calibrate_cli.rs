@@ -126,6 +126,8 @@ fn usage_errors_exit_2() {
         vec!["calibrate", "--history", &jdt(), "--out", out, "--features", "lines"],
         vec!["calibrate", "--history", &jdt(), "--out", out, "--label", "outcome"],
         vec!["calibrate", "--history", &jdt()],
+        vec!["calibrate", "--history", &jdt(), "--out", "-"],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--plot", "-"],
         vec!["backtest", "--history", &jdt(), "--policy", "/no/such/policy.toml"],
     ] {
         let o = run(&args);

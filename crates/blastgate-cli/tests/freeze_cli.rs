@@ -113,6 +113,12 @@ fn freezing_replaces_files_and_writes_into_pipes() {
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(reader.join().unwrap(), expected);
 
+    // `-`: the snapshot on standard output, the summary on standard error.
+    let o = run(&["graph", "freeze", GRAPH, "--out", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, expected);
+    assert!(text(&o.stderr).starts_with("froze ") && text(&o.stderr).contains("standard output"));
+
     let o = run(&["graph", "freeze", GRAPH, "--out", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("is a directory"), "{}", text(&o.stderr));
