@@ -3,12 +3,12 @@
 //! report the figures as text or one JSON object.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use blastgate::assess::{default_policy, load_policy};
 use blastgate::calibrate::{
     CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate, load_history,
-    model_toml, plot_svg,
+    write_outputs,
 };
 use serde_json::{Value, json};
 
@@ -37,11 +37,7 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     config.test_share = args.test_share;
     config.gate_budget = args.gate_budget.map(|share| GateBudget { share, impact_band: args.impact_band.index() });
     let calibration = calibrate(&history, &base, &config).map_err(failure)?;
-    let mut files = vec![(args.out.as_path(), model_toml(&calibration))];
-    if let Some(plot) = &args.plot {
-        files.push((plot.as_path(), plot_svg(&calibration)));
-    }
-    write_all_or_none(&files)?;
+    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(failure)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
@@ -89,48 +85,6 @@ fn columns(input: &HistoryInput) -> Result<Columns, Failure> {
 /// Bad input exits 2; a limit or a solver failure exits 3.
 pub fn failure(e: CalibrateError) -> Failure {
     if e.is_input() { Failure::Usage(e.to_string()) } else { Failure::Internal(e.to_string()) }
-}
-
-/// Writes every file or none (exit 2 means nothing was done): a regular
-/// file (new, or the one a symbolic link points to) is written to a
-/// temporary file beside it, and the temporary files are renamed over
-/// their targets only once all are written. Anything else that is not a
-/// directory (`/dev/stdout`, a pipe) is written into, last.
-fn write_all_or_none(files: &[(&Path, String)]) -> Result<(), Failure> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let mut streams = Vec::new();
-    let unstage = |staged: &[(PathBuf, PathBuf)]| staged.iter().for_each(|(tmp, _)| drop(std::fs::remove_file(tmp)));
-    for (path, text) in files {
-        let fail = |e: std::io::Error| Failure::Usage(format!("cannot write `{}`: {e}", path.display()));
-        let target = match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                unstage(&staged);
-                return Err(fail(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
-            }
-            Ok(m) if !m.is_file() => {
-                streams.push((*path, text));
-                continue;
-            }
-            Ok(_) => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
-            Err(_) => path.to_path_buf(),
-        };
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = target.with_file_name(format!(".{name}.blastgate-{}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, text) {
-            let _ = std::fs::remove_file(&tmp);
-            unstage(&staged);
-            return Err(fail(e));
-        }
-        staged.push((tmp, target));
-    }
-    for (tmp, target) in &staged {
-        std::fs::rename(tmp, target)
-            .map_err(|e| Failure::Internal(format!("cannot write `{}`: {e}", target.display())))?;
-    }
-    for (path, text) in streams {
-        std::fs::write(path, text).map_err(|e| Failure::Usage(format!("cannot write `{}`: {e}", path.display())))?;
-    }
-    Ok(())
 }
 
 /// Rounds to 6 decimals for output.

@@ -99,6 +99,49 @@ pub fn plot_svg(calibration: &Calibration) -> String {
     blastgate_calibrate::plot::svg(calibration)
 }
 
+/// Writes the model file ([`model_toml`]) to `model` and, if given, the
+/// plot ([`plot_svg`]) to `plot`: both or neither. Each regular file is
+/// replaced whole (written beside its target, synced, renamed only once
+/// both are written), so a policy that references the model never reads
+/// half of one; a pipe or device is written into, after the files are
+/// staged.
+///
+/// # Errors
+/// [`CalibrateError::Input`] naming the path that cannot be written (a
+/// directory, a missing folder, a full disk); nothing is left in place of
+/// the files then.
+pub fn write_outputs(calibration: &Calibration, model: &Path, plot: Option<&Path>) -> Result<(), CalibrateError> {
+    use crate::output::{Destination, Staged, destination};
+    use std::io::Write as _;
+    let mut files = vec![(model, model_toml(calibration))];
+    if let Some(plot) = plot {
+        files.push((plot, plot_svg(calibration)));
+    }
+    let fail = |path: &Path, e: std::io::Error| {
+        CalibrateError::input(&path.display().to_string(), "", "", format!("cannot write the file: {e}"))
+    };
+    let mut targets = Vec::new();
+    for (path, text) in &files {
+        targets.push((*path, text, destination(path).map_err(|e| fail(path, e))?));
+    }
+    // Files first, staged; streams (which cannot be taken back) after.
+    targets.sort_by_key(|(_, _, d)| matches!(d, Destination::Stream(_)));
+    let mut staged = Vec::new();
+    for (path, text, d) in targets {
+        match Staged::write(d, |f| f.write_all(text.as_bytes()), |e| e) {
+            Ok(s) => staged.push((path, s)),
+            Err(e) => {
+                staged.into_iter().for_each(|(_, s)| s.abandon());
+                return Err(fail(path, e));
+            }
+        }
+    }
+    for (path, s) in staged {
+        s.commit().map_err(|e| fail(path, e))?;
+    }
+    Ok(())
+}
+
 /// The engine feature a history metric feeds, if any (`lt`, `ndev`,
 /// `rexp` and `sexp` feed none: only the shape model uses them).
 pub fn engine_feature(metric: Metric) -> Option<&'static str> {

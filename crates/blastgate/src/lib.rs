@@ -9,6 +9,7 @@ pub mod demo;
 pub mod git;
 pub mod graph;
 pub mod json_api;
+mod output;
 pub mod radius;
 pub mod synth;
 

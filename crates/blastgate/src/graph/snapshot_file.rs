@@ -2,11 +2,13 @@
 //! [`FrozenGraph::read_snapshot`] and [`FrozenGraph::write_snapshot`].
 
 use std::fs::File;
-use std::io::{BufWriter, Read};
+use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 
 use blastgate_graph::snapshot::SnapshotSource;
 use blastgate_graph::{ErrorDetail, FrozenGraph, GraphError};
+
+use crate::output::Staged;
 
 /// A file read at offsets, from several threads at once.
 struct FileSource {
@@ -51,7 +53,7 @@ pub(super) fn read(name: &str, file: File) -> Result<FrozenGraph, GraphError> {
 /// rewinds it.
 pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
     let mut head = Vec::with_capacity(8);
-    file.by_ref().take(8).read_to_end(&mut head).map_err(|e| io_error(name, "cannot read", &e))?;
+    Read::by_ref(file).take(8).read_to_end(&mut head).map_err(|e| io_error(name, "cannot read", &e))?;
     std::io::Seek::rewind(file).map_err(|e| io_error(name, "cannot read", &e))?;
     Ok(head)
 }
@@ -69,38 +71,14 @@ pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
 /// is a directory.
 pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<(), GraphError> {
     let name = path.display().to_string();
-    // Synced when it is a file (a pipe cannot be).
-    let write = |file: File, sync: bool| {
+    let destination = crate::output::destination(path).map_err(|e| io_error(&name, "cannot create", &e))?;
+    let write = |file: &mut File| {
         let mut out = BufWriter::with_capacity(1 << 20, file);
         graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
-        let file = out.into_inner().map_err(|e| io_error(&name, "cannot write", e.error()))?;
-        if sync {
-            file.sync_all().map_err(|e| io_error(&name, "cannot write", &e))?;
-        }
-        Ok(())
+        out.flush().map_err(|e| io_error(&name, "cannot write", &e))
     };
-    let target = match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory");
-            return Err(io_error(&name, "cannot create", &e));
-        }
-        Ok(m) if !m.is_file() => {
-            let file = std::fs::OpenOptions::new().write(true).open(path);
-            return write(file.map_err(|e| io_error(&name, "cannot create", &e))?, false);
-        }
-        Ok(_) => std::fs::canonicalize(path).map_err(|e| io_error(&name, "cannot create", &e))?,
-        Err(_) => path.to_path_buf(),
-    };
-    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = target.with_file_name(format!(".{file_name}.blastgate-{}.tmp", std::process::id()));
-    let written = File::create(&tmp)
-        .map_err(|e| io_error(&name, "cannot create", &e))
-        .and_then(|file| write(file, true))
-        .and_then(|()| std::fs::rename(&tmp, &target).map_err(|e| io_error(&name, "cannot write", &e)));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+    let staged = Staged::write(destination, write, |e| io_error(&name, "cannot write", &e))?;
+    staged.commit().map_err(|e| io_error(&name, "cannot write", &e))
 }
 
 fn io_error(name: &str, what: &str, e: &std::io::Error) -> GraphError {

@@ -1,0 +1,100 @@
+//! Writing files that other processes read (snapshots, model files): a
+//! regular file is replaced whole, never rewritten in place, so a reader
+//! sees the old file or the new one, never half of one, and a failed write
+//! leaves the old one as it was.
+
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where a write to a path goes.
+pub(crate) enum Destination {
+    /// A regular file, new or existing (through a symbolic link, the file
+    /// it points to): written to `staging`, beside it, synced, then renamed
+    /// over `target` by [`Staged::commit`].
+    Replace { target: PathBuf, staging: PathBuf },
+    /// Anything else that is not a directory (a pipe, `/dev/stdout`): no
+    /// file to replace, so written into as it is.
+    Stream(PathBuf),
+}
+
+/// Where a write to `path` goes.
+///
+/// # Errors
+/// `path` is a directory, or a link to a file cannot be followed.
+pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory")),
+        Ok(m) if !m.is_file() => Ok(Destination::Stream(path.to_path_buf())),
+        Ok(_) => {
+            let target = std::fs::canonicalize(path)?;
+            Ok(Destination::Replace { staging: staging(&target), target })
+        }
+        Err(_) => Ok(Destination::Replace { staging: staging(path), target: path.to_path_buf() }),
+    }
+}
+
+/// A hidden file beside `target`, named for this process.
+fn staging(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.blastgate-{}.tmp", std::process::id()))
+}
+
+/// A file written for a [`Destination`], not yet in place.
+pub(crate) struct Staged {
+    /// `(staging, target)` for a file to rename; `None` for a stream.
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    /// Writes the destination with `write`: a file to replace is written to
+    /// its staging file and synced (left there until [`Staged::commit`]);
+    /// a stream is written into at once. On an error the staging file is
+    /// removed.
+    pub(crate) fn write<E>(
+        destination: Destination,
+        write: impl FnOnce(&mut File) -> Result<(), E>,
+        io_error: impl Fn(io::Error) -> E,
+    ) -> Result<Self, E> {
+        match destination {
+            Destination::Stream(path) => {
+                let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(&io_error)?;
+                write(&mut file)?;
+                Ok(Self { rename: None })
+            }
+            Destination::Replace { target, staging } => {
+                let written = File::create(&staging)
+                    .map_err(&io_error)
+                    .and_then(|mut file| write(&mut file).and_then(|()| file.sync_all().map_err(&io_error)));
+                match written {
+                    Ok(()) => Ok(Self { rename: Some((staging, target)) }),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&staging);
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts the file in place (renames the staging file over its target).
+    ///
+    /// # Errors
+    /// The rename failed; the staging file is removed.
+    pub(crate) fn commit(self) -> io::Result<()> {
+        let Some((staging, target)) = &self.rename else { return Ok(()) };
+        let renamed = std::fs::rename(staging, target);
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(staging);
+        }
+        renamed
+    }
+
+    /// Removes the staging file (for all-or-nothing writes of several
+    /// files, when a later one failed).
+    pub(crate) fn abandon(self) {
+        if let Some((staging, _)) = &self.rename {
+            let _ = std::fs::remove_file(staging);
+        }
+    }
+}
