@@ -44,10 +44,10 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
         eprintln!("warning: {w}");
     }
     if args.to == ExportFormat::Edges {
-        let mut named: Vec<&str> = graph.dependencies().flat_map(|(a, b, _)| [a.id(), b.id()]).collect();
-        named.sort_unstable();
-        named.dedup();
-        let left_out = graph.node_count().saturating_sub(named.len());
+        let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+        let left_out = (0..n)
+            .filter(|&i| graph.dependencies_of(i).next().is_none() && graph.dependents_of(i).next().is_none())
+            .count();
         if left_out > 0 {
             eprintln!("warning: {left_out} node(s) without edges are not in the edge list (it cannot name them)");
         }

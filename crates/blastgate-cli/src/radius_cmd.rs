@@ -80,8 +80,9 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     Ok(SUCCESS)
 }
 
-/// `--graph` takes one or more values: the leading ones that exist and are
-/// not directories (files, or pipes such as `/dev/stdin`) are graph files; the first value that is not starts the list of
+/// `--graph` takes one or more values: the leading ones that are `-` or
+/// exist and are not directories (files, or pipes such as `/dev/stdin`)
+/// are graph files; the first value that is not starts the list of
 /// services, so `--graph g.edges web api` works as users expect.
 fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), Failure> {
     let mut files = Vec::new();

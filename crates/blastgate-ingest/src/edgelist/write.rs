@@ -36,37 +36,59 @@ use blastgate_graph::{GraphError, NodeKind, Probability, ServiceGraph, Strength,
 /// ```
 pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
     let plain = Probability::default_for(default_edge_kind(Some(NodeKind::Service)), Strength::Hard).get();
-    let mut edges: Vec<(&str, &str, f64)> =
-        graph.dependencies().map(|(a, b, d)| (a.id(), b.id(), d.probability().get() + 0.0)).collect();
-    if let Some(id) = edges.iter().flat_map(|&(a, b, _)| [a, b]).find(|id| id.contains([' ', '\t', ',', '#'])) {
+    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
+    let id = |i: u32| graph.node_at(i).map_or("", |node| node.id());
+    // Nodes in id order: the builder numbers them so (checked, then sorted
+    // only if not), and each row is sorted by its targets' rank in that
+    // order, so the text is sorted by the two ids with integer sorts.
+    let mut order: Vec<u32> = (0..n).collect();
+    if !order.windows(2).all(|w| matches!(w, [a, b] if id(*a) < id(*b))) {
+        order.sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+    }
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in (0u32..).zip(&order) {
+        if let Some(slot) = rank.get_mut(i as usize) {
+            *slot = r;
+        }
+    }
+    let has_edges = |i: u32| graph.dependencies_of(i).next().is_some() || graph.dependents_of(i).next().is_some();
+    let unwritable = |i: u32| id(i).contains([' ', '\t', ',', '#']);
+    if let Some(bad) = (0..n).find(|&i| has_edges(i) && unwritable(i)) {
+        let bad = id(bad);
         return Err(GraphError::invalid(
             "(edge list)",
-            format!("node `{id}`"),
-            id,
+            format!("node `{bad}`"),
+            bad,
             "an edge list cannot hold a node id with a space, a tab, a comma or `#` (they separate columns or start a comment)",
         )
         .with_help("export the graph as native JSON (`--to json`) instead"));
     }
-    edges.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
-    let mut named: Vec<&str> = edges.iter().flat_map(|&(a, b, _)| [a, b]).collect();
-    named.sort_unstable();
-    named.dedup();
-    let mut out = String::with_capacity(edges.len().saturating_mul(24).saturating_add(128));
+    let named = (0..n).filter(|&i| has_edges(i)).count();
+    let mut out = String::with_capacity(graph.edge_count().saturating_mul(24).saturating_add(128));
     // Writing to a `String` cannot fail.
     let _ = writeln!(
         out,
-        "# blastgate edge list: {} nodes, {} edges (ids and propagation probabilities only)",
-        named.len(),
-        edges.len(),
+        "# blastgate edge list: {named} nodes, {} edges (ids and propagation probabilities only)",
+        graph.edge_count(),
     );
-    for (a, b, p) in edges {
-        out.push_str(a);
-        out.push(' ');
-        out.push_str(b);
-        if p.to_bits() != plain.to_bits() {
-            let _ = write!(out, " {p}");
+    let mut row: Vec<(u32, u32, f64)> = Vec::new();
+    for &from in &order {
+        row.clear();
+        row.extend(
+            graph
+                .dependencies_of(from)
+                .map(|(to, d)| (rank.get(to as usize).copied().unwrap_or(u32::MAX), to, d.probability().get() + 0.0)),
+        );
+        row.sort_unstable_by_key(|&(r, _, _)| r);
+        for &(_, to, p) in &row {
+            out.push_str(id(from));
+            out.push(' ');
+            out.push_str(id(to));
+            if p.to_bits() != plain.to_bits() {
+                let _ = write!(out, " {p}");
+            }
+            out.push('\n');
         }
-        out.push('\n');
     }
     Ok(out)
 }
