@@ -176,3 +176,47 @@ fn edge_list_export_refuses_ids_it_cannot_write() {
         assert!(text.contains("cannot hold a node id") && text.contains(id), "{text}");
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// On random graphs with cycles, node kinds, soft and asynchronous
+    /// edges and stated probabilities (0 and 1 included), the edge list
+    /// export reloads with the same radius from every node (affected ids,
+    /// distances, probability bits, paths).
+    #[test]
+    fn edge_list_export_keeps_every_radius_on_random_graphs(
+        kinds in proptest::collection::vec(0usize..5, 2..24),
+        edges in proptest::collection::vec((0usize..24, 0usize..24, 0usize..3, 0usize..3, proptest::option::of(0u32..=20)), 0..60),
+    ) {
+        const KINDS: [&str; 5] = ["service", "datastore", "queue", "cache", "infrastructure"];
+        const EDGE_KINDS: [&str; 3] = ["sync", "async", "data"];
+        const STRENGTHS: [&str; 3] = ["hard", "soft", "hard"];
+        let n = kinds.len();
+        let mut doc = String::from("apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n");
+        for (i, k) in kinds.iter().enumerate() {
+            doc += &format!("  - {{id: n{i}, kind: {}}}\n", KINDS[*k]);
+        }
+        doc += "dependencies:\n";
+        let mut seen = std::collections::BTreeSet::new();
+        for &(a, b, kind, strength, p) in &edges {
+            let (a, b) = (a % n, b % n);
+            if a == b || !seen.insert((a, b)) {
+                continue;
+            }
+            doc += &format!("  - {{dependent: n{a}, dependency: n{b}, kind: {}, strength: {}", EDGE_KINDS[kind], STRENGTHS[strength]);
+            if let Some(p) = p {
+                doc += &format!(", probability: {}", f64::from(p) / 20.0);
+            }
+            doc += "}\n";
+        }
+        if seen.is_empty() {
+            doc = doc.replace("dependencies:\n", "dependencies: []\n");
+        }
+        let g = load("g.yaml", doc.as_bytes(), None);
+        let text = blastgate::graph::to_edge_list(&g).unwrap();
+        let again = load("exported.edges", text.as_bytes(), Some(GraphFormat::EdgeList));
+        proptest::prop_assert_eq!(&text, &blastgate::graph::to_edge_list(&again).unwrap());
+        proptest::prop_assert_eq!(radii(g), radii(again));
+    }
+}
