@@ -28,9 +28,7 @@ mod rules;
 use std::borrow::Cow;
 
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
-use blastgate_graph::{
-    BlastRadius, FrozenGraph, NodeKind, RadiusConfig, RadiusScratch, Tier, TierWeights, radius_with,
-};
+use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, ScratchPool, Tier, TierWeights};
 
 use crate::assessment::{
     Assessment, Band, Decision, Diagnostic, Factor, Level, Reached, Risk, SCHEMA_VERSION, Versions, round6,
@@ -61,35 +59,6 @@ pub struct Engine {
     policy_canonical: Vec<u8>,
     /// Radius scratches of finished queries, for the next ones.
     scratches: ScratchPool,
-}
-
-/// Radius scratches kept between queries. A scratch holds arrays the size
-/// of the graph; making one per query cost more than the query itself on
-/// large graphs (fresh pages, each faulted in and zeroed). At most one per
-/// thread that assessed at once is kept, and all go with the engine.
-#[derive(Default)]
-struct ScratchPool(std::sync::Mutex<Vec<RadiusScratch>>);
-
-impl std::fmt::Debug for ScratchPool {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kept = self.0.lock().map_or(0, |p| p.len());
-        f.debug_struct("ScratchPool").field("kept", &kept).finish()
-    }
-}
-
-impl ScratchPool {
-    /// The blast radius of `changed`, with a kept scratch or a new one.
-    fn radius(&self, graph: &FrozenGraph, changed: &[u32], config: &RadiusConfig) -> BlastRadius {
-        // A poisoned lock (a panic elsewhere while holding it) only loses
-        // the kept scratches.
-        let kept = self.0.lock().ok().and_then(|mut p| p.pop());
-        let mut scratch = kept.unwrap_or_else(|| RadiusScratch::for_graph(graph));
-        let blast = radius_with(&mut scratch, graph, changed, config);
-        if let Ok(mut p) = self.0.lock() {
-            p.push(scratch);
-        }
-        blast
-    }
 }
 
 /// Per-assessment options.

@@ -31,7 +31,7 @@ pub use model::{
     Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,
 };
 pub use radius::{
-    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch,
-    radius_with, reach_count_with,
+    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, ScratchPool, TierWeights, radius,
+    radius_batch, radius_with, reach_count_with,
 };
 pub use scc::{Components, strongly_connected_components};

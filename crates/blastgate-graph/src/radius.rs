@@ -308,6 +308,37 @@ pub fn radius_with(
     result::assemble(scratch, graph, sources, unknown, config)
 }
 
+/// Radius scratches kept between queries, for callers that run many on
+/// any threads (an engine, a streamed batch). A scratch holds arrays the
+/// size of the graph; making one per query cost more than the query itself
+/// on large graphs (fresh pages, each faulted in and zeroed). At most one
+/// per thread that queried at once is kept.
+#[derive(Default)]
+pub struct ScratchPool(std::sync::Mutex<Vec<RadiusScratch>>);
+
+impl std::fmt::Debug for ScratchPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.0.lock().map_or(0, |p| p.len());
+        f.debug_struct("ScratchPool").field("kept", &kept).finish()
+    }
+}
+
+impl ScratchPool {
+    /// The blast radius of `changed` ([`radius_with`]), with a kept scratch
+    /// or a new one, kept afterwards.
+    pub fn radius(&self, graph: &FrozenGraph, changed: &[u32], config: &RadiusConfig) -> BlastRadius {
+        // A poisoned lock (a panic elsewhere while holding it) only loses
+        // the kept scratches.
+        let kept = self.0.lock().ok().and_then(|mut p| p.pop());
+        let mut scratch = kept.unwrap_or_else(|| RadiusScratch::for_graph(graph));
+        let blast = radius_with(&mut scratch, graph, changed, config);
+        if let Ok(mut p) = self.0.lock() {
+            p.push(scratch);
+        }
+        blast
+    }
+}
+
 /// The blast radius of each changeset, computed in parallel (rayon), in
 /// the order given. Each worker reuses one scratch; the results are the
 /// same as calling [`radius`] on each changeset in turn.

@@ -73,17 +73,8 @@ where
     C: AsRef<[u32]> + Sync,
     T: Send,
 {
-    let scratches = std::sync::Mutex::new(Vec::<RadiusScratch>::new());
-    let one = |changed: &C| {
-        // A poisoned lock (a panic elsewhere) only loses the kept scratches.
-        let kept = scratches.lock().ok().and_then(|mut s| s.pop());
-        let mut scratch = kept.unwrap_or_else(|| RadiusScratch::for_graph(graph));
-        let blast = radius_with(&mut scratch, graph, changed.as_ref(), config);
-        if let Ok(mut s) = scratches.lock() {
-            s.push(scratch);
-        }
-        map(&blast)
-    };
+    let scratches = blastgate_graph::ScratchPool::default();
+    let one = |changed: &C| map(&scratches.radius(graph, changed.as_ref(), config));
     let chunk = STREAMED_PER_THREAD.saturating_mul(rayon::current_num_threads()).max(1);
     for part in changesets.chunks(chunk) {
         let values: Vec<T> = part.par_iter().map(one).collect();
