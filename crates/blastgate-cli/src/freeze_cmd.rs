@@ -63,17 +63,16 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
         out.bytes
     } else {
         progress.step(format!("writing {}", args.out.display()));
-        write_snapshot(&graph, &args.out)?;
-        std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0)
+        write_snapshot(&graph, &args.out)?
     };
     drop(progress);
     let summary = format!(
-        "froze {} nodes and {} edges from {} file(s) into {} ({:.1} MB) in {:.2} s",
+        "froze {} nodes and {} edges from {} file(s) into {} ({}) in {:.2} s",
         graph.node_count(),
         graph.edge_count(),
         args.input.files.len(),
         if to_stdout { "standard output".to_owned() } else { args.out.display().to_string() },
-        bytes as f64 / 1e6,
+        size(bytes),
         started.elapsed().as_secs_f64()
     );
     if to_stdout {
@@ -85,4 +84,10 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
         eprintln!("warning: {w}");
     }
     Ok(SUCCESS)
+}
+
+/// A size for people: bytes below a megabyte (a small graph's snapshot
+/// would otherwise read "0.0 MB"), megabytes with one decimal above.
+fn size(bytes: u64) -> String {
+    if bytes < 1_000_000 { format!("{bytes} bytes") } else { format!("{:.1} MB", bytes as f64 / 1e6) }
 }

@@ -112,12 +112,17 @@ fn freezing_replaces_files_and_writes_into_pipes() {
     // reader waiting.
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(reader.join().unwrap(), expected);
+    // The size said is what went through the pipe (a pipe's size on disk
+    // is 0).
+    let said = format!("({} bytes)", expected.len());
+    assert!(text(&o.stdout).contains(&said), "{} lacks {said}", text(&o.stdout));
 
     // `-`: the snapshot on standard output, the summary on standard error.
     let o = run(&["graph", "freeze", GRAPH, "--out", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(o.stdout, expected);
     assert!(text(&o.stderr).starts_with("froze ") && text(&o.stderr).contains("standard output"));
+    assert!(text(&o.stderr).contains(&said), "{}", text(&o.stderr));
 
     let o = run(&["graph", "freeze", GRAPH, "--out", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

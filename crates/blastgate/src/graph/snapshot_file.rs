@@ -66,19 +66,42 @@ pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
 /// Anything else that is not a directory (`/dev/stdout`, a pipe) is
 /// written into.
 ///
+/// Returns the number of bytes written (the size of the snapshot, also
+/// when `path` is a pipe, whose size on disk says nothing).
+///
 /// # Errors
 /// [`GraphError::Io`] if the file cannot be created or written, or `path`
 /// is a directory.
-pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<(), GraphError> {
+pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<u64, GraphError> {
     let name = path.display().to_string();
     let destination = crate::output::destination(path).map_err(|e| io_error(&name, "cannot create", &e))?;
+    let mut written = 0;
     let write = |file: &mut File| {
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let mut out = Counted { inner: BufWriter::with_capacity(1 << 20, file), bytes: &mut written };
         graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
         out.flush().map_err(|e| io_error(&name, "cannot write", &e))
     };
     let staged = Staged::write(destination, write, |e| io_error(&name, "cannot write", &e))?;
-    staged.commit().map_err(|e| io_error(&name, "cannot write", &e))
+    staged.commit().map_err(|e| io_error(&name, "cannot write", &e))?;
+    Ok(written)
+}
+
+/// A writer that counts the bytes it passes on.
+struct Counted<'a, W: Write> {
+    inner: W,
+    bytes: &'a mut u64,
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        *self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn io_error(name: &str, what: &str, e: &std::io::Error) -> GraphError {
