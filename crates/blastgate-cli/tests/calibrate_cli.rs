@@ -143,6 +143,24 @@ fn usage_errors_exit_2() {
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "{plot}: {left:?}");
     }
+    // The plot naming the model's file (spelled another way): refused
+    // before either is written, the old model left as it was.
+    let kept = dir.join("keep.toml");
+    std::fs::write(&kept, "old model").unwrap();
+    let other_spelling = dir.join(".").join("keep.toml");
+    let o = run(&[
+        "calibrate",
+        "--history",
+        &jdt(),
+        "--out",
+        kept.to_str().unwrap(),
+        "--plot",
+        other_spelling.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("would overwrite the model file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old model");
+    std::fs::remove_file(&kept).unwrap();
     // Through a symbolic link: the file it points to is replaced, the link
     // kept.
     #[cfg(unix)]

@@ -108,11 +108,20 @@ pub fn plot_svg(calibration: &Calibration) -> String {
 ///
 /// # Errors
 /// [`CalibrateError::Input`] naming the path that cannot be written (a
-/// directory, a missing folder, a full disk); nothing is left in place of
-/// the files then.
+/// directory, a missing folder, a full disk), or the plot's path when it
+/// names the model's file (one would overwrite the other); nothing is left
+/// in place of the files then.
 pub fn write_outputs(calibration: &Calibration, model: &Path, plot: Option<&Path>) -> Result<(), CalibrateError> {
-    use crate::output::{Destination, Staged, destination};
+    use crate::output::{Destination, Staged, destination, same_place};
     use std::io::Write as _;
+    if let Some(plot) = plot.filter(|p| same_place(model, p)) {
+        return Err(CalibrateError::input(
+            &plot.display().to_string(),
+            "",
+            "",
+            format!("the plot would overwrite the model file `{}`; give them different paths", model.display()),
+        ));
+    }
     let mut files = vec![(model, model_toml(calibration))];
     if let Some(plot) = plot {
         files.push((plot, plot_svg(calibration)));

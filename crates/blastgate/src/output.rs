@@ -34,6 +34,36 @@ pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
     }
 }
 
+/// Whether `a` and `b` name the same file, existing or to be created:
+/// the same file on disk (through links and `.`/`..`), or the same name in
+/// the same folder. Two outputs of one command that would land in one file
+/// are refused with this before either is written.
+pub(crate) fn same_place(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return x.dev() == y.dev() && x.ino() == y.ino();
+    }
+    match (place(a), place(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The canonical path of `path`, or of its folder joined with its name when
+/// it does not exist yet.
+fn place(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let folder = match path.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(folder).ok()?.join(name))
+}
+
 /// A hidden file beside `target`, named for this process.
 fn staging(target: &Path) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
