@@ -288,18 +288,79 @@ impl InfraAction {
     pub fn is_destructive(&self) -> bool {
         matches!(self, Self::Delete | Self::Replace | Self::Unknown)
     }
+
+    /// Whether the action changes nothing in production: a read, a no-op,
+    /// a removal from state.
+    pub fn is_inert(&self) -> bool {
+        matches!(self, Self::Read | Self::NoOp | Self::Forget)
+    }
+
+    /// The action a plan's raw action list stands for (`["delete",
+    /// "create"]` is a replace), or `None` for a list this build does not
+    /// know.
+    pub fn from_plan_actions(actions: &[String]) -> Option<Self> {
+        let names: Vec<&str> = actions.iter().map(String::as_str).collect();
+        Some(match names.as_slice() {
+            ["create"] => Self::Create,
+            ["update"] => Self::Update,
+            ["delete"] => Self::Delete,
+            ["delete", "create"] | ["create", "delete"] | ["create", "forget"] => Self::Replace,
+            ["read"] => Self::Read,
+            ["no-op"] => Self::NoOp,
+            ["forget"] => Self::Forget,
+            _ => return None,
+        })
+    }
+
+    /// 0 for inert actions, 1 for creates and updates, 2 for destructive
+    /// ones.
+    fn severity(&self) -> u8 {
+        if self.is_destructive() {
+            2
+        } else if self.is_inert() {
+            0
+        } else {
+            1
+        }
+    }
 }
 
 impl InfraChange {
+    /// The action the gate goes by (fail closed): the stated `action` and
+    /// the one the raw `actions` stand for, whichever does more (a
+    /// destructive one over a create or update over an inert one; the
+    /// stated one on a tie); [`InfraAction::Unknown`], which is
+    /// destructive, when neither is stated or `actions` is a list this
+    /// build does not know. An entry cannot pass as harmless by leaving its
+    /// action out, nor by stating `no-op` beside `["delete"]`.
+    pub fn effective_action(&self) -> InfraAction {
+        let listed = (!self.actions.is_empty())
+            .then(|| InfraAction::from_plan_actions(&self.actions).unwrap_or(InfraAction::Unknown));
+        match (&self.action, listed) {
+            (None, None) => InfraAction::Unknown,
+            (Some(a), None) => a.clone(),
+            (None, Some(b)) => b,
+            (Some(a), Some(b)) => {
+                if b.severity() > a.severity() {
+                    b
+                } else {
+                    a.clone()
+                }
+            }
+        }
+    }
+
     /// How messages name a destructive change's action: `delete`,
-    /// `replace`, `unknown action` (an action this build does not know), or
-    /// `unknown` when the plan states none.
+    /// `replace`, `unknown action` (an action this build does not know,
+    /// or a raw action list it does not know), or `unknown` when the
+    /// entry states none.
     pub fn destructive_action_name(&self) -> &'static str {
-        self.action.as_ref().map_or("unknown", |a| match a {
+        match self.effective_action() {
             InfraAction::Delete => "delete",
             InfraAction::Replace => "replace",
+            _ if self.action.is_none() && self.actions.is_empty() => "unknown",
             _ => "unknown action",
-        })
+        }
     }
 }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::error::ChangeError;
 use crate::metrics::ChangeMetrics;
-use crate::model::{ChangeKind, Changeset, InfraAction, InfraChange};
+use crate::model::{ChangeKind, Changeset, InfraChange};
 
 /// Maps repository paths to services and owners.
 pub trait PathMapping {
@@ -245,8 +245,10 @@ pub fn resolve(
     }
     let mut destructive = Vec::new();
     for (i, r) in changeset.infrastructure.iter().enumerate() {
-        // Reads, no-ops and state removals change nothing in production.
-        let inert = matches!(r.action, Some(InfraAction::Read | InfraAction::NoOp | InfraAction::Forget));
+        // Reads, no-ops and state removals change nothing in production;
+        // an entry that states no action is taken as destructive.
+        let action = r.effective_action();
+        let inert = action.is_inert();
         if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
@@ -257,7 +259,7 @@ pub fn resolve(
                 &mut warnings,
             )?;
         }
-        if r.action.as_ref().is_some_and(|a| a.is_destructive()) {
+        if action.is_destructive() {
             destructive.push(r.clone());
         }
     }

@@ -216,22 +216,6 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     })
 }
 
-/// Summarises a plan's action list (`["delete", "create"]`), or `None` for
-/// a list this build does not know.
-fn summarise_actions(actions: &[String]) -> Option<InfraAction> {
-    let names: Vec<&str> = actions.iter().map(String::as_str).collect();
-    Some(match names.as_slice() {
-        ["create"] => InfraAction::Create,
-        ["update"] => InfraAction::Update,
-        ["delete"] => InfraAction::Delete,
-        ["delete", "create"] | ["create", "delete"] | ["create", "forget"] => InfraAction::Replace,
-        ["read"] => InfraAction::Read,
-        ["no-op"] => InfraAction::NoOp,
-        ["forget"] => InfraAction::Forget,
-        _ => return None,
-    })
-}
-
 /// The plan format major versions this build reads.
 const SUPPORTED_MAJORS: [u32; 2] = [0, 1];
 
@@ -306,7 +290,7 @@ fn convert(
     for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
         check_len(file, value)?;
     }
-    let action = summarise_actions(&raw.change.actions).unwrap_or_else(|| {
+    let action = InfraAction::from_plan_actions(&raw.change.actions).unwrap_or_else(|| {
         warnings.push(format!(
             "{file}: {place}.change.actions: unknown action list `{}` for `{}`; treated as destructive",
             render_actions(&raw.change.actions),
