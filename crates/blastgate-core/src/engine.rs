@@ -686,15 +686,25 @@ impl<'c> Facts<'c> {
                 context.now()
             }
         };
-        if deploy_at < context.now() {
+        // A deploy cannot start before now: a `deploy_at` in the past
+        // deploys now, so that a freeze or a change in flight now cannot
+        // be stepped around by dating the change earlier.
+        let deploy_at = if deploy_at < context.now() {
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 "deploy-in-past",
-                format!("the change's deploy_at {deploy_at} is before the context's now {}", context.now()),
+                format!(
+                    "the change's deploy_at {deploy_at} is before the context's now {}; its deploy window starts \
+                     now",
+                    context.now()
+                ),
             ));
-        }
+            context.now()
+        } else {
+            deploy_at
+        };
         let window_seconds = i64::from(engine.policy.deploy.window_minutes).saturating_mul(60);
-        let window_end = deploy_at.checked_add_seconds(window_seconds).unwrap_or(deploy_at);
+        let window_end = deploy_at.saturating_add_seconds(window_seconds);
 
         // The changed and affected nodes (disjoint, each list ascending)
         // are read in place: a radius can hold most of the graph, and the

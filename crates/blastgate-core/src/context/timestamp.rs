@@ -90,6 +90,20 @@ impl Timestamp {
         self.0.checked_add(jiff::SignedDuration::from_secs(seconds)).ok().and_then(Self::checked)
     }
 
+    /// The instant `seconds` later (earlier when negative), held at the
+    /// latest (earliest) supported instant past the range: a deploy window
+    /// that runs past the year 9999 still covers everything after its
+    /// start.
+    pub fn saturating_add_seconds(self, seconds: i64) -> Self {
+        self.checked_add_seconds(seconds).unwrap_or_else(|| {
+            if seconds > 0 {
+                Self(jiff::Timestamp::MAX)
+            } else {
+                Self::from_unix_seconds(MIN_UNIX_SECONDS).unwrap_or(self)
+            }
+        })
+    }
+
     fn checked(instant: jiff::Timestamp) -> Option<Self> {
         let t = Self(instant);
         (t.as_unix_seconds() >= MIN_UNIX_SECONDS).then_some(t)
