@@ -23,7 +23,8 @@
 //!  "diagnostics": ["unknown-service"],
 //!  "rollout": "staged",
 //!  "counterfactuals_lowering": ["add-rollback-plan"],
-//!  "counterfactuals_not_lowering": ["add-tests"]}
+//!  "counterfactuals_not_lowering": ["add-tests"],
+//!  "counterfactuals_absent": ["split-per-service"]}
 //! ```
 //!
 //! - `depth`, or `depth_at_least` and/or `depth_at_most`: at least one is
@@ -40,7 +41,7 @@
 //!   pass on an error it did not expect.
 //! - `counterfactuals_lowering`: counterfactual ids that must be present
 //!   with `lowers: true`; `counterfactuals_not_lowering`: present with
-//!   `lowers: false`.
+//!   `lowers: false`; `counterfactuals_absent`: not offered at all.
 //! - `fixme`: `{"why": "...", "fails_with": "depth peer != block"}` marks a
 //!   case whose expectation (from the docs or the issue) the engine does not
 //!   meet today. The case must fail with a message containing `fails_with`;
@@ -103,6 +104,8 @@ struct Expect {
     counterfactuals_lowering: Vec<String>,
     #[serde(default)]
     counterfactuals_not_lowering: Vec<String>,
+    #[serde(default)]
+    counterfactuals_absent: Vec<String>,
     fixme: Option<Fixme>,
 }
 
@@ -309,6 +312,9 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
                 None => return Err(format!("no counterfactual `{id}`; got {listed:?}")),
             }
         }
+    }
+    if let Some(id) = expect.counterfactuals_absent.iter().find(|id| counterfactual(id).is_some()) {
+        return Err(format!("counterfactual `{id}` is offered; got {listed:?}"));
     }
     Ok(())
 }

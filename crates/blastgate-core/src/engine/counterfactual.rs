@@ -124,13 +124,17 @@ pub(crate) fn explore(
 
 /// One changeset per changed service, each with the files, resources and
 /// names that made it changed; `None` when the change touches fewer than
-/// two services, more than [`MAX_SPLIT`], or a service's reasons were
-/// truncated (the parts would not add up to the change).
+/// two services, more than [`MAX_SPLIT`], or the parts would not add up to
+/// the change: a service's reasons were truncated, or a file or resource
+/// belongs to no part (a file mapped to no service, a resource mapped to
+/// no node). A split that left those out would be judged without them
+/// (a deleted database, an unmapped file of 500 lines) and could suggest a
+/// lower depth for a change that is not the author's.
 fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, Changeset)>> {
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
         return None;
     }
-    let parts = touched
+    let parts: Vec<(String, Changeset)> = touched
         .iter()
         .map(|t| {
             let mut c = changeset.clone();
@@ -141,5 +145,9 @@ fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, 
             (t.id.clone(), c)
         })
         .collect();
-    Some(parts)
+    let files_covered = changeset.files.iter().all(|f| parts.iter().any(|(_, c)| c.files.contains(f)));
+    let resources_covered =
+        changeset.infrastructure.iter().all(|r| parts.iter().any(|(_, c)| c.infrastructure.contains(r)));
+    let services_covered = changeset.services.iter().all(|s| parts.iter().any(|(_, c)| c.services.contains(s)));
+    (files_covered && resources_covered && services_covered).then_some(parts)
 }
