@@ -777,9 +777,6 @@ impl<'c> Facts<'c> {
 
         let mut collisions = Vec::new();
         for other in context.in_flight_overlapping(deploy_at, window_end) {
-            if other.id == changeset.id {
-                continue;
-            }
             let mut theirs = Vec::new();
             for s in &other.services {
                 match graph.index_of(s) {
@@ -790,6 +787,27 @@ impl<'c> Facts<'c> {
                         format!("in-flight change `{}` deploys `{s}`, which is not in the graph", other.id),
                     )),
                 }
+            }
+            // The change itself, already registered as in flight, does not
+            // collide with itself: same id and the same services. The id
+            // alone is the author's to choose, so an entry that shares it
+            // but deploys other services still counts, with a warning.
+            if other.id == changeset.id {
+                let mut same = theirs.clone();
+                same.sort_unstable();
+                same.dedup();
+                if same.as_slice() == blast.changed() && theirs.len() == other.services.len() {
+                    continue;
+                }
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "in-flight-same-id",
+                    format!(
+                        "in-flight change `{}` has this change's id but deploys other services; it is checked \
+                         for collisions as another change",
+                        other.id
+                    ),
+                ));
             }
             if work.exceeded {
                 break;
