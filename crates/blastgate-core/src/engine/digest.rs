@@ -198,8 +198,26 @@ pub(crate) fn input_digest(
     h.update(b"blastgate-input-v1\0");
     h.update(engine.graph_digest.as_bytes());
     for (name, bytes) in [
-        ("changeset", canonical(changeset, &["services", "files", "infrastructure", "labels"])),
-        ("context", canonical(context, &["incidents", "error_budgets", "freezes", "in_flight"])),
+        (
+            "changeset",
+            canonical(changeset, &["services", "files", "infrastructure", "labels", "infrastructure.*.replace_paths"]),
+        ),
+        (
+            "context",
+            canonical(
+                context,
+                &[
+                    "incidents",
+                    "error_budgets",
+                    "freezes",
+                    "in_flight",
+                    "freezes.*.scope.services",
+                    "freezes.*.scope.tiers",
+                    "freezes.*.allow",
+                    "in_flight.*.services",
+                ],
+            ),
+        ),
     ] {
         h.update(name.as_bytes());
         h.update((bytes.len() as u64).to_le_bytes());
@@ -217,28 +235,52 @@ pub(crate) fn input_digest(
 /// The policy's part of the input digest: its canonical JSON (rules in
 /// any order hash alike). The engine makes it once.
 pub(crate) fn policy_canonical(policy: &crate::policy::Policy) -> Vec<u8> {
-    canonical(policy, &["rule"])
+    canonical(policy, &["rule", "rule.*.node_kinds"])
 }
 
-/// JSON with the listed top-level arrays sorted by their elements' JSON.
-/// A value that cannot be serialised hashes as its error message, which
-/// still differs from any valid document.
+/// JSON with the arrays at the listed paths sorted by their elements'
+/// JSON. A path is keys separated by dots, `*` standing for every element
+/// of an array (`freezes.*.allow`: the `allow` list of every freeze).
+/// Nested lists are sorted before the lists that hold them, whatever the
+/// order of `unordered`, since an element's JSON is its sort key. A value
+/// that cannot be serialised hashes as its error message, which still
+/// differs from any valid document.
 fn canonical<T: Serialize>(value: &T, unordered: &[&str]) -> Vec<u8> {
     let mut v = match serde_json::to_value(value) {
         Ok(v) => v,
         Err(e) => return format!("unserialisable: {e}").into_bytes(),
     };
-    if let serde_json::Value::Object(map) = &mut v {
-        for key in unordered {
-            if let Some(serde_json::Value::Array(items)) = map.get_mut(*key) {
+    let mut paths: Vec<Vec<&str>> = unordered.iter().map(|p| p.split('.').collect()).collect();
+    paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    for path in &paths {
+        sort_at(&mut v, path);
+    }
+    v.to_string().into_bytes()
+}
+
+/// Sorts the array at `path` under `value` (see [`canonical`]). Iterative
+/// over the path, with a stack of the values still to descend into.
+fn sort_at(value: &mut serde_json::Value, path: &[&str]) {
+    let mut stack: Vec<(&mut serde_json::Value, &[&str])> = vec![(value, path)];
+    while let Some((v, path)) = stack.pop() {
+        match (path, v) {
+            ([], serde_json::Value::Array(items)) => {
                 let mut keyed: Vec<(String, serde_json::Value)> =
                     items.drain(..).map(|item| (item.to_string(), item)).collect();
                 keyed.sort_by(|a, b| a.0.cmp(&b.0));
                 items.extend(keyed.into_iter().map(|(_, item)| item));
             }
+            (["*", rest @ ..], serde_json::Value::Array(items)) => {
+                stack.extend(items.iter_mut().map(|item| (item, rest)));
+            }
+            ([key, rest @ ..], serde_json::Value::Object(map)) => {
+                if let Some(inner) = map.get_mut(*key) {
+                    stack.push((inner, rest));
+                }
+            }
+            _ => {}
         }
     }
-    v.to_string().into_bytes()
 }
 
 fn hex(prefix: &str, bytes: &[u8]) -> String {
@@ -275,7 +317,7 @@ mod tests {
         BuildOptions, EdgeKind, EdgeSpec, GraphBuilder, GraphFragment, Observation, Origin, Probability, Strength,
     };
 
-    use super::graph_digest;
+    use super::{canonical, graph_digest};
 
     /// A graph of `n` nodes named in a scrambled order, each depending on
     /// the next: more than one digest chunk.
@@ -338,5 +380,34 @@ mod tests {
         assert_eq!(one, pool(4).install(|| graph_digest(&g)));
         assert_eq!(one, graph_digest(&graph(70_000, true)));
         assert_ne!(one, graph_digest(&graph(69_999, false)));
+    }
+
+    #[test]
+    fn nested_unordered_lists_hash_alike_in_any_order() {
+        let unordered = ["freezes", "freezes.*.scope.tiers", "freezes.*.allow", "in_flight.*.services"];
+        let a = serde_json::json!({
+            "freezes": [
+                {"start": 1, "scope": {"tiers": [1, 0]}, "allow": ["security", "fix"]},
+                {"start": 2, "scope": {"tiers": [2]}}
+            ],
+            "in_flight": [{"id": "d", "services": ["b", "a"]}],
+            "order": [2, 1]
+        });
+        let b = serde_json::json!({
+            "freezes": [
+                {"start": 2, "scope": {"tiers": [2]}},
+                {"start": 1, "scope": {"tiers": [0, 1]}, "allow": ["fix", "security"]}
+            ],
+            "in_flight": [{"id": "d", "services": ["a", "b"]}],
+            "order": [2, 1]
+        });
+        assert_eq!(canonical(&a, &unordered), canonical(&b, &unordered));
+        // Lists not named keep their order, and contents still count.
+        let mut c = b.clone();
+        c["order"] = serde_json::json!([1, 2]);
+        assert_ne!(canonical(&a, &unordered), canonical(&c, &unordered));
+        let mut d = b;
+        d["in_flight"][0]["services"] = serde_json::json!(["a", "c"]);
+        assert_ne!(canonical(&a, &unordered), canonical(&d, &unordered));
     }
 }
