@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::error::ChangeError;
 use crate::metrics::ChangeMetrics;
-use crate::model::{ChangeKind, Changeset, InfraChange};
+use crate::model::{ChangeKind, Changeset, FileStatus, InfraChange};
 
 /// Maps repository paths to services and owners.
 pub trait PathMapping {
@@ -214,7 +214,14 @@ pub fn resolve(
         // A stated kind that would exempt the file from deploy risk (docs,
         // tests) must agree with the path: `kind: docs` on `src/main.go`
         // does not make code harmless.
-        let classified = classifier.classify(&f.path);
+        // A renamed file also leaves its old place: code moved out of a
+        // service into `docs/` is a change to that service, and its old
+        // owners review it. (A copy leaves its source as it was.)
+        let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
+        let classified = match (classifier.classify(&f.path), moved_from.map(|o| classifier.classify(o))) {
+            (new @ (ChangeKind::Docs | ChangeKind::Test), Some(old)) if old != new => old,
+            (new, _) => new,
+        };
         let kind = match f.kind {
             Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => {
                 warnings.push(format!(
@@ -230,9 +237,11 @@ pub fn resolve(
             None => classified,
         };
         *kinds.entry(kind).or_insert(0) += 1;
-        match mapping.owners_of(&f.path) {
-            Some(owners) if !owners.is_empty() => file_owners.extend(owners.into_iter().map(str::to_owned)),
-            _ => unowned.push(f.path.clone()),
+        for path in std::iter::once(f.path.as_str()).chain(moved_from) {
+            match mapping.owners_of(path) {
+                Some(owners) if !owners.is_empty() => file_owners.extend(owners.into_iter().map(str::to_owned)),
+                _ => unowned.push(path.to_owned()),
+            }
         }
         let service = match &f.service {
             Some(s) => Some(s.as_str()),
@@ -241,6 +250,22 @@ pub fn resolve(
         match service {
             Some(s) => touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?,
             None => unmapped.push(f.path.clone()),
+        }
+        // The service the file left (a stated `service` names where it is
+        // now; where it was comes from the old path).
+        if let Some(old) = moved_from {
+            match mapping.service_of(old).or_else(|| service_by_segment(graph, old)) {
+                Some(s) if Some(s) != service => touch(
+                    s,
+                    ChangedBy::File(old.to_owned()),
+                    Some(kind),
+                    format!("$.files[{i}].old_path"),
+                    &mut warnings,
+                )?,
+                Some(_) => {}
+                None if service.is_none() => {}
+                None => unmapped.push(old.to_owned()),
+            }
         }
     }
     let mut destructive = Vec::new();
@@ -310,4 +335,57 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
 
 fn common_prefix(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use blastgate_graph::{BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin};
+
+    use super::{PathMapping, ResolveOptions, resolve};
+    use crate::classify::Classifier;
+    use crate::model::{Changeset, FileChange, FileStatus};
+
+    /// Owners by top-level folder: `payments/` is team-pay's, `docs/`
+    /// everyone's.
+    struct ByFolder;
+
+    impl PathMapping for ByFolder {
+        fn service_of(&self, _: &str) -> Option<&str> {
+            None
+        }
+        fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
+            if path.starts_with("payments/") { Some(vec!["@team-pay"]) } else { Some(vec!["@all"]) }
+        }
+    }
+
+    #[test]
+    fn a_file_renamed_out_of_a_service_changes_it_and_asks_its_owners() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let (cart, payments) = (f.node("cart", String::new).unwrap(), f.node("payments", String::new).unwrap());
+        f.edge(cart, payments, EdgeSpec::default()).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let moved = FileChange {
+            path: "docs/main.md".into(),
+            old_path: Some("payments/main.go".into()),
+            status: FileStatus::Renamed,
+            ..FileChange::default()
+        };
+        let changeset = Changeset { id: "move".into(), files: vec![moved.clone()], ..Changeset::default() };
+        let classifier = Classifier::default();
+        let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
+        let touched: Vec<&str> = r.touched.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(touched, ["payments"]);
+        assert_eq!(r.file_owners, ["@all", "@team-pay"]);
+        assert_eq!(r.kinds.keys().map(|k| k.as_str()).collect::<Vec<_>>(), ["code"]);
+        // A copy leaves its source as it was.
+        let copied = FileChange { status: FileStatus::Copied, ..moved };
+        let changeset = Changeset { id: "copy".into(), files: vec![copied], ..Changeset::default() };
+        let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
+        assert!(r.touched.is_empty());
+        assert_eq!(r.file_owners, ["@all"]);
+    }
 }

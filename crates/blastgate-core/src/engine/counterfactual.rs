@@ -140,7 +140,9 @@ fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, 
             let mut c = changeset.clone();
             c.id = format!("{}#{}", changeset.id, t.id);
             c.services = if t.via.contains(&ChangedBy::Named) { vec![t.id.clone()] } else { Vec::new() };
-            c.files.retain(|f| t.via.iter().any(|v| matches!(v, ChangedBy::File(p) if *p == f.path)));
+            c.files.retain(|f| {
+                t.via.iter().any(|v| matches!(v, ChangedBy::File(p) if *p == f.path || f.old_path.as_ref() == Some(p)))
+            });
             c.infrastructure.retain(|r| r.node.as_deref() == Some(t.id.as_str()));
             (t.id.clone(), c)
         })
