@@ -119,6 +119,9 @@ pub struct ResolvedChange {
     pub destructive: Vec<InfraChange>,
     /// Accepted but worth a look (unknown services allowed by option).
     pub warnings: Vec<String>,
+    /// Files whose stated kind (docs or tests) their path contradicts,
+    /// counted as what the path says.
+    pub kind_warnings: Vec<String>,
 }
 
 impl ResolvedChange {
@@ -168,6 +171,7 @@ pub fn resolve(
 ) -> Result<ResolvedChange, ChangeError> {
     let mut touched: BTreeMap<String, TouchedNode> = BTreeMap::new();
     let mut warnings = Vec::new();
+    let mut kind_warnings = Vec::new();
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
     let mut file_owners = BTreeSet::new();
@@ -224,7 +228,7 @@ pub fn resolve(
         };
         let kind = match f.kind {
             Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => {
-                warnings.push(format!(
+                kind_warnings.push(format!(
                     "$.files[{i}]: `{}` is stated to be {} but its path says {}; counted as {}",
                     f.path,
                     stated.as_str(),
@@ -298,6 +302,7 @@ pub fn resolve(
         unmapped_files: unmapped,
         destructive,
         warnings,
+        kind_warnings,
     })
 }
 

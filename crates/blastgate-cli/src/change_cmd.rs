@@ -201,7 +201,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             writeln!(out, "  {action} {}{node}", d.address)?;
         }
     }
-    for w in &r.warnings {
+    for w in r.warnings.iter().chain(&r.kind_warnings) {
         writeln!(out, "warning: {w}")?;
     }
     Ok(())

@@ -383,6 +383,7 @@ impl Engine {
             unmapped_files: Vec::new(),
             destructive: Vec::new(),
             warnings: Vec::new(),
+            kind_warnings: Vec::new(),
         });
         if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -413,6 +414,9 @@ impl Engine {
         }
         for w in &resolved.warnings {
             diagnostics.push(Diagnostic::new(Level::Warning, "unknown-service", w.clone()));
+        }
+        for w in &resolved.kind_warnings {
+            diagnostics.push(Diagnostic::new(Level::Warning, "kind-contradicts-path", w.clone()));
         }
         if !resolved.unmapped_files.is_empty() {
             let n = resolved.unmapped_files.len();
@@ -762,8 +766,48 @@ impl<'c> Facts<'c> {
         }
         budgets.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
 
+        // Entries that name a service the graph lacks can never apply: say
+        // so, since a misspelt id silently disarms an incident, a budget
+        // or a freeze.
+        let in_window = |f: &&Freeze| f.start <= window_end && deploy_at < f.end;
+        let mut strangers: Vec<&str> = context
+            .incidents
+            .iter()
+            .filter(|i| i.is_open_at(context.now()))
+            .map(|i| i.service.as_str())
+            .chain(context.error_budgets.iter().map(|b| b.service.as_str()))
+            .chain(
+                context
+                    .freezes
+                    .iter()
+                    .filter(in_window)
+                    .flat_map(|f| match &f.scope {
+                        crate::context::FreezeScope::Services(s) => s.as_slice(),
+                        _ => &[],
+                    })
+                    .map(String::as_str),
+            )
+            .filter(|s| graph.index_of(s).is_none())
+            .collect();
+        if !strangers.is_empty() {
+            strangers.sort_unstable();
+            strangers.dedup();
+            let n = strangers.len();
+            let shown: Vec<String> = strangers.iter().take(5).map(|s| format!("`{}`", s.escape_debug())).collect();
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "unknown-context-service",
+                format!(
+                    "the context names {n} service(s) the graph lacks ({}{}) in open incidents, error budgets or \
+                     freeze scopes; those entries cannot apply. Check the ids against the graph",
+                    shown.join(", "),
+                    if n > shown.len() { ", ..." } else { "" }
+                ),
+            ));
+        }
+
         let mut freezes = Vec::new();
-        for f in context.freezes.iter().filter(|f| f.start <= window_end && deploy_at < f.end) {
+        for f in context.freezes.iter().filter(in_window) {
             let covered: Vec<String> = ascending_reach(blast)
                 .filter_map(node)
                 .filter(|n| f.covers(n.id(), n.tier()))
