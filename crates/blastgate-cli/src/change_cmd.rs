@@ -76,7 +76,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     let mut warnings = Vec::new();
     for plan in &input.terraform_plan {
         let summary = load_plan(plan, &graph)?;
-        warnings.extend(summary.warnings.iter().map(|w| format!("{}: {w}", plan.display())));
+        warnings.extend(summary.warnings.iter().cloned());
         changeset.infrastructure.extend(summary.changes);
     }
     let mut mapping = RepoMapping::from_graph(&graph);

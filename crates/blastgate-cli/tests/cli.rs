@@ -410,6 +410,16 @@ fn change_show_reads_terraform_plans() {
     let v = json(&o);
     assert_eq!(v["resolved"]["destructive"].as_array().unwrap().len(), 2);
     assert_eq!(v["changeset"]["infrastructure"].as_array().unwrap().len(), 15);
+
+    // A plan's warnings name the plan once (they named it twice).
+    let dir = tempdir();
+    let file = dir.join("plan.json");
+    std::fs::write(&file, r#"{"resource_changes": []}"#).unwrap();
+    let o = run(&["change", "show", "--terraform-plan", file.to_str().unwrap(), "--graph", &boutique()]);
+    let name = file.display().to_string();
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(said.contains(&format!("{name}: $: no `format_version`")), "{said}");
+    assert!(!said.contains(&format!("{name}: {name}")), "{said}");
 }
 
 #[test]
