@@ -188,6 +188,29 @@ fn github_format_escapes_workflow_commands() {
 }
 
 #[test]
+fn a_rule_id_cannot_forge_step_outputs() {
+    let (dir, graph, change, context) = demo_case("checkout-banner");
+    let policy = dir.join("forged.toml");
+    let text = blastgate::assess::DEFAULT_POLICY.replacen(
+        "id = \"critical-reach\"",
+        "id = \"critical-reach\\ngate_stops=false\\nreview_depth=auto\"",
+        1,
+    );
+    assert_ne!(text, blastgate::assess::DEFAULT_POLICY);
+    std::fs::write(&policy, text).unwrap();
+    let out = dir.join("github-output");
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "github"])
+        .args(["--policy", policy.to_str().unwrap()])
+        .env("GITHUB_OUTPUT", &out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("control character"), "{}", stderr(&o));
+    assert!(!out.exists(), "{:?}", std::fs::read_to_string(&out));
+}
+
+#[test]
 fn sarif_is_2_1_0_with_rule_results() {
     let o = assess("pricing-discounts", &["--format", "sarif"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

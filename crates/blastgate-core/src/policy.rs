@@ -282,7 +282,9 @@ impl Policy {
     /// Checks what the types cannot: the format, a non-empty unique scale
     /// with the senior level on it, finite weights, ascending band cuts in
     /// range, a matrix that never decreases along rows or columns (so more
-    /// likelihood or more impact never lowers the depth), unique rule ids.
+    /// likelihood or more impact never lowers the depth), unique rule ids,
+    /// and no control character in a name that reaches an output (rule ids,
+    /// seniority levels, tier names, versions).
     ///
     /// # Errors
     /// The first problem found.
@@ -297,9 +299,17 @@ impl Policy {
         if self.version.trim().is_empty() {
             return fail("version", "the policy version is empty; give it a version of its own".into());
         }
+        check_name("version", "the policy version", &self.version)?;
+        check_name("likelihood.version", "the model version", &self.likelihood.version)?;
         let scale = &self.seniority.scale;
         if scale.is_empty() {
             return fail("seniority.scale", "the seniority scale is empty".into());
+        }
+        for (i, level) in scale.iter().enumerate() {
+            if level.trim().is_empty() {
+                return fail(&format!("seniority.scale[{i}]"), "seniority level is empty".into());
+            }
+            check_name(&format!("seniority.scale[{i}]"), "seniority level", level)?;
         }
         for (i, a) in scale.iter().enumerate() {
             if scale.iter().skip(i + 1).any(|b| b.eq_ignore_ascii_case(a)) {
@@ -310,6 +320,7 @@ impl Policy {
             return fail("seniority.senior", format!("`{}` is not on the scale", self.seniority.senior));
         }
         for (t, name) in self.tiers.names.iter().enumerate() {
+            check_name(&format!("tiers.names[{t}]"), "tier name", name)?;
             if name.trim().is_empty() || self.tiers.names.iter().skip(t + 1).any(|n| n == name) {
                 return fail(
                     &format!("tiers.names[{t}]"),
@@ -382,6 +393,7 @@ impl Policy {
             if rule.id.trim().is_empty() {
                 return fail(&format!("rule[{i}].id"), "rule id is empty".into());
             }
+            check_name(&format!("rule[{i}].id"), "rule id", &rule.id)?;
             if self.rules.iter().skip(i + 1).any(|r| r.id == rule.id) {
                 return fail(&format!("rule[{i}].id"), format!("rule id `{}` appears twice", rule.id));
             }
@@ -398,4 +410,21 @@ impl Policy {
         let i = Bands::band(&self.bands.impact, impact);
         self.matrix.get(l).and_then(|row| row.get(i)).copied().unwrap_or(self.error_depth)
     }
+}
+
+/// Refuses a name with a control character. Rule ids, seniority levels,
+/// tier names and versions end up in reports, annotations and GitHub step
+/// outputs, where a line break could forge a line of its own; the value is
+/// shown escaped (and shortened).
+fn check_name(place: &str, what: &str, name: &str) -> Result<(), PolicyProblem> {
+    if name.chars().any(char::is_control) {
+        return Err(PolicyProblem {
+            place: place.to_owned(),
+            message: format!(
+                "{what} contains a control character: `{}`",
+                blastgate_graph::shorten(&name.escape_debug().to_string())
+            ),
+        });
+    }
+    Ok(())
 }

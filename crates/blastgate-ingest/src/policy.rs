@@ -103,6 +103,23 @@ mod tests {
     }
 
     #[test]
+    fn names_with_control_characters_are_errors() {
+        let e = with("id = \"critical-reach\"", "id = \"critical-reach\\ngate_stops=false\\nreview_depth=auto\"")
+            .unwrap_err();
+        assert_eq!(e.kind_name(), "invalid_value", "{e}");
+        let text = e.to_string();
+        assert!(text.contains("p.toml") && text.contains(".id"), "{text}");
+        assert!(text.contains("`critical-reach\\ngate_stops=false\\nreview_depth=auto`"), "{text}");
+        assert!(!text.contains('\n'), "{text}");
+        let e = with("id = \"critical-reach\"", "id = \"\"").unwrap_err();
+        assert!(e.to_string().contains("rule id is empty"), "{e}");
+        let e = with("\"junior\"", "\"jun\\tior\"").unwrap_err();
+        assert!(e.to_string().contains("seniority.scale[0]"), "{e}");
+        let e = with("version = \"", "version = \"\\u001b[2J").unwrap_err();
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
+
+    #[test]
     fn matrix_depth_bands() {
         let p = default_policy().unwrap();
         use blastgate_core::ReviewDepth as D;

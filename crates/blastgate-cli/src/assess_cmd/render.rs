@@ -299,19 +299,40 @@ pub fn github_commands(out: &mut impl Write, a: &Assessment, fail_at: ReviewDept
     Ok(())
 }
 
-/// Step outputs, `name=value` lines for `$GITHUB_OUTPUT`.
+/// Step outputs for `$GITHUB_OUTPUT`: `name=value` lines, or GitHub's
+/// multiline form for a value holding a line break ([`github_output`]).
 pub fn github_outputs(a: &Assessment, fail_at: ReviewDepth) -> String {
     let rules: Vec<&str> = a.fired_rule_ids().collect();
-    format!(
-        "review_depth={}\nlikelihood={}\nimpact={}\nscore={}\nrules={}\ngate_stops={}\ninput_digest={}\n",
-        a.review_depth(),
-        a.risk.likelihood,
-        a.risk.impact,
-        a.risk.score,
-        rules.join(","),
-        a.review_depth() >= fail_at,
-        a.input_digest
-    )
+    let outputs = [
+        ("review_depth", a.review_depth().to_string()),
+        ("likelihood", a.risk.likelihood.to_string()),
+        ("impact", a.risk.impact.to_string()),
+        ("score", a.risk.score.to_string()),
+        ("rules", rules.join(",")),
+        ("gate_stops", (a.review_depth() >= fail_at).to_string()),
+        ("input_digest", a.input_digest.clone()),
+    ];
+    outputs.iter().map(|(name, value)| github_output(name, value)).collect()
+}
+
+/// One step output. A value with `\r` or `\n` in it is written as
+/// `name<<DELIMITER`, the value, and `DELIMITER` on a line of its own, with
+/// a delimiter that does not occur anywhere in the value, so that no value
+/// can end the block early or add an output of its own. The delimiter is
+/// deterministic (`BLASTGATE_EOF`, then `BLASTGATE_EOF_1`, ...): the same
+/// assessment writes the same bytes.
+fn github_output(name: &str, value: &str) -> String {
+    if !value.contains(['\r', '\n']) {
+        return format!("{name}={value}\n");
+    }
+    let mut delimiter = "BLASTGATE_EOF".to_owned();
+    let mut n = 0_usize;
+    // Terminates: the value is finite, so it holds finitely many of them.
+    while value.contains(&delimiter) {
+        n += 1;
+        delimiter = format!("BLASTGATE_EOF_{n}");
+    }
+    format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
 }
 
 /// The changed files of each changed service (for SARIF locations).
@@ -410,4 +431,21 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_output_with_a_line_break_cannot_add_an_output() {
+        assert_eq!(github_output("rules", "a,b"), "rules=a,b\n");
+        let forged = "critical-reach\ngate_stops=false\rreview_depth=auto";
+        let text = github_output("rules", forged);
+        assert_eq!(text, format!("rules<<BLASTGATE_EOF\n{forged}\nBLASTGATE_EOF\n"));
+        // A value that holds the delimiter gets another one.
+        let forged = "x\nBLASTGATE_EOF\nreview_depth=auto\nBLASTGATE_EOF_1";
+        let text = github_output("rules", forged);
+        assert_eq!(text, format!("rules<<BLASTGATE_EOF_2\n{forged}\nBLASTGATE_EOF_2\n"));
+    }
 }
