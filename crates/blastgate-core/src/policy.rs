@@ -18,6 +18,20 @@ pub const DEFAULT_POLICY: &str = include_str!("policy/default.toml");
 /// The only policy format this version reads.
 pub const POLICY_FORMAT: &str = "blastgate.dev/v1";
 
+/// Largest policy file, in bytes (`max_policy_bytes`). The default policy
+/// is about 8 KiB and one at the count limits below well under 4 MiB;
+/// parsing TOML takes memory and time in proportion to the file.
+pub const MAX_POLICY_BYTES: u64 = 4 << 20;
+
+/// Most `[[rule]]` entries in one policy (`max_policy_rules`). Default
+/// policies have about ten; the limit bounds validation and the per-change
+/// rule pass.
+pub const MAX_RULES: usize = 4096;
+
+/// Most levels on one seniority scale (`max_seniority_levels`). Career
+/// ladders have about ten.
+pub const MAX_SENIORITY_LEVELS: usize = 1024;
+
 /// A policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -305,16 +319,24 @@ impl Policy {
         if scale.is_empty() {
             return fail("seniority.scale", "the seniority scale is empty".into());
         }
+        if scale.len() > MAX_SENIORITY_LEVELS {
+            return fail(
+                "seniority.scale",
+                format!("limit `max_seniority_levels` exceeded: {} > {MAX_SENIORITY_LEVELS}", scale.len()),
+            );
+        }
+        if self.rules.len() > MAX_RULES {
+            return fail("rule", format!("limit `max_policy_rules` exceeded: {} > {MAX_RULES}", self.rules.len()));
+        }
         for (i, level) in scale.iter().enumerate() {
             if level.trim().is_empty() {
                 return fail(&format!("seniority.scale[{i}]"), "seniority level is empty".into());
             }
             check_name(&format!("seniority.scale[{i}]"), "seniority level", level)?;
         }
-        for (i, a) in scale.iter().enumerate() {
-            if scale.iter().skip(i + 1).any(|b| b.eq_ignore_ascii_case(a)) {
-                return fail("seniority.scale", format!("`{a}` appears twice"));
-            }
+        if let Some(i) = first_duplicate(scale.iter().map(|level| level.to_ascii_lowercase())) {
+            let level = scale.get(i).map_or("", String::as_str);
+            return fail("seniority.scale", format!("`{level}` appears twice"));
         }
         if self.seniority.rank(&self.seniority.senior).is_none() {
             return fail("seniority.senior", format!("`{}` is not on the scale", self.seniority.senior));
@@ -394,9 +416,10 @@ impl Policy {
                 return fail(&format!("rule[{i}].id"), "rule id is empty".into());
             }
             check_name(&format!("rule[{i}].id"), "rule id", &rule.id)?;
-            if self.rules.iter().skip(i + 1).any(|r| r.id == rule.id) {
-                return fail(&format!("rule[{i}].id"), format!("rule id `{}` appears twice", rule.id));
-            }
+        }
+        if let Some(i) = first_duplicate(self.rules.iter().map(|rule| rule.id.as_str())) {
+            let id = self.rules.get(i).map_or("", |rule| rule.id.as_str());
+            return fail(&format!("rule[{i}].id"), format!("rule id `{id}` appears twice"));
         }
         if self.limits.max_listed_affected == 0 {
             return fail("limits.max_listed_affected", "must be at least 1".into());
@@ -427,4 +450,23 @@ fn check_name(place: &str, what: &str, name: &str) -> Result<(), PolicyProblem> 
         });
     }
     Ok(())
+}
+
+/// The position of the first item that appears again later, if any.
+///
+/// # Complexity
+/// `O(n log n)`: one sort of the keys with their positions, so a policy
+/// with many rules or levels validates in milliseconds.
+fn first_duplicate<K: Ord>(keys: impl Iterator<Item = K>) -> Option<usize> {
+    let mut keyed: Vec<(K, usize)> = keys.enumerate().map(|(i, k)| (k, i)).collect();
+    keyed.sort_unstable();
+    // After the sort, equal keys are adjacent and in input order, so the
+    // first of each run is the earliest position of its key.
+    keyed
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] if a.0 == b.0 => Some(a.1),
+            _ => None,
+        })
+        .min()
 }

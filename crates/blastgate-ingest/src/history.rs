@@ -300,6 +300,10 @@ pub fn is_model_file(bytes: &[u8]) -> bool {
 /// [`ChangeError`] as for a policy: malformed TOML, unknown keys in
 /// `[likelihood]` or `[bands]`, values that break the policy's invariants.
 pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
+    let max = blastgate_core::policy::MAX_POLICY_BYTES;
+    if bytes.len() as u64 > max {
+        return Err(ChangeError::limit(file, "max_policy_bytes", max, bytes.len() as u64));
+    }
     if !is_model_file(bytes) {
         return crate::policy::parse(file, bytes);
     }

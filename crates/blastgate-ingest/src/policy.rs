@@ -2,8 +2,8 @@
 //! `blastgate_core::policy` for the fields and docs/model.md for what each
 //! number means.
 
-use blastgate_change::{ChangeError, limits};
-use blastgate_core::Policy;
+use blastgate_change::ChangeError;
+use blastgate_core::{Policy, policy};
 
 /// Parses and validates a policy.
 ///
@@ -12,10 +12,12 @@ use blastgate_core::Policy;
 /// an unknown key or a wrong type (with line and column; unknown keys are
 /// errors so a typo cannot switch a rule off), [`ChangeError::InvalidValue`]
 /// for a policy that breaks an invariant (a decreasing matrix, unordered
-/// bands, a non-finite weight, a duplicate rule id), with its TOML path.
+/// bands, a non-finite weight, a duplicate rule id), with its TOML path;
+/// [`ChangeError::LimitExceeded`] past `max_policy_bytes`,
+/// `max_policy_rules` or `max_seniority_levels` (`blastgate_core::policy`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
-    if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
-        return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
+    if bytes.len() as u64 > policy::MAX_POLICY_BYTES {
+        return Err(ChangeError::limit(file, "max_policy_bytes", policy::MAX_POLICY_BYTES, bytes.len() as u64));
     }
     let text = crate::doc::utf8(file, bytes)?;
     let policy: Policy = toml::from_str(text).map_err(|e| {
@@ -31,6 +33,17 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             ChangeError::syntax(file, place, "", message)
         }
     })?;
+    // Limits first, as typed limit errors (exit 3); validation would
+    // refuse the same policies as invalid values.
+    let counts = [
+        ("rule", "max_policy_rules", policy::MAX_RULES, policy.rules.len()),
+        ("seniority.scale", "max_seniority_levels", policy::MAX_SENIORITY_LEVELS, policy.seniority.scale.len()),
+    ];
+    for (place, limit, max, observed) in counts {
+        if observed > max {
+            return Err(ChangeError::limit(&format!("{file}: {place}"), limit, max as u64, observed as u64));
+        }
+    }
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
     Ok(policy)
 }
@@ -117,6 +130,47 @@ mod tests {
         assert!(e.to_string().contains("seniority.scale[0]"), "{e}");
         let e = with("version = \"", "version = \"\\u001b[2J").unwrap_err();
         assert!(e.to_string().contains("control character"), "{e}");
+    }
+
+    #[test]
+    fn many_rules_and_levels_are_limits_and_validate_fast() {
+        // At the limits: validation sorts instead of comparing pairs (it
+        // took seconds at 60,000 levels or 120,000 rules).
+        let scale: Vec<String> = (0..policy::MAX_SENIORITY_LEVELS - 1).map(|i| format!("\"l{i}\"")).collect();
+        let scale = format!("scale = [{}, \"senior\"]", scale.join(", "));
+        let rules: String = (0..policy::MAX_RULES - default_policy().unwrap().rules.len())
+            .map(|i| format!("[[rule]]\nid = \"r{i}\"\ncheck = \"collision\"\nmin_depth = \"senior\"\n\n"))
+            .collect();
+        let text = blastgate_core::DEFAULT_POLICY.replacen(
+            "scale = [\"junior\", \"mid\", \"senior\", \"staff\", \"principal\"]",
+            &scale,
+            1,
+        );
+        let at_limits = format!("{text}\n{rules}");
+        let p = parse("p.toml", at_limits.as_bytes()).unwrap();
+        assert_eq!(p.seniority.scale.len(), policy::MAX_SENIORITY_LEVELS);
+        // The duplicate found is still the first one, wherever it is.
+        let dup = at_limits.replacen("id = \"r4000\"", "id = \"r7\"", 1);
+        let e = parse("p.toml", dup.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("rule id `r7` appears twice"), "{e}");
+        assert!(e.to_string().contains("rule["), "{e}");
+        let dup = at_limits.replacen("\"l1000\"", "\"L3\"", 1);
+        let e = parse("p.toml", dup.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("`l3` appears twice"), "{e}");
+
+        let over = format!("{at_limits}[[rule]]\nid = \"x\"\ncheck = \"collision\"\nmin_depth = \"senior\"\n");
+        let e = parse("p.toml", over.as_bytes()).unwrap_err();
+        assert!(e.is_limit(), "{e}");
+        assert!(e.to_string().contains("max_policy_rules"), "{e}");
+        let over = text.replacen("\"l0\"", "\"l0\", \"extra\"", 1);
+        let e = parse("p.toml", over.as_bytes()).unwrap_err();
+        assert!(e.is_limit() && e.to_string().contains("max_seniority_levels"), "{e}");
+        let mut big = at_limits.into_bytes();
+        big.resize(usize::try_from(policy::MAX_POLICY_BYTES).unwrap() + 1, b'\n');
+        let e = parse("p.toml", &big).unwrap_err();
+        assert!(e.is_limit() && e.to_string().contains("max_policy_bytes"), "{e}");
+        let e = crate::history::parse_policy_or_model("p.toml", &big, &p).unwrap_err();
+        assert!(e.is_limit() && e.to_string().contains("max_policy_bytes"), "{e}");
     }
 
     #[test]

@@ -38,7 +38,10 @@ pub use blastgate_core::assessment::{
 };
 pub use blastgate_core::engine::AssessOptions;
 pub use blastgate_core::engine::features::FEATURES;
-pub use blastgate_core::policy::{Bands, DeployPolicy, LikelihoodModel, PolicyLimits, SeniorityPolicy, TierPolicy};
+pub use blastgate_core::policy::{
+    Bands, DeployPolicy, LikelihoodModel, MAX_POLICY_BYTES, MAX_RULES, MAX_SENIORITY_LEVELS, PolicyLimits,
+    SeniorityPolicy, TierPolicy,
+};
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 
 use crate::change::{ChangeError, Changeset};
@@ -139,7 +142,12 @@ pub fn default_policy() -> Result<Policy, ChangeError> {
 ///
 /// # Errors
 /// Syntax, schema (unknown keys included) and invalid-value errors naming
-/// the file, the place and how to fix it.
+/// the file, the place and how to fix it; a limit error past
+/// [`MAX_POLICY_BYTES`], [`MAX_RULES`] or [`MAX_SENIORITY_LEVELS`].
+///
+/// # Complexity
+/// `O(n log n)` in the file's size: parsing is linear and the duplicate
+/// checks sort.
 pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     blastgate_ingest::policy::parse(name, bytes)
 }
