@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::depth::ReviewDepth;
 
+mod exact;
+
 /// The default policy, TOML. Read it for the documented defaults.
 pub const DEFAULT_POLICY: &str = include_str!("policy/default.toml");
 
@@ -51,6 +53,7 @@ pub struct Policy {
     pub bands: Bands,
     /// Review depth by likelihood band (rows, low to very high) and impact
     /// band (columns, low to very high). Rows and columns must not decrease.
+    #[serde(deserialize_with = "exact::matrix")]
     pub matrix: [[ReviewDepth; 4]; 4],
     /// The depth any error, limit hit or non-finite number escalates to.
     #[serde(default = "default_error_depth")]
@@ -119,10 +122,11 @@ impl SeniorityPolicy {
 #[serde(deny_unknown_fields)]
 pub struct TierPolicy {
     /// Weight of tiers 0 to 3 (default 8, 4, 2, 1).
+    #[serde(deserialize_with = "exact::tier_weights")]
     pub weights: [f64; 4],
     /// What your organisation calls tiers 0 to 3, used in messages
     /// (default `critical`, `high`, `medium`, `low`).
-    #[serde(default = "default_tier_names")]
+    #[serde(default = "default_tier_names", deserialize_with = "exact::tier_names")]
     pub names: [String; 4],
 }
 
@@ -183,8 +187,10 @@ pub struct Shape {
 #[serde(deny_unknown_fields)]
 pub struct Bands {
     /// Likelihood cut points, each in (0, 1).
+    #[serde(deserialize_with = "exact::likelihood_cuts")]
     pub likelihood: [f64; 3],
     /// Impact cut points (criticality-weighted impact), each > 0.
+    #[serde(deserialize_with = "exact::impact_cuts")]
     pub impact: [f64; 3],
 }
 

@@ -27,6 +27,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             || message.contains("missing field")
             || message.contains("invalid type")
             || message.contains("unknown variant")
+            || message.contains("invalid length")
         {
             ChangeError::schema(file, place, "", message)
         } else {
@@ -171,6 +172,62 @@ mod tests {
         assert!(e.is_limit() && e.to_string().contains("max_policy_bytes"), "{e}");
         let e = crate::history::parse_policy_or_model("p.toml", &big, &p).unwrap_err();
         assert!(e.is_limit() && e.to_string().contains("max_policy_bytes"), "{e}");
+    }
+
+    #[test]
+    fn fixed_size_arrays_refuse_extra_items() {
+        let cases = [
+            (
+                "likelihood = [0.05, 0.15, 0.35]",
+                "likelihood = [0.05, 0.15, 0.35, nan, \"junk\", {a=1}]",
+                "invalid length 6, expected 3 items in `bands.likelihood`",
+            ),
+            (
+                "impact = [2.0, 10.0, 40.0]",
+                "impact = [2.0, 10.0, 40.0, 80.0]",
+                "invalid length 4, expected 3 items in `bands.impact`",
+            ),
+            (
+                "weights = [8.0, 4.0, 2.0, 1.0]",
+                "weights = [8.0, 4.0, 2.0, 1.0, 0.5]",
+                "invalid length 5, expected 4 items in `tiers.weights`",
+            ),
+            (
+                "names = [\"critical\", \"high\", \"medium\", \"low\"]",
+                "names = [\"critical\", \"high\", \"medium\", \"low\", \"none\"]",
+                "invalid length 5, expected 4 items in `tiers.names`",
+            ),
+            (
+                "[\"auto\",  \"peer\",   \"owner\",  \"owner\"]",
+                "[\"auto\",  \"peer\",   \"owner\",  \"owner\", \"block\"]",
+                "invalid length 5, expected 4 items in `matrix[0]`",
+            ),
+            (
+                "\"multi_party\"],\n]",
+                "\"multi_party\"],\n  [\"block\", \"block\", \"block\", \"block\"],\n]",
+                "invalid length 5, expected 4 items in `matrix`",
+            ),
+            // Too few, as before, now with the key.
+            (
+                "likelihood = [0.05, 0.15, 0.35]",
+                "likelihood = [0.05, 0.15]",
+                "invalid length 2, expected 3 items in `bands.likelihood`",
+            ),
+            (
+                "[\"auto\",  \"peer\",   \"owner\",  \"owner\"]",
+                "[\"auto\",  \"peer\",   \"owner\"]",
+                "invalid length 3, expected 4 items in `matrix[0]`",
+            ),
+        ];
+        for (replace, by, expected) in cases {
+            let e = with(replace, by).unwrap_err();
+            assert_eq!(e.kind_name(), "schema", "{e}");
+            assert!(e.to_string().contains(expected), "{by}: {e}");
+            assert!(e.to_string().contains("line "), "{e}");
+        }
+        // A wrong type is still a type error.
+        let e = with("likelihood = [0.05, 0.15, 0.35]", "likelihood = 0.05").unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
     }
 
     #[test]
