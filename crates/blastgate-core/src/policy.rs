@@ -255,12 +255,15 @@ pub enum RuleCheck {
         tier0_without_rollback: bool,
     },
     /// The blast radius reaches a tier-0 node or a journey.
+    #[serde(deserialize_with = "no_parameters")]
     CriticalReach,
     /// A freeze in force covers an affected service, and the change is not
     /// of a kind the freeze allows.
+    #[serde(deserialize_with = "no_parameters")]
     Freeze,
     /// An affected service's error budget is exhausted (remaining <= 0),
     /// and the change is not a fix.
+    #[serde(deserialize_with = "no_parameters")]
     ErrorBudgetExhausted,
     /// An open incident of at least `severity` on an affected service.
     Incident {
@@ -269,7 +272,22 @@ pub enum RuleCheck {
     },
     /// Another change in flight whose blast radius overlaps this one's in
     /// the same window.
+    #[serde(deserialize_with = "no_parameters")]
     Collision,
+}
+
+/// Reads the parameters of a check that takes none: there must be none.
+///
+/// serde ignores every key beside the tag of a unit variant, even with
+/// `deny_unknown_fields`, so `enabeld = false` under `check = "freeze"`
+/// was dropped while the same typo under `ai_below_senior` was an error.
+/// Reading the keys as a struct without fields makes any key an unknown
+/// field.
+fn no_parameters<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct NoParameters {}
+    NoParameters::deserialize(d).map(|NoParameters {}| ())
 }
 
 /// Limits that bound output and work.

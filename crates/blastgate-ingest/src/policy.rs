@@ -231,6 +231,22 @@ mod tests {
     }
 
     #[test]
+    fn checks_without_parameters_refuse_unknown_keys() {
+        for check in ["freeze", "critical_reach", "collision", "error_budget_exhausted"] {
+            let anchor = format!("check = \"{check}\"");
+            for extra in ["bogus = 1", "enabeld = false"] {
+                let e = with(&anchor, &format!("{anchor}\n{extra}")).unwrap_err();
+                assert_eq!(e.kind_name(), "schema", "{check}: {e}");
+                let key = extra.split(' ').next().unwrap();
+                assert!(e.to_string().contains(&format!("unknown field `{key}`")), "{check}: {e}");
+            }
+            // The rule's own keys are still read.
+            let p = with(&anchor, &format!("{anchor}\nenabled = false")).unwrap();
+            assert!(p.rules.iter().any(|r| !r.enabled), "{check}");
+        }
+    }
+
+    #[test]
     fn matrix_depth_bands() {
         let p = default_policy().unwrap();
         use blastgate_core::ReviewDepth as D;
