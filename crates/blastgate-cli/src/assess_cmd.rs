@@ -5,7 +5,6 @@ mod render;
 
 use std::io::Write;
 
-use blastgate::ReviewDepth;
 use blastgate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, load_policy};
 use blastgate::context::{Context, Timestamp, load_context};
 
@@ -13,7 +12,8 @@ use crate::args::{AssessArgs, AssessFormat};
 use crate::change_cmd::{Inputs, read_inputs};
 use crate::exit::{Failure, SUCCESS};
 
-/// Exit code of an assessment at or above `--fail-at`: the gate stops.
+/// Exit code of an assessment at or above `--fail-at`, or with an error
+/// diagnostic: the gate stops.
 pub const GATE_STOPS: u8 = 1;
 
 /// Runs `assess`.
@@ -40,16 +40,19 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     if let Some(place) = assessment.non_finite_number() {
         return Err(Failure::Internal(format!("non-finite number at `{place}`; nothing was decided")));
     }
-    let stops = assessment.review_depth() >= args.fail_at;
+    // An assessment that met an error stops the gate whatever its depth:
+    // blastgate never exits 0 on an error, even under a policy whose
+    // `error_depth` is below `--fail-at`.
+    let stops = assessment.review_depth() >= args.fail_at || assessment.has_errors();
     let mut out = std::io::stdout().lock();
     match args.format {
         AssessFormat::Json => {
             let text = blastgate::assess::try_to_json(&assessment).map_err(Failure::Internal)?;
             writeln!(out, "{text}")?;
         }
-        AssessFormat::Human => render::human(&mut out, &assessment, args.fail_at)?,
+        AssessFormat::Human => render::human(&mut out, &assessment, stops)?,
         AssessFormat::Markdown => render::markdown(&mut out, &assessment)?,
-        AssessFormat::Github => github(&mut out, &assessment, args.fail_at)?,
+        AssessFormat::Github => github(&mut out, &assessment, stops)?,
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);
             writeln!(out, "{}", render::sarif(&assessment, &files))?;
@@ -97,8 +100,8 @@ fn context(args: &AssessArgs) -> Result<(Context, Option<String>), Failure> {
 /// GitHub Actions: workflow commands on stdout, the step outputs in
 /// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
 /// those are set.
-fn github(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> Result<(), Failure> {
-    render::github_commands(out, a, fail_at)?;
+fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failure> {
+    render::github_commands(out, a, stops)?;
     let append = |var: &str, text: &str| -> Result<(), Failure> {
         if let Some(path) = std::env::var_os(var) {
             let mut file = std::fs::OpenOptions::new()
@@ -110,7 +113,7 @@ fn github(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> Result<
         }
         Ok(())
     };
-    append("GITHUB_OUTPUT", &render::github_outputs(a, fail_at))?;
+    append("GITHUB_OUTPUT", &render::github_outputs(a, stops))?;
     let mut summary = Vec::new();
     render::markdown(&mut summary, a)?;
     append("GITHUB_STEP_SUMMARY", &String::from_utf8_lossy(&summary))?;

@@ -167,6 +167,69 @@ fn an_unknown_service_fails_closed() {
     );
 }
 
+/// A policy whose matrix is all `auto` and whose `error_depth` is `peer`,
+/// the least a policy may set: an error alone makes the depth `peer`.
+fn lenient_policy(dir: &std::path::Path) -> String {
+    let default = blastgate::assess::DEFAULT_POLICY;
+    let matrix: Vec<&str> = default.lines().skip_while(|l| !l.starts_with("matrix = [")).take(5).collect();
+    let row = "  [\"auto\", \"auto\", \"auto\", \"auto\"],";
+    let text = default.replacen(&matrix.join("\n"), &format!("matrix = [\n{row}\n{row}\n{row}\n{row}"), 1).replacen(
+        "error_depth = \"block\"",
+        "error_depth = \"peer\"",
+        1,
+    );
+    assert!(text.contains("error_depth = \"peer\"") && !text.contains("multi_party\"],"), "{text}");
+    let path = dir.join("lenient.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn an_error_stops_the_gate_whatever_the_depth() {
+    let (dir, graph, _, _) = demo_case("pricing-discounts");
+    let policy = lenient_policy(&dir);
+    let unknown = dir.join("unknown.json");
+    std::fs::write(
+        &unknown,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["pricng"]}"#,
+    )
+    .unwrap();
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "y"}"#).unwrap();
+    for (change, code) in [(&unknown, "unknown-service"), (&empty, "empty-change")] {
+        let change = change.to_str().unwrap();
+        let base =
+            ["assess", "--graph", &graph, "--change", change, "--policy", &policy, "--now", "2026-11-27T10:00:00Z"];
+        let json = |extra: &[&str]| run(&[&base[..], &["--format", "json"], extra].concat());
+        let o = json(&[]);
+        assert_eq!(o.status.code(), Some(1), "{code}: {}", stderr(&o));
+        // The JSON says what was decided, as before: the error raised the
+        // depth to the policy's `error_depth`, below --fail-at.
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["decision"]["review_depth"], "peer", "{code}");
+        assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["level"] == "error" && d["code"] == code), "{v}");
+        // Whatever --fail-at says.
+        assert_eq!(json(&["--fail-at", "block"]).status.code(), Some(1), "{code}");
+        let o = run(&[&base[..], &["--format", "human"]].concat());
+        assert_eq!(o.status.code(), Some(1), "{code}");
+        assert!(
+            stdout(&o).starts_with("change ") && stdout(&o).lines().next().unwrap().ends_with("peer (the gate stops)"),
+            "{}",
+            stdout(&o)
+        );
+        let out = dir.join(format!("{code}-github-output"));
+        let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+            .args([&base[..], &["--format", "github"]].concat())
+            .env("GITHUB_OUTPUT", &out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{code}: {}", stderr(&o));
+        assert!(stdout(&o).starts_with("::error title=blastgate%3A peer review::"), "{}", stdout(&o));
+        let outputs = std::fs::read_to_string(&out).unwrap();
+        assert!(outputs.contains("review_depth=peer\n") && outputs.contains("gate_stops=true\n"), "{outputs}");
+    }
+}
+
 #[test]
 fn github_format_escapes_workflow_commands() {
     let (dir, graph, change, context) = demo_case("checkout-banner");

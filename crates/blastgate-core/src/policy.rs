@@ -55,7 +55,8 @@ pub struct Policy {
     /// band (columns, low to very high). Rows and columns must not decrease.
     #[serde(deserialize_with = "exact::matrix")]
     pub matrix: [[ReviewDepth; 4]; 4],
-    /// The depth any error, limit hit or non-finite number escalates to.
+    /// The depth any error, limit hit or non-finite number escalates to: at
+    /// least `peer` and at least the matrix's highest depth (validated).
     #[serde(default = "default_error_depth")]
     pub error_depth: ReviewDepth,
     /// The hard rules: each can only raise the depth.
@@ -321,8 +322,9 @@ impl Policy {
     /// with the senior level on it, finite weights, ascending band cuts in
     /// range, a matrix that never decreases along rows or columns (so more
     /// likelihood or more impact never lowers the depth), unique rule ids,
-    /// and no control character in a name that reaches an output (rule ids,
-    /// seniority levels, tier names, versions).
+    /// no control character in a name that reaches an output (rule ids,
+    /// seniority levels, tier names, versions), and an `error_depth` that
+    /// escalates (at least `peer` and the matrix's highest depth).
     ///
     /// # Errors
     /// The first problem found.
@@ -434,6 +436,21 @@ impl Policy {
             if column.windows(2).any(|w| matches!(w, [a, b] if a > b)) {
                 return fail("matrix", format!("column {c}: depths must not decrease as likelihood grows"));
             }
+        }
+        // Escalation must escalate: an error (an unknown service, an empty
+        // change, a limit hit) means the risk is not known, so it asks for
+        // a human and for no less review than the riskiest scored change.
+        let top = self.matrix.iter().flatten().copied().max().unwrap_or(ReviewDepth::Block);
+        let least = top.max(ReviewDepth::Peer);
+        if self.error_depth < least {
+            return fail(
+                "error_depth",
+                format!(
+                    "`{}` is below `{least}`: errors must escalate to a depth that needs a human and is at least \
+                     the matrix's highest (`{top}`)",
+                    self.error_depth
+                ),
+            );
         }
         for (i, rule) in self.rules.iter().enumerate() {
             if rule.id.trim().is_empty() {

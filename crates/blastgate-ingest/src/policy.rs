@@ -247,6 +247,35 @@ mod tests {
     }
 
     #[test]
+    fn error_depth_must_escalate() {
+        // The default matrix's highest depth is `multi_party`.
+        for low in ["auto", "peer", "owner", "senior"] {
+            let e = with("error_depth = \"block\"", &format!("error_depth = \"{low}\"")).unwrap_err();
+            assert_eq!(e.kind_name(), "invalid_value", "{e}");
+            assert!(e.to_string().contains("error_depth") && e.to_string().contains(&format!("`{low}`")), "{e}");
+        }
+        let p = with("error_depth = \"block\"", "error_depth = \"multi_party\"").unwrap();
+        assert_eq!(p.error_depth, blastgate_core::ReviewDepth::MultiParty);
+        // A matrix of `auto` still needs a human on error.
+        let matrix = blastgate_core::DEFAULT_POLICY
+            .lines()
+            .skip_while(|l| !l.starts_with("matrix = ["))
+            .take_while(|l| *l != "]")
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(matrix.contains("multi_party"), "{matrix}");
+        let row = "  [\"auto\", \"auto\", \"auto\", \"auto\"],";
+        let all_auto =
+            blastgate_core::DEFAULT_POLICY.replacen(&matrix, &format!("matrix = [\n{row}\n{row}\n{row}\n{row}"), 1);
+        let e = parse("p.toml", all_auto.replace("error_depth = \"block\"", "error_depth = \"auto\"").as_bytes())
+            .unwrap_err();
+        assert!(e.to_string().contains("below `peer`"), "{e}");
+        let p =
+            parse("p.toml", all_auto.replace("error_depth = \"block\"", "error_depth = \"peer\"").as_bytes()).unwrap();
+        assert_eq!(p.matrix_depth(0.99, 1e9), blastgate_core::ReviewDepth::Auto);
+    }
+
+    #[test]
     fn matrix_depth_bands() {
         let p = default_policy().unwrap();
         use blastgate_core::ReviewDepth as D;

@@ -52,10 +52,10 @@ fn approval_line(p: &blastgate::assess::Approval) -> String {
     format!("{} x{} from {teams}{seniority}: {}", p.role.as_str(), p.count, p.reason)
 }
 
-/// The terminal summary.
-pub fn human(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std::io::Result<()> {
+/// The terminal summary; `stops` is whether the gate stops.
+pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let d = &a.decision;
-    let gate = if d.review_depth >= fail_at { " (the gate stops)" } else { "" };
+    let gate = if stops { " (the gate stops)" } else { "" };
     writeln!(out, "change {}: {}{gate}", a.change_id, d.review_depth)?;
     writeln!(out, "  {}", d.summary)?;
     let r = &a.risk;
@@ -277,9 +277,9 @@ fn escape_property(s: &str) -> String {
 /// GitHub workflow commands: one annotation for the decision (`error` when
 /// the gate stops, `warning` from `senior` up, `notice` otherwise), one
 /// `warning` per fired rule, and errors for error diagnostics.
-pub fn github_commands(out: &mut impl Write, a: &Assessment, fail_at: ReviewDepth) -> std::io::Result<()> {
+pub fn github_commands(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let depth = a.review_depth();
-    let command = if depth >= fail_at {
+    let command = if stops {
         "error"
     } else if depth >= ReviewDepth::Senior {
         "warning"
@@ -301,7 +301,7 @@ pub fn github_commands(out: &mut impl Write, a: &Assessment, fail_at: ReviewDept
 
 /// Step outputs for `$GITHUB_OUTPUT`: `name=value` lines, or GitHub's
 /// multiline form for a value holding a line break ([`github_output`]).
-pub fn github_outputs(a: &Assessment, fail_at: ReviewDepth) -> String {
+pub fn github_outputs(a: &Assessment, stops: bool) -> String {
     let rules: Vec<&str> = a.fired_rule_ids().collect();
     let outputs = [
         ("review_depth", a.review_depth().to_string()),
@@ -309,7 +309,7 @@ pub fn github_outputs(a: &Assessment, fail_at: ReviewDepth) -> String {
         ("impact", a.risk.impact.to_string()),
         ("score", a.risk.score.to_string()),
         ("rules", rules.join(",")),
-        ("gate_stops", (a.review_depth() >= fail_at).to_string()),
+        ("gate_stops", stops.to_string()),
         ("input_digest", a.input_digest.clone()),
     ];
     outputs.iter().map(|(name, value)| github_output(name, value)).collect()
