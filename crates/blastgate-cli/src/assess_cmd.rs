@@ -11,6 +11,7 @@ use blastgate::context::{Context, Timestamp, load_context};
 use crate::args::{AssessArgs, AssessFormat};
 use crate::change_cmd::{Inputs, read_inputs};
 use crate::exit::{Failure, SUCCESS};
+use crate::printable::Printable;
 
 /// Exit code of an assessment at or above `--fail-at`, or with an error
 /// diagnostic: the gate stops.
@@ -50,8 +51,16 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
             let text = blastgate::assess::try_to_json(&assessment).map_err(Failure::Internal)?;
             writeln!(out, "{text}")?;
         }
-        AssessFormat::Human => render::human(&mut out, &assessment, stops)?,
-        AssessFormat::Markdown => render::markdown(&mut out, &assessment)?,
+        AssessFormat::Human => {
+            let mut shown = Printable::new(&mut out);
+            render::human(&mut shown, &assessment, stops)?;
+            shown.flush()?;
+        }
+        AssessFormat::Markdown => {
+            let mut shown = Printable::new(&mut out);
+            render::markdown(&mut shown, &assessment)?;
+            shown.flush()?;
+        }
         AssessFormat::Github => github(&mut out, &assessment, stops)?,
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);

@@ -143,7 +143,11 @@ pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
             let text = serde_json::to_string_pretty(&shown).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
         }
-        OutputFormat::Human => write_human(&mut out, &loaded.changeset, &loaded.resolved)?,
+        OutputFormat::Human => {
+            let mut shown = crate::printable::Printable::new(&mut out);
+            write_human(&mut shown, &loaded.changeset, &loaded.resolved)?;
+            shown.flush()?;
+        }
     }
     Ok(SUCCESS)
 }

@@ -292,3 +292,34 @@ fn rendered_formats_match_snapshots() {
         insta::assert_snapshot!(format!("{id}-{format}"), stdout(&o));
     }
 }
+
+#[test]
+fn human_and_markdown_show_control_characters_instead_of_obeying_them() {
+    let dir = tempdir();
+    let graph = dir.join("topology.yaml");
+    std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr\u001b[2J\u009b1A-1", "services": ["notifications"]}"#,
+    )
+    .unwrap();
+    for format in ["human", "markdown"] {
+        let o = run(&[
+            "assess",
+            "--graph",
+            graph.to_str().unwrap(),
+            "--change",
+            change.to_str().unwrap(),
+            "--now",
+            "2026-11-27T10:00:00Z",
+            "--format",
+            format,
+        ]);
+        let text = stdout(&o);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{format}: {text:?}");
+        assert!(text.contains(r"pr\u{1b}[2J\u{9b}1A-1"), "{format}: {text}");
+    }
+    let o = run(&["change", "show", "--graph", graph.to_str().unwrap(), "--change", change.to_str().unwrap()]);
+    assert!(!stdout(&o).contains('\u{1b}'), "{:?}", stdout(&o));
+}
