@@ -213,3 +213,25 @@ fn mapped_columns_and_a_feature_subset() {
     assert_eq!(v["likelihood"]["origins"]["log_files"], "absent");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn broken_quoting_exits_2_and_writes_nothing() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la,msg\n");
+    for i in 1..=200u32 {
+        let msg = if i == 121 { "\"unterminated, oops".to_owned() } else { format!("change {i}") };
+        text.push_str(&format!("{i},{},{},{msg}\n", u32::from(i % 3 == 0), i * 7 % 50));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("model.toml");
+    let o = run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("h.csv: line 122: a quoted field opened on this line is never closed"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!model.exists(), "nothing is written on bad input");
+    std::fs::remove_dir_all(dir).ok();
+}

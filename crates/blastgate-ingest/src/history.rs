@@ -10,6 +10,10 @@
 //! Fail closed: a missing, non-numeric, negative or non-finite value in a
 //! column that is used refuses the whole file, listing the first bad cells
 //! by row and line, rather than fitting on the rows that happened to parse.
+//! Quoting must be RFC 4180 (see `quoting`): the csv crate reads broken
+//! quoting leniently, as another table.
+
+mod quoting;
 
 use blastgate_calibrate::error::{BadCell, BadRows, LISTED_BAD_CELLS};
 use blastgate_calibrate::model_file::MODEL_FORMAT;
@@ -31,7 +35,8 @@ pub const DEFAULT_TIME_COLUMN: &str = "date";
 /// Parses a history.
 ///
 /// # Errors
-/// [`CalibrateError::Input`] for malformed CSV (with its line), a missing
+/// [`CalibrateError::Input`] for malformed CSV (with its line: quoting
+/// that is not RFC 4180 included), a missing
 /// label, time or metric column, an ambiguous column; [`CalibrateError::BadRows`]
 /// for bad values (with row, line, column and value);
 /// [`CalibrateError::Data`] for a table without rows;
@@ -41,6 +46,10 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     if bytes.len() as u64 > MAX_HISTORY_BYTES {
         return Err(CalibrateError::limit(file, "max_history_bytes", MAX_HISTORY_BYTES, bytes.len() as u64));
     }
+    // A UTF-8 byte order mark is no part of the table; the csv crate would
+    // keep it in the first field (and read a quoted first field as text).
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+    quoting::check(file, bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(bytes);
     let header: Vec<String> = reader
         .headers()

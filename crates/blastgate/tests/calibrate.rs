@@ -217,3 +217,42 @@ proptest::proptest! {
         }
     }
 }
+
+/// A history of 200 rows whose row `broken` (1-based) has `cell` as its
+/// last column.
+fn with_cell(broken: usize, cell: &str) -> String {
+    let mut text = String::from("date,bug,la,msg\n");
+    for i in 1..=200 {
+        let msg = if i == broken { cell.to_owned() } else { format!("change {i}") };
+        text.push_str(&format!("{i},{},{},{msg}\n", i % 3 == 0, i * 7 % 50));
+    }
+    text
+}
+
+#[test]
+fn an_unclosed_quote_refuses_the_file_instead_of_swallowing_rows() {
+    // The csv crate alone reads row 121's field to the end of the file and
+    // gives a history of 121 rows.
+    let e = bad(&with_cell(121, "\"unterminated, oops"));
+    assert!(matches!(e, CalibrateError::Input(_)), "{e}");
+    let text = e.to_string();
+    assert!(text.starts_with("h.csv: line 122: a quoted field opened on this line is never closed"), "{text}");
+    assert!(text.contains("`\"unterminated, oops`"), "{text}");
+    // Text after a closing quote is not joined to the field.
+    let e = bad("id,bug,la,ld,nf\n1002,1,4,5,6\n1003,0,\"12\"3,99,14\n");
+    assert!(e.to_string().contains("line 3: text after the closing quote of a field: `\"12\"3,99,14`"), "{e}");
+    // Nor is a quote inside an unquoted field kept as text.
+    let e = bad("date,bug,la,msg\n1,0,3,say \"hi\"\n");
+    assert!(e.to_string().contains("line 2: a `\"` inside an unquoted field: `say \"hi\"`"), "{e}");
+}
+
+#[test]
+fn rfc_4180_quoting_a_byte_order_mark_and_crlf_still_read() {
+    let good = with_cell(121, "\"a, \"\"quoted\"\"\nnote over two lines\"");
+    let h = parse_history("h.csv", good.as_bytes(), &Columns::default()).unwrap();
+    assert_eq!(h.len(), 200);
+    let crlf = format!("\u{feff}\"date\",bug,\"la\",msg\r\n{}", good.lines().skip(1).collect::<Vec<_>>().join("\r\n"));
+    let h = parse_history("h.csv", crlf.as_bytes(), &Columns::default()).unwrap();
+    assert_eq!(h.len(), 200);
+    assert_eq!(h.metrics(), &[Metric::La]);
+}
