@@ -50,10 +50,11 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     // keep it in the first field (and read a quoted first field as text).
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
     quoting::check(file, bytes)?;
+    let mut lines = Lines::new(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(bytes);
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| csv_error(file, &e))?
+        .map_err(|e| csv_error(file, &e, &mut lines))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
         .collect();
@@ -63,12 +64,12 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     let (mut bad_rows, mut bad_cells) = (0u64, 0u64);
     let mut record = csv::StringRecord::new();
     let mut index = 0u64;
-    while reader.read_record(&mut record).map_err(|e| csv_error(file, &e))? {
+    while reader.read_record(&mut record).map_err(|e| csv_error(file, &e, &mut lines))? {
         index += 1;
         if index > MAX_HISTORY_ROWS {
             return Err(CalibrateError::limit(file, "max_history_rows", MAX_HISTORY_ROWS, index));
         }
-        let line = record.position().map_or(index + 1, csv::Position::line);
+        let line = lines.of(record.position()).unwrap_or(index + 1);
         let mut problems = Vec::new();
         let mut cell = |col: usize, kind: Kind| -> f64 {
             let raw = record.get(col).unwrap_or("");
@@ -268,8 +269,46 @@ impl Layout {
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> CalibrateError {
-    let place = e.position().map(|p| format!("line {}", p.line())).unwrap_or_default();
+/// The lines records start on, counted from their byte offsets.
+///
+/// The csv crate's record position is taken before the line ends and
+/// blank lines it skips, so its line is that of the previous line's end: a
+/// CRLF file's first row would be line 1, and a row after blank lines the
+/// first blank line's. Here the offset is moved past `\r` and `\n` to the
+/// record's first byte, and the `\n` before it counted, from where the
+/// last record was counted: records come in file order, so the file is
+/// counted once, `O(bytes)` in all.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Counted up to here (a byte offset)...
+    offset: usize,
+    /// ... which is on this line (the first is 1).
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, offset: 0, line: 1 }
+    }
+
+    /// The line of the record at `position`; `None` without a position.
+    fn of(&mut self, position: Option<&csv::Position>) -> Option<u64> {
+        let start = usize::try_from(position?.byte()).ok()?.min(self.bytes.len());
+        let skipped = self.bytes.get(start..)?.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let at = start + skipped;
+        if at < self.offset {
+            // Not expected (records come in order); count from the start.
+            (self.offset, self.line) = (0, 1);
+        }
+        let newlines = self.bytes.get(self.offset..at)?.iter().filter(|b| **b == b'\n').count();
+        self.line += newlines as u64;
+        self.offset = at;
+        Some(self.line)
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines<'_>) -> CalibrateError {
+    let place = lines.of(e.position()).map(|line| format!("line {line}")).unwrap_or_default();
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("a row has {len} fields where the header has {expected_len}")

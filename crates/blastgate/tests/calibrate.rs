@@ -256,3 +256,26 @@ fn rfc_4180_quoting_a_byte_order_mark_and_crlf_still_read() {
     assert_eq!(h.len(), 200);
     assert_eq!(h.metrics(), &[Metric::La]);
 }
+
+/// `(row, line)` of each bad cell of a history that fails with bad rows.
+fn bad_lines(csv: &str) -> Vec<(u64, u64)> {
+    let e = bad(csv);
+    let CalibrateError::BadRows(rows) = &e else { panic!("{e}") };
+    rows.first().iter().map(|c| (c.row(), c.line())).collect()
+}
+
+#[test]
+fn rows_are_named_by_their_own_line_after_crlf_and_blank_lines() {
+    // The csv crate's record position is before the line ends it skips:
+    // these read as lines 1 and 2, 3, 5.
+    assert_eq!(bad_lines("date,bug,la\r\n1,0,x\r\n"), [(1, 2)]);
+    assert_eq!(bad_lines("date,bug,la\n1,0,x\n\n2,0,x\n\n\n3,0,x\n"), [(1, 2), (2, 4), (3, 7)]);
+    assert_eq!(bad_lines("date,bug,la\r\n1,0,x\r\n\r\n2,0,x\r\n\r\n\r\n3,0,x\r\n"), [(1, 2), (2, 4), (3, 7)]);
+    // A quoted field over two lines: the next row starts a line later.
+    assert_eq!(bad_lines("date,bug,la,msg\n1,0,1,\"a\nb\"\n2,0,x,m\n"), [(2, 4)]);
+    // And a row of the wrong width the same.
+    let e = bad("date,bug,la\r\n1,0,1\r\n\r\n2,1\r\n");
+    assert!(e.to_string().contains("h.csv: line 4: a row has 2 fields where the header has 3"), "{e}");
+    let e = bad("date,bug,la\n1,0,1\n\n\n2,1\n");
+    assert!(e.to_string().contains("h.csv: line 5: a row has 2 fields"), "{e}");
+}
