@@ -175,17 +175,33 @@ impl Layout {
         };
         let label = find(&columns.label, "label", "--label")?;
         let mut notes = Vec::new();
+        let dates = header.iter().filter(|h| h.eq_ignore_ascii_case(DEFAULT_TIME_COLUMN)).count();
         let time = match &columns.time {
             Some(t) => Some(find(t, "time", "--time")?),
-            None => match find(DEFAULT_TIME_COLUMN, "time", "--time") {
-                Ok(i) => Some(i),
-                Err(_) => {
-                    notes.push(format!(
-                        "no `{DEFAULT_TIME_COLUMN}` column and no --time: rows are taken in file order as time order"
-                    ));
-                    None
-                }
-            },
+            None if dates == 1 => Some(find(DEFAULT_TIME_COLUMN, "time", "--time")?),
+            // Only a missing `date` column falls back to the file order: of
+            // two, either could hold the time, and fitting in file order
+            // instead would hide the ambiguity.
+            None if dates > 1 => {
+                return Err(CalibrateError::Input(
+                    blastgate_graph::ErrorDetail::new(
+                        file,
+                        "header",
+                        DEFAULT_TIME_COLUMN,
+                        "the default time column appears twice",
+                    )
+                    .with_help_text(format!(
+                        "rename one of them, or name the time column with --time; the header has {}",
+                        listing()
+                    )),
+                ));
+            }
+            None => {
+                notes.push(format!(
+                    "no `{DEFAULT_TIME_COLUMN}` column and no --time: rows are taken in file order as time order"
+                ));
+                None
+            }
         };
         for (m, _) in &columns.renamed {
             if !columns.features.as_ref().is_none_or(|f| f.contains(m)) {

@@ -279,3 +279,18 @@ fn rows_are_named_by_their_own_line_after_crlf_and_blank_lines() {
     let e = bad("date,bug,la\n1,0,1\n\n\n2,1\n");
     assert!(e.to_string().contains("h.csv: line 5: a row has 2 fields"), "{e}");
 }
+
+#[test]
+fn two_date_columns_are_an_error_not_the_file_order() {
+    // Before, the default time lookup swallowed "appears twice" and noted
+    // "no `date` column", then fitted in file order.
+    let e = bad("date,bug,la,Date\n2,0,1,5\n1,1,2,4\n");
+    assert!(matches!(e, CalibrateError::Input(_)), "{e}");
+    let text = e.to_string();
+    assert!(text.contains("h.csv: header: the default time column appears twice: `date`"), "{text}");
+    assert!(text.contains("--time"), "{text}");
+    // Naming the time column resolves it.
+    let columns = Columns { time: Some("when".into()), ..Columns::default() };
+    let h = parse_history("h.csv", b"date,bug,when,DATE,nf\n2,0,1,5,1\n", &columns).unwrap();
+    assert_eq!(h.len(), 1);
+}
