@@ -62,6 +62,12 @@ fn columns(input: &HistoryInput) -> Result<Columns, Failure> {
             Failure::Usage(format!("`{name}` is not a change metric; the metrics are {}", names.join(" ")))
         })
     };
+    if let Some(time) = input.time.as_deref().filter(|t| t.trim().eq_ignore_ascii_case(input.label.trim())) {
+        return Err(Failure::Usage(format!(
+            "`--label {}` and `--time {time}` name the same column: a change's outcome cannot order the history",
+            input.label
+        )));
+    }
     let mut columns = Columns { label: input.label.clone(), time: input.time.clone(), ..Columns::default() };
     if !input.features.is_empty() {
         let mut features = input.features.iter().map(|f| metric(f)).collect::<Result<Vec<_>, _>>()?;

@@ -235,3 +235,20 @@ fn broken_quoting_exits_2_and_writes_nothing() {
     assert!(!model.exists(), "nothing is written on bad input");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_column_with_two_roles_is_refused() {
+    let dir = temp_dir();
+    let out = dir.join("m.toml");
+    let out = out.to_str().unwrap();
+    let o = run(&["calibrate", "--history", &jdt(), "--out", out, "--label", "bug", "--time", "bug"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`--label bug` and `--time bug` name the same column"), "{}", stderr(&o));
+    let o = run(&["calibrate", "--history", &jdt(), "--out", out, "--column", "la=ld"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("one column feeds two metrics, `la` and `ld`"), "{}", stderr(&o));
+    let o = run(&["backtest", "--history", &jdt(), "--column", "la=ld"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!std::path::Path::new(out).exists());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -203,6 +203,17 @@ impl Layout {
                 None
             }
         };
+        if time == Some(label) {
+            return Err(CalibrateError::Input(
+                blastgate_graph::ErrorDetail::new(
+                    file,
+                    "header",
+                    header.get(label).map_or("", String::as_str),
+                    "the label column is also the time column",
+                )
+                .with_help_text("a change's outcome cannot order the history; name the time column with --time"),
+            ));
+        }
         for (m, _) in &columns.renamed {
             if !columns.features.as_ref().is_none_or(|f| f.contains(m)) {
                 return Err(CalibrateError::input(
@@ -265,6 +276,23 @@ impl Layout {
                     ));
                 }
                 None => absent.push(m.name()),
+            }
+        }
+        // One column feeding two metrics (`--column la=ld` with an `ld`
+        // column) would fit the same numbers twice under two names.
+        for (k, &(m, i)) in metrics.iter().enumerate() {
+            if let Some((first, _)) = metrics.iter().take(k).find(|(_, j)| *j == i) {
+                return Err(CalibrateError::Input(
+                    blastgate_graph::ErrorDetail::new(
+                        file,
+                        "header",
+                        header.get(i).map_or("", String::as_str),
+                        format!("one column feeds two metrics, `{}` and `{}`", first.name(), m.name()),
+                    )
+                    .with_help_text(
+                        "map each metric to a column of its own with --column, or leave one out with --features",
+                    ),
+                ));
             }
         }
         if metrics.is_empty() {

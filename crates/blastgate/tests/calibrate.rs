@@ -294,3 +294,22 @@ fn two_date_columns_are_an_error_not_the_file_order() {
     let h = parse_history("h.csv", b"date,bug,when,DATE,nf\n2,0,1,5,1\n", &columns).unwrap();
     assert_eq!(h.len(), 1);
 }
+
+#[test]
+fn a_column_has_one_role() {
+    let csv = b"date,bug,la,ld\n1,0,3,1\n2,1,12,4\n";
+    let parse = |columns: &Columns| parse_history("h.csv", csv, columns).unwrap_err().to_string();
+    // The label as the time: before, the rows were ordered by outcome and
+    // the fit failed on a split with one outcome per part.
+    let e = parse(&Columns { time: Some("BUG".into()), ..Columns::default() });
+    assert!(e.contains("h.csv: header: the label column is also the time column: `bug`"), "{e}");
+    let e = parse(&Columns { label: "date".into(), ..Columns::default() });
+    assert!(e.contains("the label column is also the time column: `date`"), "{e}");
+    // One column for two metrics: `la` mapped to the `ld` column, which
+    // is also `ld`'s by name.
+    let e = parse(&Columns { renamed: vec![(Metric::La, "ld".into())], ..Columns::default() });
+    assert!(e.contains("h.csv: header: one column feeds two metrics, `la` and `ld`: `ld`"), "{e}");
+    let e =
+        parse(&Columns { renamed: vec![(Metric::La, "la".into()), (Metric::Nf, "LA".into())], ..Columns::default() });
+    assert!(e.contains("one column feeds two metrics, `nf` and `la`: `la`"), "{e}");
+}
