@@ -361,13 +361,16 @@ fn policy_model(
 /// A knot as written: six significant digits, so that `ln(1 + value)`
 /// read back is the fitted knot to within 1e-6 whatever its size (rounding
 /// to six decimals would merge the knots of a metric near 0).
+///
+/// The rounding goes through the decimal text (`1.23457e-310`) rather than
+/// scaling by a power of ten, which overflows for values near the smallest
+/// floats (`10^315`) and gave NaN. The result is the float nearest the
+/// six-digit text, finite for every finite `x`, and rounding is idempotent.
 fn round_knot(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
+    if !x.is_finite() {
         return x;
     }
-    let digits = 6 - (x.abs().log10().floor() as i32) - 1;
-    let f = 10f64.powi(digits);
-    (x * f).round() / f
+    format!("{x:.5e}").parse().unwrap_or(x)
 }
 
 fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) -> String {
@@ -446,7 +449,22 @@ fn evaluate(scores: &[f64], rows: &[HistoryRow], train_rate: f64) -> Result<Eval
 
 #[cfg(test)]
 mod tests {
-    use super::stem;
+    #![allow(clippy::float_cmp, reason = "test code: exact values are the point")]
+
+    use super::{round_knot, stem};
+
+    #[test]
+    fn knots_keep_six_significant_digits_at_every_magnitude() {
+        assert_eq!(round_knot(0.0), 0.0);
+        assert_eq!(round_knot(1234.5678), 1234.57);
+        assert_eq!(round_knot(0.000_123_456_78), 0.000_123_457);
+        assert_eq!(round_knot(1.234_567_8e-310), 1.23457e-310);
+        assert_eq!(round_knot(5e-324), 5e-324);
+        assert_eq!(round_knot(f64::MAX), 1.79769e308);
+        for x in [1e-310, 3.3e-320, 1e300, 123.456, 7.0] {
+            assert_eq!(round_knot(round_knot(x)), round_knot(x), "{x}");
+        }
+    }
 
     #[test]
     fn a_model_is_named_after_its_history_file() {

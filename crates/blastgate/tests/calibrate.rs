@@ -313,3 +313,27 @@ fn a_column_has_one_role() {
         parse(&Columns { renamed: vec![(Metric::La, "la".into()), (Metric::Nf, "LA".into())], ..Columns::default() });
     assert!(e.contains("one column feeds two metrics, `nf` and `la`: `la`"), "{e}");
 }
+
+#[test]
+fn tiny_metric_values_write_finite_knots_that_read_back() {
+    // `round_knot` scaled by 10^(6 - exponent), which overflows for values
+    // near the smallest floats: the model file said `values = [NaN, ...]`
+    // and backtest could not read it.
+    let mut csv = String::from("date,bug,la,nf\n");
+    for i in 0..200u32 {
+        let bug = u32::from(i % 4 == 0 || i % 7 == 0);
+        let la = f64::from(i % 10 + 1) * 1e-310;
+        csv.push_str(&format!("{i},{bug},{la:e},{}\n", 1 + i % 5 + bug));
+    }
+    let h = parse_history("tiny.csv", csv.as_bytes(), &Columns::default()).unwrap();
+    let base = default_policy().unwrap();
+    let c = calibrate(&h, &base, &Config::default()).unwrap();
+    let la = &c.likelihood.shapes["la"];
+    assert!(la.values.iter().all(|v| v.is_finite()), "{:?}", la.values);
+    let text = model_toml(&c);
+    assert!(!text.contains("NaN") && !text.contains("nan"), "{text}");
+    let policy = parse_policy_or_model("model.toml", text.as_bytes(), &base).unwrap();
+    assert_eq!(policy.likelihood, c.likelihood);
+    let b = backtest(&h, &policy, 1).unwrap();
+    assert_eq!(b.depths.iter().map(|d| d.changes).sum::<usize>(), h.len());
+}
