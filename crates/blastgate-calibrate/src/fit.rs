@@ -174,7 +174,8 @@ pub struct Calibration {
 ///
 /// # Errors
 /// [`CalibrateError::Data`] when a part has fewer than two rows of either
-/// outcome or the settings are out of range; [`CalibrateError::Fit`] when
+/// outcome, every metric is constant over the rows fitted on, or the
+/// settings are out of range; [`CalibrateError::Fit`] when
 /// the solver fails.
 ///
 /// # Complexity
@@ -263,10 +264,33 @@ fn family_l2(metric: Metric, l2: f64, config: &Config) -> f64 {
 }
 
 /// The shape model on `rows`.
+///
+/// # Errors
+/// [`CalibrateError::Data`] when every metric is constant over `rows`
+/// (there is nothing to fit; the basis would have no columns but the
+/// binary metrics'); [`CalibrateError::Fit`] when the solver fails.
 fn fit_shape(history: &History, rows: &[HistoryRow], config: &Config) -> Result<ShapeModel, CalibrateError> {
+    let metrics = history.metrics();
+    // INVARIANT: past this check some metric's transformed value varies,
+    // so its knots (which include the least and the largest value) make
+    // at least one design column.
+    let varies = |(i, m): (usize, &Metric)| {
+        let mut values = rows.iter().filter_map(|r| r.values.get(i)).map(|v| m.transform(*v));
+        values.next().is_some_and(|first| values.any(|v| v.total_cmp(&first).is_ne()))
+    };
+    if !metrics.iter().enumerate().any(varies) {
+        let names: Vec<String> = metrics.iter().map(|m| format!("`{}`", m.name())).collect();
+        return Err(CalibrateError::data(
+            history.source(),
+            format!(
+                "every metric used ({}) is constant over the {} rows fitted on: nothing to fit",
+                names.join(", "),
+                rows.len()
+            ),
+        ));
+    }
     // Each metric's direction: the sign of its weight in a linear fit on
     // the transformed metrics.
-    let metrics = history.metrics();
     let mut linear = Vec::with_capacity(rows.len() * metrics.len());
     for row in rows {
         linear.extend(metrics.iter().zip(&row.values).map(|(m, v)| m.transform(*v)));

@@ -337,3 +337,26 @@ fn tiny_metric_values_write_finite_knots_that_read_back() {
     let b = backtest(&h, &policy, 1).unwrap();
     assert_eq!(b.depths.iter().map(|d| d.changes).sum::<usize>(), h.len());
 }
+
+#[test]
+fn constant_metrics_are_a_data_error_naming_the_file() {
+    // Before: exit 3, "the problem's shape is inconsistent: 0 values do not
+    // make rows of 0 columns", with no file name.
+    let mut csv = String::from("bug,la\n");
+    for i in 1..=20 {
+        csv.push_str(&format!("{},0\n", i % 2));
+    }
+    let h = parse_history("flat.csv", csv.as_bytes(), &Columns::default()).unwrap();
+    let e = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap_err();
+    assert!(matches!(e, CalibrateError::Data(_)), "{e}");
+    assert!(e.is_input());
+    assert_eq!(
+        e.to_string(),
+        "flat.csv: every metric used (`la`) is constant over the 16 rows fitted on: nothing to fit"
+    );
+    // A constant binary metric beside it does not make a fit.
+    let csv = csv.replace("bug,la", "bug,la,fix").replace(",0\n", ",0,1\n");
+    let h = parse_history("flat.csv", csv.as_bytes(), &Columns::default()).unwrap();
+    let e = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap_err();
+    assert!(e.to_string().contains("every metric used (`la`, `fix`) is constant"), "{e}");
+}
