@@ -26,11 +26,15 @@ pub struct BudgetProposal {
     pub impact_band: usize,
     /// The likelihood band (0 to 3) where that column reaches senior.
     pub senior_band: usize,
-    /// The likelihood threshold: the lower cut point of `senior_band`.
+    /// The likelihood threshold: the lower cut point of `senior_band`, as
+    /// written (rounded down to 6 decimals, so the row that set it stays
+    /// at or above it).
     pub threshold: f64,
     /// The proposed bands (impact cut points as in the base policy).
     pub bands: Bands,
-    /// The share of all history at or above the threshold.
+    /// The share of all history at or above the threshold as written:
+    /// what a backtest of the proposed bands sends to senior review or
+    /// more.
     pub gated: f64,
     /// The same procedure measured: the threshold chosen on the earliest
     /// part with the model fitted there, applied to the latest part: the
@@ -85,7 +89,7 @@ pub(crate) fn propose(
         }
     };
     let all: Vec<f64> = history.rows().iter().map(|r| engine::likelihood(model, history, r)).collect();
-    let (threshold, gated) = metrics::threshold_for_share(&all, budget.share)
+    let (threshold, _) = metrics::threshold_for_share(&all, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
     if !(threshold > 0.0 && threshold < 1.0) {
         return Err(CalibrateError::data(
@@ -93,10 +97,15 @@ pub(crate) fn propose(
             format!("the threshold for that budget is {threshold}, not strictly between 0 and 1"),
         ));
     }
+    // The cut point as written, and the share it gates: rounding down may
+    // take in rows just below the exact threshold, and the report states
+    // what the written bands do.
+    let cut = round_down(threshold);
+    let gated = share_at_or_above(&all, cut);
     let mut cuts = base.bands.likelihood;
     let at = senior_band - 1;
     if let Some(c) = cuts.get_mut(at) {
-        *c = round_up(threshold);
+        *c = cut;
     }
     for k in (0..at).rev() {
         let above = cuts.get(k + 1).copied().unwrap_or(1.0);
@@ -117,24 +126,54 @@ pub(crate) fn propose(
     let later: Vec<f64> = test.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
     let (t, _) = metrics::threshold_for_share(&earlier, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
-    let flagged = later.iter().filter(|p| p.total_cmp(&t).is_ge()).count();
+    let t = round_down(t);
     let positives = test.iter().filter(|r| r.label).count();
     let caught = test.iter().zip(&later).filter(|(r, p)| r.label && p.total_cmp(&t).is_ge()).count();
     Ok(BudgetProposal {
         share: budget.share,
         impact_band: budget.impact_band,
         senior_band,
-        threshold: round_up(threshold),
+        threshold: cut,
         bands,
         gated,
-        test_gated: flagged as f64 / later.len().max(1) as f64,
+        test_gated: share_at_or_above(&later, t),
         test_caught: caught as f64 / positives.max(1) as f64,
     })
 }
 
-/// Rounds a threshold to 6 decimals without letting it drop below the
-/// exact value's band (rounding down could gate a few more changes).
-fn round_up(x: f64) -> f64 {
+/// Rounds a threshold (in (0, 1)) down to 6 decimals, so that the row
+/// whose likelihood set it is still at or above the cut point written.
+/// (Rounding up lifted the cut above that row: the written bands gated one
+/// row fewer than reported.) A threshold below 1e-6, which would round to
+/// 0 and gate everything, is kept as it is.
+fn round_down(x: f64) -> f64 {
     let r = round(x);
-    if r < x { round(r + 1e-6) } else { r }
+    let r = if r.total_cmp(&x).is_gt() { round(r - 1e-6) } else { r };
+    if r.total_cmp(&0.0).is_gt() { r } else { x }
+}
+
+/// The share of `scores` at or above `cut`, as the policy's bands count
+/// (`Bands::band`: a score equal to a cut point is in the band above).
+fn share_at_or_above(scores: &[f64], cut: f64) -> f64 {
+    scores.iter().filter(|p| p.total_cmp(&cut).is_ge()).count() as f64 / scores.len().max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::float_cmp, reason = "test code: exact values are the point")]
+
+    use super::round_down;
+
+    #[test]
+    fn thresholds_round_down_to_six_decimals() {
+        assert_eq!(round_down(0.123_456_7), 0.123_456);
+        assert_eq!(round_down(0.123_456_2), 0.123_456);
+        assert_eq!(round_down(0.5), 0.5);
+        assert_eq!(round_down(0.999_999_9), 0.999_999);
+        // Below 1e-6 it would round to 0, a cut point that gates everything.
+        assert_eq!(round_down(4e-7), 4e-7);
+        for x in [0.123_456_7, 0.000_001_5, 0.3, 0.1 + 0.2, 4e-7] {
+            assert!(round_down(x) <= x && round_down(x) > 0.0, "{x}");
+        }
+    }
 }

@@ -252,3 +252,35 @@ fn a_column_with_two_roles_is_refused() {
     assert!(!std::path::Path::new(out).exists());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn the_written_bands_gate_the_reported_share() {
+    // Before, the threshold was rounded up above the row that set it, so
+    // a backtest of the written model gated 19 of 200 rows where the
+    // report said 20 (10%).
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la,nf\n");
+    for i in 0..200u32 {
+        let la = (i * 37) % 900;
+        let bug = u32::from((la > 500 && i % 3 != 0) || i % 11 == 0);
+        text.push_str(&format!("{i},{bug},{la},{}\n", 1 + (i * 7) % 13));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let (csv, model) = (csv.to_str().unwrap(), model.to_str().unwrap());
+    let o = run(&["calibrate", "--history", csv, "--out", model, "--gate-budget", "10%", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let reported = json(&o)["gate_budget"]["gated"].clone();
+    let gated = reported.as_f64().unwrap();
+    assert!((0.05..=0.15).contains(&gated), "{gated}");
+    let o = run(&["backtest", "--history", csv, "--policy", model, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let senior = v["depths"].as_array().unwrap().iter().find(|d| d["depth"] == "senior").unwrap();
+    assert_eq!(senior["load_at_or_above"], reported, "{v}");
+    // The model file's comment says the same share.
+    let written = std::fs::read_to_string(model).unwrap();
+    assert!(written.contains(&format!("on the history: {:.1}% at or above", gated * 100.0)), "{written}");
+    std::fs::remove_dir_all(dir).ok();
+}
