@@ -93,8 +93,14 @@ pub fn failure(e: CalibrateError) -> Failure {
     if e.is_input() { Failure::Usage(e.to_string()) } else { Failure::Internal(e.to_string()) }
 }
 
-/// Rounds to 6 decimals for output.
+/// Rounds to 6 decimals for output. Magnitudes of 1e9 and more are left
+/// as they are: a float's spacing there is already within a factor of ten
+/// of 1e-6, and scaling by 1e6 overflows to infinity past ~1.8e302, which
+/// serde writes as `null`.
 pub fn r6(x: f64) -> f64 {
+    if !x.is_finite() || x.abs() >= 1e9 {
+        return x;
+    }
     let r = (x * 1e6).round() / 1e6;
     if r == 0.0 { 0.0 } else { r }
 }
@@ -260,4 +266,22 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
 /// A raw metric value for a table: integers without decimals.
 fn compact(v: f64) -> String {
     if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::float_cmp, reason = "test code: exact values are the point")]
+
+    use super::r6;
+
+    #[test]
+    fn r6_rounds_small_numbers_and_keeps_large_ones() {
+        assert_eq!(r6(0.123_456_78), 0.123_457);
+        assert_eq!(r6(-1e-9), 0.0);
+        assert!(r6(-1e-9).is_sign_positive());
+        assert_eq!(r6(123_456.000_000_4), 123_456.0);
+        for x in [1e9, 4.2e15, 1e300, 1.7e308, f64::MAX, -f64::MAX] {
+            assert_eq!(r6(x), x, "{x}");
+        }
+    }
 }

@@ -284,3 +284,27 @@ fn the_written_bands_gate_the_reported_share() {
     assert!(written.contains(&format!("on the history: {:.1}% at or above", gated * 100.0)), "{written}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn json_keeps_huge_values_as_numbers() {
+    // `r6` scaled by 1e6 before rounding, which overflows past ~1.8e302:
+    // serde wrote `null` for the knots of a metric with huge values.
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la\n");
+    for i in 0..200u32 {
+        let bug = u32::from(i % 4 == 0 || i % 7 == 0);
+        text.push_str(&format!("{i},{bug},{:e}\n", f64::from(i % 10 + 1 + bug) * 1e305));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let o =
+        run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", model.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let la = &v["shapes"]["terms"][0];
+    assert_eq!(la["metric"], "la");
+    let values = la["values"].as_array().unwrap();
+    assert!(values.len() > 1 && values.iter().all(|x| x.as_f64().is_some_and(|x| x >= 1e305)), "{la}");
+    std::fs::remove_dir_all(dir).ok();
+}
