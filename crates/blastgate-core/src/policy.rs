@@ -382,7 +382,7 @@ impl Policy {
             }
         }
         if !self.likelihood.intercept.is_finite() {
-            return fail("likelihood.intercept", "not a finite number".into());
+            return fail("likelihood.intercept", format!("`{}` is not a finite number", self.likelihood.intercept));
         }
         for (id, w) in &self.likelihood.weights {
             if !crate::engine::features::is_known(id) {
@@ -421,10 +421,16 @@ impl Policy {
         }
         let ascending = |v: &[f64; 3]| v.windows(2).all(|w| matches!(w, [a, b] if a < b));
         if !ascending(&self.bands.likelihood) || !self.bands.likelihood.iter().all(|c| *c > 0.0 && *c < 1.0) {
-            return fail("bands.likelihood", "cut points must be ascending and strictly between 0 and 1".into());
+            return fail(
+                "bands.likelihood",
+                format!("cut points must be ascending and strictly between 0 and 1; got {:?}", self.bands.likelihood),
+            );
         }
         if !ascending(&self.bands.impact) || !self.bands.impact.iter().all(|c| c.is_finite() && *c > 0.0) {
-            return fail("bands.impact", "cut points must be ascending, finite and above 0".into());
+            return fail(
+                "bands.impact",
+                format!("cut points must be ascending, finite and above 0; got {:?}", self.bands.impact),
+            );
         }
         for (r, row) in self.matrix.iter().enumerate() {
             if row.windows(2).any(|w| matches!(w, [a, b] if a > b)) {
