@@ -12,7 +12,8 @@
 //! `added TAB deleted TAB path NUL`; for a rename or copy the path field is
 //! empty and two NUL-terminated paths follow: `added TAB deleted TAB NUL old
 //! NUL new NUL`. A binary file has `-` for both counts (we record 0 lines and
-//! `binary`). See git's `diff-options` documentation for `--numstat` and
+//! `binary`; the facade runs the diff so that git counts every file's lines
+//! and finds binary files with a second run, see [`mark_binary`]). See git's `diff-options` documentation for `--numstat` and
 //! `-z`.
 //!
 //! Numstat does not say whether a file was added, deleted, renamed or
@@ -359,6 +360,25 @@ pub fn merge_name_status(numstat: Vec<FileChange>, statuses: Vec<NameStatus>) ->
         file.old_path = status.old_path;
     }
     Ok(files)
+}
+
+/// Sets `binary` on each file that `detected` (numstat records of the same
+/// diff read without the `diff` attribute, so with git's own content test)
+/// reports as binary under its path or its old path. Line counts stay as
+/// they are: a binary file keeps the lines counted in it.
+///
+/// # Complexity
+/// `O((F + D) log D)` for `F` files and `D` detected records.
+pub fn mark_binary(files: &mut [FileChange], detected: &[FileChange]) {
+    let binary: BTreeSet<&str> = detected
+        .iter()
+        .filter(|d| d.binary)
+        .flat_map(|d| std::iter::once(d.path.as_str()).chain(d.old_path.as_deref()))
+        .collect();
+    for file in files {
+        let hit = |p: &str| binary.contains(p);
+        file.binary = file.binary || hit(&file.path) || file.old_path.as_deref().is_some_and(hit);
+    }
 }
 
 /// Parses `git log -z --format=`[`LOG_FORMAT`] output, with or without

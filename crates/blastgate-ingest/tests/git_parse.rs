@@ -11,7 +11,7 @@
 
 use blastgate_change::{AiInvolvement, ChangeError, FileChange, FileStatus, ProvenanceSource};
 use blastgate_ingest::git::{
-    AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix,
+    AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix, mark_binary,
     merge_name_status, parse_log, parse_name_status_z, parse_numstat_z, provenance, range_is_fix, subject,
     tool_and_model, trailers,
 };
@@ -601,4 +601,13 @@ proptest! {
         let _ = parse_log(&bytes);
         let _ = trailers(&String::from_utf8_lossy(&bytes));
     }
+}
+
+#[test]
+fn mark_binary_keeps_the_counted_lines() {
+    let mut files = parse_numstat_z(b"3\t0\tlogo.png\x0012\t1\tmain.py\x005\t5\t\x00old.bin\x00new.bin\x00").unwrap();
+    let detected = parse_numstat_z(b"-\t-\tlogo.png\x0012\t1\tmain.py\x00-\t-\told.bin\x000\t0\tnew.bin\x00").unwrap();
+    mark_binary(&mut files, &detected);
+    let flags: Vec<_> = files.iter().map(|f| (f.path.as_str(), f.added, f.binary)).collect();
+    assert_eq!(flags, [("logo.png", 3, true), ("main.py", 12, false), ("new.bin", 5, true)]);
 }

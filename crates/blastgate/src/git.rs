@@ -16,7 +16,10 @@
 //! starting with `-`), and is resolved to a full commit hash; every later
 //! command gets hashes only. Arguments are passed one by one, never through
 //! a shell. git runs with `--no-ext-diff --no-textconv --no-color`,
-//! `--no-show-signature`, `core.fsmonitor=false` and literal pathspecs, so
+//! `--no-show-signature`, attributes from the empty tree only (none from
+//! the work tree or the commits, which the change's author controls: a
+//! `.gitattributes` saying `* -diff` would otherwise hide every line; this
+//! needs git 2.42 or later), `core.fsmonitor=false` and literal pathspecs, so
 //! no command configured in the repository runs, and with the `GIT_DIR`
 //! family of variables removed so that the environment cannot point git at
 //! another repository. Each output is read with a cap of
@@ -77,7 +80,8 @@ impl Default for GitOptions {
 ///   (the name when the email is empty);
 /// - `files`: every changed file with line counts, status (renames and
 ///   copies detected with git's default 50% similarity), old path and
-///   binary flag;
+///   binary flag (git's content test); every file's lines are counted as
+///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
 ///   the range (trailers and authors), source `trailer`;
 /// - `fix`: whether every non-merge commit of the range is a fix (by
@@ -375,16 +379,31 @@ impl Git<'_> {
         }
     }
 
+    /// The changed files. No attribute from the work tree or from the
+    /// commits applies (`--attr-source` names the empty tree), so the
+    /// change's author cannot hide lines with `-diff` or `binary`, and a
+    /// bare clone reads the same as a checkout. The counting runs give every
+    /// path the `diff` attribute, which makes git count the lines of binary
+    /// files too; a third run without attributes finds the files git's own
+    /// content test calls binary.
     fn files(&self, base: &str, head: &str) -> Result<Vec<FileChange>, ChangeError> {
-        let diff = |format: &str| {
-            let mut args = vec!["diff-tree", format];
-            args.extend(DIFF_OPTIONS);
-            args.extend([base, head, "--"]);
+        let attr_source = format!("--attr-source={}", empty_tree(head));
+        let text = AttributesFile::create(TEXT_ATTRIBUTES)?;
+        let mut text_config = OsString::from("core.attributesFile=");
+        text_config.push(text.path());
+        let diff = |config: &OsStr, format: &str| {
+            let mut args: Vec<&OsStr> = vec![attr_source.as_ref(), "-c".as_ref(), config, "diff-tree".as_ref()];
+            args.push(format.as_ref());
+            args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
+            args.extend([base, head, "--"].map(OsStr::new));
             self.output("git diff-tree", &args)
         };
-        let numstat = parse::parse_numstat_z(&diff("--numstat")?)?;
-        let statuses = parse::parse_name_status_z(&diff("--name-status")?)?;
-        parse::merge_name_status(numstat, statuses)
+        let numstat = parse::parse_numstat_z(&diff(&text_config, "--numstat")?)?;
+        let statuses = parse::parse_name_status_z(&diff(&text_config, "--name-status")?)?;
+        let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), "--numstat")?)?;
+        let mut files = parse::merge_name_status(numstat, statuses)?;
+        parse::mark_binary(&mut files, &detected);
+        Ok(files)
     }
 
     fn range_commits(&self, base: &str, head: &str) -> Result<Vec<parse::Commit>, ChangeError> {
@@ -461,6 +480,70 @@ impl Git<'_> {
     fn author_history(&self, base: &str, email: &str) -> Result<CommitLog, ChangeError> {
         let args = ["-F", "-i", &format!("--author=<{email}>"), base, "--"].map(OsString::from);
         unknown_if_too_big(self.history_log(&args))
+    }
+}
+
+/// The attributes the counting diffs read: `diff` on every path, so git
+/// counts lines in every file, binary or not.
+const TEXT_ATTRIBUTES: &[u8] = b"* diff\n";
+
+/// The empty tree in the hash of `commit` (SHA-1 or SHA-256). git knows it
+/// in every repository without storing it.
+fn empty_tree(commit: &str) -> &'static str {
+    if commit.len() == 64 {
+        "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
+    } else {
+        "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    }
+}
+
+/// A gitattributes file of our own in the temporary folder, removed when
+/// dropped.
+struct AttributesFile {
+    path: PathBuf,
+}
+
+impl AttributesFile {
+    fn create(contents: &[u8]) -> Result<Self, ChangeError> {
+        use std::io::Write;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let io = |e: &std::io::Error| {
+            ChangeError::Io(blastgate_graph::ErrorDetail::new(
+                "git",
+                "",
+                "",
+                format!("cannot write a temporary attributes file: {e}"),
+            ))
+        };
+        let dir = std::env::temp_dir();
+        let mut last = None;
+        for _ in 0..16 {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!("blastgate-attributes-{}-{n}", std::process::id()));
+            // `create_new` never follows a link or reuses a file someone
+            // else put there.
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut handle) => {
+                    // Made before writing, so a failed write removes the file.
+                    let file = Self { path };
+                    return handle.write_all(contents).map(|()| file).map_err(|e| io(&e));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+                Err(e) => return Err(io(&e)),
+            }
+        }
+        Err(io(&last.unwrap_or_else(|| std::io::Error::other("no free name"))))
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for AttributesFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

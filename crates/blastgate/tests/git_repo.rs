@@ -164,12 +164,45 @@ fn files_statuses_renames_copies_binary_and_deletes() {
     let gone = file(&change.files, "gone.txt");
     assert_eq!((gone.status, gone.deleted), (FileStatus::Deleted, 3));
     let logo = file(&change.files, "img/logo.bin");
-    assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 0, 0));
+    // A binary file's lines (its newline-separated pieces) count too.
+    assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 3, 0));
     let copy = file(&change.files, "src/copy.txt");
     assert_eq!((copy.status, copy.old_path.as_deref()), (FileStatus::Copied, Some("src/orig.txt")));
     let orig = file(&change.files, "src/orig.txt");
     assert_eq!((orig.status, orig.added), (FileStatus::Modified, 1));
     assert_eq!(file(&change.files, "new.txt").status, FileStatus::Added);
+}
+
+/// Regression: a committed `.gitattributes` saying `* -diff` made git
+/// report every file as binary with no line counts, and a bare clone of the
+/// same range read differently from the checkout.
+#[test]
+fn attributes_in_the_work_tree_never_hide_lines() {
+    let repo = Repo::new("attributes");
+    repo.write("payments/ledger.py", &lines(10, "ledger"));
+    let base = repo.commit(0.0, "Initial");
+    repo.write(".gitattributes", b"* -diff\n*.py binary\n");
+    let mut grown = lines(10, "ledger");
+    grown.extend(lines(2000, "more"));
+    repo.write("payments/ledger.py", &grown);
+    let mut source_with_nul = lines(5, "nul");
+    source_with_nul.extend(b"x = '\x00'\n");
+    repo.write("payments/nul.py", &source_with_nul);
+    let head = repo.commit(1.0, "Grow the ledger");
+    assert!(repo.path().join(".gitattributes").exists(), "the attributes are checked out");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let ledger = file(&change.files, "payments/ledger.py");
+    assert_eq!((ledger.added, ledger.deleted, ledger.binary), (2000, 0, false));
+    assert_eq!(file(&change.files, ".gitattributes").added, 2);
+    let nul = file(&change.files, "payments/nul.py");
+    assert_eq!((nul.added, nul.binary), (6, true), "a file with a NUL byte is binary and its lines count");
+
+    // A bare clone has no work tree and reads the same.
+    let bare = repo.path().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let from_bare = changeset_from_git(&bare, &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(from_bare.files, change.files);
 }
 
 #[test]
