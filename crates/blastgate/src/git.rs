@@ -228,9 +228,12 @@ const CLEARED_VARIABLES: [&str; 20] = [
     "GIT_QUARANTINE_PATH",
 ];
 
-/// Options every diff runs with: rename and copy detection, and nothing
-/// configured in the repository that runs a program or changes the format.
-const DIFF_OPTIONS: [&str; 7] = ["-r", "-z", "-M", "-C", "--no-ext-diff", "--no-textconv", "--no-color"];
+/// Options every diff runs with: rename and copy detection, every
+/// submodule change whatever `.gitmodules` or the configuration says (its
+/// `ignore = all` would hide a pointer change), and nothing configured in
+/// the repository that runs a program or changes the format.
+const DIFF_OPTIONS: [&str; 8] =
+    ["-r", "-z", "-M", "-C", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv", "--no-color"];
 
 /// Options every log runs with.
 const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--encoding=UTF-8"];
@@ -443,7 +446,7 @@ impl Git<'_> {
     fn history_log(&self, args: &[OsString]) -> Result<CommitLog, ChangeError> {
         let max = format!("--max-count={}", MAX_COMMITS + 1);
         let format = format!("--format={LOG_FORMAT}");
-        let fixed = ["log", &format, &max, "--no-merges", "--no-renames", "--name-only"];
+        let fixed = ["log", &format, &max, "--no-merges", "--no-renames", "--name-only", "--ignore-submodules=none"];
         let mut all: Vec<OsString> = fixed.iter().chain(LOG_OPTIONS.iter()).map(OsString::from).collect();
         all.extend(args.iter().cloned());
         let bytes = match self.run("git log", &all)? {

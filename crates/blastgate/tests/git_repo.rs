@@ -205,6 +205,31 @@ fn attributes_in_the_work_tree_never_hide_lines() {
     assert_eq!(from_bare.files, change.files);
 }
 
+/// Regression: `ignore = all` in `.gitmodules` made a submodule's pointer
+/// change disappear from the change.
+#[test]
+fn submodule_pointer_change_counts_whatever_gitmodules_says() {
+    let lib = Repo::new("submodule-lib");
+    lib.write("lib.txt", b"v1\n");
+    lib.commit(0.0, "v1");
+    let repo = Repo::new("submodule");
+    repo.write("payments/app.txt", b"app\n");
+    let lib_path = lib.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, "payments/vendor"]);
+    let base = repo.commit(1.0, "Add the library");
+    lib.write("lib.txt", b"v2\n");
+    let v2 = lib.commit(2.0, "v2");
+    repo.git(&["-C", "payments/vendor", "-c", "protocol.file.allow=always", "fetch", "-q", "origin"]);
+    repo.git(&["-C", "payments/vendor", "checkout", "-q", &v2]);
+    repo.git(&["config", "-f", ".gitmodules", "submodule.payments/vendor.ignore", "all"]);
+    repo.git(&["add", ".gitmodules", "payments/vendor"]);
+    let head = repo.commit(3.0, "Bump the library");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let vendor = file(&change.files, "payments/vendor");
+    assert_eq!((vendor.status, vendor.added, vendor.deleted), (FileStatus::Modified, 1, 1));
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
