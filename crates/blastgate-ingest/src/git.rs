@@ -7,14 +7,17 @@
 //! # Changed files
 //!
 //! [`parse_numstat_z`] reads the output of
-//! `git diff-tree -r -z --numstat -M -C BASE HEAD`
-//! (the same bytes as `git diff --numstat -z -M -C`). Each record is
+//! `git diff-tree -r -z --numstat -M BASE HEAD`
+//! (the same bytes as `git diff --numstat -z -M`). The facade does not ask
+//! for copy detection (`-C`): git counts a detected copy's lines against its
+//! source, so a copied file would add 0 lines. Copy records are still
+//! parsed, for output made with `-C`. Each record is
 //! `added TAB deleted TAB path NUL`; for a rename or copy the path field is
 //! empty and two NUL-terminated paths follow: `added TAB deleted TAB NUL old
 //! NUL new NUL`. A binary file has `-` for both counts (we record 0 lines and
 //! `binary`; the facade runs the diff so that git counts every file's lines
-//! and finds binary files with a second run, see [`mark_binary`]). See git's `diff-options` documentation for `--numstat` and
-//! `-z`.
+//! and finds binary files with another run, see [`mark_binary`]). See git's
+//! `diff-options` documentation for `--numstat` and `-z`.
 //!
 //! Numstat does not say whether a file was added, deleted, renamed or
 //! copied, so [`parse_name_status_z`] reads `--name-status -z` with the same

@@ -2,8 +2,8 @@
 //!
 //! [`changeset_from_git`] runs the system `git` (never through a shell) and
 //! hands its output to the pure parsers of `blastgate_ingest::git`: the
-//! changed files with their line counts, statuses, renames, copies and
-//! binary flags; the commits of the range, whose trailers and authors give
+//! changed files with their line counts, statuses, renames and binary
+//! flags; the commits of the range, whose trailers and authors give
 //! the AI [`Provenance`] and the fix flag; and, unless turned off, the
 //! history metrics of Kamei et al. (2013) from the commits before the base.
 //! The rules (trailer syntax, the known AI identities, the metric
@@ -79,7 +79,8 @@ impl Default for GitOptions {
 /// - `title`: the head commit's subject; `author.id`: its author email
 ///   (the name when the email is empty);
 /// - `files`: every changed file with line counts, status (renames and
-///   copies detected with git's default 50% similarity), old path and
+///   detected with git's default 50% similarity; no copy detection, so
+///   a copy is an added file with all its lines added), old path and
 ///   binary flag (git's content test); every file's lines are counted as
 ///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
@@ -228,12 +229,14 @@ const CLEARED_VARIABLES: [&str; 20] = [
     "GIT_QUARANTINE_PATH",
 ];
 
-/// Options every diff runs with: rename and copy detection, every
+/// Options every diff runs with: rename detection (no copy detection: a
+/// copy is a whole new file at its destination, and git would count it 0
+/// added lines), every
 /// submodule change whatever `.gitmodules` or the configuration says (its
 /// `ignore = all` would hide a pointer change), and nothing configured in
 /// the repository that runs a program or changes the format.
-const DIFF_OPTIONS: [&str; 8] =
-    ["-r", "-z", "-M", "-C", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv", "--no-color"];
+const DIFF_OPTIONS: [&str; 7] =
+    ["-r", "-z", "-M", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv", "--no-color"];
 
 /// Options every log runs with.
 const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--encoding=UTF-8"];

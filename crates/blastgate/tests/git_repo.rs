@@ -166,8 +166,9 @@ fn files_statuses_renames_copies_binary_and_deletes() {
     let logo = file(&change.files, "img/logo.bin");
     // A binary file's lines (its newline-separated pieces) count too.
     assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 3, 0));
+    // A copy is a new file: no copy detection.
     let copy = file(&change.files, "src/copy.txt");
-    assert_eq!((copy.status, copy.old_path.as_deref()), (FileStatus::Copied, Some("src/orig.txt")));
+    assert_eq!((copy.status, copy.old_path.as_deref(), copy.added), (FileStatus::Added, None, 20));
     let orig = file(&change.files, "src/orig.txt");
     assert_eq!((orig.status, orig.added), (FileStatus::Modified, 1));
     assert_eq!(file(&change.files, "new.txt").status, FileStatus::Added);
@@ -203,6 +204,26 @@ fn attributes_in_the_work_tree_never_hide_lines() {
     repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
     let from_bare = changeset_from_git(&bare, &range(&base, &head), &GitOptions::default()).unwrap();
     assert_eq!(from_bare.files, change.files);
+}
+
+/// Regression: with copy detection, copying a 3,000-line file to a new
+/// path and touching the source made the new file `copied` with 0 added
+/// lines.
+#[test]
+fn a_copy_counts_as_a_new_file() {
+    let repo = Repo::new("copy");
+    repo.write("payments/charge.py", &lines(3000, "charge"));
+    let base = repo.commit(0.0, "Initial");
+    repo.write("payments/refund.py", &lines(3000, "charge"));
+    let mut touched = lines(3000, "charge");
+    touched.extend(b"# touched\n");
+    repo.write("payments/charge.py", &touched);
+    let head = repo.commit(1.0, "Add refunds");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let copy = file(&change.files, "payments/refund.py");
+    assert_eq!((copy.status, copy.added, copy.old_path.as_deref()), (FileStatus::Added, 3000, None));
+    assert_eq!(change.files.iter().map(|f| f.added).sum::<u64>(), 3001);
 }
 
 /// Regression: `ignore = all` in `.gitmodules` made a submodule's pointer
