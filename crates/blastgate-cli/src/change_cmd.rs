@@ -48,14 +48,17 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     progress.step("merging and freezing the graph");
     let graph = loader.build_frozen()?;
     progress.step("reading the change");
+    let mut warnings = Vec::new();
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
         None if input.repo.is_some() => {
             let (Some(repo), Some(range)) = (&input.repo, &input.range) else {
                 return Err(Failure::Usage("--repo needs --range A..B".into()));
             };
-            let c = blastgate::git::changeset_from_git(repo, range, &blastgate::git::GitOptions::default())?;
-            (c, format!("{}@{range}", repo.display()))
+            let c = blastgate::git::git_change(repo, range, &blastgate::git::GitOptions::default())?;
+            let name = format!("{}@{range}", repo.display());
+            warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
+            (c.changeset, name)
         }
         None if !input.terraform_plan.is_empty() => {
             let id = input.terraform_plan.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
@@ -73,7 +76,6 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             ));
         }
     };
-    let mut warnings = Vec::new();
     for plan in &input.terraform_plan {
         let summary = load_plan(plan, &graph)?;
         warnings.extend(summary.warnings.iter().cloned());

@@ -633,6 +633,19 @@ pub fn history_metrics(files: &CommitLog, author: &CommitLog, query: &HistoryQue
     metrics
 }
 
+/// A history log read in a shallow clone: cut (its history ends at the
+/// shallow boundary), and its commits without parents list no files (git
+/// shows a boundary commit as adding every file of its tree, which it did
+/// not). A true root commit loses its files too, which can only lower
+/// `sexp`.
+pub fn shallow_log(mut log: CommitLog) -> CommitLog {
+    log.complete = false;
+    for commit in log.commits.iter_mut().filter(|c| c.parents.is_empty()) {
+        commit.files.clear();
+    }
+    log
+}
+
 /// The path a file had at the base: the old path of a rename, the path
 /// otherwise. These are the paths whose history counts.
 pub fn history_path(file: &FileChange) -> &str {

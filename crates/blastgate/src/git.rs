@@ -25,7 +25,9 @@
 //! another repository. Each output is read with a cap of
 //! [`MAX_INPUT_BYTES`], the range holds at most [`MAX_COMMITS`] commits and
 //! each history log is cut at [`MAX_COMMITS`] commits (see
-//! [`HistoryMetrics`] for what a cut log means).
+//! [`HistoryMetrics`] for what a cut log means). A shallow clone is
+//! detected: a range reaching its boundary is refused, and its cut history
+//! leaves out the metrics a cut log would understate.
 //!
 //! Complexity: git's own work plus time linear in its output.
 
@@ -89,13 +91,18 @@ impl Default for GitOptions {
 ///   subject or `Fixes:` trailer); absent for an empty range;
 /// - `history`: `ndev`, `age`, `nuc`, `exp`, `rexp`, `sexp` from the
 ///   commits before the base (unless [`GitOptions::history`] is false).
+///   In a shallow clone the history before the base is cut: `ndev`, `nuc`
+///   and `age` are left out, commits without parents list no files, and
+///   [`git_change`] says so in a note.
 ///
 /// # Errors
 /// - [`ChangeError::InvalidValue`]: the range is not `A..B` or `A...B`, or
 ///   a side starts with `-` (it would be read as an option);
 /// - [`ChangeError::Git`]: git cannot be run (not installed), `repo` is not
 ///   a git repository, a revision is unknown (in a shallow CI clone, fetch
-///   the base first), `A...B` has no merge base, or git fails;
+///   the base first), the repository is a shallow clone and a commit of
+///   the range has parents that were not fetched (commits of the range
+///   would be missing: fetch full history), `A...B` has no merge base, or git fails;
 /// - [`ChangeError::Syntax`]: a changed path is not UTF-8, or git's output
 ///   is malformed;
 /// - [`ChangeError::LimitExceeded`]: an output over [`MAX_INPUT_BYTES`],
@@ -112,6 +119,27 @@ impl Default for GitOptions {
 /// # Ok::<(), blastgate::git::ChangeError>(())
 /// ```
 pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Result<Changeset, ChangeError> {
+    git_change(repo, range, options).map(|change| change.changeset)
+}
+
+/// A changeset read from git, with notes on what could not be measured.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GitChange {
+    /// The changeset, as [`changeset_from_git`] returns it.
+    pub changeset: Changeset,
+    /// Notes on history metrics left out, one sentence each, in a fixed
+    /// order: a history log cut at [`MAX_COMMITS`] commits, or a shallow
+    /// repository whose history before the base is cut.
+    pub notes: Vec<String>,
+}
+
+/// [`changeset_from_git`], with notes on the history metrics left out.
+///
+/// # Errors
+/// As [`changeset_from_git`].
+pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitChange, ChangeError> {
+    let range_text = range;
     let range = Range::parse(range)?;
     let git = Git { program: &options.program, repo };
     git.check_repository()?;
@@ -122,21 +150,46 @@ pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Res
     } else {
         git.resolve(range.base)?
     };
+    let shallow = git.is_shallow()?;
     let files = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
+    if shallow {
+        git.check_not_cut(range_text, &commits)?;
+    }
     let head_commit = git.commit(&head)?;
+    let mut notes = Vec::new();
     let history = if options.history {
-        let files_log = git.file_history(&base, &files)?;
-        let author_log = git.author_history(&base, &head_commit.author_email)?;
+        let mut files_log = git.file_history(&base, &files)?;
+        let mut author_log = git.author_history(&base, &head_commit.author_email)?;
+        if !files_log.complete {
+            notes.push(format!(
+                "history: the log of the touched files before the base holds more than {MAX_COMMITS} commits \
+                 and was cut; `ndev` and `nuc` (and `age` unless every file was found) are left out"
+            ));
+        }
+        if shallow {
+            files_log = parse::shallow_log(files_log);
+            author_log = parse::shallow_log(author_log);
+        }
         let query = HistoryQuery { files: &files, author_email: &head_commit.author_email, at: head_commit.time };
-        Some(parse::history_metrics(&files_log, &author_log, &query))
+        let mut metrics = parse::history_metrics(&files_log, &author_log, &query);
+        if shallow {
+            metrics.age = None;
+            notes.push(
+                "history: the repository is a shallow clone, so the history before the base is cut; `ndev`, \
+                 `nuc` and `age` are left out and `exp`, `rexp` and `sexp` count only the fetched commits \
+                 (fetch full history with `git fetch --unshallow`, or `fetch-depth: 0` in GitHub Actions)"
+                    .to_owned(),
+            );
+        }
+        Some(metrics)
     } else {
         None
     };
     let title = Some(clip(&head_commit.subject())).filter(|t| !t.is_empty());
     let author_id =
         if head_commit.author_email.is_empty() { &head_commit.author_name } else { &head_commit.author_email };
-    Ok(Changeset {
+    let changeset = Changeset {
         api_version: API_VERSION.to_owned(),
         kind: KIND.to_owned(),
         id: options.id.clone().unwrap_or_else(|| format!("{}..{}", short(&base), short(&head))),
@@ -149,7 +202,8 @@ pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Res
         base: Some(base),
         head: Some(head),
         ..Changeset::default()
-    })
+    };
+    Ok(GitChange { changeset, notes })
 }
 
 /// A validated range: two revisions that are not options.
@@ -410,6 +464,46 @@ impl Git<'_> {
         let mut files = parse::merge_name_status(numstat, statuses)?;
         parse::mark_binary(&mut files, &detected);
         Ok(files)
+    }
+
+    /// Whether the repository is a shallow clone.
+    fn is_shallow(&self) -> Result<bool, ChangeError> {
+        let out = self.output("git rev-parse", &["rev-parse", "--is-shallow-repository"])?;
+        match String::from_utf8_lossy(&out).trim() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(git_error(
+                "git rev-parse",
+                other,
+                "expected `true` or `false` from `--is-shallow-repository`",
+                "run `git rev-parse --is-shallow-repository` by hand to see why",
+            )),
+        }
+    }
+
+    /// Refuses a range that reaches the boundary of a shallow clone: a
+    /// commit of the range that git shows without parents while its object
+    /// names some (their commits were not fetched, so commits of the range
+    /// are missing).
+    fn check_not_cut(&self, range: &str, commits: &[parse::Commit]) -> Result<(), ChangeError> {
+        for commit in commits.iter().filter(|c| c.parents.is_empty()) {
+            let object = self.output("git cat-file", &["cat-file", "commit", commit.hash.as_str()])?;
+            let header = object.split(|b| *b == b'\n').take_while(|line| !line.is_empty());
+            if header.into_iter().any(|line| line.starts_with(b"parent ")) {
+                return Err(git_error(
+                    "range",
+                    range,
+                    format!(
+                        "the repository is a shallow clone and the range reaches its boundary: the parents of \
+                         commit `{}` were not fetched, so commits of the range are missing",
+                        short(&commit.hash)
+                    ),
+                    "fetch full history with `git fetch --unshallow` (in GitHub Actions, `actions/checkout` \
+                     with `fetch-depth: 0`)",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn range_commits(&self, base: &str, head: &str) -> Result<Vec<parse::Commit>, ChangeError> {

@@ -20,7 +20,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use blastgate::git::{
-    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git,
+    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git, git_change,
 };
 
 /// 2023-11-14T22:13:20Z; test dates are days after it.
@@ -204,6 +204,77 @@ fn attributes_in_the_work_tree_never_hide_lines() {
     repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
     let from_bare = changeset_from_git(&bare, &range(&base, &head), &GitOptions::default()).unwrap();
     assert_eq!(from_bare.files, change.files);
+}
+
+/// A shallow clone of `origin` (`--depth DEPTH` of `main`) that also has
+/// the tag `base` (fetched with depth 1).
+fn shallow_clone(origin: &Repo, name: &str, depth: &str) -> Repo {
+    let clone = Repo::new(name);
+    let url = format!("file://{}", origin.path().display());
+    clone.git(&["remote", "add", "origin", &url]);
+    clone.git(&["fetch", "-q", "--depth", depth, "origin", "main"]);
+    clone.git(&["checkout", "-q", "-b", "main", "FETCH_HEAD"]);
+    clone.git(&["fetch", "-q", "--depth", "1", "origin", "tag", "base"]);
+    assert_eq!(clone.git(&["rev-parse", "--is-shallow-repository"]), "true");
+    clone
+}
+
+/// Regression: in a `--depth 1` clone the range `base..HEAD` silently
+/// lost its earlier commits, so an `Agent:` trailer and a feature subject
+/// on them vanished (`ai` none, `fix` true: a freeze let it through).
+#[test]
+fn a_range_cut_by_a_shallow_clone_is_refused() {
+    let origin = Repo::new("shallow-origin");
+    origin.write("payments/a.txt", b"1\n");
+    origin.commit(0.0, "Initial");
+    origin.git(&["tag", "base"]);
+    origin.write("payments/a.txt", b"2\n");
+    origin.commit(1.0, "Add instant payouts\n\nAgent: openhands");
+    origin.write("payments/a.txt", b"3\n");
+    origin.commit(2.0, "fix: typo");
+
+    let clone = shallow_clone(&origin, "shallow-range", "1");
+    let err = changeset_from_git(clone.path(), "base..HEAD", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("shallow"), "{err}");
+    assert!(help.is_some_and(|h| h.contains("git fetch --unshallow") && h.contains("fetch-depth: 0")), "{err}");
+
+    clone.git(&["fetch", "-q", "--unshallow", "origin"]);
+    let change = changeset_from_git(clone.path(), "base..HEAD", &GitOptions::default()).unwrap();
+    assert_eq!((change.provenance.ai, change.fix), (AiInvolvement::Agent, Some(false)));
+}
+
+/// Regression: in a shallow clone the history before the base was cut
+/// without a word, so `ndev` and `nuc` counted only the fetched commits.
+#[test]
+fn history_in_a_shallow_clone_leaves_out_what_the_cut_would_understate() {
+    let origin = Repo::new("shallow-history-origin");
+    for (day, who) in [(0.0, ("Ann", "ann@example.com")), (1.0, ("Bob", "bob@example.com"))] {
+        origin.write("payments/a.txt", format!("{day}\n").as_bytes());
+        origin.commit_as(who, day, "Change a");
+    }
+    origin.write("payments/a.txt", b"base\n");
+    origin.commit(2.0, "Base");
+    origin.git(&["tag", "base"]);
+    origin.write("payments/a.txt", b"head\n");
+    origin.commit(3.0, "Change a again");
+
+    let full = Repo::new("shallow-history-full");
+    full.git(&["fetch", "-q", &format!("file://{}", origin.path().display()), "main:full", "tag", "base"]);
+    let whole = git_change(full.path(), "base..full", &GitOptions::default()).unwrap();
+    let h = whole.changeset.history.unwrap();
+    assert_eq!((h.ndev, h.nuc), (Some(3.0), Some(3.0)));
+    assert!(whole.notes.is_empty(), "{:?}", whole.notes);
+
+    let clone = shallow_clone(&origin, "shallow-history", "2");
+    let cut = git_change(clone.path(), "base..HEAD", &GitOptions::default()).unwrap();
+    let h = cut.changeset.history.unwrap();
+    assert_eq!((h.ndev, h.nuc, h.age), (None, None, None));
+    assert_eq!(h.exp, Some(1.0), "the fetched base commit by the author still counts");
+    assert_eq!(h.sexp, Some(0.0), "the boundary commit does not count as touching every file");
+    assert_eq!(cut.notes.len(), 1, "{:?}", cut.notes);
+    assert!(cut.notes[0].contains("shallow") && cut.notes[0].contains("`ndev`"), "{:?}", cut.notes);
+    assert_eq!(cut.changeset.files, whole.changeset.files);
 }
 
 /// Regression: with copy detection, copying a 3,000-line file to a new
