@@ -43,13 +43,17 @@
 //!
 //! # Untrusted input
 //! Inputs are capped: [`limits::MAX_INPUT_BYTES`] bytes, patterns and owners
-//! of [`limits::MAX_STRING_BYTES`] bytes and [`MAX_RULES`] rules. Parsing is
+//! of [`limits::MAX_STRING_BYTES`] bytes, patterns of at most
+//! [`MAX_PATTERN_WILDCARDS`] wildcards each and [`MAX_WILDCARDS`] in all
+//! (checked before compiling), and [`MAX_RULES`] rules. Parsing is
 //! linear in the input plus the cost of compiling the patterns into glob
 //! sets of at most 4,096 patterns each. A lookup costs two glob-set matches
 //! per directory level of the path and per glob set, from the last set
 //! back to the first that matches: microseconds for real files (one set),
-//! about 20 ms for the worst case of 100,000 wildcard patterns, which take
-//! about 9 s to compile (release build). Nothing panics.
+//! about 20 ms for the worst case of 40,000 patterns of five wildcards,
+//! which take about 1.5 s and 220 MB to compile (release build; compiling
+//! is linear in the wildcards, and [`MAX_WILDCARDS`] bounds them). Nothing
+//! panics.
 
 use std::path::PathBuf;
 
@@ -61,6 +65,24 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// a `max_rules` limit error (GitHub itself refuses CODEOWNERS files over
 /// 3 MB, a few tens of thousands of lines).
 pub const MAX_RULES: usize = 100_000;
+
+/// Most wildcards (`*` and `?`, not escaped; `**` counts two) in one
+/// pattern of a CODEOWNERS file or service map. More is a
+/// `max_pattern_wildcards` limit error naming the file and line, checked
+/// before the pattern is compiled: compiling patterns of thousands of
+/// wildcards takes seconds and gigabytes (500 lines of `*?` repeated
+/// 1,990 times took 10 s and 1.35 GB). Real patterns have a handful
+/// (`**/*.pb.go` has four; the real CODEOWNERS files in the test fixtures
+/// have at most one).
+pub const MAX_PATTERN_WILDCARDS: usize = 32;
+
+/// Most wildcards in all the patterns of one CODEOWNERS file or service
+/// map together (`max_wildcards`, a limit error naming the line that goes
+/// over it). Compiling costs time and memory in proportion to the
+/// wildcards: 10,000 patterns of 32 wildcards take about 1.2 s and 300 MB
+/// (release build), so this bounds a file to a few seconds and under 1 GB.
+/// The real CODEOWNERS files in the test fixtures have a few thousand.
+pub const MAX_WILDCARDS: usize = 200_000;
 
 /// A parsed CODEOWNERS file.
 #[derive(Debug, Clone)]
@@ -113,8 +135,10 @@ impl CodeOwners {
     /// - [`ChangeError::Syntax`] for text that is not UTF-8, with the line.
     /// - [`ChangeError::LimitExceeded`] for an input over
     ///   [`limits::MAX_INPUT_BYTES`], a pattern or owner over
-    ///   [`limits::MAX_STRING_BYTES`] (named `FILE: line N` in the error),
-    ///   or more than [`MAX_RULES`] rules.
+    ///   [`limits::MAX_STRING_BYTES`] or a pattern of more than
+    ///   [`MAX_PATTERN_WILDCARDS`] wildcards or patterns of more than
+    ///   [`MAX_WILDCARDS`] together (named `FILE: line N` in the error), or
+    ///   more than [`MAX_RULES`] rules.
     /// - [`ChangeError::InvalidValue`] when the patterns together cannot be
     ///   compiled (a pattern set too large for the matcher).
     ///
@@ -132,12 +156,14 @@ impl CodeOwners {
         let mut rules = Vec::new();
         let mut builder = PathMatcherBuilder::new();
         let mut warnings = Warnings::default();
+        let mut wildcards = 0usize;
         for (line_no, line) in lines(file, bytes)? {
             let tokens = split_line(line);
             let Some((&pattern, owners)) = tokens.split_first() else { continue };
             for token in &tokens {
                 check_length(file, line_no, token)?;
             }
+            check_wildcards(file, line_no, pattern, &mut wildcards)?;
             if let Err(reason) = check_pattern(pattern) {
                 warnings.push(format!("{file}: line {line_no}: {reason}: `{}`; the line is skipped", shorten(line)));
                 continue;
@@ -296,6 +322,41 @@ pub(crate) fn check_length(file: &str, line: usize, word: &str) -> Result<(), Ch
             "max_string_bytes",
             limits::MAX_STRING_BYTES as u64,
             word.len() as u64,
+        ));
+    }
+    Ok(())
+}
+
+/// A limit error for a pattern of more than [`MAX_PATTERN_WILDCARDS`]
+/// wildcards, or one that takes the file's `total` over [`MAX_WILDCARDS`],
+/// naming the line in the file name, before anything compiles it.
+pub(crate) fn check_wildcards(file: &str, line: usize, pattern: &str, total: &mut usize) -> Result<(), ChangeError> {
+    let mut count = 0usize;
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if matches!(c, '*' | '?') {
+            count += 1;
+        }
+    }
+    if count > MAX_PATTERN_WILDCARDS {
+        return Err(ChangeError::limit(
+            &format!("{file}: line {line}"),
+            "max_pattern_wildcards",
+            MAX_PATTERN_WILDCARDS as u64,
+            count as u64,
+        ));
+    }
+    *total += count;
+    if *total > MAX_WILDCARDS {
+        return Err(ChangeError::limit(
+            &format!("{file}: line {line}"),
+            "max_wildcards",
+            MAX_WILDCARDS as u64,
+            *total as u64,
         ));
     }
     Ok(())

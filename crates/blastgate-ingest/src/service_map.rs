@@ -29,8 +29,8 @@ use std::collections::{HashMap, HashSet};
 use blastgate_change::ChangeError;
 
 use crate::codeowners::{
-    MAX_RULES, PathMatcher, PathMatcherBuilder, Warnings, check_length, check_pattern, check_rule_count, lines,
-    shorten, split_line,
+    MAX_RULES, PathMatcher, PathMatcherBuilder, Warnings, check_length, check_pattern, check_rule_count,
+    check_wildcards, lines, shorten, split_line,
 };
 
 /// Paths mapped to graph service ids.
@@ -60,8 +60,11 @@ impl ServiceMap {
     ///   with a control character; with `line N` and the text.
     /// - [`ChangeError::LimitExceeded`] for an input over
     ///   [`blastgate_change::limits::MAX_INPUT_BYTES`], a pattern over
-    ///   [`blastgate_change::limits::MAX_STRING_BYTES`] or a service id over
-    ///   [`blastgate_graph::limits::MAX_ID_BYTES`] (named `FILE: line N`),
+    ///   [`blastgate_change::limits::MAX_STRING_BYTES`], a pattern of more
+    ///   than [`crate::codeowners::MAX_PATTERN_WILDCARDS`] wildcards, more than
+    ///   [`crate::codeowners::MAX_WILDCARDS`] in all, or a
+    ///   service id over [`blastgate_graph::limits::MAX_ID_BYTES`] (named
+    ///   `FILE: line N`),
     ///   or more than [`MAX_RULES`] rules.
     ///
     /// # Example
@@ -77,6 +80,7 @@ impl ServiceMap {
     pub fn parse(file: &str, bytes: &[u8]) -> Result<ServiceMap, ChangeError> {
         let mut rules = Vec::new();
         let mut builder = PathMatcherBuilder::new();
+        let mut wildcards = 0usize;
         for (line_no, line) in lines(file, bytes)? {
             let place = || format!("line {line_no}");
             let (pattern, service) = match split_line(line).as_slice() {
@@ -100,6 +104,7 @@ impl ServiceMap {
                 }
             };
             check_length(file, line_no, pattern)?;
+            check_wildcards(file, line_no, pattern, &mut wildcards)?;
             if service.len() > blastgate_graph::limits::MAX_ID_BYTES {
                 let max = blastgate_graph::limits::MAX_ID_BYTES as u64;
                 return Err(ChangeError::limit(

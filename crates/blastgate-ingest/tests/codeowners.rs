@@ -9,7 +9,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
-use blastgate_ingest::codeowners::{CodeOwners, MAX_RULES};
+use blastgate_ingest::codeowners::{CodeOwners, MAX_PATTERN_WILDCARDS, MAX_RULES, MAX_WILDCARDS};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/codeowners");
 
@@ -354,6 +354,37 @@ fn limits_are_errors() {
     let err = CodeOwners::parse("CODEOWNERS", many.as_bytes()).unwrap_err();
     assert_eq!(err.kind_name(), "limit_exceeded");
     assert!(err.to_string().contains("max_rules"), "{err}");
+}
+
+/// Regression: 500 lines of `*?` repeated 1,990 times took 10 s and 1.35 GB
+/// to compile; 2,000 lines over 5 GB.
+#[test]
+fn hostile_wildcard_patterns_fail_fast() {
+    let hostile: String = (0..500).map(|i| format!("{}{} @a\n", "*?".repeat(1990), i % 10)).collect();
+    let started = std::time::Instant::now();
+    let err = CodeOwners::parse("CODEOWNERS", hostile.as_bytes()).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(err.kind_name(), "limit_exceeded");
+    let message = err.to_string();
+    assert!(message.contains("CODEOWNERS: line 1") && message.contains("max_pattern_wildcards"), "{message}");
+    assert!(message.contains(&MAX_PATTERN_WILDCARDS.to_string()) && message.contains("3980"), "{message}");
+
+    // At the limit a pattern compiles and matches; escaped wildcards are
+    // literal characters and do not count.
+    let at_limit = format!("/a{} @a\n/lit{} @b\n", "*".repeat(MAX_PATTERN_WILDCARDS), "\\*".repeat(40));
+    let owners = CodeOwners::parse("CODEOWNERS", at_limit.as_bytes()).unwrap();
+    assert_eq!(owners.owners_of("abc").unwrap(), ["@a"]);
+    let over = format!("/a{} @a\n", "?".repeat(MAX_PATTERN_WILDCARDS + 1));
+    assert_eq!(CodeOwners::parse("CODEOWNERS", over.as_bytes()).unwrap_err().kind_name(), "limit_exceeded");
+
+    // Many patterns under the per-pattern limit are bounded in all.
+    let lines = MAX_WILDCARDS / MAX_PATTERN_WILDCARDS + 1;
+    let many: String = (0..lines).map(|i| format!("{}{i} @a\n", "*?".repeat(MAX_PATTERN_WILDCARDS / 2))).collect();
+    let started = std::time::Instant::now();
+    let err = CodeOwners::parse("CODEOWNERS", many.as_bytes()).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    let message = err.to_string();
+    assert!(message.contains(&format!("CODEOWNERS: line {lines}")) && message.contains("max_wildcards"), "{message}");
 }
 
 #[test]

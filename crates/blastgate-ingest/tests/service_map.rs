@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use blastgate_ingest::codeowners::MAX_RULES;
+use blastgate_ingest::codeowners::{MAX_PATTERN_WILDCARDS, MAX_RULES};
 use blastgate_ingest::service_map::ServiceMap;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
@@ -352,4 +352,19 @@ proptest::proptest! {
         let map = ServiceMap::from_source_locations(locations.iter().map(|(s, l)| (s.as_str(), l.as_str())));
         let _ = map.service_of(&path);
     }
+}
+
+/// Regression: hostile wildcard patterns took seconds and gigabytes to
+/// compile.
+#[test]
+fn hostile_wildcard_patterns_fail_fast() {
+    let hostile: String = (0..500).map(|i| format!("{}{} payments\n", "*?".repeat(1990), i % 10)).collect();
+    let started = std::time::Instant::now();
+    let err = ServiceMap::parse("services.map", hostile.as_bytes()).unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(err.kind_name(), "limit_exceeded");
+    let message = err.to_string();
+    assert!(message.contains("services.map: line 1") && message.contains("max_pattern_wildcards"), "{message}");
+    let at_limit = format!("src/{} payments\n", "*".repeat(MAX_PATTERN_WILDCARDS));
+    assert!(ServiceMap::parse("services.map", at_limit.as_bytes()).is_ok());
 }
