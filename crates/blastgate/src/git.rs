@@ -381,6 +381,7 @@ impl Git<'_> {
         if !self.repo.is_dir() {
             return Err(git_error(place, "", "no such directory", "pass the path of a git repository"));
         }
+        self.check_version()?;
         match self.run("git rev-parse", &["rev-parse", "--git-dir"])? {
             Ok(_) => Ok(()),
             Err(f) if f.stderr.contains("dubious ownership") => Err(git_error(
@@ -395,6 +396,32 @@ impl Git<'_> {
                 format!("not a git repository ({})", first_line(&f.stderr)),
                 "pass the path of a git work tree or bare repository",
             )),
+        }
+    }
+
+    /// Refuses a git older than [`MIN_GIT`], which cannot keep the
+    /// change's own `.gitattributes` out of the diff (`--attr-source`),
+    /// with a message that says so rather than git's "unknown option".
+    fn check_version(&self) -> Result<(), ChangeError> {
+        let out = match self.run("git version", &["version"])? {
+            Ok(out) => out,
+            // Let the repository check report what is wrong with git.
+            Err(_) => return Ok(()),
+        };
+        let text = String::from_utf8_lossy(&out);
+        let found = text.trim();
+        match git_version(found) {
+            Some(v) if v < MIN_GIT => Err(git_error(
+                "git version",
+                found,
+                format!(
+                    "blastgate reads changes with git {}.{} or later (for `--attr-source`, so that no \
+                     `.gitattributes` in the change can hide its lines)",
+                    MIN_GIT.0, MIN_GIT.1
+                ),
+                "install a newer git, or write the changeset as a file (`--change`)",
+            )),
+            _ => Ok(()),
         }
     }
 
@@ -657,6 +684,19 @@ fn unknown_if_too_big(log: Result<CommitLog, ChangeError>) -> Result<CommitLog, 
 }
 
 /// A [`ChangeError::Git`] with a hint.
+/// The oldest git the reader works with (major, minor).
+pub const MIN_GIT: (u32, u32) = (2, 42);
+
+/// `(major, minor)` of `git version` output (`git version 2.47.3`, `git
+/// version 2.39.5 (Apple Git-154)`); `None` when it does not read so.
+fn git_version(text: &str) -> Option<(u32, u32)> {
+    let number = text.strip_prefix("git version ")?.split_whitespace().next()?;
+    let mut parts = number.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    Some((major, minor))
+}
+
 fn git_error(
     place: impl Into<String>,
     value: impl Into<String>,
@@ -685,4 +725,20 @@ fn clip(s: &str) -> String {
         end -= 1;
     }
     s.get(..end).unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::git_version;
+
+    #[test]
+    fn git_versions_read_as_major_and_minor() {
+        assert_eq!(git_version("git version 2.47.3"), Some((2, 47)));
+        assert_eq!(git_version("git version 2.39.5 (Apple Git-154)"), Some((2, 39)));
+        assert_eq!(git_version("git version 2.42.0.windows.2"), Some((2, 42)));
+        assert_eq!(git_version("git version 3.0"), Some((3, 0)));
+        assert!(git_version("git version 2.41.0") < Some(super::MIN_GIT));
+        assert_eq!(git_version("hub version 2.14.2"), None);
+        assert_eq!(git_version(""), None);
+    }
 }
