@@ -105,13 +105,18 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if !input.graph.is_empty() {
         let unknown = mapping.unknown_services(&graph);
         if let Some(first) = unknown.first() {
-            let place = input.service_map.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let file = input.service_map.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            let place = |service: &str| match mapping.service_map_line(service) {
+                Some(line) => format!("{file}: line {line}"),
+                None => file.clone(),
+            };
             if !allow_unknown {
                 return Err(Failure::Usage(format!(
-                    "{place}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services"
+                    "{}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services",
+                    place(first)
                 )));
             }
-            warnings.extend(unknown.iter().map(|u| format!("{place}: `{u}` is not in the graph")));
+            warnings.extend(unknown.iter().map(|u| format!("{}: `{u}` is not in the graph", place(u))));
         }
     }
     warnings.extend(mapping.warnings());

@@ -507,3 +507,25 @@ fn change_show_reads_a_real_git_range() {
     let o = run(&["change", "show", "--repo", dir.to_str().unwrap(), "--range", "HEAD~1..HEAD"]);
     assert_eq!(o.status.code(), Some(2), "not a repository fails closed");
 }
+
+#[test]
+fn a_service_map_naming_an_unknown_service_says_which_line() {
+    let dir = tempdir();
+    let map = dir.join("services.map");
+    std::fs::write(&map, "# services\nsrc/cartservice/ cartservice\nsrc/ghost/ ghost\n").unwrap();
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{"path": "src/cartservice/a.go"}]}"#,
+    )
+    .unwrap();
+    let args = ["change", "show", "--change", change.to_str().unwrap(), "--graph", &boutique()];
+    let o = run(&[&args[..], &["--service-map", map.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    let want = format!("{}: line 3: the service map names `ghost`", map.display());
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let o = run(&[&args[..], &["--service-map", map.to_str().unwrap(), "--allow-unknown-services"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(said.contains(&format!("{}: line 3: `ghost` is not in the graph", map.display())), "{said}");
+}

@@ -46,6 +46,9 @@ pub struct ServiceMap {
 struct ServiceRule {
     pattern: String,
     service: String,
+    /// The line of a service map file it came from (`None` for a source
+    /// location from a catalog).
+    line: Option<usize>,
 }
 
 impl ServiceMap {
@@ -118,7 +121,7 @@ impl ServiceMap {
             check_pattern(pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
             check_rule_count(file, rules.len())?;
             builder.add(rules.len(), pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
-            rules.push(ServiceRule { pattern: pattern.to_owned(), service: service.to_owned() });
+            rules.push(ServiceRule { pattern: pattern.to_owned(), service: service.to_owned(), line: Some(line_no) });
         }
         let matcher = builder.build().map_err(|e| {
             ChangeError::invalid(
@@ -187,7 +190,7 @@ impl ServiceMap {
             }
             match location_pattern(location) {
                 Ok((pattern, depth)) => {
-                    found.push((depth, ServiceRule { pattern, service: service.to_owned() }));
+                    found.push((depth, ServiceRule { pattern, service: service.to_owned(), line: None }));
                 }
                 Err(reason) => warnings.push(format!("{}: {reason}; skipped", what())),
             }
@@ -267,6 +270,13 @@ impl ServiceMap {
     /// appearance: check them against the graph.
     pub fn services(&self) -> impl Iterator<Item = &str> {
         self.services.iter().map(String::as_str)
+    }
+
+    /// The line of the first rule that names `service`, for messages
+    /// (`None` for a map made from catalog source locations, or a service
+    /// it does not name).
+    pub fn line_of(&self, service: &str) -> Option<usize> {
+        self.rules.iter().find(|r| r.service == service).and_then(|r| r.line)
     }
 
     /// The number of rules.

@@ -139,6 +139,12 @@ impl RepoMapping {
     pub fn unknown_services<'a>(&'a self, graph: &FrozenGraph) -> Vec<&'a str> {
         self.service_map.iter().flat_map(|m| m.services()).filter(|s| graph.index_of(s).is_none()).collect()
     }
+
+    /// The line of the service map's first rule naming `service`, for
+    /// messages.
+    pub fn service_map_line(&self, service: &str) -> Option<usize> {
+        self.service_map.as_ref().and_then(|m| m.line_of(service))
+    }
 }
 
 impl PathMapping for RepoMapping {
