@@ -3,8 +3,8 @@
 //! Merge rules (documented in docs/formats.md, "Merging sources"):
 //! - the same id is the same node, whatever file names it;
 //! - for each attribute the most trusted source wins ([`Origin`]: declared >
-//!   observed > listed); between sources of equal trust the first file wins
-//!   and a warning names both values;
+//!   observed > listed); between sources of equal trust the riskier value
+//!   wins whatever the order ([`Prefer`]) and a warning names both values;
 //! - edges are deduplicated by `(dependent, dependency)`; call and error
 //!   counts are summed over all records;
 //! - a node that is referred to but declared nowhere becomes an `external`
@@ -33,7 +33,7 @@ use crate::fragment::{GraphFragment, NameIndex, Warning};
 use crate::frozen::{Csr, Reverse};
 use crate::graph::ServiceGraph;
 use crate::limits;
-use crate::model::{EdgeKind, Node, NodeExtra, NodeKind, NodeSpec, Origin, Tier, Traffic};
+use crate::model::{EdgeKind, Node, NodeExtra, NodeKind, NodeSpec, Origin, Probability, Strength, Tier, Traffic};
 
 /// Most warnings kept; past it one summary warning counts the rest.
 pub const MAX_WARNINGS: usize = 1000;
@@ -200,7 +200,7 @@ pub(crate) struct Slot<T> {
 /// A conflict between two sources: first file, second file, message.
 pub(crate) type Conflict = (usize, usize, String);
 
-pub(crate) fn offer<T: PartialEq + std::fmt::Debug>(
+pub(crate) fn offer<T: Prefer>(
     slot: &mut Option<Slot<T>>,
     value: Option<T>,
     origin: Origin,
@@ -212,17 +212,137 @@ pub(crate) fn offer<T: PartialEq + std::fmt::Debug>(
     match slot {
         None => *slot = Some(Slot { value, origin, file }),
         Some(old) if origin > old.origin => *slot = Some(Slot { value, origin, file }),
-        Some(old) if origin == old.origin && old.value != value && old.file != file => {
+        Some(old) if origin == old.origin && old.value != value => {
+            let replace = value.wins_over(&old.value);
+            let kept = if replace { value.shown() } else { old.value.shown() };
             conflict.push((
                 old.file,
                 file,
                 format!(
-                    "`{field}` is {:?} in the first file and {:?} in the second; keeping the first",
-                    old.value, value
+                    "`{field}` is {} in one source and {} in another of the same trust; keeping {kept} ({})",
+                    old.value.shown(),
+                    value.shown(),
+                    T::WHY
                 ),
             ));
+            if replace {
+                *slot = Some(Slot { value, origin, file });
+            }
         }
         Some(_) => {}
+    }
+}
+
+/// Which of two values stated by equally trusted sources the merge keeps.
+/// The choice depends on the values only, never on which file or line came
+/// first, so the merged graph is the same whatever the order of its inputs;
+/// where the values have an order of risk the riskier one is kept (fail
+/// closed).
+pub(crate) trait Prefer: PartialEq {
+    /// Why the kept value is kept, for the warning.
+    const WHY: &'static str;
+
+    /// Whether `self` is kept over `other` (they differ).
+    fn wins_over(&self, other: &Self) -> bool;
+
+    /// The value as a warning shows it.
+    fn shown(&self) -> String;
+}
+
+impl Prefer for Tier {
+    const WHY: &'static str = "the more critical";
+    fn wins_over(&self, other: &Self) -> bool {
+        self.level() < other.level()
+    }
+    fn shown(&self) -> String {
+        format!("`{self}`")
+    }
+}
+
+impl Prefer for NodeKind {
+    const WHY: &'static str = "the first in the order journey, datastore, queue, cache, infrastructure, service, api, \
+                               external: journeys and the kinds whose loss loses data first";
+    fn wins_over(&self, other: &Self) -> bool {
+        let rank = |k: &NodeKind| match k {
+            NodeKind::Journey => 0,
+            NodeKind::Datastore => 1,
+            NodeKind::Queue => 2,
+            NodeKind::Cache => 3,
+            NodeKind::Infrastructure => 4,
+            NodeKind::Service => 5,
+            NodeKind::Api => 6,
+            NodeKind::External => 7,
+        };
+        rank(self) < rank(other)
+    }
+    fn shown(&self) -> String {
+        format!("`{self}`")
+    }
+}
+
+impl Prefer for String {
+    const WHY: &'static str = "the first in byte order";
+    fn wins_over(&self, other: &Self) -> bool {
+        self < other
+    }
+    fn shown(&self) -> String {
+        format!("`{}`", self.escape_debug())
+    }
+}
+
+impl Prefer for Traffic {
+    const WHY: &'static str = "the higher";
+    fn wins_over(&self, other: &Self) -> bool {
+        self.get().total_cmp(&other.get()).is_gt()
+    }
+    fn shown(&self) -> String {
+        format!("`{}`", self.get())
+    }
+}
+
+impl Prefer for bool {
+    const WHY: &'static str = "user-facing, the riskier";
+    fn wins_over(&self, other: &Self) -> bool {
+        *self && !*other
+    }
+    fn shown(&self) -> String {
+        format!("`{self}`")
+    }
+}
+
+impl Prefer for EdgeKind {
+    const WHY: &'static str = "the kind that propagates failures more (data, infrastructure, sync, async)";
+    fn wins_over(&self, other: &Self) -> bool {
+        let rank = |k: &EdgeKind| match k {
+            EdgeKind::Data => 0,
+            EdgeKind::Infrastructure => 1,
+            EdgeKind::Sync => 2,
+            EdgeKind::Async => 3,
+        };
+        rank(self) < rank(other)
+    }
+    fn shown(&self) -> String {
+        format!("`{self}`")
+    }
+}
+
+impl Prefer for Strength {
+    const WHY: &'static str = "hard, the riskier";
+    fn wins_over(&self, other: &Self) -> bool {
+        *self == Strength::Hard && *other != Strength::Hard
+    }
+    fn shown(&self) -> String {
+        format!("`{}`", self.as_str())
+    }
+}
+
+impl Prefer for Probability {
+    const WHY: &'static str = "the higher";
+    fn wins_over(&self, other: &Self) -> bool {
+        self.get().total_cmp(&other.get()).is_gt()
+    }
+    fn shown(&self) -> String {
+        format!("`{}`", self.get())
     }
 }
 
@@ -390,7 +510,7 @@ fn resolve_nodes(
                 warnings.push(Warning::new(
                     file_name(*second),
                     format!("node `{id}`"),
-                    format!("{message} (first file: {})", file_name(*first)),
+                    format!("{message} (the other: {})", file_name(*first)),
                 ));
             }
         }
@@ -493,7 +613,7 @@ mod tests {
     }
 
     #[test]
-    fn attributes_merge_by_trust_then_first_file() {
+    fn attributes_merge_by_trust_then_risk() {
         let mut listed = fragment("a.edges", Origin::Listed);
         let web = listed.node("web", String::new).unwrap();
         let db = listed.node("db", String::new).unwrap();
@@ -508,7 +628,7 @@ mod tests {
         assert_eq!(graph.node("web").unwrap().kind(), NodeKind::Service);
         let warning = graph.warnings().iter().find(|w| w.message().contains("`kind`")).unwrap();
         assert_eq!(warning.file(), "c.yaml");
-        assert!(warning.message().contains("(first file: b.yaml)"), "{warning}");
+        assert!(warning.message().contains("(the other: b.yaml)"), "{warning}");
         // The dependency's kind decides the default edge kind.
         let (_, _, dep) = graph.dependencies().next().unwrap();
         assert_eq!(dep.kind(), EdgeKind::Data);
@@ -569,6 +689,67 @@ mod tests {
         assert_eq!(dep.stated_probability().map(crate::model::Probability::get), Some(0.5));
         let warning = graph.warnings().iter().find(|w| w.message().contains("`probability`")).unwrap();
         assert_eq!((warning.file(), warning.place()), ("two.edges", "edge `a` -> `b`"));
+    }
+
+    /// Equally trusted sources that disagree merge to the same graph in
+    /// either order, keeping the riskier value; records of one file too.
+    #[test]
+    fn disagreeing_sources_merge_alike_in_any_order() {
+        let node = |name: &str, kind: NodeKind, tier: u8, owner: &str| {
+            let mut f = fragment(name, Origin::Declared);
+            let spec = NodeSpec {
+                kind: Some(kind),
+                tier: Tier::new(tier),
+                owner: Some(owner.to_owned()),
+                ..NodeSpec::default()
+            };
+            f.declare("db", spec, || "x".into()).unwrap();
+            f
+        };
+        let edge = |name: &str, specs: &[EdgeSpec]| {
+            let mut f = fragment(name, Origin::Declared);
+            let (a, b) = (f.node("web", String::new).unwrap(), f.node("db", String::new).unwrap());
+            for spec in specs {
+                f.edge(a, b, *spec).unwrap();
+            }
+            f
+        };
+        let p = |p: f64, kind: EdgeKind, strength: Strength| EdgeSpec {
+            probability: Probability::new(p),
+            kind: Some(kind),
+            strength: Some(strength),
+            ..EdgeSpec::default()
+        };
+        let (high, low) = (p(0.9, EdgeKind::Sync, Strength::Hard), p(0.05, EdgeKind::Async, Strength::Soft));
+        let summary = |graph: &ServiceGraph| {
+            let db = graph.node("db").unwrap();
+            (db.kind(), db.tier(), db.owner().map(str::to_owned))
+        };
+        let forward = build(
+            vec![node("a.yaml", NodeKind::Service, 3, "team-b"), node("b.yaml", NodeKind::Datastore, 0, "team-a")],
+            false,
+        )
+        .unwrap();
+        let backward = build(
+            vec![node("b.yaml", NodeKind::Datastore, 0, "team-a"), node("a.yaml", NodeKind::Service, 3, "team-b")],
+            false,
+        )
+        .unwrap();
+        assert_eq!(summary(&forward), (NodeKind::Datastore, Tier::new(0), Some("team-a".to_owned())));
+        assert_eq!(summary(&forward), summary(&backward));
+        // Two files, and two records of one file, in both orders.
+        for fragments in [
+            vec![edge("c.yaml", &[high]), edge("d.yaml", &[low])],
+            vec![edge("d.yaml", &[low]), edge("c.yaml", &[high])],
+            vec![edge("e.yaml", &[high, low])],
+            vec![edge("e.yaml", &[low, high])],
+        ] {
+            let graph = build(fragments, false).unwrap();
+            let (_, _, dep) = graph.dependencies().next().unwrap();
+            assert_eq!(dep.stated_probability().map(Probability::get), Some(0.9));
+            assert_eq!((dep.kind(), dep.strength()), (EdgeKind::Sync, Strength::Hard));
+            assert!(graph.warnings().iter().any(|w| w.message().contains("keeping `0.9` (the higher)")));
+        }
     }
 
     /// Building on one thread or several gives the same graph, warnings

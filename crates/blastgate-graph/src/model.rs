@@ -250,8 +250,10 @@ impl Strength {
 /// How much a source is trusted when sources disagree. Higher wins.
 ///
 /// Merge rule: for each attribute, the value from the source with the
-/// highest origin wins; between sources of the same origin the first file
-/// given wins and a warning is recorded.
+/// highest origin wins; between sources of the same origin the riskier
+/// value wins (the more critical tier, the higher probability, ...; for
+/// names the first in byte order), whatever the order of the inputs, and a
+/// warning is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {

@@ -633,7 +633,7 @@ impl Merged {
                     warnings.push(Warning::new(
                         file(*second),
                         format!("edge `{}` -> `{}`", name(*from), name(*to)),
-                        format!("{message} (first file: {})", file(*first)),
+                        format!("{message} (the other: {})", file(*first)),
                     ));
                 }
             }
