@@ -632,6 +632,16 @@ fn read_annotations(
     node: &mut NodeSpec,
 ) -> Result<(), GraphError> {
     let place = |key: &str| format!("{}, metadata.annotations.{key}", entity.place());
+    // A misspelt annotation of ours (`blastgate.dev/tire`, `.../Tier`)
+    // would drop the tier it meant to raise: refused, not ignored.
+    let known = [TIER_ANNOTATION, TRAFFIC_ANNOTATION, USER_FACING_ANNOTATION];
+    if let Some(key) = annotations
+        .keys()
+        .find(|k| k.to_ascii_lowercase().starts_with("blastgate.dev/") && !known.contains(&k.as_str()))
+    {
+        return Err(GraphError::invalid(entity.file, place(key), key.as_str(), "unknown blastgate annotation")
+            .with_help(format!("the annotations are {}", known.map(|k| format!("`{k}`")).join(", "))));
+    }
     if let Some(text) = annotations.get(TIER_ANNOTATION) {
         let tier = Tier::parse(text).ok_or_else(|| {
             GraphError::invalid(entity.file, place(TIER_ANNOTATION), text.as_str(), "unknown tier")

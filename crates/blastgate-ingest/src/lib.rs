@@ -90,8 +90,9 @@ impl std::fmt::Display for Format {
 ///
 /// Rules, in order: a file that starts with the snapshot magic bytes is a
 /// snapshot, whatever its name; `.edges`, `.txt`, `.csv`, `.tsv` are edge lists; a
-/// document mentioning `blastgate.dev/` is native; `backstage.io/`
-/// Backstage; JSON with `"resultType"` (or a Prometheus error's
+/// document mentioning a Backstage apiVersion (`backstage.io/v1...`) is
+/// Backstage, even with `blastgate.dev/` annotations; one mentioning
+/// `blastgate.dev/` is native; one mentioning `backstage.io/` Backstage; JSON with `"resultType"` (or a Prometheus error's
 /// `"errorType"`) is Prometheus; JSON with `"parent"` and `"child"`, an empty
 /// array or an empty `{"data": []}` envelope is Jaeger or Zipkin; any other
 /// file whose first non-blank character is not `{`, `[` or `-` and whose
@@ -109,6 +110,11 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
     }
     let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or_default();
     let head = String::from_utf8_lossy(head);
+    // A Backstage catalog may carry blastgate's own annotations
+    // (`blastgate.dev/tier`), so its apiVersion is looked for first.
+    if head.contains("backstage.io/v1") {
+        return Ok(Format::Backstage);
+    }
     if head.contains("blastgate.dev/") {
         return Ok(Format::Native);
     }

@@ -702,3 +702,22 @@ fn rejects_alias_bomb_quickly() {
         }
     }
 }
+
+#[test]
+fn a_catalog_with_blastgate_annotations_is_detected_as_backstage() {
+    let catalog = b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n  annotations:\n    blastgate.dev/tier: \"0\"\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+    assert_eq!(blastgate_ingest::detect("catalog-info.yaml", catalog).unwrap(), blastgate_ingest::Format::Backstage);
+    let native = b"apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices: [{id: web}]\n";
+    assert_eq!(blastgate_ingest::detect("graph.yaml", native).unwrap(), blastgate_ingest::Format::Native);
+}
+
+#[test]
+fn a_misspelt_blastgate_annotation_is_an_error() {
+    for key in ["blastgate.dev/tire", "blastgate.dev/Tier", "Blastgate.dev/tier"] {
+        let catalog = format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n  annotations:\n    {key}: \"0\"\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"
+        );
+        let e = backstage::parse("c.yaml", catalog.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("unknown blastgate annotation") && e.contains(key), "{key}: {e}");
+    }
+}
