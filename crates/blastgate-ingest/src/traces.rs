@@ -78,7 +78,11 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
         let dependent = fragment.node(&link.parent, || format!("{base}[{i}].parent"))?;
         let dependency = fragment.node(&link.child, || format!("{base}[{i}].child"))?;
         let observation = Observation { calls: link.call_count, errors: link.error_count.unwrap_or(0) };
-        fragment.edge(dependent, dependency, observed(EdgeKind::Sync, observation))?;
+        // Spans say that one service calls another, not how: the kind is
+        // left to the dependency (sync to a service, data to a datastore a
+        // catalog declares), so a call seen in traces never makes a declared
+        // datastore's edge look lighter.
+        fragment.edge(dependent, dependency, observed(None, observation))?;
     }
     Ok(fragment)
 }
@@ -94,9 +98,10 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
 /// calls. Other `service_graph_` series are ignored; series of other metrics
 /// are ignored with a warning. A counted series needs the labels `client`
 /// (the dependent) and `server` (the dependency); its `connection_type`
-/// gives the edge kind: `messaging_system` is async, `database` is data, and
-/// `virtual_node`, empty or missing is sync (an unknown value is sync with a
-/// warning). Values must be finite and not negative; they are rounded to
+/// gives the edge kind: `messaging_system` is async, `database` is data;
+/// `virtual_node`, empty, missing or an unknown value (with a warning)
+/// state no kind, which the dependency's kind then gives (sync to a
+/// service). Values must be finite and not negative; they are rounded to
 /// whole calls. A `matrix` result uses the last sample of each series. All
 /// series of one `(client, server)` pair become one edge whose counts are
 /// the sums.
@@ -323,7 +328,8 @@ struct PairCounts {
     dependent: u32,
     dependency: u32,
     observation: Observation,
-    kind: EdgeKind,
+    /// `None` until a series states a kind.
+    kind: Option<EdgeKind>,
 }
 
 /// Reads series one by one and merges them per `(client, server)` pair, in
@@ -392,21 +398,25 @@ impl<'a> SeriesReader<'a> {
             Role::Calls => pair.observation.calls = pair.observation.calls.saturating_add(count),
             Role::Errors => pair.observation.errors = pair.observation.errors.saturating_add(count),
         }
-        // A specific kind (async, data) beats the sync of unset and virtual
-        // node series; between two specific kinds the first one stays.
-        let old = pair.kind;
-        if old == EdgeKind::Sync {
-            pair.kind = kind;
-        } else if kind != EdgeKind::Sync && kind != old {
-            self.warn_once(
-                format!("kinds:{client}\u{0}{server}"),
-                format!("$.data.result[{i}].metric.connection_type"),
-                format!(
-                    "series of `{}` -> `{}` disagree on `connection_type` ({old} and {kind}); keeping {old}",
-                    shorten(client),
-                    shorten(server)
-                ),
-            );
+        // A stated kind (async, data) beats unset and virtual node series;
+        // between two stated kinds the one that propagates failures more
+        // (data) stays, whatever the order of the series.
+        match (pair.kind, kind) {
+            (None, _) => pair.kind = kind,
+            (Some(old), Some(new)) if new != old => {
+                let kept = if new == EdgeKind::Data { new } else { old };
+                pair.kind = Some(kept);
+                self.warn_once(
+                    format!("kinds:{client}\u{0}{server}"),
+                    format!("$.data.result[{i}].metric.connection_type"),
+                    format!(
+                        "series of `{}` -> `{}` disagree on `connection_type` ({old} and {new}); keeping {kept}",
+                        shorten(client),
+                        shorten(server)
+                    ),
+                );
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -420,18 +430,22 @@ impl<'a> SeriesReader<'a> {
     }
 
     /// The edge kind from `connection_type`.
-    fn kind(&mut self, i: usize, series: &PromSeries) -> EdgeKind {
+    fn kind(&mut self, i: usize, series: &PromSeries) -> Option<EdgeKind> {
         match series.metric.get("connection_type").map(String::as_str) {
-            None | Some("" | "virtual_node") => EdgeKind::Sync,
-            Some("messaging_system") => EdgeKind::Async,
-            Some("database") => EdgeKind::Data,
+            None | Some("" | "virtual_node") => None,
+            Some("messaging_system") => Some(EdgeKind::Async),
+            Some("database") => Some(EdgeKind::Data),
             Some(other) => {
                 self.warn_once(
                     format!("connection_type:{other}"),
                     format!("$.data.result[{i}].metric.connection_type"),
-                    format!("unknown `connection_type` `{}`; treated as a synchronous call", shorten(other)),
+                    format!(
+                        "unknown `connection_type` `{}`; no kind stated, so the dependency's kind gives it (sync \
+                         to a service)",
+                        shorten(other)
+                    ),
                 );
-                EdgeKind::Sync
+                None
             }
         }
     }
@@ -502,8 +516,8 @@ fn parse_count(file: &str, place: String, text: &str) -> Result<u64, GraphError>
 }
 
 /// The attributes of an observed edge.
-fn observed(kind: EdgeKind, observation: Observation) -> EdgeSpec {
-    EdgeSpec { kind: Some(kind), observation: Some(observation), ..EdgeSpec::default() }
+fn observed(kind: Option<EdgeKind>, observation: Observation) -> EdgeSpec {
+    EdgeSpec { kind, observation: Some(observation), ..EdgeSpec::default() }
 }
 
 /// Refuses input over [`limits::MAX_DOCUMENT_BYTES`], as [`crate::parse`]

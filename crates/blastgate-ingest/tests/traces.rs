@@ -327,7 +327,7 @@ fn prometheus_foreign_metric_is_ignored_with_a_warning() {
 }
 
 #[test]
-fn prometheus_unknown_connection_type_is_sync_with_a_warning() {
+fn prometheus_unknown_connection_type_states_no_kind_with_a_warning() {
     let metric = r#"{"__name__":"traces_service_graph_request_total","client":"a","server":"b","connection_type":"carrier_pigeon"}"#;
     let fragment = parse_prometheus("query.json", vector_answer(metric, r#""3""#).as_bytes()).unwrap();
     assert_eq!(fragment.warnings().len(), 1);
@@ -349,6 +349,52 @@ fn prometheus_specific_connection_type_wins_over_unset() {
     let graph = build(fragment);
     assert_eq!(edge(&graph, "a", "db").kind(), EdgeKind::Data);
     assert_eq!(counts(&graph, "a", "db"), (9, 0));
+}
+
+#[test]
+fn prometheus_disagreeing_kinds_keep_data_in_either_order() {
+    let series = |t: &str| {
+        format!(
+            r#"{{"metric":{{"__name__":"traces_service_graph_request_total","client":"a","server":"db","connection_type":"{t}"}},"value":[1,"2"]}}"#
+        )
+    };
+    for (first, second) in [("database", "messaging_system"), ("messaging_system", "database")] {
+        let json = format!(
+            r#"{{"status":"success","data":{{"resultType":"vector","result":[{},{}]}}}}"#,
+            series(first),
+            series(second)
+        );
+        let graph = build(parse_prometheus("query.json", json.as_bytes()).unwrap());
+        assert_eq!(edge(&graph, "a", "db").kind(), EdgeKind::Data, "{first} then {second}");
+    }
+}
+
+#[test]
+fn traces_do_not_lighten_a_declared_datastore_edge() {
+    // Spans say web calls db, not how: the declared datastore's edge stays
+    // a data edge (0.95), not the sync of a guess (0.9).
+    let declared = blastgate_ingest::parse(
+        "graph.yaml",
+        b"apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices: [{id: web}, {id: db, kind: datastore}]\ndependencies: [{dependent: web, dependency: db}]\n",
+        None,
+    )
+    .unwrap();
+    let jaeger = parse_jaeger("traces.json", br#"[{"parent":"web","child":"db","callCount":100}]"#).unwrap();
+    let prometheus = parse_prometheus(
+        "query.json",
+        vector_answer(r#"{"__name__":"traces_service_graph_request_total","client":"web","server":"db"}"#, r#""5""#)
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut builder = GraphBuilder::new(BuildOptions::default());
+    for f in [declared, jaeger, prometheus] {
+        builder.add(f).unwrap();
+    }
+    let graph = builder.build().unwrap();
+    let dep = edge(&graph, "web", "db");
+    assert_eq!(dep.kind(), EdgeKind::Data);
+    assert_eq!(dep.probability().get().to_bits(), 0.95_f64.to_bits());
+    assert_eq!(counts(&graph, "web", "db"), (105, 0));
 }
 
 #[test]
