@@ -140,10 +140,19 @@ fn resolve(graph: &FrozenGraph, ids: &[String], place: &str) -> Result<Vec<u32>,
 }
 
 fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
+    let wanted = id.to_lowercase();
+    // An id's last part (`artist-lookup` of `component:artist-lookup`, of
+    // `default/artist-lookup`) is what people type for a catalog's nodes:
+    // a match there ranks first.
+    let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
     let mut scored: Vec<(f64, &str)> = graph
         .nodes()
         .iter()
-        .map(|n| (strsim::jaro_winkler(&id.to_lowercase(), &n.id().to_lowercase()), n.id()))
+        .map(|n| {
+            let score =
+                if last_part(n.id()) == wanted { 2.0 } else { strsim::jaro_winkler(&wanted, &n.id().to_lowercase()) };
+            (score, n.id())
+        })
         .filter(|(s, _)| *s >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));

@@ -261,6 +261,20 @@ fn radius_unknown_service_suggests_close_matches() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown service `productcatalog`"), "{}", stderr(&o));
     assert!(stderr(&o).contains("did you mean `productcatalogservice`"), "{}", stderr(&o));
+    // A catalog's bare name suggests its full id.
+    let catalog = fixtures().join("backstage");
+    let files: Vec<String> = std::fs::read_dir(&catalog)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .map(|p| p.display().to_string())
+        .collect();
+    let mut args = vec!["radius", "--graph"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--", "artist-lookup"]);
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `component:artist-lookup`"), "{}", stderr(&o));
 }
 
 #[test]
