@@ -331,17 +331,7 @@ pub(crate) fn check_length(file: &str, line: usize, word: &str) -> Result<(), Ch
 /// wildcards, or one that takes the file's `total` over [`MAX_WILDCARDS`],
 /// naming the line in the file name, before anything compiles it.
 pub(crate) fn check_wildcards(file: &str, line: usize, pattern: &str, total: &mut usize) -> Result<(), ChangeError> {
-    let mut count = 0usize;
-    let mut escaped = false;
-    for c in pattern.chars() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if matches!(c, '*' | '?') {
-            count += 1;
-        }
-    }
+    let count = unescaped(pattern).filter(|c| matches!(c, '*' | '?')).count();
     if count > MAX_PATTERN_WILDCARDS {
         return Err(ChangeError::limit(
             &format!("{file}: line {line}"),
@@ -362,6 +352,23 @@ pub(crate) fn check_wildcards(file: &str, line: usize, pattern: &str, total: &mu
     Ok(())
 }
 
+/// The characters of `pattern` that are not escaped by a `\\` (the escaping
+/// backslashes themselves left out).
+fn unescaped(pattern: &str) -> impl Iterator<Item = char> + '_ {
+    let mut escaped = false;
+    pattern.chars().filter(move |&c| {
+        if escaped {
+            escaped = false;
+            false
+        } else if c == '\\' {
+            escaped = true;
+            false
+        } else {
+            true
+        }
+    })
+}
+
 /// A limit error when one more rule would exceed [`MAX_RULES`].
 pub(crate) fn check_rule_count(file: &str, count: usize) -> Result<(), ChangeError> {
     if count >= MAX_RULES {
@@ -380,17 +387,10 @@ pub(crate) fn check_pattern(pattern: &str) -> Result<(), &'static str> {
     if pattern.starts_with("\\#") {
         return Err("escaping a leading `#` is not supported in CODEOWNERS patterns");
     }
-    let mut escaped = false;
-    for c in pattern.chars() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '[' {
-            return Err("character ranges with `[ ]` are not supported in CODEOWNERS patterns");
-        }
+    if unescaped(pattern).any(|c| c == '[') {
+        return Err("character ranges with `[ ]` are not supported in CODEOWNERS patterns");
     }
-    if escaped {
+    if pattern.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1 {
         return Err("the pattern ends in a lone `\\`");
     }
     if pattern == "/" {
