@@ -475,7 +475,7 @@ impl Git<'_> {
     /// content test calls binary.
     fn files(&self, base: &str, head: &str) -> Result<Vec<FileChange>, ChangeError> {
         let attr_source = format!("--attr-source={}", empty_tree(head));
-        let text = AttributesFile::create(TEXT_ATTRIBUTES)?;
+        let text = attributes_file(TEXT_ATTRIBUTES)?;
         let mut text_config = OsString::from("core.attributesFile=");
         text_config.push(text.path());
         let diff = |config: &OsStr, format: &str| {
@@ -625,53 +625,21 @@ fn empty_tree(commit: &str) -> &'static str {
 }
 
 /// A gitattributes file of our own in the temporary folder, removed when
-/// dropped.
-struct AttributesFile {
-    path: PathBuf,
-}
-
-impl AttributesFile {
-    fn create(contents: &[u8]) -> Result<Self, ChangeError> {
-        use std::io::Write;
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let io = |e: &std::io::Error| {
-            ChangeError::Io(blastgate_graph::ErrorDetail::new(
-                "git",
-                "",
-                "",
-                format!("cannot write a temporary attributes file: {e}"),
-            ))
-        };
-        let dir = std::env::temp_dir();
-        let mut last = None;
-        for _ in 0..16 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!("blastgate-attributes-{}-{n}", std::process::id()));
-            // `create_new` never follows a link or reuses a file someone
-            // else put there.
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut handle) => {
-                    // Made before writing, so a failed write removes the file.
-                    let file = Self { path };
-                    return handle.write_all(contents).map(|()| file).map_err(|e| io(&e));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(io(&e)),
-            }
-        }
-        Err(io(&last.unwrap_or_else(|| std::io::Error::other("no free name"))))
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for AttributesFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
+/// dropped (`tempfile` picks a name no one else has and never follows a
+/// link someone put there).
+fn attributes_file(contents: &[u8]) -> Result<tempfile::NamedTempFile, ChangeError> {
+    use std::io::Write;
+    let io = |e: &std::io::Error| {
+        ChangeError::Io(blastgate_graph::ErrorDetail::new(
+            "git",
+            "",
+            "",
+            format!("cannot write a temporary attributes file: {e}"),
+        ))
+    };
+    let mut file = tempfile::Builder::new().prefix("blastgate-attributes-").tempfile().map_err(|e| io(&e))?;
+    file.write_all(contents).and_then(|()| file.flush()).map_err(|e| io(&e))?;
+    Ok(file)
 }
 
 /// A history log over the byte limit is unknown rather than an error: the
