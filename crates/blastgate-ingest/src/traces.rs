@@ -180,14 +180,13 @@ struct JaegerApiError {
 /// answered with one instead of data.
 fn jaeger_envelope(file: &str, text: &str) -> Result<Vec<JaegerLink>, GraphError> {
     let envelope: JaegerEnvelope = doc::from_json(file, text)?;
-    if let Some(links) = envelope.data {
+    // An answer that lists errors failed, whatever `data` holds: an empty
+    // `data` beside them is not an empty system.
+    let errors = doc::from_json::<JaegerErrors>(file, text).ok().and_then(|e| e.errors).filter(|e| !e.is_empty());
+    if let (Some(links), None) = (envelope.data, &errors) {
         return Ok(links);
     }
-    let message = doc::from_json::<JaegerErrors>(file, text)
-        .ok()
-        .and_then(|e| e.errors)
-        .and_then(|errors| errors.into_iter().next())
-        .and_then(|e| e.msg);
+    let message = errors.and_then(|errors| errors.into_iter().next()).map(|e| e.msg.unwrap_or_default());
     Err(match message {
         Some(msg) => GraphError::schema(
             file,

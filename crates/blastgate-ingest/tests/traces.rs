@@ -226,6 +226,10 @@ fn jaeger_envelope_without_data() {
     assert_error(&err, "schema", &["$.errors[0].msg", "answered with an error", "unable to parse param 'endTs'"]);
     let err = jaeger_err(r#"{"total":0}"#);
     assert_error(&err, "schema", &["$.data", "no `data` array"]);
+    // Errors beside an empty `data`: the query failed, the system is not
+    // empty.
+    let err = jaeger_err(r#"{"data":[],"errors":[{"code":503,"msg":"storage unavailable"}]}"#);
+    assert_error(&err, "schema", &["$.errors[0].msg", "answered with an error", "storage unavailable"]);
 }
 
 #[test]
