@@ -124,7 +124,9 @@ fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failu
     };
     append("GITHUB_OUTPUT", &render::github_outputs(a, stops))?;
     let mut summary = Vec::new();
-    render::markdown(&mut summary, a)?;
+    let mut shown = Printable::new(&mut summary);
+    render::markdown(&mut shown, a)?;
+    shown.flush()?;
     append("GITHUB_STEP_SUMMARY", &String::from_utf8_lossy(&summary))?;
     Ok(())
 }

@@ -201,7 +201,12 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     if !r.unmapped_files.is_empty() {
         writeln!(out, "files mapped to no service: {}", r.unmapped_files.len())?;
         for f in r.unmapped_files.iter().take(10) {
-            writeln!(out, "  {f}")?;
+            // A path may hold a line break (git allows it): shown escaped.
+            let shown: String = f
+                .chars()
+                .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+                .collect();
+            writeln!(out, "  {shown}")?;
         }
     }
     if !r.destructive.is_empty() {

@@ -294,32 +294,92 @@ fn rendered_formats_match_snapshots() {
 }
 
 #[test]
-fn human_and_markdown_show_control_characters_instead_of_obeying_them() {
+fn inputs_never_become_commands_or_markup_in_rendered_output() {
     let dir = tempdir();
     let graph = dir.join("topology.yaml");
     std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
-    let change = dir.join("change.json");
-    std::fs::write(
-        &change,
-        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr\u001b[2J\u009b1A-1", "services": ["notifications"]}"#,
-    )
-    .unwrap();
-    for format in ["human", "markdown"] {
-        let o = run(&[
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let assess = |change: &str, format: &str| {
+        run(&[
             "assess",
             "--graph",
             graph.to_str().unwrap(),
             "--change",
-            change.to_str().unwrap(),
+            change,
             "--now",
             "2026-11-27T10:00:00Z",
             "--format",
             format,
-        ]);
-        let text = stdout(&o);
-        assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}'), "{format}: {text:?}");
-        assert!(text.contains(r"pr\u{1b}[2J\u{9b}1A-1"), "{format}: {text}");
+        ])
+    };
+    // A line break or escape in the change id (which heads every report)
+    // is refused: in a CI log `\n::warning ...` would be a workflow command.
+    let bad = write(
+        "bad.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-9\n::warning file=x.go::FAKE\u001b[31m", "services": ["notifications"]}"#,
+    );
+    let o = assess(&bad, "human");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("$.id") && stderr(&o).contains("control character"), "{}", stderr(&o));
+    // A path may hold them (git allows it): diagnostics quote it escaped,
+    // on one line. Markup in ids and paths stays text in Markdown.
+    let hostile = write(
+        "hostile.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x` <img src=https://evil.example/q.png> `", "services": ["notifications"],
+            "files": [{"path": "docs/</details><h1>LGTM</h1>\n::error::x\u001b[2J.md", "added": 1}]}"#,
+    );
+    for format in ["human", "markdown"] {
+        let o = assess(&hostile, format);
+        let out = stdout(&o);
+        assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
+        assert!(!out.lines().any(|l| l.starts_with("::")), "{format}: {out}");
+        if format == "markdown" {
+            // The id is in a code span no backtick of its own can close
+            // (HTML in a code span is text); nowhere else is markup raw.
+            let heading = "review for `` x` <img src=https://evil.example/q.png> ` ``";
+            assert!(out.contains(heading), "{out}");
+            assert!(!out.replace(heading, "").contains("<img"), "{out}");
+            assert!(!out.contains("</details><h1>"), "{out}");
+        }
     }
-    let o = run(&["change", "show", "--graph", graph.to_str().unwrap(), "--change", change.to_str().unwrap()]);
-    assert!(!stdout(&o).contains('\u{1b}'), "{:?}", stdout(&o));
+    let o = run(&["change", "show", "--graph", graph.to_str().unwrap(), "--change", &hostile]);
+    assert!(!stdout(&o).contains('\u{1b}') && !stdout(&o).lines().any(|l| l.starts_with("::")), "{:?}", stdout(&o));
+}
+
+#[test]
+fn sarif_locations_are_uri_references() {
+    let dir = tempdir();
+    let graph = dir.join("topology.yaml");
+    std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{"path": "pricing/src/a b#c%zz.go", "added": 3}]}"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "assess",
+        "--graph",
+        graph.to_str().unwrap(),
+        "--change",
+        change.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "sarif",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["locations"].as_array().unwrap())
+        .map(|l| l["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(uris.iter().all(|u| *u == "pricing/src/a%20b%23c%25zz.go"), "{uris:?}");
 }

@@ -403,9 +403,21 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic.
+    /// A diagnostic. Control characters in `message` (from a file path,
+    /// say) are written as escapes (`\u{a}`): a message is one line in
+    /// every output, and a line break from an input must not start a line
+    /// of its own in a log.
     pub fn new(level: Level, code: &str, message: impl Into<String>) -> Self {
-        Self { level, code: code.to_owned(), message: message.into() }
+        let message = message.into();
+        let message = if message.chars().any(char::is_control) {
+            message
+                .chars()
+                .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+                .collect()
+        } else {
+            message
+        };
+        Self { level, code: code.to_owned(), message }
     }
 }
 

@@ -105,6 +105,29 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
         }
         strings.push((format!("$.infrastructure[{i}].address"), &r.address));
     }
+    // Names shown to people (the change id heads every report) carry no
+    // control character: a line break in an id would start a line of its
+    // own in a CI log, where `::warning ...` is a workflow command. Paths
+    // may (git allows them); outputs escape them.
+    let mut names: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
+    names.extend(c.title.iter().map(|t| ("$.title".to_owned(), t.as_str())));
+    names.extend(c.author.seniority.iter().map(|s| ("$.author.seniority".to_owned(), s.as_str())));
+    names.extend(c.services.iter().enumerate().map(|(i, s)| (format!("$.services[{i}]"), s.as_str())));
+    names.extend(c.labels.iter().enumerate().map(|(i, s)| (format!("$.labels[{i}]"), s.as_str())));
+    names.extend(
+        c.infrastructure
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (format!("$.infrastructure[{i}].address"), r.address.as_str())),
+    );
+    if let Some((place, s)) = names.into_iter().find(|(_, s)| s.chars().any(char::is_control)) {
+        return Err(ChangeError::invalid(
+            file,
+            place,
+            s.escape_debug().to_string(),
+            "contains a control character (a line break, tab or escape); write it on one line of text",
+        ));
+    }
     for (place, s) in strings {
         if s.len() > limits::MAX_STRING_BYTES {
             // Limit errors have no place field: name the place with the file.

@@ -69,8 +69,8 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
     for (i, incident) in c.incidents.iter().enumerate() {
         let at = |field: &str| format!("$.incidents[{i}].{field}");
         check_service(file, &incident.service, || at("service"))?;
-        check_string(file, incident.id.as_deref())?;
-        check_string(file, incident.title.as_deref())?;
+        check_string(file, incident.id.as_deref(), || at("id"))?;
+        check_string(file, incident.title.as_deref(), || at("title"))?;
         if let Some(resolved) = incident.resolved_at
             && resolved < incident.since
         {
@@ -85,7 +85,7 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
     for (i, budget) in c.error_budgets.iter().enumerate() {
         let at = |field: &str| format!("$.error_budgets[{i}].{field}");
         check_service(file, &budget.service, || at("service"))?;
-        check_string(file, budget.slo.as_deref())?;
+        check_string(file, budget.slo.as_deref(), || at("slo"))?;
         if !budget.remaining.is_finite() {
             return Err(ChangeError::invalid(
                 file,
@@ -107,7 +107,7 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
     }
     for (i, freeze) in c.freezes.iter().enumerate() {
         let at = |field: &str| format!("$.freezes[{i}].{field}");
-        check_string(file, freeze.name.as_deref())?;
+        check_string(file, freeze.name.as_deref(), || at("name"))?;
         check_window(file, freeze.start, freeze.end, &at("end"), "freeze")?;
         match &freeze.scope {
             FreezeScope::All => {}
@@ -132,7 +132,7 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
             return Err(ChangeError::invalid(file, at("id"), &change.id, "change id is empty")
                 .with_help("give the deploy's or change's id"));
         }
-        check_string(file, Some(&change.id))?;
+        check_string(file, Some(&change.id), || at("id"))?;
         if change.services.is_empty() {
             return Err(ChangeError::invalid(file, at("services"), "", "change in flight lists no services")
                 .with_help("list the services it deploys"));
@@ -225,11 +225,20 @@ fn check_service(file: &str, id: &str, place: impl FnOnce() -> String) -> Result
     Ok(())
 }
 
-fn check_string(file: &str, s: Option<&str>) -> Result<(), ChangeError> {
+/// A name or title: within [`limits::MAX_STRING_BYTES`] and on one line
+/// (no control character: rule messages quote it, and a line break would
+/// start a line of its own in a CI log).
+fn check_string(file: &str, s: Option<&str>, place: impl FnOnce() -> String) -> Result<(), ChangeError> {
     match s {
         Some(s) if s.len() > limits::MAX_STRING_BYTES => {
             Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64))
         }
+        Some(s) if s.chars().any(char::is_control) => Err(ChangeError::invalid(
+            file,
+            place(),
+            s.escape_debug().to_string(),
+            "contains a control character (a line break, tab or escape); write it on one line of text",
+        )),
         _ => Ok(()),
     }
 }

@@ -500,3 +500,26 @@ fn formats_md_example_is_the_issue_document() {
     let end = start + section[start..].find("```").unwrap();
     assert_eq!(ok("formats.md", &section[start..end]), ok("context.json", ISSUE_JSON));
 }
+
+#[test]
+fn names_with_control_characters_are_refused() {
+    for (doc, place) in [
+        (
+            r#""freezes": [{"name": "x\n::warning::y", "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z"}]"#,
+            "$.freezes[0].name",
+        ),
+        (
+            r#""incidents": [{"service": "a", "severity": "sev1", "since": "2026-11-27T00:00:00Z", "title": "t\u001b[2J"}]"#,
+            "$.incidents[0].title",
+        ),
+        (
+            r#""in_flight": [{"id": "d\r7", "services": ["a"], "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z"}]"#,
+            "$.in_flight[0].id",
+        ),
+    ] {
+        let text =
+            format!(r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z", {doc}}}"#);
+        let e = parse("ctx.json", text.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains(place) && e.contains("control character"), "{place}: {e}");
+    }
+}

@@ -131,8 +131,36 @@ fn people(n: u32) -> String {
 }
 
 /// Escapes text for a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text from inputs for Markdown: the characters that make HTML or links
+/// (`<img>`, `</details>`, `[text](url)`), a table's `|` and the backslash
+/// itself backslash-escaped, so nothing from an input becomes markup in a
+/// pull request comment; line breaks become spaces. Backticks stay (the
+/// engine's messages quote ids in code spans): a code span an id breaks
+/// only changes how text looks, since `<` and `[` are escaped everywhere.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '[' | ']' | '<' | '>' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Markdown code span holding `s` as written: fenced with one backtick
+/// more than the longest run of backticks in it (padded with spaces when it
+/// starts or ends with one), so no id can close it early.
+fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let s = s.replace(['\n', '\r'], " ");
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 /// A Mermaid node label: quoted, with quotes written as `#quot;`.
@@ -143,9 +171,9 @@ fn mermaid_label(s: &str) -> String {
 /// The Markdown report (a GitHub job summary or a GitLab note).
 pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     let d = &a.decision;
-    writeln!(out, "## blastgate: `{}` review for `{}`", d.review_depth, cell(&a.change_id))?;
+    writeln!(out, "## blastgate: `{}` review for {}", d.review_depth, code(&a.change_id))?;
     writeln!(out)?;
-    writeln!(out, "{}", cell(&d.summary))?;
+    writeln!(out, "{}", text(&d.summary))?;
     writeln!(out)?;
     let r = &a.risk;
     writeln!(out, "| likelihood | impact | score | affected | highest tier |")?;
@@ -165,14 +193,14 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     if !a.rules.is_empty() {
         writeln!(out, "### Rules fired")?;
         for rule in &a.rules {
-            writeln!(out, "- **{}** (at least `{}`): {}", rule.id, rule.min_depth, cell(&rule.message))?;
+            writeln!(out, "- **{}** (at least `{}`): {}", text(&rule.id), rule.min_depth, text(&rule.message))?;
         }
         writeln!(out)?;
     }
     if !d.required_approvals.is_empty() {
         writeln!(out, "### Approvals required")?;
         for p in &d.required_approvals {
-            writeln!(out, "- {}", cell(&approval_line(p)))?;
+            writeln!(out, "- {}", text(&approval_line(p)))?;
         }
         let s = &d.separation_of_duties;
         writeln!(out, "- at least {}; the author never counts; humans only", people(s.distinct_approvers))?;
@@ -181,7 +209,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     writeln!(out, "### Rollout")?;
     writeln!(out, "{}", rollout_line(a))?;
     if !a.rollout.watch.is_empty() {
-        let w: Vec<String> = a.rollout.watch.iter().map(|w| format!("`{}`", w.service)).collect();
+        let w: Vec<String> = a.rollout.watch.iter().map(|w| code(&w.service)).collect();
         writeln!(out)?;
         writeln!(out, "Watch: {}", w.join(", "))?;
     }
@@ -241,7 +269,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
         writeln!(out, "### What would change it")?;
         for c in &a.counterfactuals {
             let mark = if c.lowers { "lowers to" } else { "stays" };
-            writeln!(out, "- {}: {mark} `{}`", cell(&c.action), c.review_depth)?;
+            writeln!(out, "- {}: {mark} `{}`", text(&c.action), c.review_depth)?;
         }
         writeln!(out)?;
     }
@@ -249,7 +277,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
         writeln!(out, "<details><summary>Diagnostics ({})</summary>", a.diagnostics.len())?;
         writeln!(out)?;
         for diag in &a.diagnostics {
-            writeln!(out, "- {} `{}`: {}", level(diag.level), diag.code, cell(&diag.message))?;
+            writeln!(out, "- {} `{}`: {}", level(diag.level), diag.code, text(&diag.message))?;
         }
         writeln!(out)?;
         writeln!(out, "</details>")?;
@@ -267,6 +295,22 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
 /// Escapes a workflow command's message.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A repository path as a relative URI reference (SARIF's
+/// `artifactLocation.uri`, RFC 3986): every byte but unreserved characters
+/// and `/` percent-encoded, so a space, `#` or `%` in a file name stays part
+/// of the path.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Escapes a workflow command's property value.
@@ -381,7 +425,11 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
         }
         paths.sort_unstable();
         paths.dedup();
-        paths.into_iter().take(20).map(|p| json!({"physicalLocation": {"artifactLocation": {"uri": p}}})).collect()
+        paths
+            .into_iter()
+            .take(20)
+            .map(|p| json!({"physicalLocation": {"artifactLocation": {"uri": uri_path(p)}}}))
+            .collect()
     };
     let sarif_level = |depth: ReviewDepth| match depth {
         ReviewDepth::Block | ReviewDepth::MultiParty => "error",
