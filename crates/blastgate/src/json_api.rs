@@ -22,7 +22,9 @@
 //! Every input is given one of three ways: `{"path": FILE}` (read from
 //! disk), `{"content": TEXT}` with an optional `"name"` for messages, or, for
 //! JSON documents (graph, change, context, plans), the document itself
-//! inline. The policy is TOML text, a path, or omitted for the default.
+//! inline. An inline document is parsed from its own text, as `content`
+//! would be: a duplicate key is an error there too, never "the last one
+//! wins". The policy is TOML text, a path, or omitted for the default.
 //! `context` and `now` are optional, but one of them must say when: the
 //! engine reads no clock. `now` overrides the context's `now`.
 //!
@@ -51,6 +53,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, parse_policy};
@@ -64,30 +67,37 @@ use crate::graph::{BuildOptions, GraphError, GraphLoader};
 /// The largest request accepted, in bytes (a graph may be inline).
 pub const MAX_REQUEST_BYTES: usize = 256 << 20;
 
+// Inputs are kept as raw JSON text until read: an inline document is handed
+// to its parser as the text the caller wrote, so that parser's checks
+// (duplicate keys above all) apply exactly as to `content` or a file. A
+// `serde_json::Value` would keep the last of duplicate keys silently.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Request {
-    graph: Vec<Input>,
-    change: Input,
-    #[serde(default)]
-    context: Option<Input>,
-    #[serde(default)]
-    policy: Option<Input>,
+struct Request<'a> {
+    #[serde(borrow)]
+    graph: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    change: &'a RawValue,
+    #[serde(default, borrow)]
+    context: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    policy: Option<&'a RawValue>,
     #[serde(default)]
     now: Option<String>,
-    #[serde(default)]
-    terraform_plans: Vec<Input>,
-    #[serde(default)]
-    codeowners: Option<Input>,
-    #[serde(default)]
-    service_map: Option<Input>,
+    #[serde(default, borrow)]
+    terraform_plans: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    codeowners: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    service_map: Option<&'a RawValue>,
     #[serde(default)]
     allow_unknown_services: bool,
 }
 
+/// An input given by reference: a file or its text.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
-enum Input {
+enum Reference {
     Path {
         path: String,
     },
@@ -96,19 +106,20 @@ enum Input {
         name: Option<String>,
         content: String,
     },
-    Document(Value),
 }
 
-impl Input {
-    /// The input's name (for messages) and bytes.
-    fn read(&self, what: &str) -> Result<(String, Vec<u8>), Failure> {
-        match self {
-            Self::Path { path } => Ok((path.clone(), read_input(Path::new(path))?)),
-            Self::Content { name, content } => {
-                Ok((name.clone().unwrap_or_else(|| format!("({what})")), content.clone().into_bytes()))
-            }
-            Self::Document(v) => Ok((format!("({what})"), v.to_string().into_bytes())),
+/// Reads the input `raw`, the request field `what`: its name (for
+/// messages) and bytes. An inline document's bytes are its own text.
+fn read(raw: &RawValue, what: &str) -> Result<(String, Vec<u8>), Failure> {
+    match serde_json::from_str::<Reference>(raw.get()) {
+        Ok(Reference::Path { path }) => {
+            let bytes = read_input(Path::new(&path))?;
+            Ok((path, bytes))
         }
+        Ok(Reference::Content { name, content }) => {
+            Ok((name.unwrap_or_else(|| format!("({what})")), content.into_bytes()))
+        }
+        Err(_) => Ok((format!("({what})"), raw.get().as_bytes().to_vec())),
     }
 }
 
@@ -164,21 +175,21 @@ fn run(request: &str) -> Result<Assessment, Failure> {
             request.len()
         )));
     }
-    let request: Request = serde_json::from_str(request)
+    let request: Request<'_> = serde_json::from_str(request)
         .map_err(|e| Failure::Request(format!("invalid request at line {}, column {}: {e}", e.line(), e.column())))?;
     if request.graph.is_empty() {
         return Err(Failure::Request("`graph` lists no input; give at least one graph".into()));
     }
     let mut loader = GraphLoader::new(BuildOptions::default());
     for (i, g) in request.graph.iter().enumerate() {
-        let (name, bytes) = g.read(&format!("graph[{i}]"))?;
+        let (name, bytes) = read(g, &format!("graph[{i}]"))?;
         loader.add_bytes(&name, &bytes, None)?;
     }
     let graph = loader.build_frozen()?;
-    let (name, bytes) = request.change.read("change")?;
+    let (name, bytes) = read(request.change, "change")?;
     let mut changeset = parse_changeset(&name, &bytes)?;
     for (i, p) in request.terraform_plans.iter().enumerate() {
-        let (name, bytes) = p.read(&format!("terraform_plans[{i}]"))?;
+        let (name, bytes) = read(p, &format!("terraform_plans[{i}]"))?;
         let known = graph.nodes().iter().map(|n| n.id().to_owned());
         let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
         changeset.infrastructure.extend(summary.changes);
@@ -189,7 +200,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     };
     let context = match (&request.context, now) {
         (Some(c), now) => {
-            let (name, bytes) = c.read("context")?;
+            let (name, bytes) = read(c, "context")?;
             let context = parse_context(&name, &bytes)?;
             match now {
                 Some(now) => context.with_now(now),
@@ -203,7 +214,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     };
     let policy = match &request.policy {
         Some(p) => {
-            let (name, bytes) = p.read("policy")?;
+            let (name, bytes) = read(p, "policy")?;
             parse_policy(&name, &bytes)?
         }
         None => default_policy()?,
@@ -211,12 +222,12 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let mut mapping = RepoMapping::from_graph(&graph);
     let mut mapping_inputs: Vec<Vec<u8>> = Vec::new();
     if let Some(m) = &request.service_map {
-        let (name, bytes) = m.read("service_map")?;
+        let (name, bytes) = read(m, "service_map")?;
         mapping = mapping.with_service_map(ServiceMap::parse(&name, &bytes)?);
         mapping_inputs.extend([b"service-map".to_vec(), bytes]);
     }
     if let Some(c) = &request.codeowners {
-        let (name, bytes) = c.read("codeowners")?;
+        let (name, bytes) = read(c, "codeowners")?;
         mapping = mapping.with_codeowners(CodeOwners::parse(&name, &bytes)?);
         mapping_inputs.extend([b"codeowners".to_vec(), bytes]);
     }

@@ -95,3 +95,38 @@ fn an_unknown_service_is_a_success_that_blocks() {
     assert_eq!(a["type"], "success");
     assert_eq!(a["assessment"]["decision"]["review_depth"], "block");
 }
+
+/// An inline document is read from its own text: a duplicate key is refused
+/// as it is in `content` or a file, instead of the last one winning (a
+/// duplicate `author` or `freezes` lowered the review depth).
+#[test]
+fn inline_documents_refuse_duplicate_keys() {
+    let graph = r#"[{"content": "web api\napi db\n"}]"#;
+    let change = r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c1","services":["db"],"provenance":{"ai":"agent"},"author":{"id":"a","seniority":"junior"},"provenance":{"ai":"none"},"author":{"id":"a","seniority":"principal"}}"#;
+    let context = r#"{"apiVersion":"blastgate.dev/v1","kind":"Context","now":"2026-11-27T10:00:00Z","freezes":[{"start":"2026-11-26T00:00:00Z","end":"2026-11-30T00:00:00Z"}],"freezes":[]}"#;
+    let plain_change = r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c1","services":["db"]}"#;
+    let as_content = |text: &str| json!({"content": text}).to_string();
+    for (request, needle) in [
+        (format!(r#"{{"graph": {graph}, "change": {change}, "now": "2026-11-27T10:00:00Z"}}"#), "provenance"),
+        (
+            format!(r#"{{"graph": {graph}, "change": {}, "now": "2026-11-27T10:00:00Z"}}"#, as_content(change)),
+            "provenance",
+        ),
+        (format!(r#"{{"graph": {graph}, "change": {plain_change}, "context": {context}}}"#), "freezes"),
+        (format!(r#"{{"graph": {graph}, "change": {plain_change}, "context": {}}}"#, as_content(context)), "freezes"),
+    ] {
+        let a: Value = serde_json::from_str(&assess_json(&request)).unwrap();
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("duplicate") && message.contains(needle), "{request}: `{message}`");
+    }
+}
+
+/// The request itself refuses a duplicate field.
+#[test]
+fn the_request_refuses_duplicate_fields() {
+    let request = r#"{"graph": [{"content": "web api\n"}], "change": {"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c1","services":["api"]}, "now": "2026-11-27T10:00:00Z", "now": "2030-01-01T00:00:00Z"}"#;
+    let a: Value = serde_json::from_str(&assess_json(request)).unwrap();
+    assert_eq!(a["type"], "failure", "{a}");
+    assert!(a["errors"][0]["message"].as_str().unwrap().contains("duplicate field `now`"), "{a}");
+}
