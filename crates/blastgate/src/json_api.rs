@@ -24,7 +24,17 @@
 //! JSON documents (graph, change, context, plans), the document itself
 //! inline. An inline document is parsed from its own text, as `content`
 //! would be: a duplicate key is an error there too, never "the last one
-//! wins". The policy is TOML text, a path, or omitted for the default.
+//! wins". The policy, CODEOWNERS and service map are text, given by
+//! `path` or `content` only; the policy may be omitted for the default.
+//!
+//! An object with a `path` or `content` key is a reference, never an
+//! inline document: it holds exactly one of the two, `name` only beside
+//! `content`, and no other key (a misspelt key is an error, not ignored).
+//! Any other object or array is an inline document, where one is allowed.
+//! A bare string, number, boolean or `null` is no input: text goes in
+//! `{"content": ...}`. `null` for an optional input (`context`, `policy`,
+//! `codeowners`, `service_map`) means it is absent. Errors name the
+//! request field (`graph[0]`, `codeowners`), the key and its value.
 //! `context` and `now` are optional, but one of them must say when: the
 //! engine reads no clock. `now` overrides the context's `now`.
 //!
@@ -94,32 +104,143 @@ struct Request<'a> {
     allow_unknown_services: bool,
 }
 
-/// An input given by reference: a file or its text.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Reference {
-    Path {
-        path: String,
-    },
-    Content {
-        #[serde(default)]
-        name: Option<String>,
-        content: String,
-    },
+/// Whether an input may be a JSON document given inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A JSON input (graph, change, context, plan): a reference or inline.
+    Json,
+    /// A text input (policy, CODEOWNERS, service map): a reference only.
+    Text,
+}
+
+/// One input of a request, as given.
+enum Input<'a> {
+    Path(String),
+    Content { name: Option<String>, content: String },
+    Document(&'a RawValue),
+}
+
+/// The keys of a JSON object in their order, duplicates kept, with their
+/// values as raw text.
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// How an input is written, for messages.
+const INPUT_FORMS: &str = "give a file as `{\"path\": FILE}` or text as `{\"content\": TEXT, \"name\": NAME}`";
+
+impl<'a> Input<'a> {
+    /// Reads which way the request field `what` gives an input. An object
+    /// with a `path` or `content` key is a reference and holds exactly one
+    /// of them (and `name` only beside `content`), nothing else; any other
+    /// object or an array is an inline document, for a JSON input only.
+    fn classify(raw: &'a RawValue, what: &str, shape: Shape) -> Result<Self, Failure> {
+        let text = raw.get().trim_start();
+        let inline = |found: &str| {
+            if shape == Shape::Json {
+                Ok(Self::Document(raw))
+            } else {
+                Err(Failure::Request(format!(
+                    "`{what}` is {found} `{}`, but only JSON inputs (graph, change, context, terraform_plans) may be given inline; {INPUT_FORMS}",
+                    shown(text)
+                )))
+            }
+        };
+        match text.bytes().next() {
+            Some(b'{') => {}
+            Some(b'[') => return inline("the array"),
+            _ => {
+                let or_inline = if shape == Shape::Json { ", or the JSON document itself inline" } else { "" };
+                return Err(Failure::Request(format!(
+                    "`{what}` is `{}`, not an input; {INPUT_FORMS}{or_inline}",
+                    shown(text)
+                )));
+            }
+        }
+        let Entries(entries) =
+            serde_json::from_str(text).map_err(|e| Failure::Request(format!("`{what}` is not a JSON object: {e}")))?;
+        if !entries.iter().any(|(key, _)| key == "path" || key == "content") {
+            return inline("an object with neither `path` nor `content`,");
+        }
+        let (mut path, mut content, mut name) = (None, None, None);
+        for (key, value) in &entries {
+            let slot = match key.as_str() {
+                "path" => &mut path,
+                "content" => &mut content,
+                "name" => &mut name,
+                _ => {
+                    return Err(Failure::Request(format!(
+                        "`{what}` has the unknown key `{key}` (value `{}`); {INPUT_FORMS}, and nothing else",
+                        shown(value.get())
+                    )));
+                }
+            };
+            if slot.is_some() {
+                return Err(Failure::Request(format!(
+                    "`{what}` has the key `{key}` twice (the second is `{}`)",
+                    shown(value.get())
+                )));
+            }
+            let string = serde_json::from_str::<String>(value.get())
+                .map_err(|_| Failure::Request(format!("`{what}.{key}` is `{}`, not a string", shown(value.get()))))?;
+            *slot = Some(string);
+        }
+        match (path, content, name) {
+            (Some(path), Some(_), _) => Err(Failure::Request(format!(
+                "`{what}` gives both `path` (`{}`) and `content`; give one",
+                shown(&path)
+            ))),
+            (Some(path), None, Some(name)) => Err(Failure::Request(format!(
+                "`{what}` gives `name` (`{}`) beside `path` (`{}`); a file is named by its path, `name` goes with `content`",
+                shown(&name),
+                shown(&path)
+            ))),
+            (Some(path), None, None) => Ok(Self::Path(path)),
+            (None, Some(content), name) => Ok(Self::Content { name, content }),
+            // `entries` holds `path` or `content`, so one was set; refused
+            // all the same should that ever change.
+            (None, None, _) => Err(Failure::Request(format!("`{what}` gives neither `path` nor `content`"))),
+        }
+    }
+}
+
+/// At most 60 characters of `text`, for a message.
+fn shown(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}...", text.get(..end).unwrap_or_default()),
+        None => text.to_owned(),
+    }
 }
 
 /// Reads the input `raw`, the request field `what`: its name (for
 /// messages) and bytes. An inline document's bytes are its own text.
-fn read(raw: &RawValue, what: &str) -> Result<(String, Vec<u8>), Failure> {
-    match serde_json::from_str::<Reference>(raw.get()) {
-        Ok(Reference::Path { path }) => {
+fn read(raw: &RawValue, what: &str, shape: Shape) -> Result<(String, Vec<u8>), Failure> {
+    match Input::classify(raw, what, shape)? {
+        Input::Path(path) => {
             let bytes = read_input(Path::new(&path))?;
             Ok((path, bytes))
         }
-        Ok(Reference::Content { name, content }) => {
-            Ok((name.unwrap_or_else(|| format!("({what})")), content.into_bytes()))
-        }
-        Err(_) => Ok((format!("({what})"), raw.get().as_bytes().to_vec())),
+        Input::Content { name, content } => Ok((name.unwrap_or_else(|| format!("({what})")), content.into_bytes())),
+        Input::Document(raw) => Ok((format!("({what})"), raw.get().as_bytes().to_vec())),
     }
 }
 
@@ -182,14 +303,14 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     }
     let mut loader = GraphLoader::new(BuildOptions::default());
     for (i, g) in request.graph.iter().enumerate() {
-        let (name, bytes) = read(g, &format!("graph[{i}]"))?;
+        let (name, bytes) = read(g, &format!("graph[{i}]"), Shape::Json)?;
         loader.add_bytes(&name, &bytes, None)?;
     }
     let graph = loader.build_frozen()?;
-    let (name, bytes) = read(request.change, "change")?;
+    let (name, bytes) = read(request.change, "change", Shape::Json)?;
     let mut changeset = parse_changeset(&name, &bytes)?;
     for (i, p) in request.terraform_plans.iter().enumerate() {
-        let (name, bytes) = read(p, &format!("terraform_plans[{i}]"))?;
+        let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
         let known = graph.nodes().iter().map(|n| n.id().to_owned());
         let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
         changeset.infrastructure.extend(summary.changes);
@@ -200,7 +321,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     };
     let context = match (&request.context, now) {
         (Some(c), now) => {
-            let (name, bytes) = read(c, "context")?;
+            let (name, bytes) = read(c, "context", Shape::Json)?;
             let context = parse_context(&name, &bytes)?;
             match now {
                 Some(now) => context.with_now(now),
@@ -214,7 +335,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     };
     let policy = match &request.policy {
         Some(p) => {
-            let (name, bytes) = read(p, "policy")?;
+            let (name, bytes) = read(p, "policy", Shape::Text)?;
             parse_policy(&name, &bytes)?
         }
         None => default_policy()?,
@@ -222,12 +343,12 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let mut mapping = RepoMapping::from_graph(&graph);
     let mut mapping_inputs: Vec<Vec<u8>> = Vec::new();
     if let Some(m) = &request.service_map {
-        let (name, bytes) = read(m, "service_map")?;
+        let (name, bytes) = read(m, "service_map", Shape::Text)?;
         mapping = mapping.with_service_map(ServiceMap::parse(&name, &bytes)?);
         mapping_inputs.extend([b"service-map".to_vec(), bytes]);
     }
     if let Some(c) = &request.codeowners {
-        let (name, bytes) = read(c, "codeowners")?;
+        let (name, bytes) = read(c, "codeowners", Shape::Text)?;
         mapping = mapping.with_codeowners(CodeOwners::parse(&name, &bytes)?);
         mapping_inputs.extend([b"codeowners".to_vec(), bytes]);
     }

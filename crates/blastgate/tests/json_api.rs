@@ -130,3 +130,68 @@ fn the_request_refuses_duplicate_fields() {
     assert_eq!(a["type"], "failure", "{a}");
     assert!(a["errors"][0]["message"].as_str().unwrap().contains("duplicate field `now`"), "{a}");
 }
+
+/// An input object holds `path` or `content` (with an optional `name`) and
+/// nothing else; a bare string is no input; only JSON inputs are inline.
+/// Each was read some way instead: the path without the content, the
+/// object without the misspelt key, the JSON text as a CODEOWNERS file, the
+/// string with its quotes as an edge list.
+#[test]
+fn input_objects_hold_one_reference_and_nothing_else() {
+    let change = json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]});
+    let request = |field: &str, input: Value| {
+        let mut r = json!({"graph": [{"content": "web api\n"}], "change": change, "now": "2026-11-27T10:00:00Z"});
+        if field == "graph" {
+            r["graph"] = json!([input]);
+        } else {
+            r[field] = input;
+        }
+        r
+    };
+    for (request, needles) in [
+        (
+            request("graph", json!({"path": "/nonexistent", "content": "web api\n"})),
+            vec!["`graph[0]`", "both `path`", "/nonexistent"],
+        ),
+        (request("graph", json!({"content": "web api\n", "nmae": "x"})), vec!["`graph[0]`", "`nmae`", "\"x\""]),
+        (
+            request("change", json!({"path": "/nonexistent/c.json", "servics": ["api"]})),
+            vec!["`change`", "`servics`", "[\"api\"]"],
+        ),
+        (request("codeowners", json!({"contnet": "* @team-x"})), vec!["`codeowners`", "contnet", "* @team-x"]),
+        (request("policy", json!("format = 1")), vec!["`policy`", "format = 1", "content"]),
+        (request("graph", json!("web api")), vec!["`graph[0]`", "\"web api\"", "content"]),
+        (request("graph", json!(42)), vec!["`graph[0]`", "42"]),
+        (request("change", Value::Null), vec!["`change`", "null"]),
+        (request("graph", json!({"path": 7})), vec!["`graph[0].path`", "7", "string"]),
+        (request("graph", json!({"path": "/nonexistent", "name": "g"})), vec!["`graph[0]`", "`name`", "g"]),
+        (
+            serde_json::from_str::<Value>(
+                r#"{"graph": [{"content": "web api\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]}, "now": "2026-11-27T10:00:00Z", "service_map": ["api/** api"]}"#,
+            )
+            .unwrap(),
+            vec!["`service_map`", "inline"],
+        ),
+    ] {
+        let a = answer(&request);
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        for needle in needles {
+            assert!(message.contains(needle), "{request}: `{message}` lacks `{needle}`");
+        }
+    }
+    // A duplicate key in an input object is refused, whichever value is first.
+    let a: Value = serde_json::from_str(&assess_json(
+        r#"{"graph": [{"content": "web api\n", "content": "api web\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]}, "now": "2026-11-27T10:00:00Z"}"#,
+    ))
+    .unwrap();
+    assert_eq!(a["type"], "failure", "{a}");
+    assert!(a["errors"][0]["message"].as_str().unwrap().contains("`content` twice"), "{a}");
+    // The documented forms still work, `null` for an optional input included.
+    let a = answer(&json!({
+        "graph": [{"name": "g.edges", "content": "web api\n"}],
+        "change": change, "now": "2026-11-27T10:00:00Z", "context": null,
+        "codeowners": {"content": "* @team-x\n"}
+    }));
+    assert_eq!(a["type"], "success", "{a}");
+}
