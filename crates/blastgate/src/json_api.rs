@@ -26,17 +26,19 @@
 //! would be: a duplicate key is an error there too, never "the last one
 //! wins". The policy, CODEOWNERS and service map are text, given by
 //! `path` or `content` only; the policy may be omitted for the default.
+//! `context` and `now` are optional, but one of them must say when: the
+//! engine reads no clock. `now` overrides the context's `now`.
 //!
 //! An object with a `path` or `content` key is a reference, never an
 //! inline document: it holds exactly one of the two, `name` only beside
 //! `content`, and no other key (a misspelt key is an error, not ignored).
 //! Any other object or array is an inline document, where one is allowed.
 //! A bare string, number, boolean or `null` is no input: text goes in
-//! `{"content": ...}`. `null` for an optional input (`context`, `policy`,
-//! `codeowners`, `service_map`) means it is absent. Errors name the
-//! request field (`graph[0]`, `codeowners`), the key and its value.
-//! `context` and `now` are optional, but one of them must say when: the
-//! engine reads no clock. `now` overrides the context's `now`.
+//! `{"content": ...}`. The path `-`, standard input on the command line,
+//! is refused: standard input belongs to the embedding program. `null` for
+//! an optional input (`context`, `policy`, `codeowners`, `service_map`)
+//! means it is absent. Errors name the request field (`graph[0]`,
+//! `codeowners`), the key and its value.
 //!
 //! # The answer
 //!
@@ -212,6 +214,11 @@ impl<'a> Input<'a> {
                 "`{what}` gives `name` (`{}`) beside `path` (`{}`); a file is named by its path, `name` goes with `content`",
                 shown(&name),
                 shown(&path)
+            ))),
+            (Some(path), None, None) if path == "-" => Err(Failure::Request(format!(
+                "`{what}.path` is `-`, which the command line reads as standard input; the JSON API reads no \
+                 standard input (it belongs to the embedding program, and reading it could block forever): give the \
+                 text as `content`"
             ))),
             (Some(path), None, None) => Ok(Self::Path(path)),
             (None, Some(content), name) => Ok(Self::Content { name, content }),

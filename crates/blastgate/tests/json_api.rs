@@ -195,3 +195,20 @@ fn input_objects_hold_one_reference_and_nothing_else() {
     }));
     assert_eq!(a["type"], "success", "{a}");
 }
+
+/// `-` is standard input on the command line only: the JSON API must not
+/// read (or block on) the standard input of the program embedding it.
+#[test]
+fn a_dash_path_is_not_standard_input() {
+    let change = json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]});
+    for request in [
+        json!({"graph": [{"path": "-"}], "change": change, "now": "2026-11-27T10:00:00Z"}),
+        json!({"graph": [{"content": "web api\n"}], "change": {"path": "-"}, "now": "2026-11-27T10:00:00Z"}),
+        json!({"graph": [{"content": "web api\n"}], "change": change, "now": "2026-11-27T10:00:00Z", "policy": {"path": "-"}}),
+    ] {
+        let a = answer(&request);
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(".path` is `-`") && message.contains("standard input"), "{request}: `{message}`");
+    }
+}
