@@ -18,6 +18,9 @@ seed terraform_no_panic "$shared"/terraform/*.json
 seed codeowners_no_panic "$shared"/codeowners/*.CODEOWNERS
 seed service_map_no_panic "$root"/crates/blastgate-ingest/tests/data/owners/*
 seed context_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/context.*
+mkdir -p corpus/history_no_panic
+(echo "date,bug,la,ld,nf,entrophy,fix"; for i in $(seq 1 120); do echo "$i,$(( (i * 7) % 3 == 0 )),$(( (i * 37) % 500 )),$(( i % 40 )),$(( 1 + i % 5 )),0.$(( i % 9 )),$(( i % 2 ))"; done) > corpus/history_no_panic/small.csv
+printf 'date,bug,la\r\n1,0,"3"\r\n2,1,"1""0"\r\n' > corpus/history_no_panic/quoted.csv
 seed policy_no_panic "$root"/crates/blastgate-core/src/policy/default.toml "$root"/crates/blastgate/tests/data/decision-cases/*/policy.toml
 seed assess_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/change.json
 mkdir -p corpus/assess_json_no_panic

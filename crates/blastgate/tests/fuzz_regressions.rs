@@ -21,6 +21,10 @@ mod reference;
 #[path = "../../../fuzz/src/assess_reference.rs"]
 mod assess_reference;
 
+/// The change-history check, shared with the fuzz target.
+#[path = "../../../fuzz/src/history.rs"]
+mod history;
+
 use blastgate::GraphFormat;
 use blastgate::graph::GraphLoader;
 
@@ -112,6 +116,7 @@ fn run(target: &str, data: &[u8]) {
             }
         }
         "snapshot_no_panic" => snapshot(data),
+        "history_no_panic" => history::check(data),
         other => panic!("fuzz/regressions/{other}: no such fuzz target; add it to this test"),
     }
 }
