@@ -131,7 +131,7 @@ fn yaml_options(input_bytes: usize) -> serde_saphyr::Options {
 /// [`GraphError::LimitExceeded`].
 pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
     check_yaml_budget(file, text)?;
-    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, &e))
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, text, &e))
 }
 
 /// Parses every document of a multi-document YAML stream (empty documents
@@ -141,7 +141,7 @@ pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Graph
 /// As [`from_yaml`].
 pub fn from_yaml_multi<T: DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, GraphError> {
     check_yaml_budget(file, text)?;
-    serde_saphyr::from_multiple_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, &e))
+    serde_saphyr::from_multiple_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, text, &e))
 }
 
 /// Streams the YAML events once against the budget before deserializing,
@@ -159,16 +159,19 @@ fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
     Ok(())
 }
 
-fn yaml_error(file: &str, e: &serde_saphyr::Error) -> GraphError {
+fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     // Alias replays and snippets wrap the error that happened; classify that.
     let mut e = e.without_snippet();
     while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
         e = error;
     }
     let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
+    // The value the error is about, as written (`calls: 1e3` is not a
+    // whole number): the scalar that starts at the error's place.
+    let value = e.location().map(|l| scalar_at(text, l.line(), l.column())).unwrap_or_default();
     let message = strip_position(&first_line(&e.to_string()));
     if message.starts_with("invalid value") {
-        return GraphError::invalid(file, place, "", message);
+        return GraphError::invalid(file, place, value, message);
     }
     match e {
         serde_saphyr::Error::Budget { breach, .. } => {
@@ -181,12 +184,13 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::SerdeUnknownVariant { .. }
         | serde_saphyr::Error::SerdeUnknownField { .. }
         | serde_saphyr::Error::SerdeMissingField { .. }
-        | serde_saphyr::Error::Unexpected { .. }
-        | serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, "", message),
+        | serde_saphyr::Error::Unexpected { .. } => GraphError::schema(file, place, "", message),
+        serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, value, message),
         serde_saphyr::Error::NonFiniteFloat { value, .. } => {
             GraphError::invalid(file, place, value.clone(), "number is NaN or infinite")
                 .with_help("write a finite number")
         }
+        serde_saphyr::Error::InvalidScalar { .. } => GraphError::syntax(file, place, value, message),
         _ => GraphError::syntax(file, place, "", message),
     }
 }
@@ -216,6 +220,22 @@ fn budget_max(limit: &str) -> u64 {
         // (or 4 per input byte plus 10,000, when less: see yaml_budget)
         _ => 0,
     }
+}
+
+/// The plain or quoted scalar that starts at 1-based `line` and `column`
+/// of `text`, up to the end of the line or a flow delimiter, at most 60
+/// characters; empty when there is none.
+fn scalar_at(text: &str, line: u64, column: u64) -> String {
+    let Some(row) = text.lines().nth(usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX)) else {
+        return String::new();
+    };
+    let rest: String = row.chars().skip(usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX)).collect();
+    let end = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest.char_indices().skip(1).find(|&(_, c)| c == q).map_or(rest.len(), |(i, _)| i + 1),
+        _ => rest.find([',', ']', '}']).or_else(|| rest.find(" #")).unwrap_or(rest.len()),
+    };
+    let token = rest.get(..end).unwrap_or(&rest).trim();
+    token.chars().take(60).collect()
 }
 
 fn first_line(s: &str) -> String {
@@ -261,4 +281,28 @@ pub struct Header {
 /// Reads the [`Header`] of a document, if it parses that far.
 pub fn header(file: &str, text: &str) -> Option<Header> {
     from_json_or_yaml(file, text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use super::{from_yaml, scalar_at};
+
+    #[test]
+    fn a_scalar_that_does_not_parse_is_quoted_in_the_error() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "read to fail")]
+        struct Edge {
+            calls: u64,
+            probability: f64,
+        }
+        let e = from_yaml::<Edge>("g.yaml", "calls: 1e3\nprobability: 0.5\n").unwrap_err().to_string();
+        assert!(e.contains("line 1, column 8") && e.contains("`1e3`"), "{e}");
+        let e = from_yaml::<Vec<Edge>>("g.yaml", "- {calls: 1, probability: 0x1}\n").unwrap_err().to_string();
+        assert!(e.contains("`0x1`"), "{e}");
+        assert_eq!(scalar_at("a: 'x, y' # c\n", 1, 4), "'x, y'");
+        assert_eq!(scalar_at("a: b # c\n", 1, 4), "b");
+        assert_eq!(scalar_at("a: b\n", 9, 4), "");
+    }
 }
