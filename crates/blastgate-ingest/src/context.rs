@@ -186,21 +186,33 @@ fn with_value_help(e: ChangeError) -> ChangeError {
 /// Checks every list against [`limits::MAX_LIST_ENTRIES`], outer lists
 /// first.
 fn check_lengths(file: &str, c: &Context) -> Result<(), ChangeError> {
-    let outer = [c.incidents.len(), c.error_budgets.len(), c.freezes.len(), c.in_flight.len()];
+    let outer = [
+        ("$.incidents".to_owned(), c.incidents.len()),
+        ("$.error_budgets".to_owned(), c.error_budgets.len()),
+        ("$.freezes".to_owned(), c.freezes.len()),
+        ("$.in_flight".to_owned(), c.in_flight.len()),
+    ];
     let inner = c
         .freezes
         .iter()
-        .flat_map(|f| {
+        .enumerate()
+        .flat_map(|(i, f)| {
             let scope = match &f.scope {
                 FreezeScope::All => 0,
                 FreezeScope::Services(s) => s.len(),
                 FreezeScope::Tiers(t) => t.len(),
             };
-            [scope, f.allow.len()]
+            [(format!("$.freezes[{i}].scope"), scope), (format!("$.freezes[{i}].allow"), f.allow.len())]
         })
-        .chain(c.in_flight.iter().map(|f| f.services.len()));
-    match outer.into_iter().chain(inner).find(|&n| n > limits::MAX_LIST_ENTRIES) {
-        Some(n) => Err(ChangeError::limit(file, "max_list_entries", limits::MAX_LIST_ENTRIES as u64, n as u64)),
+        .chain(c.in_flight.iter().enumerate().map(|(i, f)| (format!("$.in_flight[{i}].services"), f.services.len())));
+    match outer.into_iter().chain(inner).find(|(_, n)| *n > limits::MAX_LIST_ENTRIES) {
+        // Limit errors have no place field: the place goes with the file.
+        Some((place, n)) => Err(ChangeError::limit(
+            &format!("{file}: {place}"),
+            "max_list_entries",
+            limits::MAX_LIST_ENTRIES as u64,
+            n as u64,
+        )),
         None => Ok(()),
     }
 }

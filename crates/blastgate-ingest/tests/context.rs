@@ -448,7 +448,7 @@ fn over_long_list() {
     let entry = r#"{"service": "s", "remaining": 0.5}"#;
     let list = vec![entry; n].join(",");
     let e = err("c.json", &with(&format!(r#""error_budgets": [{list}]"#)));
-    assert_error(&e, "limit_exceeded", &["c.json", "`max_list_entries`", "10001 > 10000"]);
+    assert_error(&e, "limit_exceeded", &["c.json: $.error_budgets", "`max_list_entries`", "10001 > 10000"]);
     let services = vec![r#""s""#; n].join(",");
     let e = err(
         "c.json",
@@ -456,7 +456,7 @@ fn over_long_list() {
             r#""in_flight": [{{"id": "d", "services": [{services}], "start": "2026-11-27T09:30:00Z", "end": "2026-11-27T11:00:00Z"}}]"#
         )),
     );
-    assert_error(&e, "limit_exceeded", &["`max_list_entries`"]);
+    assert_error(&e, "limit_exceeded", &["$.in_flight[0].services", "`max_list_entries`"]);
     // Exactly at the limit is fine.
     let list = vec![entry; limits::MAX_LIST_ENTRIES].join(",");
     let c = ok("c.json", &with(&format!(r#""error_budgets": [{list}]"#)));
