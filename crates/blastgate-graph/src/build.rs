@@ -193,8 +193,8 @@ impl Warnings {
 #[derive(Clone)]
 pub(crate) struct Slot<T> {
     pub(crate) value: T,
-    origin: Origin,
-    file: usize,
+    pub(crate) origin: Origin,
+    pub(crate) file: usize,
 }
 
 /// A conflict between two sources: first file, second file, message.
@@ -689,6 +689,35 @@ mod tests {
         assert_eq!(dep.stated_probability().map(crate::model::Probability::get), Some(0.5));
         let warning = graph.warnings().iter().find(|w| w.message().contains("`probability`")).unwrap();
         assert_eq!((warning.file(), warning.place()), ("two.edges", "edge `a` -> `b`"));
+    }
+
+    /// A less trusted probability below what a more trusted description of
+    /// the edge implies is kept, as the merge rule says, with a warning.
+    #[test]
+    fn a_lower_probability_from_a_less_trusted_source_warns() {
+        let mut declared = fragment("graph.yaml", Origin::Declared);
+        let (a, b) = (declared.node("a", String::new).unwrap(), declared.node("b", String::new).unwrap());
+        declared
+            .edge(a, b, EdgeSpec { kind: Some(EdgeKind::Sync), strength: Some(Strength::Hard), ..EdgeSpec::default() })
+            .unwrap();
+        let mut listed = fragment("low.edges", Origin::Listed);
+        let (a, b) = (listed.node("a", String::new).unwrap(), listed.node("b", String::new).unwrap());
+        listed.edge(a, b, EdgeSpec { probability: Probability::new(0.01), ..EdgeSpec::default() }).unwrap();
+        let graph = build(vec![declared, listed], false).unwrap();
+        let (_, _, dep) = graph.dependencies().next().unwrap();
+        assert_eq!(dep.stated_probability().map(Probability::get), Some(0.01));
+        let warning = graph.warnings().iter().find(|w| w.message().contains("below the 0.9")).unwrap();
+        assert_eq!(warning.file(), "low.edges");
+        assert!(warning.message().contains("(the other: graph.yaml)"), "{warning}");
+        // A higher one says nothing.
+        let mut declared = fragment("graph.yaml", Origin::Declared);
+        let (a, b) = (declared.node("a", String::new).unwrap(), declared.node("b", String::new).unwrap());
+        declared.edge(a, b, EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() }).unwrap();
+        let mut listed = fragment("high.edges", Origin::Listed);
+        let (a, b) = (listed.node("a", String::new).unwrap(), listed.node("b", String::new).unwrap());
+        listed.edge(a, b, EdgeSpec { probability: Probability::new(0.8), ..EdgeSpec::default() }).unwrap();
+        let graph = build(vec![declared, listed], false).unwrap();
+        assert!(graph.warnings().iter().all(|w| !w.message().contains("less trusted")));
     }
 
     /// Equally trusted sources that disagree merge to the same graph in

@@ -257,9 +257,38 @@ impl Context<'_> {
                 acc.errors = acc.errors.saturating_add(obs.errors);
             }
         }
+        // A probability from a less trusted source than the one that stated
+        // the edge's kind or strength overrides the default those imply
+        // (the documented rule: only stated values compete); when it lowers
+        // it, say so, since the more trusted file described the edge.
+        let edge_kind_value = edge_kind.as_ref().map_or_else(|| default_edge_kind(Some(kind)), |s| s.value);
+        let strength_value = strength.as_ref().map(|s| s.value).unwrap_or_default();
+        let described_by =
+            [edge_kind.as_ref().map(|s| (s.origin, s.file)), strength.as_ref().map(|s| (s.origin, s.file))]
+                .into_iter()
+                .flatten()
+                .max_by_key(|&(o, _)| o);
+        if let (Some(p), Some((o, f))) = (&probability, described_by) {
+            let implied = Probability::default_for(edge_kind_value, strength_value);
+            if p.origin < o && p.value.get() < implied.get() {
+                conflicts.push((
+                    f,
+                    p.file,
+                    format!(
+                        "`probability` {} from a less trusted source is below the {} that the `{}`, `{}` edge of \
+                         a more trusted source implies; keeping {} (state the probability there to decide it)",
+                        p.value.get(),
+                        implied.get(),
+                        edge_kind_value,
+                        strength_value.as_str(),
+                        p.value.get()
+                    ),
+                ));
+            }
+        }
         let dep = Dependency {
-            kind: edge_kind.map_or_else(|| default_edge_kind(Some(kind)), |s| s.value),
-            strength: strength.map(|s| s.value).unwrap_or_default(),
+            kind: edge_kind_value,
+            strength: strength_value,
             probability: probability.map(|s| s.value),
             observation: observation.map(Box::new),
             origin,
