@@ -197,7 +197,8 @@ pub(crate) struct Slot<T> {
     pub(crate) file: usize,
 }
 
-/// A conflict between two sources: first file, second file, message.
+/// A conflict between two sources: the file of the value met first, the
+/// file of the other, message.
 pub(crate) type Conflict = (usize, usize, String);
 
 pub(crate) fn offer<T: Prefer>(

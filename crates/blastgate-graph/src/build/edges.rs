@@ -222,7 +222,8 @@ struct Context<'a> {
 impl Context<'_> {
     /// Merges the records of one edge (dependency, position; by position)
     /// whose dependency is of kind `kind`. Returns the edge and the
-    /// conflicts between sources (first file, second file, message).
+    /// conflicts between sources (the file of the value met first, the
+    /// other's, message).
     fn merge_edge(&self, records: &[(u32, u32)], kind: NodeKind) -> (Dependency, Vec<Conflict>) {
         let mut edge_kind: Option<Slot<EdgeKind>> = None;
         let mut strength: Option<Slot<Strength>> = None;
