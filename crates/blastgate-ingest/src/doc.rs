@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 pub fn from_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
     check_json_depth(file, text.as_bytes())?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, &e))?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, text, &e))?;
     de.end().map_err(|e| {
         GraphError::syntax(
             file,
@@ -26,13 +26,20 @@ pub fn from_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Graph
     Ok(value)
 }
 
-fn json_error(file: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> GraphError {
+fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> GraphError {
     let inner = e.inner();
     let path = json_path(&e.path().to_string());
     let place = format!("{path} (line {}, column {})", inner.line(), inner.column());
     let message = strip_position(&inner.to_string());
     if message.starts_with("invalid value") || message.starts_with("number out of range") {
-        return GraphError::invalid(file, place, "", message).with_help("write a finite number in range");
+        // serde_json names an invalid value itself but not a number out of
+        // range: that one is the number ending at the error's column.
+        let value = if message.starts_with("number out of range") {
+            number_ending_at(text, inner.line(), inner.column())
+        } else {
+            String::new()
+        };
+        return GraphError::invalid(file, place, value, message).with_help("write a finite number in range");
     }
     match inner.classify() {
         serde_json::error::Category::Data => GraphError::schema(file, place, "", message),
@@ -222,6 +229,18 @@ fn budget_max(limit: &str) -> u64 {
     }
 }
 
+/// The JSON number that ends at 1-based `line` and `column` of `text` (at
+/// most 60 characters); empty when there is none.
+fn number_ending_at(text: &str, line: usize, column: usize) -> String {
+    let Some(row) = text.lines().nth(line.saturating_sub(1)) else { return String::new() };
+    let head: Vec<char> = row.chars().take(column).collect();
+    let start = head
+        .iter()
+        .rposition(|c| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+        .map_or(0, |i| i + 1);
+    head.get(start..).unwrap_or_default().iter().take(60).collect()
+}
+
 /// The plain or quoted scalar that starts at 1-based `line` and `column`
 /// of `text`, up to the end of the line or a flow delimiter, at most 60
 /// characters; empty when there is none.
@@ -304,5 +323,18 @@ mod tests {
         assert_eq!(scalar_at("a: 'x, y' # c\n", 1, 4), "'x, y'");
         assert_eq!(scalar_at("a: b # c\n", 1, 4), "b");
         assert_eq!(scalar_at("a: b\n", 9, 4), "");
+    }
+
+    #[test]
+    fn a_json_number_out_of_range_is_quoted_in_the_error() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "read to fail")]
+        struct Edge {
+            probability: f64,
+        }
+        let e = super::from_json::<Edge>("g.json", "{\"probability\": 1e999}").unwrap_err().to_string();
+        assert!(e.contains("number out of range: `1e999`"), "{e}");
+        assert_eq!(super::number_ending_at("[-2.5e+9]", 1, 8), "-2.5e+9");
+        assert_eq!(super::number_ending_at("x", 3, 1), "");
     }
 }
