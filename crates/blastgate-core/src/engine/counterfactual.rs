@@ -8,6 +8,8 @@
 //! with the depth the engine gives it and whether that is lower.
 
 use blastgate_change::{ChangedBy, Changeset, TouchedNode};
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 
 use super::{AssessOptions, Engine, Radius, Reuse, Waits};
@@ -147,9 +149,25 @@ fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, 
             (t.id.clone(), c)
         })
         .collect();
-    let files_covered = changeset.files.iter().all(|f| parts.iter().any(|(_, c)| c.files.contains(f)));
-    let resources_covered =
-        changeset.infrastructure.iter().all(|r| parts.iter().any(|(_, c)| c.infrastructure.contains(r)));
-    let services_covered = changeset.services.iter().all(|s| parts.iter().any(|(_, c)| c.services.contains(s)));
+    // Whether each piece of the change is in some part, by the rules the
+    // parts were cut with (sets, not scans of the parts: a change may hold
+    // 100,000 resources of one node).
+    let ids: BTreeSet<&str> = touched.iter().map(|t| t.id.as_str()).collect();
+    let named: BTreeSet<&str> =
+        touched.iter().filter(|t| t.via.contains(&ChangedBy::Named)).map(|t| t.id.as_str()).collect();
+    let paths: BTreeSet<&str> = touched
+        .iter()
+        .flat_map(|t| &t.via)
+        .filter_map(|v| match v {
+            ChangedBy::File(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    let files_covered = changeset
+        .files
+        .iter()
+        .all(|f| paths.contains(f.path.as_str()) || f.old_path.as_deref().is_some_and(|p| paths.contains(p)));
+    let resources_covered = changeset.infrastructure.iter().all(|r| r.node.as_deref().is_some_and(|n| ids.contains(n)));
+    let services_covered = changeset.services.iter().all(|s| named.contains(s.as_str()));
     (files_covered && resources_covered && services_covered).then_some(parts)
 }
