@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use blastgate::graph::{BuildOptions, GraphLoader, write_snapshot};
+use blastgate::graph::{BuildOptions, GraphLoader, write_snapshot, write_snapshot_to};
 use clap::Args;
 
 use crate::args::GraphInput;
@@ -21,24 +21,6 @@ pub struct FreezeArgs {
     /// summary line to standard error).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-}
-
-/// A writer that counts the bytes through it.
-struct Counting<W> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// `graph freeze`: load, merge, freeze, write.
@@ -56,11 +38,7 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     let to_stdout = args.out.as_os_str() == "-";
     let bytes = if to_stdout {
         progress.step("writing to standard output");
-        let mut out =
-            Counting { inner: std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock()), bytes: 0 };
-        graph.write_snapshot(&mut out)?;
-        out.flush()?;
-        out.bytes
+        write_snapshot_to(&graph, std::io::stdout().lock())?
     } else {
         progress.step(format!("writing {}", args.out.display()));
         write_snapshot(&graph, &args.out)?

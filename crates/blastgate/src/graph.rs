@@ -25,7 +25,7 @@ mod snapshot_file;
 
 use std::path::Path;
 
-pub use snapshot_file::write_snapshot;
+pub use snapshot_file::{write_snapshot, write_snapshot_to};
 
 pub use blastgate_graph::limits;
 pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, is_snapshot};

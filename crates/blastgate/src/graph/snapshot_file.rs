@@ -77,25 +77,37 @@ pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<u64, GraphErro
     let destination = crate::output::destination(path).map_err(|e| io_error(&name, "cannot create", &e))?;
     let mut written = 0;
     let write = |file: &mut File| {
-        let mut out = Counted { inner: BufWriter::with_capacity(1 << 20, file), bytes: &mut written };
-        graph.write_snapshot(&mut out).map_err(|e| io_error(&name, "cannot write", &e))?;
-        out.flush().map_err(|e| io_error(&name, "cannot write", &e))
+        written = write_snapshot_to(graph, file).map_err(|e| io_error(&name, "cannot write", &e))?;
+        Ok(())
     };
     let staged = Staged::write(destination, write, |e| io_error(&name, "cannot write", &e))?;
     staged.commit().map_err(|e| io_error(&name, "cannot write", &e))?;
     Ok(written)
 }
 
-/// A writer that counts the bytes it passes on.
-struct Counted<'a, W: Write> {
-    inner: W,
-    bytes: &'a mut u64,
+/// Writes `graph` as a snapshot to `out` (buffered here), flushed, and
+/// returns the number of bytes written: for a stream such as standard
+/// output, where there is no file to replace.
+///
+/// # Errors
+/// Any error of `out`.
+pub fn write_snapshot_to(graph: &FrozenGraph, out: impl Write) -> std::io::Result<u64> {
+    let mut out = Counted { inner: BufWriter::with_capacity(1 << 20, out), bytes: 0 };
+    graph.write_snapshot(&mut out)?;
+    out.flush()?;
+    Ok(out.bytes)
 }
 
-impl<W: Write> Write for Counted<'_, W> {
+/// A writer that counts the bytes it passes on.
+struct Counted<W: Write> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
-        *self.bytes += n as u64;
+        self.bytes += n as u64;
         Ok(n)
     }
 
