@@ -21,6 +21,8 @@
 //! nodes and the pieces are joined in order.
 
 mod edges;
+
+pub(crate) use edges::forward_rows;
 pub(crate) use edges::propagation;
 
 use std::collections::{BTreeMap, HashMap};

@@ -10,7 +10,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use blastgate_graph::snapshot::{FORMAT_VERSION, MAGIC, is_snapshot};
 use blastgate_graph::{
@@ -196,11 +196,11 @@ fn every_flipped_byte_is_caught() {
         }
     }
     // A flipped bit in a section names the section and the checksum.
-    let (offset, _) = section(&bytes, 6);
+    let (offset, _) = section(&bytes, 8);
     let mut damaged = bytes.clone();
     damaged[offset] ^= 1;
     let e = read(&damaged).unwrap_err().to_string();
-    assert!(e.contains("section `fwd_targets`") && e.contains("checksum mismatch"), "{e}");
+    assert!(e.contains("section `rev_sources`") && e.contains("checksum mismatch"), "{e}");
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn a_newer_version_is_unsupported_whatever_follows() {
     bytes[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
     let e = read(&bytes).unwrap_err();
     assert_eq!(e.kind_name(), "unsupported_version", "{e}");
-    assert!(e.to_string().contains("format version 2"), "{e}");
+    assert!(e.to_string().contains(&format!("format version {}", FORMAT_VERSION + 1)), "{e}");
     // Even when the rest is of another layout entirely.
     bytes.truncate(12);
     assert_eq!(read(&bytes).unwrap_err().kind_name(), "unsupported_version");
@@ -242,6 +242,19 @@ fn section(bytes: &[u8], id: u32) -> (usize, usize) {
         }
     }
     panic!("no section {id}");
+}
+
+/// The ids of the sections, in the order of the table.
+fn section_ids(bytes: &[u8]) -> Vec<u32> {
+    let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    (0..count).map(|i| u32::from_le_bytes(bytes[64 + 32 * i..68 + 32 * i].try_into().unwrap())).collect()
+}
+
+/// Every edge as (dependent, dependency), from the forward rows.
+fn edge_list(graph: &FrozenGraph) -> BTreeSet<(u32, u32)> {
+    (0..graph.node_count() as u32)
+        .flat_map(|u| graph.dependencies_of(u).iter().map(move |&v| (u, v)).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Recomputes every checksum, as a crafted file would.
@@ -281,8 +294,11 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
     reseal(&mut bytes);
     assert_same(&graph, &read(&bytes).unwrap());
 
-    // Offsets that decrease, in either direction.
-    for id in [5, 7] {
+    // The forward rows are not stored: they are made from the reverse
+    // rows, so the two cannot disagree.
+    assert!(section_ids(&write(&graph)).iter().all(|&id| id != 5 && id != 6), "no forward rows in version 2");
+    // Offsets that decrease, in either table.
+    for id in [1, 7] {
         let e = crafted(&graph, id, |s| {
             let (a, b) = (get_word(s, 10), get_word(s, 11));
             set_word(s, 10, b + 1);
@@ -291,16 +307,17 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
         assert!(e.contains("never decrease"), "{e}");
     }
     // Offsets that do not end at the edge count, or do not start at 0.
-    let e = crafted(&graph, 5, |s| set_word(s, n, get_word(s, n) - 1));
-    assert!(e.contains("section `fwd_offsets`"), "{e}");
+    let e = crafted(&graph, 7, |s| set_word(s, n, get_word(s, n) - 1));
+    assert!(e.contains("section `rev_offsets`"), "{e}");
     assert!(crafted(&graph, 7, |s| set_word(s, 0, 1)).contains("start at 0"));
-    // A target out of range, a self-loop, a row out of order.
-    let e = crafted(&graph, 6, |s| set_word(s, 0, 4_000_000));
-    assert!(e.contains("section `fwd_targets`, row of node 0"), "{e}");
-    let first_row_len = graph.dependencies_of(0).len();
+    // A source out of range, a self-loop, a row out of order (node 0's row
+    // starts the section).
+    let e = crafted(&graph, 8, |s| set_word(s, 0, 4_000_000));
+    assert!(e.contains("section `rev_sources`, row of node 0"), "{e}");
+    let first_row_len = graph.dependents_of(0).len();
     assert!(first_row_len >= 2, "the test needs a row of two");
-    assert!(crafted(&graph, 6, |s| set_word(s, 0, 0)).contains("self-loop"));
-    let e = crafted(&graph, 6, |s| {
+    assert!(crafted(&graph, 8, |s| set_word(s, 0, 0)).contains("self-loop"));
+    let e = crafted(&graph, 8, |s| {
         let (a, b) = (get_word(s, 0), get_word(s, 1));
         set_word(s, 0, b);
         set_word(s, 1, a);
@@ -308,9 +325,9 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
     assert!(e.contains("strictly ascending"), "{e}");
     let e = crafted(&graph, 8, |s| set_word(s, 0, get_word(s, 0) + 10_000));
     assert!(e.contains("section `rev_sources`"), "{e}");
-    // Reverse rows valid on their own but not the forward rows turned
-    // around: the assessment (reverse) would see another graph than the
-    // digest (forward).
+    // A reverse row changed into another valid one reads as another graph,
+    // the same one forwards and backwards: what the digest hashes and the
+    // dependencies an export lists are what the radius walks.
     let (slot, moved) = (0..n as u32)
         .scan(0usize, |start, v| {
             let row = graph.dependents_of(v);
@@ -326,8 +343,16 @@ fn crafted_files_with_valid_checksums_cannot_break_an_invariant() {
             })
         })
         .unwrap();
-    let e = crafted(&graph, 8, |s| set_word(s, slot, moved));
-    assert!(e.contains("not the forward rows turned around"), "{e}");
+    let mut bytes = write(&graph);
+    let (offset, len) = section(&bytes, 8);
+    set_word(&mut bytes[offset..offset + len], slot, moved);
+    reseal(&mut bytes);
+    // (The edge keeps its dependency, so its probability stays valid.)
+    let other = read(&bytes).unwrap();
+    assert_ne!(edge_list(&other), edge_list(&graph));
+    let backwards: BTreeSet<(u32, u32)> =
+        (0..n as u32).flat_map(|v| other.dependents_of(v).iter().map(move |&u| (u, v)).collect::<Vec<_>>()).collect();
+    assert_eq!(edge_list(&other), backwards);
     // Probabilities other than the edges' attributes give: one per edge
     // (this graph's dependencies are of two kinds), one for all (a graph of
     // services only), and one per edge with attributes of their own.

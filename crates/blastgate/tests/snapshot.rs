@@ -168,3 +168,38 @@ fn strict_loading_refuses_a_snapshot_with_placeholders() {
     assert_eq!(e.kind_name(), "dangling", "{e}");
     assert!(e.to_string().contains("ghost"), "{e}");
 }
+
+#[test]
+fn version_1_snapshots_still_load_as_the_same_graph() {
+    // Written by blastgate before format version 2 (they hold the forward
+    // rows too, which are skipped): the demo topology and a fixture graph.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/snapshot-v1");
+    let demo = Temp::new("v1-demo.yaml");
+    std::fs::write(&demo.0, blastgate::demo::TOPOLOGY).unwrap();
+    let boutique = Path::new(SHARED).join("graphs/online-boutique.edges");
+    for (file, source) in [("demo-topology.bgs", demo.0.as_path()), ("online-boutique.bgs", boutique.as_path())] {
+        let old = std::fs::read(data.join(file)).unwrap();
+        assert_eq!(u32::from_le_bytes(old[8..12].try_into().unwrap()), 1, "{file} is a version 1 file");
+        let back = load(&[&data.join(file)], false).unwrap().build_frozen().unwrap();
+        let original = load(&[source], false).unwrap().build_frozen().unwrap();
+        assert_eq!(original.nodes(), back.nodes(), "{file}");
+        let edges = |g: &FrozenGraph| g.edges().map(|(a, b, d)| (a, b, d.clone())).collect::<Vec<_>>();
+        assert_eq!(edges(&original), edges(&back), "{file}");
+        let config = RadiusConfig::default();
+        for v in 0..u32::try_from(original.node_count()).unwrap() {
+            assert_eq!(radius(&original, &[v], &config), radius(&back, &[v], &config), "{file}");
+        }
+        // The input digest, which holds the graph's, is the same.
+        let digest = |g: FrozenGraph| {
+            let engine = blastgate::assess::Engine::new(g, blastgate::assess::default_policy().unwrap()).unwrap();
+            let change = blastgate::change::parse_changeset(
+                "c.json",
+                br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": []}"#,
+            )
+            .unwrap();
+            let now = blastgate::context::Timestamp::parse("2026-11-30T00:00:00Z").unwrap();
+            engine.assess(&change, &blastgate::context::Context::new(now)).input_digest
+        };
+        assert_eq!(digest(original), digest(back), "{file}");
+    }
+}

@@ -26,14 +26,14 @@ const DIGEST_CHUNK: usize = 1 << 15;
 
 /// The digest of a graph's canonical form: `blake3:` and 64 hex digits.
 ///
-/// Canonical form (version 3): the nodes in id order, in chunks of 32,768;
+/// Canonical form (version 4): the nodes in id order, in chunks of 32,768;
 /// each chunk hashed on its own with BLAKE3 (in parallel), then the
 /// chunks' digests in order. A chunk is three parts:
 ///
 /// 1. each node's record: its id (length and bytes), kind, tier,
 ///    user-facing, a byte saying which of owner, system, traffic and
-///    labels it states, then those, then its number of dependencies;
-/// 2. the dependencies of those nodes, row after row, each as its position
+///    labels it states, then those, then its number of dependents;
+/// 2. the dependents of those nodes, row after row, each as its position
 ///    in id order (u32, little-endian);
 /// 3. the edges whose attributes are not those an edge list gives (hard,
 ///    the default kind for the dependency, the default probability for
@@ -42,7 +42,10 @@ const DIGEST_CHUNK: usize = 1 << 15;
 ///
 /// Attributes are compared by their effective values, so a graph hashes
 /// the same however it is stored. Part 2 of a graph numbered in id order
-/// is its forward adjacency as it is in memory, hashed without a copy.
+/// is its reverse adjacency as it is in memory, hashed without a copy (the
+/// reverse rows, not the forward ones: a graph read from a snapshot makes
+/// its forward rows only when something needs them, and the digest of a
+/// plain graph does not).
 pub fn graph_digest(graph: &FrozenGraph) -> String {
     let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
     // The node at each position in id order (the identity for graphs from
@@ -73,7 +76,7 @@ pub fn graph_digest(graph: &FrozenGraph) -> String {
         })
         .collect();
     let mut h = blake3::Hasher::new();
-    h.update(b"blastgate-graph-v3\0");
+    h.update(b"blastgate-graph-v4\0");
     h.update(&u64::from(n).to_le_bytes());
     h.update(&(graph.edge_count() as u64).to_le_bytes());
     for c in &chunks {
@@ -121,7 +124,7 @@ fn hash_chunk(graph: &FrozenGraph, nodes: &[u32], identity: bool) -> [u8; 32] {
                 string(&mut buf, v);
             }
         }
-        buf.extend_from_slice(&(graph.dependencies_of(i).len() as u32).to_le_bytes());
+        buf.extend_from_slice(&(graph.dependents_of(i).len() as u32).to_le_bytes());
         if buf.len() >= FLUSH {
             h.update(&buf);
             buf.clear();
@@ -129,15 +132,22 @@ fn hash_chunk(graph: &FrozenGraph, nodes: &[u32], identity: bool) -> [u8; 32] {
     }
     h.update(&buf);
     buf.clear();
-    // 2. The dependencies, by position in id order.
+    // 2. The dependents, by position in id order.
     match (identity, nodes.first(), nodes.last()) {
         (true, Some(&first), Some(&last)) if cfg!(target_endian = "little") => {
-            h.update(bytemuck::cast_slice::<u32, u8>(graph.dependencies_of_range(first, last + 1)));
+            h.update(bytemuck::cast_slice::<u32, u8>(graph.dependents_of_range(first, last + 1)));
         }
         _ => {
             for &i in nodes {
-                for &to in graph.dependencies_of(i) {
-                    let rank = if identity { to } else { graph.id_rank(to).unwrap_or(u32::MAX) };
+                let mut row: Vec<u32> = graph
+                    .dependents_of(i)
+                    .iter()
+                    .map(|&from| if identity { from } else { graph.id_rank(from).unwrap_or(u32::MAX) })
+                    .collect();
+                // Ascending by position in id order, as in a graph numbered
+                // that way.
+                row.sort_unstable();
+                for rank in row {
                     buf.extend_from_slice(&rank.to_le_bytes());
                 }
                 if buf.len() >= FLUSH {

@@ -361,13 +361,7 @@ fn merge_plain(edges: Vec<(u32, u32)>, kinds: &[NodeKind], origin: Origin) -> Me
     sources.truncate(kept);
     sources.shrink_to_fit();
     // Pass 3: dependencies by dependent, ascending.
-    let mut fwd_offsets = vec![0u32; n + 1];
-    for &from in &sources {
-        bump(&mut fwd_offsets, from as usize + 1);
-    }
-    prefix_sum(&mut fwd_offsets);
-    let parts = split_evenly(&fwd_offsets, threads);
-    let targets = scatter(&fwd_offsets, &parts, || rows(&rev_offsets, &sources).map(|(to, from)| (from, to)));
+    let (fwd_offsets, targets) = forward_rows(&rev_offsets, &sources);
     // Every edge into a node has the same default probability.
     let mut probability = vec![0f32; sources.len()];
     for (to, w) in rev_offsets.windows(2).enumerate() {
@@ -386,6 +380,23 @@ fn merge_plain(edges: Vec<(u32, u32)>, kinds: &[NodeKind], origin: Origin) -> Me
         events: piece.events,
         self_loops: piece.self_loops,
     }
+}
+
+/// The forward rows of the reverse rows `rev_offsets` (`n + 1` entries)
+/// over `sources` (every source below `n`): the offsets and targets of
+/// each node's dependencies, each row ascending (the reverse rows are read
+/// in order), in one counting pass and one scattered write split across
+/// rayon's threads. The same rows whatever the number of threads.
+pub(crate) fn forward_rows(rev_offsets: &[u32], sources: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let n = rev_offsets.len().saturating_sub(1);
+    let mut offsets = vec![0u32; n + 1];
+    for &from in sources {
+        bump(&mut offsets, from as usize + 1);
+    }
+    prefix_sum(&mut offsets);
+    let parts = split_evenly(&offsets, parts_for(sources.len()));
+    let targets = scatter(&offsets, &parts, || rows(rev_offsets, sources).map(|(to, from)| (from, to)));
+    (offsets, targets)
 }
 
 /// Records in buckets by dependent.

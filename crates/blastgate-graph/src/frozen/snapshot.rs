@@ -35,7 +35,7 @@
 //! | 2 | `id_bytes` | the ids, UTF-8, in dense-id order (which is id order) |
 //! | 3 | `node_columns` | 4 bytes a node: kind, tier, user-facing, origin |
 //! | 4 | `node_extra` | owner, system, labels and traffic of the nodes that have any |
-//! | 5, 6 | `fwd_offsets`, `fwd_targets` | forward rows: `n + 1` and `m` u32 |
+//! | 5, 6 | `fwd_offsets`, `fwd_targets` | version 1 only: forward rows, `n + 1` and `m` u32 (skipped) |
 //! | 7, 8 | `rev_offsets`, `rev_sources` | reverse rows: `n + 1` and `m` u32 |
 //! | 9 | `rev_probability` | `m` f32, or one when every edge has the same |
 //! | 10 | `edge_plain` | 1 byte, the origin, when no edge states attributes |
@@ -47,7 +47,9 @@
 //! The magic and the format version (the first 12 bytes) never move. A
 //! reader refuses a version newer than its own with
 //! [`GraphError::UnsupportedVersion`]; any change to the layout bumps the
-//! version. The engine version is informative only.
+//! version. The engine version is informative only. Version 2 dropped the
+//! forward rows (sections 5 and 6), which a graph makes from the reverse
+//! rows on first need; version 1 files are read, those sections skipped.
 //!
 //! # Untrusted input
 //!
@@ -63,11 +65,10 @@
 //! at the edge count; rows are strictly ascending, in range, with no
 //! self-loop; ids are valid UTF-8, valid ids ([`crate::check_id`]) and
 //! strictly ascending (so sorted and unique); every enum byte, string and
-//! number is in range. Not re-derived: that the reverse rows are the
-//! transpose of the forward ones and that the reverse probabilities agree
-//! with the edge attributes (that would cost as much as building the
-//! reverse adjacency again). A crafted file can make those disagree, which
-//! changes answers as a different graph would, but breaks no invariant.
+//! number is in range; every reverse probability is the one its edge's
+//! attributes give. The edges are stored once, so the graph the digest
+//! hashes is the graph a blast radius walks: a crafted file can describe
+//! another graph, but not show two.
 
 mod layout;
 mod read;

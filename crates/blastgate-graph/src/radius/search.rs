@@ -71,9 +71,11 @@ pub struct RadiusScratch {
     /// Whether the current query's probabilities are `levels` (by
     /// distance) rather than `probability` (by node).
     by_level: bool,
-    /// Distance and predecessor of each node reached in the current query;
-    /// stale for the others.
-    links: Vec<Link>,
+    /// Distance and predecessor of each node reached in the current query
+    /// ([`Link::pack`]); stale for the others, so never cleared: made
+    /// zeroed, the memory comes from the system untouched and only the
+    /// pages a query reaches are ever written.
+    links: Vec<u64>,
     /// The changed nodes, then every other reached node in BFS order.
     pub(super) queue: Vec<u32>,
     /// Number of changed nodes at the head of `queue`.
@@ -201,7 +203,7 @@ impl RadiusScratch {
         let n = graph.node_count();
         self.begin(n);
         if self.links.len() < n {
-            self.links.resize(n, Link::UNREACHED);
+            self.links = bytemuck::zeroed_vec(n);
         }
         for &c in sources {
             if self.reach(c) {
@@ -249,7 +251,7 @@ impl RadiusScratch {
     /// queue.
     #[inline]
     pub(super) fn found(&self, v: u32) -> Option<NodeState> {
-        let link = self.links.get(v as usize)?;
+        let link = Link::unpack(*self.links.get(v as usize)?);
         let probability = if self.by_level {
             *self.levels.get(link.distance as usize)?
         } else {
@@ -264,7 +266,16 @@ impl RadiusScratch {
 
     fn set_link(&mut self, v: u32, link: Link) {
         if let Some(l) = self.links.get_mut(v as usize) {
-            *l = link;
+            *l = link.pack();
+        }
+    }
+
+    /// Sets the predecessor of `v` to `u` if `keep(old, u)` says so.
+    fn set_predecessor(&mut self, v: u32, u: u32, keep: impl Fn(u32, u32) -> u32) {
+        if let Some(l) = self.links.get_mut(v as usize) {
+            let mut link = Link::unpack(*l);
+            link.predecessor = keep(link.predecessor, u);
+            *l = link.pack();
         }
     }
 
@@ -379,13 +390,10 @@ impl RadiusScratch {
                     if parents {
                         set_bit(&mut self.frontier, v);
                     }
-                } else if parents
-                    && is_set(&self.frontier, v)
-                    && let Some(link) = self.links.get_mut(v as usize)
-                {
+                } else if parents && is_set(&self.frontier, v) {
                     // Found on this level by another parent: keep the
                     // lowest-numbered one.
-                    link.predecessor = link.predecessor.min(u);
+                    self.set_predecessor(v, u, u32::min);
                 }
             }
         }
@@ -483,8 +491,10 @@ impl RadiusScratch {
                     && q.total_cmp(s).is_gt()
                 {
                     *s = q;
-                    if let Some(link) = self.links.get_mut(v as usize) {
+                    if let Some(l) = self.links.get_mut(v as usize) {
+                        let mut link = Link::unpack(*l);
                         link.predecessor = u;
+                        *l = link.pack();
                     }
                     self.heap.push(q, v);
                 }
@@ -552,7 +562,14 @@ struct Link {
 }
 
 impl Link {
-    const UNREACHED: Link = Link { distance: u32::MAX, predecessor: NodeState::NONE };
+    /// The link as one word: the distance in the high half.
+    fn pack(self) -> u64 {
+        u64::from(self.distance) << 32 | u64::from(self.predecessor)
+    }
+
+    fn unpack(word: u64) -> Self {
+        Self { distance: (word >> 32) as u32, predecessor: word as u32 }
+    }
 }
 
 /// A monotone priority queue of `(probability, node)`: the most probable

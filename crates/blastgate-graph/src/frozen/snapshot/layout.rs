@@ -8,8 +8,10 @@ use crate::model::{Origin, Strength};
 /// mangle (PNG's trick), so a damaged transfer fails at once.
 pub const MAGIC: [u8; 8] = *b"\x89BGS\r\n\x1a\n";
 
-/// The format version written, and the newest read.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version written, and the newest read. Version 1 files are
+/// read too: they hold the forward rows as well (sections 5 and 6), which
+/// are skipped.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Bytes of the header.
 pub(super) const HEADER_LEN: usize = 64;

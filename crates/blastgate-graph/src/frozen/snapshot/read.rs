@@ -52,26 +52,13 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
     let reader = Reader { file, source, header: &header };
     let (n, m) = (header.nodes, header.edges);
 
-    let key = fingerprint_key();
-    let ((ids, meta), (fwd, reverse)) = rayon::join(
-        || rayon::join(|| reader.ids(n), || reader.meta(n, m)),
-        || {
-            rayon::join(
-                || reader.rows(Section::FwdOffsets, Section::FwdTargets, n, m, key),
-                || reader.reverse(n, m, key),
-            )
-        },
-    );
-    let (ids, meta, (fwd_offsets, fwd_targets, fwd_print)) = (ids?, meta?, fwd?);
-    let ((rev_offsets, rev_sources, rev_print), probability) = reverse?;
-    if fwd_print != rev_print {
-        return Err(corrupt(
-            file,
-            "section `rev_sources`",
-            String::new(),
-            "the reverse rows are not the forward rows turned around (a dependency is missing from one of them)",
-        ));
-    }
+    // The forward rows of a version 1 file (sections 5 and 6) are not
+    // read: they are made from the reverse rows when needed, so the two
+    // cannot disagree.
+    let ((ids, meta), reverse) =
+        rayon::join(|| rayon::join(|| reader.ids(n), || reader.meta(n, m)), || reader.reverse(n, m));
+    let (ids, meta) = (ids?, meta?);
+    let ((rev_offsets, rev_sources), probability) = reverse?;
 
     let nodes = make_nodes(&ids, &meta.columns, meta.extra);
     let probability = match probability {
@@ -81,9 +68,9 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
             vec![p; longest]
         }
     };
-    let csr = Csr::new(fwd_offsets, fwd_targets, Reverse::from_rows(rev_offsets, rev_sources, probability));
+    let csr = Csr::from_reverse(Reverse::from_rows(rev_offsets, rev_sources, probability));
     let graph = FrozenGraph::assemble(nodes, None, csr, meta.deps, meta.warnings);
-    if let Some(v) = first_bad_probability(&graph, key) {
+    if let Some(v) = first_bad_probability(&graph, fingerprint_key()) {
         return Err(corrupt(
             file,
             format!("section `rev_probability`, row of node {v}"),
@@ -247,9 +234,8 @@ struct Meta {
 /// The attributes of a node stored in `node_extra`.
 type Extra = NodeExtra;
 
-/// Offsets and values of compressed sparse rows, and the fingerprint of
-/// their edges.
-type Rows = (Vec<u32>, Vec<u32>, u64);
+/// Offsets and values of compressed sparse rows.
+type Rows = (Vec<u32>, Vec<u32>);
 
 enum Probabilities {
     Each(Vec<f32>),
@@ -367,14 +353,11 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
 
     /// Forward or reverse rows: `n + 1` offsets and `m` values, each row
     /// strictly ascending, in range and without the row's own node; with
-    /// the fingerprint of their edges under `key` (see [`edge_term`]).
-    fn rows(&self, offsets: Section, values: Section, n: usize, m: usize, key: u64) -> Result<Rows, GraphError> {
+    fn rows(&self, offsets: Section, values: Section, n: usize, m: usize) -> Result<Rows, GraphError> {
         let (o, v) = rayon::join(|| self.words(offsets, Some(n + 1)), || self.words(values, Some(m)));
         let (o, v) = (o?, v?);
         check_offsets(self.file, offsets, &o, m)?;
-        let reversed = offsets == Section::RevOffsets;
-        let (bad, fingerprint) = check_rows(&o, &v, n, reversed, key);
-        if let Some(row) = bad {
+        if let Some(row) = check_rows(&o, &v, n) {
             return Err(corrupt(
                 self.file,
                 format!("section `{}`, row of node {row}", values.name()),
@@ -382,12 +365,12 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
                 "a row is not strictly ascending, names a node out of range, or is a self-loop",
             ));
         }
-        Ok((o, v, fingerprint))
+        Ok((o, v))
     }
 
-    fn reverse(&self, n: usize, m: usize, key: u64) -> Result<(Rows, Probabilities), GraphError> {
+    fn reverse(&self, n: usize, m: usize) -> Result<(Rows, Probabilities), GraphError> {
         let (rows, probability) =
-            rayon::join(|| self.rows(Section::RevOffsets, Section::RevSources, n, m, key), || self.probabilities(m));
+            rayon::join(|| self.rows(Section::RevOffsets, Section::RevSources, n, m), || self.probabilities(m));
         Ok((rows?, probability?))
     }
 
@@ -547,51 +530,28 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
 }
 
 /// The first row of `offsets` (checked) over `values` that is not strictly
-/// ascending, names a node not below `n` or the row's own node, if any;
-/// and the fingerprint of the edges (see [`edge_term`]): row `r` holding
-/// `x` is the edge `r -> x`, or `x -> r` for `reversed` rows. Each piece of
-/// rows is checked by a loop without branches on the values (which the
-/// compiler can vectorise), and searched again only if bad.
-fn check_rows(offsets: &[u32], values: &[u32], n: usize, reversed: bool, key: u64) -> (Option<usize>, u64) {
+/// ascending, names a node not below `n` or the row's own node, if any.
+/// Each piece of rows is checked by a loop without branches on the values
+/// (which the compiler can vectorise), and searched again only if bad.
+fn check_rows(offsets: &[u32], values: &[u32], n: usize) -> Option<usize> {
     let n = u32::try_from(n).unwrap_or(u32::MAX);
-    let check_row = |row: usize| {
+    let row_is_bad = |row: usize| {
         let (a, b) = (offsets.get(row).copied().unwrap_or(0), offsets.get(row + 1).copied().unwrap_or(0));
         let own = u32::try_from(row).unwrap_or(u32::MAX);
-        let row_values = values.get(a as usize..b as usize).unwrap_or_default();
-        // The row's terms: its node's mix times the sum of the others'.
-        // (What `dependent_mix` and `dependency_mix` do, in one loop.)
-        let (value_key, odd, own_mix) = if reversed {
-            (key, 1, dependency_mix(key, own))
-        } else {
-            (dependency_key(key), 0, dependent_mix(key, own))
-        };
         let mut bad = false;
-        let mut others = 0u64;
         let mut previous = None;
-        for &x in row_values {
+        for &x in values.get(a as usize..b as usize).unwrap_or_default() {
             bad |= (x >= n) | (x == own) | previous.is_some_and(|p| p >= x);
-            others = others.wrapping_add(light_mix(u64::from(x) ^ value_key) | odd);
             previous = Some(x);
         }
-        (bad, others.wrapping_mul(own_mix))
+        bad
     };
     let rows = offsets.len().saturating_sub(1);
-    let pieces = rows.div_ceil(PIECE_ROWS);
-    let checked: Vec<(bool, u64)> = (0..pieces)
+    let piece = |p: usize| p * PIECE_ROWS..((p + 1) * PIECE_ROWS).min(rows);
+    (0..rows.div_ceil(PIECE_ROWS))
         .into_par_iter()
-        .map(|p| {
-            (p * PIECE_ROWS..((p + 1) * PIECE_ROWS).min(rows)).fold((false, 0u64), |(bad, sum), row| {
-                let (b, s) = check_row(row);
-                (bad | b, sum.wrapping_add(s))
-            })
-        })
-        .collect();
-    let fingerprint = checked.iter().fold(0u64, |acc, &(_, s)| acc.wrapping_add(s));
-    let bad = checked
-        .iter()
-        .position(|&(bad, _)| bad)
-        .and_then(|piece| (piece * PIECE_ROWS..((piece + 1) * PIECE_ROWS).min(rows)).find(|&row| check_row(row).0));
-    (bad, fingerprint)
+        .find_first(|&p| piece(p).fold(false, |bad, row| bad | row_is_bad(row)))
+        .and_then(|p| piece(p).find(|&row| row_is_bad(row)))
 }
 
 /// Rows checked by one task.

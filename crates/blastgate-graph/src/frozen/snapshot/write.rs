@@ -47,15 +47,13 @@ fn floats(floats: &[f32]) -> Bytes<'_> {
 pub(super) fn write(graph: &FrozenGraph, out: &mut impl Write) -> io::Result<()> {
     let csr = &graph.csr;
     let n = graph.nodes.len();
-    let m = csr.fwd_targets.len();
+    let m = csr.edge_count();
     let (id_offsets, id_bytes) = ids(&graph.nodes)?;
     let mut sections: Vec<(Section, Bytes<'_>)> = vec![
         (Section::IdOffsets, Bytes::Owned(id_offsets.iter().flat_map(|o| o.to_le_bytes()).collect())),
         (Section::IdBytes, Bytes::Borrowed(&id_bytes)),
         (Section::NodeColumns, Bytes::Owned(node_columns(&graph.nodes))),
         (Section::NodeExtra, Bytes::Owned(node_extra(&graph.nodes))),
-        (Section::FwdOffsets, words(&csr.fwd_offsets)),
-        (Section::FwdTargets, words(&csr.fwd_targets)),
         (Section::RevOffsets, words(&csr.rev_offsets)),
         (Section::RevSources, words(&csr.rev_sources)),
     ];
