@@ -26,6 +26,7 @@ mod report;
 mod rules;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
 use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, ScratchPool, Tier, TierWeights};
@@ -53,7 +54,9 @@ pub struct Engine {
     /// split's part, a change in flight), never reported.
     unreported: RadiusConfig,
     classifier: Classifier,
-    graph_digest: String,
+    /// The graph's digest, made by the first assessment beside its work
+    /// (or by [`Engine::graph_digest`]).
+    graph_digest: OnceLock<String>,
     /// The policy's canonical JSON, hashed into every input digest (made
     /// once: serialising the policy took a fifth of a small assessment).
     policy_canonical: Vec<u8>,
@@ -116,7 +119,6 @@ impl Engine {
             message: "weights must be finite and not negative".into(),
         })?;
         let config = RadiusConfig::default().with_tier_weights(weights);
-        let graph_digest = digest::graph_digest(&graph);
         let policy_canonical = digest::policy_canonical(&policy);
         Ok(Self {
             graph,
@@ -124,7 +126,7 @@ impl Engine {
             config,
             unreported: config.with_top_paths(0),
             classifier: Classifier::default(),
-            graph_digest,
+            graph_digest: OnceLock::new(),
             policy_canonical,
             scratches: ScratchPool::default(),
         })
@@ -141,16 +143,40 @@ impl Engine {
     }
 
     /// The graph's digest (`blake3:...`), part of every input digest.
+    ///
+    /// # Complexity
+    /// `O(V + E)` the first time (on rayon's threads: about 9 ms for a
+    /// million nodes and ten million edges on two cores), `O(1)` after.
+    /// Never waits on another thread: two threads asking first both
+    /// compute it (the same value), so that a rayon worker can never
+    /// wait on a computation it is itself part of.
     pub fn graph_digest(&self) -> &str {
-        &self.graph_digest
+        if self.graph_digest.get().is_none() {
+            let _ = self.graph_digest.set(digest::graph_digest(&self.graph));
+        }
+        self.graph_digest.get().map_or("", String::as_str)
     }
 
     /// Assesses `changeset` in `context`. Never fails: problems are
     /// diagnostics, and errors escalate to the policy's error depth.
+    ///
+    /// The first assessment digests the graph beside its own work (on
+    /// rayon's threads): a gate that assesses once per process waits for
+    /// the longer of the two, not their sum.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let (mut assessment, waits, radius) = self.assess_once(changeset, context, options);
-        assessment.counterfactuals =
-            counterfactual::explore(self, changeset, context, options, &assessment, &waits, radius);
+        let assess = || {
+            let (mut assessment, waits, radius) = self.assess_once(changeset, context, options);
+            assessment.counterfactuals =
+                counterfactual::explore(self, changeset, context, options, &assessment, &waits, radius);
+            assessment
+        };
+        let mut assessment = if self.graph_digest.get().is_some() {
+            assess()
+        } else {
+            rayon::join(|| self.graph_digest().len(), assess).1
+        };
+        // After the work: the input digest holds the graph's.
+        assessment.input_digest = digest::input_digest(self, changeset, context, options);
         assessment
     }
 
@@ -302,7 +328,6 @@ impl Engine {
         let factors = self.factors(&values, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
-        let input_digest = digest::input_digest(self, changeset, context, options);
         diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
         diagnostics.dedup();
         let waits = Waits {
@@ -351,7 +376,8 @@ impl Engine {
                 model: self.policy.likelihood.version.clone(),
                 policy: self.policy.version.clone(),
             },
-            input_digest,
+            // Filled by `assess`, beside which the graph is digested.
+            input_digest: String::new(),
         };
         (assessment, waits, radius)
     }

@@ -324,6 +324,11 @@ impl std::fmt::Debug for ScratchPool {
 }
 
 impl ScratchPool {
+    /// How many scratches are kept, waiting for a query.
+    pub fn kept(&self) -> usize {
+        self.0.lock().map_or(0, |p| p.len())
+    }
+
     /// The blast radius of `changed` ([`radius_with`]), with a kept scratch
     /// or a new one, kept afterwards.
     pub fn radius(&self, graph: &FrozenGraph, changed: &[u32], config: &RadiusConfig) -> BlastRadius {

@@ -51,8 +51,9 @@ use crate::graph::FrozenGraph;
 /// An engine: a graph and a validated policy, built once and shared across
 /// threads.
 ///
-/// Building one digests the graph (about 8 ms for a million nodes and ten
-/// million edges on two cores). Assessing reuses scratch memory for blast
+/// The first assessment digests the graph beside its own work (about 9 ms
+/// of two cores for a million nodes and ten million edges). Assessing
+/// reuses scratch memory for blast
 /// radii: the engine keeps one scratch per thread that assessed at the same
 /// time (about 12 bytes a graph node each, 20 when edges carry different
 /// probabilities) until it is dropped, so a long-lived engine answers
@@ -98,6 +99,8 @@ impl Engine {
     /// Assesses many changes in parallel; the answers come in input order
     /// and do not depend on the number of threads.
     pub fn assess_batch(&self, items: &[(Changeset, Context)], options: &AssessOptions<'_>) -> Vec<Assessment> {
+        // Digested once, before the threads would each start on it.
+        let _ = self.inner.graph_digest();
         items.par_iter().map(|(c, ctx)| self.inner.assess(c, ctx, options)).collect()
     }
 

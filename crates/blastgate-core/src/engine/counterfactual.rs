@@ -25,6 +25,10 @@ const MAX_SPLIT: usize = 16;
 /// split's parts one at a time.
 const LARGE_SHARE: usize = 8;
 
+/// A change whose radius times this is below the number of nodes counts as
+/// cheap to split (see `explore`).
+const CHEAP_FACTOR: usize = 64;
+
 /// The counterfactuals of `base`, sorted by id. `radius` is the base's
 /// blast radius, reused by the counterfactuals that change no node and
 /// dropped before the split's parts are decided (on a change that reaches
@@ -90,7 +94,13 @@ pub(crate) fn explore(
         c.deploy_at = Some(end.to_string());
         try_one("wait-for-in-flight", format!("deploy after the changes in flight finish ({end})"), &c, context);
     }
-    let large = radius.blast.affected_count() >= engine.graph.node_count() / LARGE_SHARE;
+    let affected = radius.blast.affected_count();
+    let large = affected >= engine.graph.node_count() / LARGE_SHARE;
+    // A part's radius is at most the change's. When that is small beside
+    // the graph and no scratch is kept for a second thread, making one
+    // (8 bytes a node, faulted in) costs more than the parts' searches:
+    // one thread then (the first assessment of a process on a large graph).
+    let cheap = affected.saturating_mul(CHEAP_FACTOR) < engine.graph.node_count() && engine.scratches.kept() < 2;
     drop(radius);
     if let Some(parts) = split(changeset, &waits.resolved.touched) {
         let mut worst = ReviewDepth::Auto;
@@ -106,7 +116,7 @@ pub(crate) fn explore(
             (d.depth, d.likelihood)
         };
         let decided: Vec<(ReviewDepth, f64)> =
-            if large { parts.iter().map(decide).collect() } else { parts.par_iter().map(decide).collect() };
+            if large || cheap { parts.iter().map(decide).collect() } else { parts.par_iter().map(decide).collect() };
         for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {
             worst = worst.max(part_depth);
             worst_likelihood = worst_likelihood.max(likelihood);

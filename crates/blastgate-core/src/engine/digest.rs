@@ -206,7 +206,7 @@ pub(crate) fn input_digest(
 ) -> String {
     let mut h = Sha256::new();
     h.update(b"blastgate-input-v1\0");
-    h.update(engine.graph_digest.as_bytes());
+    h.update(engine.graph_digest().as_bytes());
     for (name, bytes) in [
         (
             "changeset",
