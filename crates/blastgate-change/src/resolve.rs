@@ -320,7 +320,6 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
     let lower = id.to_ascii_lowercase();
     let mut close: Vec<&str> = graph
         .nodes()
-        .iter()
         .map(|n| n.id())
         .filter(|n| {
             let n = n.to_ascii_lowercase();

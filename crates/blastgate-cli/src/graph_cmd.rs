@@ -80,7 +80,7 @@ impl Summary {
         let mut by_kind = BTreeMap::new();
         let mut by_tier = BTreeMap::new();
         let mut isolated = 0;
-        for (i, n) in g.nodes().iter().enumerate() {
+        for (i, n) in g.nodes().enumerate() {
             *by_kind.entry(n.kind().as_str()).or_insert(0) += 1;
             let tier = n.tier().map_or_else(|| "unset".to_owned(), |t: Tier| format!("{}", t.level()));
             *by_tier.entry(tier).or_insert(0) += 1;

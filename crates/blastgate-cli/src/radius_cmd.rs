@@ -147,7 +147,6 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
     let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
     let mut scored: Vec<(f64, &str)> = graph
         .nodes()
-        .iter()
         .map(|n| {
             let score =
                 if last_part(n.id()) == wanted { 2.0 } else { strsim::jaro_winkler(&wanted, &n.id().to_lowercase()) };

@@ -35,7 +35,9 @@ use crate::fragment::{GraphFragment, NameIndex, Warning};
 use crate::frozen::{Csr, Reverse};
 use crate::graph::ServiceGraph;
 use crate::limits;
-use crate::model::{EdgeKind, Node, NodeExtra, NodeKind, NodeSpec, Origin, Probability, Strength, Tier, Traffic};
+use crate::model::{
+    EdgeKind, Node, NodeAttrs, NodeExtra, NodeKind, NodeSpec, Origin, Probability, Strength, Tier, Traffic,
+};
 
 /// Most warnings kept; past it one summary warning counts the rest.
 pub const MAX_WARNINGS: usize = 1000;
@@ -560,18 +562,20 @@ fn make_nodes(
         .with_min_len(4096)
         .map(|((id, &origin), &kind)| Node {
             id,
-            kind,
-            tier: None,
-            user_facing: (kind == NodeKind::Journey).then_some(true),
-            origin,
-            extra: None,
+            attrs: NodeAttrs {
+                kind,
+                tier: None,
+                user_facing: (kind == NodeKind::Journey).then_some(true),
+                origin,
+                extra: None,
+            },
         })
         .collect();
     for (g, attrs) in attributes {
         let Some(node) = nodes.get_mut(g as usize) else { continue };
-        node.tier = attrs.tier.map(|s| s.value);
-        node.user_facing = attrs.user_facing.map(|s| s.value).or(node.user_facing);
-        node.extra = NodeExtra {
+        node.attrs.tier = attrs.tier.map(|s| s.value);
+        node.attrs.user_facing = attrs.user_facing.map(|s| s.value).or(node.attrs.user_facing);
+        node.attrs.extra = NodeExtra {
             owner: attrs.owner.map(|s| s.value.into_boxed_str()),
             system: attrs.system.map(|s| s.value.into_boxed_str()),
             labels: attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect(),

@@ -28,7 +28,8 @@ pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};
 pub use least::least;
 pub use model::{
-    Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeSpec, Observation, Origin, Probability, Strength, Tier, Traffic,
+    Dependency, EdgeKind, EdgeSpec, Node, NodeKind, NodeRef, NodeSpec, Observation, Origin, Probability, Strength,
+    Tier, Traffic,
 };
 pub use radius::{
     Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, ScratchPool, TierWeights, radius,

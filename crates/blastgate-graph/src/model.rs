@@ -405,7 +405,10 @@ impl EdgeSpec {
     }
 }
 
-/// A node of the merged graph.
+/// A node of the merged graph, as the build-time graph
+/// ([`ServiceGraph`](crate::ServiceGraph)) keeps it. A frozen graph keeps
+/// its nodes' ids in one buffer and lends [`NodeRef`]s, which have the same
+/// methods.
 ///
 /// Most nodes of large graphs (edge lists, traces) have no owner, system,
 /// labels or traffic: those are boxed apart, so a node is 32 bytes plus its
@@ -413,6 +416,12 @@ impl EdgeSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub(crate) id: Box<str>,
+    pub(crate) attrs: NodeAttrs,
+}
+
+/// A node's attributes, without its id (16 bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NodeAttrs {
     pub(crate) kind: NodeKind,
     pub(crate) tier: Option<Tier>,
     pub(crate) user_facing: Option<bool>,
@@ -442,46 +451,110 @@ impl NodeExtra {
 static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 impl Node {
+    /// The node as a [`NodeRef`], whose methods these are.
+    pub fn as_node_ref(&self) -> NodeRef<'_> {
+        NodeRef { id: &self.id, attrs: &self.attrs }
+    }
     /// The id users write.
     pub fn id(&self) -> &str {
         &self.id
     }
     /// What the node is.
     pub fn kind(&self) -> NodeKind {
-        self.kind
+        self.attrs.kind
     }
     /// The declared tier, if any.
     pub fn tier(&self) -> Option<Tier> {
-        self.tier
+        self.attrs.tier
     }
     /// The tier used for scoring: the declared one or [`Tier::DEFAULT`].
     pub fn effective_tier(&self) -> Tier {
-        self.tier.unwrap_or(Tier::DEFAULT)
+        self.as_node_ref().effective_tier()
     }
     /// Owning team.
     pub fn owner(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.owner.as_deref())
+        self.as_node_ref().owner()
     }
     /// System (product).
     pub fn system(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|e| e.system.as_deref())
+        self.as_node_ref().system()
     }
     /// Labels.
     pub fn labels(&self) -> &BTreeMap<String, String> {
-        self.extra.as_ref().map_or(&NO_LABELS, |e| &e.labels)
+        self.as_node_ref().labels()
     }
     /// Traffic.
     pub fn traffic(&self) -> Option<Traffic> {
-        self.extra.as_ref().and_then(|e| e.traffic)
+        self.as_node_ref().traffic()
     }
     /// Whether users see it directly, if stated. Journeys are user-facing
     /// unless a source says otherwise.
     pub fn user_facing(&self) -> Option<bool> {
-        self.user_facing
+        self.attrs.user_facing
     }
     /// The most trusted source that stated anything about the node.
     pub fn origin(&self) -> Origin {
-        self.origin
+        self.attrs.origin
+    }
+}
+
+/// A node of a [`FrozenGraph`](crate::FrozenGraph): its id, borrowed from
+/// the graph's buffer of ids, and its attributes. The same methods as
+/// [`Node`]; [`NodeRef::to_node`] makes one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NodeRef<'a> {
+    id: &'a str,
+    attrs: &'a NodeAttrs,
+}
+
+impl<'a> NodeRef<'a> {
+    pub(crate) fn new(id: &'a str, attrs: &'a NodeAttrs) -> Self {
+        Self { id, attrs }
+    }
+    /// The node, owning its id.
+    pub fn to_node(self) -> Node {
+        Node { id: self.id.into(), attrs: self.attrs.clone() }
+    }
+    /// The id users write.
+    pub fn id(self) -> &'a str {
+        self.id
+    }
+    /// What the node is.
+    pub fn kind(self) -> NodeKind {
+        self.attrs.kind
+    }
+    /// The declared tier, if any.
+    pub fn tier(self) -> Option<Tier> {
+        self.attrs.tier
+    }
+    /// The tier used for scoring: the declared one or [`Tier::DEFAULT`].
+    pub fn effective_tier(self) -> Tier {
+        self.attrs.tier.unwrap_or(Tier::DEFAULT)
+    }
+    /// Owning team.
+    pub fn owner(self) -> Option<&'a str> {
+        self.attrs.extra.as_ref().and_then(|e| e.owner.as_deref())
+    }
+    /// System (product).
+    pub fn system(self) -> Option<&'a str> {
+        self.attrs.extra.as_ref().and_then(|e| e.system.as_deref())
+    }
+    /// Labels.
+    pub fn labels(self) -> &'a BTreeMap<String, String> {
+        self.attrs.extra.as_ref().map_or(&NO_LABELS, |e| &e.labels)
+    }
+    /// Traffic.
+    pub fn traffic(self) -> Option<Traffic> {
+        self.attrs.extra.as_ref().and_then(|e| e.traffic)
+    }
+    /// Whether users see it directly, if stated. Journeys are user-facing
+    /// unless a source says otherwise.
+    pub fn user_facing(self) -> Option<bool> {
+        self.attrs.user_facing
+    }
+    /// The most trusted source that stated anything about the node.
+    pub fn origin(self) -> Origin {
+        self.attrs.origin
     }
 }
 

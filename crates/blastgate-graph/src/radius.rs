@@ -65,7 +65,7 @@
 //! Computed in the order of [`BlastRadius::affected`] (by id string), so
 //! float sums are the same bits on every run and thread count.
 //!
-//! - Counts per tier ([`Node::effective_tier`]) and the highest tier
+//! - Counts per tier ([`NodeRef::effective_tier`]) and the highest tier
 //!   reached (the lowest tier number).
 //! - Criticality-weighted impact: `sum over affected v of P(v) * w(v)` with
 //!   `w(v) = tier_weight(tier(v)) * t(v)`, where the tier weights are
@@ -143,7 +143,7 @@ pub use result::{Affected, BlastRadius, EvidencePath};
 pub use search::RadiusScratch;
 
 use crate::frozen::FrozenGraph;
-use crate::model::{Node, Probability, Tier};
+use crate::model::{NodeRef, Probability, Tier};
 
 /// The relative slack of the probability floor: a node counts when its
 /// probability is at least `min_probability * (1 - FLOOR_SLACK)`. See the
@@ -209,7 +209,7 @@ impl RadiusConfig {
     /// The weight of `node` in the criticality-weighted impact:
     /// `tier_weight(effective tier) * (1 + log10(1 + traffic))`, the second
     /// factor being 1 when the node states no traffic.
-    pub fn weight(&self, node: &Node) -> f64 {
+    pub fn weight(&self, node: NodeRef<'_>) -> f64 {
         let traffic = node.traffic().map_or(1.0, |t| 1.0 + t.get().ln_1p() / std::f64::consts::LN_10);
         self.tier_weights.get(node.effective_tier()) * traffic
     }

@@ -407,7 +407,7 @@ proptest! {
         let mut bytes = Vec::new();
         frozen.write_snapshot(&mut bytes).unwrap();
         let back = FrozenGraph::read_snapshot("g.bgs", bytes.as_slice()).unwrap();
-        prop_assert_eq!(back.nodes(), frozen.nodes());
+        prop_assert_eq!(back.nodes().collect::<Vec<_>>(), frozen.nodes().collect::<Vec<_>>());
         let edges = |g: &FrozenGraph| g.edges().map(|(a, b, d)| (a, b, d.clone())).collect::<Vec<_>>();
         prop_assert_eq!(edges(&back), edges(&frozen));
         for v in 0..frozen.node_count() as u32 {

@@ -100,11 +100,8 @@ impl RepoMapping {
     /// A mapping from the graph's `source_location` labels (kept by the
     /// Backstage loader), if any node has one.
     pub fn from_graph(graph: &FrozenGraph) -> Self {
-        let locations: Vec<(&str, &str)> = graph
-            .nodes()
-            .iter()
-            .filter_map(|n| n.labels().get("source_location").map(|l| (n.id(), l.as_str())))
-            .collect();
+        let locations: Vec<(&str, &str)> =
+            graph.nodes().filter_map(|n| n.labels().get("source_location").map(|l| (n.id(), l.as_str()))).collect();
         let source_locations = (!locations.is_empty()).then(|| ServiceMap::from_source_locations(locations));
         Self { source_locations, ..Self::default() }
     }
@@ -168,7 +165,7 @@ impl PathMapping for RepoMapping {
 /// [`parse_plan`].
 pub fn load_plan(path: &Path, graph: &FrozenGraph) -> Result<PlanSummary, ChangeError> {
     let bytes = read_input(path)?;
-    let known = graph.nodes().iter().map(|n| n.id().to_owned());
+    let known = graph.nodes().map(|n| n.id().to_owned());
     let options = PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known));
     parse_plan(&blastgate_ingest::input_name(path), &bytes, &options)
 }

@@ -208,7 +208,7 @@ impl GraphLoader {
 /// the first node that no source declared is a [`GraphError::Dangling`].
 fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<FrozenGraph, GraphError> {
     if options.strict
-        && let Some(node) = graph.nodes().iter().find(|n| n.origin() == Origin::Placeholder)
+        && let Some(node) = graph.nodes().find(|n| n.origin() == Origin::Placeholder)
     {
         return Err(GraphError::Dangling(ErrorDetail::new(
             name,

@@ -318,7 +318,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let mut changeset = parse_changeset(&name, &bytes)?;
     for (i, p) in request.terraform_plans.iter().enumerate() {
         let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
-        let known = graph.nodes().iter().map(|n| n.id().to_owned());
+        let known = graph.nodes().map(|n| n.id().to_owned());
         let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
         changeset.infrastructure.extend(summary.changes);
     }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use super::RadiusConfig;
 use super::search::{NodeState, RadiusScratch};
 use crate::frozen::{FrozenGraph, NodeClass};
-use crate::model::{Node, Probability, Tier};
+use crate::model::{NodeRef, Probability, Tier};
 
 /// The blast radius of a changeset: every affected node with its distance,
 /// impact probability and most probable path, and the aggregates a gate
@@ -123,7 +123,7 @@ impl BlastRadius {
     }
 
     /// Number of affected nodes in each tier, by tier number (0 is
-    /// critical), using [`Node::effective_tier`].
+    /// critical), using [`NodeRef::effective_tier`].
     pub fn tier_counts(&self) -> [usize; 4] {
         self.tier_counts
     }
@@ -362,7 +362,7 @@ fn collect_affected(scratch: &mut RadiusScratch, graph: &FrozenGraph) -> (Vec<Af
     if ranks.is_some() {
         sort_by_high_half(&mut keys, &mut spare, bits);
     } else {
-        let id = |k: u64| graph.node(k as u32).map_or("", Node::id);
+        let id = |k: u64| graph.id(k as u32).unwrap_or_default();
         keys.sort_unstable_by(|&a, &b| id(a).cmp(id(b)).then(a.cmp(&b)));
     }
     let affected: Vec<Affected> = keys
@@ -475,7 +475,7 @@ fn sort_by_high_half(keys: &mut Vec<u64>, spare: &mut Vec<u64>, bits: u32) {
 
 /// The distinct owners of `affected`, sorted, using `work` for sorting.
 fn owners(work: &mut Vec<u32>, graph: &FrozenGraph, affected: &[Affected]) -> Vec<Box<str>> {
-    let owner = |v: u32| graph.node(v).and_then(Node::owner);
+    let owner = |v: u32| graph.node(v).and_then(NodeRef::owner);
     work.clear();
     work.extend(affected.iter().map(|a| a.node).filter(|&v| graph.class(v).has(NodeClass::OWNER)));
     work.sort_unstable_by(|&a, &b| owner(a).cmp(&owner(b)));

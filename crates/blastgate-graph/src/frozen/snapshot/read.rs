@@ -14,7 +14,7 @@ use crate::fragment::{Warning, check_id};
 use crate::frozen::{Csr, EdgeAttributes, FrozenGraph, Reverse};
 use crate::limits::{MAX_ID_BYTES, MAX_LABELS, MAX_SNAPSHOT_BYTES, MAX_STRING_BYTES};
 use crate::model::{
-    Dependency, EdgeKind, Node, NodeExtra, NodeKind, Observation, Origin, Probability, Strength, Tier, Traffic,
+    Dependency, EdgeKind, NodeAttrs, NodeExtra, NodeKind, Observation, Origin, Probability, Strength, Tier, Traffic,
 };
 
 /// Longest string in a warning (messages quote values of up to
@@ -60,7 +60,7 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
     let (ids, meta) = (ids?, meta?);
     let ((rev_offsets, rev_sources), probability) = reverse?;
 
-    let nodes = make_nodes(&ids, &meta.columns, meta.extra);
+    let nodes = make_nodes(&meta.columns, meta.extra);
     let probability = match probability {
         Probabilities::Each(p) => p,
         Probabilities::Uniform(p) => {
@@ -69,7 +69,8 @@ pub(super) fn read(file: &str, source: &(impl SnapshotSource + ?Sized)) -> Resul
         }
     };
     let csr = Csr::from_reverse(Reverse::from_rows(rev_offsets, rev_sources, probability));
-    let graph = FrozenGraph::assemble(nodes, None, csr, meta.deps, meta.warnings);
+    let ids = crate::frozen::Ids::from_parts(ids.text, ids.offsets);
+    let graph = FrozenGraph::assemble(nodes, ids, None, csr, meta.deps, meta.warnings);
     if let Some(v) = first_bad_probability(&graph, fingerprint_key()) {
         return Err(corrupt(
             file,
@@ -579,16 +580,15 @@ fn check_offsets(file: &str, section: Section, offsets: &[u32], end: usize) -> R
     }
 }
 
-/// The nodes, made on rayon's threads from checked ids and columns.
-fn make_nodes(ids: &Ids, columns: &[u8], extra: Vec<(u32, Extra)>) -> Vec<Node> {
-    let mut nodes: Vec<Node> = columns
+/// The nodes' attributes, made on rayon's threads from checked columns
+/// (the ids stay in the buffer they were read into).
+fn make_nodes(columns: &[u8], extra: Vec<(u32, Extra)>) -> Vec<NodeAttrs> {
+    let mut nodes: Vec<NodeAttrs> = columns
         .par_chunks(4)
         .with_min_len(4096)
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
             let code = |k: usize| c.get(k).copied().unwrap_or(0);
-            Node {
-                id: ids.get(i).unwrap_or_default().into(),
+            NodeAttrs {
                 kind: NodeKind::ALL.get(usize::from(code(0))).copied().unwrap_or(NodeKind::Service),
                 tier: Tier::new(code(1)),
                 user_facing: match code(2) {

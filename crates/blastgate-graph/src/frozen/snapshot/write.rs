@@ -9,7 +9,7 @@ use super::layout::{
     engine_version, header_checksum,
 };
 use crate::frozen::{EdgeAttributes, FrozenGraph};
-use crate::model::{Dependency, EdgeKind, Node, NodeKind};
+use crate::model::{Dependency, EdgeKind, NodeAttrs, NodeKind};
 
 /// A section's bytes: borrowed from the graph's arrays where their memory
 /// is already the file's little-endian layout, made otherwise.
@@ -46,12 +46,14 @@ fn floats(floats: &[f32]) -> Bytes<'_> {
 
 pub(super) fn write(graph: &FrozenGraph, out: &mut impl Write) -> io::Result<()> {
     let csr = &graph.csr;
-    let n = graph.nodes.len();
+    let n = graph.node_count();
     let m = csr.edge_count();
-    let (id_offsets, id_bytes) = ids(&graph.nodes)?;
+    let Some((id_bytes, id_offsets)) = graph.ids.parts() else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the node ids hold more than 4 GiB together"));
+    };
     let mut sections: Vec<(Section, Bytes<'_>)> = vec![
-        (Section::IdOffsets, Bytes::Owned(id_offsets.iter().flat_map(|o| o.to_le_bytes()).collect())),
-        (Section::IdBytes, Bytes::Borrowed(&id_bytes)),
+        (Section::IdOffsets, words(id_offsets)),
+        (Section::IdBytes, Bytes::Borrowed(id_bytes.as_bytes())),
         (Section::NodeColumns, Bytes::Owned(node_columns(&graph.nodes))),
         (Section::NodeExtra, Bytes::Owned(node_extra(&graph.nodes))),
         (Section::RevOffsets, words(&csr.rev_offsets)),
@@ -115,25 +117,8 @@ pub(super) fn write(graph: &FrozenGraph, out: &mut impl Write) -> io::Result<()>
     out.flush()
 }
 
-/// The ids, concatenated, and where each starts (`n + 1` offsets).
-fn ids(nodes: &[Node]) -> io::Result<(Vec<u32>, Vec<u8>)> {
-    let total: usize = nodes.iter().map(|n| n.id().len()).sum();
-    if u32::try_from(total).is_err() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "the node ids hold more than 4 GiB together"));
-    }
-    let mut offsets = Vec::with_capacity(nodes.len() + 1);
-    let mut bytes = Vec::with_capacity(total);
-    offsets.push(0u32);
-    for node in nodes {
-        bytes.extend_from_slice(node.id().as_bytes());
-        // INVARIANT: at most `total`, which fits (checked above).
-        offsets.push(bytes.len() as u32);
-    }
-    Ok((offsets, bytes))
-}
-
 /// Kind, tier, user-facing and origin of each node, a byte each.
-fn node_columns(nodes: &[Node]) -> Vec<u8> {
+fn node_columns(nodes: &[NodeAttrs]) -> Vec<u8> {
     nodes
         .par_iter()
         .with_min_len(4096)
@@ -152,7 +137,7 @@ fn node_columns(nodes: &[Node]) -> Vec<u8> {
 /// for each its dense id, a flag byte (1 owner, 2 system, 4 traffic), the
 /// owner and system if flagged, the traffic (f64) if flagged, the number of
 /// labels and each key and value. Strings are a u32 length and UTF-8.
-fn node_extra(nodes: &[Node]) -> Vec<u8> {
+fn node_extra(nodes: &[NodeAttrs]) -> Vec<u8> {
     let mut out = Vec::new();
     let count = nodes.iter().filter(|n| n.extra.is_some()).count();
     out.extend_from_slice(&(count as u32).to_le_bytes());
