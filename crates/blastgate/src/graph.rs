@@ -31,7 +31,8 @@ pub use blastgate_graph::limits;
 pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, is_snapshot};
 pub use blastgate_graph::{
     BuildOptions, Components, Dependency, EdgeKind, ErrorDetail, FrozenGraph, GraphError, LimitExceeded, Node,
-    NodeKind, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot, shorten,
+    NodeKind, NodeRef, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot,
+    shorten,
 };
 pub use blastgate_ingest::Format as GraphFormat;
 
