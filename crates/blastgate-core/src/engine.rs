@@ -253,7 +253,7 @@ impl Engine {
             ));
             likelihood = 1.0;
         }
-        let mut impact = self.impact(&resolved, blast);
+        let mut impact = self.impact(blast);
         if !impact.is_finite() {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -464,10 +464,12 @@ impl Engine {
     }
 
     /// The impact: each changed node's weight plus each affected node's
-    /// probability times its weight (the radius's weighted impact).
-    fn impact(&self, resolved: &ResolvedChange, blast: &BlastRadius) -> f64 {
-        let own: f64 =
-            resolved.touched.iter().filter_map(|t| self.graph.node(t.index)).map(|n| self.config.weight(n)).sum();
+    /// probability times its weight (the radius's weighted impact). Changed
+    /// means deployed, as for the radius: a service whose tests alone
+    /// changed is not changed, and counts only if the radius reaches it
+    /// (counting it as both made deploying it lower the impact).
+    fn impact(&self, blast: &BlastRadius) -> f64 {
+        let own: f64 = blast.changed().iter().filter_map(|&i| self.graph.node(i)).map(|n| self.config.weight(n)).sum();
         own + blast.weighted_impact()
     }
 
