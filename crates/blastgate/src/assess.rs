@@ -84,6 +84,14 @@ impl Engine {
         self.inner.policy()
     }
 
+    /// The graph's digest (`blake3:` and 64 hex digits), which every
+    /// assessment's `input_digest` covers: a gate can log it to name the
+    /// graph it decided on. Computed on first need (the first assessment
+    /// makes it beside its own work), then kept.
+    pub fn graph_digest(&self) -> &str {
+        self.inner.graph_digest()
+    }
+
     /// Assesses `changeset` in `context`, mapping files to services by path
     /// segment only. Never fails.
     pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {

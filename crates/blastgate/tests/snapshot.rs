@@ -189,7 +189,7 @@ fn version_1_snapshots_still_load_as_the_same_graph() {
         for v in 0..u32::try_from(original.node_count()).unwrap() {
             assert_eq!(radius(&original, &[v], &config), radius(&back, &[v], &config), "{file}");
         }
-        // The input digest, which holds the graph's, is the same.
+        // The graph's digest and the input digest, which holds it, are the same.
         let digest = |g: FrozenGraph| {
             let engine = blastgate::assess::Engine::new(g, blastgate::assess::default_policy().unwrap()).unwrap();
             let change = blastgate::change::parse_changeset(
@@ -198,7 +198,9 @@ fn version_1_snapshots_still_load_as_the_same_graph() {
             )
             .unwrap();
             let now = blastgate::context::Timestamp::parse("2026-11-30T00:00:00Z").unwrap();
-            engine.assess(&change, &blastgate::context::Context::new(now)).input_digest
+            let input = engine.assess(&change, &blastgate::context::Context::new(now)).input_digest;
+            assert!(engine.graph_digest().starts_with("blake3:") && engine.graph_digest().len() == 71);
+            (engine.graph_digest().to_owned(), input)
         };
         assert_eq!(digest(original), digest(back), "{file}");
     }
