@@ -158,8 +158,8 @@ impl Csr {
     /// The forward rows, made from the reverse rows the first time.
     ///
     /// # Complexity
-    /// `O(V + E)` the first time (about 40 ms for 10M edges on 2 cores),
-    /// `O(1)` after.
+    /// `O(V + E)` the first time (a counting pass, then one scattered
+    /// write per edge split across rayon's threads), `O(1)` after.
     fn forward(&self) -> &Forward {
         self.forward.get_or_init(|| {
             let (offsets, targets) = crate::build::forward_rows(&self.rev_offsets, &self.rev_sources);
