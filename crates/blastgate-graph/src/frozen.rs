@@ -409,6 +409,13 @@ impl FrozenGraph {
         self.ids.get(index as usize)
     }
 
+    /// The ids of the nodes `first..end` (dense ids), one after another
+    /// with nothing between them, as they are in memory. `None` for a
+    /// range outside the graph.
+    pub fn ids_of_range(&self, first: u32, end: u32) -> Option<&str> {
+        self.ids.range_text(first as usize, end as usize)
+    }
+
     /// Whether no edge states attributes of its own: every edge is hard,
     /// of the default kind for its dependency ([`crate::default_edge_kind`]),
     /// with the default probability and no observation (graphs from edge
@@ -760,6 +767,15 @@ impl Ids {
             Offsets::Wide(o) => (usize::try_from(*o.get(i)?).ok()?, usize::try_from(*o.get(i + 1)?).ok()?),
         };
         self.text.get(a..b)
+    }
+
+    /// The ids `first..end`, one after another.
+    fn range_text(&self, first: usize, end: usize) -> Option<&str> {
+        let at = |i: usize| match &self.offsets {
+            Offsets::Narrow(o) => o.get(i).map(|&x| x as usize),
+            Offsets::Wide(o) => o.get(i).and_then(|&x| usize::try_from(x).ok()),
+        };
+        self.text.get(at(first)?..at(end)?)
     }
 
     /// Number of ids.
