@@ -51,7 +51,7 @@ use crate::graph::FrozenGraph;
 /// An engine: a graph and a validated policy, built once and shared across
 /// threads.
 ///
-/// The first assessment digests the graph beside its own work (about 9 ms
+/// The first assessment digests the graph beside its own work (about 8 ms
 /// of two cores for a million nodes and ten million edges). Assessing
 /// reuses scratch memory for blast
 /// radii: the engine keeps one scratch per thread that assessed at the same

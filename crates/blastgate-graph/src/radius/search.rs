@@ -270,7 +270,7 @@ impl RadiusScratch {
         }
     }
 
-    /// Sets the predecessor of `v` to `u` if `keep(old, u)` says so.
+    /// Sets the predecessor of `v` to `keep(old, u)`.
     fn set_predecessor(&mut self, v: u32, u: u32, keep: impl Fn(u32, u32) -> u32) {
         if let Some(l) = self.links.get_mut(v as usize) {
             let mut link = Link::unpack(*l);
@@ -491,11 +491,7 @@ impl RadiusScratch {
                     && q.total_cmp(s).is_gt()
                 {
                     *s = q;
-                    if let Some(l) = self.links.get_mut(v as usize) {
-                        let mut link = Link::unpack(*l);
-                        link.predecessor = u;
-                        *l = link.pack();
-                    }
+                    self.set_predecessor(v, u, |_, u| u);
                     self.heap.push(q, v);
                 }
             }

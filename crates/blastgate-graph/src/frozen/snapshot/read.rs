@@ -352,8 +352,9 @@ impl<S: SnapshotSource + ?Sized> Reader<'_, S> {
         Ok(ids)
     }
 
-    /// Forward or reverse rows: `n + 1` offsets and `m` values, each row
-    /// strictly ascending, in range and without the row's own node; with
+    /// Compressed rows (the reverse rows): `n + 1` offsets and `m` values,
+    /// each row strictly ascending, in range and without the row's own
+    /// node.
     fn rows(&self, offsets: Section, values: Section, n: usize, m: usize) -> Result<Rows, GraphError> {
         let (o, v) = rayon::join(|| self.words(offsets, Some(n + 1)), || self.words(values, Some(m)));
         let (o, v) = (o?, v?);
