@@ -4,7 +4,7 @@
 //! as a batch:
 //!
 //! ```text
-//! cargo run --release -p blastgate-benches --bin assess_timing -- GRAPH CHANGES [ROUNDS] [--json]
+//! cargo run --release -p blastgate-benches --bin assess_timing -- GRAPH CHANGES [ROUNDS] [--json] [--each]
 //! ```
 //!
 //! `CHANGES` holds one changeset a line, as service ids separated by spaces
@@ -13,7 +13,8 @@
 //! stage, the median and range of single assessments, and the batch
 //! throughput on every core (`RAYON_NUM_THREADS` to change); `--json`
 //! prints the same as one JSON object (what `benches/peers/scale.sh`
-//! reads), with the peak RSS of the process.
+//! reads), with the peak RSS of the process; `--each` first lists every
+//! changeset's median time beside its radius and depth, slowest last.
 
 #![expect(clippy::expect_used, reason = "a measuring tool: an input that does not load should stop it loudly")]
 
@@ -27,7 +28,8 @@ use blastgate::graph::{BuildOptions, GraphLoader};
 
 fn main() {
     let json = std::env::args().any(|a| a == "--json");
-    let mut args = std::env::args().skip(1).filter(|a| a != "--json");
+    let each = std::env::args().any(|a| a == "--each");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--json" && a != "--each");
     let usage = "usage: assess_timing GRAPH CHANGES [ROUNDS]";
     let graph_path = PathBuf::from(args.next().expect(usage));
     let changes_path = PathBuf::from(args.next().expect(usage));
@@ -71,6 +73,29 @@ fn main() {
             let started = Instant::now();
             std::hint::black_box(engine.assess(c, &context));
             singles.push(started.elapsed());
+        }
+    }
+    if each {
+        // Per changeset: its median time over the rounds, with what its
+        // radius reached and the depth, sorted by time.
+        let mut rows: Vec<(Duration, usize, String, usize)> = changesets
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut times: Vec<Duration> =
+                    (0..rounds).filter_map(|r| singles.get(r * changesets.len() + i).copied()).collect();
+                times.sort_unstable();
+                let a = engine.assess(c, &context);
+                let t = times.get(times.len() / 2).copied().unwrap_or_default();
+                (t, a.blast_radius.affected_count, a.decision.review_depth.to_string(), a.counterfactuals.len())
+            })
+            .collect();
+        rows.sort();
+        for (i, (t, affected, depth, counterfactuals)) in rows.iter().enumerate() {
+            println!(
+                "{i:>4} {:>8.3} ms  affected {affected:>8}  {depth:<12} counterfactuals {counterfactuals}",
+                ms(*t)
+            );
         }
     }
     singles.sort_unstable();
