@@ -14,7 +14,8 @@
 //! throughput on every core (`RAYON_NUM_THREADS` to change); `--json`
 //! prints the same as one JSON object (what `benches/peers/scale.sh`
 //! reads), with the peak RSS of the process; `--each` first lists every
-//! changeset's median time beside its radius and depth, slowest last.
+//! changeset's median time beside its radius, depth and id (`c` and its
+//! line's number from 0), slowest last.
 
 #![expect(clippy::expect_used, reason = "a measuring tool: an input that does not load should stop it loudly")]
 
@@ -78,7 +79,7 @@ fn main() {
     if each {
         // Per changeset: its median time over the rounds, with what its
         // radius reached and the depth, sorted by time.
-        let mut rows: Vec<(Duration, usize, String, usize)> = changesets
+        let mut rows: Vec<(Duration, usize, String, usize, String)> = changesets
             .iter()
             .enumerate()
             .map(|(i, c)| {
@@ -87,13 +88,19 @@ fn main() {
                 times.sort_unstable();
                 let a = engine.assess(c, &context);
                 let t = times.get(times.len() / 2).copied().unwrap_or_default();
-                (t, a.blast_radius.affected_count, a.decision.review_depth.to_string(), a.counterfactuals.len())
+                (
+                    t,
+                    a.blast_radius.affected_count,
+                    a.decision.review_depth.to_string(),
+                    a.counterfactuals.len(),
+                    a.change_id,
+                )
             })
             .collect();
         rows.sort();
-        for (i, (t, affected, depth, counterfactuals)) in rows.iter().enumerate() {
+        for (i, (t, affected, depth, counterfactuals, id)) in rows.iter().enumerate() {
             println!(
-                "{i:>4} {:>8.3} ms  affected {affected:>8}  {depth:<12} counterfactuals {counterfactuals}",
+                "{i:>4} {:>8.3} ms  affected {affected:>8}  {depth:<12} counterfactuals {counterfactuals}  {id}",
                 ms(*t)
             );
         }

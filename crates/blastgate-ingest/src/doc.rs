@@ -41,6 +41,25 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         };
         return GraphError::invalid(file, place, value, message).with_help("write a finite number in range");
     }
+    if path != "$" && message == "expected value" {
+        // serde_json reads a field that takes one of a list of names (an
+        // enum) by peeking for a string, and reports anything else, valid
+        // JSON or not, as a syntax error without the field. A valid value
+        // of the wrong type (`"ai": null`) is a schema error at the field.
+        let token = scalar_at(text, inner.line() as u64, inner.column() as u64);
+        let literal = matches!(token.as_str(), "null" | "true" | "false")
+            || token.starts_with('[')
+            || token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        if literal {
+            let token = if token.starts_with('[') { "[...]".to_owned() } else { token };
+            return GraphError::schema(
+                file,
+                place,
+                token,
+                "invalid type: this field takes one of the names listed for it, as a string",
+            );
+        }
+    }
     match inner.classify() {
         serde_json::error::Category::Data => GraphError::schema(file, place, "", message),
         _ => GraphError::syntax(file, format!("line {}, column {}", inner.line(), inner.column()), "", message),
@@ -323,6 +342,37 @@ mod tests {
         assert_eq!(scalar_at("a: 'x, y' # c\n", 1, 4), "'x, y'");
         assert_eq!(scalar_at("a: b # c\n", 1, 4), "b");
         assert_eq!(scalar_at("a: b\n", 9, 4), "");
+    }
+
+    #[test]
+    fn a_name_of_the_wrong_type_is_a_schema_error_at_its_field() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Ai {
+            None,
+            Agent,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "read to fail")]
+        struct Provenance {
+            ai: Ai,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "read to fail")]
+        struct Doc {
+            provenance: Provenance,
+        }
+        for (value, shown) in [("null", "`null`"), ("true", "`true`"), ("3", "`3`"), ("[1]", "`[...]`")] {
+            let text = format!("{{\"provenance\": {{\"ai\": {value}}}}}");
+            let e = super::from_json::<Doc>("c.json", &text).unwrap_err();
+            let shown_error = e.to_string();
+            assert!(matches!(e, crate::GraphError::Schema(_)), "{shown_error}");
+            assert!(shown_error.contains("$.provenance.ai (line 1, column 23)"), "{shown_error}");
+            assert!(shown_error.contains(shown), "{shown_error}");
+        }
+        // Not JSON at all stays a syntax error.
+        let e = super::from_json::<Doc>("c.json", "{\"provenance\": {\"ai\": }}").unwrap_err();
+        assert!(matches!(e, crate::GraphError::Syntax(_)), "{e}");
     }
 
     #[test]
