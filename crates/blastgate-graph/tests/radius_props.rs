@@ -282,7 +282,10 @@ fn check_against_reference(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // 512 cases, or `PROPTEST_CASES` for a deeper run (`.ci/deep`).
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512)
+    ))]
 
     #[test]
     fn radius_reference((spec, changed, config) in graph_and_changed()) {

@@ -179,7 +179,10 @@ fn too_little_data_is_an_error_not_a_model() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+    // 256 cases, or `PROPTEST_CASES` for a deeper run (`.ci/deep`).
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
+    ))]
 
     /// The history parser never panics: any bytes give a history or an error.
     #[test]

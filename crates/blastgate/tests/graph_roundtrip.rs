@@ -178,7 +178,11 @@ fn edge_list_export_refuses_ids_it_cannot_write() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+    // 64 cases, or `PROPTEST_CASES` for a deeper run (`.ci/deep`).
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+        ..Default::default()
+    })]
 
     /// On random graphs with cycles, node kinds, soft and asynchronous
     /// edges and stated probabilities (0 and 1 included), the edge list
