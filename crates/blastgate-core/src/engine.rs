@@ -209,7 +209,7 @@ impl Engine {
             _ => {
                 let config = if report { &self.config } else { &self.unreported };
                 let blast = self.scratches.radius(&self.graph, &changed, config);
-                let edges = Work::edges_of(&self.graph, &blast);
+                let edges = Work::edges_of(&blast);
                 Radius { blast: std::sync::Arc::new(blast), changed, edges }
             }
         };
@@ -650,9 +650,8 @@ impl Work {
     }
 
     /// The work of a radius: the reverse edges of every node it reached.
-    fn edges_of(graph: &FrozenGraph, blast: &BlastRadius) -> u64 {
-        let nodes = blast.changed().iter().copied().chain(blast.affected().iter().map(|a| a.node()));
-        nodes.map(|n| graph.dependents_of(n).len() as u64).sum()
+    fn edges_of(blast: &BlastRadius) -> u64 {
+        blast.reached_edges()
     }
 
     /// Charges a radius of `edges` ([`Work::edges_of`]).
@@ -885,7 +884,7 @@ impl<'c> Facts<'c> {
                 break;
             }
             let their_blast = engine.scratches.radius(graph, &theirs, &engine.unreported);
-            work.charge(Work::edges_of(graph, &their_blast));
+            work.charge(Work::edges_of(&their_blast));
             let mut shared: Vec<String> = theirs
                 .iter()
                 .copied()

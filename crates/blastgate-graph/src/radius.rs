@@ -142,7 +142,7 @@ use rayon::prelude::*;
 pub use result::{Affected, BlastRadius, EvidencePath};
 pub use search::RadiusScratch;
 
-use crate::frozen::FrozenGraph;
+use crate::frozen::{FrozenGraph, NodeClass};
 use crate::model::{NodeRef, Probability, Tier};
 
 /// The relative slack of the probability floor: a node counts when its
@@ -212,6 +212,21 @@ impl RadiusConfig {
     pub fn weight(&self, node: NodeRef<'_>) -> f64 {
         let traffic = node.traffic().map_or(1.0, |t| 1.0 + t.get().ln_1p() / std::f64::consts::LN_10);
         self.tier_weights.get(node.effective_tier()) * traffic
+    }
+
+    /// [`RadiusConfig::weight`] of node `index` of `graph` (0 if out of
+    /// range), without reading the node when it states no traffic: the
+    /// traffic factor is then exactly 1 and the tier is in the node's
+    /// class.
+    pub fn weight_at(&self, graph: &FrozenGraph, index: u32) -> f64 {
+        let class = graph.class(index);
+        if class.has(NodeClass::TRAFFIC) {
+            graph.node(index).map_or(0.0, |node| self.weight(node))
+        } else if (index as usize) < graph.node_count() {
+            self.tier_weights.get(class.tier())
+        } else {
+            0.0
+        }
     }
 }
 

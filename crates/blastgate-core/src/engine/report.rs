@@ -27,10 +27,10 @@ pub(crate) fn most_critical<'a>(
     let rank = |i: u32| if identity { i } else { graph.id_rank(i).unwrap_or(u32::MAX) };
     // A map, not a filter, so that `least` knows how many there are (every
     // affected node is in the graph).
-    let candidates = blast.affected().iter().map(|a| {
-        let weight = graph.node(a.node()).map_or(0.0, |n| config.weight(n));
-        Ranked(a.probability().get() * weight, rank(a.node()), a)
-    });
+    let candidates = blast
+        .affected()
+        .iter()
+        .map(|a| Ranked(a.probability().get() * config.weight_at(graph, a.node()), rank(a.node()), a));
     blastgate_graph::least(candidates, k)
         .into_iter()
         .filter_map(|Ranked(_, _, a)| graph.node(a.node()).map(|n| (n.id(), a)))

@@ -25,6 +25,8 @@ pub struct BlastRadius {
     tier_counts: [usize; 4],
     weighted_impact: f64,
     max_distance: u32,
+    /// The dependents of every changed and affected node, counted.
+    reached_edges: u64,
     /// The affected journeys, in the order of `affected`.
     journeys: Vec<Affected>,
     owners: Vec<Box<str>>,
@@ -150,6 +152,13 @@ impl BlastRadius {
     /// The largest distance of an affected node (0 if none).
     pub fn max_distance(&self) -> u32 {
         self.max_distance
+    }
+
+    /// The number of reverse edges out of the changed and affected nodes
+    /// (each one's dependents, counted): the work of a search over this
+    /// radius, which an assessment charges to its work budget.
+    pub fn reached_edges(&self) -> u64 {
+        self.reached_edges
     }
 
     /// The affected user journeys ([`NodeKind::Journey`](crate::NodeKind::Journey)
@@ -296,21 +305,15 @@ pub(super) fn assemble(
     let mut weighted_impact = 0.0;
     let mut max_distance = 0;
     let mut journeys = Vec::new();
+    let mut reached_edges: u64 = changed.iter().map(|&c| graph.dependents_of(c).len() as u64).sum();
     for a in &affected {
         if let Some(c) = tier_counts.get_mut(usize::from(a.tier.level())) {
             *c += 1;
         }
         max_distance = max_distance.max(a.distance);
-        let class = graph.class(a.node);
-        // `RadiusConfig::weight` without reading the node when it states
-        // no traffic (the traffic factor is then exactly 1).
-        let weight = if class.has(NodeClass::TRAFFIC) {
-            graph.node(a.node).map_or(0.0, |node| config.weight(node))
-        } else {
-            config.tier_weights.get(class.tier())
-        };
-        weighted_impact += a.probability.get() * weight;
-        if class.has(NodeClass::JOURNEY) {
+        reached_edges += graph.dependents_of(a.node).len() as u64;
+        weighted_impact += a.probability.get() * config.weight_at(graph, a.node);
+        if graph.class(a.node).has(NodeClass::JOURNEY) {
             journeys.push(*a);
         }
     }
@@ -324,6 +327,7 @@ pub(super) fn assemble(
         tier_counts,
         weighted_impact,
         max_distance,
+        reached_edges,
         journeys,
         owners,
         evidence: Vec::new(),
