@@ -47,9 +47,9 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         // JSON or not, as a syntax error without the field. A valid value
         // of the wrong type (`"ai": null`) is a schema error at the field.
         let token = scalar_at(text, inner.line() as u64, inner.column() as u64);
-        let literal = matches!(token.as_str(), "null" | "true" | "false")
-            || token.starts_with('[')
-            || token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+        // An array is cut at its first `,` or `]`; anything else must be
+        // a whole JSON value (`nul` and `-` stay syntax errors).
+        let literal = token.starts_with('[') || serde_json::from_str::<serde_json::Value>(&token).is_ok();
         if literal {
             let token = if token.starts_with('[') { "[...]".to_owned() } else { token };
             return GraphError::schema(
@@ -371,8 +371,11 @@ mod tests {
             assert!(shown_error.contains(shown), "{shown_error}");
         }
         // Not JSON at all stays a syntax error.
-        let e = super::from_json::<Doc>("c.json", "{\"provenance\": {\"ai\": }}").unwrap_err();
-        assert!(matches!(e, crate::GraphError::Syntax(_)), "{e}");
+        for bad in ["}", "nul", "-"] {
+            let text = format!("{{\"provenance\": {{\"ai\": {bad}}}}}");
+            let e = super::from_json::<Doc>("c.json", &text).unwrap_err();
+            assert!(matches!(e, crate::GraphError::Syntax(_)), "{bad}: {e}");
+        }
     }
 
     #[test]
