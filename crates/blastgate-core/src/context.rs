@@ -47,7 +47,7 @@ pub mod limits {
     pub const MAX_INPUT_BYTES: u64 = 16 << 20;
 
     /// Most entries in any one list: `incidents`, `error_budgets`,
-    /// `freezes`, `in_flight`, and the lists inside their entries
+    /// `freezes`, `in_flight`, `people`, and the lists inside their entries
     /// (`services`, `tiers`, `allow`).
     pub const MAX_LIST_ENTRIES: usize = 10_000;
 
@@ -87,6 +87,24 @@ pub struct Context {
     /// Other changes being deployed, or scheduled to be.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_flight: Vec<InFlight>,
+    /// The people whose changes are assessed, with their seniority, from a
+    /// source the gate trusts (a directory, not the author). When the list
+    /// is not empty, an author's seniority is taken from it: a changeset's
+    /// own claim is not used, and an author missing from the list counts
+    /// as the lowest level (see [`Context::person`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<Person>,
+}
+
+/// A person and their seniority, as the organisation records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The id changesets name the author by (a user name or an email);
+    /// matched without regard to ASCII case, as logins and emails are.
+    pub id: String,
+    /// A name on the policy's seniority scale (`junior`, `senior`, ...).
+    pub seniority: String,
 }
 
 /// How bad an incident is, `sev1` (the worst) to `sev4`.
@@ -211,7 +229,18 @@ impl Context {
             error_budgets: Vec::new(),
             freezes: Vec::new(),
             in_flight: Vec::new(),
+            people: Vec::new(),
         }
+    }
+
+    /// The person `id` names in [`Context::people`], matched without regard
+    /// to ASCII case (ids are distinct that way: the parser checks).
+    ///
+    /// # Complexity
+    /// `O(people)`: a scan (the list holds at most
+    /// [`limits::MAX_LIST_ENTRIES`]).
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id.eq_ignore_ascii_case(id))
     }
 
     /// The same context as of another instant (a `--now` given to the CLI,

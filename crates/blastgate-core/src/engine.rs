@@ -2,6 +2,8 @@
 //! [`Assessment`].
 //!
 //! The steps, each in its own module:
+//! 0. take the author's seniority from the context's people list, when it
+//!    has one (`people.rs`);
 //! 1. resolve the changeset against the graph (`blastgate-change`);
 //! 2. compute the blast radius and the context facts (`Facts`): deploy
 //!    window, incidents, budgets, freezes and collisions on reached nodes;
@@ -21,6 +23,7 @@
 mod counterfactual;
 mod digest;
 pub mod features;
+mod people;
 mod plan;
 mod report;
 mod rules;
@@ -164,10 +167,21 @@ impl Engine {
     /// rayon's threads): a gate that assesses once per process waits for
     /// the longer of the two, not their sum.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
+        // The author's seniority from the context's people list, if any:
+        // every step, counterfactuals included, sees the vetted changeset;
+        // the input digest covers the changeset as given.
+        let mut notes = Vec::new();
+        let vetted = people::vet_author(changeset, context, &mut notes);
         let assess = || {
-            let (mut assessment, waits, radius) = self.assess_once(changeset, context, options);
+            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
+            if !notes.is_empty() {
+                let diagnostics = &mut assessment.diagnostics;
+                diagnostics.extend(notes.iter().cloned());
+                diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
+                diagnostics.dedup();
+            }
             assessment.counterfactuals =
-                counterfactual::explore(self, changeset, context, options, &assessment, &waits, radius);
+                counterfactual::explore(self, &vetted, context, options, &assessment, &waits, radius);
             assessment
         };
         let mut assessment = if self.graph_digest.get().is_some() {

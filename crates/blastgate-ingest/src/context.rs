@@ -142,6 +142,45 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
         }
         check_window(file, change.start, change.end, &at("end"), "deploy window")?;
     }
+    check_people(file, c)?;
+    Ok(())
+}
+
+/// Each person has an id and a seniority, and no two ids are the same
+/// without regard to ASCII case (one lookup, one answer).
+fn check_people(file: &str, c: &Context) -> Result<(), ChangeError> {
+    for (i, person) in c.people.iter().enumerate() {
+        let at = |field: &str| format!("$.people[{i}].{field}");
+        for (field, value) in [("id", &person.id), ("seniority", &person.seniority)] {
+            if value.trim().is_empty() {
+                return Err(ChangeError::invalid(
+                    file,
+                    at(field),
+                    value.as_str(),
+                    format!("person's {field} is empty"),
+                )
+                .with_help("give the author's id as changesets name it, and a level on the policy's scale"));
+            }
+            check_string(file, Some(value.as_str()), || at(field))?;
+        }
+    }
+    let mut ids: Vec<(String, usize)> =
+        c.people.iter().enumerate().map(|(i, p)| (p.id.to_ascii_lowercase(), i)).collect();
+    ids.sort_unstable();
+    for pair in ids.windows(2) {
+        if let [(a, first), (b, second)] = pair
+            && a == b
+        {
+            let id = c.people.get(*second).map_or("", |p| p.id.as_str());
+            return Err(ChangeError::invalid(
+                file,
+                format!("$.people[{second}].id"),
+                id,
+                format!("person listed twice (also at $.people[{first}]; ids match without regard to case)"),
+            )
+            .with_help("list each person once"));
+        }
+    }
     Ok(())
 }
 
@@ -191,6 +230,7 @@ fn check_lengths(file: &str, c: &Context) -> Result<(), ChangeError> {
         ("$.error_budgets".to_owned(), c.error_budgets.len()),
         ("$.freezes".to_owned(), c.freezes.len()),
         ("$.in_flight".to_owned(), c.in_flight.len()),
+        ("$.people".to_owned(), c.people.len()),
     ];
     let inner = c
         .freezes

@@ -523,3 +523,41 @@ fn names_with_control_characters_are_refused() {
         assert!(e.contains(place) && e.contains("control character"), "{place}: {e}");
     }
 }
+
+#[test]
+fn people_are_read_and_looked_up_without_regard_to_case() {
+    let c = ok(
+        "c.json",
+        &issue_with(
+            r#""in_flight""#,
+            r#""people": [{"id": "Dana", "seniority": "senior"}, {"id": "sam@example.com", "seniority": "junior"}], "in_flight""#,
+        ),
+    );
+    assert_eq!(c.people.len(), 2);
+    assert_eq!(c.person("dana").map(|p| p.seniority.as_str()), Some("senior"));
+    assert_eq!(c.person("SAM@example.COM").map(|p| p.seniority.as_str()), Some("junior"));
+    assert!(c.person("alex").is_none());
+    // YAML too.
+    let yaml = format!("{ISSUE_YAML}people:\n  - {{id: dana, seniority: staff}}\n");
+    assert_eq!(ok("c.yaml", &yaml).person("DANA").map(|p| p.seniority.as_str()), Some("staff"));
+}
+
+#[test]
+fn bad_people_name_their_place() {
+    let with = |people: &str| issue_with(r#""in_flight""#, &format!(r#""people": {people}, "in_flight""#));
+    let e = err("c.json", &with(r#"[{"id": "dana", "seniority": "senior"}, {"id": "DANA", "seniority": "junior"}]"#));
+    assert_error(&e, "invalid_value", &["c.json: $.people[1].id", "`DANA`", "listed twice", "$.people[0]"]);
+    let e = err("c.json", &with(r#"[{"id": " ", "seniority": "senior"}]"#));
+    assert_error(&e, "invalid_value", &["$.people[0].id", "empty"]);
+    let e = err("c.json", &with(r#"[{"id": "dana", "seniority": ""}]"#));
+    assert_error(&e, "invalid_value", &["$.people[0].seniority", "empty"]);
+    let e = err("c.json", &with(r#"[{"id": "dana\u0007", "seniority": "senior"}]"#));
+    assert_error(&e, "invalid_value", &["$.people[0].id", "control character"]);
+    let e = err("c.json", &with(r#"[{"id": "dana"}]"#));
+    assert_error(&e, "schema", &["$.people[0]", "seniority"]);
+    let e = err("c.json", &with(r#"[{"id": "dana", "seniority": "senior", "level": 3}]"#));
+    assert_error(&e, "schema", &["unknown field `level`"]);
+    let entry = r#"{"id": "p", "seniority": "junior"}"#;
+    let e = err("c.json", &with(&format!("[{}]", vec![entry; limits::MAX_LIST_ENTRIES + 1].join(","))));
+    assert_error(&e, "limit_exceeded", &["c.json: $.people", "`max_list_entries`"]);
+}

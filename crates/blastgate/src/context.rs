@@ -1,6 +1,6 @@
-//! The assessment context: open incidents, error budgets, change freezes
-//! and other changes in flight, as of an instant `now` that the document
-//! states. blastgate reads no clock: "now" is an input (the document's, or
+//! The assessment context: open incidents, error budgets, change freezes,
+//! other changes in flight and the people who make changes, as of an
+//! instant `now` that the document states. blastgate reads no clock: "now" is an input (the document's, or
 //! one set with [`Context::with_now`]).
 //!
 //! Errors are [`ChangeError`], as for changesets. The document is
@@ -40,8 +40,8 @@ use std::path::Path;
 pub use blastgate_change::ChangeError;
 pub use blastgate_core::context::limits;
 pub use blastgate_core::context::{
-    API_VERSION, Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, KIND, Severity, Timestamp,
-    TimestampError,
+    API_VERSION, Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, KIND, Person, Severity,
+    Timestamp, TimestampError,
 };
 
 /// Parses a context document (JSON when the first non-blank byte is `{`,

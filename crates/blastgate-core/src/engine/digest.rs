@@ -243,6 +243,7 @@ pub(crate) fn input_digest(
                     "error_budgets",
                     "freezes",
                     "in_flight",
+                    "people",
                     "freezes.*.scope.services",
                     "freezes.*.scope.tiers",
                     "freezes.*.allow",
