@@ -36,7 +36,8 @@ use blastgate::change::{
     AiInvolvement, Changeset, FileChange, HistoryMetrics, InfraAction, InfraChange, parse_changeset,
 };
 use blastgate::context::{
-    Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Severity, Timestamp, parse_context,
+    Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Person, Severity, Timestamp,
+    parse_context,
 };
 use blastgate::graph::{BuildOptions, GraphLoader, Tier};
 use proptest::prelude::*;
@@ -1034,6 +1035,54 @@ proptest! {
 // since (kept as regressions): ties between equally probable paths broken
 // by input order, lists in messages in input order, unbounded experience,
 // and change entropy letting more lines lower the likelihood.
+
+/// The parts of an assessment that say what was decided and why, as JSON
+/// (not the diagnostics, nor the input digest).
+fn decided(a: &Assessment) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&to_json(a)).unwrap();
+    for key in ["diagnostics", "input_digest"] {
+        v.as_object_mut().unwrap().remove(key);
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// With a people list, the author's level is the list's whatever the
+    /// changeset claims: the decision equals the one for the changeset
+    /// stating the listed level without a list, and for an author the list
+    /// lacks, the one for a changeset stating no level (the lowest).
+    #[test]
+    fn a_people_list_decides_the_seniority(
+        (g, change, context) in scenario(),
+        listed in proptest::option::of(0..SENIORITY.len()),
+        others in proptest::collection::vec(0..SENIORITY.len(), 1..3),
+    ) {
+        let engine = g.engine(default_policy().unwrap());
+        let mut with_people = context.clone();
+        with_people.people = others
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| Person { id: format!("other-{i}"), seniority: SENIORITY[s].to_owned() })
+            .collect();
+        if let Some(s) = listed {
+            // The changeset names `ana`: ids match without regard to case.
+            with_people.people.push(Person { id: "ANA".into(), seniority: SENIORITY[s].to_owned() });
+        }
+        let mut stated = change.clone();
+        stated.author.seniority = listed.map(|s| SENIORITY[s].to_owned());
+        let a = engine.assess(&change, &with_people);
+        let b = engine.assess(&stated, &context);
+        let (da, db) = (decided(&a), decided(&b));
+        prop_assert!(da == db, "{}", difference(&da.to_string(), &db.to_string()));
+        let claim_differs = change.author.seniority.is_some() && change.author.seniority != stated.author.seniority;
+        let warned = a.diagnostics.iter().any(|d| {
+            d.code == if listed.is_some() { "seniority-from-context" } else { "author-not-in-people" }
+        });
+        prop_assert!(warned || (listed.is_some() && !claim_differs), "no warning: {:?}", a.diagnostics);
+    }
+}
 
 fn hand_engine(edges: &str, overlay: &str) -> Engine {
     let mut loader = GraphLoader::new(BuildOptions::default());
