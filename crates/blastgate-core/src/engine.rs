@@ -686,8 +686,12 @@ pub(crate) struct Facts<'c> {
     pub window_end: Timestamp,
     /// The most critical tier among them.
     pub highest_tier: Option<Tier>,
-    /// Whether a tier-0 node or a journey is among them.
+    /// The tier-0 nodes and journeys among them: the first [`MAX_NAMED`]
+    /// ids, ascending (what a message names).
     pub critical: Vec<String>,
+    /// How many tier-0 nodes and journeys are among them (a radius can
+    /// reach a hundred thousand tier-0 nodes; only their number is kept).
+    pub critical_count: usize,
     /// Journeys reached.
     pub journeys: Vec<Reached>,
     /// Teams owning them.
@@ -758,20 +762,33 @@ impl<'c> Facts<'c> {
         let in_reach = |i: u32| blast.changed().binary_search(&i).is_ok() || blast.is_affected(i);
         let changed_nodes = || blast.changed().iter().filter_map(|&i| node(i));
         let highest_tier = changed_nodes().map(|n| n.effective_tier()).chain(blast.highest_tier()).min();
-        let mut critical: Vec<String> = changed_nodes()
+        // Tier-0 nodes and journeys: the changed ones, then the affected
+        // ones, counted from the radius's tallies. Affected nodes and
+        // journeys are listed by id, so the first names overall are among
+        // the changed ones and the first of each affected list.
+        let changed_critical: Vec<&str> = changed_nodes()
             .filter(|n| n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey)
-            .map(|n| n.id().to_owned())
+            .map(|n| n.id())
+            .collect();
+        let critical_count = changed_critical.len()
+            + blast.count_in_tier(Tier::CRITICAL)
+            + blast.journeys().iter().filter(|a| a.tier() != Tier::CRITICAL).count();
+        let mut critical: Vec<String> = changed_critical
+            .into_iter()
+            .map(str::to_owned)
             .chain(
                 blast
                     .affected()
                     .iter()
                     .filter(|a| a.tier() == Tier::CRITICAL)
-                    .chain(blast.journeys())
+                    .take(MAX_NAMED)
+                    .chain(blast.journeys().iter().take(MAX_NAMED))
                     .filter_map(|a| node(a.node()).map(|n| n.id().to_owned())),
             )
             .collect();
         critical.sort_unstable();
         critical.dedup();
+        critical.truncate(MAX_NAMED);
         let mut journeys: Vec<Reached> = blast
             .journeys()
             .iter()
@@ -933,6 +950,7 @@ impl<'c> Facts<'c> {
             window_end,
             highest_tier,
             critical,
+            critical_count,
             journeys,
             teams,
             incidents,
@@ -959,8 +977,13 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.
 pub(crate) fn name_list(names: &[String]) -> String {
+    name_list_of(names, names.len())
+}
+
+/// [`name_list`] of the first of `total` names.
+pub(crate) fn name_list_of(names: &[String], total: usize) -> String {
     let shown: Vec<&str> = names.iter().take(MAX_NAMED).map(String::as_str).collect();
-    let more = names.len().saturating_sub(shown.len());
+    let more = total.saturating_sub(shown.len());
     if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
 }
 

@@ -52,6 +52,12 @@ fn a_huge_radius_gives_bounded_lists() {
     assert_eq!((a.risk.journey_count, a.risk.team_count), (300, 5301));
     assert!(a.risk.journeys.len() <= limit && a.risk.teams.len() <= limit);
     assert!(a.rules.iter().all(|r| r.services.len() <= 20));
+    // The critical-reach rule names the first 20 of the 5,300 tier-0
+    // nodes and journeys, in id order, and counts the rest.
+    let reach = a.rules.iter().find(|r| r.id == "critical-reach").unwrap();
+    assert_eq!(reach.services.first().map(String::as_str), Some("journey000"));
+    assert_eq!(reach.services.len(), 20);
+    assert!(reach.message.ends_with("journey019 and 5280 more"), "{}", reach.message);
     assert!(a.rollout.watch.len() <= 10);
     let senior = a.decision.required_approvals.iter().find(|p| p.role == ApprovalRole::Senior).unwrap();
     assert!(senior.teams.len() <= limit && senior.teams.contains(&"team-core".to_owned()), "{senior:?}");

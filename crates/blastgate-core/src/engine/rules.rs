@@ -4,7 +4,7 @@
 use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
 use blastgate_graph::NodeKind;
 
-use super::{Engine, Facts, bounded, name_list};
+use super::{Engine, Facts, bounded, name_list, name_list_of};
 use crate::assessment::FiredRule;
 use crate::context::Exception;
 use crate::policy::{Rule, RuleCheck};
@@ -98,7 +98,7 @@ fn check(
                 format!(
                     "the blast radius reaches tier-0 ({}) services or journeys: {}",
                     engine.policy.tiers.name(0),
-                    name_list(&facts.critical)
+                    name_list_of(&facts.critical, facts.critical_count)
                 ),
                 facts.critical.clone(),
             )

@@ -81,8 +81,6 @@ pub struct RadiusScratch {
     /// Number of changed nodes at the head of `queue`.
     pub(super) sources: usize,
     heap: RadixHeap,
-    /// Spare room for sorting positions when assembling a result.
-    pub(super) work: Vec<u32>,
     /// Spare room for sorting keys when assembling a result.
     pub(super) keys: Vec<u64>,
     pub(super) spare: Vec<u64>,
@@ -142,7 +140,6 @@ impl RadiusScratch {
             queue: Vec::new(),
             sources: 0,
             heap: RadixHeap::default(),
-            work: Vec::new(),
             keys: Vec::new(),
             spare: Vec::new(),
             tuning: Tuning::DEFAULT,
