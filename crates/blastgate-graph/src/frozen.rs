@@ -254,8 +254,9 @@ impl Csr {
 /// An immutable graph ready for queries. Cheap to share across threads
 /// (`Send + Sync`; the only interior mutability is arrays made once on
 /// first need behind a [`OnceLock`]: the rank of each id, for sorting
-/// results, the edge number of each reverse entry, and the forward rows of
-/// a graph read from a snapshot).
+/// results, the edge number of each reverse entry, the forward rows of a
+/// graph read from a snapshot, and the owner table for listing the owners
+/// of large results).
 ///
 /// Nodes are lent as [`NodeRef`]s: the ids of all nodes live in one
 /// buffer, not in a box each (7.3 bytes an edge in all at 1M nodes and 10M
@@ -281,6 +282,24 @@ pub struct FrozenGraph {
     id_rank: OnceLock<Vec<u32>>,
     /// Whether `id_rank` is the identity.
     in_id_order: OnceLock<bool>,
+    /// The distinct owners and each node's place among them, made on the
+    /// first result that lists owners.
+    owners: OnceLock<Owners>,
+}
+
+/// The graph's distinct owner names, sorted, and each node's position in
+/// that list ([`Owners::NONE`] for a node without an owner), so that the
+/// owners of a large result are a bitset over a few teams, not a sort of
+/// its nodes by name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Owners {
+    pub(crate) names: Vec<Box<str>>,
+    pub(crate) of_node: Vec<u32>,
+}
+
+impl Owners {
+    /// No owner.
+    pub(crate) const NONE: u32 = u32::MAX;
 }
 
 /// A node's effective tier, flags and kind, packed in a byte: bits 0 and 1
@@ -369,7 +388,18 @@ impl FrozenGraph {
         // INVARIANT: a graph without an index was read from a snapshot,
         // whose ids were checked strictly ascending.
         let in_id_order = if index.is_none() { OnceLock::from(true) } else { OnceLock::new() };
-        Self { nodes, ids, index, csr, deps, warnings, classes, id_rank: OnceLock::new(), in_id_order }
+        Self {
+            nodes,
+            ids,
+            index,
+            csr,
+            deps,
+            warnings,
+            classes,
+            id_rank: OnceLock::new(),
+            in_id_order,
+            owners: OnceLock::new(),
+        }
     }
 
     /// Number of nodes.
@@ -593,6 +623,26 @@ impl FrozenGraph {
         })
     }
 
+    /// The graph's owners ([`Owners`]), made on first use: `O(n log n)`
+    /// once, 4 bytes a node.
+    pub(crate) fn owners(&self) -> &Owners {
+        self.owners.get_or_init(|| {
+            let owner = |i: usize| self.nodes.get(i).and_then(|a| a.extra.as_ref()).and_then(|e| e.owner.as_deref());
+            let mut names: Vec<&str> = (0..self.nodes.len()).filter_map(owner).collect();
+            names.sort_unstable();
+            names.dedup();
+            let of_node = (0..self.nodes.len())
+                .map(|i| {
+                    owner(i)
+                        .and_then(|o| names.binary_search(&o).ok())
+                        .and_then(|p| u32::try_from(p).ok())
+                        .unwrap_or(Owners::NONE)
+                })
+                .collect();
+            Owners { names: names.into_iter().map(Box::from).collect(), of_node }
+        })
+    }
+
     fn ids(&self) -> Vec<&str> {
         (0..self.nodes.len()).map(|i| self.ids.get(i).unwrap_or_default()).collect()
     }
@@ -635,7 +685,8 @@ impl FrozenGraph {
     }
 
     /// Approximate heap bytes held, for docs/performance.md: the arrays,
-    /// the nodes with their ids, the index and the order of ids once made.
+    /// the nodes with their ids, the index, and the order of ids and the
+    /// owner table once made.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         self.nodes.capacity() * size_of::<NodeAttrs>()
@@ -645,6 +696,11 @@ impl FrozenGraph {
             + self.deps.heap_bytes()
             + self.classes.capacity()
             + self.id_rank.get().map_or(0, |r| r.capacity() * 4)
+            + self.owners.get().map_or(0, |o| {
+                o.of_node.capacity() * 4
+                    + o.names.capacity() * size_of::<Box<str>>()
+                    + o.names.iter().map(|n| n.len()).sum::<usize>()
+            })
     }
 }
 
