@@ -175,10 +175,8 @@ impl Engine {
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
             if !notes.is_empty() {
-                let diagnostics = &mut assessment.diagnostics;
-                diagnostics.extend(notes.iter().cloned());
-                diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
-                diagnostics.dedup();
+                assessment.diagnostics.extend(notes.iter().cloned());
+                tidy(&mut assessment.diagnostics);
             }
             assessment.counterfactuals =
                 counterfactual::explore(self, &vetted, context, options, &assessment, &waits, radius);
@@ -342,8 +340,7 @@ impl Engine {
         let factors = self.factors(&values, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
-        diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
-        diagnostics.dedup();
+        tidy(&mut diagnostics);
         let waits = Waits {
             freeze_end: facts
                 .freezes
@@ -973,6 +970,13 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
         (Some(_), _) => changed.next(),
         (None, _) => affected.next(),
     })
+}
+
+/// Sorts diagnostics by level, code and message, and drops repeats: the
+/// order an assessment lists them in.
+fn tidy(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
+    diagnostics.dedup();
 }
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.
