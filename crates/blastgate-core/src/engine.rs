@@ -767,9 +767,9 @@ impl<'c> Facts<'c> {
             .filter(|n| n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey)
             .map(|n| n.id())
             .collect();
-        let critical_count = changed_critical.len()
-            + blast.count_in_tier(Tier::CRITICAL)
-            + blast.journeys().iter().filter(|a| a.tier() != Tier::CRITICAL).count();
+        let tier0 = blast.count_in_tier(Tier::CRITICAL);
+        let critical_count =
+            changed_critical.len() + tier0 + blast.journeys().iter().filter(|a| a.tier() != Tier::CRITICAL).count();
         let mut critical: Vec<String> = changed_critical
             .into_iter()
             .map(str::to_owned)
@@ -777,8 +777,21 @@ impl<'c> Facts<'c> {
                 blast
                     .affected()
                     .iter()
+                    // Stops at the last one it needs: a radius without
+                    // tier-0 nodes is not scanned at all.
+                    .take_while({
+                        let mut left = tier0.min(MAX_NAMED);
+                        move |a| {
+                            if left == 0 {
+                                return false;
+                            }
+                            if a.tier() == Tier::CRITICAL {
+                                left -= 1;
+                            }
+                            true
+                        }
+                    })
                     .filter(|a| a.tier() == Tier::CRITICAL)
-                    .take(MAX_NAMED)
                     .chain(blast.journeys().iter().take(MAX_NAMED))
                     .filter_map(|a| node(a.node()).map(|n| n.id().to_owned())),
             )

@@ -87,3 +87,28 @@ fn a_non_finite_number_is_an_error_never_a_null() {
     let doc: serde_json::Value = serde_json::from_str(&to_json(&a)).unwrap();
     assert!(doc.get("decision").is_none() && doc["error"].as_str().unwrap().contains("non-finite"), "{doc}");
 }
+
+#[test]
+fn a_few_tier0_nodes_among_thousands_are_all_named() {
+    // `core` with 3,000 dependents of which five, spread through the id
+    // order, are tier 0: the critical-reach rule names exactly those.
+    let mut yaml =
+        String::from("apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: core, owner: team-core}\n");
+    let tier0 = [7, 999, 1000, 2500, 2999];
+    for i in 0..3000 {
+        let tier = if tier0.contains(&i) { 0 } else { 2 };
+        yaml += &format!("  - {{id: svc{i:04}, tier: {tier}, depends_on: [core]}}\n");
+    }
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("few.yaml", yaml.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "core-change", "services": ["core"]}"#,
+    )
+    .unwrap();
+    let a = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()));
+    let reach = a.rules.iter().find(|r| r.id == "critical-reach").unwrap();
+    assert_eq!(reach.services, ["svc0007", "svc0999", "svc1000", "svc2500", "svc2999"]);
+    assert!(reach.message.ends_with("svc0007, svc0999, svc1000, svc2500, svc2999"), "{}", reach.message);
+}
