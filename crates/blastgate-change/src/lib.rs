@@ -18,4 +18,4 @@ pub use model::{
     API_VERSION, AiInvolvement, Author, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction,
     InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
 };
-pub use resolve::{ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, resolve};
+pub use resolve::{ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, file_kind, resolve};

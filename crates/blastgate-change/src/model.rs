@@ -412,7 +412,9 @@ pub enum Rollout {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Safety {
-    /// Whether tests were added or changed with the change.
+    /// Whether tests were added or changed with the change. When the
+    /// changeset lists files, they are the evidence: the claim counts only
+    /// if one of them is a test by its path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tests_changed: Option<bool>,
     /// Whether a rollback plan exists.

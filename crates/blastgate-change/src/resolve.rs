@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::error::ChangeError;
 use crate::metrics::ChangeMetrics;
-use crate::model::{ChangeKind, Changeset, FileStatus, InfraChange};
+use crate::model::{ChangeKind, Changeset, FileChange, FileStatus, InfraChange};
 
 /// Maps repository paths to services and owners.
 pub trait PathMapping {
@@ -151,6 +151,28 @@ impl ResolvedChange {
 
 const MAX_REASONS: usize = 20;
 
+/// The kind a changed file counts as, and the kind it stated when the path
+/// overrules it.
+///
+/// A stated kind that would exempt the file from deploy risk (docs,
+/// tests) must agree with the path: `kind: docs` on `src/main.go` does not
+/// make code harmless, and a claim that tests changed needs a file whose
+/// path says test. A file renamed into `docs/` or `tests/` counts as what
+/// it was: code moved out of a service is a change to that service. Other
+/// stated kinds stand (they only add risk).
+pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option<ChangeKind>) {
+    let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
+    let classified = match (classifier.classify(&f.path), moved_from.map(|o| classifier.classify(o))) {
+        (new @ (ChangeKind::Docs | ChangeKind::Test), Some(old)) if old != new => old,
+        (new, _) => new,
+    };
+    match f.kind {
+        Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => (classified, Some(stated)),
+        Some(stated) => (stated, None),
+        None => (classified, None),
+    }
+}
+
 /// Resolves `changeset` against `graph`.
 ///
 /// # Errors
@@ -215,31 +237,21 @@ pub fn resolve(
         touch(s, ChangedBy::Named, None, format!("$.services[{i}]"), &mut warnings)?;
     }
     for (i, f) in changeset.files.iter().enumerate() {
-        // A stated kind that would exempt the file from deploy risk (docs,
-        // tests) must agree with the path: `kind: docs` on `src/main.go`
-        // does not make code harmless.
-        // A renamed file also leaves its old place: code moved out of a
-        // service into `docs/` is a change to that service, and its old
-        // owners review it. (A copy leaves its source as it was.)
+        // The kind as `file_kind` gives it. A renamed file also leaves its
+        // old place: code moved out of a service into `docs/` is a change
+        // to that service, and its old owners review it. (A copy leaves its
+        // source as it was.)
         let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
-        let classified = match (classifier.classify(&f.path), moved_from.map(|o| classifier.classify(o))) {
-            (new @ (ChangeKind::Docs | ChangeKind::Test), Some(old)) if old != new => old,
-            (new, _) => new,
-        };
-        let kind = match f.kind {
-            Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => {
-                kind_warnings.push(format!(
-                    "$.files[{i}]: `{}` is stated to be {} but its path says {}; counted as {}",
-                    f.path,
-                    stated.as_str(),
-                    classified.as_str(),
-                    classified.as_str()
-                ));
-                classified
-            }
-            Some(stated) => stated,
-            None => classified,
-        };
+        let (kind, overruled) = file_kind(classifier, f);
+        if let Some(stated) = overruled {
+            kind_warnings.push(format!(
+                "$.files[{i}]: `{}` is stated to be {} but its path says {}; counted as {}",
+                f.path,
+                stated.as_str(),
+                kind.as_str(),
+                kind.as_str()
+            ));
+        }
         *kinds.entry(kind).or_insert(0) += 1;
         for path in std::iter::once(f.path.as_str()).chain(moved_from) {
             match mapping.owners_of(path) {

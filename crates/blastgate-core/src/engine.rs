@@ -2,8 +2,9 @@
 //! [`Assessment`].
 //!
 //! The steps, each in its own module:
-//! 0. take the author's seniority from the context's people list, when it
-//!    has one (`people.rs`);
+//! 0. vet the claims that lower risk against the evidence: the author's
+//!    seniority against the context's people list, a tests claim against
+//!    the files (`vet.rs`);
 //! 1. resolve the changeset against the graph (`blastgate-change`);
 //! 2. compute the blast radius and the context facts (`Facts`): deploy
 //!    window, incidents, budgets, freezes and collisions on reached nodes;
@@ -23,10 +24,10 @@
 mod counterfactual;
 mod digest;
 pub mod features;
-mod people;
 mod plan;
 mod report;
 mod rules;
+mod vet;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -167,11 +168,12 @@ impl Engine {
     /// rayon's threads): a gate that assesses once per process waits for
     /// the longer of the two, not their sum.
     pub fn assess(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        // The author's seniority from the context's people list, if any:
-        // every step, counterfactuals included, sees the vetted changeset;
-        // the input digest covers the changeset as given.
+        // Claims checked against the evidence (`vet.rs`): every step,
+        // counterfactuals included, sees the vetted changeset; the input
+        // digest covers the changeset as given.
         let mut notes = Vec::new();
-        let vetted = people::vet_author(changeset, context, &mut notes);
+        let vetted = vet::vet_author(changeset, context, &mut notes);
+        let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
             if !notes.is_empty() {

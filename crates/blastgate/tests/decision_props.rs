@@ -1084,6 +1084,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// A changeset that lists its files cannot buy the tests credit by
+    /// claiming it: the files alone decide whether tests changed, so the
+    /// decision is the same with `safety.tests_changed: true` and without
+    /// it, and a claim no test file backs is named in a warning.
+    #[test]
+    fn listed_files_decide_whether_tests_changed((g, change, context) in scenario()) {
+        prop_assume!(!change.files.is_empty());
+        let engine = g.engine(default_policy().unwrap());
+        let mut claimed = change.clone();
+        claimed.safety.tests_changed = Some(true);
+        let mut silent = change.clone();
+        silent.safety.tests_changed = None;
+        let (a, b) = (engine.assess(&claimed, &context), engine.assess(&silent, &context));
+        let (da, db) = (decided(&a), decided(&b));
+        prop_assert!(da == db, "{}", difference(&da.to_string(), &db.to_string()));
+        let has_test = change.files.iter().any(|f| f.path.contains("/tests/"));
+        let warned = a.diagnostics.iter().any(|d| d.code == "tests-claim-unsupported");
+        prop_assert_eq!(warned, !has_test, "{:?}", a.diagnostics);
+    }
+}
+
 fn hand_engine(edges: &str, overlay: &str) -> Engine {
     let mut loader = GraphLoader::new(BuildOptions::default());
     if !edges.is_empty() {

@@ -7,12 +7,12 @@
 //! freeze or the colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{ChangedBy, Changeset, TouchedNode};
+use blastgate_change::{ChangeKind, ChangedBy, Changeset, Classifier, TouchedNode};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use super::{AssessOptions, Engine, Radius, Reuse, Waits};
+use super::{AssessOptions, Engine, Radius, Reuse, Waits, vet};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
 use crate::depth::ReviewDepth;
@@ -74,7 +74,10 @@ pub(crate) fn explore(
             context,
         );
     }
-    if changeset.safety.tests_changed != Some(true) {
+    // Tests already count when the changeset claims them (a claim its
+    // files contradict was dropped before this) or changes a test file.
+    let has_tests = waits.resolved.kinds.get(&ChangeKind::Test).is_some_and(|&n| n > 0);
+    if changeset.safety.tests_changed != Some(true) && !has_tests {
         let mut c = changeset.clone();
         c.safety.tests_changed = Some(true);
         try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
@@ -102,7 +105,7 @@ pub(crate) fn explore(
     // one thread then (the first assessment of a process on a large graph).
     let cheap = affected.saturating_mul(CHEAP_FACTOR) < engine.graph.node_count() && engine.scratches.kept() < 2;
     drop(radius);
-    if let Some(parts) = split(changeset, &waits.resolved.touched) {
+    if let Some(parts) = split(changeset, &waits.resolved.touched, &engine.classifier) {
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
@@ -142,7 +145,7 @@ pub(crate) fn explore(
 /// no node). A split that left those out would be judged without them
 /// (a deleted database, an unmapped file of 500 lines) and could suggest a
 /// lower depth for a change that is not the author's.
-fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, Changeset)>> {
+fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier) -> Option<Vec<(String, Changeset)>> {
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
         return None;
     }
@@ -156,6 +159,11 @@ fn split(changeset: &Changeset, touched: &[TouchedNode]) -> Option<Vec<(String, 
                 t.via.iter().any(|v| matches!(v, ChangedBy::File(p) if *p == f.path || f.old_path.as_ref() == Some(p)))
             });
             c.infrastructure.retain(|r| r.node.as_deref() == Some(t.id.as_str()));
+            // A change that lists files backs a tests claim with them (see
+            // `vet.rs`): each part keeps the claim only if it holds a test.
+            if !changeset.files.is_empty() && !vet::has_test_file(classifier, &c.files) {
+                c.safety.tests_changed = None;
+            }
             (t.id.clone(), c)
         })
         .collect();

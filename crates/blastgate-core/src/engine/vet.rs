@@ -1,0 +1,113 @@
+//! Claims a changeset makes that lower its risk, checked against the
+//! evidence the gate has before anything is scored.
+//!
+//! Whoever writes a changeset can write anything in it, so a claim that
+//! buys a lower depth counts only as far as evidence backs it:
+//!
+//! - **The author's seniority** (`vet_author`). An AI-assisted change by
+//!   a junior engineer that claims `principal` would skip the senior
+//!   review the policy asks for. A context that lists people is the gate's
+//!   own record (a directory export), so its level wins, and an author it
+//!   does not list counts as the lowest level (fail closed). Without a
+//!   people list the changeset's claim stands: the gate then trusts
+//!   whatever produced the changeset.
+//! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
+//!   the likelihood. When the changeset lists its files, the files are the
+//!   evidence: without one that counts as a test (its path says so, see
+//!   `blastgate_change::file_kind`), the claim is dropped. A changeset that
+//!   lists no files has nothing to check it against, and its claim stands.
+//!
+//! Every step after this one, counterfactuals included, sees the vetted
+//! changeset; the input digest covers the changeset as given.
+
+use std::borrow::Cow;
+
+use blastgate_change::{ChangeKind, Changeset, Classifier, FileChange, file_kind};
+
+use crate::assessment::{Diagnostic, Level};
+use crate::context::Context;
+
+/// `changeset` with its author's seniority as the context's people list
+/// gives it (unchanged when the list is empty), and a warning in
+/// `diagnostics` for each claim the list overrides or cannot confirm.
+pub(crate) fn vet_author<'a>(
+    changeset: &'a Changeset,
+    context: &Context,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    if context.people.is_empty() {
+        return Cow::Borrowed(changeset);
+    }
+    let author = &changeset.author;
+    let stated = author.seniority.as_deref();
+    let listed = if author.id.trim().is_empty() { None } else { context.person(&author.id) };
+    let seniority = match listed {
+        Some(person) => {
+            if let Some(claim) = stated.filter(|s| !s.eq_ignore_ascii_case(&person.seniority)) {
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "seniority-from-context",
+                    format!(
+                        "the changeset states seniority `{claim}` for its author `{}`; the context's people list \
+                         gives `{}`, which is used",
+                        author.id, person.seniority
+                    ),
+                ));
+            }
+            Some(person.seniority.clone())
+        }
+        None => {
+            let claim = stated.map(|s| format!(" (the changeset's `{s}` is not used)")).unwrap_or_default();
+            let message = if author.id.trim().is_empty() {
+                format!(
+                    "the changeset names no author, so the context's people list cannot give a seniority{claim}; \
+                     the author counts as the lowest level"
+                )
+            } else {
+                format!(
+                    "the context's people list does not list the author `{}`{claim}; the author counts as the \
+                     lowest level. Add them to the list",
+                    author.id
+                )
+            };
+            diagnostics.push(Diagnostic::new(Level::Warning, "author-not-in-people", message));
+            None
+        }
+    };
+    if seniority.as_deref() == stated {
+        return Cow::Borrowed(changeset);
+    }
+    let mut vetted = changeset.clone();
+    vetted.author.seniority = seniority;
+    Cow::Owned(vetted)
+}
+
+/// `changeset` with its tests claim dropped when its files contradict it,
+/// and a warning in `diagnostics` when they do.
+pub(crate) fn vet_tests<'a>(
+    changeset: Cow<'a, Changeset>,
+    classifier: &Classifier,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    let files = &changeset.files;
+    if changeset.safety.tests_changed != Some(true) || files.is_empty() || has_test_file(classifier, files) {
+        return changeset;
+    }
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "tests-claim-unsupported",
+        format!(
+            "the changeset states `safety.tests_changed: true`, but none of its {} files is a test by its path; \
+             the claim is not counted. List the test files it changed",
+            files.len()
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    vetted.safety.tests_changed = None;
+    Cow::Owned(vetted)
+}
+
+/// Whether any of `files` counts as a test (`blastgate_change::file_kind`).
+pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bool {
+    files.iter().any(|f| file_kind(classifier, f).0 == ChangeKind::Test)
+}
