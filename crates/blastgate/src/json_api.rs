@@ -35,7 +35,9 @@
 //! Any other object or array is an inline document, where one is allowed.
 //! A bare string, number, boolean or `null` is no input: text goes in
 //! `{"content": ...}`. The path `-`, standard input on the command line,
-//! is refused: standard input belongs to the embedding program. `null` for
+//! is refused: standard input belongs to the embedding program. So is a
+//! path that is not a file (a folder, a pipe, a device such as
+//! `/dev/stdin`), before anything is read from it. `null` for
 //! an optional input (`context`, `policy`, `codeowners`, `service_map`)
 //! means it is absent. Errors name the request field (`graph[0]`,
 //! `codeowners`), the key and its value.
@@ -220,7 +222,19 @@ impl<'a> Input<'a> {
                  standard input (it belongs to the embedding program, and reading it could block forever): give the \
                  text as `content`"
             ))),
-            (Some(path), None, None) => Ok(Self::Path(path)),
+            // A pipe or a device (`/dev/stdin`, a FIFO) could block the
+            // embedding program forever, as `-` would: files only. A path
+            // that cannot be looked up is left to the read, whose error
+            // names it.
+            (Some(path), None, None) => match std::fs::metadata(&path) {
+                Ok(m) if !m.is_file() => Err(Failure::Request(format!(
+                    "`{what}.path` (`{}`) is {}, not a file; the JSON API reads files only (reading a pipe or a \
+                     device such as /dev/stdin could block forever): give the text as `content`",
+                    shown(&path),
+                    if m.is_dir() { "a folder" } else { "a pipe, socket or device" }
+                ))),
+                _ => Ok(Self::Path(path)),
+            },
             (None, Some(content), name) => Ok(Self::Content { name, content }),
             // `entries` holds `path` or `content`, so one was set; refused
             // all the same should that ever change.

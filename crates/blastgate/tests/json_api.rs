@@ -196,6 +196,30 @@ fn input_objects_hold_one_reference_and_nothing_else() {
     assert_eq!(a["type"], "success", "{a}");
 }
 
+/// A path to a device, a pipe or a folder is refused before anything is
+/// read: `/dev/stdin` would block as `-` would, and `/dev/zero` never ends.
+/// (`/dev/stdin` itself is not tried: it is a file when a test runner's
+/// input is redirected from one.)
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_a_file_is_refused() {
+    let change = json!({"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]});
+    let folder = env!("CARGO_MANIFEST_DIR");
+    for (request, what) in [
+        (json!({"graph": [{"path": "/dev/null"}], "change": change, "now": "2026-11-27T10:00:00Z"}), "device"),
+        (
+            json!({"graph": [{"content": "web api\n"}], "change": {"path": "/dev/zero"}, "now": "2026-11-27T10:00:00Z"}),
+            "device",
+        ),
+        (json!({"graph": [{"path": folder}], "change": change, "now": "2026-11-27T10:00:00Z"}), "a folder"),
+    ] {
+        let a = answer(&request);
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("not a file") && message.contains(what), "{request}: `{message}`");
+    }
+}
+
 /// `-` is standard input on the command line only: the JSON API must not
 /// read (or block on) the standard input of the program embedding it.
 #[test]
