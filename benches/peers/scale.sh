@@ -2,7 +2,7 @@
 # How cost grows with the graph: for 10k, 100k, 1M and 4M services (ten
 # edges each), blastgate's load, engine, one assessment, batch throughput
 # and memory beside python-igraph's load, queries and memory, on the same
-# files in one run (docs/performance.md, "How cost grows").
+# files in one run (docs/performance.md, "Large graphs end to end").
 #
 #   benches/peers/scale.sh [SIZES...]      # default: 10000 100000 1000000 4000000
 #   benches/peers/scale.sh --graph FILE... # the same table for your own graph
