@@ -344,12 +344,10 @@ impl Engine {
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         tidy(&mut diagnostics);
         let waits = Waits {
-            freeze_end: facts
-                .freezes
-                .iter()
-                .filter(|(f, _)| !facts.exceptions.iter().any(|e| f.allows(*e)))
-                .map(|(f, _)| f.end)
-                .max(),
+            // Every freeze in force, those the change passes as an
+            // exception too: after the last ends, neither `freeze` nor
+            // `exception-claimed` fires for them.
+            freeze_end: facts.freezes.iter().map(|(f, _)| f.end).max(),
             in_flight_end: facts.collisions.iter().map(|(c, _)| c.end).max(),
             resolved: resolved.into_owned(),
         };
@@ -614,8 +612,8 @@ struct Decided<'c> {
 }
 
 /// What a base pass found that its counterfactuals reuse: when the freezes
-/// that apply to the change (not waived by an exception) and the changes in
-/// flight it collides with end, and the change resolved (reused by the
+/// that apply to the change (those it passes as an exception included) and
+/// the changes in flight it collides with end, and the change resolved (reused by the
 /// counterfactuals that resolve alike; its touched nodes make the split).
 #[derive(Debug)]
 pub(crate) struct Waits {

@@ -266,6 +266,12 @@ pub enum RuleCheck {
     /// and the change is not a fix.
     #[serde(deserialize_with = "no_parameters")]
     ErrorBudgetExhausted,
+    /// A freeze in force on an affected service, or an affected service's
+    /// exhausted error budget, lets the change through only because it
+    /// claims an exception (a fix, a rollback, a security fix). The claim
+    /// is the author's; this rule has someone confirm it.
+    #[serde(deserialize_with = "no_parameters")]
+    Exception,
     /// An open incident of at least `severity` on an affected service.
     Incident {
         /// The least severity that counts.

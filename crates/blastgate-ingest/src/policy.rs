@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn checks_without_parameters_refuse_unknown_keys() {
-        for check in ["freeze", "critical_reach", "collision", "error_budget_exhausted"] {
+        for check in ["freeze", "critical_reach", "collision", "error_budget_exhausted", "exception"] {
             let anchor = format!("check = \"{check}\"");
             for extra in ["bogus = 1", "enabeld = false"] {
                 let e = with(&anchor, &format!("{anchor}\n{extra}")).unwrap_err();

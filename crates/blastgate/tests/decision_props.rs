@@ -1108,6 +1108,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// Claiming every exception (`fix: true`, the `rollback` and
+    /// `security` labels) can take a change out of a freeze or a spent
+    /// error budget, but never below `owner` (the `exception-claimed`
+    /// rule), and never below the depth the change has without the claims
+    /// when that is lower.
+    #[test]
+    fn claimed_exceptions_never_go_below_owner((g, change, context) in scenario()) {
+        let engine = g.engine(default_policy().unwrap());
+        let mut plain = change.clone();
+        plain.fix = None;
+        plain.labels.retain(|l| !["rollback", "revert", "security"].iter().any(|e| l.eq_ignore_ascii_case(e)));
+        let mut claiming = plain.clone();
+        claiming.fix = Some(true);
+        claiming.labels.extend(["rollback".to_owned(), "security".to_owned()]);
+        let (a, b) = (engine.assess(&plain, &context), engine.assess(&claiming, &context));
+        let floor = a.review_depth().min(ReviewDepth::Owner);
+        prop_assert!(
+            b.review_depth() >= floor,
+            "{} without the claims, {} with them: {:?}",
+            a.review_depth(),
+            b.review_depth(),
+            b.rules.iter().map(|r| &r.id).collect::<Vec<_>>()
+        );
+    }
+}
+
 fn hand_engine(edges: &str, overlay: &str) -> Engine {
     let mut loader = GraphLoader::new(BuildOptions::default());
     if !edges.is_empty() {

@@ -85,7 +85,7 @@ pub(crate) fn explore(
     let fired = |check: fn(&RuleCheck) -> bool| {
         base.rules.iter().any(|r| engine.policy.rules.iter().any(|p| p.id == r.id && check(&p.check)))
     };
-    let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze)));
+    let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
     if let Some(end) = freeze_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());

@@ -144,6 +144,48 @@ fn check(
                 (format!("error budget exhausted on {}, and the change is not a fix", name_list(&spent)), services)
             })
         }
+        RuleCheck::Exception => {
+            // What the change is let through, and as which exception.
+            let mut passed = Vec::new();
+            let mut services = Vec::new();
+            let mut claimed: Vec<Exception> = Vec::new();
+            for (freeze, covered) in &facts.freezes {
+                if let Some(&e) = facts.exceptions.iter().find(|e| freeze.allows(**e)) {
+                    passed.push(format!("{} (it allows {})", freeze_name(freeze), e.as_str()));
+                    services.extend(covered.iter().cloned());
+                    claimed.push(e);
+                }
+            }
+            if facts.exceptions.contains(&Exception::Fix) {
+                let spent: Vec<String> = facts
+                    .budgets
+                    .iter()
+                    .filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
+                    .map(|(s, _)| s.clone())
+                    .collect();
+                if !spent.is_empty() {
+                    passed.push(format!("the exhausted error budget of {} (fixes ship)", name_list(&spent)));
+                    services.extend(spent);
+                    claimed.push(Exception::Fix);
+                }
+            }
+            claimed.sort_unstable();
+            claimed.dedup();
+            services.sort_unstable();
+            services.dedup();
+            (!passed.is_empty()).then(|| {
+                let claims: Vec<&str> = claimed.iter().map(|e| claim_of(*e)).collect();
+                (
+                    format!(
+                        "let through {} only because the change claims to be an exception ({}); the claim is the \
+                         author's, so someone who knows these services confirms it",
+                        passed.join(" and "),
+                        claims.join(", ")
+                    ),
+                    services,
+                )
+            })
+        }
         RuleCheck::Incident { severity } => {
             let open: Vec<_> = facts.incidents.iter().filter(|i| i.severity.is_at_least(*severity)).collect();
             let mut services: Vec<String> = open.iter().map(|i| i.service.clone()).collect();
@@ -191,6 +233,15 @@ fn exception_note(facts: &Facts<'_>) -> String {
     } else {
         let names: Vec<&str> = facts.exceptions.iter().map(|e| e.as_str()).collect();
         format!("; the freeze does not allow {}", names.join(" or "))
+    }
+}
+
+/// Where the changeset claims `exception`.
+fn claim_of(exception: Exception) -> &'static str {
+    match exception {
+        Exception::Fix => "`fix: true`",
+        Exception::Rollback => "a `rollback` or `revert` label",
+        Exception::Security => "a `security` label",
     }
 }
 
