@@ -263,6 +263,12 @@ pub struct ChangeInput {
     /// Accept services the graph does not have, with a warning.
     #[arg(long)]
     pub allow_unknown_services: bool,
+    /// The change's author as the CI platform knows it (the pull request's
+    /// author), replacing the changeset's `author.id`: a commit's author
+    /// email is whatever its committer configured. A context's `people`
+    /// list looks this id up, and the author may not approve the change.
+    #[arg(long, value_name = "ID")]
+    pub author: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,9 @@ pub struct Inputs {
     pub warnings: Vec<String>,
 }
 
+/// The longest `--author` id.
+const MAX_AUTHOR_BYTES: usize = 256;
+
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
     let progress = crate::progress::Progress::new(show_progress);
@@ -76,6 +79,22 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             ));
         }
     };
+    if let Some(author) = &input.author {
+        let id = author.trim();
+        if id.is_empty() || id.len() > MAX_AUTHOR_BYTES || id.chars().any(char::is_control) {
+            return Err(Failure::Usage(format!(
+                "--author `{}`: an author id is 1 to {MAX_AUTHOR_BYTES} bytes without control characters",
+                author.escape_debug()
+            )));
+        }
+        if !changeset.author.id.is_empty() && changeset.author.id != id {
+            warnings.push(format!(
+                "{name}: the change's author `{}` is replaced by --author `{id}`",
+                changeset.author.id.escape_debug()
+            ));
+        }
+        id.clone_into(&mut changeset.author.id);
+    }
     for plan in &input.terraform_plan {
         let summary = load_plan(plan, &graph)?;
         warnings.extend(summary.warnings.iter().cloned());

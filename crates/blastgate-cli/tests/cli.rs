@@ -472,9 +472,10 @@ fn change_show_typo_field_exits_2() {
     assert!(stderr(&o).contains("tol"), "{}", stderr(&o));
 }
 
-#[test]
-fn change_show_reads_a_real_git_range() {
-    let dir = tempdir();
+/// A real git repository in `dir/repo` with two commits by `email`: one
+/// adding `src/cartservice/cart.go`, then one changing it with an AI
+/// co-author trailer.
+fn ai_commit_repo(dir: &std::path::Path, email: &str) -> PathBuf {
     let repo = dir.join("repo");
     let git = |args: &[&str]| {
         let o = Command::new("git")
@@ -483,10 +484,10 @@ fn change_show_reads_a_real_git_range() {
             .args(args)
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Dana")
-            .env("GIT_AUTHOR_EMAIL", "dana@example.com")
-            .env("GIT_COMMITTER_NAME", "Dana")
-            .env("GIT_COMMITTER_EMAIL", "dana@example.com")
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", email)
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", email)
             .output()
             .unwrap();
         assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
@@ -498,6 +499,13 @@ fn change_show_reads_a_real_git_range() {
     git(&["commit", "-q", "-m", "init"]);
     std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
     git(&["commit", "-q", "-a", "-m", "Add to cart\n\nCo-authored-by: Claude <noreply@anthropic.com>"]);
+    repo
+}
+
+#[test]
+fn change_show_reads_a_real_git_range() {
+    let dir = tempdir();
+    let repo = ai_commit_repo(&dir, "dana@example.com");
     let o = run(&[
         "change",
         "show",
@@ -520,6 +528,65 @@ fn change_show_reads_a_real_git_range() {
     assert_eq!(o.status.code(), Some(2), "an unknown revision fails closed");
     let o = run(&["change", "show", "--repo", dir.to_str().unwrap(), "--range", "HEAD~1..HEAD"]);
     assert_eq!(o.status.code(), Some(2), "not a repository fails closed");
+}
+
+/// A commit's author email is whatever its committer configured: a junior
+/// engineer who commits as `principal@example.com` must not take that
+/// person's seniority from the context's people list. `--author` gives the
+/// author as the CI platform knows it, and that id is looked up (and kept
+/// from approving).
+#[test]
+fn author_flag_replaces_a_forged_commit_author() {
+    let dir = tempdir();
+    let repo = ai_commit_repo(&dir, "principal@example.com");
+    let context = dir.join("context.json");
+    std::fs::write(
+        &context,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+            "people": [{"id": "principal@example.com", "seniority": "principal"}, {"id": "dana", "seniority": "junior"}]}"#,
+    )
+    .unwrap();
+    let repo_arg = repo.display().to_string();
+    let context_arg = context.display().to_string();
+    let graph = boutique();
+    let base = [
+        "assess",
+        "--repo",
+        &repo_arg,
+        "--range",
+        "HEAD~1..HEAD",
+        "--graph",
+        &graph,
+        "--context",
+        &context_arg,
+        "--format",
+        "json",
+    ];
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    // As committed, the AI-generated change is a principal's.
+    let forged = run(&base);
+    assert!(matches!(forged.status.code(), Some(0 | 1)), "{}", stderr(&forged));
+    let forged = json(&forged);
+    assert!(!rules(&forged).contains(&"ai-change-by-junior-or-mid".to_owned()), "{forged}");
+    // As the platform says, it is Dana's, a junior engineer's.
+    let o = run(&[&base[..], &["--author", "dana"]].concat());
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v = json(&o);
+    assert!(rules(&v).contains(&"ai-change-by-junior-or-mid".to_owned()), "{v}");
+    assert_eq!(v["decision"]["separation_of_duties"]["excluded_author"], "dana", "{v}");
+    let replaced = v["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["code"] == "input"
+            && d["message"].as_str().unwrap().contains("`principal@example.com` is replaced by --author `dana`")
+    });
+    assert!(replaced, "{v}");
+    // An empty id or one with control characters is refused.
+    for bad in ["", "  ", "dana\nx"] {
+        let o = run(&[&base[..], &["--author", bad]].concat());
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--author"), "{}", stderr(&o));
+    }
 }
 
 #[test]
