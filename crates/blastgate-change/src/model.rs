@@ -392,6 +392,14 @@ pub struct InfraChange {
     /// mapping), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<String>,
+    /// Whether destroying the resource keeps a final snapshot of its data:
+    /// the opposite of the `skip_final_snapshot` attribute it had before
+    /// the change (databases and clusters of RDS, Aurora, Redshift,
+    /// DocumentDB, Neptune), read from a plan. `false` means a delete or
+    /// replace loses the data for good, and no rollback plan brings it
+    /// back. Unknown when the resource has no such attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_snapshot: Option<bool>,
 }
 
 /// How the change will be rolled out.

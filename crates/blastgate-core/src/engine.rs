@@ -4,7 +4,8 @@
 //! The steps, each in its own module:
 //! 0. vet the claims that lower risk against the evidence: the author's
 //!    seniority against the context's people list, a tests claim against
-//!    the files (`vet.rs`);
+//!    the files, a rollback plan against data destroyed without a final
+//!    snapshot (`vet.rs`);
 //! 1. resolve the changeset against the graph (`blastgate-change`);
 //! 2. compute the blast radius and the context facts (`Facts`): deploy
 //!    window, incidents, budgets, freezes and collisions on reached nodes;
@@ -174,6 +175,7 @@ impl Engine {
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, &mut notes);
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
+        let vetted = vet::vet_rollback(vetted, &mut notes);
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
             if !notes.is_empty() {

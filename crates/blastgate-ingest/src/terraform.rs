@@ -4,8 +4,8 @@
 //!
 //! Only what a gate needs is read: the plan's `format_version` and
 //! `terraform_version`, and for each entry of `resource_changes` its address,
-//! type, module, actions, action reason, replace paths and the tag or label
-//! maps of its planned values. Everything else (`configuration`,
+//! type, module, actions, action reason, replace paths, the tag or label
+//! maps of its planned values and its prior `skip_final_snapshot`. Everything else (`configuration`,
 //! `prior_state`, `planned_values`, the rest of `before` and `after`) is
 //! skipped without being built in memory, so a plan of a few megabytes
 //! parses in milliseconds. `resource_drift` describes changes made outside
@@ -320,7 +320,11 @@ fn convert(
         }
         None => (None, None),
     };
+    // The prior values say what a destroy does: a database that skipped
+    // its final snapshot loses its data.
+    let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
     let change = InfraChange {
+        final_snapshot,
         address: raw.address,
         resource_type: raw.resource_type,
         module,
@@ -644,13 +648,16 @@ impl<'de> Deserialize<'de> for PathStep {
     }
 }
 
-/// The tag and label maps of a resource's `before` or `after` object; every
-/// other attribute is skipped unread.
+/// The tag and label maps of a resource's `before` or `after` object and
+/// its `skip_final_snapshot` flag; every other attribute is skipped unread.
 #[derive(Default)]
 struct Attributes {
     tags: Vec<(String, String)>,
     tags_all: Vec<(String, String)>,
     labels: Vec<(String, String)>,
+    /// `skip_final_snapshot` when it is a boolean (an unknown value, which
+    /// a plan writes as null, says nothing).
+    skip_final_snapshot: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -659,6 +666,7 @@ enum AttributeName {
     Tags,
     TagsAll,
     Labels,
+    SkipFinalSnapshot,
     #[serde(other)]
     Other,
 }
@@ -678,6 +686,9 @@ impl<'de> Deserialize<'de> for Attributes {
                         AttributeName::Tags => out.tags = string_entries(map.next_value()?),
                         AttributeName::TagsAll => out.tags_all = string_entries(map.next_value()?),
                         AttributeName::Labels => out.labels = string_entries(map.next_value()?),
+                        AttributeName::SkipFinalSnapshot => {
+                            out.skip_final_snapshot = map.next_value::<serde_json::Value>()?.as_bool();
+                        }
                         AttributeName::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }

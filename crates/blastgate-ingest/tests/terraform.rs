@@ -561,3 +561,39 @@ fn unknown_fields_are_ignored() {
     let summary = parse("f.json", json.as_bytes());
     assert_eq!(summary.changes[0].action, Some(InfraAction::Update));
 }
+
+/// `skip_final_snapshot` before the change says whether a destroy keeps
+/// the data: read from a real plan (an Aurora cluster that skips it), and
+/// from the same resource turned into a delete, as a plan would show the
+/// cluster's removal.
+#[test]
+fn final_snapshot_comes_from_the_prior_values() {
+    let bytes = fixture("overmind-terraform-example-plan.json");
+    let summary = parse_plan("p.json", &bytes, &PlanOptions::default()).unwrap();
+    let cluster = "module.heritage[0].aws_rds_cluster.face_database";
+    let found = summary.changes.iter().find(|c| c.address == cluster).unwrap();
+    assert_eq!(found.final_snapshot, Some(false), "{found:?}");
+    // Resources without the attribute say nothing.
+    assert!(
+        summary.changes.iter().filter(|c| c.resource_type != "aws_rds_cluster").all(|c| c.final_snapshot.is_none())
+    );
+
+    let mut plan: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let changes = plan["resource_changes"].as_array_mut().unwrap();
+    let entry = changes.iter_mut().find(|c| c["address"] == cluster).unwrap();
+    entry["change"]["actions"] = serde_json::json!(["delete"]);
+    entry["change"]["after"] = serde_json::Value::Null;
+    for (skip, keeps) in [
+        (serde_json::json!(true), Some(false)),
+        (serde_json::json!(false), Some(true)),
+        (serde_json::Value::Null, None),
+    ] {
+        let entry =
+            plan["resource_changes"].as_array_mut().unwrap().iter_mut().find(|c| c["address"] == cluster).unwrap();
+        entry["change"]["before"]["skip_final_snapshot"] = skip.clone();
+        let summary = parse_plan("p.json", &serde_json::to_vec(&plan).unwrap(), &PlanOptions::default()).unwrap();
+        let found = summary.changes.iter().find(|c| c.address == cluster).unwrap();
+        assert_eq!(found.effective_action(), InfraAction::Delete);
+        assert_eq!(found.final_snapshot, keeps, "skip_final_snapshot = {skip}");
+    }
+}

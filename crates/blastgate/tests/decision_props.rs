@@ -1095,13 +1095,7 @@ proptest! {
     fn listed_files_decide_whether_tests_changed((g, change, context) in scenario()) {
         prop_assume!(!change.files.is_empty());
         let engine = g.engine(default_policy().unwrap());
-        let mut claimed = change.clone();
-        claimed.safety.tests_changed = Some(true);
-        let mut silent = change.clone();
-        silent.safety.tests_changed = None;
-        let (a, b) = (engine.assess(&claimed, &context), engine.assess(&silent, &context));
-        let (da, db) = (decided(&a), decided(&b));
-        prop_assert!(da == db, "{}", difference(&da.to_string(), &db.to_string()));
+        let a = claim_changes_nothing(&engine, &change, &context, |c, claim| c.safety.tests_changed = claim)?;
         let has_test = change.files.iter().any(|f| f.path.contains("/tests/"));
         let warned = a.diagnostics.iter().any(|d| d.code == "tests-claim-unsupported");
         prop_assert_eq!(warned, !has_test, "{:?}", a.diagnostics);
@@ -1135,6 +1129,52 @@ proptest! {
             b.rules.iter().map(|r| &r.id).collect::<Vec<_>>()
         );
     }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// A change that destroys data without a final snapshot cannot buy
+    /// anything with a rollback plan: the decision is the same with
+    /// `safety.rollback_plan: true` as without it, with a warning.
+    #[test]
+    fn a_rollback_plan_cannot_bring_back_unsnapshotted_data((g, change, context) in scenario()) {
+        let mut change = change;
+        // A database replaced without a final snapshot, beside whatever
+        // else the change does, and every other resource without one too.
+        change.infrastructure.push(InfraChange {
+            address: "module.db.aws_db_instance.main".into(),
+            resource_type: "aws_db_instance".into(),
+            action: Some(InfraAction::Replace),
+            node: change.services.first().cloned(),
+            ..InfraChange::default()
+        });
+        for r in &mut change.infrastructure {
+            r.final_snapshot = Some(false);
+        }
+        let engine = g.engine(default_policy().unwrap());
+        let a = claim_changes_nothing(&engine, &change, &context, |c, claim| c.safety.rollback_plan = claim)?;
+        prop_assert!(a.diagnostics.iter().any(|d| d.code == "rollback-claim-contradicted"), "{:?}", a.diagnostics);
+    }
+}
+
+/// Assesses `change` with a claim set to true (by `set`) and unset, checks
+/// the two decisions are the same, and returns the claiming assessment
+/// (for its warnings).
+fn claim_changes_nothing(
+    engine: &Engine,
+    change: &Changeset,
+    context: &Context,
+    set: fn(&mut Changeset, Option<bool>),
+) -> Result<Assessment, TestCaseError> {
+    let mut claimed = change.clone();
+    set(&mut claimed, Some(true));
+    let mut silent = change.clone();
+    set(&mut silent, None);
+    let (a, b) = (engine.assess(&claimed, context), engine.assess(&silent, context));
+    let (da, db) = (decided(&a), decided(&b));
+    prop_assert!(da == db, "{}", difference(&da.to_string(), &db.to_string()));
+    Ok(a)
 }
 
 fn hand_engine(edges: &str, overlay: &str) -> Engine {

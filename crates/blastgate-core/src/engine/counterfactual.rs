@@ -62,7 +62,15 @@ pub(crate) fn explore(
     if changeset.safety.rollback_plan != Some(true) {
         let mut c = changeset.clone();
         c.safety.rollback_plan = Some(true);
-        try_one("add-rollback-plan", "state a tested rollback plan (safety.rollback_plan)".into(), &c, context);
+        // Data destroyed without a final snapshot makes a plan worthless
+        // (`vet.rs`): the advice is to keep the data first.
+        let action = if vet::lost_data(changeset).next().is_some() {
+            "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then state a tested rollback \
+             plan (safety.rollback_plan)"
+        } else {
+            "state a tested rollback plan (safety.rollback_plan)"
+        };
+        try_one("add-rollback-plan", action.into(), &c, context);
     }
     if engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref()) {
         let mut c = changeset.clone();

@@ -16,13 +16,19 @@
 //!   evidence: without one that counts as a test (its path says so, see
 //!   `blastgate_change::file_kind`), the claim is dropped. A changeset that
 //!   lists no files has nothing to check it against, and its claim stands.
+//! - **A rollback plan** (`vet_rollback`). `safety.rollback_plan: true`
+//!   lowers the likelihood and lifts the block on destructive changes
+//!   that reach tier 0. When the changeset deletes or replaces a resource
+//!   that keeps no final snapshot (`final_snapshot: false`, from a plan's
+//!   `skip_final_snapshot`), no rollback brings its data back: the claim is
+//!   dropped.
 //!
 //! Every step after this one, counterfactuals included, sees the vetted
 //! changeset; the input digest covers the changeset as given.
 
 use std::borrow::Cow;
 
-use blastgate_change::{ChangeKind, Changeset, Classifier, FileChange, file_kind};
+use blastgate_change::{ChangeKind, Changeset, Classifier, FileChange, InfraChange, file_kind};
 
 use crate::assessment::{Diagnostic, Level};
 use crate::context::Context;
@@ -110,4 +116,38 @@ pub(crate) fn vet_tests<'a>(
 /// Whether any of `files` counts as a test (`blastgate_change::file_kind`).
 pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bool {
     files.iter().any(|f| file_kind(classifier, f).0 == ChangeKind::Test)
+}
+
+/// The destructive resources of `changeset` that keep no final snapshot.
+pub(crate) fn lost_data(changeset: &Changeset) -> impl Iterator<Item = &InfraChange> {
+    changeset.infrastructure.iter().filter(|r| r.final_snapshot == Some(false) && r.effective_action().is_destructive())
+}
+
+/// `changeset` with its rollback-plan claim dropped when it destroys a
+/// resource's data without a final snapshot, and a warning in
+/// `diagnostics` when it does.
+pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+    if changeset.safety.rollback_plan != Some(true) {
+        return changeset;
+    }
+    let lost: Vec<&str> = lost_data(&changeset).map(|r| r.address.as_str()).collect();
+    let Some(first) = lost.first() else {
+        return changeset;
+    };
+    let more = match lost.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "rollback-claim-contradicted",
+        format!(
+            "the changeset states a rollback plan, but it destroys `{first}`{more} without a final snapshot \
+             (`skip_final_snapshot = true`): no rollback brings that data back, so the claim is not counted. \
+             Take a final snapshot or a backup first"
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    vetted.safety.rollback_plan = None;
+    Cow::Owned(vetted)
 }
