@@ -383,3 +383,44 @@ fn sarif_locations_are_uri_references() {
     assert!(!uris.is_empty());
     assert!(uris.iter().all(|u| *u == "pricing/src/a%20b%23c%25zz.go"), "{uris:?}");
 }
+
+/// A decision holds for the deploy window it checked (`decision.deploy_window`):
+/// the demo's holiday freeze blocks a checkout change now; dated after the
+/// freeze, the same change is checked for that window instead; claimed as a
+/// fix, it passes the freeze (which allows fixes) but its owners confirm.
+#[test]
+fn the_decision_names_its_deploy_window() {
+    let (dir, graph, change, context) = demo_case("checkout-banner");
+    let decide = |change: &str| -> serde_json::Value {
+        let o = run(&["assess", "--graph", &graph, "--change", change, "--context", &context, "--format", "json"]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let now = decide(&change);
+    assert_eq!(now["decision"]["review_depth"], "block");
+    assert_eq!(now["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z");
+    assert_eq!(now["decision"]["deploy_window"]["end"], "2026-11-27T11:00:00Z");
+    assert!(rules(&now).contains(&"freeze".to_owned()), "{now}");
+
+    let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&change).unwrap()).unwrap();
+    let variant = |key: &str, value: serde_json::Value| -> String {
+        let mut c = original.clone();
+        c[key] = value;
+        let path = dir.join(format!("{key}.json"));
+        std::fs::write(&path, c.to_string()).unwrap();
+        path.display().to_string()
+    };
+    let later = decide(&variant("deploy_at", "2026-11-30T00:00:00Z".into()));
+    assert_eq!(later["decision"]["deploy_window"]["start"], "2026-11-30T00:00:00Z");
+    assert_eq!(later["decision"]["deploy_window"]["end"], "2026-11-30T01:00:00Z");
+    assert!(!rules(&later).contains(&"freeze".to_owned()), "{later}");
+    assert_ne!(later["decision"]["review_depth"], "block");
+
+    let fix = decide(&variant("fix", true.into()));
+    assert!(rules(&fix).contains(&"exception-claimed".to_owned()) && !rules(&fix).contains(&"freeze".to_owned()));
+    let depth = fix["decision"]["review_depth"].as_str().unwrap();
+    assert!(["owner", "senior", "multi_party"].contains(&depth), "{depth}");
+}

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::context::Timestamp;
 use crate::depth::ReviewDepth;
 
 /// The version of the assessment document's shape. A change that removes
@@ -120,6 +121,21 @@ pub struct Decision {
     /// For `block`: how to deploy anyway (docs/model.md, "Break glass").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_glass: Option<String>,
+    /// The deploy window the decision holds for: freezes and changes in
+    /// flight were checked for a deploy in it, and nowhere else. A deploy
+    /// tool deploys within it, or assesses again.
+    pub deploy_window: DeployWindow,
+}
+
+/// A deploy window: from `start` (included) to `end` (excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct DeployWindow {
+    /// The changeset's `deploy_at`, else the context's `now` (never
+    /// before `now`).
+    pub start: Timestamp,
+    /// `start` plus the policy's `deploy.window_minutes`.
+    pub end: Timestamp,
 }
 
 /// One approval requirement: `count` distinct people in `role`, from one

@@ -37,7 +37,8 @@ use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveO
 use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, ScratchPool, Tier, TierWeights};
 
 use crate::assessment::{
-    Assessment, Band, Decision, Diagnostic, Factor, Level, Reached, Risk, SCHEMA_VERSION, Versions, round6,
+    Assessment, Band, Decision, DeployWindow, Diagnostic, Factor, Level, Reached, Risk, SCHEMA_VERSION, Versions,
+    round6,
 };
 use crate::context::{Context, Exception, Freeze, InFlight, Incident, Timestamp};
 use crate::depth::ReviewDepth;
@@ -364,6 +365,7 @@ impl Engine {
                 separation_of_duties,
                 summary,
                 break_glass,
+                deploy_window: DeployWindow { start: facts.deploy_at, end: facts.window_end },
             },
             risk: Risk {
                 likelihood: round6(likelihood),

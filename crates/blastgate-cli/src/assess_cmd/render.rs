@@ -86,6 +86,8 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
         writeln!(out, "  at least {}; never {author}; humans only", people(s.distinct_approvers))?;
     }
     writeln!(out, "rollout: {}", rollout_line(a))?;
+    let window = &d.deploy_window;
+    writeln!(out, "  deploy window: {} to {} (checked for freezes and changes in flight)", window.start, window.end)?;
     if !a.rollout.watch.is_empty() {
         let w: Vec<String> =
             a.rollout.watch.iter().map(|w| format!("{} (p={:.2})", w.service, w.probability)).collect();
@@ -208,6 +210,9 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     }
     writeln!(out, "### Rollout")?;
     writeln!(out, "{}", rollout_line(a))?;
+    let window = &a.decision.deploy_window;
+    writeln!(out)?;
+    writeln!(out, "Deploy window: {} to {} (checked for freezes and changes in flight)", window.start, window.end)?;
     if !a.rollout.watch.is_empty() {
         let w: Vec<String> = a.rollout.watch.iter().map(|w| code(&w.service)).collect();
         writeln!(out)?;
@@ -355,6 +360,8 @@ pub fn github_outputs(a: &Assessment, stops: bool) -> String {
         ("rules", rules.join(",")),
         ("gate_stops", stops.to_string()),
         ("input_digest", a.input_digest.clone()),
+        ("deploy_window_start", a.decision.deploy_window.start.to_string()),
+        ("deploy_window_end", a.decision.deploy_window.end.to_string()),
     ];
     outputs.iter().map(|(name, value)| github_output(name, value)).collect()
 }
