@@ -269,6 +269,11 @@ pub struct ChangeInput {
     /// list looks this id up, and the author may not approve the change.
     #[arg(long, value_name = "ID")]
     pub author: Option<String>,
+    /// An autonomous agent account of your own, as `TOOL=EMAIL` (repeat
+    /// for several): a commit of the git range it authored or co-authored
+    /// counts as made by an agent, as the built-in list's do.
+    #[arg(long, value_name = "TOOL=EMAIL", requires = "repo")]
+    pub ai_agent: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -37,8 +37,28 @@ pub struct Inputs {
     pub warnings: Vec<String>,
 }
 
-/// The longest `--author` id.
-const MAX_AUTHOR_BYTES: usize = 256;
+/// `TOOL=EMAIL` of an `--ai-agent` flag.
+fn agent_spec(spec: &str) -> Result<(&str, &str), Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "--ai-agent `{}`: expected TOOL=EMAIL, such as `deploy-bot=deploy-bot@example.com` (a tool name of \
+             letters, digits, `-`, `_` or `.`, and an email with an `@`)",
+            spec.escape_debug()
+        ))
+    };
+    let (tool, email) = spec.split_once('=').ok_or_else(bad)?;
+    let (tool, email) = (tool.trim(), email.trim());
+    let tool_ok = !tool.is_empty()
+        && tool.len() <= MAX_ID_BYTES
+        && tool.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let email_ok = email.len() <= MAX_ID_BYTES
+        && email.split_once('@').is_some_and(|(user, host)| !user.is_empty() && !host.is_empty())
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if tool_ok && email_ok { Ok((tool, email)) } else { Err(bad()) }
+}
+
+/// The longest `--author` id, and `--ai-agent` tool name or email.
+const MAX_ID_BYTES: usize = 256;
 
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
@@ -58,7 +78,12 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             let (Some(repo), Some(range)) = (&input.repo, &input.range) else {
                 return Err(Failure::Usage("--repo needs --range A..B".into()));
             };
-            let c = blastgate::git::git_change(repo, range, &blastgate::git::GitOptions::default())?;
+            let mut options = blastgate::git::GitOptions::default();
+            for spec in &input.ai_agent {
+                let (tool, email) = agent_spec(spec)?;
+                options.agents.add(blastgate::git::AiAgent::autonomous(tool, &[], &[email]));
+            }
+            let c = blastgate::git::git_change(repo, range, &options)?;
             let name = format!("{}@{range}", repo.display());
             warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
             (c.changeset, name)
@@ -81,9 +106,9 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     };
     if let Some(author) = &input.author {
         let id = author.trim();
-        if id.is_empty() || id.len() > MAX_AUTHOR_BYTES || id.chars().any(char::is_control) {
+        if id.is_empty() || id.len() > MAX_ID_BYTES || id.chars().any(char::is_control) {
             return Err(Failure::Usage(format!(
-                "--author `{}`: an author id is 1 to {MAX_AUTHOR_BYTES} bytes without control characters",
+                "--author `{}`: an author id is 1 to {MAX_ID_BYTES} bytes without control characters",
                 author.escape_debug()
             )));
         }

@@ -473,9 +473,9 @@ fn change_show_typo_field_exits_2() {
 }
 
 /// A real git repository in `dir/repo` with two commits by `email`: one
-/// adding `src/cartservice/cart.go`, then one changing it with an AI
-/// co-author trailer.
-fn ai_commit_repo(dir: &std::path::Path, email: &str) -> PathBuf {
+/// adding `src/cartservice/cart.go`, then one changing it with the message
+/// `message`.
+fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf {
     let repo = dir.join("repo");
     let git = |args: &[&str]| {
         let o = Command::new("git")
@@ -498,14 +498,17 @@ fn ai_commit_repo(dir: &std::path::Path, email: &str) -> PathBuf {
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "init"]);
     std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
-    git(&["commit", "-q", "-a", "-m", "Add to cart\n\nCo-authored-by: Claude <noreply@anthropic.com>"]);
+    git(&["commit", "-q", "-a", "-m", message]);
     repo
 }
+
+/// A commit message with an AI co-author trailer.
+const AI_MESSAGE: &str = "Add to cart\n\nCo-authored-by: Claude <noreply@anthropic.com>";
 
 #[test]
 fn change_show_reads_a_real_git_range() {
     let dir = tempdir();
-    let repo = ai_commit_repo(&dir, "dana@example.com");
+    let repo = two_commit_repo(&dir, "dana@example.com", AI_MESSAGE);
     let o = run(&[
         "change",
         "show",
@@ -538,7 +541,7 @@ fn change_show_reads_a_real_git_range() {
 #[test]
 fn author_flag_replaces_a_forged_commit_author() {
     let dir = tempdir();
-    let repo = ai_commit_repo(&dir, "principal@example.com");
+    let repo = two_commit_repo(&dir, "principal@example.com", AI_MESSAGE);
     let context = dir.join("context.json");
     std::fs::write(
         &context,
@@ -587,6 +590,40 @@ fn author_flag_replaces_a_forged_commit_author() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("--author"), "{}", stderr(&o));
     }
+}
+
+/// An organisation's own agent account, named with `--ai-agent`, makes its
+/// commits `agent` changes; unnamed, they read as a person's.
+#[test]
+fn ai_agent_flag_names_an_agent_account() {
+    let dir = tempdir();
+    let repo = two_commit_repo(&dir, "deploy-bot@corp.example", "Bump cart timeouts");
+    let repo_arg = repo.display().to_string();
+    let graph = boutique();
+    let base =
+        ["change", "show", "--repo", &repo_arg, "--range", "HEAD~1..HEAD", "--graph", &graph, "--format", "json"];
+    let o = run(&base);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["changeset"]["provenance"]["ai"], "none");
+    let o = run(&[&base[..], &["--ai-agent", "deploy-bot=Deploy-Bot@corp.example"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["changeset"]["provenance"]["ai"], "agent", "{v}");
+    assert_eq!(v["changeset"]["provenance"]["tool"], "deploy-bot", "{v}");
+    for bad in ["deploy-bot", "=a@b", "bot=", "bot=nobody", "b ot=a@b", "bot=a b@c"] {
+        let o = run(&[&base[..], &["--ai-agent", bad]].concat());
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--ai-agent"), "{}", stderr(&o));
+    }
+    // Without a git range there is nothing for it to apply to.
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservice"]}"#,
+    )
+    .unwrap();
+    let o = run(&["change", "show", "--change", change.to_str().unwrap(), "--ai-agent", "bot=a@b.c"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 #[test]
