@@ -5,11 +5,12 @@
 //! Only what a gate needs is read: the plan's `format_version` and
 //! `terraform_version`, and for each entry of `resource_changes` its address,
 //! type, module, actions, action reason, replace paths, the tag or label
-//! maps of its planned values and its prior `skip_final_snapshot`. Everything else (`configuration`,
-//! `prior_state`, `planned_values`, the rest of `before` and `after`) is
-//! skipped without being built in memory, so a plan of a few megabytes
-//! parses in milliseconds. `resource_drift` describes changes made outside
-//! Terraform, not changes the plan will make, and is ignored.
+//! maps of its planned values and its prior `skip_final_snapshot`.
+//! Everything else (`configuration`, `prior_state`, `planned_values`, the
+//! rest of `before` and `after`) is skipped without being built in memory,
+//! so a plan of a few megabytes parses in milliseconds. `resource_drift`
+//! describes changes made outside Terraform, not changes the plan will
+//! make, and is ignored.
 //!
 //! # Sources
 //!

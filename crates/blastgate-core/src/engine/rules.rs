@@ -132,14 +132,8 @@ fn check(
             if facts.exceptions.contains(&Exception::Fix) {
                 return None;
             }
-            let spent: Vec<String> = facts
-                .budgets
-                .iter()
-                .filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
-                .map(|(s, r)| format!("{s} ({r})"))
-                .collect();
-            let services: Vec<String> =
-                facts.budgets.iter().filter(|(_, r)| r.total_cmp(&0.0).is_le()).map(|(s, _)| s.clone()).collect();
+            let spent: Vec<String> = exhausted(facts).map(|(s, r)| format!("{s} ({r})")).collect();
+            let services: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             (!spent.is_empty()).then(|| {
                 (format!("error budget exhausted on {}, and the change is not a fix", name_list(&spent)), services)
             })
@@ -157,12 +151,7 @@ fn check(
                 }
             }
             if facts.exceptions.contains(&Exception::Fix) {
-                let spent: Vec<String> = facts
-                    .budgets
-                    .iter()
-                    .filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
-                    .map(|(s, _)| s.clone())
-                    .collect();
+                let spent: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
                 if !spent.is_empty() {
                     passed.push(format!("the exhausted error budget of {} (fixes ship)", name_list(&spent)));
                     services.extend(spent);
@@ -234,6 +223,12 @@ fn exception_note(facts: &Facts<'_>) -> String {
         let names: Vec<&str> = facts.exceptions.iter().map(|e| e.as_str()).collect();
         format!("; the freeze does not allow {}", names.join(" or "))
     }
+}
+
+/// The reached services whose error budget is spent (remaining <= 0),
+/// with what remains.
+fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)> {
+    facts.budgets.iter().filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
 }
 
 /// Where the changeset claims `exception`.

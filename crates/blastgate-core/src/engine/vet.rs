@@ -143,8 +143,8 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
         "rollback-claim-contradicted",
         format!(
             "the changeset states a rollback plan, but it destroys `{first}`{more} without a final snapshot \
-             (`skip_final_snapshot = true`): no rollback brings that data back, so the claim is not counted. \
-             Take a final snapshot or a backup first"
+             (`final_snapshot: false`; in a plan, `skip_final_snapshot = true`): no rollback brings that data \
+             back, so the claim is not counted. Take a final snapshot or a backup first"
         ),
     ));
     let mut vetted = changeset.into_owned();
