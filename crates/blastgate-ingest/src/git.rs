@@ -572,6 +572,42 @@ pub fn range_is_fix(commits: &[Commit]) -> Option<bool> {
     Some(own.all(is_fix))
 }
 
+/// The commit a commit message says it reverts: the hash in git's own
+/// `This reverts commit <hash>.` line (7 to 64 hex digits), or `None`.
+///
+/// ```
+/// use blastgate_ingest::git::reverted_commit;
+/// let message = "Revert \"Add cart\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.";
+/// assert_eq!(reverted_commit(message), Some("0123456789abcdef0123456789abcdef01234567"));
+/// assert_eq!(reverted_commit("Revert the cart"), None);
+/// ```
+pub fn reverted_commit(message: &str) -> Option<&str> {
+    const MARK: &str = "This reverts commit ";
+    message.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix(MARK)?;
+        let end = rest.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(rest.len());
+        let hash = rest.get(..end)?;
+        (7..=64).contains(&hash.len()).then_some(hash)
+    })
+}
+
+/// A `git diff -p -U0` output reduced to what the change does: file
+/// headers, modes and the removed and added lines, without the blob
+/// hashes (`index` lines) and line numbers (`@@` lines) that differ when
+/// the same lines are undone on a file changed since. Two changes that
+/// reduce to the same bytes remove and add the same lines in the same
+/// files.
+pub fn diff_essence(patch: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(patch.len());
+    for line in patch.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"index ") || line.starts_with(b"@@") {
+            continue;
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
 /// The history metrics of a change (definitions in the module docs).
 ///
 /// `files` is the log of earlier commits touching the change's files (as

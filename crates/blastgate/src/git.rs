@@ -89,6 +89,13 @@ impl Default for GitOptions {
 ///   the range (trailers and authors), source `trailer`;
 /// - `fix`: whether every non-merge commit of the range is a fix (by
 ///   subject or `Fixes:` trailer); absent for an empty range;
+/// - `labels`: `revert` when every commit of the range (at most
+///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
+///   `This reverts commit X.` line names a commit `X` with one parent that
+///   is an ancestor of the base (it was there before), and the commit
+///   removes and adds exactly the lines `X` added and removed (its `-U0`
+///   patch equals `X`'s turned around, line numbers and blob hashes
+///   aside). A message alone proves nothing: anything else gets no label;
 /// - `history`: `ndev`, `age`, `nuc`, `exp`, `rexp`, `sexp` from the
 ///   commits before the base (unless [`GitOptions::history`] is false).
 ///   In a shallow clone the history before the base is cut: `ndev`, `nuc`
@@ -197,6 +204,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         author: Author { id: clip(author_id), ..Author::default() },
         provenance: parse::provenance(&commits, &options.agents),
         fix: parse::range_is_fix(&commits),
+        labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
         base: Some(base),
@@ -298,6 +306,10 @@ const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--en
 /// Pathspecs longer than this (in bytes, summed) are not passed on the
 /// command line; the history log then reads every commit and filters.
 const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
+
+/// The most commits a range may hold to be checked as reverts (each check
+/// runs four git commands); a longer range gets no `revert` label.
+pub const MAX_VERIFIED_REVERTS: usize = 20;
 
 /// How much of git's error output is kept for messages.
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
@@ -540,6 +552,63 @@ impl Git<'_> {
             return Err(ChangeError::limit("git log", "max_commits", MAX_COMMITS as u64, commits.len() as u64));
         }
         Ok(commits)
+    }
+
+    /// Whether every commit of `commits` is a verified revert of a commit
+    /// before `base` (see [`changeset_from_git`], `labels`). Any doubt (a
+    /// name git cannot resolve, a commit after the base, a patch that
+    /// differs, too many commits) is `false`: no exception is granted on it.
+    fn verified_reverts(&self, base: &str, commits: &[parse::Commit]) -> Result<bool, ChangeError> {
+        if commits.is_empty() || commits.len() > MAX_VERIFIED_REVERTS {
+            return Ok(false);
+        }
+        for c in commits {
+            let (Some(target), [parent]) = (parse::reverted_commit(&c.message), c.parents.as_slice()) else {
+                return Ok(false);
+            };
+            let spec = format!("{target}^{{commit}}");
+            let Ok(resolved) =
+                self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?
+            else {
+                return Ok(false);
+            };
+            let reverted = String::from_utf8_lossy(&resolved).trim().to_owned();
+            let before = self.run("git merge-base", &["merge-base", "--is-ancestor", &reverted, base])?.is_ok();
+            let original = self.commit(&reverted)?;
+            let [original_parent] = original.parents.as_slice() else {
+                return Ok(false);
+            };
+            if !before
+                || parse::diff_essence(&self.patch(&reverted, original_parent)?)
+                    != parse::diff_essence(&self.patch(parent, &c.hash)?)
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The `-U0` patch from `a` to `b`, every file as text, no
+    /// `.gitattributes` or external tool in the way (as [`Git::files`]).
+    fn patch(&self, a: &str, b: &str) -> Result<Vec<u8>, ChangeError> {
+        let attr_source = format!("--attr-source={}", empty_tree(b));
+        let args = [
+            attr_source.as_str(),
+            "diff-tree",
+            "-p",
+            "-U0",
+            "--text",
+            "--no-renames",
+            "-r",
+            "--ignore-submodules=none",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-color",
+            a,
+            b,
+            "--",
+        ];
+        self.output("git diff-tree", &args)
     }
 
     fn commit(&self, hash: &str) -> Result<parse::Commit, ChangeError> {

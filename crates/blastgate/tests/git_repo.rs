@@ -546,3 +546,46 @@ fn non_utf8_path_fails_closed() {
     assert_eq!(err.kind_name(), "syntax", "{err}");
     assert!(err.to_string().contains("UTF-8"), "{err}");
 }
+
+/// A range is labelled `revert` only when each commit really undoes a
+/// commit from before the base: `git revert` of a deployed commit, also
+/// after the file changed elsewhere since; not a message that claims a
+/// revert over other lines, nor a revert of a commit inside the range.
+#[test]
+fn revert_label_needs_a_verified_revert() {
+    let repo = Repo::new("revert");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.write("other.go", b"other\n");
+    let c0 = repo.commit(0.0, "Initial");
+    let mut feature = lines(40, "cart");
+    feature.extend_from_slice(b"func Discount() {}\n");
+    repo.write("cart.go", &feature);
+    let deployed = repo.commit(1.0, "Add discounts");
+    // The file changes elsewhere after the deployed commit.
+    let mut later = b"// header\n".to_vec();
+    later.extend_from_slice(&feature);
+    repo.write("cart.go", &later);
+    let base = repo.commit(2.0, "Add a header");
+    let opts = GitOptions::default();
+    let labels = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().labels;
+
+    repo.git(&["revert", "--no-edit", &deployed]);
+    let revert = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(labels(&base, &revert), ["revert"], "a real revert of a commit before the base");
+
+    // A message that claims a revert but changes other lines.
+    repo.write("other.go", b"other, changed\n");
+    let claim = format!("Revert \"Add discounts\"\n\nThis reverts commit {deployed}.");
+    let forged = repo.commit(4.0, &claim);
+    assert!(labels(&revert, &forged).is_empty(), "a claimed revert that changes other lines");
+    assert!(labels(&base, &forged).is_empty(), "one unverified commit leaves the range unlabelled");
+
+    // A revert of a commit inside the range was never deployed.
+    repo.write("new.go", b"new\n");
+    let added = repo.commit(5.0, "Add new.go");
+    repo.git(&["revert", "--no-edit", &added]);
+    let undone = repo.git(&["rev-parse", "HEAD"]);
+    assert!(labels(&forged, &undone).is_empty(), "the reverted commit is not before the base");
+    assert_eq!(labels(&added, &undone), ["revert"], "with the base after it, the same revert counts");
+    assert!(labels(&c0, &deployed).is_empty(), "an ordinary change");
+}
