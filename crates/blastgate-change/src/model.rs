@@ -98,7 +98,7 @@ pub struct Author {
 )]
 #[serde(rename_all = "snake_case")]
 pub enum AiInvolvement {
-    /// No AI involvement stated.
+    /// No AI involvement: the change was written without AI help.
     #[default]
     None,
     /// A person wrote the change with AI help (completion, chat).
@@ -139,9 +139,14 @@ pub enum ProvenanceSource {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// `none`, `assisted`, `generated` or `agent`.
-    #[serde(default)]
-    pub ai: AiInvolvement,
+    /// `none`, `assisted`, `generated` or `agent`; absent when nothing
+    /// states it (see [`Provenance::involvement`]). A stated `none` and an
+    /// unstated involvement score alike, but a policy can tell them apart
+    /// (the `ai_unstated_below_senior` rule check), so an organisation that
+    /// asks every change to declare its AI use can hold an undeclared one
+    /// to the rule for AI changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<AiInvolvement>,
     /// The tool or agent (for example `claude-code`, `copilot`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
@@ -151,6 +156,18 @@ pub struct Provenance {
     /// Where the fact came from.
     #[serde(default)]
     pub source: ProvenanceSource,
+}
+
+impl Provenance {
+    /// The involvement to score: the stated one, `none` when unstated.
+    pub fn involvement(&self) -> AiInvolvement {
+        self.ai.unwrap_or_default()
+    }
+
+    /// Whether the change states its AI involvement (even as `none`).
+    pub fn is_stated(&self) -> bool {
+        self.ai.is_some()
+    }
 }
 
 /// What a changed unit is. Classified from the path by documented default

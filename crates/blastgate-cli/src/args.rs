@@ -108,6 +108,30 @@ pub enum OutputFormat {
     Json,
 }
 
+/// `--ai`: AI involvement as a change declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AiArg {
+    /// No AI helped.
+    None,
+    /// A person wrote the change with AI help.
+    Assisted,
+    /// AI wrote most of the change; a person submitted it.
+    Generated,
+    /// An autonomous coding agent made or applied the change.
+    Agent,
+}
+
+impl From<AiArg> for blastgate::change::AiInvolvement {
+    fn from(a: AiArg) -> Self {
+        match a {
+            AiArg::None => Self::None,
+            AiArg::Assisted => Self::Assisted,
+            AiArg::Generated => Self::Generated,
+            AiArg::Agent => Self::Agent,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// Graphviz DOT.
@@ -269,6 +293,13 @@ pub struct ChangeInput {
     /// list looks this id up, and the author may not approve the change.
     #[arg(long, value_name = "ID")]
     pub author: Option<String>,
+    /// The AI involvement the change declares on the CI platform (a pull
+    /// request form or label): `none`, `assisted`, `generated` or `agent`.
+    /// It joins what the changeset or the commits' trailers state; the
+    /// stronger counts. A policy that enables `ai-unstated-by-junior-or-mid`
+    /// needs it (or `provenance.ai`) for a change that states nothing.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub ai: Option<AiArg>,
     /// An autonomous agent account of your own, as `TOOL=EMAIL` (repeat
     /// for several): a commit of the git range it authored or co-authored
     /// counts as made by an agent, as the built-in list's do.

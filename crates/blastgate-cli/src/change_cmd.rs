@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use blastgate::change::{
-    Changeset, Classifier, CodeOwners, RepoMapping, ResolveOptions, ResolvedChange, ServiceMap, load_changeset,
-    load_plan, resolve,
+    AiInvolvement, Changeset, Classifier, CodeOwners, ProvenanceSource, RepoMapping, ResolveOptions, ResolvedChange,
+    ServiceMap, load_changeset, load_plan, resolve,
 };
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Serialize;
@@ -59,6 +59,37 @@ fn agent_spec(spec: &str) -> Result<(&str, &str), Failure> {
 
 /// The longest `--author` id, and `--ai-agent` tool name or email.
 const MAX_ID_BYTES: usize = 256;
+
+/// Applies `--ai`: the involvement the CI platform says the change
+/// declared. A declaration never lowers what the change itself states
+/// (a trailer naming an AI assistant stands against a form that says
+/// `none`); the stronger one counts, with a warning when they differ.
+fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, warnings: &mut Vec<String>) {
+    let provenance = &mut changeset.provenance;
+    match provenance.ai {
+        Some(stated) if stated > declared => warnings.push(format!(
+            "{name}: --ai `{}` is below the change's own `{}`; the stronger counts",
+            declared.as_str(),
+            stated.as_str()
+        )),
+        Some(stated) if stated == declared => {}
+        stated => {
+            if let Some(stated) = stated {
+                warnings.push(format!(
+                    "{name}: the change's AI involvement `{}` is raised to --ai `{}`",
+                    stated.as_str(),
+                    declared.as_str()
+                ));
+            }
+            provenance.ai = Some(declared);
+            provenance.source = ProvenanceSource::Explicit;
+            if declared == AiInvolvement::None {
+                provenance.tool = None;
+                provenance.model = None;
+            }
+        }
+    }
+}
 
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
@@ -119,6 +150,9 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             ));
         }
         id.clone_into(&mut changeset.author.id);
+    }
+    if let Some(declared) = input.ai {
+        declare_ai(&mut changeset, declared.into(), &name, &mut warnings);
     }
     for plan in &input.terraform_plan {
         let summary = load_plan(plan, &graph)?;
@@ -209,7 +243,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     let seniority = c.author.seniority.as_deref().unwrap_or("seniority unknown");
     let author = if c.author.id.is_empty() { "unknown author" } else { c.author.id.as_str() };
     writeln!(out, "author: {author} ({seniority})")?;
-    let mut ai = format!("AI: {}", c.provenance.ai.as_str());
+    let mut ai = format!("AI: {}", c.provenance.ai.map_or("not stated", |a| a.as_str()));
     if let Some(tool) = &c.provenance.tool {
         ai += &format!(", tool {tool}");
     }

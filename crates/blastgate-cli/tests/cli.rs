@@ -604,7 +604,7 @@ fn ai_agent_flag_names_an_agent_account() {
         ["change", "show", "--repo", &repo_arg, "--range", "HEAD~1..HEAD", "--graph", &graph, "--format", "json"];
     let o = run(&base);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(json(&o)["changeset"]["provenance"]["ai"], "none");
+    assert!(json(&o)["changeset"]["provenance"]["ai"].is_null(), "no trailer: unstated");
     let o = run(&[&base[..], &["--ai-agent", "deploy-bot=Deploy-Bot@corp.example"]].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json(&o);
@@ -624,6 +624,75 @@ fn ai_agent_flag_names_an_agent_account() {
     .unwrap();
     let o = run(&["change", "show", "--change", change.to_str().unwrap(), "--ai-agent", "bot=a@b.c"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
+/// `--ai` states the involvement the pull request declares: it fills in a
+/// range whose commits say nothing, never lowers what a trailer states, and
+/// lets a policy that requires a declaration tell "none" from "not said".
+#[test]
+fn ai_flag_declares_the_involvement_and_never_lowers_a_trailer() {
+    let dir = tempdir();
+    let plain = two_commit_repo(&dir, "dana@corp.example", "Bump cart timeouts");
+    let plain = plain.display().to_string();
+    let graph = boutique();
+    let show = |repo: &str, extra: &[&str]| {
+        let args = ["change", "show", "--repo", repo, "--range", "HEAD~1..HEAD", "--graph", &graph, "--format", "json"];
+        run(&[&args[..], extra].concat())
+    };
+    let o = show(&plain, &["--ai", "none"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["changeset"]["provenance"]["ai"], "none", "{v}");
+    assert_eq!(v["changeset"]["provenance"]["source"], "explicit", "{v}");
+    let o = run(&["change", "show", "--repo", &plain, "--range", "HEAD~1..HEAD", "--graph", &graph, "--ai", "none"]);
+    assert!(stdout(&o).contains("AI: none"), "{}", stdout(&o));
+    let o = run(&["change", "show", "--repo", &plain, "--range", "HEAD~1..HEAD", "--graph", &graph]);
+    assert!(stdout(&o).contains("AI: not stated"), "{}", stdout(&o));
+
+    let other = tempdir();
+    let assisted = two_commit_repo(&other, "dana@corp.example", AI_MESSAGE).display().to_string();
+    let o = show(&assisted, &["--ai", "none"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["changeset"]["provenance"]["ai"], "generated");
+    assert!(stdout(&o).contains("--ai `none` is below the change's own `generated`"), "{}", stdout(&o));
+    let o = show(&assisted, &["--ai", "agent"]);
+    assert_eq!(json(&o)["changeset"]["provenance"]["ai"], "agent");
+    assert!(stdout(&o).contains("raised to --ai `agent`"), "{}", stdout(&o));
+    let o = show(&assisted, &["--ai", "sometimes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    // The default policy with the declaration rule turned on.
+    let default = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../blastgate-core/src/policy/default.toml"),
+    )
+    .unwrap();
+    let off = "check = \"ai_unstated_below_senior\"\nmin_depth = \"senior\"\nenabled = false";
+    assert!(default.contains(off));
+    let policy = dir.join("disclose.toml");
+    std::fs::write(&policy, default.replace(off, &off.replace("false", "true"))).unwrap();
+    let policy = policy.display().to_string();
+    let assess = |extra: &[&str]| {
+        let args =
+            ["assess", "--repo", &plain, "--range", "HEAD~1..HEAD", "--graph", &graph, "--now", "2026-11-29T12:00:00Z"];
+        let o = run(&[&args[..], &["--format", "json"], extra].concat());
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        json(&o)
+    };
+    let fired = |v: &serde_json::Value| {
+        v["rules"].as_array().unwrap().iter().any(|r| r["id"] == "ai-unstated-by-junior-or-mid")
+    };
+    let undeclared = assess(&["--policy", &policy]);
+    assert!(fired(&undeclared), "{undeclared}");
+    assert_eq!(undeclared["decision"]["review_depth"], "senior", "{undeclared}");
+    let declare = undeclared["counterfactuals"].as_array().unwrap().iter().find(|c| c["id"] == "declare-ai").cloned();
+    assert!(declare.as_ref().is_some_and(|c| c["lowers"] == true), "{undeclared}");
+    let declared = assess(&["--policy", &policy, "--ai", "none"]);
+    assert!(!fired(&declared), "{declared}");
+    assert_ne!(declared["decision"]["review_depth"], "senior", "{declared}");
+    // With the shipped default the rule is off: not saying is read as none.
+    let v = assess(&[]);
+    assert!(!fired(&v), "{v}");
+    assert_eq!(v["decision"]["review_depth"], declared["decision"]["review_depth"], "{v}");
 }
 
 #[test]

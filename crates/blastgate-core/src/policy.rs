@@ -241,6 +241,13 @@ pub enum RuleCheck {
         /// `agent`).
         ai: blastgate_change::AiInvolvement,
     },
+    /// The change does not state its AI involvement (not even `none`), and
+    /// its author is below the senior level. For organisations that ask
+    /// every change to declare its AI use: an undeclared change is held to
+    /// what an AI change would need, so leaving the declaration out never
+    /// gets a change through with less review than declaring it.
+    #[serde(deserialize_with = "no_parameters")]
+    AiUnstatedBelowSenior,
     /// A destructive infrastructure action (delete, replace, unknown) on a
     /// resource mapped to a node that something depends on.
     DestructiveInfrastructure {

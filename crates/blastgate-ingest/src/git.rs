@@ -507,13 +507,14 @@ pub fn subject(message: &str) -> String {
 }
 
 /// The strongest AI involvement stated by the commits (see the module docs).
-/// The source is always `trailer`, also when nothing was found: the
-/// trailers were read and state no involvement.
+/// The source is always `trailer`. When no trailer names AI, `ai` is left
+/// unstated: a commit without trailers does not say that no AI helped, so
+/// the range does not either (the CI platform can state it: `--ai`).
 pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
     let mut best = Provenance { source: ProvenanceSource::Trailer, ..Provenance::default() };
     let mut consider = |ai: AiInvolvement, tool: Option<String>, model: Option<String>| {
-        if ai > best.ai {
-            best.ai = ai;
+        if Some(ai) > best.ai {
+            best.ai = Some(ai);
             best.tool = tool.map(|t| clip(&t));
             best.model = model.map(|m| clip(&m));
         }

@@ -333,7 +333,7 @@ fn subject_joins_the_first_paragraph() {
 fn kernel_assisted_by_gives_tool_and_model() {
     let c = commit("Fix a leak\n\nAssisted-by: Claude:claude-3-opus coccinelle sparse\nSigned-off-by: Dev <dev@x>");
     let p = provenance(&[c], &AiAgents::default());
-    assert_eq!(p.ai, AiInvolvement::Assisted);
+    assert_eq!(p.ai, Some(AiInvolvement::Assisted));
     assert_eq!(p.tool.as_deref(), Some("Claude"));
     assert_eq!(p.model.as_deref(), Some("claude-3-opus"));
     assert_eq!(p.source, ProvenanceSource::Trailer);
@@ -354,22 +354,22 @@ fn generated_by_and_agent_trailers() {
     let p = provenance(std::slice::from_ref(&generated), &AiAgents::default());
     assert_eq!(
         (p.ai, p.tool.as_deref(), p.model.as_deref()),
-        (AiInvolvement::Generated, Some("Codex"), Some("gpt-5-codex"))
+        (Some(AiInvolvement::Generated), Some("Codex"), Some("gpt-5-codex"))
     );
     let agent = commit("s\n\nAgent: openhands");
     let p = provenance(std::slice::from_ref(&agent), &AiAgents::default());
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("openhands")));
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("openhands")));
     // The strongest fact over the range wins, whatever the order.
     let assisted = commit("s\n\nAssisted-by: Cursor");
     let p = provenance(&[assisted, agent, generated], &AiAgents::default());
-    assert_eq!(p.ai, AiInvolvement::Agent);
+    assert_eq!(p.ai, Some(AiInvolvement::Agent));
 }
 
 #[test]
-fn no_ai_trailers_is_none_read_from_trailers() {
+fn no_ai_trailers_leave_the_involvement_unstated() {
     let c = commit("Plain change\n\nSigned-off-by: Dev <dev@x>\nCo-authored-by: Jane Doe <jane@example.com>");
     let p = provenance(&[c], &AiAgents::default());
-    assert_eq!((p.ai, p.tool, p.model, p.source), (AiInvolvement::None, None, None, ProvenanceSource::Trailer));
+    assert_eq!((p.ai, p.tool, p.model, p.source), (None, None, None, ProvenanceSource::Trailer));
 }
 
 #[test]
@@ -415,21 +415,21 @@ fn co_authored_by_matches_each_default_agent() {
     for (who, tool, ai, model) in cases {
         let c = commit(&format!("Change\n\nBody.\n\nCo-authored-by: {who}\n"));
         let p = provenance(&[c], &AiAgents::default());
-        assert_eq!((p.ai, p.tool.as_deref(), p.model.as_deref()), (*ai, Some(*tool), *model), "{who}");
+        assert_eq!((p.ai, p.tool.as_deref(), p.model.as_deref()), (Some(*ai), Some(*tool), *model), "{who}");
     }
 }
 
 #[test]
 fn co_author_keys_and_identities_are_case_insensitive() {
     let c = commit("s\n\nCO-AUTHORED-BY: CLAUDE <NoReply@Anthropic.com>");
-    assert_eq!(provenance(&[c], &AiAgents::default()).ai, AiInvolvement::Generated);
+    assert_eq!(provenance(&[c], &AiAgents::default()).ai, Some(AiInvolvement::Generated));
 }
 
 #[test]
 fn people_who_share_a_first_name_with_a_tool_are_not_agents() {
     for who in ["Claude Monet <claude@example.com>", "Jules Verne <jules@example.com>", "Devin Smith <d@x>"] {
         let c = commit(&format!("s\n\nCo-authored-by: {who}"));
-        assert_eq!(provenance(&[c], &AiAgents::default()).ai, AiInvolvement::None, "{who}");
+        assert_eq!(provenance(&[c], &AiAgents::default()).ai, None, "{who}");
     }
 }
 
@@ -439,26 +439,26 @@ fn agent_author_and_aider_author_suffix() {
     bot.author_name = "copilot-swe-agent[bot]".into();
     bot.author_email = "198982749+Copilot@users.noreply.github.com".into();
     let p = provenance(&[bot], &AiAgents::default());
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("copilot-coding-agent")));
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
     let mut aider = commit("Refactor parser");
     aider.author_name = "Jane Doe (aider)".into();
     let p = provenance(&[aider], &AiAgents::default());
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Generated, Some("aider")));
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Generated), Some("aider")));
 }
 
 #[test]
 fn custom_agents_can_be_added_or_all_removed() {
     let c = commit("s\n\nCo-authored-by: Helper Bot <helper@corp.example>");
-    assert_eq!(provenance(std::slice::from_ref(&c), &AiAgents::default()).ai, AiInvolvement::None);
+    assert_eq!(provenance(std::slice::from_ref(&c), &AiAgents::default()).ai, None);
     let mut agents = AiAgents::default();
     agents.add(AiAgent::autonomous("corp-helper", &[], &["helper@corp.example"]));
     let p = provenance(&[c], &agents);
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("corp-helper")));
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("corp-helper")));
     let claude = commit("s\n\nCo-authored-by: Claude <noreply@anthropic.com>");
-    assert_eq!(provenance(std::slice::from_ref(&claude), &AiAgents::none()).ai, AiInvolvement::None);
+    assert_eq!(provenance(std::slice::from_ref(&claude), &AiAgents::none()).ai, None);
     let mut one = AiAgents::none();
     one.add(AiAgent::interactive("claude-code", &[], &[]).with_email("noreply@anthropic.com"));
-    assert_eq!(provenance(&[claude], &one).ai, AiInvolvement::Generated);
+    assert_eq!(provenance(&[claude], &one).ai, Some(AiInvolvement::Generated));
 }
 
 // ---- fix ----

@@ -122,7 +122,7 @@ impl Default for GitOptions {
 /// use blastgate::git::{changeset_from_git, GitOptions};
 ///
 /// let change = changeset_from_git("/src/shop".as_ref(), "origin/main...HEAD", &GitOptions::default())?;
-/// println!("{} files, AI: {}", change.files.len(), change.provenance.ai.as_str());
+/// println!("{} files, AI: {}", change.files.len(), change.provenance.involvement().as_str());
 /// # Ok::<(), blastgate::git::ChangeError>(())
 /// ```
 pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Result<Changeset, ChangeError> {

@@ -203,6 +203,8 @@ enum PolicyKind {
     TightBudget,
     /// As `TightBudget`, with errors escalating to `multi_party` only.
     TightBudgetMultiParty,
+    /// The default with the `ai-unstated-by-junior-or-mid` rule enabled.
+    RequireAiDisclosure,
 }
 
 fn policy_kind() -> impl Strategy<Value = PolicyKind> {
@@ -210,6 +212,7 @@ fn policy_kind() -> impl Strategy<Value = PolicyKind> {
         2 => Just(PolicyKind::Default),
         1 => Just(PolicyKind::TightBudget),
         1 => Just(PolicyKind::TightBudgetMultiParty),
+        1 => Just(PolicyKind::RequireAiDisclosure),
     ]
 }
 
@@ -226,7 +229,15 @@ fn policy(kind: PolicyKind) -> Policy {
             let text = budget(DEFAULT_POLICY).replace("error_depth = \"block\"", "error_depth = \"multi_party\"");
             parse_policy("tight-mp.toml", text.as_bytes()).unwrap()
         }
+        PolicyKind::RequireAiDisclosure => parse_policy("disclose.toml", require_ai_disclosure().as_bytes()).unwrap(),
     }
+}
+
+/// The default policy with the `ai-unstated-by-junior-or-mid` rule on.
+fn require_ai_disclosure() -> String {
+    let off = "check = \"ai_unstated_below_senior\"\nmin_depth = \"senior\"\nenabled = false";
+    assert!(DEFAULT_POLICY.contains(off));
+    DEFAULT_POLICY.replace(off, "check = \"ai_unstated_below_senior\"\nmin_depth = \"senior\"\nenabled = true")
 }
 
 // ---------------------------------------------------------------------------
@@ -237,8 +248,16 @@ fn at(minutes: i64) -> Timestamp {
 }
 
 const SENIORITY: [&str; 5] = ["junior", "mid", "senior", "staff", "principal"];
-const AI: [AiInvolvement; 4] =
-    [AiInvolvement::None, AiInvolvement::Assisted, AiInvolvement::Generated, AiInvolvement::Agent];
+/// AI involvement from the least risky to the most: a stated `none`, then
+/// unstated (scored as `none`, but a policy may hold it to the AI rule),
+/// then the stated levels.
+const AI: [Option<AiInvolvement>; 5] = [
+    Some(AiInvolvement::None),
+    None,
+    Some(AiInvolvement::Assisted),
+    Some(AiInvolvement::Generated),
+    Some(AiInvolvement::Agent),
+];
 const LABELS: [&str; 5] = ["rollback", "security", "Revert", "team-x", "frontend"];
 
 /// A changed file: a big one when `busy`, a small one else.
@@ -287,7 +306,8 @@ fn infra(n: usize) -> impl Strategy<Value = InfraChange> {
 /// infrastructure.
 fn changeset(n: usize, busy: bool) -> impl Strategy<Value = Changeset> {
     // A calm change is most often made without AI.
-    let ai = if busy { (0..AI.len()).boxed() } else { prop_oneof![3 => Just(0), 1 => 0..AI.len()].boxed() };
+    let ai =
+        if busy { (0..AI.len()).boxed() } else { prop_oneof![2 => Just(0), 2 => Just(1), 1 => 0..AI.len()].boxed() };
     let who = (proptest::option::weighted(0.8, 0..SENIORITY.len()), proptest::option::of(0..1_000u64), ai);
     let what = (
         proptest::collection::vec(node(n), 1..4),
@@ -1134,6 +1154,34 @@ proptest! {
             b.review_depth(),
             b.rules.iter().map(|r| &r.id).collect::<Vec<_>>()
         );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// Under a policy that asks for the AI declaration, leaving it out
+    /// never gets a change less review than declaring any involvement
+    /// would, `none` included, and an author below senior who leaves it
+    /// out gets at least `senior`, as an AI change would. Under the
+    /// default, where the rule is off, unstated and `none` decide alike.
+    #[test]
+    fn leaving_out_the_ai_declaration_never_lowers_the_depth((g, change, context) in scenario()) {
+        let engine = g.engine(policy(PolicyKind::RequireAiDisclosure));
+        let mut unstated = change.clone();
+        unstated.provenance.ai = None;
+        let mut none = change.clone();
+        none.provenance.ai = Some(AiInvolvement::None);
+        let (u, n) = (engine.assess(&unstated, &context), engine.assess(&none, &context));
+        prop_assert!(u.review_depth() >= n.review_depth(), "unstated {} < stated none {}", u.review_depth(), n.review_depth());
+        let below_senior = !matches!(unstated.author.seniority.as_deref(), Some("senior" | "staff" | "principal"));
+        if below_senior {
+            prop_assert!(u.review_depth() >= ReviewDepth::Senior, "unstated by a {:?}: {}", unstated.author.seniority, u.review_depth());
+        }
+        let default = g.engine(default_policy().unwrap());
+        let (u, n) = (default.assess(&unstated, &context), default.assess(&none, &context));
+        let (du, dn) = (decided(&u), decided(&n));
+        prop_assert!(du == dn, "{}", difference(&du.to_string(), &dn.to_string()));
     }
 }
 

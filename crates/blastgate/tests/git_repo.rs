@@ -241,7 +241,7 @@ fn a_range_cut_by_a_shallow_clone_is_refused() {
 
     clone.git(&["fetch", "-q", "--unshallow", "origin"]);
     let change = changeset_from_git(clone.path(), "base..HEAD", &GitOptions::default()).unwrap();
-    assert_eq!((change.provenance.ai, change.fix), (AiInvolvement::Agent, Some(false)));
+    assert_eq!((change.provenance.ai, change.fix), (Some(AiInvolvement::Agent), Some(false)));
 }
 
 /// Regression: in a shallow clone the history before the base was cut
@@ -347,26 +347,29 @@ fn provenance_from_trailers_and_agents() {
     let p = read(&c0, &assisted);
     assert_eq!(
         (p.ai, p.tool.as_deref(), p.model.as_deref()),
-        (AiInvolvement::Assisted, Some("Claude"), Some("claude-3-opus"))
+        (Some(AiInvolvement::Assisted), Some("Claude"), Some("claude-3-opus"))
     );
     assert_eq!(p.source, ProvenanceSource::Trailer);
     let p = read(&assisted, &generated);
     assert_eq!(
         (p.ai, p.tool.as_deref(), p.model.as_deref()),
-        (AiInvolvement::Generated, Some("Codex"), Some("gpt-5-codex"))
+        (Some(AiInvolvement::Generated), Some("Codex"), Some("gpt-5-codex"))
     );
-    assert_eq!(read(&c0, &generated).ai, AiInvolvement::Generated, "the strongest commit of the range wins");
+    assert_eq!(read(&c0, &generated).ai, Some(AiInvolvement::Generated), "the strongest commit of the range wins");
     let p = read(&generated, &agent);
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("copilot-coding-agent")));
-    assert_eq!(read(&c0, &plain).ai, AiInvolvement::Agent);
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
+    assert_eq!(read(&c0, &plain).ai, Some(AiInvolvement::Agent));
     let p = read(&agent, &plain);
-    assert_eq!((p.ai, p.tool, p.source), (AiInvolvement::None, None, ProvenanceSource::Trailer));
+    // A human's co-author and no AI trailer: the range does not say that no
+    // AI helped, so the involvement is unstated (scored as none).
+    assert_eq!(p.involvement(), AiInvolvement::None);
+    assert_eq!((p.ai, p.tool, p.source), (None, None, ProvenanceSource::Trailer));
 
     // An agent that authored the commit itself.
     repo.write("bot.txt", b"bot\n");
     let bot = repo.commit_as(("openhands", "openhands@all-hands.dev"), 5.0, "Bump versions");
     let p = read(&plain, &bot);
-    assert_eq!((p.ai, p.tool.as_deref()), (AiInvolvement::Agent, Some("openhands")));
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("openhands")));
     assert_eq!(
         changeset_from_git(repo.path(), &range(&plain, &bot), &opts).unwrap().author.id,
         "openhands@all-hands.dev"
@@ -441,7 +444,7 @@ fn empty_range_has_no_files() {
     let c0 = repo.commit(0.0, "Only commit");
     let change = changeset_from_git(repo.path(), &range(&c0, "HEAD"), &GitOptions::default()).unwrap();
     assert!(change.files.is_empty());
-    assert_eq!(change.provenance.ai, AiInvolvement::None);
+    assert_eq!(change.provenance.ai, None, "no commit states AI involvement");
     assert_eq!(change.title.as_deref(), Some("Only commit"));
 }
 

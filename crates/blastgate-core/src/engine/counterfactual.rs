@@ -3,11 +3,12 @@
 //! (`Engine::decide`), without the report an assessment carries.
 //!
 //! Only what the author can act on is tried: split the change per service,
-//! state a rollback plan, add a senior co-author, add tests, wait for the
-//! freeze or the colliding deploys to end. Each is listed when it applies,
+//! state a rollback plan, add a senior co-author, add tests, declare the
+//! AI involvement (when a rule asks for it), wait for the freeze or the
+//! colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{ChangeKind, ChangedBy, Changeset, Classifier, TouchedNode};
+use blastgate_change::{AiInvolvement, ChangeKind, ChangedBy, Changeset, Classifier, TouchedNode};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -59,6 +60,10 @@ pub(crate) fn explore(
         });
     };
 
+    let fired = |check: fn(&RuleCheck) -> bool| {
+        base.rules.iter().any(|r| engine.policy.rules.iter().any(|p| p.id == r.id && check(&p.check)))
+    };
+
     if changeset.safety.rollback_plan != Some(true) {
         let mut c = changeset.clone();
         c.safety.rollback_plan = Some(true);
@@ -90,9 +95,20 @@ pub(crate) fn explore(
         c.safety.tests_changed = Some(true);
         try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
     }
-    let fired = |check: fn(&RuleCheck) -> bool| {
-        base.rules.iter().any(|r| engine.policy.rules.iter().any(|p| p.id == r.id && check(&p.check)))
-    };
+    // Saying that no AI helped matters only where a rule asks for the
+    // declaration; tried as `none`, the one declaration that can lower.
+    if !changeset.provenance.is_stated() && fired(|c| matches!(c, RuleCheck::AiUnstatedBelowSenior)) {
+        let mut c = changeset.clone();
+        c.provenance.ai = Some(AiInvolvement::None);
+        try_one(
+            "declare-ai",
+            "declare the change's AI involvement (provenance.ai, or --ai): `none` if no AI helped; any AI help is \
+             held to the AI rule"
+                .into(),
+            &c,
+            context,
+        );
+    }
     let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
     if let Some(end) = freeze_end {
         let mut c = changeset.clone();

@@ -188,7 +188,7 @@ pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &F
         |k: ChangeKind| files > 0 && changeset.infrastructure.is_empty() && resolved.kinds.get(&k) == Some(&files);
     let infra_planned =
         changeset.infrastructure.iter().any(|r| !matches!(r.effective_action(), InfraAction::Read | InfraAction::NoOp));
-    let ai = changeset.provenance.ai;
+    let ai = changeset.provenance.involvement();
     let burn = facts.budgets.first().map_or(0.0, |(_, remaining)| (1.0 - remaining).clamp(0.0, 2.0));
     let value = |id: &'static str| -> f64 {
         match id {

@@ -47,7 +47,7 @@ fn check(
     match &rule.check {
         RuleCheck::AiBelowSenior { ai } => {
             let least = (*ai).max(AiInvolvement::Assisted);
-            let involvement = changeset.provenance.ai;
+            let involvement = changeset.provenance.involvement();
             (involvement >= least && facts.below_senior).then(|| {
                 let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
                 let tool = changeset.provenance.tool.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
@@ -61,8 +61,18 @@ fn check(
                 )
             })
         }
+        RuleCheck::AiUnstatedBelowSenior => (!changeset.provenance.is_stated() && facts.below_senior).then(|| {
+            let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
+            (
+                format!(
+                    "the change does not state its AI involvement, and its author's seniority `{seniority}` is below `{}`: state `provenance.ai` (or pass --ai), `none` included",
+                    engine.policy.seniority.senior
+                ),
+                touched(),
+            )
+        }),
         RuleCheck::DestructiveInfrastructure { node_kinds, by_agent, tier0_without_rollback } => {
-            if *by_agent && changeset.provenance.ai != AiInvolvement::Agent {
+            if *by_agent && changeset.provenance.involvement() != AiInvolvement::Agent {
                 return None;
             }
             let no_rollback = changeset.safety.rollback_plan != Some(true);
