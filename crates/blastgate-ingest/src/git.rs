@@ -592,12 +592,12 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
     })
 }
 
-/// A `git diff -p -U0` output reduced to what the change does: file
-/// headers, modes and the removed and added lines, without the blob
-/// hashes (`index` lines) and line numbers (`@@` lines) that differ when
-/// the same lines are undone on a file changed since. Two changes that
-/// reduce to the same bytes remove and add the same lines in the same
-/// files.
+/// A `git diff -p` output reduced to what the change does: file headers,
+/// modes, the removed and added lines and their context lines, without
+/// the blob hashes (`index` lines) and line numbers (`@@` lines) that
+/// differ when the same lines are undone on a file changed elsewhere
+/// since. Two changes that reduce to the same bytes remove and add the
+/// same lines, between the same neighbours, in the same files.
 pub fn diff_essence(patch: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(patch.len());
     for line in patch.split_inclusive(|&b| b == b'\n') {

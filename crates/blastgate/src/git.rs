@@ -93,9 +93,10 @@ impl Default for GitOptions {
 ///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
 ///   `This reverts commit X.` line names a commit `X` with one parent that
 ///   is an ancestor of the base (it was there before), and the commit
-///   removes and adds exactly the lines `X` added and removed (its `-U0`
-///   patch equals `X`'s turned around, line numbers and blob hashes
-///   aside). A message alone proves nothing: anything else gets no label;
+///   removes and adds exactly the lines `X` added and removed, where they
+///   were (its patch with three lines of context equals `X`'s turned
+///   around, line numbers and blob hashes aside). A message alone proves
+///   nothing: anything else gets no label;
 /// - `history`: `ndev`, `age`, `nuc`, `exp`, `rexp`, `sexp` from the
 ///   commits before the base (unless [`GitOptions::history`] is false).
 ///   In a shallow clone the history before the base is cut: `ndev`, `nuc`
@@ -588,7 +589,9 @@ impl Git<'_> {
         Ok(true)
     }
 
-    /// The `-U0` patch from `a` to `b`, every file as text, no
+    /// The `-U3` patch from `a` to `b` (three lines of context, git's
+    /// default: a revert must undo the lines where they were, not the
+    /// same text elsewhere in the file), every file as text, no
     /// `.gitattributes` or external tool in the way (as [`Git::files`]).
     fn patch(&self, a: &str, b: &str) -> Result<Vec<u8>, ChangeError> {
         let attr_source = format!("--attr-source={}", empty_tree(b));
@@ -596,7 +599,7 @@ impl Git<'_> {
             attr_source.as_str(),
             "diff-tree",
             "-p",
-            "-U0",
+            "-U3",
             "--text",
             "--no-renames",
             "-r",

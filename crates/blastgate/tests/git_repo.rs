@@ -592,3 +592,51 @@ fn revert_label_needs_a_verified_revert() {
     assert_eq!(labels(&added, &undone), ["revert"], "with the base after it, the same revert counts");
     assert!(labels(&c0, &deployed).is_empty(), "an ordinary change");
 }
+
+/// A revert undoes the lines where the reverted commit put them: a commit
+/// that claims to revert `X` and removes the same text from another place
+/// in the file (a line that also appears elsewhere) is not a revert.
+#[test]
+fn a_revert_undoes_the_lines_where_they_were() {
+    let repo = Repo::new("revert-place");
+    let body = |extra_at: Option<usize>| {
+        let mut out = Vec::new();
+        for (i, line) in lines(40, "cart").split_inclusive(|&b| b == b'\n').enumerate() {
+            out.extend_from_slice(line);
+            if i == 29 {
+                out.extend_from_slice(b"    check(cart)\n");
+            }
+            if Some(i) == extra_at {
+                out.extend_from_slice(b"    check(cart)\n");
+            }
+        }
+        out
+    };
+    repo.write("cart.go", &body(None));
+    let c0 = repo.commit(0.0, "Initial");
+    // The deployed commit adds a second `check(cart)` after line 10.
+    repo.write("cart.go", &body(Some(9)));
+    let deployed = repo.commit(1.0, "Check the cart early");
+    let opts = GitOptions::default();
+    let labels = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().labels;
+    let claim = format!("Revert \"Check the cart early\"\n\nThis reverts commit {deployed}.");
+
+    // Removes the old `check(cart)` after line 30 instead.
+    let mut moved = Vec::new();
+    for (i, line) in lines(40, "cart").split_inclusive(|&b| b == b'\n').enumerate() {
+        moved.extend_from_slice(line);
+        if i == 9 {
+            moved.extend_from_slice(b"    check(cart)\n");
+        }
+    }
+    repo.write("cart.go", &moved);
+    let forged = repo.commit(2.0, &claim);
+    assert!(labels(&deployed, &forged).is_empty(), "the same line removed from another place");
+
+    // The real revert, from the same base, counts.
+    repo.git(&["reset", "-q", "--hard", &deployed]);
+    repo.git(&["revert", "--no-edit", &deployed]);
+    let revert = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(labels(&deployed, &revert), ["revert"]);
+    assert!(labels(&c0, &deployed).is_empty());
+}
