@@ -157,3 +157,32 @@ pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Changeset);
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use blastgate_change::AiInvolvement;
+
+    const HEAD: &str = r#""apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c""#;
+
+    /// An absent `ai` is "not stated", kept apart from a stated `none`
+    /// through parsing and writing back.
+    #[test]
+    fn unstated_ai_stays_apart_from_a_stated_none() {
+        for (provenance, ai) in [
+            ("", None),
+            (r#", "provenance": {}"#, None),
+            (r#", "provenance": {"tool": "x"}"#, None),
+            (r#", "provenance": {"ai": "none"}"#, Some(AiInvolvement::None)),
+            (r#", "provenance": {"ai": "agent"}"#, Some(AiInvolvement::Agent)),
+        ] {
+            let text = format!("{{{HEAD}{provenance}}}");
+            let c = super::parse("c.json", text.as_bytes()).unwrap();
+            assert_eq!(c.provenance.ai, ai, "{text}");
+            let written = serde_json::to_string(&c).unwrap();
+            assert_eq!(written.contains(r#""ai":"#), ai.is_some(), "{written}");
+            assert_eq!(super::parse("again.json", written.as_bytes()).unwrap(), c, "{written}");
+        }
+    }
+}
