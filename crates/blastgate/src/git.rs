@@ -86,7 +86,8 @@ impl Default for GitOptions {
 ///   binary flag (git's content test); every file's lines are counted as
 ///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
-///   the range (trailers and authors), source `trailer`;
+///   the range (trailers and authors), source `trailer`; `ai` unstated
+///   (`None`) when no commit names AI;
 /// - `fix`: whether every non-merge commit of the range is a fix (by
 ///   subject or `Fixes:` trailer); absent for an empty range;
 /// - `labels`: `revert` when every commit of the range (at most
