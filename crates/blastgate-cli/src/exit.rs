@@ -20,6 +20,10 @@ pub enum Failure {
     Usage(String),
     /// Writing output failed or another internal error: exit 3.
     Internal(String),
+    /// Standard output's reader went away (`blastgate radius ... | head`):
+    /// `main` exits quietly with 0, as ripgrep does, except for `assess`,
+    /// whose answer was not delivered (exit 3).
+    BrokenPipe,
 }
 
 impl Failure {
@@ -30,7 +34,7 @@ impl Failure {
             Self::Change(e) if e.is_limit() => INTERNAL,
             Self::Change(_) => USAGE,
             Self::Graph(_) | Self::Usage(_) => USAGE,
-            Self::Internal(_) => INTERNAL,
+            Self::Internal(_) | Self::BrokenPipe => INTERNAL,
         }
     }
 }
@@ -41,6 +45,9 @@ impl std::fmt::Display for Failure {
             Self::Graph(e) => write!(f, "{e}"),
             Self::Change(e) => write!(f, "{e}"),
             Self::Usage(m) | Self::Internal(m) => f.write_str(m),
+            Self::BrokenPipe => f.write_str(
+                "standard output was closed before the answer was written (broken pipe); nothing was delivered",
+            ),
         }
     }
 }
@@ -53,6 +60,9 @@ impl From<GraphError> for Failure {
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self::BrokenPipe;
+        }
         Self::Internal(format!("cannot write output: {e}"))
     }
 }

@@ -37,9 +37,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // A gate reads `assess`'s exit code as its decision: output that never
+    // reached its reader is a failure there, and a quiet stop elsewhere.
+    let gate = matches!(args.command, args::Command::Assess(_));
     let outcome = std::panic::catch_unwind(|| run(args));
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(exit::Failure::BrokenPipe)) if !gate => ExitCode::from(exit::SUCCESS),
         Ok(Err(e)) => {
             let mut stderr = std::io::stderr().lock();
             let _ = writeln!(stderr, "error: {e}");

@@ -716,3 +716,36 @@ fn a_service_map_naming_an_unknown_service_says_which_line() {
     let said = format!("{}{}", stdout(&o), stderr(&o));
     assert!(said.contains(&format!("{}: line 3: `ghost` is not in the graph", map.display())), "{said}");
 }
+
+/// Runs the binary with a standard output whose reader is already gone.
+fn run_into_closed_pipe(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).stdout(writer).output().unwrap()
+}
+
+/// A reader that stops early (`| head`) ends a command quietly with 0, as
+/// ripgrep does; `assess` exits 3 instead: a gate reads its exit code as
+/// the decision, and the answer never reached the reader.
+#[test]
+fn a_closed_output_is_quiet_except_for_a_gate() {
+    let graph = boutique();
+    let o = run_into_closed_pipe(&["radius", "--graph", &graph, "cartservice", "--format", "dot"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = run_into_closed_pipe(&["demo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dir = tempdir();
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["adservice"]}"#,
+    )
+    .unwrap();
+    let args = ["assess", "--graph", &graph, "--change", change.to_str().unwrap(), "--now", "2026-11-29T12:00:00Z"];
+    let o = run_into_closed_pipe(&args);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("broken pipe"), "{}", stderr(&o));
+    // The same assessment with a reader: an ordinary answer.
+    assert_eq!(run(&args).status.code(), Some(0));
+}
