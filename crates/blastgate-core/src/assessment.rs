@@ -381,7 +381,7 @@ pub struct Watch {
 pub struct Counterfactual {
     /// A stable id (`add-rollback-plan`, `split-per-service`,
     /// `senior-co-author`, `wait-for-freeze-end`, `wait-for-in-flight`,
-    /// `add-tests`).
+    /// `add-tests`, `declare-ai`).
     pub id: String,
     /// What to do, for people.
     pub action: String,
