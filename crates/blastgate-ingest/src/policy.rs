@@ -232,7 +232,15 @@ mod tests {
 
     #[test]
     fn checks_without_parameters_refuse_unknown_keys() {
-        for check in ["freeze", "critical_reach", "collision", "error_budget_exhausted", "exception"] {
+        let checks = [
+            "freeze",
+            "critical_reach",
+            "collision",
+            "error_budget_exhausted",
+            "exception",
+            "ai_unstated_below_senior",
+        ];
+        for check in checks {
             let anchor = format!("check = \"{check}\"");
             for extra in ["bogus = 1", "enabeld = false"] {
                 let e = with(&anchor, &format!("{anchor}\n{extra}")).unwrap_err();
@@ -240,9 +248,20 @@ mod tests {
                 let key = extra.split(' ').next().unwrap();
                 assert!(e.to_string().contains(&format!("unknown field `{key}`")), "{check}: {e}");
             }
-            // The rule's own keys are still read.
-            let p = with(&anchor, &format!("{anchor}\nenabled = false")).unwrap();
-            assert!(p.rules.iter().any(|r| !r.enabled), "{check}");
+            // The rule's own keys are still read: `enabled` flipped from
+            // the default's.
+            let rule = |p: &Policy| {
+                let found = p.rules.iter().find(|r| serde_json::to_value(&r.check).unwrap()["check"] == check);
+                found.unwrap().enabled
+            };
+            let default = rule(&parse("default.toml", blastgate_core::DEFAULT_POLICY.as_bytes()).unwrap());
+            let p = if default {
+                with(&anchor, &format!("{anchor}\nenabled = false")).unwrap()
+            } else {
+                let off = format!("{anchor}\nmin_depth = \"senior\"\nenabled = false");
+                with(&off, &off.replace("false", "true")).unwrap()
+            };
+            assert_eq!(rule(&p), !default, "{check}");
         }
     }
 
