@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use blastgate_change::AiInvolvement;
 use serde::{Deserialize, Serialize};
 
 use crate::depth::ReviewDepth;
@@ -480,6 +481,28 @@ impl Policy {
         if let Some(i) = first_duplicate(self.rules.iter().map(|rule| rule.id.as_str())) {
             let id = self.rules.get(i).map_or("", |rule| rule.id.as_str());
             return fail(&format!("rule[{i}].id"), format!("rule id `{id}` appears twice"));
+        }
+        // Leaving the AI declaration out must never need less review than
+        // declaring AI help: the rule for undeclared changes asks at least
+        // what the rule catching `assisted` asks.
+        let enabled = self.rules.iter().enumerate().filter(|(_, r)| r.enabled);
+        let declared = enabled
+            .clone()
+            .filter(|(_, r)| matches!(r.check, RuleCheck::AiBelowSenior { ai } if ai <= AiInvolvement::Assisted))
+            .map(|(_, r)| r)
+            .max_by_key(|r| r.min_depth);
+        if let Some(ai_rule) = declared {
+            let mut undeclared = enabled.filter(|(_, r)| matches!(r.check, RuleCheck::AiUnstatedBelowSenior));
+            if let Some((i, rule)) = undeclared.find(|(_, r)| r.min_depth < ai_rule.min_depth) {
+                return fail(
+                    &format!("rule[{i}].min_depth"),
+                    format!(
+                        "`{}` (rule `{}`) is below `{}` (rule `{}`): leaving the AI declaration out would need less \
+                         review than declaring AI help; raise it to at least `{}`",
+                        rule.min_depth, rule.id, ai_rule.min_depth, ai_rule.id, ai_rule.min_depth
+                    ),
+                );
+            }
         }
         if self.limits.max_listed_affected == 0 {
             return fail("limits.max_listed_affected", "must be at least 1".into());

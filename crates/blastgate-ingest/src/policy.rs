@@ -265,6 +265,27 @@ mod tests {
         }
     }
 
+    /// Turned on, the rule for undeclared AI use must ask at least what
+    /// the AI rule asks; off, it may say anything.
+    #[test]
+    fn undeclared_ai_never_needs_less_than_declared() {
+        let off = "check = \"ai_unstated_below_senior\"\nmin_depth = \"senior\"\nenabled = false";
+        let lower = "check = \"ai_unstated_below_senior\"\nmin_depth = \"owner\"\nenabled = true";
+        let e = with(off, lower).unwrap_err();
+        assert!(e.to_string().contains("leaving the AI declaration out would need less review"), "{e}");
+        assert!(e.to_string().contains("ai-change-by-junior-or-mid"), "{e}");
+        assert!(with(off, &lower.replace("true", "false")).is_ok());
+        assert!(with(off, &lower.replace("owner", "multi_party")).is_ok());
+        // With the AI rule off there is nothing to compare with.
+        let ai_rule = "ai = \"assisted\"\nmin_depth = \"senior\"";
+        let text = blastgate_core::DEFAULT_POLICY.replacen(off, lower, 1).replacen(
+            ai_rule,
+            &format!("{ai_rule}\nenabled = false"),
+            1,
+        );
+        assert!(parse("p.toml", text.as_bytes()).is_ok());
+    }
+
     #[test]
     fn error_depth_must_escalate() {
         // The default matrix's highest depth is `multi_party`.
