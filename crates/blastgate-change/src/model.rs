@@ -139,12 +139,12 @@ pub enum ProvenanceSource {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
-    /// `none`, `assisted`, `generated` or `agent`; absent when nothing
-    /// states it (see [`Provenance::involvement`]). A stated `none` and an
-    /// unstated involvement score alike, but a policy can tell them apart
-    /// (the `ai_unstated_below_senior` rule check), so an organisation that
-    /// asks every change to declare its AI use can hold an undeclared one
-    /// to the rule for AI changes.
+    /// `none`, `assisted`, `generated` or `agent`; absent (or `null`) when
+    /// nothing states it. A stated `none` and an unstated involvement score
+    /// alike, but a policy can tell them apart (the
+    /// `ai_unstated_below_senior` rule check), so an organisation that asks
+    /// every change to declare its AI use can hold an undeclared one to the
+    /// rule for AI changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai: Option<AiInvolvement>,
     /// The tool or agent (for example `claude-code`, `copilot`).
