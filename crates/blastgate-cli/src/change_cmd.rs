@@ -66,15 +66,16 @@ const MAX_ID_BYTES: usize = 256;
 /// `none`); the stronger one counts, with a warning when they differ.
 fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, warnings: &mut Vec<String>) {
     let provenance = &mut changeset.provenance;
-    match provenance.ai {
-        Some(stated) if stated > declared => warnings.push(format!(
+    // `None` (unstated) orders below every stated level.
+    match provenance.ai.cmp(&Some(declared)) {
+        std::cmp::Ordering::Equal => {}
+        std::cmp::Ordering::Greater => warnings.push(format!(
             "{name}: --ai `{}` is below the change's own `{}`; the stronger counts",
             declared.as_str(),
-            stated.as_str()
+            provenance.involvement().as_str()
         )),
-        Some(stated) if stated == declared => {}
-        stated => {
-            if let Some(stated) = stated {
+        std::cmp::Ordering::Less => {
+            if let Some(stated) = provenance.ai {
                 warnings.push(format!(
                     "{name}: the change's AI involvement `{}` is raised to --ai `{}`",
                     stated.as_str(),

@@ -240,7 +240,7 @@ pub enum RuleCheck {
     AiBelowSenior {
         /// The least involvement that counts (`assisted`, `generated`,
         /// `agent`).
-        ai: blastgate_change::AiInvolvement,
+        ai: AiInvolvement,
     },
     /// The change does not state its AI involvement (not even `none`), and
     /// its author is below the senior level. For organisations that ask
