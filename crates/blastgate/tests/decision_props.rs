@@ -1174,7 +1174,8 @@ proptest! {
         none.provenance.ai = Some(AiInvolvement::None);
         let (u, n) = (engine.assess(&unstated, &context), engine.assess(&none, &context));
         prop_assert!(u.review_depth() >= n.review_depth(), "unstated {} < stated none {}", u.review_depth(), n.review_depth());
-        let below_senior = !matches!(unstated.author.seniority.as_deref(), Some("senior" | "staff" | "principal"));
+        // The default scale: `senior` and the levels above it.
+        let below_senior = !unstated.author.seniority.as_deref().is_some_and(|s| SENIORITY[2..].contains(&s));
         if below_senior {
             prop_assert!(u.review_depth() >= ReviewDepth::Senior, "unstated by a {:?}: {}", unstated.author.seniority, u.review_depth());
         }

@@ -599,37 +599,28 @@ fn revert_label_needs_a_verified_revert() {
 #[test]
 fn a_revert_undoes_the_lines_where_they_were() {
     let repo = Repo::new("revert-place");
-    let body = |extra_at: Option<usize>| {
+    // The file with `check(cart)` after each of the given lines.
+    let body = |checks: &[usize]| {
         let mut out = Vec::new();
         for (i, line) in lines(40, "cart").split_inclusive(|&b| b == b'\n').enumerate() {
             out.extend_from_slice(line);
-            if i == 29 {
-                out.extend_from_slice(b"    check(cart)\n");
-            }
-            if Some(i) == extra_at {
+            if checks.contains(&i) {
                 out.extend_from_slice(b"    check(cart)\n");
             }
         }
         out
     };
-    repo.write("cart.go", &body(None));
+    repo.write("cart.go", &body(&[29]));
     let c0 = repo.commit(0.0, "Initial");
     // The deployed commit adds a second `check(cart)` after line 10.
-    repo.write("cart.go", &body(Some(9)));
+    repo.write("cart.go", &body(&[9, 29]));
     let deployed = repo.commit(1.0, "Check the cart early");
     let opts = GitOptions::default();
     let labels = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().labels;
     let claim = format!("Revert \"Check the cart early\"\n\nThis reverts commit {deployed}.");
 
     // Removes the old `check(cart)` after line 30 instead.
-    let mut moved = Vec::new();
-    for (i, line) in lines(40, "cart").split_inclusive(|&b| b == b'\n').enumerate() {
-        moved.extend_from_slice(line);
-        if i == 9 {
-            moved.extend_from_slice(b"    check(cart)\n");
-        }
-    }
-    repo.write("cart.go", &moved);
+    repo.write("cart.go", &body(&[9]));
     let forged = repo.commit(2.0, &claim);
     assert!(labels(&deployed, &forged).is_empty(), "the same line removed from another place");
 
