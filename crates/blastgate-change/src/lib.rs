@@ -18,4 +18,6 @@ pub use model::{
     API_VERSION, AiInvolvement, Author, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction,
     InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
 };
-pub use resolve::{ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, file_kind, resolve};
+pub use resolve::{
+    ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests, file_kind, resolve,
+};

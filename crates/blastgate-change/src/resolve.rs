@@ -173,6 +173,18 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
     }
 }
 
+/// Whether `f` is evidence that the change adds or changes tests: a test by
+/// [`file_kind`] that is not deleted and adds lines (or is a binary file,
+/// such as test data, for which git counts no lines).
+///
+/// Deleting a test, or only deleting lines from one, makes a change no
+/// safer, and a test file that adds nothing (a rename, a mode change, a
+/// hand-written entry without line counts) shows no new test: none of
+/// these earns the `tests_changed` discount.
+pub fn adds_tests(classifier: &Classifier, f: &FileChange) -> bool {
+    f.status != FileStatus::Deleted && (f.added > 0 || f.binary) && file_kind(classifier, f).0 == ChangeKind::Test
+}
+
 /// Resolves `changeset` against `graph`.
 ///
 /// # Errors

@@ -33,7 +33,7 @@ use blastgate::assess::{
     to_json,
 };
 use blastgate::change::{
-    AiInvolvement, Changeset, FileChange, HistoryMetrics, InfraAction, InfraChange, parse_changeset,
+    AiInvolvement, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, parse_changeset,
 };
 use blastgate::context::{
     Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Person, Severity, Timestamp,
@@ -263,7 +263,7 @@ const LABELS: [&str; 5] = ["rollback", "security", "Revert", "team-x", "frontend
 /// A changed file: a big one when `busy`, a small one else.
 fn file(n: usize, busy: bool) -> impl Strategy<Value = FileChange> {
     let (added, deleted) = if busy { (0..2_000u64, 0..300u64) } else { (0..100u64, 0..30u64) };
-    (node(n), 0..9u8, added, deleted).prop_map(|(i, shape, added, deleted)| {
+    (node(n), 0..9u8, added, deleted, 0..8u8).prop_map(|(i, shape, added, deleted, status)| {
         let path = match shape {
             0 | 1 => format!("src/s{i}/main.go"),
             2 => format!("s{i}/config/app.yaml"),
@@ -274,7 +274,13 @@ fn file(n: usize, busy: bool) -> impl Strategy<Value = FileChange> {
             7 => format!("lib/shared{i}/util.rs"),
             _ => format!("s{i}/go.mod"),
         };
-        FileChange { path, added, deleted, ..FileChange::default() }
+        // Mostly changed in place; a deleted file has no lines added.
+        let (status, added) = match status {
+            0 => (FileStatus::Deleted, 0),
+            1 => (FileStatus::Added, added),
+            _ => (FileStatus::Modified, added),
+        };
+        FileChange { path, added, deleted, status, ..FileChange::default() }
     })
 }
 
@@ -539,9 +545,11 @@ enum AddRisk {
     InFlight { which: usize },
     /// The error budget of reached service `which` exhausted.
     ExhaustBudget { which: usize, remaining: f64 },
+    /// A test file of node `node` deleted (`lines` lines).
+    DeleteTest { node: usize, lines: u64 },
 }
 
-/// All nine ways, with random parameters.
+/// All ten ways, with random parameters.
 fn add_risks() -> impl Strategy<Value = Vec<AddRisk>> {
     (
         (any::<usize>(), 1..1_000_000u64),
@@ -553,20 +561,24 @@ fn add_risks() -> impl Strategy<Value = Vec<AddRisk>> {
         any::<usize>(),
         any::<usize>(),
         (any::<usize>(), -1.0..=0.0f64),
+        (any::<usize>(), 0..500u64),
     )
-        .prop_map(|((file, extra), del, (inc, severity), down, up, deny, svc, fl, (bud, remaining))| {
-            vec![
-                AddRisk::MoreLines { file, extra },
-                AddRisk::Delete { node: del },
-                AddRisk::Incident { which: inc, severity },
-                AddRisk::LowerSeniority { steps: down },
-                AddRisk::MoreAi { steps: up },
-                AddRisk::DropRollback { deny },
-                AddRisk::AddService { node: svc },
-                AddRisk::InFlight { which: fl },
-                AddRisk::ExhaustBudget { which: bud, remaining },
-            ]
-        })
+        .prop_map(
+            |((file, extra), del, (inc, severity), down, up, deny, svc, fl, (bud, remaining), (test, lines))| {
+                vec![
+                    AddRisk::MoreLines { file, extra },
+                    AddRisk::Delete { node: del },
+                    AddRisk::Incident { which: inc, severity },
+                    AddRisk::LowerSeniority { steps: down },
+                    AddRisk::MoreAi { steps: up },
+                    AddRisk::DropRollback { deny },
+                    AddRisk::AddService { node: svc },
+                    AddRisk::InFlight { which: fl },
+                    AddRisk::ExhaustBudget { which: bud, remaining },
+                    AddRisk::DeleteTest { node: test, lines },
+                ]
+            },
+        )
 }
 
 /// Seniority from most to least senior; `None` is unknown.
@@ -640,6 +652,19 @@ fn apply(
             remaining: *remaining,
             slo: Some("extra".into()),
         }),
+        // Deleting a test makes a change no safer. (An empty change is an
+        // error, which a file makes a change: not a risk added.)
+        AddRisk::DeleteTest { node, lines } => {
+            if c.files.is_empty() && c.services.is_empty() && c.infrastructure.is_empty() {
+                return None;
+            }
+            c.files.push(FileChange {
+                path: format!("s{}/tests/old_test.go", node % n),
+                deleted: *lines,
+                status: FileStatus::Deleted,
+                ..FileChange::default()
+            });
+        }
     }
     Some((c, ctx))
 }
@@ -1122,7 +1147,8 @@ proptest! {
         }
         let engine = g.engine(default_policy().unwrap());
         let a = claim_changes_nothing(&engine, &change, &context, |c, claim| c.safety.tests_changed = claim)?;
-        let has_test = change.files.iter().any(|f| f.path.contains("/tests/"));
+        let has_test =
+            change.files.iter().any(|f| f.path.contains("/tests/") && f.added > 0 && f.status != FileStatus::Deleted);
         let warned = a.diagnostics.iter().any(|d| d.code == "tests-claim-unsupported");
         prop_assert_eq!(warned, !has_test, "{:?}", a.diagnostics);
     }

@@ -1,6 +1,6 @@
 //! `changeset_from_git` on real throwaway repositories: files, statuses,
-//! renames, copies, binary files, provenance, fix flags, history metrics
-//! and the error cases.
+//! renames, copies, binary files, provenance, fix flags, history metrics,
+//! the error cases, and the tests credit a range earns.
 //!
 //! Every repository lives in its own temporary folder. git runs with
 //! `GIT_CONFIG_GLOBAL=/dev/null` and `GIT_CONFIG_NOSYSTEM=1` and the
@@ -630,4 +630,46 @@ fn a_revert_undoes_the_lines_where_they_were() {
     let revert = repo.git(&["rev-parse", "HEAD"]);
     assert_eq!(labels(&deployed, &revert), ["revert"]);
     assert!(labels(&c0, &deployed).is_empty());
+}
+
+/// Read from git, a range that deletes a service's tests gets no "tests
+/// changed" credit (a deleted test makes a change no safer); a range that
+/// writes them again does.
+#[test]
+fn deleted_tests_earn_no_credit() {
+    use blastgate::assess::{Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+
+    let repo = Repo::new("tests-credit");
+    repo.write("cart/main.go", &lines(10, "code"));
+    repo.write("cart/main_test.go", &lines(10, "test"));
+    let base = repo.commit(0.0, "Initial import");
+    repo.write("cart/main.go", &lines(12, "code"));
+    repo.remove("cart/main_test.go");
+    let deleting = repo.commit(1.0, "Change the cart and drop its tests");
+    repo.write("cart/main.go", &lines(13, "code"));
+    repo.write("cart/main_test.go", &lines(4, "new test"));
+    let adding = repo.commit(2.0, "Change the cart again, with tests");
+
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web cart\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let tests_changed = |a: &str, b: &str| {
+        let change = changeset_from_git(repo.path(), &range(a, b), &GitOptions::default()).unwrap();
+        let assessment = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap()));
+        assert_eq!(assessment.blast_radius.changed, ["cart"], "{:?}", assessment.diagnostics);
+        assessment.factors.iter().find(|f| f.id == "tests_changed").map(|f| f.value > 0.5).unwrap()
+    };
+    let deleted = file(
+        &changeset_from_git(repo.path(), &range(&base, &deleting), &GitOptions::default()).unwrap().files,
+        "cart/main_test.go",
+    )
+    .status;
+    assert_eq!(deleted, FileStatus::Deleted);
+    assert!(!tests_changed(&base, &deleting));
+    assert!(tests_changed(&deleting, &adding));
+    // Deleted and written again over the whole range: a test file that
+    // adds lines.
+    assert!(tests_changed(&base, &adding));
 }

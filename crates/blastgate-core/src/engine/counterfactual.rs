@@ -8,7 +8,7 @@
 //! colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{AiInvolvement, ChangeKind, ChangedBy, Changeset, Classifier, TouchedNode};
+use blastgate_change::{AiInvolvement, ChangedBy, Changeset, Classifier, TouchedNode};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -87,10 +87,9 @@ pub(crate) fn explore(
             context,
         );
     }
-    // Tests already count when the changeset claims them (a claim its
-    // files contradict was dropped before this) or changes a test file.
-    let has_tests = waits.resolved.kinds.get(&ChangeKind::Test).is_some_and(|&n| n > 0);
-    if changeset.safety.tests_changed != Some(true) && !has_tests {
+    // Tests already count when the vetted changeset says so (with files
+    // listed, they decided it: see `vet.rs`).
+    if changeset.safety.tests_changed != Some(true) {
         let mut c = changeset.clone();
         c.safety.tests_changed = Some(true);
         try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
@@ -183,10 +182,10 @@ fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier
                 t.via.iter().any(|v| matches!(v, ChangedBy::File(p) if *p == f.path || f.old_path.as_ref() == Some(p)))
             });
             c.infrastructure.retain(|r| r.node.as_deref() == Some(t.id.as_str()));
-            // A change that lists files backs a tests claim with them (see
-            // `vet.rs`): each part keeps the claim only if it holds a test.
-            if !changeset.files.is_empty() && !vet::has_test_file(classifier, &c.files) {
-                c.safety.tests_changed = None;
+            // A change that lists files decides its tests claim by them
+            // (see `vet.rs`): so does each part, by its own files.
+            if !changeset.files.is_empty() {
+                c.safety.tests_changed = vet::has_test_file(classifier, &c.files).then_some(true);
             }
             (t.id.clone(), c)
         })

@@ -184,8 +184,12 @@ pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &F
         changeset.author.prior_changes.map(|c| c as f64).or_else(|| history.and_then(|h| h.exp)).unwrap_or(0.0);
     let has = |k: ChangeKind| resolved.kinds.get(&k).is_some_and(|&n| n > 0);
     let files = changeset.files.len();
-    let only =
-        |k: ChangeKind| files > 0 && changeset.infrastructure.is_empty() && resolved.kinds.get(&k) == Some(&files);
+    // Docs or tests only: every file is one, and nothing is deployed (a
+    // named service is, whatever files are listed beside it).
+    let deploys = resolved.touched.iter().any(|t| t.runtime);
+    let only = |k: ChangeKind| {
+        files > 0 && changeset.infrastructure.is_empty() && !deploys && resolved.kinds.get(&k) == Some(&files)
+    };
     let infra_planned =
         changeset.infrastructure.iter().any(|r| !matches!(r.effective_action(), InfraAction::Read | InfraAction::NoOp));
     let ai = changeset.provenance.involvement();
@@ -215,7 +219,8 @@ pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &F
             "ai_generated" => flag(ai >= AiInvolvement::Generated),
             "ai_agent" => flag(ai >= AiInvolvement::Agent),
             "ai_below_senior" => flag(ai >= AiInvolvement::Assisted && facts.below_senior),
-            "tests_changed" => flag(changeset.safety.tests_changed == Some(true) || has(ChangeKind::Test)),
+            // Vetted (`vet.rs`): when files are listed, they decided it.
+            "tests_changed" => flag(changeset.safety.tests_changed == Some(true)),
             "no_rollback_plan" => flag(changeset.safety.rollback_plan != Some(true)),
             "incident_on_affected" => facts.incidents.len() as f64,
             "error_budget_burn" => burn,

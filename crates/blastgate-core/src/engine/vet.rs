@@ -13,9 +13,11 @@
 //!   whatever produced the changeset.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
-//!   evidence: without one that counts as a test (its path says so, see
-//!   `blastgate_change::file_kind`), the claim is dropped. A changeset that
-//!   lists no files has nothing to check it against, and its claim stands.
+//!   evidence, whatever it claims: the change counts as changing tests
+//!   exactly when one of them adds lines to a test (its path says test, and
+//!   it is not deleted; see `blastgate_change::adds_tests`), and a claim
+//!   without such a file is dropped. A changeset that lists no files has
+//!   nothing to check it against, and its claim stands.
 //! - **A rollback plan** (`vet_rollback`). `safety.rollback_plan: true`
 //!   lowers the likelihood and lifts the block on destructive changes
 //!   that reach tier 0. When the changeset deletes or replaces a resource
@@ -28,7 +30,7 @@
 
 use std::borrow::Cow;
 
-use blastgate_change::{ChangeKind, Changeset, Classifier, FileChange, InfraChange, file_kind};
+use blastgate_change::{Changeset, Classifier, FileChange, InfraChange, adds_tests};
 
 use crate::assessment::{Diagnostic, Level};
 use crate::context::Context;
@@ -88,34 +90,42 @@ pub(crate) fn vet_author<'a>(
     Cow::Owned(vetted)
 }
 
-/// `changeset` with its tests claim dropped when its files contradict it,
-/// and a warning in `diagnostics` when they do.
+/// `changeset` with its tests claim decided by its files when it lists
+/// any (`Some(true)` when one adds tests, else none), and a warning in
+/// `diagnostics` when that drops a claim.
 pub(crate) fn vet_tests<'a>(
     changeset: Cow<'a, Changeset>,
     classifier: &Classifier,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     let files = &changeset.files;
-    if changeset.safety.tests_changed != Some(true) || files.is_empty() || has_test_file(classifier, files) {
+    if files.is_empty() {
         return changeset;
     }
-    diagnostics.push(Diagnostic::new(
-        Level::Warning,
-        "tests-claim-unsupported",
-        format!(
-            "the changeset states `safety.tests_changed: true`, but none of its {} files is a test by its path; \
-             the claim is not counted. List the test files it changed",
-            files.len()
-        ),
-    ));
+    let evidence = has_test_file(classifier, files).then_some(true);
+    if changeset.safety.tests_changed == evidence {
+        return changeset;
+    }
+    if changeset.safety.tests_changed == Some(true) {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "tests-claim-unsupported",
+            format!(
+                "the changeset states `safety.tests_changed: true`, but none of its {} files adds lines to a test \
+                 (a file whose path says test, not deleted); the claim is not counted. List the test files it \
+                 added or changed, with their line counts",
+                files.len()
+            ),
+        ));
+    }
     let mut vetted = changeset.into_owned();
-    vetted.safety.tests_changed = None;
+    vetted.safety.tests_changed = evidence;
     Cow::Owned(vetted)
 }
 
-/// Whether any of `files` counts as a test (`blastgate_change::file_kind`).
+/// Whether any of `files` adds tests (`blastgate_change::adds_tests`).
 pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bool {
-    files.iter().any(|f| file_kind(classifier, f).0 == ChangeKind::Test)
+    files.iter().any(|f| adds_tests(classifier, f))
 }
 
 /// The destructive resources of `changeset` that keep no final snapshot.
