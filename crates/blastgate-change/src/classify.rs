@@ -15,8 +15,9 @@
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
-//! A file's `kind` in the changeset overrides the rules; a policy may add
-//! rules that run before the defaults ([`Classifier::with_rules`]).
+//! A file's `kind` in the changeset counts instead when it is riskier
+//! than what the rules give (`crate::file_kind`); a policy may add rules
+//! that run before the defaults ([`Classifier::with_rules`]).
 
 use crate::model::ChangeKind;
 

@@ -268,7 +268,9 @@ pub struct FileChange {
     /// Whether the file is binary (git reports no line counts).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub binary: bool,
-    /// What the file is; classified from the path when absent.
+    /// What the file is; classified from the path when absent. A stated
+    /// kind counts only when it is at least as risky as the path's (see
+    /// `file_kind`): it may add risk, never take it away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ChangeKind>,
     /// The service it belongs to; mapped from the path when absent.

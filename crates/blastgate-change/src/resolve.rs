@@ -154,23 +154,63 @@ const MAX_REASONS: usize = 20;
 /// The kind a changed file counts as, and the kind it stated when the path
 /// overrules it.
 ///
-/// A stated kind that would exempt the file from deploy risk (docs,
-/// tests) must agree with the path: `kind: docs` on `src/main.go` does not
-/// make code harmless, and a claim that tests changed needs a file whose
-/// path says test. A file renamed into `docs/` or `tests/` counts as what
-/// it was: code moved out of a service is a change to that service. Other
-/// stated kinds stand (they only add risk).
+/// The path's kind (by the classifier's rules) is the evidence; a stated
+/// kind is a claim, which may add risk but not take it away:
+///
+/// - a stated kind that lowers risk (docs, tests, a feature flag) must
+///   agree with the path: `kind: docs` on `src/main.go` does not make code
+///   harmless, and a claim that tests changed needs a file whose path says
+///   test;
+/// - another stated kind counts when it is at least as risky as the
+///   path's, in the order of the default weights: docs, test,
+///   feature_flag, code, config, dependency, infrastructure, secret,
+///   schema_migration (`kind: secret` on a config file counts as a
+///   secret; `kind: code` on a migration does not hide the migration).
+///
+/// A renamed file counts as what it was when its new place would lower
+/// the risk (code moved into `docs/` or `tests/` is a change to the
+/// service it left), and else as the riskier of the two.
 pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option<ChangeKind>) {
     let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
     let classified = match (classifier.classify(&f.path), moved_from.map(|o| classifier.classify(o))) {
-        (new @ (ChangeKind::Docs | ChangeKind::Test), Some(old)) if old != new => old,
-        (new, _) => new,
+        (new, Some(old)) if lowers_risk(new) && old != new => old,
+        (new, Some(old)) => riskier(new, old),
+        (new, None) => new,
     };
     match f.kind {
-        Some(stated @ (ChangeKind::Docs | ChangeKind::Test)) if stated != classified => (classified, Some(stated)),
-        Some(stated) => (stated, None),
+        Some(stated) if stated == classified => (classified, None),
+        Some(stated) if !lowers_risk(stated) && risk_rank(stated) >= risk_rank(classified) => (stated, None),
+        Some(stated) => (classified, Some(stated)),
         None => (classified, None),
     }
+}
+
+/// Kinds from least to most risky, in the order of the default policy's
+/// weights (docs-only -2.0, tests-only -1.5, a feature flag -0.3, code 0,
+/// config 0.2, a dependency 0.3, infrastructure 0.5, a secret 0.7, a
+/// schema migration 0.9).
+fn risk_rank(kind: ChangeKind) -> u8 {
+    match kind {
+        ChangeKind::Docs => 0,
+        ChangeKind::Test => 1,
+        ChangeKind::FeatureFlag => 2,
+        ChangeKind::Code => 3,
+        ChangeKind::Config => 4,
+        ChangeKind::Dependency => 5,
+        ChangeKind::Infrastructure => 6,
+        ChangeKind::Secret => 7,
+        ChangeKind::SchemaMigration => 8,
+    }
+}
+
+/// Kinds whose feature lowers the likelihood: a claim of one needs the
+/// path's agreement.
+fn lowers_risk(kind: ChangeKind) -> bool {
+    risk_rank(kind) < risk_rank(ChangeKind::Code)
+}
+
+fn riskier(a: ChangeKind, b: ChangeKind) -> ChangeKind {
+    if risk_rank(b) > risk_rank(a) { b } else { a }
 }
 
 /// Whether `f` is evidence that the change adds or changes tests: a test by

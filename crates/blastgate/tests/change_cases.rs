@@ -5,7 +5,8 @@
 //! ```json
 //! {"graph": ["@fixtures/graphs/online-boutique.edges"], "allow_unknown": false,
 //!  "touched": ["productcatalogservice"], "kinds": {"code": 1},
-//!  "metrics": {"la": 120}, "unmapped": [], "destructive": [], "warnings": [], "empty": false}
+//!  "metrics": {"la": 120}, "unmapped": [], "destructive": [], "warnings": [],
+//!  "kind_warnings": [], "empty": false}
 //! ```
 //! or `{"error": "schema", "message": ["fragment", ...]}` for bad input.
 
@@ -37,6 +38,9 @@ struct Expect {
     destructive: Option<Vec<String>>,
     #[serde(default)]
     warnings: Vec<String>,
+    /// Files whose stated kind the path overrules: one fragment per
+    /// warning, in file order (all of them when given).
+    kind_warnings: Option<Vec<String>>,
     empty: Option<bool>,
     error: Option<String>,
     #[serde(default)]
@@ -116,6 +120,12 @@ fn run_case(dir: &Path) -> Result<(), String> {
                 if !r.warnings.iter().any(|x| x.contains(w.as_str())) {
                     return Err(format!("no warning contains `{w}`: {:?}", r.warnings));
                 }
+            }
+            if let Some(k) = &expect.kind_warnings
+                && (k.len() != r.kind_warnings.len()
+                    || k.iter().zip(&r.kind_warnings).any(|(want, got)| !got.contains(want.as_str())))
+            {
+                return Err(format!("kind warnings {:?} do not match {k:?}", r.kind_warnings));
             }
             if let Some(e) = expect.empty
                 && e != r.is_empty()

@@ -33,7 +33,8 @@ use blastgate::assess::{
     to_json,
 };
 use blastgate::change::{
-    AiInvolvement, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, parse_changeset,
+    AiInvolvement, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange,
+    parse_changeset,
 };
 use blastgate::context::{
     Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Person, Severity, Timestamp,
@@ -1151,6 +1152,37 @@ proptest! {
             change.files.iter().any(|f| f.path.contains("/tests/") && f.added > 0 && f.status != FileStatus::Deleted);
         let warned = a.diagnostics.iter().any(|d| d.code == "tests-claim-unsupported");
         prop_assert_eq!(warned, !has_test, "{:?}", a.diagnostics);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    /// A file's stated `kind` is a claim: it may add risk but never lower
+    /// the depth below what the file's path gives (`kind: code` on a
+    /// migration, `kind: feature_flag` on code, `kind: docs` on code).
+    #[test]
+    fn a_stated_kind_never_lowers_the_depth(
+        (g, change, context) in scenario(),
+        which in any::<usize>(),
+        kind in proptest::sample::select(ChangeKind::ALL.to_vec()),
+    ) {
+        prop_assume!(!change.files.is_empty());
+        let engine = g.engine(default_policy().unwrap());
+        let mut plain = change.clone();
+        let i = which % plain.files.len();
+        plain.files[i].kind = None;
+        let mut stated = plain.clone();
+        stated.files[i].kind = Some(kind);
+        let (a, b) = (engine.assess(&plain, &context), engine.assess(&stated, &context));
+        prop_assert!(
+            b.review_depth() >= a.review_depth(),
+            "`kind: {}` on {} lowered the depth from {} to {}",
+            kind.as_str(),
+            plain.files[i].path,
+            a.review_depth(),
+            b.review_depth()
+        );
     }
 }
 
