@@ -9,8 +9,8 @@
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; or a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`) |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
-//! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock` |
-//! | `test` | a path segment `test`, `tests`, `__tests__`, `spec`, `testdata`, `e2e`; or a file name `*_test.*`, `*.test.*`, `*.spec.*`, `test_*.py`, `*Test.java`, `*Tests.cs` |
+//! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
+//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*`, `*.spec.*`, `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
 //! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc` |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
@@ -56,7 +56,8 @@ impl Classifier {
                 return rule.kind;
             }
         }
-        default_kind(&lower, &segments)
+        let name = path.rsplit('/').next().unwrap_or("");
+        default_kind(&lower, &segments, name)
     }
 }
 
@@ -68,7 +69,10 @@ fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
     suffixes.iter().any(|s| name.ends_with(s))
 }
 
-fn default_kind(path: &str, segments: &[&str]) -> ChangeKind {
+/// `path` and `segments` are lowercase; `original` is the file name as
+/// written (class names tell tests by case: `DigestTest.java`, not
+/// `Digest.java`).
+fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     let name = segments.last().copied().unwrap_or("");
     let dirs = segments.get(..segments.len().saturating_sub(1)).unwrap_or_default();
 
@@ -125,19 +129,27 @@ fn default_kind(path: &str, segments: &[&str]) -> ChangeKind {
         "pipfile.lock",
     ];
     if manifests.contains(&name)
-        || (name.starts_with("requirements") && name.ends_with(".txt"))
+        || ((name.starts_with("requirements") || name.starts_with("constraints")) && name.ends_with(".txt"))
+        || name == "cmakelists.txt"
         || name.starts_with("build.gradle")
         || name.ends_with(".csproj")
     {
         return ChangeKind::Dependency;
     }
-    if has_segment(dirs, &["test", "tests", "__tests__", "spec", "testdata", "e2e", "it"])
+    // A test is not deployed, so these rules must not catch production
+    // code: `spec` is also a common package name (OpenAPI specs, Go
+    // packages) and `it` a locale folder (Italian), so they count only
+    // with RSpec files or Maven's `src/it`; a class name tells by its case.
+    if has_segment(dirs, &["test", "tests", "__tests__", "testdata", "e2e"])
+        || (has_segment(dirs, &["spec"]) && (name.ends_with(".rb") || name.contains("spec")))
+        || dirs.windows(2).any(|w| w == ["src", "it"])
         || name.contains("_test.")
         || name.contains(".test.")
         || name.contains(".spec.")
         || (name.starts_with("test_") && name.ends_with(".py"))
-        || name.ends_with("test.java")
-        || name.ends_with("tests.cs")
+        || ["Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs"]
+            .iter()
+            .any(|s| original.ends_with(s))
     {
         return ChangeKind::Test;
     }
@@ -191,6 +203,21 @@ mod tests {
             ("certs/server.pem", ChangeKind::Secret),
             (".env.example", ChangeKind::Config),
             ("LICENSE", ChangeKind::Docs),
+            // Tests, and production code that only looks like them.
+            ("src/main/java/com/shop/CartServiceTest.java", ChangeKind::Test),
+            ("src/main/java/com/shop/CartIT.java", ChangeKind::Test),
+            ("src/Cart.Tests/CartTests.cs", ChangeKind::Test),
+            ("src/main/java/com/shop/Digest.java", ChangeKind::Code),
+            ("src/main/java/com/shop/Manifest.java", ChangeKind::Code),
+            ("src/Shop/Interests.cs", ChangeKind::Code),
+            ("spec/models/cart_spec.rb", ChangeKind::Test),
+            ("spec/spec_helper.rb", ChangeKind::Test),
+            ("pkg/validation/spec/schema.go", ChangeKind::Code),
+            ("src/it/java/com/shop/CartFlow.java", ChangeKind::Test),
+            ("web/public/locales/it/messages.json", ChangeKind::Config),
+            ("services/engine/CMakeLists.txt", ChangeKind::Dependency),
+            ("constraints.txt", ChangeKind::Dependency),
+            ("notes.txt", ChangeKind::Docs),
         ];
         for (path, kind) in cases {
             assert_eq!(c.classify(path), kind, "{path}");
