@@ -273,7 +273,9 @@ pub struct FileChange {
     /// `file_kind`): it may add risk, never take it away.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ChangeKind>,
-    /// The service it belongs to; mapped from the path when absent.
+    /// The service it belongs to; mapped from the path when absent. When
+    /// the path maps to another node, both count as changed: a stated
+    /// service adds a node, never takes the file from its path's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }

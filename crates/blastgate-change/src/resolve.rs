@@ -119,9 +119,12 @@ pub struct ResolvedChange {
     pub destructive: Vec<InfraChange>,
     /// Accepted but worth a look (unknown services allowed by option).
     pub warnings: Vec<String>,
-    /// Files whose stated kind (docs or tests) their path contradicts,
-    /// counted as what the path says.
+    /// Files whose stated kind their path contradicts (a stated kind less
+    /// risky than the path's), counted as what the path says.
     pub kind_warnings: Vec<String>,
+    /// Files whose stated `service` differs from the node their path maps
+    /// to: both count as changed.
+    pub service_warnings: Vec<String>,
 }
 
 impl ResolvedChange {
@@ -246,6 +249,7 @@ pub fn resolve(
     let mut touched: BTreeMap<String, TouchedNode> = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut kind_warnings = Vec::new();
+    let mut service_warnings = Vec::new();
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
     let mut file_owners = BTreeSet::new();
@@ -311,19 +315,31 @@ pub fn resolve(
                 _ => unowned.push(path.to_owned()),
             }
         }
-        let service = match &f.service {
-            Some(s) => Some(s.as_str()),
-            None => mapping.service_of(&f.path).or_else(|| service_by_segment(graph, &f.path)),
-        };
-        match service {
-            Some(s) => touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?,
-            None => unmapped.push(f.path.clone()),
+        // A stated `service` is a claim: it adds a node, but does not take
+        // the file away from the node its path maps to (the gate's service
+        // map, or a folder named after a node).
+        let stated = f.service.as_deref();
+        let by_path = mapping.service_of(&f.path).or_else(|| service_by_segment(graph, &f.path));
+        let services: Vec<&str> = stated.into_iter().chain(by_path.filter(|p| Some(*p) != stated)).collect();
+        if let (Some(s), Some(p)) = (stated, by_path)
+            && s != p
+        {
+            service_warnings.push(format!(
+                "$.files[{i}]: `{}` is stated to belong to `{s}` but its path maps to `{p}`; both count as changed",
+                f.path
+            ));
+        }
+        for s in &services {
+            touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?;
+        }
+        if services.is_empty() {
+            unmapped.push(f.path.clone());
         }
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
         if let Some(old) = moved_from {
             match mapping.service_of(old).or_else(|| service_by_segment(graph, old)) {
-                Some(s) if Some(s) != service => touch(
+                Some(s) if !services.contains(&s) => touch(
                     s,
                     ChangedBy::File(old.to_owned()),
                     Some(kind),
@@ -331,7 +347,7 @@ pub fn resolve(
                     &mut warnings,
                 )?,
                 Some(_) => {}
-                None if service.is_none() => {}
+                None if services.is_empty() => {}
                 None => unmapped.push(old.to_owned()),
             }
         }
@@ -367,6 +383,7 @@ pub fn resolve(
         destructive,
         warnings,
         kind_warnings,
+        service_warnings,
     })
 }
 

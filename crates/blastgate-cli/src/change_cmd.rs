@@ -296,7 +296,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             writeln!(out, "  {action} {}{node}", d.address)?;
         }
     }
-    for w in r.warnings.iter().chain(&r.kind_warnings) {
+    for w in r.warnings.iter().chain(&r.kind_warnings).chain(&r.service_warnings) {
         writeln!(out, "warning: {w}")?;
     }
     Ok(())

@@ -425,6 +425,7 @@ impl Engine {
             destructive: Vec::new(),
             warnings: Vec::new(),
             kind_warnings: Vec::new(),
+            service_warnings: Vec::new(),
         });
         if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -458,6 +459,9 @@ impl Engine {
         }
         for w in &resolved.kind_warnings {
             diagnostics.push(Diagnostic::new(Level::Warning, "kind-contradicts-path", w.clone()));
+        }
+        for w in &resolved.service_warnings {
+            diagnostics.push(Diagnostic::new(Level::Warning, "service-contradicts-path", w.clone()));
         }
         if !resolved.unmapped_files.is_empty() {
             let n = resolved.unmapped_files.len();

@@ -6,7 +6,7 @@
 //! {"graph": ["@fixtures/graphs/online-boutique.edges"], "allow_unknown": false,
 //!  "touched": ["productcatalogservice"], "kinds": {"code": 1},
 //!  "metrics": {"la": 120}, "unmapped": [], "destructive": [], "warnings": [],
-//!  "kind_warnings": [], "empty": false}
+//!  "kind_warnings": [], "service_warnings": [], "empty": false}
 //! ```
 //! or `{"error": "schema", "message": ["fragment", ...]}` for bad input.
 
@@ -41,6 +41,9 @@ struct Expect {
     /// Files whose stated kind the path overrules: one fragment per
     /// warning, in file order (all of them when given).
     kind_warnings: Option<Vec<String>>,
+    /// Files whose stated service differs from their path's node, the same
+    /// way.
+    service_warnings: Option<Vec<String>>,
     empty: Option<bool>,
     error: Option<String>,
     #[serde(default)]
@@ -126,6 +129,12 @@ fn run_case(dir: &Path) -> Result<(), String> {
                     || k.iter().zip(&r.kind_warnings).any(|(want, got)| !got.contains(want.as_str())))
             {
                 return Err(format!("kind warnings {:?} do not match {k:?}", r.kind_warnings));
+            }
+            if let Some(k) = &expect.service_warnings
+                && (k.len() != r.service_warnings.len()
+                    || k.iter().zip(&r.service_warnings).any(|(want, got)| !got.contains(want.as_str())))
+            {
+                return Err(format!("service warnings {:?} do not match {k:?}", r.service_warnings));
             }
             if let Some(e) = expect.empty
                 && e != r.is_empty()

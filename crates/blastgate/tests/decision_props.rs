@@ -1189,6 +1189,37 @@ proptest! {
 proptest! {
     #![proptest_config(config(CASES))]
 
+    /// A file's stated `service` is a claim too: it may add a changed node
+    /// but never take the file from the node its path maps to, so it
+    /// never lowers the depth.
+    #[test]
+    fn a_stated_service_never_lowers_the_depth(
+        (g, change, context) in scenario(),
+        which in any::<usize>(),
+        node in any::<usize>(),
+    ) {
+        prop_assume!(!change.files.is_empty());
+        let engine = g.engine(default_policy().unwrap());
+        let mut plain = change.clone();
+        let i = which % plain.files.len();
+        plain.files[i].service = None;
+        let mut stated = plain.clone();
+        stated.files[i].service = Some(name(node % g.len()));
+        let (a, b) = (engine.assess(&plain, &context), engine.assess(&stated, &context));
+        prop_assert!(
+            b.review_depth() >= a.review_depth(),
+            "`service: {:?}` on {} lowered the depth from {} to {}",
+            stated.files[i].service,
+            plain.files[i].path,
+            a.review_depth(),
+            b.review_depth()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
     /// Claiming every exception (`fix: true`, the `rollback` and
     /// `security` labels) can take a change out of a freeze or a spent
     /// error budget, but never below `owner` (the `exception-claimed`
