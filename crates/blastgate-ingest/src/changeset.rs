@@ -93,6 +93,20 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             return Err(ChangeError::invalid(file, format!("$.files[{i}].path"), &f.path, "file path is empty"));
         }
         strings.push((format!("$.files[{i}].path"), &f.path));
+        // A path from the repository root, as git prints it. `..` would let
+        // `src/leaf/../core/main.go` map to `leaf` (the first folder named
+        // after a node) while naming core's file.
+        for (place, path) in std::iter::once(("path", &f.path)).chain(f.old_path.iter().map(|o| ("old_path", o))) {
+            if path.starts_with('/') || path.split('/').any(|seg| seg == "." || seg == "..") {
+                return Err(ChangeError::invalid(
+                    file,
+                    format!("$.files[{i}].{place}"),
+                    path,
+                    "not a path from the repository root: no leading `/`, no `.` or `..` segment; write the path as \
+                     git prints it",
+                ));
+            }
+        }
     }
     for (i, r) in c.infrastructure.iter().enumerate() {
         if r.address.trim().is_empty() {
