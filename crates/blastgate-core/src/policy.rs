@@ -289,6 +289,12 @@ pub enum RuleCheck {
     /// the same window.
     #[serde(deserialize_with = "no_parameters")]
     Collision,
+    /// A changed file that is neither documentation nor a test maps to no
+    /// graph node: the change deploys something the graph does not show
+    /// (a shared library, a service missing from the graph), so its blast
+    /// radius is unknown, not empty.
+    #[serde(deserialize_with = "no_parameters")]
+    UnmappedRuntimeFiles,
 }
 
 /// Reads the parameters of a check that takes none: there must be none.

@@ -239,6 +239,7 @@ mod tests {
             "error_budget_exhausted",
             "exception",
             "ai_unstated_below_senior",
+            "unmapped_runtime_files",
         ];
         for check in checks {
             let anchor = format!("check = \"{check}\"");
