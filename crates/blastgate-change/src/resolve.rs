@@ -115,6 +115,12 @@ pub struct ResolvedChange {
     pub unowned_files: Vec<String>,
     /// Files that map to no graph node.
     pub unmapped_files: Vec<String>,
+    /// The unmapped paths whose file is neither documentation nor a test
+    /// (it deploys somewhere the graph does not show), sorted.
+    pub unmapped_runtime_files: Vec<String>,
+    /// Owners from CODEOWNERS of [`ResolvedChange::unmapped_runtime_files`],
+    /// sorted: who knows where they run.
+    pub unmapped_runtime_owners: Vec<String>,
     /// Destructive infrastructure actions (delete, replace, unknown).
     pub destructive: Vec<InfraChange>,
     /// Accepted but worth a look (unknown services allowed by option).
@@ -252,6 +258,9 @@ pub fn resolve(
     let mut service_warnings = Vec::new();
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
+    let mut unmapped_runtime = BTreeSet::new();
+    let mut unmapped_runtime_owners = BTreeSet::new();
+    let runtime_kind = |k: ChangeKind| !matches!(k, ChangeKind::Docs | ChangeKind::Test);
     let mut file_owners = BTreeSet::new();
     let mut unowned = Vec::new();
 
@@ -332,8 +341,15 @@ pub fn resolve(
         for s in &services {
             touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?;
         }
+        let mut note_unmapped = |path: &str| {
+            unmapped.push(path.to_owned());
+            if runtime_kind(kind) {
+                unmapped_runtime.insert(path.to_owned());
+                unmapped_runtime_owners.extend(mapping.owners_of(path).into_iter().flatten().map(str::to_owned));
+            }
+        };
         if services.is_empty() {
-            unmapped.push(f.path.clone());
+            note_unmapped(&f.path);
         }
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
@@ -348,7 +364,7 @@ pub fn resolve(
                 )?,
                 Some(_) => {}
                 None if services.is_empty() => {}
-                None => unmapped.push(old.to_owned()),
+                None => note_unmapped(old),
             }
         }
     }
@@ -380,6 +396,8 @@ pub fn resolve(
         file_owners: file_owners.into_iter().collect(),
         unowned_files: unowned,
         unmapped_files: unmapped,
+        unmapped_runtime_files: unmapped_runtime.into_iter().collect(),
+        unmapped_runtime_owners: unmapped_runtime_owners.into_iter().collect(),
         destructive,
         warnings,
         kind_warnings,

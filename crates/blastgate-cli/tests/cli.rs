@@ -749,3 +749,51 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     // The same assessment with a reader: an ordinary answer.
     assert_eq!(run(&args).status.code(), Some(0));
 }
+
+/// Code that maps to no graph node (a shared library) beside a service's
+/// code: the rule `unmapped-runtime-files` asks for owner review, and the
+/// library's CODEOWNERS (here the real file's `*` owners) approve it beside
+/// the service's team.
+#[test]
+fn unmapped_code_is_reviewed_by_its_codeowners() {
+    let dir = tempdir();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "lib-and-cart",
+            "author": {"id": "sam", "seniority": "senior", "prior_changes": 300},
+            "files": [{"path": "src/cartservice/src/CartStore.cs", "added": 10},
+                      {"path": "lib/shared/util.go", "added": 30}],
+            "safety": {"rollback_plan": true}}"#,
+    )
+    .unwrap();
+    let owners = fixtures().join("codeowners/online-boutique.CODEOWNERS");
+    let o = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--change",
+        change.to_str().unwrap(),
+        "--codeowners",
+        owners.to_str().unwrap(),
+        "--now",
+        "2026-11-30T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["decision"]["review_depth"], "owner");
+    let rules: Vec<&str> = v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["unmapped-runtime-files"]);
+    let approvals = v["decision"]["required_approvals"].as_array().unwrap();
+    let for_lib = approvals
+        .iter()
+        .find(|a| a["reason"].as_str().unwrap().contains("lib/shared/util.go"))
+        .unwrap_or_else(|| panic!("no approval for the library: {approvals:#?}"));
+    assert_eq!(for_lib["role"], "owner");
+    assert_eq!(
+        for_lib["teams"],
+        serde_json::json!(["@GoogleCloudPlatform/devrel-flagship-app-maintainers", "@yoshi-approver"])
+    );
+}

@@ -426,6 +426,8 @@ impl Engine {
             warnings: Vec::new(),
             kind_warnings: Vec::new(),
             service_warnings: Vec::new(),
+            unmapped_runtime_files: Vec::new(),
+            unmapped_runtime_owners: Vec::new(),
         });
         if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
             diagnostics.push(Diagnostic::new(

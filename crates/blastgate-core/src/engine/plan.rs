@@ -44,6 +44,27 @@ pub(crate) fn approvals(
         reason,
     };
 
+    // An owner approval from `owners`, or a senior engineer standing in
+    // (with a `no-owner` warning saying how to record one) when none is.
+    let owners_or_senior =
+        |owners: &[String], what: &str, help: &str, reason: String, diagnostics: &mut Vec<Diagnostic>| {
+            if owners.is_empty() {
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "no-owner",
+                    format!("no owner is recorded for {what}: a senior engineer stands in. {help}"),
+                ));
+                approval(
+                    ApprovalRole::Owner,
+                    Vec::new(),
+                    Some(senior.clone()),
+                    format!("no owner recorded for {what}: a senior engineer who knows it"),
+                )
+            } else {
+                approval(ApprovalRole::Owner, owners.to_vec(), None, reason)
+            }
+        };
+
     if depth == ReviewDepth::Peer {
         out.push(approval(
             ApprovalRole::Peer,
@@ -78,29 +99,26 @@ pub(crate) fn approvals(
             } else {
                 "the changed files".to_owned()
             };
-            if resolved.file_owners.is_empty() {
-                diagnostics.push(Diagnostic::new(
-                    Level::Warning,
-                    "no-owner",
-                    format!(
-                        "no owner is recorded for {what}: a senior engineer stands in. Give the graph node an \
-                         owner, or pass --codeowners"
-                    ),
-                ));
-                out.push(approval(
-                    ApprovalRole::Owner,
-                    Vec::new(),
-                    Some(senior.clone()),
-                    format!("no owner recorded for {what}: a senior engineer who knows it"),
-                ));
-            } else {
-                out.push(approval(
-                    ApprovalRole::Owner,
-                    resolved.file_owners.clone(),
-                    None,
-                    format!("CODEOWNERS of the changed files (no owner in the graph for {what})"),
-                ));
-            }
+            out.push(owners_or_senior(
+                &resolved.file_owners,
+                &what,
+                "Give the graph node an owner, or pass --codeowners",
+                format!("CODEOWNERS of the changed files (no owner in the graph for {what})"),
+                diagnostics,
+            ));
+        }
+        if !resolved.touched.is_empty() && !resolved.unmapped_runtime_files.is_empty() {
+            // Files that deploy somewhere the graph does not show, beside
+            // the nodes: the nodes' teams do not know where they run. (A
+            // change that touches no node asked the files' owners above.)
+            let files = name_list(&resolved.unmapped_runtime_files);
+            out.push(owners_or_senior(
+                &resolved.unmapped_runtime_owners,
+                &format!("{files}, which map to no graph node"),
+                "Map them to their service, or pass --codeowners",
+                format!("CODEOWNERS of {files}, which map to no graph node"),
+                diagnostics,
+            ));
         }
     }
     if depth >= ReviewDepth::Senior {

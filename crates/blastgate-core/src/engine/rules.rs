@@ -1,7 +1,7 @@
 //! The hard rules: each enabled rule whose condition holds raises the depth
 //! to at least its `min_depth`. Rules never lower a depth.
 
-use blastgate_change::{AiInvolvement, ChangeKind, Changeset, FileStatus, InfraChange, ResolvedChange, file_kind};
+use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
 use blastgate_graph::NodeKind;
 
 use super::{Engine, Facts, bounded, name_list, name_list_of};
@@ -224,10 +224,10 @@ fn check(
             })
         }
         RuleCheck::UnmappedRuntimeFiles => {
-            let files = unmapped_runtime_files(engine, changeset, resolved);
+            let files = &resolved.unmapped_runtime_files;
             let n = files.len();
             (n > 0).then(|| {
-                let shown: Vec<&str> = files.iter().take(5).copied().collect();
+                let shown: Vec<&str> = files.iter().take(5).map(String::as_str).collect();
                 let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
                 (
                     format!(
@@ -241,32 +241,6 @@ fn check(
             })
         }
     }
-}
-
-/// The unmapped paths (a file's, or a renamed file's old one) whose file is
-/// neither documentation nor a test, sorted (the file order of a
-/// changeset must not change the message).
-fn unmapped_runtime_files<'a>(engine: &Engine, changeset: &'a Changeset, resolved: &ResolvedChange) -> Vec<&'a str> {
-    if resolved.unmapped_files.is_empty() {
-        return Vec::new();
-    }
-    let unmapped: std::collections::BTreeSet<&str> = resolved.unmapped_files.iter().map(String::as_str).collect();
-    let runtime = |k: ChangeKind| !matches!(k, ChangeKind::Docs | ChangeKind::Test);
-    let mut out = Vec::new();
-    for f in &changeset.files {
-        if unmapped.contains(f.path.as_str()) && runtime(file_kind(&engine.classifier, f).0) {
-            out.push(f.path.as_str());
-        }
-        if let Some(old) = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed)
-            && unmapped.contains(old)
-            && runtime(engine.classifier.classify(old))
-        {
-            out.push(old);
-        }
-    }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 fn exception_note(facts: &Facts<'_>) -> String {
