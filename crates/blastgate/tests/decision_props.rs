@@ -1167,27 +1167,10 @@ proptest! {
         which in any::<usize>(),
         kind in proptest::sample::select(ChangeKind::ALL.to_vec()),
     ) {
-        prop_assume!(!change.files.is_empty());
-        let engine = g.engine(default_policy().unwrap());
-        let mut plain = change.clone();
-        let i = which % plain.files.len();
-        plain.files[i].kind = None;
-        let mut stated = plain.clone();
-        stated.files[i].kind = Some(kind);
-        let (a, b) = (engine.assess(&plain, &context), engine.assess(&stated, &context));
-        prop_assert!(
-            b.review_depth() >= a.review_depth(),
-            "`kind: {}` on {} lowered the depth from {} to {}",
-            kind.as_str(),
-            plain.files[i].path,
-            a.review_depth(),
-            b.review_depth()
-        );
+        file_claim_never_lowers(&g, &change, &context, which, &format!("kind: {}", kind.as_str()), |f, on| {
+            f.kind = on.then_some(kind);
+        })?;
     }
-}
-
-proptest! {
-    #![proptest_config(config(CASES))]
 
     /// A file's stated `service` is a claim too: it may add a changed node
     /// but never take the file from the node its path maps to, so it
@@ -1198,23 +1181,39 @@ proptest! {
         which in any::<usize>(),
         node in any::<usize>(),
     ) {
-        prop_assume!(!change.files.is_empty());
-        let engine = g.engine(default_policy().unwrap());
-        let mut plain = change.clone();
-        let i = which % plain.files.len();
-        plain.files[i].service = None;
-        let mut stated = plain.clone();
-        stated.files[i].service = Some(name(node % g.len()));
-        let (a, b) = (engine.assess(&plain, &context), engine.assess(&stated, &context));
-        prop_assert!(
-            b.review_depth() >= a.review_depth(),
-            "`service: {:?}` on {} lowered the depth from {} to {}",
-            stated.files[i].service,
-            plain.files[i].path,
-            a.review_depth(),
-            b.review_depth()
-        );
+        let service = name(node % g.len());
+        file_claim_never_lowers(&g, &change, &context, which, &format!("service: {service}"), |f, on| {
+            f.service = on.then(|| service.clone());
+        })?;
     }
+}
+
+/// The depth of `change` with the claim `set(file, true)` on its file
+/// `which` (modulo the files) is at least the depth with `set(file,
+/// false)` (the claim left out).
+fn file_claim_never_lowers(
+    g: &GraphSpec,
+    change: &Changeset,
+    context: &Context,
+    which: usize,
+    claim: &str,
+    set: impl Fn(&mut FileChange, bool),
+) -> Result<(), TestCaseError> {
+    prop_assume!(!change.files.is_empty());
+    let engine = g.engine(default_policy().unwrap());
+    let i = which % change.files.len();
+    let (mut plain, mut stated) = (change.clone(), change.clone());
+    set(&mut plain.files[i], false);
+    set(&mut stated.files[i], true);
+    let (a, b) = (engine.assess(&plain, context), engine.assess(&stated, context));
+    prop_assert!(
+        b.review_depth() >= a.review_depth(),
+        "`{claim}` on {} lowered the depth from {} to {}",
+        plain.files[i].path,
+        a.review_depth(),
+        b.review_depth()
+    );
+    Ok(())
 }
 
 proptest! {
