@@ -115,8 +115,10 @@ pub struct ResolvedChange {
     pub unowned_files: Vec<String>,
     /// Files that map to no graph node.
     pub unmapped_files: Vec<String>,
-    /// The unmapped paths whose file is neither documentation nor a test
-    /// (it deploys somewhere the graph does not show), sorted.
+    /// The paths of files that are neither documentation nor tests and
+    /// that no service map entry or folder named after a node places (a
+    /// stated `service` does not vouch for where a file runs): they deploy
+    /// somewhere the graph does not show. Sorted.
     pub unmapped_runtime_files: Vec<String>,
     /// Owners from CODEOWNERS of [`ResolvedChange::unmapped_runtime_files`],
     /// sorted: who knows where they run.
@@ -341,15 +343,20 @@ pub fn resolve(
         for s in &services {
             touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?;
         }
-        let mut note_unmapped = |path: &str| {
-            unmapped.push(path.to_owned());
+        // Code whose path places it nowhere deploys somewhere the gate
+        // cannot see, whatever `service` it states (a claim: it adds its
+        // node, but cannot vouch for where the file runs).
+        let mut note_unplaced = |path: &str| {
             if runtime_kind(kind) {
                 unmapped_runtime.insert(path.to_owned());
                 unmapped_runtime_owners.extend(mapping.owners_of(path).into_iter().flatten().map(str::to_owned));
             }
         };
+        if by_path.is_none() {
+            note_unplaced(&f.path);
+        }
         if services.is_empty() {
-            note_unmapped(&f.path);
+            unmapped.push(f.path.clone());
         }
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
@@ -364,7 +371,10 @@ pub fn resolve(
                 )?,
                 Some(_) => {}
                 None if services.is_empty() => {}
-                None => note_unmapped(old),
+                None => {
+                    unmapped.push(old.to_owned());
+                    note_unplaced(old);
+                }
             }
         }
     }

@@ -108,15 +108,17 @@ pub(crate) fn approvals(
             ));
         }
         if !resolved.touched.is_empty() && !resolved.unmapped_runtime_files.is_empty() {
+            // (Such files may be touched nodes' by a stated `service`; the
+            // claim does not say where they run.)
             // Files that deploy somewhere the graph does not show, beside
             // the nodes: the nodes' teams do not know where they run. (A
             // change that touches no node asked the files' owners above.)
             let files = name_list(&resolved.unmapped_runtime_files);
             out.push(owners_or_senior(
                 &resolved.unmapped_runtime_owners,
-                &format!("{files}, which map to no graph node"),
+                &format!("{files}, which map to no graph node by their path"),
                 "Map them to their service, or pass --codeowners",
-                format!("CODEOWNERS of {files}, which map to no graph node"),
+                format!("CODEOWNERS of {files}, which map to no graph node by their path"),
                 diagnostics,
             ));
         }

@@ -231,9 +231,10 @@ fn check(
                 let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
                 (
                     format!(
-                        "{n} changed file(s) that are neither documentation nor tests map to no graph node ({}{more}): \
-                         where they deploy is unknown, so is their blast radius. Map them with a service map or a \
-                         folder named after the service",
+                        "{n} changed file(s) that are neither documentation nor tests map to no graph node by their \
+                         path ({}{more}; a stated `service` does not vouch for where a file runs): where they deploy \
+                         is unknown, so is their blast radius. Map them with a service map or a folder named after \
+                         the service",
                         shown.join(", ")
                     ),
                     Vec::new(),
