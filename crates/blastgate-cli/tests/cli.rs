@@ -136,13 +136,11 @@ fn export_edges_reloads_with_the_same_radius() {
     assert_eq!(radius(&boutique()), radius(file.to_str().unwrap()));
 
     // An id the format cannot hold: exit 2, nothing written.
-    let json = dir.join("spaced.json");
-    std::fs::write(
-        &json,
+    let json = dir.write(
+        "spaced.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [{"id": "web app"}],
             "dependencies": [{"dependent": "web app", "dependency": "api"}]}"#,
-    )
-    .unwrap();
+    );
     let o = run(&["graph", "export", json.to_str().unwrap(), "--to", "edges"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
@@ -347,6 +345,15 @@ impl std::ops::Deref for TempDir {
     }
 }
 
+impl TempDir {
+    /// Writes `contents` to the file `name` in this folder; its path.
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -362,10 +369,9 @@ fn tempdir() -> TempDir {
     TempDir(dir)
 }
 
-fn example_change(dir: &std::path::Path) -> PathBuf {
-    let file = dir.join("example-1.json");
-    std::fs::write(
-        &file,
+fn example_change(dir: &TempDir) -> PathBuf {
+    dir.write(
+        "example-1.json",
         r#"{
   "apiVersion": "blastgate.dev/v1",
   "kind": "Changeset",
@@ -376,8 +382,6 @@ fn example_change(dir: &std::path::Path) -> PathBuf {
   "files": [{"path": "src/productcatalogservice/server.go", "added": 120, "deleted": 30}]
 }"#,
     )
-    .unwrap();
-    file
 }
 
 #[test]
@@ -439,12 +443,10 @@ fn change_show_reads_terraform_plans() {
 #[test]
 fn change_show_unknown_service_exits_2() {
     let dir = tempdir();
-    let file = dir.join("c.json");
-    std::fs::write(
-        &file,
+    let file = dir.write(
+        "c.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservic"]}"#,
-    )
-    .unwrap();
+    );
     let o = run(&["change", "show", "--change", file.to_str().unwrap(), "--graph", &boutique()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("did you mean `cartservice`"), "{}", stderr(&o));
@@ -542,13 +544,8 @@ fn change_show_reads_a_real_git_range() {
 fn author_flag_replaces_a_forged_commit_author() {
     let dir = tempdir();
     let repo = two_commit_repo(&dir, "principal@example.com", AI_MESSAGE);
-    let context = dir.join("context.json");
-    std::fs::write(
-        &context,
-        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
-            "people": [{"id": "principal@example.com", "seniority": "principal"}, {"id": "dana", "seniority": "junior"}]}"#,
-    )
-    .unwrap();
+    let context = dir.write("context.json", r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+            "people": [{"id": "principal@example.com", "seniority": "principal"}, {"id": "dana", "seniority": "junior"}]}"#);
     let repo_arg = repo.display().to_string();
     let context_arg = context.display().to_string();
     let graph = boutique();
@@ -616,12 +613,10 @@ fn ai_agent_flag_names_an_agent_account() {
         assert!(stderr(&o).contains("--ai-agent"), "{}", stderr(&o));
     }
     // Without a git range there is nothing for it to apply to.
-    let change = dir.join("c.json");
-    std::fs::write(
-        &change,
+    let change = dir.write(
+        "c.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservice"]}"#,
-    )
-    .unwrap();
+    );
     let o = run(&["change", "show", "--change", change.to_str().unwrap(), "--ai-agent", "bot=a@b.c"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
@@ -700,12 +695,7 @@ fn a_service_map_naming_an_unknown_service_says_which_line() {
     let dir = tempdir();
     let map = dir.join("services.map");
     std::fs::write(&map, "# services\nsrc/cartservice/ cartservice\nsrc/ghost/ ghost\n").unwrap();
-    let change = dir.join("c.json");
-    std::fs::write(
-        &change,
-        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{"path": "src/cartservice/a.go"}]}"#,
-    )
-    .unwrap();
+    let change = dir.write("c.json", r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{"path": "src/cartservice/a.go"}]}"#);
     let args = ["change", "show", "--change", change.to_str().unwrap(), "--graph", &boutique()];
     let o = run(&[&args[..], &["--service-map", map.to_str().unwrap()]].concat());
     assert_eq!(o.status.code(), Some(2));
@@ -736,12 +726,10 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     let o = run_into_closed_pipe(&["demo"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let dir = tempdir();
-    let change = dir.join("c.json");
-    std::fs::write(
-        &change,
+    let change = dir.write(
+        "c.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["adservice"]}"#,
-    )
-    .unwrap();
+    );
     let args = ["assess", "--graph", &graph, "--change", change.to_str().unwrap(), "--now", "2026-11-29T12:00:00Z"];
     let o = run_into_closed_pipe(&args);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
@@ -757,16 +745,14 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
 #[test]
 fn unmapped_code_is_reviewed_by_its_codeowners() {
     let dir = tempdir();
-    let change = dir.join("change.json");
-    std::fs::write(
-        &change,
+    let change = dir.write(
+        "change.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "lib-and-cart",
             "author": {"id": "sam", "seniority": "senior", "prior_changes": 300},
             "files": [{"path": "src/cartservice/src/CartStore.cs", "added": 10},
                       {"path": "lib/shared/util.go", "added": 30}],
             "safety": {"rollback_plan": true}}"#,
-    )
-    .unwrap();
+    );
     let owners = fixtures().join("codeowners/online-boutique.CODEOWNERS");
     let o = run(&[
         "assess",
