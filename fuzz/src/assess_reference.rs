@@ -95,7 +95,7 @@ pub fn check(data: &[u8]) {
     let flag = |bit: u8| if flags & bit != 0 { "true" } else { "false" };
     let destroy = if flags & 8 != 0 {
         format!(
-            ", \"infrastructure\": [{{\"address\": \"aws_db_instance.main\", \"action\": \"delete\", \"node\": \"{}\"}}]",
+            ", \"infrastructure\": [{{\"address\": \"aws_instance.main\", \"action\": \"delete\", \"node\": \"{}\"}}]",
             name(first)
         )
     } else {

@@ -11,7 +11,7 @@
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*`, `*.spec.*`, `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
-//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc` |
+//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc` (but not source code there: `docs/docs.go` is code) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
@@ -157,7 +157,7 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         || name.starts_with("license")
         || name.starts_with("changelog")
         || name.starts_with("authors")
-        || has_segment(dirs, &["docs", "doc"])
+        || (has_segment(dirs, &["docs", "doc"]) && !ends_with_any(name, SOURCE_EXTENSIONS))
         || (name.ends_with(".txt") && !has_segment(dirs, &["src", "lib", "pkg"]))
     {
         return ChangeKind::Docs;
@@ -167,6 +167,15 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     }
     ChangeKind::Code
 }
+
+/// Extensions of source code, which counts as code even under a `docs` or
+/// `doc` folder: swaggo writes `docs/docs.go` into the service it
+/// documents, and a Go package named `doc` is compiled in like any other.
+const SOURCE_EXTENSIONS: &[&str] = &[
+    ".go", ".rs", ".py", ".java", ".kt", ".kts", ".scala", ".groovy", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx",
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cs", ".fs", ".rb", ".php", ".swift", ".m", ".mm", ".dart", ".ex",
+    ".exs", ".erl", ".clj", ".lua", ".pl", ".sh", ".bash", ".sql", ".vue", ".svelte",
+];
 
 /// Whether a `.sql` file name starts like a versioned migration: `V12__`,
 /// `0003_`, `20240101...`.
@@ -218,6 +227,12 @@ mod tests {
             ("services/engine/CMakeLists.txt", ChangeKind::Dependency),
             ("constraints.txt", ChangeKind::Dependency),
             ("notes.txt", ChangeKind::Docs),
+            // Source code under a docs folder is compiled in (swaggo's
+            // generated `docs/docs.go`, a Go package `doc`).
+            ("src/payments/docs/docs.go", ChangeKind::Code),
+            ("internal/doc/render.go", ChangeKind::Code),
+            ("docs/api/index.md", ChangeKind::Docs),
+            ("docs/images/flow.png", ChangeKind::Docs),
         ];
         for (path, kind) in cases {
             assert_eq!(c.classify(path), kind, "{path}");

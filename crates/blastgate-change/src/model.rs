@@ -383,6 +383,80 @@ impl InfraChange {
             _ => "unknown action",
         }
     }
+
+    /// The resource types the entry names: the stated `type` and the type
+    /// its address gives (`aws_db_instance` for
+    /// `module.orders[0].aws_db_instance.main` or
+    /// `data.aws_db_instance.main`), each once, the empty ones left out.
+    /// Both count: leaving `type` out, or stating another one than the
+    /// address's, must not hide what kind of resource is destroyed.
+    pub fn resource_types(&self) -> Vec<&str> {
+        let mut types = Vec::with_capacity(2);
+        if !self.resource_type.is_empty() {
+            types.push(self.resource_type.as_str());
+        }
+        if let Some(t) = address_type(&self.address).filter(|t| !types.contains(t)) {
+            types.push(t);
+        }
+        types
+    }
+}
+
+/// The resource type of a Terraform resource address: the step after the
+/// `module.NAME[INDEX]` steps and an optional `data.` (`aws_db_instance` of
+/// `module.a["x.y"].aws_db_instance.main[0]`). `None` when the address has
+/// no such step.
+fn address_type(address: &str) -> Option<&str> {
+    // The steps between dots, with indexes (`[0]`, `["a.b"]`) left out;
+    // a dot inside a quoted index does not end a step.
+    let mut steps: Vec<&str> = Vec::new();
+    let (mut start, mut depth, mut quoted, mut escaped) = (0, 0usize, false, false);
+    let mut name_end = None;
+    for (i, c) in address.char_indices() {
+        if quoted {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '[' => {
+                if depth == 0 && name_end.is_none() {
+                    name_end = Some(i);
+                }
+                depth += 1;
+            }
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                steps.push(address.get(start..name_end.unwrap_or(i)).unwrap_or(""));
+                start = i + 1;
+                name_end = None;
+            }
+            _ => {}
+        }
+    }
+    steps.push(address.get(start..name_end.unwrap_or(address.len())).unwrap_or(""));
+    let mut rest = steps.as_slice();
+    while let [first, _, tail @ ..] = rest {
+        if *first != "module" {
+            break;
+        }
+        rest = tail;
+    }
+    if let [first, tail @ ..] = rest
+        && *first == "data"
+    {
+        rest = tail;
+    }
+    match rest {
+        // A type and a name: a module path alone has no type.
+        [t, _, ..] if !t.is_empty() => Some(t),
+        _ => None,
+    }
 }
 
 /// One resource of an infrastructure plan.
@@ -499,5 +573,47 @@ impl HistoryMetrics {
             ("rexp", self.rexp),
             ("sexp", self.sexp),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{InfraChange, address_type};
+
+    #[test]
+    fn the_type_of_an_address_is_the_step_after_its_modules() {
+        let cases = [
+            ("aws_db_instance.orders", Some("aws_db_instance")),
+            ("module.orders.aws_db_instance.main", Some("aws_db_instance")),
+            ("module.a[0].module.b[\"x.y\"].aws_elasticache_cluster.cart[2]", Some("aws_elasticache_cluster")),
+            ("data.aws_db_instance.main", Some("aws_db_instance")),
+            ("module.a.data.aws_s3_bucket.logs", Some("aws_s3_bucket")),
+            ("aws_instance.web[\"a.b\"]", Some("aws_instance")),
+            ("module.orders", None),
+            ("module.orders[0]", None),
+            ("orders", None),
+            ("", None),
+            (".x", None),
+        ];
+        for (address, want) in cases {
+            assert_eq!(address_type(address), want, "{address}");
+        }
+    }
+
+    #[test]
+    fn both_the_stated_and_the_address_type_count() {
+        let stated = |t: &str, a: &str| InfraChange {
+            address: a.to_owned(),
+            resource_type: t.to_owned(),
+            ..InfraChange::default()
+        };
+        assert_eq!(stated("", "aws_db_instance.orders").resource_types(), ["aws_db_instance"]);
+        assert_eq!(stated("aws_db_instance", "aws_db_instance.orders").resource_types(), ["aws_db_instance"]);
+        assert_eq!(
+            stated("aws_instance", "aws_db_instance.orders").resource_types(),
+            ["aws_instance", "aws_db_instance"]
+        );
+        assert_eq!(stated("aws_instance", "orders").resource_types(), ["aws_instance"]);
+        assert!(stated("", "orders").resource_types().is_empty());
     }
 }

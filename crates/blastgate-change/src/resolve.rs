@@ -225,15 +225,18 @@ fn riskier(a: ChangeKind, b: ChangeKind) -> ChangeKind {
 }
 
 /// Whether `f` is evidence that the change adds or changes tests: a test by
-/// [`file_kind`] that is not deleted and adds lines (or is a binary file,
-/// such as test data, for which git counts no lines).
+/// [`file_kind`] that is not deleted and adds lines, or a new binary file
+/// (test data, for which git counts no lines).
 ///
 /// Deleting a test, or only deleting lines from one, makes a change no
 /// safer, and a test file that adds nothing (a rename, a mode change, a
 /// hand-written entry without line counts) shows no new test: none of
-/// these earns the `tests_changed` discount.
+/// these earns the `tests_changed` discount. Nor does a changed file
+/// marked `binary`: the mark is the changeset's word, and on a test that
+/// only lost lines it would hide that it adds nothing.
 pub fn adds_tests(classifier: &Classifier, f: &FileChange) -> bool {
-    f.status != FileStatus::Deleted && (f.added > 0 || f.binary) && file_kind(classifier, f).0 == ChangeKind::Test
+    let adds = f.added > 0 || (f.binary && f.status == FileStatus::Added && f.deleted == 0);
+    f.status != FileStatus::Deleted && adds && file_kind(classifier, f).0 == ChangeKind::Test
 }
 
 /// Resolves `changeset` against `graph`.

@@ -87,6 +87,13 @@ pub struct Context {
     /// Other changes being deployed, or scheduled to be.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_flight: Vec<InFlight>,
+    /// The id under which [`Context::in_flight`] lists the change being
+    /// assessed, when the deploy system already lists it: that entry is the
+    /// change itself and does not collide with it. Only the context can
+    /// say so: a changeset's own `id` is its author's to choose, so an
+    /// entry that merely shares it is checked like any other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_id: Option<String>,
     /// The people whose changes are assessed, with their seniority, from a
     /// source the gate trusts (a directory, not the author). When the list
     /// is not empty, an author's seniority is taken from it: a changeset's
@@ -229,6 +236,7 @@ impl Context {
             error_budgets: Vec::new(),
             freezes: Vec::new(),
             in_flight: Vec::new(),
+            change_id: None,
             people: Vec::new(),
         }
     }

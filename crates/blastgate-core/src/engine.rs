@@ -177,6 +177,7 @@ impl Engine {
         let vetted = vet::vet_author(changeset, context, &mut notes);
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
         let vetted = vet::vet_rollback(vetted, &mut notes);
+        let vetted = vet::vet_provenance(vetted, &mut notes);
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
             if !notes.is_empty() {
@@ -233,7 +234,7 @@ impl Engine {
         let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
         work.charge(radius.edges);
-        let facts = Facts::gather(self, changeset, context, blast, &mut work, &mut diagnostics);
+        let facts = Facts::gather(self, changeset, &resolved, context, blast, &mut work, &mut diagnostics);
         if work.exceeded {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -707,9 +708,16 @@ pub(crate) struct Facts<'c> {
     pub incidents: Vec<&'c Incident>,
     /// Error budgets on them: (service, remaining), the most spent first.
     pub budgets: Vec<(String, f64)>,
-    /// Freezes in force in the window covering some of them, with the
-    /// services covered, and whether the change is an exception.
+    /// Freezes in force in the window covering some of them, or in force
+    /// while the change deploys something it cannot place (see
+    /// [`Facts::unplaced`]), with the services covered.
     pub freezes: Vec<(&'c Freeze, Vec<String>)>,
+    /// What the change deploys that no graph node places: its unmapped
+    /// runtime files (paths) and the infrastructure it creates, changes or
+    /// destroys that maps to no node the graph has (addresses), sorted.
+    /// Where these run is unknown, so every freeze in force covers them
+    /// (fail closed).
+    pub unplaced: Vec<String>,
     /// Other changes in flight in the window whose blast radius overlaps,
     /// with the shared nodes.
     pub collisions: Vec<(&'c InFlight, Vec<String>)>,
@@ -724,6 +732,7 @@ impl<'c> Facts<'c> {
     fn gather(
         engine: &Engine,
         changeset: &Changeset,
+        resolved: &ResolvedChange,
         context: &'c Context,
         blast: &BlastRadius,
         work: &mut Work,
@@ -884,6 +893,21 @@ impl<'c> Facts<'c> {
             ));
         }
 
+        let mut unplaced: Vec<String> = resolved
+            .unmapped_runtime_files
+            .iter()
+            .cloned()
+            .chain(
+                changeset
+                    .infrastructure
+                    .iter()
+                    .filter(|r| !r.effective_action().is_inert())
+                    .filter(|r| r.node.as_deref().and_then(|n| graph.index_of(n)).is_none())
+                    .map(|r| r.address.clone()),
+            )
+            .collect();
+        unplaced.sort_unstable();
+        unplaced.dedup();
         let mut freezes = Vec::new();
         for f in context.freezes.iter().filter(in_window) {
             let covered: Vec<String> = ascending_reach(blast)
@@ -891,7 +915,7 @@ impl<'c> Facts<'c> {
                 .filter(|n| f.covers(n.id(), n.tier()))
                 .map(|n| n.id().to_owned())
                 .collect();
-            if !covered.is_empty() {
+            if !covered.is_empty() || !unplaced.is_empty() {
                 freezes.push((f, covered));
             }
         }
@@ -911,22 +935,22 @@ impl<'c> Facts<'c> {
                 }
             }
             // The change itself, already registered as in flight, does not
-            // collide with itself: same id and the same services. The id
-            // alone is the author's to choose, so an entry that shares it
-            // but deploys other services still counts, with a warning.
+            // collide with itself: the entry the context's `change_id`
+            // names. A changeset's own id is its author's claim, so an
+            // entry that only shares it counts, with a warning (naming an
+            // in-flight deploy of the same services would otherwise hide
+            // the worst collision).
+            if context.change_id.as_deref() == Some(other.id.as_str()) {
+                continue;
+            }
             if other.id == changeset.id {
-                let mut same = theirs.clone();
-                same.sort_unstable();
-                same.dedup();
-                if same.as_slice() == blast.changed() && theirs.len() == other.services.len() {
-                    continue;
-                }
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
                     "in-flight-same-id",
                     format!(
-                        "in-flight change `{}` has this change's id but deploys other services; it is checked \
-                         for collisions as another change",
+                        "in-flight change `{}` has this changeset's id, which is its author's to choose; it is \
+                         checked for collisions as another change. If it is this change's own deploy, the \
+                         context says so with `change_id`",
                         other.id
                     ),
                 ));
@@ -976,6 +1000,7 @@ impl<'c> Facts<'c> {
             incidents,
             budgets,
             freezes,
+            unplaced,
             collisions,
             exceptions,
             below_senior,

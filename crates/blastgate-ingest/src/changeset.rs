@@ -2,7 +2,7 @@
 //! Field by field in docs/formats.md; the JSON Schema is generated from
 //! [`blastgate_change::Changeset`].
 
-use blastgate_change::{API_VERSION, ChangeError, Changeset, KIND, limits};
+use blastgate_change::{API_VERSION, ChangeError, Changeset, FileStatus, KIND, limits};
 use blastgate_graph::ErrorDetail;
 
 /// Parses a changeset document (JSON when the first non-blank byte is `{`,
@@ -93,6 +93,17 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             return Err(ChangeError::invalid(file, format!("$.files[{i}].path"), &f.path, "file path is empty"));
         }
         strings.push((format!("$.files[{i}].path"), &f.path));
+        // A rename moves a file away from somewhere: without that place
+        // the service it leaves would not count as changed.
+        if f.status == FileStatus::Renamed && f.old_path.is_none() {
+            return Err(ChangeError::invalid(
+                file,
+                format!("$.files[{i}].old_path"),
+                &f.path,
+                "a renamed file names the path it was moved from (`old_path`); write it, or list the move as a \
+                 deleted and an added file",
+            ));
+        }
         // A path from the repository root, as git prints it. `..` would let
         // `src/leaf/../core/main.go` map to `leaf` (the first folder named
         // after a node) while naming core's file.

@@ -142,6 +142,13 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
         }
         check_window(file, change.start, change.end, &at("end"), "deploy window")?;
     }
+    if let Some(id) = &c.change_id {
+        if id.trim().is_empty() {
+            return Err(ChangeError::invalid(file, "$.change_id", id.as_str(), "change id is empty")
+                .with_help("give the id under which `in_flight` lists the change being assessed, or leave it out"));
+        }
+        check_string(file, Some(id), || "$.change_id".to_owned())?;
+    }
     check_people(file, c)?;
     Ok(())
 }

@@ -44,8 +44,9 @@ pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node",
 /// 2. **Tag or label.** A key of [`ResourceMapping::tag_keys`] (by default
 ///    [`DEFAULT_TAG_KEYS`]), compared without regard to ASCII case, in the
 ///    `tags`, `tags_all` or `labels` map of the resource's planned values
-///    (`after`, then `before`). Keys are tried in order; a non-empty string
-///    value is the node id.
+///    (`before`, then `after`: the resource as it is decides, so a plan that
+///    retags it cannot move it to another node; a retag is a warning). Keys
+///    are tried in order; a non-empty string value is the node id.
 /// 3. **Module name.** The names of the modules the resource is in,
 ///    innermost first, each as written and with `_` replaced by `-`
 ///    (`module.orders_db` gives `orders_db`, then `orders-db`), **if** the
@@ -311,8 +312,22 @@ fn convert(
         Some(module) => Some(module),
         None => module_prefix(&raw.address).map(str::to_owned),
     };
-    let attributes = [("after", &raw.change.after), ("before", &raw.change.before)];
+    // The resource as it is (`before`) decides which node it is: its
+    // planned tags are part of the change under review, and retagging a
+    // database to a leaf service must not move its destruction there.
+    let attributes = [("before", &raw.change.before), ("after", &raw.change.after)];
     let resolved = resolve(mapping, &raw.address, module.as_deref(), &attributes);
+    let sides = (raw.change.before.as_ref(), raw.change.after.as_ref());
+    if let (Some(before), Some(after)) = sides
+        && let (Some((was, ..)), Some((will, ..))) = (tag_node(mapping, before), tag_node(mapping, after))
+        && was != will
+    {
+        warnings.push(format!(
+            "{file}: {place}: the plan retags `{}` from node `{was}` to `{will}`; the resource is mapped as it is \
+             now, to `{was}`",
+            raw.address
+        ));
+    }
     let (node, note) = match resolved {
         Some((node, why)) => {
             check_len(file, &node)?;
@@ -395,15 +410,9 @@ fn resolve(
             return Some((node.clone(), format!("the explicit mapping of `{prefix}`")));
         }
     }
-    for key in &mapping.tag_keys {
-        for (side, attrs) in attributes {
-            let Some(attrs) = attrs else { continue };
-            for (map_name, map) in [("tags", &attrs.tags), ("tags_all", &attrs.tags_all), ("labels", &attrs.labels)] {
-                let found = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_empty());
-                if let Some((k, v)) = found {
-                    return Some((v.clone(), format!("the tag `{k}` in `{side}.{map_name}`")));
-                }
-            }
+    for (side, attrs) in attributes {
+        if let Some((node, key, map_name)) = attrs.as_ref().and_then(|a| tag_node(mapping, a)) {
+            return Some((node.to_owned(), format!("the tag `{key}` in `{side}.{map_name}`")));
         }
     }
     if mapping.known_nodes.is_empty() {
@@ -415,6 +424,21 @@ fn resolve(
         for candidate in [*name, dashed.as_str()] {
             if mapping.known_nodes.contains(candidate) {
                 return Some((candidate.to_owned(), format!("the module name `{name}`")));
+            }
+        }
+    }
+    None
+}
+
+/// The node a tag or label of `attrs` names (the first of
+/// [`ResourceMapping::tag_keys`] found), with the key as written and the
+/// map it is in.
+fn tag_node<'a>(mapping: &ResourceMapping, attrs: &'a Attributes) -> Option<(&'a str, &'a str, &'static str)> {
+    for key in &mapping.tag_keys {
+        for (map_name, map) in [("tags", &attrs.tags), ("tags_all", &attrs.tags_all), ("labels", &attrs.labels)] {
+            let found = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_empty());
+            if let Some((k, v)) = found {
+                return Some((v.as_str(), k.as_str(), map_name));
             }
         }
     }

@@ -277,7 +277,7 @@ fn big_plan_parses_and_maps_by_tag_module_and_explicit_map() {
     // One note per mapped resource, saying which rule.
     assert_eq!(summary.notes.len(), 141);
     let by = |address: &str| summary.notes.iter().find(|n| n.contains(&format!("`{address}`"))).unwrap().clone();
-    assert!(by("module.api_access[0].aws_instance.api_server").contains("tag `Service` in `after.tags`"));
+    assert!(by("module.api_access[0].aws_instance.api_server").contains("tag `Service` in `before.tags`"));
     assert!(by("module.api_server.aws_lb.api[0]").contains("module name `api_server`"));
     assert!(by("module.api_access[0].aws_eip.api_server").contains("explicit mapping"));
     // Nested modules: the innermost known name wins, then outer ones.
@@ -316,9 +316,9 @@ fn mapping_rules_apply_in_order() {
     .collect();
     assert_eq!(nodes(&summary), want);
     assert_eq!(summary.notes.len(), 6);
-    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `blastgate.dev/node` in `after.tags`")));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `blastgate.dev/node` in `before.tags`")));
     assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `SERVICE` in `before.tags`")));
-    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `service` in `after.labels`")));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `service` in `before.labels`")));
     assert!(summary.notes.iter().any(|n| n.ends_with("by the explicit mapping of `module.payments`")));
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
 }
@@ -596,4 +596,22 @@ fn final_snapshot_comes_from_the_prior_values() {
         assert_eq!(found.effective_action(), InfraAction::Delete);
         assert_eq!(found.final_snapshot, keeps, "skip_final_snapshot = {skip}");
     }
+}
+
+#[test]
+fn a_retag_does_not_move_a_resource_to_another_node() {
+    // The cart's cache is replaced and, in the same plan, retagged onto a
+    // leaf: the resource as it is decides, and the retag is a warning.
+    let plan = r#"{"format_version": "1.2", "resource_changes": [{
+        "address": "aws_elasticache_cluster.cart", "type": "aws_elasticache_cluster",
+        "change": {"actions": ["delete", "create"],
+                   "before": {"tags": {"service": "redis-cart"}},
+                   "after": {"tags": {"service": "loadgenerator"}}}}]}"#;
+    let summary = parse_with(plan.as_bytes(), ResourceMapping::default());
+    assert_eq!(change(&summary, "aws_elasticache_cluster.cart").node.as_deref(), Some("redis-cart"));
+    assert!(summary.notes.iter().any(|n| n.ends_with("by the tag `service` in `before.tags`")), "{:?}", summary.notes);
+    assert_eq!(summary.warnings.len(), 1, "{:?}", summary.warnings);
+    assert!(
+        summary.warnings[0].contains("retags `aws_elasticache_cluster.cart` from node `redis-cart` to `loadgenerator`")
+    );
 }

@@ -69,7 +69,11 @@ pub(crate) fn explore(
         c.safety.rollback_plan = Some(true);
         // Data destroyed without a final snapshot makes a plan worthless
         // (`vet.rs`): the advice is to keep the data first.
-        let action = if vet::lost_data(changeset).next().is_some() {
+        let lost: Vec<String> = vet::lost_data(changeset).map(|r| r.address.clone()).collect();
+        for r in c.infrastructure.iter_mut().filter(|r| lost.contains(&r.address)) {
+            r.final_snapshot = Some(true);
+        }
+        let action = if !lost.is_empty() {
             "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then state a tested rollback \
              plan (safety.rollback_plan)"
         } else {

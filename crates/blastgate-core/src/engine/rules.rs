@@ -76,14 +76,19 @@ fn check(
                 return None;
             }
             let no_rollback = changeset.safety.rollback_plan != Some(true);
-            if *tier0_without_rollback && !(no_rollback && facts.highest_tier.is_some_and(|t| t.level() == 0)) {
+            // A destroyed resource that maps to no graph node has a reach
+            // nobody knows: it may reach tier 0 (fail closed).
+            let reaches_tier0 = facts.highest_tier.is_some_and(|t| t.level() == 0)
+                || resolved.destructive.iter().any(|r| node_of(engine, r).is_none());
+            if *tier0_without_rollback && !(no_rollback && reaches_tier0) {
                 return None;
             }
             let hits: Vec<&InfraChange> = resolved
                 .destructive
                 .iter()
                 .filter(|r| {
-                    depended_on(engine, r) && (node_kinds.is_empty() || node_kinds.contains(&kind_of(engine, r)))
+                    depended_on(engine, r)
+                        && (node_kinds.is_empty() || kinds_of(engine, r).iter().any(|k| node_kinds.contains(k)))
                 })
                 .collect();
             if hits.is_empty() {
@@ -126,12 +131,16 @@ fn check(
             services.sort_unstable();
             services.dedup();
             (!names.is_empty()).then(|| {
+                let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
+                    (false, true) => name_list(&services),
+                    (true, _) => unplaced_note(facts),
+                    (false, false) => format!("{} and {}", name_list(&services), unplaced_note(facts)),
+                };
                 (
                     format!(
-                        "{} in force at deploy time {} covers {}{}",
+                        "{} in force at deploy time {} covers {covers}{}",
                         names.join(", "),
                         facts.deploy_at,
-                        name_list(&services),
                         exception_note(facts)
                     ),
                     services,
@@ -244,6 +253,18 @@ fn check(
     }
 }
 
+/// What a freeze covers because the graph cannot place it.
+fn unplaced_note(facts: &Facts<'_>) -> String {
+    let n = facts.unplaced.len();
+    let shown: Vec<&str> = facts.unplaced.iter().take(5).map(String::as_str).collect();
+    let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
+    format!(
+        "what the change deploys that no graph node places ({}{more}), which may run in frozen services: map it \
+         to its node to let the freeze's scope decide",
+        shown.join(", ")
+    )
+}
+
 fn exception_note(facts: &Facts<'_>) -> String {
     if facts.exceptions.is_empty() {
         "; the change is not an exception the freeze allows".to_owned()
@@ -283,24 +304,38 @@ fn describe(r: &InfraChange) -> String {
     }
 }
 
-/// Whether something depends on the resource's node. A resource that maps
-/// to no node, or to one the graph lacks, is assumed to be depended on:
-/// nothing says it is safe to delete (fail closed).
-fn depended_on(engine: &Engine, r: &InfraChange) -> bool {
-    match r.node.as_deref().and_then(|n| engine.graph.index_of(n)) {
-        Some(i) => !engine.graph.dependents_of(i).is_empty(),
-        None => true,
-    }
+/// The resource's graph node, if it maps to one the graph has.
+fn node_of<'e>(engine: &'e Engine, r: &InfraChange) -> Option<blastgate_graph::NodeRef<'e>> {
+    r.node.as_deref().and_then(|n| engine.graph.index_of(n)).and_then(|i| engine.graph.node(i))
 }
 
-/// The resource's node kind: its graph node's, or for a resource with no
-/// node a guess from the resource type (datastores and queues by name, else
-/// infrastructure).
-fn kind_of(engine: &Engine, r: &InfraChange) -> NodeKind {
-    if let Some(node) = r.node.as_deref().and_then(|n| engine.graph.index_of(n)).and_then(|i| engine.graph.node(i)) {
-        return node.kind();
+/// Whether something depends on the resource. A resource that maps to no
+/// node, or to one the graph lacks, is assumed to be depended on: nothing
+/// says it is safe to delete (fail closed). So is a datastore, queue or
+/// cache (by its type) mapped to a node of another kind, such as the
+/// service tagged as its owner: that node itself uses it.
+fn depended_on(engine: &Engine, r: &InfraChange) -> bool {
+    let Some(i) = r.node.as_deref().and_then(|n| engine.graph.index_of(n)) else {
+        return true;
+    };
+    let node_kind = engine.graph.node(i).map(|n| n.kind());
+    let holds_state =
+        r.resource_types().into_iter().map(guess_kind).any(|k| k != NodeKind::Infrastructure && Some(k) != node_kind);
+    holds_state || !engine.graph.dependents_of(i).is_empty()
+}
+
+/// The kinds the resource counts as: its graph node's, and the kinds its
+/// resource types suggest (the stated type and the address's; datastores,
+/// queues and caches by name, else infrastructure). All count, so that
+/// mapping a database onto a node of a milder kind, or leaving its type
+/// out, does not hide that a database is destroyed.
+fn kinds_of(engine: &Engine, r: &InfraChange) -> Vec<NodeKind> {
+    let mut kinds: Vec<NodeKind> = node_of(engine, r).map(|n| n.kind()).into_iter().collect();
+    kinds.extend(r.resource_types().into_iter().map(guess_kind));
+    if kinds.is_empty() {
+        kinds.push(NodeKind::Infrastructure);
     }
-    guess_kind(&r.resource_type)
+    kinds
 }
 
 /// Words in resource types that name a datastore.

@@ -22,15 +22,20 @@
 //!   lowers the likelihood and lifts the block on destructive changes
 //!   that reach tier 0. When the changeset deletes or replaces a resource
 //!   that keeps no final snapshot (`final_snapshot: false`, from a plan's
-//!   `skip_final_snapshot`), no rollback brings its data back: the claim is
-//!   dropped.
+//!   `skip_final_snapshot`), or a datastore or queue (by its resource
+//!   type) that does not say it keeps one, no rollback brings its data
+//!   back: the claim is dropped.
+//! - **No AI involvement** (`vet_provenance`). `provenance.ai: none` (or
+//!   nothing) beside a named AI `tool` or `model` contradicts itself: the
+//!   change counts as AI-assisted.
 //!
 //! Every step after this one, counterfactuals included, sees the vetted
 //! changeset; the input digest covers the changeset as given.
 
 use std::borrow::Cow;
 
-use blastgate_change::{Changeset, Classifier, FileChange, InfraChange, adds_tests};
+use blastgate_change::{AiInvolvement, Changeset, Classifier, FileChange, InfraChange, adds_tests};
+use blastgate_graph::NodeKind;
 
 use crate::assessment::{Diagnostic, Level};
 use crate::context::Context;
@@ -128,9 +133,22 @@ pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bo
     files.iter().any(|f| adds_tests(classifier, f))
 }
 
-/// The destructive resources of `changeset` that keep no final snapshot.
+/// The destructive resources of `changeset` that keep no final snapshot:
+/// those that say so (`final_snapshot: false`), and the datastores and
+/// queues (by resource type) that do not say they keep one. Leaving the
+/// snapshot out must not read as keeping it.
 pub(crate) fn lost_data(changeset: &Changeset) -> impl Iterator<Item = &InfraChange> {
-    changeset.infrastructure.iter().filter(|r| r.final_snapshot == Some(false) && r.effective_action().is_destructive())
+    changeset.infrastructure.iter().filter(|r| {
+        r.effective_action().is_destructive()
+            && match r.final_snapshot {
+                Some(kept) => !kept,
+                None => r
+                    .resource_types()
+                    .into_iter()
+                    .map(super::rules::guess_kind)
+                    .any(|k| matches!(k, NodeKind::Datastore | NodeKind::Queue)),
+            }
+    })
 }
 
 /// `changeset` with its rollback-plan claim dropped when it destroys a
@@ -140,7 +158,10 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
     if changeset.safety.rollback_plan != Some(true) {
         return changeset;
     }
-    let lost: Vec<&str> = lost_data(&changeset).map(|r| r.address.as_str()).collect();
+    // Sorted: the message must not depend on the order resources are listed in.
+    let mut lost: Vec<&str> = lost_data(&changeset).map(|r| r.address.as_str()).collect();
+    lost.sort_unstable();
+    lost.dedup();
     let Some(first) = lost.first() else {
         return changeset;
     };
@@ -153,11 +174,43 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
         "rollback-claim-contradicted",
         format!(
             "the changeset states a rollback plan, but it destroys `{first}`{more} without a final snapshot \
-             (`final_snapshot: false`; in a plan, `skip_final_snapshot = true`): no rollback brings that data \
-             back, so the claim is not counted. Take a final snapshot or a backup first"
+             (`final_snapshot: false`; in a plan, `skip_final_snapshot = true`), or destroys a datastore or queue \
+             without saying it keeps one: no rollback brings that data back, so the claim is not counted. Take a \
+             final snapshot or a backup first, and state `final_snapshot: true`"
         ),
     ));
     let mut vetted = changeset.into_owned();
     vetted.safety.rollback_plan = None;
+    Cow::Owned(vetted)
+}
+
+/// `changeset` counted as AI-assisted when it states no AI involvement
+/// (`none`, or nothing) but names an AI tool or model, with a warning in
+/// `diagnostics`.
+pub(crate) fn vet_provenance<'a>(
+    changeset: Cow<'a, Changeset>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    let p = &changeset.provenance;
+    let named = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if p.involvement() != AiInvolvement::None || !(named(&p.tool) || named(&p.model)) {
+        return changeset;
+    }
+    let what: Vec<String> = [("tool", &p.tool), ("model", &p.model)]
+        .into_iter()
+        .filter_map(|(field, v)| v.as_deref().filter(|v| !v.trim().is_empty()).map(|v| format!("{field} `{v}`")))
+        .collect();
+    let stated = if p.is_stated() { "states `provenance.ai: none`" } else { "states no AI involvement" };
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "ai-tool-named",
+        format!(
+            "the changeset {stated} but names the AI {}; it counts as `assisted`. State the involvement the tool \
+             had (`assisted`, `generated` or `agent`)",
+            what.join(" and ")
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    vetted.provenance.ai = Some(AiInvolvement::Assisted);
     Cow::Owned(vetted)
 }
