@@ -104,7 +104,8 @@ pub struct DemoArgs {
 pub enum OutputFormat {
     /// Readable text.
     Human,
-    /// One JSON object.
+    /// JSON: one document (for `demo`, an array of the assessed changes; each
+    /// command's shape is in docs/cli.md).
     Json,
 }
 

@@ -19,6 +19,16 @@ pub const GATE_STOPS: u8 = 1;
 
 /// Runs `assess`.
 pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
+    // Without a graph nothing the change touches can be checked or
+    // placed: every service would be unknown, its blast radius empty.
+    // `change show` may look at a change without one; a decision may not.
+    if args.input.graph.is_empty() {
+        return Err(Failure::Usage(
+            "assess needs --graph FILE...: without the graph, the services a change touches can be neither \
+             checked nor placed, and its blast radius would look empty"
+                .into(),
+        ));
+    }
     let human = matches!(args.format, AssessFormat::Human | AssessFormat::Markdown);
     let inputs = read_inputs(&args.input, human)?;
     let policy = match &args.policy {

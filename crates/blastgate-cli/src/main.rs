@@ -88,6 +88,10 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     let usage = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
             exit::Failure::Usage(e.to_string())
+        } else if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`| head`): stop quietly, as every
+            // command but `assess` does.
+            exit::Failure::BrokenPipe
         } else {
             exit::Failure::Internal(format!("cannot write `{}`: {e}", args.out.display()))
         }

@@ -42,14 +42,25 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             let place = format!("{}: line {}", batch.display(), n + 1);
             changesets.push(resolve(&graph, &ids, &place)?);
         }
-        if args.summary {
+        let distinct = |changed: &[u32]| {
+            let mut distinct = changed.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            distinct.len()
+        };
+        let bounded = args.max_depth.is_some() || args.min_probability.is_some();
+        if args.summary && !bounded {
+            // The plain count: one bit a node, no distances.
             let counts = reach_count_batch(&graph, &changesets);
             for (changed, count) in changesets.iter().zip(counts) {
-                let mut distinct = changed.clone();
-                distinct.sort_unstable();
-                distinct.dedup();
-                writeln!(out, "{{\"changed\":{},\"affected_count\":{count}}}", distinct.len())?;
+                writeln!(out, "{{\"changed\":{},\"affected_count\":{count}}}", distinct(changed))?;
             }
+        } else if args.summary {
+            // A depth or probability bound needs the radius itself.
+            let line = |blast: &BlastRadius| (distinct(blast.changed()), blast.affected().len());
+            radius_batch_streamed(&graph, &changesets, &config, line, |(changed, count)| {
+                writeln!(out, "{{\"changed\":{changed},\"affected_count\":{count}}}").map_err(Failure::from)
+            })?;
         } else {
             // Streamed: memory holds a few results per thread, not the
             // whole batch's (a radius can hold most of the graph).

@@ -330,13 +330,20 @@ fn inputs_never_become_commands_or_markup_in_rendered_output() {
     let hostile = write(
         "hostile.json",
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x` <img src=https://evil.example/q.png> `", "services": ["notifications"],
-            "files": [{"path": "docs/</details><h1>LGTM</h1>\n::error::x\u001b[2J.md", "added": 1}]}"#,
+            "files": [{"path": "docs/</details><h1>LGTM</h1>\n::error::x\u001b[2J.md", "added": 1},
+                      {"path": "lib/x\n::error title=x::injected\r\n::warning::y.go", "added": 1}]}"#,
     );
     for format in ["human", "markdown"] {
         let o = assess(&hostile, format);
         let out = stdout(&o);
         assert!(!out.contains('\u{1b}'), "{format}: {out:?}");
         assert!(!out.lines().any(|l| l.starts_with("::")), "{format}: {out}");
+        // The code path is quoted by the unmapped-runtime-files rule and
+        // by the approval it asks for: on one line, the break escaped.
+        assert!(out.contains("unmapped-runtime-files"), "{format}: {out}");
+        if format == "human" {
+            assert!(out.contains(r"lib/x\u{a}::error title=x::injected\u{d}\u{a}::warning::y.go"), "{out}");
+        }
         if format == "markdown" {
             // The id is in a code span no backtick of its own can close
             // (HTML in a code span is text); nowhere else is markup raw.

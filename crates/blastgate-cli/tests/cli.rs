@@ -318,6 +318,21 @@ fn radius_batch_is_json_lines_in_input_order() {
             r#"{"changed":1,"affected_count":2}"#
         ]
     );
+    // Bounds count in the summary as in the full lines and single queries.
+    for bound in [["--max-depth", "1"], ["--min-probability", "0.85"]] {
+        let b = batch.to_str().unwrap();
+        let full = run(&["radius", "--graph", &boutique(), "--batch", b, bound[0], bound[1]]);
+        let short = run(&["radius", "--graph", &boutique(), "--batch", b, bound[0], bound[1], "--summary"]);
+        let counts = |o: &std::process::Output, key: &str| -> Vec<serde_json::Value> {
+            stdout(o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()[key].clone()).collect()
+        };
+        assert_eq!(counts(&full, "affected_count"), counts(&short, "affected_count"), "{bound:?}");
+        let single =
+            run(&["radius", "--graph", &boutique(), "productcatalogservice", bound[0], bound[1], "--format", "json"]);
+        let single: serde_json::Value = serde_json::from_str(&stdout(&single)).unwrap();
+        assert_eq!(counts(&short, "affected_count")[0], single["affected_count"], "{bound:?}");
+        assert!(counts(&short, "affected_count")[0].as_u64().unwrap() < 4, "{bound:?} bounds the reach");
+    }
     std::fs::write(&batch, "productcatalogservice\nnope\n").unwrap();
     let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
@@ -725,6 +740,9 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let o = run_into_closed_pipe(&["demo"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_into_closed_pipe(&["synth", "--services", "2000", "--edges", "20000", "--seed", "1", "--out", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     let dir = tempdir();
     let change = dir.write(
         "c.json",
@@ -782,4 +800,24 @@ fn unmapped_code_is_reviewed_by_its_codeowners() {
         for_lib["teams"],
         serde_json::json!(["@GoogleCloudPlatform/devrel-flagship-app-maintainers", "@yoshi-approver"])
     );
+}
+
+/// Without a graph every service a change names is unknown and its blast
+/// radius empty: `assess` refuses to decide (exit 2) rather than answer
+/// `auto` with exit 0. `change show` may still look at the change.
+#[test]
+fn assess_needs_a_graph() {
+    let dir = tempdir();
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+            "services": ["checkoutservice"], "files": [{"path": "src/checkoutservice/main.go", "added": 3}]}"#,
+    );
+    let change = change.to_str().unwrap();
+    let o = run(&["assess", "--change", change, "--now", "2026-11-27T10:00:00Z", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stdout(&o).is_empty(), "nothing assessed: {}", stdout(&o));
+    assert!(stderr(&o).contains("assess needs --graph"), "{}", stderr(&o));
+    let o = run(&["change", "show", "--change", change, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

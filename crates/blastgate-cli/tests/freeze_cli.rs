@@ -75,6 +75,14 @@ fn mixed_or_damaged_snapshots_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("cut short") && err.contains("graph freeze"), "{err}");
+    // Cut to nothing, or not a snapshot at all: a `.bgs` file is read as a
+    // snapshot, never as an empty (or any other) edge list.
+    for damaged in [&b""[..], b"a b\n"] {
+        std::fs::write(&bgs, damaged).unwrap();
+        let out = run(&["graph", "check", bgs.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{damaged:?}: {}", text(&out.stdout));
+        assert!(text(&out.stderr).contains("not a blastgate graph snapshot"), "{}", text(&out.stderr));
+    }
     let _ = std::fs::remove_file(&bgs);
 }
 

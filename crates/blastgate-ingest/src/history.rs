@@ -245,11 +245,19 @@ impl Layout {
                         [] => None,
                         [i] => Some(*i),
                         _ => {
+                            let names: Vec<String> =
+                                hits.iter().filter_map(|&i| header.get(i)).map(|h| format!("`{h}`")).collect();
+                            let columns: Vec<String> = hits.iter().map(|i| (i + 1).to_string()).collect();
                             return Err(CalibrateError::input(
                                 file,
                                 "header",
                                 m.name(),
-                                "two columns name this metric (`entropy` and `entrophy`?); map one with --column",
+                                format!(
+                                    "{} columns name this metric ({} in columns {}); keep one, or map one with --column",
+                                    hits.len(),
+                                    names.join(" and "),
+                                    columns.join(" and ")
+                                ),
                             ));
                         }
                     }

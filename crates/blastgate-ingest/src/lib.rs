@@ -222,7 +222,24 @@ pub fn input_name(path: &Path) -> String {
 /// [`GraphError::Io`] naming the input and the system's reason (or that
 /// standard input was read already), or [`GraphError::LimitExceeded`].
 pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
+    read_path_by_head(path, |_| max)
+}
+
+/// As [`read_path`], with the limit chosen by the input's first 8 bytes
+/// (`max_for(head)`): a snapshot may be larger than a text format, and a
+/// pipe or standard input says which it is only by its first bytes. A
+/// regular file larger than its limit is refused before it is read.
+///
+/// # Errors
+/// As [`read_path`].
+pub fn read_path_by_head(path: &Path, max_for: impl Fn(&[u8]) -> u64) -> Result<Vec<u8>, GraphError> {
     let name = input_name(path);
+    let bounded = |mut reader: Box<dyn Read + '_>| {
+        let mut head = Vec::with_capacity(8);
+        (&mut reader).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
+        let max = max_for(&head);
+        read_bounded(&name, head.as_slice().chain(reader), max)
+    };
     if is_stdin(path) {
         // Standard input reads once: a second `-` would read nothing and
         // fail with a puzzling "unexpected end of input".
@@ -235,10 +252,22 @@ pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
                 "standard input was read already, for an earlier `-`; give `-` for one input only",
             )));
         }
-        return read_bounded(&name, std::io::stdin().lock(), max);
+        return bounded(Box::new(std::io::stdin().lock()));
     }
-    let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
-    read_bounded(&name, file, max)
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
+    let meta = file.metadata().map_err(|e| io_error(&name, &e))?;
+    if meta.is_file() {
+        // Known from the file system: refused without reading a byte
+        // more than the head.
+        let mut head = Vec::with_capacity(8);
+        (&mut file).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
+        let max = max_for(&head);
+        if meta.len() > max {
+            return Err(GraphError::limit(&name, "max_input_bytes", max, meta.len()));
+        }
+        return read_bounded(&name, head.as_slice().chain(file), max);
+    }
+    bounded(Box::new(file))
 }
 
 /// Reads everything `reader` gives, up to `max` bytes: one byte more is a
@@ -268,4 +297,35 @@ fn io_error(name: &str, e: &std::io::Error) -> GraphError {
 pub fn load_file(path: &Path, format: Option<Format>) -> Result<GraphFragment, GraphError> {
     let bytes = read_file(path)?;
     parse(&input_name(path), &bytes, format)
+}
+
+#[cfg(test)]
+mod read_tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "test code: a panic is a failed test")]
+
+    use super::*;
+
+    fn limit_of(r: Result<Vec<u8>, GraphError>) -> (u64, u64) {
+        match r {
+            Err(GraphError::LimitExceeded(l)) => (l.max(), l.observed()),
+            other => panic!("expected a limit error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_regular_file_over_its_limit_is_refused_by_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.edges");
+        std::fs::write(&path, vec![b'a'; 100]).unwrap();
+        assert_eq!(limit_of(read_path(&path, 99)), (99, 100));
+        assert_eq!(read_path(&path, 100).unwrap().len(), 100);
+    }
+
+    #[test]
+    fn a_stream_gets_the_limit_its_first_bytes_imply() {
+        // `/dev/zero` never ends: its head (zeros) picks the small limit.
+        let zero = std::path::Path::new("/dev/zero");
+        let max = |head: &[u8]| if head.starts_with(b"BGS") { 4096 } else { 64 };
+        assert_eq!(limit_of(read_path_by_head(zero, max)).0, 64);
+    }
 }

@@ -81,7 +81,10 @@ impl GraphLoader {
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
         let name = blastgate_ingest::input_name(path);
         if blastgate_ingest::is_stdin(path) {
-            let bytes = blastgate_ingest::read_path(path, limits::MAX_SNAPSHOT_BYTES)?;
+            let max = |head: &[u8]| {
+                if is_snapshot(head) { limits::MAX_SNAPSHOT_BYTES } else { limits::MAX_EDGE_LIST_BYTES }
+            };
+            let bytes = blastgate_ingest::read_path_by_head(path, max)?;
             return self.add_bytes(&name, &bytes, format);
         }
         let io =
@@ -97,7 +100,10 @@ impl GraphLoader {
             let bytes = blastgate_ingest::read_bounded(&name, std::io::Read::chain(head.as_slice(), file), max)?;
             return self.add_bytes(&name, &bytes, format);
         }
-        if is_snapshot(&snapshot_file::head(&name, &mut file)?) {
+        // A `.bgs` file is a snapshot whatever its bytes: an empty or cut
+        // one is a snapshot error, not an empty edge list.
+        let named_snapshot = format.is_none() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("bgs"));
+        if is_snapshot(&snapshot_file::head(&name, &mut file)?) || named_snapshot {
             self.check_alone(&name, true)?;
             let graph = snapshot_file::read(&name, file)?;
             self.snapshot = Some((name, graph));

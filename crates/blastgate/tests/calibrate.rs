@@ -140,7 +140,9 @@ fn table_problems_name_the_place() {
     let e = bad("date,outcome,la\n1,0,1\n");
     assert!(e.to_string().contains("no label column: `bug`"), "{e}");
     let e = bad("date,bug,entropy,entrophy\n1,0,1,1\n");
-    assert!(e.to_string().contains("two columns name this metric"), "{e}");
+    assert!(e.to_string().contains("2 columns name this metric (`entropy` and `entrophy` in columns 3 and 4)"), "{e}");
+    let e = bad("date,bug,la,la\n1,0,1,1\n");
+    assert!(e.to_string().contains("2 columns name this metric (`la` and `la` in columns 3 and 4)"), "{e}");
     let e = bad("date,bug,foo\n1,0,1\n");
     assert!(e.to_string().contains("no change metric column"), "{e}");
     let e = bad("date,bug,la\n");

@@ -52,12 +52,27 @@ fn approval_line(p: &blastgate::assess::Approval) -> String {
     format!("{} x{} from {teams}{seniority}: {}", p.role.as_str(), p.count, p.reason)
 }
 
+/// Text from inputs on one line of the terminal summary: the line breaks
+/// and tabs that `Printable` lets through for the layout are escaped here
+/// (`\u{a}`), so a file path holding a line break cannot start a line of
+/// its own, where a CI log would read `::error ...` as a workflow command.
+fn one(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The terminal summary; `stops` is whether the gate stops.
 pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let d = &a.decision;
     let gate = if stops { " (the gate stops)" } else { "" };
-    writeln!(out, "change {}: {}{gate}", a.change_id, d.review_depth)?;
-    writeln!(out, "  {}", d.summary)?;
+    writeln!(out, "change {}: {}{gate}", one(&a.change_id), d.review_depth)?;
+    writeln!(out, "  {}", one(&d.summary))?;
     let r = &a.risk;
     writeln!(out, "risk: likelihood {:.3}, impact {:.1}, score {:.3}", r.likelihood, r.impact, r.score)?;
     let b = &a.blast_radius;
@@ -70,20 +85,20 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
     if !a.rules.is_empty() {
         writeln!(out, "rules fired:")?;
         for rule in &a.rules {
-            writeln!(out, "  {} (at least {}): {}", rule.id, rule.min_depth, rule.message)?;
+            writeln!(out, "  {} (at least {}): {}", one(&rule.id), rule.min_depth, one(&rule.message))?;
             if !rule.reason.is_empty() {
-                writeln!(out, "    why: {}", rule.reason)?;
+                writeln!(out, "    why: {}", one(&rule.reason))?;
             }
         }
     }
     if !d.required_approvals.is_empty() {
         writeln!(out, "approvals:")?;
         for p in &d.required_approvals {
-            writeln!(out, "  {}", approval_line(p))?;
+            writeln!(out, "  {}", one(&approval_line(p)))?;
         }
         let s = &d.separation_of_duties;
         let author = if s.excluded_author.is_empty() { "the author".to_owned() } else { s.excluded_author.clone() };
-        writeln!(out, "  at least {}; never {author}; humans only", people(s.distinct_approvers))?;
+        writeln!(out, "  at least {}; never {}; humans only", people(s.distinct_approvers), one(&author))?;
     }
     writeln!(out, "rollout: {}", rollout_line(a))?;
     let window = &d.deploy_window;
@@ -98,20 +113,26 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
         writeln!(out, "  {:+.2} {} = {}", f.contribution, f.id, f.value)?;
     }
     for e in a.blast_radius.evidence.iter().take(3) {
-        writeln!(out, "evidence: {} (tier {}, p={:.2})", path_text(&e.path, e.path_omitted), e.tier, e.probability)?;
+        writeln!(
+            out,
+            "evidence: {} (tier {}, p={:.2})",
+            one(&path_text(&e.path, e.path_omitted)),
+            e.tier,
+            e.probability
+        )?;
     }
     if !a.counterfactuals.is_empty() {
         writeln!(out, "what would change it:")?;
         for c in &a.counterfactuals {
             let mark = if c.lowers { "lowers to" } else { "stays" };
-            writeln!(out, "  {}: {} {mark} {}", c.id, c.action, c.review_depth)?;
+            writeln!(out, "  {}: {} {mark} {}", c.id, one(&c.action), c.review_depth)?;
         }
     }
     for diag in &a.diagnostics {
-        writeln!(out, "{}[{}]: {}", level(diag.level), diag.code, diag.message)?;
+        writeln!(out, "{}[{}]: {}", level(diag.level), diag.code, one(&diag.message))?;
     }
     if let Some(text) = &d.break_glass {
-        writeln!(out, "break glass: {text}")?;
+        writeln!(out, "break glass: {}", one(text))?;
     }
     let v = &a.versions;
     writeln!(out, "engine {}, model {}, policy {}; input {}", v.engine, v.model, v.policy, a.input_digest)?;
@@ -165,9 +186,25 @@ fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// A Mermaid node label: quoted, with quotes written as `#quot;`.
+/// A Mermaid node label: quoted, with `"`, `#`, `<` and `>` written as
+/// Mermaid's entity codes (`#quot;`, `#35;`, `#60;`, `#62;`), so an id
+/// cannot close the label or become HTML (`<br>`, `<img>`) in a rendered
+/// comment, and line breaks as spaces.
 fn mermaid_label(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "#quot;").replace(['\n', '\r'], " "))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The Markdown report (a GitHub job summary or a GitLab note).
@@ -491,6 +528,18 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mermaid_label_holds_no_markup() {
+        assert_eq!(mermaid_label("c]<br>\"x\"#1"), "\"c]#60;br#62;#quot;x#quot;#35;1\"");
+        assert_eq!(mermaid_label("a\nb"), "\"a b\"");
+    }
+
+    #[test]
+    fn one_line_escapes_line_breaks_and_tabs() {
+        assert_eq!(one("a\n::error::x\r\tb"), r"a\u{a}::error::x\u{d}\u{9}b");
+        assert_eq!(one("plain"), "plain");
+    }
 
     #[test]
     fn a_step_output_with_a_line_break_cannot_add_an_output() {
