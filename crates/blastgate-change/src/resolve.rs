@@ -333,7 +333,14 @@ pub fn resolve(
         // the file away from the node its path maps to (the gate's service
         // map, or a folder named after a node).
         let stated = f.service.as_deref();
-        let by_path = mapping.service_of(&f.path).or_else(|| service_by_segment(graph, &f.path));
+        let (by_path, loose) = place(mapping, graph, &f.path);
+        if let (Some(p), true) = (by_path, loose) {
+            service_warnings.push(format!(
+                "$.files[{i}]: `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
+                 around its folders; counted as `{p}`'s. Write the path as git prints it",
+                f.path.escape_debug()
+            ));
+        }
         let services: Vec<&str> = stated.into_iter().chain(by_path.filter(|p| Some(*p) != stated)).collect();
         if let (Some(s), Some(p)) = (stated, by_path)
             && s != p
@@ -364,7 +371,7 @@ pub fn resolve(
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
         if let Some(old) = moved_from {
-            match mapping.service_of(old).or_else(|| service_by_segment(graph, old)) {
+            match place(mapping, graph, old).0 {
                 Some(s) if !services.contains(&s) => touch(
                     s,
                     ChangedBy::File(old.to_owned()),
@@ -416,6 +423,27 @@ pub fn resolve(
         kind_warnings,
         service_warnings,
     })
+}
+
+/// The node `path` maps to (the mapping's rules, then the first folder
+/// named after a node), and whether it took a loose reading to find it.
+///
+/// A path is a claim in a hand-written changeset, and one the gate cannot
+/// place gets no blast radius: `src/Payments/charge.go`,
+/// `src\payments\charge.go` or `src/payments /charge.go` must not escape
+/// `payments` by their spelling. When the path as written maps nowhere, it
+/// is read again with backslashes as folder separators and the spaces
+/// around folder names trimmed, then also in lower case; what that finds
+/// counts (a node added, never one taken away).
+fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Option<&'a str>, bool) {
+    let exact = |p: &str| mapping.service_of(p).or_else(|| service_by_segment(graph, p));
+    if let Some(node) = exact(path) {
+        return (Some(node), false);
+    }
+    let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
+    let lower = tidy.to_ascii_lowercase();
+    let loose = [tidy.as_str(), lower.as_str()].into_iter().filter(|p| *p != path).find_map(exact);
+    (loose, loose.is_some())
 }
 
 /// The first path segment that is a graph node id.
