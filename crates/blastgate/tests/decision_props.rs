@@ -299,13 +299,16 @@ fn infra_action() -> impl Strategy<Value = InfraAction> {
 }
 
 fn infra(n: usize) -> impl Strategy<Value = InfraChange> {
-    (node(n), 0..3u8, infra_action(), any::<bool>()).prop_map(|(i, k, action, mapped)| InfraChange {
-        address: format!("module.s{i}.aws_db_instance.r{k}"),
-        resource_type: "aws_db_instance".into(),
-        action: Some(action),
-        node: mapped.then(|| name(i)),
-        ..InfraChange::default()
-    })
+    (node(n), 0..3u8, infra_action(), any::<bool>(), proptest::option::of(any::<bool>())).prop_map(
+        |(i, k, action, mapped, final_snapshot)| InfraChange {
+            address: format!("module.s{i}.aws_db_instance.r{k}"),
+            resource_type: "aws_db_instance".into(),
+            action: Some(action),
+            node: mapped.then(|| name(i)),
+            final_snapshot,
+            ..InfraChange::default()
+        },
+    )
 }
 
 /// A valid changeset over a graph of `n` nodes that names at least one
@@ -1298,12 +1301,31 @@ proptest! {
             node: change.services.first().cloned(),
             ..InfraChange::default()
         });
-        for r in &mut change.infrastructure {
-            r.final_snapshot = Some(false);
-        }
         let engine = g.engine(default_policy().unwrap());
-        let a = claim_changes_nothing(&engine, &change, &context, |c, claim| c.safety.rollback_plan = claim)?;
-        prop_assert!(a.diagnostics.iter().any(|d| d.code == "rollback-claim-contradicted"), "{:?}", a.diagnostics);
+        // Denied, or left out: a database that is not said to keep a
+        // snapshot keeps none.
+        for unstated in [Some(false), None] {
+            for r in &mut change.infrastructure {
+                r.final_snapshot = unstated;
+            }
+            let a = claim_changes_nothing(&engine, &change, &context, |c, claim| c.safety.rollback_plan = claim)?;
+            prop_assert!(a.diagnostics.iter().any(|d| d.code == "rollback-claim-contradicted"), "{:?}", a.diagnostics);
+        }
+    }
+
+    /// A change that names an AI tool but states no AI involvement, or
+    /// `none`, gets at least the review it would get as AI-assisted.
+    #[test]
+    fn a_named_ai_tool_is_not_no_ai((g, change, context) in scenario(), stated_none in any::<bool>()) {
+        let engine = g.engine(default_policy().unwrap());
+        let mut named = change.clone();
+        named.provenance.tool = Some("copilot".into());
+        named.provenance.ai = stated_none.then_some(AiInvolvement::None);
+        let mut assisted = named.clone();
+        assisted.provenance.ai = Some(AiInvolvement::Assisted);
+        let (n, a) = (engine.assess(&named, &context), engine.assess(&assisted, &context));
+        prop_assert!(n.review_depth() >= a.review_depth(), "tool named, ai {:?}: {} < assisted {}", named.provenance.ai, n.review_depth(), a.review_depth());
+        prop_assert!(n.diagnostics.iter().any(|d| d.code == "ai-tool-named"), "{:?}", n.diagnostics);
     }
 }
 
