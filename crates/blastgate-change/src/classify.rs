@@ -10,8 +10,8 @@
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
-//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*`, `*.spec.*`, `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
-//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc` (but not source code there: `docs/docs.go` is code) |
+//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
+//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc`; never source code (`docs/docs.go`, `license_check.go` are code) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
@@ -144,8 +144,9 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         || (has_segment(dirs, &["spec"]) && (name.ends_with(".rb") || name.contains("spec")))
         || dirs.windows(2).any(|w| w == ["src", "it"])
         || name.contains("_test.")
-        || name.contains(".test.")
-        || name.contains(".spec.")
+        // `*.test.*` and `*.spec.*` name test code (Jest, Jasmine), not an
+        // OpenAPI `api.spec.yaml` the service serves.
+        || ((name.contains(".test.") || name.contains(".spec.")) && ends_with_any(name, SOURCE_EXTENSIONS))
         || (name.starts_with("test_") && name.ends_with(".py"))
         || ["Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs"]
             .iter()
@@ -153,11 +154,10 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     {
         return ChangeKind::Test;
     }
+    let source = ends_with_any(name, SOURCE_EXTENSIONS);
     if ends_with_any(name, &[".md", ".rst", ".adoc"])
-        || name.starts_with("license")
-        || name.starts_with("changelog")
-        || name.starts_with("authors")
-        || (has_segment(dirs, &["docs", "doc"]) && !ends_with_any(name, SOURCE_EXTENSIONS))
+        || (!source && ["license", "changelog", "authors"].iter().any(|p| name.starts_with(p)))
+        || (has_segment(dirs, &["docs", "doc"]) && !source)
         || (name.ends_with(".txt") && !has_segment(dirs, &["src", "lib", "pkg"]))
     {
         return ChangeKind::Docs;
@@ -233,6 +233,16 @@ mod tests {
             ("internal/doc/render.go", ChangeKind::Code),
             ("docs/api/index.md", ChangeKind::Docs),
             ("docs/images/flow.png", ChangeKind::Docs),
+            // Source code named like a license or changelog is code; a spec
+            // the service serves is configuration, not a test.
+            ("payments/src/license_check.go", ChangeKind::Code),
+            ("svc/changelog_writer.py", ChangeKind::Code),
+            ("src/main/java/com/shop/License.java", ChangeKind::Code),
+            ("LICENSE.txt", ChangeKind::Docs),
+            ("CHANGELOG", ChangeKind::Docs),
+            ("payments/api/openapi.spec.yaml", ChangeKind::Config),
+            ("web/src/cart.spec.ts", ChangeKind::Test),
+            ("web/src/cart.test.js", ChangeKind::Test),
         ];
         for (path, kind) in cases {
             assert_eq!(c.classify(path), kind, "{path}");

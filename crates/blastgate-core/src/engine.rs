@@ -247,7 +247,7 @@ impl Engine {
             ));
         }
 
-        let values = features::values(changeset, &resolved, &facts);
+        let values = features::values(changeset, &resolved, &facts, &self.classifier);
         // Shape functions (a calibrated model), in metric order.
         let shapes: Vec<(String, f64, f64, bool)> = self
             .policy

@@ -8,7 +8,9 @@
 //! experience stated counts as none, no rollback plan stated counts as
 //! none.
 
-use blastgate_change::{AiInvolvement, ChangeKind, Changeset, InfraAction, ResolvedChange};
+use blastgate_change::{
+    AiInvolvement, ChangeKind, Changeset, Classifier, FileStatus, InfraAction, ResolvedChange, file_kind,
+};
 
 use super::Facts;
 use crate::policy::LikelihoodModel;
@@ -30,7 +32,10 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("secret", "1 if a secret or credential file changes"),
     ("dependency", "1 if a dependency manifest or lock file changes"),
     ("config", "1 if configuration changes"),
-    ("feature_flag", "1 if the change is behind or is a feature-flag definition"),
+    (
+        "feature_flag",
+        "1 if the change adds lines to a feature-flag definition (an empty or deleted one counts nothing)",
+    ),
     ("docs_only", "1 if every changed file is documentation"),
     ("tests_only", "1 if every changed file is a test"),
     ("destructive_infrastructure", "number of resources deleted or replaced (delete, replace, unknown)"),
@@ -177,7 +182,12 @@ fn flag(b: bool) -> f64 {
 }
 
 /// Every feature's value, in [`FEATURES`] order.
-pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &Facts<'_>) -> Vec<(&'static str, f64)> {
+pub(crate) fn values(
+    changeset: &Changeset,
+    resolved: &ResolvedChange,
+    facts: &Facts<'_>,
+    classifier: &Classifier,
+) -> Vec<(&'static str, f64)> {
     let m = &resolved.metrics;
     let history = changeset.history.as_ref();
     let experience =
@@ -211,7 +221,11 @@ pub(crate) fn values(changeset: &Changeset, resolved: &ResolvedChange, facts: &F
             "secret" => flag(has(ChangeKind::Secret)),
             "dependency" => flag(has(ChangeKind::Dependency)),
             "config" => flag(has(ChangeKind::Config)),
-            "feature_flag" => flag(has(ChangeKind::FeatureFlag)),
+            // A flag definition the change writes: an empty or deleted flag
+            // file gates nothing.
+            "feature_flag" => flag(changeset.files.iter().any(|f| {
+                f.status != FileStatus::Deleted && f.added > 0 && file_kind(classifier, f).0 == ChangeKind::FeatureFlag
+            })),
             "docs_only" => flag(only(ChangeKind::Docs)),
             "tests_only" => flag(only(ChangeKind::Test)),
             "destructive_infrastructure" => resolved.destructive.len() as f64,
