@@ -120,6 +120,11 @@ pub struct ResolvedChange {
     /// stated `service` does not vouch for where a file runs): they deploy
     /// somewhere the graph does not show. Sorted.
     pub unmapped_runtime_files: Vec<String>,
+    /// Owners from CODEOWNERS of the changed files that are neither
+    /// documentation nor tests, sorted: who approves when the graph names
+    /// no owner. A README's catch-all owners do not widen who may approve
+    /// a code change.
+    pub runtime_owners: Vec<String>,
     /// Owners from CODEOWNERS of [`ResolvedChange::unmapped_runtime_files`],
     /// sorted: who knows where they run.
     pub unmapped_runtime_owners: Vec<String>,
@@ -267,6 +272,7 @@ pub fn resolve(
     let mut unmapped_runtime_owners = BTreeSet::new();
     let runtime_kind = |k: ChangeKind| !matches!(k, ChangeKind::Docs | ChangeKind::Test);
     let mut file_owners = BTreeSet::new();
+    let mut runtime_owners = BTreeSet::new();
     let mut unowned = Vec::new();
 
     let mut touch =
@@ -325,7 +331,12 @@ pub fn resolve(
         *kinds.entry(kind).or_insert(0) += 1;
         for path in std::iter::once(f.path.as_str()).chain(moved_from) {
             match mapping.owners_of(path) {
-                Some(owners) if !owners.is_empty() => file_owners.extend(owners.into_iter().map(str::to_owned)),
+                Some(owners) if !owners.is_empty() => {
+                    if runtime_kind(kind) {
+                        runtime_owners.extend(owners.iter().map(|o| (*o).to_owned()));
+                    }
+                    file_owners.extend(owners.into_iter().map(str::to_owned));
+                }
                 _ => unowned.push(path.to_owned()),
             }
         }
@@ -414,6 +425,7 @@ pub fn resolve(
         kinds,
         metrics: ChangeMetrics::of(&changeset.files),
         file_owners: file_owners.into_iter().collect(),
+        runtime_owners: runtime_owners.into_iter().collect(),
         unowned_files: unowned,
         unmapped_files: unmapped,
         unmapped_runtime_files: unmapped_runtime.into_iter().collect(),

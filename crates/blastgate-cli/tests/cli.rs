@@ -821,3 +821,48 @@ fn assess_needs_a_graph() {
     let o = run(&["change", "show", "--change", change, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// When the graph names no owner, the code's CODEOWNERS approve it: one
+/// README line owned by a catch-all team must not let that team (anyone)
+/// approve the code beside it.
+#[test]
+fn a_catch_all_owner_of_a_readme_does_not_widen_the_code_owners() {
+    let dir = tempdir();
+    let owners = dir.write("CODEOWNERS", "* @org/everyone\n/lib/paysdk/ @org/payments\n");
+    let files = |readme: bool| {
+        let extra = if readme { r#", {"path": "README.md", "added": 1}"# } else { "" };
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "sdk",
+                "author": {{"id": "sam", "seniority": "senior"}},
+                "files": [{{"path": "lib/paysdk/client.go", "added": 30}}{extra}]}}"#
+        )
+    };
+    let teams = |readme: bool| {
+        let change = dir.write(if readme { "with.json" } else { "without.json" }, &files(readme));
+        let o = run(&[
+            "assess",
+            "--graph",
+            &boutique(),
+            "--change",
+            change.to_str().unwrap(),
+            "--codeowners",
+            owners.to_str().unwrap(),
+            "--now",
+            "2026-11-30T00:00:00Z",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v = json(&o);
+        let owner: Vec<serde_json::Value> = v["decision"]["required_approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["role"] == "owner")
+            .map(|a| a["teams"].clone())
+            .collect();
+        owner
+    };
+    assert_eq!(teams(false), [serde_json::json!(["@org/payments"])]);
+    assert_eq!(teams(true), teams(false));
+}

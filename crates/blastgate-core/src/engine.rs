@@ -421,6 +421,7 @@ impl Engine {
             kinds: Default::default(),
             metrics: blastgate_change::ChangeMetrics::of(&changeset.files),
             file_owners: Vec::new(),
+            runtime_owners: Vec::new(),
             unowned_files: Vec::new(),
             unmapped_files: Vec::new(),
             destructive: Vec::new(),

@@ -99,8 +99,13 @@ pub(crate) fn approvals(
             } else {
                 "the changed files".to_owned()
             };
+            // The owners of the code, not of every file: a README's
+            // catch-all owners must not widen who may approve it. A change
+            // of docs or tests alone asks those files' owners.
+            let owners =
+                if resolved.runtime_owners.is_empty() { &resolved.file_owners } else { &resolved.runtime_owners };
             out.push(owners_or_senior(
-                &resolved.file_owners,
+                owners,
                 &what,
                 "Give the graph node an owner, or pass --codeowners",
                 format!("CODEOWNERS of the changed files (no owner in the graph for {what})"),
