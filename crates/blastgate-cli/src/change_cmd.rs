@@ -145,8 +145,20 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             )));
         }
         if !changeset.author.id.is_empty() && changeset.author.id != id {
+            // The experience measured or stated is the replaced author's
+            // (git counts the commits of the head commit's email, which its
+            // committer sets): it says nothing of this author, so it goes,
+            // and no experience counts (the riskier value).
+            let dropped = changeset.author.prior_changes.take().is_some()
+                | changeset.history.as_mut().is_some_and(|h| {
+                    let had = h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some();
+                    (h.exp, h.rexp, h.sexp) = (None, None, None);
+                    had
+                });
+            let also =
+                if dropped { "; that author's experience (prior changes, exp, rexp, sexp) is not counted" } else { "" };
             warnings.push(format!(
-                "{name}: the change's author `{}` is replaced by --author `{id}`",
+                "{name}: the change's author `{}` is replaced by --author `{id}`{also}",
                 changeset.author.id.escape_debug()
             ));
         }

@@ -596,6 +596,13 @@ fn author_flag_replaces_a_forged_commit_author() {
             && d["message"].as_str().unwrap().contains("`principal@example.com` is replaced by --author `dana`")
     });
     assert!(replaced, "{v}");
+    // The experience git counted is the forged email's, not Dana's: none
+    // counts.
+    let experience = |v: &serde_json::Value| {
+        v["factors"].as_array().unwrap().iter().find(|f| f["id"] == "log_author_experience").unwrap()["value"].clone()
+    };
+    assert_ne!(experience(&forged), serde_json::json!(0.0), "{forged}");
+    assert_eq!(experience(&v), serde_json::json!(0.0), "{v}");
     // An empty id or one with control characters is refused.
     for bad in ["", "  ", "dana\nx"] {
         let o = run(&[&base[..], &["--author", bad]].concat());

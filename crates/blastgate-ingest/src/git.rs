@@ -82,7 +82,9 @@
 //! [`history_metrics`] computes the just-in-time metrics of Kamei et al.,
 //! "A large-scale empirical study of just-in-time quality assurance", IEEE
 //! TSE 39(6), 2013 (Table 1, "History" and "Experience"), from commit logs
-//! read before the base. Let `T` be the head commit's committer time, `F`
+//! read before the base. Let `T` be the base commit's committer time (the
+//! head's is whatever its committer set: a head dated years ahead would make
+//! every touched file look settled), `F`
 //! the touched files as they were named at the base (the old path of a
 //! rename), `S` the subsystems of the change (the first path segment of
 //! every old and new path; files at the root form the root subsystem, as in
@@ -188,7 +190,9 @@ pub struct HistoryQuery<'a> {
     pub files: &'a [FileChange],
     /// The change author's email.
     pub author_email: &'a str,
-    /// The head commit's committer time, seconds since the Unix epoch.
+    /// When the change is measured, seconds since the Unix epoch: the
+    /// base commit's committer time (the head's is its committer's to
+    /// set).
     pub at: i64,
 }
 

@@ -180,7 +180,11 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
             files_log = parse::shallow_log(files_log);
             author_log = parse::shallow_log(author_log);
         }
-        let query = HistoryQuery { files: &files, author_email: &head_commit.author_email, at: head_commit.time };
+        // Measured at the base's committer time: the head's is set by
+        // whoever committed it (a head dated 2036 made every file look ten
+        // years settled), the base is already in the target branch.
+        let at = git.commit(&base)?.time;
+        let query = HistoryQuery { files: &files, author_email: &head_commit.author_email, at };
         let mut metrics = parse::history_metrics(&files_log, &author_log, &query);
         if shallow {
             metrics.age = None;

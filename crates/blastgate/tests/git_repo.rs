@@ -402,14 +402,22 @@ fn history_metrics_on_a_small_history() {
     // svc/new.txt is new.
     assert_eq!(h.ndev, Some(2.0));
     assert_eq!(h.nuc, Some(2.0));
-    assert!((h.age.unwrap() - 30.0).abs() < 1e-9, "svc/a.txt last changed 30 days before the head: {:?}", h.age);
+    // Measured at the base (day 30), whose time the change cannot set.
+    assert!((h.age.unwrap() - 20.0).abs() < 1e-9, "svc/a.txt last changed 20 days before the base: {:?}", h.age);
     // Ann's earlier commits: day 0 (touches svc) and day 20 (lib only).
     assert_eq!(h.exp, Some(2.0));
-    let rexp = 1.0 / (1.0 + 40.0 / 365.25) + 1.0 / (1.0 + 20.0 / 365.25);
+    let rexp = 1.0 / (1.0 + 30.0 / 365.25) + 1.0 / (1.0 + 10.0 / 365.25);
     assert!((h.rexp.unwrap() - rexp).abs() < 1e-9, "{:?} vs {rexp}", h.rexp);
     assert_eq!(h.sexp, Some(1.0));
     assert_eq!(h.lt, None);
     assert_eq!(change.author.id, "ann@example.com");
+
+    // A head dated ten years ahead (its committer sets the date) makes no
+    // file look more settled, and no experience older.
+    let forged = repo.commit_as(ann, 3690.0, "Tidy");
+    let later = changeset_from_git(repo.path(), &range(&base, &forged), &GitOptions::default()).unwrap();
+    let l = later.history.expect("history metrics");
+    assert_eq!((l.age, l.rexp), (h.age, h.rexp));
 
     let mut opts = GitOptions::default();
     opts.history = false;
