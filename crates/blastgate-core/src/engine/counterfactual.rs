@@ -8,7 +8,9 @@
 //! colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{AiInvolvement, ChangedBy, Changeset, Classifier, TouchedNode};
+use blastgate_change::{
+    AiInvolvement, ChangeKind, ChangedBy, Changeset, Classifier, FileChange, FileStatus, TouchedNode,
+};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -84,9 +86,14 @@ pub(crate) fn explore(
     if engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref()) {
         let mut c = changeset.clone();
         c.author.seniority = Some(engine.policy.seniority.senior.clone());
+        // The gate goes by the author of record: a `Co-authored-by:` line
+        // changes nothing, so the advice says who must make the change.
         try_one(
             "senior-co-author",
-            format!("pair with a `{}` engineer as co-author", engine.policy.seniority.senior),
+            format!(
+                "have a `{}` engineer make the change as its author (a co-author does not count)",
+                engine.policy.seniority.senior
+            ),
             &c,
             context,
         );
@@ -96,7 +103,39 @@ pub(crate) fn explore(
     if changeset.safety.tests_changed != Some(true) {
         let mut c = changeset.clone();
         c.safety.tests_changed = Some(true);
-        try_one("add-tests", "add or change tests that cover the change".into(), &c, context);
+        // With files listed, tests are files too: their lines count in the
+        // change's size. Tried with a test as large as the code it covers,
+        // so that a token test is not what the advice promises.
+        let code = changeset.files.iter().find(|f| {
+            !matches!(blastgate_change::file_kind(&engine.classifier, f).0, ChangeKind::Docs | ChangeKind::Test)
+        });
+        let action = match code {
+            Some(first) => {
+                let lines: u64 = changeset
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        !matches!(
+                            blastgate_change::file_kind(&engine.classifier, f).0,
+                            ChangeKind::Docs | ChangeKind::Test
+                        )
+                    })
+                    .map(|f| f.added)
+                    .fold(0u64, u64::saturating_add)
+                    .max(1);
+                let dir = first.path.rsplit_once('/').map_or("", |(d, _)| d);
+                let sep = if dir.is_empty() { "" } else { "/" };
+                c.files.push(FileChange {
+                    path: format!("{dir}{sep}tests/blastgate_counterfactual_test"),
+                    added: lines,
+                    status: FileStatus::Added,
+                    ..FileChange::default()
+                });
+                format!("add tests that cover the change (tried as {lines} lines of tests beside its code)")
+            }
+            None => "add or change tests that cover the change".to_owned(),
+        };
+        try_one("add-tests", action, &c, context);
     }
     // Saying that no AI helped matters only where a rule asks for the
     // declaration; tried as `none`, the one declaration that can lower.
