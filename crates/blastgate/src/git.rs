@@ -587,11 +587,38 @@ impl Git<'_> {
             if !before
                 || parse::diff_essence(&self.patch(&reverted, original_parent)?)
                     != parse::diff_essence(&self.patch(parent, &c.hash)?)
+                || !self.is_exact_revert(&reverted, original_parent, parent, &c.hash)?
             {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// Whether `commit` (on `parent`) is exactly what `git revert
+    /// reverted` gives there: the three-way merge of `parent` and the
+    /// reverted commit's parent with the reverted commit as base, clean and
+    /// with `commit`'s tree. The patches' text alone leaves out where a
+    /// hunk is (its `@@` line numbers differ once the file changed
+    /// elsewhere), so the same lines undone in another block with the same
+    /// neighbours (`limit: 100` under `eu:` instead of `us:`) would pass.
+    fn is_exact_revert(
+        &self,
+        reverted: &str,
+        reverted_parent: &str,
+        parent: &str,
+        commit: &str,
+    ) -> Result<bool, ChangeError> {
+        let base = format!("--merge-base={reverted}");
+        let args = ["merge-tree", "--write-tree", "--no-messages", base.as_str(), parent, reverted_parent];
+        let Ok(merged) = self.run("git merge-tree", &args)? else {
+            // Conflicts (exit 1) or a failure: not a clean revert.
+            return Ok(false);
+        };
+        let tree = format!("{commit}^{{tree}}");
+        let want = self.output("git rev-parse", &["rev-parse", "--verify", "--end-of-options", &tree])?;
+        let merged = String::from_utf8_lossy(&merged);
+        Ok(merged.lines().next().map(str::trim) == Some(String::from_utf8_lossy(&want).trim()))
     }
 
     /// The `-U3` patch from `a` to `b` (three lines of context, git's

@@ -681,3 +681,37 @@ fn deleted_tests_earn_no_credit() {
     // adds lines.
     assert!(tests_changed(&base, &adding));
 }
+
+/// Two blocks whose lines and neighbours are the same (`us:` and `eu:`,
+/// each `a b c limit d e f`): a commit raised the `us` limit; one that
+/// claims to revert it but lowers the `eu` limit removes and adds the same
+/// text between the same neighbours, so only where it happens tells it
+/// apart. It is not a revert (`git revert` changes `us`).
+#[test]
+fn a_revert_in_a_lookalike_block_is_not_a_revert() {
+    let repo = Repo::new("revert-lookalike");
+    let doc = |us: u32, eu: u32| {
+        let block = |name: &str, limit: u32| {
+            format!("{name}:\n  a: 1\n  b: 2\n  c: 3\n  limit: {limit}\n  d: 4\n  e: 5\n  f: 6\n")
+        };
+        format!("{}{}", block("us", us), block("eu", eu)).into_bytes()
+    };
+    repo.write("limits.yaml", &doc(50, 100));
+    repo.commit(0.0, "Initial");
+    repo.write("limits.yaml", &doc(100, 100));
+    let raised = repo.commit(1.0, "Raise us limit");
+    repo.write("notes.txt", b"notes\n");
+    let base = repo.commit(2.0, "Notes");
+    let opts = GitOptions::default();
+    let labels = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().labels;
+
+    repo.write("limits.yaml", &doc(100, 50));
+    let claim = format!("Revert \"Raise us limit\"\n\nThis reverts commit {raised}.");
+    let forged = repo.commit(3.0, &claim);
+    assert!(labels(&base, &forged).is_empty(), "the eu block lowered under a revert's message");
+
+    repo.git(&["reset", "-q", "--hard", &base]);
+    repo.git(&["revert", "--no-edit", &raised]);
+    let real = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(labels(&base, &real), ["revert"], "git revert of the raise");
+}
