@@ -106,9 +106,15 @@ pub(crate) fn explore(
         // With files listed, tests are files too: their lines count in the
         // change's size. Tried with a test as large as the code it covers,
         // so that a token test is not what the advice promises.
-        let code = changeset.files.iter().find(|f| {
-            !matches!(blastgate_change::file_kind(&engine.classifier, f).0, ChangeKind::Docs | ChangeKind::Test)
-        });
+        // Beside the code file first by path, so that the order files are
+        // listed in does not move it.
+        let code = changeset
+            .files
+            .iter()
+            .filter(|f| {
+                !matches!(blastgate_change::file_kind(&engine.classifier, f).0, ChangeKind::Docs | ChangeKind::Test)
+            })
+            .min_by(|a, b| a.path.cmp(&b.path));
         let action = match code {
             Some(first) => {
                 let lines: u64 = changeset
@@ -131,7 +137,8 @@ pub(crate) fn explore(
                     status: FileStatus::Added,
                     ..FileChange::default()
                 });
-                format!("add tests that cover the change (tried as {lines} lines of tests beside its code)")
+                let unit = if lines == 1 { "line" } else { "lines" };
+                format!("add tests that cover the change (tried as {lines} {unit} of tests beside its code)")
             }
             None => "add or change tests that cover the change".to_owned(),
         };
