@@ -43,7 +43,7 @@ pub use blastgate_change::{
 pub use blastgate_ingest::git::{AgentMatch, AiAgent, AiAgents};
 
 use blastgate_change::limits::MAX_STRING_BYTES;
-use blastgate_change::{API_VERSION, Author, KIND};
+use blastgate_change::{API_VERSION, Author, ChangeKind, KIND};
 use blastgate_graph::GraphError;
 use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
 
@@ -508,6 +508,29 @@ impl Git<'_> {
         let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), "--numstat")?)?;
         let mut files = parse::merge_name_status(numstat, statuses)?;
         parse::mark_binary(&mut files, &detected);
+        // A file moved from documentation or tests into code adds no lines
+        // by git's count (`R100`), though none of it was ever reviewed as
+        // code: stage 2,000 lines as `docs/engine.md`, then move them to
+        // `pricing/src/engine.go`. Such a move counts its whole content as
+        // added, as git counts it without rename detection.
+        let classifier = blastgate_change::Classifier::default();
+        let inert = |path: &str| matches!(classifier.classify(path), ChangeKind::Docs | ChangeKind::Test);
+        let laundered = |f: &FileChange| {
+            f.status == FileStatus::Renamed && f.old_path.as_deref().is_some_and(inert) && !inert(&f.path)
+        };
+        if files.iter().any(laundered) {
+            let mut args: Vec<&OsStr> =
+                vec![attr_source.as_ref(), "-c".as_ref(), text_config.as_ref(), "diff-tree".as_ref()];
+            args.push("--numstat".as_ref());
+            args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
+            args.extend(["--no-renames", base, head, "--"].map(OsStr::new));
+            let whole = parse::parse_numstat_z(&self.output("git diff-tree", &args)?)?;
+            for f in files.iter_mut().filter(|f| laundered(f)) {
+                if let Some(w) = whole.iter().find(|w| w.path == f.path && w.old_path.is_none()) {
+                    f.added = f.added.max(w.added);
+                }
+            }
+        }
         Ok(files)
     }
 

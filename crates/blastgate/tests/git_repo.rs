@@ -715,3 +715,25 @@ fn a_revert_in_a_lookalike_block_is_not_a_revert() {
     let real = repo.git(&["rev-parse", "HEAD"]);
     assert_eq!(labels(&base, &real), ["revert"], "git revert of the raise");
 }
+
+/// Lines staged as documentation and then moved into code were never
+/// reviewed as code: the move counts its whole content as added. A move
+/// within code stays a rename of 0 lines.
+#[test]
+fn a_move_from_docs_into_code_counts_its_lines() {
+    let repo = Repo::new("launder");
+    repo.write("docs/engine.md", &lines(200, "engine"));
+    repo.write("pricing/src/old.go", &lines(30, "old"));
+    let base = repo.commit(0.0, "Notes");
+    repo.git(&["mv", "docs/engine.md", "pricing/src/engine.go"]);
+    repo.git(&["mv", "pricing/src/old.go", "pricing/src/new.go"]);
+    let head = repo.commit(1.0, "Move");
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let moved = file(&change.files, "pricing/src/engine.go");
+    assert_eq!(
+        (moved.status, moved.old_path.as_deref(), moved.added),
+        (FileStatus::Renamed, Some("docs/engine.md"), 200)
+    );
+    let renamed = file(&change.files, "pricing/src/new.go");
+    assert_eq!((renamed.status, renamed.added, renamed.deleted), (FileStatus::Renamed, 0, 0));
+}
