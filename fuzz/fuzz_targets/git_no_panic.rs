@@ -3,7 +3,7 @@
 use blastgate_ingest::git;
 use libfuzzer_sys::fuzz_target;
 
-// git's numstat, name-status and log output as read by `--repo --range`:
+// git's numstat, name-status, raw and log output as read by `--repo --range`:
 // typed errors or values, never a panic; trailers and provenance of any
 // commit message too.
 fuzz_target!(|data: &[u8]| {
@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if let (Ok(n), Ok(s)) = (numstat, statuses) {
         let _ = git::merge_name_status(n, s);
     }
+    let _ = git::parse_gitlinks_z(data);
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
         let _ = git::range_is_fix(&commits);

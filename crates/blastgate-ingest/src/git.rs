@@ -289,6 +289,43 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
     Ok(files)
 }
 
+/// The paths of submodules whose pointer the diff changes, from `git
+/// diff-tree --raw -z` output: the records whose new mode is `160000` (a
+/// gitlink), by their new path.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record for a header that is not
+/// `:MODE MODE HASH HASH STATUS`, a truncated record, an empty or
+/// non-UTF-8 path; [`ChangeError::LimitExceeded`] as [`parse_numstat_z`].
+pub fn parse_gitlinks_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
+    const FILE: &str = "git diff --raw";
+    const SHAPE: &str = "expected `:MODE MODE HASH HASH STATUS<NUL>path<NUL>` (two paths for a rename or copy)";
+    let mut fields = Fields { bytes, pos: 0 };
+    let mut links = Vec::new();
+    let mut record = 0usize;
+    while !fields.at_end() {
+        record += 1;
+        if record > MAX_FILES {
+            return Err(ChangeError::limit(FILE, "max_files", MAX_FILES as u64, record as u64));
+        }
+        let header = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        let parts: Vec<&[u8]> = header.strip_prefix(b":").unwrap_or_default().split(|&b| b == b' ').collect();
+        let [_, new_mode, _, _, status] = parts.as_slice() else {
+            return Err(malformed(FILE, record, header, SHAPE));
+        };
+        let two = matches!(status.first(), Some(b'R' | b'C'));
+        let mut path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        if two {
+            path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        }
+        let path = path_string(FILE, record, path)?;
+        if *new_mode == b"160000" {
+            links.push(path);
+        }
+    }
+    Ok(links)
+}
+
 /// Parses `git diff --name-status -z` output (see the module docs).
 ///
 /// # Errors

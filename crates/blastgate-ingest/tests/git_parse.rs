@@ -611,3 +611,27 @@ fn mark_binary_keeps_the_counted_lines() {
     let flags: Vec<_> = files.iter().map(|f| (f.path.as_str(), f.added, f.binary)).collect();
     assert_eq!(flags, [("logo.png", 3, true), ("main.py", 12, false), ("new.bin", 5, true)]);
 }
+
+#[test]
+fn gitlinks_are_the_records_whose_new_mode_is_160000() {
+    let z = |parts: &[&str]| parts.iter().map(|p| format!("{p}\0")).collect::<String>().into_bytes();
+    let raw = z(&[
+        ":160000 160000 aaaa bbbb M",
+        "payments/vendor",
+        ":100644 100644 cccc dddd M",
+        "payments/app.go",
+        ":100644 100644 eeee ffff R087",
+        "old/name.go",
+        "new/name.go",
+        ":000000 160000 0000 1111 A",
+        "lib/sdk",
+        ":160000 000000 2222 0000 D",
+        "lib/gone",
+    ]);
+    assert_eq!(blastgate_ingest::git::parse_gitlinks_z(&raw).unwrap(), ["payments/vendor", "lib/sdk"]);
+    assert!(blastgate_ingest::git::parse_gitlinks_z(b"").unwrap().is_empty());
+    for bad in [&b"100644 100644 a b M\0x\0"[..], b":100644 a b M\0x\0", b":100644 100644 a b R100\0only-one\0"] {
+        let e = blastgate_ingest::git::parse_gitlinks_z(bad).unwrap_err();
+        assert!(e.to_string().contains("git diff --raw"), "{e}");
+    }
+}

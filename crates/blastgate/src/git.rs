@@ -508,6 +508,13 @@ impl Git<'_> {
         let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), "--numstat")?)?;
         let mut files = parse::merge_name_status(numstat, statuses)?;
         parse::mark_binary(&mut files, &detected);
+        // A submodule's pointer is one line to git, whatever code it brings
+        // in: it counts as a dependency update.
+        for link in parse::parse_gitlinks_z(&diff(&text_config, "--raw")?)? {
+            for f in files.iter_mut().filter(|f| f.path == link && f.kind.is_none()) {
+                f.kind = Some(ChangeKind::Dependency);
+            }
+        }
         // A file moved from documentation or tests into code adds no lines
         // by git's count (`R100`), though none of it was ever reviewed as
         // code: stage 2,000 lines as `docs/engine.md`, then move them to

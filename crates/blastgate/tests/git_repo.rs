@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use blastgate::change::ChangeKind;
 use blastgate::git::{
     AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git, git_change,
 };
@@ -320,6 +321,9 @@ fn submodule_pointer_change_counts_whatever_gitmodules_says() {
     let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
     let vendor = file(&change.files, "payments/vendor");
     assert_eq!((vendor.status, vendor.added, vendor.deleted), (FileStatus::Modified, 1, 1));
+    // One line to git, whatever it brings in: a dependency update.
+    assert_eq!(vendor.kind, Some(ChangeKind::Dependency));
+    assert_eq!(file(&change.files, ".gitmodules").kind, None);
 }
 
 #[test]
