@@ -510,10 +510,10 @@ impl Git<'_> {
         parse::mark_binary(&mut files, &detected);
         // A submodule's pointer is one line to git, whatever code it brings
         // in: it counts as a dependency update.
-        for link in parse::parse_gitlinks_z(&diff(&text_config, "--raw")?)? {
-            for f in files.iter_mut().filter(|f| f.path == link && f.kind.is_none()) {
-                f.kind = Some(ChangeKind::Dependency);
-            }
+        let links: std::collections::BTreeSet<String> =
+            parse::parse_gitlinks_z(&diff(&text_config, "--raw")?)?.into_iter().collect();
+        for f in files.iter_mut().filter(|f| f.kind.is_none() && links.contains(&f.path)) {
+            f.kind = Some(ChangeKind::Dependency);
         }
         // A file moved from documentation or tests into code adds no lines
         // by git's count (`R100`), though none of it was ever reviewed as
@@ -531,10 +531,15 @@ impl Git<'_> {
             args.push("--numstat".as_ref());
             args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
             args.extend(["--no-renames", base, head, "--"].map(OsStr::new));
-            let whole = parse::parse_numstat_z(&self.output("git diff-tree", &args)?)?;
+            let whole: std::collections::BTreeMap<String, u64> =
+                parse::parse_numstat_z(&self.output("git diff-tree", &args)?)?
+                    .into_iter()
+                    .filter(|w| w.old_path.is_none())
+                    .map(|w| (w.path, w.added))
+                    .collect();
             for f in files.iter_mut().filter(|f| laundered(f)) {
-                if let Some(w) = whole.iter().find(|w| w.path == f.path && w.old_path.is_none()) {
-                    f.added = f.added.max(w.added);
+                if let Some(&added) = whole.get(&f.path) {
+                    f.added = f.added.max(added);
                 }
             }
         }
