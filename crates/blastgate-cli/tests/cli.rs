@@ -9,7 +9,7 @@
     reason = "test code: a panic is a failed test"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn fixtures() -> PathBuf {
@@ -763,6 +763,26 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     assert_eq!(run(&args).status.code(), Some(0));
 }
 
+/// `assess --format json` of `change` on Online Boutique with `owners` as
+/// CODEOWNERS, at a fixed instant; the run must succeed.
+fn assess_with_codeowners(change: &Path, owners: &Path) -> serde_json::Value {
+    let o = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--change",
+        change.to_str().unwrap(),
+        "--codeowners",
+        owners.to_str().unwrap(),
+        "--now",
+        "2026-11-30T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    json(&o)
+}
+
 /// Code that maps to no graph node (a shared library) beside a service's
 /// code: the rule `unmapped-runtime-files` asks for owner review, and the
 /// library's CODEOWNERS (here the real file's `*` owners) approve it beside
@@ -779,21 +799,7 @@ fn unmapped_code_is_reviewed_by_its_codeowners() {
             "safety": {"rollback_plan": true}}"#,
     );
     let owners = fixtures().join("codeowners/online-boutique.CODEOWNERS");
-    let o = run(&[
-        "assess",
-        "--graph",
-        &boutique(),
-        "--change",
-        change.to_str().unwrap(),
-        "--codeowners",
-        owners.to_str().unwrap(),
-        "--now",
-        "2026-11-30T00:00:00Z",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v = json(&o);
+    let v = assess_with_codeowners(&change, &owners);
     assert_eq!(v["decision"]["review_depth"], "owner");
     let rules: Vec<&str> = v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(rules, ["unmapped-runtime-files"]);
@@ -846,21 +852,7 @@ fn a_catch_all_owner_of_a_readme_does_not_widen_the_code_owners() {
     };
     let teams = |readme: bool| {
         let change = dir.write(if readme { "with.json" } else { "without.json" }, &files(readme));
-        let o = run(&[
-            "assess",
-            "--graph",
-            &boutique(),
-            "--change",
-            change.to_str().unwrap(),
-            "--codeowners",
-            owners.to_str().unwrap(),
-            "--now",
-            "2026-11-30T00:00:00Z",
-            "--format",
-            "json",
-        ]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let v = json(&o);
+        let v = assess_with_codeowners(&change, &owners);
         let owner: Vec<serde_json::Value> = v["decision"]["required_approvals"]
             .as_array()
             .unwrap()
