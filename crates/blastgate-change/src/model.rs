@@ -224,6 +224,12 @@ impl ChangeKind {
         }
     }
 
+    /// Whether a file of this kind is deployed: everything but
+    /// documentation and tests (which run nowhere in production).
+    pub fn deploys(self) -> bool {
+        !matches!(self, Self::Docs | Self::Test)
+    }
+
     /// Parses a kind name.
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == name)

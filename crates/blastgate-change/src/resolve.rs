@@ -270,7 +270,6 @@ pub fn resolve(
     let mut unmapped = Vec::new();
     let mut unmapped_runtime = BTreeSet::new();
     let mut unmapped_runtime_owners = BTreeSet::new();
-    let runtime_kind = |k: ChangeKind| !matches!(k, ChangeKind::Docs | ChangeKind::Test);
     let mut file_owners = BTreeSet::new();
     let mut runtime_owners = BTreeSet::new();
     let mut unowned = Vec::new();
@@ -280,7 +279,7 @@ pub fn resolve(
             .index_of(id)
         {
             Some(index) => {
-                let runtime = !matches!(kind, Some(ChangeKind::Docs | ChangeKind::Test));
+                let runtime = kind.is_none_or(ChangeKind::deploys);
                 let entry = touched.entry(id.to_owned()).or_insert_with(|| TouchedNode {
                     id: id.to_owned(),
                     index,
@@ -332,7 +331,7 @@ pub fn resolve(
         for path in std::iter::once(f.path.as_str()).chain(moved_from) {
             match mapping.owners_of(path) {
                 Some(owners) if !owners.is_empty() => {
-                    if runtime_kind(kind) {
+                    if kind.deploys() {
                         runtime_owners.extend(owners.iter().map(|o| (*o).to_owned()));
                     }
                     file_owners.extend(owners.into_iter().map(str::to_owned));
@@ -368,7 +367,7 @@ pub fn resolve(
         // cannot see, whatever `service` it states (a claim: it adds its
         // node, but cannot vouch for where the file runs).
         let mut note_unplaced = |path: &str| {
-            if runtime_kind(kind) {
+            if kind.deploys() {
                 unmapped_runtime.insert(path.to_owned());
                 unmapped_runtime_owners.extend(mapping.owners_of(path).into_iter().flatten().map(str::to_owned));
             }

@@ -234,10 +234,16 @@ pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
 /// As [`read_path`].
 pub fn read_path_by_head(path: &Path, max_for: impl Fn(&[u8]) -> u64) -> Result<Vec<u8>, GraphError> {
     let name = input_name(path);
-    let bounded = |mut reader: Box<dyn Read + '_>| {
+    // `len`: the size the file system gives a regular file, which is
+    // refused without reading a byte more than the head when over the
+    // limit; a stream (standard input, a pipe) has none.
+    let read = |mut reader: Box<dyn Read + '_>, len: Option<u64>| {
         let mut head = Vec::with_capacity(8);
         (&mut reader).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
         let max = max_for(&head);
+        if let Some(len) = len.filter(|&len| len > max) {
+            return Err(GraphError::limit(&name, "max_input_bytes", max, len));
+        }
         read_bounded(&name, head.as_slice().chain(reader), max)
     };
     if is_stdin(path) {
@@ -252,22 +258,11 @@ pub fn read_path_by_head(path: &Path, max_for: impl Fn(&[u8]) -> u64) -> Result<
                 "standard input was read already, for an earlier `-`; give `-` for one input only",
             )));
         }
-        return bounded(Box::new(std::io::stdin().lock()));
+        return read(Box::new(std::io::stdin().lock()), None);
     }
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
     let meta = file.metadata().map_err(|e| io_error(&name, &e))?;
-    if meta.is_file() {
-        // Known from the file system: refused without reading a byte
-        // more than the head.
-        let mut head = Vec::with_capacity(8);
-        (&mut file).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
-        let max = max_for(&head);
-        if meta.len() > max {
-            return Err(GraphError::limit(&name, "max_input_bytes", max, meta.len()));
-        }
-        return read_bounded(&name, head.as_slice().chain(file), max);
-    }
-    bounded(Box::new(file))
+    read(Box::new(file), meta.is_file().then_some(meta.len()))
 }
 
 /// Reads everything `reader` gives, up to `max` bytes: one byte more is a

@@ -521,7 +521,7 @@ impl Git<'_> {
         // `pricing/src/engine.go`. Such a move counts its whole content as
         // added, as git counts it without rename detection.
         let classifier = blastgate_change::Classifier::default();
-        let inert = |path: &str| matches!(classifier.classify(path), ChangeKind::Docs | ChangeKind::Test);
+        let inert = |path: &str| !classifier.classify(path).deploys();
         let laundered = |f: &FileChange| {
             f.status == FileStatus::Renamed && f.old_path.as_deref().is_some_and(inert) && !inert(&f.path)
         };

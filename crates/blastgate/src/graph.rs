@@ -80,26 +80,20 @@ impl GraphLoader {
     /// other sources are given too.
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
         let name = blastgate_ingest::input_name(path);
-        if blastgate_ingest::is_stdin(path) {
+        let io =
+            |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
+        let stream = blastgate_ingest::is_stdin(path) || !std::fs::metadata(path).map_err(io)?.is_file();
+        if stream {
+            // Standard input, a pipe or a device (`<(curl ...)`,
+            // `/dev/stdin`) can be read neither at offsets nor twice: it is
+            // read whole, within the limit of what its first bytes say it is.
             let max = |head: &[u8]| {
                 if is_snapshot(head) { limits::MAX_SNAPSHOT_BYTES } else { limits::MAX_EDGE_LIST_BYTES }
             };
             let bytes = blastgate_ingest::read_path_by_head(path, max)?;
             return self.add_bytes(&name, &bytes, format);
         }
-        let io =
-            |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
         let mut file = std::fs::File::open(path).map_err(io)?;
-        if !file.metadata().map_err(io)?.is_file() {
-            // A pipe or a device (`<(curl ...)`, `/dev/stdin`) can be read
-            // neither at offsets nor twice: it is read whole, within the
-            // limit of what its first bytes say it is.
-            let mut head = Vec::with_capacity(8);
-            std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, 8), &mut head).map_err(io)?;
-            let max = if is_snapshot(&head) { limits::MAX_SNAPSHOT_BYTES } else { limits::MAX_EDGE_LIST_BYTES };
-            let bytes = blastgate_ingest::read_bounded(&name, std::io::Read::chain(head.as_slice(), file), max)?;
-            return self.add_bytes(&name, &bytes, format);
-        }
         // A `.bgs` file is a snapshot whatever its bytes: an empty or cut
         // one is a snapshot error, not an empty edge list.
         let named_snapshot = format.is_none() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("bgs"));

@@ -8,9 +8,7 @@
 //! colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{
-    AiInvolvement, ChangeKind, ChangedBy, Changeset, Classifier, FileChange, FileStatus, TouchedNode,
-};
+use blastgate_change::{AiInvolvement, ChangedBy, Changeset, Classifier, FileChange, FileStatus, TouchedNode};
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -105,30 +103,14 @@ pub(crate) fn explore(
         c.safety.tests_changed = Some(true);
         // With files listed, tests are files too: their lines count in the
         // change's size. Tried with a test as large as the code it covers,
-        // so that a token test is not what the advice promises.
-        // Beside the code file first by path, so that the order files are
-        // listed in does not move it.
-        let code = changeset
-            .files
-            .iter()
-            .filter(|f| {
-                !matches!(blastgate_change::file_kind(&engine.classifier, f).0, ChangeKind::Docs | ChangeKind::Test)
-            })
-            .min_by(|a, b| a.path.cmp(&b.path));
-        let action = match code {
+        // so that a token test is not what the advice promises, beside the
+        // code file first by path (the order files are listed in must not
+        // move it).
+        let code: Vec<&FileChange> =
+            changeset.files.iter().filter(|f| blastgate_change::file_kind(&engine.classifier, f).0.deploys()).collect();
+        let action = match code.iter().min_by(|a, b| a.path.cmp(&b.path)) {
             Some(first) => {
-                let lines: u64 = changeset
-                    .files
-                    .iter()
-                    .filter(|f| {
-                        !matches!(
-                            blastgate_change::file_kind(&engine.classifier, f).0,
-                            ChangeKind::Docs | ChangeKind::Test
-                        )
-                    })
-                    .map(|f| f.added)
-                    .fold(0u64, u64::saturating_add)
-                    .max(1);
+                let lines = code.iter().map(|f| f.added).fold(0u64, u64::saturating_add).max(1);
                 let dir = first.path.rsplit_once('/').map_or("", |(d, _)| d);
                 let sep = if dir.is_empty() { "" } else { "/" };
                 c.files.push(FileChange {
