@@ -19,5 +19,6 @@ pub use model::{
     InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
 };
 pub use resolve::{
-    ChangedBy, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests, file_kind, resolve,
+    ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,
+    file_kind, resolve,
 };

@@ -120,14 +120,14 @@ pub struct ResolvedChange {
     /// stated `service` does not vouch for where a file runs): they deploy
     /// somewhere the graph does not show. Sorted.
     pub unmapped_runtime_files: Vec<String>,
-    /// Owners from CODEOWNERS of the changed files that are neither
-    /// documentation nor tests, sorted: who approves when the graph names
-    /// no owner. A README's catch-all owners do not widen who may approve
-    /// a code change.
-    pub runtime_owners: Vec<String>,
-    /// Owners from CODEOWNERS of [`ResolvedChange::unmapped_runtime_files`],
-    /// sorted: who knows where they run.
-    pub unmapped_runtime_owners: Vec<String>,
+    /// Every changed path (a renamed file's old path too), in changeset
+    /// order, with its CODEOWNERS owners and the nodes it places: who
+    /// approves which file when the graph names no owner. Approvals are
+    /// taken file by file, as a code host takes them: one approval from
+    /// any owner of a file, for every file, so that one team cannot
+    /// approve code another team owns.
+    #[serde(skip)]
+    pub ownership: Vec<FileOwnership>,
     /// Destructive infrastructure actions (delete, replace, unknown).
     pub destructive: Vec<InfraChange>,
     /// Accepted but worth a look (unknown services allowed by option).
@@ -138,6 +138,22 @@ pub struct ResolvedChange {
     /// Files whose stated `service` differs from the node their path maps
     /// to: both count as changed.
     pub service_warnings: Vec<String>,
+}
+
+/// One changed path and who owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOwnership {
+    /// The path (a renamed file's old path is an entry of its own).
+    pub path: String,
+    /// Its CODEOWNERS owners, any one of whom approves it, in the rule's
+    /// order; empty when no rule owns it.
+    pub owners: Vec<String>,
+    /// The graph nodes the path counts for: the file's stated `service`
+    /// and the node its path maps to (for an old path, the node it left).
+    pub nodes: Vec<String>,
+    /// Whether the file deploys (neither documentation nor a test; see
+    /// [`ChangeKind::deploys`]).
+    pub deploys: bool,
 }
 
 impl ResolvedChange {
@@ -269,9 +285,8 @@ pub fn resolve(
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
     let mut unmapped_runtime = BTreeSet::new();
-    let mut unmapped_runtime_owners = BTreeSet::new();
     let mut file_owners = BTreeSet::new();
-    let mut runtime_owners = BTreeSet::new();
+    let mut ownership = Vec::new();
     let mut unowned = Vec::new();
 
     let mut touch =
@@ -328,17 +343,21 @@ pub fn resolve(
             ));
         }
         *kinds.entry(kind).or_insert(0) += 1;
-        for path in std::iter::once(f.path.as_str()).chain(moved_from) {
+        let mut owners_of = |path: &str| -> Vec<String> {
             match mapping.owners_of(path) {
                 Some(owners) if !owners.is_empty() => {
-                    if kind.deploys() {
-                        runtime_owners.extend(owners.iter().map(|o| (*o).to_owned()));
-                    }
-                    file_owners.extend(owners.into_iter().map(str::to_owned));
+                    let owners: Vec<String> = owners.into_iter().map(str::to_owned).collect();
+                    file_owners.extend(owners.iter().cloned());
+                    owners
                 }
-                _ => unowned.push(path.to_owned()),
+                _ => {
+                    unowned.push(path.to_owned());
+                    Vec::new()
+                }
             }
-        }
+        };
+        let owners = owners_of(&f.path);
+        let old_owners = moved_from.map(&mut owners_of);
         // A stated `service` is a claim: it adds a node, but does not take
         // the file away from the node its path maps to (the gate's service
         // map, or a folder named after a node).
@@ -369,7 +388,6 @@ pub fn resolve(
         let mut note_unplaced = |path: &str| {
             if kind.deploys() {
                 unmapped_runtime.insert(path.to_owned());
-                unmapped_runtime_owners.extend(mapping.owners_of(path).into_iter().flatten().map(str::to_owned));
             }
         };
         if by_path.is_none() {
@@ -378,10 +396,17 @@ pub fn resolve(
         if services.is_empty() {
             unmapped.push(f.path.clone());
         }
+        ownership.push(FileOwnership {
+            path: f.path.clone(),
+            owners,
+            nodes: services.iter().map(|s| (*s).to_owned()).collect(),
+            deploys: kind.deploys(),
+        });
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
-        if let Some(old) = moved_from {
-            match place(mapping, graph, old).0 {
+        if let (Some(old), Some(owners)) = (moved_from, old_owners) {
+            let left = place(mapping, graph, old).0;
+            match left {
                 Some(s) if !services.contains(&s) => touch(
                     s,
                     ChangedBy::File(old.to_owned()),
@@ -396,6 +421,12 @@ pub fn resolve(
                     note_unplaced(old);
                 }
             }
+            ownership.push(FileOwnership {
+                path: old.to_owned(),
+                owners,
+                nodes: left.map(str::to_owned).into_iter().collect(),
+                deploys: kind.deploys(),
+            });
         }
     }
     let mut destructive = Vec::new();
@@ -424,11 +455,10 @@ pub fn resolve(
         kinds,
         metrics: ChangeMetrics::of(&changeset.files),
         file_owners: file_owners.into_iter().collect(),
-        runtime_owners: runtime_owners.into_iter().collect(),
+        ownership,
         unowned_files: unowned,
         unmapped_files: unmapped,
         unmapped_runtime_files: unmapped_runtime.into_iter().collect(),
-        unmapped_runtime_owners: unmapped_runtime_owners.into_iter().collect(),
         destructive,
         warnings,
         kind_warnings,

@@ -865,3 +865,54 @@ fn a_catch_all_owner_of_a_readme_does_not_widen_the_code_owners() {
     assert_eq!(teams(false), [serde_json::json!(["@org/payments"])]);
     assert_eq!(teams(true), teams(false));
 }
+
+/// When the graph names no owner, approvals are taken file by file, as a
+/// code host takes them: code owned by two teams needs one approval from
+/// each (before, one approval from either team approved both teams'
+/// code). A file whose owners include a team asked anyway adds no
+/// approval, and a file no rule owns needs a senior engineer who knows it.
+#[test]
+fn code_owned_by_two_teams_needs_each_team() {
+    let dir = tempdir();
+    let owners = dir.write(
+        "CODEOWNERS",
+        "/lib/paysdk/ @org/payments\n/lib/authsdk/ @org/identity\n/lib/both/ @org/payments @org/identity\n",
+    );
+    let owner_approvals = |name: &str, files: &str| {
+        let change = dir.write(
+            name,
+            &format!(
+                r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "sdks",
+                    "author": {{"id": "sam", "seniority": "senior"}}, "files": [{files}]}}"#
+            ),
+        );
+        let v = assess_with_codeowners(&change, &owners);
+        let approvals: Vec<(serde_json::Value, serde_json::Value)> = v["decision"]["required_approvals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["role"] == "owner")
+            .map(|a| (a["teams"].clone(), a["min_seniority"].clone()))
+            .collect();
+        let warned = v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "no-owner");
+        (approvals, warned)
+    };
+    let pay = r#"{"path": "lib/paysdk/client.go", "added": 30}"#;
+    let auth = r#"{"path": "lib/authsdk/token.go", "added": 30}"#;
+    let both = r#"{"path": "lib/both/shared.go", "added": 30}"#;
+    let nobody = r#"{"path": "tools/gen/main.go", "added": 30}"#;
+    let team = |t: &str| (serde_json::json!([t]), serde_json::Value::Null);
+    assert_eq!(owner_approvals("one.json", pay), (vec![team("@org/payments")], false));
+    assert_eq!(
+        owner_approvals("two.json", &format!("{pay}, {auth}")),
+        (vec![team("@org/identity"), team("@org/payments")], false)
+    );
+    assert_eq!(owner_approvals("covered.json", &format!("{pay}, {both}")), (vec![team("@org/payments")], false));
+    assert_eq!(
+        owner_approvals("alone.json", both),
+        (vec![(serde_json::json!(["@org/identity", "@org/payments"]), serde_json::Value::Null)], false)
+    );
+    let (approvals, warned) = owner_approvals("unowned.json", &format!("{pay}, {nobody}"));
+    assert_eq!(approvals, vec![team("@org/payments"), (serde_json::json!([]), serde_json::json!("senior"))]);
+    assert!(warned, "a file no rule owns is named in a no-owner warning");
+}

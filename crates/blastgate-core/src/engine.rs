@@ -421,7 +421,7 @@ impl Engine {
             kinds: Default::default(),
             metrics: blastgate_change::ChangeMetrics::of(&changeset.files),
             file_owners: Vec::new(),
-            runtime_owners: Vec::new(),
+            ownership: Vec::new(),
             unowned_files: Vec::new(),
             unmapped_files: Vec::new(),
             destructive: Vec::new(),
@@ -429,7 +429,6 @@ impl Engine {
             kind_warnings: Vec::new(),
             service_warnings: Vec::new(),
             unmapped_runtime_files: Vec::new(),
-            unmapped_runtime_owners: Vec::new(),
         });
         if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
             diagnostics.push(Diagnostic::new(

@@ -30,8 +30,8 @@ use std::path::Path;
 pub use blastgate_change::limits;
 pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
-    FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule, NoMapping, PathMapping,
-    Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode, resolve,
+    FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule, NoMapping,
+    PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode, resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).

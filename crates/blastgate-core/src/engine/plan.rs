@@ -1,6 +1,6 @@
 //! From the final depth to who approves and how to roll out.
 
-use blastgate_change::{Changeset, ResolvedChange};
+use blastgate_change::{Changeset, FileOwnership, ResolvedChange};
 use blastgate_graph::{Affected, BlastRadius, NodeKind, Tier};
 
 use super::{Engine, name_list};
@@ -35,6 +35,7 @@ pub(crate) fn approvals(
 ) -> (Vec<Approval>, SeparationOfDuties) {
     let graph = &engine.graph;
     let senior = engine.policy.seniority.senior.clone();
+    let limit = engine.policy.limits.max_listed_affected;
     let mut out = Vec::new();
     let approval = |role, teams: Vec<String>, min_seniority: Option<String>, reason: String| Approval {
         role,
@@ -43,27 +44,6 @@ pub(crate) fn approvals(
         min_seniority,
         reason,
     };
-
-    // An owner approval from `owners`, or a senior engineer standing in
-    // (with a `no-owner` warning saying how to record one) when none is.
-    let owners_or_senior =
-        |owners: &[String], what: &str, help: &str, reason: String, diagnostics: &mut Vec<Diagnostic>| {
-            if owners.is_empty() {
-                diagnostics.push(Diagnostic::new(
-                    Level::Warning,
-                    "no-owner",
-                    format!("no owner is recorded for {what}: a senior engineer stands in. {help}"),
-                ));
-                approval(
-                    ApprovalRole::Owner,
-                    Vec::new(),
-                    Some(senior.clone()),
-                    format!("no owner recorded for {what}: a senior engineer who knows it"),
-                )
-            } else {
-                approval(ApprovalRole::Owner, owners.to_vec(), None, reason)
-            }
-        };
 
     if depth == ReviewDepth::Peer {
         out.push(approval(
@@ -99,18 +79,27 @@ pub(crate) fn approvals(
             } else {
                 "the changed files".to_owned()
             };
-            // The owners of the code, not of every file: a README's
-            // catch-all owners must not widen who may approve it. A change
-            // of docs or tests alone asks those files' owners.
-            let owners =
-                if resolved.runtime_owners.is_empty() { &resolved.file_owners } else { &resolved.runtime_owners };
-            out.push(owners_or_senior(
-                owners,
+            // The files that speak for the ownerless nodes (all of them
+            // when the change touches no node), and of those the code, not
+            // every file: a README's catch-all owners must not widen who
+            // may approve it. A change of docs or tests alone asks those
+            // files' owners.
+            let theirs: Vec<&FileOwnership> = resolved
+                .ownership
+                .iter()
+                .filter(|f| resolved.touched.is_empty() || f.nodes.iter().any(|n| unowned.contains(n)))
+                .collect();
+            let code: Vec<&FileOwnership> = theirs.iter().copied().filter(|f| f.deploys).collect();
+            let files = if code.is_empty() { theirs } else { code };
+            owners_by_file(
+                &files,
                 &what,
+                &format!("(no owner in the graph for {what})"),
                 "Give the graph node an owner, or pass --codeowners",
-                format!("CODEOWNERS of the changed files (no owner in the graph for {what})"),
+                engine,
+                &mut out,
                 diagnostics,
-            ));
+            );
         }
         if !resolved.touched.is_empty() && !resolved.unmapped_runtime_files.is_empty() {
             // (Such files may be touched nodes' by a stated `service`; the
@@ -118,14 +107,20 @@ pub(crate) fn approvals(
             // Files that deploy somewhere the graph does not show, beside
             // the nodes: the nodes' teams do not know where they run. (A
             // change that touches no node asked the files' owners above.)
-            let files = name_list(&resolved.unmapped_runtime_files);
-            out.push(owners_or_senior(
-                &resolved.unmapped_runtime_owners,
-                &format!("{files}, which map to no graph node by their path"),
+            let unplaced: std::collections::BTreeSet<&str> =
+                resolved.unmapped_runtime_files.iter().map(String::as_str).collect();
+            let files: Vec<&FileOwnership> =
+                resolved.ownership.iter().filter(|f| f.deploys && unplaced.contains(f.path.as_str())).collect();
+            let names = name_list(&resolved.unmapped_runtime_files);
+            owners_by_file(
+                &files,
+                &format!("{names}, which map to no graph node by their path"),
+                "(they map to no graph node by their path)",
                 "Map them to their service, or pass --codeowners",
-                format!("CODEOWNERS of {files}, which map to no graph node by their path"),
+                engine,
+                &mut out,
                 diagnostics,
-            ));
+            );
         }
     }
     if depth >= ReviewDepth::Senior {
@@ -140,7 +135,6 @@ pub(crate) fn approvals(
         teams.dedup();
         let mut reason =
             format!("a `{senior}` engineer (or above) from an owning or impacted team, besides the owners");
-        let limit = engine.policy.limits.max_listed_affected;
         if teams.len() > limit {
             // A huge radius: the owning teams, then impacted ones by name,
             // up to the limit; any team counts, the list is only bounded.
@@ -178,7 +172,6 @@ pub(crate) fn approvals(
         // one; the rest are one requirement, so the list stays bounded.
         let mut teams: Vec<TeamExposure<'_>> = by_team.into_iter().collect();
         teams.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
-        let limit = engine.policy.limits.max_listed_affected;
         let rest = teams.split_off(teams.len().min(limit));
         teams.sort_by(|a, b| a.0.cmp(&b.0));
         for (team, (_, services)) in teams {
@@ -290,4 +283,124 @@ pub(crate) fn rollout(
         watch,
         reason: reason.to_owned(),
     }
+}
+
+/// Owner approvals for `files`, taken file by file as a code host takes
+/// them: every file needs an approval from one of its CODEOWNERS owners.
+/// Files with the same owners share one approval, and so do files whose
+/// owners include a smaller set that is asked anyway (an approver from it
+/// owns them too). Files no rule owns, or `files` empty, need a senior
+/// engineer who knows them (a `no-owner` warning says how to record an
+/// owner). Past `limit` sets of owners, the rest are one approval by a
+/// senior engineer who coordinates their owners' sign-off.
+fn owners_by_file(
+    files: &[&FileOwnership],
+    what: &str,
+    context: &str,
+    help: &str,
+    engine: &Engine,
+    out: &mut Vec<Approval>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (groups, unowned) = owner_groups(files);
+    let limit = engine.policy.limits.max_listed_affected;
+    let senior_level = &engine.policy.seniority.senior;
+    let senior = |reason: String, out: &mut Vec<Approval>| {
+        out.push(Approval {
+            role: ApprovalRole::Owner,
+            count: 1,
+            teams: Vec::new(),
+            min_seniority: Some(senior_level.to_owned()),
+            reason,
+        });
+    };
+    let no_owner = |whom: &str, out: &mut Vec<Approval>, diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "no-owner",
+            format!("no owner is recorded for {whom}: a senior engineer stands in. {help}"),
+        ));
+        senior(format!("no owner recorded for {whom}: a senior engineer who knows it"), out);
+    };
+    if groups.is_empty() && unowned.is_empty() {
+        no_owner(what, out, diagnostics);
+        return;
+    }
+    let listed = groups.len().min(limit);
+    for (owners, files) in groups.iter().take(listed) {
+        out.push(Approval {
+            role: ApprovalRole::Owner,
+            count: 1,
+            teams: owners.clone(),
+            min_seniority: None,
+            reason: format!("CODEOWNERS of {} {context}", name_list(files)),
+        });
+    }
+    if let Some(rest) = groups.get(listed..).filter(|r| !r.is_empty()) {
+        let count: usize = rest.iter().map(|(_, f)| f.len()).sum();
+        senior(
+            format!(
+                "{} more sets of code owners own {count} more files {context}: a senior engineer to coordinate \
+                 their sign-off",
+                rest.len()
+            ),
+            out,
+        );
+    }
+    if !unowned.is_empty() {
+        no_owner(&format!("{} {context}", name_list(&unowned)), out, diagnostics);
+    }
+}
+
+/// A set of owners (sorted) and the files it approves (sorted).
+type OwnerGroup = (Vec<String>, Vec<String>);
+
+/// Most distinct owner sets compared with each other for [`owner_groups`];
+/// past it every set is asked on its own (more approvals, never fewer).
+const MAX_COMPARED_OWNER_SETS: usize = 1_000;
+
+/// `files` grouped by their owners (each set sorted): the sets no other
+/// set lies strictly inside, each with its files and the files of the sets
+/// containing it (sorted, deduplicated), in the sets' order; and the paths
+/// no rule owns, sorted.
+fn owner_groups(files: &[&FileOwnership]) -> (Vec<OwnerGroup>, Vec<String>) {
+    let mut by_set: std::collections::BTreeMap<Vec<String>, Vec<String>> = Default::default();
+    let mut unowned = Vec::new();
+    for f in files {
+        if f.owners.is_empty() {
+            unowned.push(f.path.clone());
+        } else {
+            let mut owners = f.owners.clone();
+            owners.sort_unstable();
+            owners.dedup();
+            by_set.entry(owners).or_default().push(f.path.clone());
+        }
+    }
+    unowned.sort_unstable();
+    unowned.dedup();
+    let sets: Vec<Vec<String>> = by_set.keys().cloned().collect();
+    let inside = |small: &[String], big: &[String]| {
+        small.len() < big.len() && small.iter().all(|o| big.binary_search(o).is_ok())
+    };
+    if sets.len() <= MAX_COMPARED_OWNER_SETS {
+        let minimal: Vec<&Vec<String>> = sets.iter().filter(|s| !sets.iter().any(|t| inside(t, s))).collect();
+        for big in &sets {
+            // The first set inside `big` that has none inside it.
+            if let Some(small) = minimal.iter().find(|s| inside(s, big))
+                && let Some(moved) = by_set.remove(big)
+                && let Some(files) = by_set.get_mut(*small)
+            {
+                files.extend(moved);
+            }
+        }
+    }
+    let groups = by_set
+        .into_iter()
+        .map(|(owners, mut files)| {
+            files.sort_unstable();
+            files.dedup();
+            (owners, files)
+        })
+        .collect();
+    (groups, unowned)
 }
