@@ -316,11 +316,13 @@ impl Prefer for bool {
 }
 
 impl Prefer for EdgeKind {
-    const WHY: &'static str = "the kind that propagates failures more (data, infrastructure, sync, async)";
+    const WHY: &'static str = "the kind that propagates failures more (infrastructure, data, sync, async)";
     fn wins_over(&self, other: &Self) -> bool {
+        // By the defaults they imply, hard and soft alike: infrastructure
+        // 0.95 / 0.5, data 0.95 / 0.4, sync 0.9 / 0.3, async 0.5 / 0.2.
         let rank = |k: &EdgeKind| match k {
-            EdgeKind::Data => 0,
-            EdgeKind::Infrastructure => 1,
+            EdgeKind::Infrastructure => 0,
+            EdgeKind::Data => 1,
             EdgeKind::Sync => 2,
             EdgeKind::Async => 3,
         };
@@ -698,33 +700,67 @@ mod tests {
         assert_eq!((warning.file(), warning.place()), ("two.edges", "edge `a` -> `b`"));
     }
 
-    /// A less trusted probability below what a more trusted description of
-    /// the edge implies is kept, as the merge rule says, with a warning.
+    /// A probability below the default that a source of the same or more
+    /// trust implies (it describes the edge and states no probability) is
+    /// not kept: the default holds, with a warning. Before, an edge list's
+    /// 0.01 quietly overrode a catalog's edge.
     #[test]
-    fn a_lower_probability_from_a_less_trusted_source_warns() {
-        let mut declared = fragment("graph.yaml", Origin::Declared);
-        let (a, b) = (declared.node("a", String::new).unwrap(), declared.node("b", String::new).unwrap());
-        declared
-            .edge(a, b, EdgeSpec { kind: Some(EdgeKind::Sync), strength: Some(Strength::Hard), ..EdgeSpec::default() })
-            .unwrap();
-        let mut listed = fragment("low.edges", Origin::Listed);
-        let (a, b) = (listed.node("a", String::new).unwrap(), listed.node("b", String::new).unwrap());
-        listed.edge(a, b, EdgeSpec { probability: Probability::new(0.01), ..EdgeSpec::default() }).unwrap();
-        let graph = build(vec![declared, listed], false).unwrap();
-        let (_, _, dep) = graph.dependencies().next().unwrap();
-        assert_eq!(dep.stated_probability().map(Probability::get), Some(0.01));
-        let warning = graph.warnings().iter().find(|w| w.message().contains("below the 0.9")).unwrap();
-        assert_eq!(warning.file(), "low.edges");
-        assert!(warning.message().contains("(the other: graph.yaml)"), "{warning}");
-        // A higher one says nothing.
-        let mut declared = fragment("graph.yaml", Origin::Declared);
-        let (a, b) = (declared.node("a", String::new).unwrap(), declared.node("b", String::new).unwrap());
-        declared.edge(a, b, EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() }).unwrap();
-        let mut listed = fragment("high.edges", Origin::Listed);
-        let (a, b) = (listed.node("a", String::new).unwrap(), listed.node("b", String::new).unwrap());
-        listed.edge(a, b, EdgeSpec { probability: Probability::new(0.8), ..EdgeSpec::default() }).unwrap();
-        let graph = build(vec![declared, listed], false).unwrap();
-        assert!(graph.warnings().iter().all(|w| !w.message().contains("less trusted")));
+    fn a_lower_probability_never_overrides_a_trusted_default() {
+        let edge = |spec: EdgeSpec, name: &str, origin: Origin| {
+            let mut f = fragment(name, origin);
+            let (a, b) = (f.node("a", String::new).unwrap(), f.node("b", String::new).unwrap());
+            f.edge(a, b, spec).unwrap();
+            f
+        };
+        let low = EdgeSpec { probability: Probability::new(0.01), ..EdgeSpec::default() };
+        let described = EdgeSpec { kind: Some(EdgeKind::Sync), strength: Some(Strength::Hard), ..EdgeSpec::default() };
+        for (more_trusted, other) in [
+            (edge(described, "graph.yaml", Origin::Declared), "graph.yaml"),
+            (edge(EdgeSpec::default(), "catalog.yaml", Origin::Declared), "catalog.yaml"),
+            (edge(EdgeSpec::default(), "traces.json", Origin::Observed), "traces.json"),
+            (edge(EdgeSpec::default(), "same.edges", Origin::Listed), "same.edges"),
+        ] {
+            let graph = build(vec![more_trusted, edge(low, "low.edges", Origin::Listed)], false).unwrap();
+            let (_, _, dep) = graph.dependencies().next().unwrap();
+            assert_eq!(dep.stated_probability(), None, "{other}");
+            assert_eq!(Some(dep.probability()), Probability::new(0.9), "{other}");
+            let warning = graph.warnings().iter().find(|w| w.message().contains("below the 0.9")).unwrap();
+            assert_eq!(warning.file(), "low.edges");
+            assert!(warning.message().contains(&format!("(the other: {other})")), "{warning}");
+        }
+        // A more trusted source's own low probability decides; so does a
+        // less trusted one above the default, without a warning.
+        let stated = EdgeSpec { probability: Probability::new(0.05), ..EdgeSpec::default() };
+        let graph = build(
+            vec![edge(stated, "graph.yaml", Origin::Declared), edge(EdgeSpec::default(), "x.edges", Origin::Listed)],
+            false,
+        )
+        .unwrap();
+        assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
+        let high = EdgeSpec { probability: Probability::new(0.8), ..EdgeSpec::default() };
+        let declared =
+            edge(EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() }, "graph.yaml", Origin::Declared);
+        let graph = build(vec![declared, edge(high, "high.edges", Origin::Listed)], false).unwrap();
+        assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.8));
+        assert!(graph.warnings().iter().all(|w| !w.message().contains("below the")));
+    }
+
+    /// Edge kinds stated by equally trusted sources: the one whose default
+    /// propagates more wins, soft edges too (infrastructure 0.5 over data
+    /// 0.4; before, data won and the edge propagated less).
+    #[test]
+    fn the_edge_kind_that_propagates_more_wins() {
+        let edge = |kind: EdgeKind, name: &str| {
+            let mut f = fragment(name, Origin::Declared);
+            let (a, b) = (f.node("a", String::new).unwrap(), f.node("b", String::new).unwrap());
+            f.edge(a, b, EdgeSpec { kind: Some(kind), strength: Some(Strength::Soft), ..EdgeSpec::default() }).unwrap();
+            f
+        };
+        for pair in [[EdgeKind::Data, EdgeKind::Infrastructure], [EdgeKind::Infrastructure, EdgeKind::Data]] {
+            let graph = build(vec![edge(pair[0], "one.yaml"), edge(pair[1], "two.yaml")], false).unwrap();
+            let (_, _, dep) = graph.dependencies().next().unwrap();
+            assert_eq!((dep.kind(), Some(dep.probability())), (EdgeKind::Infrastructure, Probability::new(0.5)));
+        }
     }
 
     /// Equally trusted sources that disagree merge to the same graph in

@@ -228,6 +228,8 @@ impl Context<'_> {
         let mut edge_kind: Option<Slot<EdgeKind>> = None;
         let mut strength: Option<Slot<Strength>> = None;
         let mut probability: Option<Slot<Probability>> = None;
+        // The most trusted record that states no probability (origin, file).
+        let mut silent: Option<(Origin, usize)> = None;
         let mut observation: Option<Observation> = None;
         let mut origin = Origin::Placeholder;
         let mut conflicts = Vec::new();
@@ -235,8 +237,12 @@ impl Context<'_> {
             let a = self.attributes.get(pos as usize).copied().unwrap_or(0) as usize;
             if a == 0 {
                 // Without attributes a record still says the edge exists
-                // with its fragment's trust.
-                origin = origin.max(self.origin_of_record(pos));
+                // with its fragment's trust, and that its default holds.
+                let (f, o) = self.fragment_of_record(pos);
+                origin = origin.max(o);
+                if silent.is_none_or(|(s, _)| o > s) {
+                    silent = Some((o, f));
+                }
                 continue;
             }
             let (f, spec) = match self.probabilities.get(a - 1) {
@@ -249,6 +255,9 @@ impl Context<'_> {
             let f = f as usize;
             let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
             origin = origin.max(o);
+            if spec.probability.is_none() && silent.is_none_or(|(s, _)| o > s) {
+                silent = Some((o, f));
+            }
             offer(&mut edge_kind, spec.kind, o, f, &mut conflicts, "kind");
             offer(&mut strength, spec.strength, o, f, &mut conflicts, "strength");
             offer(&mut probability, spec.probability, o, f, &mut conflicts, "probability");
@@ -258,34 +267,34 @@ impl Context<'_> {
                 acc.errors = acc.errors.saturating_add(obs.errors);
             }
         }
-        // A probability from a less trusted source than the one that stated
-        // the edge's kind or strength overrides the default those imply
-        // (the documented rule: only stated values compete); when it lowers
-        // it, say so, since the more trusted file described the edge.
+        // Only a source that states a probability lowers an edge below the
+        // default its kind and strength imply: a record of the same or more
+        // trust that states none says the default holds (fail closed), so
+        // an edge list's low probability cannot quietly override the edge a
+        // catalog or a trace describes, nor a duplicate line another.
         let edge_kind_value = edge_kind.as_ref().map_or_else(|| default_edge_kind(Some(kind)), |s| s.value);
         let strength_value = strength.as_ref().map(|s| s.value).unwrap_or_default();
-        let described_by =
-            [edge_kind.as_ref().map(|s| (s.origin, s.file)), strength.as_ref().map(|s| (s.origin, s.file))]
-                .into_iter()
-                .flatten()
-                .max_by_key(|&(o, _)| o);
-        if let (Some(p), Some((o, f))) = (&probability, described_by) {
-            let implied = Probability::default_for(edge_kind_value, strength_value);
-            if p.origin < o && p.value.get() < implied.get() {
-                conflicts.push((
-                    f,
-                    p.file,
-                    format!(
-                        "`probability` {} from a less trusted source is below the {} that the `{}`, `{}` edge of \
-                         a more trusted source implies; keeping {} (state the probability there to decide it)",
-                        p.value.get(),
-                        implied.get(),
-                        edge_kind_value,
-                        strength_value.as_str(),
-                        p.value.get()
-                    ),
-                ));
-            }
+        let implied = Probability::default_for(edge_kind_value, strength_value);
+        if let (Some(p), Some((o, f))) = (&probability, silent)
+            && o >= p.origin
+            && p.value.get() < implied.get()
+        {
+            let trust = if o > p.origin { "a more trusted source" } else { "another source of the same trust" };
+            conflicts.push((
+                f,
+                p.file,
+                format!(
+                    "`probability` {} is below the {} that the `{}`, `{}` edge implies, and {trust} describes the \
+                     edge without a probability; keeping {} (state the probability in the most trusted source to \
+                     lower it)",
+                    p.value.get(),
+                    implied.get(),
+                    edge_kind_value,
+                    strength_value.as_str(),
+                    implied.get()
+                ),
+            ));
+            probability = None;
         }
         let dep = Dependency {
             kind: edge_kind_value,
@@ -297,13 +306,13 @@ impl Context<'_> {
         (dep, conflicts)
     }
 
-    /// The origin of the fragment that holds edge record `pos`.
-    fn origin_of_record(&self, pos: u32) -> Origin {
+    /// The fragment that holds edge record `pos`, and its origin.
+    fn fragment_of_record(&self, pos: u32) -> (usize, Origin) {
         // `starts[f]` is the first record of fragment `f`; records are
         // appended fragment by fragment, so the holder is the last start at
         // or before `pos`.
         let f = self.starts.partition_point(|&start| start <= pos as usize).saturating_sub(1);
-        self.origins.get(f).copied().unwrap_or(Origin::Placeholder)
+        (f, self.origins.get(f).copied().unwrap_or(Origin::Placeholder))
     }
 }
 
