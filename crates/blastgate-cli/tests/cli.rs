@@ -916,3 +916,38 @@ fn code_owned_by_two_teams_needs_each_team() {
     assert_eq!(approvals, vec![team("@org/payments"), (serde_json::json!([]), serde_json::json!("senior"))]);
     assert!(warned, "a file no rule owns is named in a no-owner warning");
 }
+
+/// What building the graph warned about reaches every assessment as a
+/// `graph-warnings` warning: before, it showed only in `graph check`, so
+/// a gate decided on a graph that had dropped or weakened dependencies
+/// without saying so.
+#[test]
+fn graph_warnings_reach_the_assessment() {
+    let dir = tempdir();
+    let graph = dir.write(
+        "graph.yaml",
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: checkout, tier: 0, depends_on: [payments]}\n  - {id: payments}\n  - {id: web, depends_on: [paymnets]}\n",
+    );
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["payments"]}"#,
+    );
+    let o = run(&[
+        "assess",
+        "--graph",
+        graph.to_str().unwrap(),
+        "--change",
+        change.to_str().unwrap(),
+        "--now",
+        "2026-11-30T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    let found = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "graph-warnings");
+    let message = found.unwrap_or_else(|| panic!("no graph-warnings: {:#}", v["diagnostics"]))["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("paymnets") && message.contains("graph check"), "{message}");
+}

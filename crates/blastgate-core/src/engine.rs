@@ -68,6 +68,9 @@ pub struct Engine {
     policy_canonical: Vec<u8>,
     /// Radius scratches of finished queries, for the next ones.
     scratches: ScratchPool,
+    /// A `graph-warnings` warning when building the graph warned: every
+    /// assessment carries it (made once).
+    graph_note: Option<Diagnostic>,
 }
 
 /// Per-assessment options.
@@ -126,6 +129,7 @@ impl Engine {
         })?;
         let config = RadiusConfig::default().with_tier_weights(weights);
         let policy_canonical = digest::policy_canonical(&policy);
+        let graph_note = graph_note(graph.warnings());
         Ok(Self {
             graph,
             policy,
@@ -135,6 +139,7 @@ impl Engine {
             graph_digest: OnceLock::new(),
             policy_canonical,
             scratches: ScratchPool::default(),
+            graph_note,
         })
     }
 
@@ -178,6 +183,7 @@ impl Engine {
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
         let vetted = vet::vet_rollback(vetted, &mut notes);
         let vetted = vet::vet_provenance(vetted, &mut notes);
+        notes.extend(self.graph_note.iter().cloned());
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
             if !notes.is_empty() {
@@ -1022,6 +1028,31 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 
 /// Sorts diagnostics by level, code and message, and drops repeats: the
 /// order an assessment lists them in.
+/// The `graph-warnings` warning for a graph built with `warnings`: a
+/// dropped entity, a reference to nothing, a conflict between sources may
+/// hide a dependency, and a gate that shows none of it decides on a graph
+/// it never questioned. (A snapshot keeps no warnings: `graph freeze`
+/// prints them.)
+fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
+    const SHOWN: usize = 3;
+    warnings.first()?;
+    let mut shown: Vec<String> = warnings.iter().take(SHOWN).map(ToString::to_string).collect();
+    if warnings.len() > SHOWN {
+        shown.push(format!("and {} more", warnings.len() - SHOWN));
+    }
+    Some(Diagnostic::new(
+        Level::Warning,
+        "graph-warnings",
+        format!(
+            "building the graph gave {} warning{}, which may hide or weaken dependencies: {}. Run `blastgate graph \
+             check` on the same files and fix them",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" },
+            shown.join("; ")
+        ),
+    ))
+}
+
 fn tidy(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
     diagnostics.dedup();
