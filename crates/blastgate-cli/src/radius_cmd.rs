@@ -24,6 +24,11 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     }
     progress.step("merging and freezing");
     let graph = loader.build_frozen()?;
+    // What building the graph warned about may hide dependencies: say it
+    // where a person or a log sees it, never on the JSON output.
+    for w in graph.warnings() {
+        eprintln!("warning: {w}");
+    }
     drop(progress);
     let config = config(args)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -950,4 +950,8 @@ fn graph_warnings_reach_the_assessment() {
         .unwrap()
         .to_owned();
     assert!(message.contains("paymnets") && message.contains("graph check"), "{message}");
+    // `radius` says it on standard error, its JSON unchanged.
+    let o = run(&["radius", "--graph", graph.to_str().unwrap(), "payments", "--format", "json"]);
+    assert!(stderr(&o).contains("warning: ") && stderr(&o).contains("paymnets"), "{}", stderr(&o));
+    assert_eq!(json(&o)["changed"], serde_json::json!(["payments"]));
 }
