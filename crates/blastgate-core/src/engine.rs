@@ -1028,6 +1028,13 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 
 /// Sorts diagnostics by level, code and message, and drops repeats: the
 /// order an assessment lists them in.
+/// The node kind a resource type names (`aws_db_instance`, `postgresql`,
+/// `kafka`: datastore, queue, cache, or infrastructure for anything else),
+/// by the words the destructive-change rules read in a type.
+pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
+    rules::guess_kind(resource_type)
+}
+
 /// The `graph-warnings` warning for a graph built with `warnings`: a
 /// dropped entity, a reference to nothing, a conflict between sources may
 /// hide a dependency, and a gate that shows none of it decides on a graph

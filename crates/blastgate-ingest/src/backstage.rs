@@ -155,14 +155,20 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
 /// | `database`, `db`, `postgres`, `mysql`, `s3-bucket`, `bucket`, `storage` | datastore |
 /// | `queue`, `topic`, `kafka-topic`, `sqs`, `pubsub`             | queue          |
 /// | `cache`, `redis`, `memcached`                                | cache          |
+/// | another type naming one by a word the destructive-change rules read (`postgresql`, `rds`, `dynamodb`, `mongodb`, `elasticsearch`, `kafka`, `rabbitmq`, `elasticache`, ...; see `blastgate_core::engine::resource_type_kind`) | that kind |
 /// | anything else, or none                                       | infrastructure |
+///
+/// A database must not become `infrastructure` because its catalog spells
+/// its type in a way the short table does not list: deleting it would
+/// then not count as destroying data.
 pub fn resource_kind(spec_type: Option<&str>) -> NodeKind {
     let Some(t) = spec_type else { return NodeKind::Infrastructure };
-    match t.trim().to_ascii_lowercase().as_str() {
+    let t = t.trim().to_ascii_lowercase();
+    match t.as_str() {
         "database" | "db" | "postgres" | "mysql" | "s3-bucket" | "bucket" | "storage" => NodeKind::Datastore,
         "queue" | "topic" | "kafka-topic" | "sqs" | "pubsub" => NodeKind::Queue,
         "cache" | "redis" | "memcached" => NodeKind::Cache,
-        _ => NodeKind::Infrastructure,
+        _ => blastgate_core::engine::resource_type_kind(&t),
     }
 }
 
@@ -262,6 +268,28 @@ struct RawSpec {
     dependency_of: Option<Refs>,
     consumes_apis: Option<Refs>,
     provides_apis: Option<Refs>,
+    /// Every other key (a spec is open to custom fields): checked for near
+    /// misses of the fields above.
+    #[serde(flatten)]
+    other: BTreeMap<String, de::IgnoredAny>,
+}
+
+/// The spec fields that make edges or route approvals, as Backstage spells
+/// them.
+const SPEC_FIELDS: [&str; 7] =
+    ["dependsOn", "dependencyOf", "consumesApis", "providesApis", "subcomponentOf", "owner", "system"];
+
+/// The field or kind `written` is a near miss of, among `names`: the same
+/// apart from case, `-` and `_`, or a few letters off (an edit distance of
+/// at most a quarter of the name, and at least 1). A typo there would drop
+/// an edge, an entity or an owner without a word.
+fn near_miss<'a>(written: &str, names: &[&'a str]) -> Option<&'a str> {
+    let fold = |s: &str| s.chars().filter(|c| !matches!(c, '-' | '_')).collect::<String>().to_lowercase();
+    let w = fold(written);
+    names.iter().copied().find(|name| {
+        let n = fold(name);
+        w == n || strsim::levenshtein(&w, &n) <= (n.chars().count() / 4).max(1)
+    })
 }
 
 /// A relation field: one reference or a list (Backstage accepts both).
@@ -440,6 +468,17 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     check_name(file, at, "metadata.namespace", &namespace)?;
 
     let Some(entity_kind) = EntityKind::parse(&kind) else {
+        let nodes = [EntityKind::Component.name(), EntityKind::Resource.name(), EntityKind::Api.name()];
+        if let Some(meant) = near_miss(&kind, &nodes) {
+            return Err(GraphError::invalid(
+                file,
+                format!("{at} ({}:{namespace}/{name}), kind", kind.to_lowercase()),
+                blastgate_graph::shorten(&kind),
+                "unknown entity kind, a near miss of a kind that becomes a node: skipping the entity would drop it \
+                 and its dependencies",
+            )
+            .with_help(format!("did you mean `{meant}`?")));
+        }
         fragment.warn(
             format!("{at} ({}:{namespace}/{name})", kind.to_lowercase()),
             format!("unknown entity kind `{}`; entity skipped", blastgate_graph::shorten(&kind)),
@@ -496,6 +535,17 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         node.labels.insert("part_of".to_owned(), parent.node_id());
     }
 
+    for key in spec.other.keys() {
+        if let Some(meant) = near_miss(key, &SPEC_FIELDS) {
+            return Err(GraphError::invalid(
+                file,
+                format!("{}, spec.{}", entity.place(), blastgate_graph::shorten(key)),
+                blastgate_graph::shorten(key),
+                "unknown spec field, a near miss of a field blastgate reads: its references would be dropped",
+            )
+            .with_help(format!("did you mean `{meant}`? Backstage field names are case-sensitive")));
+        }
+    }
     let id = this.node_id();
     let local = fragment.declare(&id, node, || entity.place())?;
     let relations = [

@@ -390,8 +390,47 @@ fn resource_kind_table() {
     for t in ["cache", "redis", "memcached"] {
         assert_eq!(resource_kind(Some(t)), NodeKind::Cache, "{t}");
     }
+    // Types the short table does not list, named by a word a database,
+    // queue or cache type holds (found by an audit: these were
+    // infrastructure, so deleting one did not count as destroying data).
+    for t in ["PostgreSQL", "rds", "dynamodb", "mongodb", "elasticsearch", "cloud-sql"] {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Datastore, "{t}");
+    }
+    for t in ["kafka", "rabbitmq", "kinesis-stream"] {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Queue, "{t}");
+    }
+    assert_eq!(resource_kind(Some("elasticache")), NodeKind::Cache);
     assert_eq!(resource_kind(Some("vpc")), NodeKind::Infrastructure);
     assert_eq!(resource_kind(None), NodeKind::Infrastructure);
+}
+
+/// A near miss of a relation field or of a node kind is an error, not a
+/// silently dropped edge or entity: `dependson`, `DependsOn`, `depends_on`
+/// and `kind: Componnet` used to load with no edge and no word. Custom
+/// spec fields far from any field blastgate reads are still accepted.
+#[test]
+fn near_misses_of_fields_and_kinds_are_errors() {
+    let entity = |kind: &str, spec: &str| {
+        format!("apiVersion: backstage.io/v1alpha1\nkind: {kind}\nmetadata: {{name: web}}\nspec: {{{spec}}}\n")
+    };
+    for (kind, spec, meant) in [
+        ("Component", "dependson: [db]", "dependsOn"),
+        ("Component", "DependsOn: [db]", "dependsOn"),
+        ("Component", "depends_on: [db]", "dependsOn"),
+        ("Component", "consumesApi: [ledger]", "consumesApis"),
+        ("Resource", "ownr: team-a", "owner"),
+        ("Componnet", "dependsOn: [db]", "Component"),
+        ("Resorce", "", "Resource"),
+    ] {
+        let text = entity(kind, spec);
+        let err = backstage::parse("catalog-info.yaml", text.as_bytes()).err();
+        let err = err.unwrap_or_else(|| panic!("{kind} {spec}: loaded"));
+        assert!(matches!(err, GraphError::InvalidValue(_)), "{err}");
+        assert!(err.to_string().contains(&format!("did you mean `{meant}`")), "{err}");
+        assert!(err.to_string().contains("catalog-info.yaml"), "{err}");
+    }
+    let text = entity("Component", "type: service, lifecycle: production, dependsOn: [db], customField: 1");
+    assert!(backstage::parse("catalog-info.yaml", text.as_bytes()).is_ok());
 }
 
 #[test]
