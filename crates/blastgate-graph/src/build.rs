@@ -96,6 +96,7 @@ impl GraphBuilder {
     /// `O(V + E)` plus sorting each node's dependencies.
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
+        join_aliases(&mut fragments);
         let mut merge = Merge::default();
         let mut locals: Vec<edges::Locals> = Vec::with_capacity(fragments.len());
         for (f, fragment) in fragments.iter_mut().enumerate() {
@@ -427,11 +428,12 @@ impl Merge {
     /// Interns a fragment's nodes; returns the global id of each local id.
     fn add_nodes(&mut self, f: usize, fragment: &mut GraphFragment) -> Result<edges::Locals, GraphError> {
         let origin = fragment.origin;
+        let renamed = fragment.renamed;
         let ids = std::mem::take(&mut fragment.ids);
         let declared = std::mem::take(&mut fragment.declared);
         let mut specs = std::mem::take(&mut fragment.specs).into_iter().peekable();
         let mut places = std::mem::take(&mut fragment.places).into_iter().peekable();
-        if self.ids.is_empty() {
+        if self.ids.is_empty() && !renamed {
             // Fast path for the first fragment: its dense ids become the
             // global ones and its ids and index are taken as they are, with
             // no lookup per node. INVARIANT: a fragment's index maps each id
@@ -486,6 +488,72 @@ impl Merge {
             local_to_global.push(global);
         }
         Ok(edges::Locals::Map(local_to_global))
+    }
+}
+
+/// Renames, in every fragment, the ids that are another name of a declared
+/// node ([`GraphFragment::alias`]): a trace's `payments` becomes the
+/// catalog's `component:payments`, so that the two sources describe one
+/// node instead of two disconnected ones (whose radius would miss the
+/// catalog's tiers and owners). An id that a declaring source (native or
+/// catalog) declares itself is never renamed. Linear in the aliases times
+/// the fragments, plus the renamed ids.
+fn join_aliases(fragments: &mut [GraphFragment]) {
+    /// An alias's best claim: its rank, the node (none when two of that
+    /// rank tie) and the fragment that made it.
+    type AliasClaim = (u8, Option<Box<str>>, usize);
+    let mut table: BTreeMap<Box<str>, AliasClaim> = BTreeMap::new();
+    for (f, fragment) in fragments.iter().enumerate() {
+        for (alias, local, rank) in &fragment.aliases {
+            let Some(target) = fragment.ids.get(*local as usize) else { continue };
+            match table.get_mut(alias) {
+                None => {
+                    table.insert(alias.clone(), (*rank, Some(target.clone()), f));
+                }
+                Some(entry) if *rank < entry.0 => *entry = (*rank, Some(target.clone()), f),
+                Some(entry) if *rank == entry.0 && entry.1.as_ref() != Some(target) => entry.1 = None,
+                Some(_) => {}
+            }
+        }
+    }
+    if table.is_empty() {
+        return;
+    }
+    let declared_by_people = |alias: &str, fragments: &[GraphFragment]| {
+        fragments.iter().any(|g| {
+            g.origin == Origin::Declared
+                && g.local_of(alias).is_some_and(|l| g.declared.get(l as usize).copied().unwrap_or(false))
+        })
+    };
+    let mut joins: Vec<(Box<str>, Box<str>)> = Vec::new();
+    for (alias, (_, target, f)) in &table {
+        if declared_by_people(alias, fragments) {
+            continue;
+        }
+        match target {
+            Some(target) => joins.push((alias.clone(), target.clone())),
+            None => {
+                if let Some(fragment) = fragments.get_mut(*f) {
+                    fragment.warn(
+                        String::new(),
+                        format!(
+                            "`{alias}` is the name of more than one catalog entity of the same kind; sources that \
+                             call a node `{alias}` are not joined to any of them (name the entity by its id)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for fragment in fragments.iter_mut() {
+        for (alias, target) in &joins {
+            if let Some(local) = fragment.local_of(alias)
+                && let Some(id) = fragment.ids.get_mut(local as usize)
+            {
+                *id = target.clone();
+                fragment.renamed = true;
+            }
+        }
     }
 }
 

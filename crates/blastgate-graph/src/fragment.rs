@@ -85,6 +85,11 @@ pub struct GraphFragment {
     /// `edges`, ascending.
     pub(crate) edge_specs: Vec<(u32, EdgeSpec)>,
     pub(crate) warnings: Vec<Warning>,
+    /// Other names of declared nodes, for sources that do not know their
+    /// ids (alias, local id, rank: lower wins a shared alias).
+    pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
+    /// Whether the builder renamed ids (so `index` no longer matches).
+    pub(crate) renamed: bool,
 }
 
 impl GraphFragment {
@@ -102,6 +107,8 @@ impl GraphFragment {
             edge_probabilities: Vec::new(),
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            aliases: Vec::new(),
+            renamed: false,
         }
     }
 
@@ -173,12 +180,29 @@ impl GraphFragment {
             edge_probabilities: probabilities,
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            aliases: Vec::new(),
+            renamed: false,
         })
     }
 
     /// The file or source name.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// Records `alias` as another name of node `local`, which this fragment
+    /// declares: the name a source that does not know the node's id calls
+    /// it by (a catalog entity `component:payments` is `payments` in
+    /// traces and edge lists). When the graph is built, a node that only
+    /// such sources name, and that no declaring source (native, catalog)
+    /// declares under that name, is the aliased node. Of two nodes sharing
+    /// an alias the lower `rank` wins; nodes of equal rank leave it unused,
+    /// with a warning.
+    pub fn alias(&mut self, local: u32, alias: &str, rank: u8) {
+        if alias.is_empty() || self.ids.get(local as usize).is_none_or(|id| &**id == alias) {
+            return;
+        }
+        self.aliases.push((Box::from(alias), local, rank));
     }
 
     /// Number of distinct nodes the fragment mentions.
@@ -294,6 +318,11 @@ impl GraphFragment {
         }
         self.edges.push((dependent, dependency));
         Ok(())
+    }
+
+    /// The local id of `id`, if the fragment names it.
+    pub(crate) fn local_of(&self, id: &str) -> Option<u32> {
+        self.find(id).ok()
     }
 
     /// The local id of `id`, or where it would go in the index.

@@ -548,6 +548,15 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     }
     let id = this.node_id();
     let local = fragment.declare(&id, node, || entity.place())?;
+    // Traces and edge lists call the entity by its plain name: the same
+    // node. A component wins the name over a resource, a resource over an
+    // API, the default namespace over another.
+    let rank = match entity_kind {
+        EntityKind::Component => 0,
+        EntityKind::Resource => 2,
+        _ => 4,
+    } + u8::from(this.namespace != DEFAULT_NAMESPACE);
+    fragment.alias(local, &this.name, rank);
     let relations = [
         ("spec.dependsOn", &spec.depends_on, Relation::DependsOn),
         ("spec.dependencyOf", &spec.dependency_of, Relation::DependencyOf),

@@ -27,6 +27,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
+    /// What the case shows, for people.
+    #[serde(default, rename = "note")]
+    _note: Option<String>,
     #[serde(default)]
     inputs: Option<Vec<String>>,
     #[serde(default)]
