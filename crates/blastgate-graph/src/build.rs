@@ -128,11 +128,14 @@ impl GraphBuilder {
         let Merge { index, ids, declared_by, first_reference, attributes } = merge;
         let resolved = resolve_nodes(&ids, &declared_by, first_reference, &attributes, &files, options, &mut warnings)?;
         drop(declared_by);
-        let Resolved { origins, kinds } = resolved;
+        let Resolved { origins, kinds, edge_defaults } = resolved;
         // The nodes are made while the edges are merged, then the petgraph
         // graph is built while the edges' attributes are made (and, in the
         // general case, the reverse adjacency).
-        let (nodes, merged) = rayon::join(|| make_nodes(ids, &origins, &kinds, attributes), || records.merge(&kinds));
+        let (nodes, merged) = rayon::join(
+            || make_nodes(ids, &origins, &kinds, attributes),
+            || records.merge(&kinds, edge_defaults.as_deref()),
+        );
         drop(origins);
         merged.report(&nodes, &files, &mut warnings);
         let edges::Merged { offsets, targets, deps, reverse, .. } = merged;
@@ -367,6 +370,12 @@ struct MergedAttributes {
     user_facing: Option<Slot<bool>>,
     labels: HashMap<String, Slot<String>>,
     conflicts: Vec<Conflict>,
+    /// The edge kind the stated kinds imply for edges into the node: the
+    /// most trusted, and of equally trusted ones the one that propagates
+    /// more. A queue's edges are async; when another source of the same
+    /// trust says the node is a service, its edges stay as strong as a
+    /// service's although the kind kept is the queue's.
+    edge_default: Option<(Origin, EdgeKind)>,
 }
 
 impl MergedAttributes {
@@ -374,6 +383,13 @@ impl MergedAttributes {
     fn absorb(&mut self, f: usize, origin: Origin, spec: NodeSpec) {
         let NodeSpec { kind, tier, owner, system, labels, traffic, user_facing } = spec;
         let c = &mut self.conflicts;
+        if let Some(k) = kind {
+            let implied = default_edge_kind(Some(k));
+            self.edge_default = match self.edge_default {
+                Some((o, old)) if o > origin || (o == origin && !implied.wins_over(&old)) => Some((o, old)),
+                _ => Some((origin, implied)),
+            };
+        }
         offer(&mut self.kind, kind, origin, f, c, "kind");
         offer(&mut self.tier, tier, origin, f, c, "tier");
         offer(&mut self.owner, owner, origin, f, c, "owner");
@@ -561,6 +577,9 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
 struct Resolved {
     origins: Vec<Origin>,
     kinds: Vec<NodeKind>,
+    /// The default kind of edges into each node, when for some node it is
+    /// not the one its kind implies (see `MergedAttributes::edge_default`).
+    edge_defaults: Option<Vec<EdgeKind>>,
 }
 
 /// Decides each node's origin and kind, and reports attribute conflicts and
@@ -577,6 +596,8 @@ fn resolve_nodes(
     let file_name = |f: usize| files.get(f).map_or("(unknown)", String::as_str);
     let mut origins = Vec::with_capacity(ids.len());
     let mut kinds = Vec::with_capacity(ids.len());
+    // Nodes whose edges default to another kind than theirs implies.
+    let mut stronger: Vec<(usize, EdgeKind)> = Vec::new();
     let mut attrs = attributes.iter().peekable();
     for ((g, id), declared) in (0u32..).zip(ids).zip(declared_by) {
         let a = attrs.next_if(|(k, _)| **k == g).map(|(_, a)| a);
@@ -611,10 +632,25 @@ fn resolve_nodes(
             }
         };
         let default = if origin == Origin::Placeholder { NodeKind::External } else { NodeKind::Service };
-        kinds.push(a.and_then(|a| a.kind.as_ref()).map_or(default, |s| s.value));
+        let kind = a.and_then(|a| a.kind.as_ref()).map_or(default, |s| s.value);
+        if let Some((_, edge)) = a.and_then(|a| a.edge_default)
+            && edge != default_edge_kind(Some(kind))
+        {
+            stronger.push((kinds.len(), edge));
+        }
+        kinds.push(kind);
         origins.push(origin);
     }
-    Ok(Resolved { origins, kinds })
+    let edge_defaults = (!stronger.is_empty()).then(|| {
+        let mut defaults: Vec<EdgeKind> = kinds.iter().map(|&k| default_edge_kind(Some(k))).collect();
+        for (node, edge) in stronger {
+            if let Some(slot) = defaults.get_mut(node) {
+                *slot = edge;
+            }
+        }
+        defaults
+    });
+    Ok(Resolved { origins, kinds, edge_defaults })
 }
 
 /// The merged nodes: made in parallel with no attributes, then the few
@@ -811,6 +847,35 @@ mod tests {
         let graph = build(vec![declared, edge(high, "high.edges", Origin::Listed)], false).unwrap();
         assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.8));
         assert!(graph.warnings().iter().all(|w| !w.message().contains("below the")));
+    }
+
+    /// A node two equally trusted sources call a queue and a service keeps
+    /// the queue's kind (its data can be lost), but edges into it keep the
+    /// service's stronger default (sync 0.9, not async 0.5): the kind that
+    /// wins must not weaken who the node's failure reaches.
+    #[test]
+    fn a_contested_kind_keeps_the_stronger_edge_default() {
+        for order in [[NodeKind::Service, NodeKind::Queue], [NodeKind::Queue, NodeKind::Service]] {
+            let mut one = fragment("one.yaml", Origin::Declared);
+            one.declare("bus", spec(order[0], 2), || "a".into()).unwrap();
+            let web = one.node("web", String::new).unwrap();
+            let bus = one.node("bus", String::new).unwrap();
+            one.edge(web, bus, EdgeSpec::default()).unwrap();
+            let mut two = fragment("two.yaml", Origin::Declared);
+            two.declare("bus", spec(order[1], 2), || "b".into()).unwrap();
+            let graph = build(vec![one, two], false).unwrap();
+            let bus = graph.nodes().find(|n| n.id() == "bus").unwrap();
+            assert_eq!(bus.kind(), NodeKind::Queue);
+            let (_, _, dep) = graph.dependencies().next().unwrap();
+            assert_eq!((dep.kind(), Some(dep.probability())), (EdgeKind::Sync, Probability::new(0.9)));
+        }
+        // A queue alone keeps async edges.
+        let mut one = fragment("one.yaml", Origin::Declared);
+        one.declare("bus", spec(NodeKind::Queue, 2), || "a".into()).unwrap();
+        let (web, bus) = (one.node("web", String::new).unwrap(), one.node("bus", String::new).unwrap());
+        one.edge(web, bus, EdgeSpec::default()).unwrap();
+        let graph = build(vec![one], false).unwrap();
+        assert_eq!(graph.dependencies().next().unwrap().2.kind(), EdgeKind::Async);
     }
 
     /// Edge kinds stated by equally trusted sources: the one whose default

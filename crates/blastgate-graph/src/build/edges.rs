@@ -117,26 +117,29 @@ impl Records {
     }
 
     /// Sorts, deduplicates and merges the records over `kinds.len()` nodes
-    /// of kinds `kinds`.
+    /// of kinds `kinds`. `edge_defaults`, when given, is the edge kind an
+    /// edge into each node takes when no source states one, where it is
+    /// not the one its kind implies (sources disagreed on the kind).
     ///
     /// # Complexity
     /// `O(V + E)` plus sorting each dependent's records, spread over
     /// rayon's threads.
-    pub(super) fn merge(self, kinds: &[NodeKind]) -> Merged {
+    pub(super) fn merge(self, kinds: &[NodeKind], edge_defaults: Option<&[EdgeKind]>) -> Merged {
         let plain = self.probabilities.is_empty()
             && self.specs.is_empty()
+            && edge_defaults.is_none()
             && self.origins.windows(2).all(|w| matches!(w, [a, b] if a == b));
         if plain {
             let origin = self.origins.first().copied().unwrap_or(Origin::Placeholder);
             merge_plain(self.edges, kinds, origin)
         } else {
-            self.merge_general(kinds)
+            self.merge_general(kinds, edge_defaults)
         }
     }
 
     /// The general case: records carry their position, so that duplicates
     /// are merged in input order.
-    fn merge_general(self, kinds: &[NodeKind]) -> Merged {
+    fn merge_general(self, kinds: &[NodeKind], edge_defaults: Option<&[EdgeKind]>) -> Merged {
         let n = kinds.len();
         let Bucketed { offsets, items, parts } = bucket_by_dependent(&self.edges, n, |pos, to| (to, pos));
         // The attributes of each record, if any: 0 for none, `i + 1` for
@@ -181,7 +184,10 @@ impl Records {
                             piece.self_loop(from);
                         } else if let Some(&kind) = kinds.get(to as usize) {
                             let records = run.get(..len).unwrap_or_default();
-                            let (dep, conflicts) = context.merge_edge(records, kind);
+                            let default = edge_defaults
+                                .and_then(|d| d.get(to as usize).copied())
+                                .unwrap_or_else(|| default_edge_kind(Some(kind)));
+                            let (dep, conflicts) = context.merge_edge(records, default);
                             for (first, second, message) in conflicts {
                                 piece.events.push(Event::Conflict { from, to, first, second, message });
                             }
@@ -221,10 +227,10 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Merges the records of one edge (dependency, position; by position)
-    /// whose dependency is of kind `kind`. Returns the edge and the
+    /// whose kind is `default` unless a source states one. Returns the edge and the
     /// conflicts between sources (the file of the value met first, the
     /// other's, message).
-    fn merge_edge(&self, records: &[(u32, u32)], kind: NodeKind) -> (Dependency, Vec<Conflict>) {
+    fn merge_edge(&self, records: &[(u32, u32)], default: EdgeKind) -> (Dependency, Vec<Conflict>) {
         let mut edge_kind: Option<Slot<EdgeKind>> = None;
         let mut strength: Option<Slot<Strength>> = None;
         let mut probability: Option<Slot<Probability>> = None;
@@ -272,7 +278,7 @@ impl Context<'_> {
         // trust that states none says the default holds (fail closed), so
         // an edge list's low probability cannot quietly override the edge a
         // catalog or a trace describes, nor a duplicate line another.
-        let edge_kind_value = edge_kind.as_ref().map_or_else(|| default_edge_kind(Some(kind)), |s| s.value);
+        let edge_kind_value = edge_kind.as_ref().map_or(default, |s| s.value);
         let strength_value = strength.as_ref().map(|s| s.value).unwrap_or_default();
         let implied = Probability::default_for(edge_kind_value, strength_value);
         if let (Some(p), Some((o, f))) = (&probability, silent)
@@ -730,7 +736,7 @@ mod tests {
 
     fn general(edges: Vec<(u32, u32)>, kinds: &[NodeKind]) -> Merged {
         let records = Records { edges, origins: vec![Origin::Listed], starts: vec![0], ..Records::default() };
-        records.merge_general(kinds)
+        records.merge_general(kinds, None)
     }
 
     /// The self-loops reported one by one (each piece keeps its first ten).
