@@ -14,9 +14,11 @@
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
 //!   evidence, whatever it claims: the change counts as changing tests
-//!   exactly when one of them adds lines to a test (its path says test, and
-//!   it is not deleted; see `blastgate_change::adds_tests`), and a claim
-//!   without such a file is dropped. A changeset that lists no files has
+//!   exactly when they add lines to tests (a path that says test, not
+//!   deleted; see `blastgate_change::adds_tests`), at least one for every
+//!   [`CODE_LINES_PER_TEST_LINE`] lines added to code (a one-line test
+//!   beside a thousand lines of code is a token), and a claim without
+//!   such files is dropped. A changeset that lists no files has
 //!   nothing to check it against, and its claim stands.
 //! - **A rollback plan** (`vet_rollback`). `safety.rollback_plan: true`
 //!   lowers the likelihood and lifts the block on destructive changes
@@ -95,9 +97,15 @@ pub(crate) fn vet_author<'a>(
     Cow::Owned(vetted)
 }
 
+/// At least one line added to tests for this many lines added to code, for
+/// the tests to count: a one-line test beside a thousand lines of code is
+/// a token, not evidence.
+pub(crate) const CODE_LINES_PER_TEST_LINE: u64 = 10;
+
 /// `changeset` with its tests claim decided by its files when it lists
-/// any (`Some(true)` when one adds tests, else none), and a warning in
-/// `diagnostics` when that drops a claim.
+/// any (`Some(true)` when they add tests in proportion to the code, else
+/// none), and a warning in `diagnostics` when that drops a claim or a
+/// test too small to count.
 pub(crate) fn vet_tests<'a>(
     changeset: Cow<'a, Changeset>,
     classifier: &Classifier,
@@ -107,11 +115,23 @@ pub(crate) fn vet_tests<'a>(
     if files.is_empty() {
         return changeset;
     }
-    let evidence = has_test_file(classifier, files).then_some(true);
+    let tests = Tests::of(classifier, files);
+    let evidence = tests.count().then_some(true);
+    if tests.any && !tests.count() {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "tests-too-small",
+            format!(
+                "the change adds {} lines to tests for {} lines of code: fewer than one in {CODE_LINES_PER_TEST_LINE}, \
+                 so they are not counted as tests that lower the risk. Test the code it adds",
+                tests.test_lines, tests.code_lines
+            ),
+        ));
+    }
     if changeset.safety.tests_changed == evidence {
         return changeset;
     }
-    if changeset.safety.tests_changed == Some(true) {
+    if changeset.safety.tests_changed == Some(true) && !tests.any {
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "tests-claim-unsupported",
@@ -128,9 +148,40 @@ pub(crate) fn vet_tests<'a>(
     Cow::Owned(vetted)
 }
 
-/// Whether any of `files` adds tests (`blastgate_change::adds_tests`).
+/// What a change's files show about its tests.
+struct Tests {
+    /// Some file adds tests (`blastgate_change::adds_tests`).
+    any: bool,
+    /// Lines added to such files.
+    test_lines: u64,
+    /// Lines added to files that deploy (neither docs nor tests).
+    code_lines: u64,
+}
+
+impl Tests {
+    fn of(classifier: &Classifier, files: &[FileChange]) -> Self {
+        let mut t = Tests { any: false, test_lines: 0, code_lines: 0 };
+        for f in files {
+            if adds_tests(classifier, f) {
+                t.any = true;
+                t.test_lines = t.test_lines.saturating_add(f.added);
+            } else if blastgate_change::file_kind(classifier, f).0.deploys() {
+                t.code_lines = t.code_lines.saturating_add(f.added);
+            }
+        }
+        t
+    }
+
+    /// Whether the tests count: some, and at least one line of them for
+    /// every [`CODE_LINES_PER_TEST_LINE`] lines of code added.
+    fn count(&self) -> bool {
+        self.any && self.test_lines.saturating_mul(CODE_LINES_PER_TEST_LINE) >= self.code_lines
+    }
+}
+
+/// Whether `files` add tests that count ([`vet_tests`]).
 pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bool {
-    files.iter().any(|f| adds_tests(classifier, f))
+    Tests::of(classifier, files).count()
 }
 
 /// The destructive resources of `changeset` that keep no final snapshot:
