@@ -25,6 +25,8 @@ seed policy_no_panic "$root"/crates/blastgate-core/src/policy/default.toml "$roo
 seed assess_no_panic "$root"/crates/blastgate/tests/data/decision-cases/*/change.json
 mkdir -p corpus/assess_json_no_panic
 printf '%s' '{"graph": [{"content": "web api\napi db\n"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["db"]}, "now": "2026-11-27T10:00:00Z"}' > corpus/assess_json_no_panic/basic.json
+# A catalog beside traces that call its entities by their plain names (joined).
+printf '%s' '{"graph": [{"name": "catalog.yaml", "content": "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: checkout, annotations: {blastgate.dev/tier: \"0\"}}\nspec: {owner: team-a}\n---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: payments}\n"}, {"name": "traces.json", "content": "[{\"parent\": \"checkout\", \"child\": \"payments\", \"callCount\": 9}]"}], "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["component:payments"]}, "now": "2026-11-27T10:00:00Z"}' > corpus/assess_json_no_panic/joined.json
 seed snapshot_no_panic "$root"/fuzz/regressions/snapshot_no_panic/*.bgs
 seed graph_roundtrip "$shared"/graphs/*.edges "$shared"/backstage/*.yaml "$root"/crates/blastgate/src/demo/topology.yaml
 seed changeset_roundtrip "$root"/crates/blastgate/tests/data/change-cases/*/change.* "$root"/crates/blastgate/tests/data/decision-cases/*/change.*

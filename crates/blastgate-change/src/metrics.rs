@@ -36,8 +36,10 @@ pub struct ChangeMetrics {
 }
 
 impl ChangeMetrics {
-    /// The metrics of `files`. Sums saturate; the entropy is summed in file
-    /// order, so the same files give the same bits.
+    /// The metrics of `files`. Sums saturate; the entropy's terms are
+    /// summed in ascending order of lines, so the same files give the same
+    /// bits in any order (a floating-point sum in file order moved its last
+    /// bits, and a likelihood at a band's edge with them).
     pub fn of(files: &[FileChange]) -> Self {
         let mut m = ChangeMetrics::default();
         let mut dirs = BTreeSet::new();
@@ -58,9 +60,11 @@ impl ChangeMetrics {
         m.ns = subsystems.len() as u64;
         if total > 0 {
             let total = total as f64;
+            let mut sizes: Vec<u128> = files.iter().map(|f| u128::from(f.added) + u128::from(f.deleted)).collect();
+            sizes.sort_unstable();
             let mut h = 0.0;
-            for f in files {
-                let lines = (u128::from(f.added) + u128::from(f.deleted)) as f64;
+            for lines in sizes {
+                let lines = lines as f64;
                 if lines > 0.0 {
                     let p = lines / total;
                     h -= p * p.log2();
@@ -86,6 +90,16 @@ mod tests {
         let m = ChangeMetrics::of(&[file("src/a/x.go", 10, 0), file("src/a/y.go", 5, 5), file("README.md", 0, 0)]);
         assert_eq!((m.la, m.ld, m.nf, m.nd, m.ns), (15, 5, 3, 2, 2));
         assert!((m.entropy - 1.0).abs() < 1e-12, "two files with 10 lines each: 1 bit, got {}", m.entropy);
+    }
+
+    #[test]
+    fn entropy_does_not_depend_on_file_order() {
+        let orders = [[1, 2, 3], [1, 3, 2], [2, 1, 3], [2, 3, 1], [3, 1, 2], [3, 2, 1]];
+        let bits: Vec<u64> = orders
+            .iter()
+            .map(|o| ChangeMetrics::of(&o.map(|n| file(&format!("f{n}"), n, 0))).entropy.to_bits())
+            .collect();
+        assert!(bits.iter().all(|&b| b == bits[0]), "{bits:?}");
     }
 
     #[test]

@@ -86,7 +86,8 @@ pub struct TouchedNode {
     pub owner: Option<String>,
     /// Kinds of change that reach the node through files.
     pub kinds: BTreeSet<ChangeKind>,
-    /// Why the node counts as changed (at most 20 reasons kept; the count
+    /// Why the node counts as changed, sorted (the first 20 reasons in
+    /// that order are kept, whatever the order of the changeset; the count
     /// is in `reasons`).
     pub via: Vec<ChangedBy>,
     /// How many reasons there are in all.
@@ -111,9 +112,10 @@ pub struct ResolvedChange {
     pub metrics: ChangeMetrics,
     /// Owners from CODEOWNERS of the changed files, sorted.
     pub file_owners: Vec<String>,
-    /// Files with no CODEOWNERS rule (or an explicitly unowned one).
+    /// Files with no CODEOWNERS rule (or an explicitly unowned one),
+    /// sorted.
     pub unowned_files: Vec<String>,
-    /// Files that map to no graph node.
+    /// Files that map to no graph node, sorted.
     pub unmapped_files: Vec<String>,
     /// The paths of files that are neither documentation nor tests and
     /// that no service map entry or folder named after a node places (a
@@ -128,7 +130,8 @@ pub struct ResolvedChange {
     /// approve code another team owns.
     #[serde(skip)]
     pub ownership: Vec<FileOwnership>,
-    /// Destructive infrastructure actions (delete, replace, unknown).
+    /// Destructive infrastructure actions (delete, replace, unknown), by
+    /// address.
     pub destructive: Vec<InfraChange>,
     /// Accepted but worth a look (unknown services allowed by option).
     pub warnings: Vec<String>,
@@ -309,8 +312,14 @@ pub fn resolve(
                     entry.kinds.insert(k);
                 }
                 entry.reasons += 1;
-                if entry.via.len() < MAX_REASONS && !entry.via.contains(&by) {
-                    entry.via.push(by);
+                // The first reasons in order, whatever the order of the
+                // changeset's entries: which ones are kept must not depend
+                // on it.
+                if let Err(at) = entry.via.binary_search(&by)
+                    && at < MAX_REASONS
+                {
+                    entry.via.insert(at, by);
+                    entry.via.truncate(MAX_REASONS);
                 }
                 Ok(())
             }
@@ -449,6 +458,12 @@ pub fn resolve(
             destructive.push(r.clone());
         }
     }
+    // Listed in order, whatever the order of the changeset's entries.
+    unowned.sort_unstable();
+    unowned.dedup();
+    unmapped.sort_unstable();
+    unmapped.dedup();
+    destructive.sort_by(|a: &InfraChange, b: &InfraChange| a.address.cmp(&b.address));
     Ok(ResolvedChange {
         id: changeset.id.clone(),
         touched: touched.into_values().collect(),
@@ -543,6 +558,34 @@ mod tests {
         fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
             if path.starts_with("payments/") { Some(vec!["@team-pay"]) } else { Some(vec!["@all"]) }
         }
+    }
+
+    /// Which reasons a node keeps (20 of them), and the lists of files,
+    /// do not depend on the order of the changeset's files: SARIF output
+    /// located a rule on the first 20 files in input order.
+    #[test]
+    fn kept_reasons_and_file_lists_do_not_depend_on_file_order() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let (web, svc) = (f.node("web", String::new).unwrap(), f.node("svc", String::new).unwrap());
+        f.edge(web, svc, EdgeSpec::default()).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let mut files: Vec<FileChange> = (1..=22)
+            .map(|i| FileChange { path: format!("svc/f{i:02}.go"), added: 1, ..FileChange::default() })
+            .chain((1..=3).map(|i| FileChange { path: format!("tools/t{i}.sh"), added: 1, ..FileChange::default() }))
+            .collect();
+        let classifier = Classifier::default();
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let changeset = Changeset { id: "c".into(), files: files.clone(), ..Changeset::default() };
+            let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
+            seen.push((r.touched[0].via.clone(), r.touched[0].reasons, r.unmapped_files, r.unmapped_runtime_files));
+            files.reverse();
+        }
+        assert_eq!(seen[0], seen[1]);
+        assert_eq!(seen[0].0.len(), 20);
+        assert_eq!(seen[0].1, 22);
     }
 
     #[test]
