@@ -35,7 +35,7 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         Some(path) => load_policy(path)?,
         None => default_policy()?,
     };
-    let (context, clock_note) = context(args)?;
+    let (context, clock_notes) = context(args, policy.deploy.window_minutes)?;
     let Inputs { graph, changeset, mapping, mapping_digest, allow_unknown, warnings, .. } = inputs;
     let engine = Engine::new(graph, policy)?;
     let options =
@@ -44,9 +44,7 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     for w in warnings {
         assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
     }
-    if let Some(note) = clock_note {
-        assessment.diagnostics.push(Diagnostic::new(Level::Note, "clock", note));
-    }
+    assessment.diagnostics.extend(clock_notes);
     // A non-finite number is an internal error (exit 3), in every format.
     if let Some(place) = assessment.non_finite_number() {
         return Err(Failure::Internal(format!("non-finite number at `{place}`; nothing was decided")));
@@ -88,7 +86,7 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
 /// The context: the file's, with `--now` overriding its instant; without a
 /// file, an empty context at `--now` or, failing that, the system clock
 /// (with a note, since the output then depends on when it ran).
-fn context(args: &AssessArgs) -> Result<(Context, Option<String>), Failure> {
+fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagnostic>), Failure> {
     let now = match &args.now {
         Some(text) => {
             Some(Timestamp::parse(text).map_err(|e| Failure::Usage(format!("--now `{text}`: {}", e.message())))?)
@@ -96,24 +94,53 @@ fn context(args: &AssessArgs) -> Result<(Context, Option<String>), Failure> {
         None => None,
     };
     match (&args.context, now) {
-        (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), None)),
-        (Some(path), None) => Ok((load_context(path)?, None)),
-        (None, Some(now)) => Ok((Context::new(now), None)),
+        (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), Vec::new())),
+        (Some(path), None) => {
+            // A context file is a snapshot taken at its `now`; the deploy
+            // happens when the gate runs. A stale one (a file committed
+            // last month) would check freezes and changes in flight at the
+            // wrong time: past the deploy window, the clock decides.
+            let context = load_context(path)?;
+            let clock = system_clock()?;
+            let stated = context.now();
+            let window = i64::from(window_minutes).saturating_mul(60);
+            let apart = clock.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
+            if apart.saturating_abs() <= window {
+                return Ok((context, Vec::new()));
+            }
+            let warning = Diagnostic::new(
+                Level::Warning,
+                "stale-context",
+                format!(
+                    "the context describes {stated}, but the system clock reads {clock}, more than the deploy window \
+                     ({window_minutes} minutes) apart: freezes and changes in flight are checked at the clock's time, \
+                     and the context's incidents and error budgets may be out of date. Refresh the context, or pass \
+                     --now to assess at another instant"
+                ),
+            );
+            Ok((context.with_now(clock), vec![warning]))
+        }
+        (None, Some(now)) => Ok((Context::new(now), Vec::new())),
         (None, None) => {
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_err(|e| Failure::Internal(format!("the system clock is before 1970: {e}")))?
-                .as_secs();
-            let now = i64::try_from(seconds)
-                .ok()
-                .and_then(Timestamp::from_unix_seconds)
-                .ok_or_else(|| Failure::Internal("the system clock is out of range".into()))?;
+            let now = system_clock()?;
             let note = format!(
                 "no --context or --now: assessed at the system clock's {now}; pass --now for reproducible output"
             );
-            Ok((Context::new(now), Some(note)))
+            Ok((Context::new(now), vec![Diagnostic::new(Level::Note, "clock", note)]))
         }
     }
+}
+
+/// The system clock, to the second.
+fn system_clock() -> Result<Timestamp, Failure> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| Failure::Internal(format!("the system clock is before 1970: {e}")))?
+        .as_secs();
+    i64::try_from(seconds)
+        .ok()
+        .and_then(Timestamp::from_unix_seconds)
+        .ok_or_else(|| Failure::Internal("the system clock is out of range".into()))
 }
 
 /// GitHub Actions: workflow commands on stdout, the step outputs in

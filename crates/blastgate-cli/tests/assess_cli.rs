@@ -36,6 +36,12 @@ fn tempdir() -> PathBuf {
     dir
 }
 
+/// The `now` a context file states.
+fn context_now(path: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["now"].as_str().unwrap().to_owned()
+}
+
 /// A folder with the demo topology and the ladder step whose changeset id
 /// is `id`: (dir, graph, change, context).
 fn demo_case(id: &str) -> (PathBuf, String, String, String) {
@@ -51,9 +57,12 @@ fn demo_case(id: &str) -> (PathBuf, String, String, String) {
     (dir, s(graph), s(change), s(context))
 }
 
+/// `assess` of a demo case at its context's `now` (a replay: without
+/// `--now`, a context that old would be assessed at the system clock).
 fn assess(id: &str, extra: &[&str]) -> Output {
     let (_dir, graph, change, context) = demo_case(id);
-    let mut args = vec!["assess", "--graph", &graph, "--change", &change, "--context", &context];
+    let now = context_now(&context);
+    let mut args = vec!["assess", "--graph", &graph, "--change", &change, "--context", &context, "--now", &now];
     args.extend_from_slice(extra);
     run(&args)
 }
@@ -237,6 +246,7 @@ fn github_format_escapes_workflow_commands() {
     let summary = dir.join("summary.md");
     let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
         .args(["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "github"])
+        .args(["--now", &context_now(&context)])
         .env("GITHUB_OUTPUT", &out)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .output()
@@ -264,6 +274,7 @@ fn a_rule_id_cannot_forge_step_outputs() {
     let out = dir.join("github-output");
     let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
         .args(["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "github"])
+        .args(["--now", &context_now(&context)])
         .args(["--policy", policy.to_str().unwrap()])
         .env("GITHUB_OUTPUT", &out)
         .output()
@@ -399,7 +410,20 @@ fn sarif_locations_are_uri_references() {
 fn the_decision_names_its_deploy_window() {
     let (dir, graph, change, context) = demo_case("checkout-banner");
     let decide = |change: &str| -> serde_json::Value {
-        let o = run(&["assess", "--graph", &graph, "--change", change, "--context", &context, "--format", "json"]);
+        let now = context_now(&context);
+        let o = run(&[
+            "assess",
+            "--graph",
+            &graph,
+            "--change",
+            change,
+            "--context",
+            &context,
+            "--now",
+            &now,
+            "--format",
+            "json",
+        ]);
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
         serde_json::from_slice(&o.stdout).unwrap()
     };
@@ -430,4 +454,41 @@ fn the_decision_names_its_deploy_window() {
     assert!(rules(&fix).contains(&"exception-claimed".to_owned()) && !rules(&fix).contains(&"freeze".to_owned()));
     let depth = fix["decision"]["review_depth"].as_str().unwrap();
     assert!(["owner", "senior", "multi_party"].contains(&depth), "{depth}");
+}
+
+/// A context file is a snapshot taken at its `now`; the deploy happens when
+/// the gate runs. Without `--now`, a context older (or newer) than the
+/// deploy window is assessed at the system clock, with a `stale-context`
+/// warning: a context committed long ago must not switch off a freeze in
+/// force today (found by an audit: a freeze starting after the file's
+/// `now` was never checked).
+#[test]
+fn a_stale_context_is_assessed_at_the_clock() {
+    let (dir, graph, change, _) = demo_case("checkout-banner");
+    let context = dir.join("stale.json");
+    std::fs::write(
+        &context,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2001-01-01T00:00:00Z",
+            "freezes": [{"name": "now", "start": "2002-01-01T00:00:00Z", "end": "2200-01-01T00:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let context = context.display().to_string();
+    let decide = |extra: &[&str]| -> serde_json::Value {
+        let mut args =
+            vec!["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect()
+    };
+    let stale = decide(&[]);
+    assert_eq!(stale["decision"]["review_depth"], "block", "{stale}");
+    assert!(codes(&stale).contains(&"stale-context".to_owned()), "{stale}");
+    // A replay at the context's own instant, as asked: no freeze yet.
+    let replay = decide(&["--now", "2001-01-01T00:00:00Z"]);
+    assert!(!codes(&replay).contains(&"stale-context".to_owned()), "{replay}");
+    assert!(replay["rules"].as_array().unwrap().iter().all(|r| r["id"] != "freeze"), "{replay}");
 }
