@@ -292,6 +292,7 @@ impl Engine {
         let matrix_depth = self.policy.matrix_depth(likelihood, impact);
 
         let fired = rules::evaluate(self, changeset, &resolved, &facts);
+        rules::unchecked(self, &facts, &mut diagnostics);
         let mut depth = fired.iter().map(|r| r.min_depth).fold(matrix_depth, Ord::max);
         let errors = diagnostics.iter().filter(|d| d.level == Level::Error).count();
         if errors > 0 {

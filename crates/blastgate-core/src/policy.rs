@@ -60,8 +60,11 @@ pub struct Policy {
     /// least `peer` and at least the matrix's highest depth (validated).
     #[serde(default = "default_error_depth")]
     pub error_depth: ReviewDepth,
-    /// The hard rules: each can only raise the depth.
-    #[serde(default, rename = "rule")]
+    /// The hard rules: each can only raise the depth. Required: a policy
+    /// that leaves them out (an older copy of the default cut short, say)
+    /// would switch off every freeze, incident and collision check without
+    /// a word; a policy without rules says so with `rule = []`.
+    #[serde(rename = "rule")]
     pub rules: Vec<Rule>,
     /// Output and work limits.
     #[serde(default)]

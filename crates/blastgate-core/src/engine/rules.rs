@@ -5,7 +5,7 @@ use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
 use blastgate_graph::NodeKind;
 
 use super::{Engine, Facts, bounded, name_list, name_list_of};
-use crate::assessment::FiredRule;
+use crate::assessment::{Diagnostic, FiredRule, Level};
 use crate::context::Exception;
 use crate::policy::{Rule, RuleCheck};
 
@@ -336,6 +336,46 @@ fn kinds_of(engine: &Engine, r: &InfraChange) -> Vec<NodeKind> {
         kinds.push(NodeKind::Infrastructure);
     }
     kinds
+}
+
+/// A `context-unchecked` warning for each thing the context shows on the
+/// change's blast radius that no enabled rule decides on: a freeze in
+/// force, an open incident, an exhausted error budget, a change in flight
+/// that collides. A policy that leaves such a rule out (an organisation's
+/// older copy of the default, say) would otherwise pass the change without
+/// a word about it.
+pub(crate) fn unchecked(engine: &Engine, facts: &Facts<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let on = |check: &dyn Fn(&RuleCheck) -> bool| engine.policy.rules.iter().any(|r| r.enabled && check(&r.check));
+    let mut missing = Vec::new();
+    if !facts.freezes.is_empty() && !on(&|c| matches!(c, RuleCheck::Freeze)) {
+        missing.push(("a freeze in force", "freeze"));
+    }
+    let incident_seen = |c: &RuleCheck| match c {
+        RuleCheck::Incident { severity } => facts.incidents.iter().any(|i| i.severity.is_at_least(*severity)),
+        _ => false,
+    };
+    if !facts.incidents.is_empty() && !on(&incident_seen) {
+        missing.push(("an open incident", "incident"));
+    }
+    if facts.budgets.iter().any(|&(_, remaining)| remaining <= 0.0)
+        && !on(&|c| matches!(c, RuleCheck::ErrorBudgetExhausted))
+    {
+        missing.push(("an exhausted error budget", "error_budget_exhausted"));
+    }
+    if !facts.collisions.is_empty() && !on(&|c| matches!(c, RuleCheck::Collision)) {
+        missing.push(("a change in flight that collides", "collision"));
+    }
+    for (what, check) in missing {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "context-unchecked",
+            format!(
+                "the context shows {what} on this change's blast radius, but the policy has no enabled rule that \
+                 checks it (`check = \"{check}\"`): nothing in the decision looks at it. Add the rule, as the \
+                 default policy has it"
+            ),
+        ));
+    }
 }
 
 /// Words in resource types that name a datastore.
