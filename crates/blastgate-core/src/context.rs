@@ -98,9 +98,26 @@ pub struct Context {
     /// source the gate trusts (a directory, not the author). When the list
     /// is not empty, an author's seniority is taken from it: a changeset's
     /// own claim is not used, and an author missing from the list counts
-    /// as the lowest level (see [`Context::person`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// as the lowest level (see [`Context::person`]). A document that
+    /// states an empty list is refused: an export from a directory that
+    /// failed would otherwise hand the seniority back to the changesets'
+    /// own claims; leave the key out to trust them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "listed_people")]
+    #[schemars(length(min = 1))]
     pub people: Vec<Person>,
+}
+
+/// `people` as a document states it: not empty.
+fn listed_people<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Person>, D::Error> {
+    let people = Vec::<Person>::deserialize(d)?;
+    if people.is_empty() {
+        return Err(serde::de::Error::custom(
+            "an empty `people` list names nobody; leave `people` out to take authors' seniority \
+             from the changesets, or list the people (a directory export that came back empty must not hand the \
+             seniority back to the authors' own claims)",
+        ));
+    }
+    Ok(people)
 }
 
 /// A person and their seniority, as the organisation records it.

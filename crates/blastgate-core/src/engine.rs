@@ -917,11 +917,29 @@ impl<'c> Facts<'c> {
         unplaced.dedup();
         let mut freezes = Vec::new();
         for f in context.freezes.iter().filter(in_window) {
-            let covered: Vec<String> = ascending_reach(blast)
-                .filter_map(node)
-                .filter(|n| f.covers(n.id(), n.tier()))
-                .map(|n| n.id().to_owned())
-                .collect();
+            // A scope of services is looked up node by node (its list can be
+            // long and the radius huge: a scan of one per node of the other
+            // took minutes); the others are checked on every reached node.
+            // Both are charged to the work budget.
+            let covered: Vec<String> = match &f.scope {
+                crate::context::FreezeScope::Services(services) => {
+                    work.charge(services.len() as u64);
+                    let reached = |i: &u32| blast.is_affected(*i) || blast.changed().binary_search(i).is_ok();
+                    let mut nodes: Vec<u32> =
+                        services.iter().filter_map(|s| graph.index_of(s)).filter(reached).collect();
+                    nodes.sort_unstable();
+                    nodes.dedup();
+                    nodes.into_iter().filter_map(node).map(|n| n.id().to_owned()).collect()
+                }
+                _ => {
+                    work.charge((blast.affected().len() + blast.changed().len()) as u64);
+                    ascending_reach(blast)
+                        .filter_map(node)
+                        .filter(|n| f.covers(n.id(), n.tier()))
+                        .map(|n| n.id().to_owned())
+                        .collect()
+                }
+            };
             if !covered.is_empty() || !unplaced.is_empty() {
                 freezes.push((f, covered));
             }
@@ -929,6 +947,8 @@ impl<'c> Facts<'c> {
         freezes.sort_by(|(a, _), (b, _)| (&a.name, a.start, a.end).cmp(&(&b.name, b.start, b.end)));
 
         let mut collisions = Vec::new();
+        let self_entries =
+            context.in_flight.iter().filter(|o| context.change_id.as_deref() == Some(o.id.as_str())).count();
         for other in context.in_flight_overlapping(deploy_at, window_end) {
             let mut theirs = Vec::new();
             for s in &other.services {
@@ -947,10 +967,23 @@ impl<'c> Facts<'c> {
             // entry that only shares it counts, with a warning (naming an
             // in-flight deploy of the same services would otherwise hide
             // the worst collision).
+            // Only one entry can be the change: when several share the id
+            // (two deploy feeds numbering alike), none is skipped.
             if context.change_id.as_deref() == Some(other.id.as_str()) {
-                continue;
-            }
-            if other.id == changeset.id {
+                if self_entries == 1 {
+                    continue;
+                }
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    "in-flight-same-id",
+                    format!(
+                        "{self_entries} in-flight changes have the id `{}` that the context's `change_id` names as \
+                         this change's own deploy; which one it is cannot be told, so each is checked for \
+                         collisions as another change. Give in-flight changes distinct ids",
+                        other.id
+                    ),
+                ));
+            } else if other.id == changeset.id {
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
                     "in-flight-same-id",

@@ -557,6 +557,10 @@ fn bad_people_name_their_place() {
     assert_error(&e, "schema", &["$.people[0]", "seniority"]);
     let e = err("c.json", &with(r#"[{"id": "dana", "seniority": "senior", "level": 3}]"#));
     assert_error(&e, "schema", &["unknown field `level`"]);
+    // An empty list names nobody: refused, not read as "no list" (which
+    // would hand the seniority back to the changesets' own claims).
+    let e = err("c.json", &with("[]"));
+    assert_error(&e, "schema", &["$.people", "empty `people` list"]);
     let entry = r#"{"id": "p", "seniority": "junior"}"#;
     let e = err("c.json", &with(&format!("[{}]", vec![entry; limits::MAX_LIST_ENTRIES + 1].join(","))));
     assert_error(&e, "limit_exceeded", &["c.json: $.people", "`max_list_entries`"]);
