@@ -404,6 +404,30 @@ impl Policy {
                 return fail(&format!("tiers.weights[{t}]"), format!("`{w}` is not a finite, non-negative weight"));
             }
         }
+        // Tier 0 is the most critical: a weight that grows with the tier
+        // number (the array written the wrong way round) would make a
+        // change reaching tier 0 look safer than one reaching tier 3.
+        for (t, pair) in self.tiers.weights.windows(2).enumerate() {
+            if let [more_critical, less_critical] = pair
+                && less_critical.total_cmp(more_critical).is_gt()
+            {
+                return fail(
+                    &format!("tiers.weights[{}]", t + 1),
+                    format!(
+                        "`{less_critical}` is above tier {t}'s `{more_critical}`: weights must not grow from tier 0 \
+                         (most critical) to tier 3"
+                    ),
+                );
+            }
+        }
+        if self.deploy.window_minutes == 0 {
+            return fail(
+                "deploy.window_minutes",
+                "`0`: a deploy takes time, and a window of one instant misses every freeze and change in flight \
+                 that starts after it (at least 1)"
+                    .to_owned(),
+            );
+        }
         if !self.likelihood.intercept.is_finite() {
             return fail("likelihood.intercept", format!("`{}` is not a finite number", self.likelihood.intercept));
         }

@@ -114,6 +114,14 @@ mod tests {
         assert!(e.to_string().contains("unknown feature `log_lines_addded`"), "{e}");
         let e = parse("p.toml", b"format = ").unwrap_err();
         assert_eq!(e.kind_name(), "syntax", "{e}");
+        // Found by an audit: tier weights written the wrong way round made
+        // a tier-0 change look safest; a zero-minute window missed every
+        // freeze starting after `now`. (Equal weights stay allowed.)
+        let e = with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1.0, 2.0, 4.0, 8.0]").unwrap_err();
+        assert!(e.to_string().contains("tiers.weights[1]") && e.to_string().contains("must not grow"), "{e}");
+        assert!(with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1.0, 1.0, 1.0, 1.0]").is_ok());
+        let e = with("window_minutes = 60", "window_minutes = 0").unwrap_err();
+        assert!(e.to_string().contains("deploy.window_minutes"), "{e}");
     }
 
     #[test]
