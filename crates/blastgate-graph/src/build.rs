@@ -197,48 +197,67 @@ impl Warnings {
     }
 }
 
-/// One attribute value with where it came from.
+/// One attribute value with where it came from, and the values equally
+/// trusted sources stated that it won over.
 #[derive(Clone)]
 pub(crate) struct Slot<T> {
     pub(crate) value: T,
     pub(crate) origin: Origin,
     pub(crate) file: usize,
+    /// Values of the same trust that lost to `value`, with their files.
+    pub(crate) rivals: Vec<(T, usize)>,
 }
 
-/// A conflict between two sources: the file of the value met first, the
-/// file of the other, message.
+/// A conflict between two sources: the file of the value kept, the file
+/// of the other, message.
 pub(crate) type Conflict = (usize, usize, String);
 
-pub(crate) fn offer<T: Prefer>(
-    slot: &mut Option<Slot<T>>,
-    value: Option<T>,
-    origin: Origin,
-    file: usize,
-    conflict: &mut Vec<Conflict>,
-    field: &str,
-) {
+/// Offers `value` (stated by `file`, of trust `origin`) for an attribute:
+/// a more trusted value replaces the slot's, an equally trusted one that
+/// [`Prefer::wins_over`] it replaces it too and the loser is kept as a
+/// rival (see [`report`]).
+pub(crate) fn offer<T: Prefer>(slot: &mut Option<Slot<T>>, value: Option<T>, origin: Origin, file: usize) {
     let Some(value) = value else { return };
     match slot {
-        None => *slot = Some(Slot { value, origin, file }),
-        Some(old) if origin > old.origin => *slot = Some(Slot { value, origin, file }),
+        None => *slot = Some(Slot { value, origin, file, rivals: Vec::new() }),
+        Some(old) if origin > old.origin => *slot = Some(Slot { value, origin, file, rivals: Vec::new() }),
         Some(old) if origin == old.origin && old.value != value => {
-            let replace = value.wins_over(&old.value);
-            let kept = if replace { value.shown() } else { old.value.shown() };
-            conflict.push((
-                old.file,
-                file,
-                format!(
-                    "`{field}` is {} in one source and {} in another of the same trust; keeping {kept} ({})",
-                    old.value.shown(),
-                    value.shown(),
-                    T::WHY
-                ),
-            ));
-            if replace {
-                *slot = Some(Slot { value, origin, file });
+            if value.wins_over(&old.value) {
+                let mut rivals = std::mem::take(&mut old.rivals);
+                if let Some(old) = slot.take() {
+                    rivals.push((old.value, old.file));
+                }
+                *slot = Some(Slot { value, origin, file, rivals });
+            } else {
+                old.rivals.push((value, file));
             }
         }
         Some(_) => {}
+    }
+}
+
+/// The conflicts of a merged attribute: one per distinct value that lost
+/// to the kept one among equally trusted sources, in the order of the
+/// values as shown. Which values lost, and so how many warnings there
+/// are, does not depend on the order the sources came in (a running
+/// comparison against whatever was kept so far did: three files gave two
+/// warnings in one order and one in another).
+pub(crate) fn report<T: Prefer>(slot: &Option<Slot<T>>, field: &str, conflicts: &mut Vec<Conflict>) {
+    let Some(s) = slot else { return };
+    let mut rivals: Vec<(String, usize)> =
+        s.rivals.iter().filter(|(v, _)| *v != s.value).map(|(v, f)| (v.shown(), *f)).collect();
+    rivals.sort_unstable();
+    rivals.dedup_by(|a, b| a.0 == b.0);
+    let kept = s.value.shown();
+    for (other, f) in rivals {
+        conflicts.push((
+            s.file,
+            f,
+            format!(
+                "`{field}` is {kept} in one source and {other} in another of the same trust; keeping {kept} ({})",
+                T::WHY
+            ),
+        ));
     }
 }
 
@@ -369,7 +388,6 @@ struct MergedAttributes {
     traffic: Option<Slot<Traffic>>,
     user_facing: Option<Slot<bool>>,
     labels: HashMap<String, Slot<String>>,
-    conflicts: Vec<Conflict>,
     /// The edge kind the stated kinds imply for edges into the node: the
     /// most trusted, and of equally trusted ones the one that propagates
     /// more. A queue's edges are async; when another source of the same
@@ -382,7 +400,6 @@ impl MergedAttributes {
     /// Takes in what fragment `f` (of trust `origin`) says about the node.
     fn absorb(&mut self, f: usize, origin: Origin, spec: NodeSpec) {
         let NodeSpec { kind, tier, owner, system, labels, traffic, user_facing } = spec;
-        let c = &mut self.conflicts;
         if let Some(k) = kind {
             let implied = default_edge_kind(Some(k));
             self.edge_default = match self.edge_default {
@@ -390,19 +407,37 @@ impl MergedAttributes {
                 _ => Some((origin, implied)),
             };
         }
-        offer(&mut self.kind, kind, origin, f, c, "kind");
-        offer(&mut self.tier, tier, origin, f, c, "tier");
-        offer(&mut self.owner, owner, origin, f, c, "owner");
-        offer(&mut self.system, system, origin, f, c, "system");
-        offer(&mut self.traffic, traffic, origin, f, c, "traffic");
-        offer(&mut self.user_facing, user_facing, origin, f, c, "user_facing");
+        offer(&mut self.kind, kind, origin, f);
+        offer(&mut self.tier, tier, origin, f);
+        offer(&mut self.owner, owner, origin, f);
+        offer(&mut self.system, system, origin, f);
+        offer(&mut self.traffic, traffic, origin, f);
+        offer(&mut self.user_facing, user_facing, origin, f);
         for (key, value) in labels {
             let mut slot = self.labels.remove(&key);
-            offer(&mut slot, Some(value), origin, f, c, &format!("labels.{key}"));
+            offer(&mut slot, Some(value), origin, f);
             if let Some(slot) = slot {
                 self.labels.insert(key, slot);
             }
         }
+    }
+
+    /// The conflicts between equally trusted sources, attribute by
+    /// attribute (labels by name).
+    fn conflicts(&self) -> Vec<Conflict> {
+        let mut c = Vec::new();
+        report(&self.kind, "kind", &mut c);
+        report(&self.tier, "tier", &mut c);
+        report(&self.owner, "owner", &mut c);
+        report(&self.system, "system", &mut c);
+        report(&self.traffic, "traffic", &mut c);
+        report(&self.user_facing, "user_facing", &mut c);
+        let mut keys: Vec<&String> = self.labels.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            report(&self.labels.get(key).cloned(), &format!("labels.{key}"), &mut c);
+        }
+        c
     }
 }
 
@@ -602,7 +637,7 @@ fn resolve_nodes(
     for ((g, id), declared) in (0u32..).zip(ids).zip(declared_by) {
         let a = attrs.next_if(|(k, _)| **k == g).map(|(_, a)| a);
         if let Some(a) = a {
-            for (first, second, message) in &a.conflicts {
+            for (first, second, message) in &a.conflicts() {
                 warnings.push(Warning::new(
                     file_name(*second),
                     format!("node `{id}`"),

@@ -18,7 +18,7 @@
 
 use rayon::prelude::*;
 
-use super::{Conflict, Slot, Warnings, default_edge_kind, offer};
+use super::{Conflict, Slot, Warnings, default_edge_kind, offer, report};
 use crate::fragment::{GraphFragment, Warning};
 use crate::frozen::{EdgeAttributes, Reverse};
 use crate::model::{Dependency, EdgeKind, EdgeSpec, Node, NodeKind, Observation, Origin, Probability, Strength};
@@ -264,15 +264,18 @@ impl Context<'_> {
             if spec.probability.is_none() && silent.is_none_or(|(s, _)| o > s) {
                 silent = Some((o, f));
             }
-            offer(&mut edge_kind, spec.kind, o, f, &mut conflicts, "kind");
-            offer(&mut strength, spec.strength, o, f, &mut conflicts, "strength");
-            offer(&mut probability, spec.probability, o, f, &mut conflicts, "probability");
+            offer(&mut edge_kind, spec.kind, o, f);
+            offer(&mut strength, spec.strength, o, f);
+            offer(&mut probability, spec.probability, o, f);
             if let Some(obs) = spec.observation {
                 let acc = observation.get_or_insert_with(Observation::default);
                 acc.calls = acc.calls.saturating_add(obs.calls);
                 acc.errors = acc.errors.saturating_add(obs.errors);
             }
         }
+        report(&edge_kind, "kind", &mut conflicts);
+        report(&strength, "strength", &mut conflicts);
+        report(&probability, "probability", &mut conflicts);
         // Only a source that states a probability lowers an edge below the
         // default its kind and strength imply: a record of the same or more
         // trust that states none says the default holds (fail closed), so
