@@ -221,8 +221,9 @@ pub struct History {
 
 impl History {
     /// A history of `rows` over `metrics` (canonical order, no repeats),
-    /// read from `source`. Rows are put in time order (a stable sort: equal
-    /// times keep the file order); `notes` are kept for the report.
+    /// read from `source`. Rows are put in time order, rows of the same
+    /// time by their label and values, so that the order of simultaneous
+    /// rows in the file changes nothing; `notes` are kept for the report.
     ///
     /// # Errors
     /// [`CalibrateError::Input`] for no metric, a repeated metric or a row
@@ -258,9 +259,21 @@ impl History {
             }
         }
         if rows.windows(2).any(|w| matches!(w, [a, b] if a.time > b.time)) {
-            rows.sort_by(|a, b| a.time.total_cmp(&b.time));
-            notes.push("rows were not in time order; they were sorted by time (ties keep the file order)".into());
+            notes.push("rows were not in time order; they were sorted by time".into());
         }
+        // Time order, and rows of the same time by their contents (label,
+        // then values): the order a file happens to list simultaneous
+        // changes in must not move the split or the figures.
+        rows.sort_by(|a, b| {
+            a.time.total_cmp(&b.time).then_with(|| a.label.cmp(&b.label)).then_with(|| {
+                a.values
+                    .iter()
+                    .zip(&b.values)
+                    .map(|(x, y)| x.total_cmp(y))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+        });
         Ok(Self { source: source.to_owned(), metrics, rows, notes })
     }
 

@@ -149,3 +149,21 @@ fn brier_capture_calibration_and_thresholds() {
     // that is taken.
     assert_eq!(threshold_for_share(&[1.0, 2.0, 2.0, 2.0, 3.0], 0.5), Some((3.0, 0.2)));
 }
+
+/// Rows of the same time are ordered by their contents, not by the file:
+/// found by a determinism audit, reversing a block of simultaneous rows at
+/// the 80% split moved the test part and every figure.
+#[test]
+fn simultaneous_rows_do_not_depend_on_file_order() {
+    use blastgate_calibrate::history::{History, HistoryRow, Metric};
+    let row = |line: u64, time: f64, label: bool, la: f64| HistoryRow { line, time, label, values: vec![la] };
+    let forward =
+        vec![row(2, 1.0, false, 3.0), row(3, 2.0, true, 5.0), row(4, 2.0, false, 7.0), row(5, 2.0, false, 1.0)];
+    let mut backward = forward.clone();
+    backward.reverse();
+    let order = |rows: Vec<HistoryRow>| -> Vec<(bool, Vec<f64>)> {
+        let h = History::new("h.csv", vec![Metric::La], rows, Vec::new()).unwrap();
+        h.rows().iter().map(|r| (r.label, r.values.clone())).collect()
+    };
+    assert_eq!(order(forward), order(backward));
+}
