@@ -210,6 +210,9 @@ impl Bands {
     }
 }
 
+/// The largest log-odds (intercept, weight, shape point) a policy may state.
+pub const MAX_LOG_ODDS: f64 = 1e6;
+
 /// A hard rule: when it applies, the depth is at least `min_depth`.
 ///
 /// Unknown keys are still errors: serde hands every key the rule itself does
@@ -428,8 +431,15 @@ impl Policy {
                     .to_owned(),
             );
         }
-        if !self.likelihood.intercept.is_finite() {
-            return fail("likelihood.intercept", format!("`{}` is not a finite number", self.likelihood.intercept));
+        // Log-odds beyond a million say nothing a smaller number does not,
+        // and near f64's range they overflow when rounded for the output:
+        // every assessment would then fail (exit 3) instead of deciding.
+        let sane = |x: f64| x.is_finite() && x.abs() <= MAX_LOG_ODDS;
+        if !sane(self.likelihood.intercept) {
+            return fail(
+                "likelihood.intercept",
+                format!("`{}` is not a finite number within ±{MAX_LOG_ODDS}", self.likelihood.intercept),
+            );
         }
         for (id, w) in &self.likelihood.weights {
             if !crate::engine::features::is_known(id) {
@@ -438,8 +448,11 @@ impl Policy {
                     format!("unknown feature `{id}`; docs/model.md lists the features this version computes"),
                 );
             }
-            if !w.is_finite() {
-                return fail(&format!("likelihood.weights.{id}"), format!("`{w}` is not a finite number"));
+            if !sane(*w) {
+                return fail(
+                    &format!("likelihood.weights.{id}"),
+                    format!("`{w}` is not a finite number within ±{MAX_LOG_ODDS}"),
+                );
             }
         }
         for (metric, shape) in &self.likelihood.shapes {
@@ -456,12 +469,13 @@ impl Policy {
                     format!("the shape for `{metric}` replaces the feature `{f}`: remove `likelihood.weights.{f}`"),
                 );
             }
-            let finite = shape.values.iter().chain(&shape.log_odds).all(|x| x.is_finite());
+            let finite = shape.values.iter().all(|x| x.is_finite()) && shape.log_odds.iter().all(|x| sane(*x));
             let ascending = shape.values.windows(2).all(|w| matches!(w, [a, b] if a < b));
             if shape.values.is_empty() || shape.values.len() != shape.log_odds.len() || !finite || !ascending {
                 return fail(
                     &place,
-                    "`values` and `log_odds` must be non-empty, of the same length and finite, `values` ascending"
+                    "`values` and `log_odds` must be non-empty, of the same length and finite (log-odds within \
+                     ±1e6), `values` ascending"
                         .into(),
                 );
             }
@@ -510,6 +524,16 @@ impl Policy {
                 return fail(&format!("rule[{i}].id"), "rule id is empty".into());
             }
             check_name(&format!("rule[{i}].id"), "rule id", &rule.id)?;
+            if rule.min_depth == ReviewDepth::Auto {
+                return fail(
+                    &format!("rule[{i}].min_depth"),
+                    format!(
+                        "`auto`: rule `{}` would fire and change nothing (a rule only raises the depth); use \
+                         `peer` or above, or `enabled = false`",
+                        rule.id
+                    ),
+                );
+            }
         }
         if let Some(i) = first_duplicate(self.rules.iter().map(|rule| rule.id.as_str())) {
             let id = self.rules.get(i).map_or("", |rule| rule.id.as_str());

@@ -122,6 +122,19 @@ mod tests {
         assert!(with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1.0, 1.0, 1.0, 1.0]").is_ok());
         let e = with("window_minutes = 60", "window_minutes = 0").unwrap_err();
         assert!(e.to_string().contains("deploy.window_minutes"), "{e}");
+        // Log-odds near f64's range passed, then every assessment failed
+        // (exit 3) when the output rounded them; a rule at `auto` fired
+        // and changed nothing.
+        let e = with("intercept = -4.5", "intercept = -2e302").unwrap_err();
+        assert!(e.to_string().contains("likelihood.intercept"), "{e}");
+        let e = with("log_lines_added = 0.45", "log_lines_added = 1e303").unwrap_err();
+        assert!(e.to_string().contains("likelihood.weights.log_lines_added"), "{e}");
+        let e = with(
+            "min_depth = \"block\"\nreason = \"a change freeze",
+            "min_depth = \"auto\"\nreason = \"a change freeze",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("min_depth") && e.to_string().contains("`auto`"), "{e}");
     }
 
     #[test]
