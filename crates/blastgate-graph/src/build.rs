@@ -876,6 +876,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
+        // Inside one file, a line that states a probability refines one
+        // that does not (a native `depends_on` beside its entry).
+        let mut one = fragment("graph.yaml", Origin::Declared);
+        let (a, b) = (one.node("a", String::new).unwrap(), one.node("b", String::new).unwrap());
+        one.edge(a, b, EdgeSpec::default()).unwrap();
+        one.edge(a, b, stated).unwrap();
+        let graph = build(vec![one], false).unwrap();
+        assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
         let high = EdgeSpec { probability: Probability::new(0.8), ..EdgeSpec::default() };
         let declared =
             edge(EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() }, "graph.yaml", Origin::Declared);

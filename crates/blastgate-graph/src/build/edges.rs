@@ -227,15 +227,15 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Merges the records of one edge (dependency, position; by position)
-    /// whose kind is `default` unless a source states one. Returns the edge and the
-    /// conflicts between sources (the file of the value met first, the
+    /// whose kind is `default` unless a source states one. Returns the edge
+    /// and the conflicts between sources (the file of the value kept, the
     /// other's, message).
     fn merge_edge(&self, records: &[(u32, u32)], default: EdgeKind) -> (Dependency, Vec<Conflict>) {
         let mut edge_kind: Option<Slot<EdgeKind>> = None;
         let mut strength: Option<Slot<Strength>> = None;
         let mut probability: Option<Slot<Probability>> = None;
-        // The most trusted record that states no probability (origin, file).
-        let mut silent: Option<(Origin, usize)> = None;
+        // The records that state no probability (origin, file).
+        let mut silent: Vec<(Origin, usize)> = Vec::new();
         let mut observation: Option<Observation> = None;
         let mut origin = Origin::Placeholder;
         let mut conflicts = Vec::new();
@@ -246,9 +246,7 @@ impl Context<'_> {
                 // with its fragment's trust, and that its default holds.
                 let (f, o) = self.fragment_of_record(pos);
                 origin = origin.max(o);
-                if silent.is_none_or(|(s, _)| o > s) {
-                    silent = Some((o, f));
-                }
+                silent.push((o, f));
                 continue;
             }
             let (f, spec) = match self.probabilities.get(a - 1) {
@@ -261,8 +259,8 @@ impl Context<'_> {
             let f = f as usize;
             let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
             origin = origin.max(o);
-            if spec.probability.is_none() && silent.is_none_or(|(s, _)| o > s) {
-                silent = Some((o, f));
+            if spec.probability.is_none() {
+                silent.push((o, f));
             }
             offer(&mut edge_kind, spec.kind, o, f);
             offer(&mut strength, spec.strength, o, f);
@@ -277,14 +275,20 @@ impl Context<'_> {
         report(&strength, "strength", &mut conflicts);
         report(&probability, "probability", &mut conflicts);
         // Only a source that states a probability lowers an edge below the
-        // default its kind and strength imply: a record of the same or more
-        // trust that states none says the default holds (fail closed), so
-        // an edge list's low probability cannot quietly override the edge a
-        // catalog or a trace describes, nor a duplicate line another.
+        // default its kind and strength imply: another source of the same
+        // or more trust that describes the edge and states none says the
+        // default holds (fail closed), so an edge list's low probability
+        // cannot quietly override the edge a catalog or a trace describes.
+        // (Inside one file, a line that states a probability refines one
+        // that does not: a native `depends_on` beside its `dependencies`
+        // entry.)
         let edge_kind_value = edge_kind.as_ref().map_or(default, |s| s.value);
         let strength_value = strength.as_ref().map(|s| s.value).unwrap_or_default();
         let implied = Probability::default_for(edge_kind_value, strength_value);
-        if let (Some(p), Some((o, f))) = (&probability, silent)
+        let silent = probability.as_ref().and_then(|p| {
+            silent.iter().filter(|&&(_, f)| f != p.file).max_by_key(|&&(o, f)| (o, std::cmp::Reverse(f)))
+        });
+        if let (Some(p), Some(&(o, f))) = (&probability, silent)
             && o >= p.origin
             && p.value.get() < implied.get()
         {
