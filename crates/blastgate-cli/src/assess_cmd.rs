@@ -97,28 +97,28 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
         (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), Vec::new())),
         (Some(path), None) => {
             // A context file is a snapshot taken at its `now`; the deploy
-            // happens when the gate runs. A stale one (a file committed
-            // last month) would check freezes and changes in flight at the
-            // wrong time: past the deploy window, the clock decides.
+            // happens when the gate runs, so the clock decides (a context
+            // dated ahead would otherwise hide a freeze in force now, one
+            // dated last month every freeze since). One further from the
+            // clock than the deploy window is also stale: said so.
             let context = load_context(path)?;
             let clock = system_clock()?;
             let stated = context.now();
             let window = i64::from(window_minutes).saturating_mul(60);
             let apart = clock.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
-            if apart.saturating_abs() <= window {
-                return Ok((context, Vec::new()));
+            let mut notes = Vec::new();
+            if apart.saturating_abs() > window {
+                notes.push(Diagnostic::new(
+                    Level::Warning,
+                    "stale-context",
+                    format!(
+                        "the context describes {stated}, but the system clock reads {clock}, more than the deploy \
+                         window ({window_minutes} minutes) apart: its incidents and error budgets may be out of \
+                         date. Refresh the context, or pass --now to assess at another instant"
+                    ),
+                ));
             }
-            let warning = Diagnostic::new(
-                Level::Warning,
-                "stale-context",
-                format!(
-                    "the context describes {stated}, but the system clock reads {clock}, more than the deploy window \
-                     ({window_minutes} minutes) apart: freezes and changes in flight are checked at the clock's time, \
-                     and the context's incidents and error budgets may be out of date. Refresh the context, or pass \
-                     --now to assess at another instant"
-                ),
-            );
-            Ok((context.with_now(clock), vec![warning]))
+            Ok((context.with_now(clock), notes))
         }
         (None, Some(now)) => Ok((Context::new(now), Vec::new())),
         (None, None) => {

@@ -487,8 +487,45 @@ fn a_stale_context_is_assessed_at_the_clock() {
     let stale = decide(&[]);
     assert_eq!(stale["decision"]["review_depth"], "block", "{stale}");
     assert!(codes(&stale).contains(&"stale-context".to_owned()), "{stale}");
+    // A context dated half an hour ahead (within the window, so not
+    // stale) must not hide a freeze in force now that ends before it.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let ahead = dir.join("ahead.json");
+    std::fs::write(
+        &ahead,
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "{}",
+                "freezes": [{{"name": "now", "start": "{}", "end": "{}"}}]}}"#,
+            rfc3339(now + 1800),
+            rfc3339(now - 3600),
+            rfc3339(now + 600)
+        ),
+    )
+    .unwrap();
+    let ahead = ahead.display().to_string();
+    let o = run(&["assess", "--graph", &graph, "--change", &change, "--context", &ahead, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(!codes(&v).contains(&"stale-context".to_owned()), "{v}");
     // A replay at the context's own instant, as asked: no freeze yet.
     let replay = decide(&["--now", "2001-01-01T00:00:00Z"]);
     assert!(!codes(&replay).contains(&"stale-context".to_owned()), "{replay}");
     assert!(replay["rules"].as_array().unwrap().iter().all(|r| r["id"] != "freeze"), "{replay}");
+}
+
+/// `seconds` after the epoch as RFC 3339 (UTC), for contexts dated
+/// relative to the clock (civil-from-days, Howard Hinnant's algorithm).
+fn rfc3339(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
