@@ -955,3 +955,52 @@ fn graph_warnings_reach_the_assessment() {
     assert!(stderr(&o).contains("warning: ") && stderr(&o).contains("paymnets"), "{}", stderr(&o));
     assert_eq!(json(&o)["changed"], serde_json::json!(["payments"]));
 }
+
+/// An ownerless node that no changed file speaks for (here named in
+/// `services`) needs a senior engineer who knows it: the CODEOWNERS of
+/// another ownerless node's files must not approve it (found by an audit
+/// of the per-file approvals).
+#[test]
+fn a_named_ownerless_node_is_not_approved_by_another_nodes_code_owners() {
+    let dir = tempdir();
+    let graph = dir.write("g.edges", "web api\napi core\n");
+    let owners = dir.write("CODEOWNERS", "/src/core/ @org/core\n/tools/ @org/tools\n");
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "services": ["web"],
+            "author": {"id": "sam", "seniority": "senior"},
+            "files": [{"path": "src/core/b.go", "added": 50}, {"path": "tools/x.go", "added": 50}]}"#,
+    );
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    let o = run(&[
+        "assess",
+        "--graph",
+        &s(&graph),
+        "--change",
+        &s(&change),
+        "--codeowners",
+        &s(&owners),
+        "--now",
+        "2026-11-30T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    let owner: Vec<(serde_json::Value, serde_json::Value)> = v["decision"]["required_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["role"] == "owner")
+        .map(|a| (a["teams"].clone(), a["min_seniority"].clone()))
+        .collect();
+    let senior = (serde_json::json!([]), serde_json::json!("senior"));
+    assert!(owner.contains(&(serde_json::json!(["@org/core"]), serde_json::Value::Null)), "{owner:?}");
+    assert!(owner.contains(&senior), "web needs someone who knows it: {owner:?}");
+    let stand_in = v["decision"]["required_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["role"] == "owner" && a["min_seniority"] == "senior")
+        .unwrap();
+    assert!(stand_in["reason"].as_str().unwrap().contains("web"), "{stand_in}");
+}

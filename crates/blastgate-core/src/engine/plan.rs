@@ -89,17 +89,24 @@ pub(crate) fn approvals(
                 .iter()
                 .filter(|f| resolved.touched.is_empty() || f.nodes.iter().any(|n| unowned.contains(n)))
                 .collect();
+            // An ownerless node no changed file speaks for (named, or
+            // changed by infrastructure) needs someone who knows it: the
+            // owners of another node's files do not.
+            let spoken_for: std::collections::BTreeSet<&str> =
+                theirs.iter().flat_map(|f| f.nodes.iter().map(String::as_str)).collect();
+            let bare: Vec<String> = unowned.iter().filter(|n| !spoken_for.contains(n.as_str())).cloned().collect();
             let code: Vec<&FileOwnership> = theirs.iter().copied().filter(|f| f.deploys).collect();
             let files = if code.is_empty() { theirs } else { code };
-            owners_by_file(
-                &files,
-                &what,
-                &format!("(no owner in the graph for {what})"),
-                "Give the graph node an owner, or pass --codeowners",
-                engine,
-                &mut out,
-                diagnostics,
-            );
+            let help = "Give the graph node an owner, or pass --codeowners";
+            if !files.is_empty() || bare.is_empty() {
+                let context = format!("(no owner in the graph for {what})");
+                owners_by_file(&files, &what, &context, help, engine, &mut out, diagnostics);
+            }
+            if !bare.is_empty() {
+                let names = name_list(&bare);
+                let context = format!("(no owner in the graph for {names})");
+                owners_by_file(&[], &names, &context, help, engine, &mut out, diagnostics);
+            }
         }
         if !resolved.touched.is_empty() && !resolved.unmapped_runtime_files.is_empty() {
             // (Such files may be touched nodes' by a stated `service`; the
