@@ -551,9 +551,12 @@ impl Merge {
 /// the fragments, plus the renamed ids.
 fn join_aliases(fragments: &mut [GraphFragment]) {
     /// An alias's best claim: its rank, the node (none when two of that
-    /// rank tie) and the fragment that made it.
+    /// rank tie) and the fragment that made it (of tied ones, the one
+    /// whose file name comes first, so that a warning does not depend on
+    /// the order of the files).
     type AliasClaim = (u8, Option<Box<str>>, usize);
     let mut table: BTreeMap<Box<str>, AliasClaim> = BTreeMap::new();
+    let name = |f: usize| fragments.get(f).map_or("", |g| g.file.as_str());
     for (f, fragment) in fragments.iter().enumerate() {
         for (alias, local, rank) in &fragment.aliases {
             let Some(target) = fragment.ids.get(*local as usize) else { continue };
@@ -562,7 +565,14 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
                     table.insert(alias.clone(), (*rank, Some(target.clone()), f));
                 }
                 Some(entry) if *rank < entry.0 => *entry = (*rank, Some(target.clone()), f),
-                Some(entry) if *rank == entry.0 && entry.1.as_ref() != Some(target) => entry.1 = None,
+                Some(entry) if *rank == entry.0 => {
+                    if entry.1.as_ref() != Some(target) {
+                        entry.1 = None;
+                    }
+                    if name(f) < name(entry.2) {
+                        entry.2 = f;
+                    }
+                }
                 Some(_) => {}
             }
         }
@@ -570,19 +580,21 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     if table.is_empty() {
         return;
     }
-    let declared_by_people = |alias: &str, fragments: &[GraphFragment]| {
+    let declared_by_people = |id: &str, fragments: &[GraphFragment]| {
         fragments.iter().any(|g| {
             g.origin == Origin::Declared
-                && g.local_of(alias).is_some_and(|l| g.declared.get(l as usize).copied().unwrap_or(false))
+                && g.local_of(id).is_some_and(|l| g.declared.get(l as usize).copied().unwrap_or(false))
         })
     };
-    let mut joins: Vec<(Box<str>, Box<str>)> = Vec::new();
+    let mut joins: HashMap<Box<str>, Box<str>> = HashMap::new();
     for (alias, (_, target, f)) in &table {
         if declared_by_people(alias, fragments) {
             continue;
         }
         match target {
-            Some(target) => joins.push((alias.clone(), target.clone())),
+            Some(target) => {
+                joins.insert(alias.clone(), target.clone());
+            }
             None => {
                 if let Some(fragment) = fragments.get_mut(*f) {
                     fragment.warn(
@@ -596,14 +608,37 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
             }
         }
     }
-    for fragment in fragments.iter_mut() {
-        for (alias, target) in &joins {
-            if let Some(local) = fragment.local_of(alias)
-                && let Some(id) = fragment.ids.get_mut(local as usize)
+    if joins.is_empty() {
+        return;
+    }
+    // Every id that is an alias, compared without regard to ASCII case as
+    // Backstage compares names (an entity `Payments` is the trace's
+    // `Payments`), unless a declaring source declares that very id.
+    let mut renames: Vec<(usize, usize, Box<str>)> = Vec::new();
+    for (f, fragment) in fragments.iter().enumerate() {
+        for (local, id) in fragment.ids.iter().enumerate() {
+            let target = if id.bytes().any(|b| b.is_ascii_uppercase()) {
+                joins.get(id.to_ascii_lowercase().as_str())
+            } else {
+                joins.get(&**id)
+            };
+            if let Some(target) = target
+                && **target != **id
             {
-                *id = target.clone();
-                fragment.renamed = true;
+                renames.push((f, local, target.clone()));
             }
+        }
+    }
+    renames.retain(|(f, local, _)| {
+        let id = fragments.get(*f).and_then(|g| g.ids.get(*local)).map_or("", |id| &**id);
+        !declared_by_people(id, fragments)
+    });
+    for (f, local, target) in renames {
+        if let Some(fragment) = fragments.get_mut(f)
+            && let Some(id) = fragment.ids.get_mut(local)
+        {
+            *id = target;
+            fragment.renamed = true;
         }
     }
 }
