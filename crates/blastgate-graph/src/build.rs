@@ -911,6 +911,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
+        // Nor does a kind or strength from another source (found by an
+        // audit: a servicegraph's `messaging_system` link made a catalog's
+        // edge async, 0.5; another native file's `strength: soft` made it
+        // 0.3).
+        let async_kind = EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() };
+        let soft = EdgeSpec { strength: Some(Strength::Soft), ..EdgeSpec::default() };
+        for (lowering, origin) in [(async_kind, Origin::Observed), (soft, Origin::Declared)] {
+            let graph = build(
+                vec![edge(EdgeSpec::default(), "catalog.yaml", Origin::Declared), edge(lowering, "other", origin)],
+                false,
+            )
+            .unwrap();
+            assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.9));
+            assert!(graph.warnings().iter().any(|w| w.message().contains("below the 0.9")));
+        }
         // Inside one file, a line that states a probability refines one
         // that does not (a native `depends_on` beside its entry).
         let mut one = fragment("graph.yaml", Origin::Declared);

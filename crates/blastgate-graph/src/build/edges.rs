@@ -235,7 +235,12 @@ impl Context<'_> {
         let mut strength: Option<Slot<Strength>> = None;
         let mut probability: Option<Slot<Probability>> = None;
         // The records that state no probability (origin, file).
-        let mut silent: Vec<(Origin, usize)> = Vec::new();
+        // The records that state no probability: origin, file, and the
+        // probability their own kind and strength imply.
+        let mut silent: Vec<(Origin, usize, f64)> = Vec::new();
+        let implied_by = |kind: Option<EdgeKind>, strength: Option<Strength>| {
+            Probability::default_for(kind.unwrap_or(default), strength.unwrap_or_default()).get()
+        };
         let mut observation: Option<Observation> = None;
         let mut origin = Origin::Placeholder;
         let mut conflicts = Vec::new();
@@ -246,7 +251,7 @@ impl Context<'_> {
                 // with its fragment's trust, and that its default holds.
                 let (f, o) = self.fragment_of_record(pos);
                 origin = origin.max(o);
-                silent.push((o, f));
+                silent.push((o, f, implied_by(None, None)));
                 continue;
             }
             let (f, spec) = match self.probabilities.get(a - 1) {
@@ -260,7 +265,7 @@ impl Context<'_> {
             let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
             origin = origin.max(o);
             if spec.probability.is_none() {
-                silent.push((o, f));
+                silent.push((o, f, implied_by(spec.kind, spec.strength)));
             }
             offer(&mut edge_kind, spec.kind, o, f);
             offer(&mut strength, spec.strength, o, f);
@@ -285,29 +290,45 @@ impl Context<'_> {
         let edge_kind_value = edge_kind.as_ref().map_or(default, |s| s.value);
         let strength_value = strength.as_ref().map(|s| s.value).unwrap_or_default();
         let implied = Probability::default_for(edge_kind_value, strength_value);
-        let silent = probability.as_ref().and_then(|p| {
-            silent.iter().filter(|&&(_, f)| f != p.file).max_by_key(|&&(o, f)| (o, std::cmp::Reverse(f)))
+        // What decided the value (a stated probability, else the most
+        // trusted stated kind or strength), and the value.
+        let decided = match &probability {
+            Some(p) => Some((p.origin, p.file, p.value.get())),
+            None => [edge_kind.as_ref().map(|s| (s.origin, s.file)), strength.as_ref().map(|s| (s.origin, s.file))]
+                .into_iter()
+                .flatten()
+                .max_by_key(|&(o, f)| (o, std::cmp::Reverse(f)))
+                .map(|(o, f)| (o, f, implied.get())),
+        };
+        let floor = decided.and_then(|(o, f, _)| {
+            silent
+                .iter()
+                .filter(|&&(so, sf, _)| sf != f && so >= o)
+                .max_by(|a, b| a.2.total_cmp(&b.2).then_with(|| b.1.cmp(&a.1)))
         });
-        if let (Some(p), Some(&(o, f))) = (&probability, silent)
-            && o >= p.origin
-            && p.value.get() < implied.get()
+        if let (Some((o, f, value)), Some(&(so, sf, floor))) = (decided, floor)
+            && value < floor
+            && let Some(kept) = Probability::new(floor)
         {
-            let trust = if o > p.origin { "a more trusted source" } else { "another source of the same trust" };
+            let trust = if so > o { "a more trusted source" } else { "another source of the same trust" };
             conflicts.push((
+                sf,
                 f,
-                p.file,
                 format!(
-                    "`probability` {} is below the {} that the `{}`, `{}` edge implies, and {trust} describes the \
-                     edge without a probability; keeping {} (state the probability in the most trusted source to \
-                     lower it)",
-                    p.value.get(),
-                    implied.get(),
-                    edge_kind_value,
-                    strength_value.as_str(),
-                    implied.get()
+                    "the edge's probability {value} (stated, or implied by the `{edge_kind_value}`, `{}` edge a \
+                     source states) is below the {floor} that {trust} implies, describing the edge without a \
+                     probability; keeping {floor} (state the probability in the most trusted source to lower it)",
+                    strength_value.as_str()
                 ),
             ));
-            probability = None;
+            // The merged kind and strength's own default, when it is the
+            // floor; else the floor as the edge's probability.
+            probability = (floor.total_cmp(&implied.get()).is_ne()).then(|| Slot {
+                value: kept,
+                origin: o,
+                file: f,
+                rivals: Vec::new(),
+            });
         }
         let dep = Dependency {
             kind: edge_kind_value,
