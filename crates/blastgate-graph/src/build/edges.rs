@@ -234,39 +234,17 @@ impl Context<'_> {
         let mut edge_kind: Option<Slot<EdgeKind>> = None;
         let mut strength: Option<Slot<Strength>> = None;
         let mut probability: Option<Slot<Probability>> = None;
-        // The records that state no probability (origin, file).
-        // The records that state no probability: origin, file, and the
-        // probability their own kind and strength imply.
-        let mut silent: Vec<(Origin, usize, f64)> = Vec::new();
-        let implied_by = |kind: Option<EdgeKind>, strength: Option<Strength>| {
-            Probability::default_for(kind.unwrap_or(default), strength.unwrap_or_default()).get()
-        };
         let mut observation: Option<Observation> = None;
         let mut origin = Origin::Placeholder;
         let mut conflicts = Vec::new();
         for &(_, pos) in records {
-            let a = self.attributes.get(pos as usize).copied().unwrap_or(0) as usize;
-            if a == 0 {
+            let Some((f, o, spec)) = self.record(pos) else { continue };
+            origin = origin.max(o);
+            let Some(spec) = spec else {
                 // Without attributes a record still says the edge exists
                 // with its fragment's trust, and that its default holds.
-                let (f, o) = self.fragment_of_record(pos);
-                origin = origin.max(o);
-                silent.push((o, f, implied_by(None, None)));
                 continue;
-            }
-            let (f, spec) = match self.probabilities.get(a - 1) {
-                Some(&(_, f, p)) => (f, EdgeSpec { probability: Some(p), ..EdgeSpec::default() }),
-                None => match self.specs.get(a - 1 - self.probabilities.len()) {
-                    Some(&(_, f, spec)) => (f, spec),
-                    None => continue,
-                },
             };
-            let f = f as usize;
-            let o = self.origins.get(f).copied().unwrap_or(Origin::Placeholder);
-            origin = origin.max(o);
-            if spec.probability.is_none() {
-                silent.push((o, f, implied_by(spec.kind, spec.strength)));
-            }
             offer(&mut edge_kind, spec.kind, o, f);
             offer(&mut strength, spec.strength, o, f);
             offer(&mut probability, spec.probability, o, f);
@@ -300,13 +278,23 @@ impl Context<'_> {
                 .max_by_key(|&(o, f)| (o, std::cmp::Reverse(f)))
                 .map(|(o, f)| (o, f, implied.get())),
         };
+        // The records that state no probability, from other files of the
+        // same or more trust, imply the default of their own kind and
+        // strength: the highest is the floor (origin, file, value). A
+        // second pass over the records, so that nothing is allocated.
         let floor = decided.and_then(|(o, f, _)| {
-            silent
+            records
                 .iter()
-                .filter(|&&(so, sf, _)| sf != f && so >= o)
+                .filter_map(|&(_, pos)| self.record(pos))
+                .filter(|&(sf, so, spec)| sf != f && so >= o && spec.is_none_or(|s| s.probability.is_none()))
+                .map(|(sf, so, spec)| {
+                    let (kind, strength) = spec.map_or((None, None), |s| (s.kind, s.strength));
+                    let p = Probability::default_for(kind.unwrap_or(default), strength.unwrap_or_default()).get();
+                    (so, sf, p)
+                })
                 .max_by(|a, b| a.2.total_cmp(&b.2).then_with(|| b.1.cmp(&a.1)))
         });
-        if let (Some((o, f, value)), Some(&(so, sf, floor))) = (decided, floor)
+        if let (Some((o, f, value)), Some((so, sf, floor))) = (decided, floor)
             && value < floor
             && let Some(kept) = Probability::new(floor)
         {
@@ -338,6 +326,26 @@ impl Context<'_> {
             origin,
         };
         (dep, conflicts)
+    }
+
+    /// Edge record `pos`: its fragment, the fragment's origin, and its
+    /// attributes (`None` for a record that states none); `None` for a
+    /// position with no attributes entry (a loader's bug).
+    fn record(&self, pos: u32) -> Option<(usize, Origin, Option<EdgeSpec>)> {
+        let a = self.attributes.get(pos as usize).copied().unwrap_or(0) as usize;
+        if a == 0 {
+            let (f, o) = self.fragment_of_record(pos);
+            return Some((f, o, None));
+        }
+        let (f, spec) = match self.probabilities.get(a - 1) {
+            Some(&(_, f, p)) => (f, EdgeSpec { probability: Some(p), ..EdgeSpec::default() }),
+            None => match self.specs.get(a - 1 - self.probabilities.len()) {
+                Some(&(_, f, spec)) => (f, spec),
+                None => return None,
+            },
+        };
+        let f = f as usize;
+        Some((f, self.origins.get(f).copied().unwrap_or(Origin::Placeholder), Some(spec)))
     }
 
     /// The fragment that holds edge record `pos`, and its origin.
