@@ -213,6 +213,9 @@ impl Bands {
 /// The largest log-odds (intercept, weight, shape point) a policy may state.
 pub const MAX_LOG_ODDS: f64 = 1e6;
 
+/// The largest tier weight a policy may state.
+pub const MAX_TIER_WEIGHT: f64 = 1e9;
+
 /// A hard rule: when it applies, the depth is at least `min_depth`.
 ///
 /// Unknown keys are still errors: serde hands every key the rule itself does
@@ -403,8 +406,13 @@ impl Policy {
             }
         }
         for (t, w) in self.tiers.weights.iter().enumerate() {
-            if !(w.is_finite() && *w >= 0.0) {
-                return fail(&format!("tiers.weights[{t}]"), format!("`{w}` is not a finite, non-negative weight"));
+            // A weight near f64's range overflows the weighted impact (a
+            // sum over the radius): every assessment would fail.
+            if !(w.is_finite() && *w >= 0.0 && *w <= MAX_TIER_WEIGHT) {
+                return fail(
+                    &format!("tiers.weights[{t}]"),
+                    format!("`{w}` is not a finite, non-negative weight of at most {MAX_TIER_WEIGHT}"),
+                );
             }
         }
         // Tier 0 is the most critical: a weight that grows with the tier

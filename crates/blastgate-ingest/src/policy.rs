@@ -120,6 +120,8 @@ mod tests {
         let e = with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1.0, 2.0, 4.0, 8.0]").unwrap_err();
         assert!(e.to_string().contains("tiers.weights[1]") && e.to_string().contains("must not grow"), "{e}");
         assert!(with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1.0, 1.0, 1.0, 1.0]").is_ok());
+        let e = with("weights = [8.0, 4.0, 2.0, 1.0]", "weights = [1e308, 1e308, 1.0, 1.0]").unwrap_err();
+        assert!(e.to_string().contains("tiers.weights[0]"), "{e}");
         let e = with("window_minutes = 60", "window_minutes = 0").unwrap_err();
         assert!(e.to_string().contains("deploy.window_minutes"), "{e}");
         // Log-odds near f64's range passed, then every assessment failed
