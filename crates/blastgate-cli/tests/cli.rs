@@ -769,6 +769,17 @@ fn assess_with_codeowners(change: &Path, owners: &Path) -> serde_json::Value {
     assess_json_on(&boutique(), change, &["--codeowners", owners.to_str().unwrap()])
 }
 
+/// The `owner` approvals of an assessment: (teams, min_seniority) each.
+fn owner_approvals_of(v: &serde_json::Value) -> Vec<(serde_json::Value, serde_json::Value)> {
+    v["decision"]["required_approvals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["role"] == "owner")
+        .map(|a| (a["teams"].clone(), a["min_seniority"].clone()))
+        .collect()
+}
+
 /// `assess --format json` of `change` on `graph` with `extra` arguments,
 /// at a fixed instant; the run must succeed (exit 0 or 1).
 fn assess_json_on(graph: &str, change: &Path, extra: &[&str]) -> serde_json::Value {
@@ -884,13 +895,7 @@ fn code_owned_by_two_teams_needs_each_team() {
             ),
         );
         let v = assess_with_codeowners(&change, &owners);
-        let approvals: Vec<(serde_json::Value, serde_json::Value)> = v["decision"]["required_approvals"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|a| a["role"] == "owner")
-            .map(|a| (a["teams"].clone(), a["min_seniority"].clone()))
-            .collect();
+        let approvals = owner_approvals_of(&v);
         let warned = v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "no-owner");
         (approvals, warned)
     };
@@ -958,13 +963,7 @@ fn a_named_ownerless_node_is_not_approved_by_another_nodes_code_owners() {
             "files": [{"path": "src/core/b.go", "added": 50}, {"path": "tools/x.go", "added": 50}]}"#,
     );
     let v = assess_json_on(graph.to_str().unwrap(), &change, &["--codeowners", owners.to_str().unwrap()]);
-    let owner: Vec<(serde_json::Value, serde_json::Value)> = v["decision"]["required_approvals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["role"] == "owner")
-        .map(|a| (a["teams"].clone(), a["min_seniority"].clone()))
-        .collect();
+    let owner = owner_approvals_of(&v);
     let senior = (serde_json::json!([]), serde_json::json!("senior"));
     assert!(owner.contains(&(serde_json::json!(["@org/core"]), serde_json::Value::Null)), "{owner:?}");
     assert!(owner.contains(&senior), "web needs someone who knows it: {owner:?}");
