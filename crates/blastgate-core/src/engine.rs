@@ -1072,8 +1072,8 @@ pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
 /// The `graph-warnings` warning for a graph built with `warnings`: a
 /// dropped entity, a reference to nothing, a conflict between sources may
 /// hide a dependency, and a gate that shows none of it decides on a graph
-/// it never questioned. (A snapshot keeps no warnings: `graph freeze`
-/// prints them.)
+/// it never questioned. (A snapshot keeps its graph's warnings, so an
+/// assessment on one carries them too.)
 fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
     const SHOWN: usize = 3;
     warnings.first()?;
