@@ -110,9 +110,12 @@ impl BadCell {
 
 impl std::fmt::Display for BadCell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "row {} (line {}), column `{}`: {}", self.row, self.line, self.column, self.problem)?;
+        // The column's name and the value are the file's: shown escaped, so
+        // that a quoted field holding a line break stays on its line.
+        let column = blastgate_graph::shown(&self.column);
+        write!(f, "row {} (line {}), column `{column}`: {}", self.row, self.line, self.problem)?;
         if !self.value.is_empty() {
-            write!(f, ": `{}`", blastgate_graph::shorten(&self.value))?;
+            write!(f, ": `{}`", blastgate_graph::shown(&blastgate_graph::shorten(&self.value)))?;
         }
         Ok(())
     }
@@ -163,7 +166,9 @@ impl std::fmt::Display for BadRows {
         write!(
             f,
             "{}: {} row(s) with bad values ({} cell(s)); nothing was fitted: fix or drop them and run again",
-            self.file, self.rows, self.cells
+            blastgate_graph::shown(&self.file),
+            self.rows,
+            self.cells
         )?;
         for cell in &self.first {
             write!(f, "\n  {cell}")?;

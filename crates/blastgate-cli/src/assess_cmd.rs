@@ -143,6 +143,19 @@ fn system_clock() -> Result<Timestamp, Failure> {
         .ok_or_else(|| Failure::Internal("the system clock is out of range".into()))
 }
 
+/// The last byte of a file, if it has one.
+fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut byte = [0_u8];
+    file.read_exact(&mut byte)?;
+    let [b] = byte;
+    Ok(Some(b))
+}
+
 /// GitHub Actions: workflow commands on stdout, the step outputs in
 /// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
 /// those are set.
@@ -152,9 +165,17 @@ fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failu
         if let Some(path) = std::env::var_os(var) {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
+                .read(true)
                 .append(true)
                 .open(&path)
                 .map_err(|e| Failure::Internal(format!("cannot open ${var}: {e}")))?;
+            // An earlier writer may have left its last line open: our first
+            // line would then join it (`x=yreview_depth=senior`), and a
+            // step testing `review_depth` would read nothing.
+            let open_line = last_byte(&mut file)
+                .map_err(|e| Failure::Internal(format!("cannot read ${var}: {e}")))?
+                .is_some_and(|b| b != b'\n');
+            let text = if open_line { format!("\n{text}") } else { text.to_owned() };
             file.write_all(text.as_bytes()).map_err(|e| Failure::Internal(format!("cannot write ${var}: {e}")))?;
         }
         Ok(())

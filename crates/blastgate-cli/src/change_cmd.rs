@@ -251,17 +251,22 @@ pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
 }
 
 fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::io::Result<()> {
-    let title = c.title.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
-    writeln!(out, "changeset {}{title}", c.id)?;
+    use crate::printable::one_line as one;
+    // Every value here comes from the changeset, a plan, CODEOWNERS or the
+    // graph: each is shown on one line, hidden characters escaped, so that
+    // none can start a line of its own (a CI log reads `::error ...` as a
+    // workflow command).
+    let title = c.title.as_deref().map(|t| format!(": {}", one(t))).unwrap_or_default();
+    writeln!(out, "changeset {}{title}", one(&c.id))?;
     let seniority = c.author.seniority.as_deref().unwrap_or("seniority unknown");
     let author = if c.author.id.is_empty() { "unknown author" } else { c.author.id.as_str() };
-    writeln!(out, "author: {author} ({seniority})")?;
+    writeln!(out, "author: {} ({})", one(author), one(seniority))?;
     let mut ai = format!("AI: {}", c.provenance.ai.map_or("not stated", |a| a.as_str()));
     if let Some(tool) = &c.provenance.tool {
-        ai += &format!(", tool {tool}");
+        ai += &format!(", tool {}", one(tool));
     }
     if let Some(model) = &c.provenance.model {
-        ai += &format!(", model {model}");
+        ai += &format!(", model {}", one(model));
     }
     writeln!(out, "{ai}")?;
     if r.is_empty() {
@@ -271,9 +276,9 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
         writeln!(out, "services touched:")?;
         for t in &r.touched {
             let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
-            let owner = t.owner.as_deref().map(|o| format!(", owner {o}")).unwrap_or_default();
+            let owner = t.owner.as_deref().map(|o| format!(", owner {}", one(o))).unwrap_or_default();
             let kinds = if kinds.is_empty() { String::new() } else { format!(", {}", kinds.join(" ")) };
-            writeln!(out, "  {} ({} reason(s){kinds}{owner})", t.id, t.reasons)?;
+            writeln!(out, "  {} ({} reason(s){kinds}{owner})", one(&t.id), t.reasons)?;
         }
     }
     let m = &r.metrics;
@@ -287,29 +292,24 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
         writeln!(out, "kinds: {}", kinds.join(", "))?;
     }
     if !r.file_owners.is_empty() {
-        writeln!(out, "owners of changed files: {}", r.file_owners.join(", "))?;
+        writeln!(out, "owners of changed files: {}", one(&r.file_owners.join(", ")))?;
     }
     if !r.unmapped_files.is_empty() {
         writeln!(out, "files mapped to no service: {}", r.unmapped_files.len())?;
         for f in r.unmapped_files.iter().take(10) {
-            // A path may hold a line break (git allows it): shown escaped.
-            let shown: String = f
-                .chars()
-                .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
-                .collect();
-            writeln!(out, "  {shown}")?;
+            writeln!(out, "  {}", one(f))?;
         }
     }
     if !r.destructive.is_empty() {
         writeln!(out, "destructive infrastructure actions:")?;
         for d in &r.destructive {
             let action = d.destructive_action_name();
-            let node = d.node.as_deref().map(|n| format!(" -> node {n}")).unwrap_or_default();
-            writeln!(out, "  {action} {}{node}", d.address)?;
+            let node = d.node.as_deref().map(|n| format!(" -> node {}", one(n))).unwrap_or_default();
+            writeln!(out, "  {action} {}{node}", one(&d.address))?;
         }
     }
     for w in r.warnings.iter().chain(&r.kind_warnings).chain(&r.service_warnings) {
-        writeln!(out, "warning: {w}")?;
+        writeln!(out, "warning: {}", one(w))?;
     }
     Ok(())
 }

@@ -59,7 +59,7 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
         writeln!(std::io::stdout().lock(), "{summary}")?;
     }
     for w in graph.warnings() {
-        eprintln!("warning: {w}");
+        crate::printable::warn(&w.to_string());
     }
     Ok(SUCCESS)
 }

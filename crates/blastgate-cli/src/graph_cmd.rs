@@ -41,7 +41,7 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", text.trim_end())?;
     for w in graph.warnings() {
-        eprintln!("warning: {w}");
+        crate::printable::warn(&w.to_string());
     }
     if args.to == ExportFormat::Edges {
         let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
@@ -133,7 +133,7 @@ impl Summary {
                 } else {
                     writeln!(out, "  cycles: {}", self.cycles.len())?;
                     for c in self.cycles.iter().take(20) {
-                        writeln!(out, "    {}", c.join(" -> "))?;
+                        writeln!(out, "    {}", crate::printable::one_line(&c.join(" -> ")))?;
                     }
                     if self.cycles.len() > 20 {
                         writeln!(out, "    ... and {} more", self.cycles.len() - 20)?;

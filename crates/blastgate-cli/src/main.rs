@@ -45,8 +45,11 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(exit::Failure::BrokenPipe)) if !gate => ExitCode::from(exit::SUCCESS),
         Ok(Err(e)) => {
-            let mut stderr = std::io::stderr().lock();
+            // Messages quote inputs: hidden characters shown, not obeyed
+            // (the line breaks left are the message's own layout).
+            let mut stderr = printable::Printable::new(std::io::stderr().lock());
             let _ = writeln!(stderr, "error: {e}");
+            let _ = stderr.flush();
             ExitCode::from(e.code())
         }
         Err(_) => {

@@ -9,67 +9,96 @@
 
 use std::io::{self, Write};
 
-/// A writer that shows control characters as Rust escapes (`\u{1b}`),
-/// except the line feed and tab that the layout itself uses: C0 controls,
-/// DEL, and the C1 controls U+0080 to U+009F (one of which, U+009B, starts
-/// an escape sequence on some terminals).
+/// A writer that shows hidden characters ([`blastgate::graph::is_hidden`]:
+/// controls, bidirectional overrides, line separators, zero-width
+/// characters) as Rust escapes (`\u{1b}`, `\u{202e}`), except the line
+/// feed and tab that the layout itself uses. Values from inputs are also
+/// put on one line with [`one_line`] where they are written, so that the
+/// line feeds left are the layout's.
 ///
-/// Works on bytes, so it is exact on UTF-8 split across writes too: bytes
-/// below 0x80 are never part of a longer character, and a C1 control is
-/// the pair 0xC2 0x80..=0x9F, whose first byte is held back when a write
-/// ends on it.
+/// Works on whole characters: a UTF-8 sequence split across writes is held
+/// back until its last byte arrives; bytes that are not UTF-8 at all are
+/// shown as `\x..` escapes.
 pub struct Printable<W: Write> {
     inner: W,
-    /// A 0xC2 byte held back from the end of the last write.
-    pending: bool,
+    /// The start of a character whose last bytes have not been written yet.
+    pending: Vec<u8>,
 }
 
 impl<W: Write> Printable<W> {
     pub fn new(inner: W) -> Self {
-        Self { inner, pending: false }
+        Self { inner, pending: Vec::new() }
+    }
+}
+
+/// Appends `text` to `out`, hidden characters but `\n` and `\t` escaped.
+fn push_shown(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c != '\n' && c != '\t' && blastgate::graph::is_hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
     }
 }
 
 impl<W: Write> Write for Printable<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut out = Vec::with_capacity(buf.len() + 8);
-        let mut bytes = buf.iter().copied().peekable();
-        if self.pending {
-            self.pending = false;
-            match buf.first() {
-                Some(&b @ 0x80..=0x9f) => {
-                    out.extend_from_slice(format!("\\u{{{b:x}}}").as_bytes());
-                    bytes.next();
+        let mut bytes = std::mem::take(&mut self.pending);
+        bytes.extend_from_slice(buf);
+        let mut out = String::with_capacity(bytes.len() + 8);
+        let mut rest: &[u8] = &bytes;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    push_shown(&mut out, text);
+                    break;
                 }
-                _ => out.push(0xc2),
-            }
-        }
-        while let Some(b) = bytes.next() {
-            match b {
-                b'\n' | b'\t' => out.push(b),
-                0x00..=0x1f | 0x7f => out.extend_from_slice(format!("\\u{{{b:x}}}").as_bytes()),
-                0xc2 => match bytes.peek() {
-                    Some(&c @ 0x80..=0x9f) => {
-                        out.extend_from_slice(format!("\\u{{{c:x}}}").as_bytes());
-                        bytes.next();
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    push_shown(&mut out, std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        // An incomplete character at the end: wait for the rest.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(n) => {
+                            let (bad, tail) = after.split_at(n.min(after.len()));
+                            for b in bad {
+                                out.push_str(&format!("\\x{b:02x}"));
+                            }
+                            rest = tail;
+                        }
                     }
-                    Some(_) => out.push(b),
-                    None => self.pending = true,
-                },
-                _ => out.push(b),
+                }
             }
         }
-        self.inner.write_all(&out)?;
+        self.inner.write_all(out.as_bytes())?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.pending {
-            self.pending = false;
-            self.inner.write_all(&[0xc2])?;
+        let pending = std::mem::take(&mut self.pending);
+        for b in pending {
+            self.inner.write_all(format!("\\x{b:02x}").as_bytes())?;
         }
         self.inner.flush()
     }
+}
+
+/// Text from an input on one line of human output: every hidden character
+/// escaped, line breaks and tabs included (`\u{a}`), so that a file path
+/// holding a line break cannot start a line of its own, where a CI log
+/// would read `::error ...` as a workflow command.
+pub fn one_line(text: &str) -> String {
+    blastgate::graph::shown(text).into_owned()
+}
+
+/// Prints a warning on standard error, on one line, hidden characters
+/// escaped.
+pub fn warn(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(message));
 }
 
 #[cfg(test)]
@@ -98,5 +127,21 @@ mod tests {
         assert_eq!(shown(&[b"a\xc2", b"\x9bb"]), "a\\u{9b}b");
         assert_eq!(shown(&["é ¢ \u{a0}".as_bytes()]), "é ¢ \u{a0}");
         assert_eq!(shown(&[b"x\xc2", "\u{a2}".as_bytes().get(1..).unwrap()]), "x\u{a2}");
+    }
+
+    #[test]
+    fn bidi_and_separators_are_shown_even_split_across_writes() {
+        // `auto \u{202e}kcolb` would read as "auto block" reversed.
+        let rlo = "\u{202e}".as_bytes();
+        assert_eq!(shown(&[b"auto ", rlo.get(..1).unwrap(), rlo.get(1..).unwrap(), b"x"]), "auto \\u{202e}x");
+        assert_eq!(shown(&["a\u{2028}b\u{feff}c\u{200b}".as_bytes()]), "a\\u{2028}b\\u{feff}c\\u{200b}");
+        // Bytes that are no UTF-8, and a character cut off at the end.
+        assert_eq!(shown(&[b"a\xffb", b"\xe2\x80"]), "a\\xffb\\xe2\\x80");
+    }
+
+    #[test]
+    fn one_line_escapes_line_breaks() {
+        assert_eq!(super::one_line("a\n::error x\r\tb"), "a\\u{a}::error x\\u{d}\\u{9}b");
+        assert_eq!(super::one_line("plain é"), "plain é");
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::args::{RadiusArgs, RadiusFormat};
 use crate::exit::{Failure, SUCCESS};
+use crate::printable::one_line;
 
 /// Runs the command.
 pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
@@ -27,7 +28,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     // What building the graph warned about may hide dependencies: say it
     // where a person or a log sees it, never on the JSON output.
     for w in graph.warnings() {
-        eprintln!("warning: {w}");
+        crate::printable::warn(&w.to_string());
     }
     drop(progress);
     let config = config(args)?;
@@ -171,13 +172,13 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
         .filter(|(s, _)| *s >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let close: Vec<String> = scored.iter().take(3).map(|(_, n)| format!("`{n}`")).collect();
+    let close: Vec<String> = scored.iter().take(3).map(|(_, n)| format!("`{}`", one_line(n))).collect();
     let hint = if close.is_empty() {
         "; help: `blastgate graph check` lists the graph".to_owned()
     } else {
         format!("; help: did you mean {}?", close.join(", "))
     };
-    format!("{place}: unknown service `{}`{hint}", blastgate::graph::shorten(id))
+    format!("{place}: unknown service `{}`{hint}", one_line(&blastgate::graph::shorten(id)))
 }
 
 /// Probabilities are written with 6 decimals: edge probabilities are
@@ -284,8 +285,10 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// Ids, owners and journeys come from the graph's files: each shown on
+    /// one line, hidden characters escaped ([`one_line`]).
     fn write_human(&self, out: &mut impl Write) -> std::io::Result<()> {
-        writeln!(out, "changed: {}", self.changed.join(", "))?;
+        writeln!(out, "changed: {}", one_line(&self.changed.join(", ")))?;
         let tiers: Vec<String> = self.by_tier.iter().map(|(t, c)| format!("tier {t}: {c}")).collect();
         writeln!(out, "affected: {} ({})", self.affected_count, tiers.join(", "))?;
         if let Some(t) = self.highest_tier {
@@ -296,22 +299,23 @@ impl<'a> Report<'a> {
         } else {
             let j: Vec<String> =
                 self.journeys.iter().map(|j| format!("{} (p={:.3})", j.service, j.probability)).collect();
-            writeln!(out, "journeys reached: {}", j.join(", "))?;
+            writeln!(out, "journeys reached: {}", one_line(&j.join(", ")))?;
         }
         if !self.owners.is_empty() {
-            writeln!(out, "owning teams: {}", self.owners.join(", "))?;
+            writeln!(out, "owning teams: {}", one_line(&self.owners.join(", ")))?;
         }
         if !self.evidence.is_empty() {
             writeln!(out, "evidence (most critical first):")?;
             for e in &self.evidence {
-                writeln!(out, "  tier {} {} p={:.3}: {}", e.tier, e.target, e.probability, e.path.join(" -> "))?;
+                let path = one_line(&e.path.join(" -> "));
+                writeln!(out, "  tier {} {} p={:.3}: {path}", e.tier, one_line(e.target), e.probability)?;
             }
         }
         const SHOWN: usize = 50;
         if !self.affected.is_empty() {
             writeln!(out, "affected services (distance, probability):")?;
             for a in self.affected.iter().take(SHOWN) {
-                writeln!(out, "  {} ({}, {:.3})", a.service, a.distance, a.probability)?;
+                writeln!(out, "  {} ({}, {:.3})", one_line(a.service), a.distance, a.probability)?;
             }
             if self.affected.len() > SHOWN {
                 writeln!(out, "  ... and {} more (use --format json for all)", self.affected.len() - SHOWN)?;

@@ -529,3 +529,83 @@ fn rfc3339(seconds: u64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
+
+/// What other commands print from a graph's files is shown, not obeyed: an
+/// owner, a Backstage kind, a plan's address or a tool name holding a line
+/// break and a workflow command stays on its line, escape sequences and
+/// bidirectional overrides are escaped (found by a red-team audit: each
+/// reached a terminal or CI log raw).
+#[test]
+fn other_commands_show_hostile_text_on_one_line() {
+    let dir = tempdir();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let clean = |o: &std::process::Output| {
+        let all = format!("{}{}", stdout(o), stderr(o));
+        assert!(!all.contains(['\u{1b}', '\u{7}', '\u{202e}', '\r']), "{all:?}");
+        assert!(!all.lines().any(|l| l.trim_start().starts_with("::")), "{all}");
+        all
+    };
+    let graph = write(
+        "g.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [
+            {"id": "orders"},
+            {"id": "web", "owner": "team-web\n::error title=FORGED::auto\r\u001b]0;pwned\u0007\u202e", "depends_on": ["orders"]}]}"#,
+    );
+    let all = clean(&run(&["radius", "--graph", &graph, "--", "orders"]));
+    assert!(all.contains(r"owning teams: team-web\u{a}::error"), "{all}");
+    let catalog = write(
+        "c.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: \"Widget\\n::error title=FORGED::kind\\e[31m\"\nmetadata:\n  name: web\n",
+    );
+    let all = clean(&run(&["graph", "check", &catalog]));
+    assert!(all.contains(r"unknown entity kind `Widget\u{a}::error"), "{all}");
+    let change = write(
+        "ch.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-1", "services": ["orders"],
+            "provenance": {"ai": "assisted", "tool": "copilot\n::error title=FORGED::x"}}"#,
+    );
+    let all = clean(&run(&["change", "show", "--graph", &graph, "--change", &change]));
+    assert!(all.contains(r"tool copilot\u{a}::error"), "{all}");
+    // Step outputs: an earlier writer's open last line is closed first.
+    let outputs = write("outputs", "earlier=value");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", &graph, "--change", &change, "--now", "2026-11-27T10:00:00Z", "--format", "github"])
+        .env("GITHUB_OUTPUT", &outputs)
+        .output()
+        .unwrap();
+    // Workflow commands are this format's lines; none is the input's.
+    assert!(
+        !stdout(&o).lines().any(|l| l.contains("FORGED") && !l.starts_with("::warning title=blastgate")),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains(['\u{1b}', '\r']), "{}", stdout(&o));
+    let written = std::fs::read_to_string(&outputs).unwrap();
+    assert!(written.starts_with("earlier=value\nreview_depth="), "{written}");
+    // Markdown: emphasis, links and a Mermaid directive from an id stay text.
+    let md_graph = write(
+        "md.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [
+            {"id": "orders", "owner": "x **Decision: auto** see https://evil.example/approve ~~senior~~", "tier": 0},
+            {"id": "web%%{init: {'theme':'dark'}}%%", "depends_on": ["orders"]}]}"#,
+    );
+    let o = run(&[
+        "assess",
+        "--graph",
+        &md_graph,
+        "--change",
+        &change,
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "markdown",
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains(r"x \*\*Decision\: auto\*\* see https\://evil\.example/approve \~\~senior\~\~"), "{out}");
+    let chart = out.split("```mermaid").nth(1).unwrap().split("```").next().unwrap();
+    assert!(chart.contains("web#37;#37;{init") && !chart.contains("%%"), "{chart}");
+}

@@ -532,6 +532,16 @@ impl Policy {
                 return fail(&format!("rule[{i}].id"), "rule id is empty".into());
             }
             check_name(&format!("rule[{i}].id"), "rule id", &rule.id)?;
+            // The `rules` step output lists the fired ids separated by commas.
+            if rule.id.contains(|c: char| c == ',' || c.is_whitespace()) {
+                return fail(
+                    &format!("rule[{i}].id"),
+                    format!(
+                        "rule id `{}` holds a comma or a space, which would split it in the comma-separated `rules` output",
+                        blastgate_graph::shown(&blastgate_graph::shorten(&rule.id))
+                    ),
+                );
+            }
             if rule.min_depth == ReviewDepth::Auto {
                 return fail(
                     &format!("rule[{i}].min_depth"),
@@ -588,12 +598,12 @@ impl Policy {
 /// outputs, where a line break could forge a line of its own; the value is
 /// shown escaped (and shortened).
 fn check_name(place: &str, what: &str, name: &str) -> Result<(), PolicyProblem> {
-    if name.chars().any(char::is_control) {
+    if name.chars().any(blastgate_graph::is_hidden) {
         return Err(PolicyProblem {
             place: place.to_owned(),
             message: format!(
-                "{what} contains a control character: `{}`",
-                blastgate_graph::shorten(&name.escape_debug().to_string())
+                "{what} contains a control character or a hidden one (a bidirectional override, a zero-width character): `{}`",
+                blastgate_graph::shown(&blastgate_graph::shorten(name))
             ),
         });
     }

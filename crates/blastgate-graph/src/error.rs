@@ -200,17 +200,19 @@ impl ErrorDetail {
 
 impl fmt::Display for ErrorDetail {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Every part may quote an input: shown escaped, so that a message
+        // stays one line and obeys no escape sequence (see `shown`).
         let d = &self.0;
-        write!(f, "{}", d.file)?;
+        write!(f, "{}", shown(&d.file))?;
         if !d.place.is_empty() {
-            write!(f, ": {}", d.place)?;
+            write!(f, ": {}", shown(&d.place))?;
         }
-        write!(f, ": {}", d.message)?;
+        write!(f, ": {}", shown(&d.message))?;
         if !d.value.is_empty() {
-            write!(f, ": `{}`", shorten(&d.value))?;
+            write!(f, ": `{}`", shown(&shorten(&d.value)))?;
         }
         if let Some(help) = &d.help {
-            write!(f, "; help: {help}")?;
+            write!(f, "; help: {}", shown(help))?;
         }
         Ok(())
     }
@@ -252,7 +254,10 @@ impl fmt::Display for LimitExceeded {
         write!(
             f,
             "{}: limit `{}` exceeded: {} > {}; help: split the input or raise the limit in code if this size is expected",
-            self.file, self.limit, self.observed, self.max
+            shown(&self.file),
+            self.limit,
+            self.observed,
+            self.max
         )
     }
 }
@@ -269,4 +274,46 @@ pub fn shorten(value: &str) -> String {
         end -= 1;
     }
     format!("{}...", value.get(..end).unwrap_or_default())
+}
+
+/// Whether a character changes how text reads or where it breaks without
+/// being seen: the control characters (C0, DEL, C1: escape sequences, line
+/// breaks), the bidirectional formatting characters (U+061C, U+200E,
+/// U+200F, U+202A to U+202E, U+2066 to U+2069: `auto \u{202e}kcolb` shows
+/// as `auto block` reversed), the line and paragraph separators U+2028 and
+/// U+2029, the zero-width characters U+200B to U+200D and U+2060, and the
+/// byte-order mark U+FEFF.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+/// Text from an input made safe to show on one line of a terminal, a CI
+/// log or a message: every [`is_hidden`] character, line breaks and tabs
+/// included, written as a Rust escape (`\u{a}`, `\u{202e}`), everything
+/// else as is. A service id holding `\n::error ...` cannot start a line of
+/// its own (which a CI runner would read as a workflow command), nor an
+/// escape sequence move a terminal's cursor. Borrowed when nothing needs
+/// escaping.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }

@@ -41,10 +41,12 @@ impl Warning {
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The message quotes inputs: shown escaped (see `shown`).
+        use crate::error::shown;
         if self.place.is_empty() {
-            write!(f, "{}: {}", self.file, self.message)
+            write!(f, "{}: {}", shown(&self.file), shown(&self.message))
         } else {
-            write!(f, "{}: {}: {}", self.file, self.place, self.message)
+            write!(f, "{}: {}: {}", shown(&self.file), shown(&self.place), shown(&self.message))
         }
     }
 }

@@ -22,7 +22,7 @@ mod scc;
 pub mod synth;
 
 pub use build::{BuildOptions, GraphBuilder, MAX_WARNINGS, default_edge_kind};
-pub use error::{ErrorDetail, GraphError, LimitExceeded, shorten};
+pub use error::{ErrorDetail, GraphError, LimitExceeded, is_hidden, shorten, shown};
 pub use fragment::{GraphFragment, Warning, check_id};
 pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};

@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(e.kind_name(), "invalid_value", "{e}");
         let text = e.to_string();
         assert!(text.contains("p.toml") && text.contains(".id"), "{text}");
-        assert!(text.contains("`critical-reach\\ngate_stops=false\\nreview_depth=auto`"), "{text}");
+        assert!(text.contains("`critical-reach\\u{a}gate_stops=false\\u{a}review_depth=auto`"), "{text}");
         assert!(!text.contains('\n'), "{text}");
         let e = with("id = \"critical-reach\"", "id = \"\"").unwrap_err();
         assert!(e.to_string().contains("rule id is empty"), "{e}");
@@ -154,6 +154,12 @@ mod tests {
         assert!(e.to_string().contains("seniority.scale[0]"), "{e}");
         let e = with("version = \"", "version = \"\\u001b[2J").unwrap_err();
         assert!(e.to_string().contains("control character"), "{e}");
+        // A bidirectional override reverses how a report reads; a comma
+        // splits the comma-separated `rules` step output.
+        let e = with("id = \"critical-reach\"", "id = \"critical-reach\\u202e\"").unwrap_err();
+        assert!(e.to_string().contains("critical-reach\\u{202e}"), "{e}");
+        let e = with("id = \"critical-reach\"", "id = \"critical-reach,freeze\"").unwrap_err();
+        assert!(e.to_string().contains("holds a comma"), "{e}");
     }
 
     #[test]

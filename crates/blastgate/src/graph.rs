@@ -32,7 +32,7 @@ pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, i
 pub use blastgate_graph::{
     BuildOptions, Components, Dependency, EdgeKind, ErrorDetail, FrozenGraph, GraphError, LimitExceeded, Node,
     NodeKind, NodeRef, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot,
-    shorten,
+    is_hidden, shorten, shown,
 };
 pub use blastgate_ingest::Format as GraphFormat;
 

@@ -52,20 +52,7 @@ fn approval_line(p: &blastgate::assess::Approval) -> String {
     format!("{} x{} from {teams}{seniority}: {}", p.role.as_str(), p.count, p.reason)
 }
 
-/// Text from inputs on one line of the terminal summary: the line breaks
-/// and tabs that `Printable` lets through for the layout are escaped here
-/// (`\u{a}`), so a file path holding a line break cannot start a line of
-/// its own, where a CI log would read `::error ...` as a workflow command.
-fn one(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\r' | '\t' => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::printable::one_line as one;
 
 /// The terminal summary; `stops` is whether the gate stops.
 pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
@@ -153,22 +140,26 @@ fn people(n: u32) -> String {
     if n == 1 { "1 person".to_owned() } else { format!("{n} distinct people") }
 }
 
-/// Escapes text for a Markdown table cell.
-/// Text from inputs for Markdown: the characters that make HTML or links
-/// (`<img>`, `</details>`, `[text](url)`), a table's `|` and the backslash
-/// itself backslash-escaped, so nothing from an input becomes markup in a
-/// pull request comment; line breaks become spaces. Backticks stay (the
-/// engine's messages quote ids in code spans): a code span an id breaks
-/// only changes how text looks, since `<` and `[` are escaped everywhere.
+/// Text for Markdown: the characters that make markup backslash-escaped
+/// (CommonMark renders `\*` as `*`), so nothing from an input becomes
+/// markup in a pull request comment: no HTML (`<img>`, `</details>`, an
+/// entity such as `&#x202e;`), link (`[text](url)`, a bare `https://...`,
+/// `www.` or e-mail address, which the escaped `:` and `.` keep from being
+/// linked), emphasis (`**Decision: auto**`, `_x_`), strike-through, code
+/// span, table cell (`|`), image (`!`) or math (`$`); hidden characters
+/// are shown as escapes and line breaks become spaces. Engine messages
+/// quote ids between backticks, which then show as backticks. `@` stays:
+/// the approvers a report names are team handles, meant to be notified.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\\' | '[' | ']' | '<' | '>' | '|' => {
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '|' | '!' | '$' | '&' | ':' | '.' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' => out.push(' '),
+            c if blastgate::graph::is_hidden(c) => out.push_str(&format!("\\\\u{{{:x}}}", u32::from(c))),
             _ => out.push(c),
         }
     }
@@ -177,19 +168,22 @@ fn text(s: &str) -> String {
 
 /// A Markdown code span holding `s` as written: fenced with one backtick
 /// more than the longest run of backticks in it (padded with spaces when it
-/// starts or ends with one), so no id can close it early.
+/// starts or ends with one), so no id can close it early; hidden
+/// characters shown as escapes.
 fn code(s: &str) -> String {
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let s = s.replace(['\n', '\r'], " ");
+    let s = blastgate::graph::shown(&s);
     let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// A Mermaid node label: quoted, with `"`, `#`, `<` and `>` written as
-/// Mermaid's entity codes (`#quot;`, `#35;`, `#60;`, `#62;`), so an id
-/// cannot close the label or become HTML (`<br>`, `<img>`) in a rendered
-/// comment, and line breaks as spaces.
+/// A Mermaid node label: quoted, with `"`, `#`, `<`, `>`, `%` and `` ` ``
+/// written as Mermaid's entity codes (`#quot;`, `#35;`, `#60;`, `#62;`,
+/// `#37;`, `#96;`), so an id cannot close the label, become HTML (`<br>`,
+/// `<img>`) in a rendered comment or a directive, line breaks as spaces and
+/// hidden characters as escapes.
 fn mermaid_label(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -197,9 +191,14 @@ fn mermaid_label(s: &str) -> String {
         match c {
             '"' => out.push_str("#quot;"),
             '#' => out.push_str("#35;"),
+            // `%%{init: ...}%%` is a directive that restyles the chart, and
+            // a label between backticks is Mermaid's Markdown string.
+            '%' => out.push_str("#37;"),
+            '`' => out.push_str("#96;"),
             '<' => out.push_str("#60;"),
             '>' => out.push_str("#62;"),
             '\n' | '\r' => out.push(' '),
+            c if blastgate::graph::is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             _ => out.push(c),
         }
     }
@@ -329,14 +328,20 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     writeln!(
         out,
         "<sub>engine {} · model {} · policy {} · input `{}`</sub>",
-        v.engine, v.model, v.policy, a.input_digest
+        text(&v.engine),
+        text(&v.model),
+        text(&v.policy),
+        a.input_digest
     )?;
     Ok(())
 }
 
-/// Escapes a workflow command's message.
+/// Escapes a workflow command's message: GitHub's `%25`, `%0D` and `%0A`,
+/// and every other hidden character (escape sequences, which the log
+/// viewer would obey, bidirectional overrides) shown as `\u{..}`.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    blastgate::graph::shown(&s).into_owned()
 }
 
 /// A repository path as a relative URI reference (SARIF's
