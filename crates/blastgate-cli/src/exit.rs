@@ -20,6 +20,8 @@ pub enum Failure {
     Usage(String),
     /// Writing output failed or another internal error: exit 3.
     Internal(String),
+    /// An answer past a documented limit: exit 3.
+    Limit(String),
     /// Standard output's reader went away (`blastgate radius ... | head`):
     /// `main` exits quietly with 0, as ripgrep does, except for `assess`,
     /// whose answer was not delivered (exit 3).
@@ -34,7 +36,7 @@ impl Failure {
             Self::Change(e) if e.is_limit() => INTERNAL,
             Self::Change(_) => USAGE,
             Self::Graph(_) | Self::Usage(_) => USAGE,
-            Self::Internal(_) | Self::BrokenPipe => INTERNAL,
+            Self::Internal(_) | Self::Limit(_) | Self::BrokenPipe => INTERNAL,
         }
     }
 }
@@ -44,7 +46,7 @@ impl std::fmt::Display for Failure {
         match self {
             Self::Graph(e) => write!(f, "{e}"),
             Self::Change(e) => write!(f, "{e}"),
-            Self::Usage(m) | Self::Internal(m) => f.write_str(m),
+            Self::Usage(m) | Self::Internal(m) | Self::Limit(m) => f.write_str(m),
             Self::BrokenPipe => f.write_str(
                 "standard output was closed before the answer was written (broken pipe); nothing was delivered",
             ),

@@ -70,10 +70,12 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         } else {
             // Streamed: memory holds a few results per thread, not the
             // whole batch's (a radius can hold most of the graph).
-            let line = |blast: &BlastRadius| serde_json::to_string(&Report::new(&graph, blast, &config));
+            let line = |blast: &BlastRadius| -> Result<String, Failure> {
+                listable(blast)?;
+                serde_json::to_string(&Report::new(&graph, blast, true)).map_err(|e| Failure::Internal(e.to_string()))
+            };
             radius_batch_streamed(&graph, &changesets, &config, line, |text| {
-                let text = text.map_err(|e| Failure::Internal(e.to_string()))?;
-                writeln!(out, "{text}").map_err(Failure::from)
+                writeln!(out, "{}", text?).map_err(Failure::from)
             })?;
         }
         out.flush()?;
@@ -84,13 +86,15 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     }
     let changed = resolve(&graph, &services, "command line")?;
     let blast = radius(&graph, &changed, &config);
-    let report = Report::new(&graph, &blast, &config);
     match args.format {
         RadiusFormat::Json => {
+            listable(&blast)?;
+            let report = Report::new(&graph, &blast, true);
             let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
         }
-        RadiusFormat::Human => report.write_human(&mut out)?,
+        // The human summary shows no affected node's path: none is made.
+        RadiusFormat::Human => Report::new(&graph, &blast, false).write_human(&mut out)?,
         RadiusFormat::Dot => write_dot(&mut out, &graph, &blast)?,
     }
     out.flush()?;
@@ -181,6 +185,27 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
     format!("{place}: unknown service `{}`{hint}", one_line(&blastgate::graph::shorten(id)))
 }
 
+/// The most path nodes a JSON radius lists in all (each affected node's
+/// path, changed node included): 50 million ids, about 600 MB of JSON.
+const MAX_LISTED_PATH_NODES: u64 = 50_000_000;
+
+/// Whether a radius's paths fit [`MAX_LISTED_PATH_NODES`]: on a long chain
+/// they add up to the square of its length (a million services, half a
+/// trillion ids), which would run until memory ran out. A limit error
+/// (exit 3) instead, naming the ways to a smaller answer.
+fn listable(blast: &BlastRadius) -> Result<(), Failure> {
+    let total = blast.path_nodes_total();
+    if total <= MAX_LISTED_PATH_NODES {
+        return Ok(());
+    }
+    Err(Failure::Limit(format!(
+        "limit `max_listed_path_nodes` exceeded: the JSON would list {total} nodes on the affected nodes' paths \
+         (> {MAX_LISTED_PATH_NODES}; the radius holds {} nodes on long paths, such as a chain's); help: use \
+         --format human, --summary with --batch, or --max-depth",
+        blast.affected().len()
+    )))
+}
+
 /// Probabilities are written with 6 decimals: edge probabilities are
 /// stored as `f32`, and more digits would only show that rounding.
 fn round6(p: f64) -> f64 {
@@ -232,7 +257,9 @@ struct EvidenceOut<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(graph: &'a FrozenGraph, blast: &'a BlastRadius, _config: &RadiusConfig) -> Self {
+    /// With `paths`, each affected node's path (check [`listable`] first);
+    /// without, empty paths.
+    fn new(graph: &'a FrozenGraph, blast: &'a BlastRadius, paths: bool) -> Self {
         let id = |i: u32| graph.node(i).map_or("", |n| n.id());
         let ids = |path: Vec<u32>| path.into_iter().map(id).collect::<Vec<_>>();
         let mut changed: Vec<&str> = blast.changed().iter().map(|&i| id(i)).collect();
@@ -246,7 +273,7 @@ impl<'a> Report<'a> {
                     service: id(a.node()),
                     distance: a.distance(),
                     probability: round6(a.probability().get()),
-                    path: ids(blast.path_to(a.node())),
+                    path: if paths { ids(blast.path_to(a.node())) } else { Vec::new() },
                     tier: a.tier().level(),
                     kind: node.map_or("service", |n| n.kind().as_str()),
                     owner: node.and_then(|n| n.owner()),

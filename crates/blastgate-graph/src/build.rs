@@ -934,6 +934,25 @@ mod tests {
         one.edge(a, b, stated).unwrap();
         let graph = build(vec![one], false).unwrap();
         assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
+        // ... in any order of the files: that file's unstated line is no
+        // floor under another file's same statement (found by an audit:
+        // `a c` and `a c 0.3` in x.edges, `a c 0.3` in y.edges gave 0.3
+        // in the order x, y and 0.9, with a warning, in the order y, x).
+        let refined = || {
+            let mut x = fragment("x.edges", Origin::Listed);
+            let (a, b) = (x.node("a", String::new).unwrap(), x.node("b", String::new).unwrap());
+            x.edge(a, b, EdgeSpec::default()).unwrap();
+            x.edge(a, b, stated).unwrap();
+            x
+        };
+        for files in [
+            vec![refined(), edge(stated, "y.edges", Origin::Listed)],
+            vec![edge(stated, "y.edges", Origin::Listed), refined()],
+        ] {
+            let graph = build(files, false).unwrap();
+            assert_eq!(Some(graph.dependencies().next().unwrap().2.probability()), Probability::new(0.05));
+            assert!(graph.warnings().iter().all(|w| !w.message().contains("below the")), "{:?}", graph.warnings());
+        }
         let high = EdgeSpec { probability: Probability::new(0.8), ..EdgeSpec::default() };
         let declared =
             edge(EdgeSpec { kind: Some(EdgeKind::Async), ..EdgeSpec::default() }, "graph.yaml", Origin::Declared);

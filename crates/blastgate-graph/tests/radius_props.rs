@@ -278,6 +278,8 @@ fn check_against_reference(
     for e in blast.evidence() {
         prop_assert_eq!(e.nodes().to_vec(), blast.path_to(e.target()));
     }
+    let path_nodes: usize = blast.affected().iter().map(|a| blast.path_to(a.node()).len()).sum();
+    prop_assert_eq!(blast.path_nodes_total(), path_nodes as u64);
     Ok(())
 }
 

@@ -278,21 +278,47 @@ impl Context<'_> {
                 .max_by_key(|&(o, f)| (o, std::cmp::Reverse(f)))
                 .map(|(o, f)| (o, f, implied.get())),
         };
-        // The records that state no probability, from other files of the
-        // same or more trust, imply the default of their own kind and
-        // strength: the highest is the floor (origin, file, value). A
-        // second pass over the records, so that nothing is allocated.
+        // The other files of the same or more trust that describe the edge
+        // and state no probability for it on any line imply the default of
+        // their own kind and strength: the highest is the floor (origin,
+        // file, value). A file that states one on some line refines its
+        // own lines that do not, whichever file comes first (the records
+        // of one file are contiguous, by position). A second pass over the
+        // records, so that nothing is allocated.
         let floor = decided.and_then(|(o, f, _)| {
-            records
-                .iter()
-                .filter_map(|&(_, pos)| self.record(pos))
-                .filter(|&(sf, so, spec)| sf != f && so >= o && spec.is_none_or(|s| s.probability.is_none()))
-                .map(|(sf, so, spec)| {
-                    let (kind, strength) = spec.map_or((None, None), |s| (s.kind, s.strength));
-                    let p = Probability::default_for(kind.unwrap_or(default), strength.unwrap_or_default()).get();
-                    (so, sf, p)
-                })
-                .max_by(|a, b| a.2.total_cmp(&b.2).then_with(|| b.1.cmp(&a.1)))
+            // The file being read: (file, origin, states a probability,
+            // highest default of its lines).
+            let mut group: Option<(usize, Origin, bool, f64)> = None;
+            let mut floor: Option<(Origin, usize, f64)> = None;
+            let close = |g: Option<(usize, Origin, bool, f64)>, floor: &mut Option<(Origin, usize, f64)>| {
+                if let Some((sf, so, stated, p)) = g
+                    && sf != f
+                    && so >= o
+                    && !stated
+                    && floor.is_none_or(|(_, ff, fp)| p.total_cmp(&fp).then_with(|| ff.cmp(&sf)).is_gt())
+                {
+                    *floor = Some((so, sf, p));
+                }
+            };
+            for (sf, so, spec) in records.iter().filter_map(|&(_, pos)| self.record(pos)) {
+                let (kind, strength) = spec.map_or((None, None), |s| (s.kind, s.strength));
+                let p = Probability::default_for(kind.unwrap_or(default), strength.unwrap_or_default()).get();
+                let stated = spec.is_some_and(|s| s.probability.is_some());
+                match &mut group {
+                    Some((gf, _, g_stated, gp)) if *gf == sf => {
+                        *g_stated |= stated;
+                        if p.total_cmp(gp).is_gt() {
+                            *gp = p;
+                        }
+                    }
+                    _ => {
+                        close(group.take(), &mut floor);
+                        group = Some((sf, so, stated, p));
+                    }
+                }
+            }
+            close(group, &mut floor);
+            floor
         });
         if let (Some((o, f, value)), Some((so, sf, floor))) = (decided, floor)
             && value < floor

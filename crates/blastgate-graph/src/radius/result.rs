@@ -90,6 +90,60 @@ impl BlastRadius {
         self.get(node).is_some()
     }
 
+    /// The position of `node` in [`Self::affected`], if it is affected.
+    fn position(&self, node: u32) -> Option<usize> {
+        if self.in_node_order {
+            return self.affected.binary_search_by_key(&node, |a| a.node).ok();
+        }
+        let i = self.by_node.binary_search_by_key(&node, |&(n, _)| n).ok()?;
+        self.by_node.get(i).map(|&(_, position)| position as usize)
+    }
+
+    /// The number of nodes on all the affected nodes' paths together (the
+    /// sum of `path_to(node).len()`), without making them: what listing
+    /// every path would write. On a chain of `n` services it is about
+    /// `n² / 2`, which no output can hold; callers check it first.
+    ///
+    /// # Complexity
+    /// `O(A log A)` time and `O(A)` memory for `A` affected nodes: each
+    /// node's path length is found once, from its predecessor's.
+    pub fn path_nodes_total(&self) -> u64 {
+        // 0: not known yet. Lengths count the changed node at the start.
+        let mut lengths = vec![0_u32; self.affected.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        let mut total = 0_u64;
+        for start in 0..self.affected.len() {
+            let mut at = start;
+            let base = loop {
+                match lengths.get(at) {
+                    Some(&l) if l != 0 => break l,
+                    _ => {}
+                }
+                stack.push(at);
+                let predecessor = self.affected.get(at).map_or(NodeState::NONE, |a| a.predecessor);
+                if predecessor == NodeState::NONE {
+                    break 0;
+                }
+                match self.position(predecessor) {
+                    // INVARIANT: predecessors form a forest (see `path_to`);
+                    // the bound only guards against a bug.
+                    Some(next) if stack.len() <= self.affected.len() => at = next,
+                    // A changed node starts the path.
+                    _ => break 1,
+                }
+            };
+            let mut length = base;
+            while let Some(k) = stack.pop() {
+                length = length.saturating_add(1);
+                if let Some(l) = lengths.get_mut(k) {
+                    *l = length;
+                }
+            }
+            total += u64::from(lengths.get(start).copied().unwrap_or(0));
+        }
+        total
+    }
+
     /// The most probable propagation path to `node`, from a changed node to
     /// `node` (so each node depends on the one before it). `[node]` for a
     /// changed node; empty for a node that is neither changed nor affected.
