@@ -109,14 +109,16 @@ pub(crate) fn propose(
     }
     for k in (0..at).rev() {
         let above = cuts.get(k + 1).copied().unwrap_or(1.0);
+        // Rounded as the file writes it, so that the report and the file
+        // state the same cut points (down, to stay below the one above).
         if let Some(c) = cuts.get_mut(k).filter(|c| **c >= above) {
-            *c = above / 2.0;
+            *c = round_down(above / 2.0);
         }
     }
     for k in at + 1..cuts.len() {
         let below = cuts.get(k - 1).copied().unwrap_or(0.0);
         if let Some(c) = cuts.get_mut(k).filter(|c| **c <= below) {
-            *c = (below + 1.0) / 2.0;
+            *c = crate::fit::round((below + 1.0) / 2.0);
         }
     }
     let bands = Bands { likelihood: cuts, impact: base.bands.impact };

@@ -219,6 +219,21 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         Some(b) => Some(propose(history, base, &fitted, &likelihood, train, test, b)?),
         None => None,
     };
+    // What is written must be a policy the engine accepts (as `backtest`
+    // and `assess` will check it): an intercept shifted past the log-odds
+    // bound by a base policy's extreme weight, or cut points that rounding
+    // merged, is an error now, not a file that exits 0 and fails later.
+    let mut written = base.clone();
+    written.likelihood = likelihood.clone();
+    if let Some(b) = &budget {
+        written.bands = b.bands.clone();
+    }
+    written.validate().map_err(|p| {
+        CalibrateError::data(
+            source,
+            format!("the fitted model is not a valid policy, so nothing is written: {}: {}", p.place, p.message),
+        )
+    })?;
     Ok(Calibration {
         source: source.to_owned(),
         rows: rows.len(),
@@ -290,10 +305,26 @@ fn fit_shape(history: &History, rows: &[HistoryRow], config: &Config) -> Result<
         ));
     }
     // Each metric's direction: the sign of its weight in a linear fit on
-    // the transformed metrics.
+    // the transformed metrics, each held between its 1st and 99th
+    // percentiles over the rows: one absurd row (lines added 1e200, whose
+    // logarithm is 460 where the rest lie below 11) would otherwise decide
+    // the direction alone, and a shape made to fall where lines added
+    // raise risk is fitted flat: the strongest metric switched off.
+    let bounds: Vec<(f64, f64)> = metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut values: Vec<f64> = rows.iter().filter_map(|r| r.values.get(i)).map(|&v| m.transform(v)).collect();
+            values.sort_by(f64::total_cmp);
+            let at = |q: usize| values.get(values.len().saturating_sub(1) * q / 100).copied().unwrap_or(0.0);
+            (at(1), at(99))
+        })
+        .collect();
     let mut linear = Vec::with_capacity(rows.len() * metrics.len());
     for row in rows {
-        linear.extend(metrics.iter().zip(&row.values).map(|(m, v)| m.transform(*v)));
+        linear.extend(
+            metrics.iter().zip(&row.values).zip(&bounds).map(|((m, v), &(low, high))| m.transform(*v).clamp(low, high)),
+        );
     }
     let design = Design::new(metrics.len(), linear).map_err(|e| CalibrateError::Fit(e.to_string()))?;
     let penalty = Penalty { l2: vec![config.linear_l2; metrics.len()], signs: vec![Sign::Free; metrics.len()] };
@@ -343,7 +374,14 @@ fn policy_model(
         let (values, log_odds) = if m.scale() == Scale::Binary {
             (vec![0.0, 1.0], vec![0.0, round(term.heights().first().copied().unwrap_or(0.0))])
         } else {
-            (term.raw_knots().into_iter().map(round_knot).collect(), term.heights().iter().map(|h| round(*h)).collect())
+            // Knots rounded to six digits, unless that merges two of them
+            // (values a millionth apart, such as 1000000.0003 and
+            // 1000000.0004): then as fitted, which reads back exactly.
+            let raw = term.raw_knots();
+            let rounded: Vec<f64> = raw.iter().copied().map(round_knot).collect();
+            let values =
+                if rounded.windows(2).all(|w| matches!(w, [a, b] if a.total_cmp(b).is_lt())) { rounded } else { raw };
+            (values, term.heights().iter().map(|h| round(*h)).collect())
         };
         let scale = match m.scale() {
             Scale::Log => format!("ln(1 + {})", m.name()),
@@ -373,7 +411,9 @@ fn policy_model(
         }
     }
     let model = LikelihoodModel {
-        version: format!("calibrated-{}-{rows}", stem(history.source())),
+        // The file's name, hidden characters shown (a policy's version
+        // may hold none: it reaches reports and step outputs).
+        version: format!("calibrated-{}-{rows}", blastgate_graph::shown(stem(history.source()))),
         source: String::new(),
         intercept: round(intercept),
         weights,

@@ -161,6 +161,23 @@ fn usage_errors_exit_2() {
     assert!(stderr(&o).contains("would overwrite the model file"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old model");
     std::fs::remove_file(&kept).unwrap();
+    // Nor may either name the history (found by an audit: `--out` equal
+    // to `--history` replaced the organisation's history with the model).
+    let history = dir.join("history.csv");
+    std::fs::copy(jdt(), &history).unwrap();
+    let before = std::fs::read(&history).unwrap();
+    let same = dir.join(".").join("history.csv");
+    let same = same.to_str().unwrap();
+    let model = dir.join("m.toml");
+    for outputs in [vec!["--out", same], vec!["--out", model.to_str().unwrap(), "--plot", same]] {
+        let mut args = vec!["calibrate", "--history", history.to_str().unwrap()];
+        args.extend(outputs);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("that is the history file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&history).unwrap(), before);
+    }
+    std::fs::remove_file(&history).unwrap();
     // Through a symbolic link: the file it points to is replaced, the link
     // kept.
     #[cfg(unix)]

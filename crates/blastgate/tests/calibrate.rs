@@ -365,3 +365,76 @@ fn constant_metrics_are_a_data_error_naming_the_file() {
     let e = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap_err();
     assert!(e.to_string().contains("every metric used (`la`, `fix`) is constant"), "{e}");
 }
+
+/// One absurd row cannot switch a metric off (found by an audit: jdt with
+/// one clean row's lines added set to 1e200, or its entropy to 50, fitted the
+/// metric's shape flat, and a 1,600-line change fell from `senior` to
+/// `owner`): the direction a shape may take is fitted on values held
+/// between their 1st and 99th percentiles.
+#[test]
+fn one_absurd_row_does_not_flatten_a_shape() {
+    let text = std::fs::read_to_string(jdt()).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let policy = default_policy().unwrap();
+    let rise = |column: &str, value: &str, metric: &str| {
+        let at = header.iter().position(|h| *h == column).unwrap();
+        let bug = header.iter().position(|h| *h == "bug").unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut cells: Vec<&str> = lines[1].split(',').collect();
+        cells[at] = value;
+        cells[bug] = "0";
+        lines[1] = cells.join(",");
+        let h = parse_history("h.csv", lines.join("\n").as_bytes(), &Columns::default()).unwrap();
+        let c = calibrate(&h, &policy, &Config::default()).unwrap();
+        let odds = &c.likelihood.shapes[metric].log_odds;
+        odds.last().unwrap() - odds.first().unwrap()
+    };
+    let clean = rise("la", "26", "la");
+    let absurd = rise("la", "1e200", "la");
+    assert!(clean > 1.0 && absurd > 0.8 * clean, "lines added rises {absurd} against {clean}");
+    let clean = rise("entrophy", "0.39124356362925566", "entropy");
+    let absurd = rise("entrophy", "50", "entropy");
+    assert!(clean > 0.3 && absurd > 0.6 * clean, "entropy rises {absurd} against {clean}");
+}
+
+/// What calibrate writes is a policy the engine accepts, or nothing (found
+/// by an audit: each of these exited 0 and wrote a file `backtest` and
+/// `assess` then refused).
+#[test]
+fn a_written_model_is_a_valid_policy_or_an_error() {
+    let text = std::fs::read_to_string(jdt()).unwrap();
+    let base = default_policy().unwrap();
+    // Knots a millionth apart (lines in touched files near a million):
+    // rounded to six digits they merged; now written as fitted.
+    let lt = text.lines().next().unwrap().split(',').position(|h| h == "lt").unwrap();
+    let close: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            if n == 0 {
+                return line.to_owned();
+            }
+            let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+            cells[lt] = format!("{}", 1_000_000.0 + (n % 3000) as f64 / 1000.0);
+            cells.join(",")
+        })
+        .collect();
+    let h = parse_history("close.csv", close.join("\n").as_bytes(), &Columns::default()).unwrap();
+    let c = calibrate(&h, &base, &Config::default()).unwrap();
+    let knots = &c.likelihood.shapes["lt"].values;
+    assert!(knots.windows(2).all(|w| w[0] < w[1]), "{knots:?}");
+    let policy = parse_policy_or_model("m.toml", model_toml(&c).as_bytes(), &base).unwrap();
+    assert_eq!(policy.likelihood, c.likelihood);
+    // A base policy whose weight shifts the intercept past the log-odds
+    // bound: an error naming it, not a file.
+    let mut extreme = base.clone();
+    extreme.likelihood.weights.insert("no_rollback_plan".into(), 999_999.0);
+    let h = load_history(&jdt(), &Columns::default()).unwrap();
+    let e = calibrate(&h, &extreme, &Config::default()).unwrap_err();
+    assert!(e.to_string().contains("not a valid policy") && e.to_string().contains("intercept"), "{e}");
+    // A file name with a line break: the version shows it escaped.
+    let h = parse_history("a\nb.csv", text.as_bytes(), &Columns::default()).unwrap();
+    let c = calibrate(&h, &base, &Config::default()).unwrap();
+    assert!(c.likelihood.version.starts_with(r"calibrated-a\u{a}b.csv-"), "{}", c.likelihood.version);
+    parse_policy_or_model("m.toml", model_toml(&c).as_bytes(), &base).unwrap();
+}
