@@ -366,7 +366,9 @@ pub fn check_id(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<
         );
     }
     if id.len() > limits::MAX_ID_BYTES {
-        return Err(GraphError::limit(file, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
+        // Limit errors have no place field: the place goes with the file.
+        let at = format!("{file}: {}", place());
+        return Err(GraphError::limit(&at, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
     }
     // Printable ASCII, the usual case, holds no control character.
     if id.bytes().any(|b| !(0x20..0x7f).contains(&b)) && id.chars().any(char::is_control) {

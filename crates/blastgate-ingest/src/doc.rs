@@ -180,7 +180,7 @@ fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
         && let Some(breach) = &report.breached
     {
         let (limit, observed) = budget_breach(breach);
-        return Err(GraphError::limit(file, limit, budget_max(limit), observed));
+        return Err(GraphError::limit(file, limit, budget_max(limit, text.len()), observed));
     }
     Ok(())
 }
@@ -202,7 +202,7 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     match e {
         serde_saphyr::Error::Budget { breach, .. } => {
             let (limit, observed) = budget_breach(breach);
-            GraphError::limit(file, limit, budget_max(limit), observed)
+            GraphError::limit(file, limit, budget_max(limit, text.len()), observed)
         }
         serde_saphyr::Error::SerdeInvalidType { .. }
         | serde_saphyr::Error::SerdeInvalidValue { .. }
@@ -234,16 +234,18 @@ fn budget_breach(b: &serde_saphyr::budget::BudgetBreach) -> (&'static str, u64) 
     }
 }
 
-fn budget_max(limit: &str) -> u64 {
-    let d = serde_saphyr::Budget::default();
+/// The limit the budget for `input_bytes` of YAML set: events and nodes
+/// scale with the input (`yaml_budget`), so the message states the bound
+/// that was passed, not the largest one.
+fn budget_max(limit: &str, input_bytes: usize) -> u64 {
+    let b = yaml_budget(input_bytes);
     match limit {
-        "max_nesting_depth" => limits::MAX_NESTING_DEPTH as u64,
-        "max_yaml_documents" => limits::MAX_YAML_DOCUMENTS as u64,
-        "max_yaml_aliases" => d.max_aliases as u64,
-        "max_yaml_anchors" => d.max_anchors as u64,
-        "max_yaml_events" => 50_000_000,
-        "max_yaml_nodes" => 20_000_000,
-        // (or 4 per input byte plus 10,000, when less: see yaml_budget)
+        "max_nesting_depth" => b.max_depth as u64,
+        "max_yaml_documents" => b.max_documents as u64,
+        "max_yaml_aliases" => b.max_aliases as u64,
+        "max_yaml_anchors" => b.max_anchors as u64,
+        "max_yaml_events" => b.max_events as u64,
+        "max_yaml_nodes" => b.max_nodes as u64,
         _ => 0,
     }
 }
@@ -326,6 +328,18 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
 
     use super::{from_yaml, scalar_at};
+
+    /// An alias bomb's limit error states the bound it passed (the budget
+    /// scales with the input), not the largest one: the audit found
+    /// `11345 > 50000000`.
+    #[test]
+    fn an_alias_bomb_names_the_bound_it_passed() {
+        let bomb = "a0: &a0 [x,x,x,x,x,x,x,x,x,x]\na1: &a1 [*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0,*a0]\n\
+                    a2: &a2 [*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1,*a1]\na3: &a3 [*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2,*a2]\n";
+        let e = from_yaml::<serde_json::Value>("b.yaml", bomb).unwrap_err();
+        let blastgate_graph::GraphError::LimitExceeded(limit) = &e else { panic!("{e}") };
+        assert!(limit.observed() > limit.max() && limit.max() < 20_000, "{e}");
+    }
 
     #[test]
     fn a_scalar_that_does_not_parse_is_quoted_in_the_error() {
