@@ -999,3 +999,23 @@ fn radius_on_a_long_chain_answers_or_says_the_list_is_too_long() {
     let o = run(&["radius", "--graph", graph, "--format", "json", "--max-depth", "100", "--", "s0"]);
     assert_eq!(json(&o)["affected"].as_array().unwrap().len(), 100);
 }
+
+/// A stream read as a graph stops where its name or first bytes say: a
+/// `.bgs` name that does not start as a snapshot at once, a JSON name at a
+/// document's limit (found by an audit: `/dev/zero` named `zero.bgs` read
+/// 2 GiB before failing).
+#[cfg(unix)]
+#[test]
+fn a_stream_named_as_a_snapshot_or_document_stops_early() {
+    let dir = tempdir();
+    let snapshot = dir.join("zero.bgs");
+    std::os::unix::fs::symlink("/dev/zero", &snapshot).unwrap();
+    let o = run(&["graph", "check", snapshot.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not a blastgate graph snapshot"), "{}", stderr(&o));
+    let document = dir.join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &document).unwrap();
+    let o = run(&["graph", "check", document.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
+}

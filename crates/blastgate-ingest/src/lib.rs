@@ -222,17 +222,21 @@ pub fn input_name(path: &Path) -> String {
 /// [`GraphError::Io`] naming the input and the system's reason (or that
 /// standard input was read already), or [`GraphError::LimitExceeded`].
 pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
-    read_path_by_head(path, |_| max)
+    read_path_by_head(path, |_| Ok(max))
 }
 
 /// As [`read_path`], with the limit chosen by the input's first 8 bytes
-/// (`max_for(head)`): a snapshot may be larger than a text format, and a
-/// pipe or standard input says which it is only by its first bytes. A
-/// regular file larger than its limit is refused before it is read.
+/// (`max_for(head)`, which may also refuse the input): a snapshot may be
+/// larger than a text format, and a pipe or standard input says which it
+/// is only by its first bytes. A regular file larger than its limit is
+/// refused before it is read.
 ///
 /// # Errors
 /// As [`read_path`].
-pub fn read_path_by_head(path: &Path, max_for: impl Fn(&[u8]) -> u64) -> Result<Vec<u8>, GraphError> {
+pub fn read_path_by_head(
+    path: &Path,
+    max_for: impl Fn(&[u8]) -> Result<u64, GraphError>,
+) -> Result<Vec<u8>, GraphError> {
     let name = input_name(path);
     // `len`: the size the file system gives a regular file, which is
     // refused without reading a byte more than the head when over the
@@ -240,7 +244,7 @@ pub fn read_path_by_head(path: &Path, max_for: impl Fn(&[u8]) -> u64) -> Result<
     let read = |mut reader: Box<dyn Read + '_>, len: Option<u64>| {
         let mut head = Vec::with_capacity(8);
         (&mut reader).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
-        let max = max_for(&head);
+        let max = max_for(&head)?;
         if let Some(len) = len.filter(|&len| len > max) {
             return Err(GraphError::limit(&name, "max_input_bytes", max, len));
         }
@@ -320,7 +324,7 @@ mod read_tests {
     fn a_stream_gets_the_limit_its_first_bytes_imply() {
         // `/dev/zero` never ends: its head (zeros) picks the small limit.
         let zero = std::path::Path::new("/dev/zero");
-        let max = |head: &[u8]| if head.starts_with(b"BGS") { 4096 } else { 64 };
+        let max = |head: &[u8]| Ok(if head.starts_with(b"BGS") { 4096 } else { 64 });
         assert_eq!(limit_of(read_path_by_head(zero, max)).0, 64);
     }
 }

@@ -83,20 +83,37 @@ impl GraphLoader {
         let io =
             |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
         let stream = blastgate_ingest::is_stdin(path) || !std::fs::metadata(path).map_err(io)?.is_file();
+        // A `.bgs` file is a snapshot whatever its bytes: an empty or cut
+        // one is a snapshot error, not an empty edge list.
+        let extension = |e: &str| path.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+        let named_snapshot = format.is_none() && extension("bgs");
         if stream {
             // Standard input, a pipe or a device (`<(curl ...)`,
             // `/dev/stdin`) can be read neither at offsets nor twice: it is
-            // read whole, within the limit of what its first bytes say it is.
+            // read whole, within the limit of what its first bytes and its
+            // name say it is: a `.bgs` name that does not start as a
+            // snapshot fails at its first bytes, a document (`--input-format
+            // native`, `.json`, `.yaml`) stops at a document's limit, not
+            // an edge list's 2 GiB (found by an audit: `/dev/zero` as
+            // `zero.bgs` read 2 GiB before failing).
+            let text_max = match format {
+                Some(f) => blastgate_ingest::max_bytes(f),
+                None if extension("json") || extension("yaml") || extension("yml") => limits::MAX_DOCUMENT_BYTES,
+                None => limits::MAX_EDGE_LIST_BYTES,
+            };
             let max = |head: &[u8]| {
-                if is_snapshot(head) { limits::MAX_SNAPSHOT_BYTES } else { limits::MAX_EDGE_LIST_BYTES }
+                if is_snapshot(head) {
+                    Ok(limits::MAX_SNAPSHOT_BYTES)
+                } else if named_snapshot {
+                    FrozenGraph::read_snapshot(&name, head).map(|_| 0)
+                } else {
+                    Ok(text_max)
+                }
             };
             let bytes = blastgate_ingest::read_path_by_head(path, max)?;
             return self.add_bytes(&name, &bytes, format);
         }
         let mut file = std::fs::File::open(path).map_err(io)?;
-        // A `.bgs` file is a snapshot whatever its bytes: an empty or cut
-        // one is a snapshot error, not an empty edge list.
-        let named_snapshot = format.is_none() && path.extension().is_some_and(|e| e.eq_ignore_ascii_case("bgs"));
         if is_snapshot(&snapshot_file::head(&name, &mut file)?) || named_snapshot {
             self.check_alone(&name, true)?;
             let graph = snapshot_file::read(&name, file)?;
