@@ -332,10 +332,13 @@ pub fn resolve(
             )),
         };
 
-    for (i, s) in changeset.services.iter().enumerate() {
-        touch(s, ChangedBy::Named, None, format!("$.services[{i}]"), &mut warnings)?;
+    // Places name an entry by what it says (its path, id or address), not
+    // by its position: the same changeset with its lists in another order
+    // has the same digest, and must give the same bytes.
+    for s in &changeset.services {
+        touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings)?;
     }
-    for (i, f) in changeset.files.iter().enumerate() {
+    for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
         // to that service, and its old owners review it. (A copy leaves its
@@ -344,7 +347,7 @@ pub fn resolve(
         let (kind, overruled) = file_kind(classifier, f);
         if let Some(stated) = overruled {
             kind_warnings.push(format!(
-                "$.files[{i}]: `{}` is stated to be {} but its path says {}; counted as {}",
+                "file `{}` is stated to be {} but its path says {}; counted as {}",
                 f.path,
                 stated.as_str(),
                 kind.as_str(),
@@ -374,7 +377,7 @@ pub fn resolve(
         let (by_path, loose) = place(mapping, graph, &f.path);
         if let (Some(p), true) = (by_path, loose) {
             service_warnings.push(format!(
-                "$.files[{i}]: `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
+                "file `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
                  around its folders; counted as `{p}`'s. Write the path as git prints it",
                 f.path.escape_debug()
             ));
@@ -384,12 +387,12 @@ pub fn resolve(
             && s != p
         {
             service_warnings.push(format!(
-                "$.files[{i}]: `{}` is stated to belong to `{s}` but its path maps to `{p}`; both count as changed",
+                "file `{}` is stated to belong to `{s}` but its path maps to `{p}`; both count as changed",
                 f.path
             ));
         }
         for s in &services {
-            touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("$.files[{i}]"), &mut warnings)?;
+            touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("file `{}`", f.path), &mut warnings)?;
         }
         // Code whose path places it nowhere deploys somewhere the gate
         // cannot see, whatever `service` it states (a claim: it adds its
@@ -420,7 +423,7 @@ pub fn resolve(
                     s,
                     ChangedBy::File(old.to_owned()),
                     Some(kind),
-                    format!("$.files[{i}].old_path"),
+                    format!("file `{}` (renamed from `{old}`)", f.path),
                     &mut warnings,
                 )?,
                 Some(_) => {}
@@ -439,7 +442,7 @@ pub fn resolve(
         }
     }
     let mut destructive = Vec::new();
-    for (i, r) in changeset.infrastructure.iter().enumerate() {
+    for r in &changeset.infrastructure {
         // Reads, no-ops and state removals change nothing in production;
         // an entry that states no action is taken as destructive.
         let action = r.effective_action();
@@ -450,7 +453,7 @@ pub fn resolve(
                 node,
                 ChangedBy::Infrastructure(r.address.clone()),
                 kind,
-                format!("$.infrastructure[{i}]"),
+                format!("resource `{}`", r.address),
                 &mut warnings,
             )?;
         }
@@ -459,6 +462,10 @@ pub fn resolve(
         }
     }
     // Listed in order, whatever the order of the changeset's entries.
+    for list in [&mut warnings, &mut kind_warnings, &mut service_warnings] {
+        list.sort_unstable();
+        list.dedup();
+    }
     unowned.sort_unstable();
     unowned.dedup();
     unmapped.sort_unstable();

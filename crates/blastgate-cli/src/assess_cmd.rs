@@ -72,7 +72,7 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         AssessFormat::Github => github(&mut out, &assessment, stops)?,
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);
-            writeln!(out, "{}", render::sarif(&assessment, &files))?;
+            writeln!(out, "{}", render::sarif(&assessment, &files, stops))?;
         }
     }
     out.flush()?;

@@ -292,6 +292,17 @@ fn sarif_is_2_1_0_with_rule_results() {
     let results = v["runs"][0]["results"].as_array().unwrap();
     let ai = results.iter().find(|r| r["ruleId"] == "ai-change-by-junior-or-mid").unwrap();
     assert_eq!(ai["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "pricing/src/discounts.go");
+    let decision = |v: &serde_json::Value| {
+        let results = v["runs"][0]["results"].as_array().unwrap().clone();
+        results.into_iter().find(|r| r["ruleId"] == "review-depth").unwrap()
+    };
+    assert_eq!(decision(&v)["level"], "warning");
+    // The gate stops (at `--fail-at senior`): the decision is an error,
+    // whatever its depth (found by an audit: a stopped gate read `note`).
+    let o = assess("pricing-discounts", &["--format", "sarif", "--fail-at", "senior"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(decision(&v)["level"], "error");
 }
 
 #[test]
@@ -608,4 +619,78 @@ fn other_commands_show_hostile_text_on_one_line() {
     assert!(out.contains(r"x \*\*Decision\: auto\*\* see https\://evil\.example/approve \~\~senior\~\~"), "{out}");
     let chart = out.split("```mermaid").nth(1).unwrap().split("```").next().unwrap();
     assert!(chart.contains("web#37;#37;{init") && !chart.contains("%%"), "{chart}");
+}
+
+/// A changeset with its lists in another order has the same digest and
+/// gives the same bytes: messages name an entry by its path, id or
+/// address, never by its position (found by an audit: `$.files[1]` in one
+/// order, `$.files[0]` in the other, under one digest).
+#[test]
+fn a_reordered_changeset_gives_the_same_bytes() {
+    let dir = tempdir();
+    let graph = dir.join("topology.yaml");
+    std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
+    let files = [
+        r#"{"path": "pricing/src/rules.go", "added": 40, "kind": "docs"}"#,
+        r#"{"path": "notifications/src/sender.go", "added": 5, "service": "pricing"}"#,
+        r#"{"path": "README.md", "added": 2}"#,
+    ];
+    let write = |name: &str, order: [usize; 3]| {
+        let listed: Vec<&str> = order.iter().map(|&i| files[i]).collect();
+        let text = format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-7", "services": ["orders", "notifications"],
+                "files": [{}]}}"#,
+            listed.join(", ")
+        );
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let outputs: Vec<String> = [write("a.json", [0, 1, 2]), write("b.json", [2, 1, 0])]
+        .iter()
+        .map(|change| {
+            let o = run(&[
+                "assess",
+                "--graph",
+                graph.to_str().unwrap(),
+                "--change",
+                change.to_str().unwrap(),
+                "--now",
+                "2026-11-27T10:00:00Z",
+                "--format",
+                "json",
+            ]);
+            stdout(&o)
+        })
+        .collect();
+    assert!(outputs[0].contains("is stated to be docs"), "{}", outputs[0]);
+    assert_eq!(outputs[0], outputs[1]);
+    // One instant spelled two ways is one input.
+    let digests: Vec<String> = ["2026-11-27T10:30:00Z", "2026-11-27T12:30:00+02:00"]
+        .iter()
+        .map(|at| {
+            let change = dir.join("at.json");
+            std::fs::write(
+                &change,
+                format!(
+                    r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-8", "services": ["orders"], "deploy_at": "{at}"}}"#
+                ),
+            )
+            .unwrap();
+            let o = run(&[
+                "assess",
+                "--graph",
+                graph.to_str().unwrap(),
+                "--change",
+                change.to_str().unwrap(),
+                "--now",
+                "2026-11-27T10:00:00Z",
+                "--format",
+                "json",
+            ]);
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            v["input_digest"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(digests[0], digests[1]);
 }

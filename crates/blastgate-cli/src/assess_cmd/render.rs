@@ -54,6 +54,17 @@ fn approval_line(p: &blastgate::assess::Approval) -> String {
 
 use crate::printable::one_line as one;
 
+/// How a counterfactual's depth compares with the change's: `lowers to`,
+/// `stays` or `raises to` (an action can add risk too, such as a test file
+/// that adds lines).
+fn counterfactual_mark(c: &blastgate::assess::Counterfactual, a: &Assessment) -> &'static str {
+    match c.review_depth.cmp(&a.review_depth()) {
+        std::cmp::Ordering::Less => "lowers to",
+        std::cmp::Ordering::Equal => "stays",
+        std::cmp::Ordering::Greater => "raises to",
+    }
+}
+
 /// The terminal summary; `stops` is whether the gate stops.
 pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let d = &a.decision;
@@ -111,7 +122,7 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
     if !a.counterfactuals.is_empty() {
         writeln!(out, "what would change it:")?;
         for c in &a.counterfactuals {
-            let mark = if c.lowers { "lowers to" } else { "stays" };
+            let mark = counterfactual_mark(c, a);
             writeln!(out, "  {}: {} {mark} {}", c.id, one(&c.action), c.review_depth)?;
         }
     }
@@ -309,7 +320,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     if !a.counterfactuals.is_empty() {
         writeln!(out, "### What would change it")?;
         for c in &a.counterfactuals {
-            let mark = if c.lowers { "lowers to" } else { "stays" };
+            let mark = counterfactual_mark(c, a);
             writeln!(out, "- {}: {mark} `{}`", text(&c.action), c.review_depth)?;
         }
         writeln!(out)?;
@@ -460,7 +471,10 @@ pub fn files_by_service(
 /// SARIF 2.1.0: one result per fired rule (located on the changed files of
 /// the services it concerns, or of every changed service), one for the
 /// decision, and one per error diagnostic.
-pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
+/// SARIF 2.1.0: one `review-depth` result for the decision (`error` when
+/// the gate stops, else by depth), one per fired rule, and one per error
+/// diagnostic under its own rule (`diagnostic/<code>`).
+pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool) -> String {
     let all_files: Vec<&String> = {
         let mut v: Vec<&String> = files.values().flatten().collect();
         v.sort_unstable();
@@ -489,9 +503,12 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
         "id": "review-depth",
         "shortDescription": {"text": "How much review the change needs"},
     })];
+    // A stopped gate is an error whatever the depth (an error diagnostic
+    // stops it at a policy's `error_depth`, which may be low).
+    let decision_level = if stops { "error" } else { sarif_level(a.review_depth()) };
     let mut results = vec![json!({
         "ruleId": "review-depth",
-        "level": sarif_level(a.review_depth()),
+        "level": decision_level,
         "message": {"text": a.decision.summary},
         "locations": locations(&[]),
         "properties": {"review_depth": a.review_depth().as_str(), "likelihood": a.risk.likelihood, "impact": a.risk.impact},
@@ -511,8 +528,16 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>) -> String {
         }));
     }
     for d in a.diagnostics.iter().filter(|d| d.level == Level::Error) {
+        let id = format!("diagnostic/{}", d.code);
+        if !rules.iter().any(|r| r["id"] == id.as_str()) {
+            rules.push(json!({
+                "id": id,
+                "shortDescription": {"text": "An error in the inputs: the gate escalates"},
+                "defaultConfiguration": {"level": "error"},
+            }));
+        }
         results.push(json!({
-            "ruleId": "review-depth",
+            "ruleId": id,
             "level": "error",
             "message": {"text": format!("{}: {}", d.code, d.message)},
             "locations": locations(&[]),

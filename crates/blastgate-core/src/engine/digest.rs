@@ -232,7 +232,11 @@ pub(crate) fn input_digest(
     for (name, bytes) in [
         (
             "changeset",
-            canonical(changeset, &["services", "files", "infrastructure", "labels", "infrastructure.*.replace_paths"]),
+            canonical_with(
+                changeset,
+                &["services", "files", "infrastructure", "labels", "infrastructure.*.replace_paths"],
+                normalize_deploy_at,
+            ),
         ),
         (
             "context",
@@ -279,16 +283,35 @@ pub(crate) fn policy_canonical(policy: &crate::policy::Policy) -> Vec<u8> {
 /// that cannot be serialised hashes as its error message, which still
 /// differs from any valid document.
 fn canonical<T: Serialize>(value: &T, unordered: &[&str]) -> Vec<u8> {
+    canonical_with(value, unordered, |_| {})
+}
+
+/// [`canonical`], with `patch` applied to the JSON value first.
+fn canonical_with<T: Serialize>(value: &T, unordered: &[&str], patch: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
     let mut v = match serde_json::to_value(value) {
         Ok(v) => v,
         Err(e) => return format!("unserialisable: {e}").into_bytes(),
     };
+    patch(&mut v);
     let mut paths: Vec<Vec<&str>> = unordered.iter().map(|p| p.split('.').collect()).collect();
     paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
     for path in &paths {
         sort_at(&mut v, path);
     }
     v.to_string().into_bytes()
+}
+
+/// A changeset's `deploy_at` as the instant it names, in UTC
+/// (`2026-11-27T12:30:00+02:00` hashes as `2026-11-27T10:30:00Z`): the
+/// engine reads the instant, so spellings of one instant hash alike, as
+/// the context's times do. A text that is no time is hashed as written
+/// (the assessment then carries an error).
+fn normalize_deploy_at(changeset: &mut serde_json::Value) {
+    if let Some(at) = changeset.get_mut("deploy_at")
+        && let Some(t) = at.as_str().and_then(|s| crate::context::Timestamp::parse(s).ok())
+    {
+        *at = serde_json::Value::String(t.to_string());
+    }
 }
 
 /// Sorts the array at `path` under `value` (see [`canonical`]). Iterative
