@@ -52,7 +52,7 @@ pub struct GraphArgs {
 pub enum GraphCommand {
     /// Validate graph files (several merge into one) and summarise them.
     Check(CheckArgs),
-    /// Merge graph files and write them as DOT or native JSON.
+    /// Merge graph files and write them as DOT, native JSON or an edge list.
     Export(ExportArgs),
     /// Merge graph files and write the frozen graph as a binary snapshot
     /// (`.bgs`) that every command reads back in milliseconds.
@@ -154,7 +154,7 @@ pub enum InputFormat {
     #[value(alias = "zipkin")]
     Jaeger,
     /// Prometheus answer for OpenTelemetry servicegraph metrics.
-    #[value(alias = "otel")]
+    #[value(alias = "otel", alias = "servicegraph")]
     Prometheus,
     /// Plain edge list, `dependent dependency` per line.
     #[value(alias = "edgelist")]

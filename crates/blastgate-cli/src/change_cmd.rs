@@ -269,8 +269,16 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
         ai += &format!(", model {}", one(model));
     }
     writeln!(out, "{ai}")?;
-    if r.is_empty() {
+    // Empty as formats.md says: nothing in `services`, `files` or
+    // `infrastructure`. A changeset whose entries place nothing in the
+    // graph is not empty, and says so.
+    if c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty() {
         writeln!(out, "empty changeset: nothing changes")?;
+    } else if r.is_empty() {
+        writeln!(out, "nothing it changes maps to a graph node, and nothing is destructive")?;
+    }
+    if !c.infrastructure.is_empty() {
+        writeln!(out, "infrastructure: {} resource(s), {} destructive", c.infrastructure.len(), r.destructive.len())?;
     }
     if !r.touched.is_empty() {
         writeln!(out, "services touched:")?;

@@ -1019,3 +1019,25 @@ fn a_stream_named_as_a_snapshot_or_document_stops_early() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
 }
+
+/// Found by a docs audit: `change show` called a plan of creates (and a
+/// changeset naming only services the graph lacks) "empty", and the
+/// documented `servicegraph` alias of `--input-format prometheus` did not
+/// exist.
+#[test]
+fn change_show_calls_empty_only_an_empty_changeset() {
+    let plan = fixtures().join("terraform/terraform-json-basic-plan.json");
+    let o = run(&["change", "show", "--terraform-plan", plan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("empty changeset"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("infrastructure: 8 resource(s), 0 destructive"), "{}", stdout(&o));
+    let dir = tempdir();
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x"}"#).unwrap();
+    let o = run(&["change", "show", "--change", empty.to_str().unwrap()]);
+    assert!(stdout(&o).contains("empty changeset"), "{}", stdout(&o));
+    let metrics = dir.join("m.json");
+    std::fs::write(&metrics, r#"{"status": "success", "data": {"resultType": "vector", "result": []}}"#).unwrap();
+    let o = run(&["graph", "check", "--input-format", "servicegraph", metrics.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
