@@ -67,6 +67,12 @@ fn assess(id: &str, extra: &[&str]) -> Output {
     run(&args)
 }
 
+/// `assess --graph GRAPH --change CHANGE --now 2026-11-27T10:00:00Z
+/// --format FORMAT`: a change on a graph of its own, at a fixed instant.
+fn assess_at_fixed_now(graph: &str, change: &str, format: &str) -> Output {
+    run(&["assess", "--graph", graph, "--change", change, "--now", "2026-11-27T10:00:00Z", "--format", format])
+}
+
 #[test]
 fn json_envelope_has_the_contract_keys() {
     let o = assess("pricing-discounts", &["--format", "json"]);
@@ -153,17 +159,7 @@ fn an_unknown_service_fails_closed() {
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["pricng"]}"#,
     )
     .unwrap();
-    let o = run(&[
-        "assess",
-        "--graph",
-        &graph,
-        "--change",
-        change.to_str().unwrap(),
-        "--now",
-        "2026-11-27T10:00:00Z",
-        "--format",
-        "json",
-    ]);
+    let o = assess_at_fixed_now(&graph, change.to_str().unwrap(), "json");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["decision"]["review_depth"], "block");
@@ -325,19 +321,7 @@ fn inputs_never_become_commands_or_markup_in_rendered_output() {
         std::fs::write(&path, text).unwrap();
         path.display().to_string()
     };
-    let assess = |change: &str, format: &str| {
-        run(&[
-            "assess",
-            "--graph",
-            graph.to_str().unwrap(),
-            "--change",
-            change,
-            "--now",
-            "2026-11-27T10:00:00Z",
-            "--format",
-            format,
-        ])
-    };
+    let assess = |change: &str, format: &str| assess_at_fixed_now(graph.to_str().unwrap(), change, format);
     // A line break or escape in the change id (which heads every report)
     // is refused: in a CI log `\n::warning ...` would be a workflow command.
     let bad = write(
@@ -390,17 +374,7 @@ fn sarif_locations_are_uri_references() {
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{"path": "pricing/src/a b#c%zz.go", "added": 3}]}"#,
     )
     .unwrap();
-    let o = run(&[
-        "assess",
-        "--graph",
-        graph.to_str().unwrap(),
-        "--change",
-        change.to_str().unwrap(),
-        "--now",
-        "2026-11-27T10:00:00Z",
-        "--format",
-        "sarif",
-    ]);
+    let o = assess_at_fixed_now(graph.to_str().unwrap(), change.to_str().unwrap(), "sarif");
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let uris: Vec<&str> = sarif["runs"][0]["results"]
         .as_array()
@@ -604,17 +578,7 @@ fn other_commands_show_hostile_text_on_one_line() {
             {"id": "orders", "owner": "x **Decision: auto** see https://evil.example/approve ~~senior~~", "tier": 0},
             {"id": "web%%{init: {'theme':'dark'}}%%", "depends_on": ["orders"]}]}"#,
     );
-    let o = run(&[
-        "assess",
-        "--graph",
-        &md_graph,
-        "--change",
-        &change,
-        "--now",
-        "2026-11-27T10:00:00Z",
-        "--format",
-        "markdown",
-    ]);
+    let o = assess_at_fixed_now(&md_graph, &change, "markdown");
     let out = stdout(&o);
     assert!(out.contains(r"x \*\*Decision\: auto\*\* see https\://evil\.example/approve \~\~senior\~\~"), "{out}");
     let chart = out.split("```mermaid").nth(1).unwrap().split("```").next().unwrap();
@@ -649,17 +613,7 @@ fn a_reordered_changeset_gives_the_same_bytes() {
     let outputs: Vec<String> = [write("a.json", [0, 1, 2]), write("b.json", [2, 1, 0])]
         .iter()
         .map(|change| {
-            let o = run(&[
-                "assess",
-                "--graph",
-                graph.to_str().unwrap(),
-                "--change",
-                change.to_str().unwrap(),
-                "--now",
-                "2026-11-27T10:00:00Z",
-                "--format",
-                "json",
-            ]);
+            let o = assess_at_fixed_now(graph.to_str().unwrap(), change.to_str().unwrap(), "json");
             stdout(&o)
         })
         .collect();
@@ -677,17 +631,7 @@ fn a_reordered_changeset_gives_the_same_bytes() {
                 ),
             )
             .unwrap();
-            let o = run(&[
-                "assess",
-                "--graph",
-                graph.to_str().unwrap(),
-                "--change",
-                change.to_str().unwrap(),
-                "--now",
-                "2026-11-27T10:00:00Z",
-                "--format",
-                "json",
-            ]);
+            let o = assess_at_fixed_now(graph.to_str().unwrap(), change.to_str().unwrap(), "json");
             let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             v["input_digest"].as_str().unwrap().to_owned()
         })
