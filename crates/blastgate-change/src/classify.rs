@@ -91,8 +91,15 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         return ChangeKind::SchemaMigration;
     }
     let config_ext = [".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties"];
-    if has_segment(dirs, &["flags", "feature-flags", "feature_flags", "featureflags", "toggles"])
-        || (name.contains("flag") && ends_with_any(name, &config_ext))
+    let source = ends_with_any(name, SOURCE_EXTENSIONS);
+    // A flag definition is configuration: source code under `flags/` is
+    // code (it runs), and only a whole word names a flag file
+    // (`feature-flags.yaml`, `checkout_flag.json`, not `flagship.yaml`).
+    // Found by a gaming audit: both earned the flag discount.
+    let flag_word = |w: &str| matches!(w, "flag" | "flags" | "featureflag" | "featureflags" | "toggle" | "toggles");
+    if !source
+        && (has_segment(dirs, &["flags", "feature-flags", "feature_flags", "featureflags", "toggles"])
+            || (ends_with_any(name, &config_ext) && name.split(|c: char| !c.is_ascii_alphanumeric()).any(flag_word)))
     {
         return ChangeKind::FeatureFlag;
     }
@@ -154,11 +161,13 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     {
         return ChangeKind::Test;
     }
-    let source = ends_with_any(name, SOURCE_EXTENSIONS);
+    // A `.txt` file is documentation at the top of the repository or under
+    // `docs`; inside a service it may be data the service reads (found by
+    // a gaming audit: `pricing/config/overrides.txt` shipped as docs).
     if ends_with_any(name, &[".md", ".rst", ".adoc"])
         || (!source && ["license", "changelog", "authors"].iter().any(|p| name.starts_with(p)))
         || (has_segment(dirs, &["docs", "doc"]) && !source)
-        || (name.ends_with(".txt") && !has_segment(dirs, &["src", "lib", "pkg"]))
+        || (name.ends_with(".txt") && dirs.is_empty())
     {
         return ChangeKind::Docs;
     }
@@ -197,6 +206,15 @@ mod tests {
             ("docs/setup.md", ChangeKind::Docs),
             ("config/app.yaml", ChangeKind::Config),
             ("flags/checkout.yaml", ChangeKind::FeatureFlag),
+            ("config/feature-flags.json", ChangeKind::FeatureFlag),
+            ("config/checkout_flag.yaml", ChangeKind::FeatureFlag),
+            // Gaming audit: code under `flags/` runs; `flagship` is no flag;
+            // a `.txt` inside a service may be data it reads.
+            ("pricing/src/flags/engine.go", ChangeKind::Code),
+            ("config/flagship.yaml", ChangeKind::Config),
+            ("pricing/config/price-overrides.txt", ChangeKind::Code),
+            ("NOTICE.txt", ChangeKind::Docs),
+            ("docs/notes.txt", ChangeKind::Docs),
             ("db/migrations/0003_add_orders.sql", ChangeKind::SchemaMigration),
             ("sql/V12__drop_column.sql", ChangeKind::SchemaMigration),
             ("infra/main.tf", ChangeKind::Infrastructure),

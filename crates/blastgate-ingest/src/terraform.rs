@@ -44,8 +44,10 @@ pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node",
 /// 2. **Tag or label.** A key of [`ResourceMapping::tag_keys`] (by default
 ///    [`DEFAULT_TAG_KEYS`]), compared without regard to ASCII case, in the
 ///    `tags`, `tags_all` or `labels` map of the resource's planned values
-///    (`before`, then `after`: the resource as it is decides, so a plan that
-///    retags it cannot move it to another node; a retag is a warning). Keys
+///    (`before` for a resource that exists, `after` for one the plan
+///    creates: the resource as it is decides, so a plan that retags it, or
+///    tags it for the first time, cannot move it to another node; either is
+///    a warning). A moved resource is mapped by its `previous_address`. Keys
 ///    are tried in order; a non-empty string value is the node id.
 /// 3. **Module name.** The names of the modules the resource is in,
 ///    innermost first, each as written and with `_` replaced by `-`
@@ -308,15 +310,43 @@ fn convert(
             replace_paths.push(path);
         }
     }
-    let module = match raw.module_address.filter(|m| !m.is_empty()) {
-        Some(module) => Some(module),
-        None => module_prefix(&raw.address).map(str::to_owned),
+    // A moved resource (a `moved` block, written in the change under
+    // review) is mapped where it was: the author picks the new address,
+    // and moving a database into a leaf service's module must not move
+    // its destruction there.
+    let previous = raw.previous_address.as_deref().filter(|p| !p.is_empty() && *p != raw.address);
+    if let Some(previous) = previous {
+        check_len(file, previous)?;
+    }
+    let module = match (previous, raw.module_address.filter(|m| !m.is_empty())) {
+        (Some(previous), _) => module_prefix(previous).map(str::to_owned),
+        (None, Some(module)) => Some(module),
+        (None, None) => module_prefix(&raw.address).map(str::to_owned),
     };
     // The resource as it is (`before`) decides which node it is: its
     // planned tags are part of the change under review, and retagging a
-    // database to a leaf service must not move its destruction there.
-    let attributes = [("before", &raw.change.before), ("after", &raw.change.after)];
-    let resolved = resolve(mapping, &raw.address, module.as_deref(), &attributes);
+    // database to a leaf service must not move its destruction there. A
+    // resource that exists is mapped by its `before` alone (a tag the plan
+    // adds to an untagged database must not place it either); one the plan
+    // creates, by its `after`.
+    let exists = raw.change.before.is_some();
+    let attributes = if exists { [("before", &raw.change.before)] } else { [("after", &raw.change.after)] };
+    let resolved = resolve(mapping, previous.unwrap_or(&raw.address), module.as_deref(), &attributes);
+    if exists
+        && let Some(after) = raw.change.after.as_ref()
+        && raw.change.before.as_ref().and_then(|b| tag_node(mapping, b)).is_none()
+        && let Some((will, ..)) = tag_node(mapping, after)
+    {
+        warnings.push(format!(
+            "{file}: {place}: the plan tags the existing `{}` with node `{will}`; an existing resource is mapped as \
+             it is now, by its address or module (tag it in an earlier change to map it by tag)",
+            raw.address
+        ));
+    }
+    if let Some(previous) = previous {
+        warnings
+            .push(format!("{file}: {place}: `{}` was moved from `{previous}`; it is mapped as it was", raw.address));
+    }
     let sides = (raw.change.before.as_ref(), raw.change.after.as_ref());
     if let (Some(before), Some(after)) = sides
         && let (Some((was, ..)), Some((will, ..))) = (tag_node(mapping, before), tag_node(mapping, after))
@@ -567,6 +597,8 @@ struct RawResource {
     #[serde(default, rename = "type")]
     resource_type: String,
     module_address: Option<String>,
+    /// Where a `moved` block took the resource from.
+    previous_address: Option<String>,
     action_reason: Option<String>,
     change: RawChange,
 }

@@ -615,3 +615,43 @@ fn a_retag_does_not_move_a_resource_to_another_node() {
         summary.warnings[0].contains("retags `aws_elasticache_cluster.cart` from node `redis-cart` to `loadgenerator`")
     );
 }
+
+/// An existing resource is placed as it is now: a tag the plan adds to an
+/// untagged database, or a `moved` block taking it into another module,
+/// must not move its destruction to the node the author picks (found by a
+/// gaming audit: both turned an orders database's `block` into a leaf
+/// service's `multi_party`, its owners never asked).
+#[test]
+fn the_plan_cannot_move_an_existing_resource_to_another_node() {
+    let known = || ResourceMapping::with_known_nodes(["orders-db", "notifications"].map(str::to_owned));
+    let json = plan_with(
+        r#"{"address": "module.orders_db.aws_db_instance.main", "type": "aws_db_instance",
+            "change": {"actions": ["delete", "create"], "before": {"tags": {}},
+                       "after": {"tags": {"service": "notifications"}}}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), known());
+    assert_eq!(summary.changes[0].node.as_deref(), Some("orders-db"));
+    assert!(summary.warnings.iter().any(|w| w.contains("tags the existing")), "{:?}", summary.warnings);
+    // Untagged and in no known module: unplaced (which fails closed), not
+    // the tag's node.
+    let json = plan_with(
+        r#"{"address": "aws_db_instance.orders", "type": "aws_db_instance",
+            "change": {"actions": ["delete"], "before": {}, "after": {"tags": {"service": "notifications"}}}}"#,
+    );
+    assert_eq!(parse_with(json.as_bytes(), known()).changes[0].node, None);
+    // A created resource is placed by its planned tags.
+    let json = plan_with(
+        r#"{"address": "aws_sqs_queue.q", "type": "aws_sqs_queue",
+            "change": {"actions": ["create"], "before": null, "after": {"tags": {"service": "notifications"}}}}"#,
+    );
+    assert_eq!(parse_with(json.as_bytes(), known()).changes[0].node.as_deref(), Some("notifications"));
+    // Moved: mapped by where it was.
+    let json = plan_with(
+        r#"{"address": "module.notifications.aws_db_instance.main", "type": "aws_db_instance",
+            "previous_address": "module.orders_db.aws_db_instance.main",
+            "change": {"actions": ["delete"], "before": {}}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), known());
+    assert_eq!(summary.changes[0].node.as_deref(), Some("orders-db"));
+    assert!(summary.warnings.iter().any(|w| w.contains("was moved from")), "{:?}", summary.warnings);
+}

@@ -404,6 +404,21 @@ const DATASTORE_TYPES: &[&str] = &[
     "keyspaces",
     "timestream",
     "redshift",
+    // What holds data, or the only key to it (found by a gaming audit:
+    // deleting these counted as infrastructure, not as losing data).
+    "kms_key",
+    "key_vault",
+    "backup_vault",
+    "glacier_vault",
+    "storage_account",
+    "storage_container",
+    "storage_blob",
+    "bigquery_dataset",
+    "bigquery_table",
+    "persistent_volume",
+    "fsx_",
+    "secretsmanager_secret",
+    "secret_manager_secret",
 ];
 
 /// Words in resource types that name a queue or stream.
@@ -435,5 +450,33 @@ pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
         NodeKind::Datastore
     } else {
         NodeKind::Infrastructure
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::{NodeKind, guess_kind};
+
+    /// Types whose deletion loses data (or the only key to it) are
+    /// datastores: the destructive-datastore rule reads them.
+    #[test]
+    fn resources_that_hold_data_are_datastores() {
+        for t in [
+            "aws_kms_key",
+            "aws_backup_vault",
+            "aws_glacier_vault",
+            "azurerm_storage_account",
+            "azurerm_storage_container",
+            "google_bigquery_dataset",
+            "google_bigquery_table",
+            "kubernetes_persistent_volume_claim",
+            "aws_fsx_lustre_file_system",
+            "aws_secretsmanager_secret",
+            "google_secret_manager_secret",
+            "azurerm_key_vault",
+        ] {
+            assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
+        }
+        assert_eq!(guess_kind("aws_lb_listener_rule"), NodeKind::Infrastructure);
     }
 }
