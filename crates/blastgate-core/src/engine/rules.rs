@@ -233,17 +233,20 @@ fn check(
             })
         }
         RuleCheck::UnmappedRuntimeFiles => {
-            let files = &resolved.unmapped_runtime_files;
-            let n = files.len();
+            // The files, and the infrastructure the change creates, changes
+            // or destroys that no node places (found by a gaming audit: an
+            // untagged resource in a plan reached nothing and went `auto`).
+            let unplaced = &facts.unplaced;
+            let n = unplaced.len();
             (n > 0).then(|| {
-                let shown: Vec<&str> = files.iter().take(5).map(String::as_str).collect();
+                let shown: Vec<&str> = unplaced.iter().take(5).map(String::as_str).collect();
                 let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
                 (
                     format!(
-                        "{n} changed file(s) that are neither documentation nor tests map to no graph node by their \
-                         path ({}{more}; a stated `service` does not vouch for where a file runs): where they deploy \
-                         is unknown, so is their blast radius. Map them with a service map or a folder named after \
-                         the service",
+                        "{n} changed file(s) or infrastructure resource(s) that are neither documentation nor tests \
+                         map to no graph node ({}{more}; a stated `service` does not vouch for where a file runs): \
+                         where they deploy is unknown, so is their blast radius. Map files with a service map or a \
+                         folder named after the service, resources with a tag, module name or explicit mapping",
                         shown.join(", ")
                     ),
                     Vec::new(),
