@@ -31,6 +31,7 @@ mod rules;
 mod vet;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
@@ -71,6 +72,9 @@ pub struct Engine {
     /// A `graph-warnings` warning when building the graph warned: every
     /// assessment carries it (made once).
     graph_note: Option<Diagnostic>,
+    /// Catalog entities by their plain name (see [`Engine::context_node`]),
+    /// made once.
+    catalog_names: BTreeMap<String, u32>,
 }
 
 /// Per-assessment options.
@@ -130,6 +134,7 @@ impl Engine {
         let config = RadiusConfig::default().with_tier_weights(weights);
         let policy_canonical = digest::policy_canonical(&policy);
         let graph_note = graph_note(graph.warnings());
+        let catalog_names = catalog_names(&graph);
         Ok(Self {
             graph,
             policy,
@@ -140,7 +145,20 @@ impl Engine {
             policy_canonical,
             scratches: ScratchPool::default(),
             graph_note,
+            catalog_names,
         })
+    }
+
+    /// The node a context entry names: its id, else the one catalog entity
+    /// of that plain name (`payments` for `component:payments` or
+    /// `component:default/payments`, compared without regard to ASCII case;
+    /// components before resources before APIs, the default namespace
+    /// first; a tie names none). Incident tools and freeze calendars name
+    /// services as traces do: an open sev1 on `payments` must not miss the
+    /// catalog's `component:payments` (found by a gaming audit), as trace
+    /// edges do not.
+    pub fn context_node(&self, name: &str) -> Option<u32> {
+        self.graph.index_of(name).or_else(|| self.catalog_names.get(&name.to_ascii_lowercase()).copied())
     }
 
     /// The graph.
@@ -845,7 +863,7 @@ impl<'c> Facts<'c> {
         teams.dedup();
         let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
-        let reached = |service: &str| graph.index_of(service).is_some_and(in_reach);
+        let reached = |service: &str| engine.context_node(service).is_some_and(in_reach);
         let mut incidents: Vec<&Incident> =
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
@@ -881,7 +899,7 @@ impl<'c> Facts<'c> {
                     })
                     .map(String::as_str),
             )
-            .filter(|s| graph.index_of(s).is_none())
+            .filter(|s| engine.context_node(s).is_none())
             .collect();
         if !strangers.is_empty() {
             strangers.sort_unstable();
@@ -926,7 +944,7 @@ impl<'c> Facts<'c> {
                     work.charge(services.len() as u64);
                     let reached = |i: &u32| blast.is_affected(*i) || blast.changed().binary_search(i).is_ok();
                     let mut nodes: Vec<u32> =
-                        services.iter().filter_map(|s| graph.index_of(s)).filter(reached).collect();
+                        services.iter().filter_map(|s| engine.context_node(s)).filter(reached).collect();
                     nodes.sort_unstable();
                     nodes.dedup();
                     nodes.into_iter().filter_map(node).map(|n| n.id().to_owned()).collect()
@@ -952,7 +970,7 @@ impl<'c> Facts<'c> {
         for other in context.in_flight_overlapping(deploy_at, window_end) {
             let mut theirs = Vec::new();
             for s in &other.services {
-                match graph.index_of(s) {
+                match engine.context_node(s) {
                     Some(i) => theirs.push(i),
                     None => diagnostics.push(Diagnostic::new(
                         Level::Warning,
@@ -1067,6 +1085,37 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 /// by the words the destructive-change rules read in a type.
 pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
     rules::guess_kind(resource_type)
+}
+
+/// Catalog entities (ids `kind:name` or `kind:namespace/name`) by their
+/// lowercased plain name, where one entity wins (see
+/// [`Engine::context_node`]). Empty for a graph with no catalog ids.
+fn catalog_names(graph: &FrozenGraph) -> BTreeMap<String, u32> {
+    // (rank, tied) of the best entity per name so far, with its node.
+    let mut best: BTreeMap<String, ((u8, u8), bool, u32)> = BTreeMap::new();
+    for (i, node) in graph.nodes().enumerate() {
+        let Some((kind, rest)) = node.id().split_once(':') else { continue };
+        let (namespace, name) = rest.rsplit_once('/').unwrap_or(("default", rest));
+        if name.is_empty() {
+            continue;
+        }
+        let kind_rank = match kind.to_ascii_lowercase().as_str() {
+            "component" => 0,
+            "resource" => 1,
+            "api" => 2,
+            _ => 3,
+        };
+        let rank = (kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default")));
+        let Ok(index) = u32::try_from(i) else { continue };
+        best.entry(name.to_ascii_lowercase())
+            .and_modify(|(r, tied, at)| match rank.cmp(r) {
+                std::cmp::Ordering::Less => (*r, *tied, *at) = (rank, false, index),
+                std::cmp::Ordering::Equal => *tied = true,
+                std::cmp::Ordering::Greater => {}
+            })
+            .or_insert((rank, false, index));
+    }
+    best.into_iter().filter(|(_, (_, tied, _))| !tied).map(|(name, (_, _, at))| (name, at)).collect()
 }
 
 /// The `graph-warnings` warning for a graph built with `warnings`: a
