@@ -73,8 +73,9 @@ pub struct Engine {
     /// assessment carries it (made once).
     graph_note: Option<Diagnostic>,
     /// Catalog entities by their plain name (see [`Engine::context_node`]),
-    /// made once.
-    catalog_names: BTreeMap<String, u32>,
+    /// made on the first context name that is no node id (a pass over
+    /// every id, which most assessments never need).
+    catalog_names: OnceLock<BTreeMap<String, u32>>,
 }
 
 /// Per-assessment options.
@@ -134,7 +135,6 @@ impl Engine {
         let config = RadiusConfig::default().with_tier_weights(weights);
         let policy_canonical = digest::policy_canonical(&policy);
         let graph_note = graph_note(graph.warnings());
-        let catalog_names = catalog_names(&graph);
         Ok(Self {
             graph,
             policy,
@@ -145,7 +145,7 @@ impl Engine {
             policy_canonical,
             scratches: ScratchPool::default(),
             graph_note,
-            catalog_names,
+            catalog_names: OnceLock::new(),
         })
     }
 
@@ -158,7 +158,9 @@ impl Engine {
     /// catalog's `component:payments` (found by a gaming audit), as trace
     /// edges do not.
     pub fn context_node(&self, name: &str) -> Option<u32> {
-        self.graph.index_of(name).or_else(|| self.catalog_names.get(&name.to_ascii_lowercase()).copied())
+        self.graph.index_of(name).or_else(|| {
+            self.catalog_names.get_or_init(|| catalog_names(&self.graph)).get(&name.to_ascii_lowercase()).copied()
+        })
     }
 
     /// The graph.
