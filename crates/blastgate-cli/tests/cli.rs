@@ -1041,3 +1041,34 @@ fn change_show_calls_empty_only_an_empty_changeset() {
     let o = run(&["graph", "check", "--input-format", "servicegraph", metrics.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Many owner sets do not hide one (found by a gaming audit: 55 folders
+/// co-owned by the author's team and one other each, beside a file the
+/// security team owns; past 50 sets the rest became one senior stand-in,
+/// and the security team was never asked).
+#[test]
+fn the_owners_of_one_file_are_asked_beside_many_other_sets() {
+    let dir = tempdir();
+    let mut owners = String::new();
+    let mut files = Vec::new();
+    for i in 0..55 {
+        owners.push_str(&format!("/lib/f{i:02}/ @org/attacker @org/t{i:02}\n"));
+        files.push(format!(r#"{{"path": "lib/f{i:02}/x.go", "added": 1}}"#));
+    }
+    owners.push_str("/lib/zz-auth/ @org/security\n");
+    files.push(r#"{"path": "lib/zz-auth/check.go", "added": 1}"#.to_owned());
+    let codeowners = dir.join("CODEOWNERS");
+    std::fs::write(&codeowners, owners).unwrap();
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "files": [{}]}}"#,
+            files.join(", ")
+        ),
+    )
+    .unwrap();
+    let approvals = owner_approvals_of(&assess_with_codeowners(&change, &codeowners));
+    assert!(approvals.iter().any(|(teams, _)| teams == &serde_json::json!(["@org/security"])), "{approvals:?}");
+    assert_eq!(approvals.len(), 56, "{approvals:?}");
+}

@@ -298,8 +298,8 @@ pub(crate) fn rollout(
 /// owners include a smaller set that is asked anyway (an approver from it
 /// owns them too). Files no rule owns, or `files` empty, need a senior
 /// engineer who knows them (a `no-owner` warning says how to record an
-/// owner). Past `limit` sets of owners, the rest are one approval by a
-/// senior engineer who coordinates their owners' sign-off.
+/// owner). Past [`MAX_OWNER_APPROVALS`] sets of owners, the rest are one
+/// approval by a senior engineer who coordinates their owners' sign-off.
 fn owners_by_file(
     files: &[&FileOwnership],
     what: &str,
@@ -310,7 +310,10 @@ fn owners_by_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let (groups, unowned) = owner_groups(files);
-    let limit = engine.policy.limits.max_listed_affected;
+    // Not the listing limit: past 50 sets the rest were one senior
+    // stand-in, so touching 55 co-owned folders beside a security-owned
+    // file never asked the security team (found by a gaming audit).
+    let limit = MAX_OWNER_APPROVALS;
     let senior_level = &engine.policy.seniority.senior;
     let senior = |reason: String, out: &mut Vec<Approval>| {
         out.push(Approval {
@@ -358,6 +361,12 @@ fn owners_by_file(
         no_owner(&format!("{} {context}", name_list(&unowned)), out, diagnostics);
     }
 }
+
+/// Most CODEOWNERS owner sets asked one by one; past it the rest are one
+/// senior engineer who coordinates their sign-off. As many as are compared
+/// with each other ([`MAX_COMPARED_OWNER_SETS`]): a bound on the output,
+/// far above what a change an author could split would touch.
+const MAX_OWNER_APPROVALS: usize = MAX_COMPARED_OWNER_SETS;
 
 /// A set of owners (sorted) and the files it approves (sorted).
 type OwnerGroup = (Vec<String>, Vec<String>);
