@@ -152,8 +152,8 @@ impl Engine {
     /// The node a context entry names: its id, else the one catalog entity
     /// of that plain name (`payments` for `component:payments` or
     /// `component:default/payments`, compared without regard to ASCII case;
-    /// components before resources before APIs, the default namespace
-    /// first; a tie names none). Incident tools and freeze calendars name
+    /// components before resources before other kinds, the default
+    /// namespace first; a tie names none, as for trace names). Incident tools and freeze calendars name
     /// services as traces do: an open sev1 on `payments` must not miss the
     /// catalog's `component:payments` (found by a gaming audit), as trace
     /// edges do not.
@@ -1101,11 +1101,13 @@ fn catalog_names(graph: &FrozenGraph) -> BTreeMap<String, u32> {
         if name.is_empty() {
             continue;
         }
+        // The ranks the Backstage loader gives a trace name's join
+        // (`backstage.rs`): a component, then a resource, then any other
+        // kind, the default namespace first within each.
         let kind_rank = match kind.to_ascii_lowercase().as_str() {
             "component" => 0,
             "resource" => 1,
-            "api" => 2,
-            _ => 3,
+            _ => 2,
         };
         let rank = (kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default")));
         let Ok(index) = u32::try_from(i) else { continue };
