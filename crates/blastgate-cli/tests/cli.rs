@@ -874,6 +874,41 @@ fn a_catch_all_owner_of_a_readme_does_not_widen_the_code_owners() {
     assert_eq!(teams(true), teams(false));
 }
 
+/// The author cannot approve their own change: a file only the author owns
+/// in CODEOWNERS gets a senior stand-in (with `author-sole-owner`), and a
+/// file the author co-owns asks its other owners only.
+#[test]
+fn the_author_is_never_the_code_owner_asked() {
+    let dir = tempdir();
+    let owners = dir.write("CODEOWNERS", "/lib/paysdk/ @Sam\n/lib/ledger/ @sam @org/ledger\n");
+    let change = |files: &str| {
+        dir.write(
+            "change.json",
+            &format!(
+                r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "sdk",
+                    "author": {{"id": "sam", "seniority": "senior"}}, "files": [{files}]}}"#
+            ),
+        )
+    };
+    let v = assess_with_codeowners(&change(r#"{"path": "lib/paysdk/client.go", "added": 30}"#), &owners);
+    assert_eq!(owner_approvals_of(&v), [(serde_json::json!([]), serde_json::json!("senior"))]);
+    let warning = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "author-sole-owner");
+    let message = warning.unwrap_or_else(|| panic!("no author-sole-owner: {v:#}"))["message"].as_str().unwrap();
+    assert!(message.contains("lib/paysdk/client.go"), "{message}");
+    let v = assess_with_codeowners(&change(r#"{"path": "lib/ledger/post.go", "added": 30}"#), &owners);
+    assert_eq!(owner_approvals_of(&v), [(serde_json::json!(["@org/ledger"]), serde_json::Value::Null)]);
+    assert!(v["diagnostics"].as_array().unwrap().iter().all(|d| d["code"] != "author-sole-owner"), "{v:#}");
+    // Another author: the owners as written.
+    let other = dir.write(
+        "other.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "sdk",
+            "author": {"id": "kim", "seniority": "senior"},
+            "files": [{"path": "lib/paysdk/client.go", "added": 30}]}"#,
+    );
+    let v = assess_with_codeowners(&other, &owners);
+    assert_eq!(owner_approvals_of(&v), [(serde_json::json!(["@Sam"]), serde_json::Value::Null)]);
+}
+
 /// When the graph names no owner, approvals are taken file by file, as a
 /// code host takes them: code owned by two teams needs one approval from
 /// each (before, one approval from either team approved both teams'

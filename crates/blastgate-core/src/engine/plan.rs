@@ -36,6 +36,7 @@ pub(crate) fn approvals(
     let graph = &engine.graph;
     let senior = engine.policy.seniority.senior.clone();
     let limit = engine.policy.limits.max_listed_affected;
+    let author = changeset.author.id.as_str();
     let mut out = Vec::new();
     let approval = |role, teams: Vec<String>, min_seniority: Option<String>, reason: String| Approval {
         role,
@@ -100,12 +101,12 @@ pub(crate) fn approvals(
             let help = "Give the graph node an owner, or pass --codeowners";
             if !files.is_empty() || bare.is_empty() {
                 let context = format!("(no owner in the graph for {what})");
-                owners_by_file(&files, &what, &context, help, engine, &mut out, diagnostics);
+                owners_by_file(&files, (engine, author), &what, &context, help, &mut out, diagnostics);
             }
             if !bare.is_empty() {
                 let names = name_list(&bare);
                 let context = format!("(no owner in the graph for {names})");
-                owners_by_file(&[], &names, &context, help, engine, &mut out, diagnostics);
+                owners_by_file(&[], (engine, author), &names, &context, help, &mut out, diagnostics);
             }
         }
         if !resolved.touched.is_empty() && !resolved.unmapped_runtime_files.is_empty() {
@@ -121,10 +122,10 @@ pub(crate) fn approvals(
             let names = name_list(&resolved.unmapped_runtime_files);
             owners_by_file(
                 &files,
+                (engine, author),
                 &format!("{names}, which map to no graph node by their path"),
                 "(they map to no graph node by their path)",
                 "Map them to their service, or pass --codeowners",
-                engine,
                 &mut out,
                 diagnostics,
             );
@@ -300,16 +301,19 @@ pub(crate) fn rollout(
 /// engineer who knows them (a `no-owner` warning says how to record an
 /// owner). Past [`MAX_OWNER_APPROVALS`] sets of owners, the rest are one
 /// approval by a senior engineer who coordinates their owners' sign-off.
+/// The author is never one of the owners asked (they cannot approve their
+/// own change): a file only the author owns needs a senior stand-in, as an
+/// unowned one does (an `author-sole-owner` warning says so).
 fn owners_by_file(
     files: &[&FileOwnership],
+    (engine, author): (&Engine, &str),
     what: &str,
     context: &str,
     help: &str,
-    engine: &Engine,
     out: &mut Vec<Approval>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let (groups, unowned) = owner_groups(files);
+    let (groups, unowned, authors_own) = owner_groups(files, author);
     // Not the listing limit: past 50 sets the rest were one senior
     // stand-in, so touching 55 co-owned folders beside a security-owned
     // file never asked the security team (found by a gaming audit).
@@ -332,7 +336,7 @@ fn owners_by_file(
         ));
         senior(format!("no owner recorded for {whom}: a senior engineer who knows it"), out);
     };
-    if groups.is_empty() && unowned.is_empty() {
+    if groups.is_empty() && unowned.is_empty() && authors_own.is_empty() {
         no_owner(what, out, diagnostics);
         return;
     }
@@ -360,6 +364,18 @@ fn owners_by_file(
     if !unowned.is_empty() {
         no_owner(&format!("{} {context}", name_list(&unowned)), out, diagnostics);
     }
+    if !authors_own.is_empty() {
+        let names = name_list(&authors_own);
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "author-sole-owner",
+            format!(
+                "the author is the only code owner of {names} {context}, and cannot approve their own change: \
+                 a senior engineer stands in. Add a second owner to CODEOWNERS"
+            ),
+        ));
+        senior(format!("the author is the only code owner of {names} {context}: a senior engineer who knows it"), out);
+    }
 }
 
 /// Most CODEOWNERS owner sets asked one by one; past it the rest are one
@@ -375,18 +391,22 @@ type OwnerGroup = (Vec<String>, Vec<String>);
 /// past it every set is asked on its own (more approvals, never fewer).
 const MAX_COMPARED_OWNER_SETS: usize = 1_000;
 
-/// `files` grouped by their owners (each set sorted): the sets no other
-/// set lies strictly inside, each with its files and the files of the sets
-/// containing it (sorted, deduplicated), in the sets' order; and the paths
-/// no rule owns, sorted.
-fn owner_groups(files: &[&FileOwnership]) -> (Vec<OwnerGroup>, Vec<String>) {
+/// `files` grouped by their owners other than `author` (each set sorted):
+/// the sets no other set lies strictly inside, each with its files and the
+/// files of the sets containing it (sorted, deduplicated), in the sets'
+/// order; the paths no rule owns, sorted; and the paths only the author
+/// owns, sorted.
+fn owner_groups(files: &[&FileOwnership], author: &str) -> (Vec<OwnerGroup>, Vec<String>, Vec<String>) {
     let mut by_set: std::collections::BTreeMap<Vec<String>, Vec<String>> = Default::default();
     let mut unowned = Vec::new();
+    let mut authors_own = Vec::new();
     for f in files {
+        let mut owners: Vec<String> = f.owners.iter().filter(|o| !is_author(o, author)).cloned().collect();
         if f.owners.is_empty() {
             unowned.push(f.path.clone());
+        } else if owners.is_empty() {
+            authors_own.push(f.path.clone());
         } else {
-            let mut owners = f.owners.clone();
             owners.sort_unstable();
             owners.dedup();
             by_set.entry(owners).or_default().push(f.path.clone());
@@ -394,6 +414,8 @@ fn owner_groups(files: &[&FileOwnership]) -> (Vec<OwnerGroup>, Vec<String>) {
     }
     unowned.sort_unstable();
     unowned.dedup();
+    authors_own.sort_unstable();
+    authors_own.dedup();
     let sets: Vec<Vec<String>> = by_set.keys().cloned().collect();
     let inside = |small: &[String], big: &[String]| {
         small.len() < big.len() && small.iter().all(|o| big.binary_search(o).is_ok())
@@ -418,5 +440,15 @@ fn owner_groups(files: &[&FileOwnership]) -> (Vec<OwnerGroup>, Vec<String>) {
             (owners, files)
         })
         .collect();
-    (groups, unowned)
+    (groups, unowned, authors_own)
+}
+
+/// Whether the CODEOWNERS owner `owner` (`@user`, `@org/team` or an email)
+/// is the author `author` (a user name, `@` or not, or an email): the same
+/// name or email, ASCII case ignored as code hosts ignore it. A team is
+/// never the author; an empty author is no one.
+fn is_author(owner: &str, author: &str) -> bool {
+    let author = author.trim();
+    let bare = |s: &str| s.strip_prefix('@').unwrap_or(s).to_owned();
+    !author.is_empty() && !owner.contains('/') && bare(owner).eq_ignore_ascii_case(&bare(author))
 }
