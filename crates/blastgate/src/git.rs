@@ -93,7 +93,9 @@ impl Default for GitOptions {
 /// - `labels`: `revert` when every commit of the range (at most
 ///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
 ///   `This reverts commit X.` line names a commit `X` with one parent that
-///   is an ancestor of the base (it was there before), and the commit
+///   is an ancestor of the base (it was there before) and at most
+///   [`MAX_REVERT_AGE_DAYS`] older than it (a rollback undoes a recent
+///   deploy, not a commit from long ago), and the commit
 ///   removes and adds exactly the lines `X` added and removed, where they
 ///   were (its patch with three lines of context equals `X`'s turned
 ///   around, line numbers and blob hashes aside). A message alone proves
@@ -316,6 +318,13 @@ const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 /// The most commits a range may hold to be checked as reverts (each check
 /// runs four git commands); a longer range gets no `revert` label.
 pub const MAX_VERIFIED_REVERTS: usize = 20;
+
+/// The oldest a reverted commit may be, in days before the base commit
+/// (committer times), for a range of reverts to get the `revert` label: a
+/// rollback undoes a recent deploy; undoing a commit from long ago makes
+/// a new version that never ran, which a freeze's `rollback` exception is
+/// not for.
+pub const MAX_REVERT_AGE_DAYS: i64 = 30;
 
 /// How much of git's error output is kept for messages.
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
@@ -596,13 +605,18 @@ impl Git<'_> {
     }
 
     /// Whether every commit of `commits` is a verified revert of a commit
-    /// before `base` (see [`changeset_from_git`], `labels`). Any doubt (a
-    /// name git cannot resolve, a commit after the base, a patch that
+    /// before `base`, at most [`MAX_REVERT_AGE_DAYS`] older than it (see
+    /// [`changeset_from_git`], `labels`). Any doubt (a name git cannot
+    /// resolve, a commit after the base or long before it, a patch that
     /// differs, too many commits) is `false`: no exception is granted on it.
     fn verified_reverts(&self, base: &str, commits: &[parse::Commit]) -> Result<bool, ChangeError> {
         if commits.is_empty() || commits.len() > MAX_VERIFIED_REVERTS {
             return Ok(false);
         }
+        if commits.iter().any(|c| parse::reverted_commit(&c.message).is_none()) {
+            return Ok(false);
+        }
+        let oldest = self.commit(base)?.time.saturating_sub(MAX_REVERT_AGE_DAYS * 86_400);
         for c in commits {
             let (Some(target), [parent]) = (parse::reverted_commit(&c.message), c.parents.as_slice()) else {
                 return Ok(false);
@@ -620,6 +634,7 @@ impl Git<'_> {
                 return Ok(false);
             };
             if !before
+                || original.time < oldest
                 || parse::diff_essence(&self.patch(&reverted, original_parent)?)
                     != parse::diff_essence(&self.patch(parent, &c.hash)?)
                 || !self.is_exact_revert(&reverted, original_parent, parent, &c.hash)?

@@ -607,6 +607,30 @@ fn revert_label_needs_a_verified_revert() {
     assert!(labels(&c0, &deployed).is_empty(), "an ordinary change");
 }
 
+/// A rollback undoes a recent deploy: a verified revert of a commit made
+/// more than `MAX_REVERT_AGE_DAYS` before the base gets no `revert` label
+/// (it makes a version that never ran), one within it does.
+#[test]
+fn a_revert_of_a_commit_long_before_the_base_is_no_rollback() {
+    let days = blastgate::git::MAX_REVERT_AGE_DAYS as f64;
+    let labels_after = |gap: f64| {
+        let repo = Repo::new("revert-age");
+        repo.write("cart.go", &lines(40, "cart"));
+        repo.commit(0.0, "Initial");
+        let mut feature = lines(40, "cart");
+        feature.extend_from_slice(b"func Discount() {}\n");
+        repo.write("cart.go", &feature);
+        let deployed = repo.commit(1.0, "Add discounts");
+        repo.write("other.go", b"other\n");
+        let base = repo.commit(1.0 + gap, "Other work");
+        repo.git(&["revert", "--no-edit", &deployed]);
+        let revert = repo.git(&["rev-parse", "HEAD"]);
+        changeset_from_git(repo.path(), &range(&base, &revert), &GitOptions::default()).unwrap().labels
+    };
+    assert_eq!(labels_after(days - 1.0), ["revert"], "a revert of a commit from within the window");
+    assert!(labels_after(days + 1.0).is_empty(), "a revert of a commit from long before the base");
+}
+
 /// A revert undoes the lines where the reverted commit put them: a commit
 /// that claims to revert `X` and removes the same text from another place
 /// in the file (a line that also appears elsewhere) is not a revert.
