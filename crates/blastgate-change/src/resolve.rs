@@ -509,12 +509,14 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     (loose, loose.is_some())
 }
 
-/// The first path segment that is a graph node id.
+/// The first folder of the path that names a graph node: its id, or a
+/// catalog entity's plain name (`payments/` for `component:payments`; see
+/// [`FrozenGraph::index_of_name`]), as a context or a trace names it.
 fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str> {
     let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
     dirs.split('/')
         .filter(|s| !s.is_empty())
-        .find_map(|s| graph.index_of(s).and_then(|i| graph.node(i)).map(|n| n.id()))
+        .find_map(|s| graph.index_of_name(s).and_then(|i| graph.node(i)).map(|n| n.id()))
 }
 
 /// "did you mean" help for an unknown id: ids sharing a prefix or contained
@@ -622,5 +624,38 @@ mod tests {
         let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
         assert!(r.touched.is_empty());
         assert_eq!(r.file_owners, ["@all"]);
+    }
+
+    /// A folder named after a catalog entity's plain name places its files
+    /// on that entity, as a context or a trace naming it does (found by a
+    /// gaming audit: `payments/` mapped nowhere beside
+    /// `component:payments`, so its code reached nothing); the entity's
+    /// own id still comes first, and a name two entities of the same rank
+    /// share places nothing.
+    #[test]
+    fn a_folder_named_after_a_catalog_entity_places_its_files() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let web = f.node("component:web", String::new).unwrap();
+        let pay = f.node("component:payments", String::new).unwrap();
+        let db = f.node("resource:payments", String::new).unwrap();
+        let (a, b) =
+            (f.node("component:a/cache", String::new).unwrap(), f.node("component:b/cache", String::new).unwrap());
+        for (from, to) in [(web, pay), (pay, db), (web, a), (web, b)] {
+            f.edge(from, to, EdgeSpec::default()).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let classifier = Classifier::default();
+        let touched = |path: &str| {
+            let file = FileChange { path: path.into(), added: 3, ..FileChange::default() };
+            let changeset = Changeset { id: "c".into(), files: vec![file], ..Changeset::default() };
+            let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
+            r.touched.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(touched("services/payments/charge.go"), ["component:payments"]);
+        assert_eq!(touched("services/Payments/charge.go"), ["component:payments"]);
+        assert!(touched("services/cache/cache.go").is_empty(), "two caches of the same rank: none");
+        assert!(touched("payments.go").is_empty(), "a file's own name is no folder");
     }
 }

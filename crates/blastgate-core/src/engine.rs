@@ -31,7 +31,6 @@ mod rules;
 mod vet;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
@@ -72,10 +71,6 @@ pub struct Engine {
     /// A `graph-warnings` warning when building the graph warned: every
     /// assessment carries it (made once).
     graph_note: Option<Diagnostic>,
-    /// Catalog entities by their plain name (see [`Engine::context_node`]),
-    /// made on the first context name that is no node id (a pass over
-    /// every id, which most assessments never need).
-    catalog_names: OnceLock<BTreeMap<String, u32>>,
 }
 
 /// Per-assessment options.
@@ -145,7 +140,6 @@ impl Engine {
             policy_canonical,
             scratches: ScratchPool::default(),
             graph_note,
-            catalog_names: OnceLock::new(),
         })
     }
 
@@ -158,9 +152,7 @@ impl Engine {
     /// catalog's `component:payments` (found by a gaming audit), as trace
     /// edges do not.
     pub fn context_node(&self, name: &str) -> Option<u32> {
-        self.graph.index_of(name).or_else(|| {
-            self.catalog_names.get_or_init(|| catalog_names(&self.graph)).get(&name.to_ascii_lowercase()).copied()
-        })
+        self.graph.index_of_name(name)
     }
 
     /// The graph.
@@ -752,6 +744,10 @@ pub(crate) struct Facts<'c> {
     pub exceptions: Vec<Exception>,
     /// Whether the author is below the senior level (unknown: yes).
     pub below_senior: bool,
+    /// Whether the change's tests, if it claims any, cover the code of
+    /// every node it changes (`vet::untested_places`); true when it claims
+    /// none or lists no files.
+    pub tests_in_place: bool,
 }
 
 impl<'c> Facts<'c> {
@@ -1048,6 +1044,9 @@ impl<'c> Facts<'c> {
             exceptions.push(Exception::Security);
         }
         let below_senior = engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref());
+        let tests_in_place = changeset.safety.tests_changed != Some(true)
+            || changeset.files.is_empty()
+            || Self::tests_in_place(engine, changeset, resolved, diagnostics);
 
         Self {
             deploy_at,
@@ -1064,7 +1063,41 @@ impl<'c> Facts<'c> {
             collisions,
             exceptions,
             below_senior,
+            tests_in_place,
         }
+    }
+
+    /// Whether the change's tests cover the code of every node it changes
+    /// (`vet::untested_places`); a `tests-elsewhere` warning names the
+    /// places they do not.
+    fn tests_in_place(
+        engine: &Engine,
+        changeset: &Changeset,
+        resolved: &ResolvedChange,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
+        let places = vet::untested_places(&engine.classifier, &changeset.files, &resolved.ownership);
+        if places.is_empty() {
+            return true;
+        }
+        let named: Vec<String> = places.iter().flatten().cloned().collect();
+        let mut whose = if named.is_empty() { String::new() } else { name_list(&named) };
+        if places.contains(&None) {
+            let unplaced = "code no graph node places";
+            whose = if whose.is_empty() { unplaced.to_owned() } else { format!("{whose} and {unplaced}") };
+        }
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "tests-elsewhere",
+            format!(
+                "the change's tests do not cover its code in {whose}: each service's code needs tests of its own \
+                 (on the same service, or in a test folder no service claims), at least one line for every \
+                 {} lines, and another service's tests do not count; the tests are not counted as lowering the \
+                 risk. Test the code where it changes",
+                vet::CODE_LINES_PER_TEST_LINE
+            ),
+        ));
+        false
     }
 }
 
@@ -1087,39 +1120,6 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 /// by the words the destructive-change rules read in a type.
 pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
     rules::guess_kind(resource_type)
-}
-
-/// Catalog entities (ids `kind:name` or `kind:namespace/name`) by their
-/// lowercased plain name, where one entity wins (see
-/// [`Engine::context_node`]). Empty for a graph with no catalog ids.
-fn catalog_names(graph: &FrozenGraph) -> BTreeMap<String, u32> {
-    // (rank, tied) of the best entity per name so far, with its node.
-    let mut best: BTreeMap<String, ((u8, u8), bool, u32)> = BTreeMap::new();
-    for (i, node) in graph.nodes().enumerate() {
-        let Some((kind, rest)) = node.id().split_once(':') else { continue };
-        let (namespace, name) = rest.rsplit_once('/').unwrap_or(("default", rest));
-        if name.is_empty() {
-            continue;
-        }
-        // The ranks the Backstage loader gives a trace name's join
-        // (`backstage.rs`): a component, then a resource, then any other
-        // kind, the default namespace first within each.
-        let kind_rank = match kind.to_ascii_lowercase().as_str() {
-            "component" => 0,
-            "resource" => 1,
-            _ => 2,
-        };
-        let rank = (kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default")));
-        let Ok(index) = u32::try_from(i) else { continue };
-        best.entry(name.to_ascii_lowercase())
-            .and_modify(|(r, tied, at)| match rank.cmp(r) {
-                std::cmp::Ordering::Less => (*r, *tied, *at) = (rank, false, index),
-                std::cmp::Ordering::Equal => *tied = true,
-                std::cmp::Ordering::Greater => {}
-            })
-            .or_insert((rank, false, index));
-    }
-    best.into_iter().filter(|(_, (_, tied, _))| !tied).map(|(name, (_, _, at))| (name, at)).collect()
 }
 
 /// The `graph-warnings` warning for a graph built with `warnings`: a

@@ -285,6 +285,10 @@ pub struct FrozenGraph {
     /// The distinct owners and each node's place among them, made on the
     /// first result that lists owners.
     owners: OnceLock<Owners>,
+    /// Catalog entities by their plain name, lower case (see
+    /// [`FrozenGraph::index_of_name`]), made on the first name that is no
+    /// node id.
+    catalog_names: OnceLock<std::collections::BTreeMap<Box<str>, u32>>,
 }
 
 /// The graph's distinct owner names, sorted, and each node's position in
@@ -399,6 +403,7 @@ impl FrozenGraph {
             id_rank: OnceLock::new(),
             in_id_order,
             owners: OnceLock::new(),
+            catalog_names: OnceLock::new(),
         }
     }
 
@@ -427,6 +432,64 @@ impl FrozenGraph {
                 (self.ids.get(at) == Some(id)).then_some(at).and_then(|i| u32::try_from(i).ok())
             }
         }
+    }
+
+    /// The node a name given by people or other tools means: the node of
+    /// that id, else the one catalog entity of that plain name (`payments`
+    /// for `component:payments` or `component:shop/payments`, ASCII case
+    /// ignored; components before resources before other kinds, the
+    /// default namespace first within each; a tie names none). The same
+    /// ranking joins a trace's service name to a Backstage entity when the
+    /// graph is built, so a context's `payments` and a folder `payments/`
+    /// mean what a trace's `payments` means.
+    ///
+    /// # Complexity
+    /// As [`FrozenGraph::index_of`] for an id; a name that is none makes
+    /// the table of plain names once, `O(V log V)` (a graph whose ids hold
+    /// no `:` has no catalog entity, and its table is made by one scan of
+    /// the ids' bytes), then `O(log V)`.
+    pub fn index_of_name(&self, name: &str) -> Option<u32> {
+        self.index_of(name).or_else(|| {
+            self.catalog_names
+                .get_or_init(|| self.make_catalog_names())
+                .get(name.to_ascii_lowercase().as_str())
+                .copied()
+        })
+    }
+
+    fn make_catalog_names(&self) -> std::collections::BTreeMap<Box<str>, u32> {
+        use std::cmp::Ordering;
+        use std::collections::BTreeMap;
+        if !self.ids.text.contains(':') {
+            return BTreeMap::new();
+        }
+        // (rank, tied) of the best entity per name so far, with its node.
+        let mut best: BTreeMap<Box<str>, ((u8, u8), bool, u32)> = BTreeMap::new();
+        for i in 0..self.node_count() {
+            let Ok(index) = u32::try_from(i) else { break };
+            let Some((kind, rest)) = self.id(index).and_then(|id| id.split_once(':')) else { continue };
+            let (namespace, name) = rest.rsplit_once('/').unwrap_or(("default", rest));
+            if name.is_empty() {
+                continue;
+            }
+            // The ranks the Backstage loader gives a trace name's join
+            // (`backstage.rs` in blastgate-ingest): a component, then a
+            // resource, then any other kind, the default namespace first.
+            let kind_rank = match kind.to_ascii_lowercase().as_str() {
+                "component" => 0,
+                "resource" => 1,
+                _ => 2,
+            };
+            let rank = (kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default")));
+            best.entry(name.to_ascii_lowercase().into_boxed_str())
+                .and_modify(|(r, tied, at)| match rank.cmp(r) {
+                    Ordering::Less => (*r, *tied, *at) = (rank, false, index),
+                    Ordering::Equal => *tied = true,
+                    Ordering::Greater => {}
+                })
+                .or_insert((rank, false, index));
+        }
+        best.into_iter().filter(|(_, (_, tied, _))| !tied).map(|(name, (_, _, at))| (name, at)).collect()
     }
 
     /// The node with dense id `index`.

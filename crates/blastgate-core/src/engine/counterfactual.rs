@@ -102,27 +102,34 @@ pub(crate) fn explore(
         let mut c = changeset.clone();
         c.safety.tests_changed = Some(true);
         // With files listed, tests are files too: their lines count in the
-        // change's size. Tried with a test as large as the code it covers,
+        // change's size. Tried with tests as large as the code they cover,
         // so that a token test is not what the advice promises, beside the
-        // code file first by path (the order files are listed in must not
-        // move it).
-        let code: Vec<&FileChange> =
-            changeset.files.iter().filter(|f| blastgate_change::file_kind(&engine.classifier, f).0.deploys()).collect();
-        let action = match code.iter().min_by(|a, b| a.path.cmp(&b.path)) {
-            Some(first) => {
-                let lines = code.iter().map(|f| f.added).fold(0u64, u64::saturating_add).max(1);
-                let dir = first.path.rsplit_once('/').map_or("", |(d, _)| d);
-                let sep = if dir.is_empty() { "" } else { "/" };
-                c.files.push(FileChange {
-                    path: format!("{dir}{sep}tests/blastgate_counterfactual_test"),
-                    added: lines,
-                    status: FileStatus::Added,
-                    ..FileChange::default()
-                });
-                let unit = if lines == 1 { "line" } else { "lines" };
-                format!("add tests that cover the change (tried as {lines} {unit} of tests beside its code)")
+        // code in each of its folders (each service's code needs its own
+        // tests), in path order (the order files are listed in must not
+        // move them).
+        let mut by_dir: std::collections::BTreeMap<&str, u64> = Default::default();
+        for f in &changeset.files {
+            if blastgate_change::file_kind(&engine.classifier, f).0.deploys() {
+                let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+                let lines = by_dir.entry(dir).or_default();
+                *lines = lines.saturating_add(f.added);
             }
-            None => "add or change tests that cover the change".to_owned(),
+        }
+        let total = by_dir.values().fold(0u64, |a, &b| a.saturating_add(b)).max(1);
+        for (dir, lines) in &by_dir {
+            let sep = if dir.is_empty() { "" } else { "/" };
+            c.files.push(FileChange {
+                path: format!("{dir}{sep}tests/blastgate_counterfactual_test"),
+                added: (*lines).max(1),
+                status: FileStatus::Added,
+                ..FileChange::default()
+            });
+        }
+        let action = if by_dir.is_empty() {
+            "add or change tests that cover the change".to_owned()
+        } else {
+            let unit = if total == 1 { "line" } else { "lines" };
+            format!("add tests that cover the change (tried as {total} {unit} of tests beside its code)")
         };
         try_one("add-tests", action, &c, context);
     }

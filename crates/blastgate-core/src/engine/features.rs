@@ -234,7 +234,7 @@ pub(crate) fn values(
             "ai_agent" => flag(ai >= AiInvolvement::Agent),
             "ai_below_senior" => flag(ai >= AiInvolvement::Assisted && facts.below_senior),
             // Vetted (`vet.rs`): when files are listed, they decided it.
-            "tests_changed" => flag(changeset.safety.tests_changed == Some(true)),
+            "tests_changed" => flag(changeset.safety.tests_changed == Some(true) && facts.tests_in_place),
             "no_rollback_plan" => flag(changeset.safety.rollback_plan != Some(true)),
             "incident_on_affected" => facts.incidents.len() as f64,
             "error_budget_burn" => burn,

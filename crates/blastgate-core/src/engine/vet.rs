@@ -19,7 +19,10 @@
 //!   [`CODE_LINES_PER_TEST_LINE`] lines added to code (a one-line test
 //!   beside a thousand lines of code is a token), and a claim without
 //!   such files is dropped. A changeset that lists no files has
-//!   nothing to check it against, and its claim stands.
+//!   nothing to check it against, and its claim stands. Once the change
+//!   is resolved, each node whose code it changes needs its own tests
+//!   (`untested_places`: tests on that node, or tests no node places):
+//!   another service's tests do not count (`tests-elsewhere`).
 //! - **A rollback plan** (`vet_rollback`). `safety.rollback_plan: true`
 //!   lowers the likelihood and lifts the block on destructive changes
 //!   that reach tier 0. When the changeset deletes or replaces a resource
@@ -177,6 +180,56 @@ impl Tests {
     fn count(&self) -> bool {
         self.any && self.test_lines.saturating_mul(CODE_LINES_PER_TEST_LINE) >= self.code_lines
     }
+}
+
+/// The places whose code the change's tests do not cover, sorted: a graph
+/// node id, or `None` for code no node places. Each place with code added
+/// needs its own tests in proportion ([`CODE_LINES_PER_TEST_LINE`]):
+/// tests placed on the same node, or tests no node places (a repository's
+/// top-level test folder). Tests of a service the change does not touch
+/// test nothing it changes, and one service's tests do not vouch for
+/// another's code. `ownership` is the resolution's, which gives each path
+/// its nodes. Empty when the tests cover every place (or `files` has no
+/// code).
+pub(crate) fn untested_places(
+    classifier: &Classifier,
+    files: &[FileChange],
+    ownership: &[blastgate_change::FileOwnership],
+) -> Vec<Option<String>> {
+    use std::collections::BTreeMap;
+    let mut nodes_of: BTreeMap<&str, &[String]> = BTreeMap::new();
+    for o in ownership {
+        nodes_of.entry(o.path.as_str()).or_insert(o.nodes.as_slice());
+    }
+    let mut code: BTreeMap<Option<&str>, u64> = BTreeMap::new();
+    let mut tests: BTreeMap<Option<&str>, u64> = BTreeMap::new();
+    for f in files {
+        let into = if adds_tests(classifier, f) {
+            &mut tests
+        } else if f.added > 0 && blastgate_change::file_kind(classifier, f).0.deploys() {
+            &mut code
+        } else {
+            continue;
+        };
+        let nodes = nodes_of.get(f.path.as_str()).copied().unwrap_or_default();
+        if nodes.is_empty() {
+            let lines = into.entry(None).or_default();
+            *lines = lines.saturating_add(f.added);
+        }
+        for n in nodes {
+            let lines = into.entry(Some(n.as_str())).or_default();
+            *lines = lines.saturating_add(f.added);
+        }
+    }
+    let unplaced = tests.get(&None).copied().unwrap_or(0);
+    code.into_iter()
+        .filter(|&(place, lines)| {
+            let own = if place.is_some() { tests.get(&place).copied().unwrap_or(0) } else { 0 };
+            let t = own.saturating_add(unplaced);
+            t == 0 || t.saturating_mul(CODE_LINES_PER_TEST_LINE) < lines
+        })
+        .map(|(place, _)| place.map(str::to_owned))
+        .collect()
 }
 
 /// Whether `files` add tests that count ([`vet_tests`]).
