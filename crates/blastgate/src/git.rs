@@ -95,7 +95,8 @@ impl Default for GitOptions {
 ///   `This reverts commit X.` line names a commit `X` with one parent that
 ///   is an ancestor of the base (it was there before) and at most
 ///   [`MAX_REVERT_AGE_DAYS`] older than it (a rollback undoes a recent
-///   deploy, not a commit from long ago), and the commit
+///   deploy, not a commit from long ago), no revert itself (reverting a
+///   revert re-lands new code), and the commit
 ///   removes and adds exactly the lines `X` added and removed, where they
 ///   were (its patch with three lines of context equals `X`'s turned
 ///   around, line numbers and blob hashes aside). A message alone proves
@@ -605,7 +606,8 @@ impl Git<'_> {
     }
 
     /// Whether every commit of `commits` is a verified revert of a commit
-    /// before `base`, at most [`MAX_REVERT_AGE_DAYS`] older than it (see
+    /// before `base` that is no revert itself, at most
+    /// [`MAX_REVERT_AGE_DAYS`] older than it (see
     /// [`changeset_from_git`], `labels`). Any doubt (a name git cannot
     /// resolve, a commit after the base or long before it, a patch that
     /// differs, too many commits) is `false`: no exception is granted on it.
@@ -633,7 +635,10 @@ impl Git<'_> {
             let [original_parent] = original.parents.as_slice() else {
                 return Ok(false);
             };
+            // A revert of a revert re-lands what was taken out (git calls
+            // it "Reapply"): new code, not a return to what ran.
             if !before
+                || parse::reverted_commit(&original.message).is_some()
                 || original.time < oldest
                 || parse::diff_essence(&self.patch(&reverted, original_parent)?)
                     != parse::diff_essence(&self.patch(parent, &c.hash)?)

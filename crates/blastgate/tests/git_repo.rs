@@ -631,6 +631,28 @@ fn a_revert_of_a_commit_long_before_the_base_is_no_rollback() {
     assert!(labels_after(days + 1.0).is_empty(), "a revert of a commit from long before the base");
 }
 
+/// A revert of a revert (git's "Reapply") lands again code that was taken
+/// out: no `revert` label, so a freeze that allows rollbacks does not let
+/// it through (found by a gaming audit).
+#[test]
+fn reapplying_a_reverted_commit_is_no_rollback() {
+    let repo = Repo::new("reapply");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.commit(0.0, "Initial");
+    let mut feature = lines(40, "cart");
+    feature.extend_from_slice(b"func Pricing() {}\n");
+    repo.write("cart.go", &feature);
+    repo.commit(1.0, "New pricing engine");
+    repo.git(&["revert", "--no-edit", "HEAD"]);
+    let reverted = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("other.go", b"other\n");
+    let base = repo.commit(2.0, "Other work");
+    repo.git(&["revert", "--no-edit", &reverted]);
+    let reapply = repo.git(&["rev-parse", "HEAD"]);
+    let labels = changeset_from_git(repo.path(), &range(&base, &reapply), &GitOptions::default()).unwrap().labels;
+    assert!(labels.is_empty(), "a reapplied feature: {labels:?}");
+}
+
 /// A revert undoes the lines where the reverted commit put them: a commit
 /// that claims to revert `X` and removes the same text from another place
 /// in the file (a line that also appears elsewhere) is not a revert.
