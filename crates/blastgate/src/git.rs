@@ -327,6 +327,31 @@ pub const MAX_VERIFIED_REVERTS: usize = 20;
 /// not for.
 pub const MAX_REVERT_AGE_DAYS: i64 = 30;
 
+/// Settings that change what git reports for the same commits, pinned to
+/// git's defaults over whatever the user's, the system's or the
+/// repository's configuration says, so that one range reads the same on
+/// every machine (found by a determinism audit: a `mailmap.file` in the
+/// user's configuration, or a `.mailmap` left in the work tree, changed
+/// whose commits counted as the author's, and so the likelihood):
+/// - no mailmap: identities as the commits record them;
+/// - `log.showRoot`: a root commit lists its files;
+/// - `core.bigFileThreshold`: git's default, so files are not all binary;
+/// - `diff.orderFile`: none (a missing one failed every diff);
+/// - `diff.algorithm`, `diff.renameLimit`, `diff.context`,
+///   `diff.interHunkContext`: git's defaults, which line counts, rename
+///   pairs and the revert check's patches depend on.
+const PINNED_CONFIG: [&str; 9] = [
+    "log.mailmap=false",
+    "log.showRoot=true",
+    "core.bigFileThreshold=512m",
+    "diff.orderFile=/dev/null",
+    "diff.algorithm=myers",
+    "diff.renameLimit=1000",
+    "diff.context=3",
+    "diff.interHunkContext=0",
+    "diff.indentHeuristic=true",
+];
+
 /// How much of git's error output is kept for messages.
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
 
@@ -336,6 +361,7 @@ impl Git<'_> {
         cmd.arg("-C").arg(self.repo);
         cmd.args(["--no-pager", "--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false"]);
         cmd.args(["-c", "log.showSignature=false"]);
+        cmd.args(PINNED_CONFIG.iter().flat_map(|setting| ["-c", setting]));
         cmd.args(args);
         for var in CLEARED_VARIABLES {
             cmd.env_remove(var);

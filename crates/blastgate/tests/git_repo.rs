@@ -631,6 +631,33 @@ fn a_revert_of_a_commit_long_before_the_base_is_no_rollback() {
     assert!(labels_after(days + 1.0).is_empty(), "a revert of a commit from long before the base");
 }
 
+/// The same range reads the same whatever the repository's configuration
+/// or work tree says: a mailmap (in the configuration or left in the work
+/// tree) merged the author with someone else, `log.showRoot=false` hid a
+/// root commit's files, `core.bigFileThreshold=1` made every file binary
+/// and a missing `diff.orderFile` failed the read (a determinism audit).
+#[test]
+fn configuration_does_not_change_what_a_range_reads() {
+    let repo = Repo::new("config");
+    repo.write("cart/main.go", &lines(10, "code"));
+    repo.commit_as(("Eve", "eve@example.com"), 0.0, "Initial import");
+    repo.write("cart/main.go", &lines(12, "code"));
+    let base = repo.commit(1.0, "Change the cart");
+    repo.write("cart/main.go", &lines(20, "code"));
+    let head = repo.commit(2.0, "Change the cart again");
+    let read = || {
+        let c = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+        serde_json::to_string(&c).unwrap()
+    };
+    let plain = read();
+    repo.write(".mailmap", b"Eve <eve@example.com> <dev@example.com>\n");
+    for setting in ["log.showRoot=false", "core.bigFileThreshold=1", "diff.orderFile=/nonexistent"] {
+        let (key, value) = setting.split_once('=').unwrap();
+        repo.git(&["config", key, value]);
+    }
+    assert_eq!(read(), plain);
+}
+
 /// A revert of a revert (git's "Reapply") lands again code that was taken
 /// out: no `revert` label, so a freeze that allows rollbacks does not let
 /// it through (found by a gaming audit).
