@@ -6,12 +6,12 @@
 //! | kind | rule |
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
-//! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; or a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`) |
+//! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under `changelog`/`changelogs` or whose name contains `changelog` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
-//! | `docs` | `*.md`, `*.rst`, `*.adoc`, `*.txt` outside code folders, `LICENSE*`, `CHANGELOG*`, `AUTHORS*`, a path segment `docs` or `doc`; never source code (`docs/docs.go`, `license_check.go` are code) |
+//! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE*`, `LICENCE*`, `CHANGELOG*`, `AUTHORS*`, `NOTICE*`, `COPYING*` without an extension or with one of those (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
@@ -85,8 +85,15 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     {
         return ChangeKind::Secret;
     }
+    // Liquibase keeps migrations as changelogs (`db/changelog/*.xml`,
+    // `db.changelog-master.yaml`); a `changelog/` of notes (`*.md`) is
+    // documentation. Found by a gaming audit: a changelog that drops a
+    // table shipped as docs.
+    let data_ext = [".xml", ".yaml", ".yml", ".json", ".sql"];
     if has_segment(dirs, &["migrations", "migration", "migrate", "alembic", "flyway", "liquibase", "schema-migrations"])
         || (name.ends_with(".sql") && versioned_sql(name))
+        || (ends_with_any(name, &data_ext)
+            && (has_segment(dirs, &["changelog", "changelogs"]) || name.contains("changelog")))
     {
         return ChangeKind::SchemaMigration;
     }
@@ -161,12 +168,24 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     {
         return ChangeKind::Test;
     }
-    // A `.txt` file is documentation at the top of the repository or under
-    // `docs`; inside a service it may be data the service reads (found by
-    // a gaming audit: `pricing/config/overrides.txt` shipped as docs).
-    if ends_with_any(name, &[".md", ".rst", ".adoc"])
-        || (!source && ["license", "changelog", "authors"].iter().any(|p| name.starts_with(p)))
-        || (has_segment(dirs, &["docs", "doc"]) && !source)
+    // Documentation is what only people read: prose and pictures by
+    // extension. A `.txt` file is documentation at the top of the
+    // repository or under `docs`; inside a service it may be data the
+    // service reads (found by a gaming audit: `pricing/config/overrides.txt`
+    // shipped as docs). A `LICENSE`, `CHANGELOG`, `AUTHORS`, `NOTICE` or
+    // `COPYING` file is documentation without an extension or with one of
+    // prose, and a `docs` folder holds documentation only by extension:
+    // `license_keys.yaml`, `changelog_consumer.toml`, `docs/app.yaml` or
+    // `docs/index.html` deploy with the service (found by red-team audits:
+    // each shipped as docs, `auto` through a freeze).
+    let in_docs = has_segment(dirs, &["docs", "doc"]);
+    let prose = ends_with_any(name, DOC_EXTENSIONS);
+    let notice =
+        ["license", "licence", "changelog", "authors", "notice", "copying"].iter().any(|p| name.starts_with(p))
+            && (!name.contains('.') || prose || name.ends_with(".txt"));
+    if ends_with_any(name, &[".md", ".markdown", ".rst", ".adoc", ".asciidoc"])
+        || notice
+        || (in_docs && (prose || name.ends_with(".txt")))
         || (name.ends_with(".txt") && dirs.is_empty())
     {
         return ChangeKind::Docs;
@@ -184,6 +203,27 @@ const SOURCE_EXTENSIONS: &[&str] = &[
     ".go", ".rs", ".py", ".java", ".kt", ".kts", ".scala", ".groovy", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx",
     ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".cs", ".fs", ".rb", ".php", ".swift", ".m", ".mm", ".dart", ".ex",
     ".exs", ".erl", ".clj", ".lua", ".pl", ".sh", ".bash", ".sql", ".vue", ".svelte",
+];
+
+/// Extensions of documentation: prose and pictures, which no service runs
+/// (`.txt` is documentation only at the top or under `docs`).
+const DOC_EXTENSIONS: &[&str] = &[
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".asciidoc",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".pdf",
+    ".drawio",
+    ".puml",
+    ".mmd",
+    ".excalidraw",
 ];
 
 /// Whether a `.sql` file name starts like a versioned migration: `V12__`,
@@ -261,6 +301,24 @@ mod tests {
             ("payments/api/openapi.spec.yaml", ChangeKind::Config),
             ("web/src/cart.spec.ts", ChangeKind::Test),
             ("web/src/cart.test.js", ChangeKind::Test),
+            // Red-team audits: files named like notices, and files under a
+            // docs folder that are no prose, deploy with the service;
+            // Liquibase's changelogs are migrations.
+            ("src/payments/license_keys.yaml", ChangeKind::Config),
+            ("src/payments/changelog_consumer.toml", ChangeKind::Config),
+            ("src/payments/authors_db.json", ChangeKind::Config),
+            ("src/payments/license.env", ChangeKind::Code),
+            ("src/payments/LICENSE.hs", ChangeKind::Code),
+            ("LICENSE-MIT", ChangeKind::Docs),
+            ("CHANGELOG.md", ChangeKind::Docs),
+            ("changelog/unreleased/1234.md", ChangeKind::Docs),
+            ("src/checkout/docs/app.yaml", ChangeKind::Config),
+            ("src/checkout/docs/index.html", ChangeKind::Code),
+            ("src/checkout/doc/view.cshtml", ChangeKind::Code),
+            ("src/cart/license.yaml", ChangeKind::Config),
+            ("src/main/resources/db/changelog/changes/002-drop-orders.xml", ChangeKind::SchemaMigration),
+            ("src/main/resources/db/changelog/changelog-002-drop-orders.xml", ChangeKind::SchemaMigration),
+            ("src/main/resources/db/changelog/db.changelog-master.yaml", ChangeKind::SchemaMigration),
         ];
         for (path, kind) in cases {
             assert_eq!(c.classify(path), kind, "{path}");
