@@ -732,8 +732,9 @@ pub(crate) struct Facts<'c> {
     /// [`Facts::unplaced`]), with the services covered.
     pub freezes: Vec<(&'c Freeze, Vec<String>)>,
     /// What the change deploys that no graph node places: its unmapped
-    /// runtime files (paths) and the infrastructure it creates, changes or
-    /// destroys that maps to no node the graph has (addresses), sorted.
+    /// runtime files (paths), the infrastructure it creates, changes or
+    /// destroys that maps to no node the graph has (addresses), and the
+    /// services it names that the graph lacks (ids), sorted.
     /// Where these run is unknown, so every freeze in force covers them
     /// (fail closed).
     pub unplaced: Vec<String>,
@@ -928,6 +929,11 @@ impl<'c> Facts<'c> {
                     .filter(|r| r.node.as_deref().and_then(|n| graph.index_of(n)).is_none())
                     .map(|r| r.address.clone()),
             )
+            // A named service the graph lacks (accepted with
+            // `--allow-unknown-services`) deploys somewhere the graph does
+            // not show: a typo of a tier-0 service must not reach nothing
+            // and pass a freeze (found by a fail-closed audit).
+            .chain(changeset.services.iter().filter(|s| graph.index_of(s).is_none()).cloned())
             .collect();
         unplaced.sort_unstable();
         unplaced.dedup();

@@ -243,10 +243,11 @@ fn check(
                 let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
                 (
                     format!(
-                        "{n} changed file(s) or infrastructure resource(s) that are neither documentation nor tests \
-                         map to no graph node ({}{more}; a stated `service` does not vouch for where a file runs): \
-                         where they deploy is unknown, so is their blast radius. Map files with a service map or a \
-                         folder named after the service, resources with a tag, module name or explicit mapping",
+                        "{n} changed file(s), infrastructure resource(s) or named service(s) that are neither \
+                         documentation nor tests map to no graph node ({}{more}; a stated `service` does not vouch \
+                         for where a file runs): where they deploy is unknown, so is their blast radius. Map files \
+                         with a service map or a folder named after the service, resources with a tag, module name \
+                         or explicit mapping, and name services by their graph ids",
                         shown.join(", ")
                     ),
                     Vec::new(),
