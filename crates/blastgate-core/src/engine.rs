@@ -155,6 +155,20 @@ impl Engine {
         self.graph.index_of_name(name)
     }
 
+    /// Every node a context entry's name could mean, ascending: its id;
+    /// else, ignoring ASCII case and surrounding spaces, every node of that
+    /// id and every catalog entity of that plain name
+    /// ([`FrozenGraph::nodes_named`]). A freeze, an incident, an error
+    /// budget or a change in flight applies wherever its name could point:
+    /// a freeze on `payments` when two namespaces have a `payments`
+    /// covers both, and `Payments` names `payments` (found by a fail-closed
+    /// audit: each dropped a freeze, a sev1 and a spent budget with a
+    /// warning). This is what assessments use; [`Engine::context_node`]
+    /// picks one entity as a trace-name join does.
+    pub fn context_nodes(&self, name: &str) -> Vec<u32> {
+        self.graph.nodes_named(name)
+    }
+
     /// The graph.
     pub fn graph(&self) -> &FrozenGraph {
         &self.graph
@@ -862,7 +876,7 @@ impl<'c> Facts<'c> {
         teams.dedup();
         let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
-        let reached = |service: &str| engine.context_node(service).is_some_and(in_reach);
+        let reached = |service: &str| engine.context_nodes(service).into_iter().any(in_reach);
         let mut incidents: Vec<&Incident> =
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
@@ -898,8 +912,35 @@ impl<'c> Facts<'c> {
                     })
                     .map(String::as_str),
             )
-            .filter(|s| engine.context_node(s).is_none())
             .collect();
+        strangers.sort_unstable();
+        strangers.dedup();
+        let mut ambiguous: Vec<(&str, Vec<u32>)> = Vec::new();
+        strangers.retain(|s| match engine.context_nodes(s).as_slice() {
+            [] => true,
+            [_] => false,
+            many => {
+                ambiguous.push((s, many.to_vec()));
+                false
+            }
+        });
+        if let Some((first, nodes)) = ambiguous.first() {
+            let ids: Vec<String> = nodes.iter().filter_map(|&i| graph.id(i)).map(str::to_owned).collect();
+            let more = match ambiguous.len() {
+                1 => String::new(),
+                n => format!(" ({} more names are ambiguous too)", n - 1),
+            };
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "ambiguous-context-service",
+                format!(
+                    "the context's `{}` could mean {}{more}: an incident, error budget, freeze or change in flight \
+                     naming it applies to each. Name the one meant by its id",
+                    first.escape_debug(),
+                    name_list(&ids)
+                ),
+            ));
+        }
         if !strangers.is_empty() {
             strangers.sort_unstable();
             strangers.dedup();
@@ -948,7 +989,7 @@ impl<'c> Facts<'c> {
                     work.charge(services.len() as u64);
                     let reached = |i: &u32| blast.is_affected(*i) || blast.changed().binary_search(i).is_ok();
                     let mut nodes: Vec<u32> =
-                        services.iter().filter_map(|s| engine.context_node(s)).filter(reached).collect();
+                        services.iter().flat_map(|s| engine.context_nodes(s)).filter(reached).collect();
                     nodes.sort_unstable();
                     nodes.dedup();
                     nodes.into_iter().filter_map(node).map(|n| n.id().to_owned()).collect()
@@ -974,13 +1015,13 @@ impl<'c> Facts<'c> {
         for other in context.in_flight_overlapping(deploy_at, window_end) {
             let mut theirs = Vec::new();
             for s in &other.services {
-                match engine.context_node(s) {
-                    Some(i) => theirs.push(i),
-                    None => diagnostics.push(Diagnostic::new(
+                match engine.context_nodes(s).as_slice() {
+                    [] => diagnostics.push(Diagnostic::new(
                         Level::Warning,
                         "unknown-in-flight-service",
                         format!("in-flight change `{}` deploys `{s}`, which is not in the graph", other.id),
                     )),
+                    nodes => theirs.extend_from_slice(nodes),
                 }
             }
             // The change itself, already registered as in flight, does not

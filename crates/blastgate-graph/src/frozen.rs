@@ -289,6 +289,10 @@ pub struct FrozenGraph {
     /// [`FrozenGraph::index_of_name`]), made on the first name that is no
     /// node id.
     catalog_names: OnceLock<std::collections::BTreeMap<Box<str>, u32>>,
+    /// Every node by its id in lower case (ids that hold an upper-case
+    /// letter) and catalog entities by their plain name in lower case (see
+    /// [`FrozenGraph::nodes_named`]), made on the first name that is no id.
+    folded_names: OnceLock<std::collections::BTreeMap<Box<str>, Vec<u32>>>,
 }
 
 /// The graph's distinct owner names, sorted, and each node's position in
@@ -404,6 +408,7 @@ impl FrozenGraph {
             in_id_order,
             owners: OnceLock::new(),
             catalog_names: OnceLock::new(),
+            folded_names: OnceLock::new(),
         }
     }
 
@@ -455,6 +460,54 @@ impl FrozenGraph {
                 .get(name.to_ascii_lowercase().as_str())
                 .copied()
         })
+    }
+
+    /// Every node a name from people or other tools could mean, ascending:
+    /// the node of that id; else, with surrounding spaces dropped and ASCII
+    /// case ignored, every node of that id and every catalog entity of that
+    /// plain name (`payments` for `component:team-a/payments` and
+    /// `component:team-b/payments` alike). For what must apply wherever a
+    /// name could point (a freeze, an incident: fail closed), where
+    /// [`FrozenGraph::index_of_name`] picks one or none.
+    ///
+    /// # Complexity
+    /// As [`FrozenGraph::index_of`] for an id; a name that is none makes
+    /// the table once, `O(V log V)` (nothing for a graph whose ids hold no
+    /// upper-case letter and no `:`, found by one scan of their bytes),
+    /// then `O(log V)`.
+    pub fn nodes_named(&self, name: &str) -> Vec<u32> {
+        if let Some(i) = self.index_of(name) {
+            return vec![i];
+        }
+        let folded = name.trim().to_ascii_lowercase();
+        let mut out: Vec<u32> = self.index_of(&folded).into_iter().collect();
+        if let Some(more) = self.folded_names.get_or_init(|| self.make_folded_names()).get(folded.as_str()) {
+            out.extend(more);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn make_folded_names(&self) -> std::collections::BTreeMap<Box<str>, Vec<u32>> {
+        let mut names: std::collections::BTreeMap<Box<str>, Vec<u32>> = std::collections::BTreeMap::new();
+        if !self.ids.text.bytes().any(|b| b == b':' || b.is_ascii_uppercase()) {
+            return names;
+        }
+        for i in 0..self.node_count() {
+            let Ok(index) = u32::try_from(i) else { break };
+            let Some(id) = self.id(index) else { continue };
+            if id.bytes().any(|b| b.is_ascii_uppercase()) {
+                names.entry(id.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
+            }
+            if let Some((_, rest)) = id.split_once(':') {
+                let name = rest.rsplit_once('/').map_or(rest, |(_, name)| name);
+                if !name.is_empty() {
+                    names.entry(name.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
+                }
+            }
+        }
+        names
     }
 
     fn make_catalog_names(&self) -> std::collections::BTreeMap<Box<str>, u32> {

@@ -476,3 +476,29 @@ fn million_node_chain_on_a_small_stack() {
         .join()
         .unwrap();
 }
+
+/// Names from people and other tools: `index_of_name` picks the one node a
+/// trace name would join (or none on a tie), `nodes_named` every node the
+/// name could mean, case and surrounding spaces ignored, so that what
+/// applies wherever a name points (a freeze) is never dropped.
+#[test]
+fn names_find_ids_and_catalog_entities() {
+    let edges = [
+        ("web", "component:a/payments", plain()),
+        ("web", "component:b/payments", plain()),
+        ("web", "resource:cart", plain()),
+        ("web", "component:cart", plain()),
+        ("web", "Artists-DB", plain()),
+    ];
+    let g = build(&[], &edges);
+    let id = |i: u32| g.id(i).unwrap().to_owned();
+    let named = |name: &str| g.nodes_named(name).into_iter().map(id).collect::<Vec<_>>();
+    assert_eq!(named("web"), ["web"]);
+    assert_eq!(named(" WEB "), ["web"]);
+    assert_eq!(named("artists-db"), ["Artists-DB"]);
+    assert_eq!(named("payments"), ["component:a/payments", "component:b/payments"]);
+    assert_eq!(named("Cart"), ["component:cart", "resource:cart"]);
+    assert!(named("nothing").is_empty());
+    assert_eq!(g.index_of_name("payments"), None, "a tie names none");
+    assert_eq!(g.index_of_name("cart").map(id).as_deref(), Some("component:cart"), "components first");
+}
