@@ -361,8 +361,12 @@ impl InfraChange {
     /// build does not know. An entry cannot pass as harmless by leaving its
     /// action out, nor by stating `no-op` beside `["delete"]`.
     pub fn effective_action(&self) -> InfraAction {
-        let listed = (!self.actions.is_empty())
-            .then(|| InfraAction::from_plan_actions(&self.actions).unwrap_or(InfraAction::Unknown));
+        // An empty list is stated, and unknown (found by a fail-closed
+        // audit: `action: read` beside `actions: []` passed as a read).
+        let listed = self
+            .actions
+            .as_deref()
+            .map(|a| InfraAction::from_plan_actions(a).filter(|_| !a.is_empty()).unwrap_or(InfraAction::Unknown));
         match (&self.action, listed) {
             (None, None) => InfraAction::Unknown,
             (Some(a), None) => a.clone(),
@@ -385,7 +389,7 @@ impl InfraChange {
         match self.effective_action() {
             InfraAction::Delete => "delete",
             InfraAction::Replace => "replace",
-            _ if self.action.is_none() && self.actions.is_empty() => "unknown",
+            _ if self.action.is_none() && self.actions.is_none() => "unknown",
             _ => "unknown action",
         }
     }
@@ -479,9 +483,11 @@ pub struct InfraChange {
     pub module: Option<String>,
     /// The summarised action.
     pub action: Option<InfraAction>,
-    /// The plan's raw action list (`["delete", "create"]`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub actions: Vec<String>,
+    /// The plan's raw action list (`["delete", "create"]`). Stated but
+    /// empty (`[]`) is an action list no plan writes: unknown, so
+    /// destructive, whatever `action` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<String>>,
     /// Why (`replace_because_cannot_update`, `delete_because_no_resource_config`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_reason: Option<String>,

@@ -375,7 +375,7 @@ fn convert(
         resource_type: raw.resource_type,
         module,
         action: Some(action),
-        actions: raw.change.actions,
+        actions: Some(raw.change.actions),
         action_reason: raw.action_reason.filter(|r| !r.is_empty()),
         replace_paths,
         node,

@@ -178,7 +178,7 @@ fn every_fixture_plan_parses_with_its_counts_and_actions() {
         // No mapping without a map, tags or known nodes... except by tag:
         // only the Overmind example tags resources with `Service`.
         for change in &summary.changes {
-            assert!(!change.actions.is_empty(), "{}: {}", e.file, change.address);
+            assert!(change.actions.as_ref().is_some_and(|a| !a.is_empty()), "{}: {}", e.file, change.address);
             assert!(!change.resource_type.is_empty(), "{}: {}", e.file, change.address);
         }
     }
@@ -189,7 +189,7 @@ fn requires_replace_plan_gives_a_replace_with_its_path_and_reason() {
     let summary = parse("r.json", &fixture("hashicorp-terraform-requires-replace.json"));
     let c = change(&summary, "test_instance.test");
     assert_eq!(c.action, Some(InfraAction::Replace));
-    assert_eq!(c.actions, ["delete", "create"]);
+    assert_eq!(c.actions.as_deref().unwrap(), ["delete", "create"]);
     assert_eq!(c.replace_paths, ["ami"]);
     assert_eq!(c.action_reason.as_deref(), Some("replace_because_cannot_update"));
     assert_eq!(c.resource_type, "test_instance");
@@ -408,7 +408,7 @@ fn unknown_action_is_unknown_with_a_warning() {
     );
     let summary = parse_with(json.as_bytes(), ResourceMapping::default());
     assert_eq!(summary.changes[1].action, Some(InfraAction::Unknown));
-    assert_eq!(summary.changes[1].actions, ["frobnicate"]);
+    assert_eq!(summary.changes[1].actions.as_deref().unwrap(), ["frobnicate"]);
     assert_eq!(summary.changes[2].action, Some(InfraAction::Unknown));
     assert_eq!(summary.warnings.len(), 2, "{:?}", summary.warnings);
     let w = &summary.warnings[0];
