@@ -127,7 +127,7 @@ pub struct PlanSummary {
     /// included.
     pub changes: Vec<InfraChange>,
     /// Things the reader should know: a missing format version, an action
-    /// list this build does not know, an errored or incomplete plan. Each
+    /// list this build does not know, an incomplete plan. Each
     /// names the file and the place.
     pub warnings: Vec<String>,
     /// Why each mapped resource maps to its node (which rule, which key or
@@ -154,7 +154,8 @@ pub struct PlanSummary {
 /// column); [`ChangeError::Schema`] for a wrong type or a missing
 /// `address`, `change` or `change.actions`, naming the JSON path
 /// (`$.resource_changes[3].change.actions`), or for a document that is not a
-/// plan (no `resource_changes` and no `planned_values`);
+/// plan (no `resource_changes` and no `planned_values`) or a plan that
+/// errored (`errored: true`: it may leave out any change);
 /// [`ChangeError::UnsupportedVersion`] for a `format_version` whose major
 /// version is not 0 or 1; [`ChangeError::LimitExceeded`] for input over
 /// [`limits::MAX_INPUT_BYTES`], more than [`limits::MAX_RESOURCES`]
@@ -239,8 +240,14 @@ fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Resul
                 .with_help_text("pass the output of `terraform show -json <planfile>`; a state file lists no changes"),
         ));
     }
+    // A plan that errored may leave out any change, a destructive one
+    // included: it is refused, not assessed on what it happens to list
+    // (found by a fail-closed audit: a warning, then `auto`).
     if plan.errored == Some(true) {
-        warnings.push(format!("{file}: $.errored: the plan errored, so it may not list every change"));
+        return Err(ChangeError::Schema(
+            ErrorDetail::new(file, "$.errored", "true", "the plan errored, so it may not list every change")
+                .with_help_text("fix the errors `terraform plan` reports and plan again"),
+        ));
     }
     let deferred = plan.deferred_changes.as_ref().map_or(0, |d| d.0);
     if deferred > 0 {

@@ -418,11 +418,13 @@ fn unknown_action_is_unknown_with_a_warning() {
 }
 
 #[test]
-fn errored_and_incomplete_plans_are_warned_about() {
+fn errored_plans_are_refused_and_incomplete_ones_warned_about() {
+    // An errored plan may leave out any change: refused, not assessed on
+    // what it lists (a fail-closed audit found it warned, then `auto`).
     let json = r#"{"format_version": "1.2", "planned_values": {}, "resource_changes": [], "errored": true}"#;
-    let summary = parse_with(json.as_bytes(), ResourceMapping::default());
-    assert_eq!(summary.warnings.len(), 1);
-    assert!(summary.warnings[0].contains("$.errored"), "{:?}", summary.warnings);
+    let e = err(json);
+    assert!(matches!(e, ChangeError::Schema(_)), "{e}");
+    assert!(e.to_string().contains("$.errored") && e.to_string().contains("plan again"), "{e}");
     let json = r#"{"format_version": "1.2", "planned_values": {}, "complete": false,
                    "deferred_changes": [{"reason": "instance_count_unknown", "resource_change": {}}]}"#;
     let summary = parse_with(json.as_bytes(), ResourceMapping::default());
