@@ -1076,7 +1076,10 @@ impl<'c> Facts<'c> {
                 collisions.push((other, shared));
             }
         }
-        collisions.sort_by(|(a, _), (b, _)| (&a.id, a.start, a.end).cmp(&(&b.id, b.start, b.end)));
+        // By every field that shows: two entries may share an id and a
+        // window (two deploy feeds numbering alike), and their order in
+        // the file must not show either (found by a determinism audit).
+        collisions.sort_by(|(a, sa), (b, sb)| (&a.id, a.start, a.end, sa).cmp(&(&b.id, b.start, b.end, sb)));
 
         let mut exceptions = Vec::new();
         if changeset.fix == Some(true) {

@@ -1548,3 +1548,37 @@ fn more_lines_never_lower_the_depth() {
         depth(150, lo)
     );
 }
+
+/// Two changes in flight with the same id and window but other services
+/// (two deploy feeds numbering alike): the collision message listed them
+/// in the context's order, so reversing the list changed the bytes under
+/// the same digest (found by a determinism audit).
+#[test]
+fn in_flight_entries_sharing_an_id_and_window_are_listed_in_one_order() {
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web api\nweb db\napi db\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["db"]}"#,
+    )
+    .unwrap();
+    let entry = |s: &str| {
+        format!(
+            r#"{{"id": "d1", "services": ["{s}"], "start": "2026-11-29T23:00:00Z", "end": "2026-11-30T01:00:00Z"}}"#
+        )
+    };
+    let context = |a: &str, b: &str| {
+        let doc = format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-30T00:00:00Z",
+                "in_flight": [{}, {}]}}"#,
+            entry(a),
+            entry(b)
+        );
+        parse_context("ctx.json", doc.as_bytes()).unwrap()
+    };
+    let one = engine.assess(&change, &context("web", "api"));
+    let other = engine.assess(&change, &context("api", "web"));
+    assert!(one.rules.iter().any(|r| r.id == "collision"), "{}", to_json(&one));
+    assert_eq!(to_json(&one), to_json(&other));
+}
