@@ -131,9 +131,19 @@ pub(crate) fn approvals(
             );
         }
     }
+    // The nodes the change deploys, for who counts as a changed node's
+    // team beyond the owner approvals: a README in another service's folder
+    // changes nothing there, and must neither let that team supply the
+    // senior approval nor turn a tier-0 team's critical-owner approval
+    // into a plain owner's (found by a gaming audit). A change that deploys
+    // nothing goes by every node it touches.
+    let deployed: Vec<&blastgate_change::TouchedNode> = if resolved.touched.iter().any(|t| t.runtime) {
+        resolved.touched.iter().filter(|t| t.runtime).collect()
+    } else {
+        resolved.touched.iter().collect()
+    };
     if depth >= ReviewDepth::Senior {
-        let mut teams: Vec<String> = resolved
-            .touched
+        let mut teams: Vec<String> = deployed
             .iter()
             .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()))
             .chain(blast.owners())
@@ -146,8 +156,7 @@ pub(crate) fn approvals(
         if teams.len() > limit {
             // A huge radius: the owning teams, then impacted ones by name,
             // up to the limit; any team counts, the list is only bounded.
-            let owning: Vec<String> = resolved
-                .touched
+            let owning: Vec<String> = deployed
                 .iter()
                 .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()).map(str::to_owned))
                 .collect();
@@ -162,7 +171,7 @@ pub(crate) fn approvals(
     let mut critical_owners = 0;
     if depth >= ReviewDepth::MultiParty {
         let changed_teams: Vec<&str> =
-            resolved.touched.iter().filter_map(|t| graph.node(t.index).and_then(|n| n.owner())).collect();
+            deployed.iter().filter_map(|t| graph.node(t.index).and_then(|n| n.owner())).collect();
         // Each team owning impacted critical nodes, with those nodes and the
         // most critical weight x probability among them.
         let mut by_team: std::collections::BTreeMap<Option<&str>, (f64, Vec<String>)> = Default::default();
