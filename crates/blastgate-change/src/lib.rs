@@ -16,7 +16,7 @@ pub use error::ChangeError;
 pub use metrics::ChangeMetrics;
 pub use model::{
     API_VERSION, AiInvolvement, Author, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction,
-    InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
+    InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety, module_steps,
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,

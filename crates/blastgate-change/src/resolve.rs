@@ -447,6 +447,7 @@ pub fn resolve(
         // an entry that states no action is taken as destructive.
         let action = r.effective_action();
         let inert = action.is_inert();
+        let mut module_node = None;
         if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
@@ -456,9 +457,40 @@ pub fn resolve(
                 format!("resource `{}`", r.address),
                 &mut warnings,
             )?;
+            // A stated `node` is a claim, as a file's `service` is: the
+            // node the address's module names (innermost first, as written
+            // or with `-` for `_`) counts too, so that
+            // `module.redis_cart.aws_db_instance.main` stated on a leaf
+            // still changes redis-cart (found by a gaming audit).
+            let (modules, _) = crate::model::module_steps(&r.address);
+            let by_module = modules.iter().rev().find_map(|name| {
+                let dashed = name.replace('_', "-");
+                [(*name).to_owned(), dashed]
+                    .into_iter()
+                    .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
+            });
+            if let Some(other) = by_module.filter(|m| m != node) {
+                service_warnings.push(format!(
+                    "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
+                    r.address
+                ));
+                touch(
+                    other,
+                    ChangedBy::Infrastructure(r.address.clone()),
+                    kind,
+                    format!("resource `{}`", r.address),
+                    &mut warnings,
+                )?;
+                module_node = Some(other.to_owned());
+            }
         }
         if action.is_destructive() {
             destructive.push(r.clone());
+            // Destroyed on the module's node as well: the rules read what
+            // each entry's node is (a datastore, depended on).
+            if let Some(other) = module_node {
+                destructive.push(InfraChange { node: Some(other), ..r.clone() });
+            }
         }
     }
     // Listed in order, whatever the order of the changeset's entries.

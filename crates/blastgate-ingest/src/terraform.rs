@@ -28,6 +28,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::doc;
+use blastgate_change::module_steps;
 
 /// The tag and label keys read by default, in order of precedence.
 pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node", "service"];
@@ -523,57 +524,6 @@ fn module_names(path: &str) -> Vec<&str> {
 fn module_prefix(address: &str) -> Option<&str> {
     let (names, end) = module_steps(address);
     if names.is_empty() { None } else { address.get(..end) }
-}
-
-/// Reads the leading `module.NAME[INDEX]` steps of `path`: their names and
-/// the byte offset where they end.
-fn module_steps(path: &str) -> (Vec<&str>, usize) {
-    let mut names = Vec::new();
-    let mut end = 0;
-    let mut rest = path;
-    while let Some(after) = rest.strip_prefix("module.") {
-        let name_len = after.find(['.', '[']).unwrap_or(after.len());
-        let (name, mut tail) = after.split_at(name_len);
-        if name.is_empty() {
-            break;
-        }
-        if tail.starts_with('[') {
-            match index_len(tail) {
-                Some(len) => tail = tail.get(len..).unwrap_or_default(),
-                None => break,
-            }
-        }
-        names.push(name);
-        end = path.len() - tail.len();
-        match tail.strip_prefix('.') {
-            Some(next) => rest = next,
-            None => break,
-        }
-    }
-    (names, end)
-}
-
-/// The length of the index step at the start of `s` (`[0]`, `["a]b"]`), or
-/// `None` if it is not closed.
-fn index_len(s: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in s.bytes().enumerate().skip(1) {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b == b']' {
-            return Some(i + 1);
-        }
-    }
-    None
 }
 
 // ---------------------------------------------------------------------------

@@ -96,6 +96,7 @@ fn check(
             }
             let mut addresses: Vec<String> = hits.iter().map(|r| describe(r)).collect();
             addresses.sort_unstable();
+            addresses.dedup();
             let mut services: Vec<String> = hits.iter().filter_map(|r| r.node.clone()).collect();
             services.sort_unstable();
             services.dedup();
