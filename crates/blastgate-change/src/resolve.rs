@@ -459,9 +459,10 @@ pub fn resolve(
             )?;
             // A stated `node` is a claim, as a file's `service` is: the
             // node the address's module names (innermost first, as written
-            // or with `-` for `_`) counts too, so that
-            // `module.redis_cart.aws_db_instance.main` stated on a leaf
-            // still changes redis-cart (found by a gaming audit).
+            // or with `-` for `_`) counts too, unless it depends on the
+            // stated node, so that `module.redis_cart.aws_db_instance.main`
+            // stated on a leaf still changes redis-cart (found by a gaming
+            // audit).
             let (modules, _) = crate::model::module_steps(&r.address);
             let by_module = modules.iter().rev().find_map(|name| {
                 let dashed = name.replace('_', "-");
@@ -469,7 +470,14 @@ pub fn resolve(
                     .into_iter()
                     .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
             });
-            if let Some(other) = by_module.filter(|m| m != node) {
+            // A module that holds the node's own store (`module.orders`
+            // for `orders-db`, which `orders` depends on) is consistent: the
+            // stated node's radius reaches the module's node anyway.
+            let depends_on_stated = |other: &str| {
+                let (Some(o), Some(n)) = (graph.index_of(other), graph.index_of(node)) else { return false };
+                graph.dependents_of(n).contains(&o)
+            };
+            if let Some(other) = by_module.filter(|m| m != node && !depends_on_stated(m)) {
                 service_warnings.push(format!(
                     "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
                     r.address

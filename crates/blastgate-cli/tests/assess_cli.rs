@@ -201,7 +201,9 @@ fn an_error_stops_the_gate_whatever_the_depth() {
     .unwrap();
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "y"}"#).unwrap();
-    for (change, code) in [(&unknown, "unknown-service"), (&empty, "empty-change")] {
+    // The unknown service deploys where the graph cannot see: owner review
+    // beside the error's depth (unmapped-runtime-files).
+    for (change, code, depth) in [(&unknown, "unknown-service", "owner"), (&empty, "empty-change", "peer")] {
         let change = change.to_str().unwrap();
         let base =
             ["assess", "--graph", &graph, "--change", change, "--policy", &policy, "--now", "2026-11-27T10:00:00Z"];
@@ -211,14 +213,15 @@ fn an_error_stops_the_gate_whatever_the_depth() {
         // The JSON says what was decided, as before: the error raised the
         // depth to the policy's `error_depth`, below --fail-at.
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(v["decision"]["review_depth"], "peer", "{code}");
+        assert_eq!(v["decision"]["review_depth"], depth, "{code}");
         assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["level"] == "error" && d["code"] == code), "{v}");
         // Whatever --fail-at says.
         assert_eq!(json(&["--fail-at", "block"]).status.code(), Some(1), "{code}");
         let o = run(&[&base[..], &["--format", "human"]].concat());
         assert_eq!(o.status.code(), Some(1), "{code}");
         assert!(
-            stdout(&o).starts_with("change ") && stdout(&o).lines().next().unwrap().ends_with("peer (the gate stops)"),
+            stdout(&o).starts_with("change ")
+                && stdout(&o).lines().next().unwrap().ends_with(&format!("{depth} (the gate stops)")),
             "{}",
             stdout(&o)
         );
@@ -229,9 +232,12 @@ fn an_error_stops_the_gate_whatever_the_depth() {
             .output()
             .unwrap();
         assert_eq!(o.status.code(), Some(1), "{code}: {}", stderr(&o));
-        assert!(stdout(&o).starts_with("::error title=blastgate%3A peer review::"), "{}", stdout(&o));
+        assert!(stdout(&o).starts_with(&format!("::error title=blastgate%3A {depth} review::")), "{}", stdout(&o));
         let outputs = std::fs::read_to_string(&out).unwrap();
-        assert!(outputs.contains("review_depth=peer\n") && outputs.contains("gate_stops=true\n"), "{outputs}");
+        assert!(
+            outputs.contains(&format!("review_depth={depth}\n")) && outputs.contains("gate_stops=true\n"),
+            "{outputs}"
+        );
     }
 }
 
@@ -429,11 +435,20 @@ fn the_decision_names_its_deploy_window() {
         std::fs::write(&path, c.to_string()).unwrap();
         path.display().to_string()
     };
+    // A later deploy_at: the gate answers now and cannot hold the deploy
+    // until then, so the span checked runs from now to the end of the later
+    // window, and the freeze in force now still blocks (a fail-closed
+    // audit: a deploy_at of 9999 stepped around every freeze), with a
+    // `deploy-later` warning. The wait-for-freeze-end counterfactual,
+    // assessed again after the freeze, lowers.
     let later = decide(&variant("deploy_at", "2026-11-30T00:00:00Z".into()));
-    assert_eq!(later["decision"]["deploy_window"]["start"], "2026-11-30T00:00:00Z");
+    assert_eq!(later["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z");
     assert_eq!(later["decision"]["deploy_window"]["end"], "2026-11-30T01:00:00Z");
-    assert!(!rules(&later).contains(&"freeze".to_owned()), "{later}");
-    assert_ne!(later["decision"]["review_depth"], "block");
+    assert!(rules(&later).contains(&"freeze".to_owned()), "{later}");
+    assert_eq!(later["decision"]["review_depth"], "block");
+    assert!(later["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "deploy-later"), "{later}");
+    let wait = later["counterfactuals"].as_array().unwrap().iter().find(|c| c["id"] == "wait-for-freeze-end");
+    assert_eq!(wait.unwrap_or_else(|| panic!("{later}"))["lowers"], true);
 
     let fix = decide(&variant("fix", true.into()));
     assert!(rules(&fix).contains(&"exception-claimed".to_owned()) && !rules(&fix).contains(&"freeze".to_owned()));

@@ -721,9 +721,12 @@ impl Work {
 /// What the context says about the nodes the change reaches.
 #[derive(Debug)]
 pub(crate) struct Facts<'c> {
-    /// When the change deploys: the changeset's `deploy_at`, else `now`.
+    /// Where the span checked for freezes and changes in flight starts:
+    /// the context's `now` (a later `deploy_at` only moves its end, since
+    /// the gate cannot hold a deploy until then).
     pub deploy_at: Timestamp,
-    /// The end of its deploy window.
+    /// The end of its deploy window: `deploy_at` (or now, if earlier or
+    /// unstated) plus the policy's window.
     pub window_end: Timestamp,
     /// The most critical tier among them.
     pub highest_tier: Option<Tier>,
@@ -808,6 +811,25 @@ impl<'c> Facts<'c> {
         };
         let window_seconds = i64::from(engine.policy.deploy.window_minutes).saturating_mul(60);
         let window_end = deploy_at.saturating_add_seconds(window_seconds);
+        // A gate answers now, and cannot hold a deploy until a later
+        // `deploy_at`: the span checked for freezes and changes in flight
+        // runs from now to the end of the deploy window, so that dating a
+        // change after a freeze (9999-12-30) does not step around it
+        // (found by a fail-closed audit). Assessing again at deploy time
+        // goes by that time alone.
+        if deploy_at > context.now() {
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "deploy-later",
+                format!(
+                    "the change's deploy_at {deploy_at} is after the context's now {}: the gate cannot hold the \
+                     deploy until then, so freezes and changes in flight from now until its deploy window ends \
+                     ({window_end}) count. Assess again at deploy time to go by that time alone",
+                    context.now()
+                ),
+            ));
+        }
+        let deploy_at = context.now();
 
         // The changed and affected nodes (disjoint, each list ascending)
         // are read in place: a radius can hold most of the graph, and the

@@ -149,15 +149,24 @@ pub(crate) fn explore(
     }
     let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
     if let Some(end) = freeze_end {
+        // Assessed as it would be then: at the freeze's end, deploying
+        // then (the gate answers for now, so waiting means asking again).
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());
-        try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end})"), &c, context);
+        let then = context.clone().with_now(end);
+        try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end}), assessed again then"), &c, &then);
     }
     let collision_end = waits.in_flight_end.filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
     if let Some(end) = collision_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());
-        try_one("wait-for-in-flight", format!("deploy after the changes in flight finish ({end})"), &c, context);
+        let then = context.clone().with_now(end);
+        try_one(
+            "wait-for-in-flight",
+            format!("deploy after the changes in flight finish ({end}), assessed again then"),
+            &c,
+            &then,
+        );
     }
     let affected = radius.blast.affected_count();
     let large = affected >= engine.graph.node_count() / LARGE_SHARE;

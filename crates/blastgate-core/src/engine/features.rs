@@ -228,7 +228,12 @@ pub(crate) fn values(
             })),
             "docs_only" => flag(only(ChangeKind::Docs)),
             "tests_only" => flag(only(ChangeKind::Test)),
-            "destructive_infrastructure" => resolved.destructive.len() as f64,
+            // By address: a resource destroyed on two nodes (its stated one
+            // and its module's) is one resource destroyed.
+            "destructive_infrastructure" => {
+                resolved.destructive.iter().map(|r| r.address.as_str()).collect::<std::collections::BTreeSet<_>>().len()
+                    as f64
+            }
             "ai_assisted" => flag(ai >= AiInvolvement::Assisted),
             "ai_generated" => flag(ai >= AiInvolvement::Generated),
             "ai_agent" => flag(ai >= AiInvolvement::Agent),
