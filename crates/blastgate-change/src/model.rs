@@ -284,6 +284,14 @@ pub struct FileChange {
     /// service adds a node, never takes the file from its path's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// For a renamed file, the lines of its content at the new path (git
+    /// reader: the file's added lines without rename detection). A move
+    /// that takes code to another graph node counts them as added: the
+    /// new node's reviewers never saw that code, though git counts the
+    /// move as a few lines (a gaming audit moved 2,000 lines from a leaf
+    /// into a tier-0 service as one line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_lines: Option<u64>,
 }
 
 /// A Terraform/OpenTofu action on one resource.

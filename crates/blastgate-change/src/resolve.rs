@@ -338,6 +338,7 @@ pub fn resolve(
     for s in &changeset.services {
         touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings)?;
     }
+    let mut crossed: BTreeSet<&str> = BTreeSet::new();
     for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
@@ -418,6 +419,12 @@ pub fn resolve(
         // now; where it was comes from the old path).
         if let (Some(old), Some(owners)) = (moved_from, old_owners) {
             let left = place(mapping, graph, old).0;
+            // Code moved to another node (or from or to no node) is new
+            // there: its whole content counts as added, not git's few
+            // lines for the move.
+            if left != by_path && kind.deploys() && f.moved_lines.is_some_and(|m| m > f.added) {
+                crossed.insert(f.path.as_str());
+            }
             match left {
                 Some(s) if !services.contains(&s) => touch(
                     s,
@@ -515,7 +522,19 @@ pub fn resolve(
         id: changeset.id.clone(),
         touched: touched.into_values().collect(),
         kinds,
-        metrics: ChangeMetrics::of(&changeset.files),
+        metrics: if crossed.is_empty() {
+            ChangeMetrics::of(&changeset.files)
+        } else {
+            let counted: Vec<FileChange> = changeset
+                .files
+                .iter()
+                .map(|f| match f.moved_lines.filter(|_| crossed.contains(f.path.as_str())) {
+                    Some(lines) => FileChange { added: f.added.max(lines), ..f.clone() },
+                    None => f.clone(),
+                })
+                .collect();
+            ChangeMetrics::of(&counted)
+        },
         file_owners: file_owners.into_iter().collect(),
         ownership,
         unowned_files: unowned,

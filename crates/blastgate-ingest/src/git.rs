@@ -284,7 +284,17 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
             (path_string(FILE, record, first)?, None)
         };
         let status = if old_path.is_some() { FileStatus::Renamed } else { FileStatus::Modified };
-        files.push(FileChange { path, added, deleted, status, old_path, binary, kind: None, service: None });
+        files.push(FileChange {
+            path,
+            added,
+            deleted,
+            status,
+            old_path,
+            binary,
+            kind: None,
+            service: None,
+            moved_lines: None,
+        });
     }
     Ok(files)
 }

@@ -556,12 +556,16 @@ impl Git<'_> {
         // code: stage 2,000 lines as `docs/engine.md`, then move them to
         // `pricing/src/engine.go`. Such a move counts its whole content as
         // added, as git counts it without rename detection.
+        // Any move of code also records the moved content's lines
+        // (`moved_lines`): resolution counts them as added when the move
+        // takes the code to another graph node, which only the graph knows.
         let classifier = blastgate_change::Classifier::default();
         let inert = |path: &str| !classifier.classify(path).deploys();
         let laundered = |f: &FileChange| {
             f.status == FileStatus::Renamed && f.old_path.as_deref().is_some_and(inert) && !inert(&f.path)
         };
-        if files.iter().any(laundered) {
+        let moved_code = |f: &FileChange| f.status == FileStatus::Renamed && !inert(&f.path);
+        if files.iter().any(moved_code) {
             let mut args: Vec<&OsStr> =
                 vec![attr_source.as_ref(), "-c".as_ref(), text_config.as_ref(), "diff-tree".as_ref()];
             args.push("--numstat".as_ref());
@@ -573,9 +577,12 @@ impl Git<'_> {
                     .filter(|w| w.old_path.is_none())
                     .map(|w| (w.path, w.added))
                     .collect();
-            for f in files.iter_mut().filter(|f| laundered(f)) {
+            for f in files.iter_mut().filter(|f| moved_code(f)) {
                 if let Some(&added) = whole.get(&f.path) {
-                    f.added = f.added.max(added);
+                    f.moved_lines = Some(added);
+                    if laundered(f) {
+                        f.added = f.added.max(added);
+                    }
                 }
             }
         }

@@ -816,3 +816,39 @@ fn a_move_from_docs_into_code_counts_its_lines() {
     let renamed = file(&change.files, "pricing/src/new.go");
     assert_eq!((renamed.status, renamed.added, renamed.deleted), (FileStatus::Renamed, 0, 0));
 }
+
+/// Code moved from one service into another is new there: its whole
+/// content counts as lines added, not git's one line for the move (a
+/// gaming audit staged 2,000 lines in a leaf, then moved them into a
+/// tier-0 service as a one-line change). A move within a service, or a
+/// rename in place, counts as git counts it.
+#[test]
+fn code_moved_into_another_service_counts_in_full() {
+    use blastgate::assess::{Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+
+    let repo = Repo::new("move-across");
+    repo.write("loadgen/lib.py", &lines(500, "helper"));
+    repo.write("checkout/main.py", &lines(10, "main"));
+    repo.commit(0.0, "Initial import");
+    let base = repo.commit(1.0, "Empty");
+    repo.git(&["mv", "loadgen/lib.py", "checkout/lib.py"]);
+    repo.write("checkout/lib.py", &[lines(500, "helper"), b"# moved\n".to_vec()].concat());
+    let across = repo.commit(2.0, "Move the helpers");
+    repo.write("checkout/util/lib.py", &[lines(500, "helper"), b"# moved\n".to_vec()].concat());
+    repo.remove("checkout/lib.py");
+    let within = repo.commit(3.0, "Tidy");
+
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web checkout\nweb loadgen\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let lines_added = |a: &str, b: &str| {
+        let change = changeset_from_git(repo.path(), &range(a, b), &GitOptions::default()).unwrap();
+        let assessment = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap()));
+        let f = assessment.factors.iter().find(|f| f.id == "log_lines_added").unwrap();
+        (f.value.exp() - 1.0).round() as u64
+    };
+    assert_eq!(lines_added(&base, &across), 501, "moved from loadgen into checkout");
+    assert_eq!(lines_added(&across, &within), 0, "moved within checkout");
+}
