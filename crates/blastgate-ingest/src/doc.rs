@@ -199,6 +199,17 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     if message.starts_with("invalid value") {
         return GraphError::invalid(file, place, value, message);
     }
+    // The library's own wording names its functions (`from_str_multiple`),
+    // which is no help to someone who wrote the file.
+    if message.starts_with("multiple YAML documents") {
+        return GraphError::syntax(
+            file,
+            place,
+            "",
+            "a second YAML document (after a `---` line) starts here; this file holds one",
+        )
+        .with_help("remove the `---` line and what follows it, or put the second document in a file of its own");
+    }
     match e {
         serde_saphyr::Error::Budget { breach, .. } => {
             let (limit, observed) = budget_breach(breach);

@@ -565,3 +565,14 @@ fn bad_people_name_their_place() {
     let e = err("c.json", &with(&format!("[{}]", vec![entry; limits::MAX_LIST_ENTRIES + 1].join(","))));
     assert_error(&e, "limit_exceeded", &["c.json: $.people", "`max_list_entries`"]);
 }
+
+/// A YAML file with a second document says so in the user's terms, not
+/// the YAML library's (`use from_str_multiple ...`, a fail-closed audit).
+#[test]
+fn a_second_yaml_document_is_named_plainly() {
+    let doc = "apiVersion: blastgate.dev/v1\nkind: Context\nnow: \"2026-11-30T00:00:00Z\"\n";
+    let e = err("context.yaml", &format!("{doc}---\n{doc}"));
+    let text = e.to_string();
+    assert!(text.contains("context.yaml") && text.contains("second YAML document"), "{text}");
+    assert!(!text.contains("from_str_multiple"), "{text}");
+}
