@@ -36,6 +36,7 @@
 //! - `rules` is the exact set of fired rule ids; `rules_include` a subset.
 //! - `approvals` is the exact list of required approvals, compared on role
 //!   and teams, ignoring order.
+//! - `diagnostics_absent`: codes that must not appear.
 //! - `diagnostics` are codes that must appear. Every error diagnostic's
 //!   code must be listed: an error escalates to `block`, and a case must not
 //!   pass on an error it did not expect.
@@ -99,6 +100,8 @@ struct Expect {
     approvals: Option<Vec<ExpectApproval>>,
     #[serde(default)]
     diagnostics: Vec<String>,
+    #[serde(default)]
+    diagnostics_absent: Vec<String>,
     rollout: Option<String>,
     #[serde(default)]
     counterfactuals_lowering: Vec<String>,
@@ -240,6 +243,9 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
         if !codes.contains(&code.as_str()) {
             return Err(format!("no diagnostic `{code}`; got {codes:?}"));
         }
+    }
+    if let Some(code) = expect.diagnostics_absent.iter().find(|c| codes.contains(&c.as_str())) {
+        return Err(format!("diagnostic `{code}` should be absent; got {codes:?}"));
     }
     if let Some(d) = a.diagnostics.iter().find(|d| d.level == Level::Error && !expect.diagnostics.contains(&d.code)) {
         return Err(format!("unexpected error diagnostic `{}`: {}", d.code, d.message));

@@ -355,11 +355,11 @@ pub(crate) fn unchecked(engine: &Engine, facts: &Facts<'_>, diagnostics: &mut Ve
     if !facts.freezes.is_empty() && !on(&|c| matches!(c, RuleCheck::Freeze)) {
         missing.push(("a freeze in force", "freeze"));
     }
-    let incident_seen = |c: &RuleCheck| match c {
-        RuleCheck::Incident { severity } => facts.incidents.iter().any(|i| i.severity.is_at_least(*severity)),
-        _ => false,
-    };
-    if !facts.incidents.is_empty() && !on(&incident_seen) {
+    // An incident rule whose threshold an incident is below has looked at
+    // it and let it be (the default counts from sev2): only a policy with
+    // no incident rule at all leaves incidents unchecked. (It said
+    // otherwise for every sev3 on the radius.)
+    if !facts.incidents.is_empty() && !on(&|c| matches!(c, RuleCheck::Incident { .. })) {
         missing.push(("an open incident", "incident"));
     }
     if facts.budgets.iter().any(|&(_, remaining)| remaining <= 0.0)
