@@ -215,8 +215,9 @@ fn check(
                 .collisions
                 .iter()
                 .map(|(other, shared)| {
-                    services.extend(shared.iter().cloned());
-                    format!("`{}` ({} to {}; shares {})", other.id, other.start, other.end, name_list(shared))
+                    services.extend(shared.names.iter().cloned());
+                    let names = super::name_list_of(&shared.names, shared.total);
+                    format!("`{}` ({} to {}; shares {names})", other.id, other.start, other.end)
                 })
                 .collect();
             services.sort_unstable();
