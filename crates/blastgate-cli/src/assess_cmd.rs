@@ -52,7 +52,7 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     // An assessment that met an error stops the gate whatever its depth:
     // blastgate never exits 0 on an error, even under a policy whose
     // `error_depth` is below `--fail-at`.
-    let stops = assessment.review_depth() >= args.fail_at || assessment.has_errors();
+    let stops = assessment.gate_at(args.fail_at);
     let mut out = std::io::stdout().lock();
     match args.format {
         AssessFormat::Json => {

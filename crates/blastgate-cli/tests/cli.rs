@@ -1107,3 +1107,26 @@ fn the_owners_of_one_file_are_asked_beside_many_other_sets() {
     assert!(approvals.iter().any(|(teams, _)| teams == &serde_json::json!(["@org/security"])), "{approvals:?}");
     assert_eq!(approvals.len(), 56, "{approvals:?}");
 }
+
+/// The JSON record says what the gate did: `gate.fail_at` and
+/// `gate.stops`, which `--fail-at` decides (a determinism audit: the same
+/// record for a run that stopped and one that passed).
+#[test]
+fn the_json_record_says_whether_the_gate_stopped() {
+    let dir = tempdir();
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+            "author": {"id": "sam", "seniority": "senior"},
+            "files": [{"path": "src/cartservice/src/CartStore.cs", "added": 300}]}"#,
+    );
+    let gate = |fail_at: &str| {
+        let v = assess_json_on(&boutique(), &change, &["--fail-at", fail_at]);
+        (v["decision"]["review_depth"].as_str().unwrap().to_owned(), v["gate"].clone())
+    };
+    let (depth, passed) = gate("block");
+    assert_eq!(passed, serde_json::json!({"fail_at": "block", "stops": false}));
+    let (same, stopped) = gate(&depth);
+    assert_eq!(same, depth);
+    assert_eq!(stopped, serde_json::json!({"fail_at": depth, "stops": true}));
+}

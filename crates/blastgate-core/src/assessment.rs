@@ -50,9 +50,36 @@ pub struct Assessment {
     /// `sha256:` and the hex SHA-256 of the canonical inputs (graph,
     /// changeset, context, policy, options): equal digests, equal inputs.
     pub input_digest: String,
+    /// What the gate that asked did with the decision, when it says
+    /// ([`Assessment::gate_at`]; the `blastgate assess` command always
+    /// does): the depth at which it stops a change and whether it stopped
+    /// this one. Absent from the engine's own assessments. Not part of
+    /// the input digest, which covers what the decision was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// What a gate did with an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct Gate {
+    /// The depth from which the gate stops a change (`--fail-at`).
+    pub fail_at: ReviewDepth,
+    /// Whether it stopped this one: the depth is at least `fail_at`, or the
+    /// assessment met an error (a gate never passes on an error).
+    pub stops: bool,
 }
 
 impl Assessment {
+    /// Records that a gate stopping changes from `fail_at` on asked, and
+    /// returns whether it stops this one (the depth is at least `fail_at`,
+    /// or the assessment met an error).
+    pub fn gate_at(&mut self, fail_at: ReviewDepth) -> bool {
+        let stops = self.review_depth() >= fail_at || self.has_errors();
+        self.gate = Some(Gate { fail_at, stops });
+        stops
+    }
+
     /// The review depth decided.
     pub fn review_depth(&self) -> ReviewDepth {
         self.decision.review_depth

@@ -427,6 +427,7 @@ impl Engine {
             },
             // Filled by `assess`, beside which the graph is digested.
             input_digest: String::new(),
+            gate: None,
         };
         (assessment, waits, radius)
     }
