@@ -508,7 +508,16 @@ pub fn resolve(
             }
         }
     }
-    // Listed in order, whatever the order of the changeset's entries.
+    // Listed in order, whatever the order of the changeset's entries:
+    // entries sharing an address by all they say (found by a determinism
+    // audit: `change show` listed them in input order).
+    for r in &mut destructive {
+        r.replace_paths.sort_unstable();
+        r.replace_paths.dedup();
+    }
+    // (Its fields are strings, options and lists: its Debug text is a
+    // total order over everything it says.)
+    destructive.sort_by_cached_key(|r| (r.address.clone(), format!("{r:?}")));
     for list in [&mut warnings, &mut kind_warnings, &mut service_warnings] {
         list.sort_unstable();
         list.dedup();
@@ -683,6 +692,38 @@ mod tests {
         let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
         assert!(r.touched.is_empty());
         assert_eq!(r.file_owners, ["@all"]);
+    }
+
+    /// Destructive entries that share an address are listed in one order,
+    /// whatever the changeset's (a determinism audit: `change show`
+    /// followed input order), their replace paths sorted.
+    #[test]
+    fn destructive_entries_sharing_an_address_are_listed_in_one_order() {
+        use crate::model::{InfraAction, InfraChange};
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let (web, db) = (f.node("web", String::new).unwrap(), f.node("db", String::new).unwrap());
+        f.edge(web, db, EdgeSpec::default()).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let entry = |action: InfraAction, paths: &[&str]| InfraChange {
+            address: "aws_db_instance.x".into(),
+            action: Some(action),
+            replace_paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+            node: Some("db".into()),
+            ..InfraChange::default()
+        };
+        let mut infrastructure = vec![entry(InfraAction::Replace, &["b", "a"]), entry(InfraAction::Delete, &[])];
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let changeset =
+                Changeset { id: "c".into(), infrastructure: infrastructure.clone(), ..Changeset::default() };
+            let classifier = Classifier::default();
+            seen.push(resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap());
+            infrastructure.reverse();
+        }
+        assert_eq!(seen[0].destructive, seen[1].destructive);
+        assert!(seen[0].destructive.iter().any(|r| r.replace_paths == ["a", "b"]));
     }
 
     /// A folder named after a catalog entity's plain name places its files

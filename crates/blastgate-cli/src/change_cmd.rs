@@ -121,7 +121,19 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             (c.changeset, name)
         }
         None if !input.terraform_plan.is_empty() => {
-            let id = input.terraform_plan.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("+");
+            // The plans as a set: their order on the command line (and a
+            // leading `./`) must not change the id, and so the digest.
+            let mut names: Vec<String> = input
+                .terraform_plan
+                .iter()
+                .map(|p| {
+                    let text = p.display().to_string();
+                    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+                })
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let id = names.join("+");
             let c = Changeset {
                 api_version: blastgate::change::API_VERSION.to_owned(),
                 kind: blastgate::change::KIND.to_owned(),

@@ -1130,3 +1130,32 @@ fn the_json_record_says_whether_the_gate_stopped() {
     assert_eq!(same, depth);
     assert_eq!(stopped, serde_json::json!({"fail_at": depth, "stops": true}));
 }
+
+/// Plans given without a changeset make its id from their paths as a set:
+/// the order of `--terraform-plan` flags does not change the id, the
+/// output or the digest (a determinism audit).
+#[test]
+fn plan_order_does_not_change_the_assessment() {
+    let a = fixtures().join("terraform/terraform-compliance-issue522-plan.out.json");
+    let b = fixtures().join("terraform/hashicorp-terraform-requires-replace.json");
+    let assess = |first: &Path, second: &Path| {
+        let args = [
+            "assess",
+            "--graph",
+            &boutique(),
+            "--terraform-plan",
+            first.to_str().unwrap(),
+            "--terraform-plan",
+            second.to_str().unwrap(),
+            "--allow-unknown-services",
+            "--now",
+            "2026-11-30T00:00:00Z",
+            "--format",
+            "json",
+        ];
+        let o = run(&args);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(assess(&a, &b), assess(&b, &a));
+}
