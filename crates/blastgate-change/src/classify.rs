@@ -6,12 +6,12 @@
 //! | kind | rule |
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
-//! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under `changelog`/`changelogs` or whose name contains `changelog` |
+//! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
-//! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE*`, `LICENCE*`, `CHANGELOG*`, `AUTHORS*`, `NOTICE*`, `COPYING*` without an extension or with one of those (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
+//! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE`, `LICENCE`, `CHANGELOG`, `AUTHORS`, `NOTICE`, `COPYING` (and `LICENSE-MIT`) without an extension or with one of those or `.txt` (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
@@ -89,11 +89,17 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     // `db.changelog-master.yaml`); a `changelog/` of notes (`*.md`) is
     // documentation. Found by a gaming audit: a changelog that drops a
     // table shipped as docs.
+    // Only under a `db` or `database` folder (or named `db.changelog*`):
+    // release tools write `CHANGELOG.json` into every package, and
+    // Ansible's `changelogs/fragments/*.yml` are notes (a later audit).
     let data_ext = [".xml", ".yaml", ".yml", ".json", ".sql"];
+    let liquibase = ends_with_any(name, &data_ext)
+        && ((has_segment(dirs, &["db", "database"])
+            && (has_segment(dirs, &["changelog", "changelogs"]) || name.contains("changelog")))
+            || name.starts_with("db.changelog"));
     if has_segment(dirs, &["migrations", "migration", "migrate", "alembic", "flyway", "liquibase", "schema-migrations"])
         || (name.ends_with(".sql") && versioned_sql(name))
-        || (ends_with_any(name, &data_ext)
-            && (has_segment(dirs, &["changelog", "changelogs"]) || name.contains("changelog")))
+        || liquibase
     {
         return ChangeKind::SchemaMigration;
     }
@@ -180,9 +186,18 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     // each shipped as docs, `auto` through a freeze).
     let in_docs = has_segment(dirs, &["docs", "doc"]);
     let prose = ends_with_any(name, DOC_EXTENSIONS);
-    let notice =
-        ["license", "licence", "changelog", "authors", "notice", "copying"].iter().any(|p| name.starts_with(p))
-            && (!name.contains('.') || prose || name.ends_with(".txt"));
+    // The notice's own name (`LICENSE`, `NOTICE.txt`, `LICENSE-MIT`,
+    // `CHANGELOG.md`), not any name that starts like one
+    // (`notice-sender`, a script; `notice-banner.txt`, text a service
+    // serves: a later audit).
+    let stem = name.split('.').next().unwrap_or(name);
+    let notice_word = |w: &str| matches!(w, "license" | "licence" | "changelog" | "authors" | "notice" | "copying");
+    let notice = (notice_word(stem)
+        || stem
+            .strip_prefix("license-")
+            .or_else(|| stem.strip_prefix("licence-"))
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')))
+        && (!name.contains('.') || prose || name.ends_with(".txt"));
     if ends_with_any(name, &[".md", ".markdown", ".rst", ".adoc", ".asciidoc"])
         || notice
         || (in_docs && (prose || name.ends_with(".txt")))
@@ -319,6 +334,16 @@ mod tests {
             ("src/main/resources/db/changelog/changes/002-drop-orders.xml", ChangeKind::SchemaMigration),
             ("src/main/resources/db/changelog/changelog-002-drop-orders.xml", ChangeKind::SchemaMigration),
             ("src/main/resources/db/changelog/db.changelog-master.yaml", ChangeKind::SchemaMigration),
+            ("src/checkoutservice/static/notice-banner.txt", ChangeKind::Code),
+            ("src/checkoutservice/bin/notice-sender", ChangeKind::Code),
+            ("src/checkoutservice/copying.txt", ChangeKind::Docs),
+            ("packages/web/LICENSE.txt", ChangeKind::Docs),
+            ("COPYING", ChangeKind::Docs),
+            ("NOTICE", ChangeKind::Docs),
+            ("LICENSE-APACHE", ChangeKind::Docs),
+            ("packages/web/LICENSE", ChangeKind::Docs),
+            ("packages/web/CHANGELOG.json", ChangeKind::Config),
+            ("changelogs/fragments/123-fix.yml", ChangeKind::Config),
         ];
         for (path, kind) in cases {
             assert_eq!(c.classify(path), kind, "{path}");

@@ -577,14 +577,26 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     (loose, loose.is_some())
 }
 
-/// The first folder of the path that names a graph node: its id, or a
-/// catalog entity's plain name (`payments/` for `component:payments`; see
-/// [`FrozenGraph::index_of_name`]), as a context or a trace names it.
+/// The first folder of the path that is a graph node id; else the one
+/// catalog entity the path's folders name by plain name (`payments/` for
+/// `component:payments`), if exactly one entity is named. Two entities of
+/// one plain name (namespaces, a component and its resource), or folders
+/// naming two entities (`shop/payments/`), place the file nowhere: it is
+/// then reviewed as unplaced code, which every freeze covers, rather than
+/// guessed onto a node that may be the wrong one (found by an audit: a
+/// guess moved code off a frozen tier-0 service).
 fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str> {
     let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
-    dirs.split('/')
-        .filter(|s| !s.is_empty())
-        .find_map(|s| graph.index_of_name(s).and_then(|i| graph.node(i)).map(|n| n.id()))
+    let segments = || dirs.split('/').filter(|s| !s.is_empty());
+    if let Some(id) = segments().find_map(|s| graph.index_of(s).and_then(|i| graph.node(i)).map(|n| n.id())) {
+        return Some(id);
+    }
+    let mut named = segments().flat_map(|s| graph.catalog_entities_named(s).iter().copied());
+    let first = named.next()?;
+    if named.any(|other| other != first) {
+        return None;
+    }
+    graph.node(first).map(|n| n.id())
 }
 
 /// "did you mean" help for an unknown id: ids sharing a prefix or contained
@@ -727,11 +739,10 @@ mod tests {
     }
 
     /// A folder named after a catalog entity's plain name places its files
-    /// on that entity, as a context or a trace naming it does (found by a
-    /// gaming audit: `payments/` mapped nowhere beside
-    /// `component:payments`, so its code reached nothing); the entity's
-    /// own id still comes first, and a name two entities of the same rank
-    /// share places nothing.
+    /// on that entity (found by a gaming audit: `payments/` mapped nowhere
+    /// beside `component:payments`, so its code reached nothing), but only
+    /// when the folders name exactly one entity: a guess among several
+    /// could move code off a frozen tier-0 node (a later audit).
     #[test]
     fn a_folder_named_after_a_catalog_entity_places_its_files() {
         let mut f = GraphFragment::new("g", Origin::Listed);
@@ -753,9 +764,11 @@ mod tests {
             let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
             r.touched.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
         };
-        assert_eq!(touched("services/payments/charge.go"), ["component:payments"]);
-        assert_eq!(touched("services/Payments/charge.go"), ["component:payments"]);
-        assert!(touched("services/cache/cache.go").is_empty(), "two caches of the same rank: none");
-        assert!(touched("payments.go").is_empty(), "a file's own name is no folder");
+        assert!(touched("services/payments/charge.go").is_empty(), "a component and a resource: none");
+        assert_eq!(touched("services/web/main.go"), ["component:web"]);
+        assert_eq!(touched("services/Web/main.go"), ["component:web"]);
+        assert!(touched("services/cache/cache.go").is_empty(), "two caches: none");
+        assert!(touched("services/web/cache/cache.go").is_empty(), "folders naming several entities: none");
+        assert!(touched("web.go").is_empty(), "a file's own name is no folder");
     }
 }

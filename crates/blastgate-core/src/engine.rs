@@ -939,11 +939,19 @@ impl<'c> Facts<'c> {
         strangers.sort_unstable();
         strangers.dedup();
         let mut ambiguous: Vec<(&str, Vec<u32>)> = Vec::new();
+        // A component and the API it provides usually share a name (the
+        // Backstage convention): a name covering both is no ambiguity worth
+        // a warning. Two entities of one kind (namespaces) are.
+        let kind_of = |i: u32| graph.id(i).and_then(|id| id.split_once(':')).map(|(k, _)| k.to_ascii_lowercase());
         strangers.retain(|s| match engine.context_nodes(s).as_slice() {
             [] => true,
             [_] => false,
             many => {
-                ambiguous.push((s, many.to_vec()));
+                let mut kinds: Vec<Option<String>> = many.iter().map(|&i| kind_of(i)).collect();
+                kinds.sort_unstable();
+                if kinds.windows(2).any(|w| w.first() == w.get(1)) {
+                    ambiguous.push((s, many.to_vec()));
+                }
                 false
             }
         });

@@ -285,14 +285,13 @@ pub struct FrozenGraph {
     /// The distinct owners and each node's place among them, made on the
     /// first result that lists owners.
     owners: OnceLock<Owners>,
-    /// Catalog entities by their plain name, lower case (see
-    /// [`FrozenGraph::index_of_name`]), made on the first name that is no
-    /// node id.
-    catalog_names: OnceLock<std::collections::BTreeMap<Box<str>, u32>>,
-    /// Every node by its id in lower case (ids that hold an upper-case
-    /// letter) and catalog entities by their plain name in lower case (see
+    /// Catalog entities by their plain name and `namespace/name`, lower
+    /// case (see [`FrozenGraph::catalog_entities_named`]), made on the
+    /// first name that is no node id.
+    catalog_names: OnceLock<std::collections::BTreeMap<Box<str>, Vec<u32>>>,
+    /// Ids that hold an upper-case letter, by their lower case (see
     /// [`FrozenGraph::nodes_named`]), made on the first name that is no id.
-    folded_names: OnceLock<std::collections::BTreeMap<Box<str>, Vec<u32>>>,
+    folded_ids: OnceLock<std::collections::BTreeMap<Box<str>, Vec<u32>>>,
 }
 
 /// The graph's distinct owner names, sorted, and each node's position in
@@ -408,7 +407,7 @@ impl FrozenGraph {
             in_id_order,
             owners: OnceLock::new(),
             catalog_names: OnceLock::new(),
-            folded_names: OnceLock::new(),
+            folded_ids: OnceLock::new(),
         }
     }
 
@@ -445,8 +444,7 @@ impl FrozenGraph {
     /// ignored; components before resources before other kinds, the
     /// default namespace first within each; a tie names none). The same
     /// ranking joins a trace's service name to a Backstage entity when the
-    /// graph is built, so a context's `payments` and a folder `payments/`
-    /// mean what a trace's `payments` means.
+    /// graph is built.
     ///
     /// # Complexity
     /// As [`FrozenGraph::index_of`] for an id; a name that is none makes
@@ -455,94 +453,98 @@ impl FrozenGraph {
     /// the ids' bytes), then `O(log V)`.
     pub fn index_of_name(&self, name: &str) -> Option<u32> {
         self.index_of(name).or_else(|| {
-            self.catalog_names
-                .get_or_init(|| self.make_catalog_names())
-                .get(name.to_ascii_lowercase().as_str())
-                .copied()
+            let rank = |i: u32| {
+                let (kind, rest) = self.id(i)?.split_once(':')?;
+                let namespace = rest.rsplit_once('/').map_or("default", |(ns, _)| ns);
+                let kind_rank = match kind.to_ascii_lowercase().as_str() {
+                    "component" => 0u8,
+                    "resource" => 1,
+                    _ => 2,
+                };
+                Some((kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default"))))
+            };
+            let mut ranked: Vec<((u8, u8), u32)> =
+                self.catalog_entities_named(name).iter().filter_map(|&i| Some((rank(i)?, i))).collect();
+            ranked.sort_unstable();
+            match ranked.as_slice() {
+                [(best, i), rest @ ..] if rest.first().is_none_or(|(next, _)| next != best) => Some(*i),
+                _ => None,
+            }
         })
+    }
+
+    /// Every catalog entity (an id `kind:name` or `kind:namespace/name`)
+    /// whose plain name, or `namespace/name`, is `name` (ASCII case
+    /// ignored), ascending. Empty for a graph without catalog ids.
+    ///
+    /// # Complexity
+    /// The table is made on first use, `O(V log V)` (one scan of the ids'
+    /// bytes when none holds a `:`), then `O(log V)`.
+    pub fn catalog_entities_named(&self, name: &str) -> &[u32] {
+        self.catalog_names
+            .get_or_init(|| self.make_catalog_names())
+            .get(name.trim().to_ascii_lowercase().as_str())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every node a name from people or other tools could mean, ascending:
     /// the node of that id; else, with surrounding spaces dropped and ASCII
     /// case ignored, every node of that id and every catalog entity of that
-    /// plain name (`payments` for `component:team-a/payments` and
-    /// `component:team-b/payments` alike). For what must apply wherever a
-    /// name could point (a freeze, an incident: fail closed), where
-    /// [`FrozenGraph::index_of_name`] picks one or none.
+    /// plain name or `namespace/name` (`payments` for
+    /// `component:team-a/payments` and `component:team-b/payments` alike).
+    /// For what must apply wherever a name could point (a freeze, an
+    /// incident: fail closed), where [`FrozenGraph::index_of_name`] picks
+    /// one or none.
     ///
     /// # Complexity
     /// As [`FrozenGraph::index_of`] for an id; a name that is none makes
-    /// the table once, `O(V log V)` (nothing for a graph whose ids hold no
-    /// upper-case letter and no `:`, found by one scan of their bytes),
-    /// then `O(log V)`.
+    /// the tables once, `O(V log V)`, then `O(log V)`.
     pub fn nodes_named(&self, name: &str) -> Vec<u32> {
         if let Some(i) = self.index_of(name) {
             return vec![i];
         }
         let folded = name.trim().to_ascii_lowercase();
         let mut out: Vec<u32> = self.index_of(&folded).into_iter().collect();
-        if let Some(more) = self.folded_names.get_or_init(|| self.make_folded_names()).get(folded.as_str()) {
+        if let Some(more) = self.folded_ids.get_or_init(|| self.make_folded_ids()).get(folded.as_str()) {
             out.extend(more);
         }
+        out.extend_from_slice(self.catalog_entities_named(&folded));
         out.sort_unstable();
         out.dedup();
         out
     }
 
-    fn make_folded_names(&self) -> std::collections::BTreeMap<Box<str>, Vec<u32>> {
+    /// Ids that hold an upper-case letter, by their lower case.
+    fn make_folded_ids(&self) -> std::collections::BTreeMap<Box<str>, Vec<u32>> {
         let mut names: std::collections::BTreeMap<Box<str>, Vec<u32>> = std::collections::BTreeMap::new();
-        if !self.ids.text.bytes().any(|b| b == b':' || b.is_ascii_uppercase()) {
-            return names;
-        }
         for i in 0..self.node_count() {
             let Ok(index) = u32::try_from(i) else { break };
-            let Some(id) = self.id(index) else { continue };
-            if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            if let Some(id) = self.id(index).filter(|id| id.bytes().any(|b| b.is_ascii_uppercase())) {
                 names.entry(id.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
-            }
-            if let Some((_, rest)) = id.split_once(':') {
-                let name = rest.rsplit_once('/').map_or(rest, |(_, name)| name);
-                if !name.is_empty() {
-                    names.entry(name.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
-                }
             }
         }
         names
     }
 
-    fn make_catalog_names(&self) -> std::collections::BTreeMap<Box<str>, u32> {
-        use std::cmp::Ordering;
-        use std::collections::BTreeMap;
+    /// Catalog entities by plain name and by `namespace/name`, lower case.
+    fn make_catalog_names(&self) -> std::collections::BTreeMap<Box<str>, Vec<u32>> {
+        let mut names: std::collections::BTreeMap<Box<str>, Vec<u32>> = std::collections::BTreeMap::new();
         if !self.ids.text.contains(':') {
-            return BTreeMap::new();
+            return names;
         }
-        // (rank, tied) of the best entity per name so far, with its node.
-        let mut best: BTreeMap<Box<str>, ((u8, u8), bool, u32)> = BTreeMap::new();
         for i in 0..self.node_count() {
             let Ok(index) = u32::try_from(i) else { break };
-            let Some((kind, rest)) = self.id(index).and_then(|id| id.split_once(':')) else { continue };
-            let (namespace, name) = rest.rsplit_once('/').unwrap_or(("default", rest));
+            let Some((_, rest)) = self.id(index).and_then(|id| id.split_once(':')) else { continue };
+            let name = rest.rsplit_once('/').map_or(rest, |(_, name)| name);
             if name.is_empty() {
                 continue;
             }
-            // The ranks the Backstage loader gives a trace name's join
-            // (`backstage.rs` in blastgate-ingest): a component, then a
-            // resource, then any other kind, the default namespace first.
-            let kind_rank = match kind.to_ascii_lowercase().as_str() {
-                "component" => 0,
-                "resource" => 1,
-                _ => 2,
-            };
-            let rank = (kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default")));
-            best.entry(name.to_ascii_lowercase().into_boxed_str())
-                .and_modify(|(r, tied, at)| match rank.cmp(r) {
-                    Ordering::Less => (*r, *tied, *at) = (rank, false, index),
-                    Ordering::Equal => *tied = true,
-                    Ordering::Greater => {}
-                })
-                .or_insert((rank, false, index));
+            names.entry(name.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
+            if rest != name {
+                names.entry(rest.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
+            }
         }
-        best.into_iter().filter(|(_, (_, tied, _))| !tied).map(|(name, (_, _, at))| (name, at)).collect()
+        names
     }
 
     /// The node with dense id `index`.

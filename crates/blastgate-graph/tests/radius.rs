@@ -497,6 +497,7 @@ fn names_find_ids_and_catalog_entities() {
     assert_eq!(named(" WEB "), ["web"]);
     assert_eq!(named("artists-db"), ["Artists-DB"]);
     assert_eq!(named("payments"), ["component:a/payments", "component:b/payments"]);
+    assert_eq!(named("B/Payments"), ["component:b/payments"], "namespace/name, as Backstage refers");
     assert_eq!(named("Cart"), ["component:cart", "resource:cart"]);
     assert!(named("nothing").is_empty());
     assert_eq!(g.index_of_name("payments"), None, "a tie names none");
