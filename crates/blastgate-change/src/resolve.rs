@@ -133,6 +133,11 @@ pub struct ResolvedChange {
     /// Destructive infrastructure actions (delete, replace, unknown), by
     /// address.
     pub destructive: Vec<InfraChange>,
+    /// How many of `destructive` are the same entry again on the node its
+    /// address's module names (a stated `node` is a claim; see
+    /// [`resolve`]): the resources destroyed are the others.
+    #[serde(skip)]
+    pub destructive_module_copies: usize,
     /// Accepted but worth a look (unknown services allowed by option).
     pub warnings: Vec<String>,
     /// Files whose stated kind their path contradicts (a stated kind less
@@ -449,6 +454,7 @@ pub fn resolve(
         }
     }
     let mut destructive = Vec::new();
+    let mut module_copies = 0;
     for r in &changeset.infrastructure {
         // Reads, no-ops and state removals change nothing in production;
         // an entry that states no action is taken as destructive.
@@ -505,6 +511,7 @@ pub fn resolve(
             // each entry's node is (a datastore, depended on).
             if let Some(other) = module_node {
                 destructive.push(InfraChange { node: Some(other), ..r.clone() });
+                module_copies += 1;
             }
         }
     }
@@ -550,6 +557,7 @@ pub fn resolve(
         unmapped_files: unmapped,
         unmapped_runtime_files: unmapped_runtime.into_iter().collect(),
         destructive,
+        destructive_module_copies: module_copies,
         warnings,
         kind_warnings,
         service_warnings,

@@ -123,14 +123,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         None if !input.terraform_plan.is_empty() => {
             // The plans as a set: their order on the command line (and a
             // leading `./`) must not change the id, and so the digest.
-            let mut names: Vec<String> = input
-                .terraform_plan
-                .iter()
-                .map(|p| {
-                    let text = p.display().to_string();
-                    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
-                })
-                .collect();
+            let mut names: Vec<String> =
+                input.terraform_plan.iter().map(|p| p.strip_prefix("./").unwrap_or(p).display().to_string()).collect();
             names.sort_unstable();
             names.dedup();
             let id = names.join("+");
@@ -179,7 +173,14 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if let Some(declared) = input.ai {
         declare_ai(&mut changeset, declared.into(), &name, &mut warnings);
     }
-    for plan in &input.terraform_plan {
+    // Plans in the order of their names (a leading `./` dropped), so that
+    // the order of the flags never shows in the output (a determinism
+    // audit: the warnings followed it under the same digest).
+    let mut plans: Vec<&std::path::Path> =
+        input.terraform_plan.iter().map(|p| p.strip_prefix("./").unwrap_or(p)).collect();
+    plans.sort_unstable();
+    plans.dedup();
+    for plan in plans {
         let summary = load_plan(plan, &graph)?;
         warnings.extend(summary.warnings.iter().cloned());
         changeset.infrastructure.extend(summary.changes);

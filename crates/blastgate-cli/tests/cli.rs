@@ -1158,4 +1158,21 @@ fn plan_order_does_not_change_the_assessment() {
         stdout(&o)
     };
     assert_eq!(assess(&a, &b), assess(&b, &a));
+    // With warnings (each plan incomplete): listed in one order too.
+    let dir = tempdir();
+    let plan = |name: &str| {
+        dir.write(
+            name,
+            &format!(
+                r#"{{"format_version": "1.2", "complete": false, "planned_values": {{}},
+                    "resource_changes": [{{"address": "aws_instance.{name}", "type": "aws_instance",
+                    "change": {{"actions": ["update"], "after": {{"tags": {{"service": "frontend"}}}}}}}}]}}"#,
+                name = name.trim_end_matches(".json")
+            ),
+        )
+    };
+    let (i, j) = (plan("pi.json"), plan("pj.json"));
+    let one = assess(&i, &j);
+    assert!(one.contains("$.complete"), "{one}");
+    assert_eq!(one, assess(&j, &i));
 }

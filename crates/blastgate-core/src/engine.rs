@@ -459,6 +459,7 @@ impl Engine {
             unowned_files: Vec::new(),
             unmapped_files: Vec::new(),
             destructive: Vec::new(),
+            destructive_module_copies: 0,
             warnings: Vec::new(),
             kind_warnings: Vec::new(),
             service_warnings: Vec::new(),

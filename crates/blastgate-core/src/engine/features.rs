@@ -228,11 +228,11 @@ pub(crate) fn values(
             })),
             "docs_only" => flag(only(ChangeKind::Docs)),
             "tests_only" => flag(only(ChangeKind::Test)),
-            // By address: a resource destroyed on two nodes (its stated one
-            // and its module's) is one resource destroyed.
+            // An entry destroyed on two nodes (its stated one and its
+            // module's) is one resource destroyed; entries that share an
+            // address (two root modules, two plans) are two.
             "destructive_infrastructure" => {
-                resolved.destructive.iter().map(|r| r.address.as_str()).collect::<std::collections::BTreeSet<_>>().len()
-                    as f64
+                resolved.destructive.len().saturating_sub(resolved.destructive_module_copies) as f64
             }
             "ai_assisted" => flag(ai >= AiInvolvement::Assisted),
             "ai_generated" => flag(ai >= AiInvolvement::Generated),

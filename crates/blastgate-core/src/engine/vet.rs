@@ -182,8 +182,8 @@ impl Tests {
     }
 }
 
-/// The places whose code the change's tests do not cover, sorted: a graph
-/// node id, or `None` for code no node places. Each place with code added
+/// The places whose source code the change's tests do not cover, sorted:
+/// a graph node id, or `None` for code no node places. Each place with code added
 /// needs its own tests in proportion ([`CODE_LINES_PER_TEST_LINE`]):
 /// tests placed on the same node, or tests no node places (a repository's
 /// top-level test folder). Tests of a service the change does not touch
@@ -206,7 +206,11 @@ pub(crate) fn untested_places(
     for f in files {
         let into = if adds_tests(classifier, f) {
             &mut tests
-        } else if f.added > 0 && blastgate_change::file_kind(classifier, f).0.deploys() {
+        } else if f.added > 0 && blastgate_change::file_kind(classifier, f).0 == blastgate_change::ChangeKind::Code {
+            // Source code only: a line of configuration, a lock file or a CI
+            // workflow beside well-tested code needs no unit test of its
+            // own (a later audit: one line of `config.yaml` elsewhere lost
+            // the whole discount).
             &mut code
         } else {
             continue;
