@@ -670,8 +670,11 @@ impl Git<'_> {
             };
             // A revert of a revert re-lands what was taken out (git calls
             // it "Reapply"): new code, not a return to what ran.
+            // (A revert made on a code host may lack git's line but keeps
+            // its subject: `Revert "Add discounts" (#12)`, a later audit.)
             if !before
                 || parse::reverted_commit(&original.message).is_some()
+                || original.subject().starts_with("Revert \"")
                 || original.time < oldest
                 || parse::diff_essence(&self.patch(&reverted, original_parent)?)
                     != parse::diff_essence(&self.patch(parent, &c.hash)?)

@@ -678,6 +678,22 @@ fn reapplying_a_reverted_commit_is_no_rollback() {
     let reapply = repo.git(&["rev-parse", "HEAD"]);
     let labels = changeset_from_git(repo.path(), &range(&base, &reapply), &GitOptions::default()).unwrap().labels;
     assert!(labels.is_empty(), "a reapplied feature: {labels:?}");
+
+    // The first revert made as a code host makes it, without git's
+    // `This reverts commit` line: its subject still says what it is.
+    let repo = Repo::new("reapply-hosted");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.commit(0.0, "Initial");
+    repo.write("cart.go", &feature);
+    let added = repo.commit(1.0, "New pricing engine");
+    repo.git(&["revert", "--no-commit", &added]);
+    let hosted = repo.commit(2.0, "Revert \"New pricing engine\" (#12)\n\nReverts shop/shop#11");
+    repo.write("other.go", b"other\n");
+    let base = repo.commit(3.0, "Other work");
+    repo.git(&["revert", "--no-edit", &hosted]);
+    let again = repo.git(&["rev-parse", "HEAD"]);
+    let labels = changeset_from_git(repo.path(), &range(&base, &again), &GitOptions::default()).unwrap().labels;
+    assert!(labels.is_empty(), "reapplied after a host's revert: {labels:?}");
 }
 
 /// A revert undoes the lines where the reverted commit put them: a commit
