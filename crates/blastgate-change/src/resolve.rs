@@ -159,6 +159,10 @@ pub struct FileOwnership {
     /// The graph nodes the path counts for: the file's stated `service`
     /// and the node its path maps to (for an old path, the node it left).
     pub nodes: Vec<String>,
+    /// The node its path alone places it on (the service map, a folder),
+    /// without the stated `service`, which is a claim: what a test tests
+    /// is where it is, not what it says.
+    pub placed: Option<String>,
     /// Whether the file deploys (neither documentation nor a test; see
     /// [`ChangeKind::deploys`]).
     pub deploys: bool,
@@ -418,6 +422,7 @@ pub fn resolve(
             path: f.path.clone(),
             owners,
             nodes: services.iter().map(|s| (*s).to_owned()).collect(),
+            placed: by_path.map(str::to_owned),
             deploys: kind.deploys(),
         });
         // The service the file left (a stated `service` names where it is
@@ -449,6 +454,7 @@ pub fn resolve(
                 path: old.to_owned(),
                 owners,
                 nodes: left.map(str::to_owned).into_iter().collect(),
+                placed: left.map(str::to_owned),
                 deploys: kind.deploys(),
             });
         }

@@ -197,31 +197,40 @@ pub(crate) fn untested_places(
     ownership: &[blastgate_change::FileOwnership],
 ) -> Vec<Option<String>> {
     use std::collections::BTreeMap;
-    let mut nodes_of: BTreeMap<&str, &[String]> = BTreeMap::new();
+    let mut nodes_of: BTreeMap<&str, &blastgate_change::FileOwnership> = BTreeMap::new();
     for o in ownership {
-        nodes_of.entry(o.path.as_str()).or_insert(o.nodes.as_slice());
+        nodes_of.entry(o.path.as_str()).or_insert(o);
     }
     let mut code: BTreeMap<Option<&str>, u64> = BTreeMap::new();
     let mut tests: BTreeMap<Option<&str>, u64> = BTreeMap::new();
     for f in files {
-        let into = if adds_tests(classifier, f) {
-            &mut tests
-        } else if f.added > 0 && blastgate_change::file_kind(classifier, f).0 == blastgate_change::ChangeKind::Code {
-            // Source code only: a line of configuration, a lock file or a CI
-            // workflow beside well-tested code needs no unit test of its
-            // own (a later audit: one line of `config.yaml` elsewhere lost
-            // the whole discount).
-            &mut code
-        } else {
+        let test = adds_tests(classifier, f);
+        // Source code only: a line of configuration, a lock file or a CI
+        // workflow beside well-tested code needs no unit test of its own (a
+        // later audit: one line of `config.yaml` elsewhere lost the whole
+        // discount).
+        let source =
+            !test && f.added > 0 && blastgate_change::file_kind(classifier, f).0 == blastgate_change::ChangeKind::Code;
+        if !test && !source {
             continue;
+        }
+        // Code counts for every node it is on (a stated `service` adds
+        // one); a test only for the node its path places it on (a stated
+        // `service` on a test elsewhere must not lend its lines: a later
+        // audit).
+        let owned = nodes_of.get(f.path.as_str()).copied();
+        let nodes: Vec<&str> = match owned {
+            Some(o) if test => o.placed.iter().map(String::as_str).collect(),
+            Some(o) => o.nodes.iter().map(String::as_str).collect(),
+            None => Vec::new(),
         };
-        let nodes = nodes_of.get(f.path.as_str()).copied().unwrap_or_default();
+        let into = if test { &mut tests } else { &mut code };
         if nodes.is_empty() {
             let lines = into.entry(None).or_default();
             *lines = lines.saturating_add(f.added);
         }
         for n in nodes {
-            let lines = into.entry(Some(n.as_str())).or_default();
+            let lines = into.entry(Some(n)).or_default();
             *lines = lines.saturating_add(f.added);
         }
     }
