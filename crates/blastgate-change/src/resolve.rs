@@ -466,7 +466,7 @@ pub fn resolve(
         // an entry that states no action is taken as destructive.
         let action = r.effective_action();
         let inert = action.is_inert();
-        let mut module_node = None;
+        let mut module_nodes: Vec<String> = Vec::new();
         if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
@@ -483,12 +483,20 @@ pub fn resolve(
             // stated on a leaf still changes redis-cart (found by a gaming
             // audit).
             let (modules, _) = crate::model::module_steps(&r.address);
-            let by_module = modules.iter().rev().find_map(|name| {
-                let dashed = name.replace('_', "-");
-                [(*name).to_owned(), dashed]
-                    .into_iter()
-                    .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
-            });
+            // Every module that names a node counts, not only the innermost
+            // (`module.redis_cart.module.loadgenerator....` stated on
+            // loadgenerator still changes redis-cart: a later audit).
+            let mut by_module: Vec<&str> = modules
+                .iter()
+                .filter_map(|name| {
+                    let dashed = name.replace('_', "-");
+                    [(*name).to_owned(), dashed]
+                        .into_iter()
+                        .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
+                })
+                .collect();
+            by_module.sort_unstable();
+            by_module.dedup();
             // A module that holds the node's own store (`module.orders`
             // for `orders-db`, which `orders` depends on) is consistent: the
             // stated node's radius reaches the module's node anyway.
@@ -496,7 +504,7 @@ pub fn resolve(
                 let (Some(o), Some(n)) = (graph.index_of(other), graph.index_of(node)) else { return false };
                 graph.dependents_of(n).contains(&o)
             };
-            if let Some(other) = by_module.filter(|m| m != node && !depends_on_stated(m)) {
+            for other in by_module.into_iter().filter(|m| m != node && !depends_on_stated(m)) {
                 service_warnings.push(format!(
                     "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
                     r.address
@@ -508,14 +516,14 @@ pub fn resolve(
                     format!("resource `{}`", r.address),
                     &mut warnings,
                 )?;
-                module_node = Some(other.to_owned());
+                module_nodes.push(other.to_owned());
             }
         }
         if action.is_destructive() {
             destructive.push(r.clone());
             // Destroyed on the module's node as well: the rules read what
             // each entry's node is (a datastore, depended on).
-            if let Some(other) = module_node {
+            for other in module_nodes {
                 destructive.push(InfraChange { node: Some(other), ..r.clone() });
                 module_copies += 1;
             }
