@@ -8,9 +8,10 @@
 //!   a junior engineer that claims `principal` would skip the senior
 //!   review the policy asks for. A context that lists people is the gate's
 //!   own record (a directory export), so its level wins, and an author it
-//!   does not list counts as the lowest level (fail closed). Without a
-//!   people list the changeset's claim stands: the gate then trusts
-//!   whatever produced the changeset.
+//!   does not list counts as the lowest level (fail closed); the
+//!   changeset's claimed prior changes are not counted either (experience
+//!   read from git is). Without a people list the changeset's claims
+//!   stand: the gate then trusts whatever produced the changeset.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
 //!   evidence, whatever it claims: the change counts as changing tests
@@ -92,11 +93,29 @@ pub(crate) fn vet_author<'a>(
             None
         }
     };
-    if seniority.as_deref() == stated {
+    // The author's stated experience is as much a claim as the level, and
+    // worth up to a point of log-odds (a gaming audit: 1,000 claimed prior
+    // changes took a junior's 2,000 lines from senior to owner). Where the
+    // gate keeps its own record of people, the changeset's claim is not
+    // counted; experience read from git (`history.exp`) still is.
+    if let Some(claimed) = author.prior_changes {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "experience-claim-not-counted",
+            format!(
+                "the changeset states its author's prior changes ({}); with a people list in the context, the \
+                 gate goes by its own records, so the claim is not counted (experience read from git, \
+                 `history.exp`, is). Read the change from git to count the author's history",
+                claimed
+            ),
+        ));
+    }
+    if seniority.as_deref() == stated && author.prior_changes.is_none() {
         return Cow::Borrowed(changeset);
     }
     let mut vetted = changeset.clone();
     vetted.author.seniority = seniority;
+    vetted.author.prior_changes = None;
     Cow::Owned(vetted)
 }
 
