@@ -1100,8 +1100,9 @@ proptest! {
 
     /// With a people list, the author's level is the list's whatever the
     /// changeset claims: the decision equals the one for the changeset
-    /// stating the listed level without a list, and for an author the list
-    /// lacks, the one for a changeset stating no level (the lowest).
+    /// stating the listed level (and no prior changes) without a list, and
+    /// for an author the list lacks, the one for a changeset stating no
+    /// level (the lowest).
     #[test]
     fn a_people_list_decides_the_seniority(
         (g, change, context) in scenario(),
@@ -1119,8 +1120,11 @@ proptest! {
             // The changeset names `ana`: ids match without regard to case.
             with_people.people.push(Person { id: "ANA".into(), seniority: SENIORITY[s].to_owned() });
         }
+        // With the list, the changeset's claimed experience is not
+        // counted either: the same as a changeset that claims none.
         let mut stated = change.clone();
         stated.author.seniority = listed.map(|s| SENIORITY[s].to_owned());
+        stated.author.prior_changes = None;
         let a = engine.assess(&change, &with_people);
         let b = engine.assess(&stated, &context);
         let (da, db) = (decided(&a), decided(&b));
