@@ -228,8 +228,13 @@ pub(crate) fn untested_places(
         // workflow beside well-tested code needs no unit test of its own (a
         // later audit: one line of `config.yaml` elsewhere lost the whole
         // discount).
-        let source =
-            !test && f.added > 0 && blastgate_change::file_kind(classifier, f).0 == blastgate_change::ChangeKind::Code;
+        // Source code by its path or its kind: a stated riskier kind
+        // (`kind: config` on `engine.go`) must not excuse the code from
+        // its tests (found by the property a_stated_kind_never_lowers_the_depth).
+        let code_kind = blastgate_change::ChangeKind::Code;
+        let source = !test
+            && f.added > 0
+            && (blastgate_change::file_kind(classifier, f).0 == code_kind || classifier.classify(&f.path) == code_kind);
         if !test && !source {
             continue;
         }
