@@ -476,16 +476,14 @@ pub fn resolve(
                 format!("resource `{}`", r.address),
                 &mut warnings,
             )?;
-            // A stated `node` is a claim, as a file's `service` is: the
-            // node the address's module names (innermost first, as written
-            // or with `-` for `_`) counts too, unless it depends on the
-            // stated node, so that `module.redis_cart.aws_db_instance.main`
-            // stated on a leaf still changes redis-cart (found by a gaming
-            // audit).
+            // A stated `node` is a claim, as a file's `service` is: every
+            // node a module of the address names (as written or with `-`
+            // for `_`) counts too, unless it depends on the stated node, so
+            // that `module.redis_cart.aws_db_instance.main` stated on a
+            // leaf still changes redis-cart (found by a gaming audit), and
+            // so does `module.redis_cart.module.loadgenerator....` (every
+            // module, not only the innermost: a later audit).
             let (modules, _) = crate::model::module_steps(&r.address);
-            // Every module that names a node counts, not only the innermost
-            // (`module.redis_cart.module.loadgenerator....` stated on
-            // loadgenerator still changes redis-cart: a later audit).
             let mut by_module: Vec<&str> = modules
                 .iter()
                 .filter_map(|name| {
@@ -502,7 +500,8 @@ pub fn resolve(
             // stated node's radius reaches the module's node anyway.
             let depends_on_stated = |other: &str| {
                 let (Some(o), Some(n)) = (graph.index_of(other), graph.index_of(node)) else { return false };
-                graph.dependents_of(n).contains(&o)
+                // (Dependents are listed ascending.)
+                graph.dependents_of(n).binary_search(&o).is_ok()
             };
             for other in by_module.into_iter().filter(|m| m != node && !depends_on_stated(m)) {
                 service_warnings.push(format!(
