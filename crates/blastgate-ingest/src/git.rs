@@ -643,6 +643,56 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
     })
 }
 
+/// For each file section of a `git diff -p` output, in order, how many
+/// more line breaks its added lines hold than git counts: carriage returns
+/// not followed by a line feed (`\r` alone), which Python, JavaScript and
+/// YAML read as line breaks but git does not (a 2,000-line file written
+/// with bare `\r`s is one line to git: found by a gaming audit). Those in
+/// removed lines are taken off, so rewriting such a file counts only the
+/// new ones. A section starts at each `diff --git ` line.
+///
+/// ```
+/// use blastgate_ingest::git::hidden_line_breaks;
+/// let patch = b"diff --git a/x.py b/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a = 1\rb = 2\rc = 3\n\
+///               diff --git a/y.py b/y.py\n@@ -1 +1 @@\n-x\r\n+y\r\n\
+///               diff --git a/z.c b/z.c\n@@ -1 +1 @@\n-a\rb\n+++i;\rc\rd\n";
+/// assert_eq!(hidden_line_breaks(patch), [2, 0, 1]);
+/// ```
+pub fn hidden_line_breaks(patch: &[u8]) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::new();
+    let mut added = 0u64;
+    let mut removed = 0u64;
+    let mut in_section = false;
+    // Content lines come after a hunk's `@@` line; before it, `---` and
+    // `+++` are the file's headers (an added line `++i;` reads `+++i;`).
+    let mut in_hunk = false;
+    let bare = |line: &[u8]| {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        body.iter().filter(|&&b| b == b'\r').count() as u64
+    };
+    for line in patch.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            if in_section {
+                out.push(added.saturating_sub(removed));
+            }
+            (added, removed, in_section, in_hunk) = (0, 0, true, false);
+        } else if line.starts_with(b"@@") {
+            in_hunk = true;
+        } else if !in_hunk {
+            // File headers, not content.
+        } else if let Some(rest) = line.strip_prefix(b"+") {
+            added = added.saturating_add(bare(rest));
+        } else if let Some(rest) = line.strip_prefix(b"-") {
+            removed = removed.saturating_add(bare(rest));
+        }
+    }
+    if in_section {
+        out.push(added.saturating_sub(removed));
+    }
+    out
+}
+
 /// A `git diff -p` output reduced to what the change does: file headers,
 /// modes, the removed and added lines and their context lines, without
 /// the blob hashes (`index` lines) and line numbers (`@@` lines) that

@@ -868,3 +868,25 @@ fn code_moved_into_another_service_counts_in_full() {
     assert_eq!(lines_added(&base, &across), 501, "moved from loadgen into checkout");
     assert_eq!(lines_added(&across, &within), 0, "moved within checkout");
 }
+
+/// Lines broken by a bare carriage return are one line to git but many to
+/// Python: 1,000 functions written with `\r` line ends counted as one line
+/// added (a gaming audit). They count as the lines they are; CRLF files
+/// and binary files add nothing.
+#[test]
+fn lines_broken_by_a_bare_carriage_return_count() {
+    let repo = Repo::new("bare-cr");
+    repo.write("svc/app.py", b"x = 1\n");
+    repo.write("svc/win.py", b"a = 1\r\n");
+    repo.write("svc/logo.png", &[0x89, b'P', b'N', b'G', 0, 1, 2, 3]);
+    let base = repo.commit(0.0, "Initial");
+    let hidden: String = (0..1000).map(|i| format!("def f{i}(x):\r    return x + {i}\r")).collect();
+    repo.write("svc/app.py", format!("x = 1\n{hidden}\n").as_bytes());
+    repo.write("svc/win.py", b"a = 1\r\nb = 2\r\n");
+    repo.write("svc/logo.png", &[0x89, b'P', b'N', b'G', 0, b'\r', b'\r', b'\r', 7]);
+    let head = repo.commit(1.0, "Helpers");
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.files, "svc/app.py").added, 2000, "one line to git, 2,000 to Python");
+    assert_eq!(file(&change.files, "svc/win.py").added, 1, "CRLF line ends are one line each");
+    assert!(file(&change.files, "svc/logo.png").binary);
+}
