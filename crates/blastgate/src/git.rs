@@ -572,7 +572,7 @@ impl Git<'_> {
         } else {
             return Err(git_error(
                 "git diff-tree",
-                &format!("{} file sections for {} files", hidden.len(), detected.len()),
+                format!("{} file sections for {} files", hidden.len(), detected.len()),
                 "the patch does not list the files the counts list",
                 "run `git diff-tree -p` on the range by hand to see why",
             ));
