@@ -3,9 +3,9 @@
 use blastgate_ingest::git;
 use libfuzzer_sys::fuzz_target;
 
-// git's numstat, name-status, raw and log output as read by `--repo --range`:
-// typed errors or values, never a panic; trailers and provenance of any
-// commit message too.
+// git's numstat, name-status, raw, patch and log output as read by
+// `--repo --range`: typed errors or values, never a panic; trailers and
+// provenance of any commit message too.
 fuzz_target!(|data: &[u8]| {
     let numstat = git::parse_numstat_z(data);
     let statuses = git::parse_name_status_z(data);
@@ -13,6 +13,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = git::merge_name_status(n, s);
     }
     let _ = git::parse_gitlinks_z(data);
+    let sections = git::hidden_line_breaks(data);
+    assert!(sections.len() <= data.len());
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
         let _ = git::range_is_fix(&commits);

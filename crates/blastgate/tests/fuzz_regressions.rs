@@ -76,6 +76,8 @@ fn run(target: &str, data: &[u8]) {
             if let (Ok(n), Ok(s)) = (git::parse_numstat_z(data), git::parse_name_status_z(data)) {
                 let _ = git::merge_name_status(n, s);
             }
+            let _ = git::parse_gitlinks_z(data);
+            assert!(git::hidden_line_breaks(data).len() <= data.len());
             if let Ok(commits) = git::parse_log(data) {
                 let _ = git::provenance(&commits, &git::AiAgents::default());
                 let _ = git::range_is_fix(&commits);
