@@ -399,7 +399,7 @@ impl Engine {
                 separation_of_duties,
                 summary,
                 break_glass,
-                deploy_window: DeployWindow { start: facts.deploy_at, end: facts.window_end },
+                deploy_window: DeployWindow { start: facts.checked_from, end: facts.window_end },
             },
             risk: Risk {
                 likelihood: round6(likelihood),
@@ -726,7 +726,7 @@ pub(crate) struct Facts<'c> {
     /// Where the span checked for freezes and changes in flight starts:
     /// the context's `now` (a later `deploy_at` only moves its end, since
     /// the gate cannot hold a deploy until then).
-    pub deploy_at: Timestamp,
+    pub checked_from: Timestamp,
     /// The end of its deploy window: `deploy_at` (or now, if earlier or
     /// unstated) plus the policy's window.
     pub window_end: Timestamp,
@@ -831,7 +831,7 @@ impl<'c> Facts<'c> {
                 ),
             ));
         }
-        let deploy_at = context.now();
+        let checked_from = context.now();
 
         // The changed and affected nodes (disjoint, each list ascending)
         // are read in place: a radius can hold most of the graph, and the
@@ -918,7 +918,7 @@ impl<'c> Facts<'c> {
         // Entries that name a service the graph lacks can never apply: say
         // so, since a misspelt id silently disarms an incident, a budget
         // or a freeze.
-        let in_window = |f: &&Freeze| f.start <= window_end && deploy_at < f.end;
+        let in_window = |f: &&Freeze| f.start <= window_end && checked_from < f.end;
         let mut strangers: Vec<&str> = context
             .incidents
             .iter()
@@ -1044,7 +1044,7 @@ impl<'c> Facts<'c> {
         let mut collisions = Vec::new();
         let self_entries =
             context.in_flight.iter().filter(|o| context.change_id.as_deref() == Some(o.id.as_str())).count();
-        for other in context.in_flight_overlapping(deploy_at, window_end) {
+        for other in context.in_flight_overlapping(checked_from, window_end) {
             let mut theirs = Vec::new();
             for s in &other.services {
                 match engine.context_nodes(s).as_slice() {
@@ -1143,7 +1143,7 @@ impl<'c> Facts<'c> {
             || Self::tests_in_place(engine, changeset, resolved, diagnostics);
 
         Self {
-            deploy_at,
+            checked_from,
             window_end,
             highest_tier,
             critical,

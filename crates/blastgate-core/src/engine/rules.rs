@@ -141,7 +141,7 @@ fn check(
                     format!(
                         "{} in force at deploy time {} covers {covers}{}",
                         names.join(", "),
-                        facts.deploy_at,
+                        facts.checked_from,
                         exception_note(facts)
                     ),
                     services,
@@ -227,7 +227,7 @@ fn check(
                     format!(
                         "collides with {} in the deploy window {} to {}",
                         described.join(", "),
-                        facts.deploy_at,
+                        facts.checked_from,
                         facts.window_end
                     ),
                     services,
