@@ -643,26 +643,28 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
     })
 }
 
-/// For each file section of a `git diff -p` output, in order, how many
-/// more line breaks its added lines hold than git counts: carriage returns
-/// not followed by a line feed (`\r` alone), which Python, JavaScript and
-/// YAML read as line breaks but git does not (a 2,000-line file written
-/// with bare `\r`s is one line to git: found by a gaming audit). Those in
-/// removed lines are taken off, so rewriting such a file counts only the
-/// new ones. A section starts at each `diff --git ` line.
+/// Line breaks git does not count in a `git diff -p` output, by file: for
+/// each path (the `+++ b/` header's, else the `--- a/` one's, unquoted),
+/// the carriage returns not followed by a line feed (`\r` alone) in its
+/// added lines and in its removed lines. Python, JavaScript and YAML read
+/// a bare `\r` as a line break and git does not: a 2,000-line file written
+/// so is one line to git (found by a gaming audit). Added and removed are
+/// counted apart, as git counts lines: rewriting such a file adds every
+/// new line. Sections of one path (a file turned into a link) add up.
 ///
 /// ```
 /// use blastgate_ingest::git::hidden_line_breaks;
-/// let patch = b"diff --git a/x.py b/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a = 1\rb = 2\rc = 3\n\
-///               diff --git a/y.py b/y.py\n@@ -1 +1 @@\n-x\r\n+y\r\n\
-///               diff --git a/z.c b/z.c\n@@ -1 +1 @@\n-a\rb\n+++i;\rc\rd\n";
-/// assert_eq!(hidden_line_breaks(patch), [2, 0, 1]);
+/// let patch = b"diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -0,0 +1 @@\n+a = 1\rb = 2\rc = 3\n\
+///               diff --git a/y.py b/y.py\n--- a/y.py\n+++ b/y.py\n@@ -1 +1 @@\n-x\r\n+y\r\n\
+///               diff --git a/z.c b/z.c\n--- a/z.c\n+++ b/z.c\n@@ -1 +1 @@\n-a\rb\n+++i;\rc\rd\n";
+/// let found = hidden_line_breaks(patch);
+/// assert_eq!(found.get("x.py"), Some(&(2, 0)));
+/// assert_eq!(found.get("y.py"), None);
+/// assert_eq!(found.get("z.c"), Some(&(2, 1)));
 /// ```
-pub fn hidden_line_breaks(patch: &[u8]) -> Vec<u64> {
-    let mut out: Vec<u64> = Vec::new();
-    let mut added = 0u64;
-    let mut removed = 0u64;
-    let mut in_section = false;
+pub fn hidden_line_breaks(patch: &[u8]) -> BTreeMap<String, (u64, u64)> {
+    let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut path: Option<String> = None;
     // Content lines come after a hunk's `@@` line; before it, `---` and
     // `+++` are the file's headers (an added line `++i;` reads `+++i;`).
     let mut in_hunk = false;
@@ -673,24 +675,69 @@ pub fn hidden_line_breaks(patch: &[u8]) -> Vec<u64> {
     };
     for line in patch.split_inclusive(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
-            if in_section {
-                out.push(added.saturating_sub(removed));
-            }
-            (added, removed, in_section, in_hunk) = (0, 0, true, false);
+            (path, in_hunk) = (None, false);
         } else if line.starts_with(b"@@") {
             in_hunk = true;
         } else if !in_hunk {
-            // File headers, not content.
-        } else if let Some(rest) = line.strip_prefix(b"+") {
-            added = added.saturating_add(bare(rest));
-        } else if let Some(rest) = line.strip_prefix(b"-") {
-            removed = removed.saturating_add(bare(rest));
+            let header = |prefix: &[u8], side: &str| {
+                let rest = line.strip_prefix(prefix)?;
+                let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+                let name = unquote(rest)?;
+                name.strip_prefix(side).map(str::to_owned)
+            };
+            if let Some(p) = header(b"+++ ", "b/") {
+                path = Some(p);
+            } else if let Some(p) = header(b"--- ", "a/").filter(|_| path.is_none()) {
+                path = Some(p);
+            }
+        } else if let Some(p) = &path {
+            let (added, removed) = out.entry(p.clone()).or_default();
+            if let Some(rest) = line.strip_prefix(b"+") {
+                *added = added.saturating_add(bare(rest));
+            } else if let Some(rest) = line.strip_prefix(b"-") {
+                *removed = removed.saturating_add(bare(rest));
+            }
         }
     }
-    if in_section {
-        out.push(added.saturating_sub(removed));
-    }
+    out.retain(|_, &mut (a, r)| a > 0 || r > 0);
     out
+}
+
+/// A path as git writes it in a patch header: as is, or in double quotes
+/// with C escapes (`\"`, `\\`, `\t`, `\n`, octal bytes) when it holds a
+/// character git quotes. `None` for text that is not UTF-8 once unquoted
+/// or is not a path (`/dev/null` is returned as is).
+fn unquote(raw: &[u8]) -> Option<String> {
+    let Some(inner) = raw.strip_prefix(b"\"").and_then(|r| r.strip_suffix(b"\"")) else {
+        return String::from_utf8(raw.to_vec()).ok();
+    };
+    let mut out = Vec::with_capacity(inner.len());
+    let mut bytes = inner.iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match bytes.next()? {
+            b'n' => out.push(b'\n'),
+            b't' => out.push(b'\t'),
+            b'r' => out.push(b'\r'),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'v' => out.push(0x0b),
+            d @ b'0'..=b'7' => {
+                let mut value = u32::from(d - b'0');
+                for _ in 0..2 {
+                    let next = bytes.next_if(|c| (b'0'..=b'7').contains(c))?;
+                    value = value * 8 + u32::from(next - b'0');
+                }
+                out.push(u8::try_from(value).ok()?);
+            }
+            other => out.push(other),
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A `git diff -p` output reduced to what the change does: file headers,

@@ -546,36 +546,22 @@ impl Git<'_> {
         parse::mark_binary(&mut files, &detected);
         // Lines git does not count: a bare `\r` breaks a line for Python,
         // JavaScript and YAML, not for git (2,000 lines written so were one
-        // line to git: a gaming audit). The patch without our attributes
-        // shows text files only (binary ones as one line each), in the
-        // order of `detected`, the numstat run with the same attributes.
+        // line to git: a gaming audit). Read from the patch with the same
+        // attributes as the counts (every file as text: one NUL byte must
+        // not make code binary and uncounted), by path.
         let patch = {
-            let mut args: Vec<&OsStr> = vec![attr_source.as_ref(), "-c".as_ref(), "core.attributesFile=".as_ref()];
-            args.extend(["diff-tree", "-p", "-U0", "--no-color"].map(OsStr::new));
+            let mut args: Vec<&OsStr> = vec![attr_source.as_ref(), "-c".as_ref(), text_config.as_ref()];
+            args.extend(["diff-tree", "-p", "-U0", "--text"].map(OsStr::new));
             args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
             args.extend([base, head, "--"].map(OsStr::new));
             self.output("git diff-tree", &args)?
         };
         let hidden = parse::hidden_line_breaks(&patch);
-        if hidden.len() == detected.len() {
-            let extra: std::collections::BTreeMap<&str, u64> = detected
-                .iter()
-                .zip(&hidden)
-                .filter(|&(d, &n)| n > 0 && !d.binary)
-                .map(|(d, &n)| (d.path.as_str(), n))
-                .collect();
-            for f in files.iter_mut().filter(|f| !f.binary) {
-                if let Some(&n) = extra.get(f.path.as_str()) {
-                    f.added = f.added.saturating_add(n);
-                }
+        for f in &mut files {
+            if let Some(&(added, removed)) = hidden.get(&f.path) {
+                f.added = f.added.saturating_add(added);
+                f.deleted = f.deleted.saturating_add(removed);
             }
-        } else {
-            return Err(git_error(
-                "git diff-tree",
-                format!("{} file sections for {} files", hidden.len(), detected.len()),
-                "the patch does not list the files the counts list",
-                "run `git diff-tree -p` on the range by hand to see why",
-            ));
         }
         // A submodule's pointer is one line to git, whatever code it brings
         // in: it counts as a dependency update.

@@ -167,8 +167,9 @@ fn files_statuses_renames_copies_binary_and_deletes() {
     let gone = file(&change.files, "gone.txt");
     assert_eq!((gone.status, gone.deleted), (FileStatus::Deleted, 3));
     let logo = file(&change.files, "img/logo.bin");
-    // A binary file's lines (its newline-separated pieces) count too.
-    assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 3, 0));
+    // A binary file's lines (its pieces separated by a newline or a bare
+    // carriage return) count too.
+    assert_eq!((logo.status, logo.binary, logo.added, logo.deleted), (FileStatus::Added, true, 4, 0));
     // A copy is a new file: no copy detection.
     let copy = file(&change.files, "src/copy.txt");
     assert_eq!((copy.status, copy.old_path.as_deref(), copy.added), (FileStatus::Added, None, 20));
@@ -873,6 +874,7 @@ fn code_moved_into_another_service_counts_in_full() {
 /// Python: 1,000 functions written with `\r` line ends counted as one line
 /// added (a gaming audit). They count as the lines they are; CRLF files
 /// and binary files add nothing.
+#[cfg(unix)]
 #[test]
 fn lines_broken_by_a_bare_carriage_return_count() {
     let repo = Repo::new("bare-cr");
@@ -889,4 +891,18 @@ fn lines_broken_by_a_bare_carriage_return_count() {
     assert_eq!(file(&change.files, "svc/app.py").added, 2000, "one line to git, 2,000 to Python");
     assert_eq!(file(&change.files, "svc/win.py").added, 1, "CRLF line ends are one line each");
     assert!(file(&change.files, "svc/logo.png").binary);
+
+    // Rewriting such a file adds all its new lines (removed ones are not
+    // taken off: a later audit), and one NUL byte making it binary hides
+    // nothing; a file turned into a link reads without error.
+    let rewritten: String = (0..1000).map(|i| format!("def g{i}(x):\r    return x * {i}\r")).collect();
+    repo.write("svc/app.py", format!("x = 1\n{rewritten}\n").as_bytes());
+    repo.write("svc/nul.js", format!("// \0\r{}", "console.log(1);\r".repeat(500)).as_bytes());
+    repo.remove("svc/win.py");
+    std::os::unix::fs::symlink("app.py", repo.path().join("svc/win.py")).unwrap();
+    let next = repo.commit(2.0, "Rewrite");
+    let change = changeset_from_git(repo.path(), &range(&head, &next), &GitOptions::default()).unwrap();
+    let app = file(&change.files, "svc/app.py");
+    assert_eq!((app.added, app.deleted), (2000, 2000), "a rewrite adds its 2,000 lines");
+    assert!(file(&change.files, "svc/nul.js").added >= 500, "a NUL byte hides nothing");
 }
