@@ -598,23 +598,32 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     (loose, loose.is_some())
 }
 
-/// The first folder of the path that is a graph node id; else the one
-/// catalog entity the path's folders name by plain name (`payments/` for
-/// `component:payments`), if exactly one entity is named. Two entities of
-/// one plain name (namespaces, a component and its resource), or folders
-/// naming two entities (`shop/payments/`), place the file nowhere: it is
+/// The first folder of the path that is a graph node id; else the first
+/// folder that names catalog entities by plain name (`payments/` for
+/// `component:payments`), when one of them is of the most deployable kind
+/// among them alone: a component before a resource before any other kind
+/// (an API shares its component's name by the catalog's convention). Two
+/// components of one name (two namespaces) place the file nowhere: it is
 /// then reviewed as unplaced code, which every freeze covers, rather than
 /// guessed onto a node that may be the wrong one (found by an audit: a
-/// guess moved code off a frozen tier-0 service).
+/// guess by namespace moved code off a frozen tier-0 service). As for ids,
+/// the first folder that names something decides.
 fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str> {
     let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
     let segments = || dirs.split('/').filter(|s| !s.is_empty());
     if let Some(id) = segments().find_map(|s| graph.index_of(s).and_then(|i| graph.node(i)).map(|n| n.id())) {
         return Some(id);
     }
-    let mut named = segments().flat_map(|s| graph.catalog_entities_named(s).iter().copied());
-    let first = named.next()?;
-    if named.any(|other| other != first) {
+    let named = segments().map(|s| graph.catalog_entities_named(s)).find(|n| !n.is_empty())?;
+    let rank = |i: u32| match graph.id(i).and_then(|id| id.split_once(':')).map(|(k, _)| k.to_ascii_lowercase()) {
+        Some(k) if k == "component" => 0u8,
+        Some(k) if k == "resource" => 1,
+        _ => 2,
+    };
+    let best = named.iter().map(|&i| rank(i)).min()?;
+    let mut top = named.iter().copied().filter(|&i| rank(i) == best);
+    let first = top.next()?;
+    if top.next().is_some() {
         return None;
     }
     graph.node(first).map(|n| n.id())
@@ -761,9 +770,10 @@ mod tests {
 
     /// A folder named after a catalog entity's plain name places its files
     /// on that entity (found by a gaming audit: `payments/` mapped nowhere
-    /// beside `component:payments`, so its code reached nothing), but only
-    /// when the folders name exactly one entity: a guess among several
-    /// could move code off a frozen tier-0 node (a later audit).
+    /// beside `component:payments`, so its code reached nothing): the
+    /// component among entities of that name, none when two components
+    /// share it (a guess by namespace could move code off a frozen tier-0
+    /// node: a later audit), the first folder that names one deciding.
     #[test]
     fn a_folder_named_after_a_catalog_entity_places_its_files() {
         let mut f = GraphFragment::new("g", Origin::Listed);
@@ -785,11 +795,11 @@ mod tests {
             let r = resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap();
             r.touched.iter().map(|t| t.id.clone()).collect::<Vec<_>>()
         };
-        assert!(touched("services/payments/charge.go").is_empty(), "a component and a resource: none");
+        assert_eq!(touched("services/payments/charge.go"), ["component:payments"], "the component, not its resource");
         assert_eq!(touched("services/web/main.go"), ["component:web"]);
         assert_eq!(touched("services/Web/main.go"), ["component:web"]);
-        assert!(touched("services/cache/cache.go").is_empty(), "two caches: none");
-        assert!(touched("services/web/cache/cache.go").is_empty(), "folders naming several entities: none");
+        assert!(touched("services/cache/cache.go").is_empty(), "two components of one name: none");
+        assert_eq!(touched("services/web/cache/cache.go"), ["component:web"], "the first folder decides");
         assert!(touched("web.go").is_empty(), "a file's own name is no folder");
     }
 }
