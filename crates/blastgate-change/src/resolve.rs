@@ -467,6 +467,23 @@ pub fn resolve(
         let action = r.effective_action();
         let inert = action.is_inert();
         let mut module_nodes: Vec<String> = Vec::new();
+        // Every node a module of the address names (as written, with `-`
+        // for `_`, or in lower case).
+        let by_module = || {
+            let (modules, _) = crate::model::module_steps(&r.address);
+            let mut found: Vec<&str> = modules
+                .iter()
+                .filter_map(|name| {
+                    let dashed = name.replace('_', "-");
+                    [(*name).to_owned(), name.to_ascii_lowercase(), dashed.to_ascii_lowercase(), dashed]
+                        .into_iter()
+                        .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
+                })
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+        };
         if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
@@ -477,24 +494,12 @@ pub fn resolve(
                 &mut warnings,
             )?;
             // A stated `node` is a claim, as a file's `service` is: every
-            // node a module of the address names (as written or with `-`
-            // for `_`) counts too, unless it depends on the stated node, so
-            // that `module.redis_cart.aws_db_instance.main` stated on a
-            // leaf still changes redis-cart (found by a gaming audit), and
-            // so does `module.redis_cart.module.loadgenerator....` (every
+            // node a module of the address names counts too, unless it
+            // depends on the stated node, so that
+            // `module.redis_cart.aws_db_instance.main` stated on a leaf
+            // still changes redis-cart (found by a gaming audit), and so
+            // does `module.redis_cart.module.loadgenerator....` (every
             // module, not only the innermost: a later audit).
-            let (modules, _) = crate::model::module_steps(&r.address);
-            let mut by_module: Vec<&str> = modules
-                .iter()
-                .filter_map(|name| {
-                    let dashed = name.replace('_', "-");
-                    [(*name).to_owned(), dashed]
-                        .into_iter()
-                        .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
-                })
-                .collect();
-            by_module.sort_unstable();
-            by_module.dedup();
             // A module that holds the node's own store (`module.orders`
             // for `orders-db`, which `orders` depends on) is consistent: the
             // stated node's radius reaches the module's node anyway.
@@ -503,7 +508,7 @@ pub fn resolve(
                 // (Dependents are listed ascending.)
                 graph.dependents_of(n).binary_search(&o).is_ok()
             };
-            for other in by_module.into_iter().filter(|m| m != node && !depends_on_stated(m)) {
+            for other in by_module().into_iter().filter(|m| m != node && !depends_on_stated(m)) {
                 service_warnings.push(format!(
                     "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
                     r.address
@@ -512,6 +517,21 @@ pub fn resolve(
                     other,
                     ChangedBy::Infrastructure(r.address.clone()),
                     kind,
+                    format!("resource `{}`", r.address),
+                    &mut warnings,
+                )?;
+                module_nodes.push(other.to_owned());
+            }
+        } else if r.node.is_none() && !inert {
+            // No node stated: the nodes its modules name change (a plan's
+            // reader maps by module name the same way; a hand-written entry
+            // that leaves `node` out must not escape it: a later audit). The
+            // entry itself stays unplaced (its reach may be wider).
+            for other in by_module() {
+                touch(
+                    other,
+                    ChangedBy::Infrastructure(r.address.clone()),
+                    Some(ChangeKind::Infrastructure),
                     format!("resource `{}`", r.address),
                     &mut warnings,
                 )?;
