@@ -635,11 +635,7 @@ fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str>
         return Some(id);
     }
     let named = segments().map(|s| graph.catalog_entities_named(s)).find(|n| !n.is_empty())?;
-    let rank = |i: u32| match graph.id(i).and_then(|id| id.split_once(':')).map(|(k, _)| k.to_ascii_lowercase()) {
-        Some(k) if k == "component" => 0u8,
-        Some(k) if k == "resource" => 1,
-        _ => 2,
-    };
+    let rank = |i: u32| graph.catalog_kind_rank(i).unwrap_or(u8::MAX);
     let best = named.iter().map(|&i| rank(i)).min()?;
     let mut top = named.iter().copied().filter(|&i| rank(i) == best);
     let first = top.next()?;

@@ -974,8 +974,6 @@ impl<'c> Facts<'c> {
             ));
         }
         if !strangers.is_empty() {
-            strangers.sort_unstable();
-            strangers.dedup();
             let n = strangers.len();
             let shown: Vec<String> = strangers.iter().take(5).map(|s| format!("`{}`", s.escape_debug())).collect();
             diagnostics.push(Diagnostic::new(

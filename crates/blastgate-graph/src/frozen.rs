@@ -454,14 +454,9 @@ impl FrozenGraph {
     pub fn index_of_name(&self, name: &str) -> Option<u32> {
         self.index_of(name).or_else(|| {
             let rank = |i: u32| {
-                let (kind, rest) = self.id(i)?.split_once(':')?;
+                let (_, rest) = self.id(i)?.split_once(':')?;
                 let namespace = rest.rsplit_once('/').map_or("default", |(ns, _)| ns);
-                let kind_rank = match kind.to_ascii_lowercase().as_str() {
-                    "component" => 0u8,
-                    "resource" => 1,
-                    _ => 2,
-                };
-                Some((kind_rank, u8::from(!namespace.eq_ignore_ascii_case("default"))))
+                Some((self.catalog_kind_rank(i)?, u8::from(!namespace.eq_ignore_ascii_case("default"))))
             };
             let mut ranked: Vec<((u8, u8), u32)> =
                 self.catalog_entities_named(name).iter().filter_map(|&i| Some((rank(i)?, i))).collect();
@@ -470,6 +465,19 @@ impl FrozenGraph {
                 [(best, i), rest @ ..] if rest.first().is_none_or(|(next, _)| next != best) => Some(*i),
                 _ => None,
             }
+        })
+    }
+
+    /// How deployable a catalog entity's kind is, most first: 0 for a
+    /// component, 1 for a resource, 2 for any other kind (an API, a
+    /// system); `None` for a node whose id is no catalog id (`kind:name`).
+    /// The order in which a name several entities share picks one.
+    pub fn catalog_kind_rank(&self, index: u32) -> Option<u8> {
+        let (kind, _) = self.id(index)?.split_once(':')?;
+        Some(match kind.to_ascii_lowercase().as_str() {
+            "component" => 0,
+            "resource" => 1,
+            _ => 2,
         })
     }
 

@@ -224,13 +224,13 @@ pub(crate) fn untested_places(
     let mut tests: BTreeMap<Option<&str>, u64> = BTreeMap::new();
     for f in files {
         let test = adds_tests(classifier, f);
-        // Source code only: a line of configuration, a lock file or a CI
-        // workflow beside well-tested code needs no unit test of its own (a
-        // later audit: one line of `config.yaml` elsewhere lost the whole
-        // discount).
-        // Source code by its path or its kind: a stated riskier kind
-        // (`kind: config` on `engine.go`) must not excuse the code from
-        // its tests (found by the property a_stated_kind_never_lowers_the_depth).
+        // Source code only, by its path or its kind: a line of
+        // configuration, a lock file or a CI workflow beside well-tested
+        // code needs no unit test of its own (a later audit: one line of
+        // `config.yaml` elsewhere lost the whole discount), but a stated
+        // riskier kind (`kind: config` on `engine.go`) must not excuse code
+        // from its tests (found by the property
+        // a_stated_kind_never_lowers_the_depth).
         let code_kind = blastgate_change::ChangeKind::Code;
         let source = !test
             && f.added > 0
