@@ -458,6 +458,8 @@ fn owner_groups(files: &[&FileOwnership], author: &str) -> (Vec<OwnerGroup>, Vec
 /// never the author; an empty author is no one.
 fn is_author(owner: &str, author: &str) -> bool {
     let author = author.trim();
-    let bare = |s: &str| s.strip_prefix('@').unwrap_or(s).to_owned();
-    !author.is_empty() && !owner.contains('/') && bare(owner).eq_ignore_ascii_case(&bare(author))
+    fn bare(s: &str) -> &str {
+        s.strip_prefix('@').unwrap_or(s)
+    }
+    !author.is_empty() && !owner.contains('/') && bare(owner).eq_ignore_ascii_case(bare(author))
 }
