@@ -36,10 +36,12 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         None => default_policy()?,
     };
     let (context, clock_notes) = context(args, policy.deploy.window_minutes)?;
-    let Inputs { graph, changeset, mapping, mapping_digest, allow_unknown, warnings, .. } = inputs;
+    let Inputs { graph, changeset, mapping, mapping_digest, allow_unknown, history_measured, warnings, .. } = inputs;
     let engine = Engine::new(graph, policy)?;
-    let options =
-        AssessOptions::default().with_mapping(&mapping, &mapping_digest).allow_unknown_services(allow_unknown);
+    let options = AssessOptions::default()
+        .with_mapping(&mapping, &mapping_digest)
+        .allow_unknown_services(allow_unknown)
+        .history_measured(history_measured);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
     for w in warnings {
         assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));

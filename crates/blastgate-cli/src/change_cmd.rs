@@ -33,6 +33,9 @@ pub struct Inputs {
     pub mapping_digest: String,
     /// Whether unknown services are accepted.
     pub allow_unknown: bool,
+    /// Whether the changeset's `history` section was measured here (read
+    /// from git by this process), not stated in a file.
+    pub history_measured: bool,
     /// Warnings met while reading.
     pub warnings: Vec<String>,
 }
@@ -104,6 +107,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     let graph = loader.build_frozen()?;
     progress.step("reading the change");
     let mut warnings = Vec::new();
+    let history_measured = input.change.is_none() && input.repo.is_some();
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
         None if input.repo.is_some() => {
@@ -224,7 +228,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         }
     }
     warnings.extend(mapping.warnings());
-    Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, warnings })
+    Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, history_measured, warnings })
 }
 
 /// Reads the graph and the changeset and resolves one against the other.

@@ -611,6 +611,47 @@ fn author_flag_replaces_a_forged_commit_author() {
     }
 }
 
+/// With a people list, the author's experience counts only as git measured
+/// it in the assessing process: the same `history` section written into a
+/// changeset file (by `change show`, or by hand with any numbers) is a
+/// claim, not counted (`experience-claim-not-counted`).
+#[test]
+fn experience_counts_only_when_measured_by_the_assessing_process() {
+    let dir = tempdir();
+    let repo = two_commit_repo(&dir, "dana@example.com", "Add to cart");
+    let context = dir.write(
+        "context.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+            "people": [{"id": "dana@example.com", "seniority": "mid"}]}"#,
+    );
+    let (repo_arg, context_arg, graph) = (repo.display().to_string(), context.display().to_string(), boutique());
+    let experience = |v: &serde_json::Value| {
+        v["factors"].as_array().unwrap().iter().find(|f| f["id"] == "log_author_experience").unwrap()["value"].clone()
+    };
+    let claimed = |v: &serde_json::Value| {
+        v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "experience-claim-not-counted")
+    };
+    let assess = |change: &[&str]| {
+        let o =
+            run(&[&["assess", "--graph", &graph, "--context", &context_arg, "--format", "json"][..], change].concat());
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        json(&o)
+    };
+    let measured = assess(&["--repo", &repo_arg, "--range", "HEAD~1..HEAD"]);
+    assert_ne!(experience(&measured), serde_json::json!(0.0), "{measured}");
+    assert!(!claimed(&measured), "{measured}");
+    // The same changeset, written to a file.
+    let shown = run(&["change", "show", "--repo", &repo_arg, "--range", "HEAD~1..HEAD", "--format", "json"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let changeset = json(&shown)["changeset"].clone();
+    assert!(changeset["history"]["exp"].as_f64().unwrap() > 0.0, "{changeset}");
+    let file = dir.write("change.json", &changeset.to_string());
+    let stated = assess(&["--change", &file.display().to_string()]);
+    assert_eq!(experience(&stated), serde_json::json!(0.0), "{stated}");
+    assert!(claimed(&stated), "{stated}");
+    assert_ne!(stated["input_digest"], measured["input_digest"]);
+}
+
 /// An organisation's own agent account, named with `--ai-agent`, makes its
 /// commits `agent` changes; unnamed, they read as a person's.
 #[test]

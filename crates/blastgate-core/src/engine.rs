@@ -84,6 +84,12 @@ pub struct AssessOptions<'a> {
     pub mapping_digest: &'a str,
     /// Accept services the graph lacks, with a warning.
     pub allow_unknown_services: bool,
+    /// The changeset's `history` section was measured by the gate itself
+    /// (read from git by the process that assesses), not stated by whoever
+    /// wrote the changeset. With a people list in the context, the author's
+    /// experience in an unmeasured `history` (`exp`, `rexp`, `sexp`) is a
+    /// claim and is not counted (warning `experience-claim-not-counted`).
+    pub history_measured: bool,
 }
 
 impl std::fmt::Debug for AssessOptions<'_> {
@@ -91,13 +97,19 @@ impl std::fmt::Debug for AssessOptions<'_> {
         f.debug_struct("AssessOptions")
             .field("mapping_digest", &self.mapping_digest)
             .field("allow_unknown_services", &self.allow_unknown_services)
+            .field("history_measured", &self.history_measured)
             .finish_non_exhaustive()
     }
 }
 
 impl Default for AssessOptions<'_> {
     fn default() -> Self {
-        Self { mapping: &blastgate_change::NoMapping, mapping_digest: "", allow_unknown_services: false }
+        Self {
+            mapping: &blastgate_change::NoMapping,
+            mapping_digest: "",
+            allow_unknown_services: false,
+            history_measured: false,
+        }
     }
 }
 
@@ -112,6 +124,15 @@ impl<'a> AssessOptions<'a> {
     /// Options that accept services the graph lacks.
     pub fn allow_unknown_services(mut self, allow: bool) -> Self {
         self.allow_unknown_services = allow;
+        self
+    }
+
+    /// Options saying whether the changeset's `history` section was
+    /// measured by the caller (the field of this name says what it means):
+    /// set it for a changeset your own process read from git with
+    /// `blastgate::git`, never for one read from a file.
+    pub fn history_measured(mut self, measured: bool) -> Self {
+        self.history_measured = measured;
         self
     }
 }
@@ -205,7 +226,7 @@ impl Engine {
         // counterfactuals included, sees the vetted changeset; the input
         // digest covers the changeset as given.
         let mut notes = Vec::new();
-        let vetted = vet::vet_author(changeset, context, &mut notes);
+        let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
         let vetted = vet::vet_rollback(vetted, &mut notes);
         let vetted = vet::vet_provenance(vetted, &mut notes);

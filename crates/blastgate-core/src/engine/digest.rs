@@ -266,6 +266,11 @@ pub(crate) fn input_digest(
     h.update(b"mapping");
     h.update(options.mapping_digest.as_bytes());
     h.update([u8::from(options.allow_unknown_services)]);
+    // Appended only when set, so that digests made before the option
+    // existed (and every changeset from a file) stay as they were.
+    if options.history_measured {
+        h.update(b"history-measured");
+    }
     hex("sha256:", &h.finalize())
 }
 

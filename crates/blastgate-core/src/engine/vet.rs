@@ -9,8 +9,9 @@
 //!   review the policy asks for. A context that lists people is the gate's
 //!   own record (a directory export), so its level wins, and an author it
 //!   does not list counts as the lowest level (fail closed); the
-//!   changeset's claimed prior changes are not counted either (experience
-//!   read from git is). Without a people list the changeset's claims
+//!   changeset's claimed prior changes are not counted either, nor the
+//!   experience in its `history` unless the assessing process read it
+//!   from git (`AssessOptions::history_measured`). Without a people list the changeset's claims
 //!   stand: the gate then trusts whatever produced the changeset.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
@@ -52,6 +53,7 @@ use crate::context::Context;
 pub(crate) fn vet_author<'a>(
     changeset: &'a Changeset,
     context: &Context,
+    history_measured: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     if context.people.is_empty() {
@@ -96,26 +98,43 @@ pub(crate) fn vet_author<'a>(
     // The author's stated experience is as much a claim as the level, and
     // worth up to a point of log-odds (a gaming audit: 1,000 claimed prior
     // changes took a junior's 2,000 lines from senior to owner). Where the
-    // gate keeps its own record of people, the changeset's claim is not
-    // counted; experience read from git (`history.exp`) still is.
+    // gate keeps its own record of people, the changeset's claims are not
+    // counted: `prior_changes` always, and the `history` section's
+    // experience (`exp`, `rexp`, `sexp`) unless the gate measured it
+    // itself (`AssessOptions::history_measured`: read from git by the
+    // process that assesses).
+    let claimed_history = !history_measured
+        && changeset.history.as_ref().is_some_and(|h| h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some());
+    let mut claims = Vec::new();
     if let Some(claimed) = author.prior_changes {
+        claims.push(format!("its author's prior changes ({claimed})"));
+    }
+    if claimed_history {
+        claims.push("its author's experience in `history` (`exp`, `rexp`, `sexp`)".to_owned());
+    }
+    if !claims.is_empty() {
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "experience-claim-not-counted",
             format!(
-                "the changeset states its author's prior changes ({}); with a people list in the context, the \
-                 gate goes by its own records, so the claim is not counted (experience read from git, \
-                 `history.exp`, is). Read the change from git to count the author's history",
-                claimed
+                "the changeset states {}; with a people list in the context, the gate goes by its own records, \
+                 so the claim is not counted (the author counts as having no prior changes). Assess the change \
+                 read from git (`assess --repo DIR --range A..B`) to count the author's history as git measures it",
+                claims.join(" and ")
             ),
         ));
     }
-    if seniority.as_deref() == stated && author.prior_changes.is_none() {
+    if seniority.as_deref() == stated && claims.is_empty() {
         return Cow::Borrowed(changeset);
     }
     let mut vetted = changeset.clone();
     vetted.author.seniority = seniority;
     vetted.author.prior_changes = None;
+    if claimed_history && let Some(history) = vetted.history.as_mut() {
+        history.exp = None;
+        history.rexp = None;
+        history.sexp = None;
+    }
     Cow::Owned(vetted)
 }
 
