@@ -69,7 +69,21 @@ pub const LADDER: &[DemoChange] = &[
         expected: "senior",
     },
     DemoChange {
-        title: "an agent deleting and recreating the orders database, with a final snapshot and a rollback plan",
+        title: "a senior engineer recreating the orders database from an AI-written plan, with a final snapshot and \
+                a rollback plan",
+        changeset: r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "orders-db-replace",
+            "author": {"id": "sam", "seniority": "senior", "prior_changes": 320},
+            "provenance": {"ai": "generated", "tool": "coding-agent"},
+            "infrastructure": [{"address": "module.orders.aws_db_instance.main", "type": "aws_db_instance",
+                                "action": "replace", "actions": ["delete", "create"], "node": "orders-db",
+                                "final_snapshot": true}],
+            "safety": {"rollback_plan": true}}"#,
+        context: CALM,
+        expected: "multi_party",
+    },
+    DemoChange {
+        title: "an agent deleting and recreating the orders database on its own, with a final snapshot and a \
+                rollback plan it states itself",
         changeset: r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "orders-db-recreate",
             "author": {"id": "ops-agent", "seniority": "senior"},
             "provenance": {"ai": "agent", "tool": "coding-agent"},
@@ -78,7 +92,7 @@ pub const LADDER: &[DemoChange] = &[
                                 "final_snapshot": true}],
             "safety": {"rollback_plan": true}}"#,
         context: CALM,
-        expected: "multi_party",
+        expected: "block",
     },
     DemoChange {
         title: "a checkout change during the holiday freeze",

@@ -49,9 +49,15 @@ fn the_ladder_explains_itself() {
     };
     let pricing = by_id("pricing-discounts");
     assert!(pricing.fired_rule_ids().any(|r| r == "ai-change-by-junior-or-mid"));
-    let db = by_id("orders-db-recreate");
-    assert!(db.fired_rule_ids().any(|r| r == "destructive-by-agent"));
+    let db = by_id("orders-db-replace");
+    assert!(db.fired_rule_ids().any(|r| r == "destructive-datastore-or-queue"));
     assert!(db.rollout.mandatory);
+    // The same change made by an agent on its own: its rollback claim is
+    // not counted, and a destructive change reaching tier 0 blocks.
+    let agent = by_id("orders-db-recreate");
+    assert!(agent.fired_rule_ids().any(|r| r == "destructive-by-agent"));
+    assert!(agent.fired_rule_ids().any(|r| r == "destructive-tier0-without-rollback"));
+    assert!(agent.diagnostics.iter().any(|d| d.code == "rollback-claim-by-agent"));
     let freeze = by_id("checkout-banner");
     let wait = freeze.counterfactuals.iter().find(|c| c.id == "wait-for-freeze-end").unwrap();
     assert!(wait.lowers);

@@ -73,13 +73,25 @@ pub(crate) fn explore(
         for r in c.infrastructure.iter_mut().filter(|r| lost.contains(&r.address)) {
             r.final_snapshot = Some(true);
         }
-        let action = if !lost.is_empty() {
-            "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then state a tested rollback \
-             plan (safety.rollback_plan)"
+        // An agent's own claim on its destructive change does not count
+        // (`vet.rs`): the advice is for a person to take it over.
+        let by_agent = changeset.provenance.involvement() == AiInvolvement::Agent
+            && changeset.infrastructure.iter().any(|r| r.effective_action().is_destructive());
+        if by_agent {
+            c.provenance.ai = Some(AiInvolvement::Generated);
+        }
+        let keep = if lost.is_empty() {
+            ""
         } else {
-            "state a tested rollback plan (safety.rollback_plan)"
+            "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then "
         };
-        try_one("add-rollback-plan", action.into(), &c, context);
+        let whom = if by_agent {
+            "have a person take the change over from the agent (commit it as their own) and "
+        } else {
+            ""
+        };
+        let action = format!("{whom}{keep}state a tested rollback plan (safety.rollback_plan)");
+        try_one("add-rollback-plan", action, &c, context);
     }
     if engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref()) {
         let mut c = changeset.clone();

@@ -31,7 +31,8 @@
 //!   that keeps no final snapshot (`final_snapshot: false`, from a plan's
 //!   `skip_final_snapshot`), or a datastore or queue (by its resource
 //!   type) that does not say it keeps one, no rollback brings its data
-//!   back: the claim is dropped.
+//!   back: the claim is dropped. Nor does an autonomous agent's claim on
+//!   its own destructive change count (`rollback-claim-by-agent`).
 //! - **No AI involvement** (`vet_provenance`). `provenance.ai: none` (or
 //!   nothing) beside a named AI `tool` or `model` contradicts itself: the
 //!   change counts as AI-assisted.
@@ -323,7 +324,7 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
     lost.sort_unstable();
     lost.dedup();
     let Some(first) = lost.first() else {
-        return changeset;
+        return vet_agent_rollback(changeset, diagnostics);
     };
     let more = match lost.len() {
         1 => String::new(),
@@ -337,6 +338,49 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
              (`final_snapshot: false`; in a plan, `skip_final_snapshot = true`), or destroys a datastore or queue \
              without saying it keeps one: no rollback brings that data back, so the claim is not counted. Take a \
              final snapshot or a backup first, and state `final_snapshot: true`"
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    vetted.safety.rollback_plan = None;
+    Cow::Owned(vetted)
+}
+
+/// `changeset` with its rollback-plan claim dropped when an autonomous
+/// agent made it and it deletes or replaces infrastructure, with a warning
+/// in `diagnostics`. The claim is what lifts the block on a destructive
+/// change that reaches tier 0, and an agent that deletes and recreates
+/// production is the party whose own assurance cannot be the evidence (an
+/// audit: an agent's plan replacing the production cluster and two tier-0
+/// databases went from `block` to `multi_party` on its `rollback_plan:
+/// true`). A person who takes the change over (commits it as their own)
+/// can state the plan.
+fn vet_agent_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+    if changeset.provenance.involvement() != AiInvolvement::Agent {
+        return changeset;
+    }
+    let mut destroyed: Vec<&str> = changeset
+        .infrastructure
+        .iter()
+        .filter(|r| r.effective_action().is_destructive())
+        .map(|r| r.address.as_str())
+        .collect();
+    destroyed.sort_unstable();
+    destroyed.dedup();
+    let Some(first) = destroyed.first() else {
+        return changeset;
+    };
+    let more = match destroyed.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "rollback-claim-by-agent",
+        format!(
+            "the changeset states a rollback plan, but an autonomous agent made it and it deletes or replaces \
+             `{first}`{more}: an agent's own assurance is not evidence that its destructive change can be undone, \
+             so the claim is not counted. A person who takes the change over (commits it as their own) can state \
+             the plan"
         ),
     ));
     let mut vetted = changeset.into_owned();
