@@ -298,6 +298,11 @@ pub enum RuleCheck {
     /// the same window.
     #[serde(deserialize_with = "no_parameters")]
     Collision,
+    /// The change states that it cannot be reverted without loss
+    /// (`safety.reversible: false`: a dropped column, a destructive data
+    /// migration): a rollback cannot undo it if it goes wrong.
+    #[serde(deserialize_with = "no_parameters")]
+    Irreversible,
     /// A changed file that is neither documentation nor a test maps to no
     /// graph node: the change deploys something the graph does not show
     /// (a shared library, a service missing from the graph), so its blast

@@ -234,6 +234,12 @@ fn check(
                 )
             })
         }
+        RuleCheck::Irreversible => (changeset.safety.reversible == Some(false)).then(|| {
+            (
+                "the change states that it cannot be reverted without loss (`safety.reversible: false`)".to_owned(),
+                touched(),
+            )
+        }),
         RuleCheck::UnmappedRuntimeFiles => {
             // The files, and the infrastructure the change creates, changes
             // or destroys that no node places (found by a gaming audit: an
