@@ -284,10 +284,56 @@ impl Engine {
                 Radius { blast: std::sync::Arc::new(blast), changed, edges }
             }
         };
+        // The span checked for freezes and changes in flight covers the
+        // deploy window and, when the rollout the decision mandates takes
+        // longer, the whole rollout (a decision audit: a freeze starting
+        // 30 minutes into a four-hour staged rollout went unseen). The
+        // rollout depends on the decision, so a longer one decides again
+        // over its span; spans only grow and rollouts take one of a few
+        // lengths, so this ends within `plan::ROLLOUT_LENGTHS` passes.
+        let base = diagnostics;
+        let mut window_minutes = self.policy.deploy.window_minutes;
+        let (mut resolved, mut radius) = (resolved, radius);
+        // At most one pass more than there are rollout lengths: the span
+        // grows strictly at each pass, to one of those lengths.
+        for _ in 0..plan::ROLLOUT_LENGTHS {
+            let mut decided = self.decide_over(changeset, context, resolved, radius, window_minutes, base.clone());
+            let rollout_minutes = plan::rollout_minutes(self, decided.depth, &decided.fired);
+            if rollout_minutes <= window_minutes {
+                return decided;
+            }
+            // Nothing in the context depends on the span (no freeze, no
+            // change in flight) and no `deploy_at` names it in a message:
+            // a pass over the longer span would decide alike, so only the
+            // span reported grows.
+            if context.freezes.is_empty() && context.in_flight.is_empty() && changeset.deploy_at.is_none() {
+                let longer = i64::from(rollout_minutes).saturating_mul(60);
+                decided.facts.window_end = decided.facts.checked_from.saturating_add_seconds(longer);
+                return decided;
+            }
+            window_minutes = rollout_minutes;
+            (resolved, radius) = (decided.resolved, decided.radius);
+        }
+        self.decide_over(changeset, context, resolved, radius, window_minutes, base)
+    }
+
+    /// [`Engine::decide`] once the change is resolved and its radius
+    /// known, with freezes and changes in flight checked over
+    /// `window_minutes` from the deploy time.
+    fn decide_over<'c>(
+        &self,
+        changeset: &Changeset,
+        context: &'c Context,
+        resolved: Cow<'c, ResolvedChange>,
+        radius: Radius,
+        window_minutes: u32,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Decided<'c> {
         let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
         work.charge(radius.edges);
-        let facts = Facts::gather(self, changeset, &resolved, context, blast, &mut work, &mut diagnostics);
+        let facts =
+            Facts::gather(self, changeset, &resolved, context, blast, window_minutes, &mut work, &mut diagnostics);
         if work.exceeded {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -799,6 +845,7 @@ impl<'c> Facts<'c> {
         resolved: &ResolvedChange,
         context: &'c Context,
         blast: &BlastRadius,
+        window_minutes: u32,
         work: &mut Work,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Self {
@@ -832,7 +879,7 @@ impl<'c> Facts<'c> {
         } else {
             deploy_at
         };
-        let window_seconds = i64::from(engine.policy.deploy.window_minutes).saturating_mul(60);
+        let window_seconds = i64::from(window_minutes).saturating_mul(60);
         let window_end = deploy_at.saturating_add_seconds(window_seconds);
         // A gate answers now, and cannot hold a deploy until a later
         // `deploy_at`: the span checked for freezes and changes in flight

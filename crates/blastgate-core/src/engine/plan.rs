@@ -249,14 +249,17 @@ pub(crate) fn approvals(
     (out, separation)
 }
 
-/// The rollout plan for `depth`, at least staged when a critical-reach rule
-/// fired.
-pub(crate) fn rollout(
+/// How many lengths a rollout can take (the sums of its steps' bake times
+/// below: 0, 30, 90 and 240 minutes).
+pub(crate) const ROLLOUT_LENGTHS: usize = 4;
+
+/// The rollout's strategy and steps (percent, bake minutes) for `depth`:
+/// at least staged when a critical-reach rule fired.
+fn rollout_steps(
     engine: &Engine,
-    ranked: &[(&str, &Affected)],
     depth: ReviewDepth,
     fired: &[FiredRule],
-) -> RolloutPlan {
+) -> (RolloutStrategy, bool, &'static [(u32, u32)]) {
     let critical_rule = fired
         .iter()
         .any(|f| engine.policy.rules.iter().any(|r| r.id == f.id && matches!(r.check, RuleCheck::CriticalReach)));
@@ -274,6 +277,23 @@ pub(crate) fn rollout(
         (RolloutStrategy::Staged, _) => &[(1, 60), (10, 60), (25, 60), (50, 60), (100, 0)],
         (RolloutStrategy::DoNotDeploy, _) => &[],
     };
+    (strategy, critical_rule, steps)
+}
+
+/// How long the rollout for `depth` takes, in minutes: its bake times.
+pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[FiredRule]) -> u32 {
+    rollout_steps(engine, depth, fired).2.iter().map(|&(_, bake)| bake).sum()
+}
+
+/// The rollout plan for `depth`, at least staged when a critical-reach rule
+/// fired.
+pub(crate) fn rollout(
+    engine: &Engine,
+    ranked: &[(&str, &Affected)],
+    depth: ReviewDepth,
+    fired: &[FiredRule],
+) -> RolloutPlan {
+    let (strategy, critical_rule, steps) = rollout_steps(engine, depth, fired);
     let reason = match strategy {
         RolloutStrategy::AllAtOnce => "low risk: deploy at once and watch the dashboards",
         RolloutStrategy::Canary => "a canary first, widening after each bake time if the watched services stay healthy",
