@@ -8,8 +8,10 @@
 //! `Domain`, `Group`, `User`, `Location` and `Template` entities are read,
 //! checked (`apiVersion`, `kind`, `metadata.name`) and skipped: a system is
 //! recorded as the `system` attribute of the entities that name it, and a
-//! group or user is an owner. An entity of any other kind is skipped with a
-//! warning.
+//! group or user is an owner. A `Location`'s `target` and `targets` are not
+//! followed (a parser reads bytes, not files or URLs): a warning names
+//! them, since the entities they hold are missing unless given as inputs.
+//! An entity of any other kind is skipped with a warning.
 //!
 //! A node's id is its entity reference, lowercased (Backstage compares
 //! references case-insensitively), written `kind:name` in the `default`
@@ -20,13 +22,14 @@
 //!
 //! References are `[kind:][namespace/]name`. A reference without a namespace
 //! is in the namespace of the entity that writes it, as Backstage resolves
-//! it; a reference without a kind takes the field's default kind. Edges point
-//! from the dependent to its dependency:
+//! it; a reference without a kind takes the field's default kind, and in a
+//! field without one (`dependsOn`, `dependencyOf`) it is an error, as in
+//! Backstage. Edges point from the dependent to its dependency:
 //!
 //! | field                 | default kind | edge                    |
 //! |-----------------------|--------------|-------------------------|
-//! | `spec.dependsOn`      | `component`  | entity -> ref           |
-//! | `spec.dependencyOf`   | `component`  | ref -> entity           |
+//! | `spec.dependsOn`      | none: error  | entity -> ref           |
+//! | `spec.dependencyOf`   | none: error  | ref -> entity           |
 //! | `spec.consumesApis`   | `api`        | entity -> API           |
 //! | `spec.providesApis`   | `api`        | API -> entity           |
 //! | `spec.subcomponentOf` | `component`  | none: label `part_of`   |
@@ -41,6 +44,14 @@
 //! dependency of its whole, nor the other way round. It is kept as the label
 //! `part_of` (the parent's node id) so that policy can decide whether a change
 //! to a part counts as a change to the whole.
+//!
+//! A kindless `dependsOn: [orders-db]` is refused rather than read as
+//! `component:orders-db`: when the catalog declares `resource:orders-db`
+//! the edge would go to a made-up node, and the database would have no
+//! dependents (its replacement would need less review). Backstage's own
+//! catalog refuses it too (`BuiltinKindsEntityProcessor` parses these two
+//! fields with no default kind), and a reader of one file cannot know
+//! which kinds the other files declare.
 //!
 //! A non-API reference in `consumesApis` (Backstage's own example catalog has
 //! `consumesApis: ['component:artist-lookup']`) is read as a direct
@@ -268,6 +279,9 @@ struct RawSpec {
     dependency_of: Option<Refs>,
     consumes_apis: Option<Refs>,
     provides_apis: Option<Refs>,
+    /// A `Location`'s target and targets: named in a warning, not read.
+    target: Option<Targets>,
+    targets: Option<Targets>,
     /// Every other key (a spec is open to custom fields): checked for near
     /// misses of the fields above.
     #[serde(flatten)]
@@ -323,6 +337,30 @@ impl<'de> Deserialize<'de> for Refs {
         d.deserialize_any(V)
     }
 }
+
+/// A `Location`'s `target` or `targets`: a string or a list of them. Any
+/// other value (a custom field of another kind of entity) is ignored, as
+/// the targets are only named in a warning.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Targets {
+    One(String),
+    Many(Vec<String>),
+    Other(de::IgnoredAny),
+}
+
+impl Targets {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            Self::One(target) => vec![target],
+            Self::Many(targets) => targets,
+            Self::Other(_) => Vec::new(),
+        }
+    }
+}
+
+/// Most `Location` targets named in its warning; the rest are counted.
+const MAX_TARGETS_NAMED: usize = 8;
 
 /// The entity kinds we know, and what becomes of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -385,25 +423,27 @@ struct EntityRef {
 }
 
 impl EntityRef {
-    /// Parses `[kind:][namespace/]name`.
-    fn parse(text: &str, default_kind: &str, default_namespace: &str) -> Result<Self, &'static str> {
+    /// Parses `[kind:][namespace/]name`; without `default_kind`, a
+    /// reference must state its kind.
+    fn parse(text: &str, default_kind: Option<&str>, default_namespace: &str) -> Result<Self, RefProblem> {
         if text.matches(':').count() > 1 || text.matches('/').count() > 1 {
-            return Err("malformed entity reference: too many `:` or `/`");
+            return Err(RefProblem::Malformed("malformed entity reference: too many `:` or `/`"));
         }
         let (kind, rest) = match text.split_once(':') {
-            Some((kind, rest)) => (kind, rest),
+            Some((kind, rest)) => (Some(kind), rest),
             None => (default_kind, text),
         };
         let (namespace, name) = match rest.split_once('/') {
             Some((namespace, name)) => (namespace, name),
             None => (default_namespace, rest),
         };
-        if kind.trim().is_empty() || namespace.trim().is_empty() || name.trim().is_empty() {
-            return Err("malformed entity reference: empty kind, namespace or name");
+        if kind.is_some_and(|k| k.trim().is_empty()) || namespace.trim().is_empty() || name.trim().is_empty() {
+            return Err(RefProblem::Malformed("malformed entity reference: empty kind, namespace or name"));
         }
-        if [kind, namespace, name].iter().any(|part| part.chars().any(char::is_whitespace)) {
-            return Err("malformed entity reference: contains whitespace");
+        if [kind.unwrap_or_default(), namespace, name].iter().any(|part| part.chars().any(char::is_whitespace)) {
+            return Err(RefProblem::Malformed("malformed entity reference: contains whitespace"));
         }
+        let Some(kind) = kind else { return Err(RefProblem::NoKind) };
         Ok(Self { kind: kind.to_lowercase(), namespace: namespace.to_lowercase(), name: name.to_lowercase() })
     }
 
@@ -425,6 +465,15 @@ impl EntityRef {
     fn entity_kind(&self) -> Option<EntityKind> {
         EntityKind::parse(&self.kind)
     }
+}
+
+/// Why a reference did not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefProblem {
+    /// An empty part, too many separators or whitespace.
+    Malformed(&'static str),
+    /// No kind, in a field that has no default kind.
+    NoKind,
 }
 
 impl fmt::Display for EntityRef {
@@ -485,6 +534,10 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         );
         return Ok(());
     };
+    if entity_kind == EntityKind::Location {
+        warn_location(fragment, format!("{at} (location:{namespace}/{name})"), spec);
+        return Ok(());
+    }
     if !entity_kind.is_node() {
         return Ok(());
     }
@@ -573,6 +626,29 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     Ok(())
 }
 
+/// Warns that a `Location`'s targets are not read: the entities they hold
+/// are missing from the graph unless they are given as inputs themselves.
+fn warn_location(fragment: &mut GraphFragment, place: String, spec: Option<RawSpec>) {
+    let (target, targets) = spec.map(|s| (s.target, s.targets)).unwrap_or_default();
+    let all: Vec<String> = target.into_iter().chain(targets).flat_map(Targets::into_vec).collect();
+    if all.is_empty() {
+        return;
+    }
+    let mut named: Vec<String> =
+        all.iter().take(MAX_TARGETS_NAMED).map(|t| format!("`{}`", blastgate_graph::shorten(t))).collect();
+    if all.len() > MAX_TARGETS_NAMED {
+        named.push(format!("and {} more", all.len() - MAX_TARGETS_NAMED));
+    }
+    fragment.warn(
+        place,
+        format!(
+            "Location entity not followed: its targets {} are not read; give the catalog files they name as \
+             inputs, or their entities are missing from the graph",
+            named.join(", ")
+        ),
+    );
+}
+
 /// The relation fields that become edges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Relation {
@@ -583,10 +659,13 @@ enum Relation {
 }
 
 impl Relation {
-    fn default_kind(self) -> &'static str {
+    /// The kind of a reference that names none; `None` where Backstage
+    /// requires one (its `BuiltinKindsEntityProcessor` parses `dependsOn`
+    /// and `dependencyOf` with no default kind).
+    fn default_kind(self) -> Option<&'static str> {
         match self {
-            Self::DependsOn | Self::DependencyOf => "component",
-            Self::ConsumesApi | Self::ProvidesApi => "api",
+            Self::DependsOn | Self::DependencyOf => None,
+            Self::ConsumesApi | Self::ProvidesApi => Some("api"),
         }
     }
 }
@@ -604,9 +683,21 @@ impl Entity<'_> {
         format!("{} ({})", self.at, self.this)
     }
 
-    fn parse_ref(&self, place: &str, text: &str, default_kind: &str) -> Result<EntityRef, GraphError> {
-        EntityRef::parse(text, default_kind, &self.this.namespace)
-            .map_err(|message| GraphError::invalid(self.file, place, text, message).with_help(REF_HELP))
+    fn parse_ref(&self, place: &str, text: &str, default_kind: Option<&str>) -> Result<EntityRef, GraphError> {
+        EntityRef::parse(text, default_kind, &self.this.namespace).map_err(|problem| match problem {
+            RefProblem::Malformed(message) => GraphError::invalid(self.file, place, text, message).with_help(REF_HELP),
+            RefProblem::NoKind => GraphError::invalid(
+                self.file,
+                place,
+                text,
+                "entity reference has no kind, and this field has no default kind (Backstage refuses it too); \
+                 guessing one could send the edge to the wrong entity",
+            )
+            .with_help(format!(
+                "write the kind of the entity meant, such as `component:{name}` or `resource:{name}`",
+                name = blastgate_graph::shorten(text.trim())
+            )),
+        })
     }
 
     /// Parses a single-reference field (`owner`, `system`, `subcomponentOf`),
@@ -620,7 +711,7 @@ impl Entity<'_> {
         expected: &[EntityKind],
     ) -> Result<EntityRef, GraphError> {
         let place = format!("{}, {field}", self.place());
-        let target = self.parse_ref(&place, text, default_kind)?;
+        let target = self.parse_ref(&place, text, Some(default_kind))?;
         if !target.entity_kind().is_some_and(|k| expected.contains(&k)) {
             let names: Vec<&str> = expected.iter().map(|k| k.name()).collect();
             fragment.warn(

@@ -36,6 +36,15 @@
 //!   matches nothing.
 //! - Whitespace around words is ignored; a space inside a pattern is
 //!   written `\ `. `{` and `}` are literal, as in git.
+//! - A GitLab section header (`[Section]`, `[Section][2]`, `^[Optional]`,
+//!   `[Docs] @docs-team`: a line that starts with `[` or `^[`, whose
+//!   bracketed name is followed by nothing, an approval count `[N]` or
+//!   whitespace) refuses the whole file. GitLab's sections change whose
+//!   approval is required (each section's owners are required, besides
+//!   the last match of other sections), which GitHub's syntax cannot say:
+//!   skipping the header as an invalid pattern would merge the sections
+//!   and lose required owners. A genuine character range (`[Dd]ocs/`,
+//!   `*.[ch]`) is still a GitHub line skipped with a warning.
 //!
 //! Matching uses the `ignore` crate's gitignore machinery (ripgrep's), not
 //! hand-written globbing; see `PathMatcher` for the two places where
@@ -139,8 +148,10 @@ impl CodeOwners {
     ///   [`MAX_PATTERN_WILDCARDS`] wildcards or patterns of more than
     ///   [`MAX_WILDCARDS`] together (named `FILE: line N` in the error), or
     ///   more than [`MAX_RULES`] rules.
-    /// - [`ChangeError::InvalidValue`] when the patterns together cannot be
-    ///   compiled (a pattern set too large for the matcher).
+    /// - [`ChangeError::InvalidValue`] for a GitLab section header
+    ///   (`[Section]`, `^[Optional][2] @team`), naming the line, or when the
+    ///   patterns together cannot be compiled (a pattern set too large for
+    ///   the matcher).
     ///
     /// # Example
     /// ```
@@ -158,6 +169,19 @@ impl CodeOwners {
         let mut warnings = Warnings::default();
         let mut wildcards = 0usize;
         for (line_no, line) in lines(file, bytes)? {
+            if is_gitlab_section(line) {
+                return Err(ChangeError::invalid(
+                    file,
+                    format!("line {line_no}"),
+                    line.trim(),
+                    "a GitLab section header; GitLab sections are not supported (GitHub's CODEOWNERS syntax only), \
+                     and reading on without them would lose the owners each section requires",
+                )
+                .with_help(
+                    "give blastgate a GitHub-style CODEOWNERS file (no `[Section]` lines), or map paths to \
+                     services and owners with a service map",
+                ));
+            }
             let tokens = split_line(line);
             let Some((&pattern, owners)) = tokens.split_first() else { continue };
             for token in &tokens {
@@ -237,6 +261,28 @@ impl Rule {
     fn view(&self) -> CodeOwnersRule<'_> {
         CodeOwnersRule { line: self.line, pattern: &self.pattern, owners: &self.owners }
     }
+}
+
+/// Whether `line` is a GitLab section header: `[name]`, optionally after
+/// `^` (an optional section) and followed by an approval count `[N]`, then
+/// the end of the line or whitespace and default owners. GitLab's own
+/// pattern (`Gitlab::CodeOwners::Section`) has the same shape. A `[` range
+/// inside a pattern (`[Dd]ocs/`) is followed by more pattern, so it is not
+/// a header.
+fn is_gitlab_section(line: &str) -> bool {
+    let line = line.trim();
+    let rest = line.strip_prefix('^').unwrap_or(line);
+    let Some(rest) = rest.strip_prefix('[') else { return false };
+    let Some((name, rest)) = rest.split_once(']') else { return false };
+    if name.trim().is_empty() {
+        return false;
+    }
+    // An approval count: `[2]` (GitLab also accepts `[]`).
+    let rest = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((count, after)) if count.chars().all(|c| c.is_ascii_digit()) => after,
+        _ => rest,
+    };
+    rest.is_empty() || rest.starts_with(char::is_whitespace)
 }
 
 /// Whether `token` is an owner GitHub accepts the syntax of: `@user`,

@@ -54,6 +54,9 @@ use crate::doc;
 /// `call_count` is accepted for `callCount`. Other fields are ignored.
 /// Duplicate links are kept (the builder sums their counts); a link from a
 /// service to itself is kept here and dropped by the builder with a warning.
+/// An answer with no links (`[]`, `{"data": []}`) gives an empty fragment
+/// with a warning: a query over the wrong time range or lookback observes
+/// no calls, and a graph missing them would have smaller blast radii.
 ///
 /// # Errors
 /// [`GraphError::Syntax`] for invalid UTF-8 or malformed JSON;
@@ -73,6 +76,9 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
         (doc::from_json::<Vec<JaegerLink>>(file, text)?, "$")
     };
     let mut fragment = GraphFragment::new(file, Origin::Observed);
+    if links.is_empty() {
+        fragment.warn(base, no_calls_message("dependency links"));
+    }
     fragment.reserve(0, links.len());
     for (i, link) in links.into_iter().enumerate() {
         let dependent = fragment.node(&link.parent, || format!("{base}[{i}].parent"))?;
@@ -104,12 +110,19 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
 /// service). Values must be finite and not negative; they are rounded to
 /// whole calls. A `matrix` result uses the last sample of each series. All
 /// series of one `(client, server)` pair become one edge whose counts are
-/// the sums.
+/// the sums. An answer that counts no calls (`"result": []`, or only series
+/// of other metrics) gives a fragment without edges, with a warning.
+///
+/// A `success` answer with a non-empty `warnings` array is refused: that is
+/// how Prometheus, Thanos, Cortex and Mimir mark a partial response (a
+/// store or querier did not answer), and series missing from it would be
+/// edges missing from the graph.
 ///
 /// # Errors
 /// [`GraphError::Syntax`] for invalid UTF-8 or malformed JSON;
 /// [`GraphError::Schema`] for a `status` other than `success` (quoting
-/// Prometheus's error), a `resultType` other than `vector` or `matrix`, a
+/// Prometheus's error), `warnings` in the answer (quoting the first), a
+/// `resultType` other than `vector` or `matrix`, a
 /// missing `client` or `server` label, a series without a sample, or a
 /// mistyped field, naming the JSON path; [`GraphError::InvalidValue`] for a
 /// value that is not a number, is NaN, infinite, negative or too large, or
@@ -127,6 +140,9 @@ pub fn parse_prometheus(file: &str, bytes: &[u8]) -> Result<GraphFragment, Graph
     };
     if answer.status != "success" {
         return Err(prom_status_error(file, &answer.status, answer.error_type.as_deref(), answer.error.as_deref()));
+    }
+    if let Some(first) = answer.warnings.as_deref().and_then(<[String]>::first) {
+        return Err(prom_warnings_error(file, first, answer.warnings.as_deref().map_or(0, <[String]>::len)));
     }
     let Some(data) = answer.data else {
         return Err(GraphError::schema(file, "$", "", "the answer has no `data`")
@@ -210,6 +226,10 @@ struct PromAnswer {
     error_type: Option<String>,
     #[serde(default)]
     error: Option<String>,
+    /// Set on a partial response (Prometheus's `warnings`, also used by
+    /// Thanos, Cortex and Mimir when a store did not answer).
+    #[serde(default)]
+    warnings: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +294,24 @@ fn prom_status_error(file: &str, status: &str, error_type: Option<&str>, error: 
     };
     GraphError::schema(file, "$.status", error.unwrap_or_default(), message)
         .with_help("fix the PromQL query and save an answer whose `status` is `success`")
+}
+
+fn prom_warnings_error(file: &str, first: &str, count: usize) -> GraphError {
+    let message = format!(
+        "the query succeeded with {count} warning{}: the answer may be partial (a store or querier did not \
+         answer), and a missing series is a missing edge",
+        if count == 1 { "" } else { "s" }
+    );
+    GraphError::schema(file, "$.warnings[0]", first, message).with_help(
+        "query again and save an answer without `warnings` (Thanos: `partial_response=false` refuses partial answers)",
+    )
+}
+
+/// The warning for an answer that observed no calls.
+fn no_calls_message(what: &str) -> String {
+    format!(
+        "the file observed no calls (no {what}); wrong time range or lookback? Its edges are missing from the graph"
+    )
 }
 
 fn result_type_error(file: &str, result_type: &str) -> GraphError {
@@ -485,6 +523,9 @@ impl<'a> SeriesReader<'a> {
     }
 
     fn finish(mut self) -> Result<GraphFragment, GraphError> {
+        if self.pairs.is_empty() {
+            self.fragment.warn("$.data.result", no_calls_message("servicegraph request counts"));
+        }
         self.fragment.reserve(0, self.pairs.len());
         for pair in self.pairs {
             self.fragment.edge(pair.dependent, pair.dependency, observed(pair.kind, pair.observation))?;

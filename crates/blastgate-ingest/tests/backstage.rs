@@ -312,7 +312,7 @@ kind: Resource
 metadata: {name: k8s, namespace: shop}
 spec:
   type: kubernetes-cluster
-  dependencyOf: checkout
+  dependencyOf: component:checkout
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -429,7 +429,7 @@ fn near_misses_of_fields_and_kinds_are_errors() {
         assert!(err.to_string().contains(&format!("did you mean `{meant}`")), "{err}");
         assert!(err.to_string().contains("catalog-info.yaml"), "{err}");
     }
-    let text = entity("Component", "type: service, lifecycle: production, dependsOn: [db], customField: 1");
+    let text = entity("Component", "type: service, lifecycle: production, dependsOn: [resource:db], customField: 1");
     assert!(backstage::parse("catalog-info.yaml", text.as_bytes()).is_ok());
 }
 
@@ -476,7 +476,7 @@ spec: {memberOf: [team-a]}
 apiVersion: backstage.io/v1alpha1
 kind: Location
 metadata: {name: root}
-spec: {type: url, targets: [./a.yaml, ./b.yaml]}
+spec: {type: url}
 ---
 apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -487,6 +487,86 @@ spec: {owner: team-a, type: service, parameters: [{title: x}], steps: []}
     .unwrap();
     assert_eq!(fragment.node_count(), 0);
     assert!(fragment.warnings().is_empty(), "{:?}", fragment.warnings());
+}
+
+/// A `Location` is not followed, and its targets' entities are missing
+/// from the graph: it used to be skipped without a word. The warning
+/// names every target (up to eight, then a count), and reads none.
+#[test]
+fn location_targets_are_named_in_a_warning_not_followed() {
+    let fragment = parse_str(
+        "apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: root}
+spec: {type: url, target: ./root.yaml, targets: [./a.yaml, 'https://example.com/b.yaml']}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: many, namespace: ops}
+spec:
+  targets: [t1, t2, t3, t4, t5, t6, t7, t8, t9, t10]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: web}
+spec: {target: {custom: field}}
+",
+    )
+    .unwrap();
+    assert_eq!(fragment.node_count(), 1);
+    let warnings = fragment.warnings();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings[0].place(), "document 1 (location:default/root)");
+    let message = warnings[0].message();
+    for target in ["`./root.yaml`", "`./a.yaml`", "`https://example.com/b.yaml`", "not read"] {
+        assert!(message.contains(target), "{target} missing from {message}");
+    }
+    assert_eq!(warnings[1].place(), "document 2 (location:ops/many)");
+    assert!(warnings[1].message().contains("`t8`, and 2 more"), "{}", warnings[1].message());
+    assert!(!warnings[1].message().contains("`t9`"), "{}", warnings[1].message());
+}
+
+/// Regression (audit, serious): a kindless `dependsOn: [orders-db]` was
+/// read as `component:orders-db`; with the catalog declaring
+/// `resource:orders-db`, the edge went to a made-up external node and the
+/// database had no dependents, so replacing it needed `peer` review
+/// instead of `block`. Backstage refuses such a reference in `dependsOn`
+/// and `dependencyOf`; so does blastgate, naming the file, entity, field
+/// and value, with the kinds to write.
+#[test]
+fn kindless_depends_on_and_dependency_of_are_errors() {
+    for (field, value) in
+        [("dependsOn", "[orders-db]"), ("dependencyOf", "orders-db"), ("dependsOn", "[shop/orders-db]")]
+    {
+        let text = format!(
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: checkout}}\nspec: {{{field}: {value}}}\n---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {{name: orders-db}}\nspec: {{type: database}}\n"
+        );
+        let bare = value.trim_matches(['[', ']']);
+        let err = assert_error(
+            backstage::parse("catalog/checkout.yaml", text.as_bytes()),
+            "invalid_value",
+            &[
+                "catalog/checkout.yaml",
+                &format!("document 1 (component:default/checkout), spec.{field}[0]"),
+                &format!("`{bare}`"),
+                "no kind",
+                &format!("`component:{bare}` or `resource:{bare}`"),
+            ],
+        );
+        assert!(matches!(err, GraphError::InvalidValue(_)));
+    }
+    // With the kind written, the edge reaches the declared resource.
+    let graph = graph_of(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: checkout}\nspec: {dependsOn: [resource:orders-db]}\n---\napiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: {name: orders-db}\nspec: {type: database}\n",
+    );
+    assert_eq!(edge_set(&graph), edges(&[("component:checkout", "resource:orders-db")]));
+    assert!(graph.warnings().is_empty(), "{:?}", graph.warnings());
+    // Fields with a default kind keep it.
+    let fragment = parse_str(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web}\nspec: {owner: team-a, consumesApis: [ledger], subcomponentOf: shop}\n",
+    )
+    .unwrap();
+    assert_eq!(fragment.edge_count(), 1);
 }
 
 #[test]
@@ -665,7 +745,7 @@ fn rejects_entity_without_name_or_kind() {
 fn rejects_malformed_references() {
     for bad in ["''", "'component:'", "':web'", "'component:/web'", "'a:b:c'", "'a/b/c'", "'ns/'", "'my service'"] {
         let text = format!(
-            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: web}}\nspec:\n  dependsOn: [ok, {bad}]\n"
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: web}}\nspec:\n  dependsOn: [component:ok, {bad}]\n"
         );
         assert_error(
             parse_str(&text),

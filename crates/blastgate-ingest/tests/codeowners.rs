@@ -274,6 +274,38 @@ fn unsupported_syntax_is_skipped_with_a_warning() {
     assert_eq!(owners.owners_of("ok/x").unwrap(), ["@ok"]);
 }
 
+/// Regression (audit): a GitLab CODEOWNERS file's section headers were
+/// skipped with a misleading "character ranges" warning, and the sections
+/// merged into one last-match-wins list, losing the owners each section
+/// requires. A header refuses the file, naming its line; genuine
+/// character ranges in GitHub patterns are still skipped with a warning.
+#[test]
+fn gitlab_section_headers_refuse_the_file() {
+    for (header, line) in [
+        ("[Section]", 2),
+        ("[Section][2]", 2),
+        ("^[Optional]", 2),
+        ("[Docs] @docs-team", 2),
+        ("  [Section with spaces][] @a @b # comment", 2),
+        ("^[Ops][3] @org/ops", 2),
+    ] {
+        let text = format!("* @all\n{header}\n/docs/ @writers\n");
+        let err = CodeOwners::parse("CODEOWNERS", text.as_bytes()).unwrap_err();
+        let message = err.to_string();
+        assert_eq!(err.kind_name(), "invalid_value", "{message}");
+        assert!(message.starts_with(&format!("CODEOWNERS: line {line}: ")), "{message}");
+        assert!(message.contains("GitLab sections are not supported"), "{message}");
+        assert!(message.contains(&format!("`{}`", header.trim())), "{message}");
+        assert!(!message.contains("character ranges"), "{message}");
+    }
+    // Character ranges in GitHub patterns are not headers.
+    for line in ["[Dd]ocs/ @docs", "*.[ch] @c", "/src/[abc]*.go @go", "[]x @a", "#[Section]"] {
+        let owners = CodeOwners::parse("CODEOWNERS", format!("* @all\n{line}\n").as_bytes()).unwrap();
+        assert_eq!(owners.rule_count(), 1, "{line}");
+        assert!(owners.warnings().len() <= 1, "{line}: {:?}", owners.warnings());
+    }
+}
+
 #[test]
 fn invalid_owners_skip_the_line_with_a_warning() {
     let text = "* @all\n/a/ @ok someone\n/b/ @org/team/extra\n/c/ user@example.com @org/team @user_emu\n/d/ @\n";

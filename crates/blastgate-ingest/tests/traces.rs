@@ -153,12 +153,26 @@ fn jaeger_self_call_is_kept_then_dropped_by_the_builder() {
     assert!(graph.warnings().iter().any(|w| w.message().contains("self-loop")), "{:?}", graph.warnings());
 }
 
+/// An answer with no links loads as an empty fragment, but no longer
+/// without a word (audit): a query over the wrong time range observes
+/// nothing, and the graph would lose every edge it should have held. The
+/// warning reaches the built graph, and so assessments (`graph-warnings`).
 #[test]
-fn jaeger_empty_answers() {
-    for json in ["[]", r#"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#] {
+fn jaeger_empty_answers_warn_that_no_calls_were_observed() {
+    for (json, place) in [("[]", "$"), (r#"{"data":[],"total":0,"limit":0,"offset":0,"errors":null}"#, "$.data")] {
         let fragment = parse_jaeger("deps.json", json.as_bytes()).unwrap();
         assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0), "{json}");
+        let warnings = fragment.warnings();
+        assert_eq!(warnings.len(), 1, "{json}: {warnings:?}");
+        assert_eq!(warnings[0].place(), place);
+        let text = warnings[0].to_string();
+        assert!(text.contains("deps.json") && text.contains("observed no calls"), "{text}");
+        assert!(text.contains("time range or lookback"), "{text}");
+        let graph = build(fragment);
+        assert!(graph.warnings().iter().any(|w| w.message().contains("observed no calls")), "{:?}", graph.warnings());
     }
+    let fragment = parse_jaeger("deps.json", br#"[{"parent":"a","child":"b","callCount":1}]"#).unwrap();
+    assert!(fragment.warnings().is_empty(), "{:?}", fragment.warnings());
 }
 
 #[test]
@@ -317,7 +331,10 @@ fn prometheus_unprefixed_and_exact_suffix_names() {
     let metric = r#"{"__name__":"myservice_graph_request_total","client":"a","server":"b"}"#;
     let fragment = parse_prometheus("query.json", vector_answer(metric, r#""1""#).as_bytes()).unwrap();
     assert_eq!(fragment.edge_count(), 0);
-    assert_eq!(fragment.warnings().len(), 1, "{:?}", fragment.warnings());
+    let warnings: Vec<String> = fragment.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("not a servicegraph metric"), "{warnings:?}");
+    assert!(warnings[1].contains("observed no calls"), "{warnings:?}");
 }
 
 #[test]
@@ -326,8 +343,61 @@ fn prometheus_foreign_metric_is_ignored_with_a_warning() {
     let fragment = parse_prometheus("query.json", vector_answer(metric, r#""1""#).as_bytes()).unwrap();
     assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0));
     let warnings: Vec<String> = fragment.warnings().iter().map(ToString::to_string).collect();
-    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings.len(), 2);
     assert!(warnings[0].contains("`up` is not a servicegraph metric"), "{warnings:?}");
+    assert!(warnings[1].contains("observed no calls"), "{warnings:?}");
+}
+
+/// A successful answer with an empty result, as after a query over a time
+/// range with no traffic, warns that no calls were observed (audit: it
+/// used to load as an empty graph without a word).
+#[test]
+fn prometheus_empty_result_warns_that_no_calls_were_observed() {
+    for result_type in ["vector", "matrix"] {
+        let json = format!(r#"{{"status":"success","data":{{"resultType":"{result_type}","result":[]}}}}"#);
+        let fragment = parse_prometheus("query.json", json.as_bytes()).unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0));
+        let warnings = fragment.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].place(), "$.data.result");
+        let text = warnings[0].to_string();
+        assert!(text.contains("query.json") && text.contains("observed no calls"), "{text}");
+        assert!(text.contains("time range or lookback"), "{text}");
+    }
+}
+
+/// A `success` answer with `warnings` is a partial response (Thanos,
+/// Cortex and Mimir answer so when a store is unavailable): series, and
+/// so edges, may be missing. It used to load without a word; it is
+/// refused, quoting the first warning (audit). An empty `warnings` array
+/// is a complete answer.
+#[test]
+fn prometheus_partial_response_warnings_are_errors() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"b"},"value":[1,"3"]}
+    ]},"warnings":["No StoreAPIs matched for this query","store 10.0.0.7:10901 unavailable"]}"#;
+    let err = prom_err(json);
+    assert_error(
+        &err,
+        "schema",
+        &[
+            "query.json",
+            "$.warnings[0]",
+            "`No StoreAPIs matched for this query`",
+            "2 warnings",
+            "partial",
+            "query again",
+        ],
+    );
+    let one = json.replace(r#","store 10.0.0.7:10901 unavailable""#, "");
+    assert_error(&prom_err(&one), "schema", &["1 warning:", "`No StoreAPIs matched for this query`"]);
+    let complete = json.replace(r#"["No StoreAPIs matched for this query","store 10.0.0.7:10901 unavailable"]"#, "[]");
+    let fragment = parse_prometheus("query.json", complete.as_bytes()).unwrap();
+    assert_eq!(fragment.edge_count(), 1);
+    assert!(fragment.warnings().is_empty(), "{:?}", fragment.warnings());
+    // An error status is still reported as such, warnings or not.
+    let failed = r#"{"status":"error","errorType":"timeout","error":"query timed out","warnings":["x"]}"#;
+    assert_error(&prom_err(failed), "schema", &["$.status", "`timeout`"]);
 }
 
 #[test]
@@ -473,6 +543,7 @@ fn prometheus_ignored_series_need_no_labels_or_values() {
     ]}}"#;
     let fragment = parse_prometheus("query.json", json.as_bytes()).unwrap();
     assert_eq!((fragment.node_count(), fragment.edge_count()), (0, 0));
+    assert_eq!(fragment.warnings().len(), 1, "only that no calls were observed: {:?}", fragment.warnings());
 }
 
 #[test]
