@@ -282,7 +282,13 @@ fn is_gitlab_section(line: &str) -> bool {
         Some((count, after)) if count.chars().all(|c| c.is_ascii_digit()) => after,
         _ => rest,
     };
-    rest.is_empty() || rest.starts_with(char::is_whitespace)
+    // Then nothing, or the section's default owners: `@user`, `@group/sub`,
+    // `@@role` or an email, each holding an `@`, before any comment (a
+    // pattern such as `[abc] *.go` is a GitHub pattern GitHub skips, not a
+    // header).
+    rest.is_empty()
+        || (rest.starts_with(char::is_whitespace)
+            && rest.split_whitespace().take_while(|t| !t.starts_with('#')).all(|owner| owner.contains('@')))
 }
 
 /// Whether `token` is an owner GitHub accepts the syntax of: `@user`,
