@@ -8,18 +8,37 @@
 //! frontend checkoutservice
 //! checkoutservice,paymentservice
 //! checkoutservice , emailservice, 0.3   # soft: mails are retried
+//! "cart service","redis-cart"
 //! ```
 //!
 //! - Columns are separated by spaces or tabs, or by one comma with optional
-//!   spaces or tabs around it (so CSV and TSV files without quoting work).
-//!   An empty column (`a,,b`, a comma at the start or end) is an error.
+//!   spaces or tabs around it (so CSV and TSV files work). An empty column
+//!   (`a,,b`, a comma at the start or end, `""`) is an error.
+//! - A column may be quoted as RFC 4180 has it, whatever the separator: it
+//!   starts with `"` and runs to the next lone `"`, and may hold blanks,
+//!   commas and `#`; `""` inside it is one quote. So files quoted by R's
+//!   `write.csv`, pandas' `QUOTE_ALL` or a spreadsheet read as written.
+//!   A quote must be closed on its line (a name cannot hold a line break)
+//!   and be followed by a blank, a comma or the line's end; a `"` inside
+//!   an unquoted column is an error.
 //! - An optional third column is the edge's propagation probability: a
-//!   number in `[0, 1]` (`0.3`, `1`, `5e-1`). It overrides the default for
-//!   the edge's kind; see [`blastgate_graph::Probability`].
-//! - `#` starts a comment, on a line of its own or after an edge; names
-//!   cannot contain `#`. Blank lines are ignored, lines may end in `\r\n`
-//!   and a leading UTF-8 byte order mark is skipped. There is no header
-//!   line: comment one out.
+//!   number in `[0, 1]` (`0.3`, `1`, `5e-1`, quoted or not). It overrides
+//!   the default for the edge's kind; see [`blastgate_graph::Probability`].
+//! - `#` starts a comment at the start of a line or after a blank (after a
+//!   comma it leaves the column empty, an error). A `#` inside an
+//!   unquoted name (`a b#c`) is an error, since it could be a name's or a
+//!   comment's; quote the name if it holds `#`. Blank lines are ignored,
+//!   lines may end in `\r\n` and a leading UTF-8 byte order mark is
+//!   skipped.
+//! - A first line that is a header row, as spreadsheets and data-frame
+//!   libraries write, is skipped with a warning: two column names that are
+//!   `source target`, `src dst`, `from to`, `caller callee`, `parent
+//!   child`, `dependent dependency` or `service dependency` (in any case,
+//!   quoted or not), optionally followed by `probability`, `prob`, `p` or
+//!   `propagation_probability`. Only the file's first line can be one: the
+//!   same line after a comment is an edge. A header naming the pair the
+//!   other way round (`target,source`), or a third column by another name
+//!   (`weight`), is an error, since the rows would be misread.
 //! - Names are UTF-8, non-empty, without control characters and at most
 //!   [`blastgate_graph::limits::MAX_ID_BYTES`] bytes. Naming a node declares
 //!   it, with [`Origin::Listed`] trust and no attributes.
@@ -35,20 +54,23 @@
 //! input until the end, when [`GraphFragment::from_parts`] checks, copies
 //! and indexes them on rayon's threads. About 0.6 s for 10M edges over 1M
 //! nodes (136 MB) on one core of the development machine (see
-//! `benches/benches/graph_load.rs`).
+//! `benches/benches/graph_load.rs`). A file with a quoted name that holds
+//! `""` is copied once, those names unescaped in place, so that names stay
+//! slices of one buffer (see `lines::unescaped_copy`).
 //!
 //! Cutting the input at line ends and parsing the pieces on several
 //! threads was tried and dropped: renumbering the later pieces' names
 //! through the first piece's table cost 0.2 s of the 0.3 s it saved on two
 //! cores, and more than it saved on one busy core.
 
+mod header;
 mod lines;
 mod names;
 mod write;
 
 use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, check_id, limits};
 
-use lines::{Place, lossy, plain_line, read_line};
+use lines::{Place, lossy, plain_line, read_line, unescaped_copy};
 use names::{INLINE, Key, Names};
 pub use write::to_edge_list;
 
@@ -57,8 +79,11 @@ pub use write::to_edge_list;
 ///
 /// # Errors
 /// - [`GraphError::Syntax`] for a line with one name or more than three
-///   columns, a third column that is not a number, an empty column, or a
-///   name that is not valid UTF-8; with `line N, column C` and the text.
+///   columns, a third column that is not a number, an empty column, a
+///   quote that is stray, unclosed on its line or followed by text, a `#`
+///   inside a name, a header row naming its columns the other way round or
+///   a third column that is not a probability, or a name that is not valid
+///   UTF-8; with `line N, column C` and the text.
 /// - [`GraphError::InvalidValue`] for a probability that is NaN, infinite
 ///   or outside `[0, 1]`, or a name that holds a control character.
 /// - [`GraphError::LimitExceeded`] for an input over
@@ -66,7 +91,8 @@ pub use write::to_edge_list;
 ///   [`limits::MAX_ID_BYTES`], or more than [`limits::MAX_NODES`] nodes or
 ///   [`limits::MAX_EDGES`] edges.
 ///
-/// The first error in the file is reported.
+/// The first error in the file is reported. A header row that is skipped
+/// is a warning of the fragment.
 ///
 /// # Example
 /// ```
@@ -79,28 +105,51 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
         return Err(GraphError::limit(file, "max_input_bytes", limits::MAX_EDGE_LIST_BYTES, bytes.len() as u64));
     }
     let input = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let out = parse_lines(file, input)?;
-    GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)
+    let copy = unescaped_copy(input);
+    let out = parse_lines(file, input, copy.as_deref().unwrap_or(input))?;
+    let mut fragment = GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)?;
+    if let Some(header) = out.header {
+        fragment.warn(
+            "line 1",
+            format!(
+                "skipped the header row `{}`: the first column is read as the dependent (the caller), the second as its dependency",
+                header.text
+            ),
+        );
+    }
+    Ok(fragment)
 }
 
-/// Parses the lines of `input`.
-fn parse_lines<'a>(file: &'a str, input: &'a [u8]) -> Result<Output<'a>, GraphError> {
+/// Parses the lines of `input`, reading names from `text`: the input
+/// itself, or its copy with quoted names unescaped (see
+/// [`unescaped_copy`]).
+fn parse_lines<'a>(file: &'a str, input: &'a [u8], text: &'a [u8]) -> Result<Output<'a>, GraphError> {
     // One edge per line at most. Nodes are fewer than edges in any but tiny
     // graphs (10M edges over 1M nodes is typical of large benchmarks), so
     // reserve for all lines when small and an eighth of them when large;
     // the maps grow if the guess is short.
     let lines = memchr::memchr_iter(b'\n', input).count() + 1;
     let nodes = lines.min(4096 + lines / 8);
+    let header = header::header(file, input)?;
     let mut parser = Parser {
         input,
+        text,
         file,
-        out: Output { ids: Vec::with_capacity(nodes), edges: Vec::with_capacity(lines), probabilities: Vec::new() },
+        out: Output {
+            ids: Vec::with_capacity(nodes),
+            edges: Vec::with_capacity(lines),
+            probabilities: Vec::new(),
+            header: None,
+        },
         names: Names::with_capacity(nodes),
         batch: Vec::with_capacity(BATCH),
         previous: None,
     };
-    let mut start = 0;
-    let mut number = 0;
+    let (mut start, mut number) = match &header {
+        Some(h) => (h.end + 1, 1),
+        None => (0, 0),
+    };
+    parser.out.header = header;
     while start <= input.len() {
         number += 1;
         start = parser.line(number, start)? + 1;
@@ -118,7 +167,11 @@ type Span = (usize, usize);
 /// The parser's state. Edge lines are collected in batches; names are
 /// looked up batch by batch.
 struct Parser<'a> {
+    /// The input, where lines and columns are read.
     input: &'a [u8],
+    /// Where names are read: the input, or its copy with quoted names
+    /// unescaped in place. Names' spans are the same in both.
+    text: &'a [u8],
     file: &'a str,
     out: Output<'a>,
     names: Names,
@@ -203,14 +256,15 @@ impl<'a> Parser<'a> {
     /// together, so a dependent that repeats the previous line's is
     /// recognised by comparing bytes and not looked up again.
     fn flush(&mut self) -> Result<(), GraphError> {
-        let Parser { input, file, out, names, batch, previous } = self;
-        let text = |span: Span| input.get(span.0..span.1).unwrap_or_default();
-        let mut before = previous.map(|(span, _)| (span, Key::at(input, span)));
+        let Parser { input, text: names_text, file, out, names, batch, previous } = self;
+        let (input, names_text) = (*input, *names_text);
+        let text = |span: Span| names_text.get(span.0..span.1).unwrap_or_default();
+        let mut before = previous.map(|(span, _)| (span, Key::at(names_text, span)));
         for edge in batch.iter_mut() {
             let [a, b] = &mut edge.names;
             // Keys are compared and hashed before they are stored: read
             // back at once, the stored words could not be forwarded.
-            let key = Key::at(input, a.span);
+            let key = Key::at(names_text, a.span);
             a.repeat = before.is_some_and(|(span, previous)| {
                 key.same(&previous) && (key.len as usize <= INLINE || text(span) == text(a.span))
             });
@@ -219,7 +273,7 @@ impl<'a> Parser<'a> {
                 a.hash = names.hash(&key, text(a.span));
             }
             a.key = key;
-            let key = Key::at(input, b.span);
+            let key = Key::at(names_text, b.span);
             b.hash = names.hash(&key, text(b.span));
             b.key = key;
         }
@@ -240,15 +294,15 @@ impl<'a> Parser<'a> {
             let [a, b] = &edge.names;
             let from = match (a.repeat, *previous) {
                 (true, Some((_, id))) => id,
-                _ => match names.find(input, a) {
+                _ => match names.find(names_text, a) {
                     Some(id) => id,
-                    None => declare(input, file, out, names, edge, a)?,
+                    None => declare([input, names_text], file, out, names, edge, a)?,
                 },
             };
             *previous = Some((a.span, from));
-            let to = match names.find(input, b) {
+            let to = match names.find(names_text, b) {
                 Some(id) => id,
-                None => declare(input, file, out, names, edge, b)?,
+                None => declare([input, names_text], file, out, names, edge, b)?,
             };
             out.edge(file, from, to, edge.probability)?;
         }
@@ -259,18 +313,19 @@ impl<'a> Parser<'a> {
 
 /// Declares `name`, seen for the first time on `edge`'s line, and returns
 /// its fragment id. Only new names are checked for UTF-8: a name equal to
-/// a known one is valid.
+/// a known one is valid. `[input, names_text]` are the parser's buffers of
+/// lines and of names.
 #[cold]
 #[inline(never)]
 fn declare<'a>(
-    input: &'a [u8],
+    [input, names_text]: [&'a [u8]; 2],
     file: &str,
     out: &mut Output<'a>,
     names: &mut Names,
     edge: &EdgeLine,
     name: &Name,
 ) -> Result<u32, GraphError> {
-    let bytes = input.get(name.span.0..name.span.1).unwrap_or_default();
+    let bytes = names_text.get(name.span.0..name.span.1).unwrap_or_default();
     let line = input.get(edge.start..).unwrap_or_default();
     let place = Place { number: edge.number, line, column: name.span.0 - edge.start };
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -285,7 +340,7 @@ fn declare<'a>(
     let id = u32::try_from(id).map_err(|_| GraphError::limit(file, "max_nodes", limits::MAX_NODES, id as u64 + 1))?;
     out.ids.push(text);
     names
-        .insert(input, name, id)
+        .insert(names_text, name, id)
         .map_err(|()| GraphError::invalid(file, place.render(), text, "internal error: node ids are not dense"))?;
     Ok(id)
 }
@@ -298,6 +353,8 @@ struct Output<'a> {
     edges: Vec<(u32, u32)>,
     /// Stated probabilities, by position in `edges`.
     probabilities: Vec<(u32, Probability)>,
+    /// The header row skipped, if any.
+    header: Option<header::Header>,
 }
 
 impl Output<'_> {
@@ -375,8 +432,138 @@ mod tests {
 
     #[test]
     fn comments_and_blank_lines() {
-        let text = "# a header\n\n   \nweb api # the front door\n\t# indented comment\napi db#tight\n";
+        let text = "# a header\n\n   \nweb api # the front door\n\t# indented comment\napi db\t#tight\n";
         assert_eq!(edges(text), sorted(vec![edge("web", "api"), edge("api", "db")]));
+    }
+
+    /// Before, `#` anywhere started a comment: `api db#tight` was the edge
+    /// `api -> db`, cutting an id that holds `#` short (it could merge with
+    /// another node).
+    #[test]
+    fn hash_inside_a_name_is_an_error() {
+        for (text, place, value) in [
+            ("web api#tight\n", "line 1, column 5", "api#tight"),
+            ("a b\nw#eb api\n", "line 2, column 1", "w#eb"),
+            ("web,api#x,0.5\n", "line 1, column 5", "api#x"),
+        ] {
+            let e = error(text.as_bytes());
+            assert!(matches!(e, GraphError::Syntax(_)), "{text}: {e:?}");
+            assert_eq!((place_of(&e), value_of(&e)), (place, value), "{text}");
+            assert!(e.to_string().contains("`#` inside a name"), "{e}");
+        }
+        // A comment after a blank, or a quoted `#`, is fine.
+        assert_eq!(edges("web api #c\nweb db\t#c\n"), vec![edge("web", "api"), edge("web", "db")]);
+        // After a comma, a comment leaves the column empty.
+        assert!(error(b"web,#c\n").to_string().contains("empty column"));
+        assert_eq!(edges("\"web#1\" api\n"), vec![edge("web#1", "api")]);
+    }
+
+    /// RFC 4180 quoting, as R's `write.csv`, pandas' `QUOTE_ALL` and
+    /// spreadsheets write it. Before, the quotes were part of the names:
+    /// `"frontend"` was another node than `frontend`.
+    #[test]
+    fn quoted_columns() {
+        assert_eq!(edges("\"frontend\",\"cartservice\"\n"), vec![edge("frontend", "cartservice")]);
+        assert_eq!(edges("\"frontend\",\"cartservice\"\r\n"), vec![edge("frontend", "cartservice")]);
+        assert_eq!(edges("\"frontend\" cartservice"), vec![edge("frontend", "cartservice")]);
+        assert_eq!(edges("\"a b\"\t\"c,d\"\n"), vec![edge("a b", "c,d")]);
+        assert_eq!(edges(" \"a\" , \"b\" , \"0.5\" # note\n"), vec![("a".to_owned(), "b".to_owned(), Some(0.5))]);
+        // Quoted and unquoted spellings are one node.
+        let fragment = parse("deps.csv", b"\"a\",b\na,\"b\"\n\"a\" \"b\"\n").unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 3));
+    }
+
+    #[test]
+    fn doubled_quotes_are_one_quote() {
+        assert_eq!(edges("\"say \"\"hi\"\"\",b\n"), vec![edge("say \"hi\"", "b")]);
+        assert_eq!(
+            edges("x,y 0.5\n\"p\"\"q\",\"r\"\n"),
+            sorted(vec![("x".to_owned(), "y".to_owned(), Some(0.5)), edge("p\"q", "r")])
+        );
+        // Names longer than the name table keeps inline, repeated, beside
+        // names that differ only after the escape.
+        let long = "a-name-longer-than-the-inline-part";
+        let text = format!("\"{long}\"\"1\" b\n\"{long}\"\"1\" c\n\"{long}\"\"2\" b\nd \"{long}\"\"1\"\n{long}x b\n");
+        let fragment = parse("deps.csv", text.as_bytes()).unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (6, 5));
+        assert_eq!(
+            edges(&text),
+            sorted(vec![
+                edge(&format!("{long}\"1"), "b"),
+                edge(&format!("{long}\"1"), "c"),
+                edge(&format!("{long}\"2"), "b"),
+                edge("d", &format!("{long}\"1")),
+                edge(&format!("{long}x"), "b"),
+            ])
+        );
+        // A doubled quote is no number.
+        let e = error(b"a b \"0\"\"5\"\n");
+        assert_eq!((place_of(&e), value_of(&e)), ("line 1, column 5", "\"0\"\"5\""));
+        assert!(e.to_string().contains("not a number"), "{e}");
+    }
+
+    #[test]
+    fn bad_quoting_is_an_error() {
+        for (text, place, value, message) in [
+            ("web ap\"i\n", "line 1, column 5", "ap\"i", "double quote inside an unquoted name"),
+            ("web,\"api\"x,0.5\n", "line 1, column 5", "\"api\"x", "text after the closing quote"),
+            ("web \"api\r\n", "line 1, column 5", "\"api", "not closed on its line"),
+            // A quoted name across lines: refused on the line it opens.
+            ("a b\nweb,\"api\nserver\",c\n", "line 2, column 5", "\"api", "not closed on its line"),
+            ("web,\"\",api\n", "line 1, column 5", "\"\"", "empty column"),
+            // An error before a doubled quote is reported as it is.
+            ("a \"b\n\"c\"\"d\" e\n", "line 1, column 3", "\"b", "not closed on its line"),
+        ] {
+            let e = error(text.as_bytes());
+            assert!(matches!(e, GraphError::Syntax(_)), "{text}: {e:?}");
+            assert_eq!((place_of(&e), value_of(&e)), (place, value), "{text}");
+            assert!(e.to_string().contains(message), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_header_row_is_skipped_with_a_warning() {
+        for text in [
+            "source,target\na,b\n",
+            "\u{feff}Source,Target\r\na,b\r\n",
+            "\"from\",\"to\"\na,b\n",
+            "caller callee probability\na b\n",
+            "src,dst,p\na,b\n",
+            "parent\tchild\na\tb\n",
+            "dependent,dependency # columns\na,b\n",
+        ] {
+            let fragment = parse("deps.csv", text.as_bytes()).unwrap();
+            assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 1), "{text:?}");
+            let [warning] = fragment.warnings() else { panic!("{text:?}: {:?}", fragment.warnings()) };
+            assert_eq!(warning.place(), "line 1");
+            assert!(warning.message().starts_with("skipped the header row `"), "{}", warning.message());
+            assert_eq!(edges(text), vec![edge("a", "b")]);
+        }
+        // Lines after it keep their numbers.
+        let e = error(b"source,target\na\n");
+        assert_eq!(place_of(&e), "line 2, column 1");
+        // A file of a header alone is empty.
+        let fragment = parse("deps.csv", b"source,target\n").unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count(), fragment.warnings().len()), (0, 0, 1));
+        // Only the first line is a header: after a comment, the same words
+        // are an edge, as `to_edge_list` writes one.
+        let fragment = parse("deps.edges", b"# edges\nsource target\n").unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count(), fragment.warnings().len()), (2, 1, 0));
+        assert_eq!(parse("deps.edges", b"web api\n").unwrap().warnings().len(), 0);
+    }
+
+    #[test]
+    fn a_header_that_would_misread_the_rows_is_an_error() {
+        for (text, place, value, message) in [
+            ("target,source\nb,a\n", "line 1, column 1", "target,source", "names the dependency first"),
+            ("Callee Caller\n", "line 1, column 1", "Callee Caller", "names the dependency first"),
+            ("source,target,weight\na,b,3\n", "line 1, column 15", "weight", "not a probability"),
+        ] {
+            let e = error(text.as_bytes());
+            assert!(matches!(e, GraphError::Syntax(_)), "{text}: {e:?}");
+            assert_eq!((place_of(&e), value_of(&e)), (place, value), "{text}");
+            assert!(e.to_string().contains(message), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -264,8 +264,8 @@ pub fn to_native_json(graph: &ServiceGraph) -> Result<String, GraphError> {
 /// attributes, edge kinds and nodes without edges are left out.
 ///
 /// # Errors
-/// [`GraphError::InvalidValue`] if a node id holds a space, a tab, a comma
-/// or `#`; see [`blastgate_ingest::edgelist::to_edge_list`].
+/// [`GraphError::InvalidValue`] if a node id holds a space, a tab, a comma,
+/// `#` or `"`; see [`blastgate_ingest::edgelist::to_edge_list`].
 pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
     blastgate_ingest::edgelist::to_edge_list(graph)
 }

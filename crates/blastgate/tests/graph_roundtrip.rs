@@ -166,7 +166,7 @@ fn edge_list_export_leaves_out_nodes_without_edges() {
 #[test]
 fn edge_list_export_refuses_ids_it_cannot_write() {
     // (A tab is a control character, which no id holds.)
-    for id in ["a b", "a,b", "a#b", "a #b"] {
+    for id in ["a b", "a,b", "a#b", "a #b", "a\"b"] {
         let doc = format!(
             "{{\"apiVersion\": \"blastgate.dev/v1\", \"kind\": \"ServiceGraph\", \"services\": [{{\"id\": \"x\"}}],\
              \"dependencies\": [{{\"dependent\": \"x\", \"dependency\": {id:?}}}]}}"

@@ -22,8 +22,10 @@ use blastgate_graph::{GraphError, NodeKind, Probability, ServiceGraph, Strength,
 ///
 /// # Errors
 /// [`GraphError::InvalidValue`] if an edge's node id holds a space, a tab,
-/// a comma or `#`, which the edge list reads as separators or a comment;
-/// nothing is written then (export the native JSON instead).
+/// a comma, `#` or `"`, which the edge list reads as separators, a comment
+/// or quoting; nothing is written then (export the native JSON instead).
+/// The edge list reader takes such ids quoted, but the tools this writer
+/// serves do not, so it writes none.
 ///
 /// # Example
 /// ```
@@ -52,14 +54,14 @@ pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
         }
     }
     let has_edges = |i: u32| graph.dependencies_of(i).next().is_some() || graph.dependents_of(i).next().is_some();
-    let unwritable = |i: u32| id(i).contains([' ', '\t', ',', '#']);
+    let unwritable = |i: u32| id(i).contains([' ', '\t', ',', '#', '"']);
     if let Some(bad) = (0..n).find(|&i| has_edges(i) && unwritable(i)) {
         let bad = id(bad);
         return Err(GraphError::invalid(
             "(edge list)",
             format!("node `{bad}`"),
             bad,
-            "an edge list cannot hold a node id with a space, a tab, a comma or `#` (they separate columns or start a comment)",
+            "an edge list cannot hold a node id with a space, a tab, a comma, `#` or `\"` (they separate columns, start a comment or quote)",
         )
         .with_help("export the graph as native JSON (`--to json`) instead"));
     }
