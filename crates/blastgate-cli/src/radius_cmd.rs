@@ -71,7 +71,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             // Streamed: memory holds a few results per thread, not the
             // whole batch's (a radius can hold most of the graph).
             let line = |blast: &BlastRadius| -> Result<String, Failure> {
-                listable(blast)?;
+                listable(&graph, blast)?;
                 serde_json::to_string(&Report::new(&graph, blast, true)).map_err(|e| Failure::Internal(e.to_string()))
             };
             radius_batch_streamed(&graph, &changesets, &config, line, |text| {
@@ -88,10 +88,15 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     let blast = radius(&graph, &changed, &config);
     match args.format {
         RadiusFormat::Json => {
-            listable(&blast)?;
+            listable(&graph, &blast)?;
             let report = Report::new(&graph, &blast, true);
-            let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
-            writeln!(out, "{text}")?;
+            // Written as it is serialised: a radius of a million nodes
+            // would otherwise be held twice, as a report and as text.
+            serde_json::to_writer_pretty(&mut out, &report).map_err(|e| match e.is_io() {
+                true => Failure::from(std::io::Error::from(e)),
+                false => Failure::Internal(e.to_string()),
+            })?;
+            writeln!(out)?;
         }
         // The human summary shows no affected node's path: none is made.
         RadiusFormat::Human => Report::new(&graph, &blast, false).write_human(&mut out)?,
@@ -186,24 +191,42 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
 }
 
 /// The most path nodes a JSON radius lists in all (each affected node's
-/// path, changed node included): 50 million ids, about 600 MB of JSON.
-const MAX_LISTED_PATH_NODES: u64 = 50_000_000;
+/// path, changed node included): 20 million ids. The answer is built in
+/// memory before it is written, at 16 bytes a listed id besides its text.
+const MAX_LISTED_PATH_NODES: u64 = 20_000_000;
 
-/// Whether a radius's paths fit [`MAX_LISTED_PATH_NODES`]: on a long chain
-/// they add up to the square of its length (a million services, half a
-/// trillion ids), which would run until memory ran out. A limit error
-/// (exit 3) instead, naming the ways to a smaller answer.
-fn listable(blast: &BlastRadius) -> Result<(), Failure> {
+/// The most bytes of ids (with their quotes and commas) a JSON radius's
+/// paths may add up to: 256 MiB. Ids may be up to 512 bytes long, so the
+/// count of ids alone does not bound the output (an audit: 3,000 services
+/// with 496-byte ids, a 3 MB graph, made 2.3 GB of JSON and aborted the
+/// process out of memory).
+const MAX_LISTED_PATH_BYTES: u64 = 256 << 20;
+
+/// Whether a radius's paths fit [`MAX_LISTED_PATH_NODES`] and
+/// [`MAX_LISTED_PATH_BYTES`]: on a long chain they add up to the square of
+/// its length (a million services, half a trillion ids), which would run
+/// until memory ran out. A limit error (exit 3) instead, naming the ways
+/// to a smaller answer.
+fn listable(graph: &FrozenGraph, blast: &BlastRadius) -> Result<(), Failure> {
+    let help = "help: use --format human, --summary with --batch, or --max-depth";
     let total = blast.path_nodes_total();
-    if total <= MAX_LISTED_PATH_NODES {
-        return Ok(());
+    if total > MAX_LISTED_PATH_NODES {
+        return Err(Failure::Limit(format!(
+            "limit `max_listed_path_nodes` exceeded: the JSON would list {total} nodes on the affected nodes' \
+             paths (> {MAX_LISTED_PATH_NODES}; the radius holds {} nodes on long paths, such as a chain's); {help}",
+            blast.affected().len()
+        )));
     }
-    Err(Failure::Limit(format!(
-        "limit `max_listed_path_nodes` exceeded: the JSON would list {total} nodes on the affected nodes' paths \
-         (> {MAX_LISTED_PATH_NODES}; the radius holds {} nodes on long paths, such as a chain's); help: use \
-         --format human, --summary with --batch, or --max-depth",
-        blast.affected().len()
-    )))
+    let bytes = blast.path_weight_total(|n| graph.node(n).map_or(0, |node| node.id().len() as u64 + 3));
+    if bytes > MAX_LISTED_PATH_BYTES {
+        return Err(Failure::Limit(format!(
+            "limit `max_listed_path_bytes` exceeded: the JSON would list {bytes} bytes of ids on the affected \
+             nodes' paths (> {MAX_LISTED_PATH_BYTES}; the radius holds {} nodes, with long ids on long paths); \
+             {help}",
+            blast.affected().len()
+        )));
+    }
+    Ok(())
 }
 
 /// Probabilities are written with 6 decimals: edge probabilities are

@@ -1076,6 +1076,32 @@ fn radius_on_a_long_chain_answers_or_says_the_list_is_too_long() {
     assert_eq!(json(&o)["affected"].as_array().unwrap().len(), 100);
 }
 
+/// Ids may be 512 bytes long, so counting a radius's path ids does not
+/// bound its JSON (an audit: 3,000 services with 496-byte ids, a 3 MB
+/// graph, made 2.3 GB of JSON and aborted the process out of memory): the
+/// ids' bytes are counted too, a limit error (exit 3) before anything is
+/// built, also per line of a batch.
+#[test]
+fn radius_json_with_long_ids_on_a_long_chain_is_a_limit_error() {
+    let n = 3_000;
+    let id = |i: usize| format!("{}{i:06}", "x".repeat(490));
+    let edges: String = (1..n).map(|i| format!("{} {}\n", id(i), id(i - 1))).collect();
+    let dir = tempdir();
+    let graph = dir.join("chain.edges");
+    std::fs::write(&graph, edges).unwrap();
+    let graph = graph.to_str().unwrap();
+    let o = run(&["radius", "--graph", graph, "--format", "json", "--", &id(0)]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_listed_path_bytes"), "{}", stderr(&o));
+    let batch = dir.write("batch.txt", &format!("{}\n", id(0)));
+    let o = run(&["radius", "--graph", graph, "--batch", batch.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_listed_path_bytes"), "{}", stderr(&o));
+    // Human output lists no path, and answers.
+    let o = run(&["radius", "--graph", graph, "--", &id(0)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// A stream read as a graph stops where its name or first bytes say: a
 /// `.bgs` name that does not start as a snapshot at once, a JSON name at a
 /// document's limit (found by an audit: `/dev/zero` named `zero.bgs` read

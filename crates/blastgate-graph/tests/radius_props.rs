@@ -280,6 +280,10 @@ fn check_against_reference(
     }
     let path_nodes: usize = blast.affected().iter().map(|a| blast.path_to(a.node()).len()).sum();
     prop_assert_eq!(blast.path_nodes_total(), path_nodes as u64);
+    // Weighted by a node's number modulo 7 (a weight of 0 counts as 1).
+    let weight = |n: u32| u64::from(n % 7);
+    let weighted: u64 = blast.affected().iter().flat_map(|a| blast.path_to(a.node())).map(|n| weight(n).max(1)).sum();
+    prop_assert_eq!(blast.path_weight_total(weight), weighted);
     Ok(())
 }
 

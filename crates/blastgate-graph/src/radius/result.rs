@@ -108,14 +108,26 @@ impl BlastRadius {
     /// `O(A log A)` time and `O(A)` memory for `A` affected nodes: each
     /// node's path length is found once, from its predecessor's.
     pub fn path_nodes_total(&self) -> u64 {
-        // 0: not known yet. Lengths count the changed node at the start.
-        let mut lengths = vec![0_u32; self.affected.len()];
+        self.path_weight_total(|_| 1)
+    }
+
+    /// The sum over all the affected nodes' paths of `weight` of each node
+    /// on them (a weight of 0 counts as 1): with an id's length as its
+    /// weight, about the bytes listing every path would write. Like
+    /// [`BlastRadius::path_nodes_total`], without making the paths.
+    ///
+    /// # Complexity
+    /// `O(A log A)` time and `O(A)` memory for `A` affected nodes.
+    pub fn path_weight_total(&self, weight: impl Fn(u32) -> u64) -> u64 {
+        let weight = |node: u32| weight(node).max(1);
+        // 0: not known yet. Totals count the changed node at the start.
+        let mut totals = vec![0_u64; self.affected.len()];
         let mut stack: Vec<usize> = Vec::new();
         let mut total = 0_u64;
         for start in 0..self.affected.len() {
             let mut at = start;
             let base = loop {
-                match lengths.get(at) {
+                match totals.get(at) {
                     Some(&l) if l != 0 => break l,
                     _ => {}
                 }
@@ -129,17 +141,18 @@ impl BlastRadius {
                     // the bound only guards against a bug.
                     Some(next) if stack.len() <= self.affected.len() => at = next,
                     // A changed node starts the path.
-                    _ => break 1,
+                    _ => break weight(predecessor),
                 }
             };
-            let mut length = base;
+            let mut sum = base;
             while let Some(k) = stack.pop() {
-                length = length.saturating_add(1);
-                if let Some(l) = lengths.get_mut(k) {
-                    *l = length;
+                let node = self.affected.get(k).map_or(0, |a| a.node);
+                sum = sum.saturating_add(weight(node));
+                if let Some(l) = totals.get_mut(k) {
+                    *l = sum;
                 }
             }
-            total += u64::from(lengths.get(start).copied().unwrap_or(0));
+            total = total.saturating_add(totals.get(start).copied().unwrap_or(0));
         }
         total
     }
