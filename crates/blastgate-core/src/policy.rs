@@ -289,10 +289,16 @@ pub enum RuleCheck {
     /// is the author's; this rule has someone confirm it.
     #[serde(deserialize_with = "no_parameters")]
     Exception,
-    /// An open incident of at least `severity` on an affected service.
+    /// An open incident of at least `severity` on an affected service,
+    /// unless the change claims an exception in `allow` (a fix, a rollback
+    /// or a security fix: the remediation an incident needs).
     Incident {
         /// The least severity that counts.
         severity: crate::context::Severity,
+        /// Exceptions that let a change through (`fix`, `rollback`,
+        /// `security`); empty, none do.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        allow: Vec<crate::context::Exception>,
     },
     /// Another change in flight whose blast radius overlaps this one's in
     /// the same window.

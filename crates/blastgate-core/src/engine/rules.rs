@@ -195,7 +195,10 @@ fn check(
                 )
             })
         }
-        RuleCheck::Incident { severity } => {
+        RuleCheck::Incident { severity, allow } => {
+            if facts.exceptions.iter().any(|e| allow.contains(e)) {
+                return None;
+            }
             let open: Vec<_> = facts.incidents.iter().filter(|i| i.severity.is_at_least(*severity)).collect();
             let mut services: Vec<String> = open.iter().map(|i| i.service.clone()).collect();
             services.sort_unstable();
