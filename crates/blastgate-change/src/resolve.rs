@@ -108,7 +108,8 @@ pub struct ResolvedChange {
     pub touched: Vec<TouchedNode>,
     /// Files per change kind (every file, mapped or not).
     pub kinds: BTreeMap<ChangeKind, usize>,
-    /// Size and spread.
+    /// Size and spread of what ships: files that add tests are left out
+    /// unless every file is a test.
     pub metrics: ChangeMetrics,
     /// Owners from CODEOWNERS of the changed files, sorted.
     pub file_owners: Vec<String>,
@@ -348,6 +349,11 @@ pub fn resolve(
         touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings)?;
     }
     let mut crossed: BTreeSet<&str> = BTreeSet::new();
+    // Which files are tests, and which of them add tests (`adds_tests`):
+    // the size metrics count what ships (a decision audit: adding a small
+    // test to a change raised its depth). A test deleted, or that only
+    // loses lines, still counts.
+    let mut is_test: Vec<(bool, bool)> = Vec::with_capacity(changeset.files.len());
     for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
@@ -355,6 +361,7 @@ pub fn resolve(
         // source as it was.)
         let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
         let (kind, overruled) = file_kind(classifier, f);
+        is_test.push((kind == ChangeKind::Test, kind == ChangeKind::Test && adds_tests(classifier, f)));
         if let Some(stated) = overruled {
             kind_warnings.push(format!(
                 "file `{}` is stated to be {} but its path says {}; counted as {}",
@@ -571,19 +578,7 @@ pub fn resolve(
         id: changeset.id.clone(),
         touched: touched.into_values().collect(),
         kinds,
-        metrics: if crossed.is_empty() {
-            ChangeMetrics::of(&changeset.files)
-        } else {
-            let counted: Vec<FileChange> = changeset
-                .files
-                .iter()
-                .map(|f| match f.moved_lines.filter(|_| crossed.contains(f.path.as_str())) {
-                    Some(lines) => FileChange { added: f.added.max(lines), ..f.clone() },
-                    None => f.clone(),
-                })
-                .collect();
-            ChangeMetrics::of(&counted)
-        },
+        metrics: sized(&changeset.files, &is_test, &crossed),
         file_owners: file_owners.into_iter().collect(),
         ownership,
         unowned_files: unowned,
@@ -595,6 +590,30 @@ pub fn resolve(
         kind_warnings,
         service_warnings,
     })
+}
+
+/// The size metrics of `files`: files that add tests (the second of
+/// `is_test`) left out unless every file is a test (the first: a
+/// tests-only change is sized by its tests; a test does not ship, and
+/// counted, a small test beside a change raised its likelihood and depth),
+/// and a move across graph nodes counting its moved
+/// lines (`crossed`: see [`FileChange::moved_lines`]).
+fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str>) -> ChangeMetrics {
+    let all_tests = is_test.iter().all(|&(test, _)| test);
+    let tests_left_out = !all_tests && is_test.iter().any(|&(_, adds)| adds);
+    if crossed.is_empty() && !tests_left_out {
+        return ChangeMetrics::of(files);
+    }
+    let counted: Vec<FileChange> = files
+        .iter()
+        .zip(is_test.iter().map(|&(_, adds)| adds).chain(std::iter::repeat(false)))
+        .filter(|&(_, adds)| all_tests || !adds)
+        .map(|(f, _)| match f.moved_lines.filter(|_| crossed.contains(f.path.as_str())) {
+            Some(lines) => FileChange { added: f.added.max(lines), ..f.clone() },
+            None => f.clone(),
+        })
+        .collect();
+    ChangeMetrics::of(&counted)
 }
 
 /// The node `path` maps to (the mapping's rules, then the first folder

@@ -1165,6 +1165,50 @@ proptest! {
 proptest! {
     #![proptest_config(config(CASES))]
 
+    /// Adding tests never raises the depth: a test file that adds lines
+    /// ships nothing, so its lines do not count in the change's size (a
+    /// decision audit: a small test beside a change raised it from senior
+    /// to multi_party), whatever its size against the code's and whichever
+    /// service's folder it sits in.
+    #[test]
+    fn adding_a_test_file_never_raises_the_depth(
+        (g, change, context) in scenario(),
+        node in any::<usize>(),
+        added in 1_u64..5_000,
+    ) {
+        // A change that lists code (a change listing no files states no
+        // size, and one of tests only is sized by its tests).
+        let mut change = change;
+        if change.files.iter().all(|f| f.path.contains("/tests/")) {
+            let service = change.services.first().cloned().unwrap_or_default();
+            change.files.push(FileChange { path: format!("src/{service}/main.go"), added: 10, ..FileChange::default() });
+        }
+        let engine = g.engine(default_policy().unwrap());
+        let base = engine.assess(&change, &context);
+        let service = name(node % g.len());
+        let mut tested = change.clone();
+        tested.files.push(FileChange {
+            path: format!("src/{service}/tests/extra_test.go"),
+            added,
+            ..FileChange::default()
+        });
+        let after = engine.assess(&tested, &context);
+        prop_assert!(
+            after.review_depth() <= base.review_depth(),
+            "a test of {} lines on {} raised the depth from {} to {}\nbase: {}\nwith the test: {}",
+            added,
+            service,
+            base.review_depth(),
+            after.review_depth(),
+            base.decision.summary,
+            after.decision.summary,
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
     /// A file's stated `kind` is a claim: it may add risk but never lower
     /// the depth below what the file's path gives (`kind: code` on a
     /// migration, `kind: feature_flag` on code, `kind: docs` on code).
