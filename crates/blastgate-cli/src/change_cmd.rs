@@ -108,6 +108,10 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     progress.step("reading the change");
     let mut warnings = Vec::new();
     let history_measured = input.change.is_none() && input.repo.is_some();
+    // Without --codeowners, a git range's owners are the CODEOWNERS file
+    // GitHub would use at its base (the change's own edits to it do not
+    // choose its reviewers).
+    let mut base_codeowners: Option<(String, Vec<u8>)> = None;
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
         None if input.repo.is_some() => {
@@ -121,6 +125,11 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             }
             let c = blastgate::git::git_change(repo, range, &options)?;
             let name = format!("{}@{range}", repo.display());
+            if let (None, Some(base)) = (&input.codeowners, &c.changeset.base) {
+                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?.map(|(path, bytes)| {
+                    (format!("{}@{}:{path}", repo.display(), base.get(..12).unwrap_or(base)), bytes)
+                });
+            }
             warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
             (c.changeset, name)
         }
@@ -200,6 +209,14 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if let Some(path) = &input.codeowners {
         let bytes = blastgate::change::read_input(path)?;
         mapping = mapping.with_codeowners(CodeOwners::parse(&path.display().to_string(), &bytes)?);
+        mapping_bytes.push(b"codeowners".to_vec());
+        mapping_bytes.push(bytes);
+    } else if let Some((place, bytes)) = base_codeowners {
+        mapping = mapping.with_codeowners(CodeOwners::parse(&place, &bytes)?);
+        warnings.push(format!(
+            "owners read from `{place}`, the CODEOWNERS file GitHub uses at the change's base; --codeowners FILE \
+             gives another"
+        ));
         mapping_bytes.push(b"codeowners".to_vec());
         mapping_bytes.push(bytes);
     }

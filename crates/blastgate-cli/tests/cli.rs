@@ -611,6 +611,65 @@ fn author_flag_replaces_a_forged_commit_author() {
     }
 }
 
+/// A git range without --codeowners takes its owners from the CODEOWNERS
+/// file GitHub uses at the change's base (`.github/CODEOWNERS` first), not
+/// the one the change writes: an audit found `--repo` read no owners at all
+/// and said nothing. `--codeowners` still decides when given.
+#[test]
+fn a_git_range_reads_codeowners_at_its_base() {
+    let dir = tempdir();
+    let repo = dir.join("repo");
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Dev")
+            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+            .env("GIT_COMMITTER_NAME", "Dev")
+            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    git(&["init", "-q"]);
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
+    std::fs::write(repo.join(".github/CODEOWNERS"), "/src/cartservice/ @shop/cart\n").unwrap();
+    // GitHub takes `.github/CODEOWNERS` before the root one.
+    std::fs::write(repo.join("CODEOWNERS"), "* @shop/root\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    // The change makes its author the owner: not what reviews it.
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
+    std::fs::write(repo.join(".github/CODEOWNERS"), "* @dev\n").unwrap();
+    git(&["commit", "-q", "-a", "-m", "Add to cart"]);
+    let (repo_arg, graph) = (repo.display().to_string(), boutique());
+    let base = ["assess", "--repo", &repo_arg, "--range", "HEAD~1..HEAD", "--graph", &graph];
+    let o = run(&[&base[..], &["--now", "2026-11-27T10:00:00Z", "--format", "json"]].concat());
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v = json(&o);
+    let owners = owner_approvals_of(&v);
+    assert!(owners.contains(&(serde_json::json!(["@shop/cart"]), serde_json::Value::Null)), "{owners:?}");
+    assert!(!owners.iter().any(|(teams, _)| teams.to_string().contains("@dev")), "{owners:?}");
+    let noted = v["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["code"] == "input" && d["message"].as_str().unwrap().contains(":.github/CODEOWNERS`, the CODEOWNERS file")
+    });
+    assert!(noted, "{v}");
+    // --codeowners decides when given.
+    let file = dir.write("CODEOWNERS", "* @given/team\n");
+    let o = run(&[
+        &base[..],
+        &["--now", "2026-11-27T10:00:00Z", "--format", "json", "--codeowners", &file.display().to_string()],
+    ]
+    .concat());
+    let owners = owner_approvals_of(&json(&o));
+    assert!(owners.contains(&(serde_json::json!(["@given/team"]), serde_json::Value::Null)), "{owners:?}");
+}
+
 /// With a people list, the author's experience counts only as git measured
 /// it in the assessing process: the same `history` section written into a
 /// changeset file (by `change show`, or by hand with any numbers) is a

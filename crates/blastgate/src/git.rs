@@ -134,6 +134,53 @@ pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Res
     git_change(repo, range, options).map(|change| change.changeset)
 }
 
+/// Where GitHub looks for a repository's CODEOWNERS file, in the order it
+/// takes the first that exists.
+pub const CODEOWNERS_PATHS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
+/// The CODEOWNERS file GitHub would use at `commit`, as its path in the
+/// repository and its bytes; `None` when the commit has none of
+/// [`CODEOWNERS_PATHS`]. Read it at the change's base (its `base` hash),
+/// as GitHub reads the base branch's: the owners a change writes into its
+/// own CODEOWNERS must not review it.
+///
+/// # Errors
+/// - [`ChangeError::InvalidValue`]: `commit` starts with `-`;
+/// - [`ChangeError::Git`]: git cannot be run or `commit` is unknown;
+/// - [`ChangeError::LimitExceeded`]: the file is over [`MAX_INPUT_BYTES`];
+/// - [`ChangeError::Io`]: reading git's output failed.
+pub fn codeowners_at(
+    repo: &Path,
+    commit: &str,
+    options: &GitOptions,
+) -> Result<Option<(String, Vec<u8>)>, ChangeError> {
+    if commit.starts_with('-') {
+        return Err(ChangeError::InvalidValue(blastgate_graph::ErrorDetail::new(
+            "codeowners",
+            "commit",
+            commit,
+            "a revision may not start with `-` (it would be read as an option)",
+        )));
+    }
+    let git = Git { program: &options.program, repo };
+    let commit = git.resolve(commit)?;
+    for path in CODEOWNERS_PATHS {
+        let spec = format!("{commit}:{path}");
+        // What the path is at that commit: a missing one fails, a folder
+        // is a tree; only a file (a blob) counts.
+        let kind = match git.run("git cat-file", &["cat-file", "-t", &spec])? {
+            Ok(kind) => kind,
+            Err(_) => continue,
+        };
+        if kind.trim_ascii() != b"blob" {
+            continue;
+        }
+        let bytes = git.output("git cat-file", &["cat-file", "blob", &spec])?;
+        return Ok(Some((path.to_owned(), bytes)));
+    }
+    Ok(None)
+}
+
 /// A changeset read from git, with notes on what could not be measured.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
