@@ -140,6 +140,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     for (d, document) in documents.into_iter().enumerate() {
         let document_number = d + 1;
         match document {
+            Document::One(entity) if entity.api_version.is_none() && entity.items.is_some() => {
+                let at = Position { document: document_number, item: None };
+                for (i, entity) in page_items(file, at, *entity)?.into_iter().enumerate() {
+                    load_entity(&mut fragment, file, Position { document: document_number, item: Some(i) }, entity)?;
+                }
+            }
             Document::One(entity) => {
                 load_entity(&mut fragment, file, Position { document: document_number, item: None }, *entity)?;
             }
@@ -256,6 +262,19 @@ struct RawEntity {
     kind: Option<String>,
     metadata: Option<RawMetadata>,
     spec: Option<RawSpec>,
+    /// A page of Backstage's `/api/catalog/entities/by-query` answer
+    /// (`{"items": [...], "totalItems": N, "pageInfo": {...}}`) instead of
+    /// an entity.
+    items: Option<Vec<RawEntity>>,
+    total_items: Option<u64>,
+    page_info: Option<RawPageInfo>,
+}
+
+/// A `by-query` answer's `pageInfo`: a `nextCursor` means more pages.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawPageInfo {
+    next_cursor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -487,8 +506,41 @@ const DEFAULT_NAMESPACE: &str = "default";
 const REF_HELP: &str = "write `[kind:][namespace/]name`, such as `resource:default/artists-db` or `artists-db`";
 
 /// Checks one entity and adds it (and its relations) to the fragment.
+/// The entities of one page of a `by-query` answer, when it is the whole
+/// answer: a page with a `pageInfo.nextCursor`, or fewer items than its
+/// `totalItems`, is part of one, and reading it alone would lose the
+/// entities (and their edges) of the other pages.
+fn page_items(file: &str, at: Position, page: RawEntity) -> Result<Vec<RawEntity>, GraphError> {
+    let items = page.items.unwrap_or_default();
+    let next = page.page_info.and_then(|p| p.next_cursor).filter(|c| !c.is_empty());
+    let partial = match (next, page.total_items) {
+        (Some(cursor), _) => Some((cursor, "its `pageInfo.nextCursor` says more pages follow".to_owned())),
+        (None, Some(total)) if total > items.len() as u64 => {
+            Some((String::new(), format!("it holds {} of `totalItems` {total} entities", items.len())))
+        }
+        _ => None,
+    };
+    if let Some((value, why)) = partial {
+        return Err(GraphError::schema(file, at.to_string(), value, format!("a page of a catalog answer: {why}"))
+            .with_help(
+                "fetch every page of `/api/catalog/entities/by-query` (follow `nextCursor`) and pass them all, or \
+                 use `/api/catalog/entities`, which answers with the whole list",
+            ));
+    }
+    Ok(items)
+}
+
 fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawEntity) -> Result<(), GraphError> {
-    let RawEntity { api_version, kind, metadata, spec } = raw;
+    let RawEntity { api_version, kind, metadata, spec, items, .. } = raw;
+    if items.is_some() {
+        return Err(GraphError::schema(
+            file,
+            at.to_string(),
+            "",
+            "an entity with `items`: a catalog answer nested in another",
+        )
+        .with_help("pass the answer's entities: a list, or one `by-query` answer with `items`"));
+    }
     let Some(api_version) = api_version else {
         return Err(missing(file, at, "apiVersion"));
     };

@@ -840,3 +840,32 @@ fn a_misspelt_blastgate_annotation_is_an_error() {
         assert!(e.contains("unknown blastgate annotation") && e.contains(key), "{key}: {e}");
     }
 }
+
+/// Backstage's `/api/catalog/entities/by-query` answers with a page:
+/// `{"items": [...], "totalItems": N, "pageInfo": {...}}`. A whole answer
+/// reads as its items (an audit: it was refused with "entity has no
+/// `apiVersion`"); a page of several is refused, since the other pages'
+/// entities and edges would be lost without a word.
+#[test]
+fn a_by_query_answer_reads_as_its_items_and_a_partial_page_is_refused() {
+    let entities = r#"[
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "web"},
+         "spec": {"dependsOn": ["resource:db"]}},
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Resource", "metadata": {"name": "db"}, "spec": {"type": "database"}}
+    ]"#;
+    let whole = format!(r#"{{"items": {entities}, "totalItems": 2, "pageInfo": {{}}}}"#);
+    let fragment = parse_str(&whole).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 1));
+    for partial in [
+        format!(r#"{{"items": {entities}, "totalItems": 2, "pageInfo": {{"nextCursor": "abc123"}}}}"#),
+        format!(r#"{{"items": {entities}, "totalItems": 5, "pageInfo": {{}}}}"#),
+    ] {
+        let err = parse_str(&partial).unwrap_err();
+        assert_eq!(err.kind_name(), "schema", "{err}");
+        assert!(err.to_string().contains("a page of a catalog answer"), "{err}");
+    }
+    // An answer nested in another is no entity.
+    let nested = format!(r#"[{{"items": {entities}}}]"#);
+    let err = parse_str(&nested).unwrap_err();
+    assert!(err.to_string().contains("nested"), "{err}");
+}
