@@ -809,7 +809,7 @@ pub(crate) struct Facts<'c> {
     pub journeys: Vec<Reached>,
     /// Teams owning them.
     pub teams: Vec<String>,
-    /// Open incidents on them.
+    /// Open incidents on them, or on a direct dependency of a changed node.
     pub incidents: Vec<&'c Incident>,
     /// Error budgets on them: (service, remaining), the most spent first.
     pub budgets: Vec<(String, f64)>,
@@ -969,8 +969,16 @@ impl<'c> Facts<'c> {
         let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
         let reached = |service: &str| engine.context_nodes(service).into_iter().any(in_reach);
+        // An incident counts on a reached service, and on a service a
+        // changed one calls directly: the change lands on a service the
+        // incident already degrades (a decision audit: checkout's retry
+        // settings changed during a payments sev1 went as on a calm day).
+        // Found from the incident's dependents (reverse rows), so that the
+        // forward rows are never made for it.
+        let calls = |i: u32| graph.dependents_of(i).iter().any(|d| blast.changed().binary_search(d).is_ok());
+        let concerned = |service: &str| engine.context_nodes(service).into_iter().any(|i| in_reach(i) || calls(i));
         let mut incidents: Vec<&Incident> =
-            context.incidents.iter().filter(|i| i.is_open_at(context.now()) && reached(&i.service)).collect();
+            context.incidents.iter().filter(|i| i.is_open_at(context.now()) && concerned(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
         // never shows in the output.
         incidents

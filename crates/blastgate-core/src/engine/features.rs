@@ -45,7 +45,10 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("ai_below_senior", "1 for AI involvement by an author below the senior level"),
     ("tests_changed", "1 if tests were added or changed with the change"),
     ("no_rollback_plan", "1 unless the changeset states a rollback plan"),
-    ("incident_on_affected", "number of open incidents on changed or affected services"),
+    (
+        "incident_on_affected",
+        "number of open incidents on changed or affected services, or on direct dependencies of changed ones",
+    ),
     ("error_budget_burn", "the most spent error budget among reached services: 1 - remaining, from 0 to 2"),
     ("collision", "number of other changes in flight whose blast radius overlaps in the window"),
 ];
