@@ -158,6 +158,36 @@ pub struct Provenance {
     pub source: ProvenanceSource,
 }
 
+/// The autonomous coding agents blastgate knows (tools that open and
+/// apply changes on their own), by the names a changeset may give them in
+/// `provenance.tool`: each tool's id and its bot accounts' names, compared
+/// by [`is_autonomous_tool`]. The git reader's default agents
+/// (`blastgate_ingest::git::AiAgents`) are the same tools.
+pub const AUTONOMOUS_AGENT_TOOLS: &[&str] = &[
+    "copilot-coding-agent",
+    "copilot-swe-agent",
+    "devin",
+    "devin-ai",
+    "devin-ai-integration",
+    "codex-cloud",
+    "chatgpt-codex-connector",
+    "amazon-q",
+    "amazon-q-developer",
+    "jules",
+    "google-labs-jules",
+    "openhands",
+];
+
+/// Whether `tool` names an autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]:
+/// in any case, with spaces or `_` for `-` and a `[bot]` suffix ignored
+/// (`Devin AI`, `copilot-swe-agent[bot]`).
+pub fn is_autonomous_tool(tool: &str) -> bool {
+    let t = tool.trim().to_ascii_lowercase();
+    let t = t.strip_suffix("[bot]").unwrap_or(&t).trim();
+    let t: String = t.chars().map(|c| if c == ' ' || c == '_' { '-' } else { c }).collect();
+    AUTONOMOUS_AGENT_TOOLS.contains(&t.as_str())
+}
+
 impl Provenance {
     /// The involvement to score: the stated one, `none` when unstated.
     pub fn involvement(&self) -> AiInvolvement {

@@ -228,8 +228,10 @@ impl Engine {
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
-        let vetted = vet::vet_rollback(vetted, &mut notes);
+        // Provenance before the rollback claim: an agent named by its tool
+        // makes the claim an agent's.
         let vetted = vet::vet_provenance(vetted, &mut notes);
+        let vetted = vet::vet_rollback(vetted, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);

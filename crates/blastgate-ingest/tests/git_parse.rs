@@ -635,3 +635,20 @@ fn gitlinks_are_the_records_whose_new_mode_is_160000() {
         assert!(e.to_string().contains("git diff --raw"), "{e}");
     }
 }
+
+/// The git reader's autonomous agents and the names a changeset's
+/// `provenance.tool` is checked against (`is_autonomous_tool`) are the same
+/// tools: each autonomous agent's id and names count as an agent, and no
+/// interactive tool's id does.
+#[test]
+fn autonomous_agents_match_the_changeset_tool_list() {
+    for agent in AiAgents::default().agents() {
+        let counted = blastgate_change::is_autonomous_tool(agent.tool());
+        assert_eq!(counted, agent.is_autonomous(), "{}", agent.tool());
+        if agent.is_autonomous() {
+            for name in agent.names() {
+                assert!(blastgate_change::is_autonomous_tool(name), "{name}");
+            }
+        }
+    }
+}

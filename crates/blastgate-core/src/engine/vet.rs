@@ -42,7 +42,7 @@
 
 use std::borrow::Cow;
 
-use blastgate_change::{AiInvolvement, Changeset, Classifier, FileChange, InfraChange, adds_tests};
+use blastgate_change::{AiInvolvement, Changeset, Classifier, FileChange, InfraChange, adds_tests, is_autonomous_tool};
 use blastgate_graph::NodeKind;
 
 use crate::assessment::{Diagnostic, Level};
@@ -396,6 +396,29 @@ pub(crate) fn vet_provenance<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     let p = &changeset.provenance;
+    // A tool that is an autonomous agent makes the change an agent's,
+    // whatever the stated involvement (a gaming audit: `ai: generated`
+    // beside `tool: codex-cloud` escaped the rules for agents).
+    if let Some(tool) = p.tool.as_deref().filter(|t| is_autonomous_tool(t))
+        && p.involvement() < AiInvolvement::Agent
+    {
+        let stated = if p.is_stated() {
+            format!("states `provenance.ai: {}`", p.involvement().as_str())
+        } else {
+            "states no AI involvement".to_owned()
+        };
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "ai-agent-tool-named",
+            format!(
+                "the changeset {stated} but names the tool `{}`, an autonomous agent: it counts as `agent`",
+                tool.escape_debug()
+            ),
+        ));
+        let mut vetted = changeset.into_owned();
+        vetted.provenance.ai = Some(AiInvolvement::Agent);
+        return Cow::Owned(vetted);
+    }
     let named = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
     if p.involvement() != AiInvolvement::None || !(named(&p.tool) || named(&p.model)) {
         return changeset;
