@@ -30,13 +30,15 @@
 //!   comment's; quote the name if it holds `#`. Blank lines are ignored,
 //!   lines may end in `\r\n` and a leading UTF-8 byte order mark is
 //!   skipped.
-//! - A first line that is a header row, as spreadsheets and data-frame
-//!   libraries write, is skipped with a warning: two column names that are
-//!   `source target`, `src dst`, `from to`, `caller callee`, `parent
-//!   child`, `dependent dependency` or `service dependency` (in any case,
-//!   quoted or not), optionally followed by `probability`, `prob`, `p` or
-//!   `propagation_probability`. Only the file's first line can be one: the
-//!   same line after a comment is an edge. A header naming the pair the
+//! - The first line that is neither blank nor a comment, if it is a header
+//!   row as spreadsheets and data-frame libraries write one, is skipped
+//!   with a warning: two column names that are `source target`, `source
+//!   destination`, `client server`, `src dst`, `from to`, `caller callee`,
+//!   `parent child`, `dependent dependency` or `service dependency` (in any
+//!   case, quoted or not), optionally followed by `probability`, `prob`,
+//!   `p` or `propagation_probability`. A file [`to_edge_list`] wrote (it
+//!   starts with `# blastgate edge list:`) has none: there the same line
+//!   is an edge. A header naming the pair the
 //!   other way round (`target,source`), or a third column by another name
 //!   (`weight`), is an error, since the rows would be misread.
 //! - Names are UTF-8, non-empty, without control characters and at most
@@ -110,7 +112,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     let mut fragment = GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)?;
     if let Some(header) = out.header {
         fragment.warn(
-            "line 1",
+            format!("line {}", header.line),
             format!(
                 "skipped the header row `{}`: the first column is read as the dependent (the caller), the second as its dependency",
                 header.text
@@ -146,7 +148,7 @@ fn parse_lines<'a>(file: &'a str, input: &'a [u8], text: &'a [u8]) -> Result<Out
         previous: None,
     };
     let (mut start, mut number) = match &header {
-        Some(h) => (h.end + 1, 1),
+        Some(h) => (h.end + 1, h.line),
         None => (0, 0),
     };
     parser.out.header = header;
@@ -545,10 +547,22 @@ mod tests {
         // A file of a header alone is empty.
         let fragment = parse("deps.csv", b"source,target\n").unwrap();
         assert_eq!((fragment.node_count(), fragment.edge_count(), fragment.warnings().len()), (0, 0, 1));
-        // Only the first line is a header: after a comment, the same words
-        // are an edge, as `to_edge_list` writes one.
-        let fragment = parse("deps.edges", b"# edges\nsource target\n").unwrap();
+        // The first line that is neither blank nor a comment is looked at
+        // (an audit: a reversed header after a comment read every row
+        // backwards), but not in a file `to_edge_list` wrote: there the
+        // same words are an edge.
+        let fragment = parse("deps.edges", b"# edges\n\n  \nsource target\na b\n").unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 1));
+        assert_eq!(fragment.warnings().first().map(|w| w.place()), Some("line 4"));
+        let e = error(b"# exported\n\ntarget,source\norders-db,checkout\n");
+        assert_eq!(place_of(&e), "line 3, column 1");
+        let e = error(b"server,client\na,b\n");
+        assert!(e.to_string().contains("names the dependency first"), "{e}");
+        let export = format!("{} 2 nodes, 1 edges\nsource target\n", header::EXPORT_MARK);
+        let fragment = parse("deps.edges", export.as_bytes()).unwrap();
         assert_eq!((fragment.node_count(), fragment.edge_count(), fragment.warnings().len()), (2, 1, 0));
+        let export = format!("{} 2 nodes, 1 edges\ntarget source\n", header::EXPORT_MARK);
+        assert_eq!(parse("deps.edges", export.as_bytes()).unwrap().edge_count(), 1);
         assert_eq!(parse("deps.edges", b"web api\n").unwrap().warnings().len(), 0);
     }
 

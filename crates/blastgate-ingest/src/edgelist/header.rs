@@ -1,5 +1,6 @@
-//! A header row on the first line of an edge list, as spreadsheets and
-//! data-frame libraries write one (`source,target`).
+//! A header row on the first line of an edge list that is neither blank
+//! nor a comment, as spreadsheets and data-frame libraries write one
+//! (`source,target`).
 
 use blastgate_graph::GraphError;
 
@@ -7,8 +8,11 @@ use super::lines::{Column, LineColumns, Place, lossy, split};
 
 /// Column names of a header row, dependent first: each pair names the
 /// columns in the order an edge line has them.
-const PAIRS: [(&str, &str); 7] = [
+const PAIRS: [(&str, &str); 9] = [
     ("source", "target"),
+    ("source", "destination"),
+    // OpenTelemetry's service graph labels.
+    ("client", "server"),
     ("src", "dst"),
     ("from", "to"),
     ("caller", "callee"),
@@ -27,12 +31,21 @@ pub(super) struct Header {
     pub(super) end: usize,
     /// Its text, for the warning.
     pub(super) text: String,
+    /// Its line number (1-based).
+    pub(super) line: usize,
 }
 
-/// Reads the first line of `input` as a header row, if it is one: two
-/// columns that are one of the [`PAIRS`] (in any case, quoted or not),
-/// and optionally a third that is one of the [`PROBABILITY`] names. Any
-/// other first line (a comment, an edge, an error) is left to the parser.
+/// How `blastgate graph export --to edges` starts its files: they hold no
+/// header row, so none is looked for (an edge between nodes named
+/// `source` and `target` is an edge there).
+pub(super) const EXPORT_MARK: &str = "# blastgate edge list:";
+
+/// Reads the first line of `input` that is neither blank nor a comment as
+/// a header row, if it is one: two columns that are one of the [`PAIRS`]
+/// (in any case, quoted or not), and optionally a third that is one of the
+/// [`PROBABILITY`] names. Any other line (an edge, an error) is left to
+/// the parser, and so is every line of a file `graph export` wrote (it
+/// starts with [`EXPORT_MARK`]).
 ///
 /// # Errors
 /// [`GraphError::Syntax`] for a header that names the columns the other
@@ -40,6 +53,27 @@ pub(super) struct Header {
 /// whose third column is not named as a probability (`weight`): its
 /// numbers would be read as probabilities.
 pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphError> {
+    if input.starts_with(EXPORT_MARK.as_bytes()) {
+        return Ok(None);
+    }
+    // The first line that is neither blank nor a comment (an audit: a
+    // reversed header after a comment line read every row backwards).
+    let mut start = 0;
+    let mut number = 1;
+    loop {
+        let line_end = memchr::memchr(b'\n', input.get(start..).unwrap_or_default()).map(|e| start + e);
+        let line = input.get(start..line_end.unwrap_or(input.len())).unwrap_or_default();
+        let first = line.iter().position(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+        match (first.and_then(|i| line.get(i)), line_end) {
+            (Some(b'#') | None, Some(e)) => {
+                start = e + 1;
+                number += 1;
+            }
+            (Some(b'#') | None, None) => return Ok(None),
+            (Some(_), _) => break,
+        }
+    }
+    let input = input.get(start..).unwrap_or_default();
     let Ok((end, Some(LineColumns { names: [a, b], third }))) = split(input) else {
         return Ok(None);
     };
@@ -50,7 +84,7 @@ pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphEr
     let is = |column: &Column, name: &str| word(column).is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()));
     let line = input.get(..end).unwrap_or_default();
     let text = lossy(line.strip_suffix(b"\r").unwrap_or(line));
-    let at = |column: usize| Place { number: 1, line: input, column }.render();
+    let at = |column: usize| Place { number, line: input, column }.render();
     if PAIRS.iter().any(|(x, y)| is(&a, y) && is(&b, x)) {
         return Err(GraphError::syntax(
             file,
@@ -74,5 +108,5 @@ pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphEr
         )
         .with_help("remove the column, or name it `probability` if it holds propagation probabilities from 0 to 1"));
     }
-    Ok(Some(Header { end, text }))
+    Ok(Some(Header { end: start + end, text, line: number }))
 }

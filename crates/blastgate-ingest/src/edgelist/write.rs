@@ -70,7 +70,8 @@ pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
     // Writing to a `String` cannot fail.
     let _ = writeln!(
         out,
-        "# blastgate edge list: {named} nodes, {} edges (ids and propagation probabilities only)",
+        "{} {named} nodes, {} edges (ids and propagation probabilities only)",
+        super::header::EXPORT_MARK,
         graph.edge_count(),
     );
     let mut row: Vec<(u32, u32, f64)> = Vec::new();
