@@ -370,14 +370,28 @@ pub fn check_id(file: &str, id: &str, place: impl FnOnce() -> String) -> Result<
         let at = format!("{file}: {}", place());
         return Err(GraphError::limit(&at, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
     }
-    // Printable ASCII, the usual case, holds no control character.
-    if id.bytes().any(|b| !(0x20..0x7f).contains(&b)) && id.chars().any(char::is_control) {
+    // Printable ASCII, the usual case, holds no control or hidden character.
+    let ascii = id.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if !ascii && id.chars().any(char::is_control) {
         return Err(GraphError::invalid(
             file,
             place(),
             id.escape_debug().to_string(),
             "node id contains a control character",
         ));
+    }
+    // An id that differs from another only by what does not show (a
+    // zero-width space, a byte order mark from concatenated files, a
+    // space around it) is a second node that takes the first one's edges
+    // without a word (an audit: a padded, quoted CSV name emptied a
+    // blast radius).
+    if !ascii && id.chars().any(crate::is_hidden) {
+        return Err(GraphError::invalid(file, place(), crate::shown(id), "node id contains an invisible character")
+            .with_help("remove it: an id that looks like another is a different node"));
+    }
+    if id.starts_with(char::is_whitespace) || id.ends_with(char::is_whitespace) {
+        return Err(GraphError::invalid(file, place(), crate::shown(id), "node id starts or ends with whitespace")
+            .with_help("remove the spaces around the id: with them it is a different node"));
     }
     Ok(())
 }

@@ -566,6 +566,21 @@ mod tests {
         assert_eq!(parse("deps.edges", b"web api\n").unwrap().warnings().len(), 0);
     }
 
+    /// A name that differs from another only by what does not show is
+    /// refused, not made a second node that takes the first one's edges
+    /// (an audit: `"svc1 "` quoted in a CSV emptied a blast radius).
+    #[test]
+    fn names_padded_or_with_invisible_characters_are_errors() {
+        for text in
+            ["\"svc1 \",\"orders-db\"\n", "\" svc1\",db\n", "svc1\u{a0},db\n", "a b\n\u{feff}c,d\n", "a\u{200b}b c\n"]
+        {
+            let e = error(text.as_bytes());
+            assert!(matches!(e, GraphError::InvalidValue(_)), "{text:?}: {e:?}");
+            let message = e.to_string();
+            assert!(message.contains("whitespace") || message.contains("invisible"), "{text:?}: {message}");
+        }
+    }
+
     #[test]
     fn a_header_that_would_misread_the_rows_is_an_error() {
         for (text, place, value, message) in [
