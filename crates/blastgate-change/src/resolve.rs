@@ -592,22 +592,41 @@ pub fn resolve(
     })
 }
 
+/// Most lines of tests left out of a change's size for each line it
+/// ships (see `sized`).
+pub const MAX_TEST_LINES_PER_SHIPPED_LINE: u64 = 10;
+
 /// The size metrics of `files`: files that add tests (the second of
 /// `is_test`) left out unless every file is a test (the first: a
 /// tests-only change is sized by its tests; a test does not ship, and
 /// counted, a small test beside a change raised its likelihood and depth),
+/// at most [`MAX_TEST_LINES_PER_SHIPPED_LINE`] lines of tests for each
+/// line shipped (past that, test paths may hide code: they all count),
 /// and a move across graph nodes counting its moved
 /// lines (`crossed`: see [`FileChange::moved_lines`]).
 fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str>) -> ChangeMetrics {
-    let all_tests = is_test.iter().all(|&(test, _)| test);
-    let tests_left_out = !all_tests && is_test.iter().any(|&(_, adds)| adds);
+    // Tests are left out only in proportion: at most ten lines of tests
+    // for each line the change ships. Past that the test paths may hide
+    // shipped code (an audit: 3,000 lines in `ab_test.py` beside 10 lines
+    // of code went from senior to owner), and they count as before.
+    let adds = |f: &FileChange, &(_, adds): &(bool, bool)| adds.then_some(f.added);
+    let test_lines: u64 = files.iter().zip(is_test).filter_map(|(f, t)| adds(f, t)).fold(0, u64::saturating_add);
+    let shipped_lines: u64 = files
+        .iter()
+        .zip(is_test.iter().copied().chain(std::iter::repeat((false, false))))
+        .filter(|(_, (_, adds))| !adds)
+        .map(|(f, _)| f.added)
+        .fold(0, u64::saturating_add);
+    let in_proportion = test_lines <= shipped_lines.saturating_mul(MAX_TEST_LINES_PER_SHIPPED_LINE);
+    let count_all = is_test.iter().all(|&(test, _)| test) || !in_proportion;
+    let tests_left_out = !count_all && is_test.iter().any(|&(_, adds)| adds);
     if crossed.is_empty() && !tests_left_out {
         return ChangeMetrics::of(files);
     }
     let counted: Vec<FileChange> = files
         .iter()
         .zip(is_test.iter().map(|&(_, adds)| adds).chain(std::iter::repeat(false)))
-        .filter(|&(_, adds)| all_tests || !adds)
+        .filter(|&(_, adds)| count_all || !adds)
         .map(|(f, _)| match f.moved_lines.filter(|_| crossed.contains(f.path.as_str())) {
             Some(lines) => FileChange { added: f.added.max(lines), ..f.clone() },
             None => f.clone(),
