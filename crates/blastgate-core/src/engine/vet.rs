@@ -9,9 +9,9 @@
 //!   review the policy asks for. A context that lists people is the gate's
 //!   own record (a directory export), so its level wins, and an author it
 //!   does not list counts as the lowest level (fail closed); the
-//!   changeset's claimed prior changes are not counted either, nor the
-//!   experience in its `history` unless the assessing process read it
-//!   from git (`AssessOptions::history_measured`). Without a people list the changeset's claims
+//!   changeset's claimed prior changes are not counted either, nor its
+//!   `history` metrics unless the assessing process read them from git
+//!   (`AssessOptions::history_measured`). Without a people list the changeset's claims
 //!   stand: the gate then trusts whatever produced the changeset.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
@@ -101,17 +101,20 @@ pub(crate) fn vet_author<'a>(
     // changes took a junior's 2,000 lines from senior to owner). Where the
     // gate keeps its own record of people, the changeset's claims are not
     // counted: `prior_changes` always, and the `history` section's
-    // experience (`exp`, `rexp`, `sexp`) unless the gate measured it
-    // itself (`AssessOptions::history_measured`: read from git by the
-    // process that assesses).
+    // metrics unless the gate measured them itself
+    // (`AssessOptions::history_measured`: read from git by the process
+    // that assesses).
+    // Every history metric, not only the author's experience: a claimed
+    // `age` of ten years lowered a change from senior to owner (a gaming
+    // audit), and a calibrated model may weigh any of them.
     let claimed_history = !history_measured
-        && changeset.history.as_ref().is_some_and(|h| h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some());
+        && changeset.history.as_ref().is_some_and(|h| h.named().iter().any(|(_, value)| value.is_some()));
     let mut claims = Vec::new();
     if let Some(claimed) = author.prior_changes {
         claims.push(format!("its author's prior changes ({claimed})"));
     }
     if claimed_history {
-        claims.push("its author's experience in `history` (`exp`, `rexp`, `sexp`)".to_owned());
+        claims.push("history metrics (`history`: `ndev`, `age`, `nuc`, `lt`, `exp`, `rexp`, `sexp`)".to_owned());
     }
     if !claims.is_empty() {
         diagnostics.push(Diagnostic::new(
@@ -119,8 +122,9 @@ pub(crate) fn vet_author<'a>(
             "experience-claim-not-counted",
             format!(
                 "the changeset states {}; with a people list in the context, the gate goes by its own records, \
-                 so the claim is not counted (the author counts as having no prior changes). Assess the change \
-                 read from git (`assess --repo DIR --range A..B`) to count the author's history as git measures it",
+                 so the claim is not counted (as if not stated: the author counts as having no prior changes, the \
+                 files as having no history). Assess the change read from git (`assess --repo DIR --range A..B`) \
+                 to count the history as git measures it",
                 claims.join(" and ")
             ),
         ));
@@ -131,10 +135,8 @@ pub(crate) fn vet_author<'a>(
     let mut vetted = changeset.clone();
     vetted.author.seniority = seniority;
     vetted.author.prior_changes = None;
-    if claimed_history && let Some(history) = vetted.history.as_mut() {
-        history.exp = None;
-        history.rexp = None;
-        history.sexp = None;
+    if claimed_history {
+        vetted.history = None;
     }
     Cow::Owned(vetted)
 }
