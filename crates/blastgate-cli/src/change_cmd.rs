@@ -125,10 +125,16 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             }
             let c = blastgate::git::git_change(repo, range, &options)?;
             let name = format!("{}@{range}", repo.display());
-            if let (None, Some(base)) = (&input.codeowners, &c.changeset.base) {
-                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?.map(|(path, bytes)| {
-                    (format!("{}@{}:{path}", repo.display(), base.get(..12).unwrap_or(base)), bytes)
-                });
+            // At the range's left side, the branch the change goes into, as
+            // GitHub reads the base branch's file: for `A...B` not the merge
+            // base, which the author chooses by where the branch started
+            // (a gaming audit).
+            let target = range.split_once("...").or_else(|| range.split_once("..")).map(|(left, _)| left);
+            if let (None, Some(base)) =
+                (&input.codeowners, target.filter(|t| !t.is_empty()).or(c.changeset.base.as_deref()))
+            {
+                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?
+                    .map(|(path, bytes)| (format!("{}@{base}:{path}", repo.display()), bytes));
             }
             warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
             (c.changeset, name)
@@ -214,8 +220,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     } else if let Some((place, bytes)) = base_codeowners {
         mapping = mapping.with_codeowners(CodeOwners::parse(&place, &bytes)?);
         warnings.push(format!(
-            "owners read from `{place}`, the CODEOWNERS file GitHub uses at the change's base; --codeowners FILE \
-             gives another"
+            "owners read from `{place}`, the CODEOWNERS file GitHub uses on the branch the change goes into (the \
+             range's left side); --codeowners FILE gives another"
         ));
         mapping_bytes.push(b"codeowners".to_vec());
         mapping_bytes.push(bytes);

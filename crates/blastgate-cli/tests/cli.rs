@@ -612,8 +612,8 @@ fn author_flag_replaces_a_forged_commit_author() {
 }
 
 /// A git range without --codeowners takes its owners from the CODEOWNERS
-/// file GitHub uses at the change's base (`.github/CODEOWNERS` first), not
-/// the one the change writes: an audit found `--repo` read no owners at all
+/// file GitHub uses on the branch the change goes into (`.github/CODEOWNERS`
+/// first), not the one the change writes: an audit found `--repo` read no owners at all
 /// and said nothing. `--codeowners` still decides when given.
 #[test]
 fn a_git_range_reads_codeowners_at_its_base() {
@@ -659,6 +659,28 @@ fn a_git_range_reads_codeowners_at_its_base() {
         d["code"] == "input" && d["message"].as_str().unwrap().contains(":.github/CODEOWNERS`, the CODEOWNERS file")
     });
     assert!(noted, "{v}");
+    // `A...B` reads the file on A, the branch the change goes into, not at
+    // the merge base its author chose by where the branch started.
+    git(&["branch", "-q", "feat"]);
+    git(&["reset", "-q", "--hard", "HEAD~1"]);
+    std::fs::write(repo.join(".github/CODEOWNERS"), "/src/cartservice/ @shop/security\n").unwrap();
+    git(&["commit", "-q", "-a", "-m", "Security owns the cart"]);
+    let o = run(&[
+        "assess",
+        "--repo",
+        &repo_arg,
+        "--range",
+        "HEAD...feat",
+        "--graph",
+        &graph,
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let owners = owner_approvals_of(&json(&o));
+    assert!(owners.contains(&(serde_json::json!(["@shop/security"]), serde_json::Value::Null)), "{owners:?}");
     // --codeowners decides when given.
     let file = dir.write("CODEOWNERS", "* @given/team\n");
     let o = run(&[

@@ -140,9 +140,11 @@ pub const CODEOWNERS_PATHS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "do
 
 /// The CODEOWNERS file GitHub would use at `commit`, as its path in the
 /// repository and its bytes; `None` when the commit has none of
-/// [`CODEOWNERS_PATHS`]. Read it at the change's base (its `base` hash),
-/// as GitHub reads the base branch's: the owners a change writes into its
-/// own CODEOWNERS must not review it.
+/// [`CODEOWNERS_PATHS`]. Read it on the branch the change goes into (the
+/// left side of its range; for `A...B`, `A`, not the merge base, which the
+/// author chooses by where the branch started), as GitHub reads the base
+/// branch's: the owners a change writes into its own CODEOWNERS must not
+/// review it.
 ///
 /// # Errors
 /// - [`ChangeError::InvalidValue`]: `commit` starts with `-`;
