@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::classify::Classifier;
 use crate::error::ChangeError;
 use crate::metrics::ChangeMetrics;
-use crate::model::{ChangeKind, Changeset, FileChange, FileStatus, InfraChange};
+use crate::model::{ChangeKind, Changeset, FileChange, FileStatus, InfraAction, InfraChange};
 
 /// Maps repository paths to services and owners.
 pub trait PathMapping {
@@ -354,6 +354,9 @@ pub fn resolve(
     // test to a change raised its depth). A test deleted, or that only
     // loses lines, still counts.
     let mut is_test: Vec<(bool, bool)> = Vec::with_capacity(changeset.files.len());
+    // Infrastructure files deleted, with the node each path places them on:
+    // applied, they destroy what they declared.
+    let mut deleted_infrastructure: Vec<(String, Option<String>)> = Vec::new();
     for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
@@ -398,6 +401,9 @@ pub fn resolve(
                  around its folders; counted as `{p}`'s. Write the path as git prints it",
                 f.path.escape_debug()
             ));
+        }
+        if kind == ChangeKind::Infrastructure && f.status == FileStatus::Deleted {
+            deleted_infrastructure.push((f.path.clone(), by_path.map(str::to_owned)));
         }
         let services: Vec<&str> = stated.into_iter().chain(by_path.filter(|p| Some(*p) != stated)).collect();
         if let (Some(s), Some(p)) = (stated, by_path)
@@ -554,6 +560,20 @@ pub fn resolve(
                 module_copies += 1;
             }
         }
+    }
+    // A deleted infrastructure file (a Terraform file, a Kubernetes
+    // manifest) destroys what it declared once applied, though no plan
+    // lists the resources (a gaming audit: an agent deleting a datastore's
+    // `main.tf` and StatefulSet manifest got owner, no destructive rule).
+    // Each is a deleted resource of unknown type on the node its path
+    // places it on; placed nowhere, its reach is unknown.
+    for (path, node) in deleted_infrastructure {
+        destructive.push(InfraChange {
+            address: path,
+            action: Some(InfraAction::Delete),
+            node,
+            ..InfraChange::default()
+        });
     }
     // Listed in order, whatever the order of the changeset's entries:
     // entries sharing an address by all they say (found by a determinism

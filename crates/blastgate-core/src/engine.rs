@@ -231,7 +231,7 @@ impl Engine {
         // Provenance before the rollback claim: an agent named by its tool
         // makes the claim an agent's.
         let vetted = vet::vet_provenance(vetted, &mut notes);
-        let vetted = vet::vet_rollback(vetted, &mut notes);
+        let vetted = vet::vet_rollback(vetted, &self.classifier, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);

@@ -76,7 +76,12 @@ pub(crate) fn explore(
         // An agent's own claim on its destructive change does not count
         // (`vet.rs`): the advice is for a person to take it over.
         let by_agent = changeset.provenance.involvement() == AiInvolvement::Agent
-            && changeset.infrastructure.iter().any(|r| r.effective_action().is_destructive());
+            && (changeset.infrastructure.iter().any(|r| r.effective_action().is_destructive())
+                || changeset.files.iter().any(|f| {
+                    f.status == FileStatus::Deleted
+                        && blastgate_change::file_kind(&engine.classifier, f).0
+                            == blastgate_change::ChangeKind::Infrastructure
+                }));
         if by_agent {
             c.provenance.ai = Some(AiInvolvement::Generated);
         }

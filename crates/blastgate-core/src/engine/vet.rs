@@ -42,7 +42,10 @@
 
 use std::borrow::Cow;
 
-use blastgate_change::{AiInvolvement, Changeset, Classifier, FileChange, InfraChange, adds_tests, is_autonomous_tool};
+use blastgate_change::{
+    AiInvolvement, ChangeKind, Changeset, Classifier, FileChange, FileStatus, InfraChange, adds_tests, file_kind,
+    is_autonomous_tool,
+};
 use blastgate_graph::NodeKind;
 
 use crate::assessment::{Diagnostic, Level};
@@ -317,7 +320,11 @@ pub(crate) fn lost_data(changeset: &Changeset) -> impl Iterator<Item = &InfraCha
 /// `changeset` with its rollback-plan claim dropped when it destroys a
 /// resource's data without a final snapshot, and a warning in
 /// `diagnostics` when it does.
-pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+pub(crate) fn vet_rollback<'a>(
+    changeset: Cow<'a, Changeset>,
+    classifier: &Classifier,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
     if changeset.safety.rollback_plan != Some(true) {
         return changeset;
     }
@@ -326,7 +333,7 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
     lost.sort_unstable();
     lost.dedup();
     let Some(first) = lost.first() else {
-        return vet_agent_rollback(changeset, diagnostics);
+        return vet_agent_rollback(changeset, classifier, diagnostics);
     };
     let more = match lost.len() {
         1 => String::new(),
@@ -356,15 +363,24 @@ pub(crate) fn vet_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut 
 /// databases went from `block` to `multi_party` on its `rollback_plan:
 /// true`). A person who takes the change over (commits it as their own)
 /// can state the plan.
-fn vet_agent_rollback<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+fn vet_agent_rollback<'a>(
+    changeset: Cow<'a, Changeset>,
+    classifier: &Classifier,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
     if changeset.provenance.involvement() != AiInvolvement::Agent {
         return changeset;
     }
+    // Resources a plan destroys, and infrastructure files deleted (applied,
+    // they destroy what they declared: see `resolve`).
+    let deleted_file =
+        |f: &&FileChange| f.status == FileStatus::Deleted && file_kind(classifier, f).0 == ChangeKind::Infrastructure;
     let mut destroyed: Vec<&str> = changeset
         .infrastructure
         .iter()
         .filter(|r| r.effective_action().is_destructive())
         .map(|r| r.address.as_str())
+        .chain(changeset.files.iter().filter(deleted_file).map(|f| f.path.as_str()))
         .collect();
     destroyed.sort_unstable();
     destroyed.dedup();
