@@ -118,15 +118,17 @@ pub(crate) fn explore(
     if changeset.safety.tests_changed != Some(true) {
         let mut c = changeset.clone();
         c.safety.tests_changed = Some(true);
-        // With files listed, tests are files too: their lines count in the
-        // change's size. Tried with tests as large as the code they cover,
-        // so that a token test is not what the advice promises, beside the
-        // code in each of its folders (each service's code needs its own
-        // tests), in path order (the order files are listed in must not
-        // move them).
+        // With files listed, tests are files too. Tried with tests as
+        // large as the code they cover (so that a token test is not what
+        // the advice promises; in that proportion their lines stay out of
+        // the change's size), beside the source code in each of its
+        // folders (each service's code needs its own tests; configuration
+        // and infrastructure need none, and a test under `k8s/` would read
+        // as infrastructure: a gaming audit), in path order (the order
+        // files are listed in must not move them).
         let mut by_dir: std::collections::BTreeMap<&str, u64> = Default::default();
         for f in &changeset.files {
-            if blastgate_change::file_kind(&engine.classifier, f).0.deploys() {
+            if blastgate_change::file_kind(&engine.classifier, f).0 == blastgate_change::ChangeKind::Code {
                 let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
                 let lines = by_dir.entry(dir).or_default();
                 *lines = lines.saturating_add(f.added);
