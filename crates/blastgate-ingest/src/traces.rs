@@ -179,17 +179,13 @@ struct JaegerEnvelope {
     data: Option<Vec<JaegerLink>>,
 }
 
-/// The error part of Jaeger's envelope, read only when `data` is missing.
+/// The error part of Jaeger's envelope: any value but `null` or `[]` says
+/// the answer failed (an audit: `"errors": "boom"` was a type error that
+/// was dropped, and the answer read as data).
 #[derive(Deserialize)]
 struct JaegerErrors {
     #[serde(default)]
-    errors: Option<Vec<JaegerApiError>>,
-}
-
-#[derive(Deserialize)]
-struct JaegerApiError {
-    #[serde(default)]
-    msg: Option<String>,
+    errors: Option<serde_json::Value>,
 }
 
 /// Reads the envelope, reporting the query service's own error when it
@@ -198,11 +194,19 @@ fn jaeger_envelope(file: &str, text: &str) -> Result<Vec<JaegerLink>, GraphError
     let envelope: JaegerEnvelope = doc::from_json(file, text)?;
     // An answer that lists errors failed, whatever `data` holds: an empty
     // `data` beside them is not an empty system.
-    let errors = doc::from_json::<JaegerErrors>(file, text).ok().and_then(|e| e.errors).filter(|e| !e.is_empty());
+    let errors = doc::from_json::<JaegerErrors>(file, text)?
+        .errors
+        .filter(|e| !e.is_null() && e.as_array().is_none_or(|a| !a.is_empty()));
     if let (Some(links), None) = (envelope.data, &errors) {
         return Ok(links);
     }
-    let message = errors.and_then(|errors| errors.into_iter().next()).map(|e| e.msg.unwrap_or_default());
+    // The first error's `msg`, or the value itself when it is not a list
+    // of such objects.
+    let message = errors.map(|e| match e.get(0).and_then(|first| first.get("msg")).and_then(|m| m.as_str()) {
+        Some(msg) => msg.to_owned(),
+        None if e.is_array() => e.get(0).map(ToString::to_string).unwrap_or_default(),
+        None => e.to_string(),
+    });
     Err(match message {
         Some(msg) => GraphError::schema(
             file,

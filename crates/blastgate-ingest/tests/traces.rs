@@ -647,3 +647,21 @@ proptest::proptest! {
         let _ = parse_prometheus(file, &bytes);
     }
 }
+
+/// An answer whose `errors` is anything but `null` or `[]` failed, whatever
+/// its shape (an audit: `"errors": "boom"` was dropped as a type error and
+/// the answer read as data).
+#[test]
+fn jaeger_errors_of_any_shape_fail_the_answer() {
+    let data = r#""data": [{"parent": "a", "child": "b", "callCount": 1}]"#;
+    for errors in [r#""boom""#, "{}", "[null]", "[1]", r#"[{"code": 500, "msg": "down"}]"#] {
+        let text = format!(r#"{{{data}, "errors": {errors}}}"#);
+        let e = parse_jaeger("deps.json", text.as_bytes()).unwrap_err();
+        assert!(matches!(e, GraphError::Schema(_)), "{errors}: {e:?}");
+        assert!(e.to_string().contains("answered with an error"), "{errors}: {e}");
+    }
+    for fine in ["null", "[]"] {
+        let text = format!(r#"{{{data}, "errors": {fine}}}"#);
+        assert_eq!(parse_jaeger("deps.json", text.as_bytes()).unwrap().edge_count(), 1, "{fine}");
+    }
+}
