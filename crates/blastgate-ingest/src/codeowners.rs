@@ -277,18 +277,18 @@ fn is_gitlab_section(line: &str) -> bool {
     if name.trim().is_empty() {
         return false;
     }
-    // An approval count: `[2]` (GitLab also accepts `[]`).
+    // An approval count: `[2]` (GitLab also accepts `[]` and spaces).
     let rest = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
-        Some((count, after)) if count.chars().all(|c| c.is_ascii_digit()) => after,
+        Some((count, after)) if count.chars().all(|c| c.is_ascii_digit() || c == ' ') => after,
         _ => rest,
     };
-    // Then nothing, or the section's default owners: `@user`, `@group/sub`,
-    // `@@role` or an email, each holding an `@`, before any comment (a
-    // pattern such as `[abc] *.go` is a GitHub pattern GitHub skips, not a
-    // header).
-    rest.is_empty()
-        || (rest.starts_with(char::is_whitespace)
-            && rest.split_whitespace().take_while(|t| !t.starts_with('#')).all(|owner| owner.contains('@')))
+    // Then nothing, or what GitLab reads as the section's default owners
+    // (after a blank, `@`, or a comment). GitLab anchors only the start of
+    // the line, so `[Docs] docs-team` and `[Docs]# note` are headers too
+    // (an audit: they slipped through and merged the sections); a pattern
+    // goes on with a path (`[id]/page.tsx`), which GitHub skips as a
+    // character range.
+    rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == '@' || c == '#')
 }
 
 /// Whether `token` is an owner GitHub accepts the syntax of: `@user`,

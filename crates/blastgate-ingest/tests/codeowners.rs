@@ -299,7 +299,14 @@ fn gitlab_section_headers_refuse_the_file() {
         assert!(!message.contains("character ranges"), "{message}");
     }
     // Character ranges in GitHub patterns are not headers.
-    for line in ["[Dd]ocs/ @docs", "*.[ch] @c", "/src/[abc]*.go @go", "[]x @a", "#[Section]"] {
+    // GitLab anchors a header only at the start of its line: these are
+    // headers too (an audit found them slipping through).
+    for header in ["[Docs] [2] @org/docs", "[Docs]# note", "[Docs][ 2 ]", "[Docs][2]@x", "[Docs] docs-team"] {
+        let text = format!("* @org/eng\n{header}\ndocs/ @org/writers\n");
+        let err = CodeOwners::parse("CODEOWNERS", text.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("GitLab sections are not supported"), "{header}: {err}");
+    }
+    for line in ["[Dd]ocs/ @docs", "*.[ch] @c", "/src/[abc]*.go @go", "[]x @a", "#[Section]", "[id]/page.tsx @web"] {
         let owners = CodeOwners::parse("CODEOWNERS", format!("* @all\n{line}\n").as_bytes()).unwrap();
         assert_eq!(owners.rule_count(), 1, "{line}");
         assert!(owners.warnings().len() <= 1, "{line}: {:?}", owners.warnings());
