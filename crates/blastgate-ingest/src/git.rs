@@ -664,15 +664,99 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
 /// ```
 pub fn hidden_line_breaks(patch: &[u8]) -> BTreeMap<String, (u64, u64)> {
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    let mut path: Option<String> = None;
-    // Content lines come after a hunk's `@@` line; before it, `---` and
-    // `+++` are the file's headers (an added line `++i;` reads `+++i;`).
-    let mut in_hunk = false;
     let bare = |line: &[u8]| {
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
         body.iter().filter(|&&b| b == b'\r').count() as u64
     };
+    for_each_patch_line(patch, |path, line| {
+        let (added, removed) = out.entry(path.to_owned()).or_default();
+        if let Some(rest) = line.strip_prefix(b"+") {
+            *added = added.saturating_add(bare(rest));
+        } else if let Some(rest) = line.strip_prefix(b"-") {
+            *removed = removed.saturating_add(bare(rest));
+        }
+    });
+    out.retain(|_, &mut (a, r)| a > 0 || r > 0);
+    out
+}
+
+/// Statements that destroy data for good, as they read in a schema
+/// migration's added lines (lower case, blanks collapsed): SQL's, and the
+/// operations of the migration tools that write them (Django, Rails,
+/// Liquibase, Alembic).
+const DESTRUCTIVE_STATEMENTS: [&str; 14] = [
+    "drop table",
+    "drop column",
+    "drop schema",
+    "drop database",
+    "truncate ",
+    "removefield(",
+    "deletemodel(",
+    "remove_column",
+    "drop_table",
+    "drop_column",
+    "droptable",
+    "dropcolumn",
+    "op.drop_",
+    "delete from",
+];
+
+/// The files of a `git diff -p` output whose added lines hold a statement
+/// that destroys data for good (`DROP TABLE`, `DROP COLUMN`, `ALTER TABLE t
+/// DROP c`, `TRUNCATE`, `DELETE FROM`, a Django `RemoveField`, a Rails
+/// `remove_column`, ...), among those `is_migration` says are schema
+/// migrations; sorted. A file's added lines are read as one text (lower
+/// case, blanks collapsed), so a statement written over several lines is
+/// found. Such a change cannot be reverted without loss: the git reader
+/// states `safety.reversible: false` for it.
+///
+/// ```
+/// use blastgate_ingest::git::destructive_migrations;
+/// let patch = b"diff --git a/db/0002.sql b/db/0002.sql\n--- a/db/0002.sql\n+++ b/db/0002.sql\n@@ -0,0 +1,2 @@\n+ALTER TABLE orders\n+  DROP   legacy_total;\n\
+///               diff --git a/db/0003.sql b/db/0003.sql\n--- /dev/null\n+++ b/db/0003.sql\n@@ -0,0 +1 @@\n+CREATE TABLE t (id int);\n";
+/// assert_eq!(destructive_migrations(patch, |p| p.starts_with("db/")), vec!["db/0002.sql".to_owned()]);
+/// ```
+pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut added: BTreeMap<String, String> = BTreeMap::new();
+    for_each_patch_line(patch, |path, line| {
+        let Some(rest) = line.strip_prefix(b"+") else { return };
+        if !is_migration(path) {
+            return;
+        }
+        let text = added.entry(path.to_owned()).or_default();
+        // Bounded: a statement is found in the first mebibyte of a file's
+        // added text.
+        if text.len() < 1 << 20 {
+            for word in String::from_utf8_lossy(rest).split_whitespace() {
+                text.push(' ');
+                text.push_str(&word.to_lowercase());
+            }
+        }
+    });
+    added
+        .into_iter()
+        .filter(|(_, text)| {
+            DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s))
+                || text.match_indices("alter table ").any(|(i, _)| {
+                    // `ALTER TABLE t DROP c` (the column keyword left out).
+                    text.get(i..)
+                        .and_then(|t| t.split(';').next())
+                        .is_some_and(|statement| statement.contains(" drop "))
+                })
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// Calls `f` with each content line of each file's hunks in a `git diff
+/// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
+/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted.
+fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
+    let mut path: Option<String> = None;
+    // Content lines come after a hunk's `@@` line; before it, `---` and
+    // `+++` are the file's headers (an added line `++i;` reads `+++i;`).
+    let mut in_hunk = false;
     for line in patch.split_inclusive(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
             (path, in_hunk) = (None, false);
@@ -691,16 +775,9 @@ pub fn hidden_line_breaks(patch: &[u8]) -> BTreeMap<String, (u64, u64)> {
                 path = Some(p);
             }
         } else if let Some(p) = &path {
-            let (added, removed) = out.entry(p.clone()).or_default();
-            if let Some(rest) = line.strip_prefix(b"+") {
-                *added = added.saturating_add(bare(rest));
-            } else if let Some(rest) = line.strip_prefix(b"-") {
-                *removed = removed.saturating_add(bare(rest));
-            }
+            f(p, line);
         }
     }
-    out.retain(|_, &mut (a, r)| a > 0 || r > 0);
-    out
 }
 
 /// A path as git writes it in a patch header: as is, or in double quotes

@@ -212,7 +212,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         git.resolve(range.base)?
     };
     let shallow = git.is_shallow()?;
-    let files = git.files(&base, &head)?;
+    let (files, destructive_migrations) = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
     if shallow {
         git.check_not_cut(range_text, &commits)?;
@@ -251,6 +251,23 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     } else {
         None
     };
+    // A migration that drops a table or a column cannot be reverted
+    // without loss: the range says so (`irreversible-change`), since the
+    // author who leaves `reversible` out would otherwise never trigger it
+    // (a gaming audit).
+    let safety = if let Some(first) = destructive_migrations.first() {
+        let more = match destructive_migrations.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        notes.push(format!(
+            "safety: `{first}`{more} adds a statement that destroys data for good (a dropped table or column, a \
+             truncate, a delete): the change cannot be reverted without loss (`reversible: false`)"
+        ));
+        blastgate_change::Safety { reversible: Some(false), ..blastgate_change::Safety::default() }
+    } else {
+        blastgate_change::Safety::default()
+    };
     let title = Some(clip(&head_commit.subject())).filter(|t| !t.is_empty());
     let author_id =
         if head_commit.author_email.is_empty() { &head_commit.author_name } else { &head_commit.author_email };
@@ -265,6 +282,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
+        safety,
         base: Some(base),
         head: Some(head),
         ..Changeset::default()
@@ -576,7 +594,9 @@ impl Git<'_> {
     /// path the `diff` attribute, which makes git count the lines of binary
     /// files too; a third run without attributes finds the files git's own
     /// content test calls binary.
-    fn files(&self, base: &str, head: &str) -> Result<Vec<FileChange>, ChangeError> {
+    /// The changed files, and the schema migrations among them whose added
+    /// lines destroy data for good (see `parse::destructive_migrations`).
+    fn files(&self, base: &str, head: &str) -> Result<(Vec<FileChange>, Vec<String>), ChangeError> {
         let attr_source = format!("--attr-source={}", empty_tree(head));
         let text = attributes_file(TEXT_ATTRIBUTES)?;
         let mut text_config = OsString::from("core.attributesFile=");
@@ -606,6 +626,10 @@ impl Git<'_> {
             self.output("git diff-tree", &args)?
         };
         let hidden = parse::hidden_line_breaks(&patch);
+        let migration_classifier = blastgate_change::Classifier::default();
+        let destructive = parse::destructive_migrations(&patch, |path| {
+            migration_classifier.classify(path) == ChangeKind::SchemaMigration
+        });
         for f in &mut files {
             if let Some(&(added, removed)) = hidden.get(&f.path) {
                 f.added = f.added.saturating_add(added);
@@ -654,7 +678,7 @@ impl Git<'_> {
                 }
             }
         }
-        Ok(files)
+        Ok((files, destructive))
     }
 
     /// Whether the repository is a shallow clone.

@@ -906,3 +906,27 @@ fn lines_broken_by_a_bare_carriage_return_count() {
     assert_eq!((app.added, app.deleted), (2000, 2000), "a rewrite adds its 2,000 lines");
     assert!(file(&change.files, "svc/nul.js").added >= 500, "a NUL byte hides nothing");
 }
+
+/// A migration whose added lines drop a column (over two lines, without
+/// the `COLUMN` keyword) cannot be reverted without loss: the range states
+/// `safety.reversible: false` and says why in a note. An additive
+/// migration, or a drop in code that is no migration, states nothing (a
+/// gaming audit: `irreversible-change` fired only for authors who admitted
+/// it).
+#[test]
+fn a_destructive_migration_is_irreversible() {
+    let repo = Repo::new("migrations");
+    repo.write("db/migrations/0001_init.sql", b"CREATE TABLE orders (id int, legacy_total int);\n");
+    repo.write("src/cleanup.py", b"pass\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("db/migrations/0002_add_index.sql", b"CREATE INDEX orders_id ON orders (id);\n");
+    repo.write("src/cleanup.py", b"sql = 'DROP TABLE orders'\n");
+    let additive = repo.commit(1.0, "Add an index");
+    let change = git_change(repo.path(), &range(&base, &additive), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, None, "{:?}", change.notes);
+    repo.write("db/migrations/0003_drop_legacy.sql", b"ALTER TABLE orders\n  DROP   legacy_total;\n");
+    let dropping = repo.commit(2.0, "Drop the legacy total");
+    let change = git_change(repo.path(), &range(&additive, &dropping), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false));
+    assert!(change.notes.iter().any(|n| n.contains("db/migrations/0003_drop_legacy.sql")), "{:?}", change.notes);
+}
