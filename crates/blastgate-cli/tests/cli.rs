@@ -489,15 +489,13 @@ fn change_show_typo_field_exits_2() {
     assert!(stderr(&o).contains("tol"), "{}", stderr(&o));
 }
 
-/// A real git repository in `dir/repo` with two commits by `email`: one
-/// adding `src/cartservice/cart.go`, then one changing it with the message
-/// `message`.
-fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf {
-    let repo = dir.join("repo");
-    let git = |args: &[&str]| {
+/// Runs git in `repo` as `email`, without the user's or the system's
+/// configuration; a failure fails the test.
+fn git_as<'a>(repo: &'a std::path::Path, email: &'a str) -> impl Fn(&[&str]) + 'a {
+    move |args: &[&str]| {
         let o = Command::new("git")
             .arg("-C")
-            .arg(&repo)
+            .arg(repo)
             .args(args)
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -508,7 +506,15 @@ fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf
             .output()
             .unwrap();
         assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    };
+    }
+}
+
+/// A real git repository in `dir/repo` with two commits by `email`: one
+/// adding `src/cartservice/cart.go`, then one changing it with the message
+/// `message`.
+fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf {
+    let repo = dir.join("repo");
+    let git = git_as(&repo, email);
     std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
     git(&["init", "-q"]);
     std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
@@ -516,6 +522,7 @@ fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf
     git(&["commit", "-q", "-m", "init"]);
     std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
     git(&["commit", "-q", "-a", "-m", message]);
+    drop(git);
     repo
 }
 
@@ -619,21 +626,7 @@ fn author_flag_replaces_a_forged_commit_author() {
 fn a_git_range_reads_codeowners_at_its_base() {
     let dir = tempdir();
     let repo = dir.join("repo");
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .arg("-C")
-            .arg(&repo)
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "Dev")
-            .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-            .env("GIT_COMMITTER_NAME", "Dev")
-            .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    };
+    let git = git_as(&repo, "dev@example.com");
     std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
     std::fs::create_dir_all(repo.join(".github")).unwrap();
     git(&["init", "-q"]);

@@ -332,12 +332,8 @@ pub(crate) fn vet_rollback<'a>(
     let mut lost: Vec<&str> = lost_data(&changeset).map(|r| r.address.as_str()).collect();
     lost.sort_unstable();
     lost.dedup();
-    let Some(first) = lost.first() else {
+    let Some((first, more)) = first_and_more(&lost) else {
         return vet_agent_rollback(changeset, classifier, diagnostics);
-    };
-    let more = match lost.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
     };
     diagnostics.push(Diagnostic::new(
         Level::Warning,
@@ -352,6 +348,17 @@ pub(crate) fn vet_rollback<'a>(
     let mut vetted = changeset.into_owned();
     vetted.safety.rollback_plan = None;
     Cow::Owned(vetted)
+}
+
+/// The first of `names` and ` and N more` for the rest (empty for none),
+/// for a message; `None` when there are no names.
+fn first_and_more<'a>(names: &[&'a str]) -> Option<(&'a str, String)> {
+    let first = names.first()?;
+    let more = match names.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some((first, more))
 }
 
 /// `changeset` with its rollback-plan claim dropped when an autonomous
@@ -384,12 +391,8 @@ fn vet_agent_rollback<'a>(
         .collect();
     destroyed.sort_unstable();
     destroyed.dedup();
-    let Some(first) = destroyed.first() else {
+    let Some((first, more)) = first_and_more(&destroyed) else {
         return changeset;
-    };
-    let more = match destroyed.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
     };
     diagnostics.push(Diagnostic::new(
         Level::Warning,
