@@ -109,7 +109,8 @@ pub struct ResolvedChange {
     /// Files per change kind (every file, mapped or not).
     pub kinds: BTreeMap<ChangeKind, usize>,
     /// Size and spread of what ships: files that add tests are left out
-    /// unless every file is a test.
+    /// unless every file is a test or the tests outgrow
+    /// [`MAX_TEST_LINES_PER_SHIPPED_LINE`] lines per line shipped.
     pub metrics: ChangeMetrics,
     /// Owners from CODEOWNERS of the changed files, sorted.
     pub file_owners: Vec<String>,

@@ -86,9 +86,10 @@ pub struct AssessOptions<'a> {
     pub allow_unknown_services: bool,
     /// The changeset's `history` section was measured by the gate itself
     /// (read from git by the process that assesses), not stated by whoever
-    /// wrote the changeset. With a people list in the context, the author's
-    /// experience in an unmeasured `history` (`exp`, `rexp`, `sexp`) is a
-    /// claim and is not counted (warning `experience-claim-not-counted`).
+    /// wrote the changeset. With a people list in the context, an
+    /// unmeasured `history` (`ndev`, `age`, `nuc`, `lt`, `exp`, `rexp`,
+    /// `sexp`) is a claim and is not counted (warning
+    /// `experience-claim-not-counted`).
     pub history_measured: bool,
 }
 

@@ -103,13 +103,12 @@ pub(crate) fn vet_author<'a>(
     // worth up to a point of log-odds (a gaming audit: 1,000 claimed prior
     // changes took a junior's 2,000 lines from senior to owner). Where the
     // gate keeps its own record of people, the changeset's claims are not
-    // counted: `prior_changes` always, and the `history` section's
-    // metrics unless the gate measured them itself
-    // (`AssessOptions::history_measured`: read from git by the process
-    // that assesses).
-    // Every history metric, not only the author's experience: a claimed
-    // `age` of ten years lowered a change from senior to owner (a gaming
-    // audit), and a calibrated model may weigh any of them.
+    // counted: `prior_changes` always, and every `history` metric unless
+    // the gate measured them itself (`AssessOptions::history_measured`:
+    // read from git by the process that assesses). Every metric, not only
+    // the author's experience: a claimed `age` of ten years lowered a
+    // change from senior to owner (a gaming audit), and a calibrated model
+    // may weigh any of them.
     let claimed_history = !history_measured
         && changeset.history.as_ref().is_some_and(|h| h.named().iter().any(|(_, value)| value.is_some()));
     let mut claims = Vec::new();
