@@ -292,13 +292,12 @@ impl Engine {
         // longer, the whole rollout (a decision audit: a freeze starting
         // 30 minutes into a four-hour staged rollout went unseen). The
         // rollout depends on the decision, so a longer one decides again
-        // over its span; spans only grow and rollouts take one of a few
-        // lengths, so this ends within `plan::ROLLOUT_LENGTHS` passes.
+        // over its span. The span grows strictly at each pass, to one of
+        // `plan::ROLLOUT_LENGTHS` lengths, so the loop ends in time; the
+        // pass after it covers the longest.
         let base = diagnostics;
         let mut window_minutes = self.policy.deploy.window_minutes;
         let (mut resolved, mut radius) = (resolved, radius);
-        // At most one pass more than there are rollout lengths: the span
-        // grows strictly at each pass, to one of those lengths.
         for _ in 0..plan::ROLLOUT_LENGTHS {
             let mut decided = self.decide_over(changeset, context, resolved, radius, window_minutes, base.clone());
             let rollout_minutes = plan::rollout_minutes(self, decided.depth, &decided.fired);
