@@ -220,7 +220,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     } else if let Some((place, bytes)) = base_codeowners {
         mapping = mapping.with_codeowners(CodeOwners::parse(&place, &bytes)?);
         warnings.push(format!(
-            "owners read from `{place}`, the CODEOWNERS file GitHub uses on the branch the change goes into (the \
+            "owners read from `{place}`, the CODEOWNERS file GitHub or GitLab uses on the branch the change goes into (the \
              range's left side); --codeowners FILE gives another"
         ));
         mapping_bytes.push(b"codeowners".to_vec());

@@ -685,6 +685,74 @@ fn a_git_range_reads_codeowners_at_its_base() {
     assert!(owners.contains(&(serde_json::json!(["@given/team"]), serde_json::Value::Null)), "{owners:?}");
 }
 
+/// A GitLab repository keeps its CODEOWNERS in `.gitlab/` (GitLab's third
+/// place, after GitHub's last two): read when no GitHub place has one (it
+/// was not looked for, and the change went without owners). A GitLab file
+/// with section headers is refused, not read in part.
+#[test]
+fn a_git_range_reads_gitlab_codeowners() {
+    let dir = tempdir();
+    let repo = dir.join("repo");
+    let git = git_as(&repo, "dev@example.com");
+    std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
+    std::fs::create_dir_all(repo.join(".gitlab")).unwrap();
+    git(&["init", "-q"]);
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
+    std::fs::write(repo.join(".gitlab/CODEOWNERS"), "/src/cartservice/ @shop/cart\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
+    // Editing the ownership file takes owner review; its base decides who.
+    std::fs::write(repo.join(".gitlab/CODEOWNERS"), "* @dev\n").unwrap();
+    git(&["commit", "-q", "-a", "-m", "Add to cart"]);
+    let (repo_arg, graph) = (repo.display().to_string(), boutique());
+    let args = [
+        "assess",
+        "--repo",
+        &repo_arg,
+        "--range",
+        "HEAD~1..HEAD",
+        "--graph",
+        &graph,
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ];
+    let o = run(&args);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v = json(&o);
+    let owners = owner_approvals_of(&v);
+    assert!(owners.contains(&(serde_json::json!(["@shop/cart"]), serde_json::Value::Null)), "{owners:?}");
+    let noted = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "input" && d["message"].as_str().unwrap().contains(":.gitlab/CODEOWNERS`"));
+    assert!(noted, "{v}");
+    // Sections on the target branch: refused, naming the file.
+    git(&["branch", "-q", "feat"]);
+    git(&["checkout", "-q", "HEAD~1"]);
+    std::fs::write(repo.join(".gitlab/CODEOWNERS"), "[Cart]\n/src/cartservice/ @shop/cart\n").unwrap();
+    git(&["commit", "-q", "-a", "-m", "Sections"]);
+    git(&["branch", "-q", "sections"]);
+    let o = run(&[
+        "assess",
+        "--repo",
+        &repo_arg,
+        "--range",
+        "sections...feat",
+        "--graph",
+        &graph,
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(".gitlab/CODEOWNERS"), "{}", stderr(&o));
+}
+
 /// With a people list, the author's experience counts only as git measured
 /// it in the assessing process: the same `history` section written into a
 /// changeset file (by `change show`, or by hand with any numbers) is a

@@ -134,11 +134,15 @@ pub fn changeset_from_git(repo: &Path, range: &str, options: &GitOptions) -> Res
     git_change(repo, range, options).map(|change| change.changeset)
 }
 
-/// Where GitHub looks for a repository's CODEOWNERS file, in the order it
-/// takes the first that exists.
-pub const CODEOWNERS_PATHS: [&str; 3] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+/// Where a repository's CODEOWNERS file is looked for, in order, the first
+/// that exists taken: GitHub's three places in GitHub's order, then
+/// GitLab's `.gitlab/CODEOWNERS` (GitLab's other two places are GitHub's
+/// last two). A repository holds one of them as a rule; GitLab's section
+/// headers are refused by the parser, so a GitLab file with sections
+/// fails closed rather than being read in part.
+pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"];
 
-/// The CODEOWNERS file GitHub would use at `commit`, as its path in the
+/// The CODEOWNERS file GitHub (or GitLab) would use at `commit`, as its path in the
 /// repository and its bytes; `None` when the commit has none of
 /// [`CODEOWNERS_PATHS`]. Read it on the branch the change goes into (the
 /// left side of its range; for `A...B`, `A`, not the merge base, which the
