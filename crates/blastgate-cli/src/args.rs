@@ -274,6 +274,13 @@ pub struct ChangeInput {
     /// Graph files (several merge into one).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub graph: Vec<PathBuf>,
+    /// Read every graph file in this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "graph")]
+    pub input_format: Option<InputFormat>,
+    /// Make references to undeclared nodes in the graph files errors
+    /// instead of warnings.
+    #[arg(long, requires = "graph")]
+    pub strict: bool,
     /// Terraform/OpenTofu plans (`terraform show -json`); their resources
     /// join the changeset's infrastructure.
     #[arg(long, value_name = "FILE")]

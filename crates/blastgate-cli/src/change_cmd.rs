@@ -98,10 +98,11 @@ fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, wa
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
     let progress = crate::progress::Progress::new(show_progress);
-    let mut loader = GraphLoader::new(BuildOptions::default());
+    let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
+    let format = input.input_format.map(|f| f.to_format());
     for path in &input.graph {
         progress.step(format!("reading {}", path.display()));
-        loader.add_file(path, None)?;
+        loader.add_file(path, format)?;
     }
     progress.step("merging and freezing the graph");
     let graph = loader.build_frozen()?;
