@@ -176,7 +176,9 @@ impl InputFormat {
 #[derive(Debug, Args)]
 pub struct RadiusArgs {
     /// Graph files (several merge into one). The first value that is not an
-    /// existing file starts the list of changed services.
+    /// existing file starts the list of changed services; trailing bare
+    /// names (no `.` or `/`) that are nodes of the graph are services even
+    /// where a file of that name exists.
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub graph: Vec<PathBuf>,
     /// The changed services (ids as in the graph).

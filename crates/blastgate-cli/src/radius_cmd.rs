@@ -14,17 +14,43 @@ use crate::printable::one_line;
 
 /// Runs the command.
 pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
-    let (files, mut services) = split_graph_and_services(&args.graph)?;
+    let (mut files, mut services) = split_graph_and_services(&args.graph)?;
     services.extend(args.services.iter().cloned());
     let progress = crate::progress::Progress::new(args.format == RadiusFormat::Human && args.batch.is_none());
-    let mut loader = GraphLoader::new(BuildOptions::strict(args.strict));
     let format = args.input_format.map(|f| f.to_format());
-    for path in &files {
-        progress.step(format!("reading {}", path.display()));
-        loader.add_file(path, format)?;
+    let load = |files: &[PathBuf]| -> Result<FrozenGraph, Failure> {
+        let mut loader = GraphLoader::new(BuildOptions::strict(args.strict));
+        for path in files {
+            progress.step(format!("reading {}", path.display()));
+            loader.add_file(path, format)?;
+        }
+        progress.step("merging and freezing");
+        Ok(loader.build_frozen()?)
+    };
+    // `--graph g.edges frontend` in a folder that holds a file named
+    // `frontend`: of the trailing bare names (no `.`, no `/`) that exist,
+    // the last ones are services when each is a node of the graph the
+    // files before them make (a contract audit: the issue's own command
+    // form failed). The longest such run of services wins.
+    let bare = files.iter().skip(1).rev().take_while(|p| is_bare_name(p)).count();
+    let mut graph = None;
+    if args.batch.is_none() {
+        for at in files.len() - bare..files.len() {
+            let (Some(graph_files), Some(names)) = (files.get(..at), files.get(at..)) else { break };
+            let Ok(g) = load(graph_files) else { break };
+            let names: Vec<String> = names.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+            if names.iter().all(|n| g.index_of(n).is_some()) {
+                services.splice(0..0, names);
+                files.truncate(at);
+                graph = Some(g);
+                break;
+            }
+        }
     }
-    progress.step("merging and freezing");
-    let graph = loader.build_frozen()?;
+    let graph = match graph {
+        Some(graph) => graph,
+        None => load(&files)?,
+    };
     // What building the graph warned about may hide dependencies: say it
     // where a person or a log sees it, never on the JSON output.
     for w in graph.warnings() {
@@ -109,7 +135,8 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
 /// `--graph` takes one or more values: the leading ones that are `-` or
 /// exist and are not directories (files, or pipes such as `/dev/stdin`)
 /// are graph files; the first value that is not starts the list of
-/// services, so `--graph g.edges web api` works as users expect.
+/// services, so `--graph g.edges web api` works as users expect. After a
+/// service, a bare name is a service even if a file of that name exists.
 fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), Failure> {
     let mut files = Vec::new();
     let mut services = Vec::new();
@@ -119,7 +146,7 @@ fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Str
     for v in values {
         if services.is_empty() && readable(v) {
             files.push(v.clone());
-        } else if readable(v) {
+        } else if readable(v) && !is_bare_name(v) {
             return Err(Failure::Usage(format!(
                 "`{}` is a file but comes after the service `{}`; put graph files first",
                 v.display(),
@@ -137,6 +164,13 @@ fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Str
         return Err(Failure::Usage(format!("no graph file: `{first}` does not exist")));
     }
     Ok((files, services))
+}
+
+/// A value given to `--graph` that names no folder and has no extension:
+/// as likely a service id as a file name.
+fn is_bare_name(path: &std::path::Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    text != "-" && !text.contains(['/', '.', std::path::MAIN_SEPARATOR])
 }
 
 fn config(args: &RadiusArgs) -> Result<RadiusConfig, Failure> {

@@ -275,6 +275,36 @@ fn radius_unknown_service_suggests_close_matches() {
     assert!(stderr(&o).contains("did you mean `component:artist-lookup`"), "{}", stderr(&o));
 }
 
+/// `radius --graph FILE... SERVICE...` run in a folder holding files named
+/// like services: a bare name that is a node of the graph the files
+/// before it make is a service (a contract audit: `--graph g.edges
+/// frontend` beside a file `frontend` read it as a graph and named no
+/// service). A bare-named graph file still reads as one.
+#[test]
+fn radius_services_named_like_files_here() {
+    let dir = tempdir();
+    let graph = std::fs::read_to_string(boutique()).unwrap();
+    dir.write("g.edges", &graph);
+    dir.write("edges", &graph);
+    dir.write("frontend", "");
+    dir.write("adservice", "");
+    let in_dir =
+        |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_blastgate")).current_dir(&*dir).args(args).output().unwrap();
+    let changed = |o: &Output| -> serde_json::Value {
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["changed"].clone()
+    };
+    let o = in_dir(&["radius", "--graph", "g.edges", "frontend", "--format", "json"]);
+    assert_eq!(changed(&o), serde_json::json!(["frontend"]));
+    let o = in_dir(&["radius", "--graph", "g.edges", "edges", "frontend", "adservice", "--format", "json"]);
+    assert_eq!(changed(&o), serde_json::json!(["adservice", "frontend"]));
+    let o = in_dir(&["radius", "--graph", "g.edges", "cartservice", "frontend", "--format", "json"]);
+    assert_eq!(changed(&o), serde_json::json!(["cartservice", "frontend"]));
+    // Not a node: read as a graph file, so no service is named.
+    let o = in_dir(&["radius", "--graph", "g.edges", "edges"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn radius_depth_and_probability_bounds() {
     let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--max-depth", "1", "--format", "json"]);
