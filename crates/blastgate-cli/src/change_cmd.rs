@@ -141,12 +141,23 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             (c.changeset, name)
         }
         None if !input.terraform_plan.is_empty() => {
-            // The plans as a set: their order on the command line (and a
-            // leading `./`) must not change the id, and so the digest.
-            let mut names: Vec<String> =
-                input.terraform_plan.iter().map(|p| p.strip_prefix("./").unwrap_or(p).display().to_string()).collect();
+            // The plans as a set of file names: their order on the command
+            // line, and the folder they were given from (relative, absolute,
+            // another machine's), must not change the id, and so the
+            // digest (a determinism audit: the path as typed did). A plan
+            // given twice counts once.
+            let mut plans: Vec<std::path::PathBuf> = input
+                .terraform_plan
+                .iter()
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.strip_prefix("./").unwrap_or(p).to_path_buf()))
+                .collect();
+            plans.sort_unstable();
+            plans.dedup();
+            let mut names: Vec<String> = plans
+                .iter()
+                .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+                .collect();
             names.sort_unstable();
-            names.dedup();
             let id = names.join("+");
             let c = Changeset {
                 api_version: blastgate::change::API_VERSION.to_owned(),

@@ -1370,9 +1370,10 @@ fn the_json_record_says_whether_the_gate_stopped() {
     assert_eq!(stopped, serde_json::json!({"fail_at": depth, "stops": true}));
 }
 
-/// Plans given without a changeset make its id from their paths as a set:
-/// the order of `--terraform-plan` flags does not change the id, the
-/// output or the digest (a determinism audit).
+/// Plans given without a changeset make its id from their file names as a
+/// set: the order of `--terraform-plan` flags, and the folder they are
+/// named from, do not change the id, the output or the digest
+/// (determinism audits).
 #[test]
 fn plan_order_does_not_change_the_assessment() {
     let a = fixtures().join("terraform/terraform-compliance-issue522-plan.out.json");
@@ -1396,7 +1397,29 @@ fn plan_order_does_not_change_the_assessment() {
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
         stdout(&o)
     };
-    assert_eq!(assess(&a, &b), assess(&b, &a));
+    let absolute = assess(&a, &b);
+    assert_eq!(absolute, assess(&b, &a));
+    // Nor the folder the plans are named from: the id is their file names.
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(fixtures().join("terraform"))
+        .args([
+            "assess",
+            "--graph",
+            &boutique(),
+            "--terraform-plan",
+            "./hashicorp-terraform-requires-replace.json",
+            "--terraform-plan",
+            "terraform-compliance-issue522-plan.out.json",
+            "--allow-unknown-services",
+            "--now",
+            "2026-11-30T00:00:00Z",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), absolute);
+    assert!(absolute.contains(r#""change_id": "hashicorp-terraform-requires-replace.json+terraform-compliance"#));
     // With warnings (each plan incomplete): listed in one order too.
     let dir = tempdir();
     let plan = |name: &str| {
