@@ -221,10 +221,12 @@ pub enum RadiusFormat {
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Number of services (`s0` .. `s{N-1}`).
+    /// Services to draw ids from: `s0` .. `s{N-1}`. An id no line uses does
+    /// not appear, so the graph read back has at most N services.
     #[arg(long, value_name = "N")]
     pub services: u32,
-    /// Number of edge lines.
+    /// Edge lines to write, exactly. Lines may repeat a pair (merged when
+    /// read), so the graph read back has at most M edges.
     #[arg(long, value_name = "M")]
     pub edges: u64,
     /// Seed: the same arguments give the same bytes.
