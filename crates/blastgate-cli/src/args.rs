@@ -223,10 +223,12 @@ pub enum RadiusFormat {
 
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Number of services (`s0` .. `s{N-1}`).
+    /// Services to draw ids from: `s0` .. `s{N-1}`. An id no line uses does
+    /// not appear, so the graph read back has at most N services.
     #[arg(long, value_name = "N")]
     pub services: u32,
-    /// Number of edge lines.
+    /// Edge lines to write, exactly. Lines may repeat a pair (merged when
+    /// read), so the graph read back has at most M edges.
     #[arg(long, value_name = "M")]
     pub edges: u64,
     /// Seed: the same arguments give the same bytes.
@@ -331,15 +333,17 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub input: ChangeInput,
     /// A context document: incidents, error budgets, freezes, changes in
-    /// flight, and `now`.
+    /// flight and people. Its `now` says when it was taken; it is not the
+    /// instant assessed at (see `--now`).
     #[arg(long, value_name = "FILE")]
     pub context: Option<PathBuf>,
     /// A policy file (TOML); the embedded default otherwise.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// The instant to assess at (RFC 3339); overrides the context's `now`.
-    /// Without it or a context, the system clock is read (pass it for
-    /// reproducible output).
+    /// The instant to assess at (RFC 3339). Without it, the system clock is
+    /// read, with or without a context (a context whose `now` is further
+    /// from the clock than the deploy window gets a `stale-context`
+    /// warning). Pass the context's `now` here to replay an assessment.
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
     /// Output format.

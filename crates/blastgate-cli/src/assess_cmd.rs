@@ -85,9 +85,10 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     Ok(if stops { GATE_STOPS } else { SUCCESS })
 }
 
-/// The context: the file's, with `--now` overriding its instant; without a
-/// file, an empty context at `--now` or, failing that, the system clock
-/// (with a note, since the output then depends on when it ran).
+/// The context: the file's or, without a file, an empty one. Its instant
+/// is `--now` or, failing that, the system clock: with a file, a warning
+/// when the file's `now` is further from the clock than the deploy window;
+/// without one, a note, since the output then depends on when it ran.
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagnostic>), Failure> {
     let now = match &args.now {
         Some(text) => {
