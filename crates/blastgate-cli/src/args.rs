@@ -333,17 +333,17 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub input: ChangeInput,
     /// A context document: incidents, error budgets, freezes, changes in
-    /// flight and people. Its `now` says when it was taken; it is not the
-    /// instant assessed at (see `--now`).
+    /// flight, people and `now`, the instant assessed at unless `--now`
+    /// gives another.
     #[arg(long, value_name = "FILE")]
     pub context: Option<PathBuf>,
     /// A policy file (TOML); the embedded default otherwise.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// The instant to assess at (RFC 3339). Without it, the system clock is
-    /// read, with or without a context (a context whose `now` is further
-    /// from the clock than the deploy window gets a `stale-context`
-    /// warning). Pass the context's `now` here to replay an assessment.
+    /// The instant to assess at (RFC 3339), overriding the context's `now`.
+    /// Without either, the system clock is read. A gate deploying now
+    /// passes the current time: a context whose `now` is further from the
+    /// clock than the deploy window gets a `stale-context` warning.
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
     /// Output format.

@@ -86,9 +86,10 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
 }
 
 /// The context: the file's or, without a file, an empty one. Its instant
-/// is `--now` or, failing that, the system clock: with a file, a warning
-/// when the file's `now` is further from the clock than the deploy window;
-/// without one, a note, since the output then depends on when it ran.
+/// is `--now`, else the file's `now` (an input, as the context format
+/// says: the same inputs give the same bytes), else the system clock, with
+/// a note, since the output then depends on when it ran. A file's `now`
+/// further from the clock than the deploy window gets a warning.
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagnostic>), Failure> {
     let now = match &args.now {
         Some(text) => {
@@ -99,29 +100,32 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
     match (&args.context, now) {
         (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), Vec::new())),
         (Some(path), None) => {
-            // A context file is a snapshot taken at its `now`; the deploy
-            // happens when the gate runs, so the clock decides (a context
-            // dated ahead would otherwise hide a freeze in force now, one
-            // dated last month every freeze since). One further from the
-            // clock than the deploy window is also stale: said so.
+            // The file's `now` is the instant: a replay gives the same
+            // bytes. A gate deploying now passes --now; a file far from
+            // the clock (a context committed last month, whose scheduled
+            // freezes since would go unseen) is said to be stale. The
+            // warning names no clock reading, so the bytes stay the same
+            // from run to run.
             let context = load_context(path)?;
-            let clock = system_clock()?;
             let stated = context.now();
             let window = i64::from(window_minutes).saturating_mul(60);
-            let apart = clock.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
+            let stale = system_clock().is_ok_and(|clock| {
+                clock.as_unix_seconds().saturating_sub(stated.as_unix_seconds()).saturating_abs() > window
+            });
             let mut notes = Vec::new();
-            if apart.saturating_abs() > window {
+            if stale {
                 notes.push(Diagnostic::new(
                     Level::Warning,
                     "stale-context",
                     format!(
-                        "the context describes {stated}, but the system clock reads {clock}, more than the deploy \
-                         window ({window_minutes} minutes) apart: its incidents and error budgets may be out of \
-                         date. Refresh the context, or pass --now to assess at another instant"
+                        "the context's `now`, {stated}, is further from the system clock than the deploy window \
+                         ({window_minutes} minutes): the change is assessed at that instant, so freezes, incidents \
+                         and changes in flight after it are not seen. To assess a deploy now, pass the time with \
+                         --now (such as --now \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
                     ),
                 ));
             }
-            Ok((context.with_now(clock), notes))
+            Ok((context, notes))
         }
         (None, Some(now)) => Ok((Context::new(now), Vec::new())),
         (None, None) => {

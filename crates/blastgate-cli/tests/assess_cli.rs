@@ -57,8 +57,7 @@ fn demo_case(id: &str) -> (PathBuf, String, String, String) {
     (dir, s(graph), s(change), s(context))
 }
 
-/// `assess` of a demo case at its context's `now` (a replay: without
-/// `--now`, a context that old would be assessed at the system clock).
+/// `assess` of a demo case at its context's `now`, stated as `--now` too.
 fn assess(id: &str, extra: &[&str]) -> Output {
     let (_dir, graph, change, context) = demo_case(id);
     let now = context_now(&context);
@@ -456,61 +455,99 @@ fn the_decision_names_its_deploy_window() {
     assert!(["owner", "senior", "multi_party"].contains(&depth), "{depth}");
 }
 
-/// A context file is a snapshot taken at its `now`; the deploy happens when
-/// the gate runs. Without `--now`, a context older (or newer) than the
-/// deploy window is assessed at the system clock, with a `stale-context`
-/// warning: a context committed long ago must not switch off a freeze in
-/// force today (found by an audit: a freeze starting after the file's
-/// `now` was never checked).
+/// A context's `now` is the instant assessed at unless `--now` gives
+/// another: an input, so the same inputs give the same bytes (a contract
+/// audit: the issue's own context, replayed without `--now`, was assessed
+/// at the system clock and its freeze and in-flight change went unseen).
+/// A context further from the clock than the deploy window is warned
+/// about (`stale-context`) without naming the clock's reading, so the
+/// bytes stay the same; a gate deploying now passes the time as `--now`.
 #[test]
-fn a_stale_context_is_assessed_at_the_clock() {
+fn a_context_is_assessed_at_its_now() {
     let (dir, graph, change, _) = demo_case("checkout-banner");
     let context = dir.join("stale.json");
     std::fs::write(
         &context,
         r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2001-01-01T00:00:00Z",
-            "freezes": [{"name": "now", "start": "2002-01-01T00:00:00Z", "end": "2200-01-01T00:00:00Z"}]}"#,
+            "freezes": [{"name": "later", "start": "2002-01-01T00:00:00Z", "end": "2200-01-01T00:00:00Z"}]}"#,
     )
     .unwrap();
     let context = context.display().to_string();
-    let decide = |extra: &[&str]| -> serde_json::Value {
+    let run_with = |extra: &[&str]| -> Output {
         let mut args =
             vec!["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "json"];
         args.extend_from_slice(extra);
         let o = run(&args);
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
-        serde_json::from_slice(&o.stdout).unwrap()
+        o
     };
+    let decide = |extra: &[&str]| -> serde_json::Value { serde_json::from_slice(&run_with(extra).stdout).unwrap() };
     let codes = |v: &serde_json::Value| -> Vec<String> {
         v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect()
     };
+    let fired = |v: &serde_json::Value, id: &str| v["rules"].as_array().unwrap().iter().any(|r| r["id"] == id);
+    // At the context's own instant: the freeze has not begun; stale said.
     let stale = decide(&[]);
-    assert_eq!(stale["decision"]["review_depth"], "block", "{stale}");
+    assert!(!fired(&stale, "freeze"), "{stale}");
     assert!(codes(&stale).contains(&"stale-context".to_owned()), "{stale}");
-    // A context dated half an hour ahead (within the window, so not
-    // stale) must not hide a freeze in force now that ends before it.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    let ahead = dir.join("ahead.json");
-    std::fs::write(
-        &ahead,
-        format!(
-            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "{}",
-                "freezes": [{{"name": "now", "start": "{}", "end": "{}"}}]}}"#,
-            rfc3339(now + 1800),
-            rfc3339(now - 3600),
-            rfc3339(now + 600)
-        ),
-    )
-    .unwrap();
-    let ahead = ahead.display().to_string();
-    let o = run(&["assess", "--graph", &graph, "--change", &change, "--context", &ahead, "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
-    assert!(!codes(&v).contains(&"stale-context".to_owned()), "{v}");
-    // A replay at the context's own instant, as asked: no freeze yet.
+    assert_eq!(run_with(&[]).stdout, run_with(&[]).stdout, "the same inputs, the same bytes");
+    // The same as a replay at that instant, but for the warning.
     let replay = decide(&["--now", "2001-01-01T00:00:00Z"]);
     assert!(!codes(&replay).contains(&"stale-context".to_owned()), "{replay}");
-    assert!(replay["rules"].as_array().unwrap().iter().all(|r| r["id"] != "freeze"), "{replay}");
+    assert_eq!(replay["input_digest"], stale["input_digest"]);
+    // A gate deploying now passes the time: the freeze in force applies.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let today = decide(&["--now", &rfc3339(now)]);
+    assert_eq!(today["decision"]["review_depth"], "block", "{today}");
+    assert!(fired(&today, "freeze"), "{today}");
+}
+
+/// The issue's own context document, replayed without `--now`: its freeze
+/// (tier 0, 26 to 30 November) and its change in flight (`deploy-77` on
+/// cartservice, 09:30 to 11:00 on 27 November) are in force at its `now`.
+#[test]
+fn the_issue_context_replays_at_its_now() {
+    let dir = tempdir();
+    let context = dir.join("context.json");
+    std::fs::write(
+        &context,
+        r#"{
+  "apiVersion": "blastgate.dev/v1",
+  "kind": "Context",
+  "now": "2026-11-27T10:00:00Z",
+  "incidents": [{"service": "paymentservice", "severity": "sev2", "since": "2026-11-27T09:10:00Z"}],
+  "error_budgets": [{"service": "frontend", "remaining": 0.12}],
+  "freezes": [{"start": "2026-11-26T00:00:00Z", "end": "2026-11-30T00:00:00Z", "scope": {"tiers": [0]}, "allow": ["fix"]}],
+  "in_flight": [{"id": "deploy-77", "services": ["cartservice"], "start": "2026-11-27T09:30:00Z", "end": "2026-11-27T11:00:00Z"}]
+}"#,
+    )
+    .unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"id": "sam", "seniority": "senior"}, "services": ["cartservice"],
+            "files": [{"path": "src/cartservice/cart.go", "added": 5, "deleted": 1}]}"#,
+    )
+    .unwrap();
+    let graph =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/graphs/online-boutique.edges");
+    let o = run(&[
+        "assess",
+        "--graph",
+        graph.to_str().unwrap(),
+        "--change",
+        change.to_str().unwrap(),
+        "--context",
+        context.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fired: Vec<&str> = v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(fired.contains(&"collision"), "{fired:?}");
+    assert_eq!(v["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z", "{v}");
 }
 
 /// `seconds` after the epoch as RFC 3339 (UTC), for contexts dated
