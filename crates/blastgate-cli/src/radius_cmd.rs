@@ -277,7 +277,8 @@ fn listable(graph: &FrozenGraph, blast: &BlastRadius) -> Result<(), Failure> {
 /// Probabilities are written with 6 decimals: edge probabilities are
 /// stored as `f32`, and more digits would only show that rounding.
 fn round6(p: f64) -> f64 {
-    (p * 1e6).round() / 1e6
+    // `+ 0.0`: an edge of probability -0 shows as 0.0, not -0.0.
+    (p * 1e6).round() / 1e6 + 0.0
 }
 
 /// The JSON shape of one blast radius (docs/cli.md). `changed` and

@@ -580,7 +580,14 @@ fn is_zero(n: &usize) -> bool {
 /// Rounds to six decimals; a non-finite value stays as it is for the caller
 /// to catch (the engine never emits one).
 pub(crate) fn round6(x: f64) -> f64 {
-    if x.is_finite() { (x * 1e6).round() / 1e6 } else { x }
+    // From 1e9 up a float's spacing is within a factor of ten of 1e-6
+    // already, and scaling by 1e6 could overflow to infinity.
+    if !x.is_finite() || x.abs() >= 1e9 {
+        return x;
+    }
+    // `+ 0.0` turns a -0 (a negative weight times a zero feature) into 0,
+    // which JSON shows as `0.0`, not `-0.0` (a determinism audit).
+    (x * 1e6).round() / 1e6 + 0.0
 }
 
 #[cfg(test)]

@@ -201,12 +201,18 @@ pub struct Bands {
 
 impl Bands {
     /// The band (0 to 3) of `value` given ascending `cuts`: the number of
-    /// cut points at or below it. A NaN is the top band (fail closed).
+    /// cut points at or below it, or at or below the value as reports show
+    /// it (rounded to 6 decimals). Edge probabilities are stored as `f32`,
+    /// so an impact of exactly 10 over edges of 0.9 computes as 9.9999998:
+    /// it shows as 10.0 and is in the band of 10 (a determinism audit found
+    /// two reports of impact 10.0 in two bands). A NaN is the top band
+    /// (fail closed).
     pub fn band(cuts: &[f64; 3], value: f64) -> usize {
         if value.is_nan() {
             return 3;
         }
-        cuts.iter().filter(|c| value.total_cmp(c).is_ge()).count()
+        let shown = crate::assessment::round6(value);
+        cuts.iter().filter(|c| value.total_cmp(c).is_ge() || shown.total_cmp(c).is_ge()).count()
     }
 }
 
