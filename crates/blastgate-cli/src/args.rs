@@ -315,7 +315,7 @@ pub struct ChangeInput {
     /// An autonomous agent account of your own, as `TOOL=EMAIL` (repeat
     /// for several): a commit of the git range it authored or co-authored
     /// counts as made by an agent, as the built-in list's do.
-    #[arg(long, value_name = "TOOL=EMAIL", requires = "repo")]
+    #[arg(long, value_name = "TOOL=EMAIL")]
     pub ai_agent: Vec<String>,
 }
 

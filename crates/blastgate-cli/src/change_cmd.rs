@@ -97,6 +97,15 @@ fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, wa
 
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
+    if input.repo.is_none() && !input.ai_agent.is_empty() {
+        // Checked here rather than by clap, whose message listed --repo
+        // and --range as missing beside --change (a docs audit).
+        return Err(Failure::Usage(
+            "--ai-agent names agent accounts among a git range's commits, so it needs --repo DIR --range A..B; \
+             a changeset file states an agent's change itself (`provenance: {ai: agent}`)"
+                .into(),
+        ));
+    }
     let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
     let format = input.input_format.map(|f| f.to_format());
@@ -272,6 +281,12 @@ pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure>
         read_inputs(input, show_progress)?;
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
+    if input.graph.is_empty() && !resolved.warnings.is_empty() {
+        // Without a graph every id is "not in the graph": one note says
+        // why, not a warning per id that reads as if they were checked.
+        resolved.warnings.clear();
+        warnings.push("no --graph: service ids are not checked, and nothing is placed in a graph".to_owned());
+    }
     warnings.append(&mut resolved.warnings);
     resolved.warnings = warnings;
     Ok(Loaded { changeset, resolved })

@@ -169,6 +169,29 @@ fn an_unknown_service_fails_closed() {
             && d["message"].as_str().unwrap().contains("pricing")),
         "{diags:?}"
     );
+    // Said once, as the error (the lenient pass's warning about the same
+    // id was listed too: a docs audit).
+    assert_eq!(diags.iter().filter(|d| d["code"] == "unknown-service").count(), 1, "{diags:?}");
+    // `change show` without a graph checks no id: one note says so.
+    let o = run(&["change", "show", "--change", change.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let shown = stdout(&o) + &stderr(&o);
+    assert!(shown.contains("no --graph: service ids are not checked"), "{shown}");
+    assert!(!shown.contains("is not in the graph"), "{shown}");
+    // A `deploy_at` that is no time: the error quotes it.
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["pricing"],
+            "deploy_at": "tomorrow"}"#,
+    )
+    .unwrap();
+    let o = assess_at_fixed_now(&graph, change.to_str().unwrap(), "json");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let said =
+        v["diagnostics"].as_array().unwrap().iter().any(|d| {
+            d["code"] == "bad-deploy-at" && d["message"].as_str().unwrap().contains("$.deploy_at: `tomorrow`")
+        });
+    assert!(said, "{v}");
 }
 
 /// A policy whose matrix is all `auto` and whose `error_depth` is `peer`,

@@ -854,6 +854,8 @@ fn ai_agent_flag_names_an_agent_account() {
     );
     let o = run(&["change", "show", "--change", change.to_str().unwrap(), "--ai-agent", "bot=a@b.c"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("needs --repo DIR --range A..B"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("Usage:"), "not clap's usage line beside --change: {}", stderr(&o));
 }
 
 /// `--ai` states the involvement the pull request declares: it fills in a

@@ -515,7 +515,15 @@ impl Engine {
             Err(e) => {
                 diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()));
                 let lenient = ResolveOptions::allow_unknown(true);
-                resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, lenient).ok()
+                let mut r =
+                    resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, lenient).ok();
+                // The lenient pass warns about the id the error names: said
+                // once, as the error (a docs audit found it twice).
+                if let (ChangeError::UnknownService(d), Some(r)) = (&e, r.as_mut()) {
+                    let named = format!("`{}`", d.value());
+                    r.warnings.retain(|w| !w.contains(&named));
+                }
+                r
             }
         };
         let resolved = resolved.unwrap_or_else(|| ResolvedChange {
@@ -856,10 +864,15 @@ impl<'c> Facts<'c> {
             None => context.now(),
             Some(Ok(t)) => t,
             Some(Err(e)) => {
+                let value = changeset.deploy_at.as_deref().unwrap_or_default();
+                let value = blastgate_graph::shown(&blastgate_graph::shorten(value)).into_owned();
                 diagnostics.push(Diagnostic::new(
                     Level::Error,
                     "bad-deploy-at",
-                    format!("$.deploy_at: {}; write an RFC 3339 time such as 2026-11-27T10:00:00Z", e.message()),
+                    format!(
+                        "$.deploy_at: `{value}`: {}; write an RFC 3339 time such as 2026-11-27T10:00:00Z",
+                        e.message()
+                    ),
                 ));
                 context.now()
             }
