@@ -115,7 +115,13 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     match args.format {
         RadiusFormat::Json => {
             listable(&graph, &blast)?;
-            let report = Report::new(&graph, &blast, true);
+            // For the record, as an assessment carries them: which engine
+            // computed the radius on which graph.
+            let report = Single {
+                report: Report::new(&graph, &blast, true),
+                engine_version: blastgate::assess::ENGINE_VERSION,
+                graph_digest: blastgate::graph::graph_digest(&graph),
+            };
             // Written as it is serialised: a radius of a million nodes
             // would otherwise be held twice, as a report and as text.
             serde_json::to_writer_pretty(&mut out, &report).map_err(|e| match e.is_io() {
@@ -296,6 +302,16 @@ struct Report<'a> {
     journeys: Vec<JourneyOut<'a>>,
     owners: Vec<&'a str>,
     evidence: Vec<EvidenceOut<'a>>,
+}
+
+/// A single radius as JSON: the report, then what it was computed by and
+/// on (JSON Lines of `--batch` carry the report alone, one per line).
+#[derive(Debug, Serialize)]
+struct Single<'a> {
+    #[serde(flatten)]
+    report: Report<'a>,
+    engine_version: &'static str,
+    graph_digest: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -305,6 +305,27 @@ fn radius_services_named_like_files_here() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// A single radius as JSON says which engine computed it and on which
+/// graph (a determinism audit found radius answers carried neither): the
+/// graph's digest is its meaning's, the same from a snapshot of it.
+#[test]
+fn radius_json_names_its_engine_and_graph() {
+    let dir = tempdir();
+    let snapshot = dir.join("g.bgs");
+    let o = run(&["graph", "freeze", &boutique(), "--out", snapshot.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let radius = |graph: &str| {
+        let o = run(&["radius", "--graph", graph, "cartservice", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json(&o)
+    };
+    let (a, b) = (radius(&boutique()), radius(snapshot.to_str().unwrap()));
+    assert_eq!(a["engine_version"], blastgate::assess::ENGINE_VERSION);
+    let digest = a["graph_digest"].as_str().unwrap();
+    assert!(digest.starts_with("blake3:") && digest.len() == 7 + 64, "{digest}");
+    assert_eq!(a, b);
+}
+
 #[test]
 fn radius_depth_and_probability_bounds() {
     let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--max-depth", "1", "--format", "json"]);

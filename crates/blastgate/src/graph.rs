@@ -239,6 +239,20 @@ fn checked(name: &str, graph: FrozenGraph, options: BuildOptions) -> Result<Froz
     Ok(graph)
 }
 
+/// The digest of a frozen graph (`blake3:` and 64 hex digits): the one
+/// every assessment's `input_digest` covers and `radius --format json`
+/// reports as `graph_digest`. It depends on the graph's meaning only
+/// (nodes, edges and their effective attributes), not on how it was read
+/// or stored: the same graph from a snapshot or from its files, in any
+/// order, hashes the same.
+///
+/// # Complexity
+/// `O(V + E)`, hashed in fixed chunks in parallel (the same digest on any
+/// thread count).
+pub fn graph_digest(graph: &FrozenGraph) -> String {
+    blastgate_core::engine::graph_digest(graph)
+}
+
 /// Reads a batch file (one changeset of ids a line, as `radius --batch`
 /// takes), or standard input for `-`, whole, refusing more than
 /// [`limits::MAX_EDGE_LIST_BYTES`], the limit of the other input of ids on
