@@ -27,8 +27,9 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "# blastgate calibrated likelihood model, written by `blastgate calibrate`.")?;
     writeln!(out, "#")?;
     writeln!(out, "# [likelihood] (and [bands], when a gate budget was given) are policy sections:")?;
-    writeln!(out, "# copy them into your policy, or pass this file to `blastgate backtest --policy`")?;
-    writeln!(out, "# (it then replaces those sections of the default policy). The shape functions")?;
+    writeln!(out, "# copy them into your policy, or pass this file to `blastgate assess --policy` or")?;
+    writeln!(out, "# `blastgate backtest --policy` (it then replaces those sections of the default")?;
+    writeln!(out, "# policy). [evaluation] is for people: no decision reads it. The shape functions")?;
     writeln!(out, "# in [likelihood.shapes.*] are the model the [evaluation] figures measure.")?;
     writeln!(out, "# A change that does not state a metric (`history:` in the changeset, which the")?;
     writeln!(out, "# git reader fills) gets that metric's largest contribution: unknown is risky.")?;

@@ -85,6 +85,9 @@ fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     let text = model_toml(&c);
     let policy = parse_policy_or_model("model.toml", text.as_bytes(), &base).unwrap();
     assert_eq!(policy.likelihood, c.likelihood);
+    // `assess --policy` reads it the same way (it was refused: unknown
+    // field `evaluation`).
+    assert_eq!(blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap(), policy);
     let budget = c.budget.as_ref().unwrap();
     assert_eq!(policy.bands, budget.bands);
     assert!(policy.bands.likelihood[2] > 0.0);
@@ -339,6 +342,9 @@ fn tiny_metric_values_write_finite_knots_that_read_back() {
     assert!(!text.contains("NaN") && !text.contains("nan"), "{text}");
     let policy = parse_policy_or_model("model.toml", text.as_bytes(), &base).unwrap();
     assert_eq!(policy.likelihood, c.likelihood);
+    // `assess --policy` reads it the same way (it was refused: unknown
+    // field `evaluation`).
+    assert_eq!(blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap(), policy);
     let b = backtest(&h, &policy, 1).unwrap();
     assert_eq!(b.depths.iter().map(|d| d.changes).sum::<usize>(), h.len());
 }
