@@ -8,6 +8,8 @@
 
 use std::fmt::Write as _;
 
+use blastgate_core::policy::Bands;
+
 use crate::fit::{Calibration, Evaluation, WeightOrigin, round, stem};
 
 /// The `format` of model files.
@@ -18,6 +20,26 @@ pub const MODEL_FORMAT: &str = "blastgate.dev/calibration/v1";
 pub fn to_toml(c: &Calibration) -> String {
     let mut out = String::new();
     let _ = write_toml(&mut out, c);
+    out
+}
+
+/// The numbers of a fitted model that decide, as the model file writes
+/// them: the intercept, every weight (by feature id), each shape's values
+/// and log-odds (by metric) and, with a gate budget, the band cut points.
+/// Descriptions and comments are left out: they decide nothing. The model
+/// version's hash is of this text.
+pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: Option<&Bands>) -> String {
+    let mut out = format!("intercept {}\n", num(l.intercept));
+    for (id, w) in &l.weights {
+        out.push_str(&format!("weight {id} {}\n", num(*w)));
+    }
+    for (metric, shape) in &l.shapes {
+        out.push_str(&format!("shape {metric} {} {}\n", exact_list(&shape.values), exact_list(&shape.log_odds)));
+    }
+    match bands {
+        Some(b) => out.push_str(&format!("bands {} {}\n", list(&b.likelihood), list(&b.impact))),
+        None => out.push_str("bands none\n"),
+    }
     out
 }
 
