@@ -43,7 +43,8 @@ pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: 
     out
 }
 
-const IMPACT_NAMES: [&str; 4] = ["low", "medium", "high", "very high"];
+/// The names of the four bands (likelihood and impact alike), as prose.
+const BAND_PROSE: [&str; 4] = ["low", "medium", "high", "very high"];
 
 fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "# blastgate calibrated likelihood model, written by `blastgate calibrate`.")?;
@@ -101,10 +102,10 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
         writeln!(out, "[bands]")?;
         writeln!(
             out,
-            "# senior review for the riskiest {}% of changes of {} impact: likelihood band {} starts at {}",
+            "# senior review for the riskiest {}% of changes of {} impact: the {} likelihood band starts at {}",
             num(b.share * 100.0),
-            IMPACT_NAMES.get(b.impact_band).unwrap_or(&"?"),
-            b.senior_band,
+            BAND_PROSE.get(b.impact_band).unwrap_or(&"?"),
+            BAND_PROSE.get(b.senior_band).unwrap_or(&"?"),
             num(b.threshold)
         )?;
         writeln!(

@@ -431,3 +431,41 @@ fn regression_assess_reads_the_model_file_calibrate_writes() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Found by an audit: `gate_budget.impact_band` and `senior_band` were
+/// numbers (1, 3) where `--impact-band` takes names and `backtest` writes
+/// `"impact_band": "high"`.
+#[test]
+fn regression_calibrate_names_the_bands_as_backtest_does() {
+    let dir = temp_dir();
+    let model = dir.join("m.toml");
+    let model = model.to_str().unwrap();
+    for band in ["medium", "high"] {
+        let o = run(&[
+            "calibrate",
+            "--history",
+            &jdt(),
+            "--out",
+            model,
+            "--gate-budget",
+            "10%",
+            "--impact-band",
+            band,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let budget = json(&o)["gate_budget"].clone();
+        assert_eq!(budget["impact_band"], band, "{budget}");
+        let senior = budget["senior_band"].as_str().unwrap_or_else(|| panic!("not a name: {budget}"));
+        assert!(["low", "medium", "high", "very_high"].contains(&senior), "{budget}");
+        let o = run(&["backtest", "--history", &jdt(), "--policy", model, "--impact-band", band, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(json(&o)["impact_band"], budget["impact_band"]);
+        // The human report names them too.
+        let o = run(&["calibrate", "--history", &jdt(), "--out", model, "--gate-budget", "10%", "--impact-band", band]);
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(text.contains(&format!("is the {senior} likelihood band (senior review at {band} impact)")), "{text}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
