@@ -219,6 +219,7 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         Some(b) => Some(propose(history, base, &fitted, &likelihood, train, test, b)?),
         None => None,
     };
+    likelihood.version = model_version(history, &likelihood, budget.as_ref().map(|b| &b.bands));
     // What is written must be a policy the engine accepts (as `backtest`
     // and `assess` will check it): an intercept shifted past the log-odds
     // bound by a base policy's extreme weight, or cut points that rounding
@@ -412,7 +413,9 @@ fn policy_model(
     }
     let model = LikelihoodModel {
         // The file's name, hidden characters shown (a policy's version
-        // may hold none: it reaches reports and step outputs).
+        // may hold none: it reaches reports and step outputs). The model
+        // written gets `model_version`, with its hash, once its numbers
+        // are final.
         version: format!("calibrated-{}-{rows}", blastgate_graph::shown(stem(history.source()))),
         source: String::new(),
         intercept: round(intercept),
@@ -420,6 +423,23 @@ fn policy_model(
         shapes,
     };
     (model, origins)
+}
+
+/// The version of a fitted model: `calibrated-<history file>-<rows>-<hash>`,
+/// the hash the first 12 hex digits of the SHA-256 of the numbers that
+/// decide as the model file writes them (`model_file::decisive_text`:
+/// intercept, weights, shapes and, with a gate budget, the bands). Two fits
+/// of one file that differ in a number (other `--features`, another
+/// `--test-share` or budget, a refreshed history of as many rows) get
+/// different versions; the same fit gets the same.
+fn model_version(history: &History, l: &LikelihoodModel, bands: Option<&blastgate_core::policy::Bands>) -> String {
+    let text = crate::model_file::decisive_text(l, bands);
+    let digest = blastgate_core::engine::digest_of(&[text.as_bytes()]);
+    let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
+    let short: String = hex.chars().take(12).collect();
+    // The file's name, hidden characters shown (a policy's version may
+    // hold none: it reaches reports and step outputs).
+    format!("calibrated-{}-{}-{short}", blastgate_graph::shown(stem(history.source())), history.len())
 }
 
 /// A knot as written: six significant digits, so that `ln(1 + value)`

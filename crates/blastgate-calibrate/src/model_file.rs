@@ -8,6 +8,8 @@
 
 use std::fmt::Write as _;
 
+use blastgate_core::policy::Bands;
+
 use crate::fit::{Calibration, Evaluation, WeightOrigin, round, stem};
 
 /// The `format` of model files.
@@ -21,14 +23,36 @@ pub fn to_toml(c: &Calibration) -> String {
     out
 }
 
-const IMPACT_NAMES: [&str; 4] = ["low", "medium", "high", "very high"];
+/// The numbers of a fitted model that decide, as the model file writes
+/// them: the intercept, every weight (by feature id), each shape's values
+/// and log-odds (by metric) and, with a gate budget, the band cut points.
+/// Descriptions and comments are left out: they decide nothing. The model
+/// version's hash is of this text.
+pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: Option<&Bands>) -> String {
+    let mut out = format!("intercept {}\n", num(l.intercept));
+    for (id, w) in &l.weights {
+        out.push_str(&format!("weight {id} {}\n", num(*w)));
+    }
+    for (metric, shape) in &l.shapes {
+        out.push_str(&format!("shape {metric} {} {}\n", exact_list(&shape.values), exact_list(&shape.log_odds)));
+    }
+    match bands {
+        Some(b) => out.push_str(&format!("bands {} {}\n", list(&b.likelihood), list(&b.impact))),
+        None => out.push_str("bands none\n"),
+    }
+    out
+}
+
+/// The names of the four bands (likelihood and impact alike), as prose.
+const BAND_PROSE: [&str; 4] = ["low", "medium", "high", "very high"];
 
 fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "# blastgate calibrated likelihood model, written by `blastgate calibrate`.")?;
     writeln!(out, "#")?;
     writeln!(out, "# [likelihood] (and [bands], when a gate budget was given) are policy sections:")?;
-    writeln!(out, "# copy them into your policy, or pass this file to `blastgate backtest --policy`")?;
-    writeln!(out, "# (it then replaces those sections of the default policy). The shape functions")?;
+    writeln!(out, "# copy them into your policy, or pass this file to `blastgate assess --policy` or")?;
+    writeln!(out, "# `blastgate backtest --policy` (it then replaces those sections of the default")?;
+    writeln!(out, "# policy). [evaluation] is for people: no decision reads it. The shape functions")?;
     writeln!(out, "# in [likelihood.shapes.*] are the model the [evaluation] figures measure.")?;
     writeln!(out, "# A change that does not state a metric (`history:` in the changeset, which the")?;
     writeln!(out, "# git reader fills) gets that metric's largest contribution: unknown is risky.")?;
@@ -78,10 +102,10 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
         writeln!(out, "[bands]")?;
         writeln!(
             out,
-            "# senior review for the riskiest {}% of changes of {} impact: likelihood band {} starts at {}",
+            "# senior review for the riskiest {}% of changes of {} impact: the {} likelihood band starts at {}",
             num(b.share * 100.0),
-            IMPACT_NAMES.get(b.impact_band).unwrap_or(&"?"),
-            b.senior_band,
+            BAND_PROSE.get(b.impact_band).unwrap_or(&"?"),
+            BAND_PROSE.get(b.senior_band).unwrap_or(&"?"),
             num(b.threshold)
         )?;
         writeln!(

@@ -9,13 +9,11 @@ use blastgate::calibrate::{Backtest, backtest, load_policy_or_model};
 use serde_json::json;
 
 use crate::args::{BacktestArgs, OutputFormat};
-use crate::calibrate_cmd::{failure, r6, read_history};
+use crate::calibrate_cmd::{BAND_NAMES, band_name, failure, r6, read_history};
 use crate::exit::{Failure, SUCCESS};
 
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/backtest-report/v1";
-
-const BAND_NAMES: [&str; 4] = ["low", "medium", "high", "very_high"];
 
 /// Runs `backtest`.
 pub fn run(args: &BacktestArgs) -> Result<u8, Failure> {
@@ -45,7 +43,7 @@ fn report(b: &Backtest) -> serde_json::Value {
         "positives": b.positives,
         "policy_version": b.policy_version,
         "model_version": b.model_version,
-        "impact_band": BAND_NAMES.get(b.impact_band).copied().unwrap_or("?"),
+        "impact_band": band_name(b.impact_band),
         "auc": b.auc.map(r6),
         "depths": b.depths.iter().map(|d| json!({
             "depth": d.depth.as_str(),
@@ -73,7 +71,7 @@ fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
         "policy {} (likelihood model {}), every change assumed of {} impact",
         b.policy_version,
         b.model_version,
-        BAND_NAMES.get(b.impact_band).copied().unwrap_or("?")
+        band_name(b.impact_band)
     )?;
     if let Some(auc) = b.auc {
         writeln!(out, "the policy's likelihood ranks this history with ROC AUC {auc:.3}")?;

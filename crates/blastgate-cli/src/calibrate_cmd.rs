@@ -40,6 +40,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
 
+/// The names of the four bands, likelihood and impact alike, low to very
+/// high, as `--impact-band` takes them and the JSON reports write them.
+pub const BAND_NAMES: [&str; 4] = ["low", "medium", "high", "very_high"];
+
+/// The name of band `i` (0 to 3).
+pub fn band_name(i: usize) -> &'static str {
+    BAND_NAMES.get(i).copied().unwrap_or("?")
+}
+
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
@@ -172,8 +181,8 @@ fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
     let budget = c.budget.as_ref().map(|b| {
         json!({
             "share": r6(b.share),
-            "impact_band": b.impact_band,
-            "senior_band": b.senior_band,
+            "impact_band": band_name(b.impact_band),
+            "senior_band": band_name(b.senior_band),
             "threshold": r6(b.threshold),
             "bands": {"likelihood": b.bands.likelihood.map(r6), "impact": b.bands.impact.map(r6)},
             "gated": r6(b.gated),
@@ -272,10 +281,11 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         writeln!(out)?;
         writeln!(
             out,
-            "gate budget {}: likelihood >= {:.4} is band {} (senior review at this impact); bands {:?}",
+            "gate budget {}: likelihood >= {:.4} is the {} likelihood band (senior review at {} impact); bands {:?}",
             pct(b.share),
             b.threshold,
-            b.senior_band,
+            band_name(b.senior_band),
+            band_name(b.impact_band),
             b.bands.likelihood
         )?;
         writeln!(

@@ -325,3 +325,147 @@ fn json_keeps_huge_values_as_numbers() {
     assert!(values.len() > 1 && values.iter().all(|x| x.as_f64().is_some_and(|x| x >= 1e305)), "{la}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+fn fixture(path: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(path).display().to_string()
+}
+
+/// The default policy with its `[likelihood]` and `[bands]` (up to
+/// `[limits]`) replaced by the model file's (up to `[evaluation]`): what
+/// docs/cli.md says to do by hand.
+fn spliced(model: &str) -> String {
+    let default = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../blastgate-core/src/policy/default.toml"),
+    )
+    .unwrap();
+    let (head, rest) = default.split_at(default.find("\n[likelihood]\n").unwrap() + 1);
+    let tail = &rest[rest.find("\n[limits]\n").unwrap() + 1..];
+    let start = model.find("\n[likelihood]\n").unwrap() + 1;
+    let sections = &model[start..model.find("\n[evaluation]\n").unwrap() + 1];
+    format!("{head}{sections}\n{tail}")
+}
+
+/// Found by an audit: `assess --policy` refused the model file
+/// `calibrate` writes (`unknown field evaluation`, and the top-level
+/// `format`), which docs/cli.md says it accepts; only `backtest` read it.
+#[test]
+fn regression_assess_reads_the_model_file_calibrate_writes() {
+    let dir = temp_dir();
+    let model = dir.join("model.toml");
+    let model = model.to_str().unwrap();
+    let o = run(&["calibrate", "--history", &jdt(), "--out", model, "--gate-budget", "10%", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let version = json(&o)["likelihood"]["version"].as_str().unwrap().to_owned();
+    let text = std::fs::read_to_string(model).unwrap();
+    assert!(text.contains("\n[evaluation]\n") && text.contains("\n[bands]\n"), "{text}");
+    let policy = dir.join("policy.toml");
+    std::fs::write(&policy, spliced(&text)).unwrap();
+    let policy = policy.to_str().unwrap();
+
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-7",
+            "author": {"id": "dana", "seniority": "junior"},
+            "services": ["productcatalogservice"],
+            "files": [{"path": "src/productcatalogservice/server.go", "added": 120, "deleted": 30}]}"#,
+    )
+    .unwrap();
+    let graph = fixture("graphs/online-boutique.edges");
+    let assess = |policy: &str| {
+        let o = run(&[
+            "assess",
+            "--graph",
+            &graph,
+            "--change",
+            change.to_str().unwrap(),
+            "--now",
+            "2026-11-27T10:00:00Z",
+            "--policy",
+            policy,
+            "--fail-at",
+            "block",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{policy}: {}", stderr(&o));
+        json(&o)
+    };
+    let (from_model, from_policy) = (assess(model), assess(policy));
+    assert_eq!(from_model["versions"]["model"], version.as_str());
+    // The same policy: the same likelihood, bands, decision and digest.
+    for key in ["risk", "decision", "factors", "rules", "versions", "input_digest"] {
+        assert_eq!(from_model[key], from_policy[key], "`{key}` differs");
+    }
+    assert!(from_model["risk"]["likelihood"].as_f64().is_some());
+
+    // backtest reads both the same way, and agrees on the versions.
+    let backtest = |policy: &str| {
+        let o = run(&["backtest", "--history", &jdt(), "--policy", policy, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{policy}: {}", stderr(&o));
+        json(&o)
+    };
+    let replayed = backtest(model);
+    assert_eq!(replayed, backtest(policy));
+    assert_eq!(replayed["model_version"], from_model["versions"]["model"]);
+    assert_eq!(replayed["policy_version"], from_model["versions"]["policy"]);
+
+    // Typos are still refused, with the file and the line.
+    for (from, to, key) in [
+        ("\n[bands]\n", "\n[bnads]\n", "bnads"),
+        ("\ntrain_rows = ", "\ntrain_row = ", "train_row"),
+        ("\n[likelihood]\n", "\nnote = 1\n[likelihood]\n", "note"),
+    ] {
+        let typo = dir.join(format!("typo-{key}.toml"));
+        std::fs::write(&typo, text.replacen(from, to, 1)).unwrap();
+        let typo = typo.to_str().unwrap();
+        for command in [
+            &["assess", "--graph", &graph, "--change", change.to_str().unwrap()][..],
+            &["backtest", "--history", &jdt()][..],
+        ] {
+            let o = run(&[command, &["--policy", typo]].concat());
+            assert_eq!(o.status.code(), Some(2), "{key}: {}", stderr(&o));
+            let e = stderr(&o);
+            assert!(e.contains(&format!("unknown field `{key}`")) && e.contains("typo-") && e.contains("line "), "{e}");
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Found by an audit: `gate_budget.impact_band` and `senior_band` were
+/// numbers (1, 3) where `--impact-band` takes names and `backtest` writes
+/// `"impact_band": "high"`.
+#[test]
+fn regression_calibrate_names_the_bands_as_backtest_does() {
+    let dir = temp_dir();
+    let model = dir.join("m.toml");
+    let model = model.to_str().unwrap();
+    for band in ["medium", "high"] {
+        let o = run(&[
+            "calibrate",
+            "--history",
+            &jdt(),
+            "--out",
+            model,
+            "--gate-budget",
+            "10%",
+            "--impact-band",
+            band,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let budget = json(&o)["gate_budget"].clone();
+        assert_eq!(budget["impact_band"], band, "{budget}");
+        let senior = budget["senior_band"].as_str().unwrap_or_else(|| panic!("not a name: {budget}"));
+        assert!(["low", "medium", "high", "very_high"].contains(&senior), "{budget}");
+        let o = run(&["backtest", "--history", &jdt(), "--policy", model, "--impact-band", band, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(json(&o)["impact_band"], budget["impact_band"]);
+        // The human report names them too.
+        let o = run(&["calibrate", "--history", &jdt(), "--out", model, "--gate-budget", "10%", "--impact-band", band]);
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(text.contains(&format!("is the {senior} likelihood band (senior review at {band} impact)")), "{text}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -323,18 +323,44 @@ pub enum RuleCheck {
     UnmappedRuntimeFiles,
 }
 
+/// The keys of a rule whose check takes no parameters.
+pub const RULE_FIELDS: [&str; 5] = ["id", "check", "min_depth", "enabled", "reason"];
+
 /// Reads the parameters of a check that takes none: there must be none.
 ///
 /// serde ignores every key beside the tag of a unit variant, even with
 /// `deny_unknown_fields`, so `enabeld = false` under `check = "freeze"`
 /// was dropped while the same typo under `ai_below_senior` was an error.
-/// Reading the keys as a struct without fields makes any key an unknown
-/// field.
+/// Any key that reaches here is an unknown field, and the error lists the
+/// keys such a rule has ([`RULE_FIELDS`]; serde's own error for a struct
+/// without fields said "there are no fields", though the rule has five).
 fn no_parameters<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct NoParameters {}
-    NoParameters::deserialize(d).map(|NoParameters {}| ())
+    struct NoParameters;
+    impl<'de> serde::de::Visitor<'de> for NoParameters {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a rule whose check takes no parameters")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            match map.next_key::<String>()? {
+                Some(key) => {
+                    let fields: Vec<String> = RULE_FIELDS.iter().map(|f| format!("`{f}`")).collect();
+                    Err(serde::de::Error::custom(format!(
+                        "unknown field `{key}`, expected one of {} (this rule's check takes no parameters)",
+                        fields.join(", ")
+                    )))
+                }
+                None => Ok(()),
+            }
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+    d.deserialize_map(NoParameters)
 }
 
 /// Limits that bound output and work.

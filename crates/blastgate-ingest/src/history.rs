@@ -371,13 +371,62 @@ fn csv_error(file: &str, e: &csv::Error, lines: &mut Lines<'_>) -> CalibrateErro
     CalibrateError::input(file, place, "", message)
 }
 
-/// The sections of a model file a policy uses.
-#[derive(Debug, serde::Deserialize)]
-struct ModelSections {
-    format: String,
-    likelihood: LikelihoodModel,
+/// A model file as `calibrate` writes it: the sections a policy uses
+/// (`[likelihood]`, and `[bands]` with a gate budget) and the figures they
+/// were measured with (`[evaluation]`), which the engine ignores. Unknown
+/// keys are errors at every level, as in a policy: a typo such as `[bnads]`
+/// must not leave the default bands in place without a word.
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSections {
+    /// Must be `blastgate.dev/calibration/v1`.
+    pub format: String,
+    /// The fitted likelihood model, as in a policy.
+    pub likelihood: LikelihoodModel,
+    /// The bands a gate budget proposed, as in a policy.
     #[serde(default)]
-    bands: Option<Bands>,
+    pub bands: Option<Bands>,
+    /// What the model was measured on and how it did: for people, ignored
+    /// when assessing.
+    #[serde(default)]
+    pub evaluation: Option<ModelEvaluation>,
+}
+
+/// The `[evaluation]` section of a model file: the history and the figures
+/// on its latest part (docs/cli.md, `calibrate`). Metadata: nothing in it
+/// changes a decision.
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelEvaluation {
+    /// The history's file name.
+    pub history: String,
+    /// Rows of the history.
+    pub rows: u64,
+    /// Rows with the outcome 1.
+    pub positives: u64,
+    /// Rows fitted on (the earliest).
+    pub train_rows: u64,
+    /// Rows measured on (the latest).
+    pub test_rows: u64,
+    /// ROC AUC of the shape model on the latest rows.
+    pub auc: f64,
+    /// Brier score of the shape model on the latest rows.
+    pub brier: f64,
+    /// `[share of changes gated, share of positives caught]` pairs.
+    pub capture: Vec<[f64; 2]>,
+    /// ROC AUC of `[likelihood]` as the engine computes it.
+    pub policy_auc: f64,
+    /// Brier score of `[likelihood]` as the engine computes it.
+    pub policy_brier: f64,
+    /// Capture pairs of `[likelihood]` as the engine computes it.
+    pub policy_capture: Vec<[f64; 2]>,
+}
+
+/// The JSON Schema of a model file (as it would look in JSON; the file is
+/// TOML with the same structure).
+pub fn model_json_schema() -> String {
+    let schema = schemars::schema_for!(ModelSections);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 
 /// Whether `bytes` look like a model file written by `calibrate` (its
@@ -397,8 +446,9 @@ pub fn is_model_file(bytes: &[u8]) -> bool {
 /// them) replace those sections of `base`, and the result is validated.
 ///
 /// # Errors
-/// [`ChangeError`] as for a policy: malformed TOML, unknown keys in
-/// `[likelihood]` or `[bands]`, values that break the policy's invariants.
+/// [`ChangeError`] as for a policy: malformed TOML, unknown keys at any
+/// level of the model file (`[evaluation]` included), values that break
+/// the policy's invariants.
 pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
     let max = blastgate_core::policy::MAX_POLICY_BYTES;
     if bytes.len() as u64 > max {

@@ -23,7 +23,15 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     let policy: Policy = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         let message = e.message().to_owned();
-        if message.contains("unknown field")
+        if message == "missing field `rule`" {
+            // The rules were left out: say how to fix it, and that no
+            // rules at all is written on purpose.
+            ChangeError::schema(file, place, "", message).with_help(
+                "a policy lists its hard rules as `[[rule]]` tables (start from the default policy's, \
+                 crates/blastgate-core/src/policy/default.toml); for a policy without rules, say so with \
+                 `rule = []` before the first table",
+            )
+        } else if message.contains("unknown field")
             || message.contains("missing field")
             || message.contains("invalid type")
             || message.contains("unknown variant")
@@ -257,6 +265,35 @@ mod tests {
         // A wrong type is still a type error.
         let e = with("likelihood = [0.05, 0.15, 0.35]", "likelihood = 0.05").unwrap_err();
         assert_eq!(e.kind_name(), "schema", "{e}");
+    }
+
+    /// Found by an audit: an extra key on a rule whose check takes no
+    /// parameters said "there are no fields", though the rule has five;
+    /// a policy without rules said only "missing field `rule`".
+    #[test]
+    fn regression_policy_errors_say_what_is_accepted() {
+        let e = with("check = \"freeze\"", "check = \"freeze\"\nseverity = \"sev1\"").unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with("p.toml: line "), "{text}");
+        assert!(
+            text.contains(
+                "unknown field `severity`, expected one of `id`, `check`, `min_depth`, `enabled`, `reason` \
+                 (this rule's check takes no parameters)"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("there are no fields"), "{text}");
+
+        let cut = blastgate_core::DEFAULT_POLICY.split("[[rule]]").next().unwrap();
+        let e = parse("p.toml", cut.as_bytes()).unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with("p.toml: line 1, column 1: missing field `rule`; help: "), "{text}");
+        assert!(text.contains("`[[rule]]`") && text.contains("`rule = []`"), "{text}");
+        // Saying so on purpose is a policy without rules.
+        let p = parse("p.toml", format!("rule = []\n{cut}").as_bytes()).unwrap();
+        assert!(p.rules.is_empty());
     }
 
     #[test]

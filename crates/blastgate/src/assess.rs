@@ -149,17 +149,26 @@ pub fn default_policy() -> Result<Policy, ChangeError> {
     blastgate_ingest::policy::parse("(default policy)", DEFAULT_POLICY.as_bytes())
 }
 
-/// Parses and validates a policy (TOML).
+/// Parses and validates a policy (TOML), or a model file written by
+/// `blastgate calibrate` (`format = "blastgate.dev/calibration/v1"`),
+/// whose `[likelihood]` and `[bands]` then replace those of the default
+/// policy, as `backtest` reads it
+/// ([`crate::calibrate::parse_policy_or_model`] with the default policy).
 ///
 /// # Errors
-/// Syntax, schema (unknown keys included) and invalid-value errors naming
-/// the file, the place and how to fix it; a limit error past
-/// [`MAX_POLICY_BYTES`], [`MAX_RULES`] or [`MAX_SENIORITY_LEVELS`].
+/// Syntax, schema (unknown keys included, in a model file too) and
+/// invalid-value errors naming the file, the place and how to fix it; a
+/// limit error past [`MAX_POLICY_BYTES`], [`MAX_RULES`] or
+/// [`MAX_SENIORITY_LEVELS`].
 ///
 /// # Complexity
 /// `O(n log n)` in the file's size: parsing is linear and the duplicate
 /// checks sort.
 pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
+    // Past the size limit, the policy parser says so before reading.
+    if bytes.len() as u64 <= MAX_POLICY_BYTES && blastgate_ingest::history::is_model_file(bytes) {
+        return blastgate_ingest::history::parse_policy_or_model(name, bytes, &default_policy()?);
+    }
     blastgate_ingest::policy::parse(name, bytes)
 }
 

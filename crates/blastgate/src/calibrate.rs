@@ -157,6 +157,13 @@ pub fn engine_feature(metric: Metric) -> Option<&'static str> {
     blastgate_calibrate::engine::engine_feature(metric)
 }
 
+/// The JSON Schema of a model file written by `calibrate` (the TOML file
+/// has the same structure): `format`, `[likelihood]` and `[bands]` as in a
+/// policy, and the `[evaluation]` figures, which no decision reads.
+pub fn model_json_schema() -> String {
+    blastgate_ingest::history::model_json_schema()
+}
+
 /// A policy from a policy file or a model file written by `calibrate`
 /// (whose `[likelihood]` and `[bands]` then replace those of `base`).
 ///

@@ -25,7 +25,9 @@
 //! inline. An inline document is parsed from its own text, as `content`
 //! would be: a duplicate key is an error there too, never "the last one
 //! wins". The policy, CODEOWNERS and service map are text, given by
-//! `path` or `content` only; the policy may be omitted for the default.
+//! `path` or `content` only; the policy may be omitted for the default,
+//! and may be a model file written by `blastgate calibrate` (read as
+//! [`crate::assess::parse_policy`] reads it).
 //! `context` and `now` are optional, but one of them must say when: the
 //! engine reads no clock. `now` overrides the context's `now`.
 //!

@@ -85,6 +85,9 @@ fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     let text = model_toml(&c);
     let policy = parse_policy_or_model("model.toml", text.as_bytes(), &base).unwrap();
     assert_eq!(policy.likelihood, c.likelihood);
+    // `assess --policy` reads it the same way (it was refused: unknown
+    // field `evaluation`).
+    assert_eq!(blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap(), policy);
     let budget = c.budget.as_ref().unwrap();
     assert_eq!(policy.bands, budget.bands);
     assert!(policy.bands.likelihood[2] > 0.0);
@@ -339,6 +342,9 @@ fn tiny_metric_values_write_finite_knots_that_read_back() {
     assert!(!text.contains("NaN") && !text.contains("nan"), "{text}");
     let policy = parse_policy_or_model("model.toml", text.as_bytes(), &base).unwrap();
     assert_eq!(policy.likelihood, c.likelihood);
+    // `assess --policy` reads it the same way (it was refused: unknown
+    // field `evaluation`).
+    assert_eq!(blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap(), policy);
     let b = backtest(&h, &policy, 1).unwrap();
     assert_eq!(b.depths.iter().map(|d| d.changes).sum::<usize>(), h.len());
 }
@@ -437,4 +443,52 @@ fn a_written_model_is_a_valid_policy_or_an_error() {
     let c = calibrate(&h, &base, &Config::default()).unwrap();
     assert!(c.likelihood.version.starts_with(r"calibrated-a\u{a}b.csv-"), "{}", c.likelihood.version);
     parse_policy_or_model("m.toml", model_toml(&c).as_bytes(), &base).unwrap();
+}
+
+/// Found by an audit: the version was `calibrated-<file>-<rows>`, so fits
+/// of one file with other features, test share or budget (or a refreshed
+/// history of as many rows) all carried the same `versions.model`. The
+/// version now ends in a hash of the numbers that decide.
+#[test]
+fn regression_the_model_version_identifies_the_fitted_model() {
+    let base = default_policy().unwrap();
+    let fit = |features: Option<Vec<Metric>>, config: &Config| {
+        let columns = Columns { features, ..Columns::default() };
+        let history = load_history(&jdt(), &columns).unwrap();
+        calibrate(&history, &base, config).unwrap().likelihood.version
+    };
+    let all = fit(None, &Config::default());
+    let (prefix, hash) = all.rsplit_once('-').unwrap();
+    assert_eq!(prefix, "calibrated-jdt_k_feature.csv-3279", "{all}");
+    assert!(hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()), "{all}");
+    // The same fit twice: the same version.
+    assert_eq!(fit(None, &Config::default()), all);
+    // Other features, another test share, a gate budget: other versions.
+    let some = fit(Some(vec![Metric::La, Metric::Ld, Metric::Nf]), &Config::default());
+    assert!(some.starts_with("calibrated-jdt_k_feature.csv-3279-"), "{some}");
+    assert_ne!(some, all);
+    assert_eq!(fit(Some(vec![Metric::La, Metric::Ld, Metric::Nf]), &Config::default()), some);
+    let mut budget = Config::default();
+    budget.gate_budget = Some(GateBudget { share: 0.1, impact_band: 1 });
+    let with_budget = fit(None, &budget);
+    assert_ne!(with_budget, all);
+    budget.gate_budget = Some(GateBudget { share: 0.2, impact_band: 1 });
+    assert_ne!(fit(None, &budget), with_budget);
+    // The test share changes the figures only: the written model is
+    // refitted on all rows, so without a budget its numbers are the same.
+    let mut share = Config::default();
+    share.test_share = 0.3;
+    assert_eq!(fit(None, &share), all);
+    // A refreshed history of as many rows (one outcome flipped).
+    let text = std::fs::read_to_string(jdt()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let bug = header.iter().position(|c| c.eq_ignore_ascii_case("bug")).unwrap();
+    let mut cells: Vec<String> = lines[10].split(',').map(str::to_owned).collect();
+    cells[bug] = if cells[bug].trim() == "1" { "0".into() } else { "1".into() };
+    lines[10] = cells.join(",");
+    let refreshed = parse_history("jdt_k_feature.csv", lines.join("\n").as_bytes(), &Columns::default()).unwrap();
+    let c = calibrate(&refreshed, &base, &Config::default()).unwrap();
+    assert!(c.likelihood.version.starts_with("calibrated-jdt_k_feature.csv-3279-"), "{}", c.likelihood.version);
+    assert_ne!(c.likelihood.version, all);
 }

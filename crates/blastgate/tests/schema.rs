@@ -50,3 +50,8 @@ fn assessment_schema_is_published() {
 fn policy_schema_is_published() {
     check("policy.schema.json", &blastgate::assess::policy_json_schema());
 }
+
+#[test]
+fn model_file_schema_is_published() {
+    check("model.schema.json", &blastgate::calibrate::model_json_schema());
+}
