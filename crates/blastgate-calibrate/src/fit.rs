@@ -164,6 +164,10 @@ pub struct Calibration {
     pub origins: BTreeMap<String, WeightOrigin>,
     /// The proposed bands, with a gate budget.
     pub budget: Option<BudgetProposal>,
+    /// The version of the policy fitted over: the weights the history
+    /// cannot inform are that policy's, and a gate budget's bands were
+    /// chosen against its matrix.
+    pub base_policy: String,
     /// The settings used.
     pub config: Config,
 }
@@ -251,6 +255,7 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         likelihood,
         origins,
         budget,
+        base_policy: base.version.clone(),
         config: config.clone(),
     })
 }

@@ -128,6 +128,9 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
         c.rows - c.train_rows
     )?;
     writeln!(out, "# The models above are refitted on all {} rows with the same settings.", c.rows)?;
+    writeln!(out, "# The policy fitted over: `assess --policy` and `backtest --policy` take this file")?;
+    writeln!(out, "# over the default policy only when it is that one; copy the sections into yours.")?;
+    writeln!(out, "base_policy = {}", quote(&c.base_policy))?;
     writeln!(out, "history = {}", quote(stem(&c.source)))?;
     writeln!(out, "rows = {}", c.rows)?;
     writeln!(out, "positives = {}", c.positives)?;

@@ -398,6 +398,11 @@ pub struct ModelSections {
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelEvaluation {
+    /// The version of the policy the model was fitted over (its kept
+    /// weights and, with a gate budget, the matrix its bands were chosen
+    /// against). Absent in files written before it was recorded.
+    #[serde(default)]
+    pub base_policy: Option<String>,
     /// The history's file name.
     pub history: String,
     /// Rows of the history.
@@ -464,6 +469,23 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
     })?;
     if sections.format != MODEL_FORMAT {
         return Err(ChangeError::invalid(file, "format", sections.format, "not a model file"));
+    }
+    // Fitted over another policy: its kept weights and bands belong with
+    // that policy's rules and matrix, not the default's (which would drop
+    // that policy's own rules without a word).
+    if let Some(fitted_over) = sections.evaluation.as_ref().and_then(|e| e.base_policy.as_deref())
+        && fitted_over != base.version
+    {
+        return Err(ChangeError::invalid(
+            file,
+            "evaluation.base_policy",
+            fitted_over,
+            format!(
+                "the model was fitted over policy `{fitted_over}`, not the default `{}`; copy its [likelihood] \
+                 (and [bands]) into that policy file and pass the policy instead",
+                base.version
+            ),
+        ));
     }
     let mut policy = base.clone();
     policy.likelihood = sections.likelihood;

@@ -75,6 +75,25 @@ fn same_history_same_bytes() {
     assert!(a.1.starts_with("<svg") && a.1.trim_end().ends_with("</svg>"));
 }
 
+/// A model fitted over a policy of one's own keeps that policy's weights
+/// for what history cannot inform, and its bands were chosen against that
+/// policy's matrix: read over the default policy, it would drop the
+/// custom policy's rules without a word. The file names the policy it was
+/// fitted over (`base_policy`), and is refused over any other.
+#[test]
+fn a_model_fitted_over_another_policy_is_refused_over_the_default() {
+    let history = load_history(&jdt(), &Columns::default()).unwrap();
+    let mut custom = default_policy().unwrap();
+    custom.version = "acme-2026.12".to_owned();
+    let c = calibrate(&history, &custom, &Config::default()).unwrap();
+    let text = model_toml(&c);
+    assert!(text.contains("base_policy = \"acme-2026.12\""), "{text}");
+    let e = blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("model.toml") && e.contains("acme-2026.12") && e.contains("copy its [likelihood]"), "{e}");
+    // Over the policy it was fitted over, it reads.
+    assert_eq!(parse_policy_or_model("model.toml", text.as_bytes(), &custom).unwrap().likelihood, c.likelihood);
+}
+
 #[test]
 fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     let history = load_history(&jdt(), &Columns::default()).unwrap();
