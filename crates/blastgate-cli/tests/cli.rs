@@ -107,6 +107,11 @@ fn limit_exceeded_exits_3() {
     let o = run(&["graph", "check", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("max_nesting_depth"));
+    // The help says what a user can do: the limit is a documented
+    // constant, which a user cannot raise (it said "raise the limit in
+    // code", an audit).
+    let help = "help: nest the document less deeply; the limit is a fixed constant, listed in docs/reliability.md";
+    assert!(stderr(&o).contains(help) && !stderr(&o).contains("in code"), "{}", stderr(&o));
 }
 
 #[test]
