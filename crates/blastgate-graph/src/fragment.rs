@@ -417,7 +417,7 @@ fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError
 /// Merges `new` into `old` for two declarations of `id` in one source: a
 /// field set in both must be equal.
 fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new: NodeSpec) -> Result<(), GraphError> {
-    fn pick<T: PartialEq + std::fmt::Debug>(
+    fn pick<T: crate::build::Prefer>(
         file: &str,
         place: &str,
         id: &str,
@@ -430,7 +430,8 @@ fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new:
                 file,
                 place,
                 id,
-                format!("node declared twice with different `{field}` ({a:?} and {b:?})"),
+                // As written in a file (`0`, not Rust's `Tier(0)`).
+                format!("node declared twice with different `{field}` ({} and {})", a.shown(), b.shown()),
             ))
             .with_help("declare each node once per file, or make the declarations agree")),
             (None, Some(b)) => {
@@ -459,6 +460,53 @@ fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{NodeKind, Tier, Traffic};
+
+    /// A node declared twice in one file with different values names them
+    /// as a file writes them: the audit found `(Tier(0) and Tier(1))`.
+    #[test]
+    fn a_conflict_shows_values_as_written() {
+        let spec = |f: fn(&mut NodeSpec)| {
+            let mut spec = NodeSpec::default();
+            f(&mut spec);
+            spec
+        };
+        let cases: [(NodeSpec, NodeSpec, &str); 7] = [
+            (spec(|s| s.tier = Tier::new(0)), spec(|s| s.tier = Tier::new(1)), "`tier` (`0` and `1`)"),
+            (
+                spec(|s| s.kind = Some(NodeKind::Service)),
+                spec(|s| s.kind = Some(NodeKind::Datastore)),
+                "`kind` (`service` and `datastore`)",
+            ),
+            (
+                spec(|s| s.owner = Some("alice".into())),
+                spec(|s| s.owner = Some("bob".into())),
+                "`owner` (`alice` and `bob`)",
+            ),
+            (spec(|s| s.system = Some("a".into())), spec(|s| s.system = Some("b".into())), "`system` (`a` and `b`)"),
+            (
+                spec(|s| s.traffic = Traffic::new(5.0)),
+                spec(|s| s.traffic = Traffic::new(6.5)),
+                "`traffic` (`5` and `6.5`)",
+            ),
+            (
+                spec(|s| s.user_facing = Some(true)),
+                spec(|s| s.user_facing = Some(false)),
+                "`user_facing` (`true` and `false`)",
+            ),
+            (
+                spec(|s| _ = s.labels.insert("env".into(), "prod".into())),
+                spec(|s| _ = s.labels.insert("env".into(), "dev".into())),
+                "`labels.env` (`prod` and `dev`)",
+            ),
+        ];
+        for (first, second, shown) in cases {
+            let mut fragment = GraphFragment::new("g.yaml", Origin::Declared);
+            fragment.declare("a", first, || "$.services[0]".into()).unwrap();
+            let e = fragment.declare("a", second, || "$.services[1]".into()).unwrap_err().to_string();
+            assert!(e.contains(&format!("node declared twice with different {shown}: `a`")), "{e}");
+        }
+    }
 
     #[test]
     fn from_parts_is_what_node_and_edge_build() {
