@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 pub(crate) use names::NameIndex;
 use rayon::prelude::*;
 
-use crate::error::GraphError;
+use crate::error::{GraphError, shorten};
 use crate::limits;
 use crate::model::{EdgeSpec, NodeSpec, Origin, Probability};
+
+/// Self-loops a source gets a warning for each; past it, one warning
+/// counts the rest.
+pub const SELF_LOOP_WARNINGS: usize = 10;
 
 /// A warning about accepted input: it loaded, but something is worth a look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +91,9 @@ pub struct GraphFragment {
     /// `edges`, ascending.
     pub(crate) edge_specs: Vec<(u32, EdgeSpec)>,
     pub(crate) warnings: Vec<Warning>,
+    /// Self-loops the source stated (dropped, the first
+    /// [`SELF_LOOP_WARNINGS`] with a warning each).
+    pub(crate) self_loops: usize,
     /// Other names of declared nodes, for sources that do not know their
     /// ids (alias, local id, rank: lower wins a shared alias).
     pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
@@ -109,6 +116,7 @@ impl GraphFragment {
             edge_probabilities: Vec::new(),
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
         }
@@ -182,6 +190,7 @@ impl GraphFragment {
             edge_probabilities: probabilities,
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
         })
@@ -228,6 +237,25 @@ impl GraphFragment {
         self.declared.reserve(nodes);
         self.index.reserve(nodes);
         self.edges.reserve(edges);
+    }
+
+    /// Drops the edge from `node` (a local id) to itself, which the source
+    /// states at `place` (a line, a JSON path): a node depending on itself
+    /// adds no blast radius. The first [`SELF_LOOP_WARNINGS`] of a source
+    /// get a warning naming the place; the graph's warnings count the rest.
+    pub fn self_loop(&mut self, node: u32, place: impl FnOnce() -> String) {
+        self.self_loops += 1;
+        if self.self_loops <= SELF_LOOP_WARNINGS {
+            let id = self.ids.get(node as usize).map_or("", |id| &**id);
+            let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
+            self.warn(place(), message);
+        }
+    }
+
+    /// Counts `count` more self-loops dropped, for loaders that give
+    /// [`GraphFragment::self_loop`] only the first [`SELF_LOOP_WARNINGS`].
+    pub fn more_self_loops(&mut self, count: usize) {
+        self.self_loops += count;
     }
 
     /// Records a warning.
@@ -303,7 +331,14 @@ impl GraphFragment {
     ///
     /// # Errors
     /// More than [`limits::MAX_EDGES`] edges.
+    /// An edge from a node to itself is dropped with a warning
+    /// ([`GraphFragment::self_loop`], with no place: loaders that know one
+    /// call that instead).
     pub fn edge(&mut self, dependent: u32, dependency: u32, spec: EdgeSpec) -> Result<(), GraphError> {
+        if dependent == dependency {
+            self.self_loop(dependent, String::new);
+            return Ok(());
+        }
         let position = self.edges.len();
         if position as u64 >= limits::MAX_EDGES {
             return Err(GraphError::limit(&self.file, "max_edges", limits::MAX_EDGES, position as u64 + 1));
