@@ -71,7 +71,11 @@ fn graph_check_lists_cycles() {
     assert_eq!(o.status.code(), Some(0));
     let v = json(&o);
     assert_eq!(v["cycles"], serde_json::json!([["a", "b", "c"]]));
-    assert!(v["warnings"][0].as_str().unwrap().contains("self-loop"));
+    // The file and line of the self-loop (it said "(merged graph)").
+    let warning = v["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.ends_with("cycle.edges: line 5: self-loop dropped: `d` depends on itself, which adds no blast radius")
+    );
 }
 
 #[test]
@@ -107,6 +111,11 @@ fn limit_exceeded_exits_3() {
     let o = run(&["graph", "check", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("max_nesting_depth"));
+    // The help says what a user can do: the limit is a documented
+    // constant, which a user cannot raise (it said "raise the limit in
+    // code", an audit).
+    let help = "help: nest the document less deeply; the limit is a fixed constant, listed in docs/reliability.md";
+    assert!(stderr(&o).contains(help) && !stderr(&o).contains("in code"), "{}", stderr(&o));
 }
 
 #[test]

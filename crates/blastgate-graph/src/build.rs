@@ -117,6 +117,10 @@ impl GraphBuilder {
             for w in &fragment.warnings {
                 warnings.push(w.clone());
             }
+            if fragment.self_loops > crate::SELF_LOOP_WARNINGS {
+                let more = fragment.self_loops - crate::SELF_LOOP_WARNINGS;
+                warnings.push(Warning::new(&fragment.file, "", format!("{more} more self-loops dropped")));
+            }
         }
         let mut records = edges::Records::default();
         for (f, (fragment, local)) in fragments.iter_mut().zip(&locals).enumerate() {
@@ -855,7 +859,10 @@ mod tests {
         let (_, _, dep) = graph.dependencies().next().unwrap();
         assert_eq!(dep.observation(), Some(Observation { calls: 15, errors: 2 }));
         assert_eq!(dep.origin(), Origin::Observed);
-        assert!(graph.warnings().iter().any(|w| w.message().contains("self-loop dropped")));
+        // Named after the source that stated it (it said "(merged graph)").
+        assert!(
+            graph.warnings().iter().any(|w| w.file() == "traces.json" && w.message().contains("self-loop dropped"))
+        );
     }
 
     #[test]

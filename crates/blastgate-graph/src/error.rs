@@ -253,12 +253,32 @@ impl fmt::Display for LimitExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: limit `{}` exceeded: {} > {}; help: split the input or raise the limit in code if this size is expected",
+            "{}: limit `{}` exceeded: {} > {}; help: {}; the limit is a fixed constant, listed in docs/reliability.md \
+             (\"Limits\")",
             shown(&self.file),
             self.limit,
             self.observed,
-            self.max
+            self.max,
+            remedy(self.limit)
         )
+    }
+}
+
+/// What a user can do about an input past `limit`. Limits are documented
+/// constants, not settings (the help once said to "raise the limit in
+/// code", which a user cannot do), so the help names a smaller input.
+fn remedy(limit: &str) -> &'static str {
+    match limit {
+        "max_nesting_depth" => "nest the document less deeply",
+        "max_id_bytes" | "max_string_bytes" => "shorten the value",
+        "max_labels" => "give the node fewer labels",
+        "max_nodes" | "max_edges" => "load a smaller graph",
+        "max_commits" => "assess a shorter git range",
+        "max_files" | "max_services" | "max_resources" => "split the change into smaller ones",
+        "max_rules" => "write fewer rules",
+        "max_wildcards" | "max_pattern_wildcards" => "write the patterns with fewer wildcards",
+        l if l.starts_with("max_yaml_") => "split the document, or repeat fewer parts through YAML aliases",
+        _ => "split the input into smaller files",
     }
 }
 

@@ -8,9 +8,13 @@ use std::collections::BTreeMap;
 pub(crate) use names::NameIndex;
 use rayon::prelude::*;
 
-use crate::error::GraphError;
+use crate::error::{GraphError, shorten};
 use crate::limits;
 use crate::model::{EdgeSpec, NodeSpec, Origin, Probability};
+
+/// Self-loops a source gets a warning for each; past it, one warning
+/// counts the rest.
+pub const SELF_LOOP_WARNINGS: usize = 10;
 
 /// A warning about accepted input: it loaded, but something is worth a look.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +91,9 @@ pub struct GraphFragment {
     /// `edges`, ascending.
     pub(crate) edge_specs: Vec<(u32, EdgeSpec)>,
     pub(crate) warnings: Vec<Warning>,
+    /// Self-loops the source stated (dropped, the first
+    /// [`SELF_LOOP_WARNINGS`] with a warning each).
+    pub(crate) self_loops: usize,
     /// Other names of declared nodes, for sources that do not know their
     /// ids (alias, local id, rank: lower wins a shared alias).
     pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
@@ -109,6 +116,7 @@ impl GraphFragment {
             edge_probabilities: Vec::new(),
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
         }
@@ -182,6 +190,7 @@ impl GraphFragment {
             edge_probabilities: probabilities,
             edge_specs: Vec::new(),
             warnings: Vec::new(),
+            self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
         })
@@ -228,6 +237,25 @@ impl GraphFragment {
         self.declared.reserve(nodes);
         self.index.reserve(nodes);
         self.edges.reserve(edges);
+    }
+
+    /// Drops the edge from `node` (a local id) to itself, which the source
+    /// states at `place` (a line, a JSON path): a node depending on itself
+    /// adds no blast radius. The first [`SELF_LOOP_WARNINGS`] of a source
+    /// get a warning naming the place; the graph's warnings count the rest.
+    pub fn self_loop(&mut self, node: u32, place: impl FnOnce() -> String) {
+        self.self_loops += 1;
+        if self.self_loops <= SELF_LOOP_WARNINGS {
+            let id = self.ids.get(node as usize).map_or("", |id| &**id);
+            let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
+            self.warn(place(), message);
+        }
+    }
+
+    /// Counts `count` more self-loops dropped, for loaders that give
+    /// [`GraphFragment::self_loop`] only the first [`SELF_LOOP_WARNINGS`].
+    pub fn more_self_loops(&mut self, count: usize) {
+        self.self_loops += count;
     }
 
     /// Records a warning.
@@ -303,7 +331,14 @@ impl GraphFragment {
     ///
     /// # Errors
     /// More than [`limits::MAX_EDGES`] edges.
+    /// An edge from a node to itself is dropped with a warning
+    /// ([`GraphFragment::self_loop`], with no place: loaders that know one
+    /// call that instead).
     pub fn edge(&mut self, dependent: u32, dependency: u32, spec: EdgeSpec) -> Result<(), GraphError> {
+        if dependent == dependency {
+            self.self_loop(dependent, String::new);
+            return Ok(());
+        }
         let position = self.edges.len();
         if position as u64 >= limits::MAX_EDGES {
             return Err(GraphError::limit(&self.file, "max_edges", limits::MAX_EDGES, position as u64 + 1));
@@ -417,7 +452,7 @@ fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError
 /// Merges `new` into `old` for two declarations of `id` in one source: a
 /// field set in both must be equal.
 fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new: NodeSpec) -> Result<(), GraphError> {
-    fn pick<T: PartialEq + std::fmt::Debug>(
+    fn pick<T: crate::build::Prefer>(
         file: &str,
         place: &str,
         id: &str,
@@ -430,7 +465,8 @@ fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new:
                 file,
                 place,
                 id,
-                format!("node declared twice with different `{field}` ({a:?} and {b:?})"),
+                // As written in a file (`0`, not Rust's `Tier(0)`).
+                format!("node declared twice with different `{field}` ({} and {})", a.shown(), b.shown()),
             ))
             .with_help("declare each node once per file, or make the declarations agree")),
             (None, Some(b)) => {
@@ -459,6 +495,53 @@ fn merge_same_source(file: &str, place: &str, id: &str, old: &mut NodeSpec, new:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{NodeKind, Tier, Traffic};
+
+    /// A node declared twice in one file with different values names them
+    /// as a file writes them: the audit found `(Tier(0) and Tier(1))`.
+    #[test]
+    fn a_conflict_shows_values_as_written() {
+        let spec = |f: fn(&mut NodeSpec)| {
+            let mut spec = NodeSpec::default();
+            f(&mut spec);
+            spec
+        };
+        let cases: [(NodeSpec, NodeSpec, &str); 7] = [
+            (spec(|s| s.tier = Tier::new(0)), spec(|s| s.tier = Tier::new(1)), "`tier` (`0` and `1`)"),
+            (
+                spec(|s| s.kind = Some(NodeKind::Service)),
+                spec(|s| s.kind = Some(NodeKind::Datastore)),
+                "`kind` (`service` and `datastore`)",
+            ),
+            (
+                spec(|s| s.owner = Some("alice".into())),
+                spec(|s| s.owner = Some("bob".into())),
+                "`owner` (`alice` and `bob`)",
+            ),
+            (spec(|s| s.system = Some("a".into())), spec(|s| s.system = Some("b".into())), "`system` (`a` and `b`)"),
+            (
+                spec(|s| s.traffic = Traffic::new(5.0)),
+                spec(|s| s.traffic = Traffic::new(6.5)),
+                "`traffic` (`5` and `6.5`)",
+            ),
+            (
+                spec(|s| s.user_facing = Some(true)),
+                spec(|s| s.user_facing = Some(false)),
+                "`user_facing` (`true` and `false`)",
+            ),
+            (
+                spec(|s| _ = s.labels.insert("env".into(), "prod".into())),
+                spec(|s| _ = s.labels.insert("env".into(), "dev".into())),
+                "`labels.env` (`prod` and `dev`)",
+            ),
+        ];
+        for (first, second, shown) in cases {
+            let mut fragment = GraphFragment::new("g.yaml", Origin::Declared);
+            fragment.declare("a", first, || "$.services[0]".into()).unwrap();
+            let e = fragment.declare("a", second, || "$.services[1]".into()).unwrap_err().to_string();
+            assert!(e.contains(&format!("node declared twice with different {shown}: `a`")), "{e}");
+        }
+    }
 
     #[test]
     fn from_parts_is_what_node_and_edge_build() {

@@ -23,7 +23,7 @@ pub mod synth;
 
 pub use build::{BuildOptions, GraphBuilder, MAX_WARNINGS, default_edge_kind};
 pub use error::{ErrorDetail, GraphError, LimitExceeded, is_hidden, shorten, shown};
-pub use fragment::{GraphFragment, Warning, check_id};
+pub use fragment::{GraphFragment, SELF_LOOP_WARNINGS, Warning, check_id};
 pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};
 pub use least::least;

@@ -823,6 +823,10 @@ impl Entity<'_> {
             Relation::DependsOn | Relation::ConsumesApi => (local, other),
             Relation::DependencyOf | Relation::ProvidesApi => (other, local),
         };
+        if dependent == dependency {
+            fragment.self_loop(dependent, || place.to_owned());
+            return Ok(());
+        }
         fragment.edge(dependent, dependency, EdgeSpec::default())
     }
 }

@@ -134,6 +134,11 @@ const YAML_EVENTS_PER_BYTE: usize = 4;
 fn yaml_budget(input_bytes: usize) -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits::MAX_NESTING_DEPTH;
+    // The scanner looks ahead past flow collections (`[[[...`) before the
+    // budget counts their depth, and stops at its own nesting limit (255
+    // by default) with a scan error; at our limit, any such stop means the
+    // document is nested deeper than we read (see `nested_too_deep`).
+    budget.flow_nesting_limit = limits::MAX_NESTING_DEPTH;
     budget.max_documents = limits::MAX_YAML_DOCUMENTS;
     budget.max_reader_input_bytes = Some(limits::MAX_DOCUMENT_BYTES as usize);
     let scaled = input_bytes.saturating_mul(YAML_EVENTS_PER_BYTE).saturating_add(10_000);
@@ -173,16 +178,38 @@ pub fn from_yaml_multi<T: DeserializeOwned>(file: &str, text: &str) -> Result<Ve
 /// Streams the YAML events once against the budget before deserializing,
 /// so that depth and size limits are reported as limits whatever the
 /// schema would have said first. Syntax errors are left to the parse that
-/// follows, which reports them with better context.
+/// follows, which reports them with better context; the parser stopping
+/// at its nesting limit is not one (an audit found 256 levels of `[` a
+/// syntax error, "recursion limit exceeded", while 65 to 255 were the
+/// depth limit).
 fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
     let policy = serde_saphyr::budget::EnforcingPolicy::AllContent;
-    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(text, yaml_budget(text.len()), policy)
-        && let Some(breach) = &report.breached
-    {
-        let (limit, observed) = budget_breach(breach);
-        return Err(GraphError::limit(file, limit, budget_max(limit, text.len()), observed));
+    match serde_saphyr::budget::check_yaml_budget(text, yaml_budget(text.len()), policy) {
+        Ok(report) => {
+            if let Some(breach) = &report.breached {
+                let (limit, observed) = budget_breach(breach);
+                return Err(GraphError::limit(file, limit, budget_max(limit, text.len()), observed));
+            }
+        }
+        Err(e) if nested_too_deep(&e) => return Err(depth_limit(file)),
+        Err(_) => {}
     }
     Ok(())
+}
+
+/// Whether the YAML parser stopped at its nesting limit: flow collections
+/// at [`limits::MAX_NESTING_DEPTH`] (`yaml_budget`), block collections at
+/// a limit above it.
+fn nested_too_deep(e: &serde_saphyr::granit_parser::ScanError) -> bool {
+    matches!(e.kind(), serde_saphyr::granit_parser::ErrorKind::RecursionLimitExceeded)
+}
+
+/// The depth limit for YAML the parser stopped reading at its nesting
+/// limit: the depth reached is at least one past ours, which is what the
+/// message states (as for JSON and the budget, which stop there too).
+fn depth_limit(file: &str) -> GraphError {
+    let max = limits::MAX_NESTING_DEPTH as u64;
+    GraphError::limit(file, "max_nesting_depth", max, max + 1)
 }
 
 fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {

@@ -70,7 +70,7 @@ mod lines;
 mod names;
 mod write;
 
-use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, check_id, limits};
+use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, SELF_LOOP_WARNINGS, check_id, limits};
 
 use lines::{Place, lossy, plain_line, read_line, unescaped_copy};
 use names::{INLINE, Key, Names};
@@ -110,6 +110,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     let copy = unescaped_copy(input);
     let out = parse_lines(file, input, copy.as_deref().unwrap_or(input))?;
     let mut fragment = GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)?;
+    for (node, line) in out.self_loops {
+        fragment.self_loop(node, || format!("line {line}"));
+    }
+    fragment.more_self_loops(out.more_self_loops);
     if let Some(header) = out.header {
         fragment.warn(
             format!("line {}", header.line),
@@ -142,6 +146,8 @@ fn parse_lines<'a>(file: &'a str, input: &'a [u8], text: &'a [u8]) -> Result<Out
             edges: Vec::with_capacity(lines),
             probabilities: Vec::new(),
             header: None,
+            self_loops: Vec::new(),
+            more_self_loops: 0,
         },
         names: Names::with_capacity(nodes),
         batch: Vec::with_capacity(BATCH),
@@ -306,6 +312,10 @@ impl<'a> Parser<'a> {
                 Some(id) => id,
                 None => declare([input, names_text], file, out, names, edge, b)?,
             };
+            if from == to {
+                out.self_loop(from, edge.number);
+                continue;
+            }
             out.edge(file, from, to, edge.probability)?;
         }
         batch.clear();
@@ -357,9 +367,23 @@ struct Output<'a> {
     probabilities: Vec<(u32, Probability)>,
     /// The header row skipped, if any.
     header: Option<header::Header>,
+    /// The first [`SELF_LOOP_WARNINGS`] self-loops, dropped: node and line.
+    self_loops: Vec<(u32, usize)>,
+    /// How many more were dropped.
+    more_self_loops: usize,
 }
 
 impl Output<'_> {
+    /// Drops the line `number`'s edge from `node` to itself.
+    #[cold]
+    fn self_loop(&mut self, node: u32, number: usize) {
+        if self.self_loops.len() < SELF_LOOP_WARNINGS {
+            self.self_loops.push((node, number));
+        } else {
+            self.more_self_loops += 1;
+        }
+    }
+
     fn edge(&mut self, file: &str, from: u32, to: u32, probability: Option<Probability>) -> Result<(), GraphError> {
         let position = self.edges.len();
         if position as u64 >= limits::MAX_EDGES {
@@ -421,6 +445,30 @@ mod tests {
             GraphError::Syntax(d) | GraphError::InvalidValue(d) => d.value(),
             other => panic!("unexpected error {other:?}"),
         }
+    }
+
+    /// Self-loops are dropped with a warning naming their line, ten of
+    /// them, and one counting the rest (they said "(merged graph)", naming
+    /// neither file nor line: an audit).
+    #[test]
+    fn self_loops_are_dropped_naming_their_line() {
+        let mut text = String::from("a b\n");
+        for i in 0..13 {
+            text.push_str(&format!("s{i} s{i}\n"));
+        }
+        let fragment = parse("deps.edges", text.as_bytes()).unwrap();
+        assert_eq!((fragment.node_count(), fragment.edge_count()), (15, 1));
+        let shown: Vec<String> = graph(&text).warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 11, "{shown:?}");
+        assert_eq!(
+            shown[0],
+            "deps.edges: line 2: self-loop dropped: `s0` depends on itself, which adds no blast radius"
+        );
+        assert_eq!(
+            shown[9],
+            "deps.edges: line 11: self-loop dropped: `s9` depends on itself, which adds no blast radius"
+        );
+        assert_eq!(shown[10], "deps.edges: 3 more self-loops dropped");
     }
 
     #[test]

@@ -218,7 +218,11 @@ pub fn to_fragment(file: &str, doc: GraphDocument) -> Result<GraphFragment, Grap
         }
     }
     for (local, dep, place) in shorthand {
-        let to = fragment.reference(&dep, || place)?;
+        let to = fragment.reference(&dep, || place.clone())?;
+        if to == local {
+            fragment.self_loop(local, || place);
+            continue;
+        }
         fragment.edge(local, to, EdgeSpec::default())?;
     }
     for (i, d) in doc.dependencies.into_iter().enumerate() {
@@ -228,6 +232,10 @@ pub fn to_fragment(file: &str, doc: GraphDocument) -> Result<GraphFragment, Grap
             (None, None) => None,
             (c, e) => Some(Observation { calls: c.unwrap_or(0), errors: e.unwrap_or(0) }),
         };
+        if from == to {
+            fragment.self_loop(from, || format!("$.dependencies[{i}]"));
+            continue;
+        }
         let spec = EdgeSpec { kind: d.kind, strength: d.strength, probability: d.probability, observation };
         fragment.edge(from, to, spec)?;
     }

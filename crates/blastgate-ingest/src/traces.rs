@@ -53,7 +53,7 @@ use crate::doc;
 /// with 42 calls; Zipkin's optional `errorCount` becomes the error count.
 /// `call_count` is accepted for `callCount`. Other fields are ignored.
 /// Duplicate links are kept (the builder sums their counts); a link from a
-/// service to itself is kept here and dropped by the builder with a warning.
+/// service to itself is dropped with a warning naming its link.
 /// An answer with no links (`[]`, `{"data": []}`) gives an empty fragment
 /// with a warning: a query over the wrong time range or lookback observes
 /// no calls, and a graph missing them would have smaller blast radii.
@@ -83,6 +83,10 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
     for (i, link) in links.into_iter().enumerate() {
         let dependent = fragment.node(&link.parent, || format!("{base}[{i}].parent"))?;
         let dependency = fragment.node(&link.child, || format!("{base}[{i}].child"))?;
+        if dependent == dependency {
+            fragment.self_loop(dependent, || format!("{base}[{i}]"));
+            continue;
+        }
         let observation = Observation { calls: link.call_count, errors: link.error_count.unwrap_or(0) };
         // Spans say that one service calls another, not how: the kind is
         // left to the dependency (sync to a service, data to a datastore a
@@ -371,6 +375,8 @@ struct PairCounts {
     observation: Observation,
     /// `None` until a series states a kind.
     kind: Option<EdgeKind>,
+    /// The series the pair first appears in.
+    first: usize,
 }
 
 /// Reads series one by one and merges them per `(client, server)` pair, in
@@ -422,7 +428,13 @@ impl<'a> SeriesReader<'a> {
             Some(&slot) => slot,
             None => {
                 let slot = self.pairs.len();
-                self.pairs.push(PairCounts { dependent, dependency, observation: Observation::default(), kind });
+                self.pairs.push(PairCounts {
+                    dependent,
+                    dependency,
+                    observation: Observation::default(),
+                    kind,
+                    first: i,
+                });
                 self.index.insert((dependent, dependency), slot);
                 slot
             }
@@ -532,6 +544,10 @@ impl<'a> SeriesReader<'a> {
         }
         self.fragment.reserve(0, self.pairs.len());
         for pair in self.pairs {
+            if pair.dependent == pair.dependency {
+                self.fragment.self_loop(pair.dependent, || format!("$.data.result[{}]", pair.first));
+                continue;
+            }
             self.fragment.edge(pair.dependent, pair.dependency, observed(pair.kind, pair.observation))?;
         }
         Ok(self.fragment)

@@ -144,13 +144,32 @@ fn jaeger_protobuf_spelling_of_call_count() {
     assert_eq!(counts(&graph, "a", "b"), (9, 0));
 }
 
+/// A link from a service to itself is dropped with a warning naming the
+/// file and the link: it said "(merged graph)", naming neither (an audit).
 #[test]
-fn jaeger_self_call_is_kept_then_dropped_by_the_builder() {
-    let fragment = parse_jaeger("deps.json", br#"[{"parent":"a","child":"a","callCount":2}]"#).unwrap();
-    assert_eq!((fragment.node_count(), fragment.edge_count()), (1, 1));
+fn jaeger_self_call_is_dropped_naming_its_link() {
+    let text = br#"{"data": [{"parent":"a","child":"b","callCount":1}, {"parent":"a","child":"a","callCount":2}]}"#;
+    let fragment = parse_jaeger("deps.json", text).unwrap();
+    assert_eq!((fragment.node_count(), fragment.edge_count()), (2, 1));
     let graph = build(fragment);
-    assert_eq!((graph.node_count(), graph.edge_count()), (1, 0));
-    assert!(graph.warnings().iter().any(|w| w.message().contains("self-loop")), "{:?}", graph.warnings());
+    assert_eq!((graph.node_count(), graph.edge_count()), (2, 1));
+    let shown: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    let expected = "deps.json: $.data[1]: self-loop dropped: `a` depends on itself, which adds no blast radius";
+    assert_eq!(shown, [expected]);
+}
+
+#[test]
+fn prometheus_self_call_is_dropped_naming_its_series() {
+    let text = br#"{"status":"success","data":{"resultType":"vector","result":[
+        {"metric":{"client":"x","server":"y"},"value":[1,"3"]},
+        {"metric":{"client":"x","server":"x"},"value":[1,"3"]}]}}"#;
+    let graph = build(parse_prometheus("prom.json", text).unwrap());
+    assert_eq!(graph.edge_count(), 1);
+    let shown: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        ["prom.json: $.data.result[1]: self-loop dropped: `x` depends on itself, which adds no blast radius"]
+    );
 }
 
 /// An answer with no links loads as an empty fragment, but no longer

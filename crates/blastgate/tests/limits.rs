@@ -142,6 +142,69 @@ fn nesting_depth() {
     assert!(e.to_string().contains("max_nesting_depth"), "{e}");
 }
 
+/// YAML nested past the limit is the depth limit however deep it goes,
+/// for every YAML reader: 256 levels of `[` and more were a syntax error
+/// ("recursion limit exceeded", exit 2), since the parser scans ahead
+/// through flow collections to its own limit before the depth is counted
+/// (an audit). `n` levels in all: the document's mapping and `n - 1`
+/// collections inside a field, written in flow style (`[[[...]]]`) and in
+/// block style (`- - - x`).
+#[test]
+fn yaml_nesting_depth_is_the_limit_however_deep() {
+    let depth = graph_limits::MAX_NESTING_DEPTH;
+    let flow = |n: usize| format!("{}{}", "[".repeat(n - 1), "]".repeat(n - 1));
+    let block = |n: usize| format!("\n  {}x", "- ".repeat(n - 1));
+    for what in ["graph", "backstage", "changeset", "context"] {
+        for n in [depth, depth + 1, 255, 256, 257, 10_000] {
+            for (style, value) in [("flow", flow(n)), ("block", block(n))] {
+                let at = format!("{what}, {n} levels in {style} style");
+                match read_yaml_with(what, &value) {
+                    // Read, and then refused by the schema (or accepted).
+                    Err((kind, e)) if n <= depth => assert_ne!(kind, "limit_exceeded", "{at}: {e}"),
+                    Ok(()) if n <= depth => {}
+                    Ok(()) => panic!("{at}: accepted"),
+                    Err((kind, e)) => {
+                        assert_eq!(kind, "limit_exceeded", "{at}: {e}");
+                        let limit = format!("`max_nesting_depth` exceeded: {} > {depth}", depth + 1);
+                        assert!(e.contains(&limit), "{at}: {e}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads a YAML document of kind `what` whose last field is `value`.
+fn read_yaml_with(what: &str, value: &str) -> Result<(), (&'static str, String)> {
+    let head = "apiVersion: blastgate.dev/v1\nkind:";
+    match what {
+        "graph" => GraphLoader::default()
+            .add_bytes("g.yaml", format!("{head} ServiceGraph\nservices: {value}\n").as_bytes(), None)
+            .map(drop)
+            .map_err(|e| (e.kind_name(), e.to_string())),
+        "backstage" => {
+            let text =
+                format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: a}}\nx: {value}\n");
+            GraphLoader::default()
+                .add_bytes("catalog.yaml", text.as_bytes(), Some(blastgate::GraphFormat::Backstage))
+                .map(drop)
+                .map_err(|e| (e.kind_name(), e.to_string()))
+        }
+        "changeset" => {
+            let text = format!("{head} Changeset\nid: c\nlabels: {value}\n");
+            blastgate::change::parse_changeset("c.yaml", text.as_bytes())
+                .map(drop)
+                .map_err(|e| (e.kind_name(), e.to_string()))
+        }
+        _ => {
+            let text = format!("{head} Context\nnow: 2026-11-27T10:00:00Z\nincidents: {value}\n");
+            blastgate::context::parse_context("x.yaml", text.as_bytes())
+                .map(drop)
+                .map_err(|e| (e.kind_name(), e.to_string()))
+        }
+    }
+}
+
 #[test]
 fn work_budget_escalates() {
     // A policy whose work budget is below what one radius scans: the

@@ -19,7 +19,7 @@
 use rayon::prelude::*;
 
 use super::{Conflict, Slot, Warnings, default_edge_kind, offer, report};
-use crate::fragment::{GraphFragment, Warning};
+use crate::fragment::{GraphFragment, SELF_LOOP_WARNINGS, Warning};
 use crate::frozen::{EdgeAttributes, Reverse};
 use crate::model::{Dependency, EdgeKind, EdgeSpec, Node, NodeKind, Observation, Origin, Probability, Strength};
 
@@ -620,9 +620,6 @@ struct Piece {
     self_loops: usize,
 }
 
-/// Self-loops reported one by one; past it, one warning counts the rest.
-const SELF_LOOP_WARNINGS: usize = 10;
-
 impl Piece {
     fn new(nodes: usize) -> Self {
         Self {
@@ -743,7 +740,11 @@ impl Merged {
                         warnings.push(Warning::new(
                             "(merged graph)",
                             format!("node `{}`", name(*node)),
-                            "self-loop dropped: a node depending on itself adds no blast radius",
+                            // Sources drop the self-loops they state, naming
+                            // the place: one left here is made by the merge,
+                            // which joins another name of a node to it.
+                            "self-loop dropped: the node depends on itself once its other names (aliases) are joined, \
+                             which adds no blast radius",
                         ));
                     }
                 }
