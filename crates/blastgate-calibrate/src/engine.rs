@@ -8,7 +8,7 @@
 //! which the git reader fills, and applies them through shape functions
 //! like every other metric of a calibrated model.
 
-use blastgate_core::engine::features::{self, FEATURES, MAX_EXPERIENCE, MAX_FILE_AGE_DAYS};
+use blastgate_core::engine::features::{self, FEATURES, MAX_EXPERIENCE, MAX_FILE_AGE_DAYS, MAX_PRIOR_CHANGES};
 use blastgate_core::policy::LikelihoodModel;
 
 use crate::history::{History, HistoryRow, Metric};
@@ -31,8 +31,8 @@ pub fn engine_feature(metric: Metric) -> Option<&'static str> {
 }
 
 /// The value of a metric's engine feature, computed as the engine does
-/// (`ln(1 + v)`, experience capped at 1000 changes, file age at 3650 days,
-/// the fix flag 0 or 1).
+/// (`ln(1 + v)`, experience capped at 1000 changes, prior changes at
+/// 10,000, file age at 3650 days, the fix flag 0 or 1).
 pub fn engine_value(metric: Metric, raw: f64) -> f64 {
     let raw = if raw.is_finite() { raw.max(0.0) } else { 0.0 };
     match metric {
@@ -46,6 +46,7 @@ pub fn engine_value(metric: Metric, raw: f64) -> f64 {
         }
         Metric::Exp => raw.min(MAX_EXPERIENCE).ln_1p(),
         Metric::Age => raw.min(MAX_FILE_AGE_DAYS).ln_1p(),
+        Metric::Nuc => raw.min(MAX_PRIOR_CHANGES).ln_1p(),
         _ => raw.ln_1p(),
     }
 }
@@ -58,9 +59,11 @@ pub fn mapped_metrics(history: &History) -> Vec<Metric> {
 
 /// Every engine feature's value for a history row, in the engine's order.
 /// Features a history cannot know take the engine's value for an unstated
-/// fact: `no_rollback_plan` is 1 (no plan stated counts as none), every
-/// other change-kind, AI and context feature 0.
-pub fn feature_values(history: &History, row: &HistoryRow) -> Vec<(&'static str, f64)> {
+/// fact under `model`: a metric's feature the value
+/// [`features::unstated_value`] gives it under its weight (its cap for a
+/// positive weight, else 0), `no_rollback_plan` 1 (no plan stated counts
+/// as none), every other change-kind, AI and context feature 0.
+pub fn feature_values(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> Vec<(&'static str, f64)> {
     FEATURES
         .iter()
         .map(|&(id, _)| {
@@ -69,14 +72,16 @@ pub fn feature_values(history: &History, row: &HistoryRow) -> Vec<(&'static str,
                 .iter()
                 .find(|m| engine_feature(**m) == Some(id))
                 .and_then(|m| history.value(row, *m).map(|v| engine_value(*m, v)));
-            (id, from_metric.unwrap_or_else(|| unstated_value(id)))
+            let weight = model.weights.get(id).copied().unwrap_or(0.0);
+            (id, from_metric.or_else(|| features::unstated_value(id, weight)).unwrap_or_else(|| unstated_value(id)))
         })
         .collect()
 }
 
 /// The value the engine gives a feature that no history metric informs,
 /// for a change that states nothing about it: 1 for `no_rollback_plan`, 0
-/// for every other.
+/// for every other (a feature an unstated metric feeds takes
+/// [`features::unstated_value`] instead).
 pub fn unstated_value(id: &str) -> f64 {
     if id == "no_rollback_plan" { 1.0 } else { 0.0 }
 }
@@ -86,7 +91,7 @@ pub fn unstated_value(id: &str) -> f64 {
 /// [`features::log_odds`]. A shape whose metric the history lacks counts
 /// its largest contribution, as for a change that does not state it.
 pub fn likelihood(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> f64 {
-    let log_odds = features::log_odds(model, &feature_values(history, row), |name| {
+    let log_odds = features::log_odds(model, &feature_values(model, history, row), |name| {
         Metric::parse(name).and_then(|m| history.value(row, m))
     });
     features::sigmoid(log_odds)

@@ -160,8 +160,13 @@ pub struct Incident {
     /// When it started.
     pub since: Timestamp,
     /// When it was resolved, if it was; not before `since`. An incident
-    /// without one is open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// without one is open. A leap second (`23:59:60`) reads as the next
+    /// second, so the incident does not close early.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "timestamp::deserialize_optional_end"
+    )]
     pub resolved_at: Option<Timestamp>,
     /// The incident tool's id (`INC-1234`), for explanations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +204,8 @@ pub struct Freeze {
     /// When it starts (in force from this instant).
     pub start: Timestamp,
     /// When it ends (no longer in force at this instant); after `start`.
+    /// A leap second (`23:59:60`) reads as the next second.
+    #[serde(deserialize_with = "timestamp::deserialize_end")]
     pub end: Timestamp,
     /// What it covers: `all` (the default), `{services: [...]}` or
     /// `{tiers: [...]}`.
@@ -237,7 +244,9 @@ pub struct InFlight {
     pub services: Vec<String>,
     /// When its deploy window starts.
     pub start: Timestamp,
-    /// When its deploy window ends; after `start`.
+    /// When its deploy window ends; after `start`. A leap second
+    /// (`23:59:60`) reads as the next second.
+    #[serde(deserialize_with = "timestamp::deserialize_end")]
     pub end: Timestamp,
 }
 

@@ -348,7 +348,7 @@ impl Engine {
             ));
         }
 
-        let values = features::values(changeset, &resolved, &facts, &self.classifier);
+        let values = features::values(changeset, &resolved, &facts, &self.classifier, &self.policy.likelihood);
         // Shape functions (a calibrated model), in metric order.
         let shapes: Vec<(String, f64, f64, bool)> = self
             .policy
@@ -445,7 +445,8 @@ impl Engine {
         let limit = self.policy.limits.max_listed_affected;
         let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
         let rollout = plan::rollout(self, &ranked, depth, &fired);
-        let factors = self.factors(&values, &shapes, log_odds, likelihood, impact);
+        let unstated = features::unstated_features(changeset, &resolved);
+        let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         tidy(&mut diagnostics);
@@ -610,6 +611,7 @@ impl Engine {
     fn factors(
         &self,
         values: &[(&'static str, f64)],
+        unstated: &[&str],
         shapes: &[(String, f64, f64, bool)],
         log_odds: f64,
         likelihood: f64,
@@ -630,7 +632,13 @@ impl Engine {
                     contribution: round6(contribution),
                     likelihood_delta: round6(delta),
                     score_delta: round6(delta * impact.min(1e12)),
-                    description: features::description(id).to_owned(),
+                    // An unstated metric counted at its cap (a positive
+                    // weight) says so; at 0 it adds nothing to explain.
+                    description: if value > 0.0 && unstated.contains(&id) {
+                        format!("{} (not stated by the change: counted at its cap)", features::description(id))
+                    } else {
+                        features::description(id).to_owned()
+                    },
                 })
             })
             .chain(shapes.iter().map(|(metric, value, contribution, missing)| {

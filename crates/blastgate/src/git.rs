@@ -193,8 +193,9 @@ pub fn codeowners_at(
 pub struct GitChange {
     /// The changeset, as [`changeset_from_git`] returns it.
     pub changeset: Changeset,
-    /// Notes on history metrics left out, one sentence each, in a fixed
-    /// order: a history log cut at [`MAX_COMMITS`] commits, or a shallow
+    /// Notes on history metrics left out or undercounted, one sentence
+    /// each, in a fixed order: the touched files' log cut at
+    /// [`MAX_COMMITS`] commits, the author's log cut there, or a shallow
     /// repository whose history before the base is cut.
     pub notes: Vec<String>,
 }
@@ -230,6 +231,12 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
             notes.push(format!(
                 "history: the log of the touched files before the base holds more than {MAX_COMMITS} commits \
                  and was cut; `ndev` and `nuc` (and `age` unless every file was found) are left out"
+            ));
+        }
+        if !author_log.complete {
+            notes.push(format!(
+                "history: the log of the author's commits before the base holds more than {MAX_COMMITS} commits \
+                 and was cut; `exp`, `rexp` and `sexp` count only the commits read (lower bounds)"
             ));
         }
         if shallow {

@@ -212,3 +212,36 @@ fn in_flight_overlaps() {
         .collect();
     assert_eq!(starts, ["2026-11-27T09:30:00Z"]);
 }
+
+/// Regression: a leap second read as `23:59:59` in every field closed an
+/// incident, a freeze or a change in flight a second early. An end reads
+/// it as the next second; a start (and `now`) still as the one before.
+#[test]
+fn a_leap_second_ends_after_it_and_starts_before_it() {
+    assert_eq!(Timestamp::parse_end("2026-12-31T23:59:60Z"), Ok(t("2027-01-01T00:00:00Z")));
+    assert_eq!(Timestamp::parse_end("2026-12-31T23:59:60.999Z"), Ok(t("2027-01-01T00:00:00Z")));
+    assert_eq!(Timestamp::parse_end("2027-01-01T01:59:60+02:00"), Ok(t("2027-01-01T00:00:00Z")));
+    assert_eq!(Timestamp::parse_end("2026-12-31T23:59:59.5Z"), Ok(t("2026-12-31T23:59:59.5Z")));
+    // Past the range either way.
+    assert!(Timestamp::parse("9999-12-31T23:59:60Z").is_err() && Timestamp::parse_end("9999-12-31T23:59:60Z").is_err());
+    assert!(Timestamp::parse_end("2026-12-31T23:59:60").is_err());
+
+    let json = r#"{
+        "apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-12-31T23:59:60Z",
+        "incidents": [{"service": "cart", "severity": "sev1", "since": "2026-12-31T23:59:60Z",
+                       "resolved_at": "2026-12-31T23:59:60Z"}],
+        "freezes": [{"start": "2026-12-31T23:59:60Z", "end": "2026-12-31T23:59:60Z"}],
+        "in_flight": [{"id": "deploy-77", "services": ["cart"], "start": "2026-12-31T23:59:60Z",
+                       "end": "2026-12-31T23:59:60Z"}]
+    }"#;
+    let context: Context = serde_json::from_str(json).unwrap();
+    let (before, after) = (t("2026-12-31T23:59:59Z"), t("2027-01-01T00:00:00Z"));
+    assert_eq!(context.now, before);
+    assert_eq!((context.incidents[0].since, context.incidents[0].resolved_at), (before, Some(after)));
+    assert_eq!((context.freezes[0].start, context.freezes[0].end), (before, after));
+    assert_eq!((context.in_flight[0].start, context.in_flight[0].end), (before, after));
+    assert!(context.incidents[0].is_open_at(t("2026-12-31T23:59:59.5Z")));
+    assert_eq!(context.freezes_in_force(t("2026-12-31T23:59:59.5Z")).count(), 1);
+    let unresolved = r#"{"service": "cart", "severity": "sev1", "since": "2026-12-31T23:59:00Z"}"#;
+    assert_eq!(serde_json::from_str::<Incident>(unresolved).unwrap().resolved_at, None);
+}

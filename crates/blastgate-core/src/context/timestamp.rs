@@ -71,6 +71,36 @@ impl Timestamp {
             .ok_or_else(|| TimestampError { message: "before the year 0000, which RFC 3339 cannot write".to_owned() })
     }
 
+    /// [`parse`](Self::parse) for the end of something (an incident's
+    /// `resolved_at`, the `end` of a freeze or of a change in flight): a
+    /// leap second (`23:59:60`, with any fraction) reads as the next second,
+    /// `00:00:00` of the next day, where [`parse`](Self::parse) reads it as
+    /// `23:59:59`. Either way the instant read is on the safe side of the
+    /// one named: a start no later, an end no earlier, so nothing ends a
+    /// second early. An end past the latest instant held is held there.
+    ///
+    /// # Errors
+    /// As [`parse`](Self::parse).
+    ///
+    /// # Example
+    /// ```
+    /// use blastgate_core::context::Timestamp;
+    /// assert_eq!(Timestamp::parse_end("2026-12-31T23:59:60.5Z")?.to_string(), "2027-01-01T00:00:00Z");
+    /// assert_eq!(Timestamp::parse("2026-12-31T23:59:60.5Z")?.to_string(), "2026-12-31T23:59:59.5Z");
+    /// assert_eq!(Timestamp::parse_end("2026-12-31T23:59:59.5Z")?.to_string(), "2026-12-31T23:59:59.5Z");
+    /// # Ok::<(), blastgate_core::context::TimestampError>(())
+    /// ```
+    pub fn parse_end(text: &str) -> Result<Self, TimestampError> {
+        let read = Self::parse(text)?;
+        // The seconds are bytes 17 and 18 (the shape is checked): jiff
+        // reads `60` as `59`, keeping the fraction.
+        if text.get(17..19) != Some("60") {
+            return Ok(read);
+        }
+        let second = Self::from_unix_seconds(read.as_unix_seconds()).unwrap_or(read);
+        Ok(second.saturating_add_seconds(1))
+    }
+
     /// The instant `seconds` after 1970-01-01T00:00:00Z (before it when
     /// negative), or `None` outside the supported range.
     pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
@@ -172,23 +202,46 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Timestamp;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an RFC 3339 date and time with an offset, like `2026-11-27T10:00:00Z`")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
-                // "invalid value" makes the readers report InvalidValue.
-                Timestamp::parse(text).map_err(|e| {
-                    E::custom(format!("invalid value: timestamp `{}`: {}", blastgate_graph::shorten(text), e.message()))
-                })
-            }
-        }
-        d.deserialize_str(Visitor)
+        d.deserialize_str(Visitor { parse: Timestamp::parse })
     }
+}
+
+/// Reads a timestamp with `parse`.
+struct Visitor {
+    parse: fn(&str) -> Result<Timestamp, TimestampError>,
+}
+
+impl serde::de::Visitor<'_> for Visitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an RFC 3339 date and time with an offset, like `2026-11-27T10:00:00Z`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
+        // "invalid value" makes the readers report InvalidValue.
+        (self.parse)(text).map_err(|e| {
+            E::custom(format!("invalid value: timestamp `{}`: {}", blastgate_graph::shorten(text), e.message()))
+        })
+    }
+}
+
+/// A timestamp that ends something, read with [`Timestamp::parse_end`]
+/// (for `#[serde(deserialize_with = "...")]`).
+pub(crate) fn deserialize_end<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+    d.deserialize_str(Visitor { parse: Timestamp::parse_end })
+}
+
+/// [`deserialize_end`] for an optional field (with `#[serde(default)]`).
+pub(crate) fn deserialize_optional_end<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    /// An end, for `Option`'s own deserialiser.
+    struct End(Timestamp);
+    impl<'de> Deserialize<'de> for End {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_end(d).map(End)
+        }
+    }
+    Option::<End>::deserialize(d).map(|end| end.map(|End(t)| t))
 }
 
 impl schemars::JsonSchema for Timestamp {

@@ -4,9 +4,12 @@
 //! Every feature is a finite number that grows with risk, except the few
 //! documented as lowering it (experience, file age, tests, feature flags,
 //! docs- or tests-only changes); docs/model.md lists them with their default
-//! weights and sources. Unknown inputs take the riskier value: no author
-//! experience stated counts as none, no rollback plan stated counts as
-//! none.
+//! weights and sources. Unknown inputs take the riskier value: no rollback
+//! plan stated counts as none, and a metric the change does not state
+//! (author experience, prior changes, file age, the fix flag) takes the end
+//! of its feature's range that adds the most under the policy's weight
+//! ([`unstated_value`]), as a shape function counts its largest
+//! contribution.
 
 use blastgate_change::{
     AiInvolvement, ChangeKind, Changeset, Classifier, FileStatus, InfraAction, ResolvedChange, file_kind,
@@ -24,7 +27,7 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("log_subsystems", "ln(1 + subsystems (top-level directories) changed)"),
     ("entropy", "how evenly the change spreads over its files (0 = one file)"),
     ("log_author_experience", "ln(1 + the author's prior changes, at most 1000); experience lowers risk"),
-    ("log_prior_changes", "ln(1 + prior changes to the touched files (nuc))"),
+    ("log_prior_changes", "ln(1 + prior changes to the touched files (nuc), at most 10000)"),
     ("log_file_age", "ln(1 + mean days since the touched files last changed, at most 3650); settled code is safer"),
     ("fix", "1 for a bug fix: fixes are more defect-prone than other changes"),
     ("schema_migration", "1 if a database schema migration is part of the change"),
@@ -176,6 +179,49 @@ pub const MAX_EXPERIENCE: f64 = 1000.0;
 /// The most days of file age that count (ten years), for the same reason.
 pub const MAX_FILE_AGE_DAYS: f64 = 3650.0;
 
+/// The most prior changes to the touched files (`nuc`) that count: the
+/// most the git reader measures (it reads at most
+/// `blastgate_change::limits::MAX_COMMITS` commits of history, and leaves
+/// `nuc` out when the log is longer), so a cut log, counted at the cap, is
+/// counted at what the whole log would count. The cap also bounds what a
+/// claim buys under a negative weight.
+pub const MAX_PRIOR_CHANGES: f64 = 10_000.0;
+
+/// The linear features fed by a metric a change may leave out, with that
+/// metric and the cap on it: each feature is `ln(1 + min(metric, cap))`,
+/// from 0 to `ln(1 + cap)`.
+const OPTIONAL_METRIC_FEATURES: &[(&str, &str, f64)] = &[
+    ("log_author_experience", "exp", MAX_EXPERIENCE),
+    ("log_prior_changes", "nuc", MAX_PRIOR_CHANGES),
+    ("log_file_age", "age", MAX_FILE_AGE_DAYS),
+];
+
+/// The value of a linear feature whose metric the change does not state
+/// (`None` for a feature that no optional metric feeds): the end of the
+/// feature's range that gives the largest contribution under `weight`,
+/// its largest value for a positive weight and 0 otherwise (fail closed,
+/// as a shape function counts its largest contribution). So leaving a
+/// metric out never scores lower than stating any value of it.
+pub fn unstated_value(id: &str, weight: f64) -> Option<f64> {
+    let &(_, _, cap) = OPTIONAL_METRIC_FEATURES.iter().find(|(f, _, _)| *f == id)?;
+    Some(if weight > 0.0 { cap.ln_1p() } else { 0.0 })
+}
+
+/// The linear features whose metric this change does not state, in
+/// [`FEATURES`] order: each counts its [`unstated_value`].
+pub(crate) fn unstated_features(changeset: &Changeset, resolved: &ResolvedChange) -> Vec<&'static str> {
+    OPTIONAL_METRIC_FEATURES
+        .iter()
+        .filter(|(_, metric, _)| stated(metric, changeset, resolved).is_none())
+        .map(|&(id, _, _)| id)
+        .collect()
+}
+
+/// A metric's value when the change states it as a finite number.
+fn stated(metric: &str, changeset: &Changeset, resolved: &ResolvedChange) -> Option<f64> {
+    metric_value(metric, changeset, resolved).filter(|x| x.is_finite())
+}
+
 fn ln1p(x: f64) -> f64 {
     if x.is_finite() && x > 0.0 { x.ln_1p() } else { 0.0 }
 }
@@ -184,17 +230,27 @@ fn flag(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
-/// Every feature's value, in [`FEATURES`] order.
+/// Every feature's value, in [`FEATURES`] order. A feature fed by a
+/// metric the change does not state takes its [`unstated_value`] under the
+/// weight `model` gives it.
 pub(crate) fn values(
     changeset: &Changeset,
     resolved: &ResolvedChange,
     facts: &Facts<'_>,
     classifier: &Classifier,
+    model: &LikelihoodModel,
 ) -> Vec<(&'static str, f64)> {
     let m = &resolved.metrics;
-    let history = changeset.history.as_ref();
-    let experience =
-        changeset.author.prior_changes.map(|c| c as f64).or_else(|| history.and_then(|h| h.exp)).unwrap_or(0.0);
+    // A capped metric's feature, `ln(1 + min(value, cap))`, when the change
+    // states the metric, else its fail-closed value under the policy's
+    // weight.
+    let capped = |id: &str| -> f64 {
+        let Some(&(_, name, cap)) = OPTIONAL_METRIC_FEATURES.iter().find(|(f, _, _)| *f == id) else { return 0.0 };
+        match stated(name, changeset, resolved) {
+            Some(x) => ln1p(x.min(cap)),
+            None => unstated_value(id, model.weights.get(id).copied().unwrap_or(0.0)).unwrap_or(0.0),
+        }
+    };
     let has = |k: ChangeKind| resolved.kinds.get(&k).is_some_and(|&n| n > 0);
     let files = changeset.files.len();
     // Docs or tests only: every file is one, and nothing is deployed (a
@@ -215,9 +271,7 @@ pub(crate) fn values(
             "log_directories" => ln1p(m.nd as f64),
             "log_subsystems" => ln1p(m.ns as f64),
             "entropy" if m.entropy.is_finite() => m.entropy.max(0.0),
-            "log_author_experience" => ln1p(experience.min(MAX_EXPERIENCE)),
-            "log_prior_changes" => ln1p(history.and_then(|h| h.nuc).unwrap_or(0.0)),
-            "log_file_age" => ln1p(history.and_then(|h| h.age).unwrap_or(0.0).min(MAX_FILE_AGE_DAYS)),
+            "log_author_experience" | "log_prior_changes" | "log_file_age" => capped(id),
             "fix" => flag(changeset.fix == Some(true)),
             "schema_migration" => flag(has(ChangeKind::SchemaMigration)),
             "infrastructure" => flag(has(ChangeKind::Infrastructure) || infra_planned),
@@ -251,4 +305,28 @@ pub(crate) fn values(
         }
     };
     FEATURES.iter().map(|&(id, _)| (id, value(id))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unstated_metric_counts_the_end_that_adds_the_most() {
+        for (id, cap) in [
+            ("log_author_experience", MAX_EXPERIENCE),
+            ("log_prior_changes", MAX_PRIOR_CHANGES),
+            ("log_file_age", MAX_FILE_AGE_DAYS),
+        ] {
+            assert_eq!(unstated_value(id, 0.5), Some(cap.ln_1p()), "{id}");
+            assert_eq!(unstated_value(id, -0.5), Some(0.0), "{id}");
+            assert_eq!(unstated_value(id, 0.0), Some(0.0), "{id}");
+        }
+        assert_eq!(unstated_value("log_lines_added", 0.5), None);
+    }
+
+    #[test]
+    fn prior_changes_are_capped_at_what_git_measures() {
+        assert_eq!(MAX_PRIOR_CHANGES as usize, blastgate_change::limits::MAX_COMMITS);
+    }
 }
