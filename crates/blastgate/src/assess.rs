@@ -44,7 +44,7 @@ pub use blastgate_core::policy::{
 };
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 
-use crate::change::{ChangeError, Changeset};
+use crate::change::{ChangeError, Changeset, PathMapping, RepoMapping};
 use crate::context::Context;
 use crate::graph::FrozenGraph;
 
@@ -61,6 +61,31 @@ use crate::graph::FrozenGraph;
 #[derive(Debug)]
 pub struct Engine {
     inner: blastgate_core::Engine,
+    /// The graph's own path rules (Backstage source locations), made on
+    /// first need: every assessment places paths by them after the
+    /// caller's mapping, so that `assess`, `assess_with`, the JSON API and
+    /// the CLI resolve a change alike (an embedding audit found `assess`
+    /// ignored them, with the same input digest as an answer that used
+    /// them; the graph's digest covers them).
+    source_locations: std::sync::OnceLock<RepoMapping>,
+}
+
+/// A caller's mapping, then the graph's source locations for the paths it
+/// does not place. Owners are the caller's alone (the graph states none by
+/// path).
+struct WithSourceLocations<'a> {
+    first: &'a (dyn PathMapping + Sync),
+    graph: &'a RepoMapping,
+}
+
+impl PathMapping for WithSourceLocations<'_> {
+    fn service_of(&self, path: &str) -> Option<&str> {
+        self.first.service_of(path).or_else(|| self.graph.service_of(path))
+    }
+
+    fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
+        self.first.owners_of(path)
+    }
 }
 
 impl Engine {
@@ -70,7 +95,7 @@ impl Engine {
     /// [`ChangeError::InvalidValue`] naming the policy's first problem.
     pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, ChangeError> {
         blastgate_core::Engine::new(graph, policy)
-            .map(|inner| Self { inner })
+            .map(|inner| Self { inner, source_locations: std::sync::OnceLock::new() })
             .map_err(|p| ChangeError::invalid("policy", p.place, "", p.message))
     }
 
@@ -92,16 +117,23 @@ impl Engine {
         self.inner.graph_digest()
     }
 
-    /// Assesses `changeset` in `context`, mapping files to services by path
-    /// segment only. Never fails.
+    /// Assesses `changeset` in `context`, placing files by the graph's
+    /// source locations (Backstage `backstage.io/source-location`), then by
+    /// path segment. Never fails.
     pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {
-        self.inner.assess(changeset, context, &AssessOptions::default())
+        self.assess_with(changeset, context, &AssessOptions::default())
     }
 
     /// Assesses with options: a path mapping (CODEOWNERS, service map) and
-    /// whether unknown services are accepted. Never fails.
+    /// whether unknown services are accepted. Paths the mapping does not
+    /// place are placed by the graph's source locations, then by path
+    /// segment. Never fails.
     pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        self.inner.assess(changeset, context, options)
+        let graph = self.source_locations.get_or_init(|| RepoMapping::from_graph(self.inner.graph()));
+        let mapping = WithSourceLocations { first: options.mapping, graph };
+        let mut options = *options;
+        options.mapping = &mapping;
+        self.inner.assess(changeset, context, &options)
     }
 
     /// Assesses many changes in parallel; the answers come in input order
@@ -109,7 +141,7 @@ impl Engine {
     pub fn assess_batch(&self, items: &[(Changeset, Context)], options: &AssessOptions<'_>) -> Vec<Assessment> {
         // Digested once, before the threads would each start on it.
         let _ = self.inner.graph_digest();
-        items.par_iter().map(|(c, ctx)| self.inner.assess(c, ctx, options)).collect()
+        items.par_iter().map(|(c, ctx)| self.assess_with(c, ctx, options)).collect()
     }
 
     /// Assesses many changes in parallel, a few dozen per thread at a time,

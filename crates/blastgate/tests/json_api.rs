@@ -236,3 +236,57 @@ fn a_dash_path_is_not_standard_input() {
         assert!(message.contains(".path` is `-`") && message.contains("standard input"), "{request}: `{message}`");
     }
 }
+
+/// The Rust API's plain `assess`, `assess_with` default options and the
+/// JSON API place a change's files alike: by the catalog's
+/// `backstage.io/source-location` first (an embedding audit found `assess`
+/// ignored it, deciding otherwise under the same input digest).
+#[test]
+fn every_entry_point_places_files_by_source_location() {
+    use blastgate::assess::{AssessOptions, Engine, default_policy};
+    use blastgate::change::parse_changeset;
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let catalog = "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments
+  annotations:
+    backstage.io/source-location: url:https://github.com/acme/shop/tree/main/src/pay/
+spec:
+  type: service
+  lifecycle: production
+  owner: team-pay
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+spec:
+  type: service
+  lifecycle: production
+  owner: team-checkout
+  dependsOn: [component:payments]
+";
+    let change = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+        "author": {"id": "ana", "seniority": "senior"},
+        "files": [{"path": "src/pay/charge.go", "added": 12, "deleted": 3}]}"#;
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("catalog.yaml", catalog.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build_frozen().unwrap(), default_policy().unwrap()).unwrap();
+    let c = parse_changeset("c.json", change.as_bytes()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
+    let plain = blastgate::assess::to_json(&engine.assess(&c, &context));
+    let with = blastgate::assess::to_json(&engine.assess_with(&c, &context, &AssessOptions::default()));
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    let with: Value = serde_json::from_str(&with).unwrap();
+    assert_eq!(plain, with);
+    assert_eq!(plain["blast_radius"]["changed"], json!(["component:payments"]), "{plain}");
+    let a = answer(&json!({
+        "graph": [{"name": "catalog.yaml", "content": catalog}],
+        "change": {"content": change},
+        "now": "2026-11-27T10:00:00Z"
+    }));
+    assert_eq!(a["type"], "success", "{a}");
+    assert_eq!(a["assessment"], plain);
+}
