@@ -89,7 +89,8 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
 /// is `--now`, else the file's `now` (an input, as the context format
 /// says: the same inputs give the same bytes), else the system clock, with
 /// a note, since the output then depends on when it ran. A file's `now`
-/// further from the clock than the deploy window gets a warning.
+/// more than the deploy window before the instant of the deploy (`--now`,
+/// else the clock) or more than a few minutes after it gets a warning.
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagnostic>), Failure> {
     let now = match &args.now {
         Some(text) => {
@@ -98,30 +99,45 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
         None => None,
     };
     match (&args.context, now) {
-        (Some(path), Some(now)) => Ok((load_context(path)?.with_now(now), Vec::new())),
-        (Some(path), None) => {
-            // The file's `now` is the instant: a replay gives the same
-            // bytes. A gate deploying now passes --now; a file far from
-            // the clock (a context committed last month, whose scheduled
-            // freezes since would go unseen) is said to be stale. The
-            // warning names no clock reading, so the bytes stay the same
-            // from run to run.
+        (Some(path), Some(now)) => {
+            // Compared with the instant given, not the clock: the same
+            // inputs, the same bytes (a context committed long ago, read
+            // at today's --now, has old incidents and budgets).
             let context = load_context(path)?;
-            let stated = context.now();
-            let window = i64::from(window_minutes).saturating_mul(60);
-            let stale = system_clock().is_ok_and(|clock| {
-                clock.as_unix_seconds().saturating_sub(stated.as_unix_seconds()).saturating_abs() > window
-            });
             let mut notes = Vec::new();
-            if stale {
+            if let Some(apart) = stale(context.now(), now, window_minutes) {
                 notes.push(Diagnostic::new(
                     Level::Warning,
                     "stale-context",
                     format!(
-                        "the context's `now`, {stated}, is further from the system clock than the deploy window \
-                         ({window_minutes} minutes): the change is assessed at that instant, so freezes, incidents \
-                         and changes in flight after it are not seen. To assess a deploy now, pass the time with \
-                         --now (such as --now \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
+                        "the context describes {}, {apart} the instant assessed ({now}): its incidents, error \
+                         budgets and changes in flight may be out of date; refresh the context",
+                        context.now()
+                    ),
+                ));
+            }
+            Ok((context.with_now(now), notes))
+        }
+        (Some(path), None) => {
+            // The file's `now` is the instant: a replay gives the same
+            // bytes. A gate deploying now passes --now; a file far from
+            // the clock (a context committed last month, whose scheduled
+            // freezes since would go unseen; one dated ahead, which hides a
+            // freeze in force now that ends before its `now`) is said to be
+            // stale. The warning names no clock reading, so the bytes stay
+            // the same from run to run.
+            let context = load_context(path)?;
+            let stated = context.now();
+            let mut notes = Vec::new();
+            if let Some(apart) = system_clock().ok().and_then(|clock| stale(stated, clock, window_minutes)) {
+                notes.push(Diagnostic::new(
+                    Level::Warning,
+                    "stale-context",
+                    format!(
+                        "the context's `now`, {stated}, is {apart} the system clock: the change is assessed at \
+                         that instant, so freezes, incidents and changes in flight in force at the deploy are \
+                         not seen. To assess a deploy now, pass the time with --now (such as --now \
+                         \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
                     ),
                 ));
             }
@@ -137,6 +153,27 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
         }
     }
 }
+
+/// How far a context's `now` (`stated`) is from the instant a deploy
+/// happens (`at`), when that makes the context stale: more than the deploy
+/// window before it, or more than [`CLOCK_SKEW_SECONDS`] after it (a
+/// context from the future holds nothing a deploy now can trust, and
+/// checking from its `now` skips what is in force before it).
+fn stale(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<&'static str> {
+    let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
+    if behind > i64::from(window_minutes).saturating_mul(60) {
+        Some("more than the deploy window before")
+    } else if behind < -CLOCK_SKEW_SECONDS {
+        Some("ahead of")
+    } else {
+        None
+    }
+}
+
+/// How far ahead of the instant assessed a context may be dated before it
+/// is stale: the clocks of the machines that write and read it may differ
+/// by this much.
+const CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// The system clock, to the second.
 fn system_clock() -> Result<Timestamp, Failure> {

@@ -523,6 +523,39 @@ fn a_context_is_assessed_at_its_now() {
     let today = decide(&["--now", &rfc3339(now)]);
     assert_eq!(today["decision"]["review_depth"], "block", "{today}");
     assert!(fired(&today, "freeze"), "{today}");
+    // ... and hears that the context is old, from the instant given, not
+    // the clock: the same bytes every run.
+    assert!(codes(&today).contains(&"stale-context".to_owned()), "{today}");
+    let later = ["--now", "2030-01-01T00:00:00Z"];
+    assert_eq!(run_with(&later).stdout, run_with(&later).stdout);
+    assert!(codes(&decide(&later)).contains(&"stale-context".to_owned()));
+    // A context dated 50 minutes ahead of the clock hides a freeze in
+    // force now that ends before its `now` (a red-team audit): stale.
+    let ahead = dir.join("ahead.json");
+    std::fs::write(
+        &ahead,
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "{}",
+                "freezes": [{{"name": "now", "start": "{}", "end": "{}"}}]}}"#,
+            rfc3339(now + 3000),
+            rfc3339(now - 3600),
+            rfc3339(now + 1800)
+        ),
+    )
+    .unwrap();
+    let o = run(&[
+        "assess",
+        "--graph",
+        &graph,
+        "--change",
+        &change,
+        "--context",
+        ahead.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(codes(&v).contains(&"stale-context".to_owned()), "{v}");
 }
 
 /// The issue's own context document, replayed without `--now`: its freeze
