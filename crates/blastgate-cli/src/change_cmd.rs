@@ -2,6 +2,7 @@
 //! what will be scored.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use blastgate::change::{
     AiInvolvement, Changeset, Classifier, CodeOwners, ProvenanceSource, RepoMapping, ResolveOptions, ResolvedChange,
@@ -95,6 +96,22 @@ fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, wa
     }
 }
 
+/// The plans given, each file once: (its canonical path, or the path given
+/// without a leading `./` when it cannot be resolved; the path given), in
+/// the order of the first.
+fn distinct_plans(given: &[PathBuf]) -> Vec<(PathBuf, &Path)> {
+    let mut plans: Vec<(PathBuf, &Path)> = given
+        .iter()
+        .map(|p| {
+            let short = p.strip_prefix("./").unwrap_or(p);
+            (std::fs::canonicalize(p).unwrap_or_else(|_| short.to_path_buf()), short)
+        })
+        .collect();
+    plans.sort_unstable();
+    plans.dedup_by(|a, b| a.0 == b.0);
+    plans
+}
+
 /// Reads the graph, the changeset and the path mapping.
 pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
     if input.repo.is_none() && !input.ai_agent.is_empty() {
@@ -155,16 +172,11 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             // another machine's), must not change the id, and so the
             // digest (a determinism audit: the path as typed did). A plan
             // given twice counts once.
-            let mut plans: Vec<std::path::PathBuf> = input
-                .terraform_plan
+            let mut names: Vec<String> = distinct_plans(&input.terraform_plan)
                 .iter()
-                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.strip_prefix("./").unwrap_or(p).to_path_buf()))
-                .collect();
-            plans.sort_unstable();
-            plans.dedup();
-            let mut names: Vec<String> = plans
-                .iter()
-                .map(|p| p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+                .map(|(p, _)| {
+                    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+                })
                 .collect();
             names.sort_unstable();
             let id = names.join("+");
@@ -213,14 +225,13 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if let Some(declared) = input.ai {
         declare_ai(&mut changeset, declared.into(), &name, &mut warnings);
     }
-    // Plans in the order of their names (a leading `./` dropped), so that
-    // the order of the flags never shows in the output (a determinism
-    // audit: the warnings followed it under the same digest).
-    let mut plans: Vec<&std::path::Path> =
-        input.terraform_plan.iter().map(|p| p.strip_prefix("./").unwrap_or(p)).collect();
-    plans.sort_unstable();
-    plans.dedup();
-    for plan in plans {
+    // Plans in the order of their paths, each file once however it is
+    // named, so that the order of the flags never shows in the output (a
+    // determinism audit: the warnings followed it under the same digest)
+    // and a plan named twice (`p.json`, `./p.json`, its absolute path, a
+    // link to it) is not loaded twice (a red-team audit: it doubled the
+    // destroyed resources).
+    for (_, plan) in distinct_plans(&input.terraform_plan) {
         let summary = load_plan(plan, &graph)?;
         warnings.extend(summary.warnings.iter().cloned());
         changeset.infrastructure.extend(summary.changes);

@@ -1452,6 +1452,35 @@ fn plan_order_does_not_change_the_assessment() {
         .unwrap();
     assert_eq!(stdout(&o), absolute);
     assert!(absolute.contains(r#""change_id": "hashicorp-terraform-requires-replace.json+terraform-compliance"#));
+    // A plan named twice, by its path and through a link, is one plan: it
+    // was loaded twice, doubling what it destroys (a red-team audit).
+    let dir = tempdir();
+    let link = dir.join("same.json");
+    std::os::unix::fs::symlink(&b, &link).unwrap();
+    let once = assess(&a, &b);
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(fixtures().join("terraform"))
+        .args([
+            "assess",
+            "--graph",
+            &boutique(),
+            "--terraform-plan",
+            a.to_str().unwrap(),
+            "--terraform-plan",
+            b.to_str().unwrap(),
+            "--terraform-plan",
+            "./hashicorp-terraform-requires-replace.json",
+            "--terraform-plan",
+            link.to_str().unwrap(),
+            "--allow-unknown-services",
+            "--now",
+            "2026-11-30T00:00:00Z",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), once);
     // With warnings (each plan incomplete): listed in one order too.
     let dir = tempdir();
     let plan = |name: &str| {
