@@ -176,9 +176,9 @@ impl InputFormat {
 #[derive(Debug, Args)]
 pub struct RadiusArgs {
     /// Graph files (several merge into one). The first value that is not an
-    /// existing file starts the list of changed services; trailing bare
-    /// names (no `.` or `/`) that are nodes of the graph are services even
-    /// where a file of that name exists.
+    /// existing file starts the list of changed services; a trailing bare
+    /// name (no `.` or `/`) that is a node of the graph and an empty file
+    /// here is a service (a non-empty one is refused as ambiguous).
     #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
     pub graph: Vec<PathBuf>,
     /// The changed services (ids as in the graph).

@@ -28,28 +28,48 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         Ok(loader.build_frozen()?)
     };
     // `--graph g.edges frontend` in a folder that holds a file named
-    // `frontend`: of the trailing bare names (no `.`, no `/`) that exist,
-    // the last ones are services when each is a node of the graph the
-    // files before them make (a contract audit: the issue's own command
-    // form failed). The longest such run of services wins.
+    // `frontend` (a contract audit: the issue's own command form read it
+    // as a graph and named no service). Of the trailing bare names (no
+    // `.`, no `/`) that exist as files, one that is a node of the graph
+    // the other files make is a service when its file is empty (it adds
+    // nothing as a graph), and ambiguous otherwise: an error, never a
+    // graph file dropped in silence (a red-team audit). The others are
+    // graph files. At most two loads.
     let bare = files.iter().skip(1).rev().take_while(|p| is_bare_name(p)).count();
-    let mut graph = None;
-    if args.batch.is_none() {
-        for at in files.len() - bare..files.len() {
-            let (Some(graph_files), Some(names)) = (files.get(..at), files.get(at..)) else { break };
-            let Ok(g) = load(graph_files) else { break };
-            let names: Vec<String> = names.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-            if names.iter().all(|n| g.index_of(n).is_some()) {
-                services.splice(0..0, names);
-                files.truncate(at);
-                graph = Some(g);
-                break;
+    let graph = match files.split_at_checked(files.len() - bare) {
+        Some((graph_files, names)) if !names.is_empty() && args.batch.is_none() => {
+            let prefix = load(graph_files)?;
+            let mut more = Vec::new();
+            let mut named = Vec::new();
+            for path in names {
+                let name = path.to_string_lossy().into_owned();
+                let node = prefix.index_of(&name).is_some();
+                let empty = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0);
+                if node && empty {
+                    named.push(name);
+                } else if node {
+                    return Err(Failure::Usage(format!(
+                        "`{name}` names both a file here and a service of the graph; write `./{name}` to read \
+                         the file as a graph, or put the services after `--`"
+                    )));
+                } else if let Some(first) = named.first() {
+                    return Err(Failure::Usage(format!(
+                        "`{name}` is a file but comes after the service `{first}`; put graph files first"
+                    )));
+                } else {
+                    more.push(path.clone());
+                }
+            }
+            services.splice(0..0, named);
+            if more.is_empty() {
+                files.truncate(graph_files.len());
+                prefix
+            } else {
+                files.truncate(graph_files.len() + more.len());
+                load(&files)?
             }
         }
-    }
-    let graph = match graph {
-        Some(graph) => graph,
-        None => load(&files)?,
+        _ => load(&files)?,
     };
     // What building the graph warned about may hide dependencies: say it
     // where a person or a log sees it, never on the JSON output.

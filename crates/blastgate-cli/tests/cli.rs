@@ -312,6 +312,16 @@ fn radius_services_named_like_files_here() {
     // Not a node: read as a graph file, so no service is named.
     let o = in_dir(&["radius", "--graph", "g.edges", "edges"]);
     assert_eq!(o.status.code(), Some(2));
+    // A node whose file here holds a graph: ambiguous, never a graph file
+    // dropped in silence (a red-team audit), and `./` says which.
+    dir.write("checkoutservice", "mobile checkoutservice\n");
+    let o = in_dir(&["radius", "--graph", "g.edges", "checkoutservice", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names both a file here and a service"));
+    let o = in_dir(&["radius", "--graph", "g.edges", "./checkoutservice", "--format", "json", "--", "checkoutservice"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["affected"].as_array().unwrap().iter().any(|a| a["service"] == "mobile"), "the file's edge: {v}");
 }
 
 /// A single radius as JSON says which engine computed it and on which
