@@ -720,10 +720,13 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
     close.sort_unstable();
     close.truncate(3);
     if close.is_empty() {
-        "check the id against `blastgate graph check`, or pass --allow-unknown-services".to_owned()
+        "check the id against `blastgate graph check`, or accept unknown services (`--allow-unknown-services`, or `allow_unknown_services`)".to_owned()
     } else {
         let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
-        format!("did you mean {}? (or pass --allow-unknown-services)", list.join(", "))
+        format!(
+            "did you mean {}? (or accept unknown services: `--allow-unknown-services`, or `allow_unknown_services`)",
+            list.join(", ")
+        )
     }
 }
 

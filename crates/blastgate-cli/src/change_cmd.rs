@@ -61,8 +61,8 @@ fn agent_spec(spec: &str) -> Result<(&str, &str), Failure> {
     if tool_ok && email_ok { Ok((tool, email)) } else { Err(bad()) }
 }
 
-/// The longest `--author` id, and `--ai-agent` tool name or email.
-const MAX_ID_BYTES: usize = 256;
+/// The longest `--ai-agent` tool name or email, as the longest author id.
+const MAX_ID_BYTES: usize = blastgate::change::MAX_AUTHOR_ID_BYTES;
 
 /// Applies `--ai`: the involvement the CI platform says the change
 /// declared. A declaration never lowers what the change itself states
@@ -195,32 +195,9 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         }
     };
     if let Some(author) = &input.author {
-        let id = author.trim();
-        if id.is_empty() || id.len() > MAX_ID_BYTES || id.chars().any(char::is_control) {
-            return Err(Failure::Usage(format!(
-                "--author `{}`: an author id is 1 to {MAX_ID_BYTES} bytes without control characters",
-                author.escape_debug()
-            )));
-        }
-        if !changeset.author.id.is_empty() && changeset.author.id != id {
-            // The experience measured or stated is the replaced author's
-            // (git counts the commits of the head commit's email, which its
-            // committer sets): it says nothing of this author, so it goes,
-            // and no experience counts (the riskier value).
-            let dropped = changeset.author.prior_changes.take().is_some()
-                | changeset.history.as_mut().is_some_and(|h| {
-                    let had = h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some();
-                    (h.exp, h.rexp, h.sexp) = (None, None, None);
-                    had
-                });
-            let also =
-                if dropped { "; that author's experience (prior changes, exp, rexp, sexp) is not counted" } else { "" };
-            warnings.push(format!(
-                "{name}: the change's author `{}` is replaced by --author `{id}`{also}",
-                changeset.author.id.escape_debug()
-            ));
-        }
-        id.clone_into(&mut changeset.author.id);
+        let note = blastgate::change::replace_author(&mut changeset, author)
+            .map_err(|e| Failure::Usage(format!("--author: {e}")))?;
+        warnings.extend(note.map(|n| format!("{name}: {n}")));
     }
     if let Some(declared) = input.ai {
         declare_ai(&mut changeset, declared.into(), &name, &mut warnings);

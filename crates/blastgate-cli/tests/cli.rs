@@ -669,8 +669,7 @@ fn author_flag_replaces_a_forged_commit_author() {
     assert!(rules(&v).contains(&"ai-change-by-junior-or-mid".to_owned()), "{v}");
     assert_eq!(v["decision"]["separation_of_duties"]["excluded_author"], "dana", "{v}");
     let replaced = v["diagnostics"].as_array().unwrap().iter().any(|d| {
-        d["code"] == "input"
-            && d["message"].as_str().unwrap().contains("`principal@example.com` is replaced by --author `dana`")
+        d["code"] == "input" && d["message"].as_str().unwrap().contains("`principal@example.com` is replaced by `dana`")
     });
     assert!(replaced, "{v}");
     // The experience git counted is the forged email's, not Dana's: none

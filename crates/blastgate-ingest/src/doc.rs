@@ -125,6 +125,94 @@ pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
     Ok(())
 }
 
+/// Rejects TOML nested deeper than [`limits::MAX_NESTING_DEPTH`] (the
+/// document's table, then arrays and inline tables) before parsing, as [`check_json_depth`]
+/// does for JSON: the TOML parser stops at a depth of its own with a
+/// syntax error, where JSON and YAML report the limit. Strings and comments
+/// are skipped; a `[` that starts a line outside any value is a table
+/// header, not nesting.
+///
+/// # Errors
+/// [`GraphError::LimitExceeded`].
+pub fn check_toml_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
+    let mut depth = 0usize;
+    let mut line_start = true;
+    let mut i = 0usize;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
+        match b {
+            b'\n' => line_start = true,
+            b' ' | b'\t' | b'\r' => {}
+            // A comment, or a table header, runs to the end of its line.
+            b'#' => i = line_end(bytes, i),
+            b'[' if depth == 0 && line_start => i = line_end(bytes, i),
+            b'"' | b'\'' => i = skip_toml_string(bytes, i, b),
+            b'[' | b'{' => {
+                depth += 1;
+                // The document's own table is a level, as a JSON
+                // document's object is.
+                if depth >= limits::MAX_NESTING_DEPTH {
+                    return Err(GraphError::limit(
+                        file,
+                        "max_nesting_depth",
+                        limits::MAX_NESTING_DEPTH as u64,
+                        depth as u64 + 1,
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if !matches!(b, b'\n' | b' ' | b'\t' | b'\r') {
+            line_start = false;
+        }
+    }
+    Ok(())
+}
+
+/// The position of the first line break at or after `from`, or the end of
+/// `bytes`.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes.get(from..).and_then(|rest| rest.iter().position(|&b| b == b'\n')).map_or(bytes.len(), |p| from + p)
+}
+
+/// The position just past the TOML string whose opening `quote` is just
+/// before `from`: basic (`"`, with backslash escapes) or literal (`'`),
+/// single-line or multi-line (three quotes; the closing three may be
+/// followed by up to two quotes that belong to the string).
+fn skip_toml_string(bytes: &[u8], from: usize, quote: u8) -> usize {
+    let escapes = quote == b'"';
+    let triple = [quote; 3];
+    if bytes.get(from..from + 2) == Some(&triple[..2]) {
+        let mut i = from + 2;
+        while i < bytes.len() {
+            if escapes && bytes.get(i) == Some(&b'\\') {
+                i += 2;
+            } else if bytes.get(i..i + 3) == Some(&triple[..]) {
+                i += 3;
+                for _ in 0..2 {
+                    if bytes.get(i) == Some(&quote) {
+                        i += 1;
+                    }
+                }
+                return i;
+            } else {
+                i += 1;
+            }
+        }
+        return bytes.len();
+    }
+    let mut i = from;
+    loop {
+        match bytes.get(i) {
+            None | Some(b'\n') => return i,
+            Some(b'\\') if escapes => i += 2,
+            Some(&c) if c == quote => return i + 1,
+            Some(_) => i += 1,
+        }
+    }
+}
+
 /// Events and nodes allowed per byte of YAML: every event of a document
 /// takes at least a byte of it, except what aliases replay, so more than a
 /// few per byte is an alias bomb (a 3 KB one within a fixed budget once

@@ -453,7 +453,8 @@ pub fn is_model_file(bytes: &[u8]) -> bool {
 /// # Errors
 /// [`ChangeError`] as for a policy: malformed TOML, unknown keys at any
 /// level of the model file (`[evaluation]` included), values that break
-/// the policy's invariants.
+/// the policy's invariants; a limit error for values nested deeper than
+/// `max_nesting_depth`.
 pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
     let max = blastgate_core::policy::MAX_POLICY_BYTES;
     if bytes.len() as u64 > max {
@@ -463,6 +464,7 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
         return crate::policy::parse(file, bytes);
     }
     let text = crate::doc::utf8(file, bytes)?;
+    crate::doc::check_toml_depth(file, bytes)?;
     let sections: ModelSections = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         ChangeError::schema(file, place, "", e.message().to_owned())

@@ -14,12 +14,14 @@ use blastgate_core::{Policy, policy};
 /// for a policy that breaks an invariant (a decreasing matrix, unordered
 /// bands, a non-finite weight, a duplicate rule id), with its TOML path;
 /// [`ChangeError::LimitExceeded`] past `max_policy_bytes`,
-/// `max_policy_rules` or `max_seniority_levels` (`blastgate_core::policy`).
+/// `max_policy_rules` or `max_seniority_levels` (`blastgate_core::policy`),
+/// or for values nested deeper than `max_nesting_depth`.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     if bytes.len() as u64 > policy::MAX_POLICY_BYTES {
         return Err(ChangeError::limit(file, "max_policy_bytes", policy::MAX_POLICY_BYTES, bytes.len() as u64));
     }
     let text = crate::doc::utf8(file, bytes)?;
+    crate::doc::check_toml_depth(file, bytes)?;
     let policy: Policy = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         let message = e.message().to_owned();

@@ -1,70 +1,169 @@
-//! A deployment gate in a page: load a Backstage catalog, read the change
-//! from a git range, assess it, and act on the review depth.
+//! A deployment gate in a page: load the graph (a Backstage catalog, traces,
+//! an edge list), read the change from a git range, assess it, and act on
+//! the decision.
 //!
 //! ```sh
-//! cargo run -p blastgate --example gate -- --repo . --range HEAD~1..HEAD catalog/*.yaml
+//! cargo run -p blastgate --example gate -- --repo . --range origin/main..HEAD \
+//!     --author "$PR_AUTHOR" [--policy FILE] [--context FILE] [--fail-at DEPTH] catalog/*.yaml
 //! ```
 //!
+//! It decides as `blastgate assess --graph FILE... --repo DIR --range A..B`
+//! does with the same inputs: the owners come from the CODEOWNERS file on
+//! the branch the change goes into, `--author` is the author as the CI
+//! platform knows them (the commit email is whatever the committer set),
+//! and git's notes are shown as warnings. Exit codes are those of
+//! `blastgate assess` (docs/cli.md, "Exit codes"): 0 go ahead, with the
+//! approvals listed; 1 stop: the depth is at or above `--fail-at` (`block`
+//! unless given) or the assessment met an error; 2 bad input; 3 a limit
+//! exceeded or an internal error. Any code but 0 means "do not deploy".
+//!
 //! Copy it and replace `act` with what your deploy tool does: request the
-//! approvals, pick the rollout, or stop. Exit codes follow `blastgate
-//! assess`: 0 go ahead (with the approvals listed), 1 stop, 2 bad input.
+//! approvals, pick the rollout, or stop.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use blastgate::assess::{Assessment, Engine, ReviewDepth, default_policy};
-use blastgate::context::{Context, Timestamp};
-use blastgate::git::{GitOptions, changeset_from_git};
-use blastgate::graph::{BuildOptions, GraphFormat, GraphLoader};
+use blastgate::assess::{
+    AssessOptions, Assessment, Diagnostic, Engine, Level, ReviewDepth, default_policy, digest_of, load_policy,
+};
+use blastgate::change::{CodeOwners, RepoMapping, replace_author};
+use blastgate::context::{Context, Timestamp, load_context};
+use blastgate::git::{GitOptions, codeowners_at, git_change};
+use blastgate::graph::{BuildOptions, GraphLoader};
+use blastgate::{ChangeError, GraphError};
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+    ExitCode::from(gate(std::env::args().skip(1)))
+}
+
+/// Runs the gate on its arguments, prints what to do, and returns the exit
+/// code.
+pub fn gate(args: impl Iterator<Item = String>) -> u8 {
+    match decide(args) {
+        Ok((assessment, stops)) => {
+            act(&assessment, stops);
+            u8::from(stops)
+        }
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            failure.code
         }
     }
 }
 
-fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let mut repo = PathBuf::from(".");
-    let mut range = String::from("HEAD~1..HEAD");
-    let mut catalog = Vec::new();
-    let mut args = std::env::args().skip(1);
+/// Nothing was decided: bad input (exit 2), or a limit or internal error
+/// (exit 3), as `blastgate assess` exits.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<ChangeError> for Failure {
+    fn from(e: ChangeError) -> Self {
+        Self { code: if e.is_limit() { 3 } else { 2 }, message: e.to_string() }
+    }
+}
+
+impl From<GraphError> for Failure {
+    fn from(e: GraphError) -> Self {
+        Self { code: if e.is_limit() { 3 } else { 2 }, message: e.to_string() }
+    }
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+/// The assessment, and whether the gate stops the change.
+pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, bool), Failure> {
+    let (mut repo, mut range, mut fail_at) = (PathBuf::from("."), String::from("HEAD~1..HEAD"), ReviewDepth::Block);
+    let (mut author, mut policy, mut context, mut graph_files) = (None, None, None, Vec::new());
     while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| usage(format!("{arg} needs a value")));
         match arg.as_str() {
-            "--repo" => repo = args.next().ok_or("--repo needs a directory")?.into(),
-            "--range" => range = args.next().ok_or("--range needs A..B")?,
-            _ => catalog.push(PathBuf::from(arg)),
+            "--repo" => repo = value()?.into(),
+            "--range" => range = value()?,
+            "--author" => author = Some(value()?),
+            "--policy" => policy = Some(PathBuf::from(value()?)),
+            "--context" => context = Some(PathBuf::from(value()?)),
+            "--fail-at" => {
+                let depth = value()?;
+                fail_at =
+                    ReviewDepth::parse(&depth).ok_or_else(|| usage(format!("--fail-at `{depth}`: no such depth")))?;
+            }
+            _ => graph_files.push(PathBuf::from(arg)),
         }
     }
-    if catalog.is_empty() {
-        return Err("give one or more Backstage catalog files (catalog-info.yaml)".into());
+    if graph_files.is_empty() {
+        return Err(usage("give the graph: one or more files, such as Backstage catalog-info.yaml files".into()));
     }
 
-    // 1. The graph, from the catalog teams already keep.
+    // 1. The graph and the policy, the gate's own inputs: take them from
+    //    the branch the change goes into, never from the change.
     let mut loader = GraphLoader::new(BuildOptions::default());
-    for file in &catalog {
-        loader.add_file(file, Some(GraphFormat::Backstage))?;
+    for file in &graph_files {
+        loader.add_file(file, None)?;
     }
-    let engine = Engine::new(loader.build()?.freeze(), default_policy()?)?;
+    let policy = match &policy {
+        Some(path) => load_policy(path)?,
+        None => default_policy()?,
+    };
+    let engine = Engine::new(loader.build_frozen()?, policy)?;
 
-    // 2. The change, from git: files, sizes, AI trailers, history metrics.
-    let change = changeset_from_git(&repo, &range, &GitOptions::default())?;
+    // 2. The change, from git: files, sizes, AI trailers, history metrics,
+    //    and notes on what could not be measured. The author is the one
+    //    the CI platform names, whose experience git did not measure.
+    let git = GitOptions::default();
+    let change = git_change(&repo, &range, &git)?;
+    let (mut changeset, mut warnings) = (change.changeset, change.notes);
+    if let Some(id) = &author {
+        warnings.extend(replace_author(&mut changeset, id)?);
+    }
 
-    // 3. The context: a real gate reads incidents, freezes and error budgets
-    //    from its own systems; "now" is always an input, never a clock read
-    //    inside the engine.
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let now = Timestamp::from_unix_seconds(i64::try_from(now)?).ok_or("clock out of range")?;
-    let assessment = engine.assess(&change, &Context::new(now));
+    // 3. The owners: the CODEOWNERS file on the range's left side, the
+    //    branch the change goes into (the change's own edits to it do not
+    //    choose its reviewers).
+    let left = range.split_once("...").or_else(|| range.split_once("..")).map(|(left, _)| left);
+    let mut mapping = RepoMapping::from_graph(engine.graph());
+    let mut mapping_digest = String::new();
+    if let Some(base) = left.filter(|l| !l.is_empty()).or(changeset.base.as_deref())
+        && let Some((path, bytes)) = codeowners_at(&repo, base, &git)?
+    {
+        mapping = mapping.with_codeowners(CodeOwners::parse(&format!("{base}:{path}"), &bytes)?);
+        mapping_digest = digest_of(&[b"codeowners", &bytes]);
+        warnings.push(format!("owners read from `{base}:{path}`"));
+    }
+    warnings.extend(mapping.warnings());
 
-    // 4. Act on it.
-    Ok(act(&assessment))
+    // 4. The context: a real gate reads incidents, freezes and error
+    //    budgets from its own systems. "now" is always an input, never a
+    //    clock read inside the engine.
+    let context = match &context {
+        Some(path) => load_context(path)?,
+        None => Context::new(system_clock().ok_or_else(|| Failure { code: 3, message: "no clock".into() })?),
+    };
+
+    // 5. Assess. Warnings join the diagnostics; an error diagnostic stops
+    //    the gate whatever the depth and `fail_at` (`gate_at`).
+    let options = AssessOptions::default().with_mapping(&mapping, &mapping_digest).history_measured(true);
+    let mut assessment = engine.assess_with(&changeset, &context, &options);
+    for w in warnings {
+        assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
+    }
+    if let Some(place) = assessment.non_finite_number() {
+        return Err(Failure { code: 3, message: format!("non-finite number at `{place}`; nothing was decided") });
+    }
+    let stops = assessment.gate_at(fail_at);
+    Ok((assessment, stops))
 }
 
-fn act(a: &Assessment) -> ExitCode {
+fn system_clock() -> Option<Timestamp> {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    Timestamp::from_unix_seconds(i64::try_from(seconds).ok()?)
+}
+
+fn act(a: &Assessment, stops: bool) {
     println!("{}", a.decision.summary);
     for rule in &a.rules {
         println!("  rule {}: {}", rule.id, rule.message);
@@ -72,22 +171,16 @@ fn act(a: &Assessment) -> ExitCode {
     for d in &a.diagnostics {
         println!("  {:?} {}: {}", d.level, d.code, d.message);
     }
-    match a.review_depth() {
-        ReviewDepth::Auto => {
-            println!("deploy: no review needed");
-            ExitCode::SUCCESS
-        }
-        ReviewDepth::Block => {
-            println!("stop: {}", a.decision.break_glass.as_deref().unwrap_or("blocked"));
-            ExitCode::from(1)
-        }
-        depth => {
-            println!("{depth}: wait for these approvals, then roll out {:?}:", a.rollout.strategy);
-            for p in &a.decision.required_approvals {
-                let teams = if p.teams.is_empty() { "any team".to_owned() } else { p.teams.join(" or ") };
-                println!("  {:?} x{} from {teams}: {}", p.role, p.count, p.reason);
-            }
-            ExitCode::SUCCESS
+    if stops {
+        let why = if a.has_errors() { "the assessment met an error" } else { "the review depth is too high to deploy" };
+        println!("stop: {why}; {}", a.decision.break_glass.as_deref().unwrap_or("do not deploy"));
+    } else if a.review_depth() == ReviewDepth::Auto {
+        println!("deploy: no review needed");
+    } else {
+        println!("{}: wait for these approvals, then roll out {:?}:", a.review_depth(), a.rollout.strategy);
+        for p in &a.decision.required_approvals {
+            let teams = if p.teams.is_empty() { "any team".to_owned() } else { p.teams.join(" or ") };
+            println!("  {:?} x{} from {teams}: {}", p.role, p.count, p.reason);
         }
     }
 }

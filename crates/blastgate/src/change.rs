@@ -73,6 +73,64 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, ChangeError> {
     Ok(blastgate_ingest::read_path(path, limits::MAX_INPUT_BYTES)?)
 }
 
+/// The longest author id [`replace_author`] takes, in bytes.
+pub const MAX_AUTHOR_ID_BYTES: usize = 256;
+
+/// Makes `id` (trimmed) the change's author, as the CI platform knows
+/// them: the pull request's author. Read from git, a change's author is the
+/// head commit's author email, which whoever commits sets to anything;
+/// a context's `people` list looks up the id given here.
+///
+/// When the change named another author, the experience stated or measured
+/// for them (`author.prior_changes`, `history.exp`, `rexp` and `sexp`) says
+/// nothing of this one: it is dropped, so that no experience counts (the
+/// riskier value). The answer is then a note saying so, one sentence to
+/// show as a warning; `None` when no other author was replaced.
+///
+/// # Errors
+/// [`ChangeError::InvalidValue`] when `id` is empty, longer than
+/// [`MAX_AUTHOR_ID_BYTES`] or holds a control character; the changeset is
+/// then unchanged.
+///
+/// # Example
+/// ```
+/// use blastgate::change::{parse_changeset, replace_author};
+///
+/// let mut change = parse_changeset("c.json", br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset",
+///   "id": "c1", "author": {"id": "dev@example.com", "prior_changes": 40}}"#)?;
+/// let note = replace_author(&mut change, "dana")?;
+/// assert_eq!(change.author.id, "dana");
+/// assert_eq!(change.author.prior_changes, None);
+/// assert!(note.is_some_and(|n| n.contains("`dev@example.com` is replaced by `dana`")));
+/// # Ok::<(), blastgate::ChangeError>(())
+/// ```
+pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<String>, ChangeError> {
+    let id = id.trim();
+    if id.is_empty() || id.len() > MAX_AUTHOR_ID_BYTES || id.chars().any(char::is_control) {
+        return Err(ChangeError::invalid(
+            "author",
+            "",
+            id,
+            format!("an author id is 1 to {MAX_AUTHOR_ID_BYTES} bytes without control characters"),
+        ));
+    }
+    let mut note = None;
+    if !changeset.author.id.is_empty() && changeset.author.id != id {
+        let dropped = changeset.author.prior_changes.take().is_some()
+            | changeset.history.as_mut().is_some_and(|h| {
+                let had = h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some();
+                (h.exp, h.rexp, h.sexp) = (None, None, None);
+                had
+            });
+        let also =
+            if dropped { "; that author's experience (prior changes, exp, rexp, sexp) is not counted" } else { "" };
+        note =
+            Some(format!("the change's author `{}` is replaced by `{id}`{also}", changeset.author.id.escape_debug()));
+    }
+    id.clone_into(&mut changeset.author.id);
+    Ok(note)
+}
+
 /// The JSON Schema of the changeset document.
 pub fn changeset_json_schema() -> String {
     blastgate_ingest::changeset::json_schema()

@@ -174,6 +174,44 @@ fn yaml_nesting_depth_is_the_limit_however_deep() {
     }
 }
 
+/// TOML nested past the limit (a policy or a model file) is the depth
+/// limit, as for JSON and YAML: the TOML parser stopped at its own depth
+/// with "cannot recurse further" (a syntax error, exit 2; an audit). `n`
+/// levels in all: the document's table and `n - 1` arrays in a field.
+/// Brackets in comments and strings, and table headers, are no nesting.
+#[test]
+fn toml_nesting_depth_is_the_limit_however_deep() {
+    let depth = graph_limits::MAX_NESTING_DEPTH;
+    let nested = |n: usize| format!("x = {}1{}\n", "[".repeat(n - 1), "]".repeat(n - 1));
+    let model = "format = \"blastgate.dev/calibration/v1\"\n";
+    for n in [depth - 1, depth, depth + 1, 80, 81, 200, 10_000] {
+        for (what, head) in [("policy", ""), ("model file", model)] {
+            let at = format!("{what}, {n} levels");
+            let e = blastgate::assess::parse_policy("p.toml", format!("{head}{}", nested(n)).as_bytes()).unwrap_err();
+            if n <= depth {
+                assert_ne!(e.kind_name(), "limit_exceeded", "{at}: {e}");
+            } else {
+                assert_eq!(e.kind_name(), "limit_exceeded", "{at}: {e}");
+                let limit = format!("`max_nesting_depth` exceeded: {} > {depth}", depth + 1);
+                assert!(e.to_string().contains(&limit), "{at}: {e}");
+            }
+        }
+    }
+    let deep = "[".repeat(200);
+    let policy = blastgate::assess::DEFAULT_POLICY;
+    blastgate::assess::parse_policy("p.toml", format!("{policy}\n# {deep}\n").as_bytes()).unwrap();
+    let strings = [
+        format!("'{deep}'"),
+        format!(r#""{deep}\"""#),
+        format!("\"\"\"\n{deep}\n\"\"\"\"\""),
+        format!("'''{deep}''''"),
+    ];
+    for value in strings {
+        let e = blastgate::assess::parse_policy("p.toml", format!("x = {value}\n").as_bytes()).unwrap_err();
+        assert_ne!(e.kind_name(), "limit_exceeded", "{value}: {e}");
+    }
+}
+
 /// Reads a YAML document of kind `what` whose last field is `value`.
 fn read_yaml_with(what: &str, value: &str) -> Result<(), (&'static str, String)> {
     let head = "apiVersion: blastgate.dev/v1\nkind:";

@@ -159,7 +159,7 @@ pub(crate) fn explore(
         c.provenance.ai = Some(AiInvolvement::None);
         try_one(
             "declare-ai",
-            "declare the change's AI involvement (provenance.ai, or --ai): `none` if no AI helped; any AI help is \
+            "declare the change's AI involvement (`provenance.ai`, the command line's `--ai`): `none` if no AI helped; any AI help is \
              held to the AI rule"
                 .into(),
             &c,

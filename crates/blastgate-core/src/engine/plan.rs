@@ -98,7 +98,7 @@ pub(crate) fn approvals(
             let bare: Vec<String> = unowned.iter().filter(|n| !spoken_for.contains(n.as_str())).cloned().collect();
             let code: Vec<&FileOwnership> = theirs.iter().copied().filter(|f| f.deploys).collect();
             let files = if code.is_empty() { theirs } else { code };
-            let help = "Give the graph node an owner, or pass --codeowners";
+            let help = "Give the graph node an owner, or give a CODEOWNERS file (`--codeowners`, or `RepoMapping::with_codeowners`)";
             if !files.is_empty() || bare.is_empty() {
                 let context = format!("(no owner in the graph for {what})");
                 owners_by_file(&files, (engine, author), &what, &context, help, &mut out, diagnostics);
@@ -125,7 +125,7 @@ pub(crate) fn approvals(
                 (engine, author),
                 &format!("{names}, which map to no graph node by their path"),
                 "(they map to no graph node by their path)",
-                "Map them to their service, or pass --codeowners",
+                "Map them to their service, or give a CODEOWNERS file (`--codeowners`, or `RepoMapping::with_codeowners`)",
                 &mut out,
                 diagnostics,
             );

@@ -65,7 +65,7 @@ fn check(
             let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
             (
                 format!(
-                    "the change does not state its AI involvement, and its author's seniority `{seniority}` is below `{}`: state `provenance.ai` (or pass --ai), `none` included",
+                    "the change does not state its AI involvement, and its author's seniority `{seniority}` is below `{}`: state `provenance.ai` (the command line's `--ai`), `none` included",
                     engine.policy.seniority.senior
                 ),
                 touched(),
