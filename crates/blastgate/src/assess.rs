@@ -94,12 +94,20 @@ impl Engine {
 
     /// Assesses `changeset` in `context`, mapping files to services by path
     /// segment only. Never fails.
+    ///
+    /// Both inputs are first checked as their document parsers check them
+    /// ([`crate::change::validate`], [`crate::context::validate`]): an
+    /// input built in code that fails is an `invalid-changeset` or
+    /// `invalid-context` error diagnostic naming the problem, and the
+    /// decision escalates to the policy's `error_depth`, as for every
+    /// error. Parsed documents always pass.
     pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {
         self.inner.assess(changeset, context, &AssessOptions::default())
     }
 
     /// Assesses with options: a path mapping (CODEOWNERS, service map) and
-    /// whether unknown services are accepted. Never fails.
+    /// whether unknown services are accepted. Never fails; the inputs are
+    /// checked as in [`Engine::assess`].
     pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
         self.inner.assess(changeset, context, options)
     }
