@@ -67,11 +67,13 @@ impl Engine {
     /// An engine over `graph` deciding by `policy`.
     ///
     /// # Errors
-    /// [`ChangeError::InvalidValue`] naming the policy's first problem.
+    /// [`ChangeError::InvalidPolicy`] (kind `invalid_policy`) naming the
+    /// policy's first problem and its place (a policy built in code; a
+    /// parsed one was checked as it was read).
     pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, ChangeError> {
-        blastgate_core::Engine::new(graph, policy)
-            .map(|inner| Self { inner })
-            .map_err(|p| ChangeError::invalid("policy", p.place, "", p.message))
+        blastgate_core::Engine::new(graph, policy).map(|inner| Self { inner }).map_err(|p| {
+            ChangeError::InvalidPolicy(blastgate_graph::ErrorDetail::new("(policy)", p.place, "", p.message))
+        })
     }
 
     /// The graph.

@@ -59,7 +59,7 @@
 //! | `kind` | meaning | exit code of the CLI |
 //! |---|---|---|
 //! | `request` | the request document itself is invalid: not JSON, an unknown or duplicate key, an input given in a wrong form, neither `context` nor `now`, a `now` that does not parse | 2 |
-//! | `syntax`, `schema`, `invalid_value`, `unsupported_version`, `unknown_service`, `conflict`, `dangling`, `unknown_format`, `corrupt`, `usage`, `io` | an input (graph, change, context, policy, plan, CODEOWNERS, service map) is invalid or cannot be read, as the same input on the command line ([`ChangeError::kind_name`], [`GraphError::kind_name`]) | 2 |
+//! | `syntax`, `schema`, `invalid_value`, `unsupported_version`, `unknown_service`, `invalid_policy`, `conflict`, `dangling`, `unknown_format`, `corrupt`, `usage`, `io` | an input (graph, change, context, policy, plan, CODEOWNERS, service map) is invalid or cannot be read, as the same input on the command line ([`ChangeError::kind_name`], [`GraphError::kind_name`]) | 2 |
 //! | `limit_exceeded` | the request or an input is past a documented limit, [`MAX_REQUEST_BYTES`] included; the error also has `limit` (its name, such as `max_request_bytes`), `max` and `observed` | 3 |
 //! | `internal` | the answer could not be written (a bug) | 3 |
 //!

@@ -160,3 +160,21 @@ fn both_inputs_invalid_report_each_once() {
     assert_eq!(errors(&a, "invalid-context").len(), 1, "{:?}", a.diagnostics);
     assert_eq!(a.review_depth(), ReviewDepth::Block);
 }
+
+/// A policy built in code that fails its checks is an `invalid_policy`
+/// error, not a changeset's `invalid_value` with the file `policy`.
+#[test]
+fn regression_an_invalid_policy_is_its_own_kind() {
+    let mut policy = default_policy().unwrap();
+    policy.error_depth = ReviewDepth::Auto;
+    let graph = {
+        let mut loader = GraphLoader::new(BuildOptions::default());
+        loader.add_bytes("g.edges", b"web api\n", None).unwrap();
+        loader.build().unwrap().freeze()
+    };
+    let error = Engine::new(graph, policy).unwrap_err();
+    assert_eq!(error.kind_name(), "invalid_policy", "{error}");
+    assert!(matches!(error, blastgate::ChangeError::InvalidPolicy(_)), "{error}");
+    assert!(!error.is_limit());
+    assert!(error.to_string().contains("error_depth"), "{error}");
+}
