@@ -10,6 +10,7 @@ pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod resolve;
+pub mod validate;
 
 pub use classify::{Classifier, KindRule};
 pub use error::ChangeError;

@@ -27,6 +27,7 @@ mod scope;
 #[cfg(test)]
 mod tests;
 mod timestamp;
+pub mod validate;
 
 use blastgate_graph::Tier;
 use serde::{Deserialize, Serialize};

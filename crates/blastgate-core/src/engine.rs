@@ -2,7 +2,8 @@
 //! [`Assessment`].
 //!
 //! The steps, each in its own module:
-//! 0. vet the claims that lower risk against the evidence: the author's
+//! 0. check the inputs as their document parsers would (`check.rs`), then
+//!    vet the claims that lower risk against the evidence: the author's
 //!    seniority against the context's people list, a tests claim against
 //!    the files, a rollback plan against data destroyed without a final
 //!    snapshot (`vet.rs`);
@@ -22,6 +23,7 @@
 //! Assessing never fails and never panics on any input: every problem is a
 //! diagnostic, and an error diagnostic escalates.
 
+mod check;
 mod counterfactual;
 mod digest;
 pub mod features;
@@ -226,6 +228,9 @@ impl Engine {
         // Claims checked against the evidence (`vet.rs`): every step,
         // counterfactuals included, sees the vetted changeset; the input
         // digest covers the changeset as given.
+        // Inputs built in code skip the parsers' checks: run here, so that
+        // an invalid one is an error (and escalates) wherever it comes from.
+        let invalid = check::inputs(changeset, context);
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
         let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
@@ -235,7 +240,7 @@ impl Engine {
         let vetted = vet::vet_rollback(vetted, &self.classifier, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
         let assess = || {
-            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options);
+            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, invalid.clone());
             if !notes.is_empty() {
                 assessment.diagnostics.extend(notes.iter().cloned());
                 tidy(&mut assessment.diagnostics);
@@ -260,7 +265,9 @@ impl Engine {
     /// resolution, used when the counterfactual changes nothing resolution
     /// reads, and its blast radius, used when it starts from the same
     /// nodes. `report` says whether a radius computed here will be reported
-    /// (and so needs its evidence paths).
+    /// (and so needs its evidence paths). `found` holds what was found
+    /// before deciding (the inputs' checks, `check.rs`); its errors
+    /// escalate as any other.
     fn decide<'c>(
         &self,
         changeset: &Changeset,
@@ -268,8 +275,9 @@ impl Engine {
         options: &AssessOptions<'_>,
         reuse: Option<Reuse<'c>>,
         report: bool,
+        found: Vec<Diagnostic>,
     ) -> Decided<'c> {
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = found;
         // INVARIANT: a base with errors has no counterfactuals (see
         // `counterfactual::explore`), so a reused resolution brings no
         // error diagnostic with it; the others do not change a decision.
@@ -420,6 +428,7 @@ impl Engine {
         changeset: &Changeset,
         context: &Context,
         options: &AssessOptions<'_>,
+        found: Vec<Diagnostic>,
     ) -> (Assessment, Waits, Radius) {
         let Decided {
             mut diagnostics,
@@ -438,7 +447,7 @@ impl Engine {
             fired,
             depth,
             errors,
-        } = self.decide(changeset, context, options, None, true);
+        } = self.decide(changeset, context, options, None, true, found);
         let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);

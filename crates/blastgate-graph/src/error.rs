@@ -276,6 +276,7 @@ fn remedy(limit: &str) -> &'static str {
         "max_commits" => "assess a shorter git range",
         "max_files" | "max_services" | "max_resources" => "split the change into smaller ones",
         "max_rules" => "write fewer rules",
+        "max_request_bytes" => "give large inputs by `path` instead of inline or as `content`",
         "max_wildcards" | "max_pattern_wildcards" => "write the patterns with fewer wildcards",
         l if l.starts_with("max_yaml_") => "split the document, or repeat fewer parts through YAML aliases",
         _ => "split the input into smaller files",

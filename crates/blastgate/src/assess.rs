@@ -92,11 +92,15 @@ impl Engine {
     /// An engine over `graph` deciding by `policy`.
     ///
     /// # Errors
-    /// [`ChangeError::InvalidValue`] naming the policy's first problem.
+    /// [`ChangeError::InvalidPolicy`] (kind `invalid_policy`) naming the
+    /// policy's first problem and its place (a policy built in code; a
+    /// parsed one was checked as it was read).
     pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, ChangeError> {
         blastgate_core::Engine::new(graph, policy)
             .map(|inner| Self { inner, source_locations: std::sync::OnceLock::new() })
-            .map_err(|p| ChangeError::invalid("policy", p.place, "", p.message))
+            .map_err(|p| {
+                ChangeError::InvalidPolicy(blastgate_graph::ErrorDetail::new("(policy)", p.place, "", p.message))
+            })
     }
 
     /// The graph.
@@ -120,6 +124,13 @@ impl Engine {
     /// Assesses `changeset` in `context`, placing files by the graph's
     /// source locations (Backstage `backstage.io/source-location`), then by
     /// path segment. Never fails.
+    ///
+    /// Both inputs are first checked as their document parsers check them
+    /// ([`crate::change::validate`], [`crate::context::validate`]): an
+    /// input built in code that fails is an `invalid-changeset` or
+    /// `invalid-context` error diagnostic naming the problem, and the
+    /// decision escalates to the policy's `error_depth`, as for every
+    /// error. Parsed documents always pass.
     pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {
         self.assess_with(changeset, context, &AssessOptions::default())
     }
@@ -127,7 +138,8 @@ impl Engine {
     /// Assesses with options: a path mapping (CODEOWNERS, service map) and
     /// whether unknown services are accepted. Paths the mapping does not
     /// place are placed by the graph's source locations, then by path
-    /// segment. Never fails.
+    /// segment. Never fails; the inputs are checked as in
+    /// [`Engine::assess`].
     pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
         let graph = self.source_locations.get_or_init(|| RepoMapping::from_graph(self.inner.graph()));
         let mapping = WithSourceLocations { first: options.mapping, graph };

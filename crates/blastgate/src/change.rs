@@ -43,6 +43,39 @@ pub fn parse_changeset(name: &str, bytes: &[u8]) -> Result<Changeset, ChangeErro
     blastgate_ingest::changeset::parse(name, bytes)
 }
 
+/// Checks a changeset as [`parse_changeset`] checks a document: version
+/// and kind, [`limits`], non-empty ids, services, paths and resource
+/// addresses, paths from the repository root, renamed files that name
+/// where they came from, names on one line, finite, non-negative history
+/// metrics. A changeset built in code skips the parser:
+/// [`crate::Engine::assess`] runs these checks on every changeset it is
+/// given and, when one fails, adds an `invalid-changeset` error (which
+/// escalates the decision to the policy's error depth). Call it first to
+/// refuse an invalid changeset before assessing. `name` names the
+/// changeset in the error.
+///
+/// # Errors
+/// The first problem found: [`ChangeError::UnsupportedVersion`],
+/// [`ChangeError::Schema`] (the kind), [`ChangeError::InvalidValue`] or
+/// [`ChangeError::LimitExceeded`], naming the JSON path (`$.id`).
+///
+/// # Complexity
+/// Linear in the changeset's size.
+///
+/// # Example
+///
+/// ```
+/// use blastgate::change::{API_VERSION, Changeset, KIND, validate};
+///
+/// let mut change = Changeset { api_version: API_VERSION.into(), kind: KIND.into(), ..Changeset::default() };
+/// assert_eq!(validate("change", &change).unwrap_err().kind_name(), "invalid_value"); // no id
+/// change.id = "pr-1".into();
+/// assert!(validate("change", &change).is_ok());
+/// ```
+pub fn validate(name: &str, changeset: &Changeset) -> Result<(), ChangeError> {
+    blastgate_change::validate::validate(name, changeset)
+}
+
 /// Reads a native changeset document from `reader` (at most
 /// [`limits::MAX_INPUT_BYTES`] bytes) and parses it.
 ///

@@ -55,6 +55,49 @@ pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
     blastgate_ingest::context::parse(name, bytes)
 }
 
+/// Checks a context as [`parse_context`] checks a document: version and
+/// kind, [`limits`], non-empty ids, finite error budgets of at most 1,
+/// windows (freezes, deploys in flight) that end after they start, freeze
+/// scopes and changes in flight that name something, people listed once.
+/// A context built in code skips the parser: [`crate::Engine::assess`]
+/// runs these checks on every context it is given and, when one fails,
+/// adds an `invalid-context` error (which escalates the decision to the
+/// policy's error depth). Call it first to refuse an invalid context
+/// before assessing. `name` names the context in the error.
+///
+/// # Errors
+/// The first problem found: [`ChangeError::UnsupportedVersion`],
+/// [`ChangeError::Schema`] (the kind), [`ChangeError::InvalidValue`] or
+/// [`ChangeError::LimitExceeded`], naming the JSON path
+/// (`$.freezes[0].end`).
+///
+/// # Complexity
+/// `O(n log n)` in the number of entries (people are sorted to find
+/// duplicates).
+///
+/// # Example
+///
+/// ```
+/// use blastgate::context::{Context, Freeze, FreezeScope, Timestamp, validate};
+///
+/// let now = Timestamp::parse("2026-11-27T10:00:00Z")?;
+/// let mut context = Context::new(now);
+/// context.freezes.push(Freeze {
+///     name: None,
+///     start: Timestamp::parse("2026-11-28T00:00:00Z")?,
+///     end: Timestamp::parse("2026-11-26T00:00:00Z")?,
+///     scope: FreezeScope::All,
+///     allow: Vec::new(),
+/// });
+/// let error = validate("context", &context).unwrap_err();
+/// assert_eq!(error.kind_name(), "invalid_value");
+/// assert!(error.to_string().contains("$.freezes[0].end"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn validate(name: &str, context: &Context) -> Result<(), ChangeError> {
+    blastgate_core::context::validate::validate(name, context)
+}
+
 /// Reads and parses a context file (`-`: standard input), reading no more
 /// than [`limits::MAX_INPUT_BYTES`] plus one byte.
 ///

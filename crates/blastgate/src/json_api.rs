@@ -53,6 +53,18 @@
 //! not failures: they are diagnostics in a successful answer, and they
 //! escalate its depth.
 //!
+//! Each error's `kind` says which of three things went wrong, as the
+//! command line's exit codes do (docs/cli.md):
+//!
+//! | `kind` | meaning | exit code of the CLI |
+//! |---|---|---|
+//! | `request` | the request document itself is invalid: not JSON, an unknown or duplicate key, an input given in a wrong form, neither `context` nor `now`, a `now` that does not parse | 2 |
+//! | `syntax`, `schema`, `invalid_value`, `unsupported_version`, `unknown_service`, `invalid_policy`, `conflict`, `dangling`, `unknown_format`, `corrupt`, `usage`, `io` | an input (graph, change, context, policy, plan, CODEOWNERS, service map) is invalid or cannot be read, as the same input on the command line ([`ChangeError::kind_name`], [`GraphError::kind_name`]) | 2 |
+//! | `limit_exceeded` | the request or an input is past a documented limit, [`MAX_REQUEST_BYTES`] included; the error also has `limit` (its name, such as `max_request_bytes`), `max` and `observed` | 3 |
+//! | `internal` | the answer could not be written (a bug) | 3 |
+//!
+//! Whatever the kind, nothing was assessed: do not approve.
+//!
 //! ```
 //! let answer = blastgate::json_api::assess_json(r#"{
 //!   "graph": [{"name": "g.edges", "content": "web api\napi db\n"}],
@@ -288,12 +300,21 @@ impl From<GraphError> for Failure {
 
 impl Failure {
     fn to_json(&self) -> Value {
-        let (kind, message) = match self {
-            Self::Request(m) => ("request", m.clone()),
-            Self::Change(e) => (e.kind_name(), e.to_string()),
-            Self::Graph(e) => (e.kind_name(), e.to_string()),
+        let (kind, message, limit) = match self {
+            Self::Request(m) => ("request", m.clone(), None),
+            Self::Change(e) => {
+                (e.kind_name(), e.to_string(), if let ChangeError::LimitExceeded(l) = e { Some(l) } else { None })
+            }
+            Self::Graph(e) => {
+                (e.kind_name(), e.to_string(), if let GraphError::LimitExceeded(l) = e { Some(l) } else { None })
+            }
         };
-        json!({"kind": kind, "message": message})
+        match limit {
+            Some(l) => json!({
+                "kind": kind, "message": message, "limit": l.limit(), "max": l.max(), "observed": l.observed()
+            }),
+            None => json!({"kind": kind, "message": message}),
+        }
     }
 }
 
@@ -312,13 +333,22 @@ pub fn assess_json(request: &str) -> String {
     })
 }
 
-fn run(request: &str) -> Result<Assessment, Failure> {
-    if request.len() > MAX_REQUEST_BYTES {
-        return Err(Failure::Request(format!(
-            "the request is {} bytes, more than the limit of {MAX_REQUEST_BYTES}; pass large graphs by path",
-            request.len()
+/// A request past [`MAX_REQUEST_BYTES`] is a limit (`limit_exceeded`,
+/// as the command line's exit code 3), not bad input.
+fn check_size(len: usize) -> Result<(), Failure> {
+    if len > MAX_REQUEST_BYTES {
+        return Err(Failure::Change(ChangeError::limit(
+            "(request)",
+            "max_request_bytes",
+            MAX_REQUEST_BYTES as u64,
+            len as u64,
         )));
     }
+    Ok(())
+}
+
+fn run(request: &str) -> Result<Assessment, Failure> {
+    check_size(request.len())?;
     let request: Request<'_> = serde_json::from_str(request)
         .map_err(|e| Failure::Request(format!("invalid request at line {}, column {}: {e}", e.line(), e.column())))?;
     if request.graph.is_empty() {
@@ -389,4 +419,28 @@ fn run(request: &str) -> Result<Assessment, Failure> {
         assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
     }
     Ok(assessment)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code: a panic is a failed test")]
+
+    /// A request one byte over the limit is a limit, named with its
+    /// numbers (was `kind: "request"`, which a caller could not tell from
+    /// bad input). Checked on the length: a request that large would
+    /// allocate 256 MiB in a test.
+    #[test]
+    fn regression_a_request_over_the_limit_is_limit_exceeded() {
+        assert!(super::check_size(super::MAX_REQUEST_BYTES).is_ok());
+        let Err(failure) = super::check_size(super::MAX_REQUEST_BYTES + 1) else {
+            panic!("a request over the limit passed");
+        };
+        let error = failure.to_json();
+        assert_eq!(error["kind"], "limit_exceeded", "{error}");
+        assert_eq!(error["limit"], "max_request_bytes", "{error}");
+        assert_eq!(error["max"], super::MAX_REQUEST_BYTES as u64, "{error}");
+        assert_eq!(error["observed"], super::MAX_REQUEST_BYTES as u64 + 1, "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("max_request_bytes") && message.contains("268435457"), "{message}");
+    }
 }

@@ -50,7 +50,7 @@ pub(crate) fn explore(
     let mut out = Vec::new();
     let reuse = Reuse { changeset, resolved: &waits.resolved, radius: &radius };
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let d = engine.decide(c, ctx, options, Some(reuse), false);
+        let d = engine.decide(c, ctx, options, Some(reuse), false, Vec::new());
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -205,7 +205,7 @@ pub(crate) fn explore(
         // radius scratch and a result that large, and memory is the bound
         // there (the answer is the same either way).
         let decide = |(_, part): &(String, Changeset)| {
-            let d = engine.decide(part, context, options, None, false);
+            let d = engine.decide(part, context, options, None, false, Vec::new());
             (d.depth, d.likelihood)
         };
         let decided: Vec<(ReviewDepth, f64)> =
