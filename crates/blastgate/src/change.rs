@@ -114,11 +114,15 @@ pub const MAX_AUTHOR_ID_BYTES: usize = 256;
 /// head commit's author email, which whoever commits sets to anything;
 /// a context's `people` list looks up the id given here.
 ///
-/// When the change named another author, the experience stated or measured
-/// for them (`author.prior_changes`, `history.exp`, `rexp` and `sexp`) says
-/// nothing of this one: it is dropped, so that no experience counts (the
-/// riskier value). The answer is then a note saying so, one sentence to
-/// show as a warning; `None` when no other author was replaced.
+/// Unless the change already named this author, what it says of its author
+/// (the seniority stated, and the experience stated or measured:
+/// `author.prior_changes`, `history.exp`, `rexp` and `sexp`) says nothing
+/// of this one: it is dropped, so that the seniority is unknown (the least
+/// senior level, or the context's `people` list) and no experience counts,
+/// the riskier values. That holds for a change that named no author too (a
+/// red-team audit: its claims were kept for the author given). The answer
+/// is then a note saying so, one sentence to show as a warning; `None`
+/// when the change already named this author.
 ///
 /// # Errors
 /// [`ChangeError::InvalidValue`] when `id` is empty, longer than
@@ -148,17 +152,26 @@ pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<Stri
         ));
     }
     let mut note = None;
-    if !changeset.author.id.is_empty() && changeset.author.id != id {
+    if changeset.author.id != id {
         let dropped = changeset.author.prior_changes.take().is_some()
+            | changeset.author.seniority.take().is_some()
             | changeset.history.as_mut().is_some_and(|h| {
                 let had = h.exp.is_some() || h.rexp.is_some() || h.sexp.is_some();
                 (h.exp, h.rexp, h.sexp) = (None, None, None);
                 had
             });
-        let also =
-            if dropped { "; that author's experience (prior changes, exp, rexp, sexp) is not counted" } else { "" };
-        note =
-            Some(format!("the change's author `{}` is replaced by `{id}`{also}", changeset.author.id.escape_debug()));
+        let also = if dropped {
+            "; what it states of its author (seniority, prior changes, exp, rexp, sexp) is not counted"
+        } else {
+            ""
+        };
+        note = if !changeset.author.id.is_empty() {
+            Some(format!("the change's author `{}` is replaced by `{id}`{also}", changeset.author.id.escape_debug()))
+        } else if dropped {
+            Some(format!("the change names no author; its author is `{id}`{also}"))
+        } else {
+            None
+        };
     }
     id.clone_into(&mut changeset.author.id);
     Ok(note)

@@ -179,3 +179,36 @@ fn file_count_limit() {
         }
     }
 }
+
+/// `replace_author` drops what the change says of its author whenever the
+/// author given is not the one it names: the seniority too, and for a
+/// change that named no author (a red-team audit: a principal's claimed
+/// seniority, or an author-less change's claimed experience, was counted
+/// for the platform's author).
+#[test]
+fn replacing_the_author_drops_every_claim_about_them() {
+    use blastgate::change::{parse_changeset, replace_author};
+    let mut named = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"id": "principal@corp.example", "seniority": "principal", "prior_changes": 900}}"#,
+    )
+    .unwrap();
+    let note = replace_author(&mut named, "ana").unwrap().unwrap();
+    assert_eq!((named.author.id.as_str(), named.author.seniority.as_deref()), ("ana", None), "{note}");
+    assert_eq!(named.author.prior_changes, None);
+    let mut nameless = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"seniority": "staff", "prior_changes": 10000}}"#,
+    )
+    .unwrap();
+    let note = replace_author(&mut nameless, "ana").unwrap().unwrap();
+    assert!(note.contains("names no author"), "{note}");
+    assert_eq!((nameless.author.seniority.as_deref(), nameless.author.prior_changes), (None, None));
+    // The same author: nothing changes, nothing said.
+    let mut same = named.clone();
+    same.author.seniority = Some("junior".into());
+    assert_eq!(replace_author(&mut same, "ana").unwrap(), None);
+    assert_eq!(same.author.seniority.as_deref(), Some("junior"));
+}
