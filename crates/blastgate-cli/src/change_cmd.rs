@@ -179,7 +179,15 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
                 })
                 .collect();
             names.sort_unstable();
-            let id = names.join("+");
+            let mut id = names.join("+");
+            if id.len() > MAX_ID_BYTES {
+                // Many long names: their count and a digest of them, so
+                // that the id stays an id (a red-team audit: 17 plans of
+                // 245-byte names made a 4 KB id the engine refused).
+                let digest = blastgate::assess::digest_of(&[id.as_bytes()]);
+                let short = digest.strip_prefix("sha256:").unwrap_or(&digest).get(..12).unwrap_or_default();
+                id = format!("{}-terraform-plans-{short}", names.len());
+            }
             let c = Changeset {
                 api_version: blastgate::change::API_VERSION.to_owned(),
                 kind: blastgate::change::KIND.to_owned(),
@@ -260,6 +268,11 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         }
     }
     warnings.extend(mapping.warnings());
+    // The changeset as merged here (plans, --author, --ai) checked as a
+    // document is: bad input exits 2 and a limit 3, before anything is
+    // decided (a red-team audit: two plans over `max_resources` together,
+    // or a plan's empty address, went to the engine's check and exited 1).
+    blastgate::change::validate(&name, &changeset)?;
     Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, history_measured, warnings })
 }
 

@@ -599,6 +599,78 @@ fn two_commit_repo(dir: &std::path::Path, email: &str, message: &str) -> PathBuf
 /// A commit message with an AI co-author trailer.
 const AI_MESSAGE: &str = "Add to cart\n\nCo-authored-by: Claude <noreply@anthropic.com>";
 
+/// A commit subject is free text: a tab in it is a space in the title
+/// (the engine refuses control characters in a title, and a red-team audit
+/// found `fix:<tab>retry the sender` blocked the change).
+#[test]
+fn a_tab_in_the_commit_subject_does_not_block() {
+    let dir = tempdir();
+    let repo = two_commit_repo(&dir, "dana@example.com", "fix:\tretry the cart");
+    let o = run(&[
+        "assess",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--range",
+        "HEAD~1..HEAD",
+        "--graph",
+        &boutique(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v = json(&o);
+    assert!(v["diagnostics"].as_array().unwrap().iter().all(|d| d["code"] != "invalid-changeset"), "{v}");
+    assert_ne!(v["decision"]["review_depth"], "block", "{v}");
+}
+
+/// What the CLI merges into a changeset (plans, `--author`) is checked as
+/// a changeset document is, before anything is decided: over a limit
+/// together exits 3 and a bad value exits 2, as for one file (a red-team
+/// audit: two plans over `max_resources` together, or a plan resource
+/// with an empty address, reached the engine's own check and exited 1).
+#[test]
+fn merged_plans_are_checked_as_a_changeset_is() {
+    let dir = tempdir();
+    let plan = |name: &str, count: usize, address: &dyn Fn(usize) -> String| {
+        let changes: Vec<String> = (0..count)
+            .map(|i| {
+                format!(
+                    r#"{{"address": "{}", "type": "aws_instance", "name": "x", "change": {{"actions": ["update"], "before": {{}}, "after": {{}}}}}}"#,
+                    address(i)
+                )
+            })
+            .collect();
+        dir.write(name, &format!(r#"{{"format_version": "1.2", "resource_changes": [{}]}}"#, changes.join(",")))
+    };
+    let half = blastgate::change::limits::MAX_RESOURCES / 2 + 1;
+    let a = plan("a.json", half, &|i| format!("aws_instance.a{i}"));
+    let b = plan("b.json", half, &|i| format!("aws_instance.b{i}"));
+    for command in [&["assess", "--now", "2026-11-27T10:00:00Z"][..], &["change", "show"][..]] {
+        let o = run(&[
+            command,
+            &["--graph", &boutique(), "--allow-unknown-services", "--terraform-plan", a.to_str().unwrap()],
+            &["--terraform-plan", b.to_str().unwrap()],
+        ]
+        .concat());
+        assert_eq!(o.status.code(), Some(3), "{command:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("max_resources"), "{}", stderr(&o));
+    }
+    let empty = plan("empty.json", 1, &|_| String::new());
+    let o = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--allow-unknown-services",
+        "--terraform-plan",
+        empty.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
+
 #[test]
 fn change_show_reads_a_real_git_range() {
     let dir = tempdir();

@@ -279,7 +279,12 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     } else {
         blastgate_change::Safety::default()
     };
-    let title = Some(clip(&head_commit.subject())).filter(|t| !t.is_empty());
+    // A subject is free text: a tab or escape in it becomes a space (the
+    // engine refuses control characters in a title, which would start a
+    // line of their own in a CI log; a red-team audit found `fix:\tretry`
+    // blocked the change).
+    let subject: String = head_commit.subject().chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let title = Some(clip(subject.trim())).filter(|t| !t.is_empty());
     let author_id =
         if head_commit.author_email.is_empty() { &head_commit.author_name } else { &head_commit.author_email };
     let changeset = Changeset {
