@@ -170,6 +170,24 @@ pub fn check_toml_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
     Ok(())
 }
 
+/// The `max_nesting_depth` limit error for a TOML document the parser
+/// found too deep (`recursion limit`), if `message` is that parser error.
+/// [`check_toml_depth`] counts brackets and braces; a key of many dotted
+/// parts (`a.b.c...` or `[a.b.c...]`) nests too, and the parser's own
+/// recursion limit (about 80 levels) is what stops it: reported as the
+/// same limit, with `observed` the first level past it, a lower bound (a
+/// red-team audit: it was a syntax error, exit 2).
+pub fn toml_depth_error(file: &str, message: &str) -> Option<GraphError> {
+    message.contains("recursion limit").then(|| {
+        GraphError::limit(
+            file,
+            "max_nesting_depth",
+            limits::MAX_NESTING_DEPTH as u64,
+            limits::MAX_NESTING_DEPTH as u64 + 1,
+        )
+    })
+}
+
 /// The position of the first line break at or after `from`, or the end of
 /// `bytes`.
 fn line_end(bytes: &[u8], from: usize) -> usize {

@@ -467,7 +467,8 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
     crate::doc::check_toml_depth(file, bytes)?;
     let sections: ModelSections = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
-        ChangeError::schema(file, place, "", e.message().to_owned())
+        crate::doc::toml_depth_error(file, e.message())
+            .map_or_else(|| ChangeError::schema(file, place, "", e.message().to_owned()), ChangeError::from)
     })?;
     if sections.format != MODEL_FORMAT {
         return Err(ChangeError::invalid(file, "format", sections.format, "not a model file"));

@@ -25,7 +25,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     let policy: Policy = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         let message = e.message().to_owned();
-        if message == "missing field `rule`" {
+        if let Some(limit) = crate::doc::toml_depth_error(file, &message) {
+            limit.into()
+        } else if message == "missing field `rule`" {
             // The rules were left out: say how to fix it, and that no
             // rules at all is written on purpose.
             ChangeError::schema(file, place, "", message).with_help(

@@ -178,7 +178,8 @@ fn yaml_nesting_depth_is_the_limit_however_deep() {
 /// limit, as for JSON and YAML: the TOML parser stopped at its own depth
 /// with "cannot recurse further" (a syntax error, exit 2; an audit). `n`
 /// levels in all: the document's table and `n - 1` arrays in a field.
-/// Brackets in comments and strings, and table headers, are no nesting.
+/// Brackets in comments and strings, and table headers, are no nesting;
+/// dotted keys deep enough to stop the parser are the limit too.
 #[test]
 fn toml_nesting_depth_is_the_limit_however_deep() {
     let depth = graph_limits::MAX_NESTING_DEPTH;
@@ -196,6 +197,19 @@ fn toml_nesting_depth_is_the_limit_however_deep() {
                 assert!(e.to_string().contains(&limit), "{at}: {e}");
             }
         }
+    }
+    // Dotted keys and table headers nest too: past the parser's own
+    // recursion limit they are the same limit error (a red-team audit:
+    // `a.a.a... = 1` of 100 parts was a syntax error, exit 2).
+    let dotted = vec!["a"; 100].join(".");
+    for (what, text) in [
+        ("dotted key", format!("[zz]\n{dotted} = 1\n")),
+        ("table header", format!("[{dotted}]\nx = 1\n")),
+        ("inline table", format!("x = {{{dotted} = 1}}\n")),
+        ("model file", format!("{model}[likelihood]\n{dotted} = 1\n")),
+    ] {
+        let e = blastgate::assess::parse_policy("p.toml", text.as_bytes()).unwrap_err();
+        assert_eq!(e.kind_name(), "limit_exceeded", "{what}: {e}");
     }
     let deep = "[".repeat(200);
     let policy = blastgate::assess::DEFAULT_POLICY;
