@@ -4,14 +4,16 @@
 //!
 //! ```sh
 //! cargo run -p blastgate --example gate -- --repo . --range origin/main..HEAD \
-//!     --author "$PR_AUTHOR" [--policy FILE] [--context FILE] [--fail-at DEPTH] catalog/*.yaml
+//!     --author "$PR_AUTHOR" [--policy FILE] [--context FILE] [--now RFC3339] [--fail-at DEPTH] catalog/*.yaml
 //! ```
 //!
 //! It decides as `blastgate assess --graph FILE... --repo DIR --range A..B`
 //! does with the same inputs: the owners come from the CODEOWNERS file on
 //! the branch the change goes into, `--author` is the author as the CI
 //! platform knows them (the commit email is whatever the committer set),
-//! and git's notes are shown as warnings. Exit codes are those of
+//! and git's notes are shown as warnings. It deploys now: the context is
+//! read as of the clock (or `--now`, to replay), with a warning when it
+//! describes another time. Exit codes are those of
 //! `blastgate assess` (docs/cli.md, "Exit codes"): 0 go ahead, with the
 //! approvals listed; 1 stop: the depth is at or above `--fail-at` (`block`
 //! unless given) or the assessment met an error; 2 bad input; 3 a limit
@@ -79,6 +81,7 @@ fn usage(message: String) -> Failure {
 pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, bool), Failure> {
     let (mut repo, mut range, mut fail_at) = (PathBuf::from("."), String::from("HEAD~1..HEAD"), ReviewDepth::Block);
     let (mut author, mut policy, mut context, mut graph_files) = (None, None, None, Vec::new());
+    let mut now = None;
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| usage(format!("{arg} needs a value")));
         match arg.as_str() {
@@ -87,6 +90,10 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
             "--author" => author = Some(value()?),
             "--policy" => policy = Some(PathBuf::from(value()?)),
             "--context" => context = Some(PathBuf::from(value()?)),
+            "--now" => {
+                let text = value()?;
+                now = Some(Timestamp::parse(&text).map_err(|e| usage(format!("--now `{text}`: {}", e.message())))?);
+            }
             "--fail-at" => {
                 let depth = value()?;
                 fail_at =
@@ -138,10 +145,25 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
 
     // 4. The context: a real gate reads incidents, freezes and error
     //    budgets from its own systems. "now" is always an input, never a
-    //    clock read inside the engine.
+    //    clock read inside the engine: this gate deploys now, so it
+    //    assesses at the clock (or `--now`, to replay), and says so when
+    //    the context describes another time (what is in force at the
+    //    deploy may be missing from it).
+    let now = match now {
+        Some(now) => now,
+        None => system_clock().ok_or_else(|| Failure { code: 3, message: "no clock".into() })?,
+    };
     let context = match &context {
-        Some(path) => load_context(path)?,
-        None => Context::new(system_clock().ok_or_else(|| Failure { code: 3, message: "no clock".into() })?),
+        Some(path) => {
+            let context = load_context(path)?;
+            let behind = now.as_unix_seconds().saturating_sub(context.now().as_unix_seconds());
+            let window = i64::from(engine.policy().deploy.window_minutes).saturating_mul(60);
+            if behind > window || behind < -300 {
+                warnings.push(format!("the context describes {}, not the deploy at {now}: refresh it", context.now()));
+            }
+            context.with_now(now)
+        }
+        None => Context::new(now),
     };
 
     // 5. Assess. Warnings join the diagnostics; an error diagnostic stops

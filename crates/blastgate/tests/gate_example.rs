@@ -23,7 +23,7 @@ mod gate;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use blastgate::assess::{DEFAULT_POLICY, Level, ReviewDepth};
+use blastgate::assess::{Assessment, DEFAULT_POLICY, Level, ReviewDepth};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
@@ -125,6 +125,14 @@ fn the_gate_reads_owners_author_and_notes_as_the_cli_does() {
     assert_eq!(gate::gate(args(&[&base[..], &["--fail-at", "peer"]].concat())), 1);
     let bad_range = ["--repo", &repo, "--range", "nope..HEAD", &graph];
     assert_eq!(gate::gate(args(&bad_range)), 2);
+    // The gate deploys now: an old context is read as of now, and said to
+    // be old; `--now` replays (a red-team audit: it assessed at the
+    // context's own `now`, hiding what is in force at the deploy).
+    let stale = |a: &Assessment| a.diagnostics.iter().any(|d| d.message.contains("the context describes"));
+    assert!(stale(&a), "{:?}", a.diagnostics);
+    let (replay, _) = gate::decide(args(&[&base[..], &["--now", "2026-11-27T10:00:00Z"]].concat())).unwrap();
+    assert!(!stale(&replay), "{:?}", replay.diagnostics);
+    assert_eq!(gate::gate(args(&[&base[..], &["--now", "yesterday"]].concat())), 2);
     let deep = write(&dir, "deep.json", &format!("{}{}", "[".repeat(500), "]".repeat(500)));
     let failure = gate::decide(args(&["--repo", &repo, "--context", &deep, &graph])).unwrap_err();
     assert_eq!(failure.code, 3, "{}", failure.message);
