@@ -403,7 +403,13 @@ pub fn resolve(
                 f.path.escape_debug()
             ));
         }
-        if kind == ChangeKind::Infrastructure && f.status == FileStatus::Deleted {
+        // By the path too: a riskier stated kind (`secret`,
+        // `schema_migration` on a deleted `main.tf`) adds risk but must not
+        // hide the destruction the path shows (a property test found it
+        // lowered block to owner).
+        let infrastructure =
+            kind == ChangeKind::Infrastructure || classifier.classify(&f.path) == ChangeKind::Infrastructure;
+        if infrastructure && f.status == FileStatus::Deleted {
             deleted_infrastructure.push((f.path.clone(), by_path.map(str::to_owned)));
         }
         let services: Vec<&str> = stated.into_iter().chain(by_path.filter(|p| Some(*p) != stated)).collect();
