@@ -2,14 +2,14 @@
 //! computed from the changeset, its resolution and the context facts.
 //!
 //! Every feature is a finite number that grows with risk, except the few
-//! documented as lowering it (experience, file age, tests, feature flags,
-//! docs- or tests-only changes); docs/model.md lists them with their default
-//! weights and sources. Unknown inputs take the riskier value: no rollback
-//! plan stated counts as none, and a metric the change does not state
-//! (author experience, prior changes, file age, the fix flag) takes the end
-//! of its feature's range that adds the most under the policy's weight
-//! ([`unstated_value`]), as a shape function counts its largest
-//! contribution.
+//! documented as lowering it (experience, file age, tests, docs- or
+//! tests-only changes; a feature flag, with no weight by default);
+//! docs/model.md lists them with their default weights and sources.
+//! Unknown inputs take the riskier value: no rollback plan stated counts
+//! as none, and a metric the change does not state (author experience,
+//! prior changes, file age) takes the end of its feature's range that adds
+//! the most under the policy's weight ([`unstated_value`]), as a shape
+//! function counts its largest contribution.
 
 use blastgate_change::{
     AiInvolvement, ChangeKind, Changeset, Classifier, FileStatus, InfraAction, ResolvedChange, file_kind,
