@@ -759,6 +759,35 @@ fn author_flag_replaces_a_forged_commit_author() {
     }
 }
 
+/// A repository whose first commit has `src/cartservice/cart.go`, the
+/// CODEOWNERS file `owners` (the cart owned by `@shop/cart`) and `extra`
+/// files, and whose second commit ("Add to cart") changes the cart and
+/// rewrites `owners` to make its author (`@dev`) own everything: the
+/// change's own edits must not choose its reviewers (and editing the
+/// ownership file takes owner review).
+fn cart_repo_with_owners(dir: &std::path::Path, owners: &str, extra: &[(&str, &str)]) -> PathBuf {
+    let repo = dir.join("repo");
+    let git = git_as(&repo, "dev@example.com");
+    let write = |path: &str, text: &str| {
+        let path = repo.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("src/cartservice/cart.go", "package cart\n");
+    write(owners, "/src/cartservice/ @shop/cart\n");
+    for (path, text) in extra {
+        write(path, text);
+    }
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    write("src/cartservice/cart.go", "package cart\n\nfunc Add() {}\n");
+    write(owners, "* @dev\n");
+    git(&["commit", "-q", "-a", "-m", "Add to cart"]);
+    drop(git);
+    repo
+}
+
 /// A git range without --codeowners takes its owners from the CODEOWNERS
 /// file GitHub uses on the branch the change goes into (`.github/CODEOWNERS`
 /// first), not the one the change writes: an audit found `--repo` read no owners at all
@@ -766,21 +795,9 @@ fn author_flag_replaces_a_forged_commit_author() {
 #[test]
 fn a_git_range_reads_codeowners_at_its_base() {
     let dir = tempdir();
-    let repo = dir.join("repo");
-    let git = git_as(&repo, "dev@example.com");
-    std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
-    std::fs::create_dir_all(repo.join(".github")).unwrap();
-    git(&["init", "-q"]);
-    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
-    std::fs::write(repo.join(".github/CODEOWNERS"), "/src/cartservice/ @shop/cart\n").unwrap();
     // GitHub takes `.github/CODEOWNERS` before the root one.
-    std::fs::write(repo.join("CODEOWNERS"), "* @shop/root\n").unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "init"]);
-    // The change makes its author the owner: not what reviews it.
-    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
-    std::fs::write(repo.join(".github/CODEOWNERS"), "* @dev\n").unwrap();
-    git(&["commit", "-q", "-a", "-m", "Add to cart"]);
+    let repo = cart_repo_with_owners(&dir, ".github/CODEOWNERS", &[("CODEOWNERS", "* @shop/root\n")]);
+    let git = git_as(&repo, "dev@example.com");
     let (repo_arg, graph) = (repo.display().to_string(), boutique());
     let base = ["assess", "--repo", &repo_arg, "--range", "HEAD~1..HEAD", "--graph", &graph];
     let o = run(&[&base[..], &["--now", "2026-11-27T10:00:00Z", "--format", "json"]].concat());
@@ -833,19 +850,8 @@ fn a_git_range_reads_codeowners_at_its_base() {
 #[test]
 fn a_git_range_reads_gitlab_codeowners() {
     let dir = tempdir();
-    let repo = dir.join("repo");
+    let repo = cart_repo_with_owners(&dir, ".gitlab/CODEOWNERS", &[]);
     let git = git_as(&repo, "dev@example.com");
-    std::fs::create_dir_all(repo.join("src/cartservice")).unwrap();
-    std::fs::create_dir_all(repo.join(".gitlab")).unwrap();
-    git(&["init", "-q"]);
-    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n").unwrap();
-    std::fs::write(repo.join(".gitlab/CODEOWNERS"), "/src/cartservice/ @shop/cart\n").unwrap();
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "init"]);
-    std::fs::write(repo.join("src/cartservice/cart.go"), "package cart\n\nfunc Add() {}\n").unwrap();
-    // Editing the ownership file takes owner review; its base decides who.
-    std::fs::write(repo.join(".gitlab/CODEOWNERS"), "* @dev\n").unwrap();
-    git(&["commit", "-q", "-a", "-m", "Add to cart"]);
     let (repo_arg, graph) = (repo.display().to_string(), boutique());
     let args = [
         "assess",
