@@ -1495,79 +1495,40 @@ fn the_json_record_says_whether_the_gate_stopped() {
 /// (determinism audits).
 #[test]
 fn plan_order_does_not_change_the_assessment() {
+    let boutique_path = boutique();
     let a = fixtures().join("terraform/terraform-compliance-issue522-plan.out.json");
     let b = fixtures().join("terraform/hashicorp-terraform-requires-replace.json");
-    let assess = |first: &Path, second: &Path| {
-        let args = [
-            "assess",
-            "--graph",
-            &boutique(),
-            "--terraform-plan",
-            first.to_str().unwrap(),
-            "--terraform-plan",
-            second.to_str().unwrap(),
-            "--allow-unknown-services",
-            "--now",
-            "2026-11-30T00:00:00Z",
-            "--format",
-            "json",
-        ];
-        let o = run(&args);
+    // `assess` run from `folder` with these plans.
+    let assess_in = |folder: &Path, plans: &[&str]| {
+        let mut args = vec!["assess", "--graph", &boutique_path, "--allow-unknown-services"];
+        for plan in plans {
+            args.extend(["--terraform-plan", plan]);
+        }
+        args.extend(["--now", "2026-11-30T00:00:00Z", "--format", "json"]);
+        let o = Command::new(env!("CARGO_BIN_EXE_blastgate")).current_dir(folder).args(&args).output().unwrap();
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
         stdout(&o)
     };
+    let here = std::env::temp_dir();
+    let assess = |first: &Path, second: &Path| assess_in(&here, &[first.to_str().unwrap(), second.to_str().unwrap()]);
     let absolute = assess(&a, &b);
     assert_eq!(absolute, assess(&b, &a));
     // Nor the folder the plans are named from: the id is their file names.
-    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
-        .current_dir(fixtures().join("terraform"))
-        .args([
-            "assess",
-            "--graph",
-            &boutique(),
-            "--terraform-plan",
-            "./hashicorp-terraform-requires-replace.json",
-            "--terraform-plan",
-            "terraform-compliance-issue522-plan.out.json",
-            "--allow-unknown-services",
-            "--now",
-            "2026-11-30T00:00:00Z",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&o), absolute);
+    let terraform = fixtures().join("terraform");
+    let relative = assess_in(
+        &terraform,
+        &["./hashicorp-terraform-requires-replace.json", "terraform-compliance-issue522-plan.out.json"],
+    );
+    assert_eq!(relative, absolute);
     assert!(absolute.contains(r#""change_id": "hashicorp-terraform-requires-replace.json+terraform-compliance"#));
     // A plan named twice, by its path and through a link, is one plan: it
     // was loaded twice, doubling what it destroys (a red-team audit).
     let dir = tempdir();
     let link = dir.join("same.json");
     std::os::unix::fs::symlink(&b, &link).unwrap();
-    let once = assess(&a, &b);
-    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
-        .current_dir(fixtures().join("terraform"))
-        .args([
-            "assess",
-            "--graph",
-            &boutique(),
-            "--terraform-plan",
-            a.to_str().unwrap(),
-            "--terraform-plan",
-            b.to_str().unwrap(),
-            "--terraform-plan",
-            "./hashicorp-terraform-requires-replace.json",
-            "--terraform-plan",
-            link.to_str().unwrap(),
-            "--allow-unknown-services",
-            "--now",
-            "2026-11-30T00:00:00Z",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&o), once);
+    let (a_path, b_path) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let named_twice = [a_path, b_path, "./hashicorp-terraform-requires-replace.json", link.to_str().unwrap()];
+    assert_eq!(assess_in(&terraform, &named_twice), absolute);
     // With warnings (each plan incomplete): listed in one order too.
     let dir = tempdir();
     let plan = |name: &str| {
