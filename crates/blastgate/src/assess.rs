@@ -73,14 +73,20 @@ pub struct Engine {
 /// A caller's mapping, then the graph's source locations for the paths it
 /// does not place. Owners are the caller's alone (the graph states none by
 /// path).
+/// The graph's mapping is made on first need: a change its caller's
+/// mapping places whole (or one naming services only) never scans the
+/// graph's nodes for it (about 8 ms at a million nodes).
 struct WithSourceLocations<'a> {
     first: &'a (dyn PathMapping + Sync),
-    graph: &'a RepoMapping,
+    graph: &'a FrozenGraph,
+    made: &'a std::sync::OnceLock<RepoMapping>,
 }
 
 impl PathMapping for WithSourceLocations<'_> {
     fn service_of(&self, path: &str) -> Option<&str> {
-        self.first.service_of(path).or_else(|| self.graph.service_of(path))
+        self.first
+            .service_of(path)
+            .or_else(|| self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).service_of(path))
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
@@ -141,8 +147,8 @@ impl Engine {
     /// segment. Never fails; the inputs are checked as in
     /// [`Engine::assess`].
     pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let graph = self.source_locations.get_or_init(|| RepoMapping::from_graph(self.inner.graph()));
-        let mapping = WithSourceLocations { first: options.mapping, graph };
+        let mapping =
+            WithSourceLocations { first: options.mapping, graph: self.inner.graph(), made: &self.source_locations };
         let mut options = *options;
         options.mapping = &mapping;
         self.inner.assess(changeset, context, &options)
