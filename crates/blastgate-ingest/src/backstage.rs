@@ -456,6 +456,11 @@ impl EntityRef {
             Some((namespace, name)) => (namespace, name),
             None => (default_namespace, rest),
         };
+        if kind.is_some_and(|k| k.contains('/')) {
+            return Err(RefProblem::Malformed(
+                "malformed entity reference: the kind comes first, `kind:namespace/name`",
+            ));
+        }
         if kind.is_some_and(|k| k.trim().is_empty()) || namespace.trim().is_empty() || name.trim().is_empty() {
             return Err(RefProblem::Malformed("malformed entity reference: empty kind, namespace or name"));
         }
@@ -789,6 +794,21 @@ impl Entity<'_> {
     ) -> Result<(), GraphError> {
         let target = self.parse_ref(place, text, relation.default_kind())?;
         let target_kind = target.entity_kind();
+        if target_kind.is_none() {
+            // `resouce:db` would become an external node of its own, and
+            // `resource:db` would lose this dependent without a word.
+            let kinds = EntityKind::ALL.map(EntityKind::name);
+            if let Some(meant) = near_miss(&target.kind, &kinds) {
+                return Err(GraphError::invalid(
+                    self.file,
+                    place,
+                    text,
+                    "unknown entity kind in a reference, a near miss of a Backstage kind: the edge would go to a \
+                     new external node, not to the entity meant",
+                )
+                .with_help(format!("did you mean `{}:{}`?", meant.to_lowercase(), target.short_name())));
+            }
+        }
         if let Some(kind) = target_kind.filter(|k| !k.is_node()) {
             fragment.warn(
                 place,

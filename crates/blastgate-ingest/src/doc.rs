@@ -426,18 +426,23 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or_default().to_owned()
 }
 
-/// Decodes UTF-8, naming the byte offset of the first invalid sequence.
+/// Decodes UTF-8, naming the byte offset of the first invalid sequence,
+/// and drops a leading byte order mark.
 ///
 /// # Errors
 /// [`GraphError::Syntax`].
 pub fn utf8<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, GraphError> {
-    std::str::from_utf8(bytes).map_err(|e| {
+    // A byte order mark is not content (RFC 8259 lets JSON parsers ignore
+    // it; editors and PowerShell on Windows write one): every format reads
+    // the text after it.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let before = bytes.get(..offset).unwrap_or_default();
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         GraphError::syntax(file, format!("line {line}, byte {offset}"), "", "invalid UTF-8")
             .with_help("save the file as UTF-8")
-    })
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
 /// Parses a document that is JSON when its first non-blank character is

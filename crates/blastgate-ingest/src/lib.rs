@@ -121,7 +121,7 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
     if head.contains("backstage.io/") {
         return Ok(Format::Backstage);
     }
-    let first = head.trim_start().chars().next();
+    let first = head.trim_start_matches('\u{feff}').trim_start().chars().next();
     if matches!(first, Some('{' | '[')) {
         if head.contains("\"resultType\"") || head.contains("\"errorType\"") {
             return Ok(Format::Prometheus);

@@ -421,6 +421,11 @@ fn near_misses_of_fields_and_kinds_are_errors() {
         ("Resource", "ownr: team-a", "owner"),
         ("Componnet", "dependsOn: [db]", "Component"),
         ("Resorce", "", "Resource"),
+        // The kind inside a reference: `resouce:db` made an external node
+        // of its own, and `resource:db` lost its dependent (owner -> peer).
+        ("Component", "dependsOn: ['resouce:db']", "resource:db"),
+        ("Component", "dependencyOf: ['Compnent:payments/web']", "component:payments/web"),
+        ("Component", "consumesApis: ['apis:ledger']", "api:ledger"),
     ] {
         let text = entity(kind, spec);
         let err = backstage::parse("catalog-info.yaml", text.as_bytes()).err();
@@ -431,6 +436,16 @@ fn near_misses_of_fields_and_kinds_are_errors() {
     }
     let text = entity("Component", "type: service, lifecycle: production, dependsOn: [resource:db], customField: 1");
     assert!(backstage::parse("catalog-info.yaml", text.as_bytes()).is_ok());
+    // A kind far from Backstage's (a plugin's own) is still an external
+    // node, with the warning of an entity declared nowhere.
+    let text = entity("Component", "dependsOn: ['database:orders']");
+    assert!(backstage::parse("catalog-info.yaml", text.as_bytes()).is_ok());
+    // The namespace before the kind is malformed, not a kind named
+    // `default/component`.
+    let text = entity("Component", "dependsOn: ['default/component:db']");
+    let err = backstage::parse("catalog-info.yaml", text.as_bytes()).err();
+    let err = err.unwrap_or_else(|| panic!("default/component:db: loaded"));
+    assert!(err.to_string().contains("the kind comes first"), "{err}");
 }
 
 #[test]

@@ -684,3 +684,20 @@ fn jaeger_errors_of_any_shape_fail_the_answer() {
         assert_eq!(parse_jaeger("deps.json", text.as_bytes()).unwrap().edge_count(), 1, "{fine}");
     }
 }
+
+/// A byte order mark (PowerShell's `Out-File`, Windows editors) is not
+/// content: the answer reads and is detected as without one. Both were
+/// refused ("cannot tell the graph format", "expected value").
+#[test]
+fn answers_with_a_byte_order_mark_read_as_without() {
+    let bare = data("jaeger-hotrod.json");
+    let bom = [b"\xEF\xBB\xBF".as_slice(), &bare].concat();
+    assert_eq!(detect("deps.json", &bom).unwrap(), Format::Jaeger);
+    let read = |bytes: &[u8]| build(parse_jaeger("deps.json", bytes).unwrap());
+    assert_eq!(read(&bom).edge_count(), read(&bare).edge_count());
+    let answer = vector_answer(REQUESTS, r#""7""#);
+    let bom = format!("\u{feff}{answer}");
+    assert_eq!(detect("query.json", bom.as_bytes()).unwrap(), Format::Prometheus);
+    let graph = build(parse_prometheus("query.json", bom.as_bytes()).unwrap());
+    assert_eq!(counts(&graph, "frontend", "cartservice"), (7, 0));
+}
