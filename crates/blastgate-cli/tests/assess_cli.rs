@@ -149,6 +149,37 @@ fn bad_input_exits_2_and_assesses_nothing() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
+/// A graph that arrives empty (a failed download, `git show` of a file
+/// missing at the base, a closed standard input) is refused: assessed, it
+/// reached nothing and a freeze's block became owner, exit 0 (a CLI audit).
+#[test]
+fn an_empty_graph_is_refused() {
+    use std::io::Write;
+    let (dir, _graph, change, context) = demo_case("pricing-discounts");
+    let empty = dir.join("empty.edges");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let empty = empty.to_str().unwrap();
+    let o = run(&["assess", "--graph", empty, "--change", &change, "--context", &context]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("empty.edges: graph: the graph has no nodes"), "{}", stderr(&o));
+    for args in [vec!["graph", "check", empty], vec!["radius", "--graph", empty, "--", "web"]] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", "-", "--change", &change, "--context", &context])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the graph has no nodes"), "{}", stderr(&o));
+}
+
 #[test]
 fn an_unknown_service_fails_closed() {
     let (dir, graph, _, _) = demo_case("pricing-discounts");

@@ -1430,9 +1430,21 @@ fn change_show_calls_empty_only_an_empty_changeset() {
     let o = run(&["change", "show", "--change", empty.to_str().unwrap()]);
     assert!(stdout(&o).contains("empty changeset"), "{}", stdout(&o));
     let metrics = dir.join("m.json");
-    std::fs::write(&metrics, r#"{"status": "success", "data": {"resultType": "vector", "result": []}}"#).unwrap();
+    std::fs::write(
+        &metrics,
+        r#"{"status": "success", "data": {"resultType": "vector", "result": [{"metric":
+            {"__name__": "traces_service_graph_request_total", "client": "web", "server": "cart"},
+            "value": [1700000000, "5"]}]}}"#,
+    )
+    .unwrap();
     let o = run(&["graph", "check", "--input-format", "servicegraph", metrics.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // An answer with no series is no graph (every change would reach
+    // nothing): refused, with the warning that no calls were observed.
+    std::fs::write(&metrics, r#"{"status": "success", "data": {"resultType": "vector", "result": []}}"#).unwrap();
+    let o = run(&["graph", "check", "--input-format", "servicegraph", metrics.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the graph has no nodes"), "{}", stderr(&o));
 }
 
 /// Many owner sets do not hide one (found by a gaming audit: 55 folders

@@ -100,8 +100,18 @@ impl Engine {
     /// # Errors
     /// [`ChangeError::InvalidPolicy`] (kind `invalid_policy`) naming the
     /// policy's first problem and its place (a policy built in code; a
-    /// parsed one was checked as it was read).
+    /// parsed one was checked as it was read);
+    /// [`ChangeError::InvalidValue`] for a graph with no nodes, on which
+    /// every change would look like it reaches nothing.
     pub fn new(graph: FrozenGraph, policy: Policy) -> Result<Self, ChangeError> {
+        if graph.node_count() == 0 {
+            return Err(ChangeError::InvalidValue(blastgate_graph::ErrorDetail::new(
+                "(graph)",
+                "graph",
+                "",
+                "the graph has no nodes: every change would look like it reaches nothing",
+            )));
+        }
         blastgate_core::Engine::new(graph, policy)
             .map(|inner| Self { inner, source_locations: std::sync::OnceLock::new() })
             .map_err(|p| {

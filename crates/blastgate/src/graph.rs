@@ -201,12 +201,16 @@ impl GraphLoader {
     ///
     /// # Errors
     /// [`GraphError::Dangling`] in strict mode (for a snapshot: if it holds
-    /// a node that no source declared); [`GraphError::LimitExceeded`].
+    /// a node that no source declared); [`GraphError::LimitExceeded`];
+    /// [`GraphError::InvalidValue`] when the inputs hold no node.
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
-        match self.snapshot {
-            Some((name, graph)) => Ok(checked(&name, graph, self.options)?.into_service_graph(vec![name])),
-            None => self.builder.build(),
-        }
+        let name = self.input_names();
+        let graph = match self.snapshot {
+            Some((name, graph)) => checked(&name, graph, self.options)?.into_service_graph(vec![name]),
+            None => self.builder.build()?,
+        };
+        not_empty(name.as_deref(), graph.node_count(), graph.warnings())?;
+        Ok(graph)
     }
 
     /// The frozen graph, ready for queries: the snapshot as read, or the
@@ -215,11 +219,58 @@ impl GraphLoader {
     /// # Errors
     /// As [`GraphLoader::build`].
     pub fn build_frozen(self) -> Result<FrozenGraph, GraphError> {
+        let name = self.input_names();
         match self.snapshot {
-            Some((name, graph)) => checked(&name, graph, self.options),
-            None => Ok(self.builder.build()?.freeze()),
+            Some((name, graph)) => {
+                let graph = checked(&name, graph, self.options)?;
+                not_empty(Some(&name), graph.node_count(), &[])?;
+                Ok(graph)
+            }
+            None => {
+                let graph = self.builder.build()?;
+                not_empty(name.as_deref(), graph.node_count(), graph.warnings())?;
+                Ok(graph.freeze())
+            }
         }
     }
+
+    /// The inputs' names for an error about the whole graph: the snapshot,
+    /// or the first source; `None` when nothing was added.
+    fn input_names(&self) -> Option<String> {
+        match (&self.snapshot, &self.first_source) {
+            (Some((name, _)), _) | (None, Some(name)) => Some(name.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Inputs that hold no node are refused: every change would look like it
+/// reaches nothing, so a graph file that arrived empty (a failed download,
+/// a `git show` of a path missing at that revision, a closed standard
+/// input) would approve what the real graph blocks. A loader given no
+/// input at all builds the empty graph (a caller without a graph, such as
+/// `change show`, says so itself; [`crate::Engine::new`] refuses it).
+fn not_empty(name: Option<&str>, nodes: usize, warnings: &[Warning]) -> Result<(), GraphError> {
+    let Some(name) = name.filter(|_| nodes == 0) else {
+        return Ok(());
+    };
+    // What was skipped says why (an entity of an unknown kind, a
+    // `Location` not followed).
+    let why = match warnings {
+        [] => String::new(),
+        [only] => format!("; it warned: {only}"),
+        [first, rest @ ..] => format!("; it warned: {first} (and {} more)", rest.len()),
+    };
+    Err(GraphError::InvalidValue(ErrorDetail::new(
+        name,
+        "graph",
+        "",
+        format!("the graph has no nodes: every change would look like it reaches nothing{why}"),
+    ))
+    .with_help(
+        "check that the input is the graph meant and arrived whole (an empty download, a `git show` of a missing \
+         file or a closed standard input reads as empty)",
+    ))
 }
 
 /// `graph` (the snapshot `name`) if it obeys `options`: in strict mode,

@@ -178,3 +178,19 @@ fn regression_an_invalid_policy_is_its_own_kind() {
     assert!(!error.is_limit());
     assert!(error.to_string().contains("error_depth"), "{error}");
 }
+
+/// A graph with no nodes, built in code, is refused when the engine is
+/// made: every change would look like it reaches nothing (the loader
+/// refuses inputs that hold no node; a CLI audit found an empty `--graph`
+/// turned a freeze's block into owner).
+#[test]
+fn an_engine_over_an_empty_graph_is_refused() {
+    let empty = GraphLoader::new(BuildOptions::default()).build().unwrap().freeze();
+    let err = Engine::new(empty, default_policy().unwrap()).err().unwrap();
+    assert_eq!(err.kind_name(), "invalid_value");
+    assert!(err.to_string().contains("the graph has no nodes"), "{err}");
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"# nothing yet\n", None).unwrap();
+    let err = loader.build().unwrap_err();
+    assert!(err.to_string().contains("g.edges: graph: the graph has no nodes"), "{err}");
+}
