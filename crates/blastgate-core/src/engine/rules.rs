@@ -328,15 +328,23 @@ fn node_of<'e>(engine: &'e Engine, r: &InfraChange) -> Option<blastgate_graph::N
 /// node, or to one the graph lacks, is assumed to be depended on: nothing
 /// says it is safe to delete (fail closed). So is a datastore, queue or
 /// cache (by its type) mapped to a node of another kind, such as the
-/// service tagged as its owner: that node itself uses it.
+/// service tagged as its owner: that node itself uses it. So is a resource
+/// of a node users reach directly (tier 0, a journey, user-facing): its
+/// users depend on it though no graph edge says so (an audit: an agent
+/// replacing the load balancer, zone and service of a tier-0 gateway that
+/// nothing in the graph calls got senior, no destructive rule firing).
 fn depended_on(engine: &Engine, r: &InfraChange) -> bool {
     let Some(i) = r.node.as_deref().and_then(|n| engine.graph.index_of(n)) else {
         return true;
     };
-    let node_kind = engine.graph.node(i).map(|n| n.kind());
+    let node = engine.graph.node(i);
+    let node_kind = node.map(|n| n.kind());
     let holds_state =
         r.resource_types().into_iter().map(guess_kind).any(|k| k != NodeKind::Infrastructure && Some(k) != node_kind);
-    holds_state || !engine.graph.dependents_of(i).is_empty()
+    let users_reach = node.is_some_and(|n| {
+        n.effective_tier().level() == 0 || n.kind() == NodeKind::Journey || n.user_facing() == Some(true)
+    });
+    holds_state || users_reach || !engine.graph.dependents_of(i).is_empty()
 }
 
 /// The kinds the resource counts as: its graph node's, and the kinds its
