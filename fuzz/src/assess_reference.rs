@@ -199,7 +199,9 @@ pub fn check(data: &[u8]) {
 
     // Two rules the reference can decide by itself.
     let fired = |id: &str| a.rules.iter().any(|r| r.id == id);
-    let depended_on = edges.keys().any(|&(_, y)| y == first);
+    // Something depends on the destroyed resource's node, or its users
+    // reach it directly (tier 0; no node here is a journey or user-facing).
+    let depended_on = edges.keys().any(|&(_, y)| y == first) || tiers[first] == Some(0);
     if flags & 8 != 0 && depended_on {
         assert!(a.review_depth() >= ReviewDepth::Senior, "a destroyed resource something depends on: at least senior");
     }

@@ -99,7 +99,11 @@ fn run(target: &str, data: &[u8]) {
                     Ok(edges) => {
                         let mut again = GraphLoader::default();
                         again.add_bytes("again.edges", edges.as_bytes(), Some(GraphFormat::EdgeList)).unwrap();
-                        assert_eq!(edges, blastgate::graph::to_edge_list(&again.build().unwrap()).unwrap());
+                        if graph.edge_count() == 0 {
+                            assert!(again.build().is_err(), "an edge list without edges holds no node");
+                        } else {
+                            assert_eq!(edges, blastgate::graph::to_edge_list(&again.build().unwrap()).unwrap());
+                        }
                     }
                     Err(_) => assert!(graph.nodes().any(|n| n.id().contains([' ', '\t', ',', '#', '"']))),
                 }
