@@ -412,6 +412,14 @@ impl Policy {
             return fail("version", "the policy version is empty; give it a version of its own".into());
         }
         check_name("version", "the policy version", &self.version)?;
+        if self.likelihood.version.trim().is_empty() {
+            // Outputs name the model that weighed the change: an empty one
+            // leaves an audit only the digest to tell models apart.
+            return fail(
+                "likelihood.version",
+                "the model version is empty; give the weights a version of their own".into(),
+            );
+        }
         check_name("likelihood.version", "the model version", &self.likelihood.version)?;
         let scale = &self.seniority.scale;
         if scale.is_empty() {

@@ -277,7 +277,7 @@ pub(crate) fn input_digest(
 /// The policy's part of the input digest: its canonical JSON (rules in
 /// any order hash alike). The engine makes it once.
 pub(crate) fn policy_canonical(policy: &crate::policy::Policy) -> Vec<u8> {
-    canonical(policy, &["rule", "rule.*.node_kinds"])
+    canonical(policy, &["rule", "rule.*.node_kinds", "rule.*.allow"])
 }
 
 /// JSON with the arrays at the listed paths sorted by their elements'

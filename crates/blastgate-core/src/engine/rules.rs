@@ -46,9 +46,10 @@ fn check(
     let touched = || resolved.touched.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
     match &rule.check {
         RuleCheck::AiBelowSenior { ai } => {
-            let least = (*ai).max(AiInvolvement::Assisted);
+            // `ai = "none"` asks for every change below senior, AI or not
+            // (it was read as `assisted`: a stricter rule did nothing).
             let involvement = changeset.provenance.involvement();
-            (involvement >= least && facts.below_senior).then(|| {
+            (involvement >= *ai && facts.below_senior).then(|| {
                 let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
                 let tool = changeset.provenance.tool.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
                 (
