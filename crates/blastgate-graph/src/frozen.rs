@@ -499,7 +499,9 @@ impl FrozenGraph {
     /// the node of that id; else, with surrounding spaces dropped and ASCII
     /// case ignored, every node of that id and every catalog entity of that
     /// plain name or `namespace/name` (`payments` for
-    /// `component:team-a/payments` and `component:team-b/payments` alike).
+    /// `component:team-a/payments` and `component:team-b/payments` alike),
+    /// or of its full ref with the `default` namespace written out
+    /// (`component:default/payments`, `default/payments`).
     /// For what must apply wherever a name could point (a freeze, an
     /// incident: fail closed), where [`FrozenGraph::index_of_name`] picks
     /// one or none.
@@ -542,7 +544,7 @@ impl FrozenGraph {
         }
         for i in 0..self.node_count() {
             let Ok(index) = u32::try_from(i) else { break };
-            let Some((_, rest)) = self.id(index).and_then(|id| id.split_once(':')) else { continue };
+            let Some((kind, rest)) = self.id(index).and_then(|id| id.split_once(':')) else { continue };
             let name = rest.rsplit_once('/').map_or(rest, |(_, name)| name);
             if name.is_empty() {
                 continue;
@@ -550,6 +552,15 @@ impl FrozenGraph {
             names.entry(name.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
             if rest != name {
                 names.entry(rest.to_ascii_lowercase().into_boxed_str()).or_default().push(index);
+            } else {
+                // An entity of the `default` namespace by Backstage's full
+                // ref (`component:default/payments`, `default/payments`),
+                // as tools built on the catalog write it: unmatched, an
+                // incident or a freeze there was dropped with a warning.
+                let lower = name.to_ascii_lowercase();
+                names.entry(format!("default/{lower}").into_boxed_str()).or_default().push(index);
+                let full = format!("{}:default/{lower}", kind.to_ascii_lowercase());
+                names.entry(full.into_boxed_str()).or_default().push(index);
             }
         }
         names

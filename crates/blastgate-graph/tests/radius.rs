@@ -500,6 +500,14 @@ fn names_find_ids_and_catalog_entities() {
     assert_eq!(named("B/Payments"), ["component:b/payments"], "namespace/name, as Backstage refers");
     assert_eq!(named("Cart"), ["component:cart", "resource:cart"]);
     assert!(named("nothing").is_empty());
+    // Backstage's full ref of a `default` entity, as tools on the catalog
+    // write it (an SRE audit: an incident on `component:default/payments`
+    // was dropped with a warning, and the change went from block to peer).
+    assert_eq!(named("component:default/cart"), ["component:cart"]);
+    assert_eq!(named("Resource:Default/Cart"), ["resource:cart"]);
+    assert_eq!(named("default/cart"), ["component:cart", "resource:cart"]);
+    assert!(named("default/payments").is_empty(), "not in the default namespace");
+    assert!(named("component:default/artists-db").is_empty(), "not a catalog id");
     assert_eq!(g.index_of_name("payments"), None, "a tie names none");
     assert_eq!(g.index_of_name("cart").map(id).as_deref(), Some("component:cart"), "components first");
 }
