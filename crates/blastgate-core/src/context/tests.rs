@@ -222,8 +222,10 @@ fn a_leap_second_ends_after_it_and_starts_before_it() {
     assert_eq!(Timestamp::parse_end("2026-12-31T23:59:60.999Z"), Ok(t("2027-01-01T00:00:00Z")));
     assert_eq!(Timestamp::parse_end("2027-01-01T01:59:60+02:00"), Ok(t("2027-01-01T00:00:00Z")));
     assert_eq!(Timestamp::parse_end("2026-12-31T23:59:59.5Z"), Ok(t("2026-12-31T23:59:59.5Z")));
-    // Past the range either way.
-    assert!(Timestamp::parse("9999-12-31T23:59:60Z").is_err() && Timestamp::parse_end("9999-12-31T23:59:60Z").is_err());
+    // Past the latest instant held: held there, start or end.
+    let latest = t("9999-12-30T22:00:00.999999999Z");
+    assert_eq!(Timestamp::parse("9999-12-31T23:59:60Z"), Ok(latest));
+    assert_eq!(Timestamp::parse_end("9999-12-31T23:59:60Z"), Ok(latest));
     assert!(Timestamp::parse_end("2026-12-31T23:59:60").is_err());
 
     let json = r#"{
@@ -244,4 +246,28 @@ fn a_leap_second_ends_after_it_and_starts_before_it() {
     assert_eq!(context.freezes_in_force(t("2026-12-31T23:59:59.5Z")).count(), 1);
     let unresolved = r#"{"service": "cart", "severity": "sev1", "since": "2026-12-31T23:59:00Z"}"#;
     assert_eq!(serde_json::from_str::<Incident>(unresolved).unwrap().resolved_at, None);
+}
+
+/// Regression (an SRE context audit): the "forever" that calendars write
+/// for an open-ended freeze, `9999-12-31T23:59:59Z`, lies past jiff's
+/// latest instant (`9999-12-30T22:00:00.999999999Z`, which leaves room for
+/// any offset) and was refused, stopping every deploy with exit 2 and a
+/// message of jiff's ranges. A real date and time of the year 9999 past it
+/// is held at it; one that does not exist is still refused.
+#[test]
+fn the_last_day_of_9999_is_held_at_the_latest_instant() {
+    let latest = t("9999-12-30T22:00:00.999999999Z");
+    for text in ["9999-12-31T23:59:59Z", "9999-12-30T22:00:01Z", "9999-12-31T23:59:59-01:00", "9999-12-31t23:59:59.5z"]
+    {
+        assert_eq!(Timestamp::parse(text), Ok(latest), "{text}");
+        assert_eq!(Timestamp::parse_end(text), Ok(latest), "{text}");
+    }
+    assert_eq!(Timestamp::parse("9999-12-31T01:00:00+05:00"), Ok(t("9999-12-30T20:00:00Z")));
+    for text in ["9999-12-32T00:00:00Z", "9999-02-30T00:00:00Z", "9999-12-31T24:00:00Z", "9999-12-31T23:59:59"] {
+        assert!(Timestamp::parse(text).is_err(), "{text}");
+    }
+    let json = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+        "freezes": [{"name": "indefinite", "start": "2026-11-27T09:00:00Z", "end": "9999-12-31T23:59:59Z"}]}"#;
+    let context: Context = serde_json::from_str(json).unwrap();
+    assert_eq!(context.freezes[0].end, latest);
 }

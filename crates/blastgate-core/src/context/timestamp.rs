@@ -64,9 +64,16 @@ impl Timestamp {
     /// ```
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         check_rfc3339_shape(text)?;
-        let instant: jiff::Timestamp = text
-            .parse()
-            .map_err(|e: jiff::Error| TimestampError { message: format!("not a valid date and time: {e}") })?;
+        let instant: jiff::Timestamp = match text.parse() {
+            Ok(instant) => instant,
+            // The last day of 9999 in UTC lies partly past the latest
+            // instant held (jiff's, which leaves room for any offset): a
+            // real date there, the "forever" that calendars write for an
+            // open-ended freeze, is held at the latest instant, as an end
+            // past the range is (it stopped every deploy with exit 2).
+            Err(_) if text.starts_with("9999-") && civil_date_time(text) => jiff::Timestamp::MAX,
+            Err(e) => return Err(TimestampError { message: format!("not a valid date and time: {e}") }),
+        };
         Self::checked(instant)
             .ok_or_else(|| TimestampError { message: "before the year 0000, which RFC 3339 cannot write".to_owned() })
     }
@@ -152,6 +159,13 @@ impl FromStr for Timestamp {
     fn from_str(text: &str) -> Result<Self, TimestampError> {
         Self::parse(text)
     }
+}
+
+/// Whether the date and time of day of RFC 3339 `text` (shape checked)
+/// exist, whatever its offset.
+fn civil_date_time(text: &str) -> bool {
+    let (Some(date), Some(time)) = (text.get(..10), text.get(11..19)) else { return false };
+    format!("{date}T{time}").parse::<jiff::civil::DateTime>().is_ok()
 }
 
 /// Checks the RFC 3339 `date-time` production (section 5.6) before jiff,
