@@ -112,3 +112,51 @@ fn a_few_tier0_nodes_among_thousands_are_all_named() {
     assert_eq!(reach.services, ["svc0007", "svc0999", "svc1000", "svc2500", "svc2999"]);
     assert!(reach.message.ends_with("svc0007, svc0999, svc1000, svc2500, svc2999"), "{}", reach.message);
 }
+
+/// A large context keeps the answer small (an SRE context audit): 10,000
+/// changes in flight, each deploying the changed service and one the graph
+/// lacks, made 10,000 warnings and a collision message of 729,000
+/// characters; 400 freezes with 4 kB names a freeze message of 1.6 MB.
+#[test]
+fn a_large_context_gives_bounded_messages() {
+    use blastgate::context::parse_context;
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web api\napi db\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-1", "services": ["api"]}"#,
+    )
+    .unwrap();
+    let mut in_flight = Vec::new();
+    for i in 0..10_000 {
+        in_flight.push(format!(
+            r#"{{"id": "deploy-{i:05}", "services": ["api", "svc-{i:05}"], "start": "2026-11-27T09:00:00Z", "end": "2026-11-27T12:00:00Z"}}"#
+        ));
+    }
+    let long = "x".repeat(4000);
+    let mut freezes = Vec::new();
+    for i in 0..400 {
+        freezes.push(format!(
+            r#"{{"name": "{long}-{i:03}", "start": "2026-11-27T09:00:00Z", "end": "2026-11-27T12:00:00Z"}}"#
+        ));
+    }
+    let context = format!(
+        r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+            "in_flight": [{}], "freezes": [{}]}}"#,
+        in_flight.join(","),
+        freezes.join(",")
+    );
+    let context = parse_context("ctx.json", context.as_bytes()).unwrap();
+    let a = engine.assess(&change, &context);
+    let unknown: Vec<_> = a.diagnostics.iter().filter(|d| d.code == "unknown-in-flight-service").collect();
+    assert_eq!(unknown.len(), 1, "one warning for all of them");
+    assert!(unknown[0].message.contains("10000 service(s)"), "{}", unknown[0].message);
+    assert!(unknown[0].message.contains("and 9980 more"), "{}", unknown[0].message);
+    for id in ["collision", "freeze"] {
+        let rule = a.rules.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("{id} fires"));
+        assert!(rule.message.len() < 4_000, "{id}: {} bytes", rule.message.len());
+        assert!(rule.message.contains("more"), "{id}: {}", rule.message);
+    }
+    assert!(to_json(&a).len() < 64 * 1024, "{} bytes", to_json(&a).len());
+}

@@ -141,7 +141,7 @@ fn check(
                 (
                     format!(
                         "{} in force at deploy time {} covers {covers}{}",
-                        names.join(", "),
+                        name_list(&names),
                         facts.checked_from,
                         exception_note(facts)
                     ),
@@ -189,7 +189,7 @@ fn check(
                     format!(
                         "let through {} only because the change claims to be an exception ({}); the claim is the \
                          author's, so someone who knows these services confirms it",
-                        passed.join(" and "),
+                        if passed.len() <= 2 { passed.join(" and ") } else { name_list(&passed) },
                         claims.join(", ")
                     ),
                     services,
@@ -221,7 +221,7 @@ fn check(
                 .map(|(other, shared)| {
                     services.extend(shared.names.iter().cloned());
                     let names = super::name_list_of(&shared.names, shared.total);
-                    format!("`{}` ({} to {}; shares {names})", other.id, other.start, other.end)
+                    format!("`{}` ({} to {}; shares {names})", blastgate_graph::shorten(&other.id), other.start, other.end)
                 })
                 .collect();
             services.sort_unstable();
@@ -230,7 +230,7 @@ fn check(
                 (
                     format!(
                         "collides with {} in the deploy window {} to {}",
-                        described.join(", "),
+                        name_list(&described),
                         facts.checked_from,
                         facts.window_end
                     ),
@@ -307,7 +307,7 @@ fn claim_of(exception: Exception) -> &'static str {
 
 fn freeze_name(freeze: &crate::context::Freeze) -> String {
     match &freeze.name {
-        Some(n) => format!("freeze `{n}`"),
+        Some(n) => format!("freeze `{}`", blastgate_graph::shorten(n)),
         None => format!("the freeze from {} to {}", freeze.start, freeze.end),
     }
 }
