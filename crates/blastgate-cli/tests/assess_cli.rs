@@ -635,6 +635,13 @@ fn the_issue_context_replays_at_its_now() {
     let fired: Vec<&str> = v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(fired.contains(&"collision"), "{fired:?}");
     assert_eq!(v["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z", "{v}");
+    // The freeze is said to hold over the deploy window, not "at deploy
+    // time" (an SRE audit: a freeze starting inside the window was said to
+    // be in force at its start).
+    let freeze = v["rules"].as_array().unwrap().iter().find(|r| r["id"] == "freeze").unwrap();
+    let end = v["decision"]["deploy_window"]["end"].as_str().unwrap();
+    let message = freeze["message"].as_str().unwrap();
+    assert!(message.contains(&format!("in force during the deploy window 2026-11-27T10:00:00Z to {end}")), "{message}");
 }
 
 /// `seconds` after the epoch as RFC 3339 (UTC), for contexts dated

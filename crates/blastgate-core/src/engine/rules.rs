@@ -140,9 +140,10 @@ fn check(
                 };
                 (
                     format!(
-                        "{} in force at deploy time {} covers {covers}{}",
+                        "{}, in force during the deploy window {} to {}, covers {covers}{}",
                         name_list(&names),
                         facts.checked_from,
+                        facts.window_end,
                         exception_note(facts)
                     ),
                     services,
