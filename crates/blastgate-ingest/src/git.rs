@@ -751,7 +751,8 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
 
 /// Calls `f` with each content line of each file's hunks in a `git diff
 /// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
-/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted.
+/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
+/// the TAB git writes after a name that holds a space.
 fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
     let mut path: Option<String> = None;
     // Content lines come after a hunk's `@@` line; before it, `---` and
@@ -766,6 +767,11 @@ fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
             let header = |prefix: &[u8], side: &str| {
                 let rest = line.strip_prefix(prefix)?;
                 let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+                // git ends the name with a TAB when it holds a space
+                // (`+++ b/drop old users.sql<TAB>`, `+++ "b/a \"q\".sql"<TAB>`;
+                // diff.c, `emit_diff_symbol`). A name never ends in a TAB
+                // of its own: git quotes a path that holds one.
+                let rest = rest.strip_suffix(b"\t").unwrap_or(rest);
                 let name = unquote(rest)?;
                 name.strip_prefix(side).map(str::to_owned)
             };

@@ -652,3 +652,21 @@ fn autonomous_agents_match_the_changeset_tool_list() {
         }
     }
 }
+
+/// Regression (a git audit): git ends a `---`/`+++` name that holds a space
+/// with a TAB. The TAB stayed in the path, so `V2__drop old users.sql\t` was
+/// no `.sql` migration, and a quoted name ending in `"\t` was never
+/// unquoted, its lines never read.
+#[test]
+fn patch_headers_of_names_with_a_space_lose_git_s_tab() {
+    use blastgate_ingest::git::{destructive_migrations, hidden_line_breaks};
+    let patch = b"diff --git a/sql/V2__drop old users.sql b/sql/V2__drop old users.sql\n\
+                  new file mode 100644\n--- /dev/null\n+++ b/sql/V2__drop old users.sql\t\n@@ -0,0 +1 @@\n+DROP TABLE users;\n\
+                  diff --git \"a/db/0002 drop \\\"legacy\\\".sql\" \"b/db/0002 drop \\\"legacy\\\".sql\"\n\
+                  --- /dev/null\n+++ \"b/db/0002 drop \\\"legacy\\\".sql\"\t\n@@ -0,0 +1 @@\n+DROP TABLE legacy;\n\
+                  diff --git a/src/x y.py b/src/x y.py\n--- a/src/x y.py\t\n+++ /dev/null\n@@ -1 +0,0 @@\n-a=1\rb=2\rc=3\n";
+    let all = destructive_migrations(patch, |_| true);
+    assert_eq!(all, ["db/0002 drop \"legacy\".sql", "sql/V2__drop old users.sql"]);
+    let hidden = hidden_line_breaks(patch);
+    assert_eq!(hidden.get("src/x y.py"), Some(&(0, 2)), "{hidden:?}");
+}

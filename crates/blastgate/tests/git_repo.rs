@@ -977,3 +977,33 @@ fn a_destructive_migration_is_irreversible() {
     assert_eq!(change.changeset.safety.reversible, Some(false));
     assert!(change.notes.iter().any(|n| n.contains("db/migrations/0003_drop_legacy.sql")), "{:?}", change.notes);
 }
+
+/// Regression (a git audit): git writes a TAB after a patch header's name
+/// that holds a space, and the TAB stayed in the path: a migration named
+/// `V2__drop old users.sql` (or `0002 drop "legacy".sql`, which git
+/// quotes) dropped a table without the range saying it was irreversible
+/// (senior to owner), and the bare `\r` line breaks of `x y.py` went
+/// uncounted.
+#[test]
+fn patch_headers_of_names_with_a_space_are_read() {
+    let repo = Repo::new("space-names");
+    repo.write("sql/V1__init.sql", b"CREATE TABLE users (id int);\n");
+    repo.write("db/migrations/0001_init.sql", b"CREATE TABLE legacy (id int);\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("sql/V2__drop old users.sql", b"DROP TABLE users;\n");
+    let spaced = repo.commit(1.0, "Clean up");
+    let change = git_change(repo.path(), &range(&base, &spaced), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("`sql/V2__drop old users.sql`")), "{:?}", change.notes);
+
+    repo.write("db/migrations/0002 drop \"legacy\".sql", b"DROP TABLE legacy;\n");
+    let quoted = repo.commit(2.0, "Clean up more");
+    let change = git_change(repo.path(), &range(&spaced, &quoted), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("0002 drop \"legacy\".sql")), "{:?}", change.notes);
+
+    repo.write("src/payments/x y.py", b"a=1\rb=2\rc=3\rd=4\n");
+    let cr = repo.commit(3.0, "Helpers");
+    let change = changeset_from_git(repo.path(), &range(&quoted, &cr), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.files, "src/payments/x y.py").added, 4, "one line to git, four to Python");
+}
