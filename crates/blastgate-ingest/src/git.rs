@@ -613,15 +613,71 @@ pub fn is_fix(commit: &Commit) -> bool {
     first || mentions || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
 }
 
-/// Whether a range of commits is a fix: `Some(true)` when every non-merge
-/// commit is a fix ([`is_fix`]), `Some(false)` when one is not, `None` when
-/// there is no non-merge commit. All commits must be fixes because freezes
-/// and error budget policies let fixes through: one "fix" commit must not
-/// carry unrelated changes past a freeze.
-pub fn range_is_fix(commits: &[Commit]) -> Option<bool> {
-    let mut own = commits.iter().filter(|c| !c.is_merge()).peekable();
+/// Whether a range of commits is a fix: `Some(true)` when every commit
+/// that brings content of its own is a fix ([`is_fix`]), `Some(false)` when
+/// one is not, `None` when no commit brings content of its own. A commit
+/// brings content of its own when it is not a merge, or it is a merge
+/// whose hash is in `merges_with_content` (its result is not the automatic
+/// merge of its parents: see [`parse_merges_with_content`]), or a merge of
+/// more than two parents (git's remerge diff does not check those, so they
+/// count: fail closed). All must be fixes because freezes and error budget
+/// policies let fixes through: one "fix" commit must not carry unrelated
+/// changes past a freeze, and neither must a merge commit that adds code
+/// of its own (an "evil merge") beside a fix.
+pub fn range_is_fix(commits: &[Commit], merges_with_content: &BTreeSet<String>) -> Option<bool> {
+    let counts = |c: &&Commit| !c.is_merge() || c.parents.len() > 2 || merges_with_content.contains(c.hash.as_str());
+    let mut own = commits.iter().filter(counts).peekable();
     own.peek()?;
     Some(own.all(is_fix))
+}
+
+/// The `git log --format` that [`parse_merges_with_content`] reads, with
+/// `--merges --max-parents=2 --remerge-diff --name-only -z`.
+pub const MERGE_CONTENT_FORMAT: &str = "%x00%H";
+
+/// The merge commits that bring content of their own, from `git log
+/// --merges --max-parents=2 --remerge-diff --name-only -z
+/// --format=`[`MERGE_CONTENT_FORMAT`] output: `NUL hash NUL` per commit,
+/// then, when git's re-merge of the parents differs from the commit's
+/// tree, `LF path NUL path NUL ...`. A merge is listed when anything
+/// follows its hash: code added in the merge, or a conflict resolved (the
+/// re-merge holds the conflict markers, so any resolution differs from
+/// it). Nothing follows a merge whose tree is the automatic merge. (git
+/// writes a note instead of a diff for a merge of more than two parents,
+/// which would run into the next record: the log leaves those out with
+/// `--max-parents=2`, and [`range_is_fix`] counts them.)
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record when a record does not start
+/// with the empty marker field or its hash is not 40 or 64 hex digits.
+pub fn parse_merges_with_content(bytes: &[u8]) -> Result<BTreeSet<String>, ChangeError> {
+    const FILE: &str = "git log --remerge-diff";
+    const SHAPE: &str = "expected `<NUL>hash<NUL>` then the paths the merge changed";
+    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    let mut found = BTreeSet::new();
+    if bytes.is_empty() {
+        return Ok(found);
+    }
+    let mut pieces = body.split(|b| *b == 0).peekable();
+    let mut record = 0usize;
+    while let Some(marker) = pieces.next() {
+        record += 1;
+        if !marker.is_empty() {
+            return Err(malformed(FILE, record, marker, SHAPE));
+        }
+        let hash = pieces.next().ok_or_else(|| malformed(FILE, record, b"", SHAPE))?;
+        if !is_hash(hash) {
+            return Err(malformed(FILE, record, hash, "not a commit hash"));
+        }
+        let mut content = false;
+        while pieces.next_if(|p| !p.is_empty()).is_some() {
+            content = true;
+        }
+        if content {
+            found.insert(lossy(hash));
+        }
+    }
+    Ok(found)
 }
 
 /// The commit a commit message says it reverts: the hash in git's own

@@ -12,10 +12,11 @@
 use blastgate_change::{AiInvolvement, ChangeError, FileChange, FileStatus, ProvenanceSource};
 use blastgate_ingest::git::{
     AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix, mark_binary,
-    merge_name_status, parse_log, parse_name_status_z, parse_numstat_z, provenance, range_is_fix, subject,
-    tool_and_model, trailers,
+    merge_name_status, parse_log, parse_merges_with_content, parse_name_status_z, parse_numstat_z, provenance,
+    range_is_fix, subject, tool_and_model, trailers,
 };
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 const H1: &str = "1111111111111111111111111111111111111111";
 const H2: &str = "2222222222222222222222222222222222222222";
@@ -486,11 +487,39 @@ fn a_range_is_a_fix_only_when_every_commit_is() {
     let fix = commit("fix: a");
     let feat = commit("feat: b");
     let mut merge = commit("Merge branch 'x'");
+    merge.hash = H3.into();
     merge.parents = vec![H1.into(), H2.into()];
-    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()]), Some(true), "merges do not count");
-    assert_eq!(range_is_fix(&[fix, feat]), Some(false));
-    assert_eq!(range_is_fix(&[merge]), None);
-    assert_eq!(range_is_fix(&[]), None);
+    let clean = BTreeSet::new();
+    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()], &clean), Some(true), "clean merges do not count");
+    assert_eq!(range_is_fix(&[fix.clone(), feat], &clean), Some(false));
+    assert_eq!(range_is_fix(&[merge.clone()], &clean), None);
+    assert_eq!(range_is_fix(&[], &clean), None);
+    // A merge with content of its own counts as a commit: not a fix
+    // unless its own message says so.
+    let evil = BTreeSet::from([H3.to_owned()]);
+    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()], &evil), Some(false));
+    assert_eq!(range_is_fix(&[merge.clone()], &evil), Some(false));
+    let mut fixing_merge = merge.clone();
+    fixing_merge.message = "Merge branch 'x'\n\nFixes: 1234567890ab (\"x\")".into();
+    assert_eq!(range_is_fix(&[fix.clone(), fixing_merge], &evil), Some(true));
+    // An octopus merge counts whatever the set says (git's remerge diff
+    // does not check it).
+    let mut octopus = merge;
+    octopus.parents.push(H1.into());
+    assert_eq!(range_is_fix(&[fix, octopus], &clean), Some(false));
+}
+
+/// `git log --merges --remerge-diff --name-only -z --format=%x00%H`: a
+/// merge with paths after its hash brings content of its own.
+#[test]
+fn merges_with_content_are_those_with_paths() {
+    let out = format!("\0{H1}\0\0{H2}\0\nsrc/new_feature.go\0src/a.go\0\0{H3}\0");
+    assert_eq!(parse_merges_with_content(out.as_bytes()).unwrap(), BTreeSet::from([H2.to_owned()]));
+    assert!(parse_merges_with_content(b"").unwrap().is_empty());
+    for bad in [&b"x\0"[..], b"\0nothash\0", b"\0"] {
+        let e = parse_merges_with_content(bad).unwrap_err();
+        assert!(e.to_string().contains("git log --remerge-diff"), "{e}");
+    }
 }
 
 // ---- history ----

@@ -88,8 +88,11 @@ impl Default for GitOptions {
 /// - `provenance`: the strongest AI involvement stated by the commits of
 ///   the range (trailers and authors), source `trailer`; `ai` unstated
 ///   (`None`) when no commit names AI;
-/// - `fix`: whether every non-merge commit of the range is a fix (by
-///   subject or `Fixes:` trailer); absent for an empty range;
+/// - `fix`: whether every commit of the range that brings content of its
+///   own is a fix (by subject or `Fixes:` trailer): every non-merge commit,
+///   every merge whose tree is not git's automatic merge of its parents
+///   (code added in the merge commit, or a resolved conflict) and every
+///   merge of more than two parents; absent when there is none;
 /// - `labels`: `revert` when every commit of the range (at most
 ///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
 ///   `This reverts commit X.` line names a commit `X` with one parent that
@@ -294,7 +297,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         title,
         author: Author { id: clip(author_id), ..Author::default() },
         provenance: parse::provenance(&commits, &options.agents),
-        fix: parse::range_is_fix(&commits),
+        fix: git.range_is_fix(&base, &head, &commits)?,
         labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
@@ -735,6 +738,33 @@ impl Git<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the range is a fix (`parse::range_is_fix`): its non-merge
+    /// commits, and its merges that bring content of their own, all fixes.
+    /// A merge brings content of its own when git's re-merge of its
+    /// parents (`--remerge-diff`, git 2.36) differs from its tree: code
+    /// added in the merge commit itself (an "evil merge": `git merge
+    /// --no-commit`, add a feature, commit), or a resolved conflict (fail
+    /// closed). One `git log` over the range's merges, run only when the
+    /// range has one and its other commits are all fixes.
+    fn range_is_fix(&self, base: &str, head: &str, commits: &[parse::Commit]) -> Result<Option<bool>, ChangeError> {
+        let none = std::collections::BTreeSet::new();
+        let without_merges = parse::range_is_fix(commits, &none);
+        if without_merges == Some(false) || !commits.iter().any(parse::Commit::is_merge) {
+            return Ok(without_merges);
+        }
+        // Attributes from the empty tree, as for the diffs: a `merge=ours`
+        // in the change's own `.gitattributes` must not shape the re-merge.
+        let attr_source = format!("--attr-source={}", empty_tree(head));
+        let format = format!("--format={}", parse::MERGE_CONTENT_FORMAT);
+        let range = format!("{base}..{head}");
+        let mut args = vec![attr_source.as_str(), "log", &format, "--merges", "--max-parents=2", "--remerge-diff"];
+        args.extend(["--name-only", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv"]);
+        args.extend(LOG_OPTIONS);
+        args.extend([range.as_str(), "--"]);
+        let merges = parse::parse_merges_with_content(&self.output("git log", &args)?)?;
+        Ok(parse::range_is_fix(commits, &merges))
     }
 
     fn range_commits(&self, base: &str, head: &str) -> Result<Vec<parse::Commit>, ChangeError> {

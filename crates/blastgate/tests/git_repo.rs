@@ -499,6 +499,51 @@ fn fix_flag_needs_every_commit_to_be_a_fix() {
     assert_eq!(fix_of(&feature, &feature), None, "an empty range states nothing");
 }
 
+/// Regression (a git audit): merges never counted for the fix flag, so a
+/// merge commit that adds 200 lines of its own beside a "fix: typo"
+/// commit made the range a fix, and a freeze that lets fixes through
+/// passed it (block to senior). A merge whose tree is git's automatic
+/// merge of its parents still does not count; one with content of its
+/// own, or a resolved conflict, counts as a commit of the range.
+#[test]
+fn a_merge_with_content_of_its_own_is_no_fix() {
+    let repo = Repo::new("evil-merge");
+    repo.write("src/payments/a.go", b"a\nb\nc\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.git(&["checkout", "-q", "-b", "fixbr"]);
+    repo.write("src/payments/a.go", b"a\nB\nc\n");
+    repo.commit(1.0, "fix: typo in payments");
+    let opts = GitOptions::default();
+    let fix_of = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().fix;
+    let merge = |message: &str, extra: Option<(&str, &[u8])>| {
+        repo.git(&["checkout", "-q", "-B", "release", &base]);
+        repo.git(&["merge", "-q", "--no-ff", "--no-commit", "fixbr"]);
+        if let Some((path, contents)) = extra {
+            repo.write(path, contents);
+        }
+        repo.commit(2.0, message)
+    };
+
+    let clean = merge("Merge branch 'fixbr'", None);
+    assert_eq!(fix_of(&base, &clean), Some(true), "a clean merge of a fix is a fix");
+    let feature: String = (1..=200).map(|i| format!("func Feature{i}() {{}}\n")).collect();
+    let evil = merge("Merge branch 'fixbr'", Some(("src/payments/new_feature.go", feature.as_bytes())));
+    assert_eq!(fix_of(&base, &evil), Some(false), "200 lines added in the merge commit ride along");
+    let said = merge("Merge branch 'fixbr'\n\nFixes: 1234567890ab (\"Initial\")", Some(("src/payments/b.go", b"x\n")));
+    assert_eq!(fix_of(&base, &said), Some(true), "a merge that says it fixes is a fix");
+
+    // A resolved conflict is content of the merge's own.
+    repo.git(&["checkout", "-q", "-B", "other", &base]);
+    repo.write("src/payments/a.go", b"a\nbee\nc\n");
+    repo.commit(1.5, "fix: spelling");
+    repo.git(&["checkout", "-q", "-B", "release", "fixbr"]);
+    let out = repo.command(&["merge", "-q", "other"]).output().unwrap();
+    assert!(!out.status.success(), "the merge conflicts");
+    repo.write("src/payments/a.go", b"a\nB and a new branch of logic\nc\n");
+    let resolved = repo.commit(3.0, "Merge branch 'other'");
+    assert_eq!(fix_of(&base, &resolved), Some(false), "a conflict resolution is counted");
+}
+
 #[test]
 fn empty_range_has_no_files() {
     let repo = Repo::new("empty");
