@@ -38,8 +38,8 @@
 //! `--name-only`. The format starts every commit with an empty field, and
 //! since no path or field is empty the empty field marks a new commit without
 //! ambiguity: `NUL hash NUL parents NUL author-name NUL author-email NUL
-//! committer-time NUL message NUL` then, with `--name-only`, `LF path NUL
-//! path NUL ...`.
+//! committer-name NUL committer-email NUL committer-time NUL message NUL`
+//! then, with `--name-only`, `LF path NUL path NUL ...`.
 //!
 //! # Trailers
 //!
@@ -62,11 +62,11 @@
 //!
 //! # AI provenance
 //!
-//! [`provenance`] reads the trailers and the author of every commit of a
-//! range and returns the strongest involvement found (`none` < `assisted` <
-//! `generated` < `agent`), with the tool and model of the first fact at that
-//! level (commits in the order given, trailers in message order, the author
-//! last). Facts:
+//! [`provenance`] reads the trailers, the author and the committer of every
+//! commit of a range and returns the strongest involvement found (`none` <
+//! `assisted` < `generated` < `agent`), with the tool and model of the first
+//! fact at that level (commits in the order given, trailers in message
+//! order, then the author, then the committer). Facts:
 //!
 //! | fact | involvement |
 //! |---|---|
@@ -75,6 +75,7 @@
 //! | `Co-authored-by: Name <email>` matching a known interactive AI tool ([`AiAgents`]) | `generated`: the tool wrote part of the commit |
 //! | `Co-authored-by:` matching a known autonomous agent | `agent` |
 //! | the commit's author matching a known tool or agent | as for `Co-authored-by` |
+//! | the commit's committer matching a known tool or agent (an agent that committed a person's work took part in it; generic bots such as `github-actions[bot]` or GitHub's `web-flow` are not listed) | as for `Co-authored-by` |
 //! | `Agent: ...` | `agent` |
 //!
 //! # History metrics
@@ -123,7 +124,7 @@ use blastgate_change::{
 };
 
 /// The `git log --format` that [`parse_log`] reads, with `-z`.
-pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%ct%x00%B";
+pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%ct%x00%B";
 
 /// One record of `--name-status -z` output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +151,10 @@ pub struct Commit {
     pub author_name: String,
     /// The author's email.
     pub author_email: String,
+    /// The committer's name.
+    pub committer_name: String,
+    /// The committer's email.
+    pub committer_email: String,
     /// The committer time, seconds since the Unix epoch.
     pub time: i64,
     /// The raw message (`%B`), without trailing newlines.
@@ -205,8 +210,8 @@ pub struct AiAgent {
     emails: Vec<String>,
 }
 
-/// The AI tools and agents recognised in `Co-authored-by:` trailers and
-/// commit authors. [`AiAgents::default`] is the documented list below; add
+/// The AI tools and agents recognised in `Co-authored-by:` trailers,
+/// commit authors and committers. [`AiAgents::default`] is the documented list below; add
 /// your own with [`AiAgents::add`].
 ///
 /// | tool | kind | names | emails |
@@ -449,7 +454,7 @@ pub fn mark_binary(files: &mut [FileChange], detected: &[FileChange]) {
 /// [`MAX_STRING_BYTES`].
 pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
     const FILE: &str = "git log";
-    const SHAPE: &str = "expected `<NUL>hash<NUL>parents<NUL>name<NUL>email<NUL>time<NUL>message<NUL>`";
+    const SHAPE: &str = "expected `<NUL>hash<NUL>parents<NUL>name<NUL>email<NUL>committer-name<NUL>committer-email<NUL>time<NUL>message<NUL>`";
     let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
     if bytes.is_empty() {
         return Ok(Vec::new());
@@ -466,6 +471,8 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
         let parents = field()?;
         let name = field()?;
         let email = field()?;
+        let committer_name = field()?;
+        let committer_email = field()?;
         let time = field()?;
         let message = field()?;
         if !is_hash(hash) {
@@ -479,7 +486,7 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
             .ok()
             .and_then(|t| t.parse::<i64>().ok())
             .ok_or_else(|| malformed(FILE, record, time, "the commit time is not a whole number of seconds"))?;
-        for value in [name, email] {
+        for value in [name, email, committer_name, committer_email] {
             if value.len() > MAX_STRING_BYTES {
                 return Err(ChangeError::limit(FILE, "max_string_bytes", MAX_STRING_BYTES as u64, value.len() as u64));
             }
@@ -498,6 +505,8 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
             parents,
             author_name: lossy(name),
             author_email: lossy(email),
+            committer_name: lossy(committer_name),
+            committer_email: lossy(committer_email),
             time,
             message: lossy(message).trim_end_matches(['\n', '\r']).to_owned(),
             files,
@@ -557,7 +566,8 @@ pub fn subject(message: &str) -> String {
     paragraph.take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// The strongest AI involvement stated by the commits (see the module docs).
+/// The strongest AI involvement stated by the commits' trailers, authors and
+/// committers (see the module docs).
 /// The source is always `trailer`. When no trailer names AI, `ai` is left
 /// unstated: a commit without trailers does not say that no AI helped, so
 /// the range does not either (the CI platform can state it: `--ai`).
@@ -592,8 +602,15 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
                 _ => {}
             }
         }
-        if let Some(m) = agents.identify(&commit.author_name, &commit.author_email) {
-            consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+        // The committer too: an agent that committed a person's work took
+        // part in it (a git audit: `copilot-swe-agent[bot]` committing a
+        // human's authored commit counted as no AI at all). Generic bots
+        // (`github-actions[bot]`, GitHub's `web-flow`) are not in the list.
+        let people = [(&commit.author_name, &commit.author_email), (&commit.committer_name, &commit.committer_email)];
+        for (name, email) in people {
+            if let Some(m) = agents.identify(name, email) {
+                consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+            }
         }
     }
     best

@@ -42,6 +42,8 @@ fn commit(message: &str) -> Commit {
         hash: H1.into(),
         author_name: "Dev".into(),
         author_email: "dev@example.com".into(),
+        committer_name: "Dev".into(),
+        committer_email: "dev@example.com".into(),
         message: message.into(),
         ..Commit::default()
     }
@@ -209,7 +211,7 @@ fn merge_rejects_outputs_that_disagree() {
 // ---- log ----
 
 fn log_record(hash: &str, parents: &str, name: &str, email: &str, time: &str, message: &str) -> Vec<u8> {
-    format!("\0{hash}\0{parents}\0{name}\0{email}\0{time}\0{message}").into_bytes()
+    format!("\0{hash}\0{parents}\0{name}\0{email}\0Committer\0c@x\0{time}\0{message}").into_bytes()
 }
 
 #[test]
@@ -223,6 +225,7 @@ fn log_without_files() {
     assert_eq!(commits[0].hash, H2);
     assert_eq!(commits[0].parents, [H1]);
     assert_eq!((commits[0].author_name.as_str(), commits[0].author_email.as_str()), ("Ann", "ann@x"));
+    assert_eq!((commits[0].committer_name.as_str(), commits[0].committer_email.as_str()), ("Committer", "c@x"));
     assert_eq!(commits[0].time, 1_700_000_000);
     assert_eq!(commits[0].message, "second\n\nbody");
     assert!(commits[1].parents.is_empty(), "a root commit has no parents");
@@ -445,6 +448,28 @@ fn agent_author_and_aider_author_suffix() {
     aider.author_name = "Jane Doe (aider)".into();
     let p = provenance(&[aider], &AiAgents::default());
     assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Generated), Some("aider")));
+}
+
+/// Regression (a git audit): a known agent as the committer of a
+/// person's commit counted as no AI at all. The agent list applies to
+/// committers as to authors; generic bots are not agents.
+#[test]
+fn an_agent_committer_counts_and_generic_bots_do_not() {
+    let mut c = commit("Implement feature");
+    c.committer_name = "copilot-swe-agent[bot]".into();
+    c.committer_email = "198982749+Copilot@users.noreply.github.com".into();
+    let p = provenance(&[c], &AiAgents::default());
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
+    for (name, email) in [
+        ("GitHub", "noreply@github.com"),
+        ("web-flow", "noreply@github.com"),
+        ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"),
+        ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"),
+    ] {
+        let mut c = commit("Merge pull request #1");
+        (c.committer_name, c.committer_email) = (name.into(), email.into());
+        assert_eq!(provenance(&[c], &AiAgents::default()).ai, None, "{name}");
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! [`changeset_from_git`] runs the system `git` (never through a shell) and
 //! hands its output to the pure parsers of `blastgate_ingest::git`: the
 //! changed files with their line counts, statuses, renames and binary
-//! flags; the commits of the range, whose trailers and authors give
+//! flags; the commits of the range, whose trailers, authors and committers give
 //! the AI [`Provenance`] and the fix flag; and, unless turned off, the
 //! history metrics of Kamei et al. (2013) from the commits before the base.
 //! The rules (trailer syntax, the known AI identities, the metric
@@ -53,8 +53,8 @@ use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
 pub struct GitOptions {
     /// The changeset id. Default: `<base>..<head>` with 12-digit hashes.
     pub id: Option<String>,
-    /// The AI tools and agents recognised in `Co-authored-by:` trailers and
-    /// commit authors. Default: [`AiAgents::default`].
+    /// The AI tools and agents recognised in `Co-authored-by:` trailers,
+    /// commit authors and committers. Default: [`AiAgents::default`].
     pub agents: AiAgents,
     /// Whether to compute the history metrics (two more `git log` runs over
     /// the history before the base). Default: true.
@@ -86,7 +86,7 @@ impl Default for GitOptions {
 ///   binary flag (git's content test); every file's lines are counted as
 ///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
-///   the range (trailers and authors), source `trailer`; `ai` unstated
+///   the range (trailers, authors and committers), source `trailer`; `ai` unstated
 ///   (`None`) when no commit names AI;
 /// - `fix`: whether every commit of the range that brings content of its
 ///   own is a fix (by subject or `Fixes:` trailer): every non-merge commit,

@@ -430,6 +430,39 @@ fn provenance_from_trailers_and_agents() {
     );
 }
 
+/// Regression (a git audit): a commit a known agent committed (the
+/// committer `copilot-swe-agent[bot]`) with a person as its author counted
+/// as no AI at all. GitHub's `web-flow` committer is no agent.
+#[test]
+fn an_agent_committer_is_agent_involvement() {
+    let repo = Repo::new("agent-committer");
+    repo.write("a.txt", b"a\n");
+    let base = repo.commit(0.0, "Initial");
+    let commit_by = |committer: (&str, &str), path: &str| {
+        repo.write(path, b"change\n");
+        repo.git(&["add", "-A"]);
+        let out = repo
+            .command(&["commit", "-q", "-m", "Implement the ticket"])
+            .env("GIT_AUTHOR_NAME", "Jane Doe")
+            .env("GIT_AUTHOR_EMAIL", "jane@example.com")
+            .env("GIT_COMMITTER_NAME", committer.0)
+            .env("GIT_COMMITTER_EMAIL", committer.1)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "commit: {}", String::from_utf8_lossy(&out.stderr));
+        repo.git(&["rev-parse", "HEAD"])
+    };
+    let web = commit_by(("GitHub", "noreply@github.com"), "b.txt");
+    let opts = GitOptions::default();
+    let read = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap();
+    assert_eq!(read(&base, &web).provenance.ai, None, "GitHub's web-flow committer is no agent");
+    let agent = commit_by(("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com"), "c.txt");
+    let change = read(&web, &agent);
+    let p = change.provenance;
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
+    assert_eq!(change.author.id, "jane@example.com", "the author is still the person");
+}
+
 #[test]
 fn history_metrics_on_a_small_history() {
     let repo = Repo::new("history");
