@@ -154,7 +154,10 @@ pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "do
 /// review it.
 ///
 /// # Errors
-/// - [`ChangeError::InvalidValue`]: `commit` starts with `-`;
+/// - [`ChangeError::InvalidValue`]: `commit` starts with `-`, or the first
+///   of [`CODEOWNERS_PATHS`] there is a symbolic link (its text is not the
+///   file it names, GitHub does not follow it, and reading no owners from
+///   it without a word would send the change past the owners it meant);
 /// - [`ChangeError::Git`]: git cannot be run or `commit` is unknown;
 /// - [`ChangeError::LimitExceeded`]: the file is over [`MAX_INPUT_BYTES`];
 /// - [`ChangeError::Io`]: reading git's output failed.
@@ -175,14 +178,31 @@ pub fn codeowners_at(
     let commit = git.resolve(commit)?;
     for path in CODEOWNERS_PATHS {
         let spec = format!("{commit}:{path}");
-        // What the path is at that commit: a missing one fails, a folder
-        // is a tree; only a file (a blob) counts.
-        let kind = match git.run("git cat-file", &["cat-file", "-t", &spec])? {
-            Ok(kind) => kind,
-            Err(_) => continue,
-        };
-        if kind.trim_ascii() != b"blob" {
-            continue;
+        // What the path is at that commit, by its mode (`ls-tree` prints
+        // `MODE TYPE HASH<TAB>PATH`, nothing for a missing path): only a
+        // file counts; a folder or a submodule is no CODEOWNERS file.
+        let listed = git.output("git ls-tree", &["ls-tree", "-z", commit.as_str(), "--", path])?;
+        let mode = listed.split(|b| *b == b' ').next().unwrap_or_default();
+        match mode {
+            b"100644" | b"100755" => {}
+            // A symbolic link's blob is the link's text, not the file it
+            // names: read as CODEOWNERS it loses every owner without a
+            // word (a git audit), and GitHub does not follow it either.
+            b"120000" => {
+                let target = git.output("git cat-file", &["cat-file", "blob", &spec])?;
+                return Err(ChangeError::invalid(
+                    path,
+                    format!("commit {}", short(&commit)),
+                    blastgate_graph::shorten(&String::from_utf8_lossy(&target)),
+                    "the CODEOWNERS file is a symbolic link; GitHub does not follow it, and blastgate does not \
+                     read owners from it",
+                )
+                .with_help(
+                    "replace the link with the file itself, or give the owners with `--codeowners FILE` \
+                     (library: `RepoMapping::with_codeowners`)",
+                ));
+            }
+            _ => continue,
         }
         let bytes = git.output("git cat-file", &["cat-file", "blob", &spec])?;
         return Ok(Some((path.to_owned(), bytes)));

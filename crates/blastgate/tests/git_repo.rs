@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use blastgate::change::ChangeKind;
 use blastgate::git::{
-    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git, git_change,
+    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git,
+    codeowners_at, git_change,
 };
 
 /// 2023-11-14T22:13:20Z; test dates are days after it.
@@ -1084,4 +1085,28 @@ fn patch_headers_of_names_with_a_space_are_read() {
     let cr = repo.commit(3.0, "Helpers");
     let change = changeset_from_git(repo.path(), &range(&quoted, &cr), &GitOptions::default()).unwrap();
     assert_eq!(file(&change.files, "src/payments/x y.py").added, 4, "one line to git, four to Python");
+}
+
+/// Regression (a git audit): a CODEOWNERS file that is a symbolic link
+/// (`.github/CODEOWNERS -> ../CODEOWNERS`) was read as its link text, a
+/// pattern without owners, so every owner was lost without a word. GitHub
+/// does not follow it either: it is refused, naming the file. A plain
+/// file, in any of the places, is read.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_codeowners_is_refused() {
+    let repo = Repo::new("codeowners-link");
+    repo.write("CODEOWNERS", b"* @org/all\n");
+    repo.write("docs/CODEOWNERS", b"* @org/docs\n");
+    let plain = repo.commit(0.0, "Owners");
+    let read = codeowners_at(repo.path(), &plain, &GitOptions::default()).unwrap();
+    assert_eq!(read, Some(("CODEOWNERS".to_owned(), b"* @org/all\n".to_vec())));
+    std::fs::create_dir_all(repo.path().join(".github")).unwrap();
+    std::os::unix::fs::symlink("../CODEOWNERS", repo.path().join(".github/CODEOWNERS")).unwrap();
+    let linked = repo.commit(1.0, "Link the owners");
+    let err = codeowners_at(repo.path(), &linked, &GitOptions::default()).unwrap_err();
+    assert_eq!(err.kind_name(), "invalid_value", "{err}");
+    let text = err.to_string();
+    assert!(text.contains(".github/CODEOWNERS") && text.contains("symbolic link"), "{text}");
+    assert!(text.contains("GitHub does not follow it"), "{text}");
 }
