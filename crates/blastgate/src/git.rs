@@ -221,6 +221,10 @@ pub struct GitChange {
     /// [`MAX_COMMITS`] commits, the author's log cut there, or a shallow
     /// repository whose history before the base is cut.
     pub notes: Vec<String>,
+    /// The changed paths that are submodules at the head (gitlinks), in
+    /// path order: directories to git, which CODEOWNERS matches as such
+    /// (pass them to [`crate::change::RepoMapping::with_directories`]).
+    pub submodules: Vec<String>,
 }
 
 /// [`changeset_from_git`], with notes on the history metrics left out.
@@ -240,7 +244,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         git.resolve(range.base)?
     };
     let shallow = git.is_shallow()?;
-    let (files, destructive_migrations) = git.files(&base, &head)?;
+    let ChangedFiles { files, destructive_migrations, submodules } = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
     if shallow {
         git.check_not_cut(range_text, &commits)?;
@@ -326,7 +330,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         head: Some(head),
         ..Changeset::default()
     };
-    Ok(GitChange { changeset, notes })
+    Ok(GitChange { changeset, notes, submodules })
 }
 
 /// A validated range: two revisions that are not options.
@@ -367,6 +371,15 @@ impl<'a> Range<'a> {
         }
         Ok(Self { base, head, merge_base })
     }
+}
+
+/// What `Git::files` reads: the changed files, the schema migrations
+/// among them that destroy data, and the submodules among them (gitlinks
+/// at the head), each in path order but the files (git's order).
+struct ChangedFiles {
+    files: Vec<FileChange>,
+    destructive_migrations: Vec<String>,
+    submodules: Vec<String>,
 }
 
 /// What a failed git command said.
@@ -635,7 +648,8 @@ impl Git<'_> {
     /// content test calls binary.
     /// The changed files, and the schema migrations among them whose added
     /// lines destroy data for good (see `parse::destructive_migrations`).
-    fn files(&self, base: &str, head: &str) -> Result<(Vec<FileChange>, Vec<String>), ChangeError> {
+    /// And the submodules among them (gitlinks at the head), in path order.
+    fn files(&self, base: &str, head: &str) -> Result<ChangedFiles, ChangeError> {
         let attr_source = format!("--attr-source={}", empty_tree(head));
         let text = attributes_file(TEXT_ATTRIBUTES)?;
         let mut text_config = OsString::from("core.attributesFile=");
@@ -717,7 +731,7 @@ impl Git<'_> {
                 }
             }
         }
-        Ok((files, destructive))
+        Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
     }
 
     /// Whether the repository is a shallow clone.

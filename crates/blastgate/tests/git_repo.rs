@@ -377,6 +377,37 @@ fn submodule_pointer_change_counts_whatever_gitmodules_says() {
     assert_eq!(file(&change.files, ".gitmodules").kind, None);
 }
 
+/// Regression (a git audit): CODEOWNERS matched a submodule's path as a
+/// file, so `third_party/vendorlib/ @org/vendor` never owned the
+/// submodule `third_party/vendorlib` and its bump fell to the catch-all.
+/// git and GitHub treat a submodule as a directory: the range lists it
+/// among `submodules`, and a mapping given them matches it as one.
+#[test]
+fn a_submodule_is_a_directory_to_codeowners() {
+    use blastgate::change::{CodeOwners, PathMapping, RepoMapping};
+    let lib = Repo::new("owners-lib");
+    lib.write("lib.txt", b"v1\n");
+    lib.commit(0.0, "v1");
+    let repo = Repo::new("owners-submodule");
+    repo.write("src/app.txt", b"app\n");
+    let lib_path = lib.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, "third_party/vendorlib"]);
+    let base = repo.commit(1.0, "Add the library");
+    lib.write("lib.txt", b"v2\n");
+    let v2 = lib.commit(2.0, "v2");
+    repo.git(&["-C", "third_party/vendorlib", "-c", "protocol.file.allow=always", "fetch", "-q", "origin"]);
+    repo.git(&["-C", "third_party/vendorlib", "checkout", "-q", &v2]);
+    repo.write("src/app.txt", b"app 2\n");
+    let head = repo.commit(3.0, "Bump the library");
+
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.submodules, ["third_party/vendorlib"]);
+    let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\nthird_party/vendorlib/ @org/vendor\n").unwrap();
+    let mapping = RepoMapping::default().with_codeowners(owners).with_directories(change.submodules);
+    assert_eq!(mapping.owners_of("third_party/vendorlib"), Some(vec!["@org/vendor"]));
+    assert_eq!(mapping.owners_of("src/app.txt"), Some(vec!["@org/all"]));
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
