@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(sections.len() <= data.len());
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
-        let _ = git::range_is_fix(&commits);
+        let merges = git::parse_merges_with_content(data).unwrap_or_default();
+        let _ = git::range_is_fix(&commits, &merges);
     }
     let text = String::from_utf8_lossy(data);
     let _ = git::trailers(&text);

@@ -10,7 +10,7 @@
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
-//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*IT.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs` |
+//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
 //! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE`, `LICENCE`, `CHANGELOG`, `AUTHORS`, `NOTICE`, `COPYING` (and `LICENSE-MIT`) without an extension or with one of those or `.txt` (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
@@ -168,9 +168,10 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         // OpenAPI `api.spec.yaml` the service serves.
         || ((name.contains(".test.") || name.contains(".spec.")) && ends_with_any(name, SOURCE_EXTENSIONS))
         || (name.starts_with("test_") && name.ends_with(".py"))
-        || ["Test.java", "Tests.java", "IT.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs"]
+        || ["Test.java", "Tests.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs"]
             .iter()
             .any(|s| original.ends_with(s))
+        || ["IT.java", "ITCase.java"].iter().any(|s| camel_case_suffix(original, s))
     {
         return ChangeKind::Test;
     }
@@ -248,6 +249,16 @@ fn versioned_sql(name: &str) -> bool {
     rest.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
+/// Whether `name` ends with `suffix` (`IT.java`) after a CamelCase word:
+/// the character before it is a lowercase letter or a digit
+/// (`PaymentIT.java`, `Cart2IT.java`), so an upper-case name that only
+/// ends in the letters (`DEBIT.java`, `CREDIT.java`, `AUDIT.java`) is code.
+fn camel_case_suffix(name: &str, suffix: &str) -> bool {
+    name.strip_suffix(suffix)
+        .and_then(|stem| stem.chars().next_back())
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +299,14 @@ mod tests {
             // Tests, and production code that only looks like them.
             ("src/main/java/com/shop/CartServiceTest.java", ChangeKind::Test),
             ("src/main/java/com/shop/CartIT.java", ChangeKind::Test),
+            ("src/main/java/com/shop/Cart2IT.java", ChangeKind::Test),
+            ("src/main/java/com/shop/PaymentITCase.java", ChangeKind::Test),
+            // Regression (a git audit): upper-case names that end in `IT`
+            // are production code, not failsafe integration tests.
+            ("src/payments/DEBIT.java", ChangeKind::Code),
+            ("src/payments/CREDIT.java", ChangeKind::Code),
+            ("src/payments/IT.java", ChangeKind::Code),
+            ("src/payments/AUDITCase.java", ChangeKind::Code),
             ("src/Cart.Tests/CartTests.cs", ChangeKind::Test),
             ("src/main/java/com/shop/Digest.java", ChangeKind::Code),
             ("src/main/java/com/shop/Manifest.java", ChangeKind::Code),

@@ -313,8 +313,8 @@ pub struct ChangeInput {
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub ai: Option<AiArg>,
     /// An autonomous agent account of your own, as `TOOL=EMAIL` (repeat
-    /// for several): a commit of the git range it authored or co-authored
-    /// counts as made by an agent, as the built-in list's do.
+    /// for several): a commit of the git range it authored, committed or
+    /// co-authored counts as made by an agent, as the built-in list's do.
     #[arg(long, value_name = "TOOL=EMAIL")]
     pub ai_agent: Vec<String>,
 }

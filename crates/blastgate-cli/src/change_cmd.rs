@@ -139,6 +139,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     // GitHub would use at its base (the change's own edits to it do not
     // choose its reviewers).
     let mut base_codeowners: Option<(String, Vec<u8>)> = None;
+    // Submodules of a git range: directories to CODEOWNERS.
+    let mut submodules: Vec<String> = Vec::new();
     let (mut changeset, name) = match &input.change {
         Some(path) => (load_changeset(path)?, path.display().to_string()),
         None if input.repo.is_some() => {
@@ -164,6 +166,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
                     .map(|(path, bytes)| (format!("{}@{base}:{path}", repo.display()), bytes));
             }
             warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
+            submodules = c.submodules;
             (c.changeset, name)
         }
         None if !input.terraform_plan.is_empty() => {
@@ -243,6 +246,14 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
         mapping_bytes.push(b"codeowners".to_vec());
         mapping_bytes.push(bytes);
     }
+    // A submodule is a directory to git and to GitHub: `vendorlib/` owns
+    // it (a git audit: it fell to the catch-all). Which paths are
+    // submodules is part of what the owners are read from.
+    if !submodules.is_empty() && !mapping_bytes.is_empty() {
+        mapping_bytes.push(b"directories".to_vec());
+        mapping_bytes.push(submodules.join("\0").into_bytes());
+    }
+    mapping = mapping.with_directories(submodules);
     let mapping_digest = if mapping_bytes.is_empty() {
         String::new()
     } else {

@@ -235,7 +235,30 @@ impl CodeOwners {
 
     /// The rule that decides `path`'s owners: the last matching line.
     pub fn rule_of(&self, path: &str) -> Option<CodeOwnersRule<'_>> {
-        let index = self.matcher.rule_of(path)?;
+        let index = self.matcher.rule_of(path, false)?;
+        self.rules.get(index).map(Rule::view)
+    }
+
+    /// [`CodeOwners::owners_of`] for a path that is a directory to git: a
+    /// submodule (a gitlink), which git and GitHub match as a directory, so
+    /// that a pattern ending in `/` (`third_party/vendorlib/`) matches it.
+    ///
+    /// ```
+    /// use blastgate_ingest::codeowners::CodeOwners;
+    ///
+    /// let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\nthird_party/vendorlib/ @org/vendor\n")?;
+    /// assert_eq!(owners.owners_of_dir("third_party/vendorlib"), Some(vec!["@org/vendor"]));
+    /// assert_eq!(owners.owners_of("third_party/vendorlib"), Some(vec!["@org/all"])); // a file of that name
+    /// # Ok::<(), blastgate_change::ChangeError>(())
+    /// ```
+    pub fn owners_of_dir(&self, path: &str) -> Option<Vec<&str>> {
+        self.rule_of_dir(path).map(|rule| rule.owners().iter().map(String::as_str).collect())
+    }
+
+    /// [`CodeOwners::rule_of`] for a path that is a directory to git (see
+    /// [`CodeOwners::owners_of_dir`]).
+    pub fn rule_of_dir(&self, path: &str) -> Option<CodeOwnersRule<'_>> {
+        let index = self.matcher.rule_of(path, true)?;
         self.rules.get(index).map(Rule::view)
     }
 
@@ -566,21 +589,22 @@ impl PathMatcher {
         Self { chunks: Vec::new() }
     }
 
-    /// The index of the last rule that matches `path`, a file path from the
-    /// repository root. A leading `/` or `./` is ignored; an empty path
-    /// matches nothing.
-    pub(crate) fn rule_of(&self, path: &str) -> Option<usize> {
+    /// The index of the last rule that matches `path`, a path from the
+    /// repository root: a file, or a directory when `is_dir` (a submodule;
+    /// patterns ending in `/` match only directories). A leading `/` or
+    /// `./` is ignored; an empty path matches nothing.
+    pub(crate) fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
         let path = path.strip_prefix("./").unwrap_or(path).trim_start_matches('/');
         if path.is_empty() {
             return None;
         }
-        self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path))
+        self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
     }
 }
 
 impl Chunk {
-    fn rule_of(&self, path: &str) -> Option<usize> {
-        let mut best = rule_index(&self.own.matched(path, false));
+    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let mut best = rule_index(&self.own.matched(path, is_dir));
         let mut dir = path;
         while let Some(slash) = dir.rfind('/') {
             dir = dir.get(..slash).unwrap_or_default();

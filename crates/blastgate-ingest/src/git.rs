@@ -38,8 +38,8 @@
 //! `--name-only`. The format starts every commit with an empty field, and
 //! since no path or field is empty the empty field marks a new commit without
 //! ambiguity: `NUL hash NUL parents NUL author-name NUL author-email NUL
-//! committer-time NUL message NUL` then, with `--name-only`, `LF path NUL
-//! path NUL ...`.
+//! committer-name NUL committer-email NUL committer-time NUL message NUL`
+//! then, with `--name-only`, `LF path NUL path NUL ...`.
 //!
 //! # Trailers
 //!
@@ -62,11 +62,11 @@
 //!
 //! # AI provenance
 //!
-//! [`provenance`] reads the trailers and the author of every commit of a
-//! range and returns the strongest involvement found (`none` < `assisted` <
-//! `generated` < `agent`), with the tool and model of the first fact at that
-//! level (commits in the order given, trailers in message order, the author
-//! last). Facts:
+//! [`provenance`] reads the trailers, the author and the committer of every
+//! commit of a range and returns the strongest involvement found (`none` <
+//! `assisted` < `generated` < `agent`), with the tool and model of the first
+//! fact at that level (commits in the order given, trailers in message
+//! order, then the author, then the committer). Facts:
 //!
 //! | fact | involvement |
 //! |---|---|
@@ -75,6 +75,7 @@
 //! | `Co-authored-by: Name <email>` matching a known interactive AI tool ([`AiAgents`]) | `generated`: the tool wrote part of the commit |
 //! | `Co-authored-by:` matching a known autonomous agent | `agent` |
 //! | the commit's author matching a known tool or agent | as for `Co-authored-by` |
+//! | the commit's committer matching a known tool or agent (an agent that committed a person's work took part in it; generic bots such as `github-actions[bot]` or GitHub's `web-flow` are not listed) | as for `Co-authored-by` |
 //! | `Agent: ...` | `agent` |
 //!
 //! # History metrics
@@ -123,7 +124,7 @@ use blastgate_change::{
 };
 
 /// The `git log --format` that [`parse_log`] reads, with `-z`.
-pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%ct%x00%B";
+pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%ct%x00%B";
 
 /// One record of `--name-status -z` output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +151,10 @@ pub struct Commit {
     pub author_name: String,
     /// The author's email.
     pub author_email: String,
+    /// The committer's name.
+    pub committer_name: String,
+    /// The committer's email.
+    pub committer_email: String,
     /// The committer time, seconds since the Unix epoch.
     pub time: i64,
     /// The raw message (`%B`), without trailing newlines.
@@ -205,8 +210,8 @@ pub struct AiAgent {
     emails: Vec<String>,
 }
 
-/// The AI tools and agents recognised in `Co-authored-by:` trailers and
-/// commit authors. [`AiAgents::default`] is the documented list below; add
+/// The AI tools and agents recognised in `Co-authored-by:` trailers,
+/// commit authors and committers. [`AiAgents::default`] is the documented list below; add
 /// your own with [`AiAgents::add`].
 ///
 /// | tool | kind | names | emails |
@@ -449,7 +454,7 @@ pub fn mark_binary(files: &mut [FileChange], detected: &[FileChange]) {
 /// [`MAX_STRING_BYTES`].
 pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
     const FILE: &str = "git log";
-    const SHAPE: &str = "expected `<NUL>hash<NUL>parents<NUL>name<NUL>email<NUL>time<NUL>message<NUL>`";
+    const SHAPE: &str = "expected `<NUL>hash<NUL>parents<NUL>name<NUL>email<NUL>committer-name<NUL>committer-email<NUL>time<NUL>message<NUL>`";
     let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
     if bytes.is_empty() {
         return Ok(Vec::new());
@@ -466,6 +471,8 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
         let parents = field()?;
         let name = field()?;
         let email = field()?;
+        let committer_name = field()?;
+        let committer_email = field()?;
         let time = field()?;
         let message = field()?;
         if !is_hash(hash) {
@@ -479,7 +486,7 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
             .ok()
             .and_then(|t| t.parse::<i64>().ok())
             .ok_or_else(|| malformed(FILE, record, time, "the commit time is not a whole number of seconds"))?;
-        for value in [name, email] {
+        for value in [name, email, committer_name, committer_email] {
             if value.len() > MAX_STRING_BYTES {
                 return Err(ChangeError::limit(FILE, "max_string_bytes", MAX_STRING_BYTES as u64, value.len() as u64));
             }
@@ -498,6 +505,8 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
             parents,
             author_name: lossy(name),
             author_email: lossy(email),
+            committer_name: lossy(committer_name),
+            committer_email: lossy(committer_email),
             time,
             message: lossy(message).trim_end_matches(['\n', '\r']).to_owned(),
             files,
@@ -557,7 +566,8 @@ pub fn subject(message: &str) -> String {
     paragraph.take_while(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
-/// The strongest AI involvement stated by the commits (see the module docs).
+/// The strongest AI involvement stated by the commits' trailers, authors and
+/// committers (see the module docs).
 /// The source is always `trailer`. When no trailer names AI, `ai` is left
 /// unstated: a commit without trailers does not say that no AI helped, so
 /// the range does not either (the CI platform can state it: `--ai`).
@@ -592,8 +602,15 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
                 _ => {}
             }
         }
-        if let Some(m) = agents.identify(&commit.author_name, &commit.author_email) {
-            consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+        // The committer too: an agent that committed a person's work took
+        // part in it (a git audit: `copilot-swe-agent[bot]` committing a
+        // human's authored commit counted as no AI at all). Generic bots
+        // (`github-actions[bot]`, GitHub's `web-flow`) are not in the list.
+        let people = [(&commit.author_name, &commit.author_email), (&commit.committer_name, &commit.committer_email)];
+        for (name, email) in people {
+            if let Some(m) = agents.identify(name, email) {
+                consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+            }
         }
     }
     best
@@ -613,15 +630,71 @@ pub fn is_fix(commit: &Commit) -> bool {
     first || mentions || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
 }
 
-/// Whether a range of commits is a fix: `Some(true)` when every non-merge
-/// commit is a fix ([`is_fix`]), `Some(false)` when one is not, `None` when
-/// there is no non-merge commit. All commits must be fixes because freezes
-/// and error budget policies let fixes through: one "fix" commit must not
-/// carry unrelated changes past a freeze.
-pub fn range_is_fix(commits: &[Commit]) -> Option<bool> {
-    let mut own = commits.iter().filter(|c| !c.is_merge()).peekable();
+/// Whether a range of commits is a fix: `Some(true)` when every commit
+/// that brings content of its own is a fix ([`is_fix`]), `Some(false)` when
+/// one is not, `None` when no commit brings content of its own. A commit
+/// brings content of its own when it is not a merge, or it is a merge
+/// whose hash is in `merges_with_content` (its result is not the automatic
+/// merge of its parents: see [`parse_merges_with_content`]), or a merge of
+/// more than two parents (git's remerge diff does not check those, so they
+/// count: fail closed). All must be fixes because freezes and error budget
+/// policies let fixes through: one "fix" commit must not carry unrelated
+/// changes past a freeze, and neither must a merge commit that adds code
+/// of its own (an "evil merge") beside a fix.
+pub fn range_is_fix(commits: &[Commit], merges_with_content: &BTreeSet<String>) -> Option<bool> {
+    let counts = |c: &&Commit| !c.is_merge() || c.parents.len() > 2 || merges_with_content.contains(c.hash.as_str());
+    let mut own = commits.iter().filter(counts).peekable();
     own.peek()?;
     Some(own.all(is_fix))
+}
+
+/// The `git log --format` that [`parse_merges_with_content`] reads, with
+/// `--merges --max-parents=2 --remerge-diff --name-only -z`.
+pub const MERGE_CONTENT_FORMAT: &str = "%x00%H";
+
+/// The merge commits that bring content of their own, from `git log
+/// --merges --max-parents=2 --remerge-diff --name-only -z
+/// --format=`[`MERGE_CONTENT_FORMAT`] output: `NUL hash NUL` per commit,
+/// then, when git's re-merge of the parents differs from the commit's
+/// tree, `LF path NUL path NUL ...`. A merge is listed when anything
+/// follows its hash: code added in the merge, or a conflict resolved (the
+/// re-merge holds the conflict markers, so any resolution differs from
+/// it). Nothing follows a merge whose tree is the automatic merge. (git
+/// writes a note instead of a diff for a merge of more than two parents,
+/// which would run into the next record: the log leaves those out with
+/// `--max-parents=2`, and [`range_is_fix`] counts them.)
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record when a record does not start
+/// with the empty marker field or its hash is not 40 or 64 hex digits.
+pub fn parse_merges_with_content(bytes: &[u8]) -> Result<BTreeSet<String>, ChangeError> {
+    const FILE: &str = "git log --remerge-diff";
+    const SHAPE: &str = "expected `<NUL>hash<NUL>` then the paths the merge changed";
+    let body = bytes.strip_suffix(b"\0").unwrap_or(bytes);
+    let mut found = BTreeSet::new();
+    if bytes.is_empty() {
+        return Ok(found);
+    }
+    let mut pieces = body.split(|b| *b == 0).peekable();
+    let mut record = 0usize;
+    while let Some(marker) = pieces.next() {
+        record += 1;
+        if !marker.is_empty() {
+            return Err(malformed(FILE, record, marker, SHAPE));
+        }
+        let hash = pieces.next().ok_or_else(|| malformed(FILE, record, b"", SHAPE))?;
+        if !is_hash(hash) {
+            return Err(malformed(FILE, record, hash, "not a commit hash"));
+        }
+        let mut content = false;
+        while pieces.next_if(|p| !p.is_empty()).is_some() {
+            content = true;
+        }
+        if content {
+            found.insert(lossy(hash));
+        }
+    }
+    Ok(found)
 }
 
 /// The commit a commit message says it reverts: the hash in git's own
@@ -751,7 +824,8 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
 
 /// Calls `f` with each content line of each file's hunks in a `git diff
 /// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
-/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted.
+/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
+/// the TAB git writes after a name that holds a space.
 fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
     let mut path: Option<String> = None;
     // Content lines come after a hunk's `@@` line; before it, `---` and
@@ -766,6 +840,11 @@ fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
             let header = |prefix: &[u8], side: &str| {
                 let rest = line.strip_prefix(prefix)?;
                 let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+                // git ends the name with a TAB when it holds a space
+                // (`+++ b/drop old users.sql<TAB>`, `+++ "b/a \"q\".sql"<TAB>`;
+                // diff.c, `emit_diff_symbol`). A name never ends in a TAB
+                // of its own: git quotes a path that holds one.
+                let rest = rest.strip_suffix(b"\t").unwrap_or(rest);
                 let name = unquote(rest)?;
                 name.strip_prefix(side).map(str::to_owned)
             };

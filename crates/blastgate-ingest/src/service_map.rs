@@ -250,13 +250,13 @@ impl ServiceMap {
     /// of up to 4,096 rules (see the [`codeowners`](crate::codeowners#untrusted-input)
     /// module docs).
     pub fn service_of(&self, path: &str) -> Option<&str> {
-        let index = self.matcher.rule_of(path)?;
+        let index = self.matcher.rule_of(path, false)?;
         self.rules.get(index).map(|r| r.service.as_str())
     }
 
     /// The pattern of the rule that decides `path`'s service.
     pub fn pattern_of(&self, path: &str) -> Option<&str> {
-        let index = self.matcher.rule_of(path)?;
+        let index = self.matcher.rule_of(path, false)?;
         self.rules.get(index).map(|r| r.pattern.as_str())
     }
 

@@ -12,10 +12,11 @@
 use blastgate_change::{AiInvolvement, ChangeError, FileChange, FileStatus, ProvenanceSource};
 use blastgate_ingest::git::{
     AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix, mark_binary,
-    merge_name_status, parse_log, parse_name_status_z, parse_numstat_z, provenance, range_is_fix, subject,
-    tool_and_model, trailers,
+    merge_name_status, parse_log, parse_merges_with_content, parse_name_status_z, parse_numstat_z, provenance,
+    range_is_fix, subject, tool_and_model, trailers,
 };
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 const H1: &str = "1111111111111111111111111111111111111111";
 const H2: &str = "2222222222222222222222222222222222222222";
@@ -41,6 +42,8 @@ fn commit(message: &str) -> Commit {
         hash: H1.into(),
         author_name: "Dev".into(),
         author_email: "dev@example.com".into(),
+        committer_name: "Dev".into(),
+        committer_email: "dev@example.com".into(),
         message: message.into(),
         ..Commit::default()
     }
@@ -208,7 +211,7 @@ fn merge_rejects_outputs_that_disagree() {
 // ---- log ----
 
 fn log_record(hash: &str, parents: &str, name: &str, email: &str, time: &str, message: &str) -> Vec<u8> {
-    format!("\0{hash}\0{parents}\0{name}\0{email}\0{time}\0{message}").into_bytes()
+    format!("\0{hash}\0{parents}\0{name}\0{email}\0Committer\0c@x\0{time}\0{message}").into_bytes()
 }
 
 #[test]
@@ -222,6 +225,7 @@ fn log_without_files() {
     assert_eq!(commits[0].hash, H2);
     assert_eq!(commits[0].parents, [H1]);
     assert_eq!((commits[0].author_name.as_str(), commits[0].author_email.as_str()), ("Ann", "ann@x"));
+    assert_eq!((commits[0].committer_name.as_str(), commits[0].committer_email.as_str()), ("Committer", "c@x"));
     assert_eq!(commits[0].time, 1_700_000_000);
     assert_eq!(commits[0].message, "second\n\nbody");
     assert!(commits[1].parents.is_empty(), "a root commit has no parents");
@@ -446,6 +450,28 @@ fn agent_author_and_aider_author_suffix() {
     assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Generated), Some("aider")));
 }
 
+/// Regression (a git audit): a known agent as the committer of a
+/// person's commit counted as no AI at all. The agent list applies to
+/// committers as to authors; generic bots are not agents.
+#[test]
+fn an_agent_committer_counts_and_generic_bots_do_not() {
+    let mut c = commit("Implement feature");
+    c.committer_name = "copilot-swe-agent[bot]".into();
+    c.committer_email = "198982749+Copilot@users.noreply.github.com".into();
+    let p = provenance(&[c], &AiAgents::default());
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
+    for (name, email) in [
+        ("GitHub", "noreply@github.com"),
+        ("web-flow", "noreply@github.com"),
+        ("github-actions[bot]", "41898282+github-actions[bot]@users.noreply.github.com"),
+        ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"),
+    ] {
+        let mut c = commit("Merge pull request #1");
+        (c.committer_name, c.committer_email) = (name.into(), email.into());
+        assert_eq!(provenance(&[c], &AiAgents::default()).ai, None, "{name}");
+    }
+}
+
 #[test]
 fn custom_agents_can_be_added_or_all_removed() {
     let c = commit("s\n\nCo-authored-by: Helper Bot <helper@corp.example>");
@@ -486,11 +512,39 @@ fn a_range_is_a_fix_only_when_every_commit_is() {
     let fix = commit("fix: a");
     let feat = commit("feat: b");
     let mut merge = commit("Merge branch 'x'");
+    merge.hash = H3.into();
     merge.parents = vec![H1.into(), H2.into()];
-    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()]), Some(true), "merges do not count");
-    assert_eq!(range_is_fix(&[fix, feat]), Some(false));
-    assert_eq!(range_is_fix(&[merge]), None);
-    assert_eq!(range_is_fix(&[]), None);
+    let clean = BTreeSet::new();
+    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()], &clean), Some(true), "clean merges do not count");
+    assert_eq!(range_is_fix(&[fix.clone(), feat], &clean), Some(false));
+    assert_eq!(range_is_fix(&[merge.clone()], &clean), None);
+    assert_eq!(range_is_fix(&[], &clean), None);
+    // A merge with content of its own counts as a commit: not a fix
+    // unless its own message says so.
+    let evil = BTreeSet::from([H3.to_owned()]);
+    assert_eq!(range_is_fix(&[fix.clone(), merge.clone()], &evil), Some(false));
+    assert_eq!(range_is_fix(&[merge.clone()], &evil), Some(false));
+    let mut fixing_merge = merge.clone();
+    fixing_merge.message = "Merge branch 'x'\n\nFixes: 1234567890ab (\"x\")".into();
+    assert_eq!(range_is_fix(&[fix.clone(), fixing_merge], &evil), Some(true));
+    // An octopus merge counts whatever the set says (git's remerge diff
+    // does not check it).
+    let mut octopus = merge;
+    octopus.parents.push(H1.into());
+    assert_eq!(range_is_fix(&[fix, octopus], &clean), Some(false));
+}
+
+/// `git log --merges --remerge-diff --name-only -z --format=%x00%H`: a
+/// merge with paths after its hash brings content of its own.
+#[test]
+fn merges_with_content_are_those_with_paths() {
+    let out = format!("\0{H1}\0\0{H2}\0\nsrc/new_feature.go\0src/a.go\0\0{H3}\0");
+    assert_eq!(parse_merges_with_content(out.as_bytes()).unwrap(), BTreeSet::from([H2.to_owned()]));
+    assert!(parse_merges_with_content(b"").unwrap().is_empty());
+    for bad in [&b"x\0"[..], b"\0nothash\0", b"\0"] {
+        let e = parse_merges_with_content(bad).unwrap_err();
+        assert!(e.to_string().contains("git log --remerge-diff"), "{e}");
+    }
 }
 
 // ---- history ----
@@ -651,4 +705,22 @@ fn autonomous_agents_match_the_changeset_tool_list() {
             }
         }
     }
+}
+
+/// Regression (a git audit): git ends a `---`/`+++` name that holds a space
+/// with a TAB. The TAB stayed in the path, so `V2__drop old users.sql\t` was
+/// no `.sql` migration, and a quoted name ending in `"\t` was never
+/// unquoted, its lines never read.
+#[test]
+fn patch_headers_of_names_with_a_space_lose_git_s_tab() {
+    use blastgate_ingest::git::{destructive_migrations, hidden_line_breaks};
+    let patch = b"diff --git a/sql/V2__drop old users.sql b/sql/V2__drop old users.sql\n\
+                  new file mode 100644\n--- /dev/null\n+++ b/sql/V2__drop old users.sql\t\n@@ -0,0 +1 @@\n+DROP TABLE users;\n\
+                  diff --git \"a/db/0002 drop \\\"legacy\\\".sql\" \"b/db/0002 drop \\\"legacy\\\".sql\"\n\
+                  --- /dev/null\n+++ \"b/db/0002 drop \\\"legacy\\\".sql\"\t\n@@ -0,0 +1 @@\n+DROP TABLE legacy;\n\
+                  diff --git a/src/x y.py b/src/x y.py\n--- a/src/x y.py\t\n+++ /dev/null\n@@ -1 +0,0 @@\n-a=1\rb=2\rc=3\n";
+    let all = destructive_migrations(patch, |_| true);
+    assert_eq!(all, ["db/0002 drop \"legacy\".sql", "sql/V2__drop old users.sql"]);
+    let hidden = hidden_line_breaks(patch);
+    assert_eq!(hidden.get("src/x y.py"), Some(&(0, 2)), "{hidden:?}");
 }

@@ -123,7 +123,7 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
     //    the CI platform names, whose experience git did not measure.
     let git = GitOptions::default();
     let change = git_change(&repo, &range, &git)?;
-    let (mut changeset, mut warnings) = (change.changeset, change.notes);
+    let (mut changeset, mut warnings, submodules) = (change.changeset, change.notes, change.submodules);
     if let Some(id) = &author {
         warnings.extend(replace_author(&mut changeset, id)?);
     }
@@ -132,13 +132,19 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
     //    branch the change goes into (the change's own edits to it do not
     //    choose its reviewers).
     let left = range.split_once("...").or_else(|| range.split_once("..")).map(|(left, _)| left);
-    let mut mapping = RepoMapping::from_graph(engine.graph());
+    // Submodules are directories to CODEOWNERS (`vendorlib/` owns one).
+    let mut mapping = RepoMapping::from_graph(engine.graph()).with_directories(submodules.iter().cloned());
     let mut mapping_digest = String::new();
     if let Some(base) = left.filter(|l| !l.is_empty()).or(changeset.base.as_deref())
         && let Some((path, bytes)) = codeowners_at(&repo, base, &git)?
     {
         mapping = mapping.with_codeowners(CodeOwners::parse(&format!("{base}:{path}"), &bytes)?);
-        mapping_digest = digest_of(&[b"codeowners", &bytes]);
+        let joined = submodules.join("\0");
+        let mut parts: Vec<&[u8]> = vec![b"codeowners", &bytes];
+        if !submodules.is_empty() {
+            parts.extend([b"directories".as_slice(), joined.as_bytes()]);
+        }
+        mapping_digest = digest_of(&parts);
         warnings.push(format!("owners read from `{base}:{path}`"));
     }
     warnings.extend(mapping.warnings());

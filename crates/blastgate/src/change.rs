@@ -198,6 +198,7 @@ pub struct RepoMapping {
     service_map: Option<ServiceMap>,
     source_locations: Option<ServiceMap>,
     codeowners: Option<CodeOwners>,
+    directories: std::collections::BTreeSet<String>,
 }
 
 impl RepoMapping {
@@ -221,6 +222,16 @@ impl RepoMapping {
     #[must_use]
     pub fn with_codeowners(mut self, owners: CodeOwners) -> Self {
         self.codeowners = Some(owners);
+        self
+    }
+
+    /// Paths that are directories to git though a change lists them as
+    /// files: submodules ([`crate::git::GitChange::submodules`]). CODEOWNERS
+    /// matches them as directories, as git and GitHub do, so a pattern
+    /// ending in `/` (`third_party/vendorlib/`) owns them.
+    #[must_use]
+    pub fn with_directories(mut self, paths: impl IntoIterator<Item = String>) -> Self {
+        self.directories.extend(paths);
         self
     }
 
@@ -257,7 +268,8 @@ impl PathMapping for RepoMapping {
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
-        self.codeowners.as_ref().and_then(|c| c.owners_of(path))
+        let codeowners = self.codeowners.as_ref()?;
+        if self.directories.contains(path) { codeowners.owners_of_dir(path) } else { codeowners.owners_of(path) }
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`changeset_from_git`] runs the system `git` (never through a shell) and
 //! hands its output to the pure parsers of `blastgate_ingest::git`: the
 //! changed files with their line counts, statuses, renames and binary
-//! flags; the commits of the range, whose trailers and authors give
+//! flags; the commits of the range, whose trailers, authors and committers give
 //! the AI [`Provenance`] and the fix flag; and, unless turned off, the
 //! history metrics of Kamei et al. (2013) from the commits before the base.
 //! The rules (trailer syntax, the known AI identities, the metric
@@ -53,8 +53,8 @@ use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
 pub struct GitOptions {
     /// The changeset id. Default: `<base>..<head>` with 12-digit hashes.
     pub id: Option<String>,
-    /// The AI tools and agents recognised in `Co-authored-by:` trailers and
-    /// commit authors. Default: [`AiAgents::default`].
+    /// The AI tools and agents recognised in `Co-authored-by:` trailers,
+    /// commit authors and committers. Default: [`AiAgents::default`].
     pub agents: AiAgents,
     /// Whether to compute the history metrics (two more `git log` runs over
     /// the history before the base). Default: true.
@@ -86,10 +86,13 @@ impl Default for GitOptions {
 ///   binary flag (git's content test); every file's lines are counted as
 ///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
-///   the range (trailers and authors), source `trailer`; `ai` unstated
+///   the range (trailers, authors and committers), source `trailer`; `ai` unstated
 ///   (`None`) when no commit names AI;
-/// - `fix`: whether every non-merge commit of the range is a fix (by
-///   subject or `Fixes:` trailer); absent for an empty range;
+/// - `fix`: whether every commit of the range that brings content of its
+///   own is a fix (by subject or `Fixes:` trailer): every non-merge commit,
+///   every merge whose tree is not git's automatic merge of its parents
+///   (code added in the merge commit, or a resolved conflict) and every
+///   merge of more than two parents; absent when there is none;
 /// - `labels`: `revert` when every commit of the range (at most
 ///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
 ///   `This reverts commit X.` line names a commit `X` with one parent that
@@ -151,7 +154,10 @@ pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "do
 /// review it.
 ///
 /// # Errors
-/// - [`ChangeError::InvalidValue`]: `commit` starts with `-`;
+/// - [`ChangeError::InvalidValue`]: `commit` starts with `-`, or the first
+///   of [`CODEOWNERS_PATHS`] there is a symbolic link (its text is not the
+///   file it names, GitHub does not follow it, and reading no owners from
+///   it without a word would send the change past the owners it meant);
 /// - [`ChangeError::Git`]: git cannot be run or `commit` is unknown;
 /// - [`ChangeError::LimitExceeded`]: the file is over [`MAX_INPUT_BYTES`];
 /// - [`ChangeError::Io`]: reading git's output failed.
@@ -172,14 +178,31 @@ pub fn codeowners_at(
     let commit = git.resolve(commit)?;
     for path in CODEOWNERS_PATHS {
         let spec = format!("{commit}:{path}");
-        // What the path is at that commit: a missing one fails, a folder
-        // is a tree; only a file (a blob) counts.
-        let kind = match git.run("git cat-file", &["cat-file", "-t", &spec])? {
-            Ok(kind) => kind,
-            Err(_) => continue,
-        };
-        if kind.trim_ascii() != b"blob" {
-            continue;
+        // What the path is at that commit, by its mode (`ls-tree` prints
+        // `MODE TYPE HASH<TAB>PATH`, nothing for a missing path): only a
+        // file counts; a folder or a submodule is no CODEOWNERS file.
+        let listed = git.output("git ls-tree", &["ls-tree", "-z", commit.as_str(), "--", path])?;
+        let mode = listed.split(|b| *b == b' ').next().unwrap_or_default();
+        match mode {
+            b"100644" | b"100755" => {}
+            // A symbolic link's blob is the link's text, not the file it
+            // names: read as CODEOWNERS it loses every owner without a
+            // word (a git audit), and GitHub does not follow it either.
+            b"120000" => {
+                let target = git.output("git cat-file", &["cat-file", "blob", &spec])?;
+                return Err(ChangeError::invalid(
+                    path,
+                    format!("commit {}", short(&commit)),
+                    blastgate_graph::shorten(&String::from_utf8_lossy(&target)),
+                    "the CODEOWNERS file is a symbolic link; GitHub does not follow it, and blastgate does not \
+                     read owners from it",
+                )
+                .with_help(
+                    "replace the link with the file itself, or give the owners with `--codeowners FILE` \
+                     (library: `RepoMapping::with_codeowners`)",
+                ));
+            }
+            _ => continue,
         }
         let bytes = git.output("git cat-file", &["cat-file", "blob", &spec])?;
         return Ok(Some((path.to_owned(), bytes)));
@@ -198,6 +221,10 @@ pub struct GitChange {
     /// [`MAX_COMMITS`] commits, the author's log cut there, or a shallow
     /// repository whose history before the base is cut.
     pub notes: Vec<String>,
+    /// The changed paths that are submodules at the head (gitlinks), in
+    /// path order: directories to git, which CODEOWNERS matches as such
+    /// (pass them to [`crate::change::RepoMapping::with_directories`]).
+    pub submodules: Vec<String>,
 }
 
 /// [`changeset_from_git`], with notes on the history metrics left out.
@@ -217,7 +244,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         git.resolve(range.base)?
     };
     let shallow = git.is_shallow()?;
-    let (files, destructive_migrations) = git.files(&base, &head)?;
+    let ChangedFiles { files, destructive_migrations, submodules } = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
     if shallow {
         git.check_not_cut(range_text, &commits)?;
@@ -294,7 +321,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         title,
         author: Author { id: clip(author_id), ..Author::default() },
         provenance: parse::provenance(&commits, &options.agents),
-        fix: parse::range_is_fix(&commits),
+        fix: git.range_is_fix(&base, &head, &commits)?,
         labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
@@ -303,7 +330,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         head: Some(head),
         ..Changeset::default()
     };
-    Ok(GitChange { changeset, notes })
+    Ok(GitChange { changeset, notes, submodules })
 }
 
 /// A validated range: two revisions that are not options.
@@ -344,6 +371,15 @@ impl<'a> Range<'a> {
         }
         Ok(Self { base, head, merge_base })
     }
+}
+
+/// What `Git::files` reads: the changed files, the schema migrations
+/// among them that destroy data, and the submodules among them (gitlinks
+/// at the head), each in path order but the files (git's order).
+struct ChangedFiles {
+    files: Vec<FileChange>,
+    destructive_migrations: Vec<String>,
+    submodules: Vec<String>,
 }
 
 /// What a failed git command said.
@@ -612,7 +648,8 @@ impl Git<'_> {
     /// content test calls binary.
     /// The changed files, and the schema migrations among them whose added
     /// lines destroy data for good (see `parse::destructive_migrations`).
-    fn files(&self, base: &str, head: &str) -> Result<(Vec<FileChange>, Vec<String>), ChangeError> {
+    /// And the submodules among them (gitlinks at the head), in path order.
+    fn files(&self, base: &str, head: &str) -> Result<ChangedFiles, ChangeError> {
         let attr_source = format!("--attr-source={}", empty_tree(head));
         let text = attributes_file(TEXT_ATTRIBUTES)?;
         let mut text_config = OsString::from("core.attributesFile=");
@@ -694,7 +731,7 @@ impl Git<'_> {
                 }
             }
         }
-        Ok((files, destructive))
+        Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
     }
 
     /// Whether the repository is a shallow clone.
@@ -735,6 +772,33 @@ impl Git<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the range is a fix (`parse::range_is_fix`): its non-merge
+    /// commits, and its merges that bring content of their own, all fixes.
+    /// A merge brings content of its own when git's re-merge of its
+    /// parents (`--remerge-diff`, git 2.36) differs from its tree: code
+    /// added in the merge commit itself (an "evil merge": `git merge
+    /// --no-commit`, add a feature, commit), or a resolved conflict (fail
+    /// closed). One `git log` over the range's merges, run only when the
+    /// range has one and its other commits are all fixes.
+    fn range_is_fix(&self, base: &str, head: &str, commits: &[parse::Commit]) -> Result<Option<bool>, ChangeError> {
+        let none = std::collections::BTreeSet::new();
+        let without_merges = parse::range_is_fix(commits, &none);
+        if without_merges == Some(false) || !commits.iter().any(parse::Commit::is_merge) {
+            return Ok(without_merges);
+        }
+        // Attributes from the empty tree, as for the diffs: a `merge=ours`
+        // in the change's own `.gitattributes` must not shape the re-merge.
+        let attr_source = format!("--attr-source={}", empty_tree(head));
+        let format = format!("--format={}", parse::MERGE_CONTENT_FORMAT);
+        let range = format!("{base}..{head}");
+        let mut args = vec![attr_source.as_str(), "log", &format, "--merges", "--max-parents=2", "--remerge-diff"];
+        args.extend(["--name-only", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv"]);
+        args.extend(LOG_OPTIONS);
+        args.extend([range.as_str(), "--"]);
+        let merges = parse::parse_merges_with_content(&self.output("git log", &args)?)?;
+        Ok(parse::range_is_fix(commits, &merges))
     }
 
     fn range_commits(&self, base: &str, head: &str) -> Result<Vec<parse::Commit>, ChangeError> {

@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use blastgate::change::ChangeKind;
 use blastgate::git::{
-    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git, git_change,
+    AiInvolvement, ChangeError, FileChange, FileStatus, GitOptions, ProvenanceSource, changeset_from_git,
+    codeowners_at, git_change,
 };
 
 /// 2023-11-14T22:13:20Z; test dates are days after it.
@@ -376,6 +377,37 @@ fn submodule_pointer_change_counts_whatever_gitmodules_says() {
     assert_eq!(file(&change.files, ".gitmodules").kind, None);
 }
 
+/// Regression (a git audit): CODEOWNERS matched a submodule's path as a
+/// file, so `third_party/vendorlib/ @org/vendor` never owned the
+/// submodule `third_party/vendorlib` and its bump fell to the catch-all.
+/// git and GitHub treat a submodule as a directory: the range lists it
+/// among `submodules`, and a mapping given them matches it as one.
+#[test]
+fn a_submodule_is_a_directory_to_codeowners() {
+    use blastgate::change::{CodeOwners, PathMapping, RepoMapping};
+    let lib = Repo::new("owners-lib");
+    lib.write("lib.txt", b"v1\n");
+    lib.commit(0.0, "v1");
+    let repo = Repo::new("owners-submodule");
+    repo.write("src/app.txt", b"app\n");
+    let lib_path = lib.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, "third_party/vendorlib"]);
+    let base = repo.commit(1.0, "Add the library");
+    lib.write("lib.txt", b"v2\n");
+    let v2 = lib.commit(2.0, "v2");
+    repo.git(&["-C", "third_party/vendorlib", "-c", "protocol.file.allow=always", "fetch", "-q", "origin"]);
+    repo.git(&["-C", "third_party/vendorlib", "checkout", "-q", &v2]);
+    repo.write("src/app.txt", b"app 2\n");
+    let head = repo.commit(3.0, "Bump the library");
+
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.submodules, ["third_party/vendorlib"]);
+    let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\nthird_party/vendorlib/ @org/vendor\n").unwrap();
+    let mapping = RepoMapping::default().with_codeowners(owners).with_directories(change.submodules);
+    assert_eq!(mapping.owners_of("third_party/vendorlib"), Some(vec!["@org/vendor"]));
+    assert_eq!(mapping.owners_of("src/app.txt"), Some(vec!["@org/all"]));
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
@@ -428,6 +460,39 @@ fn provenance_from_trailers_and_agents() {
         changeset_from_git(repo.path(), &range(&plain, &bot), &opts).unwrap().author.id,
         "openhands@all-hands.dev"
     );
+}
+
+/// Regression (a git audit): a commit a known agent committed (the
+/// committer `copilot-swe-agent[bot]`) with a person as its author counted
+/// as no AI at all. GitHub's `web-flow` committer is no agent.
+#[test]
+fn an_agent_committer_is_agent_involvement() {
+    let repo = Repo::new("agent-committer");
+    repo.write("a.txt", b"a\n");
+    let base = repo.commit(0.0, "Initial");
+    let commit_by = |committer: (&str, &str), path: &str| {
+        repo.write(path, b"change\n");
+        repo.git(&["add", "-A"]);
+        let out = repo
+            .command(&["commit", "-q", "-m", "Implement the ticket"])
+            .env("GIT_AUTHOR_NAME", "Jane Doe")
+            .env("GIT_AUTHOR_EMAIL", "jane@example.com")
+            .env("GIT_COMMITTER_NAME", committer.0)
+            .env("GIT_COMMITTER_EMAIL", committer.1)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "commit: {}", String::from_utf8_lossy(&out.stderr));
+        repo.git(&["rev-parse", "HEAD"])
+    };
+    let web = commit_by(("GitHub", "noreply@github.com"), "b.txt");
+    let opts = GitOptions::default();
+    let read = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap();
+    assert_eq!(read(&base, &web).provenance.ai, None, "GitHub's web-flow committer is no agent");
+    let agent = commit_by(("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com"), "c.txt");
+    let change = read(&web, &agent);
+    let p = change.provenance;
+    assert_eq!((p.ai, p.tool.as_deref()), (Some(AiInvolvement::Agent), Some("copilot-coding-agent")));
+    assert_eq!(change.author.id, "jane@example.com", "the author is still the person");
 }
 
 #[test]
@@ -497,6 +562,51 @@ fn fix_flag_needs_every_commit_to_be_a_fix() {
     assert_eq!(fix_of(&c0, &kernel), Some(true));
     assert_eq!(fix_of(&c0, &feature), Some(false), "a feature riding along with fixes is not a fix");
     assert_eq!(fix_of(&feature, &feature), None, "an empty range states nothing");
+}
+
+/// Regression (a git audit): merges never counted for the fix flag, so a
+/// merge commit that adds 200 lines of its own beside a "fix: typo"
+/// commit made the range a fix, and a freeze that lets fixes through
+/// passed it (block to senior). A merge whose tree is git's automatic
+/// merge of its parents still does not count; one with content of its
+/// own, or a resolved conflict, counts as a commit of the range.
+#[test]
+fn a_merge_with_content_of_its_own_is_no_fix() {
+    let repo = Repo::new("evil-merge");
+    repo.write("src/payments/a.go", b"a\nb\nc\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.git(&["checkout", "-q", "-b", "fixbr"]);
+    repo.write("src/payments/a.go", b"a\nB\nc\n");
+    repo.commit(1.0, "fix: typo in payments");
+    let opts = GitOptions::default();
+    let fix_of = |a: &str, b: &str| changeset_from_git(repo.path(), &range(a, b), &opts).unwrap().fix;
+    let merge = |message: &str, extra: Option<(&str, &[u8])>| {
+        repo.git(&["checkout", "-q", "-B", "release", &base]);
+        repo.git(&["merge", "-q", "--no-ff", "--no-commit", "fixbr"]);
+        if let Some((path, contents)) = extra {
+            repo.write(path, contents);
+        }
+        repo.commit(2.0, message)
+    };
+
+    let clean = merge("Merge branch 'fixbr'", None);
+    assert_eq!(fix_of(&base, &clean), Some(true), "a clean merge of a fix is a fix");
+    let feature: String = (1..=200).map(|i| format!("func Feature{i}() {{}}\n")).collect();
+    let evil = merge("Merge branch 'fixbr'", Some(("src/payments/new_feature.go", feature.as_bytes())));
+    assert_eq!(fix_of(&base, &evil), Some(false), "200 lines added in the merge commit ride along");
+    let said = merge("Merge branch 'fixbr'\n\nFixes: 1234567890ab (\"Initial\")", Some(("src/payments/b.go", b"x\n")));
+    assert_eq!(fix_of(&base, &said), Some(true), "a merge that says it fixes is a fix");
+
+    // A resolved conflict is content of the merge's own.
+    repo.git(&["checkout", "-q", "-B", "other", &base]);
+    repo.write("src/payments/a.go", b"a\nbee\nc\n");
+    repo.commit(1.5, "fix: spelling");
+    repo.git(&["checkout", "-q", "-B", "release", "fixbr"]);
+    let out = repo.command(&["merge", "-q", "other"]).output().unwrap();
+    assert!(!out.status.success(), "the merge conflicts");
+    repo.write("src/payments/a.go", b"a\nB and a new branch of logic\nc\n");
+    let resolved = repo.commit(3.0, "Merge branch 'other'");
+    assert_eq!(fix_of(&base, &resolved), Some(false), "a conflict resolution is counted");
 }
 
 #[test]
@@ -976,4 +1086,58 @@ fn a_destructive_migration_is_irreversible() {
     let change = git_change(repo.path(), &range(&additive, &dropping), &GitOptions::default()).unwrap();
     assert_eq!(change.changeset.safety.reversible, Some(false));
     assert!(change.notes.iter().any(|n| n.contains("db/migrations/0003_drop_legacy.sql")), "{:?}", change.notes);
+}
+
+/// Regression (a git audit): git writes a TAB after a patch header's name
+/// that holds a space, and the TAB stayed in the path: a migration named
+/// `V2__drop old users.sql` (or `0002 drop "legacy".sql`, which git
+/// quotes) dropped a table without the range saying it was irreversible
+/// (senior to owner), and the bare `\r` line breaks of `x y.py` went
+/// uncounted.
+#[test]
+fn patch_headers_of_names_with_a_space_are_read() {
+    let repo = Repo::new("space-names");
+    repo.write("sql/V1__init.sql", b"CREATE TABLE users (id int);\n");
+    repo.write("db/migrations/0001_init.sql", b"CREATE TABLE legacy (id int);\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("sql/V2__drop old users.sql", b"DROP TABLE users;\n");
+    let spaced = repo.commit(1.0, "Clean up");
+    let change = git_change(repo.path(), &range(&base, &spaced), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("`sql/V2__drop old users.sql`")), "{:?}", change.notes);
+
+    repo.write("db/migrations/0002 drop \"legacy\".sql", b"DROP TABLE legacy;\n");
+    let quoted = repo.commit(2.0, "Clean up more");
+    let change = git_change(repo.path(), &range(&spaced, &quoted), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("0002 drop \"legacy\".sql")), "{:?}", change.notes);
+
+    repo.write("src/payments/x y.py", b"a=1\rb=2\rc=3\rd=4\n");
+    let cr = repo.commit(3.0, "Helpers");
+    let change = changeset_from_git(repo.path(), &range(&quoted, &cr), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.files, "src/payments/x y.py").added, 4, "one line to git, four to Python");
+}
+
+/// Regression (a git audit): a CODEOWNERS file that is a symbolic link
+/// (`.github/CODEOWNERS -> ../CODEOWNERS`) was read as its link text, a
+/// pattern without owners, so every owner was lost without a word. GitHub
+/// does not follow it either: it is refused, naming the file. A plain
+/// file, in any of the places, is read.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_codeowners_is_refused() {
+    let repo = Repo::new("codeowners-link");
+    repo.write("CODEOWNERS", b"* @org/all\n");
+    repo.write("docs/CODEOWNERS", b"* @org/docs\n");
+    let plain = repo.commit(0.0, "Owners");
+    let read = codeowners_at(repo.path(), &plain, &GitOptions::default()).unwrap();
+    assert_eq!(read, Some(("CODEOWNERS".to_owned(), b"* @org/all\n".to_vec())));
+    std::fs::create_dir_all(repo.path().join(".github")).unwrap();
+    std::os::unix::fs::symlink("../CODEOWNERS", repo.path().join(".github/CODEOWNERS")).unwrap();
+    let linked = repo.commit(1.0, "Link the owners");
+    let err = codeowners_at(repo.path(), &linked, &GitOptions::default()).unwrap_err();
+    assert_eq!(err.kind_name(), "invalid_value", "{err}");
+    let text = err.to_string();
+    assert!(text.contains(".github/CODEOWNERS") && text.contains("symbolic link"), "{text}");
+    assert!(text.contains("GitHub does not follow it"), "{text}");
 }
