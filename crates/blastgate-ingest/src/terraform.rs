@@ -377,8 +377,11 @@ fn convert(
     // The prior values say what a destroy does: a database that skipped
     // its final snapshot loses its data.
     let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
+    let previous_address = previous.map(str::to_owned);
     let change = InfraChange {
         final_snapshot,
+        previous_address,
+        importing: raw.change.importing.is_some(),
         address: raw.address,
         resource_type: raw.resource_type,
         module,
@@ -567,6 +570,9 @@ struct RawChange {
     before: Option<Attributes>,
     after: Option<Attributes>,
     replace_paths: Option<Vec<Vec<PathStep>>>,
+    /// Present (and not null) when the plan imports the resource
+    /// (Terraform 1.5 and later); its contents are not read.
+    importing: Option<IgnoredAny>,
 }
 
 /// `resource_changes`, keeping at most [`limits::MAX_RESOURCES`] entries

@@ -657,3 +657,42 @@ fn the_plan_cannot_move_an_existing_resource_to_another_node() {
     assert_eq!(summary.changes[0].node.as_deref(), Some("orders-db"));
     assert!(summary.warnings.iter().any(|w| w.contains("was moved from")), "{:?}", summary.warnings);
 }
+
+/// A move, an import and a forget re-home or un-manage a resource, so the
+/// reader keeps what says so (found by an audit: a `no-op` move of a
+/// tier-0 service's instance into a leaf's module, then its delete there,
+/// passed as auto and then peer): `previous_address` as written, and
+/// `importing` when `change.importing` is present and not null. None of
+/// them is inert; a plain no-op is.
+#[test]
+fn moves_imports_and_forgets_are_kept_and_not_inert() {
+    let known = || ResourceMapping::with_known_nodes(["checkoutservice", "loadgenerator"].map(str::to_owned));
+    let json = plan_with(
+        r#"{"address": "module.loadgenerator.aws_instance.app", "type": "aws_instance",
+            "previous_address": "module.checkoutservice.aws_instance.app",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}}},
+           {"address": "module.loadgenerator.aws_db_instance.main", "type": "aws_db_instance",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}, "importing": {"id": "orders"}}},
+           {"address": "module.checkoutservice.aws_db_instance.main", "type": "aws_db_instance",
+            "change": {"actions": ["forget"], "before": {}, "after": null}},
+           {"address": "module.checkoutservice.aws_instance.same", "type": "aws_instance",
+            "previous_address": "module.checkoutservice.aws_instance.same",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}, "importing": null}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), known());
+    let moved = change(&summary, "module.loadgenerator.aws_instance.app");
+    assert_eq!(moved.previous_address.as_deref(), Some("module.checkoutservice.aws_instance.app"));
+    assert_eq!(moved.moved_from(), Some("module.checkoutservice.aws_instance.app"));
+    assert_eq!(moved.node.as_deref(), Some("checkoutservice"), "mapped where it was");
+    assert!(!moved.importing && !moved.is_inert());
+    let imported = change(&summary, "module.loadgenerator.aws_db_instance.main");
+    assert!(imported.importing && imported.previous_address.is_none() && !imported.is_inert());
+    assert_eq!(imported.node.as_deref(), Some("loadgenerator"));
+    let forgotten = change(&summary, "module.checkoutservice.aws_db_instance.main");
+    assert_eq!(forgotten.effective_action(), InfraAction::Forget);
+    assert!(!forgotten.effective_action().is_destructive() && !forgotten.is_inert());
+    // A previous address equal to the address moves nothing, and a null
+    // `importing` imports nothing: a plain no-op, inert.
+    let plain = change(&summary, "module.checkoutservice.aws_instance.same");
+    assert!(plain.previous_address.is_none() && !plain.importing && plain.is_inert());
+}
