@@ -341,7 +341,11 @@ pub enum InfraAction {
     Read,
     /// Nothing to do.
     NoOp,
-    /// Removed from state without being destroyed.
+    /// Removed from state without being destroyed (Terraform 1.7's
+    /// `removed` block with `destroy = false`): the resource keeps
+    /// running, but no configuration manages it any more, and a later
+    /// change may import it elsewhere. Not inert: its node's owners
+    /// review it, as they would an update.
     Forget,
     /// An action this build does not know; treated as destructive.
     Unknown,
@@ -354,10 +358,14 @@ impl InfraAction {
         matches!(self, Self::Delete | Self::Replace | Self::Unknown)
     }
 
-    /// Whether the action changes nothing in production: a read, a no-op,
-    /// a removal from state.
+    /// Whether the action changes nothing: a read or a no-op. A removal
+    /// from state (`forget`) is not inert: it takes the resource out of
+    /// its node's management (a later plan may import it under another
+    /// node and delete it there, found by an audit). An entry whose action
+    /// is inert may still move or import its resource: see
+    /// [`InfraChange::is_inert`].
     pub fn is_inert(&self) -> bool {
-        matches!(self, Self::Read | Self::NoOp | Self::Forget)
+        matches!(self, Self::Read | Self::NoOp)
     }
 
     /// The action a plan's raw action list stands for (`["delete",
@@ -377,8 +385,8 @@ impl InfraAction {
         })
     }
 
-    /// 0 for inert actions, 1 for creates and updates, 2 for destructive
-    /// ones.
+    /// 0 for inert actions, 1 for creates, updates and forgets, 2 for
+    /// destructive ones.
     fn severity(&self) -> u8 {
         if self.is_destructive() {
             2
@@ -391,6 +399,23 @@ impl InfraAction {
 }
 
 impl InfraChange {
+    /// Whether the entry changes nothing: its [effective
+    /// action](Self::effective_action) is inert (a read or a no-op) and it
+    /// neither moves the resource ([`Self::moved_from`]) nor imports it
+    /// (`importing`). A move or an import re-homes a resource: a no-op move
+    /// of a tier-0 service's resource into a leaf's module, then its
+    /// deletion there, would otherwise pass as two small changes (found by
+    /// an audit: auto, then peer; the direct delete is block).
+    pub fn is_inert(&self) -> bool {
+        self.effective_action().is_inert() && self.moved_from().is_none() && !self.importing
+    }
+
+    /// Where a `moved` block took the resource from: `previous_address`
+    /// when it is stated, not empty and not `address`.
+    pub fn moved_from(&self) -> Option<&str> {
+        self.previous_address.as_deref().filter(|p| !p.is_empty() && *p != self.address)
+    }
+
     /// The action the gate goes by (fail closed): the stated `action` and
     /// the one the raw `actions` stand for, whichever does more (a
     /// destructive one over a create or update over an inert one; the
@@ -519,6 +544,18 @@ pub struct InfraChange {
     /// The module address, if in a module (`module.db`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
+    /// Where a `moved` block took the resource from (a plan's
+    /// `previous_address`). A move is never inert: the resource's node
+    /// (`node`, where it was) and the nodes the modules of both addresses
+    /// name change, whatever the action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<String>,
+    /// Whether the plan imports the resource (a plan's `change.importing`):
+    /// it brings a resource that already runs under this configuration. An
+    /// import is never inert: its node and the nodes its modules name
+    /// change, whatever the action.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub importing: bool,
     /// The summarised action.
     pub action: Option<InfraAction>,
     /// The plan's raw action list (`["delete", "create"]`). Stated but

@@ -482,15 +482,20 @@ pub fn resolve(
     let mut destructive = Vec::new();
     let mut module_copies = 0;
     for r in &changeset.infrastructure {
-        // Reads, no-ops and state removals change nothing in production;
-        // an entry that states no action is taken as destructive.
+        // Reads and no-ops change nothing, unless they move or import the
+        // resource (`InfraChange::is_inert`); an entry that states no
+        // action is taken as destructive.
         let action = r.effective_action();
-        let inert = action.is_inert();
+        let inert = r.is_inert();
         let mut module_nodes: Vec<String> = Vec::new();
         // Every node a module of the address names (as written, with `-`
-        // for `_`, or in lower case).
+        // for `_`, or in lower case), and for a moved resource a module of
+        // its previous address too: a move changes both places.
         let by_module = || {
-            let (modules, _) = crate::model::module_steps(&r.address);
+            let (mut modules, _) = crate::model::module_steps(&r.address);
+            if let Some(previous) = r.moved_from() {
+                modules.extend(crate::model::module_steps(previous).0);
+            }
             let mut found: Vec<&str> = modules
                 .iter()
                 .filter_map(|name| {
@@ -523,16 +528,28 @@ pub fn resolve(
             // A module that holds the node's own store (`module.orders`
             // for `orders-db`, which `orders` depends on) is consistent: the
             // stated node's radius reaches the module's node anyway.
+            // A move changes hands: the node it leaves and the one it
+            // joins are both reviewed, whatever depends on what.
             let depends_on_stated = |other: &str| {
+                if r.moved_from().is_some() {
+                    return false;
+                }
                 let (Some(o), Some(n)) = (graph.index_of(other), graph.index_of(node)) else { return false };
                 // (Dependents are listed ascending.)
                 graph.dependents_of(n).binary_search(&o).is_ok()
             };
             for other in by_module().into_iter().filter(|m| m != node && !depends_on_stated(m)) {
-                service_warnings.push(format!(
-                    "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
-                    r.address
-                ));
+                service_warnings.push(match r.moved_from() {
+                    Some(previous) => format!(
+                        "resource `{}` was moved from `{previous}`: `{node}`, where it was, and `{other}`, which a \
+                         module of either address names, both count as changed",
+                        r.address
+                    ),
+                    None => format!(
+                        "resource `{}` states node `{node}`, but its module names `{other}`: both count as changed",
+                        r.address
+                    ),
+                });
                 touch(
                     other,
                     ChangedBy::Infrastructure(r.address.clone()),

@@ -100,6 +100,9 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             ));
         }
         strings.push((format!("$.infrastructure[{i}].address"), &r.address));
+        if let Some(previous) = &r.previous_address {
+            strings.push((format!("$.infrastructure[{i}].previous_address"), previous));
+        }
     }
     // Names shown to people (the change id heads every report) carry no
     // control character: a line break in an id would start a line of its
@@ -116,6 +119,9 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             .enumerate()
             .map(|(i, r)| (format!("$.infrastructure[{i}].address"), r.address.as_str())),
     );
+    names.extend(c.infrastructure.iter().enumerate().filter_map(|(i, r)| {
+        r.previous_address.as_deref().map(|p| (format!("$.infrastructure[{i}].previous_address"), p))
+    }));
     if let Some((place, s)) = names.into_iter().find(|(_, s)| s.chars().any(char::is_control)) {
         return Err(ChangeError::invalid(
             file,

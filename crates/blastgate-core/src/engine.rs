@@ -1104,7 +1104,7 @@ impl<'c> Facts<'c> {
                 changeset
                     .infrastructure
                     .iter()
-                    .filter(|r| !r.effective_action().is_inert())
+                    .filter(|r| !r.is_inert())
                     .filter(|r| r.node.as_deref().and_then(|n| graph.index_of(n)).is_none())
                     .map(|r| r.address.clone()),
             )

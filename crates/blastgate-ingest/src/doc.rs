@@ -2,7 +2,7 @@
 //! with limits enforced and errors that name file, place and value.
 
 use blastgate_graph::{GraphError, limits};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 /// Parses one JSON document.
 ///
@@ -12,9 +12,26 @@ use serde::de::DeserializeOwned;
 /// (with the JSON path), [`GraphError::LimitExceeded`] for nesting deeper
 /// than [`limits::MAX_NESTING_DEPTH`].
 pub fn from_json<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, GraphError> {
+    from_json_seed(file, text, std::marker::PhantomData::<T>)
+}
+
+/// Parses one JSON document with `seed`, for shapes that need to know
+/// something while they are read (the plan reader keeps only the tags a
+/// mapping reads).
+///
+/// # Errors
+/// As [`from_json`].
+pub fn from_json_seed<'de, S: DeserializeSeed<'de>>(
+    file: &str,
+    text: &'de str,
+    seed: S,
+) -> Result<S::Value, GraphError> {
     check_json_depth(file, text.as_bytes())?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(file, text, &e))?;
+    let mut track = serde_path_to_error::Track::new();
+    let value = seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .map_err(|e| json_error(file, text, &serde_path_to_error::Error::new(track.path(), e)))?;
     de.end().map_err(|e| {
         GraphError::syntax(
             file,

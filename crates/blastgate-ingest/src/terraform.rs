@@ -4,11 +4,14 @@
 //!
 //! Only what a gate needs is read: the plan's `format_version` and
 //! `terraform_version`, and for each entry of `resource_changes` its address,
-//! type, module, actions, action reason, replace paths, the tag or label
-//! maps of its planned values and its prior `skip_final_snapshot`.
+//! type, module, previous address, whether it is imported, actions, action
+//! reason, replace paths, the entries of its tag or label maps whose key
+//! is a tag key of the mapping, and its prior `skip_final_snapshot`.
 //! Everything else (`configuration`, `prior_state`, `planned_values`, the
-//! rest of `before` and `after`) is skipped without being built in memory,
-//! so a plan of a few megabytes parses in milliseconds. `resource_drift`
+//! rest of `before` and `after`, and a read field of another shape than
+//! Terraform writes) is skipped without being built in memory
+//! (`terraform/raw.rs`), so a plan of a few megabytes parses in
+//! milliseconds and a hostile one takes no more memory than its size. `resource_drift`
 //! describes changes made outside Terraform, not changes the plan will
 //! make, and is ignored.
 //!
@@ -20,15 +23,17 @@
 //! `>= 0.1, < 2.0`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 
 use blastgate_change::{ChangeError, InfraAction, InfraChange, limits};
 use blastgate_graph::{ErrorDetail, GraphError};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::doc;
 use blastgate_change::module_steps;
+
+mod raw;
+
+use raw::{Attributes, Hit, PlanSeed, RawPlan, RawResource, TAG_MAPS};
 
 /// The tag and label keys read by default, in order of precedence.
 pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node", "service"];
@@ -164,8 +169,12 @@ pub struct PlanSummary {
 /// deeper than `blastgate_graph::limits::MAX_NESTING_DEPTH`.
 ///
 /// # Complexity
-/// Linear in the input size; memory is linear in the number of resource
-/// changes and the size of their tag maps, not in the size of the plan.
+/// Linear in the input size. Memory is linear in the number of resource
+/// changes and the number of tag keys, not in the size of the plan: of a
+/// resource only its strings (each checked against
+/// [`limits::MAX_STRING_BYTES`]), at most three actions, 1,000 replace
+/// paths and the tag entries of the mapping's keys are kept, and every
+/// other value, or one of another shape, is skipped unread.
 ///
 /// # Example
 /// ```
@@ -190,7 +199,7 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
         return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
     }
     let text = doc::utf8(file, bytes)?;
-    let plan: RawPlan = match doc::from_json(file, text) {
+    let plan: RawPlan = match doc::from_json_seed(file, text, PlanSeed { keys: &options.mapping.tag_keys }) {
         Ok(plan) => plan,
         Err(e @ (GraphError::Schema(_) | GraphError::InvalidValue(_))) => {
             // A plan of another major version may have another shape: say
@@ -302,21 +311,39 @@ fn convert(
     for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
         check_len(file, value)?;
     }
-    let action = InfraAction::from_plan_actions(&raw.change.actions).unwrap_or_else(|| {
+    // A tag value longer than a node id may be is refused, as a node id
+    // that long would be (only the entries of the mapping's keys are kept).
+    let hits = [&raw.change.before, &raw.change.after].into_iter().flatten().flat_map(|a| a.hits.iter().flatten());
+    if let Some(long) = hits.flatten().map(|h| h.len).find(|&len| len > limits::MAX_STRING_BYTES) {
+        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, long as u64));
+    }
+    // A list longer than the kept entries is longer than any Terraform
+    // writes: unknown, whatever its first entries.
+    let known = raw.change.actions_total == raw.change.actions.len();
+    let action = InfraAction::from_plan_actions(&raw.change.actions).filter(|_| known).unwrap_or_else(|| {
+        let more = raw.change.actions_total.saturating_sub(raw.change.actions.len());
+        let rest = if more > 0 { format!(" and {more} more") } else { String::new() };
         warnings.push(format!(
-            "{file}: {place}.change.actions: unknown action list `{}` for `{}`; treated as destructive",
+            "{file}: {place}.change.actions: unknown action list `{}`{rest} for `{}`; treated as destructive",
             render_actions(&raw.change.actions),
             raw.address
         ));
         InfraAction::Unknown
     });
-    let mut replace_paths = Vec::new();
-    for steps in raw.change.replace_paths.iter().flatten() {
-        let path = render_path(steps);
-        check_len(file, &path)?;
-        if !path.is_empty() {
-            replace_paths.push(path);
+    let mut replace_paths = Vec::with_capacity(raw.change.replace_paths.len());
+    for (path, len) in raw.change.replace_paths {
+        if len > limits::MAX_STRING_BYTES {
+            return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, len as u64));
         }
+        replace_paths.push(path);
+    }
+    if raw.change.replace_paths_total > replace_paths.len() {
+        warnings.push(format!(
+            "{file}: {place}.change.replace_paths: `{}` lists {} replace paths; the first {} are kept",
+            raw.address,
+            raw.change.replace_paths_total,
+            replace_paths.len()
+        ));
     }
     // A moved resource (a `moved` block, written in the change under
     // review) is mapped where it was: the author picks the new address,
@@ -375,10 +402,21 @@ fn convert(
         None => (None, None),
     };
     // The prior values say what a destroy does: a database that skipped
-    // its final snapshot loses its data.
+    // its final snapshot loses its data. A value that is not a boolean
+    // reads as skipping it: nothing then says a snapshot is taken.
+    if raw.change.before.as_ref().is_some_and(|b| b.odd_skip_final_snapshot) {
+        warnings.push(format!(
+            "{file}: {place}.change.before.skip_final_snapshot: not a boolean for `{}`; read as `true` (no final \
+             snapshot is kept)",
+            raw.address
+        ));
+    }
     let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
+    let previous_address = previous.map(str::to_owned);
     let change = InfraChange {
         final_snapshot,
+        previous_address,
+        importing: raw.change.importing.is_some(),
         address: raw.address,
         resource_type: raw.resource_type,
         module,
@@ -394,44 +432,6 @@ fn convert(
 fn render_actions(actions: &[String]) -> String {
     let quoted: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
     format!("[{}]", quoted.join(", "))
-}
-
-/// Writes a replace path as a dotted path: `["ingress", 0, "cidr_blocks"]`
-/// is `ingress.0.cidr_blocks`; a key that is empty or holds `.`, `[`, `]`,
-/// `"` or whitespace is written in brackets (`tags["app.kubernetes.io/name"]`).
-fn render_path(steps: &[PathStep]) -> String {
-    let mut out = String::new();
-    for step in steps {
-        match step {
-            PathStep::Key(key) if is_plain_key(key) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            PathStep::Key(key) => {
-                out.push_str("[\"");
-                for c in key.chars() {
-                    if matches!(c, '"' | '\\') {
-                        out.push('\\');
-                    }
-                    out.push(c);
-                }
-                out.push_str("\"]");
-            }
-            PathStep::Index(index) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(index);
-            }
-        }
-    }
-    out
-}
-
-fn is_plain_key(key: &str) -> bool {
-    !key.is_empty() && !key.chars().any(|c| matches!(c, '.' | '[' | ']' | '"') || c.is_whitespace())
 }
 
 /// Applies the mapping rules in order; returns the node and the rule that
@@ -469,18 +469,16 @@ fn resolve(
 }
 
 /// The node a tag or label of `attrs` names (the first of
-/// [`ResourceMapping::tag_keys`] found), with the key as written and the
-/// map it is in.
+/// [`ResourceMapping::tag_keys`] found, in the `tags`, `tags_all` and
+/// `labels` maps in that order), with the key as written and the map it is
+/// in. `attrs` was read with the mapping's keys, so it holds only entries
+/// of those keys.
 fn tag_node<'a>(mapping: &ResourceMapping, attrs: &'a Attributes) -> Option<(&'a str, &'a str, &'static str)> {
-    for key in &mapping.tag_keys {
-        for (map_name, map) in [("tags", &attrs.tags), ("tags_all", &attrs.tags_all), ("labels", &attrs.labels)] {
-            let found = map.iter().find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_empty());
-            if let Some((k, v)) = found {
-                return Some((v.as_str(), k.as_str(), map_name));
-            }
-        }
-    }
-    None
+    (0..mapping.tag_keys.len()).find_map(|k| {
+        attrs.hits.iter().zip(TAG_MAPS).find_map(|(map, name)| {
+            map.get(k).and_then(Option::as_ref).map(|h: &Hit| (h.value.as_str(), h.key.as_str(), name))
+        })
+    })
 }
 
 /// The ends of the prefixes of `address` that end where a step ends, the
@@ -526,208 +524,8 @@ fn module_prefix(address: &str) -> Option<&str> {
     if names.is_empty() { None } else { address.get(..end) }
 }
 
-// ---------------------------------------------------------------------------
-// The serde shapes. Only the fields read are declared; serde skips the rest.
-
-#[derive(Deserialize)]
-#[serde(expecting = "a plan object")]
-struct RawPlan {
-    format_version: Option<String>,
-    terraform_version: Option<String>,
-    planned_values: Option<IgnoredAny>,
-    resource_changes: Option<BoundedList>,
-    deferred_changes: Option<SeqCount>,
-    complete: Option<bool>,
-    errored: Option<bool>,
-}
-
 /// Only the version, for explaining a failed parse.
 #[derive(Deserialize)]
 struct Header {
     format_version: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a resource change object")]
-struct RawResource {
-    address: String,
-    #[serde(default, rename = "type")]
-    resource_type: String,
-    module_address: Option<String>,
-    /// Where a `moved` block took the resource from.
-    previous_address: Option<String>,
-    action_reason: Option<String>,
-    change: RawChange,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "a change object")]
-struct RawChange {
-    actions: Vec<String>,
-    before: Option<Attributes>,
-    after: Option<Attributes>,
-    replace_paths: Option<Vec<Vec<PathStep>>>,
-}
-
-/// `resource_changes`, keeping at most [`limits::MAX_RESOURCES`] entries
-/// and counting the rest, so that memory stays bounded and the limit error
-/// can say how many there were.
-#[derive(Default)]
-struct BoundedList {
-    items: Vec<RawResource>,
-    total: usize,
-}
-
-impl<'de> Deserialize<'de> for BoundedList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ListVisitor;
-        impl<'de> Visitor<'de> for ListVisitor {
-            type Value = BoundedList;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of resource changes")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<BoundedList, A::Error> {
-                let mut items = Vec::new();
-                let mut total = 0usize;
-                loop {
-                    if items.len() < limits::MAX_RESOURCES {
-                        match seq.next_element::<RawResource>()? {
-                            Some(item) => items.push(item),
-                            None => break,
-                        }
-                    } else if seq.next_element::<IgnoredAny>()?.is_none() {
-                        break;
-                    }
-                    total = total.saturating_add(1);
-                }
-                Ok(BoundedList { items, total })
-            }
-        }
-        deserializer.deserialize_seq(ListVisitor)
-    }
-}
-
-/// The length of a list whose entries are not read.
-struct SeqCount(usize);
-
-impl<'de> Deserialize<'de> for SeqCount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CountVisitor;
-        impl<'de> Visitor<'de> for CountVisitor {
-            type Value = SeqCount;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SeqCount, A::Error> {
-                let mut n = 0usize;
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    n = n.saturating_add(1);
-                }
-                Ok(SeqCount(n))
-            }
-        }
-        deserializer.deserialize_seq(CountVisitor)
-    }
-}
-
-/// One step of a replace path: an attribute or map key, or a list index
-/// (kept as written).
-enum PathStep {
-    Key(String),
-    Index(String),
-}
-
-impl<'de> Deserialize<'de> for PathStep {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StepVisitor;
-        impl Visitor<'_> for StepVisitor {
-            type Value = PathStep;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an integer")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<PathStep, E> {
-                Ok(PathStep::Key(v.to_owned()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PathStep, E> {
-                Ok(PathStep::Index(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PathStep, E> {
-                Ok(PathStep::Index(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<PathStep, E> {
-                Ok(PathStep::Index(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(StepVisitor)
-    }
-}
-
-/// The tag and label maps of a resource's `before` or `after` object and
-/// its `skip_final_snapshot` flag; every other attribute is skipped unread.
-#[derive(Default)]
-struct Attributes {
-    tags: Vec<(String, String)>,
-    tags_all: Vec<(String, String)>,
-    labels: Vec<(String, String)>,
-    /// `skip_final_snapshot` when it is a boolean (an unknown value, which
-    /// a plan writes as null, says nothing).
-    skip_final_snapshot: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum AttributeName {
-    Tags,
-    TagsAll,
-    Labels,
-    SkipFinalSnapshot,
-    #[serde(other)]
-    Other,
-}
-
-impl<'de> Deserialize<'de> for Attributes {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AttributesVisitor;
-        impl<'de> Visitor<'de> for AttributesVisitor {
-            type Value = Attributes;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of resource attributes")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attributes, A::Error> {
-                let mut out = Attributes::default();
-                while let Some(name) = map.next_key::<AttributeName>()? {
-                    match name {
-                        AttributeName::Tags => out.tags = string_entries(map.next_value()?),
-                        AttributeName::TagsAll => out.tags_all = string_entries(map.next_value()?),
-                        AttributeName::Labels => out.labels = string_entries(map.next_value()?),
-                        AttributeName::SkipFinalSnapshot => {
-                            out.skip_final_snapshot = map.next_value::<serde_json::Value>()?.as_bool();
-                        }
-                        AttributeName::Other => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
-        deserializer.deserialize_map(AttributesVisitor)
-    }
-}
-
-/// The string entries of a tag or label map. Anything else (a list of
-/// tags, as some providers have, or null) gives no entries rather than an
-/// error: tags are a hint for mapping, not part of the plan's shape. Only
-/// these small maps are built as JSON values.
-fn string_entries(value: serde_json::Value) -> Vec<(String, String)> {
-    match value {
-        serde_json::Value::Object(map) => map
-            .into_iter()
-            .filter_map(|(k, v)| match v {
-                serde_json::Value::String(v) => Some((k, v)),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }

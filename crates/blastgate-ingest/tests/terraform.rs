@@ -657,3 +657,185 @@ fn the_plan_cannot_move_an_existing_resource_to_another_node() {
     assert_eq!(summary.changes[0].node.as_deref(), Some("orders-db"));
     assert!(summary.warnings.iter().any(|w| w.contains("was moved from")), "{:?}", summary.warnings);
 }
+
+/// A move, an import and a forget re-home or un-manage a resource, so the
+/// reader keeps what says so (found by an audit: a `no-op` move of a
+/// tier-0 service's instance into a leaf's module, then its delete there,
+/// passed as auto and then peer): `previous_address` as written, and
+/// `importing` when `change.importing` is present and not null. None of
+/// them is inert; a plain no-op is.
+#[test]
+fn moves_imports_and_forgets_are_kept_and_not_inert() {
+    let known = || ResourceMapping::with_known_nodes(["checkoutservice", "loadgenerator"].map(str::to_owned));
+    let json = plan_with(
+        r#"{"address": "module.loadgenerator.aws_instance.app", "type": "aws_instance",
+            "previous_address": "module.checkoutservice.aws_instance.app",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}}},
+           {"address": "module.loadgenerator.aws_db_instance.main", "type": "aws_db_instance",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}, "importing": {"id": "orders"}}},
+           {"address": "module.checkoutservice.aws_db_instance.main", "type": "aws_db_instance",
+            "change": {"actions": ["forget"], "before": {}, "after": null}},
+           {"address": "module.checkoutservice.aws_instance.same", "type": "aws_instance",
+            "previous_address": "module.checkoutservice.aws_instance.same",
+            "change": {"actions": ["no-op"], "before": {}, "after": {}, "importing": null}}"#,
+    );
+    let summary = parse_with(json.as_bytes(), known());
+    let moved = change(&summary, "module.loadgenerator.aws_instance.app");
+    assert_eq!(moved.previous_address.as_deref(), Some("module.checkoutservice.aws_instance.app"));
+    assert_eq!(moved.moved_from(), Some("module.checkoutservice.aws_instance.app"));
+    assert_eq!(moved.node.as_deref(), Some("checkoutservice"), "mapped where it was");
+    assert!(!moved.importing && !moved.is_inert());
+    let imported = change(&summary, "module.loadgenerator.aws_db_instance.main");
+    assert!(imported.importing && imported.previous_address.is_none() && !imported.is_inert());
+    assert_eq!(imported.node.as_deref(), Some("loadgenerator"));
+    let forgotten = change(&summary, "module.checkoutservice.aws_db_instance.main");
+    assert_eq!(forgotten.effective_action(), InfraAction::Forget);
+    assert!(!forgotten.effective_action().is_destructive() && !forgotten.is_inert());
+    // A previous address equal to the address moves nothing, and a null
+    // `importing` imports nothing: a plain no-op, inert.
+    let plain = change(&summary, "module.checkoutservice.aws_instance.same");
+    assert!(plain.previous_address.is_none() && !plain.importing && plain.is_inert());
+}
+
+/// A plan with `n`-element arrays where the reader reads attributes: its
+/// `skip_final_snapshot`, `tags` and `tags_all` (of `before` and `after`),
+/// beside a `labels` map that names the node, and in an attribute nobody
+/// reads. Built as text: a JSON value of it would be the very thing the
+/// reader must not build.
+fn plan_with_huge_arrays(n: usize) -> String {
+    let array = format!("[{}0]", "0,".repeat(n));
+    let before = format!(
+        r#"{{"skip_final_snapshot": {array}, "tags": {array}, "tags_all": {array}, "labels": {{"service": "orders-db"}}, "other": {array}}}"#
+    );
+    let after = format!(r#"{{"tags": {array}, "labels": {array}}}"#);
+    plan_with(&format!(
+        r#"{{"address": "aws_db_instance.orders", "type": "aws_db_instance",
+            "change": {{"actions": ["delete"], "before": {before}, "after": {after}}}}}"#
+    ))
+}
+
+/// Found by an audit: `before.skip_final_snapshot` given as a 40-million-
+/// element array (an 80 MB plan) took 2.2 GB, and 4.5 GB at 260 MB (under
+/// the size limit), as did `tags`, `tags_all` and `labels` given as
+/// arrays: they were read as whole JSON values. They are now read in the
+/// shape Terraform writes, and anything else is skipped unread, so memory
+/// does not grow with them. (Memory is not measured here; the reader no
+/// longer has a place to put the array. `m_sfs.json` of the audit, 80 MB,
+/// now peaks at the size of the input.) What the plan says is read all the
+/// same: the node by its label, and a `skip_final_snapshot` that is not a
+/// boolean as skipping the snapshot, with a warning.
+#[test]
+fn huge_arrays_in_read_attributes_are_skipped_unread() {
+    let plan = plan_with_huge_arrays(1_000_000);
+    assert!(plan.len() > 10_000_000);
+    let summary = parse_with(plan.as_bytes(), ResourceMapping::default());
+    let orders = change(&summary, "aws_db_instance.orders");
+    assert_eq!(orders.node.as_deref(), Some("orders-db"));
+    assert_eq!(orders.effective_action(), InfraAction::Delete);
+    assert_eq!(orders.final_snapshot, Some(false), "not a boolean: read as skipping the snapshot");
+    assert!(
+        summary.warnings.iter().any(|w| w.contains("before.skip_final_snapshot: not a boolean")),
+        "{:?}",
+        summary.warnings
+    );
+}
+
+/// `skip_final_snapshot` of every shape: a boolean as written, null says
+/// nothing, and anything else reads as skipping it (the answer that keeps
+/// no data), with a warning.
+#[test]
+fn skip_final_snapshot_of_another_shape_keeps_no_data() {
+    for (value, keeps, warns) in [
+        ("true", Some(false), false),
+        ("false", Some(true), false),
+        ("null", None, false),
+        (r#""false""#, Some(false), true),
+        ("0", Some(false), true),
+        ("[false]", Some(false), true),
+        (r#"{"a": false}"#, Some(false), true),
+    ] {
+        let json = plan_with(&format!(
+            r#"{{"address": "aws_db_instance.a", "change": {{"actions": ["delete"], "before": {{"skip_final_snapshot": {value}}}}}}}"#
+        ));
+        let summary = parse("plan.json", json.as_bytes());
+        assert_eq!(summary.changes[0].final_snapshot, keeps, "{value}");
+        assert_eq!(summary.warnings.iter().any(|w| w.contains("not a boolean")), warns, "{value}");
+    }
+}
+
+/// Tags in every shape a plan may hold them: a map of strings (the first
+/// key in byte order among those equal to a tag key without regard to
+/// case), a list of `{"key", "value"}` objects (the older
+/// `aws_autoscaling_group.tags`; a tag that names a node must not be lost
+/// to its shape), and shapes that name no node by a key (Google's list of
+/// network tags, null, a number, a value that is not a string), which map
+/// nothing. A key written twice is refused: which value counts must not be
+/// a guess.
+#[test]
+fn tags_are_read_in_every_shape_that_names_a_node() {
+    let node = |before: &str| {
+        let json = plan_with(&format!(
+            r#"{{"address": "aws_instance.a", "change": {{"actions": ["update"], "before": {before}, "after": {{}}}}}}"#
+        ));
+        parse_plan("plan.json", json.as_bytes(), &PlanOptions::default()).map(|s| s.changes[0].node.clone())
+    };
+    let cases = [
+        (r#"{"tags": {"Name": "x", "service": "cart"}}"#, Some("cart")),
+        (r#"{"tags": {"service": "cart", "Service": "web"}}"#, Some("web")),
+        (r#"{"tags": {"service": "", "SERVICE": "web"}}"#, Some("web")),
+        (r#"{"tags": {"service": 7, "Name": "x"}}"#, None),
+        (r#"{"tags": {"service": {"nested": "cart"}}}"#, None),
+        (r#"{"tags": [{"key": "service", "value": "cart", "propagate_at_launch": true}]}"#, Some("cart")),
+        (r#"{"tags": [{"key": "Name", "value": "x"}, {"value": "web", "key": "Service"}]}"#, Some("web")),
+        (r#"{"tags": [{"key": 7, "value": "x"}, "service", 3, null, [1], {"key": "service"}]}"#, None),
+        (r#"{"tags": ["service", "cart"]}"#, None),
+        (r#"{"tags": null, "labels": "service"}"#, None),
+        (r#"{"tags": {"Name": "x"}, "tags_all": {"service": "cart"}, "labels": {"service": "web"}}"#, Some("cart")),
+        (r#"{"tags": {"service": "cart"}, "tags_all": {"blastgate-node": "web"}}"#, Some("web")),
+    ];
+    for (before, want) in cases {
+        assert_eq!(node(before).unwrap().as_deref(), want, "{before}");
+    }
+    for before in
+        [r#"{"tags": {"service": "cart", "service": "web"}}"#, r#"{"tags": {"service": "a", "service": "a"}}"#]
+    {
+        let e = node(before).unwrap_err();
+        assert_error(&e, "schema", &["$.resource_changes[0].change.before.tags", "duplicate key `service`"]);
+    }
+    assert_error(&node(r#"{"tags": {}, "tags": {}}"#).unwrap_err(), "schema", &["duplicate field `tags`"]);
+    // Keys the mapping does not read are never kept, however many.
+    let many: Vec<String> = (0..50_000).map(|i| format!(r#""k{i}": "v""#)).collect();
+    let before = format!(r#"{{"tags": {{{}, "service": "cart"}}}}"#, many.join(", "));
+    assert_eq!(node(&before).unwrap().as_deref(), Some("cart"));
+}
+
+/// What the reader keeps of an action list or of replace paths is bounded:
+/// an action list longer than any Terraform writes is unknown (so
+/// destructive), whatever its first entries, and past 1,000 replace paths
+/// the rest are counted, with a warning. A replace path over the string
+/// limit is still the limit error, with its whole length.
+#[test]
+fn long_action_lists_and_replace_paths_are_bounded() {
+    let actions: Vec<&str> = std::iter::once("\"no-op\"").chain(std::iter::repeat_n("\"\"", 100_000)).collect();
+    let json = plan_with(&format!(r#"{{"address": "a.b", "change": {{"actions": [{}]}}}}"#, actions.join(",")));
+    let summary = parse("plan.json", json.as_bytes());
+    assert_eq!(summary.changes[0].effective_action(), InfraAction::Unknown);
+    assert!(summary.changes[0].actions.as_ref().is_some_and(|a| a.len() <= 3));
+    assert!(summary.warnings.iter().any(|w| w.contains("and 99998 more")), "{:?}", summary.warnings);
+
+    let paths: Vec<String> = (0..5000).map(|i| format!(r#"["a", {i}]"#)).collect();
+    let json = plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["delete", "create"], "replace_paths": [[], {}]}}}}"#,
+        paths.join(",")
+    ));
+    let summary = parse("plan.json", json.as_bytes());
+    assert_eq!(summary.changes[0].replace_paths.len(), 1000);
+    assert_eq!(summary.changes[0].replace_paths[999], "a.999");
+    assert!(summary.warnings.iter().any(|w| w.contains("lists 5000 replace paths")), "{:?}", summary.warnings);
+
+    let key = "k".repeat(3000);
+    let json = plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"], "replace_paths": [["{key}", "{key}", "x y"]]}}}}"#
+    ));
+    assert_error(&err(&json), "limit_exceeded", &["max_string_bytes", "6008 > 4096"]);
+}

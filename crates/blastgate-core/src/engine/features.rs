@@ -11,9 +11,7 @@
 //! the most under the policy's weight ([`unstated_value`]), as a shape
 //! function counts its largest contribution.
 
-use blastgate_change::{
-    AiInvolvement, ChangeKind, Changeset, Classifier, FileStatus, InfraAction, ResolvedChange, file_kind,
-};
+use blastgate_change::{AiInvolvement, ChangeKind, Changeset, Classifier, FileStatus, ResolvedChange, file_kind};
 
 use super::Facts;
 use crate::policy::LikelihoodModel;
@@ -259,8 +257,7 @@ pub(crate) fn values(
     let only = |k: ChangeKind| {
         files > 0 && changeset.infrastructure.is_empty() && !deploys && resolved.kinds.get(&k) == Some(&files)
     };
-    let infra_planned =
-        changeset.infrastructure.iter().any(|r| !matches!(r.effective_action(), InfraAction::Read | InfraAction::NoOp));
+    let infra_planned = changeset.infrastructure.iter().any(|r| !r.is_inert());
     let ai = changeset.provenance.involvement();
     let burn = facts.budgets.first().map_or(0.0, |(_, remaining)| (1.0 - remaining).clamp(0.0, 2.0));
     let value = |id: &'static str| -> f64 {
