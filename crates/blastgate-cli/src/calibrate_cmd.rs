@@ -14,28 +14,7 @@ use serde_json::{Value, json};
 
 use crate::args::{CalibrateArgs, HistoryInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
-
-/// Whether two paths name one existing regular file (through `./`,
-/// symbolic links or, on Unix, hard links); a terminal or pipe that both
-/// name is not a file writing would destroy.
-fn same_file(a: &Path, b: &Path) -> bool {
-    if !std::fs::metadata(a).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    if let (Ok(x), Ok(y)) = (std::fs::canonicalize(a), std::fs::canonicalize(b))
-        && x == y
-    {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-            return x.dev() == y.dev() && x.ino() == y.ino();
-        }
-    }
-    false
-}
+use crate::out_path::{refuse_input, same_file};
 
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
@@ -59,12 +38,14 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
             )));
         }
     }
+    let inputs = [("history", Some(&args.input.history)), ("policy", args.policy.as_ref())];
     for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
-        if let Some(path) = path.filter(|p| same_file(p, &args.input.history)) {
-            return Err(Failure::Usage(format!(
-                "{flag} {}: that is the history file, which writing would destroy; give another path",
-                crate::printable::one_line(&path.display().to_string())
-            )));
+        for (what, input) in inputs {
+            if let (Some(path), Some(input)) = (path, input)
+                && same_file(path, input)
+            {
+                return Err(refuse_input(flag, path, what));
+            }
         }
     }
     let history = read_history(&args.input)?;

@@ -11,6 +11,7 @@ use clap::Args;
 
 use crate::args::GraphInput;
 use crate::exit::{Failure, SUCCESS};
+use crate::out_path::{refuse_input, same_file};
 
 #[derive(Debug, Args)]
 pub struct FreezeArgs {
@@ -25,6 +26,11 @@ pub struct FreezeArgs {
 
 /// `graph freeze`: load, merge, freeze, write.
 pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
+    // Before any work: a snapshot written over one of its own graph files
+    // (`graph freeze a.edges --out a.edges`) would replace the input.
+    if args.input.files.iter().any(|input| same_file(&args.out, input)) {
+        return Err(refuse_input("--out", &args.out, "graph"));
+    }
     let started = Instant::now();
     let progress = crate::progress::Progress::new(true);
     let mut loader = GraphLoader::new(BuildOptions::strict(args.input.strict));

@@ -12,6 +12,7 @@ mod demo_cmd;
 mod exit;
 mod freeze_cmd;
 mod graph_cmd;
+mod out_path;
 mod printable;
 mod progress;
 mod radius_cmd;

@@ -194,6 +194,32 @@ fn usage_errors_exit_2() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// `--out` or `--plot` naming the base policy (an audit: `--out` equal to
+/// `--policy` replaced the policy with the model) is refused as naming the
+/// history is, before anything is read or written.
+#[test]
+fn an_output_naming_the_policy_exits_2() {
+    let dir = temp_dir();
+    let policy = dir.join("policy.toml");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../blastgate-core/src/policy/default.toml"), &policy)
+        .unwrap();
+    let before = std::fs::read(&policy).unwrap();
+    let same = dir.join(".").join("policy.toml");
+    let same = same.to_str().unwrap();
+    let model = dir.join("m.toml");
+    for outputs in [vec!["--out", same], vec!["--out", model.to_str().unwrap(), "--plot", same]] {
+        let history = jdt();
+        let mut args = vec!["calibrate", "--history", &history, "--policy", policy.to_str().unwrap()];
+        args.extend(outputs);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("that is the policy file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&policy).unwrap(), before);
+        assert!(!model.exists());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn mapped_columns_and_a_feature_subset() {
     let dir = temp_dir();

@@ -139,3 +139,35 @@ fn freezing_replaces_files_and_writes_into_pipes() {
     assert_eq!(left.len(), 3, "no temporary file is left behind: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `graph freeze` over one of its own graph files (an audit: `--out`
+/// equal to an input replaced the input with the snapshot), also through a
+/// symbolic or hard link, is refused before anything is read or written,
+/// as `calibrate` refuses to write over its history.
+#[cfg(unix)]
+#[test]
+fn freezing_over_an_input_exits_2() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.edges");
+    std::fs::copy(GRAPH, &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let link = dir.join("link.edges");
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    let hard = dir.join("hard.edges");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let other = dir.join("other.edges");
+    std::fs::write(&other, "x y\n").unwrap();
+    let spelled = dir.join(".").join("in.edges");
+    for out in [&input, &spelled, &link, &hard] {
+        let o =
+            run(&["graph", "freeze", other.to_str().unwrap(), input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), text(&o.stderr));
+        assert!(text(&o.stderr).contains("that is the graph file"), "{}", text(&o.stderr));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{}", out.display());
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 4, "nothing else is written: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
