@@ -47,6 +47,9 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
                 return Err(refuse_input(flag, path, what));
             }
         }
+        if let Some(path) = path {
+            crate::out_path::check(flag, path)?;
+        }
     }
     let history = read_history(&args.input)?;
     let base = match &args.policy {

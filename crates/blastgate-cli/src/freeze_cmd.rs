@@ -31,6 +31,9 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     if args.input.files.iter().any(|input| same_file(&args.out, input)) {
         return Err(refuse_input("--out", &args.out, "graph"));
     }
+    if args.out.as_os_str() != "-" {
+        crate::out_path::check("--out", &args.out)?;
+    }
     let started = Instant::now();
     let progress = crate::progress::Progress::new(true);
     let mut loader = GraphLoader::new(BuildOptions::strict(args.input.strict));

@@ -102,6 +102,9 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     };
     // Refused before the output is created: exit 2 leaves nothing behind.
     config.check().map_err(usage)?;
+    if args.out.as_os_str() != "-" {
+        out_path::check("--out", &args.out)?;
+    }
     if args.out.as_os_str() == "-" {
         blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
     } else {

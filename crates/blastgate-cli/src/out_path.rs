@@ -1,8 +1,33 @@
-//! The files a command writes (`--out`, `--plot`), checked against its
-//! inputs before any work starts: a command that would replace one of its
-//! own inputs is refused (exit 2) with nothing done.
+//! The files a command writes (`--out`, `--plot`), checked before any
+//! work starts: a command that would replace one of its own inputs, or a
+//! file its owner made read-only, is refused (exit 2) with nothing done.
 
 use std::path::Path;
+
+use crate::exit::Failure;
+
+/// Checks `flag`'s `path` as a file to write.
+///
+/// # Errors
+/// [`Failure::Usage`] for a read-only file: it is replaced whole (a new
+/// file renamed over it), which needs only the folder's permission, so
+/// replacing it would undo its owner's protection.
+pub fn check(flag: &str, path: &Path) -> Result<(), Failure> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.permissions().readonly() => {
+            Err(refuse(flag, path, "the file is read-only; make it writable to have it replaced, or give another path"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `flag`'s `path` cannot be written, for reason `why`.
+fn refuse(flag: &str, path: &Path, why: &str) -> Failure {
+    Failure::Usage(format!(
+        "cannot write `{}` ({flag}): {why}",
+        crate::printable::one_line(&path.display().to_string())
+    ))
+}
 
 /// Whether writing `out` would destroy the input `input`: both name one
 /// existing regular file (through `./`, `..`, symbolic links or, on Unix,
@@ -35,8 +60,8 @@ fn identical(a: &Path, b: &Path) -> bool {
 
 /// The refusal of `flag`'s `out` when it is `input` (`what`: "graph",
 /// "history", "policy").
-pub fn refuse_input(flag: &str, out: &Path, what: &str) -> crate::exit::Failure {
-    crate::exit::Failure::Usage(format!(
+pub fn refuse_input(flag: &str, out: &Path, what: &str) -> Failure {
+    Failure::Usage(format!(
         "{flag} {}: that is the {what} file, an input, which writing would destroy; give another path",
         crate::printable::one_line(&out.display().to_string())
     ))

@@ -220,6 +220,44 @@ fn an_output_naming_the_policy_exits_2() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A model file replaced keeps its permissions (an audit: they became the
+/// umask's default); a read-only one, or a read-only plot, is refused,
+/// exit 2, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn replacing_keeps_permissions_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = temp_dir();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let model = dir.join("m.toml");
+    std::fs::write(&model, "old").unwrap();
+    std::fs::set_permissions(&model, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let o = run(&["calibrate", "--history", &jdt(), "--out", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(std::fs::read_to_string(&model).unwrap(), "old");
+    assert_eq!(mode(&model), 0o640);
+
+    let protected = dir.join("protected");
+    std::fs::write(&protected, "old").unwrap();
+    std::fs::set_permissions(&protected, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let fresh = dir.join("fresh.toml");
+    for outputs in [
+        vec!["--out", protected.to_str().unwrap()],
+        vec!["--out", fresh.to_str().unwrap(), "--plot", protected.to_str().unwrap()],
+    ] {
+        let history = jdt();
+        let mut args = vec!["calibrate", "--history", &history];
+        args.extend(outputs);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&protected).unwrap(), "old");
+        assert_eq!(mode(&protected), 0o444);
+        assert!(!fresh.exists());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn mapped_columns_and_a_feature_subset() {
     let dir = temp_dir();

@@ -241,6 +241,19 @@ fn synth_writes_a_loadable_edge_list() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("past what blastgate loads"), "{}", stderr(&o));
     assert!(!dir.join("huge.edges").exists());
+
+    // A read-only file is refused, exit 2, and left as it was (root could
+    // write it, so the mode is what is checked).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(out("c.edges"), std::fs::Permissions::from_mode(0o400)).unwrap();
+        let before = std::fs::read(out("c.edges")).unwrap();
+        let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", "3", "--out", &out("c.edges")]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(out("c.edges")).unwrap(), before);
+    }
 }
 
 #[test]

@@ -171,3 +171,35 @@ fn freezing_over_an_input_exits_2() {
     assert_eq!(left.len(), 4, "nothing else is written: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A snapshot replaced keeps its file's permissions (an audit: 0600 became
+/// the umask's 0644, and a 0400 file was replaced and became 0644); a
+/// read-only file is refused, exit 2, and left as it was.
+#[cfg(unix)]
+#[test]
+fn replacing_keeps_permissions_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("blastgate-freeze-mode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let private = dir.join("private.bgs");
+    std::fs::write(&private, b"an older snapshot").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", private.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_ne!(std::fs::read(&private).unwrap(), b"an older snapshot");
+    assert_eq!(mode(&private), 0o600);
+
+    let protected = dir.join("protected.bgs");
+    std::fs::write(&protected, b"an older snapshot").unwrap();
+    std::fs::set_permissions(&protected, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", protected.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("read-only"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&protected).unwrap(), b"an older snapshot");
+    assert_eq!(mode(&protected), 0o400);
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no staging file is left: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
