@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::args::{CalibrateArgs, HistoryInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
-use crate::out_path::{refuse_input, same_file};
+use crate::out_path::{is_stdout, refuse_input, resolve, same_file};
 
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
@@ -31,9 +31,12 @@ pub fn band_name(i: usize) -> &'static str {
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
-        if path.is_some_and(|p| p.as_os_str() == "-") {
+        // `-`, or a name of standard output (`/dev/stdout`): the file and
+        // the report would be one stream, the JSON after the TOML.
+        if let Some(path) = path.filter(|p| is_stdout(p)) {
             return Err(Failure::Usage(format!(
-                "{flag} -: the report goes to standard output, so the {} needs a file",
+                "{flag} {}: that is standard output, where the report goes, so the {} needs a file",
+                crate::printable::one_line(&path.display().to_string()),
                 if flag == "--out" { "model" } else { "plot" }
             )));
         }
@@ -48,7 +51,7 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
             }
         }
         if let Some(path) = path {
-            crate::out_path::check(flag, path)?;
+            resolve(flag, path)?;
         }
     }
     let history = read_history(&args.input)?;

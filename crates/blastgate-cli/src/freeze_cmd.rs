@@ -11,7 +11,7 @@ use clap::Args;
 
 use crate::args::GraphInput;
 use crate::exit::{Failure, SUCCESS};
-use crate::out_path::{refuse_input, same_file};
+use crate::out_path::{Output, refuse_input, resolve, same_file};
 
 #[derive(Debug, Args)]
 pub struct FreezeArgs {
@@ -31,9 +31,7 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     if args.input.files.iter().any(|input| same_file(&args.out, input)) {
         return Err(refuse_input("--out", &args.out, "graph"));
     }
-    if args.out.as_os_str() != "-" {
-        crate::out_path::check("--out", &args.out)?;
-    }
+    let out = resolve("--out", &args.out)?;
     let started = Instant::now();
     let progress = crate::progress::Progress::new(true);
     let mut loader = GraphLoader::new(BuildOptions::strict(args.input.strict));
@@ -44,13 +42,18 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     }
     progress.step("merging and freezing");
     let graph = loader.build_frozen()?;
-    let to_stdout = args.out.as_os_str() == "-";
-    let bytes = if to_stdout {
-        progress.step("writing to standard output");
-        write_snapshot_to(&graph, std::io::stdout().lock())?
-    } else {
-        progress.step(format!("writing {}", args.out.display()));
-        write_snapshot(&graph, &args.out)?
+    // `--out /dev/stdout` is standard output as `-` is: the summary line
+    // goes to stderr, not after the snapshot.
+    let to_stdout = out == Output::Stdout;
+    let bytes = match out {
+        Output::Stdout => {
+            progress.step("writing to standard output");
+            write_snapshot_to(&graph, std::io::stdout().lock())?
+        }
+        Output::File(path) => {
+            progress.step(format!("writing {}", path.display()));
+            write_snapshot(&graph, path)?
+        }
     };
     drop(progress);
     let summary = format!(

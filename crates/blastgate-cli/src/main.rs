@@ -102,15 +102,15 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     };
     // Refused before the output is created: exit 2 leaves nothing behind.
     config.check().map_err(usage)?;
-    if args.out.as_os_str() != "-" {
-        out_path::check("--out", &args.out)?;
-    }
-    if args.out.as_os_str() == "-" {
-        blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
-    } else {
-        let mut file = std::fs::File::create(&args.out)
-            .map_err(|e| exit::Failure::Usage(format!("cannot create `{}`: {e}", args.out.display())))?;
-        blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
+    match out_path::resolve("--out", &args.out)? {
+        out_path::Output::Stdout => {
+            blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
+        }
+        out_path::Output::File(path) => {
+            let mut file = std::fs::File::create(path)
+                .map_err(|e| exit::Failure::Usage(format!("cannot create `{}`: {e}", path.display())))?;
+            blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
+        }
     }
     Ok(exit::SUCCESS)
 }

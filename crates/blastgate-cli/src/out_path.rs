@@ -6,19 +6,57 @@ use std::path::Path;
 
 use crate::exit::Failure;
 
-/// Checks `flag`'s `path` as a file to write.
+/// Where a command's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output<'a> {
+    /// Standard output: `-`, or a name of the file standard output already
+    /// is (`/dev/stdout`, `/proc/self/fd/1`, the file `>` sends it to),
+    /// which writing by name would mix with what goes to standard output
+    /// or replace under it.
+    Stdout,
+    /// A file to create or replace, or a pipe or device to write into.
+    File(&'a Path),
+}
+
+/// Resolves `flag`'s `path` into where the output goes, checking a file to
+/// write.
 ///
 /// # Errors
 /// [`Failure::Usage`] for a read-only file: it is replaced whole (a new
 /// file renamed over it), which needs only the folder's permission, so
 /// replacing it would undo its owner's protection.
-pub fn check(flag: &str, path: &Path) -> Result<(), Failure> {
+pub fn resolve<'a>(flag: &str, path: &'a Path) -> Result<Output<'a>, Failure> {
+    if is_stdout(path) {
+        return Ok(Output::Stdout);
+    }
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() && m.permissions().readonly() => {
             Err(refuse(flag, path, "the file is read-only; make it writable to have it replaced, or give another path"))
         }
-        _ => Ok(()),
+        _ => Ok(Output::File(path)),
     }
+}
+
+/// Whether `path` is `-` or names the file (terminal, pipe, regular file)
+/// this process's standard output is: the same device and inode.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-" || names_stdout(path)
+}
+
+#[cfg(unix)]
+fn names_stdout(path: &Path) -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else { return false };
+    match (std::fs::File::from(fd).metadata(), std::fs::metadata(path)) {
+        (Ok(out), Ok(named)) => out.dev() == named.dev() && out.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn names_stdout(_: &Path) -> bool {
+    false
 }
 
 /// `flag`'s `path` cannot be written, for reason `why`.

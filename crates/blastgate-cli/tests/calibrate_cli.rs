@@ -128,10 +128,15 @@ fn usage_errors_exit_2() {
         vec!["calibrate", "--history", &jdt()],
         vec!["calibrate", "--history", &jdt(), "--out", "-"],
         vec!["calibrate", "--history", &jdt(), "--out", out, "--plot", "-"],
+        // A name of standard output, as `-` (an audit: the model then the
+        // JSON report went to stdout, exit 0).
+        vec!["calibrate", "--history", &jdt(), "--out", "/dev/stdout", "--format", "json"],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--plot", "/dev/stdout"],
         vec!["backtest", "--history", &jdt(), "--policy", "/no/such/policy.toml"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
     }
     // An output that cannot be written: exit 2 and nothing written, not
     // the model without its plot.

@@ -203,3 +203,29 @@ fn replacing_keeps_permissions_and_refuses_read_only_files() {
     assert_eq!(left.len(), 2, "no staging file is left: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A name of standard output is standard output, as `-` is (an audit:
+/// `--out /dev/stdout` appended the summary line to the snapshot): the
+/// snapshot alone on stdout, the summary on stderr; also when `--out`
+/// names the file stdout is redirected to.
+#[cfg(unix)]
+#[test]
+fn a_name_of_standard_output_is_standard_output() {
+    let expected = std::fs::read(snapshot("stdout")).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/dev/stdout"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, expected);
+    assert!(text(&o.stderr).starts_with("froze ") && text(&o.stderr).contains("standard output"));
+
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-redirected-{}.bgs", std::process::id()));
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", GRAPH, "--out", file.to_str().unwrap()])
+        .stdout(std::fs::File::create(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    assert!(text(&o.stderr).starts_with("froze "), "{}", text(&o.stderr));
+    let _ = std::fs::remove_file(&file);
+}
