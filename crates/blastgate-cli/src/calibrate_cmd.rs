@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::args::{CalibrateArgs, HistoryInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
-use crate::out_path::{is_stdout, refuse_input, resolve, same_file};
+use crate::out_path::{is_stdout, refuse_input, resolve, same_file, same_place};
 
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
@@ -54,6 +54,13 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
             resolve(flag, path)?;
         }
     }
+    if let Some(plot) = args.plot.as_ref().filter(|p| same_place(&args.out, p)) {
+        return Err(Failure::Usage(format!(
+            "cannot write `{}` (--plot): the plot would overwrite the model file `{}`; give them different paths",
+            crate::printable::one_line(&plot.display().to_string()),
+            crate::printable::one_line(&args.out.display().to_string())
+        )));
+    }
     let history = read_history(&args.input)?;
     let base = match &args.policy {
         Some(path) => load_policy(path)?,
@@ -63,7 +70,9 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     config.test_share = args.test_share;
     config.gate_budget = args.gate_budget.map(|share| GateBudget { share, impact_band: args.impact_band.index() });
     let calibration = calibrate(&history, &base, &config).map_err(failure)?;
-    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(failure)?;
+    // The paths were checked above: what fails now is writing (a full
+    // disk, a device that refuses it), exit 3 as every output failure.
+    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(|e| Failure::Internal(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {

@@ -52,7 +52,10 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
         }
         Output::File(path) => {
             progress.step(format!("writing {}", path.display()));
-            write_snapshot(&graph, path)?
+            // Every failure to write is exit 3, as for `--out -` (it was 2,
+            // "invalid input", here); what cannot be written to was refused
+            // by `resolve` before any work.
+            write_snapshot(&graph, path).map_err(|e| Failure::Internal(e.to_string()))?
         }
     };
     drop(progress);

@@ -108,7 +108,7 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
         }
         out_path::Output::File(path) => {
             let mut file = std::fs::File::create(path)
-                .map_err(|e| exit::Failure::Usage(format!("cannot create `{}`: {e}", path.display())))?;
+                .map_err(|e| exit::Failure::Internal(format!("cannot create `{}`: {e}", path.display())))?;
             blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
         }
     }

@@ -1,6 +1,9 @@
 //! The files a command writes (`--out`, `--plot`), checked before any
 //! work starts: a command that would replace one of its own inputs, or a
-//! file its owner made read-only, is refused (exit 2) with nothing done.
+//! file its owner made read-only, or write where no file can be (a
+//! directory, a folder that does not exist), is refused (exit 2) with
+//! nothing done. A failure to write met later is exit 3, whichever way
+//! the output was named (docs/cli.md, "Exit codes").
 
 use std::path::Path;
 
@@ -22,18 +25,34 @@ pub enum Output<'a> {
 /// write.
 ///
 /// # Errors
-/// [`Failure::Usage`] for a read-only file: it is replaced whole (a new
-/// file renamed over it), which needs only the folder's permission, so
-/// replacing it would undo its owner's protection.
+/// [`Failure::Usage`] (exit 2, before any work) when `path` cannot be a
+/// file to write: a directory; a folder that does not exist; a read-only
+/// file (it is replaced whole, a new file renamed over it, which needs
+/// only the folder's permission, so replacing it would undo its owner's
+/// protection). A failure met when writing (a full disk, a device that
+/// refuses it) is [`Failure::Internal`], exit 3.
 pub fn resolve<'a>(flag: &str, path: &'a Path) -> Result<Output<'a>, Failure> {
     if is_stdout(path) {
         return Ok(Output::Stdout);
     }
     match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(refuse(flag, path, "it is a directory")),
         Ok(m) if m.is_file() && m.permissions().readonly() => {
             Err(refuse(flag, path, "the file is read-only; make it writable to have it replaced, or give another path"))
         }
-        _ => Ok(Output::File(path)),
+        Ok(_) => Ok(Output::File(path)),
+        Err(_) => {
+            let folder = match path.parent() {
+                Some(f) if !f.as_os_str().is_empty() => f,
+                _ => Path::new("."),
+            };
+            if std::fs::metadata(folder).is_ok_and(|m| m.is_dir()) {
+                Ok(Output::File(path))
+            } else {
+                let folder = crate::printable::one_line(&folder.display().to_string());
+                Err(refuse(flag, path, &format!("the folder `{folder}` does not exist")))
+            }
+        }
     }
 }
 
@@ -77,6 +96,34 @@ pub fn same_file(out: &Path, input: &Path) -> bool {
         return false;
     }
     identical(out, input)
+}
+
+/// Whether `a` and `b` name one file, existing or to be created: one file
+/// on disk (as [`same_file`] finds it, any kind of file), or the same name
+/// in the same folder. Two outputs of one command that would land in one
+/// file are refused with this before either is written.
+pub fn same_place(a: &Path, b: &Path) -> bool {
+    if identical(a, b) {
+        return true;
+    }
+    match (place(a), place(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The canonical path of `path`, or of its folder joined with its name
+/// when it does not exist yet.
+fn place(path: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let folder = match path.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(folder).ok()?.join(name))
 }
 
 /// Whether `a` and `b` both exist and are one file.

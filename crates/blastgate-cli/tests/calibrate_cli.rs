@@ -148,6 +148,14 @@ fn usage_errors_exit_2() {
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "{plot}: {left:?}");
     }
+    // A failure to write is exit 3, as for every output (an audit: it was
+    // 2, "invalid input").
+    #[cfg(target_os = "linux")]
+    {
+        let o = run(&["calibrate", "--history", &jdt(), "--out", "/dev/full"]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+    }
     // The plot naming the model's file (spelled another way): refused
     // before either is written, the old model left as it was.
     let kept = dir.join("keep.toml");

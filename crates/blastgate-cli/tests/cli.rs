@@ -242,6 +242,12 @@ fn synth_writes_a_loadable_edge_list() {
     assert!(stderr(&o).contains("past what blastgate loads"), "{}", stderr(&o));
     assert!(!dir.join("huge.edges").exists());
 
+    // A failure to write is exit 3, as for every output.
+    #[cfg(target_os = "linux")]
+    {
+        let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", "3", "--out", "/dev/full"]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    }
     // A read-only file is refused, exit 2, and left as it was (root could
     // write it, so the mode is what is checked).
     #[cfg(unix)]

@@ -229,3 +229,24 @@ fn a_name_of_standard_output_is_standard_output() {
     assert!(text(&o.stderr).starts_with("froze "), "{}", text(&o.stderr));
     let _ = std::fs::remove_file(&file);
 }
+
+/// A failure to write the snapshot is exit 3 however `--out` names it (an
+/// audit: `--out /dev/full` was 2, "invalid input", and `--out - >
+/// /dev/full` 3); a folder that does not exist is found before any work,
+/// exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failure_to_write_exits_3() {
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/dev/full"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("cannot write"), "{}", text(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", GRAPH, "--out", "-"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/no/such/folder/graph.bgs"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("the folder `/no/such/folder` does not exist"), "{}", text(&o.stderr));
+}
