@@ -106,11 +106,9 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
         out_path::Output::Stdout => {
             blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
         }
-        out_path::Output::File(path) => {
-            let mut file = std::fs::File::create(path)
-                .map_err(|e| exit::Failure::Internal(format!("cannot create `{}`: {e}", path.display())))?;
-            blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
-        }
+        // Staged and renamed into place, as `graph freeze` writes: a run
+        // that fails or is stopped leaves no cut edge list.
+        out_path::Output::File(path) => blastgate::synth::write_edge_list_file(&config, path).map_err(usage)?,
     }
     Ok(exit::SUCCESS)
 }

@@ -262,6 +262,46 @@ fn synth_writes_a_loadable_edge_list() {
     }
 }
 
+/// `synth --out FILE` replaces the file whole, as `graph freeze` does (an
+/// audit: it was cut at once and written in place, so a run stopped or
+/// failed left part of an edge list, which loads as a valid, smaller
+/// graph): stopped while writing, the old file is as it was; run to the
+/// end, the file is replaced and keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn synth_replaces_its_file_whole() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempdir();
+    let target = dir.join("g.edges");
+    std::fs::write(&target, "old\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let args =
+        ["synth", "--services", "100000", "--edges", "3000000", "--seed", "1", "--out", target.to_str().unwrap()];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).spawn().unwrap();
+    // Stopped once it has written something (a file beside the target).
+    let started = std::time::Instant::now();
+    loop {
+        let written = std::fs::read_dir(&*dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .any(|e| e.path() != target && e.metadata().unwrap().len() > 0);
+        if written {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "synth ended before it was seen writing beside its target");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+
+    let o = run(&["synth", "--services", "50", "--edges", "100", "--seed", "1", "--out", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("# blastgate synthetic graph"));
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777, 0o640);
+}
+
 #[test]
 fn radius_json_matches_the_verified_fact() {
     // fixtures/graphs/README.md: changing productcatalogservice affects
