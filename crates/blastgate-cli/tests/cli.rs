@@ -1472,6 +1472,32 @@ fn a_stream_named_as_a_snapshot_or_document_stops_early() {
     assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
 }
 
+/// A plan is read by the path given (an audit: `./-`, the file named `-`,
+/// was shortened to `-` and read standard input), and standard input is a
+/// plan once: `-` twice, or `-` and `/dev/stdin`, exit 2 as for every
+/// other input (the second `-` was dropped as a duplicate).
+#[test]
+fn plans_are_read_as_named_and_stdin_once() {
+    let plan = fixtures().join("terraform/terraform-json-basic-plan.json");
+    let dir = tempdir();
+    std::fs::copy(&plan, dir.join("-")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(&*dir)
+        .args(["change", "show", "--terraform-plan", "./-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("infrastructure: 8 resource(s)"), "{}", stdout(&o));
+    let bytes = std::fs::read(&plan).unwrap();
+    for twice in [["-", "-"], ["-", "/dev/stdin"]] {
+        let o = run_with_stdin(&["change", "show", "--terraform-plan", twice[0], "--terraform-plan", twice[1]], &bytes);
+        assert_eq!(o.status.code(), Some(2), "{twice:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains("standard input is given twice"), "{}", stderr(&o));
+    }
+    let o = run_with_stdin(&["change", "show", "--terraform-plan", "-"], &bytes);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// Found by a docs audit: `change show` called a plan of creates (and a
 /// changeset naming only services the graph lacks) "empty", and the
 /// documented `servicegraph` alias of `--input-format prometheus` did not
