@@ -33,9 +33,20 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors exit 2.
-            let code = if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::from(exit::USAGE);
+            }
+            // Help that could not be written is a failure to write output
+            // (`--help > /dev/full` exited 0 with nothing said); a reader
+            // gone (`--help | head`) is quiet, as for every command.
+            return match e.print().and_then(|()| std::io::stdout().flush()).map_err(exit::Failure::from) {
+                Ok(()) | Err(exit::Failure::BrokenPipe) => ExitCode::from(exit::SUCCESS),
+                Err(failure) => {
+                    let _ = writeln!(std::io::stderr(), "error: {failure}");
+                    ExitCode::from(failure.code())
+                }
+            };
         }
     };
     // A gate reads `assess`'s exit code as its decision: output that never

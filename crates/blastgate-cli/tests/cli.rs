@@ -1154,6 +1154,27 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     assert_eq!(run(&args).status.code(), Some(0));
 }
 
+/// Help and version that cannot be written (an audit: `--help >
+/// /dev/full` exited 0 with nothing said) exit 3 with a message, as every
+/// failure to write output; a reader gone first stays quiet with 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_exits_3() {
+    for args in [&["--help"][..], &["--version"], &["assess", "--help"]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(3), "{args:?}");
+        assert!(stderr(&o).contains("cannot write output"), "{args:?}: {}", stderr(&o));
+        let o = run_into_closed_pipe(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        assert_eq!(run(args).status.code(), Some(0), "{args:?}");
+    }
+}
+
 /// `assess --format json` of `change` on Online Boutique with `owners` as
 /// CODEOWNERS, at a fixed instant; the run must succeed.
 fn assess_with_codeowners(change: &Path, owners: &Path) -> serde_json::Value {
