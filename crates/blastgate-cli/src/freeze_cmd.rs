@@ -11,7 +11,7 @@ use clap::Args;
 
 use crate::args::GraphInput;
 use crate::exit::{Failure, SUCCESS};
-use crate::out_path::{Output, refuse_input, resolve, same_file};
+use crate::out_path::{Output, is_stdout, refuse_input, resolve, same_file};
 
 #[derive(Debug, Args)]
 pub struct FreezeArgs {
@@ -28,7 +28,9 @@ pub struct FreezeArgs {
 pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     // Before any work: a snapshot written over one of its own graph files
     // (`graph freeze a.edges --out a.edges`) would replace the input.
-    if args.input.files.iter().any(|input| same_file(&args.out, input)) {
+    // Standard output is no file of its own (`--out -` beside a file named
+    // `-` given as `./-`).
+    if !is_stdout(&args.out) && args.input.files.iter().any(|input| same_file(&args.out, input)) {
         return Err(refuse_input("--out", &args.out, "graph"));
     }
     let out = resolve("--out", &args.out)?;

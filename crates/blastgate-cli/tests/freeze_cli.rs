@@ -169,6 +169,15 @@ fn freezing_over_an_input_exits_2() {
     }
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 4, "nothing else is written: {left:?}");
+    // `--out -` is standard output, not a file named `-` given as `./-`.
+    std::fs::copy(GRAPH, dir.join("-")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(&dir)
+        .args(["graph", "freeze", "./-", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, std::fs::read(snapshot("dash")).unwrap());
     std::fs::remove_dir_all(&dir).ok();
 }
 
