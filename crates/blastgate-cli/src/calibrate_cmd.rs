@@ -14,28 +14,7 @@ use serde_json::{Value, json};
 
 use crate::args::{CalibrateArgs, HistoryInput, OutputFormat};
 use crate::exit::{Failure, SUCCESS};
-
-/// Whether two paths name one existing regular file (through `./`,
-/// symbolic links or, on Unix, hard links); a terminal or pipe that both
-/// name is not a file writing would destroy.
-fn same_file(a: &Path, b: &Path) -> bool {
-    if !std::fs::metadata(a).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    if let (Ok(x), Ok(y)) = (std::fs::canonicalize(a), std::fs::canonicalize(b))
-        && x == y
-    {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-            return x.dev() == y.dev() && x.ino() == y.ino();
-        }
-    }
-    false
-}
+use crate::out_path::{is_stdout, refuse_input, resolve, same_file, same_place};
 
 /// The `schema` of the JSON report; it may gain keys, never lose them.
 pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
@@ -52,20 +31,35 @@ pub fn band_name(i: usize) -> &'static str {
 /// Runs `calibrate`.
 pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
-        if path.is_some_and(|p| p.as_os_str() == "-") {
+        // `-`, or a name of standard output (`/dev/stdout`): the file and
+        // the report would be one stream, the JSON after the TOML.
+        if let Some(path) = path.filter(|p| is_stdout(p)) {
             return Err(Failure::Usage(format!(
-                "{flag} -: the report goes to standard output, so the {} needs a file",
+                "{flag} {}: that is standard output, where the report goes, so the {} needs a file",
+                crate::printable::one_line(&path.display().to_string()),
                 if flag == "--out" { "model" } else { "plot" }
             )));
         }
     }
+    let inputs = [("history", Some(&args.input.history)), ("policy", args.policy.as_ref())];
     for (flag, path) in [("--out", Some(&args.out)), ("--plot", args.plot.as_ref())] {
-        if let Some(path) = path.filter(|p| same_file(p, &args.input.history)) {
-            return Err(Failure::Usage(format!(
-                "{flag} {}: that is the history file, which writing would destroy; give another path",
-                crate::printable::one_line(&path.display().to_string())
-            )));
+        for (what, input) in inputs {
+            if let (Some(path), Some(input)) = (path, input)
+                && same_file(path, input)
+            {
+                return Err(refuse_input(flag, path, what));
+            }
         }
+        if let Some(path) = path {
+            resolve(flag, path)?;
+        }
+    }
+    if let Some(plot) = args.plot.as_ref().filter(|p| same_place(&args.out, p)) {
+        return Err(Failure::Usage(format!(
+            "cannot write `{}` (--plot): the plot would overwrite the model file `{}`; give them different paths",
+            crate::printable::one_line(&plot.display().to_string()),
+            crate::printable::one_line(&args.out.display().to_string())
+        )));
     }
     let history = read_history(&args.input)?;
     let base = match &args.policy {
@@ -76,7 +70,9 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     config.test_share = args.test_share;
     config.gate_budget = args.gate_budget.map(|share| GateBudget { share, impact_band: args.impact_band.index() });
     let calibration = calibrate(&history, &base, &config).map_err(failure)?;
-    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(failure)?;
+    // The paths were checked above: what fails now is writing (a full
+    // disk, a device that refuses it), exit 3 as every output failure.
+    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(|e| Failure::Internal(e.to_string()))?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {

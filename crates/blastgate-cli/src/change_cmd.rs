@@ -96,20 +96,63 @@ fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, wa
     }
 }
 
-/// The plans given, each file once: (its canonical path, or the path given
-/// without a leading `./` when it cannot be resolved; the path given), in
-/// the order of the first.
-fn distinct_plans(given: &[PathBuf]) -> Vec<(PathBuf, &Path)> {
+/// The plans given, each file once: (its name for ordering, dedup and the
+/// id: the canonical path, or the path given without a leading `./` when
+/// it cannot be resolved, `-` for standard input; the path as given, which
+/// is what is read), in the order of the first. Only the name is
+/// normalised: `./-` is the file named `-`, read as such, not standard
+/// input.
+///
+/// # Errors
+/// Standard input given twice (`-` twice, or `-` and a name of the same
+/// file, such as `/dev/stdin`): it can be read once (exit 2, as for every
+/// other input).
+fn distinct_plans(given: &[PathBuf]) -> Result<Vec<(PathBuf, &Path)>, Failure> {
+    let stdin_given = given.iter().filter(|p| is_dash(p)).count();
+    let also_stdin = stdin_given > 0 && given.iter().any(|p| !is_dash(p) && names_stdin(p));
+    if stdin_given > 1 || also_stdin {
+        return Err(Failure::Usage(
+            "--terraform-plan: standard input is given twice (`-` twice, or `-` and a name of it such as \
+             `/dev/stdin`); it can be read once: give `-` for one input only"
+                .into(),
+        ));
+    }
     let mut plans: Vec<(PathBuf, &Path)> = given
         .iter()
         .map(|p| {
             let short = p.strip_prefix("./").unwrap_or(p);
-            (std::fs::canonicalize(p).unwrap_or_else(|_| short.to_path_buf()), short)
+            let name =
+                if is_dash(p) { p.clone() } else { std::fs::canonicalize(p).unwrap_or_else(|_| short.to_path_buf()) };
+            (name, p.as_path())
         })
         .collect();
     plans.sort_unstable();
     plans.dedup_by(|a, b| a.0 == b.0);
-    plans
+    Ok(plans)
+}
+
+/// Whether `path` is `-`, standard input.
+fn is_dash(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Whether `path` names the file this process's standard input is (the
+/// same device and inode: `/dev/stdin`, `/proc/self/fd/0`, the file `<`
+/// reads from).
+#[cfg(unix)]
+fn names_stdin(path: &Path) -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+    match (std::fs::File::from(fd).metadata(), std::fs::metadata(path)) {
+        (Ok(input), Ok(named)) => input.dev() == named.dev() && input.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn names_stdin(_: &Path) -> bool {
+    false
 }
 
 /// Reads the graph, the changeset and the path mapping.
@@ -123,6 +166,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
                 .into(),
         ));
     }
+    let plans = distinct_plans(&input.terraform_plan)?;
     let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
     let format = input.input_format.map(|f| f.to_format());
@@ -175,7 +219,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             // another machine's), must not change the id, and so the
             // digest (a determinism audit: the path as typed did). A plan
             // given twice counts once.
-            let mut names: Vec<String> = distinct_plans(&input.terraform_plan)
+            let mut names: Vec<String> = plans
                 .iter()
                 .map(|(p, _)| {
                     p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
@@ -219,7 +263,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     // and a plan named twice (`p.json`, `./p.json`, its absolute path, a
     // link to it) is not loaded twice (a red-team audit: it doubled the
     // destroyed resources).
-    for (_, plan) in distinct_plans(&input.terraform_plan) {
+    for (_, plan) in &plans {
         let summary = load_plan(plan, &graph)?;
         warnings.extend(summary.warnings.iter().cloned());
         changeset.infrastructure.extend(summary.changes);

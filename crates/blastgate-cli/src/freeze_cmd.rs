@@ -11,6 +11,7 @@ use clap::Args;
 
 use crate::args::GraphInput;
 use crate::exit::{Failure, SUCCESS};
+use crate::out_path::{Output, is_stdout, refuse_input, resolve, same_file};
 
 #[derive(Debug, Args)]
 pub struct FreezeArgs {
@@ -25,6 +26,14 @@ pub struct FreezeArgs {
 
 /// `graph freeze`: load, merge, freeze, write.
 pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
+    // Before any work: a snapshot written over one of its own graph files
+    // (`graph freeze a.edges --out a.edges`) would replace the input.
+    // Standard output is no file of its own (`--out -` beside a file named
+    // `-` given as `./-`).
+    if !is_stdout(&args.out) && args.input.files.iter().any(|input| same_file(&args.out, input)) {
+        return Err(refuse_input("--out", &args.out, "graph"));
+    }
+    let out = resolve("--out", &args.out)?;
     let started = Instant::now();
     let progress = crate::progress::Progress::new(true);
     let mut loader = GraphLoader::new(BuildOptions::strict(args.input.strict));
@@ -35,13 +44,21 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     }
     progress.step("merging and freezing");
     let graph = loader.build_frozen()?;
-    let to_stdout = args.out.as_os_str() == "-";
-    let bytes = if to_stdout {
-        progress.step("writing to standard output");
-        write_snapshot_to(&graph, std::io::stdout().lock())?
-    } else {
-        progress.step(format!("writing {}", args.out.display()));
-        write_snapshot(&graph, &args.out)?
+    // `--out /dev/stdout` is standard output as `-` is: the summary line
+    // goes to stderr, not after the snapshot.
+    let to_stdout = out == Output::Stdout;
+    let bytes = match out {
+        Output::Stdout => {
+            progress.step("writing to standard output");
+            write_snapshot_to(&graph, std::io::stdout().lock())?
+        }
+        Output::File(path) => {
+            progress.step(format!("writing {}", path.display()));
+            // Every failure to write is exit 3, as for `--out -` (it was 2,
+            // "invalid input", here); what cannot be written to was refused
+            // by `resolve` before any work.
+            write_snapshot(&graph, path).map_err(|e| Failure::Internal(e.to_string()))?
+        }
     };
     drop(progress);
     let summary = format!(

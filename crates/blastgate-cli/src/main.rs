@@ -12,6 +12,7 @@ mod demo_cmd;
 mod exit;
 mod freeze_cmd;
 mod graph_cmd;
+mod out_path;
 mod printable;
 mod progress;
 mod radius_cmd;
@@ -32,9 +33,20 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors exit 2.
-            let code = if e.use_stderr() { exit::USAGE } else { exit::SUCCESS };
-            let _ = e.print();
-            return ExitCode::from(code);
+            if e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::from(exit::USAGE);
+            }
+            // Help that could not be written is a failure to write output
+            // (`--help > /dev/full` exited 0 with nothing said); a reader
+            // gone (`--help | head`) is quiet, as for every command.
+            return match e.print().and_then(|()| std::io::stdout().flush()).map_err(exit::Failure::from) {
+                Ok(()) | Err(exit::Failure::BrokenPipe) => ExitCode::from(exit::SUCCESS),
+                Err(failure) => {
+                    let _ = writeln!(std::io::stderr(), "error: {failure}");
+                    ExitCode::from(failure.code())
+                }
+            };
         }
     };
     // A gate reads `assess`'s exit code as its decision: output that never
@@ -101,12 +113,13 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     };
     // Refused before the output is created: exit 2 leaves nothing behind.
     config.check().map_err(usage)?;
-    if args.out.as_os_str() == "-" {
-        blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
-    } else {
-        let mut file = std::fs::File::create(&args.out)
-            .map_err(|e| exit::Failure::Usage(format!("cannot create `{}`: {e}", args.out.display())))?;
-        blastgate::synth::write_edge_list(&config, &mut file).map_err(usage)?;
+    match out_path::resolve("--out", &args.out)? {
+        out_path::Output::Stdout => {
+            blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
+        }
+        // Staged and renamed into place, as `graph freeze` writes: a run
+        // that fails or is stopped leaves no cut edge list.
+        out_path::Output::File(path) => blastgate::synth::write_edge_list_file(&config, path).map_err(usage)?,
     }
     Ok(exit::SUCCESS)
 }

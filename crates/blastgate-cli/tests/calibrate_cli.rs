@@ -128,10 +128,15 @@ fn usage_errors_exit_2() {
         vec!["calibrate", "--history", &jdt()],
         vec!["calibrate", "--history", &jdt(), "--out", "-"],
         vec!["calibrate", "--history", &jdt(), "--out", out, "--plot", "-"],
+        // A name of standard output, as `-` (an audit: the model then the
+        // JSON report went to stdout, exit 0).
+        vec!["calibrate", "--history", &jdt(), "--out", "/dev/stdout", "--format", "json"],
+        vec!["calibrate", "--history", &jdt(), "--out", out, "--plot", "/dev/stdout"],
         vec!["backtest", "--history", &jdt(), "--policy", "/no/such/policy.toml"],
     ] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
     }
     // An output that cannot be written: exit 2 and nothing written, not
     // the model without its plot.
@@ -142,6 +147,14 @@ fn usage_errors_exit_2() {
         assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
         let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "{plot}: {left:?}");
+    }
+    // A failure to write is exit 3, as for every output (an audit: it was
+    // 2, "invalid input").
+    #[cfg(target_os = "linux")]
+    {
+        let o = run(&["calibrate", "--history", &jdt(), "--out", "/dev/full"]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
     }
     // The plot naming the model's file (spelled another way): refused
     // before either is written, the old model left as it was.
@@ -190,6 +203,70 @@ fn usage_errors_exit_2() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert!(std::fs::read_to_string(&real).unwrap().starts_with("# blastgate calibrated likelihood model"));
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `--out` or `--plot` naming the base policy (an audit: `--out` equal to
+/// `--policy` replaced the policy with the model) is refused as naming the
+/// history is, before anything is read or written.
+#[test]
+fn an_output_naming_the_policy_exits_2() {
+    let dir = temp_dir();
+    let policy = dir.join("policy.toml");
+    std::fs::copy(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../blastgate-core/src/policy/default.toml"), &policy)
+        .unwrap();
+    let before = std::fs::read(&policy).unwrap();
+    let same = dir.join(".").join("policy.toml");
+    let same = same.to_str().unwrap();
+    let model = dir.join("m.toml");
+    for outputs in [vec!["--out", same], vec!["--out", model.to_str().unwrap(), "--plot", same]] {
+        let history = jdt();
+        let mut args = vec!["calibrate", "--history", &history, "--policy", policy.to_str().unwrap()];
+        args.extend(outputs);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("that is the policy file"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&policy).unwrap(), before);
+        assert!(!model.exists());
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A model file replaced keeps its permissions (an audit: they became the
+/// umask's default); a read-only one, or a read-only plot, is refused,
+/// exit 2, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn replacing_keeps_permissions_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = temp_dir();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let model = dir.join("m.toml");
+    std::fs::write(&model, "old").unwrap();
+    std::fs::set_permissions(&model, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let o = run(&["calibrate", "--history", &jdt(), "--out", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_ne!(std::fs::read_to_string(&model).unwrap(), "old");
+    assert_eq!(mode(&model), 0o640);
+
+    let protected = dir.join("protected");
+    std::fs::write(&protected, "old").unwrap();
+    std::fs::set_permissions(&protected, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let fresh = dir.join("fresh.toml");
+    for outputs in [
+        vec!["--out", protected.to_str().unwrap()],
+        vec!["--out", fresh.to_str().unwrap(), "--plot", protected.to_str().unwrap()],
+    ] {
+        let history = jdt();
+        let mut args = vec!["calibrate", "--history", &history];
+        args.extend(outputs);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&protected).unwrap(), "old");
+        assert_eq!(mode(&protected), 0o444);
+        assert!(!fresh.exists());
     }
     std::fs::remove_dir_all(dir).ok();
 }

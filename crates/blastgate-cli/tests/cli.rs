@@ -241,6 +241,65 @@ fn synth_writes_a_loadable_edge_list() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("past what blastgate loads"), "{}", stderr(&o));
     assert!(!dir.join("huge.edges").exists());
+
+    // A failure to write is exit 3, as for every output.
+    #[cfg(target_os = "linux")]
+    {
+        let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", "3", "--out", "/dev/full"]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    }
+    // A read-only file is refused, exit 2, and left as it was (root could
+    // write it, so the mode is what is checked).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(out("c.edges"), std::fs::Permissions::from_mode(0o400)).unwrap();
+        let before = std::fs::read(out("c.edges")).unwrap();
+        let o = run(&["synth", "--services", "500", "--edges", "4000", "--seed", "3", "--out", &out("c.edges")]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(out("c.edges")).unwrap(), before);
+    }
+}
+
+/// `synth --out FILE` replaces the file whole, as `graph freeze` does (an
+/// audit: it was cut at once and written in place, so a run stopped or
+/// failed left part of an edge list, which loads as a valid, smaller
+/// graph): stopped while writing, the old file is as it was; run to the
+/// end, the file is replaced and keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn synth_replaces_its_file_whole() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempdir();
+    let target = dir.join("g.edges");
+    std::fs::write(&target, "old\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let args =
+        ["synth", "--services", "100000", "--edges", "3000000", "--seed", "1", "--out", target.to_str().unwrap()];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).spawn().unwrap();
+    // Stopped once it has written something (a file beside the target).
+    let started = std::time::Instant::now();
+    loop {
+        let written = std::fs::read_dir(&*dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .any(|e| e.path() != target && e.metadata().unwrap().len() > 0);
+        if written {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "synth ended before it was seen writing beside its target");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+
+    let o = run(&["synth", "--services", "50", "--edges", "100", "--seed", "1", "--out", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("# blastgate synthetic graph"));
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777, 0o640);
 }
 
 #[test]
@@ -1095,6 +1154,27 @@ fn a_closed_output_is_quiet_except_for_a_gate() {
     assert_eq!(run(&args).status.code(), Some(0));
 }
 
+/// Help and version that cannot be written (an audit: `--help >
+/// /dev/full` exited 0 with nothing said) exit 3 with a message, as every
+/// failure to write output; a reader gone first stays quiet with 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn help_that_cannot_be_written_exits_3() {
+    for args in [&["--help"][..], &["--version"], &["assess", "--help"]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(3), "{args:?}");
+        assert!(stderr(&o).contains("cannot write output"), "{args:?}: {}", stderr(&o));
+        let o = run_into_closed_pipe(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        assert_eq!(run(args).status.code(), Some(0), "{args:?}");
+    }
+}
+
 /// `assess --format json` of `change` on Online Boutique with `owners` as
 /// CODEOWNERS, at a fixed instant; the run must succeed.
 fn assess_with_codeowners(change: &Path, owners: &Path) -> serde_json::Value {
@@ -1411,6 +1491,32 @@ fn a_stream_named_as_a_snapshot_or_document_stops_early() {
     let o = run(&["graph", "check", document.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
+}
+
+/// A plan is read by the path given (an audit: `./-`, the file named `-`,
+/// was shortened to `-` and read standard input), and standard input is a
+/// plan once: `-` twice, or `-` and `/dev/stdin`, exit 2 as for every
+/// other input (the second `-` was dropped as a duplicate).
+#[test]
+fn plans_are_read_as_named_and_stdin_once() {
+    let plan = fixtures().join("terraform/terraform-json-basic-plan.json");
+    let dir = tempdir();
+    std::fs::copy(&plan, dir.join("-")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(&*dir)
+        .args(["change", "show", "--terraform-plan", "./-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("infrastructure: 8 resource(s)"), "{}", stdout(&o));
+    let bytes = std::fs::read(&plan).unwrap();
+    for twice in [["-", "-"], ["-", "/dev/stdin"]] {
+        let o = run_with_stdin(&["change", "show", "--terraform-plan", twice[0], "--terraform-plan", twice[1]], &bytes);
+        assert_eq!(o.status.code(), Some(2), "{twice:?}: {}", stdout(&o));
+        assert!(stderr(&o).contains("standard input is given twice"), "{}", stderr(&o));
+    }
+    let o = run_with_stdin(&["change", "show", "--terraform-plan", "-"], &bytes);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 /// Found by a docs audit: `change show` called a plan of creates (and a

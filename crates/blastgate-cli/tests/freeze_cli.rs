@@ -139,3 +139,123 @@ fn freezing_replaces_files_and_writes_into_pipes() {
     assert_eq!(left.len(), 3, "no temporary file is left behind: {left:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `graph freeze` over one of its own graph files (an audit: `--out`
+/// equal to an input replaced the input with the snapshot), also through a
+/// symbolic or hard link, is refused before anything is read or written,
+/// as `calibrate` refuses to write over its history.
+#[cfg(unix)]
+#[test]
+fn freezing_over_an_input_exits_2() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.edges");
+    std::fs::copy(GRAPH, &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let link = dir.join("link.edges");
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    let hard = dir.join("hard.edges");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let other = dir.join("other.edges");
+    std::fs::write(&other, "x y\n").unwrap();
+    let spelled = dir.join(".").join("in.edges");
+    for out in [&input, &spelled, &link, &hard] {
+        let o =
+            run(&["graph", "freeze", other.to_str().unwrap(), input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), text(&o.stderr));
+        assert!(text(&o.stderr).contains("that is the graph file"), "{}", text(&o.stderr));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{}", out.display());
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 4, "nothing else is written: {left:?}");
+    // `--out -` is standard output, not a file named `-` given as `./-`.
+    std::fs::copy(GRAPH, dir.join("-")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(&dir)
+        .args(["graph", "freeze", "./-", "--out", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, std::fs::read(snapshot("dash")).unwrap());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A snapshot replaced keeps its file's permissions (an audit: 0600 became
+/// the umask's 0644, and a 0400 file was replaced and became 0644); a
+/// read-only file is refused, exit 2, and left as it was.
+#[cfg(unix)]
+#[test]
+fn replacing_keeps_permissions_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("blastgate-freeze-mode-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let private = dir.join("private.bgs");
+    std::fs::write(&private, b"an older snapshot").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", private.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_ne!(std::fs::read(&private).unwrap(), b"an older snapshot");
+    assert_eq!(mode(&private), 0o600);
+
+    let protected = dir.join("protected.bgs");
+    std::fs::write(&protected, b"an older snapshot").unwrap();
+    std::fs::set_permissions(&protected, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", protected.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("read-only"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&protected).unwrap(), b"an older snapshot");
+    assert_eq!(mode(&protected), 0o400);
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no staging file is left: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A name of standard output is standard output, as `-` is (an audit:
+/// `--out /dev/stdout` appended the summary line to the snapshot): the
+/// snapshot alone on stdout, the summary on stderr; also when `--out`
+/// names the file stdout is redirected to.
+#[cfg(unix)]
+#[test]
+fn a_name_of_standard_output_is_standard_output() {
+    let expected = std::fs::read(snapshot("stdout")).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/dev/stdout"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(o.stdout, expected);
+    assert!(text(&o.stderr).starts_with("froze ") && text(&o.stderr).contains("standard output"));
+
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-redirected-{}.bgs", std::process::id()));
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", GRAPH, "--out", file.to_str().unwrap()])
+        .stdout(std::fs::File::create(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+    assert!(text(&o.stderr).starts_with("froze "), "{}", text(&o.stderr));
+    let _ = std::fs::remove_file(&file);
+}
+
+/// A failure to write the snapshot is exit 3 however `--out` names it (an
+/// audit: `--out /dev/full` was 2, "invalid input", and `--out - >
+/// /dev/full` 3); a folder that does not exist is found before any work,
+/// exit 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failure_to_write_exits_3() {
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/dev/full"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("cannot write"), "{}", text(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", GRAPH, "--out", "-"])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    let o = run(&["graph", "freeze", GRAPH, "--out", "/no/such/folder/graph.bgs"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("the folder `/no/such/folder` does not exist"), "{}", text(&o.stderr));
+}

@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 pub(crate) enum Destination {
     /// A regular file, new or existing (through a symbolic link, the file
     /// it points to): written to `staging`, beside it, synced, then renamed
-    /// over `target` by [`Staged::commit`].
-    Replace { target: PathBuf, staging: PathBuf },
+    /// over `target` by [`Staged::commit`]. `permissions`: an existing
+    /// target's, which the staging file takes before it is written, so the
+    /// file replaced keeps them (not the umask's default).
+    Replace { target: PathBuf, staging: PathBuf, permissions: Option<std::fs::Permissions> },
     /// Anything else that is not a directory (a pipe, `/dev/stdout`): no
     /// file to replace, so written into as it is.
     Stream(PathBuf),
@@ -21,16 +23,23 @@ pub(crate) enum Destination {
 /// Where a write to `path` goes.
 ///
 /// # Errors
-/// `path` is a directory, or a link to a file cannot be followed.
+/// `path` is a directory or a read-only file, or a link to a file cannot
+/// be followed.
 pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "it is a directory")),
         Ok(m) if !m.is_file() => Ok(Destination::Stream(path.to_path_buf())),
-        Ok(_) => {
-            let target = std::fs::canonicalize(path)?;
-            Ok(Destination::Replace { staging: staging(&target), target })
+        // Its owner protected it: a rename needs only the folder's
+        // permission (and root writes anything), so replacing it would
+        // undo that protection silently.
+        Ok(m) if m.permissions().readonly() => {
+            Err(io::Error::new(io::ErrorKind::PermissionDenied, "the file is read-only"))
         }
-        Err(_) => Ok(Destination::Replace { staging: staging(path), target: path.to_path_buf() }),
+        Ok(m) => {
+            let target = std::fs::canonicalize(path)?;
+            Ok(Destination::Replace { staging: staging(&target), target, permissions: Some(m.permissions()) })
+        }
+        Err(_) => Ok(Destination::Replace { staging: staging(path), target: path.to_path_buf(), permissions: None }),
     }
 }
 
@@ -92,8 +101,12 @@ impl Staged {
                 write(&mut file)?;
                 Ok(Self { rename: None })
             }
-            Destination::Replace { target, staging } => {
+            Destination::Replace { target, staging, permissions } => {
                 let written = File::create(&staging)
+                    .and_then(|file| match permissions {
+                        Some(p) => file.set_permissions(p).map(|()| file),
+                        None => Ok(file),
+                    })
                     .map_err(&io_error)
                     .and_then(|mut file| write(&mut file).and_then(|()| file.sync_all().map_err(&io_error)));
                 match written {
@@ -126,5 +139,42 @@ impl Staged {
         if let Some((staging, _)) = &self.rename {
             let _ = std::fs::remove_file(staging);
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "test code: a panic is a failed test")]
+
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::{Staged, destination};
+
+    fn write(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+        let staged = Staged::write(destination(path)?, |f| std::io::Write::write_all(f, text.as_bytes()), |e| e)?;
+        staged.commit()
+    }
+
+    /// A file replaced keeps its permissions (it took the umask's default,
+    /// so a private 0600 file became world-readable); a read-only one is
+    /// refused and left as it was, also for root, who could write it.
+    #[test]
+    fn replacing_keeps_permissions_and_refuses_read_only_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("private");
+        std::fs::write(&private, "old").unwrap();
+        std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write(&private, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&private).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o7777, 0o600);
+
+        let protected = dir.path().join("protected");
+        std::fs::write(&protected, "old").unwrap();
+        std::fs::set_permissions(&protected, std::fs::Permissions::from_mode(0o400)).unwrap();
+        let Err(e) = write(&protected, "new") else { panic!("a read-only file was replaced") };
+        assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(std::fs::read_to_string(&protected).unwrap(), "old");
+        assert_eq!(std::fs::metadata(&protected).unwrap().permissions().mode() & 0o7777, 0o400);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no staging file is left");
     }
 }
