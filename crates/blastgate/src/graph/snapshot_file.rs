@@ -63,15 +63,16 @@ pub(super) fn head(name: &str, file: &mut File) -> Result<Vec<u8>, GraphError> {
 /// goes to a temporary file beside it, is synced, then renamed over it, so
 /// a gate reading the snapshot while it is rewritten reads the old file or
 /// the new one, never half of one, and a failed write leaves it as it was.
-/// Anything else that is not a directory (`/dev/stdout`, a pipe) is
-/// written into.
+/// The new file keeps a replaced file's permissions, and a read-only file
+/// is refused. Anything else that is not a directory (`/dev/stdout`, a
+/// pipe) is written into.
 ///
 /// Returns the number of bytes written (the size of the snapshot, also
 /// when `path` is a pipe, whose size on disk says nothing).
 ///
 /// # Errors
 /// [`GraphError::Io`] if the file cannot be created or written, or `path`
-/// is a directory.
+/// is a directory or a read-only file.
 pub fn write_snapshot(graph: &FrozenGraph, path: &Path) -> Result<u64, GraphError> {
     let name = path.display().to_string();
     let destination = crate::output::destination(path).map_err(|e| io_error(&name, "cannot create", &e))?;
