@@ -163,6 +163,16 @@ fn an_empty_graph_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
     assert!(stderr(&o).contains("empty.edges: graph: the graph has no nodes"), "{}", stderr(&o));
+    // One input that arrived empty beside one that did not (an overlay
+    // carrying tiers and owners): refused too, naming it (a red-team pass:
+    // the tier-0 rules were dropped, block became senior, exit 0).
+    let graph = dir.join("topology.yaml");
+    let overlay = dir.join("overlay.yaml");
+    std::fs::write(&overlay, "").unwrap();
+    let overlay = overlay.to_str().unwrap();
+    let o = run(&["assess", "--graph", graph.to_str().unwrap(), overlay, "--change", &change, "--context", &context]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("overlay.yaml: graph: the graph input is empty"), "{}", stderr(&o));
     for args in [vec!["graph", "check", empty], vec!["radius", "--graph", empty, "--", "web"]] {
         let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -177,7 +187,7 @@ fn an_empty_graph_is_refused() {
     child.stdin.take().unwrap().write_all(b"").unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("the graph has no nodes"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("the graph input is empty"), "{}", stderr(&o));
 }
 
 #[test]

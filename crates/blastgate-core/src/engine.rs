@@ -932,6 +932,18 @@ impl<'c> Facts<'c> {
             ));
         }
         let checked_from = context.now();
+        if checked_from == Timestamp::LATEST {
+            // The deploy window would be empty, and a freeze "until
+            // forever" (held at the same instant) would not hold in it.
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "now-out-of-range",
+                format!(
+                    "now ({checked_from}) is the latest instant blastgate holds, where a deploy window cannot \
+                     open; give the real time of the deploy"
+                ),
+            ));
+        }
 
         // The changed and affected nodes (disjoint, each list ascending)
         // are read in place: a radius can hold most of the graph, and the

@@ -77,7 +77,8 @@ impl GraphLoader {
     /// [`GraphError::Io`] if the file cannot be read; any parse error of
     /// the format, naming the file and place; for a snapshot, the errors
     /// of [`FrozenGraph::read_snapshot`], and [`GraphError::Usage`] if
-    /// other sources are given too.
+    /// other sources are given too; [`GraphError::InvalidValue`] when the
+    /// file is empty (white space only).
     pub fn add_file(&mut self, path: &Path, format: Option<GraphFormat>) -> Result<&mut Self, GraphError> {
         let name = blastgate_ingest::input_name(path);
         let io =
@@ -122,7 +123,13 @@ impl GraphLoader {
         }
         drop(file);
         self.check_alone(&name, false)?;
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            return Err(arrived_empty(&name));
+        }
         let fragment = blastgate_ingest::load_file(path, format)?;
+        if fragment.node_count() == 0 && std::fs::read(path).is_ok_and(|bytes| blank(&bytes)) {
+            return Err(arrived_empty(&name));
+        }
         self.builder.add(fragment)?;
         Ok(self)
     }
@@ -177,7 +184,9 @@ impl GraphLoader {
     /// Parses `bytes` as the contents of a source named `name`.
     ///
     /// # Errors
-    /// Any parse error of the format, naming `name` and the place.
+    /// Any parse error of the format, naming `name` and the place;
+    /// [`GraphError::InvalidValue`] when `bytes` are empty (white space
+    /// only).
     pub fn add_bytes(
         &mut self,
         name: &str,
@@ -186,10 +195,17 @@ impl GraphLoader {
     ) -> Result<&mut Self, GraphError> {
         if is_snapshot(bytes) {
             self.check_alone(name, true)?;
-            self.snapshot = Some((name.to_owned(), FrozenGraph::read_snapshot(name, bytes)?));
+            let graph = FrozenGraph::read_snapshot(name, bytes)?;
+            self.snapshot = Some((name.to_owned(), graph));
             return Ok(self);
         }
         self.check_alone(name, false)?;
+        // Each input on its own: an overlay that arrived empty beside a
+        // graph that did not would drop the tiers and owners it carries
+        // without a word (a red-team pass: block became senior).
+        if blank(bytes) {
+            return Err(arrived_empty(name));
+        }
         let fragment = blastgate_ingest::parse(name, bytes, format)?;
         self.builder.add(fragment)?;
         Ok(self)
@@ -242,6 +258,31 @@ impl GraphLoader {
             (None, None) => None,
         }
     }
+}
+
+/// Whether an input holds nothing but white space (and a byte order
+/// mark): what a failed download, a `git show` of a missing file or a
+/// closed standard input gives. A file that declares entities but no node
+/// (a Backstage file of systems and groups) is not blank.
+fn blank(bytes: &[u8]) -> bool {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes).iter().all(u8::is_ascii_whitespace)
+}
+
+/// The refusal of an input that arrived empty, whatever the other inputs
+/// hold: an overlay carrying tiers and owners that arrived empty would
+/// drop them without a word.
+fn arrived_empty(name: &str) -> GraphError {
+    GraphError::InvalidValue(ErrorDetail::new(
+        name,
+        "graph",
+        "",
+        "the graph input is empty: a graph, or a part of one, that arrived empty makes changes look like they \
+         reach less than they do",
+    ))
+    .with_help(
+        "check that the input arrived whole (an empty download, a `git show` of a missing file or a closed \
+         standard input reads as empty)",
+    )
 }
 
 /// Inputs that hold no node are refused: every change would look like it

@@ -270,4 +270,10 @@ fn the_last_day_of_9999_is_held_at_the_latest_instant() {
         "freezes": [{"name": "indefinite", "start": "2026-11-27T09:00:00Z", "end": "9999-12-31T23:59:59Z"}]}"#;
     let context: Context = serde_json::from_str(json).unwrap();
     assert_eq!(context.freezes[0].end, latest);
+    // A freeze that starts and ends on that day starts after every deploy:
+    // accepted (start and end both held at the latest instant).
+    let json = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+        "freezes": [{"start": "9999-12-31T00:00:00Z", "end": "9999-12-31T23:59:59Z"}]}"#;
+    let context: Context = serde_json::from_str(json).unwrap();
+    assert!(crate::context::validate::validate("ctx.json", &context).is_ok());
 }

@@ -42,6 +42,10 @@ impl TimestampError {
 const MIN_UNIX_SECONDS: i64 = -62_167_219_200;
 
 impl Timestamp {
+    /// The latest instant held, `9999-12-30T22:00:00.999999999Z`: a later
+    /// one of the year 9999 reads as this one.
+    pub const LATEST: Self = Self(jiff::Timestamp::MAX);
+
     /// Parses RFC 3339: `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds
     /// (at most 9 digits), then `Z` or an offset `+HH:MM`/`-HH:MM`. As RFC
     /// 3339 permits, `t` and `z` may be lower case and a space may stand for
@@ -71,7 +75,7 @@ impl Timestamp {
             // real date there, the "forever" that calendars write for an
             // open-ended freeze, is held at the latest instant, as an end
             // past the range is (it stopped every deploy with exit 2).
-            Err(_) if text.starts_with("9999-") && civil_date_time(text) => jiff::Timestamp::MAX,
+            Err(_) if text.starts_with("9999-") && civil_date_time(text) => Self::LATEST.0,
             Err(e) => return Err(TimestampError { message: format!("not a valid date and time: {e}") }),
         };
         Self::checked(instant)

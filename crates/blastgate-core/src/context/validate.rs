@@ -244,7 +244,10 @@ fn check_string(file: &str, s: Option<&str>, place: impl FnOnce() -> String) -> 
 }
 
 fn check_window(file: &str, start: Timestamp, end: Timestamp, place: &str, what: &str) -> Result<(), ChangeError> {
-    if end <= start {
+    // Both on the last day of 9999, past the latest instant held, read as
+    // it: a window that starts after every deploy, not a mistake (it
+    // stopped every deploy with exit 2).
+    if end <= start && !(start == Timestamp::LATEST && end == Timestamp::LATEST) {
         return Err(ChangeError::invalid(
             file,
             place,
