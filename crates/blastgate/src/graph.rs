@@ -83,7 +83,8 @@ impl GraphLoader {
         let name = blastgate_ingest::input_name(path);
         let io =
             |e: std::io::Error| GraphError::Io(ErrorDetail::new(&name, "", "", format!("cannot read the input: {e}")));
-        let stream = blastgate_ingest::is_stdin(path) || !std::fs::metadata(path).map_err(io)?.is_file();
+        let metadata = (!blastgate_ingest::is_stdin(path)).then(|| std::fs::metadata(path)).transpose().map_err(io)?;
+        let stream = metadata.as_ref().is_none_or(|m| !m.is_file());
         // A `.bgs` file is a snapshot whatever its bytes: an empty or cut
         // one is a snapshot error, not an empty edge list.
         let extension = |e: &str| path.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
@@ -123,7 +124,7 @@ impl GraphLoader {
         }
         drop(file);
         self.check_alone(&name, false)?;
-        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+        if metadata.is_some_and(|m| m.len() == 0) {
             return Err(arrived_empty(&name));
         }
         let fragment = blastgate_ingest::load_file(path, format)?;
@@ -195,8 +196,7 @@ impl GraphLoader {
     ) -> Result<&mut Self, GraphError> {
         if is_snapshot(bytes) {
             self.check_alone(name, true)?;
-            let graph = FrozenGraph::read_snapshot(name, bytes)?;
-            self.snapshot = Some((name.to_owned(), graph));
+            self.snapshot = Some((name.to_owned(), FrozenGraph::read_snapshot(name, bytes)?));
             return Ok(self);
         }
         self.check_alone(name, false)?;
