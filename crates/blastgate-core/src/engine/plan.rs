@@ -185,11 +185,15 @@ pub(crate) fn approvals(
                 }
             }
         }
-        // On a huge radius only the most exposed teams are listed one by
-        // one; the rest are one requirement, so the list stays bounded.
+        // Every such team is asked, the most exposed first. Not the listing
+        // limit (50 by default, and a policy may set 1): past it the rest
+        // were one senior stand-in, so the least exposed team (a security
+        // team behind a soft edge) was never asked (found by a limits
+        // audit). Past [`MAX_OWNER_APPROVALS`] teams, the rest are one
+        // requirement, so the list stays bounded on hostile graphs.
         let mut teams: Vec<TeamExposure<'_>> = by_team.into_iter().collect();
         teams.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
-        let rest = teams.split_off(teams.len().min(limit));
+        let rest = teams.split_off(teams.len().min(MAX_OWNER_APPROVALS));
         teams.sort_by(|a, b| a.0.cmp(&b.0));
         for (team, (_, services)) in teams {
             critical_owners += 1;
