@@ -1015,6 +1015,37 @@ mod tests {
         }
     }
 
+    /// A kind from one file and a strength from another merge to a lower
+    /// default than either file implies on its own: the higher of the
+    /// files' own defaults is kept, in either order (the deciding file,
+    /// the first given, was left out of the floor: 0.5 in one order, 0.3
+    /// in the other, and a review depth with it; a determinism audit).
+    #[test]
+    fn a_kind_and_a_strength_from_two_files_keep_the_higher_default_in_any_order() {
+        let edge = |name: &str, kind: Option<EdgeKind>, strength: Option<Strength>| {
+            let mut f = fragment(name, Origin::Declared);
+            let (a, b) = (f.node("checkout", String::new).unwrap(), f.node("pricing", String::new).unwrap());
+            f.edge(a, b, EdgeSpec { kind, strength, ..EdgeSpec::default() }).unwrap();
+            f
+        };
+        let cases = [
+            // (one file's kind and strength, the other's, the probability kept)
+            ((None, Some(Strength::Soft)), (Some(EdgeKind::Async), None), 0.5),
+            ((Some(EdgeKind::Sync), Some(Strength::Soft)), (Some(EdgeKind::Data), None), 0.95),
+            ((Some(EdgeKind::Data), Some(Strength::Soft)), (Some(EdgeKind::Async), None), 0.5),
+        ];
+        for ((k1, s1), (k2, s2), want) in cases {
+            let mut seen = Vec::new();
+            for order in [[("one.yaml", k1, s1), ("two.yaml", k2, s2)], [("two.yaml", k2, s2), ("one.yaml", k1, s1)]] {
+                let graph = build(order.iter().map(|&(n, k, s)| edge(n, k, s)).collect(), false).unwrap();
+                let (_, _, dep) = graph.dependencies().next().unwrap();
+                seen.push((dep.kind(), dep.strength(), dep.probability().get()));
+            }
+            assert_eq!(seen[0], seen[1], "{k1:?}/{s1:?} and {k2:?}/{s2:?} merge alike in either order");
+            assert_eq!(seen[0].2, want, "{k1:?}/{s1:?} and {k2:?}/{s2:?}");
+        }
+    }
+
     /// Equally trusted sources that disagree merge to the same graph in
     /// either order, keeping the riskier value; records of one file too.
     #[test]

@@ -278,21 +278,26 @@ impl Context<'_> {
                 .max_by_key(|&(o, f)| (o, std::cmp::Reverse(f)))
                 .map(|(o, f)| (o, f, implied.get())),
         };
-        // The other files of the same or more trust that describe the edge
-        // and state no probability for it on any line imply the default of
+        // The files of the same or more trust that describe the edge and
+        // state no probability for it on any line imply the default of
         // their own kind and strength: the highest is the floor (origin,
-        // file, value). A file that states one on some line refines its
-        // own lines that do not, whichever file comes first (the records
-        // of one file are contiguous, by position). A second pass over the
-        // records, so that nothing is allocated.
-        let floor = decided.and_then(|(o, f, _)| {
+        // file, value). The deciding file counts too: the merged kind and
+        // strength may come from two files (`async` from one, `soft` from
+        // another: 0.2) and each file's own default (0.5 and 0.3) is a
+        // floor; leaving out the decider, which among equally trusted
+        // files is the first given, made the floor depend on the order of
+        // the inputs (0.5 one way, 0.3 the other; a determinism audit). A
+        // file that states one on some line refines its own lines that do
+        // not, whichever file comes first (the records of one file are
+        // contiguous, by position). A second pass over the records, so
+        // that nothing is allocated.
+        let floor = decided.and_then(|(o, _, _)| {
             // The file being read: (file, origin, states a probability,
             // highest default of its lines).
             let mut group: Option<(usize, Origin, bool, f64)> = None;
             let mut floor: Option<(Origin, usize, f64)> = None;
             let close = |g: Option<(usize, Origin, bool, f64)>, floor: &mut Option<(Origin, usize, f64)>| {
                 if let Some((sf, so, stated, p)) = g
-                    && sf != f
                     && so >= o
                     && !stated
                     && floor.is_none_or(|(_, ff, fp)| p.total_cmp(&fp).then_with(|| ff.cmp(&sf)).is_gt())
@@ -324,7 +329,13 @@ impl Context<'_> {
             && value < floor
             && let Some(kept) = Probability::new(floor)
         {
-            let trust = if so > o { "a more trusted source" } else { "another source of the same trust" };
+            let trust = if so > o {
+                "a more trusted source"
+            } else if sf == f {
+                "the source that states the kind or strength, on its own,"
+            } else {
+                "another source of the same trust"
+            };
             conflicts.push((
                 sf,
                 f,
