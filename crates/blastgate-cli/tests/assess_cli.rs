@@ -487,7 +487,9 @@ fn the_decision_names_its_deploy_window() {
     let now = decide(&change);
     assert_eq!(now["decision"]["review_depth"], "block");
     assert_eq!(now["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z");
-    assert_eq!(now["decision"]["deploy_window"]["end"], "2026-11-27T11:00:00Z");
+    // A blocked change is checked over the staged rollout a break-glass
+    // deploy takes (four hours), not only the one-hour window.
+    assert_eq!(now["decision"]["deploy_window"]["end"], "2026-11-27T14:00:00Z");
     assert!(rules(&now).contains(&"freeze".to_owned()), "{now}");
 
     let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&change).unwrap()).unwrap();
@@ -506,7 +508,7 @@ fn the_decision_names_its_deploy_window() {
     // assessed again after the freeze, lowers.
     let later = decide(&variant("deploy_at", "2026-11-30T00:00:00Z".into()));
     assert_eq!(later["decision"]["deploy_window"]["start"], "2026-11-27T10:00:00Z");
-    assert_eq!(later["decision"]["deploy_window"]["end"], "2026-11-30T01:00:00Z");
+    assert_eq!(later["decision"]["deploy_window"]["end"], "2026-11-30T04:00:00Z");
     assert!(rules(&later).contains(&"freeze".to_owned()), "{later}");
     assert_eq!(later["decision"]["review_depth"], "block");
     assert!(later["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "deploy-later"), "{later}");

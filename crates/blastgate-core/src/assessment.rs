@@ -359,6 +359,14 @@ pub struct RolloutPlan {
     pub watch: Vec<Watch>,
     /// Why this strategy.
     pub reason: String,
+    /// What the steps cannot stage: a destroyed or replaced resource, a
+    /// schema migration, a change stated irreversible happens once, for
+    /// every user, whatever share of traffic a step names. Apply each on its
+    /// own (before or after the staged code, as the change needs), after a
+    /// verified backup or final snapshot, with the owners watching. At most
+    /// 20 entries, the last counting the rest; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_staged: Vec<String>,
 }
 
 /// A rollout strategy, from least to most careful.

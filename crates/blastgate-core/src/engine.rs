@@ -453,7 +453,7 @@ impl Engine {
             plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
         let limit = self.policy.limits.max_listed_affected;
         let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
-        let rollout = plan::rollout(self, &ranked, depth, &fired);
+        let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired);
         let unstated = features::unstated_features(changeset, &resolved);
         let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);

@@ -37,6 +37,9 @@
 //! - `approvals` is the exact list of required approvals, compared on role
 //!   and teams, ignoring order.
 //! - `diagnostics_absent`: codes that must not appear.
+//! - `not_staged`: fragments that must each appear in some entry of the
+//!   rollout's `not_staged` (what its steps cannot stage); `[]` asserts
+//!   there is none.
 //! - `diagnostics` are codes that must appear. Every error diagnostic's
 //!   code must be listed: an error escalates to `block`, and a case must not
 //!   pass on an error it did not expect.
@@ -103,6 +106,7 @@ struct Expect {
     #[serde(default)]
     diagnostics_absent: Vec<String>,
     rollout: Option<String>,
+    not_staged: Option<Vec<String>>,
     #[serde(default)]
     counterfactuals_lowering: Vec<String>,
     #[serde(default)]
@@ -304,6 +308,14 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
         let have = serde_json::to_value(a.rollout.strategy).unwrap();
         if have.as_str() != Some(strategy.as_str()) {
             return Err(format!("rollout {have} != {strategy}"));
+        }
+    }
+    if let Some(fragments) = &expect.not_staged {
+        let have = &a.rollout.not_staged;
+        if fragments.is_empty() != have.is_empty()
+            || fragments.iter().any(|f| !have.iter().any(|entry| entry.contains(f.as_str())))
+        {
+            return Err(format!("not_staged {have:?} lacks one of {fragments:?}"));
         }
     }
     let counterfactual = |id: &str| a.counterfactuals.iter().find(|c| c.id == id);

@@ -106,6 +106,9 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
             a.rollout.watch.iter().map(|w| format!("{} (p={:.2})", w.service, w.probability)).collect();
         writeln!(out, "  watch: {}", w.join(", "))?;
     }
+    for entry in &a.rollout.not_staged {
+        writeln!(out, "  not staged: {}", one(entry))?;
+    }
     writeln!(out, "top factors (log-odds):")?;
     for f in a.factors.iter().filter(|f| f.id != "intercept" && f.contribution != 0.0).take(TOP_FACTORS) {
         writeln!(out, "  {:+.2} {} = {}", f.contribution, f.id, f.value)?;
@@ -264,6 +267,13 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
         let w: Vec<String> = a.rollout.watch.iter().map(|w| code(&w.service)).collect();
         writeln!(out)?;
         writeln!(out, "Watch: {}", w.join(", "))?;
+    }
+    if !a.rollout.not_staged.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Not staged (applied once, for every user, whatever share a step names):")?;
+        for entry in &a.rollout.not_staged {
+            writeln!(out, "- {}", text(entry))?;
+        }
     }
     writeln!(out)?;
     let paths: Vec<&blastgate::assess::EvidencePath> = a.blast_radius.evidence.iter().take(CHART_PATHS).collect();

@@ -1,6 +1,6 @@
 //! From the final depth to who approves and how to roll out.
 
-use blastgate_change::{Changeset, FileOwnership, ResolvedChange};
+use blastgate_change::{ChangeKind, Changeset, FileOwnership, ResolvedChange};
 use blastgate_graph::{Affected, BlastRadius, NodeKind, Tier};
 
 use super::{Engine, name_list};
@@ -14,8 +14,10 @@ use crate::policy::RuleCheck;
 /// What a `block` means and how to break the glass.
 pub(crate) const BREAK_GLASS: &str = "Do not deploy now: the gate stops this change. To deploy anyway in an emergency, \
      every approval listed must be given by people other than the author, including the break-glass approver, \
-     with a written reason recorded in the deploy tool; the change then rolls out staged with its owners \
-     watching. blastgate records the decision; it never grants the exception itself.";
+     with a written reason recorded in the deploy tool; the change then rolls out as a `multi_party` change \
+     does, staged (1, 10, 25, 50 and 100%, an hour between stages, its owners watching), starting at the \
+     deploy window's start: the window covers those four hours. blastgate records the decision; it never \
+     grants the exception itself.";
 
 /// A team (or none), the highest weight x probability among the critical
 /// nodes it owns that the change reaches, and those nodes.
@@ -284,15 +286,58 @@ fn rollout_steps(
     (strategy, critical_rule, steps)
 }
 
-/// How long the rollout for `depth` takes, in minutes: its bake times.
+/// How long the rollout for `depth` takes, in minutes: its bake times. A
+/// blocked change deploys only by break glass, and then rolls out as a
+/// `multi_party` change does ([`BREAK_GLASS`]): the span checked for
+/// freezes and changes in flight covers that rollout (an audit: the text
+/// promised a four-hour staged rollout over a window checked for one hour).
 pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[FiredRule]) -> u32 {
+    let depth = depth.min(ReviewDepth::MultiParty);
     rollout_steps(engine, depth, fired).2.iter().map(|&(_, bake)| bake).sum()
+}
+
+/// Most entries of [`RolloutPlan::not_staged`] named one by one.
+const MAX_NOT_STAGED: usize = 20;
+
+/// What a rollout's steps cannot stage (see [`RolloutPlan::not_staged`]):
+/// the destroyed or replaced resources, the schema migrations, a change
+/// stated irreversible.
+fn not_staged(changeset: &Changeset, resolved: &ResolvedChange) -> Vec<String> {
+    let mut destroyed: Vec<String> = resolved.destructive.iter().map(super::rules::describe).collect();
+    destroyed.sort_unstable();
+    destroyed.dedup();
+    let mut out: Vec<String> = destroyed
+        .iter()
+        .take(MAX_NOT_STAGED)
+        .map(|r| format!("{r}: the resource is destroyed once, for every user"))
+        .collect();
+    if destroyed.len() > MAX_NOT_STAGED {
+        out.push(format!("{} more destroyed or replaced resources", destroyed.len() - MAX_NOT_STAGED));
+    }
+    let migrations = resolved.kinds.get(&ChangeKind::SchemaMigration).copied().unwrap_or(0);
+    if migrations > 0 {
+        let files = if migrations == 1 {
+            "1 schema migration file".to_owned()
+        } else {
+            format!("{migrations} schema migration files")
+        };
+        out.push(format!(
+            "{files}: the database changes once, for every user; deploy code that works with both schemas first"
+        ));
+    }
+    if changeset.safety.reversible == Some(false) {
+        out.push(
+            "the change, stated irreversible (`safety.reversible: false`): a rollback does not undo it".to_owned(),
+        );
+    }
+    out
 }
 
 /// The rollout plan for `depth`, at least staged when a critical-reach rule
 /// fired.
 pub(crate) fn rollout(
     engine: &Engine,
+    (changeset, resolved): (&Changeset, &ResolvedChange),
     ranked: &[(&str, &Affected)],
     depth: ReviewDepth,
     fired: &[FiredRule],
@@ -317,12 +362,21 @@ pub(crate) fn rollout(
             owner: engine.graph.node(a.node()).and_then(|n| n.owner()).map(str::to_owned),
         })
         .collect();
+    let not_staged = not_staged(changeset, resolved);
+    let mut reason = reason.to_owned();
+    if !not_staged.is_empty() && strategy != RolloutStrategy::DoNotDeploy {
+        reason.push_str(
+            "; the steps stage the code only: what `not_staged` lists happens once, for every user, so apply it on \
+             its own, after a verified backup or final snapshot, with the owners watching",
+        );
+    }
     RolloutPlan {
         strategy,
         mandatory: critical_rule || depth >= ReviewDepth::MultiParty,
         steps: steps.iter().map(|&(percent, bake_minutes)| RolloutStep { percent, bake_minutes }).collect(),
         watch,
-        reason: reason.to_owned(),
+        reason,
+        not_staged,
     }
 }
 

@@ -84,12 +84,21 @@ fn check(
             if *tier0_without_rollback && !(no_rollback && reaches_tier0) {
                 return None;
             }
+            // A rule that names kinds (datastores and queues, by default)
+            // is about what is destroyed: their data is lost whoever reads
+            // it, so such a resource counts depended on or not (an audit:
+            // deleting a datastore nothing depends on, with no final
+            // snapshot, was `peer`, any engineer approving). The rule for
+            // every kind asks for something that depends on it.
             let hits: Vec<&InfraChange> = resolved
                 .destructive
                 .iter()
                 .filter(|r| {
-                    depended_on(engine, r)
-                        && (node_kinds.is_empty() || kinds_of(engine, r).iter().any(|k| node_kinds.contains(k)))
+                    if node_kinds.is_empty() {
+                        depended_on(engine, r)
+                    } else {
+                        kinds_of(engine, r).iter().any(|k| node_kinds.contains(k))
+                    }
                 })
                 .collect();
             if hits.is_empty() {
@@ -313,7 +322,7 @@ fn freeze_name(freeze: &crate::context::Freeze) -> String {
     }
 }
 
-fn describe(r: &InfraChange) -> String {
+pub(crate) fn describe(r: &InfraChange) -> String {
     let action = r.destructive_action_name();
     match &r.node {
         Some(n) => format!("{} ({action}, node {n})", r.address),
