@@ -118,7 +118,8 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             // whole batch's (a radius can hold most of the graph).
             let line = |blast: &BlastRadius| -> Result<String, Failure> {
                 listable(&graph, blast)?;
-                serde_json::to_string(&Report::new(&graph, blast, true)).map_err(|e| Failure::Internal(e.to_string()))
+                let report = Report::new(&graph, blast, true, BoundsOut::of(args, &graph, blast));
+                serde_json::to_string(&report).map_err(|e| Failure::Internal(e.to_string()))
             };
             radius_batch_streamed(&graph, &changesets, &config, line, |text| {
                 writeln!(out, "{}", text?).map_err(Failure::from)
@@ -138,7 +139,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             // For the record, as an assessment carries them: which engine
             // computed the radius on which graph.
             let report = Single {
-                report: Report::new(&graph, &blast, true),
+                report: Report::new(&graph, &blast, true, BoundsOut::of(args, &graph, &blast)),
                 engine_version: blastgate::assess::ENGINE_VERSION,
                 graph_digest: blastgate::graph::graph_digest(&graph),
             };
@@ -151,7 +152,9 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             writeln!(out)?;
         }
         // The human summary shows no affected node's path: none is made.
-        RadiusFormat::Human => Report::new(&graph, &blast, false).write_human(&mut out)?,
+        RadiusFormat::Human => {
+            Report::new(&graph, &blast, false, BoundsOut::of(args, &graph, &blast)).write_human(&mut out)?
+        }
         RadiusFormat::Dot => write_dot(&mut out, &graph, &blast)?,
     }
     out.flush()?;
@@ -322,6 +325,39 @@ struct Report<'a> {
     journeys: Vec<JourneyOut<'a>>,
     owners: Vec<&'a str>,
     evidence: Vec<EvidenceOut<'a>>,
+    /// The `--max-depth` and `--min-probability` given, and how many
+    /// dependents they left out; absent when unbounded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bounds: Option<BoundsOut>,
+}
+
+/// What bounded a radius, and what the bounds left out (an audit: `--max-depth
+/// 0` printed `affected: 0` for a node with 61 tier-0 dependents, with
+/// nothing saying that the bound, not the graph, made it so).
+#[derive(Debug, Serialize)]
+struct BoundsOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_depth: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_probability: Option<f64>,
+    /// Dependents that reach a changed node but lie beyond the bounds.
+    beyond_bounds: usize,
+}
+
+impl BoundsOut {
+    /// The bounds of `args`, if any, with the dependents of `blast` they
+    /// left out (one more reach count, only when bounded).
+    fn of(args: &RadiusArgs, graph: &FrozenGraph, blast: &BlastRadius) -> Option<Self> {
+        if args.max_depth.is_none() && args.min_probability.is_none() {
+            return None;
+        }
+        let reach = reach_count_batch(graph, &[blast.changed()]).first().copied().unwrap_or(0);
+        Some(Self {
+            max_depth: args.max_depth,
+            min_probability: args.min_probability,
+            beyond_bounds: reach.saturating_sub(blast.affected_count()),
+        })
+    }
 }
 
 /// A single radius as JSON: the report, then what it was computed by and
@@ -364,7 +400,7 @@ struct EvidenceOut<'a> {
 impl<'a> Report<'a> {
     /// With `paths`, each affected node's path (check [`listable`] first);
     /// without, empty paths.
-    fn new(graph: &'a FrozenGraph, blast: &'a BlastRadius, paths: bool) -> Self {
+    fn new(graph: &'a FrozenGraph, blast: &'a BlastRadius, paths: bool, bounds: Option<BoundsOut>) -> Self {
         let id = |i: u32| graph.node(i).map_or("", |n| n.id());
         let ids = |path: Vec<u32>| path.into_iter().map(id).collect::<Vec<_>>();
         let mut changed: Vec<&str> = blast.changed().iter().map(|&i| id(i)).collect();
@@ -414,6 +450,7 @@ impl<'a> Report<'a> {
                     path: ids(e.nodes().to_vec()),
                 })
                 .collect(),
+            bounds,
         }
     }
 
@@ -423,6 +460,21 @@ impl<'a> Report<'a> {
         writeln!(out, "changed: {}", one_line(&self.changed.join(", ")))?;
         let tiers: Vec<String> = self.by_tier.iter().map(|(t, c)| format!("tier {t}: {c}")).collect();
         writeln!(out, "affected: {} ({})", self.affected_count, tiers.join(", "))?;
+        if let Some(b) = &self.bounds {
+            let mut given = Vec::new();
+            if let Some(d) = b.max_depth {
+                given.push(format!("--max-depth {d}"));
+            }
+            if let Some(p) = b.min_probability {
+                given.push(format!("--min-probability {p}"));
+            }
+            writeln!(
+                out,
+                "bounded by {}: {} more dependents beyond the bounds are not counted above",
+                given.join(" and "),
+                b.beyond_bounds
+            )?;
+        }
         if let Some(t) = self.highest_tier {
             writeln!(out, "highest tier reached: {t}; criticality-weighted impact: {}", self.weighted_impact)?;
         }

@@ -411,7 +411,16 @@ fn radius_json_names_its_engine_and_graph() {
 #[test]
 fn radius_depth_and_probability_bounds() {
     let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--max-depth", "1", "--format", "json"]);
-    assert_eq!(json(&o)["affected_count"], 1);
+    let v = json(&o);
+    assert_eq!(v["affected_count"], 1);
+    // The bound, and what it left out, are on the record: the whole radius
+    // less the bounded one.
+    let all = json(&run(&["radius", "--graph", &boutique(), "redis-cart", "--format", "json"]));
+    assert!(all.get("bounds").is_none(), "{all}");
+    assert_eq!(v["bounds"]["max_depth"], 1);
+    assert_eq!(v["bounds"]["beyond_bounds"].as_u64().unwrap() + 1, all["affected_count"].as_u64().unwrap());
+    let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--max-depth", "0"]);
+    assert!(stdout(&o).contains("bounded by --max-depth 0: "), "{}", stdout(&o));
     let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--min-probability", "0.8", "--format", "json"]);
     let v = json(&o);
     assert!(v["affected"].as_array().unwrap().iter().all(|a| a["probability"].as_f64().unwrap() >= 0.8));
