@@ -6,7 +6,8 @@
 //!
 //! A file maps to a service by, in order: its `service` field; the path
 //! mapping (a service map file, or Backstage `source-location`
-//! annotations); otherwise the first path segment that is the id of a graph
+//! annotations; several services sharing one source location each count);
+//! otherwise the first path segment that is the id of a graph
 //! node (`src/cartservice/main.go` -> `cartservice`). A file that maps to
 //! nothing is listed as unmapped: it changes no node, and the assessment
 //! says so.
@@ -25,6 +26,13 @@ use crate::model::{ChangeKind, Changeset, FileChange, FileStatus, InfraAction, I
 pub trait PathMapping {
     /// The service the path belongs to, if a rule says so.
     fn service_of(&self, path: &str) -> Option<&str>;
+    /// Every service the path belongs to: several when rules place it
+    /// equally (catalog entities sharing a source location), each of them
+    /// then changed; empty when no rule says. By default
+    /// [`PathMapping::service_of`]'s.
+    fn services_of(&self, path: &str) -> Vec<&str> {
+        self.service_of(path).into_iter().collect()
+    }
     /// The path's owners (CODEOWNERS): `None` when no rule matches,
     /// `Some(empty)` when a rule makes the path explicitly unowned.
     fn owners_of(&self, path: &str) -> Option<Vec<&str>>;
@@ -163,7 +171,10 @@ pub struct FileOwnership {
     pub nodes: Vec<String>,
     /// The node its path alone places it on (the service map, a folder),
     /// without the stated `service`, which is a claim: what a test tests
-    /// is where it is, not what it says.
+    /// is where it is, not what it says. Of several (a shared source
+    /// location), the first by id: `nodes` lists them all, and a test
+    /// counts for one of them only, so the others' code is not taken as
+    /// tested by it.
     pub placed: Option<String>,
     /// Whether the file deploys (neither documentation nor a test; see
     /// [`ChangeKind::deploys`]).
@@ -357,7 +368,7 @@ pub fn resolve(
     let mut is_test: Vec<(bool, bool)> = Vec::with_capacity(changeset.files.len());
     // Infrastructure files deleted, with the node each path places them on:
     // applied, they destroy what they declared.
-    let mut deleted_infrastructure: Vec<(String, Option<String>)> = Vec::new();
+    let mut deleted_infrastructure: Vec<(String, Vec<String>)> = Vec::new();
     for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
@@ -396,7 +407,8 @@ pub fn resolve(
         // map, or a folder named after a node).
         let stated = f.service.as_deref();
         let (by_path, loose) = place(mapping, graph, &f.path);
-        if let (Some(p), true) = (by_path, loose) {
+        if loose && !by_path.is_empty() {
+            let p = by_path.join("`, `");
             service_warnings.push(format!(
                 "file `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
                  around its folders; counted as `{p}`'s. Write the path as git prints it",
@@ -410,15 +422,18 @@ pub fn resolve(
         let infrastructure =
             kind == ChangeKind::Infrastructure || classifier.classify(&f.path) == ChangeKind::Infrastructure;
         if infrastructure && f.status == FileStatus::Deleted {
-            deleted_infrastructure.push((f.path.clone(), by_path.map(str::to_owned)));
+            deleted_infrastructure.push((f.path.clone(), by_path.iter().map(|p| (*p).to_owned()).collect()));
         }
-        let services: Vec<&str> = stated.into_iter().chain(by_path.filter(|p| Some(*p) != stated)).collect();
-        if let (Some(s), Some(p)) = (stated, by_path)
-            && s != p
+        let services: Vec<&str> =
+            stated.into_iter().chain(by_path.iter().copied().filter(|p| Some(*p) != stated)).collect();
+        if let Some(s) = stated
+            && !by_path.is_empty()
+            && !by_path.contains(&s)
         {
             service_warnings.push(format!(
-                "file `{}` is stated to belong to `{s}` but its path maps to `{p}`; both count as changed",
-                f.path
+                "file `{}` is stated to belong to `{s}` but its path maps to `{}`; both count as changed",
+                f.path,
+                by_path.join("`, `")
             ));
         }
         for s in &services {
@@ -432,7 +447,7 @@ pub fn resolve(
                 unmapped_runtime.insert(path.to_owned());
             }
         };
-        if by_path.is_none() {
+        if by_path.is_empty() {
             note_unplaced(&f.path);
         }
         if services.is_empty() {
@@ -442,7 +457,7 @@ pub fn resolve(
             path: f.path.clone(),
             owners,
             nodes: services.iter().map(|s| (*s).to_owned()).collect(),
-            placed: by_path.map(str::to_owned),
+            placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
         });
         // The service the file left (a stated `service` names where it is
@@ -455,26 +470,24 @@ pub fn resolve(
             if left != by_path && kind.deploys() && f.moved_lines.is_some_and(|m| m > f.added) {
                 crossed.insert(f.path.as_str());
             }
-            match left {
-                Some(s) if !services.contains(&s) => touch(
+            for s in left.iter().copied().filter(|s| !services.contains(s)) {
+                touch(
                     s,
                     ChangedBy::File(old.to_owned()),
                     Some(kind),
                     format!("file `{}` (renamed from `{old}`)", f.path),
                     &mut warnings,
-                )?,
-                Some(_) => {}
-                None if services.is_empty() => {}
-                None => {
-                    unmapped.push(old.to_owned());
-                    note_unplaced(old);
-                }
+                )?;
+            }
+            if left.is_empty() && !services.is_empty() {
+                unmapped.push(old.to_owned());
+                note_unplaced(old);
             }
             ownership.push(FileOwnership {
                 path: old.to_owned(),
                 owners,
-                nodes: left.map(str::to_owned).into_iter().collect(),
-                placed: left.map(str::to_owned),
+                nodes: left.iter().map(|s| (*s).to_owned()).collect(),
+                placed: left.first().map(|s| (*s).to_owned()),
                 deploys: kind.deploys(),
             });
         }
@@ -591,13 +604,26 @@ pub fn resolve(
     // `main.tf` and StatefulSet manifest got owner, no destructive rule).
     // Each is a deleted resource of unknown type on the node its path
     // places it on; placed nowhere, its reach is unknown.
-    for (path, node) in deleted_infrastructure {
-        destructive.push(InfraChange {
-            address: path,
+    // A file several nodes share (a source location) is destroyed on each:
+    // the rules read each entry's node; the copies after the first are
+    // counted as the module copies are, so the resources are counted once.
+    for (path, nodes) in deleted_infrastructure {
+        let entry = |node: Option<String>| InfraChange {
+            address: path.clone(),
             action: Some(InfraAction::Delete),
             node,
             ..InfraChange::default()
-        });
+        };
+        match nodes.split_first() {
+            None => destructive.push(entry(None)),
+            Some((first, rest)) => {
+                destructive.push(entry(Some(first.clone())));
+                for node in rest {
+                    destructive.push(entry(Some(node.clone())));
+                    module_copies += 1;
+                }
+            }
+        }
     }
     // Listed in order, whatever the order of the changeset's entries:
     // entries sharing an address by all they say (found by a determinism
@@ -689,15 +715,27 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 /// is read again with backslashes as folder separators and the spaces
 /// around folder names trimmed, then also in lower case; what that finds
 /// counts (a node added, never one taken away).
-fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Option<&'a str>, bool) {
-    let exact = |p: &str| mapping.service_of(p).or_else(|| service_by_segment(graph, p));
-    if let Some(node) = exact(path) {
-        return (Some(node), false);
+///
+/// Several nodes when the mapping places the path equally on each (catalog
+/// entities sharing a source location): every one counts, sorted.
+fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, bool) {
+    let exact = |p: &str| {
+        let mut nodes = mapping.services_of(p);
+        if nodes.is_empty() {
+            nodes.extend(service_by_segment(graph, p));
+        }
+        nodes.sort_unstable();
+        nodes.dedup();
+        Some(nodes).filter(|n| !n.is_empty())
+    };
+    if let Some(nodes) = exact(path) {
+        return (nodes, false);
     }
     let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
     let lower = tidy.to_ascii_lowercase();
     let loose = [tidy.as_str(), lower.as_str()].into_iter().filter(|p| *p != path).find_map(exact);
-    (loose, loose.is_some())
+    let found = loose.is_some();
+    (loose.unwrap_or_default(), found)
 }
 
 /// The first folder of the path that is a graph node id; else the first

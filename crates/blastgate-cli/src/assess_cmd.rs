@@ -9,7 +9,7 @@ use blastgate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, de
 use blastgate::context::{Context, Timestamp, load_context};
 
 use crate::args::{AssessArgs, AssessFormat};
-use crate::change_cmd::{Inputs, read_inputs};
+use crate::change_cmd::{Inputs, Naming, read_inputs};
 use crate::exit::{Failure, SUCCESS};
 use crate::printable::Printable;
 
@@ -30,7 +30,9 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         ));
     }
     let human = matches!(args.format, AssessFormat::Human | AssessFormat::Markdown);
-    let inputs = read_inputs(&args.input, human)?;
+    // Warnings name inputs by file name: the bytes of an assessment depend
+    // on its inputs' content, not on the folder they were named from.
+    let inputs = read_inputs(&args.input, human, Naming::FileName)?;
     let policy = match &args.policy {
         Some(path) => load_policy(path)?,
         None => default_policy()?,
@@ -43,10 +45,10 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         .allow_unknown_services(allow_unknown)
         .history_measured(history_measured);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
-    for w in warnings {
-        assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
-    }
-    assessment.diagnostics.extend(clock_notes);
+    // Merged into the engine's order (level, code, message), as
+    // docs/model.md says the list is.
+    let inputs = warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w));
+    assessment.add_diagnostics(inputs.chain(clock_notes));
     // A non-finite number is an internal error (exit 3), in every format.
     if let Some(place) = assessment.non_finite_number() {
         return Err(Failure::Internal(format!("non-finite number at `{place}`; nothing was decided")));

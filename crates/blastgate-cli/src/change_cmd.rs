@@ -155,8 +155,64 @@ fn names_stdin(_: &Path) -> bool {
     false
 }
 
-/// Reads the graph, the changeset and the path mapping.
-pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, Failure> {
+/// How the warnings of [`read_inputs`] name the files they come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// The path as given (`change show`, which says where).
+    AsGiven,
+    /// The file name alone, the last component of the path, and the
+    /// changeset by its id (`change `pr-7``), whether it came from a file,
+    /// standard input or a git range: an assessment's bytes depend only on
+    /// its inputs' content, not on the folder they were named from (a
+    /// determinism audit: `change.json`, `./change.json`, its absolute path
+    /// and `-` gave four outputs under one digest).
+    FileName,
+}
+
+impl Naming {
+    /// `path` as this naming shows it; standard input (`-`) is `<stdin>`
+    /// either way, as in every message.
+    pub fn of(self, path: &Path) -> String {
+        if is_dash(path) {
+            return "<stdin>".to_owned();
+        }
+        match self {
+            Naming::AsGiven => path.display().to_string(),
+            Naming::FileName => file_name(path),
+        }
+    }
+
+    /// What warnings about the changeset itself call it: `name` (its path
+    /// or git range) as given, or its id.
+    fn changeset(self, name: &str, id: &str) -> String {
+        match self {
+            Naming::AsGiven => name.to_owned(),
+            Naming::FileName => format!("change `{}`", id.escape_debug()),
+        }
+    }
+
+    /// `warning` with a leading `FULL: ` (a parser's name for `path`)
+    /// written as this naming names it.
+    fn relabel(self, warning: String, full: &str, path: &Path) -> String {
+        match warning.strip_prefix(full).and_then(|rest| rest.strip_prefix(": ")) {
+            Some(rest) if self == Naming::FileName => format!("{}: {rest}", self.of(path)),
+            _ => warning,
+        }
+    }
+}
+
+/// The last component of `path` (the path itself when it has none, such
+/// as `..`; the folder's own name for `.`, when it can be resolved).
+fn file_name(path: &Path) -> String {
+    let named = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    named(path)
+        .or_else(|| std::fs::canonicalize(path).ok().as_deref().and_then(named))
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Reads the graph, the changeset and the path mapping; warnings name the
+/// inputs as `naming` says.
+pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> Result<Inputs, Failure> {
     if input.repo.is_none() && !input.ai_agent.is_empty() {
         // Checked here rather than by clap, whose message listed --repo
         // and --range as missing beside --change (a docs audit).
@@ -185,8 +241,15 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     let mut base_codeowners: Option<(String, Vec<u8>)> = None;
     // Submodules of a git range: directories to CODEOWNERS.
     let mut submodules: Vec<String> = Vec::new();
-    let (mut changeset, name) = match &input.change {
-        Some(path) => (load_changeset(path)?, path.display().to_string()),
+    // `name` names the changeset in errors (the path as given); `label` in
+    // warnings, as `naming` says.
+    let (mut changeset, name, label) = match &input.change {
+        Some(path) => {
+            let c = load_changeset(path)?;
+            let name = Naming::AsGiven.of(path);
+            let label = naming.changeset(&name, &c.id);
+            (c, name, label)
+        }
         None if input.repo.is_some() => {
             let (Some(repo), Some(range)) = (&input.repo, &input.range) else {
                 return Err(Failure::Usage("--repo needs --range A..B".into()));
@@ -198,6 +261,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             }
             let c = blastgate::git::git_change(repo, range, &options)?;
             let name = format!("{}@{range}", repo.display());
+            // Where the repository is checked out is no part of the change.
+            let label = naming.changeset(&name, &c.changeset.id);
             // At the range's left side, the branch the change goes into, as
             // GitHub reads the base branch's file: for `A...B` not the merge
             // base, which the author chooses by where the branch started
@@ -206,12 +271,17 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
             if let (None, Some(base)) =
                 (&input.codeowners, target.filter(|t| !t.is_empty()).or(c.changeset.base.as_deref()))
             {
-                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?
-                    .map(|(path, bytes)| (format!("{}@{base}:{path}", repo.display()), bytes));
+                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?.map(|(path, bytes)| {
+                    let place = match naming {
+                        Naming::AsGiven => format!("{}@{base}:{path}", repo.display()),
+                        Naming::FileName => format!("{base}:{path}"),
+                    };
+                    (place, bytes)
+                });
             }
-            warnings.extend(c.notes.iter().map(|n| format!("{name}: {n}")));
+            warnings.extend(c.notes.iter().map(|n| format!("{label}: {n}")));
             submodules = c.submodules;
-            (c.changeset, name)
+            (c.changeset, name, label)
         }
         None if !input.terraform_plan.is_empty() => {
             // The plans as a set of file names: their order on the command
@@ -241,7 +311,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
                 id: id.clone(),
                 ..Changeset::default()
             };
-            (c, id)
+            (c, id.clone(), id)
         }
         None => {
             return Err(Failure::Usage(
@@ -252,10 +322,10 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if let Some(author) = &input.author {
         let note = blastgate::change::replace_author(&mut changeset, author)
             .map_err(|e| Failure::Usage(format!("--author: {e}")))?;
-        warnings.extend(note.map(|n| format!("{name}: {n}")));
+        warnings.extend(note.map(|n| format!("{label}: {n}")));
     }
     if let Some(declared) = input.ai {
-        declare_ai(&mut changeset, declared.into(), &name, &mut warnings);
+        declare_ai(&mut changeset, declared.into(), &label, &mut warnings);
     }
     // Plans in the order of their paths, each file once however it is
     // named, so that the order of the flags never shows in the output (a
@@ -265,20 +335,21 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     // destroyed resources).
     for (_, plan) in &plans {
         let summary = load_plan(plan, &graph)?;
-        warnings.extend(summary.warnings.iter().cloned());
+        let full = Naming::AsGiven.of(plan);
+        warnings.extend(summary.warnings.into_iter().map(|w| naming.relabel(w, &full, plan)));
         changeset.infrastructure.extend(summary.changes);
     }
     let mut mapping = RepoMapping::from_graph(&graph);
     let mut mapping_bytes: Vec<Vec<u8>> = Vec::new();
     if let Some(path) = &input.service_map {
         let bytes = blastgate::change::read_input(path)?;
-        mapping = mapping.with_service_map(ServiceMap::parse(&path.display().to_string(), &bytes)?);
+        mapping = mapping.with_service_map(ServiceMap::parse(&Naming::AsGiven.of(path), &bytes)?);
         mapping_bytes.push(b"service-map".to_vec());
         mapping_bytes.push(bytes);
     }
     if let Some(path) = &input.codeowners {
         let bytes = blastgate::change::read_input(path)?;
-        mapping = mapping.with_codeowners(CodeOwners::parse(&path.display().to_string(), &bytes)?);
+        mapping = mapping.with_codeowners(CodeOwners::parse(&Naming::AsGiven.of(path), &bytes)?);
         mapping_bytes.push(b"codeowners".to_vec());
         mapping_bytes.push(bytes);
     } else if let Some((place, bytes)) = base_codeowners {
@@ -308,21 +379,29 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
     if !input.graph.is_empty() {
         let unknown = mapping.unknown_services(&graph);
         if let Some(first) = unknown.first() {
-            let file = input.service_map.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            let place = |service: &str| match mapping.service_map_line(service) {
-                Some(line) => format!("{file}: line {line}"),
-                None => file.clone(),
+            // The path as given in the error, as `naming` says in warnings.
+            let place = |service: &str, naming: Naming| {
+                let file = input.service_map.as_ref().map(|p| naming.of(p)).unwrap_or_default();
+                match mapping.service_map_line(service) {
+                    Some(line) => format!("{file}: line {line}"),
+                    None => file,
+                }
             };
             if !allow_unknown {
                 return Err(Failure::Usage(format!(
                     "{}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services",
-                    place(first)
+                    place(first, Naming::AsGiven)
                 )));
             }
-            warnings.extend(unknown.iter().map(|u| format!("{}: `{u}` is not in the graph", place(u))));
+            warnings.extend(unknown.iter().map(|u| format!("{}: `{u}` is not in the graph", place(u, naming))));
         }
     }
-    warnings.extend(mapping.warnings());
+    // CODEOWNERS warnings name the file (`FILE: line N: ...`): as
+    // `naming` says.
+    warnings.extend(mapping.warnings().into_iter().map(|w| match &input.codeowners {
+        Some(path) => naming.relabel(w, &Naming::AsGiven.of(path), path),
+        None => w,
+    }));
     // The changeset as merged here (plans, --author, --ai) checked as a
     // document is: bad input exits 2 and a limit 3, before anything is
     // decided (a red-team audit: two plans over `max_resources` together,
@@ -334,7 +413,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool) -> Result<Inputs, F
 /// Reads the graph and the changeset and resolves one against the other.
 pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure> {
     let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } =
-        read_inputs(input, show_progress)?;
+        read_inputs(input, show_progress, Naming::AsGiven)?;
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     if input.graph.is_empty() && !resolved.warnings.is_empty() {

@@ -845,3 +845,155 @@ fn assess_reads_graphs_with_input_format_and_strict() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("redis"), "{}", stderr(&o));
 }
+
+/// `assess --format json` of `graph` and `change` (paths, or `-` for the
+/// change on standard input) run from `dir`, at a fixed instant, with
+/// `--author dana` (which adds an `input` warning about the changeset).
+fn assess_json_in(dir: &std::path::Path, graph: &str, change: &str, stdin: Option<&[u8]>) -> Vec<u8> {
+    use std::io::Write as _;
+    let args = [
+        "assess",
+        "--graph",
+        graph,
+        "--change",
+        change,
+        "--author",
+        "dana",
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "json",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o.stdout
+}
+
+const EDGES: &str = "frontend cart\ncart cart\ncheckout cart\nweb web\ncart redis\n";
+const WARNED_CHANGE: &str = r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"pr-5",
+  "author":{"id":"sam","seniority":"senior","prior_changes":40},"services":["redis"]}"#;
+
+/// The same inputs give the same bytes however their paths are spelled
+/// and whether the change comes from a file or standard input: warnings
+/// name a graph file by its name, and the changeset by its id (a
+/// determinism audit: `./a.edges`, an absolute path and `-` each gave
+/// other bytes under one digest; standard input was named `-`).
+#[test]
+fn path_spellings_and_stdin_give_the_same_bytes() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/a.edges"), EDGES).unwrap();
+    std::fs::write(dir.join("change.json"), WARNED_CHANGE).unwrap();
+    let absolute = dir.join("sub/a.edges").display().to_string();
+    let first = assess_json_in(&dir, "sub/a.edges", "change.json", None);
+    for (graph, change, stdin) in [
+        ("./sub/a.edges", "./change.json", None),
+        (absolute.as_str(), "change.json", None),
+        ("sub/../sub/a.edges", "-", Some(WARNED_CHANGE.as_bytes())),
+    ] {
+        let again = assess_json_in(&dir, graph, change, stdin);
+        assert_eq!(String::from_utf8_lossy(&first), String::from_utf8_lossy(&again), "{graph} {change}");
+    }
+    let text = String::from_utf8(first).unwrap();
+    assert!(text.contains("a.edges: self-loop dropped"), "{text}");
+    assert!(text.contains("change `pr-5`: the change's author `sam` is replaced by `dana`"), "{text}");
+    assert!(!text.contains("line ") && !text.contains("sub/"), "{text}");
+}
+
+/// An edge list's lines, or a catalog's documents, in another order give
+/// the same bytes: no line number or document index, and the graph's
+/// warnings shown in one order (a determinism audit).
+#[test]
+fn permuted_edge_lines_and_catalog_documents_give_the_same_bytes() {
+    let (one, two) = (tempdir(), tempdir());
+    let mut lines: Vec<&str> = EDGES.lines().collect();
+    std::fs::write(one.join("g.edges"), lines.join("\n")).unwrap();
+    lines.reverse();
+    std::fs::write(two.join("g.edges"), lines.join("\n")).unwrap();
+    for dir in [&one, &two] {
+        std::fs::write(dir.join("change.json"), WARNED_CHANGE).unwrap();
+    }
+    let a = assess_json_in(&one, "g.edges", "change.json", None);
+    let b = assess_json_in(&two, "g.edges", "change.json", None);
+    assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    assert!(String::from_utf8_lossy(&a).contains("gave 2 warnings"));
+
+    let docs = [
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web}\nspec: {type: website, lifecycle: production, owner: team-a, consumesApis: [component:api], dependsOn: [component:nowhere]}\n",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: api}\nspec: {type: service, lifecycle: production, owner: team-a}\n",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: db}\nspec: {type: service, lifecycle: production, owner: team-b, dependsOn: [component:db]}\n",
+    ];
+    let change = r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"pr-6","services":["component:api"]}"#;
+    std::fs::write(one.join("catalog.yaml"), docs.join("---\n")).unwrap();
+    std::fs::write(two.join("catalog.yaml"), [docs[2], docs[0], docs[1]].join("---\n")).unwrap();
+    let a = assess_json_in(&one, "catalog.yaml", "-", Some(change.as_bytes()));
+    let b = assess_json_in(&two, "catalog.yaml", "-", Some(change.as_bytes()));
+    assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    let text = String::from_utf8(a).unwrap();
+    assert!(text.contains("catalog.yaml: component:default/web, spec.dependsOn[*]: "), "{text}");
+    assert!(!text.contains("document "), "{text}");
+}
+
+/// `diagnostics` are sorted by level, code and message, what the command
+/// line adds (`input` warnings, clock notes) included (docs/model.md; an
+/// audit found them appended after the engine's).
+#[test]
+fn diagnostics_are_sorted_with_what_the_command_line_adds() {
+    let dir = tempdir();
+    std::fs::write(dir.join("g.edges"), EDGES).unwrap();
+    std::fs::write(dir.join("change.json"), WARNED_CHANGE).unwrap();
+    let out = assess_json_in(&dir, "g.edges", "change.json", None);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rank = |level: &str| ["error", "warning", "note"].iter().position(|l| *l == level).unwrap();
+    let keys: Vec<(usize, String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                rank(d["level"].as_str().unwrap()),
+                d["code"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(keys.iter().any(|k| k.1 == "input"), "{keys:?}");
+    assert!(keys.iter().any(|k| k.1 == "graph-warnings"), "{keys:?}");
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // Without --now, the clock note goes in order too.
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", "g.edges", "--change", "change.json", "--author", "dana", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<(usize, String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                rank(d["level"].as_str().unwrap()),
+                d["code"].as_str().unwrap().into(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(keys.iter().any(|k| k.1 == "clock"), "{keys:?}");
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}

@@ -80,6 +80,28 @@ impl Assessment {
         stops
     }
 
+    /// Adds diagnostics found outside the engine (a caller's input
+    /// warnings, notes on the clock) and keeps the list as the engine
+    /// leaves it: sorted by level, code and message, each once, whatever
+    /// the order they come in (docs/model.md, "Determinism and audit").
+    /// Pushing onto `diagnostics` directly would leave them out of that
+    /// order.
+    ///
+    /// # Example
+    /// ```
+    /// # fn demo(mut assessment: blastgate_core::Assessment) {
+    /// use blastgate_core::assessment::{Diagnostic, Level};
+    ///
+    /// assessment.add_diagnostics([Diagnostic::new(Level::Warning, "input", "c.json: a note")]);
+    /// let keys: Vec<_> = assessment.diagnostics.iter().map(|d| (d.level, &d.code, &d.message)).collect();
+    /// assert!(keys.is_sorted());
+    /// # }
+    /// ```
+    pub fn add_diagnostics(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+        sort_diagnostics(&mut self.diagnostics);
+    }
+
     /// The review depth decided.
     pub fn review_depth(&self) -> ReviewDepth {
         self.decision.review_depth
@@ -438,6 +460,13 @@ pub enum Level {
     Warning,
     /// For the record.
     Note,
+}
+
+/// Sorts diagnostics by level, code and message, and drops repeats: the
+/// one order of an assessment's `diagnostics`.
+pub(crate) fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
+    diagnostics.dedup();
 }
 
 /// A diagnostic.

@@ -243,7 +243,7 @@ impl Engine {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, invalid.clone());
             if !notes.is_empty() {
                 assessment.diagnostics.extend(notes.iter().cloned());
-                tidy(&mut assessment.diagnostics);
+                crate::assessment::sort_diagnostics(&mut assessment.diagnostics);
             }
             assessment.counterfactuals =
                 counterfactual::explore(self, &vetted, context, options, &assessment, &waits, radius);
@@ -458,7 +458,7 @@ impl Engine {
         let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
         let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
-        tidy(&mut diagnostics);
+        crate::assessment::sort_diagnostics(&mut diagnostics);
         let waits = Waits {
             // Every freeze in force, those the change passes as an
             // exception too: after the last ends, neither `freeze` nor
@@ -1367,19 +1367,30 @@ pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
 /// hide a dependency, and a gate that shows none of it decides on a graph
 /// it never questioned. (A snapshot keeps its graph's warnings, so an
 /// assessment on one carries them too.)
+///
+/// An assessment's bytes depend only on what its digest covers (a
+/// determinism audit: the same graph gave other bytes when an edge list's
+/// lines or a catalog's documents were in another order, or a file was
+/// named `./a.edges` or by its absolute path). So each warning names its
+/// file by its last component and its place without positions
+/// ([`unpositioned`]), and the first three of them in sorted order are
+/// shown; `blastgate graph check FILES` tells where each one is.
 fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
     const SHOWN: usize = 3;
     warnings.first()?;
-    let mut shown: Vec<String> = warnings.iter().take(SHOWN).map(ToString::to_string).collect();
-    if warnings.len() > SHOWN {
-        shown.push(format!("and {} more", warnings.len() - SHOWN));
+    let mut all: Vec<String> = warnings.iter().map(portable_warning).collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut shown: Vec<String> = all.iter().take(SHOWN).cloned().collect();
+    if all.len() > SHOWN {
+        shown.push(format!("and {} more", all.len() - SHOWN));
     }
     Some(Diagnostic::new(
         Level::Warning,
         "graph-warnings",
         format!(
             "building the graph gave {} warning{}, which may hide or weaken dependencies: {}. Run `blastgate graph \
-             check` on the same files and fix them",
+             check` on the same files to see where each one is, and fix them",
             warnings.len(),
             if warnings.len() == 1 { "" } else { "s" },
             shown.join("; ")
@@ -1387,9 +1398,69 @@ fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
     ))
 }
 
-fn tidy(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
-    diagnostics.dedup();
+/// A graph warning as an assessment shows it: `FILE: PLACE: MESSAGE`
+/// with the file's last path component and [`unpositioned`] place, the
+/// values escaped as [`blastgate_graph::Warning`]'s `Display` escapes
+/// them.
+fn portable_warning(w: &blastgate_graph::Warning) -> String {
+    let file = w.file().rsplit(['/', '\\']).find(|part| !part.is_empty()).unwrap_or(w.file());
+    let place = unpositioned(w.place());
+    let shown = if place.is_empty() {
+        blastgate_graph::Warning::new(file, "", w.message())
+    } else {
+        blastgate_graph::Warning::new(file, place, w.message())
+    };
+    shown.to_string()
+}
+
+/// A warning's place without what depends on where an entry is in its
+/// file rather than what it says: `line 4`, `column 2`, `document 11`,
+/// `item 3` are left out (`document 11 (component:default/web),
+/// spec.dependsOn` becomes `component:default/web, spec.dependsOn`) and
+/// JSON array indexes become `[*]` (`$.dependencies[7].dependent` becomes
+/// `$.dependencies[*].dependent`).
+fn unpositioned(place: &str) -> String {
+    const POSITIONS: [&str; 8] = ["line", "column", "document", "item", "byte", "entry", "record", "row"];
+    let mut parts: Vec<String> = Vec::new();
+    for part in place.split(", ") {
+        let mut rest = part.trim();
+        if let Some((word, after)) = rest.split_once(' ')
+            && POSITIONS.contains(&word)
+        {
+            let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits > 0 {
+                rest = after.get(digits..).unwrap_or_default().trim();
+            }
+        }
+        if let Some(inner) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            rest = inner;
+        }
+        if !rest.is_empty() {
+            parts.push(without_indexes(rest));
+        }
+    }
+    parts.join(", ")
+}
+
+/// `text` with every `[DIGITS]` written `[*]`.
+fn without_indexes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let inner = from.get(1..).unwrap_or_default();
+        let digits = inner.len() - inner.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 && inner.get(digits..).is_some_and(|r| r.starts_with(']')) {
+            out.push_str("[*]");
+            rest = inner.get(digits + 1..).unwrap_or_default();
+        } else {
+            out.push('[');
+            rest = inner;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.
@@ -1408,4 +1479,46 @@ pub(crate) fn name_list_of(names: &[String], total: usize) -> String {
 pub(crate) fn bounded(mut names: Vec<String>) -> Vec<String> {
     names.truncate(MAX_NAMED);
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use blastgate_graph::Warning;
+
+    use super::{graph_note, unpositioned};
+
+    #[test]
+    fn places_lose_their_positions() {
+        assert_eq!(unpositioned("line 4"), "");
+        assert_eq!(unpositioned("line 4, column 2"), "");
+        assert_eq!(
+            unpositioned("document 11 (component:default/web), spec.dependsOn"),
+            "component:default/web, spec.dependsOn"
+        );
+        assert_eq!(unpositioned("document 3, item 2"), "");
+        assert_eq!(unpositioned("$.dependencies[7].dependent"), "$.dependencies[*].dependent");
+        assert_eq!(unpositioned("$.data.result[12].values[3][1]"), "$.data.result[*].values[*][*]");
+        assert_eq!(unpositioned("node `a[b]`, lines of text"), "node `a[b]`, lines of text");
+        assert_eq!(unpositioned(""), "");
+    }
+
+    /// The same graph warnings, whatever the order of the lines or
+    /// documents that gave them and however the file was named, give the
+    /// same diagnostic (a determinism audit).
+    #[test]
+    fn the_graph_note_names_files_and_places_alike() {
+        let first = [
+            Warning::new("./dir/a.edges", "line 2", "self-loop dropped: `cart`"),
+            Warning::new("./dir/a.edges", "line 5", "self-loop dropped: `web`"),
+        ];
+        let second = [
+            Warning::new("/abs/a.edges", "line 1", "self-loop dropped: `web`"),
+            Warning::new("/abs/a.edges", "line 9", "self-loop dropped: `cart`"),
+        ];
+        let (a, b) = (graph_note(&first).map(|d| d.message), graph_note(&second).map(|d| d.message));
+        assert_eq!(a, b);
+        let a = a.unwrap_or_default();
+        assert!(a.contains("a.edges: self-loop dropped: `cart`; a.edges: self-loop dropped: `web`"), "{a}");
+        assert!(!a.contains("line") && !a.contains("dir"), "{a}");
+    }
 }

@@ -24,7 +24,7 @@
 //! checked as graph node ids (at most
 //! [`blastgate_graph::limits::MAX_ID_BYTES`] bytes, no control characters).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use blastgate_change::ChangeError;
 
@@ -39,6 +39,9 @@ pub struct ServiceMap {
     rules: Vec<ServiceRule>,
     matcher: PathMatcher,
     services: Vec<String>,
+    /// Services that share one source location, sorted: a path their
+    /// rules place counts for each of them.
+    shared: Vec<Vec<String>>,
     warnings: Vec<String>,
 }
 
@@ -49,6 +52,9 @@ struct ServiceRule {
     /// The line of a service map file it came from (`None` for a source
     /// location from a catalog).
     line: Option<usize>,
+    /// For a source location that other services share, its entry in
+    /// `shared`.
+    shared: Option<usize>,
 }
 
 impl ServiceMap {
@@ -121,7 +127,12 @@ impl ServiceMap {
             check_pattern(pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
             check_rule_count(file, rules.len())?;
             builder.add(rules.len(), pattern).map_err(|reason| ChangeError::invalid(file, place(), pattern, reason))?;
-            rules.push(ServiceRule { pattern: pattern.to_owned(), service: service.to_owned(), line: Some(line_no) });
+            rules.push(ServiceRule {
+                pattern: pattern.to_owned(),
+                service: service.to_owned(),
+                line: Some(line_no),
+                shared: None,
+            });
         }
         let matcher = builder.build().map_err(|e| {
             ChangeError::invalid(
@@ -131,7 +142,7 @@ impl ServiceMap {
                 format!("cannot compile the patterns ({e}); split the file or use fewer, broader patterns"),
             )
         })?;
-        Ok(Self::new(rules, matcher, Vec::new()))
+        Ok(Self::new(rules, matcher, Vec::new(), Vec::new()))
     }
 
     /// Builds a map from Backstage `backstage.io/source-location`
@@ -159,9 +170,15 @@ impl ServiceMap {
     /// and invalid service ids.
     ///
     /// Rules are ordered by depth, so the deepest matching location wins
-    /// whatever the input order; two services at the same location are a
-    /// warning, and the later one wins. More than [`MAX_RULES`] locations
-    /// are a warning and the rest are skipped.
+    /// whatever the input order. Services at the same location (the same
+    /// folder, however spelled: `/tree/BRANCH/PATH/`, `/blob/BRANCH/PATH`,
+    /// `dir:./PATH`) all own what it places: every entity of one
+    /// `catalog-info.yaml` commonly carries the same annotation, and a
+    /// path placed on one of them only, by the order of their ids, could
+    /// leave a tier-0 service's change on a tier-3 status page (a
+    /// determinism audit). [`ServiceMap::services_of`] names them all, and
+    /// a warning names the services that share a location. More than
+    /// [`MAX_RULES`] locations are a warning and the rest are skipped.
     ///
     /// # Example
     /// ```
@@ -174,6 +191,13 @@ impl ServiceMap {
     /// assert_eq!(map.service_of("src/cart/main.go"), Some("cart"));
     /// assert_eq!(map.service_of("web/index.html"), Some("web"));
     /// assert!(map.warnings().is_empty());
+    ///
+    /// let shared = ServiceMap::from_source_locations([
+    ///     ("payments", "url:https://github.com/acme/shop/tree/main/services/payments/"),
+    ///     ("status-page", "url:https://github.com/acme/shop/blob/main/services/payments"),
+    /// ]);
+    /// assert_eq!(shared.services_of("services/payments/ledger.go"), ["payments", "status-page"]);
+    /// assert_eq!(shared.warnings().len(), 1);
     /// ```
     pub fn from_source_locations<'a>(locations: impl IntoIterator<Item = (&'a str, &'a str)>) -> ServiceMap {
         let mut warnings = Warnings::default();
@@ -190,27 +214,37 @@ impl ServiceMap {
             }
             match location_pattern(location) {
                 Ok((pattern, depth)) => {
-                    found.push((depth, ServiceRule { pattern, service: service.to_owned(), line: None }));
+                    found.push((depth, ServiceRule { pattern, service: service.to_owned(), line: None, shared: None }));
                 }
                 Err(reason) => warnings.push(format!("{}: {reason}; skipped", what())),
             }
         }
-        // Deeper locations last, so that they win; the sort is stable, so
-        // input order decides between equal depths.
-        found.sort_by_key(|(depth, _)| *depth);
-        let mut by_pattern: HashMap<&str, &str> = HashMap::new();
+        // Deeper locations last, so that they win; equal depths in one
+        // order whatever the input's (by location, then service).
+        found.sort_by(|(a_depth, a), (b_depth, b)| {
+            (a_depth, location_key(&a.pattern), &a.service).cmp(&(b_depth, location_key(&b.pattern), &b.service))
+        });
+        // Services sharing a location: each owns what it places.
+        let mut by_location: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (_, rule) in &found {
-            if let Some(earlier) = by_pattern.insert(&rule.pattern, &rule.service)
-                && earlier != rule.service
-            {
-                warnings.push(format!(
-                    "services `{}` and `{}` have the same source location `{}`; `{}` wins",
-                    shorten(earlier),
-                    shorten(&rule.service),
-                    shorten(&rule.pattern),
-                    shorten(&rule.service)
-                ));
+            let services = by_location.entry(location_key(&rule.pattern)).or_default();
+            if !services.contains(&rule.service.as_str()) {
+                services.push(&rule.service);
             }
+        }
+        let mut shared: Vec<Vec<String>> = Vec::new();
+        let mut shared_at: HashMap<String, usize> = HashMap::new();
+        for (location, services) in by_location.into_iter().filter(|(_, s)| s.len() > 1) {
+            warnings.push(format!(
+                "services {} have the same source location `{}`; a file there counts as a change to each of them",
+                name_list(&services),
+                shorten(location)
+            ));
+            shared_at.insert(location.to_owned(), shared.len());
+            shared.push(services.into_iter().map(str::to_owned).collect());
+        }
+        for (_, rule) in &mut found {
+            rule.shared = shared_at.get(location_key(&rule.pattern)).copied();
         }
         let mut builder = PathMatcherBuilder::new();
         let mut rules = Vec::with_capacity(found.len());
@@ -232,13 +266,13 @@ impl ServiceMap {
                 PathMatcher::empty()
             }
         };
-        Self::new(rules, matcher, warnings.finish())
+        Self::new(rules, matcher, shared, warnings.finish())
     }
 
-    fn new(rules: Vec<ServiceRule>, matcher: PathMatcher, warnings: Vec<String>) -> Self {
+    fn new(rules: Vec<ServiceRule>, matcher: PathMatcher, shared: Vec<Vec<String>>, warnings: Vec<String>) -> Self {
         let mut seen = HashSet::new();
         let services = rules.iter().filter(|r| seen.insert(r.service.as_str())).map(|r| r.service.clone()).collect();
-        ServiceMap { rules, matcher, services, warnings }
+        ServiceMap { rules, matcher, services, shared, warnings }
     }
 
     /// The service of `path` (from the repository root, `/`-separated; a
@@ -252,6 +286,23 @@ impl ServiceMap {
     pub fn service_of(&self, path: &str) -> Option<&str> {
         let index = self.matcher.rule_of(path, false)?;
         self.rules.get(index).map(|r| r.service.as_str())
+    }
+
+    /// Every service of `path`: the service of the last matching rule, and
+    /// when that rule is a source location other services share (see
+    /// [`ServiceMap::from_source_locations`]), each of them, sorted; empty
+    /// when no rule matches.
+    ///
+    /// # Complexity
+    /// As [`ServiceMap::service_of`].
+    pub fn services_of(&self, path: &str) -> Vec<&str> {
+        let Some(rule) = self.matcher.rule_of(path, false).and_then(|i| self.rules.get(i)) else {
+            return Vec::new();
+        };
+        match rule.shared.and_then(|i| self.shared.get(i)) {
+            Some(services) => services.iter().map(String::as_str).collect(),
+            None => vec![rule.service.as_str()],
+        }
     }
 
     /// The pattern of the rule that decides `path`'s service.
@@ -283,6 +334,23 @@ impl ServiceMap {
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
+}
+
+/// The folder or file a location pattern names, however the location
+/// spelled it: `/PATH/` (a `tree` URL, `dir:`) and `/PATH` (a `blob` URL)
+/// name the same place.
+fn location_key(pattern: &str) -> &str {
+    pattern.strip_suffix('/').unwrap_or(pattern)
+}
+
+/// Most services a shared-location warning names.
+const MAX_NAMED: usize = 20;
+
+/// `names` quoted and shortened, at most [`MAX_NAMED`], then how many more.
+fn name_list(names: &[&str]) -> String {
+    let shown: Vec<String> = names.iter().take(MAX_NAMED).map(|n| format!("`{}`", shorten(n))).collect();
+    let more = names.len().saturating_sub(shown.len());
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
 }
 
 /// What is wrong with a service id, if anything (the checks of

@@ -303,18 +303,40 @@ fn deepest_location_wins_whatever_the_order() {
     }
 }
 
+/// Services at one location (every entity of a `catalog-info.yaml`
+/// commonly shares its annotation) all own what it places, whatever the
+/// order of their ids and however the location is spelled (a determinism
+/// audit: the id sorting last took the path, so a tier-0 service's change
+/// counted for a tier-3 status page and was `auto`). A deeper location
+/// still wins.
 #[test]
-fn same_location_twice_warns_and_the_later_wins() {
-    let map =
-        ServiceMap::from_source_locations([("a", "dir:./svc"), ("b", "url:https://github.com/o/r/tree/main/svc")]);
-    assert_eq!(map.service_of("svc/x"), Some("b"));
-    assert_eq!(map.warnings().len(), 1);
-    assert!(map.warnings()[0].contains("`a` and `b`"), "{:?}", map.warnings());
-    assert_eq!(map.services().collect::<Vec<_>>(), ["a", "b"]);
+fn same_location_twice_warns_and_both_own_it() {
+    let a = ("a", "dir:./svc");
+    let b = ("b", "url:https://github.com/o/r/tree/main/svc");
+    let c = ("c", "url:https://github.com/o/r/blob/main/svc");
+    let deeper = ("d", "url:https://github.com/o/r/tree/main/svc/inner/");
+    for order in [[a, b, c, deeper], [deeper, c, b, a], [b, deeper, a, c]] {
+        let map = ServiceMap::from_source_locations(order);
+        assert_eq!(map.services_of("svc/x"), ["a", "b", "c"]);
+        assert_eq!(map.services_of("svc/inner/x"), ["d"]);
+        assert_eq!(map.services_of("other/x"), Vec::<&str>::new());
+        assert_eq!(map.warnings().len(), 1, "{:?}", map.warnings());
+        assert!(
+            map.warnings()[0].contains("services `a`, `b`, `c` have the same source location `/svc`"),
+            "{:?}",
+            map.warnings()
+        );
+    }
     // The same service twice is no conflict.
     let map = ServiceMap::from_source_locations([("a", "dir:./svc"), ("a", "dir:svc/")]);
     assert!(map.warnings().is_empty());
     assert_eq!(map.services().collect::<Vec<_>>(), ["a"]);
+    assert_eq!(map.services_of("svc/x"), ["a"]);
+    // A warning names at most 20 services, then counts the rest.
+    let many: Vec<(String, &str)> = (0..25).map(|i| (format!("s{i:02}"), "dir:./svc")).collect();
+    let map = ServiceMap::from_source_locations(many.iter().map(|(s, l)| (s.as_str(), *l)));
+    assert_eq!(map.services_of("svc/x").len(), 25);
+    assert!(map.warnings()[0].contains("`s19` and 5 more have"), "{:?}", map.warnings());
 }
 
 #[test]

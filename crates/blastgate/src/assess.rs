@@ -89,6 +89,14 @@ impl PathMapping for WithSourceLocations<'_> {
             .or_else(|| self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).service_of(path))
     }
 
+    fn services_of(&self, path: &str) -> Vec<&str> {
+        let first = self.first.services_of(path);
+        if !first.is_empty() {
+            return first;
+        }
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_of(path)
+    }
+
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
         self.first.owners_of(path)
     }

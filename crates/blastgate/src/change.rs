@@ -267,6 +267,15 @@ impl PathMapping for RepoMapping {
             .or_else(|| self.source_locations.as_ref().and_then(|m| m.service_of(path)))
     }
 
+    /// The service map's service, else every service whose source location
+    /// places the path (several share one: each counts).
+    fn services_of(&self, path: &str) -> Vec<&str> {
+        match self.service_map.as_ref().and_then(|m| m.service_of(path)) {
+            Some(service) => vec![service],
+            None => self.source_locations.as_ref().map(|m| m.services_of(path)).unwrap_or_default(),
+        }
+    }
+
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
         let codeowners = self.codeowners.as_ref()?;
         if self.directories.contains(path) { codeowners.owners_of_dir(path) } else { codeowners.owners_of(path) }

@@ -415,9 +415,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let options =
         AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
-    for w in warnings {
-        assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
-    }
+    assessment.add_diagnostics(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w)));
     Ok(assessment)
 }
 
