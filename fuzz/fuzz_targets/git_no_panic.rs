@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 // git's numstat, name-status, raw, patch and log output as read by
 // `--repo --range`: typed errors or values, never a panic; trailers and
-// provenance of any commit message too.
+// provenance and people of any commit message too.
 fuzz_target!(|data: &[u8]| {
     let numstat = git::parse_numstat_z(data);
     let statuses = git::parse_name_status_z(data);
@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(sections.len() <= data.len());
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
+        // The people of the range: sorted, no two alike (case ignored).
+        let people = git::people(&commits, &git::AiAgents::default());
+        let keys: Vec<String> = people.iter().map(|p| p.to_ascii_lowercase()).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{people:?}");
         let merges = git::parse_merges_with_content(data).unwrap_or_default();
         let _ = git::range_is_fix(&commits, &merges);
     }

@@ -13,6 +13,9 @@ pub const MAX_SERVICES: usize = 10_000;
 /// Most infrastructure resources in one changeset.
 pub const MAX_RESOURCES: usize = 100_000;
 
+/// Most contributors (people besides the author) in one changeset.
+pub const MAX_CONTRIBUTORS: usize = 10_000;
+
 /// Longest path, id or other string, in bytes.
 pub const MAX_STRING_BYTES: usize = 4096;
 

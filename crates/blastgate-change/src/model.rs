@@ -41,6 +41,12 @@ pub struct Changeset {
     /// Who made the change.
     #[serde(default)]
     pub author: Author,
+    /// The other people who made the change besides `author`: the authors
+    /// of its other commits and their `Co-authored-by:` people (the git
+    /// reader fills it). They may not approve the change, and the AI rule
+    /// goes by the least senior of the author and them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributors: Vec<Contributor>,
     /// Whether and how AI was involved.
     #[serde(default)]
     pub provenance: Provenance,
@@ -90,6 +96,39 @@ pub struct Author {
     /// Whether the author is an owner of the touched services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<bool>,
+}
+
+impl Changeset {
+    /// Adds `id` (trimmed) to [`Changeset::contributors`], without a
+    /// seniority, unless it is empty, the author's id or a contributor's
+    /// already (ASCII case ignored, as code hosts compare emails and user
+    /// names). A sorted list stays sorted by id, ASCII case ignored.
+    pub fn add_contributor(&mut self, id: &str) {
+        let id = id.trim();
+        if id.is_empty() || id.eq_ignore_ascii_case(self.author.id.trim()) {
+            return;
+        }
+        if self.contributors.iter().any(|c| c.id.trim().eq_ignore_ascii_case(id)) {
+            return;
+        }
+        let wanted = id.to_ascii_lowercase();
+        let at = self.contributors.partition_point(|c| c.id.to_ascii_lowercase() < wanted);
+        self.contributors.insert(at, Contributor { id: id.to_owned(), seniority: None });
+    }
+}
+
+/// Someone besides the author who made the change: the author of another
+/// commit of the range, or a person named by a `Co-authored-by:` trailer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contributor {
+    /// User name or email, as for `author.id`.
+    pub id: String,
+    /// A name on the policy's seniority scale. Unknown means the lowest
+    /// level when scoring (fail closed); a context's people list wins over
+    /// it, as for the author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seniority: Option<String>,
 }
 
 /// AI involvement, ordered from none to an autonomous agent.

@@ -52,7 +52,27 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             c.infrastructure.len() as u64,
         ));
     }
+    if c.contributors.len() > limits::MAX_CONTRIBUTORS {
+        return Err(ChangeError::limit(
+            file,
+            "max_contributors",
+            limits::MAX_CONTRIBUTORS as u64,
+            c.contributors.len() as u64,
+        ));
+    }
     let mut strings: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
+    for (i, p) in c.contributors.iter().enumerate() {
+        // An empty id names no one: it could exclude no one from approving.
+        if p.id.trim().is_empty() {
+            return Err(ChangeError::invalid(
+                file,
+                format!("$.contributors[{i}].id"),
+                &p.id,
+                "contributor id is empty; give their user name or email",
+            ));
+        }
+        strings.push((format!("$.contributors[{i}].id"), &p.id));
+    }
     for (i, s) in c.services.iter().enumerate() {
         if s.trim().is_empty() {
             return Err(ChangeError::invalid(file, format!("$.services[{i}]"), s, "service id is empty"));
@@ -111,6 +131,10 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
     let mut names: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
     names.extend(c.title.iter().map(|t| ("$.title".to_owned(), t.as_str())));
     names.extend(c.author.seniority.iter().map(|s| ("$.author.seniority".to_owned(), s.as_str())));
+    for (i, p) in c.contributors.iter().enumerate() {
+        names.push((format!("$.contributors[{i}].id"), p.id.as_str()));
+        names.extend(p.seniority.iter().map(|s| (format!("$.contributors[{i}].seniority"), s.as_str())));
+    }
     names.extend(c.services.iter().enumerate().map(|(i, s)| (format!("$.services[{i}]"), s.as_str())));
     names.extend(c.labels.iter().enumerate().map(|(i, s)| (format!("$.labels[{i}]"), s.as_str())));
     names.extend(

@@ -463,6 +463,25 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     let seniority = c.author.seniority.as_deref().unwrap_or("seniority unknown");
     let author = if c.author.id.is_empty() { "unknown author" } else { c.author.id.as_str() };
     writeln!(out, "author: {} ({})", one(author), one(seniority))?;
+    if !c.contributors.is_empty() {
+        // Bounded: a range may have thousands.
+        const SHOWN: usize = 5;
+        let shown: Vec<String> = c
+            .contributors
+            .iter()
+            .take(SHOWN)
+            .map(|p| {
+                let id = blastgate::graph::shorten(&p.id);
+                match &p.seniority {
+                    Some(s) => format!("{} ({})", one(&id), one(s)),
+                    None => one(&id),
+                }
+            })
+            .collect();
+        let more = c.contributors.len().saturating_sub(SHOWN);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        writeln!(out, "contributors: {}{more}", shown.join(", "))?;
+    }
     let mut ai = format!("AI: {}", c.provenance.ai.map_or("not stated", |a| a.as_str()));
     if let Some(tool) = &c.provenance.tool {
         ai += &format!(", tool {}", one(tool));

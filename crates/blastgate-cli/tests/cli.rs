@@ -35,8 +35,9 @@ fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A command that refuses its arguments exits before reading its
-    // input: the pipe is then closed, which is not the test's failure.
+    // A command that refuses its arguments exits without reading its
+    // input: a broken pipe then is its answer, not a failed test (it made
+    // `plans_are_read_as_named_and_stdin_once` fail now and then).
     if let Err(e) = child.stdin.take().unwrap().write_all(input) {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }

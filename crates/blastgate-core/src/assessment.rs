@@ -239,8 +239,14 @@ impl ApprovalRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct SeparationOfDuties {
-    /// The author, who never counts toward any approval.
+    /// The author, who never counts toward any approval (empty when the
+    /// change names none: a `no-author` warning says so).
     pub excluded_author: String,
+    /// Everyone who never counts toward any approval: the author and the
+    /// change's contributors (the other commits' authors and co-authors),
+    /// sorted and deduplicated with ASCII case ignored. A superset of
+    /// `excluded_author`: check approvers against this list.
+    pub excluded: Vec<String>,
     /// Always true: an AI reviewer never counts toward a human
     /// requirement.
     pub humans_only: bool,

@@ -856,7 +856,8 @@ pub(crate) struct Facts<'c> {
     pub collisions: Vec<(&'c InFlight, Shared)>,
     /// The exceptions the change qualifies for.
     pub exceptions: Vec<Exception>,
-    /// Whether the author is below the senior level (unknown: yes).
+    /// Whether the least senior of the author and the contributors is
+    /// below the senior level (unknown: yes; see [`least_senior`]).
     pub below_senior: bool,
     /// Whether the change's tests, if it claims any, cover the code of
     /// every node it changes (`vet::untested_places`); true when it claims
@@ -1273,7 +1274,7 @@ impl<'c> Facts<'c> {
         if labelled(&["security"]) {
             exceptions.push(Exception::Security);
         }
-        let below_senior = engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref());
+        let below_senior = engine.policy.seniority.is_below_senior(least_senior(engine, changeset).seniority);
         let tests_in_place = changeset.safety.tests_changed != Some(true)
             || changeset.files.is_empty()
             || Self::tests_in_place(engine, changeset, resolved, diagnostics);
@@ -1461,6 +1462,51 @@ fn without_indexes(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The least senior of the people who made a change ([`least_senior`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LeastSenior<'a> {
+    /// The contributor's id, or `None` for the author.
+    pub contributor: Option<&'a str>,
+    /// Their seniority as the vetted changeset states it.
+    pub seniority: Option<&'a str>,
+}
+
+/// The least senior of the author and the contributors of `changeset`
+/// (vetted: levels from the context's people list when it has one): an
+/// absent level or one off the policy's scale is the lowest (fail closed);
+/// the author on a tie, then the first contributor. A senior's commit on
+/// top of a junior's AI-assisted ones must not make the change a senior's
+/// (an audit).
+pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> LeastSenior<'a> {
+    let scale = &engine.policy.seniority;
+    let rank = |level: Option<&str>| level.and_then(|l| scale.rank(l));
+    let mut least = LeastSenior { contributor: None, seniority: changeset.author.seniority.as_deref() };
+    let mut least_rank = rank(least.seniority);
+    for c in &changeset.contributors {
+        if least_rank.is_none() {
+            break;
+        }
+        let r = rank(c.seniority.as_deref());
+        if r < least_rank {
+            least = LeastSenior { contributor: Some(c.id.as_str()), seniority: c.seniority.as_deref() };
+            least_rank = r;
+        }
+    }
+    least
+}
+
+/// Everyone who may not approve `changeset`: its author and its
+/// contributors, the empty ids left out, sorted and deduplicated with
+/// ASCII case ignored (the first spelling kept).
+pub(crate) fn excluded_people(changeset: &Changeset) -> Vec<String> {
+    let ids = std::iter::once(changeset.author.id.as_str()).chain(changeset.contributors.iter().map(|c| c.id.as_str()));
+    let mut by_key: std::collections::BTreeMap<String, String> = Default::default();
+    for id in ids.map(str::trim).filter(|id| !id.is_empty()) {
+        by_key.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_owned());
+    }
+    by_key.into_values().collect()
 }
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.

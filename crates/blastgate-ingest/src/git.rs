@@ -616,6 +616,37 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
     best
 }
 
+/// The people who made the commits: each commit's author, and each person
+/// a `Co-authored-by:` trailer of a commit names, by email (the name when
+/// the email is empty), clipped to [`MAX_STRING_BYTES`], sorted and
+/// deduplicated with ASCII case ignored (the first spelling in commit
+/// order kept). An AI tool or agent named by a trailer ([`AiAgents`]) is
+/// left out: [`provenance`] records it. A commit's author is kept whoever
+/// it is, an agent's bot account too: the commit is its work. Committers
+/// are not people who made the change (whoever rebased or merged it).
+pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
+    let mut found: BTreeMap<String, String> = BTreeMap::new();
+    let mut add = |name: &str, email: &str| {
+        let id = if email.trim().is_empty() { name.trim() } else { email.trim() };
+        if !id.is_empty() {
+            let id = clip(id);
+            found.entry(id.to_ascii_lowercase()).or_insert(id);
+        }
+    };
+    for commit in commits {
+        add(&commit.author_name, &commit.author_email);
+        for (key, value) in trailers(&commit.message) {
+            if key.eq_ignore_ascii_case("co-authored-by") {
+                let (name, email) = identity(&value);
+                if agents.identify(name, email).is_none() {
+                    add(name, email);
+                }
+            }
+        }
+    }
+    found.into_values().collect()
+}
+
 /// Whether a commit is a fix: its subject's first word is `fix`, `fixes`,
 /// `fixed`, `fixing`, `hotfix` or `bugfix`, or its subject contains the word
 /// `bug`, `bugs`, `bugfix` or `hotfix`, or it has a `Fixes:` trailer (all

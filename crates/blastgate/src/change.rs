@@ -30,8 +30,9 @@ use std::path::Path;
 pub use blastgate_change::limits;
 pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
-    FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule, NoMapping,
-    PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode, resolve,
+    Contributor, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule,
+    NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode,
+    resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).
@@ -114,6 +115,13 @@ pub const MAX_AUTHOR_ID_BYTES: usize = 256;
 /// head commit's author email, which whoever commits sets to anything;
 /// a context's `people` list looks up the id given here.
 ///
+/// The author the change named before, if another, becomes one of its
+/// [`Changeset::contributors`] (with the seniority it stated): they made
+/// the change too (read from git, they committed its head), may not
+/// approve it, and count for the AI rule, which goes by the least senior
+/// of the author and the contributors. `id` itself is taken out of the
+/// contributors.
+///
 /// Unless the change already named this author, what it says of its author
 /// (the seniority stated, and the experience stated or measured:
 /// `author.prior_changes`, `history.exp`, `rexp` and `sexp`) says nothing
@@ -138,6 +146,7 @@ pub const MAX_AUTHOR_ID_BYTES: usize = 256;
 /// let note = replace_author(&mut change, "dana")?;
 /// assert_eq!(change.author.id, "dana");
 /// assert_eq!(change.author.prior_changes, None);
+/// assert_eq!(change.contributors[0].id, "dev@example.com");
 /// assert!(note.is_some_and(|n| n.contains("`dev@example.com` is replaced by `dana`")));
 /// # Ok::<(), blastgate::ChangeError>(())
 /// ```
@@ -152,6 +161,15 @@ pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<Stri
         ));
     }
     let mut note = None;
+    // The author given is no contributor of their own change.
+    changeset.contributors.retain(|c| !c.id.trim().eq_ignore_ascii_case(id));
+    // Whoever the change named made it too (read from git, the head
+    // commit's author): they stay among the people who may not approve it,
+    // and the AI rule goes by the least senior of all (an audit: a senior
+    // opening a pull request of a junior's AI-assisted commits made it the
+    // senior's alone).
+    let previous = changeset.author.id.trim().to_owned();
+    let stated = changeset.author.seniority.clone();
     if changeset.author.id != id {
         let dropped = changeset.author.prior_changes.take().is_some()
             | changeset.author.seniority.take().is_some()
@@ -166,7 +184,15 @@ pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<Stri
             ""
         };
         note = if !changeset.author.id.is_empty() {
-            Some(format!("the change's author `{}` is replaced by `{id}`{also}", changeset.author.id.escape_debug()))
+            let kept = if previous.is_empty() || previous.eq_ignore_ascii_case(id) {
+                ""
+            } else {
+                " (it stays among the change's contributors, who may not approve it)"
+            };
+            Some(format!(
+                "the change's author `{}` is replaced by `{id}`{kept}{also}",
+                changeset.author.id.escape_debug()
+            ))
         } else if dropped {
             Some(format!("the change names no author; its author is `{id}`{also}"))
         } else {
@@ -174,6 +200,16 @@ pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<Stri
         };
     }
     id.clone_into(&mut changeset.author.id);
+    if !previous.is_empty() && !previous.eq_ignore_ascii_case(id) {
+        let at = changeset.contributors.len();
+        changeset.add_contributor(&previous);
+        // Its stated seniority stays with it, as any contributor's.
+        if changeset.contributors.len() > at
+            && let Some(added) = changeset.contributors.iter_mut().find(|c| c.id == previous)
+        {
+            added.seniority = stated;
+        }
+    }
     Ok(note)
 }
 

@@ -42,8 +42,8 @@ pub use blastgate_change::{
 };
 pub use blastgate_ingest::git::{AgentMatch, AiAgent, AiAgents};
 
-use blastgate_change::limits::MAX_STRING_BYTES;
-use blastgate_change::{API_VERSION, Author, ChangeKind, KIND};
+use blastgate_change::limits::{MAX_CONTRIBUTORS, MAX_STRING_BYTES};
+use blastgate_change::{API_VERSION, Author, ChangeKind, Contributor, KIND};
 use blastgate_graph::GraphError;
 use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
 
@@ -80,6 +80,11 @@ impl Default for GitOptions {
 /// - `base`, `head`: the full commit hashes;
 /// - `title`: the head commit's subject; `author.id`: its author email
 ///   (the name when the email is empty);
+/// - `contributors`: everyone else who made the range: the author of each
+///   of its commits and each person a `Co-authored-by:` trailer names (AI
+///   tools and agents named by a trailer left out: `provenance` records
+///   them), by email (the name when the email is empty), sorted and
+///   deduplicated with ASCII case ignored, the author left out;
 /// - `files`: every changed file with line counts, status (renames and
 ///   detected with git's default 50% similarity; no copy detection, so
 ///   a copy is an added file with all its lines added), old path and
@@ -122,7 +127,7 @@ impl Default for GitOptions {
 ///   is malformed;
 /// - [`ChangeError::LimitExceeded`]: an output over [`MAX_INPUT_BYTES`],
 ///   more than [`MAX_COMMITS`] commits in the range, more than
-///   `MAX_FILES` changed files;
+///   `MAX_FILES` changed files, more than `MAX_CONTRIBUTORS` contributors;
 /// - [`ChangeError::Io`]: reading git's output failed.
 ///
 /// # Example
@@ -314,12 +319,31 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let title = Some(clip(subject.trim())).filter(|t| !t.is_empty());
     let author_id =
         if head_commit.author_email.is_empty() { &head_commit.author_name } else { &head_commit.author_email };
+    let author_id = clip(author_id);
+    // Everyone else who made the range: a senior's commit on top of a
+    // junior's AI-assisted ones must not make the change the senior's
+    // alone (an audit: the AI rule saw only the head commit's author, and
+    // the junior could approve their own code).
+    let contributors: Vec<Contributor> = parse::people(&commits, &options.agents)
+        .into_iter()
+        .filter(|id| !id.eq_ignore_ascii_case(&author_id))
+        .map(|id| Contributor { id, seniority: None })
+        .collect();
+    if contributors.len() > MAX_CONTRIBUTORS {
+        return Err(ChangeError::limit(
+            "git log",
+            "max_contributors",
+            MAX_CONTRIBUTORS as u64,
+            contributors.len() as u64,
+        ));
+    }
     let changeset = Changeset {
         api_version: API_VERSION.to_owned(),
         kind: KIND.to_owned(),
         id: options.id.clone().unwrap_or_else(|| format!("{}..{}", short(&base), short(&head))),
         title,
-        author: Author { id: clip(author_id), ..Author::default() },
+        author: Author { id: author_id, ..Author::default() },
+        contributors,
         provenance: parse::provenance(&commits, &options.agents),
         fix: git.range_is_fix(&base, &head, &commits)?,
         labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },

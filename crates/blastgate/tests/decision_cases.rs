@@ -8,6 +8,8 @@
 //! - optionally `context.json` or `context.yaml` (default: nothing going
 //!   on, `now` = 2026-11-27T10:00:00Z);
 //! - optionally `policy.toml` (default: the embedded default policy);
+//! - optionally `CODEOWNERS`, the code owners of the changed paths (as
+//!   `--codeowners`; beside the graph's source locations);
 //! - `expect.json`:
 //!
 //! ```json
@@ -72,7 +74,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use blastgate::assess::{AssessOptions, Assessment, Engine, Level, ReviewDepth, default_policy, load_policy, to_json};
-use blastgate::change::{Changeset, load_changeset, load_plan};
+use blastgate::change::{Changeset, CodeOwners, RepoMapping, load_changeset, load_plan};
 use blastgate::context::{Context, Timestamp, load_context};
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Deserialize;
@@ -196,8 +198,18 @@ fn run_case(dir: &Path) -> Result<(), String> {
         Some(p) => load_policy(&p).map_err(|e| format!("policy: {e}"))?,
         None => default_policy().unwrap(),
     };
+    let mut mapping = RepoMapping::from_graph(&graph);
+    let mut mapping_digest = String::new();
+    if let Some(p) = find(dir, &["CODEOWNERS"]) {
+        let bytes = std::fs::read(&p).map_err(|e| format!("CODEOWNERS: {e}"))?;
+        mapping = mapping.with_codeowners(CodeOwners::parse("CODEOWNERS", &bytes).map_err(|e| format!("{e}"))?);
+        mapping_digest = blastgate::assess::digest_of(&[b"codeowners".as_slice(), &bytes]);
+    }
     let engine = Engine::new(graph, policy).map_err(|e| format!("engine: {e}"))?;
-    let options = AssessOptions::default().allow_unknown_services(expect.allow_unknown);
+    let mut options = AssessOptions::default().allow_unknown_services(expect.allow_unknown);
+    if !mapping_digest.is_empty() {
+        options = options.with_mapping(&mapping, &mapping_digest);
+    }
     let a = engine.assess_with(&change, &context, &options);
     if std::env::var_os("BLASTGATE_DUMP_CASE").is_some_and(|n| dir.ends_with(n)) {
         eprintln!("{}", to_json(&a));

@@ -80,6 +80,9 @@ fn run(target: &str, data: &[u8]) {
             assert!(git::hidden_line_breaks(data).len() <= data.len());
             if let Ok(commits) = git::parse_log(data) {
                 let _ = git::provenance(&commits, &git::AiAgents::default());
+                let people = git::people(&commits, &git::AiAgents::default());
+                let keys: Vec<String> = people.iter().map(|p| p.to_ascii_lowercase()).collect();
+                assert!(keys.windows(2).all(|w| w[0] < w[1]), "{people:?}");
                 let merges = git::parse_merges_with_content(data).unwrap_or_default();
                 let _ = git::range_is_fix(&commits, &merges);
             }

@@ -1141,3 +1141,124 @@ fn a_symlinked_codeowners_is_refused() {
     assert!(text.contains(".github/CODEOWNERS") && text.contains("symbolic link"), "{text}");
     assert!(text.contains("GitHub does not follow it"), "{text}");
 }
+
+/// The graph and people of the contributor tests: `leaf` is a tier-3
+/// service of `team-leaf`; the junior and the senior are listed.
+const LEAF_GRAPH: &str = "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nmetadata: {name: leaf}\n\
+    services:\n  - {id: leaf, tier: 3, owner: team-leaf}\n";
+const PEOPLE: &str = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-01-10T10:00:00Z",
+  "people": [{"id": "junior@example.com", "seniority": "junior"}, {"id": "senior@example.com", "seniority": "senior"},
+             {"id": "alice@example.com", "seniority": "senior"}]}"#;
+
+fn assess_leaf(change: &blastgate::Changeset) -> blastgate::Assessment {
+    use blastgate::assess::{AssessOptions, Engine, default_policy};
+    let mut loader = blastgate::graph::GraphLoader::new(blastgate::graph::BuildOptions::default());
+    loader.add_bytes("leaf.yaml", LEAF_GRAPH.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let context = blastgate::context::parse_context("people.json", PEOPLE.as_bytes()).unwrap();
+    engine.assess_with(change, &context, &AssessOptions::default())
+}
+
+fn rule_ids(a: &blastgate::Assessment) -> Vec<&str> {
+    a.rules.iter().map(|r| r.id.as_str()).collect()
+}
+
+/// A junior's AI-assisted commit, then a senior's one-line commit on top.
+fn junior_then_senior(name: &str) -> (Repo, String) {
+    let repo = Repo::new(name);
+    repo.write("leaf/main.go", b"package main\n");
+    let base = repo.commit_as(("Base", "base@example.com"), 0.0, "Initial");
+    repo.write("leaf/main.go", &lines(20, "line"));
+    repo.commit_as(("Junior", "junior@example.com"), 1.0, "Orders: new pricing path\n\nAssisted-by: Copilot:gpt-4o");
+    let mut text = lines(20, "line");
+    text.extend_from_slice(b"// reviewed\n");
+    repo.write("leaf/main.go", &text);
+    repo.commit_as(("Senior", "senior@example.com"), 2.0, "Orders: tidy");
+    (repo, base)
+}
+
+/// Regression (an audit, fail-open): the author of a range was its head
+/// commit's alone, so a senior's one-line commit on top of a junior's
+/// AI-assisted one made the change the senior's: `peer`, and the junior
+/// could approve their own AI code. Every other commit's author is a
+/// contributor: excluded from approving, and the AI rule goes by the
+/// least senior of all.
+#[test]
+fn a_senior_commit_on_top_does_not_hide_a_junior_s_ai_commit() {
+    let (repo, base) = junior_then_senior("junior-senior");
+    let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &GitOptions::default()).unwrap();
+    assert_eq!(change.author.id, "senior@example.com");
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["junior@example.com"], "{change:?}");
+    assert!(change.contributors.iter().all(|c| c.seniority.is_none()));
+    let a = assess_leaf(&change);
+    assert!(rule_ids(&a).contains(&"ai-change-by-junior-or-mid"), "{a:?}");
+    assert!(a.review_depth() >= blastgate::ReviewDepth::Senior, "{a:?}");
+    let s = &a.decision.separation_of_duties;
+    assert_eq!(s.excluded_author, "senior@example.com");
+    assert_eq!(s.excluded, ["junior@example.com", "senior@example.com"]);
+    let rule = a.rules.iter().find(|r| r.id == "ai-change-by-junior-or-mid").unwrap();
+    assert!(rule.message.contains("`junior@example.com`"), "the rule names the person: {}", rule.message);
+}
+
+/// The same range with `--author` naming the senior (who opens the pull
+/// request carrying the junior's commits): the head commit's author, had it
+/// been another, stays a contributor; the junior stays one.
+#[test]
+fn replacing_the_author_keeps_the_others_as_contributors() {
+    let (repo, base) = junior_then_senior("replace-author");
+    let mut change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &GitOptions::default()).unwrap();
+    blastgate::change::replace_author(&mut change, "senior@example.com").unwrap();
+    let a = assess_leaf(&change);
+    assert!(rule_ids(&a).contains(&"ai-change-by-junior-or-mid"), "{a:?}");
+    assert_eq!(a.decision.separation_of_duties.excluded, ["junior@example.com", "senior@example.com"]);
+
+    // A platform login for the author: the head commit's email stays.
+    let mut change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &GitOptions::default()).unwrap();
+    let note = blastgate::change::replace_author(&mut change, "sen").unwrap().unwrap();
+    assert!(note.contains("contributors"), "{note}");
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["junior@example.com", "senior@example.com"]);
+    // And naming a contributor as the author takes them out of the list.
+    blastgate::change::replace_author(&mut change, "JUNIOR@example.com").unwrap();
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["sen", "senior@example.com"]);
+}
+
+/// Regression (an audit): an agent's commit made on a person's behalf
+/// (`Co-authored-by:` the person, as GitHub's coding agent writes it)
+/// excluded only the bot, so the person who delegated the work could
+/// approve it. Human co-authors are contributors; AI co-authors are not
+/// (the provenance records them), and each person counts once whatever the
+/// case of their email.
+#[test]
+fn co_authors_are_contributors_and_ai_co_authors_are_not() {
+    let repo = Repo::new("agent-operator");
+    repo.write("leaf/main.go", b"package main\n");
+    let base = repo.commit_as(("Base", "base@example.com"), 0.0, "Initial");
+    repo.write("leaf/main.go", &lines(20, "line"));
+    repo.commit_as(
+        ("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com"),
+        1.0,
+        "Leaf: change\n\nCo-authored-by: Alice <alice@example.com>\nCo-authored-by: Claude <noreply@anthropic.com>",
+    );
+    let opts = GitOptions::default();
+    let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
+    assert_eq!(change.author.id, "198982749+Copilot@users.noreply.github.com");
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["alice@example.com"], "the agents are provenance, not contributors");
+    let a = assess_leaf(&change);
+    let s = &a.decision.separation_of_duties;
+    assert!(s.excluded.iter().any(|p| p == "alice@example.com"), "{s:?}");
+
+    // Alice's own commit on top, her email in another case, and a
+    // co-author without an email: one Alice, the bot a contributor.
+    let mut text = lines(20, "line");
+    text.extend_from_slice(b"// more\n");
+    repo.write("leaf/main.go", &text);
+    repo.commit_as(("Alice", "Alice@Example.com"), 2.0, "Leaf: more\n\nCo-authored-by: Bob");
+    let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
+    assert_eq!(change.author.id, "Alice@Example.com");
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["198982749+Copilot@users.noreply.github.com", "Bob"]);
+}

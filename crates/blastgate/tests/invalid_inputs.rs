@@ -14,7 +14,7 @@
 )]
 
 use blastgate::assess::{Assessment, Engine, Level, ReviewDepth, default_policy};
-use blastgate::change::{API_VERSION, Changeset, HistoryMetrics, KIND};
+use blastgate::change::{API_VERSION, Changeset, Contributor, HistoryMetrics, KIND};
 use blastgate::context::{Context, Freeze, FreezeScope, InFlight, Timestamp};
 use blastgate::graph::{BuildOptions, GraphLoader};
 
@@ -37,6 +37,10 @@ fn change() -> Changeset {
         services: vec!["web".into()],
         ..Changeset::default()
     }
+}
+
+fn contributor(id: &str, seniority: Option<&str>) -> Contributor {
+    Contributor { id: id.into(), seniority: seniority.map(Into::into) }
 }
 
 fn context() -> Context {
@@ -135,6 +139,36 @@ fn regression_invalid_changeset_built_in_code_escalates() {
             Changeset { history: history(-1.0), ..change() },
             "$.history.exp",
             "invalid_value",
+        ),
+        // A contributor who names no one could be excluded from nothing.
+        (
+            "a contributor without an id",
+            Changeset { contributors: vec![contributor(" ", None)], ..change() },
+            "$.contributors[0].id",
+            "invalid_value",
+        ),
+        (
+            "a contributor id on two lines",
+            Changeset { contributors: vec![contributor("ana", None), contributor("a\nb", None)], ..change() },
+            "$.contributors[1].id",
+            "invalid_value",
+        ),
+        (
+            "a contributor seniority with an escape",
+            Changeset { contributors: vec![contributor("ana", Some("sen\u{1b}ior"))], ..change() },
+            "$.contributors[0].seniority",
+            "invalid_value",
+        ),
+        (
+            "too many contributors",
+            Changeset {
+                contributors: (0..=blastgate::change::limits::MAX_CONTRIBUTORS)
+                    .map(|i| contributor(&format!("p{i}"), None))
+                    .collect(),
+                ..change()
+            },
+            "max_contributors",
+            "limit_exceeded",
         ),
     ];
     let engine = engine();

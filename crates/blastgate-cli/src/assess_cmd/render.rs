@@ -95,8 +95,7 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
             writeln!(out, "  {}", one(&approval_line(p)))?;
         }
         let s = &d.separation_of_duties;
-        let author = if s.excluded_author.is_empty() { "the author".to_owned() } else { s.excluded_author.clone() };
-        writeln!(out, "  at least {}; never {}; humans only", people(s.distinct_approvers), one(&author))?;
+        writeln!(out, "  at least {}; never {}; humans only", people(s.distinct_approvers), one(&excluded_text(s)))?;
     }
     writeln!(out, "rollout: {}", rollout_line(a))?;
     let window = &d.deploy_window;
@@ -138,6 +137,27 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
     let v = &a.versions;
     writeln!(out, "engine {}, model {}, policy {}; input {}", v.engine, v.model, v.policy, a.input_digest)?;
     Ok(())
+}
+
+/// Most people named where the output says who may not approve.
+const EXCLUDED_SHOWN: usize = 5;
+
+/// Who may not approve, for one line: the author alone as before (`the
+/// author` when the change names none), or the first
+/// [`EXCLUDED_SHOWN`] of the author and the contributors, then how many
+/// more.
+fn excluded_text(s: &blastgate::assess::SeparationOfDuties) -> String {
+    if s.excluded.len() <= 1 {
+        return if s.excluded_author.is_empty() {
+            s.excluded.first().cloned().unwrap_or_else(|| "the author".to_owned())
+        } else {
+            s.excluded_author.clone()
+        };
+    }
+    let shown: Vec<String> = s.excluded.iter().take(EXCLUDED_SHOWN).map(|p| blastgate::graph::shorten(p)).collect();
+    let more = s.excluded.len() - shown.len();
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("{}{more} (the author and the contributors)", shown.join(", "))
 }
 
 /// A path as `a -> b -> ... (N more) -> y -> z`.
@@ -255,7 +275,12 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
             writeln!(out, "- {}", text(&approval_line(p)))?;
         }
         let s = &d.separation_of_duties;
-        writeln!(out, "- at least {}; the author never counts; humans only", people(s.distinct_approvers))?;
+        let never = if s.excluded.len() > 1 {
+            format!("never {}", text(&excluded_text(s)))
+        } else {
+            "the author never counts".to_owned()
+        };
+        writeln!(out, "- at least {}; {never}; humans only", people(s.distinct_approvers))?;
         writeln!(out)?;
     }
     writeln!(out, "### Rollout")?;

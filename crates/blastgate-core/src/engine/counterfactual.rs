@@ -98,20 +98,29 @@ pub(crate) fn explore(
         let action = format!("{whom}{keep}state a tested rollback plan (safety.rollback_plan)");
         try_one("add-rollback-plan", action, &c, context);
     }
-    if engine.policy.seniority.is_below_senior(changeset.author.seniority.as_deref()) {
+    if engine.policy.seniority.is_below_senior(super::least_senior(engine, changeset).seniority) {
+        let senior = &engine.policy.seniority.senior;
         let mut c = changeset.clone();
-        c.author.seniority = Some(engine.policy.seniority.senior.clone());
-        // The gate goes by the author of record: a `Co-authored-by:` line
-        // changes nothing, so the advice says who must make the change.
-        try_one(
-            "senior-co-author",
+        c.author.seniority = Some(senior.clone());
+        // The AI rule goes by the least senior of the author and the
+        // contributors: tried with every one of them senior, the only way
+        // it no longer fires (a senior author alone would promise a depth
+        // a junior contributor keeps out of reach).
+        for person in &mut c.contributors {
+            person.seniority = Some(senior.clone());
+        }
+        // The gate goes by the people of record: adding a senior
+        // `Co-authored-by:` line lowers nothing, so the advice says who
+        // must make the change.
+        let action = if changeset.contributors.is_empty() {
+            format!("have a `{senior}` engineer make the change as its author (a co-author does not count)")
+        } else {
             format!(
-                "have a `{}` engineer make the change as its author (a co-author does not count)",
-                engine.policy.seniority.senior
-            ),
-            &c,
-            context,
-        );
+                "have `{senior}` engineers make the whole change: its author and every contributor (the other \
+                 commits' authors and co-authors; adding a senior co-author does not count)"
+            )
+        };
+        try_one("senior-co-author", action, &c, context);
     }
     // Tests already count when the vetted changeset says so (with files
     // listed, they decided it: see `vet.rs`).

@@ -38,7 +38,10 @@ pub(crate) fn approvals(
     let graph = &engine.graph;
     let senior = engine.policy.seniority.senior.clone();
     let limit = engine.policy.limits.max_listed_affected;
-    let author = changeset.author.id.as_str();
+    // The author and the contributors: none of them may approve, nor be the
+    // owner asked (their own change).
+    let excluded = super::excluded_people(changeset);
+    let author: &[String] = &excluded;
     let mut out = Vec::new();
     let approval = |role, teams: Vec<String>, min_seniority: Option<String>, reason: String| Approval {
         role,
@@ -66,12 +69,40 @@ pub(crate) fn approvals(
                 None => unowned.push(t.id.clone()),
             }
         }
+        // A graph owner who made the change (a person named as a node's
+        // owner, a Backstage `user:` owner) cannot approve it: a senior
+        // stands in, as for a file only the author owns (an audit: the only
+        // owner approval named the excluded author).
+        let mut authors_nodes: Vec<String> = Vec::new();
         for (team, services) in &by_team {
+            if is_author(team, author) {
+                authors_nodes.extend(services.iter().cloned());
+                continue;
+            }
             out.push(approval(
                 ApprovalRole::Owner,
                 vec![(*team).to_owned()],
                 None,
                 format!("owns changed {}", name_list(services)),
+            ));
+        }
+        if !authors_nodes.is_empty() {
+            authors_nodes.sort_unstable();
+            let names = name_list(&authors_nodes);
+            let who = who_made_it(&excluded);
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "author-sole-owner",
+                format!(
+                    "{who} is the graph's owner of {names}, and cannot approve their own change: a senior engineer \
+                     stands in. Give the node a team as its owner"
+                ),
+            ));
+            out.push(approval(
+                ApprovalRole::Owner,
+                Vec::new(),
+                Some(senior.clone()),
+                format!("{who} is the graph's owner of {names}: a senior engineer who knows it"),
             ));
         }
         if !unowned.is_empty() || resolved.touched.is_empty() {
@@ -151,6 +182,9 @@ pub(crate) fn approvals(
             .chain(blast.owners())
             .map(str::to_owned)
             .collect();
+        // Whoever made the change is no team to take a senior from (a
+        // person owning a node): with none left, any senior engineer.
+        teams.retain(|t| !is_author(t, author));
         teams.sort_unstable();
         teams.dedup();
         let mut reason =
@@ -200,6 +234,17 @@ pub(crate) fn approvals(
         for (team, (_, services)) in teams {
             critical_owners += 1;
             match team {
+                Some(team) if is_author(team, author) => out.push(approval(
+                    ApprovalRole::CriticalOwner,
+                    Vec::new(),
+                    Some(senior.clone()),
+                    format!(
+                        "impacted tier-0 {} is owned by {}, who cannot approve their own change: a senior \
+                         engineer who knows it",
+                        name_list(&services),
+                        who_made_it(&excluded)
+                    ),
+                )),
                 Some(team) => out.push(approval(
                     ApprovalRole::CriticalOwner,
                     vec![team.to_owned()],
@@ -247,8 +292,19 @@ pub(crate) fn approvals(
         ReviewDepth::MultiParty => 2 + u32::from(critical_owners > 0),
         ReviewDepth::Block => 3 + u32::from(critical_owners > 0),
     };
+    if depth > ReviewDepth::Auto && changeset.author.id.trim().is_empty() {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "no-author",
+            "the change names no author, so no one can be excluded as its author from approving it \
+             (`separation_of_duties.excluded_author` is empty), and its author counts as the lowest seniority \
+             level. Name the author: `--author ID` on the command line (the pull request's author), or \
+             `author.id` in the changeset",
+        ));
+    }
     let separation = SeparationOfDuties {
         excluded_author: changeset.author.id.clone(),
+        excluded,
         humans_only: true,
         distinct_approvers: distinct,
     };
@@ -393,7 +449,7 @@ pub(crate) fn rollout(
 /// unowned one does (an `author-sole-owner` warning says so).
 fn owners_by_file(
     files: &[&FileOwnership],
-    (engine, author): (&Engine, &str),
+    (engine, author): (&Engine, &[String]),
     what: &str,
     context: &str,
     help: &str,
@@ -453,15 +509,16 @@ fn owners_by_file(
     }
     if !authors_own.is_empty() {
         let names = name_list(&authors_own);
+        let who = who_made_it(author);
         diagnostics.push(Diagnostic::new(
             Level::Warning,
             "author-sole-owner",
             format!(
-                "the author is the only code owner of {names} {context}, and cannot approve their own change: \
+                "{who} is the only code owner of {names} {context}, and cannot approve their own change: \
                  a senior engineer stands in. Add a second owner to CODEOWNERS"
             ),
         ));
-        senior(format!("the author is the only code owner of {names} {context}: a senior engineer who knows it"), out);
+        senior(format!("{who} is the only code owner of {names} {context}: a senior engineer who knows it"), out);
     }
 }
 
@@ -478,12 +535,13 @@ type OwnerGroup = (Vec<String>, Vec<String>);
 /// past it every set is asked on its own (more approvals, never fewer).
 const MAX_COMPARED_OWNER_SETS: usize = 1_000;
 
-/// `files` grouped by their owners other than `author` (each set sorted):
+/// `files` grouped by their owners other than the people of `author` (the
+/// author and the contributors; each set sorted):
 /// the sets no other set lies strictly inside, each with its files and the
 /// files of the sets containing it (sorted, deduplicated), in the sets'
 /// order; the paths no rule owns, sorted; and the paths only the author
 /// owns, sorted.
-fn owner_groups(files: &[&FileOwnership], author: &str) -> (Vec<OwnerGroup>, Vec<String>, Vec<String>) {
+fn owner_groups(files: &[&FileOwnership], author: &[String]) -> (Vec<OwnerGroup>, Vec<String>, Vec<String>) {
     let mut by_set: std::collections::BTreeMap<Vec<String>, Vec<String>> = Default::default();
     let mut unowned = Vec::new();
     let mut authors_own = Vec::new();
@@ -530,14 +588,107 @@ fn owner_groups(files: &[&FileOwnership], author: &str) -> (Vec<OwnerGroup>, Vec
     (groups, unowned, authors_own)
 }
 
-/// Whether the CODEOWNERS owner `owner` (`@user`, `@org/team` or an email)
-/// is the author `author` (a user name, `@` or not, or an email): the same
-/// name or email, ASCII case ignored as code hosts ignore it. A team is
-/// never the author; an empty author is no one.
-fn is_author(owner: &str, author: &str) -> bool {
-    let author = author.trim();
+/// How messages name whoever of `excluded` (the author and the
+/// contributors) owns what they changed: `the author` when there is one
+/// person, else `the change's author or a contributor`.
+fn who_made_it(excluded: &[String]) -> &'static str {
+    if excluded.len() > 1 { "the change's author or a contributor" } else { "the author" }
+}
+
+/// Whether the owner `owner` (a CODEOWNERS `@user`, `@org/team` or email,
+/// or a graph node's owner) is one of `people` (the author and the
+/// contributors: user names, `@` or not, or emails). See [`same_person`].
+fn is_author(owner: &str, people: &[String]) -> bool {
+    people.iter().any(|p| same_person(owner, p))
+}
+
+/// Whether the owner `owner` is the person `person`: the same name or
+/// email, ASCII case ignored as code hosts ignore it; or a user name and an
+/// email that may be the same person's (fail closed): the name equals the
+/// email's local part, the local part before a `+` (`alice+ci@...`), or
+/// the login of a GitHub no-reply address (`12345+alice@users.noreply.github.com`,
+/// `alice@users.noreply.github.com`). Read from git, the author is an
+/// email while CODEOWNERS names `@alice` (an audit: the only owner asked
+/// was the author). A wrong match only sends the owner's approval to a
+/// senior stand-in, never to the author. A team (a name with `/`) is never
+/// a person; an empty name is no one.
+fn same_person(owner: &str, person: &str) -> bool {
     fn bare(s: &str) -> &str {
+        let s = s.trim();
         s.strip_prefix('@').unwrap_or(s)
     }
-    !author.is_empty() && !owner.contains('/') && bare(owner).eq_ignore_ascii_case(bare(author))
+    let (owner, person) = (bare(owner), bare(person));
+    if owner.is_empty() || person.is_empty() || owner.contains('/') || person.contains('/') {
+        return false;
+    }
+    if owner.eq_ignore_ascii_case(person) {
+        return true;
+    }
+    // A user name beside an email, either way round.
+    let (login, email) = match (owner.contains('@'), person.contains('@')) {
+        (false, true) => (owner, person),
+        (true, false) => (person, owner),
+        _ => return false,
+    };
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    // A GitHub no-reply address is `ID+LOGIN` or `LOGIN`; any other one
+    // may carry a `+` tag after the user's name.
+    let name = if domain.eq_ignore_ascii_case("users.noreply.github.com") {
+        local.split_once('+').map_or(local, |(_, login)| login)
+    } else {
+        local.split('+').next().unwrap_or(local)
+    };
+    [local, name].into_iter().any(|n| !n.is_empty() && n.eq_ignore_ascii_case(login))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_author, same_person};
+
+    #[test]
+    fn an_owner_is_the_person_by_name_or_email_case_ignored() {
+        assert!(same_person("@alice", "alice"));
+        assert!(same_person("@Alice", "@alice"));
+        assert!(same_person("alice@example.com", "ALICE@example.com"));
+        assert!(!same_person("@alice", "bob"));
+        assert!(!same_person("@alice", ""));
+        assert!(!same_person("", "alice"));
+        assert!(!same_person("@org/alice", "alice"));
+        assert!(!same_person("@alice", "@org/alice"));
+    }
+
+    #[test]
+    fn a_login_is_the_person_of_an_email_whose_local_part_it_is() {
+        // The local part, and before a `+` tag.
+        assert!(same_person("@alice", "alice@example.com"));
+        assert!(same_person("@alice", "Alice@corp.example"));
+        assert!(same_person("@alice", "alice+ci@example.com"));
+        // Either way round: a CODEOWNERS email and an author's login.
+        assert!(same_person("alice@example.com", "alice"));
+        assert!(same_person("alice@example.com", "@alice"));
+        // GitHub's no-reply addresses, old and new.
+        assert!(same_person("@alice", "alice@users.noreply.github.com"));
+        assert!(same_person("@alice", "12345+alice@users.noreply.github.com"));
+        assert!(same_person("@Alice", "12345+aLICE@Users.NoReply.GitHub.com"));
+        // Not someone else's.
+        assert!(!same_person("@alice", "alicia@example.com"));
+        assert!(!same_person("@alice", "bob@alice.example"));
+        assert!(!same_person("@alice", "12345+bob@users.noreply.github.com"));
+        assert!(!same_person("@12345", "12345+bob@users.noreply.github.com"));
+        assert!(!same_person("@alice", "@example.com"));
+        // Two emails are compared whole.
+        assert!(!same_person("alice@example.com", "alice@other.example"));
+    }
+
+    #[test]
+    fn an_owner_is_an_author_when_they_are_any_excluded_person() {
+        let people = ["carol@example.com".to_owned(), "alice@example.com".to_owned()];
+        assert!(is_author("@alice", &people));
+        assert!(is_author("@carol", &people));
+        assert!(!is_author("@bob", &people));
+        assert!(!is_author("@org/team", &people));
+        assert!(!is_author("@alice", &[]));
+    }
 }

@@ -50,11 +50,23 @@ fn check(
             // (it was read as `assisted`: a stricter rule did nothing).
             let involvement = changeset.provenance.involvement();
             (involvement >= *ai && facts.below_senior).then(|| {
-                let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
+                let least = super::least_senior(engine, changeset);
+                let seniority = least.seniority.unwrap_or("unknown");
                 let tool = changeset.provenance.tool.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
+                // The person the rule goes by: the author, or the least
+                // senior contributor (the author may be a senior).
+                let whom = match least.contributor {
+                    None => format!("an author of seniority `{seniority}`"),
+                    Some(id) => format!(
+                        "a change made with `{}`, a contributor of seniority `{seniority}` (the least senior of \
+                         its author and contributors)",
+                        blastgate_graph::shorten(id)
+                    ),
+                };
+                let by = if least.contributor.is_some() { "in" } else { "by" };
                 (
                     format!(
-                        "AI involvement `{}`{tool} by an author of seniority `{seniority}`, below `{}`",
+                        "AI involvement `{}`{tool} {by} {whom}, below `{}`",
                         involvement.as_str(),
                         engine.policy.seniority.senior
                     ),
@@ -63,10 +75,15 @@ fn check(
             })
         }
         RuleCheck::AiUnstatedBelowSenior => (!changeset.provenance.is_stated() && facts.below_senior).then(|| {
-            let seniority = changeset.author.seniority.as_deref().unwrap_or("unknown");
+            let least = super::least_senior(engine, changeset);
+            let seniority = least.seniority.unwrap_or("unknown");
+            let whose = match least.contributor {
+                None => "its author's".to_owned(),
+                Some(id) => format!("its contributor `{}`'s", blastgate_graph::shorten(id)),
+            };
             (
                 format!(
-                    "the change does not state its AI involvement, and its author's seniority `{seniority}` is below `{}`: state `provenance.ai` (the command line's `--ai`), `none` included",
+                    "the change does not state its AI involvement, and {whose} seniority `{seniority}` is below `{}`: state `provenance.ai` (the command line's `--ai`), `none` included",
                     engine.policy.seniority.senior
                 ),
                 touched(),

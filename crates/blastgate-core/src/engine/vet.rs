@@ -12,7 +12,9 @@
 //!   changeset's claimed prior changes are not counted either, nor its
 //!   `history` metrics unless the assessing process read them from git
 //!   (`AssessOptions::history_measured`). Without a people list the changeset's claims
-//!   stand: the gate then trusts whatever produced the changeset.
+//!   stand: the gate then trusts whatever produced the changeset. The
+//!   contributors' levels come from the list the same way
+//!   (`vet_contributors`): unlisted, the lowest.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
 //!   the likelihood. When the changeset lists its files, the files are the
 //!   evidence, whatever it claims: the change counts as changing tests
@@ -41,10 +43,11 @@
 //! changeset; the input digest covers the changeset as given.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use blastgate_change::{
-    AiInvolvement, ChangeKind, Changeset, Classifier, FileChange, FileStatus, InfraChange, adds_tests, file_kind,
-    is_autonomous_tool,
+    AiInvolvement, ChangeKind, Changeset, Classifier, Contributor, FileChange, FileStatus, InfraChange, adds_tests,
+    file_kind, is_autonomous_tool,
 };
 use blastgate_graph::NodeKind;
 
@@ -131,16 +134,72 @@ pub(crate) fn vet_author<'a>(
             ),
         ));
     }
-    if seniority.as_deref() == stated && claims.is_empty() {
+    let contributors = vet_contributors(changeset, context, diagnostics);
+    if seniority.as_deref() == stated && claims.is_empty() && contributors.is_none() {
         return Cow::Borrowed(changeset);
     }
     let mut vetted = changeset.clone();
     vetted.author.seniority = seniority;
+    if let Some(contributors) = contributors {
+        vetted.contributors = contributors;
+    }
     vetted.author.prior_changes = None;
     if claimed_history {
         vetted.history = None;
     }
     Cow::Owned(vetted)
+}
+
+/// The contributors of `changeset` with their seniority as the context's
+/// (non-empty) people list gives it, as for the author: a listed one's
+/// level, an unlisted one's none (the lowest level), whatever the
+/// changeset states; `None` when that changes nothing. One
+/// `contributor-not-in-people` warning names the unlisted ones (bounded).
+fn vet_contributors(
+    changeset: &Changeset,
+    context: &Context,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<Contributor>> {
+    if changeset.contributors.is_empty() {
+        return None;
+    }
+    // One look-up table, not a scan of the list per contributor: both may
+    // hold thousands. The first entry for an id wins, as `Context::person`.
+    let mut levels: BTreeMap<String, &str> = BTreeMap::new();
+    for p in &context.people {
+        levels.entry(p.id.to_ascii_lowercase()).or_insert(p.seniority.as_str());
+    }
+    let mut unlisted = Vec::new();
+    let vetted: Vec<Contributor> = changeset
+        .contributors
+        .iter()
+        .map(|c| {
+            let level = levels.get(&c.id.to_ascii_lowercase()).map(|l| (*l).to_owned());
+            if level.is_none() {
+                unlisted.push(blastgate_graph::shorten(&c.id));
+            }
+            Contributor { id: c.id.clone(), seniority: level }
+        })
+        .collect();
+    if !unlisted.is_empty() {
+        unlisted.sort_unstable();
+        unlisted.dedup();
+        let count = match unlisted.len() {
+            1 => "a contributor".to_owned(),
+            n => format!("{n} contributors"),
+        };
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "contributor-not-in-people",
+            format!(
+                "the context's people list does not list {count} of the change (the other commits' authors and \
+                 co-authors): {}; they count as the lowest level for the AI rule, whatever the changeset states. Add \
+                 them to the list",
+                super::name_list(&unlisted)
+            ),
+        ));
+    }
+    (vetted != changeset.contributors).then_some(vetted)
 }
 
 /// At least one line added to tests for this many lines added to code, for
@@ -239,7 +298,6 @@ pub(crate) fn untested_places(
     files: &[FileChange],
     ownership: &[blastgate_change::FileOwnership],
 ) -> Vec<Option<String>> {
-    use std::collections::BTreeMap;
     let mut nodes_of: BTreeMap<&str, &blastgate_change::FileOwnership> = BTreeMap::new();
     for o in ownership {
         nodes_of.entry(o.path.as_str()).or_insert(o);
