@@ -107,8 +107,9 @@ pub(crate) struct Basis {
 
 impl Basis {
     /// Knots at `segments` equally spaced quantiles of each metric's
-    /// transformed values over `rows` (repeated values merged, so a metric
-    /// that is mostly 1 gets few segments). Binary metrics get one column.
+    /// transformed values over `rows`, the last at the 99.5th percentile
+    /// (repeated values merged, so a metric that is mostly 1 gets few
+    /// segments). Binary metrics get one column.
     pub(crate) fn new(history: &History, rows: &[HistoryRow], segments: usize) -> Self {
         let terms = history
             .metrics()
@@ -122,9 +123,16 @@ impl Basis {
                     rows.iter().filter_map(|r| r.values.get(i)).map(|&v| metric.transform(v)).collect();
                 values.sort_by(f64::total_cmp);
                 let n = values.len();
-                let mut knots: Vec<f64> = (0..=segments.max(1))
-                    .filter_map(|s| values.get((s * n.saturating_sub(1)) / segments.max(1)).copied())
-                    .collect();
+                let segments = segments.max(1);
+                // The last knot at the 99.5th percentile, not the largest
+                // value: one absurd row (lines added 1e308) stretched the top
+                // segment over 700 units of ln and flattened the shape
+                // (a limits audit); beyond the knot the shape is flat.
+                let at = |s: usize| {
+                    let top = n.saturating_sub(1);
+                    if s == segments { (top * 995) / 1000 } else { (s * top) / segments }
+                };
+                let mut knots: Vec<f64> = (0..=segments).filter_map(|s| values.get(at(s)).copied()).collect();
                 knots.dedup_by(|a, b| a.total_cmp(b).is_eq());
                 (metric, knots)
             })

@@ -299,9 +299,11 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
     Ok(())
 }
 
-/// A raw metric value for a table: integers without decimals.
+/// A raw metric value for a table: integers without decimals, and values
+/// of a million or more in scientific notation (a history row's `1e308`
+/// printed 309 digits on one line).
 fn compact(v: f64) -> String {
-    if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    crate::printable::number(v).unwrap_or_else(|| if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") })
 }
 
 #[cfg(test)]

@@ -145,3 +145,26 @@ mod tests {
         assert_eq!(super::one_line("plain é"), "plain é");
     }
 }
+
+/// A number too large or too small to read in positional notation (at
+/// least a million, or nonzero below a millionth), in scientific notation:
+/// `1e308`, `-1e-300`. `None` for numbers that read well as they are.
+pub fn number(v: f64) -> Option<String> {
+    let a = v.abs();
+    (a >= 1e6 || (a > 0.0 && a < 1e-6)).then(|| format!("{v:e}"))
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::number;
+
+    #[test]
+    fn extreme_numbers_are_scientific_others_as_they_are() {
+        assert_eq!(number(1e308).as_deref(), Some("1e308"));
+        assert_eq!(number(-1e-300).as_deref(), Some("-1e-300"));
+        assert_eq!(number(2_500_000.0).as_deref(), Some("2.5e6"));
+        assert_eq!(number(0.5), None);
+        assert_eq!(number(0.0), None);
+        assert_eq!(number(999_999.0), None);
+    }
+}

@@ -208,8 +208,10 @@ fn config(args: &RadiusArgs) -> Result<RadiusConfig, Failure> {
         config = config.with_max_depth(d);
     }
     if let Some(p) = args.min_probability {
-        let p = blastgate::graph::Probability::new(p)
-            .ok_or_else(|| Failure::Usage(format!("--min-probability `{p}` is not a number in [0, 1]")))?;
+        let p = blastgate::graph::Probability::new(p).ok_or_else(|| {
+            let shown = crate::printable::number(p).unwrap_or_else(|| p.to_string());
+            Failure::Usage(format!("--min-probability `{shown}` is not a number in [0, 1]"))
+        })?;
         config = config.with_min_probability(p);
     }
     Ok(config)
@@ -466,7 +468,10 @@ impl<'a> Report<'a> {
                 given.push(format!("--max-depth {d}"));
             }
             if let Some(p) = b.min_probability {
-                given.push(format!("--min-probability {p}"));
+                given.push(format!(
+                    "--min-probability {}",
+                    crate::printable::number(p).unwrap_or_else(|| p.to_string())
+                ));
             }
             writeln!(
                 out,
