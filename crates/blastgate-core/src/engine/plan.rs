@@ -163,6 +163,31 @@ pub(crate) fn approvals(
                 diagnostics,
             );
         }
+        // The CODEOWNERS owners of code changed in nodes the graph gives an
+        // owner: a code host asks them whatever the graph says (an audit:
+        // `/orders/auth/ @org/security` went unasked because `orders` has
+        // a graph owner, so the security team never saw a change to its
+        // code). A set naming a changed node's owner adds nothing: that
+        // team is asked anyway.
+        let owned: std::collections::BTreeMap<&str, &str> = resolved
+            .touched
+            .iter()
+            .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()).map(|o| (t.id.as_str(), o)))
+            .collect();
+        let beside: Vec<&FileOwnership> = resolved
+            .ownership
+            .iter()
+            .filter(|f| {
+                f.deploys
+                    && !f.owners.is_empty()
+                    && !f.nodes.is_empty()
+                    && f.nodes.iter().all(|n| owned.contains_key(n.as_str()))
+                    && !f.owners.iter().any(|o| {
+                        f.nodes.iter().any(|n| owned.get(n.as_str()).is_some_and(|team| same_team(o, team)))
+                    })
+            })
+            .collect();
+        codeowners_beside(&beside, author, &engine.policy.seniority.senior, &mut out);
     }
     // The nodes the change deploys, for who counts as a changed node's
     // team beyond the owner approvals: a README in another service's folder
@@ -522,6 +547,53 @@ fn owners_by_file(
     }
 }
 
+/// Owner approvals for the CODEOWNERS owners of `files`, code of nodes
+/// the graph gives an owner, who is asked on its own: one per set of
+/// owners (as [`owners_by_file`] groups them), none for a set an approval
+/// already names. Files no rule owns, or only the author owns, need
+/// nothing more: the node's owner is asked.
+fn codeowners_beside(files: &[&FileOwnership], author: &[String], senior: &str, out: &mut Vec<Approval>) {
+    let (groups, _, _) = owner_groups(files, author);
+    let fresh: Vec<&OwnerGroup> = groups
+        .iter()
+        .filter(|(owners, _)| !out.iter().any(|a| a.role == ApprovalRole::Owner && a.teams == *owners))
+        .collect();
+    for (owners, files) in fresh.iter().take(MAX_OWNER_APPROVALS) {
+        out.push(Approval {
+            role: ApprovalRole::Owner,
+            count: 1,
+            teams: owners.clone(),
+            min_seniority: None,
+            reason: format!("CODEOWNERS of {}, beside the owner of its node", name_list(files)),
+        });
+    }
+    if let Some(rest) = fresh.get(MAX_OWNER_APPROVALS..).filter(|r| !r.is_empty()) {
+        let count: usize = rest.iter().map(|(_, f)| f.len()).sum();
+        out.push(Approval {
+            role: ApprovalRole::Owner,
+            count: 1,
+            teams: Vec::new(),
+            min_seniority: Some(senior.to_owned()),
+            reason: format!(
+                "{} more sets of code owners own {count} more files: a senior engineer to coordinate their sign-off",
+                rest.len()
+            ),
+        });
+    }
+}
+
+/// Whether a CODEOWNERS owner names the graph's owner `team`: the same
+/// name once a leading `@` and anything up to the last `/` or `:` are
+/// dropped, ASCII case ignored (`@acme/team-orders`, `team-orders` and
+/// `group:default/team-orders` are one team).
+fn same_team(codeowner: &str, team: &str) -> bool {
+    let bare = |name: &str| {
+        let name = name.trim().trim_start_matches('@');
+        name.rsplit(['/', ':']).next().unwrap_or(name).to_owned()
+    };
+    bare(codeowner).eq_ignore_ascii_case(&bare(team))
+}
+
 /// Most CODEOWNERS owner sets asked one by one; past it the rest are one
 /// senior engineer who coordinates their sign-off. As many as are compared
 /// with each other ([`MAX_COMPARED_OWNER_SETS`]): a bound on the output,
@@ -645,7 +717,17 @@ fn same_person(owner: &str, person: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_author, same_person};
+    use super::{is_author, same_person, same_team};
+
+    #[test]
+    fn a_code_owner_names_a_graph_team_by_its_last_name() {
+        assert!(same_team("@acme/team-orders", "team-orders"));
+        assert!(same_team("@acme/Team-Orders", "group:default/team-orders"));
+        assert!(same_team("@team-orders", "group:team-orders"));
+        assert!(same_team("alice@example.com", "alice@example.com"));
+        assert!(!same_team("@acme/security", "team-orders"));
+        assert!(!same_team("@acme/orders", "team-orders"));
+    }
 
     #[test]
     fn an_owner_is_the_person_by_name_or_email_case_ignored() {
