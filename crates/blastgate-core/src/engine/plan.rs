@@ -182,9 +182,10 @@ pub(crate) fn approvals(
                     && !f.owners.is_empty()
                     && !f.nodes.is_empty()
                     && f.nodes.iter().all(|n| owned.contains_key(n.as_str()))
-                    && !f.owners.iter().any(|o| {
-                        f.nodes.iter().any(|n| owned.get(n.as_str()).is_some_and(|team| same_team(o, team)))
-                    })
+                    && !f
+                        .owners
+                        .iter()
+                        .any(|o| f.nodes.iter().any(|n| owned.get(n.as_str()).is_some_and(|team| same_team(o, team))))
             })
             .collect();
         codeowners_beside(&beside, author, &engine.policy.seniority.senior, &mut out);
