@@ -168,12 +168,16 @@ pub(crate) fn approvals(
         // `/orders/auth/ @org/security` went unasked because `orders` has
         // a graph owner, so the security team never saw a change to its
         // code). A set naming a changed node's owner adds nothing: that
-        // team is asked anyway.
+        // team is asked anyway; unless the owner made the change, when a
+        // senior stands in for it and the set's other owners are asked (a
+        // red-team pass: `@bob @org/security`, bob the author and the
+        // node's owner, dropped security).
         let owned: std::collections::BTreeMap<&str, &str> = resolved
             .touched
             .iter()
             .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()).map(|o| (t.id.as_str(), o)))
             .collect();
+        let asked = |team: &str| !is_author(team, author);
         let beside: Vec<&FileOwnership> = resolved
             .ownership
             .iter()
@@ -182,10 +186,9 @@ pub(crate) fn approvals(
                     && !f.owners.is_empty()
                     && !f.nodes.is_empty()
                     && f.nodes.iter().all(|n| owned.contains_key(n.as_str()))
-                    && !f
-                        .owners
-                        .iter()
-                        .any(|o| f.nodes.iter().any(|n| owned.get(n.as_str()).is_some_and(|team| same_team(o, team))))
+                    && !f.owners.iter().any(|o| {
+                        f.nodes.iter().any(|n| owned.get(n.as_str()).is_some_and(|t| asked(t) && same_team(o, t)))
+                    })
             })
             .collect();
         codeowners_beside(&beside, author, &engine.policy.seniority.senior, &mut out);
