@@ -218,6 +218,35 @@ impl Engine {
         self.graph_digest.get().map_or("", String::as_str)
     }
 
+    /// `changeset` with the claims its own evidence contradicts dropped
+    /// (`vet.rs`: tests by the files, AI involvement by the tool named, a
+    /// rollback plan by the data destroyed), warnings in `notes`. Run on
+    /// the changeset assessed and on every changeset a counterfactual
+    /// tries, so that an advised change is judged as the gate will judge
+    /// it when it comes (an audit: a tried rollback plan an agent's tool
+    /// voided, and tests too small to count, promised depths that
+    /// following the advice did not get).
+    pub(crate) fn vet_evidence<'a>(
+        &self,
+        changeset: Cow<'a, Changeset>,
+        notes: &mut Vec<Diagnostic>,
+    ) -> Cow<'a, Changeset> {
+        let vetted = vet::vet_tests(changeset, &self.classifier, notes);
+        // Provenance before the rollback claim: an agent named by its tool
+        // makes the claim an agent's.
+        let vetted = vet::vet_provenance(vetted, notes);
+        vet::vet_rollback(vetted, &self.classifier, &|id| self.holds_data(id), notes)
+    }
+
+    /// Whether graph node `id` is a datastore or a queue: destroying its
+    /// resources loses data.
+    pub(crate) fn holds_data(&self, id: &str) -> bool {
+        self.graph
+            .index_of(id)
+            .and_then(|i| self.graph.node(i))
+            .is_some_and(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))
+    }
+
     /// Assesses `changeset` in `context`. Never fails: problems are
     /// diagnostics, and errors escalate to the policy's error depth.
     ///
@@ -233,11 +262,7 @@ impl Engine {
         let invalid = check::inputs(changeset, context);
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
-        let vetted = vet::vet_tests(vetted, &self.classifier, &mut notes);
-        // Provenance before the rollback claim: an agent named by its tool
-        // makes the claim an agent's.
-        let vetted = vet::vet_provenance(vetted, &mut notes);
-        let vetted = vet::vet_rollback(vetted, &self.classifier, &mut notes);
+        let vetted = self.vet_evidence(vetted, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
         let assess = || {
             let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, invalid.clone());

@@ -49,8 +49,12 @@ pub(crate) fn explore(
     }
     let mut out = Vec::new();
     let reuse = Reuse { changeset, resolved: &waits.resolved, radius: &radius };
+    // Each tried change is vetted as the gate will vet it when it comes
+    // (`Engine::vet_evidence`): a claim its own evidence voids is not
+    // counted in the depth promised.
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
-        let d = engine.decide(c, ctx, options, Some(reuse), false, Vec::new());
+        let c = engine.vet_evidence(std::borrow::Cow::Borrowed(c), &mut Vec::new());
+        let d = engine.decide(&c, ctx, options, Some(reuse), false, Vec::new());
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -69,7 +73,8 @@ pub(crate) fn explore(
         c.safety.rollback_plan = Some(true);
         // Data destroyed without a final snapshot makes a plan worthless
         // (`vet.rs`): the advice is to keep the data first.
-        let lost: Vec<String> = vet::lost_data(changeset).map(|r| r.address.clone()).collect();
+        let holds_data = |id: &str| engine.holds_data(id);
+        let lost: Vec<String> = vet::lost_data(changeset, &holds_data).map(|r| r.address.clone()).collect();
         for r in c.infrastructure.iter_mut().filter(|r| lost.contains(&r.address)) {
             r.final_snapshot = Some(true);
         }
@@ -82,8 +87,15 @@ pub(crate) fn explore(
                         && blastgate_change::file_kind(&engine.classifier, f).0
                             == blastgate_change::ChangeKind::Infrastructure
                 }));
+        // Tried as a person's own change (AI help at most: no agent, no
+        // agent's tool named, which would make it the agent's again): a
+        // person taking over the agent's commits keeps its trailers, and
+        // the gate reads them as the agent's (an audit: the advice to take
+        // the change over promised a depth its own input did not get).
         if by_agent {
             c.provenance.ai = Some(AiInvolvement::Generated);
+            c.provenance.tool = None;
+            c.provenance.model = None;
         }
         let keep = if lost.is_empty() {
             ""
@@ -91,7 +103,8 @@ pub(crate) fn explore(
             "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then "
         };
         let whom = if by_agent {
-            "have a person take the change over from the agent (commit it as their own) and "
+            "have a person make the change themselves instead of the agent (its own rollback claim on what it \
+             destroys is not counted) and "
         } else {
             ""
         };
@@ -135,29 +148,45 @@ pub(crate) fn explore(
         // and infrastructure need none, and a test under `k8s/` would read
         // as infrastructure: a gaming audit), in path order (the order
         // files are listed in must not move them).
+        // The rest of what deploys (configuration, migrations,
+        // infrastructure) counts in the proportion too (`vet.rs`): tests
+        // for it are tried in the repository's top-level test folder (an
+        // audit: sized by the code alone, the tests tried were too small
+        // to count, and a change of configuration alone was tried with
+        // none).
         let mut by_dir: std::collections::BTreeMap<&str, u64> = Default::default();
+        let mut other = 0u64;
         for f in &changeset.files {
-            if blastgate_change::file_kind(&engine.classifier, f).0 == blastgate_change::ChangeKind::Code {
+            let kind = blastgate_change::file_kind(&engine.classifier, f).0;
+            if kind == blastgate_change::ChangeKind::Code {
                 let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
                 let lines = by_dir.entry(dir).or_default();
                 *lines = lines.saturating_add(f.added);
+            } else if kind.deploys() && !blastgate_change::adds_tests(&engine.classifier, f) {
+                other = other.saturating_add(f.added);
             }
         }
-        let total = by_dir.values().fold(0u64, |a, &b| a.saturating_add(b)).max(1);
-        for (dir, lines) in &by_dir {
-            let sep = if dir.is_empty() { "" } else { "/" };
-            c.files.push(FileChange {
-                path: format!("{dir}{sep}tests/blastgate_counterfactual_test"),
-                added: (*lines).max(1),
-                status: FileStatus::Added,
-                ..FileChange::default()
-            });
+        let mut tried: Vec<(String, u64)> = by_dir
+            .iter()
+            .map(|(dir, lines)| {
+                let sep = if dir.is_empty() { "" } else { "/" };
+                (format!("{dir}{sep}tests/blastgate_counterfactual_test"), (*lines).max(1))
+            })
+            .collect();
+        if other > 0 || (tried.is_empty() && !changeset.files.is_empty()) {
+            tried.push(("tests/blastgate_counterfactual_config_test".to_owned(), other.max(1)));
         }
-        let action = if by_dir.is_empty() {
+        let total = tried.iter().fold(0u64, |a, (_, n)| a.saturating_add(*n));
+        for (path, added) in tried {
+            c.files.push(FileChange { path, added, status: FileStatus::Added, ..FileChange::default() });
+        }
+        let action = if total == 0 {
             "add or change tests that cover the change".to_owned()
         } else {
             let unit = if total == 1 { "line" } else { "lines" };
-            format!("add tests that cover the change (tried as {total} {unit} of tests beside its code)")
+            format!(
+                "add tests that cover the change (tried as {total} {unit} of tests, as many as it adds to what deploys)"
+            )
         };
         try_one("add-tests", action, &c, context);
     }
@@ -214,7 +243,8 @@ pub(crate) fn explore(
         // radius scratch and a result that large, and memory is the bound
         // there (the answer is the same either way).
         let decide = |(_, part): &(String, Changeset)| {
-            let d = engine.decide(part, context, options, None, false, Vec::new());
+            let part = engine.vet_evidence(std::borrow::Cow::Borrowed(part), &mut Vec::new());
+            let d = engine.decide(&part, context, options, None, false, Vec::new());
             (d.depth, d.likelihood)
         };
         let decided: Vec<(ReviewDepth, f64)> =
@@ -226,7 +256,11 @@ pub(crate) fn explore(
         }
         out.push(Counterfactual {
             id: "split-per-service".to_owned(),
-            action: format!("split into one change per service ({})", described.join(", ")),
+            action: format!(
+                "split into one change per service ({}), each deployed after the one before has finished its \
+                 rollout (deployed together, the parts are changes in flight that collide)",
+                described.join(", ")
+            ),
             review_depth: worst,
             lowers: worst < depth,
             likelihood: round6(worst_likelihood),

@@ -358,18 +358,26 @@ pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bo
 
 /// The destructive resources of `changeset` that keep no final snapshot:
 /// those that say so (`final_snapshot: false`), and the datastores and
-/// queues (by resource type) that do not say they keep one. Leaving the
-/// snapshot out must not read as keeping it.
-pub(crate) fn lost_data(changeset: &Changeset) -> impl Iterator<Item = &InfraChange> {
-    changeset.infrastructure.iter().filter(|r| {
+/// queues (by resource type, or by the kind of the node they map to:
+/// `holds_data`) that do not say they keep one. Leaving the snapshot out
+/// must not read as keeping it, nor leaving the type out (an audit: an
+/// untyped resource of a datastore node let a bare rollback plan lift a
+/// block).
+pub(crate) fn lost_data<'c>(
+    changeset: &'c Changeset,
+    holds_data: &'c dyn Fn(&str) -> bool,
+) -> impl Iterator<Item = &'c InfraChange> {
+    changeset.infrastructure.iter().filter(move |r| {
         r.effective_action().is_destructive()
             && match r.final_snapshot {
                 Some(kept) => !kept,
-                None => r
-                    .resource_types()
-                    .into_iter()
-                    .map(super::rules::guess_kind)
-                    .any(|k| matches!(k, NodeKind::Datastore | NodeKind::Queue)),
+                None => {
+                    r.node.as_deref().is_some_and(holds_data)
+                        || r.resource_types()
+                            .into_iter()
+                            .map(super::rules::guess_kind)
+                            .any(|k| matches!(k, NodeKind::Datastore | NodeKind::Queue))
+                }
             }
     })
 }
@@ -380,17 +388,22 @@ pub(crate) fn lost_data(changeset: &Changeset) -> impl Iterator<Item = &InfraCha
 pub(crate) fn vet_rollback<'a>(
     changeset: Cow<'a, Changeset>,
     classifier: &Classifier,
+    holds_data: &dyn Fn(&str) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     if changeset.safety.rollback_plan != Some(true) {
         return changeset;
     }
     // Sorted: the message must not depend on the order resources are listed in.
-    let mut lost: Vec<&str> = lost_data(&changeset).map(|r| r.address.as_str()).collect();
+    let mut lost: Vec<String> = lost_data(&changeset, holds_data).map(|r| r.address.clone()).collect();
     lost.sort_unstable();
     lost.dedup();
+    // Both checks speak when both apply: an agent's destructive change
+    // that also destroys data without a snapshot says so twice.
+    let changeset = vet_agent_rollback(changeset, classifier, diagnostics);
+    let lost: Vec<&str> = lost.iter().map(String::as_str).collect();
     let Some((first, more)) = first_and_more(&lost) else {
-        return vet_agent_rollback(changeset, classifier, diagnostics);
+        return changeset;
     };
     diagnostics.push(Diagnostic::new(
         Level::Warning,
@@ -425,8 +438,8 @@ fn first_and_more<'a>(names: &[&'a str]) -> Option<(&'a str, String)> {
 /// production is the party whose own assurance cannot be the evidence (an
 /// audit: an agent's plan replacing the production cluster and two tier-0
 /// databases went from `block` to `multi_party` on its `rollback_plan:
-/// true`). A person who takes the change over (commits it as their own)
-/// can state the plan.
+/// true`). A person who makes the change themselves, instead of the
+/// agent, can state the plan.
 fn vet_agent_rollback<'a>(
     changeset: Cow<'a, Changeset>,
     classifier: &Classifier,
@@ -457,8 +470,8 @@ fn vet_agent_rollback<'a>(
         format!(
             "the changeset states a rollback plan, but an autonomous agent made it and it deletes or replaces \
              `{first}`{more}: an agent's own assurance is not evidence that its destructive change can be undone, \
-             so the claim is not counted. A person who takes the change over (commits it as their own) can state \
-             the plan"
+             so the claim is not counted. A person who makes the change themselves, instead of the agent, can \
+             state the plan"
         ),
     ));
     let mut vetted = changeset.into_owned();
