@@ -470,6 +470,22 @@ const DATASTORE_TYPES: &[&str] = &[
     "fsx_",
     "secretsmanager_secret",
     "secret_manager_secret",
+    // Found by a red-team pass: keys, backups and stores the words above
+    // missed (GCP's key beside AWS's, a key's replica, snapshots, which
+    // are the backups themselves, file stores, ledgers, repositories).
+    "crypto_key",
+    "kms_replica_key",
+    "_snapshot",
+    "filestore",
+    "directory_bucket",
+    "qldb",
+    "memorydb",
+    "alloydb",
+    "cloudhsm",
+    "ecr_repository",
+    "artifact_registry_repository",
+    "codecommit_repository",
+    "netapp_volume",
 ];
 
 /// Words in resource types that name a queue or stream.
@@ -525,6 +541,13 @@ mod kind_tests {
             "aws_secretsmanager_secret",
             "google_secret_manager_secret",
             "azurerm_key_vault",
+            "google_kms_crypto_key",
+            "aws_kms_replica_key",
+            "aws_db_snapshot",
+            "aws_ebs_snapshot",
+            "google_filestore_instance",
+            "aws_s3_directory_bucket",
+            "aws_qldb_ledger",
         ] {
             assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
         }
