@@ -623,7 +623,12 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
 /// order kept). An AI tool or agent named by a trailer ([`AiAgents`]) is
 /// left out: [`provenance`] records it. A commit's author is kept whoever
 /// it is, an agent's bot account too: the commit is its work. Committers
-/// are not people who made the change (whoever rebased or merged it).
+/// are not people who made the change (whoever rebased or merged it),
+/// except the committer of an AI agent's or tool's commit, unless a bot
+/// (a name ending `[bot]`, GitHub's `noreply@github.com`) or an agent:
+/// the person who ran the agent and committed its work delegated it, and
+/// may not approve it (a red-team pass: only a `Co-authored-by:` line
+/// made that person one of the change's people).
 pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
     let mut found: BTreeMap<String, String> = BTreeMap::new();
     let mut add = |name: &str, email: &str| {
@@ -633,8 +638,18 @@ pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
             found.entry(id.to_ascii_lowercase()).or_insert(id);
         }
     };
+    let bot = |name: &str, email: &str| {
+        name.trim().to_ascii_lowercase().ends_with("[bot]")
+            || email.trim().eq_ignore_ascii_case("noreply@github.com")
+            || agents.identify(name, email).is_some()
+    };
     for commit in commits {
         add(&commit.author_name, &commit.author_email);
+        if agents.identify(&commit.author_name, &commit.author_email).is_some()
+            && !bot(&commit.committer_name, &commit.committer_email)
+        {
+            add(&commit.committer_name, &commit.committer_email);
+        }
         for (key, value) in trailers(&commit.message) {
             if key.eq_ignore_ascii_case("co-authored-by") {
                 let (name, email) = identity(&value);

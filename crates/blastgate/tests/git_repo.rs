@@ -1246,7 +1246,9 @@ fn co_authors_are_contributors_and_ai_co_authors_are_not() {
     let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
     assert_eq!(change.author.id, "198982749+Copilot@users.noreply.github.com");
     let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["alice@example.com"], "the agents are provenance, not contributors");
+    // (The harness commits as `dev@example.com`: the person who committed
+    // the agent's work is one of its people too.)
+    assert_eq!(ids, ["alice@example.com", "dev@example.com"], "the agents are provenance, not contributors");
     let a = assess_leaf(&change);
     let s = &a.decision.separation_of_duties;
     assert!(s.excluded.iter().any(|p| p == "alice@example.com"), "{s:?}");
@@ -1260,5 +1262,47 @@ fn co_authors_are_contributors_and_ai_co_authors_are_not() {
     let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
     assert_eq!(change.author.id, "Alice@Example.com");
     let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["198982749+Copilot@users.noreply.github.com", "Bob"]);
+    assert_eq!(ids, ["198982749+Copilot@users.noreply.github.com", "Bob", "dev@example.com"]);
+}
+
+/// Regression (a red-team pass): an agent's commit that a person
+/// committed (they ran the agent and committed its work, with no
+/// `Co-authored-by:` line) excluded only the bot, and the person was asked
+/// as a code owner of their own delegated change. The committer of an
+/// agent's commit is one of its people; a bot committer (GitHub's
+/// `web-flow`) is not, nor is the committer of a person's commit.
+#[test]
+fn the_person_committing_an_agents_commit_is_a_contributor() {
+    let repo = Repo::new("agent-committed-by-person");
+    repo.write("leaf/main.go", b"package main\n");
+    let base = repo.commit_as(("Base", "base@example.com"), 0.0, "Initial");
+    let commit = |author: (&str, &str), committer: (&str, &str), text: &[u8]| {
+        repo.write("leaf/main.go", text);
+        repo.git(&["add", "-A"]);
+        let out = repo
+            .command(&["commit", "-q", "-m", "Leaf: change"])
+            .env("GIT_AUTHOR_NAME", author.0)
+            .env("GIT_AUTHOR_EMAIL", author.1)
+            .env("GIT_COMMITTER_NAME", committer.0)
+            .env("GIT_COMMITTER_EMAIL", committer.1)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "commit: {}", String::from_utf8_lossy(&out.stderr));
+        repo.git(&["rev-parse", "HEAD"])
+    };
+    let bot = ("copilot-swe-agent[bot]", "198982749+Copilot@users.noreply.github.com");
+    let first = commit(bot, ("Alice", "alice@example.com"), &lines(20, "a"));
+    let opts = GitOptions::default();
+    let ids = |a: &str, b: &str| -> Vec<String> {
+        let change = changeset_from_git(repo.path(), &range(a, b), &opts).unwrap();
+        change.contributors.iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(&base, &first), ["alice@example.com"]);
+    let change = changeset_from_git(repo.path(), &range(&base, &first), &opts).unwrap();
+    let a = assess_leaf(&change);
+    assert!(a.decision.separation_of_duties.excluded.iter().any(|p| p == "alice@example.com"));
+    let web = commit(bot, ("GitHub", "noreply@github.com"), &lines(21, "b"));
+    assert!(ids(&first, &web).is_empty(), "GitHub's web-flow committer is nobody's delegate");
+    let human = commit(("Carol", "carol@example.com"), ("Dave", "dave@example.com"), &lines(22, "c"));
+    assert!(ids(&web, &human).is_empty(), "whoever rebased a person's commit did not make it");
 }
