@@ -130,6 +130,14 @@ pub struct Person {
     pub id: String,
     /// A name on the policy's seniority scale (`junior`, `senior`, ...).
     pub seniority: String,
+    /// Other ids the same person goes by: commit emails, a GitHub no-reply
+    /// address, a login. A change read from git names its people by their
+    /// commit emails while a gate's `--author` gives a login: listed here,
+    /// both find this person (unlisted, an id counts as the lowest level).
+    /// Matched without regard to ASCII case; no two people share an id or
+    /// an alias.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// How bad an incident is, `sev1` (the worst) to `sev4`.
@@ -275,7 +283,9 @@ impl Context {
     /// `O(people)`: a scan (the list holds at most
     /// [`limits::MAX_LIST_ENTRIES`]).
     pub fn person(&self, id: &str) -> Option<&Person> {
-        self.people.iter().find(|p| p.id.eq_ignore_ascii_case(id))
+        self.people
+            .iter()
+            .find(|p| p.id.eq_ignore_ascii_case(id) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)))
     }
 
     /// The same context as of another instant (a `--now` given to the CLI,

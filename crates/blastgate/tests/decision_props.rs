@@ -1114,11 +1114,11 @@ proptest! {
         with_people.people = others
             .iter()
             .enumerate()
-            .map(|(i, &s)| Person { id: format!("other-{i}"), seniority: SENIORITY[s].to_owned() })
+            .map(|(i, &s)| Person { id: format!("other-{i}"), seniority: SENIORITY[s].to_owned(), aliases: Vec::new() })
             .collect();
         if let Some(s) = listed {
             // The changeset names `ana`: ids match without regard to case.
-            with_people.people.push(Person { id: "ANA".into(), seniority: SENIORITY[s].to_owned() });
+            with_people.people.push(Person { id: "ANA".into(), seniority: SENIORITY[s].to_owned(), aliases: Vec::new() });
         }
         // With the list, the changeset's claimed experience is not
         // counted either: the same as a changeset that claims none.

@@ -277,3 +277,34 @@ fn the_last_day_of_9999_is_held_at_the_latest_instant() {
     let context: Context = serde_json::from_str(json).unwrap();
     assert!(crate::context::validate::validate("ctx.json", &context).is_ok());
 }
+
+/// A person's aliases find them as their id does (a commit email beside
+/// a login), and no id or alias names two people.
+#[test]
+fn aliases_find_a_person_and_name_one_person_only() {
+    let text = |people: &str| {
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-01-01T00:00:00Z", "people": {people}}}"#
+        )
+    };
+    let parse = |people: &str| -> Context { serde_json::from_str(&text(people)).unwrap() };
+    let c = parse(
+        r#"[{"id": "sam", "seniority": "principal", "aliases": ["sam@acme.com", "123+sam@users.noreply.github.com"]}]"#,
+    );
+    assert!(super::validate::validate("ctx.json", &c).is_ok());
+    for id in ["sam", "SAM@acme.com", "123+sam@users.noreply.github.com"] {
+        assert_eq!(c.person(id).map(|p| p.seniority.as_str()), Some("principal"), "{id}");
+    }
+    assert!(c.person("sam@other.com").is_none());
+    for (people, place) in [
+        (
+            r#"[{"id": "sam", "seniority": "senior"}, {"id": "ana", "seniority": "junior", "aliases": ["Sam"]}]"#,
+            "$.people[1].aliases[0]",
+        ),
+        (r#"[{"id": "sam", "seniority": "senior", "aliases": ["s@x.com", "S@X.com"]}]"#, "$.people[0].aliases[1]"),
+        (r#"[{"id": "sam", "seniority": "senior", "aliases": [" "]}]"#, "$.people[0].aliases[0]"),
+    ] {
+        let e = super::validate::validate("ctx.json", &parse(people)).unwrap_err();
+        assert!(e.to_string().contains(place), "{people}: {e}");
+    }
+}

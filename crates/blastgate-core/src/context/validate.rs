@@ -144,22 +144,41 @@ fn check_people(file: &str, c: &Context) -> Result<(), ChangeError> {
             }
             check_string(file, Some(value.as_str()), || at(field))?;
         }
+        for (j, alias) in person.aliases.iter().enumerate() {
+            let place = || format!("$.people[{i}].aliases[{j}]");
+            if alias.trim().is_empty() {
+                return Err(ChangeError::invalid(file, place(), alias.as_str(), "person's alias is empty")
+                    .with_help("give another id the person goes by (a commit email, a login), or leave it out"));
+            }
+            check_string(file, Some(alias.as_str()), place)?;
+        }
     }
-    let mut ids: Vec<(String, usize)> =
-        c.people.iter().enumerate().map(|(i, p)| (p.id.to_ascii_lowercase(), i)).collect();
+    // Every id and alias once: one lookup, one answer.
+    let mut ids: Vec<(String, String, &str)> = c
+        .people
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            std::iter::once((p.id.to_ascii_lowercase(), format!("$.people[{i}].id"), p.id.as_str())).chain(
+                p.aliases
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, a)| (a.to_ascii_lowercase(), format!("$.people[{i}].aliases[{j}]"), a.as_str())),
+            )
+        })
+        .collect();
     ids.sort_unstable();
     for pair in ids.windows(2) {
-        if let [(a, first), (b, second)] = pair
+        if let [(a, first, _), (b, second, id)] = pair
             && a == b
         {
-            let id = c.people.get(*second).map_or("", |p| p.id.as_str());
             return Err(ChangeError::invalid(
                 file,
-                format!("$.people[{second}].id"),
-                id,
-                format!("person listed twice (also at $.people[{first}]; ids match without regard to case)"),
+                second.clone(),
+                *id,
+                format!("person listed twice (also at {first}; ids and aliases match without regard to case)"),
             )
-            .with_help("list each person once"));
+            .with_help("list each person once, and each of their ids once"));
         }
     }
     Ok(())
@@ -192,7 +211,8 @@ fn check_lengths(file: &str, c: &Context) -> Result<(), ChangeError> {
             };
             [(format!("$.freezes[{i}].scope"), scope), (format!("$.freezes[{i}].allow"), f.allow.len())]
         })
-        .chain(c.in_flight.iter().enumerate().map(|(i, f)| (format!("$.in_flight[{i}].services"), f.services.len())));
+        .chain(c.in_flight.iter().enumerate().map(|(i, f)| (format!("$.in_flight[{i}].services"), f.services.len())))
+        .chain(c.people.iter().enumerate().map(|(i, p)| (format!("$.people[{i}].aliases"), p.aliases.len())));
     match outer.into_iter().chain(inner).find(|(_, n)| *n > limits::MAX_LIST_ENTRIES) {
         // Limit errors have no place field: the place goes with the file.
         Some((place, n)) => Err(ChangeError::limit(

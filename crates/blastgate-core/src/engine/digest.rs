@@ -248,6 +248,7 @@ pub(crate) fn input_digest(
                     "freezes",
                     "in_flight",
                     "people",
+                    "people.*.aliases",
                     "freezes.*.scope.services",
                     "freezes.*.scope.tiers",
                     "freezes.*.allow",

@@ -167,7 +167,9 @@ fn vet_contributors(
     // hold thousands. The first entry for an id wins, as `Context::person`.
     let mut levels: BTreeMap<String, &str> = BTreeMap::new();
     for p in &context.people {
-        levels.entry(p.id.to_ascii_lowercase()).or_insert(p.seniority.as_str());
+        for id in std::iter::once(&p.id).chain(&p.aliases) {
+            levels.entry(id.to_ascii_lowercase()).or_insert(p.seniority.as_str());
+        }
     }
     let mut unlisted = Vec::new();
     let vetted: Vec<Contributor> = changeset
@@ -194,7 +196,7 @@ fn vet_contributors(
             format!(
                 "the context's people list does not list {count} of the change (the other commits' authors and \
                  co-authors): {}; they count as the lowest level for the AI rule, whatever the changeset states. Add \
-                 them to the list",
+                 them to the list (a person's commit emails as `aliases` of their entry)",
                 super::name_list(&unlisted)
             ),
         ));
