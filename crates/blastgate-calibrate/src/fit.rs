@@ -192,7 +192,17 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         return Err(CalibrateError::data(source, "the test share must be strictly between 0 and 1"));
     }
     let rows = history.rows();
-    let train_rows = ((rows.len() as f64) * (1.0 - config.test_share)).floor() as usize;
+    let mut train_rows = (((rows.len() as f64) * (1.0 - config.test_share)).floor() as usize).min(rows.len());
+    // The cut falls between two times, never inside a group of changes of
+    // the same time: rows of one time were ordered by their outcome, so a
+    // cut inside a month of changes stamped alike put its positives in the
+    // test part (an audit: AUC 0.732 against 0.720 for the same data in a
+    // label-blind order). The whole group is fitted on.
+    while train_rows > 0
+        && matches!((rows.get(train_rows - 1), rows.get(train_rows)), (Some(a), Some(b)) if a.time.total_cmp(&b.time).is_eq())
+    {
+        train_rows += 1;
+    }
     let (train, test) = rows.split_at(train_rows.min(rows.len()));
     for (part, name) in [(train, "earliest"), (test, "latest")] {
         let positives = part.iter().filter(|r| r.label).count();

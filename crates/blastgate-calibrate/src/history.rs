@@ -261,18 +261,22 @@ impl History {
         if rows.windows(2).any(|w| matches!(w, [a, b] if a.time > b.time)) {
             notes.push("rows were not in time order; they were sorted by time".into());
         }
-        // Time order, and rows of the same time by their contents (label,
-        // then values): the order a file happens to list simultaneous
-        // changes in must not move the split or the figures.
+        // Time order, and rows of the same time by their contents (values,
+        // then label): the order a file happens to list simultaneous
+        // changes in must not move the split or the figures. (The split
+        // never cuts a group of one time: see `calibrate`.)
         rows.sort_by(|a, b| {
-            a.time.total_cmp(&b.time).then_with(|| a.label.cmp(&b.label)).then_with(|| {
-                a.values
-                    .iter()
-                    .zip(&b.values)
-                    .map(|(x, y)| x.total_cmp(y))
-                    .find(|o| o.is_ne())
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
+            a.time
+                .total_cmp(&b.time)
+                .then_with(|| {
+                    a.values
+                        .iter()
+                        .zip(&b.values)
+                        .map(|(x, y)| x.total_cmp(y))
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                })
+                .then_with(|| a.label.cmp(&b.label))
         });
         Ok(Self { source: source.to_owned(), metrics, rows, notes })
     }

@@ -37,4 +37,5 @@ pub use budget::BudgetProposal;
 pub use error::{BadCell, BadRows, CalibrateError};
 pub use fit::{CAPTURE_SHARES, Calibration, Config, Evaluation, GateBudget, WeightOrigin, calibrate};
 pub use history::{Columns, History, HistoryRow, Metric};
+pub use model_file::check_version as check_model_version;
 pub use shape::{ShapeModel, Term};

@@ -43,6 +43,36 @@ pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: 
     out
 }
 
+/// Checks that a model whose version says `calibrate` wrote it
+/// (`calibrated-<history>-<rows>-<hash>`) holds the numbers that hash
+/// names (the intercept, weights, shapes and bands as the file writes
+/// them): a model edited after it was written (a shape
+/// deleted, the intercept raised) kept the version of the fit it no longer
+/// is, and every decision it made named that fit (an audit). A model given
+/// a version of its own is a claim its author makes, and is not checked.
+///
+/// # Errors
+/// What does not match, for a message.
+pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<&Bands>) -> Result<(), String> {
+    let Some(stated) = l.version.strip_prefix("calibrated-").and_then(|v| v.rsplit_once('-')).map(|(_, h)| h) else {
+        return Ok(());
+    };
+    if stated.len() != 12 || !stated.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    let digest = blastgate_core::engine::digest_of(&[decisive_text(l, bands).as_bytes()]);
+    let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
+    if hex.get(..12) == Some(stated) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the model's version `{}` names the numbers `calibrate` wrote, and the file's numbers (intercept, weights, \
+             shapes, bands) are not those: it was edited after it was written",
+            l.version
+        ))
+    }
+}
+
 /// The names of the four bands (likelihood and impact alike), as prose.
 const BAND_PROSE: [&str; 4] = ["low", "medium", "high", "very high"];
 

@@ -504,24 +504,7 @@ pub fn resolve(
         // Every node a module of the address names (as written, with `-`
         // for `_`, or in lower case), and for a moved resource a module of
         // its previous address too: a move changes both places.
-        let by_module = || {
-            let (mut modules, _) = crate::model::module_steps(&r.address);
-            if let Some(previous) = r.moved_from() {
-                modules.extend(crate::model::module_steps(previous).0);
-            }
-            let mut found: Vec<&str> = modules
-                .iter()
-                .filter_map(|name| {
-                    let dashed = name.replace('_', "-");
-                    [(*name).to_owned(), name.to_ascii_lowercase(), dashed.to_ascii_lowercase(), dashed]
-                        .into_iter()
-                        .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
-                })
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            found
-        };
+        let by_module = || self::module_nodes(graph, r);
         if let Some(node) = r.node.as_ref().filter(|_| !inert) {
             let kind = Some(ChangeKind::Infrastructure);
             touch(
@@ -793,6 +776,29 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
 
 fn common_prefix(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// Every node a module of the resource's address names (as written, with
+/// `-` for `_`, or in lower case), and for a moved resource a module of its
+/// previous address too, sorted: the nodes [`resolve`] counts as changed by
+/// the resource beside the one it states.
+pub fn module_nodes<'g>(graph: &'g FrozenGraph, r: &InfraChange) -> Vec<&'g str> {
+    let (mut modules, _) = crate::model::module_steps(&r.address);
+    if let Some(previous) = r.moved_from() {
+        modules.extend(crate::model::module_steps(previous).0);
+    }
+    let mut found: Vec<&str> = modules
+        .iter()
+        .filter_map(|name| {
+            let dashed = name.replace('_', "-");
+            [(*name).to_owned(), name.to_ascii_lowercase(), dashed.to_ascii_lowercase(), dashed]
+                .into_iter()
+                .find_map(|c| graph.index_of(&c).and_then(|i| graph.node(i)).map(|n| n.id()))
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 #[cfg(test)]

@@ -393,7 +393,7 @@ pub struct RolloutPlan {
     /// own (before or after the staged code, as the change needs), after a
     /// verified backup or final snapshot, with the owners watching. At most
     /// 20 entries, the last counting the rest; absent when there is none.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_staged: Vec<String>,
 }
 

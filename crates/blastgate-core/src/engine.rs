@@ -235,16 +235,20 @@ impl Engine {
         // Provenance before the rollback claim: an agent named by its tool
         // makes the claim an agent's.
         let vetted = vet::vet_provenance(vetted, notes);
-        vet::vet_rollback(vetted, &self.classifier, &|id| self.holds_data(id), notes)
+        vet::vet_rollback(vetted, &self.classifier, &|r| self.holds_data(r), notes)
     }
 
-    /// Whether graph node `id` is a datastore or a queue: destroying its
-    /// resources loses data.
-    pub(crate) fn holds_data(&self, id: &str) -> bool {
-        self.graph
-            .index_of(id)
-            .and_then(|i| self.graph.node(i))
-            .is_some_and(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))
+    /// Whether a node resource `r` maps to (the one it states, or one a
+    /// module of its address names, as [`resolve`] maps it) is a datastore
+    /// or a queue: destroying it loses data.
+    pub(crate) fn holds_data(&self, r: &blastgate_change::InfraChange) -> bool {
+        let data = |id: &str| {
+            self.graph
+                .index_of(id)
+                .and_then(|i| self.graph.node(i))
+                .is_some_and(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))
+        };
+        r.node.as_deref().is_some_and(data) || blastgate_change::module_nodes(&self.graph, r).into_iter().any(data)
     }
 
     /// Assesses `changeset` in `context`. Never fails: problems are
@@ -475,7 +479,7 @@ impl Engine {
         } = self.decide(changeset, context, options, None, true, found);
         let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
-            plan::approvals(self, changeset, &resolved, blast, depth, &mut diagnostics);
+            plan::approvals((self, context), changeset, &resolved, blast, depth, &mut diagnostics);
         let limit = self.policy.limits.max_listed_affected;
         let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
         let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired);
@@ -1429,14 +1433,18 @@ fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
 /// values escaped as [`blastgate_graph::Warning`]'s `Display` escapes
 /// them.
 fn portable_warning(w: &blastgate_graph::Warning) -> String {
-    let file = w.file().rsplit(['/', '\\']).find(|part| !part.is_empty()).unwrap_or(w.file());
+    let last = |path: &str| path.rsplit(['/', '\\']).find(|part| !part.is_empty()).unwrap_or(path).to_owned();
+    let file = last(w.file());
     let place = unpositioned(w.place());
-    let shown = if place.is_empty() {
-        blastgate_graph::Warning::new(file, "", w.message())
-    } else {
-        blastgate_graph::Warning::new(file, place, w.message())
-    };
-    shown.to_string()
+    // A merge conflict names the other file too, as it was given (a docs
+    // audit: `(the other: ./graph.yaml)` and the absolute path gave other
+    // bytes under the same digest): by its last component as well.
+    let message =
+        match w.message().rsplit_once(" (the other: ").and_then(|(head, tail)| Some((head, tail.strip_suffix(')')?))) {
+            Some((head, other)) => format!("{head} (the other: {})", last(other)),
+            None => w.message().to_owned(),
+        };
+    blastgate_graph::Warning::new(&file, place, message).to_string()
 }
 
 /// A warning's place without what depends on where an entry is in its
@@ -1525,11 +1533,19 @@ pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> Lea
 /// Everyone who may not approve `changeset`: its author and its
 /// contributors, the empty ids left out, sorted and deduplicated with
 /// ASCII case ignored (the first spelling kept).
-pub(crate) fn excluded_people(changeset: &Changeset) -> Vec<String> {
+pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<String> {
     let ids = std::iter::once(changeset.author.id.as_str()).chain(changeset.contributors.iter().map(|c| c.id.as_str()));
     let mut by_key: std::collections::BTreeMap<String, String> = Default::default();
     for id in ids.map(str::trim).filter(|id| !id.is_empty()) {
-        by_key.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_owned());
+        // Every id the people list gives the person (their login beside
+        // the commit email a change names them by): none of them approves
+        // (a red-team pass: the author, named by an alias, was asked as
+        // the code owner `@sjones`).
+        let person = context.person(id);
+        let aliases = person.into_iter().flat_map(|p| std::iter::once(&p.id).chain(&p.aliases));
+        for id in std::iter::once(id).chain(aliases.map(|a| a.trim())).filter(|a| !a.is_empty()) {
+            by_key.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_owned());
+        }
     }
     by_key.into_values().collect()
 }

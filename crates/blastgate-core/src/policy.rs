@@ -528,13 +528,17 @@ impl Policy {
                     format!("the shape for `{metric}` replaces the feature `{f}`: remove `likelihood.weights.{f}`"),
                 );
             }
-            let finite = shape.values.iter().all(|x| x.is_finite()) && shape.log_odds.iter().all(|x| sane(*x));
+            // Metric values are counts, sizes and ages: a negative one is
+            // read as 0, so two such points would be one with two log-odds
+            // (an audit: a hand-edited shape made a jump at 0).
+            let finite =
+                shape.values.iter().all(|x| x.is_finite() && *x >= 0.0) && shape.log_odds.iter().all(|x| sane(*x));
             let ascending = shape.values.windows(2).all(|w| matches!(w, [a, b] if a < b));
             if shape.values.is_empty() || shape.values.len() != shape.log_odds.len() || !finite || !ascending {
                 return fail(
                     &place,
                     "`values` and `log_odds` must be non-empty, of the same length and finite (log-odds within \
-                     ±1e6), `values` ascending"
+                     ±1e6), `values` ascending and not negative"
                         .into(),
                 );
             }

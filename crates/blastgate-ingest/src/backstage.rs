@@ -633,7 +633,13 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     if let Some(owner) = &spec.owner {
         let owner =
             entity.single_ref(fragment, "spec.owner", owner, "group", &[EntityKind::Group, EntityKind::User])?;
-        node.owner = Some(owner.short_name());
+        // A user outside the default namespace keeps its kind (`user:corp/alice`):
+        // `corp/alice` reads as a team, and the user, the change's author,
+        // was asked to approve their own change (a red-team pass).
+        node.owner = Some(match owner.entity_kind() {
+            Some(EntityKind::User) if owner.namespace != DEFAULT_NAMESPACE => format!("user:{}", owner.short_name()),
+            _ => owner.short_name(),
+        });
     }
     if let Some(system) = &spec.system {
         let system = entity.single_ref(fragment, "spec.system", system, "system", &[EntityKind::System])?;

@@ -393,14 +393,16 @@ pub struct ModelSections {
 }
 
 /// The `[evaluation]` section of a model file: the history and the figures
-/// on its latest part (docs/cli.md, `calibrate`). Metadata: nothing in it
-/// changes a decision.
+/// on its latest part (docs/cli.md, `calibrate`). Nothing in it changes a
+/// decision, but `base_policy` decides whether the model may be read at
+/// all: a model file without it is refused.
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ModelEvaluation {
     /// The version of the policy the model was fitted over (its kept
     /// weights and, with a gate budget, the matrix its bands were chosen
-    /// against). Absent in files written before it was recorded.
+    /// against). Required when the file is read as a policy; absent in
+    /// files written before it was recorded, which are refused.
     #[serde(default)]
     pub base_policy: Option<String>,
     /// The history's file name.
@@ -473,12 +475,26 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
     if sections.format != MODEL_FORMAT {
         return Err(ChangeError::invalid(file, "format", sections.format, "not a model file"));
     }
+    if let Err(message) = blastgate_calibrate::check_model_version(&sections.likelihood, sections.bands.as_ref()) {
+        return Err(ChangeError::invalid(file, "likelihood.version", sections.likelihood.version.as_str(), message)
+            .with_help("calibrate again, or give the edited model a version of its own (`[likelihood] version`)"));
+    }
     // Fitted over another policy: its kept weights and bands belong with
     // that policy's rules and matrix, not the default's (which would drop
-    // that policy's own rules without a word).
-    if let Some(fitted_over) = sections.evaluation.as_ref().and_then(|e| e.base_policy.as_deref())
-        && fitted_over != base.version
-    {
+    // that policy's own rules without a word). A model file must say which
+    // (an audit: with the line deleted, a model fitted over another policy
+    // was applied over the default, and the senior load it promised became
+    // none).
+    let Some(fitted_over) = sections.evaluation.as_ref().and_then(|e| e.base_policy.as_deref()) else {
+        return Err(ChangeError::invalid(
+            file,
+            "evaluation.base_policy",
+            "",
+            "a model file names the policy it was fitted over (`[evaluation] base_policy`), and this one does not",
+        )
+        .with_help("calibrate again (the file was written before the policy was recorded, or edited)"));
+    };
+    if fitted_over != base.version {
         return Err(ChangeError::invalid(
             file,
             "evaluation.base_policy",

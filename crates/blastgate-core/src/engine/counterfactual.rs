@@ -73,7 +73,7 @@ pub(crate) fn explore(
         c.safety.rollback_plan = Some(true);
         // Data destroyed without a final snapshot makes a plan worthless
         // (`vet.rs`): the advice is to keep the data first.
-        let holds_data = |id: &str| engine.holds_data(id);
+        let holds_data = |r: &blastgate_change::InfraChange| engine.holds_data(r);
         let lost: Vec<String> = vet::lost_data(changeset, &holds_data).map(|r| r.address.clone()).collect();
         for r in c.infrastructure.iter_mut().filter(|r| lost.contains(&r.address)) {
             r.final_snapshot = Some(true);

@@ -28,7 +28,7 @@ pub(crate) const MAX_WATCH: usize = 10;
 
 /// The approvals `depth` requires, and the separation of duties.
 pub(crate) fn approvals(
-    engine: &Engine,
+    (engine, context): (&Engine, &crate::context::Context),
     changeset: &Changeset,
     resolved: &ResolvedChange,
     blast: &BlastRadius,
@@ -40,7 +40,7 @@ pub(crate) fn approvals(
     let limit = engine.policy.limits.max_listed_affected;
     // The author and the contributors: none of them may approve, nor be the
     // owner asked (their own change).
-    let excluded = super::excluded_people(changeset);
+    let excluded = super::excluded_people(changeset, context);
     let author: &[String] = &excluded;
     let mut out = Vec::new();
     let approval = |role, teams: Vec<String>, min_seniority: Option<String>, reason: String| Approval {
@@ -689,9 +689,15 @@ fn is_author(owner: &str, people: &[String]) -> bool {
 /// senior stand-in, never to the author. A team (a name with `/`) is never
 /// a person; an empty name is no one.
 fn same_person(owner: &str, person: &str) -> bool {
+    // A Backstage user reference (`user:default/alice`, `user:alice`) is
+    // the user's name (a red-team pass: a native graph owner written so
+    // was not the author `alice`, who was asked to approve her own change).
     fn bare(s: &str) -> &str {
         let s = s.trim();
-        s.strip_prefix('@').unwrap_or(s)
+        match s.get(..5).filter(|p| p.eq_ignore_ascii_case("user:")).and_then(|_| s.get(5..)) {
+            Some(user) => user.rsplit('/').next().unwrap_or(user),
+            None => s.strip_prefix('@').unwrap_or(s),
+        }
     }
     let (owner, person) = (bare(owner), bare(person));
     if owner.is_empty() || person.is_empty() || owner.contains('/') || person.contains('/') {

@@ -486,6 +486,29 @@ const DATASTORE_TYPES: &[&str] = &[
     "artifact_registry_repository",
     "codecommit_repository",
     "netapp_volume",
+    // And a second red-team pass: registries and repositories elsewhere,
+    // Azure storage, user pools (their password hashes cannot be
+    // recreated), log groups, secret mounts, analytics and health stores.
+    "container_registry",
+    "ecrpublic_repository",
+    "codeartifact_repository",
+    "sourcerepo_repository",
+    "github_repository",
+    "gitlab_project",
+    "secret_manager_regional_secret",
+    "storage_share",
+    "data_lake",
+    "storage_table",
+    "s3tables",
+    "digitalocean_volume",
+    "lightsail_bucket",
+    "cognito_user_pool",
+    "cloudwatch_log_group",
+    "vault_mount",
+    "kusto",
+    "mongo_cluster",
+    "healthcare_fhir_store",
+    "healthcare_dataset",
 ];
 
 /// Words in resource types that name a queue or stream.
@@ -501,6 +524,7 @@ const QUEUE_TYPES: &[&str] = &[
     "mq_broker",
     "nats",
     "rabbitmq",
+    "storage_queue",
 ];
 
 /// Words in resource types that name a cache.
@@ -548,6 +572,13 @@ mod kind_tests {
             "google_filestore_instance",
             "aws_s3_directory_bucket",
             "aws_qldb_ledger",
+            "azurerm_container_registry",
+            "google_secret_manager_regional_secret",
+            "azurerm_storage_share",
+            "aws_cognito_user_pool",
+            "aws_cloudwatch_log_group",
+            "vault_mount",
+            "google_healthcare_fhir_store",
         ] {
             assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
         }

@@ -360,21 +360,22 @@ pub(crate) fn has_test_file(classifier: &Classifier, files: &[FileChange]) -> bo
 
 /// The destructive resources of `changeset` that keep no final snapshot:
 /// those that say so (`final_snapshot: false`), and the datastores and
-/// queues (by resource type, or by the kind of the node they map to:
-/// `holds_data`) that do not say they keep one. Leaving the snapshot out
-/// must not read as keeping it, nor leaving the type out (an audit: an
-/// untyped resource of a datastore node let a bare rollback plan lift a
-/// block).
+/// queues (by resource type, or by the kind of a node they map to, stated
+/// or named by a module of the address: `holds_data`) that do not say
+/// they keep one. Leaving the snapshot out must not read as keeping it, nor
+/// leaving the type out (an audit: an untyped resource of a datastore node
+/// let a bare rollback plan lift a block; a red-team pass: so did one
+/// placed on it by its module's name).
 pub(crate) fn lost_data<'c>(
     changeset: &'c Changeset,
-    holds_data: &'c dyn Fn(&str) -> bool,
+    holds_data: &'c dyn Fn(&InfraChange) -> bool,
 ) -> impl Iterator<Item = &'c InfraChange> {
     changeset.infrastructure.iter().filter(move |r| {
         r.effective_action().is_destructive()
             && match r.final_snapshot {
                 Some(kept) => !kept,
                 None => {
-                    r.node.as_deref().is_some_and(holds_data)
+                    holds_data(r)
                         || r.resource_types()
                             .into_iter()
                             .map(super::rules::guess_kind)
@@ -390,7 +391,7 @@ pub(crate) fn lost_data<'c>(
 pub(crate) fn vet_rollback<'a>(
     changeset: Cow<'a, Changeset>,
     classifier: &Classifier,
-    holds_data: &dyn Fn(&str) -> bool,
+    holds_data: &dyn Fn(&InfraChange) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     if changeset.safety.rollback_plan != Some(true) {
