@@ -956,18 +956,21 @@ fn diagnostics_are_sorted_with_what_the_command_line_adds() {
     let out = assess_json_in(&dir, "g.edges", "change.json", None);
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let rank = |level: &str| ["error", "warning", "note"].iter().position(|l| *l == level).unwrap();
-    let keys: Vec<(usize, String, String)> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                rank(d["level"].as_str().unwrap()),
-                d["code"].as_str().unwrap().into(),
-                d["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let keys_of = |v: &serde_json::Value| -> Vec<(usize, String, String)> {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    rank(d["level"].as_str().unwrap()),
+                    d["code"].as_str().unwrap().into(),
+                    d["message"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let keys = keys_of(&v);
     assert!(keys.iter().any(|k| k.1 == "input"), "{keys:?}");
     assert!(keys.iter().any(|k| k.1 == "graph-warnings"), "{keys:?}");
     let mut sorted = keys.clone();
@@ -980,18 +983,7 @@ fn diagnostics_are_sorted_with_what_the_command_line_adds() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let keys: Vec<(usize, String, String)> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                rank(d["level"].as_str().unwrap()),
-                d["code"].as_str().unwrap().into(),
-                d["message"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let keys = keys_of(&v);
     assert!(keys.iter().any(|k| k.1 == "clock"), "{keys:?}");
     let mut sorted = keys.clone();
     sorted.sort();
