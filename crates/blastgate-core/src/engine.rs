@@ -82,7 +82,12 @@ pub struct AssessOptions<'a> {
     /// Maps file paths to services and owners.
     pub mapping: &'a (dyn PathMapping + Sync),
     /// A digest of the mapping's own inputs (CODEOWNERS, service map), so
-    /// that the input digest covers them.
+    /// that the input digest covers them. Empty only for a mapping that
+    /// maps nothing: the engine cannot digest a mapping it is handed, so
+    /// two answers made with different mappings and an empty digest carry
+    /// the same `input_digest` (an embedder audit). Digest whatever your
+    /// mapping is built from, e.g. with [`digest_of`] over its files'
+    /// bytes.
     pub mapping_digest: &'a str,
     /// Accept services the graph lacks, with a warning.
     pub allow_unknown_services: bool,
@@ -117,7 +122,9 @@ impl Default for AssessOptions<'_> {
 }
 
 impl<'a> AssessOptions<'a> {
-    /// Options with a path mapping and a digest of its inputs.
+    /// Options with a path mapping and a digest of its inputs (see
+    /// [`AssessOptions::mapping_digest`]: not empty for a mapping that maps
+    /// anything, or the input digest does not name it).
     pub fn with_mapping(mut self, mapping: &'a (dyn PathMapping + Sync), digest: &'a str) -> Self {
         self.mapping = mapping;
         self.mapping_digest = digest;

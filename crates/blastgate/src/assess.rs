@@ -40,7 +40,7 @@ pub use blastgate_core::engine::AssessOptions;
 pub use blastgate_core::engine::features::FEATURES;
 pub use blastgate_core::policy::{
     Bands, DeployPolicy, LikelihoodModel, MAX_POLICY_BYTES, MAX_RULES, MAX_SENIORITY_LEVELS, PolicyLimits,
-    SeniorityPolicy, TierPolicy,
+    PolicyProblem, SeniorityPolicy, Shape, TierPolicy,
 };
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 

@@ -28,7 +28,7 @@ use std::path::Path;
 pub use snapshot_file::{write_snapshot, write_snapshot_to};
 
 pub use blastgate_graph::limits;
-pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, is_snapshot};
+pub use blastgate_graph::snapshot::{FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, SnapshotSource, is_snapshot};
 pub use blastgate_graph::{
     BuildOptions, Components, Dependency, EdgeKind, ErrorDetail, FrozenGraph, GraphError, LimitExceeded, Node,
     NodeKind, NodeRef, Observation, Origin, Probability, ServiceGraph, Strength, Tier, Traffic, Warning, escape_dot,
