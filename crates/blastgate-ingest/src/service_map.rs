@@ -227,8 +227,10 @@ impl ServiceMap {
         // Services sharing a location: each owns what it places.
         let mut by_location: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (_, rule) in &found {
+            // (Sorted by location, then service: a repeat is the last one,
+            // and a location 100,000 entities share costs no quadratic scan.)
             let services = by_location.entry(location_key(&rule.pattern)).or_default();
-            if !services.contains(&rule.service.as_str()) {
+            if services.last() != Some(&rule.service.as_str()) {
                 services.push(&rule.service);
             }
         }
