@@ -54,15 +54,18 @@ pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: 
 /// # Errors
 /// What does not match, for a message.
 pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<&Bands>) -> Result<(), String> {
-    let Some(stated) = l.version.strip_prefix("calibrated-").and_then(|v| v.rsplit_once('-')).map(|(_, h)| h) else {
-        return Ok(());
-    };
-    if stated.len() != 12 || !stated.bytes().all(|b| b.is_ascii_hexdigit()) {
+    // Every version that starts so (case and surrounding white space
+    // ignored) is checked: a trailing space or a capital letter made an
+    // edited model's version read as one of its own (a red-team pass).
+    let version = l.version.trim();
+    let calibrate_s = version.get(..11).is_some_and(|p| p.eq_ignore_ascii_case("calibrated-"));
+    if !calibrate_s {
         return Ok(());
     }
+    let stated = version.rsplit_once('-').map_or("", |(_, h)| h);
     let digest = blastgate_core::engine::digest_of(&[decisive_text(l, bands).as_bytes()]);
-    let hex = digest.strip_prefix("sha256:").unwrap_or(&digest);
-    if hex.get(..12) == Some(stated) {
+    let hash = digest.strip_prefix("sha256:").unwrap_or(&digest).get(..12);
+    if version == l.version && hash == Some(stated) {
         Ok(())
     } else {
         Err(format!(

@@ -1559,13 +1559,46 @@ pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<S
         // the commit email a change names them by): none of them approves
         // (a red-team pass: the author, named by an alias, was asked as
         // the code owner `@sjones`).
-        let person = people.get(&id.to_ascii_lowercase()).copied();
-        let aliases = person.into_iter().flat_map(|p| std::iter::once(&p.id).chain(&p.aliases));
+        // Found by the id as given, or by the forms a code host or a
+        // catalog writes for the same person (`@alice`, `user:default/alice`,
+        // `alice+wip@acme.com`, a no-reply address): excluding one person
+        // too many only asks someone else (a red-team pass: the author as
+        // `12345+alice@users.noreply.github.com` kept alice's alias
+        // `asmith` among the code owners asked).
+        let found: Vec<&crate::context::Person> =
+            person_keys(id).iter().filter_map(|k| people.get(k.as_str()).copied()).collect();
+        let aliases = found.into_iter().flat_map(|p| std::iter::once(&p.id).chain(&p.aliases));
         for id in std::iter::once(id).chain(aliases.map(|a| a.trim())).filter(|a| !a.is_empty()) {
             by_key.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_owned());
         }
     }
     by_key.into_values().collect()
+}
+
+/// The lower-case keys a person's id may be listed under: the id, without
+/// a leading `@` or a `user:NAMESPACE/` prefix, and for an email the part
+/// before a `+` tag and the login of a GitHub no-reply address
+/// (`12345+alice@users.noreply.github.com`), with the domain.
+fn person_keys(id: &str) -> Vec<String> {
+    let id = id.trim().to_ascii_lowercase();
+    let mut keys = vec![id.clone()];
+    let bare = id.strip_prefix('@').unwrap_or(&id);
+    let bare = match bare.strip_prefix("user:") {
+        Some(user) => user.rsplit('/').next().unwrap_or(user),
+        None => bare,
+    };
+    keys.push(bare.to_owned());
+    if let Some((local, domain)) = bare.rsplit_once('@') {
+        if domain == "users.noreply.github.com" {
+            let login = local.split_once('+').map_or(local, |(_, login)| login);
+            keys.push(login.to_owned());
+        } else if let Some((name, _)) = local.split_once('+') {
+            keys.push(format!("{name}@{domain}"));
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// At most [`MAX_NAMED`] names joined with commas, then how many more.
@@ -1590,7 +1623,16 @@ pub(crate) fn bounded(mut names: Vec<String>) -> Vec<String> {
 mod tests {
     use blastgate_graph::Warning;
 
-    use super::{graph_note, unpositioned};
+    use super::{graph_note, person_keys, unpositioned};
+
+    #[test]
+    fn a_person_is_looked_up_by_the_forms_code_hosts_write() {
+        assert!(person_keys("@Alice").contains(&"alice".to_owned()));
+        assert!(person_keys("user:default/alice").contains(&"alice".to_owned()));
+        assert!(person_keys("12345+alice@users.noreply.github.com").contains(&"alice".to_owned()));
+        assert!(person_keys("alice+wip@acme.com").contains(&"alice@acme.com".to_owned()));
+        assert_eq!(person_keys("bob@acme.com"), ["bob@acme.com"]);
+    }
 
     #[test]
     fn places_lose_their_positions() {

@@ -58,6 +58,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
         }
     }
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
+    // A `[likelihood]` copied from a model file keeps the fit's version:
+    // its numbers must be the fit's (a red-team pass: an edited copy in a
+    // policy named the fit in every answer).
+    // A policy has bands of its own whether or not the model proposed
+    // them: the fit's version names the model with them or without.
+    let check = |bands| blastgate_calibrate::check_model_version(&policy.likelihood, bands);
+    if let Err(message) = check(Some(&policy.bands)).or_else(|_| check(None)) {
+        return Err(ChangeError::invalid(file, "likelihood.version", policy.likelihood.version.as_str(), message)
+            .with_help("copy the model's [likelihood] as written, or give the edited model a version of its own"));
+    }
     Ok(policy)
 }
 

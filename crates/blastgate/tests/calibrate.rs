@@ -572,5 +572,57 @@ fn a_group_of_one_time_is_never_cut() {
     let sorted = h.rows();
     let (last_train, first_test) = (&sorted[c.train_rows - 1], &sorted[c.train_rows]);
     assert!(last_train.time < first_test.time, "the cut falls between two times");
-    assert!(c.train_rows >= (sorted.len() as f64 * 0.8).floor() as usize);
+    // The boundary nearest the 80% point, before or after it (a red-team
+    // pass: moving only forward left 3% to measure on, or nothing).
+    let target = (sorted.len() as f64 * 0.8).floor() as usize;
+    let boundaries: Vec<usize> = (1..sorted.len()).filter(|&i| sorted[i - 1].time < sorted[i].time).collect();
+    let nearest = boundaries.iter().map(|&b| b.abs_diff(target)).min().unwrap();
+    assert_eq!(c.train_rows.abs_diff(target), nearest);
+
+    // Two times only, 70% and 30% of the rows: the cut is between them.
+    let two: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .enumerate()
+        .map(|(i, l)| {
+            let mut cells: Vec<String> = l.split(',').map(str::to_owned).collect();
+            cells[date] = if i * 10 < rows.len() * 7 { "1000".into() } else { "2000".into() };
+            cells.join(",")
+        })
+        .collect();
+    let h =
+        parse_history("two.csv", format!("{header}\n{}\n", two.join("\n")).as_bytes(), &Columns::default()).unwrap();
+    let c = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap();
+    assert_eq!(c.train_rows, h.rows().iter().filter(|r| r.time < 1500.0).count());
+}
+
+/// A policy that copied a model's `[likelihood]` keeps the fit's version:
+/// edited there, it is refused as the model file is (a red-team pass), and
+/// so is a version that only looks like one of its own (a trailing space).
+#[test]
+fn an_edited_copy_of_a_model_in_a_policy_is_refused() {
+    let history = load_history(&jdt(), &Columns::default()).unwrap();
+    let c = calibrate(&history, &default_policy().unwrap(), &Config::default()).unwrap();
+    let text = model_toml(&c);
+    let start = text.find("\n[likelihood]\n").unwrap() + 1;
+    let end = text.find("\n[evaluation]\n").unwrap() + 1;
+    let likelihood = &text[start..end];
+    let default = blastgate::assess::DEFAULT_POLICY;
+    let (d_start, d_end) = (default.find("\n[likelihood]\n").unwrap() + 1, default.find("\n[bands]\n").unwrap() + 1);
+    let with = |section: &str| format!("{}{section}\n{}", &default[..d_start], &default[d_end..]);
+    let copied = with(likelihood);
+    if let Err(e) = blastgate::assess::parse_policy("p.toml", copied.as_bytes()) {
+        panic!("the copy as written reads: {e}");
+    }
+    let intercept = likelihood.lines().find(|l| l.starts_with("intercept = ")).unwrap();
+    let edited = with(&likelihood.replacen(intercept, "intercept = -15.0", 1));
+    let e = blastgate::assess::parse_policy("p.toml", edited.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("likelihood.version") && e.contains("edited"), "{e}");
+    let version = likelihood.lines().find(|l| l.starts_with("version = ")).unwrap();
+    let spaced = with(&likelihood.replacen(intercept, "intercept = -15.0", 1).replacen(
+        version,
+        &version.replacen("\"calibrated-", "\"Calibrated-", 1).replacen("\"\n", " \"\n", 1),
+        1,
+    ));
+    assert!(blastgate::assess::parse_policy("p.toml", spaced.as_bytes()).is_err());
 }

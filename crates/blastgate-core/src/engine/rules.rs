@@ -509,6 +509,15 @@ const DATASTORE_TYPES: &[&str] = &[
     "mongo_cluster",
     "healthcare_fhir_store",
     "healthcare_dataset",
+    // A third: other clouds' buckets and volumes, warehouse tables, objects.
+    "r2_bucket",
+    "spaces_bucket",
+    "oss_bucket",
+    "hcloud_volume",
+    "blockstorage_volume",
+    "snowflake_table",
+    "snowflake_database",
+    "s3_object",
 ];
 
 /// Words in resource types that name a queue or stream.
@@ -533,7 +542,12 @@ const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "memcache"
 /// The node kind a resource type suggests.
 pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
     let t = resource_type.to_ascii_lowercase();
-    if QUEUE_TYPES.iter().any(|w| t.contains(w)) {
+    // A database is one whatever else its name says (a red-team pass:
+    // `azurerm_redis_enterprise_database` read as a cache, and caches lose
+    // nothing that counts).
+    if t.contains("database") {
+        NodeKind::Datastore
+    } else if QUEUE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Queue
     } else if CACHE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Cache
@@ -579,6 +593,10 @@ mod kind_tests {
             "aws_cloudwatch_log_group",
             "vault_mount",
             "google_healthcare_fhir_store",
+            "azurerm_redis_enterprise_database",
+            "cloudflare_r2_bucket",
+            "snowflake_table",
+            "aws_s3_object",
         ] {
             assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
         }
