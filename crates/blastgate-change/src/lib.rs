@@ -22,5 +22,5 @@ pub use model::{
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,
-    file_kind, module_nodes, resolve,
+    destroys_infrastructure, file_kind, module_nodes, resolve,
 };

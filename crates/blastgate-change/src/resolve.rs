@@ -242,6 +242,18 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
     }
 }
 
+/// Whether `f` is a deleted infrastructure file, which, applied, destroys
+/// what it declared: by its kind ([`file_kind`]) or by its path alone. A
+/// riskier stated kind (`secret`, `schema_migration` on a deleted
+/// `main.tf`) adds risk but must not hide the destruction the path shows
+/// (property tests found it lowered block to owner in resolution, and
+/// later block to multi_party in the check of an agent's rollback claim).
+pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool {
+    f.status == FileStatus::Deleted
+        && (file_kind(classifier, f).0 == ChangeKind::Infrastructure
+            || classifier.classify(&f.path) == ChangeKind::Infrastructure)
+}
+
 /// Kinds from least to most risky, in the order of the default policy's
 /// weights (docs-only -2.0, tests-only -1.5, a feature flag -0.3, code 0,
 /// config 0.2, a dependency 0.3, infrastructure 0.5, a secret 0.7, a
@@ -415,13 +427,7 @@ pub fn resolve(
                 f.path.escape_debug()
             ));
         }
-        // By the path too: a riskier stated kind (`secret`,
-        // `schema_migration` on a deleted `main.tf`) adds risk but must not
-        // hide the destruction the path shows (a property test found it
-        // lowered block to owner).
-        let infrastructure =
-            kind == ChangeKind::Infrastructure || classifier.classify(&f.path) == ChangeKind::Infrastructure;
-        if infrastructure && f.status == FileStatus::Deleted {
+        if destroys_infrastructure(classifier, f) {
             deleted_infrastructure.push((f.path.clone(), by_path.iter().map(|p| (*p).to_owned()).collect()));
         }
         let services: Vec<&str> =

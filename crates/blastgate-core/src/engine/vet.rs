@@ -46,8 +46,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use blastgate_change::{
-    AiInvolvement, ChangeKind, Changeset, Classifier, Contributor, FileChange, FileStatus, InfraChange, adds_tests,
-    file_kind, is_autonomous_tool,
+    AiInvolvement, Changeset, Classifier, Contributor, FileChange, InfraChange, adds_tests, is_autonomous_tool,
 };
 use blastgate_graph::NodeKind;
 
@@ -453,8 +452,7 @@ fn vet_agent_rollback<'a>(
     }
     // Resources a plan destroys, and infrastructure files deleted (applied,
     // they destroy what they declared: see `resolve`).
-    let deleted_file =
-        |f: &&FileChange| f.status == FileStatus::Deleted && file_kind(classifier, f).0 == ChangeKind::Infrastructure;
+    let deleted_file = |f: &&FileChange| blastgate_change::destroys_infrastructure(classifier, f);
     let mut destroyed: Vec<&str> = changeset
         .infrastructure
         .iter()
