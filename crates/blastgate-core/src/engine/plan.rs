@@ -486,10 +486,10 @@ fn owners_by_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let (groups, unowned, authors_own) = owner_groups(files, author);
-    // Not the listing limit: past 50 sets the rest were one senior
-    // stand-in, so touching 55 co-owned folders beside a security-owned
-    // file never asked the security team (found by a gaming audit).
-    let limit = MAX_OWNER_APPROVALS;
+    // Bounded by MAX_OWNER_APPROVALS (`owner_sets`), not the listing
+    // limit: past 50 sets the rest were one senior stand-in, so touching
+    // 55 co-owned folders beside a security-owned file never asked the
+    // security team (found by a gaming audit).
     let senior_level = &engine.policy.seniority.senior;
     let senior = |reason: String, out: &mut Vec<Approval>| {
         out.push(Approval {
@@ -512,27 +512,8 @@ fn owners_by_file(
         no_owner(what, out, diagnostics);
         return;
     }
-    let listed = groups.len().min(limit);
-    for (owners, files) in groups.iter().take(listed) {
-        out.push(Approval {
-            role: ApprovalRole::Owner,
-            count: 1,
-            teams: owners.clone(),
-            min_seniority: None,
-            reason: format!("CODEOWNERS of {} {context}", name_list(files)),
-        });
-    }
-    if let Some(rest) = groups.get(listed..).filter(|r| !r.is_empty()) {
-        let count: usize = rest.iter().map(|(_, f)| f.len()).sum();
-        senior(
-            format!(
-                "{} more sets of code owners own {count} more files {context}: a senior engineer to coordinate \
-                 their sign-off",
-                rest.len()
-            ),
-            out,
-        );
-    }
+    let sets: Vec<&OwnerGroup> = groups.iter().collect();
+    owner_sets(&sets, &format!(" {context}"), senior_level, out);
     if !unowned.is_empty() {
         no_owner(&format!("{} {context}", name_list(&unowned)), out, diagnostics);
     }
@@ -562,16 +543,23 @@ fn codeowners_beside(files: &[&FileOwnership], author: &[String], senior: &str, 
         .iter()
         .filter(|(owners, _)| !out.iter().any(|a| a.role == ApprovalRole::Owner && a.teams == *owners))
         .collect();
-    for (owners, files) in fresh.iter().take(MAX_OWNER_APPROVALS) {
+    owner_sets(&fresh, ", beside the owner of its node", senior, out);
+}
+
+/// One `owner` approval per set of code owners, the files it owns named
+/// and `suffix` after them; past [`MAX_OWNER_APPROVALS`] sets, the rest are
+/// one approval by a `senior` engineer who coordinates their sign-off.
+fn owner_sets(sets: &[&OwnerGroup], suffix: &str, senior: &str, out: &mut Vec<Approval>) {
+    for (owners, files) in sets.iter().take(MAX_OWNER_APPROVALS) {
         out.push(Approval {
             role: ApprovalRole::Owner,
             count: 1,
             teams: owners.clone(),
             min_seniority: None,
-            reason: format!("CODEOWNERS of {}, beside the owner of its node", name_list(files)),
+            reason: format!("CODEOWNERS of {}{suffix}", name_list(files)),
         });
     }
-    if let Some(rest) = fresh.get(MAX_OWNER_APPROVALS..).filter(|r| !r.is_empty()) {
+    if let Some(rest) = sets.get(MAX_OWNER_APPROVALS..).filter(|r| !r.is_empty()) {
         let count: usize = rest.iter().map(|(_, f)| f.len()).sum();
         out.push(Approval {
             role: ApprovalRole::Owner,
@@ -579,7 +567,8 @@ fn codeowners_beside(files: &[&FileOwnership], author: &[String], senior: &str, 
             teams: Vec::new(),
             min_seniority: Some(senior.to_owned()),
             reason: format!(
-                "{} more sets of code owners own {count} more files: a senior engineer to coordinate their sign-off",
+                "{} more sets of code owners own {count} more files{suffix}: a senior engineer to coordinate \
+                 their sign-off",
                 rest.len()
             ),
         });
