@@ -288,6 +288,23 @@ impl Context {
             .find(|p| p.id.eq_ignore_ascii_case(id) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)))
     }
 
+    /// Every listed person by each of their ids and aliases, lower-cased:
+    /// one look-up table for many look-ups (a change may have thousands
+    /// of contributors, the list thousands of people). The first entry
+    /// for an id wins, as in [`Context::person`].
+    ///
+    /// # Complexity
+    /// `O(ids log ids)` over the people's ids and aliases.
+    pub fn people_by_id(&self) -> std::collections::BTreeMap<String, &Person> {
+        let mut by_id = std::collections::BTreeMap::new();
+        for p in &self.people {
+            for id in std::iter::once(&p.id).chain(&p.aliases) {
+                by_id.entry(id.to_ascii_lowercase()).or_insert(p);
+            }
+        }
+        by_id
+    }
+
     /// The same context as of another instant (a `--now` given to the CLI,
     /// or a replay of a past decision).
     #[must_use]

@@ -1543,17 +1543,8 @@ pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> Lea
 pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<String> {
     let ids = std::iter::once(changeset.author.id.as_str()).chain(changeset.contributors.iter().map(|c| c.id.as_str()));
     let mut by_key: std::collections::BTreeMap<String, String> = Default::default();
-    // One look-up table, not a scan of the people and their aliases per
-    // person of the change: both lists may hold thousands. The first
-    // entry for an id wins, as `Context::person`.
-    let mut people: std::collections::BTreeMap<String, &crate::context::Person> = Default::default();
-    if !context.people.is_empty() {
-        for p in &context.people {
-            for id in std::iter::once(&p.id).chain(&p.aliases) {
-                people.entry(id.to_ascii_lowercase()).or_insert(p);
-            }
-        }
-    }
+    // One look-up table, not a scan of the people per person of the change.
+    let people = context.people_by_id();
     for id in ids.map(str::trim).filter(|id| !id.is_empty()) {
         // Every id the people list gives the person (their login beside
         // the commit email a change names them by): none of them approves

@@ -162,20 +162,14 @@ fn vet_contributors(
     if changeset.contributors.is_empty() {
         return None;
     }
-    // One look-up table, not a scan of the list per contributor: both may
-    // hold thousands. The first entry for an id wins, as `Context::person`.
-    let mut levels: BTreeMap<String, &str> = BTreeMap::new();
-    for p in &context.people {
-        for id in std::iter::once(&p.id).chain(&p.aliases) {
-            levels.entry(id.to_ascii_lowercase()).or_insert(p.seniority.as_str());
-        }
-    }
+    // One look-up table, not a scan of the list per contributor.
+    let levels = context.people_by_id();
     let mut unlisted = Vec::new();
     let vetted: Vec<Contributor> = changeset
         .contributors
         .iter()
         .map(|c| {
-            let level = levels.get(&c.id.to_ascii_lowercase()).map(|l| (*l).to_owned());
+            let level = levels.get(&c.id.to_ascii_lowercase()).map(|p| p.seniority.clone());
             if level.is_none() {
                 unlisted.push(blastgate_graph::shorten(&c.id));
             }
