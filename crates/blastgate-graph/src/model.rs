@@ -76,7 +76,8 @@ impl fmt::Display for NodeKind {
 ///
 /// Files may write the number or a name: `critical` (0), `high` (1),
 /// `medium` (2), `low` (3). A node without a tier is treated as
-/// [`Tier::DEFAULT`] (medium) when scoring.
+/// [`Tier::DEFAULT`] (medium) when scoring, a journey without one as
+/// [`Tier::CRITICAL`] ([`NodeRef::effective_tier`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tier(u8);
 
@@ -467,7 +468,7 @@ impl Node {
     pub fn tier(&self) -> Option<Tier> {
         self.attrs.tier
     }
-    /// The tier used for scoring: the declared one or [`Tier::DEFAULT`].
+    /// The tier used for scoring: see [`NodeRef::effective_tier`].
     pub fn effective_tier(&self) -> Tier {
         self.as_node_ref().effective_tier()
     }
@@ -527,9 +528,17 @@ impl<'a> NodeRef<'a> {
     pub fn tier(self) -> Option<Tier> {
         self.attrs.tier
     }
-    /// The tier used for scoring: the declared one or [`Tier::DEFAULT`].
+    /// The tier used for scoring: the declared one; without one,
+    /// [`Tier::CRITICAL`] for a user journey (a journey is what the
+    /// business runs on, and the rules already treat every journey as
+    /// critical, so weights and counts say the same) and [`Tier::DEFAULT`]
+    /// for every other kind.
     pub fn effective_tier(self) -> Tier {
-        self.attrs.tier.unwrap_or(Tier::DEFAULT)
+        match (self.attrs.tier, self.attrs.kind) {
+            (Some(tier), _) => tier,
+            (None, NodeKind::Journey) => Tier::CRITICAL,
+            (None, _) => Tier::DEFAULT,
+        }
     }
     /// Owning team.
     pub fn owner(self) -> Option<&'a str> {

@@ -418,6 +418,30 @@ fn evidence_ranks_probability_within_a_tier() {
 }
 
 #[test]
+fn an_untiered_journey_counts_and_weighs_as_tier_0() {
+    // The rules treat every journey as critical; the counts and weights
+    // say the same when the graph gives the journey no tier. A declared
+    // tier is kept.
+    let graph = build(
+        &[
+            ("browse", spec(NodeKind::Journey, None, None, None)),
+            ("report", spec(NodeKind::Journey, Some(3), None, None)),
+            ("worker", spec(NodeKind::Service, None, None, None)),
+        ],
+        &[("browse", "d", p(0.5)), ("report", "d", p(0.5)), ("worker", "d", p(0.5))],
+    );
+    assert_eq!(graph.node(ix(&graph, "browse")).unwrap().effective_tier(), Tier::CRITICAL);
+    assert_eq!(graph.node(ix(&graph, "report")).unwrap().effective_tier(), Tier::LOWEST);
+    assert_eq!(graph.node(ix(&graph, "worker")).unwrap().effective_tier(), Tier::DEFAULT);
+    let blast = change(&graph, &["d"], &RadiusConfig::default());
+    assert_eq!(blast.tier_counts(), [1, 0, 1, 1]);
+    assert_eq!(blast.highest_tier(), Some(Tier::CRITICAL));
+    // 0.5 * 8 + 0.5 * 1 + 0.5 * 2.
+    assert!(close(blast.weighted_impact(), 4.0 + 0.5 + 1.0), "{}", blast.weighted_impact());
+    assert_eq!(blast.journeys().iter().map(|a| a.tier()).collect::<Vec<_>>(), [Tier::CRITICAL, Tier::LOWEST]);
+}
+
+#[test]
 fn scratch_is_reusable_across_graphs_and_queries() {
     let small = diamond();
     let big = shop();
