@@ -71,7 +71,7 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
         started.elapsed().as_secs_f64()
     );
     if to_stdout {
-        eprintln!("{summary}");
+        crate::printable::note(&summary);
     } else {
         writeln!(std::io::stdout().lock(), "{summary}")?;
     }

@@ -49,11 +49,13 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
             .filter(|&i| graph.dependencies_of(i).next().is_none() && graph.dependents_of(i).next().is_none())
             .count();
         if left_out > 0 {
-            eprintln!("warning: {left_out} node(s) without edges are not in the edge list (it cannot name them)");
+            crate::printable::warn(&format!(
+                "{left_out} node(s) without edges are not in the edge list (it cannot name them)"
+            ));
         }
-        eprintln!(
+        crate::printable::note(
             "note: an edge list keeps ids and propagation probabilities only; tiers, owners, kinds and journeys \
-             need `--to json`"
+             need `--to json`",
         );
     }
     Ok(SUCCESS)

@@ -3,6 +3,12 @@
 //! Exit codes (docs/cli.md): 0 success; 2 invalid input or usage, nothing
 //! done; 3 internal error or limit exceeded. A panic is a bug and exits 3.
 
+// `println!` and `eprintln!` panic when their stream is closed or full; a
+// gate's answer must never become "internal error" because a log pipe
+// went away. Writes go through `writeln!` with the error handled
+// (`printable::warn`, `printable::note`).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod args;
 mod assess_cmd;
 mod backtest_cmd;

@@ -40,18 +40,63 @@ pub fn resolve<'a>(flag: &str, path: &'a Path) -> Result<Output<'a>, Failure> {
         Ok(m) if m.is_file() && m.permissions().readonly() => {
             Err(refuse(flag, path, "the file is read-only; make it writable to have it replaced, or give another path"))
         }
+        Ok(m) if m.is_file() => {
+            // Staged beside the file a link leads to, which is replaced.
+            let target = std::fs::canonicalize(path)
+                .map_err(|e| refuse(flag, path, &format!("its real path cannot be found: {e}")))?;
+            probe(flag, path, &folder_of(&target))
+        }
         Ok(_) => Ok(Output::File(path)),
+        // Like `cp`, no writing through a link to nothing: the file it
+        // names may be meant elsewhere, and replacing the link with a file
+        // would leave that place unwritten while the command says it wrote.
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            let to = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+            let to = crate::printable::one_line(&to);
+            Err(refuse(
+                flag,
+                path,
+                &format!("it is a symbolic link to `{to}`, which does not exist; create that file, or give its path"),
+            ))
+        }
         Err(_) => {
-            let folder = match path.parent() {
-                Some(f) if !f.as_os_str().is_empty() => f,
-                _ => Path::new("."),
-            };
-            if std::fs::metadata(folder).is_ok_and(|m| m.is_dir()) {
-                Ok(Output::File(path))
+            let folder = folder_of(path);
+            if std::fs::metadata(&folder).is_ok_and(|m| m.is_dir()) {
+                probe(flag, path, &folder)
             } else {
                 let folder = crate::printable::one_line(&folder.display().to_string());
                 Err(refuse(flag, path, &format!("the folder `{folder}` does not exist")))
             }
+        }
+    }
+}
+
+/// The folder `path` is in (`.` for a bare name).
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
+/// Checks that a file can be made in `folder`, where the output of `path`
+/// is staged before it replaces `path`, by making an empty file there and
+/// removing it: a folder without write permission, or on a read-only
+/// file system, is found before any work (exit 2), not after it (exit 3).
+fn probe<'a>(flag: &str, path: &'a Path, folder: &Path) -> Result<Output<'a>, Failure> {
+    let name = format!(".blastgate-probe-{}.tmp", std::process::id());
+    let trial = folder.join(name);
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&trial) {
+        Ok(file) => {
+            drop(file);
+            let _ = std::fs::remove_file(&trial);
+            Ok(Output::File(path))
+        }
+        // Left by an earlier process of this id: the folder took a file.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(Output::File(path)),
+        Err(e) => {
+            let shown = crate::printable::one_line(&folder.display().to_string());
+            Err(refuse(flag, path, &format!("no file can be made in the folder `{shown}`: {e}")))
         }
     }
 }
@@ -89,13 +134,34 @@ fn refuse(flag: &str, path: &Path, why: &str) -> Failure {
 /// Whether writing `out` would destroy the input `input`: both name one
 /// existing regular file (through `./`, `..`, symbolic links or, on Unix,
 /// hard links). A terminal or pipe that both name is not a file writing
-/// would destroy, and an input `-` is standard input, not a file named
-/// `-`.
+/// would destroy. An input `-` is standard input: it is `out` when
+/// standard input is redirected from the file `out` names
+/// (`--out graph.edges < graph.edges`).
 pub fn same_file(out: &Path, input: &Path) -> bool {
-    if input.as_os_str() == "-" || !std::fs::metadata(input).is_ok_and(|m| m.is_file()) {
+    if input.as_os_str() == "-" {
+        return stdin_is(out);
+    }
+    if !std::fs::metadata(input).is_ok_and(|m| m.is_file()) {
         return false;
     }
     identical(out, input)
+}
+
+/// Whether standard input is read from the regular file `path` names.
+#[cfg(unix)]
+fn stdin_is(path: &Path) -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+    match (std::fs::File::from(fd).metadata(), std::fs::metadata(path)) {
+        (Ok(input), Ok(named)) => input.is_file() && input.dev() == named.dev() && input.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn stdin_is(_: &Path) -> bool {
+    false
 }
 
 /// Whether `a` and `b` name one file, existing or to be created: one file

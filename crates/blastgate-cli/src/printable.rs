@@ -101,6 +101,13 @@ pub fn warn(message: &str) {
     let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(message));
 }
 
+/// Writes a line of information to standard error. A standard error that
+/// cannot be written (closed, full) is not a failure of the command: its
+/// answer went elsewhere (`eprintln!` would panic there).
+pub fn note(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]

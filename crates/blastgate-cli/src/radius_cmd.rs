@@ -356,7 +356,8 @@ impl BoundsOut {
         let reach = reach_count_batch(graph, &[blast.changed()]).first().copied().unwrap_or(0);
         Some(Self {
             max_depth: args.max_depth,
-            min_probability: args.min_probability,
+            // `-0` is 0 (the bound applied, and what a reader expects).
+            min_probability: args.min_probability.map(|p| p + 0.0),
             beyond_bounds: reach.saturating_sub(blast.affected_count()),
         })
     }

@@ -427,6 +427,24 @@ fn radius_depth_and_probability_bounds() {
     assert!(v["affected"].as_array().unwrap().iter().all(|a| a["probability"].as_f64().unwrap() >= 0.8));
     let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--min-probability", "1.5"]);
     assert_eq!(o.status.code(), Some(2));
+    // A negative zero is zero (an audit: the answer said `-0.0`).
+    let o = run(&["radius", "--graph", &boutique(), "redis-cart", "--min-probability=-0", "--format", "json"]);
+    assert_eq!(json(&o)["bounds"]["min_probability"].to_string(), "0.0");
+}
+
+/// A flag that takes one value, given twice, is refused (docs/cli.md):
+/// an argument appended after a wrapper's `--policy` or `--fail-at` must
+/// not replace it silently.
+#[test]
+fn a_single_value_flag_given_twice_is_refused() {
+    let graph = boutique();
+    for extra in [["--max-depth", "3"], ["--format", "human"]] {
+        let mut args = vec!["radius", "--graph", &graph, "redis-cart", "--format", "json", "--max-depth", "1"];
+        args.extend(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("cannot be used multiple times"), "{}", stderr(&o));
+    }
 }
 
 #[test]

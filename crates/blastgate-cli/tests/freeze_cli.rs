@@ -259,3 +259,56 @@ fn a_failure_to_write_exits_3() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
     assert!(text(&o.stderr).contains("the folder `/no/such/folder` does not exist"), "{}", text(&o.stderr));
 }
+
+/// Outputs refused before any work (an audit): `--out` naming the file
+/// standard input is read from (`--out g.edges - < g.edges` replaced the
+/// edge list with a snapshot, exit 0); a symbolic link to nothing (the
+/// link was replaced by a file, the place it names never written, exit
+/// 0); a folder no file can be made in (exit 3 after the whole load). A
+/// standard error that cannot be written does not turn a snapshot written
+/// to stdout into exit 3.
+#[cfg(target_os = "linux")]
+#[test]
+fn outputs_that_would_lose_data_are_refused_first() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("blastgate-freeze-refused-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let edges = dir.join("graph.edges");
+    std::fs::copy(GRAPH, &edges).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", "-", "--out", edges.to_str().unwrap()])
+        .stdin(std::fs::File::open(&edges).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("an input"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read(&edges).unwrap(), std::fs::read(GRAPH).unwrap(), "the input is kept");
+
+    let link = dir.join("current.bgs");
+    std::os::unix::fs::symlink(dir.join("missing").join("graph.bgs"), &link).unwrap();
+    let o = run(&["graph", "freeze", GRAPH, "--out", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("symbolic link"), "{}", text(&o.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["graph", "freeze", GRAPH, "--out", "-"])
+        .stderr(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.stdout, std::fs::read(snapshot("stderr-full")).unwrap());
+
+    // Root writes anywhere; the folder check is seen by other users only.
+    let locked = dir.join("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(locked.join("trial"), b"").is_err() {
+        let o = run(&["graph", "freeze", GRAPH, "--out", locked.join("graph.bgs").to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert!(text(&o.stderr).contains("no file can be made"), "{}", text(&o.stderr));
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -279,9 +279,10 @@ impl Probability {
     /// No propagation.
     pub const ZERO: Probability = Probability(0.0);
 
-    /// A probability if `p` is finite and in `[0, 1]`.
+    /// A probability if `p` is finite and in `[0, 1]`. A negative zero
+    /// is zero (so it prints as `0` and digests as `0`).
     pub fn new(p: f64) -> Option<Self> {
-        (p.is_finite() && (0.0..=1.0).contains(&p)).then_some(Probability(p))
+        (p.is_finite() && (0.0..=1.0).contains(&p)).then_some(Probability(p + 0.0))
     }
 
     /// The value.

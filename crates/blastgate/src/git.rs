@@ -562,12 +562,7 @@ impl Git<'_> {
     fn spawn_error(&self, e: &std::io::Error) -> ChangeError {
         let program = self.program.display().to_string();
         if e.kind() == std::io::ErrorKind::NotFound {
-            git_error(
-                "",
-                program,
-                "git is not installed or not on PATH",
-                "install git, or pass the path of the git program",
-            )
+            git_error("", program, "git is not installed or not on PATH", "install git and put it on PATH")
         } else {
             git_error("", program, format!("cannot run git: {e}"), "check that the git program can be executed")
         }

@@ -39,6 +39,12 @@ pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
             let target = std::fs::canonicalize(path)?;
             Ok(Destination::Replace { staging: staging(&target), target, permissions: Some(m.permissions()) })
         }
+        // A link to nothing: like `cp`, no writing through it (replacing
+        // the link with a file would leave the place it names unwritten).
+        Err(_) if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "it is a symbolic link to a file that does not exist; create that file, or give its path",
+        )),
         Err(_) => Ok(Destination::Replace { staging: staging(path), target: path.to_path_buf(), permissions: None }),
     }
 }

@@ -131,7 +131,7 @@ pub(crate) fn approvals(
             let bare: Vec<String> = unowned.iter().filter(|n| !spoken_for.contains(n.as_str())).cloned().collect();
             let code: Vec<&FileOwnership> = theirs.iter().copied().filter(|f| f.deploys).collect();
             let files = if code.is_empty() { theirs } else { code };
-            let help = "Give the graph node an owner, or give a CODEOWNERS file (`--codeowners`, or `RepoMapping::with_codeowners`)";
+            let help = "Give the graph node an owner, or give a CODEOWNERS file with a rule that covers its changed files (`--codeowners`, or `RepoMapping::with_codeowners`)";
             if !files.is_empty() || bare.is_empty() {
                 let context = format!("(no owner in the graph for {what})");
                 owners_by_file(&files, (engine, author), &what, &context, help, &mut out, diagnostics);
