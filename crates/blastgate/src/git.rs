@@ -70,7 +70,8 @@ impl Default for GitOptions {
 }
 
 /// Reads the change between two revisions of the git repository at `repo`
-/// (a work tree, any folder inside one, or a bare repository).
+/// (a work tree, any folder inside one, or a bare repository; git runs
+/// from the top of the work tree, so every folder inside reads the same).
 ///
 /// `range` is `BASE..HEAD` (the change from `BASE` to `HEAD`) or
 /// `BASE...HEAD` (from the merge base of the two to `HEAD`, as a pull
@@ -163,7 +164,8 @@ pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "do
 ///   of [`CODEOWNERS_PATHS`] there is a symbolic link (its text is not the
 ///   file it names, GitHub does not follow it, and reading no owners from
 ///   it without a word would send the change past the owners it meant);
-/// - [`ChangeError::Git`]: git cannot be run or `commit` is unknown;
+/// - [`ChangeError::Git`]: git cannot be run, `repo` is not a git
+///   repository, or `commit` is unknown;
 /// - [`ChangeError::LimitExceeded`]: the file is over [`MAX_INPUT_BYTES`];
 /// - [`ChangeError::Io`]: reading git's output failed.
 pub fn codeowners_at(
@@ -179,7 +181,7 @@ pub fn codeowners_at(
             "a revision may not start with `-` (it would be read as an option)",
         )));
     }
-    let git = Git { program: &options.program, repo };
+    let git = Git::open(&options.program, repo)?;
     let commit = git.resolve(commit)?;
     for path in CODEOWNERS_PATHS {
         let spec = format!("{commit}:{path}");
@@ -239,8 +241,7 @@ pub struct GitChange {
 pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitChange, ChangeError> {
     let range_text = range;
     let range = Range::parse(range)?;
-    let git = Git { program: &options.program, repo };
-    git.check_repository()?;
+    let git = Git::open(&options.program, repo)?;
     let head = git.resolve(range.head)?;
     let base = if range.merge_base {
         let left = git.resolve(range.base)?;
@@ -412,10 +413,11 @@ struct Failure {
     stderr: String,
 }
 
-/// Runs git in one repository.
+/// Runs git in one repository, from the top of its work tree (or from
+/// the folder given, for a bare repository or a git directory).
 struct Git<'a> {
     program: &'a Path,
-    repo: &'a Path,
+    repo: PathBuf,
 }
 
 /// Variables that would point git at another repository, inject
@@ -498,10 +500,39 @@ const PINNED_CONFIG: [&str; 9] = [
 /// How much of git's error output is kept for messages.
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
 
-impl Git<'_> {
+impl<'a> Git<'a> {
+    /// Checks that `repo` is a git repository git will read, and runs
+    /// every later command from the top of its work tree: git reads
+    /// pathspecs relative to the folder it runs in, so from a folder
+    /// inside the work tree the root CODEOWNERS was not found and the
+    /// history of the touched files came out empty (a git audit: `--repo`
+    /// may name any folder inside a work tree). A bare repository or a git
+    /// directory has no such prefix.
+    fn open(program: &'a Path, repo: &Path) -> Result<Self, ChangeError> {
+        let git = Git { program, repo: repo.to_path_buf() };
+        git.check_repository()?;
+        let out = git.output("git rev-parse", &["rev-parse", "--show-cdup"])?;
+        let cdup = String::from_utf8_lossy(&out);
+        let cdup = cdup.trim_end_matches('\n');
+        if cdup.is_empty() {
+            return Ok(git);
+        }
+        // `--show-cdup` prints only `../` steps up to the top (no name to
+        // decode); anything else is not git's answer.
+        if !cdup.split('/').filter(|step| !step.is_empty()).all(|step| step == "..") {
+            return Err(git_error(
+                "git rev-parse",
+                blastgate_graph::shorten(cdup),
+                "expected `../` steps from `--show-cdup`",
+                "run `git rev-parse --show-toplevel` in the folder to see where the work tree starts",
+            ));
+        }
+        Ok(Git { program, repo: repo.join(cdup) })
+    }
+
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
         let mut cmd = Command::new(self.program);
-        cmd.arg("-C").arg(self.repo);
+        cmd.arg("-C").arg(&self.repo);
         cmd.args(["--no-pager", "--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false"]);
         cmd.args(["-c", "log.showSignature=false"]);
         cmd.args(PINNED_CONFIG.iter().flat_map(|setting| ["-c", setting]));

@@ -1306,3 +1306,40 @@ fn the_person_committing_an_agents_commit_is_a_contributor() {
     let human = commit(("Carol", "carol@example.com"), ("Dave", "dave@example.com"), &lines(22, "c"));
     assert!(ids(&web, &human).is_empty(), "whoever rebased a person's commit did not make it");
 }
+
+/// `--repo` may name any folder inside a work tree. git reads pathspecs
+/// relative to the folder it runs in, so from `leaf/` the root CODEOWNERS
+/// was not found and the touched files' history was empty (`ndev`, `nuc`
+/// 0, no `age`): fewer owners and a lower risk, without a word (a git
+/// audit). Every command now runs from the top of the work tree.
+#[test]
+fn a_folder_inside_the_work_tree_reads_as_its_top() {
+    let repo = Repo::new("subfolder");
+    repo.write("core/auth/token.go", b"package auth\n");
+    repo.write("leaf/deep/l.go", b"package leaf\n");
+    repo.write("CODEOWNERS", b"/core/auth/ @acme/security\n");
+    repo.commit(0.0, "Initial");
+    for (i, who) in ["p1", "p2", "p3"].iter().enumerate() {
+        repo.write("core/auth/token.go", format!("package auth\n// {i}\n").as_bytes());
+        repo.commit_as((who, &format!("{who}@example.com")), 1.0 + i as f64, "Touch auth");
+    }
+    let base = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("core/auth/token.go", b"package auth\nfunc Bypass() {}\n");
+    let head = repo.commit(10.0, "Add a bypass");
+    let range = range(&base, &head);
+    let opts = GitOptions::default();
+
+    let top = git_change(repo.path(), &range, &opts).unwrap();
+    let history = top.changeset.history.clone().expect("history metrics");
+    assert_eq!((history.ndev, history.nuc), (Some(4.0), Some(4.0)), "{history:?}");
+    assert!(history.age.is_some(), "{history:?}");
+    for folder in ["leaf", "leaf/deep", "core/auth"] {
+        let inside = git_change(&repo.path().join(folder), &range, &opts).unwrap();
+        assert_eq!(format!("{inside:?}"), format!("{top:?}"), "--repo {folder}");
+        let owners = codeowners_at(&repo.path().join(folder), &base, &opts).unwrap();
+        assert_eq!(owners, Some(("CODEOWNERS".to_owned(), b"/core/auth/ @acme/security\n".to_vec())), "{folder}");
+    }
+    // The git directory itself reads the same (git gives no prefix there).
+    let git_dir = git_change(&repo.path().join(".git"), &range, &opts).unwrap();
+    assert_eq!(format!("{git_dir:?}"), format!("{top:?}"));
+}
