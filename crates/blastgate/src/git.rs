@@ -338,6 +338,12 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
             contributors.len() as u64,
         ));
     }
+    // The fix and revert checks re-merge commits with git, which runs a
+    // merge driver the configuration names; where that cannot be ruled
+    // out they are not run, and their answer is the strict one.
+    let remerge_blocked = git.remerge_blocked()?;
+    let fix = git.range_is_fix(&base, &head, &commits, remerge_blocked.as_deref(), &mut notes)?;
+    let reverts = git.verified_reverts(&base, &commits, remerge_blocked.as_deref(), &mut notes)?;
     let changeset = Changeset {
         api_version: API_VERSION.to_owned(),
         kind: KIND.to_owned(),
@@ -346,8 +352,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         author: Author { id: author_id, ..Author::default() },
         contributors,
         provenance: parse::provenance(&commits, &options.agents),
-        fix: git.range_is_fix(&base, &head, &commits)?,
-        labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
+        fix,
+        labels: if reverts { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
         safety,
@@ -422,7 +428,7 @@ struct Git<'a> {
 
 /// Variables that would point git at another repository, inject
 /// configuration or change how pathspecs and diffs are read.
-const CLEARED_VARIABLES: [&str; 20] = [
+const CLEARED_VARIABLES: [&str; 21] = [
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
@@ -443,6 +449,7 @@ const CLEARED_VARIABLES: [&str; 20] = [
     "GIT_GRAFT_FILE",
     "GIT_SHALLOW_FILE",
     "GIT_QUARANTINE_PATH",
+    "GIT_ATTR_SOURCE",
 ];
 
 /// Options every diff runs with: rename detection (no copy detection: a
@@ -541,6 +548,9 @@ impl<'a> Git<'a> {
             cmd.env_remove(var);
         }
         cmd.env("LC_ALL", "C").env("GIT_OPTIONAL_LOCKS", "0").env("GIT_TERMINAL_PROMPT", "0");
+        // No system attributes file (`/etc/gitattributes`): it could hide
+        // lines or name a merge driver.
+        cmd.env("GIT_ATTR_NOSYSTEM", "1");
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     }
@@ -789,6 +799,54 @@ impl<'a> Git<'a> {
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
     }
 
+    /// Why re-merging commits here could run a program the configuration
+    /// names, or `None` when it cannot. git picks a merge driver by the
+    /// `merge` attribute, else by `merge.default`, and runs the command a
+    /// `merge.<name>.driver` setting gives (a git audit: a driver ran in the
+    /// revert and the fix checks). The re-merges read attributes from the
+    /// empty tree, no global attributes file and no system one
+    /// (`GIT_ATTR_NOSYSTEM`), which leaves `$GIT_DIR/info/attributes`, which
+    /// git cannot be told to skip, and `merge.default`, which cannot be
+    /// unset from the command line. Either one, or an `info/attributes`
+    /// that cannot be read, blocks the re-merges.
+    fn remerge_blocked(&self) -> Result<Option<String>, ChangeError> {
+        if self.run("git config", &["config", "--get", "merge.default"])?.is_ok() {
+            return Ok(Some(
+                "the configuration sets `merge.default`, which may name a merge driver that runs a program".to_owned(),
+            ));
+        }
+        let out = self.output("git rev-parse", &["rev-parse", "--git-path", "info/attributes"])?;
+        let relative = String::from_utf8_lossy(&out);
+        let path = self.repo.join(relative.trim_end_matches('\n'));
+        let text = match std::fs::File::open(&path) {
+            Ok(file) => {
+                let mut bytes = Vec::new();
+                match file.take(MAX_INFO_ATTRIBUTES_BYTES + 1).read_to_end(&mut bytes) {
+                    Ok(_) if bytes.len() as u64 <= MAX_INFO_ATTRIBUTES_BYTES => bytes,
+                    _ => {
+                        return Ok(Some(
+                            "the repository's `info/attributes` cannot be read whole, and may name a merge driver"
+                                .to_owned(),
+                        ));
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => {
+                return Ok(Some(
+                    "the repository's `info/attributes` cannot be read, and may name a merge driver".to_owned(),
+                ));
+            }
+        };
+        // Any mention of `merge`: an attribute, or a macro that sets it.
+        let mentions = text.windows(5).any(|w| w.eq_ignore_ascii_case(b"merge"));
+        Ok(mentions.then(|| {
+            "the repository's `info/attributes` sets `merge` attributes, which may name a merge driver that runs a \
+             program"
+                .to_owned()
+        }))
+    }
+
     /// Whether the repository is a shallow clone.
     fn is_shallow(&self) -> Result<bool, ChangeError> {
         let out = self.output("git rev-parse", &["rev-parse", "--is-shallow-repository"])?;
@@ -837,18 +895,40 @@ impl<'a> Git<'a> {
     /// --no-commit`, add a feature, commit), or a resolved conflict (fail
     /// closed). One `git log` over the range's merges, run only when the
     /// range has one and its other commits are all fixes.
-    fn range_is_fix(&self, base: &str, head: &str, commits: &[parse::Commit]) -> Result<Option<bool>, ChangeError> {
+    ///
+    /// When `remerge_blocked` gives a reason (see [`Git::remerge_blocked`])
+    /// nothing is re-merged: every merge counts as content of its own,
+    /// with a note.
+    fn range_is_fix(
+        &self,
+        base: &str,
+        head: &str,
+        commits: &[parse::Commit],
+        remerge_blocked: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<bool>, ChangeError> {
         let none = std::collections::BTreeSet::new();
         let without_merges = parse::range_is_fix(commits, &none);
         if without_merges == Some(false) || !commits.iter().any(parse::Commit::is_merge) {
             return Ok(without_merges);
         }
+        if let Some(reason) = remerge_blocked {
+            notes.push(format!(
+                "fix: {reason}; git was not asked to re-merge the range's merges, so each counts as content of \
+                 its own"
+            ));
+            let all: std::collections::BTreeSet<String> =
+                commits.iter().filter(|c| c.is_merge()).map(|c| c.hash.clone()).collect();
+            return Ok(parse::range_is_fix(commits, &all));
+        }
         // Attributes from the empty tree, as for the diffs: a `merge=ours`
         // in the change's own `.gitattributes` must not shape the re-merge.
+        // No global attributes file either: it could name a merge driver.
         let attr_source = format!("--attr-source={}", empty_tree(head));
         let format = format!("--format={}", parse::MERGE_CONTENT_FORMAT);
         let range = format!("{base}..{head}");
-        let mut args = vec![attr_source.as_str(), "log", &format, "--merges", "--max-parents=2", "--remerge-diff"];
+        let mut args = vec![attr_source.as_str(), "-c", NO_ATTRIBUTES_FILE, "log", &format, "--merges"];
+        args.extend(["--max-parents=2", "--remerge-diff"]);
         args.extend(["--name-only", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv"]);
         args.extend(LOG_OPTIONS);
         args.extend([range.as_str(), "--"]);
@@ -871,11 +951,25 @@ impl<'a> Git<'a> {
     /// [`changeset_from_git`], `labels`). Any doubt (a name git cannot
     /// resolve, a commit after the base or long before it, a patch that
     /// differs, too many commits) is `false`: no exception is granted on it.
-    fn verified_reverts(&self, base: &str, commits: &[parse::Commit]) -> Result<bool, ChangeError> {
+    /// When `remerge_blocked` gives a reason (see
+    /// [`Git::remerge_blocked`]) no commit is checked: `false`, with a note.
+    fn verified_reverts(
+        &self,
+        base: &str,
+        commits: &[parse::Commit],
+        remerge_blocked: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<bool, ChangeError> {
         if commits.is_empty() || commits.len() > MAX_VERIFIED_REVERTS {
             return Ok(false);
         }
         if commits.iter().any(|c| parse::reverted_commit(&c.message).is_none()) {
+            return Ok(false);
+        }
+        if let Some(reason) = remerge_blocked {
+            notes.push(format!(
+                "revert: {reason}; git was not asked to re-apply the reverts, so the range gets no `revert` label"
+            ));
             return Ok(false);
         }
         let oldest = self.commit(base)?.time.saturating_sub(MAX_REVERT_AGE_DAYS * 86_400);
@@ -928,7 +1022,21 @@ impl<'a> Git<'a> {
         commit: &str,
     ) -> Result<bool, ChangeError> {
         let base = format!("--merge-base={reverted}");
-        let args = ["merge-tree", "--write-tree", "--no-messages", base.as_str(), parent, reverted_parent];
+        // No attributes but git's own, as for the fix check: neither the
+        // work tree's `.gitattributes` nor a global file may pick a merge
+        // driver (one ran here, a git audit).
+        let attr_source = format!("--attr-source={}", empty_tree(commit));
+        let args = [
+            attr_source.as_str(),
+            "-c",
+            NO_ATTRIBUTES_FILE,
+            "merge-tree",
+            "--write-tree",
+            "--no-messages",
+            base.as_str(),
+            parent,
+            reverted_parent,
+        ];
         let Ok(merged) = self.run("git merge-tree", &args)? else {
             // Conflicts (exit 1) or a failure: not a clean revert.
             return Ok(false);
@@ -1031,6 +1139,14 @@ impl<'a> Git<'a> {
         unknown_if_too_big(self.history_log(&args))
     }
 }
+
+/// The setting that leaves out the global attributes file
+/// (`core.attributesFile`, by default `~/.config/git/attributes`).
+const NO_ATTRIBUTES_FILE: &str = "core.attributesFile=";
+
+/// The largest `info/attributes` read to see whether it names merge
+/// drivers; a larger one blocks the re-merges.
+const MAX_INFO_ATTRIBUTES_BYTES: u64 = 1024 * 1024;
 
 /// The attributes the counting diffs read: `diff` on every path, so git
 /// counts lines in every file, binary or not.

@@ -1343,3 +1343,83 @@ fn a_folder_inside_the_work_tree_reads_as_its_top() {
     let git_dir = git_change(&repo.path().join(".git"), &range, &opts).unwrap();
     assert_eq!(format!("{git_dir:?}"), format!("{top:?}"));
 }
+
+/// A merge driver the repository configures (`merge.<name>.driver`) is a
+/// program of the repository's choosing: the revert check (`git
+/// merge-tree`) and the fix check (`git log --remerge-diff`) ran one
+/// picked by `info/attributes` or by the work tree's `.gitattributes` (a
+/// git audit). The re-merges read no attributes from the work tree, and
+/// where `info/attributes` or `merge.default` could still pick a driver
+/// they are not run: no `revert` label, every merge counts as content of
+/// its own, and a note says so.
+#[test]
+fn merge_drivers_the_repository_configures_never_run() {
+    let repo = Repo::new("merge-driver");
+    let text = |edit: &dyn Fn(usize) -> Option<&'static str>| -> Vec<u8> {
+        let mut out = b"// header\n".to_vec();
+        for i in 0..40 {
+            match edit(i) {
+                Some(line) => out.extend_from_slice(line.as_bytes()),
+                None => out.extend_from_slice(format!("cart line {i} with enough text to be similar\n").as_bytes()),
+            }
+        }
+        out
+    };
+    repo.write("cart.go", &text(&|_| None)[10..]);
+    repo.commit(0.0, "Initial");
+    repo.write("cart.go", &text(&|i| (i == 20).then_some("func Discount() {}\n"))[10..]);
+    let deployed = repo.commit(1.0, "Add discounts");
+    repo.write("cart.go", &text(&|i| (i == 20).then_some("func Discount() {}\n")));
+    let base = repo.commit(2.0, "Add a header");
+    repo.git(&["revert", "--no-edit", &deployed]);
+    let revert = repo.git(&["rev-parse", "HEAD"]);
+    // Two fixes to the same file, merged cleanly (git merges the file's
+    // lines, where a configured driver would run).
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("cart.go", &text(&|i| (i == 2).then_some("fixed top\n")));
+    repo.commit(4.0, "fix: top");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("cart.go", &text(&|i| (i == 35).then_some("fixed bottom\n")));
+    repo.commit(5.0, "fix: bottom");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "fix: merge the top fix", "side"]);
+    let merged = repo.git(&["rev-parse", "HEAD"]);
+
+    let marker = repo.path().with_extension("driver-ran");
+    let _ = std::fs::remove_file(&marker);
+    repo.git(&["config", "merge.pwn.driver", &format!("touch '{}'; false", marker.display())]);
+    let opts = GitOptions::default();
+    let read = |a: &str, b: &str| git_change(repo.path(), &range(a, b), &opts).unwrap();
+
+    // The work tree's `.gitattributes` names the driver: not read.
+    repo.write(".gitattributes", b"* merge=pwn\n");
+    let reverted = read(&base, &revert);
+    assert_eq!(reverted.changeset.labels, ["revert"]);
+    assert_eq!(read(&revert, &merged).changeset.fix, Some(true));
+    assert!(!marker.exists(), "the driver ran");
+
+    // `info/attributes` or `merge.default` could name it: no re-merge.
+    let blocked = |what: &str| {
+        let r = read(&base, &revert);
+        assert!(r.changeset.labels.is_empty(), "{what}: {:?}", r.changeset.labels);
+        assert!(r.notes.iter().any(|n| n.starts_with("revert: ") && n.contains(what)), "{:?}", r.notes);
+        let m = read(&revert, &merged);
+        assert_eq!(m.changeset.fix, Some(true), "{what}: the merge says it fixes");
+        assert!(m.notes.iter().any(|n| n.starts_with("fix: ") && n.contains(what)), "{:?}", m.notes);
+        assert!(!marker.exists(), "{what}: the driver ran");
+    };
+    std::fs::write(repo.path().join(".git/info/attributes"), "* merge=pwn\n").unwrap();
+    blocked("info/attributes");
+    std::fs::remove_file(repo.path().join(".git/info/attributes")).unwrap();
+    repo.git(&["config", "merge.default", "pwn"]);
+    blocked("merge.default");
+    repo.git(&["config", "--unset", "merge.default"]);
+    assert_eq!(read(&base, &revert).changeset.labels, ["revert"]);
+    // A merge whose subject is no fix counts as a feature once it cannot
+    // be re-merged.
+    repo.git(&["commit", "-q", "--amend", "-m", "Merge branch 'side'"]);
+    let unnamed = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(read(&revert, &unnamed).changeset.fix, Some(true), "a clean merge of fixes");
+    std::fs::write(repo.path().join(".git/info/attributes"), "[attr]mine merge=pwn\n*.go mine\n").unwrap();
+    assert_eq!(read(&revert, &unnamed).changeset.fix, Some(false), "the merge could not be checked");
+    assert!(!marker.exists(), "the driver ran");
+}
