@@ -428,7 +428,7 @@ struct Git<'a> {
 
 /// Variables that would point git at another repository, inject
 /// configuration or change how pathspecs and diffs are read.
-const CLEARED_VARIABLES: [&str; 21] = [
+const CLEARED_VARIABLES: [&str; 20] = [
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",
@@ -446,7 +446,6 @@ const CLEARED_VARIABLES: [&str; 21] = [
     "GIT_NOGLOB_PATHSPECS",
     "GIT_ICASE_PATHSPECS",
     "GIT_LITERAL_PATHSPECS",
-    "GIT_GRAFT_FILE",
     "GIT_SHALLOW_FILE",
     "GIT_QUARANTINE_PATH",
     "GIT_ATTR_SOURCE",
@@ -551,6 +550,17 @@ impl<'a> Git<'a> {
         // No system attributes file (`/etc/gitattributes`): it could hide
         // lines or name a merge driver.
         cmd.env("GIT_ATTR_NOSYSTEM", "1");
+        // The commits as they are: no `refs/replace/*` object and no
+        // `info/grafts` file stands in for one (a replace ref fetched with a
+        // mirror made a junior's AI commit vanish from the range, a git
+        // audit).
+        cmd.env("GIT_NO_REPLACE_OBJECTS", "1").env("GIT_GRAFT_FILE", "/dev/null");
+        // No fetching of objects a partial clone left out (git 2.44 and
+        // later; older git is refused in a partial clone): it connects to
+        // the promisor remote with the programs the configuration names
+        // (`core.sshCommand`, a remote or credential helper). A missing
+        // object is an error instead.
+        cmd.env("GIT_NO_LAZY_FETCH", "1");
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     }
@@ -590,14 +600,7 @@ impl<'a> Git<'a> {
 
     /// Runs git and turns a failure into a [`ChangeError::Git`].
     fn output<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Vec<u8>, ChangeError> {
-        self.run(what, args)?.map_err(|f| {
-            git_error(
-                what,
-                "",
-                format!("git failed: {}", first_line(&f.stderr)),
-                "run the same git command by hand to see why",
-            )
-        })
+        self.run(what, args)?.map_err(|f| failed(what, &f))
     }
 
     fn spawn_error(&self, e: &std::io::Error) -> ChangeError {
@@ -619,9 +622,9 @@ impl<'a> Git<'a> {
         if !self.repo.is_dir() {
             return Err(git_error(place, "", "no such directory", "pass the path of a git repository"));
         }
-        self.check_version()?;
+        let version = self.check_version()?;
         match self.run("git rev-parse", &["rev-parse", "--git-dir"])? {
-            Ok(_) => Ok(()),
+            Ok(_) => self.check_no_lazy_fetch(version),
             Err(f) if f.stderr.contains("dubious ownership") => Err(git_error(
                 place.clone(),
                 "",
@@ -640,11 +643,11 @@ impl<'a> Git<'a> {
     /// Refuses a git older than [`MIN_GIT`], which cannot keep the
     /// change's own `.gitattributes` out of the diff (`--attr-source`),
     /// with a message that says so rather than git's "unknown option".
-    fn check_version(&self) -> Result<(), ChangeError> {
+    fn check_version(&self) -> Result<Option<(u32, u32)>, ChangeError> {
         let out = match self.run("git version", &["version"])? {
             Ok(out) => out,
             // Let the repository check report what is wrong with git.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(None),
         };
         let text = String::from_utf8_lossy(&out);
         let found = text.trim();
@@ -659,8 +662,34 @@ impl<'a> Git<'a> {
                 ),
                 "install a newer git, or write the changeset as a file (`--change`)",
             )),
-            _ => Ok(()),
+            version => Ok(version),
         }
+    }
+
+    /// Refuses a partial clone (a promisor remote) when git is too old to
+    /// be told not to fetch the objects it left out ([`NO_LAZY_FETCH_GIT`]):
+    /// fetching runs programs the configuration names. An unknown version
+    /// counts as too old.
+    fn check_no_lazy_fetch(&self, version: Option<(u32, u32)>) -> Result<(), ChangeError> {
+        if version.is_some_and(|v| v >= NO_LAZY_FETCH_GIT) {
+            return Ok(());
+        }
+        let pattern = r"^remote\..*\.promisor$|^extensions\.partialclone$";
+        if self.run("git config", &["config", "--get-regexp", pattern])?.is_err() {
+            return Ok(());
+        }
+        let found = version.map_or_else(|| "unknown".to_owned(), |(major, minor)| format!("{major}.{minor}"));
+        Err(git_error(
+            "git version",
+            found,
+            format!(
+                "the repository is a partial clone, and git before {}.{} cannot be told not to fetch the objects \
+                 it left out (fetching runs programs the repository's configuration names)",
+                NO_LAZY_FETCH_GIT.0, NO_LAZY_FETCH_GIT.1
+            ),
+            "install a newer git, read the range in a full clone (without `--filter`), or give the changeset \
+             as a file (`--change`)",
+        ))
     }
 
     /// The full hash of the commit `rev` names.
@@ -1105,14 +1134,7 @@ impl<'a> Git<'a> {
         all.extend(args.iter().cloned());
         let bytes = match self.run("git log", &all)? {
             Ok(bytes) => bytes,
-            Err(f) => {
-                return Err(git_error(
-                    "git log",
-                    "",
-                    format!("git failed: {}", first_line(&f.stderr)),
-                    "run the same git command by hand to see why",
-                ));
-            }
+            Err(f) => return Err(failed("git log", &f)),
         };
         let mut commits = parse::parse_log(&bytes)?;
         let complete = commits.len() <= MAX_COMMITS;
@@ -1188,6 +1210,31 @@ fn unknown_if_too_big(log: Result<CommitLog, ChangeError>) -> Result<CommitLog, 
         other => other,
     }
 }
+
+/// The [`ChangeError::Git`] of a git command that failed: an object a
+/// partial clone left out (git was told not to fetch it) is named as
+/// such, any other failure by git's first line.
+fn failed(what: &str, f: &Failure) -> ChangeError {
+    let missing = f.stderr.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("fatal: could not fetch ")?;
+        rest.strip_suffix(" from promisor remote")
+    });
+    if let Some(object) = missing.or_else(|| f.stderr.contains("lazy fetching disabled").then_some("")) {
+        return git_error(
+            what,
+            blastgate_graph::shorten(object),
+            "the repository is a partial clone and git needs an object it did not fetch; blastgate does not \
+             fetch it (that connects to the remote with programs the repository's configuration names)",
+            "read the range in a full clone (without `--filter`; in GitHub Actions, `actions/checkout` without \
+             `filter`), or give the changeset as a file (`--change`)",
+        );
+    }
+    git_error(what, "", format!("git failed: {}", first_line(&f.stderr)), "run the same git command by hand to see why")
+}
+
+/// The first git that can be told not to fetch the objects a partial
+/// clone left out (`GIT_NO_LAZY_FETCH`).
+const NO_LAZY_FETCH_GIT: (u32, u32) = (2, 44);
 
 /// A [`ChangeError::Git`] with a hint.
 /// The oldest git the reader works with (major, minor).

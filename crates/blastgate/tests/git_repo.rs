@@ -1423,3 +1423,60 @@ fn merge_drivers_the_repository_configures_never_run() {
     assert_eq!(read(&revert, &unnamed).changeset.fix, Some(false), "the merge could not be checked");
     assert!(!marker.exists(), "the driver ran");
 }
+
+/// A partial clone (`--filter=blob:none`) leaves file contents out, and
+/// git fetched them from the remote while the diffs ran, with the
+/// `core.sshCommand` (or remote helper) the repository's configuration
+/// names (a git audit). git is now told not to fetch: a missing object is
+/// a `git` error that says the clone is partial, and nothing runs.
+#[test]
+fn a_partial_clone_fetches_nothing() {
+    let origin = Repo::new("partial-origin");
+    origin.write("core/a.go", b"v1\n");
+    origin.commit(0.0, "Initial");
+    origin.write("core/a.go", b"v2\n");
+    origin.commit(1.0, "Second");
+    origin.write("core/a.go", b"v3\n");
+    origin.commit(2.0, "Third");
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clone = Repo::new("partial-clone");
+    let url = format!("file://{}", origin.path().display());
+    clone.git(&["remote", "add", "origin", &url]);
+    clone.git(&["config", "remote.origin.promisor", "true"]);
+    clone.git(&["config", "remote.origin.partialclonefilter", "blob:none"]);
+    clone.git(&["fetch", "-q", "--filter=blob:none", "origin", "main"]);
+    let marker = clone.path().with_extension("ssh-ran");
+    let _ = std::fs::remove_file(&marker);
+    clone.git(&["config", "remote.origin.url", "ssh://example.invalid/repo.git"]);
+    clone.git(&["config", "core.sshCommand", &format!("touch '{}'; false", marker.display())]);
+
+    let err = git_change(clone.path(), "FETCH_HEAD~2..FETCH_HEAD~1", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("partial clone"), "{err}");
+    assert!(help.unwrap_or_default().contains("full clone"), "{err}");
+    assert!(!marker.exists(), "the repository's ssh command ran");
+}
+
+/// A replace ref (`git replace --graft HEAD BASE`, fetched by a mirror
+/// clone or pushed by anyone who may push refs) or an `info/grafts` line
+/// made the junior's AI-assisted commit vanish from the same range: the
+/// senior's alone, `peer`, and the junior could approve (a git audit).
+/// The reader reads the commits as they are.
+#[test]
+fn replace_refs_and_grafts_do_not_rewrite_history() {
+    let (repo, base) = junior_then_senior("replace-refs");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let ids = || -> Vec<String> {
+        let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &GitOptions::default()).unwrap();
+        assert_eq!(change.head.as_deref(), Some(head.as_str()));
+        assert!(change.provenance.involvement() != AiInvolvement::None, "{change:?}");
+        change.contributors.iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(), ["junior@example.com"]);
+    repo.git(&["replace", "--graft", "HEAD", &base]);
+    assert_eq!(repo.git(&["rev-list", "--count", &range(&base, "HEAD")]), "1", "git itself reads the graft");
+    assert_eq!(ids(), ["junior@example.com"], "a replace ref");
+    repo.git(&["replace", "-d", &head]);
+    std::fs::write(repo.path().join(".git/info/grafts"), format!("{head} {base}\n")).unwrap();
+    assert_eq!(ids(), ["junior@example.com"], "a graft");
+}
