@@ -905,6 +905,17 @@ fn a_git_range_reads_codeowners_at_its_base() {
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
     let owners = owner_approvals_of(&json(&o));
     assert!(owners.contains(&(serde_json::json!(["@shop/security"]), serde_json::Value::Null)), "{owners:?}");
+    // An empty left side is `HEAD`, for the owners too: `...feat` read the
+    // file at the merge base, whose old owners the author chose (a git
+    // audit). The same answer, byte for byte.
+    let three_dot = |range: &str| {
+        let args =
+            ["assess", "--repo", &repo_arg, "--range", range, "--graph", &graph, "--now", "2026-11-27T10:00:00Z"];
+        let o = run(&[&args[..], &["--format", "json"]].concat());
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(three_dot("...feat"), three_dot("HEAD...feat"));
     // --codeowners decides when given.
     let file = dir.write("CODEOWNERS", "* @given/team\n");
     let o = run(&[

@@ -232,6 +232,10 @@ pub struct GitChange {
     /// path order: directories to git, which CODEOWNERS matches as such
     /// (pass them to [`crate::change::RepoMapping::with_directories`]).
     pub submodules: Vec<String>,
+    /// The full hash of the range's left side (`HEAD` when it is empty):
+    /// for `A...B`, `A`, not the merge base. The branch the change goes
+    /// into, where [`codeowners_at`] reads the owners.
+    pub left: String,
 }
 
 /// [`changeset_from_git`], with notes on the history metrics left out.
@@ -243,12 +247,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let range = Range::parse(range)?;
     let git = Git::open(&options.program, repo)?;
     let head = git.resolve(range.head)?;
-    let base = if range.merge_base {
-        let left = git.resolve(range.base)?;
-        git.merge_base(range.base, &left, &head)?
-    } else {
-        git.resolve(range.base)?
-    };
+    let left = git.resolve(range.base)?;
+    let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
     let ChangedFiles { files, destructive_migrations, submodules } = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
@@ -361,7 +361,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         head: Some(head),
         ..Changeset::default()
     };
-    Ok(GitChange { changeset, notes, submodules })
+    Ok(GitChange { changeset, notes, submodules, left })
 }
 
 /// A validated range: two revisions that are not options.

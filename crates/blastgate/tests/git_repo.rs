@@ -642,6 +642,16 @@ fn three_dot_range_starts_at_the_merge_base() {
     // An empty side is HEAD (the feature branch is checked out).
     let implicit = changeset_from_git(repo.path(), "main...", &opts).unwrap();
     assert_eq!(implicit.head, three.head);
+    // The left side, where the owners are read, is the branch the change
+    // goes into, never the merge base; empty, it is HEAD (a git audit:
+    // `...feature` read the owners at the merge base).
+    repo.git(&["checkout", "-q", "main"]);
+    let main = repo.git(&["rev-parse", "main"]);
+    for range in ["main...feature", "...feature", "HEAD...feature", "..feature", "main..feature"] {
+        let change = git_change(repo.path(), range, &opts).unwrap();
+        assert_eq!(change.left, main, "{range}");
+    }
+    assert_ne!(git_change(repo.path(), "...feature", &opts).unwrap().changeset.base.as_deref(), Some(main.as_str()));
 }
 
 #[test]
