@@ -724,7 +724,22 @@ impl<'a> Git<'a> {
                 "use `BASE..HEAD` to compare them directly",
             )
         };
-        let out = self.run("git merge-base", &["merge-base", left, head])?.map_err(|_| none())?;
+        let Ok(out) = self.run("git merge-base", &["merge-base", left, head])? else {
+            // In a shallow clone the merge base may only be unfetched: say
+            // so, rather than suggest a range that means something else
+            // (a git audit).
+            if self.is_shallow()? {
+                return Err(git_error(
+                    "range",
+                    rev,
+                    "the repository is a shallow clone and the two revisions have no common ancestor among the \
+                     fetched commits: their merge base was probably not fetched",
+                    "fetch more history with `git fetch --deepen=100` (repeat as needed) or all of it with \
+                     `git fetch --unshallow` (in GitHub Actions, `actions/checkout` with `fetch-depth: 0`)",
+                ));
+            }
+            return Err(none());
+        };
         let hash = String::from_utf8_lossy(&out).trim().to_owned();
         if matches!(hash.len(), 40 | 64) && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             Ok(hash)

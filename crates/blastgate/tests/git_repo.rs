@@ -266,8 +266,18 @@ fn a_range_cut_by_a_shallow_clone_is_refused() {
     let (message, help) = git_detail(&err);
     assert!(message.contains("shallow"), "{err}");
     assert!(help.is_some_and(|h| h.contains("git fetch --unshallow") && h.contains("fetch-depth: 0")), "{err}");
+    // `A...B` whose merge base was not fetched: the hint says to fetch
+    // more history, not to use `BASE..HEAD`, which means something else
+    // (a git audit).
+    let err = changeset_from_git(clone.path(), "base...HEAD", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("shallow clone") && message.contains("merge base"), "{err}");
+    let help = help.unwrap_or_default();
+    assert!(help.contains("--deepen") && help.contains("--unshallow") && !help.contains("BASE..HEAD"), "{err}");
 
     clone.git(&["fetch", "-q", "--unshallow", "origin"]);
+    let change = changeset_from_git(clone.path(), "base...HEAD", &GitOptions::default()).unwrap();
+    assert_eq!(change.base.as_deref(), Some(clone.git(&["rev-parse", "base"]).as_str()));
     let change = changeset_from_git(clone.path(), "base..HEAD", &GitOptions::default()).unwrap();
     assert_eq!((change.provenance.ai, change.fix), (Some(AiInvolvement::Agent), Some(false)));
 }
