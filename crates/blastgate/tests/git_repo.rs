@@ -1500,3 +1500,30 @@ fn replace_refs_and_grafts_do_not_rewrite_history() {
     std::fs::write(repo.path().join(".git/info/grafts"), format!("{head} {base}\n")).unwrap();
     assert_eq!(ids(), ["junior@example.com"], "a graft");
 }
+
+/// One `Co-authored-by:` line naming an AI tool and a person kept only
+/// the last identity: no AI was stated and the person could approve (a
+/// git audit). Each identity counts; the Claude app's account
+/// (`claude[bot]`) is that tool acting as an agent, not a person.
+#[test]
+fn every_identity_of_a_co_author_line_counts() {
+    let repo = Repo::new("co-author-line");
+    repo.write("leaf/main.go", b"package main\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("leaf/main.go", &lines(5, "a"));
+    repo.commit(1.0, "Leaf: a\n\nCo-authored-by: Claude <noreply@anthropic.com>, Jun <jun@example.com>");
+    let opts = GitOptions::default();
+    let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
+    assert_eq!(change.provenance.ai, Some(AiInvolvement::Generated));
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["jun@example.com"]);
+    let first = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("leaf/main.go", &lines(6, "a"));
+    repo.commit(2.0, "Leaf: b\n\nCo-authored-by: claude[bot] <209825114+claude[bot]@users.noreply.github.com>");
+    let change = changeset_from_git(repo.path(), &range(&first, "HEAD"), &opts).unwrap();
+    assert_eq!(
+        (change.provenance.ai, change.provenance.tool.as_deref()),
+        (Some(AiInvolvement::Agent), Some("claude-code"))
+    );
+    assert!(change.contributors.is_empty(), "{:?}", change.contributors);
+}
