@@ -266,12 +266,13 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
             // At the range's left side, the branch the change goes into, as
             // GitHub reads the base branch's file: for `A...B` not the merge
             // base, which the author chooses by where the branch started
-            // (a gaming audit).
+            // (a gaming audit); an empty left side is `HEAD`, as for the
+            // range (`...feature` read the merge base's, a git audit). The
+            // commit the range was read with, resolved once.
             let target = range.split_once("...").or_else(|| range.split_once("..")).map(|(left, _)| left);
-            if let (None, Some(base)) =
-                (&input.codeowners, target.filter(|t| !t.is_empty()).or(c.changeset.base.as_deref()))
-            {
-                base_codeowners = blastgate::git::codeowners_at(repo, base, &options)?.map(|(path, bytes)| {
+            if input.codeowners.is_none() {
+                let base = target.filter(|t| !t.is_empty()).unwrap_or("HEAD");
+                base_codeowners = blastgate::git::codeowners_at(repo, &c.left, &options)?.map(|(path, bytes)| {
                     let place = match naming {
                         Naming::AsGiven => format!("{}@{base}:{path}", repo.display()),
                         Naming::FileName => format!("{base}:{path}"),

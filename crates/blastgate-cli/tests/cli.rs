@@ -923,6 +923,17 @@ fn a_git_range_reads_codeowners_at_its_base() {
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
     let owners = owner_approvals_of(&json(&o));
     assert!(owners.contains(&(serde_json::json!(["@shop/security"]), serde_json::Value::Null)), "{owners:?}");
+    // An empty left side is `HEAD`, for the owners too: `...feat` read the
+    // file at the merge base, whose old owners the author chose (a git
+    // audit). The same answer, byte for byte.
+    let three_dot = |range: &str| {
+        let args =
+            ["assess", "--repo", &repo_arg, "--range", range, "--graph", &graph, "--now", "2026-11-27T10:00:00Z"];
+        let o = run(&[&args[..], &["--format", "json"]].concat());
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(three_dot("...feat"), three_dot("HEAD...feat"));
     // --codeowners decides when given.
     let file = dir.write("CODEOWNERS", "* @given/team\n");
     let o = run(&[
@@ -932,6 +943,38 @@ fn a_git_range_reads_codeowners_at_its_base() {
     .concat());
     let owners = owner_approvals_of(&json(&o));
     assert!(owners.contains(&(serde_json::json!(["@given/team"]), serde_json::Value::Null)), "{owners:?}");
+}
+
+/// `--repo` may name any folder inside the work tree: the answer is the
+/// same, byte for byte, as from its top (a git audit: from a folder inside,
+/// the root CODEOWNERS was not found and the touched files had no history).
+#[test]
+fn a_git_range_reads_the_same_from_a_folder_inside() {
+    let dir = tempdir();
+    let repo = cart_repo_with_owners(&dir, "CODEOWNERS", &[]);
+    let graph = boutique();
+    let assess = |repo: &std::path::Path| {
+        let repo_arg = repo.display().to_string();
+        let args = [
+            "assess",
+            "--repo",
+            &repo_arg,
+            "--range",
+            "HEAD~1..HEAD",
+            "--graph",
+            &graph,
+            "--now",
+            "2026-11-27T10:00:00Z",
+        ];
+        let o = run(&[&args[..], &["--format", "json"]].concat());
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        o.stdout
+    };
+    let top = assess(&repo);
+    let v: serde_json::Value = serde_json::from_slice(&top).unwrap();
+    let owners = owner_approvals_of(&v);
+    assert!(owners.contains(&(serde_json::json!(["@shop/cart"]), serde_json::Value::Null)), "{owners:?}");
+    assert_eq!(String::from_utf8_lossy(&assess(&repo.join("src/cartservice"))), String::from_utf8_lossy(&top));
 }
 
 /// A GitLab repository keeps its CODEOWNERS in `.gitlab/` (GitLab's third

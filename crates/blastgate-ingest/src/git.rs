@@ -237,6 +237,13 @@ pub struct AiAgent {
 /// email matched, a name that starts with a listed name and a space also
 /// counts and is taken as the model (`Claude Opus 4.5`). Bare first names
 /// (`Devin`, `Jules`) are not listed: they are common human names.
+///
+/// A GitHub app account of a listed tool matches too, as an autonomous
+/// agent (the app acts on its own): the name `<login>[bot]`, or the email
+/// `[<id>+]<login>[bot]@users.noreply.github.com`, where `<login>` is a
+/// listed name with its spaces as `-` (`claude[bot]`,
+/// `209825114+claude[bot]@users.noreply.github.com`). A name listed as
+/// such (`gemini-code-assist[bot]`) keeps its own kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AiAgents {
     agents: Vec<AiAgent>,
@@ -594,9 +601,10 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
                     consider(ai, tool, model);
                 }
                 "co-authored-by" => {
-                    let (name, email) = identity(&value);
-                    if let Some(m) = agents.identify(name, email) {
-                        consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+                    for (name, email) in identities(&value) {
+                        if let Some(m) = agents.identify(name, email) {
+                            consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+                        }
                     }
                 }
                 _ => {}
@@ -652,9 +660,10 @@ pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
         }
         for (key, value) in trailers(&commit.message) {
             if key.eq_ignore_ascii_case("co-authored-by") {
-                let (name, email) = identity(&value);
-                if agents.identify(name, email).is_none() {
-                    add(name, email);
+                for (name, email) in identities(&value) {
+                    if agents.identify(name, email).is_none() {
+                        add(name, email);
+                    }
                 }
             }
         }
@@ -1108,6 +1117,23 @@ impl AiAgent {
                 return found(None);
             }
         }
+        // A GitHub app account of the tool (`claude[bot]`), by its name or
+        // its noreply address: the app acts on its own (a git audit: the
+        // Claude app's commits counted as a person's).
+        let bot_login = |login: &str| {
+            let login = login.strip_suffix("[bot]")?;
+            self.names.iter().any(|listed| login.eq_ignore_ascii_case(&listed.replace(' ', "-"))).then_some(())
+        };
+        let bot_email = email.strip_suffix("@users.noreply.github.com").map(|local| {
+            local
+                .split_once('+')
+                .filter(|(id, _)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(local, |(_, login)| login)
+        });
+        let lower_core = core.to_ascii_lowercase();
+        if bot_login(&lower_core).is_some() || bot_email.and_then(bot_login).is_some() {
+            return Some(AgentMatch { tool: &self.tool, autonomous: true, model: None });
+        }
         if !email_hit {
             return None;
         }
@@ -1218,6 +1244,40 @@ pub fn identity(value: &str) -> (&str, &str) {
     }
 }
 
+/// Every identity a `Co-authored-by:` value names, in order: each
+/// `Name <email>` (the name is the text since the previous identity, with
+/// a separating `,` or `;` dropped), and a last name without an email
+/// after a `,` or `;` (`Jun <jun@corp.com>, Kim`); a value with no `<` is
+/// one name. One line may name several people or tools (`Claude
+/// <noreply@anthropic.com>, Jun <jun@corp.com>`): only the last counted
+/// (a git audit), so the AI tool and Jun went unnoticed. Text right after
+/// a `>` without a separator belongs to that identity and is left out.
+pub fn identities(value: &str) -> Vec<(&str, &str)> {
+    let mut found = Vec::new();
+    let mut rest = value;
+    while let Some(open) = rest.find('<') {
+        let name = separators(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 1..).unwrap_or_default();
+        let (email, next) = match after.find('>') {
+            Some(close) => (after.get(..close).unwrap_or_default(), after.get(close + 1..).unwrap_or_default()),
+            None => (after, ""),
+        };
+        found.push((name, email.trim()));
+        rest = next;
+    }
+    if found.is_empty() {
+        return vec![(value.trim(), "")];
+    }
+    let tail = rest.trim();
+    if tail.starts_with([',', ';']) {
+        let name = separators(tail);
+        if !name.is_empty() {
+            found.push((name, ""));
+        }
+    }
+    found
+}
+
 /// The tool and model of an `Assisted-by:`, `Generated-by:` or `Agent:`
 /// value: `AGENT:MODEL [TOOL...]` gives `AGENT` and `MODEL`; any other
 /// value (`GitHub Copilot`, `Claude <noreply@anthropic.com>`) is the tool
@@ -1234,6 +1294,11 @@ pub fn tool_and_model(value: &str) -> (Option<String>, Option<String>) {
 }
 
 // Private helpers.
+
+/// `s` trimmed, without leading `,` and `;`.
+fn separators(s: &str) -> &str {
+    s.trim().trim_start_matches([',', ';']).trim()
+}
 
 /// Lines git itself writes that make a trailer block count with only 25%
 /// trailers (trailer.c, `git_generated_prefixes`).

@@ -11,9 +11,9 @@
 
 use blastgate_change::{AiInvolvement, ChangeError, FileChange, FileStatus, ProvenanceSource};
 use blastgate_ingest::git::{
-    AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identity, is_fix, mark_binary,
-    merge_name_status, parse_log, parse_merges_with_content, parse_name_status_z, parse_numstat_z, provenance,
-    range_is_fix, subject, tool_and_model, trailers,
+    AiAgent, AiAgents, Commit, CommitLog, HistoryQuery, NameStatus, history_metrics, identities, identity, is_fix,
+    mark_binary, merge_name_status, parse_log, parse_merges_with_content, parse_name_status_z, parse_numstat_z,
+    provenance, range_is_fix, subject, tool_and_model, trailers,
 };
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -421,6 +421,56 @@ fn co_authored_by_matches_each_default_agent() {
         let p = provenance(&[c], &AiAgents::default());
         assert_eq!((p.ai, p.tool.as_deref(), p.model.as_deref()), (Some(*ai), Some(*tool), *model), "{who}");
     }
+}
+
+/// One `Co-authored-by:` line may name several identities: only the last
+/// `<email>` counted (a git audit), so `Claude <...>, Jun <...>` stated no
+/// AI and Jun could approve.
+#[test]
+fn a_co_author_line_naming_several_identities_names_each() {
+    assert_eq!(
+        identities("Claude <noreply@anthropic.com>, Jun <jun@corp.com>"),
+        [("Claude", "noreply@anthropic.com"), ("Jun", "jun@corp.com")]
+    );
+    assert_eq!(
+        identities("Jun <jun@corp.com>; Kim <kim@corp.com>, Lee"),
+        [("Jun", "jun@corp.com"), ("Kim", "kim@corp.com"), ("Lee", "")]
+    );
+    assert_eq!(identities("Doe, Jane <jane@corp.com>"), [("Doe, Jane", "jane@corp.com")]);
+    assert_eq!(identities("Jun <jun@corp.com> (pairing)"), [("Jun", "jun@corp.com")]);
+    assert_eq!(identities("Bob"), [("Bob", "")]);
+    assert_eq!(identities("Jun <jun@corp.com"), [("Jun", "jun@corp.com")]);
+
+    let c = commit("s\n\nCo-authored-by: Claude <noreply@anthropic.com>, Jun <jun@corp.com>");
+    let agents = AiAgents::default();
+    assert_eq!(provenance(std::slice::from_ref(&c), &agents).ai, Some(AiInvolvement::Generated));
+    assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["dev@example.com", "jun@corp.com"]);
+    let c = commit("s\n\nCo-authored-by: Jun <jun@corp.com>, Kim <kim@corp.com>");
+    assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["dev@example.com", "jun@corp.com", "kim@corp.com"]);
+}
+
+/// A GitHub app account of a listed tool (`claude[bot]`) is that tool
+/// acting as an agent; it counted as a person (a git audit).
+#[test]
+fn the_app_account_of_a_listed_tool_is_an_agent() {
+    let agents = AiAgents::default();
+    for who in [
+        "claude[bot] <209825114+claude[bot]@users.noreply.github.com>",
+        "Claude[bot] <someone@example.com>",
+        "Someone <claude[bot]@users.noreply.github.com>",
+        "cursor[bot] <206951365+cursor[bot]@users.noreply.github.com>",
+        "claude-code[bot] <1+claude-code[bot]@users.noreply.github.com>",
+    ] {
+        let c = commit(&format!("s\n\nCo-authored-by: {who}"));
+        let p = provenance(std::slice::from_ref(&c), &agents);
+        assert_eq!(p.ai, Some(AiInvolvement::Agent), "{who}");
+        assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["dev@example.com"], "{who}");
+    }
+    // A listed `[bot]` name keeps its own kind; another app is no tool.
+    let c = commit("s\n\nCo-authored-by: gemini-code-assist[bot] <1+gemini-code-assist[bot]@users.noreply.github.com>");
+    assert_eq!(provenance(&[c], &agents).ai, Some(AiInvolvement::Generated));
+    let c = commit("s\n\nCo-authored-by: renovate[bot] <29139614+renovate[bot]@users.noreply.github.com>");
+    assert_eq!(provenance(&[c], &agents).ai, None);
 }
 
 #[test]

@@ -70,7 +70,8 @@ impl Default for GitOptions {
 }
 
 /// Reads the change between two revisions of the git repository at `repo`
-/// (a work tree, any folder inside one, or a bare repository).
+/// (a work tree, any folder inside one, or a bare repository; git runs
+/// from the top of the work tree, so every folder inside reads the same).
 ///
 /// `range` is `BASE..HEAD` (the change from `BASE` to `HEAD`) or
 /// `BASE...HEAD` (from the merge base of the two to `HEAD`, as a pull
@@ -163,7 +164,8 @@ pub const CODEOWNERS_PATHS: [&str; 4] = [".github/CODEOWNERS", "CODEOWNERS", "do
 ///   of [`CODEOWNERS_PATHS`] there is a symbolic link (its text is not the
 ///   file it names, GitHub does not follow it, and reading no owners from
 ///   it without a word would send the change past the owners it meant);
-/// - [`ChangeError::Git`]: git cannot be run or `commit` is unknown;
+/// - [`ChangeError::Git`]: git cannot be run, `repo` is not a git
+///   repository, or `commit` is unknown;
 /// - [`ChangeError::LimitExceeded`]: the file is over [`MAX_INPUT_BYTES`];
 /// - [`ChangeError::Io`]: reading git's output failed.
 pub fn codeowners_at(
@@ -179,7 +181,7 @@ pub fn codeowners_at(
             "a revision may not start with `-` (it would be read as an option)",
         )));
     }
-    let git = Git { program: &options.program, repo };
+    let git = Git::open(&options.program, repo)?;
     let commit = git.resolve(commit)?;
     for path in CODEOWNERS_PATHS {
         let spec = format!("{commit}:{path}");
@@ -230,6 +232,10 @@ pub struct GitChange {
     /// path order: directories to git, which CODEOWNERS matches as such
     /// (pass them to [`crate::change::RepoMapping::with_directories`]).
     pub submodules: Vec<String>,
+    /// The full hash of the range's left side (`HEAD` when it is empty):
+    /// for `A...B`, `A`, not the merge base. The branch the change goes
+    /// into, where [`codeowners_at`] reads the owners.
+    pub left: String,
 }
 
 /// [`changeset_from_git`], with notes on the history metrics left out.
@@ -239,15 +245,10 @@ pub struct GitChange {
 pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitChange, ChangeError> {
     let range_text = range;
     let range = Range::parse(range)?;
-    let git = Git { program: &options.program, repo };
-    git.check_repository()?;
+    let git = Git::open(&options.program, repo)?;
     let head = git.resolve(range.head)?;
-    let base = if range.merge_base {
-        let left = git.resolve(range.base)?;
-        git.merge_base(range.base, &left, &head)?
-    } else {
-        git.resolve(range.base)?
-    };
+    let left = git.resolve(range.base)?;
+    let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
     let ChangedFiles { files, destructive_migrations, submodules } = git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
@@ -337,6 +338,12 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
             contributors.len() as u64,
         ));
     }
+    // The fix and revert checks re-merge commits with git, which runs a
+    // merge driver the configuration names; where that cannot be ruled
+    // out they are not run, and their answer is the strict one.
+    let remerge_blocked = git.remerge_blocked()?;
+    let fix = git.range_is_fix(&base, &head, &commits, remerge_blocked.as_deref(), &mut notes)?;
+    let reverts = git.verified_reverts(&base, &commits, remerge_blocked.as_deref(), &mut notes)?;
     let changeset = Changeset {
         api_version: API_VERSION.to_owned(),
         kind: KIND.to_owned(),
@@ -345,8 +352,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         author: Author { id: author_id, ..Author::default() },
         contributors,
         provenance: parse::provenance(&commits, &options.agents),
-        fix: git.range_is_fix(&base, &head, &commits)?,
-        labels: if git.verified_reverts(&base, &commits)? { vec!["revert".to_owned()] } else { Vec::new() },
+        fix,
+        labels: if reverts { vec!["revert".to_owned()] } else { Vec::new() },
         files,
         history,
         safety,
@@ -354,7 +361,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         head: Some(head),
         ..Changeset::default()
     };
-    Ok(GitChange { changeset, notes, submodules })
+    Ok(GitChange { changeset, notes, submodules, left })
 }
 
 /// A validated range: two revisions that are not options.
@@ -412,10 +419,11 @@ struct Failure {
     stderr: String,
 }
 
-/// Runs git in one repository.
+/// Runs git in one repository, from the top of its work tree (or from
+/// the folder given, for a bare repository or a git directory).
 struct Git<'a> {
     program: &'a Path,
-    repo: &'a Path,
+    repo: PathBuf,
 }
 
 /// Variables that would point git at another repository, inject
@@ -438,9 +446,9 @@ const CLEARED_VARIABLES: [&str; 20] = [
     "GIT_NOGLOB_PATHSPECS",
     "GIT_ICASE_PATHSPECS",
     "GIT_LITERAL_PATHSPECS",
-    "GIT_GRAFT_FILE",
     "GIT_SHALLOW_FILE",
     "GIT_QUARANTINE_PATH",
+    "GIT_ATTR_SOURCE",
 ];
 
 /// Options every diff runs with: rename detection (no copy detection: a
@@ -498,10 +506,39 @@ const PINNED_CONFIG: [&str; 9] = [
 /// How much of git's error output is kept for messages.
 const MAX_STDERR_BYTES: u64 = 64 * 1024;
 
-impl Git<'_> {
+impl<'a> Git<'a> {
+    /// Checks that `repo` is a git repository git will read, and runs
+    /// every later command from the top of its work tree: git reads
+    /// pathspecs relative to the folder it runs in, so from a folder
+    /// inside the work tree the root CODEOWNERS was not found and the
+    /// history of the touched files came out empty (a git audit: `--repo`
+    /// may name any folder inside a work tree). A bare repository or a git
+    /// directory has no such prefix.
+    fn open(program: &'a Path, repo: &Path) -> Result<Self, ChangeError> {
+        let git = Git { program, repo: repo.to_path_buf() };
+        git.check_repository()?;
+        let out = git.output("git rev-parse", &["rev-parse", "--show-cdup"])?;
+        let cdup = String::from_utf8_lossy(&out);
+        let cdup = cdup.trim_end_matches('\n');
+        if cdup.is_empty() {
+            return Ok(git);
+        }
+        // `--show-cdup` prints only `../` steps up to the top (no name to
+        // decode); anything else is not git's answer.
+        if !cdup.split('/').filter(|step| !step.is_empty()).all(|step| step == "..") {
+            return Err(git_error(
+                "git rev-parse",
+                blastgate_graph::shorten(cdup),
+                "expected `../` steps from `--show-cdup`",
+                "run `git rev-parse --show-toplevel` in the folder to see where the work tree starts",
+            ));
+        }
+        Ok(Git { program, repo: repo.join(cdup) })
+    }
+
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
         let mut cmd = Command::new(self.program);
-        cmd.arg("-C").arg(self.repo);
+        cmd.arg("-C").arg(&self.repo);
         cmd.args(["--no-pager", "--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false"]);
         cmd.args(["-c", "log.showSignature=false"]);
         cmd.args(PINNED_CONFIG.iter().flat_map(|setting| ["-c", setting]));
@@ -510,6 +547,20 @@ impl Git<'_> {
             cmd.env_remove(var);
         }
         cmd.env("LC_ALL", "C").env("GIT_OPTIONAL_LOCKS", "0").env("GIT_TERMINAL_PROMPT", "0");
+        // No system attributes file (`/etc/gitattributes`): it could hide
+        // lines or name a merge driver.
+        cmd.env("GIT_ATTR_NOSYSTEM", "1");
+        // The commits as they are: no `refs/replace/*` object and no
+        // `info/grafts` file stands in for one (a replace ref fetched with a
+        // mirror made a junior's AI commit vanish from the range, a git
+        // audit).
+        cmd.env("GIT_NO_REPLACE_OBJECTS", "1").env("GIT_GRAFT_FILE", "/dev/null");
+        // No fetching of objects a partial clone left out (git 2.44 and
+        // later; older git is refused in a partial clone): it connects to
+        // the promisor remote with the programs the configuration names
+        // (`core.sshCommand`, a remote or credential helper). A missing
+        // object is an error instead.
+        cmd.env("GIT_NO_LAZY_FETCH", "1");
         cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd
     }
@@ -549,14 +600,7 @@ impl Git<'_> {
 
     /// Runs git and turns a failure into a [`ChangeError::Git`].
     fn output<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Vec<u8>, ChangeError> {
-        self.run(what, args)?.map_err(|f| {
-            git_error(
-                what,
-                "",
-                format!("git failed: {}", first_line(&f.stderr)),
-                "run the same git command by hand to see why",
-            )
-        })
+        self.run(what, args)?.map_err(|f| failed(what, &f))
     }
 
     fn spawn_error(&self, e: &std::io::Error) -> ChangeError {
@@ -573,9 +617,9 @@ impl Git<'_> {
         if !self.repo.is_dir() {
             return Err(git_error(place, "", "no such directory", "pass the path of a git repository"));
         }
-        self.check_version()?;
+        let version = self.check_version()?;
         match self.run("git rev-parse", &["rev-parse", "--git-dir"])? {
-            Ok(_) => Ok(()),
+            Ok(_) => self.check_no_lazy_fetch(version),
             Err(f) if f.stderr.contains("dubious ownership") => Err(git_error(
                 place.clone(),
                 "",
@@ -594,11 +638,11 @@ impl Git<'_> {
     /// Refuses a git older than [`MIN_GIT`], which cannot keep the
     /// change's own `.gitattributes` out of the diff (`--attr-source`),
     /// with a message that says so rather than git's "unknown option".
-    fn check_version(&self) -> Result<(), ChangeError> {
+    fn check_version(&self) -> Result<Option<(u32, u32)>, ChangeError> {
         let out = match self.run("git version", &["version"])? {
             Ok(out) => out,
             // Let the repository check report what is wrong with git.
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(None),
         };
         let text = String::from_utf8_lossy(&out);
         let found = text.trim();
@@ -613,8 +657,34 @@ impl Git<'_> {
                 ),
                 "install a newer git, or write the changeset as a file (`--change`)",
             )),
-            _ => Ok(()),
+            version => Ok(version),
         }
+    }
+
+    /// Refuses a partial clone (a promisor remote) when git is too old to
+    /// be told not to fetch the objects it left out ([`NO_LAZY_FETCH_GIT`]):
+    /// fetching runs programs the configuration names. An unknown version
+    /// counts as too old.
+    fn check_no_lazy_fetch(&self, version: Option<(u32, u32)>) -> Result<(), ChangeError> {
+        if version.is_some_and(|v| v >= NO_LAZY_FETCH_GIT) {
+            return Ok(());
+        }
+        let pattern = r"^remote\..*\.promisor$|^extensions\.partialclone$";
+        if self.run("git config", &["config", "--get-regexp", pattern])?.is_err() {
+            return Ok(());
+        }
+        let found = version.map_or_else(|| "unknown".to_owned(), |(major, minor)| format!("{major}.{minor}"));
+        Err(git_error(
+            "git version",
+            found,
+            format!(
+                "the repository is a partial clone, and git before {}.{} cannot be told not to fetch the objects \
+                 it left out (fetching runs programs the repository's configuration names)",
+                NO_LAZY_FETCH_GIT.0, NO_LAZY_FETCH_GIT.1
+            ),
+            "install a newer git, read the range in a full clone (without `--filter`), or give the changeset \
+             as a file (`--change`)",
+        ))
     }
 
     /// The full hash of the commit `rev` names.
@@ -649,7 +719,22 @@ impl Git<'_> {
                 "use `BASE..HEAD` to compare them directly",
             )
         };
-        let out = self.run("git merge-base", &["merge-base", left, head])?.map_err(|_| none())?;
+        let Ok(out) = self.run("git merge-base", &["merge-base", left, head])? else {
+            // In a shallow clone the merge base may only be unfetched: say
+            // so, rather than suggest a range that means something else
+            // (a git audit).
+            if self.is_shallow()? {
+                return Err(git_error(
+                    "range",
+                    rev,
+                    "the repository is a shallow clone and the two revisions have no common ancestor among the \
+                     fetched commits: their merge base was probably not fetched",
+                    "fetch more history with `git fetch --deepen=100` (repeat as needed) or all of it with \
+                     `git fetch --unshallow` (in GitHub Actions, `actions/checkout` with `fetch-depth: 0`)",
+                ));
+            }
+            return Err(none());
+        };
         let hash = String::from_utf8_lossy(&out).trim().to_owned();
         if matches!(hash.len(), 40 | 64) && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
             Ok(hash)
@@ -753,6 +838,54 @@ impl Git<'_> {
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
     }
 
+    /// Why re-merging commits here could run a program the configuration
+    /// names, or `None` when it cannot. git picks a merge driver by the
+    /// `merge` attribute, else by `merge.default`, and runs the command a
+    /// `merge.<name>.driver` setting gives (a git audit: a driver ran in the
+    /// revert and the fix checks). The re-merges read attributes from the
+    /// empty tree, no global attributes file and no system one
+    /// (`GIT_ATTR_NOSYSTEM`), which leaves `$GIT_DIR/info/attributes`, which
+    /// git cannot be told to skip, and `merge.default`, which cannot be
+    /// unset from the command line. Either one, or an `info/attributes`
+    /// that cannot be read, blocks the re-merges.
+    fn remerge_blocked(&self) -> Result<Option<String>, ChangeError> {
+        if self.run("git config", &["config", "--get", "merge.default"])?.is_ok() {
+            return Ok(Some(
+                "the configuration sets `merge.default`, which may name a merge driver that runs a program".to_owned(),
+            ));
+        }
+        let out = self.output("git rev-parse", &["rev-parse", "--git-path", "info/attributes"])?;
+        let relative = String::from_utf8_lossy(&out);
+        let path = self.repo.join(relative.trim_end_matches('\n'));
+        let text = match std::fs::File::open(&path) {
+            Ok(file) => {
+                let mut bytes = Vec::new();
+                match file.take(MAX_INFO_ATTRIBUTES_BYTES + 1).read_to_end(&mut bytes) {
+                    Ok(_) if bytes.len() as u64 <= MAX_INFO_ATTRIBUTES_BYTES => bytes,
+                    _ => {
+                        return Ok(Some(
+                            "the repository's `info/attributes` cannot be read whole, and may name a merge driver"
+                                .to_owned(),
+                        ));
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => {
+                return Ok(Some(
+                    "the repository's `info/attributes` cannot be read, and may name a merge driver".to_owned(),
+                ));
+            }
+        };
+        // Any mention of `merge`: an attribute, or a macro that sets it.
+        let mentions = text.windows(5).any(|w| w.eq_ignore_ascii_case(b"merge"));
+        Ok(mentions.then(|| {
+            "the repository's `info/attributes` sets `merge` attributes, which may name a merge driver that runs a \
+             program"
+                .to_owned()
+        }))
+    }
+
     /// Whether the repository is a shallow clone.
     fn is_shallow(&self) -> Result<bool, ChangeError> {
         let out = self.output("git rev-parse", &["rev-parse", "--is-shallow-repository"])?;
@@ -801,18 +934,40 @@ impl Git<'_> {
     /// --no-commit`, add a feature, commit), or a resolved conflict (fail
     /// closed). One `git log` over the range's merges, run only when the
     /// range has one and its other commits are all fixes.
-    fn range_is_fix(&self, base: &str, head: &str, commits: &[parse::Commit]) -> Result<Option<bool>, ChangeError> {
+    ///
+    /// When `remerge_blocked` gives a reason (see [`Git::remerge_blocked`])
+    /// nothing is re-merged: every merge counts as content of its own,
+    /// with a note.
+    fn range_is_fix(
+        &self,
+        base: &str,
+        head: &str,
+        commits: &[parse::Commit],
+        remerge_blocked: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<bool>, ChangeError> {
         let none = std::collections::BTreeSet::new();
         let without_merges = parse::range_is_fix(commits, &none);
         if without_merges == Some(false) || !commits.iter().any(parse::Commit::is_merge) {
             return Ok(without_merges);
         }
+        if let Some(reason) = remerge_blocked {
+            notes.push(format!(
+                "fix: {reason}; git was not asked to re-merge the range's merges, so each counts as content of \
+                 its own"
+            ));
+            let all: std::collections::BTreeSet<String> =
+                commits.iter().filter(|c| c.is_merge()).map(|c| c.hash.clone()).collect();
+            return Ok(parse::range_is_fix(commits, &all));
+        }
         // Attributes from the empty tree, as for the diffs: a `merge=ours`
         // in the change's own `.gitattributes` must not shape the re-merge.
+        // No global attributes file either: it could name a merge driver.
         let attr_source = format!("--attr-source={}", empty_tree(head));
         let format = format!("--format={}", parse::MERGE_CONTENT_FORMAT);
         let range = format!("{base}..{head}");
-        let mut args = vec![attr_source.as_str(), "log", &format, "--merges", "--max-parents=2", "--remerge-diff"];
+        let mut args = vec![attr_source.as_str(), "-c", NO_ATTRIBUTES_FILE, "log", &format, "--merges"];
+        args.extend(["--max-parents=2", "--remerge-diff"]);
         args.extend(["--name-only", "--ignore-submodules=none", "--no-ext-diff", "--no-textconv"]);
         args.extend(LOG_OPTIONS);
         args.extend([range.as_str(), "--"]);
@@ -835,11 +990,25 @@ impl Git<'_> {
     /// [`changeset_from_git`], `labels`). Any doubt (a name git cannot
     /// resolve, a commit after the base or long before it, a patch that
     /// differs, too many commits) is `false`: no exception is granted on it.
-    fn verified_reverts(&self, base: &str, commits: &[parse::Commit]) -> Result<bool, ChangeError> {
+    /// When `remerge_blocked` gives a reason (see
+    /// [`Git::remerge_blocked`]) no commit is checked: `false`, with a note.
+    fn verified_reverts(
+        &self,
+        base: &str,
+        commits: &[parse::Commit],
+        remerge_blocked: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> Result<bool, ChangeError> {
         if commits.is_empty() || commits.len() > MAX_VERIFIED_REVERTS {
             return Ok(false);
         }
         if commits.iter().any(|c| parse::reverted_commit(&c.message).is_none()) {
+            return Ok(false);
+        }
+        if let Some(reason) = remerge_blocked {
+            notes.push(format!(
+                "revert: {reason}; git was not asked to re-apply the reverts, so the range gets no `revert` label"
+            ));
             return Ok(false);
         }
         let oldest = self.commit(base)?.time.saturating_sub(MAX_REVERT_AGE_DAYS * 86_400);
@@ -892,7 +1061,21 @@ impl Git<'_> {
         commit: &str,
     ) -> Result<bool, ChangeError> {
         let base = format!("--merge-base={reverted}");
-        let args = ["merge-tree", "--write-tree", "--no-messages", base.as_str(), parent, reverted_parent];
+        // No attributes but git's own, as for the fix check: neither the
+        // work tree's `.gitattributes` nor a global file may pick a merge
+        // driver (one ran here, a git audit).
+        let attr_source = format!("--attr-source={}", empty_tree(commit));
+        let args = [
+            attr_source.as_str(),
+            "-c",
+            NO_ATTRIBUTES_FILE,
+            "merge-tree",
+            "--write-tree",
+            "--no-messages",
+            base.as_str(),
+            parent,
+            reverted_parent,
+        ];
         let Ok(merged) = self.run("git merge-tree", &args)? else {
             // Conflicts (exit 1) or a failure: not a clean revert.
             return Ok(false);
@@ -961,14 +1144,7 @@ impl Git<'_> {
         all.extend(args.iter().cloned());
         let bytes = match self.run("git log", &all)? {
             Ok(bytes) => bytes,
-            Err(f) => {
-                return Err(git_error(
-                    "git log",
-                    "",
-                    format!("git failed: {}", first_line(&f.stderr)),
-                    "run the same git command by hand to see why",
-                ));
-            }
+            Err(f) => return Err(failed("git log", &f)),
         };
         let mut commits = parse::parse_log(&bytes)?;
         let complete = commits.len() <= MAX_COMMITS;
@@ -995,6 +1171,14 @@ impl Git<'_> {
         unknown_if_too_big(self.history_log(&args))
     }
 }
+
+/// The setting that leaves out the global attributes file
+/// (`core.attributesFile`, by default `~/.config/git/attributes`).
+const NO_ATTRIBUTES_FILE: &str = "core.attributesFile=";
+
+/// The largest `info/attributes` read to see whether it names merge
+/// drivers; a larger one blocks the re-merges.
+const MAX_INFO_ATTRIBUTES_BYTES: u64 = 1024 * 1024;
 
 /// The attributes the counting diffs read: `diff` on every path, so git
 /// counts lines in every file, binary or not.
@@ -1036,6 +1220,31 @@ fn unknown_if_too_big(log: Result<CommitLog, ChangeError>) -> Result<CommitLog, 
         other => other,
     }
 }
+
+/// The [`ChangeError::Git`] of a git command that failed: an object a
+/// partial clone left out (git was told not to fetch it) is named as
+/// such, any other failure by git's first line.
+fn failed(what: &str, f: &Failure) -> ChangeError {
+    let missing = f.stderr.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("fatal: could not fetch ")?;
+        rest.strip_suffix(" from promisor remote")
+    });
+    if let Some(object) = missing.or_else(|| f.stderr.contains("lazy fetching disabled").then_some("")) {
+        return git_error(
+            what,
+            blastgate_graph::shorten(object),
+            "the repository is a partial clone and git needs an object it did not fetch; blastgate does not \
+             fetch it (that connects to the remote with programs the repository's configuration names)",
+            "read the range in a full clone (without `--filter`; in GitHub Actions, `actions/checkout` without \
+             `filter`), or give the changeset as a file (`--change`)",
+        );
+    }
+    git_error(what, "", format!("git failed: {}", first_line(&f.stderr)), "run the same git command by hand to see why")
+}
+
+/// The first git that can be told not to fetch the objects a partial
+/// clone left out (`GIT_NO_LAZY_FETCH`).
+const NO_LAZY_FETCH_GIT: (u32, u32) = (2, 44);
 
 /// A [`ChangeError::Git`] with a hint.
 /// The oldest git the reader works with (major, minor).

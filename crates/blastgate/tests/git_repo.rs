@@ -266,8 +266,18 @@ fn a_range_cut_by_a_shallow_clone_is_refused() {
     let (message, help) = git_detail(&err);
     assert!(message.contains("shallow"), "{err}");
     assert!(help.is_some_and(|h| h.contains("git fetch --unshallow") && h.contains("fetch-depth: 0")), "{err}");
+    // `A...B` whose merge base was not fetched: the hint says to fetch
+    // more history, not to use `BASE..HEAD`, which means something else
+    // (a git audit).
+    let err = changeset_from_git(clone.path(), "base...HEAD", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("shallow clone") && message.contains("merge base"), "{err}");
+    let help = help.unwrap_or_default();
+    assert!(help.contains("--deepen") && help.contains("--unshallow") && !help.contains("BASE..HEAD"), "{err}");
 
     clone.git(&["fetch", "-q", "--unshallow", "origin"]);
+    let change = changeset_from_git(clone.path(), "base...HEAD", &GitOptions::default()).unwrap();
+    assert_eq!(change.base.as_deref(), Some(clone.git(&["rev-parse", "base"]).as_str()));
     let change = changeset_from_git(clone.path(), "base..HEAD", &GitOptions::default()).unwrap();
     assert_eq!((change.provenance.ai, change.fix), (Some(AiInvolvement::Agent), Some(false)));
 }
@@ -642,6 +652,16 @@ fn three_dot_range_starts_at_the_merge_base() {
     // An empty side is HEAD (the feature branch is checked out).
     let implicit = changeset_from_git(repo.path(), "main...", &opts).unwrap();
     assert_eq!(implicit.head, three.head);
+    // The left side, where the owners are read, is the branch the change
+    // goes into, never the merge base; empty, it is HEAD (a git audit:
+    // `...feature` read the owners at the merge base).
+    repo.git(&["checkout", "-q", "main"]);
+    let main = repo.git(&["rev-parse", "main"]);
+    for range in ["main...feature", "...feature", "HEAD...feature", "..feature", "main..feature"] {
+        let change = git_change(repo.path(), range, &opts).unwrap();
+        assert_eq!(change.left, main, "{range}");
+    }
+    assert_ne!(git_change(repo.path(), "...feature", &opts).unwrap().changeset.base.as_deref(), Some(main.as_str()));
 }
 
 #[test]
@@ -1305,4 +1325,205 @@ fn the_person_committing_an_agents_commit_is_a_contributor() {
     assert!(ids(&first, &web).is_empty(), "GitHub's web-flow committer is nobody's delegate");
     let human = commit(("Carol", "carol@example.com"), ("Dave", "dave@example.com"), &lines(22, "c"));
     assert!(ids(&web, &human).is_empty(), "whoever rebased a person's commit did not make it");
+}
+
+/// `--repo` may name any folder inside a work tree. git reads pathspecs
+/// relative to the folder it runs in, so from `leaf/` the root CODEOWNERS
+/// was not found and the touched files' history was empty (`ndev`, `nuc`
+/// 0, no `age`): fewer owners and a lower risk, without a word (a git
+/// audit). Every command now runs from the top of the work tree.
+#[test]
+fn a_folder_inside_the_work_tree_reads_as_its_top() {
+    let repo = Repo::new("subfolder");
+    repo.write("core/auth/token.go", b"package auth\n");
+    repo.write("leaf/deep/l.go", b"package leaf\n");
+    repo.write("CODEOWNERS", b"/core/auth/ @acme/security\n");
+    repo.commit(0.0, "Initial");
+    for (i, who) in ["p1", "p2", "p3"].iter().enumerate() {
+        repo.write("core/auth/token.go", format!("package auth\n// {i}\n").as_bytes());
+        repo.commit_as((who, &format!("{who}@example.com")), 1.0 + i as f64, "Touch auth");
+    }
+    let base = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("core/auth/token.go", b"package auth\nfunc Bypass() {}\n");
+    let head = repo.commit(10.0, "Add a bypass");
+    let range = range(&base, &head);
+    let opts = GitOptions::default();
+
+    let top = git_change(repo.path(), &range, &opts).unwrap();
+    let history = top.changeset.history.clone().expect("history metrics");
+    assert_eq!((history.ndev, history.nuc), (Some(4.0), Some(4.0)), "{history:?}");
+    assert!(history.age.is_some(), "{history:?}");
+    for folder in ["leaf", "leaf/deep", "core/auth"] {
+        let inside = git_change(&repo.path().join(folder), &range, &opts).unwrap();
+        assert_eq!(format!("{inside:?}"), format!("{top:?}"), "--repo {folder}");
+        let owners = codeowners_at(&repo.path().join(folder), &base, &opts).unwrap();
+        assert_eq!(owners, Some(("CODEOWNERS".to_owned(), b"/core/auth/ @acme/security\n".to_vec())), "{folder}");
+    }
+    // The git directory itself reads the same (git gives no prefix there).
+    let git_dir = git_change(&repo.path().join(".git"), &range, &opts).unwrap();
+    assert_eq!(format!("{git_dir:?}"), format!("{top:?}"));
+}
+
+/// A merge driver the repository configures (`merge.<name>.driver`) is a
+/// program of the repository's choosing: the revert check (`git
+/// merge-tree`) and the fix check (`git log --remerge-diff`) ran one
+/// picked by `info/attributes` or by the work tree's `.gitattributes` (a
+/// git audit). The re-merges read no attributes from the work tree, and
+/// where `info/attributes` or `merge.default` could still pick a driver
+/// they are not run: no `revert` label, every merge counts as content of
+/// its own, and a note says so.
+#[test]
+fn merge_drivers_the_repository_configures_never_run() {
+    let repo = Repo::new("merge-driver");
+    let text = |edit: &dyn Fn(usize) -> Option<&'static str>| -> Vec<u8> {
+        let mut out = b"// header\n".to_vec();
+        for i in 0..40 {
+            match edit(i) {
+                Some(line) => out.extend_from_slice(line.as_bytes()),
+                None => out.extend_from_slice(format!("cart line {i} with enough text to be similar\n").as_bytes()),
+            }
+        }
+        out
+    };
+    repo.write("cart.go", &text(&|_| None)[10..]);
+    repo.commit(0.0, "Initial");
+    repo.write("cart.go", &text(&|i| (i == 20).then_some("func Discount() {}\n"))[10..]);
+    let deployed = repo.commit(1.0, "Add discounts");
+    repo.write("cart.go", &text(&|i| (i == 20).then_some("func Discount() {}\n")));
+    let base = repo.commit(2.0, "Add a header");
+    repo.git(&["revert", "--no-edit", &deployed]);
+    let revert = repo.git(&["rev-parse", "HEAD"]);
+    // Two fixes to the same file, merged cleanly (git merges the file's
+    // lines, where a configured driver would run).
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.write("cart.go", &text(&|i| (i == 2).then_some("fixed top\n")));
+    repo.commit(4.0, "fix: top");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("cart.go", &text(&|i| (i == 35).then_some("fixed bottom\n")));
+    repo.commit(5.0, "fix: bottom");
+    repo.git(&["merge", "-q", "--no-ff", "-m", "fix: merge the top fix", "side"]);
+    let merged = repo.git(&["rev-parse", "HEAD"]);
+
+    let marker = repo.path().with_extension("driver-ran");
+    let _ = std::fs::remove_file(&marker);
+    repo.git(&["config", "merge.pwn.driver", &format!("touch '{}'; false", marker.display())]);
+    let opts = GitOptions::default();
+    let read = |a: &str, b: &str| git_change(repo.path(), &range(a, b), &opts).unwrap();
+
+    // The work tree's `.gitattributes` names the driver: not read.
+    repo.write(".gitattributes", b"* merge=pwn\n");
+    let reverted = read(&base, &revert);
+    assert_eq!(reverted.changeset.labels, ["revert"]);
+    assert_eq!(read(&revert, &merged).changeset.fix, Some(true));
+    assert!(!marker.exists(), "the driver ran");
+
+    // `info/attributes` or `merge.default` could name it: no re-merge.
+    let blocked = |what: &str| {
+        let r = read(&base, &revert);
+        assert!(r.changeset.labels.is_empty(), "{what}: {:?}", r.changeset.labels);
+        assert!(r.notes.iter().any(|n| n.starts_with("revert: ") && n.contains(what)), "{:?}", r.notes);
+        let m = read(&revert, &merged);
+        assert_eq!(m.changeset.fix, Some(true), "{what}: the merge says it fixes");
+        assert!(m.notes.iter().any(|n| n.starts_with("fix: ") && n.contains(what)), "{:?}", m.notes);
+        assert!(!marker.exists(), "{what}: the driver ran");
+    };
+    std::fs::write(repo.path().join(".git/info/attributes"), "* merge=pwn\n").unwrap();
+    blocked("info/attributes");
+    std::fs::remove_file(repo.path().join(".git/info/attributes")).unwrap();
+    repo.git(&["config", "merge.default", "pwn"]);
+    blocked("merge.default");
+    repo.git(&["config", "--unset", "merge.default"]);
+    assert_eq!(read(&base, &revert).changeset.labels, ["revert"]);
+    // A merge whose subject is no fix counts as a feature once it cannot
+    // be re-merged.
+    repo.git(&["commit", "-q", "--amend", "-m", "Merge branch 'side'"]);
+    let unnamed = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(read(&revert, &unnamed).changeset.fix, Some(true), "a clean merge of fixes");
+    std::fs::write(repo.path().join(".git/info/attributes"), "[attr]mine merge=pwn\n*.go mine\n").unwrap();
+    assert_eq!(read(&revert, &unnamed).changeset.fix, Some(false), "the merge could not be checked");
+    assert!(!marker.exists(), "the driver ran");
+}
+
+/// A partial clone (`--filter=blob:none`) leaves file contents out, and
+/// git fetched them from the remote while the diffs ran, with the
+/// `core.sshCommand` (or remote helper) the repository's configuration
+/// names (a git audit). git is now told not to fetch: a missing object is
+/// a `git` error that says the clone is partial, and nothing runs.
+#[test]
+fn a_partial_clone_fetches_nothing() {
+    let origin = Repo::new("partial-origin");
+    origin.write("core/a.go", b"v1\n");
+    origin.commit(0.0, "Initial");
+    origin.write("core/a.go", b"v2\n");
+    origin.commit(1.0, "Second");
+    origin.write("core/a.go", b"v3\n");
+    origin.commit(2.0, "Third");
+    origin.git(&["config", "uploadpack.allowFilter", "true"]);
+    let clone = Repo::new("partial-clone");
+    let url = format!("file://{}", origin.path().display());
+    clone.git(&["remote", "add", "origin", &url]);
+    clone.git(&["config", "remote.origin.promisor", "true"]);
+    clone.git(&["config", "remote.origin.partialclonefilter", "blob:none"]);
+    clone.git(&["fetch", "-q", "--filter=blob:none", "origin", "main"]);
+    let marker = clone.path().with_extension("ssh-ran");
+    let _ = std::fs::remove_file(&marker);
+    clone.git(&["config", "remote.origin.url", "ssh://example.invalid/repo.git"]);
+    clone.git(&["config", "core.sshCommand", &format!("touch '{}'; false", marker.display())]);
+
+    let err = git_change(clone.path(), "FETCH_HEAD~2..FETCH_HEAD~1", &GitOptions::default()).unwrap_err();
+    let (message, help) = git_detail(&err);
+    assert!(message.contains("partial clone"), "{err}");
+    assert!(help.unwrap_or_default().contains("full clone"), "{err}");
+    assert!(!marker.exists(), "the repository's ssh command ran");
+}
+
+/// A replace ref (`git replace --graft HEAD BASE`, fetched by a mirror
+/// clone or pushed by anyone who may push refs) or an `info/grafts` line
+/// made the junior's AI-assisted commit vanish from the same range: the
+/// senior's alone, `peer`, and the junior could approve (a git audit).
+/// The reader reads the commits as they are.
+#[test]
+fn replace_refs_and_grafts_do_not_rewrite_history() {
+    let (repo, base) = junior_then_senior("replace-refs");
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    let ids = || -> Vec<String> {
+        let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &GitOptions::default()).unwrap();
+        assert_eq!(change.head.as_deref(), Some(head.as_str()));
+        assert!(change.provenance.involvement() != AiInvolvement::None, "{change:?}");
+        change.contributors.iter().map(|c| c.id.clone()).collect()
+    };
+    assert_eq!(ids(), ["junior@example.com"]);
+    repo.git(&["replace", "--graft", "HEAD", &base]);
+    assert_eq!(repo.git(&["rev-list", "--count", &range(&base, "HEAD")]), "1", "git itself reads the graft");
+    assert_eq!(ids(), ["junior@example.com"], "a replace ref");
+    repo.git(&["replace", "-d", &head]);
+    std::fs::write(repo.path().join(".git/info/grafts"), format!("{head} {base}\n")).unwrap();
+    assert_eq!(ids(), ["junior@example.com"], "a graft");
+}
+
+/// One `Co-authored-by:` line naming an AI tool and a person kept only
+/// the last identity: no AI was stated and the person could approve (a
+/// git audit). Each identity counts; the Claude app's account
+/// (`claude[bot]`) is that tool acting as an agent, not a person.
+#[test]
+fn every_identity_of_a_co_author_line_counts() {
+    let repo = Repo::new("co-author-line");
+    repo.write("leaf/main.go", b"package main\n");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("leaf/main.go", &lines(5, "a"));
+    repo.commit(1.0, "Leaf: a\n\nCo-authored-by: Claude <noreply@anthropic.com>, Jun <jun@example.com>");
+    let opts = GitOptions::default();
+    let change = changeset_from_git(repo.path(), &range(&base, "HEAD"), &opts).unwrap();
+    assert_eq!(change.provenance.ai, Some(AiInvolvement::Generated));
+    let ids: Vec<&str> = change.contributors.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["jun@example.com"]);
+    let first = repo.git(&["rev-parse", "HEAD"]);
+    repo.write("leaf/main.go", &lines(6, "a"));
+    repo.commit(2.0, "Leaf: b\n\nCo-authored-by: claude[bot] <209825114+claude[bot]@users.noreply.github.com>");
+    let change = changeset_from_git(repo.path(), &range(&first, "HEAD"), &opts).unwrap();
+    assert_eq!(
+        (change.provenance.ai, change.provenance.tool.as_deref()),
+        (Some(AiInvolvement::Agent), Some("claude-code"))
+    );
+    assert!(change.contributors.is_empty(), "{:?}", change.contributors);
 }
