@@ -168,6 +168,9 @@ pub struct Calibration {
     /// cannot inform are that policy's, and a gate budget's bands were
     /// chosen against its matrix.
     pub base_policy: String,
+    /// That policy's digest ([`Policy::digest`]): its version is a name
+    /// its author may keep while changing its rules, the digest is not.
+    pub base_policy_digest: String,
     /// The settings used.
     pub config: Config,
 }
@@ -257,6 +260,7 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         origins,
         budget,
         base_policy: base.version.clone(),
+        base_policy_digest: base.digest(),
         config: config.clone(),
     })
 }

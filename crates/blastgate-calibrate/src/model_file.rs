@@ -164,6 +164,7 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "# The policy fitted over: `assess --policy` and `backtest --policy` take this file")?;
     writeln!(out, "# over the default policy only when it is that one; copy the sections into yours.")?;
     writeln!(out, "base_policy = {}", quote(&c.base_policy))?;
+    writeln!(out, "base_policy_digest = {}", quote(&c.base_policy_digest))?;
     writeln!(out, "history = {}", quote(stem(&c.source)))?;
     writeln!(out, "rows = {}", c.rows)?;
     writeln!(out, "positives = {}", c.positives)?;

@@ -517,6 +517,11 @@ pub struct Versions {
     pub model: String,
     /// The policy's version.
     pub policy: String,
+    /// `sha256:` and the hex SHA-256 of the policy's canonical JSON
+    /// ([`crate::Policy::digest`]): a version is a name its author gives
+    /// and may keep while changing a number, the digest tells two
+    /// policies apart.
+    pub policy_digest: String,
 }
 
 /// The blast radius as reported: the same keys as `blastgate radius

@@ -25,7 +25,7 @@
 
 mod check;
 mod counterfactual;
-mod digest;
+pub(crate) mod digest;
 pub mod features;
 mod plan;
 mod report;
@@ -68,6 +68,8 @@ pub struct Engine {
     /// The policy's canonical JSON, hashed into every input digest (made
     /// once: serialising the policy took a fifth of a small assessment).
     policy_canonical: Vec<u8>,
+    /// [`Policy::digest`], made once.
+    policy_digest: String,
     /// Radius scratches of finished queries, for the next ones.
     scratches: ScratchPool,
     /// A `graph-warnings` warning when building the graph warned: every
@@ -160,6 +162,7 @@ impl Engine {
         })?;
         let config = RadiusConfig::default().with_tier_weights(weights);
         let policy_canonical = digest::policy_canonical(&policy);
+        let policy_digest = digest::policy_digest_of(&policy_canonical);
         let graph_note = graph_note(graph.warnings());
         Ok(Self {
             graph,
@@ -169,6 +172,7 @@ impl Engine {
             classifier: Classifier::default(),
             graph_digest: OnceLock::new(),
             policy_canonical,
+            policy_digest,
             scratches: ScratchPool::default(),
             graph_note,
         })
@@ -539,6 +543,7 @@ impl Engine {
                 engine: crate::assessment::ENGINE_VERSION.to_owned(),
                 model: self.policy.likelihood.version.clone(),
                 policy: self.policy.version.clone(),
+                policy_digest: self.policy_digest.clone(),
             },
             // Filled by `assess`, beside which the graph is digested.
             input_digest: String::new(),

@@ -390,6 +390,16 @@ pub struct PolicyProblem {
 }
 
 impl Policy {
+    /// `sha256:` and the hex SHA-256 of the policy's canonical JSON: every
+    /// setting, rules in any order alike. Versions are names a policy's
+    /// author gives (and may keep while changing a number); the digest is
+    /// what tells two policies apart. Assessments carry it
+    /// (`versions.policy_digest`), and a model file records the digest of
+    /// the policy it was fitted over.
+    pub fn digest(&self) -> String {
+        crate::engine::digest::policy_digest_of(&crate::engine::digest::policy_canonical(self))
+    }
+
     /// Checks what the types cannot: the format, a non-empty unique scale
     /// with the senior level on it, finite weights, ascending band cuts in
     /// range, a matrix that never decreases along rows or columns (so more

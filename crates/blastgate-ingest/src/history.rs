@@ -405,6 +405,11 @@ pub struct ModelEvaluation {
     /// files written before it was recorded, which are refused.
     #[serde(default)]
     pub base_policy: Option<String>,
+    /// The digest of that policy ([`blastgate_core::Policy::digest`]):
+    /// two policies may share a version, not a digest. Required with
+    /// `base_policy`.
+    #[serde(default)]
+    pub base_policy_digest: Option<String>,
     /// The history's file name.
     pub history: String,
     /// Rows of the history.
@@ -505,6 +510,36 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
                 base.version
             ),
         ));
+    }
+    // A copy of the default that kept its version but changed its rules
+    // or matrix fitted over is not the default (a policy audit: such a
+    // model was applied over the default, dropping the copy's stricter
+    // rule without a word).
+    let digest = base.digest();
+    match sections.evaluation.as_ref().and_then(|e| e.base_policy_digest.as_deref()) {
+        Some(d) if d == digest => {}
+        Some(d) => {
+            return Err(ChangeError::invalid(
+                file,
+                "evaluation.base_policy_digest",
+                d,
+                format!(
+                    "the model was fitted over a policy named `{fitted_over}` whose settings differ from the \
+                     default's (digest {digest}); copy its [likelihood] (and [bands]) into the policy it was \
+                     fitted over and pass that policy instead"
+                ),
+            ));
+        }
+        None => {
+            return Err(ChangeError::invalid(
+                file,
+                "evaluation.base_policy_digest",
+                "",
+                "a model file names the digest of the policy it was fitted over (`[evaluation] \
+                 base_policy_digest`), and this one does not",
+            )
+            .with_help("calibrate again (the file was written before the digest was recorded, or edited)"));
+        }
     }
     let mut policy = base.clone();
     policy.likelihood = sections.likelihood;

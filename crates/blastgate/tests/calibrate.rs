@@ -92,6 +92,20 @@ fn a_model_fitted_over_another_policy_is_refused_over_the_default() {
     assert!(e.contains("model.toml") && e.contains("acme-2026.12") && e.contains("copy its [likelihood]"), "{e}");
     // Over the policy it was fitted over, it reads.
     assert_eq!(parse_policy_or_model("model.toml", text.as_bytes(), &custom).unwrap().likelihood, c.likelihood);
+
+    // A copy of the default that kept its version but raised a rule (a
+    // policy audit: the model was read over the default, dropping the
+    // stricter rule): the digest tells them apart.
+    let mut copy = default_policy().unwrap();
+    copy.rules[0].min_depth = blastgate::ReviewDepth::MultiParty;
+    assert_eq!(copy.version, default_policy().unwrap().version);
+    assert_ne!(copy.digest(), default_policy().unwrap().digest());
+    let c = calibrate(&history, &copy, &Config::default()).unwrap();
+    let text = model_toml(&c);
+    assert!(text.contains(&format!("base_policy_digest = \"{}\"", copy.digest())), "{text}");
+    let e = blastgate::assess::parse_policy("model.toml", text.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("evaluation.base_policy_digest") && e.contains("copy its [likelihood]"), "{e}");
+    assert_eq!(parse_policy_or_model("model.toml", text.as_bytes(), &copy).unwrap().likelihood, c.likelihood);
 }
 
 #[test]
@@ -545,6 +559,10 @@ fn an_edited_model_is_refused_under_its_fitted_version() {
     assert_ne!(no_base.len(), text.len());
     let e = parse_policy_or_model("m.toml", no_base.as_bytes(), &base).unwrap_err().to_string();
     assert!(e.contains("base_policy"), "{e}");
+    let no_digest = text.lines().filter(|l| !l.starts_with("base_policy_digest")).collect::<Vec<_>>().join("\n");
+    assert_ne!(no_digest.len(), text.len());
+    let e = parse_policy_or_model("m.toml", no_digest.as_bytes(), &base).unwrap_err().to_string();
+    assert!(e.contains("base_policy_digest") && e.contains("calibrate again"), "{e}");
 }
 
 /// Changes stamped with the same time are never split between the parts

@@ -281,6 +281,12 @@ pub(crate) fn policy_canonical(policy: &crate::policy::Policy) -> Vec<u8> {
     canonical(policy, &["rule", "rule.*.node_kinds", "rule.*.allow"])
 }
 
+/// `sha256:` and the hex SHA-256 of `canonical`, a policy's canonical
+/// JSON ([`policy_canonical`]).
+pub(crate) fn policy_digest_of(canonical: &[u8]) -> String {
+    hex("sha256:", &Sha256::digest(canonical))
+}
+
 /// JSON with the arrays at the listed paths sorted by their elements'
 /// JSON. A path is keys separated by dots, `*` standing for every element
 /// of an array (`freezes.*.allow`: the `allow` list of every freeze).
