@@ -522,12 +522,13 @@ fn the_decision_names_its_deploy_window() {
 }
 
 /// A context's `now` is the instant assessed at unless `--now` gives
-/// another: an input, so the same inputs give the same bytes (a contract
-/// audit: the issue's own context, replayed without `--now`, was assessed
-/// at the system clock and its freeze and in-flight change went unseen).
-/// A context further from the clock than the deploy window is warned
-/// about (`stale-context`) without naming the clock's reading, so the
-/// bytes stay the same; a gate deploying now passes the time as `--now`.
+/// another (a contract audit: the issue's own context, replayed without
+/// `--now`, was assessed at the system clock and its freeze and in-flight
+/// change went unseen). A context further behind the clock than the
+/// deploy window is warned about (`stale-context`) without naming the
+/// clock's reading; whether the warning appears depends on the clock,
+/// which is an input without `--now`, so a replay that must give the same
+/// bytes passes `--now`, and so does a gate deploying now.
 #[test]
 fn a_context_is_assessed_at_its_now() {
     let (dir, graph, change, _) = demo_case("checkout-banner");
