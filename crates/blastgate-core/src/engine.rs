@@ -1224,7 +1224,11 @@ impl<'c> Facts<'c> {
                 freezes.push((f, covered));
             }
         }
-        freezes.sort_by(|(a, _), (b, _)| (&a.name, a.start, a.end).cmp(&(&b.name, b.start, b.end)));
+        // By every field of the freeze: two may share a name and a window
+        // (two calendars exporting one freeze) and differ in scope or
+        // `allow`, and their order in the file must not show (found by a
+        // determinism audit).
+        freezes.sort_by(|(a, ca), (b, cb)| freeze_order(a, b).then_with(|| ca.cmp(cb)));
 
         let mut collisions = Vec::new();
         let self_entries =
@@ -1650,6 +1654,36 @@ pub(crate) fn name_list_of(names: &[String], total: usize) -> String {
 pub(crate) fn bounded(mut names: Vec<String>) -> Vec<String> {
     names.truncate(MAX_NAMED);
     names
+}
+
+/// A total order of freezes over every field: name, window, scope and
+/// `allow` (lists compared sorted, since their order means nothing).
+fn freeze_order(a: &Freeze, b: &Freeze) -> std::cmp::Ordering {
+    use crate::context::FreezeScope;
+    fn scope(s: &FreezeScope) -> (u8, Vec<&str>, Vec<Tier>) {
+        match s {
+            FreezeScope::All => (0, Vec::new(), Vec::new()),
+            FreezeScope::Services(v) => {
+                let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+                v.sort_unstable();
+                (1, v, Vec::new())
+            }
+            FreezeScope::Tiers(t) => {
+                let mut t = t.clone();
+                t.sort_unstable();
+                (2, Vec::new(), t)
+            }
+        }
+    }
+    let allow = |f: &Freeze| {
+        let mut v = f.allow.clone();
+        v.sort_unstable();
+        v
+    };
+    (&a.name, a.start, a.end)
+        .cmp(&(&b.name, b.start, b.end))
+        .then_with(|| scope(&a.scope).cmp(&scope(&b.scope)))
+        .then_with(|| allow(a).cmp(&allow(b)))
 }
 
 /// `name` as the graph's ids are matched by a context: trimmed, in lower
