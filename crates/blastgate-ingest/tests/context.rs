@@ -449,6 +449,9 @@ fn over_long_list() {
     let list = vec![entry; n].join(",");
     let e = err("c.json", &with(&format!(r#""error_budgets": [{list}]"#)));
     assert_error(&e, "limit_exceeded", &["c.json: $.error_budgets", "`max_list_entries`", "10001 > 10000"]);
+    // `--context` reads one file: the help does not say to split it.
+    assert_error(&e, "limit_exceeded", &["list fewer entries in the context"]);
+    assert!(!e.to_string().contains("smaller files"), "{e}");
     let services = vec![r#""s""#; n].join(",");
     let e = err(
         "c.json",
@@ -600,4 +603,15 @@ fn a_second_yaml_document_is_named_plainly() {
     let text = e.to_string();
     assert!(text.contains("context.yaml") && text.contains("second YAML document"), "{text}");
     assert!(!text.contains("from_str_multiple"), "{text}");
+}
+
+/// A YAML key written twice is named, with its place, in the user's terms:
+/// the YAML library's wording told users to "set DuplicateKeyPolicy in
+/// Options", which they cannot (a diagnostics audit).
+#[test]
+fn a_duplicate_yaml_key_is_named_plainly() {
+    let doc = "apiVersion: blastgate.dev/v1\nkind: Context\nnow: 2026-11-27T10:00:00Z\nnow: 2026-11-28T10:00:00Z\n";
+    let e = err("context.yaml", doc);
+    assert_error(&e, "syntax", &["context.yaml", "line 4", "duplicate key `now`", "appears twice"]);
+    assert!(!e.to_string().contains("DuplicateKeyPolicy"), "{e}");
 }
