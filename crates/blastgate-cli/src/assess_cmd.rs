@@ -37,8 +37,12 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
         Some(path) => load_policy(path)?,
         None => default_policy()?,
     };
-    let (context, clock_notes) = context(args, policy.deploy.window_minutes)?;
-    let Inputs { graph, changeset, mapping, mapping_digest, allow_unknown, history_measured, warnings, .. } = inputs;
+    let Assessed { context, notes: clock_notes, deploy_until } = context(args, policy.deploy.window_minutes)?;
+    let Inputs { graph, mut changeset, mapping, mapping_digest, allow_unknown, history_measured, warnings, .. } =
+        inputs;
+    if let Some(until) = deploy_until {
+        stretch_deploy(&mut changeset, until);
+    }
     let engine = Engine::new(graph, policy)?;
     let options = AssessOptions::default()
         .with_mapping(&mapping, &mapping_digest)
@@ -87,13 +91,26 @@ pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
     Ok(if stops { GATE_STOPS } else { SUCCESS })
 }
 
+/// The context and the instant assessed at, with notes on how they were
+/// chosen.
+struct Assessed {
+    context: Context,
+    notes: Vec<Diagnostic>,
+    /// A context dated ahead of the clock: the deploy is assessed at the
+    /// clock's instant and its checked span stretched to reach this
+    /// instant, the context's `now` (see [`stretch_deploy`]).
+    deploy_until: Option<Timestamp>,
+}
+
 /// The context: the file's or, without a file, an empty one. Its instant
 /// is `--now`, else the file's `now` (an input, as the context format
-/// says: the same inputs give the same bytes), else the system clock, with
-/// a note, since the output then depends on when it ran. A file's `now`
-/// more than the deploy window before the instant of the deploy (`--now`,
-/// else the clock) or more than a few minutes after it gets a warning.
-fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagnostic>), Failure> {
+/// says), else the system clock, with a note, since the output then
+/// depends on when it ran. A file's `now` more than the deploy window
+/// before the instant of the deploy (`--now`, else the clock) gets a
+/// warning; one more than a few minutes after it gets a warning too and,
+/// without `--now`, is assessed from the clock's instant to its own (fail
+/// closed: a freeze in force now still counts).
+fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> {
     let now = match &args.now {
         Some(text) => {
             Some(Timestamp::parse(text).map_err(|e| Failure::Usage(format!("--now `{text}`: {}", e.message())))?)
@@ -112,46 +129,108 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
                     Level::Warning,
                     "stale-context",
                     format!(
-                        "the context describes {}, {apart} the instant assessed ({now}): its incidents, error \
+                        "the context describes {}, {} the instant assessed ({now}): its incidents, error \
                          budgets and changes in flight may be out of date; refresh the context",
-                        context.now()
+                        context.now(),
+                        apart.words()
                     ),
                 ));
             }
-            Ok((context.with_now(now), notes))
+            Ok(Assessed { context: context.with_now(now), notes, deploy_until: None })
         }
         (Some(path), None) => {
-            // The file's `now` is the instant: a replay gives the same
-            // bytes. A gate deploying now passes --now; a file far from
-            // the clock (a context committed last month, whose scheduled
-            // freezes since would go unseen; one dated ahead, which hides a
-            // freeze in force now that ends before its `now`) is said to be
-            // stale. The warning names no clock reading, so the bytes stay
-            // the same from run to run.
+            // The file's `now` is the instant. The clock is an input too
+            // then: a file far from it (a context committed last month,
+            // whose scheduled freezes since would go unseen) is said to be
+            // stale, and a replay that must give the same bytes passes
+            // --now. A file dated ahead of the clock cannot be true, and
+            // assessed at its `now` it would hide a freeze in force now
+            // that ends before then (found by a fail-closed audit: `auto`
+            // through a freeze, with only a warning): the change is
+            // assessed at the clock's instant, its deploy window stretched
+            // to run until the file's `now` plus the window, so that what
+            // is in force at either instant counts.
             let context = load_context(path)?;
             let stated = context.now();
-            let mut notes = Vec::new();
-            if let Some(apart) = system_clock().ok().and_then(|clock| stale(stated, clock, window_minutes)) {
-                notes.push(Diagnostic::new(
-                    Level::Warning,
-                    "stale-context",
-                    format!(
-                        "the context's `now`, {stated}, is {apart} the system clock: the change is assessed at \
-                         that instant, so freezes, incidents and changes in flight in force at the deploy are \
-                         not seen. To assess a deploy now, pass the time with --now (such as --now \
-                         \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
-                    ),
-                ));
+            let Ok(clock) = system_clock() else {
+                return Ok(Assessed { context, notes: Vec::new(), deploy_until: None });
+            };
+            match stale(stated, clock, window_minutes) {
+                None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None }),
+                Some(Apart::Behind) => {
+                    let note = format!(
+                        "the context's `now`, {stated}, is more than the deploy window before the system clock: \
+                         the change is assessed at that instant, so freezes, incidents and changes in flight in \
+                         force at the deploy are not seen. To assess a deploy now, pass the time with --now \
+                         (such as --now \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
+                    );
+                    Ok(Assessed {
+                        context,
+                        notes: vec![Diagnostic::new(Level::Warning, "stale-context", note)],
+                        deploy_until: None,
+                    })
+                }
+                Some(Apart::Ahead) => {
+                    let note = format!(
+                        "the context's `now`, {stated}, is ahead of the system clock ({clock}), which it cannot \
+                         truly be: the change is assessed at the clock's instant, with the span checked for \
+                         freezes and changes in flight running until the deploy window after the context's \
+                         `now` ends, so what is in force at either instant counts. Fix the context's `now`, or \
+                         pass the time with --now"
+                    );
+                    Ok(Assessed {
+                        context: context.with_now(clock),
+                        notes: vec![Diagnostic::new(Level::Warning, "stale-context", note)],
+                        deploy_until: Some(stated),
+                    })
+                }
             }
-            Ok((context, notes))
         }
-        (None, Some(now)) => Ok((Context::new(now), Vec::new())),
+        (None, Some(now)) => Ok(Assessed { context: Context::new(now), notes: Vec::new(), deploy_until: None }),
         (None, None) => {
             let now = system_clock()?;
             let note = format!(
                 "no --context or --now: assessed at the system clock's {now}; pass --now for reproducible output"
             );
-            Ok((Context::new(now), vec![Diagnostic::new(Level::Note, "clock", note)]))
+            Ok(Assessed {
+                context: Context::new(now),
+                notes: vec![Diagnostic::new(Level::Note, "clock", note)],
+                deploy_until: None,
+            })
+        }
+    }
+}
+
+/// Moves `changeset`'s `deploy_at` to `until` unless it is later already:
+/// the engine then checks from the context's `now` to the end of the
+/// deploy window after `until` (as docs/formats.md says of a later
+/// `deploy_at`). A `deploy_at` that is no time is kept, so that the
+/// engine reports it (and escalates).
+fn stretch_deploy(changeset: &mut blastgate::change::Changeset, until: Timestamp) {
+    let later = match changeset.deploy_at.as_deref().map(Timestamp::parse) {
+        None => false,
+        Some(Ok(at)) => at >= until,
+        Some(Err(_)) => true,
+    };
+    if !later {
+        changeset.deploy_at = Some(until.to_string());
+    }
+}
+
+/// Which way a stale context's `now` is from the instant of the deploy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Apart {
+    /// More than the deploy window before it.
+    Behind,
+    /// More than [`CLOCK_SKEW_SECONDS`] after it.
+    Ahead,
+}
+
+impl Apart {
+    fn words(self) -> &'static str {
+        match self {
+            Apart::Behind => "more than the deploy window before",
+            Apart::Ahead => "ahead of",
         }
     }
 }
@@ -161,12 +240,12 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<(Context, Vec<Diagn
 /// window before it, or more than [`CLOCK_SKEW_SECONDS`] after it (a
 /// context from the future holds nothing a deploy now can trust, and
 /// checking from its `now` skips what is in force before it).
-fn stale(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<&'static str> {
+fn stale(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<Apart> {
     let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
     if behind > i64::from(window_minutes).saturating_mul(60) {
-        Some("more than the deploy window before")
+        Some(Apart::Behind)
     } else if behind < -CLOCK_SKEW_SECONDS {
-        Some("ahead of")
+        Some(Apart::Ahead)
     } else {
         None
     }

@@ -522,12 +522,13 @@ fn the_decision_names_its_deploy_window() {
 }
 
 /// A context's `now` is the instant assessed at unless `--now` gives
-/// another: an input, so the same inputs give the same bytes (a contract
-/// audit: the issue's own context, replayed without `--now`, was assessed
-/// at the system clock and its freeze and in-flight change went unseen).
-/// A context further from the clock than the deploy window is warned
-/// about (`stale-context`) without naming the clock's reading, so the
-/// bytes stay the same; a gate deploying now passes the time as `--now`.
+/// another (a contract audit: the issue's own context, replayed without
+/// `--now`, was assessed at the system clock and its freeze and in-flight
+/// change went unseen). A context further behind the clock than the
+/// deploy window is warned about (`stale-context`) without naming the
+/// clock's reading; whether the warning appears depends on the clock,
+/// which is an input without `--now`, so a replay that must give the same
+/// bytes passes `--now`, and so does a gate deploying now.
 #[test]
 fn a_context_is_assessed_at_its_now() {
     let (dir, graph, change, _) = demo_case("checkout-banner");
@@ -572,8 +573,9 @@ fn a_context_is_assessed_at_its_now() {
     let later = ["--now", "2030-01-01T00:00:00Z"];
     assert_eq!(run_with(&later).stdout, run_with(&later).stdout);
     assert!(codes(&decide(&later)).contains(&"stale-context".to_owned()));
-    // A context dated 50 minutes ahead of the clock hides a freeze in
-    // force now that ends before its `now` (a red-team audit): stale.
+    // A context dated 50 minutes ahead of the clock would hide a freeze in
+    // force now that ends before its `now` (a red-team audit): stale, and
+    // assessed from the clock's instant, so the freeze blocks.
     let ahead = dir.join("ahead.json");
     std::fs::write(
         &ahead,
@@ -599,6 +601,63 @@ fn a_context_is_assessed_at_its_now() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(codes(&v).contains(&"stale-context".to_owned()), "{v}");
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(fired(&v, "freeze"), "{v}");
+}
+
+/// A context dated far ahead of the clock (year 2999: a typo, a skewed
+/// exporter) cannot be true, and assessed at its `now` it hid a freeze in
+/// force now (a fail-closed audit: `auto`, exit 0, with only a warning).
+/// Without `--now` the change is assessed from the clock's instant to the
+/// end of the deploy window after the context's `now`: a freeze in force
+/// at either instant blocks, and `stale-context` says what was done.
+#[test]
+fn a_context_dated_ahead_of_the_clock_still_meets_a_freeze_in_force_now() {
+    let (dir, graph, change, _) = demo_case("checkout-banner");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let write = |name: &str, freeze_end: u64| -> String {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2999-01-01T00:00:00Z",
+                    "freezes": [{{"name": "today", "start": "{}", "end": "{}"}}]}}"#,
+                rfc3339(now - 3600),
+                rfc3339(freeze_end)
+            ),
+        )
+        .unwrap();
+        path.display().to_string()
+    };
+    let decide = |context: &str| -> serde_json::Value {
+        let o = run(&["assess", "--graph", &graph, "--change", &change, "--context", context, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let stale = |v: &serde_json::Value| -> String {
+        let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "stale-context");
+        d.map(|d| d["message"].as_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    // In force now, over a day before the context's `now`.
+    let v = decide(&write("ahead.json", now + 86_400));
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(rules(&v).contains(&"freeze".to_owned()), "{v}");
+    assert!(stale(&v).contains("assessed at the clock's instant"), "{v}");
+    // The span still reaches the context's own `now`: a freeze in force
+    // only then counts too.
+    let path = dir.join("late.json");
+    std::fs::write(
+        &path,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2999-01-01T00:00:00Z",
+            "freezes": [{"name": "then", "start": "2998-12-31T23:00:00Z", "end": "2999-01-02T00:00:00Z"}]}"#,
+    )
+    .unwrap();
+    let v = decide(&path.display().to_string());
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(rules(&v).contains(&"freeze".to_owned()), "{v}");
 }
 
 /// The issue's own context document, replayed without `--now`: its freeze

@@ -1054,7 +1054,26 @@ impl<'c> Facts<'c> {
         teams.dedup();
         let teams: Vec<String> = teams.into_iter().map(str::to_owned).collect();
 
-        let reached = |service: &str| engine.context_nodes(service).into_iter().any(in_reach);
+        // The services the change deploys that the graph lacks (accepted
+        // with `--allow-unknown-services`, or named on its infrastructure):
+        // an incident, error budget or change in flight naming one of them
+        // applies to the change as on a changed node (found by a
+        // fail-closed audit: a sev1 on the very service deployed went
+        // `owner`, with a warning that it "cannot apply"). Matched as the
+        // graph's ids are, also in another case or with spaces around.
+        let mut deployed_unknown: Vec<String> = changeset
+            .services
+            .iter()
+            .map(String::as_str)
+            .chain(changeset.infrastructure.iter().filter(|r| !r.is_inert()).filter_map(|r| r.node.as_deref()))
+            .filter(|s| graph.index_of(s).is_none())
+            .map(folded)
+            .collect();
+        deployed_unknown.sort_unstable();
+        deployed_unknown.dedup();
+        let deploys =
+            |service: &str| !deployed_unknown.is_empty() && deployed_unknown.binary_search(&folded(service)).is_ok();
+        let reached = |service: &str| deploys(service) || engine.context_nodes(service).into_iter().any(in_reach);
         // An incident counts on a reached service, and on a service a
         // changed one calls directly: the change lands on a service the
         // incident already degrades (a decision audit: checkout's retry
@@ -1062,7 +1081,9 @@ impl<'c> Facts<'c> {
         // Found from the incident's dependents (reverse rows), so that the
         // forward rows are never made for it.
         let calls = |i: u32| graph.dependents_of(i).iter().any(|d| blast.changed().binary_search(d).is_ok());
-        let concerned = |service: &str| engine.context_nodes(service).into_iter().any(|i| in_reach(i) || calls(i));
+        let concerned = |service: &str| {
+            deploys(service) || engine.context_nodes(service).into_iter().any(|i| in_reach(i) || calls(i))
+        };
         let mut incidents: Vec<&Incident> =
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && concerned(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
@@ -1101,6 +1122,7 @@ impl<'c> Facts<'c> {
             .collect();
         strangers.sort_unstable();
         strangers.dedup();
+        strangers.retain(|s| !deploys(s));
         let mut ambiguous: Vec<(&str, Vec<u32>)> = Vec::new();
         // A component and the API it provides usually share a name (the
         // Backstage convention): a name covering both is no ambiguity worth
@@ -1135,21 +1157,6 @@ impl<'c> Facts<'c> {
                 ),
             ));
         }
-        if !strangers.is_empty() {
-            let n = strangers.len();
-            let shown: Vec<String> = strangers.iter().take(5).map(|s| format!("`{}`", s.escape_debug())).collect();
-            diagnostics.push(Diagnostic::new(
-                Level::Warning,
-                "unknown-context-service",
-                format!(
-                    "the context names {n} service(s) the graph lacks ({}{}) in open incidents, error budgets or \
-                     freeze scopes; those entries cannot apply. Check the ids against the graph",
-                    shown.join(", "),
-                    if n > shown.len() { ", ..." } else { "" }
-                ),
-            ));
-        }
-
         let mut unplaced: Vec<String> = resolved
             .unmapped_runtime_files
             .iter()
@@ -1170,6 +1177,29 @@ impl<'c> Facts<'c> {
             .collect();
         unplaced.sort_unstable();
         unplaced.dedup();
+        if !strangers.is_empty() {
+            let n = strangers.len();
+            let shown: Vec<String> = strangers.iter().take(5).map(|s| format!("`{}`", s.escape_debug())).collect();
+            // A freeze in force holds what the change cannot place whatever
+            // its scope names, so its entries do not go unused then.
+            let freezes = if unplaced.is_empty() {
+                "a freeze scope covers nothing by them"
+            } else {
+                "a freeze scope covers nothing by them (a freeze in force still holds what this change deploys \
+                 that no graph node places)"
+            };
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "unknown-context-service",
+                format!(
+                    "the context names {n} service(s) that neither the graph nor this change has ({}{}) in open \
+                     incidents, error budgets or freeze scopes: an incident or error budget on them does not \
+                     apply, and {freezes}. Check the ids against the graph",
+                    shown.join(", "),
+                    if n > shown.len() { ", ..." } else { "" }
+                ),
+            ));
+        }
         let mut freezes = Vec::new();
         for f in context.freezes.iter().filter(in_window) {
             // A scope of services is looked up node by node (its list can be
@@ -1199,7 +1229,11 @@ impl<'c> Facts<'c> {
                 freezes.push((f, covered));
             }
         }
-        freezes.sort_by(|(a, _), (b, _)| (&a.name, a.start, a.end).cmp(&(&b.name, b.start, b.end)));
+        // By every field of the freeze: two may share a name and a window
+        // (two calendars exporting one freeze) and differ in scope or
+        // `allow`, and their order in the file must not show (found by a
+        // determinism audit).
+        freezes.sort_by(|(a, ca), (b, cb)| freeze_order(a, b).then_with(|| ca.cmp(cb)));
 
         let mut collisions = Vec::new();
         let self_entries =
@@ -1210,8 +1244,15 @@ impl<'c> Facts<'c> {
         let mut unknown_in_flight: Vec<String> = Vec::new();
         for other in context.in_flight_overlapping(checked_from, window_end) {
             let mut theirs = Vec::new();
+            // The services it deploys that this change deploys too but the
+            // graph lacks: a collision there, as on a changed node.
+            let mut ours: Vec<String> = Vec::new();
             for s in &other.services {
+                if deploys(s) {
+                    ours.push(blastgate_graph::shorten(s));
+                }
                 match engine.context_nodes(s).as_slice() {
+                    [] if deploys(s) => {}
                     [] => unknown_in_flight.push(format!(
                         "`{}` (in `{}`)",
                         blastgate_graph::shorten(s).escape_debug(),
@@ -1279,7 +1320,12 @@ impl<'c> Facts<'c> {
                 shared.truncate(MAX_NAMED);
             }
             let mut names: Vec<String> = shared.iter().filter_map(|&i| node(i).map(|n| n.id().to_owned())).collect();
+            ours.sort_unstable();
+            ours.dedup();
+            let total = total.saturating_add(ours.len());
+            names.extend(ours);
             names.sort_unstable();
+            names.truncate(MAX_NAMED);
             if total > 0 {
                 collisions.push((other, Shared { names, total }));
             }
@@ -1295,8 +1341,8 @@ impl<'c> Facts<'c> {
                 Level::Warning,
                 "unknown-in-flight-service",
                 format!(
-                    "changes in flight deploy {} service(s) the graph lacks: {}; they cannot collide with this \
-                     change there. Check the ids against the graph",
+                    "changes in flight deploy {} service(s) that neither the graph nor this change has: {}; \
+                     they cannot collide with this change there. Check the ids against the graph",
                     unknown_in_flight.len(),
                     name_list(&unknown_in_flight)
                 ),
@@ -1613,6 +1659,42 @@ pub(crate) fn name_list_of(names: &[String], total: usize) -> String {
 pub(crate) fn bounded(mut names: Vec<String>) -> Vec<String> {
     names.truncate(MAX_NAMED);
     names
+}
+
+/// A total order of freezes over every field: name, window, scope and
+/// `allow` (lists compared sorted, since their order means nothing).
+fn freeze_order(a: &Freeze, b: &Freeze) -> std::cmp::Ordering {
+    use crate::context::FreezeScope;
+    fn scope(s: &FreezeScope) -> (u8, Vec<&str>, Vec<Tier>) {
+        match s {
+            FreezeScope::All => (0, Vec::new(), Vec::new()),
+            FreezeScope::Services(v) => {
+                let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+                v.sort_unstable();
+                (1, v, Vec::new())
+            }
+            FreezeScope::Tiers(t) => {
+                let mut t = t.clone();
+                t.sort_unstable();
+                (2, Vec::new(), t)
+            }
+        }
+    }
+    let allow = |f: &Freeze| {
+        let mut v = f.allow.clone();
+        v.sort_unstable();
+        v
+    };
+    (&a.name, a.start, a.end)
+        .cmp(&(&b.name, b.start, b.end))
+        .then_with(|| scope(&a.scope).cmp(&scope(&b.scope)))
+        .then_with(|| allow(a).cmp(&allow(b)))
+}
+
+/// `name` as the graph's ids are matched by a context: trimmed, in lower
+/// case.
+fn folded(name: &str) -> String {
+    name.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]

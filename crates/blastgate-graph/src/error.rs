@@ -276,6 +276,11 @@ fn remedy(limit: &str) -> &'static str {
         "max_commits" => "assess a shorter git range",
         "max_files" | "max_services" | "max_resources" => "split the change into smaller ones",
         "max_rules" => "write fewer rules",
+        // A context's lists: `--context` reads one file, so splitting it
+        // is no remedy (a diagnostics audit).
+        "max_list_entries" => {
+            "list fewer entries in the context: only what is open, in force or in flight near the deploy counts"
+        }
         "max_request_bytes" => "give large inputs by `path` instead of inline or as `content`",
         "max_wildcards" | "max_pattern_wildcards" => "write the patterns with fewer wildcards",
         l if l.starts_with("max_yaml_") => "split the document, or repeat fewer parts through YAML aliases",

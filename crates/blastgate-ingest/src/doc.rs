@@ -360,6 +360,13 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
         )
         .with_help("remove the `---` line and what follows it, or put the second document in a file of its own");
     }
+    // The library's wording ends "set DuplicateKeyPolicy in Options if
+    // acceptable", a setting no user can reach (a diagnostics audit).
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split_once(", set DuplicateKeyPolicy").map_or(rest, |(key, _)| key);
+        return GraphError::syntax(file, place, "", format!("duplicate key `{key}`: it appears twice in one mapping"))
+            .with_help("keep one of the two: which value counts would be a guess");
+    }
     match e {
         serde_saphyr::Error::Budget { breach, .. } => {
             let (limit, observed) = budget_breach(breach);

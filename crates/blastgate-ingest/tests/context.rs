@@ -449,6 +449,9 @@ fn over_long_list() {
     let list = vec![entry; n].join(",");
     let e = err("c.json", &with(&format!(r#""error_budgets": [{list}]"#)));
     assert_error(&e, "limit_exceeded", &["c.json: $.error_budgets", "`max_list_entries`", "10001 > 10000"]);
+    // `--context` reads one file: the help does not say to split it.
+    assert_error(&e, "limit_exceeded", &["list fewer entries in the context"]);
+    assert!(!e.to_string().contains("smaller files"), "{e}");
     let services = vec![r#""s""#; n].join(",");
     let e = err(
         "c.json",
@@ -467,13 +470,38 @@ fn over_long_list() {
 fn over_long_strings_and_input() {
     let long = "s".repeat(limits::MAX_ID_BYTES + 1);
     let e = err("c.json", &issue_with("paymentservice", &long));
-    assert_error(&e, "limit_exceeded", &["`max_id_bytes`"]);
+    assert_error(&e, "limit_exceeded", &["c.json: $.incidents[0].service", "`max_id_bytes`"]);
     let long = "d".repeat(limits::MAX_STRING_BYTES + 1);
     let e = err("c.json", &issue_with("deploy-77", &long));
-    assert_error(&e, "limit_exceeded", &["`max_string_bytes`"]);
+    assert_error(&e, "limit_exceeded", &["c.json: $.in_flight[0].id", "`max_string_bytes`"]);
     let big = vec![b' '; limits::MAX_INPUT_BYTES as usize + 1];
     let e = parse("c.json", &big).unwrap_err();
     assert_error(&e, "limit_exceeded", &["`max_input_bytes`"]);
+}
+
+/// Limit errors on an id or a string deep in the document name its JSON
+/// path, as the list-length limit does (a diagnostics audit: they named
+/// the file alone).
+#[test]
+fn over_long_values_name_their_place() {
+    let long = "s".repeat(600);
+    let entry = |i: usize, services: &str| {
+        format!(
+            r#"{{"id": "d{i}", "services": [{services}], "start": "2026-11-27T09:30:00Z", "end": "2026-11-27T11:00:00Z"}}"#
+        )
+    };
+    let mut entries: Vec<String> = (0..3).map(|i| entry(i, r#""a""#)).collect();
+    entries.push(entry(3, &format!(r#""a", "{long}""#)));
+    let e = err("c.json", &with(&format!(r#""in_flight": [{}]"#, entries.join(","))));
+    assert_error(&e, "limit_exceeded", &["c.json: $.in_flight[3].services[1]", "`max_id_bytes`", "600 > 512"]);
+    let name = "f".repeat(5000);
+    let e = err(
+        "c.json",
+        &with(&format!(
+            r#""freezes": [{{"name": "{name}", "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z"}}]"#
+        )),
+    );
+    assert_error(&e, "limit_exceeded", &["c.json: $.freezes[0].name", "`max_string_bytes`"]);
 }
 
 #[test]
@@ -575,4 +603,15 @@ fn a_second_yaml_document_is_named_plainly() {
     let text = e.to_string();
     assert!(text.contains("context.yaml") && text.contains("second YAML document"), "{text}");
     assert!(!text.contains("from_str_multiple"), "{text}");
+}
+
+/// A YAML key written twice is named, with its place, in the user's terms:
+/// the YAML library's wording told users to "set DuplicateKeyPolicy in
+/// Options", which they cannot (a diagnostics audit).
+#[test]
+fn a_duplicate_yaml_key_is_named_plainly() {
+    let doc = "apiVersion: blastgate.dev/v1\nkind: Context\nnow: 2026-11-27T10:00:00Z\nnow: 2026-11-28T10:00:00Z\n";
+    let e = err("context.yaml", doc);
+    assert_error(&e, "syntax", &["context.yaml", "line 4", "duplicate key `now`", "appears twice"]);
+    assert!(!e.to_string().contains("DuplicateKeyPolicy"), "{e}");
 }

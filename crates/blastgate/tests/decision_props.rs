@@ -421,11 +421,21 @@ fn context(n: usize, busy: bool) -> impl Strategy<Value = Context> {
             end: at(start + len),
         },
     );
-    (list(incident, busy), list(budget, busy), list(freeze, busy), list(in_flight, busy)).prop_map(
-        |(incidents, error_budgets, freezes, in_flight)| {
+    // Sometimes a twin of the first freeze: the same name, start and end,
+    // another scope and `allow` (two calendars exporting one freeze). Only
+    // the fields after the window told them apart, and their order in the
+    // file showed (found by a determinism audit; the generator never made
+    // two freezes share a window).
+    let twin = proptest::option::weighted(0.3, (scope(n), proptest::collection::vec(exception(), 0..3)));
+    (list(incident, busy), list(budget, busy), list(freeze, busy), list(in_flight, busy), twin).prop_map(
+        |(incidents, error_budgets, mut freezes, in_flight, twin)| {
             let mut c = Context::new(at(0));
             c.incidents = incidents;
             c.error_budgets = error_budgets;
+            if let (Some(first), Some((scope, allow))) = (freezes.first(), twin) {
+                let twin = Freeze { scope, allow, ..first.clone() };
+                freezes.push(twin);
+            }
             c.freezes = freezes;
             c.in_flight = in_flight;
             c
@@ -1535,6 +1545,27 @@ fn freezes_do_not_depend_on_context_order() {
         ],
     );
     let change = hand_change(CHANGE_B);
+    assert_same(&engine.assess(&change, &one), &engine.assess(&change, &two));
+}
+
+/// Two freezes with one name, start and end that differ in `allow` (and
+/// scope): the `exception-claimed` rule named them in context order (a
+/// determinism audit).
+#[test]
+fn twin_freezes_do_not_depend_on_context_order() {
+    let engine = hand_engine("a b\n", "");
+    let (one, two) = both_orders(
+        "freezes",
+        [
+            r#"{"name": "f", "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z", "allow": ["security"]}"#,
+            r#"{"name": "f", "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z", "allow": ["rollback"],
+                "scope": {"services": ["b"]}}"#,
+        ],
+    );
+    let change = hand_change(
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["b"],
+            "labels": ["security", "rollback"]}"#,
+    );
     assert_same(&engine.assess(&change, &one), &engine.assess(&change, &two));
 }
 

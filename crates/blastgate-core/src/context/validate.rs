@@ -232,7 +232,13 @@ fn check_service(file: &str, id: &str, place: impl FnOnce() -> String) -> Result
         return Err(ChangeError::invalid(file, place(), id, "service id is empty").with_help("name a graph service"));
     }
     if id.len() > limits::MAX_ID_BYTES {
-        return Err(ChangeError::limit(file, "max_id_bytes", limits::MAX_ID_BYTES as u64, id.len() as u64));
+        // Limit errors have no place field: the place goes with the file.
+        return Err(ChangeError::limit(
+            &format!("{file}: {}", place()),
+            "max_id_bytes",
+            limits::MAX_ID_BYTES as u64,
+            id.len() as u64,
+        ));
     }
     if id.chars().any(char::is_control) {
         return Err(ChangeError::invalid(
@@ -250,9 +256,12 @@ fn check_service(file: &str, id: &str, place: impl FnOnce() -> String) -> Result
 /// start a line of its own in a CI log).
 fn check_string(file: &str, s: Option<&str>, place: impl FnOnce() -> String) -> Result<(), ChangeError> {
     match s {
-        Some(s) if s.len() > limits::MAX_STRING_BYTES => {
-            Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64))
-        }
+        Some(s) if s.len() > limits::MAX_STRING_BYTES => Err(ChangeError::limit(
+            &format!("{file}: {}", place()),
+            "max_string_bytes",
+            limits::MAX_STRING_BYTES as u64,
+            s.len() as u64,
+        )),
         Some(s) if s.chars().any(char::is_control) => Err(ChangeError::invalid(
             file,
             place(),
