@@ -216,9 +216,8 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     }
     let mut changes = Vec::with_capacity(list.items.len());
     let mut notes = Vec::new();
-    for (i, raw) in list.items.into_iter().enumerate() {
-        let place = format!("$.resource_changes[{i}]");
-        let (change, note) = convert(file, &place, raw, &options.mapping, &mut warnings)?;
+    for raw in list.items {
+        let (change, note) = convert(file, raw, &options.mapping, &mut warnings)?;
         notes.extend(note);
         changes.push(change);
     }
@@ -297,15 +296,23 @@ fn check_len(file: &str, value: &str) -> Result<(), ChangeError> {
     Ok(())
 }
 
+/// How warnings and notes name a `resource_changes` entry: with its
+/// index written `[*]`, as graph warnings write theirs, and by its
+/// address in the message. An assessment's bytes must not depend on the
+/// order of the entries, which Terraform leaves undefined (a determinism
+/// audit: reversing `resource_changes` gave other bytes under the same
+/// digest, each warning naming the entry's index).
+const ENTRY: &str = "$.resource_changes[*]";
+
 /// Turns one `resource_changes` entry into an [`InfraChange`] and, when it
 /// maps to a node, a note saying why.
 fn convert(
     file: &str,
-    place: &str,
     raw: RawResource,
     mapping: &ResourceMapping,
     warnings: &mut Vec<String>,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
+    let place = ENTRY;
     check_len(file, &raw.address)?;
     check_len(file, &raw.resource_type)?;
     for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
