@@ -783,6 +783,29 @@ fn merged_plans_are_checked_as_a_changeset_is() {
         "2026-11-27T10:00:00Z",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // At the plan's own place, beside a changeset too: it named
+    // `$.infrastructure[N]` of the merged changeset, or blamed the
+    // changeset file (an audit).
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+            "infrastructure": [{"address": "aws_instance.web", "action": "update", "node": "adservice"}]}"#,
+    );
+    let o = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--change",
+        change.to_str().unwrap(),
+        "--terraform-plan",
+        empty.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let expected = format!("{}: $.resource_changes[0].address", empty.display());
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("infrastructure"), "{}", stderr(&o));
 }
 
 #[test]

@@ -216,8 +216,9 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     }
     let mut changes = Vec::with_capacity(list.items.len());
     let mut notes = Vec::new();
-    for raw in list.items {
-        let (change, note) = convert(file, raw, &options.mapping, &mut warnings)?;
+    for (i, raw) in list.items.into_iter().enumerate() {
+        let at = format!("$.resource_changes[{i}]");
+        let (change, note) = convert(file, &at, raw, &options.mapping, &mut warnings)?;
         notes.extend(note);
         changes.push(change);
     }
@@ -234,8 +235,11 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
 const SUPPORTED_MAJORS: [u32; 2] = [0, 1];
 
 fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Result<(), ChangeError> {
-    for value in [&plan.format_version, &plan.terraform_version].into_iter().flatten() {
-        check_len(file, value)?;
+    for (place, value) in [("$.format_version", &plan.format_version), ("$.terraform_version", &plan.terraform_version)]
+    {
+        if let Some(value) = value {
+            check_len(file, place, value)?;
+        }
     }
     match &plan.format_version {
         Some(version) => check_version(file, version)?,
@@ -289,9 +293,37 @@ fn explain_failure(file: &str, text: &str) -> Option<ChangeError> {
     check_version(file, &header.format_version?).err()
 }
 
-fn check_len(file: &str, value: &str) -> Result<(), ChangeError> {
-    if value.len() > limits::MAX_STRING_BYTES {
-        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, value.len() as u64));
+fn check_len(file: &str, place: &str, value: &str) -> Result<(), ChangeError> {
+    check_bytes(file, place, value.len())
+}
+
+/// The `max_string_bytes` error for a string of `len` bytes at `place`,
+/// if it is too long. Limit errors have no place field: the place is
+/// named with the file, as a changeset's are.
+fn check_bytes(file: &str, place: &str, len: usize) -> Result<(), ChangeError> {
+    if len > limits::MAX_STRING_BYTES {
+        let at = format!("{file}: {place}");
+        return Err(ChangeError::limit(&at, "max_string_bytes", limits::MAX_STRING_BYTES as u64, len as u64));
+    }
+    Ok(())
+}
+
+/// Refuses an address no resource has: empty or blank (it names nothing
+/// and maps nowhere), or holding a control character (a line break in
+/// an address would start a line of its own in a CI log). Checked here,
+/// where the plan's own place is known: the merged changeset's check
+/// named `$.infrastructure[N]` of a document that does not exist.
+fn check_address(file: &str, place: &str, address: &str) -> Result<(), ChangeError> {
+    if address.trim().is_empty() {
+        return Err(ChangeError::invalid(file, place, address, "resource address is empty"));
+    }
+    if address.chars().any(char::is_control) {
+        return Err(ChangeError::invalid(
+            file,
+            place,
+            address.escape_debug().to_string(),
+            "contains a control character (a line break, tab or escape); no resource address does",
+        ));
     }
     Ok(())
 }
@@ -308,21 +340,33 @@ const ENTRY: &str = "$.resource_changes[*]";
 /// maps to a node, a note saying why.
 fn convert(
     file: &str,
+    at: &str,
     raw: RawResource,
     mapping: &ResourceMapping,
     warnings: &mut Vec<String>,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
     let place = ENTRY;
-    check_len(file, &raw.address)?;
-    check_len(file, &raw.resource_type)?;
-    for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
-        check_len(file, value)?;
+    check_len(file, &format!("{at}.address"), &raw.address)?;
+    check_address(file, &format!("{at}.address"), &raw.address)?;
+    check_len(file, &format!("{at}.type"), &raw.resource_type)?;
+    let strings = [("module_address", &raw.module_address), ("action_reason", &raw.action_reason)];
+    for (name, value) in strings {
+        if let Some(value) = value {
+            check_len(file, &format!("{at}.{name}"), value)?;
+        }
+    }
+    for (k, action) in raw.change.actions.iter().enumerate() {
+        check_len(file, &format!("{at}.change.actions[{k}]"), action)?;
     }
     // A tag value longer than a node id may be is refused, as a node id
     // that long would be (only the entries of the mapping's keys are kept).
-    let hits = [&raw.change.before, &raw.change.after].into_iter().flatten().flat_map(|a| a.hits.iter().flatten());
-    if let Some(long) = hits.flatten().map(|h| h.len).find(|&len| len > limits::MAX_STRING_BYTES) {
-        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, long as u64));
+    for (side, attrs) in [("before", &raw.change.before), ("after", &raw.change.after)] {
+        for (map, hits) in attrs.iter().flat_map(|a| TAG_MAPS.iter().zip(&a.hits)) {
+            for hit in hits.iter().flatten() {
+                let place = format!("{at}.change.{side}.{map}[\"{}\"]", hit.key.escape_debug());
+                check_bytes(file, &place, hit.len)?;
+            }
+        }
     }
     // A list longer than the kept entries is longer than any Terraform
     // writes: unknown, whatever its first entries.
@@ -338,11 +382,9 @@ fn convert(
         InfraAction::Unknown
     });
     let mut replace_paths = Vec::with_capacity(raw.change.replace_paths.len());
-    for (path, len) in raw.change.replace_paths {
-        if len > limits::MAX_STRING_BYTES {
-            return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, len as u64));
-        }
-        replace_paths.push(path);
+    for kept in raw.change.replace_paths {
+        check_bytes(file, &format!("{at}.change.replace_paths[{}]", kept.index), kept.len)?;
+        replace_paths.push(kept.path);
     }
     if raw.change.replace_paths_total > replace_paths.len() {
         warnings.push(format!(
@@ -358,7 +400,8 @@ fn convert(
     // its destruction there.
     let previous = raw.previous_address.as_deref().filter(|p| !p.is_empty() && *p != raw.address);
     if let Some(previous) = previous {
-        check_len(file, previous)?;
+        check_len(file, &format!("{at}.previous_address"), previous)?;
+        check_address(file, &format!("{at}.previous_address"), previous)?;
     }
     let module = match (previous, raw.module_address.filter(|m| !m.is_empty())) {
         (Some(previous), _) => module_prefix(previous).map(str::to_owned),
@@ -402,7 +445,7 @@ fn convert(
     }
     let (node, note) = match resolved {
         Some((node, why)) => {
-            check_len(file, &node)?;
+            check_len(file, &format!("{at} (the node it maps to)"), &node)?;
             let note = format!("{file}: {place}: `{}` maps to `{node}` by {why}", raw.address);
             (Some(node), Some(note))
         }

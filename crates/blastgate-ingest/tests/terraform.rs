@@ -525,17 +525,37 @@ fn too_deep_nesting_is_a_limit() {
     let e = err(&plan_with(&format!(
         r#"{{"address": "a.b", "change": {{"actions": ["update"], "after": {{"x": {deep}}}}}}}"#
     )));
-    assert_error(&e, "limit_exceeded", &["max_nesting_depth"]);
+    // The place is named with the file: the path of the value that opens
+    // one level too many, and where it is (an audit: only the file).
+    let path = format!("plan.json: $.resource_changes[0].change.after.x{}", "[0]".repeat(59));
+    assert_error(&e, "limit_exceeded", &["max_nesting_depth", &format!("{path} (line 1, column ")]);
     assert!(e.is_limit());
+    let odd_key = format!(r#"{{"a": [{{"b c": {}}}]}}"#, "[".repeat(70));
+    let e = parse_plan("p.json", odd_key.as_bytes(), &PlanOptions::default()).unwrap_err();
+    assert_error(&e, "limit_exceeded", &[&format!(r#"p.json: $.a[0]["b c"]{} (line 1"#, "[0]".repeat(61))]);
 }
 
 #[test]
 fn too_long_strings_are_a_limit() {
     let long = "a".repeat(limits::MAX_STRING_BYTES + 1);
     let e = err(&plan_with(&format!(r#"{{"address": "{long}", "change": {{"actions": ["update"]}}}}"#)));
-    assert_error(&e, "limit_exceeded", &["max_string_bytes", "4097 > 4096"]);
+    // Each names the place with the file (an audit: only the file).
+    assert_error(
+        &e,
+        "limit_exceeded",
+        &["max_string_bytes", "4097 > 4096", "plan.json: $.resource_changes[0].address"],
+    );
     let e = err(&plan_with(&format!(r#"{{"address": "a.b", "change": {{"actions": ["update", "{long}"]}}}}"#)));
-    assert_error(&e, "limit_exceeded", &["max_string_bytes"]);
+    assert_error(&e, "limit_exceeded", &["max_string_bytes", "plan.json: $.resource_changes[0].change.actions[1]"]);
+    let e = err(&plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"]}}}},
+           {{"address": "a.c", "previous_address": "{long}", "change": {{"actions": ["no-op"]}}}}"#
+    )));
+    assert_error(&e, "limit_exceeded", &["plan.json: $.resource_changes[1].previous_address"]);
+    let e = err(&plan_with(&format!(
+        r#"{{"address": "a.b", "module_address": "{long}", "change": {{"actions": ["update"]}}}}"#
+    )));
+    assert_error(&e, "limit_exceeded", &["plan.json: $.resource_changes[0].module_address"]);
     // A long tag value only matters when it is used as a node id.
     let tagged = |key: &str| {
         plan_with(&format!(
@@ -543,7 +563,29 @@ fn too_long_strings_are_a_limit() {
         ))
     };
     assert!(parse_plan("plan.json", tagged("Description").as_bytes(), &PlanOptions::default()).is_ok());
-    assert_error(&err(&tagged("service")), "limit_exceeded", &["max_string_bytes"]);
+    assert_error(
+        &err(&tagged("service")),
+        "limit_exceeded",
+        &["max_string_bytes", r#"plan.json: $.resource_changes[0].change.after.tags["service"]"#],
+    );
+}
+
+/// An empty, blank or control-character address is refused by the plan
+/// reader, at the plan's own place: it was caught only after merging,
+/// naming `$.infrastructure[1].address` of a document that does not exist
+/// (an audit).
+#[test]
+fn addresses_no_resource_has_are_refused_at_their_place() {
+    let ok = r#"{"address": "aws_instance.ok", "change": {"actions": ["update"]}}"#;
+    for (address, value) in [("", ""), ("   ", "   "), (r"aws_db_instance.a\u001b[2Kb", r"aws_db_instance.a\u{1b}[2Kb")]
+    {
+        let e = err(&plan_with(&format!(r#"{ok}, {{"address": "{address}", "change": {{"actions": ["delete"]}}}}"#)));
+        assert_error(&e, "invalid_value", &["plan.json", "$.resource_changes[1].address", value]);
+    }
+    let e = err(&plan_with(&format!(
+        r#"{ok}, {{"address": "a.b", "previous_address": "a.\nc", "change": {{"actions": ["no-op"]}}}}"#
+    )));
+    assert_error(&e, "invalid_value", &["$.resource_changes[1].previous_address", "control character"]);
 }
 
 #[test]
@@ -837,5 +879,14 @@ fn long_action_lists_and_replace_paths_are_bounded() {
     let json = plan_with(&format!(
         r#"{{"address": "a.b", "change": {{"actions": ["update"], "replace_paths": [["{key}", "{key}", "x y"]]}}}}"#
     ));
-    assert_error(&err(&json), "limit_exceeded", &["max_string_bytes", "6008 > 4096"]);
+    assert_error(
+        &err(&json),
+        "limit_exceeded",
+        &["max_string_bytes", "6008 > 4096", "plan.json: $.resource_changes[0].change.replace_paths[0]"],
+    );
+    // The index is the path's own, empty paths before it counted.
+    let json = plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"], "replace_paths": [[], ["x"], ["{key}", "{key}"]]}}}}"#
+    ));
+    assert_error(&err(&json), "limit_exceeded", &["$.resource_changes[0].change.replace_paths[2]"]);
 }

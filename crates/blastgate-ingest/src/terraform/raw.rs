@@ -80,13 +80,22 @@ pub(super) struct RawChange {
     pub after: Option<Attributes>,
     /// The first [`MAX_REPLACE_PATHS_KEPT`] non-empty replace paths,
     /// rendered as dotted paths (see [`render_step`]), each with its whole
-    /// length: one over the string limit is kept cut one byte past it.
-    pub replace_paths: Vec<(String, usize)>,
+    /// length (one over the string limit is kept cut one byte past it) and
+    /// its index in the list, for errors.
+    pub replace_paths: Vec<KeptPath>,
     /// How many non-empty replace paths there are in all.
     pub replace_paths_total: usize,
     /// Present (and not null) when the plan imports the resource
     /// (Terraform 1.5 and later); its contents are not read.
     pub importing: Option<IgnoredAny>,
+}
+
+/// A replace path as kept: rendered, its whole rendered length, and its
+/// index in `change.replace_paths`.
+pub(super) struct KeptPath {
+    pub path: String,
+    pub len: usize,
+    pub index: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -365,7 +374,7 @@ impl<'de> Visitor<'de> for ChangeSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawChange, A::Error> {
         let mut actions: Option<(Vec<String>, usize)> = None;
         let (mut before, mut after, mut importing) = (None, None, None);
-        let mut replace_paths: Option<(Vec<(String, usize)>, usize)> = None;
+        let mut replace_paths: Option<(Vec<KeptPath>, usize)> = None;
         let mut seen = [false; 5];
         let [s_actions, s_before, s_after, s_paths, s_importing] = &mut seen;
         while let Some(field) = map.next_key::<ChangeField>()? {
@@ -442,14 +451,14 @@ impl<'de> Visitor<'de> for ActionsSeed {
 struct PathsSeed;
 
 impl<'de> DeserializeSeed<'de> for PathsSeed {
-    type Value = (Vec<(String, usize)>, usize);
+    type Value = (Vec<KeptPath>, usize);
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for PathsSeed {
-    type Value = (Vec<(String, usize)>, usize);
+    type Value = (Vec<KeptPath>, usize);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence")
     }
@@ -458,13 +467,15 @@ impl<'de> Visitor<'de> for PathsSeed {
         let mut total = 0usize;
         // Every path is read (a step of the wrong type is an error
         // wherever it is); only the first ones are kept.
+        let mut index = 0usize;
         while let Some(path) = seq.next_element_seed(PathSeed { keep: kept.len() < MAX_REPLACE_PATHS_KEPT })? {
-            if let Some(path) = path {
+            if let Some((path, len)) = path {
                 total = total.saturating_add(1);
                 if kept.len() < MAX_REPLACE_PATHS_KEPT {
-                    kept.push(path);
+                    kept.push(KeptPath { path, len, index });
                 }
             }
+            index = index.saturating_add(1);
         }
         Ok((kept, total))
     }
