@@ -6,7 +6,10 @@
 //! `terraform_version`, and for each entry of `resource_changes` its address,
 //! type, module, previous address, whether it is imported, actions, action
 //! reason, replace paths, the entries of its tag or label maps whose key
-//! is a tag key of the mapping, and its prior `skip_final_snapshot`.
+//! is a tag key of the mapping, and its prior `skip_final_snapshot`; for
+//! each entry of `action_invocations` (provider actions `apply` runs,
+//! Terraform 1.14) its address, type and trigger, and how many
+//! `deferred_action_invocations` there are.
 //! Everything else (`configuration`, `prior_state`, `planned_values`, the
 //! rest of `before` and `after`, and a read field of another shape than
 //! Terraform writes) is skipped without being built in memory
@@ -130,7 +133,9 @@ pub struct PlanSummary {
     /// The Terraform or OpenTofu version that wrote the plan.
     pub terraform_version: Option<String>,
     /// One entry per `resource_changes` entry, in plan order, `no-op`s
-    /// included.
+    /// included, then one per `action_invocations` entry: an
+    /// [`InfraAction::Unknown`] change, placed only by an explicit map
+    /// entry that names actions.
     pub changes: Vec<InfraChange>,
     /// Things the reader should know: a missing format version, an action
     /// list this build does not know, an incomplete plan. Each
@@ -222,6 +227,17 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
         notes.extend(note);
         changes.push(change);
     }
+    let actions = plan.action_invocations.unwrap_or_default();
+    if actions.total > limits::MAX_RESOURCES {
+        let at = format!("{file}: $.action_invocations");
+        return Err(ChangeError::limit(&at, "max_resources", limits::MAX_RESOURCES as u64, actions.total as u64));
+    }
+    for (i, raw) in actions.items.into_iter().enumerate() {
+        let at = format!("$.action_invocations[{i}]");
+        let (change, note) = convert_action(file, &at, raw, &options.mapping, &mut warnings)?;
+        notes.extend(note);
+        changes.push(change);
+    }
     Ok(PlanSummary {
         format_version: plan.format_version,
         terraform_version: plan.terraform_version,
@@ -270,7 +286,116 @@ fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Resul
     } else if plan.complete == Some(false) {
         warnings.push(format!("{file}: $.complete: the plan is incomplete: another plan and apply will be needed"));
     }
+    let deferred_actions = plan.deferred_action_invocations.as_ref().map_or(0, |d| d.0);
+    if deferred_actions > 0 {
+        warnings.push(format!(
+            "{file}: $.deferred_action_invocations: {deferred_actions} provider action(s) are deferred to a later plan \
+             and are not assessed here"
+        ));
+    }
     Ok(())
+}
+
+/// Turns one `action_invocations` entry (Terraform 1.14: a provider
+/// action `apply` runs, from a resource's `lifecycle { action_trigger }`
+/// or from `-invoke`) into an [`InfraChange`] whose action is
+/// [`InfraAction::Unknown`], with a warning naming it.
+///
+/// What an action does is up to its provider and its configuration (stop
+/// an instance, invoke a function that purges a database), which the
+/// reader cannot know: it counts as destructive, as an action list this
+/// build does not know does. Nor does anything say where it acts. The
+/// resource that triggers it says when it runs, not what it acts on (a
+/// leaf's `terraform_data` may stop the storefront's instance), and the
+/// module it is declared in is chosen by the change under review: so it
+/// is placed on a node only by an explicit map entry that names actions
+/// (`action.aws_lambda_invoke.purge`, or `action.aws_lambda_invoke`), and is
+/// otherwise unplaced (its reach unknown). The engine still counts the
+/// nodes its modules name, as for any entry that states no node.
+fn convert_action(
+    file: &str,
+    at: &str,
+    raw: raw::RawAction,
+    mapping: &ResourceMapping,
+    warnings: &mut Vec<String>,
+) -> Result<(InfraChange, Option<String>), ChangeError> {
+    check_len(file, &format!("{at}.address"), &raw.address)?;
+    check_address(file, &format!("{at}.address"), &raw.address)?;
+    let action_type = raw.action_type.unwrap_or_default();
+    check_len(file, &format!("{at}.type"), &action_type)?;
+    let lifecycle = raw.lifecycle_action_trigger.as_ref();
+    let trigger = lifecycle.and_then(|t| t.triggering_resource_address.as_deref()).filter(|t| !t.is_empty());
+    let event = lifecycle.and_then(|t| t.action_trigger_event.as_deref()).filter(|e| !e.is_empty());
+    let caller = raw.invoke_action_trigger.as_ref().and_then(|t| t.calling_resource_address.as_deref());
+    for (name, value) in [
+        ("lifecycle_action_trigger.triggering_resource_address", trigger),
+        ("lifecycle_action_trigger.action_trigger_event", event),
+        ("invoke_action_trigger.calling_resource_address", caller),
+    ] {
+        if let Some(value) = value {
+            check_len(file, &format!("{at}.{name}"), value)?;
+        }
+    }
+    let how = match (trigger, raw.invoke_action_trigger.is_some()) {
+        (Some(resource), _) => {
+            let event = event.map(|e| format!(" {}", e.escape_debug())).unwrap_or_default();
+            format!("triggered by `{}`{event}", resource.escape_debug())
+        }
+        (None, true) => "invoked with `-invoke`".to_owned(),
+        (None, false) => "from a trigger this build does not read".to_owned(),
+    };
+    let node = explicit_action_node(mapping, &raw.address);
+    let place = match &node {
+        Some((node, _)) => format!("counted on node `{node}`, by the explicit mapping"),
+        None => {
+            "placed on no node (its reach is unknown); an explicit mapping of the action's address places it".to_owned()
+        }
+    };
+    let kind = if action_type.is_empty() { String::new() } else { format!(" (`{}`)", action_type.escape_debug()) };
+    warnings.push(format!(
+        "{file}: $.action_invocations[*]: the provider action `{}`{kind}, {how}, runs when the plan is applied; \
+         what it does cannot be seen in the plan, so it is treated as destructive and {place}",
+        raw.address.escape_debug()
+    ));
+    let note = match &node {
+        Some((node, prefix)) => {
+            check_len(file, &format!("{at} (the node it maps to)"), node)?;
+            Some(format!(
+                "{file}: $.action_invocations[*]: `{}` maps to `{node}` by the explicit mapping of `{prefix}`",
+                raw.address
+            ))
+        }
+        None => None,
+    };
+    let change = InfraChange {
+        module: module_prefix(&raw.address).map(str::to_owned),
+        address: raw.address,
+        resource_type: action_type,
+        previous_address: None,
+        importing: false,
+        action: Some(InfraAction::Unknown),
+        actions: None,
+        action_reason: None,
+        replace_paths: Vec::new(),
+        node: node.map(|(node, _)| node),
+        final_snapshot: None,
+    };
+    Ok((change, note))
+}
+
+/// The node an explicit map entry gives an action: one that names actions
+/// (`action.TYPE` or `action.TYPE.NAME` after its module steps, or the
+/// whole address), the longest first. A module's entry (`module.leaf`) was
+/// written for its resources and does not place its actions.
+fn explicit_action_node(mapping: &ResourceMapping, address: &str) -> Option<(String, String)> {
+    let module_end = module_steps(address).1;
+    prefix_ends(address).into_iter().find_map(|end| {
+        let prefix = address.get(..end)?;
+        let rest = prefix.get(module_end..)?.trim_start_matches('.');
+        let names_action = rest.strip_prefix("action.").is_some_and(|r| !r.is_empty());
+        let node = mapping.explicit.get(prefix).filter(|_| names_action)?;
+        Some((node.clone(), prefix.to_owned()))
+    })
 }
 
 fn check_version(file: &str, version: &str) -> Result<(), ChangeError> {

@@ -890,3 +890,51 @@ fn long_action_lists_and_replace_paths_are_bounded() {
     ));
     assert_error(&err(&json), "limit_exceeded", &["$.resource_changes[0].change.replace_paths[2]"]);
 }
+
+/// Terraform 1.14's provider actions (`action_invocations`) run when the
+/// plan is applied: each is an unknown, destructive change, placed on no
+/// node unless an explicit map entry names the action, with a warning;
+/// deferred ones are counted in a warning. Both were skipped without a
+/// word (a fail-closed audit: a leaf's trigger stopping the storefront's
+/// instance, and an invoked function purging a database, gave `auto`).
+#[test]
+fn provider_actions_are_unknown_changes_with_warnings() {
+    let bytes = data("action-invocations.json");
+    let mapping = ResourceMapping::with_known_nodes(["leaf".to_owned(), "orders-db".to_owned()]);
+    let summary = parse_with(&bytes, mapping.clone());
+    assert_eq!(summary.changes.len(), 3);
+    let stop = change(&summary, "action.aws_ec2_stop_instance.storefront");
+    assert_eq!(stop.action, Some(InfraAction::Unknown));
+    assert_eq!(stop.resource_type, "aws_ec2_stop_instance");
+    assert_eq!(stop.node, None);
+    let purge = change(&summary, "action.aws_lambda_invoke.purge_orders_db");
+    assert_eq!((purge.action.clone(), purge.node.as_deref()), (Some(InfraAction::Unknown), None));
+    let w = summary.warnings.join("\n");
+    for fragment in [
+        "plan.json: $.action_invocations[*]: the provider action `action.aws_ec2_stop_instance.storefront`",
+        "triggered by `module.leaf.terraform_data.trigger` after_create",
+        "`action.aws_lambda_invoke.purge_orders_db` (`aws_lambda_invoke`), invoked with `-invoke`",
+        "treated as destructive and placed on no node",
+        "$.deferred_action_invocations: 1 provider action(s) are deferred",
+    ] {
+        assert!(w.contains(fragment), "`{fragment}` not in: {w}");
+    }
+    // An explicit entry naming the action places it; a module's entry,
+    // written for its resources, does not place its actions.
+    let mapped = mapping.map("action.aws_lambda_invoke", "orders-db").map("module.leaf", "leaf");
+    let summary = parse_with(&bytes, mapped.clone());
+    assert_eq!(change(&summary, "action.aws_lambda_invoke.purge_orders_db").node.as_deref(), Some("orders-db"));
+    let nested = plan_with(r#"{"address": "module.leaf.aws_instance.a", "change": {"actions": ["no-op"]}}"#)
+        .replace(
+            r#""resource_changes""#,
+            r#""action_invocations": [{"address": "module.leaf.action.aws_ec2_stop_instance.x", "invoke_action_trigger": {}}], "resource_changes""#,
+        );
+    let summary = parse_with(nested.as_bytes(), mapped);
+    let action = change(&summary, "module.leaf.action.aws_ec2_stop_instance.x");
+    assert_eq!((action.node.as_deref(), action.module.as_deref()), (None, Some("module.leaf")));
+    assert_eq!(change(&summary, "module.leaf.aws_instance.a").node.as_deref(), Some("leaf"));
+    // An action's address is checked as a resource's is.
+    let blank = plan_with("")
+        .replace(r#""resource_changes""#, r#""action_invocations": [{"address": " "}], "resource_changes""#);
+    assert_error(&err(&blank), "invalid_value", &["$.action_invocations[0].address"]);
+}
