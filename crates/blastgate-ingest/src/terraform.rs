@@ -221,9 +221,10 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     }
     let mut changes = Vec::with_capacity(list.items.len());
     let mut notes = Vec::new();
+    let mut entry_warnings = PlanWarnings::default();
     for (i, raw) in list.items.into_iter().enumerate() {
         let at = format!("$.resource_changes[{i}]");
-        let (change, note) = convert(file, &at, raw, &options.mapping, &mut warnings)?;
+        let (change, note) = convert(file, &at, raw, &options.mapping, &mut entry_warnings)?;
         notes.extend(note);
         changes.push(change);
     }
@@ -234,10 +235,11 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     }
     for (i, raw) in actions.items.into_iter().enumerate() {
         let at = format!("$.action_invocations[{i}]");
-        let (change, note) = convert_action(file, &at, raw, &options.mapping, &mut warnings)?;
+        let (change, note) = convert_action(file, &at, raw, &options.mapping, &mut entry_warnings)?;
         notes.extend(note);
         changes.push(change);
     }
+    warnings.extend(entry_warnings.finish(file));
     Ok(PlanSummary {
         format_version: plan.format_version,
         terraform_version: plan.terraform_version,
@@ -245,6 +247,53 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
         warnings,
         notes,
     })
+}
+
+/// The kinds of warnings about a plan's entries, each capped on its own.
+mod kind {
+    pub(super) const UNKNOWN_ACTIONS: &str = "an unknown action list";
+    pub(super) const REPLACE_PATHS_CUT: &str = "replace paths past the first 1,000";
+    pub(super) const TAG_ON_EXISTING: &str = "a tag added to an existing resource";
+    pub(super) const MOVED: &str = "a moved resource";
+    pub(super) const RETAG: &str = "a retagged resource";
+    pub(super) const ODD_SNAPSHOT: &str = "a `skip_final_snapshot` that is not a boolean";
+    pub(super) const PROVIDER_ACTION: &str = "a provider action";
+}
+
+/// Warnings about a plan's entries, by kind. A plan may list 100,000
+/// entries, each with a few warnings: an audit found 400,001 diagnostics,
+/// 100 MB of JSON, from one plan. So each kind is capped as an
+/// assessment's graph warnings are ([`blastgate_graph::sample_warnings`]):
+/// the first [`blastgate_graph::WARNINGS_SHOWN`] in sorted order, then one
+/// warning that counts them all. What is decided does not change: every
+/// entry is still read and counted.
+#[derive(Default)]
+struct PlanWarnings {
+    by_kind: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl PlanWarnings {
+    fn push(&mut self, kind: &'static str, warning: String) {
+        self.by_kind.entry(kind).or_default().push(warning);
+    }
+
+    /// The warnings shown, kind by kind.
+    fn finish(self, file: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (kind, warnings) in self.by_kind {
+            let total = warnings.len();
+            let (shown, more) = blastgate_graph::sample_warnings(warnings);
+            let quoted = shown.len();
+            out.extend(shown);
+            if more > 0 {
+                out.push(format!(
+                    "{file}: {total} warnings of {kind} in all; the first {quoted} in sorted order are shown, and \
+                     {more} more are not"
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// The plan format major versions this build reads.
@@ -317,7 +366,7 @@ fn convert_action(
     at: &str,
     raw: raw::RawAction,
     mapping: &ResourceMapping,
-    warnings: &mut Vec<String>,
+    warnings: &mut PlanWarnings,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
     check_len(file, &format!("{at}.address"), &raw.address)?;
     check_address(file, &format!("{at}.address"), &raw.address)?;
@@ -352,11 +401,14 @@ fn convert_action(
         }
     };
     let kind = if action_type.is_empty() { String::new() } else { format!(" (`{}`)", action_type.escape_debug()) };
-    warnings.push(format!(
-        "{file}: $.action_invocations[*]: the provider action `{}`{kind}, {how}, runs when the plan is applied; \
+    warnings.push(
+        kind::PROVIDER_ACTION,
+        format!(
+            "{file}: $.action_invocations[*]: the provider action `{}`{kind}, {how}, runs when the plan is applied; \
          what it does cannot be seen in the plan, so it is treated as destructive and {place}",
-        raw.address.escape_debug()
-    ));
+            raw.address.escape_debug()
+        ),
+    );
     let note = match &node {
         Some((node, prefix)) => {
             check_len(file, &format!("{at} (the node it maps to)"), node)?;
@@ -468,7 +520,7 @@ fn convert(
     at: &str,
     raw: RawResource,
     mapping: &ResourceMapping,
-    warnings: &mut Vec<String>,
+    warnings: &mut PlanWarnings,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
     let place = ENTRY;
     check_len(file, &format!("{at}.address"), &raw.address)?;
@@ -499,11 +551,14 @@ fn convert(
     let action = InfraAction::from_plan_actions(&raw.change.actions).filter(|_| known).unwrap_or_else(|| {
         let more = raw.change.actions_total.saturating_sub(raw.change.actions.len());
         let rest = if more > 0 { format!(" and {more} more") } else { String::new() };
-        warnings.push(format!(
-            "{file}: {place}.change.actions: unknown action list `{}`{rest} for `{}`; treated as destructive",
-            render_actions(&raw.change.actions),
-            raw.address
-        ));
+        warnings.push(
+            kind::UNKNOWN_ACTIONS,
+            format!(
+                "{file}: {place}.change.actions: unknown action list `{}`{rest} for `{}`; treated as destructive",
+                render_actions(&raw.change.actions),
+                raw.address
+            ),
+        );
         InfraAction::Unknown
     });
     let mut replace_paths = Vec::with_capacity(raw.change.replace_paths.len());
@@ -512,12 +567,15 @@ fn convert(
         replace_paths.push(kept.path);
     }
     if raw.change.replace_paths_total > replace_paths.len() {
-        warnings.push(format!(
-            "{file}: {place}.change.replace_paths: `{}` lists {} replace paths; the first {} are kept",
-            raw.address,
-            raw.change.replace_paths_total,
-            replace_paths.len()
-        ));
+        warnings.push(
+            kind::REPLACE_PATHS_CUT,
+            format!(
+                "{file}: {place}.change.replace_paths: `{}` lists {} replace paths; the first {} are kept",
+                raw.address,
+                raw.change.replace_paths_total,
+                replace_paths.len()
+            ),
+        );
     }
     // A moved resource (a `moved` block, written in the change under
     // review) is mapped where it was: the author picks the new address,
@@ -547,26 +605,31 @@ fn convert(
         && raw.change.before.as_ref().and_then(|b| tag_node(mapping, b)).is_none()
         && let Some((will, ..)) = tag_node(mapping, after)
     {
-        warnings.push(format!(
+        warnings.push(kind::TAG_ON_EXISTING, format!(
             "{file}: {place}: the plan tags the existing `{}` with node `{will}`; an existing resource is mapped as \
              it is now, by its address or module (tag it in an earlier change to map it by tag)",
             raw.address
         ));
     }
     if let Some(previous) = previous {
-        warnings
-            .push(format!("{file}: {place}: `{}` was moved from `{previous}`; it is mapped as it was", raw.address));
+        warnings.push(
+            kind::MOVED,
+            format!("{file}: {place}: `{}` was moved from `{previous}`; it is mapped as it was", raw.address),
+        );
     }
     let sides = (raw.change.before.as_ref(), raw.change.after.as_ref());
     if let (Some(before), Some(after)) = sides
         && let (Some((was, ..)), Some((will, ..))) = (tag_node(mapping, before), tag_node(mapping, after))
         && was != will
     {
-        warnings.push(format!(
-            "{file}: {place}: the plan retags `{}` from node `{was}` to `{will}`; the resource is mapped as it is \
+        warnings.push(
+            kind::RETAG,
+            format!(
+                "{file}: {place}: the plan retags `{}` from node `{was}` to `{will}`; the resource is mapped as it is \
              now, to `{was}`",
-            raw.address
-        ));
+                raw.address
+            ),
+        );
     }
     let (node, note) = match resolved {
         Some((node, why)) => {
@@ -580,11 +643,14 @@ fn convert(
     // its final snapshot loses its data. A value that is not a boolean
     // reads as skipping it: nothing then says a snapshot is taken.
     if raw.change.before.as_ref().is_some_and(|b| b.odd_skip_final_snapshot) {
-        warnings.push(format!(
-            "{file}: {place}.change.before.skip_final_snapshot: not a boolean for `{}`; read as `true` (no final \
+        warnings.push(
+            kind::ODD_SNAPSHOT,
+            format!(
+                "{file}: {place}.change.before.skip_final_snapshot: not a boolean for `{}`; read as `true` (no final \
              snapshot is kept)",
-            raw.address
-        ));
+                raw.address
+            ),
+        );
     }
     let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
     let previous_address = previous.map(str::to_owned);

@@ -938,3 +938,43 @@ fn provider_actions_are_unknown_changes_with_warnings() {
         .replace(r#""resource_changes""#, r#""action_invocations": [{"address": " "}], "resource_changes""#);
     assert_error(&err(&blank), "invalid_value", &["$.action_invocations[0].address"]);
 }
+
+/// A plan's warnings are capped kind by kind, as an assessment's graph
+/// warnings are: the first three in sorted order, then one warning that
+/// counts them (an audit: a plan of 100,000 odd entries gave 400,001
+/// diagnostics, 100 MB of JSON). Every entry is still read and counted.
+#[test]
+fn plan_warnings_are_capped_by_kind() {
+    let entries: Vec<String> = (0..10)
+        .map(|i| {
+            format!(
+                r#"{{"address": "aws_x.r{i}", "previous_address": "aws_x.old{i}", "change": {{"actions": ["frob"]}}}}"#
+            )
+        })
+        .collect();
+    let summary = parse("plan.json", plan_with(&entries.join(",")).as_bytes());
+    assert_eq!(summary.changes.len(), 10);
+    assert!(summary.changes.iter().all(|c| c.action == Some(InfraAction::Unknown)));
+    assert_eq!(summary.warnings.len(), 8, "{:#?}", summary.warnings);
+    let unknown: Vec<&String> =
+        summary.warnings.iter().filter(|w| w.contains("$.resource_changes[*].change.actions")).collect();
+    assert_eq!(unknown.len(), 3, "{unknown:#?}");
+    for (w, address) in unknown.iter().zip(["aws_x.r0", "aws_x.r1", "aws_x.r2"]) {
+        assert!(w.contains(&format!("`{address}`")), "{w}");
+    }
+    let counts: Vec<&String> = summary.warnings.iter().filter(|w| w.contains(" in all;")).collect();
+    assert_eq!(counts.len(), 2, "{counts:#?}");
+    assert!(
+        counts.iter().any(|w| w.as_str()
+            == "plan.json: 10 warnings of an unknown action list in all; the first 3 in sorted order are shown, and 7 \
+                more are not"),
+        "{counts:#?}"
+    );
+    // The same entries in another order give the same warnings.
+    let reversed: Vec<String> = entries.iter().rev().cloned().collect();
+    let again = parse("plan.json", plan_with(&reversed.join(",")).as_bytes());
+    assert_eq!(again.warnings, summary.warnings);
+    // Three of a kind are shown without a count.
+    let few = parse("plan.json", plan_with(&entries[..3].join(",")).as_bytes());
+    assert_eq!(few.warnings.len(), 6, "{:#?}", few.warnings);
+}
