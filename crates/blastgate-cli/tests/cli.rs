@@ -716,6 +716,47 @@ fn a_tab_in_the_commit_subject_does_not_block() {
     assert_ne!(v["decision"]["review_depth"], "block", "{v}");
 }
 
+/// The order of a plan's `resource_changes`, which Terraform leaves
+/// undefined, does not change the assessment's bytes (a determinism audit:
+/// each plan warning named its entry's index, so the warnings and their
+/// order changed under the same digest).
+#[test]
+fn reordered_resource_changes_give_the_same_bytes() {
+    let dir = tempdir();
+    let entries = [
+        r#"{"address": "aws_instance.a", "type": "aws_instance", "change": {"actions": ["frobnicate"], "before": {"tags": {"service": "adservice"}}, "after": null}}"#,
+        r#"{"address": "aws_instance.b", "type": "aws_instance", "change": {"actions": ["update"], "before": {"tags": {"service": "emailservice"}}, "after": {"tags": {"service": "adservice"}}}}"#,
+        r#"{"address": "aws_instance.c", "type": "aws_instance", "previous_address": "aws_instance.old", "change": {"actions": ["no-op"], "before": {}, "after": {}}}"#,
+        r#"{"address": "aws_instance.d", "type": "aws_instance", "change": {"actions": ["delete"], "before": {"tags": {"service": "adservice"}}, "after": null}}"#,
+    ];
+    let assess = |folder: &str, order: &[usize]| {
+        let listed: Vec<&str> = order.iter().map(|&i| entries[i]).collect();
+        std::fs::create_dir_all(dir.0.join(folder)).unwrap();
+        let plan = dir.write(
+            &format!("{folder}/plan.json"),
+            &format!(r#"{{"format_version": "1.2", "resource_changes": [{}]}}"#, listed.join(",")),
+        );
+        let o = run(&[
+            "assess",
+            "--graph",
+            &boutique(),
+            "--terraform-plan",
+            plan.to_str().unwrap(),
+            "--now",
+            "2026-11-27T10:00:00Z",
+            "--format",
+            "json",
+        ]);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let forward = assess("a", &[0, 1, 2, 3]);
+    assert!(forward.contains("$.resource_changes[*].change.actions"), "{forward}");
+    assert!(!forward.contains("$.resource_changes[0]"), "{forward}");
+    assert_eq!(forward, assess("b", &[3, 2, 1, 0]));
+    assert_eq!(forward, assess("c", &[2, 0, 3, 1]));
+}
+
 /// What the CLI merges into a changeset (plans, `--author`) is checked as
 /// a changeset document is, before anything is decided: over a limit
 /// together exits 3 and a bad value exits 2, as for one file (a red-team
@@ -760,6 +801,29 @@ fn merged_plans_are_checked_as_a_changeset_is() {
         "2026-11-27T10:00:00Z",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // At the plan's own place, beside a changeset too: it named
+    // `$.infrastructure[N]` of the merged changeset, or blamed the
+    // changeset file (an audit).
+    let change = dir.write(
+        "change.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+            "infrastructure": [{"address": "aws_instance.web", "action": "update", "node": "adservice"}]}"#,
+    );
+    let o = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--change",
+        change.to_str().unwrap(),
+        "--terraform-plan",
+        empty.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let expected = format!("{}: $.resource_changes[0].address", empty.display());
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("infrastructure"), "{}", stderr(&o));
 }
 
 #[test]

@@ -1464,14 +1464,10 @@ pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
 /// ([`unpositioned`]), and the first three of them in sorted order are
 /// shown; `blastgate graph check FILES` tells where each one is.
 fn graph_note(warnings: &[blastgate_graph::Warning]) -> Option<Diagnostic> {
-    const SHOWN: usize = 3;
     warnings.first()?;
-    let mut all: Vec<String> = warnings.iter().map(portable_warning).collect();
-    all.sort_unstable();
-    all.dedup();
-    let mut shown: Vec<String> = all.iter().take(SHOWN).cloned().collect();
-    if all.len() > SHOWN {
-        shown.push(format!("and {} more", all.len() - SHOWN));
+    let (mut shown, more) = blastgate_graph::sample_warnings(warnings.iter().map(portable_warning).collect());
+    if more > 0 {
+        shown.push(format!("and {more} more"));
     }
     Some(Diagnostic::new(
         Level::Warning,

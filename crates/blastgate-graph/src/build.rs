@@ -42,6 +42,26 @@ use crate::model::{
 /// Most warnings kept; past it one summary warning counts the rest.
 pub const MAX_WARNINGS: usize = 1000;
 
+/// How many warnings of one kind a report quotes ([`sample_warnings`]).
+pub const WARNINGS_SHOWN: usize = 3;
+
+/// The warnings a report quotes of many: the first [`WARNINGS_SHOWN`] of
+/// `warnings` in sorted order, each once, and how many other distinct ones
+/// there are. Sorted, not first come: which ones are quoted must not
+/// depend on the order of the input (an assessment's bytes depend only
+/// on its inputs' content). Used for an assessment's graph warnings and
+/// for a plan's warnings of each kind.
+///
+/// # Complexity
+/// `O(n log n)` in the number of warnings.
+pub fn sample_warnings(mut warnings: Vec<String>) -> (Vec<String>, usize) {
+    warnings.sort_unstable();
+    warnings.dedup();
+    let more = warnings.len().saturating_sub(WARNINGS_SHOWN);
+    warnings.truncate(WARNINGS_SHOWN);
+    (warnings, more)
+}
+
 /// How a graph is built.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]

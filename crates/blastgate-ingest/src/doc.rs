@@ -103,15 +103,35 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Rejects JSON nested deeper than [`limits::MAX_NESTING_DEPTH`] before
-/// parsing, so hostile input never reaches a recursive parser.
+/// parsing, so hostile input never reaches a recursive parser. The error
+/// names the place with the file, as limit errors do: the JSON path of
+/// the value that opens one level too many, and its line and column
+/// (`plan.json: $.resource_changes[0].change.before[0][0] (line 3,
+/// column 40)`).
 ///
 /// # Errors
 /// [`GraphError::LimitExceeded`].
+///
+/// # Complexity
+/// Linear in the input; the path kept is at most
+/// [`limits::MAX_NESTING_DEPTH`] steps of at most 64 bytes of key each.
 pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
-    let mut depth = 0usize;
+    let mut frames: Vec<Frame> = Vec::new();
     let mut in_string = false;
     let mut escaped = false;
+    // Inside an object, whether the next string is a key; the key being
+    // read, if it is.
+    let mut expect_key = false;
+    let mut key: Option<Vec<u8>> = None;
+    let (mut line, mut column) = (1usize, 0usize);
     for &b in bytes {
+        if b == b'\n' {
+            line += 1;
+            column = 0;
+        } else if b & 0xC0 != 0x80 {
+            // A column counts characters, not the bytes of one.
+            column += 1;
+        }
         if in_string {
             if escaped {
                 escaped = false;
@@ -119,27 +139,78 @@ pub fn check_json_depth(file: &str, bytes: &[u8]) -> Result<(), GraphError> {
                 escaped = true;
             } else if b == b'"' {
                 in_string = false;
+                if let (Some(k), Some(Frame::Object(slot))) = (key.take(), frames.last_mut()) {
+                    *slot = Some(String::from_utf8_lossy(&k).into_owned());
+                }
+                continue;
+            }
+            if let Some(k) = key.as_mut().filter(|k| k.len() < MAX_KEY_SHOWN) {
+                k.push(b);
             }
             continue;
         }
         match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limits::MAX_NESTING_DEPTH {
-                    return Err(GraphError::limit(
-                        file,
-                        "max_nesting_depth",
-                        limits::MAX_NESTING_DEPTH as u64,
-                        depth as u64,
-                    ));
+            b'"' => {
+                in_string = true;
+                if expect_key {
+                    key = Some(Vec::new());
+                    expect_key = false;
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'[' | b'{' => {
+                if frames.len() >= limits::MAX_NESTING_DEPTH {
+                    let at = format!("{file}: {} (line {line}, column {column})", render_path(&frames));
+                    return Err(GraphError::limit(
+                        &at,
+                        "max_nesting_depth",
+                        limits::MAX_NESTING_DEPTH as u64,
+                        frames.len() as u64 + 1,
+                    ));
+                }
+                frames.push(if b == b'[' { Frame::Array(0) } else { Frame::Object(None) });
+                expect_key = b == b'{';
+            }
+            b']' | b'}' => {
+                frames.pop();
+                expect_key = false;
+            }
+            b',' => match frames.last_mut() {
+                Some(Frame::Array(i)) => *i = i.saturating_add(1),
+                Some(Frame::Object(_)) => expect_key = true,
+                None => {}
+            },
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The most bytes of a key a nesting error shows.
+const MAX_KEY_SHOWN: usize = 64;
+
+/// One level of nesting while the depth is checked: an array and the index
+/// of its current element, or an object and its current key.
+enum Frame {
+    Array(usize),
+    Object(Option<String>),
+}
+
+/// The JSON path of the value inside `frames` (`$.a[0]["b c"]`): a key
+/// that is not a plain name is written in brackets, escaped.
+fn render_path(frames: &[Frame]) -> String {
+    let mut out = String::from("$");
+    for frame in frames {
+        match frame {
+            Frame::Array(i) => out.push_str(&format!("[{i}]")),
+            Frame::Object(Some(k)) if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Frame::Object(Some(k)) => out.push_str(&format!("[\"{}\"]", k.escape_debug())),
+            Frame::Object(None) => {}
+        }
+    }
+    out
 }
 
 /// Rejects TOML nested deeper than [`limits::MAX_NESTING_DEPTH`] (the

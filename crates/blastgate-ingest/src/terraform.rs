@@ -6,7 +6,10 @@
 //! `terraform_version`, and for each entry of `resource_changes` its address,
 //! type, module, previous address, whether it is imported, actions, action
 //! reason, replace paths, the entries of its tag or label maps whose key
-//! is a tag key of the mapping, and its prior `skip_final_snapshot`.
+//! is a tag key of the mapping, and its prior `skip_final_snapshot`; for
+//! each entry of `action_invocations` (provider actions `apply` runs,
+//! Terraform 1.14) its address, type and trigger, and how many
+//! `deferred_action_invocations` there are.
 //! Everything else (`configuration`, `prior_state`, `planned_values`, the
 //! rest of `before` and `after`, and a read field of another shape than
 //! Terraform writes) is skipped without being built in memory
@@ -130,7 +133,9 @@ pub struct PlanSummary {
     /// The Terraform or OpenTofu version that wrote the plan.
     pub terraform_version: Option<String>,
     /// One entry per `resource_changes` entry, in plan order, `no-op`s
-    /// included.
+    /// included, then one per `action_invocations` entry: an
+    /// [`InfraAction::Unknown`] change, placed only by an explicit map
+    /// entry that names actions.
     pub changes: Vec<InfraChange>,
     /// Things the reader should know: a missing format version, an action
     /// list this build does not know, an incomplete plan. Each
@@ -216,12 +221,25 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     }
     let mut changes = Vec::with_capacity(list.items.len());
     let mut notes = Vec::new();
+    let mut entry_warnings = PlanWarnings::default();
     for (i, raw) in list.items.into_iter().enumerate() {
-        let place = format!("$.resource_changes[{i}]");
-        let (change, note) = convert(file, &place, raw, &options.mapping, &mut warnings)?;
+        let at = format!("$.resource_changes[{i}]");
+        let (change, note) = convert(file, &at, raw, &options.mapping, &mut entry_warnings)?;
         notes.extend(note);
         changes.push(change);
     }
+    let actions = plan.action_invocations.unwrap_or_default();
+    if actions.total > limits::MAX_RESOURCES {
+        let at = format!("{file}: $.action_invocations");
+        return Err(ChangeError::limit(&at, "max_resources", limits::MAX_RESOURCES as u64, actions.total as u64));
+    }
+    for (i, raw) in actions.items.into_iter().enumerate() {
+        let at = format!("$.action_invocations[{i}]");
+        let (change, note) = convert_action(file, &at, raw, &options.mapping, &mut entry_warnings)?;
+        notes.extend(note);
+        changes.push(change);
+    }
+    warnings.extend(entry_warnings.finish(file));
     Ok(PlanSummary {
         format_version: plan.format_version,
         terraform_version: plan.terraform_version,
@@ -231,12 +249,62 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     })
 }
 
+/// The kinds of warnings about a plan's entries, each capped on its own.
+mod kind {
+    pub(super) const UNKNOWN_ACTIONS: &str = "an unknown action list";
+    pub(super) const REPLACE_PATHS_CUT: &str = "replace paths past the first 1,000";
+    pub(super) const TAG_ON_EXISTING: &str = "a tag added to an existing resource";
+    pub(super) const MOVED: &str = "a moved resource";
+    pub(super) const RETAG: &str = "a retagged resource";
+    pub(super) const ODD_SNAPSHOT: &str = "a `skip_final_snapshot` that is not a boolean";
+    pub(super) const PROVIDER_ACTION: &str = "a provider action";
+}
+
+/// Warnings about a plan's entries, by kind. A plan may list 100,000
+/// entries, each with a few warnings: an audit found 400,001 diagnostics,
+/// 100 MB of JSON, from one plan. So each kind is capped as an
+/// assessment's graph warnings are ([`blastgate_graph::sample_warnings`]):
+/// the first [`blastgate_graph::WARNINGS_SHOWN`] in sorted order, then one
+/// warning that counts them all. What is decided does not change: every
+/// entry is still read and counted.
+#[derive(Default)]
+struct PlanWarnings {
+    by_kind: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl PlanWarnings {
+    fn push(&mut self, kind: &'static str, warning: String) {
+        self.by_kind.entry(kind).or_default().push(warning);
+    }
+
+    /// The warnings shown, kind by kind.
+    fn finish(self, file: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (kind, warnings) in self.by_kind {
+            let total = warnings.len();
+            let (shown, more) = blastgate_graph::sample_warnings(warnings);
+            let quoted = shown.len();
+            out.extend(shown);
+            if more > 0 {
+                out.push(format!(
+                    "{file}: {total} warnings of {kind} in all; the first {quoted} in sorted order are shown, and \
+                     {more} more are not"
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// The plan format major versions this build reads.
 const SUPPORTED_MAJORS: [u32; 2] = [0, 1];
 
 fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Result<(), ChangeError> {
-    for value in [&plan.format_version, &plan.terraform_version].into_iter().flatten() {
-        check_len(file, value)?;
+    for (place, value) in [("$.format_version", &plan.format_version), ("$.terraform_version", &plan.terraform_version)]
+    {
+        if let Some(value) = value {
+            check_len(file, place, value)?;
+        }
     }
     match &plan.format_version {
         Some(version) => check_version(file, version)?,
@@ -267,7 +335,119 @@ fn check_header(file: &str, plan: &RawPlan, warnings: &mut Vec<String>) -> Resul
     } else if plan.complete == Some(false) {
         warnings.push(format!("{file}: $.complete: the plan is incomplete: another plan and apply will be needed"));
     }
+    let deferred_actions = plan.deferred_action_invocations.as_ref().map_or(0, |d| d.0);
+    if deferred_actions > 0 {
+        warnings.push(format!(
+            "{file}: $.deferred_action_invocations: {deferred_actions} provider action(s) are deferred to a later plan \
+             and are not assessed here"
+        ));
+    }
     Ok(())
+}
+
+/// Turns one `action_invocations` entry (Terraform 1.14: a provider
+/// action `apply` runs, from a resource's `lifecycle { action_trigger }`
+/// or from `-invoke`) into an [`InfraChange`] whose action is
+/// [`InfraAction::Unknown`], with a warning naming it.
+///
+/// What an action does is up to its provider and its configuration (stop
+/// an instance, invoke a function that purges a database), which the
+/// reader cannot know: it counts as destructive, as an action list this
+/// build does not know does. Nor does anything say where it acts. The
+/// resource that triggers it says when it runs, not what it acts on (a
+/// leaf's `terraform_data` may stop the storefront's instance), and the
+/// module it is declared in is chosen by the change under review: so it
+/// is placed on a node only by an explicit map entry that names actions
+/// (`action.aws_lambda_invoke.purge`, or `action.aws_lambda_invoke`), and is
+/// otherwise unplaced (its reach unknown). The engine still counts the
+/// nodes its modules name, as for any entry that states no node.
+fn convert_action(
+    file: &str,
+    at: &str,
+    raw: raw::RawAction,
+    mapping: &ResourceMapping,
+    warnings: &mut PlanWarnings,
+) -> Result<(InfraChange, Option<String>), ChangeError> {
+    check_len(file, &format!("{at}.address"), &raw.address)?;
+    check_address(file, &format!("{at}.address"), &raw.address)?;
+    let action_type = raw.action_type.unwrap_or_default();
+    check_len(file, &format!("{at}.type"), &action_type)?;
+    let lifecycle = raw.lifecycle_action_trigger.as_ref();
+    let trigger = lifecycle.and_then(|t| t.triggering_resource_address.as_deref()).filter(|t| !t.is_empty());
+    let event = lifecycle.and_then(|t| t.action_trigger_event.as_deref()).filter(|e| !e.is_empty());
+    let caller = raw.invoke_action_trigger.as_ref().and_then(|t| t.calling_resource_address.as_deref());
+    for (name, value) in [
+        ("lifecycle_action_trigger.triggering_resource_address", trigger),
+        ("lifecycle_action_trigger.action_trigger_event", event),
+        ("invoke_action_trigger.calling_resource_address", caller),
+    ] {
+        if let Some(value) = value {
+            check_len(file, &format!("{at}.{name}"), value)?;
+        }
+    }
+    let how = match (trigger, raw.invoke_action_trigger.is_some()) {
+        (Some(resource), _) => {
+            let event = event.map(|e| format!(" {}", e.escape_debug())).unwrap_or_default();
+            format!("triggered by `{}`{event}", resource.escape_debug())
+        }
+        (None, true) => "invoked with `-invoke`".to_owned(),
+        (None, false) => "from a trigger this build does not read".to_owned(),
+    };
+    let node = explicit_action_node(mapping, &raw.address);
+    let place = match &node {
+        Some((node, _)) => format!("counted on node `{node}`, by the explicit mapping"),
+        None => {
+            "placed on no node (its reach is unknown); an explicit mapping of the action's address places it".to_owned()
+        }
+    };
+    let kind = if action_type.is_empty() { String::new() } else { format!(" (`{}`)", action_type.escape_debug()) };
+    warnings.push(
+        kind::PROVIDER_ACTION,
+        format!(
+            "{file}: $.action_invocations[*]: the provider action `{}`{kind}, {how}, runs when the plan is applied; \
+         what it does cannot be seen in the plan, so it is treated as destructive and {place}",
+            raw.address.escape_debug()
+        ),
+    );
+    let note = match &node {
+        Some((node, prefix)) => {
+            check_len(file, &format!("{at} (the node it maps to)"), node)?;
+            Some(format!(
+                "{file}: $.action_invocations[*]: `{}` maps to `{node}` by the explicit mapping of `{prefix}`",
+                raw.address
+            ))
+        }
+        None => None,
+    };
+    let change = InfraChange {
+        module: module_prefix(&raw.address).map(str::to_owned),
+        address: raw.address,
+        resource_type: action_type,
+        previous_address: None,
+        importing: false,
+        action: Some(InfraAction::Unknown),
+        actions: None,
+        action_reason: None,
+        replace_paths: Vec::new(),
+        node: node.map(|(node, _)| node),
+        final_snapshot: None,
+    };
+    Ok((change, note))
+}
+
+/// The node an explicit map entry gives an action: one that names actions
+/// (`action.TYPE` or `action.TYPE.NAME` after its module steps, or the
+/// whole address), the longest first. A module's entry (`module.leaf`) was
+/// written for its resources and does not place its actions.
+fn explicit_action_node(mapping: &ResourceMapping, address: &str) -> Option<(String, String)> {
+    let module_end = module_steps(address).1;
+    prefix_ends(address).into_iter().find_map(|end| {
+        let prefix = address.get(..end)?;
+        let rest = prefix.get(module_end..)?.trim_start_matches('.');
+        let names_action = rest.strip_prefix("action.").is_some_and(|r| !r.is_empty());
+        let node = mapping.explicit.get(prefix).filter(|_| names_action)?;
+        Some((node.clone(), prefix.to_owned()))
+    })
 }
 
 fn check_version(file: &str, version: &str) -> Result<(), ChangeError> {
@@ -290,32 +470,80 @@ fn explain_failure(file: &str, text: &str) -> Option<ChangeError> {
     check_version(file, &header.format_version?).err()
 }
 
-fn check_len(file: &str, value: &str) -> Result<(), ChangeError> {
-    if value.len() > limits::MAX_STRING_BYTES {
-        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, value.len() as u64));
+fn check_len(file: &str, place: &str, value: &str) -> Result<(), ChangeError> {
+    check_bytes(file, place, value.len())
+}
+
+/// The `max_string_bytes` error for a string of `len` bytes at `place`,
+/// if it is too long. Limit errors have no place field: the place is
+/// named with the file, as a changeset's are.
+fn check_bytes(file: &str, place: &str, len: usize) -> Result<(), ChangeError> {
+    if len > limits::MAX_STRING_BYTES {
+        let at = format!("{file}: {place}");
+        return Err(ChangeError::limit(&at, "max_string_bytes", limits::MAX_STRING_BYTES as u64, len as u64));
     }
     Ok(())
 }
+
+/// Refuses an address no resource has: empty or blank (it names nothing
+/// and maps nowhere), or holding a control character (a line break in
+/// an address would start a line of its own in a CI log). Checked here,
+/// where the plan's own place is known: the merged changeset's check
+/// named `$.infrastructure[N]` of a document that does not exist.
+fn check_address(file: &str, place: &str, address: &str) -> Result<(), ChangeError> {
+    if address.trim().is_empty() {
+        return Err(ChangeError::invalid(file, place, address, "resource address is empty"));
+    }
+    if address.chars().any(char::is_control) {
+        return Err(ChangeError::invalid(
+            file,
+            place,
+            address.escape_debug().to_string(),
+            "contains a control character (a line break, tab or escape); no resource address does",
+        ));
+    }
+    Ok(())
+}
+
+/// How warnings and notes name a `resource_changes` entry: with its
+/// index written `[*]`, as graph warnings write theirs, and by its
+/// address in the message. An assessment's bytes must not depend on the
+/// order of the entries, which Terraform leaves undefined (a determinism
+/// audit: reversing `resource_changes` gave other bytes under the same
+/// digest, each warning naming the entry's index).
+const ENTRY: &str = "$.resource_changes[*]";
 
 /// Turns one `resource_changes` entry into an [`InfraChange`] and, when it
 /// maps to a node, a note saying why.
 fn convert(
     file: &str,
-    place: &str,
+    at: &str,
     raw: RawResource,
     mapping: &ResourceMapping,
-    warnings: &mut Vec<String>,
+    warnings: &mut PlanWarnings,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
-    check_len(file, &raw.address)?;
-    check_len(file, &raw.resource_type)?;
-    for value in raw.module_address.iter().chain(&raw.action_reason).chain(&raw.change.actions) {
-        check_len(file, value)?;
+    let place = ENTRY;
+    check_len(file, &format!("{at}.address"), &raw.address)?;
+    check_address(file, &format!("{at}.address"), &raw.address)?;
+    check_len(file, &format!("{at}.type"), &raw.resource_type)?;
+    let strings = [("module_address", &raw.module_address), ("action_reason", &raw.action_reason)];
+    for (name, value) in strings {
+        if let Some(value) = value {
+            check_len(file, &format!("{at}.{name}"), value)?;
+        }
+    }
+    for (k, action) in raw.change.actions.iter().enumerate() {
+        check_len(file, &format!("{at}.change.actions[{k}]"), action)?;
     }
     // A tag value longer than a node id may be is refused, as a node id
     // that long would be (only the entries of the mapping's keys are kept).
-    let hits = [&raw.change.before, &raw.change.after].into_iter().flatten().flat_map(|a| a.hits.iter().flatten());
-    if let Some(long) = hits.flatten().map(|h| h.len).find(|&len| len > limits::MAX_STRING_BYTES) {
-        return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, long as u64));
+    for (side, attrs) in [("before", &raw.change.before), ("after", &raw.change.after)] {
+        for (map, hits) in attrs.iter().flat_map(|a| TAG_MAPS.iter().zip(&a.hits)) {
+            for hit in hits.iter().flatten() {
+                let place = format!("{at}.change.{side}.{map}[\"{}\"]", hit.key.escape_debug());
+                check_bytes(file, &place, hit.len)?;
+            }
+        }
     }
     // A list longer than the kept entries is longer than any Terraform
     // writes: unknown, whatever its first entries.
@@ -323,27 +551,31 @@ fn convert(
     let action = InfraAction::from_plan_actions(&raw.change.actions).filter(|_| known).unwrap_or_else(|| {
         let more = raw.change.actions_total.saturating_sub(raw.change.actions.len());
         let rest = if more > 0 { format!(" and {more} more") } else { String::new() };
-        warnings.push(format!(
-            "{file}: {place}.change.actions: unknown action list `{}`{rest} for `{}`; treated as destructive",
-            render_actions(&raw.change.actions),
-            raw.address
-        ));
+        warnings.push(
+            kind::UNKNOWN_ACTIONS,
+            format!(
+                "{file}: {place}.change.actions: unknown action list `{}`{rest} for `{}`; treated as destructive",
+                render_actions(&raw.change.actions),
+                raw.address
+            ),
+        );
         InfraAction::Unknown
     });
     let mut replace_paths = Vec::with_capacity(raw.change.replace_paths.len());
-    for (path, len) in raw.change.replace_paths {
-        if len > limits::MAX_STRING_BYTES {
-            return Err(ChangeError::limit(file, "max_string_bytes", limits::MAX_STRING_BYTES as u64, len as u64));
-        }
-        replace_paths.push(path);
+    for kept in raw.change.replace_paths {
+        check_bytes(file, &format!("{at}.change.replace_paths[{}]", kept.index), kept.len)?;
+        replace_paths.push(kept.path);
     }
     if raw.change.replace_paths_total > replace_paths.len() {
-        warnings.push(format!(
-            "{file}: {place}.change.replace_paths: `{}` lists {} replace paths; the first {} are kept",
-            raw.address,
-            raw.change.replace_paths_total,
-            replace_paths.len()
-        ));
+        warnings.push(
+            kind::REPLACE_PATHS_CUT,
+            format!(
+                "{file}: {place}.change.replace_paths: `{}` lists {} replace paths; the first {} are kept",
+                raw.address,
+                raw.change.replace_paths_total,
+                replace_paths.len()
+            ),
+        );
     }
     // A moved resource (a `moved` block, written in the change under
     // review) is mapped where it was: the author picks the new address,
@@ -351,7 +583,8 @@ fn convert(
     // its destruction there.
     let previous = raw.previous_address.as_deref().filter(|p| !p.is_empty() && *p != raw.address);
     if let Some(previous) = previous {
-        check_len(file, previous)?;
+        check_len(file, &format!("{at}.previous_address"), previous)?;
+        check_address(file, &format!("{at}.previous_address"), previous)?;
     }
     let module = match (previous, raw.module_address.filter(|m| !m.is_empty())) {
         (Some(previous), _) => module_prefix(previous).map(str::to_owned),
@@ -372,30 +605,35 @@ fn convert(
         && raw.change.before.as_ref().and_then(|b| tag_node(mapping, b)).is_none()
         && let Some((will, ..)) = tag_node(mapping, after)
     {
-        warnings.push(format!(
+        warnings.push(kind::TAG_ON_EXISTING, format!(
             "{file}: {place}: the plan tags the existing `{}` with node `{will}`; an existing resource is mapped as \
              it is now, by its address or module (tag it in an earlier change to map it by tag)",
             raw.address
         ));
     }
     if let Some(previous) = previous {
-        warnings
-            .push(format!("{file}: {place}: `{}` was moved from `{previous}`; it is mapped as it was", raw.address));
+        warnings.push(
+            kind::MOVED,
+            format!("{file}: {place}: `{}` was moved from `{previous}`; it is mapped as it was", raw.address),
+        );
     }
     let sides = (raw.change.before.as_ref(), raw.change.after.as_ref());
     if let (Some(before), Some(after)) = sides
         && let (Some((was, ..)), Some((will, ..))) = (tag_node(mapping, before), tag_node(mapping, after))
         && was != will
     {
-        warnings.push(format!(
-            "{file}: {place}: the plan retags `{}` from node `{was}` to `{will}`; the resource is mapped as it is \
+        warnings.push(
+            kind::RETAG,
+            format!(
+                "{file}: {place}: the plan retags `{}` from node `{was}` to `{will}`; the resource is mapped as it is \
              now, to `{was}`",
-            raw.address
-        ));
+                raw.address
+            ),
+        );
     }
     let (node, note) = match resolved {
         Some((node, why)) => {
-            check_len(file, &node)?;
+            check_len(file, &format!("{at} (the node it maps to)"), &node)?;
             let note = format!("{file}: {place}: `{}` maps to `{node}` by {why}", raw.address);
             (Some(node), Some(note))
         }
@@ -405,11 +643,14 @@ fn convert(
     // its final snapshot loses its data. A value that is not a boolean
     // reads as skipping it: nothing then says a snapshot is taken.
     if raw.change.before.as_ref().is_some_and(|b| b.odd_skip_final_snapshot) {
-        warnings.push(format!(
-            "{file}: {place}.change.before.skip_final_snapshot: not a boolean for `{}`; read as `true` (no final \
+        warnings.push(
+            kind::ODD_SNAPSHOT,
+            format!(
+                "{file}: {place}.change.before.skip_final_snapshot: not a boolean for `{}`; read as `true` (no final \
              snapshot is kept)",
-            raw.address
-        ));
+                raw.address
+            ),
+        );
     }
     let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
     let previous_address = previous.map(str::to_owned);

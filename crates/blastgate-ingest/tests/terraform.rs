@@ -412,7 +412,7 @@ fn unknown_action_is_unknown_with_a_warning() {
     assert_eq!(summary.changes[2].action, Some(InfraAction::Unknown));
     assert_eq!(summary.warnings.len(), 2, "{:?}", summary.warnings);
     let w = &summary.warnings[0];
-    assert!(w.contains("$.resource_changes[1].change.actions"), "{w}");
+    assert!(w.contains("$.resource_changes[*].change.actions"), "{w}");
     assert!(w.contains("`[\"frobnicate\"]`") && w.contains("`aws_x.odd`"), "{w}");
     assert!(summary.warnings[1].contains("`[]`"), "{}", summary.warnings[1]);
 }
@@ -525,17 +525,37 @@ fn too_deep_nesting_is_a_limit() {
     let e = err(&plan_with(&format!(
         r#"{{"address": "a.b", "change": {{"actions": ["update"], "after": {{"x": {deep}}}}}}}"#
     )));
-    assert_error(&e, "limit_exceeded", &["max_nesting_depth"]);
+    // The place is named with the file: the path of the value that opens
+    // one level too many, and where it is (an audit: only the file).
+    let path = format!("plan.json: $.resource_changes[0].change.after.x{}", "[0]".repeat(59));
+    assert_error(&e, "limit_exceeded", &["max_nesting_depth", &format!("{path} (line 1, column ")]);
     assert!(e.is_limit());
+    let odd_key = format!(r#"{{"a": [{{"b c": {}}}]}}"#, "[".repeat(70));
+    let e = parse_plan("p.json", odd_key.as_bytes(), &PlanOptions::default()).unwrap_err();
+    assert_error(&e, "limit_exceeded", &[&format!(r#"p.json: $.a[0]["b c"]{} (line 1"#, "[0]".repeat(61))]);
 }
 
 #[test]
 fn too_long_strings_are_a_limit() {
     let long = "a".repeat(limits::MAX_STRING_BYTES + 1);
     let e = err(&plan_with(&format!(r#"{{"address": "{long}", "change": {{"actions": ["update"]}}}}"#)));
-    assert_error(&e, "limit_exceeded", &["max_string_bytes", "4097 > 4096"]);
+    // Each names the place with the file (an audit: only the file).
+    assert_error(
+        &e,
+        "limit_exceeded",
+        &["max_string_bytes", "4097 > 4096", "plan.json: $.resource_changes[0].address"],
+    );
     let e = err(&plan_with(&format!(r#"{{"address": "a.b", "change": {{"actions": ["update", "{long}"]}}}}"#)));
-    assert_error(&e, "limit_exceeded", &["max_string_bytes"]);
+    assert_error(&e, "limit_exceeded", &["max_string_bytes", "plan.json: $.resource_changes[0].change.actions[1]"]);
+    let e = err(&plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"]}}}},
+           {{"address": "a.c", "previous_address": "{long}", "change": {{"actions": ["no-op"]}}}}"#
+    )));
+    assert_error(&e, "limit_exceeded", &["plan.json: $.resource_changes[1].previous_address"]);
+    let e = err(&plan_with(&format!(
+        r#"{{"address": "a.b", "module_address": "{long}", "change": {{"actions": ["update"]}}}}"#
+    )));
+    assert_error(&e, "limit_exceeded", &["plan.json: $.resource_changes[0].module_address"]);
     // A long tag value only matters when it is used as a node id.
     let tagged = |key: &str| {
         plan_with(&format!(
@@ -543,7 +563,29 @@ fn too_long_strings_are_a_limit() {
         ))
     };
     assert!(parse_plan("plan.json", tagged("Description").as_bytes(), &PlanOptions::default()).is_ok());
-    assert_error(&err(&tagged("service")), "limit_exceeded", &["max_string_bytes"]);
+    assert_error(
+        &err(&tagged("service")),
+        "limit_exceeded",
+        &["max_string_bytes", r#"plan.json: $.resource_changes[0].change.after.tags["service"]"#],
+    );
+}
+
+/// An empty, blank or control-character address is refused by the plan
+/// reader, at the plan's own place: it was caught only after merging,
+/// naming `$.infrastructure[1].address` of a document that does not exist
+/// (an audit).
+#[test]
+fn addresses_no_resource_has_are_refused_at_their_place() {
+    let ok = r#"{"address": "aws_instance.ok", "change": {"actions": ["update"]}}"#;
+    for (address, value) in [("", ""), ("   ", "   "), (r"aws_db_instance.a\u001b[2Kb", r"aws_db_instance.a\u{1b}[2Kb")]
+    {
+        let e = err(&plan_with(&format!(r#"{ok}, {{"address": "{address}", "change": {{"actions": ["delete"]}}}}"#)));
+        assert_error(&e, "invalid_value", &["plan.json", "$.resource_changes[1].address", value]);
+    }
+    let e = err(&plan_with(&format!(
+        r#"{ok}, {{"address": "a.b", "previous_address": "a.\nc", "change": {{"actions": ["no-op"]}}}}"#
+    )));
+    assert_error(&e, "invalid_value", &["$.resource_changes[1].previous_address", "control character"]);
 }
 
 #[test]
@@ -837,5 +879,102 @@ fn long_action_lists_and_replace_paths_are_bounded() {
     let json = plan_with(&format!(
         r#"{{"address": "a.b", "change": {{"actions": ["update"], "replace_paths": [["{key}", "{key}", "x y"]]}}}}"#
     ));
-    assert_error(&err(&json), "limit_exceeded", &["max_string_bytes", "6008 > 4096"]);
+    assert_error(
+        &err(&json),
+        "limit_exceeded",
+        &["max_string_bytes", "6008 > 4096", "plan.json: $.resource_changes[0].change.replace_paths[0]"],
+    );
+    // The index is the path's own, empty paths before it counted.
+    let json = plan_with(&format!(
+        r#"{{"address": "a.b", "change": {{"actions": ["update"], "replace_paths": [[], ["x"], ["{key}", "{key}"]]}}}}"#
+    ));
+    assert_error(&err(&json), "limit_exceeded", &["$.resource_changes[0].change.replace_paths[2]"]);
+}
+
+/// Terraform 1.14's provider actions (`action_invocations`) run when the
+/// plan is applied: each is an unknown, destructive change, placed on no
+/// node unless an explicit map entry names the action, with a warning;
+/// deferred ones are counted in a warning. Both were skipped without a
+/// word (a fail-closed audit: a leaf's trigger stopping the storefront's
+/// instance, and an invoked function purging a database, gave `auto`).
+#[test]
+fn provider_actions_are_unknown_changes_with_warnings() {
+    let bytes = data("action-invocations.json");
+    let mapping = ResourceMapping::with_known_nodes(["leaf".to_owned(), "orders-db".to_owned()]);
+    let summary = parse_with(&bytes, mapping.clone());
+    assert_eq!(summary.changes.len(), 3);
+    let stop = change(&summary, "action.aws_ec2_stop_instance.storefront");
+    assert_eq!(stop.action, Some(InfraAction::Unknown));
+    assert_eq!(stop.resource_type, "aws_ec2_stop_instance");
+    assert_eq!(stop.node, None);
+    let purge = change(&summary, "action.aws_lambda_invoke.purge_orders_db");
+    assert_eq!((purge.action.clone(), purge.node.as_deref()), (Some(InfraAction::Unknown), None));
+    let w = summary.warnings.join("\n");
+    for fragment in [
+        "plan.json: $.action_invocations[*]: the provider action `action.aws_ec2_stop_instance.storefront`",
+        "triggered by `module.leaf.terraform_data.trigger` after_create",
+        "`action.aws_lambda_invoke.purge_orders_db` (`aws_lambda_invoke`), invoked with `-invoke`",
+        "treated as destructive and placed on no node",
+        "$.deferred_action_invocations: 1 provider action(s) are deferred",
+    ] {
+        assert!(w.contains(fragment), "`{fragment}` not in: {w}");
+    }
+    // An explicit entry naming the action places it; a module's entry,
+    // written for its resources, does not place its actions.
+    let mapped = mapping.map("action.aws_lambda_invoke", "orders-db").map("module.leaf", "leaf");
+    let summary = parse_with(&bytes, mapped.clone());
+    assert_eq!(change(&summary, "action.aws_lambda_invoke.purge_orders_db").node.as_deref(), Some("orders-db"));
+    let nested = plan_with(r#"{"address": "module.leaf.aws_instance.a", "change": {"actions": ["no-op"]}}"#)
+        .replace(
+            r#""resource_changes""#,
+            r#""action_invocations": [{"address": "module.leaf.action.aws_ec2_stop_instance.x", "invoke_action_trigger": {}}], "resource_changes""#,
+        );
+    let summary = parse_with(nested.as_bytes(), mapped);
+    let action = change(&summary, "module.leaf.action.aws_ec2_stop_instance.x");
+    assert_eq!((action.node.as_deref(), action.module.as_deref()), (None, Some("module.leaf")));
+    assert_eq!(change(&summary, "module.leaf.aws_instance.a").node.as_deref(), Some("leaf"));
+    // An action's address is checked as a resource's is.
+    let blank = plan_with("")
+        .replace(r#""resource_changes""#, r#""action_invocations": [{"address": " "}], "resource_changes""#);
+    assert_error(&err(&blank), "invalid_value", &["$.action_invocations[0].address"]);
+}
+
+/// A plan's warnings are capped kind by kind, as an assessment's graph
+/// warnings are: the first three in sorted order, then one warning that
+/// counts them (an audit: a plan of 100,000 odd entries gave 400,001
+/// diagnostics, 100 MB of JSON). Every entry is still read and counted.
+#[test]
+fn plan_warnings_are_capped_by_kind() {
+    let entries: Vec<String> = (0..10)
+        .map(|i| {
+            format!(
+                r#"{{"address": "aws_x.r{i}", "previous_address": "aws_x.old{i}", "change": {{"actions": ["frob"]}}}}"#
+            )
+        })
+        .collect();
+    let summary = parse("plan.json", plan_with(&entries.join(",")).as_bytes());
+    assert_eq!(summary.changes.len(), 10);
+    assert!(summary.changes.iter().all(|c| c.action == Some(InfraAction::Unknown)));
+    assert_eq!(summary.warnings.len(), 8, "{:#?}", summary.warnings);
+    let unknown: Vec<&String> =
+        summary.warnings.iter().filter(|w| w.contains("$.resource_changes[*].change.actions")).collect();
+    assert_eq!(unknown.len(), 3, "{unknown:#?}");
+    for (w, address) in unknown.iter().zip(["aws_x.r0", "aws_x.r1", "aws_x.r2"]) {
+        assert!(w.contains(&format!("`{address}`")), "{w}");
+    }
+    let counts: Vec<&String> = summary.warnings.iter().filter(|w| w.contains(" in all;")).collect();
+    assert_eq!(counts.len(), 2, "{counts:#?}");
+    assert!(
+        counts.iter().any(|w| w.as_str()
+            == "plan.json: 10 warnings of an unknown action list in all; the first 3 in sorted order are shown, and 7 \
+                more are not"),
+        "{counts:#?}"
+    );
+    // The same entries in another order give the same warnings.
+    let reversed: Vec<String> = entries.iter().rev().cloned().collect();
+    let again = parse("plan.json", plan_with(&reversed.join(",")).as_bytes());
+    assert_eq!(again.warnings, summary.warnings);
+    // Three of a kind are shown without a count.
+    let few = parse("plan.json", plan_with(&entries[..3].join(",")).as_bytes());
+    assert_eq!(few.warnings.len(), 6, "{:#?}", few.warnings);
 }

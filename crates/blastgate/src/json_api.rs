@@ -362,11 +362,16 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let graph = loader.build_frozen()?;
     let (name, bytes) = read(request.change, "change", Shape::Json)?;
     let mut changeset = parse_changeset(&name, &bytes)?;
+    // A plan's warnings go into the answer, as the command line's do (they
+    // were dropped: an incomplete plan, or a provider action it runs, left
+    // no word in the assessment).
+    let mut plan_warnings = Vec::new();
     for (i, p) in request.terraform_plans.iter().enumerate() {
         let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
         let known = graph.nodes().map(|n| n.id().to_owned());
         let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
         changeset.infrastructure.extend(summary.changes);
+        plan_warnings.extend(summary.warnings);
     }
     let now = match &request.now {
         Some(t) => Some(Timestamp::parse(t).map_err(|e| Failure::Request(format!("`now`: {}", e.message())))?),
@@ -410,7 +415,8 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     } else {
         crate::assess::digest_of(&mapping_inputs.iter().map(Vec::as_slice).collect::<Vec<_>>())
     };
-    let warnings = mapping.warnings();
+    let mut warnings = plan_warnings;
+    warnings.extend(mapping.warnings());
     let engine = Engine::new(graph, policy)?;
     let options =
         AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
@@ -440,5 +446,26 @@ mod tests {
         assert_eq!(error["observed"], super::MAX_REQUEST_BYTES as u64 + 1, "{error}");
         let message = error["message"].as_str().unwrap();
         assert!(message.contains("max_request_bytes") && message.contains("268435457"), "{message}");
+    }
+
+    /// A plan's warnings are in the answer, as on the command line: the
+    /// JSON API dropped them, so a provider action a plan runs left no word
+    /// (a fail-closed audit).
+    #[test]
+    fn regression_plan_warnings_are_reported() {
+        let request = serde_json::json!({
+            "graph": [{"name": "g.edges", "content": "web api\n"}],
+            "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-1"},
+            "now": "2026-11-27T10:00:00Z",
+            "terraform_plans": [{"format_version": "1.2", "planned_values": {}, "resource_changes": [],
+                "action_invocations": [{"address": "action.aws_lambda_invoke.purge", "type": "aws_lambda_invoke",
+                    "invoke_action_trigger": {}}]}]
+        });
+        let answer: serde_json::Value = serde_json::from_str(&super::assess_json(&request.to_string())).unwrap();
+        assert_eq!(answer["type"], "success", "{answer}");
+        let depth = answer["assessment"]["decision"]["review_depth"].as_str().unwrap();
+        assert!(!["auto", "peer"].contains(&depth), "{depth}");
+        let diagnostics = answer["assessment"]["diagnostics"].to_string();
+        assert!(diagnostics.contains("the provider action `action.aws_lambda_invoke.purge`"), "{diagnostics}");
     }
 }

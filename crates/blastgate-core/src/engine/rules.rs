@@ -518,7 +518,66 @@ const DATASTORE_TYPES: &[&str] = &[
     "snowflake_table",
     "snowflake_database",
     "s3_object",
+    // A fail-closed audit of plans: secrets and keys (a transit key's
+    // deletion leaves everything encrypted with it unreadable, a private
+    // CA's its certificates unverifiable), managed databases by their
+    // engine, warehouse schemas and catalogs (dropping one drops its
+    // tables), key-value stores, other clouds' volumes, buckets and vaults,
+    // log workspaces and backup vaults.
+    "ssm_parameter",
+    "vault_kv_secret",
+    "vault_generic_secret",
+    "transit_secret_backend_key",
+    "kubernetes_secret",
+    "acmpca_certificate_authority",
+    "privateca_certificate_authority",
+    "privateca_ca_pool",
+    "kms_vault",
+    "vault_secret",
+    "aiven_pg",
+    "cassandra",
+    "clickhouse",
+    "influxdb",
+    "m3db",
+    "workers_kv",
+    "kv_namespace",
+    "snowflake_schema",
+    "snowflake_stage",
+    "databricks_table",
+    "databricks_schema",
+    "databricks_catalog",
+    "databricks_volume",
+    "cloudsearch_domain",
+    "core_volume",
+    "boot_volume",
+    "objectstorage_bucket",
+    "file_storage_file_system",
+    "log_analytics_workspace",
+    "recovery_services_vault",
+    // Containers that delete what they hold: a namespace its volume
+    // claims and secrets, a project, resource group or account everything
+    // in it, a stack or release the resources it created. And DNS zones:
+    // a zone's records go with it, and a new zone gets new name servers,
+    // so every name in it stays dark until the registrar's delegation is
+    // changed. Neither comes back by applying again: they count as lost
+    // state, as data does. (`google_project`, `azurerm_resource_group`
+    // and `cloudflare_zone` are also the first words of types that hold
+    // nothing, such as `google_project_iam_member`: those are matched
+    // whole, in `DATASTORE_WHOLE_TYPES`.)
+    "kubernetes_namespace",
+    "cloudformation_stack",
+    "helm_release",
+    "organizations_account",
+    "route53_zone",
+    "dns_managed_zone",
+    "dns_zone",
 ];
+
+/// Resource types that hold data or state but whose names begin other
+/// types that do not (`google_project_iam_member`): matched whole, in
+/// ASCII lower case.
+const DATASTORE_WHOLE_TYPES: &[&str] =
+    &["google_project", "google_folder", "azurerm_resource_group", "azurerm_subscription", "cloudflare_zone"];
 
 /// Words in resource types that name a queue or stream.
 const QUEUE_TYPES: &[&str] = &[
@@ -534,10 +593,11 @@ const QUEUE_TYPES: &[&str] = &[
     "nats",
     "rabbitmq",
     "storage_queue",
+    "cloud_tasks_queue",
 ];
 
 /// Words in resource types that name a cache.
-const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "memcache"];
+const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "valkey", "memcache"];
 
 /// The node kind a resource type suggests.
 pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
@@ -551,7 +611,7 @@ pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
         NodeKind::Queue
     } else if CACHE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Cache
-    } else if DATASTORE_TYPES.iter().any(|w| t.contains(w)) {
+    } else if DATASTORE_TYPES.iter().any(|w| t.contains(w)) || DATASTORE_WHOLE_TYPES.contains(&t.as_str()) {
         NodeKind::Datastore
     } else {
         NodeKind::Infrastructure
@@ -597,9 +657,71 @@ mod kind_tests {
             "cloudflare_r2_bucket",
             "snowflake_table",
             "aws_s3_object",
+            // A fail-closed audit of plans: each of these was `peer` when
+            // replaced in a leaf service.
+            "aws_ssm_parameter",
+            "vault_kv_secret_v2",
+            "vault_generic_secret",
+            "vault_transit_secret_backend_key",
+            "kubernetes_secret",
+            "kubernetes_secret_v1",
+            "aws_acmpca_certificate_authority",
+            "google_privateca_certificate_authority",
+            "aiven_pg",
+            "aiven_cassandra",
+            "aiven_clickhouse",
+            "aiven_mysql",
+            "aiven_opensearch",
+            "aiven_m3db",
+            "aiven_influxdb",
+            "cloudflare_workers_kv_namespace",
+            "cloudflare_r2_bucket",
+            "cloudflare_d1_database",
+            "snowflake_schema",
+            "snowflake_database",
+            "snowflake_table",
+            "databricks_table",
+            "databricks_schema",
+            "databricks_catalog",
+            "aws_cloudsearch_domain",
+            "oci_core_volume",
+            "oci_core_boot_volume",
+            "oci_objectstorage_bucket",
+            "oci_database_autonomous_database",
+            "oci_mysql_mysql_db_system",
+            "oci_file_storage_file_system",
+            "oci_kms_vault",
+            "oci_vault_secret",
+            "azurerm_log_analytics_workspace",
+            "azurerm_recovery_services_vault",
+            "kubernetes_namespace",
+            "kubernetes_namespace_v1",
+            "google_project",
+            "azurerm_resource_group",
+            "aws_cloudformation_stack",
+            "helm_release",
+            "aws_route53_zone",
+            "google_dns_managed_zone",
+            "azurerm_dns_zone",
+            "azurerm_private_dns_zone",
+            "cloudflare_zone",
+            "Google_Project",
         ] {
             assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
         }
         assert_eq!(guess_kind("aws_lb_listener_rule"), NodeKind::Infrastructure);
+        // Types that only begin with a container's name hold nothing.
+        for t in ["google_project_iam_member", "google_project_service", "azurerm_resource_group_policy_assignment"] {
+            assert_eq!(guess_kind(t), NodeKind::Infrastructure, "{t}");
+        }
+    }
+
+    /// Queues and caches of the same audit, each in its class.
+    #[test]
+    fn audited_queues_and_caches_keep_their_class() {
+        assert_eq!(guess_kind("google_cloud_tasks_queue"), NodeKind::Queue);
+        assert_eq!(guess_kind("aiven_kafka"), NodeKind::Queue);
+        assert_eq!(guess_kind("aiven_redis"), NodeKind::Cache);
+        assert_eq!(guess_kind("aiven_valkey"), NodeKind::Cache);
     }
 }

@@ -42,8 +42,78 @@ pub(super) struct RawPlan {
     pub planned_values: Option<IgnoredAny>,
     pub resource_changes: Option<BoundedList>,
     pub deferred_changes: Option<SeqCount>,
+    /// Provider actions `apply` runs (Terraform 1.14), at most
+    /// [`limits::MAX_RESOURCES`] kept and the rest counted.
+    pub action_invocations: Option<ActionList>,
+    pub deferred_action_invocations: Option<SeqCount>,
     pub complete: Option<bool>,
     pub errored: Option<bool>,
+}
+
+/// `action_invocations`: the kept entries and how many there are.
+#[derive(Default)]
+pub(super) struct ActionList {
+    pub items: Vec<RawAction>,
+    pub total: usize,
+}
+
+/// One entry of `action_invocations` (Terraform's `jsonplan`
+/// `ActionInvocation`): what the reader uses of it. Its configuration
+/// (`config_values` and the like) is skipped unread: what a provider
+/// does with it is not something the reader can know.
+#[derive(Deserialize)]
+pub(super) struct RawAction {
+    pub address: String,
+    #[serde(default, rename = "type")]
+    pub action_type: Option<String>,
+    #[serde(default)]
+    pub lifecycle_action_trigger: Option<RawLifecycleTrigger>,
+    #[serde(default)]
+    pub invoke_action_trigger: Option<RawInvokeTrigger>,
+}
+
+/// An action run by a resource's `lifecycle { action_trigger }`.
+#[derive(Deserialize)]
+pub(super) struct RawLifecycleTrigger {
+    #[serde(default)]
+    pub triggering_resource_address: Option<String>,
+    #[serde(default)]
+    pub action_trigger_event: Option<String>,
+}
+
+/// An action run by `terraform apply -invoke`.
+#[derive(Deserialize)]
+pub(super) struct RawInvokeTrigger {
+    #[serde(default)]
+    pub calling_resource_address: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ActionList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> Visitor<'de> for ListVisitor {
+            type Value = ActionList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of action invocations")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ActionList, A::Error> {
+                let mut out = ActionList::default();
+                loop {
+                    if out.items.len() < limits::MAX_RESOURCES {
+                        match seq.next_element::<RawAction>()? {
+                            Some(item) => out.items.push(item),
+                            None => break,
+                        }
+                    } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                    out.total = out.total.saturating_add(1);
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_seq(ListVisitor)
+    }
 }
 
 /// Reads a [`RawPlan`] keeping the tag entries whose key is one of `keys`
@@ -80,13 +150,22 @@ pub(super) struct RawChange {
     pub after: Option<Attributes>,
     /// The first [`MAX_REPLACE_PATHS_KEPT`] non-empty replace paths,
     /// rendered as dotted paths (see [`render_step`]), each with its whole
-    /// length: one over the string limit is kept cut one byte past it.
-    pub replace_paths: Vec<(String, usize)>,
+    /// length (one over the string limit is kept cut one byte past it) and
+    /// its index in the list, for errors.
+    pub replace_paths: Vec<KeptPath>,
     /// How many non-empty replace paths there are in all.
     pub replace_paths_total: usize,
     /// Present (and not null) when the plan imports the resource
     /// (Terraform 1.5 and later); its contents are not read.
     pub importing: Option<IgnoredAny>,
+}
+
+/// A replace path as kept: rendered, its whole rendered length, and its
+/// index in `change.replace_paths`.
+pub(super) struct KeptPath {
+    pub path: String,
+    pub len: usize,
+    pub index: usize,
 }
 
 // ---------------------------------------------------------------------------
@@ -101,6 +180,8 @@ enum PlanField {
     PlannedValues,
     ResourceChanges,
     DeferredChanges,
+    ActionInvocations,
+    DeferredActionInvocations,
     Complete,
     Errored,
     #[serde(other)]
@@ -156,8 +237,18 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPlan, A::Error> {
         let mut out = RawPlan::default();
-        let mut seen = [false; 7];
-        let [s_format, s_terraform, s_planned, s_changes, s_deferred, s_complete, s_errored] = &mut seen;
+        let mut seen = [false; 9];
+        let [
+            s_format,
+            s_terraform,
+            s_planned,
+            s_changes,
+            s_deferred,
+            s_actions,
+            s_deferred_actions,
+            s_complete,
+            s_errored,
+        ] = &mut seen;
         while let Some(field) = map.next_key::<PlanField>()? {
             match field {
                 PlanField::FormatVersion => {
@@ -179,6 +270,14 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
                 PlanField::DeferredChanges => {
                     once(s_deferred, "deferred_changes")?;
                     out.deferred_changes = map.next_value()?;
+                }
+                PlanField::ActionInvocations => {
+                    once(s_actions, "action_invocations")?;
+                    out.action_invocations = map.next_value()?;
+                }
+                PlanField::DeferredActionInvocations => {
+                    once(s_deferred_actions, "deferred_action_invocations")?;
+                    out.deferred_action_invocations = map.next_value()?;
                 }
                 PlanField::Complete => {
                     once(s_complete, "complete")?;
@@ -365,7 +464,7 @@ impl<'de> Visitor<'de> for ChangeSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawChange, A::Error> {
         let mut actions: Option<(Vec<String>, usize)> = None;
         let (mut before, mut after, mut importing) = (None, None, None);
-        let mut replace_paths: Option<(Vec<(String, usize)>, usize)> = None;
+        let mut replace_paths: Option<(Vec<KeptPath>, usize)> = None;
         let mut seen = [false; 5];
         let [s_actions, s_before, s_after, s_paths, s_importing] = &mut seen;
         while let Some(field) = map.next_key::<ChangeField>()? {
@@ -442,14 +541,14 @@ impl<'de> Visitor<'de> for ActionsSeed {
 struct PathsSeed;
 
 impl<'de> DeserializeSeed<'de> for PathsSeed {
-    type Value = (Vec<(String, usize)>, usize);
+    type Value = (Vec<KeptPath>, usize);
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for PathsSeed {
-    type Value = (Vec<(String, usize)>, usize);
+    type Value = (Vec<KeptPath>, usize);
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sequence")
     }
@@ -458,13 +557,15 @@ impl<'de> Visitor<'de> for PathsSeed {
         let mut total = 0usize;
         // Every path is read (a step of the wrong type is an error
         // wherever it is); only the first ones are kept.
+        let mut index = 0usize;
         while let Some(path) = seq.next_element_seed(PathSeed { keep: kept.len() < MAX_REPLACE_PATHS_KEPT })? {
-            if let Some(path) = path {
+            if let Some((path, len)) = path {
                 total = total.saturating_add(1);
                 if kept.len() < MAX_REPLACE_PATHS_KEPT {
-                    kept.push(path);
+                    kept.push(KeptPath { path, len, index });
                 }
             }
+            index = index.saturating_add(1);
         }
         Ok((kept, total))
     }
