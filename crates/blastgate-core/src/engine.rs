@@ -35,7 +35,9 @@ mod vet;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use blastgate_change::{ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve};
+use blastgate_change::{
+    AiInvolvement, ChangeError, Changeset, Classifier, PathMapping, ResolveOptions, ResolvedChange, resolve,
+};
 use blastgate_graph::{BlastRadius, FrozenGraph, NodeKind, RadiusConfig, ScratchPool, Tier, TierWeights};
 
 use crate::assessment::{
@@ -900,6 +902,14 @@ pub(crate) struct Facts<'c> {
     /// Whether the least senior of the author and the contributors is
     /// below the senior level (unknown: yes; see [`least_senior`]).
     pub below_senior: bool,
+    /// The AI involvement the likelihood reads: the one stated; when none
+    /// is and the policy asks every change to declare (an enabled
+    /// `ai_unstated_below_senior` rule), `assisted`, the least a
+    /// declaration of AI help states, so that declaring never scores
+    /// above keeping quiet (a policy audit: with the rule on, a junior's
+    /// undeclared change scored 0.214 where declaring it assisted scored
+    /// 0.354 and went a depth higher); else `none`.
+    pub ai: AiInvolvement,
     /// Whether the change's tests, if it claims any, cover the code of
     /// every node it changes (`vet::untested_places`); true when it claims
     /// none or lists no files.
@@ -1362,6 +1372,16 @@ impl<'c> Facts<'c> {
             exceptions.push(Exception::Security);
         }
         let below_senior = engine.policy.seniority.is_below_senior(least_senior(engine, changeset).seniority);
+        let declaration_asked = engine
+            .policy
+            .rules
+            .iter()
+            .any(|r| r.enabled && matches!(r.check, crate::policy::RuleCheck::AiUnstatedBelowSenior));
+        let ai = match changeset.provenance.ai {
+            Some(stated) => stated,
+            None if declaration_asked => AiInvolvement::Assisted,
+            None => AiInvolvement::None,
+        };
         let tests_in_place = changeset.safety.tests_changed != Some(true)
             || changeset.files.is_empty()
             || Self::tests_in_place(engine, changeset, resolved, diagnostics);
@@ -1381,6 +1401,7 @@ impl<'c> Facts<'c> {
             collisions,
             exceptions,
             below_senior,
+            ai,
             tests_in_place,
         }
     }

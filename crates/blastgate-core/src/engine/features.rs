@@ -258,7 +258,7 @@ pub(crate) fn values(
         files > 0 && changeset.infrastructure.is_empty() && !deploys && resolved.kinds.get(&k) == Some(&files)
     };
     let infra_planned = changeset.infrastructure.iter().any(|r| !r.is_inert());
-    let ai = changeset.provenance.involvement();
+    let ai = facts.ai;
     let burn = facts.budgets.first().map_or(0.0, |(_, remaining)| (1.0 - remaining).clamp(0.0, 2.0));
     let value = |id: &'static str| -> f64 {
         match id {
