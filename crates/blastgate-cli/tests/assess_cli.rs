@@ -1048,3 +1048,40 @@ fn diagnostics_are_sorted_with_what_the_command_line_adds() {
     sorted.sort();
     assert_eq!(keys, sorted);
 }
+
+/// A budget far below zero is named in scientific notation (a context
+/// audit: `-1e308` printed as 309 digits in the rule's message).
+#[test]
+fn an_extreme_budget_prints_compactly() {
+    let dir = tempdir();
+    let context = dir.join("context.json");
+    std::fs::write(
+        &context,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T10:00:00Z",
+            "error_budgets": [{"service": "cartservice", "remaining": -1e308}]}"#,
+    )
+    .unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"id": "sam", "seniority": "senior"}, "services": ["cartservice"]}"#,
+    )
+    .unwrap();
+    let graph =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/graphs/online-boutique.edges");
+    let o = run(&[
+        "assess",
+        "--graph",
+        graph.to_str().unwrap(),
+        "--change",
+        change.to_str().unwrap(),
+        "--context",
+        context.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let budget = v["rules"].as_array().unwrap().iter().find(|r| r["id"] == "error-budget-exhausted").unwrap();
+    assert!(budget["message"].as_str().unwrap().contains("cartservice (-1e308)"), "{budget}");
+}

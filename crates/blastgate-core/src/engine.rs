@@ -622,14 +622,12 @@ impl Engine {
                 ),
             ));
         }
-        for w in &resolved.warnings {
-            diagnostics.push(Diagnostic::new(Level::Warning, "unknown-service", w.clone()));
-        }
-        for w in &resolved.kind_warnings {
-            diagnostics.push(Diagnostic::new(Level::Warning, "kind-contradicts-path", w.clone()));
-        }
-        for w in &resolved.service_warnings {
-            diagnostics.push(Diagnostic::new(Level::Warning, "service-contradicts-path", w.clone()));
+        for (id, warnings) in [
+            ("unknown-service", &resolved.warnings),
+            ("kind-contradicts-path", &resolved.kind_warnings),
+            ("service-contradicts-path", &resolved.service_warnings),
+        ] {
+            push_capped(diagnostics, id, warnings);
         }
         if !resolved.unmapped_files.is_empty() {
             let n = resolved.unmapped_files.len();
@@ -1469,6 +1467,39 @@ fn ascending_reach(blast: &BlastRadius) -> impl Iterator<Item = u32> + '_ {
 /// by the words the destructive-change rules read in a type.
 pub fn resource_type_kind(resource_type: &str) -> blastgate_graph::NodeKind {
     rules::guess_kind(resource_type)
+}
+
+/// How many warnings of one kind about a changeset's entries an
+/// assessment quotes: a plan of 100,000 resources each contradicting its
+/// path gave 100,000 warnings (30 MB of JSON; a Terraform audit).
+const MAX_ENTRY_WARNINGS: usize = 20;
+
+/// Pushes `warnings` as `id` warnings: every one when there are at most
+/// [`MAX_ENTRY_WARNINGS`], else that many in sorted order (so which ones
+/// does not depend on input order) and one more saying how many others
+/// there are. The decision reads the change, not the warnings, so it is
+/// the same either way.
+fn push_capped(diagnostics: &mut Vec<Diagnostic>, id: &'static str, warnings: &[String]) {
+    if warnings.len() <= MAX_ENTRY_WARNINGS {
+        diagnostics.extend(warnings.iter().map(|w| Diagnostic::new(Level::Warning, id, w.clone())));
+        return;
+    }
+    let mut sorted: Vec<&String> = warnings.iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let more = sorted.len().saturating_sub(MAX_ENTRY_WARNINGS);
+    diagnostics
+        .extend(sorted.into_iter().take(MAX_ENTRY_WARNINGS).map(|w| Diagnostic::new(Level::Warning, id, w.clone())));
+    if more > 0 {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            id,
+            format!(
+                "{more} more `{id}` warnings are not shown; `blastgate change show` with the same inputs lists \
+                 every one"
+            ),
+        ));
+    }
 }
 
 /// The `graph-warnings` warning for a graph built with `warnings`: a

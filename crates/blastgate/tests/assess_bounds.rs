@@ -162,3 +162,33 @@ fn a_large_context_gives_bounded_messages() {
     }
     assert!(to_json(&a).len() < 64 * 1024, "{} bytes", to_json(&a).len());
 }
+
+/// Warnings about a changeset's entries are bounded too (a Terraform
+/// audit: 100,000 resources each contradicting its path gave 100,000
+/// warnings): 20 of a kind in sorted order, then one counting the rest,
+/// whatever the entries' order.
+#[test]
+fn entry_warnings_are_bounded_and_order_free() {
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web cart\nweb email\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let files: Vec<String> =
+        (0..30).map(|i| format!(r#"{{"path": "cart/src/f{i:02}.rs", "added": 1, "service": "email"}}"#)).collect();
+    let doc = |files: &[String]| {
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+                "author": {{"id": "sam", "seniority": "senior"}}, "files": [{}]}}"#,
+            files.join(",")
+        )
+    };
+    let now = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
+    let a = engine.assess(&parse_changeset("c.json", doc(&files).as_bytes()).unwrap(), &now);
+    let contradictions: Vec<&str> =
+        a.diagnostics.iter().filter(|d| d.code == "service-contradicts-path").map(|d| d.message.as_str()).collect();
+    assert_eq!(contradictions.len(), 21, "{contradictions:#?}");
+    assert!(contradictions.iter().any(|m| m.starts_with("10 more `service-contradicts-path` warnings")));
+    let mut reversed = files.clone();
+    reversed.reverse();
+    let b = engine.assess(&parse_changeset("c.json", doc(&reversed).as_bytes()).unwrap(), &now);
+    assert_eq!(to_json(&a), to_json(&b));
+}

@@ -180,7 +180,10 @@ fn check(
             if facts.exceptions.contains(&Exception::Fix) {
                 return None;
             }
-            let spent: Vec<String> = exhausted(facts).map(|(s, r)| format!("{s} ({r})")).collect();
+            // A budget far below zero prints in scientific notation (an
+            // audit: -1e308 printed as 309 digits).
+            let shown = |r: f64| if r.abs() < 1e6 { r.to_string() } else { format!("{r:e}") };
+            let spent: Vec<String> = exhausted(facts).map(|(s, r)| format!("{s} ({})", shown(*r))).collect();
             let services: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             (!spent.is_empty()).then(|| {
                 (format!("error budget exhausted on {}, and the change is not a fix", name_list(&spent)), services)
