@@ -289,6 +289,16 @@ pub struct ChangeInput {
     /// join the changeset's infrastructure.
     #[arg(long, value_name = "FILE")]
     pub terraform_plan: Vec<PathBuf>,
+    /// Map the plans' resources at ADDRESS, or under it (a module path,
+    /// an unindexed resource; `action.TYPE` for provider actions), to the
+    /// graph node NODE, before tags and module names. Repeatable.
+    #[arg(long, value_name = "ADDRESS=NODE", requires = "terraform_plan")]
+    pub plan_map: Vec<String>,
+    /// A tag or label key naming a resource's graph node, in order of
+    /// precedence (repeatable); replaces the default keys
+    /// `blastgate.dev/node`, `blastgate-node` and `service`.
+    #[arg(long, value_name = "KEY", requires = "terraform_plan")]
+    pub plan_tag_key: Vec<String>,
     /// A CODEOWNERS file: owners of the changed paths.
     #[arg(long, value_name = "FILE")]
     pub codeowners: Option<PathBuf>,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use blastgate::change::{
     AiInvolvement, Changeset, Classifier, CodeOwners, ProvenanceSource, RepoMapping, ResolveOptions, ResolvedChange,
-    ServiceMap, load_changeset, load_plan, resolve,
+    ServiceMap, load_changeset, load_plan_with, resolve,
 };
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Serialize;
@@ -334,8 +334,20 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     // and a plan named twice (`p.json`, `./p.json`, its absolute path, a
     // link to it) is not loaded twice (a red-team audit: it doubled the
     // destroyed resources).
+    let explicit = input
+        .plan_map
+        .iter()
+        .map(|entry| {
+            entry.rsplit_once('=').map(|(address, node)| (address.to_owned(), node.to_owned())).ok_or_else(|| {
+                let shown = crate::printable::one_line(entry);
+                Failure::Usage(format!("--plan-map `{shown}`: write ADDRESS=NODE"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let tag_keys = (!input.plan_tag_key.is_empty()).then_some(input.plan_tag_key.as_slice());
+    let plan_mapping = blastgate::change::plan_mapping(&graph, &explicit, tag_keys)?;
     for (_, plan) in &plans {
-        let summary = load_plan(plan, &graph)?;
+        let summary = load_plan_with(plan, plan_mapping.clone())?;
         let full = Naming::AsGiven.of(plan);
         warnings.extend(summary.warnings.into_iter().map(|w| naming.relabel(w, &full, plan)));
         changeset.infrastructure.extend(summary.changes);

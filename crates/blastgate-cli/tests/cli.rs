@@ -616,6 +616,54 @@ fn change_show_reads_terraform_plans() {
     assert!(!said.contains(&format!("{name}: {name}")), "{said}");
 }
 
+/// `--plan-map ADDRESS=NODE` places a plan's resources before tags and
+/// module names (it was library-only, though docs/cli.md promised it); a
+/// node the graph lacks, a malformed entry or an address mapped twice is
+/// exit 2. `--plan-tag-key` replaces the tag keys.
+#[test]
+fn plan_resources_map_by_flag() {
+    let plan = fixtures().join("terraform/terraform-compliance-issue522-plan.out.json");
+    let show = |extra: &[&str]| {
+        let mut args = vec!["change", "show", "--terraform-plan", plan.to_str().unwrap()];
+        let graph = boutique();
+        args.extend(["--graph", graph.as_str(), "--format", "json"]);
+        args.extend(extra);
+        run(&args)
+    };
+    let node_of = |o: &Output, address: &str| -> serde_json::Value {
+        let v = json(o);
+        v["changeset"]["infrastructure"].as_array().unwrap().iter().find(|r| r["address"] == address).unwrap()["node"]
+            .clone()
+    };
+    let o = show(&[
+        "--plan-map",
+        "aws_lambda_function=checkoutservice",
+        "--plan-map",
+        "aws_ssm_parameter.lambda_sg_id=frontend",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(node_of(&o, "aws_lambda_function.lambda"), "checkoutservice");
+    assert_eq!(node_of(&o, "aws_ssm_parameter.lambda_sg_id"), "frontend");
+    assert_eq!(node_of(&o, "aws_security_group.lambda_sg"), serde_json::Value::Null);
+    for (bad, says) in [
+        ("aws_lambda_function=checkoutservic", "no such node"),
+        ("aws_lambda_function", "ADDRESS=NODE"),
+        ("=frontend", "empty address"),
+    ] {
+        let o = show(&["--plan-map", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{bad}: {}", stderr(&o));
+    }
+    let o = show(&["--plan-map", "aws_lambda_function=frontend", "--plan-map", "aws_lambda_function=cartservice"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("also mapped to `frontend`"), "{}", stderr(&o));
+    // The plan's resources carry `Name` tags, which are no graph nodes:
+    // read as the node key, they name unknown services.
+    let o = show(&["--plan-tag-key", "Name"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("service not in the graph: `metrics-lambda"), "{}", stderr(&o));
+}
+
 #[test]
 fn change_show_unknown_service_exits_2() {
     let dir = tempdir();

@@ -325,8 +325,67 @@ impl PathMapping for RepoMapping {
 /// [`ChangeError::Io`] if the file cannot be read; otherwise see
 /// [`parse_plan`].
 pub fn load_plan(path: &Path, graph: &FrozenGraph) -> Result<PlanSummary, ChangeError> {
+    load_plan_with(path, plan_mapping(graph, &[], None)?)
+}
+
+/// [`load_plan`] with `mapping` ([`plan_mapping`]).
+///
+/// # Errors
+/// As [`load_plan`].
+pub fn load_plan_with(path: &Path, mapping: ResourceMapping) -> Result<PlanSummary, ChangeError> {
     let bytes = read_input(path)?;
-    let known = graph.nodes().map(|n| n.id().to_owned());
-    let options = PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known));
-    parse_plan(&blastgate_ingest::input_name(path), &bytes, &options)
+    parse_plan(&blastgate_ingest::input_name(path), &bytes, &PlanOptions::with_mapping(mapping))
+}
+
+/// How a plan's resources map to `graph`'s nodes: module names and tags
+/// (the keys `tag_keys`, in order of precedence, or the default keys when
+/// `None`), and before them the explicit entries `(address, node)`: the
+/// resources at `address`, or under it when it is a module path or an
+/// unindexed resource, belong to `node` (`action.TYPE` or
+/// `action.TYPE.NAME` places provider actions). What the command line's
+/// `--plan-map ADDRESS=NODE` and `--plan-tag-key KEY` give.
+///
+/// # Errors
+/// [`ChangeError::InvalidValue`] for an empty address or tag key, a node
+/// the graph does not have (a typo would leave the resources unplaced),
+/// or one address mapped to two nodes.
+pub fn plan_mapping(
+    graph: &FrozenGraph,
+    explicit: &[(String, String)],
+    tag_keys: Option<&[String]>,
+) -> Result<ResourceMapping, ChangeError> {
+    const FILE: &str = "(plan map)";
+    let mut mapping = ResourceMapping::with_known_nodes(graph.nodes().map(|n| n.id().to_owned()));
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for (address, node) in explicit {
+        if address.trim().is_empty() {
+            return Err(ChangeError::invalid(FILE, "address", address.as_str(), "an empty address maps nothing"));
+        }
+        if graph.index_of(node).is_none() {
+            return Err(ChangeError::invalid(
+                FILE,
+                address.as_str(),
+                node.as_str(),
+                "the graph has no such node; map the address to a node id of the graph",
+            ));
+        }
+        match seen.insert(address, node) {
+            Some(other) if other != node => {
+                return Err(ChangeError::invalid(
+                    FILE,
+                    address.as_str(),
+                    node.as_str(),
+                    format!("the address is also mapped to `{other}`; map it once"),
+                ));
+            }
+            _ => mapping = mapping.map(address.as_str(), node.as_str()),
+        }
+    }
+    if let Some(keys) = tag_keys {
+        if let Some(empty) = keys.iter().find(|k| k.trim().is_empty()) {
+            return Err(ChangeError::invalid(FILE, "tag key", empty.as_str(), "an empty tag key reads nothing"));
+        }
+        mapping = mapping.tag_keys(keys.iter().map(String::as_str));
+    }
+    Ok(mapping)
 }

@@ -13,6 +13,8 @@
 //!   "policy": {"path": "ops/policy.toml"},
 //!   "now": "2026-11-27T10:00:00Z",
 //!   "terraform_plans": [{"path": "plan.json"}],
+//!   "plan_map": [{"address": "module.payments", "node": "payments-api"}],
+//!   "plan_tag_keys": ["service"],
 //!   "codeowners": {"path": ".github/CODEOWNERS"},
 //!   "service_map": {"content": "services/pay/** payments\n"},
 //!   "allow_unknown_services": false
@@ -86,8 +88,7 @@ use serde_json::{Value, json};
 
 use crate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, parse_policy};
 use crate::change::{
-    ChangeError, CodeOwners, PlanOptions, RepoMapping, ResourceMapping, ServiceMap, parse_changeset, parse_plan,
-    read_input,
+    ChangeError, CodeOwners, PlanOptions, RepoMapping, ServiceMap, parse_changeset, parse_plan, read_input,
 };
 use crate::context::{Context, Timestamp, parse_context};
 use crate::graph::{BuildOptions, GraphError, GraphLoader};
@@ -114,12 +115,25 @@ struct Request<'a> {
     now: Option<String>,
     #[serde(default, borrow)]
     terraform_plans: Vec<&'a RawValue>,
+    #[serde(default)]
+    plan_map: Vec<PlanMapEntry>,
+    #[serde(default)]
+    plan_tag_keys: Option<Vec<String>>,
     #[serde(default, borrow)]
     codeowners: Option<&'a RawValue>,
     #[serde(default, borrow)]
     service_map: Option<&'a RawValue>,
     #[serde(default)]
     allow_unknown_services: bool,
+}
+
+/// One entry of `plan_map`: the resources at `address`, or under it,
+/// belong to the graph node `node` (`crate::change::plan_mapping`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanMapEntry {
+    address: String,
+    node: String,
 }
 
 /// Whether an input may be a JSON document given inline.
@@ -366,10 +380,12 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     // were dropped: an incomplete plan, or a provider action it runs, left
     // no word in the assessment).
     let mut plan_warnings = Vec::new();
+    let explicit: Vec<(String, String)> =
+        request.plan_map.iter().map(|e| (e.address.clone(), e.node.clone())).collect();
+    let mapping = crate::change::plan_mapping(&graph, &explicit, request.plan_tag_keys.as_deref())?;
     for (i, p) in request.terraform_plans.iter().enumerate() {
         let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
-        let known = graph.nodes().map(|n| n.id().to_owned());
-        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(ResourceMapping::with_known_nodes(known)))?;
+        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(mapping.clone()))?;
         changeset.infrastructure.extend(summary.changes);
         plan_warnings.extend(summary.warnings);
     }

@@ -290,3 +290,31 @@ spec:
     assert_eq!(a["type"], "success", "{a}");
     assert_eq!(a["assessment"], plain);
 }
+
+/// `plan_map` and `plan_tag_keys` map a plan's resources as the command
+/// line's `--plan-map` and `--plan-tag-key` do; a node the graph lacks is
+/// a failure naming it.
+#[test]
+fn plan_map_places_a_plans_resources() {
+    let plan = json!({"format_version": "1.2", "resource_changes": [
+        {"address": "module.db.aws_db_instance.main", "type": "aws_db_instance",
+         "change": {"actions": ["delete"], "before": {"skip_final_snapshot": false}, "after": null}}]});
+    let request = |map: Value| {
+        json!({
+            "graph": [{"path": boutique()}],
+            "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+                       "author": {"id": "sam", "seniority": "senior"}},
+            "terraform_plans": [plan.clone()],
+            "plan_map": map,
+            "now": "2026-11-27T10:00:00Z"
+        })
+    };
+    let a = answer(&request(json!([{"address": "module.db", "node": "redis-cart"}])));
+    assert_eq!(a["type"], "success", "{a}");
+    assert_eq!(a["assessment"]["blast_radius"]["changed"], json!(["redis-cart"]), "{a}");
+    let unplaced = answer(&request(json!([])));
+    assert_ne!(unplaced["assessment"]["blast_radius"]["changed"], json!(["redis-cart"]), "{unplaced}");
+    let a = answer(&request(json!([{"address": "module.db", "node": "redis-kart"}])));
+    assert_eq!(a["type"], "failure", "{a}");
+    assert!(a.to_string().contains("redis-kart"), "{a}");
+}
