@@ -251,11 +251,50 @@ struct PromData {
 #[derive(Deserialize)]
 struct PromSeries {
     #[serde(default)]
-    metric: BTreeMap<String, String>,
+    metric: Labels,
     #[serde(default)]
     value: Option<PromSample>,
     #[serde(default)]
     values: Option<Vec<PromSample>>,
+}
+
+/// A series' labels. A label given twice is refused, as duplicate keys are
+/// everywhere else: read last-wins, `{"server":"b","server":"c"}` lost the
+/// edge to `b` without a word (an audit).
+#[derive(Default)]
+struct Labels(BTreeMap<String, String>);
+
+impl Labels {
+    fn get(&self, label: &str) -> Option<&String> {
+        self.0.get(label)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Labels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of label names to string values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Labels, A::Error> {
+                let mut labels = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    if labels.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate label `{}` (second value `{}`): which one holds is not known",
+                            shorten(&key),
+                            shorten(&value)
+                        )));
+                    }
+                    labels.insert(key, value);
+                }
+                Ok(Labels(labels))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// `[timestamp, "value"]`; the timestamp is not used.

@@ -701,3 +701,12 @@ fn answers_with_a_byte_order_mark_read_as_without() {
     let graph = build(parse_prometheus("query.json", bom.as_bytes()).unwrap());
     assert_eq!(counts(&graph, "frontend", "cartservice"), (7, 0));
 }
+
+/// A label given twice in one series was read last-wins: `a -> b` was lost
+/// without a word (an audit). It is refused, naming the series and label.
+#[test]
+fn prometheus_repeated_label_is_refused() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"b","server":"c"},"value":[1,"4"]}]}}"#;
+    let err = prom_err(json);
+    assert_error(&err, "schema", &["$.data.result[0].metric", "duplicate label `server`", "`c`"]);
+}
