@@ -253,8 +253,9 @@ impl<'de> Deserialize<'de> for Document {
     }
 }
 
-/// An entity as written. Unknown fields (links, tags, title, ...) are
-/// accepted and ignored.
+/// An entity as written: Backstage's envelope (`apiVersion`, `kind`,
+/// `metadata`, `spec`, `relations`, `status`), or a `by-query` page. Any
+/// other key is refused (see [`check_entity_keys`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawEntity {
@@ -262,13 +263,24 @@ struct RawEntity {
     kind: Option<String>,
     metadata: Option<RawMetadata>,
     spec: Option<RawSpec>,
+    /// Relations the catalog computed; read from the catalog's API answers.
+    #[serde(default)]
+    relations: Option<de::IgnoredAny>,
     /// A page of Backstage's `/api/catalog/entities/by-query` answer
     /// (`{"items": [...], "totalItems": N, "pageInfo": {...}}`) instead of
     /// an entity.
     items: Option<Vec<RawEntity>>,
     total_items: Option<u64>,
     page_info: Option<RawPageInfo>,
+    /// Every other key: `status` (what the catalog says about processing
+    /// the entity, not read), or a key that is not Backstage's (its entity
+    /// schema refuses them): a near miss of `spec` would drop every edge.
+    #[serde(flatten)]
+    other: BTreeMap<String, de::IgnoredAny>,
 }
+
+/// The keys of Backstage's entity envelope.
+const ENTITY_FIELDS: [&str; 6] = ["apiVersion", "kind", "metadata", "spec", "relations", "status"];
 
 /// A `by-query` answer's `pageInfo`: a `nextCursor` means more pages.
 #[derive(Deserialize)]
@@ -283,7 +295,16 @@ struct RawMetadata {
     namespace: Option<String>,
     annotations: Option<BTreeMap<String, String>>,
     labels: Option<BTreeMap<String, String>>,
+    /// Every other key (Backstage's `title`, `tags`, `links`, ... and
+    /// custom ones): checked for near misses of the fields above.
+    #[serde(flatten)]
+    other: BTreeMap<String, de::IgnoredAny>,
 }
+
+/// The metadata fields blastgate reads.
+const METADATA_FIELDS: [&str; 4] = ["name", "namespace", "annotations", "labels"];
+/// Backstage's other metadata fields, never near misses of the above.
+const OTHER_METADATA_FIELDS: [&str; 7] = ["uid", "etag", "generation", "title", "description", "tags", "links"];
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -536,7 +557,7 @@ fn page_items(file: &str, at: Position, page: RawEntity) -> Result<Vec<RawEntity
 }
 
 fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawEntity) -> Result<(), GraphError> {
-    let RawEntity { api_version, kind, metadata, spec, items, .. } = raw;
+    let RawEntity { api_version, kind, metadata, spec, items, other, .. } = raw;
     if items.is_some() {
         return Err(GraphError::schema(
             file,
@@ -563,7 +584,7 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     let Some(kind) = kind else {
         return Err(missing(file, at, "kind"));
     };
-    let Some(RawMetadata { name, namespace, annotations, labels }) = metadata else {
+    let Some(RawMetadata { name, namespace, annotations, labels, other: metadata_other }) = metadata else {
         return Err(missing(file, at, "metadata.name"));
     };
     let Some(name) = name else {
@@ -572,6 +593,8 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     check_name(file, at, "metadata.name", &name)?;
     let namespace = namespace.unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
     check_name(file, at, "metadata.namespace", &namespace)?;
+    let place = format!("{at} ({}:{namespace}/{name})", kind.to_lowercase());
+    check_entity_keys(file, &place, &other, &metadata_other)?;
 
     let Some(entity_kind) = EntityKind::parse(&kind) else {
         let nodes = [EntityKind::Component.name(), EntityKind::Resource.name(), EntityKind::Api.name()];
@@ -684,6 +707,45 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         for (i, text) in refs.iter().enumerate() {
             let place = format!("{}, {field}[{i}]", entity.place());
             entity.relation(fragment, local, &place, text, relation)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a key of the entity that Backstage's envelope does not have,
+/// and a metadata key that is a near miss of one blastgate reads: a typo
+/// there (`Spec:`, `specs:`, `metadata.annotation:`) would drop every edge,
+/// the tier or the owner without a word, as one inside `spec` would.
+fn check_entity_keys(
+    file: &str,
+    place: &str,
+    other: &BTreeMap<String, de::IgnoredAny>,
+    metadata: &BTreeMap<String, de::IgnoredAny>,
+) -> Result<(), GraphError> {
+    if let Some(key) = other.keys().find(|k| k.as_str() != "status") {
+        let shown = blastgate_graph::shorten(key);
+        let error = GraphError::schema(
+            file,
+            format!("{place}, {shown}"),
+            shown,
+            "not a field of a Backstage entity, whose envelope is `apiVersion`, `kind`, `metadata`, `spec`, \
+             `relations` and `status` (Backstage refuses others)",
+        );
+        return Err(match near_miss(key, &ENTITY_FIELDS) {
+            Some(meant) => error.with_help(format!("did you mean `{meant}`? Backstage field names are case-sensitive")),
+            None => error.with_help("move custom data under `metadata` or `spec`, or remove the key"),
+        });
+    }
+    for key in metadata.keys().filter(|k| !OTHER_METADATA_FIELDS.contains(&k.as_str())) {
+        if let Some(meant) = near_miss(key, &METADATA_FIELDS) {
+            let shown = blastgate_graph::shorten(key);
+            return Err(GraphError::invalid(
+                file,
+                format!("{place}, metadata.{shown}"),
+                shown,
+                "unknown metadata field, a near miss of a field blastgate reads: its values would be dropped",
+            )
+            .with_help(format!("did you mean `{meant}`? Backstage field names are case-sensitive")));
         }
     }
     Ok(())
@@ -864,13 +926,11 @@ fn read_annotations(
     node: &mut NodeSpec,
 ) -> Result<(), GraphError> {
     let place = |key: &str| format!("{}, metadata.annotations.{key}", entity.place());
-    // A misspelt annotation of ours (`blastgate.dev/tire`, `.../Tier`)
-    // would drop the tier it meant to raise: refused, not ignored.
+    // A misspelt annotation of ours (`blastgate.dev/tire`, `.../Tier`,
+    // `blastgate.io/tier`, `blastgate/tier`) would drop the tier it meant
+    // to raise: refused, not ignored.
     let known = [TIER_ANNOTATION, TRAFFIC_ANNOTATION, USER_FACING_ANNOTATION];
-    if let Some(key) = annotations
-        .keys()
-        .find(|k| k.to_ascii_lowercase().starts_with("blastgate.dev/") && !known.contains(&k.as_str()))
-    {
+    if let Some(key) = annotations.keys().find(|k| is_blastgate_like(k) && !known.contains(&k.as_str())) {
         return Err(GraphError::invalid(entity.file, place(key), key.as_str(), "unknown blastgate annotation")
             .with_help(format!("the annotations are {}", known.map(|k| format!("`{k}`")).join(", "))));
     }
@@ -911,6 +971,15 @@ fn read_annotations(
         node.user_facing = Some(user_facing);
     }
     Ok(())
+}
+
+/// Whether an annotation key is in blastgate's namespace or looks meant
+/// to be: `blastgate.dev/...` in any case, a prefix starting with
+/// `blastgate` (`blastgate.io/`, `blastgate/`), or a near miss of
+/// `blastgate.dev` (`blastgte.dev/`).
+fn is_blastgate_like(key: &str) -> bool {
+    let prefix = key.split_once('/').map_or(key, |(prefix, _)| prefix).to_ascii_lowercase();
+    prefix.starts_with("blastgate") || near_miss(&prefix, &["blastgate.dev"]).is_some()
 }
 
 /// Whether `api_version` belongs to Backstage: group `backstage.io` or one

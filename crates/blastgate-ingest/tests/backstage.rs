@@ -884,3 +884,70 @@ fn a_by_query_answer_reads_as_its_items_and_a_partial_page_is_refused() {
     let err = parse_str(&nested).unwrap_err();
     assert!(err.to_string().contains("nested"), "{err}");
 }
+
+/// Typos above `spec` (an audit): `Spec:`, `specs:`, `metadata.annotation:`
+/// and the annotation `blastgate.io/tier` loaded with no edge, no tier and
+/// no word. Each is refused, naming the entity and the key.
+#[test]
+fn typos_above_spec_are_errors() {
+    let entity = |top: &str, metadata: &str| {
+        format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: web{metadata}}}\n{top}\n")
+    };
+    for (top, metadata, kind, fragments) in [
+        (
+            "Spec: {dependsOn: ['resource:db']}",
+            "",
+            "schema",
+            &["component:default/web), Spec", "did you mean `spec`"][..],
+        ),
+        ("specs: {dependsOn: ['resource:db']}", "", "schema", &["specs", "did you mean `spec`"]),
+        ("metdata: {}", "", "schema", &["metdata", "did you mean `metadata`"]),
+        ("relation: []", "", "schema", &["relation", "did you mean `relations`"]),
+        // Not Backstage's at all: Backstage refuses it too.
+        ("dependencies: ['resource:db']", "", "schema", &["dependencies", "not a field of a Backstage entity"]),
+        (
+            "spec: {}",
+            ", annotation: {blastgate.dev/tier: '0'}",
+            "invalid_value",
+            &["metadata.annotation", "did you mean `annotations`"],
+        ),
+        ("spec: {}", ", Labels: {a: b}", "invalid_value", &["metadata.Labels", "did you mean `labels`"]),
+        ("spec: {}", ", namespce: prod", "invalid_value", &["did you mean `namespace`"]),
+        (
+            "spec: {}",
+            ", annotations: {blastgate.io/tier: '0'}",
+            "invalid_value",
+            &["blastgate.io/tier", "unknown blastgate annotation"],
+        ),
+        ("spec: {}", ", annotations: {blastgate/tier: '0'}", "invalid_value", &["blastgate/tier"]),
+        ("spec: {}", ", annotations: {blastgte.dev/tier: '0'}", "invalid_value", &["blastgte.dev/tier"]),
+        ("spec: {}", ", annotations: {Blastgate.Dev/tier: '0'}", "invalid_value", &["Blastgate.Dev/tier"]),
+    ] {
+        assert_error(parse_str(&entity(top, metadata)), kind, fragments);
+    }
+    // Backstage's own envelope and metadata fields, and other domains'
+    // annotations, still load.
+    let text = entity(
+        "spec: {}\nrelations: []\nstatus: {items: []}",
+        ", uid: x, etag: y, title: Web, description: d, tags: [a], links: [], \
+         annotations: {backstage.io/source-location: 'url:x', github.com/project-slug: a/b, blastgate.dev/tier: '1'}",
+    );
+    parse_str(&text).unwrap();
+}
+
+/// The audit's catalog: every typo above `spec` is refused at the first.
+#[test]
+fn audit_catalog_with_typos_is_refused() {
+    let text = "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  annotation:
+    blastgate.dev/tier: \"0\"
+Spec:
+  type: service
+  owner: team-a
+  dependsOn: [resource:orders-db]
+";
+    assert_error(parse_str(text), "schema", &["document 1 (component:default/checkout), Spec", "did you mean `spec`"]);
+}
