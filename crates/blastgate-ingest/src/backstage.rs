@@ -36,6 +36,13 @@
 //! | `spec.owner`          | `group`      | none: attribute `owner` |
 //! | `spec.system`         | `system`     | none: attribute `system`|
 //!
+//! The `relations` the catalog computes (its API answers hold them) are
+//! read too: `dependsOn`, `dependencyOf`, `consumesApi` and `providesApi`
+//! as the spec fields above, `apiProvidedBy` as `dependsOn` and
+//! `apiConsumedBy` as `dependencyOf`. A filtered export holds some edges
+//! only there (stated by entities the filter left out). Other relation
+//! types are skipped; a near miss of one that makes an edge is an error.
+//!
 //! An API depends on the component that provides it, so a change to the
 //! provider reaches the API's consumers through the API node. A
 //! relation field may hold one reference or a list of them.
@@ -89,7 +96,7 @@
 //! [`crate::doc::from_yaml_multi`]; the work after parsing is linear in the
 //! number of entities and references.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use blastgate_graph::{EdgeSpec, ErrorDetail, GraphError, GraphFragment, NodeKind, NodeSpec, Origin, Tier, Traffic};
@@ -263,9 +270,10 @@ struct RawEntity {
     kind: Option<String>,
     metadata: Option<RawMetadata>,
     spec: Option<RawSpec>,
-    /// Relations the catalog computed; read from the catalog's API answers.
+    /// Relations the catalog computed, as its API answers hold them: the
+    /// edge-making ones are read as their spec forms are.
     #[serde(default)]
-    relations: Option<de::IgnoredAny>,
+    relations: Option<Vec<RawRelation>>,
     /// A page of Backstage's `/api/catalog/entities/by-query` answer
     /// (`{"items": [...], "totalItems": N, "pageInfo": {...}}`) instead of
     /// an entity.
@@ -278,6 +286,41 @@ struct RawEntity {
     #[serde(flatten)]
     other: BTreeMap<String, de::IgnoredAny>,
 }
+
+/// One of an entity's `relations`: `{"type": "dependsOn", "targetRef":
+/// "resource:default/db"}`, or the older `target: {kind, namespace, name}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRelation {
+    #[serde(rename = "type")]
+    kind: String,
+    target_ref: Option<String>,
+    target: Option<RawRelationTarget>,
+}
+
+/// The older form of a relation's target.
+#[derive(Deserialize)]
+struct RawRelationTarget {
+    kind: String,
+    namespace: String,
+    name: String,
+}
+
+/// The relation types that make edges, and the spec field each is
+/// computed from (so the edge it makes): Backstage writes both halves of
+/// each pair, one on each entity.
+const EDGE_RELATIONS: [(&str, Relation); 6] = [
+    ("dependsOn", Relation::DependsOn),
+    ("dependencyOf", Relation::DependencyOf),
+    ("consumesApi", Relation::ConsumesApi),
+    ("apiConsumedBy", Relation::DependencyOf),
+    ("providesApi", Relation::ProvidesApi),
+    ("apiProvidedBy", Relation::DependsOn),
+];
+/// Backstage's other relation types: not read (the spec fields they come
+/// from are), and never near misses of the above.
+const OTHER_RELATIONS: [&str; 8] =
+    ["ownedBy", "ownerOf", "partOf", "hasPart", "childOf", "parentOf", "memberOf", "hasMember"];
 
 /// The keys of Backstage's entity envelope.
 const ENTITY_FIELDS: [&str; 6] = ["apiVersion", "kind", "metadata", "spec", "relations", "status"];
@@ -557,7 +600,7 @@ fn page_items(file: &str, at: Position, page: RawEntity) -> Result<Vec<RawEntity
 }
 
 fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawEntity) -> Result<(), GraphError> {
-    let RawEntity { api_version, kind, metadata, spec, items, other, .. } = raw;
+    let RawEntity { api_version, kind, metadata, spec, relations, items, other, .. } = raw;
     if items.is_some() {
         return Err(GraphError::schema(
             file,
@@ -696,20 +739,69 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         _ => 4,
     } + u8::from(this.namespace != DEFAULT_NAMESPACE);
     fragment.alias(local, &this.name, rank);
-    let relations = [
+    let spec_relations = [
         ("spec.dependsOn", &spec.depends_on, Relation::DependsOn),
         ("spec.dependencyOf", &spec.dependency_of, Relation::DependencyOf),
         ("spec.consumesApis", &spec.consumes_apis, Relation::ConsumesApi),
         ("spec.providesApis", &spec.provides_apis, Relation::ProvidesApi),
     ];
-    for (field, refs, relation) in relations {
+    // The edges the spec states, by direction and target: a relation that
+    // restates one is skipped (its warnings were given once).
+    let mut stated: BTreeSet<(bool, String)> = BTreeSet::new();
+    for (field, refs, relation) in spec_relations {
         let Some(Refs(refs)) = refs else { continue };
         for (i, text) in refs.iter().enumerate() {
             let place = format!("{}, {field}[{i}]", entity.place());
             entity.relation(fragment, local, &place, text, relation)?;
+            if let Ok(target) = EntityRef::parse(text, relation.default_kind(), &this.namespace) {
+                stated.insert((relation.is_outgoing(), target.node_id()));
+            }
+        }
+    }
+    for (i, raw) in relations.unwrap_or_default().iter().enumerate() {
+        let place = format!("{}, relations[{i}]", entity.place());
+        let Some(relation) = relation_type(file, &place, &raw.kind)? else { continue };
+        let text = match (&raw.target_ref, &raw.target) {
+            (Some(text), _) => text.clone(),
+            (None, Some(t)) => format!("{}:{}/{}", t.kind, t.namespace, t.name),
+            (None, None) => {
+                return Err(GraphError::schema(file, place, "", "relation has no `targetRef`")
+                    .with_help("save the catalog's answer as it is; each relation has `type` and `targetRef`"));
+            }
+        };
+        let place = format!("{place}.targetRef");
+        let target = entity.parse_ref(&place, &text, relation.default_kind())?;
+        if stated.insert((relation.is_outgoing(), target.node_id())) {
+            entity.relation(fragment, local, &place, &text, relation)?;
         }
     }
     Ok(())
+}
+
+/// The edge a relation of type `kind` makes; `None` for a type that makes
+/// none (skipped).
+///
+/// # Errors
+/// [`GraphError::InvalidValue`] for a near miss of a type that makes an
+/// edge (`dependson`, `DependsOn`): the edge would be dropped.
+fn relation_type(file: &str, place: &str, kind: &str) -> Result<Option<Relation>, GraphError> {
+    if let Some((_, relation)) = EDGE_RELATIONS.iter().find(|(name, _)| *name == kind) {
+        return Ok(Some(*relation));
+    }
+    if OTHER_RELATIONS.contains(&kind) {
+        return Ok(None);
+    }
+    let names = EDGE_RELATIONS.map(|(name, _)| name);
+    match near_miss(kind, &names) {
+        Some(meant) => Err(GraphError::invalid(
+            file,
+            format!("{place}.type"),
+            blastgate_graph::shorten(kind),
+            "unknown relation type, a near miss of one that makes an edge: the edge would be dropped",
+        )
+        .with_help(format!("did you mean `{meant}`? Backstage relation types are case-sensitive"))),
+        None => Ok(None),
+    }
 }
 
 /// Refuses a key of the entity that Backstage's envelope does not have,
@@ -784,6 +876,12 @@ enum Relation {
 }
 
 impl Relation {
+    /// Whether the edge runs from the entity that states it to the
+    /// reference (the entity depends on it), rather than the other way.
+    fn is_outgoing(self) -> bool {
+        matches!(self, Self::DependsOn | Self::ConsumesApi)
+    }
+
     /// The kind of a reference that names none; `None` where Backstage
     /// requires one (its `BuiltinKindsEntityProcessor` parses `dependsOn`
     /// and `dependencyOf` with no default kind).

@@ -951,3 +951,92 @@ Spec:
 ";
     assert_error(parse_str(text), "schema", &["document 1 (component:default/checkout), Spec", "did you mean `spec`"]);
 }
+
+/// A filtered catalog export (`/api/catalog/entities?filter=kind=component`)
+/// whose edges exist only in `relations` (stated by `spec.dependencyOf` of
+/// entities outside the filter) loaded no edge and no warning (an audit).
+/// The edge-making relations are read as their spec forms are.
+#[test]
+fn relations_of_a_filtered_export_are_edges() {
+    let text = r#"[
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component",
+  "metadata":{"name":"checkout","namespace":"default","annotations":{"blastgate.dev/tier":"0"}},
+  "spec":{"type":"service","owner":"team-a","lifecycle":"production"},
+  "relations":[
+    {"type":"dependsOn","targetRef":"resource:default/orders-db"},
+    {"type":"dependsOn","targetRef":"component:default/payments"},
+    {"type":"ownedBy","targetRef":"group:default/team-a"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component",
+  "metadata":{"name":"payments","namespace":"default"},
+  "spec":{"type":"service","owner":"team-p","lifecycle":"production"},
+  "relations":[
+    {"type":"dependencyOf","targetRef":"component:default/checkout"},
+    {"type":"ownedBy","targetRef":"group:default/team-p"},
+    {"type":"x-custom","targetRef":"component:default/elsewhere"}]}
+]"#;
+    let graph = graph_of(text);
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[("component:checkout", "resource:orders-db"), ("component:checkout", "component:payments")])
+    );
+    // The only warning: the database is declared nowhere in the export.
+    let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    let frozen = graph.freeze();
+    assert_eq!(affected_by(&frozen, "component:payments"), ids(&["component:checkout"]));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("relations[0].targetRef"), "{warnings:?}");
+}
+
+/// Every edge-making relation type gives the edge of its spec form, and a
+/// relation restating a spec field adds nothing (no second warning).
+#[test]
+fn relation_types_match_their_spec_forms() {
+    let text = r#"[
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"web"},
+  "spec":{"consumesApis":["component:search"]},
+  "relations":[{"type":"consumesApi","targetRef":"component:default/search"},
+               {"type":"consumesApi","targetRef":"api:default/ledger"},
+               {"type":"providesApi","targetRef":"api:default/web-api"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"search"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"API","metadata":{"name":"ledger"},
+  "relations":[{"type":"apiProvidedBy","target":{"kind":"component","namespace":"default","name":"bank"}},
+               {"type":"apiConsumedBy","targetRef":"component:default/app"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"API","metadata":{"name":"web-api"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"bank"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"app"}}
+]"#;
+    let graph = graph_of(text);
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[
+            ("component:web", "component:search"),
+            ("component:web", "api:ledger"),
+            ("api:web-api", "component:web"),
+            ("api:ledger", "component:bank"),
+            ("component:app", "api:ledger"),
+        ])
+    );
+    let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("spec.consumesApis[0]"), "{warnings:?}");
+}
+
+#[test]
+fn relation_type_near_misses_and_missing_targets_are_errors() {
+    let entity = |relation: &str| {
+        format!(
+            r#"{{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{{"name":"web"}},"relations":[{relation}]}}"#
+        )
+    };
+    assert_error(
+        parse_str(&entity(r#"{"type":"dependson","targetRef":"component:default/db"}"#)),
+        "invalid_value",
+        &["relations[0].type", "`dependson`", "did you mean `dependsOn`"],
+    );
+    assert_error(parse_str(&entity(r#"{"type":"dependsOn"}"#)), "schema", &["relations[0]", "no `targetRef`"]);
+    assert_error(
+        parse_str(&entity(r#"{"type":"dependsOn","targetRef":"db"}"#)),
+        "invalid_value",
+        &["relations[0].targetRef", "has no kind"],
+    );
+}
