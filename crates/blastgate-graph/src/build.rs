@@ -592,7 +592,9 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     };
     let mut joins: HashMap<Box<str>, Box<str>> = HashMap::new();
     for (alias, (_, target, f)) in &table {
-        if declared_by_people(alias, fragments) {
+        // A node's own id as an alias is there for ids in another case; a
+        // declared id that is another node's alias keeps its own node.
+        if target.as_ref().is_none_or(|t| t != alias) && declared_by_people(alias, fragments) {
             continue;
         }
         match target {

@@ -208,9 +208,11 @@ impl GraphFragment {
     /// such sources name, and that no declaring source (native, catalog)
     /// declares under that name, is the aliased node. Of two nodes sharing
     /// an alias the lower `rank` wins; nodes of equal rank leave it unused,
-    /// with a warning.
+    /// with a warning. An alias equal to the node's own id joins the ids
+    /// that differ from it only in ASCII case (`component:Cart` is
+    /// `component:cart`), as every alias is compared.
     pub fn alias(&mut self, local: u32, alias: &str, rank: u8) {
-        if alias.is_empty() || self.ids.get(local as usize).is_none_or(|id| &**id == alias) {
+        if alias.is_empty() || self.ids.get(local as usize).is_none() {
             return;
         }
         self.aliases.push((Box::from(alias), local, rank));

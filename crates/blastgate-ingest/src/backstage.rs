@@ -739,6 +739,12 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         _ => 4,
     } + u8::from(this.namespace != DEFAULT_NAMESPACE);
     fragment.alias(local, &this.name, rank);
+    // Other sources may write the entity's ref as Backstage does
+    // (`component:default/cart`, as `relations` hold it) or in another
+    // case (`component:Cart`): the same node. These forms name one entity
+    // each, so their rank does not matter.
+    fragment.alias(local, &this.to_string(), 0);
+    fragment.alias(local, &id, 0);
     let spec_relations = [
         ("spec.dependsOn", &spec.depends_on, Relation::DependsOn),
         ("spec.dependencyOf", &spec.dependency_of, Relation::DependencyOf),

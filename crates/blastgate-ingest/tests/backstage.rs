@@ -1040,3 +1040,46 @@ fn relation_type_near_misses_and_missing_targets_are_errors() {
         &["relations[0].targetRef", "has no kind"],
     );
 }
+
+/// An edge list written from Backstage refs (`component:default/cart`, as
+/// `relations` hold them) or in another case (`component:Cart`) made nodes
+/// of its own beside the catalog's `component:cart`, with no warning (an
+/// audit). Both forms, like the plain name, are the catalog's node.
+#[test]
+fn full_and_mixed_case_refs_join_the_catalog_node() {
+    let catalog = parse_str(
+        "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: cart, annotations: {blastgate.dev/tier: '0'}}
+spec: {type: service, owner: team-a}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: frontend}
+spec: {type: website, owner: team-web}
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: ledger, namespace: pay}
+",
+    )
+    .unwrap();
+    let list = blastgate_ingest::edgelist::parse(
+        "deps.edges",
+        b"component:default/frontend component:default/cart\ncomponent:checkout component:Cart\n\
+          COMPONENT:DEFAULT/FRONTEND API:Pay/Ledger\n",
+    )
+    .unwrap();
+    let graph = build(vec![catalog, list], BuildOptions::default()).unwrap();
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[
+            ("component:frontend", "component:cart"),
+            ("component:checkout", "component:cart"),
+            ("component:frontend", "api:pay/ledger"),
+        ])
+    );
+    assert_eq!(graph.node_count(), 4);
+    let frozen = graph.freeze();
+    assert_eq!(affected_by(&frozen, "component:cart"), ids(&["component:frontend", "component:checkout"]));
+}
