@@ -97,6 +97,7 @@ impl GraphBuilder {
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
         join_aliases(&mut fragments);
+        orient_trace_links(&mut fragments);
         let mut merge = Merge::default();
         let mut locals: Vec<edges::Locals> = Vec::with_capacity(fragments.len());
         for (f, fragment) in fragments.iter_mut().enumerate() {
@@ -645,6 +646,50 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
         {
             *id = target;
             fragment.renamed = true;
+        }
+    }
+}
+
+/// Reverses the trace links ([`GraphFragment::set_trace_links`]) whose
+/// parent is a queue: Zipkin and Jaeger write a message's path producer ->
+/// broker -> consumer, and reading `kafka -> shipping` as a call made the
+/// broker depend on its consumer, so a change to the broker missed every
+/// consumer. The node's kind is the one the merge keeps (the most trusted
+/// source's; of equally trusted ones, the first in [`Prefer`] order for
+/// [`NodeKind`]). Each fragment gets one warning per queue whose links it
+/// reversed, in id order. Linear in the nodes and edges of the fragments.
+fn orient_trace_links(fragments: &mut [GraphFragment]) {
+    if !fragments.iter().any(|f| f.trace_links) {
+        return;
+    }
+    let mut kinds: HashMap<Box<str>, Option<Slot<NodeKind>>> = HashMap::new();
+    for (f, fragment) in fragments.iter().enumerate() {
+        for (local, spec) in &fragment.specs {
+            let (Some(kind), Some(id)) = (spec.kind, fragment.ids.get(*local as usize)) else { continue };
+            offer(kinds.entry(id.clone()).or_default(), Some(kind), fragment.origin, f);
+        }
+    }
+    let is_queue = |id: &str| kinds.get(id).and_then(Option::as_ref).is_some_and(|s| s.value == NodeKind::Queue);
+    for fragment in fragments.iter_mut().filter(|f| f.trace_links) {
+        let mut reversed: BTreeMap<Box<str>, usize> = BTreeMap::new();
+        let ids = &fragment.ids;
+        for edge in &mut fragment.edges {
+            let Some(parent) = ids.get(edge.0 as usize) else { continue };
+            if is_queue(parent) {
+                *reversed.entry(parent.clone()).or_default() += 1;
+                *edge = (edge.1, edge.0);
+            }
+        }
+        for (queue, count) in reversed {
+            fragment.warn(
+                String::new(),
+                format!(
+                    "`{}` is a queue: its {count} link{} to consumers (broker -> consumer in traces) are read as \
+                     each consumer depending on it",
+                    crate::error::shorten(&queue),
+                    if count == 1 { "" } else { "s" }
+                ),
+            );
         }
     }
 }

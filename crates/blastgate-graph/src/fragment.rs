@@ -99,6 +99,10 @@ pub struct GraphFragment {
     pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
     /// Whether the builder renamed ids (so `index` no longer matches).
     pub(crate) renamed: bool,
+    /// Whether the edges are trace links, parent to child, whose direction
+    /// depends on whether the parent is a queue
+    /// ([`GraphFragment::set_trace_links`]).
+    pub(crate) trace_links: bool,
 }
 
 impl GraphFragment {
@@ -119,6 +123,7 @@ impl GraphFragment {
             self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
+            trace_links: false,
         }
     }
 
@@ -193,6 +198,7 @@ impl GraphFragment {
             self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
+            trace_links: false,
         })
     }
 
@@ -216,6 +222,16 @@ impl GraphFragment {
             return;
         }
         self.aliases.push((Box::from(alias), local, rank));
+    }
+
+    /// Marks the fragment's edges as trace dependency links (Jaeger,
+    /// Zipkin), each added as parent -> child. A link whose parent is a
+    /// queue in the merged graph (any source may say so; the most trusted
+    /// kind wins) runs from a broker to a consumer, so the builder reverses
+    /// it: the consumer depends on the queue. Other links are calls: the
+    /// parent depends on the child.
+    pub fn set_trace_links(&mut self) {
+        self.trace_links = true;
     }
 
     /// Number of distinct nodes the fragment mentions.
