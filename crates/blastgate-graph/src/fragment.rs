@@ -103,6 +103,9 @@ pub struct GraphFragment {
     /// depends on whether the parent is a queue
     /// ([`GraphFragment::set_trace_links`]).
     pub(crate) trace_links: bool,
+    /// Data edges from a node to itself, held back until the graph is
+    /// built ([`GraphFragment::data_self_loop`]): node, attributes, place.
+    pub(crate) data_self_loops: Vec<(u32, EdgeSpec, Box<str>)>,
 }
 
 impl GraphFragment {
@@ -124,6 +127,7 @@ impl GraphFragment {
             aliases: Vec::new(),
             renamed: false,
             trace_links: false,
+            data_self_loops: Vec::new(),
         }
     }
 
@@ -199,6 +203,7 @@ impl GraphFragment {
             aliases: Vec::new(),
             renamed: false,
             trace_links: false,
+            data_self_loops: Vec::new(),
         })
     }
 
@@ -268,6 +273,18 @@ impl GraphFragment {
             let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
             self.warn(place(), message);
         }
+    }
+
+    /// Holds back the data edge from `node` to itself that the source
+    /// states at `place`: a service calling a database that the source
+    /// names as the service is named (the servicegraph connector names a
+    /// database by `db.name`, often the service's own name). When the
+    /// graph is built, if the name is an alias of a datastore (a catalog
+    /// Resource) and joins another node (the service's Component), the
+    /// edge runs from that node to the datastore; otherwise it is dropped
+    /// as [`GraphFragment::self_loop`] drops one, with its warning.
+    pub fn data_self_loop(&mut self, node: u32, spec: EdgeSpec, place: impl FnOnce() -> String) {
+        self.data_self_loops.push((node, spec, place().into_boxed_str()));
     }
 
     /// Counts `count` more self-loops dropped, for loaders that give

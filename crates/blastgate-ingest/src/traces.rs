@@ -640,7 +640,15 @@ impl<'a> SeriesReader<'a> {
         self.fragment.reserve(0, self.pairs.len());
         for pair in self.pairs {
             if pair.dependent == pair.dependency {
-                self.fragment.self_loop(pair.dependent, || format!("$.data.result[{}]", pair.first));
+                let place = || format!("$.data.result[{}]", pair.first);
+                // `orders -> orders` with `connection_type=database`: a
+                // service and its database of the same name, which a
+                // catalog may tell apart.
+                if pair.kind == Some(EdgeKind::Data) {
+                    self.fragment.data_self_loop(pair.dependent, observed(pair.kind, pair.observation), place);
+                } else {
+                    self.fragment.self_loop(pair.dependent, place);
+                }
                 continue;
             }
             self.fragment.edge(pair.dependent, pair.dependency, observed(pair.kind, pair.observation))?;

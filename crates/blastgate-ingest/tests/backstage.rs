@@ -1083,3 +1083,67 @@ metadata: {name: ledger, namespace: pay}
     let frozen = graph.freeze();
     assert_eq!(affected_by(&frozen, "component:cart"), ids(&["component:frontend", "component:checkout"]));
 }
+
+/// The servicegraph connector names a database by `db.name`, often the
+/// service's own name. `checkout -> orders` with `connection_type=database`
+/// went to `component:orders`, and `orders -> orders` was dropped as a
+/// self-loop: the tier-0 `resource:orders` had no dependents (an audit). A
+/// data edge prefers a datastore of that name; other edges keep the
+/// component.
+#[test]
+fn a_database_named_as_its_service_joins_the_datastore() {
+    let catalog = || {
+        parse_str(
+            "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: orders}
+spec: {type: service, owner: team-o}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: orders, annotations: {blastgate.dev/tier: '0'}}
+spec: {type: postgres, owner: team-o}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: checkout}
+spec: {type: service, owner: team-c}
+",
+        )
+        .unwrap()
+    };
+    let series = |client: &str, server: &str, kind: &str, calls: u32| {
+        format!(
+            r#"{{"metric":{{"__name__":"traces_service_graph_request_total","client":"{client}","server":"{server}","connection_type":"{kind}"}},"value":[1700000000,"{calls}"]}}"#
+        )
+    };
+    let answer = format!(
+        r#"{{"status":"success","data":{{"resultType":"vector","result":[{},{},{}]}}}}"#,
+        series("checkout", "orders", "database", 900),
+        series("orders", "orders", "database", 5000),
+        series("web", "orders", "", 40),
+    );
+    let observed = || blastgate_ingest::traces::parse_prometheus("servicegraph.json", answer.as_bytes()).unwrap();
+    for fragments in [vec![catalog(), observed()], vec![observed(), catalog()]] {
+        let graph = build(fragments, BuildOptions::default()).unwrap();
+        assert_eq!(
+            edge_set(&graph),
+            edges(&[
+                ("component:checkout", "resource:orders"),
+                ("component:orders", "resource:orders"),
+                ("web", "component:orders"),
+            ])
+        );
+        assert!(graph.warnings().iter().all(|w| !w.message().contains("self-loop")), "{:?}", graph.warnings());
+        let frozen = graph.freeze();
+        assert_eq!(affected_by(&frozen, "resource:orders"), ids(&["component:checkout", "component:orders", "web"]));
+    }
+    // Without a datastore of that name, the database self-call is dropped
+    // with the usual warning.
+    let graph = build(vec![observed()], BuildOptions::default()).unwrap();
+    assert!(
+        graph.warnings().iter().any(|w| w.message().contains("self-loop dropped: `orders`")),
+        "{:?}",
+        graph.warnings()
+    );
+}
