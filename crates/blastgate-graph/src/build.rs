@@ -117,6 +117,12 @@ impl GraphBuilder {
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
         join_aliases(&mut fragments);
+        for fragment in &mut fragments {
+            for (node, _, place) in std::mem::take(&mut fragment.data_self_loops) {
+                fragment.self_loop(node, || place.into_string());
+            }
+        }
+        orient_trace_links(&mut fragments);
         let mut merge = Merge::default();
         let mut locals: Vec<edges::Locals> = Vec::with_capacity(fragments.len());
         for (f, fragment) in fragments.iter_mut().enumerate() {
@@ -574,30 +580,18 @@ impl Merge {
 /// catalog) declares itself is never renamed. Linear in the aliases times
 /// the fragments, plus the renamed ids.
 fn join_aliases(fragments: &mut [GraphFragment]) {
-    /// An alias's best claim: its rank, the node (none when two of that
-    /// rank tie) and the fragment that made it (of tied ones, the one
-    /// whose file name comes first, so that a warning does not depend on
-    /// the order of the files).
-    type AliasClaim = (u8, Option<Box<str>>, usize);
     let mut table: BTreeMap<Box<str>, AliasClaim> = BTreeMap::new();
+    // The same, for the aliases of datastores only: a data edge's
+    // dependency prefers one of these.
+    let mut data_table: BTreeMap<Box<str>, AliasClaim> = BTreeMap::new();
     let name = |f: usize| fragments.get(f).map_or("", |g| g.file.as_str());
     for (f, fragment) in fragments.iter().enumerate() {
         for (alias, local, rank) in &fragment.aliases {
             let Some(target) = fragment.ids.get(*local as usize) else { continue };
-            match table.get_mut(alias) {
-                None => {
-                    table.insert(alias.clone(), (*rank, Some(target.clone()), f));
-                }
-                Some(entry) if *rank < entry.0 => *entry = (*rank, Some(target.clone()), f),
-                Some(entry) if *rank == entry.0 => {
-                    if entry.1.as_ref() != Some(target) {
-                        entry.1 = None;
-                    }
-                    if name(f) < name(entry.2) {
-                        entry.2 = f;
-                    }
-                }
-                Some(_) => {}
+            let is_datastore = fragment.specs.get(local).and_then(|s| s.kind) == Some(NodeKind::Datastore);
+            claim(&mut table, alias, *rank, target, f, &name);
+            if is_datastore {
+                claim(&mut data_table, alias, *rank, target, f, &name);
             }
         }
     }
@@ -612,7 +606,9 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     };
     let mut joins: HashMap<Box<str>, Box<str>> = HashMap::new();
     for (alias, (_, target, f)) in &table {
-        if declared_by_people(alias, fragments) {
+        // A node's own id as an alias is there for ids in another case; a
+        // declared id that is another node's alias keeps its own node.
+        if target.as_ref().is_none_or(|t| t != alias) && declared_by_people(alias, fragments) {
             continue;
         }
         match target {
@@ -634,6 +630,14 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     }
     if joins.is_empty() {
         return;
+    }
+    let data_joins: HashMap<Box<str>, Box<str>> = data_table
+        .into_iter()
+        .filter_map(|(alias, (_, target, _))| Some((alias, target?)))
+        .filter(|(alias, target)| joins.get(alias).is_some_and(|t| t != target))
+        .collect();
+    if !data_joins.is_empty() {
+        join_data_edges(fragments, &data_joins, declared_by_people);
     }
     // Every id that is an alias, compared without regard to ASCII case as
     // Backstage compares names (an entity `Payments` is the trace's
@@ -663,6 +667,166 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
         {
             *id = target;
             fragment.renamed = true;
+        }
+    }
+}
+
+/// An alias's best claim: its rank, the node (none when two of that rank
+/// tie) and the fragment that made it (of tied ones, the one whose file
+/// name comes first, so that a warning does not depend on the order of the
+/// files).
+type AliasClaim = (u8, Option<Box<str>>, usize);
+
+/// Offers `target`'s claim of rank `rank` (made by fragment `f`) on
+/// `alias`: a lower rank wins; two different targets of equal rank leave
+/// the alias to none, and the claim names the fragment whose file name
+/// comes first.
+fn claim<'a>(
+    table: &mut BTreeMap<Box<str>, AliasClaim>,
+    alias: &str,
+    rank: u8,
+    target: &str,
+    f: usize,
+    name: &impl Fn(usize) -> &'a str,
+) {
+    match table.get_mut(alias) {
+        None => {
+            table.insert(Box::from(alias), (rank, Some(Box::from(target)), f));
+        }
+        Some(entry) if rank < entry.0 => *entry = (rank, Some(Box::from(target)), f),
+        Some(entry) if rank == entry.0 => {
+            if entry.1.as_deref() != Some(target) {
+                entry.1 = None;
+            }
+            if name(f) < name(entry.2) {
+                entry.2 = f;
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// Sends each data edge (a stated kind `data`: a servicegraph
+/// `connection_type=database`) whose dependency is called by an alias of
+/// a datastore to that datastore, when the alias otherwise joins another
+/// node (`orders` is `component:orders`, but a database called `orders`
+/// is `resource:orders`), and turns the held-back data self-loops
+/// ([`GraphFragment::data_self_loop`]) of such an alias into the edge from
+/// the node the alias joins to the datastore. `data_joins` maps each such
+/// alias to its datastore. An id a declaring source declares itself is
+/// left alone, as in [`join_aliases`]. Linear in the edges with
+/// attributes.
+fn join_data_edges(
+    fragments: &mut [GraphFragment],
+    data_joins: &HashMap<Box<str>, Box<str>>,
+    declared_by_people: impl Fn(&str, &[GraphFragment]) -> bool,
+) {
+    let datastore_of = |id: &str| {
+        if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            data_joins.get(id.to_ascii_lowercase().as_str())
+        } else {
+            data_joins.get(id)
+        }
+    };
+    // Per fragment, the local ids to redirect and their datastore.
+    let mut plans: Vec<(usize, BTreeMap<u32, Box<str>>)> = Vec::new();
+    for (f, fragment) in fragments.iter().enumerate() {
+        let data_dependencies = fragment
+            .edge_specs
+            .iter()
+            .filter(|(_, spec)| spec.kind == Some(EdgeKind::Data))
+            .filter_map(|(position, _)| fragment.edges.get(*position as usize).map(|e| e.1))
+            .chain(fragment.data_self_loops.iter().map(|(node, _, _)| *node));
+        let mut plan = BTreeMap::new();
+        for local in data_dependencies {
+            let Some(id) = fragment.ids.get(local as usize) else { continue };
+            if let Some(datastore) = datastore_of(id)
+                && !declared_by_people(id, fragments)
+            {
+                plan.insert(local, datastore.clone());
+            }
+        }
+        if !plan.is_empty() {
+            plans.push((f, plan));
+        }
+    }
+    for (f, plan) in plans {
+        let Some(fragment) = fragments.get_mut(f) else { continue };
+        // A new local node for each datastore; the index no longer matches
+        // the ids, so the builder looks each id up (`renamed`).
+        let mut new_local: BTreeMap<u32, u32> = BTreeMap::new();
+        for (local, datastore) in plan {
+            let Ok(n) = u32::try_from(fragment.ids.len()) else { return };
+            fragment.ids.push(datastore);
+            fragment.declared.push(true);
+            new_local.insert(local, n);
+        }
+        fragment.renamed = true;
+        for (position, spec) in &fragment.edge_specs {
+            if spec.kind != Some(EdgeKind::Data) {
+                continue;
+            }
+            if let Some(edge) = fragment.edges.get_mut(*position as usize)
+                && let Some(&n) = new_local.get(&edge.1)
+            {
+                edge.1 = n;
+            }
+        }
+        let loops = std::mem::take(&mut fragment.data_self_loops);
+        for (node, spec, place) in loops {
+            match new_local.get(&node) {
+                // Past the edge limit the loop is dropped as before.
+                Some(&n) => {
+                    if fragment.edge(node, n, spec).is_err() {
+                        fragment.self_loop(node, || place.into_string());
+                    }
+                }
+                None => fragment.data_self_loops.push((node, spec, place)),
+            }
+        }
+    }
+}
+
+/// Reverses the trace links ([`GraphFragment::set_trace_links`]) whose
+/// parent is a queue: Zipkin and Jaeger write a message's path producer ->
+/// broker -> consumer, and reading `kafka -> shipping` as a call made the
+/// broker depend on its consumer, so a change to the broker missed every
+/// consumer. The node's kind is the one the merge keeps (the most trusted
+/// source's; of equally trusted ones, the first in [`Prefer`] order for
+/// [`NodeKind`]). Each fragment gets one warning per queue whose links it
+/// reversed, in id order. Linear in the nodes and edges of the fragments.
+fn orient_trace_links(fragments: &mut [GraphFragment]) {
+    if !fragments.iter().any(|f| f.trace_links) {
+        return;
+    }
+    let mut kinds: HashMap<Box<str>, Option<Slot<NodeKind>>> = HashMap::new();
+    for (f, fragment) in fragments.iter().enumerate() {
+        for (local, spec) in &fragment.specs {
+            let (Some(kind), Some(id)) = (spec.kind, fragment.ids.get(*local as usize)) else { continue };
+            offer(kinds.entry(id.clone()).or_default(), Some(kind), fragment.origin, f);
+        }
+    }
+    let is_queue = |id: &str| kinds.get(id).and_then(Option::as_ref).is_some_and(|s| s.value == NodeKind::Queue);
+    for fragment in fragments.iter_mut().filter(|f| f.trace_links) {
+        let mut reversed: BTreeMap<Box<str>, usize> = BTreeMap::new();
+        let ids = &fragment.ids;
+        for edge in &mut fragment.edges {
+            let Some(parent) = ids.get(edge.0 as usize) else { continue };
+            if is_queue(parent) {
+                *reversed.entry(parent.clone()).or_default() += 1;
+                *edge = (edge.1, edge.0);
+            }
+        }
+        for (queue, count) in reversed {
+            fragment.warn(
+                String::new(),
+                format!(
+                    "`{}` is a queue: its {count} link{} to consumers (broker -> consumer in traces) are read as \
+                     each consumer depending on it",
+                    crate::error::shorten(&queue),
+                    if count == 1 { "" } else { "s" }
+                ),
+            );
         }
     }
 }

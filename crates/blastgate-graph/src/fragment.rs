@@ -99,6 +99,13 @@ pub struct GraphFragment {
     pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
     /// Whether the builder renamed ids (so `index` no longer matches).
     pub(crate) renamed: bool,
+    /// Whether the edges are trace links, parent to child, whose direction
+    /// depends on whether the parent is a queue
+    /// ([`GraphFragment::set_trace_links`]).
+    pub(crate) trace_links: bool,
+    /// Data edges from a node to itself, held back until the graph is
+    /// built ([`GraphFragment::data_self_loop`]): node, attributes, place.
+    pub(crate) data_self_loops: Vec<(u32, EdgeSpec, Box<str>)>,
 }
 
 impl GraphFragment {
@@ -119,6 +126,8 @@ impl GraphFragment {
             self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
+            trace_links: false,
+            data_self_loops: Vec::new(),
         }
     }
 
@@ -193,6 +202,8 @@ impl GraphFragment {
             self_loops: 0,
             aliases: Vec::new(),
             renamed: false,
+            trace_links: false,
+            data_self_loops: Vec::new(),
         })
     }
 
@@ -208,12 +219,24 @@ impl GraphFragment {
     /// such sources name, and that no declaring source (native, catalog)
     /// declares under that name, is the aliased node. Of two nodes sharing
     /// an alias the lower `rank` wins; nodes of equal rank leave it unused,
-    /// with a warning.
+    /// with a warning. An alias equal to the node's own id joins the ids
+    /// that differ from it only in ASCII case (`component:Cart` is
+    /// `component:cart`), as every alias is compared.
     pub fn alias(&mut self, local: u32, alias: &str, rank: u8) {
-        if alias.is_empty() || self.ids.get(local as usize).is_none_or(|id| &**id == alias) {
+        if alias.is_empty() || self.ids.get(local as usize).is_none() {
             return;
         }
         self.aliases.push((Box::from(alias), local, rank));
+    }
+
+    /// Marks the fragment's edges as trace dependency links (Jaeger,
+    /// Zipkin), each added as parent -> child. A link whose parent is a
+    /// queue in the merged graph (any source may say so; the most trusted
+    /// kind wins) runs from a broker to a consumer, so the builder reverses
+    /// it: the consumer depends on the queue. Other links are calls: the
+    /// parent depends on the child.
+    pub fn set_trace_links(&mut self) {
+        self.trace_links = true;
     }
 
     /// Number of distinct nodes the fragment mentions.
@@ -250,6 +273,18 @@ impl GraphFragment {
             let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
             self.warn(place(), message);
         }
+    }
+
+    /// Holds back the data edge from `node` to itself that the source
+    /// states at `place`: a service calling a database that the source
+    /// names as the service is named (the servicegraph connector names a
+    /// database by `db.name`, often the service's own name). When the
+    /// graph is built, if the name is an alias of a datastore (a catalog
+    /// Resource) and joins another node (the service's Component), the
+    /// edge runs from that node to the datastore; otherwise it is dropped
+    /// as [`GraphFragment::self_loop`] drops one, with its warning.
+    pub fn data_self_loop(&mut self, node: u32, spec: EdgeSpec, place: impl FnOnce() -> String) {
+        self.data_self_loops.push((node, spec, place().into_boxed_str()));
     }
 
     /// Counts `count` more self-loops dropped, for loaders that give

@@ -36,6 +36,13 @@
 //! | `spec.owner`          | `group`      | none: attribute `owner` |
 //! | `spec.system`         | `system`     | none: attribute `system`|
 //!
+//! The `relations` the catalog computes (its API answers hold them) are
+//! read too: `dependsOn`, `dependencyOf`, `consumesApi` and `providesApi`
+//! as the spec fields above, `apiProvidedBy` as `dependsOn` and
+//! `apiConsumedBy` as `dependencyOf`. A filtered export holds some edges
+//! only there (stated by entities the filter left out). Other relation
+//! types are skipped; a near miss of one that makes an edge is an error.
+//!
 //! An API depends on the component that provides it, so a change to the
 //! provider reaches the API's consumers through the API node. A
 //! relation field may hold one reference or a list of them.
@@ -89,7 +96,7 @@
 //! [`crate::doc::from_yaml_multi`]; the work after parsing is linear in the
 //! number of entities and references.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use blastgate_graph::{EdgeSpec, ErrorDetail, GraphError, GraphFragment, NodeKind, NodeSpec, Origin, Tier, Traffic};
@@ -253,8 +260,9 @@ impl<'de> Deserialize<'de> for Document {
     }
 }
 
-/// An entity as written. Unknown fields (links, tags, title, ...) are
-/// accepted and ignored.
+/// An entity as written: Backstage's envelope (`apiVersion`, `kind`,
+/// `metadata`, `spec`, `relations`, `status`), or a `by-query` page. Any
+/// other key is refused (see [`check_entity_keys`]).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawEntity {
@@ -262,13 +270,60 @@ struct RawEntity {
     kind: Option<String>,
     metadata: Option<RawMetadata>,
     spec: Option<RawSpec>,
+    /// Relations the catalog computed, as its API answers hold them: the
+    /// edge-making ones are read as their spec forms are.
+    #[serde(default)]
+    relations: Option<Vec<RawRelation>>,
     /// A page of Backstage's `/api/catalog/entities/by-query` answer
     /// (`{"items": [...], "totalItems": N, "pageInfo": {...}}`) instead of
     /// an entity.
     items: Option<Vec<RawEntity>>,
     total_items: Option<u64>,
     page_info: Option<RawPageInfo>,
+    /// Every other key: `status` (what the catalog says about processing
+    /// the entity, not read), or a key that is not Backstage's (its entity
+    /// schema refuses them): a near miss of `spec` would drop every edge.
+    #[serde(flatten)]
+    other: BTreeMap<String, de::IgnoredAny>,
 }
+
+/// One of an entity's `relations`: `{"type": "dependsOn", "targetRef":
+/// "resource:default/db"}`, or the older `target: {kind, namespace, name}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRelation {
+    #[serde(rename = "type")]
+    kind: String,
+    target_ref: Option<String>,
+    target: Option<RawRelationTarget>,
+}
+
+/// The older form of a relation's target.
+#[derive(Deserialize)]
+struct RawRelationTarget {
+    kind: String,
+    namespace: String,
+    name: String,
+}
+
+/// The relation types that make edges, and the spec field each is
+/// computed from (so the edge it makes): Backstage writes both halves of
+/// each pair, one on each entity.
+const EDGE_RELATIONS: [(&str, Relation); 6] = [
+    ("dependsOn", Relation::DependsOn),
+    ("dependencyOf", Relation::DependencyOf),
+    ("consumesApi", Relation::ConsumesApi),
+    ("apiConsumedBy", Relation::DependencyOf),
+    ("providesApi", Relation::ProvidesApi),
+    ("apiProvidedBy", Relation::DependsOn),
+];
+/// Backstage's other relation types: not read (the spec fields they come
+/// from are), and never near misses of the above.
+const OTHER_RELATIONS: [&str; 8] =
+    ["ownedBy", "ownerOf", "partOf", "hasPart", "childOf", "parentOf", "memberOf", "hasMember"];
+
+/// The keys of Backstage's entity envelope.
+const ENTITY_FIELDS: [&str; 6] = ["apiVersion", "kind", "metadata", "spec", "relations", "status"];
 
 /// A `by-query` answer's `pageInfo`: a `nextCursor` means more pages.
 #[derive(Deserialize)]
@@ -283,7 +338,16 @@ struct RawMetadata {
     namespace: Option<String>,
     annotations: Option<BTreeMap<String, String>>,
     labels: Option<BTreeMap<String, String>>,
+    /// Every other key (Backstage's `title`, `tags`, `links`, ... and
+    /// custom ones): checked for near misses of the fields above.
+    #[serde(flatten)]
+    other: BTreeMap<String, de::IgnoredAny>,
 }
+
+/// The metadata fields blastgate reads.
+const METADATA_FIELDS: [&str; 4] = ["name", "namespace", "annotations", "labels"];
+/// Backstage's other metadata fields, never near misses of the above.
+const OTHER_METADATA_FIELDS: [&str; 7] = ["uid", "etag", "generation", "title", "description", "tags", "links"];
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -536,7 +600,7 @@ fn page_items(file: &str, at: Position, page: RawEntity) -> Result<Vec<RawEntity
 }
 
 fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawEntity) -> Result<(), GraphError> {
-    let RawEntity { api_version, kind, metadata, spec, items, .. } = raw;
+    let RawEntity { api_version, kind, metadata, spec, relations, items, other, .. } = raw;
     if items.is_some() {
         return Err(GraphError::schema(
             file,
@@ -563,7 +627,7 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     let Some(kind) = kind else {
         return Err(missing(file, at, "kind"));
     };
-    let Some(RawMetadata { name, namespace, annotations, labels }) = metadata else {
+    let Some(RawMetadata { name, namespace, annotations, labels, other: metadata_other }) = metadata else {
         return Err(missing(file, at, "metadata.name"));
     };
     let Some(name) = name else {
@@ -572,6 +636,8 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
     check_name(file, at, "metadata.name", &name)?;
     let namespace = namespace.unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
     check_name(file, at, "metadata.namespace", &namespace)?;
+    let place = format!("{at} ({}:{namespace}/{name})", kind.to_lowercase());
+    check_entity_keys(file, &place, &other, &metadata_other)?;
 
     let Some(entity_kind) = EntityKind::parse(&kind) else {
         let nodes = [EntityKind::Component.name(), EntityKind::Resource.name(), EntityKind::Api.name()];
@@ -673,17 +739,111 @@ fn load_entity(fragment: &mut GraphFragment, file: &str, at: Position, raw: RawE
         _ => 4,
     } + u8::from(this.namespace != DEFAULT_NAMESPACE);
     fragment.alias(local, &this.name, rank);
-    let relations = [
+    // Other sources may write the entity's ref as Backstage does
+    // (`component:default/cart`, as `relations` hold it) or in another
+    // case (`component:Cart`): the same node. These forms name one entity
+    // each, so their rank does not matter.
+    fragment.alias(local, &this.to_string(), 0);
+    fragment.alias(local, &id, 0);
+    let spec_relations = [
         ("spec.dependsOn", &spec.depends_on, Relation::DependsOn),
         ("spec.dependencyOf", &spec.dependency_of, Relation::DependencyOf),
         ("spec.consumesApis", &spec.consumes_apis, Relation::ConsumesApi),
         ("spec.providesApis", &spec.provides_apis, Relation::ProvidesApi),
     ];
-    for (field, refs, relation) in relations {
+    // The edges the spec states, by direction and target: a relation that
+    // restates one is skipped (its warnings were given once).
+    let mut stated: BTreeSet<(bool, String)> = BTreeSet::new();
+    for (field, refs, relation) in spec_relations {
         let Some(Refs(refs)) = refs else { continue };
         for (i, text) in refs.iter().enumerate() {
             let place = format!("{}, {field}[{i}]", entity.place());
             entity.relation(fragment, local, &place, text, relation)?;
+            if let Ok(target) = EntityRef::parse(text, relation.default_kind(), &this.namespace) {
+                stated.insert((relation.is_outgoing(), target.node_id()));
+            }
+        }
+    }
+    for (i, raw) in relations.unwrap_or_default().iter().enumerate() {
+        let place = format!("{}, relations[{i}]", entity.place());
+        let Some(relation) = relation_type(file, &place, &raw.kind)? else { continue };
+        let text = match (&raw.target_ref, &raw.target) {
+            (Some(text), _) => text.clone(),
+            (None, Some(t)) => format!("{}:{}/{}", t.kind, t.namespace, t.name),
+            (None, None) => {
+                return Err(GraphError::schema(file, place, "", "relation has no `targetRef`")
+                    .with_help("save the catalog's answer as it is; each relation has `type` and `targetRef`"));
+            }
+        };
+        let place = format!("{place}.targetRef");
+        let target = entity.parse_ref(&place, &text, relation.default_kind())?;
+        if stated.insert((relation.is_outgoing(), target.node_id())) {
+            entity.relation(fragment, local, &place, &text, relation)?;
+        }
+    }
+    Ok(())
+}
+
+/// The edge a relation of type `kind` makes; `None` for a type that makes
+/// none (skipped).
+///
+/// # Errors
+/// [`GraphError::InvalidValue`] for a near miss of a type that makes an
+/// edge (`dependson`, `DependsOn`): the edge would be dropped.
+fn relation_type(file: &str, place: &str, kind: &str) -> Result<Option<Relation>, GraphError> {
+    if let Some((_, relation)) = EDGE_RELATIONS.iter().find(|(name, _)| *name == kind) {
+        return Ok(Some(*relation));
+    }
+    if OTHER_RELATIONS.contains(&kind) {
+        return Ok(None);
+    }
+    let names = EDGE_RELATIONS.map(|(name, _)| name);
+    match near_miss(kind, &names) {
+        Some(meant) => Err(GraphError::invalid(
+            file,
+            format!("{place}.type"),
+            blastgate_graph::shorten(kind),
+            "unknown relation type, a near miss of one that makes an edge: the edge would be dropped",
+        )
+        .with_help(format!("did you mean `{meant}`? Backstage relation types are case-sensitive"))),
+        None => Ok(None),
+    }
+}
+
+/// Refuses a key of the entity that Backstage's envelope does not have,
+/// and a metadata key that is a near miss of one blastgate reads: a typo
+/// there (`Spec:`, `specs:`, `metadata.annotation:`) would drop every edge,
+/// the tier or the owner without a word, as one inside `spec` would.
+fn check_entity_keys(
+    file: &str,
+    place: &str,
+    other: &BTreeMap<String, de::IgnoredAny>,
+    metadata: &BTreeMap<String, de::IgnoredAny>,
+) -> Result<(), GraphError> {
+    if let Some(key) = other.keys().find(|k| k.as_str() != "status") {
+        let shown = blastgate_graph::shorten(key);
+        let error = GraphError::schema(
+            file,
+            format!("{place}, {shown}"),
+            shown,
+            "not a field of a Backstage entity, whose envelope is `apiVersion`, `kind`, `metadata`, `spec`, \
+             `relations` and `status` (Backstage refuses others)",
+        );
+        return Err(match near_miss(key, &ENTITY_FIELDS) {
+            Some(meant) => error.with_help(format!("did you mean `{meant}`? Backstage field names are case-sensitive")),
+            None => error.with_help("move custom data under `metadata` or `spec`, or remove the key"),
+        });
+    }
+    for key in metadata.keys().filter(|k| !OTHER_METADATA_FIELDS.contains(&k.as_str())) {
+        if let Some(meant) = near_miss(key, &METADATA_FIELDS) {
+            let shown = blastgate_graph::shorten(key);
+            return Err(GraphError::invalid(
+                file,
+                format!("{place}, metadata.{shown}"),
+                shown,
+                "unknown metadata field, a near miss of a field blastgate reads: its values would be dropped",
+            )
+            .with_help(format!("did you mean `{meant}`? Backstage field names are case-sensitive")));
         }
     }
     Ok(())
@@ -722,6 +882,12 @@ enum Relation {
 }
 
 impl Relation {
+    /// Whether the edge runs from the entity that states it to the
+    /// reference (the entity depends on it), rather than the other way.
+    fn is_outgoing(self) -> bool {
+        matches!(self, Self::DependsOn | Self::ConsumesApi)
+    }
+
     /// The kind of a reference that names none; `None` where Backstage
     /// requires one (its `BuiltinKindsEntityProcessor` parses `dependsOn`
     /// and `dependencyOf` with no default kind).
@@ -864,13 +1030,11 @@ fn read_annotations(
     node: &mut NodeSpec,
 ) -> Result<(), GraphError> {
     let place = |key: &str| format!("{}, metadata.annotations.{key}", entity.place());
-    // A misspelt annotation of ours (`blastgate.dev/tire`, `.../Tier`)
-    // would drop the tier it meant to raise: refused, not ignored.
+    // A misspelt annotation of ours (`blastgate.dev/tire`, `.../Tier`,
+    // `blastgate.io/tier`, `blastgate/tier`) would drop the tier it meant
+    // to raise: refused, not ignored.
     let known = [TIER_ANNOTATION, TRAFFIC_ANNOTATION, USER_FACING_ANNOTATION];
-    if let Some(key) = annotations
-        .keys()
-        .find(|k| k.to_ascii_lowercase().starts_with("blastgate.dev/") && !known.contains(&k.as_str()))
-    {
+    if let Some(key) = annotations.keys().find(|k| is_blastgate_like(k) && !known.contains(&k.as_str())) {
         return Err(GraphError::invalid(entity.file, place(key), key.as_str(), "unknown blastgate annotation")
             .with_help(format!("the annotations are {}", known.map(|k| format!("`{k}`")).join(", "))));
     }
@@ -911,6 +1075,15 @@ fn read_annotations(
         node.user_facing = Some(user_facing);
     }
     Ok(())
+}
+
+/// Whether an annotation key is in blastgate's namespace or looks meant
+/// to be: `blastgate.dev/...` in any case, a prefix starting with
+/// `blastgate` (`blastgate.io/`, `blastgate/`), or a near miss of
+/// `blastgate.dev` (`blastgte.dev/`).
+fn is_blastgate_like(key: &str) -> bool {
+    let prefix = key.split_once('/').map_or(key, |(prefix, _)| prefix).to_ascii_lowercase();
+    prefix.starts_with("blastgate") || near_miss(&prefix, &["blastgate.dev"]).is_some()
 }
 
 /// Whether `api_version` belongs to Backstage: group `backstage.io` or one

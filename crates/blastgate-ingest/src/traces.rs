@@ -38,7 +38,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use blastgate_graph::{EdgeKind, EdgeSpec, GraphError, GraphFragment, Observation, Origin, limits, shorten};
+use blastgate_graph::{
+    EdgeKind, EdgeSpec, GraphError, GraphFragment, NodeKind, NodeSpec, Observation, Origin, limits, shorten,
+};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -49,8 +51,14 @@ use crate::doc;
 /// `{"data": [...], ...}` around it.
 ///
 /// Each link `{"parent": "a", "child": "b", "callCount": 42}` becomes the
-/// synchronous edge `a -> b` (the parent calls, so depends on, the child)
-/// with 42 calls; Zipkin's optional `errorCount` becomes the error count.
+/// edge `a -> b` (the parent calls, so depends on, the child) with 42
+/// calls, unless `a` is a queue in the merged graph: Zipkin writes a
+/// message's path producer -> broker -> consumer, so the builder reads a
+/// queue's link as `b -> a`, the consumer depending on the broker
+/// ([`GraphFragment::set_trace_links`]). A service named as brokers are
+/// ([`BROKER_NAMES`]: `kafka`, `rabbitmq`, `jms`, ...) is stated to be a
+/// queue. The JSON cannot tell a messaging link from a call otherwise.
+/// Zipkin's optional `errorCount` becomes the error count.
 /// `call_count` is accepted for `callCount`. Other fields are ignored.
 /// Duplicate links are kept (the builder sums their counts); a link from a
 /// service to itself is dropped with a warning naming its link.
@@ -76,13 +84,14 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
         (doc::from_json::<Vec<JaegerLink>>(file, text)?, "$")
     };
     let mut fragment = GraphFragment::new(file, Origin::Observed);
+    fragment.set_trace_links();
     if links.is_empty() {
         fragment.warn(base, no_calls_message("dependency links"));
     }
     fragment.reserve(0, links.len());
     for (i, link) in links.into_iter().enumerate() {
-        let dependent = fragment.node(&link.parent, || format!("{base}[{i}].parent"))?;
-        let dependency = fragment.node(&link.child, || format!("{base}[{i}].child"))?;
+        let dependent = link_node(&mut fragment, &link.parent, || format!("{base}[{i}].parent"))?;
+        let dependency = link_node(&mut fragment, &link.child, || format!("{base}[{i}].child"))?;
         if dependent == dependency {
             fragment.self_loop(dependent, || format!("{base}[{i}]"));
             continue;
@@ -107,14 +116,16 @@ pub fn parse_jaeger(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphErro
 /// without `__name__` (the result of `sum by (client, server)`) counts
 /// calls. Other `service_graph_` series are ignored; series of other metrics
 /// are ignored with a warning. A counted series needs the labels `client`
-/// (the dependent) and `server` (the dependency); its `connection_type`
-/// gives the edge kind: `messaging_system` is async, `database` is data;
-/// `virtual_node`, empty, missing or an unknown value (with a warning)
-/// state no kind, which the dependency's kind then gives (sync to a
-/// service). Values must be finite and not negative; they are rounded to
+/// and `server`. Its `connection_type` gives the edge: `messaging_system`
+/// pairs a producer (client) with a consumer (server), and the consumer
+/// depends on the producer, async (a producer's new message schema breaks
+/// its consumers); otherwise the client depends on the server, `database`
+/// being data, and `virtual_node`, empty, missing or an unknown value
+/// (with a warning) stating no kind, which the dependency's kind then gives
+/// (sync to a service). Values must be finite and not negative; they are rounded to
 /// whole calls. A `matrix` result uses the last sample of each series. All
 /// series of one `(client, server)` pair become one edge whose counts are
-/// the sums. An answer that counts no calls (`"result": []`, or only series
+/// the sums (two edges when some are messaging series and some are not). An answer that counts no calls (`"result": []`, or only series
 /// of other metrics) gives a fragment without edges, with a warning.
 ///
 /// A `success` answer with a non-empty `warnings` array is refused: that is
@@ -162,6 +173,41 @@ pub fn parse_prometheus(file: &str, bytes: &[u8]) -> Result<GraphFragment, Graph
         reader.read(i, series)?;
     }
     reader.finish()
+}
+
+/// The names Zipkin's and Jaeger's messaging instrumentation give a
+/// broker (the remote service of producer and consumer spans: Brave's
+/// Kafka, RabbitMQ and JMS tracing, OpenTelemetry's `messaging.system`
+/// values), compared without regard to ASCII case.
+pub const BROKER_NAMES: [&str; 16] = [
+    "activemq",
+    "amqp",
+    "artemis",
+    "eventhubs",
+    "jms",
+    "kafka",
+    "kinesis",
+    "nats",
+    "pubsub",
+    "pulsar",
+    "rabbitmq",
+    "redpanda",
+    "rocketmq",
+    "servicebus",
+    "sns",
+    "sqs",
+];
+
+/// Interns a link's service; a broker's name ([`BROKER_NAMES`]) is stated
+/// to be a queue (a catalog or native document, more trusted, may say
+/// otherwise), so that its links to consumers are read consumer -> broker.
+fn link_node(fragment: &mut GraphFragment, name: &str, place: impl FnOnce() -> String) -> Result<u32, GraphError> {
+    if BROKER_NAMES.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+        let spec = NodeSpec { kind: Some(NodeKind::Queue), ..NodeSpec::default() };
+        fragment.declare(name, spec, place)
+    } else {
+        fragment.node(name, place)
+    }
 }
 
 /// One link of Jaeger's or Zipkin's dependencies answer.
@@ -251,11 +297,50 @@ struct PromData {
 #[derive(Deserialize)]
 struct PromSeries {
     #[serde(default)]
-    metric: BTreeMap<String, String>,
+    metric: Labels,
     #[serde(default)]
     value: Option<PromSample>,
     #[serde(default)]
     values: Option<Vec<PromSample>>,
+}
+
+/// A series' labels. A label given twice is refused, as duplicate keys are
+/// everywhere else: read last-wins, `{"server":"b","server":"c"}` lost the
+/// edge to `b` without a word (an audit).
+#[derive(Default)]
+struct Labels(BTreeMap<String, String>);
+
+impl Labels {
+    fn get(&self, label: &str) -> Option<&String> {
+        self.0.get(label)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Labels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of label names to string values")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Labels, A::Error> {
+                let mut labels = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<String, String>()? {
+                    if labels.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate label `{}` (second value `{}`): which one holds is not known",
+                            shorten(&key),
+                            shorten(&value)
+                        )));
+                    }
+                    labels.insert(key, value);
+                }
+                Ok(Labels(labels))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// `[timestamp, "value"]`; the timestamp is not used.
@@ -386,8 +471,9 @@ struct SeriesReader<'a> {
     matrix: bool,
     fragment: GraphFragment,
     pairs: Vec<PairCounts>,
-    // INVARIANT: every value is an index into `pairs`.
-    index: HashMap<(u32, u32), usize>,
+    // INVARIANT: every value is an index into `pairs`. Keyed by dependent,
+    // dependency and whether the series are messaging ones.
+    index: HashMap<(u32, u32, bool), usize>,
     warned: HashSet<String>,
 }
 
@@ -422,9 +508,18 @@ impl<'a> SeriesReader<'a> {
         let server = self.label(i, series, "server")?;
         let kind = self.kind(i, series);
         let count = self.count(i, series)?;
-        let dependent = self.fragment.node(client, || format!("$.data.result[{i}].metric.client"))?;
-        let dependency = self.fragment.node(server, || format!("$.data.result[{i}].metric.server"))?;
-        let slot = match self.index.get(&(dependent, dependency)) {
+        let client_node = self.fragment.node(client, || format!("$.data.result[{i}].metric.client"))?;
+        let server_node = self.fragment.node(server, || format!("$.data.result[{i}].metric.server"))?;
+        // For `messaging_system` the connector pairs a producer span
+        // (client) with a consumer span (server): the consumer depends on
+        // the producer's messages, so a producer's change (a new message
+        // schema) reaches it. Any other series is a call: the client
+        // depends on the server. A pair with both kinds of series gives
+        // both edges.
+        let messaging = kind == Some(EdgeKind::Async);
+        let (dependent, dependency) = if messaging { (server_node, client_node) } else { (client_node, server_node) };
+        let key = (dependent, dependency, messaging);
+        let slot = match self.index.get(&key) {
             Some(&slot) => slot,
             None => {
                 let slot = self.pairs.len();
@@ -435,7 +530,7 @@ impl<'a> SeriesReader<'a> {
                     kind,
                     first: i,
                 });
-                self.index.insert((dependent, dependency), slot);
+                self.index.insert(key, slot);
                 slot
             }
         };
@@ -545,7 +640,15 @@ impl<'a> SeriesReader<'a> {
         self.fragment.reserve(0, self.pairs.len());
         for pair in self.pairs {
             if pair.dependent == pair.dependency {
-                self.fragment.self_loop(pair.dependent, || format!("$.data.result[{}]", pair.first));
+                let place = || format!("$.data.result[{}]", pair.first);
+                // `orders -> orders` with `connection_type=database`: a
+                // service and its database of the same name, which a
+                // catalog may tell apart.
+                if pair.kind == Some(EdgeKind::Data) {
+                    self.fragment.data_self_loop(pair.dependent, observed(pair.kind, pair.observation), place);
+                } else {
+                    self.fragment.self_loop(pair.dependent, place);
+                }
                 continue;
             }
             self.fragment.edge(pair.dependent, pair.dependency, observed(pair.kind, pair.observation))?;

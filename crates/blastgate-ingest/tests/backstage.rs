@@ -884,3 +884,266 @@ fn a_by_query_answer_reads_as_its_items_and_a_partial_page_is_refused() {
     let err = parse_str(&nested).unwrap_err();
     assert!(err.to_string().contains("nested"), "{err}");
 }
+
+/// Typos above `spec` (an audit): `Spec:`, `specs:`, `metadata.annotation:`
+/// and the annotation `blastgate.io/tier` loaded with no edge, no tier and
+/// no word. Each is refused, naming the entity and the key.
+#[test]
+fn typos_above_spec_are_errors() {
+    let entity = |top: &str, metadata: &str| {
+        format!("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: web{metadata}}}\n{top}\n")
+    };
+    for (top, metadata, kind, fragments) in [
+        (
+            "Spec: {dependsOn: ['resource:db']}",
+            "",
+            "schema",
+            &["component:default/web), Spec", "did you mean `spec`"][..],
+        ),
+        ("specs: {dependsOn: ['resource:db']}", "", "schema", &["specs", "did you mean `spec`"]),
+        ("metdata: {}", "", "schema", &["metdata", "did you mean `metadata`"]),
+        ("relation: []", "", "schema", &["relation", "did you mean `relations`"]),
+        // Not Backstage's at all: Backstage refuses it too.
+        ("dependencies: ['resource:db']", "", "schema", &["dependencies", "not a field of a Backstage entity"]),
+        (
+            "spec: {}",
+            ", annotation: {blastgate.dev/tier: '0'}",
+            "invalid_value",
+            &["metadata.annotation", "did you mean `annotations`"],
+        ),
+        ("spec: {}", ", Labels: {a: b}", "invalid_value", &["metadata.Labels", "did you mean `labels`"]),
+        ("spec: {}", ", namespce: prod", "invalid_value", &["did you mean `namespace`"]),
+        (
+            "spec: {}",
+            ", annotations: {blastgate.io/tier: '0'}",
+            "invalid_value",
+            &["blastgate.io/tier", "unknown blastgate annotation"],
+        ),
+        ("spec: {}", ", annotations: {blastgate/tier: '0'}", "invalid_value", &["blastgate/tier"]),
+        ("spec: {}", ", annotations: {blastgte.dev/tier: '0'}", "invalid_value", &["blastgte.dev/tier"]),
+        ("spec: {}", ", annotations: {Blastgate.Dev/tier: '0'}", "invalid_value", &["Blastgate.Dev/tier"]),
+    ] {
+        assert_error(parse_str(&entity(top, metadata)), kind, fragments);
+    }
+    // Backstage's own envelope and metadata fields, and other domains'
+    // annotations, still load.
+    let text = entity(
+        "spec: {}\nrelations: []\nstatus: {items: []}",
+        ", uid: x, etag: y, title: Web, description: d, tags: [a], links: [], \
+         annotations: {backstage.io/source-location: 'url:x', github.com/project-slug: a/b, blastgate.dev/tier: '1'}",
+    );
+    parse_str(&text).unwrap();
+}
+
+/// The audit's catalog: every typo above `spec` is refused at the first.
+#[test]
+fn audit_catalog_with_typos_is_refused() {
+    let text = "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  annotation:
+    blastgate.dev/tier: \"0\"
+Spec:
+  type: service
+  owner: team-a
+  dependsOn: [resource:orders-db]
+";
+    assert_error(parse_str(text), "schema", &["document 1 (component:default/checkout), Spec", "did you mean `spec`"]);
+}
+
+/// A filtered catalog export (`/api/catalog/entities?filter=kind=component`)
+/// whose edges exist only in `relations` (stated by `spec.dependencyOf` of
+/// entities outside the filter) loaded no edge and no warning (an audit).
+/// The edge-making relations are read as their spec forms are.
+#[test]
+fn relations_of_a_filtered_export_are_edges() {
+    let text = r#"[
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component",
+  "metadata":{"name":"checkout","namespace":"default","annotations":{"blastgate.dev/tier":"0"}},
+  "spec":{"type":"service","owner":"team-a","lifecycle":"production"},
+  "relations":[
+    {"type":"dependsOn","targetRef":"resource:default/orders-db"},
+    {"type":"dependsOn","targetRef":"component:default/payments"},
+    {"type":"ownedBy","targetRef":"group:default/team-a"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component",
+  "metadata":{"name":"payments","namespace":"default"},
+  "spec":{"type":"service","owner":"team-p","lifecycle":"production"},
+  "relations":[
+    {"type":"dependencyOf","targetRef":"component:default/checkout"},
+    {"type":"ownedBy","targetRef":"group:default/team-p"},
+    {"type":"x-custom","targetRef":"component:default/elsewhere"}]}
+]"#;
+    let graph = graph_of(text);
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[("component:checkout", "resource:orders-db"), ("component:checkout", "component:payments")])
+    );
+    // The only warning: the database is declared nowhere in the export.
+    let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    let frozen = graph.freeze();
+    assert_eq!(affected_by(&frozen, "component:payments"), ids(&["component:checkout"]));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("relations[0].targetRef"), "{warnings:?}");
+}
+
+/// Every edge-making relation type gives the edge of its spec form, and a
+/// relation restating a spec field adds nothing (no second warning).
+#[test]
+fn relation_types_match_their_spec_forms() {
+    let text = r#"[
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"web"},
+  "spec":{"consumesApis":["component:search"]},
+  "relations":[{"type":"consumesApi","targetRef":"component:default/search"},
+               {"type":"consumesApi","targetRef":"api:default/ledger"},
+               {"type":"providesApi","targetRef":"api:default/web-api"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"search"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"API","metadata":{"name":"ledger"},
+  "relations":[{"type":"apiProvidedBy","target":{"kind":"component","namespace":"default","name":"bank"}},
+               {"type":"apiConsumedBy","targetRef":"component:default/app"}]},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"API","metadata":{"name":"web-api"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"bank"}},
+ {"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"app"}}
+]"#;
+    let graph = graph_of(text);
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[
+            ("component:web", "component:search"),
+            ("component:web", "api:ledger"),
+            ("api:web-api", "component:web"),
+            ("api:ledger", "component:bank"),
+            ("component:app", "api:ledger"),
+        ])
+    );
+    let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("spec.consumesApis[0]"), "{warnings:?}");
+}
+
+#[test]
+fn relation_type_near_misses_and_missing_targets_are_errors() {
+    let entity = |relation: &str| {
+        format!(
+            r#"{{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{{"name":"web"}},"relations":[{relation}]}}"#
+        )
+    };
+    assert_error(
+        parse_str(&entity(r#"{"type":"dependson","targetRef":"component:default/db"}"#)),
+        "invalid_value",
+        &["relations[0].type", "`dependson`", "did you mean `dependsOn`"],
+    );
+    assert_error(parse_str(&entity(r#"{"type":"dependsOn"}"#)), "schema", &["relations[0]", "no `targetRef`"]);
+    assert_error(
+        parse_str(&entity(r#"{"type":"dependsOn","targetRef":"db"}"#)),
+        "invalid_value",
+        &["relations[0].targetRef", "has no kind"],
+    );
+}
+
+/// An edge list written from Backstage refs (`component:default/cart`, as
+/// `relations` hold them) or in another case (`component:Cart`) made nodes
+/// of its own beside the catalog's `component:cart`, with no warning (an
+/// audit). Both forms, like the plain name, are the catalog's node.
+#[test]
+fn full_and_mixed_case_refs_join_the_catalog_node() {
+    let catalog = parse_str(
+        "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: cart, annotations: {blastgate.dev/tier: '0'}}
+spec: {type: service, owner: team-a}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: frontend}
+spec: {type: website, owner: team-web}
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: ledger, namespace: pay}
+",
+    )
+    .unwrap();
+    let list = blastgate_ingest::edgelist::parse(
+        "deps.edges",
+        b"component:default/frontend component:default/cart\ncomponent:checkout component:Cart\n\
+          COMPONENT:DEFAULT/FRONTEND API:Pay/Ledger\n",
+    )
+    .unwrap();
+    let graph = build(vec![catalog, list], BuildOptions::default()).unwrap();
+    assert_eq!(
+        edge_set(&graph),
+        edges(&[
+            ("component:frontend", "component:cart"),
+            ("component:checkout", "component:cart"),
+            ("component:frontend", "api:pay/ledger"),
+        ])
+    );
+    assert_eq!(graph.node_count(), 4);
+    let frozen = graph.freeze();
+    assert_eq!(affected_by(&frozen, "component:cart"), ids(&["component:frontend", "component:checkout"]));
+}
+
+/// The servicegraph connector names a database by `db.name`, often the
+/// service's own name. `checkout -> orders` with `connection_type=database`
+/// went to `component:orders`, and `orders -> orders` was dropped as a
+/// self-loop: the tier-0 `resource:orders` had no dependents (an audit). A
+/// data edge prefers a datastore of that name; other edges keep the
+/// component.
+#[test]
+fn a_database_named_as_its_service_joins_the_datastore() {
+    let catalog = || {
+        parse_str(
+            "apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: orders}
+spec: {type: service, owner: team-o}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: orders, annotations: {blastgate.dev/tier: '0'}}
+spec: {type: postgres, owner: team-o}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: checkout}
+spec: {type: service, owner: team-c}
+",
+        )
+        .unwrap()
+    };
+    let series = |client: &str, server: &str, kind: &str, calls: u32| {
+        format!(
+            r#"{{"metric":{{"__name__":"traces_service_graph_request_total","client":"{client}","server":"{server}","connection_type":"{kind}"}},"value":[1700000000,"{calls}"]}}"#
+        )
+    };
+    let answer = format!(
+        r#"{{"status":"success","data":{{"resultType":"vector","result":[{},{},{}]}}}}"#,
+        series("checkout", "orders", "database", 900),
+        series("orders", "orders", "database", 5000),
+        series("web", "orders", "", 40),
+    );
+    let observed = || blastgate_ingest::traces::parse_prometheus("servicegraph.json", answer.as_bytes()).unwrap();
+    for fragments in [vec![catalog(), observed()], vec![observed(), catalog()]] {
+        let graph = build(fragments, BuildOptions::default()).unwrap();
+        assert_eq!(
+            edge_set(&graph),
+            edges(&[
+                ("component:checkout", "resource:orders"),
+                ("component:orders", "resource:orders"),
+                ("web", "component:orders"),
+            ])
+        );
+        assert!(graph.warnings().iter().all(|w| !w.message().contains("self-loop")), "{:?}", graph.warnings());
+        let frozen = graph.freeze();
+        assert_eq!(affected_by(&frozen, "resource:orders"), ids(&["component:checkout", "component:orders", "web"]));
+    }
+    // Without a datastore of that name, the database self-call is dropped
+    // with the usual warning.
+    let graph = build(vec![observed()], BuildOptions::default()).unwrap();
+    assert!(
+        graph.warnings().iter().any(|w| w.message().contains("self-loop dropped: `orders`")),
+        "{:?}",
+        graph.warnings()
+    );
+}

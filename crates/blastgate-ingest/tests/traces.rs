@@ -113,7 +113,8 @@ fn zipkin_error_counts() {
     assert_eq!((graph.node_count(), graph.edge_count()), (7, 6));
     assert_eq!(counts(&graph, "api-gateway", "checkout"), (1200, 14));
     assert_eq!(counts(&graph, "checkout", "payments"), (980, 31));
-    assert_eq!(counts(&graph, "kafka", "fulfillment"), (1169, 2));
+    // Kafka is a broker: its link to a consumer is read consumer -> broker.
+    assert_eq!(counts(&graph, "fulfillment", "kafka"), (1169, 2));
     // Zipkin leaves out `errorCount` when it is zero.
     assert_eq!(counts(&graph, "payments", "postgres"), (980, 0));
 }
@@ -309,8 +310,9 @@ fn prometheus_vector_with_prefixed_names() {
     assert_eq!(counts(&graph, "user", "frontend"), (4210, 0));
     assert_eq!(edge(&graph, "user", "frontend").kind(), EdgeKind::Sync);
     assert_eq!(edge(&graph, "frontend", "cartservice").kind(), EdgeKind::Sync);
-    assert_eq!(edge(&graph, "checkoutservice", "accountingservice").kind(), EdgeKind::Async);
-    assert_eq!(counts(&graph, "checkoutservice", "accountingservice"), (285, 0));
+    // A messaging pair: the consumer depends on the producer.
+    assert_eq!(edge(&graph, "accountingservice", "checkoutservice").kind(), EdgeKind::Async);
+    assert_eq!(counts(&graph, "accountingservice", "checkoutservice"), (285, 0));
     assert_eq!(edge(&graph, "cartservice", "redis").kind(), EdgeKind::Data);
     assert_eq!(counts(&graph, "cartservice", "redis"), (6120, 0));
 }
@@ -437,11 +439,80 @@ fn prometheus_specific_connection_type_wins_over_unset() {
         {"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"db","connection_type":"messaging_system"},"value":[1,"4"]}
     ]}}"#;
     let fragment = parse_prometheus("query.json", json.as_bytes()).unwrap();
-    assert_eq!(fragment.warnings().len(), 1, "{:?}", fragment.warnings());
-    assert!(fragment.warnings()[0].message().contains("disagree on `connection_type`"));
+    assert!(fragment.warnings().is_empty(), "{:?}", fragment.warnings());
     let graph = build(fragment);
     assert_eq!(edge(&graph, "a", "db").kind(), EdgeKind::Data);
-    assert_eq!(counts(&graph, "a", "db"), (9, 0));
+    assert_eq!(counts(&graph, "a", "db"), (5, 0));
+    // The messaging series pairs a producer (`a`) with a consumer (`db`):
+    // the consumer depends on the producer.
+    assert_eq!(edge(&graph, "db", "a").kind(), EdgeKind::Async);
+    assert_eq!(counts(&graph, "db", "a"), (4, 0));
+}
+
+/// `messaging_system` pairs a producer (client) with a consumer (server);
+/// it was read client -> server, so a producer's change (a new message
+/// schema) reached none of its consumers (an audit). The consumer depends
+/// on the producer.
+#[test]
+fn prometheus_messaging_consumer_depends_on_producer() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[
+ {"metric":{"__name__":"traces_service_graph_request_total","client":"checkout","server":"shipping","connection_type":"messaging_system"},"value":[1700000000,"70"]}
+]}}"#;
+    let graph = build(parse_prometheus("otel-servicegraph.json", json.as_bytes()).unwrap());
+    assert_eq!(graph.edge_count(), 1);
+    assert_eq!(edge(&graph, "shipping", "checkout").kind(), EdgeKind::Async);
+    assert_eq!(counts(&graph, "shipping", "checkout"), (70, 0));
+}
+
+/// Zipkin's links for messaging run producer -> broker -> consumer; the
+/// broker's links were read as the broker depending on its consumers, so a
+/// change to `kafka` reached only its producer (an audit). A broker named
+/// as instrumentation names it is a queue, and its links are reversed.
+#[test]
+fn zipkin_messaging_links_through_a_broker() {
+    let json = r#"[
+  {"parent": "orders", "child": "kafka", "callCount": 120},
+  {"parent": "kafka", "child": "shipping", "callCount": 120},
+  {"parent": "kafka", "child": "billing", "callCount": 118}
+]"#;
+    let graph = build(parse_jaeger("zipkin-deps.json", json.as_bytes()).unwrap());
+    let mut set: Vec<(&str, &str)> = graph.dependencies().map(|(a, b, _)| (a.id(), b.id())).collect();
+    set.sort_unstable();
+    assert_eq!(set, [("billing", "kafka"), ("orders", "kafka"), ("shipping", "kafka")]);
+    assert_eq!(edge(&graph, "shipping", "kafka").kind(), EdgeKind::Async);
+    assert_eq!(counts(&graph, "billing", "kafka"), (118, 0));
+    let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "zipkin-deps.json: `kafka` is a queue: its 2 links to consumers (broker -> consumer in traces) are read as each consumer depending on it"
+        ]
+    );
+}
+
+/// A broker that a catalog (or another source) types as a queue, whatever
+/// its name, has its links reversed; a service that a more trusted source
+/// says is not a queue keeps its links as calls, whatever its name.
+#[test]
+fn trace_links_follow_the_merged_kind() {
+    use blastgate_graph::{NodeKind, NodeSpec, Origin};
+    let json = br#"[
+  {"parent": "orders", "child": "events", "callCount": 3},
+  {"parent": "events", "child": "shipping", "callCount": 3},
+  {"parent": "kafka", "child": "registry", "callCount": 1}
+]"#;
+    let mut declared = GraphFragment::new("graph.yaml", Origin::Declared);
+    let queue = NodeSpec { kind: Some(NodeKind::Queue), ..NodeSpec::default() };
+    declared.declare("events", queue, String::new).unwrap();
+    let service = NodeSpec { kind: Some(NodeKind::Service), ..NodeSpec::default() };
+    declared.declare("kafka", service, String::new).unwrap();
+    let mut builder = GraphBuilder::new(BuildOptions::default());
+    builder.add(parse_jaeger("deps.json", json).unwrap()).unwrap();
+    builder.add(declared).unwrap();
+    let graph = builder.build().unwrap();
+    let mut set: Vec<(&str, &str)> = graph.dependencies().map(|(a, b, _)| (a.id(), b.id())).collect();
+    set.sort_unstable();
+    assert_eq!(set, [("kafka", "registry"), ("orders", "events"), ("shipping", "events")]);
 }
 
 #[test]
@@ -700,4 +771,13 @@ fn answers_with_a_byte_order_mark_read_as_without() {
     assert_eq!(detect("query.json", bom.as_bytes()).unwrap(), Format::Prometheus);
     let graph = build(parse_prometheus("query.json", bom.as_bytes()).unwrap());
     assert_eq!(counts(&graph, "frontend", "cartservice"), (7, 0));
+}
+
+/// A label given twice in one series was read last-wins: `a -> b` was lost
+/// without a word (an audit). It is refused, naming the series and label.
+#[test]
+fn prometheus_repeated_label_is_refused() {
+    let json = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"b","server":"c"},"value":[1,"4"]}]}}"#;
+    let err = prom_err(json);
+    assert_error(&err, "schema", &["$.data.result[0].metric", "duplicate label `server`", "`c`"]);
 }
