@@ -179,7 +179,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
 /// | `database`, `db`, `postgres`, `mysql`, `s3-bucket`, `bucket`, `storage` | datastore |
 /// | `queue`, `topic`, `kafka-topic`, `sqs`, `pubsub`             | queue          |
 /// | `cache`, `redis`, `memcached`                                | cache          |
-/// | another type naming one by a word the destructive-change rules read (`postgresql`, `rds`, `dynamodb`, `mongodb`, `elasticsearch`, `kafka`, `rabbitmq`, `elasticache`, ...; see `blastgate_core::engine::resource_type_kind`) | that kind |
+/// | a type with a word (split at anything but letters and digits) of [`CATALOG_QUEUE_WORDS`], [`CATALOG_CACHE_WORDS`] or [`CATALOG_DATASTORE_WORDS`] (`gcs-bucket`, `object-storage`, `mariadb`, `aurora-cluster`, `etcd`, `vault`) | that kind, in this order |
+/// | another type naming one by a word the destructive-change rules read (`postgresql`, `rds`, `dynamodb`, `mongodb`, `elasticsearch`, `kafka`, `rabbitmq`, `elasticache`, ...; see `blastgate_core::engine::resource_type_kind`), with `-`, `.` and spaces read as `_` | that kind |
 /// | anything else, or none                                       | infrastructure |
 ///
 /// A database must not become `infrastructure` because its catalog spells
@@ -192,9 +193,127 @@ pub fn resource_kind(spec_type: Option<&str>) -> NodeKind {
         "database" | "db" | "postgres" | "mysql" | "s3-bucket" | "bucket" | "storage" => NodeKind::Datastore,
         "queue" | "topic" | "kafka-topic" | "sqs" | "pubsub" => NodeKind::Queue,
         "cache" | "redis" | "memcached" => NodeKind::Cache,
-        _ => blastgate_core::engine::resource_type_kind(&t),
+        _ => {
+            // Catalogs spell types with hyphens and short words, where the
+            // rules' table holds Terraform's underscored names (an audit:
+            // `gcs-bucket`, `mariadb`, `etcd` were infrastructure, so
+            // deleting one did not count as losing data).
+            let has = |words: &[&str]| t.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| words.contains(&w));
+            if has(CATALOG_QUEUE_WORDS) {
+                NodeKind::Queue
+            } else if has(CATALOG_CACHE_WORDS) {
+                NodeKind::Cache
+            } else if has(CATALOG_DATASTORE_WORDS) {
+                NodeKind::Datastore
+            } else {
+                blastgate_core::engine::resource_type_kind(&t.replace(['-', '.', ' '], "_"))
+            }
+        }
     }
 }
+
+/// Words of a catalog's `spec.type` that name a queue or stream.
+pub const CATALOG_QUEUE_WORDS: &[&str] = &[
+    "queue",
+    "topic",
+    "stream",
+    "kafka",
+    "kinesis",
+    "sqs",
+    "sns",
+    "pubsub",
+    "nats",
+    "rabbitmq",
+    "pulsar",
+    "eventhub",
+    "eventhubs",
+    "servicebus",
+    "activemq",
+    "jms",
+    "amqp",
+    "mq",
+];
+
+/// Words of a catalog's `spec.type` that name a cache.
+pub const CATALOG_CACHE_WORDS: &[&str] = &["cache", "redis", "valkey", "memcache", "memcached", "elasticache"];
+
+/// Words of a catalog's `spec.type` that name something holding data (or
+/// the only key to it): destroying it loses what it holds.
+pub const CATALOG_DATASTORE_WORDS: &[&str] = &[
+    "database",
+    "db",
+    "datastore",
+    "data",
+    "storage",
+    "store",
+    "bucket",
+    "buckets",
+    "s3",
+    "gcs",
+    "blob",
+    "object",
+    "objects",
+    "volume",
+    "disk",
+    "filesystem",
+    "nfs",
+    "efs",
+    "fsx",
+    "sql",
+    "mysql",
+    "mariadb",
+    "postgres",
+    "postgresql",
+    "aurora",
+    "oracle",
+    "mssql",
+    "sqlserver",
+    "cockroachdb",
+    "cockroach",
+    "spanner",
+    "bigtable",
+    "bigquery",
+    "snowflake",
+    "redshift",
+    "clickhouse",
+    "cassandra",
+    "scylla",
+    "scylladb",
+    "mongodb",
+    "mongo",
+    "dynamodb",
+    "couchdb",
+    "couchbase",
+    "cosmosdb",
+    "firestore",
+    "elasticsearch",
+    "opensearch",
+    "solr",
+    "neo4j",
+    "influxdb",
+    "timescaledb",
+    "timescale",
+    "etcd",
+    "consul",
+    "zookeeper",
+    "warehouse",
+    "lake",
+    "datalake",
+    "dataset",
+    "table",
+    "vault",
+    "kms",
+    "key",
+    "keys",
+    "secret",
+    "secrets",
+    "backup",
+    "backups",
+    "snapshot",
+    "registry",
+    "repository",
+    "ledger",
+];
 
 /// Where an entity is in the file.
 #[derive(Debug, Clone, Copy)]

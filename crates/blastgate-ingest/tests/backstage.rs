@@ -400,7 +400,33 @@ fn resource_kind_table() {
         assert_eq!(resource_kind(Some(t)), NodeKind::Queue, "{t}");
     }
     assert_eq!(resource_kind(Some("elasticache")), NodeKind::Cache);
-    assert_eq!(resource_kind(Some("vpc")), NodeKind::Infrastructure);
+    // Catalog spellings, hyphenated and short (a graph audit: these were
+    // infrastructure).
+    for t in [
+        "s3",
+        "gcs-bucket",
+        "object-storage",
+        "blob-storage",
+        "mariadb",
+        "cassandra",
+        "aurora",
+        "clickhouse",
+        "bigquery",
+        "snowflake",
+        "etcd",
+        "Storage Account",
+        "vault",
+        "kms",
+    ] {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Datastore, "{t}");
+    }
+    for t in ["event-hub-queue", "nats", "pulsar-topic"] {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Queue, "{t}");
+    }
+    assert_eq!(resource_kind(Some("valkey")), NodeKind::Cache);
+    for t in ["vpc", "load-balancer", "lambda", "dns-record", "cdn"] {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Infrastructure, "{t}");
+    }
     assert_eq!(resource_kind(None), NodeKind::Infrastructure);
 }
 
