@@ -156,6 +156,23 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 return Ok(Assessed { context, notes: Vec::new(), deploy_until: None });
             };
             match stale(stated, clock, window_minutes) {
+                // Ahead by less than the skew allowed: not stale, but a
+                // freeze in force at the clock's instant that ends before
+                // the context's `now` would still go unseen (a red-team
+                // pass: `auto` through it, with no word), so the span is
+                // stretched the same way, with a note.
+                None if stated > clock => {
+                    let note = format!(
+                        "the context's `now`, {stated}, is a little ahead of the system clock ({clock}): the \
+                         change is assessed from the clock's instant until the deploy window after the context's \
+                         `now` ends. Pass the time with --now for reproducible output"
+                    );
+                    Ok(Assessed {
+                        context: context.with_now(clock),
+                        notes: vec![Diagnostic::new(Level::Note, "clock", note)],
+                        deploy_until: Some(stated),
+                    })
+                }
                 None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None }),
                 Some(Apart::Behind) => {
                     let note = format!(

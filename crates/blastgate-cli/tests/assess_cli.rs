@@ -658,6 +658,28 @@ fn a_context_dated_ahead_of_the_clock_still_meets_a_freeze_in_force_now() {
     let v = decide(&path.display().to_string());
     assert_eq!(v["decision"]["review_depth"], "block", "{v}");
     assert!(rules(&v).contains(&"freeze".to_owned()), "{v}");
+
+    // Ahead by less than the skew allowed (two minutes), with a freeze in
+    // force now that ends a minute from now, before the context's `now`
+    // (a red-team pass: assessed at that `now`, `auto` with no word).
+    let path = dir.join("skewed.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "{}",
+                "freezes": [{{"name": "today", "start": "{}", "end": "{}"}}]}}"#,
+            rfc3339(now + 120),
+            rfc3339(now - 3600),
+            rfc3339(now + 60)
+        ),
+    )
+    .unwrap();
+    let v = decide(&path.display().to_string());
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(rules(&v).contains(&"freeze".to_owned()), "{v}");
+    assert!(stale(&v).is_empty(), "{v}");
+    let clock = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "clock").unwrap();
+    assert!(clock["message"].as_str().unwrap().contains("a little ahead"), "{v}");
 }
 
 /// The issue's own context document, replayed without `--now`: its freeze

@@ -343,7 +343,8 @@ pub struct Factor {
     pub value: f64,
     /// The model's weight.
     pub weight: f64,
-    /// `weight * value`, in log-odds.
+    /// `weight * value`, in log-odds; for a calibrated shape
+    /// (`shape:<metric>`, `weight` 1), the shape's log-odds at `value`.
     pub contribution: f64,
     /// How much the likelihood would drop (negative: rise) without this
     /// factor: `likelihood - sigmoid(log_odds - contribution)`.

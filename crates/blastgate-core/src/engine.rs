@@ -1739,9 +1739,17 @@ fn freeze_order(a: &Freeze, b: &Freeze) -> std::cmp::Ordering {
         .then_with(|| allow(a).cmp(&allow(b)))
 }
 
-/// `name` as the graph's ids are matched by a context: trimmed, in lower
-/// case.
+/// `name` as a context entry is matched against a service the change
+/// deploys that the graph lacks: its plain name (a catalog ref's
+/// `kind:` and `namespace/` taken off, as context entries find catalog
+/// entities by their plain name), trimmed, in lower case. More matches,
+/// not fewer: `component:ledger`, `component:default/ledger` and
+/// `ledger` are one service here (a red-team pass: a sev1 on `ledger`
+/// missed a change deploying `component:ledger`).
 fn folded(name: &str) -> String {
+    let name = name.trim();
+    let name = name.split_once(':').map_or(name, |(_, rest)| rest);
+    let name = name.rsplit_once('/').map_or(name, |(_, rest)| rest);
     name.trim().to_ascii_lowercase()
 }
 

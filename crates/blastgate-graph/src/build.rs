@@ -809,20 +809,41 @@ fn orient_trace_links(fragments: &mut [GraphFragment]) {
     let is_queue = |id: &str| kinds.get(id).and_then(Option::as_ref).is_some_and(|s| s.value == NodeKind::Queue);
     for fragment in fragments.iter_mut().filter(|f| f.trace_links) {
         let mut reversed: BTreeMap<Box<str>, usize> = BTreeMap::new();
-        let ids = &fragment.ids;
-        for edge in &mut fragment.edges {
-            let Some(parent) = ids.get(edge.0 as usize) else { continue };
+        // The consumer's dependency on the queue is added beside the link
+        // as traced, never in its place: whether a node is a queue may
+        // come from any file of the same trust (a one-line `kind: queue`
+        // entry reversed observed calls and emptied a radius; a red-team
+        // pass), and a source may add a dependency, never remove one.
+        let mut added: Vec<((u32, u32), usize)> = Vec::new();
+        for (i, edge) in fragment.edges.iter().enumerate() {
+            let Some(parent) = fragment.ids.get(edge.0 as usize) else { continue };
             if is_queue(parent) {
                 *reversed.entry(parent.clone()).or_default() += 1;
-                *edge = (edge.1, edge.0);
+                added.push(((edge.1, edge.0), i));
+            }
+        }
+        for (edge, from) in added {
+            let Ok(at) = u32::try_from(fragment.edges.len()) else { break };
+            let Ok(from) = u32::try_from(from) else { break };
+            fragment.edges.push(edge);
+            // Positions ascend: every new edge comes after every old one.
+            if let Ok(k) = fragment.edge_probabilities.binary_search_by_key(&from, |&(i, _)| i)
+                && let Some(&(_, p)) = fragment.edge_probabilities.get(k)
+            {
+                fragment.edge_probabilities.push((at, p));
+            }
+            if let Ok(k) = fragment.edge_specs.binary_search_by_key(&from, |(i, _)| *i)
+                && let Some((_, spec)) = fragment.edge_specs.get(k).cloned()
+            {
+                fragment.edge_specs.push((at, spec));
             }
         }
         for (queue, count) in reversed {
             fragment.warn(
                 String::new(),
                 format!(
-                    "`{}` is a queue: its {count} link{} to consumers (broker -> consumer in traces) are read as \
-                     each consumer depending on it",
+                    "`{}` is a queue: its {count} link{} to consumers (broker -> consumer in traces) also make \
+                     each consumer depend on it (the links as traced are kept)",
                     crate::error::shorten(&queue),
                     if count == 1 { "" } else { "s" }
                 ),

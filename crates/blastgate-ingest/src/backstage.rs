@@ -179,7 +179,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
 /// | `database`, `db`, `postgres`, `mysql`, `s3-bucket`, `bucket`, `storage` | datastore |
 /// | `queue`, `topic`, `kafka-topic`, `sqs`, `pubsub`             | queue          |
 /// | `cache`, `redis`, `memcached`                                | cache          |
-/// | a type with a word (split at anything but letters and digits) of [`CATALOG_QUEUE_WORDS`], [`CATALOG_CACHE_WORDS`] or [`CATALOG_DATASTORE_WORDS`] (`gcs-bucket`, `object-storage`, `mariadb`, `aurora-cluster`, `etcd`, `vault`) | that kind, in this order |
+/// | a type holding `database`, or with a word (split at anything but letters and digits) of [`CATALOG_DATASTORE_WORDS`], [`CATALOG_QUEUE_WORDS`] or [`CATALOG_CACHE_WORDS`] (`gcs-bucket`, `object-storage`, `mariadb`, `aurora-cluster`, `etcd`, `vault`) | that kind, in this order: data first |
 /// | another type naming one by a word the destructive-change rules read (`postgresql`, `rds`, `dynamodb`, `mongodb`, `elasticsearch`, `kafka`, `rabbitmq`, `elasticache`, ...; see `blastgate_core::engine::resource_type_kind`), with `-`, `.` and spaces read as `_` | that kind |
 /// | anything else, or none                                       | infrastructure |
 ///
@@ -198,13 +198,18 @@ pub fn resource_kind(spec_type: Option<&str>) -> NodeKind {
             // rules' table holds Terraform's underscored names (an audit:
             // `gcs-bucket`, `mariadb`, `etcd` were infrastructure, so
             // deleting one did not count as losing data).
+            // Data first: a database is one whatever else its name says
+            // (a red-team pass: `redis-enterprise-database` read as a
+            // cache, whose deletion loses nothing that counts, and
+            // `database-queue` as a queue, with a lower default edge
+            // probability).
             let has = |words: &[&str]| t.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| words.contains(&w));
-            if has(CATALOG_QUEUE_WORDS) {
+            if t.contains("database") || has(CATALOG_DATASTORE_WORDS) {
+                NodeKind::Datastore
+            } else if has(CATALOG_QUEUE_WORDS) {
                 NodeKind::Queue
             } else if has(CATALOG_CACHE_WORDS) {
                 NodeKind::Cache
-            } else if has(CATALOG_DATASTORE_WORDS) {
-                NodeKind::Datastore
             } else {
                 blastgate_core::engine::resource_type_kind(&t.replace(['-', '.', ' '], "_"))
             }

@@ -424,6 +424,12 @@ fn resource_kind_table() {
         assert_eq!(resource_kind(Some(t)), NodeKind::Queue, "{t}");
     }
     assert_eq!(resource_kind(Some("valkey")), NodeKind::Cache);
+    // Data first: a database whatever else its name says.
+    for t in
+        ["redis-enterprise-database", "redis_enterprise_database", "valkey-database", "database-queue", "kafka-data"]
+    {
+        assert_eq!(resource_kind(Some(t)), NodeKind::Datastore, "{t}");
+    }
     for t in ["vpc", "load-balancer", "lambda", "dns-record", "cdn"] {
         assert_eq!(resource_kind(Some(t)), NodeKind::Infrastructure, "{t}");
     }

@@ -110,11 +110,13 @@ fn zipkin_error_counts() {
     let bytes = data("zipkin-dependencies.json");
     assert_eq!(detect("zipkin-dependencies.json", &bytes).unwrap(), Format::Jaeger);
     let graph = build(parse_jaeger("zipkin-dependencies.json", &bytes).unwrap());
-    assert_eq!((graph.node_count(), graph.edge_count()), (7, 6));
+    assert_eq!((graph.node_count(), graph.edge_count()), (7, 7));
     assert_eq!(counts(&graph, "api-gateway", "checkout"), (1200, 14));
     assert_eq!(counts(&graph, "checkout", "payments"), (980, 31));
-    // Kafka is a broker: its link to a consumer is read consumer -> broker.
+    // Kafka is a broker: its link to a consumer is also read consumer ->
+    // broker, beside the link as traced.
     assert_eq!(counts(&graph, "fulfillment", "kafka"), (1169, 2));
+    assert_eq!(counts(&graph, "kafka", "fulfillment"), (1169, 2));
     // Zipkin leaves out `errorCount` when it is zero.
     assert_eq!(counts(&graph, "payments", "postgres"), (980, 0));
 }
@@ -467,7 +469,10 @@ fn prometheus_messaging_consumer_depends_on_producer() {
 /// Zipkin's links for messaging run producer -> broker -> consumer; the
 /// broker's links were read as the broker depending on its consumers, so a
 /// change to `kafka` reached only its producer (an audit). A broker named
-/// as instrumentation names it is a queue, and its links are reversed.
+/// as instrumentation names it is a queue, and its links are also read the
+/// other way: each consumer depends on it. The links as traced are kept (a
+/// red-team pass: a kind claimed by another file must not take an
+/// observed call away).
 #[test]
 fn zipkin_messaging_links_through_a_broker() {
     let json = r#"[
@@ -478,20 +483,23 @@ fn zipkin_messaging_links_through_a_broker() {
     let graph = build(parse_jaeger("zipkin-deps.json", json.as_bytes()).unwrap());
     let mut set: Vec<(&str, &str)> = graph.dependencies().map(|(a, b, _)| (a.id(), b.id())).collect();
     set.sort_unstable();
-    assert_eq!(set, [("billing", "kafka"), ("orders", "kafka"), ("shipping", "kafka")]);
+    assert_eq!(
+        set,
+        [("billing", "kafka"), ("kafka", "billing"), ("kafka", "shipping"), ("orders", "kafka"), ("shipping", "kafka")]
+    );
     assert_eq!(edge(&graph, "shipping", "kafka").kind(), EdgeKind::Async);
     assert_eq!(counts(&graph, "billing", "kafka"), (118, 0));
     let warnings: Vec<String> = graph.warnings().iter().map(ToString::to_string).collect();
     assert_eq!(
         warnings,
         [
-            "zipkin-deps.json: `kafka` is a queue: its 2 links to consumers (broker -> consumer in traces) are read as each consumer depending on it"
+            "zipkin-deps.json: `kafka` is a queue: its 2 links to consumers (broker -> consumer in traces) also make each consumer depend on it (the links as traced are kept)"
         ]
     );
 }
 
 /// A broker that a catalog (or another source) types as a queue, whatever
-/// its name, has its links reversed; a service that a more trusted source
+/// its name, has its links read the other way too; a service that a more trusted source
 /// says is not a queue keeps its links as calls, whatever its name.
 #[test]
 fn trace_links_follow_the_merged_kind() {
@@ -512,7 +520,7 @@ fn trace_links_follow_the_merged_kind() {
     let graph = builder.build().unwrap();
     let mut set: Vec<(&str, &str)> = graph.dependencies().map(|(a, b, _)| (a.id(), b.id())).collect();
     set.sort_unstable();
-    assert_eq!(set, [("kafka", "registry"), ("orders", "events"), ("shipping", "events")]);
+    assert_eq!(set, [("events", "shipping"), ("kafka", "registry"), ("orders", "events"), ("shipping", "events")]);
 }
 
 #[test]
@@ -780,4 +788,24 @@ fn prometheus_repeated_label_is_refused() {
     let json = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"traces_service_graph_request_total","client":"a","server":"b","server":"c"},"value":[1,"4"]}]}}"#;
     let err = prom_err(json);
     assert_error(&err, "schema", &["$.data.result[0].metric", "duplicate label `server`", "`c`"]);
+}
+
+/// A one-line `kind: queue` entry for an observed service (another file
+/// of the same trust; the riskier kind wins between them) must not turn
+/// its observed calls around (a red-team pass: `payments -> fraud`
+/// became `fraud -> payments`, emptying payments' radius).
+#[test]
+fn a_claimed_queue_keeps_its_observed_calls() {
+    use blastgate_graph::{NodeKind, NodeSpec, Origin};
+    let json = br#"[{"parent": "payments", "child": "fraud", "callCount": 40}]"#;
+    let mut claim = GraphFragment::new("claim.yaml", Origin::Declared);
+    let queue = NodeSpec { kind: Some(NodeKind::Queue), ..NodeSpec::default() };
+    claim.declare("payments", queue, String::new).unwrap();
+    let mut builder = GraphBuilder::new(BuildOptions::default());
+    builder.add(parse_jaeger("deps.json", json).unwrap()).unwrap();
+    builder.add(claim).unwrap();
+    let graph = builder.build().unwrap();
+    let mut set: Vec<(&str, &str)> = graph.dependencies().map(|(a, b, _)| (a.id(), b.id())).collect();
+    set.sort_unstable();
+    assert_eq!(set, [("fraud", "payments"), ("payments", "fraud")]);
 }

@@ -87,3 +87,18 @@ fn bad_shapes_are_policy_errors() {
     let e = parse_policy("p.toml", twice.as_bytes()).unwrap_err();
     assert!(e.to_string().contains("remove `likelihood.weights.log_lines_added`"), "{e}");
 }
+
+/// A shape of a capped metric reads the value capped, as its linear
+/// feature does (a math audit: a shape point past the cap let a claimed
+/// `history.nuc` of 1,000,000 buy 3 more log-odds than the cap).
+#[test]
+fn a_shape_reads_capped_metrics_capped() {
+    let policy = DEFAULT_POLICY.replace("log_prior_changes = 0.0\n", "")
+        + "\n[likelihood.shapes.nuc]\nvalues = [0.0, 10000.0, 1000000.0]\nlog_odds = [0.0, 0.0, -3.0]\n";
+    let at_cap = assess(&policy, 9, r#", "history": {"nuc": 10000}"#);
+    let claimed = assess(&policy, 9, r#", "history": {"nuc": 1000000}"#);
+    assert_eq!(factor(&claimed, "shape:nuc"), 0.0);
+    assert_eq!(claimed.risk.likelihood, at_cap.risk.likelihood);
+    let shown = claimed.factors.iter().find(|f| f.id == "shape:nuc").unwrap();
+    assert_eq!((shown.value, shown.weight), (10000.0, 1.0));
+}

@@ -103,8 +103,25 @@ pub fn shape_contribution(metric: &str, shape: &crate::policy::Shape, value: Opt
 }
 
 /// The value of each standard metric for this change (`None` when the
-/// change does not state it).
+/// change does not state it). The author's experience (`exp`), prior
+/// changes of the files (`nuc`) and file age (`age`) are capped as their
+/// linear features are ([`MAX_EXPERIENCE`], [`MAX_PRIOR_CHANGES`],
+/// [`MAX_FILE_AGE_DAYS`]): a shape whose points reach past a cap must not
+/// let a stated number buy more than the cap (a math audit: claiming
+/// `prior_changes: 1000000` against a shape with a point past the cap
+/// lowered a tier-0 change from senior to owner).
 pub(crate) fn metric_value(metric: &str, changeset: &Changeset, resolved: &ResolvedChange) -> Option<f64> {
+    let capped = |value: Option<f64>, cap: f64| value.map(|v| v.min(cap));
+    match metric {
+        "exp" => capped(raw_metric_value(metric, changeset, resolved), MAX_EXPERIENCE),
+        "nuc" => capped(raw_metric_value(metric, changeset, resolved), MAX_PRIOR_CHANGES),
+        "age" => capped(raw_metric_value(metric, changeset, resolved), MAX_FILE_AGE_DAYS),
+        _ => raw_metric_value(metric, changeset, resolved),
+    }
+}
+
+/// [`metric_value`] before the caps.
+fn raw_metric_value(metric: &str, changeset: &Changeset, resolved: &ResolvedChange) -> Option<f64> {
     let m = &resolved.metrics;
     let h = changeset.history.as_ref();
     match metric {
