@@ -382,10 +382,15 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let mut plan_warnings = Vec::new();
     let explicit: Vec<(String, String)> =
         request.plan_map.iter().map(|e| (e.address.clone(), e.node.clone())).collect();
-    let mapping = crate::change::plan_mapping(&graph, &explicit, request.plan_tag_keys.as_deref())?;
+    // Made only for plans: it holds every node id.
+    let mapping = if request.terraform_plans.is_empty() {
+        None
+    } else {
+        Some(crate::change::plan_mapping(&graph, &explicit, request.plan_tag_keys.as_deref())?)
+    };
     for (i, p) in request.terraform_plans.iter().enumerate() {
         let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
-        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(mapping.clone()))?;
+        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(mapping.clone().unwrap_or_default()))?;
         changeset.infrastructure.extend(summary.changes);
         plan_warnings.extend(summary.warnings);
     }
