@@ -498,7 +498,15 @@ impl Engine {
         let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired);
         let unstated = features::unstated_features(changeset, &resolved);
         let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
-        let summary = summary(depth, matrix_depth, &fired, errors, likelihood, likelihood_band, impact, impact_band);
+        let bands = &self.policy.bands;
+        let summary = summary(
+            depth,
+            matrix_depth,
+            &fired,
+            errors,
+            (&shown_in_band(likelihood, 3, &bands.likelihood, likelihood_band), likelihood_band),
+            (&shown_in_band(impact, 1, &bands.impact, impact_band), impact_band),
+        );
         let break_glass = (depth == ReviewDepth::Block).then(|| plan::BREAK_GLASS.to_owned());
         crate::assessment::sort_diagnostics(&mut diagnostics);
         let waits = Waits {
@@ -734,22 +742,29 @@ fn error_code(e: &ChangeError) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments, reason = "one line built from the decision's parts")]
+/// `value` with `decimals` decimals, or more (up to 6) when fewer would
+/// show a number of another band than `band` (a math audit: an impact of
+/// 1.9999994 showed as "impact 2.0 (low)" beside a cut at 2).
+fn shown_in_band(value: f64, decimals: usize, cuts: &[f64; 3], band: usize) -> String {
+    (decimals..=6)
+        .map(|d| format!("{value:.d$}"))
+        .find(|text| text.parse::<f64>().is_ok_and(|v| crate::policy::Bands::band(cuts, v) == band))
+        .unwrap_or_else(|| format!("{value:.6}"))
+}
+
+/// The decision's one-line summary; `likelihood` and `impact` as shown
+/// ([`shown_in_band`]) with their bands.
 fn summary(
     depth: ReviewDepth,
     matrix: ReviewDepth,
     fired: &[crate::assessment::FiredRule],
     errors: usize,
-    likelihood: f64,
-    lband: usize,
-    impact: f64,
-    iband: usize,
+    (likelihood, lband): (&str, usize),
+    (impact, iband): (&str, usize),
 ) -> String {
     let mut why = format!(
-        "likelihood {:.3} ({}) x impact {:.1} ({}) gives `{matrix}`",
-        likelihood,
+        "likelihood {likelihood} ({}) x impact {impact} ({}) gives `{matrix}`",
         Band::from_index(lband).as_str(),
-        impact,
         Band::from_index(iband).as_str()
     );
     let raising: Vec<&str> = fired.iter().filter(|r| r.min_depth > matrix).map(|r| r.id.as_str()).collect();
@@ -1757,7 +1772,18 @@ fn folded(name: &str) -> String {
 mod tests {
     use blastgate_graph::Warning;
 
-    use super::{graph_note, person_keys, unpositioned};
+    use super::{graph_note, person_keys, shown_in_band, unpositioned};
+
+    #[test]
+    fn the_summary_never_shows_a_number_of_another_band() {
+        let cuts = [2.0, 10.0, 50.0];
+        assert_eq!(shown_in_band(5.25, 1, &cuts, 1), "5.2");
+        assert_eq!(shown_in_band(1.9999994, 1, &cuts, 0), "1.999999");
+        assert_eq!(shown_in_band(1.94, 1, &cuts, 0), "1.9");
+        let cuts = [0.05, 0.15, 0.35];
+        assert_eq!(shown_in_band(0.0499994, 3, &cuts, 0), "0.049999");
+        assert_eq!(shown_in_band(0.2, 3, &cuts, 2), "0.200");
+    }
 
     #[test]
     fn a_person_is_looked_up_by_the_forms_code_hosts_write() {
