@@ -142,6 +142,12 @@ pub const SOURCE_LOCATION_ANNOTATION: &str = "backstage.io/source-location";
 /// ```
 pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     let text = doc::utf8(file, bytes)?;
+    // A catalog API answer is JSON: its nesting limit is named with the
+    // JSON path, line and column, as for every JSON input (a red-team
+    // pass: read as YAML, the limit named no place).
+    if text.trim_start().starts_with(['[', '{']) {
+        doc::check_json_depth(file, bytes)?;
+    }
     let documents: Vec<Document> = doc::from_yaml_multi(file, text)?;
     let mut fragment = GraphFragment::new(file, Origin::Declared);
     for (d, document) in documents.into_iter().enumerate() {

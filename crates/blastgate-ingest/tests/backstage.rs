@@ -1179,3 +1179,16 @@ spec: {type: service, owner: team-c}
         graph.warnings()
     );
 }
+
+/// A catalog API answer (JSON) nested past the limit names the JSON path,
+/// line and column, as every JSON input does (it named no place).
+#[test]
+fn a_json_catalog_too_deep_names_its_place() {
+    let doc = format!(
+        r#"[{{"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {{"name": "a"}}, "spec": {}{}}}]"#,
+        "[".repeat(80),
+        "]".repeat(80)
+    );
+    let e = backstage::parse("catalog.json", doc.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("max_nesting_depth") && e.contains("$[0].spec[0]") && e.contains("line 1"), "{e}");
+}
