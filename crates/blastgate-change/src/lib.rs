@@ -16,9 +16,9 @@ pub use classify::{Classifier, KindRule};
 pub use error::ChangeError;
 pub use metrics::ChangeMetrics;
 pub use model::{
-    API_VERSION, AUTONOMOUS_AGENT_TOOLS, AiInvolvement, Author, ChangeKind, Changeset, Contributor, FileChange,
-    FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, Provenance, ProvenanceSource, Rollout, Safety,
-    is_autonomous_tool, module_steps,
+    API_VERSION, AUTONOMOUS_AGENT_TOOLS, AiInvolvement, Author, ChangeKind, Changeset, Contributor,
+    FINAL_SNAPSHOT_TYPES, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, Provenance,
+    ProvenanceSource, Rollout, Safety, is_autonomous_tool, keeps_final_snapshot, module_steps,
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,

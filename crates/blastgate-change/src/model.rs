@@ -437,7 +437,28 @@ impl InfraAction {
     }
 }
 
+/// Terraform resource types whose deletion can keep a final snapshot of
+/// their data (`skip_final_snapshot = false`): RDS instances, Aurora,
+/// Redshift, DocumentDB and Neptune clusters. A plan's
+/// `skip_final_snapshot` is read for these alone; no other type has it,
+/// so no other type's data is kept by a plan.
+pub const FINAL_SNAPSHOT_TYPES: [&str; 5] =
+    ["aws_db_instance", "aws_rds_cluster", "aws_redshift_cluster", "aws_docdb_cluster", "aws_neptune_cluster"];
+
+/// Whether a resource of `resource_type` can keep a final snapshot when it
+/// is destroyed ([`FINAL_SNAPSHOT_TYPES`]).
+pub fn keeps_final_snapshot(resource_type: &str) -> bool {
+    FINAL_SNAPSHOT_TYPES.contains(&resource_type)
+}
+
 impl InfraChange {
+    /// Whether the entry is a provider action (`action.TYPE.NAME`, in a
+    /// module or not: a plan's `action_invocations`), which the plan does
+    /// not say the effect of.
+    pub fn is_provider_action(&self) -> bool {
+        self.address.starts_with("action.") || self.address.contains(".action.")
+    }
+
     /// Whether the entry changes nothing: its [effective
     /// action](Self::effective_action) is inert (a read or a no-op) and it
     /// neither moves the resource ([`Self::moved_from`]) nor imports it

@@ -652,7 +652,16 @@ fn convert(
             ),
         );
     }
-    let final_snapshot = raw.change.before.as_ref().and_then(|b| b.skip_final_snapshot).map(|skip| !skip);
+    // Only the types that have the setting: on any other, a
+    // `skip_final_snapshot` in the plan is no real attribute, and must not
+    // read as keeping the data (a counterfactual audit).
+    let final_snapshot = raw
+        .change
+        .before
+        .as_ref()
+        .and_then(|b| b.skip_final_snapshot)
+        .filter(|_| blastgate_change::keeps_final_snapshot(&raw.resource_type))
+        .map(|skip| !skip);
     let previous_address = previous.map(str::to_owned);
     let change = InfraChange {
         final_snapshot,

@@ -797,12 +797,19 @@ fn skip_final_snapshot_of_another_shape_keeps_no_data() {
         (r#"{"a": false}"#, Some(false), true),
     ] {
         let json = plan_with(&format!(
-            r#"{{"address": "aws_db_instance.a", "change": {{"actions": ["delete"], "before": {{"skip_final_snapshot": {value}}}}}}}"#
+            r#"{{"address": "aws_db_instance.a", "type": "aws_db_instance", "change": {{"actions": ["delete"], "before": {{"skip_final_snapshot": {value}}}}}}}"#
         ));
         let summary = parse("plan.json", json.as_bytes());
         assert_eq!(summary.changes[0].final_snapshot, keeps, "{value}");
         assert_eq!(summary.warnings.iter().any(|w| w.contains("not a boolean")), warns, "{value}");
     }
+    // Read for the types that have the setting alone: on a KMS key it is
+    // no real attribute, and must not keep its data (a counterfactual
+    // audit).
+    let json = plan_with(
+        r#"{"address": "aws_kms_key.k", "type": "aws_kms_key", "change": {"actions": ["delete"], "before": {"skip_final_snapshot": false}}}"#,
+    );
+    assert_eq!(parse("plan.json", json.as_bytes()).changes[0].final_snapshot, None);
 }
 
 /// Tags in every shape a plan may hold them: a map of strings (the first

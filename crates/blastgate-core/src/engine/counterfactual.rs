@@ -11,8 +11,6 @@
 use blastgate_change::{AiInvolvement, ChangedBy, Changeset, Classifier, FileChange, FileStatus, TouchedNode};
 use std::collections::BTreeSet;
 
-use rayon::prelude::*;
-
 use super::{AssessOptions, Engine, Radius, Reuse, Waits, vet};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
@@ -21,14 +19,6 @@ use crate::policy::RuleCheck;
 
 /// Most services a split is tried for (each part is a full assessment).
 const MAX_SPLIT: usize = 16;
-
-/// A change whose radius holds at least one node in this many decides its
-/// split's parts one at a time.
-const LARGE_SHARE: usize = 8;
-
-/// A change whose radius times this is below the number of nodes counts as
-/// cheap to split (see `explore`).
-const CHEAP_FACTOR: usize = 64;
 
 /// The counterfactuals of `base`, sorted by id. `radius` is the base's
 /// blast radius, reused by the counterfactuals that change no node and
@@ -75,9 +65,16 @@ pub(crate) fn explore(
         // (`vet.rs`): the advice is to keep the data first.
         let holds_data = |r: &blastgate_change::InfraChange| engine.holds_data(r);
         // A set: a plan of 100,000 resources made a list's `contains`
-        // quadratic (12 s for one assessment).
-        let lost: std::collections::BTreeSet<String> =
-            vet::lost_data(changeset, &holds_data).map(|r| r.address.clone()).collect();
+        // quadratic (12 s for one assessment). Only a type that can keep a
+        // final snapshot is tried with one (a counterfactual audit: the
+        // advice named `skip_final_snapshot` for a KMS key, which has no
+        // such setting, and promised a depth only a false statement could
+        // reach); data of other types stays lost in the trial, so the
+        // advice does not promise to lower.
+        let lost: std::collections::BTreeSet<String> = vet::lost_data(changeset, &holds_data)
+            .filter(|r| blastgate_change::keeps_final_snapshot(&r.resource_type))
+            .map(|r| r.address.clone())
+            .collect();
         for r in c.infrastructure.iter_mut().filter(|r| lost.contains(&r.address)) {
             r.final_snapshot = Some(true);
         }
@@ -224,30 +221,39 @@ pub(crate) fn explore(
             &then,
         );
     }
-    let affected = radius.blast.affected_count();
-    let large = affected >= engine.graph.node_count() / LARGE_SHARE;
-    // A part's radius is at most the change's. When that is small beside
-    // the graph and no scratch is kept for a second thread, making one
-    // (8 bytes a node, faulted in) costs more than the parts' searches:
-    // one thread then (the first assessment of a process on a large graph).
-    let cheap = affected.saturating_mul(CHEAP_FACTOR) < engine.graph.node_count() && engine.scratches.kept() < 2;
+    // The base radius goes before the parts' are made (memory on a large
+    // change).
     drop(radius);
     if let Some(parts) = split(changeset, &waits.resolved.touched, &engine.classifier) {
         let mut worst = ReviewDepth::Auto;
         let mut worst_likelihood = 0.0_f64;
         let mut described = Vec::new();
-        // The parts are independent: decided on rayon's threads, then
-        // combined in their order. When the change reaches a large share of
-        // the graph, one at a time instead: each part in flight holds a
-        // radius scratch and a result that large, and memory is the bound
-        // there (the answer is the same either way).
-        let decide = |(_, part): &(String, Changeset)| {
-            let part = engine.vet_evidence(std::borrow::Cow::Borrowed(part), &mut Vec::new());
+        // The advice deploys the parts one after another, each once the
+        // one before has rolled out: each part is decided deploying then
+        // (its `deploy_at`), so a freeze or a change in flight that only a
+        // later part meets counts (a counterfactual audit: the third part
+        // of a split met a freeze at 01:45 that every part decided at 00:00
+        // missed, and the split promised owner where following it blocked).
+        // So the parts are decided in order, one at a time.
+        let start = changeset
+            .deploy_at
+            .as_deref()
+            .and_then(|t| crate::context::Timestamp::parse(t).ok())
+            .filter(|&t| t > context.now())
+            .unwrap_or_else(|| context.now());
+        let mut at = start;
+        let mut decided: Vec<(ReviewDepth, f64)> = Vec::with_capacity(parts.len());
+        for (_, part) in &parts {
+            let mut part = part.clone();
+            if at > context.now() {
+                part.deploy_at = Some(at.to_string());
+            }
+            let part = engine.vet_evidence(std::borrow::Cow::Owned(part), &mut Vec::new());
             let d = engine.decide(&part, context, options, None, false, Vec::new());
-            (d.depth, d.likelihood)
-        };
-        let decided: Vec<(ReviewDepth, f64)> =
-            if large || cheap { parts.iter().map(decide).collect() } else { parts.par_iter().map(decide).collect() };
+            let minutes = super::plan::rollout_minutes(engine, d.depth, &d.fired);
+            at = at.saturating_add_seconds(i64::from(minutes).saturating_mul(60));
+            decided.push((d.depth, d.likelihood));
+        }
         for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {
             worst = worst.max(part_depth);
             worst_likelihood = worst_likelihood.max(likelihood);

@@ -369,6 +369,11 @@ pub(crate) fn lost_data<'c>(
                 Some(kept) => !kept,
                 None => {
                     holds_data(r)
+                        // A provider action on no node: what it does is
+                        // not in the plan, and it may purge a database (a
+                        // counterfactual audit: a bare rollback plan lifted
+                        // its block to senior).
+                        || (r.is_provider_action() && r.node.is_none())
                         || r.resource_types()
                             .into_iter()
                             .map(super::rules::guess_kind)
