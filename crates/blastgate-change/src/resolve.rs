@@ -378,6 +378,10 @@ pub fn resolve(
     // test to a change raised its depth). A test deleted, or that only
     // loses lines, still counts.
     let mut is_test: Vec<(bool, bool)> = Vec::with_capacity(changeset.files.len());
+    // Whether the path alone says test: a file stated to be code whose
+    // path says test still ships its lines, but does not vouch for other
+    // tests being left out of the size (see `sized`).
+    let mut path_test: Vec<bool> = Vec::with_capacity(changeset.files.len());
     // Infrastructure files deleted, with the node each path places them on:
     // applied, they destroy what they declared.
     let mut deleted_infrastructure: Vec<(String, Vec<String>)> = Vec::new();
@@ -389,6 +393,7 @@ pub fn resolve(
         let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
         let (kind, overruled) = file_kind(classifier, f);
         is_test.push((kind == ChangeKind::Test, kind == ChangeKind::Test && adds_tests(classifier, f)));
+        path_test.push(classifier.classify(&f.path) == ChangeKind::Test);
         if let Some(stated) = overruled {
             kind_warnings.push(format!(
                 "file `{}` is stated to be {} but its path says {}; counted as {}",
@@ -637,7 +642,7 @@ pub fn resolve(
         id: changeset.id.clone(),
         touched: touched.into_values().collect(),
         kinds,
-        metrics: sized(&changeset.files, &is_test, &crossed),
+        metrics: sized(&changeset.files, &is_test, &path_test, &crossed),
         file_owners: file_owners.into_iter().collect(),
         ownership,
         unowned_files: unowned,
@@ -663,7 +668,18 @@ pub const MAX_TEST_LINES_PER_SHIPPED_LINE: u64 = 10;
 /// line shipped (past that, test paths may hide code: they all count),
 /// and a move across graph nodes counting its moved
 /// lines (`crossed`: see [`FileChange::moved_lines`]).
-fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str>) -> ChangeMetrics {
+///
+/// The lines shipped that license leaving tests out are those of files
+/// that are not tests by their path either (`path_test`): stating `kind:
+/// code` on a test shipped its lines and so left the change's other tests
+/// out of the size, lowering owner to peer (found by the property
+/// `a_stated_kind_never_lowers_the_depth` at 1,000 cases).
+fn sized(
+    files: &[FileChange],
+    is_test: &[(bool, bool)],
+    path_test: &[bool],
+    crossed: &BTreeSet<&str>,
+) -> ChangeMetrics {
     // Tests are left out only in proportion: at most ten lines of tests
     // for each line the change ships. Past that the test paths may hide
     // shipped code (an audit: 3,000 lines in `ab_test.py` beside 10 lines
@@ -673,8 +689,9 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
     let shipped_lines: u64 = files
         .iter()
         .zip(is_test.iter().copied().chain(std::iter::repeat((false, false))))
-        .filter(|(_, (_, adds))| !adds)
-        .map(|(f, _)| f.added)
+        .zip(path_test.iter().copied().chain(std::iter::repeat(false)))
+        .filter(|((_, (_, adds)), by_path)| !adds && !by_path)
+        .map(|((f, _), _)| f.added)
         .fold(0, u64::saturating_add);
     let in_proportion = test_lines <= shipped_lines.saturating_mul(MAX_TEST_LINES_PER_SHIPPED_LINE);
     let count_all = is_test.iter().all(|&(test, _)| test) || !in_proportion;
