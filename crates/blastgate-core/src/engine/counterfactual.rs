@@ -200,7 +200,12 @@ pub(crate) fn explore(
             context,
         );
     }
-    let freeze_end = waits.freeze_end.filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
+    // A wait that ends at the latest instant blastgate holds (a freeze "until
+    // forever") is advice no one can follow: not offered (a counterfactual
+    // audit: it was, and its trial blocked for another reason).
+    let reachable = |end: &crate::context::Timestamp| *end < crate::context::Timestamp::LATEST;
+    let freeze_end =
+        waits.freeze_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
     if let Some(end) = freeze_end {
         // Assessed as it would be then: at the freeze's end, deploying
         // then (the gate answers for now, so waiting means asking again).
@@ -209,7 +214,7 @@ pub(crate) fn explore(
         let then = context.clone().with_now(end);
         try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end}), assessed again then"), &c, &then);
     }
-    let collision_end = waits.in_flight_end.filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
+    let collision_end = waits.in_flight_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
     if let Some(end) = collision_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(end.to_string());
