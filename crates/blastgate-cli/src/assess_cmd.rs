@@ -155,6 +155,13 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             let Ok(clock) = system_clock() else {
                 return Ok(Assessed { context, notes: Vec::new(), deploy_until: None });
             };
+            // Assessed from the clock's instant until the deploy window
+            // after the context's `now` ends, with `diagnostic` saying so.
+            let from_clock = |context: Context, diagnostic: Diagnostic| Assessed {
+                context: context.with_now(clock),
+                notes: vec![diagnostic],
+                deploy_until: Some(stated),
+            };
             match stale(stated, clock, window_minutes) {
                 // Ahead by less than the skew allowed: not stale, but a
                 // freeze in force at the clock's instant that ends before
@@ -167,11 +174,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                          change is assessed from the clock's instant until the deploy window after the context's \
                          `now` ends. Pass the time with --now for reproducible output"
                     );
-                    Ok(Assessed {
-                        context: context.with_now(clock),
-                        notes: vec![Diagnostic::new(Level::Note, "clock", note)],
-                        deploy_until: Some(stated),
-                    })
+                    Ok(from_clock(context, Diagnostic::new(Level::Note, "clock", note)))
                 }
                 None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None }),
                 Some(Apart::Behind) => {
@@ -195,11 +198,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                          `now` ends, so what is in force at either instant counts. Fix the context's `now`, or \
                          pass the time with --now"
                     );
-                    Ok(Assessed {
-                        context: context.with_now(clock),
-                        notes: vec![Diagnostic::new(Level::Warning, "stale-context", note)],
-                        deploy_until: Some(stated),
-                    })
+                    Ok(from_clock(context, Diagnostic::new(Level::Warning, "stale-context", note)))
                 }
             }
         }
