@@ -1499,12 +1499,8 @@ fn push_capped(diagnostics: &mut Vec<Diagnostic>, id: &'static str, warnings: &[
         diagnostics.extend(warnings.iter().map(|w| Diagnostic::new(Level::Warning, id, w.clone())));
         return;
     }
-    let mut sorted: Vec<&String> = warnings.iter().collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let more = sorted.len().saturating_sub(MAX_ENTRY_WARNINGS);
-    diagnostics
-        .extend(sorted.into_iter().take(MAX_ENTRY_WARNINGS).map(|w| Diagnostic::new(Level::Warning, id, w.clone())));
+    let (shown, more) = blastgate_graph::sample_warnings_up_to(warnings.to_vec(), MAX_ENTRY_WARNINGS);
+    diagnostics.extend(shown.into_iter().map(|w| Diagnostic::new(Level::Warning, id, w)));
     if more > 0 {
         diagnostics.push(Diagnostic::new(
             Level::Warning,

@@ -54,11 +54,19 @@ pub const WARNINGS_SHOWN: usize = 3;
 ///
 /// # Complexity
 /// `O(n log n)` in the number of warnings.
-pub fn sample_warnings(mut warnings: Vec<String>) -> (Vec<String>, usize) {
+pub fn sample_warnings(warnings: Vec<String>) -> (Vec<String>, usize) {
+    sample_warnings_up_to(warnings, WARNINGS_SHOWN)
+}
+
+/// [`sample_warnings`] quoting up to `shown` warnings.
+///
+/// # Complexity
+/// `O(n log n)` in the number of warnings.
+pub fn sample_warnings_up_to(mut warnings: Vec<String>, shown: usize) -> (Vec<String>, usize) {
     warnings.sort_unstable();
     warnings.dedup();
-    let more = warnings.len().saturating_sub(WARNINGS_SHOWN);
-    warnings.truncate(WARNINGS_SHOWN);
+    let more = warnings.len().saturating_sub(shown);
+    warnings.truncate(shown);
     (warnings, more)
 }
 
