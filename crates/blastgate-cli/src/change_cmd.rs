@@ -5,8 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use blastgate::change::{
-    AiInvolvement, Changeset, Classifier, CodeOwners, ProvenanceSource, RepoMapping, ResolveOptions, ResolvedChange,
-    ServiceMap, load_changeset, load_plan_with, resolve,
+    AiInvolvement, Changeset, Classifier, CodeOwners, PlanOptions, ProvenanceSource, RepoMapping, ResolveOptions,
+    ResolvedChange, ServiceMap, load_changeset, load_plan_with, resolve,
 };
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Serialize;
@@ -347,14 +347,14 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     let tag_keys = (!input.plan_tag_key.is_empty()).then_some(input.plan_tag_key.as_slice());
     // Made only for plans: it holds every node id (a million at scale,
     // 250 ms an assessment when it was made for every change).
-    let plan_mapping =
-        if plans.is_empty() { None } else { Some(blastgate::change::plan_mapping(&graph, &explicit, tag_keys)?) };
-    for (_, plan) in &plans {
-        let mapping = plan_mapping.clone().unwrap_or_default();
-        let summary = load_plan_with(plan, mapping)?;
-        let full = Naming::AsGiven.of(plan);
-        warnings.extend(summary.warnings.into_iter().map(|w| naming.relabel(w, &full, plan)));
-        changeset.infrastructure.extend(summary.changes);
+    if !plans.is_empty() {
+        let options = PlanOptions::with_mapping(blastgate::change::plan_mapping(&graph, &explicit, tag_keys)?);
+        for (_, plan) in &plans {
+            let summary = load_plan_with(plan, &options)?;
+            let full = Naming::AsGiven.of(plan);
+            warnings.extend(summary.warnings.into_iter().map(|w| naming.relabel(w, &full, plan)));
+            changeset.infrastructure.extend(summary.changes);
+        }
     }
     let mut mapping = RepoMapping::from_graph(&graph);
     let mut mapping_bytes: Vec<Vec<u8>> = Vec::new();

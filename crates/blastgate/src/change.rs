@@ -325,16 +325,17 @@ impl PathMapping for RepoMapping {
 /// [`ChangeError::Io`] if the file cannot be read; otherwise see
 /// [`parse_plan`].
 pub fn load_plan(path: &Path, graph: &FrozenGraph) -> Result<PlanSummary, ChangeError> {
-    load_plan_with(path, plan_mapping(graph, &[], None)?)
+    load_plan_with(path, &PlanOptions::with_mapping(plan_mapping(graph, &[], None)?))
 }
 
-/// [`load_plan`] with `mapping` ([`plan_mapping`]).
+/// [`load_plan`] with `options` (their mapping from [`plan_mapping`]),
+/// made once for any number of plans.
 ///
 /// # Errors
 /// As [`load_plan`].
-pub fn load_plan_with(path: &Path, mapping: ResourceMapping) -> Result<PlanSummary, ChangeError> {
+pub fn load_plan_with(path: &Path, options: &PlanOptions) -> Result<PlanSummary, ChangeError> {
     let bytes = read_input(path)?;
-    parse_plan(&blastgate_ingest::input_name(path), &bytes, &PlanOptions::with_mapping(mapping))
+    parse_plan(&blastgate_ingest::input_name(path), &bytes, options)
 }
 
 /// How a plan's resources map to `graph`'s nodes: module names and tags

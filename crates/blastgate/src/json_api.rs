@@ -383,16 +383,15 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let explicit: Vec<(String, String)> =
         request.plan_map.iter().map(|e| (e.address.clone(), e.node.clone())).collect();
     // Made only for plans: it holds every node id.
-    let mapping = if request.terraform_plans.is_empty() {
-        None
-    } else {
-        Some(crate::change::plan_mapping(&graph, &explicit, request.plan_tag_keys.as_deref())?)
-    };
-    for (i, p) in request.terraform_plans.iter().enumerate() {
-        let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
-        let summary = parse_plan(&name, &bytes, &PlanOptions::with_mapping(mapping.clone().unwrap_or_default()))?;
-        changeset.infrastructure.extend(summary.changes);
-        plan_warnings.extend(summary.warnings);
+    if !request.terraform_plans.is_empty() {
+        let mapping = crate::change::plan_mapping(&graph, &explicit, request.plan_tag_keys.as_deref())?;
+        let options = PlanOptions::with_mapping(mapping);
+        for (i, p) in request.terraform_plans.iter().enumerate() {
+            let (name, bytes) = read(p, &format!("terraform_plans[{i}]"), Shape::Json)?;
+            let summary = parse_plan(&name, &bytes, &options)?;
+            changeset.infrastructure.extend(summary.changes);
+            plan_warnings.extend(summary.warnings);
+        }
     }
     let now = match &request.now {
         Some(t) => Some(Timestamp::parse(t).map_err(|e| Failure::Request(format!("`now`: {}", e.message())))?),
