@@ -326,6 +326,7 @@ pub fn resolve(
     let mut ownership = Vec::new();
     let mut unowned = Vec::new();
 
+    let mut unknown: Option<(String, String)> = None;
     let mut touch =
         |id: &str, by: ChangedBy, kind: Option<ChangeKind>, place: String, warnings: &mut Vec<String>| match graph
             .index_of(id)
@@ -355,22 +356,30 @@ pub fn resolve(
                     entry.via.insert(at, by);
                     entry.via.truncate(MAX_REASONS);
                 }
-                Ok(())
             }
             None if options.allow_unknown_services => {
                 warnings.push(format!("{place}: `{id}` is not in the graph; it adds no blast radius"));
-                Ok(())
             }
-            None => Err(ChangeError::UnknownService(
-                ErrorDetail::new(file, place, id, "service not in the graph").with_help_text(suggest(graph, id)),
-            )),
+            // Noted, and the change read on: the error names the smallest
+            // unknown id (then place), not the first met, so that the
+            // answer does not depend on the order of the changeset's lists
+            // (a determinism audit: the first unknown service was the
+            // error, the others warnings, and reordering swapped them).
+            None => {
+                if unknown
+                    .as_ref()
+                    .is_none_or(|(i, p): &(String, String)| (id, place.as_str()) < (i.as_str(), p.as_str()))
+                {
+                    unknown = Some((id.to_owned(), place));
+                }
+            }
         };
 
     // Places name an entry by what it says (its path, id or address), not
     // by its position: the same changeset with its lists in another order
     // has the same digest, and must give the same bytes.
     for s in &changeset.services {
-        touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings)?;
+        touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings);
     }
     let mut crossed: BTreeSet<&str> = BTreeSet::new();
     // Which files are tests, and which of them add tests (`adds_tests`):
@@ -448,7 +457,7 @@ pub fn resolve(
             ));
         }
         for s in &services {
-            touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("file `{}`", f.path), &mut warnings)?;
+            touch(s, ChangedBy::File(f.path.clone()), Some(kind), format!("file `{}`", f.path), &mut warnings);
         }
         // Code whose path places it nowhere deploys somewhere the gate
         // cannot see, whatever `service` it states (a claim: it adds its
@@ -488,7 +497,7 @@ pub fn resolve(
                     Some(kind),
                     format!("file `{}` (renamed from `{old}`)", f.path),
                     &mut warnings,
-                )?;
+                );
             }
             if left.is_empty() && !services.is_empty() {
                 unmapped.push(old.to_owned());
@@ -524,7 +533,7 @@ pub fn resolve(
                 kind,
                 format!("resource `{}`", r.address),
                 &mut warnings,
-            )?;
+            );
             // A stated `node` is a claim, as a file's `service` is: every
             // node a module of the address names counts too, unless it
             // depends on the stated node, so that
@@ -563,7 +572,7 @@ pub fn resolve(
                     kind,
                     format!("resource `{}`", r.address),
                     &mut warnings,
-                )?;
+                );
                 module_nodes.push(other.to_owned());
             }
         } else if r.node.is_none() && !inert {
@@ -578,7 +587,7 @@ pub fn resolve(
                     Some(ChangeKind::Infrastructure),
                     format!("resource `{}`", r.address),
                     &mut warnings,
-                )?;
+                );
                 module_nodes.push(other.to_owned());
             }
         }
@@ -618,6 +627,11 @@ pub fn resolve(
                 }
             }
         }
+    }
+    if let Some((id, place)) = unknown {
+        return Err(ChangeError::UnknownService(
+            ErrorDetail::new(file, place, &id, "service not in the graph").with_help_text(suggest(graph, &id)),
+        ));
     }
     // Listed in order, whatever the order of the changeset's entries:
     // entries sharing an address by all they say (found by a determinism

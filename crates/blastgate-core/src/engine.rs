@@ -1626,7 +1626,7 @@ pub(crate) struct LeastSenior<'a> {
 /// The least senior of the author and the contributors of `changeset`
 /// (vetted: levels from the context's people list when it has one): an
 /// absent level or one off the policy's scale is the lowest (fail closed);
-/// the author on a tie, then the first contributor. A senior's commit on
+/// the author on a tie, then the contributor with the smallest id. A senior's commit on
 /// top of a junior's AI-assisted ones must not make the change a senior's
 /// (an audit).
 pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> LeastSenior<'a> {
@@ -1635,11 +1635,11 @@ pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> Lea
     let mut least = LeastSenior { contributor: None, seniority: changeset.author.seniority.as_deref() };
     let mut least_rank = rank(least.seniority);
     for c in &changeset.contributors {
-        if least_rank.is_none() {
-            break;
-        }
         let r = rank(c.seniority.as_deref());
-        if r < least_rank {
+        // On a tie the author, else the smallest id: the contributor named
+        // must not depend on the order of the list (a determinism audit).
+        let smaller_id = least.contributor.is_some_and(|id| c.id.as_str() < id);
+        if r < least_rank || (r == least_rank && smaller_id) {
             least = LeastSenior { contributor: Some(c.id.as_str()), seniority: c.seniority.as_deref() };
             least_rank = r;
         }
@@ -1649,9 +1649,14 @@ pub(crate) fn least_senior<'a>(engine: &Engine, changeset: &'a Changeset) -> Lea
 
 /// Everyone who may not approve `changeset`: its author and its
 /// contributors, the empty ids left out, sorted and deduplicated with
-/// ASCII case ignored (the first spelling kept).
+/// ASCII case ignored (the author's spelling kept, else the smallest).
 pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<String> {
-    let ids = std::iter::once(changeset.author.id.as_str()).chain(changeset.contributors.iter().map(|c| c.id.as_str()));
+    // The author first, then the contributors in sorted order: of two
+    // spellings of one person (`Amy`, `amy`) the one kept does not depend
+    // on the order the changeset lists them in (a determinism audit).
+    let mut contributors: Vec<&str> = changeset.contributors.iter().map(|c| c.id.as_str()).collect();
+    contributors.sort_unstable();
+    let ids = std::iter::once(changeset.author.id.as_str()).chain(contributors);
     let mut by_key: std::collections::BTreeMap<String, String> = Default::default();
     // One look-up table, not a scan of the people per person of the change.
     let people = context.people_by_id();

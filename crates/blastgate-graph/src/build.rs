@@ -147,13 +147,9 @@ impl GraphBuilder {
             }
         }
         let mut warnings = Warnings::default();
-        for fragment in &fragments {
-            for w in &fragment.warnings {
-                warnings.push(w.clone());
-            }
-            if fragment.self_loops > crate::SELF_LOOP_WARNINGS {
-                let more = fragment.self_loops - crate::SELF_LOOP_WARNINGS;
-                warnings.push(Warning::new(&fragment.file, "", format!("{more} more self-loops dropped")));
+        for fragment in &mut fragments {
+            for w in std::mem::take(&mut fragment.warnings).into_iter().chain(fragment.self_loop_warnings()) {
+                warnings.push(w);
             }
         }
         let mut records = edges::Records::default();
@@ -212,26 +208,111 @@ pub(crate) fn petgraph_of(offsets: &[u32], targets: &[u32]) -> DiGraph<(), (), u
     graph
 }
 
+/// The graph's warnings: the first [`MAX_WARNINGS`] in [`warning_order`],
+/// then one warning counting the rest. Chosen by that order, not first
+/// come, so that which are kept does not depend on the order of the input
+/// (files given in another order, lines moved: a determinism guarantee);
+/// held in a bounded heap, so that a hostile input's millions of warnings
+/// cost no more memory than a thousand.
 #[derive(Default)]
 pub(crate) struct Warnings {
-    kept: Vec<Warning>,
+    kept: std::collections::BinaryHeap<Ordered>,
     dropped: usize,
+}
+
+/// A warning ordered by [`warning_order`] (a heap keeps the greatest on
+/// top, the one to drop first).
+struct Ordered(Warning);
+
+impl PartialEq for Ordered {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Ordered {}
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        warning_order(&self.0, &other.0)
+    }
+}
+
+/// The order graph warnings are listed in: by file name, then by place in
+/// the file with numbers compared as numbers (`line 9` before `line 10`,
+/// `[2]` before `[10]`; warnings about the whole file, with no place, such
+/// as counts of the rest, last), then by message. For one file that is the
+/// order of the file itself.
+pub(crate) fn warning_order(a: &Warning, b: &Warning) -> std::cmp::Ordering {
+    a.file()
+        .cmp(b.file())
+        .then_with(|| a.place().is_empty().cmp(&b.place().is_empty()))
+        .then_with(|| natural_order(a.place(), b.place()))
+        .then_with(|| a.message().cmp(b.message()))
+        .then_with(|| a.place().cmp(b.place()))
+}
+
+/// Compares `a` and `b` with runs of ASCII digits compared as numbers
+/// (of any length: by value, then by how many leading zeros), the rest
+/// byte by byte.
+pub(crate) fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (Some((da, ra)), Some((db, rb))) = (a.split_at_checked(digits(a)), b.split_at_checked(digits(b)))
+                else {
+                    return a.cmp(b);
+                };
+                // The digits after any leading zeros: the longer is the
+                // greater number, else the first that differs decides.
+                let zeros = |d: &[u8]| d.iter().take_while(|&&c| c == b'0').count();
+                let (va, vb) = (da.get(zeros(da)..).unwrap_or_default(), db.get(zeros(db)..).unwrap_or_default());
+                let order = va.len().cmp(&vb.len()).then_with(|| va.cmp(vb)).then_with(|| da.len().cmp(&db.len()));
+                if order.is_ne() {
+                    return order;
+                }
+                (a, b) = (ra, rb);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                (a, b) = (a.get(1..).unwrap_or_default(), b.get(1..).unwrap_or_default());
+            }
+        }
+    }
 }
 
 impl Warnings {
     pub(crate) fn push(&mut self, w: Warning) {
+        let w = Ordered(w);
         if self.kept.len() < MAX_WARNINGS {
             self.kept.push(w);
-        } else {
-            self.dropped += 1;
+            return;
+        }
+        self.dropped += 1;
+        if let Some(mut top) = self.kept.peek_mut()
+            && w < *top
+        {
+            *top = w;
         }
     }
 
-    fn finish(mut self) -> Vec<Warning> {
+    fn finish(self) -> Vec<Warning> {
+        let mut kept: Vec<Warning> = self.kept.into_sorted_vec().into_iter().map(|Ordered(w)| w).collect();
         if self.dropped > 0 {
-            self.kept.push(Warning::new("(all inputs)", "", format!("{} more warnings not shown", self.dropped)));
+            kept.push(Warning::new("(all inputs)", "", format!("{} more warnings not shown", self.dropped)));
         }
-        self.kept
+        kept
     }
 }
 
@@ -1013,6 +1094,60 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_places_compare_as_numbers() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        for (a, b, order) in [
+            ("line 9", "line 10", Less),
+            ("line 10", "line 9", Greater),
+            ("line 10", "line 10", Equal),
+            ("$.a[2].b", "$.a[10].b", Less),
+            ("line 007", "line 7", Greater),
+            ("line 7", "line 8, column 1", Less),
+            ("", "line 1", Less),
+            ("line 99999999999999999999999", "line 100000000000000000000000", Less),
+            ("a", "1", Greater),
+        ] {
+            assert_eq!(natural_order(a, b), order, "{a} / {b}");
+        }
+    }
+
+    /// Past [`MAX_WARNINGS`], which warnings are kept (and the bytes of
+    /// everything that lists them) must not depend on the order the input
+    /// states them in: the first thousand in place order are kept, not
+    /// the first thousand met.
+    #[test]
+    fn warnings_kept_do_not_depend_on_input_order() {
+        let graph_with = |order: &[usize], files: &[&str]| {
+            let fragments = files
+                .iter()
+                .map(|file| {
+                    let mut f = fragment(file, Origin::Listed);
+                    let a = f.node("a", String::new).unwrap();
+                    let b = f.node("b", String::new).unwrap();
+                    f.edge(a, b, EdgeSpec::default()).unwrap();
+                    for &i in order {
+                        f.warn(format!("line {i}"), format!("odd line {i}"));
+                    }
+                    f
+                })
+                .collect();
+            build(fragments, false).unwrap().warnings().to_vec()
+        };
+        let forward: Vec<usize> = (1..=1500).collect();
+        let backward: Vec<usize> = forward.iter().rev().copied().collect();
+        let mut scrambled = forward.clone();
+        scrambled.sort_by_key(|&i| (i * 7919) % 1500);
+        let kept = graph_with(&forward, &["x.edges", "w.edges"]);
+        assert_eq!(kept.len(), MAX_WARNINGS + 1);
+        assert_eq!(kept, graph_with(&backward, &["w.edges", "x.edges"]));
+        assert_eq!(kept, graph_with(&scrambled, &["x.edges", "w.edges"]));
+        // The first file's by name, in line order, then the count.
+        assert_eq!((kept[0].file(), kept[0].place()), ("w.edges", "line 1"));
+        assert_eq!(kept[MAX_WARNINGS - 1].place(), "line 1000");
+        assert_eq!(kept[MAX_WARNINGS].message(), "2000 more warnings not shown");
+    }
+
+    #[test]
     fn attributes_merge_by_trust_then_risk() {
         let mut listed = fragment("a.edges", Origin::Listed);
         let web = listed.node("web", String::new).unwrap();
@@ -1352,7 +1487,10 @@ mod tests {
                 (edges, graph.warnings().to_vec(), reverse)
             };
             let one = run(1);
-            assert!(one.1.iter().any(|w| w.message().contains("self-loop")));
+            // Self-loops warned of; with probabilities, the conflicts
+            // between duplicate edges fill the thousand kept first.
+            let expected = if with_probabilities { "`probability` is" } else { "self-loop" };
+            assert!(one.1.iter().any(|w| w.message().contains(expected)));
             assert_eq!(run(3), one, "probabilities: {with_probabilities}");
         }
     }

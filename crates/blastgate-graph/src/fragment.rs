@@ -91,9 +91,12 @@ pub struct GraphFragment {
     /// `edges`, ascending.
     pub(crate) edge_specs: Vec<(u32, EdgeSpec)>,
     pub(crate) warnings: Vec<Warning>,
-    /// Self-loops the source stated (dropped, the first
-    /// [`SELF_LOOP_WARNINGS`] with a warning each).
+    /// Self-loops the source stated (dropped, [`SELF_LOOP_WARNINGS`] of
+    /// them with a warning each: those in `self_loop_sample`).
     pub(crate) self_loops: usize,
+    /// The self-loops warned of: the first [`SELF_LOOP_WARNINGS`] by node
+    /// id, then place (see [`GraphFragment::self_loop`]), in that order.
+    pub(crate) self_loop_sample: Vec<(Box<str>, String)>,
     /// Other names of declared nodes, for sources that do not know their
     /// ids (alias, local id, rank: lower wins a shared alias).
     pub(crate) aliases: Vec<(Box<str>, u32, u8)>,
@@ -124,6 +127,7 @@ impl GraphFragment {
             edge_specs: Vec::new(),
             warnings: Vec::new(),
             self_loops: 0,
+            self_loop_sample: Vec::new(),
             aliases: Vec::new(),
             renamed: false,
             trace_links: false,
@@ -200,6 +204,7 @@ impl GraphFragment {
             edge_specs: Vec::new(),
             warnings: Vec::new(),
             self_loops: 0,
+            self_loop_sample: Vec::new(),
             aliases: Vec::new(),
             renamed: false,
             trace_links: false,
@@ -264,15 +269,43 @@ impl GraphFragment {
 
     /// Drops the edge from `node` (a local id) to itself, which the source
     /// states at `place` (a line, a JSON path): a node depending on itself
-    /// adds no blast radius. The first [`SELF_LOOP_WARNINGS`] of a source
-    /// get a warning naming the place; the graph's warnings count the rest.
+    /// adds no blast radius. [`SELF_LOOP_WARNINGS`] of a source get a
+    /// warning naming the place ([`GraphFragment::self_loop_warnings`]):
+    /// the first by node id, then place, not the first met, so that which
+    /// are named does not depend on the order of the source's lines (a
+    /// determinism audit); the graph's warnings count the rest.
+    ///
+    /// # Complexity
+    /// `O(log k)` a self-loop and `place` called only for one that joins
+    /// the sample of `k` = [`SELF_LOOP_WARNINGS`].
     pub fn self_loop(&mut self, node: u32, place: impl FnOnce() -> String) {
         self.self_loops += 1;
-        if self.self_loops <= SELF_LOOP_WARNINGS {
-            let id = self.ids.get(node as usize).map_or("", |id| &**id);
-            let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
-            self.warn(place(), message);
+        let id = self.ids.get(node as usize).map_or("", |id| &**id);
+        let full = self.self_loop_sample.len() >= SELF_LOOP_WARNINGS;
+        if full && self.self_loop_sample.last().is_some_and(|(last, _)| id > &**last) {
+            return;
         }
+        let place = place();
+        let at = self
+            .self_loop_sample
+            .partition_point(|(i, p)| (**i).cmp(id).then_with(|| crate::build::natural_order(p, &place)).is_le());
+        if at < SELF_LOOP_WARNINGS {
+            self.self_loop_sample.insert(at, (id.into(), place));
+            self.self_loop_sample.truncate(SELF_LOOP_WARNINGS);
+        }
+    }
+
+    /// The warnings of the self-loops [`GraphFragment::self_loop`] named,
+    /// and one counting the rest. Not among [`GraphFragment::warnings`]:
+    /// the graph's builder adds them.
+    pub fn self_loop_warnings(&self) -> Vec<Warning> {
+        let named = self.self_loop_sample.iter().map(|(id, place)| {
+            let message = format!("self-loop dropped: `{}` depends on itself, which adds no blast radius", shorten(id));
+            Warning::new(&self.file, place.as_str(), message)
+        });
+        let more = self.self_loops.saturating_sub(self.self_loop_sample.len());
+        let count = (more > 0).then(|| Warning::new(&self.file, "", format!("{more} more self-loops dropped")));
+        named.chain(count).collect()
     }
 
     /// Holds back the data edge from `node` to itself that the source

@@ -70,7 +70,7 @@ mod lines;
 mod names;
 mod write;
 
-use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, SELF_LOOP_WARNINGS, check_id, limits};
+use blastgate_graph::{GraphError, GraphFragment, Origin, Probability, check_id, limits};
 
 use lines::{Place, lossy, plain_line, read_line, unescaped_copy};
 use names::{INLINE, Key, Names};
@@ -113,7 +113,6 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     for (node, line) in out.self_loops {
         fragment.self_loop(node, || format!("line {line}"));
     }
-    fragment.more_self_loops(out.more_self_loops);
     if let Some(header) = out.header {
         fragment.warn(
             format!("line {}", header.line),
@@ -147,7 +146,6 @@ fn parse_lines<'a>(file: &'a str, input: &'a [u8], text: &'a [u8]) -> Result<Out
             probabilities: Vec::new(),
             header: None,
             self_loops: Vec::new(),
-            more_self_loops: 0,
         },
         names: Names::with_capacity(nodes),
         batch: Vec::with_capacity(BATCH),
@@ -367,21 +365,17 @@ struct Output<'a> {
     probabilities: Vec<(u32, Probability)>,
     /// The header row skipped, if any.
     header: Option<header::Header>,
-    /// The first [`SELF_LOOP_WARNINGS`] self-loops, dropped: node and line.
+    /// The self-loops, dropped: node and line. All of them (16 bytes a
+    /// line, as an edge's), since which `SELF_LOOP_WARNINGS` are named
+    /// goes by node id, known only once every name is read.
     self_loops: Vec<(u32, usize)>,
-    /// How many more were dropped.
-    more_self_loops: usize,
 }
 
 impl Output<'_> {
     /// Drops the line `number`'s edge from `node` to itself.
     #[cold]
     fn self_loop(&mut self, node: u32, number: usize) {
-        if self.self_loops.len() < SELF_LOOP_WARNINGS {
-            self.self_loops.push((node, number));
-        } else {
-            self.more_self_loops += 1;
-        }
+        self.self_loops.push((node, number));
     }
 
     fn edge(&mut self, file: &str, from: u32, to: u32, probability: Option<Probability>) -> Result<(), GraphError> {
@@ -464,11 +458,27 @@ mod tests {
             shown[0],
             "deps.edges: line 2: self-loop dropped: `s0` depends on itself, which adds no blast radius"
         );
+        // The ten named are the first by id (`s10` before `s2`), listed
+        // in line order.
         assert_eq!(
             shown[9],
-            "deps.edges: line 11: self-loop dropped: `s9` depends on itself, which adds no blast radius"
+            "deps.edges: line 14: self-loop dropped: `s12` depends on itself, which adds no blast radius"
         );
         assert_eq!(shown[10], "deps.edges: 3 more self-loops dropped");
+        // Which are named does not depend on the order of the lines (a
+        // determinism audit: the first ten lines were named).
+        let named = |text: &str| -> Vec<String> {
+            let mut ids: Vec<String> = graph(text)
+                .warnings()
+                .iter()
+                .filter_map(|w| w.message().split('`').nth(1).map(str::to_owned))
+                .collect();
+            ids.sort();
+            ids
+        };
+        let reversed: String = text.lines().rev().map(|l| format!("{l}\n")).collect();
+        assert_eq!(named(&reversed), named(&text));
+        assert_eq!(named(&text), ["s0", "s1", "s10", "s11", "s12", "s2", "s3", "s4", "s5", "s6"]);
     }
 
     #[test]

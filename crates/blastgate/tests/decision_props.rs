@@ -33,8 +33,8 @@ use blastgate::assess::{
     to_json,
 };
 use blastgate::change::{
-    AiInvolvement, ChangeKind, Changeset, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange,
-    parse_changeset,
+    AiInvolvement, ChangeKind, Changeset, Contributor, FileChange, FileStatus, HistoryMetrics, InfraAction,
+    InfraChange, parse_changeset,
 };
 use blastgate::context::{
     Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Person, Severity, Timestamp,
@@ -744,6 +744,7 @@ fn difference(a: &str, b: &str) -> String {
 #[derive(Debug, Clone, Copy)]
 enum List {
     Services,
+    Contributors,
     Labels,
     Files,
     Infrastructure,
@@ -766,6 +767,7 @@ fn check_order(
     let (mut c, mut ctx) = (change.clone(), context.clone());
     match list {
         List::Services => c.services = permute(&change.services, keys),
+        List::Contributors => c.contributors = permute(&change.contributors, keys),
         List::Labels => c.labels = permute(&change.labels, keys),
         List::Files => c.files = permute(&change.files, keys),
         List::Infrastructure => c.infrastructure = permute(&change.infrastructure, keys),
@@ -790,6 +792,31 @@ proptest! {
     fn service_and_label_order_does_not_matter((g, change, context) in scenario(), (ks, kl) in (keys(), keys())) {
         check_order(&g, &change, &context, List::Services, &ks)?;
         check_order(&g, &change, &context, List::Labels, &kl)?;
+    }
+
+    /// Contributors (some one person under two spellings) and services
+    /// the graph lacks, in any order: the same bytes. (A determinism
+    /// audit: the contributors' order changed the input digest and the
+    /// spelling excluded, and the unknown service named by the error was
+    /// the first listed.)
+    #[test]
+    fn contributor_and_unknown_service_order_does_not_matter(
+        (g, change, context) in scenario(),
+        people in proptest::collection::vec((0..6usize, proptest::option::of(0..SENIORITY.len())), 0..5),
+        ghosts in proptest::collection::vec(0..4usize, 0..3),
+        (kc, ks) in (keys(), keys()),
+    ) {
+        let mut c = change;
+        c.contributors = people
+            .iter()
+            .map(|&(i, s)| Contributor {
+                id: ["amy", "Amy", "zed", "bo", "BO", "cy"][i].to_owned(),
+                seniority: s.map(|s| SENIORITY[s].to_owned()),
+            })
+            .collect();
+        c.services.extend(ghosts.iter().map(|g| format!("ghost-{g}")));
+        check_order(&g, &c, &context, List::Contributors, &kc)?;
+        check_order(&g, &c, &context, List::Services, &ks)?;
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! order of source files or of lines within them does not matter; it is
 //! hashed in fixed chunks on rayon's threads, then the chunks' digests. Documents are hashed as JSON with
 //! sorted keys, and the lists whose order carries no meaning (files,
-//! services, resources, labels, incidents, budgets, freezes, changes in
+//! services, resources, labels, contributors, incidents, budgets, freezes, changes in
 //! flight, rules) are sorted first.
 
 use blastgate_change::Changeset;
@@ -234,7 +234,7 @@ pub(crate) fn input_digest(
             "changeset",
             canonical_with(
                 changeset,
-                &["services", "files", "infrastructure", "labels", "infrastructure.*.replace_paths"],
+                &["services", "files", "infrastructure", "labels", "contributors", "infrastructure.*.replace_paths"],
                 normalize_deploy_at,
             ),
         ),
