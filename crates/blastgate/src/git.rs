@@ -467,6 +467,35 @@ const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--en
 /// command line; the history log then reads every commit and filters.
 const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 
+/// Most pathspecs a history log is given ([`pathspecs`]). git compares
+/// every entry of every tree it walks with every pathspec: 1,000 touched
+/// files over 2,500 commits took 38 s, 5,000 commits 75 s (a complexity
+/// audit), where a log of their folders takes a fraction of a second.
+const MAX_PATHSPECS: usize = 64;
+
+/// The pathspecs a history log of `paths` is given: the paths themselves
+/// when there are at most [`MAX_PATHSPECS`], else their folders, a level up
+/// at a time until at most that many remain, else none (the whole
+/// history). Broader pathspecs find more commits, which the history
+/// metrics filter by the touched paths themselves, so the metrics stay
+/// exact; the log's cap of commits is then reached sooner (its metrics
+/// then absent, scored as risky, as for any cut log). Sorted, distinct.
+fn pathspecs<'a>(paths: &[&'a str]) -> Vec<&'a str> {
+    let mut specs: std::collections::BTreeSet<&str> = paths.iter().copied().collect();
+    while specs.len() > MAX_PATHSPECS {
+        let mut up = std::collections::BTreeSet::new();
+        for spec in &specs {
+            match spec.rsplit_once('/') {
+                Some((folder, _)) if !folder.is_empty() => up.insert(folder),
+                // A file at the top: only the whole history holds it.
+                _ => return Vec::new(),
+            };
+        }
+        specs = up;
+    }
+    specs.into_iter().collect()
+}
+
 /// The most commits a range may hold to be checked as reverts (each check
 /// runs four git commands); a longer range gets no `revert` label.
 pub const MAX_VERIFIED_REVERTS: usize = 20;
@@ -1160,8 +1189,9 @@ impl<'a> Git<'a> {
             return Ok(CommitLog { commits: Vec::new(), complete: true });
         }
         let mut args = vec![OsString::from(base), OsString::from("--")];
-        if paths.iter().map(|p| p.len()).sum::<usize>() <= MAX_PATHSPEC_BYTES {
-            args.extend(paths.iter().map(OsString::from));
+        let specs = pathspecs(&paths);
+        if specs.iter().map(|p| p.len()).sum::<usize>() <= MAX_PATHSPEC_BYTES {
+            args.extend(specs.iter().map(OsString::from));
         }
         unknown_if_too_big(self.history_log(&args))
     }
@@ -1292,7 +1322,25 @@ fn clip(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::git_version;
+    use super::{MAX_PATHSPECS, git_version, pathspecs};
+
+    #[test]
+    fn many_paths_are_logged_by_their_folders() {
+        let few = ["src/a/x.go", "src/b/y.go", "README.md"];
+        assert_eq!(pathspecs(&few), ["README.md", "src/a/x.go", "src/b/y.go"]);
+        let many: Vec<String> = (0..1000).map(|i| format!("src/s{}/pkg{i}/f.go", i % 50)).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        // 1,000 folders `src/sN/pkgM`, then the 50 `src/sN`.
+        let specs = pathspecs(&many);
+        assert_eq!(specs.len(), 50);
+        assert!(specs.len() <= MAX_PATHSPECS && specs.iter().all(|s| s.starts_with("src/s")));
+        // A file at the top among too many: the whole history.
+        let mut with_top = many.clone();
+        with_top.push("Makefile");
+        let deep: Vec<String> = (0..100).map(|i| format!("t{i}/x")).collect();
+        with_top.extend(deep.iter().map(String::as_str));
+        assert!(pathspecs(&with_top).is_empty());
+    }
 
     #[test]
     fn git_versions_read_as_major_and_minor() {

@@ -555,6 +555,50 @@ fn history_metrics_on_a_small_history() {
     assert_eq!((change.history, change.id.as_str()), (None, "pr-7"));
 }
 
+/// A change of more files than the history log names one by one (its
+/// folders, or the whole history, are logged instead; a complexity audit:
+/// 1,000 files took git 38 s) has the same metrics: commits that touch
+/// only other files, in the same folders or elsewhere, do not count.
+#[test]
+fn history_metrics_of_a_change_of_many_files() {
+    // Without a file at the top, the folder `svc` is logged; with one, the
+    // whole history.
+    for top in [false, true] {
+        let repo = Repo::new(if top { "history-many-top" } else { "history-many" });
+        let ann = ("Ann", "ann@example.com");
+        let bob = ("Bob", "bob@example.com");
+        let cy = ("Cy", "cy@example.com");
+        for i in 0..80 {
+            repo.write(&format!("svc/m{i}/a.txt"), &lines(2, "a"));
+        }
+        repo.write("svc/m0/other.txt", b"other\n");
+        repo.write("README.md", b"readme\n");
+        repo.commit_as(ann, 0.0, "Initial");
+        repo.write("svc/m1/a.txt", &lines(3, "a"));
+        repo.commit_as(bob, 10.0, "Grow m1");
+        // Beside touched files, and at the top: neither counts.
+        repo.write("svc/m0/other.txt", b"other 2\n");
+        repo.write("README.md", b"readme 2\n");
+        let base = repo.commit_as(cy, 20.0, "Other files");
+        for i in 0..80 {
+            repo.write(&format!("svc/m{i}/a.txt"), &lines(4, "a"));
+        }
+        if top {
+            repo.write("TOP.md", b"top\n");
+        }
+        let head = repo.commit_as(ann, 30.0, "Grow every a");
+
+        let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+        assert_eq!(change.files.len(), 80 + usize::from(top));
+        let h = change.history.expect("history metrics");
+        // Ann (day 0, every file) and Bob (day 10, m1); not Cy.
+        assert_eq!((h.ndev, h.nuc), (Some(2.0), Some(2.0)), "top: {top}");
+        // m1 last changed on day 10, the other 79 on day 0 (TOP.md is new).
+        let age = (10.0 + 79.0 * 20.0) / 80.0;
+        assert!((h.age.unwrap() - age).abs() < 1e-9, "{:?} vs {age}", h.age);
+    }
+}
+
 #[test]
 fn fix_flag_needs_every_commit_to_be_a_fix() {
     let repo = Repo::new("fix");
