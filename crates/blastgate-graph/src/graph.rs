@@ -170,10 +170,27 @@ pub fn escape_dot(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            // Graphviz decodes character references (`&#10;`, `&#x202e;`)
+            // in labels: an id could add a line or a character ids may not
+            // hold (a rendering audit).
+            '&' => out.push_str("&amp;"),
             '\n' => out.push_str("\\n"),
             c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_dot;
+
+    /// Graphviz decodes character references in labels: an id must not
+    /// add a line or a character ids may not hold (a rendering audit).
+    #[test]
+    fn dot_labels_hold_no_character_references() {
+        assert_eq!(escape_dot("a&#10;tier 3&#x202e;"), "a&amp;#10;tier 3&amp;#x202e;");
+        assert_eq!(escape_dot("say \"hi\"\\"), "say \\\"hi\\\"\\\\");
+    }
 }

@@ -177,27 +177,81 @@ fn people(n: u32) -> String {
 /// Text for Markdown: the characters that make markup backslash-escaped
 /// (CommonMark renders `\*` as `*`), so nothing from an input becomes
 /// markup in a pull request comment: no HTML (`<img>`, `</details>`, an
-/// entity such as `&#x202e;`), link (`[text](url)`, a bare `https://...`,
-/// `www.` or e-mail address, which the escaped `:` and `.` keep from being
+/// entity such as `&#x202e;`), link (`[text](url)`, a bare `https://...`
+/// or `www.` address, which the escaped `:` and `.` keep from being
 /// linked), emphasis (`**Decision: auto**`, `_x_`), strike-through, code
-/// span, table cell (`|`), image (`!`) or math (`$`); hidden characters
-/// are shown as escapes and line breaks become spaces. Engine messages
-/// quote ids between backticks, which then show as backticks. `@` stays:
-/// the approvers a report names are team handles, meant to be notified.
+/// span, table cell (`|`), image (`!`) or math (`$`), and nothing starts a
+/// block where the text starts a line or list item: no heading (`#`), list
+/// (`-`, `+`, `1)`) or code block (leading spaces, written as `&#32;`).
+/// `@` and `#` are followed by an empty HTML comment, which shows nothing
+/// but splits the text, so that no `@team`, e-mail address or `owner/repo#1`
+/// an input holds notifies anyone, links or cross-references (a rendering
+/// audit: a commit's author `@org/security` was pinged); the approvers'
+/// own team handles are written apart, by [`approval_markdown`]. Hidden
+/// characters are shown as escapes and line breaks become spaces. Engine
+/// messages quote ids between backticks, which then show as backticks.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let body = s.trim_start_matches([' ', '\t']);
+    for c in s.get(..s.len() - body.len()).unwrap_or_default().chars() {
+        out.push_str(if c == ' ' { "&#32;" } else { "&#9;" });
+    }
+    // Whether only digits came before: `1)` would start a list.
+    let mut number = true;
+    for (i, c) in body.chars().enumerate() {
+        let after_number = number && i > 0;
+        number &= c.is_ascii_digit();
         match c {
             '\n' | '\r' => out.push(' '),
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '|' | '!' | '$' | '&' | ':' | '.' => {
                 out.push('\\');
                 out.push(c);
             }
+            ')' if after_number => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' | '#' => {
+                out.push(c);
+                out.push_str("<!-- -->");
+            }
             c if blastgate::graph::is_hidden(c) => out.push_str(&format!("\\\\u{{{:x}}}", u32::from(c))),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// An approval requirement for Markdown: its teams as handles that notify
+/// (`@org/payments`, when a team is written as one: the graph's owners and
+/// CODEOWNERS', the people the requirement asks), anything else as
+/// [`text`].
+fn approval_markdown(p: &blastgate::assess::Approval) -> String {
+    approval_markdown_of(p.role.as_str(), p.count, &p.teams, p.min_seniority.as_deref(), &p.reason)
+}
+
+/// [`approval_markdown`] of an approval's parts.
+fn approval_markdown_of(role: &str, count: u32, teams: &[String], min_seniority: Option<&str>, reason: &str) -> String {
+    let handle = |t: &str| {
+        t.strip_prefix('@').is_some_and(|name| {
+            !name.is_empty()
+                && name.split('/').count() <= 2
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+                && !name.starts_with(['/', '.'])
+                && !name.ends_with(['/', '.'])
+        })
+    };
+    let teams = if teams.is_empty() {
+        "any team".to_owned()
+    } else {
+        teams.iter().map(|t| if handle(t) { t.clone() } else { text(t) }).collect::<Vec<_>>().join(" or ")
+    };
+    let seniority = min_seniority.map(|s| format!(", {} or above", text(s))).unwrap_or_default();
+    format!("{role} x{count} from {teams}{seniority}: {}", text(reason))
 }
 
 /// A Markdown code span holding `s` as written: fenced with one backtick
@@ -213,11 +267,11 @@ fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// A Mermaid node label: quoted, with `"`, `#`, `<`, `>`, `%` and `` ` ``
-/// written as Mermaid's entity codes (`#quot;`, `#35;`, `#60;`, `#62;`,
-/// `#37;`, `#96;`), so an id cannot close the label, become HTML (`<br>`,
-/// `<img>`) in a rendered comment or a directive, line breaks as spaces and
-/// hidden characters as escapes.
+/// A Mermaid node label: quoted, with `"`, `#`, `<`, `>`, `%`, `&` and
+/// `` ` `` written as Mermaid's entity codes (`#quot;`, `#35;`, `#60;`,
+/// `#62;`, `#37;`, `#38;`, `#96;`), so an id cannot close the label, become
+/// HTML (`<br>`, `<img>`) in a rendered comment, a character reference or
+/// a directive, line breaks as spaces and hidden characters as escapes.
 fn mermaid_label(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -231,6 +285,10 @@ fn mermaid_label(s: &str) -> String {
             '`' => out.push_str("#96;"),
             '<' => out.push_str("#60;"),
             '>' => out.push_str("#62;"),
+            // Mermaid decodes HTML character references in labels
+            // (`&#x202e;`, `&#10;`): an id could add a character ids may
+            // not hold (a rendering audit).
+            '&' => out.push_str("#38;"),
             '\n' | '\r' => out.push(' '),
             c if blastgate::graph::is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             _ => out.push(c),
@@ -272,7 +330,7 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     if !d.required_approvals.is_empty() {
         writeln!(out, "### Approvals required")?;
         for p in &d.required_approvals {
-            writeln!(out, "- {}", text(&approval_line(p)))?;
+            writeln!(out, "- {}", approval_markdown(p))?;
         }
         let s = &d.separation_of_duties;
         let never = if s.excluded.len() > 1 {
@@ -509,6 +567,11 @@ pub fn files_by_service(
 /// SARIF 2.1.0: one `review-depth` result for the decision (`error` when
 /// the gate stops, else by depth), one per fired rule, and one per error
 /// diagnostic under its own rule (`diagnostic/<code>`).
+///
+/// Message texts have `\`, `[` and `]` backslash-escaped: SARIF reads
+/// `[text](target)` in a plain-text message as an embedded link (section
+/// 3.11.6 of the standard), so a path such as `[approved](https://x)`
+/// would show as a link in a code-scanning view (a rendering audit).
 pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool) -> String {
     let all_files: Vec<&String> = {
         let mut v: Vec<&String> = files.values().flatten().collect();
@@ -544,20 +607,20 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool)
     let mut results = vec![json!({
         "ruleId": "review-depth",
         "level": decision_level,
-        "message": {"text": a.decision.summary},
+        "message": {"text": sarif_text(&a.decision.summary)},
         "locations": locations(&[]),
         "properties": {"review_depth": a.review_depth().as_str(), "likelihood": a.risk.likelihood, "impact": a.risk.impact},
     })];
     for r in &a.rules {
         rules.push(json!({
             "id": r.id,
-            "shortDescription": {"text": r.reason},
+            "shortDescription": {"text": sarif_text(&r.reason)},
             "defaultConfiguration": {"level": sarif_level(r.min_depth)},
         }));
         results.push(json!({
             "ruleId": r.id,
             "level": sarif_level(r.min_depth),
-            "message": {"text": r.message},
+            "message": {"text": sarif_text(&r.message)},
             "locations": locations(&r.services),
             "properties": {"min_depth": r.min_depth.as_str()},
         }));
@@ -574,7 +637,7 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool)
         results.push(json!({
             "ruleId": id,
             "level": "error",
-            "message": {"text": format!("{}: {}", d.code, d.message)},
+            "message": {"text": sarif_text(&format!("{}: {}", d.code, d.message))},
             "locations": locations(&[]),
         }));
     }
@@ -590,6 +653,19 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool)
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// A SARIF plain-text message: `\`, `[` and `]` escaped, so that
+/// nothing from an input becomes an embedded link.
+fn sarif_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if matches!(c, '\\' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,6 +674,47 @@ mod tests {
     fn a_mermaid_label_holds_no_markup() {
         assert_eq!(mermaid_label("c]<br>\"x\"#1"), "\"c]#60;br#62;#quot;x#quot;#35;1\"");
         assert_eq!(mermaid_label("a\nb"), "\"a b\"");
+        assert_eq!(mermaid_label("a&#x202e;b"), "\"a#38;#35;x202e;b\"");
+    }
+
+    /// A rendering audit: inputs started blocks where a list item starts
+    /// (`# ... approved` became the comment's largest heading), and
+    /// mentioned teams, linked e-mail addresses and cross-referenced
+    /// issues in the comment.
+    #[test]
+    fn markdown_text_starts_no_block_and_notifies_no_one() {
+        assert_eq!(text("# Decision: auto"), "#<!-- --> Decision\\: auto");
+        assert_eq!(text("- x"), "\\- x");
+        assert_eq!(text("+ x"), "\\+ x");
+        assert_eq!(text("= x"), "\\= x");
+        assert_eq!(text("12) x"), "12\\) x");
+        assert_eq!(text("1. x"), "1\\. x");
+        assert_eq!(text("a-b (c) 1)"), "a-b (c) 1)");
+        assert_eq!(text("    code"), "&#32;&#32;&#32;&#32;code");
+        assert_eq!(text("never @org/security"), "never @<!-- -->org/security");
+        assert_eq!(text("sec@evil"), "sec@<!-- -->evil");
+        assert_eq!(text("owner/repo#12"), "owner/repo#<!-- -->12");
+    }
+
+    #[test]
+    fn approvals_notify_their_team_handles_only() {
+        let approval = |teams: &[&str], reason: &str| {
+            let teams: Vec<String> = teams.iter().map(|t| (*t).to_owned()).collect();
+            approval_markdown_of("owner", 1, &teams, None, reason)
+        };
+        assert_eq!(
+            approval(&["@org/payments", "@alice"], "owns `x @org/evil`"),
+            "owner x1 from @org/payments or @alice: owns \\`x @<!-- -->org/evil\\`"
+        );
+        assert_eq!(
+            approval(&["@org/a](http://x)", "team-a"], "r"),
+            "owner x1 from @<!-- -->org/a\\](http\\://x) or team-a: r"
+        );
+    }
+
+    #[test]
+    fn sarif_messages_hold_no_embedded_links() {
+        assert_eq!(sarif_text("[approved](https://x) a\\b"), "\\[approved\\](https://x) a\\\\b");
     }
 
     #[test]
