@@ -307,18 +307,34 @@ pub fn shorten(value: &str) -> String {
 /// breaks), the bidirectional formatting characters (U+061C, U+200E,
 /// U+200F, U+202A to U+202E, U+2066 to U+2069: `auto \u{202e}kcolb` shows
 /// as `auto block` reversed), the line and paragraph separators U+2028 and
-/// U+2029, the zero-width characters U+200B to U+200D and U+2060, and the
-/// byte-order mark U+FEFF.
+/// U+2029, the zero-width characters U+200B to U+200D and U+2060, the
+/// byte-order mark U+FEFF, and every other character Unicode marks
+/// `Default_Ignorable_Code_Point` (shown as nothing: the soft hyphen
+/// U+00AD, the invisible operators U+2061 to U+2064, the Hangul fillers
+/// U+115F, U+1160, U+3164 and U+FFA0, the variation selectors, the tag
+/// characters U+E0000 to U+E0FFF...; a rendering audit: `team-payments`
+/// followed by U+2062 showed as `team-payments`).
 pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{61c}'
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'..='\u{1160}'
+                | '\u{17b4}'..='\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
                 | '\u{200b}'..='\u{200f}'
                 | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'
-                | '\u{2066}'..='\u{2069}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
                 | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fff8}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
         )
 }
 

@@ -565,6 +565,19 @@ mod tests {
     use super::*;
     use crate::model::{NodeKind, Tier, Traffic};
 
+    /// Ids that would show as another: every default-ignorable character
+    /// is refused (a rendering audit found the soft hyphen, the invisible
+    /// operators, the Hangul fillers and the tag characters let through).
+    #[test]
+    fn ids_hold_no_invisible_character() {
+        for c in ['\u{ad}', '\u{2062}', '\u{3164}', '\u{180e}', '\u{e0041}', '\u{fe0f}', '\u{200b}', '\u{202e}'] {
+            let id = format!("team-payments{c}");
+            assert!(check_id("f", &id, String::new).is_err(), "{:?}", id);
+            assert!(crate::shown(&id).contains("\\u{"), "{:?}", id);
+        }
+        assert!(check_id("f", "payments-ü-✓", String::new).is_ok());
+    }
+
     /// A node declared twice in one file with different values names them
     /// as a file writes them: the audit found `(Tier(0) and Tier(1))`.
     #[test]
