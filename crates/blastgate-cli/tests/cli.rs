@@ -286,10 +286,12 @@ fn synth_replaces_its_file_whole() {
     // Stopped once it has written something (a file beside the target).
     let started = std::time::Instant::now();
     loop {
+        // (The staging file may be renamed over the target between the
+        // listing and its metadata: a run on a loaded machine failed so.)
         let written = std::fs::read_dir(&*dir)
             .unwrap()
-            .map(|e| e.unwrap())
-            .any(|e| e.path() != target && e.metadata().unwrap().len() > 0);
+            .filter_map(Result::ok)
+            .any(|e| e.path() != target && e.metadata().is_ok_and(|m| m.len() > 0));
         if written {
             break;
         }
