@@ -320,12 +320,6 @@ impl GraphFragment {
         self.data_self_loops.push((node, spec, place().into_boxed_str()));
     }
 
-    /// Counts `count` more self-loops dropped, for loaders that give
-    /// [`GraphFragment::self_loop`] only the first [`SELF_LOOP_WARNINGS`].
-    pub fn more_self_loops(&mut self, count: usize) {
-        self.self_loops += count;
-    }
-
     /// Records a warning.
     pub fn warn(&mut self, place: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning::new(&self.file, place, message));

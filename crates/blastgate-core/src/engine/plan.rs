@@ -725,7 +725,9 @@ impl<'a> People<'a> {
 }
 
 /// A Backstage user reference (`user:default/alice`, `user:alice`) as the
-/// user's name; else the name without a leading `@`, trimmed.
+/// user's name; else the name without a leading `@`, trimmed. (A red-team
+/// pass: a native graph owner written as a user reference was not the
+/// author `alice`, who was asked to approve her own change.)
 fn bare_person(s: &str) -> &str {
     let s = s.trim();
     match s.get(..5).filter(|p| p.eq_ignore_ascii_case("user:")).and_then(|_| s.get(5..)) {
@@ -768,17 +770,7 @@ fn email_names(bare: &str) -> Option<Vec<&str>> {
 /// with any person of its list.
 #[cfg(test)]
 fn same_person(owner: &str, person: &str) -> bool {
-    // A Backstage user reference (`user:default/alice`, `user:alice`) is
-    // the user's name (a red-team pass: a native graph owner written so
-    // was not the author `alice`, who was asked to approve her own change).
-    fn bare(s: &str) -> &str {
-        let s = s.trim();
-        match s.get(..5).filter(|p| p.eq_ignore_ascii_case("user:")).and_then(|_| s.get(5..)) {
-            Some(user) => user.rsplit('/').next().unwrap_or(user),
-            None => s.strip_prefix('@').unwrap_or(s),
-        }
-    }
-    let (owner, person) = (bare(owner), bare(person));
+    let (owner, person) = (bare_person(owner), bare_person(person));
     if owner.is_empty() || person.is_empty() || owner.contains('/') || person.contains('/') {
         return false;
     }
