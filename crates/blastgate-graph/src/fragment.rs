@@ -320,6 +320,14 @@ impl GraphFragment {
         self.data_self_loops.push((node, spec, place().into_boxed_str()));
     }
 
+    /// Counts `count` more self-loops dropped that
+    /// [`GraphFragment::self_loop`] was not given: a loader that hands it
+    /// one self-loop a node (the edge list: each node's first line) counts
+    /// the others so.
+    pub fn more_self_loops(&mut self, count: usize) {
+        self.self_loops += count;
+    }
+
     /// Records a warning.
     pub fn warn(&mut self, place: impl Into<String>, message: impl Into<String>) {
         self.warnings.push(Warning::new(&self.file, place, message));

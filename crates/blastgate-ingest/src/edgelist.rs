@@ -110,9 +110,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<GraphFragment, GraphError> {
     let copy = unescaped_copy(input);
     let out = parse_lines(file, input, copy.as_deref().unwrap_or(input))?;
     let mut fragment = GraphFragment::from_parts(file, Origin::Listed, &out.ids, out.edges, out.probabilities)?;
+    let named = out.self_loops.len();
     for (node, line) in out.self_loops {
         fragment.self_loop(node, || format!("line {line}"));
     }
+    fragment.more_self_loops(out.self_loop_lines.saturating_sub(named));
     if let Some(header) = out.header {
         fragment.warn(
             format!("line {}", header.line),
@@ -145,7 +147,8 @@ fn parse_lines<'a>(file: &'a str, input: &'a [u8], text: &'a [u8]) -> Result<Out
             edges: Vec::with_capacity(lines),
             probabilities: Vec::new(),
             header: None,
-            self_loops: Vec::new(),
+            self_loops: std::collections::BTreeMap::new(),
+            self_loop_lines: 0,
         },
         names: Names::with_capacity(nodes),
         batch: Vec::with_capacity(BATCH),
@@ -365,17 +368,22 @@ struct Output<'a> {
     probabilities: Vec<(u32, Probability)>,
     /// The header row skipped, if any.
     header: Option<header::Header>,
-    /// The self-loops, dropped: node and line. All of them (16 bytes a
-    /// line, as an edge's), since which `SELF_LOOP_WARNINGS` are named
-    /// goes by node id, known only once every name is read.
-    self_loops: Vec<(u32, usize)>,
+    /// The nodes with a self-loop, dropped, each with its first line:
+    /// which `SELF_LOOP_WARNINGS` are named goes by node id, known only
+    /// once every name is read. One entry a node, not a line, so that a
+    /// file of a billion self-loop lines costs no more than its nodes.
+    self_loops: std::collections::BTreeMap<u32, usize>,
+    /// Self-loop lines in all.
+    self_loop_lines: usize,
 }
 
 impl Output<'_> {
     /// Drops the line `number`'s edge from `node` to itself.
     #[cold]
     fn self_loop(&mut self, node: u32, number: usize) {
-        self.self_loops.push((node, number));
+        self.self_loop_lines += 1;
+        let first = self.self_loops.entry(node).or_insert(number);
+        *first = (*first).min(number);
     }
 
     fn edge(&mut self, file: &str, from: u32, to: u32, probability: Option<Probability>) -> Result<(), GraphError> {
@@ -478,6 +486,13 @@ mod tests {
         };
         let reversed: String = text.lines().rev().map(|l| format!("{l}\n")).collect();
         assert_eq!(named(&reversed), named(&text));
+        // A node's repeated self-loops count, and are named once, at its
+        // first line.
+        let twice = format!("{text}s0 s0\n");
+        let shown: Vec<String> = graph(&twice).warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 11, "{shown:?}");
+        assert!(shown[0].contains("line 2: self-loop dropped: `s0`"), "{shown:?}");
+        assert_eq!(shown[10], "deps.edges: 4 more self-loops dropped");
         assert_eq!(named(&text), ["s0", "s1", "s10", "s11", "s12", "s2", "s3", "s4", "s5", "s6"]);
     }
 
