@@ -9,8 +9,10 @@
 //! is a tag key of the mapping, and its prior `skip_final_snapshot`; for
 //! each entry of `action_invocations` (provider actions `apply` runs,
 //! Terraform 1.14) its address, type and trigger, and how many
-//! `deferred_action_invocations` there are.
-//! Everything else (`configuration`, `prior_state`, `planned_values`, the
+//! `deferred_action_invocations` there are; of `configuration`, which
+//! resources declare provisioners (`terraform/raw/config.rs`), whose
+//! commands make their resource's change unknown.
+//! Everything else (the rest of `configuration`, `prior_state`, `planned_values`, the
 //! rest of `before` and `after`, and a read field of another shape than
 //! Terraform writes) is skipped without being built in memory
 //! (`terraform/raw.rs`), so a plan of a few megabytes parses in
@@ -36,7 +38,7 @@ use blastgate_change::module_steps;
 
 mod raw;
 
-use raw::{Attributes, Hit, PlanSeed, RawPlan, RawResource, TAG_MAPS};
+use raw::{Attributes, Hit, PlanSeed, Provisioned, RawPlan, RawResource, TAG_MAPS};
 
 /// The tag and label keys read by default, in order of precedence.
 pub const DEFAULT_TAG_KEYS: [&str; 3] = ["blastgate.dev/node", "blastgate-node", "service"];
@@ -154,7 +156,11 @@ pub struct PlanSummary {
 /// `["delete"]` delete, `["delete", "create"]`, `["create", "delete"]` and
 /// `["create", "forget"]` replace, `["read"]` read (data sources), `["no-op"]`
 /// no-op, `["forget"]` forget; any other list is
-/// [`InfraAction::Unknown`] with a warning. `change.replace_paths` are
+/// [`InfraAction::Unknown`] with a warning. A create, delete or replace of
+/// a resource whose configuration declares provisioners, and a change of
+/// an `aws_lambda_invocation`, is [`InfraAction::Unknown`] too (it runs a
+/// command the plan does not show), with a warning, and is placed only by
+/// an explicit map entry naming the resource. `change.replace_paths` are
 /// written as dotted paths (`ingress.0.cidr_blocks`; a map key that holds a
 /// `.` is written `tags["a.b"]`). `node` is set by `options.mapping` (see
 /// [`ResourceMapping`]). Unknown fields are ignored, since the format grows
@@ -219,12 +225,17 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     if list.total > limits::MAX_RESOURCES {
         return Err(ChangeError::limit(file, "max_resources", limits::MAX_RESOURCES as u64, list.total as u64));
     }
+    if plan.provisioned.total > limits::MAX_RESOURCES {
+        let at = format!("{file}: $.configuration (resources with provisioners)");
+        let total = plan.provisioned.total as u64;
+        return Err(ChangeError::limit(&at, "max_resources", limits::MAX_RESOURCES as u64, total));
+    }
     let mut changes = Vec::with_capacity(list.items.len());
     let mut notes = Vec::new();
     let mut entry_warnings = PlanWarnings::default();
     for (i, raw) in list.items.into_iter().enumerate() {
         let at = format!("$.resource_changes[{i}]");
-        let (change, note) = convert(file, &at, raw, &options.mapping, &mut entry_warnings)?;
+        let (change, note) = convert(file, &at, raw, options, &plan.provisioned, &mut entry_warnings)?;
         notes.extend(note);
         changes.push(change);
     }
@@ -258,7 +269,13 @@ mod kind {
     pub(super) const RETAG: &str = "a retagged resource";
     pub(super) const ODD_SNAPSHOT: &str = "a `skip_final_snapshot` that is not a boolean";
     pub(super) const PROVIDER_ACTION: &str = "a provider action";
+    pub(super) const RUNS_COMMANDS: &str = "a resource that runs commands";
 }
+
+/// The resource type that invokes an AWS Lambda function when it is
+/// created or its input changes (and, with `lifecycle_scope = "CRUD"`,
+/// when it is destroyed).
+const LAMBDA_INVOCATION: &str = "aws_lambda_invocation";
 
 /// Warnings about a plan's entries, by kind. A plan may list 100,000
 /// entries, each with a few warnings: an audit found 400,001 diagnostics,
@@ -450,6 +467,50 @@ fn explicit_action_node(mapping: &ResourceMapping, address: &str) -> Option<(Str
     })
 }
 
+/// The node an explicit map entry gives a resource that runs commands: one
+/// that names the resource (its whole address, or a prefix that reaches
+/// past its module steps: `module.leaf.terraform_data.rotate` or
+/// `module.leaf.terraform_data`), the longest first. A module's entry
+/// (`module.leaf`) was written for what its resources are, not for what
+/// their commands do.
+fn explicit_resource_node(mapping: &ResourceMapping, address: &str) -> Option<(String, String)> {
+    let module_end = module_steps(address).1;
+    prefix_ends(address).into_iter().find_map(|end| {
+        let prefix = address.get(..end)?;
+        let names_resource = prefix.get(module_end..).is_some_and(|r| !r.trim_start_matches('.').is_empty());
+        let node = mapping.explicit.get(prefix).filter(|_| names_resource)?;
+        Some((node.clone(), prefix.to_owned()))
+    })
+}
+
+/// The configuration address of a resource instance's address: its
+/// instance keys left out (`module.a.module.b.aws_x.y` for
+/// `module.a[0].module.b["k"].aws_x.y[2]`), as the plan's `configuration`
+/// writes resources. Brackets inside a quoted key do not end it.
+fn config_address(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for c in address.chars() {
+        if quoted {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '"' if depth > 0 => quoted = true,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn check_version(file: &str, version: &str) -> Result<(), ChangeError> {
     let (major, minor) = version.split_once('.').unwrap_or((version, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -519,9 +580,11 @@ fn convert(
     file: &str,
     at: &str,
     raw: RawResource,
-    mapping: &ResourceMapping,
+    options: &PlanOptions,
+    provisioned: &Provisioned,
     warnings: &mut PlanWarnings,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
+    let mapping = &options.mapping;
     let place = ENTRY;
     check_len(file, &format!("{at}.address"), &raw.address)?;
     check_address(file, &format!("{at}.address"), &raw.address)?;
@@ -631,6 +694,60 @@ fn convert(
             ),
         );
     }
+    // What runs a command when the plan is applied: a provisioner runs when
+    // its resource is created or destroyed (the configuration does not say
+    // which: `when = destroy` is not in the plan), a Lambda invocation when
+    // it is created or changed. The command can do anything anywhere (a
+    // leaf's `terraform_data` whose `local-exec` deletes a tier-0
+    // database: found by a gaming audit, peer where the delete itself
+    // blocks), so the entry is an unknown, destructive change, placed
+    // only by an explicit map entry that names the resource: as for a
+    // provider action, the module it sits in is chosen by the change
+    // under review, and its tags are written by it.
+    let runs = match action {
+        InfraAction::Create | InfraAction::Delete | InfraAction::Replace | InfraAction::Unknown => true,
+        InfraAction::Update => raw.resource_type == LAMBDA_INVOCATION,
+        InfraAction::Read | InfraAction::NoOp | InfraAction::Forget => false,
+    };
+    let command = if !runs {
+        None
+    } else if let Some((types, total)) = provisioned.by_address.get(&config_address(&raw.address)) {
+        let named: Vec<String> = types.iter().map(|t| format!("`{}`", t.escape_debug())).collect();
+        let kinds = if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) };
+        Some(if *total == 1 {
+            format!("runs its provisioner{kinds}")
+        } else {
+            format!("runs its {total} provisioners{kinds}")
+        })
+    } else if raw.resource_type == LAMBDA_INVOCATION {
+        Some("invokes a Lambda function".to_owned())
+    } else {
+        None
+    };
+    let action = if command.is_some() { InfraAction::Unknown } else { action };
+    let resolved = match &command {
+        Some(what) => {
+            let placed = explicit_resource_node(mapping, previous.unwrap_or(&raw.address));
+            let place = match &placed {
+                Some((node, _)) => format!("counted on node `{node}`, by the explicit mapping"),
+                None => "placed on no node (its reach is unknown); an explicit mapping of the resource's address \
+                         places it"
+                    .to_owned(),
+            };
+            warnings.push(
+                kind::RUNS_COMMANDS,
+                format!(
+                    "{file}: {place_at}: `{}` ({}) {what} when the plan is applied; what that does cannot be seen in \
+                     the plan, so it is treated as destructive and {place}",
+                    raw.address,
+                    render_actions(&raw.change.actions),
+                    place_at = ENTRY,
+                ),
+            );
+            placed.map(|(node, prefix)| (node, format!("the explicit mapping of `{prefix}`")))
+        }
+        None => resolved,
+    };
     let (node, note) = match resolved {
         Some((node, why)) => {
             check_len(file, &format!("{at} (the node it maps to)"), &node)?;

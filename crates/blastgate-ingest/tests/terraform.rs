@@ -148,8 +148,10 @@ const EXPECTED: &[Expect] = &[
         file: "terraform-json-basic-plan.json",
         format_version: Some("0.1"),
         terraform_version: Some("0.12.11"),
-        actions: &[(InfraAction::Create, 7), (InfraAction::Read, 1)],
-        warnings: 0,
+        // `null_resource.foo` has a `local-exec` provisioner: its create
+        // runs a command, so it is unknown.
+        actions: &[(InfraAction::Create, 6), (InfraAction::Unknown, 1), (InfraAction::Read, 1)],
+        warnings: 1,
     },
     Expect {
         file: "terraform-json-config_resource_depends_on-plan.json",
@@ -984,4 +986,89 @@ fn plan_warnings_are_capped_by_kind() {
     // Three of a kind are shown without a count.
     let few = parse("plan.json", plan_with(&entries[..3].join(",")).as_bytes());
     assert_eq!(few.warnings.len(), 6, "{:#?}", few.warnings);
+}
+
+/// A resource with provisioners runs their commands when it is created or
+/// destroyed, and what a command does cannot be seen in the plan (a gaming
+/// audit: a leaf's `terraform_data` whose `local-exec` deleted a tier-0
+/// database was one harmless `create`, peer). Such an entry is unknown and
+/// placed only by an explicit map entry naming the resource.
+/// `provisioners-plan.json` was written by Terraform 1.11.4 (`terraform
+/// plan -out` and `terraform show -json`) from a root module with a
+/// `terraform_data` (count, a destroy-time `local-exec`) and a module
+/// `leaf` with a `terraform_data` (`for_each`, two `local-exec`s), one
+/// without provisioners, and a module `inner` with one more.
+#[test]
+fn resources_with_provisioners_are_unknown_changes_with_warnings() {
+    let bytes = data("provisioners-plan.json");
+    let mapping = ResourceMapping::with_known_nodes(["leaf".to_owned(), "inner".to_owned()]);
+    let summary = parse_with(&bytes, mapping.clone());
+    let action = |s: &PlanSummary, a: &str| {
+        let c = change(s, a);
+        (c.action.clone(), c.node.clone())
+    };
+    assert_eq!(action(&summary, "terraform_data.cleanup[0]"), (Some(InfraAction::Unknown), None));
+    assert_eq!(action(&summary, "module.leaf.terraform_data.rotate[\"a.b\"]"), (Some(InfraAction::Unknown), None));
+    assert_eq!(action(&summary, "module.leaf.module.inner.terraform_data.deep"), (Some(InfraAction::Unknown), None));
+    // No provisioner: the plan's own action, mapped by its module's name.
+    let plain = (Some(InfraAction::Create), Some("leaf".to_owned()));
+    assert_eq!(action(&summary, "module.leaf.terraform_data.plain"), plain);
+    // The raw action list is kept.
+    assert_eq!(change(&summary, "terraform_data.cleanup[0]").actions.as_deref().unwrap(), ["create"]);
+    let w = summary.warnings.join("\n");
+    for fragment in [
+        "plan.json: $.resource_changes[*]: `module.leaf.terraform_data.rotate[\"a.b\"]` ([\"create\"]) runs its 2 \
+         provisioners (`local-exec`) when the plan is applied",
+        "`terraform_data.cleanup[0]` ([\"create\"]) runs its provisioner (`local-exec`)",
+        "treated as destructive and placed on no node",
+    ] {
+        assert!(w.contains(fragment), "`{fragment}` not in: {w}");
+    }
+    // A module's entry does not place them; one naming the resource does.
+    let mapped = mapping.map("module.leaf", "leaf").map("module.leaf.terraform_data.rotate", "leaf");
+    let summary = parse_with(&bytes, mapped);
+    assert_eq!(action(&summary, "module.leaf.terraform_data.rotate[\"a.b\"]").1.as_deref(), Some("leaf"));
+    assert_eq!(action(&summary, "module.leaf.module.inner.terraform_data.deep").1, None);
+    assert_eq!(action(&summary, "module.leaf.terraform_data.plain").1.as_deref(), Some("leaf"));
+}
+
+/// Which actions run a provisioner: a create, a delete, a replace or an
+/// unknown list; an update, a read, a no-op or a forget do not. An
+/// `aws_lambda_invocation` invokes its function when created or changed.
+#[test]
+fn only_actions_that_run_commands_make_an_entry_unknown() {
+    let config = r#""configuration": {"root_module": {"resources": [
+        {"address": "terraform_data.p", "provisioners": [{"type": "local-exec"}]}],
+        "module_calls": {"m": {"module": {"resources": [
+            {"address": "null_resource.q", "provisioners": [{"type": "remote-exec"}, {"type": "file"}]}]}}}}},
+        "resource_changes""#;
+    for (actions, unknown) in [
+        (r#"["create"]"#, true),
+        (r#"["delete"]"#, true),
+        (r#"["delete", "create"]"#, true),
+        (r#"["create", "delete"]"#, true),
+        (r#"["frob"]"#, true),
+        (r#"["update"]"#, false),
+        (r#"["no-op"]"#, false),
+        (r#"["forget"]"#, false),
+    ] {
+        let json = plan_with(&format!(
+            r#"{{"address": "terraform_data.p", "change": {{"actions": {actions}}}}},
+               {{"address": "module.m[\"k\"].null_resource.q[3]", "change": {{"actions": {actions}}}}},
+               {{"address": "terraform_data.other", "change": {{"actions": {actions}}}}},
+               {{"address": "aws_lambda_invocation.go", "type": "aws_lambda_invocation", "change": {{"actions": {actions}}}}}"#
+        ))
+        .replace(r#""resource_changes""#, config);
+        let summary = parse("plan.json", json.as_bytes());
+        let is_unknown = |a: &str| change(&summary, a).action == Some(InfraAction::Unknown);
+        assert_eq!(is_unknown("terraform_data.p"), unknown, "{actions}");
+        assert_eq!(is_unknown("module.m[\"k\"].null_resource.q[3]"), unknown, "{actions}");
+        let lambda = unknown || actions == r#"["update"]"#;
+        assert_eq!(is_unknown("aws_lambda_invocation.go"), lambda, "{actions}");
+        assert_eq!(is_unknown("terraform_data.other"), actions == r#"["frob"]"#, "{actions}");
+    }
+    // A configuration of another shape is refused, naming where.
+    let bad =
+        plan_with("").replace(r#""resource_changes""#, r#""configuration": {"root_module": []}, "resource_changes""#);
+    assert_error(&err(&bad), "schema", &["configuration"]);
 }

@@ -21,8 +21,11 @@ use blastgate_change::limits;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+mod config;
 mod tags;
 
+use config::ConfigSeed;
+pub(super) use config::Provisioned;
 use tags::AttributesSeed;
 pub(super) use tags::{Attributes, Hit, TAG_MAPS};
 
@@ -48,6 +51,9 @@ pub(super) struct RawPlan {
     pub deferred_action_invocations: Option<SeqCount>,
     pub complete: Option<bool>,
     pub errored: Option<bool>,
+    /// The resources whose configuration declares provisioners
+    /// (`configuration`, the rest of which is skipped).
+    pub provisioned: Provisioned,
 }
 
 /// `action_invocations`: the kept entries and how many there are.
@@ -184,6 +190,7 @@ enum PlanField {
     DeferredActionInvocations,
     Complete,
     Errored,
+    Configuration,
     #[serde(other)]
     Other,
 }
@@ -237,7 +244,7 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPlan, A::Error> {
         let mut out = RawPlan::default();
-        let mut seen = [false; 9];
+        let mut seen = [false; 10];
         let [
             s_format,
             s_terraform,
@@ -248,6 +255,7 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
             s_deferred_actions,
             s_complete,
             s_errored,
+            s_configuration,
         ] = &mut seen;
         while let Some(field) = map.next_key::<PlanField>()? {
             match field {
@@ -286,6 +294,10 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
                 PlanField::Errored => {
                     once(s_errored, "errored")?;
                     out.errored = map.next_value()?;
+                }
+                PlanField::Configuration => {
+                    once(s_configuration, "configuration")?;
+                    map.next_value_seed(ConfigSeed { out: &mut out.provisioned })?;
                 }
                 PlanField::Other => {
                     map.next_value::<IgnoredAny>()?;
