@@ -15,6 +15,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::parse_gitlinks_z(data);
     let sections = git::hidden_line_breaks(data);
     assert!(sections.len() <= data.len());
+    // Migrations' statements, read from any patch, every file a migration.
+    let found = git::destructive_migrations(data, |_| true);
+    assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
         // The people of the range: sorted, no two alike (case ignored).

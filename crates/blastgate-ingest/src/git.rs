@@ -809,72 +809,219 @@ pub fn hidden_line_breaks(patch: &[u8]) -> BTreeMap<String, (u64, u64)> {
     out
 }
 
-/// Statements that destroy data for good, as they read in a schema
-/// migration's added lines (lower case, blanks collapsed): SQL's, and the
-/// operations of the migration tools that write them (Django, Rails,
-/// Liquibase, Alembic).
-const DESTRUCTIVE_STATEMENTS: [&str; 14] = [
+/// The most added text of one migration read (1 MiB). A migration whose
+/// added lines pass it is not read whole, and counts as destroying data
+/// (fail closed: a statement after a 1.1 MB comment passed unseen, a
+/// gaming audit).
+pub const MAX_MIGRATION_TEXT: usize = 1 << 20;
+
+/// Words and operations that destroy data for good wherever they appear in
+/// a migration's added text (lower case, blanks collapsed): SQL's, with
+/// its comments read as blanks too, and those of the migration tools that
+/// write it (Django, Rails, Liquibase, Alembic, Sequelize, Knex, Laravel,
+/// Entity Framework, MongoDB).
+const DESTRUCTIVE_STATEMENTS: [&str; 12] = [
     "drop table",
     "drop column",
     "drop schema",
     "drop database",
+    "drop collection",
     "truncate ",
-    "removefield(",
-    "deletemodel(",
+    "delete from",
+    "op.drop_",
+    "schema::drop",
+    "::drop(",
+    ".drop(",
+    "$unset",
+];
+
+/// Identifiers that name a destructive operation of a migration tool, as
+/// a whole identifier or its start (`dropTableIfExists`, `remove_columns`).
+const DESTRUCTIVE_CALLS: [&str; 17] = [
+    "removefield",
+    "deletemodel",
     "remove_column",
+    "remove_reference",
+    "remove_belongs_to",
+    "remove_timestamps",
+    "removecolumn",
     "drop_table",
     "drop_column",
+    "drop_join_table",
     "droptable",
     "dropcolumn",
-    "op.drop_",
-    "delete from",
+    "dropdatabase",
+    "dropifexists",
+    "dropcollection",
+    "deletemany",
+    "bulkdelete",
 ];
 
 /// The files of a `git diff -p` output whose added lines hold a statement
 /// that destroys data for good (`DROP TABLE`, `DROP COLUMN`, `ALTER TABLE t
-/// DROP c`, `TRUNCATE`, `DELETE FROM`, a Django `RemoveField`, a Rails
-/// `remove_column`, ...), among those `is_migration` says are schema
-/// migrations; sorted. A file's added lines are read as one text (lower
-/// case, blanks collapsed), so a statement written over several lines is
-/// found. Such a change cannot be reverted without loss: the git reader
-/// states `safety.reversible: false` for it.
+/// DROP c`, `TRUNCATE`, `DELETE FROM t`, `DELETE t`, `UPDATE t SET`, a
+/// Django `RemoveField`, a Rails `remove_column` or `t.remove :c`, a
+/// Sequelize `removeColumn`, a MongoDB `.drop()`, ...), among those
+/// `is_migration` says are schema migrations; sorted. A file's added lines
+/// are read as one text (lower case, blanks collapsed), so a statement
+/// written over several lines is found, and read twice: as written, and
+/// with comments (`/* */`, `--`, `#`, `//` to the line's end) read as
+/// blanks, so `DROP/**/TABLE` is found too. Also listed, since what they
+/// do is not read: a migration that is a symbolic link (the migration tool
+/// runs the file it points to), and one whose added text passes
+/// [`MAX_MIGRATION_TEXT`]. Such a change cannot be reverted without loss:
+/// the git reader states `safety.reversible: false` for it.
+///
+/// `ON DELETE` and `ON UPDATE` (a foreign key's rule) are not statements.
+/// The list errs towards finding more: a backfill (`UPDATE t SET`) counts,
+/// since the values it overwrites are gone.
 ///
 /// ```
 /// use blastgate_ingest::git::destructive_migrations;
 /// let patch = b"diff --git a/db/0002.sql b/db/0002.sql\n--- a/db/0002.sql\n+++ b/db/0002.sql\n@@ -0,0 +1,2 @@\n+ALTER TABLE orders\n+  DROP   legacy_total;\n\
-///               diff --git a/db/0003.sql b/db/0003.sql\n--- /dev/null\n+++ b/db/0003.sql\n@@ -0,0 +1 @@\n+CREATE TABLE t (id int);\n";
+///               diff --git a/db/0003.sql b/db/0003.sql\n--- /dev/null\n+++ b/db/0003.sql\n@@ -0,0 +1 @@\n+CREATE TABLE t (id int REFERENCES u ON DELETE CASCADE);\n";
 /// assert_eq!(destructive_migrations(patch, |p| p.starts_with("db/")), vec!["db/0002.sql".to_owned()]);
 /// ```
 pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool) -> Vec<String> {
-    let mut added: BTreeMap<String, String> = BTreeMap::new();
-    for_each_patch_line(patch, |path, line| {
+    // Each migration's added text, whether it was cut, whether it is a link.
+    let mut added: BTreeMap<String, (String, bool, bool)> = BTreeMap::new();
+    for_each_patch_line_of(patch, |path, line, link| {
         let Some(rest) = line.strip_prefix(b"+") else { return };
         if !is_migration(path) {
             return;
         }
-        let text = added.entry(path.to_owned()).or_default();
-        // Bounded: a statement is found in the first mebibyte of a file's
-        // added text.
-        if text.len() < 1 << 20 {
-            for word in String::from_utf8_lossy(rest).split_whitespace() {
-                text.push(' ');
-                text.push_str(&word.to_lowercase());
-            }
+        let (text, cut, is_link) = added.entry(path.to_owned()).or_default();
+        *is_link |= link;
+        if text.len().saturating_add(rest.len()) > MAX_MIGRATION_TEXT {
+            *cut = true;
+            return;
+        }
+        text.push_str(&String::from_utf8_lossy(rest).to_lowercase());
+        if !text.ends_with('\n') {
+            text.push('\n');
         }
     });
     added
         .into_iter()
-        .filter(|(_, text)| {
-            DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s))
-                || text.match_indices("alter table ").any(|(i, _)| {
-                    // `ALTER TABLE t DROP c` (the column keyword left out).
-                    text.get(i..)
-                        .and_then(|t| t.split(';').next())
-                        .is_some_and(|statement| statement.contains(" drop "))
-                })
+        .filter(|(_, (text, cut, link))| {
+            *cut || *link || destroys(&collapse(text), false) || destroys(&collapse(&uncomment(text)), true)
         })
         .map(|(path, _)| path)
         .collect()
+}
+
+/// `text` with its blanks collapsed to single spaces.
+fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        out.push(' ');
+        out.push_str(word);
+    }
+    out
+}
+
+/// `text` with its comments read as blanks: `/* ... */`, and `--`, `#` or
+/// `//` to the line's end. No language is assumed: a string holding `--`
+/// may blank what follows it, which is why the text as written is read
+/// too.
+fn uncomment(text: &str) -> String {
+    // One pass (searching for each marker from every comment's end was
+    // quadratic in a text of many comments).
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match (c, next) {
+            ('/', Some('*')) => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                out.push(' ');
+            }
+            ('-', Some('-')) | ('/', Some('/')) | ('#', _) => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                out.push('\n');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a migration's text (lower case, blanks collapsed) holds a
+/// statement that destroys data. `DELETE t` at the text's end counts only
+/// when `at_end` (on the text without comments, where a comment's last
+/// words, `-- soft delete flag`, are gone).
+fn destroys(text: &str, at_end: bool) -> bool {
+    if DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s)) {
+        return true;
+    }
+    let tokens = tokens(text);
+    let ident = |i: usize| tokens.get(i).copied().filter(|t| t.starts_with(is_ident_char));
+    let is = |i: usize, want: &str| tokens.get(i) == Some(&want);
+    (0..tokens.len()).any(|i| {
+        let Some(word) = ident(i) else { return false };
+        // `ON DELETE CASCADE`, `ON UPDATE SET NULL`: a foreign key's rule.
+        let after_on = i > 0 && is(i - 1, "on");
+        match word {
+            // `DELETE FROM t`, `DELETE t FROM ...`, `DELETE t;`, `DELETE t
+            // WHERE`, and a query set's `.delete()` in a data migration.
+            "delete" if !after_on => {
+                is(i + 1, "from")
+                    || is(i + 1, "(")
+                    || ident(i + 1).is_some()
+                        && (tokens.get(i + 2).map_or(at_end, |t| {
+                            matches!(*t, ";" | "\"" | "'" | "`" | ")" | "where" | "from" | "output" | "returning")
+                        }))
+            }
+            // `UPDATE t SET`, `UPDATE s.t AS x SET`.
+            "update" if !after_on => ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")),
+            // `ALTER TABLE t DROP c` (the column keyword left out).
+            "alter" => is(i + 1, "table") && tokens.iter().skip(i + 2).take_while(|t| **t != ";").any(|t| *t == "drop"),
+            // Rails' `t.remove :c`, Ecto's `remove :c`.
+            "remove" => is(i + 1, ":"),
+            "drop" => {
+                ident(i + 1).is_some_and(|t| matches!(t, "table" | "column" | "schema" | "database" | "collection"))
+            }
+            _ => DESTRUCTIVE_CALLS.iter().any(|c| word.starts_with(c)),
+        }
+    })
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The tokens of a text: identifiers (letters, digits, `_`, `$`) and each
+/// other character that is not a blank on its own.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        if is_ident_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            out.extend(text.get(s..i));
+        }
+        if !c.is_whitespace() {
+            out.extend(text.get(i..i + c.len_utf8()));
+        }
+    }
+    if let Some(s) = start {
+        out.extend(text.get(s..));
+    }
+    out
 }
 
 /// Calls `f` with each content line of each file's hunks in a `git diff
@@ -882,16 +1029,32 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
 /// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
 /// the TAB git writes after a name that holds a space.
 fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
+    for_each_patch_line_of(patch, |path, line, _| f(path, line));
+}
+
+/// As [`for_each_patch_line`], telling `f` too whether the file is a
+/// symbolic link at the change's end (its header says mode `120000`:
+/// `new file mode`, `new mode`, or an `index` line of a link that stays
+/// one).
+fn for_each_patch_line_of(patch: &[u8], mut f: impl FnMut(&str, &[u8], bool)) {
+    let mut link = false;
     let mut path: Option<String> = None;
     // Content lines come after a hunk's `@@` line; before it, `---` and
     // `+++` are the file's headers (an added line `++i;` reads `+++i;`).
     let mut in_hunk = false;
     for line in patch.split_inclusive(|&b| b == b'\n') {
         if line.starts_with(b"diff --git ") {
-            (path, in_hunk) = (None, false);
+            (path, in_hunk, link) = (None, false, false);
         } else if line.starts_with(b"@@") {
             in_hunk = true;
         } else if !in_hunk {
+            let mode = line.strip_suffix(b"\n").unwrap_or(line);
+            if mode == b"new file mode 120000"
+                || mode == b"new mode 120000"
+                || (mode.starts_with(b"index ") && mode.ends_with(b" 120000"))
+            {
+                link = true;
+            }
             let header = |prefix: &[u8], side: &str| {
                 let rest = line.strip_prefix(prefix)?;
                 let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
@@ -909,7 +1072,7 @@ fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
                 path = Some(p);
             }
         } else if let Some(p) = &path {
-            f(p, line);
+            f(p, line, link);
         }
     }
 }

@@ -774,3 +774,104 @@ fn patch_headers_of_names_with_a_space_lose_git_s_tab() {
     let hidden = hidden_line_breaks(patch);
     assert_eq!(hidden.get("src/x y.py"), Some(&(0, 2)), "{hidden:?}");
 }
+
+/// A patch adding `text` to the migration `db/0002.sql`.
+fn migration_patch(text: &str) -> Vec<u8> {
+    let lines: String = text.lines().map(|l| format!("+{l}\n")).collect();
+    let n = text.lines().count();
+    format!("diff --git a/db/0002.sql b/db/0002.sql\nnew file mode 100644\n--- /dev/null\n+++ b/db/0002.sql\n@@ -0,0 +1,{n} @@\n{lines}")
+        .into_bytes()
+}
+
+/// Regression (a gaming audit): the detector matched fourteen fixed
+/// phrases, and twelve other spellings of the same loss passed (peer
+/// where `DROP TABLE` gives senior): comments between the words, other
+/// SQL forms, other migration tools' verbs. Additive migrations, foreign
+/// keys' `ON DELETE` rules included, stay additive.
+#[test]
+fn destructive_migrations_are_found_in_every_spelling() {
+    use blastgate_ingest::git::destructive_migrations;
+    let destructive = [
+        "DROP TABLE outbox;",
+        "DROP/**/TABLE outbox;",
+        "DROP -- tidy\nTABLE outbox;",
+        "DROP # tidy\nTABLE outbox;",
+        "DELETE o FROM outbox o;",
+        "DELETE outbox;",
+        "DELETE FROM outbox WHERE id < 10;",
+        "delete\n  from outbox",
+        "UPDATE outbox SET body = NULL;",
+        "UPDATE public.outbox AS o SET body = NULL;",
+        "TRUNCATE outbox;",
+        "ALTER TABLE outbox\n  DROP legacy;",
+        "queryInterface.removeColumn('outbox', 'body');",
+        "await queryInterface.bulkDelete('outbox', null, {});",
+        "change_table :outbox do |t|\n  t.remove :body\nend",
+        "remove_columns :outbox, :body, :title",
+        "migrations.RemoveField (model_name='outbox', name='body'),",
+        "alter table(:outbox) do\n  remove :body\nend",
+        "db.outbox.drop();",
+        "db.dropDatabase();",
+        "db.outbox.updateMany({}, {$unset: {body: 1}});",
+        "Schema::dropIfExists('outbox');",
+        "Schema::drop('outbox');",
+        "migrationBuilder.DropTable(name: \"outbox\");",
+        "knex.schema.dropTableIfExists('outbox')",
+        "Outbox.objects.filter(sent=True).delete()",
+        "op.execute(\"DELETE outbox\")",
+        "<dropColumn tableName=\"outbox\" columnName=\"body\"/>",
+    ];
+    for text in destructive {
+        let found = destructive_migrations(&migration_patch(text), |_| true);
+        assert_eq!(found, ["db/0002.sql"], "not found: {text}");
+    }
+    let additive = [
+        "CREATE TABLE outbox (id int PRIMARY KEY, user_id int REFERENCES users ON DELETE CASCADE ON UPDATE CASCADE);",
+        "ALTER TABLE outbox ADD COLUMN deleted_at timestamptz; -- soft delete flag",
+        "CREATE INDEX outbox_sent ON outbox (sent);",
+        "migrations.AddField(model_name='outbox', name='user', field=models.ForeignKey(on_delete=models.CASCADE)),",
+        "add_column :outbox, :body, :text",
+        "queryInterface.addColumn('outbox', 'body', Sequelize.TEXT);",
+    ];
+    for text in additive {
+        let found = destructive_migrations(&migration_patch(text), |_| true);
+        assert!(found.is_empty(), "found in: {text}");
+    }
+    // Not a migration: not read.
+    assert!(destructive_migrations(&migration_patch("DROP TABLE outbox;"), |_| false).is_empty());
+}
+
+/// Regression (a gaming audit): what a migration does must be read, or
+/// the migration counts as destroying data. A symbolic link (its patch
+/// holds the target's name) and a text past the bound (a statement after
+/// a 1.1 MB comment) passed as additive.
+#[test]
+fn unread_migrations_count_as_destructive() {
+    use blastgate_ingest::git::{MAX_MIGRATION_TEXT, destructive_migrations};
+    let link = b"diff --git a/db/0002.sql b/db/0002.sql\nnew file mode 120000\nindex 0000000..e69de29\n--- /dev/null\n\
+                 +++ b/db/0002.sql\n@@ -0,0 +1 @@\n+../sql/cleanup.sql\n\\ No newline at end of file\n";
+    assert_eq!(destructive_migrations(link, |_| true), ["db/0002.sql"]);
+    let relink = b"diff --git a/db/0002.sql b/db/0002.sql\nindex e69de29..0cfbf08 120000\n--- a/db/0002.sql\n\
+                   +++ b/db/0002.sql\n@@ -1 +1 @@\n-../sql/a.sql\n+../sql/b.sql\n";
+    assert_eq!(destructive_migrations(relink, |_| true), ["db/0002.sql"]);
+    // A link turned into a file is read as a file.
+    let unlinked = b"diff --git a/db/0002.sql b/db/0002.sql\nold mode 120000\nnew mode 100644\n--- a/db/0002.sql\n\
+                     +++ b/db/0002.sql\n@@ -1 +1 @@\n-../sql/a.sql\n+CREATE TABLE t (id int);\n";
+    assert!(destructive_migrations(unlinked, |_| true).is_empty());
+    let long = format!("-- {}\nCREATE TABLE t (id int);", "x".repeat(MAX_MIGRATION_TEXT));
+    assert_eq!(destructive_migrations(&migration_patch(&long), |_| true), ["db/0002.sql"]);
+    let short = format!("-- {}\nCREATE TABLE t (id int);", "x".repeat(MAX_MIGRATION_TEXT / 2));
+    assert!(destructive_migrations(&migration_patch(&short), |_| true).is_empty());
+}
+
+/// A migration of 1 MiB of short comments of every kind reads as the
+/// additive text it is (searching for each comment marker again from every
+/// comment's end was quadratic: this input took minutes).
+#[test]
+fn a_migration_of_many_comments_is_read_in_one_pass() {
+    use blastgate_ingest::git::{MAX_MIGRATION_TEXT, destructive_migrations};
+    let text = "#\n-- x\n/* y */\n".repeat(MAX_MIGRATION_TEXT / 16);
+    assert!(destructive_migrations(&migration_patch(&text), |_| true).is_empty());
+    let text = format!("{text}DROP/* z */TABLE t;\n");
+    assert_eq!(destructive_migrations(&migration_patch(&text), |_| true), ["db/0002.sql"]);
+}

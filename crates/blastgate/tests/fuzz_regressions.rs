@@ -78,6 +78,8 @@ fn run(target: &str, data: &[u8]) {
             }
             let _ = git::parse_gitlinks_z(data);
             assert!(git::hidden_line_breaks(data).len() <= data.len());
+            let found = git::destructive_migrations(data, |_| true);
+            assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
             if let Ok(commits) = git::parse_log(data) {
                 let _ = git::provenance(&commits, &git::AiAgents::default());
                 let people = git::people(&commits, &git::AiAgents::default());
