@@ -1718,7 +1718,8 @@ fn change_show_calls_empty_only_an_empty_changeset() {
     let o = run(&["change", "show", "--terraform-plan", plan.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stdout(&o).contains("empty changeset"), "{}", stdout(&o));
-    assert!(stdout(&o).contains("infrastructure: 8 resource(s), 0 destructive"), "{}", stdout(&o));
+    // `null_resource.foo` runs a `local-exec` provisioner: unknown, destructive.
+    assert!(stdout(&o).contains("infrastructure: 8 resource(s), 1 destructive"), "{}", stdout(&o));
     let dir = tempdir();
     let empty = dir.join("empty.json");
     std::fs::write(&empty, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x"}"#).unwrap();

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 /// Where a write to a path goes.
 pub(crate) enum Destination {
     /// A regular file, new or existing (through a symbolic link, the file
-    /// it points to): written to `staging`, beside it, synced, then renamed
-    /// over `target` by [`Staged::commit`]. `permissions`: an existing
-    /// target's, which the staging file takes before it is written, so the
-    /// file replaced keeps them (not the umask's default).
-    Replace { target: PathBuf, staging: PathBuf, permissions: Option<std::fs::Permissions> },
+    /// it points to): written to a staging file beside it, synced, then
+    /// renamed over `target` by [`Staged::commit`]. `permissions`: an
+    /// existing target's, which the staging file takes before it is
+    /// written, so the file replaced keeps them (not the umask's default).
+    Replace { target: PathBuf, permissions: Option<std::fs::Permissions> },
     /// Anything else that is not a directory (a pipe, `/dev/stdout`): no
     /// file to replace, so written into as it is.
     Stream(PathBuf),
@@ -37,7 +37,7 @@ pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
         }
         Ok(m) => {
             let target = std::fs::canonicalize(path)?;
-            Ok(Destination::Replace { staging: staging(&target), target, permissions: Some(m.permissions()) })
+            Ok(Destination::Replace { target, permissions: Some(m.permissions()) })
         }
         // A link to nothing: like `cp`, no writing through it (replacing
         // the link with a file would leave the place it names unwritten).
@@ -45,7 +45,7 @@ pub(crate) fn destination(path: &Path) -> io::Result<Destination> {
             io::ErrorKind::NotFound,
             "it is a symbolic link to a file that does not exist; create that file, or give its path",
         )),
-        Err(_) => Ok(Destination::Replace { staging: staging(path), target: path.to_path_buf(), permissions: None }),
+        Err(_) => Ok(Destination::Replace { target: path.to_path_buf(), permissions: None }),
     }
 }
 
@@ -79,16 +79,34 @@ fn place(path: &Path) -> Option<PathBuf> {
     Some(std::fs::canonicalize(folder).ok()?.join(name))
 }
 
-/// A hidden file beside `target`, named for this process.
-fn staging(target: &Path) -> PathBuf {
+/// A new hidden file beside `target` (`.NAME.XXXXXX.blastgate.tmp`), with
+/// a random name, created only if nothing has that name (so it follows no
+/// link and opens no pipe that someone put there: a predictable name did,
+/// and a planted link made `--out` overwrite the file it named, an audit);
+/// removed when dropped. A new file gets the umask's default permissions,
+/// as a file `create`d would.
+fn staging(target: &Path) -> io::Result<tempfile::NamedTempFile> {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.blastgate-{}.tmp", std::process::id()))
+    let folder = match target.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".blastgate.tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(folder)
 }
 
 /// A file written for a [`Destination`], not yet in place.
 pub(crate) struct Staged {
-    /// `(staging, target)` for a file to rename; `None` for a stream.
-    rename: Option<(PathBuf, PathBuf)>,
+    /// `(staging, target)` for a file to rename (the staging file is
+    /// removed when dropped); `None` for a stream.
+    rename: Option<(tempfile::TempPath, PathBuf)>,
 }
 
 impl Staged {
@@ -107,21 +125,17 @@ impl Staged {
                 write(&mut file)?;
                 Ok(Self { rename: None })
             }
-            Destination::Replace { target, staging, permissions } => {
-                let written = File::create(&staging)
+            Destination::Replace { target, permissions } => {
+                let mut staged = staging(&target)
                     .and_then(|file| match permissions {
-                        Some(p) => file.set_permissions(p).map(|()| file),
+                        Some(p) => file.as_file().set_permissions(p).map(|()| file),
                         None => Ok(file),
                     })
-                    .map_err(&io_error)
-                    .and_then(|mut file| write(&mut file).and_then(|()| file.sync_all().map_err(&io_error)));
-                match written {
-                    Ok(()) => Ok(Self { rename: Some((staging, target)) }),
-                    Err(e) => {
-                        let _ = std::fs::remove_file(&staging);
-                        Err(e)
-                    }
-                }
+                    .map_err(&io_error)?;
+                // On an error `staged` is dropped, which removes it.
+                write(staged.as_file_mut())?;
+                staged.as_file().sync_all().map_err(&io_error)?;
+                Ok(Self { rename: Some((staged.into_temp_path(), target)) })
             }
         }
     }
@@ -131,20 +145,16 @@ impl Staged {
     /// # Errors
     /// The rename failed; the staging file is removed.
     pub(crate) fn commit(self) -> io::Result<()> {
-        let Some((staging, target)) = &self.rename else { return Ok(()) };
-        let renamed = std::fs::rename(staging, target);
-        if renamed.is_err() {
-            let _ = std::fs::remove_file(staging);
-        }
-        renamed
+        let Some((staging, target)) = self.rename else { return Ok(()) };
+        // On an error the staging file comes back in it and is dropped.
+        staging.persist(target).map_err(|e| e.error)
     }
 
     /// Removes the staging file (for all-or-nothing writes of several
     /// files, when a later one failed).
     pub(crate) fn abandon(self) {
-        if let Some((staging, _)) = &self.rename {
-            let _ = std::fs::remove_file(staging);
-        }
+        // Dropping the staging file removes it.
+        drop(self.rename);
     }
 }
 
@@ -182,5 +192,40 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&protected).unwrap(), "old");
         assert_eq!(std::fs::metadata(&protected).unwrap().permissions().mode() & 0o7777, 0o400);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no staging file is left");
+    }
+
+    /// The staging file is new and randomly named, never opened through
+    /// what is already there (a predictable name let a planted link make
+    /// `--out` overwrite the file it named: an audit). A new file gets the
+    /// permissions a created one would; a failed write leaves nothing.
+    #[test]
+    fn staging_files_are_new_and_leave_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep").unwrap();
+        // Every name the old scheme could pick for this process.
+        let planted = dir.path().join(format!(".out.blastgate-{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        let out = dir.path().join("out");
+        write(&out, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "new");
+        assert!(!std::fs::symlink_metadata(&out).unwrap().file_type().is_symlink());
+        let created = dir.path().join("created");
+        drop(std::fs::File::create(&created).unwrap());
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&out), mode(&created));
+        let failed = Staged::write(destination(&dir.path().join("failed")).unwrap(), |_| Err(()), |_| ());
+        assert!(failed.is_err());
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        let old = planted.file_name().unwrap().to_str().unwrap().to_owned();
+        assert_eq!(names, [old, "created".to_owned(), "out".to_owned(), "victim".to_owned()]);
+        // An abandoned write leaves nothing either.
+        let staged = Staged::write(destination(&dir.path().join("later")).unwrap(), |_| Ok::<(), ()>(()), |_| ());
+        staged.unwrap().abandon();
+        assert!(!dir.path().join("later").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
     }
 }
