@@ -58,7 +58,7 @@ fn main() -> ExitCode {
     // A gate reads `assess`'s exit code as its decision: output that never
     // reached its reader is a failure there, and a quiet stop elsewhere.
     let gate = matches!(args.command, args::Command::Assess(_));
-    let outcome = std::panic::catch_unwind(|| run(args));
+    let outcome = std::panic::catch_unwind(|| threads().and_then(|pool| pool.install(|| run(args))));
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(exit::Failure::BrokenPipe)) if !gate => ExitCode::from(exit::SUCCESS),
@@ -76,6 +76,28 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The threads the work runs on: a pool of one thread a core (or
+/// `RAYON_NUM_THREADS`), with the main thread's stack size; where no thread
+/// can be started (a container's pids limit, `ulimit -u`), this thread
+/// alone, with a warning. rayon's global pool panicked on first use there
+/// instead (an environment audit: every assessment exited 3 as "a bug"),
+/// and can be built only once, so a failed start cannot be retried with it.
+fn threads() -> Result<rayon::ThreadPool, exit::Failure> {
+    let pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build();
+    pool.or_else(|e| {
+        let _ = writeln!(std::io::stderr(), "warning: cannot start worker threads ({e}); working on this thread alone");
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+            .map_err(|e| exit::Failure::Internal(format!("cannot start a thread pool: {e}")))
+    })
+}
+
+/// The stack of each worker thread: a main thread's usual 8 MiB (the work
+/// needs far less: nothing recurses over input depth).
+const WORKER_STACK: usize = 8 << 20;
 
 fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
     match cli.command {

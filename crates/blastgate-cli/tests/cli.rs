@@ -1855,3 +1855,38 @@ fn plan_order_does_not_change_the_assessment() {
     assert!(one.contains("$.complete"), "{one}");
     assert_eq!(one, assess(&j, &i));
 }
+
+/// Regression (an environment audit): where no worker thread can be
+/// started (a container's pids limit, `ulimit -u`), every command panicked
+/// in rayon's global pool (exit 3, "a bug"). It now works on its own
+/// thread, with a warning, and answers the same bytes. Run where the test
+/// can drop to `nobody` with `setpriv` (as root; root's own processes are
+/// not limited), else there is nothing to limit and it checks nothing.
+#[cfg(unix)]
+#[test]
+fn no_threads_to_start_means_one_thread_not_a_panic() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let has = |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !root || !has("setpriv") || !has("bash") {
+        eprintln!("skipped: needs root, setpriv and bash to run as a user with a thread limit");
+        return;
+    }
+    let dir = tempdir();
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = dir.join("blastgate");
+    std::fs::copy(env!("CARGO_BIN_EXE_blastgate"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let expected = run(&["demo", "--format", "json"]);
+    assert_eq!(expected.status.code(), Some(0), "{}", stderr(&expected));
+    let limited = Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -u 1 && exec setpriv --reuid=nobody --regid=nogroup --clear-groups \"$0\" demo --format json")
+        .arg(&binary)
+        .env("RAYON_NUM_THREADS", "4")
+        .output()
+        .unwrap();
+    assert_eq!(limited.status.code(), Some(0), "{}", stderr(&limited));
+    assert!(stderr(&limited).contains("cannot start worker threads"), "{}", stderr(&limited));
+    assert_eq!(limited.stdout, expected.stdout);
+}
