@@ -73,7 +73,9 @@ pub fn run(args: &FreezeArgs) -> Result<u8, Failure> {
     if to_stdout {
         crate::printable::note(&summary);
     } else {
-        writeln!(std::io::stdout().lock(), "{summary}")?;
+        // The output's name as given may hold a line break or an escape
+        // sequence (an audit): shown escaped, as messages show names.
+        writeln!(std::io::stdout().lock(), "{}", crate::printable::one_line(&summary))?;
     }
     for w in graph.warnings() {
         crate::printable::warn(&w.to_string());

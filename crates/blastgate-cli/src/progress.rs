@@ -24,10 +24,11 @@ impl Progress {
         Self(Some(bar))
     }
 
-    /// Says what is happening now.
+    /// Says what is happening now, on one line, hidden characters escaped
+    /// (a file name may hold an escape sequence or a line break: an audit).
     pub fn step(&self, message: impl Into<String>) {
         if let Some(bar) = &self.0 {
-            bar.set_message(message.into());
+            bar.set_message(crate::printable::one_line(&message.into()));
         }
     }
 }

@@ -312,3 +312,21 @@ fn outputs_that_would_lose_data_are_refused_first() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Regression (an environment audit): the summary line quoted the output's
+/// name raw, so a name holding a line break or an escape sequence wrote a
+/// line of its own (`::error ::...` in a CI log) or drove the terminal.
+/// It is shown escaped, as messages show names; the file is written.
+#[test]
+fn the_summary_shows_a_hidden_character_in_the_name_escaped() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("freeze-name-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a\n::error ::x\u{1b}[2J.bgs");
+    let o = run(&["graph", "freeze", GRAPH, "--out", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(path.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
