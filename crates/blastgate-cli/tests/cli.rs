@@ -1890,3 +1890,37 @@ fn no_threads_to_start_means_one_thread_not_a_panic() {
     assert!(stderr(&limited).contains("cannot start worker threads"), "{}", stderr(&limited));
     assert_eq!(limited.stdout, expected.stdout);
 }
+
+/// Regression (an environment audit): a batch was turned into every
+/// line's changeset before any was answered (20 MB of empty lines took
+/// 869 MB). It is answered a chunk of lines at a time: a batch of more
+/// lines than a chunk answers every line in order, the same as when its
+/// lines are given one chunk at a time, and an unknown id on its last line
+/// still answers nothing.
+#[test]
+fn a_batch_longer_than_a_chunk_answers_every_line_in_order() {
+    let dir = tempdir();
+    let batch = dir.join("batch.txt");
+    let pattern = ["productcatalogservice", "redis-cart cartservice", "", "adservice adservice"];
+    let lines: Vec<&str> = pattern.iter().copied().cycle().take(70_001).collect();
+    std::fs::write(&batch, lines.join("\n")).unwrap();
+    let graph = boutique();
+    for extra in [&[][..], &["--max-depth", "1"][..]] {
+        let mut args = vec!["radius", "--graph", &graph, "--batch", batch.to_str().unwrap(), "--summary"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        let answers: Vec<&str> = out.lines().collect();
+        assert_eq!(answers.len(), 70_001);
+        // The answer of each line of the pattern, wherever it is.
+        for (i, answer) in answers.iter().enumerate() {
+            assert_eq!(answer, &answers[i % 4], "line {}", i + 1);
+        }
+    }
+    std::fs::write(&batch, format!("{}\nnope\n", lines.join("\n"))).unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("line 70002: unknown service `nope`"), "{}", stderr(&o));
+}
