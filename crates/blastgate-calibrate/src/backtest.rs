@@ -74,7 +74,10 @@ pub const DEPTHS: [ReviewDepth; 6] = [
 /// (0 = low to 3 = very high; the band's lower cut point is the impact).
 ///
 /// # Errors
-/// [`CalibrateError::Data`] for an empty history or an impact band above 3.
+/// [`CalibrateError::Data`] for an empty history, an impact band above 3,
+/// or a policy the engine would refuse (`Policy::validate`: an embedder
+/// audit replayed one with NaN bands and an `auto` error depth as "every
+/// change `auto`").
 ///
 /// # Complexity
 /// `O(rows * features + rows log rows)`.
@@ -83,6 +86,9 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
     if history.is_empty() {
         return Err(CalibrateError::data(source, "the history has no rows"));
     }
+    policy
+        .validate()
+        .map_err(|p| CalibrateError::data(source, format!("the policy cannot be used: {}: {}", p.place, p.message)))?;
     let impact = match impact_band {
         0 => 0.0,
         b => *policy

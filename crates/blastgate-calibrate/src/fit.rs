@@ -33,6 +33,12 @@ use crate::metrics::{self, CalibrationBin};
 use crate::shape::{Basis, ShapeModel};
 use crate::solver::{self, Design, Penalty, Sign};
 
+/// The most segments a shape function may have: far past what a history
+/// can inform (the knots are quantiles, and duplicates merge), and small
+/// enough that the knots of every metric take a few kilobytes (an embedder
+/// audit: `usize::MAX` segments exhausted the machine's memory).
+pub const MAX_SEGMENTS: usize = 1000;
+
 /// The gated shares the capture figures are given for.
 pub const CAPTURE_SHARES: [f64; 4] = [0.05, 0.10, 0.20, 0.50];
 
@@ -40,7 +46,8 @@ pub const CAPTURE_SHARES: [f64; 4] = [0.05, 0.10, 0.20, 0.50];
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
-    /// Segments per shape function (knots at quantiles; default 6).
+    /// Segments per shape function (knots at quantiles; default 6; at
+    /// most [`MAX_SEGMENTS`]).
     pub segments: usize,
     /// The L2 penalty on each segment's rise for size metrics (default 10).
     pub size_l2: f64,
@@ -193,6 +200,12 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
     let source = history.source();
     if !(config.test_share > 0.0 && config.test_share < 1.0) {
         return Err(CalibrateError::data(source, "the test share must be strictly between 0 and 1"));
+    }
+    if config.segments > MAX_SEGMENTS {
+        return Err(CalibrateError::data(
+            source,
+            format!("{} segments a shape function is more than the {MAX_SEGMENTS} allowed", config.segments),
+        ));
     }
     let rows = history.rows();
     let target = (((rows.len() as f64) * (1.0 - config.test_share)).floor() as usize).min(rows.len());

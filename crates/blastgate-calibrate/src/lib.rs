@@ -35,7 +35,7 @@ pub mod solver;
 pub use backtest::{Backtest, DepthLoad, backtest};
 pub use budget::BudgetProposal;
 pub use error::{BadCell, BadRows, CalibrateError};
-pub use fit::{CAPTURE_SHARES, Calibration, Config, Evaluation, GateBudget, WeightOrigin, calibrate};
+pub use fit::{CAPTURE_SHARES, Calibration, Config, Evaluation, GateBudget, MAX_SEGMENTS, WeightOrigin, calibrate};
 pub use history::{Columns, History, HistoryRow, Metric};
 pub use model_file::check_version as check_model_version;
 pub use shape::{ShapeModel, Term};

@@ -87,6 +87,14 @@ impl Assessment {
     /// Pushing onto `diagnostics` directly would leave them out of that
     /// order.
     ///
+    /// The decision stays the engine's: an error added here does not raise
+    /// [`Self::review_depth`] (only the engine's own errors do, to the
+    /// policy's error depth, with approvals to match). It does stop a gate:
+    /// [`Self::gate_at`] stops on any error, whatever the depth, so a gate
+    /// that adds errors of its own decides with `gate_at`, not with the
+    /// depth alone (an embedder audit found the depth read after an added
+    /// error: `owner`, where the gate must stop).
+    ///
     /// # Example
     /// ```
     /// # fn demo(mut assessment: blastgate_core::Assessment) {
@@ -107,8 +115,10 @@ impl Assessment {
         self.decision.review_depth
     }
 
-    /// Whether any diagnostic is an error (the depth then is at least the
-    /// policy's error depth).
+    /// Whether any diagnostic is an error. An error the engine met raised
+    /// the depth to at least the policy's error depth; one added with
+    /// [`Self::add_diagnostics`] did not, and [`Self::gate_at`] stops on
+    /// either.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level == Level::Error)
     }

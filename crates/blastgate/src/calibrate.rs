@@ -44,8 +44,8 @@ pub use blastgate_calibrate::metrics::{CalibrationBin, brier, calibration, captu
 pub use blastgate_calibrate::model_file::MODEL_FORMAT;
 pub use blastgate_calibrate::{
     Backtest, BadCell, BadRows, BudgetProposal, CAPTURE_SHARES, CalibrateError, Calibration, Columns, Config,
-    DepthLoad, Evaluation, GateBudget, History, HistoryRow, Metric, ShapeModel, Term, WeightOrigin, backtest,
-    calibrate,
+    DepthLoad, Evaluation, GateBudget, History, HistoryRow, MAX_SEGMENTS, Metric, ShapeModel, Term, WeightOrigin,
+    backtest, calibrate,
 };
 pub use blastgate_ingest::history::{MAX_HISTORY_BYTES, MAX_HISTORY_ROWS};
 

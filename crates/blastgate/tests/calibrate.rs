@@ -15,8 +15,8 @@ use std::path::PathBuf;
 
 use blastgate::assess::default_policy;
 use blastgate::calibrate::{
-    CalibrateError, Columns, Config, GateBudget, Metric, WeightOrigin, backtest, calibrate, load_history, model_toml,
-    parse_history, parse_policy_or_model, plot_svg,
+    CalibrateError, Columns, Config, GateBudget, MAX_SEGMENTS, Metric, WeightOrigin, backtest, calibrate, load_history,
+    model_toml, parse_history, parse_policy_or_model, plot_svg,
 };
 
 fn jdt() -> PathBuf {
@@ -643,4 +643,28 @@ fn an_edited_copy_of_a_model_in_a_policy_is_refused() {
         1,
     ));
     assert!(blastgate::assess::parse_policy("p.toml", spaced.as_bytes()).is_err());
+}
+
+/// Settings an embedder sets in code are checked as the CLI's are (an
+/// embedder audit): segments past [`MAX_SEGMENTS`] exhausted memory
+/// (`usize::MAX`), and a policy the engine refuses (NaN bands, an `auto`
+/// error depth) was replayed as "every change `auto`".
+#[test]
+fn settings_and_policies_from_code_are_checked() {
+    let history = load_history(&jdt(), &Columns::default()).unwrap();
+    let base = default_policy().unwrap();
+    for segments in [MAX_SEGMENTS + 1, usize::MAX] {
+        let mut config = Config::default();
+        config.segments = segments;
+        let e = calibrate(&history, &base, &config).unwrap_err();
+        assert!(matches!(e, CalibrateError::Data(_)) && e.to_string().contains("segments"), "{e}");
+    }
+    let mut bad = base.clone();
+    bad.bands.likelihood[0] = f64::NAN;
+    let e = backtest(&history, &bad, 1).unwrap_err();
+    assert!(e.to_string().contains("the policy cannot be used: bands.likelihood"), "{e}");
+    let mut bad = base.clone();
+    bad.error_depth = blastgate::ReviewDepth::Auto;
+    assert!(backtest(&history, &bad, 1).is_err());
+    assert!(backtest(&history, &base, 1).is_ok());
 }

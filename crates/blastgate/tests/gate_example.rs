@@ -158,3 +158,30 @@ fn an_error_stops_the_gate_below_fail_at() {
     assert!(stops);
     assert_eq!(gate::gate(args(&list)), 1);
 }
+
+/// An error a gate adds after the assessment (its own input failed) stops
+/// the gate whatever the depth, though the decision stays the engine's (an
+/// embedder audit read the depth alone after such an error: `owner`).
+#[test]
+fn an_error_added_later_stops_the_gate_at_any_depth() {
+    use blastgate::assess::{Diagnostic, Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web api\napi db\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let change = blastgate::change::parse_changeset(
+        "c.json",
+        br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"id": "ana", "seniority": "senior"}, "services": ["web"]}"#,
+    )
+    .unwrap();
+    let mut a = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()));
+    assert!(a.review_depth() < ReviewDepth::Block && !a.has_errors(), "{:?}", a.decision);
+    assert!(!a.clone().gate_at(ReviewDepth::Block));
+    let depth = a.review_depth();
+    a.add_diagnostics([Diagnostic::new(Level::Error, "codeowners", "CODEOWNERS could not be fetched")]);
+    assert!(a.has_errors());
+    assert_eq!(a.review_depth(), depth, "the decision stays the engine's");
+    assert!(a.gate_at(ReviewDepth::Block), "a gate stops on the error");
+}
