@@ -18,6 +18,14 @@ fuzz_target!(|data: &[u8]| {
     // Migrations' statements, read from any patch, every file a migration.
     let found = git::destructive_migrations(data, |_| true);
     assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
+    // Symbolic links: listed, their targets, the paths through them.
+    let _ = git::parse_links_z(data);
+    let links: std::collections::BTreeMap<String, String> =
+        git::link_targets(data).iter().filter_map(|(l, t)| Some((l.clone(), git::resolve_link(l, t)?))).collect();
+    let changed: Vec<&str> = links.values().map(String::as_str).collect();
+    let through = git::paths_through_links(&links, &changed);
+    // Every link reaches its own target.
+    assert!(changed.is_empty() || !through.is_empty(), "{through:?}");
     if let Ok(commits) = git::parse_log(data) {
         let _ = git::provenance(&commits, &git::AiAgents::default());
         // The people of the range: sorted, no two alike (case ignored).

@@ -348,6 +348,110 @@ pub fn parse_gitlinks_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
     Ok(links)
 }
 
+/// The symbolic links of a `git ls-tree -r -z` listing (`MODE TYPE
+/// HASH<TAB>PATH<NUL>` records, mode `120000`), in listing order.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record for a record of another
+/// shape or a path that is empty or not UTF-8;
+/// [`ChangeError::LimitExceeded`] past [`MAX_LINKS`] links.
+pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
+    const FILE: &str = "git ls-tree";
+    const SHAPE: &str = "expected `MODE TYPE HASH<TAB>PATH<NUL>`";
+    let mut links = Vec::new();
+    for (i, record) in bytes.split(|&b| b == 0).enumerate() {
+        if record.is_empty() {
+            continue;
+        }
+        let Some(tab) = record.iter().position(|&b| b == b'\t') else {
+            return Err(malformed(FILE, i + 1, record, SHAPE));
+        };
+        let (header, path) = (record.get(..tab).unwrap_or_default(), record.get(tab + 1..).unwrap_or_default());
+        if header.split(|&b| b == b' ').count() != 3 {
+            return Err(malformed(FILE, i + 1, record, SHAPE));
+        }
+        if header.starts_with(b"120000 ") {
+            if links.len() >= MAX_LINKS {
+                return Err(ChangeError::limit(FILE, "max_links", MAX_LINKS as u64, links.len() as u64 + 1));
+            }
+            links.push(path_string(FILE, i + 1, path)?);
+        }
+    }
+    Ok(links)
+}
+
+/// The most symbolic links of a commit read (the links through which a
+/// change reaches other paths: [`paths_through_links`]).
+pub const MAX_LINKS: usize = 100_000;
+
+/// The targets of the symbolic links a `git diff -p` from the empty tree
+/// adds (`new file mode 120000`, one `+TARGET` line), by link path: the
+/// text of each link as written (`../shared/limits.yaml`).
+pub fn link_targets(patch: &[u8]) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for_each_patch_line_of(patch, |path, line, link| {
+        if let Some(target) = line.strip_prefix(b"+").filter(|_| link) {
+            let target = target.strip_suffix(b"\n").unwrap_or(target);
+            out.entry(path.to_owned()).or_insert_with(|| String::from_utf8_lossy(target).into_owned());
+        }
+    });
+    out
+}
+
+/// Where a symbolic link at `link` whose text is `target` points, as a
+/// path from the repository's root (`notifications/limits.yaml` for
+/// `payments/limits.yaml -> ../notifications/limits.yaml`); `None` for an
+/// absolute target or one that leaves the repository.
+///
+/// ```
+/// use blastgate_ingest::git::resolve_link;
+/// assert_eq!(resolve_link("payments/limits.yaml", "../notifications/./limits.yaml").as_deref(), Some("notifications/limits.yaml"));
+/// assert_eq!(resolve_link("a/b", "../../../etc/passwd"), None);
+/// assert_eq!(resolve_link("a/b", "/etc/passwd"), None);
+/// ```
+pub fn resolve_link(link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<&str> = link.split('/').collect();
+    parts.pop();
+    for step in target.split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// The paths a change reaches through symbolic links: for each link (its
+/// path and where it points, from [`resolve_link`]) whose target is a
+/// changed path or a folder holding one, that changed path as seen
+/// through the link (`payments/limits.yaml` for a change to
+/// `notifications/limits.yaml`; `payments/config/a.yaml` for a change to
+/// `shared/config/a.yaml` through `payments/config -> ../shared/config`),
+/// with the changed path; sorted, each once. One link deep: a link
+/// reached through another link is not followed.
+pub fn paths_through_links(links: &BTreeMap<String, String>, changed: &[&str]) -> Vec<(String, String)> {
+    let changed: std::collections::BTreeSet<&str> = changed.iter().copied().collect();
+    let mut out = Vec::new();
+    for (link, target) in links {
+        let under = changed.range(target.as_str()..).take_while(|p| p.starts_with(target.as_str()));
+        for path in under {
+            let rest = path.get(target.len()..).unwrap_or_default();
+            if rest.is_empty() || rest.starts_with('/') {
+                out.push((format!("{link}{rest}"), (*path).to_owned()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Parses `git diff --name-status -z` output (see the module docs).
 ///
 /// # Errors

@@ -875,3 +875,43 @@ fn a_migration_of_many_comments_is_read_in_one_pass() {
     let text = format!("{text}DROP/* z */TABLE t;\n");
     assert_eq!(destructive_migrations(&migration_patch(&text), |_| true), ["db/0002.sql"]);
 }
+
+/// Symbolic links from `git ls-tree -r -z`, their targets from a patch,
+/// and the paths a change reaches through them (a gaming audit).
+#[test]
+fn links_their_targets_and_the_paths_through_them() {
+    use blastgate_ingest::git::{link_targets, parse_links_z, paths_through_links, resolve_link};
+    let listed = [
+        "100644 blob aaaa\tREADME.md",
+        "120000 blob bbbb\tpayments/limits.yaml",
+        "040000 tree cccc\tpayments",
+        "120000 blob dddd\tpayments/config",
+    ]
+    .map(|r| format!("{r}\x00"))
+    .concat();
+    let listed = listed.as_bytes();
+    assert_eq!(parse_links_z(listed).unwrap(), ["payments/limits.yaml", "payments/config"]);
+    assert!(parse_links_z(b"120000 blob\0").is_err());
+    let patch = b"diff --git a/payments/config b/payments/config\nnew file mode 120000\nindex 0000000..1111111\n\
+                  --- /dev/null\n+++ b/payments/config\n@@ -0,0 +1 @@\n+../shared/config\n\\ No newline at end of file\n\
+                  diff --git a/payments/limits.yaml b/payments/limits.yaml\nnew file mode 120000\n--- /dev/null\n\
+                  +++ b/payments/limits.yaml\n@@ -0,0 +1 @@\n+../notifications/limits.yaml\n\
+                  diff --git a/x.txt b/x.txt\nnew file mode 100644\n--- /dev/null\n+++ b/x.txt\n@@ -0,0 +1 @@\n+../y\n";
+    let targets = link_targets(patch);
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    let links: std::collections::BTreeMap<String, String> =
+        targets.iter().filter_map(|(l, t)| Some((l.clone(), resolve_link(l, t)?))).collect();
+    assert_eq!(links["payments/config"], "shared/config");
+    let through = paths_through_links(
+        &links,
+        &["notifications/limits.yaml", "shared/config/a.yaml", "shared/configs/b.yaml", "shared/config"],
+    );
+    assert_eq!(
+        through,
+        [
+            ("payments/config".to_owned(), "shared/config".to_owned()),
+            ("payments/config/a.yaml".to_owned(), "shared/config/a.yaml".to_owned()),
+            ("payments/limits.yaml".to_owned(), "notifications/limits.yaml".to_owned()),
+        ]
+    );
+}

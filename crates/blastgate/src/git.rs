@@ -31,6 +31,7 @@
 //!
 //! Complexity: git's own work plus time linear in its output.
 
+use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -250,13 +251,14 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let left = git.resolve(range.base)?;
     let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
-    let ChangedFiles { files, destructive_migrations, submodules } = git.files(&base, &head)?;
+    let ChangedFiles { mut files, destructive_migrations, submodules } = git.files(&base, &head)?;
+    let mut notes = Vec::new();
+    add_paths_through_links(&git, [&base, &head], &mut files, &mut notes)?;
     let commits = git.range_commits(&base, &head)?;
     if shallow {
         git.check_not_cut(range_text, &commits)?;
     }
     let head_commit = git.commit(&head)?;
-    let mut notes = Vec::new();
     let history = if options.history {
         let mut files_log = git.file_history(&base, &files)?;
         let mut author_log = git.author_history(&base, &head_commit.author_email)?;
@@ -363,6 +365,46 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         ..Changeset::default()
     };
     Ok(GitChange { changeset, notes, submodules, left })
+}
+
+/// Adds the paths the change reaches through symbolic links at `commits`
+/// (the base and the head) as changed files of no lines of their own, with
+/// a note: editing the file a link in `payments/` points to changes what
+/// `payments` deploys, and must be mapped and owned as `payments`' (a
+/// gaming audit: editing only the target of `payments/limits.yaml ->
+/// ../notifications/limits.yaml` took the change from owner, with the
+/// payments team asked, to peer). A link's own change is already a file.
+fn add_paths_through_links(
+    git: &Git<'_>,
+    commits: [&str; 2],
+    files: &mut Vec<FileChange>,
+    notes: &mut Vec<String>,
+) -> Result<(), ChangeError> {
+    let mut through: Vec<(String, String)> = Vec::new();
+    for commit in commits {
+        let links = git.links(commit)?;
+        if links.is_empty() {
+            continue;
+        }
+        let changed: Vec<&str> =
+            files.iter().flat_map(|f| std::iter::once(f.path.as_str()).chain(f.old_path.as_deref())).collect();
+        through.extend(parse::paths_through_links(&links, &changed));
+    }
+    through.sort();
+    through.dedup_by(|a, b| a.0 == b.0);
+    let known: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    through.retain(|(path, _)| !known.contains(path));
+    let shown: Vec<String> = through.iter().take(5).map(|(path, via)| format!("`{path}` (`{via}`)")).collect();
+    if let Some(more) = through.len().checked_sub(shown.len()).filter(|_| !shown.is_empty()) {
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        notes.push(format!(
+            "files: the change reaches {}{more} through symbolic links, which count as changed too (no lines of \
+             their own): what is deployed from a link's folder changes with the file it points to",
+            shown.join(", ")
+        ));
+    }
+    files.extend(through.into_iter().map(|(path, _)| FileChange { path, ..FileChange::default() }));
+    Ok(())
 }
 
 /// A validated range: two revisions that are not options.
@@ -866,6 +908,41 @@ impl<'a> Git<'a> {
             }
         }
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
+    }
+
+    /// The symbolic links of `commit` that point inside the repository,
+    /// by path, each with the path it points to (see
+    /// `parse::resolve_link`): `git ls-tree` lists them, and one patch from
+    /// the empty tree, a few hundred paths at a time, gives their targets.
+    fn links(&self, commit: &str) -> Result<BTreeMap<String, String>, ChangeError> {
+        let listed = self.output("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", commit])?;
+        let links = parse::parse_links_z(&listed)?;
+        let mut out = BTreeMap::new();
+        let mut rest = links.as_slice();
+        while !rest.is_empty() {
+            // Pathspecs of at most MAX_PATHSPEC_BYTES a command.
+            let mut bytes = 0usize;
+            let take = rest
+                .iter()
+                .take_while(|p| {
+                    bytes += p.len() + 1;
+                    bytes <= MAX_PATHSPEC_BYTES
+                })
+                .count()
+                .max(1);
+            let (chunk, later) = rest.split_at(take.min(rest.len()));
+            rest = later;
+            let mut args: Vec<&str> = vec!["diff-tree", "-p", "-r", "-U0", "--text", "--no-renames"];
+            args.extend(["--no-ext-diff", "--no-textconv", "--no-color", empty_tree(commit), commit, "--"]);
+            args.extend(chunk.iter().map(String::as_str));
+            let patch = self.output("git diff-tree", &args)?;
+            for (link, target) in parse::link_targets(&patch) {
+                if let Some(to) = parse::resolve_link(&link, &target) {
+                    out.insert(link, to);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Why re-merging commits here could run a program the configuration

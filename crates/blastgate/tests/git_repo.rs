@@ -1571,3 +1571,50 @@ fn every_identity_of_a_co_author_line_counts() {
     );
     assert!(change.contributors.is_empty(), "{:?}", change.contributors);
 }
+
+/// Regression (a gaming audit): a change that edits only the file a
+/// symbolic link points to changes what the link's folder deploys, but
+/// read from git it touched only the target's folder (tier-0 `payments`,
+/// whose `limits.yaml` links to `notifications/`, went from owner to
+/// peer). The paths the change reaches through links, of files and of
+/// folders, in the base or the head, now count as changed files of no
+/// lines, with a note; a link out of the repository reaches nothing.
+/// Also (the same audit) a migration that is a link counts as destroying
+/// data: what it runs is not read.
+#[cfg(unix)]
+#[test]
+fn paths_through_symbolic_links_count_as_changed() {
+    let repo = Repo::new("links");
+    repo.write("notifications/limits.yaml", b"max: 10\n");
+    repo.write("shared/config/a.yaml", b"a: 1\n");
+    repo.write("notifications/sql/cleanup.sql", b"DROP TABLE outbox;\n");
+    std::fs::create_dir_all(repo.path().join("payments")).unwrap();
+    std::fs::create_dir_all(repo.path().join("db/migrations")).unwrap();
+    let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, repo.path().join(at)).unwrap();
+    link("../notifications/limits.yaml", "payments/limits.yaml");
+    link("../shared/config", "payments/config");
+    link("/etc", "payments/etc");
+    let base = repo.commit(0.0, "Initial");
+    repo.write("notifications/limits.yaml", b"max: 1000\n");
+    repo.write("shared/config/a.yaml", b"a: 2\n");
+    repo.write("shared/config/new.yaml", b"b: 1\n");
+    let head = repo.commit(1.0, "Raise the limits");
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let paths: Vec<&str> = change.changeset.files.iter().map(|f| f.path.as_str()).collect();
+    for through in ["payments/limits.yaml", "payments/config/a.yaml", "payments/config/new.yaml"] {
+        assert!(paths.contains(&through), "{through} not in {paths:?}");
+        let f = file(&change.changeset.files, through);
+        assert_eq!((f.added, f.deleted), (0, 0), "{through}: the lines count once, at the target");
+    }
+    assert_eq!(paths.len(), 6, "{paths:?}");
+    assert!(
+        change.notes.iter().any(|n| n.contains("`payments/limits.yaml` (`notifications/limits.yaml`)")),
+        "{:?}",
+        change.notes
+    );
+    // A migration that is a link: irreversible.
+    link("../../notifications/sql/cleanup.sql", "db/migrations/0002_cleanup.sql");
+    let linked = repo.commit(2.0, "Clean up");
+    let change = git_change(repo.path(), &range(&head, &linked), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+}
