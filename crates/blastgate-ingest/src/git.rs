@@ -320,10 +320,32 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
 /// `:MODE MODE HASH HASH STATUS`, a truncated record, an empty or
 /// non-UTF-8 path; [`ChangeError::LimitExceeded`] as [`parse_numstat_z`].
 pub fn parse_gitlinks_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
+    Ok(parse_gitlink_moves_z(bytes)?.into_iter().filter(|m| m.new.is_some()).map(|m| m.path).collect())
+}
+
+/// A submodule whose pointer a range changes, as `git diff --raw` records
+/// it: its path, and the commit it pointed to before and after (`None`
+/// where the path was not a submodule: one added, or removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitlinkMove {
+    /// The submodule's path.
+    pub path: String,
+    /// The commit before the range, if the path was a submodule then.
+    pub old: Option<String>,
+    /// The commit after the range, if the path is a submodule then.
+    pub new: Option<String>,
+}
+
+/// The submodules of a `git diff --raw -z` output (mode `160000` on
+/// either side), in git's order.
+///
+/// # Errors
+/// As [`parse_gitlinks_z`].
+pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeError> {
     const FILE: &str = "git diff --raw";
     const SHAPE: &str = "expected `:MODE MODE HASH HASH STATUS<NUL>path<NUL>` (two paths for a rename or copy)";
     let mut fields = Fields { bytes, pos: 0 };
-    let mut links = Vec::new();
+    let mut moves = Vec::new();
     let mut record = 0usize;
     while !fields.at_end() {
         record += 1;
@@ -332,7 +354,7 @@ pub fn parse_gitlinks_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
         }
         let header = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
         let parts: Vec<&[u8]> = header.strip_prefix(b":").unwrap_or_default().split(|&b| b == b' ').collect();
-        let [_, new_mode, _, _, status] = parts.as_slice() else {
+        let [old_mode, new_mode, old_hash, new_hash, status] = parts.as_slice() else {
             return Err(malformed(FILE, record, header, SHAPE));
         };
         let two = matches!(status.first(), Some(b'R' | b'C'));
@@ -341,11 +363,15 @@ pub fn parse_gitlinks_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
             path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
         }
         let path = path_string(FILE, record, path)?;
-        if *new_mode == b"160000" {
-            links.push(path);
+        let side = |mode: &[u8], hash: &[u8]| {
+            (mode == b"160000" && !hash.is_empty() && hash.iter().all(u8::is_ascii_hexdigit)).then(|| lossy(hash))
+        };
+        let (old, new) = (side(old_mode, old_hash), side(new_mode, new_hash));
+        if old.is_some() || new.is_some() {
+            moves.push(GitlinkMove { path, old, new });
         }
     }
-    Ok(links)
+    Ok(moves)
 }
 
 /// The symbolic links of a `git ls-tree -r -z` listing (`MODE TYPE

@@ -251,10 +251,15 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let left = git.resolve(range.base)?;
     let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
-    let ChangedFiles { mut files, destructive_migrations, submodules } = git.files(&base, &head)?;
+    let ChangedFiles { mut files, mut destructive_migrations, submodules, moves } = git.files(&base, &head)?;
     let mut notes = Vec::new();
     add_paths_through_links(&git, [&base, &head], &mut files, &mut notes)?;
     let commits = git.range_commits(&base, &head)?;
+    let brought = read_submodules(&git, &moves, &mut files, &mut notes)?;
+    destructive_migrations.extend(brought.destructive_migrations);
+    // Who made the change and with what AI help: the range's commits and
+    // those its submodules bring in (fixes and reverts are the range's own).
+    let made_by: Vec<parse::Commit> = commits.iter().cloned().chain(brought.commits).collect();
     if shallow {
         git.check_not_cut(range_text, &commits)?;
     }
@@ -328,7 +333,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     // junior's AI-assisted ones must not make the change the senior's
     // alone (an audit: the AI rule saw only the head commit's author, and
     // the junior could approve their own code).
-    let contributors: Vec<Contributor> = parse::people(&commits, &options.agents)
+    let contributors: Vec<Contributor> = parse::people(&made_by, &options.agents)
         .into_iter()
         .filter(|id| !id.eq_ignore_ascii_case(&author_id))
         .map(|id| Contributor { id, seniority: None })
@@ -354,7 +359,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         title,
         author: Author { id: author_id, ..Author::default() },
         contributors,
-        provenance: parse::provenance(&commits, &options.agents),
+        provenance: parse::provenance(&made_by, &options.agents),
         fix,
         labels: if reverts { vec!["revert".to_owned()] } else { Vec::new() },
         files,
@@ -407,6 +412,84 @@ fn add_paths_through_links(
     Ok(())
 }
 
+/// What the submodules a range moves bring in: their commits, and their
+/// schema migrations that destroy data (as paths through the submodule).
+#[derive(Default)]
+struct Brought {
+    commits: Vec<parse::Commit>,
+    destructive_migrations: Vec<String>,
+}
+
+/// The most submodules whose moves are read; past it the rest are noted
+/// as not read.
+const MAX_SUBMODULES_READ: usize = 100;
+
+/// Reads what each submodule the range moves brings in, where its commits
+/// are in this checkout (the submodule is checked out, with both commits):
+/// the bump's file counts the submodule's changed lines, not one, and its
+/// commits join the range's for AI provenance and contributors, and its
+/// destructive migrations for `reversible`. A gaming audit committed 400
+/// AI-written lines in a submodule a junior could push to and bumped it in
+/// tier-0 `payments`: multi_party with a senior asked when committed in
+/// place, owner and no senior as a bump. Where the commits are not here,
+/// a note says what was not read.
+fn read_submodules(
+    git: &Git<'_>,
+    moves: &[parse::GitlinkMove],
+    files: &mut [FileChange],
+    notes: &mut Vec<String>,
+) -> Result<Brought, ChangeError> {
+    let mut brought = Brought::default();
+    let mut unread: Vec<String> = Vec::new();
+    for (i, m) in moves.iter().enumerate() {
+        let (Some(old), Some(new)) = (&m.old, &m.new) else {
+            // Added or removed: no range of its own to read.
+            continue;
+        };
+        let sub = (i < MAX_SUBMODULES_READ).then(|| git.submodule(&m.path, old, new)).flatten();
+        let Some(sub) = sub else {
+            unread.push(m.path.clone());
+            continue;
+        };
+        let commits = sub.range_commits(old, new)?;
+        let changed = sub.files(old, new)?;
+        let added: u64 = changed.files.iter().map(|f| f.added).fold(0, u64::saturating_add);
+        let deleted: u64 = changed.files.iter().map(|f| f.deleted).fold(0, u64::saturating_add);
+        if let Some(f) = files.iter_mut().find(|f| f.path == m.path) {
+            f.added = f.added.max(added);
+            f.deleted = f.deleted.max(deleted);
+        }
+        notes.push(format!(
+            "files: submodule `{}` moves {}..{}: its {} commit(s) and {} file(s) (+{added} -{deleted} lines) are read \
+             as part of the change",
+            m.path,
+            short(old),
+            short(new),
+            commits.len(),
+            changed.files.len()
+        ));
+        brought.destructive_migrations.extend(changed.destructive_migrations.iter().map(|p| format!("{}/{p}", m.path)));
+        brought.commits.extend(commits);
+        if brought.commits.len() > MAX_COMMITS {
+            return Err(ChangeError::limit(
+                "git log (submodules)",
+                "max_commits",
+                MAX_COMMITS as u64,
+                brought.commits.len() as u64,
+            ));
+        }
+    }
+    if let Some(first) = unread.first() {
+        let more = if unread.len() > 1 { format!(" and {} more", unread.len() - 1) } else { String::new() };
+        notes.push(format!(
+            "files: submodule `{first}`{more} moves, but its commits are not in this checkout, so what it brings in \
+             (its size, who wrote it, with what AI help) is not read; check submodules out with their history \
+             (`git submodule update --init`, or `submodules: true` with `fetch-depth: 0` in GitHub Actions)"
+        ));
+    }
+    Ok(brought)
+}
+
 /// A validated range: two revisions that are not options.
 #[derive(Debug)]
 struct Range<'a> {
@@ -454,6 +537,8 @@ struct ChangedFiles {
     files: Vec<FileChange>,
     destructive_migrations: Vec<String>,
     submodules: Vec<String>,
+    /// Every submodule pointer the range changes, in git's order.
+    moves: Vec<parse::GitlinkMove>,
 }
 
 /// What a failed git command said.
@@ -606,6 +691,27 @@ impl<'a> Git<'a> {
             ));
         }
         Ok(Git { program, repo: repo.join(cdup) })
+    }
+
+    /// The repository of the submodule at `path` (from this one's root),
+    /// if it is checked out there as a repository of its own and holds
+    /// both `old` and `new`; `None` otherwise (not checked out: the folder
+    /// is empty, or part of this repository; or a commit not fetched).
+    fn submodule(&self, path: &str, old: &str, new: &str) -> Option<Git<'a>> {
+        // A path of plain names only: a crafted tree could name `..`.
+        if path.split('/').any(|step| matches!(step, "" | "." | "..")) {
+            return None;
+        }
+        let sub = Git { program: self.program, repo: self.repo.join(path) };
+        if !sub.repo.is_dir() {
+            return None;
+        }
+        let top = sub.run("git rev-parse", &["rev-parse", "--show-cdup"]).ok()?.ok()?;
+        if !top.trim_ascii().is_empty() {
+            return None;
+        }
+        let has = |hash: &str| sub.resolve(hash).is_ok_and(|h| h == hash);
+        (has(old) && has(new)).then_some(sub)
     }
 
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
@@ -867,8 +973,9 @@ impl<'a> Git<'a> {
         }
         // A submodule's pointer is one line to git, whatever code it brings
         // in: it counts as a dependency update.
+        let moves = parse::parse_gitlink_moves_z(&diff(&text_config, "--raw")?)?;
         let links: std::collections::BTreeSet<String> =
-            parse::parse_gitlinks_z(&diff(&text_config, "--raw")?)?.into_iter().collect();
+            moves.iter().filter(|m| m.new.is_some()).map(|m| m.path.clone()).collect();
         for f in files.iter_mut().filter(|f| f.kind.is_none() && links.contains(&f.path)) {
             f.kind = Some(ChangeKind::Dependency);
         }
@@ -907,7 +1014,7 @@ impl<'a> Git<'a> {
                 }
             }
         }
-        Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect() })
+        Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
     }
 
     /// The symbolic links of `commit` that point inside the repository,

@@ -1618,3 +1618,47 @@ fn paths_through_symbolic_links_count_as_changed() {
     let change = git_change(repo.path(), &range(&head, &linked), &GitOptions::default()).unwrap();
     assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
 }
+
+/// Regression (a gaming audit): a submodule's bump counted one line and
+/// none of its commits, so 400 AI-written lines committed in a submodule
+/// and bumped in tier-0 `payments` passed as a one-line dependency update
+/// by nobody's AI (owner, where the same commit in place is multi_party
+/// with a senior asked). Checked out with both commits, the submodule's
+/// range is read: its lines count on the bump, its commits' trailers and
+/// authors join the change's, its destructive migrations make the change
+/// irreversible. Not checked out, a note says it was not read.
+#[test]
+fn a_submodule_bump_brings_in_its_commits_lines_and_ai_help() {
+    let lib = Repo::new("bump-lib");
+    lib.write("lib.txt", b"v1\n");
+    lib.commit(0.0, "v1");
+    let repo = Repo::new("bump");
+    repo.write("payments/app.txt", b"app\n");
+    let lib_path = lib.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, "payments/risk"]);
+    let base = repo.commit(1.0, "Add the library");
+    lib.write("rules.py", &lines(400, "rule"));
+    lib.write("db/migrations/0002_drop.sql", b"DROP TABLE limits;\n");
+    lib.commit_as(("Jun", "jun@example.com"), 2.0, "Add risk rules\n\nCo-authored-by: Claude <noreply@anthropic.com>");
+    repo.git(&["-C", "payments/risk", "-c", "protocol.file.allow=always", "pull", "-q", "origin", "HEAD"]);
+    repo.git(&["add", "payments/risk"]);
+    let head = repo.commit(3.0, "Bump the risk library");
+
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let bump = file(&change.changeset.files, "payments/risk");
+    assert_eq!((bump.added, bump.deleted), (401, 1), "{:?}", change.notes);
+    assert_eq!(bump.kind, Some(ChangeKind::Dependency));
+    // A co-author that is an AI tool: generated.
+    assert_eq!(change.changeset.provenance.ai, Some(AiInvolvement::Generated));
+    assert!(change.changeset.contributors.iter().any(|c| c.id == "jun@example.com"), "{:?}", change.changeset);
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("submodule `payments/risk` moves")), "{:?}", change.notes);
+
+    // Not checked out: not read, and said so.
+    repo.git(&["submodule", "deinit", "-q", "-f", "payments/risk"]);
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let bump = file(&change.changeset.files, "payments/risk");
+    assert_eq!((bump.added, bump.deleted), (1, 1));
+    assert_eq!(change.changeset.provenance.ai, None);
+    assert!(change.notes.iter().any(|n| n.contains("its commits are not in this checkout")), "{:?}", change.notes);
+}
