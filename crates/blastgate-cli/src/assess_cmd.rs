@@ -310,6 +310,19 @@ fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failu
                 .append(true)
                 .open(&path)
                 .map_err(|e| Failure::Internal(format!("cannot open ${var}: {e}")))?;
+            // Opened to read too, a named pipe nobody reads yet takes the
+            // outputs into this process's own pipe, lost at exit (an
+            // environment audit: exit 0, `gate_stops` never delivered).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt as _;
+                let kind = file.metadata().map_err(|e| Failure::Internal(format!("cannot read ${var}: {e}")))?;
+                if kind.file_type().is_fifo() || kind.file_type().is_socket() {
+                    return Err(Failure::Internal(format!(
+                        "${var} names a pipe or a socket, where the outputs could be lost; name a file"
+                    )));
+                }
+            }
             // An earlier writer may have left its last line open: our first
             // line would then join it (`x=yreview_depth=senior`), and a
             // step testing `review_depth` would read nothing.

@@ -1107,3 +1107,24 @@ fn an_extreme_budget_prints_compactly() {
     let budget = v["rules"].as_array().unwrap().iter().find(|r| r["id"] == "error-budget-exhausted").unwrap();
     assert!(budget["message"].as_str().unwrap().contains("cartservice (-1e308)"), "{budget}");
 }
+
+/// Regression (an environment audit): `$GITHUB_OUTPUT` naming a named pipe
+/// nobody read yet was opened to read and write, so the outputs went into
+/// this process's own pipe and were lost, exit 0. A pipe is refused (exit
+/// 3), as a file that cannot be written is.
+#[cfg(unix)]
+#[test]
+fn github_outputs_into_a_pipe_are_refused() {
+    let (dir, graph, change, context) = demo_case("checkout-banner");
+    let fifo = dir.join("outputs.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "github"])
+        .args(["--now", &context_now(&context)])
+        .env("GITHUB_OUTPUT", &fifo)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("$GITHUB_OUTPUT names a pipe"), "{}", stderr(&o));
+}
