@@ -535,13 +535,12 @@ impl InfraChange {
     }
 }
 
-/// The resource type of a Terraform resource address: the step after the
-/// `module.NAME[INDEX]` steps and an optional `data.` (`aws_db_instance` of
-/// `module.a["x.y"].aws_db_instance.main[0]`). `None` when the address has
-/// no such step.
-fn address_type(address: &str) -> Option<&str> {
-    // The steps between dots, with indexes (`[0]`, `["a.b"]`) left out;
-    // a dot inside a quoted index does not end a step.
+/// The steps of a Terraform resource address, between its dots, with its
+/// instance keys left out: `module`, `a`, `aws_db_instance`, `main` for
+/// `module.a["x.y"].aws_db_instance.main[0]` (a dot or bracket inside a
+/// quoted key does not end a step). Joined with dots, the address as a
+/// plan's `configuration` writes it.
+pub fn address_steps(address: &str) -> Vec<&str> {
     let mut steps: Vec<&str> = Vec::new();
     let (mut start, mut depth, mut quoted, mut escaped) = (0, 0usize, false, false);
     let mut name_end = None;
@@ -573,6 +572,15 @@ fn address_type(address: &str) -> Option<&str> {
         }
     }
     steps.push(address.get(start..name_end.unwrap_or(address.len())).unwrap_or(""));
+    steps
+}
+
+/// The resource type of a Terraform resource address: the step after the
+/// `module.NAME[INDEX]` steps and an optional `data.` (`aws_db_instance` of
+/// `module.a["x.y"].aws_db_instance.main[0]`). `None` when the address has
+/// no such step.
+fn address_type(address: &str) -> Option<&str> {
+    let steps = address_steps(address);
     let mut rest = steps.as_slice();
     while let [first, _, tail @ ..] = rest {
         if *first != "module" {

@@ -486,29 +486,9 @@ fn explicit_resource_node(mapping: &ResourceMapping, address: &str) -> Option<(S
 /// The configuration address of a resource instance's address: its
 /// instance keys left out (`module.a.module.b.aws_x.y` for
 /// `module.a[0].module.b["k"].aws_x.y[2]`), as the plan's `configuration`
-/// writes resources. Brackets inside a quoted key do not end it.
+/// writes resources.
 fn config_address(address: &str) -> String {
-    let mut out = String::with_capacity(address.len());
-    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
-    for c in address.chars() {
-        if quoted {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => quoted = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            '"' if depth > 0 => quoted = true,
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    blastgate_change::address_steps(address).join(".")
 }
 
 fn check_version(file: &str, version: &str) -> Result<(), ChangeError> {
