@@ -297,7 +297,7 @@ impl<'de> Visitor<'de> for PlanSeed<'_> {
                 }
                 PlanField::Configuration => {
                     once(s_configuration, "configuration")?;
-                    map.next_value_seed(ConfigSeed { out: &mut out.provisioned })?;
+                    map.next_value_seed(Nullable(ConfigSeed { out: &mut out.provisioned }))?;
                 }
                 PlanField::Other => {
                     map.next_value::<IgnoredAny>()?;

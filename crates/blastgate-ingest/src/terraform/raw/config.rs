@@ -20,9 +20,9 @@ use std::fmt;
 
 use blastgate_change::limits;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::once;
+use super::{Nullable, once};
 
 /// The most provisioner types kept for one resource (for messages); the
 /// rest are counted.
@@ -91,7 +91,7 @@ enum ProvisionerField {
 impl<'de> DeserializeSeed<'de> for ConfigSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_option(self)
+        deserializer.deserialize_map(self)
     }
 }
 
@@ -100,22 +100,13 @@ impl<'de> Visitor<'de> for ConfigSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a configuration object")
     }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = false;
         while let Some(field) = map.next_key::<ConfigField>()? {
             match field {
                 ConfigField::RootModule => {
                     once(&mut seen, "root_module")?;
-                    map.next_value_seed(ModuleSeed { prefix: String::new(), out: &mut *self.out })?;
+                    map.next_value_seed(Nullable(ModuleSeed { prefix: String::new(), out: &mut *self.out }))?;
                 }
                 ConfigField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -136,7 +127,7 @@ struct ModuleSeed<'a> {
 impl<'de> DeserializeSeed<'de> for ModuleSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_option(self)
+        deserializer.deserialize_map(self)
     }
 }
 
@@ -145,26 +136,17 @@ impl<'de> Visitor<'de> for ModuleSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a module object")
     }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (mut s_resources, mut s_calls) = (false, false);
         while let Some(field) = map.next_key::<ModuleField>()? {
             match field {
                 ModuleField::Resources => {
                     once(&mut s_resources, "resources")?;
-                    map.next_value_seed(ResourcesSeed { prefix: &self.prefix, out: &mut *self.out })?;
+                    map.next_value_seed(Nullable(ResourcesSeed { prefix: &self.prefix, out: &mut *self.out }))?;
                 }
                 ModuleField::ModuleCalls => {
                     once(&mut s_calls, "module_calls")?;
-                    map.next_value_seed(CallsSeed { prefix: &self.prefix, out: &mut *self.out })?;
+                    map.next_value_seed(Nullable(CallsSeed { prefix: &self.prefix, out: &mut *self.out }))?;
                 }
                 ModuleField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -184,7 +166,7 @@ struct CallsSeed<'a> {
 impl<'de> DeserializeSeed<'de> for CallsSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_option(self)
+        deserializer.deserialize_map(self)
     }
 }
 
@@ -192,15 +174,6 @@ impl<'de> Visitor<'de> for CallsSeed<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a map of module calls")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(name) = map.next_key::<String>()? {
@@ -237,7 +210,7 @@ impl<'de> Visitor<'de> for CallSeed<'_> {
                 CallField::Module => {
                     once(&mut seen, "module")?;
                     let prefix = prefix.take().unwrap_or_default();
-                    map.next_value_seed(ModuleSeed { prefix, out: &mut *self.out })?;
+                    map.next_value_seed(Nullable(ModuleSeed { prefix, out: &mut *self.out }))?;
                 }
                 CallField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -257,7 +230,7 @@ struct ResourcesSeed<'a> {
 impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_option(self)
+        deserializer.deserialize_seq(self)
     }
 }
 
@@ -265,15 +238,6 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list of resources")
-    }
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(resource) = seq.next_element::<ConfigResource>()? {
