@@ -102,7 +102,10 @@ pub struct Context {
     /// as the lowest level (see [`Context::person`]). A document that
     /// states an empty list is refused: an export from a directory that
     /// failed would otherwise hand the seniority back to the changesets'
-    /// own claims; leave the key out to trust them.
+    /// own claims; leave the key out to trust them. In code an empty list
+    /// is the key left out (a `Vec` cannot tell the two apart): a gate that
+    /// builds the list from its directory refuses an empty export itself,
+    /// before assessing.
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "listed_people")]
     #[schemars(length(min = 1))]
     pub people: Vec<Person>,
