@@ -272,10 +272,20 @@ mod kind {
     pub(super) const RUNS_COMMANDS: &str = "a resource that runs commands";
 }
 
-/// The resource type that invokes an AWS Lambda function when it is
-/// created or its input changes (and, with `lifecycle_scope = "CRUD"`,
-/// when it is destroyed).
-const LAMBDA_INVOCATION: &str = "aws_lambda_invocation";
+/// Provider resource types that run code where they are applied when they
+/// are created, changed or destroyed: a Lambda invocation, a Kubernetes
+/// job, an SSM association (a shell script on instances), an Azure VM's
+/// run command or extension (a custom script). What the code does cannot
+/// be seen in the plan.
+const COMMAND_TYPES: [&str; 7] = [
+    "aws_lambda_invocation",
+    "kubernetes_job",
+    "kubernetes_job_v1",
+    "aws_ssm_association",
+    "azurerm_virtual_machine_run_command",
+    "azurerm_virtual_machine_extension",
+    "azurerm_virtual_machine_scale_set_extension",
+];
 
 /// Warnings about a plan's entries, by kind. A plan may list 100,000
 /// entries, each with a few warnings: an audit found 400,001 diagnostics,
@@ -684,25 +694,48 @@ fn convert(
     // only by an explicit map entry that names the resource: as for a
     // provider action, the module it sits in is chosen by the change
     // under review, and its tags are written by it.
-    let runs = match action {
-        InfraAction::Create | InfraAction::Delete | InfraAction::Replace | InfraAction::Unknown => true,
-        InfraAction::Update => raw.resource_type == LAMBDA_INVOCATION,
-        InfraAction::Read | InfraAction::NoOp | InfraAction::Forget => false,
+    let steps = blastgate_change::address_steps(&raw.address);
+    let is_type = |types: &[&str]| {
+        types.contains(&raw.resource_type.as_str()) || steps.iter().rev().nth(1).is_some_and(|t| types.contains(t))
     };
-    let command = if !runs {
-        None
-    } else if let Some((types, total)) = provisioned.by_address.get(&config_address(&raw.address)) {
-        let named: Vec<String> = types.iter().map(|t| format!("`{}`", t.escape_debug())).collect();
-        let kinds = if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) };
-        Some(if *total == 1 {
-            format!("runs its provisioner{kinds}")
-        } else {
-            format!("runs its {total} provisioners{kinds}")
-        })
-    } else if raw.resource_type == LAMBDA_INVOCATION {
-        Some("invokes a Lambda function".to_owned())
-    } else {
-        None
+    let configured = config_address(&raw.address);
+    let provisioners = provisioned.by_address.get(&configured);
+    let command = match action {
+        // A provisioner runs when its resource is created or destroyed.
+        InfraAction::Create | InfraAction::Delete | InfraAction::Replace | InfraAction::Unknown
+            if provisioners.is_some() =>
+        {
+            let (types, total) = provisioners.map(|(t, n)| (t.as_slice(), *n)).unwrap_or_default();
+            let named: Vec<String> = types.iter().map(|t| format!("`{}`", t.escape_debug())).collect();
+            let kinds = if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) };
+            Some(if total == 1 {
+                format!("runs its provisioner{kinds}")
+            } else {
+                format!("runs its {total} provisioners{kinds}")
+            })
+        }
+        InfraAction::Read if is_type(&["external"]) => {
+            Some("runs its program (a data source read when the plan is applied)".to_owned())
+        }
+        InfraAction::Read | InfraAction::NoOp | InfraAction::Forget => None,
+        _ if is_type(&COMMAND_TYPES) => {
+            Some(format!("runs code where it is applied (a `{}`)", raw.resource_type.escape_debug()))
+        }
+        InfraAction::Create | InfraAction::Delete | InfraAction::Replace | InfraAction::Unknown
+            if is_type(&raw::COMMAND_HOSTS) && !provisioned.present =>
+        {
+            Some(
+                "may run provisioners, which the plan does not show: it has no `configuration` (pass the whole output \
+             of `terraform show -json`)"
+                    .to_owned(),
+            )
+        }
+        InfraAction::Delete if is_type(&raw::COMMAND_HOSTS) && !provisioned.hosts.contains(&configured) => Some(
+            "may run a destroy-time provisioner of a `removed` block, which the plan does not show (its block is \
+             gone from the configuration)"
+                .to_owned(),
+        ),
+        _ => None,
     };
     let action = if command.is_some() { InfraAction::Unknown } else { action };
     let resolved = match &command {

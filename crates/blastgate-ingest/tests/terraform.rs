@@ -1065,10 +1065,63 @@ fn only_actions_that_run_commands_make_an_entry_unknown() {
         assert_eq!(is_unknown("module.m[\"k\"].null_resource.q[3]"), unknown, "{actions}");
         let lambda = unknown || actions == r#"["update"]"#;
         assert_eq!(is_unknown("aws_lambda_invocation.go"), lambda, "{actions}");
-        assert_eq!(is_unknown("terraform_data.other"), actions == r#"["frob"]"#, "{actions}");
+        // A `terraform_data` whose block is gone, deleted: a `removed`
+        // block may run a destroy-time provisioner the plan does not show.
+        let gone = actions == r#"["frob"]"# || actions == r#"["delete"]"#;
+        assert_eq!(is_unknown("terraform_data.other"), gone, "{actions}");
     }
     // A configuration of another shape is refused, naming where.
     let bad =
         plan_with("").replace(r#""resource_changes""#, r#""configuration": {"root_module": []}, "resource_changes""#);
     assert_error(&err(&bad), "schema", &["configuration"]);
+}
+
+/// Regression (a red-team audit of the provisioner fix): other ways to run
+/// a command when a plan is applied. A `removed` block's destroy-time
+/// provisioner is not in the plan at all (`removed-block-plan.json`,
+/// written by Terraform 1.11.4: the block removes
+/// `module.notifications.terraform_data.rotate` with a `local-exec`, and
+/// the plan shows a plain delete), so deleting a `terraform_data` or
+/// `null_resource` whose block is gone counts as running commands; one
+/// whose block stays (a count shrinking) does not. Provider resources that
+/// run code (a Kubernetes job, an SSM association, an Azure run command)
+/// and a deferred read of an `external` data source count too, and so do
+/// creates and deletes of command hosts in a plan without configuration.
+#[test]
+fn other_ways_to_run_commands_are_unknown_changes() {
+    let summary = parse_with(&data("removed-block-plan.json"), ResourceMapping::default());
+    let removed = change(&summary, "module.notifications.terraform_data.rotate[\"a\"]");
+    assert_eq!(removed.action, Some(InfraAction::Unknown));
+    assert!(summary.warnings.iter().any(|w| w.contains("destroy-time provisioner of a `removed` block")));
+    let config = r#""configuration": {"root_module": {"resources": [{"address": "terraform_data.kept"}]}},
+        "resource_changes""#;
+    let json = plan_with(
+        r#"{"address": "terraform_data.kept[1]", "type": "terraform_data", "change": {"actions": ["delete"]}},
+           {"address": "module.leaf.kubernetes_job_v1.purge", "type": "kubernetes_job_v1", "change": {"actions": ["create"]}},
+           {"address": "aws_ssm_association.run", "type": "aws_ssm_association", "change": {"actions": ["update"]}},
+           {"address": "azurerm_virtual_machine_run_command.x", "type": "azurerm_virtual_machine_run_command", "change": {"actions": ["create"]}},
+           {"address": "data.external.purge", "type": "external", "change": {"actions": ["read"]}},
+           {"address": "data.aws_ami.web", "type": "aws_ami", "change": {"actions": ["read"]}},
+           {"address": "aws_instance.web", "type": "aws_instance", "change": {"actions": ["create"]}}"#,
+    )
+    .replace(r#""resource_changes""#, config);
+    let summary = parse("plan.json", json.as_bytes());
+    let unknown = |a: &str| change(&summary, a).action == Some(InfraAction::Unknown);
+    assert!(!unknown("terraform_data.kept[1]"), "its block stays: a count shrinking");
+    for a in ["module.leaf.kubernetes_job_v1.purge", "aws_ssm_association.run", "azurerm_virtual_machine_run_command.x"]
+    {
+        assert!(unknown(a), "{a}");
+        assert_eq!(change(&summary, a).node, None, "{a}");
+    }
+    assert!(unknown("data.external.purge"));
+    assert!(!unknown("data.aws_ami.web") && !unknown("aws_instance.web"));
+    // No configuration at all: a command host's create runs commands.
+    let bare = plan_with(
+        r#"{"address": "null_resource.x", "type": "null_resource", "change": {"actions": ["create"]}},
+           {"address": "aws_instance.web", "type": "aws_instance", "change": {"actions": ["create"]}}"#,
+    );
+    let summary = parse("plan.json", bare.as_bytes());
+    assert_eq!(change(&summary, "null_resource.x").action, Some(InfraAction::Unknown));
+    assert_eq!(change(&summary, "aws_instance.web").action, Some(InfraAction::Create));
+    assert!(summary.warnings.iter().any(|w| w.contains("it has no `configuration`")), "{:?}", summary.warnings);
 }

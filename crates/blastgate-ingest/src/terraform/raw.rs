@@ -25,7 +25,7 @@ mod config;
 mod tags;
 
 use config::ConfigSeed;
-pub(super) use config::Provisioned;
+pub(super) use config::{COMMAND_HOSTS, Provisioned};
 use tags::AttributesSeed;
 pub(super) use tags::{Attributes, Hit, TAG_MAPS};
 

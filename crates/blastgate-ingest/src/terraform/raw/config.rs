@@ -38,7 +38,18 @@ pub(in crate::terraform) struct Provisioned {
     pub by_address: BTreeMap<String, (Vec<String>, usize)>,
     /// How many resources with provisioners the configuration has in all.
     pub total: usize,
+    /// Whether the plan has a configuration (a `root_module`).
+    pub present: bool,
+    /// The configuration addresses of the resources of the types that
+    /// exist to run provisioners ([`COMMAND_HOSTS`]), at most
+    /// [`limits::MAX_RESOURCES`].
+    pub hosts: std::collections::BTreeSet<String>,
 }
+
+/// Resource types that exist to run provisioners: a delete of one whose
+/// block is gone may run a `removed` block's destroy-time provisioner,
+/// which the plan does not show.
+pub(in crate::terraform) const COMMAND_HOSTS: [&str; 2] = ["terraform_data", "null_resource"];
 
 /// Reads `configuration` into `out`.
 pub(super) struct ConfigSeed<'a> {
@@ -106,6 +117,7 @@ impl<'de> Visitor<'de> for ConfigSeed<'_> {
             match field {
                 ConfigField::RootModule => {
                     once(&mut seen, "root_module")?;
+                    self.out.present = true;
                     map.next_value_seed(Nullable(ModuleSeed { prefix: String::new(), out: &mut *self.out }))?;
                 }
                 ConfigField::Other => {
@@ -241,6 +253,16 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(resource) = seq.next_element::<ConfigResource>()? {
+            let host = resource.address.as_deref().is_some_and(|a| {
+                let steps = blastgate_change::address_steps(a);
+                steps.len() == 2 && steps.first().is_some_and(|t| COMMAND_HOSTS.contains(t))
+            });
+            if let Some(address) = resource.address.as_deref().filter(|_| host)
+                && self.out.hosts.len() < limits::MAX_RESOURCES
+                && self.prefix.len().saturating_add(address.len()) <= limits::MAX_STRING_BYTES
+            {
+                self.out.hosts.insert(format!("{}{address}", self.prefix));
+            }
             let Some(address) = resource.address.filter(|_| resource.provisioners_total > 0) else { continue };
             self.out.total = self.out.total.saturating_add(1);
             // Past the limit only counted: the reader refuses the plan.
