@@ -97,8 +97,12 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         && ((has_segment(dirs, &["db", "database"])
             && (has_segment(dirs, &["changelog", "changelogs"]) || name.contains("changelog")))
             || name.starts_with("db.changelog"));
+    // Sqitch keeps its changes as `deploy/*.sql` (beside `revert/` and
+    // `verify/`): SQL under `deploy` is a migration, not a manifest (a
+    // red-team audit: `deploy/cleanup.sql` dropped a table as
+    // infrastructure, unread).
     if has_segment(dirs, &["migrations", "migration", "migrate", "alembic", "flyway", "liquibase", "schema-migrations"])
-        || (name.ends_with(".sql") && versioned_sql(name))
+        || (name.ends_with(".sql") && (versioned_sql(name) || has_segment(dirs, &["deploy", "revert"])))
         || liquibase
     {
         return ChangeKind::SchemaMigration;
@@ -245,7 +249,12 @@ const DOC_EXTENSIONS: &[&str] = &[
 /// Whether a `.sql` file name starts like a versioned migration: `V12__`,
 /// `0003_`, `20240101...`.
 fn versioned_sql(name: &str) -> bool {
-    let rest = name.strip_prefix('v').unwrap_or(name);
+    // Flyway's repeatable (`R__x.sql`) and undo (`U2__x.sql`) migrations
+    // too (a red-team audit: `db/R__cleanup.sql` was code, unread).
+    if name.starts_with("r__") {
+        return true;
+    }
+    let rest = name.strip_prefix('v').or_else(|| name.strip_prefix('u')).unwrap_or(name);
     rest.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
@@ -283,6 +292,10 @@ mod tests {
             ("docs/notes.txt", ChangeKind::Docs),
             ("db/migrations/0003_add_orders.sql", ChangeKind::SchemaMigration),
             ("sql/V12__drop_column.sql", ChangeKind::SchemaMigration),
+            ("db/R__cleanup.sql", ChangeKind::SchemaMigration),
+            ("db/U12__undo.sql", ChangeKind::SchemaMigration),
+            ("deploy/cleanup.sql", ChangeKind::SchemaMigration),
+            ("sqitch/revert/cleanup.sql", ChangeKind::SchemaMigration),
             ("infra/main.tf", ChangeKind::Infrastructure),
             ("kubernetes-manifests/cartservice.yaml", ChangeKind::Config),
             ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),

@@ -950,7 +950,11 @@ pub const MAX_MIGRATION_TEXT: usize = 1 << 20;
 /// its comments read as blanks too, and those of the migration tools that
 /// write it (Django, Rails, Liquibase, Alembic, Sequelize, Knex, Laravel,
 /// Entity Framework, MongoDB).
-const DESTRUCTIVE_STATEMENTS: [&str; 12] = [
+const DESTRUCTIVE_STATEMENTS: [&str; 16] = [
+    "create or replace table",
+    "insert overwrite",
+    "replace into",
+    "sp_executesql",
     "drop table",
     "drop column",
     "drop schema",
@@ -967,7 +971,13 @@ const DESTRUCTIVE_STATEMENTS: [&str; 12] = [
 
 /// Identifiers that name a destructive operation of a migration tool, as
 /// a whole identifier or its start (`dropTableIfExists`, `remove_columns`).
-const DESTRUCTIVE_CALLS: [&str; 17] = [
+const DESTRUCTIVE_CALLS: [&str; 23] = [
+    "delete_all",
+    "destroy_all",
+    "update_all",
+    "drop_if_exists",
+    "updatemany",
+    "deleteone",
     "removefield",
     "deletemodel",
     "remove_column",
@@ -1022,7 +1032,10 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
         }
         let (text, cut, is_link) = added.entry(path.to_owned()).or_default();
         *is_link |= link;
-        if text.len().saturating_add(rest.len()) > MAX_MIGRATION_TEXT {
+        // A NUL byte: text in another encoding (UTF-16, which SQL Server's
+        // tools run), whose words this reading cannot see (a red-team
+        // audit): not read, so destructive, as a cut text is.
+        if text.len().saturating_add(rest.len()) > MAX_MIGRATION_TEXT || rest.contains(&0) {
             *cut = true;
             return;
         }
@@ -1102,26 +1115,46 @@ fn destroys(text: &str, at_end: bool) -> bool {
         let Some(word) = ident(i) else { return false };
         // `ON DELETE CASCADE`, `ON UPDATE SET NULL`: a foreign key's rule.
         let after_on = i > 0 && is(i - 1, "on");
+        // The rest of the statement (to its `;`), at most 16 tokens.
+        let statement = || tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(16);
+        let after_dot = i > 0 && is(i - 1, ".");
         match word {
-            // `DELETE FROM t`, `DELETE t FROM ...`, `DELETE t;`, `DELETE t
-            // WHERE`, and a query set's `.delete()` in a data migration.
+            // `DELETE FROM t`, `DELETE t FROM ...`, `DELETE TOP (n) FROM`,
+            // `DELETE t;`, `DELETE t WHERE`, MERGE's `THEN DELETE`, and a
+            // query set's `.delete()` in a data migration.
             "delete" if !after_on => {
-                is(i + 1, "from")
-                    || is(i + 1, "(")
+                is(i + 1, "(")
+                    || (i > 0 && is(i - 1, "then"))
+                    || statement().any(|t| *t == "from")
                     || ident(i + 1).is_some()
-                        && (tokens.get(i + 2).map_or(at_end, |t| {
-                            matches!(*t, ";" | "\"" | "'" | "`" | ")" | "where" | "from" | "output" | "returning")
-                        }))
+                        && (tokens
+                            .get(i + 2)
+                            .map_or(at_end, |t| matches!(*t, ";" | "'" | ")" | "where" | "output" | "returning")))
             }
-            // `UPDATE t SET`, `UPDATE s.t AS x SET`.
-            "update" if !after_on => ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")),
-            // `ALTER TABLE t DROP c` (the column keyword left out).
-            "alter" => is(i + 1, "table") && tokens.iter().skip(i + 2).take_while(|t| **t != ";").any(|t| *t == "drop"),
-            // Rails' `t.remove :c`, Ecto's `remove :c`.
-            "remove" => is(i + 1, ":"),
-            "drop" => {
-                ident(i + 1).is_some_and(|t| matches!(t, "table" | "column" | "schema" | "database" | "collection"))
+            // `UPDATE t SET`, `UPDATE s.t AS x SET`, a query set's
+            // `.update(...)`.
+            "update" if !after_on => {
+                (after_dot && is(i + 1, "(")) || (ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")))
             }
+            // `ALTER TABLE t DROP c` (the column keyword left out), and
+            // `ALTER COLUMN c TYPE x USING ...`, which rewrites every value.
+            "alter" => {
+                is(i + 1, "table")
+                    && tokens.iter().skip(i + 2).take_while(|t| **t != ";").any(|t| matches!(*t, "drop" | "using"))
+            }
+            // Dynamic SQL, whose statement is made when it runs: `EXECUTE
+            // 'DR' || 'OP TABLE t'`, `EXEC('DR' + 'OP ...')`.
+            "execute" | "exec" => {
+                let parts: Vec<&&str> = statement().collect();
+                parts.windows(2).any(|w| w == [&"|", &"|"])
+                    || parts.iter().any(|t| matches!(**t, "+" | "concat" | "format" | "chr" | "char"))
+            }
+            // Rails' `t.remove :c`, Ecto's `remove :c`, MongoDB's
+            // `.remove({})`, Knex's `.del()`.
+            "remove" => is(i + 1, ":") || (after_dot && is(i + 1, "(")),
+            "del" => after_dot && is(i + 1, "("),
+            "drop" => ident(i + 1)
+                .is_some_and(|t| matches!(t, "table" | "column" | "schema" | "database" | "collection" | "owned")),
             _ => DESTRUCTIVE_CALLS.iter().any(|c| word.starts_with(c)),
         }
     })
@@ -1144,7 +1177,10 @@ fn tokens(text: &str) -> Vec<&str> {
         if let Some(s) = start.take() {
             out.extend(text.get(s..i));
         }
-        if !c.is_whitespace() {
+        // Identifier quotes (`"t"`, `` `t` ``, `[t]`) are blanks: the
+        // name inside is the identifier (a red-team audit: `DELETE
+        // "outbox";` and `UPDATE [outbox] SET` passed).
+        if !c.is_whitespace() && !matches!(c, '"' | '`' | '[' | ']') {
             out.extend(text.get(i..i + c.len_utf8()));
         }
     }

@@ -820,6 +820,25 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "Outbox.objects.filter(sent=True).delete()",
         "op.execute(\"DELETE outbox\")",
         "<dropColumn tableName=\"outbox\" columnName=\"body\"/>",
+        // A red-team audit of the detector found these passing.
+        "UPDATE \"outbox\" SET body = NULL;",
+        "UPDATE [outbox] SET body = NULL;",
+        "DELETE \"outbox\";",
+        "DELETE TOP (100000000) FROM outbox;",
+        "DELETE QUICK IGNORE FROM outbox;",
+        "MERGE INTO outbox o USING gone g ON o.id = g.id WHEN MATCHED THEN DELETE;",
+        "DO $$ BEGIN EXECUTE 'DR' || 'OP TABLE outbox'; END $$;",
+        "EXEC('DR' + 'OP TABLE outbox');",
+        "DROP OWNED BY app_role CASCADE;",
+        "ALTER TABLE outbox ALTER COLUMN body TYPE int USING NULL;",
+        "CREATE OR REPLACE TABLE outbox (id int);",
+        "INSERT OVERWRITE TABLE outbox SELECT * FROM empty;",
+        "drop_if_exists table(:outbox)",
+        "Outbox.delete_all",
+        "Outbox.update_all(body: nil)",
+        "Outbox.objects.all().update(body=None)",
+        "knex('outbox').del()",
+        "db.outbox.remove({})",
     ];
     for text in destructive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
@@ -862,6 +881,13 @@ fn unread_migrations_count_as_destructive() {
     assert_eq!(destructive_migrations(&migration_patch(&long), |_| true), ["db/0002.sql"]);
     let short = format!("-- {}\nCREATE TABLE t (id int);", "x".repeat(MAX_MIGRATION_TEXT / 2));
     assert!(destructive_migrations(&migration_patch(&short), |_| true).is_empty());
+    // UTF-16 (NUL bytes between the letters): its words cannot be read.
+    let wide: Vec<u8> = "DROP TABLE outbox;".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut patch = migration_patch("x").strip_suffix(b"+x\n").unwrap().to_vec();
+    patch.push(b'+');
+    patch.extend(wide);
+    patch.push(b'\n');
+    assert_eq!(destructive_migrations(&patch, |_| true), ["db/0002.sql"]);
 }
 
 /// A migration of 1 MiB of short comments of every kind reads as the
