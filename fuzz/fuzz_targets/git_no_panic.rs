@@ -20,8 +20,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
     // Symbolic links: listed, their targets, the paths through them.
     let _ = git::parse_links_z(data);
-    let links: std::collections::BTreeMap<String, String> =
-        git::link_targets(data).iter().filter_map(|(l, t)| Some((l.clone(), git::resolve_link(l, t)?))).collect();
+    let links = git::resolve_links(&git::link_targets(data));
     let changed: Vec<&str> = links.values().map(String::as_str).collect();
     let through = git::paths_through_links(&links, &changed);
     // Every link reaches its own target.

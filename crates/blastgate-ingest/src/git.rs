@@ -453,18 +453,91 @@ pub fn resolve_link(link: &str, target: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
+/// Where each symbolic link points, as a path from the repository's root,
+/// resolved as the system resolves it: a link met on the way (a folder
+/// link in the target's path, or a link to a link) is replaced by what it
+/// points to before the next step, so `..` after a folder link leaves the
+/// folder it points to. `links` holds each link's text by its path (from
+/// [`link_targets`]). A link that leaves the repository, is absolute, or
+/// takes more than 40 links to resolve (a loop) is left out; one to the
+/// repository's root resolves to the empty path.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use blastgate_ingest::git::resolve_links;
+/// let links: BTreeMap<String, String> = [
+///     ("payments/limits.yaml", "../shared/limits.yaml"),
+///     ("shared/limits.yaml", "../notifications/limits.yaml"),
+///     ("payments/all", ".."),
+///     ("payments/up", "config/../../x"),
+///     ("payments/config", "../shared/deep/config"),
+/// ].map(|(a, b)| (a.to_owned(), b.to_owned())).into();
+/// let resolved = resolve_links(&links);
+/// assert_eq!(resolved["payments/limits.yaml"], "notifications/limits.yaml");
+/// assert_eq!(resolved["payments/all"], "");
+/// // `config` is a link to `shared/deep/config`: `..` leaves `shared/deep`.
+/// assert_eq!(resolved["payments/up"], "shared/x");
+/// ```
+pub fn resolve_links(links: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    links.iter().filter_map(|(link, target)| Some((link.clone(), resolve_through(links, link, target)?))).collect()
+}
+
+/// The most links followed to resolve one (the system's limit is about
+/// as many).
+const MAX_LINK_HOPS: usize = 40;
+
+fn resolve_through(links: &BTreeMap<String, String>, link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = link.split('/').map(str::to_owned).collect();
+    parts.pop();
+    let mut rest: std::collections::VecDeque<String> = target.split('/').map(str::to_owned).collect();
+    let mut hops = 0usize;
+    while let Some(step) = rest.pop_front() {
+        match step.as_str() {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => {
+                parts.push(step);
+                let here = parts.join("/");
+                if let Some(next) = links.get(&here) {
+                    hops += 1;
+                    if hops > MAX_LINK_HOPS || next.starts_with('/') || next.is_empty() {
+                        return None;
+                    }
+                    parts.pop();
+                    for s in next.split('/').rev() {
+                        rest.push_front(s.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// The paths a change reaches through symbolic links: for each link (its
 /// path and where it points, from [`resolve_link`]) whose target is a
 /// changed path or a folder holding one, that changed path as seen
 /// through the link (`payments/limits.yaml` for a change to
 /// `notifications/limits.yaml`; `payments/config/a.yaml` for a change to
 /// `shared/config/a.yaml` through `payments/config -> ../shared/config`),
-/// with the changed path; sorted, each once. One link deep: a link
-/// reached through another link is not followed.
+/// with the changed path; sorted, each once. `links` maps each link to
+/// where it points ([`resolve_links`], which follows links to links); a
+/// path reached through a folder link that holds another link is found by
+/// asking again with the paths found.
 pub fn paths_through_links(links: &BTreeMap<String, String>, changed: &[&str]) -> Vec<(String, String)> {
     let changed: std::collections::BTreeSet<&str> = changed.iter().copied().collect();
     let mut out = Vec::new();
     for (link, target) in links {
+        // A link to the repository's root reaches every path.
+        if target.is_empty() {
+            out.extend(changed.iter().map(|path| (format!("{link}/{path}"), (*path).to_owned())));
+            continue;
+        }
         let under = changed.range(target.as_str()..).take_while(|p| p.starts_with(target.as_str()));
         for path in under {
             let rest = path.get(target.len()..).unwrap_or_default();

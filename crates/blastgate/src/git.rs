@@ -386,18 +386,43 @@ fn add_paths_through_links(
     notes: &mut Vec<String>,
 ) -> Result<(), ChangeError> {
     let mut through: Vec<(String, String)> = Vec::new();
+    let known: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     for commit in commits {
-        let links = git.links(commit)?;
+        let links = parse::resolve_links(&git.links(commit)?);
         if links.is_empty() {
             continue;
         }
-        let changed: Vec<&str> =
-            files.iter().flat_map(|f| std::iter::once(f.path.as_str()).chain(f.old_path.as_deref())).collect();
-        through.extend(parse::paths_through_links(&links, &changed));
+        // The changed paths, then the paths found through links, asked
+        // again (a folder link holding a link to the file), a few rounds.
+        // A link to the root reaches every path, and every path found
+        // through it again: it is asked once.
+        let mut reached: std::collections::BTreeSet<String> =
+            files.iter().flat_map(|f| std::iter::once(f.path.clone()).chain(f.old_path.clone())).collect();
+        let mut asked = links.clone();
+        for _ in 0..LINK_ROUNDS {
+            let changed: Vec<&str> = reached.iter().map(String::as_str).collect();
+            let found: Vec<(String, String)> = parse::paths_through_links(&asked, &changed)
+                .into_iter()
+                .filter(|(path, _)| !reached.contains(path))
+                .collect();
+            if found.is_empty() {
+                break;
+            }
+            reached.extend(found.iter().map(|(path, _)| path.clone()));
+            through.extend(found);
+            if through.len() > MAX_PATHS_THROUGH_LINKS {
+                return Err(ChangeError::limit(
+                    "git ls-tree (symbolic links)",
+                    "max_paths_through_links",
+                    MAX_PATHS_THROUGH_LINKS as u64,
+                    through.len() as u64,
+                ));
+            }
+            asked.retain(|_, target| !target.is_empty());
+        }
     }
     through.sort();
     through.dedup_by(|a, b| a.0 == b.0);
-    let known: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     through.retain(|(path, _)| !known.contains(path));
     let shown: Vec<String> = through.iter().take(5).map(|(path, via)| format!("`{path}` (`{via}`)")).collect();
     if let Some(more) = through.len().checked_sub(shown.len()).filter(|_| !shown.is_empty()) {
@@ -489,6 +514,13 @@ fn read_submodules(
     }
     Ok(brought)
 }
+
+/// How many times the paths found through links are asked again.
+const LINK_ROUNDS: usize = 4;
+
+/// The most paths a change may reach through links: past it the change is
+/// refused (a limit error), not read in part.
+const MAX_PATHS_THROUGH_LINKS: usize = 100_000;
 
 /// A validated range: two revisions that are not options.
 #[derive(Debug)]
@@ -1017,10 +1049,10 @@ impl<'a> Git<'a> {
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
     }
 
-    /// The symbolic links of `commit` that point inside the repository,
-    /// by path, each with the path it points to (see
-    /// `parse::resolve_link`): `git ls-tree` lists them, and one patch from
-    /// the empty tree, a few hundred paths at a time, gives their targets.
+    /// The symbolic links of `commit`, by path, each with its text (see
+    /// `parse::resolve_links`): `git ls-tree` lists them, and one patch
+    /// from the empty tree, a few hundred paths at a time, gives their
+    /// targets.
     fn links(&self, commit: &str) -> Result<BTreeMap<String, String>, ChangeError> {
         let listed = self.output("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", commit])?;
         let links = parse::parse_links_z(&listed)?;
@@ -1043,11 +1075,7 @@ impl<'a> Git<'a> {
             args.extend(["--no-ext-diff", "--no-textconv", "--no-color", empty_tree(commit), commit, "--"]);
             args.extend(chunk.iter().map(String::as_str));
             let patch = self.output("git diff-tree", &args)?;
-            for (link, target) in parse::link_targets(&patch) {
-                if let Some(to) = parse::resolve_link(&link, &target) {
-                    out.insert(link, to);
-                }
-            }
+            out.extend(parse::link_targets(&patch));
         }
         Ok(out)
     }

@@ -81,10 +81,7 @@ fn run(target: &str, data: &[u8]) {
             let found = git::destructive_migrations(data, |_| true);
             assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
             let _ = git::parse_links_z(data);
-            let links: std::collections::BTreeMap<String, String> = git::link_targets(data)
-                .iter()
-                .filter_map(|(l, t)| Some((l.clone(), git::resolve_link(l, t)?)))
-                .collect();
+            let links = git::resolve_links(&git::link_targets(data));
             let changed: Vec<&str> = links.values().map(String::as_str).collect();
             let _ = git::paths_through_links(&links, &changed);
             if let Ok(commits) = git::parse_log(data) {

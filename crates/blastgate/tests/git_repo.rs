@@ -1612,6 +1612,28 @@ fn paths_through_symbolic_links_count_as_changed() {
         "{:?}",
         change.notes
     );
+    // A red-team audit of that fix: a chain of links, a link whose text
+    // passes through a folder link before `..`, and a link to the root.
+    std::fs::create_dir_all(repo.path().join("orders")).unwrap();
+    link("../shared/limits.yaml", "orders/limits.yaml");
+    link("../notifications/limits.yaml", "shared/limits.yaml");
+    link("config/../../notifications/limits.yaml", "payments/up.yaml");
+    link("..", "payments/root");
+    let linked = repo.commit(1.5, "More links");
+    repo.write("notifications/limits.yaml", b"max: 5\n");
+    let edited = repo.commit(1.6, "Lower the limit");
+    let change = git_change(repo.path(), &range(&linked, &edited), &GitOptions::default()).unwrap();
+    let paths: Vec<&str> = change.changeset.files.iter().map(|f| f.path.as_str()).collect();
+    for through in [
+        "orders/limits.yaml",
+        "shared/limits.yaml",
+        "payments/up.yaml",
+        "payments/root/notifications/limits.yaml",
+        "payments/limits.yaml",
+    ] {
+        assert!(paths.contains(&through), "{through} not in {paths:?}");
+    }
+    let head = edited;
     // A migration that is a link: irreversible.
     link("../../notifications/sql/cleanup.sql", "db/migrations/0002_cleanup.sql");
     let linked = repo.commit(2.0, "Clean up");
