@@ -466,42 +466,81 @@ fn read_submodules(
 ) -> Result<Brought, ChangeError> {
     let mut brought = Brought::default();
     let mut unread: Vec<String> = Vec::new();
-    for (i, m) in moves.iter().enumerate() {
-        let (Some(old), Some(new)) = (&m.old, &m.new) else {
-            // Added or removed: no range of its own to read.
-            continue;
-        };
-        let sub = (i < MAX_SUBMODULES_READ).then(|| git.submodule(&m.path, old, new)).flatten();
-        let Some(sub) = sub else {
-            unread.push(m.path.clone());
-            continue;
-        };
-        let commits = sub.range_commits(old, new)?;
-        let changed = sub.files(old, new)?;
-        let added: u64 = changed.files.iter().map(|f| f.added).fold(0, u64::saturating_add);
-        let deleted: u64 = changed.files.iter().map(|f| f.deleted).fold(0, u64::saturating_add);
-        if let Some(f) = files.iter_mut().find(|f| f.path == m.path) {
+    let mut read = 0usize;
+    // The lines each of the superproject's bumps brings in, over every
+    // level: they replace the one line git counts for the pointer.
+    let mut lines: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    // (the repository the moves are in, its moves, the path of the
+    // superproject's bump they count on, the path prefix, the depth):
+    // a submodule's own submodules are read too, a few levels down.
+    let mut todo: Vec<(Git<'_>, Vec<parse::GitlinkMove>, Option<String>, String, usize)> =
+        vec![(git.clone(), moves.to_vec(), None, String::new(), 0)];
+    while let Some((repo, moves, counted_on, prefix, depth)) = todo.pop() {
+        for m in &moves {
+            let Some(new) = &m.new else {
+                // Removed: nothing comes in.
+                continue;
+            };
+            let path = format!("{prefix}{}", m.path);
+            let bump = counted_on.clone().unwrap_or_else(|| m.path.clone());
+            read += 1;
+            let sub = (read <= MAX_SUBMODULES_READ).then(|| repo.submodule(&m.path, m.old.as_deref(), new)).flatten();
+            let Some(sub) = sub else {
+                unread.push(path);
+                continue;
+            };
+            // A submodule the change adds brings in its whole tree, and
+            // the history that made it (its latest commits).
+            let (commits, base) = match &m.old {
+                Some(old) => (sub.range_commits(old, new)?, old.clone()),
+                None => {
+                    let mut commits = sub.log(&[new.as_str(), "--"], &[])?;
+                    if commits.len() > MAX_COMMITS {
+                        commits.truncate(MAX_COMMITS);
+                        notes.push(format!(
+                            "files: submodule `{path}`, added, has more than {MAX_COMMITS} commits; the latest \
+                             {MAX_COMMITS} are read for who wrote it and with what AI help"
+                        ));
+                    }
+                    (commits, empty_tree(new).to_owned())
+                }
+            };
+            let changed = sub.files(&base, new)?;
+            let added: u64 = changed.files.iter().map(|f| f.added).fold(0, u64::saturating_add);
+            let deleted: u64 = changed.files.iter().map(|f| f.deleted).fold(0, u64::saturating_add);
+            let sum = lines.entry(bump.clone()).or_insert((0, 0));
+            *sum = (sum.0.saturating_add(added), sum.1.saturating_add(deleted));
+            let how = match &m.old {
+                Some(old) => format!("moves {}..{}", short(old), short(new)),
+                None => format!("is added at {}", short(new)),
+            };
+            notes.push(format!(
+                "files: submodule `{path}` {how}: its {} commit(s) and {} file(s) (+{added} -{deleted} lines) are \
+                 read as part of the change",
+                commits.len(),
+                changed.files.len()
+            ));
+            brought.destructive_migrations.extend(changed.destructive_migrations.iter().map(|p| format!("{path}/{p}")));
+            brought.commits.extend(commits);
+            if brought.commits.len() > MAX_COMMITS {
+                return Err(ChangeError::limit(
+                    "git log (submodules)",
+                    "max_commits",
+                    MAX_COMMITS as u64,
+                    brought.commits.len() as u64,
+                ));
+            }
+            if depth + 1 < MAX_SUBMODULE_DEPTH {
+                todo.push((sub, changed.moves, Some(bump), format!("{path}/"), depth + 1));
+            } else if changed.moves.iter().any(|m| m.new.is_some()) {
+                unread.push(format!("{path}/..."));
+            }
+        }
+    }
+    for f in files.iter_mut() {
+        if let Some(&(added, deleted)) = lines.get(&f.path) {
             f.added = f.added.max(added);
             f.deleted = f.deleted.max(deleted);
-        }
-        notes.push(format!(
-            "files: submodule `{}` moves {}..{}: its {} commit(s) and {} file(s) (+{added} -{deleted} lines) are read \
-             as part of the change",
-            m.path,
-            short(old),
-            short(new),
-            commits.len(),
-            changed.files.len()
-        ));
-        brought.destructive_migrations.extend(changed.destructive_migrations.iter().map(|p| format!("{}/{p}", m.path)));
-        brought.commits.extend(commits);
-        if brought.commits.len() > MAX_COMMITS {
-            return Err(ChangeError::limit(
-                "git log (submodules)",
-                "max_commits",
-                MAX_COMMITS as u64,
-                brought.commits.len() as u64,
-            ));
         }
     }
     if let Some(first) = unread.first() {
@@ -509,11 +548,15 @@ fn read_submodules(
         notes.push(format!(
             "files: submodule `{first}`{more} moves, but its commits are not in this checkout, so what it brings in \
              (its size, who wrote it, with what AI help) is not read; check submodules out with their history \
-             (`git submodule update --init`, or `submodules: true` with `fetch-depth: 0` in GitHub Actions)"
+             (`git submodule update --init --recursive`, or `submodules: recursive` with `fetch-depth: 0` in \
+             GitHub Actions)"
         ));
     }
     Ok(brought)
 }
+
+/// How deep submodules of submodules are read.
+const MAX_SUBMODULE_DEPTH: usize = 4;
 
 /// How many times the paths found through links are asked again.
 const LINK_ROUNDS: usize = 4;
@@ -581,6 +624,7 @@ struct Failure {
 
 /// Runs git in one repository, from the top of its work tree (or from
 /// the folder given, for a bare repository or a git directory).
+#[derive(Clone)]
 struct Git<'a> {
     program: &'a Path,
     repo: PathBuf,
@@ -729,7 +773,7 @@ impl<'a> Git<'a> {
     /// if it is checked out there as a repository of its own and holds
     /// both `old` and `new`; `None` otherwise (not checked out: the folder
     /// is empty, or part of this repository; or a commit not fetched).
-    fn submodule(&self, path: &str, old: &str, new: &str) -> Option<Git<'a>> {
+    fn submodule(&self, path: &str, old: Option<&str>, new: &str) -> Option<Git<'a>> {
         // A path of plain names only: a crafted tree could name `..`.
         if path.split('/').any(|step| matches!(step, "" | "." | "..")) {
             return None;
@@ -743,7 +787,7 @@ impl<'a> Git<'a> {
             return None;
         }
         let has = |hash: &str| sub.resolve(hash).is_ok_and(|h| h == hash);
-        (has(old) && has(new)).then_some(sub)
+        (old.is_none_or(has) && has(new)).then_some(sub)
     }
 
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {

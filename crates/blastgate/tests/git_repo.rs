@@ -1684,3 +1684,57 @@ fn a_submodule_bump_brings_in_its_commits_lines_and_ai_help() {
     assert_eq!(change.changeset.provenance.ai, None);
     assert!(change.notes.iter().any(|n| n.contains("its commits are not in this checkout")), "{:?}", change.notes);
 }
+
+/// Regression (a red-team audit of the submodule fix): a submodule the
+/// change adds, and a submodule's own submodule, were not read (senior and
+/// owner where the same AI-written code in place is multi_party). Both
+/// are read where they are checked out: the added one's whole tree and
+/// its history, the nested one's range, counted on the superproject's
+/// bump.
+#[test]
+fn added_and_nested_submodules_are_read() {
+    let inner = Repo::new("nested-inner");
+    inner.write("inner.txt", b"v1\n");
+    inner.commit(0.0, "v1");
+    let lib = Repo::new("nested-lib");
+    lib.write("lib.txt", b"v1\n");
+    let inner_path = inner.path().to_str().unwrap();
+    lib.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", inner_path, "inner"]);
+    lib.commit(0.5, "Add inner");
+    let repo = Repo::new("nested-outer");
+    repo.write("payments/app.txt", b"app\n");
+    let base = repo.commit(1.0, "Initial");
+    // Added: the submodule's whole tree and history come in.
+    let lib_path = lib.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, "payments/lib"]);
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "update", "-q", "--init", "--recursive"]);
+    let added = repo.commit(2.0, "Add the library");
+    let change = git_change(repo.path(), &range(&base, &added), &GitOptions::default()).unwrap();
+    assert!(change.notes.iter().any(|n| n.contains("submodule `payments/lib` is added at")), "{:?}", change.notes);
+    assert!(file(&change.changeset.files, "payments/lib").added >= 2, "{:?}", change.changeset.files);
+    // Nested: an AI-written commit in the inner submodule, bumped in the
+    // library, bumped in the superproject.
+    inner.write("rules.py", &lines(300, "rule"));
+    inner.commit_as(("Jun", "jun@example.com"), 3.0, "Add rules\n\nCo-authored-by: Claude <noreply@anthropic.com>");
+    let sub = repo.path().join("payments/lib");
+    let git_in = |dir: &Path, args: &[&str]| {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["-c", "protocol.file.allow=always", "-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git_in(&sub.join("inner"), &["pull", "-q", "origin", "HEAD"]);
+    git_in(&sub, &["add", "inner"]);
+    git_in(&sub, &["commit", "-q", "-m", "Bump inner"]);
+    repo.git(&["add", "payments/lib"]);
+    let nested = repo.commit(4.0, "Bump the library");
+    let change = git_change(repo.path(), &range(&added, &nested), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.provenance.ai, Some(AiInvolvement::Generated), "{:?}", change.notes);
+    assert!(file(&change.changeset.files, "payments/lib").added >= 300, "{:?}", change.changeset.files);
+    assert!(change.notes.iter().any(|n| n.contains("submodule `payments/lib/inner` moves")), "{:?}", change.notes);
+}
