@@ -470,12 +470,10 @@ fn read_submodules(
     // The lines each of the superproject's bumps brings in, over every
     // level: they replace the one line git counts for the pointer.
     let mut lines: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    // (the repository the moves are in, its moves, the path of the
-    // superproject's bump they count on, the path prefix, the depth):
-    // a submodule's own submodules are read too, a few levels down.
-    let mut todo: Vec<(Git<'_>, Vec<parse::GitlinkMove>, Option<String>, String, usize)> =
-        vec![(git.clone(), moves.to_vec(), None, String::new(), 0)];
-    while let Some((repo, moves, counted_on, prefix, depth)) = todo.pop() {
+    // A submodule's own submodules are read too, a few levels down.
+    let mut todo =
+        vec![Level { repo: git.clone(), moves: moves.to_vec(), counted_on: None, prefix: String::new(), depth: 0 }];
+    while let Some(Level { repo, moves, counted_on, prefix, depth }) = todo.pop() {
         for m in &moves {
             let Some(new) = &m.new else {
                 // Removed: nothing comes in.
@@ -531,7 +529,13 @@ fn read_submodules(
                 ));
             }
             if depth + 1 < MAX_SUBMODULE_DEPTH {
-                todo.push((sub, changed.moves, Some(bump), format!("{path}/"), depth + 1));
+                todo.push(Level {
+                    repo: sub,
+                    moves: changed.moves,
+                    counted_on: Some(bump),
+                    prefix: format!("{path}/"),
+                    depth: depth + 1,
+                });
             } else if changed.moves.iter().any(|m| m.new.is_some()) {
                 unread.push(format!("{path}/..."));
             }
@@ -553,6 +557,17 @@ fn read_submodules(
         ));
     }
     Ok(brought)
+}
+
+/// Submodule moves to read: in `repo`, whose path from the superproject's
+/// root is `prefix`, `depth` levels down, their lines counted on the
+/// superproject's bump `counted_on` (`None`: each move is one).
+struct Level<'a> {
+    repo: Git<'a>,
+    moves: Vec<parse::GitlinkMove>,
+    counted_on: Option<String>,
+    prefix: String,
+    depth: usize,
 }
 
 /// How deep submodules of submodules are read.
