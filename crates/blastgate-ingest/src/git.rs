@@ -375,13 +375,17 @@ pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeErr
 }
 
 /// The symbolic links of a `git ls-tree -r -z` listing (`MODE TYPE
-/// HASH<TAB>PATH<NUL>` records, mode `120000`), in listing order.
+/// HASH<TAB>PATH<NUL>` records, mode `120000`), each with its blob's
+/// hash, in listing order. A link whose path is not UTF-8 is left out: no
+/// changed path can be reached through it (a path of a change must be
+/// UTF-8), and one such link anywhere in the tree must not refuse every
+/// range (an audit).
 ///
 /// # Errors
 /// [`ChangeError::Syntax`] naming the record for a record of another
-/// shape or a path that is empty or not UTF-8;
-/// [`ChangeError::LimitExceeded`] past [`MAX_LINKS`] links.
-pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
+/// shape or an empty path; [`ChangeError::LimitExceeded`] past
+/// [`MAX_LINKS`] links.
+pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<(String, String)>, ChangeError> {
     const FILE: &str = "git ls-tree";
     const SHAPE: &str = "expected `MODE TYPE HASH<TAB>PATH<NUL>`";
     let mut links = Vec::new();
@@ -393,72 +397,80 @@ pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<String>, ChangeError> {
             return Err(malformed(FILE, i + 1, record, SHAPE));
         };
         let (header, path) = (record.get(..tab).unwrap_or_default(), record.get(tab + 1..).unwrap_or_default());
-        if header.split(|&b| b == b' ').count() != 3 {
+        let fields: Vec<&[u8]> = header.split(|&b| b == b' ').collect();
+        let [mode, _, hash] = fields.as_slice() else {
             return Err(malformed(FILE, i + 1, record, SHAPE));
-        }
-        if header.starts_with(b"120000 ") {
+        };
+        if *mode == b"120000" {
+            if !is_hash(hash) {
+                return Err(malformed(FILE, i + 1, record, SHAPE));
+            }
             if links.len() >= MAX_LINKS {
                 return Err(ChangeError::limit(FILE, "max_links", MAX_LINKS as u64, links.len() as u64 + 1));
             }
-            links.push(path_string(FILE, i + 1, path)?);
+            if path.is_empty() {
+                return Err(malformed(FILE, i + 1, record, "empty path"));
+            }
+            if let Ok(path) = std::str::from_utf8(path) {
+                links.push((path.to_owned(), lossy(hash)));
+            }
         }
     }
     Ok(links)
 }
 
+/// The objects of a `git cat-file --batch` output (`HASH TYPE SIZE<LF>`,
+/// the contents, `<LF>`; `NAME missing<LF>` for an object not there), by
+/// hash.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the object for a header of another
+/// shape or contents cut short.
+pub fn parse_cat_file_batch(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, ChangeError> {
+    const FILE: &str = "git cat-file";
+    const SHAPE: &str = "expected `HASH TYPE SIZE`, the contents and a line end";
+    let mut out = BTreeMap::new();
+    let mut rest = bytes;
+    let mut n = 0usize;
+    while !rest.is_empty() {
+        n += 1;
+        let end = rest.iter().position(|&b| b == b'\n').ok_or_else(|| malformed(FILE, n, rest, SHAPE))?;
+        let header = rest.get(..end).unwrap_or_default();
+        rest = rest.get(end + 1..).unwrap_or_default();
+        let fields: Vec<&[u8]> = header.split(|&b| b == b' ').collect();
+        match fields.as_slice() {
+            [_, b"missing"] => {}
+            [hash, _, size] if is_hash(hash) => {
+                let size: usize = std::str::from_utf8(size)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| malformed(FILE, n, header, SHAPE))?;
+                let contents = rest.get(..size).ok_or_else(|| malformed(FILE, n, header, SHAPE))?;
+                if rest.get(size) != Some(&b'\n') {
+                    return Err(malformed(FILE, n, header, SHAPE));
+                }
+                out.insert(lossy(hash), contents.to_vec());
+                rest = rest.get(size + 1..).unwrap_or_default();
+            }
+            _ => return Err(malformed(FILE, n, header, SHAPE)),
+        }
+    }
+    Ok(out)
+}
+
+/// The longest link text followed (a system's longest path): a longer
+/// link resolves to nothing, as the system does not follow it either.
+pub const MAX_LINK_TEXT: usize = 4096;
+
 /// The most symbolic links of a commit read (the links through which a
 /// change reaches other paths: [`paths_through_links`]).
 pub const MAX_LINKS: usize = 100_000;
-
-/// The targets of the symbolic links a `git diff -p` from the empty tree
-/// adds (`new file mode 120000`, one `+TARGET` line), by link path: the
-/// text of each link as written (`../shared/limits.yaml`).
-pub fn link_targets(patch: &[u8]) -> BTreeMap<String, String> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for_each_patch_line_of(patch, |path, line, link| {
-        if let Some(target) = line.strip_prefix(b"+").filter(|_| link) {
-            let target = target.strip_suffix(b"\n").unwrap_or(target);
-            out.entry(path.to_owned()).or_insert_with(|| String::from_utf8_lossy(target).into_owned());
-        }
-    });
-    out
-}
-
-/// Where a symbolic link at `link` whose text is `target` points, as a
-/// path from the repository's root (`notifications/limits.yaml` for
-/// `payments/limits.yaml -> ../notifications/limits.yaml`); `None` for an
-/// absolute target or one that leaves the repository.
-///
-/// ```
-/// use blastgate_ingest::git::resolve_link;
-/// assert_eq!(resolve_link("payments/limits.yaml", "../notifications/./limits.yaml").as_deref(), Some("notifications/limits.yaml"));
-/// assert_eq!(resolve_link("a/b", "../../../etc/passwd"), None);
-/// assert_eq!(resolve_link("a/b", "/etc/passwd"), None);
-/// ```
-pub fn resolve_link(link: &str, target: &str) -> Option<String> {
-    if target.starts_with('/') || target.is_empty() {
-        return None;
-    }
-    let mut parts: Vec<&str> = link.split('/').collect();
-    parts.pop();
-    for step in target.split('/') {
-        match step {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            name => parts.push(name),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
 
 /// Where each symbolic link points, as a path from the repository's root,
 /// resolved as the system resolves it: a link met on the way (a folder
 /// link in the target's path, or a link to a link) is replaced by what it
 /// points to before the next step, so `..` after a folder link leaves the
-/// folder it points to. `links` holds each link's text by its path (from
-/// [`link_targets`]). A link that leaves the repository, is absolute, or
+/// folder it points to. `links` holds each link's text by its path. A link that leaves the repository, is absolute, or
 /// takes more than 40 links to resolve (a loop) is left out; one to the
 /// repository's root resolves to the empty path.
 ///
@@ -479,48 +491,65 @@ pub fn resolve_link(link: &str, target: &str) -> Option<String> {
 /// assert_eq!(resolved["payments/up"], "shared/x");
 /// ```
 pub fn resolve_links(links: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    links.iter().filter_map(|(link, target)| Some((link.clone(), resolve_through(links, link, target)?))).collect()
+    let lookup: std::collections::HashMap<&str, &str> = links.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    links.iter().filter_map(|(link, target)| Some((link.clone(), resolve_through(&lookup, link, target)?))).collect()
 }
 
 /// The most links followed to resolve one (the system's limit is about
 /// as many).
 const MAX_LINK_HOPS: usize = 40;
 
-fn resolve_through(links: &BTreeMap<String, String>, link: &str, target: &str) -> Option<String> {
-    if target.starts_with('/') || target.is_empty() {
+/// Resolves one link, in steps that each cost the length of the path so
+/// far: a link text, and the path it makes, of at most [`MAX_LINK_TEXT`]
+/// bytes, and at most that many steps (every step of a 400 KB link text
+/// rebuilt the whole path: two minutes, an audit).
+fn resolve_through(links: &std::collections::HashMap<&str, &str>, link: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') || target.is_empty() || target.len() > MAX_LINK_TEXT {
         return None;
     }
-    let mut parts: Vec<String> = link.split('/').map(str::to_owned).collect();
-    parts.pop();
-    let mut rest: std::collections::VecDeque<String> = target.split('/').map(str::to_owned).collect();
-    let mut hops = 0usize;
+    let mut here: String = link.rsplit_once('/').map_or_else(String::new, |(dir, _)| dir.to_owned());
+    let mut rest: std::collections::VecDeque<&str> = target.split('/').collect();
+    let (mut hops, mut steps) = (0usize, 0usize);
     while let Some(step) = rest.pop_front() {
-        match step.as_str() {
+        steps += 1;
+        if steps > MAX_LINK_TEXT {
+            return None;
+        }
+        match step {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if here.is_empty() {
+                    return None;
+                }
+                here.truncate(here.rfind('/').unwrap_or(0));
             }
-            _ => {
-                parts.push(step);
-                let here = parts.join("/");
-                if let Some(next) = links.get(&here) {
+            name => {
+                let before = here.len();
+                if !here.is_empty() {
+                    here.push('/');
+                }
+                here.push_str(name);
+                if here.len() > MAX_LINK_TEXT {
+                    return None;
+                }
+                if let Some(next) = links.get(here.as_str()) {
                     hops += 1;
-                    if hops > MAX_LINK_HOPS || next.starts_with('/') || next.is_empty() {
+                    if hops > MAX_LINK_HOPS || next.starts_with('/') || next.is_empty() || next.len() > MAX_LINK_TEXT {
                         return None;
                     }
-                    parts.pop();
+                    here.truncate(before);
                     for s in next.split('/').rev() {
-                        rest.push_front(s.to_owned());
+                        rest.push_front(s);
                     }
                 }
             }
         }
     }
-    Some(parts.join("/"))
+    Some(here)
 }
 
 /// The paths a change reaches through symbolic links: for each link (its
-/// path and where it points, from [`resolve_link`]) whose target is a
+/// path and where it points, from [`resolve_links`]) whose target is a
 /// changed path or a folder holding one, that changed path as seen
 /// through the link (`payments/limits.yaml` for a change to
 /// `notifications/limits.yaml`; `payments/config/a.yaml` for a change to
@@ -528,27 +557,50 @@ fn resolve_through(links: &BTreeMap<String, String>, link: &str, target: &str) -
 /// with the changed path; sorted, each once. `links` maps each link to
 /// where it points ([`resolve_links`], which follows links to links); a
 /// path reached through a folder link that holds another link is found by
-/// asking again with the paths found.
-pub fn paths_through_links(links: &BTreeMap<String, String>, changed: &[&str]) -> Vec<(String, String)> {
+/// asking again with the paths found. `None` when there would be more
+/// than `max`.
+pub fn paths_through_links(
+    links: &BTreeMap<String, String>,
+    changed: &[&str],
+    max: usize,
+) -> Option<Vec<(String, String)>> {
     let changed: std::collections::BTreeSet<&str> = changed.iter().copied().collect();
-    let mut out = Vec::new();
-    for (link, target) in links {
-        // A link to the repository's root reaches every path.
-        if target.is_empty() {
-            out.extend(changed.iter().map(|path| (format!("{link}/{path}"), (*path).to_owned())));
-            continue;
+    // Counted before any is made: a few hundred folder links over a large
+    // change would make millions (out of memory before a limit, an audit).
+    let mut count = 0usize;
+    for target in links.values() {
+        count = count.saturating_add(reached_under(&changed, target).count());
+        if count > max {
+            return None;
         }
-        let under = changed.range(target.as_str()..).take_while(|p| p.starts_with(target.as_str()));
-        for path in under {
-            let rest = path.get(target.len()..).unwrap_or_default();
-            if rest.is_empty() || rest.starts_with('/') {
-                out.push((format!("{link}{rest}"), (*path).to_owned()));
-            }
+    }
+    let mut out = Vec::with_capacity(count);
+    for (link, target) in links {
+        for path in reached_under(&changed, target) {
+            let rest = if target.is_empty() {
+                format!("/{path}")
+            } else {
+                path.get(target.len()..).unwrap_or_default().to_owned()
+            };
+            out.push((format!("{link}{rest}"), path.to_owned()));
         }
     }
     out.sort();
     out.dedup();
-    out
+    Some(out)
+}
+
+/// The paths of `changed` that are `target` or under it (every path for
+/// the root, the empty target).
+fn reached_under<'a>(
+    changed: &'a std::collections::BTreeSet<&'a str>,
+    target: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    changed
+        .range::<&str, _>((std::ops::Bound::Included(target), std::ops::Bound::Unbounded))
+        .copied()
+        .take_while(move |p| p.starts_with(target))
+        .filter(move |p| target.is_empty() || p.get(target.len()..).is_some_and(|r| r.is_empty() || r.starts_with('/')))
 }
 
 /// Parses `git diff --name-status -z` output (see the module docs).
@@ -1211,9 +1263,17 @@ fn destroys(text: &str, at_end: bool) -> bool {
             }
             // `ALTER TABLE t DROP c` (the column keyword left out), and
             // `ALTER COLUMN c TYPE x USING ...`, which rewrites every value.
+            // At most ALTER_TOKENS ahead: scanning to the next `;` from
+            // every `ALTER TABLE` of a text with none was quadratic (13 s
+            // for 1 MiB, an audit).
             "alter" => {
                 is(i + 1, "table")
-                    && tokens.iter().skip(i + 2).take_while(|t| **t != ";").any(|t| matches!(*t, "drop" | "using"))
+                    && tokens
+                        .iter()
+                        .skip(i + 2)
+                        .take_while(|t| **t != ";")
+                        .take(ALTER_TOKENS)
+                        .any(|t| matches!(*t, "drop" | "using"))
             }
             // Dynamic SQL, whose statement is made when it runs: `EXECUTE
             // 'DR' || 'OP TABLE t'`, `EXEC('DR' + 'OP ...')`.
@@ -1232,6 +1292,10 @@ fn destroys(text: &str, at_end: bool) -> bool {
         }
     })
 }
+
+/// How far an `ALTER TABLE` statement is read for a `DROP` or `USING`:
+/// far past any one statement of a migration (a hundred clauses).
+const ALTER_TOKENS: usize = 512;
 
 fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'

@@ -902,36 +902,41 @@ fn a_migration_of_many_comments_is_read_in_one_pass() {
     assert_eq!(destructive_migrations(&migration_patch(&text), |_| true), ["db/0002.sql"]);
 }
 
-/// Symbolic links from `git ls-tree -r -z`, their targets from a patch,
-/// and the paths a change reaches through them (a gaming audit).
+/// Symbolic links from `git ls-tree -r -z` with their blobs, the blobs
+/// from `git cat-file --batch`, and the paths a change reaches through
+/// them (a gaming audit), never more than asked.
 #[test]
 fn links_their_targets_and_the_paths_through_them() {
-    use blastgate_ingest::git::{link_targets, parse_links_z, paths_through_links, resolve_link};
+    use blastgate_ingest::git::{parse_cat_file_batch, parse_links_z, paths_through_links, resolve_links};
+    let (b, d) = ("b".repeat(40), "d".repeat(40));
     let listed = [
-        "100644 blob aaaa\tREADME.md",
-        "120000 blob bbbb\tpayments/limits.yaml",
-        "040000 tree cccc\tpayments",
-        "120000 blob dddd\tpayments/config",
+        format!("100644 blob {}\tREADME.md", "a".repeat(40)),
+        format!("120000 blob {b}\tpayments/limits.yaml"),
+        format!("040000 tree {}\tpayments", "c".repeat(40)),
+        format!("120000 blob {d}\tpayments/config"),
     ]
     .map(|r| format!("{r}\x00"))
     .concat();
-    let listed = listed.as_bytes();
-    assert_eq!(parse_links_z(listed).unwrap(), ["payments/limits.yaml", "payments/config"]);
+    let links = parse_links_z(listed.as_bytes()).unwrap();
+    assert_eq!(links, [("payments/limits.yaml".to_owned(), b.clone()), ("payments/config".to_owned(), d.clone())]);
     assert!(parse_links_z(b"120000 blob\0").is_err());
-    let patch = b"diff --git a/payments/config b/payments/config\nnew file mode 120000\nindex 0000000..1111111\n\
-                  --- /dev/null\n+++ b/payments/config\n@@ -0,0 +1 @@\n+../shared/config\n\\ No newline at end of file\n\
-                  diff --git a/payments/limits.yaml b/payments/limits.yaml\nnew file mode 120000\n--- /dev/null\n\
-                  +++ b/payments/limits.yaml\n@@ -0,0 +1 @@\n+../notifications/limits.yaml\n\
-                  diff --git a/x.txt b/x.txt\nnew file mode 100644\n--- /dev/null\n+++ b/x.txt\n@@ -0,0 +1 @@\n+../y\n";
-    let targets = link_targets(patch);
-    assert_eq!(targets.len(), 2, "{targets:?}");
-    let links: std::collections::BTreeMap<String, String> =
-        targets.iter().filter_map(|(l, t)| Some((l.clone(), resolve_link(l, t)?))).collect();
-    assert_eq!(links["payments/config"], "shared/config");
-    let through = paths_through_links(
-        &links,
-        &["notifications/limits.yaml", "shared/config/a.yaml", "shared/configs/b.yaml", "shared/config"],
+    // A link whose name is not UTF-8 is left out, not an error.
+    let mut odd = format!("120000 blob {b}\tcaf").into_bytes();
+    odd.extend([0xe9, 0]);
+    assert!(parse_links_z(&odd).unwrap().is_empty());
+    let batch = format!(
+        "{b} blob 28\n../notifications/limits.yaml\n{d} blob 16\n../shared/config\n{} missing\n",
+        "e".repeat(40)
     );
+    let blobs = parse_cat_file_batch(batch.as_bytes()).unwrap();
+    assert_eq!(blobs.len(), 2);
+    assert!(parse_cat_file_batch(format!("{b} blob 99\nshort\n").as_bytes()).is_err());
+    let texts: std::collections::BTreeMap<String, String> =
+        links.iter().map(|(l, h)| (l.clone(), String::from_utf8(blobs[h].clone()).unwrap())).collect();
+    let links = resolve_links(&texts);
+    assert_eq!(links["payments/config"], "shared/config");
+    let changed = ["notifications/limits.yaml", "shared/config/a.yaml", "shared/configs/b.yaml", "shared/config"];
+    let through = paths_through_links(&links, &changed, 3).unwrap();
     assert_eq!(
         through,
         [
@@ -940,4 +945,25 @@ fn links_their_targets_and_the_paths_through_them() {
             ("payments/limits.yaml".to_owned(), "notifications/limits.yaml".to_owned()),
         ]
     );
+    // Past the bound: nothing is made.
+    assert_eq!(paths_through_links(&links, &changed, 2), None);
+    // A link text longer than a path may be, or that steps out, reaches
+    // nothing; a long one is resolved in steps bounded by its length.
+    let long: std::collections::BTreeMap<String, String> =
+        [("x/l".to_owned(), "a/".repeat(3000)), ("x/m".to_owned(), "a/../".repeat(800))].into();
+    let resolved = resolve_links(&long);
+    assert_eq!(resolved.get("x/l"), None);
+    assert_eq!(resolved.get("x/m").map(String::as_str), Some("x"));
+}
+
+/// A migration of 128 KiB of `ALTER TABLE` with no `;` reads as the additive
+/// text it is, and one `DROP` a clause after each is found (an audit: the
+/// rule scanned to the next `;` from every `ALTER TABLE`, 13 s).
+#[test]
+fn alter_table_statements_are_read_a_bounded_way_ahead() {
+    use blastgate_ingest::git::{MAX_MIGRATION_TEXT, destructive_migrations};
+    let text = "alter table\n".repeat(MAX_MIGRATION_TEXT / 13 / 8);
+    assert!(destructive_migrations(&migration_patch(&text), |_| true).is_empty());
+    let drop = "ALTER TABLE t ADD COLUMN a int, DROP COLUMN b;\n";
+    assert_eq!(destructive_migrations(&migration_patch(&format!("{text}{drop}")), |_| true), ["db/0002.sql"]);
 }

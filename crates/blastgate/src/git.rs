@@ -385,8 +385,18 @@ fn add_paths_through_links(
     files: &mut Vec<FileChange>,
     notes: &mut Vec<String>,
 ) -> Result<(), ChangeError> {
-    let mut through: Vec<(String, String)> = Vec::new();
+    // Each path reached, with the changed path it is reached from,
+    // counted once over the base and the head.
+    let mut through: BTreeMap<String, String> = BTreeMap::new();
     let known: std::collections::BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let limit = || {
+        ChangeError::limit(
+            "git ls-tree (symbolic links)",
+            "max_paths_through_links",
+            MAX_PATHS_THROUGH_LINKS as u64,
+            MAX_PATHS_THROUGH_LINKS as u64 + 1,
+        )
+    };
     for commit in commits {
         let links = parse::resolve_links(&git.links(commit)?);
         if links.is_empty() {
@@ -401,29 +411,25 @@ fn add_paths_through_links(
         let mut asked = links.clone();
         for _ in 0..LINK_ROUNDS {
             let changed: Vec<&str> = reached.iter().map(String::as_str).collect();
-            let found: Vec<(String, String)> = parse::paths_through_links(&asked, &changed)
-                .into_iter()
-                .filter(|(path, _)| !reached.contains(path))
-                .collect();
+            // Never more made than the limit allows (the paths already
+            // found count against it too).
+            let room = MAX_PATHS_THROUGH_LINKS.saturating_sub(through.len()).saturating_add(changed.len());
+            let found = parse::paths_through_links(&asked, &changed, room).ok_or_else(limit)?;
+            let found: Vec<(String, String)> = found.into_iter().filter(|(path, _)| !reached.contains(path)).collect();
             if found.is_empty() {
                 break;
             }
             reached.extend(found.iter().map(|(path, _)| path.clone()));
-            through.extend(found);
+            for (path, via) in found {
+                through.entry(path).or_insert(via);
+            }
             if through.len() > MAX_PATHS_THROUGH_LINKS {
-                return Err(ChangeError::limit(
-                    "git ls-tree (symbolic links)",
-                    "max_paths_through_links",
-                    MAX_PATHS_THROUGH_LINKS as u64,
-                    through.len() as u64,
-                ));
+                return Err(limit());
             }
             asked.retain(|_, target| !target.is_empty());
         }
     }
-    through.sort();
-    through.dedup_by(|a, b| a.0 == b.0);
-    through.retain(|(path, _)| !known.contains(path));
+    let through: Vec<(String, String)> = through.into_iter().filter(|(path, _)| !known.contains(path)).collect();
     let shown: Vec<String> = through.iter().take(5).map(|(path, via)| format!("`{path}` (`{via}`)")).collect();
     if let Some(more) = through.len().checked_sub(shown.len()).filter(|_| !shown.is_empty()) {
         let more = if more > 0 { format!(" and {more} more") } else { String::new() };
@@ -794,7 +800,8 @@ impl<'a> Git<'a> {
             return None;
         }
         let sub = Git { program: self.program, repo: self.repo.join(path) };
-        if !sub.repo.is_dir() {
+        // A folder, not a link to one (which could name another repository).
+        if !std::fs::symlink_metadata(&sub.repo).is_ok_and(|m| m.is_dir()) {
             return None;
         }
         let top = sub.run("git rev-parse", &["rev-parse", "--show-cdup"]).ok()?.ok()?;
@@ -836,7 +843,31 @@ impl<'a> Git<'a> {
 
     /// Runs git; `Ok(Err(_))` when git ran and failed.
     fn run<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Result<Vec<u8>, Failure>, ChangeError> {
-        let mut child = self.command(args).spawn().map_err(|e| self.spawn_error(&e))?;
+        self.run_with_input(what, args, None)
+    }
+
+    /// [`Git::run`], writing `input` to git's standard input (from a
+    /// thread of its own, so that a full pipe each way cannot deadlock).
+    fn run_with_input<S: AsRef<OsStr>>(
+        &self,
+        what: &str,
+        args: &[S],
+        input: Option<Vec<u8>>,
+    ) -> Result<Result<Vec<u8>, Failure>, ChangeError> {
+        let mut command = self.command(args);
+        if input.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        let mut child = command.spawn().map_err(|e| self.spawn_error(&e))?;
+        let writer = match (input, child.stdin.take()) {
+            (Some(input), Some(mut pipe)) => Some(std::thread::spawn(move || {
+                use std::io::Write as _;
+                // git stops reading only when it fails, which its status
+                // says: a broken pipe here is not the error to report.
+                let _ = pipe.write_all(&input);
+            })),
+            _ => None,
+        };
         let stderr = child.stderr.take();
         let errors = std::thread::spawn(move || {
             let mut kept = Vec::new();
@@ -856,6 +887,9 @@ impl<'a> Git<'a> {
             let _ = child.kill();
         }
         let status = child.wait();
+        if let Some(writer) = writer {
+            let _ = writer.join();
+        }
         let stderr = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
         if too_big {
             return Err(ChangeError::limit(what, "max_input_bytes", MAX_INPUT_BYTES, stdout.len() as u64));
@@ -1109,34 +1143,33 @@ impl<'a> Git<'a> {
     }
 
     /// The symbolic links of `commit`, by path, each with its text (see
-    /// `parse::resolve_links`): `git ls-tree` lists them, and one patch
-    /// from the empty tree, a few hundred paths at a time, gives their
-    /// targets.
+    /// `parse::resolve_links`): `git ls-tree` lists them with their blobs,
+    /// and one `git cat-file --batch` reads the blobs. (Asking `git
+    /// diff-tree` for the links' paths as pathspecs cost every tree entry
+    /// a comparison with every link: 100,000 links took a minute, an
+    /// audit.)
     fn links(&self, commit: &str) -> Result<BTreeMap<String, String>, ChangeError> {
         let listed = self.output("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", commit])?;
         let links = parse::parse_links_z(&listed)?;
-        let mut out = BTreeMap::new();
-        let mut rest = links.as_slice();
-        while !rest.is_empty() {
-            // Pathspecs of at most MAX_PATHSPEC_BYTES a command.
-            let mut bytes = 0usize;
-            let take = rest
-                .iter()
-                .take_while(|p| {
-                    bytes += p.len() + 1;
-                    bytes <= MAX_PATHSPEC_BYTES
-                })
-                .count()
-                .max(1);
-            let (chunk, later) = rest.split_at(take.min(rest.len()));
-            rest = later;
-            let mut args: Vec<&str> = vec!["diff-tree", "-p", "-r", "-U0", "--text", "--no-renames"];
-            args.extend(["--no-ext-diff", "--no-textconv", "--no-color", empty_tree(commit), commit, "--"]);
-            args.extend(chunk.iter().map(String::as_str));
-            let patch = self.output("git diff-tree", &args)?;
-            out.extend(parse::link_targets(&patch));
+        if links.is_empty() {
+            return Ok(BTreeMap::new());
         }
-        Ok(out)
+        let mut blobs: Vec<&str> = links.iter().map(|(_, blob)| blob.as_str()).collect();
+        blobs.sort_unstable();
+        blobs.dedup();
+        let input: Vec<u8> = blobs.iter().flat_map(|b| b.bytes().chain(std::iter::once(b'\n'))).collect();
+        let out = self
+            .run_with_input("git cat-file", &["cat-file", "--batch"], Some(input))?
+            .map_err(|f| failed("git cat-file", &f))?;
+        let texts = parse::parse_cat_file_batch(&out)?;
+        Ok(links
+            .into_iter()
+            .filter_map(|(path, blob)| {
+                let text = texts.get(&blob)?;
+                // Longer than a path may be: no system follows it.
+                (text.len() <= parse::MAX_LINK_TEXT).then(|| (path, String::from_utf8_lossy(text).into_owned()))
+            })
+            .collect())
     }
 
     /// Why re-merging commits here could run a program the configuration
