@@ -156,11 +156,13 @@ pub struct PlanSummary {
 /// `["delete"]` delete, `["delete", "create"]`, `["create", "delete"]` and
 /// `["create", "forget"]` replace, `["read"]` read (data sources), `["no-op"]`
 /// no-op, `["forget"]` forget; any other list is
-/// [`InfraAction::Unknown`] with a warning. A create, delete or replace of
-/// a resource whose configuration declares provisioners, and a change of
-/// an `aws_lambda_invocation`, is [`InfraAction::Unknown`] too (it runs a
-/// command the plan does not show), with a warning, and is placed only by
-/// an explicit map entry naming the resource. `change.replace_paths` are
+/// [`InfraAction::Unknown`] with a warning. So is, with a warning, an
+/// entry that runs a command the plan does not show (a create, delete or
+/// replace of a resource whose configuration declares provisioners, a
+/// change of a provider type that runs code such as a Lambda invocation or
+/// a Kubernetes job, a read of an `external` data source, a delete of a
+/// `terraform_data` or `null_resource` whose block is gone); it is placed
+/// only by an explicit map entry naming the resource. `change.replace_paths` are
 /// written as dotted paths (`ingress.0.cidr_blocks`; a map key that holds a
 /// `.` is written `tags["a.b"]`). `node` is set by `options.mapping` (see
 /// [`ResourceMapping`]). Unknown fields are ignored, since the format grows
@@ -235,7 +237,7 @@ pub fn parse_plan(file: &str, bytes: &[u8], options: &PlanOptions) -> Result<Pla
     let mut entry_warnings = PlanWarnings::default();
     for (i, raw) in list.items.into_iter().enumerate() {
         let at = format!("$.resource_changes[{i}]");
-        let (change, note) = convert(file, &at, raw, options, &plan.provisioned, &mut entry_warnings)?;
+        let (change, note) = convert(file, &at, raw, &options.mapping, &plan.provisioned, &mut entry_warnings)?;
         notes.extend(note);
         changes.push(change);
     }
@@ -570,11 +572,10 @@ fn convert(
     file: &str,
     at: &str,
     raw: RawResource,
-    options: &PlanOptions,
+    mapping: &ResourceMapping,
     provisioned: &Provisioned,
     warnings: &mut PlanWarnings,
 ) -> Result<(InfraChange, Option<String>), ChangeError> {
-    let mapping = &options.mapping;
     let place = ENTRY;
     check_len(file, &format!("{at}.address"), &raw.address)?;
     check_address(file, &format!("{at}.address"), &raw.address)?;
@@ -686,8 +687,9 @@ fn convert(
     }
     // What runs a command when the plan is applied: a provisioner runs when
     // its resource is created or destroyed (the configuration does not say
-    // which: `when = destroy` is not in the plan), a Lambda invocation when
-    // it is created or changed. The command can do anything anywhere (a
+    // which: `when = destroy` is not in the plan), a provider resource of
+    // COMMAND_TYPES when it is created, changed or destroyed, an `external`
+    // data source when it is read. The command can do anything anywhere (a
     // leaf's `terraform_data` whose `local-exec` deletes a tier-0
     // database: found by a gaming audit, peer where the delete itself
     // blocks), so the entry is an unknown, destructive change, placed
@@ -715,12 +717,10 @@ fn convert(
             })
         }
         InfraAction::Read if is_type(&["external"]) => {
-            Some("runs its program (a data source read when the plan is applied)".to_owned())
+            Some("runs its program (a data source read deferred to apply)".to_owned())
         }
         InfraAction::Read | InfraAction::NoOp | InfraAction::Forget => None,
-        _ if is_type(&COMMAND_TYPES) => {
-            Some(format!("runs code where it is applied (a `{}`)", raw.resource_type.escape_debug()))
-        }
+        _ if is_type(&COMMAND_TYPES) => Some(format!("runs code (a `{}`)", raw.resource_type.escape_debug())),
         InfraAction::Create | InfraAction::Delete | InfraAction::Replace | InfraAction::Unknown
             if is_type(&raw::COMMAND_HOSTS) && !provisioned.present =>
         {
