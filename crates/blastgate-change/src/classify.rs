@@ -61,6 +61,12 @@ impl Classifier {
     }
 }
 
+/// Whether a folder of `dirs` holds tests or documentation, where a
+/// `prompts` folder is examples for people.
+fn in_test_tree(dirs: &[&str]) -> bool {
+    has_segment(dirs, &["docs", "doc", "test", "tests", "__tests__", "testdata", "examples"])
+}
+
 fn has_segment(segments: &[&str], names: &[&str]) -> bool {
     segments.iter().any(|s| names.contains(s))
 }
@@ -189,6 +195,16 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     // `license_keys.yaml`, `changelog_consumer.toml`, `docs/app.yaml` or
     // `docs/index.html` deploy with the service (found by red-team audits:
     // each shipped as docs, `auto` through a freeze).
+    // Prompts an LLM-backed service reads at run time are behaviour, not
+    // documentation, whatever their extension: `payments/prompts/refund.md`
+    // changes what the refund agent does (a gaming audit: such a change
+    // was `auto` as docs).
+    if has_segment(dirs, &["prompts", "prompt", "system-prompts", "system_prompts"])
+        && !in_test_tree(dirs)
+        && !ends_with_any(name, SOURCE_EXTENSIONS)
+    {
+        return ChangeKind::Config;
+    }
     let in_docs = has_segment(dirs, &["docs", "doc"]);
     let prose = ends_with_any(name, DOC_EXTENSIONS);
     // The notice's own name (`LICENSE`, `NOTICE.txt`, `LICENSE-MIT`,
@@ -293,6 +309,11 @@ mod tests {
             ("db/migrations/0003_add_orders.sql", ChangeKind::SchemaMigration),
             ("sql/V12__drop_column.sql", ChangeKind::SchemaMigration),
             ("db/R__cleanup.sql", ChangeKind::SchemaMigration),
+            ("payments/prompts/refund_policy.md", ChangeKind::Config),
+            ("services/agent/system_prompts/triage.txt", ChangeKind::Config),
+            ("docs/prompts/how-to.md", ChangeKind::Docs),
+            ("agent/prompts/render.py", ChangeKind::Code),
+            ("payments/README.md", ChangeKind::Docs),
             ("db/U12__undo.sql", ChangeKind::SchemaMigration),
             ("deploy/cleanup.sql", ChangeKind::SchemaMigration),
             ("sqitch/revert/cleanup.sql", ChangeKind::SchemaMigration),
