@@ -1248,12 +1248,22 @@ fn destroys(text: &str, at_end: bool) -> bool {
             // `DELETE t;`, `DELETE t WHERE`, MERGE's `THEN DELETE`, and a
             // query set's `.delete()` in a data migration.
             "delete" if !after_on => {
+                // The name deleted from, qualified or not (`DELETE
+                // dbo.orders;`, `DELETE "public"."orders"`): what follows it.
+                let mut after_name = i + 1;
+                while ident(after_name).is_some() {
+                    after_name += 1;
+                    if !is(after_name, ".") {
+                        break;
+                    }
+                    after_name += 1;
+                }
                 is(i + 1, "(")
                     || (i > 0 && is(i - 1, "then"))
-                    || statement().any(|t| *t == "from")
-                    || ident(i + 1).is_some()
-                        && (tokens
-                            .get(i + 2)
+                    || tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(DELETE_TOKENS).any(|t| *t == "from")
+                    || (after_name > i + 1
+                        && tokens
+                            .get(after_name)
                             .map_or(at_end, |t| matches!(*t, ";" | "'" | ")" | "where" | "output" | "returning")))
             }
             // `UPDATE t SET`, `UPDATE s.t AS x SET`, a query set's
@@ -1292,6 +1302,10 @@ fn destroys(text: &str, at_end: bool) -> bool {
         }
     })
 }
+
+/// How far a `DELETE` statement is read for its `FROM` (T-SQL's `TOP (n)`
+/// and `OUTPUT` clauses come between).
+const DELETE_TOKENS: usize = 64;
 
 /// How far an `ALTER TABLE` statement is read for a `DROP` or `USING`:
 /// far past any one statement of a migration (a hundred clauses).

@@ -485,13 +485,21 @@ fn explicit_action_node(mapping: &ResourceMapping, address: &str) -> Option<(Str
 /// `module.leaf.terraform_data`), the longest first. A module's entry
 /// (`module.leaf`) was written for what its resources are, not for what
 /// their commands do.
+///
+/// The address is tried as written, then without its instance keys
+/// (`module.leaf.terraform_data.rotate` names
+/// `module.leaf["a"].terraform_data.rotate[0]`: a docs audit found such an
+/// entry placed nothing).
 fn explicit_resource_node(mapping: &ResourceMapping, address: &str) -> Option<(String, String)> {
-    let module_end = module_steps(address).1;
-    prefix_ends(address).into_iter().find_map(|end| {
-        let prefix = address.get(..end)?;
-        let names_resource = prefix.get(module_end..).is_some_and(|r| !r.trim_start_matches('.').is_empty());
-        let node = mapping.explicit.get(prefix).filter(|_| names_resource)?;
-        Some((node.clone(), prefix.to_owned()))
+    let configured = config_address(address);
+    [address, configured.as_str()].into_iter().find_map(|address| {
+        let module_end = module_steps(address).1;
+        prefix_ends(address).into_iter().find_map(|end| {
+            let prefix = address.get(..end)?;
+            let names_resource = prefix.get(module_end..).is_some_and(|r| !r.trim_start_matches('.').is_empty());
+            let node = mapping.explicit.get(prefix).filter(|_| names_resource)?;
+            Some((node.clone(), prefix.to_owned()))
+        })
     })
 }
 

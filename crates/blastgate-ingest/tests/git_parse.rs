@@ -839,6 +839,11 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "Outbox.objects.all().update(body=None)",
         "knex('outbox').del()",
         "db.outbox.remove({})",
+        // A docs audit found these passing.
+        "DELETE dbo.orders;",
+        "DELETE hr.employees WHERE id < 10;",
+        "DELETE \"public\".\"orders\";",
+        "DELETE TOP (10) o OUTPUT deleted.id, deleted.total, deleted.a, deleted.b, deleted.c INTO archive FROM orders o;",
     ];
     for text in destructive {
         let found = destructive_migrations(&migration_patch(text), |_| true);

@@ -1125,3 +1125,28 @@ fn other_ways_to_run_commands_are_unknown_changes() {
     assert_eq!(change(&summary, "aws_instance.web").action, Some(InfraAction::Create));
     assert!(summary.warnings.iter().any(|w| w.contains("it has no `configuration`")), "{:?}", summary.warnings);
 }
+
+/// An explicit entry naming a resource that runs commands places every
+/// instance of it, in every instance of its module (a docs audit:
+/// `module.leaf.terraform_data.rotate` did not place
+/// `module.leaf["a"].terraform_data.rotate[0]`).
+#[test]
+fn an_entry_without_instance_keys_places_every_instance() {
+    let json = plan_with(
+        r#"{"address": "module.leaf[\"a\"].terraform_data.rotate[0]", "type": "terraform_data", "change": {"actions": ["create"]}}"#,
+    )
+    .replace(
+        r#""resource_changes""#,
+        r#""configuration": {"root_module": {"module_calls": {"leaf": {"module": {"resources": [
+            {"address": "terraform_data.rotate", "provisioners": [{"type": "local-exec"}]}]}}}}},
+            "resource_changes""#,
+    );
+    let mapping = ResourceMapping::default().map("module.leaf.terraform_data.rotate", "leaf");
+    let summary = parse_with(json.as_bytes(), mapping);
+    let c = change(&summary, "module.leaf[\"a\"].terraform_data.rotate[0]");
+    assert_eq!((c.action.clone(), c.node.as_deref()), (Some(InfraAction::Unknown), Some("leaf")));
+    // A module's entry still does not place it.
+    let mapping = ResourceMapping::default().map("module.leaf", "leaf");
+    let summary = parse_with(json.as_bytes(), mapping);
+    assert_eq!(change(&summary, "module.leaf[\"a\"].terraform_data.rotate[0]").node, None);
+}

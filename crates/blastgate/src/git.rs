@@ -411,9 +411,12 @@ fn add_paths_through_links(
         let mut asked = links.clone();
         for _ in 0..LINK_ROUNDS {
             let changed: Vec<&str> = reached.iter().map(String::as_str).collect();
-            // Never more made than the limit allows (the paths already
-            // found count against it too).
-            let room = MAX_PATHS_THROUGH_LINKS.saturating_sub(through.len()).saturating_add(changed.len());
+            // Never many more made than the limit allows: the limit on
+            // distinct paths is checked below, once the ones found already
+            // (through the base's links, or the changed paths themselves)
+            // are set aside (a docs audit: counted twice, base and head,
+            // the limit was half).
+            let room = MAX_PATHS_THROUGH_LINKS.saturating_add(through.len()).saturating_add(changed.len());
             let found = parse::paths_through_links(&asked, &changed, room).ok_or_else(limit)?;
             let found: Vec<(String, String)> = found.into_iter().filter(|(path, _)| !reached.contains(path)).collect();
             if found.is_empty() {
@@ -472,6 +475,8 @@ fn read_submodules(
 ) -> Result<Brought, ChangeError> {
     let mut brought = Brought::default();
     let mut unread: Vec<String> = Vec::new();
+    // Checked out, but past the submodules read or the levels followed.
+    let mut past_limits: Vec<String> = Vec::new();
     let mut read = 0usize;
     // The lines each of the superproject's bumps brings in, over every
     // level: they replace the one line git counts for the pointer.
@@ -488,8 +493,11 @@ fn read_submodules(
             let path = format!("{prefix}{}", m.path);
             let bump = counted_on.clone().unwrap_or_else(|| m.path.clone());
             read += 1;
-            let sub = (read <= MAX_SUBMODULES_READ).then(|| repo.submodule(&m.path, m.old.as_deref(), new)).flatten();
-            let Some(sub) = sub else {
+            if read > MAX_SUBMODULES_READ {
+                past_limits.push(path);
+                continue;
+            }
+            let Some(sub) = repo.submodule(&m.path, m.old.as_deref(), new) else {
                 unread.push(path);
                 continue;
             };
@@ -542,8 +550,9 @@ fn read_submodules(
                     prefix: format!("{path}/"),
                     depth: depth + 1,
                 });
-            } else if changed.moves.iter().any(|m| m.new.is_some()) {
-                unread.push(format!("{path}/..."));
+            } else {
+                past_limits
+                    .extend(changed.moves.iter().filter(|m| m.new.is_some()).map(|m| format!("{path}/{}", m.path)));
             }
         }
     }
@@ -560,6 +569,14 @@ fn read_submodules(
              (its size, who wrote it, with what AI help) is not read; check submodules out with their history \
              (`git submodule update --init --recursive`, or `submodules: recursive` with `fetch-depth: 0` in \
              GitHub Actions)"
+        ));
+    }
+    if let Some(first) = past_limits.first() {
+        let more = if past_limits.len() > 1 { format!(" and {} more", past_limits.len() - 1) } else { String::new() };
+        notes.push(format!(
+            "files: submodule `{first}`{more} moves, past the {MAX_SUBMODULES_READ} submodules or \
+             {MAX_SUBMODULE_DEPTH} levels read, so what it brings in (its size, who wrote it, with what AI help) is \
+             not read; split the change"
         ));
     }
     Ok(brought)
