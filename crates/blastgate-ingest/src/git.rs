@@ -470,9 +470,10 @@ pub const MAX_LINKS: usize = 100_000;
 /// resolved as the system resolves it: a link met on the way (a folder
 /// link in the target's path, or a link to a link) is replaced by what it
 /// points to before the next step, so `..` after a folder link leaves the
-/// folder it points to. `links` holds each link's text by its path. A link that leaves the repository, is absolute, or
-/// takes more than 40 links to resolve (a loop) is left out; one to the
-/// repository's root resolves to the empty path.
+/// folder it points to. `links` holds each link's text by its path. A
+/// link that leaves the repository, is absolute, or takes more than 40
+/// further links to resolve (a loop) is left out; one to the repository's
+/// root resolves to the empty path.
 ///
 /// ```
 /// use std::collections::BTreeMap;
@@ -1240,8 +1241,8 @@ fn destroys(text: &str, at_end: bool) -> bool {
         let Some(word) = ident(i) else { return false };
         // `ON DELETE CASCADE`, `ON UPDATE SET NULL`: a foreign key's rule.
         let after_on = i > 0 && is(i - 1, "on");
-        // The rest of the statement (to its `;`), at most 16 tokens.
-        let statement = || tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(16);
+        // The rest of the statement (to its `;`), at most `n` tokens.
+        let statement = |n: usize| tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(n);
         let after_dot = i > 0 && is(i - 1, ".");
         match word {
             // `DELETE FROM t`, `DELETE t FROM ...`, `DELETE TOP (n) FROM`,
@@ -1260,7 +1261,7 @@ fn destroys(text: &str, at_end: bool) -> bool {
                 }
                 is(i + 1, "(")
                     || (i > 0 && is(i - 1, "then"))
-                    || tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(DELETE_TOKENS).any(|t| *t == "from")
+                    || statement(DELETE_TOKENS).any(|t| *t == "from")
                     || (after_name > i + 1
                         && tokens
                             .get(after_name)
@@ -1276,19 +1277,11 @@ fn destroys(text: &str, at_end: bool) -> bool {
             // At most ALTER_TOKENS ahead: scanning to the next `;` from
             // every `ALTER TABLE` of a text with none was quadratic (13 s
             // for 1 MiB, an audit).
-            "alter" => {
-                is(i + 1, "table")
-                    && tokens
-                        .iter()
-                        .skip(i + 2)
-                        .take_while(|t| **t != ";")
-                        .take(ALTER_TOKENS)
-                        .any(|t| matches!(*t, "drop" | "using"))
-            }
+            "alter" => is(i + 1, "table") && statement(ALTER_TOKENS).any(|t| matches!(*t, "drop" | "using")),
             // Dynamic SQL, whose statement is made when it runs: `EXECUTE
             // 'DR' || 'OP TABLE t'`, `EXEC('DR' + 'OP ...')`.
             "execute" | "exec" => {
-                let parts: Vec<&&str> = statement().collect();
+                let parts: Vec<&&str> = statement(16).collect();
                 parts.windows(2).any(|w| w == [&"|", &"|"])
                     || parts.iter().any(|t| matches!(**t, "+" | "concat" | "format" | "chr" | "char"))
             }

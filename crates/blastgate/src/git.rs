@@ -313,8 +313,9 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         };
         notes.push(format!(
             "safety: `{first}`{more} adds a statement that destroys data for good (a dropped table or column, a \
-             truncate, a delete, an update), or is a migration whose statements are not read (a symbolic link, or \
-             more than 1 MiB of added lines): the change cannot be reverted without loss (`reversible: false`)"
+             truncate, a delete, an update), or is a migration whose statements are not read (a symbolic link, \
+             more than 1 MiB of added lines, or text with NUL bytes such as UTF-16): the change cannot be reverted \
+             without loss (`reversible: false`)"
         ));
         blastgate_change::Safety { reversible: Some(false), ..blastgate_change::Safety::default() }
     } else {
