@@ -1277,7 +1277,8 @@ fn destroys(text: &str, at_end: bool) -> bool {
             // At most ALTER_TOKENS ahead: scanning to the next `;` from
             // every `ALTER TABLE` of a text with none was quadratic (13 s
             // for 1 MiB, an audit).
-            "alter" => is(i + 1, "table") && statement(ALTER_TOKENS).any(|t| matches!(*t, "drop" | "using")),
+            // (`TABLE`, then ALTER_TOKENS more.)
+            "alter" => is(i + 1, "table") && statement(ALTER_TOKENS + 1).any(|t| matches!(*t, "drop" | "using")),
             // Dynamic SQL, whose statement is made when it runs: `EXECUTE
             // 'DR' || 'OP TABLE t'`, `EXEC('DR' + 'OP ...')`.
             "execute" | "exec" => {
