@@ -8,7 +8,7 @@
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
-//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`, `.github/workflows` |
+//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.yml`, `Jenkinsfile*`, `azure-pipelines*.yml`, `bitbucket-pipelines.yml`, `.drone.yml`, `.travis.yml`, `.woodpecker.yml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
 //! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
 //! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE`, `LICENCE`, `CHANGELOG`, `AUTHORS`, `NOTICE`, `COPYING` (and `LICENSE-MIT`) without an extension or with one of those or `.txt` (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
@@ -75,6 +75,41 @@ fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
     suffixes.iter().any(|s| name.ends_with(s))
 }
 
+/// A CI or CD definition (`path` and `name` in lower case): what builds,
+/// tests and deploys the services, so infrastructure. GitHub Actions
+/// workflows and local actions, GitLab CI, Jenkins, CircleCI, Azure
+/// Pipelines, Bitbucket Pipelines, Buildkite, Drone, Travis CI, Google
+/// Cloud Build, AWS CodeBuild and CodeDeploy, Tekton, Woodpecker.
+fn ci_definition(path: &str, name: &str) -> bool {
+    let yaml = ends_with_any(name, &[".yml", ".yaml"]);
+    [
+        ".github/workflows/",
+        ".github/actions/",
+        ".gitlab/ci/",
+        ".circleci/",
+        ".azure-pipelines/",
+        ".buildkite/",
+        ".tekton/",
+        ".woodpecker/",
+    ]
+    .iter()
+    .any(|folder| path.starts_with(folder))
+        || matches!(
+            name,
+            ".gitlab-ci.yml"
+                | "bitbucket-pipelines.yml"
+                | ".drone.yml"
+                | ".travis.yml"
+                | ".woodpecker.yml"
+                | "cloudbuild.yaml"
+                | "cloudbuild.yml"
+                | "appspec.yml"
+                | "appspec.yaml"
+        )
+        || name.starts_with("jenkinsfile")
+        || (yaml && (name.starts_with("azure-pipelines") || name.starts_with("buildspec")))
+}
+
 /// `path` and `segments` are lowercase; `original` is the file name as
 /// written (class names tell tests by case: `DigestTest.java`, not
 /// `Digest.java`).
@@ -134,7 +169,7 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
             dirs,
             &["terraform", "k8s", "kubernetes", "helm", "charts", "deploy", "infra", "manifests", "kustomize"],
         )
-        || path.starts_with(".github/workflows/")
+        || ci_definition(path, name)
     {
         return ChangeKind::Infrastructure;
     }
@@ -322,6 +357,19 @@ mod tests {
             ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),
             ("src/cartservice/Dockerfile", ChangeKind::Infrastructure),
             (".github/workflows/ci.yml", ChangeKind::Infrastructure),
+            (".github/actions/setup/action.yml", ChangeKind::Infrastructure),
+            (".gitlab-ci.yml", ChangeKind::Infrastructure),
+            (".gitlab/ci/deploy.yml", ChangeKind::Infrastructure),
+            ("Jenkinsfile", ChangeKind::Infrastructure),
+            ("services/payments/Jenkinsfile.release", ChangeKind::Infrastructure),
+            (".circleci/config.yml", ChangeKind::Infrastructure),
+            ("azure-pipelines.yml", ChangeKind::Infrastructure),
+            ("bitbucket-pipelines.yml", ChangeKind::Infrastructure),
+            (".buildkite/pipeline.yml", ChangeKind::Infrastructure),
+            ("cloudbuild.yaml", ChangeKind::Infrastructure),
+            ("buildspec.yml", ChangeKind::Infrastructure),
+            ("buildspec.md", ChangeKind::Docs),
+            (".gitlab/issue_templates/bug.md", ChangeKind::Docs),
             ("go.mod", ChangeKind::Dependency),
             ("src/emailservice/requirements.txt", ChangeKind::Dependency),
             ("src/checkout/server_test.go", ChangeKind::Test),

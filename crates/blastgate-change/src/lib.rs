@@ -9,6 +9,7 @@ mod error;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod pathmatch;
 pub mod resolve;
 pub mod validate;
 

@@ -46,7 +46,7 @@ use crate::assessment::{
 };
 use crate::context::{Context, Exception, Freeze, InFlight, Incident, Timestamp};
 use crate::depth::ReviewDepth;
-use crate::policy::{Bands, Policy, PolicyProblem};
+use crate::policy::{Bands, Policy, PolicyProblem, RuleCheck};
 
 pub use digest::{digest_of, graph_digest};
 
@@ -77,6 +77,9 @@ pub struct Engine {
     /// A `graph-warnings` warning when building the graph warned: every
     /// assessment carries it (made once).
     graph_note: Option<Diagnostic>,
+    /// The matcher of each `delivery_control` rule's paths, by the rule's
+    /// position in the policy (compiled once; `None` for other rules).
+    control_paths: Vec<Option<blastgate_change::pathmatch::PathMatcher>>,
 }
 
 /// Per-assessment options.
@@ -166,6 +169,16 @@ impl Engine {
         let policy_canonical = digest::policy_canonical(&policy);
         let policy_digest = digest::policy_digest_of(&policy_canonical);
         let graph_note = graph_note(graph.warnings());
+        let mut control_paths = Vec::with_capacity(policy.rules.len());
+        for (i, rule) in policy.rules.iter().enumerate() {
+            control_paths.push(match &rule.check {
+                RuleCheck::DeliveryControl { paths } => Some(
+                    crate::policy::control_matcher(paths)
+                        .map_err(|(j, message)| PolicyProblem { place: format!("rule[{i}].paths[{j}]"), message })?,
+                ),
+                _ => None,
+            });
+        }
         Ok(Self {
             graph,
             policy,
@@ -177,6 +190,7 @@ impl Engine {
             policy_digest,
             scratches: ScratchPool::default(),
             graph_note,
+            control_paths,
         })
     }
 
@@ -1385,11 +1399,8 @@ impl<'c> Facts<'c> {
             exceptions.push(Exception::Security);
         }
         let below_senior = engine.policy.seniority.is_below_senior(least_senior(engine, changeset).seniority);
-        let declaration_asked = engine
-            .policy
-            .rules
-            .iter()
-            .any(|r| r.enabled && matches!(r.check, crate::policy::RuleCheck::AiUnstatedBelowSenior));
+        let declaration_asked =
+            engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::AiUnstatedBelowSenior));
         let ai = match changeset.provenance.ai {
             Some(stated) => stated,
             None if declaration_asked => AiInvolvement::Assisted,

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use blastgate_change::AiInvolvement;
+use blastgate_change::pathmatch::{PathMatcher, PathMatcherBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::depth::ReviewDepth;
@@ -321,6 +322,79 @@ pub enum RuleCheck {
     /// radius is unknown, not empty.
     #[serde(deserialize_with = "no_parameters")]
     UnmappedRuntimeFiles,
+    /// The change edits how changes are built, checked, reviewed or
+    /// deployed: a changed file, or the old path of a renamed one, matches
+    /// one of `paths` (CI and CD definitions, CODEOWNERS, the gate's own
+    /// inputs). Such a change acts on every change after it, and a CI job
+    /// that runs the gate as the change under review defines it can be
+    /// changed by that change itself.
+    DeliveryControl {
+        /// Patterns with CODEOWNERS' syntax and matching, from the
+        /// repository's root: `Jenkinsfile` (any folder), `/ops/graph.yaml`
+        /// (at the root), `.github/workflows/` (that folder and everything
+        /// below it, at any depth), `*` within a folder name, `**` across
+        /// folders; no `!` and no `[ ]`. At least one; at most
+        /// [`MAX_CONTROL_PATHS`].
+        paths: Vec<String>,
+    },
+}
+
+/// Most patterns in one `delivery_control` rule's `paths`.
+pub const MAX_CONTROL_PATHS: usize = 1000;
+
+/// Most wildcards (`*`, `?`) in one pattern of a `delivery_control` rule,
+/// as in a CODEOWNERS file.
+pub const MAX_CONTROL_PATH_WILDCARDS: usize = 32;
+
+/// Longest pattern of a `delivery_control` rule, in bytes.
+pub const MAX_CONTROL_PATH_BYTES: usize = 4096;
+
+/// The matcher of a `delivery_control` rule's `paths`, or the first
+/// pattern's problem (its index and a message).
+pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, String)> {
+    if paths.is_empty() {
+        return Err((
+            0,
+            "no patterns: a rule without paths would never fire; give at least one, or `enabled = false`".into(),
+        ));
+    }
+    if paths.len() > MAX_CONTROL_PATHS {
+        return Err((
+            MAX_CONTROL_PATHS,
+            format!("limit `max_control_paths` exceeded: {} > {MAX_CONTROL_PATHS}", paths.len()),
+        ));
+    }
+    let mut builder = PathMatcherBuilder::new();
+    for (j, pattern) in paths.iter().enumerate() {
+        let shown = || blastgate_graph::shown(&blastgate_graph::shorten(pattern)).to_string();
+        let wildcards = pattern.chars().filter(|c| matches!(c, '*' | '?')).count();
+        let problem = if pattern.trim().is_empty() {
+            Some("the pattern is empty".to_owned())
+        } else if pattern.chars().any(blastgate_graph::is_hidden) {
+            Some(format!("`{}` contains a control character or a hidden one", shown()))
+        } else if pattern.len() > MAX_CONTROL_PATH_BYTES {
+            Some(format!("limit `max_string_bytes` exceeded: {} > {MAX_CONTROL_PATH_BYTES}", pattern.len()))
+        } else if wildcards > MAX_CONTROL_PATH_WILDCARDS {
+            Some(format!(
+                "`{}`: limit `max_pattern_wildcards` exceeded: {wildcards} > {MAX_CONTROL_PATH_WILDCARDS}",
+                shown()
+            ))
+        } else if pattern.starts_with('!') {
+            Some(format!("`{}`: negation with `!` is not supported (list the paths that count)", shown()))
+        } else if pattern.contains(['[', ']', '\\']) {
+            Some(format!("`{}`: `[ ]` and `\\` are not supported (as in CODEOWNERS)", shown()))
+        } else if pattern.trim() != pattern {
+            Some(format!("`{}`: spaces around the pattern would have to be in the path", shown()))
+        } else if pattern == "/" || pattern.contains("//") {
+            Some(format!("`{}` never matches a file (an empty folder name)", shown()))
+        } else {
+            builder.add(j, pattern).err().map(|e| format!("`{}`: {e}", shown()))
+        };
+        if let Some(message) = problem {
+            return Err((j, message));
+        }
+    }
+    builder.build().map_err(|e| (0, format!("the patterns cannot be compiled together ({e})")))
 }
 
 /// The keys of a rule whose check takes no parameters.
@@ -606,6 +680,11 @@ impl Policy {
                         blastgate_graph::shown(&blastgate_graph::shorten(&rule.id))
                     ),
                 );
+            }
+            if let RuleCheck::DeliveryControl { paths } = &rule.check
+                && let Err((j, message)) = control_matcher(paths)
+            {
+                return fail(&format!("rule[{i}].paths[{j}]"), message);
             }
             if rule.min_depth == ReviewDepth::Auto {
                 return fail(

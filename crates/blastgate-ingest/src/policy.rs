@@ -14,7 +14,9 @@ use blastgate_core::{Policy, policy};
 /// for a policy that breaks an invariant (a decreasing matrix, unordered
 /// bands, a non-finite weight, a duplicate rule id), with its TOML path;
 /// [`ChangeError::LimitExceeded`] past `max_policy_bytes`,
-/// `max_policy_rules` or `max_seniority_levels` (`blastgate_core::policy`),
+/// `max_policy_rules`, `max_seniority_levels`, and a `delivery_control`
+/// rule's `max_control_paths`, `max_string_bytes` and
+/// `max_pattern_wildcards` (`blastgate_core::policy`),
 /// or for values nested deeper than `max_nesting_depth`.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     if bytes.len() as u64 > policy::MAX_POLICY_BYTES {
@@ -55,6 +57,30 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     for (place, limit, max, observed) in counts {
         if observed > max {
             return Err(ChangeError::limit(&format!("{file}: {place}"), limit, max as u64, observed as u64));
+        }
+    }
+    for (i, rule) in policy.rules.iter().enumerate() {
+        let policy::RuleCheck::DeliveryControl { paths } = &rule.check else { continue };
+        if paths.len() > policy::MAX_CONTROL_PATHS {
+            let place = format!("{file}: rule[{i}].paths");
+            return Err(ChangeError::limit(
+                &place,
+                "max_control_paths",
+                policy::MAX_CONTROL_PATHS as u64,
+                paths.len() as u64,
+            ));
+        }
+        for (j, pattern) in paths.iter().enumerate() {
+            let place = format!("{file}: rule[{i}].paths[{j}]");
+            let wildcards = pattern.chars().filter(|c| matches!(c, '*' | '?')).count();
+            if pattern.len() > policy::MAX_CONTROL_PATH_BYTES {
+                let max = policy::MAX_CONTROL_PATH_BYTES as u64;
+                return Err(ChangeError::limit(&place, "max_string_bytes", max, pattern.len() as u64));
+            }
+            if wildcards > policy::MAX_CONTROL_PATH_WILDCARDS {
+                let max = policy::MAX_CONTROL_PATH_WILDCARDS as u64;
+                return Err(ChangeError::limit(&place, "max_pattern_wildcards", max, wildcards as u64));
+            }
         }
     }
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
@@ -110,6 +136,45 @@ mod tests {
         let text = blastgate_core::DEFAULT_POLICY.replacen(replace, by, 1);
         assert_ne!(text, blastgate_core::DEFAULT_POLICY, "`{replace}` not found");
         parse("p.toml", text.as_bytes())
+    }
+
+    #[test]
+    fn delivery_control_paths_are_checked() {
+        let paths = "paths = [\n  \".github/workflows/\"";
+        let rule = |by: &str| with(paths, &format!("paths = [{by}, \".github/workflows/\""));
+        for (bad, says) in [
+            ("\"!docs/\"", "negation"),
+            ("\"ci/[ab].yml\"", "`[ ]`"),
+            ("\"ci\\\\x\"", "`[ ]`"),
+            ("\"\"", "empty"),
+            ("\" ci/\"", "spaces"),
+            ("\"ci//x\"", "never matches"),
+            ("\"/\"", "never matches"),
+            ("\"ci/\\u202e\"", "hidden"),
+            ("\"*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*\"", "max_pattern_wildcards"),
+        ] {
+            let e = rule(bad).unwrap_err();
+            let text = e.to_string();
+            assert!(text.contains("paths[0]") && text.contains(says), "{bad}: {text}");
+            let limit = says.starts_with("max_");
+            assert_eq!(e.kind_name(), if limit { "limit_exceeded" } else { "invalid_value" }, "{bad}: {text}");
+        }
+        let e = with("check = \"delivery_control\"", "check = \"delivery_control\"\nbogus = 1").unwrap_err();
+        assert!(e.to_string().contains("unknown field `bogus`"), "{e}");
+        let many: Vec<String> = (0..=blastgate_core::policy::MAX_CONTROL_PATHS).map(|i| format!("\"d{i}/\"")).collect();
+        let e = with(paths, &format!("paths = [{},\n  \".github/workflows/\"", many.join(", "))).unwrap_err();
+        assert!(e.to_string().contains("max_control_paths"), "{e}");
+        assert_eq!(e.kind_name(), "limit_exceeded", "{e}");
+        let start = blastgate_core::DEFAULT_POLICY.find(paths).unwrap();
+        let end = start + blastgate_core::DEFAULT_POLICY.get(start..).unwrap().find(']').unwrap() + 1;
+        let list = blastgate_core::DEFAULT_POLICY.get(start..end).unwrap();
+        let e = with(list, "paths = []").unwrap_err();
+        assert!(e.to_string().contains("no patterns"), "{e}");
+        // What a user adds is read: the gate's own inputs.
+        let p = rule("\"/ops/\"").unwrap();
+        let found = p.rules.iter().find(|r| r.id == "delivery-control").unwrap();
+        let blastgate_core::policy::RuleCheck::DeliveryControl { paths } = &found.check else { panic!() };
+        assert_eq!(paths.first().map(String::as_str), Some("/ops/"));
     }
 
     #[test]

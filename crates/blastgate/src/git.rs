@@ -1017,8 +1017,9 @@ impl<'a> Git<'a> {
                 rev,
                 "unknown revision or not a commit",
                 format!(
-                    "check the name with `git rev-parse {rev}`; in a shallow clone (CI), fetch the base first, \
-                     e.g. `git fetch --depth=1000 origin main` or checkout with fetch-depth 0"
+                    "check the name with `git rev-parse {rev}`; in a shallow clone (CI), fetch the full history \
+                     first (`git fetch --unshallow origin`, or check out with `fetch-depth: 0` in GitHub Actions, \
+                     `GIT_DEPTH: 0` in GitLab): a range needs its merge base and its history"
                 ),
             )
         };

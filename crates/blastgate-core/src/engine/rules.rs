@@ -20,9 +20,10 @@ pub(crate) fn evaluate(
         .policy
         .rules
         .iter()
-        .filter(|r| r.enabled)
-        .filter_map(|rule| {
-            check(engine, rule, changeset, resolved, facts).map(|(message, services)| FiredRule {
+        .enumerate()
+        .filter(|(_, r)| r.enabled)
+        .filter_map(|(i, rule)| {
+            check(engine, i, rule, changeset, resolved, facts).map(|(message, services)| FiredRule {
                 id: rule.id.clone(),
                 min_depth: rule.min_depth,
                 message,
@@ -38,6 +39,7 @@ pub(crate) fn evaluate(
 /// `Some((message, services))` when `rule` fires.
 fn check(
     engine: &Engine,
+    index: usize,
     rule: &Rule,
     changeset: &Changeset,
     resolved: &ResolvedChange,
@@ -274,6 +276,34 @@ fn check(
                 touched(),
             )
         }),
+        RuleCheck::DeliveryControl { .. } => {
+            let matcher = engine.control_paths.get(index)?.as_ref()?;
+            let mut hits: Vec<&str> = Vec::new();
+            for file in &changeset.files {
+                for path in std::iter::once(file.path.as_str()).chain(file.old_path.as_deref()) {
+                    if matcher.rule_of(path, false).is_some() {
+                        hits.push(path);
+                    }
+                }
+            }
+            hits.sort_unstable();
+            hits.dedup();
+            let n = hits.len();
+            (n > 0).then(|| {
+                let shown: Vec<String> =
+                    hits.iter().take(5).map(|p| format!("`{}`", blastgate_graph::shorten(p))).collect();
+                let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
+                (
+                    format!(
+                        "the change edits how changes are built, checked, reviewed or deployed ({}{more}): it acts \
+                         on every change after it, and a gate run by a CI definition the change edits may have \
+                         judged it as the change wanted",
+                        shown.join(", ")
+                    ),
+                    touched(),
+                )
+            })
+        }
         RuleCheck::UnmappedRuntimeFiles => {
             // The files, and the infrastructure the change creates, changes
             // or destroys that no node places (found by a gaming audit: an

@@ -1,0 +1,171 @@
+//! Last-match-wins matching of repository paths against gitignore-style
+//! patterns (CODEOWNERS, service maps, a policy's path lists), on the
+//! `ignore` crate's gitignore machinery rather than hand-written globbing.
+//!
+//! Internal to blastgate: the `blastgate` facade does not expose it.
+
+use std::path::PathBuf;
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+/// Last-match-wins matching of paths against gitignore-style patterns,
+/// built on the `ignore` crate.
+///
+/// Each chunk of rules has two matchers: `own` holds every pattern and is
+/// asked about the path itself; `dirs` holds the patterns that, matching a
+/// directory, cover everything below it, and is asked about each ancestor
+/// directory. A pattern ending in `/*` is left out of `dirs`: GitHub's
+/// `docs/*` matches `docs/a.md` but not `docs/build/b.md`, while in
+/// gitignore it would match the directory `docs/build` and so everything
+/// below.
+///
+/// The `ignore` crate's own `matched_path_or_any_parents` is not used: it
+/// returns the first match walking up from the path, so with `*.go` on line
+/// 1 and `pdata/` on line 2 it would answer line 1 for `pdata/x.go`, where
+/// GitHub's last-match-wins answers line 2. Instead every level is asked
+/// and the highest rule index wins.
+///
+/// Rules are split into chunks of at most 4,096 (`CHUNK_RULES`) because one glob
+/// set of many wildcard patterns outgrows the regex engine's size limit
+/// (about 5,000 patterns like `src/*x*/**/y?`); a chunk that still fails to
+/// build is split in two until it builds. Chunks are asked from the last,
+/// and the first chunk with a match decides.
+#[derive(Debug, Clone)]
+pub struct PathMatcher {
+    chunks: Vec<Chunk>,
+}
+
+#[derive(Debug, Clone)]
+struct Chunk {
+    own: Gitignore,
+    dirs: Gitignore,
+}
+
+/// Most rules in one chunk of a [`PathMatcher`].
+const CHUNK_RULES: usize = 4096;
+
+/// Builds a [`PathMatcher`].
+#[derive(Debug, Default)]
+pub struct PathMatcherBuilder {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    index: usize,
+    glob: String,
+    covers_below: bool,
+}
+
+impl PathMatcherBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the pattern of rule `index` (rules are added in increasing
+    /// order). The caller checks the syntax its format refuses first
+    /// (CODEOWNERS' `check_pattern`, a policy's `control_matcher`).
+    ///
+    /// # Errors
+    /// The `ignore` crate's reason when it cannot compile the pattern.
+    pub fn add(&mut self, index: usize, pattern: &str) -> Result<(), String> {
+        let glob = literal_braces(pattern);
+        GitignoreBuilder::new(".").add_line(None, &glob).map_err(|e| format!("invalid pattern ({e})"))?;
+        let covers_below = !(pattern.contains('/') && pattern.rsplit('/').next() == Some("*"));
+        self.entries.push(Entry { index, glob, covers_below });
+        Ok(())
+    }
+
+    /// # Errors
+    /// The `ignore` crate's reason when a single pattern cannot be compiled
+    /// into a matcher.
+    pub fn build(&self) -> Result<PathMatcher, String> {
+        let mut chunks = Vec::new();
+        // Ranges still to build, the next one on top; a range that fails
+        // is split in two (no recursion: at most 13 halvings of a chunk).
+        let mut todo: Vec<&[Entry]> = self.entries.chunks(CHUNK_RULES).rev().collect();
+        while let Some(entries) = todo.pop() {
+            match build_chunk(entries) {
+                Ok(chunk) => chunks.push(chunk),
+                Err(e) if entries.len() <= 1 => return Err(e),
+                Err(_) => {
+                    let (first, second) = entries.split_at(entries.len() / 2);
+                    todo.push(second);
+                    todo.push(first);
+                }
+            }
+        }
+        Ok(PathMatcher { chunks })
+    }
+}
+
+fn build_chunk(entries: &[Entry]) -> Result<Chunk, String> {
+    let mut own = GitignoreBuilder::new(".");
+    let mut dirs = GitignoreBuilder::new(".");
+    for entry in entries {
+        // INVARIANT: every glob's `from` is the decimal index of its rule,
+        // which is how `PathMatcher::rule_of` finds the rule of the glob
+        // that matched. The `ignore` crate uses `from` only for reporting.
+        let tag = || Some(PathBuf::from(entry.index.to_string()));
+        own.add_line(tag(), &entry.glob).map_err(|e| e.to_string())?;
+        if entry.covers_below {
+            dirs.add_line(tag(), &entry.glob).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(Chunk { own: own.build().map_err(|e| e.to_string())?, dirs: dirs.build().map_err(|e| e.to_string())? })
+}
+
+impl PathMatcher {
+    /// A matcher without patterns.
+    pub fn empty() -> Self {
+        Self { chunks: Vec::new() }
+    }
+
+    /// The index of the last rule that matches `path`, a path from the
+    /// repository root: a file, or a directory when `is_dir` (a submodule;
+    /// patterns ending in `/` match only directories). A leading `/` or
+    /// `./` is ignored; an empty path matches nothing.
+    pub fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let path = path.strip_prefix("./").unwrap_or(path).trim_start_matches('/');
+        if path.is_empty() {
+            return None;
+        }
+        self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
+    }
+}
+
+impl Chunk {
+    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let mut best = rule_index(&self.own.matched(path, is_dir));
+        let mut dir = path;
+        while let Some(slash) = dir.rfind('/') {
+            dir = dir.get(..slash).unwrap_or_default();
+            if dir.is_empty() {
+                break;
+            }
+            if let Some(i) = rule_index(&self.dirs.matched(dir, true)) {
+                best = Some(best.map_or(i, |b| b.max(i)));
+            }
+        }
+        best
+    }
+}
+
+fn rule_index(m: &ignore::Match<&ignore::gitignore::Glob>) -> Option<usize> {
+    m.inner()?.from()?.to_str()?.parse().ok()
+}
+
+/// Escapes unescaped `{` and `}`, which the `ignore` crate reads as
+/// alternation but git and GitHub read literally.
+fn literal_braces(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 2);
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if !escaped && matches!(c, '{' | '}') {
+            out.push('\\');
+        }
+        escaped = !escaped && c == '\\';
+        out.push(c);
+    }
+    out
+}
