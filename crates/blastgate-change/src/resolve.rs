@@ -785,9 +785,13 @@ fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str>
     graph.node(first).map(|n| n.id())
 }
 
-/// "did you mean" help for an unknown id: ids sharing a prefix or contained
-/// in each other, up to three.
-fn suggest(graph: &FrozenGraph, id: &str) -> String {
+/// Up to three graph ids close to `id`, an id the graph lacks: sharing a
+/// prefix of four characters or contained in each other, ignoring ASCII
+/// case, sorted. For "did you mean" help.
+///
+/// # Complexity
+/// One pass over the graph's ids.
+pub fn close_ids<'g>(graph: &'g FrozenGraph, id: &str) -> Vec<&'g str> {
     let lower = id.to_ascii_lowercase();
     let mut close: Vec<&str> = graph
         .nodes()
@@ -800,6 +804,13 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
         .collect();
     close.sort_unstable();
     close.truncate(3);
+    close
+}
+
+/// "did you mean" help for an unknown id: ids sharing a prefix or contained
+/// in each other, up to three.
+fn suggest(graph: &FrozenGraph, id: &str) -> String {
+    let close = close_ids(graph, id);
     if close.is_empty() {
         "check the id against `blastgate graph check`, or accept unknown services (`--allow-unknown-services`, or `allow_unknown_services`)".to_owned()
     } else {

@@ -1214,24 +1214,85 @@ impl<'c> Facts<'c> {
             .collect();
         unplaced.sort_unstable();
         unplaced.dedup();
+        // A name in an entry in force (an open incident of a severity an
+        // enabled rule counts, a spent error budget, a freeze of listed
+        // services overlapping the window) that names nothing is an error:
+        // a typo there would lift a freeze or hide a sev1 and let the gate
+        // pass (a newcomer audit: `paymnets` took `block` to `senior`, exit
+        // 0). The gate stops until the context names the graph's ids.
+        let counted = |i: &Incident| {
+            engine.policy.rules.iter().any(|r| {
+                r.enabled
+                    && matches!(&r.check, RuleCheck::Incident { severity, .. } if i.severity.is_at_least(*severity))
+            })
+        };
+        let mut armed: Vec<&str> = context
+            .incidents
+            .iter()
+            .filter(|i| i.is_open_at(context.now()) && counted(i))
+            .map(|i| i.service.as_str())
+            .chain(
+                context
+                    .error_budgets
+                    .iter()
+                    .filter(|b| context.error_budget(&b.service).is_none_or(|r| r <= 0.0))
+                    .map(|b| b.service.as_str()),
+            )
+            .chain(
+                context
+                    .freezes
+                    .iter()
+                    .filter(in_window)
+                    .flat_map(|f| match &f.scope {
+                        crate::context::FreezeScope::Services(s) => s.as_slice(),
+                        _ => &[],
+                    })
+                    .map(String::as_str),
+            )
+            .filter(|s| strangers.binary_search(s).is_ok())
+            .collect();
+        armed.sort_unstable();
+        armed.dedup();
+        strangers.retain(|s| armed.binary_search(s).is_err());
+        if !armed.is_empty() {
+            let n = armed.len();
+            let shown: Vec<String> = armed
+                .iter()
+                .take(5)
+                .map(|s| {
+                    let close = blastgate_change::resolve::close_ids(graph, s);
+                    let hint = if close.is_empty() {
+                        String::new()
+                    } else {
+                        let list: Vec<String> = close.iter().map(|c| format!("`{}`", c.escape_debug())).collect();
+                        format!(" (did you mean {}?)", list.join(", "))
+                    };
+                    format!("`{}`{hint}", s.escape_debug())
+                })
+                .collect();
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "unknown-context-service",
+                format!(
+                    "the context's open incidents, spent error budgets or freezes in force name {n} service(s) \
+                     that neither the graph nor this change has: {}{}. Whether they concern this change cannot \
+                     be told, and a misspelt id would lift a freeze or hide an incident, so the gate stops: name \
+                     the services by the graph's ids (`blastgate graph check` lists them), or end the entry",
+                    shown.join(", "),
+                    if n > shown.len() { ", ..." } else { "" }
+                ),
+            ));
+        }
         if !strangers.is_empty() {
             let n = strangers.len();
             let shown: Vec<String> = strangers.iter().take(5).map(|s| format!("`{}`", s.escape_debug())).collect();
-            // A freeze in force holds what the change cannot place whatever
-            // its scope names, so its entries do not go unused then.
-            let freezes = if unplaced.is_empty() {
-                "a freeze scope covers nothing by them"
-            } else {
-                "a freeze scope covers nothing by them (a freeze in force still holds what this change deploys \
-                 that no graph node places)"
-            };
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 "unknown-context-service",
                 format!(
                     "the context names {n} service(s) that neither the graph nor this change has ({}{}) in open \
-                     incidents, error budgets or freeze scopes: an incident or error budget on them does not \
-                     apply, and {freezes}. Check the ids against the graph",
+                     incidents of a severity no enabled rule counts or in error budgets not spent: they do not \
+                     apply now, and would stop the gate once in force. Check the ids against the graph",
                     shown.join(", "),
                     if n > shown.len() { ", ..." } else { "" }
                 ),
