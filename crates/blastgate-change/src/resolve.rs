@@ -114,11 +114,13 @@ pub struct ResolvedChange {
     pub id: String,
     /// The nodes changed, sorted by id.
     pub touched: Vec<TouchedNode>,
-    /// Files per change kind (every file, mapped or not).
+    /// Files per change kind (every file, mapped or not). A file whose
+    /// stated kind, or old place, is riskier than its path's counts under
+    /// both kinds (its path's unless that is docs, tests or a flag).
     pub kinds: BTreeMap<ChangeKind, usize>,
     /// Size and spread of what ships: files that add tests are left out
-    /// unless every file is a test or the tests outgrow
-    /// [`MAX_TEST_LINES_PER_SHIPPED_LINE`] lines per line shipped.
+    /// unless every file is a test, and the lines added count at least a
+    /// [`MAX_TEST_LINES_PER_SHIPPED_LINE`]th of the tests' lines.
     pub metrics: ChangeMetrics,
     /// Owners from CODEOWNERS of the changed files, sorted.
     pub file_owners: Vec<String>,
@@ -390,7 +392,6 @@ pub fn resolve(
     // Whether the path alone says test: a file stated to be code whose
     // path says test still ships its lines, but does not vouch for other
     // tests being left out of the size (see `sized`).
-    let mut path_test: Vec<bool> = Vec::with_capacity(changeset.files.len());
     // Infrastructure files deleted, with the node each path places them on:
     // applied, they destroy what they declared.
     let mut deleted_infrastructure: Vec<(String, Vec<String>)> = Vec::new();
@@ -402,7 +403,6 @@ pub fn resolve(
         let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
         let (kind, overruled) = file_kind(classifier, f);
         is_test.push((kind == ChangeKind::Test, kind == ChangeKind::Test && adds_tests(classifier, f)));
-        path_test.push(classifier.classify(&f.path) == ChangeKind::Test);
         if let Some(stated) = overruled {
             kind_warnings.push(format!(
                 "file `{}` is stated to be {} but its path says {}; counted as {}",
@@ -413,6 +413,19 @@ pub fn resolve(
             ));
         }
         *kinds.entry(kind).or_insert(0) += 1;
+        // A riskier stated kind, or the riskier place of a renamed file,
+        // adds its kind; the path's own kind still counts (a monotonicity
+        // audit: `schema_migration` stated on a config file, beside a
+        // migration, dropped the config term and lowered senior to owner).
+        // Only kinds that add risk: a docs or test path never makes a
+        // change look docs-only or tests-only.
+        let mut own = vec![classifier.classify(&f.path)];
+        own.extend(moved_from.map(|o| classifier.classify(o)));
+        own.sort_unstable();
+        own.dedup();
+        for also in own.into_iter().filter(|&k| k != kind && !lowers_risk(k)) {
+            *kinds.entry(also).or_insert(0) += 1;
+        }
         let mut owners_of = |path: &str| -> Vec<String> {
             match mapping.owners_of(path) {
                 Some(owners) if !owners.is_empty() => {
@@ -656,7 +669,7 @@ pub fn resolve(
         id: changeset.id.clone(),
         touched: touched.into_values().collect(),
         kinds,
-        metrics: sized(&changeset.files, &is_test, &path_test, &crossed),
+        metrics: sized(&changeset.files, &is_test, &crossed),
         file_owners: file_owners.into_iter().collect(),
         ownership,
         unowned_files: unowned,
@@ -670,48 +683,39 @@ pub fn resolve(
     })
 }
 
-/// Most lines of tests left out of a change's size for each line it
-/// ships (see `sized`).
+/// Lines of tests left out of a change's size for each line it ships:
+/// past that, the lines added count a tenth of the tests' (see `sized`).
 pub const MAX_TEST_LINES_PER_SHIPPED_LINE: u64 = 10;
 
 /// The size metrics of `files`: files that add tests (the second of
 /// `is_test`) left out unless every file is a test (the first: a
 /// tests-only change is sized by its tests; a test does not ship, and
 /// counted, a small test beside a change raised its likelihood and depth),
-/// at most [`MAX_TEST_LINES_PER_SHIPPED_LINE`] lines of tests for each
-/// line shipped (past that, test paths may hide code: they all count),
-/// and a move across graph nodes counting its moved
-/// lines (`crossed`: see [`FileChange::moved_lines`]).
-///
-/// The lines shipped that license leaving tests out are those of files
-/// that are not tests by their path either (`path_test`): stating `kind:
-/// code` on a test shipped its lines and so left the change's other tests
-/// out of the size, lowering owner to peer (found by the property
-/// `a_stated_kind_never_lowers_the_depth` at 1,000 cases).
-fn sized(
-    files: &[FileChange],
-    is_test: &[(bool, bool)],
-    path_test: &[bool],
-    crossed: &BTreeSet<&str>,
-) -> ChangeMetrics {
-    // Tests are left out only in proportion: at most ten lines of tests
-    // for each line the change ships. Past that the test paths may hide
-    // shipped code (an audit: 3,000 lines in `ab_test.py` beside 10 lines
-    // of code went from senior to owner), and they count as before.
+/// with the lines added at least a tenth
+/// ([`MAX_TEST_LINES_PER_SHIPPED_LINE`]) of the tests' (past ten lines of
+/// tests for each line shipped, test paths may hide code; a tenth is the
+/// most that keeps the size from falling as shipped lines grow), and a
+/// move across graph nodes counting its moved lines (`crossed`: see
+/// [`FileChange::moved_lines`]).
+fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str>) -> ChangeMetrics {
     let adds = |f: &FileChange, &(_, adds): &(bool, bool)| adds.then_some(f.added);
     let test_lines: u64 = files.iter().zip(is_test).filter_map(|(f, t)| adds(f, t)).fold(0, u64::saturating_add);
-    let shipped_lines: u64 = files
-        .iter()
-        .zip(is_test.iter().copied().chain(std::iter::repeat((false, false))))
-        .zip(path_test.iter().copied().chain(std::iter::repeat(false)))
-        .filter(|((_, (_, adds)), by_path)| !adds && !by_path)
-        .map(|((f, _), _)| f.added)
-        .fold(0, u64::saturating_add);
-    let in_proportion = test_lines <= shipped_lines.saturating_mul(MAX_TEST_LINES_PER_SHIPPED_LINE);
-    let count_all = is_test.iter().all(|&(test, _)| test) || !in_proportion;
+    // Past the proportion, the lines added count at least a tenth of the
+    // tests' lines: the most that keeps the size from falling as shipped
+    // lines grow (counting every file past it did not: 10 lines of code
+    // beside a 200-line test counted 210, and 20 lines counted 20, so ten
+    // more lines of code lowered senior to owner, a monotonicity audit).
+    let beyond = test_lines.div_ceil(MAX_TEST_LINES_PER_SHIPPED_LINE);
+    let count_all = is_test.iter().all(|&(test, _)| test);
     let tests_left_out = !count_all && is_test.iter().any(|&(_, adds)| adds);
+    let at_least = |mut m: ChangeMetrics| {
+        if !count_all {
+            m.la = m.la.max(beyond);
+        }
+        m
+    };
     if crossed.is_empty() && !tests_left_out {
-        return ChangeMetrics::of(files);
+        return at_least(ChangeMetrics::of(files));
     }
     let counted: Vec<FileChange> = files
         .iter()
@@ -722,7 +726,7 @@ fn sized(
             None => f.clone(),
         })
         .collect();
-    ChangeMetrics::of(&counted)
+    at_least(ChangeMetrics::of(&counted))
 }
 
 /// The node `path` maps to (the mapping's rules, then the first folder

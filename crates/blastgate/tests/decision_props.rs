@@ -708,6 +708,65 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(MONOTONE_CASES))]
+
+    /// More code never lowers the likelihood, whatever tests sit beside it:
+    /// lines added to a file that ships, or a new file of code. A change
+    /// whose tests outgrew ten lines per shipped line was sized by every
+    /// file, and one below by its code alone, so ten more lines of code
+    /// beside a 200-line test took 210 counted lines to 20 and senior to
+    /// owner (a monotonicity audit).
+    #[test]
+    fn adding_code_never_lowers_the_likelihood(
+        (g, change, context) in calm_scenario(),
+        node in any::<usize>(),
+        tests in 0_u64..5_000,
+        extra in 1_u64..400,
+        new_file in any::<bool>(),
+    ) {
+        let engine = g.engine(default_policy().unwrap());
+        let service = name(node % g.len());
+        let mut change = change;
+        // A change that ships code (one of tests only is sized by its
+        // tests, and adding code to it trades that size for the code's
+        // and the tests-only discount: not this property).
+        if !change.files.iter().any(|f| !f.path.contains("/tests/") && f.added > 0) {
+            change.files.push(FileChange { path: format!("src/{service}/main.go"), added: 10, ..FileChange::default() });
+        }
+        if tests > 0 {
+            change.files.push(FileChange {
+                path: format!("src/{service}/tests/big_test.go"),
+                added: tests,
+                ..FileChange::default()
+            });
+        }
+        let mut more = change.clone();
+        let grown = more.files.iter_mut().find(|f| {
+            !f.path.contains("/tests/") && f.status != FileStatus::Deleted && f.kind.is_none() && f.path.ends_with(".go")
+        });
+        match grown {
+            Some(f) if !new_file => f.added = f.added.saturating_add(extra),
+            _ => more.files.push(FileChange {
+                path: format!("src/{service}/more.go"),
+                added: extra,
+                ..FileChange::default()
+            }),
+        }
+        let base = engine.assess(&change, &context);
+        let after = engine.assess(&more, &context);
+        prop_assert!(
+            after.risk.log_odds.total_cmp(&base.risk.log_odds).is_ge(),
+            "{extra} more lines of code lowered the log-odds from {} to {}\nbase: {}\nwith more code: {}",
+            base.risk.log_odds,
+            after.risk.log_odds,
+            base.decision.summary,
+            after.decision.summary,
+        );
+        prop_assert!(after.review_depth() >= base.review_depth());
+    }
+}
+
 // ---------------------------------------------------------------------------
 // 2. Deterministic
 
