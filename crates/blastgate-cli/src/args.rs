@@ -40,6 +40,34 @@ pub enum Command {
     /// Replay a policy over a history of past changes: review load per
     /// depth and the share of defect-causing changes each would have caught.
     Backtest(BacktestArgs),
+    /// Print the embedded default policy, or check a policy file.
+    Policy(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the default policy this binary embeds (TOML): the one `assess`
+    /// uses without --policy, and the one to copy and edit.
+    Default,
+    /// Check a policy file (or a model file written by `calibrate`) as
+    /// `assess --policy` reads it, and print its versions, rules and digest.
+    Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyCheckArgs {
+    /// The policy (TOML), or a model file written by `calibrate`.
+    #[arg(value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

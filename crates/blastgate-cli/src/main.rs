@@ -19,6 +19,7 @@ mod exit;
 mod freeze_cmd;
 mod graph_cmd;
 mod out_path;
+mod policy_cmd;
 mod printable;
 mod progress;
 mod radius_cmd;
@@ -115,6 +116,10 @@ fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
         args::Command::Demo(a) => demo_cmd::run(&a),
         args::Command::Calibrate(a) => calibrate_cmd::run(&a),
         args::Command::Backtest(a) => backtest_cmd::run(&a),
+        args::Command::Policy(p) => match p.command {
+            args::PolicyCommand::Default => policy_cmd::default(),
+            args::PolicyCommand::Check(a) => policy_cmd::check(&a),
+        },
     }
 }
 

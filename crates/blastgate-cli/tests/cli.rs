@@ -1924,3 +1924,47 @@ fn a_batch_longer_than_a_chunk_answers_every_line_in_order() {
     assert!(stdout(&o).is_empty());
     assert!(stderr(&o).contains("line 70002: unknown service `nope`"), "{}", stderr(&o));
 }
+
+/// `policy default` prints the embedded policy as written; `policy check`
+/// reads a copy as `assess --policy` does, and names the digest every
+/// answer made with it carries. A typo in the copy is exit 2 with its line.
+#[test]
+fn policy_default_and_check() {
+    let printed = run(&["policy", "default"]);
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    assert_eq!(stdout(&printed), blastgate::assess::DEFAULT_POLICY);
+
+    let dir = tempdir();
+    let copy = dir.0.join("policy.toml");
+    std::fs::write(&copy, &printed.stdout).unwrap();
+    let checked = run(&["policy", "check", copy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let report = json(&checked);
+    let change = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../blastgate/tests/data/decision-cases/delivery-control-a-workflow-edit-asks-a-senior/change.json");
+    let assessed = run(&[
+        "assess",
+        "--graph",
+        &boutique(),
+        "--change",
+        change.to_str().unwrap(),
+        "--policy",
+        copy.to_str().unwrap(),
+        "--now",
+        "2026-12-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let answer = json(&assessed);
+    assert_eq!(report["policy_digest"], answer["versions"]["policy_digest"]);
+    assert_eq!(report["policy"], answer["versions"]["policy"]);
+    let ids: Vec<&str> = report["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"delivery-control"), "{ids:?}");
+
+    let typo =
+        String::from_utf8(printed.stdout).unwrap().replacen("min_depth = \"senior\"", "min_dept = \"senior\"", 1);
+    std::fs::write(&copy, typo).unwrap();
+    let refused = run(&["policy", "check", copy.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("policy.toml: line "), "{}", stderr(&refused));
+}

@@ -138,13 +138,24 @@ pub fn detect(file: &str, bytes: &[u8]) -> Result<Format, GraphError> {
     if !yamlish && !matches!(first, Some('{' | '[' | '-')) {
         return Ok(Format::EdgeList);
     }
+    // A document without a known apiVersion is most often a native graph
+    // whose `apiVersion` is missing or misspelt (a newcomer audit: the help
+    // pointed at --input-format, and the real error came only with it).
+    let help = if head.contains("apiVersion") {
+        "its `apiVersion` is none this version reads: a native graph states `apiVersion: blastgate.dev/v1`, a \
+         Backstage entity `backstage.io/v1alpha1`; or name the format with --input-format \
+         native|backstage|jaeger|prometheus|edges"
+    } else {
+        "a native graph document starts with `apiVersion: blastgate.dev/v1` (docs/formats.md); or name the format \
+         with --input-format native|backstage|jaeger|prometheus|edges, which reports what the document lacks"
+    };
     Err(GraphError::UnknownFormat(blastgate_graph::ErrorDetail::new(
         file,
         "",
         "",
         "cannot tell the graph format from the file name or contents",
     ))
-    .with_help("name it with --input-format native|backstage|jaeger|prometheus|edges"))
+    .with_help(help))
 }
 
 /// Parses `bytes` (the contents of `file`) in `format`, or the detected

@@ -34,7 +34,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             // rules at all is written on purpose.
             ChangeError::schema(file, place, "", message).with_help(
                 "a policy lists its hard rules as `[[rule]]` tables (start from the default policy's, \
-                 crates/blastgate-core/src/policy/default.toml); for a policy without rules, say so with \
+                 which `blastgate policy default` prints); for a policy without rules, say so with \
                  `rule = []` before the first table",
             )
         } else if message.contains("unknown field")
