@@ -1139,23 +1139,25 @@ impl<'c> Facts<'c> {
         // so, since a misspelt id silently disarms an incident, a budget
         // or a freeze.
         let in_window = |f: &&Freeze| f.start <= window_end && checked_from < f.end;
+        // The services that freezes of listed services in the window name.
+        let frozen_names = || {
+            context
+                .freezes
+                .iter()
+                .filter(in_window)
+                .flat_map(|f| match &f.scope {
+                    crate::context::FreezeScope::Services(s) => s.as_slice(),
+                    _ => &[],
+                })
+                .map(String::as_str)
+        };
         let mut strangers: Vec<&str> = context
             .incidents
             .iter()
             .filter(|i| i.is_open_at(context.now()))
             .map(|i| i.service.as_str())
             .chain(context.error_budgets.iter().map(|b| b.service.as_str()))
-            .chain(
-                context
-                    .freezes
-                    .iter()
-                    .filter(in_window)
-                    .flat_map(|f| match &f.scope {
-                        crate::context::FreezeScope::Services(s) => s.as_slice(),
-                        _ => &[],
-                    })
-                    .map(String::as_str),
-            )
+            .chain(frozen_names())
             .collect();
         strangers.sort_unstable();
         strangers.dedup();
@@ -1238,17 +1240,7 @@ impl<'c> Facts<'c> {
                     .filter(|b| context.error_budget(&b.service).is_none_or(|r| r <= 0.0))
                     .map(|b| b.service.as_str()),
             )
-            .chain(
-                context
-                    .freezes
-                    .iter()
-                    .filter(in_window)
-                    .flat_map(|f| match &f.scope {
-                        crate::context::FreezeScope::Services(s) => s.as_slice(),
-                        _ => &[],
-                    })
-                    .map(String::as_str),
-            )
+            .chain(frozen_names())
             .filter(|s| strangers.binary_search(s).is_ok())
             .collect();
         armed.sort_unstable();
