@@ -330,10 +330,11 @@ pub enum RuleCheck {
     /// changed by that change itself.
     DeliveryControl {
         /// Patterns with CODEOWNERS' syntax and matching, from the
-        /// repository's root: `Jenkinsfile` (any folder), `/ops/graph.yaml`
-        /// (at the root), `.github/workflows/` (that folder and everything
-        /// below it, at any depth), `*` within a folder name, `**` across
-        /// folders; no `!` and no `[ ]`. At least one; at most
+        /// repository's root: `Jenkinsfile` (no `/` but a trailing one:
+        /// in any folder), `/ops/graph.yaml` and `.github/workflows/` (a
+        /// `/` at the start or inside: from the root; a trailing `/`: the
+        /// folder and everything below it), `*` within a folder name, `**`
+        /// across folders; no `!` and no `[ ]`. At least one; at most
         /// [`MAX_CONTROL_PATHS`].
         paths: Vec<String>,
     },
