@@ -33,12 +33,9 @@ fn boutique() -> String {
     fixtures().join("graphs/online-boutique.edges").display().to_string()
 }
 
-/// A fresh folder of its own.
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("blastgate-gate-example-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder of its own, removed when the test ends (pass or fail).
+fn tempdir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("blastgate-gate-example-{name}-")).tempdir().unwrap()
 }
 
 fn git(repo: &Path, email: &str, args: &[&str]) {
@@ -101,9 +98,10 @@ fn args(list: &[&str]) -> std::vec::IntoIter<String> {
 /// dropped, with a warning), and git's notes are warnings.
 #[test]
 fn the_gate_reads_owners_author_and_notes_as_the_cli_does() {
-    let dir = tempdir("owners");
-    let repo = repo(&dir);
-    let context = write(&dir, "context.json", CONTEXT);
+    let tmp = tempdir("owners");
+    let dir = tmp.path();
+    let repo = repo(dir);
+    let context = write(dir, "context.json", CONTEXT);
     let graph = boutique();
     let base = ["--repo", &repo, "--range", "HEAD~1..HEAD", "--context", &context, &graph];
     let (a, stops) = gate::decide(args(&[&base[..], &["--author", "dana"]].concat())).unwrap();
@@ -133,7 +131,7 @@ fn the_gate_reads_owners_author_and_notes_as_the_cli_does() {
     let (replay, _) = gate::decide(args(&[&base[..], &["--now", "2026-11-27T10:00:00Z"]].concat())).unwrap();
     assert!(!stale(&replay), "{:?}", replay.diagnostics);
     assert_eq!(gate::gate(args(&[&base[..], &["--now", "yesterday"]].concat())), 2);
-    let deep = write(&dir, "deep.json", &format!("{}{}", "[".repeat(500), "]".repeat(500)));
+    let deep = write(dir, "deep.json", &format!("{}{}", "[".repeat(500), "]".repeat(500)));
     let failure = gate::decide(args(&["--repo", &repo, "--context", &deep, &graph])).unwrap_err();
     assert_eq!(failure.code, 3, "{}", failure.message);
     assert!(failure.message.contains("max_nesting_depth"), "{}", failure.message);
@@ -144,12 +142,13 @@ fn the_gate_reads_owners_author_and_notes_as_the_cli_does() {
 /// approvals and exited 0.
 #[test]
 fn an_error_stops_the_gate_below_fail_at() {
-    let dir = tempdir("error");
-    let repo = repo(&dir);
+    let tmp = tempdir("error");
+    let dir = tmp.path();
+    let repo = repo(dir);
     let policy = DEFAULT_POLICY.replacen("error_depth = \"block\"", "error_depth = \"multi_party\"", 1);
     assert!(policy.contains("error_depth = \"multi_party\""));
-    let policy = write(&dir, "policy.toml", &policy);
-    let context = write(&dir, "context.json", CONTEXT);
+    let policy = write(dir, "policy.toml", &policy);
+    let context = write(dir, "context.json", CONTEXT);
     let graph = boutique();
     // An empty range changes nothing: an `empty-change` error.
     let list = ["--repo", &repo, "--range", "HEAD..HEAD", "--policy", &policy, "--context", &context, &graph];
