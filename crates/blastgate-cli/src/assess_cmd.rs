@@ -6,7 +6,7 @@ mod render;
 use std::io::Write;
 
 use blastgate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, load_policy};
-use blastgate::context::{Context, Timestamp, load_context};
+use blastgate::context::{Context, Timestamp, load_context, load_context_at};
 
 use crate::args::{AssessArgs, AssessFormat};
 use crate::change_cmd::{Inputs, Naming, read_inputs};
@@ -105,7 +105,8 @@ struct Assessed {
 /// The context: the file's or, without a file, an empty one. Its instant
 /// is `--now`, else the file's `now` (an input, as the context format
 /// says), else the system clock, with a note, since the output then
-/// depends on when it ran. A file's `now` more than the deploy window
+/// depends on when it ran (a file of freezes and people may state no
+/// `now`, and is then never stale). A file's `now` more than the deploy window
 /// before the instant of the deploy (`--now`, else the clock) gets a
 /// warning; one more than a few minutes after it gets a warning too and,
 /// without `--now`, is assessed from the clock's instant to its own (fail
@@ -122,9 +123,12 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             // Compared with the instant given, not the clock: the same
             // inputs, the same bytes (a context committed long ago, read
             // at today's --now, has old incidents and budgets).
-            let context = load_context(path)?;
+            // A context of freezes and people only may leave its `now`
+            // out (a freeze calendar committed to the repository): it
+            // states no instant, so it cannot be stale.
+            let (context, stated) = load_context_at(path, now)?;
             let mut notes = Vec::new();
-            if let Some(apart) = stale(context.now(), now, window_minutes) {
+            if stated && let Some(apart) = stale(context.now(), now, window_minutes) {
                 notes.push(Diagnostic::new(
                     Level::Warning,
                     "stale-context",
@@ -150,11 +154,24 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             // assessed at the clock's instant, its deploy window stretched
             // to run until the file's `now` plus the window, so that what
             // is in force at either instant counts.
-            let context = load_context(path)?;
-            let stated = context.now();
             let Ok(clock) = system_clock() else {
-                return Ok(Assessed { context, notes: Vec::new(), deploy_until: None });
+                return Ok(Assessed { context: load_context(path)?, notes: Vec::new(), deploy_until: None });
             };
+            let (context, dated) = load_context_at(path, clock)?;
+            if !dated {
+                // No instant in the file, none given: the clock's, said,
+                // as for no context at all.
+                let note = format!(
+                    "the context states no `now` and no --now was given: assessed at the system clock's {clock}; \
+                     pass --now for reproducible output"
+                );
+                return Ok(Assessed {
+                    context,
+                    notes: vec![Diagnostic::new(Level::Note, "clock", note)],
+                    deploy_until: None,
+                });
+            }
+            let stated = context.now();
             // Assessed from the clock's instant until the deploy window
             // after the context's `now` ends, with `diagnostic` saying so.
             let from_clock = |context: Context, diagnostic: Diagnostic| Assessed {

@@ -605,6 +605,91 @@ fn a_context_is_assessed_at_its_now() {
     assert!(fired(&v, "freeze"), "{v}");
 }
 
+/// A freeze calendar committed to the repository states no `now` (a
+/// newcomer audit: with one, every run past the deploy window warned
+/// `stale-context`). Dated by `--now`, it is never stale and its freezes
+/// apply; without `--now`, the clock dates it, with a note. Incidents in
+/// a document without `now` are refused: they could be any age.
+#[test]
+fn a_freeze_calendar_needs_no_now_of_its_own() {
+    let (dir, graph, change, _) = demo_case("checkout-banner");
+    let calendar = dir.join("freezes.yaml");
+    std::fs::write(
+        &calendar,
+        "apiVersion: blastgate.dev/v1\nkind: Context\nfreezes:\n  - name: year-end\n    start: 2026-12-20T00:00:00Z\n    end: 2027-01-04T00:00:00Z\n",
+    )
+    .unwrap();
+    let calendar = calendar.display().to_string();
+    let decide = |extra: &[&str]| -> serde_json::Value {
+        let mut args =
+            vec!["assess", "--graph", &graph, "--change", &change, "--context", &calendar, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let codes = |v: &serde_json::Value| -> Vec<String> {
+        v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_owned()).collect()
+    };
+    let in_freeze = decide(&["--now", "2026-12-24T10:00:00Z"]);
+    assert_eq!(in_freeze["decision"]["review_depth"], "block", "{in_freeze}");
+    assert!(codes(&in_freeze).is_empty() || !codes(&in_freeze).contains(&"stale-context".to_owned()), "{in_freeze}");
+    let after = decide(&["--now", "2027-02-01T10:00:00Z"]);
+    assert_ne!(after["decision"]["review_depth"], "block", "{after}");
+    assert!(!codes(&after).contains(&"stale-context".to_owned()), "{after}");
+    assert!(!codes(&after).contains(&"clock".to_owned()), "{after}");
+    let clock = decide(&[]);
+    assert!(codes(&clock).contains(&"clock".to_owned()), "{clock}");
+    // Readings need their instant.
+    let readings = dir.join("incidents.yaml");
+    std::fs::write(
+        &readings,
+        "apiVersion: blastgate.dev/v1\nkind: Context\nincidents:\n  - {service: checkoutservice, severity: sev1, since: 2026-12-24T09:00:00Z}\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "assess",
+        "--graph",
+        &graph,
+        "--change",
+        &change,
+        "--context",
+        readings.to_str().unwrap(),
+        "--now",
+        "2026-12-24T10:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("$.incidents") && stderr(&o).contains("state the instant"), "{}", stderr(&o));
+}
+
+/// `--format github` annotates warnings too (a newcomer audit: a stale
+/// context was said only in the step summary); notes stay there.
+#[test]
+fn github_format_annotates_warnings() {
+    let (dir, graph, change, _) = demo_case("checkout-banner");
+    let context = dir.join("old.json");
+    std::fs::write(&context, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2001-01-01T00:00:00Z"}"#)
+        .unwrap();
+    let o = run(&[
+        "assess",
+        "--graph",
+        &graph,
+        "--change",
+        &change,
+        "--context",
+        context.to_str().unwrap(),
+        "--now",
+        "2026-11-27T10:00:00Z",
+        "--format",
+        "github",
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.lines().any(|l| l.starts_with("::warning title=blastgate stale-context::")), "{text}");
+    assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
+    assert!(!text.contains("title=blastgate clock"), "{text}");
+}
+
 /// A context dated far ahead of the clock (year 2999: a typo, a skewed
 /// exporter) cannot be true, and assessed at its `now` it hid a freeze in
 /// force now (a fail-closed audit: `auto`, exit 0, with only a warning).

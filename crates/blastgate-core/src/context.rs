@@ -75,6 +75,9 @@ pub struct Context {
     pub kind: String,
     /// The instant the context describes; incidents and error budgets are
     /// as of this instant. The engine reads no clock: the caller states it.
+    /// A document that lists neither incidents, error budgets nor changes
+    /// in flight (a freeze calendar, a list of people) may leave it out,
+    /// to be dated by whoever assesses it (`blastgate assess --now`).
     pub now: Timestamp,
     /// Incidents open at `now` (or recently resolved, with `resolved_at`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -109,6 +112,93 @@ pub struct Context {
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "listed_people")]
     #[schemars(length(min = 1))]
     pub people: Vec<Person>,
+}
+
+/// A `Context` document as written, before its instant is settled: `now`
+/// may be left out of a document that lists only what carries its own
+/// time (freezes with their windows) or no time at all (people), such as
+/// a freeze calendar committed to a repository. Whoever assesses it then
+/// gives the instant ([`ContextDocument::dated`]). The parser reads this
+/// shape; everything else uses [`Context`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[doc(hidden)]
+pub struct ContextDocument {
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    pub kind: String,
+    #[serde(default, deserialize_with = "stated_now")]
+    pub now: Option<Timestamp>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub error_budgets: Vec<ErrorBudget>,
+    #[serde(default)]
+    pub freezes: Vec<Freeze>,
+    #[serde(default)]
+    pub in_flight: Vec<InFlight>,
+    #[serde(default)]
+    pub change_id: Option<String>,
+    #[serde(default, deserialize_with = "listed_people")]
+    pub people: Vec<Person>,
+}
+
+/// Why a [`ContextDocument`] cannot be made a [`Context`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)]
+pub enum Undated {
+    /// No `now`, and none given.
+    NoInstant,
+    /// No `now`, and the document lists readings of production at an
+    /// instant: the named list (`incidents`, `error_budgets` or
+    /// `in_flight`), which without one could be any age.
+    Readings(&'static str),
+}
+
+impl ContextDocument {
+    /// The context, at the document's own `now` or else at `given`; and
+    /// whether the document stated it. A document without `now` may not
+    /// list incidents, error budgets or changes in flight: they are what
+    /// production looked like at some instant, and one left unsaid could
+    /// be last month's (fail closed: refused, not taken as current).
+    ///
+    /// # Errors
+    /// [`Undated`], saying why.
+    pub fn dated(self, given: Option<Timestamp>) -> Result<(Context, bool), Undated> {
+        let (now, stated) = match (self.now, given) {
+            (Some(now), _) => (now, true),
+            (None, None) => return Err(Undated::NoInstant),
+            (None, Some(given)) => {
+                let readings = [
+                    ("incidents", self.incidents.is_empty()),
+                    ("error_budgets", self.error_budgets.is_empty()),
+                    ("in_flight", self.in_flight.is_empty()),
+                ];
+                if let Some((list, _)) = readings.iter().find(|(_, empty)| !empty) {
+                    return Err(Undated::Readings(list));
+                }
+                (given, false)
+            }
+        };
+        let context = Context {
+            api_version: self.api_version,
+            kind: self.kind,
+            now,
+            incidents: self.incidents,
+            error_budgets: self.error_budgets,
+            freezes: self.freezes,
+            in_flight: self.in_flight,
+            change_id: self.change_id,
+            people: self.people,
+        };
+        Ok((context, stated))
+    }
+}
+
+/// `now` as a document states it: a timestamp, not `null` (which would
+/// read as left out).
+fn stated_now<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    Timestamp::deserialize(d).map(Some)
 }
 
 /// `people` as a document states it: not empty.

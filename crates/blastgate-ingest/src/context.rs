@@ -8,7 +8,7 @@
 
 use blastgate_change::ChangeError;
 use blastgate_core::context::validate::{unsupported_version, wrong_kind};
-use blastgate_core::context::{API_VERSION, Context, KIND, limits};
+use blastgate_core::context::{API_VERSION, Context, ContextDocument, KIND, Timestamp, Undated, limits};
 
 /// The checks every context passes, parsed or built in code (one
 /// definition, in `blastgate-core`, which the engine runs too).
@@ -29,12 +29,28 @@ pub use blastgate_core::context::validate::validate;
 /// [`ChangeError::LimitExceeded`] past [`limits`]. Each names the file and
 /// the place: the JSON path for JSON, line and column for YAML.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
+    parse_at(file, bytes, None).map(|(context, _)| context)
+}
+
+/// Parses a context document as [`parse`] does, except that a document
+/// may leave `now` out when it lists neither incidents, error budgets nor
+/// changes in flight (a freeze calendar, a list of people): it is then
+/// dated `given`. Returns the context and whether the document stated its
+/// own `now` (a caller compares a stated one with its own instant to tell
+/// a stale context).
+///
+/// # Errors
+/// As [`parse`]; without `now` and with `given` of `None`, a
+/// [`ChangeError::Schema`] at `$` (the missing field) whose help says how
+/// to give the instant; without `now` and with readings listed, a
+/// [`ChangeError::InvalidValue`] at the list.
+pub fn parse_at(file: &str, bytes: &[u8], given: Option<Timestamp>) -> Result<(Context, bool), ChangeError> {
     if bytes.len() as u64 > limits::MAX_INPUT_BYTES {
         return Err(ChangeError::limit(file, "max_input_bytes", limits::MAX_INPUT_BYTES, bytes.len() as u64));
     }
     let text = crate::doc::utf8(file, bytes)?;
-    let context: Context = match crate::doc::from_json_or_yaml(file, text) {
-        Ok(c) => c,
+    let document: ContextDocument = match crate::doc::from_json_or_yaml(file, text) {
+        Ok(d) => d,
         Err(e) => {
             // A newer version, or another kind of document, may explain the
             // schema error: say so first.
@@ -49,13 +65,37 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
             return Err(with_value_help(e.into()));
         }
     };
+    let (context, stated) = document.dated(given).map_err(|why| undated(file, why))?;
     validate(file, &context)?;
-    Ok(context)
+    Ok((context, stated))
+}
+
+/// The error for a document without `now` that cannot be dated.
+fn undated(file: &str, why: Undated) -> ChangeError {
+    match why {
+        Undated::NoInstant => ChangeError::schema(file, "$", "", "missing field `now`").with_help(
+            "state the instant the context describes, like `now: 2026-11-27T10:00:00Z`; a context of only \
+             freezes and people may leave it out when the instant is given (`blastgate assess --now`)",
+        ),
+        Undated::Readings(list) => ChangeError::invalid(
+            file,
+            format!("$.{list}"),
+            "",
+            format!("`{list}` without the context's `now`: they are readings of production at an instant, and one left unsaid could be any age"),
+        )
+        .with_help("state the instant the context describes, like `now: 2026-11-27T10:00:00Z`"),
+    }
 }
 
 /// The JSON Schema of the context document, generated from the types.
+/// The types say `now` is required, as it is in a [`Context`]; a
+/// document may leave it out ([`parse_at`]), so the schema does not
+/// require it.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(Context);
+    let mut schema = schemars::schema_for!(Context);
+    if let Some(required) = schema.get_mut("required").and_then(serde_json::Value::as_array_mut) {
+        required.retain(|field| field != "now");
+    }
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
 

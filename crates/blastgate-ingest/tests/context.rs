@@ -7,7 +7,7 @@ use blastgate_core::context::{
     Context, ErrorBudget, Exception, Freeze, FreezeScope, InFlight, Incident, Severity, Timestamp, limits,
 };
 use blastgate_graph::Tier;
-use blastgate_ingest::context::{json_schema, parse};
+use blastgate_ingest::context::{json_schema, parse, parse_at};
 
 /// Helpers; in a `cfg(test)` module so that clippy's test allowances
 /// (unwrap, panic, indexing) apply to them as to the tests.
@@ -414,6 +414,53 @@ fn missing_now() {
     assert_error(&e, "schema", &["c.json", "$", "missing field `now`"]);
     let e = err("c.yaml", "apiVersion: blastgate.dev/v1\nkind: Context\nincidents: []\n");
     assert_error(&e, "schema", &["c.yaml", "missing field `now`"]);
+    // The help says how to state it, or give it for a calendar.
+    assert!(e.to_string().contains("help: state the instant") && e.to_string().contains("--now"), "{e}");
+    // `null` is not leaving it out.
+    let e = err("c.yaml", "apiVersion: blastgate.dev/v1\nkind: Context\nnow: ~\n");
+    assert!(e.to_string().contains("line 3"), "{e}");
+    let e = err("c.json", r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": null}"#);
+    assert!(e.to_string().contains("$.now"), "{e}");
+}
+
+/// A freeze calendar or a list of people may leave `now` out when the
+/// instant is given: it describes no instant, so the caller is told it
+/// was not stated (and does not warn that it is stale).
+#[test]
+fn a_calendar_may_be_dated_by_the_caller() {
+    let given = t("2026-12-21T09:00:00Z");
+    let calendar = "apiVersion: blastgate.dev/v1\nkind: Context\nfreezes:\n  - name: year-end\n    start: 2026-12-20T00:00:00Z\n    end: 2027-01-04T00:00:00Z\npeople:\n  - {id: ana, seniority: senior}\n";
+    let (c, stated) = parse_at("cal.yaml", calendar.as_bytes(), Some(given)).unwrap();
+    assert!(!stated);
+    assert_eq!(c.now(), given);
+    assert_eq!(c.freezes_in_force(given).count(), 1);
+    assert_eq!(c.people.len(), 1);
+    // A document's own `now` wins, and is said to be stated.
+    let (c, stated) = parse_at("c.json", ISSUE_JSON.as_bytes(), Some(given)).unwrap();
+    assert!(stated);
+    assert_eq!(c.now(), t("2026-11-27T10:00:00Z"));
+    assert_eq!(c, ok("c.json", ISSUE_JSON));
+    // Readings of production at an instant need it stated: refused, at
+    // the list, whatever else the document holds.
+    for (list, entry) in [
+        ("incidents", r#""incidents": [{"service": "a", "severity": "sev2", "since": "2026-11-27T09:10:00Z"}]"#),
+        ("error_budgets", r#""error_budgets": [{"service": "a", "remaining": 0.5}]"#),
+        (
+            "in_flight",
+            r#""in_flight": [{"id": "d", "services": ["a"], "start": "2026-11-27T09:30:00Z", "end": "2026-11-27T11:00:00Z"}]"#,
+        ),
+    ] {
+        let doc = format!(r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", {entry}}}"#);
+        let e = parse_at("c.json", doc.as_bytes(), Some(given)).unwrap_err();
+        assert_error(&e, "invalid_value", &["c.json", &format!("$.{list}"), "readings"]);
+        assert!(e.to_string().contains("help: state the instant"), "{e}");
+    }
+    // Empty lists are no readings.
+    let doc = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "incidents": []}"#;
+    assert_eq!(parse_at("c.json", doc.as_bytes(), Some(given)).unwrap(), (Context::new(given), false));
+    // The checks still run on a dated calendar.
+    let doc = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Context", "freezes": [{"start": "2026-12-20T00:00:00Z", "end": "2026-12-01T00:00:00Z"}]}"#;
+    assert_error(&parse_at("c.json", doc.as_bytes(), Some(given)).unwrap_err(), "invalid_value", &["$.freezes[0].end"]);
 }
 
 #[test]

@@ -29,7 +29,7 @@ use blastgate::assess::{
     AssessOptions, Assessment, Diagnostic, Engine, Level, ReviewDepth, default_policy, digest_of, load_policy,
 };
 use blastgate::change::{CodeOwners, RepoMapping, replace_author};
-use blastgate::context::{Context, Timestamp, load_context};
+use blastgate::context::{Context, Timestamp, load_context_at};
 use blastgate::git::{GitOptions, codeowners_at, git_change};
 use blastgate::graph::{BuildOptions, GraphLoader};
 use blastgate::{ChangeError, GraphError};
@@ -161,10 +161,11 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
     };
     let context = match &context {
         Some(path) => {
-            let context = load_context(path)?;
+            // A freeze calendar may state no `now` of its own: dated now.
+            let (context, stated) = load_context_at(path, now)?;
             let behind = now.as_unix_seconds().saturating_sub(context.now().as_unix_seconds());
             let window = i64::from(engine.policy().deploy.window_minutes).saturating_mul(60);
-            if behind > window || behind < -300 {
+            if stated && (behind > window || behind < -300) {
                 warnings.push(format!("the context describes {}, not the deploy at {now}: refresh it", context.now()));
             }
             context.with_now(now)

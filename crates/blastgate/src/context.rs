@@ -55,6 +55,37 @@ pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
     blastgate_ingest::context::parse(name, bytes)
 }
 
+/// Parses a context document as [`parse_context`] does, except that a
+/// document may leave `now` out when it lists neither incidents, error
+/// budgets nor changes in flight (a freeze calendar or a list of people
+/// committed to a repository, which describes no instant): it is then
+/// dated `now`. Returns the context and whether the document stated its
+/// own `now`: a gate that assesses a deploy at `now` compares a stated one
+/// with it to tell a stale context, then calls [`Context::with_now`].
+///
+/// # Errors
+/// As [`parse_context`]; a document without `now` that lists incidents,
+/// error budgets or changes in flight is a [`ChangeError::InvalidValue`]
+/// naming the list: they are readings taken at some instant, and one left
+/// unsaid could be any age.
+///
+/// # Example
+///
+/// ```
+/// use blastgate::context::{Timestamp, parse_context, parse_context_at};
+///
+/// let calendar = b"apiVersion: blastgate.dev/v1\nkind: Context\nfreezes:\n  - name: year-end\n    start: 2026-12-20T00:00:00Z\n    end: 2027-01-04T00:00:00Z\n";
+/// assert!(parse_context("freezes.yaml", calendar).is_err(), "no instant");
+/// let now = Timestamp::parse("2026-12-21T09:00:00Z")?;
+/// let (context, stated) = parse_context_at("freezes.yaml", calendar, now)?;
+/// assert!(!stated);
+/// assert_eq!(context.freezes_in_force(now).count(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse_context_at(name: &str, bytes: &[u8], now: Timestamp) -> Result<(Context, bool), ChangeError> {
+    blastgate_ingest::context::parse_at(name, bytes, Some(now))
+}
+
 /// Checks a context as [`parse_context`] checks a document: version and
 /// kind, [`limits`], non-empty ids, finite error budgets of at most 1,
 /// windows (freezes, deploys in flight) that end after they start, freeze
@@ -106,16 +137,33 @@ pub fn validate(name: &str, context: &Context) -> Result<(), ChangeError> {
 /// [`ChangeError::LimitExceeded`] when it is too large; otherwise as
 /// [`parse_context`].
 pub fn load_context(path: &Path) -> Result<Context, ChangeError> {
+    let (name, bytes) = read_file(path)?;
+    parse_context(&name, &bytes)
+}
+
+/// Reads and parses a context file as [`load_context`] does, dating a
+/// document without `now` at `now`, as [`parse_context_at`] does.
+///
+/// # Errors
+/// As [`load_context`] and [`parse_context_at`].
+pub fn load_context_at(path: &Path, now: Timestamp) -> Result<(Context, bool), ChangeError> {
+    let (name, bytes) = read_file(path)?;
+    parse_context_at(&name, &bytes, now)
+}
+
+/// The name errors give `path` and its bytes, at most
+/// [`limits::MAX_INPUT_BYTES`] plus one (`-`: standard input).
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), ChangeError> {
     let name = blastgate_ingest::input_name(path);
-    if blastgate_ingest::is_stdin(path) {
-        let bytes = blastgate_ingest::read_path(path, limits::MAX_INPUT_BYTES)?;
-        return parse_context(&name, &bytes);
-    }
-    let io = |e: std::io::Error| {
-        ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
+    let bytes = if blastgate_ingest::is_stdin(path) {
+        blastgate_ingest::read_path(path, limits::MAX_INPUT_BYTES)?
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| {
+            ChangeError::Io(blastgate_graph::ErrorDetail::new(&name, "", "", format!("cannot read the file: {e}")))
+        })?;
+        blastgate_ingest::read_bounded(&name, file, limits::MAX_INPUT_BYTES)?
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    read_context(&name, file)
+    Ok((name, bytes))
 }
 
 /// Reads a context document from `reader` (at most

@@ -63,7 +63,10 @@ fn run(target: &str, data: &[u8]) {
                 let _ = m.service_of("src/a/b.go");
             }
         }
-        "context_no_panic" => drop(blastgate::context::parse_context("f.json", data)),
+        "context_no_panic" => {
+            drop(blastgate::context::parse_context("f.json", data));
+            drop(blastgate::context::parse_context_at("f.json", data, fuzz_instant()));
+        }
         "policy_no_panic" => drop(blastgate::assess::parse_policy("f.toml", data)),
         "assess_json_no_panic" => {
             assert!(blastgate::json_api::assess_json(&String::from_utf8_lossy(data)).contains("\"type\""));
@@ -133,7 +136,7 @@ fn run(target: &str, data: &[u8]) {
             }
         }
         "context_roundtrip" => {
-            if let Ok(c) = blastgate::context::parse_context("f.json", data) {
+            if let Ok((c, _)) = blastgate::context::parse_context_at("f.json", data, fuzz_instant()) {
                 let text = serde_json::to_vec(&c).unwrap();
                 assert_eq!(c, blastgate::context::parse_context("again.json", &text).unwrap());
             }
@@ -246,4 +249,9 @@ fn reference_checks_on_seeded_inputs() {
         reference::check(&data);
         assess_reference::check(&data);
     }
+}
+
+/// The instant the context targets date a document without `now` at.
+fn fuzz_instant() -> blastgate::context::Timestamp {
+    blastgate::context::Timestamp::from_unix_seconds(1_800_000_000).unwrap()
 }

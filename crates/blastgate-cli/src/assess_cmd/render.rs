@@ -487,9 +487,13 @@ pub fn github_commands(out: &mut impl Write, a: &Assessment, stops: bool) -> std
         let title = escape_property(&format!("blastgate rule {}", rule.id));
         writeln!(out, "::warning title={title}::{}", escape_data(&rule.message))?;
     }
-    for diag in a.diagnostics.iter().filter(|d| d.level == Level::Error) {
+    // Warnings too (a newcomer audit: a stale context or a graph warning
+    // reached only the step summary, which few open). Notes stay in the
+    // summary: they are for the record, not for the pull request's page.
+    for diag in a.diagnostics.iter().filter(|d| d.level != Level::Note) {
+        let command = if diag.level == Level::Error { "error" } else { "warning" };
         let title = escape_property(&format!("blastgate {}", diag.code));
-        writeln!(out, "::error title={title}::{}", escape_data(&diag.message))?;
+        writeln!(out, "::{command} title={title}::{}", escape_data(&diag.message))?;
     }
     Ok(())
 }
