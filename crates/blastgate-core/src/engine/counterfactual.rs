@@ -287,9 +287,19 @@ pub(crate) fn explore(
 /// belongs to no part (a file mapped to no service, a resource mapped to
 /// no node). A split that left those out would be judged without them
 /// (a deleted database, an unmapped file of 500 lines) and could suggest a
-/// lower depth for a change that is not the author's.
+/// lower depth for a change that is not the author's. Also `None` when a
+/// file or resource changes two services (a stated service or node that
+/// its path or module contradicts, a file mapped to two services): it
+/// cannot be put in one part, and the parts would not be a split (an
+/// explanation audit: one part held the resource whole, the other nothing,
+/// and the advice named the empty part's error depth).
 fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier) -> Option<Vec<(String, Changeset)>> {
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
+        return None;
+    }
+    let mut pieces = BTreeSet::new();
+    let shared = touched.iter().flat_map(|t| &t.via).any(|v| v != &ChangedBy::Named && !pieces.insert(v));
+    if shared {
         return None;
     }
     let parts: Vec<(String, Changeset)> = touched
@@ -330,5 +340,9 @@ fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier
         .all(|f| paths.contains(f.path.as_str()) || f.old_path.as_deref().is_some_and(|p| paths.contains(p)));
     let resources_covered = changeset.infrastructure.iter().all(|r| r.node.as_deref().is_some_and(|n| ids.contains(n)));
     let services_covered = changeset.services.iter().all(|s| named.contains(s.as_str()));
-    (files_covered && resources_covered && services_covered).then_some(parts)
+    // Each part holds something: a node changed only by a resource stated
+    // on another node would be an empty changeset, judged as an error.
+    let none_empty =
+        parts.iter().all(|(_, c)| !(c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty()));
+    (files_covered && resources_covered && services_covered && none_empty).then_some(parts)
 }
