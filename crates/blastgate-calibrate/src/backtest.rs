@@ -27,11 +27,13 @@ pub struct DepthLoad {
     pub load: f64,
     /// Positives among them.
     pub positives: usize,
-    /// The share of all positives that would have got this depth.
+    /// The share of all positives that would have got this depth; 0 when
+    /// the history has none (no share: the CLI writes `null`).
     pub caught: f64,
     /// The share of all changes at this depth or deeper.
     pub load_at_or_above: f64,
-    /// The share of all positives at this depth or deeper.
+    /// The share of all positives at this depth or deeper; 0 when the
+    /// history has none, as for [`DepthLoad::caught`].
     pub caught_at_or_above: f64,
 }
 

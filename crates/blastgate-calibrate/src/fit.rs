@@ -209,7 +209,22 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
     }
     let rows = history.rows();
     let target = (((rows.len() as f64) * (1.0 - config.test_share)).floor() as usize).min(rows.len());
-    let train_rows = time_cut(rows, target);
+    let cut = time_cut(rows, target).or(if rows.len() < 2 { Some(target) } else { None });
+    let Some(train_rows) = cut else {
+        // One time for every row: no earliest and latest to tell apart
+        // (a statistics audit: the cut fell inside the group, which is
+        // ordered by contents, so the "latest" part was the rows of the
+        // largest metric values, and its figures were reported as a time
+        // split's).
+        let time = rows.first().map_or(0.0, |r| r.time);
+        return Err(CalibrateError::data(
+            source,
+            format!(
+                "every row has the same time ({time}): the history cannot be split into earliest and latest \
+                 changes; name the column of each change's time with --time"
+            ),
+        ));
+    };
     let (train, test) = rows.split_at(train_rows.min(rows.len()));
     for (part, name) in [(train, "earliest"), (test, "latest")] {
         let positives = part.iter().filter(|r| r.label).count();
@@ -455,8 +470,9 @@ fn policy_model(
 /// month of changes stamped alike put its positives in the test part (an
 /// audit: AUC 0.732 against 0.720 for the same data in a label-blind
 /// order). A boundary that leaves either part empty is taken only when
-/// there is no other (`target` itself then; the parts' check refuses it).
-fn time_cut(rows: &[HistoryRow], target: usize) -> usize {
+/// there is no other (the parts' check refuses it). `None` when every row
+/// has one time: there is no boundary at all.
+fn time_cut(rows: &[HistoryRow], target: usize) -> Option<usize> {
     let boundary = |i: usize| match (i.checked_sub(1).and_then(|j| rows.get(j)), rows.get(i)) {
         (Some(a), Some(b)) => a.time.total_cmp(&b.time).is_ne(),
         _ => false,
@@ -464,16 +480,10 @@ fn time_cut(rows: &[HistoryRow], target: usize) -> usize {
     let forward = (target..rows.len()).find(|&i| boundary(i));
     let backward = (1..=target.min(rows.len())).rev().find(|&i| boundary(i));
     match (backward, forward) {
-        (Some(b), Some(f)) => {
-            if target - b <= f - target {
-                b
-            } else {
-                f
-            }
-        }
-        (Some(b), None) => b,
-        (None, Some(f)) => f,
-        (None, None) => target,
+        (Some(b), Some(f)) => Some(if target - b <= f - target { b } else { f }),
+        (Some(b), None) => Some(b),
+        (None, Some(f)) => Some(f),
+        (None, None) => None,
     }
 }
 

@@ -148,6 +148,43 @@ fn brier_capture_calibration_and_thresholds() {
     // Ties: no threshold gates exactly 30%; the highest that gates at most
     // that is taken.
     assert_eq!(threshold_for_share(&[1.0, 2.0, 2.0, 2.0, 3.0], 0.5), Some((3.0, 0.2)));
+    // 29% of 100 is 28.999999999999996 in floating point: still 29 rows
+    // (a statistics audit: one row too few, at 29, 57 and 58%).
+    let scores: Vec<f64> = (0..100).map(f64::from).collect();
+    for percent in [28_u32, 29, 57, 58, 100] {
+        let share = f64::from(percent) / 100.0;
+        let (_, gated) = threshold_for_share(&scores, share).unwrap();
+        assert_eq!((gated * 100.0).round() as u32, percent, "{percent}%");
+    }
+}
+
+/// Tied predictions divided by a decile's edge show one observed rate on
+/// both sides, whatever order their outcomes came in (a statistics audit:
+/// two predictions, six bins of one observing 0, 50, 0, 50, 0, 50%).
+#[test]
+fn calibration_bins_count_a_tie_group_as_one_rate() {
+    let p: Vec<f64> = [0.29; 12].into_iter().chain([0.36; 8]).collect();
+    let mut y = vec![false; 20];
+    for i in [1, 3, 5, 13, 15, 17, 18, 19] {
+        y[i] = true;
+    }
+    let bins = calibration(&p, &y, 10);
+    assert_eq!(bins.len(), 10);
+    for bin in &bins {
+        let expected = if bin.predicted < 0.3 { 3.0 / 12.0 } else { 5.0 / 8.0 };
+        assert!((bin.observed - expected).abs() < 1e-12, "{bins:?}");
+    }
+    // Reordering the outcomes within each tie changes nothing.
+    let mut z = y.clone();
+    z[..12].reverse();
+    z[12..].rotate_left(3);
+    assert_eq!(calibration(&p, &z, 10), bins);
+    // Without ties the table is the plain one.
+    let q: Vec<f64> = (0..20).map(|i| f64::from(i) / 20.0).collect();
+    let plain = calibration(&q, &y, 10);
+    assert_eq!(plain[0].observed, 0.5);
+    assert_eq!(plain[1].observed, 0.5);
+    assert_eq!(plain[9].observed, 1.0);
 }
 
 /// Rows of the same time are ordered by their contents, not by the file:

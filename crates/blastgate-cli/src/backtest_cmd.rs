@@ -50,9 +50,9 @@ fn report(b: &Backtest) -> serde_json::Value {
             "changes": d.changes,
             "load": r6(d.load),
             "positives": d.positives,
-            "caught": r6(d.caught),
+            "caught": caught(b, d.caught),
             "load_at_or_above": r6(d.load_at_or_above),
-            "caught_at_or_above": r6(d.caught_at_or_above),
+            "caught_at_or_above": caught(b, d.caught_at_or_above),
         })).collect::<Vec<_>>(),
         "likelihood_bands": b.bands.iter().zip(BAND_NAMES).map(|((n, p), name)| json!({
             "band": name, "changes": n, "positives": p,
@@ -62,6 +62,18 @@ fn report(b: &Backtest) -> serde_json::Value {
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// A share of the positives, `null` when there are none: 0 of 0 is no
+/// share, and 0 would read as "this policy catches none of them" (a
+/// statistics audit), as `auc` is `null` with one outcome.
+fn caught(b: &Backtest, share: f64) -> serde_json::Value {
+    if b.positives == 0 { serde_json::Value::Null } else { json!(r6(share)) }
+}
+
+/// [`caught`] for the table.
+fn caught_pct(b: &Backtest, share: f64) -> String {
+    if b.positives == 0 { "n/a".to_owned() } else { pct(share) }
 }
 
 fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
@@ -86,12 +98,16 @@ fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
             d.changes,
             pct(d.load),
             d.positives,
-            pct(d.caught),
+            caught_pct(b, d.caught),
             pct(d.load_at_or_above),
-            pct(d.caught_at_or_above)
+            caught_pct(b, d.caught_at_or_above)
         )?;
     }
     writeln!(out)?;
+    if b.positives == 0 {
+        writeln!(out, "No change in this history is labelled as causing an incident or defect: what each depth")?;
+        writeln!(out, "would have caught cannot be measured (n/a).")?;
+    }
     writeln!(out, "Only the likelihood and the matrix are replayed: a history has no graph or context, so rules")?;
     writeln!(out, "about reach, freezes, incidents and collisions cannot fire.")?;
     Ok(())

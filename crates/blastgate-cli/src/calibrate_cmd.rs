@@ -284,6 +284,17 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
             band_name(b.impact_band),
             b.bands.likelihood
         )?;
+        writeln!(out, "  on all the history, the bands written send {} to senior review or more", pct(b.gated))?;
+        if b.gated > b.share * (1.0 + 1e-9) {
+            // Ties at the top (a flat shape) cannot be cut: said, not
+            // left to the JSON (a statistics audit: a 5% budget sent
+            // 17.5% with only "gate budget 5.0%" in this report).
+            writeln!(
+                out,
+                "  more than the budget: {} of the changes share the likelihoods at the threshold and cannot be told apart",
+                pct(b.gated)
+            )?;
+        }
         writeln!(
             out,
             "  measured on the latest part: gated {}, caught {} of positives",

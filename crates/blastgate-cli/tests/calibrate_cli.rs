@@ -379,6 +379,62 @@ fn the_written_bands_gate_the_reported_share() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// A budget that ties at the top cannot divide says so in the text report
+/// (a statistics audit: a 5% budget sent 17.5% to senior with only "gate
+/// budget 5.0%" in it).
+#[test]
+fn a_budget_overshot_by_a_tie_is_said() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la,fix\n");
+    for i in 0..200u32 {
+        let fix = u32::from(i % 10 < 3);
+        let bug = u32::from((fix == 1 && i % 3 != 0) || i % 7 == 0);
+        text.push_str(&format!("{i},{bug},{},{fix}\n", 1 + i % 17));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let (csv, model) = (csv.to_str().unwrap(), model.to_str().unwrap());
+    let args = ["calibrate", "--history", csv, "--out", model, "--gate-budget", "5%", "--features", "fix"];
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let gated = json(&o)["gate_budget"]["gated"].as_f64().unwrap();
+    assert!(gated > 0.05, "{gated}");
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout).unwrap();
+    assert!(report.contains(&format!("send {:.1}% to senior review or more", gated * 100.0)), "{report}");
+    assert!(report.contains("more than the budget"), "{report}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// With no positive in the history, what a depth catches is no share:
+/// `null` and `n/a`, as `auc` is `null` (a statistics audit: 0% at every
+/// depth, `auto` included, read as "catches none of them").
+#[test]
+fn backtest_without_positives_catches_no_share() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la\n");
+    for i in 0..50u32 {
+        text.push_str(&format!("{i},0,{}\n", i * 13 % 400));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let csv = csv.to_str().unwrap();
+    let o = run(&["backtest", "--history", csv, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert!(v["auc"].is_null(), "{v}");
+    for d in v["depths"].as_array().unwrap() {
+        assert!(d["caught"].is_null() && d["caught_at_or_above"].is_null(), "{d}");
+        assert!(d["load"].is_number(), "{d}");
+    }
+    let o = run(&["backtest", "--history", csv]);
+    let report = String::from_utf8(o.stdout).unwrap();
+    assert!(report.contains("n/a") && report.contains("cannot be measured"), "{report}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn json_keeps_huge_values_as_numbers() {
     // `r6` scaled by 1e6 before rounding, which overflows past ~1.8e302:

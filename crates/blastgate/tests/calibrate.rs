@@ -405,6 +405,28 @@ fn constant_metrics_are_a_data_error_naming_the_file() {
     assert!(e.to_string().contains("every metric used (`la`, `fix`) is constant"), "{e}");
 }
 
+/// A history whose rows share one time has no earliest and latest part
+/// (a statistics audit: the cut fell inside the group, ordered by its
+/// contents, so the "latest" fifth was the rows of the largest `la`, and
+/// its AUC was reported as a time split's, exit 0).
+#[test]
+fn one_time_for_every_row_is_not_a_time_split() {
+    let mut csv = String::from("date,bug,la\n");
+    for i in 0..200 {
+        csv.push_str(&format!("1700000000,{},{}\n", u8::from(i % 3 == 0), i));
+    }
+    let h = parse_history("one-time.csv", csv.as_bytes(), &Columns::default()).unwrap();
+    let e = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap_err();
+    assert!(matches!(e, CalibrateError::Data(_)), "{e}");
+    assert!(e.to_string().contains("every row has the same time"), "{e}");
+    assert!(e.to_string().contains("--time"), "{e}");
+    // Two times are a split (at their boundary), however uneven.
+    let two = csv.replacen("1700000000,", "1600000000,", 150);
+    let h = parse_history("two-times.csv", two.as_bytes(), &Columns::default()).unwrap();
+    let c = calibrate(&h, &default_policy().unwrap(), &Config::default()).unwrap();
+    assert_eq!(c.train_rows, 150);
+}
+
 /// One absurd row cannot switch a metric off (found by an audit: jdt with
 /// one clean row's lines added set to 1e200, or its entropy to 50, fitted the
 /// metric's shape flat, and a 1,600-line change fell from `senior` to
