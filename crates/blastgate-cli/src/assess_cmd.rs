@@ -19,6 +19,10 @@ pub const GATE_STOPS: u8 = 1;
 
 /// Runs `assess`.
 pub fn run(args: &AssessArgs) -> Result<u8, Failure> {
+    assess(args).map_err(|f| f.with_repo_hint(args.input.repo.as_deref()))
+}
+
+fn assess(args: &AssessArgs) -> Result<u8, Failure> {
     // Without a graph nothing the change touches can be checked or
     // placed: every service would be unknown, its blast radius empty.
     // `change show` may look at a change without one; a decision may not.

@@ -321,8 +321,8 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
         }
     };
     if let Some(author) = &input.author {
-        let note = blastgate::change::replace_author(&mut changeset, author)
-            .map_err(|e| Failure::Usage(format!("--author: {e}")))?;
+        let note =
+            blastgate::change::replace_author(&mut changeset, author).map_err(|e| Failure::Usage(e.to_string()))?;
         warnings.extend(note.map(|n| format!("{label}: {n}")));
     }
     if let Some(declared) = input.ai {
@@ -405,8 +405,11 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
                 }
             };
             if !allow_unknown {
+                let close = crate::radius_cmd::close_matches(&graph, first);
+                let meant =
+                    if close.is_empty() { String::new() } else { format!("did you mean {}? Or ", close.join(", ")) };
                 return Err(Failure::Usage(format!(
-                    "{}: the service map names `{first}`, which is not in the graph; help: fix the id or pass --allow-unknown-services",
+                    "{}: the service map names `{first}`, which is not in the graph; help: {meant}fix the id or pass --allow-unknown-services",
                     place(first, Naming::AsGiven)
                 )));
             }
@@ -430,7 +433,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
 /// Reads the graph and the changeset and resolves one against the other.
 pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure> {
     let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } =
-        read_inputs(input, show_progress, Naming::AsGiven)?;
+        read_inputs(input, show_progress, Naming::AsGiven).map_err(|f| f.with_repo_hint(input.repo.as_deref()))?;
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     if input.graph.is_empty() && !resolved.warnings.is_empty() {

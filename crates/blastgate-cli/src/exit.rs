@@ -41,6 +41,34 @@ impl Failure {
     }
 }
 
+impl Failure {
+    /// A file that cannot be read, named relative to the current directory,
+    /// that exists relative to `--repo`: says so (a newcomer audit: the
+    /// README's `--repo .` commands run from another folder read
+    /// `ops/graph.yaml` from there, with "No such file or directory" and
+    /// nothing more).
+    pub fn with_repo_hint(self, repo: Option<&std::path::Path>) -> Self {
+        let Some(repo) = repo else { return self };
+        let file = match &self {
+            Self::Graph(e) if e.kind_name() == "io" => e.file(),
+            Self::Change(e) if e.kind_name() == "io" => e.file(),
+            _ => return self,
+        };
+        let path = std::path::Path::new(file);
+        let there = repo.join(path);
+        if file.is_empty() || path.is_absolute() || path.exists() || !there.exists() {
+            return self;
+        }
+        let help =
+            format!("files are named from the current directory, not from --repo: did you mean `{}`?", there.display());
+        match self {
+            Self::Graph(e) => Self::Graph(e.with_help(help)),
+            Self::Change(e) => Self::Change(e.with_help(help)),
+            other => other,
+        }
+    }
+}
+
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

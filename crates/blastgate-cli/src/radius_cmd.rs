@@ -250,6 +250,19 @@ fn resolve(graph: &FrozenGraph, ids: &[String], place: &str) -> Result<Vec<u32>,
 }
 
 fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
+    let close = close_matches(graph, id);
+    let hint = if close.is_empty() {
+        "; help: `blastgate graph check` lists the graph".to_owned()
+    } else {
+        format!("; help: did you mean {}?", close.join(", "))
+    };
+    format!("{place}: unknown service `{}`{hint}", one_line(&blastgate::graph::shorten(id)))
+}
+
+/// Up to three graph ids close to `id`, best first, each in backticks on
+/// one line: for "did you mean" help wherever the command line meets an id
+/// the graph lacks.
+pub(crate) fn close_matches(graph: &FrozenGraph, id: &str) -> Vec<String> {
     let wanted = id.to_lowercase();
     // An id's last part (`artist-lookup` of `component:artist-lookup`, of
     // `default/artist-lookup`) is what people type for a catalog's nodes:
@@ -276,13 +289,7 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
         .filter(|(s, _)| *s >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let close: Vec<String> = scored.iter().take(3).map(|(_, n)| format!("`{}`", one_line(n))).collect();
-    let hint = if close.is_empty() {
-        "; help: `blastgate graph check` lists the graph".to_owned()
-    } else {
-        format!("; help: did you mean {}?", close.join(", "))
-    };
-    format!("{place}: unknown service `{}`{hint}", one_line(&blastgate::graph::shorten(id)))
+    scored.iter().take(3).map(|(_, n)| format!("`{}`", one_line(n))).collect()
 }
 
 /// The most path nodes a JSON radius lists in all (each affected node's

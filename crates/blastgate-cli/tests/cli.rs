@@ -648,7 +648,11 @@ fn plan_resources_map_by_flag() {
     assert_eq!(node_of(&o, "aws_ssm_parameter.lambda_sg_id"), "frontend");
     assert_eq!(node_of(&o, "aws_security_group.lambda_sg"), serde_json::Value::Null);
     for (bad, says) in [
-        ("aws_lambda_function=checkoutservic", "no such node"),
+        // The flag is named, and the near miss (a newcomer audit).
+        (
+            "aws_lambda_function=checkoutservic",
+            "--plan-map: aws_lambda_function: the graph has no such node: `checkoutservic`; help: did you mean `checkoutservice`?",
+        ),
         ("aws_lambda_function", "ADDRESS=NODE"),
         ("=frontend", "empty address"),
     ] {
@@ -1292,6 +1296,80 @@ fn ai_flag_declares_the_involvement_and_never_lowers_a_trailer() {
     assert_eq!(v["decision"]["review_depth"], declared["decision"]["review_depth"], "{v}");
 }
 
+/// Errors a newcomer meets say how to fix them (a newcomer audit): a
+/// misspelt field gets its near miss, a mis-indented YAML line says what
+/// to check, an empty `--author` says it is empty, and a file named from
+/// the wrong folder points at the one beside `--repo`.
+#[test]
+fn newcomer_errors_say_how_to_fix_them() {
+    let dir = tempdir();
+    let graph =
+        dir.write("g.yaml", "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - id: a\n    teir: 0\n");
+    let o = run(&["graph", "check", graph.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown field `teir`") && stderr(&o).contains("help: did you mean `tier`?"),
+        "{}",
+        stderr(&o)
+    );
+    let graph = dir.write(
+        "g.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [{"id": "a", "Owner": "x"}]}"#,
+    );
+    let o = run(&["graph", "check", graph.to_str().unwrap()]);
+    assert!(stderr(&o).contains("help: did you mean `owner`?"), "{}", stderr(&o));
+    // Far from every name: no guess.
+    let graph = dir.write(
+        "g2.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "ServiceGraph", "services": [{"id": "a", "zzzzzz": "x"}]}"#,
+    );
+    let o = run(&["graph", "check", graph.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    let graph = dir.write(
+        "i.yaml",
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - id: a\n    tier: 0\n   - id: b\n",
+    );
+    let o = run(&["graph", "check", graph.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 6") && stderr(&o).contains("help: check the indentation"), "{}", stderr(&o));
+    // An empty --author (a CI variable unset on this event).
+    let change = dir.write(
+        "c.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservice"]}"#,
+    );
+    let o = run(&["change", "show", "--change", change.to_str().unwrap(), "--graph", &boutique(), "--author", " "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: --author: the author id is empty; help:"), "{}", stderr(&o));
+    // A graph named from the folder above the repository.
+    let repo = dir.0.join("repo");
+    std::fs::create_dir_all(repo.join("ops")).unwrap();
+    std::fs::copy(boutique(), repo.join("ops/graph.edges")).unwrap();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(["-c", "user.name=a", "-c", "user.email=a@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "a"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "b"]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .current_dir(&dir.0)
+        .args(["assess", "--graph", "ops/graph.edges", "--repo", "repo", "--range", "HEAD~1...HEAD"])
+        .args(["--now", "2026-12-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not from --repo: did you mean `repo/ops/graph.edges`?"), "{}", stderr(&o));
+}
+
 #[test]
 fn a_service_map_naming_an_unknown_service_says_which_line() {
     let dir = tempdir();
@@ -1307,6 +1385,11 @@ fn a_service_map_naming_an_unknown_service_says_which_line() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let said = format!("{}{}", stdout(&o), stderr(&o));
     assert!(said.contains(&format!("{}: line 3: `ghost` is not in the graph", map.display())), "{said}");
+    // A near miss is suggested, as for a changeset's services.
+    std::fs::write(&map, "src/cartservice/ cartservice\nsrc/cart2/ cartservic\n").unwrap();
+    let o = run(&[&args[..], &["--service-map", map.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("help: did you mean `cartservice`?"), "{}", stderr(&o));
 }
 
 /// Runs the binary with a standard output whose reader is already gone.

@@ -78,8 +78,41 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         }
     }
     match inner.classify() {
-        serde_json::error::Category::Data => GraphError::schema(file, place, "", message),
+        serde_json::error::Category::Data => near_miss_help(GraphError::schema(file, place, "", &message), &message),
         _ => GraphError::syntax(file, format!("line {}, column {}", inner.line(), inner.column()), "", message),
+    }
+}
+
+/// "did you mean" help for serde's "unknown field `teir`, expected one of
+/// `id`, `kind`, `tier`, ..." (and unknown variants): the expected name
+/// one slip away (a letter added, dropped, changed or two swapped, case,
+/// `-` and `_` aside; a slip a quarter of the name's length for longer
+/// names), as the Backstage reader suggests (a newcomer audit: `teir: 0`
+/// in a native graph got the list without the answer).
+fn near_miss_help(error: GraphError, message: &str) -> GraphError {
+    let Some(rest) = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("unknown variant `"))
+    else {
+        return error;
+    };
+    let Some((written, expected)) = rest.split_once('`') else {
+        return error;
+    };
+    let fold = |s: &str| s.chars().filter(|c| !matches!(c, '-' | '_')).collect::<String>().to_lowercase();
+    let w = fold(written);
+    // The names after "expected", backticked (serde_json) or bare
+    // (serde_saphyr): "one of `a`, `b`", "`a` or `b`", "one of a, b".
+    let expected = expected.split_once("expected").map_or("", |(_, names)| names);
+    let expected = expected.trim_start().strip_prefix("one of").unwrap_or(expected);
+    let names = expected.split([',', ' ']).map(|n| n.trim_matches(|c: char| c == '`' || c.is_whitespace()));
+    let meant = names
+        .filter(|name| !name.is_empty() && *name != "or")
+        .filter(|name| *name != written)
+        .map(|name| (strsim::osa_distance(&w, &fold(name)), name))
+        .filter(|(d, name)| *d <= (name.chars().count() / 4).max(1))
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    match meant {
+        Some((_, name)) => error.with_help(format!("did you mean `{name}`?")),
+        None => error,
     }
 }
 
@@ -449,14 +482,43 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::SerdeUnknownVariant { .. }
         | serde_saphyr::Error::SerdeUnknownField { .. }
         | serde_saphyr::Error::SerdeMissingField { .. }
-        | serde_saphyr::Error::Unexpected { .. } => GraphError::schema(file, place, "", message),
+        | serde_saphyr::Error::Unexpected { .. } => {
+            near_miss_help(GraphError::schema(file, place, "", &message), &message)
+        }
         serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, value, message),
         serde_saphyr::Error::NonFiniteFloat { value, .. } => {
             GraphError::invalid(file, place, value.clone(), "number is NaN or infinite")
                 .with_help("write a finite number")
         }
         serde_saphyr::Error::InvalidScalar { .. } => GraphError::syntax(file, place, value, message),
-        _ => GraphError::syntax(file, place, "", message),
+        _ => {
+            let help = indentation_help(&message);
+            let error = GraphError::syntax(file, place, "", message);
+            match help {
+                Some(help) => error.with_help(help),
+                None => error,
+            }
+        }
+    }
+}
+
+/// Help for the YAML scanner's and parser's wording of an indentation
+/// slip, which names its grammar ("block collection", "'-' indicator")
+/// rather than what to change (a newcomer audit).
+fn indentation_help(message: &str) -> Option<&'static str> {
+    if message.contains("found a tab") || message.contains("found character '\\t'") {
+        Some("indent with spaces: YAML does not read tabs as indentation")
+    } else if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+        || message.contains("block sequence entries are not allowed")
+    {
+        Some(
+            "check the indentation near this line: the keys of one mapping start in one column (`tier:` under \
+             `id:`, after its `- `), the items of one list start with `-` in one column, and a value on the next \
+             line is indented further than its key",
+        )
+    } else {
+        None
     }
 }
 

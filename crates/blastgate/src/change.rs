@@ -152,9 +152,18 @@ pub const MAX_AUTHOR_ID_BYTES: usize = 256;
 /// ```
 pub fn replace_author(changeset: &mut Changeset, id: &str) -> Result<Option<String>, ChangeError> {
     let id = id.trim();
-    if id.is_empty() || id.len() > MAX_AUTHOR_ID_BYTES || id.chars().any(char::is_control) {
+    // Named `--author`, as the command line gives it.
+    if id.is_empty() {
+        // Most often a CI variable empty on this event (a push has no pull
+        // request author): said, not "1 to 256 bytes" (a newcomer audit).
+        return Err(ChangeError::invalid("--author", "", "", "the author id is empty").with_help(
+            "give the login of who opened the change; in CI, check that the variable you pass is set for this \
+             event (a push has no pull request author)",
+        ));
+    }
+    if id.len() > MAX_AUTHOR_ID_BYTES || id.chars().any(char::is_control) {
         return Err(ChangeError::invalid(
-            "author",
+            "--author",
             "",
             id,
             format!("an author id is 1 to {MAX_AUTHOR_ID_BYTES} bytes without control characters"),
@@ -355,7 +364,8 @@ pub fn plan_mapping(
     explicit: &[(String, String)],
     tag_keys: Option<&[String]>,
 ) -> Result<ResourceMapping, ChangeError> {
-    const FILE: &str = "(plan map)";
+    // The command line's flag: what a user wrote it with.
+    const FILE: &str = "--plan-map";
     let mut mapping = ResourceMapping::with_known_nodes(graph.nodes().map(|n| n.id().to_owned()));
     let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
     for (address, node) in explicit {
@@ -363,12 +373,15 @@ pub fn plan_mapping(
             return Err(ChangeError::invalid(FILE, "address", address.as_str(), "an empty address maps nothing"));
         }
         if graph.index_of(node).is_none() {
-            return Err(ChangeError::invalid(
-                FILE,
-                address.as_str(),
-                node.as_str(),
-                "the graph has no such node; map the address to a node id of the graph",
-            ));
+            let close = blastgate_change::resolve::close_ids(graph, node);
+            let help = if close.is_empty() {
+                "map the address to a node id of the graph (`blastgate graph check` lists them)".to_owned()
+            } else {
+                let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+                format!("did you mean {}?", list.join(", "))
+            };
+            return Err(ChangeError::invalid(FILE, address.as_str(), node.as_str(), "the graph has no such node")
+                .with_help(help));
         }
         match seen.insert(address, node) {
             Some(other) if other != node => {
@@ -384,7 +397,7 @@ pub fn plan_mapping(
     }
     if let Some(keys) = tag_keys {
         if let Some(empty) = keys.iter().find(|k| k.trim().is_empty()) {
-            return Err(ChangeError::invalid(FILE, "tag key", empty.as_str(), "an empty tag key reads nothing"));
+            return Err(ChangeError::invalid("--plan-tag-key", "", empty.as_str(), "an empty tag key reads nothing"));
         }
         mapping = mapping.tag_keys(keys.iter().map(String::as_str));
     }
