@@ -287,13 +287,16 @@ pub enum RuleCheck {
     #[serde(deserialize_with = "no_parameters")]
     Freeze,
     /// An affected service's error budget is exhausted (remaining <= 0),
-    /// and the change is not a fix.
+    /// and the change claims no exception: neither a fix, a rollback (or
+    /// revert) nor a security fix, the remediation an error-budget policy
+    /// lets through.
     #[serde(deserialize_with = "no_parameters")]
     ErrorBudgetExhausted,
-    /// A freeze in force on an affected service, or an affected service's
-    /// exhausted error budget, lets the change through only because it
-    /// claims an exception (a fix, a rollback, a security fix). The claim
-    /// is the author's; this rule has someone confirm it.
+    /// A freeze in force on an affected service, an affected service's
+    /// exhausted error budget, or an open incident that an enabled incident
+    /// rule with an `allow` list would stop it for, lets the change through
+    /// only because it claims an exception (a fix, a rollback, a security
+    /// fix). The claim is the author's; this rule has someone confirm it.
     #[serde(deserialize_with = "no_parameters")]
     Exception,
     /// An open incident of at least `severity` on an affected service,

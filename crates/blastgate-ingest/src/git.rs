@@ -928,17 +928,17 @@ pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
 }
 
 /// Whether a commit is a fix: its subject's first word is `fix`, `fixes`,
-/// `fixed`, `fixing`, `hotfix` or `bugfix`, or its subject contains the word
-/// `bug`, `bugs`, `bugfix` or `hotfix`, or it has a `Fixes:` trailer (all
-/// ASCII case-insensitive; words are runs of letters and digits, so
-/// `fix(api): ...` counts and `fixture` or `debug` do not).
+/// `fixed`, `fixing`, `hotfix`, `bugfix` or `bug` (`Bug 1234: ...`), or it
+/// has a `Fixes:` trailer (all ASCII case-insensitive; words are runs of
+/// letters and digits, so `fix(api): ...` counts and `fixture` or `debug`
+/// do not). A fix lets a change through freezes, sev1 incidents and spent
+/// budgets, so a word further on does not make one (an incident-response
+/// audit: `feat: add bug bounty banner` passed a sev1 as a fix).
 pub fn is_fix(commit: &Commit) -> bool {
     let subject = commit.subject().to_ascii_lowercase();
     let mut words = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
-    let first = matches!(words.next(), Some("fix" | "fixes" | "fixed" | "fixing" | "hotfix" | "bugfix"));
-    let mentions =
-        subject.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "bug" | "bugs" | "bugfix" | "hotfix"));
-    first || mentions || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
+    let first = matches!(words.next(), Some("fix" | "fixes" | "fixed" | "fixing" | "hotfix" | "bugfix" | "bug"));
+    first || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
 }
 
 /// Whether a range of commits is a fix: `Some(true)` when every commit
@@ -1025,6 +1025,28 @@ pub fn reverted_commit(message: &str) -> Option<&str> {
         let hash = rest.get(..end)?;
         (7..=64).contains(&hash.len()).then_some(hash)
     })
+}
+
+/// The parent a revert of a merge went back to: git's `This reverts commit
+/// X, reversing changes made to Y.` (`git revert -m N`, what a code host's
+/// Revert button writes for a pull request merged with a merge commit),
+/// in the paragraph of the `This reverts commit` line; or `None`.
+///
+/// ```
+/// use blastgate_ingest::git::reverted_mainline;
+/// let message = "Revert \"Merge pull request #7\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567, reversing\nchanges made to 89abcdef0123456789abcdef0123456789abcdef.";
+/// assert_eq!(reverted_mainline(message), Some("89abcdef0123456789abcdef0123456789abcdef"));
+/// assert_eq!(reverted_mainline("Revert x\n\nThis reverts commit 0123456789abcdef."), None);
+/// ```
+pub fn reverted_mainline(message: &str) -> Option<&str> {
+    const MARK: &str = "changes made to ";
+    let at = message.find("This reverts commit ")?;
+    let paragraph = message.get(at..)?;
+    let paragraph = paragraph.split("\n\n").next()?;
+    let rest = paragraph.get(paragraph.find(MARK)? + MARK.len()..)?;
+    let end = rest.find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(rest.len());
+    let hash = rest.get(..end)?;
+    (7..=64).contains(&hash.len()).then_some(hash)
 }
 
 /// Line breaks git does not count in a `git diff -p` output, by file: for

@@ -102,7 +102,10 @@ impl Default for GitOptions {
 ///   merge of more than two parents; absent when there is none;
 /// - `labels`: `revert` when every commit of the range (at most
 ///   [`MAX_VERIFIED_REVERTS`], no merges) is a verified revert: git's
-///   `This reverts commit X.` line names a commit `X` with one parent that
+///   `This reverts commit X.` line names a commit `X` with one parent, or
+///   a merge reverted to its first parent (`git revert -m 1`, what a code
+///   host's Revert button does for a pull request merged with a merge
+///   commit; git's message names that parent), that
 ///   is an ancestor of the base (it was there before) and at most
 ///   [`MAX_REVERT_AGE_DAYS`] older than it (a rollback undoes a recent
 ///   deploy, not a commit from long ago), no revert itself (reverting a
@@ -1366,34 +1369,73 @@ impl<'a> Git<'a> {
         }
         let oldest = self.commit(base)?.time.saturating_sub(MAX_REVERT_AGE_DAYS * 86_400);
         for c in commits {
+            // Why `c` is not a verified revert, said: an on-call engineer
+            // whose revert is refused at a sev1 must learn why (an
+            // incident-response audit: a code host's Revert of a merged
+            // pull request was blocked without a word).
+            let mut refuse = |why: &str| {
+                notes.push(format!(
+                    "revert: commit {} says it reverts a commit, but {why}; the range gets no `revert` label, so a \
+                     freeze, a spent error budget or a sev1 that lets rollbacks through does not let it through",
+                    short(&c.hash)
+                ));
+                Ok(false)
+            };
             let (Some(target), [parent]) = (parse::reverted_commit(&c.message), c.parents.as_slice()) else {
-                return Ok(false);
+                return refuse("it is a merge");
             };
             let spec = format!("{target}^{{commit}}");
             let Ok(resolved) =
                 self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?
             else {
-                return Ok(false);
+                return refuse("the commit it names is not in the repository");
             };
             let reverted = String::from_utf8_lossy(&resolved).trim().to_owned();
             let before = self.run("git merge-base", &["merge-base", "--is-ancestor", &reverted, base])?.is_ok();
             let original = self.commit(&reverted)?;
-            let [original_parent] = original.parents.as_slice() else {
-                return Ok(false);
+            // What the reverted commit changed is its diff from its
+            // parent; for a merge, from the parent the revert went back to
+            // (`git revert -m N`, which git's message names: a code host's
+            // Revert of a pull request merged with a merge commit).
+            let original_parent = match original.parents.as_slice() {
+                [p] => p.clone(),
+                parents => {
+                    // Only the first parent, the branch merged into (`-m
+                    // 1`): back to what ran there. Going back to another
+                    // parent undoes the mainline's own changes instead.
+                    let mainline = parse::reverted_mainline(&c.message).map(str::to_ascii_lowercase);
+                    match (mainline, parents.first()) {
+                        (Some(m), Some(first)) if first.starts_with(&m) => first.clone(),
+                        _ => {
+                            return refuse(
+                                "the commit it reverts is a merge, and the revert does not go back to its first \
+                                 parent (`git revert -m 1`, which git's message names: `reversing changes made to \
+                                 ...`)",
+                            );
+                        }
+                    }
+                }
             };
             // A revert of a revert re-lands what was taken out (git calls
             // it "Reapply"): new code, not a return to what ran.
             // (A revert made on a code host may lack git's line but keeps
             // its subject: `Revert "Add discounts" (#12)`, a later audit.)
-            if !before
-                || parse::reverted_commit(&original.message).is_some()
-                || original.subject().starts_with("Revert \"")
-                || original.time < oldest
-                || parse::diff_essence(&self.patch(&reverted, original_parent)?)
-                    != parse::diff_essence(&self.patch(parent, &c.hash)?)
-                || !self.is_exact_revert(&reverted, original_parent, parent, &c.hash)?
+            if !before {
+                return refuse("the commit it reverts was not deployed before the base of the range");
+            }
+            if parse::reverted_commit(&original.message).is_some() || original.subject().starts_with("Revert \"") {
+                return refuse("the commit it reverts is a revert itself (reverting it re-lands new code)");
+            }
+            if original.time < oldest {
+                return refuse(&format!(
+                    "the commit it reverts is more than {MAX_REVERT_AGE_DAYS} days older than the base (a rollback undoes a recent deploy)"
+                ));
+            }
+            if parse::diff_essence(&self.patch(&reverted, &original_parent)?)
+                != parse::diff_essence(&self.patch(parent, &c.hash)?)
+                || !self.is_exact_revert(&reverted, &original_parent, parent, &c.hash)?
             {
-                return Ok(false);
+                return refuse("its changes are not exactly the reverted commit's turned around, in the same place");
             }
         }
         Ok(true)

@@ -829,6 +829,67 @@ fn revert_label_needs_a_verified_revert() {
     assert!(labels(&c0, &deployed).is_empty(), "an ordinary change");
 }
 
+/// A code host's Revert of a pull request merged with a merge commit is
+/// `git revert -m 1 MERGE`: a rollback to what ran before the merge, so it
+/// is a verified revert (an incident-response audit: blocked at a sev1
+/// without a word). Going back to the merge's other parent is not, and a
+/// revert that cannot be verified says why in a note.
+#[test]
+fn a_revert_of_a_merged_pull_request_is_a_revert() {
+    let repo = Repo::new("revert-merge");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.write("other.go", b"other\n");
+    repo.commit(0.0, "Initial");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let mut feature = lines(40, "cart");
+    feature.extend_from_slice(b"func Discount() {}\n");
+    repo.write("cart.go", &feature);
+    repo.commit(1.0, "Add discounts");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("other.go", b"other, on main\n");
+    repo.commit(1.5, "Main moves on");
+    let date = format!("@{} +0000", EPOCH + 2 * 86_400);
+    let out = repo
+        .command(&["merge", "-q", "--no-ff", "--no-edit", "feature", "-m", "Merge pull request #7 from dev/feature"])
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    let opts = GitOptions::default();
+    repo.git(&["revert", "--no-edit", "-m", "1", &merge]);
+    let revert = repo.git(&["rev-parse", "HEAD"]);
+    let change = git_change(repo.path(), &range(&merge, &revert), &opts).unwrap();
+    assert_eq!(change.changeset.labels, ["revert"], "{:?}", change.notes);
+    assert!(change.notes.iter().all(|n| !n.starts_with("revert:")), "{:?}", change.notes);
+    // Back to the merge's second parent: main's own change undone, no
+    // rollback of the pull request.
+    repo.git(&["reset", "-q", "--hard", &merge]);
+    repo.git(&["revert", "--no-edit", "-m", "2", &merge]);
+    let other = repo.git(&["rev-parse", "HEAD"]);
+    let change = git_change(repo.path(), &range(&merge, &other), &opts).unwrap();
+    assert!(change.changeset.labels.is_empty());
+    assert!(
+        change.notes.iter().any(|n| n.starts_with("revert: commit ") && n.contains("first parent")),
+        "{:?}",
+        change.notes
+    );
+    // A message that claims a revert of lines it does not undo says so.
+    repo.git(&["reset", "-q", "--hard", &merge]);
+    repo.write("other.go", b"other, changed again\n");
+    let forged = repo.commit(
+        3.0,
+        &format!(
+            "Revert \"Add discounts\"\n\nThis reverts commit {merge}, reversing\nchanges made to {}.",
+            repo.git(&["rev-parse", &format!("{merge}^1")])
+        ),
+    );
+    let change = git_change(repo.path(), &range(&merge, &forged), &opts).unwrap();
+    assert!(change.changeset.labels.is_empty());
+    assert!(change.notes.iter().any(|n| n.contains("not exactly the reverted commit's")), "{:?}", change.notes);
+}
+
 /// A rollback undoes a recent deploy: a verified revert of a commit made
 /// more than `MAX_REVERT_AGE_DAYS` before the base gets no `revert` label
 /// (it makes a version that never ran), one within it does.

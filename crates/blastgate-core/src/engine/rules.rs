@@ -179,7 +179,11 @@ fn check(
             })
         }
         RuleCheck::ErrorBudgetExhausted => {
-            if facts.exceptions.contains(&Exception::Fix) {
+            // The SRE error-budget policy halts features, not remediation:
+            // a fix, a rollback (revert) or a security fix ships, as at a
+            // sev1 (an incident-response audit: the revert of the deploy
+            // that spent the budget was blocked, a claimed fix was not).
+            if !facts.exceptions.is_empty() {
                 return None;
             }
             // A budget far below zero prints in scientific notation (an
@@ -188,7 +192,13 @@ fn check(
             let spent: Vec<String> = exhausted(facts).map(|(s, r)| format!("{s} ({})", shown(*r))).collect();
             let services: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             (!spent.is_empty()).then(|| {
-                (format!("error budget exhausted on {}, and the change is not a fix", name_list(&spent)), services)
+                (
+                    format!(
+                        "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security fix",
+                        name_list(&spent)
+                    ),
+                    services,
+                )
             })
         }
         RuleCheck::Exception => {
@@ -203,13 +213,45 @@ fn check(
                     claimed.push(e);
                 }
             }
-            if facts.exceptions.contains(&Exception::Fix) {
+            if !facts.exceptions.is_empty() {
                 let spent: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
                 if !spent.is_empty() {
-                    passed.push(format!("the exhausted error budget of {} (fixes ship)", name_list(&spent)));
+                    passed.push(format!(
+                        "the exhausted error budget of {} (fixes, rollbacks and security fixes ship)",
+                        name_list(&spent)
+                    ));
                     services.extend(spent);
-                    claimed.push(Exception::Fix);
+                    claimed.extend(facts.exceptions.iter().copied());
                 }
+            }
+            // An incident rule that lets remediation through (the default
+            // `open-sev1-incident`) is passed on the same claim: said, so
+            // that the reviewers check it (an incident-response audit: a
+            // feature read as a fix passed a sev1 with nothing saying so).
+            for other in engine.policy.rules.iter().filter(|r| r.enabled) {
+                let RuleCheck::Incident { severity, allow } = &other.check else { continue };
+                let Some(&e) = facts.exceptions.iter().find(|e| allow.contains(e)) else { continue };
+                let open: Vec<&str> = facts
+                    .incidents
+                    .iter()
+                    .filter(|i| i.severity.is_at_least(*severity))
+                    .map(|i| i.service.as_str())
+                    .collect();
+                if open.is_empty() {
+                    continue;
+                }
+                let mut on: Vec<String> = open.iter().map(|s| (*s).to_owned()).collect();
+                on.sort_unstable();
+                on.dedup();
+                passed.push(format!(
+                    "`{}` (an open {} incident on {}; it allows {})",
+                    blastgate_graph::shorten(&other.id),
+                    severity.as_str(),
+                    name_list(&on),
+                    e.as_str()
+                ));
+                services.extend(on);
+                claimed.push(e);
             }
             claimed.sort_unstable();
             claimed.dedup();
@@ -359,7 +401,7 @@ fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)
 /// Where the changeset claims `exception`.
 fn claim_of(exception: Exception) -> &'static str {
     match exception {
-        Exception::Fix => "`fix: true`",
+        Exception::Fix => "`fix: true`, stated or read from its commits' subjects and `Fixes:` trailers",
         Exception::Rollback => "a `rollback` or `revert` label",
         Exception::Security => "a `security` label",
     }
