@@ -350,6 +350,13 @@ pub struct ChangeInput {
     /// needs it (or `provenance.ai`) for a change that states nothing.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub ai: Option<AiArg>,
+    /// A label the change carries on the CI platform (a pull request's
+    /// label), added to the changeset's `labels`; repeatable. `rollback`,
+    /// `revert` and `security` claim the exception a freeze, a spent error
+    /// budget or a sev1 may allow, which `exception-claimed` has the owners
+    /// confirm; other labels are recorded.
+    #[arg(long, value_name = "LABEL")]
+    pub label: Vec<String>,
     /// An autonomous agent account of your own, as `TOOL=EMAIL` (repeat
     /// for several): a commit of the git range it authored, committed or
     /// co-authored counts as made by an agent, as the built-in list's do.

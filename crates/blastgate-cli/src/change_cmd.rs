@@ -328,6 +328,21 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     if let Some(declared) = input.ai {
         declare_ai(&mut changeset, declared.into(), &label, &mut warnings);
     }
+    // Labels from the CI platform join the change's own, each once (the
+    // changeset's checks, run below, bound their number and text). A
+    // claimed exception is the platform's word, reviewed as any claim.
+    for extra in &input.label {
+        if extra.trim().is_empty() {
+            return Err(Failure::Usage(
+                "--label: the label is empty; help: pass the pull request's label, and check that the variable you \
+                 pass is set for this event"
+                    .into(),
+            ));
+        }
+        if !changeset.labels.iter().any(|l| l == extra) {
+            changeset.labels.push(extra.clone());
+        }
+    }
     // Plans in the order of their paths, each file once however it is
     // named, so that the order of the flags never shows in the output (a
     // determinism audit: the warnings followed it under the same digest)

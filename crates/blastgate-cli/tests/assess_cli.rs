@@ -320,6 +320,9 @@ fn github_format_escapes_workflow_commands() {
     let text = stdout(&o);
     assert!(text.starts_with("::error title=blastgate%3A block review::"), "{text}");
     assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
+    // Who approves and the break-glass path, where the check shows them.
+    assert!(text.lines().any(|l| l.starts_with("::notice title=blastgate%3A approvals required::")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("::notice title=blastgate%3A break glass::Do not deploy now")), "{text}");
     let outputs = std::fs::read_to_string(&out).unwrap();
     assert!(outputs.contains("review_depth=block\n") && outputs.contains("gate_stops=true\n"), "{outputs}");
     assert!(std::fs::read_to_string(&summary).unwrap().contains("```mermaid"));
@@ -888,7 +891,9 @@ fn other_commands_show_hostile_text_on_one_line() {
         .unwrap();
     // Workflow commands are this format's lines; none is the input's.
     assert!(
-        !stdout(&o).lines().any(|l| l.contains("FORGED") && !l.starts_with("::warning title=blastgate")),
+        !stdout(&o).lines().any(|l| l.contains("FORGED")
+            && !l.starts_with("::warning title=blastgate")
+            && !l.starts_with("::notice title=blastgate")),
         "{}",
         stdout(&o)
     );

@@ -618,6 +618,41 @@ fn change_show_reads_terraform_plans() {
     assert!(!said.contains(&format!("{name}: {name}")), "{said}");
 }
 
+/// `--label` adds the CI platform's labels to the change: a `security` or
+/// `rollback` label claims the exception a spent budget allows, reviewed
+/// by `exception-claimed` (an incident-response audit: a git range had no
+/// way to claim `security`). An empty label exits 2.
+#[test]
+fn labels_from_the_platform_claim_exceptions() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../blastgate/tests/data/decision-cases/error-budget-exhausted-blocks");
+    let change = case.join("change.json").display().to_string();
+    let context = case.join("context.json").display().to_string();
+    let graph = boutique();
+    let assess = |extra: &[&str]| {
+        let mut args = vec!["assess", "--graph", &graph, "--change", &change, "--context", &context];
+        args.extend(["--now", "2026-11-27T10:00:00Z", "--format", "json"]);
+        args.extend(extra);
+        run(&args)
+    };
+    let depth = |o: &Output| json(o)["decision"]["review_depth"].as_str().unwrap().to_owned();
+    let o = assess(&[]);
+    assert_eq!(depth(&o), "block", "{}", stderr(&o));
+    let o = assess(&["--label", "security", "--label", "needs-qa", "--label", "security"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(depth(&o), "owner");
+    let v = json(&o);
+    assert!(v["rules"].as_array().unwrap().iter().any(|r| r["id"] == "exception-claimed"), "{v}");
+    let o = run(&[
+        "change", "show", "--change", &change, "--graph", &graph, "--label", "security", "--label", "needs-qa",
+        "--label", "security", "--format", "json",
+    ]);
+    assert_eq!(json(&o)["changeset"]["labels"], serde_json::json!(["security", "needs-qa"]));
+    let o = assess(&["--label", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--label: the label is empty"), "{}", stderr(&o));
+}
+
 /// `--plan-map ADDRESS=NODE` places a plan's resources before tags and
 /// module names (it was library-only, though docs/cli.md promised it); a
 /// node the graph lacks, a malformed entry or an address mapped twice is

@@ -341,6 +341,13 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
         writeln!(out, "- at least {}; {never}; humans only", people(s.distinct_approvers))?;
         writeln!(out)?;
     }
+    // What an on-call engineer needs when the gate stops a remediation (an
+    // incident-response audit: the report a merge request shows left it
+    // out, where the text report said it).
+    if let Some(break_glass) = &d.break_glass {
+        writeln!(out, "**Break glass:** {}", text(break_glass))?;
+        writeln!(out)?;
+    }
     writeln!(out, "### Rollout")?;
     writeln!(out, "{}", rollout_line(a))?;
     let window = &a.decision.deploy_window;
@@ -483,6 +490,18 @@ pub fn github_commands(out: &mut impl Write, a: &Assessment, stops: bool) -> std
     };
     let title = escape_property(&format!("blastgate: {depth} review"));
     writeln!(out, "::{command} title={title}::{}", escape_data(&a.decision.summary))?;
+    // Who must approve, and the break-glass path, where the pull request's
+    // check shows them (an incident-response audit: only the job summary,
+    // if set, said either).
+    let approvals: Vec<String> = a.decision.required_approvals.iter().map(approval_line).collect();
+    if !approvals.is_empty() {
+        let title = escape_property("blastgate: approvals required");
+        writeln!(out, "::notice title={title}::{}", escape_data(&approvals.join("; ")))?;
+    }
+    if let Some(break_glass) = &a.decision.break_glass {
+        let title = escape_property("blastgate: break glass");
+        writeln!(out, "::notice title={title}::{}", escape_data(break_glass))?;
+    }
     for rule in &a.rules {
         let title = escape_property(&format!("blastgate rule {}", rule.id));
         writeln!(out, "::warning title={title}::{}", escape_data(&rule.message))?;
