@@ -322,7 +322,10 @@ fn github_format_escapes_workflow_commands() {
     assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
     // Who approves and the break-glass path, where the check shows them.
     assert!(text.lines().any(|l| l.starts_with("::notice title=blastgate%3A approvals required::")), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("::notice title=blastgate%3A break glass::Do not deploy now")), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("::notice title=blastgate%3A break glass::Do not deploy now")),
+        "{text}"
+    );
     let outputs = std::fs::read_to_string(&out).unwrap();
     assert!(outputs.contains("review_depth=block\n") && outputs.contains("gate_stops=true\n"), "{outputs}");
     assert!(std::fs::read_to_string(&summary).unwrap().contains("```mermaid"));

@@ -638,6 +638,11 @@ fn labels_from_the_platform_claim_exceptions() {
     let depth = |o: &Output| json(o)["decision"]["review_depth"].as_str().unwrap().to_owned();
     let o = assess(&[]);
     assert_eq!(depth(&o), "block", "{}", stderr(&o));
+    // The rule says how a remediation states itself.
+    let v = json(&o);
+    let rule = v["rules"].as_array().unwrap().iter().find(|r| r["id"] == "error-budget-exhausted").unwrap();
+    let message = rule["message"].as_str().unwrap();
+    assert!(message.contains("a `security` label") && message.contains("`--label`"), "{message}");
     let o = assess(&["--label", "security", "--label", "needs-qa", "--label", "security"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(depth(&o), "owner");

@@ -194,8 +194,9 @@ fn check(
             (!spent.is_empty()).then(|| {
                 (
                     format!(
-                        "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security fix",
-                        name_list(&spent)
+                        "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security fix; {}",
+                        name_list(&spent),
+                        remediation_note(&[Exception::Fix, Exception::Rollback, Exception::Security])
                     ),
                     services,
                 )
@@ -285,7 +286,12 @@ fn check(
                     format!("{}{id} on {} since {}", i.severity.as_str(), i.service, i.since)
                 })
                 .collect();
-            (!open.is_empty()).then(|| (format!("open incident: {}", name_list(&described)), services))
+            (!open.is_empty()).then(|| {
+                // How a remediation says it is one (an incident-response
+                // audit: a blocked revert was told nothing it could do).
+                let how = if allow.is_empty() { String::new() } else { format!("; {}", remediation_note(allow)) };
+                (format!("open incident: {}{how}", name_list(&described)), services)
+            })
         }
         RuleCheck::Collision => {
             let mut services = Vec::new();
@@ -396,6 +402,24 @@ fn exception_note(facts: &Facts<'_>) -> String {
 /// with what remains.
 fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)> {
     facts.budgets.iter().filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
+}
+
+/// How a change states that it is one of `allowed`, the remediation a
+/// rule lets through.
+fn remediation_note(allowed: &[Exception]) -> String {
+    let how: Vec<&str> = allowed
+        .iter()
+        .map(|e| match e {
+            Exception::Fix => "`fix: true` (or commits whose subjects start with `fix`)",
+            Exception::Rollback => "a `rollback` or `revert` label (or a verified `git revert`)",
+            Exception::Security => "a `security` label",
+        })
+        .collect();
+    format!(
+        "a change that remediates it ships when it says so, with {} (`--label` gives a pull request's), and its owners \
+         confirm the claim",
+        how.join(", or ")
+    )
 }
 
 /// Where the changeset claims `exception`.
