@@ -16,6 +16,10 @@ pub const MAX_RESOURCES: usize = 100_000;
 /// Most contributors (people besides the author) in one changeset.
 pub const MAX_CONTRIBUTORS: usize = 10_000;
 
+/// Most labels on one changeset (a red-team audit: three million labels
+/// were read, 550 MB).
+pub const MAX_LABELS: usize = 1_000;
+
 /// Longest path, id or other string, in bytes.
 pub const MAX_STRING_BYTES: usize = 4096;
 

@@ -60,7 +60,11 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             c.contributors.len() as u64,
         ));
     }
+    if c.labels.len() > limits::MAX_LABELS {
+        return Err(ChangeError::limit(file, "max_change_labels", limits::MAX_LABELS as u64, c.labels.len() as u64));
+    }
     let mut strings: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
+    strings.extend(c.labels.iter().enumerate().map(|(i, l)| (format!("$.labels[{i}]"), l.as_str())));
     for (i, p) in c.contributors.iter().enumerate() {
         // An empty id names no one: it could exclude no one from approving.
         if p.id.trim().is_empty() {

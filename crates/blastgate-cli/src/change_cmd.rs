@@ -339,6 +339,15 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
                     .into(),
             ));
         }
+        // Named as the flag, not as the changeset's `$.labels[N]` that the
+        // changeset's checks would name (a red-team audit).
+        if extra.len() > blastgate::change::limits::MAX_STRING_BYTES || extra.chars().any(char::is_control) {
+            return Err(Failure::Usage(format!(
+                "--label: `{}`: a label is at most {} bytes of one line of text",
+                crate::printable::one_line(&blastgate::graph::shorten(extra)),
+                blastgate::change::limits::MAX_STRING_BYTES
+            )));
+        }
         if !changeset.labels.iter().any(|l| l == extra) {
             changeset.labels.push(extra.clone());
         }

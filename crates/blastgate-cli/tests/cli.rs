@@ -656,6 +656,21 @@ fn labels_from_the_platform_claim_exceptions() {
     let o = assess(&["--label", ""]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--label: the label is empty"), "{}", stderr(&o));
+    // Bounded, and named as the flag (a red-team audit: 100 KiB labels and
+    // three million of them were read).
+    let long = "x".repeat(5000);
+    let o = assess(&["--label", &long]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("error: --label: "), "{}", stderr(&o));
+    let dir = tempdir();
+    let labels: Vec<String> = (0..1001).map(|i| format!("\"l{i}\"")).collect();
+    let many = dir.write(
+        "many.json",
+        &format!(r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["cartservice"], "labels": [{}]}}"#, labels.join(",")),
+    );
+    let o = run(&["change", "show", "--change", many.to_str().unwrap(), "--graph", &graph]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_change_labels"), "{}", stderr(&o));
 }
 
 /// `--plan-map ADDRESS=NODE` places a plan's resources before tags and

@@ -928,17 +928,24 @@ pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
 }
 
 /// Whether a commit is a fix: its subject's first word is `fix`, `fixes`,
-/// `fixed`, `fixing`, `hotfix`, `bugfix` or `bug` (`Bug 1234: ...`), or it
-/// has a `Fixes:` trailer (all ASCII case-insensitive; words are runs of
-/// letters and digits, so `fix(api): ...` counts and `fixture` or `debug`
-/// do not). A fix lets a change through freezes, sev1 incidents and spent
-/// budgets, so a word further on does not make one (an incident-response
-/// audit: `feat: add bug bounty banner` passed a sev1 as a fix).
+/// `fixed`, `fixing`, `hotfix` or `bugfix`, alone or as a Conventional
+/// Commits type (`fix:`, `fix(api):`, `fix!:`), or it has a `Fixes:`
+/// trailer (ASCII case-insensitive). A fix lets a change through freezes,
+/// sev1 incidents and spent budgets, so nothing else makes one: not a word
+/// further on (an incident-response audit: `feat: add bug bounty banner`
+/// passed a sev1 as a fix), not a compound (`bug-bounty: ...`,
+/// `Fixed-price plans`, `FIX-123`, a red-team audit), not `fixture` or
+/// `debug`.
 pub fn is_fix(commit: &Commit) -> bool {
     let subject = commit.subject().to_ascii_lowercase();
-    let mut words = subject.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty());
-    let first = matches!(words.next(), Some("fix" | "fixes" | "fixed" | "fixing" | "hotfix" | "bugfix" | "bug"));
-    first || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
+    let first = subject.split_whitespace().next().unwrap_or("");
+    // The type of `fix(api)!: ...`, or the word itself before a `:`.
+    let word = first.split(['(', '!', ':']).next().unwrap_or("");
+    let typed = matches!(word, "fix" | "fixes" | "fixed" | "fixing" | "hotfix" | "bugfix");
+    // What follows the word in the token may only be a scope, `!` and `:`.
+    let rest = first.get(word.len()..).unwrap_or("");
+    let clean = rest.is_empty() || rest.starts_with(['(', '!', ':']);
+    (typed && clean) || trailers(&commit.message).iter().any(|(k, _)| k.eq_ignore_ascii_case("fixes"))
 }
 
 /// Whether a range of commits is a fix: `Some(true)` when every commit

@@ -546,7 +546,8 @@ fn fix_rules() {
         "Fix crash on start",
         "fix(api): retry",
         "Hotfix for login",
-        "Bug 1234: crash in parser",
+        "fix!: drop the retry",
+        "FIX(cart)!: totals",
         "bugfix",
     ] {
         assert!(is_fix(&commit(s)), "{s}");
@@ -561,6 +562,14 @@ fn fix_rules() {
         "feat(checkout): add bug bounty banner",
         "Handle bug in parser",
         "Add hotfix tooling",
+        // Compounds and look-alikes (a red-team audit).
+        "bug-bounty: add landing page",
+        "Fixed-price plans: new checkout flow",
+        "bug tracker integration for cart",
+        "[hotfix-free zone] add recommendations",
+        "FIX-123: new report",
+        "fixup! add page",
+        "Bug 1234: crash in parser",
     ] {
         assert!(!is_fix(&commit(s)), "{s}");
     }

@@ -1397,6 +1397,7 @@ impl<'a> Git<'a> {
             // parent; for a merge, from the parent the revert went back to
             // (`git revert -m N`, which git's message names: a code host's
             // Revert of a pull request merged with a merge commit).
+            let merge = original.parents.len() > 1;
             let original_parent = match original.parents.as_slice() {
                 [p] => p.clone(),
                 parents => {
@@ -1425,6 +1426,29 @@ impl<'a> Git<'a> {
             }
             if parse::reverted_commit(&original.message).is_some() || original.subject().starts_with("Revert \"") {
                 return refuse("the commit it reverts is a revert itself (reverting it re-lands new code)");
+            }
+            // A merge brings in every commit of its other side: one of them
+            // a revert, undoing the merge re-lands what that revert took
+            // out (a red-team audit: the Revert of a merged pull request
+            // that had reverted a feature brought the feature back, with
+            // the label). Any such commit, or too many to read, refuses.
+            if merge {
+                let brought = format!("{original_parent}..{reverted}");
+                let commits = self.log(&[brought.as_str(), "--"], &[])?;
+                if commits.len() > MAX_COMMITS {
+                    return refuse(&format!(
+                        "the merge it reverts brought in more than {MAX_COMMITS} commits, too many to check"
+                    ));
+                }
+                if commits
+                    .iter()
+                    .any(|b| parse::reverted_commit(&b.message).is_some() || b.subject().starts_with("Revert \""))
+                {
+                    return refuse(
+                        "the merge it reverts brought in a revert, so undoing the merge re-lands what that revert \
+                         took out",
+                    );
+                }
             }
             if original.time < oldest {
                 return refuse(&format!(

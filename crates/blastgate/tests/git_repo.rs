@@ -890,6 +890,31 @@ fn a_revert_of_a_merged_pull_request_is_a_revert() {
     assert!(change.notes.iter().any(|n| n.contains("not exactly the reverted commit's")), "{:?}", change.notes);
 }
 
+/// The Revert of a merged pull request that itself reverted a feature
+/// re-lands the feature: no rollback (a red-team audit: it got the label,
+/// while reverting the revert commit directly did not).
+#[test]
+fn reverting_a_merge_that_brought_a_revert_is_no_rollback() {
+    let repo = Repo::new("revert-merge-of-revert");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.commit(0.0, "Initial");
+    let mut feature = lines(40, "cart");
+    feature.extend_from_slice(b"func Dangerous() {}\n");
+    repo.write("cart.go", &feature);
+    let x = repo.commit(1.0, "Add feature X");
+    repo.git(&["checkout", "-q", "-b", "revert-x"]);
+    repo.git(&["revert", "--no-edit", &x]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.git(&["merge", "-q", "--no-ff", "--no-edit", "revert-x", "-m", "Merge pull request #12 from org/revert-x"]);
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["revert", "--no-edit", "-m", "1", &merge]);
+    let relanded = repo.git(&["rev-parse", "HEAD"]);
+    assert!(std::fs::read_to_string(repo.path().join("cart.go")).unwrap().contains("Dangerous"));
+    let change = git_change(repo.path(), &range(&merge, &relanded), &GitOptions::default()).unwrap();
+    assert!(change.changeset.labels.is_empty(), "{:?}", change.notes);
+    assert!(change.notes.iter().any(|n| n.contains("brought in a revert")), "{:?}", change.notes);
+}
+
 /// A rollback undoes a recent deploy: a verified revert of a commit made
 /// more than `MAX_REVERT_AGE_DAYS` before the base gets no `revert` label
 /// (it makes a version that never ran), one within it does.

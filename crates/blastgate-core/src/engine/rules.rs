@@ -183,7 +183,13 @@ fn check(
             // a fix, a rollback (revert) or a security fix ships, as at a
             // sev1 (an incident-response audit: the revert of the deploy
             // that spent the budget was blocked, a claimed fix was not).
-            if !facts.exceptions.is_empty() {
+            // A label is a claim only a reviewed claim may pass on: under a
+            // policy without an enabled `exception` rule (one written before
+            // it existed), a fix alone passes, as then (a red-team audit: a
+            // `security` label on a feature went from block to peer, with
+            // nobody asked, on the binary's upgrade alone).
+            let reviewed = engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception));
+            if facts.exceptions.iter().any(|e| reviewed || *e == Exception::Fix) {
                 return None;
             }
             // A budget far below zero prints in scientific notation (an
@@ -193,11 +199,21 @@ fn check(
             let services: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             (!spent.is_empty()).then(|| {
                 (
-                    format!(
-                        "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security fix; {}",
-                        name_list(&spent),
-                        remediation_note(&[Exception::Fix, Exception::Rollback, Exception::Security])
-                    ),
+                    if reviewed {
+                        format!(
+                            "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security \
+                             fix; {}",
+                            name_list(&spent),
+                            remediation_note(&[Exception::Fix, Exception::Rollback, Exception::Security], true)
+                        )
+                    } else {
+                        format!(
+                            "error budget exhausted on {}, and the change is not a fix; {} (a rollback or security \
+                             label passes only under a policy whose `exception` rule has the claim confirmed)",
+                            name_list(&spent),
+                            remediation_note(&[Exception::Fix], false)
+                        )
+                    },
                     services,
                 )
             })
@@ -289,7 +305,10 @@ fn check(
             (!open.is_empty()).then(|| {
                 // How a remediation says it is one (an incident-response
                 // audit: a blocked revert was told nothing it could do).
-                let how = if allow.is_empty() { String::new() } else { format!("; {}", remediation_note(allow)) };
+                let reviewed =
+                    engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception));
+                let how =
+                    if allow.is_empty() { String::new() } else { format!("; {}", remediation_note(allow, reviewed)) };
                 (format!("open incident: {}{how}", name_list(&described)), services)
             })
         }
@@ -406,7 +425,7 @@ fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)
 
 /// How a change states that it is one of `allowed`, the remediation a
 /// rule lets through.
-fn remediation_note(allowed: &[Exception]) -> String {
+fn remediation_note(allowed: &[Exception], reviewed: bool) -> String {
     let how: Vec<&str> = allowed
         .iter()
         .map(|e| match e {
@@ -415,9 +434,9 @@ fn remediation_note(allowed: &[Exception]) -> String {
             Exception::Security => "a `security` label",
         })
         .collect();
+    let confirmed = if reviewed { ", and its owners confirm the claim" } else { "" };
     format!(
-        "a change that remediates it ships when it says so, with {} (`--label` gives a pull request's), and its owners \
-         confirm the claim",
+        "a change that remediates it ships when it says so, with {} (`--label` gives a pull request's){confirmed}",
         how.join(", or ")
     )
 }
