@@ -188,7 +188,7 @@ fn check(
             // it existed), a fix alone passes, as then (a red-team audit: a
             // `security` label on a feature went from block to peer, with
             // nobody asked, on the binary's upgrade alone).
-            let reviewed = engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception));
+            let reviewed = claims_reviewed(engine);
             if facts.exceptions.iter().any(|e| reviewed || *e == Exception::Fix) {
                 return None;
             }
@@ -305,10 +305,11 @@ fn check(
             (!open.is_empty()).then(|| {
                 // How a remediation says it is one (an incident-response
                 // audit: a blocked revert was told nothing it could do).
-                let reviewed =
-                    engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception));
-                let how =
-                    if allow.is_empty() { String::new() } else { format!("; {}", remediation_note(allow, reviewed)) };
+                let how = if allow.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", remediation_note(allow, claims_reviewed(engine)))
+                };
                 (format!("open incident: {}{how}", name_list(&described)), services)
             })
         }
@@ -423,6 +424,12 @@ fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)
     facts.budgets.iter().filter(|(_, remaining)| remaining.total_cmp(&0.0).is_le())
 }
 
+/// Whether the policy has a claimed exception confirmed: an enabled rule
+/// with the `exception` check.
+fn claims_reviewed(engine: &Engine) -> bool {
+    engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception))
+}
+
 /// How a change states that it is one of `allowed`, the remediation a
 /// rule lets through.
 fn remediation_note(allowed: &[Exception], reviewed: bool) -> String {
@@ -436,7 +443,7 @@ fn remediation_note(allowed: &[Exception], reviewed: bool) -> String {
         .collect();
     let confirmed = if reviewed { ", and its owners confirm the claim" } else { "" };
     format!(
-        "a change that remediates it ships when it says so, with {} (`--label` gives a pull request's){confirmed}",
+        "a change that remediates it ships when it says so, with {} (the CLI's `--label` gives a pull request's){confirmed}",
         how.join(", or ")
     )
 }
