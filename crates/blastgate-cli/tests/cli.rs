@@ -2098,6 +2098,30 @@ fn policy_default_and_check() {
     assert_eq!(report["policy"], answer["versions"]["policy"]);
     let ids: Vec<&str> = report["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"delivery-control"), "{ids:?}");
+    assert_eq!(report["missing_default_rules"], serde_json::json!([]));
+    // A copy of an older default, here without the sev1 rule and with the
+    // delivery-control rule off, is valid and says what it lacks (an
+    // upgrade audit: 18 old defaults passed in silence).
+    let text = String::from_utf8(printed.stdout.clone()).unwrap();
+    let start = text.find("[[rule]]\nid = \"open-sev1-incident\"").unwrap();
+    let end = start + text[start + 1..].find("[[rule]]").unwrap() + 1;
+    let older = format!("{}{}", &text[..start], &text[end..]).replacen(
+        "check = \"delivery_control\"",
+        "check = \"delivery_control\"\nenabled = false",
+        1,
+    );
+    std::fs::write(&copy, older).unwrap();
+    let checked = run(&["policy", "check", copy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    assert_eq!(
+        json(&checked)["missing_default_rules"],
+        serde_json::json!([{"id": "delivery-control", "check": "delivery_control"}, {"id": "open-sev1-incident", "check": "incident:sev1"}])
+    );
+    let said = stdout(&run(&["policy", "check", copy.to_str().unwrap()]));
+    assert!(
+        said.contains("note: the embedded default policy") && said.contains("open-sev1-incident (incident:sev1)"),
+        "{said}"
+    );
 
     let typo =
         String::from_utf8(printed.stdout).unwrap().replacen("min_depth = \"senior\"", "min_dept = \"senior\"", 1);

@@ -287,11 +287,16 @@ pub enum RuleCheck {
     #[serde(deserialize_with = "no_parameters")]
     Freeze,
     /// An affected service's error budget is exhausted (remaining <= 0),
-    /// and the change claims no exception: neither a fix, a rollback (or
-    /// revert) nor a security fix, the remediation an error-budget policy
-    /// lets through.
-    #[serde(deserialize_with = "no_parameters")]
-    ErrorBudgetExhausted,
+    /// and the change claims no exception in `allow`: the remediation an
+    /// error-budget policy lets through.
+    ErrorBudgetExhausted {
+        /// Exceptions that let a change through a spent budget (`fix`,
+        /// `rollback`, `security`). Left out, `["fix"]`: what the rule
+        /// meant before the list existed, so that a policy written then
+        /// decides as it did (an upgrade audit); `[]`, none do.
+        #[serde(default = "fixes_only", skip_serializing_if = "is_fixes_only")]
+        allow: Vec<crate::context::Exception>,
+    },
     /// A freeze in force on an affected service, an affected service's
     /// exhausted error budget, or an open incident that an enabled incident
     /// rule with an `allow` list would stop it for, lets the change through
@@ -403,6 +408,18 @@ pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, S
 
 /// The keys of a rule whose check takes no parameters.
 pub const RULE_FIELDS: [&str; 5] = ["id", "check", "min_depth", "enabled", "reason"];
+
+/// `error_budget_exhausted`'s `allow` left out: fixes pass.
+fn fixes_only() -> Vec<crate::context::Exception> {
+    vec![crate::context::Exception::Fix]
+}
+
+/// Whether `allow` is what leaving it out means (not written, so that the
+/// canonical form, and the digest, of a policy written before the list
+/// existed stay as they were).
+fn is_fixes_only(allow: &[crate::context::Exception]) -> bool {
+    allow == [crate::context::Exception::Fix]
+}
 
 /// Reads the parameters of a check that takes none: there must be none.
 ///

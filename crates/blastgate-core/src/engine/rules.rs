@@ -178,18 +178,14 @@ fn check(
                 )
             })
         }
-        RuleCheck::ErrorBudgetExhausted => {
+        RuleCheck::ErrorBudgetExhausted { allow } => {
             // The SRE error-budget policy halts features, not remediation:
-            // a fix, a rollback (revert) or a security fix ships, as at a
-            // sev1 (an incident-response audit: the revert of the deploy
-            // that spent the budget was blocked, a claimed fix was not).
-            // A label is a claim only a reviewed claim may pass on: under a
-            // policy without an enabled `exception` rule (one written before
-            // it existed), a fix alone passes, as then (a red-team audit: a
-            // `security` label on a feature went from block to peer, with
-            // nobody asked, on the binary's upgrade alone).
-            let reviewed = claims_reviewed(engine);
-            if facts.exceptions.iter().any(|e| reviewed || *e == Exception::Fix) {
+            // the default policy lets a fix, a rollback (revert) or a
+            // security fix through, as at a sev1 (an incident-response
+            // audit: the revert of the deploy that spent the budget was
+            // blocked). A rule without `allow` passes fixes only, as
+            // before the list existed (an upgrade audit).
+            if facts.exceptions.iter().any(|e| allow.contains(e)) {
                 return None;
             }
             // A budget far below zero prints in scientific notation (an
@@ -198,24 +194,12 @@ fn check(
             let spent: Vec<String> = exhausted(facts).map(|(s, r)| format!("{s} ({})", shown(*r))).collect();
             let services: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             (!spent.is_empty()).then(|| {
-                (
-                    if reviewed {
-                        format!(
-                            "error budget exhausted on {}, and the change is neither a fix, a rollback nor a security \
-                             fix; {}",
-                            name_list(&spent),
-                            remediation_note(&[Exception::Fix, Exception::Rollback, Exception::Security], true)
-                        )
-                    } else {
-                        format!(
-                            "error budget exhausted on {}, and the change is not a fix; {} (a rollback or security \
-                             label passes only under a policy whose `exception` rule has the claim confirmed)",
-                            name_list(&spent),
-                            remediation_note(&[Exception::Fix], false)
-                        )
-                    },
-                    services,
-                )
+                let how = if allow.is_empty() {
+                    "nothing lets a change through (the rule allows no exception)".to_owned()
+                } else {
+                    remediation_note(allow, claims_reviewed(engine))
+                };
+                (format!("error budget exhausted on {}, and the change claims no exception it allows; {how}", name_list(&spent)), services)
             })
         }
         RuleCheck::Exception => {
@@ -230,16 +214,16 @@ fn check(
                     claimed.push(e);
                 }
             }
-            if !facts.exceptions.is_empty() {
-                let spent: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
-                if !spent.is_empty() {
-                    passed.push(format!(
-                        "the exhausted error budget of {} (fixes, rollbacks and security fixes ship)",
-                        name_list(&spent)
-                    ));
-                    services.extend(spent);
-                    claimed.extend(facts.exceptions.iter().copied());
+            let spent: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
+            for budget in engine.policy.rules.iter().filter(|r| r.enabled) {
+                let RuleCheck::ErrorBudgetExhausted { allow } = &budget.check else { continue };
+                let Some(&e) = facts.exceptions.iter().find(|e| allow.contains(e)) else { continue };
+                if spent.is_empty() {
+                    break;
                 }
+                passed.push(format!("the exhausted error budget of {} (it allows {})", name_list(&spent), e.as_str()));
+                services.extend(spent.iter().cloned());
+                claimed.push(e);
             }
             // An incident rule that lets remediation through (the default
             // `open-sev1-incident`) is passed on the same claim: said, so
@@ -534,7 +518,7 @@ pub(crate) fn unchecked(engine: &Engine, facts: &Facts<'_>, diagnostics: &mut Ve
         missing.push(("an open incident", "incident"));
     }
     if facts.budgets.iter().any(|&(_, remaining)| remaining <= 0.0)
-        && !on(&|c| matches!(c, RuleCheck::ErrorBudgetExhausted))
+        && !on(&|c| matches!(c, RuleCheck::ErrorBudgetExhausted { .. }))
     {
         missing.push(("an exhausted error budget", "error_budget_exhausted"));
     }
