@@ -114,6 +114,7 @@ fn json_envelope_has_the_contract_keys() {
     for k in ["engine", "model", "policy"] {
         assert!(v["versions"][k].is_string());
     }
+    assert_eq!(v["versions"]["engine_revision"], blastgate::assess::ENGINE_REVISION);
     assert!(v["input_digest"].as_str().unwrap().starts_with("sha256:"));
 }
 

@@ -19,6 +19,19 @@ pub const SCHEMA_VERSION: &str = "blastgate.dev/assessment/v1";
 /// The engine's version, carried in every assessment.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The revision of the engine's decision logic, carried in every
+/// assessment as `versions.engine_revision`.
+///
+/// It rises by one with every change to the engine that decides some
+/// input differently under the same policy (a depth, an approval, a fired
+/// rule or the rollout), released or not, so that two audit records with
+/// the same engine version and the same revision were decided by the same
+/// logic. The decision ledger test (`tests/data/decision-ledger.txt` in
+/// the facade crate) holds it to that: it records every decision case's
+/// decision and fails when one changes while this number and the default
+/// policy's version stay put.
+pub const ENGINE_REVISION: u32 = 1;
+
 /// An assessment: how much review a change needs, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -524,6 +537,10 @@ impl Diagnostic {
 pub struct Versions {
     /// The engine (this crate's version).
     pub engine: String,
+    /// The revision of the engine's decision logic ([`ENGINE_REVISION`]):
+    /// it rises whenever the engine would decide some input differently
+    /// under the same policy, between releases too.
+    pub engine_revision: u32,
     /// The likelihood model's version (from the policy).
     pub model: String,
     /// The policy's version.

@@ -565,6 +565,7 @@ impl Engine {
             diagnostics,
             versions: Versions {
                 engine: crate::assessment::ENGINE_VERSION.to_owned(),
+                engine_revision: crate::assessment::ENGINE_REVISION,
                 model: self.policy.likelihood.version.clone(),
                 policy: self.policy.version.clone(),
                 policy_digest: self.policy_digest.clone(),

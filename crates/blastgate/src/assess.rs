@@ -33,8 +33,8 @@ use rayon::prelude::*;
 
 pub use blastgate_core::assessment::{
     AffectedNode, Approval, ApprovalRole, Assessment, Band, Counterfactual, Decision, DeployWindow, Diagnostic,
-    ENGINE_VERSION, EvidencePath, Factor, FiredRule, Gate, JourneyReached, Level, RadiusReport, Reached, Risk,
-    RolloutPlan, RolloutStep, RolloutStrategy, SCHEMA_VERSION, SeparationOfDuties, Versions, Watch,
+    ENGINE_REVISION, ENGINE_VERSION, EvidencePath, Factor, FiredRule, Gate, JourneyReached, Level, RadiusReport,
+    Reached, Risk, RolloutPlan, RolloutStep, RolloutStrategy, SCHEMA_VERSION, SeparationOfDuties, Versions, Watch,
 };
 pub use blastgate_core::engine::AssessOptions;
 pub use blastgate_core::engine::features::FEATURES;

@@ -182,7 +182,15 @@ fn load_change(dir: &Path, expect: &Expect, graph: &FrozenGraph) -> Result<Chang
     Ok(change)
 }
 
-fn run_case(dir: &Path) -> Result<(), String> {
+/// Runs one case: whether it meets its expectation, and its ledger line
+/// when it could be assessed.
+fn run_case(dir: &Path) -> (Result<(), String>, Option<String>) {
+    let mut line = None;
+    let outcome = assess_case(dir, &mut line);
+    (outcome, line)
+}
+
+fn assess_case(dir: &Path, ledger_line: &mut Option<String>) -> Result<(), String> {
     let expect: Expect = serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap())
         .map_err(|e| format!("bad expect.json: {e}"))?;
     if expect.depth.is_none() && expect.depth_at_least.is_none() && expect.depth_at_most.is_none() {
@@ -218,6 +226,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
     if to_json(&a) != to_json(&again) {
         return Err("not deterministic: two assessments of the same inputs differ".into());
     }
+    *ledger_line = Some(ledger_entry(&a));
     check_numbers(&a)?;
     let outcome = check(&expect, &a).map_err(|e| format!("{e}\n    summary: {}", a.decision.summary));
     match (&expect.fixme, outcome) {
@@ -356,9 +365,121 @@ fn decision_cases() {
         std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     assert!(dirs.len() >= 25, "expected at least 25 cases, found {}", dirs.len());
-    let failures: Vec<String> = dirs
-        .iter()
-        .filter_map(|d| run_case(d).err().map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy())))
-        .collect();
+    let mut failures = Vec::new();
+    let mut entries = Vec::new();
+    for d in &dirs {
+        let name = d.file_name().unwrap().to_string_lossy().into_owned();
+        let (outcome, line) = run_case(d);
+        if let Err(e) = outcome {
+            failures.push(format!("{name}: {e}"));
+        }
+        if let Some(line) = line {
+            entries.push(format!("{name} {line}"));
+        }
+    }
     assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    check_ledger(&entries);
+}
+
+/// What the ledger records of an assessment: its decision (depth,
+/// approvals, separation of duties, deploy window), the rules that fired,
+/// the rollout, the counterfactuals and the diagnostics' codes, as one
+/// line of JSON. Wording (summaries, reasons, messages) is left out, so
+/// that rewording a message needs no new revision.
+fn ledger_entry(a: &Assessment) -> String {
+    let v: serde_json::Value = serde_json::from_str(&to_json(a)).unwrap();
+    let keep = |value: &serde_json::Value, keys: &[&str]| -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        for k in keys {
+            if let Some(x) = value.get(*k) {
+                out.insert((*k).to_owned(), x.clone());
+            }
+        }
+        serde_json::Value::Object(out)
+    };
+    let each = |list: &serde_json::Value, keys: &[&str]| -> serde_json::Value {
+        list.as_array().map(|items| items.iter().map(|x| keep(x, keys)).collect()).unwrap_or_default()
+    };
+    let d = &v["decision"];
+    let mut decision = keep(d, &["review_depth", "matrix_depth", "separation_of_duties", "deploy_window"]);
+    decision["required_approvals"] = each(&d["required_approvals"], &["role", "count", "teams", "min_seniority"]);
+    let mut rollout = keep(&v["rollout"], &["strategy", "mandatory", "steps"]);
+    rollout["watch"] = each(&v["rollout"]["watch"], &["service"]);
+    let entry = serde_json::json!({
+        "decision": decision,
+        "rules": each(&v["rules"], &["id", "min_depth", "services"]),
+        "rollout": rollout,
+        "counterfactuals": each(&v["counterfactuals"], &["id", "review_depth", "lowers"]),
+        "diagnostics": each(&v["diagnostics"], &["level", "code"]),
+    });
+    entry.to_string()
+}
+
+/// The decision ledger, `tests/data/decision-ledger.txt`: every case's
+/// decision under the engine revision and the default policy named in its
+/// head. The test fails when a decision differs from the ledger, so that a
+/// change of decisions shows in review as a diff of this file, and it
+/// refuses to rewrite the ledger (`BLASTGATE_UPDATE_LEDGER=1`) over
+/// changed decisions unless `ENGINE_REVISION` or the default policy's
+/// version moved, and over a changed default policy unless its version
+/// moved: an assessment's versions must tell apart two builds that decide
+/// differently.
+fn check_ledger(entries: &[String]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/decision-ledger.txt");
+    let policy = default_policy().unwrap();
+    let head_revision = format!("engine_revision {}", blastgate::assess::ENGINE_REVISION);
+    let head_policy = format!("default_policy {} {}", policy.version, policy.digest());
+    let mut want = String::from(
+        "# The decision of every decision case (tests/decision_cases.rs, check_ledger).\n\
+         # Regenerate: BLASTGATE_UPDATE_LEDGER=1 cargo test -p blastgate --test decision_cases\n",
+    );
+    for line in [&head_revision, &head_policy].into_iter().chain(entries) {
+        want.push_str(line);
+        want.push('\n');
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if have == want {
+        return;
+    }
+    let old_head = |key: &str| have.lines().find(|l| l.starts_with(key)).unwrap_or_default().to_owned();
+    let (old_revision, old_policy) = (old_head("engine_revision "), old_head("default_policy "));
+    let old_policy_version = old_policy.split(' ').nth(1).unwrap_or_default();
+    let policy_version_moved = old_policy_version != policy.version;
+    let mut problems = Vec::new();
+    if old_policy != head_policy && !policy_version_moved {
+        problems.push(format!(
+            "the default policy changed but kept its version `{}`: give it a new `version` in \
+             crates/blastgate-core/src/policy/default.toml",
+            policy.version
+        ));
+    }
+    let old_entries: std::collections::BTreeSet<&str> = have.lines().filter(|l| !l.starts_with('#')).collect();
+    let changed: Vec<&str> = entries
+        .iter()
+        .filter(|e| !old_entries.contains(e.as_str()))
+        .map(|e| e.split(' ').next().unwrap_or_default())
+        .collect();
+    let was_known = |name: &str| have.lines().any(|l| l.split(' ').next() == Some(name));
+    let decided_differently: Vec<&str> = changed.iter().copied().filter(|n| was_known(n)).collect();
+    if !decided_differently.is_empty() && old_revision == head_revision && !policy_version_moved {
+        problems.push(format!(
+            "{} case(s) are decided differently ({}) but `ENGINE_REVISION` ({}) and the default policy's version \
+             stayed put: raise `ENGINE_REVISION` in crates/blastgate-core/src/assessment.rs (or the default \
+             policy's version if only the policy changed), say so in CHANGELOG.md as [decision], and regenerate",
+            decided_differently.len(),
+            decided_differently.join(", "),
+            blastgate::assess::ENGINE_REVISION,
+        ));
+    }
+    assert!(problems.is_empty(), "decision ledger {}:\n{}", path.display(), problems.join("\n"));
+    if std::env::var_os("BLASTGATE_UPDATE_LEDGER").is_some() {
+        std::fs::write(&path, want).unwrap();
+        return;
+    }
+    panic!(
+        "decision ledger {} is out of date (new or changed cases: {}); regenerate it with \
+         BLASTGATE_UPDATE_LEDGER=1 cargo test -p blastgate --test decision_cases and commit it",
+        path.display(),
+        if changed.is_empty() { "none; cases removed or the head moved".to_owned() } else { changed.join(", ") },
+    );
 }

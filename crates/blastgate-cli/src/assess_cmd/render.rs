@@ -135,7 +135,11 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
         writeln!(out, "break glass: {}", one(text))?;
     }
     let v = &a.versions;
-    writeln!(out, "engine {}, model {}, policy {}; input {}", v.engine, v.model, v.policy, a.input_digest)?;
+    writeln!(
+        out,
+        "engine {} revision {}, model {}, policy {}; input {}",
+        v.engine, v.engine_revision, v.model, v.policy, a.input_digest
+    )?;
     Ok(())
 }
 
@@ -438,8 +442,9 @@ pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
     let v = &a.versions;
     writeln!(
         out,
-        "<sub>engine {} · model {} · policy {} · input `{}`</sub>",
+        "<sub>engine {} revision {} · model {} · policy {} · input `{}`</sub>",
         text(&v.engine),
+        v.engine_revision,
         text(&v.model),
         text(&v.policy),
         a.input_digest
@@ -670,7 +675,12 @@ pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool)
         "runs": [{
             "tool": {"driver": {"name": "blastgate", "version": a.versions.engine, "rules": rules}},
             "results": results,
-            "properties": {"input_digest": a.input_digest, "policy": a.versions.policy, "model": a.versions.model},
+            "properties": {
+                "input_digest": a.input_digest,
+                "engine_revision": a.versions.engine_revision,
+                "policy": a.versions.policy,
+                "model": a.versions.model,
+            },
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default()
