@@ -364,7 +364,8 @@ impl Engine {
         let (mut resolved, mut radius) = (resolved, radius);
         for _ in 0..plan::ROLLOUT_LENGTHS {
             let mut decided = self.decide_over(changeset, context, resolved, radius, window_minutes, base.clone());
-            let rollout_minutes = plan::rollout_minutes(self, decided.depth, &decided.fired);
+            let unplaced = !decided.facts.unplaced.is_empty();
+            let rollout_minutes = plan::rollout_minutes(self, decided.depth, &decided.fired, unplaced);
             if rollout_minutes <= window_minutes {
                 return decided;
             }
@@ -509,7 +510,7 @@ impl Engine {
             plan::approvals((self, context), changeset, &resolved, blast, depth, &mut diagnostics);
         let limit = self.policy.limits.max_listed_affected;
         let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
-        let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired);
+        let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired, !facts.unplaced.is_empty());
         let unstated = features::unstated_features(changeset, &resolved);
         let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
         let bands = &self.policy.bands;

@@ -255,7 +255,7 @@ pub(crate) fn explore(
             }
             let part = engine.vet_evidence(std::borrow::Cow::Owned(part), &mut Vec::new());
             let d = engine.decide(&part, context, options, None, false, Vec::new());
-            let minutes = super::plan::rollout_minutes(engine, d.depth, &d.fired);
+            let minutes = super::plan::rollout_minutes(engine, d.depth, &d.fired, !d.facts.unplaced.is_empty());
             at = at.saturating_add_seconds(i64::from(minutes).saturating_mul(60));
             decided.push((d.depth, d.likelihood));
         }

@@ -345,23 +345,43 @@ pub(crate) fn approvals(
 /// below: 0, 30, 90 and 240 minutes).
 pub(crate) const ROLLOUT_LENGTHS: usize = 4;
 
+/// Why a rollout is at least staged and mandatory whatever the depth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Critical {
+    /// A critical-reach rule fired: the radius reaches tier 0.
+    Reach,
+    /// The change deploys something no graph node places (`unplaced`):
+    /// its reach is unknown, so it may reach tier 0 (fail closed, as the
+    /// freeze rule and the destructive rule assume).
+    Unknown,
+}
+
 /// The rollout's strategy and steps (percent, bake minutes) for `depth`:
-/// at least staged when a critical-reach rule fired.
+/// at least staged, and mandatory, when a critical-reach rule fired or
+/// the change deploys something no graph node places (`unplaced`).
 fn rollout_steps(
     engine: &Engine,
     depth: ReviewDepth,
     fired: &[FiredRule],
-) -> (RolloutStrategy, bool, &'static [(u32, u32)]) {
+    unplaced: bool,
+) -> (RolloutStrategy, Option<Critical>, &'static [(u32, u32)]) {
     let critical_rule = fired
         .iter()
         .any(|f| engine.policy.rules.iter().any(|r| r.id == f.id && matches!(r.check, RuleCheck::CriticalReach)));
+    let critical = if critical_rule {
+        Some(Critical::Reach)
+    } else if unplaced {
+        Some(Critical::Unknown)
+    } else {
+        None
+    };
     let by_depth = match depth {
         ReviewDepth::Auto | ReviewDepth::Peer => RolloutStrategy::AllAtOnce,
         ReviewDepth::Owner | ReviewDepth::Senior => RolloutStrategy::Canary,
         ReviewDepth::MultiParty => RolloutStrategy::Staged,
         ReviewDepth::Block => RolloutStrategy::DoNotDeploy,
     };
-    let strategy = if critical_rule { by_depth.max(RolloutStrategy::Staged) } else { by_depth };
+    let strategy = if critical.is_some() { by_depth.max(RolloutStrategy::Staged) } else { by_depth };
     let steps: &[(u32, u32)] = match (strategy, depth) {
         (RolloutStrategy::AllAtOnce, _) => &[(100, 0)],
         (RolloutStrategy::Canary, ReviewDepth::Owner) => &[(5, 15), (50, 15), (100, 0)],
@@ -369,7 +389,7 @@ fn rollout_steps(
         (RolloutStrategy::Staged, _) => &[(1, 60), (10, 60), (25, 60), (50, 60), (100, 0)],
         (RolloutStrategy::DoNotDeploy, _) => &[],
     };
-    (strategy, critical_rule, steps)
+    (strategy, critical, steps)
 }
 
 /// How long the rollout for `depth` takes, in minutes: its bake times. A
@@ -377,9 +397,10 @@ fn rollout_steps(
 /// `multi_party` change does ([`BREAK_GLASS`]): the span checked for
 /// freezes and changes in flight covers that rollout (an audit: the text
 /// promised a four-hour staged rollout over a window checked for one hour).
-pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[FiredRule]) -> u32 {
+/// `unplaced`: the change deploys something no graph node places.
+pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[FiredRule], unplaced: bool) -> u32 {
     let depth = depth.min(ReviewDepth::MultiParty);
-    rollout_steps(engine, depth, fired).2.iter().map(|&(_, bake)| bake).sum()
+    rollout_steps(engine, depth, fired, unplaced).2.iter().map(|&(_, bake)| bake).sum()
 }
 
 /// Most entries of [`RolloutPlan::not_staged`] named one by one.
@@ -427,13 +448,18 @@ pub(crate) fn rollout(
     ranked: &[(&str, &Affected)],
     depth: ReviewDepth,
     fired: &[FiredRule],
+    unplaced: bool,
 ) -> RolloutPlan {
-    let (strategy, critical_rule, steps) = rollout_steps(engine, depth, fired);
+    let (strategy, critical, steps) = rollout_steps(engine, depth, fired, unplaced);
     let reason = match strategy {
         RolloutStrategy::AllAtOnce => "low risk: deploy at once and watch the dashboards",
         RolloutStrategy::Canary => "a canary first, widening after each bake time if the watched services stay healthy",
-        RolloutStrategy::Staged if critical_rule => {
+        RolloutStrategy::Staged if critical == Some(Critical::Reach) => {
             "the blast radius reaches tier-0 services or journeys: staged by cell or region, one stage at a time"
+        }
+        RolloutStrategy::Staged if critical == Some(Critical::Unknown) => {
+            "the change deploys what no graph node places, so its blast radius is unknown and may reach tier 0: \
+             staged by cell or region, one stage at a time"
         }
         RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
         RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
@@ -458,7 +484,7 @@ pub(crate) fn rollout(
     }
     RolloutPlan {
         strategy,
-        mandatory: critical_rule || depth >= ReviewDepth::MultiParty,
+        mandatory: critical.is_some() || depth >= ReviewDepth::MultiParty,
         steps: steps.iter().map(|&(percent, bake_minutes)| RolloutStep { percent, bake_minutes }).collect(),
         watch,
         reason,
