@@ -439,14 +439,14 @@ pub fn resolve(
                 }
             }
         };
-        let owners = owners_of(&f.path);
-        let old_owners = moved_from.map(&mut owners_of);
         // A stated `service` is a claim: it adds a node, but does not take
         // the file away from the node its path maps to (the gate's service
         // map, or a folder named after a node).
         let stated = f.service.as_deref();
         let (by_path, loose) = place(mapping, graph, &f.path);
-        if loose && !by_path.is_empty() {
+        let owners = owners_of(&f.path);
+        let old_owners = moved_from.map(&mut owners_of);
+        if loose.is_some() && !by_path.is_empty() {
             let p = by_path.join("`, `");
             service_warnings.push(format!(
                 "file `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
@@ -486,6 +486,19 @@ pub fn resolve(
         if services.is_empty() {
             unmapped.push(f.path.clone());
         }
+        // A path placed only by a loose reading is that spelling's file for
+        // its owners too: CODEOWNERS asked on the path as written alone let
+        // `payments/Auth/token.go` skip `/payments/auth/`'s owners while
+        // counting as `payments`'s change (an approvals audit). The owners
+        // of both spellings approve, each set on its own: more approvals,
+        // never fewer.
+        let loose_owners = loose
+            .filter(|_| !by_path.is_empty())
+            .and_then(|spelling| {
+                let found: Vec<String> = mapping.owners_of(&spelling)?.into_iter().map(str::to_owned).collect();
+                Some((spelling, found))
+            })
+            .filter(|(_, found)| !found.is_empty() && *found != owners);
         ownership.push(FileOwnership {
             path: f.path.clone(),
             owners,
@@ -493,6 +506,16 @@ pub fn resolve(
             placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
         });
+        if let Some((spelling, found)) = loose_owners {
+            file_owners.extend(found.iter().cloned());
+            ownership.push(FileOwnership {
+                path: spelling,
+                owners: found,
+                nodes: services.iter().map(|s| (*s).to_owned()).collect(),
+                placed: by_path.first().map(|p| (*p).to_owned()),
+                deploys: kind.deploys(),
+            });
+        }
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
         if let (Some(old), Some(owners)) = (moved_from, old_owners) {
@@ -730,7 +753,8 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 }
 
 /// The node `path` maps to (the mapping's rules, then the first folder
-/// named after a node), and whether it took a loose reading to find it.
+/// named after a node), and the loose reading that found it when the path
+/// as written maps nowhere.
 ///
 /// A path is a claim in a hand-written changeset, and one the gate cannot
 /// place gets no blast radius: `src/Payments/charge.go`,
@@ -742,7 +766,7 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 ///
 /// Several nodes when the mapping places the path equally on each (catalog
 /// entities sharing a source location): every one counts, sorted.
-fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, bool) {
+fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, Option<String>) {
     let exact = |p: &str| {
         let mut nodes = mapping.services_of(p);
         if nodes.is_empty() {
@@ -753,13 +777,15 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
         Some(nodes).filter(|n| !n.is_empty())
     };
     if let Some(nodes) = exact(path) {
-        return (nodes, false);
+        return (nodes, None);
     }
     let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
     let lower = tidy.to_ascii_lowercase();
-    let loose = [tidy.as_str(), lower.as_str()].into_iter().filter(|p| *p != path).find_map(exact);
-    let found = loose.is_some();
-    (loose.unwrap_or_default(), found)
+    [tidy, lower]
+        .into_iter()
+        .filter(|p| p != path)
+        .find_map(|p| exact(&p).map(|nodes| (nodes, Some(p))))
+        .unwrap_or_default()
 }
 
 /// The first folder of the path that is a graph node id; else the first

@@ -101,15 +101,18 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
         }
         // A path from the repository root, as git prints it. `..` would let
         // `src/leaf/../core/main.go` map to `leaf` (the first folder named
-        // after a node) while naming core's file.
+        // after a node) while naming core's file, and an empty segment
+        // (`payments//auth/token.go`) is placed on `payments` while no
+        // CODEOWNERS pattern for `/payments/auth/` matches it (an approvals
+        // audit).
         for (place, path) in std::iter::once(("path", &f.path)).chain(f.old_path.iter().map(|o| ("old_path", o))) {
-            if path.starts_with('/') || path.split('/').any(|seg| seg == "." || seg == "..") {
+            if path.starts_with('/') || path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
                 return Err(ChangeError::invalid(
                     file,
                     format!("$.files[{i}].{place}"),
                     path,
-                    "not a path from the repository root: no leading `/`, no `.` or `..` segment; write the path as \
-                     git prints it",
+                    "not a path from the repository root: no leading `/`, no empty segment (`//`, a trailing \
+                     `/`), no `.` or `..` segment; write the path as git prints it",
                 ));
             }
         }

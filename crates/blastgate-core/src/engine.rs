@@ -1742,6 +1742,15 @@ pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<S
         let aliases = found.into_iter().flat_map(|p| std::iter::once(&p.id).chain(&p.aliases));
         for id in std::iter::once(id).chain(aliases.map(|a| a.trim())).filter(|a| !a.is_empty()) {
             by_key.entry(id.to_ascii_lowercase()).or_insert_with(|| id.to_owned());
+            // The names an email gives (its local part, the part before a
+            // `+` tag, a no-reply address's login) are the person too, as
+            // the owners asked already take them: a gate checking logins
+            // against this list let `jkim`, a co-author known only as
+            // `98765+jkim@users.noreply.github.com`, approve (an approvals
+            // audit).
+            for name in plan::email_names(id).unwrap_or_default() {
+                by_key.entry(name.to_ascii_lowercase()).or_insert_with(|| name.to_owned());
+            }
         }
     }
     by_key.into_values().collect()

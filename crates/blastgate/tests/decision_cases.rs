@@ -36,6 +36,8 @@
 //!   nodes (real plans' resources carry none). An address the plans lack is
 //!   an error in the case.
 //! - `rules` is the exact set of fired rule ids; `rules_include` a subset.
+//! - `excluded_include`: names that `separation_of_duties.excluded` (who
+//!   may not approve) must hold.
 //! - `approvals` is the exact list of required approvals, compared on role
 //!   and teams, ignoring order.
 //! - `diagnostics_absent`: codes that must not appear.
@@ -103,6 +105,8 @@ struct Expect {
     #[serde(default)]
     rules_include: Vec<String>,
     approvals: Option<Vec<ExpectApproval>>,
+    #[serde(default)]
+    excluded_include: Vec<String>,
     #[serde(default)]
     diagnostics: Vec<String>,
     #[serde(default)]
@@ -305,6 +309,10 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
         if !fired.contains(&r.as_str()) {
             return Err(format!("rule `{r}` did not fire; fired: {fired:?}"));
         }
+    }
+    let excluded = &a.decision.separation_of_duties.excluded;
+    if let Some(name) = expect.excluded_include.iter().find(|n| !excluded.contains(n)) {
+        return Err(format!("`{name}` is not in separation_of_duties.excluded {excluded:?}"));
     }
     if let Some(approvals) = &expect.approvals {
         let key = |role: String, mut teams: Vec<String>| {

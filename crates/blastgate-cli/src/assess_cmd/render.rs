@@ -148,8 +148,8 @@ const EXCLUDED_SHOWN: usize = 5;
 
 /// Who may not approve, for one line: the author alone as before (`the
 /// author` when the change names none), or the first
-/// [`EXCLUDED_SHOWN`] of the author and the contributors, then how many
-/// more.
+/// [`EXCLUDED_SHOWN`] names of the author and the contributors (an email
+/// with the login it gives), then how many more.
 fn excluded_text(s: &blastgate::assess::SeparationOfDuties) -> String {
     if s.excluded.len() <= 1 {
         return if s.excluded_author.is_empty() {
@@ -161,7 +161,7 @@ fn excluded_text(s: &blastgate::assess::SeparationOfDuties) -> String {
     let shown: Vec<String> = s.excluded.iter().take(EXCLUDED_SHOWN).map(|p| blastgate::graph::shorten(p)).collect();
     let more = s.excluded.len() - shown.len();
     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-    format!("{}{more} (the author and the contributors)", shown.join(", "))
+    format!("{}{more} (who made the change, by each name they go by)", shown.join(", "))
 }
 
 /// A path as `a -> b -> ... (N more) -> y -> z`.
@@ -500,8 +500,12 @@ pub fn github_commands(out: &mut impl Write, a: &Assessment, stops: bool) -> std
     // if set, said either).
     let approvals: Vec<String> = a.decision.required_approvals.iter().map(approval_line).collect();
     if !approvals.is_empty() {
+        // With who may not approve, as the text and markdown reports say it
+        // (an approvals audit: the notice on the pull request left it out).
+        let s = &a.decision.separation_of_duties;
+        let who = format!("at least {}; never {}; humans only", people(s.distinct_approvers), excluded_text(s));
         let title = escape_property("blastgate: approvals required");
-        writeln!(out, "::notice title={title}::{}", escape_data(&approvals.join("; ")))?;
+        writeln!(out, "::notice title={title}::{}", escape_data(&format!("{}; {who}", approvals.join("; "))))?;
     }
     if let Some(break_glass) = &a.decision.break_glass {
         let title = escape_property("blastgate: break glass");

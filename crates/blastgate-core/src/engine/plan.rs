@@ -236,8 +236,15 @@ pub(crate) fn approvals(
     }
     let mut critical_owners = 0;
     if depth >= ReviewDepth::MultiParty {
-        let changed_teams: Vec<&str> =
-            deployed.iter().filter_map(|t| graph.node(t.index).and_then(|n| n.owner())).collect();
+        // The changed nodes' teams are asked as owners already, except an
+        // owner who made the change: a tier-0 node they own too needs its
+        // own stand-in (an approvals audit: the author's tier-0 node was
+        // skipped as a changed node's, whose owner was never asked).
+        let changed_teams: Vec<&str> = deployed
+            .iter()
+            .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()))
+            .filter(|o| !is_author(o, author))
+            .collect();
         // Each team owning impacted critical nodes, with those nodes and the
         // most critical weight x probability among them.
         let mut by_team: std::collections::BTreeMap<Option<&str>, (f64, Vec<String>)> = Default::default();
@@ -766,7 +773,7 @@ fn bare_person(s: &str) -> &str {
 /// local part and the name in it (the login of a GitHub no-reply address
 /// `ID+LOGIN@users.noreply.github.com`, else the local part before a `+`
 /// tag), the empty ones left out; `None` for a name that is no email.
-fn email_names(bare: &str) -> Option<Vec<&str>> {
+pub(crate) fn email_names(bare: &str) -> Option<Vec<&str>> {
     if !bare.contains('@') {
         return None;
     }
