@@ -70,19 +70,35 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     config.test_share = args.test_share;
     config.gate_budget = args.gate_budget.map(|share| GateBudget { share, impact_band: args.impact_band.index() });
     let calibration = calibrate(&history, &base, &config).map_err(failure)?;
-    // The paths were checked above: what fails now is writing (a full
-    // disk, a device that refuses it), exit 3 as every output failure.
-    write_outputs(&calibration, &args.out, args.plot.as_deref()).map_err(|e| Failure::Internal(e.to_string()))?;
-    let mut out = std::io::stdout().lock();
+    // The report first, whole, then the files: a report that cannot be
+    // written (a full disk, `> /dev/full`) is exit 3 with the model file
+    // and the plot left as they were (an audit: they were replaced first,
+    // and exit 3 came after). The paths were checked above: what fails
+    // when writing the files (a full disk, a device that refuses it) is
+    // exit 3 too, and leaves both as they were.
+    let mut text = Vec::new();
     match args.format {
         OutputFormat::Json => {
             let report = report(&calibration, &args.out, args.plot.as_deref());
-            let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
-            writeln!(out, "{text}")?;
+            let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
+            writeln!(text, "{json}")?;
         }
-        OutputFormat::Human => human(&mut out, &calibration, &args.out, args.plot.as_deref())?,
+        OutputFormat::Human => human(&mut text, &calibration, &args.out, args.plot.as_deref())?,
     }
-    Ok(SUCCESS)
+    let delivered = {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&text).and_then(|()| out.flush()).map_err(Failure::from)
+    };
+    match delivered {
+        // Standard output's reader went away (`| head`): the files are
+        // still what was asked for, and the command then stops quietly.
+        Ok(()) | Err(Failure::BrokenPipe) => {
+            write_outputs(&calibration, &args.out, args.plot.as_deref())
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+            delivered.map(|()| SUCCESS)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Reads the history named by `input`, with its column mapping.

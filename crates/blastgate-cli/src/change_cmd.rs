@@ -103,20 +103,10 @@ fn declare_ai(changeset: &mut Changeset, declared: AiInvolvement, name: &str, wa
 /// normalised: `./-` is the file named `-`, read as such, not standard
 /// input.
 ///
-/// # Errors
-/// Standard input given twice (`-` twice, or `-` and a name of the same
-/// file, such as `/dev/stdin`): it can be read once (exit 2, as for every
-/// other input).
-fn distinct_plans(given: &[PathBuf]) -> Result<Vec<(PathBuf, &Path)>, Failure> {
-    let stdin_given = given.iter().filter(|p| is_dash(p)).count();
-    let also_stdin = stdin_given > 0 && given.iter().any(|p| !is_dash(p) && names_stdin(p));
-    if stdin_given > 1 || also_stdin {
-        return Err(Failure::Usage(
-            "--terraform-plan: standard input is given twice (`-` twice, or `-` and a name of it such as \
-             `/dev/stdin`); it can be read once: give `-` for one input only"
-                .into(),
-        ));
-    }
+/// Standard input given twice (`-` twice, or `-` and a name of it such
+/// as `/dev/stdin`) is refused before this, with every other input
+/// (`crate::stdin_once`).
+fn distinct_plans(given: &[PathBuf]) -> Vec<(PathBuf, &Path)> {
     let mut plans: Vec<(PathBuf, &Path)> = given
         .iter()
         .map(|p| {
@@ -128,31 +118,12 @@ fn distinct_plans(given: &[PathBuf]) -> Result<Vec<(PathBuf, &Path)>, Failure> {
         .collect();
     plans.sort_unstable();
     plans.dedup_by(|a, b| a.0 == b.0);
-    Ok(plans)
+    plans
 }
 
 /// Whether `path` is `-`, standard input.
 fn is_dash(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-/// Whether `path` names the file this process's standard input is (the
-/// same device and inode: `/dev/stdin`, `/proc/self/fd/0`, the file `<`
-/// reads from).
-#[cfg(unix)]
-fn names_stdin(path: &Path) -> bool {
-    use std::os::fd::AsFd as _;
-    use std::os::unix::fs::MetadataExt as _;
-    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
-    match (std::fs::File::from(fd).metadata(), std::fs::metadata(path)) {
-        (Ok(input), Ok(named)) => input.dev() == named.dev() && input.ino() == named.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn names_stdin(_: &Path) -> bool {
-    false
 }
 
 /// How the warnings of [`read_inputs`] name the files they come from.
@@ -222,7 +193,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
                 .into(),
         ));
     }
-    let plans = distinct_plans(&input.terraform_plan)?;
+    let plans = distinct_plans(&input.terraform_plan);
     let progress = crate::progress::Progress::new(show_progress);
     let mut loader = GraphLoader::new(BuildOptions::strict(input.strict));
     let format = input.input_format.map(|f| f.to_format());
@@ -384,13 +355,23 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     let mut mapping_bytes: Vec<Vec<u8>> = Vec::new();
     if let Some(path) = &input.service_map {
         let bytes = blastgate::change::read_input(path)?;
-        mapping = mapping.with_service_map(ServiceMap::parse(&Naming::AsGiven.of(path), &bytes)?);
+        let name = Naming::AsGiven.of(path);
+        let map = ServiceMap::parse(&name, &bytes)?;
+        if map.rule_count() == 0 {
+            return Err(arrived_empty(&name, "--service-map", "service map", map.warnings()));
+        }
+        mapping = mapping.with_service_map(map);
         mapping_bytes.push(b"service-map".to_vec());
         mapping_bytes.push(bytes);
     }
     if let Some(path) = &input.codeowners {
         let bytes = blastgate::change::read_input(path)?;
-        mapping = mapping.with_codeowners(CodeOwners::parse(&Naming::AsGiven.of(path), &bytes)?);
+        let name = Naming::AsGiven.of(path);
+        let owners = CodeOwners::parse(&name, &bytes)?;
+        if owners.rule_count() == 0 {
+            return Err(arrived_empty(&name, "--codeowners", "CODEOWNERS file", owners.warnings()));
+        }
+        mapping = mapping.with_codeowners(owners);
         mapping_bytes.push(b"codeowners".to_vec());
         mapping_bytes.push(bytes);
     } else if let Some((place, bytes)) = base_codeowners {
@@ -452,6 +433,37 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     // or a plan's empty address, went to the engine's check and exited 1).
     blastgate::change::validate(&name, &changeset)?;
     Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, history_measured, warnings })
+}
+
+/// The refusal of `flag`'s file `name`, a `what` with no rule (empty,
+/// blank or comments only; `warnings`: the lines its parser skipped), as
+/// an empty graph input is refused: a service map that arrived empty
+/// leaves paths to folder names, which places a tier-0 change nowhere and
+/// lowers its depth; a CODEOWNERS file that arrived empty asks none of the
+/// owners it names (an audit: `--service-map <(git show base:ops/map)` of
+/// a path missing there passed a gate).
+fn arrived_empty(name: &str, flag: &str, what: &str, warnings: &[String]) -> Failure {
+    // Lines skipped (a CODEOWNERS line without a valid owner) say why.
+    let why = match warnings {
+        [] => " (it is empty, or holds only comments and blank lines)".to_owned(),
+        [only] => format!(": its one line was skipped ({only})"),
+        [first, rest @ ..] => format!(": all its lines were skipped ({first}, and {} more)", rest.len()),
+    };
+    Failure::Change(
+        blastgate::change::ChangeError::invalid(
+            name,
+            "",
+            "",
+            format!(
+                "the {what} has no rules{why}; one that arrived empty would make changes look like they need less \
+                 review than they do"
+            ),
+        )
+        .with_help(format!(
+            "check that the input arrived whole (an empty download, a `git show` of a missing file or a closed \
+             standard input reads as empty); pass a {what} with rules, or leave {flag} out"
+        )),
+    )
 }
 
 /// Reads the graph and the changeset and resolves one against the other.

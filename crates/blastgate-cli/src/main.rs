@@ -23,6 +23,7 @@ mod policy_cmd;
 mod printable;
 mod progress;
 mod radius_cmd;
+mod stdin_once;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -79,14 +80,29 @@ fn main() -> ExitCode {
 }
 
 /// The threads the work runs on: a pool of one thread a core (or
-/// `RAYON_NUM_THREADS`), with the main thread's stack size; where no thread
-/// can be started (a container's pids limit, `ulimit -u`), this thread
-/// alone, with a warning. rayon's global pool panicked on first use there
-/// instead (an environment audit: every assessment exited 3 as "a bug"),
-/// and can be built only once, so a failed start cannot be retried with it.
+/// `RAYON_NUM_THREADS`, at most [`max_threads`]), with the main thread's
+/// stack size; where no thread can be started (a container's pids limit,
+/// `ulimit -u`), this thread alone, with a warning. rayon's global pool
+/// panicked on first use there instead (an environment audit: every
+/// assessment exited 3 as "a bug"), and can be built only once, so a failed
+/// start cannot be retried with it.
 fn threads() -> Result<rayon::ThreadPool, exit::Failure> {
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build();
-    pool.or_else(|e| {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let max = max_threads(cores);
+    // Read as rayon reads it (a count above zero; anything else is one
+    // thread a core), and bounded: ten thousand threads made a 30 ms
+    // assessment take five minutes (an environment audit).
+    let asked = std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.parse::<usize>().ok());
+    if let Some(asked) = asked.filter(|&n| n > max) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: RAYON_NUM_THREADS={asked} is more threads than blastgate starts; working on {max} \
+             ({MAX_THREADS_PER_CORE} a core, at most {MAX_THREADS}); help: unset it, or set it to at most {max}"
+        );
+        builder = builder.num_threads(max);
+    }
+    builder.build().or_else(|e| {
         let _ = writeln!(std::io::stderr(), "warning: cannot start worker threads ({e}); working on this thread alone");
         rayon::ThreadPoolBuilder::new()
             .num_threads(1)
@@ -96,11 +112,29 @@ fn threads() -> Result<rayon::ThreadPool, exit::Failure> {
     })
 }
 
+/// The most worker threads per core that `RAYON_NUM_THREADS` may ask for.
+/// The work is computation on memory, not waiting: past a few threads a
+/// core, more only add starting, stopping and switching between them.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads on any machine: each reserves [`WORKER_STACK`]
+/// of address space (256 of them 2 GiB), and no part of the work is split
+/// finer than this pays for.
+const MAX_THREADS: usize = 256;
+
+/// The thread count `RAYON_NUM_THREADS` is cut to on a machine of `cores`
+/// cores: [`MAX_THREADS_PER_CORE`] a core, at most [`MAX_THREADS`].
+fn max_threads(cores: usize) -> usize {
+    cores.max(1).saturating_mul(MAX_THREADS_PER_CORE).min(MAX_THREADS)
+}
+
 /// The stack of each worker thread: a main thread's usual 8 MiB (the work
 /// needs far less: nothing recurses over input depth).
 const WORKER_STACK: usize = 8 << 20;
 
 fn run(cli: args::Cli) -> Result<u8, exit::Failure> {
+    // Before anything is read: standard input named for two inputs.
+    stdin_once::check(&stdin_once::inputs(&cli.command))?;
     match cli.command {
         args::Command::Graph(g) => match g.command {
             args::GraphCommand::Check(a) => graph_cmd::check(&a),
@@ -136,10 +170,6 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     let usage = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::InvalidInput {
             exit::Failure::Usage(e.to_string())
-        } else if e.kind() == std::io::ErrorKind::BrokenPipe {
-            // The reader went away (`| head`): stop quietly, as every
-            // command but `assess` does.
-            exit::Failure::BrokenPipe
         } else {
             exit::Failure::Internal(format!("cannot write `{}`: {e}", args.out.display()))
         }
@@ -148,11 +178,31 @@ fn synth_cmd(args: &args::SynthArgs) -> Result<u8, exit::Failure> {
     config.check().map_err(usage)?;
     match out_path::resolve("--out", &args.out)? {
         out_path::Output::Stdout => {
-            blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(usage)?;
+            blastgate::synth::write_edge_list(&config, &mut std::io::stdout().lock()).map_err(|e| {
+                // Standard output's reader went away (`| head`): stop
+                // quietly, as every command but `assess` does.
+                if e.kind() == std::io::ErrorKind::BrokenPipe { exit::Failure::BrokenPipe } else { usage(e) }
+            })?;
         }
         // Staged and renamed into place, as `graph freeze` writes: a run
-        // that fails or is stopped leaves no cut edge list.
+        // that fails or is stopped leaves no cut edge list. A pipe named
+        // by `--out` (a FIFO, `>(gzip ...)`) that refuses the rest is not
+        // standard output's reader going away: the edge list was cut, and
+        // that is exit 3 (an audit: it was a quiet exit 0).
         out_path::Output::File(path) => blastgate::synth::write_edge_list_file(&config, path).map_err(usage)?,
     }
     Ok(exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_THREADS, max_threads};
+
+    #[test]
+    fn threads_are_bounded_by_the_cores_and_overall() {
+        assert_eq!(max_threads(0), 4);
+        assert_eq!(max_threads(2), 8);
+        assert_eq!(max_threads(64), MAX_THREADS);
+        assert_eq!(max_threads(usize::MAX), MAX_THREADS);
+    }
 }

@@ -1223,3 +1223,61 @@ fn github_outputs_into_a_pipe_are_refused() {
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("$GITHUB_OUTPUT names a pipe"), "{}", stderr(&o));
 }
+
+/// A service map that arrived empty (`<(git show base:ops/service.map)` of
+/// a path missing there, an empty download, `/dev/null`) is exit 2, not a
+/// map of nothing (an audit: the change under `src/pay/`, which the map
+/// places on a tier-0 service, fell to folder names, reached nothing, and
+/// `--fail-at senior` let it through with exit 0).
+#[test]
+fn an_empty_service_map_does_not_pass_the_gate() {
+    let dir = tempdir();
+    let graph = dir.join("graph.yaml");
+    std::fs::write(
+        &graph,
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: payments, kind: service, tier: 0, owner: team-pay}\n  \
+         - {id: checkout, kind: service, tier: 0, owner: team-co}\ndependencies:\n  - {dependent: checkout, dependency: payments}\n",
+    )
+    .unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c3","author":{"id":"alice"},"files":[{"path":"src/pay/charge.go","added":120,"deleted":30}]}"#,
+    )
+    .unwrap();
+    let map = dir.join("service.map");
+    let gate = |map: &str| {
+        let (graph, change) = (graph.to_str().unwrap(), change.to_str().unwrap());
+        run(&[
+            "assess",
+            "--graph",
+            graph,
+            "--change",
+            change,
+            "--service-map",
+            map,
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--fail-at",
+            "senior",
+            "--format",
+            "json",
+        ])
+    };
+    std::fs::write(&map, "src/pay/** payments\n").unwrap();
+    let o = gate(map.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    for contents in ["", "\n\n", "# moved to ops/\n"] {
+        std::fs::write(&map, contents).unwrap();
+        let o = gate(map.to_str().unwrap());
+        assert_eq!(o.status.code(), Some(2), "{contents:?}: {}", stdout(&o));
+        assert!(o.stdout.is_empty());
+        assert!(stderr(&o).contains("the service map has no rules"), "{}", stderr(&o));
+    }
+    #[cfg(unix)]
+    {
+        let o = gate("/dev/null");
+        assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+        assert!(stderr(&o).starts_with("error: /dev/null: the service map has no rules"), "{}", stderr(&o));
+    }
+}

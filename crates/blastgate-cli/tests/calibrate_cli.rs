@@ -602,3 +602,39 @@ fn regression_calibrate_names_the_bands_as_backtest_does() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The report is written before the model file and the plot: a report
+/// that cannot be written (`> /dev/full`) is exit 3 with both files as
+/// they were (an audit: the model was replaced first, and exit 3 came
+/// after). A report whose reader went away (`| head`) still leaves the
+/// files written, exit 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_leaves_the_files_as_they_were() {
+    let dir = temp_dir();
+    let model = dir.join("model.toml");
+    let plot = dir.join("curves.svg");
+    let old = "# the model the gate uses today\n";
+    std::fs::write(&model, old).unwrap();
+    let args = ["calibrate", "--history", &jdt(), "--out", model.to_str().unwrap(), "--plot", plot.to_str().unwrap()];
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blastgate")).args(args).stdout(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&model).unwrap(), old);
+    assert!(!plot.exists());
+    // Nothing staged is left beside them.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&model).unwrap().contains("[likelihood]"));
+    assert!(plot.exists());
+}

@@ -227,7 +227,8 @@ pub fn input_name(path: &Path) -> String {
 
 /// Reads the file at `path`, or standard input for `-`, whole, refusing to
 /// read more than `max` bytes (see [`read_bounded`]). Standard input can
-/// be read once per process.
+/// be read once per process, as `-` or by a name of its pipe
+/// (`/dev/stdin`, `/dev/fd/0`, `/proc/self/fd/0`).
 ///
 /// # Errors
 /// [`GraphError::Io`] naming the input and the system's reason (or that
@@ -262,22 +263,57 @@ pub fn read_path_by_head(
         read_bounded(&name, head.as_slice().chain(reader), max)
     };
     if is_stdin(path) {
-        // Standard input reads once: a second `-` would read nothing and
-        // fail with a puzzling "unexpected end of input".
-        static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            return Err(GraphError::Io(blastgate_graph::ErrorDetail::new(
-                &name,
-                "",
-                "",
-                "standard input was read already, for an earlier `-`; give `-` for one input only",
-            )));
-        }
+        take_stdin(&name)?;
         return read(Box::new(std::io::stdin().lock()), None);
     }
     let file = std::fs::File::open(path).map_err(|e| io_error(&name, &e))?;
     let meta = file.metadata().map_err(|e| io_error(&name, &e))?;
+    // A name of the pipe standard input is (`/dev/stdin`, `/dev/fd/0`,
+    // `/proc/self/fd/0`) reads the same stream as `-`: once, whichever
+    // name comes first (an audit: `--change - --codeowners /dev/stdin`
+    // read an empty CODEOWNERS file from the drained pipe).
+    if is_stdin_stream(&meta) {
+        take_stdin(&name)?;
+    }
     read(Box::new(file), meta.is_file().then_some(meta.len()))
+}
+
+/// Marks standard input as read: once per process, by `-` or by a name of
+/// its pipe; a second read would find it drained, and fail with a
+/// puzzling "unexpected end of input" or, worse, read as an empty file.
+fn take_stdin(name: &str) -> Result<(), GraphError> {
+    static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(GraphError::Io(blastgate_graph::ErrorDetail::new(
+            name,
+            "",
+            "",
+            "standard input was read already, for an earlier input (`-`, or a name of it such as `/dev/stdin`); \
+             give it for one input only",
+        )));
+    }
+    Ok(())
+}
+
+/// Whether `opened` (the metadata of a file opened by name) is the pipe
+/// or socket standard input is: the same device and inode. A regular file
+/// standard input is redirected from is not: opened by name, it reads from
+/// its start, however much of it `-` has read.
+#[cfg(unix)]
+fn is_stdin_stream(opened: &std::fs::Metadata) -> bool {
+    use std::os::fd::AsFd as _;
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+    let kind = opened.file_type();
+    if !kind.is_fifo() && !kind.is_socket() {
+        return false;
+    }
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else { return false };
+    std::fs::File::from(fd).metadata().is_ok_and(|stdin| stdin.dev() == opened.dev() && stdin.ino() == opened.ino())
+}
+
+#[cfg(not(unix))]
+fn is_stdin_stream(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Reads everything `reader` gives, up to `max` bytes: one byte more is a
