@@ -160,9 +160,18 @@ pub fn check(data: &[u8]) {
             }
         }
     }
+    // The rollout watches the changed nodes first (the most critical first,
+    // at most five), then the most critical listed nodes, ten in all.
+    let mut own_first: Vec<usize> = changed.iter().copied().collect();
+    own_first.sort_by(|&x, &y| tier_weight(y).total_cmp(&tier_weight(x)).then_with(|| name(x).cmp(&name(y))));
+    let deployed: Vec<String> = own_first.iter().take(5).map(|&i| name(i)).collect();
     let watched: Vec<&str> = a.rollout.watch.iter().map(|w| w.service.as_str()).collect();
-    let listed: Vec<&str> = r.affected.iter().take(watched.len()).map(|l| l.service.as_str()).collect();
-    assert_eq!(watched, listed, "the rollout watches the most critical listed nodes");
+    assert_eq!(watched[..deployed.len()], deployed.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+    assert!(a.rollout.watch[..deployed.len()].iter().all(|w| w.probability.total_cmp(&1.0).is_eq()));
+    let rest = &watched[deployed.len()..];
+    let listed: Vec<&str> = r.affected.iter().take(rest.len()).map(|l| l.service.as_str()).collect();
+    assert_eq!(rest, listed, "the rollout watches the most critical listed nodes");
+    assert!(watched.len() <= 10 && (watched.len() == 10 || rest.len() == r.affected.len().min(10 - deployed.len())));
     let weighted: f64 = affected.iter().map(|&i| prob[i] * tier_weight(i)).sum();
     close(r.weighted_impact, weighted, "weighted impact");
     let own: f64 = changed.iter().map(|&i| tier_weight(i)).sum();

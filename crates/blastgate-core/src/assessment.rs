@@ -30,7 +30,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// the facade crate) holds it to that: it records every decision case's
 /// decision and fails when one changes while this number and the default
 /// policy's version stay put.
-pub const ENGINE_REVISION: u32 = 3;
+pub const ENGINE_REVISION: u32 = 4;
 
 /// An assessment: how much review a change needs, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -406,8 +406,10 @@ pub struct RolloutPlan {
     /// Steps: share of traffic, cells or regions, and how long to watch
     /// before the next.
     pub steps: Vec<RolloutStep>,
-    /// The downstream services to watch, most probably affected and
-    /// critical first (at most 10).
+    /// The services to watch at each step: those the change deploys
+    /// (probability 1, the most critical first, at most 5), then the
+    /// downstream services most probably affected and critical first; at
+    /// most 10 in all.
     pub watch: Vec<Watch>,
     /// Why this strategy.
     pub reason: String,

@@ -511,6 +511,9 @@ impl Engine {
         let limit = self.policy.limits.max_listed_affected;
         let ranked = report::most_critical(&self.graph, blast, &self.config, limit.max(plan::MAX_WATCH));
         let rollout = plan::rollout(self, (changeset, &resolved), &ranked, depth, &fired, !facts.unplaced.is_empty());
+        if let Some(d) = plan::declared_rollout_below(changeset, &rollout) {
+            diagnostics.push(d);
+        }
         let unstated = features::unstated_features(changeset, &resolved);
         let factors = self.factors(&values, &unstated, &shapes, log_odds, likelihood, impact);
         let bands = &self.policy.bands;

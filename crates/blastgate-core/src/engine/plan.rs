@@ -410,6 +410,39 @@ pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[Fire
     rollout_steps(engine, depth, fired, unplaced).2.iter().map(|&(_, bake)| bake).sum()
 }
 
+/// A warning when the rollout the change declares (`safety.rollout`) is
+/// less careful than the plan mandates: the decision's deploy window and
+/// approvals assume the mandated rollout (a rollout audit: a change
+/// declaring `all_at_once` under a mandatory staged plan passed without a
+/// word). A flag's ramp counts as a canary, not as staged by cell or
+/// region. Nothing for a plan only advised, or for a blocked change.
+pub(crate) fn declared_rollout_below(changeset: &Changeset, plan: &RolloutPlan) -> Option<Diagnostic> {
+    use blastgate_change::Rollout;
+    let declared = changeset.safety.rollout?;
+    let (as_strategy, name) = match declared {
+        Rollout::AllAtOnce => (RolloutStrategy::AllAtOnce, "all_at_once"),
+        Rollout::Canary => (RolloutStrategy::Canary, "canary"),
+        Rollout::FeatureFlag => (RolloutStrategy::Canary, "feature_flag"),
+        Rollout::Staged => (RolloutStrategy::Staged, "staged"),
+    };
+    let mandated = match plan.strategy {
+        RolloutStrategy::AllAtOnce | RolloutStrategy::DoNotDeploy => return None,
+        RolloutStrategy::Canary => "canary",
+        RolloutStrategy::Staged => "staged",
+    };
+    (plan.mandatory && as_strategy < plan.strategy).then(|| {
+        Diagnostic::new(
+            Level::Warning,
+            "declared-rollout-below-plan",
+            format!(
+                "the change declares `safety.rollout: {name}`, but the plan mandates a `{mandated}` rollout ({}): \
+                 roll it out as the plan says, or the deploy window and approvals decided here do not hold",
+                plan.reason
+            ),
+        )
+    })
+}
+
 /// Most entries of [`RolloutPlan::not_staged`] named one by one.
 const MAX_NOT_STAGED: usize = 20;
 
@@ -471,16 +504,34 @@ pub(crate) fn rollout(
         RolloutStrategy::Staged => "multi-party review: staged by cell or region, one stage at a time",
         RolloutStrategy::DoNotDeploy => "blocked: do not deploy now",
     };
-    let watch: Vec<Watch> = ranked
+    // The services the change deploys first (the most critical first, at
+    // most half the list), then the most critically affected downstream
+    // ones. A rollout audit: a change to a tier-0 service nothing depends
+    // on got four mandatory staged hours whose every stage watched nothing.
+    let mut deployed: Vec<(f64, &str, u8, Option<&str>)> = resolved
+        .deployed_indices()
+        .into_iter()
+        .filter_map(|i| engine.graph.node(i))
+        .map(|n| (engine.config.weight(n), n.id(), n.effective_tier().level(), n.owner()))
+        .collect();
+    deployed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut watch: Vec<Watch> = deployed
         .iter()
-        .take(MAX_WATCH)
-        .map(|&(id, a)| Watch {
+        .take(MAX_WATCH / 2)
+        .map(|&(_, id, tier, owner)| Watch {
             service: id.to_owned(),
-            probability: round6(a.probability().get()),
-            tier: a.tier().level(),
-            owner: engine.graph.node(a.node()).and_then(|n| n.owner()).map(str::to_owned),
+            probability: 1.0,
+            tier,
+            owner: owner.map(str::to_owned),
         })
         .collect();
+    let room = MAX_WATCH.saturating_sub(watch.len());
+    watch.extend(ranked.iter().take(room).map(|&(id, a)| Watch {
+        service: id.to_owned(),
+        probability: round6(a.probability().get()),
+        tier: a.tier().level(),
+        owner: engine.graph.node(a.node()).and_then(|n| n.owner()).map(str::to_owned),
+    }));
     let not_staged = not_staged(changeset, resolved);
     let mut reason = reason.to_owned();
     if !not_staged.is_empty() && strategy != RolloutStrategy::DoNotDeploy {
