@@ -358,7 +358,12 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
         let name = Naming::AsGiven.of(path);
         let map = ServiceMap::parse(&name, &bytes)?;
         if map.rule_count() == 0 {
-            return Err(arrived_empty(&name, "--service-map", "service map", map.warnings()));
+            return Err(Failure::Change(blastgate::change::no_rules_error(
+                &name,
+                "--service-map",
+                "service map",
+                map.warnings(),
+            )));
         }
         mapping = mapping.with_service_map(map);
         mapping_bytes.push(b"service-map".to_vec());
@@ -369,7 +374,12 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
         let name = Naming::AsGiven.of(path);
         let owners = CodeOwners::parse(&name, &bytes)?;
         if owners.rule_count() == 0 {
-            return Err(arrived_empty(&name, "--codeowners", "CODEOWNERS file", owners.warnings()));
+            return Err(Failure::Change(blastgate::change::no_rules_error(
+                &name,
+                "--codeowners",
+                "CODEOWNERS file",
+                owners.warnings(),
+            )));
         }
         mapping = mapping.with_codeowners(owners);
         mapping_bytes.push(b"codeowners".to_vec());
@@ -433,37 +443,6 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     // or a plan's empty address, went to the engine's check and exited 1).
     blastgate::change::validate(&name, &changeset)?;
     Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, history_measured, warnings })
-}
-
-/// The refusal of `flag`'s file `name`, a `what` with no rule (empty,
-/// blank or comments only; `warnings`: the lines its parser skipped), as
-/// an empty graph input is refused: a service map that arrived empty
-/// leaves paths to folder names, which places a tier-0 change nowhere and
-/// lowers its depth; a CODEOWNERS file that arrived empty asks none of the
-/// owners it names (an audit: `--service-map <(git show base:ops/map)` of
-/// a path missing there passed a gate).
-fn arrived_empty(name: &str, flag: &str, what: &str, warnings: &[String]) -> Failure {
-    // Lines skipped (a CODEOWNERS line without a valid owner) say why.
-    let why = match warnings {
-        [] => " (it is empty, or holds only comments and blank lines)".to_owned(),
-        [only] => format!(": its one line was skipped ({only})"),
-        [first, rest @ ..] => format!(": all its lines were skipped ({first}, and {} more)", rest.len()),
-    };
-    Failure::Change(
-        blastgate::change::ChangeError::invalid(
-            name,
-            "",
-            "",
-            format!(
-                "the {what} has no rules{why}; one that arrived empty would make changes look like they need less \
-                 review than they do"
-            ),
-        )
-        .with_help(format!(
-            "check that the input arrived whole (an empty download, a `git show` of a missing file or a closed \
-             standard input reads as empty); pass a {what} with rules, or leave {flag} out"
-        )),
-    )
 }
 
 /// Reads the graph and the changeset and resolves one against the other.

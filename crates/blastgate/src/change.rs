@@ -257,13 +257,18 @@ impl RepoMapping {
     }
 
     /// Adds a service map file's rules (they win over source locations).
+    /// A map without rules (`ServiceMap::rule_count` 0) is taken as given:
+    /// refuse one that arrived empty with [`no_rules_error`], as the
+    /// command line does.
     #[must_use]
     pub fn with_service_map(mut self, map: ServiceMap) -> Self {
         self.service_map = Some(map);
         self
     }
 
-    /// Adds CODEOWNERS rules.
+    /// Adds CODEOWNERS rules. A file without rules is taken as given:
+    /// refuse one that arrived empty with [`no_rules_error`], as the
+    /// command line does.
     #[must_use]
     pub fn with_codeowners(mut self, owners: CodeOwners) -> Self {
         self.codeowners = Some(owners);
@@ -347,6 +352,33 @@ pub fn load_plan_with(path: &Path, options: &PlanOptions) -> Result<PlanSummary,
     parse_plan(&blastgate_ingest::input_name(path), &bytes, options)
 }
 
+/// The error for a service map or CODEOWNERS file with no rules, which the
+/// command line and [`crate::json_api`] refuse: one that arrived empty (an
+/// empty download, a `git show` of a missing file) would make changes look
+/// like they need less review than they do. `name` names the input,
+/// `flag` how it was given (`--service-map`), `what` what it is (`service
+/// map`), `warnings` the parser's, which say why lines were skipped.
+pub fn no_rules_error(name: &str, flag: &str, what: &str, warnings: &[String]) -> ChangeError {
+    let why = match warnings {
+        [] => " (it is empty, or holds only comments and blank lines)".to_owned(),
+        [only] => format!(": its one line was skipped ({only})"),
+        [first, rest @ ..] => format!(": all its lines were skipped ({first}, and {} more)", rest.len()),
+    };
+    ChangeError::invalid(
+        name,
+        "",
+        "",
+        format!(
+            "the {what} has no rules{why}; one that arrived empty would make changes look like they need less review \
+             than they do"
+        ),
+    )
+    .with_help(format!(
+        "check that the input arrived whole (an empty download, a `git show` of a missing file or a closed standard \
+         input reads as empty); pass a {what} with rules, or leave {flag} out"
+    ))
+}
+
 /// How a plan's resources map to `graph`'s nodes: module names and tags
 /// (the keys `tag_keys`, in order of precedence, or the default keys when
 /// `None`), and before them the explicit entries `(address, node)`: the
@@ -396,6 +428,13 @@ pub fn plan_mapping(
         }
     }
     if let Some(keys) = tag_keys {
+        // An empty list would read no tag at all: every resource placed by
+        // its tags falls to no node (a parity audit: `"plan_tag_keys": []`
+        // in a JSON request took a tier-0 resource's owners away).
+        if keys.is_empty() {
+            return Err(ChangeError::invalid("--plan-tag-key", "", "", "an empty list of tag keys reads no tag")
+                .with_help("name at least one key, or leave the keys out for the default ones"));
+        }
         if let Some(empty) = keys.iter().find(|k| k.trim().is_empty()) {
             return Err(ChangeError::invalid("--plan-tag-key", "", empty.as_str(), "an empty tag key reads nothing"));
         }

@@ -43,7 +43,10 @@
 //! path that is not a file (a folder, a pipe, a device such as
 //! `/dev/stdin`), before anything is read from it. `null` for
 //! an optional input (`context`, `policy`, `codeowners`, `service_map`)
-//! means it is absent. Errors name the request field (`graph[0]`,
+//! means it is absent. A `service_map` or `codeowners` with no rules, and
+//! an empty `plan_tag_keys` list, are refused as the command line refuses
+//! them: one that arrived empty would make a change look like it needs
+//! less review than it does. Errors name the request field (`graph[0]`,
 //! `codeowners`), the key and its value.
 //!
 //! # The answer
@@ -422,12 +425,22 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     let mut mapping_inputs: Vec<Vec<u8>> = Vec::new();
     if let Some(m) = &request.service_map {
         let (name, bytes) = read(m, "service_map", Shape::Text)?;
-        mapping = mapping.with_service_map(ServiceMap::parse(&name, &bytes)?);
+        let map = ServiceMap::parse(&name, &bytes)?;
+        if map.rule_count() == 0 {
+            return Err(crate::change::no_rules_error(&name, "`service_map`", "service map", map.warnings()).into());
+        }
+        mapping = mapping.with_service_map(map);
         mapping_inputs.extend([b"service-map".to_vec(), bytes]);
     }
     if let Some(c) = &request.codeowners {
         let (name, bytes) = read(c, "codeowners", Shape::Text)?;
-        mapping = mapping.with_codeowners(CodeOwners::parse(&name, &bytes)?);
+        let owners = CodeOwners::parse(&name, &bytes)?;
+        if owners.rule_count() == 0 {
+            return Err(
+                crate::change::no_rules_error(&name, "`codeowners`", "CODEOWNERS file", owners.warnings()).into()
+            );
+        }
+        mapping = mapping.with_codeowners(owners);
         mapping_inputs.extend([b"codeowners".to_vec(), bytes]);
     }
     let digest = if mapping_inputs.is_empty() {

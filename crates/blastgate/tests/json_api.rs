@@ -318,3 +318,41 @@ fn plan_map_places_a_plans_resources() {
     assert_eq!(a["type"], "failure", "{a}");
     assert!(a.to_string().contains("redis-kart"), "{a}");
 }
+
+/// A service map or CODEOWNERS file with no rules, and an empty list of
+/// plan tag keys, are failures, as the command line refuses them: one that
+/// arrived empty made a tier-0 change look like it needed less review (a
+/// parity audit: the command line refused them, the JSON API did not).
+#[test]
+fn mappings_without_rules_are_failures() {
+    let base = || {
+        json!({
+            "graph": [{"content": "web api\n"}],
+            "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x",
+                       "files": [{"path": "api/main.go", "added": 3}]},
+            "now": "2026-11-27T10:00:00Z"
+        })
+    };
+    for (key, value, needle) in [
+        ("service_map", json!({"content": ""}), "service map has no rules"),
+        ("service_map", json!({"content": "# only a comment\n"}), "service map has no rules"),
+        ("codeowners", json!({"content": "\n# nobody\n"}), "CODEOWNERS file has no rules"),
+    ] {
+        let mut request = base();
+        request[key] = value;
+        let a = answer(&request);
+        assert_eq!(a["type"], "failure", "{request} -> {a}");
+        let message = a["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{request}: `{message}` lacks `{needle}`");
+    }
+    let mut request = base();
+    request["terraform_plans"] = json!([{"content": r#"{"format_version": "1.2", "resource_changes": []}"#}]);
+    request["plan_tag_keys"] = json!([]);
+    let a = answer(&request);
+    assert_eq!(a["type"], "failure", "{a}");
+    assert!(a["errors"][0]["message"].as_str().unwrap().contains("empty list of tag keys"), "{a}");
+    // With rules, the same requests succeed.
+    let mut request = base();
+    request["codeowners"] = json!({"content": "* @team-x\n"});
+    assert_eq!(answer(&request)["type"], "success");
+}

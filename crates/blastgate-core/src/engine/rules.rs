@@ -682,11 +682,50 @@ const DATASTORE_TYPES: &[&str] = &[
     "dns_zone",
 ];
 
+/// Words of any provider's types that hold data, as the catalog reader
+/// reads them (`bucket`, `volume`, `mariadb`), so that other providers'
+/// buckets and volumes (`scaleway_object_bucket`, `linode_volume`,
+/// `aws_s3control_bucket`), database servers by their engine and file
+/// systems count as they do in a catalog (a Terraform plan audit). Unlike
+/// [`DATASTORE_TYPES`], not in a type that attaches one
+/// (`aws_volume_attachment`): attaching a volume is not the volume.
+const DATA_WORDS: &[&str] = &[
+    "bucket",
+    "_volume",
+    "block_storage",
+    "mariadb",
+    "mysql",
+    "postgres",
+    "file_system",
+    "filesystem",
+    "lustre",
+    "hbase",
+    "greenplum",
+];
+
 /// Resource types that hold data or state but whose names begin other
 /// types that do not (`google_project_iam_member`): matched whole, in
 /// ASCII lower case.
-const DATASTORE_WHOLE_TYPES: &[&str] =
-    &["google_project", "google_folder", "azurerm_resource_group", "azurerm_subscription", "cloudflare_zone"];
+///
+/// And the generic types, whose name says nothing of what they manage
+/// (an Azure PostgreSQL server as `azapi_resource`, a namespace or a
+/// database operator's cluster as `kubernetes_manifest`, an RDS instance as
+/// `aws_cloudcontrolapi_resource`): the kind is in an attribute the plan
+/// reader does not read, so, failing closed, they count as holding data
+/// (a Terraform plan audit: deleting a database through one was `peer` on
+/// a leaf, where the typed resource was `multi_party`).
+const DATASTORE_WHOLE_TYPES: &[&str] = &[
+    "google_project",
+    "google_folder",
+    "azurerm_resource_group",
+    "azurerm_subscription",
+    "cloudflare_zone",
+    "azapi_resource",
+    "azapi_data_plane_resource",
+    "kubernetes_manifest",
+    "kubectl_manifest",
+    "aws_cloudcontrolapi_resource",
+];
 
 /// Words in resource types that name a queue or stream.
 const QUEUE_TYPES: &[&str] = &[
@@ -751,7 +790,10 @@ fn guess_kind_by_words(resource_type: &str) -> NodeKind {
         NodeKind::Queue
     } else if CACHE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Cache
-    } else if DATASTORE_TYPES.iter().any(|w| t.contains(w)) || DATASTORE_WHOLE_TYPES.contains(&t.as_str()) {
+    } else if DATASTORE_TYPES.iter().any(|w| t.contains(w))
+        || DATASTORE_WHOLE_TYPES.contains(&t.as_str())
+        || (DATA_WORDS.iter().any(|w| t.contains(w)) && !t.contains("_attachment"))
+    {
         NodeKind::Datastore
     } else {
         NodeKind::Infrastructure
@@ -767,6 +809,20 @@ mod kind_tests {
     #[test]
     fn resources_that_hold_data_are_datastores() {
         for t in [
+            "azapi_resource",
+            "kubernetes_manifest",
+            "kubectl_manifest",
+            "aws_cloudcontrolapi_resource",
+            "aws_s3control_bucket",
+            "scaleway_object_bucket",
+            "tencentcloud_cos_bucket",
+            "linode_volume",
+            "huaweicloud_evs_volume",
+            "vultr_block_storage",
+            "azurerm_mariadb_server",
+            "azurerm_managed_lustre_file_system",
+            "yandex_mdb_greenplum_cluster",
+            "alicloud_hbase_instance",
             "aws_kms_key",
             "aws_backup_vault",
             "aws_glacier_vault",
@@ -852,6 +908,10 @@ mod kind_tests {
         assert_eq!(guess_kind("aws_lb_listener_rule"), NodeKind::Infrastructure);
         // Types that only begin with a container's name hold nothing.
         for t in ["google_project_iam_member", "google_project_service", "azurerm_resource_group_policy_assignment"] {
+            assert_eq!(guess_kind(t), NodeKind::Infrastructure, "{t}");
+        }
+        // Attaching a volume is not the volume.
+        for t in ["aws_volume_attachment", "linode_volume_attachment"] {
             assert_eq!(guess_kind(t), NodeKind::Infrastructure, "{t}");
         }
     }
