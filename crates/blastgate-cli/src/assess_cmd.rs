@@ -6,7 +6,7 @@ mod render;
 use std::io::Write;
 
 use blastgate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, default_policy, load_policy};
-use blastgate::context::{Context, Timestamp, load_context, load_context_at};
+use blastgate::context::{Context, Staleness, Timestamp, load_context, load_context_at, staleness};
 
 use crate::args::{AssessArgs, AssessFormat};
 use crate::change_cmd::{Inputs, Naming, read_inputs};
@@ -132,7 +132,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             // states no instant, so it cannot be stale.
             let (context, stated) = load_context_at(path, now)?;
             let mut notes = Vec::new();
-            if stated && let Some(apart) = stale(context.now(), now, window_minutes) {
+            if stated && let Some(apart) = staleness(context.now(), now, window_minutes) {
                 notes.push(Diagnostic::new(
                     Level::Warning,
                     "stale-context",
@@ -183,7 +183,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 notes: vec![diagnostic],
                 deploy_until: Some(stated),
             };
-            match stale(stated, clock, window_minutes) {
+            match staleness(stated, clock, window_minutes) {
                 // Ahead by less than the skew allowed: not stale, but a
                 // freeze in force at the clock's instant that ends before
                 // the context's `now` would still go unseen (a red-team
@@ -198,7 +198,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                     Ok(from_clock(context, Diagnostic::new(Level::Note, "clock", note)))
                 }
                 None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None }),
-                Some(Apart::Behind) => {
+                Some(Staleness::Behind) => {
                     let note = format!(
                         "the context's `now`, {stated}, is more than the deploy window before the system clock: \
                          the change is assessed at that instant, so freezes, incidents and changes in flight in \
@@ -211,7 +211,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                         deploy_until: None,
                     })
                 }
-                Some(Apart::Ahead) => {
+                Some(Staleness::Ahead) => {
                     let note = format!(
                         "the context's `now`, {stated}, is ahead of the system clock ({clock}), which it cannot \
                          truly be: the change is assessed at the clock's instant, with the span checked for \
@@ -253,45 +253,6 @@ fn stretch_deploy(changeset: &mut blastgate::change::Changeset, until: Timestamp
         changeset.deploy_at = Some(until.to_string());
     }
 }
-
-/// Which way a stale context's `now` is from the instant of the deploy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Apart {
-    /// More than the deploy window before it.
-    Behind,
-    /// More than [`CLOCK_SKEW_SECONDS`] after it.
-    Ahead,
-}
-
-impl Apart {
-    fn words(self) -> &'static str {
-        match self {
-            Apart::Behind => "more than the deploy window before",
-            Apart::Ahead => "ahead of",
-        }
-    }
-}
-
-/// How far a context's `now` (`stated`) is from the instant a deploy
-/// happens (`at`), when that makes the context stale: more than the deploy
-/// window before it, or more than [`CLOCK_SKEW_SECONDS`] after it (a
-/// context from the future holds nothing a deploy now can trust, and
-/// checking from its `now` skips what is in force before it).
-fn stale(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<Apart> {
-    let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
-    if behind > i64::from(window_minutes).saturating_mul(60) {
-        Some(Apart::Behind)
-    } else if behind < -CLOCK_SKEW_SECONDS {
-        Some(Apart::Ahead)
-    } else {
-        None
-    }
-}
-
-/// How far ahead of the instant assessed a context may be dated before it
-/// is stale: the clocks of the machines that write and read it may differ
-/// by this much.
-const CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// The system clock, to the second.
 fn system_clock() -> Result<Timestamp, Failure> {

@@ -86,6 +86,50 @@ pub fn parse_context_at(name: &str, bytes: &[u8], now: Timestamp) -> Result<(Con
     blastgate_ingest::context::parse_at(name, bytes, Some(now))
 }
 
+/// How far a context's stated `now` is from the instant a deploy is
+/// assessed at, when that makes the context stale ([`staleness`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staleness {
+    /// More than the deploy window before it: incidents, error budgets
+    /// and changes in flight may be out of date.
+    Behind,
+    /// More than [`CLOCK_SKEW_SECONDS`] after it: a context from the
+    /// future holds nothing a deploy now can trust.
+    Ahead,
+}
+
+impl Staleness {
+    /// The words for a message: "more than the deploy window before", or
+    /// "ahead of".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Behind => "more than the deploy window before",
+            Self::Ahead => "ahead of",
+        }
+    }
+}
+
+/// How far ahead of the instant assessed a context may be dated before it
+/// is stale: the clocks of the machines that write and read it may differ
+/// by this much.
+pub const CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// Whether a context dated `stated` is stale for a deploy assessed `at`,
+/// with a deploy window of `window_minutes` (the policy's
+/// `deploy.window_minutes`): more than the window before it, or more than
+/// [`CLOCK_SKEW_SECONDS`] after it. The command line and
+/// [`crate::json_api`] warn `stale-context` then; an embedder should too.
+pub fn staleness(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<Staleness> {
+    let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
+    if behind > i64::from(window_minutes).saturating_mul(60) {
+        Some(Staleness::Behind)
+    } else if behind < -CLOCK_SKEW_SECONDS {
+        Some(Staleness::Ahead)
+    } else {
+        None
+    }
+}
+
 /// Checks a context as [`parse_context`] checks a document: version and
 /// kind, [`limits`], non-empty ids, finite error budgets of at most 1,
 /// windows (freezes, deploys in flight) that end after they start, freeze

@@ -46,7 +46,12 @@
 //! means it is absent. A `service_map` or `codeowners` with no rules, and
 //! an empty `plan_tag_keys` list, are refused as the command line refuses
 //! them: one that arrived empty would make a change look like it needs
-//! less review than it does. Errors name the request field (`graph[0]`,
+//! less review than it does. So is a `service_map` naming a node the
+//! graph lacks, unless `allow_unknown_services` is set (then a warning).
+//! With `now` beside a `context`, the context may leave its own `now` out
+//! (a freeze calendar), and one dated more than the deploy window before
+//! `now`, or ahead of it, gets a `stale-context` warning, as `blastgate
+//! assess --now` gives. Errors name the request field (`graph[0]`,
 //! `codeowners`), the key and its value.
 //!
 //! # The answer
@@ -93,7 +98,7 @@ use crate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, defaul
 use crate::change::{
     ChangeError, CodeOwners, PlanOptions, RepoMapping, ServiceMap, parse_changeset, parse_plan, read_input,
 };
-use crate::context::{Context, Timestamp, parse_context};
+use crate::context::{Context, Timestamp, parse_context, parse_context_at, staleness};
 use crate::graph::{BuildOptions, GraphError, GraphLoader};
 
 /// The largest request accepted, in bytes (a graph may be inline).
@@ -400,14 +405,23 @@ fn run(request: &str) -> Result<Assessment, Failure> {
         Some(t) => Some(Timestamp::parse(t).map_err(|e| Failure::Request(format!("`now`: {}", e.message())))?),
         None => None,
     };
+    // With `now` beside a context, the context's own `now` (when it states
+    // one: a freeze calendar may not) is compared with it after the policy
+    // gives the deploy window, for `stale-context` as on the command line
+    // (a parity audit: the JSON API never warned).
+    let mut stated_now = None;
     let context = match (&request.context, now) {
-        (Some(c), now) => {
+        (Some(c), Some(now)) => {
             let (name, bytes) = read(c, "context", Shape::Json)?;
-            let context = parse_context(&name, &bytes)?;
-            match now {
-                Some(now) => context.with_now(now),
-                None => context,
+            let (context, stated) = parse_context_at(&name, &bytes, now)?;
+            if stated {
+                stated_now = Some(context.now());
             }
+            context.with_now(now)
+        }
+        (Some(c), None) => {
+            let (name, bytes) = read(c, "context", Shape::Json)?;
+            parse_context(&name, &bytes)?
         }
         (None, Some(now)) => Context::new(now),
         (None, None) => {
@@ -448,13 +462,51 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     } else {
         crate::assess::digest_of(&mapping_inputs.iter().map(Vec::as_slice).collect::<Vec<_>>())
     };
+    let mut stale = None;
+    if let (Some(stated), Some(now)) = (stated_now, now)
+        && let Some(apart) = staleness(stated, now, policy.deploy.window_minutes)
+    {
+        stale = Some(Diagnostic::new(
+            Level::Warning,
+            "stale-context",
+            format!(
+                "the context describes {stated}, {} the instant assessed ({now}): its incidents, error budgets and \
+                 changes in flight may be out of date; refresh the context",
+                apart.words()
+            ),
+        ));
+    }
     let mut warnings = plan_warnings;
+    // A service map naming a node the graph lacks (a typo would send its
+    // paths nowhere) is refused, or with `allow_unknown_services` a
+    // warning, as on the command line (a parity audit: it was accepted in
+    // silence).
+    let unknown = mapping.unknown_services(&graph);
+    if let Some(first) = unknown.first() {
+        let line = mapping.service_map_line(first).map(|l| format!("line {l}: ")).unwrap_or_default();
+        if !request.allow_unknown_services {
+            let close = blastgate_change::resolve::close_ids(&graph, first);
+            let meant = if close.is_empty() {
+                String::new()
+            } else {
+                let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+                format!("did you mean {}? Or ", list.join(", "))
+            };
+            return Err(Failure::Request(format!(
+                "`service_map`: {line}the service map names `{first}`, which is not in the graph; help: {meant}fix \
+                 the id or set `allow_unknown_services`"
+            )));
+        }
+        warnings.extend(unknown.iter().map(|u| format!("`service_map`: `{u}` is not in the graph")));
+    }
     warnings.extend(mapping.warnings());
     let engine = Engine::new(graph, policy)?;
     let options =
         AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
-    assessment.add_diagnostics(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w)));
+    assessment.add_diagnostics(
+        stale.into_iter().chain(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w))),
+    );
     Ok(assessment)
 }
 

@@ -356,3 +356,66 @@ fn mappings_without_rules_are_failures() {
     request["codeowners"] = json!({"content": "* @team-x\n"});
     assert_eq!(answer(&request)["type"], "success");
 }
+
+/// A service map naming a node the graph lacks is a failure, as on the
+/// command line, or with `allow_unknown_services` a warning (a parity
+/// audit: it was accepted in silence).
+#[test]
+fn a_service_map_naming_an_unknown_node_is_refused() {
+    let mut request = json!({
+        "graph": [{"content": "web payments\n"}],
+        "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x",
+                   "files": [{"path": "pay/main.go", "added": 3}]},
+        "now": "2026-11-27T10:00:00Z",
+        "service_map": {"content": "pay/** paymnts\n"}
+    });
+    let a = answer(&request);
+    assert_eq!(a["type"], "failure", "{a}");
+    let message = a["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("`paymnts`") && message.contains("line 1") && message.contains("`payments`"), "{message}");
+    request["allow_unknown_services"] = json!(true);
+    let a = answer(&request);
+    assert_eq!(a["type"], "success", "{a}");
+    let warned = a["assessment"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["message"].as_str().is_some_and(|m| m.contains("`paymnts` is not in the graph")));
+    assert!(warned, "{a}");
+}
+
+/// A context dated long before the request's `now` warns `stale-context`,
+/// as the command line's `--now` does; a freeze calendar that states no
+/// `now` is dated by the request's (a parity audit: the JSON API never
+/// warned, and refused the calendar).
+#[test]
+fn a_stale_context_warns_and_a_calendar_takes_the_requests_now() {
+    let base = |context: Value| {
+        json!({
+            "graph": [{"content": "web api\n"}],
+            "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x", "services": ["api"]},
+            "context": context,
+            "now": "2026-11-27T10:00:00Z"
+        })
+    };
+    let codes = |a: &Value| -> Vec<String> {
+        a["assessment"]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let old = json!({"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-20T10:00:00Z"});
+    let a = answer(&base(old));
+    assert_eq!(a["type"], "success", "{a}");
+    assert!(codes(&a).contains(&"stale-context".to_owned()), "{a}");
+    let fresh = json!({"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-11-27T09:58:00Z"});
+    assert!(!codes(&answer(&base(fresh))).contains(&"stale-context".to_owned()));
+    let calendar = json!({"apiVersion": "blastgate.dev/v1", "kind": "Context",
+        "freezes": [{"name": "year-end", "start": "2026-11-27T00:00:00Z", "end": "2026-11-28T00:00:00Z"}]});
+    let a = answer(&base(calendar));
+    assert_eq!(a["type"], "success", "{a}");
+    assert!(!codes(&a).contains(&"stale-context".to_owned()), "{a}");
+    assert!(a["assessment"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == "freeze"), "{a}");
+}
