@@ -786,9 +786,22 @@ fn summary(
         Band::from_index(lband).as_str(),
         Band::from_index(iband).as_str()
     );
-    let raising: Vec<&str> = fired.iter().filter(|r| r.min_depth > matrix).map(|r| r.id.as_str()).collect();
+    // The rules that set the depth first; rules above the matrix but below
+    // the depth after them, with their own depth, so that a reader does
+    // not take a `senior` rule for the reason a change blocks.
+    let raising: Vec<&str> =
+        fired.iter().filter(|r| r.min_depth > matrix && r.min_depth >= depth).map(|r| r.id.as_str()).collect();
+    let also: Vec<String> = fired
+        .iter()
+        .filter(|r| r.min_depth > matrix && r.min_depth < depth)
+        .map(|r| format!("{} ({})", r.id, r.min_depth))
+        .collect();
     if !raising.is_empty() {
         why.push_str(&format!("; raised by {}", raising.join(", ")));
+    }
+    if !also.is_empty() {
+        let lead = if raising.is_empty() { "raised by" } else { "below that," };
+        why.push_str(&format!("; {lead} {}", also.join(", ")));
     }
     if errors > 0 {
         why.push_str(&format!("; {errors} error(s) escalated it (fail closed)"));
