@@ -133,16 +133,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             let (context, stated) = load_context_at(path, now)?;
             let mut notes = Vec::new();
             if stated && let Some(apart) = staleness(context.now(), now, window_minutes) {
-                notes.push(Diagnostic::new(
-                    Level::Warning,
-                    "stale-context",
-                    format!(
-                        "the context describes {}, {} the instant assessed ({now}): its incidents, error \
-                         budgets and changes in flight may be out of date; refresh the context",
-                        context.now(),
-                        apart.words()
-                    ),
-                ));
+                notes.push(Diagnostic::new(Level::Warning, "stale-context", apart.message(context.now(), now)));
             }
             Ok(Assessed { context: context.with_now(now), notes, deploy_until: None })
         }

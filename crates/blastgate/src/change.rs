@@ -352,6 +352,14 @@ pub fn load_plan_with(path: &Path, options: &PlanOptions) -> Result<PlanSummary,
     parse_plan(&blastgate_ingest::input_name(path), &bytes, options)
 }
 
+/// "did you mean `a`, `b`?" for `id`, which `graph` lacks, when graph
+/// ids are close to it ([`blastgate_change::resolve::close_ids`]).
+pub(crate) fn did_you_mean(graph: &FrozenGraph, id: &str) -> Option<String> {
+    let close = blastgate_change::resolve::close_ids(graph, id);
+    let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
+    (!list.is_empty()).then(|| format!("did you mean {}?", list.join(", ")))
+}
+
 /// The error for a service map or CODEOWNERS file with no rules, which the
 /// command line and [`crate::json_api`] refuse: one that arrived empty (an
 /// empty download, a `git show` of a missing file) would make changes look
@@ -405,13 +413,9 @@ pub fn plan_mapping(
             return Err(ChangeError::invalid(FILE, "address", address.as_str(), "an empty address maps nothing"));
         }
         if graph.index_of(node).is_none() {
-            let close = blastgate_change::resolve::close_ids(graph, node);
-            let help = if close.is_empty() {
-                "map the address to a node id of the graph (`blastgate graph check` lists them)".to_owned()
-            } else {
-                let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
-                format!("did you mean {}?", list.join(", "))
-            };
+            let help = did_you_mean(graph, node).unwrap_or_else(|| {
+                "map the address to a node id of the graph (`blastgate graph check` lists them)".into()
+            });
             return Err(ChangeError::invalid(FILE, address.as_str(), node.as_str(), "the graph has no such node")
                 .with_help(help));
         }

@@ -107,6 +107,16 @@ impl Staleness {
             Self::Ahead => "ahead of",
         }
     }
+
+    /// The `stale-context` warning's message for a context dated `stated`
+    /// and assessed `at`.
+    pub fn message(self, stated: Timestamp, at: Timestamp) -> String {
+        format!(
+            "the context describes {stated}, {} the instant assessed ({at}): its incidents, error budgets and \
+             changes in flight may be out of date; refresh the context",
+            self.words()
+        )
+    }
 }
 
 /// How far ahead of the instant assessed a context may be dated before it

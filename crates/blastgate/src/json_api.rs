@@ -466,15 +466,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     if let (Some(stated), Some(now)) = (stated_now, now)
         && let Some(apart) = staleness(stated, now, policy.deploy.window_minutes)
     {
-        stale = Some(Diagnostic::new(
-            Level::Warning,
-            "stale-context",
-            format!(
-                "the context describes {stated}, {} the instant assessed ({now}): its incidents, error budgets and \
-                 changes in flight may be out of date; refresh the context",
-                apart.words()
-            ),
-        ));
+        stale = Some(Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, now)));
     }
     let mut warnings = plan_warnings;
     // A service map naming a node the graph lacks (a typo would send its
@@ -485,13 +477,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     if let Some(first) = unknown.first() {
         let line = mapping.service_map_line(first).map(|l| format!("line {l}: ")).unwrap_or_default();
         if !request.allow_unknown_services {
-            let close = blastgate_change::resolve::close_ids(&graph, first);
-            let meant = if close.is_empty() {
-                String::new()
-            } else {
-                let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
-                format!("did you mean {}? Or ", list.join(", "))
-            };
+            let meant = crate::change::did_you_mean(&graph, first).map(|m| format!("{m} Or ")).unwrap_or_default();
             return Err(Failure::Request(format!(
                 "`service_map`: {line}the service map names `{first}`, which is not in the graph; help: {meant}fix \
                  the id or set `allow_unknown_services`"
