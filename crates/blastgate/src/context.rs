@@ -99,9 +99,9 @@ pub enum Staleness {
 }
 
 impl Staleness {
-    /// The words for a message: "more than the deploy window before", or
-    /// "ahead of".
-    pub fn words(self) -> &'static str {
+    /// The words for [`Staleness::message`]: "more than the deploy window
+    /// before", or "ahead of".
+    fn words(self) -> &'static str {
         match self {
             Self::Behind => "more than the deploy window before",
             Self::Ahead => "ahead of",

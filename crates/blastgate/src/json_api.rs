@@ -462,12 +462,10 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     } else {
         crate::assess::digest_of(&mapping_inputs.iter().map(Vec::as_slice).collect::<Vec<_>>())
     };
-    let mut stale = None;
-    if let (Some(stated), Some(now)) = (stated_now, now)
-        && let Some(apart) = staleness(stated, now, policy.deploy.window_minutes)
-    {
-        stale = Some(Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, now)));
-    }
+    let stale = stated_now.zip(now).and_then(|(stated, now)| {
+        let apart = staleness(stated, now, policy.deploy.window_minutes)?;
+        Some(Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, now)))
+    });
     let mut warnings = plan_warnings;
     // A service map naming a node the graph lacks (a typo would send its
     // paths nowhere) is refused, or with `allow_unknown_services` a
