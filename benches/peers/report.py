@@ -55,6 +55,11 @@ line("median single reach query", "reach_median_s")
 line(f"{b['queries']} most-probable-path queries", "mpp_total_s", "mpp_total_parallel_s")
 line("median single most-probable-path query", "mpp_median_s")
 print()
+if "reach_total_parallel_warm_s" in b:
+    print(f"blastgate's {b['queries']} reverse-reach queries: 1 thread = one search each; 2 threads = the batch API "
+          f"(`reach_count_batch`), laying the graph out by strongly connected component for sweeps as it goes "
+          f"({ms(b['reach_layout_s'])} of it); the same batch once the graph is laid out "
+          f"{ms(b['reach_total_parallel_warm_s'])}; one search each on 2 threads {ms(b['reach_total_parallel_searches_s'])}")
 print(f"blastgate: median of {len(runs)} runs; load = read {ms(b['read_s'])} + parse {ms(b['parse_s'])} + "
       f"build {ms(b['build_s'])} + freeze {ms(b['freeze_s'])}")
 print("peak RSS: " + ", ".join(f"{r['tool']} {r['peak_rss_kib'] / 1024:.0f} MiB" for r in [b] + cols))

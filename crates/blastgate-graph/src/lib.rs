@@ -35,6 +35,6 @@ pub use model::{
 };
 pub use radius::{
     Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, ScratchPool, TierWeights, radius,
-    radius_batch, radius_with, reach_count_with,
+    radius_batch, radius_with, reach_count_batch, reach_count_with,
 };
 pub use scc::{Components, strongly_connected_components};

@@ -46,9 +46,10 @@ const UNVISITED: u32 = u32::MAX;
 /// `O(V + E)` time, `O(V)` memory, no recursion.
 pub fn strongly_connected_components(offsets: &[u32], targets: &[u32]) -> Components {
     let n = offsets.len().saturating_sub(1);
+    // Discovery numbers, low links and components; a visited node is on
+    // Tarjan's stack exactly while it has no component yet.
     let mut order = vec![UNVISITED; n];
     let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
     let mut component = vec![UNVISITED; n];
     let mut stack: Vec<u32> = Vec::new();
     // Call frames: (node, next edge position).
@@ -56,44 +57,55 @@ pub fn strongly_connected_components(offsets: &[u32], targets: &[u32]) -> Compon
     let mut counter = 0u32;
     let mut count = 0u32;
     let get = |v: &[u32], i: u32| v.get(i as usize).copied().unwrap_or(0);
+    let set = |v: &mut [u32], i: u32, x: u32| {
+        if let Some(slot) = v.get_mut(i as usize) {
+            *slot = x;
+        }
+    };
+    let mut enter = |v: u32, order: &mut [u32], low: &mut [u32], stack: &mut Vec<u32>, frames: &mut Vec<(u32, u32)>| {
+        set(order, v, counter);
+        set(low, v, counter);
+        counter += 1;
+        stack.push(v);
+        frames.push((v, get(offsets, v)));
+    };
 
     for root in 0..n as u32 {
         if get(&order, root) != UNVISITED {
             continue;
         }
-        visit(root, &mut order, &mut low, &mut on_stack, &mut stack, &mut frames, &mut counter, offsets);
-        while let Some(&(v, pos)) = frames.last() {
+        enter(root, &mut order, &mut low, &mut stack, &mut frames);
+        'frames: while let Some(&(v, mut pos)) = frames.last() {
+            // Scan the node's remaining edges in one loop, its low link in
+            // a register, until an unvisited target is found (descend) or
+            // the row ends (return).
             let end = get(offsets, v + 1);
-            if pos < end {
-                if let Some(frame) = frames.last_mut() {
-                    frame.1 += 1;
-                }
+            let mut lv = get(&low, v);
+            while pos < end {
                 let w = get(targets, pos);
-                if get(&order, w) == UNVISITED {
-                    visit(w, &mut order, &mut low, &mut on_stack, &mut stack, &mut frames, &mut counter, offsets);
-                } else if on_stack.get(w as usize).copied().unwrap_or(false) {
-                    let lw = get(&order, w);
-                    if let Some(lv) = low.get_mut(v as usize) {
-                        *lv = (*lv).min(lw);
+                pos += 1;
+                let ow = get(&order, w);
+                if ow == UNVISITED {
+                    if let Some(frame) = frames.last_mut() {
+                        frame.1 = pos;
                     }
+                    set(&mut low, v, lv);
+                    enter(w, &mut order, &mut low, &mut stack, &mut frames);
+                    continue 'frames;
                 }
-                continue;
+                if get(&component, w) == UNVISITED {
+                    lv = lv.min(ow);
+                }
             }
+            set(&mut low, v, lv);
             frames.pop();
-            let lv = get(&low, v);
-            if let Some(&(parent, _)) = frames.last()
-                && let Some(lp) = low.get_mut(parent as usize)
-            {
-                *lp = (*lp).min(lv);
+            if let Some(&(parent, _)) = frames.last() {
+                let lp = get(&low, parent);
+                set(&mut low, parent, lp.min(lv));
             }
             if lv == get(&order, v) {
                 while let Some(w) = stack.pop() {
-                    if let Some(s) = on_stack.get_mut(w as usize) {
-                        *s = false;
-                    }
-                    if let Some(c) = component.get_mut(w as usize) {
-                        *c = count;
-                    }
+                    set(&mut component, w, count);
                     if w == v {
                         break;
                     }
@@ -103,31 +115,6 @@ pub fn strongly_connected_components(offsets: &[u32], targets: &[u32]) -> Compon
         }
     }
     Components { component, count }
-}
-
-#[expect(clippy::too_many_arguments, reason = "the explicit-stack state of one Tarjan step")]
-fn visit(
-    v: u32,
-    order: &mut [u32],
-    low: &mut [u32],
-    on_stack: &mut [bool],
-    stack: &mut Vec<u32>,
-    frames: &mut Vec<(u32, u32)>,
-    counter: &mut u32,
-    offsets: &[u32],
-) {
-    if let Some(o) = order.get_mut(v as usize) {
-        *o = *counter;
-    }
-    if let Some(l) = low.get_mut(v as usize) {
-        *l = *counter;
-    }
-    *counter += 1;
-    if let Some(s) = on_stack.get_mut(v as usize) {
-        *s = true;
-    }
-    stack.push(v);
-    frames.push((v, offsets.get(v as usize).copied().unwrap_or(0)));
 }
 
 #[cfg(test)]
@@ -170,5 +157,54 @@ mod tests {
             .join()
             .unwrap();
         assert_eq!(c.count(), 1);
+    }
+
+    /// Against the definition on random graphs: two nodes share a
+    /// component iff each reaches the other (plain BFS), and a node's
+    /// component never comes before one of its dependencies'.
+    #[test]
+    fn equals_mutual_reachability_on_random_graphs() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(bound)) as u32
+        };
+        for round in 0..300 {
+            let n = 1 + next(40);
+            let m = next(3 * n + 1);
+            let edges: Vec<(u32, u32)> = (0..m).map(|_| (next(n), next(n))).collect();
+            let (o, t) = csr(n as usize, &edges);
+            let c = strongly_connected_components(&o, &t);
+            let reach = |from: u32| {
+                let mut seen = vec![false; n as usize];
+                let mut queue = vec![from];
+                seen[from as usize] = true;
+                while let Some(v) = queue.pop() {
+                    for &w in &t[o[v as usize] as usize..o[v as usize + 1] as usize] {
+                        if !seen[w as usize] {
+                            seen[w as usize] = true;
+                            queue.push(w);
+                        }
+                    }
+                }
+                seen
+            };
+            let reaches: Vec<Vec<bool>> = (0..n).map(reach).collect();
+            for a in 0..n {
+                for b in 0..n {
+                    let mutual = reaches[a as usize][b as usize] && reaches[b as usize][a as usize];
+                    assert_eq!(c.of(a) == c.of(b), mutual, "round {round}: {a} and {b}");
+                }
+            }
+            for &(a, b) in &edges {
+                assert!(c.of(b) <= c.of(a), "round {round}: {a} depends on {b}");
+            }
+            let mut numbers: Vec<u32> = (0..n).filter_map(|v| c.of(v)).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            assert_eq!(numbers, (0..c.count()).collect::<Vec<_>>(), "round {round}: numbered densely");
+        }
     }
 }

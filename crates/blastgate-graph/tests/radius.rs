@@ -15,7 +15,7 @@ use std::path::Path;
 use blastgate_graph::{
     BlastRadius, BuildOptions, EdgeSpec, FrozenGraph, GraphBuilder, GraphFragment, NodeKind, NodeSpec, Origin,
     Probability, RadiusConfig, RadiusScratch, Strength, Tier, TierWeights, Traffic, radius, radius_batch, radius_with,
-    reach_count_with,
+    reach_count_batch, reach_count_with,
 };
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/graphs");
@@ -495,6 +495,13 @@ fn million_node_chain_on_a_small_stack() {
             assert_eq!((path.len(), path[0], path[path.len() - 1]), (N as usize, tail, head));
             let mut scratch = RadiusScratch::for_graph(&graph);
             assert_eq!(reach_count_with(&mut scratch, &graph, &[tail]), N as usize - 1);
+            // A batch heavy enough to be swept over the condensation
+            // (whose strongly connected components are found without
+            // recursion too).
+            let sets: Vec<Vec<u32>> =
+                (0..20).map(|i| vec![graph.index_of(&format!("n{}", N - 1 - i)).unwrap()]).collect();
+            let expected: Vec<usize> = (0..20).map(|i| (N - 1 - i) as usize).collect();
+            assert_eq!(reach_count_batch(&graph, &sets), expected);
         })
         .unwrap()
         .join()

@@ -20,25 +20,11 @@
 
 pub use blastgate_graph::{
     Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch,
-    radius_with, reach_count_with,
+    radius_with, reach_count_batch, reach_count_with,
 };
 
 use blastgate_graph::FrozenGraph;
 use rayon::prelude::*;
-
-/// The affected count of each changeset (no depth limit, no probability
-/// floor), computed in parallel, in the order given: the cheap path for
-/// large batches that need only sizes.
-///
-/// # Complexity
-/// One BFS per changeset over the nodes that reach it, spread over rayon's
-/// threads; no allocation per changeset beyond one scratch per worker.
-pub fn reach_count_batch<C: AsRef<[u32]> + Sync>(graph: &FrozenGraph, changesets: &[C]) -> Vec<usize> {
-    changesets
-        .par_iter()
-        .map_init(|| RadiusScratch::new(graph.node_count()), |s, c| reach_count_with(s, graph, c.as_ref()))
-        .collect()
-}
 
 /// Changesets in flight per thread in [`radius_batch_streamed`]: enough to
 /// keep the threads busy across the heavy tail of radius sizes, few enough

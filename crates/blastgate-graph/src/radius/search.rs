@@ -279,6 +279,14 @@ impl RadiusScratch {
     /// The number of nodes that can reach one of `changed`, not counting
     /// `changed` itself (ids out of range are ignored).
     pub(super) fn reach_count(&mut self, graph: &FrozenGraph, changed: &[u32]) -> usize {
+        self.begin_count(graph, changed);
+        self.bfs(graph, Record::Nothing, None);
+        self.queue.len() - self.sources
+    }
+
+    /// Starts a reach count: the changed nodes in range, each once, queued
+    /// as the sources.
+    fn begin_count(&mut self, graph: &FrozenGraph, changed: &[u32]) {
         let n = graph.node_count();
         self.begin(n);
         for &c in changed {
@@ -287,8 +295,27 @@ impl RadiusScratch {
             }
         }
         self.sources = self.queue.len();
-        self.bfs(graph, Record::Nothing, None);
-        self.queue.len() - self.sources
+    }
+
+    /// [`RadiusScratch::reach_count`], or `None` once the search has
+    /// reached more than `bound` nodes besides the changed ones: top-down
+    /// levels only, so a search that stops early costs at most about
+    /// `bound` nodes' rows.
+    pub(crate) fn reach_count_bounded(&mut self, graph: &FrozenGraph, changed: &[u32], bound: usize) -> Option<usize> {
+        self.begin_count(graph, changed);
+        let limit = self.sources.saturating_add(bound);
+        if self.queue.len() > limit {
+            return None;
+        }
+        let mut head = 0;
+        while head < self.queue.len() {
+            let end = self.queue.len();
+            if !self.expand_counting(graph, head, end, limit) {
+                return None;
+            }
+            head = end;
+        }
+        Some(self.queue.len() - self.sources)
     }
 
     /// Multi-source BFS over reverse edges from the nodes already in the
@@ -355,23 +382,7 @@ impl RadiusScratch {
         const PREFETCH: usize = 8;
         let csr = graph.csr();
         if record == Record::Nothing {
-            // The reach count: only the bits and the queue.
-            let Self { queue, visited, .. } = self;
-            for i in head..end {
-                if let Some(&w) = queue.get(i + PREFETCH).filter(|_| i + PREFETCH < end) {
-                    csr.prefetch_dependents(w, true);
-                }
-                let Some(&u) = queue.get(i) else { break };
-                for &v in csr.dependents_of(u) {
-                    let bit = 1u64 << (v % 64);
-                    if let Some(word) = visited.get_mut(v as usize / 64)
-                        && *word & bit == 0
-                    {
-                        *word |= bit;
-                        queue.push(v);
-                    }
-                }
-            }
+            self.expand_counting(graph, head, end, usize::MAX);
             return;
         }
         let parents = record == Record::Parents;
@@ -397,6 +408,34 @@ impl RadiusScratch {
         if parents {
             clear_bits(&mut self.frontier, self.queue.get(end..).unwrap_or_default());
         }
+    }
+
+    /// The reach count's top-down step: expands `queue[head..end]` keeping
+    /// only the bits and the queue; false (the step left unfinished) once
+    /// the queue holds more than `limit` nodes.
+    fn expand_counting(&mut self, graph: &FrozenGraph, head: usize, end: usize, limit: usize) -> bool {
+        const PREFETCH: usize = 8;
+        let csr = graph.csr();
+        let Self { queue, visited, .. } = self;
+        for i in head..end {
+            if let Some(&w) = queue.get(i + PREFETCH).filter(|_| i + PREFETCH < end) {
+                csr.prefetch_dependents(w, true);
+            }
+            let Some(&u) = queue.get(i) else { break };
+            for &v in csr.dependents_of(u) {
+                let bit = 1u64 << (v % 64);
+                if let Some(word) = visited.get_mut(v as usize / 64)
+                    && *word & bit == 0
+                {
+                    *word |= bit;
+                    queue.push(v);
+                }
+            }
+            if queue.len() > limit {
+                return false;
+            }
+        }
+        true
     }
 
     /// Finds the level after `queue[head..end]` by scanning every unreached
