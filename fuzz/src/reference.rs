@@ -8,12 +8,13 @@
 //! `a` depends on `b` with probability `p / 255` (self-loops and repeated
 //! pairs skipped). The reference: plain BFS for distances, Bellman-Ford with
 //! max-product for probabilities; every path must be a real path whose
-//! product is the reported probability.
+//! product is the reported probability. Batches of reach counts must give
+//! the reference's reach sizes.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use blastgate::graph::GraphLoader;
-use blastgate::radius::{RadiusConfig, radius};
+use blastgate::radius::{RadiusConfig, radius, reach_count_batch};
 
 pub fn check(data: &[u8]) {
     let (Some(&b0), Some(&b1)) = (data.first(), data.get(1)) else { return };
@@ -75,6 +76,22 @@ pub fn check(data: &[u8]) {
         }
         assert!((product - p).abs() <= 1e-12 * p.max(1e-300), "path product of {id}: {product} vs {p}");
     }
+
+    // Batches of reach counts: the changeset, then every node alone, twice
+    // over (enough heavy changesets to be swept 64 at a time over the
+    // graph's layout by component), then the same batch again on the
+    // layout made: each count the reference's reach size.
+    let mut sets: Vec<Vec<u32>> = vec![changed_idx.clone()];
+    let mut want: Vec<usize> = vec![blast.affected_count()];
+    for _ in 0..2 {
+        for i in 0..n {
+            let (d, _) = naive(n, &BTreeSet::from([i]), &edges, weight);
+            sets.push(vec![index(i)]);
+            want.push(d.iter().filter(|x| x.is_some()).count() - 1);
+        }
+    }
+    assert_eq!(reach_count_batch(&graph, &sets), want, "batch reach counts");
+    assert_eq!(reach_count_batch(&graph, &sets), want, "batch reach counts, graph laid out");
 }
 
 /// The naive reference over `n` nodes: hop distances by plain BFS from the
