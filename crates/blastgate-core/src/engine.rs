@@ -1434,7 +1434,11 @@ impl<'c> Facts<'c> {
             names.extend(ours);
             names.sort_unstable();
             names.truncate(MAX_NAMED);
-            if total > 0 {
+            // What the change deploys that no graph node places may run
+            // anywhere, this change's radius included: its reach is
+            // unknown, not empty, as for a freeze (an in-flight audit: code
+            // moved to a path no service owns avoided every collision).
+            if total > 0 || !unplaced.is_empty() {
                 collisions.push((other, Shared { names, total }));
             }
         }
@@ -1442,6 +1446,18 @@ impl<'c> Facts<'c> {
         // window (two deploy feeds numbering alike), and their order in
         // the file must not show either (found by a determinism audit).
         collisions.sort_by(|(a, sa), (b, sb)| (&a.id, a.start, a.end, sa).cmp(&(&b.id, b.start, b.end, sb)));
+        // An entry repeated exactly (id, window and services: one deploy
+        // that two feeds export) is one change, counted once (an in-flight
+        // audit: three copies raised the likelihood and the depth).
+        fn service_set(o: &crate::context::InFlight) -> Vec<&str> {
+            let mut s: Vec<&str> = o.services.iter().map(String::as_str).collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        }
+        collisions.dedup_by(|(a, _), (b, _)| {
+            (&a.id, a.start, a.end) == (&b.id, b.start, b.end) && service_set(a) == service_set(b)
+        });
         if !unknown_in_flight.is_empty() {
             unknown_in_flight.sort_unstable();
             unknown_in_flight.dedup();

@@ -206,18 +206,27 @@ pub(crate) fn explore(
     let reachable = |end: &crate::context::Timestamp| *end < crate::context::Timestamp::LATEST;
     let freeze_end =
         waits.freeze_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
+    // Deploying at `end`, or at the changeset's own later `deploy_at` (the
+    // command line moves it to a context dated ahead of the clock, so that
+    // the span checked reaches that far): waiting never drops a span the
+    // base decision checked (an in-flight audit: the advice promised auto
+    // and the same command run after the wait blocked).
+    let deploy_at = |end: crate::context::Timestamp| {
+        let stated = changeset.deploy_at.as_deref().and_then(|t| crate::context::Timestamp::parse(t).ok());
+        stated.filter(|&t| t > end).unwrap_or(end).to_string()
+    };
     if let Some(end) = freeze_end {
         // Assessed as it would be then: at the freeze's end, deploying
         // then (the gate answers for now, so waiting means asking again).
         let mut c = changeset.clone();
-        c.deploy_at = Some(end.to_string());
+        c.deploy_at = Some(deploy_at(end));
         let then = context.clone().with_now(end);
         try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end}), assessed again then"), &c, &then);
     }
     let collision_end = waits.in_flight_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
     if let Some(end) = collision_end {
         let mut c = changeset.clone();
-        c.deploy_at = Some(end.to_string());
+        c.deploy_at = Some(deploy_at(end));
         let then = context.clone().with_now(end);
         try_one(
             "wait-for-in-flight",
@@ -255,8 +264,14 @@ pub(crate) fn explore(
             }
             let part = engine.vet_evidence(std::borrow::Cow::Owned(part), &mut Vec::new());
             let d = engine.decide(&part, context, options, None, false, Vec::new());
-            let minutes = super::plan::rollout_minutes(engine, d.depth, &d.fired, !d.facts.unplaced.is_empty());
-            at = at.saturating_add_seconds(i64::from(minutes).saturating_mul(60));
+            // The next part deploys once this one may still be deploying
+            // or rolling out: the end of its deploy window (the policy's
+            // window, or its rollout when longer). Its bake time alone is
+            // zero for an all-at-once rollout, which decided every part at
+            // one instant, as if deployed together (an in-flight audit: a
+            // part that met a change in flight five minutes on was promised
+            // auto).
+            at = at.max(d.facts.window_end);
             decided.push((d.depth, d.likelihood));
         }
         for ((service, _), (part_depth, likelihood)) in parts.iter().zip(decided) {

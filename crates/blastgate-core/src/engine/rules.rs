@@ -163,8 +163,8 @@ fn check(
             (!names.is_empty()).then(|| {
                 let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
                     (false, true) => name_list(&services),
-                    (true, _) => unplaced_note(facts),
-                    (false, false) => format!("{} and {}", name_list(&services), unplaced_note(facts)),
+                    (true, _) => unplaced_note(facts, UNPLACED_FROZEN),
+                    (false, false) => format!("{} and {}", name_list(&services), unplaced_note(facts, UNPLACED_FROZEN)),
                 };
                 (
                     format!(
@@ -304,16 +304,30 @@ fn check(
                 .iter()
                 .map(|(other, shared)| {
                     services.extend(shared.names.iter().cloned());
-                    let names = super::name_list_of(&shared.names, shared.total);
+                    let names = if shared.total == 0 {
+                        "no node the graph shows".to_owned()
+                    } else {
+                        super::name_list_of(&shared.names, shared.total)
+                    };
                     format!("`{}` ({} to {}; shares {names})", blastgate_graph::shorten(&other.id), other.start, other.end)
                 })
                 .collect();
             services.sort_unstable();
             services.dedup();
+            // A change whose reach the graph cannot tell collides with
+            // every change in flight (see `Facts::gather`): say why.
+            let unknown = if facts.unplaced.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {}",
+                    unplaced_note(facts, "whose reach may meet theirs: map it to its node to let the graph decide")
+                )
+            };
             (!described.is_empty()).then(|| {
                 (
                     format!(
-                        "collides with {} in the deploy window {} to {}",
+                        "collides with {} in the deploy window {} to {}{unknown}",
                         name_list(&described),
                         facts.checked_from,
                         facts.window_end
@@ -381,17 +395,17 @@ fn check(
     }
 }
 
-/// What a freeze covers because the graph cannot place it.
-fn unplaced_note(facts: &Facts<'_>) -> String {
+/// What a freeze or a change in flight meets because the graph cannot
+/// place it; `tail` says where it may run and what to do.
+fn unplaced_note(facts: &Facts<'_>, tail: &str) -> String {
     let n = facts.unplaced.len();
     let shown: Vec<&str> = facts.unplaced.iter().take(5).map(String::as_str).collect();
     let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
-    format!(
-        "what the change deploys that no graph node places ({}{more}), which may run in frozen services: map it \
-         to its node to let the freeze's scope decide",
-        shown.join(", ")
-    )
+    format!("what the change deploys that no graph node places ({}{more}), {tail}", shown.join(", "))
 }
+
+/// [`unplaced_note`]'s tail for a freeze.
+const UNPLACED_FROZEN: &str = "which may run in frozen services: map it to its node to let the freeze's scope decide";
 
 fn exception_note(facts: &Facts<'_>) -> String {
     if facts.exceptions.is_empty() {
