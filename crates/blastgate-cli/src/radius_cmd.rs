@@ -93,12 +93,8 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         // then answered a chunk at a time: memory holds the batch's text
         // and one chunk, not every line's changeset (an environment audit:
         // 20 MB of empty lines took 869 MB).
-        let lines = || {
-            text.lines().enumerate().map(|(n, line)| {
-                let ids: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-                resolve(&graph, &ids, &format!("{}: line {}", batch.display(), n + 1))
-            })
-        };
+        let place = |n: usize| format!("{}: line {}", batch.display(), n + 1);
+        let lines = || text.lines().enumerate().map(|(n, line)| batch_line(&graph, line, &place(n)));
         for changed in lines() {
             changed?;
         }
@@ -110,11 +106,15 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         };
         let bounded = args.max_depth.is_some() || args.min_probability.is_some();
         let mut pending = lines();
+        // The number of lines answered before this chunk.
+        let mut before = 0usize;
         loop {
             let changesets = pending.by_ref().take(BATCH_CHUNK).collect::<Result<Vec<Vec<u32>>, Failure>>()?;
             if changesets.is_empty() {
                 break;
             }
+            let first = before;
+            before += changesets.len();
             if args.summary && !bounded {
                 // The plain count: one bit a node, no distances.
                 let counts = reach_count_batch(&graph, &changesets);
@@ -130,13 +130,22 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
             } else {
                 // Streamed: memory holds a few results per thread, not the
                 // whole batch's (a radius can hold most of the graph).
+                // A line whose answer passes a listing limit stops the
+                // batch there (exit 3), after the lines before it: the
+                // error names its line (a batch audit: it named none).
                 let line = |blast: &BlastRadius| -> Result<String, Failure> {
-                    listable(&graph, blast)?;
+                    listable(&graph, blast, BATCH_HELP)?;
                     let report = Report::new(&graph, blast, true, BoundsOut::of(args, &graph, blast));
                     serde_json::to_string(&report).map_err(|e| Failure::Internal(e.to_string()))
                 };
+                let mut at = first;
                 radius_batch_streamed(&graph, &changesets, &config, line, |text| {
-                    writeln!(out, "{}", text?).map_err(Failure::from)
+                    let text = text.map_err(|e| match e {
+                        Failure::Limit(m) => Failure::Limit(format!("{}: {m}", place(at))),
+                        e => e,
+                    })?;
+                    at += 1;
+                    writeln!(out, "{text}").map_err(Failure::from)
                 })?;
             }
         }
@@ -150,7 +159,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     let blast = radius(&graph, &changed, &config);
     match args.format {
         RadiusFormat::Json => {
-            listable(&graph, &blast)?;
+            listable(&graph, &blast, "help: use --format human, or --max-depth")?;
             // For the record, as an assessment carries them: which engine
             // computed the radius on which graph.
             let report = Single {
@@ -238,6 +247,39 @@ fn config(args: &RadiusArgs) -> Result<RadiusConfig, Failure> {
 
 /// Resolves ids to dense ids; an unknown id is a usage error that suggests
 /// close matches.
+/// A `--batch` line's changed nodes. Ids are separated by ASCII spaces and
+/// tabs only: a graph id may hold other whitespace (U+00A0 inside `pay
+/// ments`), and splitting there answered another changeset (a batch
+/// audit). A carriage return inside a line is refused: a file with
+/// carriage returns alone for line ends read as one line. Repeated ids add
+/// nothing, so past twice the graph's nodes they are dropped: a line's
+/// memory is bounded by the graph as well as by its text (a batch audit: a
+/// 40 MB line took 1 GB, a string per id).
+fn batch_line(graph: &FrozenGraph, line: &str, place: &str) -> Result<Vec<u32>, Failure> {
+    if line.contains('\r') {
+        return Err(Failure::Usage(format!(
+            "{place}: a carriage return inside the line; lines end with a line feed (`\\n` or `\\r\\n`), and a \
+             file whose lines end with a carriage return alone reads as one line. Convert its line ends"
+        )));
+    }
+    let keep = graph.node_count().saturating_mul(2).max(1024);
+    let mut out = Vec::new();
+    for id in line.split([' ', '\t']).filter(|id| !id.is_empty()) {
+        match graph.index_of(id) {
+            Some(i) => out.push(i),
+            None => return Err(Failure::Usage(unknown_service(graph, id, place))),
+        }
+        if out.len() > keep {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+    Ok(out)
+}
+
+/// What a listing limit's message suggests in `--batch`.
+const BATCH_HELP: &str = "help: use --summary, or --max-depth";
+
 fn resolve(graph: &FrozenGraph, ids: &[String], place: &str) -> Result<Vec<u32>, Failure> {
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -309,8 +351,7 @@ const MAX_LISTED_PATH_BYTES: u64 = 256 << 20;
 /// its length (a million services, half a trillion ids), which would run
 /// until memory ran out. A limit error (exit 3) instead, naming the ways
 /// to a smaller answer.
-fn listable(graph: &FrozenGraph, blast: &BlastRadius) -> Result<(), Failure> {
-    let help = "help: use --format human, --summary with --batch, or --max-depth";
+fn listable(graph: &FrozenGraph, blast: &BlastRadius, help: &str) -> Result<(), Failure> {
     let total = blast.path_nodes_total();
     if total > MAX_LISTED_PATH_NODES {
         return Err(Failure::Limit(format!(

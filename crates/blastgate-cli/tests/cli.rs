@@ -632,6 +632,42 @@ fn radius_batch_is_json_lines_in_input_order() {
     let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    // Tabs separate ids too, and repeats (many more than the graph has
+    // nodes) count once.
+    let repeats = vec!["redis-cart"; 5000].join(" ");
+    std::fs::write(&batch, format!("redis-cart\tcartservice\n{repeats}\tredis-cart\n")).unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"changed\":2,\"affected_count\":3}\n{\"changed\":1,\"affected_count\":4}\n");
+    // Lines that end with a carriage return alone read as one line: refused
+    // (a batch audit: two changesets were answered as one, exit 0).
+    std::fs::write(&batch, "redis-cart\rcartservice\r").unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("line 1: a carriage return"), "{}", stderr(&o));
+}
+
+/// Only ASCII spaces and tabs separate a batch line's ids: a graph id may
+/// hold other whitespace, and splitting there answered another changeset
+/// (a batch audit: `pay\u{a0}ments` became `pay` and `ments`, 0 affected,
+/// exit 0).
+#[test]
+fn radius_batch_keeps_an_id_with_unicode_whitespace_whole() {
+    let dir = tempdir();
+    let graph = dir.write(
+        "g.yaml",
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: \"pay\u{a0}ments\"}\n  - {id: pay}\n  \
+         - {id: ments}\n  - {id: web}\n  - {id: api}\n  - {id: app}\ndependencies:\n  \
+         - {dependent: web, dependency: \"pay\u{a0}ments\"}\n  - {dependent: api, dependency: web}\n  \
+         - {dependent: app, dependency: api}\n",
+    );
+    let batch = dir.write("batch.txt", "pay\u{a0}ments\n");
+    let graph = graph.to_str().unwrap();
+    let alone = run(&["radius", "--graph", graph, "--format", "json", "--", "pay\u{a0}ments"]);
+    assert_eq!(json(&alone)["affected_count"], 3, "{}", stderr(&alone));
+    let o = run(&["radius", "--graph", graph, "--batch", batch.to_str().unwrap(), "--summary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"changed\":1,\"affected_count\":3}\n");
 }
 
 #[test]
@@ -1904,6 +1940,16 @@ fn radius_on_a_long_chain_answers_or_says_the_list_is_too_long() {
     // Bounded, it lists them.
     let o = run(&["radius", "--graph", graph, "--format", "json", "--max-depth", "100", "--", "s0"]);
     assert_eq!(json(&o)["affected"].as_array().unwrap().len(), 100);
+    // In a batch, the line that passes the limit stops it after the lines
+    // before it, and the error names that line (a batch audit: it named
+    // none, and its help suggested a format `--batch` ignores).
+    let batch = dir.join("batch.txt");
+    std::fs::write(&batch, format!("s{}\ns0\ns{}\n", n - 2, n - 3)).unwrap();
+    let o = run(&["radius", "--graph", graph, "--batch", batch.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert!(stderr(&o).contains("batch.txt: line 2: limit `max_listed_path_nodes`"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("help: use --summary, or --max-depth"), "{}", stderr(&o));
 }
 
 /// Ids may be 512 bytes long, so counting a radius's path ids does not
