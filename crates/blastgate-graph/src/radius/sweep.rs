@@ -115,7 +115,12 @@ impl Condensation {
         for first in (0..n).step_by(per_part) {
             let last = (first + per_part).min(n);
             let (a, b) = (offsets.get(first).copied().unwrap_or(0), offsets.get(last).copied().unwrap_or(0));
-            let (mine, after) = std::mem::take(&mut rest).split_at_mut(b.saturating_sub(a) as usize);
+            // INVARIANT: the parts' lengths add up to `targets`' (the same
+            // rows counted), so the split never falls short.
+            let Some((mine, after)) = std::mem::take(&mut rest).split_at_mut_checked(b.saturating_sub(a) as usize)
+            else {
+                break;
+            };
             rest = after;
             work.push((order.get(first..last).unwrap_or_default(), mine));
         }
