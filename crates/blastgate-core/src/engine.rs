@@ -359,6 +359,14 @@ impl Engine {
         // over its span. The span grows strictly at each pass, to one of
         // `plan::ROLLOUT_LENGTHS` lengths, so the loop ends in time; the
         // pass after it covers the longest.
+        let vetted = vet::vet_deleted_data(
+            Cow::Borrowed(changeset),
+            &resolved,
+            &self.classifier,
+            &|r| self.holds_data(r),
+            &mut diagnostics,
+        );
+        let changeset = &*vetted;
         let base = diagnostics;
         let mut window_minutes = self.policy.deploy.window_minutes;
         let (mut resolved, mut radius) = (resolved, radius);

@@ -34,7 +34,11 @@
 //!   `skip_final_snapshot`), or a datastore or queue (by its resource
 //!   type) that does not say it keeps one, no rollback brings its data
 //!   back: the claim is dropped. Nor does an autonomous agent's claim on
-//!   its own destructive change count (`rollback-claim-by-agent`).
+//!   its own destructive change count (`rollback-claim-by-agent`). Once
+//!   the change is resolved, a deleted infrastructure file placed on a
+//!   datastore or queue, or on no node, drops it too
+//!   (`vet_deleted_data`): the file destroys what it declared and cannot
+//!   state a snapshot.
 //! - **No AI involvement** (`vet_provenance`). `provenance.ai: none` (or
 //!   nothing) beside a named AI `tool` or `model` contradicts itself: the
 //!   change counts as AI-assisted.
@@ -381,6 +385,56 @@ pub(crate) fn lost_data<'c>(
                 }
             }
     })
+}
+
+/// `changeset` with its rollback-plan claim dropped when it deletes an
+/// infrastructure file that resolution places on a datastore or a queue,
+/// or on no node: the file destroys what it declared, data included, and a
+/// file cannot state a final snapshot (an advice audit: a person's deleted
+/// `main.tf` of a tier-0-reaching cache with a bare rollback plan went from
+/// `block` to `multi_party`, where the same deletion written as an
+/// `infrastructure` entry stayed `block`). Runs once the change is
+/// resolved, since the file's node comes from resolution.
+pub(crate) fn vet_deleted_data<'a>(
+    changeset: Cow<'a, Changeset>,
+    resolved: &blastgate_change::ResolvedChange,
+    classifier: &Classifier,
+    holds_data: &dyn Fn(&InfraChange) -> bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    if changeset.safety.rollback_plan != Some(true) {
+        return changeset;
+    }
+    let deleted: Vec<&str> = changeset
+        .files
+        .iter()
+        .filter(|f| blastgate_change::destroys_infrastructure(classifier, f))
+        .map(|f| f.path.as_str())
+        .collect();
+    let mut lost: Vec<&str> = resolved
+        .destructive
+        .iter()
+        .filter(|r| deleted.contains(&r.address.as_str()) && (r.node.is_none() || holds_data(r)))
+        .map(|r| r.address.as_str())
+        .collect();
+    lost.sort_unstable();
+    lost.dedup();
+    let Some((first, more)) = first_and_more(&lost) else {
+        return changeset;
+    };
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "rollback-claim-contradicted",
+        format!(
+            "the changeset states a rollback plan, but it deletes the infrastructure file `{first}`{more}, which \
+             declares resources of a datastore or queue (or of no node the graph places): applied, it destroys \
+             them, and a file cannot say a final snapshot is kept, so the claim is not counted. Take a final \
+             snapshot or a backup first, and have the reviewers check it"
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    vetted.safety.rollback_plan = None;
+    Cow::Owned(vetted)
 }
 
 /// `changeset` with its rollback-plan claim dropped when it destroys a
