@@ -118,15 +118,29 @@ pub(crate) fn explore(
         for person in &mut c.contributors {
             person.seniority = Some(senior.clone());
         }
+        // Another person makes it, with a history of their own: tried with
+        // no prior changes on record, the least the model credits (an
+        // advice audit: tried with the replaced author's 1,000 changes,
+        // the advice promised peer and a senior new to the code got owner).
+        c.author.prior_changes = None;
+        if let Some(h) = &mut c.history {
+            h.exp = None;
+            h.rexp = None;
+            h.sexp = None;
+        }
         // The gate goes by the people of record: adding a senior
         // `Co-authored-by:` line lowers nothing, so the advice says who
         // must make the change.
         let action = if changeset.contributors.is_empty() {
-            format!("have a `{senior}` engineer make the change as its author (a co-author does not count)")
+            format!(
+                "have a `{senior}` engineer make the change as its author (a co-author does not count; tried with no \
+                 prior changes of theirs on record)"
+            )
         } else {
             format!(
                 "have `{senior}` engineers make the whole change: its author and every contributor (the other \
-                 commits' authors and co-authors; adding a senior co-author does not count)"
+                 commits' authors and co-authors; adding a senior co-author does not count; tried with no prior \
+                 changes of the author's on record)"
             )
         };
         try_one("senior-co-author", action, &c, context);
