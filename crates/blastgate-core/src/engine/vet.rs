@@ -387,6 +387,21 @@ pub(crate) fn lost_data<'c>(
     })
 }
 
+/// `changeset` with its rollback-plan claim dropped, and why (`code`,
+/// `message`) as a warning in `diagnostics`. The message comes first: it
+/// may borrow from the changeset.
+fn without_rollback_claim<'a>(
+    code: &str,
+    message: String,
+    changeset: Cow<'a, Changeset>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    diagnostics.push(Diagnostic::new(Level::Warning, code, message));
+    let mut vetted = changeset.into_owned();
+    vetted.safety.rollback_plan = None;
+    Cow::Owned(vetted)
+}
+
 /// `changeset` with its rollback-plan claim dropped when it deletes an
 /// infrastructure file that resolution places on a datastore or a queue,
 /// or on no node: the file destroys what it declared, data included, and a
@@ -422,8 +437,7 @@ pub(crate) fn vet_deleted_data<'a>(
     let Some((first, more)) = first_and_more(&lost) else {
         return changeset;
     };
-    diagnostics.push(Diagnostic::new(
-        Level::Warning,
+    without_rollback_claim(
         "rollback-claim-contradicted",
         format!(
             "the changeset states a rollback plan, but it deletes the infrastructure file `{first}`{more}, which \
@@ -431,10 +445,9 @@ pub(crate) fn vet_deleted_data<'a>(
              them, and a file cannot say a final snapshot is kept, so the claim is not counted. Take a final \
              snapshot or a backup first, and have the reviewers check it"
         ),
-    ));
-    let mut vetted = changeset.into_owned();
-    vetted.safety.rollback_plan = None;
-    Cow::Owned(vetted)
+        changeset,
+        diagnostics,
+    )
 }
 
 /// `changeset` with its rollback-plan claim dropped when it destroys a
@@ -460,8 +473,7 @@ pub(crate) fn vet_rollback<'a>(
     let Some((first, more)) = first_and_more(&lost) else {
         return changeset;
     };
-    diagnostics.push(Diagnostic::new(
-        Level::Warning,
+    without_rollback_claim(
         "rollback-claim-contradicted",
         format!(
             "the changeset states a rollback plan, but it destroys `{first}`{more} without a final snapshot \
@@ -469,10 +481,9 @@ pub(crate) fn vet_rollback<'a>(
              without saying it keeps one: no rollback brings that data back, so the claim is not counted. Take a \
              final snapshot or a backup first, and state `final_snapshot: true`"
         ),
-    ));
-    let mut vetted = changeset.into_owned();
-    vetted.safety.rollback_plan = None;
-    Cow::Owned(vetted)
+        changeset,
+        diagnostics,
+    )
 }
 
 /// The first of `names` and ` and N more` for the rest (empty for none),
@@ -518,8 +529,7 @@ fn vet_agent_rollback<'a>(
     let Some((first, more)) = first_and_more(&destroyed) else {
         return changeset;
     };
-    diagnostics.push(Diagnostic::new(
-        Level::Warning,
+    without_rollback_claim(
         "rollback-claim-by-agent",
         format!(
             "the changeset states a rollback plan, but an autonomous agent made it and it deletes or replaces \
@@ -527,10 +537,9 @@ fn vet_agent_rollback<'a>(
              so the claim is not counted. A person who makes the change themselves, instead of the agent, can \
              state the plan"
         ),
-    ));
-    let mut vetted = changeset.into_owned();
-    vetted.safety.rollback_plan = None;
-    Cow::Owned(vetted)
+        changeset,
+        diagnostics,
+    )
 }
 
 /// `changeset` counted as AI-assisted when it states no AI involvement
