@@ -246,9 +246,6 @@ pub(crate) fn reach_counts<C: AsRef<[u32]> + Sync>(graph: &FrozenGraph, changese
         )
         .collect();
     let heavy: Vec<usize> = (0..counts.len()).filter(|&i| counts.get(i).is_some_and(Option::is_none)).collect();
-    if heavy.is_empty() {
-        return counts.into_iter().map(|c| c.unwrap_or(0)).collect();
-    }
     let found: Vec<usize> = if heavy.len() >= HEAVY_TO_BUILD || graph.has_condensation() {
         let condensation = graph.condensation();
         // At least one group per thread: a sweep costs the same for one
@@ -279,5 +276,12 @@ pub(crate) fn reach_counts<C: AsRef<[u32]> + Sync>(graph: &FrozenGraph, changese
             *slot = Some(count);
         }
     }
-    counts.into_iter().map(|c| c.unwrap_or(0)).collect()
+    // INVARIANT: every slot is filled (each group of at most `WORD` gets a
+    // count each); a slot left empty is searched in full, never read as 0.
+    let mut scratch = RadiusScratch::new(0);
+    counts
+        .into_iter()
+        .zip(changesets)
+        .map(|(count, changed)| count.unwrap_or_else(|| scratch.reach_count(graph, changed.as_ref())))
+        .collect()
 }
