@@ -93,6 +93,9 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         // then answered a chunk at a time: memory holds the batch's text
         // and one chunk, not every line's changeset (an environment audit:
         // 20 MB of empty lines took 869 MB).
+        // A leading byte-order mark (Windows editors write one) is not part
+        // of the first id, as in an edge list.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let place = |n: usize| format!("{}: line {}", batch.display(), n + 1);
         let lines = || text.lines().enumerate().map(|(n, line)| batch_line(&graph, line, &place(n)));
         for changed in lines() {

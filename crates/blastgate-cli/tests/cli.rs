@@ -645,6 +645,12 @@ fn radius_batch_is_json_lines_in_input_order() {
     let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(stderr(&o).contains("line 1: a carriage return"), "{}", stderr(&o));
+    // A leading byte-order mark is not part of the first id, as in an edge
+    // list (it was read as one: "unknown service", exit 2).
+    std::fs::write(&batch, "\u{feff}redis-cart\r\ncartservice\r\n").unwrap();
+    let o = run(&["radius", "--graph", &boutique(), "--batch", batch.to_str().unwrap(), "--summary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"changed\":1,\"affected_count\":4}\n{\"changed\":1,\"affected_count\":3}\n");
 }
 
 /// Only ASCII spaces and tabs separate a batch line's ids: a graph id may
