@@ -206,8 +206,8 @@ impl Engine {
         self.graph.index_of_name(name)
     }
 
-    /// Every node a context entry's name could mean, ascending: its id;
-    /// else, ignoring ASCII case and surrounding spaces, every node of that
+    /// Every node a context entry's name could mean, ascending: its id,
+    /// and, ignoring ASCII case and surrounding spaces, every node of that
     /// id and every catalog entity of that plain name
     /// ([`FrozenGraph::nodes_named`]). A freeze, an incident, an error
     /// budget or a change in flight applies wherever its name could point:
