@@ -125,6 +125,7 @@ impl GraphBuilder {
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
         join_aliases(&mut fragments);
+        join_case_variants(&mut fragments);
         for fragment in &mut fragments {
             for (node, _, place) in std::mem::take(&mut fragment.data_self_loops) {
                 fragment.self_loop(node, || place.into_string());
@@ -750,6 +751,111 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
         let id = fragments.get(*f).and_then(|g| g.ids.get(*local)).map_or("", |id| &**id);
         !declared_by_people(id, fragments)
     });
+    for (f, local, target) in renames {
+        if let Some(fragment) = fragments.get_mut(f)
+            && let Some(id) = fragment.ids.get_mut(local)
+        {
+            *id = target;
+            fragment.renamed = true;
+        }
+    }
+}
+
+/// Renames, in every fragment, each id that no declaring source (native,
+/// catalog) declares and that differs only in ASCII case or Unicode
+/// normalisation from one id a declaring source declares: traces'
+/// `payments` is a native document's `Payments`, an edge list's
+/// `PaymentService` its `paymentservice`, a decomposed `café` (`e` and a
+/// combining accent) the composed one. One
+/// service, not two nodes of which a change's radius misses the second's
+/// dependents (an identity audit: a native `Payments` beside an edge
+/// list's `checkout payments` made two nodes, with no warning, and a
+/// change to `Payments` reached nothing). Catalog names are joined so
+/// already ([`join_aliases`]), which runs first. A name that two declared
+/// ids share but for case joins neither, with a warning. Linear in the
+/// ids, plus lookups for the ids not in folded form (lower case, normal
+/// form C; for every id, when a declared one is not).
+fn join_case_variants(fragments: &mut [GraphFragment]) {
+    fn declared_in(g: &GraphFragment, id: &str) -> bool {
+        g.origin == Origin::Declared
+            && g.local_of(id).is_some_and(|l| g.declared.get(l as usize).copied().unwrap_or(false))
+    }
+    // An id in normal form C and lower case; borrowed when it is so already.
+    fn fold(id: &str) -> std::borrow::Cow<'_, str> {
+        use unicode_normalization::UnicodeNormalization;
+        if id.is_ascii() {
+            if id.bytes().any(|b| b.is_ascii_uppercase()) {
+                return std::borrow::Cow::Owned(id.to_ascii_lowercase());
+            }
+            return std::borrow::Cow::Borrowed(id);
+        }
+        let folded: String = id.nfc().map(|c| c.to_ascii_lowercase()).collect();
+        if folded == id { std::borrow::Cow::Borrowed(id) } else { std::borrow::Cow::Owned(folded) }
+    }
+    if !fragments.iter().any(|g| g.origin == Origin::Declared) {
+        return;
+    }
+    // The declared ids that differ from their folded form, by it; `None`
+    // where two differ.
+    let mut upper: BTreeMap<Box<str>, Option<Box<str>>> = BTreeMap::new();
+    for g in fragments.iter().filter(|g| g.origin == Origin::Declared) {
+        for (id, _) in g.ids.iter().zip(&g.declared).filter(|(_, d)| **d) {
+            let std::borrow::Cow::Owned(key) = fold(id) else { continue };
+            match upper.get_mut(key.as_str()) {
+                None => {
+                    upper.insert(key.into_boxed_str(), Some(id.clone()));
+                }
+                Some(slot) if slot.as_deref() != Some(&**id) => *slot = None,
+                Some(_) => {}
+            }
+        }
+    }
+    let mut renames: Vec<(usize, usize, Box<str>)> = Vec::new();
+    let mut unjoined: Vec<(usize, Box<str>)> = Vec::new();
+    for (f, g) in fragments.iter().enumerate() {
+        for (local, id) in g.ids.iter().enumerate() {
+            let key = fold(id);
+            if matches!(key, std::borrow::Cow::Borrowed(_)) && upper.is_empty() {
+                continue;
+            }
+            // The declared ids `id` could be: those not in folded form, and
+            // the folded one.
+            let mut targets: Vec<Box<str>> = Vec::new();
+            let mut tied = false;
+            match upper.get(&*key) {
+                Some(Some(t)) => targets.push(t.clone()),
+                Some(None) => tied = true,
+                None => {}
+            }
+            if *key != **id && fragments.iter().any(|h| declared_in(h, &key)) {
+                targets.push(Box::from(&*key));
+            }
+            targets.retain(|t| **t != **id);
+            if targets.is_empty() && !tied {
+                continue;
+            }
+            // A declared id is never renamed.
+            if fragments.iter().any(|h| declared_in(h, id)) {
+                continue;
+            }
+            match targets.as_slice() {
+                [target] if !tied => renames.push((f, local, target.clone())),
+                _ => unjoined.push((f, id.clone())),
+            }
+        }
+    }
+    for (f, id) in unjoined {
+        if let Some(fragment) = fragments.get_mut(f) {
+            fragment.warn(
+                String::new(),
+                format!(
+                    "`{}` differs only in case or Unicode normalisation from more than one declared node id; it is joined to none of \
+                     them (name the node by its id)",
+                    crate::shorten(&id)
+                ),
+            );
+        }
+    }
     for (f, local, target) in renames {
         if let Some(fragment) = fragments.get_mut(f)
             && let Some(id) = fragment.ids.get_mut(local)
