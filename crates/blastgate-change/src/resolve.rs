@@ -449,8 +449,9 @@ pub fn resolve(
         if loose.is_some() && !by_path.is_empty() {
             let p = by_path.join("`, `");
             service_warnings.push(format!(
-                "file `{}` maps to `{p}` only when read without regard to case, backslashes or spaces \
-                 around its folders; counted as `{p}`'s. Write the path as git prints it",
+                "file `{}` maps to `{p}` only when its folders are read loosely (ignoring case, backslashes, \
+                 surrounding spaces, invisible characters, full-width forms and trailing dots); counted as \
+                 `{p}`'s. Write the path as git prints it",
                 f.path.escape_debug()
             ));
         }
@@ -761,11 +762,18 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 /// `src\payments\charge.go` or `src/payments /charge.go` must not escape
 /// `payments` by their spelling. When the path as written maps nowhere, it
 /// is read again with backslashes as folder separators and the spaces
-/// around folder names trimmed, then also in lower case; what that finds
-/// counts (a node added, never one taken away).
+/// around folder names trimmed, then also in lower case; then with each
+/// folder name in its loose form ([`loose_folder`]: invisible characters
+/// dropped, compatibility forms such as full-width letters read as
+/// themselves, trailing dots dropped) and compared with node ids ignoring
+/// ASCII case (`src/paymentservice/` for `PaymentService`: an identity
+/// audit found it placed nowhere, and an open sev1 on the service
+/// unapplied). What that finds counts (a node added, never one taken
+/// away).
 ///
 /// Several nodes when the mapping places the path equally on each (catalog
-/// entities sharing a source location): every one counts, sorted.
+/// entities sharing a source location, ids that differ only in case):
+/// every one counts, sorted.
 fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, Option<String>) {
     let exact = |p: &str| {
         let mut nodes = mapping.services_of(p);
@@ -781,11 +789,40 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     }
     let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
     let lower = tidy.to_ascii_lowercase();
-    [tidy, lower]
+    let loose: String = match tidy.rsplit_once('/') {
+        Some((dirs, name)) => {
+            let dirs: Vec<String> = dirs.split('/').map(loose_folder).collect();
+            format!("{}/{name}", dirs.join("/"))
+        }
+        None => tidy.clone(),
+    };
+    let found = [tidy, lower, loose.to_ascii_lowercase()]
         .into_iter()
         .filter(|p| p != path)
-        .find_map(|p| exact(&p).map(|nodes| (nodes, Some(p))))
+        .find_map(|p| exact(&p).map(|nodes| (nodes, Some(p))));
+    if let Some(found) = found {
+        return found;
+    }
+    let dirs = loose.rsplit_once('/').map_or("", |(d, _)| d);
+    dirs.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| graph.nodes_ignoring_case(s))
+        .find(|n| !n.is_empty())
+        .map(|nodes| (nodes.into_iter().filter_map(|i| graph.id(i)).collect(), Some(loose)))
         .unwrap_or_default()
+}
+
+/// A folder name as a person reading it would: invisible characters
+/// ([`blastgate_graph::is_hidden`]: zero-width spaces, soft hyphens,
+/// direction marks) dropped, compatibility forms read in normal form KC
+/// (full-width `ｐａｙｍｅｎｔｓ` is `payments`), and the spaces and dots
+/// at its end dropped (`payments.`, which Windows reads as `payments`).
+/// Look-alike letters of other scripts (a Cyrillic `а` for a Latin `a`)
+/// are left as they are.
+fn loose_folder(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let visible: String = name.chars().filter(|&c| !blastgate_graph::is_hidden(c)).nfkc().collect();
+    visible.trim().trim_end_matches(['.', ' ']).to_owned()
 }
 
 /// The first folder of the path that is a graph node id; else the first

@@ -529,6 +529,23 @@ impl FrozenGraph {
         out
     }
 
+    /// The nodes whose id is `name` ignoring ASCII case, ascending.
+    ///
+    /// # Complexity
+    /// The first call makes a table of the ids that hold an upper-case
+    /// letter, `O(V log V)` (one pass over the ids' bytes when none does);
+    /// then `O(log V)`.
+    pub fn nodes_ignoring_case(&self, name: &str) -> Vec<u32> {
+        let folded = name.to_ascii_lowercase();
+        let mut out: Vec<u32> = self.index_of(&folded).into_iter().collect();
+        if let Some(more) = self.folded_ids.get_or_init(|| self.make_folded_ids()).get(folded.as_str()) {
+            out.extend(more);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Ids that hold an upper-case letter, by their lower case.
     fn make_folded_ids(&self) -> std::collections::BTreeMap<Box<str>, Vec<u32>> {
         let mut names: std::collections::BTreeMap<Box<str>, Vec<u32>> = std::collections::BTreeMap::new();

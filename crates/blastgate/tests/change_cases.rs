@@ -28,6 +28,9 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expect {
+    /// What the case shows, for people.
+    #[serde(default, rename = "note")]
+    _note: Option<String>,
     graph: Vec<String>,
     #[serde(default)]
     allow_unknown: bool,
