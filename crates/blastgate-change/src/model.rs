@@ -227,6 +227,28 @@ pub fn is_autonomous_tool(tool: &str) -> bool {
     AUTONOMOUS_AGENT_TOOLS.contains(&t.as_str())
 }
 
+/// Whether `id`, an author's or a contributor's, is the account of an
+/// autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]: a listed name with
+/// `[bot]` (`copilot-swe-agent[bot]`, `devin[bot]`) or its GitHub noreply
+/// address (`[<n>+]<name>[bot]@users.noreply.github.com`), or a listed
+/// name of several words as it is (`devin-ai-integration`); in any case.
+/// A listed single word without `[bot]` (`devin`, `jules`) is a common
+/// human name and does not count.
+pub fn is_agent_account(id: &str) -> bool {
+    let id = id.trim().to_ascii_lowercase();
+    let login = match id.strip_suffix("@users.noreply.github.com") {
+        Some(local) => local
+            .split_once('+')
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(local, |(_, login)| login),
+        None => id.as_str(),
+    };
+    match login.strip_suffix("[bot]") {
+        Some(name) => !name.trim().is_empty() && is_autonomous_tool(name),
+        None => login.contains('-') && !login.contains('@') && is_autonomous_tool(login),
+    }
+}
+
 impl Provenance {
     /// The involvement to score: the stated one, `none` when unstated.
     pub fn involvement(&self) -> AiInvolvement {
@@ -786,7 +808,37 @@ fn index_len(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{InfraChange, address_type};
+    use super::{InfraChange, address_type, is_agent_account};
+
+    #[test]
+    fn agent_accounts_are_bots_and_several_word_names_not_first_names() {
+        for id in [
+            "copilot-swe-agent[bot]",
+            "Devin-AI-Integration[bot]",
+            " devin[bot] ",
+            "devin-ai-integration",
+            "chatgpt-codex-connector[bot]@users.noreply.github.com",
+            "123456+google-labs-jules[bot]@users.noreply.github.com",
+            "amazon-q-developer",
+        ] {
+            assert!(is_agent_account(id), "{id}");
+        }
+        for id in [
+            "devin",
+            "jules",
+            "Devin",
+            "devin@acme.com",
+            "devin-ai-integration@acme.com",
+            "sam[bot]",
+            "[bot]",
+            "copilot",
+            "dependabot[bot]",
+            "x+devin@users.noreply.github.com",
+            "",
+        ] {
+            assert!(!is_agent_account(id), "{id}");
+        }
+    }
 
     #[test]
     fn the_type_of_an_address_is_the_step_after_its_modules() {

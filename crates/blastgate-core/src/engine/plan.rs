@@ -335,7 +335,7 @@ pub(crate) fn approvals(
             "no-author",
             "the change names no author, so no one can be excluded as its author from approving it \
              (`separation_of_duties.excluded_author` is empty), and its author counts as the lowest seniority \
-             level. Name the author: `--author ID` on the command line (the pull request's author), or \
+             level with no prior changes, whatever the changeset states. Name the author: `--author ID` on the command line (the pull request's author), or \
              `author.id` in the changeset",
         ));
     }

@@ -12,7 +12,9 @@
 //!   changeset's claimed prior changes are not counted either, nor its
 //!   `history` metrics unless the assessing process read them from git
 //!   (`AssessOptions::history_measured`). Without a people list the changeset's claims
-//!   stand: the gate then trusts whatever produced the changeset. The
+//!   stand: the gate then trusts whatever produced the changeset; but an
+//!   author with no id claims for no one, and counts as the lowest level
+//!   with no prior changes. The
 //!   contributors' levels come from the list the same way
 //!   (`vet_contributors`): unlisted, the lowest.
 //! - **Tests changed** (`vet_tests`). `safety.tests_changed: true` lowers
@@ -41,7 +43,10 @@
 //!   state a snapshot.
 //! - **No AI involvement** (`vet_provenance`). `provenance.ai: none` (or
 //!   nothing) beside a named AI `tool` or `model` contradicts itself: the
-//!   change counts as AI-assisted.
+//!   change counts as AI-assisted. An autonomous agent's account as the
+//!   author or a contributor (`copilot-swe-agent[bot]`;
+//!   `vet_agent_accounts`) makes it an agent's change, and the account
+//!   has no seniority or experience of its own.
 //!
 //! Every step after this one, counterfactuals included, sees the vetted
 //! changeset; the input digest covers the changeset as given.
@@ -50,7 +55,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use blastgate_change::{
-    AiInvolvement, Changeset, Classifier, Contributor, FileChange, InfraChange, adds_tests, is_autonomous_tool,
+    AiInvolvement, Changeset, Classifier, Contributor, FileChange, InfraChange, adds_tests, is_agent_account,
+    is_autonomous_tool,
 };
 use blastgate_graph::NodeKind;
 
@@ -58,7 +64,8 @@ use crate::assessment::{Diagnostic, Level};
 use crate::context::Context;
 
 /// `changeset` with its author's seniority as the context's people list
-/// gives it (unchanged when the list is empty), and a warning in
+/// gives it (when the list is empty, unchanged but for an author with no
+/// id, whose stated level and experience are dropped), and a warning in
 /// `diagnostics` for each claim the list overrides or cannot confirm.
 pub(crate) fn vet_author<'a>(
     changeset: &'a Changeset,
@@ -67,6 +74,18 @@ pub(crate) fn vet_author<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     if context.people.is_empty() {
+        // An author with no id is no one whose level or experience can be
+        // told: the lowest level, no prior changes (the `no-author`
+        // warning says so). The changeset's claims for no one were used
+        // (an AI provenance audit: `seniority: senior` with no id kept an
+        // assisted change from a senior's review).
+        let author = &changeset.author;
+        if author.id.trim().is_empty() && (author.seniority.is_some() || author.prior_changes.is_some()) {
+            let mut vetted = changeset.clone();
+            vetted.author.seniority = None;
+            vetted.author.prior_changes = None;
+            return Cow::Owned(vetted);
+        }
         return Cow::Borrowed(changeset);
     }
     let author = &changeset.author;
@@ -542,6 +561,57 @@ fn vet_agent_rollback<'a>(
     )
 }
 
+/// `changeset` with an autonomous agent's account as its author or a
+/// contributor ([`is_agent_account`]: `copilot-swe-agent[bot]`) made an
+/// agent's change, and the account's stated seniority and experience
+/// dropped: an agent is no engineer of any level. The same account named
+/// as the `tool`, or authoring a commit read from git, counted; as the
+/// author of a changeset file it did not (an AI provenance audit: `auto`
+/// with `ai: none`, and an agent's infrastructure replacement missed
+/// `destructive-by-agent`).
+fn vet_agent_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+    let author_is_agent = is_agent_account(&changeset.author.id);
+    let mut agents: Vec<&str> =
+        changeset.contributors.iter().map(|c| c.id.as_str()).filter(|id| is_agent_account(id)).collect();
+    if author_is_agent {
+        agents.insert(0, changeset.author.id.as_str());
+    }
+    let Some(&first) = agents.first() else { return changeset };
+    let raise = changeset.provenance.involvement() < AiInvolvement::Agent;
+    let claimed = author_is_agent && (changeset.author.seniority.is_some() || changeset.author.prior_changes.is_some())
+        || changeset.contributors.iter().any(|c| c.seniority.is_some() && is_agent_account(&c.id));
+    if !raise && !claimed {
+        return changeset;
+    }
+    let who = if author_is_agent { "author" } else { "contributor" };
+    let mut message = format!("the changeset's {who} `{}` is an autonomous agent's account", first.escape_debug());
+    if raise {
+        let stated = if changeset.provenance.is_stated() {
+            format!("`provenance.ai: {}`", changeset.provenance.involvement().as_str())
+        } else {
+            "no AI involvement".to_owned()
+        };
+        message.push_str(&format!(" while it states {stated}: it counts as `agent`"));
+    }
+    if claimed {
+        message.push_str(if raise { ", and" } else { ":" });
+        message.push_str(" the seniority and experience it states for the account are not used (the lowest level)");
+    }
+    diagnostics.push(Diagnostic::new(Level::Warning, "ai-agent-account", message));
+    let mut vetted = changeset.into_owned();
+    if raise {
+        vetted.provenance.ai = Some(AiInvolvement::Agent);
+    }
+    if author_is_agent {
+        vetted.author.seniority = None;
+        vetted.author.prior_changes = None;
+    }
+    for c in vetted.contributors.iter_mut().filter(|c| is_agent_account(&c.id)) {
+        c.seniority = None;
+    }
+    Cow::Owned(vetted)
+}
+
 /// `changeset` counted as AI-assisted when it states no AI involvement
 /// (`none`, or nothing) but names an AI tool or model, with a warning in
 /// `diagnostics`.
@@ -549,6 +619,7 @@ pub(crate) fn vet_provenance<'a>(
     changeset: Cow<'a, Changeset>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
+    let changeset = vet_agent_accounts(changeset, diagnostics);
     let p = &changeset.provenance;
     // A tool that is an autonomous agent makes the change an agent's,
     // whatever the stated involvement (a gaming audit: `ai: generated`
