@@ -778,10 +778,20 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, ChangeError> {
     Ok(commits)
 }
 
+/// Git's scissors line, with the default comment character.
+const SCISSORS: &str = "# ------------------------ >8 ------------------------";
+
 /// The trailers of a commit message as `(key, value)` pairs in message
 /// order, following git's rules (see the module docs).
 pub fn trailers(message: &str) -> Vec<(String, String)> {
-    let lines: Vec<&str> = message.split('\n').collect();
+    let mut lines: Vec<&str> = message.split('\n').collect();
+    // Git ignores everything from a scissors line on (`git commit
+    // --verbose` writes one above the diff; `wt_status_locate_end`): the
+    // trailers above it count (an AI provenance audit: a kept scissors
+    // line hid `Assisted-by:` from blastgate, not from git).
+    if let Some(cut) = lines.iter().position(|l| *l == SCISSORS) {
+        lines.truncate(cut);
+    }
     let line = |i: usize| lines.get(i).copied().unwrap_or_default();
     let mut end = lines.len();
     while end > 0 && (line(end - 1).is_empty() || line(end - 1).starts_with('#')) {

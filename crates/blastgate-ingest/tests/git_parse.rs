@@ -279,6 +279,21 @@ fn trailers_in_the_last_paragraph() {
     assert_eq!(pairs(m), kv(&[("Reviewed-by", "A <a@x>"), ("Signed-off-by", "B <b@x>")]));
 }
 
+/// Git ignores a message from its scissors line on (checked against `git
+/// interpret-trailers --parse`): trailers above it count, lines below it
+/// do not, and a line that only looks like it (two spaces) is text.
+#[test]
+fn a_scissors_line_ends_the_message() {
+    let cut = "# ------------------------ >8 ------------------------";
+    let m = format!("feat: a\n\nAssisted-by: Claude\n{cut}\ndiff notes\nKey: v\n");
+    assert_eq!(pairs(&m), kv(&[("Assisted-by", "Claude")]));
+    let m = format!("feat: a\n\nAssisted-by: Claude\n{cut}");
+    assert_eq!(pairs(&m), kv(&[("Assisted-by", "Claude")]));
+    assert!(pairs(&format!("feat: a\n\nbody\n{cut}\nAssisted-by: Claude\n")).is_empty());
+    let near = "#  ------------------------ >8 ------------------------";
+    assert!(pairs(&format!("feat: a\n\nAssisted-by: Claude\n{near}\ndiff notes\n")).is_empty());
+}
+
 #[test]
 fn trailer_continuation_lines_are_unfolded() {
     let m = "subject\n\nAssisted-by: Claude:claude-3-opus\n  coccinelle\n\tsparse\nNext: x\n";
