@@ -93,8 +93,9 @@ impl Default for GitOptions {
 ///   binary flag (git's content test); every file's lines are counted as
 ///   text, a binary file's too, and no `.gitattributes` changes them;
 /// - `provenance`: the strongest AI involvement stated by the commits of
-///   the range (trailers, authors and committers), source `trailer`; `ai` unstated
-///   (`None`) when no commit names AI;
+///   the range (trailers, authors and committers), and by the commits
+///   whose lines a revert of a revert in it lands again, source
+///   `trailer`; `ai` unstated (`None`) when no commit names AI;
 /// - `fix`: whether every commit of the range that brings content of its
 ///   own is a fix (by subject or `Fixes:` trailer): every non-merge commit,
 ///   every merge whose tree is not git's automatic merge of its parents
@@ -262,7 +263,12 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     destructive_migrations.extend(brought.destructive_migrations);
     // Who made the change and with what AI help: the range's commits and
     // those its submodules bring in (fixes and reverts are the range's own).
-    let made_by: Vec<parse::Commit> = commits.iter().cloned().chain(brought.commits).collect();
+    let mut made_by: Vec<parse::Commit> = commits.iter().cloned().chain(brought.commits).collect();
+    // A revert of a revert lands again what its original commit brought:
+    // that commit's authors and AI help are the lines' (an AI provenance
+    // audit: a junior's AI-generated commit, reverted and reapplied, came
+    // back as nobody's and with no AI, `auto`).
+    made_by.extend(git.reapplied(&commits, &mut notes)?);
     if shallow {
         git.check_not_cut(range_text, &commits)?;
     }
@@ -745,6 +751,12 @@ fn pathspecs<'a>(paths: &[&'a str]) -> Vec<&'a str> {
 /// The most commits a range may hold to be checked as reverts (each check
 /// runs four git commands); a longer range gets no `revert` label.
 pub const MAX_VERIFIED_REVERTS: usize = 20;
+
+/// The most commits of a range whose chain of reverts is followed back
+/// to the commit whose lines they land again (see [`Git::reapplied`]), and
+/// the most steps each chain is followed.
+const MAX_REAPPLY_CHAINS: usize = 100;
+const MAX_REAPPLY_STEPS: usize = 10;
 
 /// The oldest a reverted commit may be, in days before the base commit
 /// (committer times), for a range of reverts to get the `revert` label: a
@@ -1338,6 +1350,63 @@ impl<'a> Git<'a> {
             return Err(ChangeError::limit("git log", "max_commits", MAX_COMMITS as u64, commits.len() as u64));
         }
         Ok(commits)
+    }
+
+    /// The commits whose lines `commits` land again: following git's `This
+    /// reverts commit X.` lines, a revert of a revert of `X` (git's
+    /// "Reapply") lands `X` again, and so does a revert of that, four
+    /// steps back; a revert of `X` itself, or three steps back, takes
+    /// them out. Those commits' authors and AI help count for the change
+    /// as the range's own do; each is said in a note. A chain stops at a
+    /// commit the repository lacks (a shallow clone: what it brought stays
+    /// unknown, said in a note), at one whose message names no commit, or
+    /// after [`MAX_REAPPLY_STEPS`] steps; at most [`MAX_REAPPLY_CHAINS`]
+    /// reverts of the range are followed (more, and a note says so).
+    fn reapplied(&self, commits: &[parse::Commit], notes: &mut Vec<String>) -> Result<Vec<parse::Commit>, ChangeError> {
+        let mut out: Vec<parse::Commit> = Vec::new();
+        let reverts: Vec<&parse::Commit> =
+            commits.iter().filter(|c| parse::reverted_commit(&c.message).is_some()).collect();
+        if reverts.len() > MAX_REAPPLY_CHAINS {
+            notes.push(format!(
+                "reapply: the range holds {} reverts; the chains of the first {MAX_REAPPLY_CHAINS} are followed to \
+                 the commits whose lines they land again, the rest are not",
+                reverts.len()
+            ));
+        }
+        for c in reverts.into_iter().take(MAX_REAPPLY_CHAINS) {
+            let mut message = c.message.clone();
+            for step in 1..=MAX_REAPPLY_STEPS {
+                let Some(target) = parse::reverted_commit(&message) else { break };
+                let spec = format!("{target}^{{commit}}");
+                let Ok(resolved) =
+                    self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?
+                else {
+                    if step > 1 {
+                        notes.push(format!(
+                            "reapply: commit {} reverts a revert, but the commit {} its chain names is not in the \
+                             repository (a shallow clone?): who made the lines it lands again, and with what AI \
+                             help, is not known",
+                            short(&c.hash),
+                            short(target)
+                        ));
+                    }
+                    break;
+                };
+                let hash = String::from_utf8_lossy(&resolved).trim().to_owned();
+                let reverted = self.commit(&hash)?;
+                if step % 2 == 0 && !out.iter().any(|o| o.hash == reverted.hash) {
+                    notes.push(format!(
+                        "reapply: commit {} lands again the lines of commit {} (a revert of a revert): that \
+                         commit's authors and AI help count",
+                        short(&c.hash),
+                        short(&reverted.hash)
+                    ));
+                    out.push(reverted.clone());
+                }
+                message = reverted.message;
+            }
+        }
+        Ok(out)
     }
 
     /// Whether every commit of `commits` is a verified revert of a commit

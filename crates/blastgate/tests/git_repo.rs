@@ -1004,6 +1004,42 @@ fn reapplying_a_reverted_commit_is_no_rollback() {
     assert!(labels.is_empty(), "reapplied after a host's revert: {labels:?}");
 }
 
+/// A revert of a revert lands again the lines of the commit the first
+/// revert took out: that commit's AI help and author count, as a note
+/// says. git copies no trailers into a revert, so a junior's AI-generated
+/// commit, reverted and reapplied, came back with no AI and as nobody's
+/// (found by an AI provenance audit: `auto`). A plain revert of it takes
+/// the lines out, and its AI help does not count.
+#[test]
+fn a_reapplied_commit_keeps_its_ai_help_and_author() {
+    let repo = Repo::new("reapply-provenance");
+    repo.write("cart.go", &lines(40, "cart"));
+    repo.commit(0.0, "Initial");
+    let mut feature = lines(40, "cart");
+    feature.extend_from_slice(b"func Pricing() {}\n");
+    repo.write("cart.go", &feature);
+    let junior = ("Jo", "jo@example.com");
+    let generated = repo.commit_as(junior, 1.0, "New pricing engine\n\nGenerated-by: Claude");
+    repo.git(&["revert", "--no-edit", &generated]);
+    let reverted = repo.git(&["rev-parse", "HEAD"]);
+    let read = |base: &str, head: &str| changeset_from_git(repo.path(), &range(base, head), &GitOptions::default());
+    let plain = read(&generated, &reverted).unwrap();
+    assert_eq!(plain.provenance.ai, None, "a revert takes the AI's lines out");
+    repo.write("other.go", b"other\n");
+    let base = repo.commit(2.0, "Other work");
+    repo.git(&["revert", "--no-edit", &reverted]);
+    let reapply = repo.git(&["rev-parse", "HEAD"]);
+    let got = git_change(repo.path(), &range(&base, &reapply), &GitOptions::default()).unwrap();
+    let (change, notes) = (got.changeset, got.notes);
+    assert_eq!(change.provenance.ai, Some(AiInvolvement::Generated));
+    assert!(change.contributors.iter().any(|c| c.id == "jo@example.com"), "{:?}", change.contributors);
+    assert!(notes.iter().any(|n| n.starts_with("reapply:") && n.contains(&generated[..12])), "{notes:?}");
+    // Reverting the reapply takes them out again: three steps back.
+    repo.git(&["revert", "--no-edit", &reapply]);
+    let again = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(read(&reapply, &again).unwrap().provenance.ai, None);
+}
+
 /// A revert undoes the lines where the reverted commit put them: a commit
 /// that claims to revert `X` and removes the same text from another place
 /// in the file (a line that also appears elsewhere) is not a revert.
