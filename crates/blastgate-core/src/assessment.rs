@@ -106,7 +106,8 @@ impl Assessment {
     /// [`Self::gate_at`] stops on any error, whatever the depth, so a gate
     /// that adds errors of its own decides with `gate_at`, not with the
     /// depth alone (an embedder audit found the depth read after an added
-    /// error: `owner`, where the gate must stop).
+    /// error: `owner`, where the gate must stop). A gate recorded by
+    /// `gate_at` before the error was added is updated: it stops.
     ///
     /// # Example
     /// ```
@@ -121,6 +122,13 @@ impl Assessment {
     pub fn add_diagnostics(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.diagnostics.extend(diagnostics);
         sort_diagnostics(&mut self.diagnostics);
+        // A gate already recorded stops on an error added after it: the
+        // record must not say the gate let through an assessment that now
+        // holds an error (an embedder audit: `gate.stops` stayed false).
+        let errors = self.has_errors();
+        if let Some(gate) = &mut self.gate {
+            gate.stops |= errors;
+        }
     }
 
     /// The review depth decided.

@@ -183,4 +183,11 @@ fn an_error_added_later_stops_the_gate_at_any_depth() {
     assert!(a.has_errors());
     assert_eq!(a.review_depth(), depth, "the decision stays the engine's");
     assert!(a.gate_at(ReviewDepth::Block), "a gate stops on the error");
+    // A gate recorded before the error is added stops too: the record must
+    // not say it let the assessment through (an embedder audit).
+    let mut b = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap()));
+    assert!(!b.gate_at(ReviewDepth::Block));
+    b.add_diagnostics([Diagnostic::new(Level::Error, "codeowners", "CODEOWNERS could not be fetched")]);
+    let json: serde_json::Value = serde_json::from_str(&blastgate::assess::to_json(&b)).unwrap();
+    assert_eq!(json["gate"]["stops"], true, "{}", json["gate"]);
 }
