@@ -7,11 +7,11 @@
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
+//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml`, `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
+//! | `dependency` | `go.mod`, `go.sum`, `go.work`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`, `bun.lock(b)`, `deno.json`, `deno.lock`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `uv.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `settings.gradle*`, `gradle.lockfile`, `build.sbt`, `*.csproj`, `packages.lock.json`, `packages.config`, `Directory.Packages.props`, `paket.*`, `composer.json`, `composer.lock`, `mix.exs`, `mix.lock`, `Podfile*`, `Package.swift`, `Package.resolved`, `Cartfile*`, `pubspec.*`, `flake.nix`, `flake.lock`, `conanfile.*`, `vcpkg.json`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
-//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.yml`, `Jenkinsfile*`, `azure-pipelines*.yml`, `bitbucket-pipelines.yml`, `.drone.yml`, `.travis.yml`, `.woodpecker.yml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
-//! | `dependency` | `go.mod`, `go.sum`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `*.csproj`, `packages.lock.json`, `composer.json`, `composer.lock`, `constraints*.txt`, `CMakeLists.txt` |
-//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file or a file name containing `spec` under `spec`; under `src/it`; or a file name `*_test.*`, `*.test.*` or `*.spec.*` of source code (not `api.spec.yaml`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
-//! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE`, `LICENCE`, `CHANGELOG`, `AUTHORS`, `NOTICE`, `COPYING` (and `LICENSE-MIT`) without an extension or with one of those or `.txt` (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
+//! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file, or source code whose stem ends `_spec` or `.spec`, under `spec`; under `src/it`; or source code whose stem ends `_test`, `.test` or `.spec` (`server_test.go`, `cart.spec.ts`; not `ab_test.yaml`, `api.spec.yaml` or `charge_test.impl.go`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
+//! | `docs` | `*.md`, `*.markdown`, `*.rst`, `*.adoc`, `*.asciidoc`; `*.txt` at the top of the repository; under a `docs` or `doc` folder, prose, `.txt` and pictures (`.png`, `.svg`, `.pdf`, ...) only; `LICENSE`, `LICENCE`, `CHANGELOG`, `AUTHORS`, `NOTICE`, `COPYING` (and `LICENSE-MIT`, in capitals as written) without an extension or with one of those or `.txt` (`license_keys.yaml`, `docs/app.yaml`, `docs/index.html`, `docs/docs.go` deploy) |
 //! | `config` | `*.yaml`, `*.yml`, `*.json`, `*.toml`, `*.ini`, `*.cfg`, `*.conf`, `*.properties`, `*.env.example`, `*.xml` |
 //! | `code` | anything else |
 //!
@@ -75,6 +75,16 @@ fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
     suffixes.iter().any(|s| name.ends_with(s))
 }
 
+/// Whether `path` is a CI or CD definition by the default rules (a
+/// GitHub Actions workflow, `.gitlab-ci.yml`, a `Jenkinsfile`, ...): an
+/// infrastructure file that declares pipelines, not resources, so that
+/// deleting it destroys nothing (the `delivery-control` rule reviews it).
+pub fn is_ci_definition(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or("");
+    ci_definition(&lower, name)
+}
+
 /// A CI or CD definition (`path` and `name` in lower case): what builds,
 /// tests and deploys the services, so infrastructure. GitHub Actions
 /// workflows and local actions, GitLab CI, Jenkins, CircleCI, Azure
@@ -97,10 +107,15 @@ fn ci_definition(path: &str, name: &str) -> bool {
         || matches!(
             name,
             ".gitlab-ci.yml"
+                | ".gitlab-ci.yaml"
                 | "bitbucket-pipelines.yml"
+                | "bitbucket-pipelines.yaml"
                 | ".drone.yml"
+                | ".drone.yaml"
                 | ".travis.yml"
+                | ".travis.yaml"
                 | ".woodpecker.yml"
+                | ".woodpecker.yaml"
                 | "cloudbuild.yaml"
                 | "cloudbuild.yml"
                 | "appspec.yml"
@@ -150,24 +165,30 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     }
     let config_ext = [".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties"];
     let source = ends_with_any(name, SOURCE_EXTENSIONS);
-    // A flag definition is configuration: source code under `flags/` is
-    // code (it runs), and only a whole word names a flag file
-    // (`feature-flags.yaml`, `checkout_flag.json`, not `flagship.yaml`).
-    // Found by a gaming audit: both earned the flag discount.
-    let flag_word = |w: &str| matches!(w, "flag" | "flags" | "featureflag" | "featureflags" | "toggle" | "toggles");
-    if !source
-        && (has_segment(dirs, &["flags", "feature-flags", "feature_flags", "featureflags", "toggles"])
-            || (ends_with_any(name, &config_ext) && name.split(|c: char| !c.is_ascii_alphanumeric()).any(flag_word)))
-    {
-        return ChangeKind::FeatureFlag;
-    }
     if ends_with_any(name, &[".tf", ".tfvars", ".hcl", ".dockerfile"])
         || name.starts_with("dockerfile")
         || (name.starts_with("docker-compose") && ends_with_any(name, &[".yml", ".yaml"]))
         || name == "chart.yaml"
+        // Kustomize, Skaffold and Helmfile name their files; Online
+        // Boutique keeps its manifests in `kubernetes-manifests/` (a
+        // classification audit: a deleted datastore manifest there was
+        // configuration).
+        || matches!(name, "kustomization.yaml" | "kustomization.yml" | "kustomization" | "skaffold.yaml" | "helmfile.yaml")
         || has_segment(
             dirs,
-            &["terraform", "k8s", "kubernetes", "helm", "charts", "deploy", "infra", "manifests", "kustomize"],
+            &[
+                "terraform",
+                "k8s",
+                "kubernetes",
+                "kubernetes-manifests",
+                "k8s-manifests",
+                "helm",
+                "charts",
+                "deploy",
+                "infra",
+                "manifests",
+                "kustomize",
+            ],
         )
         || ci_definition(path, name)
     {
@@ -192,6 +213,39 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
         "gemfile.lock",
         "pipfile",
         "pipfile.lock",
+        // Other ecosystems' manifests and lock files (a classification
+        // audit: `uv.lock` and `Package.resolved` upgrades were code).
+        "uv.lock",
+        "bun.lock",
+        "bun.lockb",
+        "deno.lock",
+        "deno.json",
+        "npm-shrinkwrap.json",
+        "mix.exs",
+        "mix.lock",
+        "podfile",
+        "podfile.lock",
+        "gradle.lockfile",
+        "settings.gradle",
+        "settings.gradle.kts",
+        "flake.nix",
+        "flake.lock",
+        "package.swift",
+        "package.resolved",
+        "pubspec.yaml",
+        "pubspec.lock",
+        "go.work",
+        "go.work.sum",
+        "build.sbt",
+        "packages.config",
+        "directory.packages.props",
+        "paket.dependencies",
+        "paket.lock",
+        "cartfile",
+        "cartfile.resolved",
+        "conanfile.txt",
+        "conanfile.py",
+        "vcpkg.json",
     ];
     if manifests.contains(&name)
         || ((name.starts_with("requirements") || name.starts_with("constraints")) && name.ends_with(".txt"))
@@ -201,17 +255,40 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     {
         return ChangeKind::Dependency;
     }
+    // A flag definition is configuration: source code under `flags/` is
+    // code (it runs), and only a whole word names a flag file
+    // (`feature-flags.yaml`, `checkout_flag.json`, not `flagship.yaml`).
+    // Found by a gaming audit: both earned the flag discount. After the
+    // infrastructure and dependency rules: `flags/main.tf` and
+    // `toggles/package.json` are what their names say (a classification
+    // audit: a deleted `payments/flags/main.tf` was a flag, not a
+    // destroyed resource).
+    let flag_word = |w: &str| matches!(w, "flag" | "flags" | "featureflag" | "featureflags" | "toggle" | "toggles");
+    if !source
+        && (has_segment(dirs, &["flags", "feature-flags", "feature_flags", "featureflags", "toggles"])
+            || (ends_with_any(name, &config_ext) && name.split(|c: char| !c.is_ascii_alphanumeric()).any(flag_word)))
+    {
+        return ChangeKind::FeatureFlag;
+    }
+    // Whether the file is source code whose stem (the name before its
+    // last extension) ends with one of `words`.
+    let test_stem = |words: &[&str]| {
+        name.rsplit_once('.').is_some_and(|(stem, _)| words.iter().any(|w| stem.ends_with(w) && stem.len() > w.len()))
+            && source
+    };
     // A test is not deployed, so these rules must not catch production
     // code: `spec` is also a common package name (OpenAPI specs, Go
     // packages) and `it` a locale folder (Italian), so they count only
     // with RSpec files or Maven's `src/it`; a class name tells by its case.
     if has_segment(dirs, &["test", "tests", "__tests__", "testdata", "e2e"])
-        || (has_segment(dirs, &["spec"]) && (name.ends_with(".rb") || name.contains("spec")))
+        || (has_segment(dirs, &["spec"]) && (name.ends_with(".rb") || test_stem(&["_spec", ".spec"])))
         || dirs.windows(2).any(|w| w == ["src", "it"])
-        || name.contains("_test.")
-        // `*.test.*` and `*.spec.*` name test code (Jest, Jasmine), not an
-        // OpenAPI `api.spec.yaml` the service serves.
-        || ((name.contains(".test.") || name.contains(".spec.")) && ends_with_any(name, SOURCE_EXTENSIONS))
+        // `*_test.*`, `*.test.*` and `*.spec.*` name test code (Go,
+        // Jest, Jasmine) when the test word ends the stem of a source
+        // file: not a configuration file `ab_test.yaml` or an OpenAPI
+        // `api.spec.yaml` the service serves, nor `charge_test.impl.go`,
+        // which Go compiles in (a classification audit: each was a test).
+        || test_stem(&["_test", ".test", ".spec"])
         || (name.starts_with("test_") && name.ends_with(".py"))
         || ["Test.java", "Tests.java", "Test.kt", "Tests.kt", "Test.cs", "Tests.cs"]
             .iter()
@@ -246,13 +323,16 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     // `CHANGELOG.md`), not any name that starts like one
     // (`notice-sender`, a script; `notice-banner.txt`, text a service
     // serves: a later audit).
+    // A suffixed license (`LICENSE-MIT`, `LICENSE-APACHE`) is one as the
+    // convention writes it, in capitals: `license-server` is a script (a
+    // classification audit: an executable shipped as docs).
     let stem = name.split('.').next().unwrap_or(name);
+    let original_stem = original.split('.').next().unwrap_or(original);
     let notice_word = |w: &str| matches!(w, "license" | "licence" | "changelog" | "authors" | "notice" | "copying");
     let notice = (notice_word(stem)
-        || stem
-            .strip_prefix("license-")
-            .or_else(|| stem.strip_prefix("licence-"))
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')))
+        || original_stem.strip_prefix("LICENSE-").or_else(|| original_stem.strip_prefix("LICENCE-")).is_some_and(
+            |rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
+        ))
         && (!name.contains('.') || prose || name.ends_with(".txt"));
     if ends_with_any(name, &[".md", ".markdown", ".rst", ".adoc", ".asciidoc"])
         || notice
@@ -353,7 +433,34 @@ mod tests {
             ("deploy/cleanup.sql", ChangeKind::SchemaMigration),
             ("sqitch/revert/cleanup.sql", ChangeKind::SchemaMigration),
             ("infra/main.tf", ChangeKind::Infrastructure),
-            ("kubernetes-manifests/cartservice.yaml", ChangeKind::Config),
+            ("kubernetes-manifests/cartservice.yaml", ChangeKind::Infrastructure),
+            // A classification audit: manifests, flags folders holding
+            // infrastructure, configuration named like a test, scripts
+            // named like a license, packages named like a spec, lock files.
+            ("apps/cart/kustomization.yaml", ChangeKind::Infrastructure),
+            ("payments/flags/main.tf", ChangeKind::Infrastructure),
+            ("toggles/package.json", ChangeKind::Dependency),
+            ("k8s/feature-flags.yaml", ChangeKind::Infrastructure),
+            ("flags/Dockerfile", ChangeKind::Infrastructure),
+            ("payments/config/ab_test.yaml", ChangeKind::Config),
+            ("payments/split_test.json", ChangeKind::Config),
+            ("payments/charge_test.impl.go", ChangeKind::Code),
+            ("payments/_test.go", ChangeKind::Code),
+            ("web/src/cart.test.tsx", ChangeKind::Test),
+            ("payments/bin/license-server", ChangeKind::Code),
+            ("payments/bin/licence-check", ChangeKind::Code),
+            ("LICENSE-MIT", ChangeKind::Docs),
+            ("LICENSE-APACHE-2.0.txt", ChangeKind::Docs),
+            ("pkg/spec/spec.go", ChangeKind::Code),
+            ("pkg/spec/inspector.go", ChangeKind::Code),
+            ("web/spec/respect-limits.ts", ChangeKind::Code),
+            ("api/spec/openapi.spec.yaml", ChangeKind::Config),
+            ("web/spec/cart.spec.ts", ChangeKind::Test),
+            ("spec/models/cart_spec.py", ChangeKind::Test),
+            ("py/uv.lock", ChangeKind::Dependency),
+            ("ios/Podfile.lock", ChangeKind::Dependency),
+            ("app/Package.resolved", ChangeKind::Dependency),
+            (".woodpecker.yaml", ChangeKind::Infrastructure),
             ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),
             ("src/cartservice/Dockerfile", ChangeKind::Infrastructure),
             (".github/workflows/ci.yml", ChangeKind::Infrastructure),

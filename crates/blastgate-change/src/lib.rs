@@ -24,5 +24,5 @@ pub use model::{
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,
-    destroys_infrastructure, file_kind, module_nodes, resolve,
+    destroyed_path, destroys_infrastructure, file_kind, module_nodes, resolve,
 };

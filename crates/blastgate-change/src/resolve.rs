@@ -250,10 +250,46 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
 /// `main.tf`) adds risk but must not hide the destruction the path shows
 /// (property tests found it lowered block to owner in resolution, and
 /// later block to multi_party in the check of an agent's rollback claim).
+///
+/// A renamed infrastructure file destroys what it declared when its new
+/// name leaves what deploys it: a name that is no infrastructure
+/// (`main.tf.disabled`, `main.tf.md`, a test fixture), or a Terraform file
+/// moved to another folder, which is another module (its resources are
+/// destroyed where they were and made anew, unless `moved` blocks say
+/// otherwise; a plan shows which). A classification audit renamed
+/// `main.tf` away with `git mv` and got `owner` where deleting it blocked.
+///
+/// A CI or CD definition ([`crate::classify::is_ci_definition`]) declares
+/// pipelines, not resources: deleting or renaming one destroys nothing
+/// (the policy's `delivery-control` rule asks a senior engineer for it).
 pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool {
-    f.status == FileStatus::Deleted
-        && (file_kind(classifier, f).0 == ChangeKind::Infrastructure
-            || classifier.classify(&f.path) == ChangeKind::Infrastructure)
+    if crate::classify::is_ci_definition(destroyed_path(f)) {
+        return false;
+    }
+    let infrastructure = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure;
+    match f.status {
+        FileStatus::Deleted => file_kind(classifier, f).0 == ChangeKind::Infrastructure || infrastructure(&f.path),
+        FileStatus::Renamed => f.old_path.as_deref().is_some_and(|old| {
+            let folder = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+            let terraform = |p: &str| {
+                let p = p.to_ascii_lowercase();
+                p.ends_with(".tf") || p.ends_with(".tf.json")
+            };
+            infrastructure(old)
+                && (!infrastructure(&f.path)
+                    || (terraform(old) && (!terraform(&f.path) || folder(old) != folder(&f.path))))
+        }),
+        _ => false,
+    }
+}
+
+/// The path whose destruction [`destroys_infrastructure`] finds: the old
+/// path of a rename, else the path.
+pub fn destroyed_path(f: &FileChange) -> &str {
+    match (f.status, f.old_path.as_deref()) {
+        (FileStatus::Renamed, Some(old)) => old,
+        _ => &f.path,
+    }
 }
 
 /// Kinds from least to most risky, in the order of the default policy's
@@ -456,7 +492,12 @@ pub fn resolve(
             ));
         }
         if destroys_infrastructure(classifier, f) {
-            deleted_infrastructure.push((f.path.clone(), by_path.iter().map(|p| (*p).to_owned()).collect()));
+            // A rename destroys where the file was.
+            let at = match moved_from {
+                Some(old) => place(mapping, graph, old).0,
+                None => by_path.clone(),
+            };
+            deleted_infrastructure.push((destroyed_path(f).to_owned(), at.iter().map(|p| (*p).to_owned()).collect()));
         }
         let services: Vec<&str> =
             stated.into_iter().chain(by_path.iter().copied().filter(|p| Some(*p) != stated)).collect();

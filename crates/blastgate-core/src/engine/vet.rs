@@ -443,7 +443,7 @@ pub(crate) fn vet_deleted_data<'a>(
         .files
         .iter()
         .filter(|f| blastgate_change::destroys_infrastructure(classifier, f))
-        .map(|f| f.path.as_str())
+        .map(blastgate_change::destroyed_path)
         .collect();
     let mut lost: Vec<&str> = resolved
         .destructive
@@ -541,7 +541,7 @@ fn vet_agent_rollback<'a>(
         .iter()
         .filter(|r| r.effective_action().is_destructive())
         .map(|r| r.address.as_str())
-        .chain(changeset.files.iter().filter(deleted_file).map(|f| f.path.as_str()))
+        .chain(changeset.files.iter().filter(deleted_file).map(blastgate_change::destroyed_path))
         .collect();
     destroyed.sort_unstable();
     destroyed.dedup();
