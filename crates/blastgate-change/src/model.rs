@@ -231,11 +231,19 @@ pub fn is_autonomous_tool(tool: &str) -> bool {
 /// autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]: a listed name with
 /// `[bot]` (`copilot-swe-agent[bot]`, `devin[bot]`) or its GitHub noreply
 /// address (`[<n>+]<name>[bot]@users.noreply.github.com`), or a listed
-/// name of several words as it is (`devin-ai-integration`); in any case.
+/// name of several words as it is (`devin-ai-integration`), or the Copilot
+/// coding agent's address (`198982749+Copilot@users.noreply.github.com`);
+/// in any case.
 /// A listed single word without `[bot]` (`devin`, `jules`) is a common
 /// human name and does not count.
 pub fn is_agent_account(id: &str) -> bool {
     let id = id.trim().to_ascii_lowercase();
+    // The Copilot coding agent commits as `Copilot` under its own GitHub
+    // account number, as the git reader knows it (a changelog audit: the
+    // address as a changeset's author was no agent).
+    if id == "198982749+copilot@users.noreply.github.com" {
+        return true;
+    }
     let login = match id.strip_suffix("@users.noreply.github.com") {
         Some(local) => local
             .split_once('+')
@@ -820,6 +828,7 @@ mod tests {
             "chatgpt-codex-connector[bot]@users.noreply.github.com",
             "123456+google-labs-jules[bot]@users.noreply.github.com",
             "amazon-q-developer",
+            "198982749+Copilot@users.noreply.github.com",
         ] {
             assert!(is_agent_account(id), "{id}");
         }
@@ -832,6 +841,8 @@ mod tests {
             "sam[bot]",
             "[bot]",
             "copilot",
+            "Copilot@users.noreply.github.com",
+            "12345+Copilot@users.noreply.github.com",
             "dependabot[bot]",
             "x+devin@users.noreply.github.com",
             "",

@@ -1205,6 +1205,26 @@ impl<'c> Facts<'c> {
                 false
             }
         });
+        // Changes in flight name services too: a name that could mean
+        // several nodes collides on each, and says so as the others do (a
+        // changelog audit: no warning for `payments` in flight with
+        // `Payments` and `payments` in the graph).
+        let mut flying: Vec<&str> = context
+            .in_flight_overlapping(checked_from, window_end)
+            .flat_map(|c| c.services.iter().map(String::as_str))
+            .filter(|s| !deploys(s) && ambiguous.iter().all(|(a, _)| a != s))
+            .collect();
+        flying.sort_unstable();
+        flying.dedup();
+        for s in flying {
+            let many = engine.context_nodes(s);
+            let mut kinds: Vec<Option<String>> = many.iter().map(|&i| kind_of(i)).collect();
+            kinds.sort_unstable();
+            if kinds.windows(2).any(|w| w.first() == w.get(1)) {
+                ambiguous.push((s, many));
+            }
+        }
+        ambiguous.sort_by(|a, b| a.0.cmp(b.0));
         if let Some((first, nodes)) = ambiguous.first() {
             let ids: Vec<String> = nodes.iter().filter_map(|&i| graph.id(i)).map(str::to_owned).collect();
             let more = match ambiguous.len() {
