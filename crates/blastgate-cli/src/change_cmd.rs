@@ -320,6 +320,15 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
             )));
         }
         if !changeset.labels.iter().any(|l| l == extra) {
+            // Past the limit because of the flags: named as the flag, a
+            // usage error, not as the changeset (a changelog audit: exit 3
+            // with "split the input into smaller files").
+            if changeset.labels.len() >= blastgate::change::limits::MAX_LABELS {
+                return Err(Failure::Usage(format!(
+                    "--label: at most {} labels, the changeset's own and the flags' together",
+                    blastgate::change::limits::MAX_LABELS
+                )));
+            }
             changeset.labels.push(extra.clone());
         }
     }

@@ -845,6 +845,14 @@ fn labels_from_the_platform_claim_exceptions() {
     let o = run(&["change", "show", "--change", many.to_str().unwrap(), "--graph", &graph]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("max_change_labels"), "{}", stderr(&o));
+    // Flags that take a changeset past the limit are named as the flag,
+    // exit 2 (a changelog audit: exit 3, "split the input into smaller
+    // files", naming the changeset).
+    let flags: Vec<String> = (0..1001).flat_map(|i| ["--label".to_owned(), format!("l{i}")]).collect();
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let o = assess(&flags);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: --label: at most 1000 labels"), "{}", stderr(&o));
 }
 
 /// `--plan-map ADDRESS=NODE` places a plan's resources before tags and

@@ -722,8 +722,9 @@ fn page_items(file: &str, at: Position, page: RawEntity) -> Result<Vec<RawEntity
     if let Some((value, why)) = partial {
         return Err(GraphError::schema(file, at.to_string(), value, format!("a page of a catalog answer: {why}"))
             .with_help(
-                "fetch every page of `/api/catalog/entities/by-query` (follow `nextCursor`) and pass them all, or \
-                 use `/api/catalog/entities`, which answers with the whole list",
+                "fetch every page of `/api/catalog/entities/by-query` (follow `nextCursor`) and write their items \
+                 into one list (`jq -s '[.[].items[]]' page*.json > catalog.json`), or use `/api/catalog/entities`, \
+                 which answers with the whole list",
             ));
     }
     Ok(items)
