@@ -79,10 +79,19 @@ fn ends_with_any(name: &str, suffixes: &[&str]) -> bool {
 /// GitHub Actions workflow, `.gitlab-ci.yml`, a `Jenkinsfile`, ...): an
 /// infrastructure file that declares pipelines, not resources, so that
 /// deleting it destroys nothing (the `delivery-control` rule reviews it).
+///
+/// Matched with the case as written, as the default `delivery-control`
+/// rule matches (`Jenkinsfile*`, `.github/workflows/`): a spelling that
+/// rule misses (`JenkinsFile`, `CloudBuild.yaml`) is a deleted resource
+/// of unknown kind, not nothing (an audit: such a delete escaped both).
 pub fn is_ci_definition(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or("");
-    ci_definition(&lower, name)
+    let name = path.rsplit('/').next().unwrap_or("");
+    // Jenkins's file is named with a capital; every other name and folder
+    // of the list is in lower case.
+    match name.strip_prefix("Jenkinsfile") {
+        Some(_) => true,
+        None => ci_definition(path, name) && !name.starts_with("jenkinsfile"),
+    }
 }
 
 /// A CI or CD definition (`path` and `name` in lower case): what builds,

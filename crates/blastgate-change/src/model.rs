@@ -227,21 +227,42 @@ pub fn is_autonomous_tool(tool: &str) -> bool {
     AUTONOMOUS_AGENT_TOOLS.contains(&t.as_str())
 }
 
+/// The GitHub app logins of the AI tools the git reader knows
+/// (`blastgate_ingest::git::AiAgents`: their names, spaces as `-`), whose
+/// `<login>[bot]` account acts on its own: an autonomous agent's.
+/// Gemini Code Assist's app reviews and is no agent.
+const AI_APP_LOGINS: &[&str] = &[
+    "claude",
+    "claude-code",
+    "copilot",
+    "github-copilot",
+    "cursor",
+    "cursor-agent",
+    "codex",
+    "openai-codex",
+    "aider",
+    "devin-ai",
+    "amazon-q-developer",
+];
+
 /// Whether `id`, an author's or a contributor's, is the account of an
-/// autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]: a listed name with
-/// `[bot]` (`copilot-swe-agent[bot]`, `devin[bot]`) or its GitHub noreply
-/// address (`[<n>+]<name>[bot]@users.noreply.github.com`), or a listed
-/// name of several words as it is (`devin-ai-integration`), or the Copilot
-/// coding agent's address (`198982749+Copilot@users.noreply.github.com`);
-/// in any case.
-/// A listed single word without `[bot]` (`devin`, `jules`) is a common
-/// human name and does not count.
+/// autonomous agent, as the git reader recognises commit authors: a name
+/// of [`AUTONOMOUS_AGENT_TOOLS`] or an AI tool's app login with `[bot]`
+/// (`copilot-swe-agent[bot]`, `devin[bot]`, `claude[bot]`) or its GitHub
+/// noreply address (`[<n>+]<name>[bot]@users.noreply.github.com`), a
+/// listed name of several words as it is (`devin-ai-integration`, `Devin
+/// AI`), `openhands` and its address `openhands@all-hands.dev`, or the
+/// Copilot coding agent's address
+/// (`198982749+Copilot@users.noreply.github.com`); in any case. A listed
+/// single word without `[bot]` (`devin`, `jules`) is a common human name
+/// and does not count.
 pub fn is_agent_account(id: &str) -> bool {
     let id = id.trim().to_ascii_lowercase();
     // The Copilot coding agent commits as `Copilot` under its own GitHub
     // account number, as the git reader knows it (a changelog audit: the
-    // address as a changeset's author was no agent).
-    if id == "198982749+copilot@users.noreply.github.com" {
+    // address as a changeset's author was no agent); OpenHands by its own
+    // address (an audit of revision 17).
+    if matches!(id.as_str(), "198982749+copilot@users.noreply.github.com" | "openhands@all-hands.dev" | "openhands") {
         return true;
     }
     let login = match id.strip_suffix("@users.noreply.github.com") {
@@ -251,9 +272,10 @@ pub fn is_agent_account(id: &str) -> bool {
             .map_or(local, |(_, login)| login),
         None => id.as_str(),
     };
-    match login.strip_suffix("[bot]") {
-        Some(name) => !name.trim().is_empty() && is_autonomous_tool(name),
-        None => login.contains('-') && !login.contains('@') && is_autonomous_tool(login),
+    let dashed: String = login.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c }).collect();
+    match dashed.strip_suffix("[bot]") {
+        Some(name) => !name.is_empty() && (is_autonomous_tool(name) || AI_APP_LOGINS.contains(&name)),
+        None => dashed.contains('-') && !dashed.contains('@') && is_autonomous_tool(&dashed),
     }
 }
 
@@ -829,6 +851,11 @@ mod tests {
             "123456+google-labs-jules[bot]@users.noreply.github.com",
             "amazon-q-developer",
             "198982749+Copilot@users.noreply.github.com",
+            "claude[bot]",
+            "209825114+claude[bot]@users.noreply.github.com",
+            "openhands@all-hands.dev",
+            "Devin AI",
+            "Amazon Q Developer",
         ] {
             assert!(is_agent_account(id), "{id}");
         }
@@ -844,6 +871,9 @@ mod tests {
             "Copilot@users.noreply.github.com",
             "12345+Copilot@users.noreply.github.com",
             "dependabot[bot]",
+            "gemini-code-assist[bot]",
+            "claude",
+            "Claude Code",
             "x+devin@users.noreply.github.com",
             "",
         ] {

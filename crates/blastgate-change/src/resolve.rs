@@ -253,7 +253,9 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
 ///
 /// A renamed infrastructure file destroys what it declared when its new
 /// name leaves what deploys it: a name that is no infrastructure
-/// (`main.tf.disabled`, `main.tf.md`, a test fixture), or a Terraform file
+/// (`main.tf.md`, a test fixture), another extension (`main.tf.disabled`,
+/// `redis.yaml.bak` under `k8s/`, `main.TF`: the tools read files by
+/// theirs), or a Terraform file
 /// moved to another folder, which is another module (its resources are
 /// destroyed where they were and made anew, unless `moved` blocks say
 /// otherwise; a plan shows which). A classification audit renamed
@@ -271,12 +273,17 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
         FileStatus::Deleted => file_kind(classifier, f).0 == ChangeKind::Infrastructure || infrastructure(&f.path),
         FileStatus::Renamed => f.old_path.as_deref().is_some_and(|old| {
             let folder = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
-            let terraform = |p: &str| {
-                let p = p.to_ascii_lowercase();
-                p.ends_with(".tf") || p.ends_with(".tf.json")
+            // As the tools read them: Terraform reads `*.tf` and
+            // `*.tf.json` as written (`main.TF` is not read), kubectl and
+            // Helm a folder's files by their extension.
+            let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+            let extension = |p: &str| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                name.rsplit_once('.').map_or("", |(_, e)| e).to_owned()
             };
             infrastructure(old)
                 && (!infrastructure(&f.path)
+                    || extension(old) != extension(&f.path)
                     || (terraform(old) && (!terraform(&f.path) || folder(old) != folder(&f.path))))
         }),
         _ => false,

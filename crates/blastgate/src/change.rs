@@ -32,7 +32,7 @@ pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
     Contributor, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule,
     NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode,
-    resolve,
+    is_agent_account, resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).

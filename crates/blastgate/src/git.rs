@@ -1359,24 +1359,38 @@ impl<'a> Git<'a> {
     /// them out. Those commits' authors and AI help count for the change
     /// as the range's own do; each is said in a note. A chain stops at a
     /// commit the repository lacks (a shallow clone: what it brought stays
-    /// unknown, said in a note), at one whose message names no commit, or
-    /// after [`MAX_REAPPLY_STEPS`] steps; at most [`MAX_REAPPLY_CHAINS`]
-    /// reverts of the range are followed (more, and a note says so).
+    /// unknown, said in a note) or at one whose message names no commit. A
+    /// chain longer than [`MAX_REAPPLY_STEPS`] steps, or more than
+    /// [`MAX_REAPPLY_CHAINS`] reverts in the range, is a limit error: what
+    /// the range lands again would not be known.
     fn reapplied(&self, commits: &[parse::Commit], notes: &mut Vec<String>) -> Result<Vec<parse::Commit>, ChangeError> {
         let mut out: Vec<parse::Commit> = Vec::new();
         let reverts: Vec<&parse::Commit> =
             commits.iter().filter(|c| parse::reverted_commit(&c.message).is_some()).collect();
+        // Past either bound whose lines a revert lands again is not known,
+        // and its AI help may be lost: a limit error, not a guess (an
+        // audit: 101 reverts of notes, or a chain of 12, dropped a
+        // reapplied commit's AI trailer with at most a warning).
         if reverts.len() > MAX_REAPPLY_CHAINS {
-            notes.push(format!(
-                "reapply: the range holds {} reverts; the chains of the first {MAX_REAPPLY_CHAINS} are followed to \
-                 the commits whose lines they land again, the rest are not",
-                reverts.len()
+            return Err(ChangeError::limit(
+                "git log",
+                "max_reverts_followed",
+                MAX_REAPPLY_CHAINS as u64,
+                reverts.len() as u64,
             ));
         }
-        for c in reverts.into_iter().take(MAX_REAPPLY_CHAINS) {
+        for c in reverts {
             let mut message = c.message.clone();
-            for step in 1..=MAX_REAPPLY_STEPS {
+            for step in 1..=MAX_REAPPLY_STEPS + 1 {
                 let Some(target) = parse::reverted_commit(&message) else { break };
+                if step > MAX_REAPPLY_STEPS {
+                    return Err(ChangeError::limit(
+                        "git log",
+                        "max_revert_chain",
+                        MAX_REAPPLY_STEPS as u64,
+                        step as u64,
+                    ));
+                }
                 let spec = format!("{target}^{{commit}}");
                 let Ok(resolved) =
                     self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?

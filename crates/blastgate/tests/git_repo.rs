@@ -1038,6 +1038,62 @@ fn a_reapplied_commit_keeps_its_ai_help_and_author() {
     repo.git(&["revert", "--no-edit", &reapply]);
     let again = repo.git(&["rev-parse", "HEAD"]);
     assert_eq!(read(&reapply, &again).unwrap().provenance.ai, None);
+    // A chain longer than ten steps is a limit error, not a guess (an
+    // audit: twelve reverts lost the AI trailer, peer).
+    let mut head = again;
+    for _ in 0..7 {
+        repo.git(&["revert", "--no-edit", &head]);
+        head = repo.git(&["rev-parse", "HEAD"]);
+    }
+    let before = repo.git(&["rev-parse", "HEAD~1"]);
+    assert!(read(&before, &head).is_ok(), "ten steps are followed");
+    repo.git(&["revert", "--no-edit", &head]);
+    let past = repo.git(&["rev-parse", "HEAD"]);
+    let err = read(&head, &past).unwrap_err();
+    assert!(err.to_string().contains("max_revert_chain"), "{err}");
+}
+
+/// A changeset's author or contributor is an agent's account exactly when
+/// the git reader takes a commit author of that name or address for an
+/// autonomous agent: the two lists must not drift apart (an audit found
+/// `claude[bot]` and `openhands@all-hands.dev` agents in git and people in
+/// a changeset).
+#[test]
+fn changeset_agent_accounts_agree_with_the_git_reader() {
+    let agents = blastgate::git::AiAgents::default();
+    let probes = [
+        "copilot-swe-agent[bot]",
+        "copilot-swe-agent",
+        "198982749+Copilot@users.noreply.github.com",
+        "devin-ai-integration[bot]",
+        "devin-ai-integration[bot]@users.noreply.github.com",
+        "Devin AI",
+        "chatgpt-codex-connector[bot]",
+        "amazon-q-developer[bot]",
+        "Amazon Q Developer",
+        "google-labs-jules[bot]",
+        "openhands",
+        "openhands@all-hands.dev",
+        "claude[bot]",
+        "209825114+claude[bot]@users.noreply.github.com",
+        "copilot[bot]",
+        "cursor[bot]",
+        "codex[bot]",
+        "aider[bot]",
+        "Claude",
+        "Claude Code",
+        "noreply@anthropic.com",
+        "Copilot",
+        "gemini-code-assist[bot]",
+        "devin",
+        "jules",
+        "sam@example.com",
+        "dependabot[bot]",
+    ];
+    for id in probes {
+        let git = agents.identify(id, id).is_some_and(|m| m.autonomous);
+        assert_eq!(blastgate::change::is_agent_account(id), git, "{id}");
+    }
 }
 
 /// A revert undoes the lines where the reverted commit put them: a commit
