@@ -124,6 +124,7 @@ impl GraphBuilder {
     /// `O(V + E)` plus sorting each node's dependencies.
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
+        warn_shared_names(&mut fragments);
         join_aliases(&mut fragments);
         join_case_variants(&mut fragments);
         for fragment in &mut fragments {
@@ -761,6 +762,68 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     }
 }
 
+/// An id in normal form C and lower case; borrowed when it is so already.
+fn fold(id: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if id.is_ascii() {
+        if id.bytes().any(|b| b.is_ascii_uppercase()) {
+            return std::borrow::Cow::Owned(id.to_ascii_lowercase());
+        }
+        return std::borrow::Cow::Borrowed(id);
+    }
+    let folded: String = id.nfc().map(|c| c.to_ascii_lowercase()).collect();
+    if folded == id { std::borrow::Cow::Borrowed(id) } else { std::borrow::Cow::Owned(folded) }
+}
+
+/// Warns, in the native document's name, when it declares a node whose
+/// id is, ignoring case, the plain name of a catalog entity another file
+/// declares (`Payments` or `payments` beside `component:payments`): two
+/// declared nodes, of which sources that call the service by its name
+/// join one, so a change to the other misses their edges (an audit of the
+/// case join found this silent). Linear in the ids and aliases.
+fn warn_shared_names(fragments: &mut [GraphFragment]) {
+    // Catalog entities by plain name (lower case): the smallest id.
+    let mut names: BTreeMap<String, Box<str>> = BTreeMap::new();
+    for g in fragments.iter() {
+        for (alias, local, _) in &g.aliases {
+            if alias.contains(':') || alias.contains('/') {
+                continue;
+            }
+            let Some(entity) = g.ids.get(*local as usize) else { continue };
+            let slot = names.entry(fold(alias).into_owned()).or_insert_with(|| entity.clone());
+            if entity < slot {
+                *slot = entity.clone();
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let mut warnings: Vec<(usize, String)> = Vec::new();
+    for (f, g) in fragments.iter().enumerate().filter(|(_, g)| g.origin == Origin::Declared && g.aliases.is_empty()) {
+        for (id, _) in g.ids.iter().zip(&g.declared).filter(|(id, d)| **d && !id.contains(':')) {
+            if let Some(entity) = names.get(&*fold(id)) {
+                warnings.push((
+                    f,
+                    format!(
+                        "`{}` and the catalog entity `{}` share the name `{}`: they are two nodes, and sources that \
+                         call the service by its name (traces, edge lists) join one of them; if they are one \
+                         service, declare it once (give this node the catalog's id)",
+                        crate::shorten(id),
+                        crate::shorten(entity),
+                        crate::shorten(&fold(id))
+                    ),
+                ));
+            }
+        }
+    }
+    for (f, message) in warnings {
+        if let Some(fragment) = fragments.get_mut(f) {
+            fragment.warn(String::new(), message);
+        }
+    }
+}
+
 /// Renames, in every fragment, each id that no declaring source (native,
 /// catalog) declares and that differs only in ASCII case or Unicode
 /// normalisation from one id a declaring source declares: traces'
@@ -776,18 +839,6 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
 /// sources that declare nothing (traces, edge lists) are renamed. Linear
 /// in the ids.
 fn join_case_variants(fragments: &mut [GraphFragment]) {
-    // An id in normal form C and lower case; borrowed when it is so already.
-    fn fold(id: &str) -> std::borrow::Cow<'_, str> {
-        use unicode_normalization::UnicodeNormalization;
-        if id.is_ascii() {
-            if id.bytes().any(|b| b.is_ascii_uppercase()) {
-                return std::borrow::Cow::Owned(id.to_ascii_lowercase());
-            }
-            return std::borrow::Cow::Borrowed(id);
-        }
-        let folded: String = id.nfc().map(|c| c.to_ascii_lowercase()).collect();
-        if folded == id { std::borrow::Cow::Borrowed(id) } else { std::borrow::Cow::Owned(folded) }
-    }
     if !fragments.iter().any(|g| g.origin == Origin::Declared) || fragments.iter().all(|g| g.origin == Origin::Declared)
     {
         return;
