@@ -255,11 +255,13 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
 /// name leaves what deploys it: a name that is no infrastructure
 /// (`main.tf.md`, a test fixture), another extension (`main.tf.disabled`,
 /// `redis.yaml.bak` under `k8s/`, `main.TF`: the tools read files by
-/// theirs), or a Terraform file
-/// moved to another folder, which is another module (its resources are
-/// destroyed where they were and made anew, unless `moved` blocks say
-/// otherwise; a plan shows which). A classification audit renamed
-/// `main.tf` away with `git mv` and got `owner` where deleting it blocked.
+/// theirs), a name the tools skip (`.main.tf`, `main.tf~`, a Helm template
+/// `_deployment.yaml`), or another folder (a Terraform module, a chart's
+/// `templates/`, a Kustomize base: another deploy unit, whose resources
+/// are destroyed where they were and made anew, unless Terraform's `moved`
+/// blocks say otherwise; a plan shows which). Audits renamed `main.tf`
+/// away with `git mv` (and to `.main.tf`) and got `owner` where deleting
+/// it blocked.
 ///
 /// A CI or CD definition ([`crate::classify::is_ci_definition`]) declares
 /// pipelines, not resources: deleting or renaming one destroys nothing
@@ -273,18 +275,27 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
         FileStatus::Deleted => file_kind(classifier, f).0 == ChangeKind::Infrastructure || infrastructure(&f.path),
         FileStatus::Renamed => f.old_path.as_deref().is_some_and(|old| {
             let folder = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+            let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
             // As the tools read them: Terraform reads `*.tf` and
-            // `*.tf.json` as written (`main.TF` is not read), kubectl and
-            // Helm a folder's files by their extension.
+            // `*.tf.json` as written (`main.TF` is not read) and skips
+            // hidden and backup files (`.main.tf`, `main.tf~`); Helm skips
+            // templates named `_*` and files outside `templates/`; kubectl
+            // and Kustomize read a folder's files by their extension.
             let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
             let extension = |p: &str| {
-                let name = p.rsplit('/').next().unwrap_or(p);
-                name.rsplit_once('.').map_or("", |(_, e)| e).to_owned()
+                let name = name(p);
+                name.rsplit_once('.').map_or(String::new(), |(_, e)| e.to_owned())
+            };
+            let skipped = |p: &str| {
+                let name = name(p);
+                name.starts_with('.') || name.starts_with('_') || name.starts_with('#') || name.ends_with('~')
             };
             infrastructure(old)
                 && (!infrastructure(&f.path)
                     || extension(old) != extension(&f.path)
-                    || (terraform(old) && (!terraform(&f.path) || folder(old) != folder(&f.path))))
+                    || folder(old) != folder(&f.path)
+                    || (skipped(&f.path) && !skipped(old))
+                    || (terraform(old) && !terraform(&f.path)))
         }),
         _ => false,
     }
