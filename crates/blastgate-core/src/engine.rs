@@ -1193,13 +1193,16 @@ impl<'c> Facts<'c> {
         // Backstage convention): a name covering both is no ambiguity worth
         // a warning. Two entities of one kind (namespaces) are.
         let kind_of = |i: u32| graph.id(i).and_then(|id| id.split_once(':')).map(|(k, _)| k.to_ascii_lowercase());
+        let two_of_a_kind = |many: &[u32]| {
+            let mut kinds: Vec<Option<String>> = many.iter().map(|&i| kind_of(i)).collect();
+            kinds.sort_unstable();
+            kinds.windows(2).any(|w| w.first() == w.get(1))
+        };
         strangers.retain(|s| match engine.context_nodes(s).as_slice() {
             [] => true,
             [_] => false,
             many => {
-                let mut kinds: Vec<Option<String>> = many.iter().map(|&i| kind_of(i)).collect();
-                kinds.sort_unstable();
-                if kinds.windows(2).any(|w| w.first() == w.get(1)) {
+                if two_of_a_kind(many) {
                     ambiguous.push((s, many.to_vec()));
                 }
                 false
@@ -1218,9 +1221,7 @@ impl<'c> Facts<'c> {
         flying.dedup();
         for s in flying {
             let many = engine.context_nodes(s);
-            let mut kinds: Vec<Option<String>> = many.iter().map(|&i| kind_of(i)).collect();
-            kinds.sort_unstable();
-            if kinds.windows(2).any(|w| w.first() == w.get(1)) {
+            if two_of_a_kind(&many) {
                 ambiguous.push((s, many));
             }
         }

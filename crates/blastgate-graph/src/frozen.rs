@@ -519,10 +519,8 @@ impl FrozenGraph {
     /// `O(log V)`.
     pub fn nodes_named(&self, name: &str) -> Vec<u32> {
         let folded = name.trim().to_ascii_lowercase();
-        let mut out: Vec<u32> = self.index_of(name).into_iter().chain(self.index_of(&folded)).collect();
-        if let Some(more) = self.folded_ids.get_or_init(|| self.make_folded_ids()).get(folded.as_str()) {
-            out.extend(more);
-        }
+        let mut out = self.nodes_ignoring_case(&folded);
+        out.extend(self.index_of(name));
         out.extend_from_slice(self.catalog_entities_named(&folded));
         out.sort_unstable();
         out.dedup();

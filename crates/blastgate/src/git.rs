@@ -1352,6 +1352,14 @@ impl<'a> Git<'a> {
         Ok(commits)
     }
 
+    /// The full hash of the commit a message names (`This reverts commit
+    /// X.`), or `None` when the repository has no such commit.
+    fn commit_named(&self, name: &str) -> Result<Option<String>, ChangeError> {
+        let spec = format!("{name}^{{commit}}");
+        let found = self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?;
+        Ok(found.ok().map(|hash| String::from_utf8_lossy(&hash).trim().to_owned()))
+    }
+
     /// The commits whose lines `commits` land again: following git's `This
     /// reverts commit X.` lines, a revert of a revert of `X` (git's
     /// "Reapply") lands `X` again, and so does a revert of that, four
@@ -1391,10 +1399,7 @@ impl<'a> Git<'a> {
                         step as u64,
                     ));
                 }
-                let spec = format!("{target}^{{commit}}");
-                let Ok(resolved) =
-                    self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?
-                else {
+                let Some(hash) = self.commit_named(target)? else {
                     if step > 1 {
                         notes.push(format!(
                             "reapply: commit {} reverts a revert, but the commit {} its chain names is not in the \
@@ -1406,7 +1411,6 @@ impl<'a> Git<'a> {
                     }
                     break;
                 };
-                let hash = String::from_utf8_lossy(&resolved).trim().to_owned();
                 let reverted = self.commit(&hash)?;
                 if step % 2 == 0 && !out.iter().any(|o| o.hash == reverted.hash) {
                     notes.push(format!(
@@ -1467,13 +1471,9 @@ impl<'a> Git<'a> {
             let (Some(target), [parent]) = (parse::reverted_commit(&c.message), c.parents.as_slice()) else {
                 return refuse("it is a merge");
             };
-            let spec = format!("{target}^{{commit}}");
-            let Ok(resolved) =
-                self.run("git rev-parse", &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])?
-            else {
+            let Some(reverted) = self.commit_named(target)? else {
                 return refuse("the commit it names is not in the repository");
             };
-            let reverted = String::from_utf8_lossy(&resolved).trim().to_owned();
             let before = self.run("git merge-base", &["merge-base", "--is-ancestor", &reverted, base])?.is_ok();
             let original = self.commit(&reverted)?;
             // What the reverted commit changed is its diff from its
