@@ -293,6 +293,10 @@ impl Engine {
         let invalid = check::inputs(changeset, context);
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
+        // The AI involvement as stated, before an agent's account raised
+        // it: a counterfactual that takes the agent's account out of the
+        // change tries it as stated (`counterfactual.rs`).
+        let stated = vetted.provenance.clone();
         let vetted = self.vet_evidence(vetted, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
         let assess = || {
@@ -302,7 +306,7 @@ impl Engine {
                 crate::assessment::sort_diagnostics(&mut assessment.diagnostics);
             }
             assessment.counterfactuals =
-                counterfactual::explore(self, &vetted, context, options, &assessment, &waits, radius);
+                counterfactual::explore(self, (&vetted, &stated), context, options, &assessment, &waits, radius);
             assessment
         };
         let mut assessment = if self.graph_digest.get().is_some() {

@@ -26,7 +26,8 @@
 //!  "rollout": "staged",
 //!  "counterfactuals_lowering": ["add-rollback-plan"],
 //!  "counterfactuals_not_lowering": ["add-tests"],
-//!  "counterfactuals_absent": ["split-per-service"]}
+//!  "counterfactuals_absent": ["split-per-service"],
+//!  "counterfactual_actions": {"senior-co-author": ["--author"]}}
 //! ```
 //!
 //! - `depth`, or `depth_at_least` and/or `depth_at_most`: at least one is
@@ -50,6 +51,8 @@
 //! - `counterfactuals_lowering`: counterfactual ids that must be present
 //!   with `lowers: true`; `counterfactuals_not_lowering`: present with
 //!   `lowers: false`; `counterfactuals_absent`: not offered at all.
+//! - `counterfactual_actions`: by counterfactual id, fragments its advice
+//!   (`action`) must each contain (what the author is told to do).
 //! - `fixme`: `{"why": "...", "fails_with": "depth peer != block"}` marks a
 //!   case whose expectation (from the docs or the issue) the engine does not
 //!   meet today. The case must fail with a message containing `fails_with`;
@@ -119,6 +122,8 @@ struct Expect {
     counterfactuals_not_lowering: Vec<String>,
     #[serde(default)]
     counterfactuals_absent: Vec<String>,
+    #[serde(default)]
+    counterfactual_actions: std::collections::BTreeMap<String, Vec<String>>,
     fixme: Option<Fixme>,
 }
 
@@ -362,6 +367,12 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
     }
     if let Some(id) = expect.counterfactuals_absent.iter().find(|id| counterfactual(id).is_some()) {
         return Err(format!("counterfactual `{id}` is offered; got {listed:?}"));
+    }
+    for (id, fragments) in &expect.counterfactual_actions {
+        let Some(c) = counterfactual(id) else { return Err(format!("no counterfactual `{id}`; got {listed:?}")) };
+        if let Some(f) = fragments.iter().find(|f| !c.action.contains(f.as_str())) {
+            return Err(format!("counterfactual `{id}` advises {:?}, without {f:?}", c.action));
+        }
     }
     Ok(())
 }

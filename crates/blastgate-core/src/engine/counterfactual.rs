@@ -8,7 +8,9 @@
 //! colliding deploys to end. Each is listed when it applies,
 //! with the depth the engine gives it and whether that is lower.
 
-use blastgate_change::{AiInvolvement, ChangedBy, Changeset, Classifier, FileChange, FileStatus, TouchedNode};
+use blastgate_change::{
+    AiInvolvement, ChangedBy, Changeset, Classifier, FileChange, FileStatus, Provenance, TouchedNode, is_agent_account,
+};
 use std::collections::BTreeSet;
 
 use super::{AssessOptions, Engine, Radius, Reuse, Waits, vet};
@@ -20,13 +22,15 @@ use crate::policy::RuleCheck;
 /// Most services a split is tried for (each part is a full assessment).
 const MAX_SPLIT: usize = 16;
 
-/// The counterfactuals of `base`, sorted by id. `radius` is the base's
+/// The counterfactuals of `base`, sorted by id: `changeset` is the vetted
+/// changeset, `stated` its AI involvement as stated (before an agent's
+/// account raised it). `radius` is the base's
 /// blast radius, reused by the counterfactuals that change no node and
 /// dropped before the split's parts are decided (on a change that reaches
 /// much of the graph, it is as large as a part's).
 pub(crate) fn explore(
     engine: &Engine,
-    changeset: &Changeset,
+    (changeset, stated): (&Changeset, &Provenance),
     context: &Context,
     options: &AssessOptions<'_>,
     base: &Assessment,
@@ -88,7 +92,9 @@ pub(crate) fn explore(
         // person taking over the agent's commits keeps its trailers, and
         // the gate reads them as the agent's (an audit: the advice to take
         // the change over promised a depth its own input did not get).
+        let mut accounts = Vec::new();
         if by_agent {
+            accounts = without_agent_accounts(&mut c, stated);
             c.provenance.ai = Some(AiInvolvement::Generated);
             c.provenance.tool = None;
             c.provenance.model = None;
@@ -99,10 +105,13 @@ pub(crate) fn explore(
             "keep a final snapshot of the destroyed data (skip_final_snapshot = false), then "
         };
         let whom = if by_agent {
-            "have a person make the change themselves instead of the agent (its own rollback claim on what it \
-             destroys is not counted) and "
+            format!(
+                "have a person make the change themselves instead of the agent{} (its own rollback claim on what \
+                 it destroys is not counted) and ",
+                by_accounts(&accounts)
+            )
         } else {
-            ""
+            String::new()
         };
         let action = format!("{whom}{keep}state a tested rollback plan (safety.rollback_plan)");
         try_one("add-rollback-plan", action, &c, context);
@@ -110,6 +119,10 @@ pub(crate) fn explore(
     if engine.policy.seniority.is_below_senior(super::least_senior(engine, changeset).seniority) {
         let senior = &engine.policy.seniority.senior;
         let mut c = changeset.clone();
+        // Senior engineers make it: no agent's account among its makers
+        // (an advice audit: with the account kept, the change stayed an
+        // agent's and the advice promised nothing it did not give).
+        let accounts = without_agent_accounts(&mut c, stated);
         c.author.seniority = Some(senior.clone());
         // The AI rule goes by the least senior of the author and the
         // contributors: tried with every one of them senior, the only way
@@ -131,16 +144,27 @@ pub(crate) fn explore(
         // The gate goes by the people of record: adding a senior
         // `Co-authored-by:` line lowers nothing, so the advice says who
         // must make the change.
+        // An author with no id counts as the lowest level whatever the
+        // changeset states (`vet_author`): the advice names the step that
+        // counts (an advice audit: a principal with no id was told to
+        // have a senior make the change, and following it changed
+        // nothing).
+        let named = if changeset.author.id.trim().is_empty() {
+            ", named in the change (`--author ID` on the command line, `author.id` in the changeset)"
+        } else {
+            ""
+        };
+        let agents = by_accounts(&accounts);
         let action = if changeset.contributors.is_empty() {
             format!(
-                "have a `{senior}` engineer make the change as its author (a co-author does not count; tried with no \
-                 prior changes of theirs on record)"
+                "have a `{senior}` engineer make the change as its author{named}{agents} (a co-author does not \
+                 count; tried with no prior changes of theirs on record)"
             )
         } else {
             format!(
-                "have `{senior}` engineers make the whole change: its author and every contributor (the other \
-                 commits' authors and co-authors; adding a senior co-author does not count; tried with no prior \
-                 changes of the author's on record)"
+                "have `{senior}` engineers make the whole change: its author{named} and every contributor{agents} \
+                 (the other commits' authors and co-authors; adding a senior co-author does not count; tried with \
+                 no prior changes of the author's on record)"
             )
         };
         try_one("senior-co-author", action, &c, context);
@@ -374,4 +398,46 @@ fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier
     let none_empty =
         parts.iter().all(|(_, c)| !(c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty()));
     (files_covered && resources_covered && services_covered && none_empty).then_some(parts)
+}
+
+/// The person a counterfactual puts in place of an agent's account as the
+/// author: no one the people list names (the trial is decided on the
+/// vetted changeset, so it keeps the level the trial gives it).
+const TRIED_PERSON: &str = "a-person";
+
+/// Takes the autonomous agents' accounts out of `c`, as a person taking
+/// the change over would: a contributor that is one is dropped, an author
+/// that is one is replaced by a person ([`TRIED_PERSON`], with no level or
+/// experience of record: the lowest), and, when one was there, the AI
+/// involvement goes back to `stated` (vetting raises it again for an
+/// agent's tool named). Returns the accounts taken out, sorted.
+fn without_agent_accounts(c: &mut Changeset, stated: &Provenance) -> Vec<String> {
+    let mut accounts: Vec<String> =
+        c.contributors.iter().filter(|p| is_agent_account(&p.id)).map(|p| p.id.clone()).collect();
+    c.contributors.retain(|p| !is_agent_account(&p.id));
+    if is_agent_account(&c.author.id) {
+        accounts.push(std::mem::replace(&mut c.author.id, TRIED_PERSON.to_owned()));
+        c.author.seniority = None;
+        c.author.prior_changes = None;
+    }
+    if !accounts.is_empty() {
+        c.provenance = stated.clone();
+    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    accounts
+}
+
+/// `accounts` as the advice names them: ", with none of it by the agent's
+/// account `x`" (the first three, then how many more).
+fn by_accounts(accounts: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if accounts.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = accounts.iter().take(SHOWN).map(|a| format!("`{}`", a.escape_debug())).collect();
+    let more = accounts.len().saturating_sub(SHOWN);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    let whose = if accounts.len() == 1 { "the agent's account" } else { "the agents' accounts" };
+    format!(", with none of it made by {whose} {}{more}", named.join(", "))
 }
