@@ -211,15 +211,26 @@ pub(crate) fn explore(
             tried.push(("tests/blastgate_counterfactual_config_test".to_owned(), other.max(1)));
         }
         let total = tried.iter().fold(0u64, |a, (_, n)| a.saturating_add(*n));
+        // What the change itself adds to what deploys: a change that adds
+        // nothing (deletes, renames) is tried with a one-line test a place,
+        // and the advice says so (an advice audit: it said "as many as it
+        // adds" of a deletion that adds none).
+        let adds = by_dir.values().fold(other, |a, n| a.saturating_add(*n));
         for (path, added) in tried {
             c.files.push(FileChange { path, added, status: FileStatus::Added, ..FileChange::default() });
         }
+        let unit = if total == 1 { "line" } else { "lines" };
         let action = if total == 0 {
             "add or change tests that cover the change".to_owned()
-        } else {
-            let unit = if total == 1 { "line" } else { "lines" };
+        } else if adds == 0 {
             format!(
-                "add tests that cover the change (tried as {total} {unit} of tests, as many as it adds to what deploys)"
+                "add tests that cover the change (tried as {total} {unit} of tests, one beside each place it \
+                 changes, since it adds no lines)"
+            )
+        } else {
+            format!(
+                "add tests that cover the change (tried as {total} {unit} of tests: as many as it adds to what \
+                 deploys, at least one beside each place it changes)"
             )
         };
         try_one("add-tests", action, &c, context);

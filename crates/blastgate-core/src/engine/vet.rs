@@ -459,8 +459,8 @@ pub(crate) fn vet_deleted_data<'a>(
     without_rollback_claim(
         "rollback-claim-contradicted",
         format!(
-            "the changeset states a rollback plan, but it deletes the infrastructure file `{first}`{more}, which \
-             declares resources of a datastore or queue (or of no node the graph places): applied, it destroys \
+            "the changeset states a rollback plan, but it deletes the infrastructure file `{first}`{more} (or \
+             renames it out of what deploys), which declares resources of a datastore or queue (or of no node the graph places): applied, it destroys \
              them, and a file cannot say a final snapshot is kept, so the claim is not counted. Take a final \
              snapshot or a backup first, and have the reviewers check it"
         ),
