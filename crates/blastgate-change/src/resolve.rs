@@ -814,61 +814,59 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 
 /// The node `path` maps to (the mapping's rules, then the first folder
 /// named after a node), and the loose reading that found it when the path
-/// as written maps nowhere.
+/// as written does not.
 ///
 /// A path is a claim in a hand-written changeset, and one the gate cannot
 /// place gets no blast radius: `src/Payments/charge.go`,
 /// `src\payments\charge.go` or `src/payments /charge.go` must not escape
-/// `payments` by their spelling. When the path as written maps nowhere, it
-/// is read again with backslashes as folder separators and the spaces
-/// around folder names trimmed, then also in lower case; then with each
-/// folder name in its loose form ([`loose_folder`]: invisible characters
-/// dropped, compatibility forms such as full-width letters read as
-/// themselves, trailing dots dropped) and compared with node ids ignoring
-/// ASCII case (`src/paymentservice/` for `PaymentService`: an identity
-/// audit found it placed nowhere, and an open sev1 on the service
-/// unapplied). What that finds counts (a node added, never one taken
-/// away).
+/// `payments` by their spelling. When the mapping's rules place the path
+/// nowhere as written, they are tried on it read with backslashes as
+/// folder separators and the spaces around folder names trimmed, then also
+/// in lower case, then with each folder name in its loose form
+/// ([`loose_folder`]: invisible characters dropped, compatibility forms
+/// such as full-width letters read as themselves, trailing dots dropped).
+/// Then the first folder that names a node decides, each folder read as
+/// written and else loosely (compared with node ids ignoring ASCII case:
+/// `src/paymentservice/` for `PaymentService`; an identity audit found it
+/// placed nowhere, and an open sev1 on the service unapplied). A folder
+/// read loosely is as good as one read as written: reading the loose forms
+/// only when no folder of the path names a node as written let a later
+/// folder named after another node win (a layout audit:
+/// `src/CheckoutService/loadgenerator/x.go` was the tier-3 load
+/// generator's change, and escaped a freeze on `checkoutservice`).
 ///
 /// Several nodes when the mapping places the path equally on each (catalog
 /// entities sharing a source location, ids that differ only in case):
 /// every one counts, sorted.
 fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, Option<String>) {
-    let exact = |p: &str| {
+    let mapped = |p: &str| {
         let mut nodes = mapping.services_of(p);
-        if nodes.is_empty() {
-            nodes.extend(service_by_segment(graph, p));
-        }
         nodes.sort_unstable();
         nodes.dedup();
         Some(nodes).filter(|n| !n.is_empty())
     };
-    if let Some(nodes) = exact(path) {
+    if let Some(nodes) = mapped(path) {
         return (nodes, None);
     }
     let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
-    let lower = tidy.to_ascii_lowercase();
-    let loose: String = match tidy.rsplit_once('/') {
-        Some((dirs, name)) => {
-            let dirs: Vec<String> = dirs.split('/').map(loose_folder).collect();
-            format!("{}/{name}", dirs.join("/"))
-        }
+    let folders: Vec<&str> = tidy.rsplit_once('/').map_or("", |(d, _)| d).split('/').collect();
+    let loose_folders: Vec<String> = folders.iter().map(|f| loose_folder(f)).collect();
+    let loose = match tidy.rsplit_once('/') {
+        Some((_, name)) => format!("{}/{name}", loose_folders.join("/")),
         None => tidy.clone(),
     };
-    let found = [tidy, lower, loose.to_ascii_lowercase()]
+    let found = [tidy.clone(), tidy.to_ascii_lowercase(), loose.to_ascii_lowercase()]
         .into_iter()
         .filter(|p| p != path)
-        .find_map(|p| exact(&p).map(|nodes| (nodes, Some(p))));
+        .find_map(|p| mapped(&p).map(|nodes| (nodes, Some(p))));
     if let Some(found) = found {
         return found;
     }
-    let dirs = loose.rsplit_once('/').map_or("", |(d, _)| d);
-    dirs.split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| graph.nodes_ignoring_case(s))
-        .find(|n| !n.is_empty())
-        .map(|nodes| (nodes.into_iter().filter_map(|i| graph.id(i)).collect(), Some(loose)))
-        .unwrap_or_default()
+    let reading = |as_written: bool| (!as_written || tidy != path).then(|| loose.clone());
+    match service_by_folder(graph, &folders, &loose_folders) {
+        Some((nodes, as_written)) => (nodes, reading(as_written)),
+        None => Default::default(),
+    }
 }
 
 /// A folder name as a person reading it would: invisible characters
@@ -884,31 +882,45 @@ fn loose_folder(name: &str) -> String {
     visible.trim().trim_end_matches(['.', ' ']).to_owned()
 }
 
-/// The first folder of the path that is a graph node id; else the first
-/// folder that names catalog entities by plain name (`payments/` for
-/// `component:payments`), when one of them is of the most deployable kind
-/// among them alone: a component before a resource before any other kind
-/// (an API shares its component's name by the catalog's convention). Two
-/// components of one name (two namespaces) place the file nowhere: it is
-/// then reviewed as unplaced code, which every freeze covers, rather than
-/// guessed onto a node that may be the wrong one (found by an audit: a
-/// guess by namespace moved code off a frozen tier-0 service). As for ids,
-/// the first folder that names something decides.
-fn service_by_segment<'g>(graph: &'g FrozenGraph, path: &str) -> Option<&'g str> {
-    let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let segments = || dirs.split('/').filter(|s| !s.is_empty());
-    if let Some(id) = segments().find_map(|s| graph.index_of(s).and_then(|i| graph.node(i)).map(|n| n.id())) {
-        return Some(id);
+/// The nodes the first of `folders` that is a graph node id names, each
+/// folder read as written, else in its loose form (`loose`, the same
+/// folders through [`loose_folder`]) with ASCII case ignored (every id
+/// that differs only in case), and whether it was read as written. Else
+/// the first folder that names catalog entities by plain name (`payments/`
+/// for `component:payments`), when one of them is of the most deployable
+/// kind among them alone: a component before a resource before any other
+/// kind (an API shares its component's name by the catalog's convention).
+/// Two components of one name (two namespaces) place the file nowhere: it
+/// is then reviewed as unplaced code, which every freeze covers, rather
+/// than guessed onto a node that may be the wrong one (found by an audit:
+/// a guess by namespace moved code off a frozen tier-0 service). As for
+/// ids, the first folder that names something decides.
+fn service_by_folder<'g>(graph: &'g FrozenGraph, folders: &[&str], loose: &[String]) -> Option<(Vec<&'g str>, bool)> {
+    let ids = |nodes: Vec<u32>| -> Vec<&'g str> { nodes.into_iter().filter_map(|i| graph.id(i)).collect() };
+    let named = folders.iter().zip(loose).filter(|(f, _)| !f.is_empty()).find_map(|(f, l)| {
+        if let Some(i) = graph.index_of(f) {
+            return Some((ids(vec![i]), true));
+        }
+        Some((ids(graph.nodes_ignoring_case(l)), false)).filter(|(n, _)| !n.is_empty())
+    });
+    if named.is_some() {
+        return named;
     }
-    let named = segments().map(|s| graph.catalog_entities_named(s)).find(|n| !n.is_empty())?;
+    let (entities, as_written) = folders.iter().zip(loose).filter(|(f, _)| !f.is_empty()).find_map(|(f, l)| {
+        let as_written = graph.catalog_entities_named(f);
+        if !as_written.is_empty() {
+            return Some((as_written, true));
+        }
+        Some((graph.catalog_entities_named(l), false)).filter(|(n, _)| !n.is_empty())
+    })?;
     let rank = |i: u32| graph.catalog_kind_rank(i).unwrap_or(u8::MAX);
-    let best = named.iter().map(|&i| rank(i)).min()?;
-    let mut top = named.iter().copied().filter(|&i| rank(i) == best);
+    let best = entities.iter().map(|&i| rank(i)).min()?;
+    let mut top = entities.iter().copied().filter(|&i| rank(i) == best);
     let first = top.next()?;
     if top.next().is_some() {
         return None;
     }
-    graph.node(first).map(|n| n.id())
+    graph.node(first).map(|n| (vec![n.id()], as_written))
 }
 
 /// Up to three graph ids close to `id`, an id the graph lacks: sharing a

@@ -104,15 +104,23 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
         // after a node) while naming core's file, and an empty segment
         // (`payments//auth/token.go`) is placed on `payments` while no
         // CODEOWNERS pattern for `/payments/auth/` matches it (an approvals
+        // audit). A `.` or `..` between backslashes, or with spaces around
+        // it, is refused too: the path is also read with backslashes as
+        // folder separators and spaces trimmed to place it (`resolve`), and
+        // `src\\leaf\\..\\core\\main.go` was placed on `leaf` (a layout
         // audit).
         for (place, path) in std::iter::once(("path", &f.path)).chain(f.old_path.iter().map(|o| ("old_path", o))) {
-            if path.starts_with('/') || path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+            let dots = |seg: &str| matches!(seg.trim(), "." | "..");
+            if path.starts_with('/')
+                || path.split('/').any(|seg| seg.is_empty() || dots(seg))
+                || path.split(['/', '\\']).any(dots)
+            {
                 return Err(ChangeError::invalid(
                     file,
                     format!("$.files[{i}].{place}"),
                     path,
                     "not a path from the repository root: no leading `/`, no empty segment (`//`, a trailing \
-                     `/`), no `.` or `..` segment; write the path as git prints it",
+                     `/`), no `.` or `..` segment (between `/` or `\\`); write the path as git prints it",
                 ));
             }
         }
