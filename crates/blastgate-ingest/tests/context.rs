@@ -662,3 +662,26 @@ fn a_duplicate_yaml_key_is_named_plainly() {
     assert_error(&e, "syntax", &["context.yaml", "line 4", "duplicate key `now`", "appears twice"]);
     assert!(!e.to_string().contains("DuplicateKeyPolicy"), "{e}");
 }
+
+#[test]
+fn an_incident_listed_twice_must_agree_with_itself() {
+    let doc = |incidents: &str| {
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "2026-06-01T00:00:00Z", "incidents": {incidents}}}"#
+        )
+    };
+    // Found by an interactions audit: one incident, resolved as a sev1
+    // and open as a sev2, was read as the open sev2 (senior where the sev1
+    // blocks). Which entry holds is unknown: an error names both.
+    let contradicting = doc(
+        r#"[{"id": "INC-7", "service": "api", "severity": "sev1", "since": "2026-05-31T20:00:00Z", "resolved_at": "2026-05-31T21:00:00Z"},
+            {"id": "INC-7", "service": "api", "severity": "sev2", "since": "2026-05-31T20:00:00Z"}]"#,
+    );
+    let e = err("ctx.json", &contradicting);
+    assert_error(&e, "invalid_value", &["ctx.json: $.incidents[1].id", "`INC-7`", "listed twice", "$.incidents[0]"]);
+    // One incident on two services, or an entry repeated as it is, is fine.
+    let two_services = doc(r#"[{"id": "INC-7", "service": "api", "severity": "sev1", "since": "2026-05-31T20:00:00Z"},
+            {"id": "INC-7", "service": "web", "severity": "sev2", "since": "2026-05-31T20:00:00Z"},
+            {"id": "INC-7", "service": "web", "severity": "sev2", "since": "2026-05-31T20:00:00Z"}]"#);
+    assert_eq!(ok("ctx.json", &two_services).incidents.len(), 3);
+}

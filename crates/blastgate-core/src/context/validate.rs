@@ -43,6 +43,37 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
             ));
         }
     }
+    // One incident listed twice on one service, the entries disagreeing
+    // (open and resolved, two severities): which holds is unknown, and
+    // reading either would be a guess (a fail-closed audit: a sev1 resolved
+    // beside the same id open as a sev2 was read as the sev2). The same
+    // incident on several services, or an entry repeated as it is, is fine.
+    let mut ids: Vec<(&str, &str, usize)> = c
+        .incidents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, incident)| incident.id.as_deref().map(|id| (id, incident.service.as_str(), i)))
+        .collect();
+    ids.sort_unstable();
+    for pair in ids.windows(2) {
+        let [(id, service, i), (other_id, other_service, j)] = pair else { continue };
+        let (Some(a), Some(b)) = (c.incidents.get(*i), c.incidents.get(*j)) else { continue };
+        if id == other_id
+            && service == other_service
+            && (a.severity != b.severity || a.since != b.since || a.resolved_at != b.resolved_at)
+        {
+            return Err(ChangeError::invalid(
+                file,
+                format!("$.incidents[{j}].id"),
+                *id,
+                format!(
+                    "incident listed twice on `{service}` (also at $.incidents[{i}]), the two entries disagreeing on \
+                     its severity, start or resolution"
+                ),
+            )
+            .with_help("list the incident once on each service, as it stands at the context's `now`"));
+        }
+    }
     for (i, budget) in c.error_budgets.iter().enumerate() {
         let at = |field: &str| format!("$.error_budgets[{i}].{field}");
         check_service(file, &budget.service, || at("service"))?;

@@ -253,8 +253,12 @@ pub(crate) fn explore(
     // forever") is advice no one can follow: not offered (a counterfactual
     // audit: it was, and its trial blocked for another reason).
     let reachable = |end: &crate::context::Timestamp| *end < crate::context::Timestamp::LATEST;
-    let freeze_end =
-        waits.freeze_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Freeze | RuleCheck::Exception)));
+    // After an exception claimed, only when a rule enforces the freeze
+    // (the claim may have passed a budget or an incident instead).
+    let freeze_end = waits.freeze_end.filter(reachable).filter(|_| {
+        fired(|c| matches!(c, RuleCheck::Freeze))
+            || (fired(|c| matches!(c, RuleCheck::Exception)) && super::rules::freezes_enforced(engine))
+    });
     // Deploying at `end`, or at the changeset's own later `deploy_at` (the
     // command line moves it to a context dated ahead of the clock, so that
     // the span checked reaches that far): waiting never drops a span the
@@ -269,14 +273,14 @@ pub(crate) fn explore(
         // then (the gate answers for now, so waiting means asking again).
         let mut c = changeset.clone();
         c.deploy_at = Some(deploy_at(end));
-        let then = context.clone().with_now(end);
+        let then = later(context, end);
         try_one("wait-for-freeze-end", format!("deploy after the freeze ends ({end}), assessed again then"), &c, &then);
     }
     let collision_end = waits.in_flight_end.filter(reachable).filter(|_| fired(|c| matches!(c, RuleCheck::Collision)));
     if let Some(end) = collision_end {
         let mut c = changeset.clone();
         c.deploy_at = Some(deploy_at(end));
-        let then = context.clone().with_now(end);
+        let then = later(context, end);
         try_one(
             "wait-for-in-flight",
             format!("deploy after the changes in flight finish ({end}), assessed again then"),
@@ -451,4 +455,22 @@ fn by_accounts(accounts: &[String]) -> String {
     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
     let whose = if accounts.len() == 1 { "the agent's account" } else { "the agents' accounts" };
     format!(", with none of it made by {whose} {}{more}", named.join(", "))
+}
+
+/// `context` as a wait's trial sees it at `at`: its clock moved there, and
+/// every incident open at the context's own `now` still open. A
+/// `resolved_at` after `now` is a forecast (an estimate typed into the
+/// incident tool, a skewed clock), not a resolution: read as one, the
+/// advice to wait promised `owner` during a sev1 no one had resolved (an
+/// interactions audit). Freezes and changes in flight are schedules, and
+/// stay as they are.
+fn later(context: &Context, at: crate::context::Timestamp) -> Context {
+    let now = context.now();
+    let mut then = context.clone().with_now(at);
+    for incident in &mut then.incidents {
+        if incident.resolved_at.is_some_and(|resolved| resolved > now) {
+            incident.resolved_at = None;
+        }
+    }
+    then
 }

@@ -164,6 +164,40 @@ pub(crate) fn approvals(
                 diagnostics,
             );
         }
+        if !resolved.touched.is_empty() {
+            // Infrastructure that maps to no node, and named services the
+            // graph lacks (`--allow-unknown-services`), beside the nodes:
+            // where they run is unknown, and the nodes' teams do not own
+            // them, so a senior stands in for them as for unplaced files
+            // (an interactions audit: beside a one-line change to a known
+            // node, its team was the only owner asked for an unplaced
+            // resource's delete, with no warning).
+            let mut elsewhere: Vec<String> = changeset
+                .infrastructure
+                .iter()
+                .filter(|r| !r.is_inert())
+                .filter(|r| r.node.as_deref().and_then(|n| graph.index_of(n)).is_none())
+                .filter(|r| blastgate_change::module_nodes(graph, r).is_empty())
+                .map(|r| r.address.clone())
+                .chain(changeset.services.iter().filter(|s| graph.index_of(s).is_none()).cloned())
+                .collect();
+            elsewhere.sort_unstable();
+            elsewhere.dedup();
+            if !elsewhere.is_empty() {
+                let names = name_list(&elsewhere);
+                let verb = if elsewhere.len() == 1 { "maps" } else { "map" };
+                owners_by_file(
+                    &[],
+                    (engine, author),
+                    &format!("{names}, which {verb} to no graph node"),
+                    "(they map to no graph node)",
+                    "Map the resources to their node (`node`, or a module named after it), and add the services to \
+                     the graph",
+                    &mut out,
+                    diagnostics,
+                );
+            }
+        }
         // The CODEOWNERS owners of code changed in nodes the graph gives an
         // owner: a code host asks them whatever the graph says (an audit:
         // `/orders/auth/ @org/security` went unasked because `orders` has

@@ -207,7 +207,12 @@ fn check(
             let mut passed = Vec::new();
             let mut services = Vec::new();
             let mut claimed: Vec<Exception> = Vec::new();
-            for (freeze, covered) in &facts.freezes {
+            // Freezes only when an enabled rule enforces them, as budgets
+            // and incidents below (an interactions audit: with `freeze`
+            // disabled, a fix was raised to owner as "let through the
+            // freeze" beside a warning that nothing checks the freeze).
+            let freezes = if freezes_enforced(engine) { facts.freezes.as_slice() } else { &[] };
+            for (freeze, covered) in freezes {
                 if let Some(&e) = facts.exceptions.iter().find(|e| freeze.allows(**e)) {
                     passed.push(format!("{} (it allows {})", freeze_name(freeze), e.as_str()));
                     services.extend(covered.iter().cloned());
@@ -426,6 +431,11 @@ fn exhausted<'f>(facts: &'f Facts<'_>) -> impl Iterator<Item = &'f (String, f64)
 /// with the `exception` check.
 fn claims_reviewed(engine: &Engine) -> bool {
     engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Exception))
+}
+
+/// Whether an enabled rule of the policy stops changes during a freeze.
+pub(crate) fn freezes_enforced(engine: &Engine) -> bool {
+    engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::Freeze))
 }
 
 /// How a change states that it is one of `allowed`, the remediation a
