@@ -36,6 +36,12 @@ pub trait PathMapping {
     /// The path's owners (CODEOWNERS): `None` when no rule matches,
     /// `Some(empty)` when a rule makes the path explicitly unowned.
     fn owners_of(&self, path: &str) -> Option<Vec<&str>>;
+    /// Whether `path` is a directory to git (a submodule): its own name
+    /// then counts as a folder when files are placed by folder name. By
+    /// default no path is.
+    fn is_directory(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// No mapping: files map to services by path segment only, and have no
@@ -849,9 +855,13 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
         return (nodes, None);
     }
     let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
-    let folders: Vec<&str> = tidy.rsplit_once('/').map_or("", |(d, _)| d).split('/').collect();
+    // A submodule is a folder itself: `src/checkoutservice` (a gitlink)
+    // is checkoutservice's.
+    let within = if mapping.is_directory(path) { tidy.as_str() } else { tidy.rsplit_once('/').map_or("", |(d, _)| d) };
+    let folders: Vec<&str> = within.split('/').collect();
     let loose_folders: Vec<String> = folders.iter().map(|f| loose_folder(f)).collect();
     let loose = match tidy.rsplit_once('/') {
+        _ if mapping.is_directory(path) => loose_folders.join("/"),
         Some((_, name)) => format!("{}/{name}", loose_folders.join("/")),
         None => tidy.clone(),
     };

@@ -403,9 +403,10 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
         mapping_bytes.push(bytes);
     }
     // A submodule is a directory to git and to GitHub: `vendorlib/` owns
-    // it (a git audit: it fell to the catch-all). Which paths are
-    // submodules is part of what the owners are read from.
-    if !submodules.is_empty() && !mapping_bytes.is_empty() {
+    // it (a git audit: it fell to the catch-all), and its own name places
+    // it (`src/checkoutservice`). Which paths are submodules is part of
+    // what the owners and services are read from.
+    if !submodules.is_empty() {
         mapping_bytes.push(b"directories".to_vec());
         mapping_bytes.push(submodules.join("\0").into_bytes());
     }

@@ -298,7 +298,28 @@ impl ServiceMap {
     /// # Complexity
     /// As [`ServiceMap::service_of`].
     pub fn services_of(&self, path: &str) -> Vec<&str> {
-        let Some(rule) = self.matcher.rule_of(path, false).and_then(|i| self.rules.get(i)) else {
+        self.services_of_entry(path, false)
+    }
+
+    /// [`ServiceMap::services_of`] for a path that is a directory to git:
+    /// a submodule (a gitlink), matched as a directory as CODEOWNERS
+    /// matches it ([`CodeOwners::owners_of_dir`](crate::codeowners::CodeOwners::owners_of_dir)),
+    /// so that a rule `src/checkout/` places the submodule `src/checkout`.
+    ///
+    /// ```
+    /// use blastgate_ingest::service_map::ServiceMap;
+    ///
+    /// let map = ServiceMap::parse("service-map", b"src/checkout/ checkoutservice\n")?;
+    /// assert_eq!(map.services_of_dir("src/checkout"), vec!["checkoutservice"]);
+    /// assert!(map.services_of("src/checkout").is_empty()); // a file of that name
+    /// # Ok::<(), blastgate_change::ChangeError>(())
+    /// ```
+    pub fn services_of_dir(&self, path: &str) -> Vec<&str> {
+        self.services_of_entry(path, true)
+    }
+
+    fn services_of_entry(&self, path: &str, is_dir: bool) -> Vec<&str> {
+        let Some(rule) = self.matcher.rule_of(path, is_dir).and_then(|i| self.rules.get(i)) else {
             return Vec::new();
         };
         match rule.shared.and_then(|i| self.shared.get(i)) {

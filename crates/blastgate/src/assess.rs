@@ -94,11 +94,16 @@ impl PathMapping for WithSourceLocations<'_> {
         if !first.is_empty() {
             return first;
         }
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_of(path)
+        let dir = self.first.is_directory(path);
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_at(path, dir)
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
         self.first.owners_of(path)
+    }
+
+    fn is_directory(&self, path: &str) -> bool {
+        self.first.is_directory(path)
     }
 }
 

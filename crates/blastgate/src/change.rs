@@ -309,21 +309,38 @@ impl RepoMapping {
     }
 }
 
+impl RepoMapping {
+    /// The service map's service of `path`, else every service whose
+    /// source location places it, matched as a directory when `dir` (a
+    /// submodule).
+    pub(crate) fn services_at(&self, path: &str, dir: bool) -> Vec<&str> {
+        fn of<'m>(m: &'m ServiceMap, path: &str, dir: bool) -> Vec<&'m str> {
+            if dir { m.services_of_dir(path) } else { m.services_of(path) }
+        }
+        match self.service_map.as_ref().and_then(|m| of(m, path, dir).into_iter().next()) {
+            Some(service) => vec![service],
+            None => self.source_locations.as_ref().map(|m| of(m, path, dir)).unwrap_or_default(),
+        }
+    }
+}
+
 impl PathMapping for RepoMapping {
     fn service_of(&self, path: &str) -> Option<&str> {
-        self.service_map
-            .as_ref()
-            .and_then(|m| m.service_of(path))
-            .or_else(|| self.source_locations.as_ref().and_then(|m| m.service_of(path)))
+        self.services_of(path).into_iter().next()
     }
 
     /// The service map's service, else every service whose source location
     /// places the path (several share one: each counts).
+    /// A submodule (see [`RepoMapping::with_directories`]) is matched as a
+    /// directory, as CODEOWNERS matches it: a rule `src/checkout/` places
+    /// the submodule `src/checkout` (a layout audit: a tier-0 service's
+    /// submodule bump was placed on no node, whatever the service map).
     fn services_of(&self, path: &str) -> Vec<&str> {
-        match self.service_map.as_ref().and_then(|m| m.service_of(path)) {
-            Some(service) => vec![service],
-            None => self.source_locations.as_ref().map(|m| m.services_of(path)).unwrap_or_default(),
-        }
+        self.services_at(path, self.directories.contains(path))
+    }
+
+    fn is_directory(&self, path: &str) -> bool {
+        self.directories.contains(path)
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {

@@ -418,6 +418,58 @@ fn a_submodule_is_a_directory_to_codeowners() {
     assert_eq!(mapping.owners_of("src/app.txt"), Some(vec!["@org/all"]));
 }
 
+/// Regression (a layout audit): a service kept in a submodule
+/// (`src/checkoutservice`, a gitlink) was placed on no node, so a bump of
+/// a tier-0 service's code was reviewed as unplaced code (`owner`, where
+/// the same lines in a folder were `senior`), whatever the service map
+/// said. The submodule's own name places it, and a service-map rule for
+/// the folder matches it as a directory, as CODEOWNERS does.
+#[test]
+fn a_submodule_is_placed_by_its_own_name_and_by_the_service_map() {
+    use blastgate::assess::{AssessOptions, Engine, default_policy};
+    use blastgate::change::{RepoMapping, ServiceMap};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let lib = Repo::new("checkout-lib");
+    lib.write("main.go", b"package main\n");
+    lib.commit(0.0, "v1");
+    let repo = Repo::new("umbrella");
+    repo.write("README.md", b"shop\n");
+    let lib_path = lib.path().to_str().unwrap();
+    for at in ["src/checkoutservice", "src/checkout"] {
+        repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", lib_path, at]);
+    }
+    let base = repo.commit(1.0, "Add the services");
+    lib.write("main.go", &lines(300, "code"));
+    let v2 = lib.commit(2.0, "v2");
+    for at in ["src/checkoutservice", "src/checkout"] {
+        repo.git(&["-C", at, "-c", "protocol.file.allow=always", "fetch", "-q", "origin"]);
+        repo.git(&["-C", at, "checkout", "-q", &v2]);
+    }
+    let head = repo.commit(3.0, "Bump the services");
+
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.submodules, ["src/checkout", "src/checkoutservice"]);
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"frontend checkoutservice\nfrontend payments\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
+    let assess = |mapping: &RepoMapping| {
+        let options = AssessOptions::default().with_mapping(mapping, "test-mapping");
+        engine.assess_with(&change.changeset, &context, &options).blast_radius.changed
+    };
+    // By its own name; `src/checkout` names no node.
+    let bare = RepoMapping::default().with_directories(change.submodules.clone());
+    assert_eq!(assess(&bare), ["checkoutservice"]);
+    // A service-map rule for the folder places the other.
+    let map = ServiceMap::parse("service-map", b"src/checkout/ payments\n").unwrap();
+    let mapped = RepoMapping::default().with_service_map(map).with_directories(change.submodules.clone());
+    assert_eq!(assess(&mapped), ["checkoutservice", "payments"]);
+    // Not known to be a submodule (a changeset written by hand): a file of
+    // that name, placed by the folders above it only.
+    assert!(assess(&RepoMapping::default()).is_empty());
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
