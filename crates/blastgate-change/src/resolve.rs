@@ -164,6 +164,10 @@ pub struct ResolvedChange {
     /// Files whose stated `service` differs from the node their path maps
     /// to: both count as changed.
     pub service_warnings: Vec<String>,
+    /// Renamed files that leave their graph node (or arrive at one) with
+    /// no `moved_lines` stated: the move counts git's lines alone, since
+    /// how much code moved is unknown.
+    pub moved_lines_unstated: Vec<String>,
 }
 
 /// One changed path and who owns it.
@@ -381,6 +385,7 @@ pub fn resolve(
     let mut warnings = Vec::new();
     let mut kind_warnings = Vec::new();
     let mut service_warnings = Vec::new();
+    let mut moved_lines_unstated = Vec::new();
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
     let mut unmapped_runtime = BTreeSet::new();
@@ -592,6 +597,19 @@ pub fn resolve(
             if left != by_path && kind.deploys() && f.moved_lines.is_some_and(|m| m > f.added) {
                 crossed.insert(f.path.as_str());
             }
+            // A changeset written by hand (or by a tool other than the git
+            // reader) may list the move with git's numbers alone: said, so
+            // that the reviewers size it (a layout audit: the same move
+            // was senior read from git and owner from a changeset, silently).
+            if left != by_path && kind.deploys() && f.moved_lines.is_none() {
+                moved_lines_unstated.push(format!(
+                    "file `{}` moved from `{old}` to another graph node without `moved_lines`: its size counts only \
+                     the {} line(s) git counts for the move, not the code that moved, which the new node's reviewers \
+                     never saw. State `moved_lines` (the git reader does), or assess the change from git",
+                    f.path.escape_debug(),
+                    f.added
+                ));
+            }
             for s in left.iter().copied().filter(|s| !services.contains(s)) {
                 touch(
                     s,
@@ -769,6 +787,7 @@ pub fn resolve(
         warnings,
         kind_warnings,
         service_warnings,
+        moved_lines_unstated,
     })
 }
 

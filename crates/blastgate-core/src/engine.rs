@@ -632,6 +632,7 @@ impl Engine {
             warnings: Vec::new(),
             kind_warnings: Vec::new(),
             service_warnings: Vec::new(),
+            moved_lines_unstated: Vec::new(),
             unmapped_runtime_files: Vec::new(),
         });
         if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
@@ -665,6 +666,7 @@ impl Engine {
             ("unknown-service", &resolved.warnings),
             ("kind-contradicts-path", &resolved.kind_warnings),
             ("service-contradicts-path", &resolved.service_warnings),
+            ("moved-lines-unstated", &resolved.moved_lines_unstated),
         ] {
             push_capped(diagnostics, id, warnings);
         }
