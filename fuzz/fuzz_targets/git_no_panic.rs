@@ -20,6 +20,9 @@ fuzz_target!(|data: &[u8]| {
     assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
     // Symbolic links: listed, their targets, the paths through them.
     let _ = git::parse_links_z(data);
+    // Modified files' blobs, and whether a text declares anything.
+    let _ = git::parse_modified_blobs_z(data);
+    let _ = git::declares_nothing(data);
     if let Ok(blobs) = git::parse_cat_file_batch(data) {
         let texts = blobs.iter().map(|(h, b)| (h.clone(), String::from_utf8_lossy(b).into_owned())).collect();
         let links = git::resolve_links(&texts);

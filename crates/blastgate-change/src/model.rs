@@ -413,6 +413,14 @@ pub struct FileChange {
     /// into a tier-0 service as one line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_lines: Option<u64>,
+    /// For a modified file, that it is still there but declares nothing
+    /// any more: blank, or comments only (the git reader states it for an
+    /// infrastructure file it reads so). An emptied infrastructure file
+    /// destroys what it declared, as a deleted one does (a destruction
+    /// audit: `main.tf` truncated, or wrapped in `/* */`, was `owner`
+    /// where `git rm main.tf` blocked).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub emptied: bool,
 }
 
 /// A Terraform/OpenTofu action on one resource.

@@ -273,6 +273,10 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
 /// away with `git mv` (and to `.main.tf`) and got `owner` where deleting
 /// it blocked.
 ///
+/// A modified infrastructure file that is emptied
+/// ([`FileChange::emptied`]: blank, or comments only) destroys what it
+/// declared, as a deleted one does.
+///
 /// A CI or CD definition ([`crate::classify::is_ci_definition`]) declares
 /// pipelines, not resources: deleting or renaming one destroys nothing
 /// (the policy's `delivery-control` rule asks a senior engineer for it).
@@ -283,6 +287,11 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
     let infrastructure = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure;
     match f.status {
         FileStatus::Deleted => file_kind(classifier, f).0 == ChangeKind::Infrastructure || infrastructure(&f.path),
+        // Emptied in place (`FileChange::emptied`): what it declared is
+        // gone, as for a deleted file.
+        FileStatus::Modified if f.emptied => {
+            file_kind(classifier, f).0 == ChangeKind::Infrastructure || infrastructure(&f.path)
+        }
         FileStatus::Renamed => f.old_path.as_deref().is_some_and(|old| {
             let folder = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
             let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();

@@ -306,6 +306,7 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
             kind: None,
             service: None,
             moved_lines: None,
+            emptied: false,
         });
     }
     Ok(files)
@@ -336,16 +337,23 @@ pub struct GitlinkMove {
     pub new: Option<String>,
 }
 
-/// The submodules of a `git diff --raw -z` output (mode `160000` on
-/// either side), in git's order.
-///
-/// # Errors
-/// As [`parse_gitlinks_z`].
-pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeError> {
+/// One record of a `git diff --raw -z` output: both sides' modes and
+/// hashes, the status, and the path (the new one of a rename or copy).
+struct RawRecord<'a> {
+    old_mode: &'a [u8],
+    new_mode: &'a [u8],
+    old_hash: &'a [u8],
+    new_hash: &'a [u8],
+    status: &'a [u8],
+    path: String,
+}
+
+/// The records of a `git diff --raw -z` output, in git's order.
+fn raw_records(bytes: &[u8]) -> Result<Vec<RawRecord<'_>>, ChangeError> {
     const FILE: &str = "git diff --raw";
     const SHAPE: &str = "expected `:MODE MODE HASH HASH STATUS<NUL>path<NUL>` (two paths for a rename or copy)";
     let mut fields = Fields { bytes, pos: 0 };
-    let mut moves = Vec::new();
+    let mut records = Vec::new();
     let mut record = 0usize;
     while !fields.at_end() {
         record += 1;
@@ -354,7 +362,7 @@ pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeErr
         }
         let header = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
         let parts: Vec<&[u8]> = header.strip_prefix(b":").unwrap_or_default().split(|&b| b == b' ').collect();
-        let [old_mode, new_mode, old_hash, new_hash, status] = parts.as_slice() else {
+        let &[old_mode, new_mode, old_hash, new_hash, status] = parts.as_slice() else {
             return Err(malformed(FILE, record, header, SHAPE));
         };
         let two = matches!(status.first(), Some(b'R' | b'C'));
@@ -363,15 +371,69 @@ pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeErr
             path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
         }
         let path = path_string(FILE, record, path)?;
-        let side = |mode: &[u8], hash: &[u8]| {
-            (mode == b"160000" && !hash.is_empty() && hash.iter().all(u8::is_ascii_hexdigit)).then(|| lossy(hash))
-        };
-        let (old, new) = (side(old_mode, old_hash), side(new_mode, new_hash));
-        if old.is_some() || new.is_some() {
-            moves.push(GitlinkMove { path, old, new });
-        }
+        records.push(RawRecord { old_mode, new_mode, old_hash, new_hash, status, path });
     }
-    Ok(moves)
+    Ok(records)
+}
+
+/// The submodules of a `git diff --raw -z` output (mode `160000` on
+/// either side), in git's order.
+///
+/// # Errors
+/// As [`parse_gitlinks_z`].
+pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeError> {
+    let side = |mode: &[u8], hash: &[u8]| {
+        (mode == b"160000" && !hash.is_empty() && hash.iter().all(u8::is_ascii_hexdigit)).then(|| lossy(hash))
+    };
+    Ok(raw_records(bytes)?
+        .into_iter()
+        .filter_map(|r| {
+            let (old, new) = (side(r.old_mode, r.old_hash), side(r.new_mode, r.new_hash));
+            (old.is_some() || new.is_some()).then_some(GitlinkMove { path: r.path, old, new })
+        })
+        .collect())
+}
+
+/// The blobs before and after of the files a `git diff --raw -z` output
+/// shows modified in place (status `M`, a regular file on both sides), by
+/// path.
+///
+/// # Errors
+/// As [`parse_gitlinks_z`].
+pub fn parse_modified_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, (String, String)>, ChangeError> {
+    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
+    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
+    Ok(raw_records(bytes)?
+        .into_iter()
+        .filter(|r| r.status.first() == Some(&b'M') && regular(r.old_mode) && regular(r.new_mode))
+        .filter(|r| hash(r.old_hash) && hash(r.new_hash))
+        .map(|r| (r.path, (lossy(r.old_hash), lossy(r.new_hash))))
+        .collect())
+}
+
+/// Most bytes of a file's text read to tell whether it declares anything
+/// ([`declares_nothing`]): a larger file is taken to declare something.
+pub const MAX_EMPTIED_TEXT: usize = 1 << 20;
+
+/// Whether `text` declares nothing: blank once its comments (`/* */`,
+/// `#`, `//`, `--` to the line's end) are read as blanks, YAML's document
+/// markers (`---`, `...`) aside. Text with a NUL byte, or longer than
+/// [`MAX_EMPTIED_TEXT`], declares something. An infrastructure file whose
+/// content declared something and declares nothing after a change was
+/// emptied in place (`main.tf` truncated, reduced to a comment, or wrapped
+/// in `/* */`): applied, it destroys what it declared.
+///
+/// ```
+/// use blastgate_ingest::git::declares_nothing;
+/// assert!(declares_nothing(b"/*\nresource \"aws_db_instance\" \"orders\" {}\n*/\n# retired\n"));
+/// assert!(declares_nothing(b"---\n# nothing here\n"));
+/// assert!(!declares_nothing(b"resource \"aws_db_instance\" \"orders\" {}\n"));
+/// ```
+pub fn declares_nothing(text: &[u8]) -> bool {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return false;
+    }
+    uncomment(&String::from_utf8_lossy(text)).lines().all(|line| matches!(line.trim(), "" | "---" | "..."))
 }
 
 /// The symbolic links of a `git ls-tree -r -z` listing (`MODE TYPE

@@ -222,6 +222,10 @@ pub fn codeowners_at(
     Ok(None)
 }
 
+/// Most bytes of new file contents the git reader reads in all to find
+/// infrastructure files emptied in place (`FileChange::emptied`).
+pub const MAX_EMPTIED_READ: usize = 64 << 20;
+
 /// A changeset read from git, with notes on what could not be measured.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -1132,7 +1136,8 @@ impl<'a> Git<'a> {
         }
         // A submodule's pointer is one line to git, whatever code it brings
         // in: it counts as a dependency update.
-        let moves = parse::parse_gitlink_moves_z(&diff(&text_config, "--raw")?)?;
+        let raw = diff(&text_config, "--raw")?;
+        let moves = parse::parse_gitlink_moves_z(&raw)?;
         let links: std::collections::BTreeSet<String> =
             moves.iter().filter(|m| m.new.is_some()).map(|m| m.path.clone()).collect();
         for f in files.iter_mut().filter(|f| f.kind.is_none() && links.contains(&f.path)) {
@@ -1173,7 +1178,83 @@ impl<'a> Git<'a> {
                 }
             }
         }
+        // An infrastructure file emptied in place (blank, or comments
+        // only: truncated, reduced to a comment, wrapped in `/* */`)
+        // destroys what it declared, as `git rm` would (a destruction
+        // audit: `owner` where the delete blocked). Only modified
+        // infrastructure files are read: their content after the change,
+        // and before it for those that declare nothing now; at most
+        // `MAX_EMPTIED_TEXT` bytes a file (a larger one declares
+        // something) and `MAX_EMPTIED_READ` in all.
+        let candidates: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Modified && !f.binary)
+            .filter(|f| classifier.classify(&f.path) == ChangeKind::Infrastructure)
+            .map(|f| f.path.as_str())
+            .collect();
+        if !candidates.is_empty() {
+            let blobs = parse::parse_modified_blobs_z(&raw)?;
+            let after =
+                self.small_blobs(candidates.iter().filter_map(|p| blobs.get(*p).map(|(_, new)| (*p, new.as_str()))))?;
+            let blank: Vec<&str> =
+                after.iter().filter(|(_, text)| parse::declares_nothing(text)).map(|(p, _)| p.as_str()).collect();
+            let before =
+                self.small_blobs(blank.iter().filter_map(|p| blobs.get(*p).map(|(old, _)| (*p, old.as_str()))))?;
+            // A file too large to read before declared something.
+            let declared = |path: &str| before.get(path).is_none_or(|text| !parse::declares_nothing(text));
+            let emptied: std::collections::BTreeSet<&str> = blank.into_iter().filter(|p| declared(p)).collect();
+            for f in files.iter_mut().filter(|f| emptied.contains(f.path.as_str())) {
+                f.emptied = true;
+            }
+        }
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
+    }
+
+    /// The contents of `blobs` (path, blob hash) of at most
+    /// `parse::MAX_EMPTIED_TEXT` bytes each, by path, read while they total
+    /// at most [`MAX_EMPTIED_READ`]: `git cat-file --batch-check` gives the
+    /// sizes, one `git cat-file --batch` the contents.
+    fn small_blobs<'p>(
+        &self,
+        blobs: impl Iterator<Item = (&'p str, &'p str)>,
+    ) -> Result<BTreeMap<String, Vec<u8>>, ChangeError> {
+        let blobs: Vec<(&str, &str)> = blobs.collect();
+        if blobs.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let input: Vec<u8> = blobs.iter().flat_map(|(_, b)| b.bytes().chain(std::iter::once(b'\n'))).collect();
+        let checked = self
+            .run_with_input("git cat-file", &["cat-file", "--batch-check"], Some(input))?
+            .map_err(|f| failed("git cat-file", &f))?;
+        let sizes: BTreeMap<String, usize> = String::from_utf8_lossy(&checked)
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let (hash, kind, size) = (parts.next()?, parts.next()?, parts.next()?);
+                (kind == "blob").then_some(())?;
+                Some((hash.to_owned(), size.parse().ok()?))
+            })
+            .collect();
+        let mut total = 0usize;
+        let mut wanted: Vec<&str> = Vec::new();
+        for (_, hash) in &blobs {
+            let Some(&size) = sizes.get(*hash) else { continue };
+            if size <= parse::MAX_EMPTIED_TEXT && total.saturating_add(size) <= MAX_EMPTIED_READ {
+                total = total.saturating_add(size);
+                wanted.push(hash);
+            }
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let input: Vec<u8> = wanted.iter().flat_map(|b| b.bytes().chain(std::iter::once(b'\n'))).collect();
+        let out = self
+            .run_with_input("git cat-file", &["cat-file", "--batch"], Some(input))?
+            .map_err(|f| failed("git cat-file", &f))?;
+        let texts = parse::parse_cat_file_batch(&out)?;
+        Ok(blobs.into_iter().filter_map(|(path, hash)| texts.get(hash).map(|t| (path.to_owned(), t.clone()))).collect())
     }
 
     /// The symbolic links of `commit`, by path, each with its text (see

@@ -84,6 +84,8 @@ fn run(target: &str, data: &[u8]) {
             let found = git::destructive_migrations(data, |_| true);
             assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
             let _ = git::parse_links_z(data);
+            let _ = git::parse_modified_blobs_z(data);
+            let _ = git::declares_nothing(data);
             if let Ok(blobs) = git::parse_cat_file_batch(data) {
                 let texts = blobs.iter().map(|(h, b)| (h.clone(), String::from_utf8_lossy(b).into_owned())).collect();
                 let links = git::resolve_links(&texts);

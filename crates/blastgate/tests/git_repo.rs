@@ -470,6 +470,52 @@ fn a_submodule_is_placed_by_its_own_name_and_by_the_service_map() {
     assert!(assess(&RepoMapping::default()).is_empty());
 }
 
+/// Regression (a destruction audit): `git rm main.tf` of a datastore's
+/// Terraform blocked, while truncating the file, reducing it to a comment
+/// or wrapping it in `/* */` (the same on apply) was an edit (`owner`).
+/// The git reader marks such files emptied, and they destroy what they
+/// declared; an edit that keeps a declaration, or a file that declared
+/// nothing before, is not.
+#[test]
+fn an_infrastructure_file_emptied_in_place_destroys_what_it_declared() {
+    use blastgate::assess::{Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let declared = b"resource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n}\n";
+    let repo = Repo::new("emptied");
+    for name in ["truncated", "commented", "wrapped", "edited", "notes"] {
+        repo.write(&format!("orders-db/terraform/{name}.tf"), declared);
+    }
+    repo.write("orders-db/terraform/notes.tf", b"# nothing yet\n");
+    let base = repo.commit(0.0, "Declare the database");
+    repo.write("orders-db/terraform/truncated.tf", b"");
+    repo.write("orders-db/terraform/commented.tf", b"# retired: see the ticket\n");
+    let mut wrapped = b"/*\n".to_vec();
+    wrapped.extend_from_slice(declared);
+    wrapped.extend_from_slice(b"*/\n");
+    repo.write("orders-db/terraform/wrapped.tf", &wrapped);
+    repo.write(
+        "orders-db/terraform/edited.tf",
+        b"resource \"aws_db_instance\" \"orders\" {\n  engine = \"mysql\"\n}\n",
+    );
+    repo.write("orders-db/terraform/notes.tf", b"");
+    let head = repo.commit(1.0, "Retire the database");
+
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    let emptied: Vec<&str> = change.files.iter().filter(|f| f.emptied).map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        emptied,
+        ["orders-db/terraform/commented.tf", "orders-db/terraform/truncated.tf", "orders-db/terraform/wrapped.tf"]
+    );
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.yaml", b"apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: orders-db, kind: datastore, tier: 1}\n  - {id: orders, tier: 1}\ndependencies:\n  - {dependent: orders, dependency: orders-db}\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let a = engine.assess(&change, &Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap()));
+    let fired: Vec<&str> = a.rules.iter().map(|r| r.id.as_str()).collect();
+    assert!(fired.contains(&"destructive-infrastructure"), "{fired:?}");
+    assert!(fired.contains(&"destructive-datastore-or-queue"), "{fired:?}");
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
