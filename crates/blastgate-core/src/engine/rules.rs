@@ -704,6 +704,12 @@ const DATASTORE_TYPES: &[&str] = &[
     "route53_zone",
     "dns_managed_zone",
     "dns_zone",
+    // As other tools name them (read in Terraform's words: see
+    // `type_words`): `AWS::SecretsManager::Secret`,
+    // `AWS::Route53::HostedZone`, `AWS::Logs::LogGroup`.
+    "secrets_manager_secret",
+    "hosted_zone",
+    "logs_log_group",
 ];
 
 /// Words of any provider's types that hold data, as the catalog reader
@@ -749,6 +755,12 @@ const DATASTORE_WHOLE_TYPES: &[&str] = &[
     "kubernetes_manifest",
     "kubectl_manifest",
     "aws_cloudcontrolapi_resource",
+    // Kubernetes kinds, by the name the API gives them: a namespace
+    // takes everything in it, a secret or a claim its data.
+    "namespace",
+    "secret",
+    "persistent_volume_claim",
+    "persistent_volume",
 ];
 
 /// Words in resource types that name a queue or stream.
@@ -802,9 +814,71 @@ pub(crate) fn guess_kind(resource_type: &str) -> NodeKind {
     })
 }
 
-/// [`guess_kind`] without the cache: the words the type contains.
+/// [`guess_kind`] without the cache: the words the type contains, as
+/// written (in lower case) and in Terraform's spelling ([`type_words`]),
+/// so that the same resource named by Kubernetes, CloudFormation or Azure
+/// (`PersistentVolumeClaim`, `AWS::EC2::Volume`,
+/// `Microsoft.Storage/storageAccounts`) is what it is (a destruction
+/// audit: each was `peer` on a leaf where Terraform's name was
+/// `multi_party`).
 fn guess_kind_by_words(resource_type: &str) -> NodeKind {
-    let t = resource_type.to_ascii_lowercase();
+    let lower = resource_type.to_ascii_lowercase();
+    let words = type_words(resource_type);
+    [lower.as_str(), words.as_str()]
+        .into_iter()
+        .map(kind_of_words)
+        .max_by_key(|k| kind_rank(*k))
+        .unwrap_or(NodeKind::Infrastructure)
+}
+
+/// How much a kind's destruction loses, for picking the worst of two
+/// readings: a datastore, then a queue, then a cache, then the rest.
+fn kind_rank(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::Datastore => 3,
+        NodeKind::Queue => 2,
+        NodeKind::Cache => 1,
+        _ => 0,
+    }
+}
+
+/// `resource_type` in the words Terraform's types use: ASCII lower case,
+/// split into words where the case changes (`PersistentVolumeClaim` is
+/// `persistent_volume_claim`, `DBInstance` `db_instance`), the separators
+/// other tools write (`::`, `/`, `.`, `:`, `-`, spaces) read as `_`.
+fn type_words(resource_type: &str) -> String {
+    let chars: Vec<char> = resource_type.chars().collect();
+    let mut out = String::with_capacity(resource_type.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let next = chars.get(i + 1).copied();
+        if c.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            })
+        {
+            out.push('_');
+        }
+        if matches!(c, ':' | '/' | '.' | '-' | ' ') {
+            out.push('_');
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    let mut words = String::with_capacity(out.len());
+    for part in out.split('_').filter(|p| !p.is_empty()) {
+        if !words.is_empty() {
+            words.push('_');
+        }
+        words.push_str(part);
+    }
+    words
+}
+
+/// The kind the words of `t` (in ASCII lower case) suggest.
+fn kind_of_words(t: &str) -> NodeKind {
     // A database is one whatever else its name says (a red-team pass:
     // `azurerm_redis_enterprise_database` read as a cache, and caches lose
     // nothing that counts).
@@ -815,7 +889,7 @@ fn guess_kind_by_words(resource_type: &str) -> NodeKind {
     } else if CACHE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Cache
     } else if DATASTORE_TYPES.iter().any(|w| t.contains(w))
-        || DATASTORE_WHOLE_TYPES.contains(&t.as_str())
+        || DATASTORE_WHOLE_TYPES.contains(&t)
         || (DATA_WORDS.iter().any(|w| t.contains(w)) && !t.contains("_attachment"))
     {
         NodeKind::Datastore
@@ -826,7 +900,37 @@ fn guess_kind_by_words(resource_type: &str) -> NodeKind {
 
 #[cfg(test)]
 mod kind_tests {
-    use super::{NodeKind, guess_kind};
+    use super::{NodeKind, guess_kind, type_words};
+
+    /// A destruction audit: the same resources named by Kubernetes,
+    /// CloudFormation and Azure were not datastores, where Terraform's
+    /// names were.
+    #[test]
+    fn other_tools_names_read_as_terraforms() {
+        assert_eq!(type_words("PersistentVolumeClaim"), "persistent_volume_claim");
+        assert_eq!(type_words("AWS::RDS::DBInstance"), "aws_rds_db_instance");
+        assert_eq!(type_words("Microsoft.Storage/storageAccounts"), "microsoft_storage_storage_accounts");
+        assert_eq!(type_words("aws_db_instance"), "aws_db_instance");
+        for t in [
+            "PersistentVolumeClaim",
+            "PersistentVolume",
+            "Namespace",
+            "Secret",
+            "AWS::EC2::Volume",
+            "AWS::Logs::LogGroup",
+            "AWS::KMS::Key",
+            "AWS::SecretsManager::Secret",
+            "AWS::ECR::Repository",
+            "AWS::Route53::HostedZone",
+            "Microsoft.Storage/storageAccounts",
+        ] {
+            assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
+        }
+        for t in ["Deployment", "Service", "ConfigMap", "AWS::IAM::Role", "AWS::Lambda::Function"] {
+            assert_eq!(guess_kind(t), NodeKind::Infrastructure, "{t}");
+        }
+        assert_eq!(guess_kind("AWS::SQS::Queue"), NodeKind::Queue);
+    }
 
     /// Types whose deletion loses data (or the only key to it) are
     /// datastores: the destructive-datastore rule reads them.
