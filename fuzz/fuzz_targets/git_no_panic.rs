@@ -23,6 +23,11 @@ fuzz_target!(|data: &[u8]| {
     // Modified files' blobs, and whether a text declares anything.
     let _ = git::parse_modified_blobs_z(data);
     let _ = git::declares_nothing(data);
+    let _ = git::parse_removed_blobs_z(data);
+    let declared = git::declared_types(data);
+    assert!(declared.len() <= git::MAX_TYPES_READ);
+    assert!(declared.windows(2).all(|w| w[0] < w[1]), "{declared:?}");
+    assert!(declared.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && !t.chars().any(char::is_control)));
     if let Ok(blobs) = git::parse_cat_file_batch(data) {
         let texts = blobs.iter().map(|(h, b)| (h.clone(), String::from_utf8_lossy(b).into_owned())).collect();
         let links = git::resolve_links(&texts);

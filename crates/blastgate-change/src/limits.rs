@@ -20,6 +20,10 @@ pub const MAX_CONTRIBUTORS: usize = 10_000;
 /// were read, 550 MB).
 pub const MAX_LABELS: usize = 1_000;
 
+/// Most resource types one file's `declares` lists (a file's own types:
+/// the git reader keeps the ones that hold data first).
+pub const MAX_DECLARED_TYPES: usize = 64;
+
 /// Longest path, id or other string, in bytes.
 pub const MAX_STRING_BYTES: usize = 4096;
 

@@ -421,6 +421,18 @@ pub struct FileChange {
     /// where `git rm main.tf` blocked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub emptied: bool,
+    /// For a deleted, emptied or renamed-away infrastructure file, the
+    /// resource types or kinds it declared before the change, as its tool
+    /// names them (`aws_db_instance`, `PersistentVolumeClaim`,
+    /// `AWS::RDS::DBInstance`): the git reader reads them from the file's
+    /// old content. Applied, the change destroys resources of these types,
+    /// and each counts by its kind, so that deleting a claim's manifest
+    /// named `k8s/pvc.yaml` is the deletion of stored data it is, not of
+    /// whatever the file's name suggests (a destruction audit). Stated by
+    /// hand, a type can only add to what the path says: it never makes a
+    /// destruction milder. At most [`crate::limits::MAX_DECLARED_TYPES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declares: Vec<String>,
 }
 
 /// A Terraform/OpenTofu action on one resource.

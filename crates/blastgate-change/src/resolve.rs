@@ -468,7 +468,7 @@ pub fn resolve(
     // tests being left out of the size (see `sized`).
     // Infrastructure files deleted, with the node each path places them on:
     // applied, they destroy what they declared.
-    let mut deleted_infrastructure: Vec<(String, Vec<String>)> = Vec::new();
+    let mut deleted_infrastructure: Vec<(String, Vec<String>, &[String])> = Vec::new();
     for f in &changeset.files {
         // The kind as `file_kind` gives it. A renamed file also leaves its
         // old place: code moved out of a service into `docs/` is a change
@@ -535,7 +535,11 @@ pub fn resolve(
                 Some(old) => place(mapping, graph, old).0,
                 None => by_path.clone(),
             };
-            deleted_infrastructure.push((destroyed_path(f).to_owned(), at.iter().map(|p| (*p).to_owned()).collect()));
+            deleted_infrastructure.push((
+                destroyed_path(f).to_owned(),
+                at.iter().map(|p| (*p).to_owned()).collect(),
+                &f.declares,
+            ));
         }
         let services: Vec<&str> =
             stated.into_iter().chain(by_path.iter().copied().filter(|p| Some(*p) != stated)).collect();
@@ -739,19 +743,32 @@ pub fn resolve(
     // A file several nodes share (a source location) is destroyed on each:
     // the rules read each entry's node; the copies after the first are
     // counted as the module copies are, so the resources are counted once.
-    for (path, nodes) in deleted_infrastructure {
-        let entry = |node: Option<String>| InfraChange {
-            address: path.clone(),
-            action: Some(InfraAction::Delete),
-            node,
-            ..InfraChange::default()
-        };
-        match nodes.split_first() {
-            None => destructive.push(entry(None)),
-            Some((first, rest)) => {
-                destructive.push(entry(Some(first.clone())));
-                for node in rest {
-                    destructive.push(entry(Some(node.clone())));
+    // The types the file declared (`FileChange::declares`, read by the
+    // git reader) are the deleted resources' types, one entry each on
+    // every node; the entries after a node's first are copies too, so
+    // that the count of destroyed resources stays one a file and node
+    // while every type's kind counts (a destruction audit: a deleted
+    // `k8s/pvc.yaml` holding a PersistentVolumeClaim read as a plain
+    // resource by its name, where `postgres.yaml` read as a database).
+    for (path, nodes, declares) in deleted_infrastructure {
+        let mut types: Vec<&str> = declares.iter().map(String::as_str).filter(|t| !t.trim().is_empty()).collect();
+        types.sort_unstable();
+        types.dedup();
+        if types.is_empty() {
+            types.push("");
+        }
+        let places: Vec<Option<String>> =
+            if nodes.is_empty() { vec![None] } else { nodes.into_iter().map(Some).collect() };
+        for (at, node) in places.into_iter().enumerate() {
+            for (nth, t) in types.iter().enumerate() {
+                destructive.push(InfraChange {
+                    address: path.clone(),
+                    resource_type: (*t).to_owned(),
+                    action: Some(InfraAction::Delete),
+                    node: node.clone(),
+                    ..InfraChange::default()
+                });
+                if at > 0 || nth > 0 {
                     module_copies += 1;
                 }
             }

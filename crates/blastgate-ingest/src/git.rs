@@ -307,6 +307,7 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
             service: None,
             moved_lines: None,
             emptied: false,
+            declares: Vec::new(),
         });
     }
     Ok(files)
@@ -409,6 +410,144 @@ pub fn parse_modified_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, (String, 
         .filter(|r| hash(r.old_hash) && hash(r.new_hash))
         .map(|r| (r.path, (lossy(r.old_hash), lossy(r.new_hash))))
         .collect())
+}
+
+/// The old blob of each file a `git diff --raw -z` output shows deleted
+/// (status `D`) or renamed (`R`, by its new path), a regular file before
+/// the change, by path: what the file declared before it went.
+///
+/// # Errors
+/// As [`parse_gitlinks_z`].
+pub fn parse_removed_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, String>, ChangeError> {
+    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
+    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
+    Ok(raw_records(bytes)?
+        .into_iter()
+        .filter(|r| matches!(r.status.first(), Some(b'D' | b'R')) && regular(r.old_mode) && hash(r.old_hash))
+        .map(|r| (r.path, lossy(r.old_hash)))
+        .collect())
+}
+
+/// Most distinct types [`declared_types`] returns for one text.
+pub const MAX_TYPES_READ: usize = 4096;
+
+/// The resource types or kinds an infrastructure file's `text` declares,
+/// as its tool names them, each once, in ascending order: Terraform's and
+/// OpenTofu's `resource "TYPE" "NAME"` blocks, the resource types of a
+/// `.tf.json` file's `resource` object, Kubernetes' and Helm's `kind:`
+/// keys, CloudFormation's `Type: AWS::...` values, Pulumi YAML's `type:
+/// aws:rds:Instance` and Bicep's `resource NAME 'TYPE@VERSION'`. Comments
+/// are skipped; a text longer than [`MAX_EMPTIED_TEXT`] or holding a NUL
+/// byte is not read (nothing is returned); past [`MAX_TYPES_READ`]
+/// distinct types the rest are not returned.
+///
+/// Every `kind:` key counts, nested ones too (a claim template in a
+/// StatefulSet): a deleted file destroys what it declared, and reading
+/// more types can only find more of what is destroyed.
+///
+/// ```
+/// use blastgate_ingest::git::declared_types;
+/// let text = b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\n---\nkind: Service\n";
+/// assert_eq!(declared_types(text), ["PersistentVolumeClaim", "Service"]);
+/// assert_eq!(declared_types(b"resource \"aws_db_instance\" \"orders\" {}\n"), ["aws_db_instance"]);
+/// assert_eq!(declared_types(b"# resource \"aws_s3_bucket\" \"logs\" {}\n"), Vec::<String>::new());
+/// ```
+pub fn declared_types(text: &[u8]) -> Vec<String> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return Vec::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let mut types = BTreeSet::new();
+    // A `.tf.json` (or any JSON) document: the keys of its `resource`
+    // object are the types.
+    if raw.trim_start().starts_with('{')
+        && let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(&raw)
+    {
+        for r in top.get("resource").into_iter().flat_map(resource_keys) {
+            types.insert(r);
+        }
+        // CloudFormation JSON: `"Resources": {"Db": {"Type": "AWS::RDS::DBInstance"}}`.
+        if let Some(serde_json::Value::Object(resources)) = top.get("Resources") {
+            for r in resources.values() {
+                if let Some(t) = r.get("Type").and_then(serde_json::Value::as_str) {
+                    types.insert(t.to_owned());
+                }
+            }
+        }
+    }
+    let text = uncomment(&raw);
+    for line in text.lines() {
+        if types.len() >= MAX_TYPES_READ {
+            break;
+        }
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        let value = |key: &str| {
+            let rest = trimmed.strip_prefix(key)?.trim();
+            let rest = rest.trim_matches(|c| c == '"' || c == '\'');
+            (!rest.is_empty() && !rest.contains(char::is_whitespace)).then(|| rest.to_owned())
+        };
+        if let Some(t) = value("kind:") {
+            types.insert(t);
+        } else if let Some(t) =
+            value("Type:").or_else(|| value("\"Type\":").map(|t| t.trim_end_matches(',').trim_matches('"').to_owned()))
+        {
+            if t.contains("::") {
+                types.insert(t);
+            }
+        } else if let Some(t) = value("type:") {
+            // Pulumi: `provider:module:Type`.
+            if t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty()) {
+                types.insert(t);
+            }
+        } else if let Some(rest) = trimmed.strip_prefix("resource") {
+            // Terraform (`resource "TYPE" "NAME" {`, the labels quoted or
+            // bare) and Bicep (`resource NAME 'TYPE@VERSION' = {`).
+            if !rest.starts_with(char::is_whitespace) {
+                continue;
+            }
+            let mut words = rest.split_whitespace();
+            let first = words.next().unwrap_or_default();
+            let second = words.next().unwrap_or_default();
+            let label = |w: &str| w.trim_matches('"').to_owned();
+            if second.starts_with('\'') {
+                let t = second.trim_matches('\'');
+                let t = t.split('@').next().unwrap_or(t);
+                if !t.is_empty() {
+                    types.insert(t.to_owned());
+                }
+            } else if !first.is_empty() && first != "{" && first != "=" {
+                types.insert(label(first));
+            }
+        }
+    }
+    // As a changeset may hold them: no control character, at most
+    // [`MAX_TYPE_BYTES`] (a type's words are at its start).
+    let clean = |t: String| {
+        let mut t: String = t.chars().filter(|c| !c.is_control()).collect();
+        if t.len() > MAX_TYPE_BYTES {
+            let end = (0..=MAX_TYPE_BYTES).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+            t.truncate(end);
+        }
+        t
+    };
+    let cleaned: BTreeSet<String> = types.into_iter().map(clean).filter(|t| !t.is_empty()).collect();
+    cleaned.into_iter().take(MAX_TYPES_READ).collect()
+}
+
+/// Longest type [`declared_types`] returns, in bytes; a longer one is cut.
+pub const MAX_TYPE_BYTES: usize = 256;
+
+/// The resource types of a Terraform JSON `resource` value: the keys of
+/// its object, or of each object of its array.
+fn resource_keys(value: &serde_json::Value) -> Vec<String> {
+    let keys = |v: &serde_json::Value| match v {
+        serde_json::Value::Object(types) => types.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    match value {
+        serde_json::Value::Array(items) => items.iter().flat_map(keys).collect(),
+        other => keys(other),
+    }
 }
 
 /// Most bytes of a file's text read to tell whether it declares anything

@@ -1006,3 +1006,49 @@ fn alter_table_statements_are_read_a_bounded_way_ahead() {
     let drop = "ALTER TABLE t ADD COLUMN a int, DROP COLUMN b;\n";
     assert_eq!(destructive_migrations(&migration_patch(&format!("{text}{drop}")), |_| true), ["db/0002.sql"]);
 }
+
+/// What a deleted infrastructure file declared, as each tool writes it
+/// (`declared_types`): the types a destruction counts by.
+#[test]
+fn declared_types_as_each_tool_writes_them() {
+    use blastgate_ingest::git::{MAX_TYPE_BYTES, declared_types};
+    let cases: &[(&[u8], &[&str])] = &[
+        // Kubernetes: every document's kind, nested ones too; a templated
+        // kind is no type; a commented one is not declared.
+        (
+            b"apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  volumeClaimTemplates:\n    - kind: PersistentVolumeClaim\n---\nkind: \"Secret\"\r\n---\nkind: {{ .Values.kind }}\n# kind: Namespace\n",
+            &["PersistentVolumeClaim", "Secret", "StatefulSet"],
+        ),
+        // Terraform, labels quoted or bare; data sources are read, not declared.
+        (
+            b"resource \"aws_db_instance\" \"a\" {}\nresource aws_sqs_queue b {\n}\ndata \"aws_vpc\" \"x\" {}\n/* resource \"aws_s3_bucket\" \"c\" {} */\n",
+            &["aws_db_instance", "aws_sqs_queue"],
+        ),
+        // Terraform JSON: the keys of `resource`, an object or a list of them.
+        (b"{\"resource\": [{\"aws_dynamodb_table\": {\"t\": {}}}, {\"aws_iam_role\": {}}]}", &["aws_dynamodb_table", "aws_iam_role"]),
+        // CloudFormation, YAML and JSON.
+        (
+            b"Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n  Role:\n    Type: 'AWS::IAM::Role'\n  Param:\n    Type: String\n",
+            &["AWS::IAM::Role", "AWS::RDS::DBInstance"],
+        ),
+        (b"{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}}", &["AWS::SQS::Queue"]),
+        // Pulumi YAML and Bicep.
+        (b"resources:\n  db:\n    type: aws:rds:Instance\n    properties: {}\n", &["aws:rds:Instance"]),
+        (
+            b"resource store 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'x'\n}\n",
+            &["Microsoft.Storage/storageAccounts"],
+        ),
+        // Not infrastructure, or not readable.
+        (b"", &[]),
+        (b"kind: Secret\0", &[]),
+        (b"resources = [\"a\"]\nresource_group = 1\n", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(declared_types(text), *want, "{}", String::from_utf8_lossy(text));
+    }
+    // Control characters dropped, long types cut at a character boundary.
+    assert_eq!(declared_types(b"kind: Per\x1bsistentVolumeClaim\n"), ["PersistentVolumeClaim"]);
+    let long = format!("kind: {}\n", "\u{e9}".repeat(300));
+    let t = declared_types(long.as_bytes());
+    assert!(t.len() == 1 && t[0].len() <= MAX_TYPE_BYTES && t[0].starts_with('\u{e9}'), "{t:?}");
+}

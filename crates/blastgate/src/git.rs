@@ -222,6 +222,24 @@ pub fn codeowners_at(
     Ok(None)
 }
 
+/// The types of `declared` a changeset keeps (at most
+/// [`blastgate_change::limits::MAX_DECLARED_TYPES`]): those that hold data
+/// (a datastore, queue or cache by the destructive-change rules' words)
+/// first, so that a file of many types never loses the ones that make its
+/// deletion grave; then in ascending order.
+fn kept_types(declared: Vec<String>) -> Vec<String> {
+    use blastgate_graph::NodeKind;
+    let mut ranked: Vec<(bool, String)> = declared
+        .into_iter()
+        .map(|t| (blastgate_core::engine::resource_type_kind(&t) == NodeKind::Infrastructure, t))
+        .collect();
+    ranked.sort_unstable();
+    ranked.truncate(blastgate_change::limits::MAX_DECLARED_TYPES);
+    let mut kept: Vec<String> = ranked.into_iter().map(|(_, t)| t).collect();
+    kept.sort_unstable();
+    kept
+}
+
 /// Most bytes of new file contents the git reader reads in all to find
 /// infrastructure files emptied in place (`FileChange::emptied`).
 pub const MAX_EMPTIED_READ: usize = 64 << 20;
@@ -1205,6 +1223,30 @@ impl<'a> Git<'a> {
             let emptied: std::collections::BTreeSet<&str> = blank.into_iter().filter(|p| declared(p)).collect();
             for f in files.iter_mut().filter(|f| emptied.contains(f.path.as_str())) {
                 f.emptied = true;
+                if let Some(text) = before.get(&f.path) {
+                    f.declares = kept_types(parse::declared_types(text));
+                }
+            }
+        }
+        // A deleted infrastructure file, or one renamed out of what
+        // deploys it, destroys what it declared: its old content names the
+        // types (`FileChange::declares`), so that a claim's manifest named
+        // `k8s/pvc.yaml` counts as the stored data it is (a destruction
+        // audit: by its name it was a plain resource, `peer`, where
+        // `postgres.yaml` was `multi_party`).
+        let removed: Vec<&str> = files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Deleted | FileStatus::Renamed) && !f.binary)
+            .filter(|f| blastgate_change::destroys_infrastructure(&classifier, f))
+            .map(|f| f.path.as_str())
+            .collect();
+        if !removed.is_empty() {
+            let blobs = parse::parse_removed_blobs_z(&raw)?;
+            let texts = self.small_blobs(removed.iter().filter_map(|p| blobs.get(*p).map(|old| (*p, old.as_str()))))?;
+            for f in files.iter_mut() {
+                if let Some(text) = texts.get(&f.path) {
+                    f.declares = kept_types(parse::declared_types(text));
+                }
             }
         }
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })

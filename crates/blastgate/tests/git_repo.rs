@@ -516,6 +516,60 @@ fn an_infrastructure_file_emptied_in_place_destroys_what_it_declared() {
     assert!(fired.contains(&"destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a destruction audit): a deleted manifest counted by what
+/// its name suggested: `k8s/pvc.yaml` holding a PersistentVolumeClaim was
+/// a plain resource (`peer` on a leaf), where `postgres.yaml` was a
+/// database. The git reader now reads what a deleted, renamed-away or
+/// emptied infrastructure file declared (`FileChange::declares`), and each
+/// type counts by its kind.
+#[test]
+fn a_deleted_manifest_counts_by_the_kinds_it_declared() {
+    use blastgate::assess::{Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let repo = Repo::new("declared");
+    repo.write(
+        "orders/k8s/pvc.yaml",
+        b"apiVersion: v1\nkind: PersistentVolumeClaim # the ledger\nmetadata:\n  name: ledger\nspec:\n  resources: {requests: {storage: 10Gi}}\n",
+    );
+    repo.write("orders/k8s/deploy.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n");
+    repo.write(
+        "orders/terraform/main.tf",
+        b"# resource \"aws_s3_bucket\" \"old\" {}\nresource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n}\n",
+    );
+    let base = repo.commit(0.0, "Deploy orders");
+    repo.git(&["rm", "-q", "orders/k8s/pvc.yaml"]);
+    let pvc = repo.commit(1.0, "Drop the claim");
+    repo.git(&["rm", "-q", "orders/k8s/deploy.yaml"]);
+    let deploy = repo.commit(2.0, "Drop the deployment");
+    repo.git(&["mv", "orders/terraform/main.tf", "orders/terraform/main.tf.disabled"]);
+    let renamed = repo.commit(3.0, "Park the database");
+
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
+    let read = |from: &str, to: &str| {
+        let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+        let declares: Vec<(String, Vec<String>)> =
+            change.files.iter().map(|f| (f.path.clone(), f.declares.clone())).collect();
+        let a = engine.assess(&change, &context);
+        (declares, a.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
+    };
+    let (declares, fired) = read(&base, &pvc);
+    assert_eq!(declares, [("orders/k8s/pvc.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (declares, fired) = read(&pvc, &deploy);
+    assert_eq!(declares, [("orders/k8s/deploy.yaml".to_owned(), vec!["Deployment".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // Renamed out of what Terraform reads: the commented-out bucket is not
+    // declared, the database is.
+    let (declares, fired) = read(&deploy, &renamed);
+    assert_eq!(declares, [("orders/terraform/main.tf.disabled".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
