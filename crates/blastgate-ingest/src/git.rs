@@ -1337,7 +1337,11 @@ const DESTRUCTIVE_STATEMENTS: [&str; 16] = [
 
 /// Identifiers that name a destructive operation of a migration tool, as
 /// a whole identifier or its start (`dropTableIfExists`, `remove_columns`).
-const DESTRUCTIVE_CALLS: [&str; 23] = [
+const DESTRUCTIVE_CALLS: [&str; 25] = [
+    // Laravel's `Schema::dropAllTables()`, TypeORM's and Knex's
+    // `dropSchema`.
+    "dropall",
+    "dropschema",
     "delete_all",
     "destroy_all",
     "update_all",
@@ -1417,6 +1421,41 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
         })
         .map(|(path, _)| path)
         .collect()
+}
+
+/// Whether a migration's whole `text` destroys data for good, read as
+/// [`destructive_migrations`] reads a migration's added lines: for a file
+/// moved into the migrations (`git mv scratch/drop.sql
+/// db/migrations/0005.sql` adds no lines by git's count, yet the tool runs
+/// all of it). A text longer than [`MAX_MIGRATION_TEXT`], or holding a NUL
+/// byte, is not read, and counts as destroying data.
+///
+/// ```
+/// use blastgate_ingest::git::migration_destroys;
+/// assert!(migration_destroys(b"-- tidy up\nDROP TABLE outbox;\n"));
+/// assert!(!migration_destroys(b"CREATE TABLE outbox (id int);\n"));
+/// ```
+pub fn migration_destroys(text: &[u8]) -> bool {
+    if text.len() > MAX_MIGRATION_TEXT || text.contains(&0) {
+        return true;
+    }
+    let text = String::from_utf8_lossy(text).to_lowercase();
+    destroys(&collapse(&text), false) || destroys(&collapse(&uncomment(&text)), true)
+}
+
+/// The new blob of each file a `git diff --raw -z` output shows renamed
+/// (status `R`) to a regular file, by its new path.
+///
+/// # Errors
+/// As [`parse_gitlinks_z`].
+pub fn parse_renamed_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, String>, ChangeError> {
+    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
+    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
+    Ok(raw_records(bytes)?
+        .into_iter()
+        .filter(|r| r.status.first() == Some(&b'R') && regular(r.new_mode) && hash(r.new_hash))
+        .map(|r| (r.path, lossy(r.new_hash)))
+        .collect())
 }
 
 /// `text` with its blanks collapsed to single spaces.
@@ -1518,7 +1557,20 @@ fn destroys(text: &str, at_end: bool) -> bool {
             // every `ALTER TABLE` of a text with none was quadratic (13 s
             // for 1 MiB, an audit).
             // (`TABLE`, then ALTER_TOKENS more.)
-            "alter" => is(i + 1, "table") && statement(ALTER_TOKENS + 1).any(|t| matches!(*t, "drop" | "using")),
+            // Also MySQL's `MODIFY` and `CHANGE`, which narrow a column in
+            // place (values cut to fit), and ClickHouse's mutations
+            // `ALTER TABLE t DELETE WHERE` and `UPDATE c = ... WHERE`
+            // (not a foreign key's `ON DELETE` rule).
+            "alter" => {
+                is(i + 1, "table") && {
+                    let clauses: Vec<&&str> = statement(ALTER_TOKENS + 1).collect();
+                    clauses.iter().enumerate().any(|(j, t)| match **t {
+                        "drop" | "using" | "modify" | "change" => true,
+                        "delete" | "update" => j == 0 || clauses.get(j - 1).is_none_or(|p| **p != "on"),
+                        _ => false,
+                    })
+                }
+            }
             // Dynamic SQL, whose statement is made when it runs: `EXECUTE
             // 'DR' || 'OP TABLE t'`, `EXEC('DR' + 'OP ...')`.
             "execute" | "exec" => {
@@ -1530,8 +1582,18 @@ fn destroys(text: &str, at_end: bool) -> bool {
             // `.remove({})`, Knex's `.del()`.
             "remove" => is(i + 1, ":") || (after_dot && is(i + 1, "(")),
             "del" => after_dot && is(i + 1, "("),
-            "drop" => ident(i + 1)
-                .is_some_and(|t| matches!(t, "table" | "column" | "schema" | "database" | "collection" | "owned")),
+            // Also Cassandra's `DROP KEYSPACE`, Oracle's `DROP TABLESPACE`,
+            // and any `DROP ... CASCADE` (`DROP TYPE t CASCADE` drops the
+            // columns of that type, `DROP EXTENSION` the objects made of
+            // it).
+            "drop" => {
+                ident(i + 1).is_some_and(|t| {
+                    matches!(
+                        t,
+                        "table" | "column" | "schema" | "database" | "collection" | "owned" | "keyspace" | "tablespace"
+                    )
+                }) || statement(DELETE_TOKENS).any(|t| *t == "cascade")
+            }
             _ => DESTRUCTIVE_CALLS.iter().any(|c| word.starts_with(c)),
         }
     })

@@ -878,6 +878,17 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "DELETE hr.employees WHERE id < 10;",
         "DELETE \"public\".\"orders\";",
         "DELETE TOP (10) o OUTPUT deleted.id, deleted.total, deleted.a, deleted.b, deleted.c INTO archive FROM orders o;",
+        // A destruction audit found these passing.
+        "DROP KEYSPACE ledger;",
+        "DROP TABLESPACE ledger INCLUDING CONTENTS AND DATAFILES;",
+        "ALTER TABLE outbox DELETE WHERE sent = 1;",
+        "ALTER TABLE outbox UPDATE body = '' WHERE sent = 1;",
+        "ALTER TABLE outbox MODIFY body VARCHAR(10);",
+        "ALTER TABLE outbox CHANGE body body VARCHAR(10);",
+        "DROP TYPE mood CASCADE;",
+        "DROP EXTENSION postgis CASCADE;",
+        "Schema::dropAllTables();",
+        "await queryRunner.dropSchema('ledger', true, true);",
     ];
     for text in destructive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
@@ -890,6 +901,9 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "migrations.AddField(model_name='outbox', name='user', field=models.ForeignKey(on_delete=models.CASCADE)),",
         "add_column :outbox, :body, :text",
         "queryInterface.addColumn('outbox', 'body', Sequelize.TEXT);",
+        "ALTER TABLE outbox ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE ON UPDATE SET NULL;",
+        "DROP INDEX outbox_sent;",
+        "DROP TYPE mood;",
     ];
     for text in additive {
         let found = destructive_migrations(&migration_patch(text), |_| true);

@@ -1249,6 +1249,37 @@ impl<'a> Git<'a> {
                 }
             }
         }
+        // A file moved into the migrations from elsewhere (not one moved
+        // between migration folders, which was read when it came in) adds
+        // few lines or none by git's count (`git mv scratch/drop.sql db/migrations/0005.sql`), yet the
+        // tool runs all of it: its whole content is read (a destruction
+        // audit: a `DROP TABLE` staged elsewhere, then moved, was not
+        // found). One too large to read counts as destroying data.
+        let moved_in: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Renamed)
+            .filter(|f| migration_classifier.classify(&f.path) == ChangeKind::SchemaMigration)
+            .filter(|f| {
+                f.old_path
+                    .as_deref()
+                    .is_none_or(|old| migration_classifier.classify(old) != ChangeKind::SchemaMigration)
+            })
+            .map(|f| f.path.as_str())
+            .collect();
+        let mut destructive = destructive;
+        if !moved_in.is_empty() {
+            let blobs = parse::parse_renamed_blobs_z(&raw)?;
+            let texts =
+                self.small_blobs(moved_in.iter().filter_map(|p| blobs.get(*p).map(|new| (*p, new.as_str()))))?;
+            for path in moved_in {
+                let read = texts.get(path);
+                if read.is_none_or(|text| parse::migration_destroys(text)) {
+                    destructive.push(path.to_owned());
+                }
+            }
+            destructive.sort_unstable();
+            destructive.dedup();
+        }
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
     }
 

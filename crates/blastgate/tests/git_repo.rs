@@ -570,6 +570,36 @@ fn a_deleted_manifest_counts_by_the_kinds_it_declared() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a destruction audit): a `DROP TABLE` committed outside the
+/// migrations, then moved into them with `git mv`, added no lines by git's
+/// count and was not found; the migration tool runs all of it. A file
+/// moved in from elsewhere is read whole; one moved between migration
+/// folders is not read again.
+#[test]
+fn a_migration_moved_in_from_elsewhere_is_read_whole() {
+    let repo = Repo::new("moved-migration");
+    repo.write("db/migrations/0001_init.sql", b"CREATE TABLE outbox (id int);\nDROP TABLE legacy;\n");
+    repo.write("scratch/cleanup.sql", b"-- tidy up\nDROP TABLE outbox;\n");
+    repo.write("scratch/notes.sql", b"CREATE TABLE notes (id int);\n");
+    let base = repo.commit(0.0, "Stage the cleanup");
+    repo.git(&["mv", "scratch/cleanup.sql", "db/migrations/0002_cleanup.sql"]);
+    repo.git(&["mv", "scratch/notes.sql", "db/migrations/0003_notes.sql"]);
+    let moved = repo.commit(1.0, "Ship the cleanup");
+    repo.git(&["mv", "db/migrations", "db/schema"]);
+    let reorganised = repo.commit(2.0, "Rename the folder");
+
+    let read = git_change(repo.path(), &range(&base, &moved), &GitOptions::default()).unwrap();
+    let change = &read.changeset;
+    let renamed: Vec<&str> =
+        change.files.iter().filter(|f| f.status == FileStatus::Renamed).map(|f| f.path.as_str()).collect();
+    assert_eq!(renamed, ["db/migrations/0002_cleanup.sql", "db/migrations/0003_notes.sql"]);
+    assert_eq!(change.safety.reversible, Some(false), "{:?}", change.safety);
+    let note = read.notes.iter().find(|n| n.starts_with("safety:")).cloned().unwrap_or_default();
+    assert!(note.contains("0002_cleanup.sql") && !note.contains("0003_notes.sql"), "{note}");
+    let change = changeset_from_git(repo.path(), &range(&moved, &reorganised), &GitOptions::default()).unwrap();
+    assert_ne!(change.safety.reversible, Some(false), "{:?}", change.safety);
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
