@@ -23,10 +23,12 @@ fuzz_target!(|data: &[u8]| {
     // Modified files' blobs, and whether a text declares anything.
     let _ = git::parse_modified_blobs_z(data);
     let _ = git::declares_nothing(data);
-    let _ = git::parse_removed_blobs_z(data);
+    let _ = git::parse_blobs_z(data);
     let _ = git::parse_renamed_blobs_z(data);
     let _ = git::migration_destroys(data);
     let declared = git::declared_types(data);
+    let counted = git::declared_counts(data);
+    assert!(counted.keys().eq(declared.iter()));
     assert!(declared.len() <= git::MAX_TYPES_READ);
     assert!(declared.windows(2).all(|w| w[0] < w[1]), "{declared:?}");
     assert!(declared.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && !t.chars().any(char::is_control)));

@@ -19,10 +19,10 @@ pub use metrics::ChangeMetrics;
 pub use model::{
     API_VERSION, AUTONOMOUS_AGENT_TOOLS, AiInvolvement, Author, ChangeKind, Changeset, Contributor,
     FINAL_SNAPSHOT_TYPES, FileChange, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, Provenance,
-    ProvenanceSource, Rollout, Safety, address_steps, is_agent_account, is_autonomous_tool, keeps_final_snapshot,
-    module_steps,
+    ProvenanceSource, Rollout, Safety, address_steps, address_type, is_agent_account, is_autonomous_tool,
+    keeps_final_snapshot, module_steps,
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,
-    destroyed_path, destroys_infrastructure, file_kind, module_nodes, resolve,
+    destroyed_path, destroys_infrastructure, destroys_resources, file_kind, module_nodes, resolve,
 };

@@ -433,6 +433,23 @@ pub struct FileChange {
     /// destruction milder. At most [`crate::limits::MAX_DECLARED_TYPES`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub declares: Vec<String>,
+    /// For a modified (or renamed) infrastructure file that still declares
+    /// something, the resource types of the declarations the change takes
+    /// out of it and out of its folder: a Terraform `resource` block
+    /// deleted from `main.tf` (a Terraform module is its folder, so a
+    /// block moved to another file of the folder is not removed), a
+    /// document taken out of a Kubernetes manifest. Applied, the change
+    /// destroys those resources (a Terraform `moved` block, or a `removed`
+    /// block with `destroy = false`, keeps its resource; GitOps tools that
+    /// prune delete a document's resource, and this reading assumes they
+    /// do). The git reader states it by comparing the declarations of the
+    /// folder's changed files before and after (see `declares` for what it
+    /// reads); a destruction audit edited a datastore's resource block out
+    /// of `main.tf` and got `owner` where `git rm main.tf` blocked. Stated
+    /// by hand, it can only add to the risk. At most
+    /// [`crate::limits::MAX_DECLARED_TYPES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removes: Vec<String>,
 }
 
 /// A Terraform/OpenTofu action on one resource.
@@ -651,7 +668,7 @@ pub fn address_steps(address: &str) -> Vec<&str> {
 /// `module.NAME[INDEX]` steps and an optional `data.` (`aws_db_instance` of
 /// `module.a["x.y"].aws_db_instance.main[0]`). `None` when the address has
 /// no such step.
-fn address_type(address: &str) -> Option<&str> {
+pub fn address_type(address: &str) -> Option<&str> {
     let steps = address_steps(address);
     let mut rest = steps.as_slice();
     while let [first, _, tail @ ..] = rest {

@@ -320,6 +320,14 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
     }
 }
 
+/// Whether `f` destroys resources once applied: all it declared
+/// ([`destroys_infrastructure`]), or the declarations a change takes out
+/// of it ([`FileChange::removes`]: a resource block deleted from a
+/// `main.tf` that stays).
+pub fn destroys_resources(classifier: &Classifier, f: &FileChange) -> bool {
+    !f.removes.is_empty() || destroys_infrastructure(classifier, f)
+}
+
 /// The path whose destruction [`destroys_infrastructure`] finds: the old
 /// path of a rename, else the path.
 pub fn destroyed_path(f: &FileChange) -> &str {
@@ -539,6 +547,15 @@ pub fn resolve(
                 destroyed_path(f).to_owned(),
                 at.iter().map(|p| (*p).to_owned()).collect(),
                 &f.declares,
+            ));
+        } else if !f.removes.is_empty() {
+            // Declarations taken out of a file that stays
+            // (`FileChange::removes`): those resources are destroyed where
+            // the file is.
+            deleted_infrastructure.push((
+                f.path.clone(),
+                by_path.iter().map(|p| (*p).to_owned()).collect(),
+                &f.removes,
             ));
         }
         let services: Vec<&str> =

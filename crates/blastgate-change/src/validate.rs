@@ -88,16 +88,18 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             return Err(ChangeError::invalid(file, format!("$.files[{i}].path"), &f.path, "file path is empty"));
         }
         strings.push((format!("$.files[{i}].path"), &f.path));
-        if f.declares.len() > limits::MAX_DECLARED_TYPES {
-            let at = format!("{file}: $.files[{i}].declares");
-            return Err(ChangeError::limit(
-                &at,
-                "max_declared_types",
-                limits::MAX_DECLARED_TYPES as u64,
-                f.declares.len() as u64,
-            ));
+        for (field, types) in [("declares", &f.declares), ("removes", &f.removes)] {
+            if types.len() > limits::MAX_DECLARED_TYPES {
+                let at = format!("{file}: $.files[{i}].{field}");
+                return Err(ChangeError::limit(
+                    &at,
+                    "max_declared_types",
+                    limits::MAX_DECLARED_TYPES as u64,
+                    types.len() as u64,
+                ));
+            }
+            strings.extend(types.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].{field}[{j}]"), t.as_str())));
         }
-        strings.extend(f.declares.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].declares[{j}]"), t.as_str())));
         // A rename moves a file away from somewhere: without that place
         // the service it leaves would not count as changed.
         if f.status == FileStatus::Renamed && f.old_path.is_none() {
@@ -173,6 +175,7 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
     }));
     for (i, f) in c.files.iter().enumerate() {
         names.extend(f.declares.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].declares[{j}]"), t.as_str())));
+        names.extend(f.removes.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].removes[{j}]"), t.as_str())));
     }
     if let Some((place, s)) = names.into_iter().find(|(_, s)| s.chars().any(char::is_control)) {
         return Err(ChangeError::invalid(

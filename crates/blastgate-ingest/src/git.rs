@@ -308,6 +308,7 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
             moved_lines: None,
             emptied: false,
             declares: Vec::new(),
+            removes: Vec::new(),
         });
     }
     Ok(files)
@@ -412,19 +413,26 @@ pub fn parse_modified_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, (String, 
         .collect())
 }
 
-/// The old blob of each file a `git diff --raw -z` output shows deleted
-/// (status `D`) or renamed (`R`, by its new path), a regular file before
-/// the change, by path: what the file declared before it went.
+/// A file's blob before and after a change (`None`: absent, or not a
+/// regular file).
+pub type BlobSides = (Option<String>, Option<String>);
+
+/// The blobs before and after of each regular file a `git diff --raw -z`
+/// output lists, by path (a rename's new path): `None` for a side where
+/// the file is absent or not a regular file (a deleted file has no blob
+/// after, an added one none before, a symbolic link none at all).
 ///
 /// # Errors
 /// As [`parse_gitlinks_z`].
-pub fn parse_removed_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, String>, ChangeError> {
-    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
-    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
+pub fn parse_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, BlobSides>, ChangeError> {
+    let side = |mode: &[u8], hash: &[u8]| {
+        let regular = mode == b"100644" || mode == b"100755";
+        let named = !hash.is_empty() && hash.iter().all(u8::is_ascii_hexdigit) && hash.iter().any(|&b| b != b'0');
+        (regular && named).then(|| lossy(hash))
+    };
     Ok(raw_records(bytes)?
         .into_iter()
-        .filter(|r| matches!(r.status.first(), Some(b'D' | b'R')) && regular(r.old_mode) && hash(r.old_hash))
-        .map(|r| (r.path, lossy(r.old_hash)))
+        .map(|r| (r.path, (side(r.old_mode, r.old_hash), side(r.new_mode, r.new_hash))))
         .collect())
 }
 
@@ -453,51 +461,103 @@ pub const MAX_TYPES_READ: usize = 4096;
 /// assert_eq!(declared_types(b"# resource \"aws_s3_bucket\" \"logs\" {}\n"), Vec::<String>::new());
 /// ```
 pub fn declared_types(text: &[u8]) -> Vec<String> {
+    declared_counts(text).into_keys().collect()
+}
+
+/// How many declarations of each type [`declared_types`] finds in `text`
+/// (each `resource` block, `kind:` key or `Type:` value once), by type.
+/// Terraform's `moved` blocks, and `removed` blocks that say `destroy =
+/// false`, count their `from` resource's type as still declared: the
+/// resource is moved, or forgotten, not destroyed. Comparing the counts
+/// of a folder's files before and after a change finds the declarations
+/// it removes (see `FileChange::removes`).
+///
+/// ```
+/// use blastgate_ingest::git::declared_counts;
+/// let before = declared_counts(b"resource \"aws_db_instance\" \"a\" {}\nresource \"aws_db_instance\" \"b\" {}\n");
+/// assert_eq!(before.get("aws_db_instance"), Some(&2));
+/// let after = declared_counts(b"resource \"aws_db_instance\" \"a\" {}\nremoved {\n  from = aws_db_instance.b\n  lifecycle {\n    destroy = false\n  }\n}\n");
+/// assert_eq!(after.get("aws_db_instance"), Some(&2));
+/// ```
+pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return Vec::new();
+        return BTreeMap::new();
     }
     let raw = String::from_utf8_lossy(text);
-    let mut types = BTreeSet::new();
+    let mut types: BTreeMap<String, usize> = BTreeMap::new();
+    let add = |types: &mut BTreeMap<String, usize>, t: String| {
+        if types.len() < MAX_TYPES_READ || types.contains_key(&t) {
+            *types.entry(t).or_insert(0) += 1;
+        }
+    };
     // A `.tf.json` (or any JSON) document: the keys of its `resource`
     // object are the types.
     if raw.trim_start().starts_with('{')
         && let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(&raw)
     {
         for r in top.get("resource").into_iter().flat_map(resource_keys) {
-            types.insert(r);
+            add(&mut types, r);
         }
         // CloudFormation JSON: `"Resources": {"Db": {"Type": "AWS::RDS::DBInstance"}}`.
         if let Some(serde_json::Value::Object(resources)) = top.get("Resources") {
             for r in resources.values() {
                 if let Some(t) = r.get("Type").and_then(serde_json::Value::as_str) {
-                    types.insert(t.to_owned());
+                    add(&mut types, t.to_owned());
                 }
             }
         }
     }
     let text = uncomment(&raw);
+    // A Terraform `moved` or `removed` block being read: its kind, the
+    // type of its `from`, whether it says `destroy = false`, and the
+    // depth of its braces.
+    let mut block: Option<(bool, Option<String>, bool, usize)> = None;
     for line in text.lines() {
-        if types.len() >= MAX_TYPES_READ {
-            break;
-        }
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some((removed, from, keeps, depth)) = block.as_mut() {
+            let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+            if let Some(address) = squeezed.strip_prefix("from=") {
+                *from = blastgate_change::address_type(address.trim_matches('"')).map(str::to_owned);
+            }
+            if squeezed.starts_with("destroy=false") {
+                *keeps = true;
+            }
+            *depth = depth.saturating_add(line.matches('{').count());
+            *depth = depth.saturating_sub(line.matches('}').count());
+            if *depth == 0 {
+                if let Some(t) = from.take().filter(|_| !*removed || *keeps) {
+                    add(&mut types, t);
+                }
+                block = None;
+            }
+            continue;
+        }
+        for (word, removed) in [("moved", false), ("removed", true)] {
+            if trimmed.strip_prefix(word).is_some_and(|rest| rest.trim_start().starts_with('{')) {
+                let depth = line.matches('{').count().saturating_sub(line.matches('}').count());
+                block = Some((removed, None, false, depth));
+            }
+        }
+        if block.is_some() {
+            continue;
+        }
         let value = |key: &str| {
             let rest = trimmed.strip_prefix(key)?.trim();
             let rest = rest.trim_matches(|c| c == '"' || c == '\'');
             (!rest.is_empty() && !rest.contains(char::is_whitespace)).then(|| rest.to_owned())
         };
         if let Some(t) = value("kind:") {
-            types.insert(t);
+            add(&mut types, t);
         } else if let Some(t) =
             value("Type:").or_else(|| value("\"Type\":").map(|t| t.trim_end_matches(',').trim_matches('"').to_owned()))
         {
             if t.contains("::") {
-                types.insert(t);
+                add(&mut types, t);
             }
         } else if let Some(t) = value("type:") {
             // Pulumi: `provider:module:Type`.
             if t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty()) {
-                types.insert(t);
+                add(&mut types, t);
             }
         } else if let Some(rest) = trimmed.strip_prefix("resource") {
             // Terraform (`resource "TYPE" "NAME" {`, the labels quoted or
@@ -508,21 +568,20 @@ pub fn declared_types(text: &[u8]) -> Vec<String> {
             let mut words = rest.split_whitespace();
             let first = words.next().unwrap_or_default();
             let second = words.next().unwrap_or_default();
-            let label = |w: &str| w.trim_matches('"').to_owned();
             if second.starts_with('\'') {
                 let t = second.trim_matches('\'');
                 let t = t.split('@').next().unwrap_or(t);
                 if !t.is_empty() {
-                    types.insert(t.to_owned());
+                    add(&mut types, t.to_owned());
                 }
             } else if !first.is_empty() && first != "{" && first != "=" {
-                types.insert(label(first));
+                add(&mut types, first.trim_matches('"').to_owned());
             }
         }
     }
     // As a changeset may hold them: no control character, at most
     // [`MAX_TYPE_BYTES`] (a type's words are at its start).
-    let clean = |t: String| {
+    let clean = |t: &str| {
         let mut t: String = t.chars().filter(|c| !c.is_control()).collect();
         if t.len() > MAX_TYPE_BYTES {
             let end = (0..=MAX_TYPE_BYTES).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
@@ -530,7 +589,14 @@ pub fn declared_types(text: &[u8]) -> Vec<String> {
         }
         t
     };
-    let cleaned: BTreeSet<String> = types.into_iter().map(clean).filter(|t| !t.is_empty()).collect();
+    let mut cleaned: BTreeMap<String, usize> = BTreeMap::new();
+    for (t, n) in types {
+        let t = clean(&t);
+        if !t.is_empty() {
+            let count = cleaned.entry(t).or_insert(0);
+            *count = count.saturating_add(n);
+        }
+    }
     cleaned.into_iter().take(MAX_TYPES_READ).collect()
 }
 

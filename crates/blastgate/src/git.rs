@@ -1223,32 +1223,9 @@ impl<'a> Git<'a> {
             let emptied: std::collections::BTreeSet<&str> = blank.into_iter().filter(|p| declared(p)).collect();
             for f in files.iter_mut().filter(|f| emptied.contains(f.path.as_str())) {
                 f.emptied = true;
-                if let Some(text) = before.get(&f.path) {
-                    f.declares = kept_types(parse::declared_types(text));
-                }
             }
         }
-        // A deleted infrastructure file, or one renamed out of what
-        // deploys it, destroys what it declared: its old content names the
-        // types (`FileChange::declares`), so that a claim's manifest named
-        // `k8s/pvc.yaml` counts as the stored data it is (a destruction
-        // audit: by its name it was a plain resource, `peer`, where
-        // `postgres.yaml` was `multi_party`).
-        let removed: Vec<&str> = files
-            .iter()
-            .filter(|f| matches!(f.status, FileStatus::Deleted | FileStatus::Renamed) && !f.binary)
-            .filter(|f| blastgate_change::destroys_infrastructure(&classifier, f))
-            .map(|f| f.path.as_str())
-            .collect();
-        if !removed.is_empty() {
-            let blobs = parse::parse_removed_blobs_z(&raw)?;
-            let texts = self.small_blobs(removed.iter().filter_map(|p| blobs.get(*p).map(|old| (*p, old.as_str()))))?;
-            for f in files.iter_mut() {
-                if let Some(text) = texts.get(&f.path) {
-                    f.declares = kept_types(parse::declared_types(text));
-                }
-            }
-        }
+        self.read_declarations(&mut files, &raw, &classifier)?;
         // A file moved into the migrations from elsewhere (not one moved
         // between migration folders, which was read when it came in) adds
         // few lines or none by git's count (`git mv scratch/drop.sql db/migrations/0005.sql`), yet the
@@ -1281,6 +1258,141 @@ impl<'a> Git<'a> {
             destructive.dedup();
         }
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
+    }
+
+    /// States what the change's infrastructure files declared and no
+    /// longer declare: `FileChange::declares` for a file that destroys all
+    /// it declared (deleted, emptied, renamed out of what deploys it), and
+    /// `FileChange::removes` for declarations taken out of a file that
+    /// stays (a destruction audit: a datastore's `resource` block edited
+    /// out of `main.tf` was `owner`, and a deleted `k8s/pvc.yaml` counted
+    /// by its name). Declarations are counted a folder at a time, before
+    /// and after, over the folder's changed files (a Terraform module is
+    /// its folder: a block moved to another file of it is not removed), so
+    /// a type counts only where the folder lost some. A file too large to
+    /// read (`MAX_EMPTIED_TEXT`, `MAX_EMPTIED_READ`) leaves its folder
+    /// uncompared: a destroying file of it then keeps every type it
+    /// declared, and nothing is found removed from the others.
+    fn read_declarations(
+        &self,
+        files: &mut [FileChange],
+        raw: &[u8],
+        classifier: &blastgate_change::Classifier,
+    ) -> Result<(), ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        type Counts = Map<String, usize>;
+        let infrastructure = |p: &str| {
+            classifier.classify(p) == ChangeKind::Infrastructure && !blastgate_change::classify::is_ci_definition(p)
+        };
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        fn old_side(f: &FileChange) -> Option<&str> {
+            match f.status {
+                FileStatus::Modified | FileStatus::Deleted => Some(f.path.as_str()),
+                FileStatus::Renamed => f.old_path.as_deref(),
+                _ => None,
+            }
+        }
+        // The content after counts where a tool reads it: not a file
+        // renamed out of what deploys it, nor a new one by a name the tools
+        // skip (`main.tf.bak`, `.main.tf`, `_x.yaml`): a block moved there
+        // from `main.tf` is destroyed.
+        let read_by_tools = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let skipped = name.starts_with(['.', '_', '#']) || name.ends_with('~');
+            let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+            !skipped && matches!(extension, "tf" | "json" | "yaml" | "yml" | "bicep" | "hcl")
+        };
+        let new_side = |f: &FileChange| match f.status {
+            FileStatus::Modified => true,
+            FileStatus::Added => read_by_tools(&f.path),
+            FileStatus::Renamed => read_by_tools(&f.path) && !blastgate_change::destroys_infrastructure(classifier, f),
+            _ => false,
+        };
+        let wanted: Vec<usize> = (0..files.len())
+            .filter(|&i| {
+                files
+                    .get(i)
+                    .is_some_and(|f| !f.binary && (infrastructure(&f.path) || old_side(f).is_some_and(&infrastructure)))
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let blobs = parse::parse_blobs_z(raw)?;
+        let mut old_hashes: Vec<(&str, &str)> = Vec::new();
+        let mut new_hashes: Vec<(&str, &str)> = Vec::new();
+        for f in wanted.iter().filter_map(|&i| files.get(i)) {
+            let Some((old, new)) = blobs.get(&f.path) else { continue };
+            if let Some(old) = old.as_deref().filter(|_| old_side(f).is_some()) {
+                old_hashes.push((f.path.as_str(), old));
+            }
+            if let Some(new) = new.as_deref() {
+                new_hashes.push((f.path.as_str(), new));
+            }
+        }
+        let old_texts = self.small_blobs(old_hashes.into_iter())?;
+        let new_texts = self.small_blobs(new_hashes.into_iter())?;
+        // Each wanted file's counts before and after (`None`: that side
+        // exists but could not be read), and each folder's totals.
+        let mut unread: Set<String> = Set::new();
+        let mut totals: Map<String, (Counts, Counts)> = Map::new();
+        let mut own: Map<usize, (Counts, Counts)> = Map::new();
+        for &i in &wanted {
+            let Some(f) = files.get(i) else { continue };
+            let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
+            let mut sides = (Counts::new(), Counts::new());
+            if let Some(old) = old_side(f).filter(|o| infrastructure(o)) {
+                match old_texts.get(&f.path) {
+                    Some(text) => sides.0 = parse::declared_counts(text),
+                    None if old_hash.is_some() => {
+                        unread.insert(folder(old));
+                    }
+                    None => {}
+                }
+                let total = &mut totals.entry(folder(old)).or_default().0;
+                for (t, n) in &sides.0 {
+                    *total.entry(t.clone()).or_insert(0) += n;
+                }
+            }
+            if new_side(f) && infrastructure(&f.path) {
+                match new_texts.get(&f.path) {
+                    Some(text) => sides.1 = parse::declared_counts(text),
+                    None if new_hash.is_some() => {
+                        unread.insert(folder(&f.path));
+                    }
+                    None => {}
+                }
+                let total = &mut totals.entry(folder(&f.path)).or_default().1;
+                for (t, n) in &sides.1 {
+                    *total.entry(t.clone()).or_insert(0) += n;
+                }
+            }
+            own.insert(i, sides);
+        }
+        let lost = |dir: &str, t: &str| {
+            totals.get(dir).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
+        };
+        for (i, (before, after)) in own {
+            let Some(f) = files.get_mut(i) else { continue };
+            let Some(old) = old_side(f).map(str::to_owned) else { continue };
+            let dir = folder(&old);
+            let compared = !unread.contains(&dir);
+            if blastgate_change::destroys_infrastructure(classifier, f) {
+                // All it declared goes; a type the folder still declares as
+                // often was moved, not destroyed (unless the folder could not
+                // be compared).
+                let types = before.into_keys().filter(|t| !compared || lost(&dir, t)).collect();
+                f.declares = kept_types(types);
+            } else if compared && folder(&f.path) == dir {
+                let types = before
+                    .into_iter()
+                    .filter(|(t, n)| after.get(t).copied().unwrap_or(0) < *n && lost(&dir, t))
+                    .map(|(t, _)| t)
+                    .collect();
+                f.removes = kept_types(types);
+            }
+        }
+        Ok(())
     }
 
     /// The contents of `blobs` (path, blob hash) of at most

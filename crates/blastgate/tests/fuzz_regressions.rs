@@ -86,10 +86,12 @@ fn run(target: &str, data: &[u8]) {
             let _ = git::parse_links_z(data);
             let _ = git::parse_modified_blobs_z(data);
             let _ = git::declares_nothing(data);
-            let _ = git::parse_removed_blobs_z(data);
+            let _ = git::parse_blobs_z(data);
             let _ = git::parse_renamed_blobs_z(data);
             let _ = git::migration_destroys(data);
             let declared = git::declared_types(data);
+            let counted = git::declared_counts(data);
+            assert!(counted.keys().eq(declared.iter()));
             assert!(declared.len() <= git::MAX_TYPES_READ);
             assert!(declared.windows(2).all(|w| w[0] < w[1]), "{declared:?}");
             assert!(

@@ -516,6 +516,21 @@ fn an_infrastructure_file_emptied_in_place_destroys_what_it_declared() {
     assert!(fired.contains(&"destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// The changeset of `from..to` in `repo`, and the rules that fire for it
+/// on a graph where `web` depends on the leaf service `orders`.
+fn read_and_assess_on_a_leaf(repo: &Repo, from: &str, to: &str) -> (blastgate::change::Changeset, Vec<String>) {
+    use blastgate::assess::{Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
+    let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+    let fired = engine.assess(&change, &context).rules.iter().map(|r| r.id.clone()).collect();
+    (change, fired)
+}
+
 /// Regression (a destruction audit): a deleted manifest counted by what
 /// its name suggested: `k8s/pvc.yaml` holding a PersistentVolumeClaim was
 /// a plain resource (`peer` on a leaf), where `postgres.yaml` was a
@@ -524,9 +539,6 @@ fn an_infrastructure_file_emptied_in_place_destroys_what_it_declared() {
 /// type counts by its kind.
 #[test]
 fn a_deleted_manifest_counts_by_the_kinds_it_declared() {
-    use blastgate::assess::{Engine, default_policy};
-    use blastgate::context::{Context, Timestamp};
-    use blastgate::graph::{BuildOptions, GraphLoader};
     let repo = Repo::new("declared");
     repo.write(
         "orders/k8s/pvc.yaml",
@@ -545,16 +557,11 @@ fn a_deleted_manifest_counts_by_the_kinds_it_declared() {
     repo.git(&["mv", "orders/terraform/main.tf", "orders/terraform/main.tf.disabled"]);
     let renamed = repo.commit(3.0, "Park the database");
 
-    let mut loader = GraphLoader::new(BuildOptions::default());
-    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
-    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
-    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
     let read = |from: &str, to: &str| {
-        let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, from, to);
         let declares: Vec<(String, Vec<String>)> =
             change.files.iter().map(|f| (f.path.clone(), f.declares.clone())).collect();
-        let a = engine.assess(&change, &context);
-        (declares, a.rules.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
+        (declares, fired)
     };
     let (declares, fired) = read(&base, &pvc);
     assert_eq!(declares, [("orders/k8s/pvc.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
@@ -598,6 +605,69 @@ fn a_migration_moved_in_from_elsewhere_is_read_whole() {
     assert!(note.contains("0002_cleanup.sql") && !note.contains("0003_notes.sql"), "{note}");
     let change = changeset_from_git(repo.path(), &range(&moved, &reorganised), &GitOptions::default()).unwrap();
     assert_ne!(change.safety.reversible, Some(false), "{:?}", change.safety);
+}
+
+/// Regression (a destruction audit): a datastore's `resource` block edited
+/// out of a `main.tf` that stays was an edit (`owner`), where `git rm
+/// main.tf` blocked; applied, Terraform destroys the resource. The git
+/// reader states the declarations a change takes out of a folder
+/// (`FileChange::removes`); a block moved to another file of the folder,
+/// or kept by a `removed` block with `destroy = false`, is not removed.
+#[test]
+fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
+    let db = "resource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n}\n";
+    let sg = "resource \"aws_security_group\" \"db\" {\n  name = \"db\"\n}\n";
+    let role = "resource \"aws_iam_role\" \"app\" {\n  name = \"app\"\n}\n";
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n";
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ledger\n";
+    let repo = Repo::new("removes");
+    repo.write("orders/terraform/main.tf", format!("{db}{sg}").as_bytes());
+    repo.write("orders/terraform/iam.tf", role.as_bytes());
+    repo.write("orders/k8s/app.yaml", format!("{deploy}---\n{claim}").as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    // The role moves between the folder's files: nothing is removed.
+    repo.write("orders/terraform/main.tf", format!("{db}{sg}{role}").as_bytes());
+    repo.write("orders/terraform/iam.tf", b"# moved to main.tf\nlocals {}\n");
+    let moved = repo.commit(1.0, "Move the role");
+    // The database's block is edited out.
+    repo.write("orders/terraform/main.tf", format!("{sg}{role}").as_bytes());
+    let dropped = repo.commit(2.0, "Drop the database");
+    // The same, with a `removed` block that keeps the database running.
+    repo.git(&["checkout", "-q", &moved]);
+    repo.write(
+        "orders/terraform/main.tf",
+        format!(
+            "{sg}{role}removed {{\n  from = aws_db_instance.orders\n  lifecycle {{\n    destroy = false\n  }}\n}}\n"
+        )
+        .as_bytes(),
+    );
+    let forgotten = repo.commit(3.0, "Stop managing the database");
+    // A document taken out of a manifest.
+    repo.write("orders/k8s/app.yaml", deploy.as_bytes());
+    let unclaimed = repo.commit(4.0, "Drop the claim");
+
+    let read = |from: &str, to: &str| {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, from, to);
+        let removes: Vec<(String, Vec<String>)> = change
+            .files
+            .iter()
+            .filter(|f| !f.removes.is_empty())
+            .map(|f| (f.path.clone(), f.removes.clone()))
+            .collect();
+        (removes, fired)
+    };
+    let (removes, fired) = read(&base, &moved);
+    assert!(removes.is_empty(), "{removes:?}");
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let (removes, fired) = read(&moved, &dropped);
+    assert_eq!(removes, [("orders/terraform/main.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (removes, fired) = read(&moved, &forgotten);
+    assert!(removes.is_empty(), "{removes:?}");
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let (removes, fired) = read(&forgotten, &unclaimed);
+    assert_eq!(removes, [("orders/k8s/app.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
 #[test]

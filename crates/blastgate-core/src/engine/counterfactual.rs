@@ -86,7 +86,7 @@ pub(crate) fn explore(
         // (`vet.rs`): the advice is for a person to take it over.
         let by_agent = changeset.provenance.involvement() == AiInvolvement::Agent
             && (changeset.infrastructure.iter().any(|r| r.effective_action().is_destructive())
-                || changeset.files.iter().any(|f| blastgate_change::destroys_infrastructure(&engine.classifier, f)));
+                || changeset.files.iter().any(|f| blastgate_change::destroys_resources(&engine.classifier, f)));
         // Tried as a person's own change (AI help at most: no agent, no
         // agent's tool named, which would make it the agent's again): a
         // person taking over the agent's commits keeps its trailers, and

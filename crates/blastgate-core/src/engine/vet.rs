@@ -442,7 +442,7 @@ pub(crate) fn vet_deleted_data<'a>(
     let deleted: Vec<&str> = changeset
         .files
         .iter()
-        .filter(|f| blastgate_change::destroys_infrastructure(classifier, f))
+        .filter(|f| blastgate_change::destroys_resources(classifier, f))
         .map(blastgate_change::destroyed_path)
         .collect();
     let mut lost: Vec<&str> = resolved
@@ -535,7 +535,7 @@ fn vet_agent_rollback<'a>(
     }
     // Resources a plan destroys, and infrastructure files deleted (applied,
     // they destroy what they declared: see `resolve`).
-    let deleted_file = |f: &&FileChange| blastgate_change::destroys_infrastructure(classifier, f);
+    let deleted_file = |f: &&FileChange| blastgate_change::destroys_resources(classifier, f);
     let mut destroyed: Vec<&str> = changeset
         .infrastructure
         .iter()
