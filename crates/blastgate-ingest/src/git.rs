@@ -1459,15 +1459,29 @@ const DESTRUCTIVE_CALLS: [&str; 25] = [
 /// assert_eq!(destructive_migrations(patch, |p| p.starts_with("db/")), vec!["db/0002.sql".to_owned()]);
 /// ```
 pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool) -> Vec<String> {
-    // Each migration's added text, whether it was cut, whether it is a link.
-    let mut added: BTreeMap<String, (String, bool, bool)> = BTreeMap::new();
+    // Each migration's added text, whether it was cut, whether it is a
+    // link, whether the lines read are in a down section, whether an up
+    // section's marker was seen.
+    let mut added: BTreeMap<String, (String, bool, bool, bool, bool)> = BTreeMap::new();
     for_each_patch_line_of(patch, |path, line, link| {
         let Some(rest) = line.strip_prefix(b"+") else { return };
         if !is_migration(path) {
             return;
         }
-        let (text, cut, is_link) = added.entry(path.to_owned()).or_default();
+        let (text, cut, is_link, down, up_marked) = added.entry(path.to_owned()).or_default();
         *is_link |= link;
+        // The sections of dbmate, goose and sql-migrate: what follows
+        // `-- migrate:down`, `-- +goose Down` or `-- +migrate Down` runs
+        // when the migration is rolled back, until the next up marker.
+        match section_marker(rest) {
+            Some(is_down) => {
+                *down = is_down;
+                *up_marked |= !is_down;
+                return;
+            }
+            None if *down => return,
+            None => {}
+        }
         // A NUL byte: text in another encoding (UTF-16, which SQL Server's
         // tools run), whose words this reading cannot see (a red-team
         // audit): not read, so destructive, as a cut text is.
@@ -1482,11 +1496,53 @@ pub fn destructive_migrations(patch: &[u8], is_migration: impl Fn(&str) -> bool)
     });
     added
         .into_iter()
-        .filter(|(_, (text, cut, link))| {
+        // A down migration by its name, unless it has an up section.
+        .filter(|(path, (.., up_marked))| *up_marked || !is_down_migration(path))
+        .filter(|(_, (text, cut, link, ..))| {
             *cut || *link || destroys(&collapse(text), false) || destroys(&collapse(&uncomment(text)), true)
         })
         .map(|(path, _)| path)
         .collect()
+}
+
+/// Whether `path` names a down migration, which runs only when its up
+/// migration is rolled back: an SQL file named `down.sql` (Diesel, sqlx),
+/// `NAME.down.sql` (golang-migrate, sqlx), `NAME-down.sql` or
+/// `NAME_down.sql` (db-migrate's SQL files), or Flyway's undo migration
+/// `U2__NAME.sql`. Its statements are not this change's: a down migration
+/// that drops what its up migration adds is how a migration is made
+/// reversible. Not a name Flyway runs forward (`V2__NAME.down.sql`,
+/// `R__NAME_down.sql`), nor a file of another language (Knex runs every
+/// JavaScript file of its folder, whatever its name); and a file with an
+/// up section's marker is read whatever its name (see
+/// [`destructive_migrations`]).
+pub fn is_down_migration(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let Some(stem) = name.strip_suffix(".sql") else { return false };
+    let flyway = |prefix: char| {
+        stem.strip_prefix(prefix)
+            .and_then(|rest| rest.split_once("__"))
+            .is_some_and(|(version, _)| version.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_'))
+    };
+    if flyway('v') || flyway('r') {
+        return false;
+    }
+    let undo = flyway('u') && stem.get(1..2).is_some_and(|c| c != "_");
+    stem == "down" || stem.ends_with(".down") || stem.ends_with("-down") || stem.ends_with("_down") || undo
+}
+
+/// Whether an added line is a migration tool's section marker: `Some(true)`
+/// for a down section's (`-- migrate:down`, `-- +goose Down`, `--
+/// +migrate Down`),
+/// `Some(false)` for an up section's.
+fn section_marker(line: &[u8]) -> Option<bool> {
+    let text = String::from_utf8_lossy(line).trim().to_ascii_lowercase();
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match squeezed.as_str() {
+        "--migrate:down" | "--+goosedown" | "--+migratedown" => Some(true),
+        "--migrate:up" | "--+gooseup" | "--+migrateup" => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a migration's whole `text` destroys data for good, read as

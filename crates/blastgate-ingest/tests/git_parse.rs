@@ -1066,3 +1066,49 @@ fn declared_types_as_each_tool_writes_them() {
     let t = declared_types(long.as_bytes());
     assert!(t.len() == 1 && t[0].len() <= MAX_TYPE_BYTES && t[0].starts_with('\u{e9}'), "{t:?}");
 }
+
+/// Regression (a destruction audit): a down migration, which runs only
+/// when its up migration is rolled back, made every reversible migration
+/// pair irreversible (`DROP COLUMN` in `1_add.down.sql`). Down files by
+/// name and the down sections of dbmate, goose and sql-migrate are not
+/// read; names Flyway runs forward, other languages' files, and files
+/// with an up section are.
+#[test]
+fn down_migrations_are_not_this_changes_statements() {
+    use blastgate_ingest::git::{destructive_migrations, is_down_migration};
+    let patch = |path: &str, text: &str| {
+        let lines: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let n = text.lines().count();
+        format!("diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{n} @@\n{lines}")
+            .into_bytes()
+    };
+    let drop = "ALTER TABLE orders DROP COLUMN note;";
+    for down in [
+        "db/migrations/000002_note.down.sql",
+        "migrations/2024-01-01-000000_note/down.sql",
+        "migrations/sqls/20240101-note-down.sql",
+        "db/migration/U2__note.sql",
+    ] {
+        assert!(is_down_migration(down), "{down}");
+        assert!(destructive_migrations(&patch(down, drop), |_| true).is_empty(), "{down}");
+    }
+    for forward in [
+        "db/migration/V2__note.down.sql",
+        "db/migration/V2_1__note_down.sql",
+        "db/migration/R__note-down.sql",
+        "migrations/2_note.down.js",
+        "db/migrations/000002_note.up.sql",
+        "db/migrations/update__x.sql",
+    ] {
+        assert!(!is_down_migration(forward), "{forward}");
+        assert_eq!(destructive_migrations(&patch(forward, drop), |_| true), [forward], "{forward}");
+    }
+    // A down file's name with an up section is read.
+    let both = format!("-- +migrate Up\n{drop}\n-- +migrate Down\nSELECT 1;");
+    assert_eq!(destructive_migrations(&patch("db/5_note_down.sql", &both), |_| true), ["db/5_note_down.sql"]);
+    // Sections: the down part is not read, the up part is.
+    let dbmate = format!("-- migrate:up\nALTER TABLE orders ADD COLUMN note text;\n\n-- migrate:down\n{drop}\n");
+    assert!(destructive_migrations(&patch("db/migrations/2_note.sql", &dbmate), |_| true).is_empty());
+    let goose = format!("-- +goose Down\n{drop}\n-- +goose Up\nDROP TABLE legacy;\n");
+    assert_eq!(destructive_migrations(&patch("db/2_note.sql", &goose), |_| true), ["db/2_note.sql"]);
+}
