@@ -322,8 +322,16 @@ pub enum RuleCheck {
     /// The change states that it cannot be reverted without loss
     /// (`safety.reversible: false`: a dropped column, a destructive data
     /// migration): a rollback cannot undo it if it goes wrong.
-    #[serde(deserialize_with = "no_parameters")]
-    Irreversible,
+    Irreversible {
+        /// Only when the change was made by an autonomous agent.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        by_agent: bool,
+        /// Only when the blast radius reaches tier 0 (the changed nodes
+        /// included), or the change is placed on no node, so that its
+        /// reach is unknown.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        reaches_tier0: bool,
+    },
     /// A changed file that is neither documentation nor a test maps to no
     /// graph node: the change deploys something the graph does not show
     /// (a shared library, a service missing from the graph), so its blast

@@ -341,12 +341,32 @@ fn check(
                 )
             })
         }
-        RuleCheck::Irreversible => (changeset.safety.reversible == Some(false)).then(|| {
-            (
-                "the change states that it cannot be reverted without loss (`safety.reversible: false`)".to_owned(),
-                touched(),
-            )
-        }),
+        RuleCheck::Irreversible { by_agent, reaches_tier0 } => {
+            if changeset.safety.reversible != Some(false)
+                || (*by_agent && changeset.provenance.involvement() != AiInvolvement::Agent)
+            {
+                return None;
+            }
+            // Placed on no node, the reach is unknown: it may reach tier 0
+            // (fail closed), as for a destroyed resource of no node.
+            let tier0 = facts.highest_tier.is_some_and(|t| t.level() == 0) || resolved.touched.is_empty();
+            if *reaches_tier0 && !tier0 {
+                return None;
+            }
+            let mut message =
+                "the change states that it cannot be reverted without loss (`safety.reversible: false`)".to_owned();
+            if *by_agent {
+                message.push_str(", made by an autonomous agent");
+            }
+            if *reaches_tier0 {
+                message.push_str(if resolved.touched.is_empty() {
+                    ", and it is placed on no graph node, so its blast radius may reach tier 0"
+                } else {
+                    ", and its blast radius reaches tier 0"
+                });
+            }
+            Some((message, touched()))
+        }
         RuleCheck::DeliveryControl { .. } => {
             let matcher = engine.control_paths.get(index)?.as_ref()?;
             let mut hits: Vec<&str> = Vec::new();
