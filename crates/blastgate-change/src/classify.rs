@@ -174,7 +174,7 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     }
     let config_ext = [".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties"];
     let source = ends_with_any(name, SOURCE_EXTENSIONS);
-    if ends_with_any(name, &[".tf", ".tfvars", ".hcl", ".dockerfile"])
+    if ends_with_any(name, &[".tf", ".tfvars", ".hcl", ".dockerfile", ".bicep"])
         || name.starts_with("dockerfile")
         || (name.starts_with("docker-compose") && ends_with_any(name, &[".yml", ".yaml"]))
         || name == "chart.yaml"
@@ -197,6 +197,18 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
                 "infra",
                 "manifests",
                 "kustomize",
+                // Folders infrastructure is commonly kept in under other
+                // tools' names (a classification audit: each was
+                // configuration or code, `owner` for a deleted datastore).
+                "infrastructure",
+                "iac",
+                "cloudformation",
+                "pulumi",
+                "ansible",
+                "argocd",
+                "argo-cd",
+                "gitops",
+                "flux",
             ],
         )
         || ci_definition(path, name)
@@ -471,6 +483,11 @@ mod tests {
             ("app/Package.resolved", ChangeKind::Dependency),
             (".woodpecker.yaml", ChangeKind::Infrastructure),
             ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),
+            ("infrastructure/db.yaml", ChangeKind::Infrastructure),
+            ("platform/iac/network.ts", ChangeKind::Infrastructure),
+            ("cloudformation/orders.json", ChangeKind::Infrastructure),
+            ("gitops/apps/orders.yaml", ChangeKind::Infrastructure),
+            ("azure/storage.bicep", ChangeKind::Infrastructure),
             ("src/cartservice/Dockerfile", ChangeKind::Infrastructure),
             (".github/workflows/ci.yml", ChangeKind::Infrastructure),
             (".github/actions/setup/action.yml", ChangeKind::Infrastructure),

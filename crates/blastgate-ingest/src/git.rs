@@ -436,6 +436,51 @@ pub fn parse_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, BlobSides>, Change
         .collect())
 }
 
+/// Whether `text` is an infrastructure manifest whatever its file is
+/// called: a Kubernetes object (`apiVersion:` and `kind:` at the start of
+/// lines, in YAML; both keys at the top of a JSON object), or a
+/// CloudFormation template (`AWSTemplateFormatVersion`, or a `Resources`
+/// section with a `Type: AWS::...`). A text longer than
+/// [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not read (`false`).
+///
+/// ```
+/// use blastgate_ingest::git::is_manifest;
+/// assert!(is_manifest(b"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: ledger}\n"));
+/// assert!(!is_manifest(b"replicas: 3\nkind: fast\n"));
+/// ```
+pub fn is_manifest(text: &[u8]) -> bool {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return false;
+    }
+    let raw = String::from_utf8_lossy(text);
+    if raw.trim_start().starts_with(['{', '[']) {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else { return false };
+        let object = |v: &serde_json::Value| {
+            let has = |k: &str| v.get(k).is_some_and(serde_json::Value::is_string);
+            (has("apiVersion") && has("kind"))
+                || v.get("AWSTemplateFormatVersion").is_some()
+                || v.get("Resources").and_then(serde_json::Value::as_object).is_some_and(|r| {
+                    r.values().any(|x| {
+                        x.get("Type").and_then(serde_json::Value::as_str).is_some_and(|t| t.starts_with("AWS::"))
+                    })
+                })
+        };
+        return match &value {
+            serde_json::Value::Array(items) => items.iter().any(object),
+            other => object(other),
+        };
+    }
+    let text = uncomment(&raw);
+    let at_start = |key: &str| text.lines().any(|l| l.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')));
+    let aws_type = text.lines().any(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        t.strip_prefix("Type:").is_some_and(|v| v.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
+    });
+    (at_start("apiVersion") && at_start("kind"))
+        || at_start("AWSTemplateFormatVersion")
+        || (at_start("Resources") && aws_type)
+}
+
 /// Most distinct types [`declared_types`] returns for one text.
 pub const MAX_TYPES_READ: usize = 4096;
 

@@ -1112,3 +1112,33 @@ fn down_migrations_are_not_this_changes_statements() {
     let goose = format!("-- +goose Down\n{drop}\n-- +goose Up\nDROP TABLE legacy;\n");
     assert_eq!(destructive_migrations(&patch("db/2_note.sql", &goose), |_| true), ["db/2_note.sql"]);
 }
+
+/// Manifests by their content (`is_manifest`), wherever they are kept.
+#[test]
+fn manifests_are_known_by_what_they_say() {
+    use blastgate_ingest::git::is_manifest;
+    let manifests: &[&[u8]] = &[
+        b"# the ledger\napiVersion: v1\nkind: PersistentVolumeClaim\n",
+        b"---\nkind: Application\napiVersion: argoproj.io/v1alpha1\n",
+        b"{\"apiVersion\": \"v1\", \"kind\": \"Secret\"}",
+        b"[{\"apiVersion\": \"v1\", \"kind\": \"Service\"}]",
+        b"AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+        b"Resources:\n  Db:\n    Type: 'AWS::RDS::DBInstance'\n",
+        b"{\"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}}",
+    ];
+    for text in manifests {
+        assert!(is_manifest(text), "{}", String::from_utf8_lossy(text));
+    }
+    let others: &[&[u8]] = &[
+        b"replicas: 3\nkind: fast\n",
+        b"spec:\n  apiVersion: v1\n  kind: Pod\n",
+        b"# apiVersion: v1\nkind: x\n",
+        b"{\"kind\": \"fast\"}",
+        b"Resources:\n  limit: 3\n",
+        b"apiVersion: v1\nkind: Secret\n\0",
+        b"",
+    ];
+    for text in others {
+        assert!(!is_manifest(text), "{}", String::from_utf8_lossy(text));
+    }
+}

@@ -1204,10 +1204,13 @@ impl<'a> Git<'a> {
         // and before it for those that declare nothing now; at most
         // `MAX_EMPTIED_TEXT` bytes a file (a larger one declares
         // something) and `MAX_EMPTIED_READ` in all.
+        // Manifests outside the folders the path rules know
+        // (`deployments/ledger.yaml`) are infrastructure by what they say.
+        let manifests = self.find_manifests(&mut files, &raw, &classifier)?;
         let candidates: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary)
-            .filter(|f| classifier.classify(&f.path) == ChangeKind::Infrastructure)
+            .filter(|f| classifier.classify(&f.path) == ChangeKind::Infrastructure || manifests.contains(&f.path))
             .map(|f| f.path.as_str())
             .collect();
         if !candidates.is_empty() {
@@ -1225,7 +1228,7 @@ impl<'a> Git<'a> {
                 f.emptied = true;
             }
         }
-        self.read_declarations(&mut files, &raw, &classifier)?;
+        self.read_declarations(&mut files, &raw, &classifier, &manifests)?;
         // A file moved into the migrations from elsewhere (not one moved
         // between migration folders, which was read when it came in) adds
         // few lines or none by git's count (`git mv scratch/drop.sql db/migrations/0005.sql`), yet the
@@ -1260,6 +1263,55 @@ impl<'a> Git<'a> {
         Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
     }
 
+    /// The changed files that the path rules call configuration (YAML or
+    /// JSON) but whose content, before or after the change, is an
+    /// infrastructure manifest (`parse::is_manifest`: a Kubernetes object,
+    /// a CloudFormation template), by path and old path; each is stated
+    /// `kind: infrastructure` (a stated kind counts when it is riskier than
+    /// the path's). A classification audit deleted a StatefulSet's
+    /// manifest kept in `deployments/` (Argo CD's and Flux's folders,
+    /// `overlays/`, `base/` are named freely) and got `owner`, where the
+    /// same file under `k8s/` blocked.
+    fn find_manifests(
+        &self,
+        files: &mut [FileChange],
+        raw: &[u8],
+        classifier: &blastgate_change::Classifier,
+    ) -> Result<std::collections::BTreeSet<String>, ChangeError> {
+        let data = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+            classifier.classify(p) == ChangeKind::Config
+                && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
+        };
+        let wanted = |f: &FileChange| {
+            !f.binary && f.kind.is_none() && (data(&f.path) || f.old_path.as_deref().is_some_and(data))
+        };
+        if !files.iter().any(wanted) {
+            return Ok(std::collections::BTreeSet::new());
+        }
+        let blobs = parse::parse_blobs_z(raw)?;
+        let mut old_hashes: Vec<(&str, &str)> = Vec::new();
+        let mut new_hashes: Vec<(&str, &str)> = Vec::new();
+        for f in files.iter().filter(|f| wanted(f)) {
+            let Some((old, new)) = blobs.get(&f.path) else { continue };
+            old_hashes.extend(old.as_deref().map(|h| (f.path.as_str(), h)));
+            new_hashes.extend(new.as_deref().map(|h| (f.path.as_str(), h)));
+        }
+        let before = self.small_blobs(old_hashes.into_iter())?;
+        let after = self.small_blobs(new_hashes.into_iter())?;
+        let mut manifests = std::collections::BTreeSet::new();
+        for f in files.iter_mut() {
+            let said = |texts: &BTreeMap<String, Vec<u8>>| texts.get(&f.path).is_some_and(|t| parse::is_manifest(t));
+            if !wanted(f) || !(said(&before) || said(&after)) {
+                continue;
+            }
+            f.kind = Some(ChangeKind::Infrastructure);
+            manifests.insert(f.path.clone());
+            manifests.extend(f.old_path.clone());
+        }
+        Ok(manifests)
+    }
+
     /// States what the change's infrastructure files declared and no
     /// longer declare: `FileChange::declares` for a file that destroys all
     /// it declared (deleted, emptied, renamed out of what deploys it), and
@@ -1278,11 +1330,13 @@ impl<'a> Git<'a> {
         files: &mut [FileChange],
         raw: &[u8],
         classifier: &blastgate_change::Classifier,
+        manifests: &std::collections::BTreeSet<String>,
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         type Counts = Map<String, usize>;
         let infrastructure = |p: &str| {
-            classifier.classify(p) == ChangeKind::Infrastructure && !blastgate_change::classify::is_ci_definition(p)
+            (classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p))
+                && !blastgate_change::classify::is_ci_definition(p)
         };
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         fn old_side(f: &FileChange) -> Option<&str> {

@@ -90,6 +90,7 @@ fn run(target: &str, data: &[u8]) {
             let _ = git::parse_renamed_blobs_z(data);
             let _ = git::migration_destroys(data);
             let _ = git::is_down_migration(&String::from_utf8_lossy(data));
+            let _ = git::is_manifest(data);
             let declared = git::declared_types(data);
             let counted = git::declared_counts(data);
             assert!(counted.keys().eq(declared.iter()));

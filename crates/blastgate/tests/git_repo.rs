@@ -670,6 +670,42 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a classification audit): a StatefulSet's manifest kept in
+/// a folder the path rules do not know (`deployments/`, Argo CD's and
+/// Flux's folders, `overlays/`) was configuration: deleting it was `owner`
+/// where the same file under `k8s/` blocked. The git reader reads a
+/// changed YAML or JSON file's content and states `kind: infrastructure`
+/// for a Kubernetes object or a CloudFormation template.
+#[test]
+fn a_manifest_is_infrastructure_wherever_it_is_kept() {
+    let repo = Repo::new("manifests");
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ledger\n";
+    let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: orders\n";
+    repo.write("deployments/orders/ledger.yaml", format!("{set}---\n{claim}").as_bytes());
+    repo.write("overlays/orders/app.yaml", format!("{set}---\n{claim}").as_bytes());
+    repo.write("settings/orders/app.yaml", b"replicas: 3\nkind: fast\n");
+    let base = repo.commit(0.0, "Deploy orders");
+    repo.git(&["rm", "-q", "deployments/orders/ledger.yaml"]);
+    repo.write("overlays/orders/app.yaml", set.as_bytes());
+    repo.write("settings/orders/app.yaml", b"replicas: 4\nkind: fast\n");
+    let head = repo.commit(1.0, "Retire the ledger");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    let kinds: Vec<(&str, Option<ChangeKind>)> = change.files.iter().map(|f| (f.path.as_str(), f.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("deployments/orders/ledger.yaml", Some(ChangeKind::Infrastructure)),
+            ("overlays/orders/app.yaml", Some(ChangeKind::Infrastructure)),
+            ("settings/orders/app.yaml", None),
+        ]
+    );
+    let deleted = &change.files[0];
+    assert_eq!(deleted.declares, ["PersistentVolumeClaim", "StatefulSet"]);
+    assert_eq!(change.files[1].removes, ["PersistentVolumeClaim"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");
