@@ -557,18 +557,35 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     // type of its `from`, whether it says `destroy = false`, and the
     // depth of its braces.
     let mut block: Option<(bool, Option<String>, bool, usize)> = None;
+    // A Terraform resource block being read: its type, whether it says
+    // `count = 0` or an empty `for_each` (no instance: Terraform destroys
+    // them all), and the depth of its braces.
+    let mut resource: Option<(String, bool, usize)> = None;
     for line in text.lines() {
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        let opens = line.matches('{').count();
+        let closes = line.matches('}').count();
+        if block.is_none() && resource.is_none() {
+            for (word, removed) in [("moved", false), ("removed", true)] {
+                if trimmed.strip_prefix(word).is_some_and(|rest| rest.trim_start().starts_with('{')) {
+                    block = Some((removed, None, false, 0));
+                }
+            }
+        }
         if let Some((removed, from, keeps, depth)) = block.as_mut() {
-            let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-            if let Some(address) = squeezed.strip_prefix("from=") {
-                *from = blastgate_change::address_type(address.trim_matches('"')).map(str::to_owned);
+            // `from = a.b` on a line of its own, or after the opening brace.
+            let inner = squeezed.split_once('{').map_or(squeezed.as_str(), |(_, rest)| rest);
+            for part in inner.split(['{', '}', ';']) {
+                if let Some(address) = part.strip_prefix("from=") {
+                    let address = address.split("to=").next().unwrap_or(address).trim_matches('"');
+                    *from = blastgate_change::address_type(address).map(str::to_owned);
+                }
+                if part.starts_with("destroy=false") {
+                    *keeps = true;
+                }
             }
-            if squeezed.starts_with("destroy=false") {
-                *keeps = true;
-            }
-            *depth = depth.saturating_add(line.matches('{').count());
-            *depth = depth.saturating_sub(line.matches('}').count());
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
             if *depth == 0 {
                 if let Some(t) = from.take().filter(|_| !*removed || *keeps) {
                     add(&mut types, t);
@@ -577,13 +594,17 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             }
             continue;
         }
-        for (word, removed) in [("moved", false), ("removed", true)] {
-            if trimmed.strip_prefix(word).is_some_and(|rest| rest.trim_start().starts_with('{')) {
-                let depth = line.matches('{').count().saturating_sub(line.matches('}').count());
-                block = Some((removed, None, false, depth));
+        if let Some((t, none, depth)) = resource.as_mut() {
+            if matches!(squeezed.as_str(), "count=0" | "for_each={}" | "for_each=[]" | "for_each=toset([])") {
+                *none = true;
             }
-        }
-        if block.is_some() {
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if *depth == 0 {
+                if *none && let Some(n) = types.get_mut(t.as_str()) {
+                    *n = n.saturating_sub(1);
+                }
+                resource = None;
+            }
             continue;
         }
         let value = |key: &str| {
@@ -620,7 +641,12 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                     add(&mut types, t.to_owned());
                 }
             } else if !first.is_empty() && first != "{" && first != "=" {
-                add(&mut types, first.trim_matches('"').to_owned());
+                let t = first.trim_matches('"').to_owned();
+                add(&mut types, t.clone());
+                let depth = opens.saturating_sub(closes);
+                if depth > 0 {
+                    resource = Some((t, false, depth));
+                }
             }
         }
     }
@@ -635,7 +661,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         t
     };
     let mut cleaned: BTreeMap<String, usize> = BTreeMap::new();
-    for (t, n) in types {
+    for (t, n) in types.into_iter().filter(|(_, n)| *n > 0) {
         let t = clean(&t);
         if !t.is_empty() {
             let count = cleaned.entry(t).or_insert(0);

@@ -1142,3 +1142,22 @@ fn manifests_are_known_by_what_they_say() {
         assert!(!is_manifest(text), "{}", String::from_utf8_lossy(text));
     }
 }
+
+/// A resource block with no instance (`count = 0`, an empty `for_each`)
+/// declares nothing: Terraform destroys its instances, as if the block
+/// were deleted. A `moved` block on one line keeps its resource.
+#[test]
+fn a_block_of_no_instance_declares_nothing() {
+    use blastgate_ingest::git::declared_counts;
+    let db = |extra: &str| format!("resource \"aws_db_instance\" \"orders\" {{\n  engine = \"postgres\"\n{extra}}}\n");
+    assert_eq!(declared_counts(db("").as_bytes()).get("aws_db_instance"), Some(&1));
+    for none in ["  count = 0\n", "  count=0\n", "  for_each = {}\n", "  for_each = toset([])\n"] {
+        assert_eq!(declared_counts(db(none).as_bytes()).get("aws_db_instance"), None, "{none}");
+    }
+    assert_eq!(declared_counts(db("  count = 2\n").as_bytes()).get("aws_db_instance"), Some(&1));
+    let nested = "resource \"aws_db_instance\" \"a\" {\n  lifecycle {\n    prevent_destroy = true\n  }\n  count = 0\n}\nresource \"aws_sqs_queue\" \"q\" {}\n";
+    let counts = declared_counts(nested.as_bytes());
+    assert_eq!((counts.get("aws_db_instance"), counts.get("aws_sqs_queue")), (None, Some(&1)));
+    let moved = "moved { from = aws_db_instance.a  to = module.db.aws_db_instance.a }\n";
+    assert_eq!(declared_counts(moved.as_bytes()).get("aws_db_instance"), Some(&1));
+}

@@ -645,6 +645,11 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
     // A document taken out of a manifest.
     repo.write("orders/k8s/app.yaml", deploy.as_bytes());
     let unclaimed = repo.commit(4.0, "Drop the claim");
+    // No instance left: `count = 0` destroys the database too.
+    repo.git(&["checkout", "-q", &moved]);
+    let none = db.replace("  engine", "  count  = 0\n  engine");
+    repo.write("orders/terraform/main.tf", format!("{none}{sg}{role}").as_bytes());
+    let counted_out = repo.commit(5.0, "Scale the database to nothing");
 
     let read = |from: &str, to: &str| {
         let (change, fired) = read_and_assess_on_a_leaf(&repo, from, to);
@@ -667,6 +672,9 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
     let (removes, fired) = read(&forgotten, &unclaimed);
     assert_eq!(removes, [("orders/k8s/app.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (removes, fired) = read(&moved, &counted_out);
+    assert_eq!(removes, [("orders/terraform/main.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
