@@ -450,6 +450,18 @@ pub struct FileChange {
     /// [`crate::limits::MAX_DECLARED_TYPES`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removes: Vec<String>,
+    /// The guards against deletion the change turns off in the file, by
+    /// name (`deletion_protection`, `prevent_destroy`, `DeletionPolicy`,
+    /// `skip_final_snapshot`, `force_destroy`, a `Retain` reclaim policy,
+    /// Helm's `helm.sh/resource-policy: keep`): the git reader reads them
+    /// from the lines the change adds and removes. Turning a guard off
+    /// destroys nothing yet, but it is how a deletion is prepared (an agent
+    /// that means to delete and recreate a database first turns its
+    /// deletion protection off); the default policy's `protection-removed`
+    /// rule asks for a senior. At most
+    /// [`crate::limits::MAX_DECLARED_TYPES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unguards: Vec<String>,
 }
 
 /// A Terraform/OpenTofu action on one resource.

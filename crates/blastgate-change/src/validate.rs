@@ -88,7 +88,7 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             return Err(ChangeError::invalid(file, format!("$.files[{i}].path"), &f.path, "file path is empty"));
         }
         strings.push((format!("$.files[{i}].path"), &f.path));
-        for (field, types) in [("declares", &f.declares), ("removes", &f.removes)] {
+        for (field, types) in [("declares", &f.declares), ("removes", &f.removes), ("unguards", &f.unguards)] {
             if types.len() > limits::MAX_DECLARED_TYPES {
                 let at = format!("{file}: $.files[{i}].{field}");
                 return Err(ChangeError::limit(
@@ -176,6 +176,7 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
     for (i, f) in c.files.iter().enumerate() {
         names.extend(f.declares.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].declares[{j}]"), t.as_str())));
         names.extend(f.removes.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].removes[{j}]"), t.as_str())));
+        names.extend(f.unguards.iter().enumerate().map(|(j, t)| (format!("$.files[{i}].unguards[{j}]"), t.as_str())));
     }
     if let Some((place, s)) = names.into_iter().find(|(_, s)| s.chars().any(char::is_control)) {
         return Err(ChangeError::invalid(

@@ -332,6 +332,13 @@ pub enum RuleCheck {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         reaches_tier0: bool,
     },
+    /// The change turns off a guard against deletion
+    /// (`files[].unguards`: `deletion_protection`, `prevent_destroy`,
+    /// CloudFormation's `DeletionPolicy`, `skip_final_snapshot`, a
+    /// volume's `Retain` reclaim policy): it destroys nothing yet, but the
+    /// next change can.
+    #[serde(deserialize_with = "no_parameters")]
+    ProtectionRemoved,
     /// A changed file that is neither documentation nor a test maps to no
     /// graph node: the change deploys something the graph does not show
     /// (a shared library, a service missing from the graph), so its blast

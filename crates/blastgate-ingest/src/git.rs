@@ -309,6 +309,7 @@ pub fn parse_numstat_z(bytes: &[u8]) -> Result<Vec<FileChange>, ChangeError> {
             emptied: false,
             declares: Vec::new(),
             removes: Vec::new(),
+            unguards: Vec::new(),
         });
     }
     Ok(files)
@@ -1649,6 +1650,96 @@ pub fn parse_renamed_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, String>, C
         .filter(|r| r.status.first() == Some(&b'R') && regular(r.new_mode) && hash(r.new_hash))
         .map(|r| (r.path, lossy(r.new_hash)))
         .collect())
+}
+
+/// Settings that guard resources against deletion, as a squeezed line
+/// (lower case, no blanks or quotes) reads when the guard is on, by the
+/// name a message gives them.
+const GUARDS_ON: [(&str, &str); 12] = [
+    ("prevent_destroy=true", "prevent_destroy"),
+    ("deletion_protection=true", "deletion_protection"),
+    ("deletion_protection_enabled=true", "deletion_protection"),
+    ("deletionprotection:true", "DeletionProtection"),
+    ("deletionprotectionenabled:true", "DeletionProtection"),
+    ("deletionpolicy:retain", "DeletionPolicy"),
+    ("deletionpolicy:snapshot", "DeletionPolicy"),
+    ("deletionpolicy:retainexceptondelete", "DeletionPolicy"),
+    ("persistentvolumereclaimpolicy:retain", "persistentVolumeReclaimPolicy"),
+    ("reclaimpolicy:retain", "reclaimPolicy"),
+    ("helm.sh/resource-policy:keep", "helm.sh/resource-policy"),
+    ("argocd.argoproj.io/sync-options:prune=false", "Argo CD Prune=false"),
+];
+
+/// Settings that let resources, or their data, be deleted, as a squeezed
+/// line reads when they are set so.
+const GUARDS_OFF: [(&str, &str); 11] = [
+    ("prevent_destroy=false", "prevent_destroy"),
+    ("deletion_protection=false", "deletion_protection"),
+    ("deletion_protection_enabled=false", "deletion_protection"),
+    ("deletionprotection:false", "DeletionProtection"),
+    ("deletionprotectionenabled:false", "DeletionProtection"),
+    ("deletionpolicy:delete", "DeletionPolicy"),
+    ("updatereplacepolicy:delete", "UpdateReplacePolicy"),
+    ("persistentvolumereclaimpolicy:delete", "persistentVolumeReclaimPolicy"),
+    ("reclaimpolicy:delete", "reclaimPolicy"),
+    ("skip_final_snapshot=true", "skip_final_snapshot"),
+    ("force_destroy=true", "force_destroy"),
+];
+
+/// The guards against deletion that a `git diff -p` output's changes turn
+/// off in each file `is_infrastructure` accepts, by path, each name once
+/// and sorted: a guard's line removed (`prevent_destroy = true`,
+/// `deletion_protection = true`, CloudFormation's `DeletionPolicy:
+/// Retain`, a volume's `Retain` reclaim policy, Helm's
+/// `helm.sh/resource-policy: keep`, Argo CD's `Prune=false`) more often
+/// than added, or a line that turns one off added more often than removed
+/// (`deletion_protection = false`, `DeletionPolicy: Delete`,
+/// `skip_final_snapshot = true`, `force_destroy = true`). Lines are read
+/// lower case, without blanks or quotes, comments aside. Turning a guard
+/// off destroys nothing yet, but it is how a deletion is prepared: the
+/// next plan may destroy what it guarded, and data a final snapshot would
+/// have kept is lost.
+///
+/// ```
+/// use blastgate_ingest::git::removed_guards;
+/// let patch = b"diff --git a/db/main.tf b/db/main.tf\n--- a/db/main.tf\n+++ b/db/main.tf\n@@ -3 +3 @@\n-  deletion_protection = true\n+  deletion_protection = false\n";
+/// let found = removed_guards(patch, |_| true);
+/// assert_eq!(found.get("db/main.tf").map(Vec::as_slice), Some(&["deletion_protection".to_owned()][..]));
+/// ```
+pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
+    // Per path and guard: how many lines turn it off, net.
+    let mut net: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
+    for_each_patch_line_of(patch, |path, line, _| {
+        let (sign, rest) = match line.first() {
+            Some(b'+') => (1i64, line.get(1..).unwrap_or_default()),
+            Some(b'-') => (-1i64, line.get(1..).unwrap_or_default()),
+            _ => return,
+        };
+        if rest.len() > 4096 || !is_infrastructure(path) {
+            return;
+        }
+        let text = String::from_utf8_lossy(rest);
+        let text = text.split(" #").next().unwrap_or(&text).split(" //").next().unwrap_or(&text);
+        let squeezed: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ','))
+            .flat_map(char::to_lowercase)
+            .collect();
+        let squeezed = squeezed.trim_start_matches('-');
+        let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
+        if let Some(name) = counts(&GUARDS_ON) {
+            // A guard's line removed turns it off.
+            *net.entry(path.to_owned()).or_default().entry(name).or_insert(0) -= sign;
+        } else if let Some(name) = counts(&GUARDS_OFF) {
+            *net.entry(path.to_owned()).or_default().entry(name).or_insert(0) += sign;
+        }
+    });
+    net.into_iter()
+        .map(|(path, guards)| {
+            (path, guards.into_iter().filter(|(_, n)| *n > 0).map(|(g, _)| g.to_owned()).collect::<Vec<_>>())
+        })
+        .filter(|(_, guards)| !guards.is_empty())
+        .collect()
 }
 
 /// `text` with its blanks collapsed to single spaces.

@@ -385,6 +385,7 @@ mod tests {
             "exception",
             "ai_unstated_below_senior",
             "unmapped_runtime_files",
+            "protection_removed",
         ];
         for check in checks {
             let anchor = format!("check = \"{check}\"");

@@ -1161,3 +1161,37 @@ fn a_block_of_no_instance_declares_nothing() {
     let moved = "moved { from = aws_db_instance.a  to = module.db.aws_db_instance.a }\n";
     assert_eq!(declared_counts(moved.as_bytes()).get("aws_db_instance"), Some(&1));
 }
+
+/// Guards against deletion turned off (`removed_guards`): a guard's line
+/// removed more often than added, or a line turning one off added; a
+/// guard that only moves, or a file that is no infrastructure, is not.
+#[test]
+fn guards_turned_off_are_found() {
+    use blastgate_ingest::git::removed_guards;
+    let patch = |path: &str, body: &str| {
+        format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,3 +1,3 @@\n{body}").into_bytes()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("-  deletion_protection = true\n+  deletion_protection = false\n", &["deletion_protection"]),
+        ("-    prevent_destroy = true\n", &["prevent_destroy"]),
+        ("+  skip_final_snapshot = true # fast teardown\n", &["skip_final_snapshot"]),
+        ("-    DeletionPolicy: Retain\n+    DeletionPolicy: Delete\n", &["DeletionPolicy"]),
+        ("+  \"DeletionProtection\": false,\n", &["DeletionProtection"]),
+        ("-  persistentVolumeReclaimPolicy: Retain\n", &["persistentVolumeReclaimPolicy"]),
+        ("-    helm.sh/resource-policy: keep\n", &["helm.sh/resource-policy"]),
+        ("+  force_destroy = true\n+  deletion_protection = false\n", &["deletion_protection", "force_destroy"]),
+        // Moved, reformatted, or turned on: nothing off.
+        ("-    prevent_destroy = true\n+    prevent_destroy   =   true\n", &[]),
+        ("-  deletion_protection = false\n+  deletion_protection = true\n", &[]),
+        ("+  skip_final_snapshot = false\n", &[]),
+        ("+  # deletion_protection = false\n", &[]),
+    ];
+    for (body, want) in cases {
+        let found = removed_guards(&patch("db/main.tf", body), |_| true);
+        let got: Vec<&str> =
+            found.get("db/main.tf").map(|g| g.iter().map(String::as_str).collect()).unwrap_or_default();
+        assert_eq!(got, *want, "{body}");
+    }
+    let found = removed_guards(&patch("docs/guide.md", "-    prevent_destroy = true\n"), |p| p.ends_with(".tf"));
+    assert!(found.is_empty());
+}

@@ -1229,6 +1229,19 @@ impl<'a> Git<'a> {
             }
         }
         self.read_declarations(&mut files, &raw, &classifier, &manifests)?;
+        // Guards against deletion turned off (`FileChange::unguards`); a
+        // deleted file's are gone with what it declared, which counts as
+        // destroyed already.
+        let infrastructure = |p: &str| {
+            (classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p))
+                && !blastgate_change::classify::is_ci_definition(p)
+        };
+        let mut guards = parse::removed_guards(&patch, infrastructure);
+        for f in files.iter_mut() {
+            if let Some(found) = guards.remove(&f.path).filter(|_| f.status != FileStatus::Deleted) {
+                f.unguards = found.into_iter().take(blastgate_change::limits::MAX_DECLARED_TYPES).collect();
+            }
+        }
         // A file moved into the migrations from elsewhere (not one moved
         // between migration folders, which was read when it came in) adds
         // few lines or none by git's count (`git mv scratch/drop.sql db/migrations/0005.sql`), yet the

@@ -673,6 +673,15 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
     let (removes, fired) = read(&forgotten, &unclaimed);
     assert_eq!(removes, [("orders/k8s/app.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // Deletion protection turned off: nothing destroyed yet, a senior asked.
+    repo.git(&["checkout", "-q", &moved]);
+    let guarded = db.replace("  engine", "  deletion_protection = false\n  engine");
+    repo.write("orders/terraform/main.tf", format!("{guarded}{sg}{role}").as_bytes());
+    let unguarded = repo.commit(6.0, "Let the database go");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &moved, &unguarded);
+    assert_eq!(change.files[0].unguards, ["deletion_protection"]);
+    assert!(change.files[0].removes.is_empty());
+    assert_eq!(fired, ["protection-removed"]);
     let (removes, fired) = read(&moved, &counted_out);
     assert_eq!(removes, [("orders/terraform/main.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");

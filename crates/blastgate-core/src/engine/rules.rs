@@ -367,6 +367,33 @@ fn check(
             }
             Some((message, touched()))
         }
+        RuleCheck::ProtectionRemoved => {
+            let mut hits: Vec<String> = changeset
+                .files
+                .iter()
+                .flat_map(|f| {
+                    f.unguards.iter().map(move |g| {
+                        format!("`{}` in `{}`", blastgate_graph::shorten(g), blastgate_graph::shorten(&f.path))
+                    })
+                })
+                .collect();
+            hits.sort_unstable();
+            hits.dedup();
+            let n = hits.len();
+            (n > 0).then(|| {
+                let mut shown = hits.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+                if n > 5 {
+                    shown.push_str(&format!(" and {} more", n - 5));
+                }
+                (
+                    format!(
+                        "the change turns off a guard against deletion ({shown}): it destroys nothing yet, but the \
+                         next change or plan can destroy what it guarded, and its data"
+                    ),
+                    touched(),
+                )
+            })
+        }
         RuleCheck::DeliveryControl { .. } => {
             let matcher = engine.control_paths.get(index)?.as_ref()?;
             let mut hits: Vec<&str> = Vec::new();
