@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
-//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml`, `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
+//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `*.bicep`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; under `iac`, `cloudformation`, `pulumi`, any file but prose, and under `infrastructure`, `ansible`, `argocd`, `argo-cd`, `gitops`, `flux`, configuration and templates (`*.yaml`, `*.json`, `*.j2`, ...), never under a test, example or docs folder; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml`, `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
 //! | `dependency` | `go.mod`, `go.sum`, `go.work`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`, `bun.lock(b)`, `deno.json`, `deno.lock`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `uv.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `settings.gradle*`, `gradle.lockfile`, `build.sbt`, `*.csproj`, `packages.lock.json`, `packages.config`, `Directory.Packages.props`, `paket.*`, `composer.json`, `composer.lock`, `mix.exs`, `mix.lock`, `Podfile*`, `Package.swift`, `Package.resolved`, `Cartfile*`, `pubspec.*`, `flake.nix`, `flake.lock`, `conanfile.*`, `vcpkg.json`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file, or source code whose stem ends `_spec` or `.spec`, under `spec`; under `src/it`; or source code whose stem ends `_test`, `.test` or `.spec` (`server_test.go`, `cart.spec.ts`; not `ab_test.yaml`, `api.spec.yaml` or `charge_test.impl.go`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
@@ -137,6 +137,27 @@ fn ci_definition(path: &str, name: &str) -> bool {
 /// `path` and `segments` are lowercase; `original` is the file name as
 /// written (class names tell tests by case: `DigestTest.java`, not
 /// `Digest.java`).
+/// Whether a file is infrastructure by the folders other tools keep it
+/// in (a classification audit: each was configuration or code, `owner`
+/// for a deleted datastore's template): any file but prose under an
+/// infrastructure program's folder (`iac`, `cloudformation`, `pulumi`:
+/// CDK and Pulumi programs declare resources in code), and configuration
+/// and templates under the folders whose names are also common words of
+/// application code (`infrastructure`, `ansible`, `argocd`, `argo-cd`,
+/// `gitops`, `flux`: a DDD application's `infrastructure` package holds
+/// repositories, not resources; a later audit found its classes read as
+/// destroyed infrastructure). Never under a test, example or docs folder.
+fn other_tools_infrastructure(dirs: &[&str], name: &str) -> bool {
+    if in_test_tree(dirs) || ends_with_any(name, DOC_EXTENSIONS) {
+        return false;
+    }
+    let templates =
+        [".yaml", ".yml", ".json", ".j2", ".jinja", ".jinja2", ".ini", ".cfg", ".conf", ".toml", ".template", ".tpl"];
+    has_segment(dirs, &["iac", "cloudformation", "pulumi"])
+        || (has_segment(dirs, &["infrastructure", "ansible", "argocd", "argo-cd", "gitops", "flux"])
+            && ends_with_any(name, &templates))
+}
+
 fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     let name = segments.last().copied().unwrap_or("");
     let dirs = segments.get(..segments.len().saturating_sub(1)).unwrap_or_default();
@@ -197,20 +218,9 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
                 "infra",
                 "manifests",
                 "kustomize",
-                // Folders infrastructure is commonly kept in under other
-                // tools' names (a classification audit: each was
-                // configuration or code, `owner` for a deleted datastore).
-                "infrastructure",
-                "iac",
-                "cloudformation",
-                "pulumi",
-                "ansible",
-                "argocd",
-                "argo-cd",
-                "gitops",
-                "flux",
             ],
         )
+        || other_tools_infrastructure(dirs, name)
         || ci_definition(path, name)
     {
         return ChangeKind::Infrastructure;
@@ -484,6 +494,14 @@ mod tests {
             (".woodpecker.yaml", ChangeKind::Infrastructure),
             ("deploy/k8s/cart.yaml", ChangeKind::Infrastructure),
             ("infrastructure/db.yaml", ChangeKind::Infrastructure),
+            ("src/main/java/com/acme/orders/infrastructure/OrderRepository.java", ChangeKind::Code),
+            ("src/Infrastructure/Data/ApplicationDbContext.cs", ChangeKind::Code),
+            ("internal/flux/reconcile.go", ChangeKind::Code),
+            ("internal/flux/reconcile_test.go", ChangeKind::Test),
+            ("infrastructure/README.md", ChangeKind::Docs),
+            ("docs/ansible/guide.md", ChangeKind::Docs),
+            ("tests/gitops/app.yaml", ChangeKind::Test),
+            ("ansible/roles/db/tasks/main.yml", ChangeKind::Infrastructure),
             ("platform/iac/network.ts", ChangeKind::Infrastructure),
             ("cloudformation/orders.json", ChangeKind::Infrastructure),
             ("gitops/apps/orders.yaml", ChangeKind::Infrastructure),

@@ -629,6 +629,9 @@ impl InfraChange {
         if !self.resource_type.is_empty() {
             types.push(self.resource_type.as_str());
         }
+        if self.declared_in_file && !types.is_empty() {
+            return types;
+        }
         if let Some(t) = address_type(&self.address).filter(|t| !types.contains(t)) {
             types.push(t);
         }
@@ -751,6 +754,14 @@ pub struct InfraChange {
     /// back. Unknown when the resource has no such attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub final_snapshot: Option<bool>,
+    /// Whether `address` is the path of a file whose declarations gave
+    /// `resource_type` (a deleted file's `declares`, a file's `removes`):
+    /// the path's words are then not read as a type (an audit: a
+    /// ConfigMap taken out of `postgres.yaml` read as a database). Set by
+    /// resolution, never read from or written to a document.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub declared_in_file: bool,
 }
 
 /// How the change will be rolled out.

@@ -301,9 +301,13 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
             // templates named `_*` and files outside `templates/`; kubectl
             // and Kustomize read a folder's files by their extension.
             let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+            // `.yaml` and `.yml` are one extension to every tool that
+            // reads manifests (an audit: `app.yaml` renamed `app.yml` was
+            // a destruction).
             let extension = |p: &str| {
                 let name = name(p);
-                name.rsplit_once('.').map_or(String::new(), |(_, e)| e.to_owned())
+                let e = name.rsplit_once('.').map_or(String::new(), |(_, e)| e.to_owned());
+                if e == "yml" { "yaml".to_owned() } else { e }
             };
             let skipped = |p: &str| {
                 let name = name(p);
@@ -783,6 +787,7 @@ pub fn resolve(
                     resource_type: (*t).to_owned(),
                     action: Some(InfraAction::Delete),
                     node: node.clone(),
+                    declared_in_file: !t.is_empty(),
                     ..InfraChange::default()
                 });
                 if at > 0 || nth > 0 {

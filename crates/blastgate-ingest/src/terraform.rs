@@ -460,6 +460,7 @@ fn convert_action(
         replace_paths: Vec::new(),
         node: node.map(|(node, _)| node),
         final_snapshot: None,
+        declared_in_file: false,
     };
     Ok((change, note))
 }
@@ -813,6 +814,7 @@ fn convert(
         action_reason: raw.action_reason.filter(|r| !r.is_empty()),
         replace_paths,
         node,
+        declared_in_file: false,
     };
     Ok((change, note))
 }

@@ -1027,11 +1027,12 @@ fn alter_table_statements_are_read_a_bounded_way_ahead() {
 fn declared_types_as_each_tool_writes_them() {
     use blastgate_ingest::git::{MAX_TYPE_BYTES, declared_types};
     let cases: &[(&[u8], &[&str])] = &[
-        // Kubernetes: every document's kind, nested ones too; a templated
+        // Kubernetes: every document's own kind, not the kinds it refers
+        // to (a claim template is made by the StatefulSet); a templated
         // kind is no type; a commented one is not declared.
         (
             b"apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  volumeClaimTemplates:\n    - kind: PersistentVolumeClaim\n---\nkind: \"Secret\"\r\n---\nkind: {{ .Values.kind }}\n# kind: Namespace\n",
-            &["PersistentVolumeClaim", "Secret", "StatefulSet"],
+            &["Secret", "StatefulSet"],
         ),
         // Terraform, labels quoted or bare; data sources are read, not declared.
         (
@@ -1087,7 +1088,7 @@ fn down_migrations_are_not_this_changes_statements() {
         "db/migrations/000002_note.down.sql",
         "migrations/2024-01-01-000000_note/down.sql",
         "migrations/sqls/20240101-note-down.sql",
-        "db/migration/U2__note.sql",
+        "sqitch/revert/note.sql",
     ] {
         assert!(is_down_migration(down), "{down}");
         assert!(destructive_migrations(&patch(down, drop), |_| true).is_empty(), "{down}");
@@ -1099,6 +1100,10 @@ fn down_migrations_are_not_this_changes_statements() {
         "migrations/2_note.down.js",
         "db/migrations/000002_note.up.sql",
         "db/migrations/update__x.sql",
+        // Run forward by refinery and sqlx, whatever they suggest (an audit).
+        "db/migration/U2__note.sql",
+        "migrations/2_tear_down.sql",
+        "migrations/2_note-down.sql",
     ] {
         assert!(!is_down_migration(forward), "{forward}");
         assert_eq!(destructive_migrations(&patch(forward, drop), |_| true), [forward], "{forward}");
@@ -1111,6 +1116,37 @@ fn down_migrations_are_not_this_changes_statements() {
     assert!(destructive_migrations(&patch("db/migrations/2_note.sql", &dbmate), |_| true).is_empty());
     let goose = format!("-- +goose Down\n{drop}\n-- +goose Up\nDROP TABLE legacy;\n");
     assert_eq!(destructive_migrations(&patch("db/2_note.sql", &goose), |_| true), ["db/2_note.sql"]);
+    // A down marker before any up marker hides nothing (an audit: one
+    // heading a Flyway migration hid its DROP TABLE).
+    let heading = format!("-- migrate:down\n{drop}\n");
+    assert_eq!(destructive_migrations(&patch("db/V2__x.sql", &heading), |_| true), ["db/V2__x.sql"]);
+    // A marker taken out: what followed it changes section unseen.
+    let unmarked = "diff --git a/db/2_note.sql b/db/2_note.sql\n--- a/db/2_note.sql\n+++ b/db/2_note.sql\n@@ -3 +2,0 @@\n--- migrate:down\n";
+    assert_eq!(destructive_migrations(unmarked.as_bytes(), |_| true), ["db/2_note.sql"]);
+    // The down functions of one-file tools, after their up function.
+    let alembic = "def upgrade() -> None:\n    op.add_column('orders', sa.Column('note', sa.Text()))\n\n\ndef downgrade() -> None:\n    op.drop_column('orders', 'note')\n";
+    let laravel = "public function up(): void\n{\n    Schema::create('refunds', function (Blueprint $t) { $t->id(); });\n}\npublic function down(): void\n{\n    Schema::dropIfExists('refunds');\n}\n";
+    let knex = "exports.up = function(knex) {\n  return knex.schema.createTable('refunds', t => { t.increments(); });\n};\nexports.down = function(knex) {\n  return knex.schema.dropTable('refunds');\n};\n";
+    let rails = "class AddNote < ActiveRecord::Migration[7.1]\n  def up\n    add_column :orders, :note, :text\n  end\n\n  def down\n    remove_column :orders, :note\n  end\nend\n";
+    let sequelize = "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n    await queryInterface.addColumn('orders', 'note', Sequelize.TEXT);\n  },\n  down: async (queryInterface) => {\n    await queryInterface.removeColumn('orders', 'note');\n  },\n};\n";
+    let liquibase =
+        "--changeset dana:2\nALTER TABLE orders ADD note text;\n--rollback ALTER TABLE orders DROP COLUMN note;\n";
+    for (path, text) in [
+        ("alembic/versions/3f2a_note.py", alembic),
+        ("database/migrations/2026_12_01_create_refunds.php", laravel),
+        ("migrations/20261201_refunds.js", knex),
+        ("db/migrate/20261201_add_note.rb", rails),
+        ("migrations/20261201-note.js", sequelize),
+        ("db/changelog/2.sql", liquibase),
+    ] {
+        assert!(destructive_migrations(&patch(path, text), |_| true).is_empty(), "{path}");
+    }
+    // The up function still counts.
+    let dropping = alembic.replace("op.add_column('orders', sa.Column('note', sa.Text()))", "op.drop_table('legacy')");
+    assert_eq!(
+        destructive_migrations(&patch("alembic/versions/4_x.py", &dropping), |_| true),
+        ["alembic/versions/4_x.py"]
+    );
 }
 
 /// Manifests by their content (`is_manifest`), wherever they are kept.
@@ -1194,4 +1230,30 @@ fn guards_turned_off_are_found() {
     }
     let found = removed_guards(&patch("docs/guide.md", "-    prevent_destroy = true\n"), |p| p.ends_with(".tf"));
     assert!(found.is_empty());
+}
+
+/// Regressions (a red-team audit of the declarations reader): references
+/// are not declarations, a `/*` in a value blanks nothing, a brace in a
+/// string hides nothing, JSON is counted once, `module` blocks count.
+#[test]
+fn declarations_are_read_as_the_tools_read_them() {
+    use blastgate_ingest::git::declared_counts;
+    let count = |text: &str| declared_counts(text.as_bytes());
+    let rbac = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nsubjects:\n  - kind: ServiceAccount\n    name: batch\nroleRef:\n  kind: Role\n  name: reader\n";
+    assert_eq!(count(rbac).keys().collect::<Vec<_>>(), ["RoleBinding"]);
+    let arn = "resource \"aws_iam_policy\" \"p\" {\n  policy = \"arn:aws:s3:::logs/*\"\n}\nresource \"aws_db_instance\" \"db\" {\n  engine = \"postgres\"\n}\n";
+    assert_eq!(count(arn).get("aws_db_instance"), Some(&1));
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nspec:\n  rules:\n    - http: {paths: [{path: /*}]}\n---\napiVersion: v1\nkind: PersistentVolumeClaim\n";
+    assert_eq!(count(ingress).get("PersistentVolumeClaim"), Some(&1));
+    let brace = "resource \"aws_ssm_parameter\" \"p\" {\n  value = \"{ unbalanced\"\n}\nresource \"aws_db_instance\" \"db\" {\n}\n";
+    assert_eq!(count(brace).get("aws_db_instance"), Some(&1));
+    let unclosed =
+        "moved {\n  from = aws_s3_bucket.a\n  to = aws_s3_bucket.b\nresource \"aws_db_instance\" \"db\" {\n}\n";
+    assert_eq!(count(unclosed).get("aws_db_instance"), Some(&1));
+    let cfn = "{\n  \"Resources\": {\n    \"Db\": {\n      \"Type\": \"AWS::RDS::DBInstance\"\n    }\n  }\n}\n";
+    assert_eq!(count(cfn).get("AWS::RDS::DBInstance"), Some(&1));
+    let k8s_json = "\u{feff}{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"PersistentVolumeClaim\"}]}";
+    assert_eq!(count(k8s_json).keys().collect::<Vec<_>>(), ["PersistentVolumeClaim"]);
+    assert_eq!(count("module \"db\" {\n  source = \"./modules/db\"\n}\n").get("module"), Some(&1));
+    assert_eq!(count("resource\"aws_db_instance\"\"x\"{\n}\n").get("aws_db_instance"), Some(&1));
 }

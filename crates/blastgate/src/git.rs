@@ -1252,10 +1252,13 @@ impl<'a> Git<'a> {
             .iter()
             .filter(|f| f.status == FileStatus::Renamed)
             .filter(|f| migration_classifier.classify(&f.path) == ChangeKind::SchemaMigration)
+            // (A down migration, or a Sqitch revert script, moved to a
+            // name that runs forward is read whole too: an audit's `git mv
+            // 2_x.down.sql 2_x.sql` was never read.)
             .filter(|f| {
-                f.old_path
-                    .as_deref()
-                    .is_none_or(|old| migration_classifier.classify(old) != ChangeKind::SchemaMigration)
+                f.old_path.as_deref().is_none_or(|old| {
+                    migration_classifier.classify(old) != ChangeKind::SchemaMigration || parse::is_down_migration(old)
+                })
             })
             .map(|f| f.path.as_str())
             .collect();
@@ -1266,7 +1269,7 @@ impl<'a> Git<'a> {
                 self.small_blobs(moved_in.iter().filter_map(|p| blobs.get(*p).map(|new| (*p, new.as_str()))))?;
             for path in moved_in {
                 let read = texts.get(path);
-                if read.is_none_or(|text| parse::migration_destroys(text)) {
+                if read.is_none_or(|text| parse::migration_destroys(path, text)) {
                     destructive.push(path.to_owned());
                 }
             }
@@ -1291,9 +1294,31 @@ impl<'a> Git<'a> {
         raw: &[u8],
         classifier: &blastgate_change::Classifier,
     ) -> Result<std::collections::BTreeSet<String>, ChangeError> {
+        // Not examples, fixtures or documentation (an audit: a deleted
+        // `docs/examples/postgres.yaml` blocked as a live datastore).
         let data = |p: &str| {
-            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
-            classifier.classify(p) == ChangeKind::Config
+            let lower = p.to_ascii_lowercase();
+            let mut segments: Vec<&str> = lower.split('/').collect();
+            let name = segments.pop().unwrap_or_default();
+            let illustrative = segments.iter().any(|s| {
+                matches!(
+                    *s,
+                    "docs"
+                        | "doc"
+                        | "test"
+                        | "tests"
+                        | "__tests__"
+                        | "testdata"
+                        | "examples"
+                        | "example"
+                        | "samples"
+                        | "sample"
+                        | "fixtures"
+                        | "e2e"
+                )
+            });
+            !illustrative
+                && classifier.classify(p) == ChangeKind::Config
                 && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
         };
         let wanted = |f: &FileChange| {
@@ -1401,9 +1426,22 @@ impl<'a> Git<'a> {
         let new_texts = self.small_blobs(new_hashes.into_iter())?;
         // Each wanted file's counts before and after (`None`: that side
         // exists but could not be read), and each folder's totals.
+        // Totals are kept by folder and by the tool that reads a file
+        // (Terraform reads `*.tf` and `*.tf.json`; the others, the rest):
+        // a decoy `kind: aws_db_instance` in a YAML file Terraform never
+        // reads must not stand for a block taken out of `main.tf` (an
+        // audit).
+        let family = |p: &str| {
+            let terraform = p.ends_with(".tf") || p.ends_with(".tf.json");
+            format!("{}\u{0}{}", folder(p), if terraform { "terraform" } else { "other" })
+        };
         let mut unread: Set<String> = Set::new();
         let mut totals: Map<String, (Counts, Counts)> = Map::new();
         let mut own: Map<usize, (Counts, Counts)> = Map::new();
+        // The types Terraform `moved` blocks take from somewhere, anywhere
+        // in the change: a resource moved between modules is moved in the
+        // calling module's file, not in the folder it leaves (an audit).
+        let mut moved_away: Set<String> = Set::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
@@ -1416,44 +1454,69 @@ impl<'a> Git<'a> {
                     }
                     None => {}
                 }
-                let total = &mut totals.entry(folder(old)).or_default().0;
+                let total = &mut totals.entry(family(old)).or_default().0;
                 for (t, n) in &sides.0 {
                     *total.entry(t.clone()).or_insert(0) += n;
                 }
             }
             if new_side(f) && infrastructure(&f.path) {
                 match new_texts.get(&f.path) {
-                    Some(text) => sides.1 = parse::declared_counts(text),
+                    Some(text) => {
+                        sides.1 = parse::declared_counts(text);
+                        moved_away.extend(parse::moved_from_types(text));
+                    }
                     None if new_hash.is_some() => {
                         unread.insert(folder(&f.path));
                     }
                     None => {}
                 }
-                let total = &mut totals.entry(folder(&f.path)).or_default().1;
+                let total = &mut totals.entry(family(&f.path)).or_default().1;
                 for (t, n) in &sides.1 {
                     *total.entry(t.clone()).or_insert(0) += n;
                 }
+            } else if f.status == FileStatus::Renamed
+                && read_by_tools(&f.path)
+                && infrastructure(&f.path)
+                && let Some(text) = new_texts.get(&f.path)
+            {
+                // Renamed to another folder: what it declares there (not
+                // counted in that folder's totals, the move destroys where
+                // it was), to tell a move from a deletion below.
+                sides.1 = parse::declared_counts(text);
             }
             own.insert(i, sides);
         }
-        let lost = |dir: &str, t: &str| {
-            totals.get(dir).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
+        let lost = |key: &str, t: &str| {
+            !moved_away.contains(t)
+                && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
         };
         for (i, (before, after)) in own {
             let Some(f) = files.get_mut(i) else { continue };
             let Some(old) = old_side(f).map(str::to_owned) else { continue };
-            let dir = folder(&old);
-            let compared = !unread.contains(&dir);
+            let key = family(&old);
+            let compared = !unread.contains(&folder(&old));
             if blastgate_change::destroys_infrastructure(classifier, f) {
                 // All it declared goes; a type the folder still declares as
                 // often was moved, not destroyed (unless the folder could not
-                // be compared).
-                let types = before.into_keys().filter(|t| !compared || lost(&dir, t)).collect();
+                // be compared). A file renamed to another folder that
+                // declares there what it declared here is moved: what that
+                // does to running resources depends on the deploy tool, so
+                // the destruction counts by the path alone (an audit: a
+                // folder of manifests renamed was a datastore's loss).
+                let moved_whole =
+                    f.status == FileStatus::Renamed && before.iter().all(|(t, n)| after.get(t) >= Some(n));
+                let types = before.into_keys().filter(|t| !moved_whole && (!compared || lost(&key, t))).collect();
                 f.declares = kept_types(types);
-            } else if compared && folder(&f.path) == dir {
+            } else if folder(&f.path) == folder(&old) {
+                // A folder that could not be compared (a file too large to
+                // read): the file's own losses count (fail closed; an audit
+                // found them unseen).
                 let types = before
                     .into_iter()
-                    .filter(|(t, n)| after.get(t).copied().unwrap_or(0) < *n && lost(&dir, t))
+                    .filter(|(t, n)| {
+                        after.get(t).copied().unwrap_or(0) < *n
+                            && if compared { lost(&key, t) } else { !moved_away.contains(t) }
+                    })
                     .map(|(t, _)| t)
                     .collect();
                 f.removes = kept_types(types);

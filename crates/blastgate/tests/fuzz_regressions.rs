@@ -88,7 +88,7 @@ fn run(target: &str, data: &[u8]) {
             let _ = git::declares_nothing(data);
             let _ = git::parse_blobs_z(data);
             let _ = git::parse_renamed_blobs_z(data);
-            let _ = git::migration_destroys(data);
+            let _ = git::migration_destroys("db/migrations/1.sql", data);
             let _ = git::is_down_migration(&String::from_utf8_lossy(data));
             let _ = git::is_manifest(data);
             let _ = git::removed_guards(data, |_| true);

@@ -723,6 +723,68 @@ fn a_manifest_is_infrastructure_wherever_it_is_kept() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regressions (an over-strictness and a red-team audit of the
+/// declarations reader): Kubernetes-style documents that run in no
+/// cluster, examples, a refactor between modules and a renamed folder are
+/// no destructions; a decoy in a file Terraform never reads, and a file
+/// too large to read in the folder, hide none.
+#[test]
+fn the_declarations_reader_reads_what_the_tools_deploy() {
+    let db = "resource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n}\n";
+    let sg = "resource \"aws_security_group\" \"db\" {\n  name = \"db\"\n}\n";
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ledger\n";
+    let repo = Repo::new("reader");
+    repo.write(
+        "orders/catalog-info.yaml",
+        b"apiVersion: backstage.io/v1alpha1\nkind: Component\n---\napiVersion: backstage.io/v1alpha1\nkind: API\n",
+    );
+    repo.write("orders/docs/examples/pvc.yaml", format!("# an example\n{claim}spec: {{}}\n").as_bytes());
+    repo.write("orders/terraform/modules/app/main.tf", format!("{db}{sg}").as_bytes());
+    repo.write("orders/terraform/main.tf", b"module \"app\" {\n  source = \"./modules/app\"\n}\n");
+    repo.write("orders/k8s/pvc.yaml", claim.as_bytes());
+    repo.write("orders/tf/main.tf", format!("{db}{sg}").as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    // Backstage: an API entity retired; an example deleted.
+    repo.write("orders/catalog-info.yaml", b"apiVersion: backstage.io/v1alpha1\nkind: Component\n");
+    repo.git(&["rm", "-q", "orders/docs/examples/pvc.yaml"]);
+    // The database moves to another module, with the `moved` block in the
+    // calling module; the manifests' folder is renamed.
+    repo.write("orders/terraform/modules/app/main.tf", sg.as_bytes());
+    repo.write("orders/terraform/modules/db/main.tf", db.as_bytes());
+    repo.write(
+        "orders/terraform/main.tf",
+        b"module \"app\" {\n  source = \"./modules/app\"\n}\nmodule \"db\" {\n  source = \"./modules/db\"\n}\nmoved {\n  from = module.app.aws_db_instance.orders\n  to   = module.db.aws_db_instance.orders\n}\n",
+    );
+    repo.git(&["mv", "orders/k8s", "orders/kubernetes"]);
+    let tidy = repo.commit(1.0, "Tidy up");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &tidy);
+    for f in &change.files {
+        assert!(f.declares.is_empty() && f.removes.is_empty() && f.kind.is_none(), "{f:?}");
+    }
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A decoy in a YAML file Terraform never reads does not stand for the
+    // block taken out of `main.tf`.
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    repo.write("orders/tf/notes.yaml", b"kind: aws_db_instance\n");
+    let decoy = repo.commit(2.0, "Drop the database, keep a note");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &decoy);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A file too large to read in the folder: the file's own loss counts.
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    let big = format!("locals {{\n  blob = \"{}\"\n}}\n", "x".repeat(1 << 21));
+    repo.write("orders/tf/big.tf", big.as_bytes());
+    let hidden = repo.commit(3.0, "Drop the database beside a large file");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &hidden);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 #[test]
 fn provenance_from_trailers_and_agents() {
     let repo = Repo::new("provenance");

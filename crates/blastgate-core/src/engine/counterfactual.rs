@@ -62,9 +62,7 @@ pub(crate) fn explore(
         base.rules.iter().any(|r| engine.policy.rules.iter().any(|p| p.id == r.id && check(&p.check)))
     };
 
-    // A change that cannot be reverted without loss gains nothing from a
-    // rollback plan (`vet.rs` does not count one beside it): no advice.
-    if changeset.safety.rollback_plan != Some(true) && changeset.safety.reversible != Some(false) {
+    if changeset.safety.rollback_plan != Some(true) {
         let mut c = changeset.clone();
         c.safety.rollback_plan = Some(true);
         // Data destroyed without a final snapshot makes a plan worthless

@@ -685,7 +685,8 @@ const DATASTORE_TYPES: &[&str] = &[
     "cognito_user_pool",
     "cloudwatch_log_group",
     "vault_mount",
-    "kusto",
+    // As a word: `kustomization` is no database (an audit).
+    "kusto_",
     "mongo_cluster",
     "healthcare_fhir_store",
     "healthcare_dataset",

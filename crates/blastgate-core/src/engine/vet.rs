@@ -490,7 +490,7 @@ pub(crate) fn vet_rollback<'a>(
     let changeset = vet_agent_rollback(changeset, classifier, diagnostics);
     let lost: Vec<&str> = lost.iter().map(String::as_str).collect();
     let Some((first, more)) = first_and_more(&lost) else {
-        return vet_irreversible_rollback(changeset, diagnostics);
+        return changeset;
     };
     without_rollback_claim(
         "rollback-claim-contradicted",
@@ -500,32 +500,6 @@ pub(crate) fn vet_rollback<'a>(
              without saying it keeps one: no rollback brings that data back, so the claim is not counted. Take a \
              final snapshot or a backup first, and state `final_snapshot: true`"
         ),
-        changeset,
-        diagnostics,
-    )
-}
-
-/// `changeset` with its rollback-plan claim dropped when it also states
-/// that it cannot be reverted without loss (`safety.reversible: false`,
-/// which the git reader states for a migration that drops, deletes or
-/// overwrites data), with a warning in `diagnostics`: rolling the deploy
-/// back does not bring the data back (a destruction audit: the claim
-/// lowered the likelihood of an irreversible migration as it would a
-/// revertible change's).
-fn vet_irreversible_rollback<'a>(
-    changeset: Cow<'a, Changeset>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Cow<'a, Changeset> {
-    if changeset.safety.rollback_plan != Some(true) || changeset.safety.reversible != Some(false) {
-        return changeset;
-    }
-    without_rollback_claim(
-        "rollback-claim-contradicted",
-        "the changeset states a rollback plan, but also that it cannot be reverted without loss \
-         (`safety.reversible: false`: a dropped table or column, a destructive data migration): rolling the \
-         deploy back does not bring the data back, so the claim is not counted. Back the data up first, and \
-         have the reviewers check that the backup restores"
-            .to_owned(),
         changeset,
         diagnostics,
     )
