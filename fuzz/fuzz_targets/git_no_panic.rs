@@ -29,6 +29,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::is_down_migration(&String::from_utf8_lossy(data));
     let _ = git::is_manifest(data);
     let _ = git::removed_guards(data, |_| true);
+    let _ = git::declared_addresses(data);
+    let _ = git::moved_from_types(data);
     let declared = git::declared_types(data);
     let counted = git::declared_counts(data);
     assert!(counted.keys().eq(declared.iter()));

@@ -828,6 +828,68 @@ fn uncomment_config(text: &str) -> String {
     out
 }
 
+/// The Terraform resources `text` declares, as `TYPE.NAME` (`resource
+/// "aws_db_instance" "orders"` gives `aws_db_instance.orders`): a block
+/// whose name changes without a `moved` block is destroyed and made anew,
+/// though its type is still declared as often (an audit: renaming a
+/// database's label passed as an edit).
+///
+/// ```
+/// use blastgate_ingest::git::declared_addresses;
+/// let found = declared_addresses(b"resource \"aws_db_instance\" \"orders\" {\n}\n");
+/// assert!(found.contains("aws_db_instance.orders"));
+/// ```
+pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return BTreeSet::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let mut found = BTreeSet::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        // A `moved` or `removed` block's `from` is declared still: moved,
+        // or forgotten (a `removed` block that destroys lowers the type's
+        // count, which `declared_counts` reads).
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if squeezed.starts_with("moved{") || squeezed.starts_with("removed{") {
+            in_block = true;
+        } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            in_block = false;
+        }
+        if in_block {
+            let inner = squeezed.split_once('{').map_or(squeezed.as_str(), |(_, rest)| rest);
+            for part in inner.split(['{', '}', ';']) {
+                if let Some(address) = part.strip_prefix("from=") {
+                    let address = address.split("to=").next().unwrap_or(address).trim_matches('"');
+                    let steps = blastgate_change::address_steps(address);
+                    if let [.., t, name] = steps.as_slice()
+                        && found.len() < MAX_TYPES_READ
+                    {
+                        found.insert(format!("{t}.{name}"));
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(rest) = line.trim_start().strip_prefix("resource") else { continue };
+        if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+            continue;
+        }
+        let labels: Vec<&str> =
+            rest.split(|c: char| c.is_whitespace() || c == '{' || c == '"').filter(|w| !w.is_empty()).take(2).collect();
+        if let [t, name] = labels.as_slice()
+            && !t.starts_with('\'')
+            && !name.starts_with('\'')
+            && *name != "="
+            && found.len() < MAX_TYPES_READ
+        {
+            found.insert(format!("{t}.{name}"));
+        }
+    }
+    found
+}
+
 /// The resource types Terraform `moved` blocks in `text` take from
 /// somewhere (`from = module.app.aws_db_instance.orders` gives
 /// `aws_db_instance`): wherever the block is, that resource is moved, not

@@ -1442,13 +1442,22 @@ impl<'a> Git<'a> {
         // in the change: a resource moved between modules is moved in the
         // calling module's file, not in the folder it leaves (an audit).
         let mut moved_away: Set<String> = Set::new();
+        // Terraform resources (`TYPE.NAME`) by folder and family, before
+        // and after, and each file's own before.
+        let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
+        let mut own_addresses: Map<usize, Set<String>> = Map::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
             let mut sides = (Counts::new(), Counts::new());
             if let Some(old) = old_side(f).filter(|o| infrastructure(o)) {
                 match old_texts.get(&f.path) {
-                    Some(text) => sides.0 = parse::declared_counts(text),
+                    Some(text) => {
+                        sides.0 = parse::declared_counts(text);
+                        let found = parse::declared_addresses(text);
+                        addresses.entry(family(old)).or_default().0.extend(found.iter().cloned());
+                        own_addresses.insert(i, found);
+                    }
                     None if old_hash.is_some() => {
                         unread.insert(folder(old));
                     }
@@ -1464,6 +1473,7 @@ impl<'a> Git<'a> {
                     Some(text) => {
                         sides.1 = parse::declared_counts(text);
                         moved_away.extend(parse::moved_from_types(text));
+                        addresses.entry(family(&f.path)).or_default().1.extend(parse::declared_addresses(text));
                     }
                     None if new_hash.is_some() => {
                         unread.insert(folder(&f.path));
@@ -1511,7 +1521,7 @@ impl<'a> Git<'a> {
                 // A folder that could not be compared (a file too large to
                 // read): the file's own losses count (fail closed; an audit
                 // found them unseen).
-                let types = before
+                let mut types: Vec<String> = before
                     .into_iter()
                     .filter(|(t, n)| {
                         after.get(t).copied().unwrap_or(0) < *n
@@ -1519,6 +1529,20 @@ impl<'a> Git<'a> {
                     })
                     .map(|(t, _)| t)
                     .collect();
+                // A Terraform resource renamed without a `moved` block is
+                // destroyed and made anew: its address is gone from the
+                // folder, though its type is declared as often (an audit).
+                if compared && let Some(mine) = own_addresses.get(&i) {
+                    let after_addresses = addresses.get(&key).map(|(_, after)| after);
+                    for address in mine {
+                        let t = address.split('.').next().unwrap_or_default();
+                        if !moved_away.contains(t) && !after_addresses.is_some_and(|a| a.contains(address)) {
+                            types.push(t.to_owned());
+                        }
+                    }
+                    types.sort_unstable();
+                    types.dedup();
+                }
                 f.removes = kept_types(types);
             }
         }

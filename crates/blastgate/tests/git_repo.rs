@@ -773,6 +773,20 @@ fn the_declarations_reader_reads_what_the_tools_deploy() {
     assert_eq!(main.removes, ["aws_db_instance"]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
+    // A database's label renamed without a `moved` block is destroyed and
+    // made anew; with one, it is moved.
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write("orders/tf/main.tf", format!("{}{sg}", db.replace("\"orders\"", "\"orders_db\"")).as_bytes());
+    let relabelled = repo.commit(4.0, "Rename the database block");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &relabelled);
+    assert_eq!(change.files[0].removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let moved = "moved {\n  from = aws_db_instance.orders\n  to   = aws_db_instance.orders_db\n}\n";
+    repo.write("orders/tf/main.tf", format!("{}{sg}{moved}", db.replace("\"orders\"", "\"orders_db\"")).as_bytes());
+    let renamed = repo.commit(5.0, "Rename it with a moved block");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &tidy, &renamed);
+    assert!(change.files[0].removes.is_empty(), "{:?}", change.files[0]);
+
     // A file too large to read in the folder: the file's own loss counts.
     repo.git(&["checkout", "-q", &tidy]);
     repo.write("orders/tf/main.tf", sg.as_bytes());
