@@ -621,7 +621,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         }
         return clean_counts(types);
     }
-    let text = uncomment_config(raw);
+    // Old Mac line breaks (`\r` alone) are line breaks too (an audit).
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
     // A Terraform `moved` or `removed` block being read: its kind, the
     // type of its `from`, whether it says `destroy = false`, and the
     // depth of its braces.
@@ -702,11 +703,25 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         // the line's start, or a top-level list's item): a nested `kind:`
         // names what it refers to (a RoleBinding's subjects, a patch's
         // target), not what the file declares (an audit).
-        let document_level = line.starts_with("kind:") || line.starts_with("- kind:");
-        if let Some(t) = value("kind:") {
-            if document_level && t != "List" {
-                add(&mut types, t);
+        // The key may be quoted (`"kind": Secret`), and a document may be
+        // one flow mapping (`{apiVersion: v1, kind: Secret}`): an audit.
+        let unquoted = line.replacen("\"kind\":", "kind:", 1).replacen("'kind':", "kind:", 1);
+        let document_level = unquoted.starts_with("kind:") || unquoted.starts_with("- kind:");
+        let flow_kind = line.starts_with('{').then(|| flow_mapping_kind(line)).flatten();
+        if let Some(t) = flow_kind {
+            add(&mut types, t);
+        } else if document_level
+            && let Some(t) = unquoted
+                .trim_start_matches("- ")
+                .strip_prefix("kind:")
+                .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
+                .filter(|v| !v.is_empty() && !v.contains(char::is_whitespace))
+        {
+            if t != "List" {
+                add(&mut types, t.to_owned());
             }
+        } else if value("kind:").is_some() {
+            // A nested reference: not a declaration.
         } else if let Some(t) =
             value("Type:").or_else(|| value("\"Type\":").map(|t| t.trim_end_matches(',').trim_matches('"').to_owned()))
         {
@@ -750,6 +765,45 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         }
     }
     clean_counts(types)
+}
+
+/// The `kind` of a YAML flow mapping written on one line at a document's
+/// top (`{apiVersion: v1, kind: Secret, metadata: {name: x}}`): the value
+/// of a `kind` key at the mapping's own level.
+fn flow_mapping_kind(line: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut key_start = true;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '{' | '[' => {
+                depth += 1;
+                key_start = true;
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            ',' => key_start = true,
+            c if c.is_whitespace() => {}
+            _ => {
+                if depth == 1 && key_start {
+                    let key = rest.trim_start_matches(['"', '\'']);
+                    if let Some(value) =
+                        key.strip_prefix("kind").and_then(|v| v.trim_start_matches(['"', '\'']).strip_prefix(':'))
+                    {
+                        let value: String = value
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| !matches!(c, ',' | '}' | ' '))
+                            .filter(|c| !matches!(c, '"' | '\''))
+                            .collect();
+                        return (!value.is_empty()).then_some(value);
+                    }
+                }
+                key_start = false;
+            }
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    None
 }
 
 /// `types` as a changeset may hold them: no control character, at most

@@ -1256,4 +1256,11 @@ fn declarations_are_read_as_the_tools_read_them() {
     assert_eq!(count(k8s_json).keys().collect::<Vec<_>>(), ["PersistentVolumeClaim"]);
     assert_eq!(count("module \"db\" {\n  source = \"./modules/db\"\n}\n").get("module"), Some(&1));
     assert_eq!(count("resource\"aws_db_instance\"\"x\"{\n}\n").get("aws_db_instance"), Some(&1));
+    // Other spellings of a document's kind.
+    let flow = "{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: ledger, labels: {kind: x}}}\n";
+    assert_eq!(count(flow).keys().collect::<Vec<_>>(), ["PersistentVolumeClaim"]);
+    let quoted = "\"apiVersion\": v1\n\"kind\": \"Secret\"\n";
+    assert_eq!(count(quoted).keys().collect::<Vec<_>>(), ["Secret"]);
+    let old_mac = "apiVersion: v1\rkind: Secret\r---\rkind: Service\r";
+    assert_eq!(count(old_mac).keys().collect::<Vec<_>>(), ["Secret", "Service"]);
 }
