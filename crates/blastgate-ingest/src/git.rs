@@ -661,17 +661,10 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             }
         }
         if let Some((removed, from, keeps, depth)) = block.as_mut() {
-            // `from = a.b` on a line of its own, or after the opening brace.
-            let inner = squeezed.split_once('{').map_or(squeezed.as_str(), |(_, rest)| rest);
-            for part in inner.split(['{', '}', ';']) {
-                if let Some(address) = part.strip_prefix("from=") {
-                    let address = address.split("to=").next().unwrap_or(address).trim_matches('"');
-                    *from = blastgate_change::address_type(address).map(str::to_owned);
-                }
-                if part.starts_with("destroy=false") {
-                    *keeps = true;
-                }
+            if let Some(address) = block_from(&squeezed) {
+                *from = blastgate_change::address_type(address).map(str::to_owned);
             }
+            *keeps |= block_parts(&squeezed).any(|part| part.starts_with("destroy=false"));
             *depth = depth.saturating_add(opens).saturating_sub(closes);
             if *depth == 0 {
                 if let Some(t) = from.take().filter(|_| !*removed || *keeps) {
@@ -882,6 +875,22 @@ fn uncomment_config(text: &str) -> String {
     out
 }
 
+/// The parts of a line of a Terraform block, its blanks taken out
+/// (`squeezed`): what follows an opening brace, split at braces and `;`
+/// (`moved { from = a.b  to = c.d }` written on one line).
+fn block_parts(squeezed: &str) -> impl Iterator<Item = &str> {
+    squeezed.split_once('{').map_or(squeezed, |(_, rest)| rest).split(['{', '}', ';'])
+}
+
+/// The address a `moved` or `removed` block's line gives as `from`, if
+/// any, without quotes and without a `to` written on the same line.
+fn block_from(squeezed: &str) -> Option<&str> {
+    block_parts(squeezed).find_map(|part| {
+        let address = part.strip_prefix("from=")?;
+        Some(address.split("to=").next().unwrap_or(address).trim_matches('"'))
+    })
+}
+
 /// The Terraform resources `text` declares, as `TYPE.NAME` (`resource
 /// "aws_db_instance" "orders"` gives `aws_db_instance.orders`): a block
 /// whose name changes without a `moved` block is destroyed and made anew,
@@ -912,16 +921,12 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
             in_block = false;
         }
         if in_block {
-            let inner = squeezed.split_once('{').map_or(squeezed.as_str(), |(_, rest)| rest);
-            for part in inner.split(['{', '}', ';']) {
-                if let Some(address) = part.strip_prefix("from=") {
-                    let address = address.split("to=").next().unwrap_or(address).trim_matches('"');
-                    let steps = blastgate_change::address_steps(address);
-                    if let [.., t, name] = steps.as_slice()
-                        && found.len() < MAX_TYPES_READ
-                    {
-                        found.insert(format!("{t}.{name}"));
-                    }
+            if let Some(address) = block_from(&squeezed) {
+                let steps = blastgate_change::address_steps(address);
+                if let [.., t, name] = steps.as_slice()
+                    && found.len() < MAX_TYPES_READ
+                {
+                    found.insert(format!("{t}.{name}"));
                 }
             }
             continue;
@@ -972,12 +977,8 @@ pub fn moved_from_types(text: &[u8]) -> BTreeSet<String> {
         if !in_moved {
             continue;
         }
-        let inner = squeezed.split_once('{').map_or(squeezed.as_str(), |(_, rest)| rest);
-        for part in inner.split(['{', '}', ';']) {
-            if let Some(address) = part.strip_prefix("from=") {
-                let address = address.split("to=").next().unwrap_or(address).trim_matches('"');
-                found.extend(blastgate_change::address_type(address).map(str::to_owned));
-            }
+        if let Some(address) = block_from(&squeezed) {
+            found.extend(blastgate_change::address_type(address).map(str::to_owned));
         }
     }
     found
