@@ -20,11 +20,9 @@ fuzz_target!(|data: &[u8]| {
     assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
     // Symbolic links: listed, their targets, the paths through them.
     let _ = git::parse_links_z(data);
-    // Modified files' blobs, and whether a text declares anything.
-    let _ = git::parse_modified_blobs_z(data);
+    // Every file's blobs, and whether a text declares anything.
     let _ = git::declares_nothing(data);
     let _ = git::parse_blobs_z(data);
-    let _ = git::parse_renamed_blobs_z(data);
     let _ = git::migration_destroys("db/migrations/1.sql", data);
     let _ = git::is_down_migration(&String::from_utf8_lossy(data));
     let _ = git::is_manifest(data);

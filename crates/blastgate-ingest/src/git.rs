@@ -347,7 +347,6 @@ struct RawRecord<'a> {
     new_mode: &'a [u8],
     old_hash: &'a [u8],
     new_hash: &'a [u8],
-    status: &'a [u8],
     path: String,
 }
 
@@ -374,7 +373,7 @@ fn raw_records(bytes: &[u8]) -> Result<Vec<RawRecord<'_>>, ChangeError> {
             path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
         }
         let path = path_string(FILE, record, path)?;
-        records.push(RawRecord { old_mode, new_mode, old_hash, new_hash, status, path });
+        records.push(RawRecord { old_mode, new_mode, old_hash, new_hash, path });
     }
     Ok(records)
 }
@@ -394,23 +393,6 @@ pub fn parse_gitlink_moves_z(bytes: &[u8]) -> Result<Vec<GitlinkMove>, ChangeErr
             let (old, new) = (side(r.old_mode, r.old_hash), side(r.new_mode, r.new_hash));
             (old.is_some() || new.is_some()).then_some(GitlinkMove { path: r.path, old, new })
         })
-        .collect())
-}
-
-/// The blobs before and after of the files a `git diff --raw -z` output
-/// shows modified in place (status `M`, a regular file on both sides), by
-/// path.
-///
-/// # Errors
-/// As [`parse_gitlinks_z`].
-pub fn parse_modified_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, (String, String)>, ChangeError> {
-    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
-    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
-    Ok(raw_records(bytes)?
-        .into_iter()
-        .filter(|r| r.status.first() == Some(&b'M') && regular(r.old_mode) && regular(r.new_mode))
-        .filter(|r| hash(r.old_hash) && hash(r.new_hash))
-        .map(|r| (r.path, (lossy(r.old_hash), lossy(r.new_hash))))
         .collect())
 }
 
@@ -2042,21 +2024,6 @@ pub fn migration_destroys(path: &str, text: &[u8]) -> bool {
         read.push(line);
     }
     (read.up_marked || !is_down_migration(path)) && read.destroys()
-}
-
-/// The new blob of each file a `git diff --raw -z` output shows renamed
-/// (status `R`) to a regular file, by its new path.
-///
-/// # Errors
-/// As [`parse_gitlinks_z`].
-pub fn parse_renamed_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, String>, ChangeError> {
-    let regular = |mode: &[u8]| mode == b"100644" || mode == b"100755";
-    let hash = |h: &[u8]| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit);
-    Ok(raw_records(bytes)?
-        .into_iter()
-        .filter(|r| r.status.first() == Some(&b'R') && regular(r.new_mode) && hash(r.new_hash))
-        .map(|r| (r.path, lossy(r.new_hash)))
-        .collect())
 }
 
 /// Settings that guard resources against deletion, as a squeezed line

@@ -240,8 +240,10 @@ fn kept_types(declared: Vec<String>) -> Vec<String> {
     kept
 }
 
-/// Most bytes of new file contents the git reader reads in all to find
-/// infrastructure files emptied in place (`FileChange::emptied`).
+/// Most bytes of file contents the git reader reads for each side (before,
+/// after) of each reading of content: infrastructure files emptied in
+/// place (`FileChange::emptied`), manifests, declarations, migrations moved
+/// in.
 pub const MAX_EMPTIED_READ: usize = 64 << 20;
 
 /// A changeset read from git, with notes on what could not be measured.
@@ -1206,7 +1208,10 @@ impl<'a> Git<'a> {
         // something) and `MAX_EMPTIED_READ` in all.
         // Manifests outside the folders the path rules know
         // (`deployments/ledger.yaml`) are infrastructure by what they say.
-        let manifests = self.find_manifests(&mut files, &raw, &classifier)?;
+        // Every file's blobs before and after, parsed once for the readings
+        // below.
+        let blobs = parse::parse_blobs_z(&raw)?;
+        let manifests = self.find_manifests(&mut files, &blobs, &classifier)?;
         let candidates: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary)
@@ -1214,13 +1219,12 @@ impl<'a> Git<'a> {
             .map(|f| f.path.as_str())
             .collect();
         if !candidates.is_empty() {
-            let blobs = parse::parse_modified_blobs_z(&raw)?;
-            let after =
-                self.small_blobs(candidates.iter().filter_map(|p| blobs.get(*p).map(|(_, new)| (*p, new.as_str()))))?;
+            // Regular files on both sides (a type change is not an edit).
+            let sides = |p: &str| blobs.get(p).and_then(|(old, new)| old.as_deref().zip(new.as_deref()));
+            let after = self.small_blobs(candidates.iter().filter_map(|p| sides(p).map(|(_, new)| (*p, new))))?;
             let blank: Vec<&str> =
                 after.iter().filter(|(_, text)| parse::declares_nothing(text)).map(|(p, _)| p.as_str()).collect();
-            let before =
-                self.small_blobs(blank.iter().filter_map(|p| blobs.get(*p).map(|(old, _)| (*p, old.as_str()))))?;
+            let before = self.small_blobs(blank.iter().filter_map(|p| sides(p).map(|(old, _)| (*p, old))))?;
             // A file too large to read before declared something.
             let declared = |path: &str| before.get(path).is_none_or(|text| !parse::declares_nothing(text));
             let emptied: std::collections::BTreeSet<&str> = blank.into_iter().filter(|p| declared(p)).collect();
@@ -1228,7 +1232,7 @@ impl<'a> Git<'a> {
                 f.emptied = true;
             }
         }
-        self.read_declarations(&mut files, &raw, &classifier, &manifests)?;
+        self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -1264,9 +1268,8 @@ impl<'a> Git<'a> {
             .collect();
         let mut destructive = destructive;
         if !moved_in.is_empty() {
-            let blobs = parse::parse_renamed_blobs_z(&raw)?;
-            let texts =
-                self.small_blobs(moved_in.iter().filter_map(|p| blobs.get(*p).map(|new| (*p, new.as_str()))))?;
+            let new = |p: &str| blobs.get(p).and_then(|(_, new)| new.as_deref());
+            let texts = self.small_blobs(moved_in.iter().filter_map(|p| new(p).map(|h| (*p, h))))?;
             for path in moved_in {
                 let read = texts.get(path);
                 if read.is_none_or(|text| parse::migration_destroys(path, text)) {
@@ -1291,7 +1294,7 @@ impl<'a> Git<'a> {
     fn find_manifests(
         &self,
         files: &mut [FileChange],
-        raw: &[u8],
+        blobs: &BTreeMap<String, parse::BlobSides>,
         classifier: &blastgate_change::Classifier,
     ) -> Result<std::collections::BTreeSet<String>, ChangeError> {
         // Not examples, fixtures or documentation (an audit: a deleted
@@ -1327,7 +1330,6 @@ impl<'a> Git<'a> {
         if !files.iter().any(wanted) {
             return Ok(std::collections::BTreeSet::new());
         }
-        let blobs = parse::parse_blobs_z(raw)?;
         let mut old_hashes: Vec<(&str, &str)> = Vec::new();
         let mut new_hashes: Vec<(&str, &str)> = Vec::new();
         for f in files.iter().filter(|f| wanted(f)) {
@@ -1366,7 +1368,7 @@ impl<'a> Git<'a> {
     fn read_declarations(
         &self,
         files: &mut [FileChange],
-        raw: &[u8],
+        blobs: &BTreeMap<String, parse::BlobSides>,
         classifier: &blastgate_change::Classifier,
         manifests: &std::collections::BTreeSet<String>,
     ) -> Result<(), ChangeError> {
@@ -1410,7 +1412,6 @@ impl<'a> Git<'a> {
         if wanted.is_empty() {
             return Ok(());
         }
-        let blobs = parse::parse_blobs_z(raw)?;
         let mut old_hashes: Vec<(&str, &str)> = Vec::new();
         let mut new_hashes: Vec<(&str, &str)> = Vec::new();
         for f in wanted.iter().filter_map(|&i| files.get(i)) {
