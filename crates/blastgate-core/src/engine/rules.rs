@@ -379,16 +379,12 @@ fn check(
                 .collect();
             hits.sort_unstable();
             hits.dedup();
-            let n = hits.len();
-            (n > 0).then(|| {
-                let mut shown = hits.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
-                if n > 5 {
-                    shown.push_str(&format!(" and {} more", n - 5));
-                }
+            (!hits.is_empty()).then(|| {
                 (
                     format!(
-                        "the change turns off a guard against deletion ({shown}): it destroys nothing yet, but the \
-                         next change or plan can destroy what it guarded, and its data"
+                        "the change turns off a guard against deletion ({}): it destroys nothing yet, but the next \
+                         change or plan can destroy what it guarded, and its data",
+                        name_list(&hits)
                     ),
                     touched(),
                 )
