@@ -29,6 +29,19 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::removed_guards(data, |_| true);
     let _ = git::declared_addresses(data);
     let _ = git::moved_from_types(data);
+    // Kustomizations: their entries, where each leads, tree listings.
+    if let Some(entries) = git::kustomization_entries(data) {
+        assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES);
+        for e in &entries {
+            if let Some(t) = git::kustomize_target("apps/ledger", e) {
+                assert!(!t.is_empty() && !t.starts_with('/') && !t.split('/').any(|s| s.is_empty() || s == "." || s == ".."), "{t:?}");
+            }
+        }
+    }
+    let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
+    if let Ok(files) = git::parse_tree_files_z(data) {
+        assert!(files.len() <= git::MAX_TREE_FILES);
+    }
     let declared = git::declared_types(data);
     let counted = git::declared_counts(data);
     assert!(counted.keys().eq(declared.iter()));

@@ -442,7 +442,9 @@ pub struct FileChange {
     /// destroys those resources (a Terraform `moved` block, or a `removed`
     /// block with `destroy = false`, keeps its resource; GitOps tools that
     /// prune delete a document's resource, and this reading assumes they
-    /// do). The git reader states it by comparing the declarations of the
+    /// do), an entry taken out of a Kustomization's `resources` (what the
+    /// files it led to declared, and no entry deploys after the change).
+    /// The git reader states it by comparing the declarations of the
     /// folder's changed files before and after (see `declares` for what it
     /// reads); a destruction audit edited a datastore's resource block out
     /// of `main.tf` and got `owner` where `git rm main.tf` blocked. Stated

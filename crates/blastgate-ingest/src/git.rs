@@ -1007,6 +1007,136 @@ pub fn declares_nothing(text: &[u8]) -> bool {
     uncomment(&String::from_utf8_lossy(text)).lines().all(|line| matches!(line.trim(), "" | "---" | "..."))
 }
 
+/// Whether `path` names a Kustomization, the file `kustomize build` reads
+/// in a folder: `kustomization.yaml`, `kustomization.yml` or
+/// `Kustomization`.
+pub fn is_kustomization(path: &str) -> bool {
+    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
+}
+
+/// Most entries [`kustomization_entries`] returns, and most a change's
+/// Kustomizations may list on each side for the git reader to read where
+/// they lead; past it, what the removed entries deployed is not read.
+pub const MAX_KUSTOMIZE_ENTRIES: usize = 1024;
+
+/// The entries a Kustomization's `text` lists under `resources`, `bases`
+/// (their older name), `components` and `crds`: the files and folders
+/// whose objects it deploys, each once, in the order listed. `None` when
+/// the text is not a YAML mapping (`kustomize build` fails on it too) or
+/// lists more than [`MAX_KUSTOMIZE_ENTRIES`]. Entries that are not strings
+/// are left out.
+///
+/// An entry taken out of the list stops deploying what it points to: a
+/// GitOps tool that prunes (Argo CD, Flux) deletes those objects, as if
+/// their files were deleted (`FileChange::removes`).
+///
+/// ```
+/// use blastgate_ingest::git::kustomization_entries;
+/// let text = b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\n";
+/// assert_eq!(kustomization_entries(text).unwrap(), ["deploy.yaml", "../base", "../db"]);
+/// assert_eq!(kustomization_entries(b"resources: [a.yaml"), None);
+/// ```
+pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    if text.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let value: serde_json::Value = crate::doc::from_yaml("kustomization", text).ok()?;
+    let map = value.as_object()?;
+    let mut entries: Vec<String> = Vec::new();
+    for key in ["resources", "bases", "components", "crds"] {
+        let Some(listed) = map.get(key) else { continue };
+        let items = match listed {
+            serde_json::Value::Array(items) => items.as_slice(),
+            serde_json::Value::Null => &[],
+            _ => return None,
+        };
+        for item in items {
+            if let Some(entry) = item.as_str()
+                && !entries.iter().any(|e| e == entry)
+            {
+                if entries.len() >= MAX_KUSTOMIZE_ENTRIES {
+                    return None;
+                }
+                entries.push(entry.to_owned());
+            }
+        }
+    }
+    Some(entries)
+}
+
+/// Where a Kustomization in `folder` (`""` at the top) finds `entry`: the
+/// path in the repository, `.` and `..` resolved, without a trailing
+/// slash. `None` for an entry outside the repository: a remote one (a URL,
+/// `github.com/org/repo//path?ref=v1`, `git@host:...`), an absolute path,
+/// or one that climbs above the top.
+///
+/// ```
+/// use blastgate_ingest::git::kustomize_target;
+/// assert_eq!(kustomize_target("apps/ledger/overlays/prod", "../../base/").as_deref(), Some("apps/ledger/base"));
+/// assert_eq!(kustomize_target("apps", "./pvc.yaml").as_deref(), Some("apps/pvc.yaml"));
+/// assert_eq!(kustomize_target("apps", "https://github.com/acme/db//base?ref=v1"), None);
+/// assert_eq!(kustomize_target("apps", "../../outside"), None);
+/// ```
+pub fn kustomize_target(folder: &str, entry: &str) -> Option<String> {
+    let entry = entry.trim();
+    let remote = entry.contains("://")
+        || entry.contains("//")
+        || entry.contains('?')
+        || entry.starts_with("git@")
+        || ["github.com/", "gitlab.com/", "bitbucket.org/"].iter().any(|host| entry.starts_with(host));
+    if entry.is_empty() || remote || entry.starts_with('/') || entry.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in entry.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Most files a `git ls-tree` listing read by [`parse_tree_files_z`] may
+/// hold.
+pub const MAX_TREE_FILES: usize = 10_000;
+
+/// The regular files (modes `100644` and `100755`) of a `git ls-tree -r
+/// -z` listing, each with its blob's hash, in listing order; paths that
+/// are not UTF-8 are left out.
+///
+/// # Errors
+/// [`ChangeError::Syntax`] naming the record for a record of another
+/// shape; [`ChangeError::LimitExceeded`] past [`MAX_TREE_FILES`] files.
+pub fn parse_tree_files_z(bytes: &[u8]) -> Result<Vec<(String, String)>, ChangeError> {
+    const FILE: &str = "git ls-tree";
+    const SHAPE: &str = "expected `MODE TYPE HASH<TAB>PATH<NUL>`";
+    let mut files = Vec::new();
+    for (i, record) in bytes.split(|&b| b == 0).enumerate() {
+        let Some((mode, hash, path)) = tree_record(i, record)? else { continue };
+        if !matches!(mode, b"100644" | b"100755") {
+            continue;
+        }
+        if !is_hash(hash) || path.is_empty() {
+            return Err(malformed(FILE, i + 1, record, SHAPE));
+        }
+        if files.len() >= MAX_TREE_FILES {
+            return Err(ChangeError::limit(FILE, "max_tree_files", MAX_TREE_FILES as u64, files.len() as u64 + 1));
+        }
+        if let Ok(path) = std::str::from_utf8(path) {
+            files.push((path.to_owned(), lossy(hash)));
+        }
+    }
+    Ok(files)
+}
+
 /// The symbolic links of a `git ls-tree -r -z` listing (`MODE TYPE
 /// HASH<TAB>PATH<NUL>` records, mode `120000`), each with its blob's
 /// hash, in listing order. A link whose path is not UTF-8 is left out: no
@@ -1023,18 +1153,8 @@ pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<(String, String)>, ChangeError>
     const SHAPE: &str = "expected `MODE TYPE HASH<TAB>PATH<NUL>`";
     let mut links = Vec::new();
     for (i, record) in bytes.split(|&b| b == 0).enumerate() {
-        if record.is_empty() {
-            continue;
-        }
-        let Some(tab) = record.iter().position(|&b| b == b'\t') else {
-            return Err(malformed(FILE, i + 1, record, SHAPE));
-        };
-        let (header, path) = (record.get(..tab).unwrap_or_default(), record.get(tab + 1..).unwrap_or_default());
-        let fields: Vec<&[u8]> = header.split(|&b| b == b' ').collect();
-        let [mode, _, hash] = fields.as_slice() else {
-            return Err(malformed(FILE, i + 1, record, SHAPE));
-        };
-        if *mode == b"120000" {
+        let Some((mode, hash, path)) = tree_record(i, record)? else { continue };
+        if mode == b"120000" {
             if !is_hash(hash) {
                 return Err(malformed(FILE, i + 1, record, SHAPE));
             }
@@ -1050,6 +1170,25 @@ pub fn parse_links_z(bytes: &[u8]) -> Result<Vec<(String, String)>, ChangeError>
         }
     }
     Ok(links)
+}
+
+/// A `git ls-tree` record's mode, hash and path.
+type TreeRecord<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// The mode, hash and path of the `i`th record of a `git ls-tree -z`
+/// listing (`MODE TYPE HASH<TAB>PATH`); `None` for an empty record.
+fn tree_record(i: usize, record: &[u8]) -> Result<Option<TreeRecord<'_>>, ChangeError> {
+    if record.is_empty() {
+        return Ok(None);
+    }
+    let shape = || malformed("git ls-tree", i + 1, record, "expected `MODE TYPE HASH<TAB>PATH<NUL>`");
+    let tab = record.iter().position(|&b| b == b'\t').ok_or_else(shape)?;
+    let (header, path) = (record.get(..tab).unwrap_or_default(), record.get(tab + 1..).unwrap_or_default());
+    let fields: Vec<&[u8]> = header.split(|&b| b == b' ').collect();
+    let [mode, _, hash] = fields.as_slice() else {
+        return Err(shape());
+    };
+    Ok(Some((mode, hash, path)))
 }
 
 /// The objects of a `git cat-file --batch` output (`HASH TYPE SIZE<LF>`,

@@ -240,6 +240,12 @@ fn kept_types(declared: Vec<String>) -> Vec<String> {
     kept
 }
 
+/// `text` as a resource type: at most [`parse::MAX_TYPE_BYTES`] bytes.
+fn clip_type(text: &str) -> String {
+    let end = (0..=parse::MAX_TYPE_BYTES.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    text.get(..end).unwrap_or_default().to_owned()
+}
+
 /// Most bytes of file contents the git reader reads for each side (before,
 /// after) of each reading of content: infrastructure files emptied in
 /// place (`FileChange::emptied`), manifests, declarations, migrations moved
@@ -1233,6 +1239,7 @@ impl<'a> Git<'a> {
             }
         }
         self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
+        self.read_kustomizations(&mut files, &blobs, base, head)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -1545,6 +1552,192 @@ impl<'a> Git<'a> {
                     types.dedup();
                 }
                 f.removes = kept_types(types);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds to a modified Kustomization's `FileChange::removes` the
+    /// resource types the entries taken out of its `resources` (`bases`,
+    /// `components`, `crds`) deployed and no entry deploys after the
+    /// change: GitOps tools that prune delete them, though no manifest
+    /// changed (a destruction audit's next step: dropping `pvc.yaml` from
+    /// the list deletes the claim, and was an edit of one line).
+    ///
+    /// The files each side's entries lead to (a file, or every YAML and
+    /// JSON file under a folder) are listed at the base and at the head;
+    /// the files no longer deployed (changed files aside, which count on
+    /// their own) are read at the base, the newly deployed ones at the
+    /// head, and a type counts where the first declare more of it than the
+    /// second (an entry renamed or moved keeps its objects). What cannot be
+    /// read fails closed by its name: an entry outside the repository
+    /// (remote bases), a file too large to read, a list longer than
+    /// [`parse::MAX_KUSTOMIZE_ENTRIES`] or leading to more than
+    /// [`parse::MAX_TREE_FILES`] files; an unreadable Kustomization after
+    /// the change lists nothing.
+    fn read_kustomizations(
+        &self,
+        files: &mut [FileChange],
+        blobs: &BTreeMap<String, parse::BlobSides>,
+        base: &str,
+        head: &str,
+    ) -> Result<(), ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        let wanted: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Modified && !f.binary && parse::is_kustomization(&f.path))
+            .map(|f| f.path.as_str())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let sides = |p: &str| blobs.get(p).and_then(|(old, new)| old.as_deref().zip(new.as_deref()));
+        let before = self.small_blobs(wanted.iter().filter_map(|p| sides(p).map(|(old, _)| (*p, old))))?;
+        let after = self.small_blobs(wanted.iter().filter_map(|p| sides(p).map(|(_, new)| (*p, new))))?;
+        // Each Kustomization's entries before and after, as paths in the
+        // repository (`None`: outside it, read by the entry's words).
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        type Listed = (Vec<(String, Option<String>)>, Set<Option<String>>, Set<String>);
+        let mut listed: Map<&str, Listed> = Map::new();
+        for path in &wanted {
+            // Not read before: what it deployed is unknown, and nothing
+            // it lists after can be compared with it.
+            let Some(old) = before.get(*path).and_then(|t| parse::kustomization_entries(t)) else { continue };
+            let new = after.get(*path).and_then(|t| parse::kustomization_entries(t)).unwrap_or_default();
+            let at = folder(path);
+            let target = |e: &String| parse::kustomize_target(&at, e);
+            let kept: Set<Option<String>> = new.iter().map(target).collect();
+            let gone: Vec<(String, Option<String>)> = old
+                .iter()
+                .map(|e| (e.clone(), target(e)))
+                .filter(|(_, t)| t.is_none() || !kept.contains(t))
+                .filter(|(e, t)| t.is_some() || !new.contains(e))
+                .collect();
+            let was: Set<Option<String>> = old.iter().map(target).collect();
+            let added: Set<String> = kept.iter().filter(|t| !was.contains(*t)).flatten().cloned().collect();
+            if !gone.is_empty() {
+                listed.insert(path, (gone, kept, added));
+            }
+        }
+        if listed.is_empty() {
+            return Ok(());
+        }
+        // What every side's entries lead to, at its commit: one listing a
+        // side (pathspecs are literal: `--literal-pathspecs`).
+        let targets = |before: bool| -> Set<String> {
+            let mut all = Set::new();
+            for (gone, kept, _) in listed.values() {
+                if before {
+                    all.extend(gone.iter().filter_map(|(_, t)| t.clone()));
+                } else {
+                    all.extend(kept.iter().flatten().cloned());
+                }
+            }
+            all
+        };
+        let tree = |rev: &str, paths: &Set<String>| -> Result<Option<Vec<(String, String)>>, ChangeError> {
+            if paths.is_empty() {
+                return Ok(Some(Vec::new()));
+            }
+            if paths.len() > parse::MAX_KUSTOMIZE_ENTRIES {
+                return Ok(None);
+            }
+            let mut args: Vec<&str> = vec!["ls-tree", "-r", "-z", "--full-name", rev, "--"];
+            args.extend(paths.iter().map(String::as_str));
+            match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                Ok(found) => Ok(Some(found)),
+                Err(ChangeError::LimitExceeded { .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let under = |file: &str, target: &str| {
+            file == target || file.strip_prefix(target).is_some_and(|rest| rest.starts_with('/'))
+        };
+        let manifest = |p: &str| {
+            let lower = p.to_ascii_lowercase();
+            lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+        };
+        let old_files = tree(base, &targets(true))?;
+        let new_files = tree(head, &targets(false))?;
+        // Files deleted or moved away count on their own (`declares`).
+        let changed: Set<&str> = files
+            .iter()
+            .filter_map(|f| match f.status {
+                FileStatus::Deleted => Some(f.path.as_str()),
+                FileStatus::Renamed => f.old_path.as_deref(),
+                _ => None,
+            })
+            .collect();
+        let mut found: Map<String, Vec<String>> = Map::new();
+        for (path, (gone, kept, added)) in &listed {
+            let mut types: Vec<String> = Vec::new();
+            let (Some(old_files), Some(new_files)) = (&old_files, &new_files) else {
+                // Too many to list: every entry taken out counts by its words.
+                types.extend(gone.iter().map(|(e, _)| clip_type(e)));
+                found.insert((*path).to_owned(), types);
+                continue;
+            };
+            let deployed_after: Set<&str> = new_files
+                .iter()
+                .filter(|(f, _)| kept.iter().flatten().any(|t| under(f, t)))
+                .map(|(f, _)| f.as_str())
+                .collect();
+            let deployed_before: Set<&str> = old_files
+                .iter()
+                .filter(|(f, _)| gone.iter().filter_map(|(_, t)| t.as_deref()).any(|t| under(f, t)))
+                .map(|(f, _)| f.as_str())
+                .collect();
+            let lost: Vec<(&str, &str)> = old_files
+                .iter()
+                .filter(|(f, _)| deployed_before.contains(f.as_str()) && !deployed_after.contains(f.as_str()))
+                .filter(|(f, _)| manifest(f) && !changed.contains(f.as_str()))
+                .map(|(f, h)| (f.as_str(), h.as_str()))
+                .collect();
+            // Newly deployed: under an added entry, and not deployed
+            // before (under a removed entry, or an entry listed on both
+            // sides).
+            let unchanged = |f: &str| kept.iter().flatten().filter(|t| !added.contains(*t)).any(|t| under(f, t));
+            let gained: Vec<(&str, &str)> = new_files
+                .iter()
+                .filter(|(f, _)| manifest(f) && added.iter().any(|t| under(f, t)))
+                .filter(|(f, _)| !deployed_before.contains(f.as_str()) && !unchanged(f))
+                .map(|(f, h)| (f.as_str(), h.as_str()))
+                .collect();
+            // Entries outside the repository count by their words; so do
+            // the removed local entries that lead nowhere readable.
+            types.extend(gone.iter().filter(|(_, t)| t.is_none()).map(|(e, _)| clip_type(e)));
+            if lost.is_empty() {
+                found.insert((*path).to_owned(), types);
+                continue;
+            }
+            let lost_texts = self.small_blobs(lost.iter().copied())?;
+            let gained_texts = self.small_blobs(gained.iter().copied())?;
+            let mut counts: Map<String, i64> = Map::new();
+            for (file, _) in &lost {
+                match lost_texts.get(*file) {
+                    Some(text) => {
+                        for (t, n) in parse::declared_counts(text) {
+                            *counts.entry(t).or_insert(0) += i64::try_from(n).unwrap_or(i64::MAX);
+                        }
+                    }
+                    None => types.push(clip_type(file)),
+                }
+            }
+            for text in gained_texts.values() {
+                for (t, n) in parse::declared_counts(text) {
+                    *counts.entry(t).or_insert(0) -= i64::try_from(n).unwrap_or(i64::MAX);
+                }
+            }
+            types.extend(counts.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t));
+            found.insert((*path).to_owned(), types);
+        }
+        for f in files.iter_mut() {
+            if let Some(types) = found.remove(&f.path).filter(|t| !t.is_empty()) {
+                let mut all = std::mem::take(&mut f.removes);
+                all.extend(types);
+                all.sort_unstable();
+                all.dedup();
+                f.removes = kept_types(all);
             }
         }
         Ok(())

@@ -607,6 +607,11 @@ fn a_migration_moved_in_from_elsewhere_is_read_whole() {
     assert_ne!(change.safety.reversible, Some(false), "{:?}", change.safety);
 }
 
+/// The files of `change` that state `removes`, with them.
+fn removes_of(change: &blastgate::change::Changeset) -> Vec<(String, Vec<String>)> {
+    change.files.iter().filter(|f| !f.removes.is_empty()).map(|f| (f.path.clone(), f.removes.clone())).collect()
+}
+
 /// Regression (a destruction audit): a datastore's `resource` block edited
 /// out of a `main.tf` that stays was an edit (`owner`), where `git rm
 /// main.tf` blocked; applied, Terraform destroys the resource. The git
@@ -653,13 +658,7 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
 
     let read = |from: &str, to: &str| {
         let (change, fired) = read_and_assess_on_a_leaf(&repo, from, to);
-        let removes: Vec<(String, Vec<String>)> = change
-            .files
-            .iter()
-            .filter(|f| !f.removes.is_empty())
-            .map(|f| (f.path.clone(), f.removes.clone()))
-            .collect();
-        (removes, fired)
+        (removes_of(&change), fired)
     };
     let (removes, fired) = read(&base, &moved);
     assert!(removes.is_empty(), "{removes:?}");
@@ -684,6 +683,68 @@ fn declarations_taken_out_of_a_file_that_stays_are_destroyed() {
     assert_eq!(fired, ["protection-removed"]);
     let (removes, fired) = read(&moved, &counted_out);
     assert_eq!(removes, [("orders/terraform/main.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
+/// Regression (a destruction audit, continued): an entry taken out of a
+/// Kustomization's `resources` stops deploying what it points to, and a
+/// GitOps tool that prunes deletes it, though no manifest changed:
+/// dropping `pvc.yaml` from the list was a one-line edit of
+/// configuration. The git reader states the kinds those entries deployed
+/// and no entry deploys after the change (`FileChange::removes` of the
+/// Kustomization); an entry renamed, or replaced by a folder that deploys
+/// the same objects, removes nothing; an entry outside the repository
+/// counts by its words.
+#[test]
+fn entries_taken_out_of_a_kustomization_are_destroyed() {
+    let repo = Repo::new("kustomize");
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ledger\n";
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n";
+    let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: cache\n";
+    let list = |entries: &[&str]| {
+        let mut text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n".to_owned();
+        for e in entries {
+            text.push_str(&format!("  - {e}\n"));
+        }
+        text
+    };
+    repo.write("orders/k8s/deploy.yaml", deploy.as_bytes());
+    repo.write("orders/k8s/pvc.yaml", claim.as_bytes());
+    repo.write("orders/db/kustomization.yaml", list(&["set.yaml"]).as_bytes());
+    repo.write("orders/db/set.yaml", set.as_bytes());
+    repo.write("orders/storage/claim.yaml", claim.as_bytes());
+    let remote = "https://github.com/acme/platform//postgres?ref=v1";
+    repo.write("orders/k8s/kustomization.yaml", list(&["deploy.yaml", "pvc.yaml", "../db", remote]).as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    let edit = |entries: &[&str], day: f64| {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/k8s/kustomization.yaml", list(entries).as_bytes());
+        repo.commit(day, "Edit the list")
+    };
+    let dropped = edit(&["deploy.yaml", "../db", remote], 1.0);
+    let replaced = edit(&["deploy.yaml", "../storage", "../db", remote], 2.0);
+    let respelled = edit(&["./deploy.yaml", "./pvc.yaml", "../db/", remote], 3.0);
+    let folder = edit(&["deploy.yaml", "pvc.yaml", remote], 4.0);
+    let unlinked = edit(&["deploy.yaml", "pvc.yaml", "../db"], 5.0);
+
+    let read = |to: &str| {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, to);
+        (removes_of(&change), fired)
+    };
+    let at = "orders/k8s/kustomization.yaml".to_owned();
+    let (removes, fired) = read(&dropped);
+    assert_eq!(removes, [(at.clone(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (removes, fired) = read(&replaced);
+    assert!(removes.is_empty(), "{removes:?}");
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let (removes, _) = read(&respelled);
+    assert!(removes.is_empty(), "{removes:?}");
+    let (removes, fired) = read(&folder);
+    assert_eq!(removes, [(at.clone(), vec!["Kustomization".to_owned(), "StatefulSet".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
+    let (removes, fired) = read(&unlinked);
+    assert_eq!(removes, [(at, vec![remote.to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
