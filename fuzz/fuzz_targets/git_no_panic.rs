@@ -38,6 +38,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // Helm values: the switches turned off between two halves of the input.
+    let (left, right) = data.split_at(data.len() / 2);
+    let off = git::helm_turned_off(left, right);
+    assert!(off.windows(2).all(|w| w[0] < w[1]) && off.iter().all(|p| !p.is_empty()), "{off:?}");
+    let _ = git::is_helm_values(&String::from_utf8_lossy(data));
     let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
     if let Ok(files) = git::parse_tree_files_z(data) {
         assert!(files.len() <= git::MAX_TREE_FILES);

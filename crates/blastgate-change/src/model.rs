@@ -443,7 +443,9 @@ pub struct FileChange {
     /// block with `destroy = false`, keeps its resource; GitOps tools that
     /// prune delete a document's resource, and this reading assumes they
     /// do), an entry taken out of a Kustomization's `resources` (what the
-    /// files it led to declared, and no entry deploys after the change).
+    /// files it led to declared, and no entry deploys after the change), a
+    /// Helm values switch turned off (`persistence.enabled: false` is a
+    /// PersistentVolumeClaim, `postgresql.enabled: false` a database).
     /// The git reader states it by comparing the declarations of the
     /// folder's changed files before and after (see `declares` for what it
     /// reads); a destruction audit edited a datastore's resource block out

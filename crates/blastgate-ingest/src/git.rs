@@ -1007,6 +1007,21 @@ pub fn declares_nothing(text: &[u8]) -> bool {
     uncomment(&String::from_utf8_lossy(text)).lines().all(|line| matches!(line.trim(), "" | "---" | "..."))
 }
 
+/// `text` read as one YAML mapping, with the graph reader's budgets:
+/// `Some(None)` for a blank text, `None` for one that is not UTF-8, holds
+/// a NUL byte, is over [`MAX_EMPTIED_TEXT`], or is not a mapping.
+fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json::Value>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    if text.trim().is_empty() {
+        return Some(None);
+    }
+    let value: serde_json::Value = crate::doc::from_yaml(what, text).ok()?;
+    value.is_object().then_some(Some(value))
+}
+
 /// Whether `path` names a Kustomization, the file `kustomize build` reads
 /// in a folder: `kustomization.yaml`, `kustomization.yml` or
 /// `Kustomization`.
@@ -1037,14 +1052,9 @@ pub const MAX_KUSTOMIZE_ENTRIES: usize = 1024;
 /// assert_eq!(kustomization_entries(b"resources: [a.yaml"), None);
 /// ```
 pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return None;
-    }
-    let text = std::str::from_utf8(text).ok()?;
-    if text.trim().is_empty() {
+    let Some(value) = yaml_mapping("kustomization", text)? else {
         return Some(Vec::new());
-    }
-    let value: serde_json::Value = crate::doc::from_yaml("kustomization", text).ok()?;
+    };
     let map = value.as_object()?;
     let mut entries: Vec<String> = Vec::new();
     for key in ["resources", "bases", "components", "crds"] {
@@ -1102,6 +1112,92 @@ pub fn kustomize_target(folder: &str, entry: &str) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Whether `path` names a Helm values file: a YAML file whose name has
+/// the word `values` (`values.yaml`, `values-prod.yaml`,
+/// `prod.values.yml`, `values_eu.yaml`).
+pub fn is_helm_values(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let Some(stem) = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) else {
+        return false;
+    };
+    stem.split(['-', '_', '.']).any(|word| word == "values")
+}
+
+/// The components a Helm values change turns off: the dotted paths of
+/// the mappings whose `enabled` key (any case) is `false` after the
+/// change and was `true`, or absent, before (`primary.persistence`,
+/// `postgresql`, `redis.master.persistence`), each once, in ascending
+/// order. Only booleans count, in YAML 1.1's spellings too (`no`, `off`:
+/// Helm reads values as YAML 1.1); keys under sequences are not read. Either side
+/// that does not parse as a YAML mapping (the chart would not render
+/// it), or is over [`MAX_EMPTIED_TEXT`], gives nothing.
+///
+/// A chart whose persistence is turned off stops rendering its volume
+/// claim, and `helm upgrade` deletes it; a subchart turned off
+/// (`postgresql.enabled: false`) deletes the datastore it ran.
+///
+/// ```
+/// use blastgate_ingest::git::helm_turned_off;
+/// let before = b"primary:\n  persistence:\n    enabled: true\n    size: 8Gi\nmetrics: {enabled: true}\n";
+/// let after = b"primary:\n  persistence:\n    enabled: false\n    size: 8Gi\nmetrics: {enabled: true}\npostgresql: {enabled: false}\n";
+/// assert_eq!(helm_turned_off(before, after), ["postgresql", "primary.persistence"]);
+/// ```
+pub fn helm_turned_off(before: &[u8], after: &[u8]) -> Vec<String> {
+    let switches = |text: &[u8]| -> Option<BTreeMap<String, bool>> {
+        let Some(value) = yaml_mapping("values", text)? else {
+            return Some(BTreeMap::new());
+        };
+        // Mappings only, walked with a stack of their own (the YAML
+        // budget bounds the depth; nothing here recurses).
+        let mut found = BTreeMap::new();
+        let mut stack: Vec<(String, &serde_json::Value)> = vec![(String::new(), &value)];
+        while let Some((at, v)) = stack.pop() {
+            let serde_json::Value::Object(map) = v else { continue };
+            for (key, child) in map {
+                if key.eq_ignore_ascii_case("enabled") {
+                    if let (Some(on), false) = (yaml11_bool(child), at.is_empty()) {
+                        found.insert(at.clone(), on);
+                    }
+                } else if child.is_object() {
+                    let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+                    stack.push((path, child));
+                }
+            }
+        }
+        Some(found)
+    };
+    let (Some(old), Some(new)) = (switches(before), switches(after)) else {
+        return Vec::new();
+    };
+    new.into_iter().filter(|(path, on)| !on && old.get(path) != Some(&false)).map(|(path, _)| path).collect()
+}
+
+/// `value` as a boolean, as YAML 1.1 (which Helm reads values in)
+/// resolves a plain scalar: `true`/`false`, `yes`/`no`, `on`/`off`,
+/// `y`/`n`, in lower, title or upper case. (A quoted `"no"` is a string to
+/// Helm and reads as `false` here too: the parsed value no longer says it
+/// was quoted, and reading it as off can only ask for more review.)
+fn yaml11_bool(value: &serde_json::Value) -> Option<bool> {
+    if let Some(b) = value.as_bool() {
+        return Some(b);
+    }
+    let text = value.as_str()?;
+    let cased = |word: &str| {
+        let mut title = word.to_owned();
+        if let Some(first) = title.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        text == word || text == title || text == word.to_ascii_uppercase()
+    };
+    if ["true", "yes", "on", "y"].into_iter().any(cased) {
+        Some(true)
+    } else if ["false", "no", "off", "n"].into_iter().any(cased) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Most files a `git ls-tree` listing read by [`parse_tree_files_z`] may

@@ -240,6 +240,47 @@ fn kept_types(declared: Vec<String>) -> Vec<String> {
     kept
 }
 
+/// Files' contents before and after a change, by path.
+type BothSides = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
+
+/// Whether `path` is under a folder of documentation, tests, examples or
+/// fixtures: its manifests and values illustrate, they deploy nothing.
+fn illustrative(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    segments.pop();
+    segments.iter().any(|s| {
+        matches!(
+            *s,
+            "docs"
+                | "doc"
+                | "test"
+                | "tests"
+                | "__tests__"
+                | "testdata"
+                | "examples"
+                | "example"
+                | "samples"
+                | "sample"
+                | "fixtures"
+                | "e2e"
+        )
+    })
+}
+
+/// Adds `types` to `f`'s `removes`, each once, within
+/// [`blastgate_change::limits::MAX_DECLARED_TYPES`] ([`kept_types`]).
+fn add_removes(f: &mut FileChange, types: Vec<String>) {
+    if types.is_empty() {
+        return;
+    }
+    let mut all = std::mem::take(&mut f.removes);
+    all.extend(types);
+    all.sort_unstable();
+    all.dedup();
+    f.removes = kept_types(all);
+}
+
 /// `text` as a resource type: at most [`parse::MAX_TYPE_BYTES`] bytes.
 fn clip_type(text: &str) -> String {
     let end = (0..=parse::MAX_TYPE_BYTES.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
@@ -1240,6 +1281,7 @@ impl<'a> Git<'a> {
         }
         self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
         self.read_kustomizations(&mut files, &blobs, base, head)?;
+        self.read_helm_values(&mut files, &blobs, &classifier)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -1307,27 +1349,8 @@ impl<'a> Git<'a> {
         // Not examples, fixtures or documentation (an audit: a deleted
         // `docs/examples/postgres.yaml` blocked as a live datastore).
         let data = |p: &str| {
-            let lower = p.to_ascii_lowercase();
-            let mut segments: Vec<&str> = lower.split('/').collect();
-            let name = segments.pop().unwrap_or_default();
-            let illustrative = segments.iter().any(|s| {
-                matches!(
-                    *s,
-                    "docs"
-                        | "doc"
-                        | "test"
-                        | "tests"
-                        | "__tests__"
-                        | "testdata"
-                        | "examples"
-                        | "example"
-                        | "samples"
-                        | "sample"
-                        | "fixtures"
-                        | "e2e"
-                )
-            });
-            !illustrative
+            let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+            !illustrative(p)
                 && classifier.classify(p) == ChangeKind::Config
                 && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".json"))
         };
@@ -1588,12 +1611,7 @@ impl<'a> Git<'a> {
             .filter(|f| f.status == FileStatus::Modified && !f.binary && parse::is_kustomization(&f.path))
             .map(|f| f.path.as_str())
             .collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let sides = |p: &str| blobs.get(p).and_then(|(old, new)| old.as_deref().zip(new.as_deref()));
-        let before = self.small_blobs(wanted.iter().filter_map(|p| sides(p).map(|(old, _)| (*p, old))))?;
-        let after = self.small_blobs(wanted.iter().filter_map(|p| sides(p).map(|(_, new)| (*p, new))))?;
+        let (before, after) = self.both_sides(&wanted, blobs)?;
         // Each Kustomization's entries before and after, as paths in the
         // repository (`None`: outside it, read by the entry's words).
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
@@ -1732,15 +1750,66 @@ impl<'a> Git<'a> {
             found.insert((*path).to_owned(), types);
         }
         for f in files.iter_mut() {
-            if let Some(types) = found.remove(&f.path).filter(|t| !t.is_empty()) {
-                let mut all = std::mem::take(&mut f.removes);
-                all.extend(types);
-                all.sort_unstable();
-                all.dedup();
-                f.removes = kept_types(all);
+            if let Some(types) = found.remove(&f.path) {
+                add_removes(f, types);
             }
         }
         Ok(())
+    }
+
+    /// Adds to a modified Helm values file's `FileChange::removes` what
+    /// the components it turns off held (`parse::helm_turned_off`): a
+    /// `persistence` (`persistentVolume`, `pvc`, `volumeClaim`) turned off
+    /// is a PersistentVolumeClaim the chart stops
+    /// rendering, which `helm upgrade` deletes; a subchart whose name
+    /// reads as a datastore, queue or cache (`postgresql.enabled: false`)
+    /// is that datastore. Other switches (`ingress`, `metrics`) are left
+    /// to the path's reading. Values files under documentation, tests or
+    /// examples are not read, nor those the path rules call neither
+    /// infrastructure nor configuration.
+    fn read_helm_values(
+        &self,
+        files: &mut [FileChange],
+        blobs: &BTreeMap<String, parse::BlobSides>,
+        classifier: &blastgate_change::Classifier,
+    ) -> Result<(), ChangeError> {
+        let wanted: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Modified && !f.binary && parse::is_helm_values(&f.path))
+            .filter(|f| !illustrative(&f.path))
+            .filter(|f| matches!(classifier.classify(&f.path), ChangeKind::Infrastructure | ChangeKind::Config))
+            .map(|f| f.path.as_str())
+            .collect();
+        let (before, after) = self.both_sides(&wanted, blobs)?;
+        for f in files.iter_mut() {
+            let (Some(old), Some(new)) = (before.get(&f.path), after.get(&f.path)) else { continue };
+            let mut types: Vec<String> = Vec::new();
+            for path in parse::helm_turned_off(old, new) {
+                let last = path.rsplit('.').next().unwrap_or(&path);
+                let lower = last.to_ascii_lowercase();
+                if ["persisten", "pvc", "volumeclaim"].iter().any(|w| lower.contains(w)) {
+                    types.push("PersistentVolumeClaim".to_owned());
+                } else if blastgate_core::engine::resource_type_kind(last) != blastgate_graph::NodeKind::Infrastructure
+                {
+                    types.push(clip_type(last));
+                }
+            }
+            add_removes(f, types);
+        }
+        Ok(())
+    }
+
+    /// The contents of the `paths` (modified files: regular files on both
+    /// sides) before and after the change, as [`Self::small_blobs`] reads
+    /// them.
+    fn both_sides(&self, paths: &[&str], blobs: &BTreeMap<String, parse::BlobSides>) -> Result<BothSides, ChangeError> {
+        if paths.is_empty() {
+            return Ok((BTreeMap::new(), BTreeMap::new()));
+        }
+        let sides = |p: &str| blobs.get(p).and_then(|(old, new)| old.as_deref().zip(new.as_deref()));
+        let before = self.small_blobs(paths.iter().filter_map(|p| sides(p).map(|(old, _)| (*p, old))))?;
+        let after = self.small_blobs(paths.iter().filter_map(|p| sides(p).map(|(_, new)| (*p, new))))?;
+        Ok((before, after))
     }
 
     /// The contents of `blobs` (path, blob hash) of at most

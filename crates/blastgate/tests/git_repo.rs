@@ -748,6 +748,47 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a destruction audit, continued): a Helm values change that
+/// turns a chart's persistence off makes it stop rendering its volume
+/// claim, which `helm upgrade` deletes, and one that turns a bundled
+/// datastore off deletes it; each was an edit of configuration. The git
+/// reader states them as the values file's `removes`; other switches,
+/// and values kept as examples, are not read.
+#[test]
+fn helm_values_that_turn_storage_off_destroy_it() {
+    let repo = Repo::new("helm-values");
+    let values = |persistence: &str, postgresql: &str, metrics: &str| {
+        format!(
+            "replicaCount: 2\npersistence:\n  enabled: {persistence}\n  size: 8Gi\npostgresql:\n  enabled: {postgresql}\nmetrics: {{enabled: {metrics}}}\n"
+        )
+    };
+    repo.write("orders/helm/values.yaml", values("true", "true", "true").as_bytes());
+    repo.write("docs/examples/values.yaml", values("true", "true", "true").as_bytes());
+    let base = repo.commit(0.0, "Chart");
+    let edit = |path: &str, text: String, day: f64| {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(path, text.as_bytes());
+        repo.commit(day, "Values")
+    };
+    let unpersisted = edit("orders/helm/values.yaml", values("no", "true", "true"), 1.0);
+    let external = edit("orders/helm/values.yaml", values("true", "false", "true"), 2.0);
+    let quiet = edit("orders/helm/values.yaml", values("true", "true", "false"), 3.0);
+    let example = edit("docs/examples/values.yaml", values("false", "false", "true"), 4.0);
+
+    let at = "orders/helm/values.yaml".to_owned();
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &unpersisted);
+    assert_eq!(removes_of(&change), [(at.clone(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &external);
+    assert_eq!(removes_of(&change), [(at, vec!["postgresql".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    for quiet in [quiet, example] {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &quiet);
+        assert!(removes_of(&change).is_empty(), "{:?}", change.files);
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    }
+}
+
 /// Regression (a classification audit): a StatefulSet's manifest kept in
 /// a folder the path rules do not know (`deployments/`, Argo CD's and
 /// Flux's folders, `overlays/`) was configuration: deleting it was `owner`
