@@ -43,6 +43,9 @@ fuzz_target!(|data: &[u8]| {
     let off = git::helm_turned_off(left, right);
     assert!(off.windows(2).all(|w| w[0] < w[1]) && off.iter().all(|p| !p.is_empty()), "{off:?}");
     let _ = git::is_helm_values(&String::from_utf8_lossy(data));
+    if let Some(paths) = git::gitops_paths(data) {
+        assert!(paths.len() <= git::MAX_KUSTOMIZE_ENTRIES);
+    }
     let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
     if let Ok(files) = git::parse_tree_files_z(data) {
         assert!(files.len() <= git::MAX_TREE_FILES);

@@ -430,7 +430,10 @@ pub struct FileChange {
     /// named `k8s/pvc.yaml` is the deletion of stored data it is, not of
     /// whatever the file's name suggests (a destruction audit). Stated by
     /// hand, a type can only add to what the path says: it never makes a
-    /// destruction milder. At most [`crate::limits::MAX_DECLARED_TYPES`].
+    /// destruction milder. A deleted Argo CD `Application` or Flux
+    /// `Kustomization` also declares the kinds under the paths it deployed
+    /// that nothing deploys after the change. At most
+    /// [`crate::limits::MAX_DECLARED_TYPES`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub declares: Vec<String>,
     /// For a modified (or renamed) infrastructure file that still declares
@@ -443,7 +446,8 @@ pub struct FileChange {
     /// block with `destroy = false`, keeps its resource; GitOps tools that
     /// prune delete a document's resource, and this reading assumes they
     /// do), an entry taken out of a Kustomization's `resources` (what the
-    /// files it led to declared, and no entry deploys after the change), a
+    /// files it led to declared, and no entry deploys after the change; the
+    /// same for an Argo CD or Flux application pointed at another path), a
     /// Helm values switch turned off (`persistence.enabled: false` is a
     /// PersistentVolumeClaim, `postgresql.enabled: false` a database).
     /// The git reader states it by comparing the declarations of the

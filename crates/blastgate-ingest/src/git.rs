@@ -1078,6 +1078,63 @@ pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
     Some(entries)
 }
 
+/// The repository paths a GitOps manifest's `text` deploys from: the
+/// `spec.source.path` and `spec.sources[].path` of each Argo CD
+/// `Application` (`argoproj.io`), and the `spec.path` of each Flux
+/// `Kustomization` (`kustomize.toolkit.fluxcd.io`), each once, in the
+/// order written (as written: relative to the repository's top). `None`
+/// when the text is not YAML the graph reader's budgets allow, or names
+/// more than [`MAX_KUSTOMIZE_ENTRIES`]; an empty list for a text that is
+/// no such manifest.
+///
+/// Deleting such an application, or pointing it elsewhere, deletes what
+/// it deployed when the tool prunes or cascades (Argo CD's resources
+/// finalizer, Flux's `prune: true`).
+///
+/// ```
+/// use blastgate_ingest::git::gitops_paths;
+/// let app = b"apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    repoURL: https://git.example/deploy.git\n    path: apps/ledger/prod\n";
+/// assert_eq!(gitops_paths(app).unwrap(), ["apps/ledger/prod"]);
+/// let flux = b"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n  path: ./clusters/prod\n  prune: true\n";
+/// assert_eq!(gitops_paths(flux).unwrap(), ["./clusters/prod"]);
+/// assert_eq!(gitops_paths(b"apiVersion: v1\nkind: ConfigMap\n").unwrap(), Vec::<String>::new());
+/// ```
+pub fn gitops_paths(text: &[u8]) -> Option<Vec<String>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    // Only texts that name a GitOps API are parsed (most manifests do not).
+    if !(text.contains("argoproj.io") || text.contains("fluxcd.io")) {
+        return Some(Vec::new());
+    }
+    let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi("manifest", text).ok()?;
+    let mut paths: Vec<String> = Vec::new();
+    for doc in &documents {
+        let field = |key: &str| doc.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
+        let (api, kind) = (field("apiVersion"), field("kind"));
+        let spec = doc.get("spec");
+        let found: Vec<&serde_json::Value> = if api.starts_with("argoproj.io/") && kind == "Application" {
+            let one = spec.and_then(|s| s.get("source")).and_then(|s| s.get("path"));
+            let many = spec.and_then(|s| s.get("sources")).and_then(serde_json::Value::as_array);
+            one.into_iter().chain(many.into_iter().flatten().filter_map(|s| s.get("path"))).collect()
+        } else if api.starts_with("kustomize.toolkit.fluxcd.io/") && kind == "Kustomization" {
+            spec.and_then(|s| s.get("path")).into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        for path in found.into_iter().filter_map(serde_json::Value::as_str) {
+            if !paths.iter().any(|p| p == path) {
+                if paths.len() >= MAX_KUSTOMIZE_ENTRIES {
+                    return None;
+                }
+                paths.push(path.to_owned());
+            }
+        }
+    }
+    Some(paths)
+}
+
 /// Where a Kustomization in `folder` (`""` at the top) finds `entry`: the
 /// path in the repository, `.` and `..` resolved, without a trailing
 /// slash. `None` for an entry outside the repository: a remote one (a URL,

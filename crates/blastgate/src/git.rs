@@ -747,7 +747,24 @@ struct Failure {
 struct Git<'a> {
     program: &'a Path,
     repo: PathBuf,
+    /// The blobs [`Git::small_blobs`] has sized and read, kept for the
+    /// next reading of the same range (a changed manifest is read for its
+    /// kind, its declarations, its lists and its switches).
+    blobs: std::cell::RefCell<BlobCache>,
 }
+
+/// Blobs already asked of git: each one's size (`None`: not a blob, or
+/// missing), and the contents read, at most [`MAX_BLOB_CACHE`] bytes of
+/// them. A cache only: what a reading returns does not depend on it.
+#[derive(Clone, Default)]
+struct BlobCache {
+    sizes: BTreeMap<String, Option<usize>>,
+    texts: BTreeMap<String, Vec<u8>>,
+    bytes: usize,
+}
+
+/// Most bytes of blob contents [`BlobCache`] keeps.
+const MAX_BLOB_CACHE: usize = 64 << 20;
 
 /// Variables that would point git at another repository, inject
 /// configuration or change how pathspecs and diffs are read.
@@ -873,7 +890,7 @@ impl<'a> Git<'a> {
     /// may name any folder inside a work tree). A bare repository or a git
     /// directory has no such prefix.
     fn open(program: &'a Path, repo: &Path) -> Result<Self, ChangeError> {
-        let git = Git { program, repo: repo.to_path_buf() };
+        let git = Git { program, repo: repo.to_path_buf(), blobs: Default::default() };
         git.check_repository()?;
         let out = git.output("git rev-parse", &["rev-parse", "--show-cdup"])?;
         let cdup = String::from_utf8_lossy(&out);
@@ -891,7 +908,7 @@ impl<'a> Git<'a> {
                 "run `git rev-parse --show-toplevel` in the folder to see where the work tree starts",
             ));
         }
-        Ok(Git { program, repo: repo.join(cdup) })
+        Ok(Git { program, repo: repo.join(cdup), blobs: Default::default() })
     }
 
     /// The repository of the submodule at `path` (from this one's root),
@@ -903,7 +920,7 @@ impl<'a> Git<'a> {
         if path.split('/').any(|step| matches!(step, "" | "." | "..")) {
             return None;
         }
-        let sub = Git { program: self.program, repo: self.repo.join(path) };
+        let sub = Git { program: self.program, repo: self.repo.join(path), blobs: Default::default() };
         // A folder, not a link to one (which could name another repository).
         if !std::fs::symlink_metadata(&sub.repo).is_ok_and(|m| m.is_dir()) {
             return None;
@@ -1280,7 +1297,8 @@ impl<'a> Git<'a> {
             }
         }
         self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
-        self.read_kustomizations(&mut files, &blobs, base, head)?;
+        let deploys = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p);
+        self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
@@ -1585,7 +1603,12 @@ impl<'a> Git<'a> {
     /// `components`, `crds`) deployed and no entry deploys after the
     /// change: GitOps tools that prune delete them, though no manifest
     /// changed (a destruction audit's next step: dropping `pvc.yaml` from
-    /// the list deletes the claim, and was an edit of one line).
+    /// the list deletes the claim, and was an edit of one line). The same
+    /// for the paths of an Argo CD `Application` or Flux `Kustomization`
+    /// (`parse::gitops_paths`, from the repository's top) pointed
+    /// elsewhere, or deleted (then its `declares`): the tool's finalizer or
+    /// pruning deletes what it deployed. Another application deploying
+    /// the same path after the change keeps its objects.
     ///
     /// The files each side's entries lead to (a file, or every YAML and
     /// JSON file under a folder) are listed at the base and at the head;
@@ -1598,40 +1621,88 @@ impl<'a> Git<'a> {
     /// [`parse::MAX_KUSTOMIZE_ENTRIES`] or leading to more than
     /// [`parse::MAX_TREE_FILES`] files; an unreadable Kustomization after
     /// the change lists nothing.
-    fn read_kustomizations(
+    fn read_deploy_lists(
         &self,
         files: &mut [FileChange],
         blobs: &BTreeMap<String, parse::BlobSides>,
-        base: &str,
-        head: &str,
+        (base, head): (&str, &str),
+        deploys: &dyn Fn(&str) -> bool,
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        // Kustomizations edited; GitOps manifests edited or deleted.
+        let yaml = |p: &str| {
+            let lower = p.to_ascii_lowercase();
+            lower.ends_with(".yaml") || lower.ends_with(".yml")
+        };
         let wanted: Vec<&str> = files
             .iter()
-            .filter(|f| f.status == FileStatus::Modified && !f.binary && parse::is_kustomization(&f.path))
+            .filter(|f| !f.binary)
+            .filter(|f| match f.status {
+                FileStatus::Modified => {
+                    parse::is_kustomization(&f.path) || (yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path))
+                }
+                FileStatus::Deleted => yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path),
+                _ => false,
+            })
             .map(|f| f.path.as_str())
             .collect();
-        let (before, after) = self.both_sides(&wanted, blobs)?;
-        // Each Kustomization's entries before and after, as paths in the
-        // repository (`None`: outside it, read by the entry's words).
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let side = |p: &str, old: bool| {
+            blobs.get(p).and_then(|(before, after)| if old { before.as_deref() } else { after.as_deref() })
+        };
+        let before = self.small_blobs(wanted.iter().filter_map(|p| side(p, true).map(|h| (*p, h))))?;
+        let after = self.small_blobs(wanted.iter().filter_map(|p| side(p, false).map(|h| (*p, h))))?;
+        // Each list's entries before and after, as paths in the repository
+        // (`None`: outside it, read by the entry's words). A Kustomization's
+        // are relative to its folder, a GitOps manifest's to the top.
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let entries = |path: &str, text: &[u8]| {
+            if parse::is_kustomization(path) { parse::kustomization_entries(text) } else { parse::gitops_paths(text) }
+        };
         type Listed = (Vec<(String, Option<String>)>, Set<Option<String>>, Set<String>);
         let mut listed: Map<&str, Listed> = Map::new();
+        // What GitOps manifests deploy after the change, whichever file
+        // says it: an application moved to another file (added, or renamed
+        // to it) still deploys its path.
+        let added_files: Vec<&str> = files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Added | FileStatus::Renamed | FileStatus::Copied))
+            .filter(|f| !f.binary && yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path))
+            .map(|f| f.path.as_str())
+            .collect();
+        let added_texts = self.small_blobs(added_files.iter().filter_map(|p| side(p, false).map(|h| (*p, h))))?;
+        let elsewhere: Set<Option<String>> = added_texts
+            .iter()
+            .chain(after.iter())
+            .filter(|(p, _)| !parse::is_kustomization(p))
+            .filter_map(|(_, t)| parse::gitops_paths(t))
+            .flatten()
+            .map(|e| parse::kustomize_target("", &e))
+            .filter(Option::is_some)
+            .collect();
         for path in &wanted {
             // Not read before: what it deployed is unknown, and nothing
             // it lists after can be compared with it.
-            let Some(old) = before.get(*path).and_then(|t| parse::kustomization_entries(t)) else { continue };
-            let new = after.get(*path).and_then(|t| parse::kustomization_entries(t)).unwrap_or_default();
-            let at = folder(path);
+            let Some(old) = before.get(*path).and_then(|t| entries(path, t)) else { continue };
+            // Deleted, or unreadable after: it lists nothing.
+            let new = after.get(*path).and_then(|t| entries(path, t)).unwrap_or_default();
+            let at = if parse::is_kustomization(path) { folder(path) } else { String::new() };
             let target = |e: &String| parse::kustomize_target(&at, e);
-            let kept: Set<Option<String>> = new.iter().map(target).collect();
+            let was: Set<Option<String>> = old.iter().map(target).collect();
+            let mut kept: Set<Option<String>> = new.iter().map(target).collect();
+            if !parse::is_kustomization(path) {
+                // Only what it deployed itself: another application's
+                // path is no replacement for this one's objects.
+                kept.extend(elsewhere.iter().filter(|t| was.contains(*t)).cloned());
+            }
             let gone: Vec<(String, Option<String>)> = old
                 .iter()
                 .map(|e| (e.clone(), target(e)))
                 .filter(|(_, t)| t.is_none() || !kept.contains(t))
                 .filter(|(e, t)| t.is_some() || !new.contains(e))
                 .collect();
-            let was: Set<Option<String>> = old.iter().map(target).collect();
             let added: Set<String> = kept.iter().filter(|t| !was.contains(*t)).flatten().cloned().collect();
             if !gone.is_empty() {
                 listed.insert(path, (gone, kept, added));
@@ -1750,7 +1821,14 @@ impl<'a> Git<'a> {
             found.insert((*path).to_owned(), types);
         }
         for f in files.iter_mut() {
-            if let Some(types) = found.remove(&f.path) {
+            let Some(types) = found.remove(&f.path) else { continue };
+            if f.status == FileStatus::Deleted {
+                let mut all = std::mem::take(&mut f.declares);
+                all.extend(types);
+                all.sort_unstable();
+                all.dedup();
+                f.declares = kept_types(all);
+            } else {
                 add_removes(f, types);
             }
         }
@@ -1824,23 +1902,35 @@ impl<'a> Git<'a> {
         if blobs.is_empty() {
             return Ok(BTreeMap::new());
         }
-        let input: Vec<u8> = blobs.iter().flat_map(|(_, b)| b.bytes().chain(std::iter::once(b'\n'))).collect();
-        let checked = self
-            .run_with_input("git cat-file", &["cat-file", "--batch-check"], Some(input))?
-            .map_err(|f| failed("git cat-file", &f))?;
-        let sizes: BTreeMap<String, usize> = String::from_utf8_lossy(&checked)
-            .lines()
-            .filter_map(|line| {
-                let mut parts = line.split(' ');
-                let (hash, kind, size) = (parts.next()?, parts.next()?, parts.next()?);
-                (kind == "blob").then_some(())?;
-                Some((hash.to_owned(), size.parse().ok()?))
-            })
-            .collect();
+        let mut cache = self.blobs.try_borrow_mut().map_err(|_| {
+            git_error("git cat-file", String::new(), "blob cache in use", "report this as a bug in blastgate")
+        })?;
+        let mut unsized_hashes: Vec<&str> =
+            blobs.iter().map(|(_, h)| *h).filter(|h| !cache.sizes.contains_key(*h)).collect();
+        unsized_hashes.sort_unstable();
+        unsized_hashes.dedup();
+        if !unsized_hashes.is_empty() {
+            let input: Vec<u8> = unsized_hashes.iter().flat_map(|b| b.bytes().chain(std::iter::once(b'\n'))).collect();
+            let checked = self
+                .run_with_input("git cat-file", &["cat-file", "--batch-check"], Some(input))?
+                .map_err(|f| failed("git cat-file", &f))?;
+            let sizes: BTreeMap<String, usize> = String::from_utf8_lossy(&checked)
+                .lines()
+                .filter_map(|line| {
+                    let mut parts = line.split(' ');
+                    let (hash, kind, size) = (parts.next()?, parts.next()?, parts.next()?);
+                    (kind == "blob").then_some(())?;
+                    Some((hash.to_owned(), size.parse().ok()?))
+                })
+                .collect();
+            for hash in unsized_hashes {
+                cache.sizes.insert(hash.to_owned(), sizes.get(hash).copied());
+            }
+        }
         let mut total = 0usize;
         let mut wanted: Vec<&str> = Vec::new();
         for (_, hash) in &blobs {
-            let Some(&size) = sizes.get(*hash) else { continue };
+            let Some(&Some(size)) = cache.sizes.get(*hash) else { continue };
             if size <= parse::MAX_EMPTIED_TEXT && total.saturating_add(size) <= MAX_EMPTIED_READ {
                 total = total.saturating_add(size);
                 wanted.push(hash);
@@ -1848,15 +1938,30 @@ impl<'a> Git<'a> {
         }
         wanted.sort_unstable();
         wanted.dedup();
-        if wanted.is_empty() {
-            return Ok(BTreeMap::new());
+        let unread: Vec<&str> = wanted.iter().copied().filter(|h| !cache.texts.contains_key(*h)).collect();
+        let mut texts = BTreeMap::new();
+        if !unread.is_empty() {
+            let input: Vec<u8> = unread.iter().flat_map(|b| b.bytes().chain(std::iter::once(b'\n'))).collect();
+            let out = self
+                .run_with_input("git cat-file", &["cat-file", "--batch"], Some(input))?
+                .map_err(|f| failed("git cat-file", &f))?;
+            texts = parse::parse_cat_file_batch(&out)?;
         }
-        let input: Vec<u8> = wanted.iter().flat_map(|b| b.bytes().chain(std::iter::once(b'\n'))).collect();
-        let out = self
-            .run_with_input("git cat-file", &["cat-file", "--batch"], Some(input))?
-            .map_err(|f| failed("git cat-file", &f))?;
-        let texts = parse::parse_cat_file_batch(&out)?;
-        Ok(blobs.into_iter().filter_map(|(path, hash)| texts.get(hash).map(|t| (path.to_owned(), t.clone()))).collect())
+        let found: BTreeMap<String, Vec<u8>> = blobs
+            .into_iter()
+            .filter(|(_, hash)| wanted.binary_search(hash).is_ok())
+            .filter_map(|(path, hash)| {
+                let text = cache.texts.get(hash).or_else(|| texts.get(hash))?;
+                Some((path.to_owned(), text.clone()))
+            })
+            .collect();
+        for (hash, text) in texts {
+            if cache.bytes.saturating_add(text.len()) <= MAX_BLOB_CACHE {
+                cache.bytes = cache.bytes.saturating_add(text.len());
+                cache.texts.insert(hash, text);
+            }
+        }
+        Ok(found)
     }
 
     /// The symbolic links of `commit`, by path, each with its text (see

@@ -748,6 +748,69 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a destruction audit, continued): deleting an Argo CD
+/// application or a Flux Kustomization, or pointing it at another path,
+/// deletes what it deployed when the tool cascades or prunes; the
+/// manifests it deployed are unchanged, so the change read as the
+/// deletion of an `Application`. The git reader adds the kinds under the
+/// old path that nothing deploys after the change (`declares` of a
+/// deleted manifest, `removes` of an edited one); an application moved to
+/// another file removes nothing.
+#[test]
+fn a_gitops_application_deleted_or_pointed_elsewhere_destroys_what_it_deployed() {
+    let repo = Repo::new("gitops");
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ledger\n";
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ledger\n";
+    let list = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deploy.yaml, pvc.yaml]\n";
+    let app = |name: &str, path: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: {name}\n  finalizers: [resources-finalizer.argocd.argoproj.io]\nspec:\n  source:\n    repoURL: https://git.example/deploy.git\n    path: {path}\n"
+        )
+    };
+    repo.write("apps/ledger/prod/kustomization.yaml", list.as_bytes());
+    repo.write("apps/ledger/prod/deploy.yaml", deploy.as_bytes());
+    repo.write("apps/ledger/prod/pvc.yaml", claim.as_bytes());
+    repo.write("apps/ledger/staging/kustomization.yaml", list.replace(", pvc.yaml", "").as_bytes());
+    repo.write("apps/ledger/staging/deploy.yaml", deploy.as_bytes());
+    repo.write("argocd/ledger.yaml", app("ledger", "apps/ledger/prod").as_bytes());
+    repo.write(
+        "clusters/prod/ledger.yaml",
+        b"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ledger\nspec:\n  path: ./apps/ledger/prod\n  prune: true\n",
+    );
+    let base = repo.commit(0.0, "Deploy the ledger");
+    repo.git(&["rm", "-q", "argocd/ledger.yaml"]);
+    let deleted = repo.commit(1.0, "Retire the application");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("argocd/ledger.yaml", app("ledger", "apps/ledger/staging").as_bytes());
+    let repointed = repo.commit(2.0, "Point at staging");
+    repo.git(&["checkout", "-q", &base]);
+    repo.git(&["rm", "-q", "argocd/ledger.yaml"]);
+    repo.write(
+        "argocd/all.yaml",
+        format!("{}---\n{}", app("search", "apps/search"), app("ledger-prod", "apps/ledger/prod")).as_bytes(),
+    );
+    let regrouped = repo.commit(3.0, "One file for the applications");
+    repo.git(&["checkout", "-q", &base]);
+    repo.git(&["rm", "-q", "clusters/prod/ledger.yaml"]);
+    let unflux = repo.commit(4.0, "Stop reconciling the ledger");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &deleted);
+    assert_eq!(
+        file(&change.files, "argocd/ledger.yaml").declares,
+        ["Application", "Deployment", "Kustomization", "PersistentVolumeClaim"]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &repointed);
+    assert_eq!(removes_of(&change), [("argocd/ledger.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &regrouped);
+    assert!(change.files.iter().all(|f| f.declares.iter().all(|t| t == "Application")), "{:?}", change.files);
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &unflux);
+    assert!(file(&change.files, "clusters/prod/ledger.yaml").declares.contains(&"PersistentVolumeClaim".to_owned()));
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 /// Regression (a destruction audit, continued): a Helm values change that
 /// turns a chart's persistence off makes it stop rendering its volume
 /// claim, which `helm upgrade` deletes, and one that turns a bundled
