@@ -449,7 +449,9 @@ pub struct FileChange {
     /// files it led to declared, and no entry deploys after the change; the
     /// same for an Argo CD or Flux application pointed at another path), a
     /// Helm values switch turned off (`persistence.enabled: false` is a
-    /// PersistentVolumeClaim, `postgresql.enabled: false` a database).
+    /// PersistentVolumeClaim, `postgresql.enabled: false` a database), a
+    /// Terraform variable set off that a block's `count` or `for_each`
+    /// reads (`create_database = false` in a `.tfvars` file).
     /// The git reader states it by comparing the declarations of the
     /// folder's changed files before and after (see `declares` for what it
     /// reads); a destruction audit edited a datastore's resource block out

@@ -1022,6 +1022,188 @@ fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json::Value>> {
     value.is_object().then_some(Some(value))
 }
 
+/// The Terraform input variables that decide whether a module's
+/// resources exist, read from one of its `.tf` files: for each `resource`
+/// or `module` block whose `count` or `for_each` line refers to
+/// `var.NAME` (directly, or through a `local.NAME` the file's `locals`
+/// define from variables), NAME with the block's types (`module` for a
+/// module block), at most [`MAX_TYPES_READ`] variables. Comments are
+/// skipped; a text over [`MAX_EMPTIED_TEXT`] or holding a NUL byte gives
+/// nothing.
+///
+/// ```
+/// use blastgate_ingest::git::gated_types;
+/// let text = b"locals {\n  make_db = var.create_database && var.enabled\n}\nresource \"aws_db_instance\" \"orders\" {\n  count = local.make_db ? 1 : 0\n}\nresource \"aws_sqs_queue\" \"q\" {\n  for_each = var.queues\n}\n";
+/// let gates = gated_types(text);
+/// assert_eq!(gates["create_database"].iter().collect::<Vec<_>>(), ["aws_db_instance"]);
+/// assert_eq!(gates["enabled"].iter().collect::<Vec<_>>(), ["aws_db_instance"]);
+/// assert_eq!(gates["queues"].iter().collect::<Vec<_>>(), ["aws_sqs_queue"]);
+/// ```
+pub fn gated_types(text: &[u8]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut gates: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return gates;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    // The block being read: its type (`None` for `locals`) and the depth
+    // of its braces.
+    let mut block: Option<(Option<String>, usize)> = None;
+    let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut by_local: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let (opens, closes) = braces(line);
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            block = None;
+        }
+        if let Some((t, depth)) = block.as_mut() {
+            let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+            match t {
+                Some(t) if squeezed.starts_with("count=") || squeezed.starts_with("for_each=") => {
+                    for var in references(&squeezed, "var.") {
+                        gates.entry(var).or_default().insert(t.clone());
+                    }
+                    by_local.extend(references(&squeezed, "local.").into_iter().map(|l| (l, t.clone())));
+                }
+                None if *depth == 1 => {
+                    if let Some((name, expr)) = squeezed.split_once('=') {
+                        locals.entry(name.to_owned()).or_default().extend(references(expr, "var."));
+                    }
+                }
+                _ => {}
+            }
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if *depth == 0 {
+                block = None;
+            }
+            continue;
+        }
+        if opens <= closes {
+            continue;
+        }
+        if trimmed.strip_prefix("locals").is_some_and(|rest| rest.trim_start().starts_with('{')) {
+            block = Some((None, opens - closes));
+        } else if let Some(rest) = trimmed.strip_prefix("resource").or_else(|| trimmed.strip_prefix("module")) {
+            if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+                continue;
+            }
+            let t = if trimmed.starts_with("module") {
+                "module".to_owned()
+            } else {
+                let first = rest.split(|c: char| c.is_whitespace() || c == '{').find(|w| !w.is_empty());
+                first.unwrap_or_default().trim_matches('"').split('"').next().unwrap_or_default().to_owned()
+            };
+            if !t.is_empty() && !t.contains(char::is_control) && t.len() <= MAX_TYPE_BYTES {
+                block = Some((Some(t), opens - closes));
+            }
+        }
+    }
+    for (local, t) in by_local {
+        for var in locals.get(&local).into_iter().flatten() {
+            gates.entry(var.clone()).or_default().insert(t.clone());
+        }
+    }
+    while gates.len() > MAX_TYPES_READ {
+        gates.pop_last();
+    }
+    gates
+}
+
+/// The names `text` refers to after `prefix` (`var.`, `local.`), where
+/// the prefix starts a word: `var.enabled` in `var.enabled?1:0`.
+fn references(text: &str, prefix: &str) -> BTreeSet<String> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let before = rest.get(..at).and_then(|b| b.chars().next_back());
+        let after = rest.get(at + prefix.len()..).unwrap_or_default();
+        let name: String = after.chars().take_while(|c| ident(*c)).collect();
+        if !before.is_some_and(|c| ident(c) || c == '.') && !name.is_empty() {
+            found.insert(name);
+        }
+        rest = after;
+    }
+    found
+}
+
+/// The values a Terraform variables file sets, by variable, each squeezed
+/// of blanks (`enabled = false` is `false`): a `.tfvars` file's top-level
+/// `NAME = VALUE` lines (a value on one line), or a `.tfvars.json` file's
+/// keys. `variable "NAME" { default = VALUE }` blocks of a `.tf` file give
+/// their defaults the same way (`tf` true). At most [`MAX_TYPES_READ`].
+///
+/// ```
+/// use blastgate_ingest::git::variable_values;
+/// let vars = variable_values(b"create_database = false\nname = \"orders\" # the service\n", false);
+/// assert_eq!(vars["create_database"], "false");
+/// let tf = variable_values(b"variable \"enabled\" {\n  type    = bool\n  default = true\n}\n", true);
+/// assert_eq!(tf["enabled"], "true");
+/// ```
+pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return values;
+    }
+    let raw = String::from_utf8_lossy(text);
+    if !tf && raw.trim_start().starts_with('{') {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&raw) {
+            values.extend(map.into_iter().take(MAX_TYPES_READ).map(|(k, v)| (k, v.to_string())));
+        }
+        return values;
+    }
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    // In a `.tf` file: the variable block being read and its depth.
+    let mut variable: Option<(String, usize)> = None;
+    for line in text.lines() {
+        if values.len() >= MAX_TYPES_READ {
+            break;
+        }
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let (opens, closes) = braces(line);
+        if !tf {
+            if line.starts_with(|c: char| !c.is_whitespace())
+                && let Some((name, value)) = squeezed.split_once('=')
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                values.insert(name.to_owned(), value.to_owned());
+            }
+            continue;
+        }
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            variable = None;
+        }
+        if let Some((name, depth)) = variable.as_mut() {
+            if *depth == 1
+                && let Some(value) = squeezed.strip_prefix("default=")
+            {
+                values.insert(name.clone(), value.to_owned());
+            }
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if *depth == 0 {
+                variable = None;
+            }
+        } else if let Some(rest) = squeezed.strip_prefix("variable")
+            && opens > closes
+        {
+            let name = rest.trim_start_matches('"').split(['"', '{']).next().unwrap_or_default();
+            if !name.is_empty() {
+                variable = Some((name.to_owned(), opens - closes));
+            }
+        }
+    }
+    values
+}
+
+/// Whether a Terraform value (squeezed of blanks, as
+/// [`variable_values`] gives it) leaves a resource gated by it no
+/// instance: `false`, `0`, an empty list, set or map.
+pub fn turns_off(value: &str) -> bool {
+    matches!(value.to_ascii_lowercase().as_str(), "false" | "0" | "[]" | "{}" | "toset([])" | "\"false\"")
+}
+
 /// Whether `path` names a Kustomization, the file `kustomize build` reads
 /// in a folder: `kustomization.yaml`, `kustomization.yml` or
 /// `Kustomization`.

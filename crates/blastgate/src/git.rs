@@ -1300,6 +1300,7 @@ impl<'a> Git<'a> {
         let deploys = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p);
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier)?;
+        self.read_terraform_switches(&mut files, &blobs, head)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -1649,11 +1650,7 @@ impl<'a> Git<'a> {
         if wanted.is_empty() {
             return Ok(());
         }
-        let side = |p: &str, old: bool| {
-            blobs.get(p).and_then(|(before, after)| if old { before.as_deref() } else { after.as_deref() })
-        };
-        let before = self.small_blobs(wanted.iter().filter_map(|p| side(p, true).map(|h| (*p, h))))?;
-        let after = self.small_blobs(wanted.iter().filter_map(|p| side(p, false).map(|h| (*p, h))))?;
+        let (before, after) = self.both_sides(&wanted, blobs)?;
         // Each list's entries before and after, as paths in the repository
         // (`None`: outside it, read by the entry's words). A Kustomization's
         // are relative to its folder, a GitOps manifest's to the top.
@@ -1672,7 +1669,7 @@ impl<'a> Git<'a> {
             .filter(|f| !f.binary && yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path))
             .map(|f| f.path.as_str())
             .collect();
-        let added_texts = self.small_blobs(added_files.iter().filter_map(|p| side(p, false).map(|h| (*p, h))))?;
+        let (_, added_texts) = self.both_sides(&added_files, blobs)?;
         let elsewhere: Set<Option<String>> = added_texts
             .iter()
             .chain(after.iter())
@@ -1877,16 +1874,134 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
-    /// The contents of the `paths` (modified files: regular files on both
-    /// sides) before and after the change, as [`Self::small_blobs`] reads
-    /// them.
+    /// Adds to a Terraform variables file's `FileChange::removes` the
+    /// types of the resources its change leaves no instance: a variable
+    /// set to `false`, `0` or an empty collection (`parse::turns_off`)
+    /// that was on before (set so, or by its default), where a `count` or
+    /// `for_each` of the module's `resource` or `module` blocks refers to
+    /// it (`parse::gated_types`): `create_database = false` in
+    /// `prod.tfvars` destroys the database that `count =
+    /// var.create_database ? 1 : 0` made, as `count = 0` in the block
+    /// would (a destruction audit's next step). Variables files are
+    /// `*.tfvars` and `*.tfvars.json` (added or modified); a `.tf` file's
+    /// `variable` default turned off counts the same way. The module is
+    /// the file's folder, or its parent when the folder has no `.tf`
+    /// file (`envs/prod.tfvars` beside `main.tf` one level up); its `.tf`
+    /// files are read as they are after the change.
+    fn read_terraform_switches(
+        &self,
+        files: &mut [FileChange],
+        blobs: &BTreeMap<String, parse::BlobSides>,
+        head: &str,
+    ) -> Result<(), ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        let tfvars = |p: &str| p.ends_with(".tfvars") || p.ends_with(".tfvars.json");
+        let wanted: Vec<&str> = files
+            .iter()
+            .filter(|f| !f.binary && !illustrative(&f.path))
+            .filter(|f| match f.status {
+                FileStatus::Modified => tfvars(&f.path) || f.path.ends_with(".tf"),
+                FileStatus::Added => tfvars(&f.path),
+                _ => false,
+            })
+            .map(|f| f.path.as_str())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let (before, after) = self.both_sides(&wanted, blobs)?;
+        // The variables each file turns off, by file: `None` before means
+        // "as the default says", resolved below.
+        let mut off: Map<&str, Vec<(String, Option<String>)>> = Map::new();
+        for path in &wanted {
+            let tf = path.ends_with(".tf");
+            let Some(new) = after.get(*path).map(|t| parse::variable_values(t, tf)) else { continue };
+            let old = before.get(*path).map(|t| parse::variable_values(t, tf)).unwrap_or_default();
+            let turned: Vec<(String, Option<String>)> = new
+                .into_iter()
+                .filter(|(_, v)| parse::turns_off(v))
+                .filter(|(name, _)| !old.get(name).is_some_and(|v| parse::turns_off(v)))
+                .map(|(name, _)| {
+                    let was = old.get(&name).cloned();
+                    (name, was)
+                })
+                // A default never set before is no change for a `.tf` file.
+                .filter(|(_, was)| !tf || was.is_some())
+                .collect();
+            if !turned.is_empty() {
+                off.insert(path, turned);
+            }
+        }
+        if off.is_empty() {
+            return Ok(());
+        }
+        // Each module's `.tf` files after the change, by folder: one
+        // listing of the folders (and their parents) asked.
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let mut folders: Set<String> = Set::new();
+        for path in off.keys() {
+            let at = folder(path);
+            if !at.is_empty() {
+                folders.insert(folder(&at));
+            }
+            folders.insert(at);
+        }
+        let mut args: Vec<String> = vec!["ls-tree".into(), "-z".into(), "--full-name".into(), head.into(), "--".into()];
+        args.extend(folders.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
+        let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+            Ok(found) => found,
+            Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        let modules: Vec<(&str, &str)> =
+            listed.iter().filter(|(p, _)| p.ends_with(".tf")).map(|(p, h)| (p.as_str(), h.as_str())).collect();
+        let texts = self.small_blobs(modules.iter().copied())?;
+        let mut gates: Map<String, Map<String, Set<String>>> = Map::new();
+        let mut defaults: Map<String, Map<String, String>> = Map::new();
+        for (path, text) in &texts {
+            let module = folder(path);
+            for (var, types) in parse::gated_types(text) {
+                gates.entry(module.clone()).or_default().entry(var).or_default().extend(types);
+            }
+            defaults.entry(module).or_default().extend(parse::variable_values(text, true));
+        }
+        let mut found: Map<String, Vec<String>> = Map::new();
+        for (path, turned) in off {
+            let at = folder(path);
+            let module =
+                if gates.contains_key(&at) || texts.keys().any(|p| folder(p) == at) { at } else { folder(&at) };
+            let (Some(gated), declared) = (gates.get(&module), defaults.get(&module)) else { continue };
+            let mut types: Vec<String> = Vec::new();
+            for (var, was) in turned {
+                // On before: set so, or by a default that is not off
+                // (an unknown default counts as on: fail closed).
+                let was = was.or_else(|| declared.and_then(|d| d.get(&var).cloned()));
+                if was.as_deref().is_some_and(parse::turns_off) {
+                    continue;
+                }
+                types.extend(gated.get(&var).into_iter().flatten().cloned());
+            }
+            found.insert(path.to_owned(), types);
+        }
+        for f in files.iter_mut() {
+            if let Some(types) = found.remove(&f.path) {
+                add_removes(f, types);
+            }
+        }
+        Ok(())
+    }
+
+    /// The contents of the `paths` before and after the change, where
+    /// each side is a file, as [`Self::small_blobs`] reads them.
     fn both_sides(&self, paths: &[&str], blobs: &BTreeMap<String, parse::BlobSides>) -> Result<BothSides, ChangeError> {
         if paths.is_empty() {
             return Ok((BTreeMap::new(), BTreeMap::new()));
         }
-        let sides = |p: &str| blobs.get(p).and_then(|(old, new)| old.as_deref().zip(new.as_deref()));
-        let before = self.small_blobs(paths.iter().filter_map(|p| sides(p).map(|(old, _)| (*p, old))))?;
-        let after = self.small_blobs(paths.iter().filter_map(|p| sides(p).map(|(_, new)| (*p, new))))?;
+        let side = |p: &str, old: bool| {
+            blobs.get(p).and_then(|(before, after)| if old { before.as_deref() } else { after.as_deref() })
+        };
+        let before = self.small_blobs(paths.iter().filter_map(|p| side(p, true).map(|h| (*p, h))))?;
+        let after = self.small_blobs(paths.iter().filter_map(|p| side(p, false).map(|h| (*p, h))))?;
         Ok((before, after))
     }
 

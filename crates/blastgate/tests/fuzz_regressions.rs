@@ -114,6 +114,14 @@ fn run(target: &str, data: &[u8]) {
             if let Some(paths) = git::gitops_paths(data) {
                 assert!(paths.len() <= git::MAX_KUSTOMIZE_ENTRIES);
             }
+            // Terraform switches: gated blocks, variables files and defaults.
+            let gates = git::gated_types(data);
+            assert!(gates.len() <= git::MAX_TYPES_READ && gates.values().all(|t| !t.is_empty()));
+            for tf in [false, true] {
+                let values = git::variable_values(data, tf);
+                assert!(values.len() <= git::MAX_TYPES_READ);
+                let _ = values.values().filter(|v| git::turns_off(v)).count();
+            }
             let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
             if let Ok(files) = git::parse_tree_files_z(data) {
                 assert!(files.len() <= git::MAX_TREE_FILES);

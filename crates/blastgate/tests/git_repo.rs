@@ -811,6 +811,63 @@ fn a_gitops_application_deleted_or_pointed_elsewhere_destroys_what_it_deployed()
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Regression (a destruction audit, continued): `count = 0` in a resource
+/// block destroys it, and so does the variable its `count` reads set to
+/// `false` in a variables file, which was an edit of configuration. The
+/// git reader states the types a variables change leaves no instance as
+/// the file's `removes`; a variable nothing gates, or one set back to
+/// what its default says, removes nothing.
+#[test]
+fn a_variable_that_leaves_resources_no_instance_destroys_them() {
+    let repo = Repo::new("tfvars");
+    repo.write(
+        "orders/terraform/main.tf",
+        b"resource \"aws_db_instance\" \"orders\" {\n  count  = var.create_database ? 1 : 0\n  engine = \"postgres\"\n}\n\
+          resource \"aws_sqs_queue\" \"jobs\" {\n  for_each = toset(var.queues)\n  name     = each.key\n}\n\
+          resource \"aws_elasticache_cluster\" \"c\" {\n  count = var.cache ? 1 : 0\n}\n",
+    );
+    repo.write(
+        "orders/terraform/variables.tf",
+        b"variable \"create_database\" {\n  type    = bool\n  default = true\n}\nvariable \"queues\" {}\nvariable \"cache\" {\n  default = true\n}\nvariable \"name\" {}\n",
+    );
+    let vars = |db: &str, queues: &str| format!("name = \"orders\"\n{db}queues = {queues}\n");
+    repo.write("orders/terraform/envs/prod.tfvars", vars("create_database = true\n", "[\"jobs\"]").as_bytes());
+    let base = repo.commit(0.0, "Orders");
+    let edit = |path: &str, text: String, day: f64| {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(path, text.as_bytes());
+        repo.commit(day, "Variables")
+    };
+    let prod = "orders/terraform/envs/prod.tfvars";
+    let no_db = edit(prod, vars("create_database = false\n", "[\"jobs\"]"), 1.0);
+    let no_queues = edit(prod, vars("create_database = true\n", "[]"), 2.0);
+    let defaulted = edit(prod, vars("", "[\"jobs\"]"), 3.0);
+    let renamed = edit(prod, vars("create_database = true\n", "[\"jobs\"]").replace("\"orders\"", "\"ledger\""), 4.0);
+    let variables = std::fs::read_to_string(repo.path().join("orders/terraform/variables.tf")).unwrap();
+    let uncached = edit(
+        "orders/terraform/variables.tf",
+        variables.replacen("default = true\n}\nvariable \"name\"", "default = false\n}\nvariable \"name\"", 1),
+        5.0,
+    );
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &no_db);
+    assert_eq!(removes_of(&change), [(prod.to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &no_queues);
+    assert_eq!(removes_of(&change), [(prod.to_owned(), vec!["aws_sqs_queue".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    for quiet in [&defaulted, &renamed] {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, quiet);
+        assert!(removes_of(&change).is_empty(), "{:?}", change.files);
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    }
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &uncached);
+    assert_eq!(
+        removes_of(&change),
+        [("orders/terraform/variables.tf".to_owned(), vec!["aws_elasticache_cluster".to_owned()])]
+    );
+}
+
 /// Regression (a destruction audit, continued): a Helm values change that
 /// turns a chart's persistence off makes it stop rendering its volume
 /// claim, which `helm upgrade` deletes, and one that turns a bundled
