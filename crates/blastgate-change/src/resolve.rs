@@ -1000,26 +1000,44 @@ fn service_by_folder<'g>(graph: &'g FrozenGraph, folders: &[&str], loose: &[Stri
     graph.node(first).map(|n| (vec![n.id()], as_written))
 }
 
-/// Up to three graph ids close to `id`, an id the graph lacks: sharing a
-/// prefix of four characters or contained in each other, ignoring ASCII
-/// case, sorted. For "did you mean" help.
+/// Up to three graph ids close to `id`, an id the graph lacks, best
+/// first (ties by id): for "did you mean" help wherever an id meets a
+/// graph that lacks it, so that the command line, the changeset and the
+/// context suggest the same ids. An id whose last part (`artist-lookup`
+/// of `component:artist-lookup` or `default/artist-lookup`) is `id`,
+/// ignoring case, ranks first (what people type for a catalog's nodes);
+/// then ids that contain `id` or are contained in it, and ids of a length
+/// within a factor of two whose Jaro-Winkler similarity to it is at least
+/// 0.8, ignoring case (a typo anywhere: `pyaments` for `payments`).
 ///
 /// # Complexity
-/// One pass over the graph's ids.
+/// One pass over the graph's ids; the similarity is computed only for
+/// ids of comparable length (an audit: a 512-byte unknown id against 2.8
+/// million nodes took 22 s to suggest nothing).
 pub fn close_ids<'g>(graph: &'g FrozenGraph, id: &str) -> Vec<&'g str> {
-    let lower = id.to_ascii_lowercase();
-    let mut close: Vec<&str> = graph
+    let wanted = id.to_lowercase();
+    let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
+    let comparable =
+        |n: &str| n.len() <= wanted.len().saturating_mul(2) && wanted.len() <= n.len().saturating_mul(2);
+    let mut scored: Vec<(f64, &str)> = graph
         .nodes()
-        .map(|n| n.id())
-        .filter(|n| {
-            let n = n.to_ascii_lowercase();
-            n.contains(&lower) || lower.contains(&n) || common_prefix(&n, &lower) >= 4
+        .filter_map(|n| {
+            let n = n.id();
+            let lower = n.to_lowercase();
+            let score = if last_part(n) == wanted {
+                2.0
+            } else if !wanted.is_empty() && (lower.contains(&wanted) || wanted.contains(&lower)) {
+                1.5
+            } else if comparable(n) {
+                strsim::jaro_winkler(&wanted, &lower)
+            } else {
+                return None;
+            };
+            (score >= 0.8).then_some((score, n))
         })
-        .take(1000)
         .collect();
-    close.sort_unstable();
-    close.truncate(3);
-    close
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
 }
 
 /// "did you mean" help for an unknown id: ids sharing a prefix or contained
@@ -1035,10 +1053,6 @@ fn suggest(graph: &FrozenGraph, id: &str) -> String {
             list.join(", ")
         )
     }
-}
-
-fn common_prefix(a: &str, b: &str) -> usize {
-    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// Every node a module of the resource's address names (as written, with

@@ -305,36 +305,10 @@ fn unknown_service(graph: &FrozenGraph, id: &str, place: &str) -> String {
 }
 
 /// Up to three graph ids close to `id`, best first, each in backticks on
-/// one line: for "did you mean" help wherever the command line meets an id
-/// the graph lacks.
+/// one line ([`blastgate::change::close_ids`]): for "did you mean" help
+/// wherever the command line meets an id the graph lacks.
 pub(crate) fn close_matches(graph: &FrozenGraph, id: &str) -> Vec<String> {
-    let wanted = id.to_lowercase();
-    // An id's last part (`artist-lookup` of `component:artist-lookup`, of
-    // `default/artist-lookup`) is what people type for a catalog's nodes:
-    // a match there ranks first.
-    let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
-    // A typo keeps an id's length within a factor of two: only such ids
-    // are compared (an audit: a 512-byte unknown id against 2.8 million
-    // nodes took 22 s to suggest nothing).
-    let comparable =
-        |id: &str| id.len() <= wanted.len().saturating_mul(2) && wanted.len() <= id.len().saturating_mul(2);
-    let mut scored: Vec<(f64, &str)> = graph
-        .nodes()
-        .filter_map(|n| {
-            let id = n.id();
-            let score = if last_part(id) == wanted {
-                2.0
-            } else if comparable(id) {
-                strsim::jaro_winkler(&wanted, &id.to_lowercase())
-            } else {
-                return None;
-            };
-            Some((score, id))
-        })
-        .filter(|(s, _)| *s >= 0.8)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored.iter().take(3).map(|(_, n)| format!("`{}`", one_line(n))).collect()
+    blastgate::change::close_ids(graph, id).into_iter().map(|n| format!("`{}`", one_line(n))).collect()
 }
 
 /// The most path nodes a JSON radius lists in all (each affected node's

@@ -369,8 +369,18 @@ pub fn load_plan_with(path: &Path, options: &PlanOptions) -> Result<PlanSummary,
     parse_plan(&blastgate_ingest::input_name(path), &bytes, options)
 }
 
+/// Up to three ids of `graph` close to `id`, an id it lacks, best first:
+/// an id whose last part is `id` (`component:artist-lookup` for
+/// `artist-lookup`), then ids containing it or contained in it, then ids
+/// it could be a typo of (Jaro-Winkler similarity at least 0.8), case
+/// ignored; ties by id. The ids every "did you mean" help of blastgate
+/// suggests.
+pub fn close_ids<'g>(graph: &'g FrozenGraph, id: &str) -> Vec<&'g str> {
+    blastgate_change::resolve::close_ids(graph, id)
+}
+
 /// "did you mean `a`, `b`?" for `id`, which `graph` lacks, when graph
-/// ids are close to it ([`blastgate_change::resolve::close_ids`]).
+/// ids are close to it ([`close_ids`]).
 pub(crate) fn did_you_mean(graph: &FrozenGraph, id: &str) -> Option<String> {
     let close = blastgate_change::resolve::close_ids(graph, id);
     let list: Vec<String> = close.iter().map(|c| format!("`{c}`")).collect();
