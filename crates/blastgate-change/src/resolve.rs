@@ -1017,8 +1017,7 @@ fn service_by_folder<'g>(graph: &'g FrozenGraph, folders: &[&str], loose: &[Stri
 pub fn close_ids<'g>(graph: &'g FrozenGraph, id: &str) -> Vec<&'g str> {
     let wanted = id.to_lowercase();
     let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
-    let comparable =
-        |n: &str| n.len() <= wanted.len().saturating_mul(2) && wanted.len() <= n.len().saturating_mul(2);
+    let comparable = |n: &str| n.len() <= wanted.len().saturating_mul(2) && wanted.len() <= n.len().saturating_mul(2);
     let mut scored: Vec<(f64, &str)> = graph
         .nodes()
         .filter_map(|n| {

@@ -392,6 +392,21 @@ pub fn from_yaml<T: DeserializeOwned>(file: &str, text: &str) -> Result<T, Graph
     serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| yaml_error(file, text, &e))
 }
 
+/// Parses every document of a multi-document YAML stream as [`from_yaml`]
+/// does, except that a key given twice in a mapping keeps its last value
+/// instead of failing, as Go's YAML readers that Helm and kustomize use
+/// do: for reading what those tools will read, not for blastgate's own
+/// documents (where a duplicate key is an error).
+///
+/// # Errors
+/// As [`from_yaml`].
+pub fn from_yaml_multi_as_go<T: DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, GraphError> {
+    check_yaml_budget(file, text)?;
+    let mut options = yaml_options(text.len());
+    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::LastWins;
+    serde_saphyr::from_multiple_with_options(text, options).map_err(|e| yaml_error(file, text, &e))
+}
+
 /// Parses every document of a multi-document YAML stream (empty documents
 /// are skipped).
 ///

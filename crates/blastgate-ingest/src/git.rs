@@ -613,6 +613,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     // `count = 0` or an empty `for_each` (no instance: Terraform destroys
     // them all), and the depth of its braces.
     let mut resource: Option<(String, bool, usize)> = None;
+    // Whether a document is a `List` (its items read below).
+    let mut lists = false;
     for line in text.lines() {
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
         let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
@@ -692,7 +694,9 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                 .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\''))
                 .filter(|v| !v.is_empty() && !v.contains(char::is_whitespace))
         {
-            if t != "List" {
+            if t == "List" {
+                lists = true;
+            } else {
                 add(&mut types, t.to_owned());
             }
         } else if value("kind:").is_some() {
@@ -736,6 +740,20 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             add(&mut types, t.clone());
             if !is_module && opens > closes {
                 resource = Some((t, false, opens - closes));
+            }
+        }
+    }
+    // A `List`'s objects are its `items` (kustomize and kubectl expand
+    // them; an audit found a StatefulSet in one unread).
+    if lists && let Ok(documents) = crate::doc::from_yaml_multi_as_go::<serde_json::Value>("manifest", raw) {
+        for doc in &documents {
+            if doc.get("kind").and_then(serde_json::Value::as_str) != Some("List") {
+                continue;
+            }
+            for item in doc.get("items").and_then(serde_json::Value::as_array).into_iter().flatten() {
+                if let Some(kind) = item.get("kind").and_then(serde_json::Value::as_str).filter(|k| !k.is_empty()) {
+                    add(&mut types, kind.to_owned());
+                }
             }
         }
     }
@@ -1208,37 +1226,59 @@ pub fn turns_off(value: &str) -> bool {
 /// in a folder: `kustomization.yaml`, `kustomization.yml` or
 /// `Kustomization`.
 pub fn is_kustomization(path: &str) -> bool {
-    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
+    matches!(path.rsplit('/').next(), Some(name) if KUSTOMIZATION_NAMES.contains(&name))
 }
 
-/// Most entries [`kustomization_entries`] returns, and most a change's
-/// Kustomizations may list on each side for the git reader to read where
-/// they lead; past it, what the removed entries deployed is not read.
-pub const MAX_KUSTOMIZE_ENTRIES: usize = 1024;
+/// The names `kustomize build` reads a folder's Kustomization from, in
+/// the order it tries them.
+pub const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-/// The entries a Kustomization's `text` lists under `resources`, `bases`
-/// (their older name), `components` and `crds`: the files and folders
-/// whose objects it deploys, each once, in the order listed. `None` when
-/// the text is not a YAML mapping (`kustomize build` fails on it too) or
-/// lists more than [`MAX_KUSTOMIZE_ENTRIES`]. Entries that are not strings
-/// are left out.
+/// Most entries [`parse_kustomization`] returns, and most a change's
+/// lists may name on each side for the git reader to read where they
+/// lead; past it, what the removed entries deployed is counted by their
+/// words.
+pub const MAX_KUSTOMIZE_ENTRIES: usize = 10_000;
+
+/// What a Kustomization says about what it deploys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Kustomization {
+    /// The entries of `resources`, `bases` (their older name),
+    /// `components` and `crds`: the files and folders whose objects it
+    /// deploys, each once, in the order listed (entries that are not
+    /// strings are left out).
+    pub entries: Vec<String>,
+    /// Its `namePrefix`, `nameSuffix` and `namespace`, joined: when they
+    /// change, every object it deploys gets a new name, and a tool that
+    /// prunes deletes the old ones.
+    pub naming: String,
+    /// The kinds its inline patches delete (`$patch: delete`), once a
+    /// patch: the patch's own `kind`, else its target's.
+    pub deleted_kinds: Vec<String>,
+}
+
+/// A Kustomization's `text` ([`Kustomization`]). `None` when the text is
+/// not a YAML mapping (`kustomize build` fails on it too), or lists more
+/// than [`MAX_KUSTOMIZE_ENTRIES`].
 ///
 /// An entry taken out of the list stops deploying what it points to: a
 /// GitOps tool that prunes (Argo CD, Flux) deletes those objects, as if
 /// their files were deleted (`FileChange::removes`).
 ///
 /// ```
-/// use blastgate_ingest::git::kustomization_entries;
-/// let text = b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\n";
-/// assert_eq!(kustomization_entries(text).unwrap(), ["deploy.yaml", "../base", "../db"]);
-/// assert_eq!(kustomization_entries(b"resources: [a.yaml"), None);
+/// use blastgate_ingest::git::parse_kustomization;
+/// let text = b"resources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\nnamePrefix: v2-\npatches:\n  - target: {kind: StatefulSet, name: db}\n    patch: |-\n      $patch: delete\n      kind: StatefulSet\n      metadata: {name: db}\n";
+/// let k = parse_kustomization(text).unwrap();
+/// assert_eq!(k.entries, ["deploy.yaml", "../base", "../db"]);
+/// assert_eq!(k.deleted_kinds, ["StatefulSet"]);
+/// assert_eq!(parse_kustomization(b"resources: [a.yaml"), None);
 /// ```
-pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
+pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
     let Some(value) = yaml_mapping("kustomization", text)? else {
-        return Some(Vec::new());
+        return Some(Kustomization::default());
     };
     let map = value.as_object()?;
-    let mut entries: Vec<String> = Vec::new();
+    let mut k = Kustomization::default();
     for key in ["resources", "bases", "components", "crds"] {
         let Some(listed) = map.get(key) else { continue };
         let items = match listed {
@@ -1248,40 +1288,103 @@ pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
         };
         for item in items {
             if let Some(entry) = item.as_str()
-                && !entries.iter().any(|e| e == entry)
+                && !k.entries.iter().any(|e| e == entry)
             {
-                if entries.len() >= MAX_KUSTOMIZE_ENTRIES {
+                if k.entries.len() >= MAX_KUSTOMIZE_ENTRIES {
                     return None;
                 }
-                entries.push(entry.to_owned());
+                k.entries.push(entry.to_owned());
             }
         }
     }
-    Some(entries)
+    let text_of = |key: &str| map.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+    k.naming = ["namePrefix", "nameSuffix", "namespace"].map(|key| text_of(key).unwrap_or_default()).join("\u{0}");
+    // Inline patches: `patches[].patch` and `patchesStrategicMerge[]`.
+    let mut patches: Vec<(&str, Option<&str>)> = Vec::new();
+    for item in map.get("patches").and_then(serde_json::Value::as_array).into_iter().flatten() {
+        let target = item.get("target").and_then(|t| t.get("kind")).and_then(serde_json::Value::as_str);
+        if let Some(patch) = item.get("patch").and_then(serde_json::Value::as_str) {
+            patches.push((patch, target));
+        }
+    }
+    for item in map.get("patchesStrategicMerge").and_then(serde_json::Value::as_array).into_iter().flatten() {
+        if let Some(patch) = item.as_str() {
+            patches.push((patch, None));
+        }
+    }
+    for (patch, target) in patches.into_iter().take(MAX_KUSTOMIZE_ENTRIES) {
+        let deletes = patch.lines().any(|l| {
+            let squeezed: String = l.chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'').collect();
+            squeezed == "$patch:delete"
+        });
+        if !deletes {
+            continue;
+        }
+        let own = patch.lines().find_map(|l| {
+            let kind = l.strip_prefix("kind:")?.trim().trim_matches(|c| c == '"' || c == '\'');
+            (!kind.is_empty()).then_some(kind)
+        });
+        if let Some(kind) = own.or(target).filter(|k| k.len() <= MAX_TYPE_BYTES && !k.contains(char::is_control)) {
+            k.deleted_kinds.push(kind.to_owned());
+        }
+    }
+    Some(k)
 }
 
-/// The repository paths a GitOps manifest's `text` deploys from: the
-/// `spec.source.path` and `spec.sources[].path` of each Argo CD
-/// `Application` (`argoproj.io`), and the `spec.path` of each Flux
-/// `Kustomization` (`kustomize.toolkit.fluxcd.io`), each once, in the
-/// order written (as written: relative to the repository's top). `None`
-/// when the text is not YAML the graph reader's budgets allow, or names
-/// more than [`MAX_KUSTOMIZE_ENTRIES`]; an empty list for a text that is
-/// no such manifest.
+/// The entries of a Kustomization's `text` ([`Kustomization::entries`]),
+/// or `None` as [`parse_kustomization`].
+///
+/// ```
+/// use blastgate_ingest::git::kustomization_entries;
+/// let text = b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\n";
+/// assert_eq!(kustomization_entries(text).unwrap(), ["deploy.yaml", "../base", "../db"]);
+/// ```
+pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
+    parse_kustomization(text).map(|k| k.entries)
+}
+
+/// One source a GitOps manifest deploys from ([`gitops_sources`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub struct GitopsSource {
+    /// The folder of the repository it deploys (`""`: the whole
+    /// repository), normalised as [`gitops_target`] does; `None` when it
+    /// deploys from elsewhere (a Helm chart, a templated path), which only
+    /// [`GitopsSource::words`] describe.
+    pub path: Option<String>,
+    /// What it deploys, in words: the path as written, or the chart's
+    /// repository and name.
+    pub words: String,
+    /// Where it deploys to, and from which repository (Argo CD's
+    /// `repoURL`, destination server or name and namespace; Flux's source
+    /// and target namespace): another manifest deploys "the same" only
+    /// with the same identity.
+    pub identity: String,
+}
+
+/// What a GitOps manifest's `text` deploys, each source once, in the
+/// order written: the sources (`spec.source`, `spec.sources[]`) of each
+/// Argo CD `Application` and of an `ApplicationSet`'s template
+/// (`argoproj.io`), the `spec.path` of each Flux `Kustomization` (the
+/// source's top when it has none) and the chart of each Flux
+/// `HelmRelease` (`fluxcd.io`). `None` when the text is not YAML the graph
+/// reader's budgets allow, or names more than [`MAX_KUSTOMIZE_ENTRIES`];
+/// empty for a text that is no such manifest.
 ///
 /// Deleting such an application, or pointing it elsewhere, deletes what
 /// it deployed when the tool prunes or cascades (Argo CD's resources
 /// finalizer, Flux's `prune: true`).
 ///
 /// ```
-/// use blastgate_ingest::git::gitops_paths;
-/// let app = b"apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    repoURL: https://git.example/deploy.git\n    path: apps/ledger/prod\n";
-/// assert_eq!(gitops_paths(app).unwrap(), ["apps/ledger/prod"]);
+/// use blastgate_ingest::git::gitops_sources;
+/// let app = b"apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    repoURL: https://git.example/deploy.git\n    path: apps/ledger/prod\n  destination: {server: https://prod, namespace: ledger}\n";
+/// let found = gitops_sources(app).unwrap();
+/// assert_eq!(found[0].path.as_deref(), Some("apps/ledger/prod"));
 /// let flux = b"apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n  path: ./clusters/prod\n  prune: true\n";
-/// assert_eq!(gitops_paths(flux).unwrap(), ["./clusters/prod"]);
-/// assert_eq!(gitops_paths(b"apiVersion: v1\nkind: ConfigMap\n").unwrap(), Vec::<String>::new());
+/// assert_eq!(gitops_sources(flux).unwrap()[0].path.as_deref(), Some("clusters/prod"));
+/// assert!(gitops_sources(b"apiVersion: v1\nkind: ConfigMap\n").unwrap().is_empty());
 /// ```
-pub fn gitops_paths(text: &[u8]) -> Option<Vec<String>> {
+pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return None;
     }
@@ -1290,53 +1393,129 @@ pub fn gitops_paths(text: &[u8]) -> Option<Vec<String>> {
     if !(text.contains("argoproj.io") || text.contains("fluxcd.io")) {
         return Some(Vec::new());
     }
-    let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi("manifest", text).ok()?;
-    let mut paths: Vec<String> = Vec::new();
+    let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
+    let string = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+    let mut found: Vec<GitopsSource> = Vec::new();
     for doc in &documents {
-        let field = |key: &str| doc.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
-        let (api, kind) = (field("apiVersion"), field("kind"));
+        let (api, kind) = (string(doc.get("apiVersion")), string(doc.get("kind")));
         let spec = doc.get("spec");
-        let found: Vec<&serde_json::Value> = if api.starts_with("argoproj.io/") && kind == "Application" {
-            let one = spec.and_then(|s| s.get("source")).and_then(|s| s.get("path"));
+        let mut sources: Vec<GitopsSource> = Vec::new();
+        if api.starts_with("argoproj.io/") && matches!(kind.as_str(), "Application" | "ApplicationSet") {
+            let spec = if kind == "ApplicationSet" {
+                spec.and_then(|s| s.get("template")).and_then(|t| t.get("spec"))
+            } else {
+                spec
+            };
+            let destination = spec.and_then(|s| s.get("destination"));
+            let place = [
+                string(destination.and_then(|d| d.get("server"))),
+                string(destination.and_then(|d| d.get("name"))),
+                string(destination.and_then(|d| d.get("namespace"))),
+            ]
+            .join("\u{0}");
+            let one = spec.and_then(|s| s.get("source"));
             let many = spec.and_then(|s| s.get("sources")).and_then(serde_json::Value::as_array);
-            one.into_iter().chain(many.into_iter().flatten().filter_map(|s| s.get("path"))).collect()
+            for source in one.into_iter().chain(many.into_iter().flatten()) {
+                let repo = string(source.get("repoURL"));
+                let identity = format!("argo\u{0}{repo}\u{0}{place}");
+                let chart = string(source.get("chart"));
+                if !chart.is_empty() {
+                    sources.push(GitopsSource { path: None, words: format!("{repo} {chart}"), identity });
+                } else if let Some(path) = source.get("path").and_then(serde_json::Value::as_str) {
+                    sources.push(GitopsSource { path: gitops_target(path), words: path.to_owned(), identity });
+                }
+            }
         } else if api.starts_with("kustomize.toolkit.fluxcd.io/") && kind == "Kustomization" {
-            spec.and_then(|s| s.get("path")).into_iter().collect()
-        } else {
-            Vec::new()
-        };
-        for path in found.into_iter().filter_map(serde_json::Value::as_str) {
-            if !paths.iter().any(|p| p == path) {
-                if paths.len() >= MAX_KUSTOMIZE_ENTRIES {
+            let reference = spec.and_then(|s| s.get("sourceRef"));
+            let identity = format!(
+                "flux\u{0}{}\u{0}{}\u{0}{}",
+                string(reference.and_then(|r| r.get("kind"))),
+                string(reference.and_then(|r| r.get("name"))),
+                string(spec.and_then(|s| s.get("targetNamespace")))
+            );
+            let path = spec.and_then(|s| s.get("path")).and_then(serde_json::Value::as_str).unwrap_or("");
+            sources.push(GitopsSource { path: gitops_target(path), words: path.to_owned(), identity });
+        } else if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
+            let chart = spec.and_then(|s| s.get("chart")).and_then(|c| c.get("spec"));
+            let name = string(chart.and_then(|c| c.get("chart")));
+            let identity = format!(
+                "helm\u{0}{}\u{0}{}",
+                string(doc.get("metadata").and_then(|m| m.get("name"))),
+                string(spec.and_then(|s| s.get("targetNamespace")))
+            );
+            if !name.is_empty() {
+                sources.push(GitopsSource { path: None, words: format!("helm chart {name}"), identity });
+            }
+        }
+        for source in sources {
+            if !found.contains(&source) {
+                if found.len() >= MAX_KUSTOMIZE_ENTRIES {
                     return None;
                 }
-                paths.push(path.to_owned());
+                found.push(source);
             }
         }
     }
-    Some(paths)
+    Some(found)
+}
+
+/// A GitOps tool's path as a folder of the repository: from its top
+/// whether or not it starts with `/` or `./`, `.`, `..` and repeated
+/// slashes resolved as the tools clean it; `""` for the top. `None` for a
+/// templated path (`{{path}}`), or one that climbs above the top.
+///
+/// ```
+/// use blastgate_ingest::git::gitops_target;
+/// assert_eq!(gitops_target("./apps//ledger/").as_deref(), Some("apps/ledger"));
+/// assert_eq!(gitops_target("/apps/ledger").as_deref(), Some("apps/ledger"));
+/// assert_eq!(gitops_target(".").as_deref(), Some(""));
+/// assert_eq!(gitops_target("apps/{{path.basename}}"), None);
+/// ```
+pub fn gitops_target(path: &str) -> Option<String> {
+    if path.contains("{{") || path.contains('\\') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in path.trim().split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Where a Kustomization in `folder` (`""` at the top) finds `entry`: the
-/// path in the repository, `.` and `..` resolved, without a trailing
-/// slash. `None` for an entry outside the repository: a remote one (a URL,
-/// `github.com/org/repo//path?ref=v1`, `git@host:...`), an absolute path,
-/// or one that climbs above the top.
+/// path in the repository, `.` and `..` and repeated slashes resolved,
+/// without a trailing slash. `None` for an entry outside the repository:
+/// a remote one (a URL, `git@host:...`, a query such as `?ref=v1`, or a
+/// first segment that is a host name: `github.com/org/repo`), an
+/// absolute path, or one that climbs above the top.
 ///
 /// ```
 /// use blastgate_ingest::git::kustomize_target;
 /// assert_eq!(kustomize_target("apps/ledger/overlays/prod", "../../base/").as_deref(), Some("apps/ledger/base"));
 /// assert_eq!(kustomize_target("apps", "./pvc.yaml").as_deref(), Some("apps/pvc.yaml"));
+/// assert_eq!(kustomize_target("apps", "state//").as_deref(), Some("apps/state"));
 /// assert_eq!(kustomize_target("apps", "https://github.com/acme/db//base?ref=v1"), None);
+/// assert_eq!(kustomize_target("apps", "github.com/acme/db/base"), None);
 /// assert_eq!(kustomize_target("apps", "../../outside"), None);
 /// ```
 pub fn kustomize_target(folder: &str, entry: &str) -> Option<String> {
     let entry = entry.trim();
-    let remote = entry.contains("://")
-        || entry.contains("//")
-        || entry.contains('?')
-        || entry.starts_with("git@")
-        || ["github.com/", "gitlab.com/", "bitbucket.org/"].iter().any(|host| entry.starts_with(host));
+    let first = entry.split('/').next().unwrap_or_default();
+    // A host name: dotted, its last label letters only (`github.com`,
+    // `git.example.org`; not `v1.2` or `conf.d`).
+    let host = first.contains('.')
+        && !first.starts_with('.')
+        && first.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && !first.ends_with(".yaml")
+        && !first.ends_with(".yml")
+        && !first.ends_with(".json");
+    let remote = entry.contains("://") || entry.contains('?') || entry.starts_with("git@") || host;
     if entry.is_empty() || remote || entry.starts_with('/') || entry.contains('\\') {
         return None;
     }
@@ -1353,25 +1532,29 @@ pub fn kustomize_target(folder: &str, entry: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-/// Whether `path` names a Helm values file: a YAML file whose name has
-/// the word `values` (`values.yaml`, `values-prod.yaml`,
-/// `prod.values.yml`, `values_eu.yaml`).
+/// Whether `path` names a Helm values file: a YAML or JSON file whose
+/// name has the word `values` (`values.yaml`, `values-prod.yaml`,
+/// `prod.values.yml`, `values_eu.json`).
 pub fn is_helm_values(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let Some(stem) = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) else {
+    let Some(stem) = [".yaml", ".yml", ".json"].iter().find_map(|e| name.strip_suffix(e)) else {
         return false;
     };
     stem.split(['-', '_', '.']).any(|word| word == "values")
 }
 
 /// The components a Helm values change turns off: the dotted paths of
-/// the mappings whose `enabled` key (any case) is `false` after the
-/// change and was `true`, or absent, before (`primary.persistence`,
-/// `postgresql`, `redis.master.persistence`), each once, in ascending
-/// order. Only booleans count, in YAML 1.1's spellings too (`no`, `off`:
-/// Helm reads values as YAML 1.1); keys under sequences are not read. Either side
-/// that does not parse as a YAML mapping (the chart would not render
-/// it), or is over [`MAX_EMPTIED_TEXT`], gives nothing.
+/// the mappings (`primary.persistence`, `postgresql`,
+/// `redis.master.persistence`) whose `enabled` key was on before and is
+/// off after, or is off after and was absent before, or was on before and
+/// is gone after (the chart's default is not known: fail closed); and of
+/// the mappings whose `existingClaim` is set where it was empty or absent
+/// (the chart stops rendering its own claim). Each once, in ascending
+/// order. On and off are as Helm's templates read a value: `false`,
+/// `null`, `0`, `""` and YAML 1.1's `no`, `off`, `n` are off. A key given
+/// twice keeps its last value, as Helm reads it. Keys under sequences
+/// are not read. Either side that does not parse as a YAML mapping, or
+/// is over [`MAX_EMPTIED_TEXT`], gives nothing.
 ///
 /// A chart whose persistence is turned off stops rendering its volume
 /// claim, and `helm upgrade` deletes it; a subchart turned off
@@ -1384,58 +1567,101 @@ pub fn is_helm_values(path: &str) -> bool {
 /// assert_eq!(helm_turned_off(before, after), ["postgresql", "primary.persistence"]);
 /// ```
 pub fn helm_turned_off(before: &[u8], after: &[u8]) -> Vec<String> {
-    let switches = |text: &[u8]| -> Option<BTreeMap<String, bool>> {
-        let Some(value) = yaml_mapping("values", text)? else {
-            return Some(BTreeMap::new());
-        };
-        // Mappings only, walked with a stack of their own (the YAML
-        // budget bounds the depth; nothing here recurses).
-        let mut found = BTreeMap::new();
-        let mut stack: Vec<(String, &serde_json::Value)> = vec![(String::new(), &value)];
-        while let Some((at, v)) = stack.pop() {
-            let serde_json::Value::Object(map) = v else { continue };
-            for (key, child) in map {
-                if key.eq_ignore_ascii_case("enabled") {
-                    if let (Some(on), false) = (yaml11_bool(child), at.is_empty()) {
-                        found.insert(at.clone(), on);
-                    }
-                } else if child.is_object() {
-                    let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
-                    stack.push((path, child));
-                }
-            }
-        }
-        Some(found)
-    };
-    let (Some(old), Some(new)) = (switches(before), switches(after)) else {
+    let (Some(old), Some(new)) = (values_document(before), values_document(after)) else {
         return Vec::new();
     };
-    new.into_iter().filter(|(path, on)| !on && old.get(path) != Some(&false)).map(|(path, _)| path).collect()
+    helm_values_turned_off(&old, &new)
 }
 
-/// `value` as a boolean, as YAML 1.1 (which Helm reads values in)
-/// resolves a plain scalar: `true`/`false`, `yes`/`no`, `on`/`off`,
-/// `y`/`n`, in lower, title or upper case. (A quoted `"no"` is a string to
-/// Helm and reads as `false` here too: the parsed value no longer says it
-/// was quoted, and reading it as off can only ask for more review.)
-fn yaml11_bool(value: &serde_json::Value) -> Option<bool> {
-    if let Some(b) = value.as_bool() {
-        return Some(b);
-    }
-    let text = value.as_str()?;
-    let cased = |word: &str| {
-        let mut title = word.to_owned();
-        if let Some(first) = title.get_mut(..1) {
-            first.make_ascii_uppercase();
+/// [`helm_turned_off`] on values already parsed (a Flux `HelmRelease`'s
+/// `spec.values`, an Argo CD source's `helm.valuesObject`).
+pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+    let old = switches(before);
+    let new = switches(after);
+    let mut off: BTreeSet<String> = BTreeSet::new();
+    for (path, (on, claim)) in &new {
+        let was = old.get(path);
+        if on == &Some(false) && was.is_none_or(|(w, _)| w != &Some(false)) {
+            off.insert(path.clone());
         }
-        text == word || text == title || text == word.to_ascii_uppercase()
-    };
-    if ["true", "yes", "on", "y"].into_iter().any(cased) {
-        Some(true)
-    } else if ["false", "no", "off", "n"].into_iter().any(cased) {
-        Some(false)
-    } else {
-        None
+        if *claim && !was.is_some_and(|(_, c)| *c) {
+            off.insert(path.clone());
+        }
+    }
+    for (path, (on, _)) in &old {
+        if on == &Some(true) && new.get(path).is_none_or(|(now, _)| now.is_none()) {
+            off.insert(path.clone());
+        }
+    }
+    off.into_iter().collect()
+}
+
+/// A values file's text as one mapping, read as Helm reads it (a key
+/// given twice keeps its last value); a blank text is an empty mapping.
+fn values_document(text: &[u8]) -> Option<serde_json::Value> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    if text.trim().is_empty() {
+        return Some(serde_json::Value::Object(serde_json::Map::new()));
+    }
+    let mut docs: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("values", text).ok()?;
+    if docs.len() > 1 {
+        return None;
+    }
+    let doc = docs.pop().unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+    doc.is_object().then_some(doc)
+}
+
+/// Each mapping of `value` (by dotted path) with an `enabled` key (on or
+/// off as a template reads it; `None` without one) or a set
+/// `existingClaim`, walked with a stack of its own (the YAML budget
+/// bounds the depth; nothing here recurses).
+fn switches(value: &serde_json::Value) -> BTreeMap<String, (Option<bool>, bool)> {
+    let mut found: BTreeMap<String, (Option<bool>, bool)> = BTreeMap::new();
+    let mut stack: Vec<(String, &serde_json::Value)> = vec![(String::new(), value)];
+    while let Some((at, v)) = stack.pop() {
+        let serde_json::Value::Object(map) = v else { continue };
+        for (key, child) in map {
+            if at.is_empty() && !child.is_object() {
+                continue;
+            }
+            if key.eq_ignore_ascii_case("enabled") {
+                found.entry(at.clone()).or_default().0 = Some(truthy(child));
+            } else if key.eq_ignore_ascii_case("existingClaim") {
+                found.entry(at.clone()).or_default().1 = truthy(child);
+            } else if child.is_object() {
+                let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+                stack.push((path, child));
+            }
+        }
+    }
+    found
+}
+
+/// Whether a Helm template's `if` takes `value` as true: not `false`,
+/// `null`, `0`, an empty string, list or mapping, nor a YAML 1.1 false
+/// (`no`, `off`, `n`, in lower, title or upper case: Helm reads values as
+/// YAML 1.1, and the parsed value no longer says whether it was quoted;
+/// reading a quoted `"no"` as off can only ask for more review).
+fn truthy(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        serde_json::Value::String(text) => {
+            let cased = |word: &str| {
+                let mut title = word.to_owned();
+                if let Some(first) = title.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                *text == word || *text == title || *text == word.to_ascii_uppercase()
+            };
+            !text.is_empty() && !["false", "no", "off", "n"].into_iter().any(cased)
+        }
+        serde_json::Value::Array(items) => !items.is_empty(),
+        serde_json::Value::Object(map) => !map.is_empty(),
     }
 }
 

@@ -1263,4 +1263,27 @@ fn declarations_are_read_as_the_tools_read_them() {
     assert_eq!(count(quoted).keys().collect::<Vec<_>>(), ["Secret"]);
     let old_mac = "apiVersion: v1\rkind: Secret\r---\rkind: Service\r";
     assert_eq!(count(old_mac).keys().collect::<Vec<_>>(), ["Secret", "Service"]);
+    // A YAML `List`'s items are its objects (a red team: a StatefulSet in
+    // one was unread).
+    let list = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: {name: db}\n  - {apiVersion: v1, kind: PersistentVolumeClaim}\n";
+    assert_eq!(count(list).keys().collect::<Vec<_>>(), ["PersistentVolumeClaim", "StatefulSet"]);
+}
+
+/// Kustomization entries as kustomize reads them (a red team): repeated
+/// slashes are local, host names and queries remote; a GitOps path is
+/// from the repository's top however it is written.
+#[test]
+fn deploy_list_entries_are_read_as_the_tools_read_them() {
+    use blastgate_ingest::git::{gitops_target, kustomize_target};
+    assert_eq!(kustomize_target("orders", "state//").as_deref(), Some("orders/state"));
+    assert_eq!(kustomize_target("orders", ".//db").as_deref(), Some("orders/db"));
+    assert_eq!(kustomize_target("orders", "conf.d/db").as_deref(), Some("orders/conf.d/db"));
+    assert_eq!(kustomize_target("orders", "v1.2/db").as_deref(), Some("orders/v1.2/db"));
+    assert_eq!(kustomize_target("orders", "claim").as_deref(), Some("orders/claim"));
+    assert_eq!(kustomize_target("orders", "github.com/acme/db"), None);
+    assert_eq!(kustomize_target("orders", "git.example.org/db//base"), None);
+    assert_eq!(kustomize_target("orders", "../db?ref=v1"), None);
+    assert_eq!(gitops_target("/orders//state/").as_deref(), Some("orders/state"));
+    assert_eq!(gitops_target("").as_deref(), Some(""));
+    assert_eq!(gitops_target("../x"), None);
 }

@@ -240,6 +240,145 @@ fn kept_types(declared: Vec<String>) -> Vec<String> {
     kept
 }
 
+/// One entry of a deploy list: where it leads in the repository
+/// (`None`: outside it), and its words, which stand for it when it cannot
+/// be read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Root {
+    target: Option<String>,
+    words: String,
+}
+
+/// What a list deploys at one commit: the files (path and blob), the
+/// words of the roots, entries and Kustomizations that could not be read,
+/// and the files and folders reached.
+struct Deployed {
+    files: BTreeMap<String, String>,
+    words: Vec<String>,
+    reached: std::collections::BTreeSet<String>,
+}
+
+/// Most levels of Kustomizations [`Deployments::deployed`] follows down
+/// from a list's entries.
+const MAX_KUSTOMIZE_DEPTH: usize = 32;
+
+/// What deploy lists deploy at one commit, resolved as `kustomize build`
+/// resolves them: the folders and files listed (`git ls-tree`, each
+/// target once for all the lists) and the Kustomizations found in them,
+/// followed down. At most [`parse::MAX_TREE_FILES`] files listed in all:
+/// past it, what is not listed counts by its words.
+struct Deployments<'g, 'a> {
+    git: &'g Git<'a>,
+    rev: &'g str,
+    /// The files under each target listed so far (a file's own entry
+    /// when the target is a file), by target.
+    listed: BTreeMap<String, Vec<(String, String)>>,
+    /// Files listed in all.
+    total: usize,
+}
+
+impl<'g, 'a> Deployments<'g, 'a> {
+    fn new(git: &'g Git<'a>, rev: &'g str) -> Self {
+        Deployments { git, rev, listed: BTreeMap::new(), total: 0 }
+    }
+
+    /// Lists the `targets` not listed yet, in one `git ls-tree`; past the
+    /// budget, they are left unlisted.
+    fn list(&mut self, targets: &[&str]) -> Result<(), ChangeError> {
+        let mut new: Vec<&str> = targets.iter().copied().filter(|t| !self.listed.contains_key(*t)).collect();
+        new.sort_unstable();
+        new.dedup();
+        if new.is_empty() || self.total >= parse::MAX_TREE_FILES || new.len() > parse::MAX_KUSTOMIZE_ENTRIES {
+            return Ok(());
+        }
+        let mut args: Vec<&str> = vec!["ls-tree", "-r", "-z", "--full-name", self.rev, "--"];
+        args.extend(new.iter().map(|t| if t.is_empty() { "." } else { *t }));
+        let found = match parse::parse_tree_files_z(&self.git.output("git ls-tree", &args)?) {
+            Ok(found) => found,
+            Err(ChangeError::LimitExceeded { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        self.total = self.total.saturating_add(found.len());
+        if self.total > parse::MAX_TREE_FILES {
+            return Ok(());
+        }
+        for target in new {
+            let under: Vec<(String, String)> = found
+                .iter()
+                .filter(|(p, _)| {
+                    target.is_empty() || p == target || p.strip_prefix(target).is_some_and(|r| r.starts_with('/'))
+                })
+                .cloned()
+                .collect();
+            self.listed.insert(target.to_owned(), under);
+        }
+        Ok(())
+    }
+
+    /// What `roots` deploy ([`Deployed`]).
+    fn deployed(&mut self, roots: &[Root]) -> Result<Deployed, ChangeError> {
+        let mut deployed: BTreeMap<String, String> = BTreeMap::new();
+        let mut words: Vec<String> = roots.iter().filter(|r| r.target.is_none()).map(|r| r.words.clone()).collect();
+        let mut frontier: Vec<(String, String)> =
+            roots.iter().filter_map(|r| Some((r.target.clone()?, r.words.clone()))).collect();
+        let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for _ in 0..MAX_KUSTOMIZE_DEPTH {
+            frontier.retain(|(t, _)| !seen.contains(t));
+            if frontier.is_empty() {
+                break;
+            }
+            self.list(&frontier.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>())?;
+            let mut kustomizations: Vec<(String, String, String)> = Vec::new();
+            for (target, said) in std::mem::take(&mut frontier) {
+                seen.insert(target.clone());
+                let Some(under) = self.listed.get(&target) else {
+                    words.push(said);
+                    continue;
+                };
+                if let Some((p, h)) = under.iter().find(|(p, _)| *p == target) {
+                    deployed.insert(p.clone(), h.clone());
+                    continue;
+                }
+                let own = parse::KUSTOMIZATION_NAMES.iter().find_map(|name| {
+                    let path = if target.is_empty() { (*name).to_owned() } else { format!("{target}/{name}") };
+                    under.iter().find(|(p, _)| *p == path)
+                });
+                match own {
+                    Some((p, h)) => kustomizations.push((target.clone(), p.clone(), h.clone())),
+                    None => {
+                        let manifest = |p: &str| {
+                            let lower = p.to_ascii_lowercase();
+                            lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+                        };
+                        deployed.extend(under.iter().filter(|(p, _)| manifest(p)).cloned());
+                    }
+                }
+            }
+            if kustomizations.is_empty() {
+                continue;
+            }
+            let texts = self.git.small_blobs(kustomizations.iter().map(|(_, p, h)| (p.as_str(), h.as_str())))?;
+            for (at, path, _) in kustomizations {
+                match texts.get(&path).and_then(|t| parse::parse_kustomization(t)) {
+                    Some(k) => {
+                        for e in k.entries {
+                            match parse::kustomize_target(&at, &e) {
+                                Some(t) => frontier.push((t, e)),
+                                None => words.push(e),
+                            }
+                        }
+                    }
+                    None => words.push(path),
+                }
+            }
+        }
+        words.extend(frontier.into_iter().map(|(_, said)| said));
+        words.sort_unstable();
+        words.dedup();
+        Ok(Deployed { files: deployed, words, reached: seen })
+    }
+}
+
 /// Files' contents before and after a change, by path.
 type BothSides = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
 
@@ -266,6 +405,68 @@ fn illustrative(path: &str) -> bool {
                 | "e2e"
         )
     })
+}
+
+/// Charts that keep data in volume claims, by a word of their name,
+/// whose names the destructive-change rules do not read as a datastore.
+const DATA_CHARTS: [&str; 26] = [
+    "minio",
+    "etcd",
+    "zookeeper",
+    "cockroach",
+    "neo4j",
+    "timescale",
+    "milvus",
+    "qdrant",
+    "mongo",
+    "mariadb",
+    "influx",
+    "clickhouse",
+    "opensearch",
+    "elasticsearch",
+    "solr",
+    "pulsar",
+    "valkey",
+    "keydb",
+    "scylla",
+    "cassandra",
+    "weaviate",
+    "typesense",
+    "meilisearch",
+    "consul",
+    "pg",
+    "db",
+];
+
+/// Words of a component's name that make it no holder of data, though
+/// its name has a datastore's (`prometheus-redis-exporter`, `kafka-ui`).
+const NOT_DATA: [&str; 9] =
+    ["exporter", "ui", "dashboard", "metrics", "monitor", "monitoring", "operator", "console", "proxy"];
+
+/// What a Helm switch turned off held (`parse::helm_turned_off`'s
+/// dotted path): a PersistentVolumeClaim for a `persistence` (or
+/// `persistentVolume`, `pvc`, `volumeClaim`) turned off, or its
+/// `existingClaim` set; the component's name for a subchart whose name
+/// reads as a datastore, queue or cache; a PersistentVolumeClaim for one
+/// of [`DATA_CHARTS`]; nothing for other switches, for a claim's
+/// retention policy, or for a name with a word of [`NOT_DATA`].
+fn switched_off_holds(path: &str) -> Option<String> {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let lower = last.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    if lower.contains("retention") || words.iter().any(|w| NOT_DATA.contains(w)) {
+        return None;
+    }
+    if ["persisten", "pvc", "volumeclaim"].iter().any(|w| lower.contains(w)) {
+        return Some("PersistentVolumeClaim".to_owned());
+    }
+    if blastgate_core::engine::resource_type_kind(last) != blastgate_graph::NodeKind::Infrastructure {
+        return Some(clip_type(last));
+    }
+    words
+        .iter()
+        .any(|w| DATA_CHARTS.iter().any(|d| w == d || (d.len() > 3 && w.starts_with(d))))
+        .then(|| "PersistentVolumeClaim".to_owned())
 }
 
 /// Adds `types` to `f`'s `removes`, each once, within
@@ -1599,29 +1800,33 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
-    /// Adds to a modified Kustomization's `FileChange::removes` the
-    /// resource types the entries taken out of its `resources` (`bases`,
-    /// `components`, `crds`) deployed and no entry deploys after the
-    /// change: GitOps tools that prune delete them, though no manifest
-    /// changed (a destruction audit's next step: dropping `pvc.yaml` from
-    /// the list deletes the claim, and was an edit of one line). The same
-    /// for the paths of an Argo CD `Application` or Flux `Kustomization`
-    /// (`parse::gitops_paths`, from the repository's top) pointed
-    /// elsewhere, or deleted (then its `declares`): the tool's finalizer or
-    /// pruning deletes what it deployed. Another application deploying
-    /// the same path after the change keeps its objects.
+    /// Adds to a changed Kustomization's `FileChange::removes` the
+    /// resource types that the entries it lists deployed before the change
+    /// and nothing it lists deploys after: GitOps tools that prune delete
+    /// them, though no manifest changed (a destruction audit's next step:
+    /// dropping `pvc.yaml` from the list deletes the claim, and was an
+    /// edit of one line). The same for the sources of an Argo CD
+    /// `Application` or `ApplicationSet`, a Flux `Kustomization` or
+    /// `HelmRelease` (`parse::gitops_sources`) pointed elsewhere, or
+    /// deleted (then its `declares`): the tool's finalizer or pruning
+    /// deletes what it deployed. Another manifest deploying the same path
+    /// to the same place after the change keeps its objects.
     ///
-    /// The files each side's entries lead to (a file, or every YAML and
-    /// JSON file under a folder) are listed at the base and at the head;
-    /// the files no longer deployed (changed files aside, which count on
-    /// their own) are read at the base, the newly deployed ones at the
-    /// head, and a type counts where the first declare more of it than the
-    /// second (an entry renamed or moved keeps its objects). What cannot be
-    /// read fails closed by its name: an entry outside the repository
-    /// (remote bases), a file too large to read, a list longer than
-    /// [`parse::MAX_KUSTOMIZE_ENTRIES`] or leading to more than
-    /// [`parse::MAX_TREE_FILES`] files; an unreadable Kustomization after
-    /// the change lists nothing.
+    /// What a list deploys is resolved as kustomize builds it
+    /// ([`Deployments`]): an entry that is a file deploys it, a folder
+    /// with a Kustomization deploys what that one lists (followed down),
+    /// a folder without one its YAML and JSON files. The files deployed
+    /// only before are read as they were, those deployed only after as
+    /// they are (each once for all the lists, within one read budget),
+    /// and a type counts where the first declare more of it than the
+    /// second. A Kustomization whose `namePrefix`, `nameSuffix` or
+    /// `namespace` changes renames everything it deploys (all of it
+    /// counts), and a patch it adds with `$patch: delete` deletes its
+    /// kind. What cannot be read fails closed by its words: a remote
+    /// entry or chart, a file too large to read, a list that leads to
+    /// more than [`parse::MAX_TREE_FILES`] files or deeper than
+    /// [`MAX_KUSTOMIZE_DEPTH`] Kustomizations; a Kustomization that no
+    /// longer parses lists nothing.
     fn read_deploy_lists(
         &self,
         files: &mut [FileChange],
@@ -1630,19 +1835,20 @@ impl<'a> Git<'a> {
         deploys: &dyn Fn(&str) -> bool,
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
-        // Kustomizations edited; GitOps manifests edited or deleted.
         let yaml = |p: &str| {
             let lower = p.to_ascii_lowercase();
             lower.ends_with(".yaml") || lower.ends_with(".yml")
+        };
+        let gitops = |p: &str| yaml(p) && deploys(p) && !illustrative(p);
+        let kustomization = |f: &FileChange| {
+            parse::is_kustomization(&f.path) || f.old_path.as_deref().is_some_and(parse::is_kustomization)
         };
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| !f.binary)
             .filter(|f| match f.status {
-                FileStatus::Modified => {
-                    parse::is_kustomization(&f.path) || (yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path))
-                }
-                FileStatus::Deleted => yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path),
+                FileStatus::Modified | FileStatus::Renamed => kustomization(f) || gitops(&f.path),
+                FileStatus::Deleted => gitops(&f.path),
                 _ => false,
             })
             .map(|f| f.path.as_str())
@@ -1651,174 +1857,184 @@ impl<'a> Git<'a> {
             return Ok(());
         }
         let (before, after) = self.both_sides(&wanted, blobs)?;
-        // Each list's entries before and after, as paths in the repository
-        // (`None`: outside it, read by the entry's words). A Kustomization's
-        // are relative to its folder, a GitOps manifest's to the top.
-        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
-        let entries = |path: &str, text: &[u8]| {
-            if parse::is_kustomization(path) { parse::kustomization_entries(text) } else { parse::gitops_paths(text) }
-        };
-        type Listed = (Vec<(String, Option<String>)>, Set<Option<String>>, Set<String>);
-        let mut listed: Map<&str, Listed> = Map::new();
         // What GitOps manifests deploy after the change, whichever file
-        // says it: an application moved to another file (added, or renamed
-        // to it) still deploys its path.
+        // says it (an application moved to another file).
         let added_files: Vec<&str> = files
             .iter()
-            .filter(|f| matches!(f.status, FileStatus::Added | FileStatus::Renamed | FileStatus::Copied))
-            .filter(|f| !f.binary && yaml(&f.path) && deploys(&f.path) && !illustrative(&f.path))
+            .filter(|f| matches!(f.status, FileStatus::Added | FileStatus::Copied) && !f.binary && gitops(&f.path))
             .map(|f| f.path.as_str())
             .collect();
         let (_, added_texts) = self.both_sides(&added_files, blobs)?;
-        let elsewhere: Set<Option<String>> = added_texts
+        let everywhere_after: Set<(String, String)> = added_texts
             .iter()
             .chain(after.iter())
             .filter(|(p, _)| !parse::is_kustomization(p))
-            .filter_map(|(_, t)| parse::gitops_paths(t))
+            .filter_map(|(_, t)| parse::gitops_sources(t))
             .flatten()
-            .map(|e| parse::kustomize_target("", &e))
-            .filter(Option::is_some)
+            .filter_map(|s| Some((s.path?, s.identity)))
             .collect();
-        for path in &wanted {
-            // Not read before: what it deployed is unknown, and nothing
-            // it lists after can be compared with it.
-            let Some(old) = before.get(*path).and_then(|t| entries(path, t)) else { continue };
-            // Deleted, or unreadable after: it lists nothing.
-            let new = after.get(*path).and_then(|t| entries(path, t)).unwrap_or_default();
-            let at = if parse::is_kustomization(path) { folder(path) } else { String::new() };
-            let target = |e: &String| parse::kustomize_target(&at, e);
-            let was: Set<Option<String>> = old.iter().map(target).collect();
-            let mut kept: Set<Option<String>> = new.iter().map(target).collect();
-            if !parse::is_kustomization(path) {
-                // Only what it deployed itself: another application's
-                // path is no replacement for this one's objects.
-                kept.extend(elsewhere.iter().filter(|t| was.contains(*t)).cloned());
-            }
-            let gone: Vec<(String, Option<String>)> = old
-                .iter()
-                .map(|e| (e.clone(), target(e)))
-                .filter(|(_, t)| t.is_none() || !kept.contains(t))
-                .filter(|(e, t)| t.is_some() || !new.contains(e))
-                .collect();
-            let added: Set<String> = kept.iter().filter(|t| !was.contains(*t)).flatten().cloned().collect();
-            if !gone.is_empty() {
-                listed.insert(path, (gone, kept, added));
-            }
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        // Each list's roots before and after, and what else it says.
+        struct Listed {
+            before: Vec<Root>,
+            after: Vec<Root>,
+            renamed: bool,
+            deleted_kinds: Vec<String>,
         }
-        if listed.is_empty() {
+        let mut lists: Vec<(usize, Listed)> = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            if !wanted.contains(&f.path.as_str()) {
+                continue;
+            }
+            let old_path = f.old_path.as_deref().unwrap_or(&f.path);
+            let listed = if kustomization(f) {
+                // Not read before: what it deployed is unknown.
+                let Some(old) = before.get(&f.path).and_then(|t| parse::parse_kustomization(t)) else { continue };
+                // Unreadable after, or no longer a Kustomization: it lists nothing.
+                let new = after
+                    .get(&f.path)
+                    .filter(|_| parse::is_kustomization(&f.path))
+                    .and_then(|t| parse::parse_kustomization(t))
+                    .unwrap_or_default();
+                let roots = |k: &parse::Kustomization, at: &str| -> Vec<Root> {
+                    k.entries
+                        .iter()
+                        .map(|e| Root { target: parse::kustomize_target(at, e), words: e.clone() })
+                        .collect()
+                };
+                let mut deleted_kinds = new.deleted_kinds.clone();
+                for kind in &old.deleted_kinds {
+                    if let Some(at) = deleted_kinds.iter().position(|k| k == kind) {
+                        deleted_kinds.remove(at);
+                    }
+                }
+                Listed {
+                    before: roots(&old, &folder(old_path)),
+                    after: roots(&new, &folder(&f.path)),
+                    renamed: old.naming != new.naming && !new.entries.is_empty(),
+                    deleted_kinds,
+                }
+            } else {
+                let Some(old) = before.get(&f.path).and_then(|t| parse::gitops_sources(t)) else { continue };
+                if old.is_empty() {
+                    continue;
+                }
+                let new = after.get(&f.path).and_then(|t| parse::gitops_sources(t)).unwrap_or_default();
+                let root = |s: &parse::GitopsSource| Root { target: s.path.clone(), words: s.words.clone() };
+                // Only what deploys to the same place from the same
+                // repository replaces what it deployed (an audit: a
+                // sandbox's application on the prod one's path).
+                let places: Set<&str> = old.iter().map(|s| s.identity.as_str()).collect();
+                let mut after_roots: Vec<Root> =
+                    new.iter().filter(|s| places.contains(s.identity.as_str())).map(root).collect();
+                // Deployed after by another manifest, to the same place
+                // from the same repository: kept.
+                for s in &old {
+                    if let Some(path) = &s.path
+                        && everywhere_after.contains(&(path.clone(), s.identity.clone()))
+                    {
+                        after_roots.push(root(s));
+                    }
+                }
+                Listed {
+                    before: old.iter().map(root).collect(),
+                    after: after_roots,
+                    renamed: false,
+                    deleted_kinds: Vec::new(),
+                }
+            };
+            let same = |a: &[Root], b: &[Root]| a.iter().collect::<Set<_>>() == b.iter().collect::<Set<_>>();
+            if same(&listed.before, &listed.after) && !listed.renamed && listed.deleted_kinds.is_empty() {
+                continue;
+            }
+            lists.push((i, listed));
+        }
+        if lists.is_empty() {
             return Ok(());
         }
-        // What every side's entries lead to, at its commit: one listing a
-        // side (pathspecs are literal: `--literal-pathspecs`).
-        let targets = |before: bool| -> Set<String> {
-            let mut all = Set::new();
-            for (gone, kept, _) in listed.values() {
-                if before {
-                    all.extend(gone.iter().filter_map(|(_, t)| t.clone()));
-                } else {
-                    all.extend(kept.iter().flatten().cloned());
-                }
-            }
-            all
-        };
-        let tree = |rev: &str, paths: &Set<String>| -> Result<Option<Vec<(String, String)>>, ChangeError> {
-            if paths.is_empty() {
-                return Ok(Some(Vec::new()));
-            }
-            if paths.len() > parse::MAX_KUSTOMIZE_ENTRIES {
-                return Ok(None);
-            }
-            let mut args: Vec<&str> = vec!["ls-tree", "-r", "-z", "--full-name", rev, "--"];
-            args.extend(paths.iter().map(String::as_str));
-            match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
-                Ok(found) => Ok(Some(found)),
-                Err(ChangeError::LimitExceeded { .. }) => Ok(None),
-                Err(e) => Err(e),
-            }
-        };
-        let under = |file: &str, target: &str| {
-            file == target || file.strip_prefix(target).is_some_and(|rest| rest.starts_with('/'))
-        };
-        let manifest = |p: &str| {
-            let lower = p.to_ascii_lowercase();
-            lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
-        };
-        let old_files = tree(base, &targets(true))?;
-        let new_files = tree(head, &targets(false))?;
-        // Files deleted or moved away count on their own (`declares`).
-        let changed: Set<&str> = files
-            .iter()
-            .filter_map(|f| match f.status {
-                FileStatus::Deleted => Some(f.path.as_str()),
-                FileStatus::Renamed => f.old_path.as_deref(),
-                _ => None,
-            })
-            .collect();
-        let mut found: Map<String, Vec<String>> = Map::new();
-        for (path, (gone, kept, added)) in &listed {
-            let mut types: Vec<String> = Vec::new();
-            let (Some(old_files), Some(new_files)) = (&old_files, &new_files) else {
-                // Too many to list: every entry taken out counts by its words.
-                types.extend(gone.iter().map(|(e, _)| clip_type(e)));
-                found.insert((*path).to_owned(), types);
-                continue;
+        let mut then = Deployments::new(self, base);
+        let mut now = Deployments::new(self, head);
+        // Files deleted count on their own (`declares`).
+        let deleted: Set<&str> =
+            files.iter().filter(|f| f.status == FileStatus::Deleted).map(|f| f.path.as_str()).collect();
+        // Per list: the files it deployed only before and only after, and
+        // the words of what could not be read.
+        let mut resolved: Vec<(usize, &Listed, Deployed, Deployed)> = Vec::new();
+        for (i, listed) in &lists {
+            resolved.push((*i, listed, then.deployed(&listed.before)?, now.deployed(&listed.after)?));
+        }
+        // A Kustomization that another changed list included before (an
+        // overlay over its base) loses only what that one no longer
+        // deploys either: an entry moved from a base to its overlay
+        // deploys the same objects (an audit).
+        let own_folder = |i: usize| files.get(i).filter(|f| parse::is_kustomization(&f.path)).map(|f| folder(&f.path));
+        // (list, files lost, files gained, words of what counts unread)
+        type Sides = (usize, Map<String, String>, Map<String, String>, Vec<String>);
+        let mut sides: Vec<Sides> = Vec::new();
+        for (i, listed, was, is) in &resolved {
+            let parents: Vec<&Deployed> = match own_folder(*i) {
+                Some(at) => resolved
+                    .iter()
+                    .filter(|(j, _, parent_was, _)| j != i && parent_was.reached.contains(&at))
+                    .map(|(.., parent_is)| parent_is)
+                    .collect(),
+                None => Vec::new(),
             };
-            let deployed_after: Set<&str> = new_files
+            let kept = |p: &str| is.files.contains_key(p) || parents.iter().any(|d| d.files.contains_key(p));
+            let mut words: Vec<String> = was.words.iter().filter(|w| !is.words.contains(w)).cloned().collect();
+            words.extend(listed.deleted_kinds.iter().cloned());
+            let lost: Map<String, String> = was
+                .files
                 .iter()
-                .filter(|(f, _)| kept.iter().flatten().any(|t| under(f, t)))
-                .map(|(f, _)| f.as_str())
+                .filter(|(p, _)| listed.renamed || !kept(p))
+                .filter(|(p, _)| !deleted.contains(p.as_str()))
+                .map(|(p, h)| (p.clone(), h.clone()))
                 .collect();
-            let deployed_before: Set<&str> = old_files
-                .iter()
-                .filter(|(f, _)| gone.iter().filter_map(|(_, t)| t.as_deref()).any(|t| under(f, t)))
-                .map(|(f, _)| f.as_str())
-                .collect();
-            let lost: Vec<(&str, &str)> = old_files
-                .iter()
-                .filter(|(f, _)| deployed_before.contains(f.as_str()) && !deployed_after.contains(f.as_str()))
-                .filter(|(f, _)| manifest(f) && !changed.contains(f.as_str()))
-                .map(|(f, h)| (f.as_str(), h.as_str()))
-                .collect();
-            // Newly deployed: under an added entry, and not deployed
-            // before (under a removed entry, or an entry listed on both
-            // sides).
-            let unchanged = |f: &str| kept.iter().flatten().filter(|t| !added.contains(*t)).any(|t| under(f, t));
-            let gained: Vec<(&str, &str)> = new_files
-                .iter()
-                .filter(|(f, _)| manifest(f) && added.iter().any(|t| under(f, t)))
-                .filter(|(f, _)| !deployed_before.contains(f.as_str()) && !unchanged(f))
-                .map(|(f, h)| (f.as_str(), h.as_str()))
-                .collect();
-            // Entries outside the repository count by their words; so do
-            // the removed local entries that lead nowhere readable.
-            types.extend(gone.iter().filter(|(_, t)| t.is_none()).map(|(e, _)| clip_type(e)));
-            if lost.is_empty() {
-                found.insert((*path).to_owned(), types);
-                continue;
-            }
-            let lost_texts = self.small_blobs(lost.iter().copied())?;
-            let gained_texts = self.small_blobs(gained.iter().copied())?;
+            let gained: Map<String, String> = if listed.renamed {
+                Map::new()
+            } else {
+                is.files
+                    .iter()
+                    .filter(|(p, _)| !was.files.contains_key(*p))
+                    .map(|(p, h)| (p.clone(), h.clone()))
+                    .collect()
+            };
+            sides.push((*i, lost, gained, words));
+        }
+        // Every file read once a side, within one read budget.
+        let lost_texts = self
+            .small_blobs(sides.iter().flat_map(|(_, lost, ..)| lost.iter()).map(|(p, h)| (p.as_str(), h.as_str())))?;
+        let gained_texts = self.small_blobs(
+            sides.iter().flat_map(|(_, _, gained, ..)| gained.iter()).map(|(p, h)| (p.as_str(), h.as_str())),
+        )?;
+        let count = |texts: &BTreeMap<String, Vec<u8>>| -> Map<String, BTreeMap<String, usize>> {
+            texts.iter().map(|(p, t)| (p.clone(), parse::declared_counts(t))).collect()
+        };
+        let (lost_counts, gained_counts) = (count(&lost_texts), count(&gained_texts));
+        let mut found: Map<usize, Vec<String>> = Map::new();
+        for (i, lost, gained, mut types) in sides {
             let mut counts: Map<String, i64> = Map::new();
-            for (file, _) in &lost {
-                match lost_texts.get(*file) {
-                    Some(text) => {
-                        for (t, n) in parse::declared_counts(text) {
-                            *counts.entry(t).or_insert(0) += i64::try_from(n).unwrap_or(i64::MAX);
+            for path in lost.keys() {
+                match lost_counts.get(path) {
+                    Some(declared) => {
+                        for (t, n) in declared {
+                            *counts.entry(t.clone()).or_insert(0) += i64::try_from(*n).unwrap_or(i64::MAX);
                         }
                     }
-                    None => types.push(clip_type(file)),
+                    None => types.push(clip_type(path)),
                 }
             }
-            for text in gained_texts.values() {
-                for (t, n) in parse::declared_counts(text) {
-                    *counts.entry(t).or_insert(0) -= i64::try_from(n).unwrap_or(i64::MAX);
+            for declared in gained.keys().filter_map(|p| gained_counts.get(p)) {
+                for (t, n) in declared {
+                    *counts.entry(t.clone()).or_insert(0) -= i64::try_from(*n).unwrap_or(i64::MAX);
                 }
             }
             types.extend(counts.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t));
-            found.insert((*path).to_owned(), types);
+            types.iter_mut().for_each(|t| *t = clip_type(t));
+            found.insert(i, types);
         }
-        for f in files.iter_mut() {
-            let Some(types) = found.remove(&f.path) else { continue };
+        for (i, types) in found {
+            let Some(f) = files.get_mut(i) else { continue };
             if f.status == FileStatus::Deleted {
                 let mut all = std::mem::take(&mut f.declares);
                 all.extend(types);
@@ -1859,16 +2075,7 @@ impl<'a> Git<'a> {
         for f in files.iter_mut() {
             let (Some(old), Some(new)) = (before.get(&f.path), after.get(&f.path)) else { continue };
             let mut types: Vec<String> = Vec::new();
-            for path in parse::helm_turned_off(old, new) {
-                let last = path.rsplit('.').next().unwrap_or(&path);
-                let lower = last.to_ascii_lowercase();
-                if ["persisten", "pvc", "volumeclaim"].iter().any(|w| lower.contains(w)) {
-                    types.push("PersistentVolumeClaim".to_owned());
-                } else if blastgate_core::engine::resource_type_kind(last) != blastgate_graph::NodeKind::Infrastructure
-                {
-                    types.push(clip_type(last));
-                }
-            }
+            types.extend(parse::helm_turned_off(old, new).iter().filter_map(|path| switched_off_holds(path)));
             add_removes(f, types);
         }
         Ok(())

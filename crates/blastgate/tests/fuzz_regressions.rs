@@ -93,9 +93,12 @@ fn run(target: &str, data: &[u8]) {
             let _ = git::declared_addresses(data);
             let _ = git::moved_from_types(data);
             // Kustomizations: their entries, where each leads, tree listings.
-            if let Some(entries) = git::kustomization_entries(data) {
-                assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES);
-                for e in &entries {
+            if let Some(k) = git::parse_kustomization(data) {
+                let entries = &k.entries;
+                assert!(
+                    entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                );
+                for e in entries {
                     if let Some(t) = git::kustomize_target("apps/ledger", e) {
                         assert!(
                             !t.is_empty()
@@ -111,8 +114,11 @@ fn run(target: &str, data: &[u8]) {
             let off = git::helm_turned_off(left, right);
             assert!(off.windows(2).all(|w| w[0] < w[1]) && off.iter().all(|p| !p.is_empty()), "{off:?}");
             let _ = git::is_helm_values(&String::from_utf8_lossy(data));
-            if let Some(paths) = git::gitops_paths(data) {
-                assert!(paths.len() <= git::MAX_KUSTOMIZE_ENTRIES);
+            if let Some(sources) = git::gitops_sources(data) {
+                assert!(sources.len() <= git::MAX_KUSTOMIZE_ENTRIES);
+            }
+            if let Some(t) = git::gitops_target(&String::from_utf8_lossy(data)) {
+                assert!(!t.starts_with('/') && !t.split('/').any(|s| s == "." || s == ".."), "{t:?}");
             }
             // Terraform switches: gated blocks, variables files and defaults.
             let gates = git::gated_types(data);

@@ -741,7 +741,7 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     let (removes, _) = read(&respelled);
     assert!(removes.is_empty(), "{removes:?}");
     let (removes, fired) = read(&folder);
-    assert_eq!(removes, [(at.clone(), vec!["Kustomization".to_owned(), "StatefulSet".to_owned()])]);
+    assert_eq!(removes, [(at.clone(), vec!["StatefulSet".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
     let (removes, fired) = read(&unlinked);
     assert_eq!(removes, [(at, vec![remote.to_owned()])]);
@@ -797,7 +797,7 @@ fn a_gitops_application_deleted_or_pointed_elsewhere_destroys_what_it_deployed()
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &deleted);
     assert_eq!(
         file(&change.files, "argocd/ledger.yaml").declares,
-        ["Application", "Deployment", "Kustomization", "PersistentVolumeClaim"]
+        ["Application", "Deployment", "PersistentVolumeClaim"]
     );
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &repointed);
@@ -868,6 +868,106 @@ fn a_variable_that_leaves_resources_no_instance_destroys_them() {
     );
 }
 
+/// Regressions (a red team of the deploy-list reading): what a list
+/// deploys is what `kustomize build` makes of it, not the files under its
+/// folders. An application pointing at an overlay that pulls in a base
+/// that lists the database missed it; a decoy file in a folder a new
+/// entry points at cancelled the loss; an entry moved from an overlay to
+/// its base read as a loss; a renamed Kustomization, an entry dropped
+/// while its files moved to an archive, a changed `namePrefix` and a
+/// `$patch: delete` were unread; another cluster's application on the
+/// same path kept the objects.
+#[test]
+fn the_deploy_list_reader_follows_what_kustomize_builds() {
+    let repo = Repo::new("kustomize-builds");
+    let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n";
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n";
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n";
+    let list = |entries: &[&str], extra: &str| {
+        let mut text = "resources:\n".to_owned();
+        for e in entries {
+            text.push_str(&format!("  - {e}\n"));
+        }
+        text.push_str(extra);
+        text
+    };
+    let app = |path: &str, server: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: orders\nspec:\n  source:\n    repoURL: https://git.example/deploy.git\n    path: {path}\n  destination: {{server: {server}, namespace: orders}}\n"
+        )
+    };
+    repo.write("orders/db/kustomization.yaml", list(&["set.yaml", "pvc.yaml"], "").as_bytes());
+    repo.write("orders/db/set.yaml", set.as_bytes());
+    repo.write("orders/db/pvc.yaml", claim.as_bytes());
+    repo.write("orders/base/kustomization.yaml", list(&["deploy.yaml", "../db"], "").as_bytes());
+    repo.write("orders/base/deploy.yaml", deploy.as_bytes());
+    repo.write("orders/overlays/prod/kustomization.yaml", list(&["../../base"], "").as_bytes());
+    repo.write("orders/cache/kustomization.yaml", list(&["config.yaml"], "").as_bytes());
+    repo.write("orders/cache/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n".as_bytes());
+    repo.write("orders/cache/notes.yaml", format!("{set}---\n{claim}").as_bytes());
+    repo.write("argocd/orders.yaml", app("orders/overlays/prod", "https://prod").as_bytes());
+    repo.write(
+        "argocd/ledger-db.yaml",
+        b"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ledger-db\nspec:\n  source:\n    repoURL: https://charts.example/bitnami\n    chart: postgresql\n    targetRevision: 15.0.0\n",
+    );
+    let base = repo.commit(0.0, "Orders");
+    let edit = |day: f64, change: &dyn Fn()| {
+        repo.git(&["checkout", "-q", &base]);
+        change();
+        repo.commit(day, "Edit")
+    };
+    let base_list = "orders/base/kustomization.yaml";
+    let retired = edit(1.0, &|| repo.remove("argocd/orders.yaml"));
+    let decoy = edit(2.0, &|| repo.write(base_list, list(&["deploy.yaml", "../cache"], "").as_bytes()));
+    let moved_up = edit(3.0, &|| {
+        repo.write(base_list, list(&["deploy.yaml"], "").as_bytes());
+        repo.write("orders/overlays/prod/kustomization.yaml", list(&["../../base", "../../db"], "").as_bytes());
+    });
+    let renamed = edit(4.0, &|| {
+        repo.git(&["mv", base_list, "orders/base/kustomization.yml"]);
+        repo.write("orders/base/kustomization.yml", list(&["deploy.yaml"], "").as_bytes());
+    });
+    let archived = edit(5.0, &|| {
+        repo.write("orders/db/kustomization.yaml", list(&[], "").as_bytes());
+        std::fs::create_dir_all(repo.path().join("orders/archive")).unwrap();
+        repo.git(&["mv", "orders/db/pvc.yaml", "orders/archive/2024-a.yaml"]);
+    });
+    let prefixed =
+        edit(6.0, &|| repo.write(base_list, list(&["deploy.yaml", "../db"], "namePrefix: v2-\n").as_bytes()));
+    let patched = edit(7.0, &|| {
+        let patch = "patches:\n  - patch: |-\n      $patch: delete\n      apiVersion: apps/v1\n      kind: StatefulSet\n      metadata:\n        name: db\n";
+        repo.write(base_list, list(&["deploy.yaml", "../db"], patch).as_bytes());
+    });
+    let elsewhere = edit(8.0, &|| {
+        repo.remove("argocd/orders.yaml");
+        repo.write("argocd/sandbox.yaml", app("orders/overlays/prod", "https://sandbox").as_bytes());
+    });
+
+    let chart = edit(9.0, &|| repo.remove("argocd/ledger-db.yaml"));
+    let destroyed = |to: &str| {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, to);
+        let mut types: Vec<String> =
+            change.files.iter().flat_map(|f| f.declares.iter().chain(&f.removes)).cloned().collect();
+        types.sort_unstable();
+        types.dedup();
+        (types, fired.iter().any(|r| r == "destructive-datastore-or-queue"))
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    assert_eq!(
+        destroyed(&retired),
+        (strings(&["Application", "Deployment", "PersistentVolumeClaim", "StatefulSet"]), true)
+    );
+    assert_eq!(destroyed(&decoy), (strings(&["PersistentVolumeClaim", "StatefulSet"]), true));
+    assert_eq!(destroyed(&moved_up), (Vec::new(), false));
+    assert_eq!(destroyed(&renamed), (strings(&["PersistentVolumeClaim", "StatefulSet"]), true));
+    assert!(destroyed(&archived).1, "{:?}", destroyed(&archived));
+    assert_eq!(destroyed(&prefixed), (strings(&["Deployment", "PersistentVolumeClaim", "StatefulSet"]), true));
+    assert_eq!(destroyed(&patched).0, strings(&["StatefulSet"]));
+    assert!(destroyed(&elsewhere).0.contains(&"PersistentVolumeClaim".to_owned()));
+    // A chart deployed from elsewhere counts by its words.
+    assert_eq!(destroyed(&chart), (strings(&["Application", "https://charts.example/bitnami postgresql"]), true));
+}
+
 /// Regression (a destruction audit, continued): a Helm values change that
 /// turns a chart's persistence off makes it stop rendering its volume
 /// claim, which `helm upgrade` deletes, and one that turns a bundled
@@ -907,6 +1007,47 @@ fn helm_values_that_turn_storage_off_destroy_it() {
         assert!(removes_of(&change).is_empty(), "{:?}", change.files);
         assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
     }
+}
+
+/// Regressions (a red team of the values reading): a key given twice hid
+/// the file (Helm keeps the last), `null` and a removed override turned
+/// storage off unseen, `existingClaim` retired the chart's own claim, and
+/// data charts whose names the rules do not know were missed; while an
+/// exporter, a UI and a claim retention policy read as storage.
+#[test]
+fn helm_values_are_read_as_helm_reads_them() {
+    let repo = Repo::new("helm-as-helm");
+    let before = "persistence:\n  enabled: true\nminio:\n  enabled: true\nmetrics: {enabled: true}\n\
+                  prometheus-redis-exporter: {enabled: true}\nkafka-ui: {enabled: true}\n\
+                  persistentVolumeClaimRetentionPolicy: {enabled: true}\npostgresql: {enabled: true}\n";
+    repo.write("orders/helm/values.yaml", before.as_bytes());
+    let base = repo.commit(0.0, "Chart");
+    let read = |text: &str, day: f64| {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/helm/values.yaml", text.as_bytes());
+        let to = repo.commit(day, "Values");
+        let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &to);
+        change.files[0].removes.clone()
+    };
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    assert_eq!(read(&format!("{before}postgresql: {{enabled: false}}\n"), 1.0), strings(&["postgresql"]));
+    assert_eq!(
+        read(&before.replace("  enabled: true\nminio", "  enabled: null\nminio"), 2.0),
+        strings(&["PersistentVolumeClaim"])
+    );
+    assert_eq!(read(&before.replace("postgresql: {enabled: true}", "postgresql: {}"), 3.0), strings(&["postgresql"]));
+    assert_eq!(
+        read(&before.replace("  enabled: true\nminio", "  enabled: true\n  existingClaim: old-data\nminio"), 4.0),
+        strings(&["PersistentVolumeClaim"])
+    );
+    assert_eq!(
+        read(&before.replace("minio:\n  enabled: true", "minio:\n  enabled: false"), 5.0),
+        strings(&["PersistentVolumeClaim"])
+    );
+    let quiet = before
+        .replace("{enabled: true}", "{enabled: false}")
+        .replace("postgresql: {enabled: false}", "postgresql: {enabled: true}");
+    assert_eq!(read(&quiet, 6.0), Vec::<String>::new());
 }
 
 /// Regression (a classification audit): a StatefulSet's manifest kept in
