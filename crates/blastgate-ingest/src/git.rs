@@ -1255,11 +1255,13 @@ pub struct Kustomization {
     /// The kinds its inline patches delete (`$patch: delete`), once a
     /// patch: the patch's own `kind`, else its target's.
     pub deleted_kinds: Vec<String>,
+    /// Whether it lists more than [`MAX_KUSTOMIZE_ENTRIES`] entries: the
+    /// rest are not in [`Kustomization::entries`].
+    pub truncated: bool,
 }
 
 /// A Kustomization's `text` ([`Kustomization`]). `None` when the text is
-/// not a YAML mapping (`kustomize build` fails on it too), or lists more
-/// than [`MAX_KUSTOMIZE_ENTRIES`].
+/// not a YAML mapping (`kustomize build` fails on it too).
 ///
 /// An entry taken out of the list stops deploying what it points to: a
 /// GitOps tool that prunes (Argo CD, Flux) deletes those objects, as if
@@ -1291,7 +1293,8 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
                 && !k.entries.iter().any(|e| e == entry)
             {
                 if k.entries.len() >= MAX_KUSTOMIZE_ENTRIES {
-                    return None;
+                    k.truncated = true;
+                    break;
                 }
                 k.entries.push(entry.to_owned());
             }
@@ -1594,6 +1597,68 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
         }
     }
     off.into_iter().collect()
+}
+
+/// The Helm values a GitOps manifest's `text` gives inline, by release:
+/// a Flux `HelmRelease`'s `spec.values`, and each Argo CD `Application`
+/// source's `helm.valuesObject` or `helm.values` (a YAML string), keyed
+/// `KIND/NAME/SOURCE` (the source's place in `spec.sources`; `0` for
+/// `spec.source`). `None` when the text is not YAML the graph reader's
+/// budgets allow; empty for a text that gives none. A value the manifest
+/// pulls from elsewhere (`valuesFrom`, `valueFiles`) is not read.
+///
+/// ```
+/// use blastgate_ingest::git::{embedded_values, helm_values_turned_off};
+/// let before = b"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ledger}\nspec:\n  values:\n    persistence: {enabled: true}\n";
+/// let after = b"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ledger}\nspec:\n  values:\n    persistence: {enabled: false}\n";
+/// let (old, new) = (embedded_values(before).unwrap(), embedded_values(after).unwrap());
+/// assert_eq!(helm_values_turned_off(&old["HelmRelease/ledger/0"], &new["HelmRelease/ledger/0"]), ["persistence"]);
+/// ```
+pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    if !(text.contains("argoproj.io") || text.contains("fluxcd.io")) {
+        return Some(BTreeMap::new());
+    }
+    let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
+    let mut found = BTreeMap::new();
+    for doc in &documents {
+        fn string(v: Option<&serde_json::Value>) -> &str {
+            v.and_then(serde_json::Value::as_str).unwrap_or_default()
+        }
+        let (api, kind) = (string(doc.get("apiVersion")), string(doc.get("kind")));
+        let name = string(doc.get("metadata").and_then(|m| m.get("name")));
+        let spec = doc.get("spec");
+        if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
+            if let Some(values) = spec.and_then(|s| s.get("values")).filter(|v| v.is_object()) {
+                found.insert(format!("{kind}/{name}/0"), values.clone());
+            }
+        } else if api.starts_with("argoproj.io/") && kind == "Application" {
+            let one = spec.and_then(|s| s.get("source")).map(|s| (0usize, s));
+            let many = spec.and_then(|s| s.get("sources")).and_then(serde_json::Value::as_array);
+            for (i, source) in one.into_iter().chain(many.into_iter().flatten().enumerate()) {
+                let helm = source.get("helm");
+                let values =
+                    helm.and_then(|h| h.get("valuesObject")).filter(|v| v.is_object()).cloned().or_else(|| {
+                        let written = helm.and_then(|h| h.get("values")).and_then(serde_json::Value::as_str)?;
+                        crate::doc::from_yaml_multi_as_go::<serde_json::Value>("values", written)
+                            .ok()?
+                            .into_iter()
+                            .next()
+                            .filter(serde_json::Value::is_object)
+                    });
+                if let Some(values) = values {
+                    found.insert(format!("{kind}/{name}/{i}"), values);
+                }
+            }
+        }
+        if found.len() > MAX_KUSTOMIZE_ENTRIES {
+            return None;
+        }
+    }
+    Some(found)
 }
 
 /// A values file's text as one mapping, read as Helm reads it (a key

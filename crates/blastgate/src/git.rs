@@ -1500,7 +1500,7 @@ impl<'a> Git<'a> {
         self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
         let deploys = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p);
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
-        self.read_helm_values(&mut files, &blobs, &classifier)?;
+        self.read_helm_values(&mut files, &blobs, &classifier, &deploys)?;
         self.read_terraform_switches(&mut files, &blobs, head)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
@@ -1903,6 +1903,11 @@ impl<'a> Git<'a> {
                         .collect()
                 };
                 let mut deleted_kinds = new.deleted_kinds.clone();
+                // A list too long to read whole counts by its name (fail
+                // closed): what its unread entries deploy is not known.
+                if old.truncated {
+                    deleted_kinds.push(clip_type(old_path));
+                }
                 for kind in &old.deleted_kinds {
                     if let Some(at) = deleted_kinds.iter().position(|k| k == kind) {
                         deleted_kinds.remove(at);
@@ -2063,20 +2068,40 @@ impl<'a> Git<'a> {
         files: &mut [FileChange],
         blobs: &BTreeMap<String, parse::BlobSides>,
         classifier: &blastgate_change::Classifier,
+        deploys: &dyn Fn(&str) -> bool,
     ) -> Result<(), ChangeError> {
+        let values = |f: &FileChange| {
+            parse::is_helm_values(&f.path)
+                && matches!(classifier.classify(&f.path), ChangeKind::Infrastructure | ChangeKind::Config)
+        };
+        let lower = |p: &str| p.to_ascii_lowercase();
+        let manifest = |f: &FileChange| {
+            (lower(&f.path).ends_with(".yaml") || lower(&f.path).ends_with(".yml")) && deploys(&f.path)
+        };
         let wanted: Vec<&str> = files
             .iter()
-            .filter(|f| f.status == FileStatus::Modified && !f.binary && parse::is_helm_values(&f.path))
-            .filter(|f| !illustrative(&f.path))
-            .filter(|f| matches!(classifier.classify(&f.path), ChangeKind::Infrastructure | ChangeKind::Config))
+            .filter(|f| f.status == FileStatus::Modified && !f.binary && !illustrative(&f.path))
+            .filter(|f| values(f) || manifest(f))
             .map(|f| f.path.as_str())
             .collect();
         let (before, after) = self.both_sides(&wanted, blobs)?;
         for f in files.iter_mut() {
             let (Some(old), Some(new)) = (before.get(&f.path), after.get(&f.path)) else { continue };
-            let mut types: Vec<String> = Vec::new();
-            types.extend(parse::helm_turned_off(old, new).iter().filter_map(|path| switched_off_holds(path)));
-            add_removes(f, types);
+            let mut off: Vec<String> = Vec::new();
+            if values(f) {
+                off.extend(parse::helm_turned_off(old, new));
+            }
+            // Values a HelmRelease or an Argo CD application gives inline,
+            // release by release (a release new to the file had nothing to
+            // turn off; one whose values are taken out is compared with
+            // none: its switches fall back to the chart's defaults).
+            if let (Some(was), Some(is)) = (parse::embedded_values(old), parse::embedded_values(new)) {
+                let empty = serde_json::Value::Object(serde_json::Map::new());
+                for (release, then) in &was {
+                    off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty)));
+                }
+            }
+            add_removes(f, off.iter().filter_map(|path| switched_off_holds(path)).collect());
         }
         Ok(())
     }

@@ -114,6 +114,11 @@ fn run(target: &str, data: &[u8]) {
             let off = git::helm_turned_off(left, right);
             assert!(off.windows(2).all(|w| w[0] < w[1]) && off.iter().all(|p| !p.is_empty()), "{off:?}");
             let _ = git::is_helm_values(&String::from_utf8_lossy(data));
+            if let Some(values) = git::embedded_values(data) {
+                for v in values.values() {
+                    let _ = git::helm_values_turned_off(v, &serde_json::Value::Null);
+                }
+            }
             if let Some(sources) = git::gitops_sources(data) {
                 assert!(sources.len() <= git::MAX_KUSTOMIZE_ENTRIES);
             }

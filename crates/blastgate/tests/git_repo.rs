@@ -1050,6 +1050,45 @@ fn helm_values_are_read_as_helm_reads_them() {
     assert_eq!(read(&quiet, 6.0), Vec::<String>::new());
 }
 
+/// Regression (a red team of the values reading): a Flux HelmRelease's
+/// `spec.values`, or an Argo CD application's `helm.valuesObject` or
+/// `helm.values`, turning storage off was unread: the values file is not
+/// the only place Helm values are written.
+#[test]
+fn helm_values_given_inline_by_gitops_manifests_are_read() {
+    let repo = Repo::new("helm-inline");
+    let release = |on: &str| {
+        format!(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ledger\nspec:\n  chart:\n    spec: {{chart: ledger}}\n  values:\n    replicaCount: 2\n    persistence:\n      enabled: {on}\n"
+        )
+    };
+    let app = |on: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ledger\nspec:\n  source:\n    repoURL: https://charts.example/acme\n    chart: ledger\n    helm:\n      values: |\n        postgresql:\n          enabled: {on}\n"
+        )
+    };
+    repo.write("orders/flux/ledger.yaml", release("true").as_bytes());
+    repo.write("argocd/ledger.yaml", app("true").as_bytes());
+    let base = repo.commit(0.0, "Releases");
+    repo.write("orders/flux/ledger.yaml", release("false").as_bytes());
+    let flux = repo.commit(1.0, "No storage");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("argocd/ledger.yaml", app("false").as_bytes());
+    let argo = repo.commit(2.0, "External database");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/flux/ledger.yaml", release("true").replace("replicaCount: 2", "replicaCount: 3").as_bytes());
+    let scaled = repo.commit(3.0, "Scale");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &flux);
+    assert_eq!(removes_of(&change), [("orders/flux/ledger.yaml".to_owned(), vec!["PersistentVolumeClaim".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &argo);
+    assert_eq!(removes_of(&change), [("argocd/ledger.yaml".to_owned(), vec!["postgresql".to_owned()])]);
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &scaled);
+    assert!(removes_of(&change).is_empty(), "{:?}", change.files);
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
+
 /// Regression (a classification audit): a StatefulSet's manifest kept in
 /// a folder the path rules do not know (`deployments/`, Argo CD's and
 /// Flux's folders, `overlays/`) was configuration: deleting it was `owner`
