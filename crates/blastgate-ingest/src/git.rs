@@ -1258,6 +1258,10 @@ pub struct Kustomization {
     /// Whether it lists more than [`MAX_KUSTOMIZE_ENTRIES`] entries: the
     /// rest are not in [`Kustomization::entries`].
     pub truncated: bool,
+    /// The Helm charts it inflates (`helmCharts`), each as `helm chart
+    /// NAME RELEASE` in the order listed: what they deploy is not in the
+    /// repository, so a chart taken out counts by these words.
+    pub charts: Vec<String>,
 }
 
 /// A Kustomization's `text` ([`Kustomization`]). `None` when the text is
@@ -1298,6 +1302,13 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
                 }
                 k.entries.push(entry.to_owned());
             }
+        }
+    }
+    for chart in map.get("helmCharts").and_then(serde_json::Value::as_array).into_iter().flatten() {
+        let field = |key: &str| chart.get(key).and_then(serde_json::Value::as_str).unwrap_or_default();
+        let words = format!("helm chart {} {}", field("name"), field("releaseName"));
+        if !k.charts.contains(&words) && k.charts.len() < MAX_KUSTOMIZE_ENTRIES {
+            k.charts.push(words);
         }
     }
     let text_of = |key: &str| map.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));

@@ -361,6 +361,7 @@ impl<'g, 'a> Deployments<'g, 'a> {
             for (at, path, _) in kustomizations {
                 match texts.get(&path).and_then(|t| parse::parse_kustomization(t)) {
                     Some(k) => {
+                        words.extend(k.charts);
                         for e in k.entries {
                             match parse::kustomize_target(&at, &e) {
                                 Some(t) => frontier.push((t, e)),
@@ -1897,10 +1898,9 @@ impl<'a> Git<'a> {
                     .and_then(|t| parse::parse_kustomization(t))
                     .unwrap_or_default();
                 let roots = |k: &parse::Kustomization, at: &str| -> Vec<Root> {
-                    k.entries
-                        .iter()
-                        .map(|e| Root { target: parse::kustomize_target(at, e), words: e.clone() })
-                        .collect()
+                    let listed =
+                        k.entries.iter().map(|e| Root { target: parse::kustomize_target(at, e), words: e.clone() });
+                    listed.chain(k.charts.iter().map(|c| Root { target: None, words: c.clone() })).collect()
                 };
                 let mut deleted_kinds = new.deleted_kinds.clone();
                 // A list too long to read whole counts by its name (fail

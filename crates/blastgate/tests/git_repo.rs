@@ -744,7 +744,21 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     assert_eq!(removes, [(at.clone(), vec!["StatefulSet".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
     let (removes, fired) = read(&unlinked);
-    assert_eq!(removes, [(at, vec![remote.to_owned()])]);
+    assert_eq!(removes, [(at.clone(), vec![remote.to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // A Helm chart the Kustomization inflates, taken out, counts by its
+    // words: what it deploys is not in the repository.
+    repo.git(&["checkout", "-q", &base]);
+    let charted = list(&["deploy.yaml", "pvc.yaml", "../db", remote]);
+    repo.write(
+        "orders/k8s/kustomization.yaml",
+        format!("{charted}helmCharts:\n  - name: postgresql\n    releaseName: ledger\n").as_bytes(),
+    );
+    let with_chart = repo.commit(6.0, "Inflate the database chart");
+    repo.write("orders/k8s/kustomization.yaml", charted.as_bytes());
+    let without_chart = repo.commit(7.0, "Drop the chart");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &with_chart, &without_chart);
+    assert_eq!(removes_of(&change), [(at, vec!["helm chart postgresql ledger".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
