@@ -49,6 +49,9 @@ assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= 
             let _ = git::helm_values_turned_off(v, &serde_json::Value::Null);
         }
     }
+    if let Some(names) = git::chart_dependencies(data) {
+        assert!(names.len() <= git::MAX_KUSTOMIZE_ENTRIES && names.iter().all(|n| !n.is_empty()));
+    }
     if let Some(sources) = git::gitops_sources(data) {
         assert!(sources.len() <= git::MAX_KUSTOMIZE_ENTRIES);
     }
@@ -56,7 +59,7 @@ assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= 
         assert!(!t.starts_with('/') && !t.split('/').any(|s| s == "." || s == ".."), "{t:?}");
     }
     // Terraform switches: gated blocks, variables files and defaults.
-    let gates = git::gated_types(data);
+    let gates = git::gated_types(&[data, data]);
     assert!(gates.len() <= git::MAX_TYPES_READ && gates.values().all(|t| !t.is_empty()));
     for tf in [false, true] {
         let values = git::variable_values(data, tf);

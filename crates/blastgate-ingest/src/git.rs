@@ -1041,91 +1041,136 @@ fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json::Value>> {
 }
 
 /// The Terraform input variables that decide whether a module's
-/// resources exist, read from one of its `.tf` files: for each `resource`
-/// or `module` block whose `count` or `for_each` line refers to
-/// `var.NAME` (directly, or through a `local.NAME` the file's `locals`
-/// define from variables), NAME with the block's types (`module` for a
-/// module block), at most [`MAX_TYPES_READ`] variables. Comments are
-/// skipped; a text over [`MAX_EMPTIED_TEXT`] or holding a NUL byte gives
-/// nothing.
+/// resources exist, read from its `.tf` files (`texts`): for each
+/// `resource` or `module` block whose `count` or `for_each` line refers
+/// to `var.NAME` (directly, or through a `local.NAME` a `locals` block of
+/// any of the files defines from variables), NAME with the block's type
+/// (`module` for a module block) and whether the block has instances when
+/// the variable is set ([`turns_off`] is unset) or when it is unset: `count =
+/// var.x ? 1 : 0` and `for_each = var.m` exist when set, `count = var.x ?
+/// 0 : 1`, `count = !var.x ? 1 : 0` and `count = var.id == "" ? 1 : 0`
+/// when unset. At most [`MAX_TYPES_READ`] variables. Comments are
+/// skipped; a text over [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not
+/// read.
 ///
 /// ```
 /// use blastgate_ingest::git::gated_types;
-/// let text = b"locals {\n  make_db = var.create_database && var.enabled\n}\nresource \"aws_db_instance\" \"orders\" {\n  count = local.make_db ? 1 : 0\n}\nresource \"aws_sqs_queue\" \"q\" {\n  for_each = var.queues\n}\n";
-/// let gates = gated_types(text);
-/// assert_eq!(gates["create_database"].iter().collect::<Vec<_>>(), ["aws_db_instance"]);
-/// assert_eq!(gates["enabled"].iter().collect::<Vec<_>>(), ["aws_db_instance"]);
-/// assert_eq!(gates["queues"].iter().collect::<Vec<_>>(), ["aws_sqs_queue"]);
+/// let main = b"resource \"aws_db_instance\" \"orders\" {\n  count = local.make_db ? 1 : 0\n}\nresource \"aws_db_instance\" \"legacy\" {\n  count = var.use_external_db ? 0 : 1\n}\nresource \"aws_sqs_queue\" \"q\" {\n  for_each = var.queues\n}\n";
+/// let locals = b"locals {\n  make_db = var.create_database && var.enabled\n}\n";
+/// let gates = gated_types(&[main, locals]);
+/// let set = |t: &str, on: bool| (t.to_owned(), on);
+/// assert_eq!(gates["create_database"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", true)]);
+/// assert_eq!(gates["use_external_db"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", false)]);
+/// assert_eq!(gates["queues"].iter().cloned().collect::<Vec<_>>(), [set("aws_sqs_queue", true)]);
 /// ```
-pub fn gated_types(text: &[u8]) -> BTreeMap<String, BTreeSet<String>> {
-    let mut gates: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return gates;
-    }
-    let raw = String::from_utf8_lossy(text);
-    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
-    // The block being read: its type (`None` for `locals`) and the depth
-    // of its braces.
-    let mut block: Option<(Option<String>, usize)> = None;
-    let mut locals: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut by_local: Vec<(String, String)> = Vec::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        let (opens, closes) = braces(line);
-        if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
-            block = None;
+pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
+    let mut gates: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
+    // Locals by name: the variables each reads, and whether it negates them.
+    let mut locals: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
+    // Blocks gated by a local: (local, type, has instances when the local is set).
+    let mut by_local: Vec<(String, String, bool)> = Vec::new();
+    for text in texts {
+        if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+            continue;
         }
-        if let Some((t, depth)) = block.as_mut() {
-            let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-            match t {
-                Some(t) if squeezed.starts_with("count=") || squeezed.starts_with("for_each=") => {
-                    for var in references(&squeezed, "var.") {
-                        gates.entry(var).or_default().insert(t.clone());
-                    }
-                    by_local.extend(references(&squeezed, "local.").into_iter().map(|l| (l, t.clone())));
-                }
-                None if *depth == 1 => {
-                    if let Some((name, expr)) = squeezed.split_once('=') {
-                        locals.entry(name.to_owned()).or_default().extend(references(expr, "var."));
-                    }
-                }
-                _ => {}
-            }
-            *depth = depth.saturating_add(opens).saturating_sub(closes);
-            if *depth == 0 {
+        let raw = String::from_utf8_lossy(text);
+        let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+        // The block being read: its type (`None` for `locals`) and the
+        // depth of its braces.
+        let mut block: Option<(Option<String>, usize)> = None;
+        for line in text.lines() {
+            let trimmed = line.trim();
+            let (opens, closes) = braces(line);
+            if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
                 block = None;
             }
-            continue;
-        }
-        if opens <= closes {
-            continue;
-        }
-        if trimmed.strip_prefix("locals").is_some_and(|rest| rest.trim_start().starts_with('{')) {
-            block = Some((None, opens - closes));
-        } else if let Some(rest) = trimmed.strip_prefix("resource").or_else(|| trimmed.strip_prefix("module")) {
-            if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+            if let Some((t, depth)) = block.as_mut() {
+                let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+                match t {
+                    Some(t) => {
+                        let expr = squeezed.strip_prefix("count=").or_else(|| squeezed.strip_prefix("for_each="));
+                        if let Some(expr) = expr {
+                            for var in references(expr, "var.") {
+                                let on = exists_when_set(expr, &format!("var.{var}"));
+                                gates.entry(var).or_default().insert((t.clone(), on));
+                            }
+                            for local in references(expr, "local.") {
+                                let on = exists_when_set(expr, &format!("local.{local}"));
+                                by_local.push((local, t.clone(), on));
+                            }
+                        }
+                    }
+                    None if *depth == 1 => {
+                        if let Some((name, expr)) = squeezed.split_once('=') {
+                            let read = references(expr, "var.").into_iter().map(|v| {
+                                let negated = expr.contains(&format!("!var.{v}"));
+                                (v, negated)
+                            });
+                            locals.entry(name.to_owned()).or_default().extend(read);
+                        }
+                    }
+                    None => {}
+                }
+                *depth = depth.saturating_add(opens).saturating_sub(closes);
+                if *depth == 0 {
+                    block = None;
+                }
                 continue;
             }
-            let t = if trimmed.starts_with("module") {
-                "module".to_owned()
-            } else {
-                let first = rest.split(|c: char| c.is_whitespace() || c == '{').find(|w| !w.is_empty());
-                first.unwrap_or_default().trim_matches('"').split('"').next().unwrap_or_default().to_owned()
-            };
-            if !t.is_empty() && !t.contains(char::is_control) && t.len() <= MAX_TYPE_BYTES {
-                block = Some((Some(t), opens - closes));
+            if opens <= closes {
+                continue;
+            }
+            if trimmed.strip_prefix("locals").is_some_and(|rest| rest.trim_start().starts_with('{')) {
+                block = Some((None, opens - closes));
+            } else if let Some(rest) = trimmed.strip_prefix("resource").or_else(|| trimmed.strip_prefix("module")) {
+                if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+                    continue;
+                }
+                let t = if trimmed.starts_with("module") {
+                    "module".to_owned()
+                } else {
+                    let first = rest.split(|c: char| c.is_whitespace() || c == '{').find(|w| !w.is_empty());
+                    first.unwrap_or_default().trim_matches('"').split('"').next().unwrap_or_default().to_owned()
+                };
+                if !t.is_empty() && !t.contains(char::is_control) && t.len() <= MAX_TYPE_BYTES {
+                    block = Some((Some(t), opens - closes));
+                }
             }
         }
     }
-    for (local, t) in by_local {
-        for var in locals.get(&local).into_iter().flatten() {
-            gates.entry(var.clone()).or_default().insert(t.clone());
+    for (local, t, on) in by_local {
+        for (var, negated) in locals.get(&local).into_iter().flatten() {
+            gates.entry(var.clone()).or_default().insert((t.clone(), on != *negated));
         }
     }
     while gates.len() > MAX_TYPES_READ {
         gates.pop_last();
     }
     gates
+}
+
+/// Whether the block whose `count` or `for_each` expression (squeezed of
+/// blanks) is `expr` has instances when `reference` (`var.x`) is set:
+/// a reference in a condition (`COND ? A : B`) gates by which branch
+/// leaves no instance and whether the condition negates it (`!var.x`,
+/// `var.x == ""`, `== null`, `== false`, `== 0`, `length(var.x) == 0`);
+/// anywhere else (`count = var.n`, `for_each = var.m`), it gives the
+/// instances itself.
+fn exists_when_set(expr: &str, reference: &str) -> bool {
+    let Some((condition, branches)) = expr.split_once('?') else {
+        return true;
+    };
+    if !condition.contains(reference) {
+        return true;
+    }
+    let negated = condition.contains(&format!("!{reference}"))
+        || condition.contains(&format!("length({reference})==0"))
+        || ["==\"\"", "==null", "==false", "==0", "==[]", "=={}"]
+            .iter()
+            .any(|test| condition.contains(&format!("{reference}{test}")));
+    let first = branches.split(':').next().unwrap_or_default().trim_matches(|c| c == '(' || c == ')');
+    let first_empty = turns_off(first);
+    negated == first_empty
 }
 
 /// The names `text` refers to after `prefix` (`var.`, `local.`), where
@@ -1216,10 +1261,14 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
 }
 
 /// Whether a Terraform value (squeezed of blanks, as
-/// [`variable_values`] gives it) leaves a resource gated by it no
-/// instance: `false`, `0`, an empty list, set or map.
+/// [`variable_values`] gives it) is unset: `false`, `0`, `null`, an empty
+/// string, list, set or map. A block gated by it ([`gated_types`]) has
+/// instances on one side of this and none on the other.
 pub fn turns_off(value: &str) -> bool {
-    matches!(value.to_ascii_lowercase().as_str(), "false" | "0" | "[]" | "{}" | "toset([])" | "\"false\"")
+    matches!(
+        value.to_ascii_lowercase().as_str(),
+        "false" | "0" | "[]" | "{}" | "toset([])" | "\"false\"" | "\"\"" | "null"
+    )
 }
 
 /// Whether `path` names a Kustomization, the file `kustomize build` reads
@@ -1248,10 +1297,13 @@ pub struct Kustomization {
     /// deploys, each once, in the order listed (entries that are not
     /// strings are left out).
     pub entries: Vec<String>,
-    /// Its `namePrefix`, `nameSuffix` and `namespace`, joined: when they
-    /// change, every object it deploys gets a new name, and a tool that
-    /// prunes deletes the old ones.
+    /// Its `namePrefix` and `nameSuffix`, joined: when they change, every
+    /// object it deploys gets a new name, and a tool that prunes deletes
+    /// the old ones.
     pub naming: String,
+    /// Its `namespace`: when it changes from one to another, every object
+    /// it deploys moves, which a tool that prunes does by deleting them.
+    pub namespace: String,
     /// The kinds its inline patches delete (`$patch: delete`), once a
     /// patch: the patch's own `kind`, else its target's.
     pub deleted_kinds: Vec<String>,
@@ -1285,6 +1337,7 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
     };
     let map = value.as_object()?;
     let mut k = Kustomization::default();
+    let mut once: BTreeSet<&str> = BTreeSet::new();
     for key in ["resources", "bases", "components", "crds"] {
         let Some(listed) = map.get(key) else { continue };
         let items = match listed {
@@ -1294,7 +1347,7 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
         };
         for item in items {
             if let Some(entry) = item.as_str()
-                && !k.entries.iter().any(|e| e == entry)
+                && once.insert(entry)
             {
                 if k.entries.len() >= MAX_KUSTOMIZE_ENTRIES {
                     k.truncated = true;
@@ -1312,7 +1365,8 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
         }
     }
     let text_of = |key: &str| map.get(key).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
-    k.naming = ["namePrefix", "nameSuffix", "namespace"].map(|key| text_of(key).unwrap_or_default()).join("\u{0}");
+    k.naming = ["namePrefix", "nameSuffix"].map(|key| text_of(key).unwrap_or_default()).join("\u{0}");
+    k.namespace = text_of("namespace").unwrap_or_default();
     // Inline patches: `patches[].patch` and `patchesStrategicMerge[]`.
     let mut patches: Vec<(&str, Option<&str>)> = Vec::new();
     for item in map.get("patches").and_then(serde_json::Value::as_array).into_iter().flatten() {
@@ -1421,20 +1475,26 @@ pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
                 spec
             };
             let destination = spec.and_then(|s| s.get("destination"));
-            let place = [
-                string(destination.and_then(|d| d.get("server"))),
-                string(destination.and_then(|d| d.get("name"))),
-                string(destination.and_then(|d| d.get("namespace"))),
-            ]
-            .join("\u{0}");
+            // The cluster by its server, the in-cluster one by either
+            // spelling (a red team: `name: in-cluster` for the server
+            // `https://kubernetes.default.svc` read as another cluster).
+            let server = string(destination.and_then(|d| d.get("server")));
+            let name = string(destination.and_then(|d| d.get("name")));
+            let cluster = match (server.trim_end_matches('/'), name.as_str()) {
+                ("", "in-cluster") | ("https://kubernetes.default.svc", _) => "in-cluster".to_owned(),
+                ("", name) => format!("name:{name}"),
+                (server, _) => server.to_ascii_lowercase(),
+            };
+            let place = [cluster, string(destination.and_then(|d| d.get("namespace")))].join("\u{0}");
             let one = spec.and_then(|s| s.get("source"));
             let many = spec.and_then(|s| s.get("sources")).and_then(serde_json::Value::as_array);
             for source in one.into_iter().chain(many.into_iter().flatten()) {
-                let repo = string(source.get("repoURL"));
+                let written = string(source.get("repoURL"));
+                let repo = repository(&written);
                 let identity = format!("argo\u{0}{repo}\u{0}{place}");
                 let chart = string(source.get("chart"));
                 if !chart.is_empty() {
-                    sources.push(GitopsSource { path: None, words: format!("{repo} {chart}"), identity });
+                    sources.push(GitopsSource { path: None, words: format!("{written} {chart}"), identity });
                 } else if let Some(path) = source.get("path").and_then(serde_json::Value::as_str) {
                     sources.push(GitopsSource { path: gitops_target(path), words: path.to_owned(), identity });
                 }
@@ -1471,6 +1531,17 @@ pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
         }
     }
     Some(found)
+}
+
+/// A repository URL as Argo CD compares them: without its scheme, a
+/// user, a trailing `/` or `.git`, in lower case (`https://github.com/acme/deploy.git`
+/// and `github.com/acme/deploy` are one repository).
+fn repository(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let url = url.rsplit_once('@').map_or(url, |(_, rest)| rest);
+    let url = url.trim_end_matches('/');
+    url.strip_suffix(".git").unwrap_or(url).replace(':', "/").to_ascii_lowercase()
 }
 
 /// A GitOps tool's path as a folder of the repository: from its top
@@ -1670,6 +1741,34 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
         }
     }
     Some(found)
+}
+
+/// The subcharts a Helm chart's `Chart.yaml` `text` depends on, each by
+/// the name its values use (`alias`, else `name`), in the order listed.
+/// `None` when the text is not a YAML mapping the graph reader's budgets
+/// allow. A subchart taken out of the list is no longer rendered, and
+/// `helm upgrade` deletes what it ran.
+///
+/// ```
+/// use blastgate_ingest::git::chart_dependencies;
+/// let text = b"apiVersion: v2\nname: orders\ndependencies:\n  - name: postgresql\n    version: 15.5.0\n  - name: redis\n    alias: cache\n";
+/// assert_eq!(chart_dependencies(text).unwrap(), ["postgresql", "cache"]);
+/// ```
+pub fn chart_dependencies(text: &[u8]) -> Option<Vec<String>> {
+    let Some(value) = yaml_mapping("Chart.yaml", text)? else {
+        return Some(Vec::new());
+    };
+    let mut names: Vec<String> = Vec::new();
+    for dependency in value.get("dependencies").and_then(serde_json::Value::as_array).into_iter().flatten() {
+        let field = |key: &str| dependency.get(key).and_then(serde_json::Value::as_str).filter(|v| !v.is_empty());
+        if let Some(name) = field("alias").or_else(|| field("name"))
+            && !names.iter().any(|n| n == name)
+            && names.len() < MAX_KUSTOMIZE_ENTRIES
+        {
+            names.push(name.to_owned());
+        }
+    }
+    Some(names)
 }
 
 /// A values file's text as one mapping, read as Helm reads it (a key

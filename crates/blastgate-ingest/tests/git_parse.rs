@@ -1287,3 +1287,22 @@ fn deploy_list_entries_are_read_as_the_tools_read_them() {
     assert_eq!(gitops_target("").as_deref(), Some(""));
     assert_eq!(gitops_target("../x"), None);
 }
+
+/// An application's repository and cluster as Argo CD compares them (a
+/// red team: `.git` dropped from the URL, or the in-cluster server named
+/// `in-cluster`, read as another place, and the objects as deleted).
+#[test]
+fn gitops_identities_compare_as_argo_cd_does() {
+    use blastgate_ingest::git::gitops_sources;
+    let app = |repo: &str, destination: &str| {
+        let text = format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    repoURL: {repo}\n    path: apps/ledger\n  destination: {{{destination}, namespace: ledger}}\n"
+        );
+        gitops_sources(text.as_bytes()).unwrap().remove(0).identity
+    };
+    let prod = app("https://github.com/acme/deploy.git", "server: https://kubernetes.default.svc");
+    assert_eq!(prod, app("https://github.com/Acme/deploy/", "name: in-cluster"));
+    assert_eq!(prod, app("git@github.com:acme/deploy.git", "server: https://kubernetes.default.svc/"));
+    assert_ne!(prod, app("https://github.com/acme/deploy-fork", "name: in-cluster"));
+    assert_ne!(prod, app("https://github.com/acme/deploy", "server: https://sandbox.example"));
+}

@@ -315,68 +315,102 @@ impl<'g, 'a> Deployments<'g, 'a> {
         Ok(())
     }
 
-    /// What `roots` deploy ([`Deployed`]).
-    fn deployed(&mut self, roots: &[Root]) -> Result<Deployed, ChangeError> {
-        let mut deployed: BTreeMap<String, String> = BTreeMap::new();
-        let mut words: Vec<String> = roots.iter().filter(|r| r.target.is_none()).map(|r| r.words.clone()).collect();
-        let mut frontier: Vec<(String, String)> =
-            roots.iter().filter_map(|r| Some((r.target.clone()?, r.words.clone()))).collect();
-        let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    /// What each list of `lists` deploys ([`Deployed`]), resolved
+    /// together: each level of every list is listed in one `git ls-tree`
+    /// and its Kustomizations read in one `git cat-file` (a red team: a
+    /// change to a thousand overlays ran two thousand listings).
+    fn deployed_all(&mut self, lists: &[&[Root]]) -> Result<Vec<Deployed>, ChangeError> {
+        use std::collections::BTreeSet;
+        let mut out: Vec<Deployed> = lists
+            .iter()
+            .map(|roots| Deployed {
+                files: BTreeMap::new(),
+                words: roots.iter().filter(|r| r.target.is_none()).map(|r| r.words.clone()).collect(),
+                reached: BTreeSet::new(),
+            })
+            .collect();
+        let mut frontiers: Vec<Vec<(String, String)>> = lists
+            .iter()
+            .map(|roots| roots.iter().filter_map(|r| Some((r.target.clone()?, r.words.clone()))).collect())
+            .collect();
+        // Kustomizations read, by path: parsed once for all the lists.
+        let mut parsed: BTreeMap<String, Option<parse::Kustomization>> = BTreeMap::new();
         for _ in 0..MAX_KUSTOMIZE_DEPTH {
-            frontier.retain(|(t, _)| !seen.contains(t));
-            if frontier.is_empty() {
+            for (frontier, d) in frontiers.iter_mut().zip(&out) {
+                frontier.retain(|(t, _)| !d.reached.contains(t));
+                frontier.sort_unstable();
+                frontier.dedup_by(|a, b| a.0 == b.0);
+            }
+            let targets: Vec<&str> = frontiers.iter().flatten().map(|(t, _)| t.as_str()).collect();
+            if targets.is_empty() {
                 break;
             }
-            self.list(&frontier.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>())?;
-            let mut kustomizations: Vec<(String, String, String)> = Vec::new();
-            for (target, said) in std::mem::take(&mut frontier) {
-                seen.insert(target.clone());
-                let Some(under) = self.listed.get(&target) else {
-                    words.push(said);
-                    continue;
-                };
-                if let Some((p, h)) = under.iter().find(|(p, _)| *p == target) {
-                    deployed.insert(p.clone(), h.clone());
-                    continue;
-                }
-                let own = parse::KUSTOMIZATION_NAMES.iter().find_map(|name| {
-                    let path = if target.is_empty() { (*name).to_owned() } else { format!("{target}/{name}") };
-                    under.iter().find(|(p, _)| *p == path)
-                });
-                match own {
-                    Some((p, h)) => kustomizations.push((target.clone(), p.clone(), h.clone())),
-                    None => {
-                        let manifest = |p: &str| {
-                            let lower = p.to_ascii_lowercase();
-                            lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
-                        };
-                        deployed.extend(under.iter().filter(|(p, _)| manifest(p)).cloned());
+            let targets: Vec<String> = targets.into_iter().map(str::to_owned).collect();
+            self.list(&targets.iter().map(String::as_str).collect::<Vec<_>>())?;
+            // Each list's Kustomizations met this level: (list, folder, path).
+            let mut met: Vec<(usize, String, String)> = Vec::new();
+            let mut unread: Vec<(String, String)> = Vec::new();
+            for (i, (frontier, d)) in frontiers.iter_mut().zip(out.iter_mut()).enumerate() {
+                for (target, said) in std::mem::take(frontier) {
+                    d.reached.insert(target.clone());
+                    let Some(under) = self.listed.get(&target) else {
+                        d.words.push(said);
+                        continue;
+                    };
+                    if let Some((p, h)) = under.iter().find(|(p, _)| *p == target) {
+                        d.files.insert(p.clone(), h.clone());
+                        continue;
+                    }
+                    let own = parse::KUSTOMIZATION_NAMES.iter().find_map(|name| {
+                        let path = if target.is_empty() { (*name).to_owned() } else { format!("{target}/{name}") };
+                        under.iter().find(|(p, _)| *p == path)
+                    });
+                    match own {
+                        Some((p, h)) => {
+                            if !parsed.contains_key(p) {
+                                unread.push((p.clone(), h.clone()));
+                            }
+                            met.push((i, target.clone(), p.clone()));
+                        }
+                        None => {
+                            let manifest = |p: &str| {
+                                let lower = p.to_ascii_lowercase();
+                                lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+                            };
+                            d.files.extend(under.iter().filter(|(p, _)| manifest(p)).cloned());
+                        }
                     }
                 }
             }
-            if kustomizations.is_empty() {
-                continue;
+            unread.sort_unstable();
+            unread.dedup();
+            let texts = self.git.small_blobs(unread.iter().map(|(p, h)| (p.as_str(), h.as_str())))?;
+            for (path, _) in unread {
+                let k = texts.get(&path).and_then(|t| parse::parse_kustomization(t));
+                parsed.insert(path, k);
             }
-            let texts = self.git.small_blobs(kustomizations.iter().map(|(_, p, h)| (p.as_str(), h.as_str())))?;
-            for (at, path, _) in kustomizations {
-                match texts.get(&path).and_then(|t| parse::parse_kustomization(t)) {
+            for (i, at, path) in met {
+                let (Some(frontier), Some(d)) = (frontiers.get_mut(i), out.get_mut(i)) else { continue };
+                match parsed.get(&path).and_then(Option::as_ref) {
                     Some(k) => {
-                        words.extend(k.charts);
-                        for e in k.entries {
-                            match parse::kustomize_target(&at, &e) {
-                                Some(t) => frontier.push((t, e)),
-                                None => words.push(e),
+                        d.words.extend(k.charts.iter().cloned());
+                        for e in &k.entries {
+                            match parse::kustomize_target(&at, e) {
+                                Some(t) => frontier.push((t, e.clone())),
+                                None => d.words.push(e.clone()),
                             }
                         }
                     }
-                    None => words.push(path),
+                    None => d.words.push(path),
                 }
             }
         }
-        words.extend(frontier.into_iter().map(|(_, said)| said));
-        words.sort_unstable();
-        words.dedup();
-        Ok(Deployed { files: deployed, words, reached: seen })
+        for (frontier, d) in frontiers.into_iter().zip(out.iter_mut()) {
+            d.words.extend(frontier.into_iter().map(|(_, said)| said));
+            d.words.sort_unstable();
+            d.words.dedup();
+        }
+        Ok(out)
     }
 }
 
@@ -439,27 +473,80 @@ const DATA_CHARTS: [&str; 26] = [
     "db",
 ];
 
-/// Words of a component's name that make it no holder of data, though
-/// its name has a datastore's (`prometheus-redis-exporter`, `kafka-ui`).
-const NOT_DATA: [&str; 9] =
-    ["exporter", "ui", "dashboard", "metrics", "monitor", "monitoring", "operator", "console", "proxy"];
+/// Words of a component's path that make it no holder of data, though
+/// its name has a datastore's (`prometheus-redis-exporter`, `kafka-ui`,
+/// `metrics.kafka`, `grafana.dashboards.postgresql`, `mongo-express`).
+const NOT_DATA: [&str; 24] = [
+    "exporter",
+    "exporters",
+    "ui",
+    "dashboard",
+    "dashboards",
+    "metrics",
+    "monitor",
+    "monitoring",
+    "operator",
+    "console",
+    "proxy",
+    "express",
+    "commander",
+    "management",
+    "connect",
+    "sync",
+    "defrag",
+    "rule",
+    "rules",
+    "alerts",
+    "prometheus",
+    "grafana",
+    "backup",
+    "admin",
+];
+
+/// The words of a name: split at anything but letters and digits and
+/// where lower case turns upper (`redisExporter` is `redis exporter`), in
+/// lower case.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if (!c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower)) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
 
 /// What a Helm switch turned off held (`parse::helm_turned_off`'s
 /// dotted path): a PersistentVolumeClaim for a `persistence` (or
 /// `persistentVolume`, `pvc`, `volumeClaim`) turned off, or its
 /// `existingClaim` set; the component's name for a subchart whose name
 /// reads as a datastore, queue or cache; a PersistentVolumeClaim for one
-/// of [`DATA_CHARTS`]; nothing for other switches, for a claim's
-/// retention policy, or for a name with a word of [`NOT_DATA`].
+/// of [`DATA_CHARTS`]; nothing for other switches (an `emptyDir` or
+/// `shmVolume` holds nothing that outlives its pod), for a claim's
+/// retention policy, or for a path with a word of [`NOT_DATA`] (a red
+/// team: exporters, dashboards and UIs of a datastore read as one).
 fn switched_off_holds(path: &str) -> Option<String> {
     let last = path.rsplit('.').next().unwrap_or(path);
-    let lower = last.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    if lower.contains("retention") || words.iter().any(|w| NOT_DATA.contains(w)) {
+    let all: Vec<String> = path.split('.').flat_map(name_words).collect();
+    let words = name_words(last);
+    if all.iter().any(|w| w == "retention" || NOT_DATA.contains(&w.as_str())) {
         return None;
     }
-    if ["persisten", "pvc", "volumeclaim"].iter().any(|w| lower.contains(w)) {
+    let joined = words.concat();
+    if ["persisten", "pvc", "volumeclaim"].iter().any(|w| joined.contains(w)) {
         return Some("PersistentVolumeClaim".to_owned());
+    }
+    if words.iter().any(|w| w == "volume" || w == "emptydir" || w == "tmp" || w == "shm" || w == "log" || w == "logs") {
+        return None;
     }
     if blastgate_core::engine::resource_type_kind(last) != blastgate_graph::NodeKind::Infrastructure {
         return Some(clip_type(last));
@@ -1916,7 +2003,11 @@ impl<'a> Git<'a> {
                 Listed {
                     before: roots(&old, &folder(old_path)),
                     after: roots(&new, &folder(&f.path)),
-                    renamed: old.naming != new.naming && !new.entries.is_empty(),
+                    // A namespace set where there was none is where the
+                    // objects already were (a red team: Argo CD deploys an
+                    // un-namespaced overlay to its destination's).
+                    renamed: !new.entries.is_empty()
+                        && (old.naming != new.naming || (!old.namespace.is_empty() && old.namespace != new.namespace)),
                     deleted_kinds,
                 }
             } else {
@@ -1964,10 +2055,13 @@ impl<'a> Git<'a> {
             files.iter().filter(|f| f.status == FileStatus::Deleted).map(|f| f.path.as_str()).collect();
         // Per list: the files it deployed only before and only after, and
         // the words of what could not be read.
-        let mut resolved: Vec<(usize, &Listed, Deployed, Deployed)> = Vec::new();
-        for (i, listed) in &lists {
-            resolved.push((*i, listed, then.deployed(&listed.before)?, now.deployed(&listed.after)?));
-        }
+        let befores: Vec<&[Root]> = lists.iter().map(|(_, l)| l.before.as_slice()).collect();
+        let afters: Vec<&[Root]> = lists.iter().map(|(_, l)| l.after.as_slice()).collect();
+        let resolved: Vec<(usize, &Listed, Deployed, Deployed)> = lists
+            .iter()
+            .zip(then.deployed_all(&befores)?.into_iter().zip(now.deployed_all(&afters)?))
+            .map(|((i, listed), (was, is))| (*i, listed, was, is))
+            .collect();
         // A Kustomization that another changed list included before (an
         // overlay over its base) loses only what that one no longer
         // deploys either: an entry moved from a base to its overlay
@@ -2078,10 +2172,11 @@ impl<'a> Git<'a> {
         let manifest = |f: &FileChange| {
             (lower(&f.path).ends_with(".yaml") || lower(&f.path).ends_with(".yml")) && deploys(&f.path)
         };
+        let chart = |f: &FileChange| f.path.rsplit('/').next() == Some("Chart.yaml");
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary && !illustrative(&f.path))
-            .filter(|f| values(f) || manifest(f))
+            .filter(|f| values(f) || manifest(f) || chart(f))
             .map(|f| f.path.as_str())
             .collect();
         let (before, after) = self.both_sides(&wanted, blobs)?;
@@ -2090,6 +2185,13 @@ impl<'a> Git<'a> {
             let mut off: Vec<String> = Vec::new();
             if values(f) {
                 off.extend(parse::helm_turned_off(old, new));
+            }
+            // A subchart taken out of `Chart.yaml` (a red team: moving to
+            // a managed database drops the bundled one).
+            if chart(f)
+                && let (Some(was), Some(is)) = (parse::chart_dependencies(old), parse::chart_dependencies(new))
+            {
+                off.extend(was.into_iter().filter(|d| !is.contains(d)));
             }
             // Values a HelmRelease or an Argo CD application gives inline,
             // release by release (a release new to the file had nothing to
@@ -2107,19 +2209,23 @@ impl<'a> Git<'a> {
     }
 
     /// Adds to a Terraform variables file's `FileChange::removes` the
-    /// types of the resources its change leaves no instance: a variable
-    /// set to `false`, `0` or an empty collection (`parse::turns_off`)
-    /// that was on before (set so, or by its default), where a `count` or
-    /// `for_each` of the module's `resource` or `module` blocks refers to
-    /// it (`parse::gated_types`): `create_database = false` in
-    /// `prod.tfvars` destroys the database that `count =
-    /// var.create_database ? 1 : 0` made, as `count = 0` in the block
-    /// would (a destruction audit's next step). Variables files are
-    /// `*.tfvars` and `*.tfvars.json` (added or modified); a `.tf` file's
-    /// `variable` default turned off counts the same way. The module is
-    /// the file's folder, or its parent when the folder has no `.tf`
+    /// types of the resources its change leaves no instance, where a
+    /// `count` or `for_each` of the module's `resource` or `module` blocks
+    /// reads the variable (`parse::gated_types`, which knows which way
+    /// each gates): `create_database = false` in `prod.tfvars` destroys
+    /// the database that `count = var.create_database ? 1 : 0` made, as
+    /// `count = 0` in the block would, and `use_external_db = true`
+    /// destroys the one `count = var.use_external_db ? 0 : 1` made (a
+    /// destruction audit's next step, and a red team's). A variable's
+    /// value before and after is the file's, else its default: a line
+    /// taken out of the file falls back to the default. Variables files
+    /// are `*.tfvars` and `*.tfvars.json`, modified or renamed (a new one
+    /// is a new environment's, which had nothing to destroy); a `.tf`
+    /// file's `variable` default changed counts the same way. The module
+    /// is the file's folder, or its parent when the folder has no `.tf`
     /// file (`envs/prod.tfvars` beside `main.tf` one level up); its `.tf`
-    /// files are read as they are after the change.
+    /// files are read as they are after the change, all together (a
+    /// `local` in `locals.tf` gates a block in `main.tf`).
     fn read_terraform_switches(
         &self,
         files: &mut [FileChange],
@@ -2133,7 +2239,7 @@ impl<'a> Git<'a> {
             .filter(|f| !f.binary && !illustrative(&f.path))
             .filter(|f| match f.status {
                 FileStatus::Modified => tfvars(&f.path) || f.path.ends_with(".tf"),
-                FileStatus::Added => tfvars(&f.path),
+                FileStatus::Renamed => tfvars(&f.path),
                 _ => false,
             })
             .map(|f| f.path.as_str())
@@ -2142,36 +2248,25 @@ impl<'a> Git<'a> {
             return Ok(());
         }
         let (before, after) = self.both_sides(&wanted, blobs)?;
-        // The variables each file turns off, by file: `None` before means
-        // "as the default says", resolved below.
-        let mut off: Map<&str, Vec<(String, Option<String>)>> = Map::new();
+        // Each file's values before and after, where they differ.
+        type Values = Map<String, String>;
+        let mut changed: Map<&str, (Values, Values)> = Map::new();
         for path in &wanted {
             let tf = path.ends_with(".tf");
-            let Some(new) = after.get(*path).map(|t| parse::variable_values(t, tf)) else { continue };
-            let old = before.get(*path).map(|t| parse::variable_values(t, tf)).unwrap_or_default();
-            let turned: Vec<(String, Option<String>)> = new
-                .into_iter()
-                .filter(|(_, v)| parse::turns_off(v))
-                .filter(|(name, _)| !old.get(name).is_some_and(|v| parse::turns_off(v)))
-                .map(|(name, _)| {
-                    let was = old.get(&name).cloned();
-                    (name, was)
-                })
-                // A default never set before is no change for a `.tf` file.
-                .filter(|(_, was)| !tf || was.is_some())
-                .collect();
-            if !turned.is_empty() {
-                off.insert(path, turned);
+            let (Some(old), Some(new)) = (before.get(*path), after.get(*path)) else { continue };
+            let (old, new) = (parse::variable_values(old, tf), parse::variable_values(new, tf));
+            if old != new {
+                changed.insert(path, (old, new));
             }
         }
-        if off.is_empty() {
+        if changed.is_empty() {
             return Ok(());
         }
         // Each module's `.tf` files after the change, by folder: one
         // listing of the folders (and their parents) asked.
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let mut folders: Set<String> = Set::new();
-        for path in off.keys() {
+        for path in changed.keys() {
             let at = folder(path);
             if !at.is_empty() {
                 folders.insert(folder(&at));
@@ -2188,30 +2283,39 @@ impl<'a> Git<'a> {
         let modules: Vec<(&str, &str)> =
             listed.iter().filter(|(p, _)| p.ends_with(".tf")).map(|(p, h)| (p.as_str(), h.as_str())).collect();
         let texts = self.small_blobs(modules.iter().copied())?;
-        let mut gates: Map<String, Map<String, Set<String>>> = Map::new();
-        let mut defaults: Map<String, Map<String, String>> = Map::new();
+        let mut by_module: Map<String, Vec<&[u8]>> = Map::new();
+        let mut defaults: Map<String, Values> = Map::new();
         for (path, text) in &texts {
-            let module = folder(path);
-            for (var, types) in parse::gated_types(text) {
-                gates.entry(module.clone()).or_default().entry(var).or_default().extend(types);
-            }
-            defaults.entry(module).or_default().extend(parse::variable_values(text, true));
+            by_module.entry(folder(path)).or_default().push(text.as_slice());
+            defaults.entry(folder(path)).or_default().extend(parse::variable_values(text, true));
         }
+        let gates: Map<String, Map<String, Set<(String, bool)>>> =
+            by_module.into_iter().map(|(module, texts)| (module, parse::gated_types(&texts))).collect();
         let mut found: Map<String, Vec<String>> = Map::new();
-        for (path, turned) in off {
+        for (path, (old, new)) in changed {
             let at = folder(path);
-            let module =
-                if gates.contains_key(&at) || texts.keys().any(|p| folder(p) == at) { at } else { folder(&at) };
-            let (Some(gated), declared) = (gates.get(&module), defaults.get(&module)) else { continue };
+            let module = if gates.contains_key(&at) { at } else { folder(&at) };
+            let Some(gated) = gates.get(&module) else { continue };
+            let default = |var: &str| defaults.get(&module).and_then(|d| d.get(var));
             let mut types: Vec<String> = Vec::new();
-            for (var, was) in turned {
-                // On before: set so, or by a default that is not off
-                // (an unknown default counts as on: fail closed).
-                let was = was.or_else(|| declared.and_then(|d| d.get(&var).cloned()));
-                if was.as_deref().is_some_and(parse::turns_off) {
+            for (var, blocks) in gated {
+                // Set or unset before and after (`None`: no value and no
+                // default). A `.tf` file's own values are the defaults.
+                let value = |side: &Values| side.get(var).or_else(|| default(var)).map(|v| !parse::turns_off(v));
+                let (was, is) = (value(&old), value(&new));
+                if was == is {
                     continue;
                 }
-                types.extend(gated.get(&var).into_iter().flatten().cloned());
+                for (t, exists_when_set) in blocks {
+                    // Instances before (an unknown value counts as having
+                    // them: fail closed) and none after (an unknown value
+                    // after is a required variable unset: nothing runs).
+                    let had = was.is_none_or(|w| w == *exists_when_set);
+                    let has = is.is_none_or(|i| i == *exists_when_set);
+                    if had && !has {
+                        types.push(t.clone());
+                    }
+                }
             }
             found.insert(path.to_owned(), types);
         }
@@ -2245,7 +2349,10 @@ impl<'a> Git<'a> {
         &self,
         blobs: impl Iterator<Item = (&'p str, &'p str)>,
     ) -> Result<BTreeMap<String, Vec<u8>>, ChangeError> {
-        let blobs: Vec<(&str, &str)> = blobs.collect();
+        // Each (path, blob) once, in the order first given (a red team:
+        // the same file asked by 48 lists was copied 48 times, 3 GB).
+        let mut asked = std::collections::BTreeSet::new();
+        let blobs: Vec<(&str, &str)> = blobs.filter(|pair| asked.insert(*pair)).collect();
         if blobs.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -2948,6 +3055,36 @@ mod tests {
         let deep: Vec<String> = (0..100).map(|i| format!("t{i}/x")).collect();
         with_top.extend(deep.iter().map(String::as_str));
         assert!(pathspecs(&with_top).is_empty());
+    }
+
+    /// A red team: exporters, dashboards, UIs and ephemeral volumes of a
+    /// datastore's chart read as the datastore.
+    #[test]
+    fn helm_switches_hold_data_by_what_they_name() {
+        use super::switched_off_holds as holds;
+        for quiet in [
+            "metrics.kafka",
+            "shmVolume",
+            "exporters.postgres",
+            "grafana.dashboards.postgresql",
+            "prometheusRule.mysql",
+            "elasticsearchExporter",
+            "rabbitmqManagement",
+            "kafkaConnect",
+            "redisCommander",
+            "mongo-express",
+            "etcdDefrag",
+            "consulSync",
+            "persistentVolumeClaimRetentionPolicy",
+            "ingress",
+        ] {
+            assert_eq!(holds(quiet), None, "{quiet}");
+        }
+        assert_eq!(holds("primary.persistence").as_deref(), Some("PersistentVolumeClaim"));
+        assert_eq!(holds("server.persistentVolume").as_deref(), Some("PersistentVolumeClaim"));
+        assert_eq!(holds("postgresql").as_deref(), Some("postgresql"));
+        assert_eq!(holds("minio").as_deref(), Some("PersistentVolumeClaim"));
+        assert_eq!(holds("db").as_deref(), Some("PersistentVolumeClaim"));
     }
 
     #[test]

@@ -875,6 +875,38 @@ fn a_variable_that_leaves_resources_no_instance_destroys_them() {
         assert!(removes_of(&change).is_empty(), "{:?}", change.files);
         assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
     }
+    // A red team: an inverted gate, an override taken out that falls back
+    // to a default of `false`, a `local` from `locals.tf`; and a new
+    // environment's variables file, which destroys nothing.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "orders/terraform/legacy.tf",
+        b"resource \"aws_db_instance\" \"legacy\" {\n  count = var.use_external_db ? 0 : 1\n}\n\
+          resource \"aws_s3_bucket\" \"exports\" {\n  count = local.exports ? 1 : 0\n}\n\
+          variable \"use_external_db\" {\n  default = false\n}\nvariable \"archive\" {\n  default = false\n}\n",
+    );
+    repo.write("orders/terraform/locals.tf", b"locals {\n  exports = var.archive\n}\n");
+    repo.write(
+        "orders/terraform/envs/prod.tfvars",
+        format!("{}archive = true\n", vars("create_database = true\n", "[\"jobs\"]")).as_bytes(),
+    );
+    let legacy = repo.commit(6.0, "Legacy database and exports");
+    let later = |text: String, path: &str, day: f64| {
+        repo.git(&["checkout", "-q", &legacy]);
+        repo.write(path, text.as_bytes());
+        repo.commit(day, "Variables")
+    };
+    let prod_vars = vars("create_database = true\n", "[\"jobs\"]");
+    let external = later(format!("{prod_vars}archive = true\nuse_external_db = true\n"), prod, 7.0);
+    let unarchived = later(prod_vars.clone(), prod, 8.0);
+    let dev = later(vars("create_database = false\n", "[]"), "orders/terraform/envs/dev.tfvars", 9.0);
+    let destroyed = |to: &str| {
+        let (change, _) = read_and_assess_on_a_leaf(&repo, &legacy, to);
+        removes_of(&change)
+    };
+    assert_eq!(destroyed(&external), [(prod.to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert_eq!(destroyed(&unarchived), [(prod.to_owned(), vec!["aws_s3_bucket".to_owned()])]);
+    assert!(destroyed(&dev).is_empty());
     let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &uncached);
     assert_eq!(
         removes_of(&change),
@@ -958,6 +990,13 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     });
 
     let chart = edit(9.0, &|| repo.remove("argocd/ledger-db.yaml"));
+    // A namespace set where there was none moves nothing (Argo CD
+    // deploys an un-namespaced overlay to its destination's); one changed
+    // moves everything.
+    let overlay = "orders/overlays/prod/kustomization.yaml";
+    let namespaced = edit(10.0, &|| repo.write(overlay, list(&["../../base"], "namespace: orders\n").as_bytes()));
+    repo.write(overlay, list(&["../../base"], "namespace: orders-v2\n").as_bytes());
+    let moved = repo.commit(11.0, "Move the namespace");
     let destroyed = |to: &str| {
         let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, to);
         let mut types: Vec<String> =
@@ -978,6 +1017,12 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     assert_eq!(destroyed(&prefixed), (strings(&["Deployment", "PersistentVolumeClaim", "StatefulSet"]), true));
     assert_eq!(destroyed(&patched).0, strings(&["StatefulSet"]));
     assert!(destroyed(&elsewhere).0.contains(&"PersistentVolumeClaim".to_owned()));
+    assert_eq!(destroyed(&namespaced), (Vec::new(), false));
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &namespaced, &moved);
+    assert_eq!(
+        removes_of(&change),
+        [(overlay.to_owned(), strings(&["Deployment", "PersistentVolumeClaim", "StatefulSet"]))]
+    );
     // A chart deployed from elsewhere counts by its words.
     assert_eq!(destroyed(&chart), (strings(&["Application", "https://charts.example/bitnami postgresql"]), true));
 }
@@ -1062,6 +1107,16 @@ fn helm_values_are_read_as_helm_reads_them() {
         .replace("{enabled: true}", "{enabled: false}")
         .replace("postgresql: {enabled: false}", "postgresql: {enabled: true}");
     assert_eq!(read(&quiet, 6.0), Vec::<String>::new());
+    // A subchart taken out of `Chart.yaml` is no longer rendered.
+    repo.git(&["checkout", "-q", &base]);
+    let chart = "apiVersion: v2\nname: orders\nversion: 1.0.0\ndependencies:\n  - name: postgresql\n    version: 15.5.0\n  - name: common\n    version: 2.0.0\n";
+    repo.write("orders/helm/Chart.yaml", chart.as_bytes());
+    let bundled = repo.commit(7.0, "Bundle a database");
+    repo.write("orders/helm/Chart.yaml", chart.replace("  - name: postgresql\n    version: 15.5.0\n", "").as_bytes());
+    let managed = repo.commit(8.0, "Use a managed database");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &bundled, &managed);
+    assert_eq!(removes_of(&change), [("orders/helm/Chart.yaml".to_owned(), strings(&["postgresql"]))]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
 /// Regression (a red team of the values reading): a Flux HelmRelease's
