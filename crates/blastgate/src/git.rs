@@ -258,7 +258,11 @@ struct Deployed {
     reached: std::collections::BTreeSet<String>,
 }
 
-/// Most levels of Kustomizations [`Deployments::deployed`] follows down
+/// Most levels of applications that deploy applications (apps of apps)
+/// the deploy-list reading follows down from one no longer deployed.
+const MAX_APPLICATION_LEVELS: usize = 4;
+
+/// Most levels of Kustomizations [`Deployments::deployed_all`] follows down
 /// from a list's entries.
 const MAX_KUSTOMIZE_DEPTH: usize = 32;
 
@@ -2101,8 +2105,49 @@ impl<'a> Git<'a> {
             sides.push((*i, lost, gained, words));
         }
         // Every file read once a side, within one read budget.
-        let lost_texts = self
+        let mut lost_texts = self
             .small_blobs(sides.iter().flat_map(|(_, lost, ..)| lost.iter()).map(|(p, h)| (p.as_str(), h.as_str())))?;
+        // An application a list no longer deploys takes what it deployed
+        // with it (an app of apps: Argo CD's finalizer, Flux's pruning),
+        // a few levels down (a red team: a child application dropped from
+        // its parent's list read as one `Application`).
+        let mut checked: Set<(usize, String)> = Set::new();
+        for _ in 0..MAX_APPLICATION_LEVELS {
+            let mut cascade: Vec<(usize, Vec<Root>)> = Vec::new();
+            for (k, (_, lost, ..)) in sides.iter().enumerate() {
+                let roots: Vec<Root> = lost
+                    .keys()
+                    .filter(|p| checked.insert((k, (*p).clone())))
+                    .filter_map(|p| lost_texts.get(p).and_then(|t| parse::gitops_sources(t)))
+                    .flatten()
+                    .map(|s| Root { target: s.path, words: s.words })
+                    .collect();
+                if !roots.is_empty() {
+                    cascade.push((k, roots));
+                }
+            }
+            if cascade.is_empty() {
+                break;
+            }
+            let roots: Vec<&[Root]> = cascade.iter().map(|(_, r)| r.as_slice()).collect();
+            let children = then.deployed_all(&roots)?;
+            let mut unread: Vec<(String, String)> = Vec::new();
+            for ((k, _), child) in cascade.iter().zip(children) {
+                let still = resolved.get(*k).map(|(.., is)| &is.files);
+                let Some((_, lost, _, words)) = sides.get_mut(*k) else { continue };
+                for (p, h) in child.files {
+                    if still.is_some_and(|f| f.contains_key(&p)) || deleted.contains(p.as_str()) {
+                        continue;
+                    }
+                    if !lost_texts.contains_key(&p) {
+                        unread.push((p.clone(), h.clone()));
+                    }
+                    lost.insert(p, h);
+                }
+                words.extend(child.words);
+            }
+            lost_texts.extend(self.small_blobs(unread.iter().map(|(p, h)| (p.as_str(), h.as_str())))?);
+        }
         let gained_texts = self.small_blobs(
             sides.iter().flat_map(|(_, _, gained, ..)| gained.iter()).map(|(p, h)| (p.as_str(), h.as_str())),
         )?;

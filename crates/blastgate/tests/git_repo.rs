@@ -956,6 +956,10 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
         "argocd/ledger-db.yaml",
         b"apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ledger-db\nspec:\n  source:\n    repoURL: https://charts.example/bitnami\n    chart: postgresql\n    targetRevision: 15.0.0\n",
     );
+    // An app of apps: the root application deploys `apps/`, whose list
+    // holds the child application of the database.
+    repo.write("apps/kustomization.yaml", list(&["db-app.yaml"], "").as_bytes());
+    repo.write("apps/db-app.yaml", app("orders/db", "https://prod").as_bytes());
     let base = repo.commit(0.0, "Orders");
     let edit = |day: f64, change: &dyn Fn()| {
         repo.git(&["checkout", "-q", &base]);
@@ -1023,6 +1027,10 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
         removes_of(&change),
         [(overlay.to_owned(), strings(&["Deployment", "PersistentVolumeClaim", "StatefulSet"]))]
     );
+    // A child application dropped from its parent's list takes what it
+    // deployed with it.
+    let orphaned = edit(12.0, &|| repo.write("apps/kustomization.yaml", list(&[], "").as_bytes()));
+    assert_eq!(destroyed(&orphaned), (strings(&["Application", "PersistentVolumeClaim", "StatefulSet"]), true));
     // A chart deployed from elsewhere counts by its words.
     assert_eq!(destroyed(&chart), (strings(&["Application", "https://charts.example/bitnami postgresql"]), true));
 }
