@@ -1423,10 +1423,10 @@ pub struct GitopsSource {
     /// What it deploys, in words: the path as written, or the chart's
     /// repository and name.
     pub words: String,
-    /// Where it deploys to, and from which repository (Argo CD's
-    /// `repoURL`, destination server or name and namespace; Flux's source
-    /// and target namespace): another manifest deploys "the same" only
-    /// with the same identity.
+    /// Where it deploys to, from which repository and as which release
+    /// (Argo CD's `repoURL`, destination server or name and namespace and
+    /// Helm `releaseName`; Flux's source and target namespace): another
+    /// manifest deploys "the same" only with the same identity.
     pub identity: String,
 }
 
@@ -1491,7 +1491,10 @@ pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
             for source in one.into_iter().chain(many.into_iter().flatten()) {
                 let written = string(source.get("repoURL"));
                 let repo = repository(&written);
-                let identity = format!("argo\u{0}{repo}\u{0}{place}");
+                // A release renamed is a new release: the old one's
+                // objects are pruned (a red team).
+                let release = string(source.get("helm").and_then(|h| h.get("releaseName")));
+                let identity = format!("argo\u{0}{repo}\u{0}{place}\u{0}{release}");
                 let chart = string(source.get("chart"));
                 if !chart.is_empty() {
                     sources.push(GitopsSource { path: None, words: format!("{written} {chart}"), identity });

@@ -994,6 +994,12 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     });
 
     let chart = edit(9.0, &|| repo.remove("argocd/ledger-db.yaml"));
+    let released = edit(13.0, &|| {
+        let text = std::fs::read_to_string(repo.path().join("argocd/ledger-db.yaml")).unwrap();
+        let renamed =
+            text.replace("targetRevision: 15.0.0\n", "targetRevision: 15.0.0\n    helm: {releaseName: ledger-pg}\n");
+        repo.write("argocd/ledger-db.yaml", renamed.as_bytes());
+    });
     // A namespace set where there was none moves nothing (Argo CD
     // deploys an un-namespaced overlay to its destination's); one changed
     // moves everything.
@@ -1031,6 +1037,8 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     // deployed with it.
     let orphaned = edit(12.0, &|| repo.write("apps/kustomization.yaml", list(&[], "").as_bytes()));
     assert_eq!(destroyed(&orphaned), (strings(&["Application", "PersistentVolumeClaim", "StatefulSet"]), true));
+    // A Helm release renamed is a new one: the old one's objects go.
+    assert_eq!(destroyed(&released), (strings(&["https://charts.example/bitnami postgresql"]), true));
     // A chart deployed from elsewhere counts by its words.
     assert_eq!(destroyed(&chart), (strings(&["Application", "https://charts.example/bitnami postgresql"]), true));
 }
