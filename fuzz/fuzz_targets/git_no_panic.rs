@@ -49,6 +49,9 @@ assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= 
             let _ = git::helm_values_turned_off(v, &serde_json::Value::Null);
         }
     }
+    if let Some(objects) = git::declared_objects(data) {
+        assert!(objects.len() <= git::MAX_TYPES_READ && objects.iter().all(|(kind, _)| !kind.is_empty()));
+    }
     if let Some(names) = git::chart_dependencies(data) {
         assert!(names.len() <= git::MAX_KUSTOMIZE_ENTRIES && names.iter().all(|n| !n.is_empty()));
     }

@@ -1746,6 +1746,46 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
     Some(found)
 }
 
+/// The Kubernetes objects a manifest's `text` declares, as (kind, name):
+/// each YAML or JSON document's top-level `kind` with its
+/// `metadata.name` (empty for none), and a `List`'s items, at most
+/// [`MAX_TYPES_READ`]. `None` when the text is not YAML the graph
+/// reader's budgets allow, or over [`MAX_EMPTIED_TEXT`]: the caller then
+/// compares kinds only ([`declared_counts`]).
+///
+/// ```
+/// use blastgate_ingest::git::declared_objects;
+/// let text = b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ledger}\n---\nkind: Service\nmetadata: {name: web}\n";
+/// let objects = declared_objects(text).unwrap();
+/// assert_eq!(objects, [("PersistentVolumeClaim".to_owned(), "ledger".to_owned()), ("Service".to_owned(), "web".to_owned())]);
+/// ```
+pub fn declared_objects(text: &[u8]) -> Option<Vec<(String, String)>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    let text = text.trim_start_matches('\u{feff}');
+    let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
+    let mut objects: Vec<(String, String)> = Vec::new();
+    let mut stack: Vec<&serde_json::Value> = documents.iter().rev().collect();
+    while let Some(doc) = stack.pop() {
+        let Some(kind) = doc.get("kind").and_then(serde_json::Value::as_str).filter(|k| !k.is_empty()) else {
+            continue;
+        };
+        if kind == "List" {
+            let items = doc.get("items").and_then(serde_json::Value::as_array);
+            stack.extend(items.into_iter().flatten().rev());
+            continue;
+        }
+        let name = doc.get("metadata").and_then(|m| m.get("name")).and_then(serde_json::Value::as_str);
+        if objects.len() >= MAX_TYPES_READ {
+            break;
+        }
+        objects.push((kind.to_owned(), name.unwrap_or_default().to_owned()));
+    }
+    Some(objects)
+}
+
 /// The subcharts a Helm chart's `Chart.yaml` `text` depends on, each by
 /// the name its values use (`alias`, else `name`), in the order listed.
 /// `None` when the text is not a YAML mapping the graph reader's budgets

@@ -2155,8 +2155,31 @@ impl<'a> Git<'a> {
             texts.iter().map(|(p, t)| (p.clone(), parse::declared_counts(t))).collect()
         };
         let (lost_counts, gained_counts) = (count(&lost_texts), count(&gained_texts));
+        let objects = |texts: &BTreeMap<String, Vec<u8>>| -> Map<String, Option<Vec<(String, String)>>> {
+            texts.iter().map(|(p, t)| (p.clone(), parse::declared_objects(t))).collect()
+        };
+        let (lost_objects, gained_objects) = (objects(&lost_texts), objects(&gained_texts));
         let mut found: Map<usize, Vec<String>> = Map::new();
         for (i, lost, gained, mut types) in sides {
+            // Objects by kind and name where every file reads as YAML: an
+            // entry replaced by one that deploys another object of the
+            // same kind (another claim, another database) destroys the
+            // first; else kinds by count.
+            let named = |files: &Map<String, String>, read: &Map<String, Option<Vec<(String, String)>>>| {
+                let mut all: Set<(String, String)> = Set::new();
+                for path in files.keys() {
+                    all.extend(read.get(path)?.as_ref()?.iter().cloned());
+                }
+                Some(all)
+            };
+            if let (Some(before), Some(after)) = (named(&lost, &lost_objects), named(&gained, &gained_objects)) {
+                types.extend(before.difference(&after).map(|(kind, _)| kind.clone()));
+                types.sort_unstable();
+                types.dedup();
+                types.iter_mut().for_each(|t| *t = clip_type(t));
+                found.insert(i, types);
+                continue;
+            }
             let mut counts: Map<String, i64> = Map::new();
             for path in lost.keys() {
                 match lost_counts.get(path) {

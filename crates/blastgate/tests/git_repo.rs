@@ -713,6 +713,7 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     repo.write("orders/db/kustomization.yaml", list(&["set.yaml"]).as_bytes());
     repo.write("orders/db/set.yaml", set.as_bytes());
     repo.write("orders/storage/claim.yaml", claim.as_bytes());
+    repo.write("orders/scratch/claim.yaml", claim.replace("name: ledger", "name: scratch").as_bytes());
     let remote = "https://github.com/acme/platform//postgres?ref=v1";
     repo.write("orders/k8s/kustomization.yaml", list(&["deploy.yaml", "pvc.yaml", "../db", remote]).as_bytes());
     let base = repo.commit(0.0, "Deploy orders");
@@ -724,6 +725,7 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     let dropped = edit(&["deploy.yaml", "../db", remote], 1.0);
     let replaced = edit(&["deploy.yaml", "../storage", "../db", remote], 2.0);
     let respelled = edit(&["./deploy.yaml", "./pvc.yaml", "../db/", remote], 3.0);
+    let swapped = edit(&["deploy.yaml", "../scratch", "../db", remote], 3.5);
     let folder = edit(&["deploy.yaml", "pvc.yaml", remote], 4.0);
     let unlinked = edit(&["deploy.yaml", "pvc.yaml", "../db"], 5.0);
 
@@ -740,6 +742,10 @@ fn entries_taken_out_of_a_kustomization_are_destroyed() {
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
     let (removes, _) = read(&respelled);
     assert!(removes.is_empty(), "{removes:?}");
+    // Another claim by another name is no replacement: objects are
+    // compared by kind and name (the ledger's claim is pruned).
+    let (removes, _) = read(&swapped);
+    assert_eq!(removes, [(at.clone(), vec!["PersistentVolumeClaim".to_owned()])]);
     let (removes, fired) = read(&folder);
     assert_eq!(removes, [(at.clone(), vec!["StatefulSet".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
