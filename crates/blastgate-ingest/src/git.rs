@@ -1513,8 +1513,14 @@ pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
             let path = spec.and_then(|s| s.get("path")).and_then(serde_json::Value::as_str).unwrap_or("");
             sources.push(GitopsSource { path: gitops_target(path), words: path.to_owned(), identity });
         } else if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
+            // `chart.spec.chart`, or the source a `chartRef` names (Flux
+            // 2.3's way; a red team: a migration to it read as the chart
+            // gone).
             let chart = spec.and_then(|s| s.get("chart")).and_then(|c| c.get("spec"));
-            let name = string(chart.and_then(|c| c.get("chart")));
+            let mut name = string(chart.and_then(|c| c.get("chart")));
+            if name.is_empty() {
+                name = string(spec.and_then(|s| s.get("chartRef")).and_then(|r| r.get("name")));
+            }
             let identity = format!(
                 "helm\u{0}{}\u{0}{}",
                 string(doc.get("metadata").and_then(|m| m.get("name"))),
@@ -1635,7 +1641,10 @@ pub fn is_helm_values(path: &str) -> bool {
 /// the mappings (`primary.persistence`, `postgresql`,
 /// `redis.master.persistence`) whose `enabled` key was on before and is
 /// off after, or is off after and was absent before, or was on before and
-/// is gone after (the chart's default is not known: fail closed); and of
+/// is gone after (in an override file the chart's default is not known:
+/// fail closed; in the chart's own defaults, `defaults`, a subchart's
+/// switch gone is a `condition` Helm ignores, so only a template's own
+/// switch counts); and of
 /// the mappings whose `existingClaim` is set where it was empty or absent
 /// (the chart stops rendering its own claim). Each once, in ascending
 /// order. On and off are as Helm's templates read a value: `false`,
@@ -1652,18 +1661,18 @@ pub fn is_helm_values(path: &str) -> bool {
 /// use blastgate_ingest::git::helm_turned_off;
 /// let before = b"primary:\n  persistence:\n    enabled: true\n    size: 8Gi\nmetrics: {enabled: true}\n";
 /// let after = b"primary:\n  persistence:\n    enabled: false\n    size: 8Gi\nmetrics: {enabled: true}\npostgresql: {enabled: false}\n";
-/// assert_eq!(helm_turned_off(before, after), ["postgresql", "primary.persistence"]);
+/// assert_eq!(helm_turned_off(before, after, true), ["postgresql", "primary.persistence"]);
 /// ```
-pub fn helm_turned_off(before: &[u8], after: &[u8]) -> Vec<String> {
+pub fn helm_turned_off(before: &[u8], after: &[u8], defaults: bool) -> Vec<String> {
     let (Some(old), Some(new)) = (values_document(before), values_document(after)) else {
         return Vec::new();
     };
-    helm_values_turned_off(&old, &new)
+    helm_values_turned_off(&old, &new, defaults)
 }
 
 /// [`helm_turned_off`] on values already parsed (a Flux `HelmRelease`'s
 /// `spec.values`, an Argo CD source's `helm.valuesObject`).
-pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Value, defaults: bool) -> Vec<String> {
     let old = switches(before);
     let new = switches(after);
     let mut off: BTreeSet<String> = BTreeSet::new();
@@ -1677,7 +1686,14 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
         }
     }
     for (path, (on, _)) in &old {
-        if on == &Some(true) && new.get(path).is_none_or(|(now, _)| now.is_none()) {
+        // In a chart's own defaults (`defaults`), a subchart's switch (a
+        // top-level key) is its `condition`, which Helm ignores when the
+        // value is absent, leaving it enabled (a red team); a template's
+        // own switch (`persistence.enabled`, or one nested under a
+        // component) reads absent as off. In an override file, a value
+        // taken out falls back to defaults not known here: off.
+        let template = !defaults || path.contains('.') || path.to_ascii_lowercase().contains("persisten");
+        if on == &Some(true) && template && new.get(path).is_none_or(|(now, _)| now.is_none()) {
             off.insert(path.clone());
         }
     }
@@ -1697,7 +1713,7 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
 /// let before = b"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ledger}\nspec:\n  values:\n    persistence: {enabled: true}\n";
 /// let after = b"apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: ledger}\nspec:\n  values:\n    persistence: {enabled: false}\n";
 /// let (old, new) = (embedded_values(before).unwrap(), embedded_values(after).unwrap());
-/// assert_eq!(helm_values_turned_off(&old["HelmRelease/ledger/0"], &new["HelmRelease/ledger/0"]), ["persistence"]);
+/// assert_eq!(helm_values_turned_off(&old["HelmRelease/ledger/0"], &new["HelmRelease/ledger/0"], false), ["persistence"]);
 /// ```
 pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value>> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {

@@ -1306,3 +1306,16 @@ fn gitops_identities_compare_as_argo_cd_does() {
     assert_ne!(prod, app("https://github.com/acme/deploy-fork", "name: in-cluster"));
     assert_ne!(prod, app("https://github.com/acme/deploy", "server: https://sandbox.example"));
 }
+
+/// A Helm switch taken out of a values file: off in an override file
+/// (the chart's default is not known), kept for a subchart in the chart's
+/// own defaults (its `condition`, which Helm ignores when absent), off
+/// for a template's own switch in either (a red team).
+#[test]
+fn helm_switches_taken_out_read_by_where_they_were() {
+    use blastgate_ingest::git::helm_turned_off;
+    let before = b"postgresql:\n  enabled: true\npersistence:\n  enabled: true\n";
+    let after = b"postgresql: {}\npersistence: {size: 8Gi}\n";
+    assert_eq!(helm_turned_off(before, after, false), ["persistence", "postgresql"]);
+    assert_eq!(helm_turned_off(before, after, true), ["persistence"]);
+}

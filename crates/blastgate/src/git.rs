@@ -2093,11 +2093,15 @@ impl<'a> Git<'a> {
                 .filter(|(p, _)| !deleted.contains(p.as_str()))
                 .map(|(p, h)| (p.clone(), h.clone()))
                 .collect();
+            // Newly deployed by the list, or by a list that includes it
+            // (a red team: a manifest moved from a base into the overlay
+            // over it is the same object).
             let gained: Map<String, String> = if listed.renamed {
                 Map::new()
             } else {
                 is.files
                     .iter()
+                    .chain(parents.iter().flat_map(|d| d.files.iter()))
                     .filter(|(p, _)| !was.files.contains_key(*p))
                     .map(|(p, h)| (p.clone(), h.clone()))
                     .collect()
@@ -2107,6 +2111,21 @@ impl<'a> Git<'a> {
         // Every file read once a side, within one read budget.
         let mut lost_texts = self
             .small_blobs(sides.iter().flat_map(|(_, lost, ..)| lost.iter()).map(|(p, h)| (p.as_str(), h.as_str())))?;
+        let gained_texts = self.small_blobs(
+            sides.iter().flat_map(|(_, _, gained, ..)| gained.iter()).map(|(p, h)| (p.as_str(), h.as_str())),
+        )?;
+        // The objects each list deploys after the change, where they read.
+        let still: Vec<Set<(String, String)>> = sides
+            .iter()
+            .map(|(_, _, gained, _)| {
+                gained
+                    .keys()
+                    .filter_map(|p| gained_texts.get(p))
+                    .filter_map(|t| parse::declared_objects(t))
+                    .flatten()
+                    .collect()
+            })
+            .collect();
         // An application a list no longer deploys takes what it deployed
         // with it (an app of apps: Argo CD's finalizer, Flux's pruning),
         // a few levels down (a red team: a child application dropped from
@@ -2115,10 +2134,17 @@ impl<'a> Git<'a> {
         for _ in 0..MAX_APPLICATION_LEVELS {
             let mut cascade: Vec<(usize, Vec<Root>)> = Vec::new();
             for (k, (_, lost, ..)) in sides.iter().enumerate() {
+                // Not an application the list still deploys under another
+                // file's name (a red team: a child application renamed
+                // with `git mv` read as deleted).
+                let gone = |t: &Vec<u8>| {
+                    parse::declared_objects(t)
+                        .is_none_or(|objects| objects.iter().any(|o| !still.get(k).is_some_and(|s| s.contains(o))))
+                };
                 let roots: Vec<Root> = lost
                     .keys()
                     .filter(|p| checked.insert((k, (*p).clone())))
-                    .filter_map(|p| lost_texts.get(p).and_then(|t| parse::gitops_sources(t)))
+                    .filter_map(|p| lost_texts.get(p).filter(|t| gone(t)).and_then(|t| parse::gitops_sources(t)))
                     .flatten()
                     .map(|s| Root { target: s.path, words: s.words })
                     .collect();
@@ -2148,9 +2174,6 @@ impl<'a> Git<'a> {
             }
             lost_texts.extend(self.small_blobs(unread.iter().map(|(p, h)| (p.as_str(), h.as_str())))?);
         }
-        let gained_texts = self.small_blobs(
-            sides.iter().flat_map(|(_, _, gained, ..)| gained.iter()).map(|(p, h)| (p.as_str(), h.as_str())),
-        )?;
         let count = |texts: &BTreeMap<String, Vec<u8>>| -> Map<String, BTreeMap<String, usize>> {
             texts.iter().map(|(p, t)| (p.clone(), parse::declared_counts(t))).collect()
         };
@@ -2252,7 +2275,10 @@ impl<'a> Git<'a> {
             let (Some(old), Some(new)) = (before.get(&f.path), after.get(&f.path)) else { continue };
             let mut off: Vec<String> = Vec::new();
             if values(f) {
-                off.extend(parse::helm_turned_off(old, new));
+                // `values.yaml` is a chart's own defaults, by Helm's
+                // convention; other values files override them.
+                let name = f.path.rsplit('/').next().unwrap_or_default();
+                off.extend(parse::helm_turned_off(old, new, matches!(name, "values.yaml" | "values.yml")));
             }
             // A subchart taken out of `Chart.yaml` (a red team: moving to
             // a managed database drops the bundled one).
@@ -2268,7 +2294,7 @@ impl<'a> Git<'a> {
             if let (Some(was), Some(is)) = (parse::embedded_values(old), parse::embedded_values(new)) {
                 let empty = serde_json::Value::Object(serde_json::Map::new());
                 for (release, then) in &was {
-                    off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty)));
+                    off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty), false));
                 }
             }
             add_removes(f, off.iter().filter_map(|path| switched_off_holds(path)).collect());

@@ -111,12 +111,12 @@ fn run(target: &str, data: &[u8]) {
             }
             // Helm values: the switches turned off between two halves of the input.
             let (left, right) = data.split_at(data.len() / 2);
-            let off = git::helm_turned_off(left, right);
+            let off = git::helm_turned_off(left, right, left.len() % 2 == 0);
             assert!(off.windows(2).all(|w| w[0] < w[1]) && off.iter().all(|p| !p.is_empty()), "{off:?}");
             let _ = git::is_helm_values(&String::from_utf8_lossy(data));
             if let Some(values) = git::embedded_values(data) {
                 for v in values.values() {
-                    let _ = git::helm_values_turned_off(v, &serde_json::Value::Null);
+                    let _ = git::helm_values_turned_off(v, &serde_json::Value::Null, true);
                 }
             }
             if let Some(objects) = git::declared_objects(data) {

@@ -966,6 +966,13 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     // holds the child application of the database.
     repo.write("apps/kustomization.yaml", list(&["db-app.yaml"], "").as_bytes());
     repo.write("apps/db-app.yaml", app("orders/db", "https://prod").as_bytes());
+    let release = |chart: &str| {
+        format!(
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: orders-db\nspec:\n  {chart}\n"
+        )
+    };
+    repo.write("orders/release/kustomization.yaml", list(&["postgresql.yaml"], "").as_bytes());
+    repo.write("orders/release/postgresql.yaml", release("chart: {spec: {chart: postgresql}}").as_bytes());
     let base = repo.commit(0.0, "Orders");
     let edit = |day: f64, change: &dyn Fn()| {
         repo.git(&["checkout", "-q", &base]);
@@ -1039,6 +1046,32 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
         removes_of(&change),
         [(overlay.to_owned(), strings(&["Deployment", "PersistentVolumeClaim", "StatefulSet"]))]
     );
+    // A red team's everyday changes, none of which destroys anything: a
+    // child application's file renamed, a claim moved from a base into
+    // the overlay over it, a HelmRelease's file renamed, a HelmRelease
+    // moved to a `chartRef`.
+    let app_renamed = edit(14.0, &|| {
+        repo.git(&["mv", "apps/db-app.yaml", "apps/orders-db-app.yaml"]);
+        repo.write("apps/kustomization.yaml", list(&["orders-db-app.yaml"], "").as_bytes());
+    });
+    let moved_down = edit(15.0, &|| {
+        repo.git(&["mv", "orders/db/pvc.yaml", "orders/overlays/prod/pvc.yaml"]);
+        repo.write("orders/db/kustomization.yaml", list(&["set.yaml"], "").as_bytes());
+        repo.write("orders/overlays/prod/kustomization.yaml", list(&["../../base", "pvc.yaml"], "").as_bytes());
+    });
+    let release_renamed = edit(16.0, &|| {
+        repo.git(&["mv", "orders/release/postgresql.yaml", "orders/release/orders-db.yaml"]);
+        repo.write("orders/release/kustomization.yaml", list(&["orders-db.yaml"], "").as_bytes());
+    });
+    let chart_ref = edit(17.0, &|| {
+        repo.write(
+            "orders/release/postgresql.yaml",
+            release("chartRef: {kind: OCIRepository, name: postgresql}").as_bytes(),
+        )
+    });
+    for everyday in [&app_renamed, &moved_down, &release_renamed, &chart_ref] {
+        assert_eq!(destroyed(everyday), (Vec::new(), false), "{everyday}");
+    }
     // A child application dropped from its parent's list takes what it
     // deployed with it.
     let orphaned = edit(12.0, &|| repo.write("apps/kustomization.yaml", list(&[], "").as_bytes()));
@@ -1116,7 +1149,9 @@ fn helm_values_are_read_as_helm_reads_them() {
         read(&before.replace("  enabled: true\nminio", "  enabled: null\nminio"), 2.0),
         strings(&["PersistentVolumeClaim"])
     );
-    assert_eq!(read(&before.replace("postgresql: {enabled: true}", "postgresql: {}"), 3.0), strings(&["postgresql"]));
+    // In a chart's own `values.yaml`, a subchart's switch taken out is a
+    // `condition` Helm ignores: the subchart stays (a red team).
+    assert_eq!(read(&before.replace("postgresql: {enabled: true}", "postgresql: {}"), 3.0), Vec::<String>::new());
     assert_eq!(
         read(&before.replace("  enabled: true\nminio", "  enabled: true\n  existingClaim: old-data\nminio"), 4.0),
         strings(&["PersistentVolumeClaim"])
