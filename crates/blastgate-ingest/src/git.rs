@@ -1399,18 +1399,6 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
     Some(k)
 }
 
-/// The entries of a Kustomization's `text` ([`Kustomization::entries`]),
-/// or `None` as [`parse_kustomization`].
-///
-/// ```
-/// use blastgate_ingest::git::kustomization_entries;
-/// let text = b"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\n";
-/// assert_eq!(kustomization_entries(text).unwrap(), ["deploy.yaml", "../base", "../db"]);
-/// ```
-pub fn kustomization_entries(text: &[u8]) -> Option<Vec<String>> {
-    parse_kustomization(text).map(|k| k.entries)
-}
-
 /// One source a GitOps manifest deploys from ([`gitops_sources`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1462,7 +1450,7 @@ pub fn gitops_sources(text: &[u8]) -> Option<Vec<GitopsSource>> {
         return Some(Vec::new());
     }
     let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
-    let string = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+    let string = |v: Option<&serde_json::Value>| str_of(v).to_owned();
     let mut found: Vec<GitopsSource> = Vec::new();
     for doc in &documents {
         let (api, kind) = (string(doc.get("apiVersion")), string(doc.get("kind")));
@@ -1551,6 +1539,12 @@ fn repository(url: &str) -> String {
     let url = url.rsplit_once('@').map_or(url, |(_, rest)| rest);
     let url = url.trim_end_matches('/');
     url.strip_suffix(".git").unwrap_or(url).replace(':', "/").to_ascii_lowercase()
+}
+
+/// The string at `v` of a parsed document, or `""` for none or another
+/// type.
+fn str_of(v: Option<&serde_json::Value>) -> &str {
+    v.and_then(serde_json::Value::as_str).unwrap_or_default()
 }
 
 /// A GitOps tool's path as a folder of the repository: from its top
@@ -1726,11 +1720,8 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
     let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
     let mut found = BTreeMap::new();
     for doc in &documents {
-        fn string(v: Option<&serde_json::Value>) -> &str {
-            v.and_then(serde_json::Value::as_str).unwrap_or_default()
-        }
-        let (api, kind) = (string(doc.get("apiVersion")), string(doc.get("kind")));
-        let name = string(doc.get("metadata").and_then(|m| m.get("name")));
+        let (api, kind) = (str_of(doc.get("apiVersion")), str_of(doc.get("kind")));
+        let name = str_of(doc.get("metadata").and_then(|m| m.get("name")));
         let spec = doc.get("spec");
         if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
             if let Some(values) = spec.and_then(|s| s.get("values")).filter(|v| v.is_object()) {

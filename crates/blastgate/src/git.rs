@@ -349,8 +349,7 @@ impl<'g, 'a> Deployments<'g, 'a> {
             if targets.is_empty() {
                 break;
             }
-            let targets: Vec<String> = targets.into_iter().map(str::to_owned).collect();
-            self.list(&targets.iter().map(String::as_str).collect::<Vec<_>>())?;
+            self.list(&targets)?;
             // Each list's Kustomizations met this level: (list, folder, path).
             let mut met: Vec<(usize, String, String)> = Vec::new();
             let mut unread: Vec<(String, String)> = Vec::new();
@@ -561,17 +560,18 @@ fn switched_off_holds(path: &str) -> Option<String> {
         .then(|| "PersistentVolumeClaim".to_owned())
 }
 
-/// Adds `types` to `f`'s `removes`, each once, within
-/// [`blastgate_change::limits::MAX_DECLARED_TYPES`] ([`kept_types`]).
-fn add_removes(f: &mut FileChange, types: Vec<String>) {
+/// Adds `types` to a file's `declares` or `removes` (`list`), each once,
+/// within [`blastgate_change::limits::MAX_DECLARED_TYPES`]
+/// ([`kept_types`]).
+fn add_types(list: &mut Vec<String>, types: Vec<String>) {
     if types.is_empty() {
         return;
     }
-    let mut all = std::mem::take(&mut f.removes);
+    let mut all = std::mem::take(list);
     all.extend(types);
     all.sort_unstable();
     all.dedup();
-    f.removes = kept_types(all);
+    *list = kept_types(all);
 }
 
 /// `text` as a resource type: at most [`parse::MAX_TYPE_BYTES`] bytes.
@@ -1672,15 +1672,8 @@ impl<'a> Git<'a> {
         if !files.iter().any(wanted) {
             return Ok(std::collections::BTreeSet::new());
         }
-        let mut old_hashes: Vec<(&str, &str)> = Vec::new();
-        let mut new_hashes: Vec<(&str, &str)> = Vec::new();
-        for f in files.iter().filter(|f| wanted(f)) {
-            let Some((old, new)) = blobs.get(&f.path) else { continue };
-            old_hashes.extend(old.as_deref().map(|h| (f.path.as_str(), h)));
-            new_hashes.extend(new.as_deref().map(|h| (f.path.as_str(), h)));
-        }
-        let before = self.small_blobs(old_hashes.into_iter())?;
-        let after = self.small_blobs(new_hashes.into_iter())?;
+        let paths: Vec<&str> = files.iter().filter(|f| wanted(f)).map(|f| f.path.as_str()).collect();
+        let (before, after) = self.both_sides(&paths, blobs)?;
         let mut manifests = std::collections::BTreeSet::new();
         for f in files.iter_mut() {
             let said = |texts: &BTreeMap<String, Vec<u8>>| texts.get(&f.path).is_some_and(|t| parse::is_manifest(t));
@@ -1909,11 +1902,17 @@ impl<'a> Git<'a> {
     /// with a Kustomization deploys what that one lists (followed down),
     /// a folder without one its YAML and JSON files. The files deployed
     /// only before are read as they were, those deployed only after as
-    /// they are (each once for all the lists, within one read budget),
-    /// and a type counts where the first declare more of it than the
-    /// second. A Kustomization whose `namePrefix`, `nameSuffix` or
-    /// `namespace` changes renames everything it deploys (all of it
-    /// counts), and a patch it adds with `$patch: delete` deletes its
+    /// they are (each once for all the lists, within one read budget):
+    /// a Kubernetes object (kind and name) deployed only before is
+    /// destroyed, its kind counting (kinds by how often each side declares
+    /// them where a file does not read as YAML). What a list that includes
+    /// a changed one deploys after the change counts for it (an overlay
+    /// over its base), and an application no longer deployed takes what it
+    /// deployed with it ([`MAX_APPLICATION_LEVELS`] down), unless its
+    /// object is still deployed under another file's name. A Kustomization
+    /// whose `namePrefix` or `nameSuffix` changes, or whose `namespace`
+    /// changes from one to another, renames everything it deploys (all of
+    /// it counts), and a patch it adds with `$patch: delete` deletes its
     /// kind. What cannot be read fails closed by its words: a remote
     /// entry or chart, a file too large to read, a list that leads to
     /// more than [`parse::MAX_TREE_FILES`] files or deeper than
@@ -2114,15 +2113,21 @@ impl<'a> Git<'a> {
         let gained_texts = self.small_blobs(
             sides.iter().flat_map(|(_, _, gained, ..)| gained.iter()).map(|(p, h)| (p.as_str(), h.as_str())),
         )?;
+        // The Kubernetes objects of each file read (`None`: not as YAML).
+        type Objects = Map<String, Option<Vec<(String, String)>>>;
+        let objects = |texts: &BTreeMap<String, Vec<u8>>| -> Objects {
+            texts.iter().map(|(p, t)| (p.clone(), parse::declared_objects(t))).collect()
+        };
+        let gained_objects = objects(&gained_texts);
         // The objects each list deploys after the change, where they read.
         let still: Vec<Set<(String, String)>> = sides
             .iter()
             .map(|(_, _, gained, _)| {
                 gained
                     .keys()
-                    .filter_map(|p| gained_texts.get(p))
-                    .filter_map(|t| parse::declared_objects(t))
+                    .filter_map(|p| gained_objects.get(p).and_then(Option::as_ref))
                     .flatten()
+                    .cloned()
                     .collect()
             })
             .collect();
@@ -2174,21 +2179,14 @@ impl<'a> Git<'a> {
             }
             lost_texts.extend(self.small_blobs(unread.iter().map(|(p, h)| (p.as_str(), h.as_str())))?);
         }
-        let count = |texts: &BTreeMap<String, Vec<u8>>| -> Map<String, BTreeMap<String, usize>> {
-            texts.iter().map(|(p, t)| (p.clone(), parse::declared_counts(t))).collect()
-        };
-        let (lost_counts, gained_counts) = (count(&lost_texts), count(&gained_texts));
-        let objects = |texts: &BTreeMap<String, Vec<u8>>| -> Map<String, Option<Vec<(String, String)>>> {
-            texts.iter().map(|(p, t)| (p.clone(), parse::declared_objects(t))).collect()
-        };
-        let (lost_objects, gained_objects) = (objects(&lost_texts), objects(&gained_texts));
+        let lost_objects = objects(&lost_texts);
         let mut found: Map<usize, Vec<String>> = Map::new();
         for (i, lost, gained, mut types) in sides {
             // Objects by kind and name where every file reads as YAML: an
             // entry replaced by one that deploys another object of the
             // same kind (another claim, another database) destroys the
             // first; else kinds by count.
-            let named = |files: &Map<String, String>, read: &Map<String, Option<Vec<(String, String)>>>| {
+            let named = |files: &Map<String, String>, read: &Objects| {
                 let mut all: Set<(String, String)> = Set::new();
                 for path in files.keys() {
                     all.extend(read.get(path)?.as_ref()?.iter().cloned());
@@ -2205,18 +2203,18 @@ impl<'a> Git<'a> {
             }
             let mut counts: Map<String, i64> = Map::new();
             for path in lost.keys() {
-                match lost_counts.get(path) {
-                    Some(declared) => {
-                        for (t, n) in declared {
-                            *counts.entry(t.clone()).or_insert(0) += i64::try_from(*n).unwrap_or(i64::MAX);
+                match lost_texts.get(path) {
+                    Some(text) => {
+                        for (t, n) in parse::declared_counts(text) {
+                            *counts.entry(t).or_insert(0) += i64::try_from(n).unwrap_or(i64::MAX);
                         }
                     }
                     None => types.push(clip_type(path)),
                 }
             }
-            for declared in gained.keys().filter_map(|p| gained_counts.get(p)) {
-                for (t, n) in declared {
-                    *counts.entry(t.clone()).or_insert(0) -= i64::try_from(*n).unwrap_or(i64::MAX);
+            for text in gained.keys().filter_map(|p| gained_texts.get(p)) {
+                for (t, n) in parse::declared_counts(text) {
+                    *counts.entry(t).or_insert(0) -= i64::try_from(n).unwrap_or(i64::MAX);
                 }
             }
             types.extend(counts.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t));
@@ -2226,27 +2224,25 @@ impl<'a> Git<'a> {
         for (i, types) in found {
             let Some(f) = files.get_mut(i) else { continue };
             if f.status == FileStatus::Deleted {
-                let mut all = std::mem::take(&mut f.declares);
-                all.extend(types);
-                all.sort_unstable();
-                all.dedup();
-                f.declares = kept_types(all);
+                add_types(&mut f.declares, types);
             } else {
-                add_removes(f, types);
+                add_types(&mut f.removes, types);
             }
         }
         Ok(())
     }
 
-    /// Adds to a modified Helm values file's `FileChange::removes` what
-    /// the components it turns off held (`parse::helm_turned_off`): a
-    /// `persistence` (`persistentVolume`, `pvc`, `volumeClaim`) turned off
-    /// is a PersistentVolumeClaim the chart stops
-    /// rendering, which `helm upgrade` deletes; a subchart whose name
+    /// Adds to a modified file's `FileChange::removes` what the Helm
+    /// switches its change turns off held ([`switched_off_holds`]): in a
+    /// values file (`parse::helm_turned_off`; `values.yaml` holds a
+    /// chart's own defaults), in the values a HelmRelease or an Argo CD
+    /// application gives inline (`parse::embedded_values`), and as
+    /// subcharts taken out of a `Chart.yaml` (`parse::chart_dependencies`).
+    /// A `persistence` turned off is a PersistentVolumeClaim the chart
+    /// stops rendering, which `helm upgrade` deletes; a subchart whose name
     /// reads as a datastore, queue or cache (`postgresql.enabled: false`)
-    /// is that datastore. Other switches (`ingress`, `metrics`) are left
-    /// to the path's reading. Values files under documentation, tests or
-    /// examples are not read, nor those the path rules call neither
+    /// is that datastore. Files under documentation, tests or examples are
+    /// not read, nor values files the path rules call neither
     /// infrastructure nor configuration.
     fn read_helm_values(
         &self,
@@ -2297,7 +2293,7 @@ impl<'a> Git<'a> {
                     off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty), false));
                 }
             }
-            add_removes(f, off.iter().filter_map(|path| switched_off_holds(path)).collect());
+            add_types(&mut f.removes, off.iter().filter_map(|path| switched_off_holds(path)).collect());
         }
         Ok(())
     }
@@ -2415,7 +2411,7 @@ impl<'a> Git<'a> {
         }
         for f in files.iter_mut() {
             if let Some(types) = found.remove(&f.path) {
-                add_removes(f, types);
+                add_types(&mut f.removes, types);
             }
         }
         Ok(())
