@@ -627,6 +627,19 @@ impl FrozenGraph {
         self.nodes.iter().enumerate().map(|(i, attrs)| NodeRef::new(self.ids.get(i).unwrap_or_default(), attrs))
     }
 
+    /// The nodes that carry labels, in dense-id order: what
+    /// [`FrozenGraph::nodes`] filtered on [`NodeRef::labels`] gives, without
+    /// looking up the id of every node (most nodes carry none; at a million
+    /// nodes the plain filter was 3 to 4 ms of every assessment that placed
+    /// a file by the graph's source locations).
+    pub fn nodes_with_labels(&self) -> impl Iterator<Item = NodeRef<'_>> + '_ {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, attrs)| attrs.extra.as_ref().is_some_and(|e| !e.labels.is_empty()))
+            .map(|(i, attrs)| NodeRef::new(self.ids.get(i).unwrap_or_default(), attrs))
+    }
+
     /// Warnings from loading and merging.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -100,6 +100,10 @@ fn assert_same(a: &FrozenGraph, b: &FrozenGraph) {
     assert_eq!((a.node_count(), a.edge_count()), (b.node_count(), b.edge_count()));
     assert_eq!(a.nodes().collect::<Vec<_>>(), b.nodes().collect::<Vec<_>>());
     assert_eq!(a.warnings(), b.warnings());
+    for g in [a, b] {
+        let labelled: Vec<_> = g.nodes().filter(|n| !n.labels().is_empty()).collect();
+        assert_eq!(g.nodes_with_labels().collect::<Vec<_>>(), labelled);
+    }
     let edges = |g: &FrozenGraph| g.edges().map(|(x, y, d)| (x, y, d.clone())).collect::<Vec<_>>();
     assert_eq!(edges(a), edges(b));
     let n = u32::try_from(a.node_count()).unwrap();

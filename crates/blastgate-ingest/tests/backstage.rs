@@ -372,6 +372,12 @@ fn relations_attributes_and_namespaces() {
     assert_eq!(kind("api:shop/pricing"), NodeKind::Api);
 
     let frozen = graph.freeze();
+    // The labelled nodes, as the source-location scan finds them, are the
+    // plain filter's.
+    let labelled: Vec<&str> = frozen.nodes_with_labels().map(|n| n.id()).collect();
+    let filtered: Vec<&str> = frozen.nodes().filter(|n| !n.labels().is_empty()).map(|n| n.id()).collect();
+    assert!(labelled.contains(&"component:shop/checkout"), "{labelled:?}");
+    assert_eq!(labelled, filtered);
     assert_eq!(
         affected_by(&frozen, "component:shop/pricing-service"),
         ids(&["api:shop/pricing", "component:shop/checkout"])

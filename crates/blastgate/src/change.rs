@@ -250,8 +250,10 @@ impl RepoMapping {
     /// A mapping from the graph's `source_location` labels (kept by the
     /// Backstage loader), if any node has one.
     pub fn from_graph(graph: &FrozenGraph) -> Self {
-        let locations: Vec<(&str, &str)> =
-            graph.nodes().filter_map(|n| n.labels().get("source_location").map(|l| (n.id(), l.as_str()))).collect();
+        let locations: Vec<(&str, &str)> = graph
+            .nodes_with_labels()
+            .filter_map(|n| n.labels().get("source_location").map(|l| (n.id(), l.as_str())))
+            .collect();
         let source_locations = (!locations.is_empty()).then(|| ServiceMap::from_source_locations(locations));
         Self { source_locations, ..Self::default() }
     }

@@ -168,12 +168,14 @@ fn first_bad_probability(graph: &FrozenGraph, key: u64) -> Option<u32> {
             // One probability for every edge: it must be the default of
             // each kind with dependents. Nodes are searched only when a
             // kind's default differs (the file is then corrupt).
-            let wrong: Vec<usize> = (0..NodeKind::ALL.len()).filter(|&k| expected_by_kind.get(k) != Some(&p)).collect();
-            if wrong.is_empty() {
+            let wrong: [bool; 8] = std::array::from_fn(|k| expected_by_kind.get(k).is_some_and(|&e| e != p));
+            if !wrong.contains(&true) {
                 return None;
             }
-            let kind_of = |v: u32| graph.classes.get(v as usize).map(|c| c.kind_index());
-            return (0..n).find(|&v| has_dependents(v) && kind_of(v).is_some_and(|k| wrong.contains(&k)));
+            // The classes (a byte a node) first: the offsets (4 bytes a
+            // node) are read only for nodes of a wrong kind.
+            let of_wrong_kind = |c: &super::super::NodeClass| wrong.get(c.kind_index()).copied().unwrap_or(false);
+            return (0..n).zip(&graph.classes).find(|&(v, c)| of_wrong_kind(c) && has_dependents(v)).map(|(v, _)| v);
         }
         return (0..n).into_par_iter().with_min_len(8192).find_first(|&v| {
             let e = expected(v).unwrap_or(u32::MAX);
