@@ -32,10 +32,19 @@ fuzz_target!(|data: &[u8]| {
     // Kustomizations: their entries, where each leads, tree listings.
     if let Some(k) = git::parse_kustomization(data) {
         let entries = &k.entries;
-assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES);
+        assert!(
+            entries.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                && k.patch_files.len() <= git::MAX_KUSTOMIZE_ENTRIES
+        );
         for e in entries {
             if let Some(t) = git::kustomize_target("apps/ledger", e) {
-                assert!(!t.is_empty() && !t.starts_with('/') && !t.split('/').any(|s| s.is_empty() || s == "." || s == ".."), "{t:?}");
+                assert!(
+                    !t.is_empty()
+                        && !t.starts_with('/')
+                        && !t.split('/').any(|s| s.is_empty() || s == "." || s == ".."),
+                    "{t:?}"
+                );
             }
         }
     }
@@ -49,6 +58,15 @@ assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= 
             let _ = git::helm_values_turned_off(v, &serde_json::Value::Null, true);
         }
     }
+    // Helmfile releases switched off between the input's two halves.
+    let (before, after) = data.split_at(data.len() / 2);
+    if let Some(gone) = git::helmfile_uninstalled(before, after) {
+        assert!(gone.len() <= git::MAX_KUSTOMIZE_ENTRIES && gone.iter().all(|w| w.starts_with("helm chart")));
+    }
+    let _ = git::is_helmfile(&String::from_utf8_lossy(data));
+    // Patches that delete their target: each a kind, within bounds.
+    let deleted = git::patch_deleted_kinds(data);
+    assert!(deleted.len() <= git::MAX_TYPES_READ && deleted.iter().all(|k| !k.is_empty()), "{deleted:?}");
     if let Some(objects) = git::declared_objects(data) {
         assert!(objects.len() <= git::MAX_TYPES_READ && objects.iter().all(|(kind, _)| !kind.is_empty()));
     }
@@ -78,7 +96,9 @@ assert!(entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= 
     assert!(counted.keys().eq(declared.iter()));
     assert!(declared.len() <= git::MAX_TYPES_READ);
     assert!(declared.windows(2).all(|w| w[0] < w[1]), "{declared:?}");
-    assert!(declared.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && !t.chars().any(char::is_control)));
+    assert!(
+        declared.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && !t.chars().any(char::is_control))
+    );
     if let Ok(blobs) = git::parse_cat_file_batch(data) {
         let texts = blobs.iter().map(|(h, b)| (h.clone(), String::from_utf8_lossy(b).into_owned())).collect();
         let links = git::resolve_links(&texts);

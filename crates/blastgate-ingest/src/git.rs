@@ -465,7 +465,10 @@ pub fn is_manifest(text: &[u8]) -> bool {
         t.strip_prefix("Type:").is_some_and(|v| v.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
     });
     let (versions, kinds) = (values("apiVersion"), values("kind"));
-    versions.iter().any(|a| kinds.iter().any(|k| kubernetes_object(a, k)))
+    // A kustomize patch that deletes an object is one too, with or without
+    // its `apiVersion`.
+    !patch_deleted_kinds(text.as_bytes()).is_empty()
+        || versions.iter().any(|a| kinds.iter().any(|k| kubernetes_object(a, k)))
         || !values("AWSTemplateFormatVersion").is_empty()
         || (!values("Resources").is_empty() && aws_type)
 }
@@ -601,7 +604,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                 }
             }
         }
-        return clean_counts(types);
+        return clean_counts(without_deletions(types, text));
     }
     // Old Mac line breaks (`\r` alone) are line breaks too (an audit).
     let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
@@ -757,7 +760,20 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             }
         }
     }
-    clean_counts(types)
+    clean_counts(without_deletions(types, text.as_bytes()))
+}
+
+/// `types` less one of each kind a document of `text` deletes with
+/// `$patch: delete` ([`patch_deleted_kinds`]): such a document names its
+/// kind but declares nothing, and counting it would let a patch that
+/// deletes a StatefulSet stand for one taken out of a file beside it.
+fn without_deletions(mut types: BTreeMap<String, usize>, text: &[u8]) -> BTreeMap<String, usize> {
+    for kind in patch_deleted_kinds(text) {
+        if let Some(n) = types.get_mut(&kind) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    types
 }
 
 /// The `kind` of a YAML flow mapping written on one line at a document's
@@ -803,14 +819,7 @@ fn flow_mapping_kind(line: &str) -> Option<String> {
 /// [`MAX_TYPE_BYTES`] (a type's words are at its start), none counted
 /// zero times, at most [`MAX_TYPES_READ`].
 fn clean_counts(types: BTreeMap<String, usize>) -> BTreeMap<String, usize> {
-    let clean = |t: &str| {
-        let mut t: String = t.chars().filter(|c| !c.is_control()).collect();
-        if t.len() > MAX_TYPE_BYTES {
-            let end = (0..=MAX_TYPE_BYTES).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
-            t.truncate(end);
-        }
-        t
-    };
+    let clean = clip_kind;
     let mut cleaned: BTreeMap<String, usize> = BTreeMap::new();
     for (t, n) in types.into_iter().filter(|(_, n)| *n > 0) {
         let t = clean(&t);
@@ -1307,6 +1316,11 @@ pub struct Kustomization {
     /// The kinds its inline patches delete (`$patch: delete`), once a
     /// patch: the patch's own `kind`, else its target's.
     pub deleted_kinds: Vec<String>,
+    /// The patch files it applies (`patches[].path`, and the entries of
+    /// `patchesStrategicMerge` that name a file), each once, as written:
+    /// one that deletes its target ([`patch_deleted_kinds`]) deletes an
+    /// object the Kustomization's resources still declare.
+    pub patch_files: Vec<String>,
     /// Whether it lists more than [`MAX_KUSTOMIZE_ENTRIES`] entries: the
     /// rest are not in [`Kustomization::entries`].
     pub truncated: bool,
@@ -1330,6 +1344,8 @@ pub struct Kustomization {
 /// assert_eq!(k.entries, ["deploy.yaml", "../base", "../db"]);
 /// assert_eq!(k.deleted_kinds, ["StatefulSet"]);
 /// assert_eq!(parse_kustomization(b"resources: [a.yaml"), None);
+/// let k = parse_kustomization(b"patches:\n  - path: scale.yaml\npatchesStrategicMerge:\n  - retire-db.yaml\n  - |-\n    kind: Service\n    metadata: {name: web}\n").unwrap();
+/// assert_eq!(k.patch_files, ["scale.yaml", "retire-db.yaml"]);
 /// ```
 pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
     let Some(value) = yaml_mapping("kustomization", text)? else {
@@ -1374,10 +1390,19 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
         if let Some(patch) = item.get("patch").and_then(serde_json::Value::as_str) {
             patches.push((patch, target));
         }
+        if let Some(path) = item.get("path").and_then(serde_json::Value::as_str) {
+            patch_file(&mut k.patch_files, path);
+        }
     }
     for item in map.get("patchesStrategicMerge").and_then(serde_json::Value::as_array).into_iter().flatten() {
         if let Some(patch) = item.as_str() {
-            patches.push((patch, None));
+            // A file's name, or the patch itself (kustomize tells them
+            // apart the same way: a name is one line, not a mapping).
+            if patch.contains(['\n', ':']) {
+                patches.push((patch, None));
+            } else {
+                patch_file(&mut k.patch_files, patch);
+            }
         }
     }
     for (patch, target) in patches.into_iter().take(MAX_KUSTOMIZE_ENTRIES) {
@@ -1397,6 +1422,80 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
         }
     }
     Some(k)
+}
+
+/// Whether `path` names a helmfile: `helmfile.yaml` or `helmfile.yml`, or
+/// a YAML file of a `helmfile.d` folder (templated `.gotmpl` files are
+/// not read).
+///
+/// ```
+/// use blastgate_ingest::git::is_helmfile;
+/// assert!(is_helmfile("deploy/helmfile.yaml") && is_helmfile("helmfile.d/10-data.yml"));
+/// assert!(!is_helmfile("deploy/helmfile.yaml.gotmpl") && !is_helmfile("charts/values.yaml"));
+/// ```
+pub fn is_helmfile(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    matches!(name, "helmfile.yaml" | "helmfile.yml") || (yaml && lower.split('/').any(|s| s == "helmfile.d"))
+}
+
+/// The releases a helmfile's change uninstalls: each release of `before`
+/// that was installed (`installed` absent or true) and that `after` gives
+/// `installed: false` (or any value but true: a template helmfile renders
+/// is not known), as `helm chart CHART RELEASE` words. `helmfile apply`
+/// and `sync` delete such a release and all it deployed. A release taken
+/// out of the file is left installed by helmfile, and counts nothing. A
+/// side that is not a YAML mapping the graph reader's budgets allow reads
+/// as no releases (`None` for `before`: nothing is compared).
+///
+/// ```
+/// use blastgate_ingest::git::helmfile_uninstalled;
+/// let before = b"releases:\n  - name: orders-db\n    chart: bitnami/postgresql\n  - name: web\n    chart: ./web\n";
+/// let after = b"releases:\n  - name: orders-db\n    chart: bitnami/postgresql\n    installed: false\n  - name: web\n    chart: ./web\n";
+/// assert_eq!(helmfile_uninstalled(before, after).unwrap(), ["helm chart bitnami/postgresql orders-db"]);
+/// ```
+pub fn helmfile_uninstalled(before: &[u8], after: &[u8]) -> Option<Vec<String>> {
+    let releases = |text: &[u8]| -> Option<Vec<(String, String, bool)>> {
+        if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+            return None;
+        }
+        let text = std::str::from_utf8(text).ok()?.trim_start_matches('\u{feff}');
+        let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("helmfile", text).ok()?;
+        let mut out = Vec::new();
+        for doc in &documents {
+            for r in doc.get("releases").and_then(serde_json::Value::as_array).into_iter().flatten() {
+                let field = |k: &str| r.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                let installed = match r.get("installed") {
+                    None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => true,
+                    Some(serde_json::Value::String(s)) => s.trim() == "true",
+                    Some(_) => false,
+                };
+                if out.len() < MAX_KUSTOMIZE_ENTRIES {
+                    out.push((field("name"), field("chart"), installed));
+                }
+            }
+        }
+        Some(out)
+    };
+    let was = releases(before)?;
+    let is = releases(after).unwrap_or_default();
+    let mut gone: Vec<String> = was
+        .iter()
+        .filter(|(name, _, on)| *on && is.iter().any(|(n, _, now)| n == name && !now))
+        .map(|(name, chart, _)| clip_kind(&format!("helm chart {chart} {name}")))
+        .collect();
+    gone.dedup();
+    Some(gone)
+}
+
+/// Adds `path` to a Kustomization's patch files, once, within
+/// [`MAX_KUSTOMIZE_ENTRIES`].
+fn patch_file(files: &mut Vec<String>, path: &str) {
+    let path = path.trim();
+    if !path.is_empty() && files.len() < MAX_KUSTOMIZE_ENTRIES && !files.iter().any(|f| f == path) {
+        files.push(path.to_owned());
+    }
 }
 
 /// One source a GitOps manifest deploys from ([`gitops_sources`]).
@@ -1753,6 +1852,97 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
     Some(found)
 }
 
+/// The kinds of the objects that `text`, a kustomize patch file, deletes:
+/// each YAML document whose top-level `$patch` is `delete` (a strategic
+/// merge patch that removes its target object), by its `kind`, or
+/// `object` when it names none (its kind is then its target's, which the
+/// Kustomization states). In the order written, once per document; a text
+/// longer than [`MAX_EMPTIED_TEXT`] or with a NUL byte deletes nothing
+/// that is read. A text that does not parse as YAML is read a line at a
+/// time: a `$patch: delete` line at a document's top level counts, with
+/// that document's top-level `kind:` if any (fail closed: the file is
+/// there to delete something).
+///
+/// Such a document declares nothing: [`declared_counts`] and
+/// [`declared_objects`] leave it out.
+///
+/// ```
+/// use blastgate_ingest::git::patch_deleted_kinds;
+/// let text = b"apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n$patch: delete\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: sidecar\n          $patch: delete\n";
+/// assert_eq!(patch_deleted_kinds(text), ["StatefulSet"]);
+/// ```
+pub fn patch_deleted_kinds(text: &[u8]) -> Vec<String> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) || !memchr_patch(text) {
+        return Vec::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let raw = raw.trim_start_matches('\u{feff}');
+    let kind_of = |k: Option<&str>| {
+        let k = clip_kind(k.unwrap_or_default());
+        if k.trim().is_empty() { "object".to_owned() } else { k.trim().to_owned() }
+    };
+    let mut kinds = Vec::new();
+    if let Ok(documents) = crate::doc::from_yaml_multi_as_go::<serde_json::Value>("patch", raw) {
+        let mut stack: Vec<&serde_json::Value> = documents.iter().rev().collect();
+        while let Some(doc) = stack.pop() {
+            if doc.get("kind").and_then(serde_json::Value::as_str) == Some("List") {
+                let items = doc.get("items").and_then(serde_json::Value::as_array);
+                stack.extend(items.into_iter().flatten().rev());
+                continue;
+            }
+            if doc.get("$patch").and_then(serde_json::Value::as_str).map(str::trim) == Some("delete")
+                && kinds.len() < MAX_TYPES_READ
+            {
+                kinds.push(kind_of(doc.get("kind").and_then(serde_json::Value::as_str)));
+            }
+        }
+        return kinds;
+    }
+    // Not YAML: a line at a time, a document between `---` lines.
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let (mut deletes, mut kind): (bool, Option<String>) = (false, None);
+    let end_document = |deletes: &mut bool, kind: &mut Option<String>, kinds: &mut Vec<String>| {
+        if std::mem::take(deletes) && kinds.len() < MAX_TYPES_READ {
+            kinds.push(kind_of(kind.as_deref()));
+        }
+        *kind = None;
+    };
+    for line in text.lines() {
+        if line.starts_with("---") {
+            end_document(&mut deletes, &mut kind, &mut kinds);
+            continue;
+        }
+        if line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'').collect();
+        if squeezed == "$patch:delete" {
+            deletes = true;
+        } else if let Some(k) = squeezed.strip_prefix("kind:") {
+            kind = Some(k.to_owned());
+        }
+    }
+    end_document(&mut deletes, &mut kind, &mut kinds);
+    kinds
+}
+
+/// Whether `text` holds `$patch` at all (most manifests do not: they skip
+/// the parse).
+fn memchr_patch(text: &[u8]) -> bool {
+    text.windows(6).any(|w| w == b"$patch")
+}
+
+/// A kind or type as counted: control characters dropped, at most
+/// [`MAX_TYPE_BYTES`] (at a character boundary).
+fn clip_kind(kind: &str) -> String {
+    let mut t: String = kind.chars().filter(|c| !c.is_control()).collect();
+    if t.len() > MAX_TYPE_BYTES {
+        let end = (0..=MAX_TYPE_BYTES).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+        t.truncate(end);
+    }
+    t
+}
+
 /// The Kubernetes objects a manifest's `text` declares, as (kind, name):
 /// each YAML or JSON document's top-level `kind` with its
 /// `metadata.name` (empty for none), and a `List`'s items, at most
@@ -1782,6 +1972,10 @@ pub fn declared_objects(text: &[u8]) -> Option<Vec<(String, String)>> {
         if kind == "List" {
             let items = doc.get("items").and_then(serde_json::Value::as_array);
             stack.extend(items.into_iter().flatten().rev());
+            continue;
+        }
+        if doc.get("$patch").and_then(serde_json::Value::as_str).map(str::trim) == Some("delete") {
+            // A patch that deletes its target declares nothing.
             continue;
         }
         let name = doc.get("metadata").and_then(|m| m.get("name")).and_then(serde_json::Value::as_str);

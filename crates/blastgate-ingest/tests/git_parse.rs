@@ -1319,3 +1319,58 @@ fn helm_switches_taken_out_read_by_where_they_were() {
     assert_eq!(helm_turned_off(before, after, false), ["persistence", "postgresql"]);
     assert_eq!(helm_turned_off(before, after, true), ["persistence"]);
 }
+
+/// A kustomize patch that deletes its target object (`$patch: delete` at a
+/// document's top level) is read as that deletion, in YAML, in JSON, in a
+/// `List`, and line by line when the text is not YAML; a `$patch: delete`
+/// inside a list (a container) deletes no object; such a document
+/// declares nothing, and makes its file a manifest.
+#[test]
+fn patches_that_delete_their_target_are_deletions_not_declarations() {
+    use blastgate_ingest::git::{declared_counts, declared_objects, is_manifest, patch_deleted_kinds};
+    let set = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n$patch: delete\n";
+    let claim = "kind: PersistentVolumeClaim\nmetadata: {name: data}\n\"$patch\": 'delete'\n";
+    let sidecar = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n          $patch: delete\n";
+    let text = format!("{set}---\n{claim}---\n{sidecar}");
+    assert_eq!(patch_deleted_kinds(text.as_bytes()), ["StatefulSet", "PersistentVolumeClaim"]);
+    let counts = declared_counts(text.as_bytes());
+    assert_eq!(counts.into_iter().collect::<Vec<_>>(), [("Deployment".to_owned(), 1)]);
+    assert_eq!(declared_objects(text.as_bytes()).unwrap(), [("Deployment".to_owned(), "web".to_owned())]);
+    // Without a kind (the Kustomization's target names it), in JSON, in a
+    // List, and in a text that is not YAML (a tab before a key).
+    assert_eq!(patch_deleted_kinds(b"metadata: {name: db}\n$patch: delete\n"), ["object"]);
+    let json = br#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "$patch": "delete"}"#;
+    assert_eq!(patch_deleted_kinds(json), ["Service"]);
+    assert!(declared_counts(json).is_empty());
+    let list = b"apiVersion: v1\nkind: List\nitems:\n  - kind: Secret\n    metadata: {name: s}\n    $patch: delete\n";
+    assert_eq!(patch_deleted_kinds(list), ["Secret"]);
+    let broken = b"kind: StatefulSet\nmetadata:\n\tname: db\n$patch: delete\n---\nkind: Service\n";
+    assert_eq!(patch_deleted_kinds(broken), ["StatefulSet"]);
+    assert!(is_manifest(b"kind: StatefulSet\nmetadata: {name: db}\n$patch: delete\n"));
+    assert!(!is_manifest(sidecar.replace("apiVersion: apps/v1\n", "").as_bytes()));
+    // Nothing else deletes: a plain manifest, a nested directive, a
+    // `$patch: replace`, a text too large or with a NUL byte.
+    assert!(patch_deleted_kinds(sidecar.as_bytes()).is_empty());
+    assert!(patch_deleted_kinds(b"kind: Service\n$patch: replace\n").is_empty());
+    assert!(patch_deleted_kinds(b"kind: Service\n$patch: delete\n\0").is_empty());
+    // A kind of control characters alone is `object`; a long one is cut.
+    assert_eq!(patch_deleted_kinds(b"kind: \"\\x01\"\n$patch: delete\n"), ["object"]);
+    let long = format!("kind: {}\n$patch: delete\n", "K".repeat(1000));
+    assert_eq!(patch_deleted_kinds(long.as_bytes())[0].len(), blastgate_ingest::git::MAX_TYPE_BYTES);
+}
+
+/// Helmfile releases switched off, read over several documents, with
+/// `installed` written as a string; a side that is templated (not YAML)
+/// compares nothing, and a release switched on again uninstalls nothing.
+#[test]
+fn helmfile_releases_switched_off_are_read_as_helmfile_reads_them() {
+    use blastgate_ingest::git::helmfile_uninstalled;
+    let before = b"environments:\n  prod: {}\n---\nreleases:\n  - name: cache\n    chart: bitnami/redis\n  - name: queue\n    chart: bitnami/rabbitmq\n    installed: false\n";
+    let after = b"environments:\n  prod: {}\n---\nreleases:\n  - name: cache\n    chart: bitnami/redis\n    installed: \"false\"\n  - name: queue\n    chart: bitnami/rabbitmq\n    installed: true\n";
+    assert_eq!(helmfile_uninstalled(before, after).unwrap(), ["helm chart bitnami/redis cache"]);
+    assert_eq!(helmfile_uninstalled(after, before).unwrap(), ["helm chart bitnami/rabbitmq queue"]);
+    let templated = b"releases:\n  - name: cache\n    chart: bitnami/redis\n    installed: {{ .Values.cache }}\n";
+    assert_eq!(helmfile_uninstalled(templated, after), None);
+    assert_eq!(helmfile_uninstalled(before, templated).unwrap(), Vec::<String>::new());
+    assert_eq!(helmfile_uninstalled(b"\0", after), None);
+}

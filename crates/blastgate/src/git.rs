@@ -1882,6 +1882,25 @@ impl<'a> Git<'a> {
                 f.removes = kept_types(types);
             }
         }
+        // Kustomize patches that delete their target (`$patch: delete`),
+        // added to a file or in a new one: the object goes when the
+        // overlay is applied, though no manifest of it changed (a patch
+        // file listed by `patches:` or `patchesStrategicMerge:`).
+        for &i in &wanted {
+            let Some(f) = files.get_mut(i) else { continue };
+            let Some(after) = new_texts.get(&f.path).filter(|_| new_side(f)) else { continue };
+            let mut deleted = parse::patch_deleted_kinds(after);
+            if deleted.is_empty() {
+                continue;
+            }
+            let before = old_side(f).and_then(|_| old_texts.get(&f.path));
+            for kind in before.map(|t| parse::patch_deleted_kinds(t)).unwrap_or_default() {
+                if let Some(at) = deleted.iter().position(|k| *k == kind) {
+                    deleted.remove(at);
+                }
+            }
+            add_types(&mut f.removes, deleted);
+        }
         Ok(())
     }
 
@@ -1971,6 +1990,8 @@ impl<'a> Git<'a> {
             after: Vec<Root>,
             renamed: bool,
             deleted_kinds: Vec<String>,
+            /// Patch files it applies after and not before, as paths.
+            new_patches: Vec<String>,
         }
         let mut lists: Vec<(usize, Listed)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
@@ -2003,6 +2024,12 @@ impl<'a> Git<'a> {
                         deleted_kinds.remove(at);
                     }
                 }
+                let patches = |k: &parse::Kustomization, at: &str| -> Set<String> {
+                    k.patch_files.iter().filter_map(|e| parse::kustomize_target(at, e)).collect()
+                };
+                let applied_before = patches(&old, &folder(old_path));
+                let new_patches =
+                    patches(&new, &folder(&f.path)).into_iter().filter(|p| !applied_before.contains(p)).collect();
                 Listed {
                     before: roots(&old, &folder(old_path)),
                     after: roots(&new, &folder(&f.path)),
@@ -2012,6 +2039,7 @@ impl<'a> Git<'a> {
                     renamed: !new.entries.is_empty()
                         && (old.naming != new.naming || (!old.namespace.is_empty() && old.namespace != new.namespace)),
                     deleted_kinds,
+                    new_patches,
                 }
             } else {
                 let Some(old) = before.get(&f.path).and_then(|t| parse::gitops_sources(t)) else { continue };
@@ -2040,16 +2068,49 @@ impl<'a> Git<'a> {
                     after: after_roots,
                     renamed: false,
                     deleted_kinds: Vec::new(),
+                    new_patches: Vec::new(),
                 }
             };
             let same = |a: &[Root], b: &[Root]| a.iter().collect::<Set<_>>() == b.iter().collect::<Set<_>>();
-            if same(&listed.before, &listed.after) && !listed.renamed && listed.deleted_kinds.is_empty() {
+            if same(&listed.before, &listed.after)
+                && !listed.renamed
+                && listed.deleted_kinds.is_empty()
+                && listed.new_patches.is_empty()
+            {
                 continue;
             }
             lists.push((i, listed));
         }
         if lists.is_empty() {
             return Ok(());
+        }
+        // Patch files a list applies after and not before, read as they
+        // are after, all in one listing and one read: one that deletes
+        // its target deletes that kind (a file kept unchanged, newly
+        // listed under `patches:`). One that cannot be read counts by its
+        // path (fail closed); one that is not there is not applied
+        // (`kustomize build` fails).
+        let patch_targets: Vec<&str> =
+            lists.iter().flat_map(|(_, l)| l.new_patches.iter().map(String::as_str)).collect();
+        if !patch_targets.is_empty() {
+            let mut patched = Deployments::new(self, head);
+            patched.list(&patch_targets)?;
+            let blob_of =
+                |t: &str| -> Option<(String, String)> { patched.listed.get(t)?.iter().find(|(p, _)| p == t).cloned() };
+            let found: Vec<(String, String)> = patch_targets.iter().filter_map(|t| blob_of(t)).collect();
+            let texts = self.small_blobs(found.iter().map(|(p, b)| (p.as_str(), b.as_str())))?;
+            for (_, listed) in &mut lists {
+                for t in &listed.new_patches {
+                    let listed_at_all = patched.listed.contains_key(t.as_str());
+                    match texts.get(t) {
+                        Some(text) => listed.deleted_kinds.extend(parse::patch_deleted_kinds(text)),
+                        None if !listed_at_all || blob_of(t).is_some() => {
+                            listed.deleted_kinds.push(clip_type(t));
+                        }
+                        None => {}
+                    }
+                }
+            }
         }
         let mut then = Deployments::new(self, base);
         let mut now = Deployments::new(self, head);
@@ -2260,10 +2321,11 @@ impl<'a> Git<'a> {
             (lower(&f.path).ends_with(".yaml") || lower(&f.path).ends_with(".yml")) && deploys(&f.path)
         };
         let chart = |f: &FileChange| f.path.rsplit('/').next() == Some("Chart.yaml");
+        let helmfile = |f: &FileChange| parse::is_helmfile(&f.path);
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary && !illustrative(&f.path))
-            .filter(|f| values(f) || manifest(f) || chart(f))
+            .filter(|f| values(f) || manifest(f) || chart(f) || helmfile(f))
             .map(|f| f.path.as_str())
             .collect();
         let (before, after) = self.both_sides(&wanted, blobs)?;
@@ -2293,7 +2355,14 @@ impl<'a> Git<'a> {
                     off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty), false));
                 }
             }
-            add_types(&mut f.removes, off.iter().filter_map(|path| switched_off_holds(path)).collect());
+            let mut types: Vec<String> = off.iter().filter_map(|path| switched_off_holds(path)).collect();
+            // A helmfile release given `installed: false`: `helmfile
+            // apply` uninstalls it, with all it deployed (its chart's
+            // words say what).
+            if helmfile(f) {
+                types.extend(parse::helmfile_uninstalled(old, new).unwrap_or_default());
+            }
+            add_types(&mut f.removes, types);
         }
         Ok(())
     }

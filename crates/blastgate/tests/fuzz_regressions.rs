@@ -96,7 +96,9 @@ fn run(target: &str, data: &[u8]) {
             if let Some(k) = git::parse_kustomization(data) {
                 let entries = &k.entries;
                 assert!(
-                    entries.len() <= git::MAX_KUSTOMIZE_ENTRIES && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                    entries.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                        && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                        && k.patch_files.len() <= git::MAX_KUSTOMIZE_ENTRIES
                 );
                 for e in entries {
                     if let Some(t) = git::kustomize_target("apps/ledger", e) {
@@ -119,6 +121,15 @@ fn run(target: &str, data: &[u8]) {
                     let _ = git::helm_values_turned_off(v, &serde_json::Value::Null, true);
                 }
             }
+            // Helmfile releases switched off between the input's two halves.
+            let (before, after) = data.split_at(data.len() / 2);
+            if let Some(gone) = git::helmfile_uninstalled(before, after) {
+                assert!(gone.len() <= git::MAX_KUSTOMIZE_ENTRIES && gone.iter().all(|w| w.starts_with("helm chart")));
+            }
+            let _ = git::is_helmfile(&String::from_utf8_lossy(data));
+            // Patches that delete their target: each a kind, within bounds.
+            let deleted = git::patch_deleted_kinds(data);
+            assert!(deleted.len() <= git::MAX_TYPES_READ && deleted.iter().all(|k| !k.is_empty()), "{deleted:?}");
             if let Some(objects) = git::declared_objects(data) {
                 assert!(objects.len() <= git::MAX_TYPES_READ && objects.iter().all(|(kind, _)| !kind.is_empty()));
             }

@@ -1069,6 +1069,58 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
             release("chartRef: {kind: OCIRepository, name: postgresql}").as_bytes(),
         )
     });
+    // A patch file that deletes its target: a new one listed by the
+    // overlay, `$patch: delete` added to one already listed, and one that
+    // deletes a claim while the claim's own file leaves the folder (the
+    // patch declares nothing, so it cannot stand for the claim). A patch
+    // that deletes a container from a list deletes no object.
+    let delete_set = format!("{set}$patch: delete\n");
+    let patch_file = edit(18.0, &|| {
+        repo.write("orders/overlays/prod/delete-db.yaml", delete_set.as_bytes());
+        repo.write(overlay, list(&["../../base"], "patches:\n  - path: delete-db.yaml\n").as_bytes());
+    });
+    repo.write("orders/overlays/prod/scale.yaml", set.as_bytes());
+    repo.write(overlay, list(&["../../base"], "patchesStrategicMerge:\n  - scale.yaml\n").as_bytes());
+    let listed = repo.commit(19.0, "Scale patch");
+    repo.write("orders/overlays/prod/scale.yaml", delete_set.as_bytes());
+    let turned = repo.commit(20.0, "Delete instead");
+    repo.git(&["checkout", "-q", &listed]);
+    repo.remove("orders/db/pvc.yaml");
+    repo.write("orders/db/kustomization.yaml", list(&["set.yaml", "keep.yaml"], "").as_bytes());
+    repo.write("orders/db/keep.yaml", format!("{claim}$patch: delete\n").as_bytes());
+    let swapped = repo.commit(21.0, "Swap");
+    repo.git(&["checkout", "-q", &listed]);
+    let sidecar = "spec:\n  template:\n    spec:\n      containers:\n        - name: proxy\n          $patch: delete\n";
+    repo.write("orders/overlays/prod/scale.yaml", format!("{set}{sidecar}").as_bytes());
+    let container = repo.commit(22.0, "Drop the proxy");
+    // A patch file kept as it was, newly applied by the overlay.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/overlays/prod/retire-db.yaml", delete_set.as_bytes());
+    let parked = repo.commit(23.0, "Park a patch");
+    repo.write(overlay, list(&["../../base"], "patchesStrategicMerge:\n  - retire-db.yaml\n").as_bytes());
+    let applied = repo.commit(24.0, "Apply it");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &parked, &applied);
+    assert_eq!(removes_of(&change), [(overlay.to_owned(), strings(&["StatefulSet"]))]);
+    let (_, inline_fired) = read_and_assess_on_a_leaf(&repo, &base, &patched);
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &patch_file);
+    let both = [
+        ("orders/overlays/prod/delete-db.yaml".to_owned(), strings(&["StatefulSet"])),
+        (overlay.to_owned(), strings(&["StatefulSet"])),
+    ];
+    assert_eq!(removes_of(&change), both, "the file deletes, and the overlay applies it");
+    assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    assert_eq!(fired, inline_fired);
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &listed, &turned);
+    assert_eq!(removes_of(&change), [("orders/overlays/prod/scale.yaml".to_owned(), strings(&["StatefulSet"]))]);
+    assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &listed, &swapped);
+    let mut types: Vec<String> =
+        change.files.iter().flat_map(|f| f.declares.iter().chain(&f.removes)).cloned().collect();
+    types.sort_unstable();
+    types.dedup();
+    assert_eq!(types, strings(&["PersistentVolumeClaim"]), "{:?}", change.files);
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &listed, &container);
+    assert_eq!(removes_of(&change), Vec::<(String, Vec<String>)>::new(), "{fired:?}");
     for everyday in [&app_renamed, &moved_down, &release_renamed, &chart_ref] {
         assert_eq!(destroyed(everyday), (Vec::new(), false), "{everyday}");
     }
@@ -1213,6 +1265,41 @@ fn helm_values_given_inline_by_gitops_manifests_are_read() {
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &scaled);
     assert!(removes_of(&change).is_empty(), "{:?}", change.files);
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
+
+/// A helmfile release given `installed: false` is uninstalled by
+/// `helmfile apply` with all it deployed: its chart's words count. A
+/// release taken out of the file is left installed (nothing counts), and
+/// so is one whose other fields change.
+#[test]
+fn a_helmfile_release_switched_off_is_uninstalled() {
+    let repo = Repo::new("helmfile");
+    let helmfile = |db: &str, web: &str| {
+        format!(
+            "repositories:\n  - name: bitnami\n    url: https://charts.example/bitnami\nreleases:\n  - name: orders-db\n    namespace: orders\n    chart: bitnami/postgresql\n{db}  - name: web\n    chart: ./charts/web\n{web}"
+        )
+    };
+    repo.write("deploy/helmfile.yaml", helmfile("", "").as_bytes());
+    let base = repo.commit(0.0, "Releases");
+    repo.write("deploy/helmfile.yaml", helmfile("    installed: false\n", "").as_bytes());
+    let off = repo.commit(1.0, "Retire the database");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("deploy/helmfile.yaml", helmfile("    version: 15.5.0\n", "    installed: true\n").as_bytes());
+    let pinned = repo.commit(2.0, "Pin");
+    repo.git(&["checkout", "-q", &base]);
+    let dropped = "releases:\n  - name: web\n    chart: ./charts/web\n";
+    repo.write("deploy/helmfile.yaml", dropped.as_bytes());
+    let dropped = repo.commit(3.0, "Drop from the file");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &off);
+    let words = vec!["helm chart bitnami/postgresql orders-db".to_owned()];
+    assert_eq!(removes_of(&change), [("deploy/helmfile.yaml".to_owned(), words)]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    for quiet in [&pinned, &dropped] {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, quiet);
+        assert!(removes_of(&change).is_empty(), "{:?}", change.files);
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    }
 }
 
 /// Regression (a classification audit): a StatefulSet's manifest kept in
