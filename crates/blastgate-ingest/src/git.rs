@@ -1316,13 +1316,20 @@ pub struct Kustomization {
     /// The kinds its inline patches delete (`$patch: delete`), once a
     /// patch: the patch's own `kind`, else its target's.
     pub deleted_kinds: Vec<String>,
+    /// The objects its inline patches delete, as (kind, name): the kinds
+    /// of [`Kustomization::deleted_kinds`], each with the patch's
+    /// `metadata.name`, else its target's `name` (empty for none).
+    pub deleted_objects: Vec<(String, String)>,
     /// The patch files it applies (`patches[].path`, and the entries of
     /// `patchesStrategicMerge` that name a file), each once, as written:
     /// one that deletes its target ([`patch_deleted_kinds`]) deletes an
-    /// object the Kustomization's resources still declare.
+    /// object the Kustomization's resources still declare. Past
+    /// [`MAX_KUSTOMIZE_ENTRIES`] different ones, the rest are left out and
+    /// [`Kustomization::truncated`] is set.
     pub patch_files: Vec<String>,
-    /// Whether it lists more than [`MAX_KUSTOMIZE_ENTRIES`] entries: the
-    /// rest are not in [`Kustomization::entries`].
+    /// Whether it lists more than [`MAX_KUSTOMIZE_ENTRIES`] entries or
+    /// patch files: the rest are not in [`Kustomization::entries`] or
+    /// [`Kustomization::patch_files`].
     pub truncated: bool,
     /// The Helm charts it inflates (`helmCharts`), each as `helm chart
     /// NAME RELEASE` in the order listed: what they deploy is not in the
@@ -1384,14 +1391,15 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
     k.naming = ["namePrefix", "nameSuffix"].map(|key| text_of(key).unwrap_or_default()).join("\u{0}");
     k.namespace = text_of("namespace").unwrap_or_default();
     // Inline patches: `patches[].patch` and `patchesStrategicMerge[]`.
-    let mut patches: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut patches: Vec<(&str, Option<&str>, Option<&str>)> = Vec::new();
+    let mut file_names: Vec<&str> = Vec::new();
     for item in map.get("patches").and_then(serde_json::Value::as_array).into_iter().flatten() {
-        let target = item.get("target").and_then(|t| t.get("kind")).and_then(serde_json::Value::as_str);
+        let target = |key: &str| item.get("target").and_then(|t| t.get(key)).and_then(serde_json::Value::as_str);
         if let Some(patch) = item.get("patch").and_then(serde_json::Value::as_str) {
-            patches.push((patch, target));
+            patches.push((patch, target("kind"), target("name")));
         }
         if let Some(path) = item.get("path").and_then(serde_json::Value::as_str) {
-            patch_file(&mut k.patch_files, path);
+            file_names.push(path);
         }
     }
     for item in map.get("patchesStrategicMerge").and_then(serde_json::Value::as_array).into_iter().flatten() {
@@ -1399,13 +1407,27 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
             // A file's name, or the patch itself (kustomize tells them
             // apart the same way: a name is one line, not a mapping).
             if patch.contains(['\n', ':']) {
-                patches.push((patch, None));
+                patches.push((patch, None, None));
             } else {
-                patch_file(&mut k.patch_files, patch);
+                file_names.push(patch);
             }
         }
     }
-    for (patch, target) in patches.into_iter().take(MAX_KUSTOMIZE_ENTRIES) {
+    // Each once (a set: ten thousand spellings of one name were a
+    // quadratic search), at most MAX_KUSTOMIZE_ENTRIES; past it the list
+    // is truncated, which counts by the Kustomization's path.
+    let mut files_seen: BTreeSet<&str> = BTreeSet::new();
+    for name in file_names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
+        if !files_seen.insert(name) {
+            continue;
+        }
+        if k.patch_files.len() >= MAX_KUSTOMIZE_ENTRIES {
+            k.truncated = true;
+            break;
+        }
+        k.patch_files.push(name.to_owned());
+    }
+    for (patch, target, target_name) in patches.into_iter().take(MAX_KUSTOMIZE_ENTRIES) {
         let deletes = patch.lines().any(|l| {
             let squeezed: String = l.chars().filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'').collect();
             squeezed == "$patch:delete"
@@ -1419,35 +1441,52 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
         });
         if let Some(kind) = own.or(target).filter(|k| k.len() <= MAX_TYPE_BYTES && !k.contains(char::is_control)) {
             k.deleted_kinds.push(kind.to_owned());
+            // Its name: the patch's own, else its target's.
+            let named = patch_deleted_objects(patch.as_bytes()).into_iter().find(|(_, n)| !n.is_empty());
+            let name = named.map(|(_, n)| n).or_else(|| target_name.map(|n| deleted_object(None, Some(n)).1));
+            k.deleted_objects.push((kind.to_owned(), name.unwrap_or_default()));
         }
     }
     Some(k)
 }
 
 /// Whether `path` names a helmfile: `helmfile.yaml` or `helmfile.yml`, or
-/// a YAML file of a `helmfile.d` folder (templated `.gotmpl` files are
-/// not read).
+/// a YAML file of a `helmfile.d` folder, each also as a template
+/// (`.gotmpl` after it, which helmfile renders first).
 ///
 /// ```
 /// use blastgate_ingest::git::is_helmfile;
 /// assert!(is_helmfile("deploy/helmfile.yaml") && is_helmfile("helmfile.d/10-data.yml"));
-/// assert!(!is_helmfile("deploy/helmfile.yaml.gotmpl") && !is_helmfile("charts/values.yaml"));
+/// assert!(is_helmfile("deploy/helmfile.yaml.gotmpl") && is_helmfile("helmfile.d/20-db.yaml.gotmpl"));
+/// assert!(!is_helmfile("charts/values.yaml") && !is_helmfile("deploy/helmfile.lock"));
 /// ```
 pub fn is_helmfile(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let lower = lower.strip_suffix(".gotmpl").unwrap_or(&lower);
+    let name = lower.rsplit('/').next().unwrap_or(lower);
     let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
     matches!(name, "helmfile.yaml" | "helmfile.yml") || (yaml && lower.split('/').any(|s| s == "helmfile.d"))
+}
+
+/// A helmfile release as [`helmfile_uninstalled`] compares it.
+struct Release {
+    name: String,
+    namespace: String,
+    chart: String,
+    installed: bool,
 }
 
 /// The releases a helmfile's change uninstalls: each release of `before`
 /// that was installed (`installed` absent or true) and that `after` gives
 /// `installed: false` (or any value but true: a template helmfile renders
-/// is not known), as `helm chart CHART RELEASE` words. `helmfile apply`
-/// and `sync` delete such a release and all it deployed. A release taken
-/// out of the file is left installed by helmfile, and counts nothing. A
-/// side that is not a YAML mapping the graph reader's budgets allow reads
-/// as no releases (`None` for `before`: nothing is compared).
+/// is not known), as `helm chart CHART RELEASE` words. Releases are the
+/// same by name and namespace. `helmfile apply` and `sync` delete such a
+/// release and all it deployed. A release taken out of the file is left
+/// installed by helmfile, and counts nothing. A side that is not YAML (a
+/// template: `{{ .Values.x }}` unquoted) is read a line at a time: each
+/// `- name:` item of the top-level `releases:` list, with its `chart:`,
+/// `namespace:` and `installed:` lines. `None` when `before` is over
+/// [`MAX_EMPTIED_TEXT`] or holds a NUL byte (nothing is compared).
 ///
 /// ```
 /// use blastgate_ingest::git::helmfile_uninstalled;
@@ -1456,46 +1495,99 @@ pub fn is_helmfile(path: &str) -> bool {
 /// assert_eq!(helmfile_uninstalled(before, after).unwrap(), ["helm chart bitnami/postgresql orders-db"]);
 /// ```
 pub fn helmfile_uninstalled(before: &[u8], after: &[u8]) -> Option<Vec<String>> {
-    let releases = |text: &[u8]| -> Option<Vec<(String, String, bool)>> {
-        if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-            return None;
-        }
-        let text = std::str::from_utf8(text).ok()?.trim_start_matches('\u{feff}');
-        let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("helmfile", text).ok()?;
-        let mut out = Vec::new();
-        for doc in &documents {
-            for r in doc.get("releases").and_then(serde_json::Value::as_array).into_iter().flatten() {
-                let field = |k: &str| r.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
-                let installed = match r.get("installed") {
-                    None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => true,
-                    Some(serde_json::Value::String(s)) => s.trim() == "true",
-                    Some(_) => false,
-                };
-                if out.len() < MAX_KUSTOMIZE_ENTRIES {
-                    out.push((field("name"), field("chart"), installed));
-                }
-            }
-        }
-        Some(out)
-    };
-    let was = releases(before)?;
-    let is = releases(after).unwrap_or_default();
+    let was = helmfile_releases(before)?;
+    let is = helmfile_releases(after).unwrap_or_default();
     let mut gone: Vec<String> = was
         .iter()
-        .filter(|(name, _, on)| *on && is.iter().any(|(n, _, now)| n == name && !now))
-        .map(|(name, chart, _)| clip_kind(&format!("helm chart {chart} {name}")))
+        .filter(|r| r.installed && is.iter().any(|n| n.name == r.name && n.namespace == r.namespace && !n.installed))
+        .map(|r| clip_kind(&format!("helm chart {} {}", r.chart, r.name)))
         .collect();
+    gone.sort_unstable();
     gone.dedup();
     Some(gone)
 }
 
-/// Adds `path` to a Kustomization's patch files, once, within
-/// [`MAX_KUSTOMIZE_ENTRIES`].
-fn patch_file(files: &mut Vec<String>, path: &str) {
-    let path = path.trim();
-    if !path.is_empty() && files.len() < MAX_KUSTOMIZE_ENTRIES && !files.iter().any(|f| f == path) {
-        files.push(path.to_owned());
+/// A helmfile's releases, read as YAML, else a line at a time (see
+/// [`helmfile_uninstalled`]).
+fn helmfile_releases(text: &[u8]) -> Option<Vec<Release>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
     }
+    let raw = String::from_utf8_lossy(text);
+    let raw = raw.trim_start_matches('\u{feff}');
+    let on = |v: Option<&str>| v.is_none_or(|v| v.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case("true"));
+    let mut out = Vec::new();
+    if let Ok(documents) = crate::doc::from_yaml_multi_as_go::<serde_json::Value>("helmfile", raw) {
+        for doc in &documents {
+            for r in doc.get("releases").and_then(serde_json::Value::as_array).into_iter().flatten() {
+                let field = |k: &str| r.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+                let installed = match r.get("installed") {
+                    None | Some(serde_json::Value::Null) => true,
+                    Some(serde_json::Value::Bool(b)) => *b,
+                    Some(serde_json::Value::String(s)) => on(Some(s)),
+                    Some(_) => false,
+                };
+                if out.len() < MAX_KUSTOMIZE_ENTRIES {
+                    let (name, namespace, chart) = (field("name"), field("namespace"), field("chart"));
+                    out.push(Release { name, namespace, chart, installed });
+                }
+            }
+        }
+        return Some(out);
+    }
+    // A template: a line at a time.
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let (mut in_releases, mut item_indent): (bool, Option<usize>) = (false, None);
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let finish = |fields: &mut Vec<(String, String)>, out: &mut Vec<Release>| {
+        if fields.is_empty() {
+            return;
+        }
+        let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+        let release = Release {
+            name: get("name").unwrap_or_default().to_owned(),
+            namespace: get("namespace").unwrap_or_default().to_owned(),
+            chart: get("chart").unwrap_or_default().to_owned(),
+            installed: on(get("installed")),
+        };
+        if out.len() < MAX_KUSTOMIZE_ENTRIES {
+            out.push(release);
+        }
+        fields.clear();
+    };
+    for line in text.lines() {
+        let content = line.split(" #").next().unwrap_or(line).trim_end();
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = content.len() - trimmed.len();
+        if indent == 0 && !trimmed.starts_with('-') {
+            finish(&mut fields, &mut out);
+            in_releases = trimmed.starts_with("releases:");
+            item_indent = None;
+            continue;
+        }
+        if !in_releases {
+            continue;
+        }
+        let (item, rest) = match trimmed.strip_prefix("- ") {
+            Some(rest) if item_indent.is_none_or(|i| i == indent) => (true, rest),
+            _ => (false, trimmed),
+        };
+        if item {
+            finish(&mut fields, &mut out);
+            item_indent = Some(indent);
+        }
+        // The item's own keys: on its `- ` line, or two columns in.
+        let own = item || item_indent.is_some_and(|i| indent == i + 2);
+        if let Some((key, value)) = rest.split_once(':').filter(|_| own) {
+            let value = value.trim().trim_matches(['"', '\'']).to_owned();
+            fields.push((key.trim().to_owned(), value));
+        }
+    }
+    finish(&mut fields, &mut out);
+    Some(out)
 }
 
 /// One source a GitOps manifest deploys from ([`gitops_sources`]).
@@ -1702,8 +1794,28 @@ pub fn kustomize_target(folder: &str, entry: &str) -> Option<String> {
         && !first.ends_with(".yaml")
         && !first.ends_with(".yml")
         && !first.ends_with(".json");
-    let remote = entry.contains("://") || entry.contains('?') || entry.starts_with("git@") || host;
-    if entry.is_empty() || remote || entry.starts_with('/') || entry.contains('\\') {
+    let remote = entry.contains('?') || entry.starts_with("git@") || host;
+    if remote {
+        return None;
+    }
+    patch_target(folder, entry)
+}
+
+/// Where a Kustomization in `folder` finds the patch file `entry`: as
+/// [`kustomize_target`], except that a patch file is always local (kustomize
+/// loads it from the Kustomization's folder), so a name like `d.patch` is
+/// no host name. `None` for a URL, an absolute path, a backslash, or a
+/// path that leaves the repository.
+///
+/// ```
+/// use blastgate_ingest::git::patch_target;
+/// assert_eq!(patch_target("k8s/overlays/prod", "./d.patch").as_deref(), Some("k8s/overlays/prod/d.patch"));
+/// assert_eq!(patch_target("k8s/overlays/prod", "../../patches/x.yaml").as_deref(), Some("k8s/patches/x.yaml"));
+/// assert_eq!(patch_target("k8s", "https://example.com/p.yaml"), None);
+/// ```
+pub fn patch_target(folder: &str, entry: &str) -> Option<String> {
+    let entry = entry.trim();
+    if entry.is_empty() || entry.contains("://") || entry.starts_with('/') || entry.contains('\\') {
         return None;
     }
     let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
@@ -1872,16 +1984,25 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
 /// assert_eq!(patch_deleted_kinds(text), ["StatefulSet"]);
 /// ```
 pub fn patch_deleted_kinds(text: &[u8]) -> Vec<String> {
+    patch_deleted_objects(text).into_iter().map(|(kind, _)| kind).collect()
+}
+
+/// The objects that `text`, a kustomize patch file, deletes, as (kind,
+/// name): [`patch_deleted_kinds`] with each document's `metadata.name`
+/// (empty when it names none, or when the text is read a line at a time).
+///
+/// ```
+/// use blastgate_ingest::git::patch_deleted_objects;
+/// let text = b"apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n$patch: delete\n";
+/// assert_eq!(patch_deleted_objects(text), [("StatefulSet".to_owned(), "db".to_owned())]);
+/// ```
+pub fn patch_deleted_objects(text: &[u8]) -> Vec<(String, String)> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) || !memchr_patch(text) {
         return Vec::new();
     }
     let raw = String::from_utf8_lossy(text);
     let raw = raw.trim_start_matches('\u{feff}');
-    let kind_of = |k: Option<&str>| {
-        let k = clip_kind(k.unwrap_or_default());
-        if k.trim().is_empty() { "object".to_owned() } else { k.trim().to_owned() }
-    };
-    let mut kinds = Vec::new();
+    let mut objects = Vec::new();
     if let Ok(documents) = crate::doc::from_yaml_multi_as_go::<serde_json::Value>("patch", raw) {
         let mut stack: Vec<&serde_json::Value> = documents.iter().rev().collect();
         while let Some(doc) = stack.pop() {
@@ -1891,25 +2012,26 @@ pub fn patch_deleted_kinds(text: &[u8]) -> Vec<String> {
                 continue;
             }
             if doc.get("$patch").and_then(serde_json::Value::as_str).map(str::trim) == Some("delete")
-                && kinds.len() < MAX_TYPES_READ
+                && objects.len() < MAX_TYPES_READ
             {
-                kinds.push(kind_of(doc.get("kind").and_then(serde_json::Value::as_str)));
+                let name = doc.get("metadata").and_then(|m| m.get("name")).and_then(serde_json::Value::as_str);
+                objects.push(deleted_object(doc.get("kind").and_then(serde_json::Value::as_str), name));
             }
         }
-        return kinds;
+        return objects;
     }
     // Not YAML: a line at a time, a document between `---` lines.
     let text = raw.replace("\r\n", "\n").replace('\r', "\n");
     let (mut deletes, mut kind): (bool, Option<String>) = (false, None);
-    let end_document = |deletes: &mut bool, kind: &mut Option<String>, kinds: &mut Vec<String>| {
-        if std::mem::take(deletes) && kinds.len() < MAX_TYPES_READ {
-            kinds.push(kind_of(kind.as_deref()));
+    let end_document = |deletes: &mut bool, kind: &mut Option<String>, objects: &mut Vec<(String, String)>| {
+        if std::mem::take(deletes) && objects.len() < MAX_TYPES_READ {
+            objects.push(deleted_object(kind.as_deref(), None));
         }
         *kind = None;
     };
     for line in text.lines() {
         if line.starts_with("---") {
-            end_document(&mut deletes, &mut kind, &mut kinds);
+            end_document(&mut deletes, &mut kind, &mut objects);
             continue;
         }
         if line.starts_with(char::is_whitespace) {
@@ -1922,8 +2044,16 @@ pub fn patch_deleted_kinds(text: &[u8]) -> Vec<String> {
             kind = Some(k.to_owned());
         }
     }
-    end_document(&mut deletes, &mut kind, &mut kinds);
-    kinds
+    end_document(&mut deletes, &mut kind, &mut objects);
+    objects
+}
+
+/// A deleted object as counted: its kind as a type (`object` for none),
+/// its name clipped the same way (empty for none).
+fn deleted_object(kind: Option<&str>, name: Option<&str>) -> (String, String) {
+    let kind = clip_kind(kind.unwrap_or_default());
+    let kind = if kind.trim().is_empty() { "object".to_owned() } else { kind.trim().to_owned() };
+    (kind, clip_kind(name.unwrap_or_default()).trim().to_owned())
 }
 
 /// Whether `text` holds `$patch` at all (most manifests do not: they skip
@@ -3202,17 +3332,8 @@ const GUARDS_OFF: [(&str, &str); 11] = [
 pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     // Per path and guard: how many lines turn it off, net.
     let mut net: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
-    for_each_patch_line_of(patch, |path, line, _| {
-        let (sign, rest) = match line.first() {
-            Some(b'+') => (1i64, line.get(1..).unwrap_or_default()),
-            Some(b'-') => (-1i64, line.get(1..).unwrap_or_default()),
-            _ => return,
-        };
-        if rest.len() > 4096 || !is_infrastructure(path) {
-            return;
-        }
-        let text = String::from_utf8_lossy(rest);
-        let text = text.split(" #").next().unwrap_or(&text).split(" //").next().unwrap_or(&text);
+    for_each_changed_line(patch, is_infrastructure, |path, sign, text| {
+        let text = text.split(" #").next().unwrap_or(text).split(" //").next().unwrap_or(text);
         let squeezed: String = text
             .chars()
             .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ','))
@@ -3233,6 +3354,374 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         })
         .filter(|(_, guards)| !guards.is_empty())
         .collect()
+}
+
+/// What the commands added to scripts and pipelines destroy, by path:
+/// for each file `is_candidate` accepts (CI and CD definitions, shell
+/// scripts, Makefiles), the types of the infrastructure that commands on
+/// its added lines delete, net of the same commands on its removed lines
+/// (a command reworded or moved within the file destroys nothing new).
+///
+/// Read, in any segment of a line (`;`, `&&`, `||` and `|` split them),
+/// after whatever precedes the tool (`run:`, `sudo`, `retry 3`):
+///
+/// - `terraform`, `tofu` or `terragrunt` `destroy` (and `run-all
+///   destroy`), `apply -destroy`: `terraform destroy`, or the type of each
+///   `-target` address; `apply -replace=ADDRESS`: the address's type
+///   (replaced is destroyed and made anew, empty);
+/// - `pulumi destroy` or `down`, `cdk destroy`, `sam delete`,
+///   `serverless remove` (`sls`), `helmfile destroy` or `delete`,
+///   `eksctl delete`, `dropdb`: the tool's words;
+/// - `kubectl` or `oc` `delete KIND`: the kind as Kubernetes names it
+///   (`pvc` is `PersistentVolumeClaim`, `ns` is `Namespace`; `kubectl
+///   delete` for `-f` or `-k`); pods, jobs, events, replica sets,
+///   leases, secrets and config maps are not counted (deleting them
+///   restarts, cleans up, or precedes making them anew);
+/// - `helm uninstall` or `delete NAME`: `helm release NAME`;
+///   `argocd app delete NAME`: `argocd app NAME`;
+/// - `aws SERVICE delete-...` or `terminate-...`, `aws s3 rb`, `gsutil
+///   rb`, `gcloud ... delete`, `az ... delete`: the command's words (`aws
+///   rds delete-db-instance`), unless they name build output (images,
+///   artifacts, versions, revisions, tags, repositories); objects removed
+///   from a bucket (`aws s3 rm --recursive`, a static site's deploy) are
+///   not counted;
+/// - SQL that drops a database or schema (`DROP DATABASE`, `DROP
+///   SCHEMA`): `database`.
+///
+/// Not counted: comment lines, `echo` and `printf` (a command printed is
+/// not run), `--dry-run`, and a command (between `;`, `&&`, `||` and
+/// `|`) that names a short-lived environment by a word of its own (`preview`, `ephemeral`, `pr`,
+/// `pull`, `review`, `test`, `e2e`, `ci`, `tmp`, `temp`, `sandbox`, `iid`:
+/// `kubectl delete namespace pr-$PR_NUMBER` cleans up after a pull
+/// request). At most [`MAX_TYPES_READ`] types a file, each clipped to
+/// [`MAX_TYPE_BYTES`]; lines over 4 KiB are not read.
+///
+/// ```
+/// use blastgate_ingest::git::destructive_commands;
+/// let patch = b"diff --git a/.github/workflows/deploy.yml b/.github/workflows/deploy.yml\n--- a/.github/workflows/deploy.yml\n+++ b/.github/workflows/deploy.yml\n@@ -7 +7,2 @@\n-      - run: terraform apply -auto-approve\n+      - run: terraform destroy -auto-approve\n+      - run: kubectl delete pvc ledger && kubectl delete namespace preview-${{ github.event.number }}\n";
+/// let found = destructive_commands(patch, |_| true);
+/// assert_eq!(found[".github/workflows/deploy.yml"], ["PersistentVolumeClaim", "terraform destroy"]);
+/// ```
+pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
+    let mut net: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+        let types = commands_destroy(text);
+        if types.is_empty() {
+            return;
+        }
+        let counts = net.entry(path.to_owned()).or_default();
+        for t in types {
+            if counts.len() < MAX_TYPES_READ || counts.contains_key(&t) {
+                *counts.entry(t).or_insert(0) += sign;
+            }
+        }
+    });
+    net.into_iter()
+        .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
+        .filter(|(_, types)| !types.is_empty())
+        .collect()
+}
+
+/// Whether `path` is a script whose commands [`destructive_commands`]
+/// reads, besides CI and CD definitions: a shell or PowerShell script
+/// (`.sh`, `.bash`, `.zsh`, `.ksh`, `.ps1`), a Makefile (`Makefile`,
+/// `GNUmakefile`, `*.mk`), a `justfile`, a `Taskfile.yml`, or a
+/// `package.json` (its `scripts`).
+///
+/// ```
+/// use blastgate_ingest::git::is_script;
+/// assert!(is_script("scripts/teardown.sh") && is_script("infra/Makefile") && is_script("package.json"));
+/// assert!(!is_script("src/main.go") && !is_script("docs/teardown.md"));
+/// ```
+pub fn is_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let extension = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(extension, "sh" | "bash" | "zsh" | "ksh" | "ps1" | "mk")
+        || matches!(
+            lower.as_str(),
+            "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
+        )
+}
+
+/// Words that mark a command as a short-lived environment's (see
+/// [`destructive_commands`]).
+const SHORT_LIVED: [&str; 15] = [
+    "preview",
+    "previews",
+    "ephemeral",
+    "pr",
+    "pull",
+    "review",
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "ci",
+    "tmp",
+    "temp",
+    "sandbox",
+    "iid",
+];
+
+/// The types that the commands of one script line destroy.
+fn commands_destroy(line: &str) -> Vec<String> {
+    let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+    if trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || trimmed.to_ascii_lowercase().starts_with("rem ")
+    {
+        return Vec::new();
+    }
+    let mut types: Vec<String> = Vec::new();
+    // Each command of the line on its own: a short-lived environment's
+    // cleanup beside a real deletion hides nothing.
+    for command in line.split([';', '|', '&']) {
+        let lower = command.to_ascii_lowercase();
+        let short_lived = lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w));
+        if short_lived || lower.contains("dry-run") {
+            continue;
+        }
+        // SQL run from a script: a database or schema dropped.
+        let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+        if sql.contains("drop database") || sql.contains("drop schema") {
+            types.push("database".to_owned());
+        }
+        let separators = |c: char| matches!(c, '(' | ')' | '`' | '"' | '\'' | '{' | '}');
+        for segment in command.split(separators) {
+            let words: Vec<&str> = segment.split_whitespace().collect();
+            let Some(at) = words.iter().position(|w| {
+                let w = tool_name(w);
+                matches!(w, "echo" | "printf") || TOOLS.contains(&w) || w.starts_with('#')
+            }) else {
+                continue;
+            };
+            let tool = words.get(at).map(|w| tool_name(w)).unwrap_or_default();
+            if matches!(tool, "echo" | "printf") || tool.starts_with('#') {
+                // A command printed, or a comment: nothing after it runs.
+                break;
+            }
+            let args: &[&str] = words.get(at + 1..).unwrap_or_default();
+            types.extend(tool_destroys(tool, args));
+        }
+    }
+    types.iter_mut().for_each(|t| *t = clip_kind(t));
+    types.retain(|t| !t.is_empty());
+    types.sort_unstable();
+    types.dedup();
+    types
+}
+
+/// A command word as the tool it runs: a Makefile recipe's `@` or `-`
+/// dropped, and a path or an image's name reduced to its last part
+/// (`/usr/bin/terraform`, `hashicorp/terraform:1.9`).
+fn tool_name(word: &str) -> &str {
+    let word = word.trim_start_matches(['@', '-', '+']);
+    let last = word.rsplit('/').next().unwrap_or(word);
+    last.split(':').next().unwrap_or(last)
+}
+
+/// Options of the tools read that take a value as the next argument.
+const VALUE_OPTIONS: [&str; 28] = [
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "--context",
+    "--kube-context",
+    "--kubeconfig",
+    "--cluster",
+    "-c",
+    "--field-selector",
+    "--region",
+    "--profile",
+    "--project",
+    "-g",
+    "--resource-group",
+    "--timeout",
+    "-f",
+    "--filename",
+    "-k",
+    "--kustomize",
+    "-var",
+    "-var-file",
+    "-target",
+    "-replace",
+    "--stack",
+    "-s",
+];
+
+/// Words of a cloud command that deletes build output, not
+/// infrastructure (see [`tool_destroys`]).
+const BUILD_OUTPUT: [&str; 8] =
+    ["image", "images", "artifacts", "versions", "version", "revisions", "tags", "repository"];
+
+/// The tools [`destructive_commands`] reads.
+const TOOLS: [&str; 19] = [
+    "terraform",
+    "tofu",
+    "terragrunt",
+    "pulumi",
+    "cdk",
+    "sam",
+    "serverless",
+    "sls",
+    "helmfile",
+    "eksctl",
+    "dropdb",
+    "kubectl",
+    "oc",
+    "helm",
+    "argocd",
+    "aws",
+    "gsutil",
+    "gcloud",
+    "az",
+];
+
+/// What `tool` run with `args` destroys (empty: nothing it reads).
+fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
+    // The arguments that are no option nor an option's value.
+    let mut plain: Vec<&str> = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a.starts_with('-') {
+            skip = VALUE_OPTIONS.contains(a);
+        } else {
+            plain.push(a);
+        }
+    }
+    let first = plain.first().copied().unwrap_or_default();
+    let has = |flag: &str| {
+        let flag = flag.trim_start_matches('-');
+        args.iter().any(|a| {
+            let a = a.strip_prefix("--").or_else(|| a.strip_prefix('-'));
+            a.is_some_and(|a| a == flag || a.starts_with(&format!("{flag}=")))
+        })
+    };
+    // `-target=ADDRESS`, `-target ADDRESS` (one dash or two).
+    let addresses = |flag: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let a = a.trim_start_matches('-');
+            let value = match a.strip_prefix(flag) {
+                Some(v) if v.starts_with('=') => Some(v.trim_start_matches('=').to_owned()),
+                Some("") => args.get(i + 1).map(|v| (*v).to_owned()),
+                _ => None,
+            };
+            if let Some(v) = value {
+                let v = v.trim_matches(|c| c == '"' || c == '\'');
+                out.push(blastgate_change::address_type(v).unwrap_or(v).to_owned());
+            }
+        }
+        out
+    };
+    let words = |n: usize| -> String {
+        std::iter::once(tool).chain(plain.iter().copied().take(n)).collect::<Vec<_>>().join(" ")
+    };
+    match tool {
+        "terraform" | "tofu" | "terragrunt" => {
+            let destroy = plain.iter().take(2).any(|w| *w == "destroy" || *w == "destroy-all")
+                || (first == "apply" && has("-destroy"))
+                || (first == "run-all" && plain.get(1) == Some(&"destroy"));
+            if destroy {
+                let targets = addresses("target");
+                if targets.is_empty() { vec!["terraform destroy".to_owned()] } else { targets }
+            } else if first == "apply" {
+                addresses("replace")
+            } else {
+                Vec::new()
+            }
+        }
+        "pulumi" if matches!(first, "destroy" | "down") => vec!["pulumi destroy".to_owned()],
+        "cdk" if first == "destroy" => vec!["cdk destroy".to_owned()],
+        "sam" if first == "delete" => vec!["sam delete".to_owned()],
+        "serverless" | "sls" if first == "remove" => vec!["serverless remove".to_owned()],
+        "helmfile" if matches!(first, "destroy" | "delete") => vec!["helmfile destroy".to_owned()],
+        "eksctl" if first == "delete" => vec![words(2)],
+        "dropdb" => vec!["database".to_owned()],
+        "kubectl" | "oc" if first == "delete" => {
+            let kinds = plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default();
+            if plain.len() < 2 || has("-f") || has("--filename") || has("-k") || has("--kustomize") {
+                vec!["kubectl delete".to_owned()]
+            } else {
+                kinds
+            }
+        }
+        "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
+            let release = plain.get(1).copied().unwrap_or("(release)");
+            vec![format!("helm release {release}")]
+        }
+        "argocd" if first == "app" && plain.get(1) == Some(&"delete") => {
+            vec![format!("argocd app {}", plain.get(2).copied().unwrap_or_default()).trim_end().to_owned()]
+        }
+        // Images, versions and revisions are build output, pruned by
+        // routine cleanups (`gcloud container images delete`).
+        "aws" | "gcloud" | "az" if plain.iter().take(5).any(|w| BUILD_OUTPUT.contains(w)) => Vec::new(),
+        "aws" => {
+            let op = plain.get(1).copied().unwrap_or_default();
+            let deletes = op.starts_with("delete-") || op.starts_with("terminate-");
+            if deletes || (first == "s3" && op == "rb") { vec![words(2)] } else { Vec::new() }
+        }
+        "gsutil" if first == "rb" => vec![words(1)],
+        "gcloud" | "az" => match plain.iter().take(5).position(|w| *w == "delete") {
+            Some(at) => vec![words(at + 1)],
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The kinds a `kubectl delete` argument names (`pvc`, `sts/db`,
+/// `deployment,service`), as Kubernetes names them; pods, jobs and events
+/// are left out (deleting them restarts or cleans up), and so is a kind
+/// the reader does not know the short name of (it counts by its word).
+fn kubernetes_kinds(arg: &str) -> Vec<String> {
+    arg.split(',')
+        .map(|k| k.split('/').next().unwrap_or(k))
+        .filter(|k| !k.is_empty())
+        .filter_map(|k| {
+            let k = k.to_ascii_lowercase();
+            let k = k.split('.').next().unwrap_or(&k).to_owned();
+            let named = match k.as_str() {
+                "po" | "pod" | "pods" | "job" | "jobs" | "ev" | "event" | "events" | "rs" | "replicaset"
+                | "replicasets" | "lease" | "leases" | "secret" | "secrets" | "cm" | "configmap" | "configmaps" => {
+                    return None;
+                }
+                "ns" | "namespace" | "namespaces" => "Namespace",
+                "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" => "PersistentVolumeClaim",
+                "pv" | "persistentvolume" | "persistentvolumes" => "PersistentVolume",
+                "sts" | "statefulset" | "statefulsets" => "StatefulSet",
+                "deploy" | "deployment" | "deployments" => "Deployment",
+                "svc" | "service" | "services" => "Service",
+                "all" => "kubectl delete all",
+                "ds" | "daemonset" | "daemonsets" => "DaemonSet",
+                "crd" | "crds" | "customresourcedefinition" | "customresourcedefinitions" => "CustomResourceDefinition",
+                "ing" | "ingress" | "ingresses" => "Ingress",
+                _ => return Some(format!("kubectl delete {k}")),
+            };
+            Some(named.to_owned())
+        })
+        .collect()
+}
+
+/// Calls `f` with the path, the sign (`1` added, `-1` removed) and the
+/// text of each added or removed line of a patch of the files `wanted`
+/// accepts, lines over 4 KiB left out.
+fn for_each_changed_line(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: impl FnMut(&str, i64, &str)) {
+    for_each_patch_line_of(patch, |path, line, _| {
+        let (sign, rest) = match line.first() {
+            Some(b'+') => (1i64, line.get(1..).unwrap_or_default()),
+            Some(b'-') => (-1i64, line.get(1..).unwrap_or_default()),
+            _ => return,
+        };
+        if rest.len() <= 4096 && wanted(path) {
+            f(path, sign, &String::from_utf8_lossy(rest));
+        }
+    });
 }
 
 /// `text` with its blanks collapsed to single spaces.

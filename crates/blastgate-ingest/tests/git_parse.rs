@@ -1369,8 +1369,90 @@ fn helmfile_releases_switched_off_are_read_as_helmfile_reads_them() {
     let after = b"environments:\n  prod: {}\n---\nreleases:\n  - name: cache\n    chart: bitnami/redis\n    installed: \"false\"\n  - name: queue\n    chart: bitnami/rabbitmq\n    installed: true\n";
     assert_eq!(helmfile_uninstalled(before, after).unwrap(), ["helm chart bitnami/redis cache"]);
     assert_eq!(helmfile_uninstalled(after, before).unwrap(), ["helm chart bitnami/rabbitmq queue"]);
+    // A template is read a line at a time: a value it renders is not
+    // known, so it is no `true`.
     let templated = b"releases:\n  - name: cache\n    chart: bitnami/redis\n    installed: {{ .Values.cache }}\n";
-    assert_eq!(helmfile_uninstalled(templated, after), None);
-    assert_eq!(helmfile_uninstalled(before, templated).unwrap(), Vec::<String>::new());
+    assert_eq!(helmfile_uninstalled(templated, after).unwrap(), Vec::<String>::new());
+    assert_eq!(helmfile_uninstalled(before, templated).unwrap(), ["helm chart bitnami/redis cache"]);
+    let version = |off: &str| {
+        format!(
+            "repositories:\n  - name: bitnami\n    url: {{{{ requiredEnv \"CHARTS\" }}}}\nreleases:\n  - name: orders-db # the ledger\n    namespace: orders\n    chart: bitnami/postgresql\n    version: {{{{ .Values.pg }}}}\n{off}    values:\n      - primary:\n          name: x\n  - name: web\n    chart: ./web\n"
+        )
+    };
+    let (on, off) = (version(""), version("    installed: false\n"));
+    assert_eq!(
+        helmfile_uninstalled(on.as_bytes(), off.as_bytes()).unwrap(),
+        ["helm chart bitnami/postgresql orders-db"]
+    );
+    assert_eq!(helmfile_uninstalled(off.as_bytes(), on.as_bytes()).unwrap(), Vec::<String>::new());
+    // Releases are the same by name and namespace: staging's, already
+    // off, does not stand for prod's.
+    let two = |extra: &str| {
+        format!(
+            "releases:\n  - name: db\n    namespace: staging\n    chart: bitnami/postgresql\n    installed: false\n  - name: db\n    namespace: prod\n    chart: bitnami/postgresql\n{extra}"
+        )
+    };
+    let bumped = two("    version: 15.5.1\n");
+    assert_eq!(helmfile_uninstalled(two("").as_bytes(), bumped.as_bytes()).unwrap(), Vec::<String>::new());
     assert_eq!(helmfile_uninstalled(b"\0", after), None);
+}
+
+/// Destructive commands are read by tool, after whatever precedes them,
+/// with options and their values told apart from what the command names.
+#[test]
+fn destructive_commands_are_read_by_tool() {
+    use blastgate_ingest::git::destructive_commands;
+    let read = |line: &str| -> Vec<String> {
+        let patch =
+            format!("diff --git a/ops/x.sh b/ops/x.sh\n--- a/ops/x.sh\n+++ b/ops/x.sh\n@@ -0,0 +1 @@\n+{line}\n");
+        destructive_commands(patch.as_bytes(), |_| true).remove("ops/x.sh").unwrap_or_default()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("terraform -chdir=envs/prod destroy -auto-approve", &["terraform destroy"]),
+        ("tofu apply -destroy", &["terraform destroy"]),
+        ("terragrunt run-all destroy --terragrunt-non-interactive", &["terraform destroy"]),
+        ("terraform destroy -target=module.data.aws_db_instance.main", &["aws_db_instance"]),
+        ("terraform apply -replace aws_rds_cluster.orders", &["aws_rds_cluster"]),
+        ("docker run hashicorp/terraform:1.9 destroy", &["terraform destroy"]),
+        ("sudo -E pulumi down --yes", &["pulumi destroy"]),
+        ("npx cdk destroy --force", &["cdk destroy"]),
+        ("kubectl --context prod delete sts/ledger,svc/ledger", &["Service", "StatefulSet"]),
+        ("oc delete -f k8s/", &["kubectl delete"]),
+        ("kubectl delete ns orders", &["Namespace"]),
+        ("kubectl delete pods --all", &[]),
+        ("helm uninstall --namespace data orders-db", &["helm release orders-db"]),
+        (
+            "aws rds delete-db-instance --db-instance-identifier orders --skip-final-snapshot",
+            &["aws rds delete-db-instance"],
+        ),
+        ("aws s3 rb s3://orders-archive --force", &["aws s3 rb"]),
+        ("aws s3 rm s3://site/assets --recursive", &[]),
+        ("gcloud container images delete gcr.io/acme/web:old --quiet", &[]),
+        ("kubectl delete secret regcred --ignore-not-found", &[]),
+        ("gcloud sql instances delete orders --quiet", &["gcloud sql instances delete"]),
+        ("az group delete --name orders-prod --yes", &["az group delete"]),
+        ("psql \"$URL\" -c 'DROP DATABASE orders'", &["database"]),
+        ("retry 3 dropdb orders", &["database"]),
+        ("kubectl apply -k overlays/prod", &[]),
+        ("terraform plan -destroy", &[]),
+        ("terraform destroy --dry-run", &[]),
+        ("echo terraform destroy", &[]),
+        ("# terraform destroy", &[]),
+        ("helm uninstall review-$CI_MERGE_REQUEST_IID", &[]),
+        ("kubectl delete namespace e2e-$RUN_ID; kubectl delete pvc ledger", &["PersistentVolumeClaim"]),
+    ];
+    for (line, want) in cases {
+        assert_eq!(read(line), want.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), "{line}");
+    }
+    // A removed line cancels an added one of the same type; a line too
+    // long is not read; files the caller does not want are not read.
+    let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -1 +1 @@\n-terraform destroy\n+terraform destroy -input=false\n";
+    assert!(destructive_commands(patch, |_| true).is_empty());
+    let long = format!(
+        "diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+terraform destroy {}\n",
+        "x".repeat(5000)
+    );
+    assert!(destructive_commands(long.as_bytes(), |_| true).is_empty());
+    let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+terraform destroy\n";
+    assert!(destructive_commands(patch, |_| false).is_empty());
 }

@@ -256,7 +256,16 @@ struct Deployed {
     files: BTreeMap<String, String>,
     words: Vec<String>,
     reached: std::collections::BTreeSet<String>,
+    /// The patch files the Kustomizations it reached apply (paths).
+    patches: std::collections::BTreeSet<String>,
+    /// The objects their inline patches delete, and the words of patch
+    /// files that lead outside the repository.
+    inline: Vec<(String, String)>,
+    patch_words: Vec<String>,
 }
+
+/// A Kubernetes object as (kind, name).
+type KindName = (String, String);
 
 /// Most levels of applications that deploy applications (apps of apps)
 /// the deploy-list reading follows down from one no longer deployed.
@@ -319,6 +328,34 @@ impl<'g, 'a> Deployments<'g, 'a> {
         Ok(())
     }
 
+    /// The objects each patch file of `targets` deletes (`$patch:
+    /// delete`), read as the file is at this commit, in one listing and
+    /// one read: `None` for a file that is there but could not be read
+    /// (too large, past the budget, or not listed within it); a file that
+    /// is not there deletes nothing (`kustomize build` fails on it).
+    fn patch_deletions(
+        &mut self,
+        targets: &std::collections::BTreeSet<&str>,
+    ) -> Result<BTreeMap<String, Option<Vec<KindName>>>, ChangeError> {
+        if targets.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let wanted: Vec<&str> = targets.iter().copied().collect();
+        self.list(&wanted)?;
+        let blob = |t: &str| self.listed.get(t).and_then(|under| under.iter().find(|(p, _)| p == t)).cloned();
+        let found: Vec<(String, String)> = wanted.iter().filter_map(|t| blob(t)).collect();
+        let texts = self.git.small_blobs(found.iter().map(|(p, h)| (p.as_str(), h.as_str())))?;
+        Ok(wanted
+            .iter()
+            .filter_map(|t| match (texts.get(*t), self.listed.contains_key(*t), blob(t)) {
+                (Some(text), ..) => Some(((*t).to_owned(), Some(parse::patch_deleted_objects(text)))),
+                // Listed, and not a file: nothing there.
+                (None, true, None) => None,
+                _ => Some(((*t).to_owned(), None)),
+            })
+            .collect())
+    }
+
     /// What each list of `lists` deploys ([`Deployed`]), resolved
     /// together: each level of every list is listed in one `git ls-tree`
     /// and its Kustomizations read in one `git cat-file` (a red team: a
@@ -331,6 +368,9 @@ impl<'g, 'a> Deployments<'g, 'a> {
                 files: BTreeMap::new(),
                 words: roots.iter().filter(|r| r.target.is_none()).map(|r| r.words.clone()).collect(),
                 reached: BTreeSet::new(),
+                patches: BTreeSet::new(),
+                inline: Vec::new(),
+                patch_words: Vec::new(),
             })
             .collect();
         let mut frontiers: Vec<Vec<(String, String)>> = lists
@@ -397,6 +437,18 @@ impl<'g, 'a> Deployments<'g, 'a> {
                 match parsed.get(&path).and_then(Option::as_ref) {
                     Some(k) => {
                         d.words.extend(k.charts.iter().cloned());
+                        if k.truncated {
+                            d.patch_words.push(path.clone());
+                        }
+                        d.inline.extend(k.deleted_objects.iter().cloned());
+                        for e in &k.patch_files {
+                            match parse::patch_target(&at, e) {
+                                Some(t) => {
+                                    d.patches.insert(t);
+                                }
+                                None => d.patch_words.push(e.clone()),
+                            }
+                        }
                         for e in &k.entries {
                             match parse::kustomize_target(&at, e) {
                                 Some(t) => frontier.push((t, e.clone())),
@@ -1607,6 +1659,18 @@ impl<'a> Git<'a> {
                 f.unguards = found.into_iter().take(blastgate_change::limits::MAX_DECLARED_TYPES).collect();
             }
         }
+        // Destructive commands added to pipelines and scripts (`terraform
+        // destroy`, `kubectl delete pvc`, `helm uninstall`): the next run
+        // destroys what they name, though no infrastructure file changed
+        // (how an agent that decides to recreate an environment does it).
+        let scripts =
+            |p: &str| !illustrative(p) && (blastgate_change::classify::is_ci_definition(p) || parse::is_script(p));
+        let mut commands = parse::destructive_commands(&patch, scripts);
+        for f in files.iter_mut() {
+            if let Some(found) = commands.remove(&f.path) {
+                add_types(&mut f.removes, found);
+            }
+        }
         // A file moved into the migrations from elsewhere (not one moved
         // between migration folders, which was read when it came in) adds
         // few lines or none by git's count (`git mv scratch/drop.sql db/migrations/0005.sql`), yet the
@@ -1883,23 +1947,30 @@ impl<'a> Git<'a> {
             }
         }
         // Kustomize patches that delete their target (`$patch: delete`),
-        // added to a file or in a new one: the object goes when the
-        // overlay is applied, though no manifest of it changed (a patch
-        // file listed by `patches:` or `patchesStrategicMerge:`).
+        // added to a patch file that was there: the object goes when the
+        // overlay is applied, though no manifest of it changed. A new
+        // patch file counts through the Kustomization that starts
+        // applying it (`read_deploy_lists`): a new environment's copy of
+        // an overlay deletes nothing that was deployed.
         for &i in &wanted {
             let Some(f) = files.get_mut(i) else { continue };
+            if old_side(f).is_none() {
+                continue;
+            }
             let Some(after) = new_texts.get(&f.path).filter(|_| new_side(f)) else { continue };
-            let mut deleted = parse::patch_deleted_kinds(after);
+            // Compared by object: a patch re-aimed from `cache` to `db`
+            // deletes `db` (a red team).
+            let mut deleted = parse::patch_deleted_objects(after);
             if deleted.is_empty() {
                 continue;
             }
-            let before = old_side(f).and_then(|_| old_texts.get(&f.path));
-            for kind in before.map(|t| parse::patch_deleted_kinds(t)).unwrap_or_default() {
-                if let Some(at) = deleted.iter().position(|k| *k == kind) {
+            let before = old_texts.get(&f.path);
+            for object in before.map(|t| parse::patch_deleted_objects(t)).unwrap_or_default() {
+                if let Some(at) = deleted.iter().position(|o| *o == object) {
                     deleted.remove(at);
                 }
             }
-            add_types(&mut f.removes, deleted);
+            add_types(&mut f.removes, deleted.into_iter().map(|(kind, _)| kind).collect());
         }
         Ok(())
     }
@@ -1931,8 +2002,9 @@ impl<'a> Git<'a> {
     /// object is still deployed under another file's name. A Kustomization
     /// whose `namePrefix` or `nameSuffix` changes, or whose `namespace`
     /// changes from one to another, renames everything it deploys (all of
-    /// it counts), and a patch it adds with `$patch: delete` deletes its
-    /// kind. What cannot be read fails closed by its words: a remote
+    /// it counts). What its patches and those of the Kustomizations it
+    /// reaches delete (`$patch: delete`, inline or in patch files read at
+    /// each end) is compared by object: one deleted only after counts. What cannot be read fails closed by its words: a remote
     /// entry or chart, a file too large to read, a list that leads to
     /// more than [`parse::MAX_TREE_FILES`] files or deeper than
     /// [`MAX_KUSTOMIZE_DEPTH`] Kustomizations; a Kustomization that no
@@ -1990,8 +2062,16 @@ impl<'a> Git<'a> {
             after: Vec<Root>,
             renamed: bool,
             deleted_kinds: Vec<String>,
-            /// Patch files it applies after and not before, as paths.
-            new_patches: Vec<String>,
+            /// Its own patches before and after: the files it applies
+            /// (paths), the objects its inline patches delete, and the
+            /// words of patch files outside the repository.
+            patches: [Patches; 2],
+        }
+        #[derive(Default, PartialEq)]
+        struct Patches {
+            files: Set<String>,
+            inline: Vec<(String, String)>,
+            words: Vec<String>,
         }
         let mut lists: Vec<(usize, Listed)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
@@ -2013,23 +2093,27 @@ impl<'a> Git<'a> {
                         k.entries.iter().map(|e| Root { target: parse::kustomize_target(at, e), words: e.clone() });
                     listed.chain(k.charts.iter().map(|c| Root { target: None, words: c.clone() })).collect()
                 };
-                let mut deleted_kinds = new.deleted_kinds.clone();
+                let mut deleted_kinds = Vec::new();
                 // A list too long to read whole counts by its name (fail
-                // closed): what its unread entries deploy is not known.
-                if old.truncated {
+                // closed): what its unread entries deploy, or its unread
+                // patches delete, is not known.
+                if old.truncated || new.truncated {
                     deleted_kinds.push(clip_type(old_path));
                 }
-                for kind in &old.deleted_kinds {
-                    if let Some(at) = deleted_kinds.iter().position(|k| k == kind) {
-                        deleted_kinds.remove(at);
+                let patches = |k: &parse::Kustomization, at: &str| {
+                    let mut own = Patches::default();
+                    for e in &k.patch_files {
+                        match parse::patch_target(at, e) {
+                            Some(t) => {
+                                own.files.insert(t);
+                            }
+                            None => own.words.push(e.clone()),
+                        }
                     }
-                }
-                let patches = |k: &parse::Kustomization, at: &str| -> Set<String> {
-                    k.patch_files.iter().filter_map(|e| parse::kustomize_target(at, e)).collect()
+                    own.inline = k.deleted_objects.clone();
+                    own.inline.sort_unstable();
+                    own
                 };
-                let applied_before = patches(&old, &folder(old_path));
-                let new_patches =
-                    patches(&new, &folder(&f.path)).into_iter().filter(|p| !applied_before.contains(p)).collect();
                 Listed {
                     before: roots(&old, &folder(old_path)),
                     after: roots(&new, &folder(&f.path)),
@@ -2039,7 +2123,7 @@ impl<'a> Git<'a> {
                     renamed: !new.entries.is_empty()
                         && (old.naming != new.naming || (!old.namespace.is_empty() && old.namespace != new.namespace)),
                     deleted_kinds,
-                    new_patches,
+                    patches: [patches(&old, &folder(old_path)), patches(&new, &folder(&f.path))],
                 }
             } else {
                 let Some(old) = before.get(&f.path).and_then(|t| parse::gitops_sources(t)) else { continue };
@@ -2068,14 +2152,14 @@ impl<'a> Git<'a> {
                     after: after_roots,
                     renamed: false,
                     deleted_kinds: Vec::new(),
-                    new_patches: Vec::new(),
+                    patches: Default::default(),
                 }
             };
             let same = |a: &[Root], b: &[Root]| a.iter().collect::<Set<_>>() == b.iter().collect::<Set<_>>();
             if same(&listed.before, &listed.after)
                 && !listed.renamed
                 && listed.deleted_kinds.is_empty()
-                && listed.new_patches.is_empty()
+                && listed.patches[0] == listed.patches[1]
             {
                 continue;
             }
@@ -2083,34 +2167,6 @@ impl<'a> Git<'a> {
         }
         if lists.is_empty() {
             return Ok(());
-        }
-        // Patch files a list applies after and not before, read as they
-        // are after, all in one listing and one read: one that deletes
-        // its target deletes that kind (a file kept unchanged, newly
-        // listed under `patches:`). One that cannot be read counts by its
-        // path (fail closed); one that is not there is not applied
-        // (`kustomize build` fails).
-        let patch_targets: Vec<&str> =
-            lists.iter().flat_map(|(_, l)| l.new_patches.iter().map(String::as_str)).collect();
-        if !patch_targets.is_empty() {
-            let mut patched = Deployments::new(self, head);
-            patched.list(&patch_targets)?;
-            let blob_of =
-                |t: &str| -> Option<(String, String)> { patched.listed.get(t)?.iter().find(|(p, _)| p == t).cloned() };
-            let found: Vec<(String, String)> = patch_targets.iter().filter_map(|t| blob_of(t)).collect();
-            let texts = self.small_blobs(found.iter().map(|(p, b)| (p.as_str(), b.as_str())))?;
-            for (_, listed) in &mut lists {
-                for t in &listed.new_patches {
-                    let listed_at_all = patched.listed.contains_key(t.as_str());
-                    match texts.get(t) {
-                        Some(text) => listed.deleted_kinds.extend(parse::patch_deleted_kinds(text)),
-                        None if !listed_at_all || blob_of(t).is_some() => {
-                            listed.deleted_kinds.push(clip_type(t));
-                        }
-                        None => {}
-                    }
-                }
-            }
         }
         let mut then = Deployments::new(self, base);
         let mut now = Deployments::new(self, head);
@@ -2126,6 +2182,70 @@ impl<'a> Git<'a> {
             .zip(then.deployed_all(&befores)?.into_iter().zip(now.deployed_all(&afters)?))
             .map(|((i, listed), (was, is))| (*i, listed, was, is))
             .collect();
+        // What the lists' patches delete (`$patch: delete`), their own and
+        // those of the Kustomizations they reach (a component added that
+        // deletes the database), before and after: an object deleted only
+        // after is destroyed (a patch moved, renamed or made inline
+        // deletes what it did). Patch files are read as they are at each
+        // end; one that cannot be read after, and was not applied before,
+        // counts by its path, as do new ones outside the repository.
+        let patch_losses: Vec<Vec<String>> = {
+            // Per list: the patch files applied, the objects deleted
+            // inline, the words of patch files outside the repository.
+            type Side<'p> = (Set<&'p str>, Vec<KindName>, Vec<String>);
+            let sides_of = |side: usize| -> Vec<Side<'_>> {
+                resolved
+                    .iter()
+                    .map(|(_, listed, was, is)| {
+                        let (own, reached) = (listed.patches.get(side), if side == 0 { was } else { is });
+                        let files: Set<&str> = own
+                            .into_iter()
+                            .flat_map(|p| p.files.iter().map(String::as_str))
+                            .chain(reached.patches.iter().map(String::as_str))
+                            .collect();
+                        let mut inline: Vec<(String, String)> = own.map(|p| p.inline.clone()).unwrap_or_default();
+                        inline.extend(reached.inline.iter().cloned());
+                        let mut words: Vec<String> = own.map(|p| p.words.clone()).unwrap_or_default();
+                        words.extend(reached.patch_words.iter().cloned());
+                        (files, inline, words)
+                    })
+                    .collect()
+            };
+            let (before, after) = (sides_of(0), sides_of(1));
+            let all_before: Set<&str> = before.iter().flat_map(|(files, ..)| files.iter().copied()).collect();
+            let all_after: Set<&str> = after.iter().flat_map(|(files, ..)| files.iter().copied()).collect();
+            let read_before = then.patch_deletions(&all_before)?;
+            let read_after = now.patch_deletions(&all_after)?;
+            before
+                .iter()
+                .zip(&after)
+                .map(|((files_was, inline_was, words_was), (files_is, inline_is, words_is))| {
+                    let objects = |files: &Set<&str>, read: &BTreeMap<String, Option<Vec<KindName>>>| {
+                        files.iter().filter_map(|f| read.get(*f).cloned().flatten()).flatten().collect::<Vec<_>>()
+                    };
+                    let mut was_deleted = objects(files_was, &read_before);
+                    was_deleted.extend(inline_was.iter().cloned());
+                    let mut lost: Vec<String> = Vec::new();
+                    let mut is_deleted = objects(files_is, &read_after);
+                    is_deleted.extend(inline_is.iter().cloned());
+                    for object in is_deleted {
+                        match was_deleted.iter().position(|o| *o == object) {
+                            Some(at) => {
+                                was_deleted.swap_remove(at);
+                            }
+                            None => lost.push(object.0),
+                        }
+                    }
+                    for f in files_is.iter().filter(|f| !files_was.contains(*f)) {
+                        if matches!(read_after.get(*f), Some(None)) {
+                            lost.push(clip_type(f));
+                        }
+                    }
+                    lost.extend(words_is.iter().filter(|w| !words_was.contains(w)).map(|w| clip_type(w)));
+                    lost
+                })
+                .collect()
+        };
         // A Kustomization that another changed list included before (an
         // overlay over its base) loses only what that one no longer
         // deploys either: an entry moved from a base to its overlay
@@ -2134,7 +2254,7 @@ impl<'a> Git<'a> {
         // (list, files lost, files gained, words of what counts unread)
         type Sides = (usize, Map<String, String>, Map<String, String>, Vec<String>);
         let mut sides: Vec<Sides> = Vec::new();
-        for (i, listed, was, is) in &resolved {
+        for ((i, listed, was, is), patch_lost) in resolved.iter().zip(&patch_losses) {
             let parents: Vec<&Deployed> = match own_folder(*i) {
                 Some(at) => resolved
                     .iter()
@@ -2146,6 +2266,7 @@ impl<'a> Git<'a> {
             let kept = |p: &str| is.files.contains_key(p) || parents.iter().any(|d| d.files.contains_key(p));
             let mut words: Vec<String> = was.words.iter().filter(|w| !is.words.contains(w)).cloned().collect();
             words.extend(listed.deleted_kinds.iter().cloned());
+            words.extend(patch_lost.iter().cloned());
             let lost: Map<String, String> = was
                 .files
                 .iter()

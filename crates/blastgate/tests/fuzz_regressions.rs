@@ -121,6 +121,14 @@ fn run(target: &str, data: &[u8]) {
                     let _ = git::helm_values_turned_off(v, &serde_json::Value::Null, true);
                 }
             }
+            // Destructive commands added to scripts, every file a script.
+            for (_, types) in git::destructive_commands(data, |_| true) {
+                assert!(
+                    types.len() <= git::MAX_TYPES_READ
+                        && types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES)
+                );
+            }
+            let _ = git::is_script(&String::from_utf8_lossy(data));
             // Helmfile releases switched off between the input's two halves.
             let (before, after) = data.split_at(data.len() / 2);
             if let Some(gone) = git::helmfile_uninstalled(before, after) {
@@ -128,6 +136,19 @@ fn run(target: &str, data: &[u8]) {
             }
             let _ = git::is_helmfile(&String::from_utf8_lossy(data));
             // Patches that delete their target: each a kind, within bounds.
+            let objects = git::patch_deleted_objects(data);
+            assert!(
+                objects.len() <= git::MAX_TYPES_READ
+                    && objects.iter().all(|(k, n)| !k.is_empty() && n.len() <= git::MAX_TYPE_BYTES)
+            );
+            if let Some(t) = git::patch_target("apps/ledger", &String::from_utf8_lossy(data)) {
+                assert!(
+                    !t.is_empty()
+                        && !t.starts_with('/')
+                        && !t.split('/').any(|s| s.is_empty() || s == "." || s == ".."),
+                    "{t:?}"
+                );
+            }
             let deleted = git::patch_deleted_kinds(data);
             assert!(deleted.len() <= git::MAX_TYPES_READ && deleted.iter().all(|k| !k.is_empty()), "{deleted:?}");
             if let Some(objects) = git::declared_objects(data) {

@@ -1103,11 +1103,8 @@ fn the_deploy_list_reader_follows_what_kustomize_builds() {
     assert_eq!(removes_of(&change), [(overlay.to_owned(), strings(&["StatefulSet"]))]);
     let (_, inline_fired) = read_and_assess_on_a_leaf(&repo, &base, &patched);
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &patch_file);
-    let both = [
-        ("orders/overlays/prod/delete-db.yaml".to_owned(), strings(&["StatefulSet"])),
-        (overlay.to_owned(), strings(&["StatefulSet"])),
-    ];
-    assert_eq!(removes_of(&change), both, "the file deletes, and the overlay applies it");
+    // (The new file deletes through the overlay that applies it.)
+    assert_eq!(removes_of(&change), [(overlay.to_owned(), strings(&["StatefulSet"]))]);
     assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
     assert_eq!(fired, inline_fired);
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &listed, &turned);
@@ -1265,6 +1262,145 @@ fn helm_values_given_inline_by_gitops_manifests_are_read() {
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &scaled);
     assert!(removes_of(&change).is_empty(), "{:?}", change.files);
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
+
+/// Destructive commands added to a pipeline or a script destroy what
+/// they name on the next run, though no infrastructure file changed (how
+/// an agent deciding to recreate an environment does it): `terraform
+/// destroy` in a workflow, `kubectl delete pvc` in a Makefile recipe, a
+/// database's Helm release uninstalled by a script. A preview
+/// environment's cleanup, a pod restarted, a command printed or in a
+/// comment, a command reworded, a script renamed, and the same commands
+/// under `docs/` destroy nothing.
+#[test]
+fn destructive_commands_added_to_pipelines_and_scripts_count() {
+    let repo = Repo::new("commands");
+    let workflow = |step: &str| {
+        format!(
+            "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {step}\n"
+        )
+    };
+    repo.write(".github/workflows/deploy.yml", workflow("terraform apply -auto-approve").as_bytes());
+    repo.write("ops/Makefile", b"deploy:\n\tkubectl apply -k overlays/prod\n");
+    repo.write("scripts/teardown.sh", b"#!/bin/sh\nset -e\n");
+    repo.write("docs/runbook.sh", b"#!/bin/sh\n");
+    let base = repo.commit(0.0, "Pipelines");
+    repo.write(".github/workflows/deploy.yml", workflow("terraform destroy -auto-approve").as_bytes());
+    repo.write(
+        "ops/Makefile",
+        b"deploy:\n\tkubectl apply -k overlays/prod\nreset:\n\t@kubectl delete -n prod pvc data\n",
+    );
+    repo.write("scripts/teardown.sh", b"#!/bin/sh\nset -e\nhelm uninstall -n orders orders-postgresql\n");
+    let destructive = repo.commit(1.0, "Recreate the environment");
+    repo.git(&["checkout", "-q", &base]);
+    let everyday = workflow(
+        "kubectl delete namespace preview-${{ github.event.number }} && kubectl delete pod -l app=web\n      - run: echo \"terraform destroy\" # terraform destroy",
+    );
+    repo.write(".github/workflows/deploy.yml", everyday.as_bytes());
+    repo.write("docs/runbook.sh", b"#!/bin/sh\nterraform destroy\n");
+    repo.write("scripts/teardown.sh", b"#!/bin/sh\nset -e\n# helm uninstall orders-postgresql\n");
+    let quiet = repo.commit(2.0, "Preview cleanup");
+    repo.git(&["checkout", "-q", &destructive]);
+    repo.write(".github/workflows/deploy.yml", workflow("terraform destroy -auto-approve -input=false").as_bytes());
+    repo.git(&["mv", "scripts/teardown.sh", "scripts/retire.sh"]);
+    let reworded = repo.commit(3.0, "Reword");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &destructive);
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    assert_eq!(
+        removes_of(&change),
+        [
+            (".github/workflows/deploy.yml".to_owned(), strings(&["terraform destroy"])),
+            ("ops/Makefile".to_owned(), strings(&["PersistentVolumeClaim"])),
+            ("scripts/teardown.sh".to_owned(), strings(&["helm release orders-postgresql"])),
+        ]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    for (from, calm) in [(&base, &quiet), (&destructive, &reworded)] {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, from, calm);
+        assert!(removes_of(&change).is_empty(), "{calm}: {:?}", removes_of(&change));
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    }
+}
+
+/// Regressions (a red team of the patch readings): what kustomize's
+/// patches delete is compared by object before and after, over the
+/// Kustomization and every one it reaches. A component added that deletes
+/// the database, a delete patch re-aimed from one StatefulSet to another,
+/// a patch file named `d.patch`, and a real patch hidden past the list's
+/// bound behind ten thousand spellings of a harmless one were unread; a
+/// delete patch moved to a folder or made inline, and an overlay copied
+/// for a new environment, read as destruction.
+#[test]
+fn patches_are_compared_by_what_they_delete() {
+    let repo = Repo::new("patch-objects");
+    let set = |name: &str| format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {name}\nspec: {{}}\n");
+    let delete = |name: &str| format!("{}$patch: delete\n", set(name));
+    let overlay = "k8s/overlays/prod/kustomization.yaml";
+    repo.write("k8s/base/db.yaml", format!("{}---\n{}", set("db"), set("cache")).as_bytes());
+    repo.write("k8s/base/kustomization.yaml", b"resources:\n  - db.yaml\n");
+    repo.write("k8s/components/no-db/delete-db.yaml", delete("db").as_bytes());
+    repo.write(
+        "k8s/components/no-db/kustomization.yaml",
+        b"apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: delete-db.yaml\n",
+    );
+    repo.write("k8s/overlays/prod/retire.yaml", delete("cache").as_bytes());
+    repo.write("k8s/overlays/prod/d.patch", delete("db").as_bytes());
+    repo.write("k8s/overlays/prod/label.yaml", set("cache").as_bytes());
+    repo.write(overlay, b"resources:\n  - ../../base\npatches:\n  - path: retire.yaml\n");
+    let base = repo.commit(0.0, "Overlay");
+    let edit = |day: f64, change: &dyn Fn()| {
+        repo.git(&["checkout", "-q", &base]);
+        change();
+        repo.commit(day, "Edit")
+    };
+    let component = edit(1.0, &|| {
+        repo.write(
+            overlay,
+            b"resources:\n  - ../../base\npatches:\n  - path: retire.yaml\ncomponents:\n  - ../../components/no-db\n",
+        )
+    });
+    let reaimed = edit(2.0, &|| repo.write("k8s/overlays/prod/retire.yaml", delete("db").as_bytes()));
+    let dotted = edit(3.0, &|| {
+        repo.write(overlay, b"resources:\n  - ../../base\npatches:\n  - path: retire.yaml\n  - path: d.patch\n")
+    });
+    let hidden = edit(4.0, &|| {
+        let mut text = "resources:\n  - ../../base\npatches:\n  - path: retire.yaml\n".to_owned();
+        for i in 0..10_000u32 {
+            let spelling: String = (0..14).map(|b| if i >> b & 1 == 1 { "./" } else { ".//" }).collect();
+            text.push_str(&format!("  - path: {spelling}label.yaml\n"));
+        }
+        text.push_str("  - path: d.patch\n");
+        repo.write(overlay, text.as_bytes());
+    });
+    let moved = edit(5.0, &|| {
+        std::fs::create_dir_all(repo.path().join("k8s/overlays/prod/patches")).unwrap();
+        repo.git(&["mv", "k8s/overlays/prod/retire.yaml", "k8s/overlays/prod/patches/retire.yaml"]);
+        repo.write(overlay, b"resources:\n  - ../../base\npatches:\n  - path: patches/retire.yaml\n");
+    });
+    let inlined = edit(6.0, &|| {
+        repo.remove("k8s/overlays/prod/retire.yaml");
+        let patch = "patches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: StatefulSet\n      metadata:\n        name: cache\n      $patch: delete\n";
+        repo.write(overlay, format!("resources:\n  - ../../base\n{patch}").as_bytes());
+    });
+    let copied = edit(7.0, &|| {
+        repo.write("k8s/overlays/staging/retire.yaml", delete("cache").as_bytes());
+        repo.write(
+            "k8s/overlays/staging/kustomization.yaml",
+            b"resources:\n  - ../../base\npatches:\n  - path: retire.yaml\n",
+        );
+    });
+    let stateful = |to: &str| {
+        let (change, _) = read_and_assess_on_a_leaf(&repo, &base, to);
+        change.files.iter().flat_map(|f| f.declares.iter().chain(&f.removes)).cloned().collect::<Vec<String>>()
+    };
+    for destroys in [&component, &reaimed, &dotted] {
+        assert_eq!(stateful(destroys), ["StatefulSet"], "{destroys}");
+    }
+    assert_eq!(stateful(&hidden), [overlay], "a list past its bound counts by its path");
+    for quiet in [&moved, &inlined, &copied] {
+        assert_eq!(stateful(quiet), Vec::<String>::new(), "{quiet}");
+    }
 }
 
 /// A helmfile release given `installed: false` is uninstalled by
