@@ -65,6 +65,9 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let _ = git::is_script(&String::from_utf8_lossy(data));
+    if let Some(types) = git::pipeline_destroys(data) {
+        assert!(types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES));
+    }
     // Helmfile releases switched off between the input's two halves.
     let (before, after) = data.split_at(data.len() / 2);
     if let Some(gone) = git::helmfile_uninstalled(before, after) {

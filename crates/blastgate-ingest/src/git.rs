@@ -3360,41 +3360,52 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
 /// for each file `is_candidate` accepts (CI and CD definitions, shell
 /// scripts, Makefiles), the types of the infrastructure that commands on
 /// its added lines delete, net of the same commands on its removed lines
-/// (a command reworded or moved within the file destroys nothing new).
+/// (a command reworded destroys nothing new). A line ending in `\`
+/// continues on the next.
 ///
-/// Read, in any segment of a line (`;`, `&&`, `||` and `|` split them),
-/// after whatever precedes the tool (`run:`, `sudo`, `retry 3`):
+/// A command is read where one starts: at the start of a segment of a line
+/// (`;`, `&&`, `||`, `|`, parentheses, backticks and quotes split them),
+/// after words that run it (`run:`, `-`, `sudo`, `env X=1`, `retry 3`,
+/// `sh -c`), or as the image of `docker run`; its tool is
+/// `terraform`, `kubectl`, ... by its last path part (`/usr/bin/terraform`,
+/// `hashicorp/terraform:1.9`, a Makefile's `@terraform`). Prose, `echo`,
+/// `Write-Host`, a `log` helper and a step's `name:` or `description:`
+/// start with other words, and run nothing. Read:
 ///
 /// - `terraform`, `tofu` or `terragrunt` `destroy` (and `run-all
-///   destroy`), `apply -destroy`: `terraform destroy`, or the type of each
+///   destroy`), `apply -destroy`, `plan -destroy -out=FILE` (the plan a
+///   later `apply FILE` runs): `terraform destroy`, or the type of each
 ///   `-target` address; `apply -replace=ADDRESS`: the address's type
 ///   (replaced is destroyed and made anew, empty);
 /// - `pulumi destroy` or `down`, `cdk destroy`, `sam delete`,
 ///   `serverless remove` (`sls`), `helmfile destroy` or `delete`,
 ///   `eksctl delete`, `dropdb`: the tool's words;
-/// - `kubectl` or `oc` `delete KIND`: the kind as Kubernetes names it
-///   (`pvc` is `PersistentVolumeClaim`, `ns` is `Namespace`; `kubectl
-///   delete` for `-f` or `-k`); pods, jobs, events, replica sets,
-///   leases, secrets and config maps are not counted (deleting them
-///   restarts, cleans up, or precedes making them anew);
-/// - `helm uninstall` or `delete NAME`: `helm release NAME`;
+/// - `kubectl` or `oc` `delete KIND`, for namespaces, claims and volumes,
+///   stateful sets, deployments, services, daemon sets, ingresses, custom
+///   resource definitions and `all`, as Kubernetes names them (`pvc` is
+///   `PersistentVolumeClaim`); other kinds, and `-f` or `-k`, are not
+///   counted;
+/// - `helm uninstall` or `delete NAME`: `helm uninstall NAME`;
 ///   `argocd app delete NAME`: `argocd app NAME`;
-/// - `aws SERVICE delete-...` or `terminate-...`, `aws s3 rb`, `gsutil
-///   rb`, `gcloud ... delete`, `az ... delete`: the command's words (`aws
-///   rds delete-db-instance`), unless they name build output (images,
-///   artifacts, versions, revisions, tags, repositories); objects removed
-///   from a bucket (`aws s3 rm --recursive`, a static site's deploy) are
-///   not counted;
+/// - `aws SERVICE delete-...` or `terminate-...`, `gcloud ... delete` and
+///   `az ... delete` whose words name infrastructure (a database,
+///   cluster, table, bucket, stack, queue, topic, volume, function,
+///   service, instance, group, ...) and no routine object (logs, keys,
+///   images, versions, tags, blobs, secrets, snapshots, aliases), `aws s3
+///   rb`, `gsutil rb`: the command's words (`aws rds delete-db-instance`);
 /// - SQL that drops a database or schema (`DROP DATABASE`, `DROP
 ///   SCHEMA`): `database`.
 ///
-/// Not counted: comment lines, `echo` and `printf` (a command printed is
-/// not run), `--dry-run`, and a command (between `;`, `&&`, `||` and
-/// `|`) that names a short-lived environment by a word of its own (`preview`, `ephemeral`, `pr`,
-/// `pull`, `review`, `test`, `e2e`, `ci`, `tmp`, `temp`, `sandbox`, `iid`:
-/// `kubectl delete namespace pr-$PR_NUMBER` cleans up after a pull
-/// request). At most [`MAX_TYPES_READ`] types a file, each clipped to
-/// [`MAX_TYPE_BYTES`]; lines over 4 KiB are not read.
+/// Not counted: comment lines and trailing comments, `--dry-run` (not
+/// read as a destroy), and a command whose arguments name a short-lived
+/// or local environment: a word of its own text (`preview`, `ephemeral`,
+/// `pr`, `pull`, `review`, `test`, `e2e`, `ci`, `tmp`, `temp`,
+/// `sandbox`, `example`, `dev`, `local`, `kind`, `minikube`, ...), or a
+/// CI expression for a pull request, branch or run (`${{
+/// github.event.number }}`, `$CI_MERGE_REQUEST_IID`, `run_id`). A
+/// variable's name is no word of its text (`$CI_PROJECT_DIR`). At most
+/// [`MAX_TYPES_READ`] types a file, each clipped to [`MAX_TYPE_BYTES`];
+/// lines over 4 KiB are not read.
 ///
 /// ```
 /// use blastgate_ingest::git::destructive_commands;
@@ -3404,7 +3415,7 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
 /// ```
 pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     let mut net: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+    let mut count = |path: &str, sign: i64, text: &str| {
         let types = commands_destroy(text);
         if types.is_empty() {
             return;
@@ -3415,7 +3426,26 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                 *counts.entry(t).or_insert(0) += sign;
             }
         }
+    };
+    // A command continued over lines (`\` at a line's end) is read whole.
+    let mut pending: Option<(String, i64, String)> = None;
+    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+        let text = match pending.take() {
+            Some((p, s, before)) if p == path && s == sign => format!("{before} {text}"),
+            Some((p, s, before)) => {
+                count(&p, s, &before);
+                text.to_owned()
+            }
+            None => text.to_owned(),
+        };
+        match text.trim_end().strip_suffix('\\') {
+            Some(head) if text.len() <= 4 * 4096 => pending = Some((path.to_owned(), sign, head.to_owned())),
+            _ => count(path, sign, &text),
+        }
     });
+    if let Some((p, s, text)) = pending {
+        count(&p, s, &text);
+    }
     net.into_iter()
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())
@@ -3444,9 +3474,109 @@ pub fn is_script(path: &str) -> bool {
         )
 }
 
-/// Words that mark a command as a short-lived environment's (see
-/// [`destructive_commands`]).
-const SHORT_LIVED: [&str; 15] = [
+/// The types the commands of a CI or CD definition destroy outside jobs
+/// for short-lived environments: each line [`destructive_commands`] reads
+/// (lines continued with `\` joined), unless the job it is in is one
+/// whose name, `if:` condition, `environment:` or an `env:` entry naming
+/// a workspace, namespace, stack, release or environment (`TF_WORKSPACE:
+/// pr-${{ github.event.number }}`) names a short-lived environment as a
+/// command's arguments would, or whose condition is a pull request being
+/// closed. A job is the block of an enclosing key at most two columns
+/// in (a GitHub Actions job under `jobs:`, a GitLab CI job at the top). `None` for a text over [`MAX_EMPTIED_TEXT`] or with a NUL
+/// byte.
+///
+/// ```
+/// use blastgate_ingest::git::pipeline_destroys;
+/// let text = b"jobs:\n  teardown:\n    if: github.event.action == 'closed'\n    env:\n      NAMESPACE: pr-${{ github.event.number }}\n    steps:\n      - run: kubectl delete namespace \"$NAMESPACE\"\n  prod:\n    steps:\n      - run: terraform destroy -auto-approve\n";
+/// assert_eq!(pipeline_destroys(text).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
+/// ```
+pub fn pipeline_destroys(text: &[u8]) -> Option<BTreeSet<String>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
+    let lines: Vec<&str> = raw.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    // Whether each job (by its line) is a short-lived environment's,
+    // found once: the block under its key, up to the next line as far in.
+    let mut judged: BTreeMap<usize, bool> = BTreeMap::new();
+    let mut judge = |j: usize| -> bool {
+        *judged.entry(j).or_insert_with(|| {
+            let top = lines.get(j).map_or(0, |l| indent(l));
+            let end = (j + 1..lines.len())
+                .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
+                .unwrap_or(lines.len());
+            let name = lines.get(j).map_or("", |l| l.trim().trim_end_matches(':'));
+            short_lived(name) || lines.get(j + 1..end).unwrap_or_default().iter().any(|l| job_marks_short_lived(l))
+        })
+    };
+    let mut out = BTreeSet::new();
+    // The enclosing keys of the line being read: (indent, line), outermost
+    // first, kept in one pass (a walk up from every line was quadratic).
+    let mut above: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(first) = lines.get(i) {
+        let at = i;
+        let mut command = (*first).to_owned();
+        i += 1;
+        while let Some(head) = command.trim_end().strip_suffix('\\').map(str::to_owned) {
+            let Some(next) = lines.get(i) else { break };
+            command = format!("{head} {next}");
+            i += 1;
+        }
+        let t = first.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let depth = indent(first);
+        while above.last().is_some_and(|&(d, _)| d >= depth) {
+            above.pop();
+        }
+        let types = commands_destroy(&command);
+        if !types.is_empty() {
+            // Its jobs: enclosing keys at most two columns in that are not
+            // lists of jobs or steps (a GitHub Actions job under `jobs:`,
+            // a GitLab CI job at the top, whose `script:` is two in).
+            let jobs = above.iter().filter(|&&(d, j)| {
+                d <= 2 && lines.get(j).is_some_and(|l| !matches!(l.trim(), "jobs:" | "stages:" | "steps:" | "on:"))
+            });
+            let jobs: Vec<usize> = jobs.map(|&(_, j)| j).collect();
+            if !jobs.into_iter().any(&mut judge) {
+                out.extend(types);
+            }
+        }
+        above.push((depth, at));
+    }
+    Some(out)
+}
+
+/// Whether a line of a CI job marks it as a short-lived environment's
+/// (see [`pipeline_destroys`]).
+fn job_marks_short_lived(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches("- ").trim_start();
+    let Some((key, value)) = t.split_once(':') else { return false };
+    let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let value = value.trim();
+    match key.as_str() {
+        "if" | "when" | "rules" => {
+            let lower = value.to_ascii_lowercase();
+            short_lived(value) || (lower.contains("closed") && lower.contains("action"))
+        }
+        "environment" | "url" | "on_stop" | "action" => short_lived(value),
+        // An environment's name by a CI expression for a pull request or
+        // branch (`name: review/$CI_COMMIT_REF_SLUG`); other names (a
+        // step's) say what they like.
+        "name" => SHORT_LIVED_EXPRESSIONS.iter().any(|e| value.to_ascii_lowercase().contains(e)),
+        _ => {
+            let named = ["workspace", "namespace", "stack", "release", "environment"];
+            named.iter().any(|n| key.contains(n)) && short_lived(value)
+        }
+    }
+}
+
+/// Words that mark what a command names as a short-lived or local
+/// environment (see [`destructive_commands`]).
+const SHORT_LIVED: [&str; 24] = [
     "preview",
     "previews",
     "ephemeral",
@@ -3462,44 +3592,102 @@ const SHORT_LIVED: [&str; 15] = [
     "temp",
     "sandbox",
     "iid",
+    "example",
+    "examples",
+    "dev",
+    "local",
+    "localhost",
+    "kind",
+    "minikube",
+    "k3d",
+    "mr",
+];
+
+/// Expressions of a CI system that name a pull request, a branch or a run
+/// (`${{ github.event.number }}`, `$CI_MERGE_REQUEST_IID`): a resource
+/// named by one is that pull request's, branch's or run's.
+const SHORT_LIVED_EXPRESSIONS: [&str; 12] = [
+    "event.number",
+    "pull_request",
+    "head_ref",
+    "run_id",
+    "run_number",
+    "ci_merge_request",
+    "ci_commit_ref",
+    "ci_pipeline_id",
+    "ci_job_id",
+    "change_id",
+    "build_number",
+    "branch_name",
+];
+
+/// YAML keys whose values describe a step rather than run it.
+const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "help:", "summary:", "message:", "echo:"];
+
+/// Words that may come before a command without being one (`run:`,
+/// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
+const PREFIXES: [&str; 24] = [
+    "-", "run:", "script:", "command:", "cmd:", "sh", "bash", "zsh", "sudo", "time", "exec", "nohup", "env", "retry",
+    "npx", "bunx", "yarn", "pnpm", "dlx", "timeout", "command", "xargs", "nice", "then",
 ];
 
 /// The types that the commands of one script line destroy.
 fn commands_destroy(line: &str) -> Vec<String> {
     let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
-    if trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || trimmed.to_ascii_lowercase().starts_with("rem ")
-    {
+    let lower_start = trimmed.to_ascii_lowercase();
+    if trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || lower_start.starts_with("rem ") {
         return Vec::new();
     }
+    if TEXT_KEYS.iter().any(|k| lower_start.starts_with(k)) {
+        return Vec::new();
+    }
+    // A trailing comment says nothing that runs.
+    let line = line.split(" #").next().unwrap_or(line);
+    // `-target="a.b"`: the value, without its quotes (quotes split the
+    // line below).
+    let line = line.replace("=\"", "=").replace("='", "=");
     let mut types: Vec<String> = Vec::new();
-    // Each command of the line on its own: a short-lived environment's
-    // cleanup beside a real deletion hides nothing.
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
-        let short_lived = lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w));
-        if short_lived || lower.contains("dry-run") {
-            continue;
-        }
         // SQL run from a script: a database or schema dropped.
         let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-        if sql.contains("drop database") || sql.contains("drop schema") {
+        if (sql.contains("drop database") || sql.contains("drop schema")) && !short_lived(&lower) {
             types.push("database".to_owned());
         }
-        let separators = |c: char| matches!(c, '(' | ')' | '`' | '"' | '\'' | '{' | '}');
-        for segment in command.split(separators) {
-            let words: Vec<&str> = segment.split_whitespace().collect();
-            let Some(at) = words.iter().position(|w| {
-                let w = tool_name(w);
-                matches!(w, "echo" | "printf") || TOOLS.contains(&w) || w.starts_with('#')
-            }) else {
+        // Quoted text runs only where a shell is handed it (`sh '...'`,
+        // `bash -c "..."`, `run: "..."`); elsewhere it is an argument
+        // (`echo "terraform destroy"`, a log message).
+        let mut segments: Vec<&str> = Vec::new();
+        let mut runs_quoted = true;
+        for (i, part) in command.split(['"', '\'']).enumerate() {
+            if i % 2 == 1 {
+                if runs_quoted {
+                    segments.push(part);
+                }
                 continue;
-            };
-            let tool = words.get(at).map(|w| tool_name(w)).unwrap_or_default();
-            if matches!(tool, "echo" | "printf") || tool.starts_with('#') {
-                // A command printed, or a comment: nothing after it runs.
-                break;
             }
-            let args: &[&str] = words.get(at + 1..).unwrap_or_default();
+            let last = part.split_whitespace().next_back().unwrap_or_default();
+            runs_quoted = part.trim().is_empty()
+                || matches!(
+                    last,
+                    "sh" | "bash" | "zsh" | "-c" | "-ec" | "-xc" | "eval" | "exec" | "run:" | "script:" | "-"
+                )
+                || last.ends_with("script:")
+                || last.ends_with('(');
+            segments.extend(part.split(['(', ')', '`']));
+        }
+        for segment in segments {
+            // Up to a redirection: where output goes is no argument.
+            let words: Vec<&str> = segment
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
+                .collect();
+            let Some((tool, args)) = command_at_start(&words) else { continue };
+            let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
+            let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
+            if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
+                continue;
+            }
             types.extend(tool_destroys(tool, args));
         }
     }
@@ -3508,6 +3696,83 @@ fn commands_destroy(line: &str) -> Vec<String> {
     types.sort_unstable();
     types.dedup();
     types
+}
+
+/// The tool a command runs and its arguments: the first word that is no
+/// prefix ([`PREFIXES`], a number, `NAME=value`), if it is a tool
+/// [`destructive_commands`] reads, or the image of `docker run` or
+/// `podman run` that is one (`hashicorp/terraform:1.9`). A command whose
+/// first word is anything else (`echo`, `log`, `Write-Host`, prose) runs
+/// none of them.
+fn command_at_start<'w>(words: &'w [&'w str]) -> Option<(&'w str, &'w [&'w str])> {
+    // (An option of a prefix, `sudo -E`, is one too; a Makefile's
+    // `-terraform` is the tool.)
+    let start = words.iter().position(|w| {
+        let option = w.starts_with('-') && !TOOLS.contains(&tool_name(w));
+        !(PREFIXES.contains(w)
+            || option
+            || w.chars().all(|c| c.is_ascii_digit())
+            || (w.contains('=') && !w.starts_with('-')))
+    })?;
+    let first = tool_name(words.get(start)?);
+    if TOOLS.contains(&first) {
+        return Some((first, words.get(start + 1..).unwrap_or_default()));
+    }
+    if matches!(first, "docker" | "podman") && words.get(start + 1) == Some(&"run") {
+        let mut i = start + 2;
+        while let Some(w) = words.get(i) {
+            if !w.starts_with('-') {
+                let image = tool_name(w);
+                return TOOLS.contains(&image).then(|| (image, words.get(i + 1..).unwrap_or_default()));
+            }
+            let takes_value = !w.contains('=')
+                && matches!(
+                    *w,
+                    "-v" | "--volume"
+                        | "-w"
+                        | "--workdir"
+                        | "-e"
+                        | "--env"
+                        | "-u"
+                        | "--user"
+                        | "--network"
+                        | "--name"
+                        | "--entrypoint"
+                        | "--env-file"
+                );
+            i += if takes_value { 2 } else { 1 };
+        }
+    }
+    None
+}
+
+/// Whether `text` (what a command names) marks a short-lived or local
+/// environment: a word of [`SHORT_LIVED`] in its own text, or a CI
+/// expression or variable of [`SHORT_LIVED_EXPRESSIONS`] (a variable's
+/// name is otherwise no word of it: `$CI_PROJECT_DIR` says nothing).
+fn short_lived(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if SHORT_LIVED_EXPRESSIONS.iter().any(|e| lower.contains(e)) {
+        return true;
+    }
+    // The literal text: `${{ ... }}`, `${NAME}` and `$NAME` taken out.
+    let mut literal = String::with_capacity(lower.len());
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find('$') {
+        literal.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        let skip = if let Some(inner) = after.strip_prefix("{{") {
+            inner.find("}}").map_or(after.len(), |e| e + 4)
+        } else if let Some(inner) = after.strip_prefix('{') {
+            inner.find('}').map_or(after.len(), |e| e + 2)
+        } else {
+            after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len())
+        };
+        literal.push(' ');
+        rest = after.get(skip..).unwrap_or_default();
+    }
+    literal.push_str(rest);
+    literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w))
 }
 
 /// A command word as the tool it runs: a Makefile recipe's `@` or `-`
@@ -3520,7 +3785,7 @@ fn tool_name(word: &str) -> &str {
 }
 
 /// Options of the tools read that take a value as the next argument.
-const VALUE_OPTIONS: [&str; 28] = [
+const VALUE_OPTIONS: [&str; 30] = [
     "-n",
     "--namespace",
     "-l",
@@ -3549,12 +3814,71 @@ const VALUE_OPTIONS: [&str; 28] = [
     "-replace",
     "--stack",
     "-s",
+    "--as",
+    "--token",
 ];
 
-/// Words of a cloud command that deletes build output, not
-/// infrastructure (see [`tool_destroys`]).
-const BUILD_OUTPUT: [&str; 8] =
-    ["image", "images", "artifacts", "versions", "version", "revisions", "tags", "repository"];
+/// Words that name infrastructure in a cloud command's operation or
+/// resource (`aws rds delete-db-instance`, `gcloud sql instances delete`,
+/// `az group delete`): a delete of anything else (objects, messages,
+/// keys, tags, snapshots, images, parameters) is routine.
+const INFRA_NOUNS: [&str; 34] = [
+    "db",
+    "database",
+    "databases",
+    "cluster",
+    "clusters",
+    "table",
+    "bucket",
+    "buckets",
+    "stack",
+    "domain",
+    "queue",
+    "topic",
+    "topics",
+    "stream",
+    "volume",
+    "disks",
+    "disk",
+    "system",
+    "function",
+    "functions",
+    "service",
+    "services",
+    "replication",
+    "cache",
+    "vpc",
+    "network",
+    "zone",
+    "nodegroup",
+    "instance",
+    "instances",
+    "group",
+    "sql",
+    "redis",
+    "account",
+];
+
+/// Words of a cloud command that name routine objects even beside an
+/// infrastructure noun (`log-group`, `iam service-accounts keys`).
+const ROUTINE_NOUNS: [&str; 16] = [
+    "log",
+    "logs",
+    "key",
+    "keys",
+    "image",
+    "images",
+    "artifacts",
+    "versions",
+    "version",
+    "revisions",
+    "tags",
+    "blob",
+    "secret",
+    "configurations",
+    "snapshot",
+    "alias",
+];
 
 /// The tools [`destructive_commands`] reads.
 const TOOLS: [&str; 19] = [
@@ -3612,9 +3936,9 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
                 Some("") => args.get(i + 1).map(|v| (*v).to_owned()),
                 _ => None,
             };
-            if let Some(v) = value {
-                let v = v.trim_matches(|c| c == '"' || c == '\'');
-                out.push(blastgate_change::address_type(v).unwrap_or(v).to_owned());
+            let value = value.map(|v| v.trim_matches(|c| c == '"' || c == '\'').to_owned());
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                out.push(blastgate_change::address_type(&v).unwrap_or(&v).to_owned());
             }
         }
         out
@@ -3622,10 +3946,15 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
     let words = |n: usize| -> String {
         std::iter::once(tool).chain(plain.iter().copied().take(n)).collect::<Vec<_>>().join(" ")
     };
+    // A cloud command's words before `delete` (or its operation's parts).
+    let infrastructure = |parts: &[&str]| {
+        let split: Vec<&str> = parts.iter().flat_map(|p| p.split('-')).collect();
+        split.iter().any(|w| INFRA_NOUNS.contains(w)) && !split.iter().any(|w| ROUTINE_NOUNS.contains(w))
+    };
     match tool {
         "terraform" | "tofu" | "terragrunt" => {
             let destroy = plain.iter().take(2).any(|w| *w == "destroy" || *w == "destroy-all")
-                || (first == "apply" && has("-destroy"))
+                || (matches!(first, "apply" | "plan") && has("-destroy") && (first == "apply" || has("-out")))
                 || (first == "run-all" && plain.get(1) == Some(&"destroy"));
             if destroy {
                 let targets = addresses("target");
@@ -3643,65 +3972,51 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
         "helmfile" if matches!(first, "destroy" | "delete") => vec!["helmfile destroy".to_owned()],
         "eksctl" if first == "delete" => vec![words(2)],
         "dropdb" => vec!["database".to_owned()],
-        "kubectl" | "oc" if first == "delete" => {
-            let kinds = plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default();
-            if plain.len() < 2 || has("-f") || has("--filename") || has("-k") || has("--kustomize") {
-                vec!["kubectl delete".to_owned()]
-            } else {
-                kinds
-            }
-        }
+        "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
-            let release = plain.get(1).copied().unwrap_or("(release)");
-            vec![format!("helm release {release}")]
+            vec![format!("helm uninstall {}", plain.get(1).copied().unwrap_or_default()).trim_end().to_owned()]
         }
         "argocd" if first == "app" && plain.get(1) == Some(&"delete") => {
             vec![format!("argocd app {}", plain.get(2).copied().unwrap_or_default()).trim_end().to_owned()]
         }
-        // Images, versions and revisions are build output, pruned by
-        // routine cleanups (`gcloud container images delete`).
-        "aws" | "gcloud" | "az" if plain.iter().take(5).any(|w| BUILD_OUTPUT.contains(w)) => Vec::new(),
         "aws" => {
             let op = plain.get(1).copied().unwrap_or_default();
-            let deletes = op.starts_with("delete-") || op.starts_with("terminate-");
+            let deletes = (op.starts_with("delete-") || op.starts_with("terminate-")) && infrastructure(&[first, op]);
             if deletes || (first == "s3" && op == "rb") { vec![words(2)] } else { Vec::new() }
         }
         "gsutil" if first == "rb" => vec![words(1)],
         "gcloud" | "az" => match plain.iter().take(5).position(|w| *w == "delete") {
-            Some(at) => vec![words(at + 1)],
-            None => Vec::new(),
+            Some(at) if infrastructure(plain.get(..at).unwrap_or_default()) => vec![words(at + 1)],
+            _ => Vec::new(),
         },
         _ => Vec::new(),
     }
 }
 
 /// The kinds a `kubectl delete` argument names (`pvc`, `sts/db`,
-/// `deployment,service`), as Kubernetes names them; pods, jobs and events
-/// are left out (deleting them restarts or cleans up), and so is a kind
-/// the reader does not know the short name of (it counts by its word).
+/// `deployment,service`), as Kubernetes names them: namespaces, claims
+/// and volumes, stateful sets, deployments, services, daemon sets,
+/// ingresses, custom resource definitions and `all`. Other kinds (pods,
+/// jobs, secrets, config maps, autoscalers, CI runs) are deleted by
+/// routine cleanups and restarts, and are not counted.
 fn kubernetes_kinds(arg: &str) -> Vec<String> {
     arg.split(',')
         .map(|k| k.split('/').next().unwrap_or(k))
-        .filter(|k| !k.is_empty())
         .filter_map(|k| {
             let k = k.to_ascii_lowercase();
             let k = k.split('.').next().unwrap_or(&k).to_owned();
             let named = match k.as_str() {
-                "po" | "pod" | "pods" | "job" | "jobs" | "ev" | "event" | "events" | "rs" | "replicaset"
-                | "replicasets" | "lease" | "leases" | "secret" | "secrets" | "cm" | "configmap" | "configmaps" => {
-                    return None;
-                }
                 "ns" | "namespace" | "namespaces" => "Namespace",
                 "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" => "PersistentVolumeClaim",
                 "pv" | "persistentvolume" | "persistentvolumes" => "PersistentVolume",
                 "sts" | "statefulset" | "statefulsets" => "StatefulSet",
                 "deploy" | "deployment" | "deployments" => "Deployment",
                 "svc" | "service" | "services" => "Service",
-                "all" => "kubectl delete all",
                 "ds" | "daemonset" | "daemonsets" => "DaemonSet",
                 "crd" | "crds" | "customresourcedefinition" | "customresourcedefinitions" => "CustomResourceDefinition",
                 "ing" | "ingress" | "ingresses" => "Ingress",
-                _ => return Some(format!("kubectl delete {k}")),
+                "all" => "kubectl delete all",
+                _ => return None,
             };
             Some(named.to_owned())
         })

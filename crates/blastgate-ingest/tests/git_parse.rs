@@ -1417,16 +1417,46 @@ fn destructive_commands_are_read_by_tool() {
         ("sudo -E pulumi down --yes", &["pulumi destroy"]),
         ("npx cdk destroy --force", &["cdk destroy"]),
         ("kubectl --context prod delete sts/ledger,svc/ledger", &["Service", "StatefulSet"]),
-        ("oc delete -f k8s/", &["kubectl delete"]),
+        ("oc delete -f k8s/", &[]),
+        ("kubectl delete pipelinerun --all", &[]),
         ("kubectl delete ns orders", &["Namespace"]),
         ("kubectl delete pods --all", &[]),
-        ("helm uninstall --namespace data orders-db", &["helm release orders-db"]),
+        ("helm uninstall --namespace data orders-db", &["helm uninstall orders-db"]),
         (
             "aws rds delete-db-instance --db-instance-identifier orders --skip-final-snapshot",
             &["aws rds delete-db-instance"],
         ),
         ("aws s3 rb s3://orders-archive --force", &["aws s3 rb"]),
         ("aws s3 rm s3://site/assets --recursive", &[]),
+        ("aws s3api delete-object --bucket site --key index.html", &[]),
+        ("aws iam delete-access-key --access-key-id AKIA", &[]),
+        ("aws ec2 delete-snapshot --snapshot-id snap-1", &[]),
+        ("aws logs delete-log-group --log-group-name /app", &[]),
+        ("aws dynamodb delete-table --table-name orders", &["aws dynamodb delete-table"]),
+        // A red team's misses: quoted targets, CI variables, redirects,
+        // trailing comments, assignments before the command, a saved
+        // destroy plan.
+        ("terraform destroy -target=\"aws_db_instance.main\" -auto-approve", &["aws_db_instance"]),
+        ("terraform destroy -auto-approve -var-file=$CI_PROJECT_DIR/envs/prod.tfvars", &["terraform destroy"]),
+        ("kubectl delete pvc data-orders-0 --token $CI_JOB_TOKEN", &["PersistentVolumeClaim"]),
+        ("terraform destroy -auto-approve > /tmp/destroy.log", &["terraform destroy"]),
+        ("terraform destroy -auto-approve # TODO remove after testing", &["terraform destroy"]),
+        ("CI=true terraform destroy -auto-approve", &["terraform destroy"]),
+        ("terraform plan -destroy -out=destroy.tfplan", &["terraform destroy"]),
+        // And its false alarms: branch- and run-keyed environments, module
+        // examples, prose, log helpers, step names, PowerShell output.
+        ("az group delete -n rg-feature-${{ github.head_ref }} --yes", &[]),
+        ("terraform -chdir=examples/complete destroy -auto-approve", &[]),
+        ("log \"refusing to run terraform destroy from CI\"", &[]),
+        ("To tear down, run terraform destroy by hand.", &[]),
+        ("      - name: Fail if the plan would run terraform destroy", &[]),
+        ("Write-Host \"this never calls terraform destroy\"", &[]),
+        ("echo \"terraform destroy\"", &[]),
+        // Quoted text handed to a shell runs.
+        ("sh 'terraform destroy -auto-approve'", &["terraform destroy"]),
+        ("bash -c \"kubectl delete pvc data\"", &["PersistentVolumeClaim"]),
+        ("sudo -E pulumi destroy --yes", &["pulumi destroy"]),
+        ("\t-@terraform destroy -auto-approve", &["terraform destroy"]),
         ("gcloud container images delete gcr.io/acme/web:old --quiet", &[]),
         ("kubectl delete secret regcred --ignore-not-found", &[]),
         ("gcloud sql instances delete orders --quiet", &["gcloud sql instances delete"]),
@@ -1455,4 +1485,21 @@ fn destructive_commands_are_read_by_tool() {
     assert!(destructive_commands(long.as_bytes(), |_| true).is_empty());
     let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+terraform destroy\n";
     assert!(destructive_commands(patch, |_| false).is_empty());
+    // A command continued over lines is read whole.
+    let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1,3 @@\n+terraform -chdir=infra/prod \\\n+  destroy \\\n+  -auto-approve\n";
+    assert_eq!(destructive_commands(patch, |_| true)["ci.sh"], ["terraform destroy"]);
+}
+
+/// A CI job for a short-lived environment is told by its name, condition,
+/// environment or workspace, not by whatever else its steps say: a
+/// production job that runs tests and then destroys still destroys.
+#[test]
+fn pipeline_jobs_for_short_lived_environments_destroy_nothing_lasting() {
+    use blastgate_ingest::git::pipeline_destroys;
+    let actions = b"jobs:\n  prod:\n    if: github.ref == 'refs/heads/main'\n    env:\n      NODE_ENV: test\n    steps:\n      - name: run tests\n        run: make test\n      - run: |\n          terraform -chdir=infra/prod \\\n            destroy -auto-approve\n  cleanup-preview:\n    steps:\n      - run: kubectl delete pvc data\n";
+    let found = pipeline_destroys(actions).unwrap();
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
+    let gitlab = b"stop_review:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n    action: stop\ndestroy_prod:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: production\n";
+    assert_eq!(pipeline_destroys(gitlab).unwrap().into_iter().collect::<Vec<_>>(), ["helm uninstall orders-db"]);
+    assert_eq!(pipeline_destroys(b"\0"), None);
 }

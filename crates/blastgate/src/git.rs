@@ -1666,6 +1666,19 @@ impl<'a> Git<'a> {
         let scripts =
             |p: &str| !illustrative(p) && (blastgate_change::classify::is_ci_definition(p) || parse::is_script(p));
         let mut commands = parse::destructive_commands(&patch, scripts);
+        // In a CI definition, a command in a job for a short-lived
+        // environment (named by the job, its condition or its
+        // environment, not on the command's line) destroys nothing
+        // lasting: only what the file's other jobs destroy counts (a red
+        // team: a pull request's teardown job blocked).
+        let pipelines: Vec<&str> =
+            commands.keys().map(String::as_str).filter(|p| blastgate_change::classify::is_ci_definition(p)).collect();
+        let (_, after) = self.both_sides(&pipelines, &blobs)?;
+        for (path, text) in &after {
+            if let (Some(found), Some(lasting)) = (commands.get_mut(path), parse::pipeline_destroys(text)) {
+                found.retain(|t| lasting.contains(t));
+            }
+        }
         for f in files.iter_mut() {
             if let Some(found) = commands.remove(&f.path) {
                 add_types(&mut f.removes, found);

@@ -1299,6 +1299,10 @@ fn destructive_commands_added_to_pipelines_and_scripts_count() {
     repo.write(".github/workflows/deploy.yml", everyday.as_bytes());
     repo.write("docs/runbook.sh", b"#!/bin/sh\nterraform destroy\n");
     repo.write("scripts/teardown.sh", b"#!/bin/sh\nset -e\n# helm uninstall orders-postgresql\n");
+    let teardown = "name: teardown\non:\n  pull_request:\n    types: [closed]\njobs:\n  teardown:\n    if: github.event.action == 'closed'\n    runs-on: ubuntu-latest\n    env:\n      TF_WORKSPACE: pr-${{ github.event.number }}\n      NAMESPACE: pr-${{ github.event.number }}\n    steps:\n      - run: terraform destroy -auto-approve\n      - run: kubectl delete namespace \"$NAMESPACE\"\n";
+    repo.write(".github/workflows/teardown.yml", teardown.as_bytes());
+    let review = "stop_review:\n  stage: cleanup\n  script:\n    - helm uninstall \"$RELEASE\" --namespace \"$KUBE_NAMESPACE\"\n  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n    action: stop\n";
+    repo.write(".gitlab-ci.yml", review.as_bytes());
     let quiet = repo.commit(2.0, "Preview cleanup");
     repo.git(&["checkout", "-q", &destructive]);
     repo.write(".github/workflows/deploy.yml", workflow("terraform destroy -auto-approve -input=false").as_bytes());
@@ -1312,7 +1316,7 @@ fn destructive_commands_added_to_pipelines_and_scripts_count() {
         [
             (".github/workflows/deploy.yml".to_owned(), strings(&["terraform destroy"])),
             ("ops/Makefile".to_owned(), strings(&["PersistentVolumeClaim"])),
-            ("scripts/teardown.sh".to_owned(), strings(&["helm release orders-postgresql"])),
+            ("scripts/teardown.sh".to_owned(), strings(&["helm uninstall orders-postgresql"])),
         ]
     );
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
