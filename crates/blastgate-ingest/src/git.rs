@@ -3645,7 +3645,7 @@ fn commands_destroy(line: &str) -> Vec<String> {
     let line = line.split(" #").next().unwrap_or(line);
     // `-target="a.b"`: the value, without its quotes (quotes split the
     // line below).
-    let line = line.replace("=\"", "=").replace("='", "=");
+    let line = unquote_values(line);
     let mut types: Vec<String> = Vec::new();
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
@@ -3696,6 +3696,30 @@ fn commands_destroy(line: &str) -> Vec<String> {
     types.sort_unstable();
     types.dedup();
     types
+}
+
+/// `line` with the quotes around option values taken out
+/// (`-chdir="$DIR/infra" destroy` is `-chdir=$DIR/infra destroy`), so
+/// that splitting at quotes keeps the command whole.
+fn unquote_values(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '='
+            && let Some(&q) = chars.peek().filter(|q| matches!(q, '"' | '\''))
+        {
+            chars.next();
+            // The value up to its closing quote, without the quotes.
+            for v in chars.by_ref() {
+                if v == q {
+                    break;
+                }
+                out.push(v);
+            }
+        }
+    }
+    out
 }
 
 /// The tool a command runs and its arguments: the first word that is no

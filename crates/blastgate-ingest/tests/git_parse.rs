@@ -1442,6 +1442,7 @@ fn destructive_commands_are_read_by_tool() {
         ("terraform destroy -auto-approve > /tmp/destroy.log", &["terraform destroy"]),
         ("terraform destroy -auto-approve # TODO remove after testing", &["terraform destroy"]),
         ("CI=true terraform destroy -auto-approve", &["terraform destroy"]),
+        ("terraform -chdir=\"$CI_PROJECT_DIR/infra/prod\" destroy -auto-approve", &["terraform destroy"]),
         ("terraform plan -destroy -out=destroy.tfplan", &["terraform destroy"]),
         // And its false alarms: branch- and run-keyed environments, module
         // examples, prose, log helpers, step names, PowerShell output.
