@@ -3438,7 +3438,9 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             }
             None => text.to_owned(),
         };
-        match text.trim_end().strip_suffix('\\') {
+        // (PowerShell continues with a backtick.)
+        let continued = text.trim_end().strip_suffix('\\').or_else(|| text.trim_end().strip_suffix('`'));
+        match continued {
             Some(head) if text.len() <= 4 * 4096 => pending = Some((path.to_owned(), sign, head.to_owned())),
             _ => count(path, sign, &text),
         }
@@ -3519,7 +3521,9 @@ pub fn pipeline_destroys(text: &[u8]) -> Option<BTreeSet<String>> {
         let at = i;
         let mut command = (*first).to_owned();
         i += 1;
-        while let Some(head) = command.trim_end().strip_suffix('\\').map(str::to_owned) {
+        while let Some(head) =
+            command.trim_end().strip_suffix('\\').or_else(|| command.trim_end().strip_suffix('`')).map(str::to_owned)
+        {
             let Some(next) = lines.get(i) else { break };
             command = format!("{head} {next}");
             i += 1;
@@ -3576,7 +3580,7 @@ fn job_marks_short_lived(line: &str) -> bool {
 
 /// Words that mark what a command names as a short-lived or local
 /// environment (see [`destructive_commands`]).
-const SHORT_LIVED: [&str; 24] = [
+const SHORT_LIVED: [&str; 25] = [
     "preview",
     "previews",
     "ephemeral",
@@ -3601,6 +3605,7 @@ const SHORT_LIVED: [&str; 24] = [
     "minikube",
     "k3d",
     "mr",
+    "development",
 ];
 
 /// Expressions of a CI system that name a pull request, a branch or a run
@@ -3626,9 +3631,9 @@ const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "help:", "summa
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-const PREFIXES: [&str; 24] = [
+const PREFIXES: [&str; 26] = [
     "-", "run:", "script:", "command:", "cmd:", "sh", "bash", "zsh", "sudo", "time", "exec", "nohup", "env", "retry",
-    "npx", "bunx", "yarn", "pnpm", "dlx", "timeout", "command", "xargs", "nice", "then",
+    "npx", "bunx", "yarn", "pnpm", "dlx", "timeout", "command", "xargs", "nice", "then", "bun", "npm",
 ];
 
 /// The types that the commands of one script line destroy.
@@ -3645,7 +3650,7 @@ fn commands_destroy(line: &str) -> Vec<String> {
     let line = line.split(" #").next().unwrap_or(line);
     // `-target="a.b"`: the value, without its quotes (quotes split the
     // line below).
-    let line = unquote_values(line);
+    let line = unquote_values(&tight_expressions(&make_variables(line)));
     let mut types: Vec<String> = Vec::new();
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
@@ -3682,7 +3687,19 @@ fn commands_destroy(line: &str) -> Vec<String> {
                 .split_whitespace()
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
-            let Some((tool, args)) = command_at_start(&words) else { continue };
+            let Some((tool, at)) = command_at_start(&words) else { continue };
+            // Its arguments to the command's end, quotes taken out: a
+            // quoted name is a name (`--stack-name "test-stack"`,
+            // `helm uninstall "orders-postgresql"`).
+            let word = words.get(at).copied().unwrap_or_default();
+            let from = (word.as_ptr() as usize).saturating_sub(command.as_ptr() as usize);
+            let tail: String =
+                command.get(from..).unwrap_or_default().chars().filter(|c| !matches!(c, '"' | '\'' | '`')).collect();
+            let all: Vec<&str> = tail
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
+                .collect();
+            let args = all.get(1..).unwrap_or_default();
             let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
             let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
             if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
@@ -3722,32 +3739,37 @@ fn unquote_values(line: &str) -> String {
     out
 }
 
-/// The tool a command runs and its arguments: the first word that is no
-/// prefix ([`PREFIXES`], a number, `NAME=value`), if it is a tool
-/// [`destructive_commands`] reads, or the image of `docker run` or
-/// `podman run` that is one (`hashicorp/terraform:1.9`). A command whose
-/// first word is anything else (`echo`, `log`, `Write-Host`, prose) runs
-/// none of them.
-fn command_at_start<'w>(words: &'w [&'w str]) -> Option<(&'w str, &'w [&'w str])> {
+/// The tool a command runs and where it is in `words`: the first word
+/// that is no prefix ([`PREFIXES`], a number, `NAME=value`), if it is a
+/// tool [`destructive_commands`] reads ([`known_tool`]), or the image of
+/// `docker run` or `podman run` that is one (`hashicorp/terraform:1.9`).
+/// A command whose first word is anything else (`echo`, `log`,
+/// `Write-Host`, prose) runs none of them.
+fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     // (An option of a prefix, `sudo -E`, is one too; a Makefile's
-    // `-terraform` is the tool.)
-    let start = words.iter().position(|w| {
-        let option = w.starts_with('-') && !TOOLS.contains(&tool_name(w));
-        !(PREFIXES.contains(w)
+    // `-terraform` is the tool; `bun x` and `npm exec` run what follows.)
+    let launcher = |i: usize| {
+        i.checked_sub(1).and_then(|p| words.get(p)).is_some_and(|w| matches!(*w, "bun" | "npm" | "yarn" | "pnpm"))
+    };
+    let start = (0..words.len()).find(|&i| {
+        let Some(w) = words.get(i) else { return false };
+        let option = w.starts_with('-') && known_tool(w).is_none();
+        let prefix = PREFIXES.contains(w)
             || option
             || w.chars().all(|c| c.is_ascii_digit())
-            || (w.contains('=') && !w.starts_with('-')))
+            || (w.contains('=') && !w.starts_with('-'))
+            || (launcher(i) && matches!(*w, "x" | "run" | "exec" | "dlx"));
+        !prefix
     })?;
-    let first = tool_name(words.get(start)?);
-    if TOOLS.contains(&first) {
-        return Some((first, words.get(start + 1..).unwrap_or_default()));
+    let first = words.get(start)?;
+    if let Some(tool) = known_tool(first) {
+        return Some((tool, start));
     }
-    if matches!(first, "docker" | "podman") && words.get(start + 1) == Some(&"run") {
+    if matches!(tool_name(first), "docker" | "podman") && words.get(start + 1) == Some(&"run") {
         let mut i = start + 2;
         while let Some(w) = words.get(i) {
             if !w.starts_with('-') {
-                let image = tool_name(w);
-                return TOOLS.contains(&image).then(|| (image, words.get(i + 1..).unwrap_or_default()));
+                return known_tool(w).map(|tool| (tool, i));
             }
             let takes_value = !w.contains('=')
                 && matches!(
@@ -3770,12 +3792,82 @@ fn command_at_start<'w>(words: &'w [&'w str]) -> Option<(&'w str, &'w [&'w str])
     None
 }
 
+/// The tool a command word runs, if [`destructive_commands`] reads it: by
+/// [`tool_name`], or a variable named after one where a command stands
+/// (`$(TERRAFORM)`, `${TF}`, `$KUBECTL`).
+fn known_tool(word: &str) -> Option<&'static str> {
+    let name = tool_name(word);
+    if let Some(tool) = TOOLS.iter().find(|t| **t == name) {
+        return Some(tool);
+    }
+    let variable = word.trim_start_matches(['@', '-', '+']).strip_prefix('$')?;
+    let variable = variable.trim_start_matches(['(', '{']).trim_end_matches([')', '}']).to_ascii_lowercase();
+    match variable.as_str() {
+        "tf" | "terraform_bin" | "tf_bin" => Some("terraform"),
+        v => TOOLS.iter().find(|t| **t == v).copied(),
+    }
+}
+
+/// `line` with each Makefile variable `$(NAME)` written `${NAME}`, so
+/// that splitting at parentheses keeps it whole (`$(TERRAFORM) destroy`).
+fn make_variables(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("$(") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let name_len =
+            after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(after.len());
+        match (after.get(..name_len), after.get(name_len..)) {
+            (Some(name), Some(tail)) if !name.is_empty() && tail.starts_with(')') => {
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
+                rest = tail.get(1..).unwrap_or_default();
+            }
+            _ => {
+                out.push_str("$(");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `line` with the blanks inside `${{ ... }}` taken out, so that a CI
+/// expression is one word (`-n ${{ vars.NS }} pvc`).
+fn tight_expressions(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("${{") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at..).unwrap_or_default();
+        let end = after.find("}}").map_or(after.len(), |e| e + 2);
+        out.extend(after.get(..end).unwrap_or_default().chars().filter(|c| !c.is_whitespace()));
+        rest = after.get(end..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether `text` (what a command names) marks a short-lived or local
 /// environment: a word of [`SHORT_LIVED`] in its own text, or a CI
 /// expression or variable of [`SHORT_LIVED_EXPRESSIONS`] (a variable's
 /// name is otherwise no word of it: `$CI_PROJECT_DIR` says nothing).
 fn short_lived(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
+    // Words of a name written in camel case (`MyStackTesting`); `DevOps`
+    // stays one word (a team, not a development environment).
+    let mut split = String::with_capacity(text.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase()) {
+            split.push(' ');
+        }
+        split.push(c);
+        previous = Some(c);
+    }
+    let lower = split.to_ascii_lowercase().replace("dev ops", "devops");
     if SHORT_LIVED_EXPRESSIONS.iter().any(|e| lower.contains(e)) {
         return true;
     }
@@ -3846,7 +3938,7 @@ const VALUE_OPTIONS: [&str; 30] = [
 /// resource (`aws rds delete-db-instance`, `gcloud sql instances delete`,
 /// `az group delete`): a delete of anything else (objects, messages,
 /// keys, tags, snapshots, images, parameters) is routine.
-const INFRA_NOUNS: [&str; 34] = [
+const INFRA_NOUNS: [&str; 48] = [
     "db",
     "database",
     "databases",
@@ -3881,6 +3973,20 @@ const INFRA_NOUNS: [&str; 34] = [
     "sql",
     "redis",
     "account",
+    "aks",
+    "postgres",
+    "mysql",
+    "mariadb",
+    "cosmosdb",
+    "vm",
+    "webapp",
+    "functionapp",
+    "containerapp",
+    "acr",
+    "servicebus",
+    "eventhubs",
+    "server",
+    "namespace",
 ];
 
 /// Words of a cloud command that name routine objects even beside an
@@ -3998,7 +4104,12 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
         "dropdb" => vec!["database".to_owned()],
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
-            vec![format!("helm uninstall {}", plain.get(1).copied().unwrap_or_default()).trim_end().to_owned()]
+            let names = plain.get(1..).unwrap_or_default();
+            if names.is_empty() {
+                vec!["helm uninstall".to_owned()]
+            } else {
+                names.iter().map(|n| format!("helm uninstall {n}")).collect()
+            }
         }
         "argocd" if first == "app" && plain.get(1) == Some(&"delete") => {
             vec![format!("argocd app {}", plain.get(2).copied().unwrap_or_default()).trim_end().to_owned()]
@@ -4030,7 +4141,7 @@ fn kubernetes_kinds(arg: &str) -> Vec<String> {
             let k = k.to_ascii_lowercase();
             let k = k.split('.').next().unwrap_or(&k).to_owned();
             let named = match k.as_str() {
-                "ns" | "namespace" | "namespaces" => "Namespace",
+                "ns" | "namespace" | "namespaces" | "project" | "projects" => "Namespace",
                 "pvc" | "persistentvolumeclaim" | "persistentvolumeclaims" => "PersistentVolumeClaim",
                 "pv" | "persistentvolume" | "persistentvolumes" => "PersistentVolume",
                 "sts" | "statefulset" | "statefulsets" => "StatefulSet",

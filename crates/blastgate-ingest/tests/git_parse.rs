@@ -1458,6 +1458,21 @@ fn destructive_commands_are_read_by_tool() {
         ("bash -c \"kubectl delete pvc data\"", &["PersistentVolumeClaim"]),
         ("sudo -E pulumi destroy --yes", &["pulumi destroy"]),
         ("\t-@terraform destroy -auto-approve", &["terraform destroy"]),
+        // A sweep of published scripts: quoted names are names, camel-case
+        // names have words, OpenShift projects are namespaces, expressions
+        // are one word, variables named after a tool run it.
+        ("aws cloudformation delete-stack --stack-name \"test-arole-bash\"", &[]),
+        ("kubectl delete deployment \"review-${CI_COMMIT_REF_SLUG}\"", &[]),
+        ("helm uninstall \"orders-postgresql\" other", &["helm uninstall orders-postgresql", "helm uninstall other"]),
+        ("cdk destroy ReinventCatalogTestingCognito", &[]),
+        ("az group delete -n platform-DevOps-rg --yes", &["az group delete"]),
+        ("az group delete -n myapp-development-rg --yes", &[]),
+        ("oc delete project --ignore-not-found north-america", &["Namespace"]),
+        ("kubectl delete -n ${{ vars.PROD_NS }} pvc --all", &["PersistentVolumeClaim"]),
+        ("bun cdk destroy --require-approval never", &["cdk destroy"]),
+        ("$(TERRAFORM) destroy -auto-approve $(tf-params)", &["terraform destroy"]),
+        ("az aks delete --name $AKS_CLUSTER_NAME --yes", &["az aks delete"]),
+        ("az postgres flexible-server delete --name orders", &["az postgres flexible-server delete"]),
         ("gcloud container images delete gcr.io/acme/web:old --quiet", &[]),
         ("kubectl delete secret regcred --ignore-not-found", &[]),
         ("gcloud sql instances delete orders --quiet", &["gcloud sql instances delete"]),
