@@ -1313,12 +1313,10 @@ pub struct Kustomization {
     /// Its `namespace`: when it changes from one to another, every object
     /// it deploys moves, which a tool that prunes does by deleting them.
     pub namespace: String,
-    /// The kinds its inline patches delete (`$patch: delete`), once a
-    /// patch: the patch's own `kind`, else its target's.
-    pub deleted_kinds: Vec<String>,
-    /// The objects its inline patches delete, as (kind, name): the kinds
-    /// of [`Kustomization::deleted_kinds`], each with the patch's
-    /// `metadata.name`, else its target's `name` (empty for none).
+    /// The objects its inline patches delete (`$patch: delete`), once a
+    /// patch, as (kind, name): the patch's own `kind`, else its target's,
+    /// with the patch's `metadata.name`, else its target's `name` (empty
+    /// for none).
     pub deleted_objects: Vec<(String, String)>,
     /// The patch files it applies (`patches[].path`, and the entries of
     /// `patchesStrategicMerge` that name a file), each once, as written:
@@ -1349,7 +1347,7 @@ pub struct Kustomization {
 /// let text = b"resources:\n  - deploy.yaml\n  - ../base\ncomponents: [../db]\nnamePrefix: v2-\npatches:\n  - target: {kind: StatefulSet, name: db}\n    patch: |-\n      $patch: delete\n      kind: StatefulSet\n      metadata: {name: db}\n";
 /// let k = parse_kustomization(text).unwrap();
 /// assert_eq!(k.entries, ["deploy.yaml", "../base", "../db"]);
-/// assert_eq!(k.deleted_kinds, ["StatefulSet"]);
+/// assert_eq!(k.deleted_objects, [("StatefulSet".to_owned(), "db".to_owned())]);
 /// assert_eq!(parse_kustomization(b"resources: [a.yaml"), None);
 /// let k = parse_kustomization(b"patches:\n  - path: scale.yaml\npatchesStrategicMerge:\n  - retire-db.yaml\n  - |-\n    kind: Service\n    metadata: {name: web}\n").unwrap();
 /// assert_eq!(k.patch_files, ["scale.yaml", "retire-db.yaml"]);
@@ -1440,7 +1438,6 @@ pub fn parse_kustomization(text: &[u8]) -> Option<Kustomization> {
             (!kind.is_empty()).then_some(kind)
         });
         if let Some(kind) = own.or(target).filter(|k| k.len() <= MAX_TYPE_BYTES && !k.contains(char::is_control)) {
-            k.deleted_kinds.push(kind.to_owned());
             // Its name: the patch's own, else its target's.
             let named = patch_deleted_objects(patch.as_bytes()).into_iter().find(|(_, n)| !n.is_empty());
             let name = named.map(|(_, n)| n).or_else(|| target_name.map(|n| deleted_object(None, Some(n)).1));

@@ -2074,7 +2074,9 @@ impl<'a> Git<'a> {
             before: Vec<Root>,
             after: Vec<Root>,
             renamed: bool,
-            deleted_kinds: Vec<String>,
+            /// What counts by its words because it could not be read
+            /// whole (a list past its bound counts by its path).
+            unread_words: Vec<String>,
             /// Its own patches before and after: the files it applies
             /// (paths), the objects its inline patches delete, and the
             /// words of patch files outside the repository.
@@ -2106,12 +2108,12 @@ impl<'a> Git<'a> {
                         k.entries.iter().map(|e| Root { target: parse::kustomize_target(at, e), words: e.clone() });
                     listed.chain(k.charts.iter().map(|c| Root { target: None, words: c.clone() })).collect()
                 };
-                let mut deleted_kinds = Vec::new();
+                let mut unread_words = Vec::new();
                 // A list too long to read whole counts by its name (fail
                 // closed): what its unread entries deploy, or its unread
                 // patches delete, is not known.
                 if old.truncated || new.truncated {
-                    deleted_kinds.push(clip_type(old_path));
+                    unread_words.push(clip_type(old_path));
                 }
                 let patches = |k: &parse::Kustomization, at: &str| {
                     let mut own = Patches::default();
@@ -2135,7 +2137,7 @@ impl<'a> Git<'a> {
                     // un-namespaced overlay to its destination's).
                     renamed: !new.entries.is_empty()
                         && (old.naming != new.naming || (!old.namespace.is_empty() && old.namespace != new.namespace)),
-                    deleted_kinds,
+                    unread_words,
                     patches: [patches(&old, &folder(old_path)), patches(&new, &folder(&f.path))],
                 }
             } else {
@@ -2164,14 +2166,14 @@ impl<'a> Git<'a> {
                     before: old.iter().map(root).collect(),
                     after: after_roots,
                     renamed: false,
-                    deleted_kinds: Vec::new(),
+                    unread_words: Vec::new(),
                     patches: Default::default(),
                 }
             };
             let same = |a: &[Root], b: &[Root]| a.iter().collect::<Set<_>>() == b.iter().collect::<Set<_>>();
             if same(&listed.before, &listed.after)
                 && !listed.renamed
-                && listed.deleted_kinds.is_empty()
+                && listed.unread_words.is_empty()
                 && listed.patches[0] == listed.patches[1]
             {
                 continue;
@@ -2278,7 +2280,7 @@ impl<'a> Git<'a> {
             };
             let kept = |p: &str| is.files.contains_key(p) || parents.iter().any(|d| d.files.contains_key(p));
             let mut words: Vec<String> = was.words.iter().filter(|w| !is.words.contains(w)).cloned().collect();
-            words.extend(listed.deleted_kinds.iter().cloned());
+            words.extend(listed.unread_words.iter().cloned());
             words.extend(patch_lost.iter().cloned());
             let lost: Map<String, String> = was
                 .files

@@ -97,7 +97,7 @@ fn run(target: &str, data: &[u8]) {
                 let entries = &k.entries;
                 assert!(
                     entries.len() <= git::MAX_KUSTOMIZE_ENTRIES
-                        && k.deleted_kinds.len() <= git::MAX_KUSTOMIZE_ENTRIES
+                        && k.deleted_objects.len() <= git::MAX_KUSTOMIZE_ENTRIES
                         && k.patch_files.len() <= git::MAX_KUSTOMIZE_ENTRIES
                 );
                 for e in entries {
