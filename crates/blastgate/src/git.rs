@@ -256,16 +256,54 @@ struct Deployed {
     files: BTreeMap<String, String>,
     words: Vec<String>,
     reached: std::collections::BTreeSet<String>,
-    /// The patch files the Kustomizations it reached apply (paths).
-    patches: std::collections::BTreeSet<String>,
-    /// The objects their inline patches delete, and the words of patch
-    /// files that lead outside the repository.
-    inline: Vec<(String, String)>,
-    patch_words: Vec<String>,
+    /// The patches of the Kustomizations it reached.
+    patches: Patches,
 }
 
 /// A Kubernetes object as (kind, name).
 type KindName = (String, String);
+
+/// What Kustomizations' patches delete, as written: the patch files they
+/// apply (paths), the objects their inline patches delete, and the words
+/// of patch files that lead outside the repository (or of a list past
+/// its bound).
+#[derive(Debug, Default, PartialEq)]
+struct Patches {
+    files: std::collections::BTreeSet<String>,
+    inline: Vec<KindName>,
+    words: Vec<String>,
+}
+
+impl Patches {
+    /// Adds the patches of `k`, a Kustomization in the folder `at`.
+    fn add(&mut self, k: &parse::Kustomization, at: &str) {
+        for e in &k.patch_files {
+            match parse::patch_target(at, e) {
+                Some(t) => {
+                    self.files.insert(t);
+                }
+                None => self.words.push(e.clone()),
+            }
+        }
+        self.inline.extend(k.deleted_objects.iter().cloned());
+        self.inline.sort_unstable();
+    }
+}
+
+/// The objects of `after` that `before` does not hold as often: what a
+/// change's patches newly delete.
+fn only_after(after: Vec<KindName>, mut before: Vec<KindName>) -> Vec<KindName> {
+    after
+        .into_iter()
+        .filter(|object| match before.iter().position(|o| o == object) {
+            Some(at) => {
+                before.swap_remove(at);
+                false
+            }
+            None => true,
+        })
+        .collect()
+}
 
 /// Most levels of applications that deploy applications (apps of apps)
 /// the deploy-list reading follows down from one no longer deployed.
@@ -368,9 +406,7 @@ impl<'g, 'a> Deployments<'g, 'a> {
                 files: BTreeMap::new(),
                 words: roots.iter().filter(|r| r.target.is_none()).map(|r| r.words.clone()).collect(),
                 reached: BTreeSet::new(),
-                patches: BTreeSet::new(),
-                inline: Vec::new(),
-                patch_words: Vec::new(),
+                patches: Patches::default(),
             })
             .collect();
         let mut frontiers: Vec<Vec<(String, String)>> = lists
@@ -438,17 +474,9 @@ impl<'g, 'a> Deployments<'g, 'a> {
                     Some(k) => {
                         d.words.extend(k.charts.iter().cloned());
                         if k.truncated {
-                            d.patch_words.push(path.clone());
+                            d.patches.words.push(path.clone());
                         }
-                        d.inline.extend(k.deleted_objects.iter().cloned());
-                        for e in &k.patch_files {
-                            match parse::patch_target(&at, e) {
-                                Some(t) => {
-                                    d.patches.insert(t);
-                                }
-                                None => d.patch_words.push(e.clone()),
-                            }
-                        }
+                        d.patches.add(k, &at);
                         for e in &k.entries {
                             match parse::kustomize_target(&at, e) {
                                 Some(t) => frontier.push((t, e.clone())),
@@ -1673,7 +1701,9 @@ impl<'a> Git<'a> {
         // team: a pull request's teardown job blocked).
         let pipelines: Vec<&str> =
             commands.keys().map(String::as_str).filter(|p| blastgate_change::classify::is_ci_definition(p)).collect();
-        let (_, after) = self.both_sides(&pipelines, &blobs)?;
+        let after = self.small_blobs(
+            pipelines.iter().filter_map(|p| blobs.get(*p).and_then(|(_, new)| new.as_deref()).map(|h| (*p, h))),
+        )?;
         for (path, text) in &after {
             if let (Some(found), Some(lasting)) = (commands.get_mut(path), parse::pipeline_destroys(text)) {
                 found.retain(|t| lasting.contains(t));
@@ -1973,17 +2003,12 @@ impl<'a> Git<'a> {
             let Some(after) = new_texts.get(&f.path).filter(|_| new_side(f)) else { continue };
             // Compared by object: a patch re-aimed from `cache` to `db`
             // deletes `db` (a red team).
-            let mut deleted = parse::patch_deleted_objects(after);
+            let deleted = parse::patch_deleted_objects(after);
             if deleted.is_empty() {
                 continue;
             }
-            let before = old_texts.get(&f.path);
-            for object in before.map(|t| parse::patch_deleted_objects(t)).unwrap_or_default() {
-                if let Some(at) = deleted.iter().position(|o| *o == object) {
-                    deleted.remove(at);
-                }
-            }
-            add_types(&mut f.removes, deleted.into_iter().map(|(kind, _)| kind).collect());
+            let before = old_texts.get(&f.path).map(|t| parse::patch_deleted_objects(t)).unwrap_or_default();
+            add_types(&mut f.removes, only_after(deleted, before).into_iter().map(|(kind, _)| kind).collect());
         }
         Ok(())
     }
@@ -2017,7 +2042,8 @@ impl<'a> Git<'a> {
     /// changes from one to another, renames everything it deploys (all of
     /// it counts). What its patches and those of the Kustomizations it
     /// reaches delete (`$patch: delete`, inline or in patch files read at
-    /// each end) is compared by object: one deleted only after counts. What cannot be read fails closed by its words: a remote
+    /// each end) is compared by object: one deleted only after counts.
+    /// What cannot be read fails closed by its words: a remote
     /// entry or chart, a file too large to read, a list that leads to
     /// more than [`parse::MAX_TREE_FILES`] files or deeper than
     /// [`MAX_KUSTOMIZE_DEPTH`] Kustomizations; a Kustomization that no
@@ -2077,16 +2103,8 @@ impl<'a> Git<'a> {
             /// What counts by its words because it could not be read
             /// whole (a list past its bound counts by its path).
             unread_words: Vec<String>,
-            /// Its own patches before and after: the files it applies
-            /// (paths), the objects its inline patches delete, and the
-            /// words of patch files outside the repository.
+            /// Its own patches before and after.
             patches: [Patches; 2],
-        }
-        #[derive(Default, PartialEq)]
-        struct Patches {
-            files: Set<String>,
-            inline: Vec<(String, String)>,
-            words: Vec<String>,
         }
         let mut lists: Vec<(usize, Listed)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
@@ -2117,16 +2135,7 @@ impl<'a> Git<'a> {
                 }
                 let patches = |k: &parse::Kustomization, at: &str| {
                     let mut own = Patches::default();
-                    for e in &k.patch_files {
-                        match parse::patch_target(at, e) {
-                            Some(t) => {
-                                own.files.insert(t);
-                            }
-                            None => own.words.push(e.clone()),
-                        }
-                    }
-                    own.inline = k.deleted_objects.clone();
-                    own.inline.sort_unstable();
+                    own.add(k, at);
                     own
                 };
                 Listed {
@@ -2205,24 +2214,20 @@ impl<'a> Git<'a> {
         // end; one that cannot be read after, and was not applied before,
         // counts by its path, as do new ones outside the repository.
         let patch_losses: Vec<Vec<String>> = {
-            // Per list: the patch files applied, the objects deleted
-            // inline, the words of patch files outside the repository.
-            type Side<'p> = (Set<&'p str>, Vec<KindName>, Vec<String>);
-            let sides_of = |side: usize| -> Vec<Side<'_>> {
+            // Per list and side: its own patches with those it reaches.
+            let sides_of = |side: usize| -> Vec<(Set<&str>, Vec<KindName>, Vec<String>)> {
                 resolved
                     .iter()
                     .map(|(_, listed, was, is)| {
-                        let (own, reached) = (listed.patches.get(side), if side == 0 { was } else { is });
-                        let files: Set<&str> = own
-                            .into_iter()
-                            .flat_map(|p| p.files.iter().map(String::as_str))
-                            .chain(reached.patches.iter().map(String::as_str))
-                            .collect();
-                        let mut inline: Vec<(String, String)> = own.map(|p| p.inline.clone()).unwrap_or_default();
-                        inline.extend(reached.inline.iter().cloned());
-                        let mut words: Vec<String> = own.map(|p| p.words.clone()).unwrap_or_default();
-                        words.extend(reached.patch_words.iter().cloned());
-                        (files, inline, words)
+                        let reached = if side == 0 { &was.patches } else { &is.patches };
+                        let parts = listed.patches.get(side).into_iter().chain([reached]);
+                        let mut side = (Set::new(), Vec::new(), Vec::new());
+                        for p in parts {
+                            side.0.extend(p.files.iter().map(String::as_str));
+                            side.1.extend(p.inline.iter().cloned());
+                            side.2.extend(p.words.iter().cloned());
+                        }
+                        side
                     })
                     .collect()
             };
@@ -2231,32 +2236,27 @@ impl<'a> Git<'a> {
             let all_after: Set<&str> = after.iter().flat_map(|(files, ..)| files.iter().copied()).collect();
             let read_before = then.patch_deletions(&all_before)?;
             let read_after = now.patch_deletions(&all_after)?;
+            let objects = |(files, inline, _): &(Set<&str>, Vec<KindName>, Vec<String>),
+                           read: &BTreeMap<String, Option<Vec<KindName>>>| {
+                let mut all: Vec<KindName> =
+                    files.iter().filter_map(|f| read.get(*f).cloned().flatten()).flatten().collect();
+                all.extend(inline.iter().cloned());
+                all
+            };
             before
                 .iter()
                 .zip(&after)
-                .map(|((files_was, inline_was, words_was), (files_is, inline_is, words_is))| {
-                    let objects = |files: &Set<&str>, read: &BTreeMap<String, Option<Vec<KindName>>>| {
-                        files.iter().filter_map(|f| read.get(*f).cloned().flatten()).flatten().collect::<Vec<_>>()
-                    };
-                    let mut was_deleted = objects(files_was, &read_before);
-                    was_deleted.extend(inline_was.iter().cloned());
-                    let mut lost: Vec<String> = Vec::new();
-                    let mut is_deleted = objects(files_is, &read_after);
-                    is_deleted.extend(inline_is.iter().cloned());
-                    for object in is_deleted {
-                        match was_deleted.iter().position(|o| *o == object) {
-                            Some(at) => {
-                                was_deleted.swap_remove(at);
-                            }
-                            None => lost.push(object.0),
-                        }
-                    }
-                    for f in files_is.iter().filter(|f| !files_was.contains(*f)) {
+                .map(|(was, is)| {
+                    let mut lost: Vec<String> = only_after(objects(is, &read_after), objects(was, &read_before))
+                        .into_iter()
+                        .map(|(kind, _)| kind)
+                        .collect();
+                    for f in is.0.iter().filter(|f| !was.0.contains(*f)) {
                         if matches!(read_after.get(*f), Some(None)) {
                             lost.push(clip_type(f));
                         }
                     }
-                    lost.extend(words_is.iter().filter(|w| !words_was.contains(w)).map(|w| clip_type(w)));
+                    lost.extend(is.2.iter().filter(|w| !was.2.contains(w)).map(|w| clip_type(w)));
                     lost
                 })
                 .collect()
