@@ -3391,7 +3391,19 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
 ///   images, versions, tags, blobs, secrets, snapshots, aliases), `aws s3
 ///   rb`, `gsutil rb`: the command's words (`aws rds delete-db-instance`);
 /// - SQL that drops a database or schema (`DROP DATABASE`, `DROP
-///   SCHEMA`): `database`.
+///   SCHEMA`): `database`;
+/// - `cdktf destroy`, `sst remove`, `copilot ... delete`, `heroku
+///   apps:destroy`, `addons:destroy`, `pg:reset`, `fly apps destroy`,
+///   `fly volumes destroy`, `doctl ... delete` of infrastructure,
+///   `gitlab-terraform destroy`, `az deployment ... --mode Complete`
+///   (`complete deployment`), and PowerShell's Azure and AWS cmdlets
+///   that remove infrastructure (`Remove-AzResourceGroup`);
+/// - a framework's database reset (`prisma migrate
+///   reset`, `rails db:drop`, `artisan migrate:fresh`, `manage.py flush`,
+///   `flyway clean`, ...): `database`, except in the tasks people run by
+///   name (`package.json`, Makefiles) and after an
+///   assignment naming a test or local environment (`RAILS_ENV=test`,
+///   `DATABASE_URL=...localhost...`).
 ///
 /// Not counted: comment lines and trailing comments, `--dry-run` (not
 /// read as a destroy), and a command whose arguments name a short-lived
@@ -3413,7 +3425,7 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
 pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     let mut net: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
     let mut count = |path: &str, sign: i64, text: &str| {
-        let types = commands_destroy(text);
+        let types = commands_destroy(text, !is_task_runner(path));
         if types.is_empty() {
             return;
         }
@@ -3473,6 +3485,20 @@ pub fn is_script(path: &str) -> bool {
         )
 }
 
+/// Whether `path` defines tasks that people run by name (`package.json`'s
+/// scripts, a Makefile, a `justfile`, a `Taskfile.yml`) rather than
+/// steps that run on their own: a framework's database reset there
+/// (`"db:reset": "prisma migrate reset --force"`) is a developer's
+/// convenience, and is not read (see [`destructive_commands`]).
+fn is_task_runner(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".mk")
+        || matches!(
+            name.as_str(),
+            "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
+        )
+}
+
 /// The types the commands of a CI or CD definition destroy outside jobs
 /// for short-lived environments: each line [`destructive_commands`] reads
 /// (lines continued with `\` joined), unless the job it is in is one
@@ -3490,6 +3516,46 @@ pub fn is_script(path: &str) -> bool {
 /// assert_eq!(pipeline_destroys(text).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
 /// ```
 pub fn pipeline_destroys(text: &[u8]) -> Option<BTreeSet<String>> {
+    read_pipeline(text).map(|(commands, _)| commands)
+}
+
+/// What the steps of a CI or CD definition that run a destroying action
+/// or task destroy, outside jobs for short-lived environments (as
+/// [`pipeline_destroys`] judges them, and a step whose own inputs name
+/// one): each type as many times as steps destroy it. Read:
+///
+/// - GitHub Actions: `dflook/terraform-destroy` and
+///   `dflook/terraform-destroy-workspace` (and their `tofu-` twins), and
+///   `hashicorp/tfc-workflows-github/actions/create-run` with `is_destroy:
+///   true`: `terraform destroy`; `pulumi/actions` with `command: destroy`:
+///   `pulumi destroy`; `azure/arm-deploy` with `deploymentMode: Complete`
+///   (which deletes what the resource group holds and the template does
+///   not): `complete deployment`; a `docker://` image of a tool
+///   [`destructive_commands`] reads, with its `args:`, as that command;
+/// - Azure Pipelines: a Terraform task (`TerraformTaskV4@4`,
+///   `TerraformCLI@1`, ...) or `Pulumi@1` with `command: destroy`, and a
+///   template deployment task with `deploymentMode: Complete`;
+/// - GitLab CI: a job that `extends:` the Terraform or OpenTofu
+///   template's `.terraform:destroy` (or `.opentofu:destroy`).
+///
+/// An action's reference is read without its version (`@v1`). Compared
+/// before and after a change, a type counted more often after is one the
+/// change makes the pipeline destroy (`command: up` changed to `command:
+/// destroy`). `None` as for [`pipeline_destroys`].
+///
+/// ```
+/// use blastgate_ingest::git::pipeline_steps_destroy;
+/// let text = b"jobs:\n  infra:\n    steps:\n      - uses: pulumi/actions@v5\n        with:\n          command: destroy\n          stack-name: org/prod\n";
+/// assert_eq!(pipeline_steps_destroy(text).unwrap().into_iter().collect::<Vec<_>>(), [("pulumi destroy".to_owned(), 1)]);
+/// ```
+pub fn pipeline_steps_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
+    read_pipeline(text).map(|(_, steps)| steps)
+}
+
+/// The reading behind [`pipeline_destroys`] and
+/// [`pipeline_steps_destroy`]: what the commands destroy, and what the
+/// steps do, each outside jobs for short-lived environments.
+fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usize>)> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return None;
     }
@@ -3509,7 +3575,29 @@ pub fn pipeline_destroys(text: &[u8]) -> Option<BTreeSet<String>> {
             short_lived(name) || lines.get(j + 1..end).unwrap_or_default().iter().any(|l| job_marks_short_lived(l))
         })
     };
+    // Whether a job (or the whole file, by its top-level `env:` or
+    // `variables:`) points a framework at a test or local database
+    // (`RAILS_ENV: test`, `DATABASE_URL: postgres://localhost/app`): a
+    // database dropped there is that one. (Not a job marked short-lived:
+    // a production job may set `NODE_ENV: test` for its build.)
+    let block_end = |j: usize| {
+        let top = lines.get(j).map_or(0, |l| indent(l));
+        (j + 1..lines.len())
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
+            .unwrap_or(lines.len())
+    };
+    let everywhere = lines.iter().enumerate().any(|(j, l)| {
+        matches!(*l, "env:" | "variables:")
+            && lines.get(j + 1..block_end(j)).unwrap_or_default().iter().any(|l| test_database(l))
+    });
+    let mut tested: BTreeMap<usize, bool> = BTreeMap::new();
+    let mut test_database_job = |j: usize| {
+        *tested
+            .entry(j)
+            .or_insert_with(|| lines.get(j + 1..block_end(j)).unwrap_or_default().iter().any(|l| test_database(l)))
+    };
     let mut out = BTreeSet::new();
+    let mut steps: BTreeMap<String, usize> = BTreeMap::new();
     // The enclosing keys of the line being read: (indent, line), outermost
     // first, kept in one pass (a walk up from every line was quadratic).
     let mut above: Vec<(usize, usize)> = Vec::new();
@@ -3533,22 +3621,179 @@ pub fn pipeline_destroys(text: &[u8]) -> Option<BTreeSet<String>> {
         while above.last().is_some_and(|&(d, _)| d >= depth) {
             above.pop();
         }
-        let types = commands_destroy(&command);
-        if !types.is_empty() {
+        let mut types = commands_destroy(&command, true);
+        let step = step_destroys(&lines, at);
+        if !types.is_empty() || step.is_some() {
             // Its jobs: enclosing keys at most two columns in that are not
             // lists of jobs or steps (a GitHub Actions job under `jobs:`,
-            // a GitLab CI job at the top, whose `script:` is two in).
+            // a GitLab CI job at the top, whose `script:` is two in). (A
+            // GitLab job's `extends:` is two in: the job is above it.)
             let jobs = above.iter().filter(|&&(d, j)| {
                 d <= 2 && lines.get(j).is_some_and(|l| !matches!(l.trim(), "jobs:" | "stages:" | "steps:" | "on:"))
             });
             let jobs: Vec<usize> = jobs.map(|&(_, j)| j).collect();
+            if types.iter().any(|t| t == "database") && (everywhere || jobs.iter().any(|&j| test_database_job(j))) {
+                types.retain(|t| t != "database");
+            }
             if !jobs.into_iter().any(&mut judge) {
                 out.extend(types);
+                for t in step.into_iter().flatten() {
+                    if steps.len() < MAX_TYPES_READ || steps.contains_key(&t) {
+                        *steps.entry(t).or_insert(0) += 1;
+                    }
+                }
             }
         }
         above.push((depth, at));
     }
-    Some(out)
+    Some((out, steps))
+}
+
+/// Most lines read around a step's key to find its inputs (see
+/// [`pipeline_steps_destroy`]): a step longer than this whose action
+/// destroys by its inputs counts as destroying (fail closed).
+const MAX_STEP_LINES: usize = 200;
+
+/// What the step whose `uses:`, `task:` or `extends:` key is on line
+/// `at` destroys, if it runs an action or task that destroys (see
+/// [`pipeline_steps_destroy`]); `None` for any other line. A step whose
+/// inputs name a short-lived environment destroys nothing (`Some` of
+/// nothing).
+fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = lines.get(at)?;
+    let t = line.trim_start();
+    let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
+    // The column of the step's keys.
+    let column = line.len() - rest.len();
+    let (key, value) = rest.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let clean = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let value = clean(value);
+    if key == "extends" {
+        // `extends: .terraform:destroy`, a list in brackets, or a list
+        // on the lines below (a job extends a few templates).
+        let mut names: Vec<String> = value.trim_matches(['[', ']']).split(',').map(clean).collect();
+        let below = lines.get(at + 1..).unwrap_or_default().iter().take(64).take_while(|l| {
+            let d = l.trim_start();
+            let item = d.starts_with("- ") && !d.trim_end().ends_with(':');
+            d.is_empty() || (item && indent(l) >= column.saturating_sub(2) && indent(l) <= column + 2)
+        });
+        names.extend(below.map(|l| clean(l.trim_start().trim_start_matches("- "))));
+        let destroys = names.iter().any(|n| matches!(n.as_str(), ".terraform:destroy" | ".opentofu:destroy"));
+        return destroys.then(|| vec!["terraform destroy".to_owned()]);
+    }
+    // What the step runs, and whether that destroys whatever its inputs
+    // say (`Some`) or by an input (`None`, and the inputs are read).
+    let reference = value.split('@').next().unwrap_or(&value).to_owned();
+    let always: Option<&str> = match (key.as_str(), reference.as_str()) {
+        (
+            "uses",
+            "dflook/terraform-destroy"
+            | "dflook/terraform-destroy-workspace"
+            | "dflook/tofu-destroy"
+            | "dflook/tofu-destroy-workspace",
+        ) => Some("terraform destroy"),
+        ("uses", "hashicorp/tfc-workflows-github/actions/create-run" | "pulumi/actions" | "azure/arm-deploy") => None,
+        ("uses", r) if r.starts_with("docker://") && known_tool(r.trim_start_matches("docker://")).is_some() => None,
+        ("task", r)
+            if r.starts_with("terraform")
+                || r.starts_with("pulumi")
+                || r.contains("resourcemanagertemplatedeployment")
+                || r.starts_with("azureresourcegroupdeployment") =>
+        {
+            None
+        }
+        _ => return None,
+    };
+    let meaningful = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    // The step: from its list item (or its first key) to the first line
+    // less far in than its keys, at most MAX_STEP_LINES each way.
+    let mut start = at;
+    let mut found_start = t.starts_with("- ");
+    if !found_start {
+        for j in (at.saturating_sub(MAX_STEP_LINES)..at).rev() {
+            let Some(l) = lines.get(j).filter(|l| meaningful(l)) else { continue };
+            if indent(l) + 2 == column && l.trim_start().starts_with("- ") {
+                (start, found_start) = (j, true);
+                break;
+            }
+            if indent(l) < column {
+                (start, found_start) = (j + 1, true);
+                break;
+            }
+            // The same key again in one step is that step, read already.
+            let sibling = l.trim_start().split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
+            if indent(l) == column && sibling.as_deref() == Some(key.as_str()) {
+                return None;
+            }
+            start = j;
+        }
+        found_start |= start == 0;
+    }
+    let last = lines.len().min(at + 1 + MAX_STEP_LINES);
+    let end = (at + 1..last).find(|&j| lines.get(j).filter(|l| meaningful(l)).is_some_and(|l| indent(l) < column));
+    let whole = found_start && (end.is_some() || last == lines.len());
+    let block = lines.get(start..end.unwrap_or(last)).unwrap_or_default();
+    // The step's inputs (`with:`, `inputs:`): its keys further in, the
+    // first of each name.
+    let input = |name: &str| -> String {
+        block
+            .iter()
+            .filter_map(|l| l.trim_start().trim_start_matches("- ").split_once(':'))
+            .find(|(k, _)| k.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
+            .map_or(String::new(), |(_, v)| clean(v))
+    };
+    let found: Vec<String> = match always {
+        Some(t) => vec![t.to_owned()],
+        // A step too long to read destroys (fail closed).
+        None if !whole => vec![format!("{key} {reference}")],
+        None => {
+            let by_command =
+                |name: &str| if input("command") == "destroy" { vec![name.to_owned()] } else { Vec::new() };
+            let complete = || {
+                if input("deploymentmode") == "complete" { vec!["complete deployment".to_owned()] } else { Vec::new() }
+            };
+            match reference.as_str() {
+                "hashicorp/tfc-workflows-github/actions/create-run" if input("is_destroy") == "true" => {
+                    vec!["terraform destroy".to_owned()]
+                }
+                "pulumi/actions" => by_command("pulumi destroy"),
+                "azure/arm-deploy" => complete(),
+                r if r.starts_with("docker://") => match known_tool(r.trim_start_matches("docker://")) {
+                    Some(tool) => commands_destroy(&format!("{tool} {}", input("args")), true),
+                    None => Vec::new(),
+                },
+                r if key == "task" && r.starts_with("terraform") => by_command("terraform destroy"),
+                r if key == "task" && r.starts_with("pulumi") => by_command("pulumi destroy"),
+                _ if key == "task" => complete(),
+                _ => Vec::new(),
+            }
+        }
+    };
+    // A step's own inputs may name a short-lived environment
+    // (`workspace: ${{ github.head_ref }}`, `stack-name: org/preview`).
+    let short = whole
+        && (block.iter().any(|l| job_marks_short_lived(l))
+            || ["stack-name", "stack", "workspace", "environment", "resourcegroupname", "resource-group"]
+                .iter()
+                .any(|k| short_lived(&input(k))));
+    Some(if short { Vec::new() } else { found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect() })
+}
+
+/// Whether a line of a CI job's settings points a framework at a test or
+/// local database: a `*_ENV` setting naming a short-lived environment
+/// (`RAILS_ENV: test`, `MIX_ENV: test`), or a database's address on
+/// this machine (`DATABASE_URL: postgres://postgres@localhost/app`,
+/// `127.0.0.1`).
+fn test_database(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches("- ").trim_start();
+    let Some((key, value)) = t.split_once(':') else { return false };
+    let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let value = value.trim();
+    let address = ["database_url", "db_host", "database_host", "pghost", "mysql_host", "db_url"];
+    (key.ends_with("_env") && short_lived(value))
+        || (address.iter().any(|a| key.contains(a)) && (short_lived(value) || value.contains("127.0.0.1")))
 }
 
 /// Whether a line of a CI job marks it as a short-lived environment's
@@ -3628,13 +3873,45 @@ const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "help:", "summa
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-const PREFIXES: [&str; 26] = [
-    "-", "run:", "script:", "command:", "cmd:", "sh", "bash", "zsh", "sudo", "time", "exec", "nohup", "env", "retry",
-    "npx", "bunx", "yarn", "pnpm", "dlx", "timeout", "command", "xargs", "nice", "then", "bun", "npm",
+const PREFIXES: [&str; 34] = [
+    "-",
+    "run:",
+    "script:",
+    "command:",
+    "cmd:",
+    "sh",
+    "bash",
+    "zsh",
+    "sudo",
+    "time",
+    "exec",
+    "nohup",
+    "env",
+    "retry",
+    "npx",
+    "bunx",
+    "yarn",
+    "pnpm",
+    "dlx",
+    "timeout",
+    "command",
+    "xargs",
+    "nice",
+    "then",
+    "bun",
+    "npm",
+    "bundle",
+    "inlineScript:",
+    "bash:",
+    "pwsh:",
+    "powershell:",
+    "sh:",
+    "poetry",
+    "pipenv",
 ];
 
 /// The types that the commands of one script line destroy.
-fn commands_destroy(line: &str) -> Vec<String> {
+fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
     let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
     let lower_start = trimmed.to_ascii_lowercase();
     if trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || lower_start.starts_with("rem ") {
@@ -3661,15 +3938,22 @@ fn commands_destroy(line: &str) -> Vec<String> {
         // (`echo "terraform destroy"`, a log message).
         let mut segments: Vec<&str> = Vec::new();
         let mut runs_quoted = true;
+        let mut quoted_before = "";
         for (i, part) in command.split(['"', '\'']).enumerate() {
             if i % 2 == 1 {
                 if runs_quoted {
                     segments.push(part);
                 }
+                quoted_before = part;
                 continue;
             }
             let last = part.split_whitespace().next_back().unwrap_or_default();
-            runs_quoted = part.trim().is_empty()
+            // (A `package.json` script, `"deploy": "..."`, runs; its
+            // `"description": "..."` does not.)
+            let json_script = part.trim() == ":"
+                && !TEXT_KEYS.iter().any(|k| k.trim_end_matches(':').eq_ignore_ascii_case(quoted_before.trim()));
+            runs_quoted = json_script
+                || part.trim().is_empty()
                 || matches!(
                     last,
                     "sh" | "bash" | "zsh" | "-c" | "-ec" | "-xc" | "eval" | "exec" | "run:" | "script:" | "-"
@@ -3685,6 +3969,12 @@ fn commands_destroy(line: &str) -> Vec<String> {
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
             let Some((tool, at)) = command_at_start(&words) else { continue };
+            // Assignments before it name an environment as its arguments
+            // would (`RAILS_ENV=test bin/rails db:reset`).
+            let assigned = words.get(..at).unwrap_or_default().iter().filter_map(|w| w.split_once('=')).map(|(_, v)| v);
+            if assigned.clone().any(short_lived) {
+                continue;
+            }
             // Its arguments to the command's end, quotes taken out: a
             // quoted name is a name (`--stack-name "test-stack"`,
             // `helm uninstall "orders-postgresql"`).
@@ -3702,7 +3992,11 @@ fn commands_destroy(line: &str) -> Vec<String> {
             if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
                 continue;
             }
-            types.extend(tool_destroys(tool, args));
+            if tool == "powershell" {
+                types.extend(cmdlet_destroys(word));
+            } else {
+                types.extend(tool_destroys(tool, args, resets));
+            }
         }
     }
     types.iter_mut().for_each(|t| *t = clip_kind(t));
@@ -3746,7 +4040,9 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     // (An option of a prefix, `sudo -E`, is one too; a Makefile's
     // `-terraform` is the tool; `bun x` and `npm exec` run what follows.)
     let launcher = |i: usize| {
-        i.checked_sub(1).and_then(|p| words.get(p)).is_some_and(|w| matches!(*w, "bun" | "npm" | "yarn" | "pnpm"))
+        i.checked_sub(1)
+            .and_then(|p| words.get(p))
+            .is_some_and(|w| matches!(*w, "bun" | "npm" | "yarn" | "pnpm" | "poetry" | "pipenv" | "uv"))
     };
     let start = (0..words.len()).find(|&i| {
         let Some(w) = words.get(i) else { return false };
@@ -3761,6 +4057,10 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     let first = words.get(start)?;
     if let Some(tool) = known_tool(first) {
         return Some((tool, start));
+    }
+    // A PowerShell cmdlet that removes something (`Remove-AzResourceGroup`).
+    if tool_name(first).get(..7).is_some_and(|verb| verb.eq_ignore_ascii_case("remove-")) {
+        return Some(("powershell", start));
     }
     if matches!(tool_name(first), "docker" | "podman") && words.get(start + 1) == Some(&"run") {
         let mut i = start + 2;
@@ -3935,7 +4235,12 @@ const VALUE_OPTIONS: [&str; 30] = [
 /// resource (`aws rds delete-db-instance`, `gcloud sql instances delete`,
 /// `az group delete`): a delete of anything else (objects, messages,
 /// keys, tags, snapshots, images, parameters) is routine.
-const INFRA_NOUNS: [&str; 48] = [
+const INFRA_NOUNS: [&str; 53] = [
+    "resource",
+    "container",
+    "droplet",
+    "droplets",
+    "apps",
     "db",
     "database",
     "databases",
@@ -3988,7 +4293,10 @@ const INFRA_NOUNS: [&str; 48] = [
 
 /// Words of a cloud command that name routine objects even beside an
 /// infrastructure noun (`log-group`, `iam service-accounts keys`).
-const ROUTINE_NOUNS: [&str; 16] = [
+const ROUTINE_NOUNS: [&str; 19] = [
+    "lock",
+    "locks",
+    "config",
     "log",
     "logs",
     "key",
@@ -4008,10 +4316,37 @@ const ROUTINE_NOUNS: [&str; 16] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 19] = [
+const TOOLS: [&str; 45] = [
     "terraform",
     "tofu",
     "terragrunt",
+    "gitlab-terraform",
+    "gitlab-tofu",
+    "cdktf",
+    "sst",
+    "copilot",
+    "heroku",
+    "fly",
+    "flyctl",
+    "doctl",
+    // Frameworks' database commands (see [`resets_database`]).
+    "prisma",
+    "rails",
+    "rake",
+    "php",
+    "artisan",
+    "python",
+    "python3",
+    "manage.py",
+    "django-admin",
+    "mix",
+    "flyway",
+    "liquibase",
+    "dotnet",
+    "sequelize",
+    "sequelize-cli",
+    "typeorm",
+    "supabase",
     "pulumi",
     "cdk",
     "sam",
@@ -4031,7 +4366,7 @@ const TOOLS: [&str; 19] = [
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
-fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
+fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
     // The arguments that are no option nor an option's value.
     let mut plain: Vec<&str> = Vec::new();
     let mut skip = false;
@@ -4079,7 +4414,7 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
         split.iter().any(|w| INFRA_NOUNS.contains(w)) && !split.iter().any(|w| ROUTINE_NOUNS.contains(w))
     };
     match tool {
-        "terraform" | "tofu" | "terragrunt" => {
+        "terraform" | "tofu" | "terragrunt" | "gitlab-terraform" | "gitlab-tofu" => {
             let destroy = plain.iter().take(2).any(|w| *w == "destroy" || *w == "destroy-all")
                 || (matches!(first, "apply" | "plan") && has("-destroy") && (first == "apply" || has("-out")))
                 || (first == "run-all" && plain.get(1) == Some(&"destroy"));
@@ -4097,6 +4432,28 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
         "sam" if first == "delete" => vec!["sam delete".to_owned()],
         "serverless" | "sls" if first == "remove" => vec!["serverless remove".to_owned()],
         "helmfile" if matches!(first, "destroy" | "delete") => vec!["helmfile destroy".to_owned()],
+        "cdktf" if first == "destroy" => vec!["cdktf destroy".to_owned()],
+        "sst" if first == "remove" => vec!["sst remove".to_owned()],
+        "copilot" if matches!(first, "app" | "env" | "svc" | "job") && plain.get(1) == Some(&"delete") => {
+            vec![words(2)]
+        }
+        "heroku" if matches!(first, "apps:destroy" | "addons:destroy" | "pg:reset") => vec![words(1)],
+        "fly" | "flyctl" => {
+            let second = plain.get(1).copied().unwrap_or_default();
+            let apps = matches!(first, "apps" | "app") && matches!(second, "destroy" | "delete" | "remove" | "rm");
+            let volumes = matches!(first, "volumes" | "volume" | "vol") && matches!(second, "destroy" | "delete");
+            if first == "destroy" || apps {
+                vec!["fly apps destroy".to_owned()]
+            } else if volumes {
+                vec!["fly volumes destroy".to_owned()]
+            } else {
+                Vec::new()
+            }
+        }
+        "doctl" => match plain.iter().take(4).position(|w| matches!(*w, "delete" | "rm")) {
+            Some(at) if infrastructure(plain.get(..at).unwrap_or_default()) => vec![words(at + 1)],
+            _ => Vec::new(),
+        },
         "eksctl" if first == "delete" => vec![words(2)],
         "dropdb" => vec!["database".to_owned()],
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
@@ -4117,12 +4474,131 @@ fn tool_destroys(tool: &str, args: &[&str]) -> Vec<String> {
             if deletes || (first == "s3" && op == "rb") { vec![words(2)] } else { Vec::new() }
         }
         "gsutil" if first == "rb" => vec![words(1)],
+        // A template deployment in complete mode deletes what the resource
+        // group holds and the template does not.
+        "az" if first == "deployment"
+            && (args.windows(2).any(|p| {
+                p.first().is_some_and(|o| *o == "--mode")
+                    && p.get(1).is_some_and(|m| m.eq_ignore_ascii_case("complete"))
+            }) || args.iter().any(|a| a.eq_ignore_ascii_case("--mode=complete"))) =>
+        {
+            vec!["complete deployment".to_owned()]
+        }
         "gcloud" | "az" => match plain.iter().take(5).position(|w| *w == "delete") {
             Some(at) if infrastructure(plain.get(..at).unwrap_or_default()) => vec![words(at + 1)],
             _ => Vec::new(),
         },
+        _ if resets && resets_database(tool, &plain, &has) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// Whether `tool` run with the arguments `plain` (no options) and the
+/// options `has` finds is a framework's command that drops or empties
+/// the database it is pointed at: `prisma migrate reset`, `prisma db
+/// push --force-reset` or `--accept-data-loss`; Rails' `db:drop`,
+/// `db:reset`, `db:purge`, `db:schema:load`, `db:setup`,
+/// `db:truncate_all`, `db:migrate:reset`; Laravel's `artisan
+/// migrate:fresh`, `migrate:reset`, `migrate:refresh`, `db:wipe`;
+/// Django's `manage.py flush` and `reset_db`; Ecto's `ecto.drop` and
+/// `ecto.reset`; `flyway clean`; Liquibase's `drop-all`; `dotnet ef
+/// database drop`; Sequelize's `db:drop` and `db:migrate:undo:all`;
+/// TypeORM's `schema:drop`; `supabase db reset` against a linked or
+/// named database (without `--linked` or `--db-url` it resets the local
+/// one).
+fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool) -> bool {
+    let first = plain.first().copied().unwrap_or_default();
+    let second = plain.get(1).copied().unwrap_or_default();
+    let any = |names: &[&str]| plain.iter().any(|w| names.contains(w));
+    match tool {
+        "prisma" => {
+            (first == "migrate" && second == "reset")
+                || (first == "db" && second == "push" && (has("--force-reset") || has("--accept-data-loss")))
+        }
+        "rails" | "rake" => any(&[
+            "db:drop",
+            "db:drop:all",
+            "db:reset",
+            "db:purge",
+            "db:purge:all",
+            "db:schema:load",
+            "db:setup",
+            "db:truncate_all",
+            "db:migrate:reset",
+        ]),
+        "php" | "artisan" => {
+            let command = if tool == "php" && tool_name(first) == "artisan" { second } else { first };
+            matches!(command, "migrate:fresh" | "migrate:reset" | "migrate:refresh" | "db:wipe")
+        }
+        "python" | "python3" | "manage.py" | "django-admin" => {
+            let command = if tool.starts_with("python") && tool_name(first) == "manage.py" { second } else { first };
+            matches!(command, "flush" | "reset_db")
+        }
+        "mix" => any(&["ecto.drop", "ecto.reset"]),
+        "flyway" => any(&["clean"]),
+        "liquibase" => any(&["drop-all", "dropAll", "dropall"]),
+        "dotnet" => first == "ef" && second == "database" && plain.get(2) == Some(&"drop"),
+        "sequelize" | "sequelize-cli" => any(&["db:drop", "db:migrate:undo:all"]),
+        "typeorm" => any(&["schema:drop"]),
+        "supabase" => first == "db" && second == "reset" && (has("--linked") || has("--db-url")),
+        _ => false,
+    }
+}
+
+/// What a PowerShell cmdlet that removes something destroys: the cmdlet
+/// (`Remove-AzResourceGroup`), if it is Azure's (`Remove-Az...`,
+/// `Remove-AzureRm...`) or the AWS Tools' (`Remove-RDSDBInstance`,
+/// `Remove-S3Bucket`) and its noun names infrastructure as a cloud
+/// command's words would ([`INFRA_NOUNS`], no [`ROUTINE_NOUNS`]).
+fn cmdlet_destroys(word: &str) -> Vec<String> {
+    let name = tool_name(word);
+    let Some(noun) = name.get(7..) else { return Vec::new() };
+    let words = camel_words(noun);
+    let module = words.first().map_or("", String::as_str);
+    let azure = matches!(module, "az" | "azure");
+    // (An AWS module's prefix runs into the noun's capitals: `RDSDB`.)
+    let aws = ["rds", "s3", "ddb", "ec2", "cfn", "eks", "ecs", "sqs", "sns", "lm", "efs", "ec", "rs", "kin", "msk"]
+        .iter()
+        .any(|m| module.starts_with(m));
+    let nouns: Vec<&str> = words.iter().skip(1).map(String::as_str).filter(|w| !matches!(*w, "rm")).collect();
+    let joined: Vec<String> = nouns.windows(2).map(|pair| pair.concat()).collect();
+    let infra =
+        nouns.iter().any(|w| INFRA_NOUNS.contains(w)) || joined.iter().any(|w| INFRA_NOUNS.contains(&w.as_str()));
+    if (azure || aws) && infra && !nouns.iter().any(|w| ROUTINE_NOUNS.contains(w)) {
+        vec![name.to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The words of a name written in camel case, lower case: a word starts
+/// at a capital after a small letter or a digit, and at the last capital
+/// of a run followed by a small letter (`RDSDBInstance` is `rdsdb`,
+/// `instance`; `S3Bucket` is `s3`, `bucket`).
+fn camel_words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let previous = i.checked_sub(1).and_then(|p| chars.get(p));
+        let next = chars.get(i + 1);
+        let starts = c.is_ascii_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(char::is_ascii_lowercase))
+            });
+        if (starts || !c.is_ascii_alphanumeric()) && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// The kinds a `kubectl delete` argument names (`pvc`, `sts/db`,

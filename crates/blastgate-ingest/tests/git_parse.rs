@@ -1486,6 +1486,63 @@ fn destructive_commands_are_read_by_tool() {
         ("# terraform destroy", &[]),
         ("helm uninstall review-$CI_MERGE_REQUEST_IID", &[]),
         ("kubectl delete namespace e2e-$RUN_ID; kubectl delete pvc ledger", &["PersistentVolumeClaim"]),
+        // More tools: CDK for Terraform, SST, Copilot, Heroku, Fly.io,
+        // DigitalOcean, GitLab's Terraform wrapper, Azure's resources and
+        // complete deployments, PowerShell's Az and AWS cmdlets.
+        ("npx cdktf destroy --auto-approve", &["cdktf destroy"]),
+        ("npx sst remove --stage production", &["sst remove"]),
+        ("npx sst remove --stage pr-${{ github.event.number }}", &[]),
+        ("copilot env delete --name prod --yes", &["copilot env delete"]),
+        ("heroku apps:destroy --app orders-api --confirm orders-api", &["heroku apps:destroy"]),
+        ("heroku pg:reset DATABASE_URL --confirm orders-api", &["heroku pg:reset"]),
+        ("heroku ps:restart web", &[]),
+        ("flyctl apps destroy orders-api --yes", &["fly apps destroy"]),
+        ("fly volumes destroy vol_123 --yes", &["fly volumes destroy"]),
+        ("fly -t ci destroy-pipeline -p orders", &[]),
+        ("fly deploy --remote-only", &[]),
+        ("doctl databases delete $DB_ID --force", &["doctl databases delete"]),
+        ("doctl kubernetes cluster delete orders-k8s -f", &["doctl kubernetes cluster delete"]),
+        ("doctl compute droplet delete web-1 --force", &["doctl compute droplet delete"]),
+        ("doctl registry garbage-collection start", &[]),
+        ("gitlab-terraform destroy", &["terraform destroy"]),
+        ("az resource delete --ids $RESOURCE_ID", &["az resource delete"]),
+        ("az lock delete --name keep --resource-group orders", &[]),
+        ("az deployment group create -g orders --template-file main.bicep --mode Complete", &["complete deployment"]),
+        ("az deployment group create -g orders --template-file main.bicep", &[]),
+        ("Remove-AzResourceGroup -Name orders-prod -Force", &["Remove-AzResourceGroup"]),
+        (
+            "Remove-AzureRmSqlDatabase -ResourceGroupName rg -ServerName s -DatabaseName orders",
+            &["Remove-AzureRmSqlDatabase"],
+        ),
+        (
+            "Remove-RDSDBInstance -DBInstanceIdentifier orders -SkipFinalSnapshot $true -Force",
+            &["Remove-RDSDBInstance"],
+        ),
+        ("Remove-S3Bucket -BucketName orders-archive -DeleteBucketContent", &["Remove-S3Bucket"]),
+        ("Remove-AzResourceGroup -Name \"rg-pr-$env:PR_NUMBER\" -Force", &[]),
+        ("Remove-AzStorageBlob -Container logs -Blob old.txt", &[]),
+        ("Remove-AzResourceLock -LockName keep -Force", &[]),
+        ("Remove-Item -Recurse -Force ./build", &[]),
+        ("Remove-ADGroup -Identity Admins", &[]),
+        // Frameworks' database resets, outside test and local settings.
+        ("npx prisma migrate reset --force", &["database"]),
+        ("npx prisma db push --accept-data-loss", &["database"]),
+        ("npx prisma migrate deploy", &[]),
+        ("bundle exec rails db:drop db:create db:migrate", &["database"]),
+        ("RAILS_ENV=test bin/rails db:reset", &[]),
+        ("bin/rails db:migrate", &[]),
+        ("php artisan migrate:fresh --seed --force", &["database"]),
+        ("php artisan migrate --force", &[]),
+        ("python manage.py flush --noinput", &["database"]),
+        ("./manage.py migrate", &[]),
+        ("MIX_ENV=prod mix ecto.reset", &["database"]),
+        ("docker run --rm flyway/flyway:10 -url=jdbc:postgresql://db/orders clean", &["database"]),
+        ("liquibase --changelog-file=db.xml dropAll", &["database"]),
+        ("dotnet ef database drop --force", &["database"]),
+        ("npx sequelize-cli db:migrate:undo:all", &["database"]),
+        ("supabase db reset --linked", &["database"]),
+        ("supabase db reset", &[]),
+        ("DATABASE_URL=postgres://postgres@localhost:5432/app npx prisma migrate reset --force", &[]),
     ];
     for (line, want) in cases {
         assert_eq!(read(line), want.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), "{line}");
@@ -1504,6 +1561,41 @@ fn destructive_commands_are_read_by_tool() {
     // A command continued over lines is read whole.
     let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1,3 @@\n+terraform -chdir=infra/prod \\\n+  destroy \\\n+  -auto-approve\n";
     assert_eq!(destructive_commands(patch, |_| true)["ci.sh"], ["terraform destroy"]);
+    // A framework's database reset among the tasks people run by name
+    // (`package.json`, a Makefile) is a developer's convenience; a
+    // terraform destroy there still counts.
+    let tasks = b"diff --git a/package.json b/package.json\n--- a/package.json\n+++ b/package.json\n@@ -3,0 +4,2 @@\n+    \"db:reset\": \"prisma migrate reset --force\",\n+    \"nuke\": \"terraform destroy -auto-approve\",\n";
+    assert_eq!(destructive_commands(tasks, |_| true)["package.json"], ["terraform destroy"]);
+}
+
+/// Steps that run a destroying action or task are read by the action
+/// and its inputs, which no single line tells.
+#[test]
+fn pipeline_steps_that_run_destroying_actions_are_read() {
+    use blastgate_ingest::git::pipeline_steps_destroy;
+    let read =
+        |text: &str| -> Vec<(String, usize)> { pipeline_steps_destroy(text.as_bytes()).unwrap().into_iter().collect() };
+    let github = "jobs:\n  infra:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Tear down\n        uses: pulumi/actions@v5\n        with:\n          command: destroy\n          stack-name: acme/prod\n      - uses: dflook/terraform-destroy@v1\n        with:\n          path: infra/prod\n      - uses: \"hashicorp/tfc-workflows-github/actions/create-run@v1.3.0\"\n        with:\n          workspace: orders\n          is_destroy: true\n      - uses: azure/arm-deploy@v2\n        with:\n          resourceGroupName: orders-prod\n          template: ./main.bicep\n          deploymentMode: Complete\n      - uses: docker://hashicorp/terraform:1.9\n        with:\n          args: destroy -auto-approve\n";
+    assert_eq!(
+        read(github),
+        [("complete deployment".to_owned(), 1), ("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 3)]
+    );
+    // The same actions doing something else, or for a short-lived stack
+    // or job, destroy nothing.
+    let routine = "jobs:\n  infra:\n    steps:\n      - uses: pulumi/actions@v5\n        with:\n          command: up\n          stack-name: acme/prod\n      - uses: pulumi/actions@v5\n        with:\n          command: destroy\n          stack-name: acme/pr-${{ github.event.number }}\n      - uses: dflook/terraform-apply@v1\n        with:\n          path: infra\n  preview-teardown:\n    steps:\n      - uses: dflook/terraform-destroy-workspace@v1\n        with:\n          workspace: ${{ github.head_ref }}\n";
+    assert_eq!(read(routine), []);
+    let azure = "steps:\n- task: TerraformTaskV4@4\n  displayName: destroy\n  inputs:\n    provider: azurerm\n    command: 'destroy'\n    workingDirectory: infra/prod\n- task: TerraformTaskV4@4\n  inputs:\n    command: apply\n- task: AzureResourceManagerTemplateDeployment@3\n  inputs:\n    deploymentMode: 'Complete'\n    resourceGroupName: orders-prod\n";
+    assert_eq!(read(azure), [("complete deployment".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
+    let gitlab = "include:\n  - template: Terraform/Base.gitlab-ci.yml\ndestroy:\n  extends: .terraform:destroy\n  environment:\n    name: production\nplan:\n  extends:\n    - .terraform:build\nbuild:\n  extends: [.terraform:build, .terraform:destroy]\n";
+    assert_eq!(read(gitlab), [("terraform destroy".to_owned(), 2)]);
+    // A test job's database settings make its reset that test database's.
+    use blastgate_ingest::git::pipeline_destroys;
+    let rails = b"jobs:\n  rspec:\n    env:\n      RAILS_ENV: test\n    steps:\n      - run: bin/rails db:drop db:create db:schema:load\n  deploy:\n    steps:\n      - run: bin/rails db:reset\n";
+    assert_eq!(pipeline_destroys(rails).unwrap().into_iter().collect::<Vec<_>>(), ["database"]);
+    let everywhere =
+        b"variables:\n  DATABASE_URL: postgres://runner@127.0.0.1/app\nspecs:\n  script:\n    - bin/rails db:reset\n";
+    assert!(pipeline_destroys(everywhere).unwrap().is_empty());
+    assert_eq!(pipeline_steps_destroy(b"\0"), None);
 }
 
 /// A CI job for a short-lived environment is told by its name, condition,
@@ -1518,4 +1610,32 @@ fn pipeline_jobs_for_short_lived_environments_destroy_nothing_lasting() {
     let gitlab = b"stop_review:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n    action: stop\ndestroy_prod:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: production\n";
     assert_eq!(pipeline_destroys(gitlab).unwrap().into_iter().collect::<Vec<_>>(), ["helm uninstall orders-db"]);
     assert_eq!(pipeline_destroys(b"\0"), None);
+}
+
+/// A pipeline of 1 MiB of destroying steps is read in bounded time: each
+/// step's inputs are looked for at most `MAX_STEP_LINES` lines away, a
+/// step longer than that counts as destroying (fail closed), and each
+/// job's settings are read once.
+#[test]
+fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
+    use blastgate_ingest::git::{MAX_EMPTIED_TEXT, pipeline_destroys, pipeline_steps_destroy};
+    // Steps of one key each, all at one column: none has inputs.
+    let flat = "      uses: pulumi/actions@v5\n".repeat(MAX_EMPTIED_TEXT / 32);
+    let steps = pipeline_steps_destroy(flat.as_bytes()).unwrap();
+    assert_eq!(steps.keys().collect::<Vec<_>>(), ["uses pulumi/actions"]);
+    // Lists of templates that are themselves items.
+    let lists = "- extends:\n".repeat(MAX_EMPTIED_TEXT / 12);
+    assert!(pipeline_steps_destroy(lists.as_bytes()).unwrap().is_empty());
+    // One job of many commands, its settings read once.
+    let job = format!(
+        "deploy:\n  variables:\n    RAILS_ENV: production\n  script:\n{}",
+        "    - bin/rails db:reset\n".repeat(MAX_EMPTIED_TEXT / 26)
+    );
+    assert_eq!(pipeline_destroys(job.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["database"]);
+    // A step whose inputs are far from its key destroys (fail closed).
+    let far = format!(
+        "steps:\n  - uses: pulumi/actions@v5\n{}    with:\n      command: up\n",
+        "    # padding\n    x: 1\n".repeat(150)
+    );
+    assert_eq!(pipeline_steps_destroy(far.as_bytes()).unwrap().keys().collect::<Vec<_>>(), ["uses pulumi/actions"]);
 }

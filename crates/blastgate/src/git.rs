@@ -1709,6 +1709,33 @@ impl<'a> Git<'a> {
                 found.retain(|t| lasting.contains(t));
             }
         }
+        // Steps that run a destroying action or task (`uses:
+        // dflook/terraform-destroy`, `pulumi/actions` with `command:
+        // destroy`, a GitLab job extending `.terraform:destroy`): a type
+        // counted more often after the change than before. Words on one
+        // line cannot tell these (`command: up` made `command: destroy`),
+        // so each changed CI definition is read whole at both ends; one
+        // too large to read after counts by its path (fail closed).
+        let definitions: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status != FileStatus::Deleted)
+            .map(|f| f.path.as_str())
+            .filter(|p| !illustrative(p) && blastgate_change::classify::is_ci_definition(p))
+            .collect();
+        let (before, after) = self.both_sides(&definitions, &blobs)?;
+        for path in &definitions {
+            let then = before.get(*path).and_then(|t| parse::pipeline_steps_destroy(t)).unwrap_or_default();
+            let found: Vec<String> = match after.get(*path).and_then(|t| parse::pipeline_steps_destroy(t)) {
+                Some(now) => {
+                    now.into_iter().filter(|(t, n)| then.get(t).is_none_or(|was| n > was)).map(|(t, _)| t).collect()
+                }
+                None if blobs.get(*path).is_some_and(|(_, new)| new.is_some()) => vec![(*path).to_owned()],
+                None => Vec::new(),
+            };
+            if !found.is_empty() {
+                commands.entry((*path).to_owned()).or_default().extend(found);
+            }
+        }
         for f in files.iter_mut() {
             if let Some(found) = commands.remove(&f.path) {
                 add_types(&mut f.removes, found);

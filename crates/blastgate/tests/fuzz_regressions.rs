@@ -132,6 +132,12 @@ fn run(target: &str, data: &[u8]) {
             if let Some(types) = git::pipeline_destroys(data) {
                 assert!(types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES));
             }
+            if let Some(steps) = git::pipeline_steps_destroy(data) {
+                assert!(
+                    steps.len() <= git::MAX_TYPES_READ
+                        && steps.iter().all(|(t, n)| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && *n > 0)
+                );
+            }
             // Helmfile releases switched off between the input's two halves.
             let (before, after) = data.split_at(data.len() / 2);
             if let Some(gone) = git::helmfile_uninstalled(before, after) {

@@ -1327,6 +1327,62 @@ fn destructive_commands_added_to_pipelines_and_scripts_count() {
     }
 }
 
+/// Steps that run a destroying action are read whole at both ends of a
+/// change: a Pulumi step's `command: up` made `command: destroy` (one
+/// changed line that names no tool), a Terraform destroy action added,
+/// and a framework's database reset added to a deploy script count. The
+/// same reset in a test job, in `package.json`'s scripts or for a local
+/// database destroys nothing.
+#[test]
+fn pipeline_steps_and_framework_resets_count() {
+    let repo = Repo::new("steps");
+    let pulumi = |command: &str| {
+        format!(
+            "name: infra\non: push\njobs:\n  infra:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: pulumi/actions@v5\n        with:\n          command: {command}\n          stack-name: acme/prod\n"
+        )
+    };
+    repo.write(".github/workflows/infra.yml", pulumi("up").as_bytes());
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nbin/rails db:migrate\n");
+    repo.write("package.json", b"{\n  \"scripts\": {\n    \"start\": \"node server.js\"\n  }\n}\n");
+    let base = repo.commit(0.0, "Pipelines");
+    repo.write(".github/workflows/infra.yml", pulumi("destroy").as_bytes());
+    repo.write(
+        ".github/workflows/teardown.yml",
+        b"on: workflow_dispatch\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dflook/terraform-destroy@v1\n        with:\n          path: infra/prod\n",
+    );
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nbin/rails db:reset\n");
+    let destructive = repo.commit(1.0, "Recreate the environment");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        ".github/workflows/test.yml",
+        b"on: push\njobs:\n  rspec:\n    runs-on: ubuntu-latest\n    env:\n      RAILS_ENV: test\n    steps:\n      - run: bin/rails db:drop db:create db:schema:load\n",
+    );
+    repo.write(
+        "package.json",
+        b"{\n  \"scripts\": {\n    \"start\": \"node server.js\",\n    \"db:reset\": \"prisma migrate reset --force\"\n  }\n}\n",
+    );
+    repo.write(
+        "scripts/local-setup.sh",
+        b"#!/bin/sh\nDATABASE_URL=postgres://dev@localhost/app npx prisma migrate reset --force\n",
+    );
+    let quiet = repo.commit(2.0, "Developer tasks");
+
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &destructive);
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
+    assert_eq!(
+        removes_of(&change),
+        [
+            (".github/workflows/infra.yml".to_owned(), strings(&["pulumi destroy"])),
+            (".github/workflows/teardown.yml".to_owned(), strings(&["terraform destroy"])),
+            ("scripts/deploy.sh".to_owned(), strings(&["database"])),
+        ]
+    );
+    assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &quiet);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
+
 /// Regressions (a red team of the patch readings): what kustomize's
 /// patches delete is compared by object before and after, over the
 /// Kustomization and every one it reaches. A component added that deletes
