@@ -3424,8 +3424,12 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
 /// ```
 pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     let mut net: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    // Files whose added lines point a framework at a test or local
+    // database (`export RAILS_ENV=test`): a database reset there is that
+    // one's.
+    let mut test_databases: BTreeSet<String> = BTreeSet::new();
     let mut count = |path: &str, sign: i64, text: &str| {
-        let types = commands_destroy(text, !is_task_runner(path));
+        let types = commands_destroy(text, !is_task_runner(path) && !sets_up_development(path));
         if types.is_empty() {
             return;
         }
@@ -3439,6 +3443,14 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // A command continued over lines (`\` at a line's end) is read whole.
     let mut pending: Option<(String, i64, String)> = None;
     for_each_changed_line(patch, is_candidate, |path, sign, text| {
+        let assignment = text.trim_start().trim_start_matches("export ").trim_start().trim_start_matches("$env:");
+        if sign > 0
+            && let Some((name, value)) = assignment.split_once('=')
+            && !name.trim().contains(char::is_whitespace)
+            && test_database(&format!("{}: {}", name.trim(), value.trim()))
+        {
+            test_databases.insert(path.to_owned());
+        }
         let text = match pending.take() {
             Some((p, s, before)) if p == path && s == sign => format!("{before} {text}"),
             Some((p, s, before)) => {
@@ -3456,6 +3468,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     });
     if let Some((p, s, text)) = pending {
         count(&p, s, &text);
+    }
+    for path in &test_databases {
+        if let Some(types) = net.get_mut(path) {
+            types.remove("database");
+        }
     }
     net.into_iter()
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
@@ -3483,6 +3500,14 @@ pub fn is_script(path: &str) -> bool {
             lower.as_str(),
             "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
         )
+}
+
+/// Whether `path` is a script that sets up a developer's machine or
+/// container (`bin/setup.sh`, `.devcontainer/post-create.sh`,
+/// `scripts/setup-dev.sh`): a database reset there is the local one's.
+fn sets_up_development(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    short_lived(&lower) || ["setup", "devcontainer", "bootstrap", "seed"].iter().any(|w| lower.contains(w))
 }
 
 /// Whether `path` defines tasks that people run by name (`package.json`'s
@@ -3572,7 +3597,16 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
                 .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
                 .unwrap_or(lines.len());
             let name = lines.get(j).map_or("", |l| l.trim().trim_end_matches(':'));
-            short_lived(name) || lines.get(j + 1..end).unwrap_or_default().iter().any(|l| job_marks_short_lived(l))
+            let block = lines.get(j + 1..end).unwrap_or_default();
+            // A GitLab rule that matches them and says `when: never`
+            // keeps them out.
+            let never = |k: usize| {
+                block.iter().skip(k + 1).take(3).take_while(|l| !l.trim_start().starts_with("- ")).any(|l| {
+                    let t: String = l.chars().filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'')).collect();
+                    t.eq_ignore_ascii_case("when:never")
+                })
+            };
+            short_lived(name) || block.iter().enumerate().any(|(k, l)| job_marks_short_lived(l) && !never(k))
         })
     };
     // Whether a job (or the whole file, by its top-level `env:` or
@@ -3686,6 +3720,12 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     // What the step runs, and whether that destroys whatever its inputs
     // say (`Some`) or by an input (`None`, and the inputs are read).
     let reference = value.split('@').next().unwrap_or(&value).to_owned();
+    // A task by its full name (`ms-devlabs.custom-terraform-tasks.
+    // custom-terraform-release-task.TerraformTaskV4@4`) is its last part.
+    let reference = match key.as_str() {
+        "task" => reference.rsplit('.').next().unwrap_or(&reference).to_owned(),
+        _ => reference,
+    };
     let always: Option<&str> = match (key.as_str(), reference.as_str()) {
         (
             "uses",
@@ -3737,12 +3777,24 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     let block = lines.get(start..end.unwrap_or(last)).unwrap_or_default();
     // The step's inputs (`with:`, `inputs:`): its keys further in, the
     // first of each name.
+    // (A flow mapping, `with: {command: destroy}`, is read pair by pair.)
     let input = |name: &str| -> String {
-        block
-            .iter()
-            .filter_map(|l| l.trim_start().trim_start_matches("- ").split_once(':'))
-            .find(|(k, _)| k.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
-            .map_or(String::new(), |(_, v)| clean(v))
+        for l in block {
+            let d = l.trim_start().trim_start_matches("- ");
+            let flow = match (d.find('{'), d.rfind('}')) {
+                (Some(a), Some(b)) if a < b && !d.contains("${") => d.get(a + 1..b),
+                _ => None,
+            };
+            let pairs = std::iter::once(d).chain(flow.into_iter().flat_map(|f| f.split(',')));
+            for pair in pairs {
+                if let Some((k, v)) = pair.split_once(':')
+                    && k.trim().trim_matches(['"', '\'', '{']).eq_ignore_ascii_case(name)
+                {
+                    return clean(v.trim_end_matches('}'));
+                }
+            }
+        }
+        String::new()
     };
     let found: Vec<String> = match always {
         Some(t) => vec![t.to_owned()],
@@ -3761,7 +3813,11 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
                 "pulumi/actions" => by_command("pulumi destroy"),
                 "azure/arm-deploy" => complete(),
                 r if r.starts_with("docker://") => match known_tool(r.trim_start_matches("docker://")) {
-                    Some(tool) => commands_destroy(&format!("{tool} {}", input("args")), true),
+                    Some(tool) => {
+                        // (`args: ["destroy", "-auto-approve"]` too.)
+                        let args = input("args").replace(['[', ']', ',', '"', '\''], " ");
+                        commands_destroy(&format!("{tool} {args}"), true)
+                    }
                     None => Vec::new(),
                 },
                 r if key == "task" && r.starts_with("terraform") => by_command("terraform destroy"),
@@ -3792,8 +3848,19 @@ fn test_database(line: &str) -> bool {
     let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
     let value = value.trim();
     let address = ["database_url", "db_host", "database_host", "pghost", "mysql_host", "db_url"];
+    // A CI service container's name (`DB_HOST: mysql`,
+    // `postgres://u:p@postgres:5432/app`) is a database of the job's own.
+    let unquoted = value.trim_matches(['"', '\'']);
+    let authority = unquoted.split_once("://").map_or(unquoted, |(_, rest)| rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split([':', '/']).next().unwrap_or(host).to_ascii_lowercase();
+    let container = matches!(
+        host.as_str(),
+        "mysql" | "postgres" | "postgresql" | "mariadb" | "db" | "database" | "mongo" | "mongodb" | "redis"
+    );
     (key.ends_with("_env") && short_lived(value))
-        || (address.iter().any(|a| key.contains(a)) && (short_lived(value) || value.contains("127.0.0.1")))
+        || (key.contains("settings_module") && short_lived(value))
+        || (address.iter().any(|a| key.contains(a)) && (short_lived(value) || value.contains("127.0.0.1") || container))
 }
 
 /// Whether a line of a CI job marks it as a short-lived environment's
@@ -3806,7 +3873,11 @@ fn job_marks_short_lived(line: &str) -> bool {
     match key.as_str() {
         "if" | "when" | "rules" => {
             let lower = value.to_ascii_lowercase();
-            short_lived(value) || (lower.contains("closed") && lower.contains("action"))
+            // A condition that excludes them (`github.event_name !=
+            // 'pull_request'`, `!contains(...)`) marks nothing.
+            let excludes =
+                lower.contains("!=") || lower.trim_start_matches(['"', '\'', '$', '{', ' ']).starts_with('!');
+            !excludes && (short_lived(value) || (lower.contains("closed") && lower.contains("action")))
         }
         "environment" | "url" | "on_stop" | "action" => short_lived(value),
         // An environment's name by a CI expression for a pull request or
@@ -3822,7 +3893,10 @@ fn job_marks_short_lived(line: &str) -> bool {
 
 /// Words that mark what a command names as a short-lived or local
 /// environment (see [`destructive_commands`]).
-const SHORT_LIVED: [&str; 25] = [
+const SHORT_LIVED: [&str; 28] = [
+    "rspec",
+    "pytest",
+    "phpunit",
     "preview",
     "previews",
     "ephemeral",
@@ -3936,13 +4010,14 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
         // Quoted text runs only where a shell is handed it (`sh '...'`,
         // `bash -c "..."`, `run: "..."`); elsewhere it is an argument
         // (`echo "terraform destroy"`, a log message).
-        let mut segments: Vec<&str> = Vec::new();
+        // Each with whether it was quoted text (whose command ends with it).
+        let mut segments: Vec<(&str, bool)> = Vec::new();
         let mut runs_quoted = true;
         let mut quoted_before = "";
         for (i, part) in command.split(['"', '\'']).enumerate() {
             if i % 2 == 1 {
                 if runs_quoted {
-                    segments.push(part);
+                    segments.push((part, true));
                 }
                 quoted_before = part;
                 continue;
@@ -3952,7 +4027,10 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
             // `"description": "..."` does not.)
             let json_script = part.trim() == ":"
                 && !TEXT_KEYS.iter().any(|k| k.trim_end_matches(':').eq_ignore_ascii_case(quoted_before.trim()));
+            // (A flow list of commands, `script: ["...", "..."]`, runs each.)
+            let list = last.ends_with('[') && lower_start.contains("script") || (part.trim() == "," && runs_quoted);
             runs_quoted = json_script
+                || list
                 || part.trim().is_empty()
                 || matches!(
                     last,
@@ -3960,9 +4038,9 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
                 )
                 || last.ends_with("script:")
                 || last.ends_with('(');
-            segments.extend(part.split(['(', ')', '`']));
+            segments.extend(part.split(['(', ')', '`']).map(|s| (s, false)));
         }
-        for segment in segments {
+        for (segment, quoted) in segments {
             // Up to a redirection: where output goes is no argument.
             let words: Vec<&str> = segment
                 .split_whitespace()
@@ -3980,8 +4058,19 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
             // `helm uninstall "orders-postgresql"`).
             let word = words.get(at).copied().unwrap_or_default();
             let from = (word.as_ptr() as usize).saturating_sub(command.as_ptr() as usize);
-            let tail: String =
-                command.get(from..).unwrap_or_default().chars().filter(|c| !matches!(c, '"' | '\'' | '`')).collect();
+            // (Quoted text ends where its quote does: `"nuke": "terraform
+            // destroy",`.)
+            let to = if quoted {
+                (segment.as_ptr() as usize + segment.len()).saturating_sub(command.as_ptr() as usize)
+            } else {
+                command.len()
+            };
+            let tail: String = command
+                .get(from..to.max(from))
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !matches!(c, '"' | '\'' | '`'))
+                .collect();
             let all: Vec<&str> = tail
                 .split_whitespace()
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
@@ -3993,7 +4082,10 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
                 continue;
             }
             if tool == "powershell" {
-                types.extend(cmdlet_destroys(word));
+                // (`-WhatIf` only says what it would remove.)
+                if !args.iter().any(|a| a.eq_ignore_ascii_case("-whatif")) {
+                    types.extend(cmdlet_destroys(word));
+                }
             } else {
                 types.extend(tool_destroys(tool, args, resets));
             }
@@ -4293,7 +4385,8 @@ const INFRA_NOUNS: [&str; 53] = [
 
 /// Words of a cloud command that name routine objects even beside an
 /// infrastructure noun (`log-group`, `iam service-accounts keys`).
-const ROUTINE_NOUNS: [&str; 19] = [
+const ROUTINE_NOUNS: [&str; 20] = [
+    "deployment",
     "lock",
     "locks",
     "config",
@@ -4316,12 +4409,13 @@ const ROUTINE_NOUNS: [&str; 19] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 45] = [
+const TOOLS: [&str; 46] = [
     "terraform",
     "tofu",
     "terragrunt",
     "gitlab-terraform",
     "gitlab-tofu",
+    "opentofu",
     "cdktf",
     "sst",
     "copilot",
@@ -4414,7 +4508,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
         split.iter().any(|w| INFRA_NOUNS.contains(w)) && !split.iter().any(|w| ROUTINE_NOUNS.contains(w))
     };
     match tool {
-        "terraform" | "tofu" | "terragrunt" | "gitlab-terraform" | "gitlab-tofu" => {
+        "terraform" | "tofu" | "terragrunt" | "gitlab-terraform" | "gitlab-tofu" | "opentofu" => {
             let destroy = plain.iter().take(2).any(|w| *w == "destroy" || *w == "destroy-all")
                 || (matches!(first, "apply" | "plan") && has("-destroy") && (first == "apply" || has("-out")))
                 || (first == "run-all" && plain.get(1) == Some(&"destroy"));
@@ -4476,7 +4570,8 @@ fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
         "gsutil" if first == "rb" => vec![words(1)],
         // A template deployment in complete mode deletes what the resource
         // group holds and the template does not.
-        "az" if first == "deployment"
+        "az" if (first == "deployment" || (first == "group" && plain.get(1) == Some(&"deployment")))
+            && plain.contains(&"create")
             && (args.windows(2).any(|p| {
                 p.first().is_some_and(|o| *o == "--mode")
                     && p.get(1).is_some_and(|m| m.eq_ignore_ascii_case("complete"))

@@ -1543,6 +1543,14 @@ fn destructive_commands_are_read_by_tool() {
         ("supabase db reset --linked", &["database"]),
         ("supabase db reset", &[]),
         ("DATABASE_URL=postgres://postgres@localhost:5432/app npx prisma migrate reset --force", &[]),
+        // A red team's: read-only deployments, history, PowerShell's dry
+        // run; a package.json script that is not last on its line.
+        ("az deployment group what-if -g orders --template-file main.bicep --mode Complete", &[]),
+        ("az group deployment create -g orders --template-file t.json --mode Complete", &["complete deployment"]),
+        ("Remove-AzResourceGroupDeployment -ResourceGroupName orders -Name old", &[]),
+        ("Remove-AzResourceGroup -Name orders-prod -Force -WhatIf", &[]),
+        ("{\"scripts\":{\"nuke\":\"terraform destroy\",\"build\":\"tsc\"}}", &["terraform destroy"]),
+        ("script: [\"terraform destroy\", \"echo done\"]", &["terraform destroy"]),
     ];
     for (line, want) in cases {
         assert_eq!(read(line), want.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), "{line}");
@@ -1566,6 +1574,23 @@ fn destructive_commands_are_read_by_tool() {
     // terraform destroy there still counts.
     let tasks = b"diff --git a/package.json b/package.json\n--- a/package.json\n+++ b/package.json\n@@ -3,0 +4,2 @@\n+    \"db:reset\": \"prisma migrate reset --force\",\n+    \"nuke\": \"terraform destroy -auto-approve\",\n";
     assert_eq!(destructive_commands(tasks, |_| true)["package.json"], ["terraform destroy"]);
+    // Resets in scripts that point at a test or local database first, or
+    // that set up a developer's machine, are that database's.
+    let script = |path: &str, body: &str| {
+        let lines: String = body.lines().map(|l| format!("+{l}\n")).collect();
+        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,3 @@\n{lines}");
+        destructive_commands(patch.as_bytes(), |_| true).remove(path).unwrap_or_default()
+    };
+    assert!(script("ops/reset.sh", "#!/bin/sh\nexport RAILS_ENV=test\nbin/rails db:reset").is_empty());
+    assert!(
+        script("ops/reset.sh", "export DATABASE_URL='postgresql://u@localhost:5433/app'\nnpx prisma migrate reset")
+            .is_empty()
+    );
+    assert!(script(".devcontainer/post-create.sh", "bin/rails db:setup").is_empty());
+    assert_eq!(
+        script("ops/reset.sh", "export DATABASE_URL=postgres://prod-db.internal/app\nnpx prisma migrate reset --force"),
+        ["database"]
+    );
 }
 
 /// Steps that run a destroying action or task are read by the action
@@ -1595,6 +1620,18 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     let everywhere =
         b"variables:\n  DATABASE_URL: postgres://runner@127.0.0.1/app\nspecs:\n  script:\n    - bin/rails db:reset\n";
     assert!(pipeline_destroys(everywhere).unwrap().is_empty());
+    let container = b"services: [mysql:8]\nvariables:\n  DB_HOST: mysql\nlaravel:\n  script:\n    - php artisan migrate:fresh --seed\n";
+    assert!(pipeline_destroys(container).unwrap().is_empty());
+    // A red team's: conditions that keep pull requests out mark nothing;
+    // flow mappings, argument lists and full task names are read.
+    let main_only = "jobs:\n  destroy:\n    if: github.event_name != 'pull_request'\n    steps:\n      - uses: dflook/terraform-destroy@v1\n";
+    assert_eq!(read(main_only), [("terraform destroy".to_owned(), 1)]);
+    let never = "destroy:\n  extends: .terraform:destroy\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n      when: never\n    - when: manual\n";
+    assert_eq!(read(never), [("terraform destroy".to_owned(), 1)]);
+    let flow = "jobs:\n  infra:\n    steps:\n      - uses: pulumi/actions@v5\n        with: {command: destroy, stack-name: acme/prod}\n      - uses: docker://ghcr.io/opentofu/opentofu:1.8\n        with:\n          args: [\"destroy\", \"-auto-approve\"]\n";
+    assert_eq!(read(flow), [("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
+    let qualified = "steps:\n- task: ms-devlabs.custom-terraform-tasks.custom-terraform-release-task.TerraformTaskV4@4\n  inputs: {provider: azurerm, command: destroy}\n";
+    assert_eq!(read(qualified), [("terraform destroy".to_owned(), 1)]);
     assert_eq!(pipeline_steps_destroy(b"\0"), None);
 }
 
