@@ -3632,6 +3632,9 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     };
     let mut out = BTreeSet::new();
     let mut steps: BTreeMap<String, usize> = BTreeMap::new();
+    if cleanup_workflow(&lines) {
+        return Some((out, steps));
+    }
     // The enclosing keys of the line being read: (indent, line), outermost
     // first, kept in one pass (a walk up from every line was quadratic).
     let mut above: Vec<(usize, usize)> = Vec::new();
@@ -3701,9 +3704,11 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     // The column of the step's keys.
     let column = line.len() - rest.len();
     let (key, value) = rest.split_once(':')?;
-    let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    // (A step written as one flow mapping: `- {uses: ..., with: {...}}`.)
+    let flow_step = rest.starts_with('{');
+    let key = key.trim().trim_matches(['"', '\'', '{']).to_ascii_lowercase();
     let clean = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-    let value = clean(value);
+    let value = if flow_step { clean(value.split([',', '}']).next().unwrap_or(value)) } else { clean(value) };
     if key == "extends" {
         // `extends: .terraform:destroy`, a list in brackets, or a list
         // on the lines below (a job extends a few templates).
@@ -3785,7 +3790,8 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
                 (Some(a), Some(b)) if a < b && !d.contains("${") => d.get(a + 1..b),
                 _ => None,
             };
-            let pairs = std::iter::once(d).chain(flow.into_iter().flat_map(|f| f.split(',')));
+            let flow = flow.map(|f| f.replace(['{', '}'], ","));
+            let pairs = std::iter::once(d).chain(flow.iter().flat_map(|f| f.split(',')));
             for pair in pairs {
                 if let Some((k, v)) = pair.split_once(':')
                     && k.trim().trim_matches(['"', '\'', '{']).eq_ignore_ascii_case(name)
@@ -3835,6 +3841,63 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
                 .iter()
                 .any(|k| short_lived(&input(k))));
     Some(if short { Vec::new() } else { found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect() })
+}
+
+/// Whether a GitHub Actions workflow runs only to clean up after a pull
+/// request or a branch: its `on:` triggers are only a pull request
+/// closed (`pull_request` or `pull_request_target` with `types:
+/// [closed]`) or a branch deleted (`delete`). What it destroys is that
+/// pull request's or branch's.
+fn cleanup_workflow(lines: &[&str]) -> bool {
+    let Some(at) = lines.iter().position(|l| {
+        let t = l.trim_end();
+        matches!(t, "on:" | "\"on\":" | "'on':") || t.starts_with("on: ") || t.starts_with("\"on\": ")
+    }) else {
+        return false;
+    };
+    let head = lines.get(at).map_or("", |l| l.trim_end());
+    let inline = head.split_once(':').map_or("", |(_, v)| v).trim();
+    let body: Vec<&str> = lines
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|l| l.trim().is_empty() || l.starts_with([' ', '\t']))
+        .copied()
+        .collect();
+    let text = format!("{inline} {}", body.join(" ")).to_ascii_lowercase();
+    // The triggers: the inline value's words, or the keys least far in.
+    let least = body.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min();
+    let triggers: Vec<String> = if inline.is_empty() {
+        body.iter()
+            .filter(|l| Some(l.len() - l.trim_start().len()) == least)
+            .map(|l| {
+                l.trim().trim_start_matches("- ").split(':').next().unwrap_or_default().trim().to_ascii_lowercase()
+            })
+            .collect()
+    } else {
+        let words = inline.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        words
+            .filter(|w| {
+                matches!(
+                    *w,
+                    "pull_request"
+                        | "pull_request_target"
+                        | "delete"
+                        | "push"
+                        | "workflow_dispatch"
+                        | "schedule"
+                        | "workflow_run"
+                        | "release"
+                        | "workflow_call"
+                )
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+    let cleanup = |t: &String| matches!(t.as_str(), "pull_request" | "pull_request_target" | "delete");
+    let closed_only =
+        text.contains("closed") && !["opened", "synchronize", "reopened", "edited"].iter().any(|w| text.contains(w));
+    !triggers.is_empty() && triggers.iter().all(cleanup) && (triggers.iter().all(|t| t == "delete") || closed_only)
 }
 
 /// Whether a line of a CI job's settings points a framework at a test or
@@ -4046,7 +4109,36 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
                 .split_whitespace()
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
-            let Some((tool, at)) = command_at_start(&words) else { continue };
+            let found = command_at_start(&words).or_else(|| {
+                // A command run in a container (`docker compose exec web
+                // python manage.py flush`).
+                let start =
+                    words.iter().position(|w| !PREFIXES.contains(w) && (!w.contains('=') || w.starts_with('-')))?;
+                if !matches!(tool_name(words.get(start)?), "docker" | "podman" | "docker-compose") {
+                    return None;
+                }
+                let inner = container_command(words.get(start..)?)?;
+                let (t, a) = command_at_start(words.get(start + inner..)?)?;
+                Some((t, start + inner + a))
+            });
+            let Some((mut tool, mut at)) = found else { continue };
+            // (The words of the wrappers: where they run it, `-a
+            // orders-pr-12`, names an environment as its arguments do.)
+            let mut wrappers: &[&str] = words.get(..at).unwrap_or_default();
+            // A command run through another (`heroku run rake db:reset`,
+            // `kubectl exec deploy/web -- bin/rails db:reset`, `docker
+            // compose exec web python manage.py flush`) is that command;
+            // a few wrappers deep at most.
+            for _ in 0..4 {
+                let Some(inner) = wrapped_command(tool, words.get(at + 1..).unwrap_or_default()) else { break };
+                let rest = words.get(at + 1 + inner..).unwrap_or_default();
+                let Some((t, a)) = command_at_start(rest) else { break };
+                (tool, at) = (t, at + 1 + inner + a);
+                wrappers = words.get(..at).unwrap_or_default();
+            }
+            if wrappers.iter().any(|w| !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v))) {
+                continue;
+            }
             // Assignments before it name an environment as its arguments
             // would (`RAILS_ENV=test bin/rails db:reset`).
             let assigned = words.get(..at).unwrap_or_default().iter().filter_map(|w| w.split_once('=')).map(|(_, v)| v);
@@ -4083,8 +4175,19 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
             }
             if tool == "powershell" {
                 // (`-WhatIf` only says what it would remove.)
-                if !args.iter().any(|a| a.eq_ignore_ascii_case("-whatif")) {
+                let complete = args.windows(2).any(|p| {
+                    p.first().is_some_and(|o| o.eq_ignore_ascii_case("-mode"))
+                        && p.get(1).is_some_and(|m| m.eq_ignore_ascii_case("complete"))
+                });
+                let what_if = args.iter().any(|a| a.eq_ignore_ascii_case("-whatif"));
+                let deploys = tool_name(word).to_ascii_lowercase().starts_with("new-");
+                if what_if {
+                    continue;
+                }
+                if !deploys {
                     types.extend(cmdlet_destroys(word));
+                } else if complete {
+                    types.push("complete deployment".to_owned());
                 }
             } else {
                 types.extend(tool_destroys(tool, args, resets));
@@ -4151,7 +4254,10 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
         return Some((tool, start));
     }
     // A PowerShell cmdlet that removes something (`Remove-AzResourceGroup`).
-    if tool_name(first).get(..7).is_some_and(|verb| verb.eq_ignore_ascii_case("remove-")) {
+    // (And one that deploys a template, `New-AzResourceGroupDeployment`,
+    // read for its mode.)
+    let cmdlet = tool_name(first).to_ascii_lowercase();
+    if cmdlet.starts_with("remove-") || (cmdlet.starts_with("new-az") && cmdlet.ends_with("deployment")) {
         return Some(("powershell", start));
     }
     if matches!(tool_name(first), "docker" | "podman") && words.get(start + 1) == Some(&"run") {
@@ -4409,7 +4515,7 @@ const ROUTINE_NOUNS: [&str; 20] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 46] = [
+const TOOLS: [&str; 50] = [
     "terraform",
     "tofu",
     "terragrunt",
@@ -4441,6 +4547,10 @@ const TOOLS: [&str; 46] = [
     "sequelize-cli",
     "typeorm",
     "supabase",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
     "pulumi",
     "cdk",
     "sam",
@@ -4636,8 +4746,90 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool) -> bo
         "sequelize" | "sequelize-cli" => any(&["db:drop", "db:migrate:undo:all"]),
         "typeorm" => any(&["schema:drop"]),
         "supabase" => first == "db" && second == "reset" && (has("--linked") || has("--db-url")),
+        // Build tools' plugins (`mvn flyway:clean`, `./gradlew flywayClean`).
+        "mvn" | "mvnw" | "gradle" | "gradlew" => plain.iter().any(|w| {
+            matches!(w.to_ascii_lowercase().as_str(), "flyway:clean" | "flywayclean" | "liquibase:dropall" | "dropall")
+        }),
         _ => false,
     }
+}
+
+/// Where the command that `tool` runs starts in its arguments `args`, if
+/// `tool` runs another command: `heroku run [options]`, `kubectl` or `oc`
+/// `exec ... --` (and see [`container_command`]).
+fn wrapped_command(tool: &str, args: &[&str]) -> Option<usize> {
+    // Past the options (and the values of those that take one).
+    let past_options = |from: usize, valued: &[&str]| {
+        let mut i = from;
+        while let Some(w) = args.get(i) {
+            if !w.starts_with('-') {
+                break;
+            }
+            i += if !w.contains('=') && valued.contains(w) { 2 } else { 1 };
+        }
+        i
+    };
+    match (tool, args.first().copied()) {
+        ("heroku", Some("run")) => {
+            Some(past_options(1, &["-a", "--app", "-s", "--size", "-e", "--env", "-r", "--remote", "--type"]))
+        }
+        ("kubectl" | "oc", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
+        _ => None,
+    }
+}
+
+/// The start of the command that `docker` or `podman` runs inside a
+/// container in `words` (the command's words from the tool on), if it
+/// runs one there: `docker` or `podman` `exec [options] CONTAINER`,
+/// `docker compose` (or `docker-compose`) `exec` or `run [options]
+/// SERVICE`.
+fn container_command(words: &[&str]) -> Option<usize> {
+    let docker_valued = [
+        "-e",
+        "--env",
+        "-u",
+        "--user",
+        "-w",
+        "--workdir",
+        "--name",
+        "--entrypoint",
+        "--env-file",
+        "-v",
+        "--volume",
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+    ];
+    let mut i = 1;
+    // `docker compose`, `docker-compose`, `podman compose`.
+    let mut compose = tool_name(words.first()?) == "docker-compose";
+    while let Some(w) = words.get(i) {
+        if w.starts_with('-') {
+            i += if !w.contains('=') && docker_valued.contains(w) { 2 } else { 1 };
+            continue;
+        }
+        if *w == "compose" && !compose {
+            compose = true;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    let verb = *words.get(i)?;
+    let runs = matches!(verb, "exec" | "run");
+    if !runs {
+        return None;
+    }
+    i += 1;
+    while let Some(w) = words.get(i) {
+        if !w.starts_with('-') {
+            break;
+        }
+        i += if !w.contains('=') && docker_valued.contains(w) { 2 } else { 1 };
+    }
+    // The container or service, then its command.
+    Some(i + 1)
 }
 
 /// What a PowerShell cmdlet that removes something destroys: the cmdlet
@@ -4648,6 +4840,18 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool) -> bo
 fn cmdlet_destroys(word: &str) -> Vec<String> {
     let name = tool_name(word);
     let Some(noun) = name.get(7..) else { return Vec::new() };
+    // PowerShell ignores case: a noun written all in small letters has
+    // no word breaks, so Azure's nouns are looked for inside it.
+    if !noun.chars().any(|c| c.is_ascii_uppercase()) {
+        let Some(rest) = noun.strip_prefix("azurerm").or_else(|| noun.strip_prefix("az")) else { return Vec::new() };
+        let inside = |list: &[&str]| list.iter().any(|w| w.len() > 2 && rest.contains(w));
+        let infra = inside(&INFRA_NOUNS) || rest == "vm";
+        return if infra && !inside(&ROUTINE_NOUNS) && !rest.contains("member") {
+            vec![name.to_owned()]
+        } else {
+            Vec::new()
+        };
+    }
     let words = camel_words(noun);
     let module = words.first().map_or("", String::as_str);
     let azure = matches!(module, "az" | "azure");

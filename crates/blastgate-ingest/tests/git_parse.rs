@@ -1551,6 +1551,25 @@ fn destructive_commands_are_read_by_tool() {
         ("Remove-AzResourceGroup -Name orders-prod -Force -WhatIf", &[]),
         ("{\"scripts\":{\"nuke\":\"terraform destroy\",\"build\":\"tsc\"}}", &["terraform destroy"]),
         ("script: [\"terraform destroy\", \"echo done\"]", &["terraform destroy"]),
+        // Resets run through another tool, build plugins, PowerShell in
+        // small letters, a complete deployment by cmdlet.
+        ("heroku run rake db:reset --app orders-production", &["database"]),
+        ("heroku run -a orders-pr-12 rake db:reset", &[]),
+        ("kubectl exec -n prod deploy/web -- bin/rails db:reset", &["database"]),
+        ("docker compose exec -T web python manage.py flush --noinput", &["database"]),
+        ("docker-compose run --rm web bin/rails db:drop", &["database"]),
+        ("docker compose exec web bin/rails db:migrate", &[]),
+        ("docker run --rm -e RAILS_ENV=production myapp:1 bin/rails db:schema:load", &["database"]),
+        ("./mvnw flyway:clean -Dflyway.url=jdbc:postgresql://db/orders", &["database"]),
+        ("./gradlew flywayClean", &["database"]),
+        ("./gradlew build", &[]),
+        ("remove-azresourcegroup -name rg-prod -force", &["remove-azresourcegroup"]),
+        ("remove-azadgroupmember -groupobjectid x", &[]),
+        (
+            "New-AzResourceGroupDeployment -ResourceGroupName orders -TemplateFile main.bicep -Mode Complete",
+            &["complete deployment"],
+        ),
+        ("New-AzResourceGroupDeployment -ResourceGroupName orders -TemplateFile main.bicep", &[]),
     ];
     for (line, want) in cases {
         assert_eq!(read(line), want.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), "{line}");
@@ -1630,6 +1649,16 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     assert_eq!(read(never), [("terraform destroy".to_owned(), 1)]);
     let flow = "jobs:\n  infra:\n    steps:\n      - uses: pulumi/actions@v5\n        with: {command: destroy, stack-name: acme/prod}\n      - uses: docker://ghcr.io/opentofu/opentofu:1.8\n        with:\n          args: [\"destroy\", \"-auto-approve\"]\n";
     assert_eq!(read(flow), [("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
+    let flow_step = "jobs:\n  infra:\n    steps:\n      - {uses: dflook/terraform-destroy@v1, with: {path: infra}}\n      - {uses: pulumi/actions@v5, with: {command: destroy, stack-name: acme/prod}}\n";
+    assert_eq!(read(flow_step), [("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
+    // A workflow that runs only when a pull request closes, or a branch
+    // is deleted, cleans up after it.
+    let cleanup = "on:\n  pull_request:\n    types: [closed]\njobs:\n  destroy:\n    steps:\n      - uses: dflook/terraform-destroy-workspace@v1\n        with:\n          workspace: ${{ steps.ws.outputs.name }}\n      - run: terraform destroy -auto-approve\n";
+    assert_eq!(read(cleanup), []);
+    assert!(pipeline_destroys(cleanup.as_bytes()).unwrap().is_empty());
+    let also_manual = cleanup.replace("    types: [closed]\n", "    types: [closed]\n  workflow_dispatch:\n");
+    assert_eq!(read(&also_manual), [("terraform destroy".to_owned(), 1)]);
+    assert_eq!(read(&cleanup.replace("on:\n  pull_request:\n    types: [closed]\n", "on: delete\n")), []);
     let qualified = "steps:\n- task: ms-devlabs.custom-terraform-tasks.custom-terraform-release-task.TerraformTaskV4@4\n  inputs: {provider: azurerm, command: destroy}\n";
     assert_eq!(read(qualified), [("terraform destroy".to_owned(), 1)]);
     assert_eq!(pipeline_steps_destroy(b"\0"), None);
