@@ -1329,8 +1329,10 @@ fn destructive_commands_added_to_pipelines_and_scripts_count() {
 
 /// Steps that run a destroying action are read whole at both ends of a
 /// change: a Pulumi step's `command: up` made `command: destroy` (one
-/// changed line that names no tool), a Terraform destroy action added,
-/// and a framework's database reset added to a deploy script count. The
+/// changed line that names no tool), an Azure Pipelines Terraform task's
+/// `command: destroy` under `eng/pipelines/`, a Terraform destroy action
+/// added, and a framework's database reset added to a deploy script
+/// count. The
 /// same reset in a test job, in `package.json`'s scripts or for a local
 /// database destroys nothing.
 #[test]
@@ -1342,10 +1344,17 @@ fn pipeline_steps_and_framework_resets_count() {
         )
     };
     repo.write(".github/workflows/infra.yml", pulumi("up").as_bytes());
+    let azure = |command: &str| {
+        format!(
+            "steps:\n- task: TerraformTaskV4@4\n  inputs:\n    provider: azurerm\n    command: {command}\n    workingDirectory: infra/prod\n"
+        )
+    };
+    repo.write("eng/pipelines/infra.yml", azure("apply").as_bytes());
     repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nbin/rails db:migrate\n");
     repo.write("package.json", b"{\n  \"scripts\": {\n    \"start\": \"node server.js\"\n  }\n}\n");
     let base = repo.commit(0.0, "Pipelines");
     repo.write(".github/workflows/infra.yml", pulumi("destroy").as_bytes());
+    repo.write("eng/pipelines/infra.yml", azure("destroy").as_bytes());
     repo.write(
         ".github/workflows/teardown.yml",
         b"on: workflow_dispatch\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dflook/terraform-destroy@v1\n        with:\n          path: infra/prod\n",
@@ -1374,6 +1383,7 @@ fn pipeline_steps_and_framework_resets_count() {
         [
             (".github/workflows/infra.yml".to_owned(), strings(&["pulumi destroy"])),
             (".github/workflows/teardown.yml".to_owned(), strings(&["terraform destroy"])),
+            ("eng/pipelines/infra.yml".to_owned(), strings(&["terraform destroy"])),
             ("scripts/deploy.sh".to_owned(), strings(&["database"])),
         ]
     );
