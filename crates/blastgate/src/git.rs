@@ -1714,21 +1714,48 @@ impl<'a> Git<'a> {
         // destroy`, a GitLab job extending `.terraform:destroy`): a type
         // counted more often after the change than before. Words on one
         // line cannot tell these (`command: up` made `command: destroy`),
-        // so each changed CI definition is read whole at both ends; one
-        // too large to read after counts by its path (fail closed).
-        let definitions: Vec<&str> = files
+        // so each changed CI definition is read whole at both ends (a
+        // deleted one before it), netted over all of them; one too large
+        // to read after counts by its path (fail closed).
+        let definitions: Vec<(&str, bool)> = files
             .iter()
-            .filter(|f| f.status != FileStatus::Deleted)
-            .map(|f| f.path.as_str())
-            .filter(|p| !illustrative(p) && blastgate_change::classify::is_ci_definition(p))
+            .map(|f| (f.path.as_str(), f.status == FileStatus::Deleted))
+            .filter(|(p, _)| !illustrative(p) && blastgate_change::classify::is_ci_definition(p))
             .collect();
-        let (before, after) = self.both_sides(&definitions, &blobs)?;
-        for path in &definitions {
-            let then = before.get(*path).and_then(|t| parse::pipeline_steps_destroy(t)).unwrap_or_default();
-            let found: Vec<String> = match after.get(*path).and_then(|t| parse::pipeline_steps_destroy(t)) {
-                Some(now) => {
-                    now.into_iter().filter(|(t, n)| then.get(t).is_none_or(|was| n > was)).map(|(t, _)| t).collect()
-                }
+        let paths: Vec<&str> = definitions.iter().map(|(p, _)| *p).collect();
+        let (before, after) = self.both_sides(&paths, &blobs)?;
+        type Steps = Option<BTreeMap<String, usize>>;
+        let read: Vec<(&str, bool, Steps, Steps)> = definitions
+            .iter()
+            .map(|&(p, deleted)| {
+                let steps =
+                    |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(|t| parse::pipeline_steps_destroy(t));
+                (p, deleted, steps(&before), steps(&after))
+            })
+            .collect();
+        // Over all the changed definitions, how many more steps destroy
+        // each type after than before: a step moved from one file to
+        // another (a deleted one too) destroys nothing new.
+        let mut grown: BTreeMap<&str, i64> = BTreeMap::new();
+        for (_, _, then, now) in &read {
+            for (t, n) in then.iter().flatten() {
+                *grown.entry(t.as_str()).or_insert(0) -= i64::try_from(*n).unwrap_or(i64::MAX);
+            }
+            for (t, n) in now.iter().flatten() {
+                *grown.entry(t.as_str()).or_insert(0) += i64::try_from(*n).unwrap_or(i64::MAX);
+            }
+        }
+        for (path, deleted, then, now) in &read {
+            if *deleted {
+                continue;
+            }
+            let found: Vec<String> = match now {
+                Some(now) => now
+                    .iter()
+                    .filter(|(t, n)| then.as_ref().and_then(|w| w.get(*t)).is_none_or(|was| *n > was))
+                    .filter(|(t, _)| grown.get(t.as_str()).is_some_and(|g| *g > 0))
+                    .map(|(t, _)| t.clone())
+                    .collect(),
                 None if blobs.get(*path).is_some_and(|(_, new)| new.is_some()) => vec![(*path).to_owned()],
                 None => Vec::new(),
             };

@@ -1334,7 +1334,8 @@ fn destructive_commands_added_to_pipelines_and_scripts_count() {
 /// added, and a framework's database reset added to a deploy script
 /// count. The
 /// same reset in a test job, in `package.json`'s scripts or for a local
-/// database destroys nothing.
+/// database, and a destroy step moved from one workflow to another,
+/// destroy nothing.
 #[test]
 fn pipeline_steps_and_framework_resets_count() {
     let repo = Repo::new("steps");
@@ -1375,6 +1376,14 @@ fn pipeline_steps_and_framework_resets_count() {
         b"#!/bin/sh\nDATABASE_URL=postgres://dev@localhost/app npx prisma migrate reset --force\n",
     );
     let quiet = repo.commit(2.0, "Developer tasks");
+    // The teardown workflow's destroy step moved into another file.
+    repo.git(&["checkout", "-q", &destructive]);
+    repo.remove(".github/workflows/teardown.yml");
+    repo.write(
+        ".github/workflows/manual.yml",
+        b"on: workflow_dispatch\njobs:\n  production:\n    runs-on: ubuntu-latest\n    steps:\n      - name: Tear down\n        uses: dflook/terraform-destroy@v1\n        with:\n          path: infra/prod\n",
+    );
+    let moved = repo.commit(3.0, "Merge the manual workflows");
 
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &destructive);
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<String>>();
@@ -1388,9 +1397,11 @@ fn pipeline_steps_and_framework_resets_count() {
         ]
     );
     assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
-    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &quiet);
-    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
-    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    for (from, calm) in [(&base, &quiet), (&destructive, &moved)] {
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, from, calm);
+        assert!(removes_of(&change).is_empty(), "{calm}: {:?}", removes_of(&change));
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    }
 }
 
 /// Regressions (a red team of the patch readings): what kustomize's
