@@ -3442,14 +3442,27 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     };
     // A command continued over lines (`\` at a line's end) is read whole.
     let mut pending: Option<(String, i64, String)> = None;
+    // The variables the added (or removed) lines of each file set from
+    // literals, read into the lines after them (`NAMESPACE=review-$SLUG`
+    // then `kubectl delete namespace "$NAMESPACE"`).
+    let mut assigned: BTreeMap<(String, i64), BTreeMap<String, String>> = BTreeMap::new();
     for_each_changed_line(patch, is_candidate, |path, sign, text| {
+        let variables = assigned.entry((path.to_owned(), sign)).or_default();
+        let text = substitute(text, variables);
+        let text = text.as_str();
         let assignment = text.trim_start().trim_start_matches("export ").trim_start().trim_start_matches("$env:");
-        if sign > 0
-            && let Some((name, value)) = assignment.split_once('=')
-            && !name.trim().contains(char::is_whitespace)
-            && test_database(&format!("{}: {}", name.trim(), value.trim()))
+        let assignment = assignment.trim_start_matches('$');
+        if let Some((name, value)) = assignment.split_once('=')
+            && !name.trim().is_empty()
+            && name.trim().chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
-            test_databases.insert(path.to_owned());
+            let (name, value) = (name.trim(), value.trim().trim_matches(['"', '\'']));
+            if sign > 0 && test_database(&format!("{name}: {value}")) {
+                test_databases.insert(path.to_owned());
+            }
+            if (variables.len() < 256 || variables.contains_key(name)) && value.len() <= 256 {
+                variables.insert(name.to_owned(), value.to_owned());
+            }
         }
         let text = match pending.take() {
             Some((p, s, before)) if p == path && s == sign => format!("{before} {text}"),
@@ -3500,6 +3513,46 @@ pub fn is_script(path: &str) -> bool {
             lower.as_str(),
             "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
         )
+}
+
+/// `text` with each variable of `variables` it names (`$NAME`, `${NAME}`,
+/// PowerShell's `$env:NAME`) written as its value.
+fn substitute(text: &str, variables: &BTreeMap<String, String>) -> String {
+    if variables.is_empty() || !text.contains('$') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        // (A line grows to four times the longest read, no more.)
+        if out.len() > 4 * 4096 {
+            out.push('$');
+            rest = after;
+            break;
+        }
+        let (inner, braced) = match after.strip_prefix('{') {
+            Some(b) => (b, true),
+            None => (after.strip_prefix("env:").unwrap_or(after), false),
+        };
+        let len = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+        let name = inner.get(..len).unwrap_or_default();
+        let closed = !braced || inner.get(len..).is_some_and(|t| t.starts_with('}'));
+        match variables.get(name).filter(|_| closed && !name.is_empty()) {
+            Some(value) => {
+                out.push_str(value);
+                let used = (after.len() - inner.len()) + len + usize::from(braced);
+                rest = after.get(used..).unwrap_or_default();
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether `path` is a script that sets up a developer's machine or

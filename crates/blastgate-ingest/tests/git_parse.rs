@@ -1610,6 +1610,16 @@ fn destructive_commands_are_read_by_tool() {
         script("ops/reset.sh", "export DATABASE_URL=postgres://prod-db.internal/app\nnpx prisma migrate reset --force"),
         ["database"]
     );
+    // Variables set from literals on the lines before are read as their
+    // values: a review app's namespace, a tool named by a variable.
+    assert!(
+        script("ops/stop.sh", "NAMESPACE=review-$CI_COMMIT_REF_SLUG\nkubectl delete namespace \"$NAMESPACE\"")
+            .is_empty()
+    );
+    assert_eq!(script("ops/stop.sh", "NS=orders\nkubectl delete namespace ${NS}"), ["Namespace"]);
+    assert_eq!(script("ops/down.sh", "TF=tofu\n$TF destroy -auto-approve"), ["terraform destroy"]);
+    let wide = format!("X={}\nkubectl delete pvc {}", "a".repeat(256), "$X".repeat(2000));
+    assert_eq!(script("ops/wide.sh", &wide), ["PersistentVolumeClaim"]);
 }
 
 /// Steps that run a destroying action or task are read by the action
