@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
-//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `*.bicep`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; under `iac`, `cloudformation`, `pulumi`, any file but prose, and under `infrastructure`, `ansible`, `argocd`, `argo-cd`, `gitops`, `flux`, configuration and templates (`*.yaml`, `*.json`, `*.j2`, ...), never under a test, example or docs folder; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml` (and YAML under `pipelines`, `eng/pipelines`, `.pipelines`, `.ado`, `.azuredevops`, `azure-pipelines`, `ci` at the top), `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
+//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `*.bicep`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; under `iac`, `cloudformation`, `pulumi`, any file but prose, and under `infrastructure`, `ansible`, `argocd`, `argo-cd`, `gitops`, `flux`, configuration and templates (`*.yaml`, `*.json`, `*.j2`, ...), never under a test, example or docs folder; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml` (and YAML under `eng/pipelines`, `.pipelines`, `.ado`, `.azuredevops`, `azure-pipelines` at the top), `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild.yaml`, `buildspec*.yml`, `appspec.yml` |
 //! | `dependency` | `go.mod`, `go.sum`, `go.work`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`, `bun.lock(b)`, `deno.json`, `deno.lock`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `uv.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `settings.gradle*`, `gradle.lockfile`, `build.sbt`, `*.csproj`, `packages.lock.json`, `packages.config`, `Directory.Packages.props`, `paket.*`, `composer.json`, `composer.lock`, `mix.exs`, `mix.lock`, `Podfile*`, `Package.swift`, `Package.resolved`, `Cartfile*`, `pubspec.*`, `flake.nix`, `flake.lock`, `conanfile.*`, `vcpkg.json`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file, or source code whose stem ends `_spec` or `.spec`, under `spec`; under `src/it`; or source code whose stem ends `_test`, `.test` or `.spec` (`server_test.go`, `cart.spec.ts`; not `ab_test.yaml`, `api.spec.yaml` or `charge_test.impl.go`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
@@ -97,8 +97,8 @@ pub fn is_ci_definition(path: &str) -> bool {
 /// A CI or CD definition (`path` and `name` in lower case): what builds,
 /// tests and deploys the services, so infrastructure. GitHub Actions
 /// workflows and local actions, GitLab CI, Jenkins, CircleCI, Azure
-/// Pipelines (also YAML under `pipelines/`, `eng/pipelines/`, `.ado/`,
-/// `.azuredevops/`, `azure-pipelines/`, `ci/`), Bitbucket Pipelines,
+/// Pipelines (also YAML under `eng/pipelines/`, `.pipelines/`, `.ado/`,
+/// `.azuredevops/`, `azure-pipelines/`), Bitbucket Pipelines,
 /// Buildkite, Drone, Travis CI, Google Cloud Build, AWS CodeBuild and
 /// CodeDeploy, Tekton, Woodpecker.
 fn ci_definition(path: &str, name: &str) -> bool {
@@ -134,12 +134,13 @@ fn ci_definition(path: &str, name: &str) -> bool {
         )
         || name.starts_with("jenkinsfile")
         || (yaml && (name.starts_with("azure-pipelines") || name.starts_with("buildspec")))
-        // Where Azure Pipelines (and Concourse) definitions are kept by
-        // convention (`eng/pipelines/deploy.yml`): YAML only, since
-        // scripts sit beside them (a red team: a destroy task there was
-        // never read).
+        // Where Azure Pipelines definitions are kept by convention
+        // (`eng/pipelines/deploy.yml`): YAML only, since scripts sit
+        // beside them (a red team: a destroy task there was never read).
+        // Not `ci/` or `pipelines/`, which also hold conda environments
+        // and data pipelines (a second red team).
         || (yaml
-            && ["pipelines/", "eng/pipelines/", ".pipelines/", ".ado/", ".azuredevops/", "azure-pipelines/", "ci/"]
+            && ["eng/pipelines/", ".pipelines/", ".ado/", ".azuredevops/", "azure-pipelines/"]
                 .iter()
                 .any(|folder| path.starts_with(folder)))
 }
@@ -527,7 +528,7 @@ mod tests {
             ("azure-pipelines.yml", ChangeKind::Infrastructure),
             ("eng/pipelines/deploy.yml", ChangeKind::Infrastructure),
             (".ado/destroy.yaml", ChangeKind::Infrastructure),
-            ("ci/pipeline.yml", ChangeKind::Infrastructure),
+            ("ci/deps/actions-311.yaml", ChangeKind::Config),
             ("pipelines/README.md", ChangeKind::Docs),
             ("bitbucket-pipelines.yml", ChangeKind::Infrastructure),
             (".buildkite/pipeline.yml", ChangeKind::Infrastructure),

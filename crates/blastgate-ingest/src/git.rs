@@ -3428,8 +3428,12 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // database (`export RAILS_ENV=test`): a database reset there is that
     // one's.
     let mut test_databases: BTreeSet<String> = BTreeSet::new();
-    let mut count = |path: &str, sign: i64, text: &str| {
-        let types = commands_destroy(text, !is_task_runner(path) && !sets_up_development(path));
+    // What each file's lines so far aim its frameworks at (see
+    // [`PRODUCTION_MARKS`]), by path and side.
+    let mut aimed: BTreeMap<(String, i64), BTreeSet<&'static str>> = BTreeMap::new();
+    let mut count = |path: &str, sign: i64, text: &str, marks: &str| {
+        let read = !is_task_runner(path) && !sets_up_development(path);
+        let types = commands_destroy(text, read.then_some(marks));
         if types.is_empty() {
             return;
         }
@@ -3441,7 +3445,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         }
     };
     // A command continued over lines (`\` at a line's end) is read whole.
-    let mut pending: Option<(String, i64, String)> = None;
+    let mut pending: Option<(String, i64, String, String)> = None;
     // The variables the added (or removed) lines of each file set from
     // literals, read into the lines after them (`NAMESPACE=review-$SLUG`
     // then `kubectl delete namespace "$NAMESPACE"`).
@@ -3464,10 +3468,13 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                 variables.insert(name.to_owned(), value.to_owned());
             }
         }
+        let marks = aimed.entry((path.to_owned(), sign)).or_default();
+        marks.extend(production_marks(text));
+        let marks: String = marks.iter().copied().collect::<Vec<_>>().join(" ");
         let text = match pending.take() {
-            Some((p, s, before)) if p == path && s == sign => format!("{before} {text}"),
-            Some((p, s, before)) => {
-                count(&p, s, &before);
+            Some((p, s, before, _)) if p == path && s == sign => format!("{before} {text}"),
+            Some((p, s, before, m)) => {
+                count(&p, s, &before, &m);
                 text.to_owned()
             }
             None => text.to_owned(),
@@ -3475,12 +3482,12 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         // (PowerShell continues with a backtick.)
         let continued = text.trim_end().strip_suffix('\\').or_else(|| text.trim_end().strip_suffix('`'));
         match continued {
-            Some(head) if text.len() <= 4 * 4096 => pending = Some((path.to_owned(), sign, head.to_owned())),
-            _ => count(path, sign, &text),
+            Some(head) if text.len() <= 4 * 4096 => pending = Some((path.to_owned(), sign, head.to_owned(), marks)),
+            _ => count(path, sign, &text, &marks),
         }
     });
-    if let Some((p, s, text)) = pending {
-        count(&p, s, &text);
+    if let Some((p, s, text, m)) = pending {
+        count(&p, s, &text, &m);
     }
     for path in &test_databases {
         if let Some(types) = net.get_mut(path) {
@@ -3558,9 +3565,31 @@ fn substitute(text: &str, variables: &BTreeMap<String, String>) -> String {
 /// Whether `path` is a script that sets up a developer's machine or
 /// container (`bin/setup.sh`, `.devcontainer/post-create.sh`,
 /// `scripts/setup-dev.sh`): a database reset there is the local one's.
+/// Not a CI definition, and not by `ci`, `pr` or `review` in its path (a
+/// second red team: `.github/workflows/ci.yml` and every GitLab CI file
+/// read no reset at all), which name where scripts run, not what they
+/// reset.
 fn sets_up_development(path: &str) -> bool {
+    if blastgate_change::classify::is_ci_definition(path) {
+        return false;
+    }
     let lower = path.to_ascii_lowercase();
-    short_lived(&lower) || ["setup", "devcontainer", "bootstrap", "seed"].iter().any(|w| lower.contains(w))
+    let words = [
+        "setup",
+        "devcontainer",
+        "bootstrap",
+        "seed",
+        "seeds",
+        "dev",
+        "development",
+        "local",
+        "test",
+        "tests",
+        "testing",
+        "e2e",
+        "fixtures",
+    ];
+    lower.contains("setup") || lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| words.contains(&w))
 }
 
 /// Whether `path` defines tasks that people run by name (`package.json`'s
@@ -3683,6 +3712,10 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             .entry(j)
             .or_insert_with(|| lines.get(j + 1..block_end(j)).unwrap_or_default().iter().any(|l| test_database(l)))
     };
+    let file_marks: String = production_marks(&raw).into_iter().collect::<Vec<_>>().join(" ");
+    // What hidden jobs destroy, and the jobs that extend others.
+    let mut hidden_jobs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut extenders: Vec<Vec<String>> = Vec::new();
     let mut out = BTreeSet::new();
     let mut steps: BTreeMap<String, usize> = BTreeMap::new();
     if cleanup_workflow(&lines) {
@@ -3711,9 +3744,10 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         while above.last().is_some_and(|&(d, _)| d >= depth) {
             above.pop();
         }
-        let mut types = commands_destroy(&command, true);
+        let mut types = commands_destroy(&command, Some(&file_marks));
         let step = step_destroys(&lines, at);
-        if !types.is_empty() || step.is_some() {
+        let extended = extends_names(&lines, at);
+        if !types.is_empty() || step.is_some() || extended.is_some() {
             // Its jobs: enclosing keys at most two columns in that are not
             // lists of jobs or steps (a GitHub Actions job under `jobs:`,
             // a GitLab CI job at the top, whose `script:` is two in). (A
@@ -3725,7 +3759,21 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             if types.iter().any(|t| t == "database") && (everywhere || jobs.iter().any(|&j| test_database_job(j))) {
                 types.retain(|t| t != "database");
             }
-            if !jobs.into_iter().any(&mut judge) {
+            // A hidden GitLab job (`.deploy-template:`) never runs by
+            // itself: what it destroys counts through the jobs that
+            // extend it in this file.
+            let hidden = jobs.iter().find_map(|&j| {
+                let name = lines.get(j)?.trim().trim_end_matches(':').trim_matches(['"', '\'']);
+                name.starts_with('.').then(|| name.to_ascii_lowercase())
+            });
+            if let Some(name) = hidden {
+                if hidden_jobs.len() < MAX_TYPES_READ || hidden_jobs.contains_key(&name) {
+                    hidden_jobs.entry(name).or_default().extend(types);
+                }
+            } else if !jobs.into_iter().any(&mut judge) {
+                if let Some(names) = extended {
+                    extenders.push(names);
+                }
                 out.extend(types);
                 for t in step.into_iter().flatten() {
                     if steps.len() < MAX_TYPES_READ || steps.contains_key(&t) {
@@ -3736,7 +3784,43 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         }
         above.push((depth, at));
     }
+    for names in extenders {
+        for types in names.iter().filter_map(|n| hidden_jobs.get(n)) {
+            out.extend(types.iter().cloned());
+            for t in types {
+                if steps.len() < MAX_TYPES_READ || steps.contains_key(t) {
+                    *steps.entry(t.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
     Some((out, steps))
+}
+
+/// The jobs a GitLab CI job's `extends:` on line `at` names, lower case:
+/// `extends: .terraform:destroy`, a list in brackets, or a list on the
+/// lines below (a job extends a few templates; at most 64 read). `None`
+/// for any other line.
+fn extends_names(lines: &[&str], at: usize) -> Option<Vec<String>> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = lines.get(at)?;
+    let t = line.trim_start();
+    let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
+    let column = line.len() - rest.len();
+    let (key, value) = rest.split_once(':')?;
+    if !key.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case("extends") {
+        return None;
+    }
+    let clean = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let mut names: Vec<String> = value.trim().trim_matches(['[', ']']).split(',').map(clean).collect();
+    let below = lines.get(at + 1..).unwrap_or_default().iter().take(64).take_while(|l| {
+        let d = l.trim_start();
+        let item = d.starts_with("- ") && !d.trim_end().ends_with(':');
+        d.is_empty() || (item && indent(l) >= column.saturating_sub(2) && indent(l) <= column + 2)
+    });
+    names.extend(below.map(|l| clean(l.trim_start().trim_start_matches("- "))));
+    names.retain(|n| !n.is_empty());
+    Some(names)
 }
 
 /// Most lines read around a step's key to find its inputs (see
@@ -3763,15 +3847,7 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     let clean = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
     let value = if flow_step { clean(value.split([',', '}']).next().unwrap_or(value)) } else { clean(value) };
     if key == "extends" {
-        // `extends: .terraform:destroy`, a list in brackets, or a list
-        // on the lines below (a job extends a few templates).
-        let mut names: Vec<String> = value.trim_matches(['[', ']']).split(',').map(clean).collect();
-        let below = lines.get(at + 1..).unwrap_or_default().iter().take(64).take_while(|l| {
-            let d = l.trim_start();
-            let item = d.starts_with("- ") && !d.trim_end().ends_with(':');
-            d.is_empty() || (item && indent(l) >= column.saturating_sub(2) && indent(l) <= column + 2)
-        });
-        names.extend(below.map(|l| clean(l.trim_start().trim_start_matches("- "))));
+        let names = extends_names(lines, at).unwrap_or_default();
         let destroys = names.iter().any(|n| matches!(n.as_str(), ".terraform:destroy" | ".opentofu:destroy"));
         return destroys.then(|| vec!["terraform destroy".to_owned()]);
     }
@@ -3875,7 +3951,7 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
                     Some(tool) => {
                         // (`args: ["destroy", "-auto-approve"]` too.)
                         let args = input("args").replace(['[', ']', ',', '"', '\''], " ");
-                        commands_destroy(&format!("{tool} {args}"), true)
+                        commands_destroy(&format!("{tool} {args}"), Some(""))
                     }
                     None => Vec::new(),
                 },
@@ -4063,7 +4139,7 @@ const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "help:", "summa
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-const PREFIXES: [&str; 34] = [
+const PREFIXES: [&str; 42] = [
     "-",
     "run:",
     "script:",
@@ -4098,10 +4174,21 @@ const PREFIXES: [&str; 34] = [
     "sh:",
     "poetry",
     "pipenv",
+    "uv",
+    // Shell control words before a command (`while ! npx prisma ...`).
+    "if",
+    "while",
+    "until",
+    "!",
+    "do",
+    "else",
+    "elif",
 ];
 
 /// The types that the commands of one script line destroy.
-fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
+fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
+    // (What the file's other lines aim frameworks at, and this line.)
+    let resets: Option<String> = resets.map(|marks| format!("{marks} {}", production_marks(line).join(" ")));
     let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
     let lower_start = trimmed.to_ascii_lowercase();
     if trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || lower_start.starts_with("rem ") {
@@ -4243,7 +4330,7 @@ fn commands_destroy(line: &str, resets: bool) -> Vec<String> {
                     types.push("complete deployment".to_owned());
                 }
             } else {
-                types.extend(tool_destroys(tool, args, resets));
+                types.extend(tool_destroys(tool, args, resets.as_deref()));
             }
         }
     }
@@ -4445,6 +4532,8 @@ fn short_lived(text: &str) -> bool {
 fn tool_name(word: &str) -> &str {
     let word = word.trim_start_matches(['@', '-', '+']);
     let last = word.rsplit('/').next().unwrap_or(word);
+    // (`npx prisma@5`: a package's version.)
+    let last = last.split('@').next().unwrap_or(last);
     last.split(':').next().unwrap_or(last)
 }
 
@@ -4568,7 +4657,7 @@ const ROUTINE_NOUNS: [&str; 20] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 50] = [
+const TOOLS: [&str; 51] = [
     "terraform",
     "tofu",
     "terragrunt",
@@ -4588,6 +4677,7 @@ const TOOLS: [&str; 50] = [
     "rake",
     "php",
     "artisan",
+    "console",
     "python",
     "python3",
     "manage.py",
@@ -4623,7 +4713,7 @@ const TOOLS: [&str; 50] = [
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
-fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
+fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String> {
     // The arguments that are no option nor an option's value.
     let mut plain: Vec<&str> = Vec::new();
     let mut skip = false;
@@ -4746,7 +4836,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
             Some(at) if infrastructure(plain.get(..at).unwrap_or_default()) => vec![words(at + 1)],
             _ => Vec::new(),
         },
-        _ if resets && resets_database(tool, &plain, &has) => vec!["database".to_owned()],
+        _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
 }
@@ -4764,7 +4854,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: bool) -> Vec<String> {
 /// TypeORM's `schema:drop`; `supabase db reset` against a linked or
 /// named database (without `--linked` or `--db-url` it resets the local
 /// one).
-fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool) -> bool {
+fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool, marks: &str) -> bool {
     let first = plain.first().copied().unwrap_or_default();
     let second = plain.get(1).copied().unwrap_or_default();
     let any = |names: &[&str]| plain.iter().any(|w| names.contains(w));
@@ -4773,29 +4863,53 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool) -> bo
             (first == "migrate" && second == "reset")
                 || (first == "db" && second == "push" && (has("--force-reset") || has("--accept-data-loss")))
         }
-        "rails" | "rake" => any(&[
-            "db:drop",
-            "db:drop:all",
-            "db:reset",
-            "db:purge",
-            "db:purge:all",
-            "db:schema:load",
-            "db:setup",
-            "db:truncate_all",
-            "db:migrate:reset",
-        ]),
-        "php" | "artisan" => {
-            let command = if tool == "php" && tool_name(first) == "artisan" { second } else { first };
-            matches!(command, "migrate:fresh" | "migrate:reset" | "migrate:refresh" | "db:wipe")
+        // Rails refuses these on a production database unless told
+        // otherwise; Ecto and Entity Framework work on the development
+        // one unless told otherwise (a second red team: developers'
+        // scripts). Each counts when aimed at production.
+        "rails" | "rake" => {
+            marks.contains("disable_database_environment_check")
+                && any(&[
+                    "db:drop",
+                    "db:drop:all",
+                    "db:reset",
+                    "db:purge",
+                    "db:purge:all",
+                    "db:schema:load",
+                    "db:setup",
+                    "db:truncate_all",
+                    "db:migrate:reset",
+                ])
+        }
+        "php" | "artisan" | "console" => {
+            // (Laravel's `php artisan`, Symfony's `php bin/console`.)
+            let command =
+                if tool == "php" && matches!(tool_name(first), "artisan" | "console") { second } else { first };
+            matches!(
+                command,
+                "migrate:fresh"
+                    | "migrate:reset"
+                    | "migrate:refresh"
+                    | "db:wipe"
+                    | "doctrine:database:drop"
+                    | "doctrine:schema:drop"
+            )
         }
         "python" | "python3" | "manage.py" | "django-admin" => {
-            let command = if tool.starts_with("python") && tool_name(first) == "manage.py" { second } else { first };
+            // (`python manage.py flush`, `python -m django flush`.)
+            let runs_django = tool_name(first) == "manage.py" || first == "django";
+            let command = if tool.starts_with("python") && runs_django { second } else { first };
             matches!(command, "flush" | "reset_db")
         }
-        "mix" => any(&["ecto.drop", "ecto.reset"]),
+        "mix" => any(&["ecto.drop", "ecto.reset"]) && marks.contains("mix_env"),
         "flyway" => any(&["clean"]),
         "liquibase" => any(&["drop-all", "dropAll", "dropall"]),
-        "dotnet" => first == "ef" && second == "database" && plain.get(2) == Some(&"drop"),
+        "dotnet" => {
+            first == "ef"
+                && second == "database"
+                && plain.get(2) == Some(&"drop")
+                && (marks.contains("--connection") || marks.contains("environment"))
+        }
         "sequelize" | "sequelize-cli" => any(&["db:drop", "db:migrate:undo:all"]),
         "typeorm" => any(&["schema:drop"]),
         "supabase" => first == "db" && second == "reset" && (has("--linked") || has("--db-url")),
@@ -4951,6 +5065,37 @@ fn camel_words(name: &str) -> Vec<String> {
         words.push(word);
     }
     words
+}
+
+/// What a text says that aims a framework's database command at
+/// production, lower case without blanks or quotes: Rails' override of
+/// its protection (`DISABLE_DATABASE_ENVIRONMENT_CHECK`), Mix's
+/// production environment (`MIX_ENV=prod`), and an Entity Framework
+/// connection (`--connection`) or production environment
+/// (`ASPNETCORE_ENVIRONMENT=Production`, `--environment Production`).
+fn production_marks(text: &str) -> Vec<&'static str> {
+    if !text.contains(['D', 'd', 'M', 'm', 'E', 'e', '-']) {
+        return Vec::new();
+    }
+    let squeezed: String =
+        text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'')).flat_map(char::to_lowercase).collect();
+    let mut out = Vec::new();
+    if squeezed.contains("disable_database_environment_check") {
+        out.push("disable_database_environment_check");
+    }
+    if squeezed.contains("mix_env=prod") || squeezed.contains("mix_env:prod") {
+        out.push("mix_env");
+    }
+    if squeezed.contains("--connection") {
+        out.push("--connection");
+    }
+    if ["environment=production", "environment:production", "--environmentproduction"]
+        .iter()
+        .any(|m| squeezed.contains(m))
+    {
+        out.push("environment");
+    }
+    out
 }
 
 /// The kinds a `kubectl delete` argument names (`pvc`, `sts/db`,

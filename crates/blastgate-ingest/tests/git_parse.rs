@@ -1528,7 +1528,16 @@ fn destructive_commands_are_read_by_tool() {
         ("npx prisma migrate reset --force", &["database"]),
         ("npx prisma db push --accept-data-loss", &["database"]),
         ("npx prisma migrate deploy", &[]),
-        ("bundle exec rails db:drop db:create db:migrate", &["database"]),
+        // (Rails refuses these on production unless told; Ecto and Entity
+        // Framework work on development unless told.)
+        ("bundle exec rails db:drop db:create db:migrate", &[]),
+        ("DISABLE_DATABASE_ENVIRONMENT_CHECK=1 bundle exec rails db:drop db:create", &["database"]),
+        ("mix ecto.reset", &[]),
+        ("dotnet ef database drop --force --connection \"$PROD_CONNECTION\"", &["database"]),
+        ("while ! npx prisma@5 migrate reset --force; do sleep 1; done", &["database"]),
+        ("python -m django flush --noinput", &["database"]),
+        ("uv run manage.py flush --noinput", &["database"]),
+        ("php bin/console doctrine:database:drop --force", &["database"]),
         ("RAILS_ENV=test bin/rails db:reset", &[]),
         ("bin/rails db:migrate", &[]),
         ("php artisan migrate:fresh --seed --force", &["database"]),
@@ -1538,7 +1547,7 @@ fn destructive_commands_are_read_by_tool() {
         ("MIX_ENV=prod mix ecto.reset", &["database"]),
         ("docker run --rm flyway/flyway:10 -url=jdbc:postgresql://db/orders clean", &["database"]),
         ("liquibase --changelog-file=db.xml dropAll", &["database"]),
-        ("dotnet ef database drop --force", &["database"]),
+        ("dotnet ef database drop --force", &[]),
         ("npx sequelize-cli db:migrate:undo:all", &["database"]),
         ("supabase db reset --linked", &["database"]),
         ("supabase db reset", &[]),
@@ -1553,13 +1562,13 @@ fn destructive_commands_are_read_by_tool() {
         ("script: [\"terraform destroy\", \"echo done\"]", &["terraform destroy"]),
         // Resets run through another tool, build plugins, PowerShell in
         // small letters, a complete deployment by cmdlet.
-        ("heroku run rake db:reset --app orders-production", &["database"]),
+        ("heroku run DISABLE_DATABASE_ENVIRONMENT_CHECK=1 rake db:reset --app orders-production", &["database"]),
         ("heroku run -a orders-pr-12 rake db:reset", &[]),
-        ("kubectl exec -n prod deploy/web -- bin/rails db:reset", &["database"]),
+        ("kubectl exec -n prod deploy/web -- npx prisma migrate reset --force", &["database"]),
         ("docker compose exec -T web python manage.py flush --noinput", &["database"]),
-        ("docker-compose run --rm web bin/rails db:drop", &["database"]),
+        ("docker-compose run --rm -e MIX_ENV=prod web mix ecto.drop", &["database"]),
         ("docker compose exec web bin/rails db:migrate", &[]),
-        ("docker run --rm -e RAILS_ENV=production myapp:1 bin/rails db:schema:load", &["database"]),
+        ("docker run --rm myapp:1 npx prisma db push --force-reset", &["database"]),
         ("./mvnw flyway:clean -Dflyway.url=jdbc:postgresql://db/orders", &["database"]),
         ("./gradlew flywayClean", &["database"]),
         ("./gradlew build", &[]),
@@ -1600,12 +1609,18 @@ fn destructive_commands_are_read_by_tool() {
         let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,3 @@\n{lines}");
         destructive_commands(patch.as_bytes(), |_| true).remove(path).unwrap_or_default()
     };
-    assert!(script("ops/reset.sh", "#!/bin/sh\nexport RAILS_ENV=test\nbin/rails db:reset").is_empty());
+    assert!(
+        script(
+            "ops/reset.sh",
+            "#!/bin/sh\nexport RAILS_ENV=test\nDISABLE_DATABASE_ENVIRONMENT_CHECK=1 bin/rails db:reset"
+        )
+        .is_empty()
+    );
     assert!(
         script("ops/reset.sh", "export DATABASE_URL='postgresql://u@localhost:5433/app'\nnpx prisma migrate reset")
             .is_empty()
     );
-    assert!(script(".devcontainer/post-create.sh", "bin/rails db:setup").is_empty());
+    assert!(script(".devcontainer/post-create.sh", "npx prisma migrate reset --force").is_empty());
     assert_eq!(
         script("ops/reset.sh", "export DATABASE_URL=postgres://prod-db.internal/app\nnpx prisma migrate reset --force"),
         ["database"]
@@ -1617,6 +1632,12 @@ fn destructive_commands_are_read_by_tool() {
             .is_empty()
     );
     assert_eq!(script("ops/stop.sh", "NS=orders\nkubectl delete namespace ${NS}"), ["Namespace"]);
+    // A CI definition's path says where it runs, not what it resets (a
+    // second red team: `ci.yml` and `.gitlab-ci.yml` read no reset).
+    for path in [".github/workflows/ci.yml", ".gitlab-ci.yml", "scripts/ci/deploy.sh"] {
+        assert_eq!(script(path, "npx prisma migrate reset --force"), ["database"], "{path}");
+    }
+    assert!(script("scripts/dev/reset.sh", "npx prisma migrate reset --force").is_empty());
     assert_eq!(script("ops/down.sh", "TF=tofu\n$TF destroy -auto-approve"), ["terraform destroy"]);
     let wide = format!("X={}\nkubectl delete pvc {}", "a".repeat(256), "$X".repeat(2000));
     assert_eq!(script("ops/wide.sh", &wide), ["PersistentVolumeClaim"]);
@@ -1644,10 +1665,10 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     assert_eq!(read(gitlab), [("terraform destroy".to_owned(), 2)]);
     // A test job's database settings make its reset that test database's.
     use blastgate_ingest::git::pipeline_destroys;
-    let rails = b"jobs:\n  rspec:\n    env:\n      RAILS_ENV: test\n    steps:\n      - run: bin/rails db:drop db:create db:schema:load\n  deploy:\n    steps:\n      - run: bin/rails db:reset\n";
+    let rails = b"jobs:\n  rspec:\n    env:\n      RAILS_ENV: test\n    steps:\n      - run: DISABLE_DATABASE_ENVIRONMENT_CHECK=1 bin/rails db:drop db:create db:schema:load\n  deploy:\n    steps:\n      - run: DISABLE_DATABASE_ENVIRONMENT_CHECK=1 bin/rails db:reset\n";
     assert_eq!(pipeline_destroys(rails).unwrap().into_iter().collect::<Vec<_>>(), ["database"]);
     let everywhere =
-        b"variables:\n  DATABASE_URL: postgres://runner@127.0.0.1/app\nspecs:\n  script:\n    - bin/rails db:reset\n";
+        b"variables:\n  DATABASE_URL: postgres://runner@127.0.0.1/app\nspecs:\n  script:\n    - npx prisma migrate reset --force\n";
     assert!(pipeline_destroys(everywhere).unwrap().is_empty());
     let container = b"services: [mysql:8]\nvariables:\n  DB_HOST: mysql\nlaravel:\n  script:\n    - php artisan migrate:fresh --seed\n";
     assert!(pipeline_destroys(container).unwrap().is_empty());
@@ -1669,6 +1690,13 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     let also_manual = cleanup.replace("    types: [closed]\n", "    types: [closed]\n  workflow_dispatch:\n");
     assert_eq!(read(&also_manual), [("terraform destroy".to_owned(), 1)]);
     assert_eq!(read(&cleanup.replace("on:\n  pull_request:\n    types: [closed]\n", "on: delete\n")), []);
+    // A hidden GitLab job runs through the jobs that extend it.
+    let hidden = "variables:\n  TF_ROOT: infra\n.teardown:\n  script:\n    - terraform destroy -auto-approve\nproduction:\n  extends: .teardown\n";
+    assert_eq!(read(hidden), [("terraform destroy".to_owned(), 1)]);
+    assert_eq!(pipeline_destroys(hidden.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
+    let library = ".teardown:\n  script:\n    - terraform destroy -auto-approve\n";
+    assert_eq!(read(library), []);
+    assert!(pipeline_destroys(library.as_bytes()).unwrap().is_empty());
     let qualified = "steps:\n- task: ms-devlabs.custom-terraform-tasks.custom-terraform-release-task.TerraformTaskV4@4\n  inputs: {provider: azurerm, command: destroy}\n";
     assert_eq!(read(qualified), [("terraform destroy".to_owned(), 1)]);
     assert_eq!(pipeline_steps_destroy(b"\0"), None);
@@ -1704,7 +1732,7 @@ fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
     assert!(pipeline_steps_destroy(lists.as_bytes()).unwrap().is_empty());
     // One job of many commands, its settings read once.
     let job = format!(
-        "deploy:\n  variables:\n    RAILS_ENV: production\n  script:\n{}",
+        "deploy:\n  variables:\n    DISABLE_DATABASE_ENVIRONMENT_CHECK: 1\n  script:\n{}",
         "    - bin/rails db:reset\n".repeat(MAX_EMPTIED_TEXT / 26)
     );
     assert_eq!(pipeline_destroys(job.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["database"]);

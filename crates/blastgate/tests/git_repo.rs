@@ -1360,7 +1360,7 @@ fn pipeline_steps_and_framework_resets_count() {
         ".github/workflows/teardown.yml",
         b"on: workflow_dispatch\njobs:\n  prod:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dflook/terraform-destroy@v1\n        with:\n          path: infra/prod\n",
     );
-    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nbin/rails db:reset\n");
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nbin/rails db:migrate\nnpx prisma migrate reset --force\n");
     let destructive = repo.commit(1.0, "Recreate the environment");
     repo.git(&["checkout", "-q", &base]);
     repo.write(
