@@ -3539,6 +3539,17 @@ fn substitute(text: &str, variables: &BTreeMap<String, String>) -> String {
             rest = after;
             break;
         }
+        // (GitHub's `${{ env.NAME }}`.)
+        if let Some(expression) = after.strip_prefix("{{")
+            && let Some(end) = expression.find("}}")
+        {
+            let name = expression.get(..end).unwrap_or_default().trim();
+            if let Some(value) = variables.get(name.strip_prefix("env.").unwrap_or(name)) {
+                out.push_str(value);
+                rest = expression.get(end + 2..).unwrap_or_default();
+                continue;
+            }
+        }
         let (inner, braced) = match after.strip_prefix('{') {
             Some(b) => (b, true),
             None => (after.strip_prefix("env:").unwrap_or(after), false),
@@ -3713,6 +3724,8 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             .or_insert_with(|| lines.get(j + 1..block_end(j)).unwrap_or_default().iter().any(|l| test_database(l)))
     };
     let file_marks: String = production_marks(&raw).into_iter().collect::<Vec<_>>().join(" ");
+    // Each job's settings in capitals (`APP_NAME: ...`), read once.
+    let mut job_variables: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
     // What hidden jobs destroy, and the jobs that extend others.
     let mut hidden_jobs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut extenders: Vec<Vec<String>> = Vec::new();
@@ -3745,6 +3758,31 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             above.pop();
         }
         let mut types = commands_destroy(&command, Some(&file_marks));
+        // A job's own settings named in the command (`env: APP:
+        // orders-pr-${{ github.event.number }}` then `flyctl apps destroy
+        // "$APP"`) are read as their values.
+        if command.contains('$')
+            && let Some(&(_, j)) = above.iter().rev().find(|&&(d, _)| d <= 2)
+        {
+            let variables = job_variables.entry(j).or_insert_with(|| {
+                let mut found: BTreeMap<String, String> = BTreeMap::new();
+                for l in lines.get(j + 1..block_end(j)).unwrap_or_default() {
+                    let d = l.trim_start().trim_start_matches("- ");
+                    let Some((k, v)) = d.split_once(':') else { continue };
+                    let k = k.trim().trim_matches(['"', '\'']);
+                    let setting =
+                        !k.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    if setting && v.len() <= 256 && (found.len() < 256 || found.contains_key(k)) {
+                        found.entry(k.to_owned()).or_insert_with(|| v.to_owned());
+                    }
+                }
+                found
+            });
+            if !variables.is_empty() {
+                types = commands_destroy(&substitute(&command, variables), Some(&file_marks));
+            }
+        }
         let step = step_destroys(&lines, at);
         let extended = extends_names(&lines, at);
         if !types.is_empty() || step.is_some() || extended.is_some() {

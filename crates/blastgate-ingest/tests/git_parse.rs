@@ -1690,6 +1690,9 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     let also_manual = cleanup.replace("    types: [closed]\n", "    types: [closed]\n  workflow_dispatch:\n");
     assert_eq!(read(&also_manual), [("terraform destroy".to_owned(), 1)]);
     assert_eq!(read(&cleanup.replace("on:\n  pull_request:\n    types: [closed]\n", "on: delete\n")), []);
+    // A job's own settings named in a command are read as their values.
+    let preview = "on:\n  pull_request_target:\n    types: [unlabeled, closed]\n  workflow_dispatch:\njobs:\n  destroy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: flyctl apps destroy \"$APP_NAME\" -y\n        env:\n          APP_NAME: grist-${{ github.event.pull_request.number }}\n      - run: kubectl delete namespace ${{ env.NS }}\n    env:\n      NS: orders\n";
+    assert_eq!(pipeline_destroys(preview.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["Namespace"]);
     // A hidden GitLab job runs through the jobs that extend it.
     let hidden = "variables:\n  TF_ROOT: infra\n.teardown:\n  script:\n    - terraform destroy -auto-approve\nproduction:\n  extends: .teardown\n";
     assert_eq!(read(hidden), [("terraform destroy".to_owned(), 1)]);
