@@ -34,6 +34,9 @@ seed context_roundtrip "$root"/crates/blastgate/tests/data/decision-cases/*/cont
 mkdir -p corpus/git_no_panic
 printf '3\t1\tsrc/a.go\0-\t-\tlogo.png\0' > corpus/git_no_panic/numstat
 printf '\0%040d\0\0Ana\0ana@example.com\01764000000\0fix: x\n\nAssisted-by: Claude\n\0' 0 > corpus/git_no_panic/log
+printf 'destroy\nTF ?= terraform\ndestroy: confirm\n\t$(TF) destroy\nconfirm: ; $(MAKE) -C db drop\n%%-x:\n\tkubectl delete $* web\n' > corpus/git_no_panic/makefile
+printf 'destroy\nalias d := destroy\ndestroy env="p": (stop env)\n    pulumi destroy {{env}}\nstop e:\n    just x\n' > corpus/git_no_panic/justfile
+printf 'destroy\ntasks:\n  destroy:\n    deps: [a]\n    cmds: [{task: b}, "helmfile destroy"]\n' > corpus/git_no_panic/taskfile
 mkdir -p corpus/assess_reference corpus/radius_reference
 printf '\x07\x02\x00\x01\x02\x03\x04\x05\x06\x07\x00\x01\x50\x02\x0f\x03\x01\x00\xff\x02\x01\x80\x03\x02\x40' > corpus/assess_reference/seed
 cp corpus/assess_reference/seed corpus/radius_reference/seed

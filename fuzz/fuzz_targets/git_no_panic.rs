@@ -74,6 +74,17 @@ fuzz_target!(|data: &[u8]| {
                 && steps.iter().all(|(t, n)| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && *n > 0)
         );
     }
+    // What a task of the input, read as each runner's file, runs: the
+    // task named by the input's first word.
+    let task = String::from_utf8_lossy(data).split_whitespace().next().unwrap_or("destroy").to_owned();
+    for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task, git::TaskRunner::PackageScript] {
+        if let Some(kinds) = git::task_destroys(runner, data, &task) {
+            assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
+            for call in kinds.iter().filter_map(|k| git::TaskCall::from_kind(k)) {
+                assert_eq!(call.kind().as_deref().and_then(git::TaskCall::from_kind), Some(call.clone()));
+            }
+        }
+    }
     // Helmfile releases switched off between the input's two halves.
     let (before, after) = data.split_at(data.len() / 2);
     if let Some(gone) = git::helmfile_uninstalled(before, after) {

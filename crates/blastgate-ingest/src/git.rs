@@ -118,6 +118,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod tasks;
+pub use tasks::{MAX_TASK_LINES, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, task_destroys};
+
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
 use blastgate_change::{
     AiInvolvement, ChangeError, FileChange, FileStatus, HistoryMetrics, Provenance, ProvenanceSource,
@@ -3682,15 +3685,17 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     let indent = |l: &str| l.len() - l.trim_start().len();
     // Whether each job (by its line) is a short-lived environment's,
     // found once: the block under its key, up to the next line as far in.
+    let block_end = |j: usize| {
+        let top = lines.get(j).map_or(0, |l| indent(l));
+        (j + 1..lines.len())
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
+            .unwrap_or(lines.len())
+    };
     let mut judged: BTreeMap<usize, bool> = BTreeMap::new();
     let mut judge = |j: usize| -> bool {
         *judged.entry(j).or_insert_with(|| {
-            let top = lines.get(j).map_or(0, |l| indent(l));
-            let end = (j + 1..lines.len())
-                .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
-                .unwrap_or(lines.len());
             let name = lines.get(j).map_or("", |l| l.trim().trim_end_matches(':'));
-            let block = lines.get(j + 1..end).unwrap_or_default();
+            let block = lines.get(j + 1..block_end(j)).unwrap_or_default();
             // A GitLab rule that matches them and says `when: never`
             // keeps them out.
             let never = |k: usize| {
@@ -3707,12 +3712,6 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     // (`RAILS_ENV: test`, `DATABASE_URL: postgres://localhost/app`): a
     // database dropped there is that one. (Not a job marked short-lived:
     // a production job may set `NODE_ENV: test` for its build.)
-    let block_end = |j: usize| {
-        let top = lines.get(j).map_or(0, |l| indent(l));
-        (j + 1..lines.len())
-            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
-            .unwrap_or(lines.len())
-    };
     let everywhere = lines.iter().enumerate().any(|(j, l)| {
         matches!(*l, "env:" | "variables:")
             && lines.get(j + 1..block_end(j)).unwrap_or_default().iter().any(|l| test_database(l))
@@ -3814,9 +3813,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
                 }
                 out.extend(types);
                 for t in step.into_iter().flatten() {
-                    if steps.len() < MAX_TYPES_READ || steps.contains_key(&t) {
-                        *steps.entry(t).or_insert(0) += 1;
-                    }
+                    count_step(&mut steps, &t);
                 }
             }
         }
@@ -3826,13 +3823,20 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         for types in names.iter().filter_map(|n| hidden_jobs.get(n)) {
             out.extend(types.iter().cloned());
             for t in types {
-                if steps.len() < MAX_TYPES_READ || steps.contains_key(t) {
-                    *steps.entry(t.clone()).or_insert(0) += 1;
-                }
+                count_step(&mut steps, t);
             }
         }
     }
     Some((out, steps))
+}
+
+/// One more step destroying `kind` in `steps`: at most
+/// [`MAX_TYPES_READ`] kinds are kept, as for commands (a file past that
+/// already destroys that many kinds, which the first of them shows).
+fn count_step(steps: &mut BTreeMap<String, usize>, kind: &str) {
+    if steps.len() < MAX_TYPES_READ || steps.contains_key(kind) {
+        *steps.entry(kind.to_owned()).or_insert(0) += 1;
+    }
 }
 
 /// The jobs a GitLab CI job's `extends:` on line `at` names, lower case:
@@ -4351,6 +4355,20 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
                 continue;
             }
+            let runner = match tool {
+                "make" | "gmake" => Some(TaskRunner::Make),
+                "just" => Some(TaskRunner::Just),
+                "task" => Some(TaskRunner::Task),
+                "package-script" => Some(TaskRunner::PackageScript),
+                _ => None,
+            };
+            if let Some(runner) = runner {
+                // (Not a key named like one, `task: TerraformTaskV4@4`.)
+                if !word.ends_with(':') {
+                    types.extend(tasks::task_calls(runner, &all).iter().filter_map(TaskCall::kind));
+                }
+                continue;
+            }
             if tool == "powershell" {
                 // (`-WhatIf` only says what it would remove.)
                 let complete = args.windows(2).any(|p| {
@@ -4430,6 +4448,13 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     let first = words.get(start)?;
     if let Some(tool) = known_tool(first) {
         return Some((tool, start));
+    }
+    // A package's script run by its manager (`npm run destroy`, `yarn
+    // --cwd infra teardown`): the manager's word, read by [`tasks`].
+    let manager =
+        words.get(..start).unwrap_or_default().iter().rposition(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun"));
+    if let Some(at) = manager {
+        return Some(("package-script", at));
     }
     // A PowerShell cmdlet that removes something (`Remove-AzResourceGroup`).
     // (And one that deploys a template, `New-AzResourceGroupDeployment`,
@@ -4695,7 +4720,12 @@ const ROUTINE_NOUNS: [&str; 20] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 51] = [
+const TOOLS: [&str; 55] = [
+    // Tasks run by name (see [`tasks`]).
+    "make",
+    "gmake",
+    "just",
+    "task",
     "terraform",
     "tofu",
     "terragrunt",

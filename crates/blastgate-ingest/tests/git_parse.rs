@@ -1746,3 +1746,171 @@ fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
     );
     assert_eq!(pipeline_steps_destroy(far.as_bytes()).unwrap().keys().collect::<Vec<_>>(), ["uses pulumi/actions"]);
 }
+
+/// Tasks called by name are read as calls (the facade reads what they
+/// run): the runner, where its file is and the task, past the runner's
+/// options; not dry runs, a runner's own commands, or keys named like a
+/// runner.
+#[test]
+fn task_calls_are_read_with_their_files() {
+    use blastgate_ingest::git::{TaskCall, destructive_commands};
+    let read = |path: &str, line: &str| -> Vec<String> {
+        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n");
+        destructive_commands(patch.as_bytes(), |_| true).remove(path).unwrap_or_default()
+    };
+    let call = |kind: &str| TaskCall::from_kind(kind).map(|c| format!("{:?} {} {}", c.runner, c.file, c.target));
+    let cases: &[(&str, &[&str])] = &[
+        ("make destroy", &["Make ./ destroy"]),
+        ("make -C infra/prod destroy apply", &["Make infra/prod/ apply", "Make infra/prod/ destroy"]),
+        ("make -Cinfra -f deploy.mk nuke", &["Make infra/deploy.mk nuke"]),
+        ("gmake --directory=infra -j 4 destroy ENV=prod", &["Make infra/ destroy"]),
+        ("cd infra && $(MAKE) destroy", &["Make ./ destroy"]),
+        ("make -n destroy", &[]),
+        ("make destroy-preview", &[]),
+        ("npm run teardown -- --force", &["PackageScript ./ teardown"]),
+        ("npm --prefix infra run-script nuke", &["PackageScript infra/ nuke"]),
+        ("yarn --cwd infra teardown", &["PackageScript infra/ teardown"]),
+        ("pnpm -C infra run nuke", &["PackageScript infra/ nuke"]),
+        ("bun run nuke", &["PackageScript ./ nuke"]),
+        ("npm start", &["PackageScript ./ start"]),
+        // (A task named for tests is a short-lived environment's.)
+        ("npm test", &[]),
+        ("npm install", &[]),
+        ("npm ci", &[]),
+        ("yarn install --frozen-lockfile", &[]),
+        ("pnpm --filter infra nuke", &[]),
+        ("just nuke", &["Just ./ nuke"]),
+        ("just --justfile ops/justfile nuke prod", &["Just ops/justfile nuke"]),
+        ("just ops/nuke", &["Just ops/ nuke"]),
+        ("just --dry-run nuke", &[]),
+        ("task -d ops destroy drain", &["Task ops/ destroy", "Task ops/ drain"]),
+        ("task --taskfile ops/Taskfile.yml destroy", &["Task ops/Taskfile.yml destroy"]),
+        ("- task: TerraformTaskV4@4", &[]),
+        ("echo make destroy", &[]),
+        ("make $(TARGET)", &[]),
+    ];
+    for (line, expected) in cases {
+        let found: Vec<String> = read("ops/x.sh", line).iter().filter_map(|k| call(k)).collect();
+        let plain: Vec<String> =
+            read("ops/x.sh", line).into_iter().filter(|k| TaskCall::from_kind(k).is_none()).collect();
+        assert_eq!(found, *expected, "{line}");
+        assert!(plain.is_empty(), "{line}: {plain:?}");
+    }
+    // A package's program run by its manager is that program, no call.
+    assert_eq!(read("ops/x.sh", "npx cdk destroy --force"), ["cdk destroy"]);
+    assert_eq!(read("ops/x.sh", "yarn cdk destroy --force"), ["cdk destroy"]);
+    // The kind of a call whose parts do not fit is not made.
+    let long = TaskCall { runner: blastgate_ingest::git::TaskRunner::Make, file: "a/".repeat(200), target: "x".into() };
+    assert_eq!(long.kind(), None);
+    assert_eq!(long.plain(), "make x");
+}
+
+/// What a task runs, read from its file: a Makefile's target with its
+/// prerequisites, pattern rules and variables; a justfile's recipe with
+/// its dependencies and aliases; a Taskfile's task with its deps and the
+/// tasks it calls; a package's script with its `pre` and `post` scripts.
+/// Calls of other tasks come back as calls; a file past the bounds, or
+/// not JSON or YAML where it must be, is `None`.
+#[test]
+fn task_files_are_read_for_what_a_task_runs() {
+    use blastgate_ingest::git::{MAX_TASKS_FOLLOWED, TaskRunner, task_destroys};
+    let make = |text: &str, target: &str| task_destroys(TaskRunner::Make, text.as_bytes(), target);
+    let makefile = "\
+# Infrastructure.
+TERRAFORM := terraform
+STACK = orders
+export AWS_REGION = eu-west-1
+.PHONY: all destroy
+all: plan
+
+plan:
+\t$(TERRAFORM) plan
+
+destroy: confirm
+\t@cd infra/$(STACK) && \\
+\t  $(TERRAFORM) destroy -auto-approve
+confirm: ; @echo sure
+recreate: | destroy
+\t$(MAKE) all
+define HELP
+destroy:
+\tkubectl delete namespace orders
+endef
+down-%:
+\tkubectl delete $* orders
+tf-%:
+\t$(TERRAFORM) $@
+reset:
+\t$(MAKE) -C db drop
+";
+    assert_eq!(make(makefile, "destroy").unwrap(), ["terraform destroy"]);
+    assert_eq!(make(makefile, "recreate").unwrap(), ["runs task make ./ all", "terraform destroy"]);
+    assert_eq!(make(makefile, "down-statefulset").unwrap(), ["StatefulSet"]);
+    assert_eq!(make(makefile, "down-pods").unwrap(), Vec::<String>::new());
+    assert!(make(makefile, "plan").unwrap().is_empty());
+    assert!(make(makefile, "all").unwrap().is_empty());
+    assert!(make(makefile, "missing").unwrap().is_empty());
+    assert_eq!(make(makefile, "reset").unwrap(), ["runs task make db/ drop"]);
+    // (`tf-destroy` runs `terraform tf-destroy`: not a destroy.)
+    assert!(make(makefile, "tf-destroy").unwrap().is_empty());
+    // A chain longer than the bound.
+    let chain: String = (0..=MAX_TASKS_FOLLOWED).map(|i| format!("t{i}: t{}\n\techo {i}\n", i + 1)).collect();
+    assert_eq!(make(&chain, "t0"), None);
+    assert!(make(&chain, &format!("t{}", MAX_TASKS_FOLLOWED - 2)).unwrap().is_empty());
+    assert_eq!(task_destroys(TaskRunner::Make, b"x:\n\0", "x"), None);
+
+    let just = "\
+set shell := [\"bash\", \"-c\"]
+stack := \"acme/prod\"
+alias n := nuke
+
+# Removes everything.
+[confirm]
+@nuke env='prod': (stop env) && notify
+    pulumi destroy --yes --stack {{stack}}
+
+stop env:
+    kubectl --context {{env}} delete deployment web
+
+notify:
+    echo done
+";
+    assert_eq!(task_destroys(TaskRunner::Just, just.as_bytes(), "n").unwrap(), ["Deployment", "pulumi destroy"]);
+    assert!(task_destroys(TaskRunner::Just, just.as_bytes(), "notify").unwrap().is_empty());
+
+    let taskfile = "\
+version: '3'
+vars:
+  STACK: prod
+tasks:
+  destroy:
+    deps: [drain]
+    cmds:
+      - task: wipe
+      - cmd: echo done
+  drain: kubectl delete statefulset ledger
+  wipe:
+    cmds:
+      - terraform -chdir=envs/{{.STACK}} destroy -auto-approve
+  lint: [tflint, terraform fmt -check]
+";
+    let task = |target: &str| task_destroys(TaskRunner::Task, taskfile.as_bytes(), target);
+    assert_eq!(task("destroy").unwrap(), ["StatefulSet", "terraform destroy"]);
+    assert!(task("lint").unwrap().is_empty());
+    assert_eq!(task_destroys(TaskRunner::Task, b"tasks: [unclosed", "x"), None);
+
+    let package = br#"{
+  "name": "infra",
+  "scripts": {
+    "preteardown": "echo about to tear down",
+    "teardown": "sst remove --stage production",
+    "postteardown": "yarn notify",
+    "notify": "node notify.js",
+    "description": "terraform destroy"
+  }
+}"#;
+    let script = |target: &str| task_destroys(TaskRunner::PackageScript, package, target);
+    assert_eq!(script("teardown").unwrap(), ["runs task package.json ./ notify", "sst remove"]);
+    assert!(script("notify").unwrap().is_empty());
+    assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
+}

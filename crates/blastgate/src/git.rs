@@ -660,6 +660,14 @@ fn clip_type(text: &str) -> String {
     text.get(..end).unwrap_or_default().to_owned()
 }
 
+/// Most files of a runner's names read for a task call whose file is not
+/// where the call names it (see [`Git::resolve_task_calls`]).
+const MAX_TASK_FILES: usize = 64;
+
+/// Most task calls resolved for one change (see
+/// [`Git::resolve_task_calls`]); past it, a call counts by its name.
+const MAX_TASK_CALLS: usize = 1024;
+
 /// Most bytes of file contents the git reader reads for each side (before,
 /// after) of each reading of content: infrastructure files emptied in
 /// place (`FileChange::emptied`), manifests, declarations, migrations moved
@@ -1739,10 +1747,12 @@ impl<'a> Git<'a> {
         let mut grown: BTreeMap<&str, i64> = BTreeMap::new();
         for (_, _, then, now) in &read {
             for (t, n) in then.iter().flatten() {
-                *grown.entry(t.as_str()).or_insert(0) -= i64::try_from(*n).unwrap_or(i64::MAX);
+                let g = grown.entry(t.as_str()).or_insert(0);
+                *g = g.saturating_sub(i64::try_from(*n).unwrap_or(i64::MAX));
             }
             for (t, n) in now.iter().flatten() {
-                *grown.entry(t.as_str()).or_insert(0) += i64::try_from(*n).unwrap_or(i64::MAX);
+                let g = grown.entry(t.as_str()).or_insert(0);
+                *g = g.saturating_add(i64::try_from(*n).unwrap_or(i64::MAX));
             }
         }
         for (path, deleted, then, now) in &read {
@@ -1763,6 +1773,9 @@ impl<'a> Git<'a> {
                 commands.entry((*path).to_owned()).or_default().extend(found);
             }
         }
+        // Tasks called by name (`make destroy`, `npm run teardown`): what
+        // their recipes run.
+        self.resolve_task_calls(&mut commands, head)?;
         for f in files.iter_mut() {
             if let Some(found) = commands.remove(&f.path) {
                 add_types(&mut f.removes, found);
@@ -2672,6 +2685,126 @@ impl<'a> Git<'a> {
             if let Some(types) = found.remove(&f.path) {
                 add_types(&mut f.removes, types);
             }
+        }
+        Ok(())
+    }
+
+    /// Each task call among the kinds of `commands` (`runs task make ./
+    /// destroy`, see `parse::TaskCall`) replaced by what the task runs
+    /// destroys, read from its file at `head` (`parse::task_destroys`):
+    /// the file the call names, from the top of the repository or from
+    /// the calling file's folder; where neither exists (a step's
+    /// `working-directory:` is not read), any file of the runner's names
+    /// in the tree, the [`MAX_TASK_FILES`] least deep. Tasks those
+    /// commands call are followed from their file's folder, at most
+    /// [`MAX_TASK_CALLS`] resolutions in all. A file too large to read, or
+    /// a bound passed, counts the call by its name (`make destroy`: fail
+    /// closed); a task no file has destroys nothing.
+    fn resolve_task_calls(&self, commands: &mut BTreeMap<String, Vec<String>>, head: &str) -> Result<(), ChangeError> {
+        // (The file whose change holds the call, the file the call is
+        // relative to, the call.)
+        let mut wave: Vec<(String, String, parse::TaskCall)> = Vec::new();
+        for (path, kinds) in commands.iter_mut() {
+            kinds.retain(|k| match parse::TaskCall::from_kind(k) {
+                Some(call) => {
+                    wave.push((path.clone(), path.clone(), call));
+                    false
+                }
+                None => true,
+            });
+        }
+        if wave.is_empty() {
+            return Ok(());
+        }
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let candidates = |caller: &str, call: &parse::TaskCall| -> Vec<String> {
+            let mut found: Vec<String> = Vec::new();
+            for from in [String::new(), folder(caller)] {
+                let names: Vec<String> = match call.file.strip_suffix('/') {
+                    Some(dir) => call.runner.file_names().iter().map(|n| format!("{dir}/{n}")).collect(),
+                    None => vec![call.file.clone()],
+                };
+                found.extend(names.iter().filter_map(|n| parse::patch_target(&from, n)));
+            }
+            found.dedup();
+            found
+        };
+        // Every file of the tree, listed once if a call needs it (`None`:
+        // too many to list).
+        let mut tree: Option<Option<Vec<(String, String)>>> = None;
+        let mut seen: std::collections::BTreeSet<(String, String, String)> = std::collections::BTreeSet::new();
+        let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut resolved = 0usize;
+        while !wave.is_empty() {
+            let wanted: Vec<Vec<String>> = wave.iter().map(|(_, caller, call)| candidates(caller, call)).collect();
+            let asked: std::collections::BTreeSet<&str> = wanted.iter().flatten().map(String::as_str).collect();
+            let mut args: Vec<&str> = vec!["ls-tree", "-z", "--full-name", head, "--"];
+            args.extend(asked.iter().copied());
+            let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                Ok(listed) => listed,
+                Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            let mut existing: BTreeMap<String, String> = listed.into_iter().collect();
+            if wanted.iter().any(|w| !w.iter().any(|p| existing.contains_key(p))) {
+                if tree.is_none() {
+                    let listing = self.run("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", head])?;
+                    tree = Some(listing.ok().and_then(|bytes| parse::parse_tree_files_z(&bytes).ok()));
+                }
+                for (path, hash) in tree.iter().flatten().flatten() {
+                    existing.entry(path.clone()).or_insert_with(|| hash.clone());
+                }
+            }
+            let elsewhere = |call: &parse::TaskCall| -> Vec<String> {
+                let mut files: Vec<&String> = tree
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(|(p, _)| p)
+                    .filter(|p| !illustrative(p))
+                    .filter(|p| call.runner.file_names().contains(&p.rsplit('/').next().unwrap_or(p)))
+                    .collect();
+                files.sort_by_key(|p| (p.matches('/').count(), (*p).clone()));
+                files.into_iter().take(MAX_TASK_FILES).cloned().collect()
+            };
+            let files: Vec<Vec<String>> = wave
+                .iter()
+                .zip(&wanted)
+                .map(|((_, _, call), w)| {
+                    let here: Vec<String> = w.iter().filter(|p| existing.contains_key(*p)).cloned().collect();
+                    if here.is_empty() { elsewhere(call) } else { here }
+                })
+                .collect();
+            let texts = self.small_blobs(
+                files.iter().flatten().filter_map(|p| existing.get(p).map(|h| (p.as_str(), h.as_str()))),
+            )?;
+            let mut next = Vec::new();
+            for ((origin, _, call), files) in wave.into_iter().zip(files) {
+                for file in files {
+                    if !seen.insert((origin.clone(), file.clone(), call.target.clone())) {
+                        continue;
+                    }
+                    resolved += 1;
+                    let read = texts
+                        .get(&file)
+                        .filter(|_| resolved <= MAX_TASK_CALLS)
+                        .and_then(|text| parse::task_destroys(call.runner, text, &call.target));
+                    let Some(kinds) = read else {
+                        found.entry(origin.clone()).or_default().push(call.plain());
+                        continue;
+                    };
+                    for kind in kinds {
+                        match parse::TaskCall::from_kind(&kind) {
+                            Some(inner) => next.push((origin.clone(), file.clone(), inner)),
+                            None => found.entry(origin.clone()).or_default().push(kind),
+                        }
+                    }
+                }
+            }
+            wave = next;
+        }
+        for (path, kinds) in found {
+            commands.entry(path).or_default().extend(kinds);
         }
         Ok(())
     }

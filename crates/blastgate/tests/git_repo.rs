@@ -3133,3 +3133,100 @@ fn added_and_nested_submodules_are_read() {
     assert!(file(&change.changeset.files, "payments/lib").added >= 300, "{:?}", change.changeset.files);
     assert!(change.notes.iter().any(|n| n.contains("submodule `payments/lib/inner` moves")), "{:?}", change.notes);
 }
+
+/// Tasks called by name: a pipeline or script that newly runs `make
+/// destroy`, `npm run teardown`, `just nuke` or `task destroy` runs what
+/// the task's recipe runs, read from the task's file after the change,
+/// though that file did not change (the agent that recreates its
+/// environment through the repository's own Makefile). The file is found
+/// where the call names it, from the top or the calling file's folder,
+/// else anywhere in the tree (a step's `working-directory:`). Calls of
+/// tasks that destroy nothing, in jobs for short-lived environments, or
+/// dry runs stay quiet; a task file too large to read counts the call.
+#[test]
+fn tasks_called_by_name_count_as_what_they_run() {
+    let repo = Repo::new("tasks");
+    let workflow = |steps: &str| {
+        format!(
+            "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n{steps}"
+        )
+    };
+    repo.write(".github/workflows/deploy.yml", workflow("      - run: make deploy\n").as_bytes());
+    repo.write(
+        "Makefile",
+        b"TF ?= terraform\n\n.PHONY: deploy destroy recreate\ndeploy:\n\t$(TF) -chdir=infra apply -auto-approve\n\ndestroy:\n\t$(TF) -chdir=infra destroy -auto-approve\n\nrecreate: destroy deploy\n",
+    );
+    repo.write(
+        "infra/package.json",
+        b"{\n  \"scripts\": {\n    \"deploy\": \"cdk deploy --all\",\n    \"teardown\": \"npm run nuke\",\n    \"nuke\": \"cdk destroy --all --force\"\n  }\n}\n",
+    );
+    repo.write("ops/justfile", b"alias n := nuke\n\n# Tear it all down.\nnuke: stop\n    pulumi destroy --yes --stack acme/prod\n\nstop:\n    echo stopping\n");
+    repo.write("ops/Taskfile.yml", b"version: '3'\ntasks:\n  destroy:\n    deps: [drain]\n    cmds:\n      - helmfile destroy\n  drain:\n    cmds:\n      - echo draining\n");
+    repo.write("scripts/release.sh", b"#!/bin/sh\nset -e\nmake deploy\n");
+    let base = repo.commit(0.0, "Tasks");
+
+    // (What, the lines each file gains, what each file then destroys.)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [(&'a str, &'a [&'a str])]);
+    let cases: [Case<'_>; 9] = [
+        (
+            "the deploy job runs make recreate",
+            &[(".github/workflows/deploy.yml", "      - run: make recreate\n")],
+            &[(".github/workflows/deploy.yml", &["terraform destroy"])],
+        ),
+        (
+            "a script runs npm run teardown in infra",
+            &[("scripts/release.sh", "npm --prefix infra run teardown\n")],
+            &[("scripts/release.sh", &["cdk destroy"])],
+        ),
+        (
+            "a step runs an alias of a just recipe",
+            &[(".github/workflows/deploy.yml", "      - run: just --justfile ops/justfile n\n")],
+            &[(".github/workflows/deploy.yml", &["pulumi destroy"])],
+        ),
+        (
+            "a step in a working directory runs task destroy",
+            &[(".github/workflows/deploy.yml", "      - run: task destroy\n        working-directory: ops\n")],
+            &[(".github/workflows/deploy.yml", &["helmfile destroy"])],
+        ),
+        (
+            "make -C runs the folder's Makefile",
+            &[("scripts/release.sh", "make -C . destroy\n")],
+            &[("scripts/release.sh", &["terraform destroy"])],
+        ),
+        (
+            "a task that destroys nothing",
+            &[(".github/workflows/deploy.yml", "      - run: make deploy && just stop\n")],
+            &[],
+        ),
+        ("a dry run", &[("scripts/release.sh", "make -n destroy\n")], &[]),
+        ("a preview's teardown", &[("scripts/release.sh", "make destroy ENV=pr-${PR_NUMBER}\n")], &[]),
+        ("a task no file has", &[("scripts/release.sh", "npm run nuke-everything\n")], &[]),
+    ];
+    for (i, (what, edits, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        for (path, line) in *edits {
+            let text =
+                if path.ends_with(".yml") { workflow(line) } else { format!("#!/bin/sh\nset -e\nmake deploy\n{line}") };
+            repo.write(path, text.as_bytes());
+        }
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let expected: Vec<(String, Vec<String>)> = expected
+            .iter()
+            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
+            .collect();
+        assert_eq!(removes_of(&change), expected, "{what}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
+    }
+
+    // A Makefile too large to read: the call counts by its name.
+    repo.git(&["checkout", "-q", &base]);
+    let mut big = b"destroy:\n\techo nothing to see\n".to_vec();
+    big.extend(std::iter::repeat_n(b"# padding\n".as_slice(), 120_000).flatten());
+    repo.write("Makefile", &big);
+    let padded = repo.commit(20.0, "Pad the Makefile");
+    repo.write("scripts/release.sh", b"#!/bin/sh\nset -e\nmake deploy\nmake destroy\n");
+    let head = repo.commit(21.0, "Call the padded target");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &padded, &head);
+    assert_eq!(removes_of(&change), [("scripts/release.sh".to_owned(), vec!["make destroy".to_owned()])]);
+}

@@ -1,0 +1,755 @@
+//! Tasks that people and pipelines run by name: `make destroy`, `npm run
+//! teardown`, `just nuke`, `task destroy`. A changed line that calls one
+//! is read as a [`TaskCall`] (see [`super::destructive_commands`], which
+//! returns it as a kind starting with [`TASK_CALL`]); the facade then reads
+//! the task's file after the change and counts what the task runs
+//! ([`task_destroys`]). So `make destroy` newly added to a deploy job
+//! counts as the `terraform destroy` its recipe runs, though the Makefile
+//! did not change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{MAX_EMPTIED_TEXT, MAX_TYPE_BYTES, commands_destroy, make_variables, substitute, yaml_mapping};
+
+/// The start of a kind that stands for a call of a task, not for what it
+/// destroys: `runs task make infra/ destroy` (runner, where its file is,
+/// task). [`TaskCall::from_kind`] reads it back.
+pub const TASK_CALL: &str = "runs task ";
+
+/// Most tasks followed within one file from the one called (prerequisites,
+/// dependencies, tasks a task calls): past it, the call counts by its own
+/// name (fail closed).
+pub const MAX_TASKS_FOLLOWED: usize = 64;
+
+/// Most command lines of one file read for one call: past it, the call
+/// counts by its own name (fail closed).
+pub const MAX_TASK_LINES: usize = 10_000;
+
+/// A program that runs tasks by name from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaskRunner {
+    /// `make` (and `gmake`, `$(MAKE)`): a Makefile's targets.
+    Make,
+    /// `npm`, `yarn`, `pnpm`, `bun`: `package.json`'s `scripts`.
+    PackageScript,
+    /// `just`: a justfile's recipes.
+    Just,
+    /// `task` (go-task): a Taskfile's `tasks`.
+    Task,
+}
+
+impl TaskRunner {
+    /// The word a [`TaskCall`]'s kind names the runner by.
+    fn word(self) -> &'static str {
+        match self {
+            Self::Make => "make",
+            Self::PackageScript => "package.json",
+            Self::Just => "just",
+            Self::Task => "task",
+        }
+    }
+
+    fn from_word(word: &str) -> Option<Self> {
+        [Self::Make, Self::PackageScript, Self::Just, Self::Task].into_iter().find(|r| r.word() == word)
+    }
+
+    /// The names the runner looks for in a folder, in its order.
+    pub fn file_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Make => &["GNUmakefile", "makefile", "Makefile"],
+            Self::PackageScript => &["package.json"],
+            Self::Just => &["justfile", "Justfile", ".justfile"],
+            Self::Task => &[
+                "Taskfile.yml",
+                "taskfile.yml",
+                "Taskfile.yaml",
+                "taskfile.yaml",
+                "Taskfile.dist.yml",
+                "taskfile.dist.yml",
+                "Taskfile.dist.yaml",
+                "taskfile.dist.yaml",
+            ],
+        }
+    }
+}
+
+/// A task called by name from a changed line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TaskCall {
+    /// The program that runs it.
+    pub runner: TaskRunner,
+    /// Where its file is, relative to where the call runs, as the call
+    /// names it: a folder ending in `/` (`./`, `infra/`: the runner looks
+    /// for [`TaskRunner::file_names`] there), or a file
+    /// (`infra/deploy.mk`).
+    pub file: String,
+    /// The task's name (`destroy`).
+    pub target: String,
+}
+
+impl TaskCall {
+    /// The kind standing for this call (see [`TASK_CALL`]); `None` when it
+    /// would not fit in [`MAX_TYPE_BYTES`] or a part holds a space.
+    pub fn kind(&self) -> Option<String> {
+        let kind = format!("{TASK_CALL}{} {} {}", self.runner.word(), self.file, self.target);
+        let clean = |s: &str| !s.is_empty() && !s.contains(char::is_whitespace) && !s.contains(char::is_control);
+        (clean(&self.file) && clean(&self.target) && kind.len() <= MAX_TYPE_BYTES).then_some(kind)
+    }
+
+    /// The call a kind made by [`TaskCall::kind`] stands for.
+    ///
+    /// ```
+    /// use blastgate_ingest::git::{TaskCall, TaskRunner};
+    /// let call = TaskCall::from_kind("runs task make infra/ destroy").unwrap();
+    /// assert_eq!((call.runner, call.file.as_str(), call.target.as_str()), (TaskRunner::Make, "infra/", "destroy"));
+    /// assert_eq!(call.kind().as_deref(), Some("runs task make infra/ destroy"));
+    /// assert!(TaskCall::from_kind("terraform destroy").is_none());
+    /// ```
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        let mut parts = kind.strip_prefix(TASK_CALL)?.split(' ');
+        let runner = TaskRunner::from_word(parts.next()?)?;
+        let (file, target) = (parts.next()?, parts.next()?);
+        if parts.next().is_some() || file.is_empty() || target.is_empty() {
+            return None;
+        }
+        Some(Self { runner, file: file.to_owned(), target: target.to_owned() })
+    }
+
+    /// The kind the call counts as where its file cannot be read: the
+    /// runner and the task (`make destroy`).
+    pub fn plain(&self) -> String {
+        let runner = if self.runner == TaskRunner::PackageScript { "npm run" } else { self.runner.word() };
+        format!("{runner} {}", self.target)
+    }
+}
+
+/// The tasks a command calls: `words` start with the runner's word
+/// (`make`, `gmake`, `$(MAKE)`, `just`, `task`, `npm`, `yarn`, `pnpm`,
+/// `bun`) and hold its arguments. None for a dry run (`make -n`, `just
+/// --dry-run`, `task --dry`), a runner's own command (`npm install`), or a
+/// task named through a variable.
+pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
+    let args = words.get(1..).unwrap_or_default();
+    let mut folder = String::new();
+    let mut file: Option<String> = None;
+    let mut targets: Vec<String> = Vec::new();
+    let join = |folder: &str, path: &str| {
+        if path.starts_with('/') || folder.is_empty() { path.to_owned() } else { format!("{folder}/{path}") }
+    };
+    // Options that take a value, and which of them name the folder or the
+    // file; options that make the run a dry one.
+    let (valued, folders, files, dry): (&[&str], &[&str], &[&str], &[&str]) = match runner {
+        TaskRunner::Make => (
+            &[
+                "-C",
+                "--directory",
+                "-f",
+                "--file",
+                "--makefile",
+                "-I",
+                "--include-dir",
+                "-o",
+                "--old-file",
+                "--assume-old",
+                "-W",
+                "--what-if",
+                "--new-file",
+                "--assume-new",
+                "-E",
+                "--eval",
+                "-l",
+                "--load-average",
+                "--jobserver-style",
+                "-O",
+                "--output-sync",
+            ],
+            &["-C", "--directory"],
+            &["-f", "--file", "--makefile"],
+            &["-n", "--just-print", "--dry-run", "--recon", "-q", "--question", "-p", "--print-data-base"],
+        ),
+        TaskRunner::Just => (
+            &[
+                "-f",
+                "--justfile",
+                "-d",
+                "--working-directory",
+                "--shell",
+                "--shell-arg",
+                "--dotenv-path",
+                "--dotenv-filename",
+                "--color",
+                "--command-color",
+                "--chooser",
+                "--list-heading",
+                "--list-prefix",
+                "--alias-style",
+            ],
+            &["-d", "--working-directory"],
+            &["-f", "--justfile"],
+            &["-n", "--dry-run", "-l", "--list", "--show", "-s", "--summary", "--evaluate", "--dump", "--fmt"],
+        ),
+        TaskRunner::Task => (
+            &["-d", "--dir", "-t", "--taskfile", "-o", "--output", "--output-group-begin", "--output-group-end"],
+            &["-d", "--dir"],
+            &["-t", "--taskfile"],
+            &["-n", "--dry", "-l", "--list", "-a", "--list-all", "--summary", "-i", "--init", "--status"],
+        ),
+        TaskRunner::PackageScript => (
+            &["--prefix", "--cwd", "-C", "--dir", "--filter", "-F", "-w", "--workspace"],
+            &["--prefix", "--cwd", "-C", "--dir"],
+            &[],
+            &["--dry-run"],
+        ),
+    };
+    let mut i = 0;
+    let mut script_command: Option<&str> = None;
+    while let Some(&arg) = args.get(i) {
+        i += 1;
+        if arg == "--" {
+            break;
+        }
+        if let Some(option) = arg.strip_prefix('-').map(|_| arg) {
+            // `--file=x`, `-Cdir`, `-C dir`.
+            let (name, value) = match option.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
+                _ => match valued.iter().find(|v| v.len() == 2 && option.len() > 2 && option.starts_with(**v)) {
+                    Some(short) if !option.starts_with("--") => (*short, option.get(2..).map(str::to_owned)),
+                    _ => (option, None),
+                },
+            };
+            if dry.contains(&name) {
+                return Vec::new();
+            }
+            // (`make -j 4`: the job count, when given apart.)
+            if matches!(name, "-j" | "--jobs") && value.is_none() {
+                if args.get(i).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit())) {
+                    i += 1;
+                }
+                continue;
+            }
+            // (pnpm's `--filter` and npm's workspaces pick packages
+            // elsewhere: not read.)
+            if runner == TaskRunner::PackageScript && matches!(name, "--filter" | "-F" | "-w" | "--workspace") {
+                return Vec::new();
+            }
+            if !valued.contains(&name) {
+                continue;
+            }
+            let value = match value {
+                Some(v) => v,
+                None => {
+                    let Some(v) = args.get(i) else { break };
+                    i += 1;
+                    (*v).to_owned()
+                }
+            };
+            if folders.contains(&name) {
+                folder = join(&folder, value.trim_end_matches('/'));
+            } else if files.contains(&name) {
+                file = Some(value);
+            }
+            continue;
+        }
+        // A variable set for the run (`make destroy ENV=prod`).
+        if arg.contains('=') {
+            continue;
+        }
+        if runner == TaskRunner::PackageScript {
+            match script_command {
+                None => {
+                    script_command = Some(arg);
+                    // (`npm start`, `npm test`: scripts by those names.)
+                    let manager = words.first().map_or("", |w| super::tool_name(w));
+                    let named = match (manager, arg) {
+                        (_, "run" | "run-script" | "rum" | "urn") => continue,
+                        ("npm", "start" | "test" | "t" | "tst" | "stop" | "restart") => arg,
+                        ("npm", _) => return Vec::new(),
+                        (_, "exec" | "x" | "dlx" | "create" | "workspace" | "add" | "install" | "i" | "ci") => {
+                            return Vec::new();
+                        }
+                        (_, name) => name,
+                    };
+                    let named = if named == "t" || named == "tst" { "test" } else { named };
+                    targets.push(named.to_owned());
+                    break;
+                }
+                Some(_) => {
+                    targets.push(arg.to_owned());
+                    break;
+                }
+            }
+        }
+        targets.push(arg.to_owned());
+        // `just` passes the words after a recipe to it as arguments.
+        if runner == TaskRunner::Just {
+            break;
+        }
+    }
+    let folder_path = |f: &str| if f.is_empty() { "./".to_owned() } else { format!("{f}/") };
+    targets
+        .into_iter()
+        .filter(|t| !t.contains('$') && !t.contains("{{") && !t.starts_with('.'))
+        .map(|target| {
+            // `just infra/destroy`: the justfile in `infra`.
+            let (at, target) = match (runner, target.rsplit_once('/')) {
+                (TaskRunner::Just, Some((dir, name))) if file.is_none() => (join(&folder, dir), name.to_owned()),
+                _ => (folder.clone(), target),
+            };
+            let file = match &file {
+                Some(f) => join(&at, f),
+                None => folder_path(&at),
+            };
+            TaskCall { runner, file, target }
+        })
+        .filter(|c| !c.file.contains('$'))
+        .collect()
+}
+
+/// What running the task `target` of `text` (a file of `runner`)
+/// destroys, read as [`super::destructive_commands`] reads a script's
+/// lines (a framework's database reset is not read, as in any task file):
+/// the commands of the task and of those it needs (a Makefile target's
+/// prerequisites, a justfile recipe's dependencies, a Taskfile task's
+/// `deps` and `task:` commands, a script's `pre` and `post` scripts), at
+/// most [`MAX_TASKS_FOLLOWED`] tasks and [`MAX_TASK_LINES`] lines. Tasks
+/// its commands call (`$(MAKE) -C infra destroy`, `npm run nuke`) are
+/// kinds of [`TASK_CALL`], relative to the file's folder. Empty when the
+/// file has no such task. `None` when the text cannot be read (over
+/// [`MAX_EMPTIED_TEXT`], a NUL byte, not valid JSON or YAML where it must
+/// be) or a bound is passed: the caller counts the call itself.
+///
+/// ```
+/// use blastgate_ingest::git::{TaskRunner, task_destroys};
+/// let makefile = b"TF ?= terraform\n\n.PHONY: nuke destroy\nnuke: destroy\n\t@echo gone\n\ndestroy:\n\tcd infra && $(TF) destroy -auto-approve\n";
+/// assert_eq!(task_destroys(TaskRunner::Make, makefile, "nuke").unwrap(), ["terraform destroy"]);
+/// assert!(task_destroys(TaskRunner::Make, makefile, "plan").unwrap().is_empty());
+/// let package = br#"{"scripts": {"teardown": "cdk destroy --force", "build": "tsc"}}"#;
+/// assert_eq!(task_destroys(TaskRunner::PackageScript, package, "teardown").unwrap(), ["cdk destroy"]);
+/// ```
+pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Vec<String>> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
+    let lines = match runner {
+        TaskRunner::Make => make_lines(&raw, target)?,
+        TaskRunner::Just => just_lines(&raw, target)?,
+        TaskRunner::Task => taskfile_lines(text, target)?,
+        TaskRunner::PackageScript => script_lines(text, target)?,
+    };
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    for line in &lines {
+        found.extend(commands_destroy(line, None));
+    }
+    Some(found.into_iter().collect())
+}
+
+/// The tasks to read from `start`, each once, in order: `next` gives the
+/// ones a task needs (`None`: the file is past a bound). `None` past
+/// [`MAX_TASKS_FOLLOWED`].
+fn follow(start: &str, mut next: impl FnMut(&str) -> Option<Vec<String>>) -> Option<Vec<String>> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut queue: Vec<String> = vec![start.to_owned()];
+    while let Some(task) = queue.pop() {
+        if !seen.insert(task.clone()) {
+            continue;
+        }
+        if seen.len() > MAX_TASKS_FOLLOWED {
+            return None;
+        }
+        queue.extend(next(&task)?);
+        order.push(task);
+    }
+    Some(order)
+}
+
+/// Lines read for one call: `None` past [`MAX_TASK_LINES`].
+fn bounded(lines: Vec<String>) -> Option<Vec<String>> {
+    (lines.len() <= MAX_TASK_LINES).then_some(lines)
+}
+
+/// A Makefile's rule for one target (or pattern).
+#[derive(Default)]
+struct Rule {
+    prerequisites: Vec<String>,
+    recipe: Vec<String>,
+}
+
+/// The recipe lines that `make TARGET` runs from the Makefile `raw`:
+/// the target's rule (an explicit one, else the first pattern rule that
+/// matches, `%:` too) and its prerequisites' rules, with `$@`, `$*`, `$<`
+/// and `$^` and the file's simple variables (`TF ?= terraform`) written
+/// out. Conditionals are read on both branches; `include`d files are not
+/// read.
+fn make_lines(raw: &str, target: &str) -> Option<Vec<String>> {
+    // Lines continued with `\` joined.
+    let mut logical: Vec<String> = Vec::new();
+    let mut pending: Option<String> = None;
+    for line in raw.lines() {
+        let text = match pending.take() {
+            Some(before) => format!("{before} {}", line.trim_start()),
+            None => line.to_owned(),
+        };
+        match text.strip_suffix('\\') {
+            Some(head) if text.len() <= 16 * 4096 => pending = Some(head.to_owned()),
+            _ => logical.push(text),
+        }
+    }
+    logical.extend(pending);
+    let mut rules: BTreeMap<String, Rule> = BTreeMap::new();
+    let mut patterns: Vec<(String, Rule)> = Vec::new();
+    let mut variables: BTreeMap<String, String> = BTreeMap::new();
+    // The targets whose recipe the lines below belong to.
+    let mut current: Vec<String> = Vec::new();
+    let mut defining = false;
+    for line in &logical {
+        let trimmed = line.trim();
+        if defining {
+            defining = trimmed != "endef";
+            continue;
+        }
+        if let Some(recipe) = line.strip_prefix('\t') {
+            if !current.is_empty() && !recipe.trim_start().starts_with('#') {
+                add_recipe(&current, recipe, &mut rules, &mut patterns);
+            }
+            continue;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let first = trimmed.split_whitespace().next().unwrap_or_default();
+        if matches!(first, "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif") {
+            continue;
+        }
+        if first == "define" {
+            defining = true;
+            current.clear();
+            continue;
+        }
+        if matches!(first, "include" | "-include" | "sinclude" | "vpath" | "unexport") {
+            current.clear();
+            continue;
+        }
+        let statement = trimmed.trim_start_matches("export ").trim_start_matches("override ").trim_start();
+        let equals = statement.find('=');
+        let colon = statement.find(':');
+        let assignment = match (equals, colon) {
+            (Some(e), Some(c)) => e <= c || statement.get(c..e).is_some_and(|op| op.chars().all(|ch| ch == ':')),
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if assignment {
+            current.clear();
+            let Some(e) = equals else { continue };
+            let name = statement.get(..e).unwrap_or_default().trim_end_matches([':', '?', '+', '!']).trim();
+            let value = statement.get(e + 1..).unwrap_or_default().trim();
+            let appends = statement.get(..e).is_some_and(|n| n.ends_with('+'));
+            let simple = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if simple && value.len() <= 256 && (variables.len() < 256 || variables.contains_key(name)) {
+                let conditional = statement.get(..e).is_some_and(|n| n.ends_with('?'));
+                match variables.get_mut(name) {
+                    Some(v) if appends => {
+                        if v.len() + value.len() < 256 {
+                            v.push(' ');
+                            v.push_str(value);
+                        }
+                    }
+                    Some(_) if conditional => {}
+                    _ => {
+                        variables.insert(name.to_owned(), value.to_owned());
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(c) = colon else {
+            current.clear();
+            continue;
+        };
+        let targets: Vec<String> =
+            statement.get(..c).unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        let rest = statement.get(c + 1..).unwrap_or_default().trim_start_matches(':');
+        let (prerequisites, inline) = match rest.split_once(';') {
+            Some((p, r)) => (p, Some(r.trim())),
+            None => (rest, None),
+        };
+        let prerequisites: Vec<String> =
+            prerequisites.split_whitespace().filter(|w| *w != "|").map(str::to_owned).collect();
+        for t in &targets {
+            if t.contains('%') {
+                match patterns.iter_mut().find(|(p, _)| p == t) {
+                    Some((_, rule)) => rule.prerequisites.extend(prerequisites.iter().cloned()),
+                    None => {
+                        patterns.push((t.clone(), Rule { prerequisites: prerequisites.clone(), recipe: Vec::new() }))
+                    }
+                }
+            } else {
+                rules.entry(t.clone()).or_default().prerequisites.extend(prerequisites.iter().cloned());
+            }
+        }
+        current = targets;
+        if let Some(inline) = inline.filter(|r| !r.is_empty()) {
+            add_recipe(&current, inline, &mut rules, &mut patterns);
+        }
+    }
+    // A target's rule, with the stem when a pattern matched it.
+    let rule_for = |name: &str| -> Option<(&Rule, String)> {
+        if let Some(rule) = rules.get(name)
+            && (!rule.recipe.is_empty() || !rule.prerequisites.is_empty())
+        {
+            return Some((rule, String::new()));
+        }
+        patterns.iter().find_map(|(pattern, rule)| {
+            let (prefix, suffix) = pattern.split_once('%')?;
+            let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            Some((rule, stem.to_owned()))
+        })
+    };
+    let expand = |text: &str| -> String {
+        let text = substitute(&make_variables(text), &variables);
+        text.replace("$$", "$")
+    };
+    let order = follow(target, |name| {
+        let Some((rule, stem)) = rule_for(name) else { return Some(Vec::new()) };
+        Some(rule.prerequisites.iter().map(|p| expand(&p.replace('%', &stem))).collect())
+    })?;
+    let mut out: Vec<String> = Vec::new();
+    for name in &order {
+        let Some((rule, stem)) = rule_for(name) else { continue };
+        let first = rule.prerequisites.first().cloned().unwrap_or_default();
+        let all = rule.prerequisites.join(" ");
+        for line in &rule.recipe {
+            let line = line
+                .replace("$(@)", name)
+                .replace("${@}", name)
+                .replace("$@", name)
+                .replace("$(*)", &stem)
+                .replace("$*", &stem)
+                .replace("$<", &first)
+                .replace("$^", &all);
+            out.push(expand(&line));
+        }
+        if out.len() > MAX_TASK_LINES {
+            return None;
+        }
+    }
+    bounded(out)
+}
+
+/// `line` added to the recipes of the targets `current`.
+fn add_recipe(current: &[String], line: &str, rules: &mut BTreeMap<String, Rule>, patterns: &mut [(String, Rule)]) {
+    for t in current {
+        match patterns.iter_mut().find(|(p, _)| p == t) {
+            Some((_, rule)) => rule.recipe.push(line.to_owned()),
+            None => rules.entry(t.clone()).or_default().recipe.push(line.to_owned()),
+        }
+    }
+}
+
+/// The lines that `just RECIPE` runs from the justfile `raw`: the
+/// recipe's body (an alias followed) and its dependencies' bodies, with
+/// `{{name}}` written as the file's `name := "value"`.
+fn just_lines(raw: &str, target: &str) -> Option<Vec<String>> {
+    let mut bodies: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    let mut variables: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in raw.lines() {
+        let indented = line.starts_with([' ', '\t']);
+        let trimmed = line.trim();
+        if indented {
+            if let Some(name) = &current
+                && !trimmed.is_empty()
+                && let Some((_, body)) = bodies.get_mut(name)
+            {
+                body.push(trimmed.to_owned());
+            }
+            continue;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('[') {
+            continue;
+        }
+        current = None;
+        let words: Vec<&str> = trimmed.split_whitespace().collect();
+        match words.as_slice() {
+            ["alias", name, ":=", recipe, ..] => {
+                aliases.insert((*name).to_owned(), (*recipe).to_owned());
+                continue;
+            }
+            ["set" | "import" | "mod" | "!include" | "alias", ..] => continue,
+            _ => {}
+        }
+        let statement = trimmed.strip_prefix("export ").unwrap_or(trimmed);
+        if let Some((name, value)) = statement.split_once(":=") {
+            let name = name.trim();
+            let value = value.trim().trim_matches(['"', '\'']);
+            if !name.contains(char::is_whitespace)
+                && value.len() <= 256
+                && (variables.len() < 256 || variables.contains_key(name))
+            {
+                variables.insert(name.to_owned(), value.to_owned());
+            }
+            continue;
+        }
+        // `name param='default' *rest: dependency (other "arg") && after`
+        // (the first `:` outside quotes ends the parameters).
+        let mut quote: Option<char> = None;
+        let mut colon = None;
+        for (i, ch) in statement.char_indices() {
+            match (quote, ch) {
+                (Some(q), c) if c == q => quote = None,
+                (None, '"' | '\'' | '`') => quote = Some(ch),
+                (None, ':') => {
+                    colon = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let Some(colon) = colon else { continue };
+        let head = statement.get(..colon).unwrap_or_default();
+        let Some(name) = head.split_whitespace().next().map(|n| n.trim_start_matches('@')) else { continue };
+        let dependencies: Vec<String> = statement
+            .get(colon + 1..)
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|w| !w.starts_with(['"', '\'']) && !w.ends_with([')', '"', '\'']) || w.starts_with('('))
+            .map(|w| w.trim_start_matches('(').trim_end_matches(')').to_owned())
+            .filter(|w| !w.is_empty() && *w != "&&")
+            .collect();
+        bodies.insert(name.to_owned(), (dependencies, Vec::new()));
+        current = Some(name.to_owned());
+    }
+    let resolve = |name: &str| aliases.get(name).map_or(name.to_owned(), Clone::clone);
+    let order = follow(&resolve(target), |name| {
+        Some(bodies.get(name).map(|(deps, _)| deps.iter().map(|d| resolve(d)).collect()).unwrap_or_default())
+    })?;
+    let mut out = Vec::new();
+    for name in &order {
+        for line in bodies.get(name).map(|(_, body)| body.as_slice()).unwrap_or_default() {
+            out.push(interpolate(line, &variables));
+        }
+        if out.len() > MAX_TASK_LINES {
+            return None;
+        }
+    }
+    bounded(out)
+}
+
+/// `line` with each `{{ name }}` (and go-task's `{{.NAME}}`) of
+/// `variables` written as its value.
+fn interpolate(line: &str, variables: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let Some(end) = after.find("}}") else {
+            out.push_str("{{");
+            rest = after;
+            continue;
+        };
+        let name = after.get(..end).unwrap_or_default().trim().trim_start_matches('.');
+        match variables.get(name) {
+            Some(value) if out.len() < 4 * 4096 => out.push_str(value),
+            _ => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
+        }
+        rest = after.get(end + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The commands that `task NAME` runs from the Taskfile `text`: the
+/// task's `cmds` (or `cmd`, or the task written as a command or a list of
+/// them) and those of its `deps` and of the tasks its commands call
+/// (`- task: other`), with `{{.NAME}}` written as the file's `vars`.
+/// Tasks of included Taskfiles (`infra:destroy`) are not read.
+fn taskfile_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
+    use serde_json::Value;
+    let document = yaml_mapping("Taskfile", text)?.unwrap_or(Value::Null);
+    let tasks = document.get("tasks");
+    let mut variables: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(Value::Object(vars)) = document.get("vars") {
+        for (name, value) in vars.iter().take(256) {
+            if let Value::String(v) = value
+                && v.len() <= 256
+            {
+                variables.insert(name.clone(), v.clone());
+            }
+        }
+    }
+    let task = |name: &str| tasks.and_then(|t| t.get(name));
+    // A task's commands and the tasks it needs.
+    let read = |name: &str| -> (Vec<String>, Vec<String>) {
+        let (mut commands, mut needs) = (Vec::new(), Vec::new());
+        let Some(task) = task(name) else { return (commands, needs) };
+        let item = |v: &Value, commands: &mut Vec<String>, needs: &mut Vec<String>| match v {
+            Value::String(s) => commands.push(s.clone()),
+            Value::Object(o) => {
+                if let Some(Value::String(s)) = o.get("cmd") {
+                    commands.push(s.clone());
+                }
+                if let Some(Value::String(t)) = o.get("task") {
+                    needs.push(t.clone());
+                }
+            }
+            _ => {}
+        };
+        match task {
+            Value::String(_) => item(task, &mut commands, &mut needs),
+            Value::Array(list) => list.iter().for_each(|v| item(v, &mut commands, &mut needs)),
+            Value::Object(o) => {
+                if let Some(cmd) = o.get("cmd") {
+                    item(cmd, &mut commands, &mut needs);
+                }
+                for key in ["cmds", "deps"] {
+                    match o.get(key) {
+                        Some(Value::Array(list)) => list.iter().for_each(|v| {
+                            if key == "deps"
+                                && let Value::String(dep) = v
+                            {
+                                needs.push(dep.clone());
+                            } else {
+                                item(v, &mut commands, &mut needs);
+                            }
+                        }),
+                        Some(v) => item(v, &mut commands, &mut needs),
+                        None => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        (commands, needs)
+    };
+    let order = follow(target, |name| Some(read(name).1))?;
+    let mut out = Vec::new();
+    for name in &order {
+        for command in read(name).0 {
+            out.extend(command.lines().map(|l| interpolate(l, &variables)));
+        }
+        if out.len() > MAX_TASK_LINES {
+            return None;
+        }
+    }
+    bounded(out)
+}
+
+/// The scripts that `npm run NAME` runs from the `package.json` `text`:
+/// `preNAME`, `NAME` and `postNAME`, as npm runs them (pnpm, yarn and
+/// bun may skip the `pre` and `post` ones: reading them too fails
+/// closed). Scripts they call (`npm run other`) are calls of their own.
+fn script_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
+    let document: serde_json::Value = serde_json::from_slice(text).ok()?;
+    let Some(scripts) = document.get("scripts") else { return Some(Vec::new()) };
+    let names = [format!("pre{target}"), target.to_owned(), format!("post{target}")];
+    let lines: Vec<String> = names
+        .iter()
+        .filter_map(|n| scripts.get(n).and_then(serde_json::Value::as_str))
+        .flat_map(str::lines)
+        .map(str::to_owned)
+        .collect();
+    bounded(lines)
+}
