@@ -4239,6 +4239,11 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     if TEXT_KEYS.iter().any(|k| lower_start.starts_with(k)) {
         return Vec::new();
     }
+    // A local action or reusable workflow runs what it holds (unless its
+    // name says it is for a short-lived environment).
+    if let Some(call) = tasks::local_action(line) {
+        return call.kind().filter(|_| !short_lived(&call.file)).into_iter().collect();
+    }
     // A trailing comment says nothing that runs.
     let line = line.split(" #").next().unwrap_or(line);
     // `-target="a.b"`: the value, without its quotes (quotes split the

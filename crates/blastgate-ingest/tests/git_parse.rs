@@ -1750,7 +1750,8 @@ fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
 /// Tasks called by name are read as calls (the facade reads what they
 /// run): the runner, where its file is and the task, past the runner's
 /// options; not dry runs, a runner's own commands, or keys named like a
-/// runner.
+/// runner. A local action or reusable workflow a step or job `uses:` is
+/// a call of all of it.
 #[test]
 fn task_calls_are_read_with_their_files() {
     use blastgate_ingest::git::{TaskCall, destructive_commands};
@@ -1786,6 +1787,11 @@ fn task_calls_are_read_with_their_files() {
         ("task -d ops destroy drain", &["Task ops/ destroy", "Task ops/ drain"]),
         ("task --taskfile ops/Taskfile.yml destroy", &["Task ops/Taskfile.yml destroy"]),
         ("- task: TerraformTaskV4@4", &[]),
+        ("- uses: ./.github/actions/teardown", &["Action .github/actions/teardown/ -"]),
+        ("uses: './.github/workflows/destroy.yml' # reused", &["Action .github/workflows/destroy.yml -"]),
+        ("- uses: ./.github/actions/destroy-preview", &[]),
+        ("- uses: actions/checkout@v4", &[]),
+        ("- uses: ./.github/actions/${{ inputs.name }}", &[]),
         ("echo make destroy", &[]),
         ("make $(TARGET)", &[]),
     ];

@@ -2695,7 +2695,9 @@ impl<'a> Git<'a> {
     /// the file the call names, from the top of the repository or from
     /// the calling file's folder; where neither exists (a step's
     /// `working-directory:` is not read), any file of the runner's names
-    /// in the tree, the [`MAX_TASK_FILES`] least deep. Tasks those
+    /// in the tree, the [`MAX_TASK_FILES`] least deep (not for a local
+    /// action, which is where its step names it or is not in the
+    /// repository). Tasks those
     /// commands call are followed from their file's folder, at most
     /// [`MAX_TASK_CALLS`] resolutions in all. A file too large to read, or
     /// a bound passed, counts the call by its name (`make destroy`: fail
@@ -2746,7 +2748,10 @@ impl<'a> Git<'a> {
                 Err(e) => return Err(e),
             };
             let mut existing: BTreeMap<String, String> = listed.into_iter().collect();
-            if wanted.iter().any(|w| !w.iter().any(|p| existing.contains_key(p))) {
+            let missing = |(call, w): (&parse::TaskCall, &Vec<String>)| {
+                call.runner != parse::TaskRunner::Action && !w.iter().any(|p| existing.contains_key(p))
+            };
+            if wave.iter().map(|(_, _, call)| call).zip(&wanted).any(missing) {
                 if tree.is_none() {
                     let listing = self.run("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", head])?;
                     tree = Some(listing.ok().and_then(|bytes| parse::parse_tree_files_z(&bytes).ok()));
@@ -2772,7 +2777,9 @@ impl<'a> Git<'a> {
                 .zip(&wanted)
                 .map(|((_, _, call), w)| {
                     let here: Vec<String> = w.iter().filter(|p| existing.contains_key(*p)).cloned().collect();
-                    if here.is_empty() { elsewhere(call) } else { here }
+                    // (A local action is where its step says, or not
+                    // in the repository: checked out by an earlier step.)
+                    if here.is_empty() && call.runner != parse::TaskRunner::Action { elsewhere(call) } else { here }
                 })
                 .collect();
             let texts = self.small_blobs(

@@ -3143,6 +3143,8 @@ fn added_and_nested_submodules_are_read() {
 /// else anywhere in the tree (a step's `working-directory:`). Calls of
 /// tasks that destroy nothing, in jobs for short-lived environments, or
 /// dry runs stay quiet; a task file too large to read counts the call.
+/// A local action or reusable workflow newly used runs all it holds; one
+/// for a preview, or not in the repository, counts nothing.
 #[test]
 fn tasks_called_by_name_count_as_what_they_run() {
     let repo = Repo::new("tasks");
@@ -3163,11 +3165,23 @@ fn tasks_called_by_name_count_as_what_they_run() {
     repo.write("ops/justfile", b"alias n := nuke\n\n# Tear it all down.\nnuke: stop\n    pulumi destroy --yes --stack acme/prod\n\nstop:\n    echo stopping\n");
     repo.write("ops/Taskfile.yml", b"version: '3'\ntasks:\n  destroy:\n    deps: [drain]\n    cmds:\n      - helmfile destroy\n  drain:\n    cmds:\n      - echo draining\n");
     repo.write("scripts/release.sh", b"#!/bin/sh\nset -e\nmake deploy\n");
+    repo.write(
+        ".github/actions/teardown/action.yml",
+        b"name: Teardown\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: kubectl delete namespace orders\n",
+    );
+    repo.write(
+        ".github/actions/teardown-preview/action.yml",
+        b"name: Teardown a preview\nruns:\n  using: composite\n  steps:\n    - shell: bash\n      run: kubectl delete namespace orders\n",
+    );
+    repo.write(
+        ".github/workflows/destroy.yml",
+        b"on:\n  workflow_call:\njobs:\n  destroy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: dflook/terraform-destroy@v1\n        with:\n          path: infra\n",
+    );
     let base = repo.commit(0.0, "Tasks");
 
     // (What, the lines each file gains, what each file then destroys.)
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [(&'a str, &'a [&'a str])]);
-    let cases: [Case<'_>; 9] = [
+    let cases: [Case<'_>; 12] = [
         (
             "the deploy job runs make recreate",
             &[(".github/workflows/deploy.yml", "      - run: make recreate\n")],
@@ -3201,6 +3215,24 @@ fn tasks_called_by_name_count_as_what_they_run() {
         ("a dry run", &[("scripts/release.sh", "make -n destroy\n")], &[]),
         ("a preview's teardown", &[("scripts/release.sh", "make destroy ENV=pr-${PR_NUMBER}\n")], &[]),
         ("a task no file has", &[("scripts/release.sh", "npm run nuke-everything\n")], &[]),
+        (
+            "a step uses a local action that deletes a namespace",
+            &[(".github/workflows/deploy.yml", "      - uses: ./.github/actions/teardown\n")],
+            &[(".github/workflows/deploy.yml", &["Namespace"])],
+        ),
+        (
+            "a job calls a reusable workflow that destroys",
+            &[(".github/workflows/deploy.yml", "  again:\n    uses: ./.github/workflows/destroy.yml\n")],
+            &[(".github/workflows/deploy.yml", &["terraform destroy"])],
+        ),
+        (
+            "a preview's local action, and one not in the repository",
+            &[(
+                ".github/workflows/deploy.yml",
+                "      - uses: ./.github/actions/teardown-preview\n      - uses: ./tools/actions/teardown\n",
+            )],
+            &[],
+        ),
     ];
     for (i, (what, edits, expected)) in cases.iter().enumerate() {
         repo.git(&["checkout", "-q", &base]);

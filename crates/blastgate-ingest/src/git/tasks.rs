@@ -36,6 +36,11 @@ pub enum TaskRunner {
     Just,
     /// `task` (go-task): a Taskfile's `tasks`.
     Task,
+    /// A GitHub Actions step or job that `uses:` a local action
+    /// (`./.github/actions/teardown`, its `action.yml`) or a reusable
+    /// workflow of the repository (`./.github/workflows/destroy.yml`):
+    /// all of it runs.
+    Action,
 }
 
 impl TaskRunner {
@@ -46,11 +51,12 @@ impl TaskRunner {
             Self::PackageScript => "package.json",
             Self::Just => "just",
             Self::Task => "task",
+            Self::Action => "uses",
         }
     }
 
     fn from_word(word: &str) -> Option<Self> {
-        [Self::Make, Self::PackageScript, Self::Just, Self::Task].into_iter().find(|r| r.word() == word)
+        [Self::Make, Self::PackageScript, Self::Just, Self::Task, Self::Action].into_iter().find(|r| r.word() == word)
     }
 
     /// The names the runner looks for in a folder, in its order.
@@ -59,6 +65,7 @@ impl TaskRunner {
             Self::Make => &["GNUmakefile", "makefile", "Makefile"],
             Self::PackageScript => &["package.json"],
             Self::Just => &["justfile", "Justfile", ".justfile"],
+            Self::Action => &["action.yml", "action.yaml"],
             Self::Task => &[
                 "Taskfile.yml",
                 "taskfile.yml",
@@ -118,8 +125,11 @@ impl TaskCall {
     /// The kind the call counts as where its file cannot be read: the
     /// runner and the task (`make destroy`).
     pub fn plain(&self) -> String {
-        let runner = if self.runner == TaskRunner::PackageScript { "npm run" } else { self.runner.word() };
-        format!("{runner} {}", self.target)
+        match self.runner {
+            TaskRunner::PackageScript => format!("npm run {}", self.target),
+            TaskRunner::Action => format!("uses {}", self.file.trim_end_matches('/')),
+            runner => format!("{} {}", runner.word(), self.target),
+        }
     }
 }
 
@@ -139,6 +149,8 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     // Options that take a value, and which of them name the folder or the
     // file; options that make the run a dry one.
     let (valued, folders, files, dry): (&[&str], &[&str], &[&str], &[&str]) = match runner {
+        // (Read by [`local_action`].)
+        TaskRunner::Action => return Vec::new(),
         TaskRunner::Make => (
             &[
                 "-C",
@@ -305,6 +317,23 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
         .collect()
 }
 
+/// The local action or reusable workflow a line `uses:` (`- uses:
+/// ./.github/actions/teardown`, `uses: ./.github/workflows/destroy.yml`),
+/// relative to the top of the repository as GitHub reads it; `None` for
+/// any other line, an action of another repository, or one named
+/// through an expression.
+pub(super) fn local_action(line: &str) -> Option<TaskCall> {
+    let t = line.trim_start().trim_start_matches("- ").trim_start();
+    let value = t.strip_prefix("uses:")?.split(" #").next()?.trim().trim_matches(['"', '\'']);
+    let path = value.strip_prefix("./")?.trim_end_matches('/');
+    if path.is_empty() || path.contains("${{") || path.contains(char::is_whitespace) {
+        return None;
+    }
+    let workflow = path.ends_with(".yml") || path.ends_with(".yaml");
+    let file = if workflow { path.to_owned() } else { format!("{path}/") };
+    Some(TaskCall { runner: TaskRunner::Action, file, target: "-".to_owned() })
+}
+
 /// What running the task `target` of `text` (a file of `runner`)
 /// destroys, read as [`super::destructive_commands`] reads a script's
 /// lines (a framework's database reset is not read, as in any task file):
@@ -336,6 +365,13 @@ pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Ve
         TaskRunner::Just => just_lines(&raw, target)?,
         TaskRunner::Task => taskfile_lines(text, target)?,
         TaskRunner::PackageScript => script_lines(text, target)?,
+        // (A whole action or workflow, read as a CI definition is.)
+        TaskRunner::Action => {
+            let (commands, steps) = super::read_pipeline(text)?;
+            let mut kinds: BTreeSet<String> = commands;
+            kinds.extend(steps.into_keys());
+            return Some(kinds.into_iter().collect());
+        }
     };
     let mut found: BTreeSet<String> = BTreeSet::new();
     for line in &lines {
