@@ -85,6 +85,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task] {
+        if let Some(counts) = git::task_reach_counts(runner, data) {
+            assert!(counts.iter().all(|(k, n)| !k.is_empty() && *n > 0 && *n <= git::MAX_TASKS_COUNTED));
+        }
+    }
     // Helmfile releases switched off between the input's two halves.
     let (before, after) = data.split_at(data.len() / 2);
     if let Some(gone) = git::helmfile_uninstalled(before, after) {

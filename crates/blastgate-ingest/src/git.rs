@@ -119,7 +119,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod tasks;
-pub use tasks::{MAX_TASK_LINES, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, task_destroys};
+pub use tasks::{
+    MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, task_destroys,
+    task_reach_counts,
+};
 
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
 use blastgate_change::{

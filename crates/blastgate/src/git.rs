@@ -1773,6 +1773,40 @@ impl<'a> Git<'a> {
                 commands.entry((*path).to_owned()).or_default().extend(found);
             }
         }
+        // A task file's tasks made to run more (`deploy: build` made
+        // `deploy: destroy build`): the kinds more of its tasks run after
+        // the change than before, each task read whole at both ends (its
+        // added lines are read above). One too large to read after counts
+        // by its path (fail closed).
+        let runner_of = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            [parse::TaskRunner::Make, parse::TaskRunner::Just, parse::TaskRunner::Task]
+                .into_iter()
+                .find(|r| r.file_names().contains(&name))
+        };
+        let task_files: Vec<&str> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Modified && !f.binary && !illustrative(&f.path))
+            .map(|f| f.path.as_str())
+            .filter(|p| runner_of(p).is_some())
+            .collect();
+        let (before, after) = self.both_sides(&task_files, &blobs)?;
+        for path in task_files {
+            let Some(runner) = runner_of(path) else { continue };
+            let counts =
+                |side: &BTreeMap<String, Vec<u8>>| side.get(path).and_then(|t| parse::task_reach_counts(runner, t));
+            let grown: Vec<String> = match (counts(&before), counts(&after)) {
+                (then, Some(now)) => now
+                    .into_iter()
+                    .filter(|(kind, n)| then.as_ref().and_then(|t| t.get(kind)).is_none_or(|was| n > was))
+                    .map(|(kind, _)| kind)
+                    .collect(),
+                (_, None) => vec![path.to_owned()],
+            };
+            if !grown.is_empty() {
+                commands.entry(path.to_owned()).or_default().extend(grown);
+            }
+        }
         // Tasks called by name (`make destroy`, `npm run teardown`): what
         // their recipes run.
         self.resolve_task_calls(&mut commands, head)?;

@@ -3144,7 +3144,9 @@ fn added_and_nested_submodules_are_read() {
 /// tasks that destroy nothing, in jobs for short-lived environments, or
 /// dry runs stay quiet; a task file too large to read counts the call.
 /// A local action or reusable workflow newly used runs all it holds; one
-/// for a preview, or not in the repository, counts nothing.
+/// for a preview, or not in the repository, counts nothing. A task file
+/// edited so that more of its tasks run a destroy (a prerequisite added)
+/// counts it; a task renamed does not.
 #[test]
 fn tasks_called_by_name_count_as_what_they_run() {
     let repo = Repo::new("tasks");
@@ -3250,6 +3252,23 @@ fn tasks_called_by_name_count_as_what_they_run() {
         assert_eq!(removes_of(&change), expected, "{what}");
         assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
     }
+
+    // The Makefile's deploy target made to destroy first counts in the
+    // Makefile; its destroy target renamed runs what it ran.
+    let edit = |from: &str, to: &str| {
+        repo.git(&["checkout", "-q", &base]);
+        let text = std::fs::read_to_string(repo.path().join("Makefile")).unwrap();
+        assert!(text.contains(from));
+        repo.write("Makefile", text.replace(from, to).as_bytes());
+        repo.commit(15.0, to)
+    };
+    let before_deploy = edit("deploy:\n", "deploy: destroy\n");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &before_deploy);
+    assert_eq!(removes_of(&change), [("Makefile".to_owned(), vec!["terraform destroy".to_owned()])]);
+    assert!(fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    let renamed = edit("destroy:\n", "teardown:\n");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &renamed);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
 
     // A Makefile too large to read: the call counts by its name.
     repo.git(&["checkout", "-q", &base]);

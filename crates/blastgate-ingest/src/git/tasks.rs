@@ -356,23 +356,14 @@ pub(super) fn local_action(line: &str) -> Option<TaskCall> {
 /// assert_eq!(task_destroys(TaskRunner::PackageScript, package, "teardown").unwrap(), ["cdk destroy"]);
 /// ```
 pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Vec<String>> {
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return None;
+    // (A whole action or workflow, read as a CI definition is.)
+    if runner == TaskRunner::Action {
+        let (commands, steps) = super::read_pipeline(text)?;
+        let mut kinds: BTreeSet<String> = commands;
+        kinds.extend(steps.into_keys());
+        return Some(kinds.into_iter().collect());
     }
-    let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
-    let lines = match runner {
-        TaskRunner::Make => make_lines(&raw, target)?,
-        TaskRunner::Just => just_lines(&raw, target)?,
-        TaskRunner::Task => taskfile_lines(text, target)?,
-        TaskRunner::PackageScript => script_lines(text, target)?,
-        // (A whole action or workflow, read as a CI definition is.)
-        TaskRunner::Action => {
-            let (commands, steps) = super::read_pipeline(text)?;
-            let mut kinds: BTreeSet<String> = commands;
-            kinds.extend(steps.into_keys());
-            return Some(kinds.into_iter().collect());
-        }
-    };
+    let lines = TaskFileOf::read(runner, text)?.lines(target)?;
     let mut found: BTreeSet<String> = BTreeSet::new();
     for line in &lines {
         found.extend(commands_destroy(line, None));
@@ -412,13 +403,18 @@ struct Rule {
     recipe: Vec<String>,
 }
 
-/// The recipe lines that `make TARGET` runs from the Makefile `raw`:
-/// the target's rule (an explicit one, else the first pattern rule that
-/// matches, `%:` too) and its prerequisites' rules, with `$@`, `$*`, `$<`
-/// and `$^` and the file's simple variables (`TF ?= terraform`) written
-/// out. Conditionals are read on both branches; `include`d files are not
-/// read.
-fn make_lines(raw: &str, target: &str) -> Option<Vec<String>> {
+/// A Makefile read once: its rules, pattern rules and simple variables.
+struct MakeFile {
+    rules: BTreeMap<String, Rule>,
+    patterns: Vec<(String, Rule)>,
+    variables: BTreeMap<String, String>,
+}
+
+/// The Makefile `raw`, read: rules (lines continued with `\` joined;
+/// conditionals read on both branches; `define` blocks skipped;
+/// `include`d files not read) and the variables set from literals
+/// (`TF ?= terraform`).
+fn parse_make(raw: &str) -> MakeFile {
     // Lines continued with `\` joined.
     let mut logical: Vec<String> = Vec::new();
     let mut pending: Option<String> = None;
@@ -529,48 +525,65 @@ fn make_lines(raw: &str, target: &str) -> Option<Vec<String>> {
             add_recipe(&current, inline, &mut rules, &mut patterns);
         }
     }
-    // A target's rule, with the stem when a pattern matched it.
-    let rule_for = |name: &str| -> Option<(&Rule, String)> {
-        if let Some(rule) = rules.get(name)
-            && (!rule.recipe.is_empty() || !rule.prerequisites.is_empty())
-        {
-            return Some((rule, String::new()));
-        }
-        patterns.iter().find_map(|(pattern, rule)| {
-            let (prefix, suffix) = pattern.split_once('%')?;
-            let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
-            Some((rule, stem.to_owned()))
-        })
-    };
-    let expand = |text: &str| -> String {
-        let text = substitute(&make_variables(text), &variables);
-        text.replace("$$", "$")
-    };
-    let order = follow(target, |name| {
-        let Some((rule, stem)) = rule_for(name) else { return Some(Vec::new()) };
-        Some(rule.prerequisites.iter().map(|p| expand(&p.replace('%', &stem))).collect())
-    })?;
-    let mut out: Vec<String> = Vec::new();
-    for name in &order {
-        let Some((rule, stem)) = rule_for(name) else { continue };
-        let first = rule.prerequisites.first().cloned().unwrap_or_default();
-        let all = rule.prerequisites.join(" ");
-        for line in &rule.recipe {
-            let line = line
-                .replace("$(@)", name)
-                .replace("${@}", name)
-                .replace("$@", name)
-                .replace("$(*)", &stem)
-                .replace("$*", &stem)
-                .replace("$<", &first)
-                .replace("$^", &all);
-            out.push(expand(&line));
-        }
-        if out.len() > MAX_TASK_LINES {
-            return None;
-        }
+    MakeFile { rules, patterns, variables }
+}
+
+impl MakeFile {
+    /// The targets a rule names (not special ones, `.PHONY`, nor patterns).
+    fn names(&self) -> Vec<String> {
+        let plain = |t: &&String| !t.starts_with('.') && !t.contains(['%', '$']);
+        self.rules.keys().filter(plain).cloned().collect()
     }
-    bounded(out)
+
+    /// The recipe lines that `make TARGET` runs: the target's rule (an
+    /// explicit one, else the first pattern rule that matches, `%:` too)
+    /// and its prerequisites' rules, with `$@`, `$*`, `$<`, `$^` and the
+    /// file's simple variables written out.
+    fn lines(&self, target: &str) -> Option<Vec<String>> {
+        let (rules, patterns, variables) = (&self.rules, &self.patterns, &self.variables);
+        // A target's rule, with the stem when a pattern matched it.
+        let rule_for = |name: &str| -> Option<(&Rule, String)> {
+            if let Some(rule) = rules.get(name)
+                && (!rule.recipe.is_empty() || !rule.prerequisites.is_empty())
+            {
+                return Some((rule, String::new()));
+            }
+            patterns.iter().find_map(|(pattern, rule)| {
+                let (prefix, suffix) = pattern.split_once('%')?;
+                let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                Some((rule, stem.to_owned()))
+            })
+        };
+        let expand = |text: &str| -> String {
+            let text = substitute(&make_variables(text), variables);
+            text.replace("$$", "$")
+        };
+        let order = follow(target, |name| {
+            let Some((rule, stem)) = rule_for(name) else { return Some(Vec::new()) };
+            Some(rule.prerequisites.iter().map(|p| expand(&p.replace('%', &stem))).collect())
+        })?;
+        let mut out: Vec<String> = Vec::new();
+        for name in &order {
+            let Some((rule, stem)) = rule_for(name) else { continue };
+            let first = rule.prerequisites.first().cloned().unwrap_or_default();
+            let all = rule.prerequisites.join(" ");
+            for line in &rule.recipe {
+                let line = line
+                    .replace("$(@)", name)
+                    .replace("${@}", name)
+                    .replace("$@", name)
+                    .replace("$(*)", &stem)
+                    .replace("$*", &stem)
+                    .replace("$<", &first)
+                    .replace("$^", &all);
+                out.push(expand(&line));
+            }
+            if out.len() > MAX_TASK_LINES {
+                return None;
+            }
+        }
+        bounded(out)
+    }
 }
 
 /// `line` added to the recipes of the targets `current`.
@@ -583,10 +596,16 @@ fn add_recipe(current: &[String], line: &str, rules: &mut BTreeMap<String, Rule>
     }
 }
 
-/// The lines that `just RECIPE` runs from the justfile `raw`: the
-/// recipe's body (an alias followed) and its dependencies' bodies, with
-/// `{{name}}` written as the file's `name := "value"`.
-fn just_lines(raw: &str, target: &str) -> Option<Vec<String>> {
+/// A justfile read once: each recipe's dependencies and body, aliases,
+/// and variables set from literals.
+struct JustFile {
+    bodies: BTreeMap<String, (Vec<String>, Vec<String>)>,
+    aliases: BTreeMap<String, String>,
+    variables: BTreeMap<String, String>,
+}
+
+/// The justfile `raw`, read.
+fn parse_just(raw: &str) -> JustFile {
     let mut bodies: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
     let mut variables: BTreeMap<String, String> = BTreeMap::new();
@@ -657,20 +676,35 @@ fn just_lines(raw: &str, target: &str) -> Option<Vec<String>> {
         bodies.insert(name.to_owned(), (dependencies, Vec::new()));
         current = Some(name.to_owned());
     }
-    let resolve = |name: &str| aliases.get(name).map_or(name.to_owned(), Clone::clone);
-    let order = follow(&resolve(target), |name| {
-        Some(bodies.get(name).map(|(deps, _)| deps.iter().map(|d| resolve(d)).collect()).unwrap_or_default())
-    })?;
-    let mut out = Vec::new();
-    for name in &order {
-        for line in bodies.get(name).map(|(_, body)| body.as_slice()).unwrap_or_default() {
-            out.push(interpolate(line, &variables));
-        }
-        if out.len() > MAX_TASK_LINES {
-            return None;
-        }
+    JustFile { bodies, aliases, variables }
+}
+
+impl JustFile {
+    /// Its recipes' names.
+    fn names(&self) -> Vec<String> {
+        self.bodies.keys().cloned().collect()
     }
-    bounded(out)
+
+    /// The lines that `just RECIPE` runs: the recipe's body (an alias
+    /// followed) and its dependencies' bodies, with `{{name}}` written as
+    /// the file's `name := "value"`.
+    fn lines(&self, target: &str) -> Option<Vec<String>> {
+        let (bodies, aliases, variables) = (&self.bodies, &self.aliases, &self.variables);
+        let resolve = |name: &str| aliases.get(name).map_or(name.to_owned(), Clone::clone);
+        let order = follow(&resolve(target), |name| {
+            Some(bodies.get(name).map(|(deps, _)| deps.iter().map(|d| resolve(d)).collect()).unwrap_or_default())
+        })?;
+        let mut out = Vec::new();
+        for name in &order {
+            for line in bodies.get(name).map(|(_, body)| body.as_slice()).unwrap_or_default() {
+                out.push(interpolate(line, variables));
+            }
+            if out.len() > MAX_TASK_LINES {
+                return None;
+            }
+        }
+        bounded(out)
+    }
 }
 
 /// `line` with each `{{ name }}` (and go-task's `{{.NAME}}`) of
@@ -697,15 +731,17 @@ fn interpolate(line: &str, variables: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The commands that `task NAME` runs from the Taskfile `text`: the
-/// task's `cmds` (or `cmd`, or the task written as a command or a list of
-/// them) and those of its `deps` and of the tasks its commands call
-/// (`- task: other`), with `{{.NAME}}` written as the file's `vars`.
-/// Tasks of included Taskfiles (`infra:destroy`) are not read.
-fn taskfile_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
+/// A Taskfile read once: the document, and its `vars` set from literals.
+struct TaskFile {
+    document: serde_json::Value,
+    variables: BTreeMap<String, String>,
+}
+
+/// The Taskfile `text`, read; `None` when it is not YAML the graph
+/// reader's budgets allow.
+fn parse_taskfile(text: &[u8]) -> Option<TaskFile> {
     use serde_json::Value;
     let document = yaml_mapping("Taskfile", text)?.unwrap_or(Value::Null);
-    let tasks = document.get("tasks");
     let mut variables: BTreeMap<String, String> = BTreeMap::new();
     if let Some(Value::Object(vars)) = document.get("vars") {
         for (name, value) in vars.iter().take(256) {
@@ -716,69 +752,89 @@ fn taskfile_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
             }
         }
     }
-    let task = |name: &str| tasks.and_then(|t| t.get(name));
-    // A task's commands and the tasks it needs.
-    let read = |name: &str| -> (Vec<String>, Vec<String>) {
-        let (mut commands, mut needs) = (Vec::new(), Vec::new());
-        let Some(task) = task(name) else { return (commands, needs) };
-        let item = |v: &Value, commands: &mut Vec<String>, needs: &mut Vec<String>| match v {
-            Value::String(s) => commands.push(s.clone()),
-            Value::Object(o) => {
-                if let Some(Value::String(s)) = o.get("cmd") {
-                    commands.push(s.clone());
-                }
-                if let Some(Value::String(t)) = o.get("task") {
-                    needs.push(t.clone());
-                }
-            }
-            _ => {}
-        };
-        match task {
-            Value::String(_) => item(task, &mut commands, &mut needs),
-            Value::Array(list) => list.iter().for_each(|v| item(v, &mut commands, &mut needs)),
-            Value::Object(o) => {
-                if let Some(cmd) = o.get("cmd") {
-                    item(cmd, &mut commands, &mut needs);
-                }
-                for key in ["cmds", "deps"] {
-                    match o.get(key) {
-                        Some(Value::Array(list)) => list.iter().for_each(|v| {
-                            if key == "deps"
-                                && let Value::String(dep) = v
-                            {
-                                needs.push(dep.clone());
-                            } else {
-                                item(v, &mut commands, &mut needs);
-                            }
-                        }),
-                        Some(v) => item(v, &mut commands, &mut needs),
-                        None => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-        (commands, needs)
-    };
-    let order = follow(target, |name| Some(read(name).1))?;
-    let mut out = Vec::new();
-    for name in &order {
-        for command in read(name).0 {
-            out.extend(command.lines().map(|l| interpolate(l, &variables)));
-        }
-        if out.len() > MAX_TASK_LINES {
-            return None;
+    Some(TaskFile { document, variables })
+}
+
+impl TaskFile {
+    /// Its tasks' names.
+    fn names(&self) -> Vec<String> {
+        match self.document.get("tasks") {
+            Some(serde_json::Value::Object(tasks)) => tasks.keys().cloned().collect(),
+            _ => Vec::new(),
         }
     }
-    bounded(out)
+
+    /// The commands that `task NAME` runs from the Taskfile: the
+    /// task's `cmds` (or `cmd`, or the task written as a command or a list of
+    /// them) and those of its `deps` and of the tasks its commands call
+    /// (`- task: other`), with `{{.NAME}}` written as the file's `vars`.
+    /// Tasks of included Taskfiles (`infra:destroy`) are not read.
+    fn lines(&self, target: &str) -> Option<Vec<String>> {
+        use serde_json::Value;
+        let (tasks, variables) = (self.document.get("tasks"), &self.variables);
+        let task = |name: &str| tasks.and_then(|t| t.get(name));
+        // A task's commands and the tasks it needs.
+        let read = |name: &str| -> (Vec<String>, Vec<String>) {
+            let (mut commands, mut needs) = (Vec::new(), Vec::new());
+            let Some(task) = task(name) else { return (commands, needs) };
+            let item = |v: &Value, commands: &mut Vec<String>, needs: &mut Vec<String>| match v {
+                Value::String(s) => commands.push(s.clone()),
+                Value::Object(o) => {
+                    if let Some(Value::String(s)) = o.get("cmd") {
+                        commands.push(s.clone());
+                    }
+                    if let Some(Value::String(t)) = o.get("task") {
+                        needs.push(t.clone());
+                    }
+                }
+                _ => {}
+            };
+            match task {
+                Value::String(_) => item(task, &mut commands, &mut needs),
+                Value::Array(list) => list.iter().for_each(|v| item(v, &mut commands, &mut needs)),
+                Value::Object(o) => {
+                    if let Some(cmd) = o.get("cmd") {
+                        item(cmd, &mut commands, &mut needs);
+                    }
+                    for key in ["cmds", "deps"] {
+                        match o.get(key) {
+                            Some(Value::Array(list)) => list.iter().for_each(|v| {
+                                if key == "deps"
+                                    && let Value::String(dep) = v
+                                {
+                                    needs.push(dep.clone());
+                                } else {
+                                    item(v, &mut commands, &mut needs);
+                                }
+                            }),
+                            Some(v) => item(v, &mut commands, &mut needs),
+                            None => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            (commands, needs)
+        };
+        let order = follow(target, |name| Some(read(name).1))?;
+        let mut out = Vec::new();
+        for name in &order {
+            for command in read(name).0 {
+                out.extend(command.lines().map(|l| interpolate(l, variables)));
+            }
+            if out.len() > MAX_TASK_LINES {
+                return None;
+            }
+        }
+        bounded(out)
+    }
 }
 
 /// The scripts that `npm run NAME` runs from the `package.json` `text`:
 /// `preNAME`, `NAME` and `postNAME`, as npm runs them (pnpm, yarn and
 /// bun may skip the `pre` and `post` ones: reading them too fails
 /// closed). Scripts they call (`npm run other`) are calls of their own.
-fn script_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
-    let document: serde_json::Value = serde_json::from_slice(text).ok()?;
+fn script_lines(document: &serde_json::Value, target: &str) -> Option<Vec<String>> {
     let Some(scripts) = document.get("scripts") else { return Some(Vec::new()) };
     let names = [format!("pre{target}"), target.to_owned(), format!("post{target}")];
     let lines: Vec<String> = names
@@ -788,4 +844,103 @@ fn script_lines(text: &[u8], target: &str) -> Option<Vec<String>> {
         .map(str::to_owned)
         .collect();
     bounded(lines)
+}
+
+/// A task file of any runner but [`TaskRunner::Action`], read once.
+enum TaskFileOf {
+    Make(MakeFile),
+    Just(JustFile),
+    Task(TaskFile),
+    /// A `package.json` document.
+    Scripts(serde_json::Value),
+}
+
+impl TaskFileOf {
+    /// `text` read as a file of `runner`; `None` where it cannot be (see
+    /// [`task_destroys`]).
+    fn read(runner: TaskRunner, text: &[u8]) -> Option<Self> {
+        if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+            return None;
+        }
+        let raw = || String::from_utf8_lossy(text).replace("\r\n", "\n");
+        Some(match runner {
+            TaskRunner::Make => Self::Make(parse_make(&raw())),
+            TaskRunner::Just => Self::Just(parse_just(&raw())),
+            TaskRunner::Task => Self::Task(parse_taskfile(text)?),
+            TaskRunner::PackageScript => Self::Scripts(serde_json::from_slice(text).ok()?),
+            TaskRunner::Action => return None,
+        })
+    }
+
+    /// Its tasks' names.
+    fn names(&self) -> Vec<String> {
+        match self {
+            Self::Make(f) => f.names(),
+            Self::Just(f) => f.names(),
+            Self::Task(f) => f.names(),
+            Self::Scripts(document) => match document.get("scripts") {
+                Some(serde_json::Value::Object(scripts)) => scripts.keys().cloned().collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The command lines running `target` runs (see [`task_destroys`]).
+    fn lines(&self, target: &str) -> Option<Vec<String>> {
+        match self {
+            Self::Make(f) => f.lines(target),
+            Self::Just(f) => f.lines(target),
+            Self::Task(f) => f.lines(target),
+            Self::Scripts(document) => script_lines(document, target),
+        }
+    }
+}
+
+/// Most tasks of one file [`task_reach_counts`] reads, and most command
+/// lines over all of them: past either, it returns `None`.
+pub const MAX_TASKS_COUNTED: usize = 4096;
+const MAX_COUNTED_LINES: usize = 200_000;
+
+/// For each kind that tasks of `text` (a file of `runner`) destroy, or
+/// call (kinds of [`TASK_CALL`]), how many of its tasks run it, each read
+/// as [`task_destroys`] reads it. Compared before and after a change to
+/// the file, a kind more tasks run after is one the change makes a task
+/// run: a prerequisite added to a rule (`deploy: destroy apply`), a
+/// dependency added to a recipe or a task's `deps`. A task renamed runs
+/// what it ran. `None` where [`task_destroys`] would be, or past
+/// [`MAX_TASKS_COUNTED`] tasks or 200,000 lines in all.
+///
+/// ```
+/// use blastgate_ingest::git::{TaskRunner, task_reach_counts};
+/// let before = b"deploy: build\n\tterraform apply\ndestroy:\n\tterraform destroy\nbuild:\n\tgo build\n";
+/// let after = b"deploy: destroy build\n\tterraform apply\ndestroy:\n\tterraform destroy\nbuild:\n\tgo build\n";
+/// let count = |text: &[u8]| task_reach_counts(TaskRunner::Make, text).unwrap().get("terraform destroy").copied();
+/// assert_eq!((count(before), count(after)), (Some(1), Some(2)));
+/// ```
+pub fn task_reach_counts(runner: TaskRunner, text: &[u8]) -> Option<BTreeMap<String, usize>> {
+    let file = TaskFileOf::read(runner, text)?;
+    let names = file.names();
+    if names.len() > MAX_TASKS_COUNTED {
+        return None;
+    }
+    // Each distinct line read once (prerequisites share theirs).
+    let mut read: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut total = 0usize;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for name in &names {
+        let lines = file.lines(name)?;
+        total = total.saturating_add(lines.len());
+        if total > MAX_COUNTED_LINES {
+            return None;
+        }
+        let mut kinds: BTreeSet<String> = BTreeSet::new();
+        for line in lines {
+            let found = read.entry(line).or_insert_with_key(|line| commands_destroy(line, None));
+            kinds.extend(found.iter().cloned());
+        }
+        for kind in kinds {
+            *counts.entry(kind).or_insert(0) += 1;
+        }
+    }
+    Some(counts)
 }
