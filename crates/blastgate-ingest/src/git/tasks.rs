@@ -363,7 +363,7 @@ pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Ve
         kinds.extend(steps.into_keys());
         return Some(kinds.into_iter().collect());
     }
-    let lines = TaskFileOf::read(runner, text)?.lines(target)?;
+    let lines = TaskFileOf::read(runner, text)?.lines(target, &Work::new(MAX_TASK_WORK))?;
     let mut found: BTreeSet<String> = BTreeSet::new();
     for line in &lines {
         found.extend(commands_destroy(line, None));
@@ -374,7 +374,7 @@ pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Ve
 /// The tasks to read from `start`, each once, in order: `next` gives the
 /// ones a task needs (`None`: the file is past a bound). `None` past
 /// [`MAX_TASKS_FOLLOWED`].
-fn follow(start: &str, mut next: impl FnMut(&str) -> Option<Vec<String>>) -> Option<Vec<String>> {
+fn follow(start: &str, work: &Work, mut next: impl FnMut(&str) -> Option<Vec<String>>) -> Option<Vec<String>> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut order: Vec<String> = Vec::new();
     let mut queue: Vec<String> = vec![start.to_owned()];
@@ -385,29 +385,75 @@ fn follow(start: &str, mut next: impl FnMut(&str) -> Option<Vec<String>>) -> Opt
         if seen.len() > MAX_TASKS_FOLLOWED {
             return None;
         }
-        queue.extend(next(&task)?);
+        let more = next(&task)?;
+        work.spend(more.len().saturating_add(1))?;
+        queue.extend(more);
         order.push(task);
     }
     Some(order)
 }
+
+/// The work left for one reading of a task file (tasks named, lines and
+/// prerequisites read): the reading gives `None` once it is spent, so a
+/// file of many tasks that each name thousands of others cannot make it
+/// slow.
+struct Work(std::cell::Cell<usize>);
+
+impl Work {
+    fn new(units: usize) -> Self {
+        Self(std::cell::Cell::new(units))
+    }
+
+    /// `units` of work spent; `None` when fewer are left.
+    fn spend(&self, units: usize) -> Option<()> {
+        self.0.set(self.0.get().checked_sub(units)?);
+        Some(())
+    }
+}
+
+/// The work one call's reading may do (see [`Work`]).
+const MAX_TASK_WORK: usize = 1_000_000;
 
 /// Lines read for one call: `None` past [`MAX_TASK_LINES`].
 fn bounded(lines: Vec<String>) -> Option<Vec<String>> {
     (lines.len() <= MAX_TASK_LINES).then_some(lines)
 }
 
-/// A Makefile's rule for one target (or pattern).
+/// One rule statement of a Makefile: its prerequisites and recipe.
 #[derive(Default)]
 struct Rule {
     prerequisites: Vec<String>,
     recipe: Vec<String>,
 }
 
-/// A Makefile read once: its rules, pattern rules and simple variables.
+/// A Makefile read once: its rule statements (each held once, however
+/// many targets it names), the statements of each target and pattern, and
+/// its simple variables.
 struct MakeFile {
-    rules: BTreeMap<String, Rule>,
-    patterns: Vec<(String, Rule)>,
+    statements: Vec<Rule>,
+    rules: BTreeMap<String, Vec<usize>>,
+    patterns: Vec<(String, Vec<usize>)>,
     variables: BTreeMap<String, String>,
+}
+
+/// Longest text a Makefile's expansions make of one line or name; a
+/// longer one is cut there (lines over 4 KiB are not read for commands).
+const MAX_EXPANDED: usize = 4 * 4096;
+
+/// `text` with each `from` written `to`, cut at [`MAX_EXPANDED`] bytes.
+fn replace_bounded(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_EXPANDED));
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        if out.len() + to.len() > MAX_EXPANDED {
+            return out;
+        }
+        out.push_str(to);
+        rest = rest.get(at + from.len()..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The Makefile `raw`, read: rules (lines continued with `\` joined;
@@ -424,16 +470,15 @@ fn parse_make(raw: &str) -> MakeFile {
             None => line.to_owned(),
         };
         match text.strip_suffix('\\') {
-            Some(head) if text.len() <= 16 * 4096 => pending = Some(head.to_owned()),
+            Some(head) if text.len() <= MAX_EXPANDED => pending = Some(head.to_owned()),
             _ => logical.push(text),
         }
     }
     logical.extend(pending);
-    let mut rules: BTreeMap<String, Rule> = BTreeMap::new();
-    let mut patterns: Vec<(String, Rule)> = Vec::new();
-    let mut variables: BTreeMap<String, String> = BTreeMap::new();
-    // The targets whose recipe the lines below belong to.
-    let mut current: Vec<String> = Vec::new();
+    let mut file =
+        MakeFile { statements: Vec::new(), rules: BTreeMap::new(), patterns: Vec::new(), variables: BTreeMap::new() };
+    // The statement whose recipe the lines below belong to.
+    let mut current: Option<usize> = None;
     let mut defining = false;
     for line in &logical {
         let trimmed = line.trim();
@@ -442,8 +487,10 @@ fn parse_make(raw: &str) -> MakeFile {
             continue;
         }
         if let Some(recipe) = line.strip_prefix('\t') {
-            if !current.is_empty() && !recipe.trim_start().starts_with('#') {
-                add_recipe(&current, recipe, &mut rules, &mut patterns);
+            if let Some(rule) = current.and_then(|c| file.statements.get_mut(c))
+                && !recipe.trim_start().starts_with('#')
+            {
+                rule.recipe.push(recipe.to_owned());
             }
             continue;
         }
@@ -454,13 +501,12 @@ fn parse_make(raw: &str) -> MakeFile {
         if matches!(first, "ifeq" | "ifneq" | "ifdef" | "ifndef" | "else" | "endif") {
             continue;
         }
+        current = None;
         if first == "define" {
             defining = true;
-            current.clear();
             continue;
         }
         if matches!(first, "include" | "-include" | "sinclude" | "vpath" | "unexport") {
-            current.clear();
             continue;
         }
         let statement = trimmed.trim_start_matches("export ").trim_start_matches("override ").trim_start();
@@ -472,22 +518,21 @@ fn parse_make(raw: &str) -> MakeFile {
             _ => false,
         };
         if assignment {
-            current.clear();
             let Some(e) = equals else { continue };
-            let name = statement.get(..e).unwrap_or_default().trim_end_matches([':', '?', '+', '!']).trim();
+            let operator = statement.get(..e).unwrap_or_default();
+            let name = operator.trim_end_matches([':', '?', '+', '!']).trim();
             let value = statement.get(e + 1..).unwrap_or_default().trim();
-            let appends = statement.get(..e).is_some_and(|n| n.ends_with('+'));
             let simple = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let variables = &mut file.variables;
             if simple && value.len() <= 256 && (variables.len() < 256 || variables.contains_key(name)) {
-                let conditional = statement.get(..e).is_some_and(|n| n.ends_with('?'));
                 match variables.get_mut(name) {
-                    Some(v) if appends => {
+                    Some(v) if operator.ends_with('+') => {
                         if v.len() + value.len() < 256 {
                             v.push(' ');
                             v.push_str(value);
                         }
                     }
-                    Some(_) if conditional => {}
+                    Some(_) if operator.ends_with('?') => {}
                     _ => {
                         variables.insert(name.to_owned(), value.to_owned());
                     }
@@ -495,37 +540,32 @@ fn parse_make(raw: &str) -> MakeFile {
             }
             continue;
         }
-        let Some(c) = colon else {
-            current.clear();
-            continue;
-        };
-        let targets: Vec<String> =
-            statement.get(..c).unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        let Some(c) = colon else { continue };
         let rest = statement.get(c + 1..).unwrap_or_default().trim_start_matches(':');
         let (prerequisites, inline) = match rest.split_once(';') {
             Some((p, r)) => (p, Some(r.trim())),
             None => (rest, None),
         };
-        let prerequisites: Vec<String> =
-            prerequisites.split_whitespace().filter(|w| *w != "|").map(str::to_owned).collect();
-        for t in &targets {
+        let at = file.statements.len();
+        let mut rule = Rule {
+            prerequisites: prerequisites.split_whitespace().filter(|w| *w != "|").map(str::to_owned).collect(),
+            recipe: Vec::new(),
+        };
+        rule.recipe.extend(inline.filter(|r| !r.is_empty()).map(str::to_owned));
+        file.statements.push(rule);
+        for t in statement.get(..c).unwrap_or_default().split_whitespace() {
             if t.contains('%') {
-                match patterns.iter_mut().find(|(p, _)| p == t) {
-                    Some((_, rule)) => rule.prerequisites.extend(prerequisites.iter().cloned()),
-                    None => {
-                        patterns.push((t.clone(), Rule { prerequisites: prerequisites.clone(), recipe: Vec::new() }))
-                    }
+                match file.patterns.iter_mut().find(|(p, _)| p == t) {
+                    Some((_, list)) => list.push(at),
+                    None => file.patterns.push((t.to_owned(), vec![at])),
                 }
             } else {
-                rules.entry(t.clone()).or_default().prerequisites.extend(prerequisites.iter().cloned());
+                file.rules.entry(t.to_owned()).or_default().push(at);
             }
         }
-        current = targets;
-        if let Some(inline) = inline.filter(|r| !r.is_empty()) {
-            add_recipe(&current, inline, &mut rules, &mut patterns);
-        }
+        current = Some(at);
     }
-    MakeFile { rules, patterns, variables }
+    file
 }
 
 impl MakeFile {
@@ -535,64 +575,69 @@ impl MakeFile {
         self.rules.keys().filter(plain).cloned().collect()
     }
 
-    /// The recipe lines that `make TARGET` runs: the target's rule (an
-    /// explicit one, else the first pattern rule that matches, `%:` too)
-    /// and its prerequisites' rules, with `$@`, `$*`, `$<`, `$^` and the
-    /// file's simple variables written out.
-    fn lines(&self, target: &str) -> Option<Vec<String>> {
-        let (rules, patterns, variables) = (&self.rules, &self.patterns, &self.variables);
-        // A target's rule, with the stem when a pattern matched it.
-        let rule_for = |name: &str| -> Option<(&Rule, String)> {
-            if let Some(rule) = rules.get(name)
-                && (!rule.recipe.is_empty() || !rule.prerequisites.is_empty())
-            {
-                return Some((rule, String::new()));
+    /// The statements of a target's rule (an explicit one with a recipe
+    /// or prerequisites, else the first pattern rule that matches, `%:`
+    /// too), with the stem a pattern matched.
+    fn rule_for(&self, name: &str) -> Option<(Vec<&Rule>, String)> {
+        let of = |list: &[usize]| list.iter().filter_map(|&i| self.statements.get(i)).collect::<Vec<&Rule>>();
+        if let Some(list) = self.rules.get(name) {
+            let rules = of(list);
+            if rules.iter().any(|r| !r.recipe.is_empty() || !r.prerequisites.is_empty()) {
+                return Some((rules, String::new()));
             }
-            patterns.iter().find_map(|(pattern, rule)| {
-                let (prefix, suffix) = pattern.split_once('%')?;
-                let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
-                Some((rule, stem.to_owned()))
-            })
-        };
+        }
+        self.patterns.iter().find_map(|(pattern, list)| {
+            let (prefix, suffix) = pattern.split_once('%')?;
+            let stem = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            Some((of(list), stem.to_owned()))
+        })
+    }
+
+    /// The recipe lines that `make TARGET` runs: the target's rule and
+    /// its prerequisites' rules, with `$@`, `$*`, `$<`, `$^` and the
+    /// file's simple variables written out.
+    fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         let expand = |text: &str| -> String {
-            let text = substitute(&make_variables(text), variables);
+            let text = substitute(&make_variables(text), &self.variables);
             text.replace("$$", "$")
         };
-        let order = follow(target, |name| {
-            let Some((rule, stem)) = rule_for(name) else { return Some(Vec::new()) };
-            Some(rule.prerequisites.iter().map(|p| expand(&p.replace('%', &stem))).collect())
+        let order = follow(target, work, |name| {
+            let Some((rules, stem)) = self.rule_for(name) else { return Some(Vec::new()) };
+            work.spend(rules.iter().map(|r| r.prerequisites.len()).sum())?;
+            // (Make writes the stem for a prerequisite's first `%`.)
+            let names = rules.iter().flat_map(|r| r.prerequisites.iter()).map(|p| expand(&p.replacen('%', &stem, 1)));
+            Some(names.filter(|p| p.len() <= 256).collect())
         })?;
         let mut out: Vec<String> = Vec::new();
         for name in &order {
-            let Some((rule, stem)) = rule_for(name) else { continue };
-            let first = rule.prerequisites.first().cloned().unwrap_or_default();
-            let all = rule.prerequisites.join(" ");
-            for line in &rule.recipe {
-                let line = line
-                    .replace("$(@)", name)
-                    .replace("${@}", name)
-                    .replace("$@", name)
-                    .replace("$(*)", &stem)
-                    .replace("$*", &stem)
-                    .replace("$<", &first)
-                    .replace("$^", &all);
+            let Some((rules, stem)) = self.rule_for(name) else { continue };
+            work.spend(rules.iter().map(|r| r.prerequisites.len() + r.recipe.len()).sum())?;
+            let prerequisites: Vec<&str> =
+                rules.iter().flat_map(|r| r.prerequisites.iter()).map(String::as_str).collect();
+            let first = prerequisites.first().copied().unwrap_or_default();
+            let all = prerequisites.join(" ");
+            for line in rules.iter().flat_map(|r| r.recipe.iter()) {
+                let mut line = line.clone();
+                for (from, to) in [
+                    ("$(@)", name.as_str()),
+                    ("${@}", name),
+                    ("$@", name),
+                    ("$(*)", &stem),
+                    ("$*", &stem),
+                    ("$<", first),
+                    ("$^", &all),
+                ] {
+                    if line.contains(from) {
+                        line = replace_bounded(&line, from, to);
+                    }
+                }
                 out.push(expand(&line));
-            }
-            if out.len() > MAX_TASK_LINES {
-                return None;
+                if out.len() > MAX_TASK_LINES {
+                    return None;
+                }
             }
         }
         bounded(out)
-    }
-}
-
-/// `line` added to the recipes of the targets `current`.
-fn add_recipe(current: &[String], line: &str, rules: &mut BTreeMap<String, Rule>, patterns: &mut [(String, Rule)]) {
-    for t in current {
-        match patterns.iter_mut().find(|(p, _)| p == t) {
-            Some((_, rule)) => rule.recipe.push(line.to_owned()),
-            None => rules.entry(t.clone()).or_default().recipe.push(line.to_owned()),
-        }
     }
 }
 
@@ -688,15 +733,17 @@ impl JustFile {
     /// The lines that `just RECIPE` runs: the recipe's body (an alias
     /// followed) and its dependencies' bodies, with `{{name}}` written as
     /// the file's `name := "value"`.
-    fn lines(&self, target: &str) -> Option<Vec<String>> {
+    fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         let (bodies, aliases, variables) = (&self.bodies, &self.aliases, &self.variables);
         let resolve = |name: &str| aliases.get(name).map_or(name.to_owned(), Clone::clone);
-        let order = follow(&resolve(target), |name| {
+        let order = follow(&resolve(target), work, |name| {
             Some(bodies.get(name).map(|(deps, _)| deps.iter().map(|d| resolve(d)).collect()).unwrap_or_default())
         })?;
         let mut out = Vec::new();
         for name in &order {
-            for line in bodies.get(name).map(|(_, body)| body.as_slice()).unwrap_or_default() {
+            let body = bodies.get(name).map(|(_, body)| body.as_slice()).unwrap_or_default();
+            work.spend(body.len())?;
+            for line in body {
                 out.push(interpolate(line, variables));
             }
             if out.len() > MAX_TASK_LINES {
@@ -769,7 +816,7 @@ impl TaskFile {
     /// them) and those of its `deps` and of the tasks its commands call
     /// (`- task: other`), with `{{.NAME}}` written as the file's `vars`.
     /// Tasks of included Taskfiles (`infra:destroy`) are not read.
-    fn lines(&self, target: &str) -> Option<Vec<String>> {
+    fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         use serde_json::Value;
         let (tasks, variables) = (self.document.get("tasks"), &self.variables);
         let task = |name: &str| tasks.and_then(|t| t.get(name));
@@ -816,10 +863,12 @@ impl TaskFile {
             }
             (commands, needs)
         };
-        let order = follow(target, |name| Some(read(name).1))?;
+        let order = follow(target, work, |name| Some(read(name).1))?;
         let mut out = Vec::new();
         for name in &order {
-            for command in read(name).0 {
+            let commands = read(name).0;
+            work.spend(commands.len())?;
+            for command in commands {
                 out.extend(command.lines().map(|l| interpolate(l, variables)));
             }
             if out.len() > MAX_TASK_LINES {
@@ -886,20 +935,20 @@ impl TaskFileOf {
     }
 
     /// The command lines running `target` runs (see [`task_destroys`]).
-    fn lines(&self, target: &str) -> Option<Vec<String>> {
+    fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         match self {
-            Self::Make(f) => f.lines(target),
-            Self::Just(f) => f.lines(target),
-            Self::Task(f) => f.lines(target),
+            Self::Make(f) => f.lines(target, work),
+            Self::Just(f) => f.lines(target, work),
+            Self::Task(f) => f.lines(target, work),
             Self::Scripts(document) => script_lines(document, target),
         }
     }
 }
 
-/// Most tasks of one file [`task_reach_counts`] reads, and most command
-/// lines over all of them: past either, it returns `None`.
+/// Most tasks of one file [`task_reach_counts`] reads, and the work it
+/// may do for all of them (see [`Work`]): past either, it returns `None`.
 pub const MAX_TASKS_COUNTED: usize = 4096;
-const MAX_COUNTED_LINES: usize = 200_000;
+const MAX_COUNTED_WORK: usize = 4_000_000;
 
 /// For each kind that tasks of `text` (a file of `runner`) destroy, or
 /// call (kinds of [`TASK_CALL`]), how many of its tasks run it, each read
@@ -908,7 +957,8 @@ const MAX_COUNTED_LINES: usize = 200_000;
 /// run: a prerequisite added to a rule (`deploy: destroy apply`), a
 /// dependency added to a recipe or a task's `deps`. A task renamed runs
 /// what it ran. `None` where [`task_destroys`] would be, or past
-/// [`MAX_TASKS_COUNTED`] tasks or 200,000 lines in all.
+/// [`MAX_TASKS_COUNTED`] tasks or 4,000,000 tasks, prerequisites and
+/// lines read in all.
 ///
 /// ```
 /// use blastgate_ingest::git::{TaskRunner, task_reach_counts};
@@ -925,14 +975,10 @@ pub fn task_reach_counts(runner: TaskRunner, text: &[u8]) -> Option<BTreeMap<Str
     }
     // Each distinct line read once (prerequisites share theirs).
     let mut read: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut total = 0usize;
+    let work = Work::new(MAX_COUNTED_WORK);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for name in &names {
-        let lines = file.lines(name)?;
-        total = total.saturating_add(lines.len());
-        if total > MAX_COUNTED_LINES {
-            return None;
-        }
+        let lines = file.lines(name, &work)?;
         let mut kinds: BTreeSet<String> = BTreeSet::new();
         for line in lines {
             let found = read.entry(line).or_insert_with_key(|line| commands_destroy(line, None));
