@@ -78,6 +78,7 @@ fuzz_target!(|data: &[u8]| {
     // task named by the input's first word.
     let task = String::from_utf8_lossy(data).split_whitespace().next().unwrap_or("destroy").to_owned();
     for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task, git::TaskRunner::PackageScript, git::TaskRunner::Action] {
+        let _ = git::defines_task(runner, data, &task);
         if let Some(kinds) = git::task_destroys(runner, data, &task) {
             assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
             for call in kinds.iter().filter_map(|k| git::TaskCall::from_kind(k)) {

@@ -120,8 +120,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod tasks;
 pub use tasks::{
-    MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, task_destroys,
-    task_reach_counts,
+    ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, defines_task,
+    task_destroys, task_reach_counts,
 };
 
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
@@ -4253,8 +4253,21 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // line below).
     let line = unquote_values(&tight_expressions(&make_variables(line)));
     let mut types: Vec<String> = Vec::new();
+    // The folder a `cd` earlier on the line moved to, for tasks run by
+    // name after it (`cd infra && make destroy`).
+    let mut cd: Option<String> = None;
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
+        let mut words = command.split_whitespace();
+        if words.next() == Some("cd") {
+            let dir = words.next().unwrap_or_default().trim_matches(['"', '\'']).trim_end_matches('/');
+            let known = !dir.is_empty() && !dir.starts_with(['/', '~', '-']) && !dir.contains('$');
+            cd = known.then(|| match cd.take() {
+                Some(before) => format!("{before}/{dir}"),
+                None => dir.to_owned(),
+            });
+            continue;
+        }
         // SQL run from a script: a database or schema dropped.
         let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
         if (sql.contains("drop database") || sql.contains("drop schema")) && !short_lived(&lower) {
@@ -4358,23 +4371,38 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
             let args = all.get(1..).unwrap_or_default();
-            let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
-            let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
-            if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
-                continue;
-            }
+            // A task run by name: a call the facade follows (its options
+            // name folders and files, which say nothing of the
+            // environment; [`tasks::task_calls`] reads its tasks and
+            // settings for that).
             let runner = match tool {
                 "make" | "gmake" => Some(TaskRunner::Make),
                 "just" => Some(TaskRunner::Just),
                 "task" => Some(TaskRunner::Task),
-                "package-script" => Some(TaskRunner::PackageScript),
+                "package-script" | "lerna" | "turbo" | "nx" | "run-s" | "run-p" | "npm-run-all" | "concurrently" => {
+                    Some(TaskRunner::PackageScript)
+                }
                 _ => None,
             };
             if let Some(runner) = runner {
                 // (Not a key named like one, `task: TerraformTaskV4@4`.)
                 if !word.ends_with(':') {
-                    types.extend(tasks::task_calls(runner, &all).iter().filter_map(TaskCall::kind));
+                    for mut call in tasks::task_calls(runner, &all) {
+                        // (After `cd infra &&`, from that folder.)
+                        if let Some(dir) = cd.as_deref()
+                            && call.file != tasks::ANYWHERE
+                            && !call.file.starts_with('/')
+                        {
+                            call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));
+                        }
+                        types.extend(call.kind());
+                    }
                 }
+                continue;
+            }
+            let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
+            let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
+            if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
                 continue;
             }
             if tool == "powershell" {
@@ -4728,9 +4756,16 @@ const ROUTINE_NOUNS: [&str; 20] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 55] = [
+const TOOLS: [&str; 62] = [
     // Tasks run by name (see [`tasks`]).
     "make",
+    "lerna",
+    "turbo",
+    "nx",
+    "run-s",
+    "run-p",
+    "npm-run-all",
+    "concurrently",
     "gmake",
     "just",
     "task",

@@ -1765,7 +1765,7 @@ fn task_calls_are_read_with_their_files() {
         ("make -C infra/prod destroy apply", &["Make infra/prod/ apply", "Make infra/prod/ destroy"]),
         ("make -Cinfra -f deploy.mk nuke", &["Make infra/deploy.mk nuke"]),
         ("gmake --directory=infra -j 4 destroy ENV=prod", &["Make infra/ destroy"]),
-        ("cd infra && $(MAKE) destroy", &["Make ./ destroy"]),
+        ("cd infra && $(MAKE) destroy", &["Make infra/ destroy"]),
         ("make -n destroy", &[]),
         ("make destroy-preview", &[]),
         ("npm run teardown -- --force", &["PackageScript ./ teardown"]),
@@ -1779,7 +1779,25 @@ fn task_calls_are_read_with_their_files() {
         ("npm install", &[]),
         ("npm ci", &[]),
         ("yarn install --frozen-lockfile", &[]),
-        ("pnpm --filter infra nuke", &[]),
+        // (A package by its name, or every package: looked for anywhere.)
+        ("pnpm --filter infra nuke", &["PackageScript **/ nuke"]),
+        ("yarn workspace infra run destroy", &["PackageScript **/ destroy"]),
+        ("npm run destroy -w infra", &["PackageScript **/ destroy"]),
+        ("npx lerna run destroy --scope infra", &["PackageScript **/ destroy"]),
+        ("npx turbo run destroy", &["PackageScript **/ destroy"]),
+        ("npx nx run infra:destroy", &["PackageScript **/ destroy"]),
+        ("nx run-many -t destroy", &["PackageScript **/ destroy"]),
+        // Script runners name scripts.
+        ("run-s build destroy:*", &["PackageScript ./ build", "PackageScript ./ destroy:*"]),
+        ("concurrently -n a,b \"npm:destroy-stack\" \"echo hi\"", &["PackageScript ./ destroy-stack"]),
+        ("yarn remove lodash", &[]),
+        ("pnpm add -D typescript", &[]),
+        ("bun build ./index.ts", &[]),
+        // A folder is no environment; a variable set for the run may be.
+        ("make -C ci destroy", &["Make ci/ destroy"]),
+        ("make destroy ENV=pr-12", &[]),
+        ("cd infra && make destroy", &["Make infra/ destroy"]),
+        ("cd infra; cd prod && $(MAKE) -f deploy.mk nuke", &["Make infra/prod/deploy.mk nuke"]),
         ("just nuke", &["Just ./ nuke"]),
         ("just --justfile ops/justfile nuke prod", &["Just ops/justfile nuke"]),
         ("just ops/nuke", &["Just ops/ nuke"]),
@@ -1864,6 +1882,15 @@ reset:
     assert_eq!(make(&chain, "t0"), None);
     assert!(make(&chain, &format!("t{}", MAX_TASKS_FOLLOWED - 2)).unwrap().is_empty());
     assert_eq!(task_destroys(TaskRunner::Make, b"x:\n\0", "x"), None);
+    // (Published Makefiles, a red team: a value's trailing comment, a value
+    // a command makes, and a prerequisite list longer than 64 files.)
+    let cdk = "CDK := cdk  # Use system CDK\ndestroy: check-env\n\t@$(CDK) destroy --app $(CDK_APP)\ncheck-env:\n\t@echo ok\n";
+    assert_eq!(make(cdk, "destroy").unwrap(), ["cdk destroy"]);
+    let quiz = "PROJECT_ID ?= $(shell sed -n 1p terraform.tfvars 2>/dev/null | head -n1)\ndestroy-safe:\n\tterraform destroy -auto-approve -target=google_compute_network.vpc\ndestroy-all:\n\t$(MAKE) destroy-safe PROJECT_ID=$(PROJECT_ID)\n";
+    assert_eq!(make(quiz, "destroy-all").unwrap(), ["runs task make ./ destroy-safe"]);
+    let objects: String = (0..80).map(|i| format!("src/f{i}.o ")).collect();
+    let build = format!("all: app\napp: {objects}\n\tcc -o app $^\n%.o: %.c\n\tcc -c $< -o $@\n");
+    assert!(make(&build, "all").unwrap().is_empty());
 
     let just = "\
 set shell := [\"bash\", \"-c\"]
@@ -1917,6 +1944,12 @@ tasks:
 }"#;
     let script = |target: &str| task_destroys(TaskRunner::PackageScript, package, target);
     assert_eq!(script("teardown").unwrap(), ["runs task package.json ./ notify", "sst remove"]);
+    // (`run-s destroy:*` runs every script the pattern names.)
+    let stacks = br#"{"scripts": {"destroy:api": "cdk destroy api", "destroy:db": "terraform destroy", "deploy": "cdk deploy"}}"#;
+    assert_eq!(
+        task_destroys(TaskRunner::PackageScript, stacks, "destroy:*").unwrap(),
+        ["cdk destroy", "terraform destroy"]
+    );
     assert!(script("notify").unwrap().is_empty());
     assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
 }

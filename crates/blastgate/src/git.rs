@@ -2727,11 +2727,12 @@ impl<'a> Git<'a> {
     /// destroy`, see `parse::TaskCall`) replaced by what the task runs
     /// destroys, read from its file at `head` (`parse::task_destroys`):
     /// the file the call names, from the top of the repository or from
-    /// the calling file's folder; where neither exists (a step's
-    /// `working-directory:` is not read), any file of the runner's names
-    /// in the tree, the [`MAX_TASK_FILES`] least deep (not for a local
-    /// action, which is where its step names it or is not in the
-    /// repository). Tasks those
+    /// the calling file's folder; where none of those defines the task (a
+    /// step's `working-directory:` is not read; a workspace's package is
+    /// named, not placed), the files of the runner's names in the tree,
+    /// the [`MAX_TASK_FILES`] least deep outside vendored folders, that
+    /// define it (not for a local action, which is where its step names
+    /// it or is not in the repository). Tasks those
     /// commands call are followed from their file's folder, at most
     /// [`MAX_TASK_CALLS`] resolutions in all. A file too large to read, or
     /// a bound passed, counts the call by its name (`make destroy`: fail
@@ -2755,6 +2756,9 @@ impl<'a> Git<'a> {
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let candidates = |caller: &str, call: &parse::TaskCall| -> Vec<String> {
             let mut found: Vec<String> = Vec::new();
+            if call.file == parse::ANYWHERE {
+                return found;
+            }
             for from in [String::new(), folder(caller)] {
                 let names: Vec<String> = match call.file.strip_suffix('/') {
                     Some(dir) => call.runner.file_names().iter().map(|n| format!("{dir}/{n}")).collect(),
@@ -2765,6 +2769,24 @@ impl<'a> Git<'a> {
             found.dedup();
             found
         };
+        // Folders of code kept from elsewhere, never where a pipeline's
+        // tasks are (a red team: `vendor/.../Makefile`'s destroy target).
+        let kept_from_elsewhere = |p: &str| {
+            p.split('/').any(|s| {
+                matches!(
+                    s,
+                    "vendor"
+                        | "third_party"
+                        | "third-party"
+                        | "thirdparty"
+                        | "node_modules"
+                        | "bower_components"
+                        | "external"
+                        | "externals"
+                        | ".terraform"
+                )
+            })
+        };
         // Every file of the tree, listed once if a call needs it (`None`:
         // too many to list).
         let mut tree: Option<Option<Vec<(String, String)>>> = None;
@@ -2772,53 +2794,70 @@ impl<'a> Git<'a> {
         let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut resolved = 0usize;
         while !wave.is_empty() {
+            // The files where each call names its task.
             let wanted: Vec<Vec<String>> = wave.iter().map(|(_, caller, call)| candidates(caller, call)).collect();
             let asked: std::collections::BTreeSet<&str> = wanted.iter().flatten().map(String::as_str).collect();
-            let mut args: Vec<&str> = vec!["ls-tree", "-z", "--full-name", head, "--"];
-            args.extend(asked.iter().copied());
-            let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
-                Ok(listed) => listed,
-                Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
-                Err(e) => return Err(e),
+            let mut existing: BTreeMap<String, String> = BTreeMap::new();
+            if !asked.is_empty() {
+                let mut args: Vec<&str> = vec!["ls-tree", "-z", "--full-name", head, "--"];
+                args.extend(asked.iter().copied());
+                match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                    Ok(listed) => existing.extend(listed),
+                    Err(ChangeError::LimitExceeded { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let mut texts = self.small_blobs(
+                wanted.iter().flatten().filter_map(|p| existing.get(p).map(|h| (p.as_str(), h.as_str()))),
+            )?;
+            // A file defines the task when it cannot be read (then the
+            // call counts by its name).
+            let defines = |texts: &BTreeMap<String, Vec<u8>>, path: &str, call: &parse::TaskCall| {
+                texts.get(path).is_none_or(|t| parse::defines_task(call.runner, t, &call.target))
             };
-            let mut existing: BTreeMap<String, String> = listed.into_iter().collect();
-            let missing = |(call, w): (&parse::TaskCall, &Vec<String>)| {
-                call.runner != parse::TaskRunner::Action && !w.iter().any(|p| existing.contains_key(p))
-            };
-            if wave.iter().map(|(_, _, call)| call).zip(&wanted).any(missing) {
+            let mut files: Vec<Vec<String>> = wave
+                .iter()
+                .zip(&wanted)
+                .map(|((_, _, call), w)| {
+                    w.iter().filter(|p| existing.contains_key(*p) && defines(&texts, p, call)).cloned().collect()
+                })
+                .collect();
+            // Where none of those defines it (a step's `working-directory:`,
+            // a workspace's package by its name): files of the runner's
+            // names anywhere, the least deep that define it. Not for a local
+            // action, which is where its step names it or is not in the
+            // repository.
+            let lost: Vec<usize> = (0..wave.len())
+                .filter(|&i| {
+                    let runner = wave.get(i).map(|(_, _, c)| c.runner);
+                    runner != Some(parse::TaskRunner::Action) && files.get(i).is_some_and(Vec::is_empty)
+                })
+                .collect();
+            if !lost.is_empty() {
                 if tree.is_none() {
                     let listing = self.run("git ls-tree", &["ls-tree", "-r", "-z", "--full-tree", head])?;
                     tree = Some(listing.ok().and_then(|bytes| parse::parse_tree_files_z(&bytes).ok()));
                 }
-                for (path, hash) in tree.iter().flatten().flatten() {
-                    existing.entry(path.clone()).or_insert_with(|| hash.clone());
+                let listed: Vec<&(String, String)> = tree.iter().flatten().flatten().collect();
+                let mut elsewhere: BTreeMap<usize, Vec<&(String, String)>> = BTreeMap::new();
+                for &i in &lost {
+                    let Some((_, _, call)) = wave.get(i) else { continue };
+                    let mut of_runner: Vec<&(String, String)> = listed
+                        .iter()
+                        .copied()
+                        .filter(|(p, _)| !illustrative(p) && !kept_from_elsewhere(p))
+                        .filter(|(p, _)| call.runner.file_names().contains(&p.rsplit('/').next().unwrap_or(p)))
+                        .collect();
+                    of_runner.sort_by_key(|(p, _)| (p.matches('/').count(), p.clone()));
+                    of_runner.truncate(MAX_TASK_FILES);
+                    elsewhere.insert(i, of_runner);
+                }
+                texts.extend(self.small_blobs(elsewhere.values().flatten().map(|(p, h)| (p.as_str(), h.as_str())))?);
+                for (i, candidates) in elsewhere {
+                    let (Some((_, _, call)), Some(slot)) = (wave.get(i), files.get_mut(i)) else { continue };
+                    *slot = candidates.iter().map(|(p, _)| p).filter(|p| defines(&texts, p, call)).cloned().collect();
                 }
             }
-            let elsewhere = |call: &parse::TaskCall| -> Vec<String> {
-                let mut files: Vec<&String> = tree
-                    .iter()
-                    .flatten()
-                    .flatten()
-                    .map(|(p, _)| p)
-                    .filter(|p| !illustrative(p))
-                    .filter(|p| call.runner.file_names().contains(&p.rsplit('/').next().unwrap_or(p)))
-                    .collect();
-                files.sort_by_key(|p| (p.matches('/').count(), (*p).clone()));
-                files.into_iter().take(MAX_TASK_FILES).cloned().collect()
-            };
-            let files: Vec<Vec<String>> = wave
-                .iter()
-                .zip(&wanted)
-                .map(|((_, _, call), w)| {
-                    let here: Vec<String> = w.iter().filter(|p| existing.contains_key(*p)).cloned().collect();
-                    // (A local action is where its step says, or not
-                    // in the repository: checked out by an earlier step.)
-                    if here.is_empty() && call.runner != parse::TaskRunner::Action { elsewhere(call) } else { here }
-                })
-                .collect();
-            let texts = self.small_blobs(
-                files.iter().flatten().filter_map(|p| existing.get(p).map(|h| (p.as_str(), h.as_str()))),
-            )?;
             let mut next = Vec::new();
             for ((origin, _, call), files) in wave.into_iter().zip(files) {
                 for file in files {

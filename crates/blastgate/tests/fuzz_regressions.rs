@@ -148,6 +148,7 @@ fn run(target: &str, data: &[u8]) {
                 git::TaskRunner::PackageScript,
                 git::TaskRunner::Action,
             ] {
+                let _ = git::defines_task(runner, data, &task);
                 if let Some(kinds) = git::task_destroys(runner, data, &task) {
                     assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
                     for call in kinds.iter().filter_map(|k| git::TaskCall::from_kind(k)) {

@@ -3281,3 +3281,52 @@ fn tasks_called_by_name_count_as_what_they_run() {
     let (change, _) = read_and_assess_on_a_leaf(&repo, &padded, &head);
     assert_eq!(removes_of(&change), [("scripts/release.sh".to_owned(), vec!["make destroy".to_owned()])]);
 }
+
+/// Regressions (a red team of the task readings): a task run in a folder
+/// the line does not name (a step's `working-directory:`, `cd infra &&`)
+/// was looked for only in the top Makefile, which does not define it; a
+/// workspace's package named by its name, and script runners (`run-s`),
+/// were not followed; a folder named `ci` read as a short-lived
+/// environment; a vendored Makefile's destroy target was taken for the
+/// repository's own.
+#[test]
+fn tasks_are_found_where_they_run() {
+    let repo = Repo::new("tasks-where");
+    let workflow = |steps: &str| {
+        format!(
+            "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n{steps}"
+        )
+    };
+    repo.write(".github/workflows/deploy.yml", workflow("      - run: make build\n").as_bytes());
+    repo.write("Makefile", b"build:\n\tgo build ./...\n");
+    repo.write("infra/Makefile", b"destroy:\n\tterraform destroy -auto-approve\n");
+    repo.write("ci/Makefile", b"teardown:\n\thelm uninstall orders-postgresql\n");
+    repo.write("vendor/github.com/acme/tool/Makefile", b"clean:\n\tterraform destroy -auto-approve\n");
+    repo.write("package.json", b"{\"private\": true, \"workspaces\": [\"packages/*\"]}\n");
+    repo.write(
+        "packages/stack/package.json",
+        b"{\"name\": \"@acme/stack\", \"scripts\": {\"teardown\": \"run-s destroy:*\", \"destroy:api\": \"cdk destroy api --force\", \"deploy\": \"cdk deploy\"}}\n",
+    );
+    let base = repo.commit(0.0, "Tasks in folders");
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
+    let cases: [Case<'_>; 6] = [
+        ("a step in infra", "      - run: make destroy\n        working-directory: infra\n", &["terraform destroy"]),
+        ("cd first", "      - run: cd infra && make destroy\n", &["terraform destroy"]),
+        ("a folder named ci", "      - run: make -C ci teardown\n", &["helm uninstall orders-postgresql"]),
+        ("a workspace's script", "      - run: yarn workspace @acme/stack teardown\n", &["cdk destroy"]),
+        ("a vendored target", "      - run: make clean\n", &[]),
+        ("a script that destroys nothing", "      - run: npm run deploy -w packages/stack\n", &[]),
+    ];
+    for (i, (what, steps, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(".github/workflows/deploy.yml", workflow(&format!("      - run: make build\n{steps}")).as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let expected: Vec<(String, Vec<String>)> = if expected.is_empty() {
+            Vec::new()
+        } else {
+            vec![(".github/workflows/deploy.yml".to_owned(), expected.iter().map(|k| (*k).to_owned()).collect())]
+        };
+        assert_eq!(removes_of(&change), expected, "{what}");
+    }
+}

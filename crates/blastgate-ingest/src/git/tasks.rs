@@ -11,6 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{MAX_EMPTIED_TEXT, MAX_TYPE_BYTES, commands_destroy, make_variables, substitute, yaml_mapping};
 
+/// Where a [`TaskCall`] whose file is not known is looked for: any file
+/// of the runner's names in the repository (a workspace's package by its
+/// name, `yarn workspace infra destroy`, `lerna run destroy`).
+pub const ANYWHERE: &str = "**/";
+
 /// The start of a kind that stands for a call of a task, not for what it
 /// destroys: `runs task make infra/ destroy` (runner, where its file is,
 /// task). [`TaskCall::from_kind`] reads it back.
@@ -19,7 +24,7 @@ pub const TASK_CALL: &str = "runs task ";
 /// Most tasks followed within one file from the one called (prerequisites,
 /// dependencies, tasks a task calls): past it, the call counts by its own
 /// name (fail closed).
-pub const MAX_TASKS_FOLLOWED: usize = 64;
+pub const MAX_TASKS_FOLLOWED: usize = 1024;
 
 /// Most command lines of one file read for one call: past it, the call
 /// counts by its own name (fail closed).
@@ -213,6 +218,67 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
             &["--dry-run"],
         ),
     };
+    // Package managers' own commands (not scripts), and the runners that
+    // run scripts of every package or of one named (`lerna run`).
+    let manager = words.first().map_or("", |w| super::tool_name(w));
+    let builtin = |w: &str| {
+        matches!(
+            w,
+            "exec"
+                | "x"
+                | "dlx"
+                | "create"
+                | "add"
+                | "install"
+                | "i"
+                | "ci"
+                | "remove"
+                | "rm"
+                | "uninstall"
+                | "un"
+                | "upgrade"
+                | "up"
+                | "update"
+                | "init"
+                | "info"
+                | "why"
+                | "link"
+                | "unlink"
+                | "pack"
+                | "publish"
+                | "login"
+                | "logout"
+                | "cache"
+                | "config"
+                | "global"
+                | "import"
+                | "list"
+                | "ls"
+                | "outdated"
+                | "set"
+                | "version"
+                | "audit"
+                | "dedupe"
+                | "patch"
+                | "plugin"
+                | "rebuild"
+                | "node"
+                | "npm"
+                | "constraints"
+                | "store"
+                | "prune"
+                | "fetch"
+                | "env"
+                | "bin"
+                | "root"
+                | "help"
+                | "pm"
+        ) || (manager == "bun" && matches!(w, "build" | "test" | "upgrade"))
+    };
+    // (`yarn workspace infra destroy`, `npm run destroy -w infra`, `pnpm
+    // --filter infra destroy`, `lerna run destroy`: a package found by
+    // its name, looked for anywhere.)
+    let mut anywhere = matches!(manager, "lerna" | "turbo" | "nx");
     let mut i = 0;
     let mut script_command: Option<&str> = None;
     while let Some(&arg) = args.get(i) {
@@ -239,10 +305,37 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                 }
                 continue;
             }
-            // (pnpm's `--filter` and npm's workspaces pick packages
-            // elsewhere: not read.)
-            if runner == TaskRunner::PackageScript && matches!(name, "--filter" | "-F" | "-w" | "--workspace") {
-                return Vec::new();
+            if runner == TaskRunner::PackageScript
+                && matches!(
+                    name,
+                    "--filter"
+                        | "-F"
+                        | "-w"
+                        | "--workspace"
+                        | "-r"
+                        | "--recursive"
+                        | "--workspaces"
+                        | "-ws"
+                        | "-t"
+                        | "--target"
+                        | "--targets"
+                        | "--scope"
+                        | "--projects"
+                        | "-p"
+                )
+            {
+                anywhere = true;
+                // (The value names the package, or the target: `nx
+                // run-many -t destroy`.)
+                if matches!(name, "-t" | "--target" | "--targets") {
+                    let value = value.or_else(|| args.get(i).map(|v| (*v).to_owned()));
+                    targets.extend(value.iter().flat_map(|v| v.split(',')).map(str::to_owned));
+                    break;
+                }
+                if value.is_none() && !matches!(name, "-r" | "--recursive" | "--workspaces" | "-ws") {
+                    i += 1;
+                }
+                continue;
             }
             if !valued.contains(&name) {
                 continue;
@@ -266,28 +359,51 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
         if arg.contains('=') {
             continue;
         }
+        // Script runners: every script named (`run-s build destroy:*`,
+        // `concurrently "npm:destroy-stack"`).
+        if matches!(manager, "run-s" | "run-p" | "npm-run-all") {
+            targets.push(arg.to_owned());
+            continue;
+        }
+        if manager == "concurrently" {
+            let script = ["npm:", "yarn:", "pnpm:", "bun:"].iter().find_map(|p| arg.strip_prefix(p));
+            targets.extend(script.map(str::to_owned));
+            continue;
+        }
         if runner == TaskRunner::PackageScript {
             match script_command {
                 None => {
                     script_command = Some(arg);
                     // (`npm start`, `npm test`: scripts by those names.)
-                    let manager = words.first().map_or("", |w| super::tool_name(w));
                     let named = match (manager, arg) {
-                        (_, "run" | "run-script" | "rum" | "urn") => continue,
+                        (_, "run" | "run-script" | "rum" | "urn" | "run-many") => continue,
+                        ("yarn", "workspace") => {
+                            anywhere = true;
+                            // (The next word is the package.)
+                            i += 1;
+                            script_command = None;
+                            continue;
+                        }
                         ("npm", "start" | "test" | "t" | "tst" | "stop" | "restart") => arg,
                         ("npm", _) => return Vec::new(),
-                        (_, "exec" | "x" | "dlx" | "create" | "workspace" | "add" | "install" | "i" | "ci") => {
-                            return Vec::new();
-                        }
+                        // (`nx run infra:destroy`, `nx destroy infra`.)
+                        ("nx", target) => target.rsplit(':').next().unwrap_or(target),
+                        (_, word) if builtin(word) => return Vec::new(),
                         (_, name) => name,
                     };
                     let named = if named == "t" || named == "tst" { "test" } else { named };
                     targets.push(named.to_owned());
-                    break;
+                    // (Words after the script are its arguments; options
+                    // may still pick the package, `-w infra`.)
+                    script_command = Some("");
+                    continue;
                 }
+                Some("") => continue,
                 Some(_) => {
-                    targets.push(arg.to_owned());
-                    break;
+                    let named = if manager == "nx" { arg.rsplit(':').next().unwrap_or(arg) } else { arg };
+                    targets.push(named.to_owned());
+                    script_command = Some("");
+                    continue;
                 }
             }
         }
@@ -297,7 +413,21 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
             break;
         }
     }
-    let folder_path = |f: &str| if f.is_empty() { "./".to_owned() } else { format!("{f}/") };
+    // A task or a variable set for the run that names a short-lived
+    // environment (`make destroy-preview`, `make destroy ENV=pr-12`).
+    let assigned = args.iter().filter_map(|a| a.split_once('=')).filter(|(n, _)| !n.starts_with('-'));
+    if targets.iter().any(|t| super::short_lived(t)) || assigned.map(|(_, v)| v).any(super::short_lived) {
+        return Vec::new();
+    }
+    let folder_path = |f: &str| {
+        if anywhere {
+            ANYWHERE.to_owned()
+        } else if f.is_empty() {
+            "./".to_owned()
+        } else {
+            format!("{f}/")
+        }
+    };
     targets
         .into_iter()
         .filter(|t| !t.contains('$') && !t.contains("{{") && !t.starts_with('.'))
@@ -521,8 +651,15 @@ fn parse_make(raw: &str) -> MakeFile {
             let Some(e) = equals else { continue };
             let operator = statement.get(..e).unwrap_or_default();
             let name = operator.trim_end_matches([':', '?', '+', '!']).trim();
-            let value = statement.get(e + 1..).unwrap_or_default().trim();
-            let simple = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            // (Make ends a value at a comment: `CDK := cdk  # system CDK`.)
+            let value = statement.get(e + 1..).unwrap_or_default();
+            let value = value.split(" #").next().unwrap_or(value).trim();
+            // A value a command makes (`$(shell which terraform)`) is not
+            // known: the variable stays, and is read by its name.
+            let simple = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !value.contains("$(shell")
+                && !value.contains('`');
             let variables = &mut file.variables;
             if simple && value.len() <= 256 && (variables.len() < 256 || variables.contains_key(name)) {
                 match variables.get_mut(name) {
@@ -884,8 +1021,22 @@ impl TaskFile {
 /// bun may skip the `pre` and `post` ones: reading them too fails
 /// closed). Scripts they call (`npm run other`) are calls of their own.
 fn script_lines(document: &serde_json::Value, target: &str) -> Option<Vec<String>> {
-    let Some(scripts) = document.get("scripts") else { return Some(Vec::new()) };
-    let names = [format!("pre{target}"), target.to_owned(), format!("post{target}")];
+    let Some(serde_json::Value::Object(scripts)) = document.get("scripts") else { return Some(Vec::new()) };
+    // (`run-s destroy:*`: every script the pattern matches.)
+    let targets: Vec<&str> = match target.split_once('*') {
+        Some((prefix, suffix)) => scripts
+            .keys()
+            .map(String::as_str)
+            .filter(|k| {
+                k.len() >= prefix.len() + suffix.len()
+                    && k.starts_with(prefix)
+                    && k.ends_with(suffix.trim_start_matches('*'))
+            })
+            .collect(),
+        None => vec![target],
+    };
+    let names: Vec<String> =
+        targets.iter().flat_map(|t| [format!("pre{t}"), (*t).to_owned(), format!("post{t}")]).collect();
     let lines: Vec<String> = names
         .iter()
         .filter_map(|n| scripts.get(n).and_then(serde_json::Value::as_str))
@@ -934,6 +1085,17 @@ impl TaskFileOf {
         }
     }
 
+    /// Whether it defines the task `target` (a pattern rule that matches
+    /// does; for scripts, one a pattern names).
+    fn defines(&self, target: &str) -> bool {
+        match self {
+            Self::Make(f) => f.rule_for(target).is_some(),
+            Self::Just(f) => f.bodies.contains_key(target) || f.aliases.contains_key(target),
+            Self::Task(f) => f.document.get("tasks").and_then(|t| t.get(target)).is_some(),
+            Self::Scripts(document) => script_lines(document, target).is_some_and(|l| !l.is_empty()),
+        }
+    }
+
     /// The command lines running `target` runs (see [`task_destroys`]).
     fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         match self {
@@ -945,8 +1107,23 @@ impl TaskFileOf {
     }
 }
 
+/// Whether `text`, a file of `runner`, defines the task `target`: the
+/// facade looks further for a task the file a call names does not
+/// define (`make destroy` run in `infra/`, beside a top Makefile without
+/// it). A file that cannot be read, and an action, define it (what reads
+/// it then fails closed).
+///
+/// ```
+/// use blastgate_ingest::git::{TaskRunner, defines_task};
+/// assert!(defines_task(TaskRunner::Make, b"down-%:\n\tkubectl delete $* web\n", "down-sts"));
+/// assert!(!defines_task(TaskRunner::Make, b"build:\n\tgo build\n", "destroy"));
+/// ```
+pub fn defines_task(runner: TaskRunner, text: &[u8], target: &str) -> bool {
+    runner == TaskRunner::Action || TaskFileOf::read(runner, text).is_none_or(|f| f.defines(target))
+}
+
 /// Most tasks of one file [`task_reach_counts`] reads, and the work it
-/// may do for all of them (see [`Work`]): past either, it returns `None`.
+/// may do for all of them (tasks named, prerequisites and lines read): past either, it returns `None`.
 pub const MAX_TASKS_COUNTED: usize = 4096;
 const MAX_COUNTED_WORK: usize = 4_000_000;
 
