@@ -1788,7 +1788,7 @@ fn task_calls_are_read_with_their_files() {
         ("npx nx run infra:destroy", &["PackageScript **/ destroy"]),
         ("nx run-many -t destroy", &["PackageScript **/ destroy"]),
         // Script runners name scripts.
-        ("run-s build destroy:*", &["PackageScript ./ build", "PackageScript ./ destroy:*"]),
+        ("run-s build test destroy:*", &["PackageScript ./ build", "PackageScript ./ destroy:*"]),
         ("concurrently -n a,b \"npm:destroy-stack\" \"echo hi\"", &["PackageScript ./ destroy-stack"]),
         ("yarn remove lodash", &[]),
         ("pnpm add -D typescript", &[]),

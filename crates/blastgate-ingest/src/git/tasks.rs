@@ -139,10 +139,13 @@ impl TaskCall {
 }
 
 /// The tasks a command calls: `words` start with the runner's word
-/// (`make`, `gmake`, `$(MAKE)`, `just`, `task`, `npm`, `yarn`, `pnpm`,
-/// `bun`) and hold its arguments. None for a dry run (`make -n`, `just
-/// --dry-run`, `task --dry`), a runner's own command (`npm install`), or a
-/// task named through a variable.
+/// (`make`, `gmake`, `$(MAKE)`, `just`, `task`; for package scripts
+/// `npm`, `yarn`, `pnpm`, `bun`, `lerna`, `turbo`, `nx`, `run-s`,
+/// `run-p`, `npm-run-all`, `concurrently`) and hold its arguments. None
+/// for a dry run (`make -n`, `just --dry-run`, `task --dry`), a package
+/// manager's own command (`npm install`, `yarn remove`), a task named
+/// through a variable or for a short-lived environment, or a run given a
+/// setting that names one (`ENV=pr-12`).
 pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     let args = words.get(1..).unwrap_or_default();
     let mut folder = String::new();
@@ -413,10 +416,12 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
             break;
         }
     }
-    // A task or a variable set for the run that names a short-lived
-    // environment (`make destroy-preview`, `make destroy ENV=pr-12`).
+    // A variable set for the run that names a short-lived environment
+    // (`make destroy ENV=pr-12`) makes it one; a task named for one
+    // (`make destroy-preview`, `run-s test destroy:*`) is that one's.
     let assigned = args.iter().filter_map(|a| a.split_once('=')).filter(|(n, _)| !n.starts_with('-'));
-    if targets.iter().any(|t| super::short_lived(t)) || assigned.map(|(_, v)| v).any(super::short_lived) {
+    targets.retain(|t| !super::short_lived(t));
+    if assigned.map(|(_, v)| v).any(super::short_lived) {
         return Vec::new();
     }
     let folder_path = |f: &str| {
