@@ -3785,6 +3785,24 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
                 types = commands_destroy(&substitute(&command, variables), Some(&file_marks));
             }
         }
+        // Tasks run by name from a step's working folder
+        // (`working-directory: infra`, the job's or the file's `defaults:`)
+        // are looked for there.
+        if types.iter().any(|t| t.starts_with(TASK_CALL))
+            && let Some(dir) = working_directory(&lines, &above, at)
+        {
+            for t in types.iter_mut() {
+                if let Some(mut call) = TaskCall::from_kind(t)
+                    && call.file != tasks::ANYWHERE
+                    && !call.file.starts_with('/')
+                {
+                    call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));
+                    if let Some(kind) = call.kind() {
+                        *t = kind;
+                    }
+                }
+            }
+        }
         let step = step_destroys(&lines, at);
         let extended = extends_names(&lines, at);
         if !types.is_empty() || step.is_some() || extended.is_some() {
@@ -3831,6 +3849,68 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         }
     }
     Some((out, steps))
+}
+
+/// The folder the command on line `at` of a CI definition runs in, where
+/// its step or job says so: the step's `working-directory:` (Azure's
+/// `workingDirectory:`, CircleCI's `working_directory:`), else the job's
+/// `defaults:` (`run: working-directory:`), else the file's. `above` are
+/// the enclosing keys, outermost first, as [`read_pipeline`] keeps them.
+/// `None` for none, or one named by an expression.
+fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Option<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let end_of = |j: usize| {
+        let top = lines.get(j).map_or(0, |l| indent(l));
+        (j + 1..lines.len())
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
+            .unwrap_or(lines.len())
+    };
+    // The value of a working folder key among `block`'s lines, those at
+    // the least indentation after `from` only.
+    let setting = |from: usize, to: usize| -> Option<String> {
+        let block = lines.get(from..to)?;
+        let column = block.iter().filter(|l| !l.trim().is_empty()).map(|l| indent(l.trim_start_matches("- "))).min()?;
+        block.iter().find_map(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            let (key, value) = t.split_once(':')?;
+            let key = key.trim();
+            let own = indent(l) <= column + 2;
+            (own && matches!(key, "working-directory" | "workingDirectory" | "working_directory"))
+                .then(|| value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+        })
+    };
+    let clean = |dir: String| {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/').to_owned();
+        (!dir.is_empty() && dir != "." && !dir.contains('$') && !dir.starts_with('/')).then_some(dir)
+    };
+    // The step: the nearest list item holding the line.
+    let step = std::iter::once(at)
+        .chain(above.iter().rev().map(|&(_, j)| j))
+        .find(|&j| lines.get(j).is_some_and(|l| l.trim_start().starts_with("- ")));
+    if let Some(j) = step
+        && let Some(dir) = setting(j, end_of(j))
+    {
+        return clean(dir);
+    }
+    // `defaults:` of the job (at most two columns in), then of the file.
+    let jobs = above.iter().filter(|&&(d, _)| d <= 2).map(|&(_, j)| j).collect::<Vec<_>>();
+    let scopes = jobs.into_iter().rev().map(|j| (j + 1, end_of(j))).chain(std::iter::once((0, lines.len())));
+    for (from, to) in scopes {
+        let block = lines.get(from..to).unwrap_or_default();
+        let Some(column) = block.iter().filter(|l| !l.trim().is_empty()).map(|l| indent(l)).min() else { continue };
+        let defaults = (from..to)
+            .find(|&k| lines.get(k).is_some_and(|l| indent(l) == column && l.trim_end().trim_start() == "defaults:"));
+        if let Some(d) = defaults
+            && let Some(dir) = (d + 1..end_of(d)).find_map(|k| {
+                let t = lines.get(k)?.trim();
+                let value = t.strip_prefix("working-directory:")?;
+                Some(value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+            })
+        {
+            return clean(dir);
+        }
+    }
+    None
 }
 
 /// One more step destroying `kind` in `steps`: at most

@@ -1926,10 +1926,20 @@ tasks:
     cmds:
       - terraform -chdir=envs/{{.STACK}} destroy -auto-approve
   lint: [tflint, terraform fmt -check]
+  recreate:
+    aliases: [redo]
+    cmds:
+      - defer: {task: cleanup}
+      - echo recreating
+  cleanup:
+    cmds:
+      - defer: kubectl delete pvc data-ledger-0
 ";
     let task = |target: &str| task_destroys(TaskRunner::Task, taskfile.as_bytes(), target);
     assert_eq!(task("destroy").unwrap(), ["StatefulSet", "terraform destroy"]);
     assert!(task("lint").unwrap().is_empty());
+    // (An alias, and what `defer:` runs, a task or a command.)
+    assert_eq!(task("redo").unwrap(), ["PersistentVolumeClaim"]);
     assert_eq!(task_destroys(TaskRunner::Task, b"tasks: [unclosed", "x"), None);
 
     let package = br#"{

@@ -1714,7 +1714,21 @@ impl<'a> Git<'a> {
         )?;
         for (path, text) in &after {
             if let (Some(found), Some(lasting)) = (commands.get_mut(path), parse::pipeline_destroys(text)) {
-                found.retain(|t| lasting.contains(t));
+                // (A task call on the line is placed by its step's working
+                // folder in the whole file's reading: the same call there.)
+                let placed = |t: &String| -> Vec<String> {
+                    let Some(call) = parse::TaskCall::from_kind(t) else { return Vec::new() };
+                    let relative = call.file.trim_start_matches("./");
+                    let same = |l: &&String| {
+                        parse::TaskCall::from_kind(l).is_some_and(|c| {
+                            c.runner == call.runner && c.target == call.target && c.file.ends_with(relative)
+                        })
+                    };
+                    lasting.iter().filter(same).cloned().collect()
+                };
+                let kept: Vec<String> =
+                    found.iter().flat_map(|t| if lasting.contains(t) { vec![t.clone()] } else { placed(t) }).collect();
+                *found = kept;
             }
         }
         // Steps that run a destroying action or task (`uses:
@@ -2727,9 +2741,10 @@ impl<'a> Git<'a> {
     /// destroy`, see `parse::TaskCall`) replaced by what the task runs
     /// destroys, read from its file at `head` (`parse::task_destroys`):
     /// the file the call names, from the top of the repository or from
-    /// the calling file's folder; where none of those defines the task (a
-    /// step's `working-directory:` is not read; a workspace's package is
-    /// named, not placed), the files of the runner's names in the tree,
+    /// the calling file's folder (a CI step's working folder is in the
+    /// call already); where none of those defines the task (a folder the
+    /// line does not name; a workspace's package is named, not placed),
+    /// the files of the runner's names in the tree,
     /// the [`MAX_TASK_FILES`] least deep outside vendored folders, that
     /// define it (not for a local action, which is where its step names
     /// it or is not in the repository). Tasks those

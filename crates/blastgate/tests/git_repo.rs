@@ -3288,7 +3288,8 @@ fn tasks_called_by_name_count_as_what_they_run() {
 /// workspace's package named by its name, and script runners (`run-s`),
 /// were not followed; a folder named `ci` read as a short-lived
 /// environment; a vendored Makefile's destroy target was taken for the
-/// repository's own.
+/// repository's own. A step's `working-directory:` says which of two
+/// Makefiles defining the same target runs.
 #[test]
 fn tasks_are_found_where_they_run() {
     let repo = Repo::new("tasks-where");
@@ -3299,9 +3300,10 @@ fn tasks_are_found_where_they_run() {
     };
     repo.write(".github/workflows/deploy.yml", workflow("      - run: make build\n").as_bytes());
     repo.write("Makefile", b"build:\n\tgo build ./...\n");
-    repo.write("infra/Makefile", b"destroy:\n\tterraform destroy -auto-approve\n");
+    repo.write("infra/Makefile", b"destroy:\n\tterraform destroy -auto-approve\nclean: destroy\n");
+    repo.write("web/Makefile", b"clean:\n\trm -rf dist\n");
     repo.write("ci/Makefile", b"teardown:\n\thelm uninstall orders-postgresql\n");
-    repo.write("vendor/github.com/acme/tool/Makefile", b"clean:\n\tterraform destroy -auto-approve\n");
+    repo.write("vendor/github.com/acme/tool/Makefile", b"nuke:\n\tterraform destroy -auto-approve\n");
     repo.write("package.json", b"{\"private\": true, \"workspaces\": [\"packages/*\"]}\n");
     repo.write(
         "packages/stack/package.json",
@@ -3309,12 +3311,15 @@ fn tasks_are_found_where_they_run() {
     );
     let base = repo.commit(0.0, "Tasks in folders");
     type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
-    let cases: [Case<'_>; 6] = [
+    let cases: [Case<'_>; 8] = [
         ("a step in infra", "      - run: make destroy\n        working-directory: infra\n", &["terraform destroy"]),
         ("cd first", "      - run: cd infra && make destroy\n", &["terraform destroy"]),
         ("a folder named ci", "      - run: make -C ci teardown\n", &["helm uninstall orders-postgresql"]),
         ("a workspace's script", "      - run: yarn workspace @acme/stack teardown\n", &["cdk destroy"]),
-        ("a vendored target", "      - run: make clean\n", &[]),
+        ("a vendored target", "      - run: make nuke\n", &[]),
+        // (Two Makefiles define clean; the step says which runs.)
+        ("clean in web", "      - run: make clean\n        working-directory: web\n", &[]),
+        ("clean in infra", "      - working-directory: ./infra/\n        run: make clean\n", &["terraform destroy"]),
         ("a script that destroys nothing", "      - run: npm run deploy -w packages/stack\n", &[]),
     ];
     for (i, (what, steps, expected)) in cases.iter().enumerate() {

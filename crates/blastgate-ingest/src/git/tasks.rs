@@ -945,6 +945,18 @@ fn parse_taskfile(text: &[u8]) -> Option<TaskFile> {
 }
 
 impl TaskFile {
+    /// The task `name`, or the one whose `aliases` name it.
+    fn task(&self, name: &str) -> Option<&serde_json::Value> {
+        let tasks = self.document.get("tasks")?;
+        tasks.get(name).or_else(|| {
+            tasks.as_object()?.values().find(|t| {
+                t.get("aliases")
+                    .and_then(serde_json::Value::as_array)
+                    .is_some_and(|a| a.iter().any(|n| n.as_str() == Some(name)))
+            })
+        })
+    }
+
     /// Its tasks' names.
     fn names(&self) -> Vec<String> {
         match self.document.get("tasks") {
@@ -960,8 +972,8 @@ impl TaskFile {
     /// Tasks of included Taskfiles (`infra:destroy`) are not read.
     fn lines(&self, target: &str, work: &Work) -> Option<Vec<String>> {
         use serde_json::Value;
-        let (tasks, variables) = (self.document.get("tasks"), &self.variables);
-        let task = |name: &str| tasks.and_then(|t| t.get(name));
+        let variables = &self.variables;
+        let task = |name: &str| self.task(name);
         // A task's commands and the tasks it needs.
         let read = |name: &str| -> (Vec<String>, Vec<String>) {
             let (mut commands, mut needs) = (Vec::new(), Vec::new());
@@ -969,11 +981,17 @@ impl TaskFile {
             let item = |v: &Value, commands: &mut Vec<String>, needs: &mut Vec<String>| match v {
                 Value::String(s) => commands.push(s.clone()),
                 Value::Object(o) => {
-                    if let Some(Value::String(s)) = o.get("cmd") {
-                        commands.push(s.clone());
+                    // (`defer:` runs when the task ends, a command or a task.)
+                    for key in ["cmd", "defer"] {
+                        if let Some(Value::String(s)) = o.get(key) {
+                            commands.push(s.clone());
+                        }
                     }
-                    if let Some(Value::String(t)) = o.get("task") {
-                        needs.push(t.clone());
+                    let deferred = o.get("defer").and_then(|d| d.get("task"));
+                    for t in [o.get("task"), deferred].into_iter().flatten() {
+                        if let Value::String(t) = t {
+                            needs.push(t.clone());
+                        }
                     }
                 }
                 _ => {}
@@ -1096,7 +1114,7 @@ impl TaskFileOf {
         match self {
             Self::Make(f) => f.rule_for(target).is_some(),
             Self::Just(f) => f.bodies.contains_key(target) || f.aliases.contains_key(target),
-            Self::Task(f) => f.document.get("tasks").and_then(|t| t.get(target)).is_some(),
+            Self::Task(f) => f.task(target).is_some(),
             Self::Scripts(document) => script_lines(document, target).is_some_and(|l| !l.is_empty()),
         }
     }
