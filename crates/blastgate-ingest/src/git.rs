@@ -3688,12 +3688,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     let indent = |l: &str| l.len() - l.trim_start().len();
     // Whether each job (by its line) is a short-lived environment's,
     // found once: the block under its key, up to the next line as far in.
-    let block_end = |j: usize| {
-        let top = lines.get(j).map_or(0, |l| indent(l));
-        (j + 1..lines.len())
-            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
-            .unwrap_or(lines.len())
-    };
+    let block_end = |j: usize| block_end(&lines, j);
     let mut judged: BTreeMap<usize, bool> = BTreeMap::new();
     let mut judge = |j: usize| -> bool {
         *judged.entry(j).or_insert_with(|| {
@@ -3851,6 +3846,16 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     Some((out, steps))
 }
 
+/// Where the block under the key on line `j` ends: the next line that is
+/// not blank and no further in (or the end).
+fn block_end(lines: &[&str], j: usize) -> usize {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let top = lines.get(j).map_or(0, |l| indent(l));
+    (j + 1..lines.len())
+        .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
+        .unwrap_or(lines.len())
+}
+
 /// The folder the command on line `at` of a CI definition runs in, where
 /// its step or job says so: the step's `working-directory:` (Azure's
 /// `workingDirectory:`, CircleCI's `working_directory:`), else the job's
@@ -3859,12 +3864,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
 /// `None` for none, or one named by an expression.
 fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Option<String> {
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let end_of = |j: usize| {
-        let top = lines.get(j).map_or(0, |l| indent(l));
-        (j + 1..lines.len())
-            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty() && indent(l) <= top))
-            .unwrap_or(lines.len())
-    };
+    let end_of = |j: usize| block_end(lines, j);
     // The value of a working folder key among `block`'s lines, those at
     // the least indentation after `from` only.
     let setting = |from: usize, to: usize| -> Option<String> {
