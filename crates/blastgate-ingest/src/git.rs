@@ -120,8 +120,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod tasks;
 pub use tasks::{
-    ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, defines_task,
-    task_destroys, task_reach_counts,
+    ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
+    defines_task, package_name, task_destroys, task_reach_counts,
 };
 
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
@@ -3788,7 +3788,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         {
             for t in types.iter_mut() {
                 if let Some(mut call) = TaskCall::from_kind(t)
-                    && call.file != tasks::ANYWHERE
+                    && !call.file.starts_with(tasks::ANYWHERE)
                     && !call.file.starts_with('/')
                 {
                     call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));
@@ -3856,6 +3856,35 @@ fn block_end(lines: &[&str], j: usize) -> usize {
         .unwrap_or(lines.len())
 }
 
+/// `dir` relative to the top of the repository where it starts with a CI
+/// system's name for the checkout (`${{ github.workspace }}/infra`,
+/// `$GITHUB_WORKSPACE/infra`, Azure's `$(System.DefaultWorkingDirectory)`,
+/// GitLab's `$CI_PROJECT_DIR`, CircleCI's `~/project`): `infra`.
+pub(crate) fn workspace_relative(dir: &str) -> &str {
+    let tops = [
+        "${{ github.workspace }}",
+        "${{github.workspace}}",
+        "$GITHUB_WORKSPACE",
+        "${GITHUB_WORKSPACE}",
+        "$(System.DefaultWorkingDirectory)",
+        "$(Build.SourcesDirectory)",
+        "$(Pipeline.Workspace)/s",
+        "$CI_PROJECT_DIR",
+        "${CI_PROJECT_DIR}",
+        "~/project",
+        "$CIRCLE_WORKING_DIRECTORY",
+        "$WORKSPACE",
+        "${WORKSPACE}",
+    ];
+    let dir = dir.trim();
+    for top in tops {
+        if let Some(rest) = dir.strip_prefix(top) {
+            return rest.trim_start_matches('/');
+        }
+    }
+    dir
+}
+
 /// The folder the command on line `at` of a CI definition runs in, where
 /// its step or job says so: the step's `working-directory:` (Azure's
 /// `workingDirectory:`, CircleCI's `working_directory:`), else the job's
@@ -3874,13 +3903,15 @@ fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Opt
             let t = l.trim_start().trim_start_matches("- ");
             let (key, value) = t.split_once(':')?;
             let key = key.trim();
-            let own = indent(l) <= column + 2;
+            // (CircleCI's step keys sit a level further in: `- run:` then
+            // `command:`.)
+            let own = indent(l) <= column + 4;
             (own && matches!(key, "working-directory" | "workingDirectory" | "working_directory"))
                 .then(|| value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
         })
     };
     let clean = |dir: String| {
-        let dir = dir.trim_start_matches("./").trim_end_matches('/').to_owned();
+        let dir = workspace_relative(&dir).trim_start_matches("./").trim_end_matches('/').to_owned();
         (!dir.is_empty() && dir != "." && !dir.contains('$') && !dir.starts_with('/')).then_some(dir)
     };
     // The step: the nearest list item holding the line.
@@ -3898,6 +3929,15 @@ fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Opt
     for (from, to) in scopes {
         let block = lines.get(from..to).unwrap_or_default();
         let Some(column) = block.iter().filter(|l| !l.trim().is_empty()).map(|l| indent(l)).min() else { continue };
+        // (CircleCI's job-level `working_directory:`.)
+        let own = (from..to).find_map(|k| {
+            let l = lines.get(k).filter(|l| indent(l) == column)?;
+            let value = l.trim().strip_prefix("working_directory:")?;
+            Some(value.trim().trim_matches(['"', '\'']).to_owned())
+        });
+        if let Some(dir) = own {
+            return clean(dir);
+        }
         let defaults = (from..to)
             .find(|&k| lines.get(k).is_some_and(|l| indent(l) == column && l.trim_end().trim_start() == "defaults:"));
         if let Some(d) = defaults
@@ -4338,9 +4378,10 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     let mut cd: Option<String> = None;
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
-        let mut words = command.split_whitespace();
+        let mut words = command.split_whitespace().skip_while(|w| PREFIXES.contains(w));
         if words.next() == Some("cd") {
-            let dir = words.next().unwrap_or_default().trim_matches(['"', '\'']).trim_end_matches('/');
+            let dir = words.next().unwrap_or_default().trim_matches(['"', '\'']);
+            let dir = workspace_relative(dir).trim_end_matches('/');
             let known = !dir.is_empty() && !dir.starts_with(['/', '~', '-']) && !dir.contains('$');
             cd = known.then(|| match cd.take() {
                 Some(before) => format!("{before}/{dir}"),
@@ -4470,7 +4511,7 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                     for mut call in tasks::task_calls(runner, &all) {
                         // (After `cd infra &&`, from that folder.)
                         if let Some(dir) = cd.as_deref()
-                            && call.file != tasks::ANYWHERE
+                            && !call.file.starts_with(tasks::ANYWHERE)
                             && !call.file.starts_with('/')
                         {
                             call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));

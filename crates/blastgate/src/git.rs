@@ -661,8 +661,9 @@ fn clip_type(text: &str) -> String {
 }
 
 /// Most files of a runner's names read for a task call whose file is not
-/// where the call names it (see [`Git::resolve_task_calls`]).
-const MAX_TASK_FILES: usize = 64;
+/// where the call names it (see [`Git::resolve_task_calls`]); more count
+/// the call by its name.
+const MAX_TASK_FILES: usize = 1024;
 
 /// Most task calls resolved for one change (see
 /// [`Git::resolve_task_calls`]); past it, a call counts by its name.
@@ -2744,11 +2745,12 @@ impl<'a> Git<'a> {
     /// the calling file's folder (a CI step's working folder is in the
     /// call already); where none of those defines the task (a folder the
     /// line does not name; a workspace's package is named, not placed),
-    /// the files of the runner's names in the tree,
-    /// the [`MAX_TASK_FILES`] least deep outside vendored folders, that
-    /// define it (not for a local action, which is where its step names
-    /// it or is not in the repository). Tasks those
-    /// commands call are followed from their file's folder, at most
+    /// the files of the runner's names in the tree outside vendored
+    /// folders that define it (those of a package a workspace option
+    /// names, where any does; more than [`MAX_TASK_FILES`] count the
+    /// call by its name). Not for a local action, which is where its step
+    /// names it or is not in the repository. Tasks those commands call
+    /// are followed from their file's folder, at most
     /// [`MAX_TASK_CALLS`] resolutions in all. A file too large to read, or
     /// a bound passed, counts the call by its name (`make destroy`: fail
     /// closed); a task no file has destroys nothing.
@@ -2771,7 +2773,7 @@ impl<'a> Git<'a> {
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let candidates = |caller: &str, call: &parse::TaskCall| -> Vec<String> {
             let mut found: Vec<String> = Vec::new();
-            if call.file == parse::ANYWHERE {
+            if call.file.starts_with(parse::ANYWHERE) {
                 return found;
             }
             for from in [String::new(), folder(caller)] {
@@ -2855,6 +2857,7 @@ impl<'a> Git<'a> {
                 }
                 let listed: Vec<&(String, String)> = tree.iter().flatten().flatten().collect();
                 let mut elsewhere: BTreeMap<usize, Vec<&(String, String)>> = BTreeMap::new();
+                let mut too_many: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
                 for &i in &lost {
                     let Some((_, _, call)) = wave.get(i) else { continue };
                     let mut of_runner: Vec<&(String, String)> = listed
@@ -2864,13 +2867,42 @@ impl<'a> Git<'a> {
                         .filter(|(p, _)| call.runner.file_names().contains(&p.rsplit('/').next().unwrap_or(p)))
                         .collect();
                     of_runner.sort_by_key(|(p, _)| (p.matches('/').count(), p.clone()));
-                    of_runner.truncate(MAX_TASK_FILES);
+                    // (Past the bound, the call counts by its name: a
+                    // red team found the task past the 64th file unread.)
+                    if of_runner.len() > MAX_TASK_FILES {
+                        too_many.insert(i);
+                        continue;
+                    }
                     elsewhere.insert(i, of_runner);
                 }
                 texts.extend(self.small_blobs(elsewhere.values().flatten().map(|(p, h)| (p.as_str(), h.as_str())))?);
                 for (i, candidates) in elsewhere {
                     let (Some((_, _, call)), Some(slot)) = (wave.get(i), files.get_mut(i)) else { continue };
-                    *slot = candidates.iter().map(|(p, _)| p).filter(|p| defines(&texts, p, call)).cloned().collect();
+                    let defining: Vec<&String> =
+                        candidates.iter().map(|(p, _)| p).filter(|p| defines(&texts, p, call)).collect();
+                    // A package named (`-w web`): the files of that folder
+                    // or package name, where any defines the task.
+                    let named: Vec<&String> = match parse::anywhere_package(&call.file) {
+                        Some(package) => defining
+                            .iter()
+                            .copied()
+                            .filter(|p| {
+                                let folder = p.rsplit_once('/').map_or("", |(d, _)| d);
+                                let name = texts.get(*p).and_then(|t| parse::package_name(t));
+                                folder.rsplit('/').next() == Some(package)
+                                    || name
+                                        .as_deref()
+                                        .is_some_and(|n| n == package || n.ends_with(&format!("/{package}")))
+                            })
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    *slot = if named.is_empty() { defining } else { named }.into_iter().cloned().collect();
+                }
+                for i in too_many {
+                    if let Some((origin, _, call)) = wave.get(i) {
+                        found.entry(origin.clone()).or_default().push(call.plain());
+                    }
                 }
             }
             let mut next = Vec::new();

@@ -3299,8 +3299,13 @@ fn tasks_are_found_where_they_run() {
         )
     };
     repo.write(".github/workflows/deploy.yml", workflow("      - run: make build\n").as_bytes());
-    repo.write("Makefile", b"build:\n\tgo build ./...\n");
+    repo.write("Makefile", b"build:\n\tgo build ./...\ndestroy:\n\t@echo run it in infra/\n");
     repo.write("infra/Makefile", b"destroy:\n\tterraform destroy -auto-approve\nclean: destroy\n");
+    repo.write("packages/web/package.json", b"{\"name\": \"@acme/web\", \"scripts\": {\"clean\": \"rimraf dist\"}}\n");
+    repo.write(
+        "packages/ops/package.json",
+        b"{\"name\": \"@acme/ops\", \"scripts\": {\"clean\": \"cdk destroy --force\"}}\n",
+    );
     repo.write("web/Makefile", b"clean:\n\trm -rf dist\n");
     repo.write("ci/Makefile", b"teardown:\n\thelm uninstall orders-postgresql\n");
     repo.write("vendor/github.com/acme/tool/Makefile", b"nuke:\n\tterraform destroy -auto-approve\n");
@@ -3311,7 +3316,7 @@ fn tasks_are_found_where_they_run() {
     );
     let base = repo.commit(0.0, "Tasks in folders");
     type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
-    let cases: [Case<'_>; 8] = [
+    let cases: [Case<'_>; 12] = [
         ("a step in infra", "      - run: make destroy\n        working-directory: infra\n", &["terraform destroy"]),
         ("cd first", "      - run: cd infra && make destroy\n", &["terraform destroy"]),
         ("a folder named ci", "      - run: make -C ci teardown\n", &["helm uninstall orders-postgresql"]),
@@ -3321,6 +3326,15 @@ fn tasks_are_found_where_they_run() {
         ("clean in web", "      - run: make clean\n        working-directory: web\n", &[]),
         ("clean in infra", "      - working-directory: ./infra/\n        run: make clean\n", &["terraform destroy"]),
         ("a script that destroys nothing", "      - run: npm run deploy -w packages/stack\n", &[]),
+        // (A package named by its folder or its name: its own script.)
+        ("web's clean", "      - run: npm run clean -w web\n", &[]),
+        ("ops' clean", "      - run: yarn workspace @acme/ops clean\n", &["cdk destroy"]),
+        ("every clean", "      - run: npx turbo run clean\n", &["cdk destroy"]),
+        (
+            "a working folder under the workspace",
+            "      - run: make destroy\n        working-directory: ${{ github.workspace }}/infra\n",
+            &["terraform destroy"],
+        ),
     ];
     for (i, (what, steps, expected)) in cases.iter().enumerate() {
         repo.git(&["checkout", "-q", &base]);

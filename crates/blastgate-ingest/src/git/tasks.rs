@@ -16,6 +16,23 @@ use super::{MAX_EMPTIED_TEXT, MAX_TYPE_BYTES, commands_destroy, make_variables, 
 /// name, `yarn workspace infra destroy`, `lerna run destroy`).
 pub const ANYWHERE: &str = "**/";
 
+/// The `name` of a `package.json` `text`, if it has one.
+pub fn package_name(text: &[u8]) -> Option<String> {
+    if text.len() > MAX_EMPTIED_TEXT {
+        return None;
+    }
+    let document: serde_json::Value = serde_json::from_slice(text).ok()?;
+    document.get("name")?.as_str().map(str::to_owned)
+}
+
+/// The package a [`TaskCall`]'s file names when it is looked for
+/// anywhere: `web` for `**/web/` (`npm run clean -w web`), by its folder's
+/// or its `package.json`'s name; `None` for every package (`**/`) or a
+/// call placed by its file.
+pub fn anywhere_package(file: &str) -> Option<&str> {
+    file.strip_prefix(ANYWHERE).map(|p| p.trim_end_matches('/')).filter(|p| !p.is_empty())
+}
+
 /// The start of a kind that stands for a call of a task, not for what it
 /// destroys: `runs task make infra/ destroy` (runner, where its file is,
 /// task). [`TaskCall::from_kind`] reads it back.
@@ -282,6 +299,8 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     // --filter infra destroy`, `lerna run destroy`: a package found by
     // its name, looked for anywhere.)
     let mut anywhere = matches!(manager, "lerna" | "turbo" | "nx");
+    // The package a workspace option names (`-w web`), if one does.
+    let mut selector: Option<String> = None;
     let mut i = 0;
     let mut script_command: Option<&str> = None;
     while let Some(&arg) = args.get(i) {
@@ -335,8 +354,23 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                     targets.extend(value.iter().flat_map(|v| v.split(',')).map(str::to_owned));
                     break;
                 }
-                if value.is_none() && !matches!(name, "-r" | "--recursive" | "--workspaces" | "-ws") {
+                let whole = matches!(name, "-r" | "--recursive" | "--workspaces" | "-ws");
+                let value = if whole {
+                    None
+                } else if value.is_some() {
+                    value
+                } else {
                     i += 1;
+                    args.get(i - 1).map(|v| (*v).to_owned())
+                };
+                // (`--filter ./packages/web`, `--filter web...`: its
+                // folder's or package's name.)
+                if selector.is_none()
+                    && let Some(v) = value
+                {
+                    let v = v.trim_matches('.').trim_end_matches('/');
+                    let v = if v.starts_with('@') { v } else { v.rsplit('/').next().unwrap_or(v) };
+                    selector = Some(v.to_owned()).filter(|v| !v.is_empty());
                 }
                 continue;
             }
@@ -352,7 +386,7 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                 }
             };
             if folders.contains(&name) {
-                folder = join(&folder, value.trim_end_matches('/'));
+                folder = join(&folder, super::workspace_relative(&value).trim_end_matches('/'));
             } else if files.contains(&name) {
                 file = Some(value);
             }
@@ -383,6 +417,7 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                         ("yarn", "workspace") => {
                             anywhere = true;
                             // (The next word is the package.)
+                            selector = args.get(i).map(|v| (*v).to_owned());
                             i += 1;
                             script_command = None;
                             continue;
@@ -391,6 +426,8 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                         ("npm", _) => return Vec::new(),
                         // (`nx run infra:destroy`, `nx destroy infra`.)
                         ("nx", target) => target.rsplit(':').next().unwrap_or(target),
+                        // (pnpm's own `deploy`.)
+                        ("pnpm", "deploy") => return Vec::new(),
                         (_, word) if builtin(word) => return Vec::new(),
                         (_, name) => name,
                     };
@@ -403,6 +440,11 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
                 }
                 Some("") => continue,
                 Some(_) => {
+                    if manager == "nx"
+                        && let Some((project, _)) = arg.split_once(':')
+                    {
+                        selector = Some(project.to_owned());
+                    }
                     let named = if manager == "nx" { arg.rsplit(':').next().unwrap_or(arg) } else { arg };
                     targets.push(named.to_owned());
                     script_command = Some("");
@@ -426,7 +468,13 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     }
     let folder_path = |f: &str| {
         if anywhere {
-            ANYWHERE.to_owned()
+            // (`**/web/`: the package `web`, by its folder or its name.)
+            match &selector {
+                Some(name) if !name.contains(char::is_whitespace) && !name.contains('$') => {
+                    format!("{ANYWHERE}{name}/")
+                }
+                _ => ANYWHERE.to_owned(),
+            }
         } else if f.is_empty() {
             "./".to_owned()
         } else {
@@ -773,7 +821,13 @@ impl MakeFile {
                         line = replace_bounded(&line, from, to);
                     }
                 }
-                out.push(expand(&line));
+                let line = expand(&line);
+                // (A line cut at the bound may have lost its command:
+                // the reading fails closed.)
+                if line.len() >= MAX_EXPANDED {
+                    return None;
+                }
+                out.push(line);
                 if out.len() > MAX_TASK_LINES {
                     return None;
                 }
