@@ -3787,11 +3787,8 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             && let Some(dir) = working_directory(&lines, &above, at)
         {
             for t in types.iter_mut() {
-                if let Some(mut call) = TaskCall::from_kind(t)
-                    && !call.file.starts_with(tasks::ANYWHERE)
-                    && !call.file.starts_with('/')
-                {
-                    call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));
+                if let Some(mut call) = TaskCall::from_kind(t) {
+                    call.run_from(&dir);
                     if let Some(kind) = call.kind() {
                         *t = kind;
                     }
@@ -3894,6 +3891,8 @@ pub(crate) fn workspace_relative(dir: &str) -> &str {
 fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Option<String> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let end_of = |j: usize| block_end(lines, j);
+    // A key's value, without a trailing comment or quotes.
+    let value_of = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_owned();
     // The value of a working folder key among `block`'s lines, those at
     // the least indentation after `from` only.
     let setting = |from: usize, to: usize| -> Option<String> {
@@ -3907,7 +3906,7 @@ fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Opt
             // `command:`.)
             let own = indent(l) <= column + 4;
             (own && matches!(key, "working-directory" | "workingDirectory" | "working_directory"))
-                .then(|| value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+                .then(|| value_of(value))
         })
     };
     let clean = |dir: String| {
@@ -3932,8 +3931,7 @@ fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Opt
         // (CircleCI's job-level `working_directory:`.)
         let own = (from..to).find_map(|k| {
             let l = lines.get(k).filter(|l| indent(l) == column)?;
-            let value = l.trim().strip_prefix("working_directory:")?;
-            Some(value.trim().trim_matches(['"', '\'']).to_owned())
+            l.trim().strip_prefix("working_directory:").map(value_of)
         });
         if let Some(dir) = own {
             return clean(dir);
@@ -3941,11 +3939,8 @@ fn working_directory(lines: &[&str], above: &[(usize, usize)], at: usize) -> Opt
         let defaults = (from..to)
             .find(|&k| lines.get(k).is_some_and(|l| indent(l) == column && l.trim_end().trim_start() == "defaults:"));
         if let Some(d) = defaults
-            && let Some(dir) = (d + 1..end_of(d)).find_map(|k| {
-                let t = lines.get(k)?.trim();
-                let value = t.strip_prefix("working-directory:")?;
-                Some(value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
-            })
+            && let Some(dir) =
+                (d + 1..end_of(d)).find_map(|k| lines.get(k)?.trim().strip_prefix("working-directory:").map(value_of))
         {
             return clean(dir);
         }
@@ -4510,11 +4505,8 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 if !word.ends_with(':') {
                     for mut call in tasks::task_calls(runner, &all) {
                         // (After `cd infra &&`, from that folder.)
-                        if let Some(dir) = cd.as_deref()
-                            && !call.file.starts_with(tasks::ANYWHERE)
-                            && !call.file.starts_with('/')
-                        {
-                            call.file = format!("{dir}/{}", call.file.trim_start_matches("./"));
+                        if let Some(dir) = cd.as_deref() {
+                            call.run_from(dir);
                         }
                         types.extend(call.kind());
                     }

@@ -144,6 +144,15 @@ impl TaskCall {
         Some(Self { runner, file: file.to_owned(), target: target.to_owned() })
     }
 
+    /// The call run from the folder `dir` (after `cd infra`, or in a CI
+    /// step's working folder): a file named from where it runs moves
+    /// there; one looked for anywhere, or absolute, stays.
+    pub(super) fn run_from(&mut self, dir: &str) {
+        if !self.file.starts_with(ANYWHERE) && !self.file.starts_with('/') {
+            self.file = format!("{dir}/{}", self.file.trim_start_matches("./"));
+        }
+    }
+
     /// The kind the call counts as where its file cannot be read: the
     /// runner and the task (`make destroy`).
     pub fn plain(&self) -> String {
