@@ -65,6 +65,15 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let _ = git::is_script(&String::from_utf8_lossy(data));
+    // The input as a script of each other language, a line at a time.
+    let text = String::from_utf8_lossy(data);
+    let _ = git::program_language(&text);
+    for language in [git::Language::Python, git::Language::Ruby, git::Language::Perl, git::Language::JavaScript, git::Language::Go, git::Language::Jvm, git::Language::Unknown] {
+        let mut reader = git::ProgramReader::new(language);
+        let mut commands: Vec<String> = text.lines().flat_map(|l| reader.feed(l)).collect();
+        commands.extend(reader.finish());
+        assert!(commands.iter().all(|c| c.len() <= 64 * 1024), "{commands:?}");
+    }
     if let Some(types) = git::pipeline_destroys(data) {
         assert!(types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES));
     }

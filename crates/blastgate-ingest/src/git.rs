@@ -118,7 +118,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod programs;
 mod tasks;
+pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
     defines_task, package_name, task_destroys, task_reach_counts,
@@ -3456,7 +3458,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // literals, read into the lines after them (`NAMESPACE=review-$SLUG`
     // then `kubectl delete namespace "$NAMESPACE"`).
     let mut assigned: BTreeMap<(String, i64), BTreeMap<String, String>> = BTreeMap::new();
-    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+    let mut read_line = |path: &str, sign: i64, text: &str| {
         let variables = assigned.entry((path.to_owned(), sign)).or_default();
         let text = substitute(text, variables);
         let text = text.as_str();
@@ -3491,7 +3493,27 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             Some(head) if text.len() <= 4 * 4096 => pending = Some((path.to_owned(), sign, head.to_owned(), marks)),
             _ => count(path, sign, &text, &marks),
         }
+    };
+    // Scripts of other languages: the command lines their calls run
+    // (`subprocess.run(["terraform", "destroy"])`), each read as a line.
+    let mut programs: BTreeMap<(String, i64), ProgramReader> = BTreeMap::new();
+    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+        if let Some(language) = program_language(path) {
+            let reader = programs.entry((path.to_owned(), sign)).or_insert_with(|| ProgramReader::new(language));
+            for command in reader.feed(text) {
+                read_line(path, sign, &command);
+            }
+            if !language.reads_as_shell() {
+                return;
+            }
+        }
+        read_line(path, sign, text);
     });
+    for ((path, sign), reader) in &mut programs {
+        for command in reader.finish() {
+            read_line(path, *sign, &command);
+        }
+    }
     if let Some((p, s, text, m)) = pending {
         count(&p, s, &text, &m);
     }
@@ -3507,8 +3529,9 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
 }
 
 /// Whether `path` is a script whose commands [`destructive_commands`]
-/// reads, besides CI and CD definitions: a shell or PowerShell script
-/// (`.sh`, `.bash`, `.zsh`, `.ksh`, `.ps1`), a Makefile (`Makefile`,
+/// reads, besides CI and CD definitions: a shell, PowerShell or Windows
+/// batch script (`.sh`, `.bash`, `.zsh`, `.ksh`, `.ps1`, `.bat`,
+/// `.cmd`), a Makefile (`Makefile`,
 /// `GNUmakefile`, `*.mk`), a `justfile`, a `Taskfile.yml`, or a
 /// `package.json` (its `scripts`).
 ///
@@ -3521,7 +3544,7 @@ pub fn is_script(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
     let extension = lower.rsplit_once('.').map_or("", |(_, e)| e);
-    matches!(extension, "sh" | "bash" | "zsh" | "ksh" | "ps1" | "mk")
+    matches!(extension, "sh" | "bash" | "zsh" | "ksh" | "ps1" | "mk" | "bat" | "cmd")
         || matches!(
             lower.as_str(),
             "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
@@ -3610,17 +3633,32 @@ fn sets_up_development(path: &str) -> bool {
 }
 
 /// Whether `path` defines tasks that people run by name (`package.json`'s
-/// scripts, a Makefile, a `justfile`, a `Taskfile.yml`) rather than
+/// scripts, a Makefile, a `justfile`, a `Taskfile.yml`, a `Rakefile`,
+/// invoke's `tasks.py`, a `gulpfile.js`) rather than
 /// steps that run on their own: a framework's database reset there
 /// (`"db:reset": "prisma migrate reset --force"`) is a developer's
 /// convenience, and is not read (see [`destructive_commands`]).
 fn is_task_runner(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or_default();
     name.ends_with(".mk")
+        || name.ends_with(".rake")
         || matches!(
             name.as_str(),
-            "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
+            "makefile"
+                | "gnumakefile"
+                | "justfile"
+                | ".justfile"
+                | "taskfile.yml"
+                | "taskfile.yaml"
+                | "package.json"
+                | "rakefile"
+                | "tasks.py"
+                | "noxfile.py"
+                | "dodo.py"
+                | "magefile.go"
         )
+        || matches!(stem, "gulpfile" | "gruntfile" | "jakefile")
 }
 
 /// The types the commands of a CI or CD definition destroy outside jobs

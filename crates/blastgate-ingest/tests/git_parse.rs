@@ -1969,3 +1969,75 @@ tasks:
     assert!(script("notify").unwrap().is_empty());
     assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
 }
+
+/// Scripts of other languages run commands through their own calls: an
+/// agent that moves `terraform destroy` out of a shell script into a
+/// Python, Go or JavaScript one is read the same.
+#[test]
+fn programs_of_other_languages_are_read_for_the_commands_they_run() {
+    use blastgate_ingest::git::{destructive_commands, is_script, program_language};
+    let read = |path: &str, added: &str, removed: &str| -> Vec<String> {
+        let (minus, plus) = (removed.lines().count(), added.lines().count());
+        let mut patch =
+            format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,{minus} +1,{plus} @@\n");
+        for line in removed.lines() {
+            patch.push_str(&format!("-{line}\n"));
+        }
+        for line in added.lines() {
+            patch.push_str(&format!("+{line}\n"));
+        }
+        // (The files the git reader hands it: scripts, not application code.)
+        destructive_commands(patch.as_bytes(), |p| is_script(p) || program_language(p).is_some())
+            .remove(path)
+            .unwrap_or_default()
+    };
+    let none: &[&str] = &[];
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "scripts/cleanup.py",
+            "subprocess.run([\"terraform\", \"destroy\", \"-auto-approve\"], check=True)",
+            &["terraform destroy"],
+        ),
+        ("scripts/cleanup.py", "import os\nos.system('kubectl delete pvc ledger')", &["PersistentVolumeClaim"]),
+        (
+            "scripts/cleanup.py",
+            "subprocess.run(\n    [\n        \"helm\",\n        \"uninstall\",\n        \"orders-postgresql\",\n    ],\n    check=True,\n)",
+            &["helm uninstall orders-postgresql"],
+        ),
+        ("scripts/cleanup.py", "CMD = [\"dropdb\", \"orders\"]\nsubprocess.check_call(CMD)", &["database"]),
+        ("tasks.py", "@task\ndef nuke(c):\n    c.run(\"pulumi destroy --yes --stack acme/prod\")", &["pulumi destroy"]),
+        (
+            "ops/nuke.go",
+            "cmd := exec.CommandContext(ctx, \"kubectl\", \"delete\", \"namespace\", \"orders\")",
+            &["Namespace"],
+        ),
+        ("scripts/teardown.mjs", "await $`terraform destroy -auto-approve`", &["terraform destroy"]),
+        ("scripts/teardown.ts", "execSync(\"cdk destroy --all --force\", { stdio: \"inherit\" });", &["cdk destroy"]),
+        (
+            "lib/tasks/db.rake",
+            "sh \"aws rds delete-db-instance --db-instance-identifier orders\"",
+            &["aws rds delete-db-instance"],
+        ),
+        ("build.gradle", "exec { commandLine 'terraform', 'destroy', '-auto-approve' }", &["terraform destroy"]),
+        ("bin/teardown", "#!/bin/sh\nhelm uninstall orders-postgresql", &["helm uninstall orders-postgresql"]),
+        ("scripts/wipe.bat", "@echo off\nrem Tear it down.\nterraform destroy -auto-approve", &["terraform destroy"]),
+        // Not counted: a short-lived environment, a comment, text that is
+        // printed, a program outside a scripts folder, a call moved.
+        ("scripts/preview.py", "os.system(f\"kubectl delete namespace pr-{number}\")", none),
+        ("scripts/cleanup.py", "# os.system('terraform destroy')\nprint(\"run terraform destroy by hand\")", none),
+        ("src/orders/admin.py", "os.system('terraform destroy -auto-approve')", none),
+        ("ops/nuke.go", "// exec.Command(\"terraform\", \"destroy\")", none),
+    ];
+    for (path, added, expected) in cases {
+        assert_eq!(read(path, added, ""), *expected, "{path}: {added}");
+    }
+    // A call reworded destroys nothing new.
+    assert!(
+        read(
+            "scripts/cleanup.py",
+            "subprocess.run(['terraform', 'destroy'], check=True)",
+            "os.system('terraform destroy')"
+        )
+        .is_empty()
+    );
+}

@@ -1700,8 +1700,12 @@ impl<'a> Git<'a> {
         // destroy`, `kubectl delete pvc`, `helm uninstall`): the next run
         // destroys what they name, though no infrastructure file changed
         // (how an agent that decides to recreate an environment does it).
-        let scripts =
-            |p: &str| !illustrative(p) && (blastgate_change::classify::is_ci_definition(p) || parse::is_script(p));
+        let scripts = |p: &str| {
+            !illustrative(p)
+                && (blastgate_change::classify::is_ci_definition(p)
+                    || parse::is_script(p)
+                    || parse::program_language(p).is_some())
+        };
         let mut commands = parse::destructive_commands(&patch, scripts);
         // In a CI definition, a command in a job for a short-lived
         // environment (named by the job, its condition or its

@@ -3349,3 +3349,77 @@ fn tasks_are_found_where_they_run() {
         assert_eq!(removes_of(&change), expected, "{what}");
     }
 }
+
+/// Scripts of other languages (Python, Go, JavaScript, Ruby, a file
+/// without an extension in `bin/`, Windows batch files) count as the
+/// commands they run: an agent that moves `terraform destroy` out of a
+/// shell script into a Python one is read the same, and a task it runs by
+/// name is read from the task's file.
+#[test]
+fn programs_of_other_languages_count_as_what_they_run() {
+    let repo = Repo::new("programs");
+    repo.write("infra/Makefile", b"deploy:\n\tterraform apply -auto-approve\nrecreate: destroy deploy\ndestroy:\n\tterraform destroy -auto-approve\n");
+    repo.write(
+        "scripts/deploy.py",
+        b"import subprocess\n\nsubprocess.run([\"make\", \"deploy\"], cwd=\"infra\", check=True)\n",
+    );
+    repo.write("src/orders/admin.py", b"def main():\n    pass\n");
+    let base = repo.commit(0.0, "Scripts");
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);
+    let cases: [Case<'_>; 7] = [
+        (
+            "a Python script runs terraform destroy",
+            "scripts/cleanup.py",
+            "import subprocess\nsubprocess.run([\"terraform\", \"destroy\", \"-auto-approve\"], check=True)\n",
+            &[("scripts/cleanup.py", &["terraform destroy"])],
+        ),
+        (
+            "the deploy script runs make recreate in infra, over lines",
+            "scripts/deploy.py",
+            "import subprocess\n\nsubprocess.run(\n    [\"make\", \"recreate\"],\n    cwd=\"infra\",\n    check=True,\n)\n",
+            &[("scripts/deploy.py", &["terraform destroy"])],
+        ),
+        (
+            "a Go tool deletes a namespace",
+            "tools/nuke/main.go",
+            "package main\n\nimport \"os/exec\"\n\nfunc main() {\n\t_ = exec.Command(\"kubectl\", \"delete\", \"namespace\", \"orders\").Run()\n}\n",
+            &[("tools/nuke/main.go", &["Namespace"])],
+        ),
+        (
+            "a script without an extension uninstalls a release",
+            "bin/teardown",
+            "#!/bin/sh\nset -e\nhelm uninstall orders-postgresql\n",
+            &[("bin/teardown", &["helm uninstall orders-postgresql"])],
+        ),
+        (
+            "a Windows batch file",
+            "scripts/wipe.cmd",
+            "@echo off\nterraform destroy -auto-approve\n",
+            &[("scripts/wipe.cmd", &["terraform destroy"])],
+        ),
+        (
+            "a preview's namespace, from a Python f-string",
+            "scripts/preview.py",
+            "import os\nos.system(f\"kubectl delete namespace pr-{number}\")\n",
+            &[],
+        ),
+        (
+            "application code is not a script",
+            "src/orders/admin.py",
+            "import os\n\ndef main():\n    os.system(\"terraform destroy -auto-approve\")\n",
+            &[],
+        ),
+    ];
+    for (i, (what, path, text, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(path, text.as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let expected: Vec<(String, Vec<String>)> = expected
+            .iter()
+            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
+            .collect();
+        assert_eq!(removes_of(&change), expected, "{what}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
+    }
+}

@@ -1,0 +1,915 @@
+//! Scripts in languages other than the shell: the command lines that a
+//! Python, Ruby, Perl, JavaScript or TypeScript, Go or JVM script runs
+//! through its language's ways of starting a program
+//! (`subprocess.run(["terraform", "destroy", "-auto-approve"])`,
+//! `os.system("kubectl delete namespace prod")`, `execSync(...)`,
+//! `exec.Command("helm", "uninstall", "orders-db")`, Ruby's backticks),
+//! read from the literal text of their arguments. [`super::destructive_commands`]
+//! reads each such command line as it reads a line of a shell script, so
+//! an agent that moves `terraform destroy` from a shell script into a
+//! Python one is read the same.
+//!
+//! What is read is the text written in the change, not what the program
+//! computes: an argument that is not literal text reads as an unknown word
+//! (`$ARG`, which names no environment, so `["kubectl", "delete",
+//! "namespace", ns]` counts), a name given a literal on an earlier added
+//! line reads as that literal (`cmd = ["terraform", "destroy"]`, then
+//! `subprocess.run(cmd)`), and a call over several lines is read whole
+//! (at most [`MAX_CALL_LINES`] lines).
+
+use std::collections::BTreeMap;
+
+/// Most lines one call (or one assignment) is read over: past it, what
+/// has been read is taken as the call.
+pub const MAX_CALL_LINES: usize = 64;
+
+/// Most bytes of one call read over lines.
+const MAX_CALL_BYTES: usize = 16 * 1024;
+
+/// Most names remembered a file (and side of the change), and the longest
+/// value remembered.
+const MAX_VALUES: usize = 256;
+const MAX_VALUE_BYTES: usize = 4096;
+
+/// Most calls read in one statement (each reads its arguments: calls
+/// nested in calls would otherwise cost the square of the text).
+const MAX_CALLS: usize = 64;
+
+/// Most lists nested in lists read.
+const MAX_NESTING: usize = 4;
+
+/// What an argument that is not literal text reads as: a word that names
+/// nothing (no environment, no tool).
+const UNKNOWN: &str = "$ARG";
+
+/// The languages whose scripts are read, by how their text is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// Python (`.py`; `tasks.py`, `fabfile.py`, `noxfile.py`).
+    Python,
+    /// Ruby (`.rb`, `.rake`, `Rakefile`): backticks run a command.
+    Ruby,
+    /// Perl (`.pl`): backticks run a command.
+    Perl,
+    /// JavaScript and TypeScript (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts`,
+    /// `.cts`): zx's `` $`...` `` runs a command.
+    JavaScript,
+    /// Go (`.go`).
+    Go,
+    /// Java, Kotlin, Groovy and Gradle scripts.
+    Jvm,
+    /// A file without an extension in a scripts folder (`bin/teardown`):
+    /// a shell script or a program of any language; its lines are also
+    /// read as a shell script's.
+    Unknown,
+}
+
+impl Language {
+    /// Whether `#` starts a comment.
+    fn hash_comments(self) -> bool {
+        matches!(self, Self::Python | Self::Ruby | Self::Perl | Self::Unknown)
+    }
+
+    /// Whether `//` and `/* */` are comments.
+    fn slash_comments(self) -> bool {
+        matches!(self, Self::JavaScript | Self::Go | Self::Jvm)
+    }
+
+    /// Whether the file's lines are also read as a shell script's.
+    pub fn reads_as_shell(self) -> bool {
+        self == Self::Unknown
+    }
+}
+
+/// Folders that hold scripts people and pipelines run (`scripts/`,
+/// `bin/`, `tools/`, `hack/`, `ops/`, `deploy/`, ...): a program of
+/// another language there is read for the commands it runs.
+pub const SCRIPT_FOLDERS: [&str; 28] = [
+    "scripts",
+    "script",
+    "bin",
+    "tools",
+    "tooling",
+    "hack",
+    "ops",
+    "devops",
+    "ci",
+    "cicd",
+    "cd",
+    ".ci",
+    "deploy",
+    "deployment",
+    "deployments",
+    "infra",
+    "infrastructure",
+    "automation",
+    "maintenance",
+    "runbooks",
+    "jobs",
+    "cron",
+    ".github",
+    ".circleci",
+    ".gitlab",
+    ".buildkite",
+    "buildscripts",
+    "build-tools",
+];
+
+/// The language of `path` if it is a script of another language than the
+/// shell that [`super::destructive_commands`] reads: a program in a
+/// scripts folder ([`SCRIPT_FOLDERS`]), a task or build file of its
+/// language anywhere (`tasks.py`, `fabfile.py`, `noxfile.py`, `dodo.py`,
+/// `Rakefile`, `*.rake`, `gulpfile.js`, `Gruntfile.js`, `Jakefile`,
+/// `magefile.go`, `build.gradle`, `build.gradle.kts`), or a file without
+/// an extension in a scripts folder ([`Language::Unknown`]).
+///
+/// ```
+/// use blastgate_ingest::git::{Language, program_language};
+/// assert_eq!(program_language("scripts/cleanup.py"), Some(Language::Python));
+/// assert_eq!(program_language("bin/teardown"), Some(Language::Unknown));
+/// assert_eq!(program_language("fabfile.py"), Some(Language::Python));
+/// assert_eq!(program_language("src/orders/handler.py"), None);
+/// ```
+pub fn program_language(path: &str) -> Option<Language> {
+    let lower = path.to_ascii_lowercase();
+    let mut segments: Vec<&str> = lower.split('/').collect();
+    let name = segments.pop().unwrap_or_default();
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let by_extension = match extension {
+        "py" => Some(Language::Python),
+        "rb" | "rake" => Some(Language::Ruby),
+        "pl" => Some(Language::Perl),
+        "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" => Some(Language::JavaScript),
+        "go" => Some(Language::Go),
+        "java" | "kt" | "kts" | "groovy" | "gradle" => Some(Language::Jvm),
+        _ => None,
+    };
+    let task_file = matches!(name, "tasks.py" | "fabfile.py" | "noxfile.py" | "dodo.py" | "magefile.go")
+        || matches!(stem, "gulpfile" | "gruntfile" | "jakefile") && by_extension == Some(Language::JavaScript)
+        || matches!(name, "build.gradle" | "build.gradle.kts" | "settings.gradle" | "settings.gradle.kts")
+        || extension == "rake";
+    if name == "rakefile" || name == "jakefile" {
+        return Some(if name == "rakefile" { Language::Ruby } else { Language::JavaScript });
+    }
+    if task_file {
+        return by_extension;
+    }
+    let in_scripts = segments.iter().any(|s| SCRIPT_FOLDERS.contains(s));
+    if !in_scripts {
+        return None;
+    }
+    match by_extension {
+        Some(language) => Some(language),
+        // (A name without a dot, or a dotfile: `bin/teardown`, not
+        // `bin/tool.exe` or `bin/.keep`.)
+        None if !name.contains('.') && !name.is_empty() => Some(Language::Unknown),
+        None => None,
+    }
+}
+
+/// One piece of a program's text.
+#[derive(Clone, Debug, PartialEq)]
+enum Token {
+    /// A string literal's text; `command` when the language runs it
+    /// (Ruby's and Perl's backticks, a template after zx's `$`).
+    Str {
+        text: String,
+        command: bool,
+        template: bool,
+    },
+    /// A name, dots included (`subprocess.run`, `exec.Command`, `$`).
+    Word(String),
+    Open(char),
+    Close(char),
+    Comma,
+    /// `=` or `:=` (not `==`, `=>`, `<=`, ...).
+    Assign,
+    Colon,
+    Other,
+}
+
+/// The tokens of `text` and whether it ends inside a string or a bracket
+/// (a call that goes on over the next lines).
+fn tokenize(text: &str, language: Language) -> (Vec<Token>, bool) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    let at = |k: usize| chars.get(k).copied();
+    while let Some(c) = at(i) {
+        // Comments.
+        if language.hash_comments() && c == '#' {
+            while at(i).is_some_and(|c| c != '\n') {
+                i += 1;
+            }
+            continue;
+        }
+        if language.slash_comments() && c == '/' && at(i + 1) == Some('/') {
+            while at(i).is_some_and(|c| c != '\n') {
+                i += 1;
+            }
+            continue;
+        }
+        if language.slash_comments() && c == '/' && at(i + 1) == Some('*') {
+            i += 2;
+            while at(i).is_some() && !(at(i) == Some('*') && at(i + 1) == Some('/')) {
+                i += 1;
+            }
+            if at(i).is_none() {
+                return (tokens, true);
+            }
+            i += 2;
+            continue;
+        }
+        // String literals, with Python's prefixes (`f"..."`, `r'...'`).
+        let mut prefix_end = i;
+        if matches!(language, Language::Python | Language::Unknown) {
+            while at(prefix_end).is_some_and(|c| "rRbBfFuU".contains(c)) && prefix_end < i + 2 {
+                prefix_end += 1;
+            }
+            let before_is_word = i > 0 && at(i - 1).is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if before_is_word || !at(prefix_end).is_some_and(|c| c == '"' || c == '\'') {
+                prefix_end = i;
+            }
+        }
+        if let Some(quote) = at(prefix_end).filter(|c| matches!(c, '"' | '\'' | '`')) {
+            let prefix: String = chars.get(i..prefix_end).unwrap_or_default().iter().collect::<String>();
+            let raw = prefix.to_ascii_lowercase().contains('r') || (quote == '`' && language == Language::Go);
+            let formatted = prefix.to_ascii_lowercase().contains('f');
+            let triple = at(prefix_end + 1) == Some(quote) && at(prefix_end + 2) == Some(quote) && quote != '`';
+            let mut k = prefix_end + if triple { 3 } else { 1 };
+            let mut body = String::new();
+            let closed = loop {
+                let Some(c) = at(k) else { break false };
+                if c == '\\' && !raw {
+                    if let Some(next) = at(k + 1) {
+                        // (An escaped quote is the quote; other escapes
+                        // are kept as written.)
+                        if next != quote {
+                            body.push('\\');
+                        }
+                        body.push(next);
+                    }
+                    k += 2;
+                    continue;
+                }
+                if c == quote && (!triple || (at(k + 1) == Some(quote) && at(k + 2) == Some(quote))) {
+                    k += if triple { 3 } else { 1 };
+                    break true;
+                }
+                if c == '\n' && !triple && quote != '`' {
+                    break false;
+                }
+                body.push(c);
+                k += 1;
+            };
+            if !closed {
+                return (tokens, true);
+            }
+            let command = quote == '`'
+                && (matches!(language, Language::Ruby | Language::Perl)
+                    || language == Language::JavaScript && matches!(tokens.last(), Some(Token::Word(w)) if w == "$"));
+            let template = formatted
+                || quote == '`' && language == Language::JavaScript
+                || quote != '\'' && language == Language::Ruby;
+            let text = if template { interpolated(&body, language) } else { body };
+            tokens.push(Token::Str { text, command, template });
+            i = k;
+            continue;
+        }
+        if c.is_alphanumeric() || matches!(c, '_' | '$' | '@') {
+            let mut word = String::new();
+            while let Some(c) = at(i).filter(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '@' | '.')) {
+                word.push(c);
+                i += 1;
+            }
+            tokens.push(Token::Word(word));
+            continue;
+        }
+        let next = at(i + 1);
+        let token = match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                Token::Open(c)
+            }
+            ')' | ']' | '}' => {
+                depth = depth.saturating_sub(1);
+                Token::Close(c)
+            }
+            ',' => Token::Comma,
+            ':' if next == Some('=') => {
+                i += 1;
+                Token::Assign
+            }
+            ':' if next != Some(':') => Token::Colon,
+            '=' if !matches!(next, Some('=' | '>' | '~')) && !matches!(tokens.last(), Some(Token::Other)) => {
+                Token::Assign
+            }
+            c if c.is_whitespace() => {
+                i += 1;
+                continue;
+            }
+            _ => Token::Other,
+        };
+        tokens.push(token);
+        i += 1;
+    }
+    (tokens, depth > 0)
+}
+
+/// A template's text with each interpolation (`{name}` in a Python
+/// f-string, `${name}` in JavaScript, `#{name}` in Ruby) read as
+/// [`UNKNOWN`]: the value is not known, and its name is no word of the
+/// command (`{preview_ns}` says nothing of the environment).
+fn interpolated(body: &str, language: Language) -> String {
+    let opener = match language {
+        Language::Python => "{",
+        Language::Ruby => "#{",
+        _ => "${",
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(opener) {
+        // (`{{` in an f-string is a brace.)
+        if language == Language::Python && rest.get(at..).is_some_and(|r| r.starts_with("{{")) {
+            out.push_str(rest.get(..at + 2).unwrap_or_default());
+            rest = rest.get(at + 2..).unwrap_or_default();
+            continue;
+        }
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let inner = rest.get(at + opener.len()..).unwrap_or_default();
+        match inner.find('}') {
+            Some(end) => {
+                out.push_str(UNKNOWN);
+                rest = inner.get(end + 1..).unwrap_or_default();
+            }
+            None => {
+                out.push_str(rest.get(at..).unwrap_or_default());
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The last part of names that start a program (`subprocess.run`,
+/// `os.system`, `child_process.execSync`, `exec.Command`, `Open3.capture2`,
+/// fabric's and invoke's `c.run`, Gradle's `commandLine`).
+const RUNNERS: [&str; 33] = [
+    "system",
+    "popen",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "Popen",
+    "getoutput",
+    "getstatusoutput",
+    "sudo",
+    "local",
+    "exec",
+    "execSync",
+    "execa",
+    "execaSync",
+    "execaCommand",
+    "execaCommandSync",
+    "spawn",
+    "spawnSync",
+    "execFile",
+    "execFileSync",
+    "execv",
+    "execvp",
+    "Command",
+    "CommandContext",
+    "ProcessBuilder",
+    "capture2",
+    "capture2e",
+    "capture3",
+    "popen2",
+    "popen3",
+    "sh",
+    "commandLine",
+];
+
+/// Keyword arguments and options that name the folder a program runs in.
+const FOLDER_KEYS: [&str; 4] = ["cwd", "chdir", "workingDir", "dir"];
+
+/// What a name was given on an earlier line: text, or a list of words.
+#[derive(Clone, Debug)]
+enum Value {
+    Text(String),
+    List(Vec<String>),
+}
+
+/// Where a statement read over lines stands at a line's end: inside how
+/// many brackets, a string or a block comment.
+#[derive(Clone, Copy, Debug, Default)]
+struct Balance {
+    depth: usize,
+    /// The quote of the string the line ended in, and whether tripled.
+    quote: Option<(char, bool)>,
+    comment: bool,
+}
+
+impl Balance {
+    /// Whether the statement goes on.
+    fn open(self) -> bool {
+        self.depth > 0 || self.quote.is_some() || self.comment
+    }
+
+    /// The state after `line` (a line break after it).
+    fn after(mut self, line: &str, language: Language) -> Self {
+        let chars: Vec<char> = line.chars().collect();
+        let at = |k: usize| chars.get(k).copied();
+        let mut i = 0;
+        while let Some(c) = at(i) {
+            if self.comment {
+                if c == '*' && at(i + 1) == Some('/') {
+                    self.comment = false;
+                    i += 1;
+                }
+            } else if let Some((quote, triple)) = self.quote {
+                if c == '\\' {
+                    i += 1;
+                } else if c == quote && (!triple || (at(i + 1) == Some(quote) && at(i + 2) == Some(quote))) {
+                    self.quote = None;
+                    i += if triple { 2 } else { 0 };
+                }
+            } else if language.hash_comments() && c == '#'
+                || language.slash_comments() && c == '/' && at(i + 1) == Some('/')
+            {
+                break;
+            } else if language.slash_comments() && c == '/' && at(i + 1) == Some('*') {
+                self.comment = true;
+                i += 1;
+            } else if matches!(c, '"' | '\'' | '`') {
+                let triple = c != '`' && at(i + 1) == Some(c) && at(i + 2) == Some(c);
+                self.quote = Some((c, triple));
+                i += if triple { 2 } else { 0 };
+            } else if matches!(c, '(' | '[' | '{') {
+                self.depth += 1;
+            } else if matches!(c, ')' | ']' | '}') {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            i += 1;
+        }
+        // (A plain string ends with its line.)
+        if self.quote.is_some_and(|(q, triple)| !triple && q != '`') {
+            self.quote = None;
+        }
+        self
+    }
+}
+
+/// Reads the command lines a script of another language runs, a line at a
+/// time (see the module's documentation). One reader per file and side of
+/// the change.
+#[derive(Debug)]
+pub struct ProgramReader {
+    language: Language,
+    pending: Option<String>,
+    lines: usize,
+    state: Balance,
+    values: BTreeMap<String, Value>,
+}
+
+impl ProgramReader {
+    /// A reader of a script in `language`.
+    pub fn new(language: Language) -> Self {
+        Self { language, pending: None, lines: 0, state: Balance::default(), values: BTreeMap::new() }
+    }
+
+    /// The command lines the statement that `line` ends runs, in the
+    /// shell's syntax (`terraform destroy -auto-approve`, `cd infra && make
+    /// destroy`); none while a call goes on over the next lines.
+    ///
+    /// ```
+    /// use blastgate_ingest::git::{Language, ProgramReader};
+    /// let mut r = ProgramReader::new(Language::Python);
+    /// assert_eq!(r.feed(r#"subprocess.run(["kubectl", "delete", "namespace", ns], check=True)"#), ["kubectl delete namespace $ARG"]);
+    /// assert!(r.feed("subprocess.run(").is_empty());
+    /// assert!(r.feed(r#"    ["make", "destroy"], cwd="infra","#).is_empty());
+    /// assert_eq!(r.feed(")"), ["cd infra && make destroy"]);
+    /// ```
+    pub fn feed(&mut self, line: &str) -> Vec<String> {
+        // (Each line is scanned once for its brackets and strings, and a
+        // statement tokenized once when it ends: linear in the text.)
+        let Some(before) = self.pending.take() else {
+            let (tokens, open) = tokenize(line, self.language);
+            if open && line.len() < MAX_CALL_BYTES && self.starts_something(&tokens) {
+                self.state = Balance::default().after(line, self.language);
+                self.lines = 1;
+                self.pending = Some(line.to_owned());
+                return Vec::new();
+            }
+            return self.read(&tokens);
+        };
+        let text = format!("{before}\n{line}");
+        self.state = self.state.after(line, self.language);
+        self.lines += 1;
+        if self.state.open() && self.lines < MAX_CALL_LINES && text.len() < MAX_CALL_BYTES {
+            self.pending = Some(text);
+            return Vec::new();
+        }
+        self.lines = 0;
+        self.state = Balance::default();
+        let (tokens, _) = tokenize(&text, self.language);
+        self.read(&tokens)
+    }
+
+    /// What a call still open at the end of the file runs, as far as it
+    /// goes.
+    pub fn finish(&mut self) -> Vec<String> {
+        match self.pending.take() {
+            Some(text) => {
+                self.lines = 0;
+                self.state = Balance::default();
+                let (tokens, _) = tokenize(&text, self.language);
+                self.read(&tokens)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether `tokens` start a call or an assignment worth reading on.
+    fn starts_something(&self, tokens: &[Token]) -> bool {
+        tokens.iter().enumerate().any(|(i, t)| match t {
+            Token::Word(w) => {
+                runner(w) && matches!(tokens.get(i + 1), Some(Token::Open('(') | Token::Str { .. }))
+                    || matches!(tokens.get(i + 1), Some(Token::Assign))
+            }
+            Token::Str { command, .. } => *command,
+            _ => false,
+        })
+    }
+
+    /// The command lines of one statement's tokens; remembers the literal
+    /// values it gives names.
+    fn read(&mut self, tokens: &[Token]) -> Vec<String> {
+        let mut out = Vec::new();
+        // `NAME = [...]` or `NAME = "..."` (with `const`, `let`, `var`,
+        // `val`, `my` before it): a value for the calls after it.
+        let start = usize::from(matches!(
+            tokens.first(),
+            Some(Token::Word(w)) if matches!(w.as_str(), "const" | "let" | "var" | "val" | "my" | "our")
+        ));
+        if let (Some(Token::Word(name)), Some(Token::Assign)) = (tokens.get(start), tokens.get(start + 1)) {
+            let value = tokens.get(start + 2..).unwrap_or_default();
+            if let Some(value) = self.literal(value, 0) {
+                let size = match &value {
+                    Value::Text(t) => t.len(),
+                    Value::List(l) => l.iter().map(String::len).sum(),
+                };
+                if size <= MAX_VALUE_BYTES && (self.values.len() < MAX_VALUES || self.values.contains_key(name)) {
+                    self.values.insert(name.trim_start_matches('$').to_owned(), value);
+                }
+            } else {
+                self.values.remove(name.trim_start_matches('$'));
+            }
+        }
+        let mut i = 0;
+        let mut calls = 0;
+        while let Some(token) = tokens.get(i) {
+            if calls >= MAX_CALLS {
+                break;
+            }
+            match token {
+                Token::Str { text, command: true, .. } => {
+                    calls += 1;
+                    out.push(text.clone());
+                }
+                Token::Word(w) if runner(w) => match tokens.get(i + 1) {
+                    Some(Token::Open('(')) => {
+                        calls += 1;
+                        let end = closing(tokens, i + 1);
+                        if let Some(command) = self.call(tokens.get(i + 2..end).unwrap_or_default()) {
+                            out.push(command);
+                        }
+                        // (A call inside the arguments is read too:
+                        // `run(shlex.split("..."))` is one, not two.)
+                        i += 1;
+                        continue;
+                    }
+                    // Calls without brackets (Ruby, Perl, Rake, Groovy and
+                    // Gradle): `sh "terraform destroy"`, `system "kubectl",
+                    // "delete", ...`, `commandLine 'terraform', 'destroy'`.
+                    Some(Token::Str { .. })
+                        if matches!(self.language, Language::Ruby | Language::Perl | Language::Jvm) =>
+                    {
+                        calls += 1;
+                        let end = tokens
+                            .iter()
+                            .skip(i + 1)
+                            .position(|t| !matches!(t, Token::Str { .. } | Token::Comma))
+                            .map_or(tokens.len(), |p| p + i + 1);
+                        if let Some(command) = self.call(tokens.get(i + 1..end).unwrap_or_default()) {
+                            out.push(command);
+                        }
+                        i = end;
+                        continue;
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The command line of a call's arguments (`tokens`, between its
+    /// brackets): its positional arguments' text joined (the words of a
+    /// list, each quoted if it holds a blank), preceded by `cd DIR &&` for
+    /// a literal working folder (`cwd="infra"`, `{cwd: "infra"}`,
+    /// `chdir:`); `None` if no argument is literal text.
+    fn call(&self, tokens: &[Token]) -> Option<String> {
+        let mut parts: Vec<Value> = Vec::new();
+        let mut folder: Option<String> = None;
+        let mut literal = false;
+        for argument in split_arguments(tokens) {
+            // (A trailing comma.)
+            if argument.is_empty() {
+                continue;
+            }
+            // A keyword argument or option (`cwd="infra"`, `chdir: "x"`).
+            if let (Some(Token::Word(key)), Some(Token::Assign | Token::Colon)) = (argument.first(), argument.get(1)) {
+                if let (true, Some(Token::Str { text, .. })) = (FOLDER_KEYS.contains(&key.as_str()), argument.get(2)) {
+                    folder = Some(text.clone());
+                }
+                continue;
+            }
+            // An options object (`{cwd: "infra", stdio: "inherit"}`).
+            if matches!(argument.first(), Some(Token::Open('{'))) && is_object(argument) {
+                for (k, t) in argument.iter().enumerate() {
+                    if let (Token::Word(key), Some(Token::Colon), Some(Token::Str { text, .. })) =
+                        (t, argument.get(k + 1), argument.get(k + 2))
+                        && FOLDER_KEYS.contains(&key.as_str())
+                    {
+                        folder = Some(text.clone());
+                    }
+                }
+                continue;
+            }
+            match self.literal(argument, 0) {
+                Some(value) => {
+                    literal = true;
+                    parts.push(value);
+                }
+                // (Options, `{cwd}`, are not the program's words.)
+                None if matches!(argument.first(), Some(Token::Open('{'))) => {}
+                // (Arguments before the first literal one, Go's `ctx`, are
+                // not the program.)
+                None if literal => parts.push(Value::Text(UNKNOWN.to_owned())),
+                None => {}
+            }
+        }
+        if !literal {
+            return None;
+        }
+        let command = match parts.as_slice() {
+            [Value::Text(text)] => text.clone(),
+            _ => parts
+                .iter()
+                .flat_map(|p| match p {
+                    Value::Text(t) => vec![t.clone()],
+                    Value::List(l) => l.clone(),
+                })
+                .map(|word| quoted(&word))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        Some(match folder {
+            Some(dir) if !dir.trim().is_empty() => format!("cd {} && {command}", dir.trim()),
+            _ => command,
+        })
+    }
+
+    /// The literal value of an argument's tokens: text (strings joined,
+    /// names given literals earlier read as them, other names as
+    /// [`UNKNOWN`]), or a list of such words (`[...]`, `(...)`, Go's
+    /// `[]string{...}`, Java's `new String[]{...}`, `List.of(...)`);
+    /// `None` when no part is literal text.
+    fn literal(&self, tokens: &[Token], nesting: usize) -> Option<Value> {
+        // A list: the first bracket after words of a type.
+        let list_at = tokens.iter().position(|t| matches!(t, Token::Open('[' | '{' | '(')));
+        let before_list = list_at.and_then(|at| tokens.get(..at)).unwrap_or_default();
+        let typed = before_list.iter().all(|t| match t {
+            Token::Word(w) => matches!(
+                w.as_str(),
+                "new"
+                    | "String"
+                    | "string"
+                    | "List.of"
+                    | "listOf"
+                    | "arrayOf"
+                    | "Arrays.asList"
+                    | "tuple"
+                    | "list"
+                    | "%w"
+            ),
+            Token::Open('[') | Token::Close(']') => true,
+            _ => false,
+        });
+        if let Some(at) = list_at.filter(|_| typed) {
+            if nesting >= MAX_NESTING {
+                return None;
+            }
+            // (Go's `[]string{`: the brace after `[]string`.)
+            let at = tokens
+                .iter()
+                .enumerate()
+                .skip(at)
+                .find(|(k, t)| matches!(t, Token::Open(_)) && !matches!(tokens.get(k + 1), Some(Token::Close(']'))))
+                .map_or(at, |(k, _)| k);
+            let end = closing(tokens, at);
+            let mut words = Vec::new();
+            let mut any = false;
+            for element in split_arguments(tokens.get(at + 1..end).unwrap_or_default()) {
+                match self.literal(element, nesting + 1) {
+                    Some(Value::Text(t)) => {
+                        any = true;
+                        words.push(t);
+                    }
+                    Some(Value::List(l)) => {
+                        any = true;
+                        words.extend(l);
+                    }
+                    None if !element.is_empty() => words.push(UNKNOWN.to_owned()),
+                    None => {}
+                }
+            }
+            return any.then_some(Value::List(words));
+        }
+        let mut text = String::new();
+        let mut any = false;
+        for (k, token) in tokens.iter().enumerate() {
+            match token {
+                Token::Str { text: t, .. } => {
+                    any = true;
+                    text.push_str(t);
+                }
+                // (A function's name is not text: `shlex.split("...")`
+                // is the text it splits.)
+                Token::Word(_) if matches!(tokens.get(k + 1), Some(Token::Open('('))) => {}
+                Token::Word(w) => match self.values.get(w.trim_start_matches('$')) {
+                    Some(Value::Text(t)) => {
+                        any = true;
+                        text.push_str(t);
+                    }
+                    Some(Value::List(l)) if tokens.len() == 1 => {
+                        return Some(Value::List(l.clone()));
+                    }
+                    _ => text.push_str(UNKNOWN),
+                },
+                _ => {}
+            }
+        }
+        any.then_some(Value::Text(text))
+    }
+}
+
+/// Whether `word`'s last part starts a program ([`RUNNERS`]).
+fn runner(word: &str) -> bool {
+    let last = word.rsplit('.').next().unwrap_or(word);
+    RUNNERS.contains(&last)
+}
+
+/// Whether a braced argument is an object (`{cwd: "x"}`), not a list.
+fn is_object(tokens: &[Token]) -> bool {
+    tokens.windows(2).any(|w| matches!(w, [Token::Word(_) | Token::Str { .. }, Token::Colon]))
+}
+
+/// The index of the token closing the bracket opened at `open` (or the
+/// end of `tokens`).
+fn closing(tokens: &[Token], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, t) in tokens.iter().enumerate().skip(open) {
+        match t {
+            Token::Open(_) => depth += 1,
+            Token::Close(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// `tokens` split at the commas outside brackets.
+fn split_arguments(tokens: &[Token]) -> Vec<&[Token]> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (k, t) in tokens.iter().enumerate() {
+        match t {
+            Token::Open(_) => depth += 1,
+            Token::Close(_) => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 0 => {
+                out.push(tokens.get(start..k).unwrap_or_default());
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(tokens.get(start..).unwrap_or_default());
+    out
+}
+
+/// `word` as one word of a shell command line: in double quotes when it
+/// holds a blank (`sh -c "terraform destroy"`).
+fn quoted(word: &str) -> String {
+    if word.chars().any(char::is_whitespace) || word.is_empty() {
+        format!("\"{}\"", word.replace('"', "'"))
+    } else {
+        word.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(language: Language, lines: &str) -> Vec<String> {
+        let mut r = ProgramReader::new(language);
+        let mut out: Vec<String> = lines.lines().flat_map(|l| r.feed(l)).collect();
+        out.extend(r.finish());
+        out
+    }
+
+    #[test]
+    fn python_calls_are_read() {
+        let p = |s| read(Language::Python, s);
+        assert_eq!(p(r#"os.system("terraform destroy -auto-approve")"#), ["terraform destroy -auto-approve"]);
+        assert_eq!(p(r#"subprocess.check_call(["sh", "-c", "terraform destroy"])"#), [r#"sh -c "terraform destroy""#]);
+        assert_eq!(
+            p(r#"subprocess.run(f"kubectl delete namespace {ns}", shell=True)"#),
+            ["kubectl delete namespace $ARG"]
+        );
+        assert_eq!(p("CMD = ['helm', 'uninstall', 'orders-db']\nsubprocess.run(CMD)"), ["helm uninstall orders-db"]);
+        assert_eq!(p("c.run('make destroy')  # invoke"), ["make destroy"]);
+        assert_eq!(p("# os.system('terraform destroy')"), Vec::<String>::new());
+        assert_eq!(p("print('terraform destroy')"), Vec::<String>::new());
+        assert_eq!(
+            p("subprocess.run(\n    [\n        \"terraform\",\n        \"destroy\",\n    ],\n    check=True,\n)"),
+            ["terraform destroy"]
+        );
+        assert_eq!(p("asyncio.run(main())"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn other_languages_are_read() {
+        assert_eq!(
+            read(Language::Go, r#"cmd := exec.CommandContext(ctx, "helm", "uninstall", release)"#),
+            ["helm uninstall $ARG"]
+        );
+        assert_eq!(
+            read(Language::JavaScript, "execSync(`kubectl delete ns ${name}`, { cwd: 'k8s' })"),
+            ["cd k8s && kubectl delete ns $ARG"]
+        );
+        assert_eq!(
+            read(Language::JavaScript, "await $`terraform destroy -auto-approve`"),
+            ["terraform destroy -auto-approve"]
+        );
+        assert_eq!(
+            read(Language::JavaScript, "spawn('terraform', ['destroy', '-auto-approve'])"),
+            ["terraform destroy -auto-approve"]
+        );
+        assert_eq!(read(Language::Ruby, "sh \"terraform destroy -auto-approve\""), ["terraform destroy -auto-approve"]);
+        assert_eq!(read(Language::Ruby, "out = `dropdb orders`"), ["dropdb orders"]);
+        assert_eq!(
+            read(Language::Jvm, r#"new ProcessBuilder("kubectl", "delete", "pvc", "ledger").start();"#),
+            ["kubectl delete pvc ledger"]
+        );
+        assert_eq!(read(Language::Jvm, "commandLine 'terraform', 'destroy'"), ["terraform destroy"]);
+        assert_eq!(
+            read(Language::Python, r#"subprocess.run(shlex.split("terraform destroy -auto-approve"))"#),
+            ["terraform destroy -auto-approve"]
+        );
+        assert_eq!(read(Language::JavaScript, "execSync(`helm uninstall ${r}`, {cwd})"), ["helm uninstall $ARG"]);
+        assert_eq!(read(Language::Go, r#"// exec.Command("terraform", "destroy")"#), Vec::<String>::new());
+    }
+
+    #[test]
+    fn paths_are_chosen() {
+        assert_eq!(program_language("ops/cleanup.rb"), Some(Language::Ruby));
+        assert_eq!(program_language("Rakefile"), Some(Language::Ruby));
+        assert_eq!(program_language("web/gulpfile.js"), Some(Language::JavaScript));
+        assert_eq!(program_language("src/app.js"), None);
+        assert_eq!(program_language("bin/.keep"), None);
+        assert_eq!(program_language("bin/run.exe"), None);
+    }
+
+    #[test]
+    fn hostile_text_ends() {
+        // Unclosed strings, brackets and comments, and deep brackets.
+        for text in ["run(\"", "run(((((", "/*", "system `", &"[".repeat(10_000), &"run(".repeat(5_000)] {
+            for language in [Language::Python, Language::JavaScript, Language::Ruby, Language::Go] {
+                let _ = read(language, text);
+            }
+        }
+    }
+}
