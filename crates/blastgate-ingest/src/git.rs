@@ -123,7 +123,7 @@ mod tasks;
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
-    defines_task, package_name, task_destroys, task_reach_counts,
+    defines_task, package_name, script_destroys, task_destroys, task_reach_counts,
 };
 
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
@@ -4536,6 +4536,10 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 "package-script" | "lerna" | "turbo" | "nx" | "run-s" | "run-p" | "npm-run-all" | "concurrently" => {
                     Some(TaskRunner::PackageScript)
                 }
+                // A script run by its path (`./scripts/recreate.sh`,
+                // `python3 tools/cleanup.py`; Django's `manage.py` aside).
+                "script" => Some(TaskRunner::Script),
+                "python" | "python3" if tasks::script_call(&all).is_some() => Some(TaskRunner::Script),
                 _ => None,
             };
             if let Some(runner) = runner {
@@ -4633,6 +4637,15 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
         !prefix
     })?;
     let first = words.get(start)?;
+    // A script a shell runs by its path (`bash -euo pipefail
+    // scripts/teardown.sh`; the shell's words are prefixes, read through
+    // for `bash -c "..."`).
+    let shell = words.get(..start).unwrap_or_default().iter().rposition(|w| matches!(*w, "sh" | "bash" | "zsh"));
+    if let Some(at) = shell
+        && tasks::script_call(words.get(at..).unwrap_or_default()).is_some()
+    {
+        return Some(("script", at));
+    }
     if let Some(tool) = known_tool(first) {
         return Some((tool, start));
     }
@@ -4642,6 +4655,14 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
         words.get(..start).unwrap_or_default().iter().rposition(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun"));
     if let Some(at) = manager {
         return Some(("package-script", at));
+    }
+    // A script run by its path, or by an interpreter (`./scripts/x.sh`,
+    // `bash scripts/x.sh`): read by [`tasks::script_call`].
+    if tasks::interpreter(first).is_some() || first.contains('/') {
+        let rest = words.get(start..).unwrap_or_default();
+        if tasks::script_call(rest).is_some() {
+            return Some(("script", start));
+        }
     }
     // A PowerShell cmdlet that removes something (`Remove-AzResourceGroup`).
     // (And one that deploys a template, `New-AzResourceGroupDeployment`,

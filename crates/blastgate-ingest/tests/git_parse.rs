@@ -1794,6 +1794,21 @@ fn task_calls_are_read_with_their_files() {
         ("run-s build test destroy:*", &["PackageScript ./ build", "PackageScript ./ destroy:*"]),
         ("concurrently -n a,b \"npm:destroy-stack\" \"echo hi\"", &["PackageScript ./ destroy-stack"]),
         ("yarn remove lodash", &[]),
+        // Scripts run by their paths.
+        ("./scripts/recreate.sh", &["Script scripts/recreate.sh sh"]),
+        ("bash -euo pipefail scripts/teardown", &["Script scripts/teardown sh"]),
+        ("cd infra && ./nuke.py --yes", &["Script infra/nuke.py py"]),
+        ("python3 tools/cleanup.py --all", &["Script tools/cleanup.py py"]),
+        ("node scripts/teardown.mjs", &["Script scripts/teardown.mjs js"]),
+        ("pwsh -File ./ops/Remove-Stack.ps1", &["Script ops/Remove-Stack.ps1 ps1"]),
+        ("bin/teardown", &["Script bin/teardown -"]),
+        ("./scripts/teardown-preview.sh", &[]),
+        ("./scripts/teardown.sh pr-12", &[]),
+        ("bash -c 'echo hi'", &[]),
+        ("python -m pytest", &[]),
+        ("python manage.py migrate", &[]),
+        ("/usr/local/bin/cleanup.sh", &[]),
+        ("./app.jar", &[]),
         ("pnpm add -D typescript", &[]),
         ("bun build ./index.ts", &[]),
         // A folder is no environment; a variable set for the run may be.
@@ -1966,7 +1981,8 @@ tasks:
         task_destroys(TaskRunner::PackageScript, stacks, "destroy:*").unwrap(),
         ["cdk destroy", "terraform destroy"]
     );
-    assert!(script("notify").unwrap().is_empty());
+    // (A script it runs by its path is a call the facade follows.)
+    assert_eq!(script("notify").unwrap(), ["runs task script notify.js js"]);
     assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
 }
 

@@ -2846,12 +2846,13 @@ impl<'a> Git<'a> {
             // Where none of those defines it (a step's `working-directory:`,
             // a workspace's package by its name): files of the runner's
             // names anywhere, the least deep that define it. Not for a local
-            // action, which is where its step names it or is not in the
-            // repository.
+            // action or a script run by its path, which is where its step
+            // names it or is not in the repository.
             let lost: Vec<usize> = (0..wave.len())
                 .filter(|&i| {
                     let runner = wave.get(i).map(|(_, _, c)| c.runner);
-                    runner != Some(parse::TaskRunner::Action) && files.get(i).is_some_and(Vec::is_empty)
+                    !matches!(runner, Some(parse::TaskRunner::Action | parse::TaskRunner::Script))
+                        && files.get(i).is_some_and(Vec::is_empty)
                 })
                 .collect();
             if !lost.is_empty() {
@@ -2916,10 +2917,11 @@ impl<'a> Git<'a> {
                         continue;
                     }
                     resolved += 1;
-                    let read = texts
-                        .get(&file)
-                        .filter(|_| resolved <= MAX_TASK_CALLS)
-                        .and_then(|text| parse::task_destroys(call.runner, text, &call.target));
+                    let read =
+                        texts.get(&file).filter(|_| resolved <= MAX_TASK_CALLS).and_then(|text| match call.runner {
+                            parse::TaskRunner::Script => parse::script_destroys(&file, &call.target, text),
+                            runner => parse::task_destroys(runner, text, &call.target),
+                        });
                     let Some(kinds) = read else {
                         found.entry(origin.clone()).or_default().push(call.plain());
                         continue;

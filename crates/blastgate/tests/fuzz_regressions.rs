@@ -164,6 +164,7 @@ fn run(target: &str, data: &[u8]) {
                 git::TaskRunner::Task,
                 git::TaskRunner::PackageScript,
                 git::TaskRunner::Action,
+                git::TaskRunner::Script,
             ] {
                 let _ = git::defines_task(runner, data, &task);
                 if let Some(kinds) = git::task_destroys(runner, data, &task) {
@@ -171,6 +172,11 @@ fn run(target: &str, data: &[u8]) {
                     for call in kinds.iter().filter_map(|k| git::TaskCall::from_kind(k)) {
                         assert_eq!(call.kind().as_deref().and_then(git::TaskCall::from_kind), Some(call.clone()));
                     }
+                }
+            }
+            for (path, language) in [("scripts/x.sh", "sh"), ("tools/x", "py"), ("bin/x", "-"), ("x.bat", "bat")] {
+                if let Some(kinds) = git::script_destroys(path, language, data) {
+                    assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
                 }
             }
             for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task] {

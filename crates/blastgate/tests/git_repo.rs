@@ -3350,6 +3350,67 @@ fn tasks_are_found_where_they_run() {
     }
 }
 
+/// A script a pipeline newly runs by its path counts as what the script
+/// runs, read whole as it is after the change, though the script did not
+/// change (`run: ./scripts/recreate.sh`, `python3 tools/cleanup.py`), and
+/// the scripts it runs in turn; a binary program, a script the repository
+/// does not hold and a preview's teardown count nothing.
+#[test]
+fn scripts_run_by_their_paths_count_as_what_they_run() {
+    let repo = Repo::new("script-paths");
+    let workflow = |steps: &str| {
+        format!(
+            "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/deploy.sh\n{steps}"
+        )
+    };
+    repo.write(".github/workflows/deploy.yml", workflow("").as_bytes());
+    repo.write(
+        "scripts/deploy.sh",
+        b"#!/usr/bin/env bash\nset -euo pipefail\nterraform -chdir=infra apply -auto-approve\n",
+    );
+    repo.write(
+        "scripts/recreate.sh",
+        b"#!/usr/bin/env bash\nset -euo pipefail\n./scripts/nuke.sh\n./scripts/deploy.sh\n",
+    );
+    repo.write("scripts/nuke.sh", b"#!/bin/sh\nterraform -chdir=infra destroy -auto-approve\n");
+    repo.write(
+        "tools/cleanup.py",
+        b"import subprocess\n\nsubprocess.run([\"helm\", \"uninstall\", \"orders-postgresql\"], check=True)\n",
+    );
+    repo.write("tools/protoc", b"\x7fELF\x02\x01\x01\x00\x00\x00terraform destroy\n");
+    let base = repo.commit(0.0, "Scripts");
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
+    let cases: [Case<'_>; 6] = [
+        ("the deploy job runs the recreate script", "      - run: ./scripts/recreate.sh\n", &["terraform destroy"]),
+        (
+            "a step runs a Python tool by its interpreter",
+            "      - run: python3 tools/cleanup.py\n",
+            &["helm uninstall orders-postgresql"],
+        ),
+        (
+            "a shell runs the script, with options",
+            "      - run: bash -euo pipefail scripts/nuke.sh\n",
+            &["terraform destroy"],
+        ),
+        ("a binary program", "      - run: ./tools/protoc --version\n", &[]),
+        ("a script the repository does not hold", "      - run: ./scripts/fetched.sh\n", &[]),
+        ("a preview's teardown", "      - run: ./scripts/nuke.sh pr-${{ github.event.number }}\n", &[]),
+    ];
+    for (i, (what, steps, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(".github/workflows/deploy.yml", workflow(steps).as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let expected: Vec<(String, Vec<String>)> = if expected.is_empty() {
+            Vec::new()
+        } else {
+            vec![(".github/workflows/deploy.yml".to_owned(), expected.iter().map(|k| (*k).to_owned()).collect())]
+        };
+        assert_eq!(removes_of(&change), expected, "{what}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
+    }
+}
+
 /// Scripts of other languages (Python, Go, JavaScript, Ruby, a file
 /// without an extension in `bin/`, Windows batch files) count as the
 /// commands they run: an agent that moves `terraform destroy` out of a

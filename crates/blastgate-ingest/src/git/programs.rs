@@ -691,6 +691,16 @@ impl ProgramReader {
     /// `[]string{...}`, Java's `new String[]{...}`, `List.of(...)`);
     /// `None` when no part is literal text.
     fn literal(&self, tokens: &[Token], nesting: usize) -> Option<Value> {
+        // Python's `" ".join([...])`: the list's words, joined.
+        if let [Token::Str { text: separator, .. }, Token::Other, Token::Word(join), Token::Open('('), ..] = tokens
+            && join == "join"
+            && nesting < MAX_NESTING
+        {
+            let end = closing(tokens, 3);
+            if let Some(Value::List(words)) = self.literal(tokens.get(4..end).unwrap_or_default(), nesting + 1) {
+                return Some(Value::Text(words.join(separator)));
+            }
+        }
         // A list: the first bracket after words of a type.
         let list_at = tokens.iter().position(|t| matches!(t, Token::Open('[' | '{' | '(')));
         let before_list = list_at.and_then(|at| tokens.get(..at)).unwrap_or_default();
@@ -762,6 +772,9 @@ impl ProgramReader {
                     }
                     _ => text.push_str(UNKNOWN),
                 },
+                // (The arguments of a function, `shlex.join(["a", "b"])`,
+                // are words apart.)
+                Token::Comma if !text.is_empty() && !text.ends_with(' ') => text.push(' '),
                 _ => {}
             }
         }
@@ -890,6 +903,15 @@ mod tests {
             ["terraform destroy -auto-approve"]
         );
         assert_eq!(read(Language::JavaScript, "execSync(`helm uninstall ${r}`, {cwd})"), ["helm uninstall $ARG"]);
+        assert_eq!(
+            read(Language::Python, r#"os.system(" ".join(["helm", "uninstall", release]))"#),
+            ["helm uninstall $ARG"]
+        );
+        assert_eq!(read(Language::Python, r#"os.system(shlex.join(["dropdb", "orders"]))"#), ["dropdb orders"]);
+        assert_eq!(
+            read(Language::JavaScript, r#"execSync(["terraform", "destroy"].join(" "))"#),
+            ["terraform destroy"]
+        );
         assert_eq!(read(Language::Go, r#"// exec.Command("terraform", "destroy")"#), Vec::<String>::new());
     }
 

@@ -63,6 +63,12 @@ pub enum TaskRunner {
     /// workflow of the repository (`./.github/workflows/destroy.yml`):
     /// all of it runs.
     Action,
+    /// A script run by its path (`./scripts/recreate.sh`, `bash
+    /// scripts/teardown.sh`, `python tools/cleanup.py`): all of it runs.
+    /// The call's target is the language it is run as (`sh`, `py`, `rb`,
+    /// `pl`, `js`, `ps1`, `bat`; `-` for a file without an extension run
+    /// directly, read by its `#!` line).
+    Script,
 }
 
 impl TaskRunner {
@@ -74,11 +80,14 @@ impl TaskRunner {
             Self::Just => "just",
             Self::Task => "task",
             Self::Action => "uses",
+            Self::Script => "script",
         }
     }
 
     fn from_word(word: &str) -> Option<Self> {
-        [Self::Make, Self::PackageScript, Self::Just, Self::Task, Self::Action].into_iter().find(|r| r.word() == word)
+        [Self::Make, Self::PackageScript, Self::Just, Self::Task, Self::Action, Self::Script]
+            .into_iter()
+            .find(|r| r.word() == word)
     }
 
     /// The names the runner looks for in a folder, in its order.
@@ -88,6 +97,8 @@ impl TaskRunner {
             Self::PackageScript => &["package.json"],
             Self::Just => &["justfile", "Justfile", ".justfile"],
             Self::Action => &["action.yml", "action.yaml"],
+            // (Named by its path, never looked for by a name.)
+            Self::Script => &[],
             Self::Task => &[
                 "Taskfile.yml",
                 "taskfile.yml",
@@ -159,6 +170,7 @@ impl TaskCall {
         match self.runner {
             TaskRunner::PackageScript => format!("npm run {}", self.target),
             TaskRunner::Action => format!("uses {}", self.file.trim_end_matches('/')),
+            TaskRunner::Script => format!("script {}", self.file),
             runner => format!("{} {}", runner.word(), self.target),
         }
     }
@@ -185,6 +197,7 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     let (valued, folders, files, dry): (&[&str], &[&str], &[&str], &[&str]) = match runner {
         // (Read by [`local_action`].)
         TaskRunner::Action => return Vec::new(),
+        TaskRunner::Script => return script_call(words).into_iter().collect(),
         TaskRunner::Make => (
             &[
                 "-C",
@@ -509,6 +522,190 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
         .collect()
 }
 
+/// Programs that run a script named by its path, and the language they
+/// read it as (a [`TaskRunner::Script`] call's target).
+const INTERPRETERS: [(&str, &str); 18] = [
+    ("bash", "sh"),
+    ("sh", "sh"),
+    ("zsh", "sh"),
+    ("ksh", "sh"),
+    ("dash", "sh"),
+    ("source", "sh"),
+    (".", "sh"),
+    ("python", "py"),
+    ("python3", "py"),
+    ("python2", "py"),
+    ("node", "js"),
+    ("ts-node", "js"),
+    ("tsx", "js"),
+    ("ruby", "rb"),
+    ("perl", "pl"),
+    ("pwsh", "ps1"),
+    ("powershell", "ps1"),
+    ("cmd", "bat"),
+];
+
+/// The language `word` runs a script named after it as, if it is an
+/// interpreter of [`INTERPRETERS`] (by its name: `/usr/bin/env bash`'s
+/// `bash`, `python3.12` as `python3`).
+pub(super) fn interpreter(word: &str) -> Option<&'static str> {
+    let name = word.rsplit('/').next().unwrap_or(word);
+    let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let name = if name == "python" && word.ends_with(|c: char| c.is_ascii_digit()) { "python3" } else { name };
+    INTERPRETERS.iter().find(|(n, _)| *n == name || (word == "." && *n == ".")).map(|(_, l)| *l)
+}
+
+/// The language a script's file name says it is in (`sh`, `py`, ...;
+/// `-` for a name without an extension), or `None` for a file that is
+/// not a script (`./gradlew` has none and is one; `./app.jar` is not).
+fn script_language(name: &str) -> Option<&'static str> {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    match name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()) {
+        None => Some("-"),
+        Some(e) => match e.as_str() {
+            "sh" | "bash" | "zsh" | "ksh" => Some("sh"),
+            "py" => Some("py"),
+            "rb" => Some("rb"),
+            "pl" => Some("pl"),
+            "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" => Some("js"),
+            "ps1" => Some("ps1"),
+            "bat" | "cmd" => Some("bat"),
+            _ => None,
+        },
+    }
+}
+
+/// Whether `word` names a file of the repository by a relative path (not
+/// an option, a variable, an absolute path or a URL).
+fn relative_path(word: &str) -> bool {
+    !word.is_empty()
+        && !word.starts_with(['-', '/', '~', '$', '%'])
+        && !word.contains(['$', '`', '*', '?', '='])
+        && !word.contains("://")
+        && !word.split('/').any(|s| s.is_empty() && word != "/")
+        && word != "."
+        && word != ".."
+}
+
+/// The script a command runs by its path: `words` start with the path
+/// (`./scripts/recreate.sh`, `bin/teardown`: a path with a folder) or
+/// with an interpreter and its options before the path (`bash -e
+/// scripts/teardown.sh`, `python3 tools/cleanup.py`; not inline code,
+/// `bash -c`, `python -m`, `node -e`). `None` when the script, by its
+/// file name, or an argument it is given names a short-lived
+/// environment (`./scripts/teardown-preview.sh`, `./teardown.sh
+/// pr-12`), or when it is not a script of a language read.
+pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
+    let first = *words.first()?;
+    let (at, language) = match interpreter(first) {
+        Some(language) => {
+            let mut at = 1;
+            loop {
+                let word = *words.get(at)?;
+                if !word.starts_with('-') {
+                    break;
+                }
+                // Inline code or a module, not a file.
+                if matches!(
+                    word.to_ascii_lowercase().as_str(),
+                    "-c" | "-m" | "-e" | "-p" | "--eval" | "--print" | "-command" | "/c" | "-encodedcommand"
+                ) {
+                    return None;
+                }
+                // Options that take a value (`bash -euo pipefail`, `python
+                // -W ignore`, `node -r dotenv/config`, `pwsh
+                // -ExecutionPolicy Bypass`).
+                let valued = (language == "sh" && word.len() > 1 && word.ends_with('o') && !word.starts_with("--"))
+                    || matches!(
+                        word,
+                        "-W" | "-X" | "-r" | "--require" | "--import" | "--loader" | "-ExecutionPolicy" | "-I"
+                    );
+                at += if valued { 2 } else { 1 };
+            }
+            let path = words.get(at)?;
+            // (`python manage.py ...` is Django's, read as such.)
+            if path.rsplit('/').next() == Some("manage.py") {
+                return None;
+            }
+            (at, script_language(path).filter(|l| *l != "-").unwrap_or(language))
+        }
+        None if first.contains('/') => (0, script_language(first)?),
+        None => return None,
+    };
+    let path = *words.get(at)?;
+    if !relative_path(path) || path.ends_with('/') {
+        return None;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let named = words.get(at + 1..).unwrap_or_default().iter().map(|a| a.rsplit_once('=').map_or(*a, |(_, v)| v));
+    if super::short_lived(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+        || named.clone().filter(|a| !a.starts_with('-')).any(super::short_lived)
+    {
+        return None;
+    }
+    let file = path.trim_start_matches("./").to_owned();
+    Some(TaskCall { runner: TaskRunner::Script, file, target: language.to_owned() })
+}
+
+/// What running the script at `path` (relative to the repository's top),
+/// whose text is `text`, as `language` (a [`TaskRunner::Script`] call's
+/// target) destroys: each of its lines read as
+/// [`super::destructive_commands`] reads a script's added lines (a
+/// program of another language through [`super::ProgramReader`]), tasks
+/// and scripts it runs by name as kinds of [`TASK_CALL`]. A binary file
+/// (a NUL byte) is a program, not a script: it destroys nothing read.
+/// `None` when the text is over [`MAX_EMPTIED_TEXT`] or [`MAX_TASK_LINES`]
+/// lines: the caller counts the call itself.
+///
+/// ```
+/// use blastgate_ingest::git::script_destroys;
+/// let script = b"#!/usr/bin/env bash\nset -euo pipefail\nterraform -chdir=infra destroy -auto-approve\n./scripts/deploy.sh\n";
+/// assert_eq!(script_destroys("scripts/recreate.sh", "sh", script).unwrap(), ["runs task script scripts/deploy.sh sh", "terraform destroy"]);
+/// let python = b"import subprocess\nsubprocess.run([\"helm\", \"uninstall\", \"orders-db\"], check=True)\n";
+/// assert_eq!(script_destroys("tools/cleanup", "py", python).unwrap(), ["helm uninstall orders-db"]);
+/// ```
+pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<String>> {
+    if text.len() > MAX_EMPTIED_TEXT {
+        return None;
+    }
+    if text.contains(&0) {
+        return Some(Vec::new());
+    }
+    let text = String::from_utf8_lossy(text);
+    if text.lines().count() > MAX_TASK_LINES {
+        return None;
+    }
+    // Its lines as a patch that adds them all to a file whose name says
+    // its language and keeps its own words (`scripts/` makes a program of
+    // another language a script wherever it is kept).
+    let shebang = text.lines().next().filter(|l| l.starts_with("#!")).unwrap_or_default();
+    let language = match language {
+        "-" => {
+            let words: Vec<&str> = shebang.trim_start_matches("#!").split_whitespace().collect();
+            let named = words.iter().rev().find_map(|w| interpreter(w));
+            named.unwrap_or("sh")
+        }
+        l => l,
+    };
+    let extension = match language {
+        "sh" | "py" | "rb" | "pl" | "js" | "ps1" | "bat" => language,
+        _ => "sh",
+    };
+    let path = path.trim_start_matches("./");
+    let named =
+        script_language(path) == Some(extension) || (extension == "bat" && path.to_ascii_lowercase().ends_with(".cmd"));
+    let file = if named { format!("scripts/{path}") } else { format!("scripts/{path}.{extension}") };
+    let mut patch = format!("diff --git a/{file} b/{file}\n--- a/{file}\n+++ b/{file}\n@@ -0,0 +1 @@\n");
+    patch.reserve(text.len() + text.lines().count());
+    for line in text.lines() {
+        patch.push('+');
+        patch.push_str(line.trim_end_matches('\r'));
+        patch.push('\n');
+    }
+    let found = super::destructive_commands(patch.as_bytes(), |_| true);
+    Some(found.into_values().flatten().collect())
+}
+
 /// The local action or reusable workflow a line `uses:` (`- uses:
 /// ./.github/actions/teardown`, `uses: ./.github/workflows/destroy.yml`),
 /// relative to the top of the repository as GitHub reads it; `None` for
@@ -548,6 +745,11 @@ pub(super) fn local_action(line: &str) -> Option<TaskCall> {
 /// assert_eq!(task_destroys(TaskRunner::PackageScript, package, "teardown").unwrap(), ["cdk destroy"]);
 /// ```
 pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Vec<String>> {
+    // (A script named by its path: see [`script_destroys`], which the
+    // facade calls with the path.)
+    if runner == TaskRunner::Script {
+        return script_destroys("script", target, text);
+    }
     // (A whole action or workflow, read as a CI definition is.)
     if runner == TaskRunner::Action {
         let (commands, steps) = super::read_pipeline(text)?;
@@ -1154,7 +1356,7 @@ impl TaskFileOf {
             TaskRunner::Just => Self::Just(parse_just(&raw())),
             TaskRunner::Task => Self::Task(parse_taskfile(text)?),
             TaskRunner::PackageScript => Self::Scripts(serde_json::from_slice(text).ok()?),
-            TaskRunner::Action => return None,
+            TaskRunner::Action | TaskRunner::Script => return None,
         })
     }
 
@@ -1205,7 +1407,8 @@ impl TaskFileOf {
 /// assert!(!defines_task(TaskRunner::Make, b"build:\n\tgo build\n", "destroy"));
 /// ```
 pub fn defines_task(runner: TaskRunner, text: &[u8], target: &str) -> bool {
-    runner == TaskRunner::Action || TaskFileOf::read(runner, text).is_none_or(|f| f.defines(target))
+    matches!(runner, TaskRunner::Action | TaskRunner::Script)
+        || TaskFileOf::read(runner, text).is_none_or(|f| f.defines(target))
 }
 
 /// Most tasks of one file [`task_reach_counts`] reads, and the work it
