@@ -123,7 +123,7 @@ mod tasks;
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
-    defines_task, package_name, script_destroys, task_destroys, task_reach_counts,
+    defines_task, package_name, program_change_destroys, script_destroys, task_destroys, task_reach_counts,
 };
 
 use blastgate_change::limits::{MAX_FILES, MAX_STRING_BYTES};
@@ -4557,7 +4557,15 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             }
             let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
             let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
-            if dry_run || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v))) {
+            // (`terraform destroy -help` prints the help.)
+            let help = args.iter().any(|a| matches!(*a, "--help" | "-help"));
+            // (After `cd infra/envs/dev &&`, as after `-chdir=infra/envs/dev`.)
+            let in_short_lived = cd.as_deref().is_some_and(short_lived);
+            if dry_run
+                || help
+                || in_short_lived
+                || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v)))
+            {
                 continue;
             }
             if tool == "powershell" {

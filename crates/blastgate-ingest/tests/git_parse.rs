@@ -2043,6 +2043,9 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
         ("scripts/cleanup.py", "# os.system('terraform destroy')\nprint(\"run terraform destroy by hand\")", none),
         ("src/orders/admin.py", "os.system('terraform destroy -auto-approve')", none),
         ("ops/nuke.go", "// exec.Command(\"terraform\", \"destroy\")", none),
+        // (Shell scripts too: help, and a folder for a short-lived environment.)
+        ("scripts/doc.sh", "terraform destroy -help", none),
+        ("scripts/reset.sh", "cd infra/envs/dev && terraform destroy -auto-approve", none),
     ];
     for (path, added, expected) in cases {
         assert_eq!(read(path, added, ""), *expected, "{path}: {added}");

@@ -1707,6 +1707,38 @@ impl<'a> Git<'a> {
                     || parse::program_language(p).is_some())
         };
         let mut commands = parse::destructive_commands(&patch, scripts);
+        // A script of another language is read whole at both ends: a word
+        // edited inside a call written over several lines, or a literal a
+        // call reads from a line the change did not touch, is only seen so
+        // (a red team), and a string or comment is known from where it
+        // opens. A side too large to read leaves the added lines' reading.
+        let programs: Vec<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|p| !illustrative(p) && parse::program_language(p).is_some())
+            .collect();
+        if !programs.is_empty() {
+            let (before, after) = self.both_sides(&programs, &blobs)?;
+            for path in programs {
+                let side = |texts: &BTreeMap<String, Vec<u8>>, old: bool| -> Option<Vec<u8>> {
+                    let present = blobs.get(path).and_then(|(b, a)| if old { b.as_ref() } else { a.as_ref() });
+                    match present {
+                        None => Some(Vec::new()),
+                        Some(_) => texts.get(path).cloned(),
+                    }
+                };
+                let (Some(old), Some(new)) = (side(&before, true), side(&after, false)) else { continue };
+                match parse::program_change_destroys(path, &old, &new) {
+                    Some(kinds) if kinds.is_empty() => {
+                        commands.remove(path);
+                    }
+                    Some(kinds) => {
+                        commands.insert(path.to_owned(), kinds);
+                    }
+                    None => {}
+                }
+            }
+        }
         // In a CI definition, a command in a job for a short-lived
         // environment (named by the job, its condition or its
         // environment, not on the command's line) destroys nothing

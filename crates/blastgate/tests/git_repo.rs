@@ -3425,9 +3425,38 @@ fn programs_of_other_languages_count_as_what_they_run() {
         b"import subprocess\n\nsubprocess.run([\"make\", \"deploy\"], cwd=\"infra\", check=True)\n",
     );
     repo.write("src/orders/admin.py", b"def main():\n    pass\n");
+    repo.write(
+        "scripts/tf.py",
+        b"import subprocess\n\nsubprocess.run(\n    [\n        \"terraform\",\n        \"plan\",\n    ],\n    cwd=\"infra\",\n    check=True,\n)\n",
+    );
+    repo.write(
+        "scripts/db.py",
+        b"import subprocess\n\nACTION = \"createdb\"\nsubprocess.run([ACTION, \"orders\"], check=True)\n",
+    );
     let base = repo.commit(0.0, "Scripts");
     type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);
-    let cases: [Case<'_>; 7] = [
+    let cases: [Case<'_>; 10] = [
+        // Read whole at both ends: a word edited inside a call written
+        // over lines, a literal a call reads from a line the change did
+        // not touch (a red team), a docstring's example.
+        (
+            "one word of a formatted call edited",
+            "scripts/tf.py",
+            "import subprocess\n\nsubprocess.run(\n    [\n        \"terraform\",\n        \"destroy\",\n    ],\n    cwd=\"infra\",\n    check=True,\n)\n",
+            &[("scripts/tf.py", &["terraform destroy"])],
+        ),
+        (
+            "the literal a call reads",
+            "scripts/db.py",
+            "import subprocess\n\nACTION = \"dropdb\"\nsubprocess.run([ACTION, \"orders\"], check=True)\n",
+            &[("scripts/db.py", &["database"])],
+        ),
+        (
+            "a docstring's example",
+            "scripts/db.py",
+            "import subprocess\n\nACTION = \"createdb\"\n\n\ndef main():\n    \"\"\"Creates the database. To start over:\n\n        subprocess.run([\"dropdb\", \"orders\"])\n    \"\"\"\n    subprocess.run([ACTION, \"orders\"], check=True)\n",
+            &[],
+        ),
         (
             "a Python script runs terraform destroy",
             "scripts/cleanup.py",

@@ -31,9 +31,10 @@ const MAX_CALL_BYTES: usize = 16 * 1024;
 const MAX_VALUES: usize = 256;
 const MAX_VALUE_BYTES: usize = 4096;
 
-/// Most calls read in one statement (each reads its arguments: calls
-/// nested in calls would otherwise cost the square of the text).
-const MAX_CALLS: usize = 64;
+/// Work for the calls of one statement besides eight tokens a token of
+/// it (each call reads the tokens of its arguments: calls nested in calls
+/// would otherwise cost the square of the text).
+const MAX_CALL_WORK: usize = 64 * 1024;
 
 /// Most lists nested in lists read.
 const MAX_NESTING: usize = 4;
@@ -84,7 +85,7 @@ impl Language {
 /// Folders that hold scripts people and pipelines run (`scripts/`,
 /// `bin/`, `tools/`, `hack/`, `ops/`, `deploy/`, ...): a program of
 /// another language there is read for the commands it runs.
-pub const SCRIPT_FOLDERS: [&str; 28] = [
+pub const SCRIPT_FOLDERS: [&str; 29] = [
     "scripts",
     "script",
     "bin",
@@ -113,7 +114,46 @@ pub const SCRIPT_FOLDERS: [&str; 28] = [
     ".buildkite",
     "buildscripts",
     "build-tools",
+    "magefiles",
 ];
+
+/// Folders of an application's own code and of code kept from elsewhere:
+/// a scripts folder under one (`src/main/java/com/acme/ops/`,
+/// `app/jobs/`) is a package of the application, not where scripts are.
+const CODE_FOLDERS: [&str; 11] =
+    ["src", "app", "lib", "pkg", "internal", "source", "sources", "main", "java", "kotlin", "python"];
+
+/// Folders of code kept from elsewhere, never the repository's scripts.
+const VENDORED: [&str; 9] = [
+    "vendor",
+    "third_party",
+    "third-party",
+    "node_modules",
+    "bower_components",
+    "external",
+    "site-packages",
+    ".venv",
+    "venv",
+];
+
+/// Whether `name` (in small letters) is a test's file by its name
+/// (`test_x.py`, `x_test.go`, `x.spec.ts`, `XTest.java`, `x_spec.rb`).
+fn test_file(name: &str, original: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    name.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_spec")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name == "conftest.py"
+        || original
+            .rsplit('/')
+            .next()
+            .unwrap_or(original)
+            .split('.')
+            .next()
+            .is_some_and(|s| s.ends_with("Test") || s.ends_with("Tests"))
+}
 
 /// The language of `path` if it is a script of another language than the
 /// shell that [`super::destructive_commands`] reads: a program in a
@@ -144,7 +184,14 @@ pub fn program_language(path: &str) -> Option<Language> {
         "java" | "kt" | "kts" | "groovy" | "gradle" => Some(Language::Jvm),
         _ => None,
     };
-    let task_file = matches!(name, "tasks.py" | "fabfile.py" | "noxfile.py" | "dodo.py" | "magefile.go")
+    if segments.iter().any(|s| VENDORED.contains(s)) || test_file(name, path) {
+        return None;
+    }
+    // (`tasks.py` and its kin at the top, where invoke, Fabric, nox and
+    // doit look: a Celery app's `orders/tasks.py` is its code.)
+    let top = segments.is_empty();
+    let task_file = top && matches!(name, "tasks.py" | "fabfile.py" | "noxfile.py" | "dodo.py")
+        || name == "magefile.go"
         || matches!(stem, "gulpfile" | "gruntfile" | "jakefile") && by_extension == Some(Language::JavaScript)
         || matches!(name, "build.gradle" | "build.gradle.kts" | "settings.gradle" | "settings.gradle.kts")
         || extension == "rake";
@@ -154,15 +201,22 @@ pub fn program_language(path: &str) -> Option<Language> {
     if task_file {
         return by_extension;
     }
-    let in_scripts = segments.iter().any(|s| SCRIPT_FOLDERS.contains(s));
-    if !in_scripts {
+    let first_script = segments.iter().position(|s| SCRIPT_FOLDERS.contains(s));
+    let in_code = |at: usize| segments.iter().take(at).any(|s| CODE_FOLDERS.contains(s));
+    if first_script.is_none_or(in_code) {
         return None;
     }
     match by_extension {
         Some(language) => Some(language),
         // (A name without a dot, or a dotfile: `bin/teardown`, not
         // `bin/tool.exe` or `bin/.keep`.)
-        None if !name.contains('.') && !name.is_empty() => Some(Language::Unknown),
+        // (Not `README`, `Dockerfile`, `Procfile`: names written with a
+        // capital are documents and tools' files.)
+        None if !name.contains('.')
+            && path.rsplit('/').next().is_some_and(|n| n.starts_with(|c: char| c.is_ascii_lowercase())) =>
+        {
+            Some(Language::Unknown)
+        }
         None => None,
     }
 }
@@ -185,6 +239,8 @@ enum Token {
     /// `=` or `:=` (not `==`, `=>`, `<=`, ...).
     Assign,
     Colon,
+    /// `+`: lists joined (`TF + ["destroy"]`).
+    Plus,
     Other,
 }
 
@@ -257,8 +313,10 @@ fn tokenize(text: &str, language: Language) -> (Vec<Token>, bool) {
                     k += if triple { 3 } else { 1 };
                     break true;
                 }
+                // (A plain string ends with its line: a quote in a regular
+                // expression, `/["']/`, does not swallow what follows.)
                 if c == '\n' && !triple && quote != '`' {
-                    break false;
+                    break true;
                 }
                 body.push(c);
                 k += 1;
@@ -266,9 +324,18 @@ fn tokenize(text: &str, language: Language) -> (Vec<Token>, bool) {
             if !closed {
                 return (tokens, true);
             }
+            // (zx's and execa's tagged templates: `` $`...` ``, `` execa`...` ``.)
+            let tagged = |w: &str| {
+                matches!(
+                    w.rsplit('.').next().unwrap_or(w),
+                    "$" | "execa" | "execaSync" | "execaCommand" | "execaCommandSync"
+                )
+            };
             let command = quote == '`'
                 && (matches!(language, Language::Ruby | Language::Perl)
-                    || language == Language::JavaScript && matches!(tokens.last(), Some(Token::Word(w)) if w == "$"));
+                    || language == Language::JavaScript
+                        && prefix_end == i
+                        && matches!(tokens.last(), Some(Token::Word(w)) if tagged(w)));
             let template = formatted
                 || quote == '`' && language == Language::JavaScript
                 || quote != '\'' && language == Language::Ruby;
@@ -277,10 +344,48 @@ fn tokenize(text: &str, language: Language) -> (Vec<Token>, bool) {
             i = k;
             continue;
         }
+        // Ruby's `%x(...)` and Perl's `qx{...}`: commands.
+        let quoted_command = match (language, c, at(i + 1)) {
+            (Language::Ruby, '%', Some('x')) => Some(i + 2),
+            (Language::Perl, 'q', Some('x'))
+                if i == 0 || !at(i - 1).is_some_and(|p| p.is_alphanumeric() || p == '_') =>
+            {
+                Some(i + 2)
+            }
+            _ => None,
+        };
+        if let Some(open_at) = quoted_command
+            && let Some(open) = at(open_at).filter(|d| matches!(d, '(' | '{' | '[' | '<' | '|' | '!' | '/'))
+        {
+            let close = match open {
+                '(' => ')',
+                '{' => '}',
+                '[' => ']',
+                '<' => '>',
+                d => d,
+            };
+            let mut k = open_at + 1;
+            let mut body = String::new();
+            while let Some(c) = at(k).filter(|c| *c != close) {
+                body.push(c);
+                k += 1;
+            }
+            if at(k).is_none() {
+                return (tokens, true);
+            }
+            tokens.push(Token::Str { text: interpolated(&body, language), command: true, template: true });
+            i = k + 1;
+            continue;
+        }
         if c.is_alphanumeric() || matches!(c, '_' | '$' | '@') {
             let mut word = String::new();
             while let Some(c) = at(i).filter(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '@' | '.')) {
                 word.push(c);
+                i += 1;
+            }
+            // (Ruby's `system!`.)
+            if language == Language::Ruby && at(i) == Some('!') && at(i + 1) != Some('=') {
+                word.push('!');
                 i += 1;
             }
             tokens.push(Token::Word(word));
@@ -302,7 +407,15 @@ fn tokenize(text: &str, language: Language) -> (Vec<Token>, bool) {
                 Token::Assign
             }
             ':' if next != Some(':') => Token::Colon,
-            '=' if !matches!(next, Some('=' | '>' | '~')) && !matches!(tokens.last(), Some(Token::Other)) => {
+            // (Ruby's `"KEY" => "value"`.)
+            '=' if next == Some('>') && language == Language::Ruby => {
+                i += 1;
+                Token::Colon
+            }
+            '+' => Token::Plus,
+            '=' if !matches!(next, Some('=' | '>' | '~'))
+                && !matches!(tokens.last(), Some(Token::Other | Token::Plus)) =>
+            {
                 Token::Assign
             }
             c if c.is_whitespace() => {
@@ -356,7 +469,7 @@ fn interpolated(body: &str, language: Language) -> String {
 /// The last part of names that start a program (`subprocess.run`,
 /// `os.system`, `child_process.execSync`, `exec.Command`, `Open3.capture2`,
 /// fabric's and invoke's `c.run`, Gradle's `commandLine`).
-const RUNNERS: [&str; 33] = [
+const RUNNERS: [&str; 34] = [
     "system",
     "popen",
     "run",
@@ -390,6 +503,7 @@ const RUNNERS: [&str; 33] = [
     "popen3",
     "sh",
     "commandLine",
+    "command",
 ];
 
 /// Keyword arguments and options that name the folder a program runs in.
@@ -471,13 +585,17 @@ pub struct ProgramReader {
     pending: Option<String>,
     lines: usize,
     state: Balance,
+    /// Inside text that runs nothing, to the line that ends it: a string
+    /// or block comment over lines (in `state`), a heredoc (its word), or
+    /// documentation (`=begin` to `=end`, POD to `=cut`).
+    until: Option<String>,
     values: BTreeMap<String, Value>,
 }
 
 impl ProgramReader {
     /// A reader of a script in `language`.
     pub fn new(language: Language) -> Self {
-        Self { language, pending: None, lines: 0, state: Balance::default(), values: BTreeMap::new() }
+        Self { language, pending: None, lines: 0, state: Balance::default(), until: None, values: BTreeMap::new() }
     }
 
     /// The command lines the statement that `line` ends runs, in the
@@ -495,13 +613,41 @@ impl ProgramReader {
     pub fn feed(&mut self, line: &str) -> Vec<String> {
         // (Each line is scanned once for its brackets and strings, and a
         // statement tokenized once when it ends: linear in the text.)
+        // Inside a docstring, a block comment, a heredoc or documentation:
+        // nothing runs until it ends (a red team: a docstring's example
+        // read as code).
+        if let Some(end) = &self.until {
+            let ended = if end.is_empty() {
+                self.state = self.state.after(line, self.language);
+                !self.state.open()
+            } else if end.starts_with('=') {
+                line.trim_end().starts_with(end.as_str())
+            } else {
+                line.trim() == end.as_str()
+            };
+            if ended {
+                self.until = None;
+                self.state = Balance::default();
+            }
+            return Vec::new();
+        }
         let Some(before) = self.pending.take() else {
+            if let Some(end) = self.documentation(line) {
+                self.until = Some(end);
+                return Vec::new();
+            }
             let (tokens, open) = tokenize(line, self.language);
             if open && line.len() < MAX_CALL_BYTES && self.starts_something(&tokens) {
                 self.state = Balance::default().after(line, self.language);
                 self.lines = 1;
                 self.pending = Some(line.to_owned());
                 return Vec::new();
+            }
+            // (A string or comment left open runs over the next lines.)
+            let carried = Balance::default().after(line, self.language);
+            if carried.quote.is_some() || carried.comment {
+                self.state = Balance { depth: 0, ..carried };
+                self.until = Some(String::new());
             }
             return self.read(&tokens);
         };
@@ -516,6 +662,32 @@ impl ProgramReader {
         self.state = Balance::default();
         let (tokens, _) = tokenize(&text, self.language);
         self.read(&tokens)
+    }
+
+    /// The end of documentation or a heredoc that `line` opens: Ruby's
+    /// `=begin` (to `=end`), Perl's POD (`=pod`, `=head1`, ... to `=cut`),
+    /// a heredoc (`<<~EOS`, `<<-'SQL'`, `<<EOF`: to the line of its word),
+    /// whose text runs nothing here.
+    fn documentation(&self, line: &str) -> Option<String> {
+        if matches!(self.language, Language::Ruby | Language::Perl) && line.starts_with('=') {
+            let word: String = line.chars().skip(1).take_while(char::is_ascii_alphanumeric).collect();
+            if !word.is_empty() && word != "end" && word != "cut" {
+                return Some(if self.language == Language::Ruby { "=end".to_owned() } else { "=cut".to_owned() });
+            }
+        }
+        if !matches!(self.language, Language::Ruby | Language::Perl | Language::Unknown) {
+            return None;
+        }
+        let at = line.find("<<")?;
+        let rest = line.get(at + 2..)?.trim_start_matches(['~', '-']);
+        let word: String = rest
+            .trim_start_matches(['\'', '"'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        // (`<<` between numbers or names, `x << 2`, opens nothing.)
+        let upper = !word.is_empty() && word.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
+        upper.then_some(word)
     }
 
     /// What a call still open at the end of the file runs, as far as it
@@ -536,7 +708,7 @@ impl ProgramReader {
     fn starts_something(&self, tokens: &[Token]) -> bool {
         tokens.iter().enumerate().any(|(i, t)| match t {
             Token::Word(w) => {
-                runner(w) && matches!(tokens.get(i + 1), Some(Token::Open('(') | Token::Str { .. }))
+                runner(w, self.language) && matches!(tokens.get(i + 1), Some(Token::Open('(') | Token::Str { .. }))
                     || matches!(tokens.get(i + 1), Some(Token::Assign))
             }
             Token::Str { command, .. } => *command,
@@ -556,36 +728,61 @@ impl ProgramReader {
         ));
         if let (Some(Token::Word(name)), Some(Token::Assign)) = (tokens.get(start), tokens.get(start + 1)) {
             let value = tokens.get(start + 2..).unwrap_or_default();
-            if let Some(value) = self.literal(value, 0) {
-                let size = match &value {
-                    Value::Text(t) => t.len(),
-                    Value::List(l) => l.iter().map(String::len).sum(),
-                };
-                if size <= MAX_VALUE_BYTES && (self.values.len() < MAX_VALUES || self.values.contains_key(name)) {
-                    self.values.insert(name.trim_start_matches('$').to_owned(), value);
+            // (Gradle's `commandLine = listOf(...)` runs it.)
+            if name.rsplit('.').next() == Some("commandLine") {
+                out.extend(self.call(value).unwrap_or_default());
+            }
+            let name = name.trim_start_matches('$');
+            match self.literal(value, 0) {
+                Some(value) => {
+                    let size = match &value {
+                        Value::Text(t) => t.len(),
+                        Value::List(l) => l.iter().map(String::len).sum(),
+                    };
+                    if size <= MAX_VALUE_BYTES {
+                        // (Past the bound, an earlier name makes room: the
+                        // latest are the ones the calls after read.)
+                        if self.values.len() >= MAX_VALUES && !self.values.contains_key(name) {
+                            self.values.pop_first();
+                        }
+                        self.values.insert(name.to_owned(), value);
+                    }
                 }
-            } else {
-                self.values.remove(name.trim_start_matches('$'));
+                None => {
+                    self.values.remove(name);
+                }
             }
         }
+        // (Calls inside calls are read too; the tokens their arguments
+        // span, in all, are bounded so that nesting cannot cost the square
+        // of the text.)
+        let budget = tokens.len().saturating_mul(8).saturating_add(MAX_CALL_WORK);
+        let mut spent = 0usize;
         let mut i = 0;
-        let mut calls = 0;
         while let Some(token) = tokens.get(i) {
-            if calls >= MAX_CALLS {
+            if spent > budget {
                 break;
             }
             match token {
                 Token::Str { text, command: true, .. } => {
-                    calls += 1;
-                    out.push(text.clone());
+                    spent += 1;
+                    out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
                 }
-                Token::Word(w) if runner(w) => match tokens.get(i + 1) {
+                // Groovy's `"kubectl delete ...".execute()`.
+                Token::Str { text, .. }
+                    if matches!(
+                        (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)),
+                        (Some(Token::Other), Some(Token::Word(w)), Some(Token::Open('('))) if w == "execute"
+                    ) =>
+                {
+                    spent += 1;
+                    out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+                }
+                Token::Word(w) if runner(w, self.language) => match tokens.get(i + 1) {
                     Some(Token::Open('(')) => {
-                        calls += 1;
                         let end = closing(tokens, i + 1);
-                        if let Some(command) = self.call(tokens.get(i + 2..end).unwrap_or_default()) {
-                            out.push(command);
-                        }
+                        spent = spent.saturating_add(end.saturating_sub(i));
+                        out.extend(self.call(tokens.get(i + 2..end).unwrap_or_default()).unwrap_or_default());
                         // (A call inside the arguments is read too:
                         // `run(shlex.split("..."))` is one, not two.)
                         i += 1;
@@ -597,15 +794,13 @@ impl ProgramReader {
                     Some(Token::Str { .. })
                         if matches!(self.language, Language::Ruby | Language::Perl | Language::Jvm) =>
                     {
-                        calls += 1;
                         let end = tokens
                             .iter()
                             .skip(i + 1)
                             .position(|t| !matches!(t, Token::Str { .. } | Token::Comma))
                             .map_or(tokens.len(), |p| p + i + 1);
-                        if let Some(command) = self.call(tokens.get(i + 1..end).unwrap_or_default()) {
-                            out.push(command);
-                        }
+                        spent = spent.saturating_add(end.saturating_sub(i));
+                        out.extend(self.call(tokens.get(i + 1..end).unwrap_or_default()).unwrap_or_default());
                         i = end;
                         continue;
                     }
@@ -623,10 +818,24 @@ impl ProgramReader {
     /// list, each quoted if it holds a blank), preceded by `cd DIR &&` for
     /// a literal working folder (`cwd="infra"`, `{cwd: "infra"}`,
     /// `chdir:`); `None` if no argument is literal text.
-    fn call(&self, tokens: &[Token]) -> Option<String> {
+    fn call(&self, tokens: &[Token]) -> Option<Vec<String>> {
         let mut parts: Vec<Value> = Vec::new();
         let mut folder: Option<String> = None;
+        // Settings the program is given (`env={"RAILS_ENV": "production"}`),
+        // as assignments before its command (`RAILS_ENV=production ...`).
+        let mut settings: Vec<String> = Vec::new();
         let mut literal = false;
+        let environment = |group: &[Token], settings: &mut Vec<String>| {
+            for w in group.windows(3) {
+                if let [Token::Str { text: k, .. } | Token::Word(k), Token::Colon, Token::Str { text: v, .. }] = w
+                    && settings.len() < 16
+                    && !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    settings.push(format!("{k}={}", quoted(v)));
+                }
+            }
+        };
         for argument in split_arguments(tokens) {
             // (A trailing comma.)
             if argument.is_empty() {
@@ -634,19 +843,60 @@ impl ProgramReader {
             }
             // A keyword argument or option (`cwd="infra"`, `chdir: "x"`).
             if let (Some(Token::Word(key)), Some(Token::Assign | Token::Colon)) = (argument.first(), argument.get(1)) {
-                if let (true, Some(Token::Str { text, .. })) = (FOLDER_KEYS.contains(&key.as_str()), argument.get(2)) {
-                    folder = Some(text.clone());
+                let value = argument.get(2..).unwrap_or_default();
+                match (key.as_str(), value) {
+                    (k, [Token::Str { text, .. }, ..]) if FOLDER_KEYS.contains(&k) => folder = Some(text.clone()),
+                    // (The program given by name, `args=[...]`.)
+                    ("args" | "cmd" | "command" | "argv", _) => {
+                        if let Some(v) = self.literal(value, 0) {
+                            literal = true;
+                            parts.push(v);
+                        }
+                    }
+                    ("env" | "environment" | "extra_env", _) => environment(value, &mut settings),
+                    // (The script's own dry run, `dry_run=True`.)
+                    (k, [Token::Word(v), ..])
+                        if k.to_ascii_lowercase().replace('_', "").starts_with("dryrun")
+                            && v.eq_ignore_ascii_case("true") =>
+                    {
+                        return None;
+                    }
+                    _ => {}
                 }
                 continue;
             }
-            // An options object (`{cwd: "infra", stdio: "inherit"}`).
+            // Ruby's and Perl's settings before the command (`system({"RAILS_ENV"
+            // => "production"}, "bin/rails db:drop")`).
+            if !literal
+                && matches!(self.language, Language::Ruby | Language::Perl)
+                && matches!(argument.first(), Some(Token::Open('{')))
+                && is_object(argument)
+            {
+                environment(argument, &mut settings);
+                continue;
+            }
+            // An options object (`{cwd: "infra", env: {...}, args: [...]}`).
             if matches!(argument.first(), Some(Token::Open('{'))) && is_object(argument) {
                 for (k, t) in argument.iter().enumerate() {
-                    if let (Token::Word(key), Some(Token::Colon), Some(Token::Str { text, .. })) =
-                        (t, argument.get(k + 1), argument.get(k + 2))
-                        && FOLDER_KEYS.contains(&key.as_str())
-                    {
-                        folder = Some(text.clone());
+                    let (Token::Word(key), Some(Token::Colon)) = (t, argument.get(k + 1)) else { continue };
+                    let value = argument.get(k + 2..).unwrap_or_default();
+                    match (key.as_str(), value.first()) {
+                        (key, Some(Token::Str { text, .. })) if FOLDER_KEYS.contains(&key) => {
+                            folder = Some(text.clone())
+                        }
+                        // (Deno's `new Deno.Command("x", {args: [...]})`.)
+                        ("args", Some(Token::Open('['))) => {
+                            let end = closing(value, 0);
+                            if let Some(v) = self.literal(value.get(..=end).unwrap_or_default(), 0) {
+                                literal = true;
+                                parts.push(v);
+                            }
+                        }
+                        ("env", Some(Token::Open('{'))) => {
+                            let end = closing(value, 0);
+                            environment(value.get(..=end).unwrap_or_default(), &mut settings);
+                        }
+                        _ => {}
                     }
                 }
                 continue;
@@ -679,10 +929,19 @@ impl ProgramReader {
                 .collect::<Vec<_>>()
                 .join(" "),
         };
-        Some(match folder {
-            Some(dir) if !dir.trim().is_empty() => format!("cd {} && {command}", dir.trim()),
-            _ => command,
-        })
+        // (A script over lines, `subprocess.run("""...""", shell=True)`, is
+        // a command a line, each run in the folder.)
+        let lines = command.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+        let settings = settings.join(" ");
+        Some(
+            lines
+                .map(|line| if settings.is_empty() { line.to_owned() } else { format!("{settings} {line}") })
+                .map(|line| match &folder {
+                    Some(dir) if !dir.trim().is_empty() => format!("cd {} && {line}", dir.trim()),
+                    _ => line,
+                })
+                .collect(),
+        )
     }
 
     /// The literal value of an argument's tokens: text (strings joined,
@@ -691,6 +950,35 @@ impl ProgramReader {
     /// `[]string{...}`, Java's `new String[]{...}`, `List.of(...)`);
     /// `None` when no part is literal text.
     fn literal(&self, tokens: &[Token], nesting: usize) -> Option<Value> {
+        // Lists joined, `TF + ["destroy", "-auto-approve"]`: one list.
+        let pieces = split_at_plus(tokens);
+        if pieces.len() > 1 && nesting < MAX_NESTING {
+            let values: Vec<Option<Value>> = pieces.iter().map(|p| self.literal(p, nesting + 1)).collect();
+            if values.iter().any(|v| matches!(v, Some(Value::List(_)))) {
+                let mut words = Vec::new();
+                for value in values {
+                    match value {
+                        Some(Value::List(l)) => words.extend(l),
+                        Some(Value::Text(t)) => words.push(t),
+                        None => words.push(UNKNOWN.to_owned()),
+                    }
+                }
+                return Some(Value::List(words));
+            }
+        }
+        // A name given a list, alone or spread (Go's `args...`, `*args`).
+        let names: Vec<&String> = tokens
+            .iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        if let ([name], true) = (names.as_slice(), tokens.iter().all(|t| matches!(t, Token::Word(_) | Token::Other)))
+            && let Some(Value::List(l)) = self.values.get(key(name))
+        {
+            return Some(Value::List(l.clone()));
+        }
         // Python's `" ".join([...])`: the list's words, joined.
         if let [Token::Str { text: separator, .. }, Token::Other, Token::Word(join), Token::Open('('), ..] = tokens
             && join == "join"
@@ -762,7 +1050,7 @@ impl ProgramReader {
                 // (A function's name is not text: `shlex.split("...")`
                 // is the text it splits.)
                 Token::Word(_) if matches!(tokens.get(k + 1), Some(Token::Open('('))) => {}
-                Token::Word(w) => match self.values.get(w.trim_start_matches('$')) {
+                Token::Word(w) => match self.values.get(key(w)) {
                     Some(Value::Text(t)) => {
                         any = true;
                         text.push_str(t);
@@ -782,10 +1070,32 @@ impl ProgramReader {
     }
 }
 
+/// The name a word reads a value by: `$cmd` (Perl) as `cmd`, Go's spread
+/// `args...` as `args`.
+fn key(word: &str) -> &str {
+    word.trim_start_matches('$').trim_end_matches('.')
+}
+
 /// Whether `word`'s last part starts a program ([`RUNNERS`]).
-fn runner(word: &str) -> bool {
-    let last = word.rsplit('.').next().unwrap_or(word);
-    RUNNERS.contains(&last)
+fn runner(word: &str, language: Language) -> bool {
+    let last = word.rsplit('.').next().unwrap_or(word).trim_end_matches('!');
+    let receiver = word.rsplit_once('.').map(|(r, _)| r);
+    // Mage's `sh.Run`, `sh.RunV`, `sh.Exec`, `sh.Output`, ...
+    if receiver == Some("sh")
+        && matches!(last, "Run" | "RunV" | "RunWith" | "RunWithV" | "Exec" | "Output" | "OutputWith")
+    {
+        return true;
+    }
+    match last {
+        // (Python's `exec` runs Python; `Function.prototype.call` and a
+        // mock's `call` run nothing.)
+        "exec" if language == Language::Python => false,
+        "call" => receiver.is_none_or(|r| r == "subprocess"),
+        // (Go's `exec.Command`, Deno's; commander's `new Command('x')` is
+        // a command-line parser.)
+        "Command" | "CommandContext" => language == Language::Go || receiver == Some("Deno"),
+        _ => RUNNERS.contains(&last),
+    }
 }
 
 /// Whether a braced argument is an object (`{cwd: "x"}`), not a list.
@@ -812,8 +1122,18 @@ fn closing(tokens: &[Token], open: usize) -> usize {
     tokens.len()
 }
 
+/// `tokens` split at the `+` outside brackets.
+fn split_at_plus(tokens: &[Token]) -> Vec<&[Token]> {
+    split_outside_brackets(tokens, &Token::Plus)
+}
+
 /// `tokens` split at the commas outside brackets.
 fn split_arguments(tokens: &[Token]) -> Vec<&[Token]> {
+    split_outside_brackets(tokens, &Token::Comma)
+}
+
+/// `tokens` split at each `separator` outside brackets.
+fn split_outside_brackets<'t>(tokens: &'t [Token], separator: &Token) -> Vec<&'t [Token]> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -821,7 +1141,7 @@ fn split_arguments(tokens: &[Token]) -> Vec<&[Token]> {
         match t {
             Token::Open(_) => depth += 1,
             Token::Close(_) => depth = depth.saturating_sub(1),
-            Token::Comma if depth == 0 => {
+            t if depth == 0 && t == separator => {
                 out.push(tokens.get(start..k).unwrap_or_default());
                 start = k + 1;
             }
@@ -915,6 +1235,77 @@ mod tests {
         assert_eq!(read(Language::Go, r#"// exec.Command("terraform", "destroy")"#), Vec::<String>::new());
     }
 
+    /// Regressions (a red team of the first version): calls it missed and
+    /// text it read as calls.
+    #[test]
+    fn red_team_cases_are_read() {
+        let p = |s| read(Language::Python, s);
+        let none = Vec::<String>::new();
+        // Scripts over lines, in a string a shell runs.
+        assert_eq!(
+            p(
+                "subprocess.run(\"\"\"\nset -euo pipefail\ncd infra/prod\nterraform destroy -auto-approve\n\"\"\", shell=True)"
+            ),
+            ["set -euo pipefail", "cd infra/prod", "terraform destroy -auto-approve"]
+        );
+        // A docstring's example, and a comment over lines, run nothing.
+        assert_eq!(
+            p("def nuke(c):\n    \"\"\"Tears it down:\n\n        c.run(\"terraform destroy\")\n    \"\"\"\n    pass"),
+            none
+        );
+        assert_eq!(read(Language::Go, "/*\nexec.Command(\"terraform\", \"destroy\")\n*/"), none);
+        assert_eq!(read(Language::Ruby, "sql = <<~SQL\n  `dropdb orders`\nSQL\nputs sql"), none);
+        assert_eq!(read(Language::Perl, "=pod\n\n`dropdb orders`\n\n=cut\nprint 1;"), none);
+        // A quote in a regular expression does not swallow what follows.
+        assert_eq!(
+            read(
+                Language::JavaScript,
+                "const strip = (s) => s.replace(/[\"']/g, '');\nexecSync('terraform destroy -auto-approve');"
+            ),
+            ["terraform destroy -auto-approve"]
+        );
+        // Lists joined, given by keyword, spread; settings; dry runs.
+        assert_eq!(
+            p("TF = [\"terraform\", \"-chdir=infra\"]\nsubprocess.run(TF + [\"destroy\", \"-auto-approve\"])"),
+            ["terraform -chdir=infra destroy -auto-approve"]
+        );
+        assert_eq!(p("subprocess.run(check=True, args=[\"terraform\", \"destroy\"])"), ["terraform destroy"]);
+        assert_eq!(
+            p("subprocess.run([\"bin/rails\", \"db:drop\"], env={**os.environ, \"RAILS_ENV\": \"production\"})"),
+            ["RAILS_ENV=production bin/rails db:drop"]
+        );
+        assert_eq!(p("run([\"kubectl\", \"delete\", \"namespace\", \"orders\"], dry_run=True)"), none);
+        assert_eq!(
+            read(
+                Language::Go,
+                "args := []string{\"delete\", \"namespace\", \"orders\"}\nexec.Command(\"kubectl\", args...).Run()"
+            ),
+            ["kubectl delete namespace orders"]
+        );
+        // Other forms of calls.
+        assert_eq!(read(Language::Ruby, "%x(dropdb orders)"), ["dropdb orders"]);
+        assert_eq!(read(Language::Perl, "my $out = qx{dropdb orders};"), ["dropdb orders"]);
+        assert_eq!(read(Language::Ruby, "system! \"dropdb orders\""), ["dropdb orders"]);
+        assert_eq!(
+            read(Language::Go, "sh.RunV(\"terraform\", \"destroy\", \"-auto-approve\")"),
+            ["terraform destroy -auto-approve"]
+        );
+        assert_eq!(read(Language::JavaScript, "await execa`dropdb orders`"), ["dropdb orders"]);
+        assert_eq!(read(Language::Jvm, "commandLine = listOf(\"dropdb\", \"orders\")"), ["dropdb orders"]);
+        assert_eq!(
+            read(Language::Jvm, "\"kubectl delete namespace orders\".execute()"),
+            ["kubectl delete namespace orders"]
+        );
+        assert_eq!(
+            read(Language::JavaScript, "new Deno.Command(\"terraform\", { args: [\"destroy\"] })"),
+            ["terraform destroy"]
+        );
+        // Not calls that start programs.
+        assert_eq!(p("exec(\"print('dropdb orders')\")"), none);
+        assert_eq!(read(Language::JavaScript, "log.call(null, 'kubectl delete namespace orders')"), none);
+        assert_eq!(read(Language::JavaScript, "new Command('dropdb').description('drops')"), none);
+    }
+
     #[test]
     fn paths_are_chosen() {
         assert_eq!(program_language("ops/cleanup.rb"), Some(Language::Ruby));
@@ -923,6 +1314,16 @@ mod tests {
         assert_eq!(program_language("src/app.js"), None);
         assert_eq!(program_language("bin/.keep"), None);
         assert_eq!(program_language("bin/run.exe"), None);
+        // Application code, vendored code, tests and documents are not
+        // scripts.
+        assert_eq!(program_language("src/main/java/com/acme/ops/Cleanup.java"), None);
+        assert_eq!(program_language("app/jobs/cleanup_job.rb"), None);
+        assert_eq!(program_language("orders/tasks.py"), None);
+        assert_eq!(program_language("tasks.py"), Some(Language::Python));
+        assert_eq!(program_language("vendor/github.com/acme/kit/tools/gc/gc.go"), None);
+        assert_eq!(program_language("scripts/test_teardown.py"), None);
+        assert_eq!(program_language("ops/README"), None);
+        assert_eq!(program_language("magefiles/infra.go"), Some(Language::Go));
     }
 
     #[test]

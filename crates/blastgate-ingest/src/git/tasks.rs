@@ -678,12 +678,20 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
     // Its lines as a patch that adds them all to a file whose name says
     // its language and keeps its own words (`scripts/` makes a program of
     // another language a script wherever it is kept).
+    let file = format!("scripts/{}", named_for(path.trim_start_matches("./"), language, &text));
+    let found = super::destructive_commands(as_patch(&file, "", &text).as_bytes(), |_| true);
+    Some(found.into_values().flatten().collect())
+}
+
+/// `path` with an extension that says the language it is run as, if its
+/// own does not: `language` a [`TaskRunner::Script`] target, or `-` for
+/// the one its `#!` line names (a shell script without one).
+fn named_for(path: &str, language: &str, text: &str) -> String {
     let shebang = text.lines().next().filter(|l| l.starts_with("#!")).unwrap_or_default();
     let language = match language {
         "-" => {
             let words: Vec<&str> = shebang.trim_start_matches("#!").split_whitespace().collect();
-            let named = words.iter().rev().find_map(|w| interpreter(w));
-            named.unwrap_or("sh")
+            words.iter().rev().find_map(|w| interpreter(w)).unwrap_or("sh")
         }
         l => l,
     };
@@ -691,18 +699,61 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
         "sh" | "py" | "rb" | "pl" | "js" | "ps1" | "bat" => language,
         _ => "sh",
     };
-    let path = path.trim_start_matches("./");
     let named =
         script_language(path) == Some(extension) || (extension == "bat" && path.to_ascii_lowercase().ends_with(".cmd"));
-    let file = if named { format!("scripts/{path}") } else { format!("scripts/{path}.{extension}") };
-    let mut patch = format!("diff --git a/{file} b/{file}\n--- a/{file}\n+++ b/{file}\n@@ -0,0 +1 @@\n");
-    patch.reserve(text.len() + text.lines().count());
-    for line in text.lines() {
-        patch.push('+');
-        patch.push_str(line.trim_end_matches('\r'));
-        patch.push('\n');
+    if named { path.to_owned() } else { format!("{path}.{extension}") }
+}
+
+/// A patch of the file `path` that removes the lines of `before` and adds
+/// those of `after`.
+fn as_patch(path: &str, before: &str, after: &str) -> String {
+    let mut patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1 +1 @@\n");
+    patch.reserve(before.len() + after.len() + before.lines().count() + after.lines().count());
+    for (sign, text) in [('-', before), ('+', after)] {
+        for line in text.lines() {
+            patch.push(sign);
+            patch.push_str(line.trim_end_matches('\r'));
+            patch.push('\n');
+        }
     }
-    let found = super::destructive_commands(patch.as_bytes(), |_| true);
+    patch
+}
+
+/// What a change to a script of another language (a file
+/// [`super::program_language`] reads) newly runs: each side read whole
+/// (`before` and `after`; empty for a side that is not a file) as
+/// [`super::destructive_commands`] reads a change that takes out every line
+/// of one and adds every line of the other, so a word edited inside a
+/// call over several lines, or a literal a call reads from a line the
+/// change did not touch (`ACTION = "createdb"` made `"dropdb"`), counts,
+/// and a string or comment is known from where it opens. A file without
+/// an extension is read by its `#!` line. `None` when a side is over
+/// [`MAX_EMPTIED_TEXT`] or [`MAX_TASK_LINES`] lines (the caller reads the
+/// lines the change adds instead); empty for a binary file.
+///
+/// ```
+/// use blastgate_ingest::git::program_change_destroys;
+/// let before = b"subprocess.run(\n    [\n        \"terraform\",\n        \"plan\",\n    ],\n    cwd=\"infra\",\n)\n";
+/// let after = b"subprocess.run(\n    [\n        \"terraform\",\n        \"destroy\",\n    ],\n    cwd=\"infra\",\n)\n";
+/// assert_eq!(program_change_destroys("scripts/tf.py", before, after).unwrap(), ["terraform destroy"]);
+/// assert!(program_change_destroys("scripts/tf.py", after, after).unwrap().is_empty());
+/// ```
+pub fn program_change_destroys(path: &str, before: &[u8], after: &[u8]) -> Option<Vec<String>> {
+    if before.len().max(after.len()) > MAX_EMPTIED_TEXT {
+        return None;
+    }
+    if before.contains(&0) || after.contains(&0) {
+        return Some(Vec::new());
+    }
+    let (before, after) = (String::from_utf8_lossy(before), String::from_utf8_lossy(after));
+    if before.lines().count().max(after.lines().count()) > MAX_TASK_LINES {
+        return None;
+    }
+    let file = match super::program_language(path) {
+        Some(super::Language::Unknown) => named_for(path, "-", &after),
+        _ => path.to_owned(),
+    };
+    let found = super::destructive_commands(as_patch(&file, &before, &after).as_bytes(), |_| true);
     Some(found.into_values().flatten().collect())
 }
 
