@@ -3458,9 +3458,32 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // literals, read into the lines after them (`NAMESPACE=review-$SLUG`
     // then `kubectl delete namespace "$NAMESPACE"`).
     let mut assigned: BTreeMap<(String, i64), BTreeMap<String, String>> = BTreeMap::new();
+    // The folder each file's lines so far moved to on a line of its own
+    // (`cd infra`, then `./destroy.sh` on the next), by path and side.
+    let mut folders: BTreeMap<(String, i64), (String, usize)> = BTreeMap::new();
     let mut read_line = |path: &str, sign: i64, text: &str| {
         let variables = assigned.entry((path.to_owned(), sign)).or_default();
         let text = substitute(text, variables);
+        let key = (path.to_owned(), sign);
+        let depth = text.len() - text.trim_start().len();
+        if folders.get(&key).is_some_and(|(_, least)| depth < *least && !text.trim().is_empty()) {
+            folders.remove(&key);
+        }
+        let text = match (lone_cd(&text), folders.get(&key)) {
+            (Some(moved), before) => {
+                let moved = moved.map(|(dir, least)| match before {
+                    Some((b, _)) if depth >= least => (format!("{b}/{dir}"), least),
+                    _ => (dir, least),
+                });
+                match moved {
+                    Some(m) => folders.insert(key, m),
+                    None => folders.remove(&key),
+                };
+                text
+            }
+            (None, Some((dir, _))) if !text.trim().is_empty() => format!("cd {dir} && {text}"),
+            _ => text,
+        };
         let text = text.as_str();
         let assignment = text.trim_start().trim_start_matches("export ").trim_start().trim_start_matches("$env:");
         let assignment = assignment.trim_start_matches('$');
@@ -3472,7 +3495,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             if sign > 0 && test_database(&format!("{name}: {value}")) {
                 test_databases.insert(path.to_owned());
             }
-            if (variables.len() < 256 || variables.contains_key(name)) && value.len() <= 256 {
+            // (Only a literal: a command's output, `$(cd "$(dirname "$0")" &&
+            // pwd)`, is not known; the name then stays a variable.)
+            if value.contains("$(") || value.contains('`') {
+                variables.remove(name);
+            } else if (variables.len() < 256 || variables.contains_key(name)) && value.len() <= 256 {
                 variables.insert(name.to_owned(), value.to_owned());
             }
         }
@@ -3526,6 +3553,44 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())
         .collect()
+}
+
+/// The folder a line that only changes folder moves to (`cd infra`,
+/// `pushd infra`, `- cd infra` in a CI list, `run: cd infra`), with the
+/// least indent of the lines after it that it applies to: those of its
+/// block (a `run:` key's lines below it, a list's next items). `Some(None)`
+/// for a line that leaves the folder (`cd ..`, `cd -`, `popd`, `cd` into
+/// a folder named by a variable).
+fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
+    let depth = line.len() - line.trim_start().len();
+    let mut t = line.trim();
+    let item = t.starts_with("- ");
+    t = t.trim_start_matches("- ").trim_start();
+    let mut keyed = false;
+    for key in ["run:", "script:", "command:", "cmd:", "bash:", "sh:", "inlineScript:", "pwsh:", "powershell:"] {
+        if let Some(rest) = t.strip_prefix(key) {
+            (t, keyed) = (rest.trim_start().trim_matches(['"', '\'']), true);
+            break;
+        }
+    }
+    let mut words = t.split_whitespace();
+    let (Some(verb), dir, None) = (words.next(), words.next(), words.next()) else { return None };
+    match verb {
+        "popd" if dir.is_none() => Some(None),
+        "cd" | "pushd" => {
+            let dir = dir.unwrap_or_default().trim_matches(['"', '\'']);
+            let dir = workspace_relative(dir).trim_end_matches('/').trim_start_matches("./");
+            let known = !dir.is_empty()
+                && !dir.starts_with(['/', '~', '-'])
+                && !dir.contains(['$', '`', '*'])
+                && !dir.split('/').any(|s| s == ".." || s == ".");
+            // (A key's own line: the lines below it, deeper; a list's item:
+            // its next items, as deep.)
+            let least = if keyed && !item { depth + 1 } else { depth };
+            Some(known.then(|| (dir.to_owned(), least)))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `path` is a script whose commands [`destructive_commands`]
@@ -3772,6 +3837,9 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     // The enclosing keys of the line being read: (indent, line), outermost
     // first, kept in one pass (a walk up from every line was quadratic).
     let mut above: Vec<(usize, usize)> = Vec::new();
+    // The folder a line of its own moved to (`cd infra`), and the least
+    // indent of the lines it applies to.
+    let mut folder: Option<(String, usize)> = None;
     let mut i = 0;
     while let Some(first) = lines.get(i) {
         let at = i;
@@ -3791,6 +3859,19 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         let depth = indent(first);
         while above.last().is_some_and(|&(d, _)| d >= depth) {
             above.pop();
+        }
+        if folder.as_ref().is_some_and(|(_, least)| depth < *least) {
+            folder = None;
+        }
+        match (lone_cd(first), &folder) {
+            (Some(moved), before) => {
+                folder = moved.map(|(dir, least)| match before {
+                    Some((b, _)) if depth >= least => (format!("{b}/{dir}"), least),
+                    _ => (dir, least),
+                });
+            }
+            (None, Some((dir, _))) => command = format!("cd {dir} && {command}"),
+            _ => {}
         }
         let mut types = commands_destroy(&command, Some(&file_marks));
         // A job's own settings named in the command (`env: APP:
@@ -4412,7 +4493,8 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
         let mut words = command.split_whitespace().skip_while(|w| PREFIXES.contains(w));
-        if words.next() == Some("cd") {
+        // (`cd`, `pushd`; a Makefile recipe's `@cd`.)
+        if words.next().map(|w| w.trim_start_matches(['@', '-', '+'])).is_some_and(|w| matches!(w, "cd" | "pushd")) {
             let dir = words.next().unwrap_or_default().trim_matches(['"', '\'']);
             let dir = workspace_relative(dir).trim_end_matches('/');
             let known = !dir.is_empty() && !dir.starts_with(['/', '~', '-']) && !dir.contains('$');
@@ -4455,6 +4537,8 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 || matches!(
                     last,
                     "sh" | "bash" | "zsh" | "-c" | "-ec" | "-xc" | "eval" | "exec" | "run:" | "script:" | "-"
+                        // (A script named in quotes, `source "$HERE/x.sh"`.)
+                        | "source" | "." | "python" | "python3" | "node" | "ruby" | "perl"
                 )
                 || last.ends_with("script:")
                 || last.ends_with('(');
@@ -4546,6 +4630,12 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 // (Not a key named like one, `task: TerraformTaskV4@4`.)
                 if !word.ends_with(':') {
                     for mut call in tasks::task_calls(runner, &all) {
+                        // (A script named in quotes: its arguments, after the
+                        // quote, are not read, so which branch it takes is
+                        // not known.)
+                        if runner == TaskRunner::Script && quoted {
+                            call.target = call.target.split(':').next().unwrap_or_default().to_owned();
+                        }
                         // (After `cd infra &&`, from that folder.)
                         if let Some(dir) = cd.as_deref() {
                             call.run_from(dir);
@@ -4636,7 +4726,9 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     };
     let start = (0..words.len()).find(|&i| {
         let Some(w) = words.get(i) else { return false };
-        let option = w.starts_with('-') && known_tool(w).is_none();
+        // (A Makefile recipe's `-` before a script's path, `-./x.sh`, is
+        // no option.)
+        let option = w.starts_with('-') && known_tool(w).is_none() && !w.starts_with("-./") && !w.starts_with("-../");
         let prefix = PREFIXES.contains(w)
             || option
             || w.chars().all(|c| c.is_ascii_digit())
@@ -4657,6 +4749,16 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     if let Some(tool) = known_tool(first) {
         return Some((tool, start));
     }
+    // A script run by its path, or by an interpreter (`./scripts/x.sh`,
+    // `bash scripts/x.sh`, `bun run scripts/x.ts`): read by [`tasks::script_call`].
+    // (Not where a shell before it reads the file without running it,
+    // `bash -n scripts/x.sh`.)
+    if shell.is_none() && (tasks::interpreter(first).is_some() || first.contains(['/', '\\'])) {
+        let rest = words.get(start..).unwrap_or_default();
+        if tasks::script_call(rest).is_some() {
+            return Some(("script", start));
+        }
+    }
     // A package's script run by its manager (`npm run destroy`, `yarn
     // --cwd infra teardown`): the manager's word, read by [`tasks`].
     let manager =
@@ -4664,14 +4766,7 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     if let Some(at) = manager {
         return Some(("package-script", at));
     }
-    // A script run by its path, or by an interpreter (`./scripts/x.sh`,
-    // `bash scripts/x.sh`): read by [`tasks::script_call`].
-    if tasks::interpreter(first).is_some() || first.contains('/') {
-        let rest = words.get(start..).unwrap_or_default();
-        if tasks::script_call(rest).is_some() {
-            return Some(("script", start));
-        }
-    }
+
     // A PowerShell cmdlet that removes something (`Remove-AzResourceGroup`).
     // (And one that deploys a template, `New-AzResourceGroupDeployment`,
     // read for its mode.)

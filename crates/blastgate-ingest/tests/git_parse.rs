@@ -1795,13 +1795,26 @@ fn task_calls_are_read_with_their_files() {
         ("concurrently -n a,b \"npm:destroy-stack\" \"echo hi\"", &["PackageScript ./ destroy-stack"]),
         ("yarn remove lodash", &[]),
         // Scripts run by their paths.
-        ("./scripts/recreate.sh", &["Script scripts/recreate.sh sh"]),
-        ("bash -euo pipefail scripts/teardown", &["Script scripts/teardown sh"]),
+        ("./scripts/recreate.sh", &["Script scripts/recreate.sh sh:"]),
+        ("bash -euo pipefail scripts/teardown", &["Script scripts/teardown sh:"]),
         ("cd infra && ./nuke.py --yes", &["Script infra/nuke.py py"]),
+        ("./scripts/tf.sh plan -out=x", &["Script scripts/tf.sh sh:plan"]),
+        ("@./scripts/teardown.sh", &["Script scripts/teardown.sh sh:"]),
+        ("\"$GITHUB_WORKSPACE/scripts/teardown.sh\"", &["Script scripts/teardown.sh sh"]),
+        ("$CI_PROJECT_DIR/scripts/teardown.sh", &["Script scripts/teardown.sh sh:"]),
+        ("\"$SCRIPT_DIR/reset-db.sh\" $DB", &["Script reset-db.sh sh"]),
+        (".\\scripts\\teardown.ps1", &["Script scripts/teardown.ps1 ps1:"]),
+        ("deno run -A scripts/reset.ts", &["Script scripts/reset.ts js:"]),
+        ("bash -n scripts/teardown.sh", &[]),
+        ("@cd infra && ./destroy.sh", &["Script infra/destroy.sh sh:"]),
+        ("-./scripts/teardown.sh", &["Script scripts/teardown.sh sh:"]),
+        ("source \"$HERE/reset-db.sh\"", &["Script reset-db.sh sh"]),
+        ("pushd infra && ./destroy.sh && popd", &["Script infra/destroy.sh sh:"]),
+        ("./scripts/teardown.sh --help", &[]),
         ("python3 tools/cleanup.py --all", &["Script tools/cleanup.py py"]),
-        ("node scripts/teardown.mjs", &["Script scripts/teardown.mjs js"]),
-        ("pwsh -File ./ops/Remove-Stack.ps1", &["Script ops/Remove-Stack.ps1 ps1"]),
-        ("bin/teardown", &["Script bin/teardown -"]),
+        ("node scripts/teardown.mjs", &["Script scripts/teardown.mjs js:"]),
+        ("pwsh -File ./ops/Remove-Stack.ps1", &["Script ops/Remove-Stack.ps1 ps1:"]),
+        ("bin/teardown", &["Script bin/teardown -:"]),
         ("./scripts/teardown-preview.sh", &[]),
         ("./scripts/teardown.sh pr-12", &[]),
         ("bash -c 'echo hi'", &[]),
@@ -1982,7 +1995,7 @@ tasks:
         ["cdk destroy", "terraform destroy"]
     );
     // (A script it runs by its path is a call the facade follows.)
-    assert_eq!(script("notify").unwrap(), ["runs task script notify.js js"]);
+    assert_eq!(script("notify").unwrap(), ["runs task script notify.js js:"]);
     assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
 }
 

@@ -3378,9 +3378,32 @@ fn scripts_run_by_their_paths_count_as_what_they_run() {
         b"import subprocess\n\nsubprocess.run([\"helm\", \"uninstall\", \"orders-postgresql\"], check=True)\n",
     );
     repo.write("tools/protoc", b"\x7fELF\x02\x01\x01\x00\x00\x00terraform destroy\n");
+    repo.write(
+        "scripts/tf.sh",
+        b"#!/bin/sh\nset -e\ncase \"$1\" in\n  plan) terraform -chdir=infra plan ;;\n  destroy)\n    terraform -chdir=infra destroy -auto-approve\n    ;;\n  *) echo \"usage: tf.sh plan|destroy\" ;;\nesac\n",
+    );
+    repo.write(
+        "scripts/rebuild.sh",
+        b"#!/usr/bin/env bash\nSCRIPT_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n\"$SCRIPT_DIR/nuke.sh\"\n",
+    );
+    repo.write("infra/destroy.sh", b"#!/bin/sh\nhelm uninstall orders-postgresql\n");
+    repo.write("Makefile", b"teardown:\n\t@./scripts/nuke.sh\n");
     let base = repo.commit(0.0, "Scripts");
     type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
-    let cases: [Case<'_>; 6] = [
+    let cases: [Case<'_>; 12] = [
+        // (A second red team: a Makefile recipe's `@`, `cd` on a line of its
+        // own, the checkout's variable, a script calling its sibling, and a
+        // wrapper's branches.)
+        ("a Makefile recipe with @", "      - run: make teardown\n", &["terraform destroy"]),
+        (
+            "cd on its own line",
+            "      - run: |\n          cd infra\n          ./destroy.sh\n",
+            &["helm uninstall orders-postgresql"],
+        ),
+        ("the checkout's variable", "      - run: $GITHUB_WORKSPACE/scripts/nuke.sh\n", &["terraform destroy"]),
+        ("a script calling its sibling", "      - run: ./scripts/rebuild.sh\n", &["terraform destroy"]),
+        ("a wrapper's plan branch", "      - run: ./scripts/tf.sh plan\n", &[]),
+        ("a wrapper's destroy branch", "      - run: ./scripts/tf.sh destroy\n", &["terraform destroy"]),
         ("the deploy job runs the recreate script", "      - run: ./scripts/recreate.sh\n", &["terraform destroy"]),
         (
             "a step runs a Python tool by its interpreter",

@@ -524,7 +524,7 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
 
 /// Programs that run a script named by its path, and the language they
 /// read it as (a [`TaskRunner::Script`] call's target).
-const INTERPRETERS: [(&str, &str); 18] = [
+const INTERPRETERS: [(&str, &str); 20] = [
     ("bash", "sh"),
     ("sh", "sh"),
     ("zsh", "sh"),
@@ -543,12 +543,16 @@ const INTERPRETERS: [(&str, &str); 18] = [
     ("pwsh", "ps1"),
     ("powershell", "ps1"),
     ("cmd", "bat"),
+    ("bun", "js"),
+    ("deno", "js"),
 ];
 
 /// The language `word` runs a script named after it as, if it is an
 /// interpreter of [`INTERPRETERS`] (by its name: `/usr/bin/env bash`'s
 /// `bash`, `python3.12` as `python3`).
 pub(super) fn interpreter(word: &str) -> Option<&'static str> {
+    // (A Makefile recipe's `@`, `-` and `+`.)
+    let word = if word == "." { word } else { word.trim_start_matches(['@', '-', '+']) };
     let name = word.rsplit('/').next().unwrap_or(word);
     let name = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     let name = if name == "python" && word.ends_with(|c: char| c.is_ascii_digit()) { "python3" } else { name };
@@ -573,6 +577,29 @@ fn script_language(name: &str) -> Option<&'static str> {
             _ => None,
         },
     }
+}
+
+/// A script's path as a call writes it, made relative to the repository's
+/// top or to the calling script's folder: a Makefile recipe's `@`, `-` or
+/// `+` taken off; the CI system's name for the checkout (`$GITHUB_WORKSPACE/`,
+/// `${{ github.workspace }}/`, `$CI_PROJECT_DIR/`) read as the top; a
+/// variable named for the calling script's folder or the repository's top
+/// (`"$SCRIPT_DIR/reset-db.sh"`, `$HERE/`, `$ROOT_DIR/`, `${REPO_ROOT}/`)
+/// taken off, the rest looked for from both; Windows' `\` read as `/`.
+fn script_path(word: &str) -> String {
+    let word = word.trim_start_matches(['@', '+']).trim_matches(['"', '\'']);
+    let word = word.strip_prefix('-').filter(|w| w.starts_with(['.', '/']) || w.contains('/')).unwrap_or(word);
+    let word = super::workspace_relative(word);
+    let word = if word.contains('\\') && !word.contains('/') { word.replace('\\', "/") } else { word.to_owned() };
+    if let Some((variable, rest)) = word.strip_prefix('$').and_then(|w| w.split_once('/')) {
+        let name = variable.trim_start_matches('{').trim_end_matches('}').to_ascii_uppercase();
+        let folder = ["DIR", "ROOT", "HERE", "PATH", "BASE", "BASEDIR", "TOP", "HOME"];
+        let own = folder.iter().any(|f| name == *f || name.ends_with(&format!("_{f}")) || name.ends_with(f));
+        if own && !name.starts_with("TMP") && !name.starts_with("TEMP") && name != "HOME" {
+            return rest.to_owned();
+        }
+    }
+    word
 }
 
 /// Whether `word` names a file of the repository by a relative path (not
@@ -600,16 +627,31 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
     let (at, language) = match interpreter(first) {
         Some(language) => {
             let mut at = 1;
+            // (`bun run x.ts`, `deno run -A x.ts`.)
+            if matches!(first.rsplit('/').next(), Some("bun" | "deno")) && words.get(1) == Some(&"run") {
+                at = 2;
+            }
             loop {
                 let word = *words.get(at)?;
                 if !word.starts_with('-') {
                     break;
                 }
-                // Inline code or a module, not a file.
+                // Inline code or a module, not a file; or a syntax check
+                // (`bash -n`, `node --check`), which runs nothing.
+                let lower = word.to_ascii_lowercase();
                 if matches!(
-                    word.to_ascii_lowercase().as_str(),
-                    "-c" | "-m" | "-e" | "-p" | "--eval" | "--print" | "-command" | "/c" | "-encodedcommand"
-                ) {
+                    lower.as_str(),
+                    "-c" | "-m"
+                        | "-e"
+                        | "-p"
+                        | "--eval"
+                        | "--print"
+                        | "-command"
+                        | "/c"
+                        | "-encodedcommand"
+                        | "--check"
+                ) || (language == "sh" && !lower.starts_with("--") && lower.contains('n'))
+                {
                     return None;
                 }
                 // Options that take a value (`bash -euo pipefail`, `python
@@ -629,22 +671,39 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
             }
             (at, script_language(path).filter(|l| *l != "-").unwrap_or(language))
         }
-        None if first.contains('/') => (0, script_language(first)?),
+        None if first.contains(['/', '\\']) => (0, script_language(&script_path(first))?),
         None => return None,
     };
-    let path = *words.get(at)?;
-    if !relative_path(path) || path.ends_with('/') {
+    let path = script_path(words.get(at)?);
+    if !relative_path(&path) || path.ends_with('/') {
         return None;
     }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let named = words.get(at + 1..).unwrap_or_default().iter().map(|a| a.rsplit_once('=').map_or(*a, |(_, v)| v));
-    if super::short_lived(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let args = words.get(at + 1..).unwrap_or_default();
+    let named = args.iter().map(|a| a.rsplit_once('=').map_or(*a, |(_, v)| v));
+    // (Its help, or its own dry run, runs nothing.)
+    let inert = args.iter().any(|a| matches!(*a, "--help" | "-h" | "-help") || a.starts_with("--dry-run"));
+    if inert
+        || super::short_lived(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
         || named.clone().filter(|a| !a.starts_with('-')).any(super::short_lived)
     {
         return None;
     }
     let file = path.trim_start_matches("./").to_owned();
-    Some(TaskCall { runner: TaskRunner::Script, file, target: language.to_owned() })
+    // Its first argument, for the branch of a `case "$1" in` it takes
+    // (`./scripts/tf.sh plan`): `sh:plan`; `sh:` for none; `sh` for one
+    // not known (a variable: every branch may run).
+    let first_argument = args.iter().find(|a| !a.starts_with('-'));
+    let target = match first_argument {
+        None if args.is_empty() => format!("{language}:"),
+        Some(a)
+            if a.len() <= 64 && a.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')) =>
+        {
+            format!("{language}:{a}")
+        }
+        _ => language.to_owned(),
+    };
+    Some(TaskCall { runner: TaskRunner::Script, file, target })
 }
 
 /// What running the script at `path` (relative to the repository's top),
@@ -660,7 +719,12 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
 /// ```
 /// use blastgate_ingest::git::script_destroys;
 /// let script = b"#!/usr/bin/env bash\nset -euo pipefail\nterraform -chdir=infra destroy -auto-approve\n./scripts/deploy.sh\n";
-/// assert_eq!(script_destroys("scripts/recreate.sh", "sh", script).unwrap(), ["runs task script scripts/deploy.sh sh", "terraform destroy"]);
+/// assert_eq!(script_destroys("scripts/recreate.sh", "sh:", script).unwrap(), ["runs task script scripts/deploy.sh sh:", "terraform destroy"]);
+/// // A wrapper run with `plan` runs its `plan)` branch only.
+/// let wrapper = b"#!/bin/sh\ncase \"$1\" in\n  plan) terraform plan ;;\n  destroy)\n    terraform destroy -auto-approve\n    ;;\nesac\n";
+/// assert!(script_destroys("scripts/tf.sh", "sh:plan", wrapper).unwrap().is_empty());
+/// assert_eq!(script_destroys("scripts/tf.sh", "sh:destroy", wrapper).unwrap(), ["terraform destroy"]);
+/// assert_eq!(script_destroys("scripts/tf.sh", "sh", wrapper).unwrap(), ["terraform destroy"]);
 /// let python = b"import subprocess\nsubprocess.run([\"helm\", \"uninstall\", \"orders-db\"], check=True)\n";
 /// assert_eq!(script_destroys("tools/cleanup", "py", python).unwrap(), ["helm uninstall orders-db"]);
 /// ```
@@ -675,12 +739,116 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
     if text.lines().count() > MAX_TASK_LINES {
         return None;
     }
+    // (The language it runs as, and the first argument it is given.)
+    let (language, argument) = match language.split_once(':') {
+        Some((l, a)) => (l, Some(a)),
+        None => (language, None),
+    };
+    let text = match argument {
+        Some(argument) if language == "sh" || (language == "-" && !text.starts_with("#!") || shell_shebang(&text)) => {
+            std::borrow::Cow::Owned(case_branches_taken(&text, argument))
+        }
+        _ => text,
+    };
     // Its lines as a patch that adds them all to a file whose name says
     // its language and keeps its own words (`scripts/` makes a program of
     // another language a script wherever it is kept).
     let file = format!("scripts/{}", named_for(path.trim_start_matches("./"), language, &text));
     let found = super::destructive_commands(as_patch(&file, "", &text).as_bytes(), |_| true);
     Some(found.into_values().flatten().collect())
+}
+
+/// Whether a script's `#!` line names a shell.
+fn shell_shebang(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or_default();
+    first.starts_with("#!") && first.split([' ', '/']).any(|w| matches!(w, "sh" | "bash" | "zsh" | "ksh" | "dash"))
+}
+
+/// A shell script's `text` with the branches of its `case "$1" in` blocks
+/// that `argument` (the script's first argument; empty for none) does
+/// not take blanked: a wrapper run as `./tf.sh plan` runs its `plan)`
+/// branch, not its `destroy)` one. The first branch whose pattern
+/// matches is taken (`*` and `?` match as the shell's do; `a|b` either);
+/// a `case` on anything else is left whole, as are blocks nested in a
+/// taken branch.
+fn case_branches_taken(text: &str, argument: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Inside a `case "$1"` block: whether a branch was taken, and whether
+    // the lines now are in the taken one.
+    let mut block: Option<(bool, bool)> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        let words: Vec<&str> = t.split_whitespace().collect();
+        match block {
+            None => {
+                let on_first = matches!(words.as_slice(), ["case", subject, "in", ..] if {
+                    let s = subject.trim_matches('"');
+                    matches!(s, "$1" | "${1}" | "${1:-}" | "${1-}") || s.starts_with("${1:-")
+                });
+                if on_first {
+                    block = Some((false, false));
+                }
+                out.push_str(line);
+            }
+            Some((taken, inside)) => {
+                if words.first() == Some(&"esac") {
+                    block = None;
+                    out.push_str(line);
+                } else if let Some((patterns, rest)) = t.split_once(')').filter(|(p, _)| !inside && !p.contains(' ')) {
+                    // A branch's head (`plan)`, `destroy|nuke)`, `*)`).
+                    let matches = patterns
+                        .trim_start_matches('(')
+                        .split('|')
+                        .any(|p| glob_matches(p.trim_matches(['"', '\'']), argument));
+                    let now = !taken && matches;
+                    let ends = rest.trim_end().ends_with(";;");
+                    block = Some((taken || now, now && !ends));
+                    if now {
+                        out.push_str(rest);
+                    }
+                } else {
+                    if inside {
+                        out.push_str(line);
+                    }
+                    let ends = t.ends_with(";;") || t == ";;";
+                    if ends {
+                        block = Some((taken, false));
+                    }
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether a shell pattern (`*`, `?` and literal characters) matches
+/// `text` whole; iterative, with one step back to the last `*`.
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        match p.get(i) {
+            Some('*') => {
+                star = Some((i, j));
+                i += 1;
+            }
+            Some(c) if *c == '?' || Some(c) == t.get(j) => {
+                i += 1;
+                j += 1;
+            }
+            _ => match star {
+                Some((si, sj)) => {
+                    i = si + 1;
+                    j = sj + 1;
+                    star = Some((si, sj + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(i..).unwrap_or_default().iter().all(|c| *c == '*')
 }
 
 /// `path` with an extension that says the language it is run as, if its
