@@ -3549,6 +3549,25 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             types.remove("database");
         }
     }
+    // A command (or a call of a task or script) moved from one file to
+    // another runs nothing new: what the change takes out of some files
+    // offsets what it adds to others, the files taken in path order (a
+    // red team: a call moved between workflows, or into the script the
+    // workflow runs, blocked). As the steps of CI definitions are netted.
+    let mut taken_out: BTreeMap<String, i64> = BTreeMap::new();
+    for types in net.values() {
+        for (t, n) in types.iter().filter(|(_, n)| **n < 0) {
+            *taken_out.entry(t.clone()).or_insert(0) -= n;
+        }
+    }
+    for types in net.values_mut() {
+        for (t, n) in types.iter_mut().filter(|(_, n)| **n > 0) {
+            if let Some(left) = taken_out.get_mut(t) {
+                let offset = (*n).min(*left);
+                (*n, *left) = (*n - offset, *left - offset);
+            }
+        }
+    }
     net.into_iter()
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())

@@ -2073,3 +2073,30 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
         .is_empty()
     );
 }
+
+/// Regression (a red team): a command or a call moved from one file to
+/// another (between workflows, into the script a workflow runs) runs
+/// nothing new; one more than was taken out still counts.
+#[test]
+fn commands_moved_between_files_destroy_nothing_new() {
+    use blastgate_ingest::git::destructive_commands;
+    let file = |path: &str, removed: &[&str], added: &[&str]| {
+        let mut patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1 +1 @@\n");
+        for line in removed {
+            patch.push_str(&format!("-{line}\n"));
+        }
+        for line in added {
+            patch.push_str(&format!("+{line}\n"));
+        }
+        patch
+    };
+    let moved = file(".github/workflows/ops.yml", &["      - run: terraform destroy -auto-approve"], &[])
+        + &file(".github/workflows/deploy.yml", &[], &["      - run: terraform destroy -auto-approve"]);
+    assert!(destructive_commands(moved.as_bytes(), |_| true).is_empty());
+    let into_script = file(".github/workflows/deploy.yml", &["      - run: ./scripts/teardown.sh"], &[])
+        + &file("scripts/ci.sh", &[], &["./scripts/teardown.sh"]);
+    assert!(destructive_commands(into_script.as_bytes(), |_| true).is_empty());
+    let one_more = moved + &file("scripts/ci.sh", &[], &["terraform destroy -auto-approve"]);
+    let found = destructive_commands(one_more.as_bytes(), |_| true);
+    assert_eq!(found.values().flatten().collect::<Vec<_>>(), ["terraform destroy"], "{found:?}");
+}
