@@ -636,9 +636,43 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
                 if !word.starts_with('-') {
                     break;
                 }
+                let lower = word.to_ascii_lowercase();
+                // A module of the repository (`python -m scripts.cleanup`:
+                // `scripts/cleanup.py`; `python -m pytest` names no file
+                // the repository holds, and reads as nothing); PowerShell's
+                // `-Command ./x.ps1`, a script named as its command.
+                let next = words.get(at + 1).copied().unwrap_or_default();
+                if language == "py" && lower == "-m" {
+                    let module = next.trim_matches(['"', '\'']);
+                    let dotted = !module.is_empty()
+                        && module
+                            .split('.')
+                            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                    let file = format!("{}.py", module.replace('.', "/"));
+                    // (Its help, its dry run, or a short-lived environment
+                    // named by it or its arguments, as below.)
+                    let args = words.get(at + 2..).unwrap_or_default();
+                    let inert = super::short_lived(module.rsplit('.').next().unwrap_or(module))
+                        || args.iter().any(|a| {
+                            matches!(*a, "--help" | "-h" | "-help")
+                                || a.starts_with("--dry-run")
+                                || (!a.starts_with('-') && super::short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v)))
+                        });
+                    return (dotted && module.contains('.') && !inert).then(|| TaskCall {
+                        runner: TaskRunner::Script,
+                        file,
+                        target: "py".to_owned(),
+                    });
+                }
+                if language == "ps1"
+                    && matches!(lower.as_str(), "-command" | "-c")
+                    && next.to_ascii_lowercase().ends_with(".ps1")
+                {
+                    at += 1;
+                    break;
+                }
                 // Inline code or a module, not a file; or a syntax check
                 // (`bash -n`, `node --check`), which runs nothing.
-                let lower = word.to_ascii_lowercase();
                 if matches!(
                     lower.as_str(),
                     "-c" | "-m"
