@@ -67,7 +67,9 @@ pub enum TaskRunner {
     /// scripts/teardown.sh`, `python tools/cleanup.py`): all of it runs.
     /// The call's target is the language it is run as (`sh`, `py`, `rb`,
     /// `pl`, `js`, `ps1`, `bat`; `-` for a file without an extension run
-    /// directly, read by its `#!` line).
+    /// directly, read by its `#!` line), then `:` and its first argument
+    /// where the call says it (`sh:plan`; `sh:` for none; no `:` where it
+    /// is not known), for the branch of a shell `case "$1" in` it takes.
     Script,
 }
 
@@ -742,7 +744,8 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
 
 /// What running the script at `path` (relative to the repository's top),
 /// whose text is `text`, as `language` (a [`TaskRunner::Script`] call's
-/// target) destroys: each of its lines read as
+/// target: the language, and the first argument that picks a shell
+/// `case "$1"` branch) destroys: each of its lines read as
 /// [`super::destructive_commands`] reads a script's added lines (a
 /// program of another language through [`super::ProgramReader`]), tasks
 /// and scripts it runs by name as kinds of [`TASK_CALL`]. A binary file
