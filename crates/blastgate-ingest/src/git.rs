@@ -3460,29 +3460,13 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     let mut assigned: BTreeMap<(String, i64), BTreeMap<String, String>> = BTreeMap::new();
     // The folder each file's lines so far moved to on a line of its own
     // (`cd infra`, then `./destroy.sh` on the next), by path and side.
-    let mut folders: BTreeMap<(String, i64), (String, usize)> = BTreeMap::new();
+    let mut folders: BTreeMap<(String, i64), Folder> = BTreeMap::new();
     let mut read_line = |path: &str, sign: i64, text: &str| {
         let variables = assigned.entry((path.to_owned(), sign)).or_default();
         let text = substitute(text, variables);
-        let key = (path.to_owned(), sign);
-        let depth = text.len() - text.trim_start().len();
-        if folders.get(&key).is_some_and(|(_, least)| depth < *least && !text.trim().is_empty()) {
-            folders.remove(&key);
-        }
-        let text = match (lone_cd(&text), folders.get(&key)) {
-            (Some(moved), before) => {
-                let moved = moved.map(|(dir, least)| match before {
-                    Some((b, _)) if depth >= least => (format!("{b}/{dir}"), least),
-                    _ => (dir, least),
-                });
-                match moved {
-                    Some(m) => folders.insert(key, m),
-                    None => folders.remove(&key),
-                };
-                text
-            }
-            (None, Some((dir, _))) if !text.trim().is_empty() => format!("cd {dir} && {text}"),
-            _ => text,
+        let text = match folders.entry((path.to_owned(), sign)).or_default().after(&text) {
+            Some(dir) => format!("cd {dir} && {text}"),
+            None => text,
         };
         let text = text.as_str();
         let assignment = text.trim_start().trim_start_matches("export ").trim_start().trim_start_matches("$env:");
@@ -3572,6 +3556,33 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())
         .collect()
+}
+
+/// The folder that a line of its own moved the lines after it to (`cd
+/// infra`, then `./destroy.sh`), read a line at a time: see [`lone_cd`].
+#[derive(Debug, Default)]
+struct Folder(Option<(String, usize)>);
+
+impl Folder {
+    /// The folder `line` runs in, if a line of its own before it moved
+    /// there (`None` for the line that moves, and for a blank one); a line
+    /// less indented than the block it applied to leaves it.
+    fn after(&mut self, line: &str) -> Option<String> {
+        if line.trim().is_empty() {
+            return None;
+        }
+        let depth = line.len() - line.trim_start().len();
+        if self.0.as_ref().is_some_and(|(_, least)| depth < *least) {
+            self.0 = None;
+        }
+        let Some(moved) = lone_cd(line) else { return self.0.as_ref().map(|(dir, _)| dir.clone()) };
+        // (A move from the folder already moved to goes on from it.)
+        self.0 = moved.map(|(dir, least)| match self.0.take() {
+            Some((before, _)) if depth >= least => (format!("{before}/{dir}"), least),
+            _ => (dir, least),
+        });
+        None
+    }
 }
 
 /// The folder a line that only changes folder moves to (`cd infra`,
@@ -3858,7 +3869,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     let mut above: Vec<(usize, usize)> = Vec::new();
     // The folder a line of its own moved to (`cd infra`), and the least
     // indent of the lines it applies to.
-    let mut folder: Option<(String, usize)> = None;
+    let mut folder = Folder::default();
     let mut i = 0;
     while let Some(first) = lines.get(i) {
         let at = i;
@@ -3879,18 +3890,8 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         while above.last().is_some_and(|&(d, _)| d >= depth) {
             above.pop();
         }
-        if folder.as_ref().is_some_and(|(_, least)| depth < *least) {
-            folder = None;
-        }
-        match (lone_cd(first), &folder) {
-            (Some(moved), before) => {
-                folder = moved.map(|(dir, least)| match before {
-                    Some((b, _)) if depth >= least => (format!("{b}/{dir}"), least),
-                    _ => (dir, least),
-                });
-            }
-            (None, Some((dir, _))) => command = format!("cd {dir} && {command}"),
-            _ => {}
+        if let Some(dir) = folder.after(first) {
+            command = format!("cd {dir} && {command}");
         }
         let mut types = commands_destroy(&command, Some(&file_marks));
         // A job's own settings named in the command (`env: APP:

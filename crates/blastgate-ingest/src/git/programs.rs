@@ -764,19 +764,16 @@ impl ProgramReader {
                 break;
             }
             match token {
-                Token::Str { text, command: true, .. } => {
-                    spent += 1;
-                    out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
-                }
-                // Groovy's `"kubectl delete ...".execute()`.
-                Token::Str { text, .. }
-                    if matches!(
-                        (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)),
-                        (Some(Token::Other), Some(Token::Word(w)), Some(Token::Open('('))) if w == "execute"
-                    ) =>
+                // A command string, or Groovy's `"kubectl delete ...".execute()`.
+                Token::Str { text, command, .. }
+                    if *command
+                        || matches!(
+                            (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3)),
+                            (Some(Token::Other), Some(Token::Word(w)), Some(Token::Open('('))) if w == "execute"
+                        ) =>
                 {
                     spent += 1;
-                    out.extend(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned));
+                    out.extend(command_lines(text).map(str::to_owned));
                 }
                 Token::Word(w) if runner(w, self.language) => match tokens.get(i + 1) {
                     Some(Token::Open('(')) => {
@@ -931,10 +928,9 @@ impl ProgramReader {
         };
         // (A script over lines, `subprocess.run("""...""", shell=True)`, is
         // a command a line, each run in the folder.)
-        let lines = command.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
         let settings = settings.join(" ");
         Some(
-            lines
+            command_lines(&command)
                 .map(|line| if settings.is_empty() { line.to_owned() } else { format!("{settings} {line}") })
                 .map(|line| match &folder {
                     Some(dir) if !dir.trim().is_empty() => format!("cd {} && {line}", dir.trim()),
@@ -1120,6 +1116,12 @@ fn closing(tokens: &[Token], open: usize) -> usize {
         }
     }
     tokens.len()
+}
+
+/// The command lines of a script held in one string, each trimmed, blank
+/// and comment lines left out.
+fn command_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// `tokens` split at the `+` outside brackets.

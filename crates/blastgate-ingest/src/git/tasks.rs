@@ -626,6 +626,8 @@ fn relative_path(word: &str) -> bool {
 /// pr-12`), or when it is not a script of a language read.
 pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
     let first = *words.first()?;
+    // The file of a module run by its name (`python -m scripts.cleanup`).
+    let mut module_file: Option<String> = None;
     let (at, language) = match interpreter(first) {
         Some(language) => {
             let mut at = 1;
@@ -646,25 +648,16 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
                 let next = words.get(at + 1).copied().unwrap_or_default();
                 if language == "py" && lower == "-m" {
                     let module = next.trim_matches(['"', '\'']);
-                    let dotted = !module.is_empty()
+                    let dotted = module.contains('.')
                         && module
                             .split('.')
                             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-                    let file = format!("{}.py", module.replace('.', "/"));
-                    // (Its help, its dry run, or a short-lived environment
-                    // named by it or its arguments, as below.)
-                    let args = words.get(at + 2..).unwrap_or_default();
-                    let inert = super::short_lived(module.rsplit('.').next().unwrap_or(module))
-                        || args.iter().any(|a| {
-                            matches!(*a, "--help" | "-h" | "-help")
-                                || a.starts_with("--dry-run")
-                                || (!a.starts_with('-') && super::short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v)))
-                        });
-                    return (dotted && module.contains('.') && !inert).then(|| TaskCall {
-                        runner: TaskRunner::Script,
-                        file,
-                        target: "py".to_owned(),
-                    });
+                    if !dotted {
+                        return None;
+                    }
+                    module_file = Some(format!("{}.py", module.replace('.', "/")));
+                    at += 1;
+                    break;
                 }
                 if language == "ps1"
                     && matches!(lower.as_str(), "-command" | "-c")
@@ -705,12 +698,15 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
             if path.rsplit('/').next() == Some("manage.py") {
                 return None;
             }
-            (at, script_language(path).filter(|l| *l != "-").unwrap_or(language))
+            (at, script_language(path).filter(|l| *l != "-" && module_file.is_none()).unwrap_or(language))
         }
         None if first.contains(['/', '\\']) => (0, script_language(&script_path(first))?),
         None => return None,
     };
-    let path = script_path(words.get(at)?);
+    let path = match module_file {
+        Some(file) => file,
+        None => script_path(words.get(at)?),
+    };
     if !relative_path(&path) || path.ends_with('/') {
         return None;
     }
@@ -782,7 +778,9 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
         None => (language, None),
     };
     let text = match argument {
-        Some(argument) if language == "sh" || (language == "-" && !text.starts_with("#!") || shell_shebang(&text)) => {
+        Some(argument)
+            if language == "sh" || (language == "-" && (!text.starts_with("#!") || shell_shebang(&text))) =>
+        {
             std::borrow::Cow::Owned(case_branches_taken(&text, argument))
         }
         _ => text,
