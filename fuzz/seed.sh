@@ -39,6 +39,7 @@ printf 'destroy\nalias d := destroy\ndestroy env="p": (stop env)\n    pulumi des
 printf 'destroy\ntasks:\n  destroy:\n    deps: [a]\n    cmds: [{task: b}, "helmfile destroy"]\n' > corpus/git_no_panic/taskfile
 printf 'diff --git a/scripts/x.py b/scripts/x.py\n--- a/scripts/x.py\n+++ b/scripts/x.py\n@@ -1 +1,4 @@\n-os.system("make deploy")\n+CMD = ["helm", "uninstall", f"db-{n}"]\n+subprocess.run(\n+    CMD, cwd="infra",\n+)\n' > corpus/git_no_panic/python
 printf 'execSync(`kubectl delete ns ${x}`, {cwd: "k8s"}); await $`terraform destroy`\nexec.CommandContext(ctx, "terraform", []string{"destroy"}...)\nsh "dropdb x"\n' > corpus/git_no_panic/programs
+printf 'import boto3\nrds = boto3.client("rds")\nrds.delete_db_instance(\n    DBInstanceIdentifier="x", DryRun=True)\nboto3.client("s3").Bucket("b").delete()\nfrom kubernetes import client\nv1.delete_namespaced_persistent_volume_claim(n, ns)\nsqladmin.instances().delete(project=p).execute()\nawait client.send(new DeleteDBClusterCommand({}))\ncs.CoreV1().Namespaces().Delete(ctx, "x", o)\n' > corpus/git_no_panic/sdk
 mkdir -p corpus/assess_reference corpus/radius_reference
 printf '\x07\x02\x00\x01\x02\x03\x04\x05\x06\x07\x00\x01\x50\x02\x0f\x03\x01\x00\xff\x02\x01\x80\x03\x02\x40' > corpus/assess_reference/seed
 cp corpus/assess_reference/seed corpus/radius_reference/seed

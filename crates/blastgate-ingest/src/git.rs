@@ -4969,7 +4969,7 @@ const VALUE_OPTIONS: [&str; 30] = [
 /// resource (`aws rds delete-db-instance`, `gcloud sql instances delete`,
 /// `az group delete`): a delete of anything else (objects, messages,
 /// keys, tags, snapshots, images, parameters) is routine.
-const INFRA_NOUNS: [&str; 53] = [
+const INFRA_NOUNS: [&str; 57] = [
     "resource",
     "container",
     "droplet",
@@ -5023,11 +5023,15 @@ const INFRA_NOUNS: [&str; 53] = [
     "eventhubs",
     "server",
     "namespace",
+    "machine",
+    "machines",
+    "dataset",
+    "vault",
 ];
 
 /// Words of a cloud command that name routine objects even beside an
 /// infrastructure noun (`log-group`, `iam service-accounts keys`).
-const ROUTINE_NOUNS: [&str; 20] = [
+const ROUTINE_NOUNS: [&str; 30] = [
     "deployment",
     "lock",
     "locks",
@@ -5048,6 +5052,16 @@ const ROUTINE_NOUNS: [&str; 20] = [
     "configurations",
     "snapshot",
     "alias",
+    "policy",
+    "tagging",
+    "cors",
+    "lifecycle",
+    "encryption",
+    "website",
+    "concurrency",
+    "permission",
+    "acl",
+    "parameter",
 ];
 
 /// The tools [`destructive_commands`] reads.

@@ -2002,27 +2002,119 @@ tasks:
     assert_eq!(task_destroys(TaskRunner::PackageScript, b"{\"scripts\": ", "x"), None);
 }
 
+/// The destructive commands `destructive_commands` reads in a one-hunk
+/// patch of `path` that replaces the lines of `removed` with those of
+/// `added`, offered the files the git reader hands it: scripts, not
+/// application code.
+fn program_commands(path: &str, added: &str, removed: &str) -> Vec<String> {
+    use blastgate_ingest::git::{destructive_commands, is_script, program_language};
+    let (minus, plus) = (removed.lines().count(), added.lines().count());
+    let start = usize::from(minus > 0);
+    let mut patch =
+        format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -{start},{minus} +1,{plus} @@\n");
+    for line in removed.lines() {
+        patch.push_str(&format!("-{line}\n"));
+    }
+    for line in added.lines() {
+        patch.push_str(&format!("+{line}\n"));
+    }
+    destructive_commands(patch.as_bytes(), |p| is_script(p) || program_language(p).is_some())
+        .remove(path)
+        .unwrap_or_default()
+}
+
+/// Cloud SDK calls in scripts are read as the commands of their tools:
+/// `boto3.client("rds").delete_db_instance(...)` is `aws rds
+/// delete-db-instance`, whatever the SDK's language.
+#[test]
+fn cloud_sdk_calls_count_as_their_tools_commands() {
+    let read = |path: &str, added: &str| program_commands(path, added, "");
+    let none: &[&str] = &[];
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "scripts/cleanup.py",
+            "import boto3\n\nrds = boto3.client(\"rds\")\nrds.delete_db_instance(\n    DBInstanceIdentifier=\"orders\",\n    SkipFinalSnapshot=True,\n)",
+            &["aws rds delete-db-instance"],
+        ),
+        (
+            "scripts/reset_env.py",
+            "import boto3\nsession = boto3.Session(profile_name='prod')\ncfn = session.client('cloudformation')\ncfn.delete_stack(StackName='orders-prod')",
+            &["aws cloudformation delete-stack"],
+        ),
+        (
+            "scripts/teardown.ts",
+            "import { EKSClient, DeleteClusterCommand } from \"@aws-sdk/client-eks\";\nconst eks = new EKSClient({});\nawait eks.send(new DeleteClusterCommand({ name: \"prod\" }));",
+            &["aws eks delete-cluster"],
+        ),
+        (
+            "tools/wipe/main.go",
+            "import \"github.com/aws/aws-sdk-go-v2/service/dynamodb\"\nclient := dynamodb.NewFromConfig(cfg)\n_, err = client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(\"orders\")})",
+            &["aws dynamodb delete-table"],
+        ),
+        (
+            "scripts/Cleanup.java",
+            "import software.amazon.awssdk.services.rds.RdsClient;\nrds.deleteDBCluster(DeleteDbClusterRequest.builder().dbClusterIdentifier(\"orders\").build());",
+            &["aws rds delete-db-cluster"],
+        ),
+        (
+            "scripts/gc_sql.py",
+            "from googleapiclient import discovery\nsqladmin = discovery.build('sqladmin', 'v1beta4')\nsqladmin.instances().delete(project=PROJECT, instance='orders').execute()",
+            &["gcloud instances delete"],
+        ),
+        (
+            "scripts/gke.py",
+            "from google.cloud import container_v1\ncontainer_v1.ClusterManagerClient().delete_cluster(name=NAME)",
+            &["gcloud cluster delete"],
+        ),
+        (
+            "scripts/azure_cleanup.py",
+            "from azure.mgmt.compute import ComputeManagementClient\ncompute.virtual_machines.begin_delete(GROUP, 'orders-vm').wait()",
+            &["az virtual machines delete"],
+        ),
+        (
+            "scripts/k8s_reset.py",
+            "from kubernetes import client, config\nv1 = client.CoreV1Api()\nv1.delete_namespace(name=\"orders\")",
+            &["Namespace"],
+        ),
+        (
+            "scripts/k8s_reset.ts",
+            "import * as k8s from '@kubernetes/client-node';\nawait k8sApi.deleteNamespacedPersistentVolumeClaim({ name: 'data', namespace: 'orders' });",
+            &["PersistentVolumeClaim"],
+        ),
+        (
+            "scripts/down.py",
+            "import pulumi.automation as auto\nstack = auto.select_stack(stack_name='prod', work_dir='infra')\nstack.destroy(on_output=print)",
+            &["pulumi destroy"],
+        ),
+        (
+            "tools/tf/main.go",
+            "import \"github.com/hashicorp/terraform-exec/tfexec\"\nerr = tf.Destroy(context.Background())",
+            &["terraform destroy"],
+        ),
+        // Routine deletes, checks, and calls in files that use no SDK or
+        // are application code, count nothing.
+        (
+            "scripts/cleanup.py",
+            "import boto3\ns3 = boto3.client('s3')\ns3.delete_objects(Bucket=b, Delete={'Objects': keys})\nrds.delete_db_snapshot(DBSnapshotIdentifier=s)\nlogs.delete_log_group(logGroupName=g)\ns3.delete_bucket_policy(Bucket=b)",
+            none,
+        ),
+        ("scripts/cleanup.py", "import boto3\nec2.terminate_instances(InstanceIds=ids, DryRun=True)", none),
+        ("scripts/cleanup.py", "cache.delete_table('orders')\nstore.delete_cluster()", none),
+        ("src/orders/janitor.py", "import boto3\nrds.delete_db_instance(DBInstanceIdentifier='orders')", none),
+        ("scripts/cleanup.py", "import boto3\n# rds.delete_db_instance(DBInstanceIdentifier='orders')", none),
+        ("scripts/policies.sh", "aws s3api delete-bucket-policy --bucket orders-archive", none),
+    ];
+    for (path, added, expected) in cases {
+        assert_eq!(read(path, added), *expected, "{path}: {added}");
+    }
+}
+
 /// Scripts of other languages run commands through their own calls: an
 /// agent that moves `terraform destroy` out of a shell script into a
 /// Python, Go or JavaScript one is read the same.
 #[test]
 fn programs_of_other_languages_are_read_for_the_commands_they_run() {
-    use blastgate_ingest::git::{destructive_commands, is_script, program_language};
-    let read = |path: &str, added: &str, removed: &str| -> Vec<String> {
-        let (minus, plus) = (removed.lines().count(), added.lines().count());
-        let mut patch =
-            format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,{minus} +1,{plus} @@\n");
-        for line in removed.lines() {
-            patch.push_str(&format!("-{line}\n"));
-        }
-        for line in added.lines() {
-            patch.push_str(&format!("+{line}\n"));
-        }
-        // (The files the git reader hands it: scripts, not application code.)
-        destructive_commands(patch.as_bytes(), |p| is_script(p) || program_language(p).is_some())
-            .remove(path)
-            .unwrap_or_default()
-    };
+    let read = program_commands;
     let none: &[&str] = &[];
     let cases: &[(&str, &str, &[&str])] = &[
         (

@@ -612,6 +612,28 @@ fn removes_of(change: &blastgate::change::Changeset) -> Vec<(String, Vec<String>
     change.files.iter().filter(|f| !f.removes.is_empty()).map(|f| (f.path.clone(), f.removes.clone())).collect()
 }
 
+/// One case of a table of file edits: what the commit says, the file it
+/// writes, the file's new text, and the removals expected per file.
+type FileCase<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);
+
+/// Commits each case's file on top of `base`, one commit per case, and
+/// checks the removals the read change names, and that a destructive rule
+/// fires exactly when some are expected.
+fn assert_file_cases(repo: &Repo, base: &str, cases: &[FileCase<'_>]) {
+    for (i, (what, path, text, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", base]);
+        repo.write(path, text.as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(repo, base, &head);
+        let expected: Vec<(String, Vec<String>)> = expected
+            .iter()
+            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
+            .collect();
+        assert_eq!(removes_of(&change), expected, "{what}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
+    }
+}
+
 /// Regression (a destruction audit): a datastore's `resource` block edited
 /// out of a `main.tf` that stays was an edit (`owner`), where `git rm
 /// main.tf` blocked; applied, Terraform destroys the resource. The git
@@ -3434,6 +3456,66 @@ fn scripts_run_by_their_paths_count_as_what_they_run() {
     }
 }
 
+/// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the
+/// Kubernetes client) count as the commands of their tools: deleting a
+/// database through `boto3` is `aws rds delete-db-instance`. Calls a file
+/// already made, routine deletes and application code count nothing.
+#[test]
+fn cloud_sdk_calls_count_as_their_tools_commands() {
+    let repo = Repo::new("sdk");
+    repo.write(
+        "scripts/janitor.py",
+        b"import boto3\n\nrds = boto3.client(\"rds\")\n\n\ndef stale_snapshots():\n    return []\n\n\nfor s in stale_snapshots():\n    rds.delete_db_snapshot(DBSnapshotIdentifier=s)\n",
+    );
+    repo.write(
+        "scripts/old_cluster.py",
+        b"import boto3\n\neks = boto3.client(\"eks\")\neks.delete_cluster(name=\"legacy\")\nprint(\"done\")\n",
+    );
+    repo.write("src/orders/admin.py", b"def main():\n    pass\n");
+    let base = repo.commit(0.0, "Scripts");
+    let cases: [FileCase<'_>; 6] = [
+        (
+            "an agent's cleanup deletes the production database",
+            "scripts/janitor.py",
+            "import boto3\n\nrds = boto3.client(\"rds\")\n\n\ndef stale_snapshots():\n    return []\n\n\nfor s in stale_snapshots():\n    rds.delete_db_snapshot(DBSnapshotIdentifier=s)\nrds.delete_db_instance(\n    DBInstanceIdentifier=\"orders-prod\",\n    SkipFinalSnapshot=True,\n)\n",
+            &[("scripts/janitor.py", &["aws rds delete-db-instance"])],
+        ),
+        (
+            "a TypeScript script deletes a table through the SDK",
+            "scripts/reset.ts",
+            "import { DynamoDBClient, DeleteTableCommand } from \"@aws-sdk/client-dynamodb\";\n\nconst client = new DynamoDBClient({});\nawait client.send(\n  new DeleteTableCommand({\n    TableName: \"orders\",\n  }),\n);\n",
+            &[("scripts/reset.ts", &["aws dynamodb delete-table"])],
+        ),
+        (
+            "a Kubernetes client deletes a namespace",
+            "scripts/k8s_reset.py",
+            "from kubernetes import client, config\n\nconfig.load_kube_config()\nclient.CoreV1Api().delete_namespace(name=\"orders\")\n",
+            &[("scripts/k8s_reset.py", &["Namespace"])],
+        ),
+        // A call the file already made, with an edit elsewhere in it, and
+        // routine deletes, count nothing.
+        (
+            "an unchanged call in an edited file",
+            "scripts/old_cluster.py",
+            "import boto3\n\neks = boto3.client(\"eks\")\neks.delete_cluster(name=\"legacy\")\nprint(\"legacy cluster deleted\")\n",
+            &[],
+        ),
+        (
+            "snapshots and objects are routine",
+            "scripts/janitor.py",
+            "import boto3\n\nrds = boto3.client(\"rds\")\ns3 = boto3.client(\"s3\")\n\n\ndef stale_snapshots():\n    return []\n\n\nfor s in stale_snapshots():\n    rds.delete_db_snapshot(DBSnapshotIdentifier=s)\n    s3.delete_object(Bucket=\"exports\", Key=s)\n",
+            &[],
+        ),
+        (
+            "application code is not a script",
+            "src/orders/admin.py",
+            "import boto3\n\n\ndef main():\n    boto3.client(\"rds\").delete_db_instance(DBInstanceIdentifier=\"orders\")\n",
+            &[],
+        ),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+}
+
 /// Scripts of other languages (Python, Go, JavaScript, Ruby, a file
 /// without an extension in `bin/`, Windows batch files) count as the
 /// commands they run: an agent that moves `terraform destroy` out of a
@@ -3457,8 +3539,7 @@ fn programs_of_other_languages_count_as_what_they_run() {
         b"import subprocess\n\nACTION = \"createdb\"\nsubprocess.run([ACTION, \"orders\"], check=True)\n",
     );
     let base = repo.commit(0.0, "Scripts");
-    type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);
-    let cases: [Case<'_>; 10] = [
+    let cases: [FileCase<'_>; 10] = [
         // Read whole at both ends: a word edited inside a call written
         // over lines, a literal a call reads from a line the change did
         // not touch (a red team), a docstring's example.
@@ -3523,16 +3604,5 @@ fn programs_of_other_languages_count_as_what_they_run() {
             &[],
         ),
     ];
-    for (i, (what, path, text, expected)) in cases.iter().enumerate() {
-        repo.git(&["checkout", "-q", &base]);
-        repo.write(path, text.as_bytes());
-        let head = repo.commit(1.0 + i as f64, what);
-        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
-        let expected: Vec<(String, Vec<String>)> = expected
-            .iter()
-            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
-            .collect();
-        assert_eq!(removes_of(&change), expected, "{what}");
-        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
-    }
+    assert_file_cases(&repo, &base, &cases);
 }

@@ -19,6 +19,8 @@
 
 use std::collections::BTreeMap;
 
+mod sdk;
+
 /// Most lines one call (or one assignment) is read over: past it, what
 /// has been read is taken as the call.
 pub const MAX_CALL_LINES: usize = 64;
@@ -590,12 +592,22 @@ pub struct ProgramReader {
     /// documentation (`=begin` to `=end`, POD to `=cut`).
     until: Option<String>,
     values: BTreeMap<String, Value>,
+    /// The cloud SDKs and client libraries the file uses, and its clients.
+    sdk: sdk::Sdk,
 }
 
 impl ProgramReader {
     /// A reader of a script in `language`.
     pub fn new(language: Language) -> Self {
-        Self { language, pending: None, lines: 0, state: Balance::default(), until: None, values: BTreeMap::new() }
+        Self {
+            language,
+            pending: None,
+            lines: 0,
+            state: Balance::default(),
+            until: None,
+            values: BTreeMap::new(),
+            sdk: sdk::Sdk::default(),
+        }
     }
 
     /// The command lines the statement that `line` ends runs, in the
@@ -631,6 +643,7 @@ impl ProgramReader {
             }
             return Vec::new();
         }
+        self.sdk.note_line(line);
         let Some(before) = self.pending.take() else {
             if let Some(end) = self.documentation(line) {
                 self.until = Some(end);
@@ -710,6 +723,7 @@ impl ProgramReader {
             Token::Word(w) => {
                 runner(w, self.language) && matches!(tokens.get(i + 1), Some(Token::Open('(') | Token::Str { .. }))
                     || matches!(tokens.get(i + 1), Some(Token::Assign))
+                    || self.sdk.may_destroy(w) && matches!(tokens.get(i + 1), Some(Token::Open('(')))
             }
             Token::Str { command, .. } => *command,
             _ => false,
@@ -728,6 +742,7 @@ impl ProgramReader {
         ));
         if let (Some(Token::Word(name)), Some(Token::Assign)) = (tokens.get(start), tokens.get(start + 1)) {
             let value = tokens.get(start + 2..).unwrap_or_default();
+            self.sdk.note_assignment(name, value);
             // (Gradle's `commandLine = listOf(...)` runs it.)
             if name.rsplit('.').next() == Some("commandLine") {
                 out.extend(self.call(value).unwrap_or_default());
@@ -803,6 +818,13 @@ impl ProgramReader {
                     }
                     _ => {}
                 },
+                // A cloud SDK's or client library's call that destroys
+                // (`rds.delete_db_instance(...)`), as its tool's command.
+                Token::Word(w) if self.sdk.may_destroy(w) && matches!(tokens.get(i + 1), Some(Token::Open('('))) => {
+                    let end = closing(tokens, i + 1);
+                    spent = spent.saturating_add(end.saturating_sub(i));
+                    out.extend(self.sdk.command(tokens, i, end));
+                }
                 _ => {}
             }
             i += 1;
@@ -1193,6 +1215,87 @@ mod tests {
             ["terraform destroy"]
         );
         assert_eq!(p("asyncio.run(main())"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn cloud_sdk_calls_are_read_as_their_tools_commands() {
+        let p = |s| read(Language::Python, s);
+        let js = |s| read(Language::JavaScript, s);
+        let go = |s| read(Language::Go, s);
+        let none = Vec::<String>::new();
+        // boto3: the client's service, named or made in place.
+        assert_eq!(
+            p(
+                "import boto3\nrds = boto3.client(\"rds\")\nrds.delete_db_instance(DBInstanceIdentifier=\"orders\", SkipFinalSnapshot=True)"
+            ),
+            ["aws rds delete-db-instance"]
+        );
+        assert_eq!(
+            p("import boto3\nboto3.client('ec2', region_name='eu-west-1').terminate_instances(InstanceIds=ids)"),
+            ["aws ec2 terminate-instances"]
+        );
+        assert_eq!(
+            p(
+                "import boto3\nclass Janitor:\n    def __init__(self):\n        self.ddb = boto3.client('dynamodb')\n    def run(self):\n        self.ddb.delete_table(\n            TableName='orders',\n        )"
+            ),
+            ["aws dynamodb delete-table"]
+        );
+        assert_eq!(
+            p("import boto3\ns3 = boto3.resource('s3')\ns3.Bucket('orders-archive').delete()"),
+            ["aws s3 delete-bucket"]
+        );
+        // (A dry run, and a file that uses no SDK.)
+        assert_eq!(
+            p("import boto3\nec2 = boto3.client('ec2')\nec2.terminate_instances(InstanceIds=ids, DryRun=True)"),
+            none
+        );
+        assert_eq!(p("cache.delete_table('orders')\ndb.delete_cluster()"), none);
+        // AWS SDK for JavaScript, v3 and v2; Go.
+        assert_eq!(
+            js(
+                "import { RDSClient, DeleteDBInstanceCommand } from \"@aws-sdk/client-rds\";\nawait client.send(\n  new DeleteDBInstanceCommand({\n    DBInstanceIdentifier: \"orders\",\n  })\n);"
+            ),
+            ["aws rds delete-db-instance"]
+        );
+        assert_eq!(
+            js("const AWS = require('aws-sdk');\nawait new AWS.RDS().deleteDBCluster(params).promise();"),
+            ["aws rds delete-db-cluster"]
+        );
+        assert_eq!(
+            go(
+                "import \"github.com/aws/aws-sdk-go-v2/service/rds\"\n_, err = client.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{\n\tDBInstanceIdentifier: aws.String(\"orders\"),\n})"
+            ),
+            ["aws rds delete-db-instance"]
+        );
+        // Google Cloud, Azure, Kubernetes, Pulumi and Terraform wrappers.
+        assert_eq!(
+            p(
+                "from googleapiclient import discovery\nsqladmin.instances().delete(project=p, instance='orders').execute()"
+            ),
+            ["gcloud instances delete"]
+        );
+        assert_eq!(
+            p(
+                "from azure.mgmt.resource import ResourceManagementClient\nclient.resource_groups.begin_delete('rg-prod').result()"
+            ),
+            ["az resource group delete"]
+        );
+        assert_eq!(
+            p("from kubernetes import client\nv1.delete_namespace(name='orders')"),
+            ["kubectl delete namespace"]
+        );
+        assert_eq!(
+            go(
+                "import \"k8s.io/client-go/kubernetes\"\nerr := cs.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, \"data\", metav1.DeleteOptions{})"
+            ),
+            ["kubectl delete persistentvolumeclaims"]
+        );
+        assert_eq!(p("from kubernetes import client\nv1.delete_namespaced_pod(name, ns)"), none);
+        assert_eq!(p("from pulumi import automation as auto\nstack.destroy(on_output=print)"), ["pulumi destroy"]);
+        assert_eq!(
+            p("from python_terraform import Terraform\nTerraform(working_dir='infra').destroy()"),
+            ["terraform destroy"]
+        );
     }
 
     #[test]

@@ -1,0 +1,469 @@
+//! Calls to cloud SDKs and client libraries that destroy what a command
+//! line tool would: `boto3.client("rds").delete_db_instance(...)`, AWS SDK
+//! v3's `new DeleteDBInstanceCommand(...)`, Azure's
+//! `resource_groups.begin_delete("rg-prod")`, the Kubernetes clients'
+//! `delete_namespace("orders")`, Pulumi's Automation API `stack.destroy()`.
+//! Each is read as the command line of the tool that does the same (`aws
+//! rds delete-db-instance`, `az resource groups delete`, `kubectl delete
+//! namespace`, `pulumi destroy`), so that one set of rules, in
+//! [`super::super::destructive_commands`], judges both: what is routine
+//! there (objects, snapshots, log groups, keys) is routine here.
+//!
+//! A call is read only in a file that uses the library (it names the
+//! library's package: `boto3`, `@aws-sdk/`, `azure.mgmt`, `k8s.io/client-go`,
+//! ...), so a script's own `cache.delete_table()` is not taken for
+//! DynamoDB's. What the call destroys is read from its name: the
+//! operation's words (`delete_db_instance`, `DeleteDBInstanceCommand`,
+//! `deleteDBInstance` and `DeleteDBInstance` are all `delete-db-instance`)
+//! or, for a plain `delete`, the collection it is called on
+//! (`sqladmin.instances().delete(...)`, `client.virtual_machines.begin_delete(...)`).
+//! A call told to only check (`DryRun=True`) destroys nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Token;
+
+/// Most services and client names remembered a file.
+const MAX_NAMES: usize = 64;
+
+/// Longest name read for its words.
+const MAX_NAME_BYTES: usize = 128;
+
+/// Most tokens looked back over for the call a method is called on.
+const MAX_LOOK_BACK: usize = 256;
+
+/// The libraries whose calls are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Library {
+    Aws,
+    Google,
+    Azure,
+    Kubernetes,
+    Pulumi,
+    Terraform,
+}
+
+/// Text that names a library in a file that uses it (its import, its
+/// package or its module path).
+const MARKERS: [(&str, Library); 24] = [
+    ("boto3", Library::Aws),
+    ("botocore", Library::Aws),
+    ("@aws-sdk/", Library::Aws),
+    ("aws-sdk", Library::Aws),
+    ("software.amazon.awssdk", Library::Aws),
+    ("com.amazonaws", Library::Aws),
+    ("googleapiclient", Library::Google),
+    ("google.cloud", Library::Google),
+    ("@google-cloud/", Library::Google),
+    ("cloud.google.com/go", Library::Google),
+    ("com.google.cloud", Library::Google),
+    ("google.golang.org/api", Library::Google),
+    ("azure.mgmt", Library::Azure),
+    ("@azure/arm-", Library::Azure),
+    ("azure-sdk-for-go", Library::Azure),
+    ("com.azure.resourcemanager", Library::Azure),
+    ("from kubernetes", Library::Kubernetes),
+    ("import kubernetes", Library::Kubernetes),
+    ("k8s.io/client-go", Library::Kubernetes),
+    ("@kubernetes/client-node", Library::Kubernetes),
+    ("io.kubernetes.client", Library::Kubernetes),
+    ("automation", Library::Pulumi),
+    ("python_terraform", Library::Terraform),
+    ("terraform-exec", Library::Terraform),
+];
+
+/// What a file has said so far of the libraries it uses.
+#[derive(Debug, Default)]
+pub(super) struct Sdk {
+    libraries: BTreeSet<Library>,
+    /// The AWS services the file names (`@aws-sdk/client-rds`,
+    /// `boto3.client("rds")`).
+    services: BTreeSet<String>,
+    /// Names given an AWS client, and its service (`rds =
+    /// boto3.client("rds")`).
+    clients: BTreeMap<String, String>,
+}
+
+impl Sdk {
+    /// Notes the libraries and services a line of the file names.
+    pub(super) fn note_line(&mut self, line: &str) {
+        for (marker, library) in MARKERS {
+            // (Pulumi's Automation API is `pulumi.automation`, `from
+            // pulumi import automation`, `@pulumi/pulumi/automation` or
+            // Go's `.../go/auto`.)
+            let found = match library {
+                Library::Pulumi => line.contains("pulumi") && (line.contains(marker) || line.contains("/go/auto")),
+                _ => line.contains(marker),
+            };
+            if found {
+                self.libraries.insert(library);
+            }
+        }
+        if !self.libraries.contains(&Library::Aws) {
+            return;
+        }
+        for prefix in ["@aws-sdk/client-", "/service/", "awssdk.services."] {
+            let mut rest = line;
+            while let Some(at) = rest.find(prefix) {
+                rest = rest.get(at + prefix.len()..).unwrap_or_default();
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                self.service_named(&name);
+            }
+        }
+    }
+
+    fn service_named(&mut self, name: &str) {
+        let name = name.to_ascii_lowercase();
+        if !name.is_empty() && name.len() <= 32 && self.services.len() < MAX_NAMES {
+            self.services.insert(name);
+        }
+    }
+
+    /// Notes a name given a client (`rds = boto3.client("rds")`, `const
+    /// rds = new RDSClient({})`, Go's `rds.NewFromConfig(cfg)`).
+    pub(super) fn note_assignment(&mut self, name: &str, value: &[Token]) {
+        if !self.libraries.contains(&Library::Aws) || name.len() > MAX_NAME_BYTES {
+            return;
+        }
+        let value = match value {
+            [Token::Word(w), rest @ ..] if w == "new" || w == "await" => rest,
+            v => v,
+        };
+        let service = match value {
+            [Token::Word(w), Token::Open('('), Token::Str { text, .. }, ..]
+                if matches!(last(w), "client" | "resource" | "create_client") =>
+            {
+                Some(text.clone())
+            }
+            [Token::Word(w), Token::Open('('), ..] => aws_service_of_constructor(w),
+            _ => None,
+        };
+        if let Some(service) = service.map(|s| s.to_ascii_lowercase()).filter(|s| !s.is_empty() && s.len() <= 32) {
+            self.service_named(&service);
+            if self.clients.len() < MAX_NAMES || self.clients.contains_key(name) {
+                self.clients.insert(name.to_owned(), service);
+            }
+        }
+    }
+
+    /// Whether `word`, called, may be a destructive operation of a library
+    /// the file uses (a cheap test: the call is read whole when it is).
+    pub(super) fn may_destroy(&self, word: &str) -> bool {
+        if self.libraries.is_empty() || word.len() > MAX_NAME_BYTES {
+            return false;
+        }
+        let method = last(word).to_ascii_lowercase();
+        method.contains("delete") || method.contains("terminate") || method.contains("destroy")
+    }
+
+    /// The command line of the call whose name is `tokens[at]` (its
+    /// brackets closed at `tokens[end]`), if it destroys what a command
+    /// line tool would.
+    pub(super) fn command(&self, tokens: &[Token], at: usize, end: usize) -> Option<String> {
+        let Some(Token::Word(word)) = tokens.get(at) else { return None };
+        if !self.may_destroy(word) {
+            return None;
+        }
+        let method = last(word);
+        let receiver = word.rsplit_once('.').map(|(r, _)| r);
+        let arguments = tokens.get(at + 2..end).unwrap_or_default();
+        if dry_run(arguments) {
+            return None;
+        }
+        // The call this one is made on (`boto3.client("rds").delete_...`,
+        // `sqladmin.instances().delete(...)`): its name and first text.
+        let previous = if receiver.is_none() && at >= 2 { previous_call(tokens, at) } else { None };
+        let words = words_of(method);
+        let has = |library| self.libraries.contains(&library);
+        let collection = || -> Vec<String> {
+            let named = receiver.map(last).or(previous.map(|(w, _)| last(w))).unwrap_or_default();
+            let mut nouns = words_of(named);
+            nouns.retain(|w| !matches!(w.as_str(), "client" | "operations" | "api" | "service" | "v1" | "v2"));
+            nouns
+        };
+        if has(Library::Kubernetes) {
+            let mut kind: Vec<String> = words
+                .iter()
+                .filter(|w| {
+                    !matches!(w.as_str(), "delete" | "collection" | "namespaced" | "async" | "with" | "http" | "info")
+                })
+                .cloned()
+                .collect();
+            if words.first().is_some_and(|w| w == "delete") {
+                if kind.is_empty() {
+                    kind = collection();
+                }
+                if !kind.is_empty() {
+                    let kind = kind.concat();
+                    if super::super::kubernetes_kinds(&kind).is_empty() {
+                        // (Not a kind `kubectl delete` destroys: another
+                        // library may still read the call.)
+                    } else {
+                        return Some(format!("kubectl delete {kind}"));
+                    }
+                }
+            }
+        }
+        // (Terraform's Go wrapper also destroys by an option of `Apply`,
+        // `tfexec.Destroy(true)`.)
+        let kept = word == "tfexec.Destroy" && matches!(arguments, [Token::Word(w)] if w == "false");
+        if (has(Library::Pulumi) || has(Library::Terraform))
+            && matches!(method, "destroy" | "Destroy" | "destroyAsync")
+            && !kept
+        {
+            let tool = if has(Library::Pulumi) { "pulumi" } else { "terraform" };
+            return Some(format!("{tool} destroy"));
+        }
+        if has(Library::Azure) {
+            let mut plain = words.clone();
+            if plain.first().is_some_and(|w| w == "begin") {
+                plain.remove(0);
+            }
+            if plain.ends_with(&["and".to_owned(), "wait".to_owned()]) {
+                plain.truncate(plain.len() - 2);
+            }
+            let nouns = match plain.split_first() {
+                Some((first, [])) if first == "delete" => collection(),
+                Some((first, rest)) if first == "delete" => rest.to_vec(),
+                _ => Vec::new(),
+            };
+            if !nouns.is_empty() {
+                return Some(format!("az {} delete", singular(&nouns)));
+            }
+        }
+        if has(Library::Aws) {
+            let mut operation = words.clone();
+            for suffix in ["command", "async", "request", "context"] {
+                if operation.len() > 2 && operation.last().is_some_and(|w| w == suffix) {
+                    operation.pop();
+                }
+            }
+            if operation.len() > 2 && operation.last().is_some_and(|w| w == "with") {
+                operation.pop();
+            }
+            // (boto3's resources: `s3.Bucket("logs").delete()`,
+            // `table.delete()`, `instance.terminate()`.)
+            if matches!(operation.as_slice(), [w] if w == "delete" || w == "terminate") {
+                operation.extend(collection());
+            }
+            if operation.len() >= 2 && operation.first().is_some_and(|w| w == "delete" || w == "terminate") {
+                let service = self.aws_service(receiver, previous, arguments);
+                return Some(format!("aws {service} {}", operation.join("-")));
+            }
+        }
+        if has(Library::Google) {
+            let nouns = match words.split_first() {
+                Some((first, [])) if first == "delete" => collection(),
+                Some((first, rest)) if first == "delete" => {
+                    rest.iter().filter(|w| !matches!(w.as_str(), "async")).cloned().collect()
+                }
+                _ => Vec::new(),
+            };
+            if !nouns.is_empty() {
+                return Some(format!("gcloud {} delete", singular(&nouns)));
+            }
+        }
+        None
+    }
+
+    /// The AWS service a call is made to: the client it is called on (a
+    /// name given one, or one made in place), a Go input type's package
+    /// (`&rds.DeleteDBInstanceInput{...}`), the one service the file
+    /// names, or `sdk` when that is not known.
+    fn aws_service(
+        &self,
+        receiver: Option<&str>,
+        previous: Option<(&str, Option<&str>)>,
+        arguments: &[Token],
+    ) -> String {
+        if let Some((word, text)) = previous {
+            if let (true, Some(text)) = (matches!(last(word), "client" | "resource"), text) {
+                return text.to_ascii_lowercase();
+            }
+            if let Some(service) = aws_service_of_constructor(word) {
+                return service;
+            }
+        }
+        if let Some(service) = receiver.and_then(|r| {
+            self.clients.get(r).or_else(|| {
+                let bare = r.trim_start_matches("self.").trim_start_matches("this.").trim_start_matches("@");
+                self.clients.get(bare)
+            })
+        }) {
+            return service.clone();
+        }
+        for token in arguments.iter().take(8) {
+            if let Token::Word(w) = token
+                && let Some((package, name)) = w.split_once('.')
+                && (name.ends_with("Input") || name.ends_with("Request"))
+                && !package.is_empty()
+                && package.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                return package.to_ascii_lowercase();
+            }
+        }
+        match (self.services.first(), self.services.len()) {
+            (Some(one), 1) => one.clone(),
+            _ => "sdk".to_owned(),
+        }
+    }
+}
+
+/// The AWS service a client's constructor names: JavaScript's `AWS.RDS`
+/// (SDK v2) and `RDSClient` (v3), Java's `RdsClient.builder`, Go's
+/// `rds.NewFromConfig` and `rds.New`.
+fn aws_service_of_constructor(word: &str) -> Option<String> {
+    let (head, tail) = word.split_once('.').unwrap_or((word, ""));
+    if head == "AWS" && !tail.is_empty() && !tail.contains('.') {
+        return Some(tail.to_ascii_lowercase());
+    }
+    if matches!(tail, "NewFromConfig" | "New") && head.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+        return Some(head.to_owned());
+    }
+    let class =
+        head.strip_suffix("Client").filter(|c| !c.is_empty() && c.chars().all(|c| c.is_ascii_alphanumeric()))?;
+    class.starts_with(|c: char| c.is_ascii_uppercase()).then(|| class.to_ascii_lowercase())
+}
+
+/// The last part of a dotted name.
+fn last(word: &str) -> &str {
+    word.rsplit('.').next().unwrap_or(word)
+}
+
+/// The call a method is called on, when `tokens[at]` follows `).`: the
+/// name before its brackets and its first argument's text.
+fn previous_call(tokens: &[Token], at: usize) -> Option<(&str, Option<&str>)> {
+    let (Some(Token::Other), Some(Token::Close(')'))) =
+        (tokens.get(at.checked_sub(1)?), tokens.get(at.checked_sub(2)?))
+    else {
+        return None;
+    };
+    let close = at - 2;
+    let mut depth = 0usize;
+    let mut k = close;
+    let floor = close.saturating_sub(MAX_LOOK_BACK);
+    loop {
+        match tokens.get(k)? {
+            Token::Close(_) => depth += 1,
+            Token::Open(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        if k <= floor {
+            return None;
+        }
+        k -= 1;
+    }
+    let Token::Word(name) = tokens.get(k.checked_sub(1)?)? else { return None };
+    let text = match tokens.get(k + 1) {
+        Some(Token::Str { text, .. }) => Some(text.as_str()),
+        _ => None,
+    };
+    Some((name.as_str(), text))
+}
+
+/// Whether a call's arguments ask it only to check (`DryRun=True`,
+/// `DryRun: aws.Bool(true)`, `dry_run=True`).
+fn dry_run(arguments: &[Token]) -> bool {
+    arguments.iter().enumerate().any(|(k, t)| {
+        matches!(t, Token::Word(w) if w.to_ascii_lowercase().replace('_', "") == "dryrun")
+            && arguments
+                .iter()
+                .skip(k + 1)
+                .take(6)
+                .any(|t| matches!(t, Token::Word(w) if w.eq_ignore_ascii_case("true")))
+    })
+}
+
+/// The lowercase words of a name in any case style: `delete_db_instance`,
+/// `deleteDBInstance`, `DeleteDBInstanceCommand` and `delete-db-instance`
+/// give `delete`, `db`, `instance` (and `command`).
+pub(super) fn words_of(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().take(MAX_NAME_BYTES).collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (k, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && !word.is_empty() {
+            let before = k.checked_sub(1).and_then(|p| chars.get(p)).copied().unwrap_or(' ');
+            let after = chars.get(k + 1).copied().unwrap_or(' ');
+            if before.is_ascii_lowercase()
+                || before.is_ascii_digit()
+                || (before.is_ascii_uppercase() && after.is_ascii_lowercase())
+            {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// Nouns joined by blanks, each made singular where its singular is a
+/// word the cloud rules know (`virtual networks` is `virtual network`).
+fn singular(nouns: &[String]) -> String {
+    let known = |w: &str| super::super::INFRA_NOUNS.contains(&w) || super::super::ROUTINE_NOUNS.contains(&w);
+    nouns
+        .iter()
+        .take(3)
+        .map(|w| match w.strip_suffix('s') {
+            Some(stem) if !known(w) && known(stem) => stem,
+            _ => w.as_str(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_into_words() {
+        for (name, words) in [
+            ("delete_db_instance", "delete db instance"),
+            ("deleteDBInstance", "delete db instance"),
+            ("DeleteDBInstanceCommand", "delete db instance command"),
+            ("TerminateInstances", "terminate instances"),
+            ("EC2Client", "ec2 client"),
+            ("S3Client", "s3 client"),
+            ("beginDeleteAndWait", "begin delete and wait"),
+            ("CoreV1", "core v1"),
+            ("DeleteNamespacedPersistentVolumeClaim", "delete namespaced persistent volume claim"),
+        ] {
+            assert_eq!(words_of(name).join(" "), words, "{name}");
+        }
+    }
+
+    #[test]
+    fn constructors_name_services() {
+        assert_eq!(aws_service_of_constructor("AWS.RDS").as_deref(), Some("rds"));
+        assert_eq!(aws_service_of_constructor("RDSClient").as_deref(), Some("rds"));
+        assert_eq!(aws_service_of_constructor("DynamoDBClient").as_deref(), Some("dynamodb"));
+        assert_eq!(aws_service_of_constructor("RdsClient.builder").as_deref(), Some("rds"));
+        assert_eq!(aws_service_of_constructor("rds.NewFromConfig").as_deref(), Some("rds"));
+        assert_eq!(aws_service_of_constructor("Client"), None);
+        assert_eq!(aws_service_of_constructor("http.NewRequest"), None);
+    }
+
+    #[test]
+    fn plurals_are_made_singular_when_known() {
+        let nouns = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(singular(&nouns("virtual networks")), "virtual network");
+        assert_eq!(singular(&nouns("resource groups")), "resource group");
+        assert_eq!(singular(&nouns("instances")), "instances");
+        assert_eq!(singular(&nouns("storage accounts")), "storage account");
+    }
+}
