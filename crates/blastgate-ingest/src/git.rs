@@ -4685,17 +4685,19 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                         && p.get(1).is_some_and(|m| m.eq_ignore_ascii_case("complete"))
                 });
                 let what_if = args.iter().any(|a| a.eq_ignore_ascii_case("-whatif"));
-                let deploys = tool_name(word).to_ascii_lowercase().starts_with("new-");
+                let cmdlet = tool_name(word).to_ascii_lowercase();
                 if what_if {
                     continue;
                 }
-                if !deploys {
+                if cmdlet.starts_with("remove-") {
                     types.extend(cmdlet_destroys(word));
-                } else if complete {
+                } else if cmdlet.starts_with("new-") && complete {
                     types.push("complete deployment".to_owned());
                 }
+                types.extend(cmdlet_unguards(word, args).into_iter().map(|g| format!("{UNGUARD}{g}")));
             } else {
                 types.extend(tool_destroys(tool, args, resets.as_deref()));
+                types.extend(tool_unguards(tool, args).into_iter().map(|g| format!("{UNGUARD}{g}")));
             }
         }
     }
@@ -4791,7 +4793,10 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     // (And one that deploys a template, `New-AzResourceGroupDeployment`,
     // read for its mode.)
     let cmdlet = tool_name(first).to_ascii_lowercase();
-    if cmdlet.starts_with("remove-") || (cmdlet.starts_with("new-az") && cmdlet.ends_with("deployment")) {
+    // (And one that may turn a guard off, `Edit-RDSDBInstance
+    // -DeletionProtection $false`: see [`cmdlet_unguards`].)
+    let edits = (cmdlet.starts_with("edit-") || cmdlet.starts_with("update-")) && cmdlet.len() > 7;
+    if cmdlet.starts_with("remove-") || (cmdlet.starts_with("new-az") && cmdlet.ends_with("deployment")) || edits {
         return Some(("powershell", start));
     }
     if matches!(tool_name(first), "docker" | "podman") && words.get(start + 1) == Some(&"run") {
@@ -5134,19 +5139,7 @@ const TOOLS: [&str; 62] = [
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
 fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String> {
-    // The arguments that are no option nor an option's value.
-    let mut plain: Vec<&str> = Vec::new();
-    let mut skip = false;
-    for a in args {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        if a.starts_with('-') {
-            skip = VALUE_OPTIONS.contains(a);
-        } else {
-            plain.push(a);
-        }
-    }
+    let plain = plain_arguments(args);
     let first = plain.first().copied().unwrap_or_default();
     let has = |flag: &str| {
         let flag = flag.trim_start_matches('-');
@@ -5259,6 +5252,195 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// The arguments of a command that are no option nor an option's value
+/// ([`VALUE_OPTIONS`]).
+fn plain_arguments<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut plain: Vec<&str> = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        if a.starts_with('-') {
+            skip = VALUE_OPTIONS.contains(a);
+        } else {
+            plain.push(a);
+        }
+    }
+    plain
+}
+
+/// The start of a kind [`destructive_commands`] finds that is no type
+/// destroyed but a guard against deletion a command turns off (`turns
+/// off aws rds modify-db-instance --no-deletion-protection`): the facade
+/// states what follows it in the file's `unguards`, as a guard's line
+/// removed from an infrastructure file is.
+pub const UNGUARD: &str = "turns off ";
+
+/// Options of the cloud command line tools that turn a guard against
+/// deletion on, as written after `--no-` to turn it off (`aws rds
+/// modify-db-instance --no-deletion-protection`, `gcloud spanner
+/// databases update --no-enable-drop-protection`, `aws ec2
+/// modify-instance-attribute --no-disable-api-termination`).
+const GUARD_OPTIONS: [&str; 9] = [
+    "deletion-protection",
+    "deletion-protection-enabled",
+    "enable-deletion-protection",
+    "delete-protection",
+    "drop-protection",
+    "enable-drop-protection",
+    "termination-protection",
+    "enable-termination-protection",
+    "disable-api-termination",
+];
+
+/// The guards against deletion that `tool` run with `args` turns off,
+/// each named by the command's words and what turns it off. It destroys
+/// nothing yet, but it is how a deletion is prepared, as a guard's line
+/// taken out of an infrastructure file is ([`removed_guards`]):
+///
+/// - `aws SERVICE modify-...`, `update-...`, `put-...` or `set-...` with
+///   a guard's `--no-` option (`--no-deletion-protection`,
+///   `--no-deletion-protection-enabled`,
+///   `--no-enable-termination-protection`,
+///   `--no-disable-api-termination`), Cognito's `--deletion-protection
+///   INACTIVE`, or a load balancer's `deletion_protection.enabled` set to
+///   `false`;
+/// - `gcloud ... update` or `patch` with such an option
+///   (`--no-deletion-protection`, `--no-enable-drop-protection`,
+///   `--no-delete-protection`) or the option set to `false`;
+/// - `az lock delete` (`az group lock delete`, `az resource lock
+///   delete`): a `CanNotDelete` lock is Azure's guard;
+/// - `kubectl` or `oc` `annotate ... helm.sh/resource-policy-` (Helm's
+///   `keep` taken off) and `patch` setting a volume's
+///   `persistentVolumeReclaimPolicy` to `Delete`;
+/// - `terraform` (`tofu`, `terragrunt`) `apply` or `plan` given a
+///   variable that lets resources be destroyed (`-var
+///   deletion_protection=false`, `skip_final_snapshot=true`,
+///   `force_destroy=true`).
+fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
+    let plain = plain_arguments(args);
+    let first = plain.first().copied().unwrap_or_default();
+    // (`--no-deletion-protection`, `--deletion-protection=false`.)
+    let option = args.iter().find(|a| {
+        let a = a.to_ascii_lowercase();
+        let negated = a.strip_prefix("--no-").is_some_and(|o| GUARD_OPTIONS.contains(&o));
+        let set_false = a.strip_prefix("--").and_then(|o| o.split_once('=')).is_some_and(|(o, v)| {
+            GUARD_OPTIONS.contains(&o) && !o.starts_with("disable") && matches!(v, "false" | "0" | "inactive")
+        });
+        negated || set_false
+    });
+    let squeezed = || -> String {
+        args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    };
+    let named = |verb_at: usize, what: &str| -> String {
+        let mut words: Vec<&str> = std::iter::once(tool).chain(plain.iter().copied().take(verb_at + 1)).collect();
+        words.push(what);
+        words.join(" ")
+    };
+    match tool {
+        "aws" => {
+            let op = plain.get(1).copied().unwrap_or_default();
+            if !["modify-", "update-", "put-", "set-"].iter().any(|p| op.starts_with(p)) {
+                return Vec::new();
+            }
+            // (Cognito's user pools: `--deletion-protection INACTIVE`.)
+            let inactive = args.windows(2).any(|p| {
+                p.first().is_some_and(|o| o.eq_ignore_ascii_case("--deletion-protection"))
+                    && p.get(1).is_some_and(|v| v.eq_ignore_ascii_case("inactive"))
+            });
+            let found = match option {
+                Some(o) => Some((*o).to_owned()),
+                None if inactive => Some("--deletion-protection INACTIVE".to_owned()),
+                None if squeezed().contains("deletion_protection.enabled,value=false") => {
+                    Some("--attributes Key=deletion_protection.enabled,Value=false".to_owned())
+                }
+                None => None,
+            };
+            found.map(|o| named(1, &o)).into_iter().collect()
+        }
+        "gcloud" => match (plain.iter().take(5).position(|w| matches!(*w, "update" | "patch")), option) {
+            (Some(at), Some(o)) => vec![named(at, o)],
+            _ => Vec::new(),
+        },
+        "az" => match plain.iter().take(4).position(|w| *w == "delete") {
+            Some(at) if plain.get(..at).is_some_and(|p| p.contains(&"lock")) => vec!["az lock delete".to_owned()],
+            _ => Vec::new(),
+        },
+        "kubectl" | "oc" if first == "annotate" => {
+            if args.iter().any(|a| a.eq_ignore_ascii_case("helm.sh/resource-policy-")) {
+                vec![format!("{tool} annotate helm.sh/resource-policy-")]
+            } else {
+                Vec::new()
+            }
+        }
+        "kubectl" | "oc" if first == "patch" => {
+            if squeezed().contains("persistentvolumereclaimpolicy:delete") {
+                vec![format!("{tool} patch persistentVolumeReclaimPolicy: Delete")]
+            } else {
+                Vec::new()
+            }
+        }
+        "terraform" | "tofu" | "terragrunt" | "opentofu" if matches!(first, "apply" | "plan") => {
+            let mut found = Vec::new();
+            for (i, a) in args.iter().enumerate() {
+                let value = match a.trim_start_matches('-').strip_prefix("var") {
+                    Some(v) if v.starts_with('=') => v.get(1..),
+                    Some("") => args.get(i + 1).copied(),
+                    _ => None,
+                };
+                let Some(value) = value else { continue };
+                let setting: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                if GUARDS_OFF.iter().any(|(line, _)| *line == setting) {
+                    found.push(format!("{tool} {first} -var {setting}"));
+                }
+            }
+            found
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The guards against deletion a PowerShell cmdlet turns off:
+/// `Remove-AzResourceLock` (Azure's `CanNotDelete` lock), and AWS's
+/// `Edit-RDSDBInstance` or `Edit-RDSDBCluster -DeletionProtection
+/// $false`, `Update-DDBTable -DeletionProtectionEnabled $false`,
+/// `Update-CFNTerminationProtection -EnableTerminationProtection $false`
+/// and `Edit-EC2InstanceAttribute -DisableApiTermination $false`.
+fn cmdlet_unguards(word: &str, args: &[&str]) -> Vec<String> {
+    let name = tool_name(word);
+    let lower = name.to_ascii_lowercase();
+    if matches!(lower.as_str(), "remove-azresourcelock" | "remove-azurermresourcelock") {
+        return vec![name.to_owned()];
+    }
+    if !(lower.starts_with("edit-") || lower.starts_with("update-")) {
+        return Vec::new();
+    }
+    let guard = |o: &str| {
+        matches!(
+            o.to_ascii_lowercase().as_str(),
+            "-deletionprotection"
+                | "-deletionprotectionenabled"
+                | "-enableterminationprotection"
+                | "-disableapitermination"
+        )
+    };
+    let off = |v: &str| matches!(v.to_ascii_lowercase().as_str(), "$false" | "0");
+    // (`-DeletionProtection $false` or `-DeletionProtection:$false`.)
+    let found = args.iter().enumerate().find_map(|(i, a)| {
+        let (option, value) = match a.split_once(':') {
+            Some((o, v)) => (o, Some(v)),
+            None => (*a, args.get(i + 1).copied()),
+        };
+        (guard(option) && value.is_some_and(off)).then(|| format!("{name} {option} $false"))
+    });
+    found.into_iter().collect()
 }
 
 /// Whether `tool` run with the arguments `plain` (no options) and the

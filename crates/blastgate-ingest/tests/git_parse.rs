@@ -1506,7 +1506,8 @@ fn destructive_commands_are_read_by_tool() {
         ("doctl registry garbage-collection start", &[]),
         ("gitlab-terraform destroy", &["terraform destroy"]),
         ("az resource delete --ids $RESOURCE_ID", &["az resource delete"]),
-        ("az lock delete --name keep --resource-group orders", &[]),
+        // (A lock removed destroys nothing yet: a guard turned off.)
+        ("az lock delete --name keep --resource-group orders", &["turns off az lock delete"]),
         ("az deployment group create -g orders --template-file main.bicep --mode Complete", &["complete deployment"]),
         ("az deployment group create -g orders --template-file main.bicep", &[]),
         ("Remove-AzResourceGroup -Name orders-prod -Force", &["Remove-AzResourceGroup"]),
@@ -1521,7 +1522,7 @@ fn destructive_commands_are_read_by_tool() {
         ("Remove-S3Bucket -BucketName orders-archive -DeleteBucketContent", &["Remove-S3Bucket"]),
         ("Remove-AzResourceGroup -Name \"rg-pr-$env:PR_NUMBER\" -Force", &[]),
         ("Remove-AzStorageBlob -Container logs -Blob old.txt", &[]),
-        ("Remove-AzResourceLock -LockName keep -Force", &[]),
+        ("Remove-AzResourceLock -LockName keep -Force", &["turns off Remove-AzResourceLock"]),
         ("Remove-Item -Recurse -Force ./build", &[]),
         ("Remove-ADGroup -Identity Admins", &[]),
         // Frameworks' database resets, outside test and local settings.
@@ -2021,6 +2022,162 @@ fn program_commands(path: &str, added: &str, removed: &str) -> Vec<String> {
     destructive_commands(patch.as_bytes(), |p| is_script(p) || program_language(p).is_some())
         .remove(path)
         .unwrap_or_default()
+}
+
+/// Commands and SDK calls that turn a guard against deletion off
+/// (`aws rds modify-db-instance --no-deletion-protection`, `az lock
+/// delete`, boto3's `modify_db_instance(DeletionProtection=False)`) are
+/// found beside what commands destroy, as kinds that start with
+/// `UNGUARD`; turning a guard on, a short-lived environment's, and a
+/// command only printed are not.
+#[test]
+fn commands_that_turn_guards_off_are_read() {
+    use blastgate_ingest::git::UNGUARD;
+    let read = |path: &str, added: &str, removed: &str| -> Vec<String> {
+        program_commands(path, added, removed)
+            .into_iter()
+            .map(|k| k.strip_prefix(UNGUARD).map_or(format!("destroys {k}"), str::to_owned))
+            .collect()
+    };
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection --apply-immediately",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/db.sh",
+            "aws dynamodb update-table --table-name ledger --no-deletion-protection-enabled",
+            &["aws dynamodb update-table --no-deletion-protection-enabled"],
+        ),
+        (
+            "scripts/stack.sh",
+            "aws cloudformation update-termination-protection --stack-name core --no-enable-termination-protection",
+            &["aws cloudformation update-termination-protection --no-enable-termination-protection"],
+        ),
+        (
+            "scripts/lb.sh",
+            "aws elbv2 modify-load-balancer-attributes --load-balancer-arn \"$ARN\" --attributes Key=deletion_protection.enabled,Value=false",
+            &["aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false"],
+        ),
+        (
+            "scripts/users.sh",
+            "aws cognito-idp update-user-pool --user-pool-id eu-west-1_x --deletion-protection INACTIVE",
+            &["aws cognito-idp update-user-pool --deletion-protection INACTIVE"],
+        ),
+        (
+            "scripts/sql.sh",
+            "gcloud sql instances patch orders --no-deletion-protection",
+            &["gcloud sql instances patch --no-deletion-protection"],
+        ),
+        (
+            "scripts/spanner.sh",
+            "gcloud spanner databases update ledger --instance=main --no-enable-drop-protection",
+            &["gcloud spanner databases update --no-enable-drop-protection"],
+        ),
+        ("scripts/locks.sh", "az lock delete --name keep --resource-group rg-prod", &["az lock delete"]),
+        (
+            "scripts/pv.sh",
+            "kubectl patch pv ledger -p '{\"spec\": {\"persistentVolumeReclaimPolicy\": \"Delete\"}}'",
+            &["kubectl patch persistentVolumeReclaimPolicy: Delete"],
+        ),
+        (
+            "scripts/pv.sh",
+            "kubectl annotate pvc ledger helm.sh/resource-policy-",
+            &["kubectl annotate helm.sh/resource-policy-"],
+        ),
+        (
+            "scripts/apply.sh",
+            "terraform apply -auto-approve -var deletion_protection=false",
+            &["terraform apply -var deletion_protection=false"],
+        ),
+        (
+            "scripts/apply.sh",
+            "terraform apply -var=\"skip_final_snapshot=true\" -auto-approve",
+            &["terraform apply -var skip_final_snapshot=true"],
+        ),
+        (
+            "scripts/locks.ps1",
+            "Remove-AzResourceLock -LockName keep -ResourceGroupName rg-prod -Force",
+            &["Remove-AzResourceLock"],
+        ),
+        (
+            "scripts/db.ps1",
+            "Edit-RDSDBInstance -DBInstanceIdentifier orders -DeletionProtection $false",
+            &["Edit-RDSDBInstance -DeletionProtection $false"],
+        ),
+        // Turned on, a short-lived environment's, printed, or moved.
+        ("scripts/db.sh", "aws rds modify-db-instance --db-instance-identifier orders --deletion-protection", &[]),
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-instance --db-instance-identifier orders-pr-12 --no-deletion-protection",
+            &[],
+        ),
+        ("scripts/db.sh", "aws rds describe-db-instances --no-deletion-protection", &[]),
+        ("scripts/db.sh", "echo \"aws rds modify-db-instance --no-deletion-protection\"", &[]),
+        ("scripts/locks.sh", "az lock list --resource-group rg-prod", &[]),
+        (
+            "scripts/pv.sh",
+            "kubectl patch pv ledger -p '{\"spec\": {\"persistentVolumeReclaimPolicy\": \"Retain\"}}'",
+            &[],
+        ),
+        ("scripts/apply.sh", "terraform apply -var deletion_protection=true", &[]),
+        ("scripts/db.ps1", "Edit-RDSDBInstance -DBInstanceIdentifier orders -DeletionProtection $true", &[]),
+        // Programs, through their SDKs.
+        (
+            "scripts/unprotect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(\n    DBInstanceIdentifier=\"orders\",\n    DeletionProtection=False,\n)",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/unprotect.py",
+            "import boto3\nboto3.client(\"ec2\").modify_instance_attribute(InstanceId=\"i-1\", DisableApiTermination={\"Value\": False})",
+            &["aws ec2 modify-instance-attribute --no-disable-api-termination"],
+        ),
+        (
+            "scripts/unprotect.ts",
+            "import { RDSClient, ModifyDBClusterCommand } from \"@aws-sdk/client-rds\";\nconst rds = new RDSClient({});\nawait rds.send(new ModifyDBClusterCommand({ DBClusterIdentifier: \"orders\", DeletionProtection: false }));",
+            &["aws rds modify-db-cluster --no-deletion-protection"],
+        ),
+        (
+            "tools/unprotect.go",
+            "import \"github.com/aws/aws-sdk-go-v2/service/rds\"\nclient.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String(\"orders\"), DeletionProtection: aws.Bool(false)})",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/Unprotect.java",
+            "import software.amazon.awssdk.services.rds.RdsClient;\nrds.modifyDBInstance(ModifyDbInstanceRequest.builder().dbInstanceIdentifier(\"orders\").deletionProtection(false).build());",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/gcp.py",
+            "from googleapiclient import discovery\nsqladmin = discovery.build(\"sqladmin\", \"v1\")\nsqladmin.instances().patch(project=\"p\", instance=\"orders\", body={\"settings\": {\"deletionProtectionEnabled\": False}}).execute()",
+            &["gcloud instances update --no-deletion-protection"],
+        ),
+        (
+            // (Before, read as `az at resource group level delete`: a
+            // resource group destroyed.)
+            "scripts/locks.py",
+            "from azure.mgmt.resource import ManagementLockClient\nlocks.management_locks.delete_at_resource_group_level(\"rg-prod\", \"keep\")",
+            &["az lock delete"],
+        ),
+        (
+            "scripts/unprotect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders\", DeletionProtection=True, ApplyImmediately=False)",
+            &[],
+        ),
+        (
+            "scripts/unprotect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders\", DeletionProtection=keep)",
+            &[],
+        ),
+    ];
+    for (path, added, want) in cases {
+        assert_eq!(read(path, added, ""), *want, "{path}: {added}");
+    }
+    // A command reworded turns nothing off anew.
+    let line = "aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection";
+    assert!(read("scripts/db.sh", &format!("{line} --apply-immediately"), line).is_empty());
 }
 
 /// Cloud SDK calls in scripts are read as the commands of their tools:

@@ -1863,7 +1863,21 @@ impl<'a> Git<'a> {
         self.resolve_task_calls(&mut commands, head)?;
         for f in files.iter_mut() {
             if let Some(found) = commands.remove(&f.path) {
-                add_types(&mut f.removes, found);
+                // (A command that turns a guard against deletion off,
+                // `aws rds modify-db-instance --no-deletion-protection`,
+                // destroys nothing yet: it is stated as a guard's line
+                // taken out of an infrastructure file is.)
+                let (unguards, types): (Vec<String>, Vec<String>) =
+                    found.into_iter().partition(|k| k.starts_with(parse::UNGUARD));
+                add_types(&mut f.removes, types);
+                if !unguards.is_empty() {
+                    let mut all = std::mem::take(&mut f.unguards);
+                    all.extend(unguards.iter().filter_map(|g| g.strip_prefix(parse::UNGUARD)).map(clip_type));
+                    all.sort_unstable();
+                    all.dedup();
+                    all.truncate(blastgate_change::limits::MAX_DECLARED_TYPES);
+                    f.unguards = all;
+                }
             }
         }
         // A file moved into the migrations from elsewhere (not one moved

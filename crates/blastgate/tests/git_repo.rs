@@ -3456,6 +3456,71 @@ fn scripts_run_by_their_paths_count_as_what_they_run() {
     }
 }
 
+/// A script or pipeline that turns a guard against deletion off, by a
+/// command or an SDK call (`aws rds modify-db-instance
+/// --no-deletion-protection`, boto3's `DeletionProtection=False`, `az
+/// lock delete`), destroys nothing yet but is stated in the file's
+/// `unguards`, as a guard's line taken out of a Terraform file is, and
+/// asks for a senior (`protection-removed`); so is a task a workflow
+/// newly runs by name whose recipe does it.
+#[test]
+fn commands_that_turn_guards_off_ask_for_a_senior() {
+    let repo = Repo::new("unguards");
+    repo.write(
+        "Makefile",
+        b"unlock:\n\taz lock delete --name keep --resource-group rg-orders\n\nbuild:\n\tgo build ./...\n",
+    );
+    repo.write(
+        ".github/workflows/deploy.yml",
+        b"on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n",
+    );
+    let base = repo.commit(0.0, "Scripts");
+    let cases: [FileCase<'_>; 4] = [
+        (
+            "an agent's script lets the database go",
+            "scripts/prepare.py",
+            "import boto3\n\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(\n    DBInstanceIdentifier=\"orders-prod\",\n    DeletionProtection=False,\n    ApplyImmediately=True,\n)\n",
+            &[("scripts/prepare.py", &["aws rds modify-db-instance --no-deletion-protection"])],
+        ),
+        (
+            "a shell step turns the protection off",
+            "scripts/prepare.sh",
+            "#!/bin/sh\naws dynamodb update-table --table-name ledger --no-deletion-protection-enabled\n",
+            &[("scripts/prepare.sh", &["aws dynamodb update-table --no-deletion-protection-enabled"])],
+        ),
+        (
+            "the deploy job runs the Makefile's unlock",
+            ".github/workflows/deploy.yml",
+            "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make unlock build\n",
+            &[(".github/workflows/deploy.yml", &["az lock delete"])],
+        ),
+        (
+            "turning the protection on is no guard turned off",
+            "scripts/prepare.sh",
+            "#!/bin/sh\naws dynamodb update-table --table-name ledger --deletion-protection-enabled\n",
+            &[],
+        ),
+    ];
+    for (i, (what, path, text, expected)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(path, text.as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let unguards: Vec<(String, Vec<String>)> = change
+            .files
+            .iter()
+            .filter(|f| !f.unguards.is_empty())
+            .map(|f| (f.path.clone(), f.unguards.clone()))
+            .collect();
+        let expected: Vec<(String, Vec<String>)> =
+            expected.iter().map(|(p, g)| ((*p).to_owned(), g.iter().map(|g| (*g).to_owned()).collect())).collect();
+        assert_eq!(unguards, expected, "{what}");
+        assert!(removes_of(&change).is_empty(), "{what}");
+        assert_eq!(fired.iter().any(|r| r == "protection-removed"), !expected.is_empty(), "{what}: {fired:?}");
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{what}: {fired:?}");
+    }
+}
+
 /// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the
 /// Kubernetes client) count as the commands of their tools: deleting a
 /// database through `boto3` is `aws rds delete-db-instance`. Calls a file

@@ -723,7 +723,7 @@ impl ProgramReader {
             Token::Word(w) => {
                 runner(w, self.language) && matches!(tokens.get(i + 1), Some(Token::Open('(') | Token::Str { .. }))
                     || matches!(tokens.get(i + 1), Some(Token::Assign))
-                    || self.sdk.may_destroy(w) && matches!(tokens.get(i + 1), Some(Token::Open('(')))
+                    || self.sdk.worth_reading(w) && matches!(tokens.get(i + 1), Some(Token::Open('(')))
             }
             Token::Str { command, .. } => *command,
             _ => false,
@@ -820,7 +820,7 @@ impl ProgramReader {
                 },
                 // A cloud SDK's or client library's call that destroys
                 // (`rds.delete_db_instance(...)`), as its tool's command.
-                Token::Word(w) if self.sdk.may_destroy(w) && matches!(tokens.get(i + 1), Some(Token::Open('('))) => {
+                Token::Word(w) if self.sdk.worth_reading(w) && matches!(tokens.get(i + 1), Some(Token::Open('('))) => {
                     let end = closing(tokens, i + 1);
                     spent = spent.saturating_add(end.saturating_sub(i));
                     out.extend(self.sdk.command(tokens, i, end));

@@ -147,13 +147,18 @@ impl Sdk {
     }
 
     /// Whether `word`, called, may be a destructive operation of a library
-    /// the file uses (a cheap test: the call is read whole when it is).
-    pub(super) fn may_destroy(&self, word: &str) -> bool {
+    /// the file uses, or one that may turn a guard against deletion off
+    /// (a cheap test: the call is read whole when it is).
+    pub(super) fn worth_reading(&self, word: &str) -> bool {
         if self.libraries.is_empty() || word.len() > MAX_NAME_BYTES {
             return false;
         }
         let method = last(word).to_ascii_lowercase();
-        method.contains("delete") || method.contains("terminate") || method.contains("destroy")
+        method.contains("delete")
+            || method.contains("terminate")
+            || method.contains("destroy")
+            || (UPDATES.iter().any(|u| method.starts_with(u))
+                && (self.libraries.contains(&Library::Aws) || self.libraries.contains(&Library::Google)))
     }
 
     /// The command line of the call whose name is `tokens[at]` (its
@@ -161,7 +166,7 @@ impl Sdk {
     /// line tool would.
     pub(super) fn command(&self, tokens: &[Token], at: usize, end: usize) -> Option<String> {
         let Some(Token::Word(word)) = tokens.get(at) else { return None };
-        if !self.may_destroy(word) {
+        if !self.worth_reading(word) {
             return None;
         }
         let method = last(word);
@@ -181,6 +186,33 @@ impl Sdk {
             nouns.retain(|w| !matches!(w.as_str(), "client" | "operations" | "api" | "service" | "v1" | "v2"));
             nouns
         };
+        // A call that turns a guard against deletion off
+        // (`rds.modify_db_instance(..., DeletionProtection=False)`), as
+        // the command line that does (`aws rds modify-db-instance
+        // --no-deletion-protection`).
+        if words.first().is_some_and(|w| UPDATES.contains(&w.as_str())) {
+            let off = guard_turned_off(arguments)?;
+            if has(Library::Aws) {
+                let mut operation = words.clone();
+                for suffix in ["command", "async", "request", "input", "with", "context"] {
+                    if operation.len() > 2 && operation.last().is_some_and(|w| w == suffix) {
+                        operation.pop();
+                    }
+                }
+                let service = self.aws_service(receiver, previous, arguments);
+                return Some(format!("aws {service} {} {}", operation.join("-"), off.aws));
+            }
+            let nouns = collection();
+            return has(Library::Google).then(|| format!("gcloud {} update {}", singular(&nouns), off.gcloud));
+        }
+        // Azure's management locks (`management_locks.delete_at_resource_group_level(...)`):
+        // a `CanNotDelete` lock is its guard against deletion.
+        if has(Library::Azure)
+            && words.contains(&"delete".to_owned())
+            && (words.iter().chain(collection().iter()).any(|w| w == "lock" || w == "locks"))
+        {
+            return Some("az lock delete".to_owned());
+        }
         if has(Library::Kubernetes) {
             let mut kind: Vec<String> = words
                 .iter()
@@ -307,6 +339,83 @@ impl Sdk {
             _ => "sdk".to_owned(),
         }
     }
+}
+
+/// The first words of the methods that change a resource's settings
+/// (`modify_db_instance`, `UpdateTable`, `setDeletionProtection`,
+/// `instances().patch`).
+const UPDATES: [&str; 5] = ["modify", "update", "set", "patch", "put"];
+
+/// A guard turned off, as the AWS and Google command line tools write it.
+struct GuardOff {
+    aws: &'static str,
+    gcloud: &'static str,
+}
+
+/// The settings that guard against deletion, as a call's argument names
+/// them (lower case, without `_`), with how the tools turn each off.
+const GUARD_SETTINGS: [(&str, GuardOff); 6] = [
+    ("deletionprotection", GuardOff { aws: "--no-deletion-protection", gcloud: "--no-deletion-protection" }),
+    (
+        "deletionprotectionenabled",
+        GuardOff { aws: "--no-deletion-protection-enabled", gcloud: "--no-deletion-protection" },
+    ),
+    (
+        "enableterminationprotection",
+        GuardOff { aws: "--no-enable-termination-protection", gcloud: "--no-deletion-protection" },
+    ),
+    ("disableapitermination", GuardOff { aws: "--no-disable-api-termination", gcloud: "--no-deletion-protection" }),
+    ("enabledropprotection", GuardOff { aws: "--no-deletion-protection", gcloud: "--no-enable-drop-protection" }),
+    ("dropprotection", GuardOff { aws: "--no-deletion-protection", gcloud: "--no-enable-drop-protection" }),
+];
+
+/// The guard against deletion a call's arguments turn off, if any: a
+/// setting of [`GUARD_SETTINGS`] (a name or a key's text:
+/// `DeletionProtection=False`, `DeletionProtection: aws.Bool(false)`,
+/// `{"deletionProtectionEnabled": False}`, `DisableApiTermination={"Value":
+/// False}`) whose first value is false, or `"INACTIVE"` (Cognito); or a
+/// load balancer's `deletion_protection.enabled` attribute given
+/// `"false"`.
+fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
+    let name = |t: &Token| -> Option<String> {
+        let text = match t {
+            Token::Word(w) => last(w),
+            Token::Str { text, .. } => text.as_str(),
+            _ => return None,
+        };
+        Some(text.to_ascii_lowercase().replace('_', ""))
+    };
+    // The first boolean (or text) value after `k`, before the next
+    // argument.
+    let value_after = |k: usize| -> Option<String> {
+        for t in arguments.iter().skip(k + 1).take(8) {
+            match t {
+                Token::Comma => return None,
+                Token::Word(w) if matches!(w.to_ascii_lowercase().as_str(), "true" | "false") => {
+                    return Some(w.to_ascii_lowercase());
+                }
+                Token::Str { text, .. } if !text.eq_ignore_ascii_case("value") => {
+                    return Some(text.to_ascii_lowercase());
+                }
+                _ => {}
+            }
+        }
+        None
+    };
+    for (k, t) in arguments.iter().enumerate() {
+        let Some(n) = name(t) else { continue };
+        if n == "deletionprotection.enabled" && value_after(k).as_deref() == Some("false") {
+            return Some(GuardOff {
+                aws: "--attributes Key=deletion_protection.enabled,Value=false",
+                gcloud: "--no-deletion-protection",
+            });
+        }
+        let Some((_, off)) = GUARD_SETTINGS.iter().find(|(s, _)| *s == n) else { continue };
+        if matches!(value_after(k).as_deref(), Some("false" | "inactive")) {
+            return Some(GuardOff { aws: off.aws, gcloud: off.gcloud });
+        }
+    }
+    None
 }
 
 /// The AWS service a client's constructor names: JavaScript's `AWS.RDS`
