@@ -3283,7 +3283,7 @@ pub fn migration_destroys(path: &str, text: &[u8]) -> bool {
 /// Settings that guard resources against deletion, as a squeezed line
 /// (lower case, no blanks or quotes) reads when the guard is on, by the
 /// name a message gives them.
-const GUARDS_ON: [(&str, &str); 12] = [
+const GUARDS_ON: [(&str, &str); 24] = [
     ("prevent_destroy=true", "prevent_destroy"),
     ("deletion_protection=true", "deletion_protection"),
     ("deletion_protection_enabled=true", "deletion_protection"),
@@ -3296,11 +3296,28 @@ const GUARDS_ON: [(&str, &str); 12] = [
     ("reclaimpolicy:retain", "reclaimPolicy"),
     ("helm.sh/resource-policy:keep", "helm.sh/resource-policy"),
     ("argocd.argoproj.io/sync-options:prune=false", "Argo CD Prune=false"),
+    ("argocd.argoproj.io/sync-options:delete=false", "Argo CD Delete=false"),
+    ("kustomize.toolkit.fluxcd.io/prune:disabled", "Flux prune: disabled"),
+    // Crossplane's and the Kubernetes controllers of the clouds: the
+    // cloud resource outlives its object.
+    ("deletionpolicy:orphan", "DeletionPolicy"),
+    ("cnrm.cloud.google.com/deletion-policy:abandon", "cnrm.cloud.google.com/deletion-policy"),
+    ("services.k8s.aws/deletion-policy:retain", "services.k8s.aws/deletion-policy"),
+    // Pulumi's resource options.
+    ("protect:true", "protect"),
+    ("retainondelete:true", "retainOnDelete"),
+    // Terraform's AWS and Google providers.
+    ("disable_api_termination=true", "disable_api_termination"),
+    ("enable_deletion_protection=true", "enable_deletion_protection"),
+    ("enable_drop_protection=true", "enable_drop_protection"),
+    ("deletion_protection=protected", "deletion_protection"),
+    // The AWS CDK's stacks.
+    ("terminationprotection:true", "terminationProtection"),
 ];
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 11] = [
+const GUARDS_OFF: [(&str, &str); 20] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
     ("deletion_protection_enabled=false", "deletion_protection"),
@@ -3312,6 +3329,16 @@ const GUARDS_OFF: [(&str, &str); 11] = [
     ("reclaimpolicy:delete", "reclaimPolicy"),
     ("skip_final_snapshot=true", "skip_final_snapshot"),
     ("force_destroy=true", "force_destroy"),
+    ("disable_api_termination=false", "disable_api_termination"),
+    ("enable_deletion_protection=false", "enable_deletion_protection"),
+    ("enable_drop_protection=false", "enable_drop_protection"),
+    ("deletion_protection=unprotected", "deletion_protection"),
+    ("prevent_deletion_if_contains_resources=false", "prevent_deletion_if_contains_resources"),
+    ("protect:false", "protect"),
+    ("terminationprotection:false", "terminationProtection"),
+    // The AWS CDK: a bucket's objects deleted with it.
+    ("autodeleteobjects:true", "autoDeleteObjects"),
+    ("auto_delete_objects=true", "autoDeleteObjects"),
 ];
 
 /// The guards against deletion that a `git diff -p` output's changes turn
@@ -3346,7 +3373,12 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
             .collect();
         let squeezed = squeezed.trim_start_matches('-');
         let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
-        if let Some(name) = counts(&GUARDS_ON) {
+        if let Some(on) = cdk_removal_policy(squeezed) {
+            // (A guard kept, `RETAIN`, counts as a guard's line; `DESTROY`
+            // as one that turns it off.)
+            *net.entry(path.to_owned()).or_default().entry("removalPolicy").or_insert(0) +=
+                if on { -sign } else { sign };
+        } else if let Some(name) = counts(&GUARDS_ON) {
             // A guard's line removed turns it off.
             *net.entry(path.to_owned()).or_default().entry(name).or_insert(0) -= sign;
         } else if let Some(name) = counts(&GUARDS_OFF) {
@@ -3359,6 +3391,28 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         })
         .filter(|(_, guards)| !guards.is_empty())
         .collect()
+}
+
+/// Whether a squeezed line sets an AWS CDK removal policy that keeps the
+/// resource (`removalPolicy: RemovalPolicy.RETAIN`, `SNAPSHOT`,
+/// `RETAIN_ON_UPDATE_OR_DELETE`: `Some(true)`) or destroys it with the
+/// stack (`RemovalPolicy.DESTROY`: `Some(false)`), as a property
+/// (`removalPolicy:`, Python's `removal_policy=`) or a call
+/// (`applyRemovalPolicy(...)`, `apply_removal_policy(...)`).
+fn cdk_removal_policy(squeezed: &str) -> Option<bool> {
+    let set = ["removalpolicy:", "removal_policy=", "applyremovalpolicy(", "apply_removal_policy("]
+        .iter()
+        .any(|k| squeezed.starts_with(k) || squeezed.contains(&format!(".{k}")));
+    if !set {
+        return None;
+    }
+    let (_, value) = squeezed.rsplit_once("removalpolicy.")?;
+    let value = value.trim_end_matches([';', ')']);
+    match value {
+        "retain" | "snapshot" | "retain_on_update_or_delete" => Some(true),
+        "destroy" => Some(false),
+        _ => None,
+    }
 }
 
 /// What the commands added to scripts and pipelines destroy, by path:

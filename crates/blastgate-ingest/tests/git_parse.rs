@@ -1216,6 +1216,36 @@ fn guards_turned_off_are_found() {
         ("-  persistentVolumeReclaimPolicy: Retain\n", &["persistentVolumeReclaimPolicy"]),
         ("-    helm.sh/resource-policy: keep\n", &["helm.sh/resource-policy"]),
         ("+  force_destroy = true\n+  deletion_protection = false\n", &["deletion_protection", "force_destroy"]),
+        // Crossplane, Config Connector, ACK, Flux and Argo CD keep the
+        // cloud resource when their object goes; Pulumi's `protect`.
+        ("-  deletionPolicy: Orphan\n+  deletionPolicy: Delete\n", &["DeletionPolicy"]),
+        ("-    cnrm.cloud.google.com/deletion-policy: abandon\n", &["cnrm.cloud.google.com/deletion-policy"]),
+        ("-    services.k8s.aws/deletion-policy: retain\n", &["services.k8s.aws/deletion-policy"]),
+        ("-    kustomize.toolkit.fluxcd.io/prune: disabled\n", &["Flux prune: disabled"]),
+        ("-    argocd.argoproj.io/sync-options: Delete=false\n", &["Argo CD Delete=false"]),
+        ("-      protect: true\n", &["protect"]),
+        ("-      retainOnDelete: true\n", &["retainOnDelete"]),
+        // Terraform's AWS, Google and Azure providers.
+        ("-  disable_api_termination = true\n", &["disable_api_termination"]),
+        ("+  enable_deletion_protection = false\n", &["enable_deletion_protection"]),
+        ("-  enable_drop_protection = true\n", &["enable_drop_protection"]),
+        (
+            "-  deletion_protection = \"PROTECTED\"\n+  deletion_protection = \"UNPROTECTED\"\n",
+            &["deletion_protection"],
+        ),
+        ("+    prevent_deletion_if_contains_resources = false\n", &["prevent_deletion_if_contains_resources"]),
+        // The AWS CDK, in TypeScript and Python.
+        (
+            "-  removalPolicy: cdk.RemovalPolicy.RETAIN,\n+  removalPolicy: cdk.RemovalPolicy.DESTROY,\n",
+            &["removalPolicy"],
+        ),
+        ("+    removal_policy=RemovalPolicy.DESTROY,\n", &["removalPolicy"]),
+        ("+bucket.applyRemovalPolicy(RemovalPolicy.DESTROY);\n", &["removalPolicy"]),
+        ("+  autoDeleteObjects: true,\n", &["autoDeleteObjects"]),
+        ("-  terminationProtection: true,\n", &["terminationProtection"]),
+        ("-  removalPolicy: RemovalPolicy.SNAPSHOT,\n+  removalPolicy: RemovalPolicy.RETAIN,\n", &[]),
+        ("+  removalPolicy: RemovalPolicy.RETAIN,\n", &[]),
+        ("+  deletionPolicy: Orphan\n", &[]),
         // Moved, reformatted, or turned on: nothing off.
         ("-    prevent_destroy = true\n+    prevent_destroy   =   true\n", &[]),
         ("-  deletion_protection = false\n+  deletion_protection = true\n", &[]),

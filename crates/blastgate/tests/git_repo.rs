@@ -3462,7 +3462,8 @@ fn scripts_run_by_their_paths_count_as_what_they_run() {
 /// lock delete`), destroys nothing yet but is stated in the file's
 /// `unguards`, as a guard's line taken out of a Terraform file is, and
 /// asks for a senior (`protection-removed`); so is a task a workflow
-/// newly runs by name whose recipe does it.
+/// newly runs by name whose recipe does it, and a CDK stack whose
+/// database's removal policy becomes `DESTROY`.
 #[test]
 fn commands_that_turn_guards_off_ask_for_a_senior() {
     let repo = Repo::new("unguards");
@@ -3474,8 +3475,17 @@ fn commands_that_turn_guards_off_ask_for_a_senior() {
         ".github/workflows/deploy.yml",
         b"on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make build\n",
     );
+    let stack = "const db = new rds.DatabaseInstance(this, \"Orders\", {\n  engine,\n  removalPolicy: cdk.RemovalPolicy.RETAIN,\n});\n";
+    repo.write("infra/lib/orders-stack.ts", stack.as_bytes());
     let base = repo.commit(0.0, "Scripts");
-    let cases: [FileCase<'_>; 4] = [
+    let destroy = stack.replace("RETAIN", "DESTROY");
+    let cases: [FileCase<'_>; 5] = [
+        (
+            "the CDK stack lets its database go with it",
+            "infra/lib/orders-stack.ts",
+            &destroy,
+            &[("infra/lib/orders-stack.ts", &["removalPolicy"])],
+        ),
         (
             "an agent's script lets the database go",
             "scripts/prepare.py",
