@@ -3317,7 +3317,7 @@ const GUARDS_ON: [(&str, &str); 24] = [
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 20] = [
+const GUARDS_OFF: [(&str, &str); 22] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
     ("deletion_protection_enabled=false", "deletion_protection"),
@@ -3339,6 +3339,9 @@ const GUARDS_OFF: [(&str, &str); 20] = [
     // The AWS CDK: a bucket's objects deleted with it.
     ("autodeleteobjects:true", "autoDeleteObjects"),
     ("auto_delete_objects=true", "autoDeleteObjects"),
+    // No automated backups: RDS deletes those it kept at once.
+    ("backup_retention_period=0", "backup_retention_period"),
+    ("backupretentionperiod:0", "BackupRetentionPeriod"),
 ];
 
 /// The guards against deletion that a `git diff -p` output's changes turn
@@ -5360,11 +5363,13 @@ const GUARD_OPTIONS: [&str; 9] = [
 ///   `--no-deletion-protection-enabled`,
 ///   `--no-enable-termination-protection`,
 ///   `--no-disable-api-termination`), Cognito's `--deletion-protection
-///   INACTIVE`, or a load balancer's `deletion_protection.enabled` set to
-///   `false`;
+///   INACTIVE`, a load balancer's `deletion_protection.enabled` set to
+///   `false`, `--backup-retention-period 0` (RDS deletes the automated
+///   backups at once), or a bucket's versioning `Status=Suspended`;
 /// - `gcloud ... update` or `patch` with such an option
 ///   (`--no-deletion-protection`, `--no-enable-drop-protection`,
-///   `--no-delete-protection`) or the option set to `false`;
+///   `--no-delete-protection`) or the option set to `false`, and `gcloud
+///   sql instances patch --no-backup`;
 /// - `az lock delete` (`az group lock delete`, `az resource lock
 ///   delete`): a `CanNotDelete` lock is Azure's guard;
 /// - `kubectl` or `oc` `annotate ... helm.sh/resource-policy-` (Helm's
@@ -5405,20 +5410,37 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
                 p.first().is_some_and(|o| o.eq_ignore_ascii_case("--deletion-protection"))
                     && p.get(1).is_some_and(|v| v.eq_ignore_ascii_case("inactive"))
             });
+            // (No automated backups: RDS deletes those it kept at once.)
+            let no_backups = args.windows(2).any(|p| {
+                p.first().is_some_and(|o| *o == "--backup-retention-period") && p.get(1).is_some_and(|v| *v == "0")
+            }) || args.contains(&"--backup-retention-period=0");
+            let squeezed = squeezed();
             let found = match option {
                 Some(o) => Some((*o).to_owned()),
                 None if inactive => Some("--deletion-protection INACTIVE".to_owned()),
-                None if squeezed().contains("deletion_protection.enabled,value=false") => {
+                None if no_backups => Some("--backup-retention-period 0".to_owned()),
+                None if squeezed.contains("deletion_protection.enabled,value=false") => {
                     Some("--attributes Key=deletion_protection.enabled,Value=false".to_owned())
+                }
+                // (A bucket's versioning suspended: what is deleted from
+                // now on is gone.)
+                None if squeezed.contains("status=suspended") || squeezed.contains("status:suspended") => {
+                    Some("--versioning-configuration Status=Suspended".to_owned())
                 }
                 None => None,
             };
             found.map(|o| named(1, &o)).into_iter().collect()
         }
-        "gcloud" => match (plain.iter().take(5).position(|w| matches!(*w, "update" | "patch")), option) {
-            (Some(at), Some(o)) => vec![named(at, o)],
-            _ => Vec::new(),
-        },
+        "gcloud" => {
+            // (`gcloud sql instances patch --no-backup`: no automated
+            // backups.)
+            let no_backup = plain.first() == Some(&"sql") && args.contains(&"--no-backup");
+            match (plain.iter().take(5).position(|w| matches!(*w, "update" | "patch")), option) {
+                (Some(at), Some(o)) => vec![named(at, o)],
+                (Some(at), None) if no_backup => vec![named(at, "--no-backup")],
+                _ => Vec::new(),
+            }
+        }
         "az" => match plain.iter().take(4).position(|w| *w == "delete") {
             Some(at) if plain.get(..at).is_some_and(|p| p.contains(&"lock")) => vec!["az lock delete".to_owned()],
             _ => Vec::new(),

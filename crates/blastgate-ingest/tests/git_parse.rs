@@ -1234,6 +1234,9 @@ fn guards_turned_off_are_found() {
             &["deletion_protection"],
         ),
         ("+    prevent_deletion_if_contains_resources = false\n", &["prevent_deletion_if_contains_resources"]),
+        ("-  backup_retention_period = 7\n+  backup_retention_period = 0\n", &["backup_retention_period"]),
+        ("+      BackupRetentionPeriod: 0\n", &["BackupRetentionPeriod"]),
+        ("+  backup_retention_period = 14\n", &[]),
         // The AWS CDK, in TypeScript and Python.
         (
             "-  removalPolicy: cdk.RemovalPolicy.RETAIN,\n+  removalPolicy: cdk.RemovalPolicy.DESTROY,\n",
@@ -2136,7 +2139,32 @@ fn commands_that_turn_guards_off_are_read() {
             "Edit-RDSDBInstance -DBInstanceIdentifier orders -DeletionProtection $false",
             &["Edit-RDSDBInstance -DeletionProtection $false"],
         ),
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-instance --db-instance-identifier orders --backup-retention-period 0 --apply-immediately",
+            &["aws rds modify-db-instance --backup-retention-period 0"],
+        ),
+        (
+            "scripts/bucket.sh",
+            "aws s3api put-bucket-versioning --bucket ledger --versioning-configuration Status=Suspended",
+            &["aws s3api put-bucket-versioning --versioning-configuration Status=Suspended"],
+        ),
+        (
+            "scripts/sql.sh",
+            "gcloud sql instances patch orders --no-backup",
+            &["gcloud sql instances patch --no-backup"],
+        ),
         // Turned on, a short-lived environment's, printed, or moved.
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-instance --db-instance-identifier orders --backup-retention-period 7",
+            &[],
+        ),
+        (
+            "scripts/bucket.sh",
+            "aws s3api put-bucket-versioning --bucket ledger --versioning-configuration Status=Enabled",
+            &[],
+        ),
         ("scripts/db.sh", "aws rds modify-db-instance --db-instance-identifier orders --deletion-protection", &[]),
         (
             "scripts/db.sh",
@@ -2190,6 +2218,11 @@ fn commands_that_turn_guards_off_are_read() {
             "scripts/locks.py",
             "from azure.mgmt.resource import ManagementLockClient\nlocks.management_locks.delete_at_resource_group_level(\"rg-prod\", \"keep\")",
             &["az lock delete"],
+        ),
+        (
+            "scripts/backups.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders\", BackupRetentionPeriod=0)",
+            &["aws rds modify-db-instance --backup-retention-period 0"],
         ),
         (
             "scripts/unprotect.py",

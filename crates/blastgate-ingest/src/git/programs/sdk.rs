@@ -373,9 +373,9 @@ const GUARD_SETTINGS: [(&str, GuardOff); 6] = [
 /// setting of [`GUARD_SETTINGS`] (a name or a key's text:
 /// `DeletionProtection=False`, `DeletionProtection: aws.Bool(false)`,
 /// `{"deletionProtectionEnabled": False}`, `DisableApiTermination={"Value":
-/// False}`) whose first value is false, or `"INACTIVE"` (Cognito); or a
+/// False}`) whose first value is false, or `"INACTIVE"` (Cognito); a
 /// load balancer's `deletion_protection.enabled` attribute given
-/// `"false"`.
+/// `"false"`; or `BackupRetentionPeriod` given 0.
 fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
     let name = |t: &Token| -> Option<String> {
         let text = match t {
@@ -391,7 +391,7 @@ fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
         for t in arguments.iter().skip(k + 1).take(8) {
             match t {
                 Token::Comma => return None,
-                Token::Word(w) if matches!(w.to_ascii_lowercase().as_str(), "true" | "false") => {
+                Token::Word(w) if matches!(w.to_ascii_lowercase().as_str(), "true" | "false" | "0") => {
                     return Some(w.to_ascii_lowercase());
                 }
                 Token::Str { text, .. } if !text.eq_ignore_ascii_case("value") => {
@@ -409,6 +409,10 @@ fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
                 aws: "--attributes Key=deletion_protection.enabled,Value=false",
                 gcloud: "--no-deletion-protection",
             });
+        }
+        // (No automated backups: RDS deletes those it kept at once.)
+        if n == "backupretentionperiod" && value_after(k).as_deref() == Some("0") {
+            return Some(GuardOff { aws: "--backup-retention-period 0", gcloud: "--no-backup" });
         }
         let Some((_, off)) = GUARD_SETTINGS.iter().find(|(s, _)| *s == n) else { continue };
         if matches!(value_after(k).as_deref(), Some("false" | "inactive")) {
