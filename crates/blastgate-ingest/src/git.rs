@@ -3283,7 +3283,7 @@ pub fn migration_destroys(path: &str, text: &[u8]) -> bool {
 /// Settings that guard resources against deletion, as a squeezed line
 /// (lower case, no blanks or quotes) reads when the guard is on, by the
 /// name a message gives them.
-const GUARDS_ON: [(&str, &str); 24] = [
+const GUARDS_ON: [(&str, &str); 25] = [
     ("prevent_destroy=true", "prevent_destroy"),
     ("deletion_protection=true", "deletion_protection"),
     ("deletion_protection_enabled=true", "deletion_protection"),
@@ -3313,11 +3313,13 @@ const GUARDS_ON: [(&str, &str); 24] = [
     ("deletion_protection=protected", "deletion_protection"),
     // The AWS CDK's stacks.
     ("terminationprotection:true", "terminationProtection"),
+    // A StatefulSet's claims kept when it goes.
+    ("whendeleted:retain", "whenDeleted"),
 ];
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 22] = [
+const GUARDS_OFF: [(&str, &str); 23] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
     ("deletion_protection_enabled=false", "deletion_protection"),
@@ -3342,6 +3344,7 @@ const GUARDS_OFF: [(&str, &str); 22] = [
     // No automated backups: RDS deletes those it kept at once.
     ("backup_retention_period=0", "backup_retention_period"),
     ("backupretentionperiod:0", "BackupRetentionPeriod"),
+    ("whendeleted:delete", "whenDeleted"),
 ];
 
 /// The guards against deletion that a `git diff -p` output's changes turn
@@ -3369,23 +3372,33 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
     let mut net: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
     for_each_changed_line(patch, is_infrastructure, |path, sign, text| {
         let text = text.split(" #").next().unwrap_or(text).split(" //").next().unwrap_or(text);
-        let squeezed: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ','))
-            .flat_map(char::to_lowercase)
-            .collect();
-        let squeezed = squeezed.trim_start_matches('-');
-        let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
-        if let Some(on) = cdk_removal_policy(squeezed) {
+        let squeeze = |text: &str| -> String {
+            text.chars()
+                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ','))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let whole = squeeze(text);
+        let guards = net.entry(path.to_owned()).or_default();
+        if let Some(on) = cdk_removal_policy(whole.trim_start_matches('-')) {
             // (A guard kept, `RETAIN`, counts as a guard's line; `DESTROY`
             // as one that turns it off.)
-            *net.entry(path.to_owned()).or_default().entry("removalPolicy").or_insert(0) +=
-                if on { -sign } else { sign };
-        } else if let Some(name) = counts(&GUARDS_ON) {
-            // A guard's line removed turns it off.
-            *net.entry(path.to_owned()).or_default().entry(name).or_insert(0) -= sign;
-        } else if let Some(name) = counts(&GUARDS_OFF) {
-            *net.entry(path.to_owned()).or_default().entry(name).or_insert(0) += sign;
+            *guards.entry("removalPolicy").or_insert(0) += if on { -sign } else { sign };
+            return;
+        }
+        // Each setting of the line: one a line, or several in one
+        // (`lifecycle { prevent_destroy = true }`, Pulumi's
+        // `aws.rds.Instance("orders", ..., deletion_protection=False)`).
+        for part in text.split([',', '(', ')', '{', '}', ';']) {
+            let squeezed = squeeze(part);
+            let squeezed = squeezed.trim_start_matches('-');
+            let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
+            if let Some(name) = counts(&GUARDS_ON) {
+                // A guard's line removed turns it off.
+                *guards.entry(name).or_insert(0) -= sign;
+            } else if let Some(name) = counts(&GUARDS_OFF) {
+                *guards.entry(name).or_insert(0) += sign;
+            }
         }
     });
     net.into_iter()
@@ -4564,6 +4577,10 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // line below).
     let line = unquote_values(&tight_expressions(&make_variables(line)));
     let mut types: Vec<String> = Vec::new();
+    // A Terraform variable that turns a guard off, set in the
+    // environment (`export TF_VAR_deletion_protection=false`, a job's
+    // `TF_VAR_deletion_protection: "false"`): set for the applies after it.
+    types.extend(terraform_environment_guards(&line).into_iter().map(|g| format!("{UNGUARD}{g}")));
     // The folder a `cd` earlier on the line moved to, for tasks run by
     // name after it (`cd infra && make destroy`).
     let mut cd: Option<String> = None;
@@ -4593,7 +4610,7 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
         let mut segments: Vec<(&str, bool)> = Vec::new();
         let mut runs_quoted = true;
         let mut quoted_before = "";
-        for (i, part) in command.split(['"', '\'']).enumerate() {
+        for (i, part) in quote_parts(command).into_iter().enumerate() {
             if i % 2 == 1 {
                 if runs_quoted {
                     segments.push((part, true));
@@ -4765,6 +4782,29 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     types
 }
 
+/// `command` split at its quotes: the text outside quotes and inside
+/// them, in turn (the first part outside). A quote closes only at its
+/// own kind, so that the other kind inside it is text (`'{"a": 1}'` is
+/// one quoted part). An unclosed quote runs to the end.
+fn quote_parts(command: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut open: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in command.char_indices() {
+        let closes = match open {
+            Some(q) => c == q,
+            None => matches!(c, '"' | '\''),
+        };
+        if closes {
+            parts.push(command.get(start..i).unwrap_or_default());
+            open = if open.is_some() { None } else { Some(c) };
+            start = i + c.len_utf8();
+        }
+    }
+    parts.push(command.get(start..).unwrap_or_default());
+    parts
+}
+
 /// `line` with the quotes around option values taken out
 /// (`-chdir="$DIR/infra" destroy` is `-chdir=$DIR/infra destroy`), so
 /// that splitting at quotes keeps the command whole.
@@ -4891,6 +4931,10 @@ fn known_tool(word: &str) -> Option<&'static str> {
     if let Some(tool) = TOOLS.iter().find(|t| **t == name) {
         return Some(tool);
     }
+    // (The AWS command line's image, `docker run amazon/aws-cli rds ...`.)
+    if name == "aws-cli" {
+        return Some("aws");
+    }
     let variable = word.trim_start_matches(['@', '-', '+']).strip_prefix('$')?;
     let variable = variable.trim_start_matches(['(', '{']).trim_end_matches([')', '}']).to_ascii_lowercase();
     match variable.as_str() {
@@ -4979,7 +5023,12 @@ fn short_lived(text: &str) -> bool {
         rest = after.get(skip..).unwrap_or_default();
     }
     literal.push_str(rest);
-    literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w))
+    // (A name that also says production, `dev-portal-prod`,
+    // `review-service-prod`, is production's: fail closed.)
+    let mut words = literal.split(|c: char| !c.is_ascii_alphanumeric());
+    let production =
+        literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "prod" | "production" | "prd"));
+    !production && words.any(|w| SHORT_LIVED.contains(&w))
 }
 
 /// A command word as the tool it runs: a Makefile recipe's `@` or `-`
@@ -5093,7 +5142,7 @@ const INFRA_NOUNS: [&str; 57] = [
 
 /// Words of a cloud command that name routine objects even beside an
 /// infrastructure noun (`log-group`, `iam service-accounts keys`).
-const ROUTINE_NOUNS: [&str; 30] = [
+const ROUTINE_NOUNS: [&str; 31] = [
     "deployment",
     "lock",
     "locks",
@@ -5124,10 +5173,13 @@ const ROUTINE_NOUNS: [&str; 30] = [
     "permission",
     "acl",
     "parameter",
+    // (A project's lien guards it: `gcloud resource-manager liens
+    // delete` turns a guard off, [`tool_unguards`].)
+    "liens",
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 62] = [
+const TOOLS: [&str; 63] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -5189,6 +5241,7 @@ const TOOLS: [&str; 62] = [
     "helm",
     "argocd",
     "aws",
+    "aws-vault",
     "gsutil",
     "gcloud",
     "az",
@@ -5419,8 +5472,26 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
                 Some(o) => Some((*o).to_owned()),
                 None if inactive => Some("--deletion-protection INACTIVE".to_owned()),
                 None if no_backups => Some("--backup-retention-period 0".to_owned()),
-                None if squeezed.contains("deletion_protection.enabled,value=false") => {
+                // (Also as JSON, `[{"Key": "deletion_protection.enabled",
+                // "Value": "false"}]`, whose quotes are gone here.)
+                None if squeezed.contains("deletion_protection.enabled,value=false")
+                    || squeezed.contains("deletion_protection.enabled,value:false") =>
+                {
                     Some("--attributes Key=deletion_protection.enabled,Value=false".to_owned())
+                }
+                // (`--attribute disableApiTermination --value false`, and
+                // `--disable-api-termination '{"Value": false}'`.)
+                None if squeezed.contains("--attributedisableapitermination--valuefalse")
+                    || squeezed.contains("--disable-api-termination{value:false}") =>
+                {
+                    Some("--no-disable-api-termination".to_owned())
+                }
+                // (A request's JSON, `--cli-input-json '{"DeletionProtection": false}'`.)
+                None if ["deletionprotection:false", "deletionprotectionenabled:false"]
+                    .iter()
+                    .any(|k| squeezed.contains(k)) =>
+                {
+                    Some("--cli-input-json DeletionProtection=false".to_owned())
                 }
                 // (A bucket's versioning suspended: what is deleted from
                 // now on is gone.)
@@ -5435,9 +5506,15 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
             // (`gcloud sql instances patch --no-backup`: no automated
             // backups.)
             let no_backup = plain.first() == Some(&"sql") && args.contains(&"--no-backup");
+            // (A project's lien keeps it from being deleted.)
+            let lien =
+                plain.iter().take(4).position(|w| *w == "delete").is_some_and(|at| {
+                    plain.get(..at).is_some_and(|p| p.iter().any(|w| matches!(*w, "liens" | "lien")))
+                });
             match (plain.iter().take(5).position(|w| matches!(*w, "update" | "patch")), option) {
                 (Some(at), Some(o)) => vec![named(at, o)],
                 (Some(at), None) if no_backup => vec![named(at, "--no-backup")],
+                _ if lien => vec!["gcloud resource-manager liens delete".to_owned()],
                 _ => Vec::new(),
             }
         }
@@ -5453,13 +5530,35 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
             }
         }
         "kubectl" | "oc" if first == "patch" => {
-            if squeezed().contains("persistentvolumereclaimpolicy:delete") {
-                vec![format!("{tool} patch persistentVolumeReclaimPolicy: Delete")]
-            } else {
-                Vec::new()
+            // (A merge patch, `{"spec": {"persistentVolumeReclaimPolicy":
+            // "Delete"}}`, or a JSON patch, `[{"op": "replace", "path":
+            // "/spec/persistentVolumeReclaimPolicy", "value": "Delete"}]`;
+            // quotes are gone here.)
+            let squeezed = squeezed();
+            let has = |keys: &[&str]| keys.iter().any(|k| squeezed.contains(k));
+            let mut found = Vec::new();
+            if has(&["persistentvolumereclaimpolicy:delete", "persistentvolumereclaimpolicy,value:delete"]) {
+                found.push(format!("{tool} patch persistentVolumeReclaimPolicy: Delete"));
             }
+            if has(&["helm.sh/resource-policy:null", "helm.sh~1resource-policy"]) {
+                found.push(format!("{tool} patch helm.sh/resource-policy: null"));
+            }
+            // (The finalizers that keep a claim in use, `pvc-protection`.)
+            if has(&["finalizers:null", "finalizers:[]", "/metadata/finalizers"]) {
+                found.push(format!("{tool} patch finalizers: null"));
+            }
+            if has(&["whendeleted:delete"]) {
+                found.push(format!("{tool} patch whenDeleted: Delete"));
+            }
+            found
         }
-        "terraform" | "tofu" | "terragrunt" | "opentofu" if matches!(first, "apply" | "plan") => {
+        // (A plan changes nothing unless saved for an apply; `run-all
+        // apply` applies every module.)
+        "terraform" | "tofu" | "terragrunt" | "opentofu"
+            if first == "apply"
+                || (first == "plan" && args.iter().any(|a| a.trim_start_matches('-').starts_with("out")))
+                || (first == "run-all" && plain.get(1) == Some(&"apply")) =>
+        {
             let mut found = Vec::new();
             for (i, a) in args.iter().enumerate() {
                 let value = match a.trim_start_matches('-').strip_prefix("var") {
@@ -5467,20 +5566,83 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
                     Some("") => args.get(i + 1).copied(),
                     _ => None,
                 };
-                let Some(value) = value else { continue };
-                let setting: String = value
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
-                    .flat_map(char::to_lowercase)
-                    .collect();
-                if GUARDS_OFF.iter().any(|(line, _)| *line == setting) {
-                    found.push(format!("{tool} {first} -var {setting}"));
+                if let Some(setting) = value.and_then(guard_variable) {
+                    found.push(format!("{tool} apply -var {setting}"));
                 }
             }
             found
         }
+        // (`pulumi config set orders:deletionProtection false`, then `up`.)
+        "pulumi" if first == "config" && plain.get(1) == Some(&"set") => {
+            let key = plain.get(2).copied().unwrap_or_default();
+            let value = plain.get(3).copied().unwrap_or_default();
+            let key = key.rsplit(':').next().unwrap_or(key);
+            guard_variable(&format!("{key}={value}")).map(|s| format!("pulumi config set {s}")).into_iter().collect()
+        }
+        // (`cdk deploy -c deletionProtection=false`: a context value the
+        // app reads.)
+        "cdk" if first == "deploy" => args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(**a, "-c" | "--context"))
+            .filter_map(|(i, _)| args.get(i + 1).copied().and_then(guard_variable))
+            .map(|s| format!("cdk deploy -c {s}"))
+            .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A variable's setting (`NAME=VALUE`: Terraform's `-var`, a `TF_VAR_`
+/// variable, a Pulumi or CDK setting) that turns a guard against
+/// deletion off, squeezed (`deletion_protection=false`): its name ends
+/// with a guard's (`db_deletion_protection`, `enableDeletionProtection`,
+/// `prevent_destroy`) and its value turns it off, or it lets data go
+/// (`skip_final_snapshot=true`, `force_destroy=true`,
+/// `backup_retention_period=0`).
+fn guard_variable(setting: &str) -> Option<String> {
+    let squeezed: String = setting
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
+        .flat_map(char::to_lowercase)
+        .collect();
+    let (name, value) = squeezed.split_once('=')?;
+    let plain_name = name.replace(['_', '-'], "");
+    let ends = |guard: &str| plain_name.ends_with(guard);
+    let guard = ["deletionprotection", "deletionprotectionenabled", "preventdestroy", "terminationprotection"]
+        .iter()
+        .any(|g| ends(g))
+        || (ends("protect") && !ends("unprotect"));
+    let off = matches!(value, "false" | "0" | "no" | "off" | "disabled" | "inactive" | "unprotected");
+    let lets_go = (["skipfinalsnapshot", "forcedestroy", "autodeleteobjects"].iter().any(|g| ends(g))
+        && matches!(value, "true" | "1" | "yes" | "on"))
+        || (ends("backupretentionperiod") && value == "0")
+        || (ends("disableapitermination") && matches!(value, "false" | "0"));
+    ((guard && off) || lets_go).then_some(squeezed)
+}
+
+/// The settings of Terraform variables in the environment that
+/// [`guard_variable`] reads as turning a guard off, on `line`
+/// (`TF_VAR_deletion_protection=false`, `TF_VAR_db_deletion_protection:
+/// "false"`), as `TF_VAR_` and the squeezed setting.
+fn terraform_environment_guards(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("TF_VAR_") {
+        rest = rest.get(at + "TF_VAR_".len()..).unwrap_or_default();
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let after = rest.get(name.len()..).unwrap_or_default().trim_start_matches(['"', '\'']).trim_start();
+        let Some(after) = after.strip_prefix(['=', ':']) else { continue };
+        let value: String = after
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if let Some(setting) = guard_variable(&format!("{name}={value}")) {
+            found.push(format!("TF_VAR_{setting}"));
+        }
+    }
+    found
 }
 
 /// The guards against deletion a PowerShell cmdlet turns off:
@@ -5619,6 +5781,8 @@ fn wrapped_command(tool: &str, args: &[&str]) -> Option<usize> {
             Some(past_options(1, &["-a", "--app", "-s", "--size", "-e", "--env", "-r", "--remote", "--type"]))
         }
         ("kubectl" | "oc", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
+        // (`aws-vault exec prod -- aws rds ...`.)
+        ("aws-vault", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
         _ => None,
     }
 }

@@ -1237,6 +1237,14 @@ fn guards_turned_off_are_found() {
         ("-  backup_retention_period = 7\n+  backup_retention_period = 0\n", &["backup_retention_period"]),
         ("+      BackupRetentionPeriod: 0\n", &["BackupRetentionPeriod"]),
         ("+  backup_retention_period = 14\n", &[]),
+        // Several settings on one line, and a StatefulSet's claims.
+        ("-  lifecycle { prevent_destroy = true }\n", &["prevent_destroy"]),
+        (
+            "-db = aws.rds.Instance(\"orders\", engine=\"postgres\", deletion_protection=True)\n+db = aws.rds.Instance(\"orders\", engine=\"postgres\", deletion_protection=False)\n",
+            &["deletion_protection"],
+        ),
+        ("-  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain}\n", &["whenDeleted"]),
+        ("+    whenDeleted: Delete\n", &["whenDeleted"]),
         // The AWS CDK, in TypeScript and Python.
         (
             "-  removalPolicy: cdk.RemovalPolicy.RETAIN,\n+  removalPolicy: cdk.RemovalPolicy.DESTROY,\n",
@@ -2154,7 +2162,91 @@ fn commands_that_turn_guards_off_are_read() {
             "gcloud sql instances patch orders --no-backup",
             &["gcloud sql instances patch --no-backup"],
         ),
+        // Terraform's variables, however they are given; Pulumi's and
+        // the CDK's settings.
+        (
+            "scripts/apply.sh",
+            "terraform apply -auto-approve -var 'db_deletion_protection=false'",
+            &["terraform apply -var db_deletion_protection=false"],
+        ),
+        (
+            "scripts/apply.sh",
+            "terragrunt run-all apply --terragrunt-non-interactive -var deletion_protection=false",
+            &["terragrunt apply -var deletion_protection=false"],
+        ),
+        (
+            "scripts/apply.sh",
+            "TF_VAR_deletion_protection=false terraform apply -auto-approve",
+            &["TF_VAR_deletion_protection=false"],
+        ),
+        ("scripts/apply.sh", "export TF_VAR_deletion_protection=false", &["TF_VAR_deletion_protection=false"]),
+        (
+            "scripts/up.sh",
+            "pulumi config set orders:deletionProtection false",
+            &["pulumi config set deletionprotection=false"],
+        ),
+        (
+            "scripts/up.sh",
+            "npx cdk deploy OrdersStack -c deletionProtection=false",
+            &["cdk deploy -c deletionprotection=false"],
+        ),
+        // Other spellings of the same settings.
+        (
+            "scripts/ec2.sh",
+            "aws ec2 modify-instance-attribute --instance-id i-0abc --attribute disableApiTermination --value false",
+            &["aws ec2 modify-instance-attribute --no-disable-api-termination"],
+        ),
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-cluster --cli-input-json '{\"DBClusterIdentifier\": \"orders\", \"DeletionProtection\": false}'",
+            &["aws rds modify-db-cluster --cli-input-json DeletionProtection=false"],
+        ),
+        (
+            "scripts/lb.sh",
+            "aws elbv2 modify-load-balancer-attributes --load-balancer-arn $ARN --attributes '[{\"Key\":\"deletion_protection.enabled\",\"Value\":\"false\"}]'",
+            &["aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false"],
+        ),
+        (
+            "scripts/pv.sh",
+            "kubectl patch pv pvc-1f2e --type=json -p='[{\"op\":\"replace\",\"path\":\"/spec/persistentVolumeReclaimPolicy\",\"value\":\"Delete\"}]'",
+            &["kubectl patch persistentVolumeReclaimPolicy: Delete"],
+        ),
+        (
+            "scripts/pv.sh",
+            "kubectl patch pvc data -p '{\"metadata\":{\"finalizers\":null}}'",
+            &["kubectl patch finalizers: null"],
+        ),
+        (
+            "scripts/pv.sh",
+            "kubectl patch pvc data -p '{\"metadata\":{\"annotations\":{\"helm.sh/resource-policy\":null}}}'",
+            &["kubectl patch helm.sh/resource-policy: null"],
+        ),
+        // (A lien is a guard: no project destroyed.)
+        (
+            "scripts/lien.sh",
+            "gcloud resource-manager liens delete p1234-abcd",
+            &["gcloud resource-manager liens delete"],
+        ),
+        // Through wrappers, and a name that says production.
+        (
+            "scripts/db.sh",
+            "aws-vault exec prod -- aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/db.sh",
+            "docker run --rm amazon/aws-cli rds modify-db-instance --db-instance-identifier orders --no-deletion-protection",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/db.sh",
+            "aws rds modify-db-instance --db-instance-identifier dev-portal-prod --no-deletion-protection",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
         // Turned on, a short-lived environment's, printed, or moved.
+        ("scripts/plan.sh", "terraform -chdir=infra plan -var deletion_protection=false -detailed-exitcode", &[]),
+        ("scripts/up.sh", "pulumi config set orders:deletionProtection true", &[]),
+        ("scripts/apply.sh", "export TF_VAR_deletion_protection=true", &[]),
         (
             "scripts/db.sh",
             "aws rds modify-db-instance --db-instance-identifier orders --backup-retention-period 7",
@@ -2234,10 +2326,67 @@ fn commands_that_turn_guards_off_are_read() {
             "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders\", DeletionProtection=keep)",
             &[],
         ),
+        (
+            "scripts/lb.py",
+            "import boto3\nelb = boto3.client(\"elbv2\")\nelb.modify_load_balancer_attributes(\n    LoadBalancerArn=arn,\n    Attributes=[{\"Key\": \"deletion_protection.enabled\", \"Value\": \"false\"}],\n)",
+            &["aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false"],
+        ),
+        (
+            "scripts/ec2.py",
+            "import boto3\nec2 = boto3.client(\"ec2\")\nec2.modify_instance_attribute(InstanceId=\"i-1\", Attribute=\"disableApiTermination\", Value=\"false\")",
+            &["aws ec2 modify-instance-attribute --no-disable-api-termination"],
+        ),
+        (
+            "scripts/ddb.py",
+            "import boto3\ntable = boto3.resource(\"dynamodb\").Table(\"payments\")\ntable.update(DeletionProtectionEnabled=False)",
+            &["aws dynamodb update-table --no-deletion-protection-enabled"],
+        ),
+        (
+            "tools/locks/main.go",
+            "import \"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armlocks\"\nclient.DeleteAtResourceGroupLevel(ctx, \"orders-prod-rg\", \"no-delete\", nil)",
+            &["az lock delete"],
+        ),
+        // (A short-lived environment's, by the call's names; a row
+        // written; a program's own settings.)
+        (
+            "scripts/preview.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders-pr-12\", DeletionProtection=False)",
+            &[],
+        ),
+        (
+            "scripts/preview.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=f\"orders-pr-{pr}\", DeletionProtection=False)",
+            &[],
+        ),
+        (
+            "scripts/preview.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.delete_db_instance(DBInstanceIdentifier=\"orders-pr-12\", SkipFinalSnapshot=True)",
+            &[],
+        ),
+        (
+            "scripts/audit.py",
+            "import boto3\nimport argparse\np = argparse.ArgumentParser()\np.set_defaults(deletion_protection=False)",
+            &[],
+        ),
+        (
+            "scripts/inventory.py",
+            "import boto3\ntable = boto3.resource(\"dynamodb\").Table(\"inventory\")\ntable.put_item(Item={\"id\": \"orders\", \"DeletionProtection\": False})",
+            &[],
+        ),
     ];
     for (path, added, want) in cases {
         assert_eq!(read(path, added, ""), *want, "{path}: {added}");
     }
+    // A job's setting of a Terraform variable, in a CI definition.
+    let workflow = ".github/workflows/apply.yml";
+    let patch = format!(
+        "diff --git a/{workflow} b/{workflow}\n--- a/{workflow}\n+++ b/{workflow}\n@@ -4 +4 @@\n+      TF_VAR_db_deletion_protection: \"false\"\n"
+    );
+    let found = blastgate_ingest::git::destructive_commands(patch.as_bytes(), |_| true);
+    assert_eq!(
+        found.get(workflow).map(Vec::as_slice),
+        Some(&[format!("{UNGUARD}TF_VAR_db_deletion_protection=false")][..])
+    );
     // A command reworded turns nothing off anew.
     let line = "aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection";
     assert!(read("scripts/db.sh", &format!("{line} --apply-immediately"), line).is_empty());

@@ -1228,7 +1228,7 @@ mod tests {
             p(
                 "import boto3\nrds = boto3.client(\"rds\")\nrds.delete_db_instance(DBInstanceIdentifier=\"orders\", SkipFinalSnapshot=True)"
             ),
-            ["aws rds delete-db-instance"]
+            ["aws rds delete-db-instance orders"]
         );
         assert_eq!(
             p("import boto3\nboto3.client('ec2', region_name='eu-west-1').terminate_instances(InstanceIds=ids)"),
@@ -1238,7 +1238,7 @@ mod tests {
             p(
                 "import boto3\nclass Janitor:\n    def __init__(self):\n        self.ddb = boto3.client('dynamodb')\n    def run(self):\n        self.ddb.delete_table(\n            TableName='orders',\n        )"
             ),
-            ["aws dynamodb delete-table"]
+            ["aws dynamodb delete-table orders"]
         );
         assert_eq!(
             p("import boto3\ns3 = boto3.resource('s3')\ns3.Bucket('orders-archive').delete()"),
@@ -1255,7 +1255,7 @@ mod tests {
             js(
                 "import { RDSClient, DeleteDBInstanceCommand } from \"@aws-sdk/client-rds\";\nawait client.send(\n  new DeleteDBInstanceCommand({\n    DBInstanceIdentifier: \"orders\",\n  })\n);"
             ),
-            ["aws rds delete-db-instance"]
+            ["aws rds delete-db-instance orders"]
         );
         assert_eq!(
             js("const AWS = require('aws-sdk');\nawait new AWS.RDS().deleteDBCluster(params).promise();"),
@@ -1265,30 +1265,30 @@ mod tests {
             go(
                 "import \"github.com/aws/aws-sdk-go-v2/service/rds\"\n_, err = client.DeleteDBInstance(ctx, &rds.DeleteDBInstanceInput{\n\tDBInstanceIdentifier: aws.String(\"orders\"),\n})"
             ),
-            ["aws rds delete-db-instance"]
+            ["aws rds delete-db-instance orders"]
         );
         // Google Cloud, Azure, Kubernetes, Pulumi and Terraform wrappers.
         assert_eq!(
             p(
                 "from googleapiclient import discovery\nsqladmin.instances().delete(project=p, instance='orders').execute()"
             ),
-            ["gcloud instances delete"]
+            ["gcloud instances delete orders"]
         );
         assert_eq!(
             p(
                 "from azure.mgmt.resource import ResourceManagementClient\nclient.resource_groups.begin_delete('rg-prod').result()"
             ),
-            ["az resource group delete"]
+            ["az resource group delete rg-prod"]
         );
         assert_eq!(
             p("from kubernetes import client\nv1.delete_namespace(name='orders')"),
-            ["kubectl delete namespace"]
+            ["kubectl delete namespace orders"]
         );
         assert_eq!(
             go(
                 "import \"k8s.io/client-go/kubernetes\"\nerr := cs.CoreV1().PersistentVolumeClaims(ns).Delete(ctx, \"data\", metav1.DeleteOptions{})"
             ),
-            ["kubectl delete persistentvolumeclaims"]
+            ["kubectl delete persistentvolumeclaims data"]
         );
         assert_eq!(p("from kubernetes import client\nv1.delete_namespaced_pod(name, ns)"), none);
         assert_eq!(p("from pulumi import automation as auto\nstack.destroy(on_output=print)"), ["pulumi destroy"]);

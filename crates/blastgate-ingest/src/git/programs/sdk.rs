@@ -164,7 +164,18 @@ impl Sdk {
     /// The command line of the call whose name is `tokens[at]` (its
     /// brackets closed at `tokens[end]`), if it destroys what a command
     /// line tool would.
+    ///
+    /// The call's literal names (`DBInstanceIdentifier="orders-pr-12"`,
+    /// a positional text) follow the command's words, so that a call
+    /// for a short-lived environment counts nothing, as the command does.
     pub(super) fn command(&self, tokens: &[Token], at: usize, end: usize) -> Option<String> {
+        let line = self.command_words(tokens, at, end)?;
+        let names = literal_names(tokens.get(at + 2..end).unwrap_or_default());
+        Some(if names.is_empty() { line } else { format!("{line} {}", names.join(" ")) })
+    }
+
+    /// [`Self::command`]'s words, without the call's names.
+    fn command_words(&self, tokens: &[Token], at: usize, end: usize) -> Option<String> {
         let Some(Token::Word(word)) = tokens.get(at) else { return None };
         if !self.worth_reading(word) {
             return None;
@@ -190,26 +201,46 @@ impl Sdk {
         // (`rds.modify_db_instance(..., DeletionProtection=False)`), as
         // the command line that does (`aws rds modify-db-instance
         // --no-deletion-protection`).
-        if words.first().is_some_and(|w| UPDATES.contains(&w.as_str())) {
+        // (Not a row written, `table.put_item(Item={...})` or
+        // `update_item`, nor a program's own settings, argparse's
+        // `set_defaults(...)`: AWS changes a resource's settings by
+        // `modify` and `update` operations, Google by `update`, `patch`
+        // and `setDeletionProtection`.)
+        let verb = words.first().map_or("", String::as_str);
+        let row = words.iter().any(|w| matches!(w.as_str(), "item" | "items" | "defaults" | "default"));
+        let aws_update = has(Library::Aws) && matches!(verb, "modify" | "update");
+        let google_update = has(Library::Google)
+            && (matches!(verb, "update" | "patch") || (verb == "set" && words.iter().any(|w| w == "protection")));
+        if (aws_update || google_update) && !row {
             let off = guard_turned_off(arguments)?;
-            if has(Library::Aws) {
+            if aws_update {
                 let mut operation = words.clone();
                 for suffix in ["command", "async", "request", "input", "with", "context"] {
                     if operation.len() > 2 && operation.last().is_some_and(|w| w == suffix) {
                         operation.pop();
                     }
                 }
+                // (boto3's resources: `table.update(...)` is `update-table`.)
+                if operation.len() == 1 {
+                    operation.extend(collection());
+                }
                 let service = self.aws_service(receiver, previous, arguments);
                 return Some(format!("aws {service} {} {}", operation.join("-"), off.aws));
             }
             let nouns = collection();
-            return has(Library::Google).then(|| format!("gcloud {} update {}", singular(&nouns), off.gcloud));
+            return Some(format!("gcloud {} update {}", singular(&nouns), off.gcloud));
         }
-        // Azure's management locks (`management_locks.delete_at_resource_group_level(...)`):
-        // a `CanNotDelete` lock is its guard against deletion.
+        if UPDATES.contains(&verb) {
+            return None;
+        }
+        // Azure's management locks (`management_locks.delete_at_resource_group_level(...)`,
+        // Go's `DeleteAtResourceGroupLevel`, a lock's only `..._level`
+        // operations): a `CanNotDelete` lock is its guard against deletion.
+        let lock_level =
+            verb == "delete" && words.contains(&"at".to_owned()) && words.last().is_some_and(|w| w == "level");
         if has(Library::Azure)
             && words.contains(&"delete".to_owned())
-            && (words.iter().chain(collection().iter()).any(|w| w == "lock" || w == "locks"))
+            && (lock_level || words.iter().chain(collection().iter()).any(|w| w == "lock" || w == "locks"))
         {
             return Some("az lock delete".to_owned());
         }
@@ -402,8 +433,25 @@ fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
         }
         None
     };
+    // A setting named by text (`{"Key": "deletion_protection.enabled",
+    // "Value": "false"}`, `Attribute="disableApiTermination",
+    // Value="false"`): the value given `Value` beside it.
+    let paired_value = |k: usize| -> Option<String> {
+        let at = arguments
+            .iter()
+            .enumerate()
+            .skip(k + 1)
+            .take(6)
+            .find(|(_, t)| name(t).is_some_and(|n| n == "value"))
+            .map(|(i, _)| i)?;
+        value_after(at)
+    };
     for (k, t) in arguments.iter().enumerate() {
         let Some(n) = name(t) else { continue };
+        let value_after = |k: usize| match t {
+            Token::Str { .. } => value_after(k).or_else(|| paired_value(k)),
+            _ => value_after(k),
+        };
         if n == "deletionprotection.enabled" && value_after(k).as_deref() == Some("false") {
             return Some(GuardOff {
                 aws: "--attributes Key=deletion_protection.enabled,Value=false",
@@ -420,6 +468,77 @@ fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
         }
     }
     None
+}
+
+/// Most names of a call read for what they say of its environment.
+const MAX_CALL_NAMES: usize = 4;
+
+/// The literal names a call's arguments give (a positional text, or the
+/// value of an argument that names what the call acts on:
+/// `DBInstanceIdentifier="orders-pr-12"`, `name=`, `namespace=`,
+/// `TableName:`), each a single word of at most 128 bytes, at most
+/// [`MAX_CALL_NAMES`].
+fn literal_names(arguments: &[Token]) -> Vec<String> {
+    let names_what = |key: &Token| {
+        let key = match key {
+            Token::Word(w) => last(w).to_ascii_lowercase(),
+            Token::Str { text, .. } => text.to_ascii_lowercase(),
+            _ => return false,
+        };
+        [
+            "identifier",
+            "name",
+            "instance",
+            "namespace",
+            "cluster",
+            "database",
+            "bucket",
+            "stack",
+            "table",
+            "project",
+            "group",
+            "environment",
+        ]
+        .iter()
+        .any(|k| key.contains(k))
+            || key.ends_with("id")
+    };
+    let mut depth = 0usize;
+    let mut names = Vec::new();
+    for (k, t) in arguments.iter().enumerate() {
+        match t {
+            Token::Open(_) => depth += 1,
+            Token::Close(_) => depth = depth.saturating_sub(1),
+            Token::Str { text, .. } => {
+                let before = k.checked_sub(1).and_then(|p| arguments.get(p));
+                let positional = depth == 0 && matches!(before, None | Some(Token::Comma));
+                let back = |n: usize| k.checked_sub(n).and_then(|p| arguments.get(p));
+                let keyed = match before {
+                    Some(Token::Assign | Token::Colon) => back(2).is_some_and(names_what),
+                    // (Java's builders, `.dbInstanceIdentifier("orders")`;
+                    // Go's `DBInstanceIdentifier: aws.String("orders")`.)
+                    Some(Token::Open('(')) => match back(2) {
+                        Some(Token::Word(w)) if last(w).eq_ignore_ascii_case("string") => {
+                            matches!(back(3), Some(Token::Assign | Token::Colon)) && back(4).is_some_and(names_what)
+                        }
+                        Some(w) => names_what(w),
+                        None => false,
+                    },
+                    _ => false,
+                };
+                let word = !text.is_empty()
+                    && text.len() <= MAX_NAME_BYTES
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '{' | '}' | '/' | '$'));
+                if (positional || keyed) && word && names.len() < MAX_CALL_NAMES {
+                    names.push(text.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The AWS service a client's constructor names: JavaScript's `AWS.RDS`
