@@ -2369,6 +2369,11 @@ fn commands_that_turn_guards_off_are_read() {
             &[],
         ),
         (
+            "scripts/report.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nreport = {}\nreport.update(DeletionProtection=False)",
+            &[],
+        ),
+        (
             "scripts/inventory.py",
             "import boto3\ntable = boto3.resource(\"dynamodb\").Table(\"inventory\")\ntable.put_item(Item={\"id\": \"orders\", \"DeletionProtection\": False})",
             &[],

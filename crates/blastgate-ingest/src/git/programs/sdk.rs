@@ -220,8 +220,14 @@ impl Sdk {
                         operation.pop();
                     }
                 }
-                // (boto3's resources: `table.update(...)` is `update-table`.)
+                // (boto3's resources: `table.update(...)` is `update-table`;
+                // only on a name given a client or resource, not a
+                // dictionary's `report.update(...)`.)
                 if operation.len() == 1 {
+                    let bare = receiver.map(|r| r.trim_start_matches("self.").trim_start_matches("this."));
+                    if !bare.is_some_and(|r| self.clients.contains_key(r)) {
+                        return None;
+                    }
                     operation.extend(collection());
                 }
                 let service = self.aws_service(receiver, previous, arguments);
