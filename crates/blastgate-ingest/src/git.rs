@@ -3578,6 +3578,14 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // Scripts of other languages: the command lines their calls run
     // (`subprocess.run(["terraform", "destroy"])`), each read as a line.
     let mut programs: BTreeMap<(String, i64), ProgramReader> = BTreeMap::new();
+    // YAML's folded blocks (`run: >`, GitLab's `- >`): their lines, as
+    // far as the change adds (or removes) them, are one command (see
+    // [`fold_block`]), by path and side.
+    let mut folds: BTreeMap<(String, i64), Vec<String>> = BTreeMap::new();
+    let yaml = |path: &str| {
+        let lower = path.to_ascii_lowercase();
+        lower.ends_with(".yml") || lower.ends_with(".yaml")
+    };
     for_each_changed_line(patch, is_candidate, |path, sign, text| {
         if let Some(language) = program_language(path) {
             let reader = programs.entry((path.to_owned(), sign)).or_insert_with(|| ProgramReader::new(language));
@@ -3588,8 +3596,34 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                 return;
             }
         }
+        if yaml(path) {
+            let side = (path.to_owned(), sign);
+            if let Some(block) = folds.get_mut(&side) {
+                let opening = block.first().map_or(0, |l| indent_of(l));
+                let inside = text.trim().is_empty() || indent_of(text) > opening;
+                if inside && block.len() <= MAX_FOLDED_LINES {
+                    block.push(text.to_owned());
+                    return;
+                }
+                let block = folds.remove(&side).unwrap_or_default();
+                let lines: Vec<&str> = block.iter().map(String::as_str).collect();
+                if let Some((command, _)) = fold_block(&lines, 0) {
+                    read_line(path, sign, &command);
+                }
+            }
+            if folded_opening(text).is_some() {
+                folds.insert(side, vec![text.to_owned()]);
+                return;
+            }
+        }
         read_line(path, sign, text);
     });
+    for ((path, sign), block) in &folds {
+        let lines: Vec<&str> = block.iter().map(String::as_str).collect();
+        if let Some((command, _)) = fold_block(&lines, 0) {
+            read_line(path, *sign, &command);
+        }
+    }
     for ((path, sign), reader) in &mut programs {
         for command in reader.finish() {
             read_line(path, *sign, &command);
@@ -3626,6 +3660,67 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())
         .collect()
+}
+
+/// Most lines of a folded block read as one command.
+const MAX_FOLDED_LINES: usize = 200;
+
+/// How far `line` is indented.
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Where `line` opens a YAML folded block (`run: >`, `- >-`, `script: >+`):
+/// the text before its indicator (`run:`, `-`).
+fn folded_opening(line: &str) -> Option<&str> {
+    let t = line.trim_end();
+    let head = t.strip_suffix(['-', '+']).unwrap_or(t).strip_suffix('>')?;
+    let key = head.trim_end();
+    let spaced = head.len() > key.len();
+    (spaced && (key.ends_with(':') || key.trim_start() == "-")).then_some(key)
+}
+
+/// The command a YAML folded block opened at `lines[at]` gives the shell
+/// (`run: >` with `aws rds modify-db-instance` and
+/// `--no-deletion-protection` on the lines under it), after the
+/// opening's key (`run: aws rds modify-db-instance
+/// --no-deletion-protection`), and the index after the block. YAML folds
+/// lines of the block's own indent into one line; a more indented line,
+/// and one after a blank, stays a line of its own: those are separated
+/// by ` ; `. At most [`MAX_FOLDED_LINES`] lines are joined.
+fn fold_block(lines: &[&str], at: usize) -> Option<(String, usize)> {
+    let opening = lines.get(at)?;
+    let key = folded_opening(opening)?;
+    let outer = indent_of(opening);
+    let mut base: Option<usize> = None;
+    let mut out: Vec<String> = Vec::new();
+    let mut joinable = false;
+    let mut i = at + 1;
+    while let Some(l) = lines.get(i) {
+        if i - at > MAX_FOLDED_LINES {
+            break;
+        }
+        if l.trim().is_empty() {
+            joinable = false;
+            i += 1;
+            continue;
+        }
+        let d = indent_of(l);
+        if d <= outer {
+            break;
+        }
+        let own = d == *base.get_or_insert(d);
+        match out.last_mut() {
+            Some(last) if own && joinable => {
+                last.push(' ');
+                last.push_str(l.trim());
+            }
+            _ => out.push(l.trim().to_owned()),
+        }
+        joinable = own;
+        i += 1;
+    }
+    (!out.is_empty()).then(|| (format!("{key} {}", out.join(" ; ")), i))
 }
 
 /// The folder that a line of its own moved the lines after it to (`cd
@@ -3945,6 +4040,11 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         let at = i;
         let mut command = (*first).to_owned();
         i += 1;
+        // (A folded block, `run: >`, is one command; see [`fold_block`].)
+        if let Some((folded, next)) = fold_block(&lines, at) {
+            command = folded;
+            i = next;
+        }
         while let Some(head) =
             command.trim_end().strip_suffix('\\').or_else(|| command.trim_end().strip_suffix('`')).map(str::to_owned)
         {

@@ -2397,6 +2397,38 @@ fn commands_that_turn_guards_off_are_read() {
     assert!(read("scripts/db.sh", &format!("{line} --apply-immediately"), line).is_empty());
 }
 
+/// A YAML folded block (`run: >`, GitLab's `- >`) is one command to the
+/// shell: its lines at the block's own indent are joined, so a command
+/// written over them is read whole, in the lines a change adds and in the
+/// whole file alike; a more indented line stays a command of its own.
+#[test]
+fn folded_yaml_blocks_are_one_command() {
+    use blastgate_ingest::git::{UNGUARD, destructive_commands, pipeline_destroys};
+    let gitlab = "unprotect:\n  script:\n    - >\n      aws rds modify-db-instance\n      --db-instance-identifier orders-prod\n      --no-deletion-protection\n    - >-\n      kubectl delete\n      pvc data\n";
+    let patch = |path: &str, text: &str| {
+        let mut p = format!(
+            "diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,{} @@\n",
+            text.lines().count()
+        );
+        for l in text.lines() {
+            p.push_str(&format!("+{l}\n"));
+        }
+        p
+    };
+    let want =
+        ["PersistentVolumeClaim".to_owned(), format!("{UNGUARD}aws rds modify-db-instance --no-deletion-protection")];
+    let found = destructive_commands(patch(".gitlab-ci.yml", gitlab).as_bytes(), |_| true);
+    assert_eq!(found.get(".gitlab-ci.yml").map(Vec::as_slice), Some(&want[..]));
+    let whole: Vec<String> = pipeline_destroys(gitlab.as_bytes()).unwrap().into_iter().collect();
+    assert_eq!(whole, want);
+    // (A more indented line is a line of its own; prose is prose.)
+    let kept = "job:\n  script:\n    - >\n      if [ -n \"$X\" ]; then\n        echo kubectl\n      fi\n  description: >\n    Runs kubectl delete\n    pvc data in the end.\n";
+    assert!(destructive_commands(patch(".gitlab-ci.yml", kept).as_bytes(), |_| true).is_empty());
+    let workflow = "jobs:\n  m:\n    steps:\n      - run: >\n          terraform\n          destroy -auto-approve\n";
+    let found = destructive_commands(patch(".github/workflows/m.yml", workflow).as_bytes(), |_| true);
+    assert_eq!(found.get(".github/workflows/m.yml").map(Vec::as_slice), Some(&["terraform destroy".to_owned()][..]));
+}
+
 /// Cloud SDK calls in scripts are read as the commands of their tools:
 /// `boto3.client("rds").delete_db_instance(...)` is `aws rds
 /// delete-db-instance`, whatever the SDK's language.
