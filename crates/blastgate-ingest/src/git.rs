@@ -3531,7 +3531,26 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // The folder each file's lines so far moved to on a line of its own
     // (`cd infra`, then `./destroy.sh` on the next), by path and side.
     let mut folders: BTreeMap<(String, i64), Folder> = BTreeMap::new();
+    // The word that ends a heredoc printed to the terminal (usage text,
+    // `cat <<EOF`), by path and side: its lines are text, not commands.
+    let mut printed: BTreeMap<(String, i64), String> = BTreeMap::new();
     let mut read_line = |path: &str, sign: i64, text: &str| {
+        // (A break in the changed lines ends what the lines before it
+        // opened: the lines between are not seen.)
+        if sign == 0 {
+            printed.retain(|(p, _), _| p != path);
+            return;
+        }
+        let side = (path.to_owned(), sign);
+        if let Some(end) = printed.get(&side) {
+            if text.trim() == end {
+                printed.remove(&side);
+            }
+            return;
+        }
+        if let Some(end) = printed_heredoc(text) {
+            printed.insert(side, end);
+        }
         let variables = assigned.entry((path.to_owned(), sign)).or_default();
         let text = substitute(text, variables);
         let text = match folders.entry((path.to_owned(), sign)).or_default().after(&text) {
@@ -3586,7 +3605,17 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         let lower = path.to_ascii_lowercase();
         lower.ends_with(".yml") || lower.ends_with(".yaml")
     };
-    for_each_changed_line(patch, is_candidate, |path, sign, text| {
+    for_each_changed_run(patch, is_candidate, |path, sign, text| {
+        if sign == 0 {
+            // (A folded block the change adds ends where its lines do.)
+            for side in [1, -1] {
+                if let Some(command) = folds.remove(&(path.to_owned(), side)).as_deref().and_then(folded_command) {
+                    read_line(path, side, &command);
+                }
+            }
+            read_line(path, 0, "");
+            return;
+        }
         if let Some(language) = program_language(path) {
             let reader = programs.entry((path.to_owned(), sign)).or_insert_with(|| ProgramReader::new(language));
             for command in reader.feed(text) {
@@ -3605,9 +3634,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                     block.push(text.to_owned());
                     return;
                 }
-                let block = folds.remove(&side).unwrap_or_default();
-                let lines: Vec<&str> = block.iter().map(String::as_str).collect();
-                if let Some((command, _)) = fold_block(&lines, 0) {
+                if let Some(command) = folds.remove(&side).as_deref().and_then(folded_command) {
                     read_line(path, sign, &command);
                 }
             }
@@ -3619,8 +3646,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         read_line(path, sign, text);
     });
     for ((path, sign), block) in &folds {
-        let lines: Vec<&str> = block.iter().map(String::as_str).collect();
-        if let Some((command, _)) = fold_block(&lines, 0) {
+        if let Some(command) = folded_command(block) {
             read_line(path, *sign, &command);
         }
     }
@@ -3660,6 +3686,32 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         .map(|(path, types)| (path, types.into_iter().filter(|(_, n)| *n > 0).map(|(t, _)| t).collect::<Vec<_>>()))
         .filter(|(_, types)| !types.is_empty())
         .collect()
+}
+
+/// The word that ends a heredoc that `line` opens to print text (`cat
+/// <<EOF`, `cat <<-'USAGE'`, in a function's `usage() { cat <<EOF`), if
+/// it does: `cat` reading it, its output neither written to a file
+/// (`>`) nor piped on (`| bash` runs it). Other heredocs (`bash <<EOF`,
+/// `psql <<SQL`, `cat > cleanup.sh <<EOF`) are read as commands.
+fn printed_heredoc(line: &str) -> Option<String> {
+    let at = line.find("<<")?;
+    let (before, after) = (line.get(..at)?, line.get(at + 2..)?);
+    if after.starts_with('<') {
+        return None;
+    }
+    let command = before.rsplit([';', '|', '&', '{', '(']).next().unwrap_or(before);
+    let mut words = command.split_whitespace();
+    if words.next() != Some("cat") || words.next().is_some() {
+        return None;
+    }
+    let after = after.strip_prefix('-').unwrap_or(after).trim_start();
+    let end: String = after
+        .trim_start_matches(['\'', '"', '\\'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let rest = after.get(end.len()..).unwrap_or_default().trim_start_matches(['\'', '"']);
+    (!end.is_empty() && !rest.contains(['>', '|'])).then_some(end)
 }
 
 /// Most lines of a folded block read as one command.
@@ -3721,6 +3773,13 @@ fn fold_block(lines: &[&str], at: usize) -> Option<(String, usize)> {
         i += 1;
     }
     (!out.is_empty()).then(|| (format!("{key} {}", out.join(" ; ")), i))
+}
+
+/// The command of a folded block's lines, its opening first (see
+/// [`fold_block`]).
+fn folded_command(block: &[String]) -> Option<String> {
+    let lines: Vec<&str> = block.iter().map(String::as_str).collect();
+    fold_block(&lines, 0).map(|(command, _)| command)
 }
 
 /// The folder that a line of its own moved the lines after it to (`cd
@@ -6086,6 +6145,23 @@ fn for_each_changed_line(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: imp
     });
 }
 
+/// As [`for_each_changed_line`], and `f(path, 0, "")` where the changed
+/// lines of a file stop being contiguous: at a line the change keeps (a
+/// context line) and at a hunk's start.
+fn for_each_changed_run(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: impl FnMut(&str, i64, &str)) {
+    for_each_patch_line_of(patch, |path, line, _| {
+        let (sign, rest) = match line.first() {
+            Some(b'+') => (1i64, line.get(1..).unwrap_or_default()),
+            Some(b'-') => (-1i64, line.get(1..).unwrap_or_default()),
+            Some(b' ' | b'@') if wanted(path) => return f(path, 0, ""),
+            _ => return,
+        };
+        if rest.len() <= 4096 && wanted(path) {
+            f(path, sign, &String::from_utf8_lossy(rest));
+        }
+    });
+}
+
 /// `text` with its blanks collapsed to single spaces.
 fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -6316,6 +6392,10 @@ fn for_each_patch_line_of(patch: &[u8], mut f: impl FnMut(&str, &[u8], bool)) {
             (path, in_hunk, link) = (None, false, false);
         } else if line.starts_with(b"@@") {
             in_hunk = true;
+            // (Passed on: where a hunk starts, the lines before it end.)
+            if let Some(p) = &path {
+                f(p, line, link);
+            }
         } else if !in_hunk {
             let mode = line.strip_suffix(b"\n").unwrap_or(line);
             if mode == b"new file mode 120000"

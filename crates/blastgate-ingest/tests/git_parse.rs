@@ -2429,6 +2429,32 @@ fn folded_yaml_blocks_are_one_command() {
     assert_eq!(found.get(".github/workflows/m.yml").map(Vec::as_slice), Some(&["terraform destroy".to_owned()][..]));
 }
 
+/// A heredoc printed to the terminal (usage text, `cat <<EOF`) is text,
+/// not commands; one that a shell, a database client or a file takes is
+/// read, and one the change only opens (its lines not shown) ends where
+/// the changed lines do.
+#[test]
+fn printed_heredocs_are_text() {
+    let read = |added: &str| program_commands("scripts/maint.sh", added, "");
+    let usage = "usage() {\n  cat <<'USAGE'\nUsage: maint.sh\n  aws rds modify-db-instance --db-instance-identifier NAME --no-deletion-protection\n  terraform destroy\nUSAGE\n}\n";
+    assert!(read(usage).is_empty(), "{:?}", read(usage));
+    assert!(read("cat <<-EOF\n\tterraform destroy\n\tEOF\n").is_empty());
+    // Run, or written to a file that may be run: read.
+    assert_eq!(read("bash <<EOF\nterraform destroy -auto-approve\nEOF\n"), ["terraform destroy"]);
+    assert_eq!(read("cat <<EOF | sh\nterraform destroy\nEOF\n"), ["terraform destroy"]);
+    assert_eq!(read("cat > /tmp/nuke.sh <<EOF\nterraform destroy\nEOF\n"), ["terraform destroy"]);
+    assert_eq!(read("cat <<EOF > /tmp/nuke.sh\nterraform destroy\nEOF\n"), ["terraform destroy"]);
+    // (After the heredoc, commands again.)
+    assert_eq!(read("cat <<EOF\nhelp\nEOF\nterraform destroy\n"), ["terraform destroy"]);
+    // An opening whose lines the patch does not show ends at the break.
+    let path = "scripts/maint.sh";
+    let patch = format!(
+        "diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,3 +1,4 @@\n+cat <<EOF\n keep\n keep\n@@ -10,1 +11,2 @@\n keep\n+terraform destroy\n"
+    );
+    let found = blastgate_ingest::git::destructive_commands(patch.as_bytes(), |_| true);
+    assert_eq!(found.get(path).map(Vec::as_slice), Some(&["terraform destroy".to_owned()][..]));
+}
+
 /// Cloud SDK calls in scripts are read as the commands of their tools:
 /// `boto3.client("rds").delete_db_instance(...)` is `aws rds
 /// delete-db-instance`, whatever the SDK's language.
