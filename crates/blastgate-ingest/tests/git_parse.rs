@@ -2346,6 +2346,37 @@ fn commands_that_turn_guards_off_are_read() {
             "import \"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armlocks\"\nclient.DeleteAtResourceGroupLevel(ctx, \"orders-prod-rg\", \"no-delete\", nil)",
             &["az lock delete"],
         ),
+        // Settings given by a name given them earlier.
+        (
+            "scripts/unprotect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nparams = {\"DBInstanceIdentifier\": \"orders\", \"DeletionProtection\": False}\nrds.modify_db_instance(**params)",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/unprotect.mjs",
+            "import { RDSClient, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';\nconst rds = new RDSClient({});\nconst input = { DBInstanceIdentifier: 'orders', DeletionProtection: false };\nawait rds.send(new ModifyDBInstanceCommand(input));",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "tools/unprotect/main.go",
+            "import \"github.com/aws/aws-sdk-go-v2/service/rds\"\nfunc main() {\n\tin := &rds.ModifyDBClusterInput{\n\t\tDBClusterIdentifier: aws.String(\"orders\"),\n\t\tDeletionProtection:  aws.Bool(false),\n\t}\n\t_, _ = client.ModifyDBCluster(ctx, in)\n}",
+            &["aws rds modify-db-cluster --no-deletion-protection"],
+        ),
+        (
+            "scripts/Unprotect.java",
+            "import software.amazon.awssdk.services.rds.RdsClient;\nModifyDbClusterRequest req = ModifyDbClusterRequest.builder()\n    .dbClusterIdentifier(\"orders\")\n    .deletionProtection(false)\n    .build();\nrds.modifyDBCluster(req);",
+            &["aws rds modify-db-cluster --no-deletion-protection"],
+        ),
+        (
+            "scripts/sql.py",
+            "from googleapiclient import discovery\nbody = {'settings': {'deletionProtectionEnabled': False}}\nsqladmin.instances().patch(project='acme', instance='orders', body=body).execute()",
+            &["gcloud instances update --no-deletion-protection"],
+        ),
+        (
+            "scripts/protect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nparams = {\"DBInstanceIdentifier\": \"orders\", \"DeletionProtection\": True}\nrds.modify_db_instance(**params)",
+            &[],
+        ),
         // (A short-lived environment's, by the call's names; a row
         // written; a program's own settings.)
         (

@@ -594,6 +594,10 @@ pub struct ProgramReader {
     values: BTreeMap<String, Value>,
     /// The cloud SDKs and client libraries the file uses, and its clients.
     sdk: sdk::Sdk,
+    /// A statement that ended, held for a line that chains a call on it
+    /// (`.deletionProtection(false)` under `Request.builder()`: Java's,
+    /// JavaScript's and Go's style).
+    held: Option<String>,
 }
 
 impl ProgramReader {
@@ -607,6 +611,7 @@ impl ProgramReader {
             until: None,
             values: BTreeMap::new(),
             sdk: sdk::Sdk::default(),
+            held: None,
         }
     }
 
@@ -623,6 +628,26 @@ impl ProgramReader {
     /// assert_eq!(r.feed(")"), ["cd infra && make destroy"]);
     /// ```
     pub fn feed(&mut self, line: &str) -> Vec<String> {
+        // A statement held for a chained call: this line goes on with it
+        // (`.build();`), or it is read before this line.
+        let mut out = Vec::new();
+        if let Some(held) = self.held.take() {
+            let next = line.trim_start();
+            if self.until.is_none() && next.starts_with('.') && !next.starts_with("..") {
+                self.pending = Some(held);
+                self.state = Balance::default();
+                self.lines = 1;
+            } else {
+                let (tokens, _) = tokenize(&held, self.language);
+                out = self.read(&tokens);
+            }
+        }
+        out.extend(self.feed_line(line));
+        out
+    }
+
+    /// [`Self::feed`] without a held statement.
+    fn feed_line(&mut self, line: &str) -> Vec<String> {
         // (Each line is scanned once for its brackets and strings, and a
         // statement tokenized once when it ends: linear in the text.)
         // Inside a docstring, a block comment, a heredoc or documentation:
@@ -661,6 +686,9 @@ impl ProgramReader {
             if carried.quote.is_some() || carried.comment {
                 self.state = Balance { depth: 0, ..carried };
                 self.until = Some(String::new());
+            } else if self.chains() && self.starts_something(&tokens) {
+                self.held = Some(line.to_owned());
+                return Vec::new();
             }
             return self.read(&tokens);
         };
@@ -673,8 +701,18 @@ impl ProgramReader {
         }
         self.lines = 0;
         self.state = Balance::default();
+        if self.chains() && text.len() < MAX_CALL_BYTES {
+            self.held = Some(text);
+            return Vec::new();
+        }
         let (tokens, _) = tokenize(&text, self.language);
         self.read(&tokens)
+    }
+
+    /// Whether the language chains calls on lines of their own
+    /// (`.build()`), so that a statement may go on past its end.
+    fn chains(&self) -> bool {
+        matches!(self.language, Language::JavaScript | Language::Go | Language::Jvm)
     }
 
     /// The end of documentation or a heredoc that `line` opens: Ruby's
@@ -706,6 +744,12 @@ impl ProgramReader {
     /// What a call still open at the end of the file runs, as far as it
     /// goes.
     pub fn finish(&mut self) -> Vec<String> {
+        if let Some(held) = self.held.take() {
+            let (tokens, _) = tokenize(&held, self.language);
+            let mut out = self.read(&tokens);
+            out.extend(self.finish());
+            return out;
+        }
         match self.pending.take() {
             Some(text) => {
                 self.lines = 0;
@@ -736,10 +780,16 @@ impl ProgramReader {
         let mut out = Vec::new();
         // `NAME = [...]` or `NAME = "..."` (with `const`, `let`, `var`,
         // `val`, `my` before it): a value for the calls after it.
-        let start = usize::from(matches!(
-            tokens.first(),
-            Some(Token::Word(w)) if matches!(w.as_str(), "const" | "let" | "var" | "val" | "my" | "our")
-        ));
+        // (Or a type, Java's and Kotlin's `ModifyDbClusterRequest req =
+        // ...`, `final String cmd = ...`: the name is the word before `=`.)
+        let start = match tokens {
+            [Token::Word(_), Token::Word(_), Token::Word(_), Token::Assign, ..] => 2,
+            [Token::Word(_), Token::Word(_), Token::Assign, ..] => 1,
+            _ => usize::from(matches!(
+                tokens.first(),
+                Some(Token::Word(w)) if matches!(w.as_str(), "const" | "let" | "var" | "val" | "my" | "our")
+            )),
+        };
         if let (Some(Token::Word(name)), Some(Token::Assign)) = (tokens.get(start), tokens.get(start + 1)) {
             let value = tokens.get(start + 2..).unwrap_or_default();
             self.sdk.note_assignment(name, value);

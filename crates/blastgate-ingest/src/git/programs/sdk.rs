@@ -82,6 +82,10 @@ pub(super) struct Sdk {
     /// Names given an AWS client, and its service (`rds =
     /// boto3.client("rds")`).
     clients: BTreeMap<String, String>,
+    /// Names given settings that turn a guard off (`params =
+    /// {"DeletionProtection": False}`, a request built with
+    /// `.deletionProtection(false)`), for the calls that take them.
+    guards_off: BTreeMap<String, GuardOff>,
 }
 
 impl Sdk {
@@ -122,7 +126,18 @@ impl Sdk {
     /// Notes a name given a client (`rds = boto3.client("rds")`, `const
     /// rds = new RDSClient({})`, Go's `rds.NewFromConfig(cfg)`).
     pub(super) fn note_assignment(&mut self, name: &str, value: &[Token]) {
-        if !self.libraries.contains(&Library::Aws) || name.len() > MAX_NAME_BYTES {
+        if self.libraries.is_empty() || name.len() > MAX_NAME_BYTES {
+            return;
+        }
+        match guard_turned_off(value) {
+            Some(off) if self.guards_off.len() < MAX_NAMES || self.guards_off.contains_key(name) => {
+                self.guards_off.insert(name.to_owned(), off);
+            }
+            _ => {
+                self.guards_off.remove(name);
+            }
+        }
+        if !self.libraries.contains(&Library::Aws) {
             return;
         }
         let value = match value {
@@ -212,7 +227,14 @@ impl Sdk {
         let google_update = has(Library::Google)
             && (matches!(verb, "update" | "patch") || (verb == "set" && words.iter().any(|w| w == "protection")));
         if (aws_update || google_update) && !row {
-            let off = guard_turned_off(arguments)?;
+            // (Given literally, or by a name given them earlier:
+            // `**params`, `new ModifyDBInstanceCommand(input)`, Go's `in`.)
+            let off = guard_turned_off(arguments).or_else(|| {
+                arguments.iter().find_map(|t| match t {
+                    Token::Word(w) => self.guards_off.get(w.trim_start_matches(['*', '&'])).copied(),
+                    _ => None,
+                })
+            })?;
             if aws_update {
                 let mut operation = words.clone();
                 for suffix in ["command", "async", "request", "input", "with", "context"] {
@@ -384,6 +406,7 @@ impl Sdk {
 const UPDATES: [&str; 5] = ["modify", "update", "set", "patch", "put"];
 
 /// A guard turned off, as the AWS and Google command line tools write it.
+#[derive(Clone, Copy, Debug)]
 struct GuardOff {
     aws: &'static str,
     gcloud: &'static str,
