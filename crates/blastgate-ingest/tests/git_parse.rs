@@ -2364,6 +2364,11 @@ fn commands_that_turn_guards_off_are_read() {
         ),
         (
             "scripts/Unprotect.java",
+            "import software.amazon.awssdk.services.rds.RdsClient;\nclass Unprotect { void run(RdsClient rds) {\n  ModifyDbClusterRequest req = ModifyDbClusterRequest.builder()\n      .dbClusterIdentifier(\"orders\")\n      .deletionProtection(false)\n      .build();\n  rds.modifyDBCluster(req);\n} }",
+            &["aws rds modify-db-cluster --no-deletion-protection"],
+        ),
+        (
+            "scripts/Unprotect.java",
             "import software.amazon.awssdk.services.rds.RdsClient;\nModifyDbClusterRequest req = ModifyDbClusterRequest.builder()\n    .dbClusterIdentifier(\"orders\")\n    .deletionProtection(false)\n    .build();\nrds.modifyDBCluster(req);",
             &["aws rds modify-db-cluster --no-deletion-protection"],
         ),

@@ -229,9 +229,22 @@ impl Sdk {
         if (aws_update || google_update) && !row {
             // (Given literally, or by a name given them earlier:
             // `**params`, `new ModifyDBInstanceCommand(input)`, Go's `in`.)
+            // (In the same statement, as in a method's body read whole:
+            // the value given the name before the call.)
+            let given_before = |name: &str| {
+                let floor = at.saturating_sub(MAX_LOOK_BACK * 4);
+                let j = (floor..at).rev().find(|&j| {
+                    matches!(tokens.get(j), Some(Token::Word(w)) if w == name)
+                        && matches!(tokens.get(j + 1), Some(Token::Assign))
+                })?;
+                guard_turned_off(tokens.get(j + 2..at)?)
+            };
             let off = guard_turned_off(arguments).or_else(|| {
                 arguments.iter().find_map(|t| match t {
-                    Token::Word(w) => self.guards_off.get(w.trim_start_matches(['*', '&'])).copied(),
+                    Token::Word(w) => {
+                        let name = w.trim_start_matches(['*', '&']);
+                        self.guards_off.get(name).copied().or_else(|| given_before(name))
+                    }
                     _ => None,
                 })
             })?;
