@@ -4904,11 +4904,14 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             let help = args.iter().any(|a| matches!(*a, "--help" | "-help"));
             // (After `cd infra/envs/dev &&`, as after `-chdir=infra/envs/dev`.)
             let in_short_lived = cd.as_deref().is_some_and(short_lived);
-            if dry_run
-                || help
-                || in_short_lived
-                || named.iter().any(|a| short_lived(a.rsplit_once('=').map_or(a, |(_, v)| v)))
-            {
+            // (An argument that says production makes the command
+            // production's, whatever another says: `aws --profile ci rds
+            // ... --db-instance-identifier orders-prod`; fail closed.)
+            fn value(a: &str) -> &str {
+                a.rsplit_once('=').map_or(a, |(_, v)| v)
+            }
+            let production = named.iter().any(|a| says_production(value(a)));
+            if dry_run || help || in_short_lived || (!production && named.iter().any(|a| short_lived(value(a)))) {
                 continue;
             }
             if tool == "powershell" {
@@ -5184,10 +5187,15 @@ fn short_lived(text: &str) -> bool {
     literal.push_str(rest);
     // (A name that also says production, `dev-portal-prod`,
     // `review-service-prod`, is production's: fail closed.)
-    let mut words = literal.split(|c: char| !c.is_ascii_alphanumeric());
-    let production =
-        literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "prod" | "production" | "prd"));
-    !production && words.any(|w| SHORT_LIVED.contains(&w))
+    !says_production(&literal) && literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w))
+}
+
+/// Whether a word of `text` says production (`prod`, `production`,
+/// `prd`: `orders-prod`, `production/db`), in any case.
+fn says_production(text: &str) -> bool {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        w.eq_ignore_ascii_case("prod") || w.eq_ignore_ascii_case("production") || w.eq_ignore_ascii_case("prd")
+    })
 }
 
 /// A command word as the tool it runs: a Makefile recipe's `@` or `-`

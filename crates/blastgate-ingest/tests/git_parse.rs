@@ -2243,6 +2243,16 @@ fn commands_that_turn_guards_off_are_read() {
             "aws rds modify-db-instance --db-instance-identifier dev-portal-prod --no-deletion-protection",
             &["aws rds modify-db-instance --no-deletion-protection"],
         ),
+        (
+            "scripts/db.sh",
+            "aws --profile ci rds modify-db-instance --db-instance-identifier orders-prod --no-deletion-protection",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
+            "scripts/db.sh",
+            "aws --profile ci rds delete-db-instance --db-instance-identifier orders-prod",
+            &["destroys aws rds delete-db-instance"],
+        ),
         // Turned on, a short-lived environment's, printed, or moved.
         ("scripts/plan.sh", "terraform -chdir=infra plan -var deletion_protection=false -detailed-exitcode", &[]),
         ("scripts/up.sh", "pulumi config set orders:deletionProtection true", &[]),
