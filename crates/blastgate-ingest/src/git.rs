@@ -3283,9 +3283,11 @@ pub fn migration_destroys(path: &str, text: &[u8]) -> bool {
 /// Settings that guard resources against deletion, as a squeezed line
 /// (lower case, no blanks or quotes) reads when the guard is on, by the
 /// name a message gives them.
-const GUARDS_ON: [(&str, &str); 25] = [
+const GUARDS_ON: [(&str, &str); 26] = [
     ("prevent_destroy=true", "prevent_destroy"),
     ("deletion_protection=true", "deletion_protection"),
+    // (YAML's spelling: Ansible's modules, Crossplane's providers.)
+    ("deletion_protection:true", "deletion_protection"),
     ("deletion_protection_enabled=true", "deletion_protection"),
     ("deletionprotection:true", "DeletionProtection"),
     ("deletionprotectionenabled:true", "DeletionProtection"),
@@ -3319,9 +3321,10 @@ const GUARDS_ON: [(&str, &str); 25] = [
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 23] = [
+const GUARDS_OFF: [(&str, &str); 24] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
+    ("deletion_protection:false", "deletion_protection"),
     ("deletion_protection_enabled=false", "deletion_protection"),
     ("deletionprotection:false", "DeletionProtection"),
     ("deletionprotectionenabled:false", "DeletionProtection"),
@@ -5622,7 +5625,9 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
     match tool {
         "aws" => {
             let op = plain.get(1).copied().unwrap_or_default();
-            if !["modify-", "update-", "put-", "set-"].iter().any(|p| op.starts_with(p)) {
+            if !["modify-", "update-", "put-", "set-"].iter().any(|p| op.starts_with(p))
+                && op != "delete-backup-vault-lock-configuration"
+            {
                 return Vec::new();
             }
             // (Cognito's user pools: `--deletion-protection INACTIVE`.)
@@ -5638,6 +5643,9 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
             let found = match option {
                 Some(o) => Some((*o).to_owned()),
                 None if inactive => Some("--deletion-protection INACTIVE".to_owned()),
+                // (AWS Backup's vault lock keeps recovery points from
+                // deletion.)
+                None if op == "delete-backup-vault-lock-configuration" => Some(String::new()),
                 None if no_backups => Some("--backup-retention-period 0".to_owned()),
                 // (Also as JSON, `[{"Key": "deletion_protection.enabled",
                 // "Value": "false"}]`, whose quotes are gone here.)
@@ -5667,12 +5675,15 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
                 }
                 None => None,
             };
-            found.map(|o| named(1, &o)).into_iter().collect()
+            found.map(|o| named(1, &o).trim_end().to_owned()).into_iter().collect()
         }
         "gcloud" => {
             // (`gcloud sql instances patch --no-backup`: no automated
             // backups.)
             let no_backup = plain.first() == Some(&"sql") && args.contains(&"--no-backup");
+            // (A bucket's soft delete cleared: what is deleted from then
+            // on is gone.)
+            let no_soft_delete = args.iter().any(|a| *a == "--clear-soft-delete" || *a == "--soft-delete-duration=0");
             // (A project's lien keeps it from being deleted.)
             let lien =
                 plain.iter().take(4).position(|w| *w == "delete").is_some_and(|at| {
@@ -5681,14 +5692,32 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
             match (plain.iter().take(5).position(|w| matches!(*w, "update" | "patch")), option) {
                 (Some(at), Some(o)) => vec![named(at, o)],
                 (Some(at), None) if no_backup => vec![named(at, "--no-backup")],
+                (Some(at), None) if no_soft_delete => vec![named(at, "--clear-soft-delete")],
                 _ if lien => vec!["gcloud resource-manager liens delete".to_owned()],
                 _ => Vec::new(),
             }
         }
-        "az" => match plain.iter().take(4).position(|w| *w == "delete") {
-            Some(at) if plain.get(..at).is_some_and(|p| p.contains(&"lock")) => vec!["az lock delete".to_owned()],
-            _ => Vec::new(),
-        },
+        "az" => {
+            let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+            let after = |option: &str| lower.iter().position(|a| a == option).and_then(|i| lower.get(i + 1));
+            // (`az rest --method delete --url .../Microsoft.Authorization/locks/...`.)
+            let rest_lock = first == "rest"
+                && after("--method").is_some_and(|m| m == "delete")
+                && lower.iter().any(|a| a.contains("microsoft.authorization/locks/"));
+            // (A storage account's soft delete and versioning: what is
+            // deleted from then on is gone.)
+            let retention = ["--enable-delete-retention", "--enable-container-delete-retention", "--enable-versioning"]
+                .iter()
+                .find(|o| after(o).is_some_and(|v| v == "false"));
+            match plain.iter().take(4).position(|w| *w == "delete") {
+                Some(at) if plain.get(..at).is_some_and(|p| p.contains(&"lock")) => vec!["az lock delete".to_owned()],
+                _ if rest_lock => vec!["az lock delete".to_owned()],
+                _ if plain.contains(&"update") => {
+                    retention.map(|o| format!("az storage {o} false")).into_iter().collect()
+                }
+                _ => Vec::new(),
+            }
+        }
         "kubectl" | "oc" if first == "annotate" => {
             if args.iter().any(|a| a.eq_ignore_ascii_case("helm.sh/resource-policy-")) {
                 vec![format!("{tool} annotate helm.sh/resource-policy-")]

@@ -1235,6 +1235,7 @@ fn guards_turned_off_are_found() {
         ),
         ("+    prevent_deletion_if_contains_resources = false\n", &["prevent_deletion_if_contains_resources"]),
         ("-  backup_retention_period = 7\n+  backup_retention_period = 0\n", &["backup_retention_period"]),
+        ("-    deletion_protection: true\n+    deletion_protection: false\n", &["deletion_protection"]),
         ("+      BackupRetentionPeriod: 0\n", &["BackupRetentionPeriod"]),
         ("+  backup_retention_period = 14\n", &[]),
         // Several settings on one line, and a StatefulSet's claims.
@@ -2242,6 +2243,33 @@ fn commands_that_turn_guards_off_are_read() {
             "scripts/db.sh",
             "aws rds modify-db-instance --db-instance-identifier dev-portal-prod --no-deletion-protection",
             &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        // Guards of data: a backup vault's lock, soft delete, versioning;
+        // a lock removed through Azure's REST API.
+        (
+            "scripts/backup.sh",
+            "aws backup delete-backup-vault-lock-configuration --backup-vault-name orders",
+            &["aws backup delete-backup-vault-lock-configuration"],
+        ),
+        (
+            "scripts/bucket.sh",
+            "gcloud storage buckets update gs://ledger --clear-soft-delete",
+            &["gcloud storage buckets update --clear-soft-delete"],
+        ),
+        (
+            "scripts/blob.sh",
+            "az storage account blob-service-properties update --account-name ledger --enable-delete-retention false",
+            &["az storage --enable-delete-retention false"],
+        ),
+        (
+            "scripts/locks.sh",
+            "az rest --method delete --url \"https://management.azure.com/subscriptions/$SUB/resourceGroups/rg-orders/providers/Microsoft.Authorization/locks/no-delete?api-version=2016-09-01\"",
+            &["az lock delete"],
+        ),
+        (
+            "scripts/blob.sh",
+            "az storage account blob-service-properties update --account-name ledger --enable-delete-retention true",
+            &[],
         ),
         (
             "scripts/db.sh",
