@@ -2416,6 +2416,31 @@ fn commands_that_turn_guards_off_are_read() {
             &["gcloud instances update --no-deletion-protection"],
         ),
         (
+            "scripts/reclaim.py",
+            "from kubernetes import client, config\nv1 = client.CoreV1Api()\nv1.patch_persistent_volume('pvc-1f2e', {'spec': {'persistentVolumeReclaimPolicy': 'Delete'}})",
+            &["kubectl patch persistentVolumeReclaimPolicy: Delete"],
+        ),
+        (
+            "scripts/reclaim.py",
+            "from kubernetes import client\nv1.patch_namespaced_persistent_volume_claim('data', 'orders', {'metadata': {'finalizers': None}})",
+            &["kubectl patch finalizers: null"],
+        ),
+        (
+            "tools/vm/main.go",
+            "import \"google.golang.org/api/compute/v1\"\nfunc main() {\n\t_, _ = svc.Instances.SetDeletionProtection(\"acme\", \"europe-west1-b\", \"api-vm-1\").DeletionProtection(false).Do()\n}",
+            &["gcloud instances update --no-deletion-protection"],
+        ),
+        (
+            "scripts/spanner.py",
+            "from google.cloud import spanner\ndb = spanner.Client().instance('main').database('ledger')\ndb.enable_drop_protection = False\ndb.update(['enable_drop_protection'])",
+            &["gcloud db update --no-enable-drop-protection"],
+        ),
+        (
+            "scripts/reclaim.py",
+            "from kubernetes import client\nv1.patch_persistent_volume('pvc-1f2e', {'spec': {'persistentVolumeReclaimPolicy': 'Retain'}})",
+            &[],
+        ),
+        (
             "scripts/protect.py",
             "import boto3\nrds = boto3.client(\"rds\")\nparams = {\"DBInstanceIdentifier\": \"orders\", \"DeletionProtection\": True}\nrds.modify_db_instance(**params)",
             &[],

@@ -129,7 +129,17 @@ impl Sdk {
         if self.libraries.is_empty() || name.len() > MAX_NAME_BYTES {
             return;
         }
-        match guard_turned_off(value) {
+        // (A guard's setting on an object, `db.enable_drop_protection =
+        // False`: the object, for the call that saves it.)
+        let (name, value): (&str, Vec<Token>) = match name.rsplit_once('.') {
+            Some((object, setting)) if is_guard_setting(setting) => {
+                let mut keyed = vec![Token::Word(setting.to_owned()), Token::Assign];
+                keyed.extend(value.iter().cloned());
+                (object, keyed)
+            }
+            _ => (name, value.to_vec()),
+        };
+        match guard_turned_off(&value) {
             Some(off) if self.guards_off.len() < MAX_NAMES || self.guards_off.contains_key(name) => {
                 self.guards_off.insert(name.to_owned(), off);
             }
@@ -137,6 +147,7 @@ impl Sdk {
                 self.guards_off.remove(name);
             }
         }
+        let value = value.as_slice();
         if !self.libraries.contains(&Library::Aws) {
             return;
         }
@@ -174,6 +185,8 @@ impl Sdk {
             || method.contains("destroy")
             || (UPDATES.iter().any(|u| method.starts_with(u))
                 && (self.libraries.contains(&Library::Aws) || self.libraries.contains(&Library::Google)))
+            || ((method.starts_with("patch") || method.starts_with("replace"))
+                && self.libraries.contains(&Library::Kubernetes))
     }
 
     /// The command line of the call whose name is `tokens[at]` (its
@@ -239,15 +252,24 @@ impl Sdk {
                 })?;
                 guard_turned_off(tokens.get(j + 2..at)?)
             };
-            let off = guard_turned_off(arguments).or_else(|| {
-                arguments.iter().find_map(|t| match t {
-                    Token::Word(w) => {
-                        let name = w.trim_start_matches(['*', '&']);
-                        self.guards_off.get(name).copied().or_else(|| given_before(name))
-                    }
-                    _ => None,
+            // (Or chained on the call, Go's `SetDeletionProtection(...)
+            // .DeletionProtection(false)`; or set on the object the call
+            // saves, `db.enable_drop_protection = False` then
+            // `db.update(...)`.)
+            let chained = || guard_turned_off(tokens.get(end + 1..(end + 8).min(tokens.len()))?);
+            let on_receiver = || receiver.and_then(|r| self.guards_off.get(r).copied());
+            let off = guard_turned_off(arguments)
+                .or_else(|| {
+                    arguments.iter().find_map(|t| match t {
+                        Token::Word(w) => {
+                            let name = w.trim_start_matches(['*', '&']);
+                            self.guards_off.get(name).copied().or_else(|| given_before(name))
+                        }
+                        _ => None,
+                    })
                 })
-            })?;
+                .or_else(chained)
+                .or_else(on_receiver)?;
             if aws_update {
                 let mut operation = words.clone();
                 for suffix in ["command", "async", "request", "input", "with", "context"] {
@@ -270,6 +292,26 @@ impl Sdk {
             }
             let nouns = collection();
             return Some(format!("gcloud {} update {}", singular(&nouns), off.gcloud));
+        }
+        // A Kubernetes client's patch that lets a volume go with its
+        // claim, or takes the finalizers off (`v1.patch_persistent_volume(
+        // name, {"spec": {"persistentVolumeReclaimPolicy": "Delete"}})`).
+        if has(Library::Kubernetes) && matches!(verb, "patch" | "replace") {
+            let texts: Vec<String> = arguments
+                .iter()
+                .filter_map(|t| match t {
+                    Token::Str { text, .. } => Some(text.to_ascii_lowercase()),
+                    Token::Word(w) => Some(w.to_ascii_lowercase()),
+                    _ => None,
+                })
+                .collect();
+            let after = |key: &str| texts.iter().position(|t| t == key).and_then(|i| texts.get(i + 1));
+            if after("persistentvolumereclaimpolicy").is_some_and(|v| v == "delete") {
+                return Some("kubectl patch persistentvolume -p persistentVolumeReclaimPolicy:Delete".to_owned());
+            }
+            if after("finalizers").is_some_and(|v| matches!(v.as_str(), "none" | "null" | "nil")) {
+                return Some("kubectl patch -p finalizers:null".to_owned());
+            }
         }
         if UPDATES.contains(&verb) {
             return None;
@@ -441,6 +483,13 @@ const GUARD_SETTINGS: [(&str, GuardOff); 6] = [
     ("enabledropprotection", GuardOff { aws: "--no-deletion-protection", gcloud: "--no-enable-drop-protection" }),
     ("dropprotection", GuardOff { aws: "--no-deletion-protection", gcloud: "--no-enable-drop-protection" }),
 ];
+
+/// Whether a name (a field or key) is a guard's setting of
+/// [`GUARD_SETTINGS`] (`enable_drop_protection`, `DeletionProtection`).
+fn is_guard_setting(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace('_', "");
+    GUARD_SETTINGS.iter().any(|(s, _)| *s == n)
+}
 
 /// The guard against deletion a call's arguments turn off, if any: a
 /// setting of [`GUARD_SETTINGS`] (a name or a key's text:
