@@ -2416,6 +2416,11 @@ fn commands_that_turn_guards_off_are_read() {
             &["gcloud instances update --no-deletion-protection"],
         ),
         (
+            "scripts/unprotect.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nprotect = False\nrds.modify_db_instance(DBInstanceIdentifier=\"orders\", DeletionProtection=protect)",
+            &["aws rds modify-db-instance --no-deletion-protection"],
+        ),
+        (
             "scripts/reclaim.py",
             "from kubernetes import client, config\nv1 = client.CoreV1Api()\nv1.patch_persistent_volume('pvc-1f2e', {'spec': {'persistentVolumeReclaimPolicy': 'Delete'}})",
             &["kubectl patch persistentVolumeReclaimPolicy: Delete"],

@@ -86,6 +86,9 @@ pub(super) struct Sdk {
     /// {"DeletionProtection": False}`, a request built with
     /// `.deletionProtection(false)`), for the calls that take them.
     guards_off: BTreeMap<String, GuardOff>,
+    /// Names given `false` (`protect = False`), read as it where a call
+    /// takes them (`DeletionProtection=protect`).
+    false_names: BTreeSet<String>,
 }
 
 impl Sdk {
@@ -128,6 +131,13 @@ impl Sdk {
     pub(super) fn note_assignment(&mut self, name: &str, value: &[Token]) {
         if self.libraries.is_empty() || name.len() > MAX_NAME_BYTES {
             return;
+        }
+        if matches!(value, [Token::Word(w)] if w.eq_ignore_ascii_case("false")) {
+            if self.false_names.len() < MAX_NAMES {
+                self.false_names.insert(name.to_owned());
+            }
+        } else {
+            self.false_names.remove(name);
         }
         // (A guard's setting on an object, `db.enable_drop_protection =
         // False`: the object, for the call that saves it.)
@@ -258,7 +268,15 @@ impl Sdk {
             // `db.update(...)`.)
             let chained = || guard_turned_off(tokens.get(end + 1..(end + 8).min(tokens.len()))?);
             let on_receiver = || receiver.and_then(|r| self.guards_off.get(r).copied());
-            let off = guard_turned_off(arguments)
+            // (A name given `false` earlier is `false`.)
+            let read: Vec<Token> = arguments
+                .iter()
+                .map(|t| match t {
+                    Token::Word(w) if self.false_names.contains(w) => Token::Word("false".to_owned()),
+                    t => t.clone(),
+                })
+                .collect();
+            let off = guard_turned_off(&read)
                 .or_else(|| {
                     arguments.iter().find_map(|t| match t {
                         Token::Word(w) => {
