@@ -3373,7 +3373,10 @@ const GUARDS_OFF: [(&str, &str); 24] = [
 pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     // Per path and guard: how many lines turn it off, net.
     let mut net: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
-    for_each_changed_line(patch, is_infrastructure, |path, sign, text| {
+    for_each_changed_run(patch, is_infrastructure, |path, sign, text| {
+        if sign == 0 {
+            return;
+        }
         let text = text.split(" #").next().unwrap_or(text).split(" //").next().unwrap_or(text);
         let squeeze = |text: &str| -> String {
             text.chars()
@@ -3495,7 +3498,8 @@ fn cdk_removal_policy(squeezed: &str) -> Option<bool> {
 /// github.event.number }}`, `$CI_MERGE_REQUEST_IID`, `run_id`). A
 /// variable's name is no word of its text (`$CI_PROJECT_DIR`). At most
 /// [`MAX_TYPES_READ`] types a file, each clipped to [`MAX_TYPE_BYTES`];
-/// lines over 4 KiB are not read.
+/// a line over 4 KiB is read in pieces cut between commands (each
+/// segment by its first 4 KiB).
 ///
 /// ```
 /// use blastgate_ingest::git::destructive_commands;
@@ -6166,25 +6170,17 @@ fn kubernetes_kinds(arg: &str) -> Vec<String> {
         .collect()
 }
 
+/// The longest piece of a line read at once.
+const MAX_LINE_PIECE: usize = 4096;
+
 /// Calls `f` with the path, the sign (`1` added, `-1` removed) and the
 /// text of each added or removed line of a patch of the files `wanted`
-/// accepts, lines over 4 KiB left out.
-fn for_each_changed_line(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: impl FnMut(&str, i64, &str)) {
-    for_each_patch_line_of(patch, |path, line, _| {
-        let (sign, rest) = match line.first() {
-            Some(b'+') => (1i64, line.get(1..).unwrap_or_default()),
-            Some(b'-') => (-1i64, line.get(1..).unwrap_or_default()),
-            _ => return,
-        };
-        if rest.len() <= 4096 && wanted(path) {
-            f(path, sign, &String::from_utf8_lossy(rest));
-        }
-    });
-}
-
-/// As [`for_each_changed_line`], and `f(path, 0, "")` where the changed
-/// lines of a file stop being contiguous: at a line the change keeps (a
-/// context line) and at a hunk's start.
+/// accepts, and `f(path, 0, "")` where the changed lines of a file stop
+/// being contiguous: at a line the change keeps (a context line) and at
+/// a hunk's start. A line over [`MAX_LINE_PIECE`] bytes is passed in
+/// pieces cut after `;`, `&`, `|` and `,` (see [`line_pieces`]), so that
+/// the work a line costs stays linear and a command padded past 4 KiB
+/// (`: aaaa...; terraform destroy`) is still read.
 fn for_each_changed_run(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: impl FnMut(&str, i64, &str)) {
     for_each_patch_line_of(patch, |path, line, _| {
         let (sign, rest) = match line.first() {
@@ -6193,10 +6189,46 @@ fn for_each_changed_run(patch: &[u8], wanted: impl Fn(&str) -> bool, mut f: impl
             Some(b' ' | b'@') if wanted(path) => return f(path, 0, ""),
             _ => return,
         };
-        if rest.len() <= 4096 && wanted(path) {
-            f(path, sign, &String::from_utf8_lossy(rest));
+        if !wanted(path) {
+            return;
         }
+        let text = String::from_utf8_lossy(rest);
+        line_pieces(&text, |piece| f(path, sign, piece));
     });
+}
+
+/// Calls `f` with `line` whole if it holds at most [`MAX_LINE_PIECE`]
+/// bytes, else with pieces of it of at most that many: cut after a `;`,
+/// `&`, `|` or `,`, each piece as many whole segments as fit, a segment
+/// longer than that by its first [`MAX_LINE_PIECE`] bytes (where a
+/// command's words are).
+fn line_pieces(line: &str, mut f: impl FnMut(&str)) {
+    if line.len() <= MAX_LINE_PIECE {
+        return f(line);
+    }
+    let head = |text: &str| -> usize {
+        (0..=MAX_LINE_PIECE.min(text.len())).rev().find(|&k| text.is_char_boundary(k)).unwrap_or(0)
+    };
+    let mut start = 0;
+    let mut end = 0;
+    for segment in line.split_inclusive([';', '&', '|', ',']) {
+        let next = end + segment.len();
+        if next - start > MAX_LINE_PIECE {
+            if end > start {
+                f(line.get(start..end).unwrap_or_default());
+                start = end;
+            }
+            if next - start > MAX_LINE_PIECE {
+                let piece = line.get(start..next).unwrap_or_default();
+                f(piece.get(..head(piece)).unwrap_or_default());
+                start = next;
+            }
+        }
+        end = next;
+    }
+    if end > start {
+        f(line.get(start..end).unwrap_or_default());
+    }
 }
 
 /// `text` with its blanks collapsed to single spaces.

@@ -1272,6 +1272,13 @@ fn guards_turned_off_are_found() {
     }
     let found = removed_guards(&patch("docs/guide.md", "-    prevent_destroy = true\n"), |p| p.ends_with(".tf"));
     assert!(found.is_empty());
+    // A template written on one line (minified JSON), however long.
+    let minified = format!(
+        "+{{\"Resources\": {{{}\"Db\": {{\"Properties\": {{\"DeletionProtection\": false}}}}}}}}\n",
+        "\"Pad\": {\"Type\": \"AWS::SNS::Topic\"}, ".repeat(200)
+    );
+    let found = removed_guards(&patch("cfn/stack.json", &minified), |_| true);
+    assert_eq!(found.get("cfn/stack.json").map(Vec::as_slice), Some(&["DeletionProtection".to_owned()][..]));
 }
 
 /// Regressions (a red-team audit of the declarations reader): references
@@ -1626,15 +1633,22 @@ fn destructive_commands_are_read_by_tool() {
     for (line, want) in cases {
         assert_eq!(read(line), want.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>(), "{line}");
     }
-    // A removed line cancels an added one of the same type; a line too
-    // long is not read; files the caller does not want are not read.
+    // A removed line cancels an added one of the same type; a line over
+    // 4 KiB is read in pieces cut between commands (a red team: a
+    // command padded past 4 KiB went unread); files the caller does not
+    // want are not read.
     let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -1 +1 @@\n-terraform destroy\n+terraform destroy -input=false\n";
     assert!(destructive_commands(patch, |_| true).is_empty());
-    let long = format!(
-        "diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+terraform destroy {}\n",
-        "x".repeat(5000)
-    );
-    assert!(destructive_commands(long.as_bytes(), |_| true).is_empty());
+    let long = |line: String| format!("diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+{line}\n");
+    for line in [
+        format!("terraform destroy {}", "x".repeat(5000)),
+        format!(": {}; terraform destroy -auto-approve", "a".repeat(5000)),
+        format!("{}terraform destroy", "true; ".repeat(2000)),
+    ] {
+        let found = destructive_commands(long(line).as_bytes(), |_| true);
+        assert_eq!(found.get("ci.sh").map(Vec::as_slice), Some(&["terraform destroy".to_owned()][..]));
+    }
+    assert!(destructive_commands(long(format!("echo {}", "x".repeat(100_000))).as_bytes(), |_| true).is_empty());
     let patch = b"diff --git a/ci.sh b/ci.sh\n--- a/ci.sh\n+++ b/ci.sh\n@@ -0,0 +1 @@\n+terraform destroy\n";
     assert!(destructive_commands(patch, |_| false).is_empty());
     // A command continued over lines is read whole.

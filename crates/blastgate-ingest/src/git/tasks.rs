@@ -1085,7 +1085,8 @@ struct MakeFile {
 }
 
 /// Longest text a Makefile's expansions make of one line or name; a
-/// longer one is cut there (lines over 4 KiB are not read for commands).
+/// longer one is cut there (a line over 4 KiB is read for commands in
+/// pieces of at most 4 KiB).
 const MAX_EXPANDED: usize = 4 * 4096;
 
 /// `text` with each `from` written `to`, cut at [`MAX_EXPANDED`] bytes.
