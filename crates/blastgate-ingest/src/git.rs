@@ -3540,7 +3540,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     let mut folders: BTreeMap<(String, i64), Folder> = BTreeMap::new();
     // The word that ends a heredoc printed to the terminal (usage text,
     // `cat <<EOF`), by path and side: its lines are text, not commands.
-    let mut printed: BTreeMap<(String, i64), String> = BTreeMap::new();
+    let mut printed: BTreeMap<(String, i64), (String, bool)> = BTreeMap::new();
     let mut read_line = |path: &str, sign: i64, text: &str| {
         // (A break in the changed lines ends what the lines before it
         // opened: the lines between are not seen.)
@@ -3549,11 +3549,15 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             return;
         }
         let side = (path.to_owned(), sign);
-        if let Some(end) = printed.get(&side) {
+        if let Some((end, quoted)) = printed.get(&side) {
             if text.trim() == end {
                 printed.remove(&side);
+                return;
             }
-            return;
+            // (Unquoted, its `$(...)` and backticks run.)
+            if *quoted || !(text.contains("$(") || text.contains('`')) {
+                return;
+            }
         }
         if let Some(end) = printed_heredoc(text) {
             printed.insert(side, end);
@@ -3700,25 +3704,48 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
 /// it does: `cat` reading it, its output neither written to a file
 /// (`>`) nor piped on (`| bash` runs it). Other heredocs (`bash <<EOF`,
 /// `psql <<SQL`, `cat > cleanup.sh <<EOF`) are read as commands.
-fn printed_heredoc(line: &str) -> Option<String> {
+fn printed_heredoc(line: &str) -> Option<(String, bool)> {
     let at = line.find("<<")?;
     let (before, after) = (line.get(..at)?, line.get(at + 2..)?);
     if after.starts_with('<') {
         return None;
     }
-    let command = before.rsplit([';', '|', '&', '{', '(']).next().unwrap_or(before);
+    // (In a function's body, `usage() { cat <<EOF`; not in a group or a
+    // substitution whose output goes on, `{ cat <<EOF ... } | bash`,
+    // `SCRIPT=$(cat <<EOF`.)
+    let before = before.trim();
+    let body = function_head(before).unwrap_or(before);
+    if body.contains(['(', '{', '`', '=']) {
+        return None;
+    }
+    let command = body.rsplit([';', '|', '&']).next().unwrap_or(body);
     let mut words = command.split_whitespace();
     if words.next() != Some("cat") || words.next().is_some() {
         return None;
     }
     let after = after.strip_prefix('-').unwrap_or(after).trim_start();
+    let quoted = after.starts_with(['\'', '"', '\\']);
     let end: String = after
         .trim_start_matches(['\'', '"', '\\'])
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
     let rest = after.get(end.len()..).unwrap_or_default().trim_start_matches(['\'', '"']);
-    (!end.is_empty() && !rest.contains(['>', '|'])).then_some(end)
+    (!end.is_empty() && !rest.contains(['>', '|', ')'])).then_some((end, quoted))
+}
+
+/// What follows a shell function's head at the start of `text` (`usage()
+/// {`, `function usage {`, `function usage() {`), if it starts with one.
+fn function_head(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("function ").map_or(text, str::trim_start);
+    let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?;
+    if name_end == 0 {
+        return None;
+    }
+    let rest = rest.get(name_end..)?.trim_start();
+    let rest = rest.strip_prefix("()").map_or(rest, str::trim_start);
+    let rest = rest.strip_prefix('{')?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then(|| rest.trim_start())
 }
 
 /// Most lines of a folded block read as one command.
@@ -4746,7 +4773,11 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // A Terraform variable that turns a guard off, set in the
     // environment (`export TF_VAR_deletion_protection=false`, a job's
     // `TF_VAR_deletion_protection: "false"`): set for the applies after it.
-    types.extend(terraform_environment_guards(&line).into_iter().map(|g| format!("{UNGUARD}{g}")));
+    // (Before a command on its line, it is that command's: read with it
+    // below, where its environment is known.)
+    if !["terraform", "tofu", "terragrunt"].iter().any(|t| line.contains(t)) {
+        types.extend(terraform_environment_guards(&line).into_iter().map(|g| format!("{UNGUARD}{g}")));
+    }
     // The folder a `cd` earlier on the line moved to, for tasks run by
     // name after it (`cd infra && make destroy`).
     let mut cd: Option<String> = None;
@@ -4837,15 +4868,13 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 (tool, at) = (t, at + 1 + inner + a);
                 wrappers = words.get(..at).unwrap_or_default();
             }
-            if wrappers.iter().any(|w| !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v))) {
-                continue;
-            }
-            // Assignments before it name an environment as its arguments
-            // would (`RAILS_ENV=test bin/rails db:reset`).
+            // (Where the wrappers run it, `-a orders-pr-12`, and the
+            // assignments before it, `RAILS_ENV=test bin/rails db:reset`,
+            // name an environment as its arguments do.)
+            let wrapped_short_lived =
+                wrappers.iter().any(|w| !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v)));
             let assigned = words.get(..at).unwrap_or_default().iter().filter_map(|w| w.split_once('=')).map(|(_, v)| v);
-            if assigned.clone().any(short_lived) {
-                continue;
-            }
+            let assigned_short_lived = assigned.clone().any(short_lived);
             // Its arguments to the command's end, quotes taken out: a
             // quoted name is a name (`--stack-name "test-stack"`,
             // `helm uninstall "orders-postgresql"`).
@@ -4869,6 +4898,19 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
             let args = all.get(1..).unwrap_or_default();
+            // What the command acts on (its arguments but the values of
+            // the options that say where it runs, `--kube-context`,
+            // `--profile`, `--host`): one that says production makes it
+            // production's, whatever else says short-lived (`aws --profile
+            // ci rds ... --db-instance-identifier orders-prod`, `ENV=ci
+            // dropdb orders_production`; fail closed), while a production
+            // place does not make a preview's name production's (`helm
+            // uninstall orders-pr-12 --kube-context prod`).
+            let (what, place) = what_and_where(args);
+            let production = what.iter().any(|a| says_production(a));
+            if (wrapped_short_lived || assigned_short_lived) && !production {
+                continue;
+            }
             // A task run by name: a call the facade follows (its options
             // name folders and files, which say nothing of the
             // environment; [`tasks::task_calls`] reads its tasks and
@@ -4905,20 +4947,13 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 }
                 continue;
             }
-            let named: Vec<&str> = args.iter().copied().filter(|a| !a.starts_with('-') || a.contains('=')).collect();
             let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
             // (`terraform destroy -help` prints the help.)
             let help = args.iter().any(|a| matches!(*a, "--help" | "-help"));
             // (After `cd infra/envs/dev &&`, as after `-chdir=infra/envs/dev`.)
             let in_short_lived = cd.as_deref().is_some_and(short_lived);
-            // (An argument that says production makes the command
-            // production's, whatever another says: `aws --profile ci rds
-            // ... --db-instance-identifier orders-prod`; fail closed.)
-            fn value(a: &str) -> &str {
-                a.rsplit_once('=').map_or(a, |(_, v)| v)
-            }
-            let production = named.iter().any(|a| says_production(value(a)));
-            if dry_run || help || in_short_lived || (!production && named.iter().any(|a| short_lived(value(a)))) {
+            let short = what.iter().chain(&place).any(|a| short_lived(a));
+            if dry_run || help || in_short_lived || (short && !production) {
                 continue;
             }
             if tool == "powershell" {
@@ -4940,7 +4975,18 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 types.extend(cmdlet_unguards(word, args).into_iter().map(|g| format!("{UNGUARD}{g}")));
             } else {
                 types.extend(tool_destroys(tool, args, resets.as_deref()));
-                types.extend(tool_unguards(tool, args).into_iter().map(|g| format!("{UNGUARD}{g}")));
+                // (`TF_VAR_deletion_protection=false terraform apply`: as
+                // `-var deletion_protection=false`.)
+                let environment: Vec<String> = words
+                    .get(..at)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|w| w.strip_prefix("TF_VAR_"))
+                    .map(|setting| format!("-var={setting}"))
+                    .collect();
+                let mut given: Vec<&str> = args.to_vec();
+                given.extend(environment.iter().map(String::as_str));
+                types.extend(tool_unguards(tool, &given).into_iter().map(|g| format!("{UNGUARD}{g}")));
             }
         }
     }
@@ -5195,6 +5241,52 @@ fn short_lived(text: &str) -> bool {
     // (A name that also says production, `dev-portal-prod`,
     // `review-service-prod`, is production's: fail closed.)
     !says_production(&literal) && literal.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SHORT_LIVED.contains(&w))
+}
+
+/// Options whose value says where a command runs, not what it acts on.
+const PLACE_OPTIONS: [&str; 16] = [
+    "--context",
+    "--kube-context",
+    "--kubeconfig",
+    "--cluster",
+    "--region",
+    "--profile",
+    "--project",
+    "-g",
+    "--resource-group",
+    "--subscription",
+    "--host",
+    "-h",
+    "-var-file",
+    "--var-file",
+    "--as",
+    "--token",
+];
+
+/// A command's arguments that name something (no option, or an option's
+/// value: `NAME=value` as its value), parted into what it acts on and
+/// where it runs (the values of [`PLACE_OPTIONS`]).
+fn what_and_where<'a>(args: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (mut what, mut place) = (Vec::new(), Vec::new());
+    let mut next_is_place = false;
+    for a in args {
+        if std::mem::take(&mut next_is_place) && !a.starts_with('-') {
+            place.push(*a);
+            continue;
+        }
+        let (option, value) = match a.split_once('=') {
+            Some((o, v)) => (o, Some(v)),
+            None => (*a, None),
+        };
+        let is_place = PLACE_OPTIONS.contains(&option);
+        match value {
+            Some(v) if is_place => place.push(v),
+            Some(v) => what.push(v),
+            None if a.starts_with('-') => next_is_place = is_place,
+            None => what.push(*a),
+        }
+    }
+    (what, place)
 }
 
 /// Whether a word of `text` says production (`prod`, `production`,

@@ -1557,6 +1557,19 @@ fn destructive_commands_are_read_by_tool() {
         ("az resource delete --ids $RESOURCE_ID", &["az resource delete"]),
         // (A lock removed destroys nothing yet: a guard turned off.)
         ("az lock delete --name keep --resource-group orders", &["turns off az lock delete"]),
+        // What a command acts on decides, not where it runs (a second
+        // red team): a preview's release in the production cluster is the
+        // preview's; a production database is production's whatever
+        // profile or wrapper runs the command.
+        ("helm uninstall orders-pr-12 --kube-context prod", &[]),
+        ("dropdb --host prod-db.internal orders_pr_42", &[]),
+        ("terraform destroy -auto-approve -var env=pr-12 -var-file=vars/prod-base.tfvars", &[]),
+        ("ENV=ci dropdb orders_production", &["database"]),
+        (
+            "aws-vault exec ci -- aws rds delete-db-instance --db-instance-identifier orders-prod",
+            &["aws rds delete-db-instance"],
+        ),
+        ("aws --profile dev rds delete-db-instance --db-instance-identifier orders", &[]),
         ("az deployment group create -g orders --template-file main.bicep --mode Complete", &["complete deployment"]),
         ("az deployment group create -g orders --template-file main.bicep", &[]),
         ("Remove-AzResourceGroup -Name orders-prod -Force", &["Remove-AzResourceGroup"]),
@@ -2192,8 +2205,10 @@ fn commands_that_turn_guards_off_are_read() {
         (
             "scripts/apply.sh",
             "TF_VAR_deletion_protection=false terraform apply -auto-approve",
-            &["TF_VAR_deletion_protection=false"],
+            &["terraform apply -var deletion_protection=false"],
         ),
+        // (A second red team: a preview's apply, its folder short-lived.)
+        ("scripts/apply.sh", "cd envs/dev && TF_VAR_deletion_protection=false terraform apply -auto-approve", &[]),
         ("scripts/apply.sh", "export TF_VAR_deletion_protection=false", &["TF_VAR_deletion_protection=false"]),
         (
             "scripts/up.sh",
@@ -2464,8 +2479,14 @@ fn commands_that_turn_guards_off_are_read() {
             "import boto3\nrds = boto3.client(\"rds\")\nparams = {\"DBInstanceIdentifier\": \"orders\", \"DeletionProtection\": True}\nrds.modify_db_instance(**params)",
             &[],
         ),
-        // (A short-lived environment's, by the call's names; a row
-        // written; a program's own settings.)
+        // (A short-lived environment's, by the call's names, but not by
+        // the name of what it keeps; a row written; a program's own
+        // settings.)
+        (
+            "scripts/cleanup.py",
+            "import boto3\nrds = boto3.client(\"rds\")\nrds.delete_db_instance(DBInstanceIdentifier=db_id, FinalDBSnapshotIdentifier=\"orders-final-ci\")",
+            &["destroys aws rds delete-db-instance"],
+        ),
         (
             "scripts/preview.py",
             "import boto3\nrds = boto3.client(\"rds\")\nrds.modify_db_instance(DBInstanceIdentifier=\"orders-pr-12\", DeletionProtection=False)",
@@ -2562,6 +2583,15 @@ fn printed_heredocs_are_text() {
     assert_eq!(read("cat <<EOF | sh\nterraform destroy\nEOF\n"), ["terraform destroy"]);
     assert_eq!(read("cat > /tmp/nuke.sh <<EOF\nterraform destroy\nEOF\n"), ["terraform destroy"]);
     assert_eq!(read("cat <<EOF > /tmp/nuke.sh\nterraform destroy\nEOF\n"), ["terraform destroy"]);
+    // (A second red team: captured, grouped and piped, or substituted in
+    // an unquoted heredoc, it runs.)
+    assert_eq!(
+        read("SCRIPT=$(cat <<EOF\nterraform destroy -auto-approve\nEOF\n)\neval \"$SCRIPT\"\n"),
+        ["terraform destroy"]
+    );
+    assert_eq!(read("{ cat <<EOF\nkubectl delete namespace orders\nEOF\n} | bash\n"), ["Namespace"]);
+    assert_eq!(read("cat <<EOF\nresult: $(kubectl delete namespace orders)\nEOF\n"), ["Namespace"]);
+    assert!(read("cat <<'EOF'\nresult: $(kubectl delete namespace orders)\nEOF\n").is_empty());
     // (After the heredoc, commands again.)
     assert_eq!(read("cat <<EOF\nhelp\nEOF\nterraform destroy\n"), ["terraform destroy"]);
     // An opening whose lines the patch does not show ends at the break.

@@ -612,6 +612,16 @@ fn literal_names(arguments: &[Token]) -> Vec<String> {
         .any(|k| key.contains(k))
             || key.ends_with("id")
     };
+    // (Not the name of what the call keeps, `FinalDBSnapshotIdentifier`.)
+    let kept = |key: &Token| match key {
+        Token::Word(w) => {
+            let w = w.to_ascii_lowercase();
+            w.contains("snapshot") || w.contains("final") || w.contains("backup")
+        }
+        Token::Str { text, .. } => text.to_ascii_lowercase().contains("snapshot"),
+        _ => false,
+    };
+    let names_what = |key: &Token| names_what(key) && !kept(key);
     let mut depth = 0usize;
     let mut names = Vec::new();
     for (k, t) in arguments.iter().enumerate() {
