@@ -5058,6 +5058,12 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
             .and_then(|p| words.get(p))
             .is_some_and(|w| matches!(*w, "bun" | "npm" | "yarn" | "pnpm" | "poetry" | "pipenv" | "uv"))
     };
+    // (The user or group `sudo` runs it as, `sudo -u postgres dropdb
+    // orders`, is no command.)
+    let as_user = |i: usize| {
+        i.checked_sub(1).and_then(|p| words.get(p)).is_some_and(|o| matches!(*o, "-u" | "--user" | "-g" | "--group"))
+            && words.get(..i).is_some_and(|before| before.iter().any(|w| matches!(*w, "sudo" | "doas")))
+    };
     let start = (0..words.len()).find(|&i| {
         let Some(w) = words.get(i) else { return false };
         // (A Makefile recipe's `-` before a script's path, `-./x.sh`, is
@@ -5067,7 +5073,8 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
             || option
             || w.chars().all(|c| c.is_ascii_digit())
             || (w.contains('=') && !w.starts_with('-'))
-            || (launcher(i) && matches!(*w, "x" | "run" | "exec" | "dlx"));
+            || (launcher(i) && matches!(*w, "x" | "run" | "exec" | "dlx"))
+            || as_user(i);
         !prefix
     })?;
     let first = words.get(start)?;

@@ -1565,6 +1565,9 @@ fn destructive_commands_are_read_by_tool() {
         ("dropdb --host prod-db.internal orders_pr_42", &[]),
         ("terraform destroy -auto-approve -var env=pr-12 -var-file=vars/prod-base.tfvars", &[]),
         ("ENV=ci dropdb orders_production", &["database"]),
+        // (The user `sudo` runs it as is no command.)
+        ("sudo -u postgres dropdb orders", &["database"]),
+        ("sudo -u postgres psql -c 'SELECT 1'", &[]),
         (
             "aws-vault exec ci -- aws rds delete-db-instance --db-instance-identifier orders-prod",
             &["aws rds delete-db-instance"],
