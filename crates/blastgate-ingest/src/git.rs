@@ -3378,12 +3378,6 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
             return;
         }
         let text = text.split(" #").next().unwrap_or(text).split(" //").next().unwrap_or(text);
-        let squeeze = |text: &str| -> String {
-            text.chars()
-                .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ','))
-                .flat_map(char::to_lowercase)
-                .collect()
-        };
         let whole = squeeze(text);
         let guards = net.entry(path.to_owned()).or_default();
         if let Some(on) = cdk_removal_policy(whole.trim_start_matches('-')) {
@@ -3415,6 +3409,13 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         .collect()
 }
 
+/// `text` squeezed as guard settings are matched: blanks and quotes taken
+/// out, lower case (`  "DeletionProtection": false` is
+/// `deletionprotection:false`).
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'')).flat_map(char::to_lowercase).collect()
+}
+
 /// Whether a squeezed line sets an AWS CDK removal policy that keeps the
 /// resource (`removalPolicy: RemovalPolicy.RETAIN`, `SNAPSHOT`,
 /// `RETAIN_ON_UPDATE_OR_DELETE`: `Some(true)`) or destroys it with the
@@ -3429,7 +3430,7 @@ fn cdk_removal_policy(squeezed: &str) -> Option<bool> {
         return None;
     }
     let (_, value) = squeezed.rsplit_once("removalpolicy.")?;
-    let value = value.trim_end_matches([';', ')']);
+    let value = value.split([',', ';', ')']).next().unwrap_or(value);
     match value {
         "retain" | "snapshot" | "retain_on_update_or_delete" => Some(true),
         "destroy" => Some(false),
@@ -5717,9 +5718,7 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
         });
         negated || set_false
     });
-    let squeezed = || -> String {
-        args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
-    };
+    let squeezed = || squeeze(&args.concat());
     let named = |verb_at: usize, what: &str| -> String {
         let mut words: Vec<&str> = std::iter::once(tool).chain(plain.iter().copied().take(verb_at + 1)).collect();
         words.push(what);
@@ -5899,11 +5898,7 @@ fn tool_unguards(tool: &str, args: &[&str]) -> Vec<String> {
 /// (`skip_final_snapshot=true`, `force_destroy=true`,
 /// `backup_retention_period=0`).
 fn guard_variable(setting: &str) -> Option<String> {
-    let squeezed: String = setting
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\''))
-        .flat_map(char::to_lowercase)
-        .collect();
+    let squeezed = squeeze(setting);
     let (name, value) = squeezed.split_once('=')?;
     let plain_name = name.replace(['_', '-'], "");
     let ends = |guard: &str| plain_name.ends_with(guard);

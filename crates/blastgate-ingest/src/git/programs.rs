@@ -617,7 +617,10 @@ impl ProgramReader {
 
     /// The command lines the statement that `line` ends runs, in the
     /// shell's syntax (`terraform destroy -auto-approve`, `cd infra && make
-    /// destroy`); none while a call goes on over the next lines.
+    /// destroy`); none while a call goes on over the next lines. In
+    /// JavaScript, Go and the JVM languages a statement that ended is
+    /// read with the next line (which may chain a call on it, `.build()`)
+    /// or at [`Self::finish`].
     ///
     /// ```
     /// use blastgate_ingest::git::{Language, ProgramReader};

@@ -557,22 +557,23 @@ fn guard_turned_off(arguments: &[Token]) -> Option<GuardOff> {
     };
     for (k, t) in arguments.iter().enumerate() {
         let Some(n) = name(t) else { continue };
-        let value_after = |k: usize| match t {
+        // (A setting named by text may take its value from `Value`.)
+        let value_of = |k: usize| match t {
             Token::Str { .. } => value_after(k).or_else(|| paired_value(k)),
             _ => value_after(k),
         };
-        if n == "deletionprotection.enabled" && value_after(k).as_deref() == Some("false") {
+        if n == "deletionprotection.enabled" && value_of(k).as_deref() == Some("false") {
             return Some(GuardOff {
                 aws: "--attributes Key=deletion_protection.enabled,Value=false",
                 gcloud: "--no-deletion-protection",
             });
         }
         // (No automated backups: RDS deletes those it kept at once.)
-        if n == "backupretentionperiod" && value_after(k).as_deref() == Some("0") {
+        if n == "backupretentionperiod" && value_of(k).as_deref() == Some("0") {
             return Some(GuardOff { aws: "--backup-retention-period 0", gcloud: "--no-backup" });
         }
         let Some((_, off)) = GUARD_SETTINGS.iter().find(|(s, _)| *s == n) else { continue };
-        if matches!(value_after(k).as_deref(), Some("false" | "inactive")) {
+        if matches!(value_of(k).as_deref(), Some("false" | "inactive")) {
             return Some(GuardOff { aws: off.aws, gcloud: off.gcloud });
         }
     }
@@ -588,40 +589,33 @@ const MAX_CALL_NAMES: usize = 4;
 /// `TableName:`), each a single word of at most 128 bytes, at most
 /// [`MAX_CALL_NAMES`].
 fn literal_names(arguments: &[Token]) -> Vec<String> {
+    // (Not the name of what the call keeps, `FinalDBSnapshotIdentifier`.)
     let names_what = |key: &Token| {
         let key = match key {
             Token::Word(w) => last(w).to_ascii_lowercase(),
             Token::Str { text, .. } => text.to_ascii_lowercase(),
             _ => return false,
         };
-        [
-            "identifier",
-            "name",
-            "instance",
-            "namespace",
-            "cluster",
-            "database",
-            "bucket",
-            "stack",
-            "table",
-            "project",
-            "group",
-            "environment",
-        ]
-        .iter()
-        .any(|k| key.contains(k))
-            || key.ends_with("id")
+        let kept = ["snapshot", "final", "backup"].iter().any(|k| key.contains(k));
+        !kept
+            && ([
+                "identifier",
+                "name",
+                "instance",
+                "namespace",
+                "cluster",
+                "database",
+                "bucket",
+                "stack",
+                "table",
+                "project",
+                "group",
+                "environment",
+            ]
+            .iter()
+            .any(|k| key.contains(k))
+                || key.ends_with("id"))
     };
-    // (Not the name of what the call keeps, `FinalDBSnapshotIdentifier`.)
-    let kept = |key: &Token| match key {
-        Token::Word(w) => {
-            let w = w.to_ascii_lowercase();
-            w.contains("snapshot") || w.contains("final") || w.contains("backup")
-        }
-        Token::Str { text, .. } => text.to_ascii_lowercase().contains("snapshot"),
-        _ => false,
-    };
-    let names_what = |key: &Token| names_what(key) && !kept(key);
     let mut depth = 0usize;
     let mut names = Vec::new();
     for (k, t) in arguments.iter().enumerate() {
