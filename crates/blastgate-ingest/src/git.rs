@@ -4397,7 +4397,6 @@ const MAX_STEP_LINES: usize = 200;
 /// inputs name a short-lived environment destroys nothing (`Some` of
 /// nothing).
 fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
-    let indent = |l: &str| l.len() - l.trim_start().len();
     let line = lines.get(at)?;
     let t = line.trim_start();
     let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
@@ -4409,6 +4408,12 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     let key = key.trim().trim_matches(['"', '\'', '{']).to_ascii_lowercase();
     let clean = |v: &str| v.split(" #").next().unwrap_or(v).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
     let value = if flow_step { clean(value.split([',', '}']).next().unwrap_or(value)) } else { clean(value) };
+    // A container step (Google Cloud Build's `name:` image with its
+    // `entrypoint:` and `args:`, Tekton's or Argo Workflows' `image:` with
+    // `command:` and `args:`) runs its command line.
+    if matches!(key.as_str(), "name" | "image") && !flow_step {
+        return container_step(lines, at, column, &key, &value);
+    }
     if key == "extends" {
         let names = extends_names(lines, at).unwrap_or_default();
         let destroys = names.iter().any(|n| matches!(n.as_str(), ".terraform:destroy" | ".opentofu:destroy"));
@@ -4443,35 +4448,7 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
         }
         _ => return None,
     };
-    let meaningful = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
-    // The step: from its list item (or its first key) to the first line
-    // less far in than its keys, at most MAX_STEP_LINES each way.
-    let mut start = at;
-    let mut found_start = t.starts_with("- ");
-    if !found_start {
-        for j in (at.saturating_sub(MAX_STEP_LINES)..at).rev() {
-            let Some(l) = lines.get(j).filter(|l| meaningful(l)) else { continue };
-            if indent(l) + 2 == column && l.trim_start().starts_with("- ") {
-                (start, found_start) = (j, true);
-                break;
-            }
-            if indent(l) < column {
-                (start, found_start) = (j + 1, true);
-                break;
-            }
-            // The same key again in one step is that step, read already.
-            let sibling = l.trim_start().split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
-            if indent(l) == column && sibling.as_deref() == Some(key.as_str()) {
-                return None;
-            }
-            start = j;
-        }
-        found_start |= start == 0;
-    }
-    let last = lines.len().min(at + 1 + MAX_STEP_LINES);
-    let end = (at + 1..last).find(|&j| lines.get(j).filter(|l| meaningful(l)).is_some_and(|l| indent(l) < column));
-    let whole = found_start && (end.is_some() || last == lines.len());
-    let block = lines.get(start..end.unwrap_or(last)).unwrap_or_default();
+    let (block, whole) = step_block(lines, at, column, &key)?;
     // The step's inputs (`with:`, `inputs:`): its keys further in, the
     // first of each name.
     // (A flow mapping, `with: {command: destroy}`, is read pair by pair.)
@@ -4533,6 +4510,259 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
                 .iter()
                 .any(|k| short_lived(&input(k))));
     Some(if short { Vec::new() } else { found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect() })
+}
+
+/// What the container step whose image is named on line `at` (by `key`,
+/// `name` or `image`, its keys at `column`) destroys, as the command line
+/// it runs: its `command:` or `entrypoint:`, else the tool its image is
+/// (`gcr.io/cloud-builders/gcloud`, `hashicorp/terraform:1.9`; an image of
+/// no tool read runs its `args:` as the command, as `ubuntu` does), then
+/// its `args:`; a shell given `-c` runs the lines of its script. Lists are
+/// read in flow style (`args: ['sql', 'instances', 'delete', 'orders']`,
+/// over several lines too) or as items below (a block scalar item, `- |`,
+/// is its lines). `None` for a step that states neither a command nor
+/// arguments, a `name:` that labels a step with an `image:` (Tekton), or
+/// one with spaces (a step's title).
+///
+/// Written by hand: no kept crate reads a CI system's step as the
+/// command line it runs, and a YAML parser would lose the line numbers
+/// the step's reading is built on.
+fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &str) -> Option<Vec<String>> {
+    if image.is_empty() || image.contains(char::is_whitespace) {
+        return None;
+    }
+    let (block, whole) = step_block(lines, at, column, key)?;
+    if key == "name" && step_list(block, column, "image").is_some() {
+        return None;
+    }
+    let command = step_list(block, column, "command").or_else(|| step_list(block, column, "entrypoint"));
+    let args = step_list(block, column, "args");
+    if command.is_none() && args.is_none() {
+        return None;
+    }
+    let mut words: Vec<String> = match command {
+        Some(command) => command,
+        None => known_tool(image).map(|t| vec![t.to_owned()]).unwrap_or_default(),
+    };
+    words.extend(args.unwrap_or_default());
+    words.retain(|w| !w.trim().is_empty());
+    let shell = words.first().is_some_and(|w| {
+        matches!(
+            tool_name(w).to_ascii_lowercase().as_str(),
+            "sh" | "bash" | "zsh" | "ash" | "dash" | "pwsh" | "powershell"
+        )
+    });
+    // (`bash -c SCRIPT`, `sh -ec SCRIPT`, `pwsh -Command SCRIPT`.)
+    let script = shell
+        .then(|| {
+            words.iter().skip(1).position(|w| {
+                let option = w.trim_start_matches('-');
+                w.starts_with('-')
+                    && !w.starts_with("--")
+                    && (option.eq_ignore_ascii_case("command") || option.contains('c'))
+            })
+        })
+        .flatten()
+        .and_then(|i| words.get(i + 2));
+    let mut found = Vec::new();
+    match script {
+        Some(script) => {
+            let mut pending = String::new();
+            for line in script.lines() {
+                pending.push_str(line);
+                match pending.trim_end().strip_suffix('\\') {
+                    Some(head) if pending.len() <= 4 * 4096 => pending = format!("{head} "),
+                    _ => found.extend(commands_destroy(&std::mem::take(&mut pending), Some(""))),
+                }
+            }
+            found.extend(commands_destroy(&pending, Some("")));
+        }
+        None => found = commands_destroy(&words.join(" "), Some("")),
+    }
+    // A step whose own settings name a short-lived environment
+    // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`) destroys nothing lasting.
+    if whole && block.iter().any(|l| job_marks_short_lived(l) || short_lived_setting(l)) {
+        return Some(Vec::new());
+    }
+    Some(found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect())
+}
+
+/// Whether `line` sets an environment variable naming a workspace,
+/// namespace, stack, release or environment to a short-lived one, written
+/// as a list item `NAME=value` (Cloud Build's and Tekton's `env:`).
+fn short_lived_setting(line: &str) -> bool {
+    let item = line.trim_start().trim_start_matches("- ").trim().trim_matches(['"', '\'']);
+    item.split_once('=').is_some_and(|(name, value)| {
+        let name = name.to_ascii_lowercase();
+        ["workspace", "namespace", "stack", "release", "environment"].iter().any(|n| name.contains(n))
+            && short_lived(value)
+    })
+}
+
+/// The value of the step's key `name` (at `column`) as a list of
+/// strings: a flow list (`['-c', 'gcloud ...']`, its items unquoted, over
+/// at most [`MAX_STEP_LINES`] lines and [`MAX_FLOW_BYTES`]), a block scalar (`|` or `>`: one
+/// item), a plain scalar (one item), or the items of a list below it.
+/// `None` when the step has no such key.
+fn step_list(block: &[&str], column: usize, name: &str) -> Option<Vec<String>> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let (at, value) = block.iter().enumerate().find_map(|(k, l)| {
+        let d = l.trim_start().trim_start_matches("- ");
+        let (key, value) = d.split_once(':')?;
+        (l.len() - d.len() == column && key.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
+            .then(|| (k, value.trim()))
+    })?;
+    let value =
+        if value.starts_with(['"', '\'', '[']) { value } else { value.split(" #").next().unwrap_or(value).trim() };
+    if value.starts_with('[') {
+        // (Read once, the list ending where its bracket closes: at most
+        // MAX_STEP_LINES lines and MAX_FLOW_BYTES, or not at all.)
+        let mut text = value.to_owned();
+        for l in block.iter().skip(at + 1).take(MAX_STEP_LINES) {
+            if text.len() > MAX_FLOW_BYTES {
+                break;
+            }
+            text.push(' ');
+            text.push_str(l.trim());
+        }
+        return flow_list(text.get(..MAX_FLOW_BYTES).unwrap_or(&text));
+    }
+    if value.starts_with(['|', '>']) {
+        return Some(vec![block_scalar(block.get(at + 1..).unwrap_or_default(), column, value.starts_with('>'))]);
+    }
+    if !value.is_empty() {
+        return Some(vec![unquote_scalar(value)]);
+    }
+    let mut items = Vec::new();
+    let mut k = at + 1;
+    while let Some(l) = block.get(k) {
+        k += 1;
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        let d = l.trim_start();
+        let item_indent = indent(l);
+        if item_indent < column || (item_indent == column && !d.starts_with('-')) {
+            break;
+        }
+        let Some(item) = d.strip_prefix('-').filter(|i| i.is_empty() || i.starts_with(' ')) else { continue };
+        let item = item.trim();
+        if item.starts_with(['|', '>']) {
+            let rest = block.get(k..).unwrap_or_default();
+            let lines = rest.iter().take_while(|l| l.trim().is_empty() || indent(l) > item_indent).count();
+            items.push(block_scalar(rest.get(..lines).unwrap_or_default(), item_indent, item.starts_with('>')));
+            k += lines;
+        } else {
+            items.push(unquote_scalar(item));
+        }
+    }
+    Some(items)
+}
+
+/// Most bytes of a step's flow list read (`args: [...]` over lines).
+const MAX_FLOW_BYTES: usize = 64 * 1024;
+
+/// The lines of a block scalar (those further in than `column`), their
+/// common indent taken off, joined by line breaks (`|`) or spaces (`>`).
+fn block_scalar(lines: &[&str], column: usize, folded: bool) -> String {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let body: Vec<&str> = lines.iter().take_while(|l| l.trim().is_empty() || indent(l) > column).copied().collect();
+    let body: Vec<&str> = body.iter().map(|l| l.trim()).collect();
+    body.join(if folded { " " } else { "\n" })
+}
+
+/// The items of a YAML flow list (`['a', "b", c]`), unquoted, or `None`
+/// when the list is not closed.
+fn flow_list(text: &str) -> Option<Vec<String>> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = text.trim_start().strip_prefix('[')?.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+                item.push('\'');
+            }
+            (Some('"'), '\\') => {
+                if let Some(n) = chars.next() {
+                    item.push(if n == 'n' { '\n' } else { n });
+                }
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => item.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                item.push(c);
+            }
+            (None, ']' | '}') if depth > 0 => {
+                depth -= 1;
+                item.push(c);
+            }
+            (None, ']') => {
+                items.push(item.trim().to_owned());
+                items.retain(|i: &String| !i.is_empty());
+                return Some(items);
+            }
+            (None, ',') if depth == 0 => items.push(std::mem::take(&mut item).trim().to_owned()),
+            (None, c) => item.push(c),
+        }
+    }
+    None
+}
+
+/// A YAML scalar without its quotes (`'it''s'` is `it's`).
+fn unquote_scalar(value: &str) -> String {
+    let v = value.trim();
+    if let Some(inner) = v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        return inner.replace("''", "'");
+    }
+    if let Some(inner) = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        return inner.replace("\\\"", "\"");
+    }
+    v.to_owned()
+}
+
+/// The lines of the step whose key `key` is on line `at`, its keys at
+/// `column`: from its list item (or its first key) to the first line less
+/// far in than its keys, at most [`MAX_STEP_LINES`] each way, and whether
+/// both ends were found. `None` when a line above holds the same key at
+/// the same column: that line's step, read already.
+fn step_block<'a>(lines: &'a [&'a str], at: usize, column: usize, key: &str) -> Option<(&'a [&'a str], bool)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let t = lines.get(at)?.trim_start();
+    let meaningful = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    // The step: from its list item (or its first key) to the first line
+    // less far in than its keys, at most MAX_STEP_LINES each way.
+    let mut start = at;
+    let mut found_start = t.starts_with("- ");
+    if !found_start {
+        for j in (at.saturating_sub(MAX_STEP_LINES)..at).rev() {
+            let Some(l) = lines.get(j).filter(|l| meaningful(l)) else { continue };
+            if indent(l) + 2 == column && l.trim_start().starts_with("- ") {
+                (start, found_start) = (j, true);
+                break;
+            }
+            if indent(l) < column {
+                (start, found_start) = (j + 1, true);
+                break;
+            }
+            // The same key again in one step is that step, read already.
+            let sibling = l.trim_start().split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase());
+            if indent(l) == column && sibling.as_deref() == Some(key) {
+                return None;
+            }
+            start = j;
+        }
+        found_start |= start == 0;
+    }
+    let last = lines.len().min(at + 1 + MAX_STEP_LINES);
+    let end = (at + 1..last).find(|&j| lines.get(j).filter(|l| meaningful(l)).is_some_and(|l| indent(l) < column));
+    let whole = found_start && (end.is_some() || last == lines.len());
+    let block = lines.get(start..end.unwrap_or(last)).unwrap_or_default();
+    Some((block, whole))
 }
 
 /// Whether a GitHub Actions workflow runs only to clean up after a pull
@@ -4682,7 +4912,7 @@ const SHORT_LIVED: [&str; 28] = [
 /// Expressions of a CI system that name a pull request, a branch or a run
 /// (`${{ github.event.number }}`, `$CI_MERGE_REQUEST_IID`): a resource
 /// named by one is that pull request's, branch's or run's.
-const SHORT_LIVED_EXPRESSIONS: [&str; 12] = [
+const SHORT_LIVED_EXPRESSIONS: [&str; 14] = [
     "event.number",
     "pull_request",
     "head_ref",
@@ -4695,6 +4925,9 @@ const SHORT_LIVED_EXPRESSIONS: [&str; 12] = [
     "change_id",
     "build_number",
     "branch_name",
+    // (Google Cloud Build's triggers: `$_PR_NUMBER`, `$_HEAD_BRANCH`.)
+    "_pr_number",
+    "_head_branch",
 ];
 
 /// YAML keys whose values describe a step rather than run it.

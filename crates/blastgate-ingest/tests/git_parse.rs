@@ -1778,6 +1778,41 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     assert_eq!(pipeline_steps_destroy(b"\0"), None);
 }
 
+/// A container step runs its command line: Google Cloud Build's image
+/// (`name:`) with its `entrypoint:` and `args:`, Tekton's and Argo
+/// Workflows' `image:` with `command:` and `args:` (a red team's misses:
+/// `args: ['sql', 'instances', 'delete', ...]` was never read).
+#[test]
+fn container_steps_run_their_command_lines() {
+    use blastgate_ingest::git::pipeline_steps_destroy;
+    let read = |text: &str| -> Vec<String> {
+        let mut found: Vec<String> = Vec::new();
+        for (kind, n) in pipeline_steps_destroy(text.as_bytes()).unwrap() {
+            found.extend(std::iter::repeat_n(kind, n));
+        }
+        found
+    };
+    let cloudbuild = "steps:\n- name: 'gcr.io/cloud-builders/gcloud'\n  args: ['sql', 'instances', 'delete', 'orders-prod', '--quiet']\n- name: gcr.io/cloud-builders/kubectl\n  args:\n  - delete\n  - namespace\n  - orders\n  env:\n  - CLOUDSDK_CONTAINER_CLUSTER=prod\n- name: hashicorp/terraform:1.9\n  dir: infra/prod\n  args: [\"destroy\",\n         \"-auto-approve\"]\n";
+    assert_eq!(read(cloudbuild), ["Namespace", "gcloud sql instances delete", "terraform destroy"]);
+    // A shell's script, given flow style or as a block item.
+    let shells = "steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  entrypoint: bash\n  args: ['-c', 'gcloud sql instances delete orders-prod --quiet']\n- name: ubuntu\n  args:\n    - bash\n    - -ec\n    - |\n      echo tearing down\n      terraform -chdir=infra/prod \\\n        destroy -auto-approve\n";
+    assert_eq!(read(shells), ["gcloud sql instances delete", "terraform destroy"]);
+    let tekton = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: teardown\n      image: bitnami/kubectl:1.30\n      command: [\"/bin/sh\", \"-c\"]\n      args:\n        - kubectl delete pvc data-ledger-0\n    - name: apply\n      image: hashicorp/terraform\n      args: [apply, -auto-approve]\n";
+    assert_eq!(read(tekton), ["PersistentVolumeClaim"]);
+    // Routine steps, step titles, images of no tool with arguments of
+    // their own, short-lived targets, and a GitLab job's image, run
+    // nothing destroyed.
+    let routine = "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '-t', 'gcr.io/$PROJECT_ID/orders', '.']\n- name: gcr.io/cloud-builders/gcloud\n  args: ['run', 'deploy', 'orders', '--image', 'gcr.io/$PROJECT_ID/orders']\n- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances', 'delete', 'orders-pr-$_PR_NUMBER']\n- name: hashicorp/terraform\n  args: ['destroy', '-auto-approve']\n  env: ['TF_WORKSPACE=preview-$_PR_NUMBER']\n- name: Delete the database\n  args: ['delete']\n";
+    assert_eq!(read(routine), Vec::<String>::new());
+    let gitlab = "destroy:\n  image:\n    name: hashicorp/terraform:1.9\n    entrypoint: [\"\"]\n  script:\n    - terraform plan\n";
+    assert_eq!(read(gitlab), Vec::<String>::new());
+    // An unclosed list reads nothing and never runs past the step.
+    assert_eq!(
+        read("steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances',\n"),
+        Vec::<String>::new()
+    );
+}
+
 /// A CI job for a short-lived environment is told by its name, condition,
 /// environment or workspace, not by whatever else its steps say: a
 /// production job that runs tests and then destroys still destroys.
@@ -1818,6 +1853,22 @@ fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
         "    # padding\n    x: 1\n".repeat(150)
     );
     assert_eq!(pipeline_steps_destroy(far.as_bytes()).unwrap().keys().collect::<Vec<_>>(), ["uses pulumi/actions"]);
+    // Container steps whose argument lists never close, flat and nested
+    // (each step's window then holds the rest).
+    let open =
+        "- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances', 'delete',\n".repeat(MAX_EMPTIED_TEXT / 80);
+    assert!(pipeline_steps_destroy(open.as_bytes()).unwrap().is_empty());
+    let nested: String = (0..3000)
+        .map(|i| {
+            format!(
+                "{}- image: hashicorp/terraform\n{}  args: [destroy, '{}'\n",
+                " ".repeat(i % 150),
+                " ".repeat(i % 150),
+                "x".repeat(100)
+            )
+        })
+        .collect();
+    assert!(pipeline_steps_destroy(nested.as_bytes()).unwrap().is_empty());
 }
 
 /// Tasks called by name are read as calls (the facade reads what they

@@ -3531,6 +3531,49 @@ fn commands_that_turn_guards_off_ask_for_a_senior() {
     }
 }
 
+/// A Cloud Build or Tekton step runs its image's command with its
+/// arguments: a step added that deletes the production database is a
+/// destroyed database, and a build step, or a deletion of a pull
+/// request's database, is not.
+#[test]
+fn container_steps_in_pipelines_count_their_commands() {
+    let repo = Repo::new("container-steps");
+    let build =
+        "steps:\n- name: gcr.io/cloud-builders/docker\n  args: ['build', '-t', 'gcr.io/$PROJECT_ID/orders', '.']\n";
+    repo.write("cloudbuild.yaml", build.as_bytes());
+    let tekton = "apiVersion: tekton.dev/v1\nkind: Task\nmetadata:\n  name: release\nspec:\n  steps:\n    - name: apply\n      image: hashicorp/terraform:1.9\n      args: [apply, -auto-approve]\n";
+    repo.write(".tekton/release.yaml", tekton.as_bytes());
+    let base = repo.commit(0.0, "Pipelines");
+    let drop_db = format!(
+        "{build}- name: gcr.io/cloud-builders/gcloud\n  entrypoint: bash\n  args: ['-c', 'gcloud sql instances delete orders-prod --quiet']\n"
+    );
+    let preview = format!(
+        "{build}- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances', 'delete', 'orders-pr-$_PR_NUMBER', '--quiet']\n"
+    );
+    let cases: [FileCase<'_>; 4] = [
+        (
+            "the build deletes the production database",
+            "cloudbuild.yaml",
+            &drop_db,
+            &[("cloudbuild.yaml", &["gcloud sql instances delete"])],
+        ),
+        ("a pull request's database is deleted", "cloudbuild.yaml", &preview, &[]),
+        (
+            "the release task destroys",
+            ".tekton/release.yaml",
+            &tekton.replace("[apply, -auto-approve]", "[destroy, -auto-approve]"),
+            &[(".tekton/release.yaml", &["terraform destroy"])],
+        ),
+        (
+            "the build pushes too",
+            "cloudbuild.yaml",
+            &format!("{build}- name: gcr.io/cloud-builders/docker\n  args: ['push', 'gcr.io/$PROJECT_ID/orders']\n"),
+            &[],
+        ),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+}
+
 /// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the
 /// Kubernetes client) count as the commands of their tools: deleting a
 /// database through `boto3` is `aws rds delete-db-instance`. Calls a file
