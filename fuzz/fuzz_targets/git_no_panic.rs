@@ -77,6 +77,12 @@ fuzz_target!(|data: &[u8]| {
     if let Some(types) = git::pipeline_destroys(data) {
         assert!(types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES));
     }
+    if let Some(tasks) = git::ansible_tasks_destroy(data) {
+        assert!(
+            tasks.len() <= git::MAX_TYPES_READ
+                && tasks.iter().all(|(t, n)| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES && *n > 0)
+        );
+    }
     if let Some(steps) = git::pipeline_steps_destroy(data) {
         assert!(
             steps.len() <= git::MAX_TYPES_READ

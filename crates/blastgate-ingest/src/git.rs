@@ -118,8 +118,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod ansible;
 mod programs;
 mod tasks;
+pub use ansible::{ansible_tasks_destroy, is_ansible};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
@@ -4564,27 +4566,33 @@ fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &s
         })
         .flatten()
         .and_then(|i| words.get(i + 2));
-    let mut found = Vec::new();
-    match script {
-        Some(script) => {
-            let mut pending = String::new();
-            for line in script.lines() {
-                pending.push_str(line);
-                match pending.trim_end().strip_suffix('\\') {
-                    Some(head) if pending.len() <= 4 * 4096 => pending = format!("{head} "),
-                    _ => found.extend(commands_destroy(&std::mem::take(&mut pending), Some(""))),
-                }
-            }
-            found.extend(commands_destroy(&pending, Some("")));
-        }
-        None => found = commands_destroy(&words.join(" "), Some("")),
-    }
+    let found = match script {
+        Some(script) => script_text_destroys(script),
+        None => commands_destroy(&words.join(" "), Some("")),
+    };
     // A step whose own settings name a short-lived environment
     // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`) destroys nothing lasting.
     if whole && block.iter().any(|l| job_marks_short_lived(l) || short_lived_setting(l)) {
         return Some(Vec::new());
     }
     Some(found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect())
+}
+
+/// What the lines of a script given as text (a shell's `-c` argument, an
+/// Ansible `shell:` task) destroy, a line ending in `\` continuing on the
+/// next.
+fn script_text_destroys(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = String::new();
+    for line in script.lines() {
+        pending.push_str(line);
+        match pending.trim_end().strip_suffix('\\') {
+            Some(head) if pending.len() <= 4 * 4096 => pending = format!("{head} "),
+            _ => out.extend(commands_destroy(&std::mem::take(&mut pending), Some(""))),
+        }
+    }
+    out.extend(commands_destroy(&pending, Some("")));
+    out
 }
 
 /// Whether `line` sets an environment variable naming a workspace,

@@ -1813,6 +1813,50 @@ fn container_steps_run_their_command_lines() {
     );
 }
 
+/// Ansible's tasks destroy what a cloud module is told `state: absent`
+/// manages and what a command module's line destroys (a red team's miss:
+/// a playbook that deleted the production database counted nothing).
+#[test]
+fn ansible_tasks_that_destroy_are_read() {
+    use blastgate_ingest::git::{ansible_tasks_destroy, is_ansible};
+    let read =
+        |text: &str| -> Vec<(String, usize)> { ansible_tasks_destroy(text.as_bytes()).unwrap().into_iter().collect() };
+    let playbook = "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Drop the orders database\n      amazon.aws.rds_instance:\n        id: orders-prod\n        state: absent\n        skip_final_snapshot: true\n    - name: Remove the namespace\n      kubernetes.core.k8s:\n        kind: Namespace\n        name: orders\n        state: absent\n    - name: Tear down\n      ansible.builtin.shell: |\n        cd infra/prod\n        terraform destroy -auto-approve\n    - community.general.terraform:\n        project_path: infra/prod\n        state: absent\n    - name: Uninstall the database\n      kubernetes.core.helm:\n        name: orders-db\n        release_namespace: data\n        state: absent\n    - command: dropdb orders\n    - name: Old style\n      gcp_sql_instance: name=orders state=absent project=acme\n    - amazon.aws.ec2_instance:\n        instance_ids: [i-0abc]\n        state: terminated\n    - azure.azcollection.azure_rm_postgresqlflexibleserver:\n        resource_group: rg-orders\n        name: orders\n        state: \"{{ 'absent' if teardown else 'present' }}\"\n";
+    assert_eq!(
+        read(playbook),
+        [
+            ("Namespace".to_owned(), 1),
+            ("amazon.aws.ec2_instance".to_owned(), 1),
+            ("amazon.aws.rds_instance".to_owned(), 1),
+            ("azure.azcollection.azure_rm_postgresqlflexibleserver".to_owned(), 1),
+            ("database".to_owned(), 1),
+            ("gcp_sql_instance".to_owned(), 1),
+            ("helm uninstall orders-db".to_owned(), 1),
+            ("terraform destroy".to_owned(), 2),
+        ]
+    );
+    // Routine objects, present resources, local files, dry runs,
+    // short-lived names, facts and printed text destroy nothing.
+    let routine = "- name: Old snapshots\n  amazon.aws.rds_instance_snapshot:\n    db_snapshot_identifier: nightly-1\n    state: absent\n- name: The database\n  amazon.aws.rds_instance:\n    id: orders\n    state: present\n- ansible.builtin.file:\n    path: /tmp/orders\n    state: absent\n- name: Dry run\n  amazon.aws.s3_bucket:\n    name: orders-archive\n    state: absent\n  check_mode: true\n- name: Preview\n  amazon.aws.rds_instance:\n    id: orders-pr-12\n    state: absent\n- amazon.aws.ec2_instance_info:\n    filters: {}\n- ansible.builtin.shell: echo terraform destroy\n- amazon.aws.iam_policy:\n    iam_name: deployer\n    state: absent\n- ansible.builtin.apt:\n    name: postgresql\n    state: absent\n";
+    assert_eq!(read(routine), []);
+    assert_eq!(ansible_tasks_destroy(b"\0"), None);
+    // Where Ansible keeps tasks.
+    for path in
+        ["ansible/teardown.yml", "playbooks/db.yaml", "roles/db/tasks/main.yml", "site.yml", "ops/playbook-prod.yml"]
+    {
+        assert!(is_ansible(path), "{path}");
+    }
+    for path in [
+        "ansible/roles/db/templates/x.yml",
+        "ansible/group_vars/all.yml",
+        "roles/db/defaults/main.yml",
+        "k8s/app.yaml",
+        "ansible/hosts",
+    ] {
+        assert!(!is_ansible(path), "{path}");
+    }
+}
+
 /// A CI job for a short-lived environment is told by its name, condition,
 /// environment or workspace, not by whatever else its steps say: a
 /// production job that runs tests and then destroys still destroys.

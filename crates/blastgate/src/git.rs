@@ -1773,13 +1773,16 @@ impl<'a> Git<'a> {
         // destroy`, a GitLab job extending `.terraform:destroy`): a type
         // counted more often after the change than before. Words on one
         // line cannot tell these (`command: up` made `command: destroy`),
-        // so each changed CI definition is read whole at both ends (a
-        // deleted one before it), netted over all of them; one too large
-        // to read after counts by its path (fail closed).
+        // so each changed CI definition, and each file of Ansible tasks
+        // (`state: present` made `state: absent`), is read whole at both
+        // ends (a deleted one before it), netted over all of them; one
+        // too large to read after counts by its path (fail closed).
         let definitions: Vec<(&str, bool)> = files
             .iter()
             .map(|f| (f.path.as_str(), f.status == FileStatus::Deleted))
-            .filter(|(p, _)| !illustrative(p) && blastgate_change::classify::is_ci_definition(p))
+            .filter(|(p, _)| {
+                !illustrative(p) && (blastgate_change::classify::is_ci_definition(p) || parse::is_ansible(p))
+            })
             .collect();
         let paths: Vec<&str> = definitions.iter().map(|(p, _)| *p).collect();
         let (before, after) = self.both_sides(&paths, &blobs)?;
@@ -1787,8 +1790,14 @@ impl<'a> Git<'a> {
         let read: Vec<(&str, bool, Steps, Steps)> = definitions
             .iter()
             .map(|&(p, deleted)| {
-                let steps =
-                    |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(|t| parse::pipeline_steps_destroy(t));
+                // (Ansible's tasks are read as steps are: what each
+                // destroys, counted at both ends.)
+                let read = if blastgate_change::classify::is_ci_definition(p) {
+                    parse::pipeline_steps_destroy
+                } else {
+                    parse::ansible_tasks_destroy
+                };
+                let steps = |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(|t| read(t));
                 (p, deleted, steps(&before), steps(&after))
             })
             .collect();

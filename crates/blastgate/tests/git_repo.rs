@@ -3574,6 +3574,37 @@ fn container_steps_in_pipelines_count_their_commands() {
     assert_file_cases(&repo, &base, &cases);
 }
 
+/// An Ansible task told `state: absent`, or running a destroying
+/// command, destroys what it names when the playbook runs; the same task
+/// moved between playbooks, or a preview's, does not.
+#[test]
+fn ansible_tasks_that_destroy_count() {
+    let repo = Repo::new("ansible");
+    let db = "- hosts: localhost\n  tasks:\n    - name: The orders database\n      amazon.aws.rds_instance:\n        id: orders-prod\n        engine: postgres\n        state: present\n";
+    repo.write("ansible/db.yml", db.as_bytes());
+    repo.write("roles/app/tasks/main.yml", b"- name: Deploy\n  ansible.builtin.command: ./deploy.sh\n");
+    let base = repo.commit(0.0, "Playbooks");
+    let absent = db.replace("state: present", "state: absent");
+    let teardown = "- name: Deploy\n  ansible.builtin.command: ./deploy.sh\n- name: Start clean\n  ansible.builtin.shell: kubectl delete namespace orders\n";
+    let preview = "- name: Deploy\n  ansible.builtin.command: ./deploy.sh\n- name: Drop the preview\n  kubernetes.core.k8s:\n    kind: Namespace\n    name: orders-pr-12\n    state: absent\n";
+    let cases: [FileCase<'_>; 3] = [
+        (
+            "the playbook deletes the database",
+            "ansible/db.yml",
+            &absent,
+            &[("ansible/db.yml", &["amazon.aws.rds_instance"])],
+        ),
+        (
+            "the role starts clean",
+            "roles/app/tasks/main.yml",
+            teardown,
+            &[("roles/app/tasks/main.yml", &["Namespace"])],
+        ),
+        ("the role drops a preview", "roles/app/tasks/main.yml", preview, &[]),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+}
+
 /// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the
 /// Kubernetes client) count as the commands of their tools: deleting a
 /// database through `boto3` is `aws rds delete-db-instance`. Calls a file
