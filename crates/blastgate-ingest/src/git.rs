@@ -121,7 +121,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod ansible;
 mod programs;
 mod tasks;
-pub use ansible::{ansible_tasks_destroy, is_ansible};
+pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, is_ansible};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
@@ -4207,8 +4207,15 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             // lists of jobs or steps (a GitHub Actions job under `jobs:`,
             // a GitLab CI job at the top, whose `script:` is two in). (A
             // GitLab job's `extends:` is two in: the job is above it.)
+            // (Nor a Kubernetes object's `spec:` or an Argo workflow's
+            // `templates:`, which hold a Tekton task's or a workflow's
+            // steps: a red team's Tekton parameter `name: branch_name`
+            // marked a whole task short-lived.)
             let jobs = above.iter().filter(|&&(d, j)| {
-                d <= 2 && lines.get(j).is_some_and(|l| !matches!(l.trim(), "jobs:" | "stages:" | "steps:" | "on:"))
+                d <= 2
+                    && lines.get(j).is_some_and(|l| {
+                        !matches!(l.trim(), "jobs:" | "stages:" | "steps:" | "on:" | "spec:" | "templates:")
+                    })
             });
             let jobs: Vec<usize> = jobs.map(|&(_, j)| j).collect();
             if types.iter().any(|t| t == "database") && (everywhere || jobs.iter().any(|&j| test_database_job(j))) {
@@ -4514,6 +4521,35 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     Some(if short { Vec::new() } else { found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect() })
 }
 
+/// Whether `path` is read as a CI or CD definition: one by the default
+/// rules ([`blastgate_change::classify::is_ci_definition`]), or a YAML
+/// file that Google Cloud Build, Tekton or Argo Workflows runs by where it
+/// is kept: named `cloudbuild*` (`cloudbuild-teardown.yaml`,
+/// `cloudbuild.prod.yaml`), or under a folder named `cloudbuild`,
+/// `tekton`, `.tekton`, `argo`, `argo-workflows` or `workflows` (a red
+/// team's configs there were never read).
+///
+/// ```
+/// use blastgate_ingest::git::is_pipeline;
+/// assert!(is_pipeline("build/cloudbuild/deploy.yaml"));
+/// assert!(is_pipeline("ci/tekton/deploy-task.yaml"));
+/// assert!(is_pipeline("cloudbuild.prod.yaml"));
+/// assert!(!is_pipeline("deploy/values.yaml"));
+/// ```
+pub fn is_pipeline(path: &str) -> bool {
+    if blastgate_change::classify::is_ci_definition(path) {
+        return true;
+    }
+    let lower = path.to_ascii_lowercase();
+    if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return false;
+    }
+    let mut segments = lower.rsplit('/');
+    let name = segments.next().unwrap_or_default();
+    name.starts_with("cloudbuild")
+        || segments.any(|f| matches!(f, "cloudbuild" | "tekton" | ".tekton" | "argo" | "argo-workflows" | "workflows"))
+}
+
 /// What the container step whose image is named on line `at` (by `key`,
 /// `name` or `image`, its keys at `column`) destroys, as the command line
 /// it runs: its `command:` or `entrypoint:`, else the tool its image is
@@ -4542,40 +4578,109 @@ fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &s
     if command.is_none() && args.is_none() {
         return None;
     }
+    // (An image of a tool by another tag's name: `gcloud-slim`.)
+    let tool = known_tool(image).or_else(|| {
+        let name = tool_name(image);
+        ["-slim", "-alpine", "-cli"].iter().find_map(|s| known_tool(name.strip_suffix(s)?))
+    });
     let mut words: Vec<String> = match command {
         Some(command) => command,
-        None => known_tool(image).map(|t| vec![t.to_owned()]).unwrap_or_default(),
+        None => tool.map(|t| vec![t.to_owned()]).unwrap_or_default(),
     };
     words.extend(args.unwrap_or_default());
     words.retain(|w| !w.trim().is_empty());
-    let shell = words.first().is_some_and(|w| {
-        matches!(
-            tool_name(w).to_ascii_lowercase().as_str(),
-            "sh" | "bash" | "zsh" | "ash" | "dash" | "pwsh" | "powershell"
-        )
-    });
-    // (`bash -c SCRIPT`, `sh -ec SCRIPT`, `pwsh -Command SCRIPT`.)
-    let script = shell
+    let shell = words.first().map(|w| tool_name(w).to_ascii_lowercase());
+    let powershell = matches!(shell.as_deref(), Some("pwsh" | "powershell"));
+    let posix = matches!(shell.as_deref(), Some("sh" | "bash" | "zsh" | "ash" | "dash"));
+    // (`bash -c SCRIPT`, `sh -ec SCRIPT`, `pwsh -NoProfile -Command
+    // SCRIPT`: a POSIX shell's short options holding `c`, PowerShell's
+    // `-Command` or an abbreviation of it.)
+    let script = (posix || powershell)
         .then(|| {
             words.iter().skip(1).position(|w| {
-                let option = w.trim_start_matches('-');
-                w.starts_with('-')
-                    && !w.starts_with("--")
-                    && (option.eq_ignore_ascii_case("command") || option.contains('c'))
+                let option = w.trim_start_matches('-').to_ascii_lowercase();
+                let short = w.starts_with('-') && !w.starts_with("--") && !option.is_empty();
+                short
+                    && if powershell {
+                        "command".starts_with(&option)
+                    } else {
+                        option.chars().all(|c| c.is_ascii_alphabetic()) && option.contains('c')
+                    }
             })
         })
         .flatten()
         .and_then(|i| words.get(i + 2));
+    // The step's working folder (Cloud Build's `dir:`, Tekton's
+    // `workingDir:`) places what it runs, and may name a short-lived
+    // environment (`dir: infra/envs/dev`), as a `cd` does.
+    let folder = ["dir", "workingdir"]
+        .iter()
+        .find_map(|k| step_list(block, column, k).and_then(|v| v.into_iter().next()))
+        .map(|d| {
+            let d = d.strip_prefix("$(").and_then(|d| d.split_once(')')).map_or(d.as_str(), |(_, rest)| rest);
+            d.trim_start_matches("/workspace").trim_matches('/').to_owned()
+        })
+        .filter(|d| !d.is_empty());
     let found = match script {
         Some(script) => script_text_destroys(script),
-        None => commands_destroy(&words.join(" "), Some("")),
+        None => {
+            let line = words.join(" ");
+            commands_destroy(&folder.as_ref().map_or(line.clone(), |d| format!("cd {d} && {line}")), Some(""))
+        }
     };
     // A step whose own settings name a short-lived environment
-    // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`) destroys nothing lasting.
-    if whole && block.iter().any(|l| job_marks_short_lived(l) || short_lived_setting(l)) {
+    // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`, Tekton's `- name:
+    // NAMESPACE` and `value: preview-...`), or whose folder does, destroys
+    // nothing lasting. (Only its settings: a line of its script that says
+    // `environment: dev` marks nothing.)
+    let short = step_settings(block, column, "env").iter().any(|(name, value)| short_lived_setting(name, value))
+        || folder.as_deref().is_some_and(short_lived);
+    if whole && short {
         return Some(Vec::new());
     }
     Some(found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect())
+}
+
+/// The settings under the step's key `name` (at `column`), as names and
+/// values: list items `NAME=value` (Cloud Build), or `- name: NAME` with
+/// `value: VALUE` (Tekton, Argo, Kubernetes), or a mapping's `NAME:
+/// value` lines.
+fn step_settings(block: &[&str], column: usize, name: &str) -> Vec<(String, String)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(at) = block.iter().position(|l| {
+        let d = l.trim_start().trim_start_matches("- ");
+        l.len() - d.len() == column
+            && d.split_once(':').is_some_and(|(k, _)| k.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
+    }) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    // (A flow list on the key's line: `env: ['A=1', 'B=2']`.)
+    let mut items: Vec<String> = step_list(block, column, name).unwrap_or_default();
+    let mut last_name = String::new();
+    for l in block.iter().skip(at + 1).take_while(|l| l.trim().is_empty() || indent(l) > column) {
+        let d = l.trim_start().trim_start_matches("- ").trim();
+        match d.split_once(':') {
+            Some((k, v)) if k.trim() == "name" => last_name = unquote_scalar(v.trim()),
+            Some((k, v)) if k.trim() == "value" => out.push((std::mem::take(&mut last_name), unquote_scalar(v.trim()))),
+            Some((k, v)) if !k.contains('=') => out.push((k.trim().to_owned(), unquote_scalar(v.trim()))),
+            _ => items.push(unquote_scalar(d)),
+        }
+    }
+    for item in items {
+        if let Some((k, v)) = item.split_once('=') {
+            out.push((k.trim().to_owned(), v.trim().to_owned()));
+        }
+    }
+    out
+}
+
+/// Whether an environment variable `name` set to `value` names a
+/// short-lived workspace, namespace, stack, release or environment
+/// (`TF_WORKSPACE=pr-12`).
+fn short_lived_setting(name: &str, value: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["workspace", "namespace", "stack", "release", "environment"].iter().any(|n| name.contains(n)) && short_lived(value)
 }
 
 /// What the lines of a script given as text (a shell's `-c` argument, an
@@ -4595,18 +4700,6 @@ fn script_text_destroys(script: &str) -> Vec<String> {
     out
 }
 
-/// Whether `line` sets an environment variable naming a workspace,
-/// namespace, stack, release or environment to a short-lived one, written
-/// as a list item `NAME=value` (Cloud Build's and Tekton's `env:`).
-fn short_lived_setting(line: &str) -> bool {
-    let item = line.trim_start().trim_start_matches("- ").trim().trim_matches(['"', '\'']);
-    item.split_once('=').is_some_and(|(name, value)| {
-        let name = name.to_ascii_lowercase();
-        ["workspace", "namespace", "stack", "release", "environment"].iter().any(|n| name.contains(n))
-            && short_lived(value)
-    })
-}
-
 /// The value of the step's key `name` (at `column`) as a list of
 /// strings: a flow list (`['-c', 'gcloud ...']`, its items unquoted, over
 /// at most [`MAX_STEP_LINES`] lines and [`MAX_FLOW_BYTES`]), a block scalar (`|` or `>`: one
@@ -4620,8 +4713,15 @@ fn step_list(block: &[&str], column: usize, name: &str) -> Option<Vec<String>> {
         (l.len() - d.len() == column && key.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
             .then(|| (k, value.trim()))
     })?;
-    let value =
-        if value.starts_with(['"', '\'', '[']) { value } else { value.split(" #").next().unwrap_or(value).trim() };
+    // (A quoted value ends at its closing quote: `state: "present"  #
+    // set to absent to tear down` is `present`.)
+    let value = match value.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            value.get(1..).and_then(|v| v.find(q)).and_then(|end| value.get(..end + 2)).unwrap_or(value)
+        }
+        Some('[') => value,
+        _ => value.split(" #").next().unwrap_or(value).trim(),
+    };
     if value.starts_with('[') {
         // (Read once, the list ending where its bracket closes: at most
         // MAX_STEP_LINES lines and MAX_FLOW_BYTES, or not at all.)
@@ -4920,7 +5020,7 @@ const SHORT_LIVED: [&str; 28] = [
 /// Expressions of a CI system that name a pull request, a branch or a run
 /// (`${{ github.event.number }}`, `$CI_MERGE_REQUEST_IID`): a resource
 /// named by one is that pull request's, branch's or run's.
-const SHORT_LIVED_EXPRESSIONS: [&str; 14] = [
+const SHORT_LIVED_EXPRESSIONS: [&str; 15] = [
     "event.number",
     "pull_request",
     "head_ref",
@@ -4932,6 +5032,7 @@ const SHORT_LIVED_EXPRESSIONS: [&str; 14] = [
     "ci_job_id",
     "change_id",
     "build_number",
+    "build_id",
     "branch_name",
     // (Google Cloud Build's triggers: `$_PR_NUMBER`, `$_HEAD_BRANCH`.)
     "_pr_number",
@@ -6567,7 +6668,7 @@ fn line_pieces(line: &str, mut f: impl FnMut(&str)) {
 }
 
 /// `text` with its blanks collapsed to single spaces.
-fn collapse(text: &str) -> String {
+pub(crate) fn collapse(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         out.push(' ');
@@ -6617,7 +6718,7 @@ fn uncomment(text: &str) -> String {
 /// statement that destroys data. `DELETE t` at the text's end counts only
 /// when `at_end` (on the text without comments, where a comment's last
 /// words, `-- soft delete flag`, are gone).
-fn destroys(text: &str, at_end: bool) -> bool {
+pub(crate) fn destroys(text: &str, at_end: bool) -> bool {
     if DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s)) {
         return true;
     }

@@ -1806,6 +1806,21 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(read(routine), Vec::<String>::new());
     let gitlab = "destroy:\n  image:\n    name: hashicorp/terraform:1.9\n    entrypoint: [\"\"]\n  script:\n    - terraform plan\n";
     assert_eq!(read(gitlab), Vec::<String>::new());
+    // A red team's: PowerShell's options before `-Command`, a slim
+    // image's tool, Tekton's settings, a step's folder, a task's
+    // parameters that look like markers, and a script line that says
+    // `environment: dev` (a setting of no step).
+    let more = "steps:\n- name: mcr.microsoft.com/powershell\n  entrypoint: pwsh\n  args: ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', 'Remove-AzResourceGroup -Name rg-orders-prod -Force']\n- name: gcr.io/cloud-builders/gcloud-slim\n  args: ['sql', 'instances', 'delete', 'orders-prod']\n- name: gcr.io/cloud-builders/gcloud\n  entrypoint: bash\n  args:\n  - -c\n  - |\n    gcloud container clusters delete orders-prod --quiet\n    echo \"environment: dev stack cleaned\"\n";
+    assert_eq!(
+        read(more),
+        ["Remove-AzResourceGroup", "gcloud container clusters delete", "gcloud sql instances delete"]
+    );
+    let tekton_params = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  params:\n    - name: branch_name\n  steps:\n    - name: drop\n      image: gcr.io/cloud-builders/gcloud\n      command: [\"gcloud\"]\n      args: [\"sql\", \"instances\", \"delete\", \"orders-prod\", \"--quiet\"]\n      env:\n        - name: BUILD_NUMBER\n          value: $(params.build-number)\n";
+    assert_eq!(read(tekton_params), ["gcloud sql instances delete"]);
+    let previews = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: destroy\n      image: hashicorp/terraform\n      args: [destroy, -auto-approve]\n      env:\n        - name: TF_WORKSPACE\n          value: pr-$(params.pull_request_number)\n    - name: dev\n      image: hashicorp/terraform\n      workingDir: $(workspaces.source.path)/infra/envs/preview\n      args: [destroy, -auto-approve]\n";
+    assert_eq!(read(previews), Vec::<String>::new());
+    let dir = "steps:\n- name: hashicorp/terraform\n  dir: infra/envs/dev\n  args: ['destroy', '-auto-approve']\n";
+    assert_eq!(read(dir), Vec::<String>::new());
     // An unclosed list reads nothing and never runs past the step.
     assert_eq!(
         read("steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances',\n"),
@@ -1839,6 +1854,26 @@ fn ansible_tasks_that_destroy_are_read() {
     // short-lived names, facts and printed text destroy nothing.
     let routine = "- name: Old snapshots\n  amazon.aws.rds_instance_snapshot:\n    db_snapshot_identifier: nightly-1\n    state: absent\n- name: The database\n  amazon.aws.rds_instance:\n    id: orders\n    state: present\n- ansible.builtin.file:\n    path: /tmp/orders\n    state: absent\n- name: Dry run\n  amazon.aws.s3_bucket:\n    name: orders-archive\n    state: absent\n  check_mode: true\n- name: Preview\n  amazon.aws.rds_instance:\n    id: orders-pr-12\n    state: absent\n- amazon.aws.ec2_instance_info:\n    filters: {}\n- ansible.builtin.shell: echo terraform destroy\n- amazon.aws.iam_policy:\n    iam_name: deployer\n    state: absent\n- ansible.builtin.apt:\n    name: postgresql\n    state: absent\n";
     assert_eq!(read(routine), []);
+    // A red team's: names with a marker in a part of them that is not a
+    // name, templates, flow mappings, helm's own parameter names, scripts,
+    // PowerShell, SQL, Azure's joined nouns and a tool by a template.
+    let more = "- amazon.aws.ec2_instance:\n    name: orders-db-prod\n    key_name: ci-deploy\n    state: absent\n- google.cloud.gcp_sql_instance:\n    name: orders-prod\n    settings:\n      ip_configuration:\n        authorized_networks:\n          - name: dev-vpn\n    state: absent\n- amazon.aws.rds_instance:\n    db_instance_identifier: \"orders-{{ env | default('dev') }}\"\n    state: absent\n- community.aws.dynamodb_table: {name: orders, region: us-east-1, state: absent}\n- kubernetes.core.helm:\n    release_name: orders-postgresql\n    release_namespace: data\n    release_state: absent\n- ansible.windows.win_powershell:\n    script: Remove-AzResourceGroup -Name rg-orders-prod -Force\n- community.postgresql.postgresql_query:\n    db: postgres\n    query: DROP DATABASE orders\n- azure.azcollection.azure_rm_rediscache:\n    name: orders\n    resource_group: rg-orders\n    state: absent\n- ansible.builtin.command: \"{{ terraform_bin }} destroy -auto-approve\"\n";
+    assert_eq!(
+        read(more),
+        [
+            ("Remove-AzResourceGroup".to_owned(), 1),
+            ("amazon.aws.ec2_instance".to_owned(), 1),
+            ("amazon.aws.rds_instance".to_owned(), 1),
+            ("azure.azcollection.azure_rm_rediscache".to_owned(), 1),
+            ("community.aws.dynamodb_table".to_owned(), 1),
+            ("database".to_owned(), 1),
+            ("google.cloud.gcp_sql_instance".to_owned(), 1),
+            ("helm uninstall orders-postgresql".to_owned(), 1),
+            ("terraform destroy".to_owned(), 1),
+        ]
+    );
+    let quiet = "- amazon.aws.rds_instance:\n    id: orders\n    state: \"present\"  # set to absent to tear down\n- community.general.terraform:\n    project_path: infra\n    workspace: \"pr-{{ pr_number }}\"\n    state: absent\n- ansible.builtin.shell: terraform destroy -auto-approve\n  environment:\n    TF_WORKSPACE: \"pr-{{ pr_number }}\"\n- google.cloud.gcp_sql_user:\n    name: reporting\n    instance: orders\n    state: absent\n- google.cloud.gcp_storage_bucket_access_control:\n    bucket: orders\n    entity: allUsers\n    state: absent\n";
+    assert_eq!(read(quiet), []);
     assert_eq!(ansible_tasks_destroy(b"\0"), None);
     // Where Ansible keeps tasks.
     for path in

@@ -1701,10 +1701,7 @@ impl<'a> Git<'a> {
         // destroys what they name, though no infrastructure file changed
         // (how an agent that decides to recreate an environment does it).
         let scripts = |p: &str| {
-            !illustrative(p)
-                && (blastgate_change::classify::is_ci_definition(p)
-                    || parse::is_script(p)
-                    || parse::program_language(p).is_some())
+            !illustrative(p) && (parse::is_pipeline(p) || parse::is_script(p) || parse::program_language(p).is_some())
         };
         let mut commands = parse::destructive_commands(&patch, scripts);
         // A script of another language is read whole at both ends: a word
@@ -1744,8 +1741,7 @@ impl<'a> Git<'a> {
         // environment, not on the command's line) destroys nothing
         // lasting: only what the file's other jobs destroy counts (a red
         // team: a pull request's teardown job blocked).
-        let pipelines: Vec<&str> =
-            commands.keys().map(String::as_str).filter(|p| blastgate_change::classify::is_ci_definition(p)).collect();
+        let pipelines: Vec<&str> = commands.keys().map(String::as_str).filter(|p| parse::is_pipeline(p)).collect();
         let after = self.small_blobs(
             pipelines.iter().filter_map(|p| blobs.get(*p).and_then(|(_, new)| new.as_deref()).map(|h| (*p, h))),
         )?;
@@ -1777,11 +1773,15 @@ impl<'a> Git<'a> {
         // (`state: present` made `state: absent`), is read whole at both
         // ends (a deleted one before it), netted over all of them; one
         // too large to read after counts by its path (fail closed).
+        // (YAML whose changed lines look like Ansible's, a playbook kept
+        // elsewhere, `teardown.yml`, is read as one too; past the reading's
+        // bounds it counts nothing, since it may be no playbook.)
+        let sniffed = parse::ansible_like_in_patch(&patch);
         let definitions: Vec<(&str, bool)> = files
             .iter()
             .map(|f| (f.path.as_str(), f.status == FileStatus::Deleted))
             .filter(|(p, _)| {
-                !illustrative(p) && (blastgate_change::classify::is_ci_definition(p) || parse::is_ansible(p))
+                !illustrative(p) && (parse::is_pipeline(p) || parse::is_ansible(p) || sniffed.contains(*p))
             })
             .collect();
         let paths: Vec<&str> = definitions.iter().map(|(p, _)| *p).collect();
@@ -1792,11 +1792,8 @@ impl<'a> Git<'a> {
             .map(|&(p, deleted)| {
                 // (Ansible's tasks are read as steps are: what each
                 // destroys, counted at both ends.)
-                let read = if blastgate_change::classify::is_ci_definition(p) {
-                    parse::pipeline_steps_destroy
-                } else {
-                    parse::ansible_tasks_destroy
-                };
+                let read =
+                    if parse::is_pipeline(p) { parse::pipeline_steps_destroy } else { parse::ansible_tasks_destroy };
                 let steps = |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(|t| read(t));
                 (p, deleted, steps(&before), steps(&after))
             })
@@ -1826,7 +1823,9 @@ impl<'a> Git<'a> {
                     .filter(|(t, _)| grown.get(t.as_str()).is_some_and(|g| *g > 0))
                     .map(|(t, _)| t.clone())
                     .collect(),
-                None if blobs.get(*path).is_some_and(|(_, new)| new.is_some()) => vec![(*path).to_owned()],
+                None if blobs.get(*path).is_some_and(|(_, new)| new.is_some()) && !sniffed.contains(*path) => {
+                    vec![(*path).to_owned()]
+                }
                 None => Vec::new(),
             };
             if !found.is_empty() {

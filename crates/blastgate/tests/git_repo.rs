@@ -3550,7 +3550,7 @@ fn container_steps_in_pipelines_count_their_commands() {
     let preview = format!(
         "{build}- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances', 'delete', 'orders-pr-$_PR_NUMBER', '--quiet']\n"
     );
-    let cases: [FileCase<'_>; 4] = [
+    let cases: [FileCase<'_>; 6] = [
         (
             "the build deletes the production database",
             "cloudbuild.yaml",
@@ -3563,6 +3563,18 @@ fn container_steps_in_pipelines_count_their_commands() {
             ".tekton/release.yaml",
             &tekton.replace("[apply, -auto-approve]", "[destroy, -auto-approve]"),
             &[(".tekton/release.yaml", &["terraform destroy"])],
+        ),
+        (
+            "a teardown build kept beside the main one",
+            "cloudbuild-teardown.yaml",
+            "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances', 'delete', 'orders-prod', '--quiet']\n",
+            &[("cloudbuild-teardown.yaml", &["gcloud sql instances delete"])],
+        ),
+        (
+            "a Tekton task kept under ci/",
+            "ci/tekton/drop.yaml",
+            "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: drop\n      image: bitnami/kubectl\n      script: |\n        kubectl delete namespace orders\n",
+            &[("ci/tekton/drop.yaml", &["Namespace"])],
         ),
         (
             "the build pushes too",
@@ -3601,6 +3613,24 @@ fn ansible_tasks_that_destroy_count() {
             &[("roles/app/tasks/main.yml", &["Namespace"])],
         ),
         ("the role drops a preview", "roles/app/tasks/main.yml", preview, &[]),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+    // A playbook kept anywhere is read by what its changed lines say (a
+    // red team's `teardown.yml` at the top, `state: present` made
+    // `absent`); a YAML file that is no playbook is not.
+    let top = "- hosts: db\n  tasks:\n    - name: Orders\n      community.postgresql.postgresql_db:\n        name: orders\n        state: present\n";
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("teardown.yml", top.as_bytes());
+    repo.write("config/app.yaml", b"replicas: 2\n");
+    let base = repo.commit(10.0, "A playbook at the top");
+    let cases: [FileCase<'_>; 2] = [
+        (
+            "the playbook drops the database",
+            "teardown.yml",
+            &top.replace("state: present", "state: absent"),
+            &[("teardown.yml", &["database"])],
+        ),
+        ("a setting named state", "config/app.yaml", "replicas: 2\nstate: absent\n", &[]),
     ];
     assert_file_cases(&repo, &base, &cases);
 }

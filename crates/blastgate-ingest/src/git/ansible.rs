@@ -12,16 +12,16 @@
 //! would lose the lines a task's bounds are found by (and refuse the
 //! templates, `{{ }}`, that playbooks hold unquoted).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, kubernetes_kinds, script_text_destroys,
-    short_lived, step_block, step_list,
+    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, destroys, known_tool,
+    kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings, unquote_scalar,
 };
 
 /// Whether `path` holds Ansible tasks by where Ansible keeps them: a YAML
 /// file under a folder named `ansible`, `playbooks` or `playbook`, in a
-/// role's `tasks` or `handlers` folder (`roles/db/tasks/main.yml`), or
+/// `tasks` or `handlers` folder (a role's, `roles/db/tasks/main.yml`), or
 /// named `playbook*.yml` or `site.yml`; not the folders that hold data,
 /// templates, variables or tests (`files`, `templates`, `vars`,
 /// `defaults`, `group_vars`, `host_vars`, `inventory`, `inventories`,
@@ -49,13 +49,38 @@ pub fn is_ansible(path: &str) -> bool {
     if folders.iter().any(|f| DATA.contains(f)) {
         return false;
     }
-    let role_tasks = folders
-        .windows(3)
-        .any(|w| matches!(w, [roles, _, tasks] if *roles == "roles" && matches!(*tasks, "tasks" | "handlers")));
-    role_tasks
-        || folders.iter().any(|f| matches!(*f, "ansible" | "playbooks" | "playbook"))
+    // (A role's `tasks/` and `handlers/`, in a role's own repository too.)
+    folders.iter().any(|f| matches!(*f, "ansible" | "playbooks" | "playbook" | "tasks" | "handlers"))
         || name.starts_with("playbook")
         || matches!(name, "site.yml" | "site.yaml")
+}
+
+/// The YAML files (other than those [`is_ansible`] finds) whose changed
+/// lines in `patch` look like Ansible's: a play's `hosts:` or
+/// `import_playbook:`, a task's module ([`ansible_tasks_destroy`] reads
+/// them), or a `state:` (`state: present` made `absent`). Read whole at
+/// both ends as task files are (a red team's playbooks at the top,
+/// `teardown.yml`, or in `deploy/`, were never read); one too large to read
+/// counts nothing, since it may be no playbook.
+pub fn ansible_like_in_patch(patch: &[u8]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    super::for_each_patch_line(patch, |path, line| {
+        let lower = path.to_ascii_lowercase();
+        let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+        if !yaml || is_ansible(path) || found.contains(path) || found.len() >= super::MAX_FILES {
+            return;
+        }
+        let Some(text) = line.strip_prefix(b"+").or_else(|| line.strip_prefix(b"-")) else { return };
+        let text = String::from_utf8_lossy(text);
+        let t = text.trim_start();
+        let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
+        let Some((key, _)) = rest.split_once(':') else { return };
+        let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        if matches!(key.as_str(), "hosts" | "import_playbook" | "state") || Module::of(&key).is_some() {
+            found.insert(path.to_owned());
+        }
+    });
+    found
 }
 
 /// Most tasks of one file read (past it, the rest counts nothing more;
@@ -116,6 +141,12 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         }
         let column = line.len() - rest.len();
         let Some((task, _)) = step_block(&lines, at, column, &key) else { continue };
+        // A task is an item of a list: a key of a mapping that is no item
+        // is a module's parameter (`script:` under `win_powershell:`).
+        let item = |l: &&str| l.trim_start().starts_with("- ") && l.len() - l.trim_start().len() + 2 == column;
+        if !t.starts_with("- ") && !task.first().is_some_and(item) {
+            continue;
+        }
         let setting = |name: &str| step_list(task, column, name).and_then(|v| v.into_iter().next()).unwrap_or_default();
         if matches!(setting("check_mode").to_ascii_lowercase().as_str(), "true" | "yes") {
             continue;
@@ -130,38 +161,80 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
             .copied()
             .collect();
         let inner = own.iter().find(|l| !l.trim().is_empty()).map_or(column + 2, |l| l.len() - l.trim_start().len());
+        // (Also the old `key=value` form on the module's line, and a flow
+        // mapping there: `{name: orders, state: absent}`.)
+        let flow: Vec<(String, String)> = value
+            .trim()
+            .strip_prefix('{')
+            .and_then(|v| v.rsplit_once('}'))
+            .map(|(pairs, _)| {
+                pairs
+                    .split(',')
+                    .filter_map(|p| p.split_once(':'))
+                    .map(|(k, v)| (k.trim().trim_matches(['"', '\'']).to_owned(), unquote_scalar(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let parameter = |name: &str| -> String {
-            // (Also the old `key=value` form on the module's line.)
             let inline = value.split_whitespace().find_map(|w| w.strip_prefix(name)?.strip_prefix('='));
-            match inline {
-                Some(v) => v.trim_matches(['"', '\'']).to_owned(),
-                None => step_list(&own, inner, name).and_then(|v| v.into_iter().next()).unwrap_or_default(),
+            let flowed = flow.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            match (inline, flowed) {
+                (Some(v), _) => v.trim_matches(['"', '\'']).to_owned(),
+                (None, Some(v)) => v,
+                (None, None) => step_list(&own, inner, name).and_then(|v| v.into_iter().next()).unwrap_or_default(),
             }
+        };
+        // The names the module is given, and the task's `environment:`
+        // (`TF_WORKSPACE: pr-{{ pr_number }}`), may name a short-lived
+        // environment; a template's part says nothing (`orders-{{ env |
+        // default('dev') }}` is not a developer's).
+        let names_short_lived = || {
+            let direct = own.iter().filter(|l| l.len() - l.trim_start().len() == inner).filter_map(|l| {
+                let (k, v) = l.trim_start().split_once(':')?;
+                Some((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            });
+            let direct = direct.chain(flow.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())));
+            let environment =
+                step_settings(task, column, "environment").into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v));
+            direct.chain(environment).any(|(k, v)| {
+                let named = NAMES.contains(&k.as_str())
+                    || ["workspace", "namespace", "stack", "environment"].iter().any(|n| k.contains(n));
+                named && short_lived(&without_templates(&unquote_scalar(&v)))
+            })
         };
         let kinds = match module {
             Module::Command => {
                 let value = value.trim();
                 let script = if value.is_empty() {
                     let argv = step_list(&own, inner, "argv").map(|words| words.join(" "));
-                    argv.unwrap_or_else(|| parameter("cmd"))
+                    argv.unwrap_or_else(|| {
+                        let cmd = parameter("cmd");
+                        if cmd.is_empty() { parameter("script") } else { cmd }
+                    })
                 } else {
                     step_list(task, column, &key).and_then(|v| v.into_iter().next()).unwrap_or_default()
                 };
-                script_text_destroys(&script)
+                let script = tools_in_templates(&script);
+                // (`script:` runs a file of the playbook's: `./scripts/x.sh`.)
+                let script = match key.rsplit('.').next() {
+                    Some("script") if !script.starts_with(['/', '.']) => format!("./{script}"),
+                    _ => script,
+                };
+                if names_short_lived() { Vec::new() } else { script_text_destroys(&script) }
             }
             Module::Resource(name) => {
-                let state = parameter("state").to_ascii_lowercase();
+                let state = parameter("state");
+                let state = if state.is_empty() { parameter("release_state") } else { state }.to_ascii_lowercase();
                 let absent = state.contains("absent") || (state == "terminated" && name.ends_with("instance"));
-                let named =
-                    ["name", "id", "identifier", "namespace", "stack", "release", "bucket", "cluster", "project"];
-                let short = own.iter().any(|l| {
-                    let d = l.trim_start().trim_start_matches("- ");
-                    d.split_once(':').is_some_and(|(k, v)| {
-                        let k = k.trim().to_ascii_lowercase();
-                        named.iter().any(|n| k.contains(n)) && short_lived(v.trim().trim_matches(['"', '\'']))
-                    })
-                });
-                if !absent || short { Vec::new() } else { resource_kinds(&name, &parameter) }
+                let query = parameter("query");
+                let sql = !query.is_empty() && destroys(&collapse(&query.to_ascii_lowercase()), false);
+                if !(absent || sql) || names_short_lived() {
+                    Vec::new()
+                } else if sql {
+                    vec!["database".to_owned()]
+                } else {
+                    resource_kinds(&name, &parameter)
+                }
             }
         };
         for kind in kinds.iter().map(|k| clip_kind(k)).filter(|k| !k.is_empty()) {
@@ -171,6 +244,76 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         }
     }
     Some(found)
+}
+
+/// The parameters that name what a module manages, read for a
+/// short-lived environment's name.
+const NAMES: [&str; 14] = [
+    "name",
+    "id",
+    "identifier",
+    "instance_id",
+    "db_instance_identifier",
+    "db_cluster_identifier",
+    "release_name",
+    "release_namespace",
+    "stack_name",
+    "bucket",
+    "cluster",
+    "cluster_name",
+    "resource_group",
+    "project_path",
+];
+
+/// `text` without its templates (`{{ ... }}`, Jinja's comments and
+/// statements): what they evaluate to is not known.
+fn without_templates(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['{']) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at..).unwrap_or_default();
+        let close = match after.get(..2) {
+            Some("{{") => "}}",
+            Some("{%") => "%}",
+            Some("{#") => "#}",
+            _ => {
+                out.push('{');
+                rest = after.get(1..).unwrap_or_default();
+                continue;
+            }
+        };
+        rest = after.find(close).and_then(|end| after.get(end + 2..)).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `script` with each template that names a tool written as the tool
+/// (`{{ terraform_bin }} destroy` is `terraform destroy`).
+fn tools_in_templates(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let Some(end) = after.find("}}") else {
+            rest = rest.get(at..).unwrap_or_default();
+            break;
+        };
+        let name = after.get(..end).unwrap_or_default().trim().to_ascii_lowercase();
+        let stem = ["_bin", "_binary", "_path", "_cmd", "_exe", "_executable"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s))
+            .unwrap_or(&name);
+        match known_tool(stem) {
+            Some(tool) => out.push_str(tool),
+            None => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
+        }
+        rest = after.get(end + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The kinds a cloud module told `state: absent` destroys.
@@ -187,9 +330,13 @@ fn resource_kinds(name: &str, parameter: &dyn Fn(&str) -> String) -> Vec<String>
                 kubernetes_kinds(&kind)
             }
         }
-        "helm" => vec![format!("helm uninstall {}", parameter("name")).trim_end().to_owned()],
+        "helm" => {
+            let release = parameter("name");
+            let release = if release.is_empty() { parameter("release_name") } else { release };
+            vec![format!("helm uninstall {release}").trim_end().to_owned()]
+        }
         "terraform" => vec!["terraform destroy".to_owned()],
-        "postgresql_db" | "mysql_db" => vec!["database".to_owned()],
+        "postgresql_db" | "mysql_db" | "postgresql_schema" => vec!["database".to_owned()],
         _ => vec![name.to_owned()],
     }
 }
@@ -204,7 +351,7 @@ enum Module {
 }
 
 /// Collections of cloud modules, by their names' starts.
-const CLOUD_COLLECTIONS: [&str; 8] = [
+const CLOUD_COLLECTIONS: [&str; 20] = [
     "amazon.aws.",
     "community.aws.",
     "google.cloud.",
@@ -213,6 +360,18 @@ const CLOUD_COLLECTIONS: [&str; 8] = [
     "community.digitalocean.",
     "oracle.oci.",
     "community.okd.",
+    "community.docker.",
+    "containers.podman.",
+    "community.vmware.",
+    "vmware.vmware_rest.",
+    "community.general.",
+    "community.proxmox.",
+    "community.libvirt.",
+    "hetzner.hcloud.",
+    "linode.cloud.",
+    "vultr.cloud.",
+    "ovirt.ovirt.",
+    "cloudscale_ch.cloud.",
 ];
 
 /// Starts of cloud modules' own names (as written without a collection).
@@ -243,7 +402,14 @@ const CLOUD_MODULES: [&str; 22] = [
 
 /// Words (besides [`INFRA_NOUNS`]) of cloud modules' names that name
 /// infrastructure: services, and Azure's joined nouns.
-const MODULE_NOUNS: [&str; 28] = [
+const MODULE_NOUNS: [&str; 35] = [
+    "kubernetes",
+    "guest",
+    "kvm",
+    "lxc",
+    "zfs",
+    "lvol",
+    "lvg",
     "lambda",
     "vol",
     "rds",
@@ -281,7 +447,10 @@ impl Module {
             || ["ansible.builtin.", "ansible.legacy.", "ansible.windows.", "community.windows."]
                 .iter()
                 .any(|c| key.strip_prefix(c) == Some(short));
-        if builtin && matches!(short, "command" | "shell" | "raw" | "win_shell" | "win_command") {
+        let powershell = key == "win_powershell" || key == "ansible.windows.win_powershell";
+        if powershell
+            || (builtin && matches!(short, "command" | "shell" | "raw" | "script" | "win_shell" | "win_command"))
+        {
             return Some(Module::Command);
         }
         let special = matches!(
@@ -301,6 +470,12 @@ impl Module {
                 | "community.postgresql.postgresql_db"
                 | "mysql_db"
                 | "community.mysql.mysql_db"
+                | "postgresql_schema"
+                | "community.postgresql.postgresql_schema"
+                | "postgresql_query"
+                | "community.postgresql.postgresql_query"
+                | "mysql_query"
+                | "community.mysql.mysql_query"
         );
         if special {
             return Some(Module::Resource(key.to_owned()));
@@ -309,9 +484,35 @@ impl Module {
             || (key == short && CLOUD_MODULES.iter().any(|m| short.starts_with(m)));
         let words: Vec<&str> = short.split('_').collect();
         // (Azure's nouns are joined: `postgresqlflexibleserver`.)
-        let joined = |w: &str| ["server", "database", "account", "cluster", "vault"].iter().any(|n| w.ends_with(n));
+        let joined = |w: &str| {
+            [
+                "server", "database", "account", "cluster", "vault", "cache", "queue", "disk", "registry", "eventhub",
+                "instance", "topic",
+            ]
+            .iter()
+            .any(|n| w.ends_with(n))
+        };
         let infrastructure = words.iter().any(|w| INFRA_NOUNS.contains(w) || MODULE_NOUNS.contains(w) || joined(w))
-            && !words.iter().any(|w| ROUTINE_NOUNS.contains(w) || matches!(*w, "info" | "facts" | "object"));
+            && !words.iter().any(|w| {
+                // (A user, a grant or an access entry of a database or
+                // bucket is routine: `gcp_sql_user`, `..._access_control`.)
+                ROUTINE_NOUNS.contains(w)
+                    || matches!(
+                        *w,
+                        "info"
+                            | "facts"
+                            | "object"
+                            | "user"
+                            | "users"
+                            | "access"
+                            | "control"
+                            | "role"
+                            | "grant"
+                            | "binding"
+                            | "member"
+                            | "privs"
+                    )
+            });
         (cloud && infrastructure).then(|| Module::Resource(key.to_owned()))
     }
 }
