@@ -4168,13 +4168,25 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         {
             let variables = job_variables.entry(j).or_insert_with(|| {
                 let mut found: BTreeMap<String, String> = BTreeMap::new();
+                // (Kubernetes' and Tekton's `- name: NAMESPACE` then
+                // `value: preview-...`, a red team's, as `NAMESPACE: ...`.)
+                let mut named = String::new();
                 for l in lines.get(j + 1..block_end(j)).unwrap_or_default() {
                     let d = l.trim_start().trim_start_matches("- ");
                     let Some((k, v)) = d.split_once(':') else { continue };
                     let k = k.trim().trim_matches(['"', '\'']);
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    let k = match k {
+                        "name" => {
+                            named = v.to_owned();
+                            continue;
+                        }
+                        "value" => std::mem::take(&mut named),
+                        k => k.to_owned(),
+                    };
+                    let k = k.as_str();
                     let setting =
                         !k.is_empty() && k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-                    let v = v.trim().trim_matches(['"', '\'']);
                     if setting && v.len() <= 256 && (found.len() < 256 || found.contains_key(k)) {
                         found.entry(k.to_owned()).or_insert_with(|| v.to_owned());
                     }
@@ -5957,9 +5969,29 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         "aws" => {
             let op = plain.get(1).copied().unwrap_or_default();
             let deletes = (op.starts_with("delete-") || op.starts_with("terminate-")) && infrastructure(&[first, op]);
-            if deletes || (first == "s3" && op == "rb") { vec![words(2)] } else { Vec::new() }
+            if deletes || (first == "s3" && op == "rb") {
+                vec![words(2)]
+            } else if first == "s3" && op == "rm" && has("recursive") && args.iter().any(|a| whole_bucket(a, "s3://")) {
+                vec!["aws s3 rb".to_owned()]
+            } else {
+                Vec::new()
+            }
         }
         "gsutil" if first == "rb" => vec![words(1)],
+        // Everything in a bucket, removed (`gsutil -m rm -r gs://b`,
+        // `gcloud storage rm --recursive gs://b`), takes the bucket with
+        // it: the bucket's removal (a red team's miss).
+        "gsutil" if first == "rm" && (has("r") || has("R")) && args.iter().any(|a| whole_bucket(a, "gs://")) => {
+            vec!["gsutil rb".to_owned()]
+        }
+        "gcloud"
+            if first == "storage"
+                && plain.get(1) == Some(&"rm")
+                && (has("r") || has("recursive"))
+                && args.iter().any(|a| whole_bucket(a, "gs://")) =>
+        {
+            vec!["gsutil rb".to_owned()]
+        }
         // A template deployment in complete mode deletes what the resource
         // group holds and the template does not.
         "az" if (first == "deployment" || (first == "group" && plain.get(1) == Some(&"deployment")))
@@ -5978,6 +6010,16 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// Whether `arg` names a whole bucket under `scheme` (`gs://orders`,
+/// `s3://orders/`), not a prefix or an object in it.
+fn whole_bucket(arg: &str, scheme: &str) -> bool {
+    let arg = arg.trim_matches(['"', '\'']);
+    arg.strip_prefix(scheme).is_some_and(|rest| {
+        let rest = rest.trim_end_matches(['*', '/']);
+        !rest.is_empty() && !rest.contains('/')
+    })
 }
 
 /// The arguments of a command that are no option nor an option's value

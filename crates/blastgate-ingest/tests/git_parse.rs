@@ -1477,6 +1477,12 @@ fn destructive_commands_are_read_by_tool() {
         ),
         ("aws s3 rb s3://orders-archive --force", &["aws s3 rb"]),
         ("aws s3 rm s3://site/assets --recursive", &[]),
+        // Everything in a bucket, removed, is the bucket's removal.
+        ("aws s3 rm s3://orders-archive --recursive", &["aws s3 rb"]),
+        ("gsutil -m rm -r gs://acme-orders-prod-data", &["gsutil rb"]),
+        ("gsutil -m rm -r 'gs://acme-orders-prod-data/**'", &["gsutil rb"]),
+        ("gsutil rm -r gs://acme-orders/tmp/", &[]),
+        ("gcloud storage rm --recursive gs://acme-orders-data", &["gsutil rb"]),
         ("aws s3api delete-object --bucket site --key index.html", &[]),
         ("aws iam delete-access-key --access-key-id AKIA", &[]),
         ("aws ec2 delete-snapshot --snapshot-id snap-1", &[]),
@@ -1819,6 +1825,12 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(read(tekton_params), ["gcloud sql instances delete"]);
     let previews = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: destroy\n      image: hashicorp/terraform\n      args: [destroy, -auto-approve]\n      env:\n        - name: TF_WORKSPACE\n          value: pr-$(params.pull_request_number)\n    - name: dev\n      image: hashicorp/terraform\n      workingDir: $(workspaces.source.path)/infra/envs/preview\n      args: [destroy, -auto-approve]\n";
     assert_eq!(read(previews), Vec::<String>::new());
+    // (A script's variable set by the step's `- name:` and `value:`.)
+    use blastgate_ingest::git::pipeline_destroys;
+    let script = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: cleanup\n      image: bitnami/kubectl\n      script: |\n        kubectl delete namespace \"$NAMESPACE\"\n      env:\n        - name: NAMESPACE\n          value: preview-$(params.pr-number)\n";
+    assert!(pipeline_destroys(script.as_bytes()).unwrap().is_empty());
+    let prod = script.replace("preview-$(params.pr-number)", "orders");
+    assert_eq!(pipeline_destroys(prod.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["Namespace"]);
     let dir = "steps:\n- name: hashicorp/terraform\n  dir: infra/envs/dev\n  args: ['destroy', '-auto-approve']\n";
     assert_eq!(read(dir), Vec::<String>::new());
     // An unclosed list reads nothing and never runs past the step.
@@ -1874,6 +1886,10 @@ fn ansible_tasks_that_destroy_are_read() {
     );
     let quiet = "- amazon.aws.rds_instance:\n    id: orders\n    state: \"present\"  # set to absent to tear down\n- community.general.terraform:\n    project_path: infra\n    workspace: \"pr-{{ pr_number }}\"\n    state: absent\n- ansible.builtin.shell: terraform destroy -auto-approve\n  environment:\n    TF_WORKSPACE: \"pr-{{ pr_number }}\"\n- google.cloud.gcp_sql_user:\n    name: reporting\n    instance: orders\n    state: absent\n- google.cloud.gcp_storage_bucket_access_control:\n    bucket: orders\n    entity: allUsers\n    state: absent\n";
     assert_eq!(read(quiet), []);
+    // The file's `vars:` are read into names and states; a Docker
+    // container holds no data.
+    let vars = "- hosts: localhost\n  vars:\n    preview_db_id: \"orders-pr-{{ pr_number }}\"\n    ledger_state: absent\n  tasks:\n    - amazon.aws.rds_instance:\n        id: \"{{ preview_db_id }}\"\n        state: absent\n    - amazon.aws.rds_instance:\n        id: ledger-prod\n        state: \"{{ ledger_state }}\"\n    - community.docker.docker_container:\n        name: orders-api-old\n        state: absent\n";
+    assert_eq!(read(vars), [("amazon.aws.rds_instance".to_owned(), 1)]);
     assert_eq!(ansible_tasks_destroy(b"\0"), None);
     // Where Ansible keeps tasks.
     for path in

@@ -126,6 +126,7 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
     let lines: Vec<&str> = raw.lines().collect();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut tasks = 0usize;
+    let variables = play_variables(&lines);
     for (at, line) in lines.iter().enumerate() {
         let t = line.trim_start();
         if t.starts_with('#') {
@@ -199,7 +200,7 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
             direct.chain(environment).any(|(k, v)| {
                 let named = NAMES.contains(&k.as_str())
                     || ["workspace", "namespace", "stack", "environment"].iter().any(|n| k.contains(n));
-                named && short_lived(&without_templates(&unquote_scalar(&v)))
+                named && short_lived(&without_templates(&with_variables(&unquote_scalar(&v), &variables)))
             })
         };
         let kinds = match module {
@@ -224,7 +225,8 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
             }
             Module::Resource(name) => {
                 let state = parameter("state");
-                let state = if state.is_empty() { parameter("release_state") } else { state }.to_ascii_lowercase();
+                let state = if state.is_empty() { parameter("release_state") } else { state };
+                let state = with_variables(&state, &variables).to_ascii_lowercase();
                 let absent = state.contains("absent") || (state == "terminated" && name.ends_with("instance"));
                 let query = parameter("query");
                 let sql = !query.is_empty() && destroys(&collapse(&query.to_ascii_lowercase()), false);
@@ -265,6 +267,73 @@ const NAMES: [&str; 14] = [
     "project_path",
 ];
 
+/// Most variables of a file's `vars:` read.
+const MAX_VARIABLES: usize = 256;
+
+/// The variables the file's `vars:` mappings set to plain values (a
+/// play's, a block's or a task's: `preview_db_id: "orders-pr-{{ pr }}"`),
+/// the first of each name.
+fn play_variables(lines: &[&str]) -> BTreeMap<String, String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut under: Option<usize> = None;
+    for l in lines {
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        let d = l.trim_start().trim_start_matches("- ");
+        let column = l.len() - d.len();
+        match under {
+            Some(c) if indent(l) > c => {
+                if let Some((k, v)) = d.split_once(':')
+                    && !v.trim().is_empty()
+                    && v.len() <= 256
+                    && (out.len() < MAX_VARIABLES || out.contains_key(k.trim()))
+                {
+                    out.entry(k.trim().to_owned()).or_insert_with(|| unquote_scalar(v.trim()));
+                }
+                continue;
+            }
+            _ => under = None,
+        }
+        if d.trim_end() == "vars:" {
+            under = Some(column);
+        }
+    }
+    out
+}
+
+/// `text` with each template that names one of `variables` alone (`{{
+/// preview_db_id }}`) written as its value.
+fn with_variables(text: &str, variables: &BTreeMap<String, String>) -> String {
+    if variables.is_empty() {
+        return text.to_owned();
+    }
+    replace_templates(text, |name| variables.get(name).cloned())
+}
+
+/// `text` with each template `{{ NAME }}` for which `value` gives
+/// something written as that, the others kept.
+fn replace_templates(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 2..).unwrap_or_default();
+        let Some(end) = after.find("}}") else {
+            rest = rest.get(at..).unwrap_or_default();
+            break;
+        };
+        match value(after.get(..end).unwrap_or_default().trim()) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
+        }
+        rest = after.get(end + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `text` without its templates (`{{ ... }}`, Jinja's comments and
 /// statements): what they evaluate to is not known.
 fn without_templates(text: &str) -> String {
@@ -292,28 +361,14 @@ fn without_templates(text: &str) -> String {
 /// `script` with each template that names a tool written as the tool
 /// (`{{ terraform_bin }} destroy` is `terraform destroy`).
 fn tools_in_templates(script: &str) -> String {
-    let mut out = String::with_capacity(script.len());
-    let mut rest = script;
-    while let Some(at) = rest.find("{{") {
-        out.push_str(rest.get(..at).unwrap_or_default());
-        let after = rest.get(at + 2..).unwrap_or_default();
-        let Some(end) = after.find("}}") else {
-            rest = rest.get(at..).unwrap_or_default();
-            break;
-        };
-        let name = after.get(..end).unwrap_or_default().trim().to_ascii_lowercase();
+    replace_templates(script, |name| {
+        let name = name.to_ascii_lowercase();
         let stem = ["_bin", "_binary", "_path", "_cmd", "_exe", "_executable"]
             .iter()
             .find_map(|s| name.strip_suffix(s))
             .unwrap_or(&name);
-        match known_tool(stem) {
-            Some(tool) => out.push_str(tool),
-            None => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
-        }
-        rest = after.get(end + 2..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
+        known_tool(stem).map(str::to_owned)
+    })
 }
 
 /// The kinds a cloud module told `state: absent` destroys.
@@ -479,6 +534,11 @@ impl Module {
         );
         if special {
             return Some(Module::Resource(key.to_owned()));
+        }
+        // (A container of Docker's or Podman's holds no data of its own:
+        // removing one stops a process; its volumes are what count.)
+        if matches!(short, "docker_container" | "podman_container" | "docker_image" | "podman_image") {
+            return None;
         }
         let cloud = CLOUD_COLLECTIONS.iter().any(|c| key.starts_with(c))
             || (key == short && CLOUD_MODULES.iter().any(|m| short.starts_with(m)));
