@@ -4078,6 +4078,12 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
         return None;
     }
     let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
+    // (A Cloud Build config in JSON: its steps, each a command line.)
+    if raw.trim_start().starts_with('{')
+        && let Some(steps) = json_build_steps(&raw)
+    {
+        return Some((steps.keys().cloned().collect(), steps));
+    }
     let lines: Vec<&str> = raw.lines().collect();
     let indent = |l: &str| l.len() - l.trim_start().len();
     // Whether each job (by its line) is a short-lived environment's,
@@ -4435,6 +4441,12 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     if matches!(key.as_str(), "name" | "image") && !flow_step {
         return container_step(lines, at, column, &key, &value);
     }
+    // (A Cloud Build step written as one flow mapping: `- {name: IMAGE,
+    // args: [...]}`.)
+    if key == "name" && flow_step {
+        let step = crate::doc::from_yaml::<serde_json::Value>("step", rest).ok()?;
+        return value_step_destroys(&step);
+    }
     if key == "extends" {
         let names = extends_names(lines, at).unwrap_or_default();
         let destroys = names.iter().any(|n| matches!(n.as_str(), ".terraform:destroy" | ".opentofu:destroy"));
@@ -4590,68 +4602,147 @@ fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &s
     if command.is_none() && args.is_none() {
         return None;
     }
-    // (An image of a tool by another tag's name: `gcloud-slim`.)
-    let tool = known_tool(image).or_else(|| {
-        let name = tool_name(image);
-        ["-slim", "-alpine", "-cli"].iter().find_map(|s| known_tool(name.strip_suffix(s)?))
-    });
-    let mut words: Vec<String> = match command {
-        Some(command) => command,
-        None => tool.map(|t| vec![t.to_owned()]).unwrap_or_default(),
+    let folder =
+        ["dir", "workingdir"].iter().find_map(|k| step_list(block, column, k).and_then(|v| v.into_iter().next()));
+    let step = ContainerStep {
+        image,
+        command,
+        args: args.unwrap_or_default(),
+        env: step_settings(block, column, "env"),
+        folder,
     };
-    words.extend(args.unwrap_or_default());
-    words.retain(|w| !w.trim().is_empty());
-    let shell = words.first().map(|w| tool_name(w).to_ascii_lowercase());
-    let powershell = matches!(shell.as_deref(), Some("pwsh" | "powershell"));
-    let posix = matches!(shell.as_deref(), Some("sh" | "bash" | "zsh" | "ash" | "dash"));
-    // (`bash -c SCRIPT`, `sh -ec SCRIPT`, `pwsh -NoProfile -Command
-    // SCRIPT`: a POSIX shell's short options holding `c`, PowerShell's
-    // `-Command` or an abbreviation of it.)
-    let script = (posix || powershell)
-        .then(|| {
-            words.iter().skip(1).position(|w| {
-                let option = w.trim_start_matches('-').to_ascii_lowercase();
-                let short = w.starts_with('-') && !w.starts_with("--") && !option.is_empty();
-                short
-                    && if powershell {
-                        "command".starts_with(&option)
-                    } else {
-                        option.chars().all(|c| c.is_ascii_alphabetic()) && option.contains('c')
-                    }
+    // (A step too long to read whole is read as far as it goes; its
+    // settings then say nothing of its environment.)
+    Some(step.destroys(whole))
+}
+
+/// A container step as a CI system states it: its image, its command
+/// (Tekton's `command:`, Cloud Build's `entrypoint:`), its arguments, its
+/// environment and its working folder.
+struct ContainerStep<'a> {
+    image: &'a str,
+    command: Option<Vec<String>>,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    folder: Option<String>,
+}
+
+impl ContainerStep<'_> {
+    /// What the step destroys (see [`container_step`]); its settings are
+    /// read for a short-lived environment only when `settled` (the whole
+    /// step was read).
+    fn destroys(self, settled: bool) -> Vec<String> {
+        // (An image of a tool by another tag's name: `gcloud-slim`.)
+        let tool = known_tool(self.image).or_else(|| {
+            let name = tool_name(self.image);
+            ["-slim", "-alpine", "-cli"].iter().find_map(|s| known_tool(name.strip_suffix(s)?))
+        });
+        let mut words: Vec<String> = match self.command {
+            Some(command) => command,
+            None => tool.map(|t| vec![t.to_owned()]).unwrap_or_default(),
+        };
+        words.extend(self.args);
+        words.retain(|w| !w.trim().is_empty());
+        let shell = words.first().map(|w| tool_name(w).to_ascii_lowercase());
+        let powershell = matches!(shell.as_deref(), Some("pwsh" | "powershell"));
+        let posix = matches!(shell.as_deref(), Some("sh" | "bash" | "zsh" | "ash" | "dash"));
+        // (`bash -c SCRIPT`, `sh -ec SCRIPT`, `pwsh -NoProfile -Command
+        // SCRIPT`: a POSIX shell's short options holding `c`, PowerShell's
+        // `-Command` or an abbreviation of it.)
+        let script = (posix || powershell)
+            .then(|| {
+                words.iter().skip(1).position(|w| {
+                    let option = w.trim_start_matches('-').to_ascii_lowercase();
+                    let short = w.starts_with('-') && !w.starts_with("--") && !option.is_empty();
+                    short
+                        && if powershell {
+                            "command".starts_with(&option)
+                        } else {
+                            option.chars().all(|c| c.is_ascii_alphabetic()) && option.contains('c')
+                        }
+                })
             })
-        })
-        .flatten()
-        .and_then(|i| words.get(i + 2));
-    // The step's working folder (Cloud Build's `dir:`, Tekton's
-    // `workingDir:`) places what it runs, and may name a short-lived
-    // environment (`dir: infra/envs/dev`), as a `cd` does.
-    let folder = ["dir", "workingdir"]
-        .iter()
-        .find_map(|k| step_list(block, column, k).and_then(|v| v.into_iter().next()))
-        .map(|d| {
-            let d = d.strip_prefix("$(").and_then(|d| d.split_once(')')).map_or(d.as_str(), |(_, rest)| rest);
-            d.trim_start_matches("/workspace").trim_matches('/').to_owned()
-        })
-        .filter(|d| !d.is_empty());
-    let found = match script {
-        Some(script) => script_text_destroys(script),
-        None => {
-            let line = words.join(" ");
-            commands_destroy(&folder.as_ref().map_or(line.clone(), |d| format!("cd {d} && {line}")), Some(""))
+            .flatten()
+            .and_then(|i| words.get(i + 2));
+        // The step's working folder (Cloud Build's `dir:`, Tekton's
+        // `workingDir:`) places what it runs, and may name a short-lived
+        // environment (`dir: infra/envs/dev`), as a `cd` does.
+        let folder = self
+            .folder
+            .map(|d| {
+                let d = d.strip_prefix("$(").and_then(|d| d.split_once(')')).map_or(d.as_str(), |(_, rest)| rest);
+                d.trim_start_matches("/workspace").trim_matches('/').to_owned()
+            })
+            .filter(|d| !d.is_empty());
+        let found = match script {
+            Some(script) => script_text_destroys(script),
+            None => {
+                let line = words.join(" ");
+                commands_destroy(&folder.as_ref().map_or(line.clone(), |d| format!("cd {d} && {line}")), Some(""))
+            }
+        };
+        // A step whose own settings name a short-lived environment
+        // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`, Tekton's `- name:
+        // NAMESPACE` and `value: preview-...`), or whose folder does,
+        // destroys nothing lasting. (Only its settings: a line of its
+        // script that says `environment: dev` marks nothing.)
+        let short = self.env.iter().any(|(name, value)| short_lived_setting(name, value))
+            || folder.as_deref().is_some_and(short_lived);
+        if settled && short {
+            return Vec::new();
+        }
+        found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect()
+    }
+}
+
+/// What the steps of a Cloud Build config written in JSON destroy (`{"steps":
+/// [{"name": IMAGE, "entrypoint": ..., "args": [...]}]}`), each type as
+/// many times as steps destroy it; `None` for text that is no JSON object
+/// with a `steps` list.
+fn json_build_steps(text: &str) -> Option<BTreeMap<String, usize>> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let steps = value.get("steps")?.as_array()?;
+    let mut out = BTreeMap::new();
+    for step in steps.iter().take(MAX_TASK_STEPS) {
+        for kind in value_step_destroys(step).unwrap_or_default() {
+            count_step(&mut out, &kind);
+        }
+    }
+    Some(out)
+}
+
+/// What a Cloud Build step given as a value destroys (`{"name": IMAGE,
+/// "entrypoint": ..., "args": [...], "env": [...], "dir": ..., "script":
+/// ...}`, from JSON or a YAML flow mapping); `None` for a step that runs
+/// no command of its own.
+fn value_step_destroys(step: &serde_json::Value) -> Option<Vec<String>> {
+    let strings = |v: Option<&serde_json::Value>| -> Option<Vec<String>> {
+        match v? {
+            serde_json::Value::String(s) => Some(vec![s.clone()]),
+            serde_json::Value::Array(items) => {
+                Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect())
+            }
+            _ => None,
         }
     };
-    // A step whose own settings name a short-lived environment
-    // (`env: ['TF_WORKSPACE=pr-$_PR_NUMBER']`, Tekton's `- name:
-    // NAMESPACE` and `value: preview-...`), or whose folder does, destroys
-    // nothing lasting. (Only its settings: a line of its script that says
-    // `environment: dev` marks nothing.)
-    let short = step_settings(block, column, "env").iter().any(|(name, value)| short_lived_setting(name, value))
-        || folder.as_deref().is_some_and(short_lived);
-    if whole && short {
-        return Some(Vec::new());
+    let image = step.get("name").and_then(serde_json::Value::as_str)?;
+    let command = strings(step.get("entrypoint"));
+    let args = strings(step.get("args"));
+    if let Some(script) = step.get("script").and_then(serde_json::Value::as_str) {
+        return Some(script_text_destroys(script));
     }
-    Some(found.iter().map(|t| clip_kind(t)).filter(|t| !t.is_empty()).collect())
+    if command.is_none() && args.is_none() {
+        return None;
+    }
+    let env = strings(step.get("env")).unwrap_or_default();
+    let env = env.iter().filter_map(|e| e.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    let folder = step.get("dir").and_then(serde_json::Value::as_str).map(str::to_owned);
+    let image = image.to_ascii_lowercase();
+    Some(ContainerStep { image: &image, command, args: args.unwrap_or_default(), env, folder }.destroys(true))
 }
+
+/// Most steps of a JSON build config read.
+const MAX_TASK_STEPS: usize = 10_000;
 
 /// The settings under the step's key `name` (at `column`), as names and
 /// values: list items `NAME=value` (Cloud Build), or `- name: NAME` with

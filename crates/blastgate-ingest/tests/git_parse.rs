@@ -1833,6 +1833,11 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(pipeline_destroys(prod.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["Namespace"]);
     let dir = "steps:\n- name: hashicorp/terraform\n  dir: infra/envs/dev\n  args: ['destroy', '-auto-approve']\n";
     assert_eq!(read(dir), Vec::<String>::new());
+    // A step as one flow mapping, and a config written in JSON.
+    let flow = "steps:\n- {name: gcr.io/cloud-builders/gcloud, args: [sql, instances, delete, orders-prod, --quiet]}\n- {name: gcr.io/cloud-builders/docker, args: [build, .]}\n";
+    assert_eq!(read(flow), ["gcloud sql instances delete"]);
+    let json = "{\n  \"steps\": [\n    {\"name\": \"gcr.io/cloud-builders/gcloud\", \"args\": [\"sql\", \"instances\", \"delete\", \"orders-prod\"]},\n    {\"name\": \"hashicorp/terraform\", \"args\": [\"destroy\", \"-auto-approve\"], \"env\": [\"TF_WORKSPACE=pr-$_PR_NUMBER\"]},\n    {\"name\": \"ubuntu\", \"script\": \"kubectl delete namespace orders\"}\n  ]\n}\n";
+    assert_eq!(read(json), ["Namespace", "gcloud sql instances delete"]);
     // An unclosed list reads nothing and never runs past the step.
     assert_eq!(
         read("steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: ['sql', 'instances',\n"),
