@@ -4759,7 +4759,8 @@ fn step_settings(block: &[&str], column: usize, name: &str) -> Vec<(String, Stri
     };
     let mut out = Vec::new();
     // (A flow list on the key's line: `env: ['A=1', 'B=2']`.)
-    let mut items: Vec<String> = step_list(block, column, name).unwrap_or_default();
+    // (And a list's items below it: `- TF_WORKSPACE=pr-12`.)
+    let items: Vec<String> = step_list(block, column, name).unwrap_or_default();
     let mut last_name = String::new();
     for l in block.iter().skip(at + 1).take_while(|l| l.trim().is_empty() || indent(l) > column) {
         let d = l.trim_start().trim_start_matches("- ").trim();
@@ -4767,7 +4768,7 @@ fn step_settings(block: &[&str], column: usize, name: &str) -> Vec<(String, Stri
             Some((k, v)) if k.trim() == "name" => last_name = unquote_scalar(v.trim()),
             Some((k, v)) if k.trim() == "value" => out.push((std::mem::take(&mut last_name), unquote_scalar(v.trim()))),
             Some((k, v)) if !k.contains('=') => out.push((k.trim().to_owned(), unquote_scalar(v.trim()))),
-            _ => items.push(unquote_scalar(d)),
+            _ => {}
         }
     }
     for item in items {
@@ -4873,12 +4874,12 @@ fn step_list(block: &[&str], column: usize, name: &str) -> Option<Vec<String>> {
 /// Most bytes of a step's flow list read (`args: [...]` over lines).
 const MAX_FLOW_BYTES: usize = 64 * 1024;
 
-/// The lines of a block scalar (those further in than `column`), their
-/// common indent taken off, joined by line breaks (`|`) or spaces (`>`).
+/// The lines of a block scalar (those further in than `column`), each
+/// trimmed, joined by line breaks (`|`) or spaces (`>`).
 fn block_scalar(lines: &[&str], column: usize, folded: bool) -> String {
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let body: Vec<&str> = lines.iter().take_while(|l| l.trim().is_empty() || indent(l) > column).copied().collect();
-    let body: Vec<&str> = body.iter().map(|l| l.trim()).collect();
+    let body: Vec<&str> =
+        lines.iter().take_while(|l| l.trim().is_empty() || indent(l) > column).map(|l| l.trim()).collect();
     body.join(if folded { " " } else { "\n" })
 }
 

@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::tasks::replace_templates;
 use super::{
     INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, destroys, known_tool,
     kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings, unquote_scalar,
@@ -310,28 +311,6 @@ fn with_variables(text: &str, variables: &BTreeMap<String, String>) -> String {
         return text.to_owned();
     }
     replace_templates(text, |name| variables.get(name).cloned())
-}
-
-/// `text` with each template `{{ NAME }}` for which `value` gives
-/// something written as that, the others kept.
-fn replace_templates(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("{{") {
-        out.push_str(rest.get(..at).unwrap_or_default());
-        let after = rest.get(at + 2..).unwrap_or_default();
-        let Some(end) = after.find("}}") else {
-            rest = rest.get(at..).unwrap_or_default();
-            break;
-        };
-        match value(after.get(..end).unwrap_or_default().trim()) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
-        }
-        rest = after.get(end + 2..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `text` without its templates (`{{ ... }}`, Jinja's comments and

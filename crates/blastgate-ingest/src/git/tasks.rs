@@ -1419,8 +1419,15 @@ impl JustFile {
 /// `line` with each `{{ name }}` (and go-task's `{{.NAME}}`) of
 /// `variables` written as its value.
 fn interpolate(line: &str, variables: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
+    replace_templates(line, |name| variables.get(name.trim_start_matches('.')).cloned())
+}
+
+/// `text` with each template `{{ NAME }}` for which `value` gives
+/// something written as that, the others (and any past 16 KiB of output)
+/// kept as written. Shared with Ansible's reading.
+pub(super) fn replace_templates(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(at) = rest.find("{{") {
         out.push_str(rest.get(..at).unwrap_or_default());
         let after = rest.get(at + 2..).unwrap_or_default();
@@ -1429,9 +1436,8 @@ fn interpolate(line: &str, variables: &BTreeMap<String, String>) -> String {
             rest = after;
             continue;
         };
-        let name = after.get(..end).unwrap_or_default().trim().trim_start_matches('.');
-        match variables.get(name) {
-            Some(value) if out.len() < 4 * 4096 => out.push_str(value),
+        match value(after.get(..end).unwrap_or_default().trim()) {
+            Some(v) if out.len() < 4 * 4096 => out.push_str(&v),
             _ => out.push_str(rest.get(at..at + 2 + end + 2).unwrap_or_default()),
         }
         rest = after.get(end + 2..).unwrap_or_default();
