@@ -4102,7 +4102,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
                     t.eq_ignore_ascii_case("when:never")
                 })
             };
-            short_lived(name) || block.iter().enumerate().any(|(k, l)| job_marks_short_lived(l) && !never(k))
+            short_lived(name) || (0..block.len()).any(|k| job_marks_short_lived(block, k) && !never(k))
         })
     };
     // Whether a job (or the whole file, by its top-level `env:` or
@@ -4147,8 +4147,15 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
             command = folded;
             i = next;
         }
-        while let Some(head) =
-            command.trim_end().strip_suffix('\\').or_else(|| command.trim_end().strip_suffix('`')).map(str::to_owned)
+        // (A line ending in `\` continues on the next, up to 16 KiB as in
+        // [`destructive_commands`]: past that the next line starts anew,
+        // so that a file of continued lines is read in linear time.)
+        while let Some(head) = command
+            .trim_end()
+            .strip_suffix('\\')
+            .or_else(|| command.trim_end().strip_suffix('`'))
+            .filter(|_| command.len() <= 4 * 4096)
+            .map(str::to_owned)
         {
             let Some(next) = lines.get(i) else { break };
             command = format!("{head} {next}");
@@ -4538,7 +4545,7 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     // A step's own inputs may name a short-lived environment
     // (`workspace: ${{ github.head_ref }}`, `stack-name: org/preview`).
     let short = whole
-        && (block.iter().any(|l| job_marks_short_lived(l))
+        && ((0..block.len()).any(|k| job_marks_short_lived(block, k))
             || ["stack-name", "stack", "workspace", "environment", "resourcegroupname", "resource-group"]
                 .iter()
                 .any(|k| short_lived(&input(k))));
@@ -5062,7 +5069,8 @@ fn test_database(line: &str) -> bool {
 
 /// Whether a line of a CI job marks it as a short-lived environment's
 /// (see [`pipeline_destroys`]).
-fn job_marks_short_lived(line: &str) -> bool {
+fn job_marks_short_lived(block: &[&str], k: usize) -> bool {
+    let Some(line) = block.get(k) else { return false };
     let t = line.trim_start().trim_start_matches("- ").trim_start();
     let Some((key, value)) = t.split_once(':') else { return false };
     let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
@@ -5076,16 +5084,35 @@ fn job_marks_short_lived(line: &str) -> bool {
                 lower.contains("!=") || lower.trim_start_matches(['"', '\'', '$', '{', ' ']).starts_with('!');
             !excludes && (short_lived(value) || (lower.contains("closed") && lower.contains("action")))
         }
-        "environment" | "url" | "on_stop" | "action" => short_lived(value),
-        // An environment's name by a CI expression for a pull request or
-        // branch (`name: review/$CI_COMMIT_REF_SLUG`); other names (a
-        // step's) say what they like.
-        "name" => SHORT_LIVED_EXPRESSIONS.iter().any(|e| value.to_ascii_lowercase().contains(e)),
+        "environment" | "on_stop" => short_lived(value),
+        // An environment's name, address or action, by a CI expression
+        // for a pull request or branch (`name: review/$CI_COMMIT_REF_SLUG`)
+        // or a short-lived word; the same keys elsewhere (a step's name, an
+        // artifact's, a parameter's `- name: BUILD_ID`) say what they like.
+        "name" | "url" | "action" => {
+            (short_lived(value) || SHORT_LIVED_EXPRESSIONS.iter().any(|e| value.to_ascii_lowercase().contains(e)))
+                && parent_key(block, k).is_some_and(|p| p.eq_ignore_ascii_case("environment"))
+        }
         _ => {
             let named = ["workspace", "namespace", "stack", "release", "environment"];
             named.iter().any(|n| key.contains(n)) && short_lived(value)
         }
     }
+}
+
+/// The key of the mapping that holds line `k` of `block`: the nearest
+/// line above it indented less (`environment` for `name:` in
+/// `environment:\n  name: review/x`), its `- ` and quotes dropped;
+/// looked for over at most [`MAX_STEP_LINES`] lines above, so that a
+/// file of many such lines is read in linear time.
+fn parent_key<'a>(block: &[&'a str], k: usize) -> Option<&'a str> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = block.get(k)?;
+    let at = line.len() - line.trim_start().trim_start_matches("- ").len();
+    let above = block.get(k.saturating_sub(MAX_STEP_LINES)..k)?;
+    let parent = above.iter().rev().find(|l| !l.trim().is_empty() && indent(l) < at)?;
+    let key = parent.trim_start().trim_start_matches("- ").split_once(':')?.0;
+    Some(key.trim().trim_matches(['"', '\'']))
 }
 
 /// Words that mark what a command names as a short-lived or local
@@ -5969,7 +5996,12 @@ const TOOLS: [&str; 63] = [
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
 fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String> {
-    let plain = plain_arguments(args);
+    let mut plain = plain_arguments(args);
+    // (`gcloud alpha storage rm`, `gcloud beta sql instances delete`: the
+    // command of a release track is the command.)
+    if tool == "gcloud" && plain.first().is_some_and(|w| matches!(*w, "alpha" | "beta" | "preview")) {
+        plain.remove(0);
+    }
     let first = plain.first().copied().unwrap_or_default();
     let has = |flag: &str| {
         let flag = flag.trim_start_matches('-');
@@ -6063,23 +6095,35 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             let deletes = (op.starts_with("delete-") || op.starts_with("terminate-")) && infrastructure(&[first, op]);
             if deletes || (first == "s3" && op == "rb") {
                 vec![words(2)]
-            } else if first == "s3" && op == "rm" && has("recursive") && args.iter().any(|a| whole_bucket(a, "s3://")) {
+            } else if first == "s3"
+                && op == "rm"
+                && has("recursive")
+                && !has("dryrun")
+                && args.iter().any(|a| whole_bucket(a, "s3://"))
+            {
                 vec!["aws s3 rb".to_owned()]
             } else {
                 Vec::new()
             }
         }
-        "gsutil" if first == "rb" => vec![words(1)],
+        // (Past global options and their values: `gsutil -u billing -m
+        // rb gs://b`.)
+        "gsutil" if plain.iter().take(3).any(|w| *w == "rb") => vec!["gsutil rb".to_owned()],
         // Everything in a bucket, removed (`gsutil -m rm -r gs://b`,
-        // `gcloud storage rm --recursive gs://b`), takes the bucket with
-        // it: the bucket's removal (a red team's miss).
-        "gsutil" if first == "rm" && (has("r") || has("R")) && args.iter().any(|a| whole_bucket(a, "gs://")) => {
+        // `gsutil rm -rf gs://b`, `gsutil rm 'gs://b/**'`, `gcloud storage
+        // rm --recursive gs://b`), takes the bucket with it: the bucket's
+        // removal (a red team's miss).
+        "gsutil"
+            if plain.iter().take(3).any(|w| *w == "rm")
+                && (recursive(args) || args.iter().any(|a| a.trim_matches(['"', '\'']).ends_with("/**")))
+                && args.iter().any(|a| whole_bucket(a, "gs://")) =>
+        {
             vec!["gsutil rb".to_owned()]
         }
         "gcloud"
             if first == "storage"
                 && plain.get(1) == Some(&"rm")
-                && (has("r") || has("recursive"))
+                && (recursive(args) || args.iter().any(|a| a.trim_matches(['"', '\'']).ends_with("/**")))
                 && args.iter().any(|a| whole_bucket(a, "gs://")) =>
         {
             vec!["gsutil rb".to_owned()]
@@ -6102,6 +6146,17 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// Whether `args` ask for a recursive removal: `-r`, `-R`,
+/// `--recursive`, or a cluster of short flags holding one (`-rf`).
+fn recursive(args: &[&str]) -> bool {
+    args.iter().any(|a| {
+        *a == "--recursive"
+            || a.strip_prefix('-').is_some_and(|f| {
+                !f.starts_with('-') && f.chars().all(|c| c.is_ascii_alphabetic()) && f.contains(['r', 'R'])
+            })
+    })
 }
 
 /// Whether `arg` names a whole bucket under `scheme` (`gs://orders`,

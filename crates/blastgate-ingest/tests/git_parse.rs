@@ -1483,6 +1483,19 @@ fn destructive_commands_are_read_by_tool() {
         ("gsutil -m rm -r 'gs://acme-orders-prod-data/**'", &["gsutil rb"]),
         ("gsutil rm -r gs://acme-orders/tmp/", &[]),
         ("gcloud storage rm --recursive gs://acme-orders-data", &["gsutil rb"]),
+        // (A red team's misses: every object by `**`, flags together,
+        // global options first, a release track; a dry run removes
+        // nothing.)
+        ("gsutil -m rm 'gs://acme-orders-prod-data/**'", &["gsutil rb"]),
+        ("gsutil rm -rf gs://acme-orders-prod-data", &["gsutil rb"]),
+        ("gsutil rm -fr gs://acme-orders-prod-data", &["gsutil rb"]),
+        ("gsutil -u billing-proj -m rm -r gs://acme-orders-prod-data", &["gsutil rb"]),
+        ("gsutil -u billing-proj rb gs://acme-orders-prod-data", &["gsutil rb"]),
+        ("gsutil rm gs://acme-orders-prod-data/*.log", &[]),
+        ("gcloud alpha storage rm --recursive gs://acme-orders-data", &["gsutil rb"]),
+        ("gcloud storage rm 'gs://acme-orders-data/**'", &["gsutil rb"]),
+        ("gcloud beta sql instances delete orders", &["gcloud sql instances delete"]),
+        ("aws s3 rm s3://orders-archive --recursive --dryrun", &[]),
         ("aws s3api delete-object --bucket site --key index.html", &[]),
         ("aws iam delete-access-key --access-key-id AKIA", &[]),
         ("aws ec2 delete-snapshot --snapshot-id snap-1", &[]),
@@ -1925,6 +1938,21 @@ fn pipeline_jobs_for_short_lived_environments_destroy_nothing_lasting() {
     let gitlab = b"stop_review:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: review/$CI_COMMIT_REF_SLUG\n    action: stop\ndestroy_prod:\n  script:\n    - helm uninstall orders-db\n  environment:\n    name: production\n";
     assert_eq!(pipeline_destroys(gitlab).unwrap().into_iter().collect::<Vec<_>>(), ["helm uninstall orders-db"]);
     assert_eq!(pipeline_destroys(b"\0"), None);
+    // Only an environment's name, address or action marks its job: a
+    // step, artifact, parameter or variable named by a CI expression does
+    // not.
+    let named = [
+        "deploy:\n  steps:\n    - name: Show BUILD_ID\n      run: terraform destroy -auto-approve\n",
+        "teardown:\n  script:\n    - helm uninstall orders-db\n  artifacts:\n    name: logs-$CI_COMMIT_REF_NAME\n",
+        "spec:\n  params:\n    - name: BUILD_ID\n  steps:\n    - image: alpine/helm\n      script: helm uninstall orders-db\n",
+        "jobs:\n  prod:\n    env:\n      - name: GITHUB_HEAD_REF\n        value: main\n    steps:\n      - run: helm uninstall orders-db\n",
+        "jobs:\n  prod:\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          url: https://example.com/pr-1\n      - run: helm uninstall orders-db\n",
+    ];
+    for text in named {
+        assert!(!pipeline_destroys(text.as_bytes()).unwrap().is_empty(), "{text}");
+    }
+    let review = "stop:\n  script:\n    - helm uninstall orders-db\n  environment:\n    url: https://$CI_COMMIT_REF_SLUG.example.com\n";
+    assert!(pipeline_destroys(review.as_bytes()).unwrap().is_empty());
 }
 
 /// A pipeline of 1 MiB of destroying steps is read in bounded time: each
@@ -1969,6 +1997,11 @@ fn a_pipeline_of_many_steps_is_read_in_bounded_time() {
         })
         .collect();
     assert!(pipeline_steps_destroy(nested.as_bytes()).unwrap().is_empty());
+    // One command continued over the whole file (joined 16 KiB at a
+    // time), still read where it destroys.
+    let continued =
+        format!("script:\n  - terraform destroy \\\n{}", "      -var x=1 \\\n".repeat(MAX_EMPTIED_TEXT / 18));
+    assert_eq!(pipeline_destroys(continued.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
 }
 
 /// Tasks called by name are read as calls (the facade reads what they
