@@ -4137,6 +4137,9 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
     // The folder a line of its own moved to (`cd infra`), and the least
     // indent of the lines it applies to.
     let mut folder = Folder::default();
+    // Tekton's `stepTemplate:` images, by line: a step without its own
+    // `image:` runs the template's.
+    let templates = step_templates(&lines);
     let mut i = 0;
     while let Some(first) = lines.get(i) {
         let at = i;
@@ -4225,7 +4228,7 @@ fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<String, usiz
                 }
             }
         }
-        let step = step_destroys(&lines, at);
+        let step = step_destroys(&lines, at, step_template(&templates, at));
         let extended = extends_names(&lines, at);
         if !types.is_empty() || step.is_some() || extended.is_some() {
             // Its jobs: enclosing keys at most two columns in that are not
@@ -4430,7 +4433,7 @@ const MAX_STEP_LINES: usize = 200;
 /// [`pipeline_steps_destroy`]); `None` for any other line. A step whose
 /// inputs name a short-lived environment destroys nothing (`Some` of
 /// nothing).
-fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
+fn step_destroys(lines: &[&str], at: usize, template: Option<&str>) -> Option<Vec<String>> {
     let line = lines.get(at)?;
     let t = line.trim_start();
     let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
@@ -4446,7 +4449,7 @@ fn step_destroys(lines: &[&str], at: usize) -> Option<Vec<String>> {
     // `entrypoint:` and `args:`, Tekton's or Argo Workflows' `image:` with
     // `command:` and `args:`) runs its command line.
     if matches!(key.as_str(), "name" | "image") && !flow_step {
-        return container_step(lines, at, column, &key, &value);
+        return container_step(lines, at, column, &key, &value, template);
     }
     // (A Cloud Build step written as one flow mapping: `- {name: IMAGE,
     // args: [...]}`.)
@@ -4596,12 +4599,25 @@ pub fn is_pipeline(path: &str) -> bool {
 /// Written by hand: no kept crate reads a CI system's step as the
 /// command line it runs, and a YAML parser would lose the line numbers
 /// the step's reading is built on.
-fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &str) -> Option<Vec<String>> {
-    if image.is_empty() || image.contains(char::is_whitespace) {
-        return None;
-    }
+fn container_step(
+    lines: &[&str],
+    at: usize,
+    column: usize,
+    key: &str,
+    image: &str,
+    template: Option<&str>,
+) -> Option<Vec<String>> {
     let (block, whole) = step_block(lines, at, column, key)?;
     if key == "name" && step_list(block, column, "image").is_some() {
+        return None;
+    }
+    // (In a Tekton task with a `stepTemplate:`, `name:` is a step's name
+    // and the template's image runs it; Cloud Build has no templates.)
+    let image = match template {
+        Some(template) if key == "name" => template,
+        _ => image,
+    };
+    if image.is_empty() || image.contains(char::is_whitespace) {
         return None;
     }
     let command = step_list(block, column, "command").or_else(|| step_list(block, column, "entrypoint"));
@@ -4621,6 +4637,38 @@ fn container_step(lines: &[&str], at: usize, column: usize, key: &str, image: &s
     // (A step too long to read whole is read as far as it goes; its
     // settings then say nothing of its environment.)
     Some(step.destroys(whole))
+}
+
+/// The images of a file's Tekton step templates (`stepTemplate:` and the
+/// `image:` under it), each with the line of its `stepTemplate:`.
+fn step_templates(lines: &[&str]) -> Vec<(usize, String)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let t = line.trim();
+        if !t.trim_end_matches(':').trim_matches(['"', '\'']).eq_ignore_ascii_case("steptemplate") || !t.ends_with(':')
+        {
+            continue;
+        }
+        let below = lines
+            .iter()
+            .skip(at + 1)
+            .take(MAX_STEP_LINES)
+            .take_while(|l| l.trim().is_empty() || indent(l) > indent(line));
+        let image = below.filter_map(|l| l.trim_start().strip_prefix("image:")).next();
+        if let Some(image) = image {
+            let image = image.split(" #").next().unwrap_or(image).trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+            out.push((at, image));
+        }
+    }
+    out
+}
+
+/// The step template that applies to the step on line `at`: the last one
+/// above it, or else the first below (see [`step_templates`]).
+fn step_template(templates: &[(usize, String)], at: usize) -> Option<&str> {
+    let above = templates.iter().rev().find(|(line, _)| *line < at);
+    above.or(templates.first()).map(|(_, image)| image.as_str())
 }
 
 /// A container step as a CI system states it: its image, its command
@@ -4790,8 +4838,29 @@ fn step_settings(block: &[&str], column: usize, name: &str) -> Vec<(String, Stri
 /// short-lived workspace, namespace, stack, release or environment
 /// (`TF_WORKSPACE=pr-12`).
 fn short_lived_setting(name: &str, value: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    ["workspace", "namespace", "stack", "release", "environment"].iter().any(|n| name.contains(n)) && short_lived(value)
+    names_target(name) && short_lived(value)
+}
+
+/// Whether a setting's `name` names where a deployment goes: its last
+/// word (or the one before a last `name`/`id`) a workspace, namespace,
+/// stack, release or environment (`TF_WORKSPACE`, `KUBE_NAMESPACE`,
+/// `stack-name`, `HELM_RELEASE`, `environment`). Not a setting that only
+/// holds such a word (`RELEASE_CHANNEL`, `ENVIRONMENT_FILE`), nor an
+/// error tracker's or monitor's label (`SENTRY_ENVIRONMENT: ci`), which
+/// say nothing of what a command tears down.
+fn names_target(name: &str) -> bool {
+    let lower = name.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();
+    let monitors = ["sentry", "dd", "datadog", "newrelic", "new", "bugsnag", "rollbar", "honeycomb", "otel", "elastic"];
+    if words.first().is_some_and(|w| monitors.contains(w)) {
+        return false;
+    }
+    let last = match words.as_slice() {
+        [.., noun, "name" | "id"] => noun,
+        [.., noun] => noun,
+        [] => return false,
+    };
+    ["workspace", "namespace", "stack", "release", "environment"].iter().any(|n| last.ends_with(n))
 }
 
 /// What the lines of a script given as text (a shell's `-c` argument, an
@@ -4831,6 +4900,8 @@ fn step_list(block: &[&str], column: usize, name: &str) -> Option<Vec<String>> {
             value.get(1..).and_then(|v| v.find(q)).and_then(|end| value.get(..end + 2)).unwrap_or(value)
         }
         Some('[') => value,
+        // (`args:   # the teardown` is an empty value, its items below.)
+        Some('#') => "",
         _ => value.split(" #").next().unwrap_or(value).trim(),
     };
     if value.starts_with('[') {
@@ -5093,10 +5164,7 @@ fn job_marks_short_lived(block: &[&str], k: usize) -> bool {
             (short_lived(value) || SHORT_LIVED_EXPRESSIONS.iter().any(|e| value.to_ascii_lowercase().contains(e)))
                 && parent_key(block, k).is_some_and(|p| p.eq_ignore_ascii_case("environment"))
         }
-        _ => {
-            let named = ["workspace", "namespace", "stack", "release", "environment"];
-            named.iter().any(|n| key.contains(n)) && short_lived(value)
-        }
+        _ => short_lived_setting(&key, value),
     }
 }
 

@@ -1846,6 +1846,25 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(pipeline_destroys(prod.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["Namespace"]);
     let dir = "steps:\n- name: hashicorp/terraform\n  dir: infra/envs/dev\n  args: ['destroy', '-auto-approve']\n";
     assert_eq!(read(dir), Vec::<String>::new());
+    // A red team's: a Tekton step that runs its template's image, a list
+    // after a comment, and settings that merely hold the word
+    // `environment` or `release` (a monitor's label, a channel, a file).
+    let template = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  stepTemplate:\n    image: hashicorp/terraform:1.7  # pinned\n  steps:\n    - name: teardown\n      args: [destroy, -auto-approve]\n    - name: plan\n      args: [plan]\n";
+    assert_eq!(read(template), ["terraform destroy"]);
+    let commented = "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args:   # the teardown\n  - sql\n  - instances\n  - delete\n  - orders\n";
+    assert_eq!(read(commented), ["gcloud sql instances delete"]);
+    for env in ["SENTRY_ENVIRONMENT=ci", "RELEASE_CHANNEL=dev", "ENVIRONMENT_FILE=test.env", "DD_ENV=dev"] {
+        let labelled = format!(
+            "steps:\n- name: gcr.io/cloud-builders/gcloud\n  env: ['{env}']\n  args: [sql, instances, delete, orders]\n"
+        );
+        assert_eq!(read(&labelled), ["gcloud sql instances delete"], "{env}");
+    }
+    for env in ["TF_WORKSPACE=pr-$_PR_NUMBER", "PULUMI_STACK_NAME=preview", "KUBE_NAMESPACE=review-1"] {
+        let short = format!(
+            "steps:\n- name: gcr.io/cloud-builders/gcloud\n  env: ['{env}']\n  args: [sql, instances, delete, orders]\n"
+        );
+        assert_eq!(read(&short), Vec::<String>::new(), "{env}");
+    }
     // A step as one flow mapping, and a config written in JSON.
     let flow = "steps:\n- {name: gcr.io/cloud-builders/gcloud, args: [sql, instances, delete, orders-prod, --quiet]}\n- {name: gcr.io/cloud-builders/docker, args: [build, .]}\n";
     assert_eq!(read(flow), ["gcloud sql instances delete"]);

@@ -1791,10 +1791,24 @@ impl<'a> Git<'a> {
             .iter()
             .map(|&(p, deleted)| {
                 // (Ansible's tasks are read as steps are: what each
-                // destroys, counted at both ends.)
-                let read =
-                    if parse::is_pipeline(p) { parse::pipeline_steps_destroy } else { parse::ansible_tasks_destroy };
-                let steps = |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(|t| read(t));
+                // destroys, counted at both ends. A file both readers
+                // claim, `tekton/tasks/drop.yaml` or `ansible/workflows/
+                // teardown.yml`, is read by both, each type counted as
+                // often as the one that counts it more; unreadable by
+                // either, it is unreadable.)
+                let pipeline = parse::is_pipeline(p);
+                let ansible = !pipeline || parse::is_ansible(p) || sniffed.contains(p);
+                let read = |t: &Vec<u8>| -> Steps {
+                    let steps = if pipeline { Some(parse::pipeline_steps_destroy(t)?) } else { None };
+                    let tasks = if ansible { Some(parse::ansible_tasks_destroy(t)?) } else { None };
+                    let mut both = steps.unwrap_or_default();
+                    for (kind, n) in tasks.unwrap_or_default() {
+                        let count = both.entry(kind).or_insert(0);
+                        *count = (*count).max(n);
+                    }
+                    Some(both)
+                };
+                let steps = |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(read);
                 (p, deleted, steps(&before), steps(&after))
             })
             .collect();
@@ -1823,7 +1837,9 @@ impl<'a> Git<'a> {
                     .filter(|(t, _)| grown.get(t.as_str()).is_some_and(|g| *g > 0))
                     .map(|(t, _)| t.clone())
                     .collect(),
-                None if blobs.get(*path).is_some_and(|(_, new)| new.is_some()) && !sniffed.contains(*path) => {
+                None if blobs.get(*path).is_some_and(|(_, new)| new.is_some())
+                    && (parse::is_pipeline(path) || parse::is_ansible(path)) =>
+                {
                     vec![(*path).to_owned()]
                 }
                 None => Vec::new(),

@@ -3633,6 +3633,29 @@ fn ansible_tasks_that_destroy_count() {
         ("a setting named state", "config/app.yaml", "replicas: 2\nstate: absent\n", &[]),
     ];
     assert_file_cases(&repo, &base, &cases);
+    // A file both readers claim (Ansible's folder, a workflows folder;
+    // a Tekton task kept in `tasks/`) is read by both (a red team's
+    // playbook in `ansible/workflows/` was read as a pipeline only).
+    let step = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: drop\n      image: gcr.io/cloud-builders/gcloud\n      args: [sql, instances, list]\n";
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("ansible/workflows/db.yml", db.as_bytes());
+    repo.write("tekton/tasks/drop.yaml", step.as_bytes());
+    let base = repo.commit(20.0, "Playbooks and tasks in both readers' folders");
+    let cases: [FileCase<'_>; 2] = [
+        (
+            "the workflow playbook deletes the database",
+            "ansible/workflows/db.yml",
+            &absent,
+            &[("ansible/workflows/db.yml", &["amazon.aws.rds_instance"])],
+        ),
+        (
+            "the Tekton task deletes the database",
+            "tekton/tasks/drop.yaml",
+            &step.replace("[sql, instances, list]", "[sql, instances, delete, orders]"),
+            &[("tekton/tasks/drop.yaml", &["gcloud sql instances delete"])],
+        ),
+    ];
+    assert_file_cases(&repo, &base, &cases);
 }
 
 /// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the
