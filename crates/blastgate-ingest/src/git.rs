@@ -5957,7 +5957,7 @@ const INFRA_NOUNS: [&str; 57] = [
 
 /// Words of a cloud command that name routine objects even beside an
 /// infrastructure noun (`log-group`, `iam service-accounts keys`).
-const ROUTINE_NOUNS: [&str; 31] = [
+const ROUTINE_NOUNS: [&str; 45] = [
     "deployment",
     "lock",
     "locks",
@@ -5991,6 +5991,27 @@ const ROUTINE_NOUNS: [&str; 31] = [
     // (A project's lien guards it: `gcloud resource-manager liens
     // delete` turns a guard off, [`tool_unguards`].)
     "liens",
+    // A database's or service's parts that hold none of its data, and
+    // access (a red team's false alarms: `gcloud sql backups|users|
+    // ssl-certs delete`, `gcloud compute instance-templates|
+    // backend-services delete`, `gcloud run domain-mappings delete`,
+    // `gcloud iam service-accounts delete`; Ansible's
+    // `gcp_compute_instance_template`, `iam_group`,
+    // `ec2_placement_group`).
+    "backup",
+    "backups",
+    "snapshots",
+    "user",
+    "users",
+    "ssl",
+    "certs",
+    "template",
+    "templates",
+    "backend",
+    "mapping",
+    "mappings",
+    "iam",
+    "placement",
 ];
 
 /// The tools [`destructive_commands`] reads.

@@ -1496,6 +1496,15 @@ fn destructive_commands_are_read_by_tool() {
         ("gcloud storage rm 'gs://acme-orders-data/**'", &["gsutil rb"]),
         ("gcloud beta sql instances delete orders", &["gcloud sql instances delete"]),
         ("aws s3 rm s3://orders-archive --recursive --dryrun", &[]),
+        // (A database's or service's parts that hold none of its data,
+        // and access: a red team's false alarms.)
+        ("gcloud sql backups delete 123 --instance orders", &[]),
+        ("gcloud sql users delete reporting --instance orders", &[]),
+        ("gcloud sql ssl-certs delete client --instance orders", &[]),
+        ("gcloud compute instance-templates delete web-v1", &[]),
+        ("gcloud compute backend-services delete web --global", &[]),
+        ("gcloud run domain-mappings delete --domain shop.example.com", &[]),
+        ("gcloud iam service-accounts delete deployer@acme.iam.gserviceaccount.com", &[]),
         ("aws s3api delete-object --bucket site --key index.html", &[]),
         ("aws iam delete-access-key --access-key-id AKIA", &[]),
         ("aws ec2 delete-snapshot --snapshot-id snap-1", &[]),
@@ -1942,6 +1951,85 @@ fn ansible_tasks_that_destroy_are_read() {
         "ansible/hosts",
     ] {
         assert!(!is_ansible(path), "{path}");
+    }
+}
+
+/// Ansible's other spellings of a task (a red team's): a dash apart from
+/// its content, a free form on the lines below, `action:` and
+/// `local_action:`, the task's `args:`, a merge key, flow `vars:` and
+/// `set_fact:`. Routine queries, templates, access and placement destroy
+/// nothing.
+#[test]
+fn ansible_tasks_in_other_spellings_are_read() {
+    use blastgate_ingest::git::{ansible_like_in_patch, ansible_tasks_destroy};
+    let read = |text: &str| -> Vec<String> { ansible_tasks_destroy(text.as_bytes()).unwrap().into_keys().collect() };
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "-   name: Drop\n    amazon.aws.rds_instance:\n      id: orders\n      state: absent\n",
+            &["amazon.aws.rds_instance"],
+        ),
+        (
+            "- name: Tear down\n  ansible.builtin.shell:\n    terraform destroy\n    -auto-approve\n",
+            &["terraform destroy"],
+        ),
+        ("- local_action: command terraform destroy -auto-approve\n", &["terraform destroy"]),
+        ("- action: amazon.aws.rds_instance id=orders state=absent\n", &["amazon.aws.rds_instance"]),
+        (
+            "- local_action:\n    module: amazon.aws.rds_instance\n    id: orders\n    state: absent\n",
+            &["amazon.aws.rds_instance"],
+        ),
+        ("- amazon.aws.rds_instance:\n  args:\n    id: orders\n    state: absent\n", &["amazon.aws.rds_instance"]),
+        ("- amazon.aws.rds_instance:\n  args: {id: orders, state: absent}\n", &["amazon.aws.rds_instance"]),
+        (
+            "x-db: &db\n  id: orders\n  state: absent\ntasks:\n  - amazon.aws.rds_instance:\n      <<: *db\n",
+            &["amazon.aws.rds_instance"],
+        ),
+        (
+            "- hosts: db\n  vars: {db_state: absent}\n  tasks:\n    - amazon.aws.rds_instance:\n        id: orders\n        state: \"{{ db_state }}\"\n",
+            &["amazon.aws.rds_instance"],
+        ),
+        (
+            "- set_fact:\n    db_state: absent\n- amazon.aws.rds_instance:\n    id: orders\n    state: \"{{ db_state }}\"\n",
+            &["amazon.aws.rds_instance"],
+        ),
+        ("- community.postgresql.postgresql_query:\n    query: DELETE FROM orders\n", &["database"]),
+        ("- community.postgresql.postgresql_query:\n    query: TRUNCATE orders\n", &["database"]),
+        // (Routine: some rows, an update, a template, access, placement;
+        // a short-lived name by `args:` or a merge key.)
+        ("- community.postgresql.postgresql_query:\n    query: DELETE FROM sessions WHERE expires < now()\n", &[]),
+        ("- community.mysql.mysql_query:\n    query: UPDATE orders SET state = 'done'\n", &[]),
+        ("- google.cloud.gcp_compute_instance_template:\n    name: web\n    state: absent\n", &[]),
+        ("- amazon.aws.iam_group:\n    name: deployers\n    state: absent\n", &[]),
+        ("- amazon.aws.ec2_placement_group:\n    name: web\n    state: absent\n", &[]),
+        ("- amazon.aws.rds_instance:\n  args:\n    id: orders-pr-12\n    state: absent\n", &[]),
+        ("x-db: &db\n  id: orders-pr-12\n  state: absent\ntasks:\n  - amazon.aws.rds_instance:\n      <<: *db\n", &[]),
+        ("- name: Tear down\n  ansible.builtin.shell:\n    cmd: echo done\n", &[]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(read(text), *want, "{text}");
+    }
+    // A playbook edited only in a module's `id:` or a task's
+    // `check_mode:` is sniffed by the module beside the edit.
+    let patch = "diff --git a/deploy/db.yml b/deploy/db.yml\n--- a/deploy/db.yml\n+++ b/deploy/db.yml\n@@ -1,4 +1,4 @@\n - amazon.aws.rds_instance:\n-    id: orders-pr-12\n+    id: orders\n     state: absent\ndiff --git a/k8s/app.yaml b/k8s/app.yaml\n--- a/k8s/app.yaml\n+++ b/k8s/app.yaml\n@@ -1,3 +1,3 @@\n - name: app\n-  image: app:1\n+  image: app:2\n   command: [serve]\n";
+    assert_eq!(ansible_like_in_patch(patch.as_bytes()).into_iter().collect::<Vec<_>>(), ["deploy/db.yml"]);
+}
+
+/// A file of tasks of 1 MiB is read in bounded time whatever it repeats:
+/// `action:` lines that look below for `module:`, merge keys (at most 4
+/// a task), anchors, `args:`, and dashes far from their content.
+#[test]
+fn ansible_tasks_are_read_in_bounded_time() {
+    use blastgate_ingest::git::{MAX_EMPTIED_TEXT, ansible_tasks_destroy};
+    let merges = format!("- amazon.aws.rds_instance:\n{}", "    <<: *a\n".repeat(200)).repeat(400);
+    let cases = [
+        "- local_action:\n".repeat(MAX_EMPTIED_TEXT / 17),
+        format!("x: &a\n{}{merges}", "  k: v\n".repeat(200)),
+        (0..MAX_EMPTIED_TEXT / 30).map(|i| format!("a{i}: &n{i}\n")).collect::<String>(),
+        "- amazon.aws.rds_instance:\n  args:\n".repeat(MAX_EMPTIED_TEXT / 40),
+        "-          amazon.aws.rds_instance:\n".repeat(MAX_EMPTIED_TEXT / 40),
+    ];
+    for text in cases {
+        assert_eq!(ansible_tasks_destroy(text.as_bytes()).map(|m| m.len()), Some(0));
     }
 }
 

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::tasks::replace_templates;
 use super::{
-    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, destroys, known_tool,
-    kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings, unquote_scalar,
+    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, known_tool, kubernetes_kinds,
+    script_text_destroys, short_lived, step_block, step_list, step_settings, unquote_scalar,
 };
 
 /// Whether `path` holds Ansible tasks by where Ansible keeps them: a YAML
@@ -59,7 +59,9 @@ pub fn is_ansible(path: &str) -> bool {
 /// The YAML files (other than those [`is_ansible`] finds) whose changed
 /// lines in `patch` look like Ansible's: a play's `hosts:` or
 /// `import_playbook:`, a task's module ([`ansible_tasks_destroy`] reads
-/// them), or a `state:` (`state: present` made `absent`). Read whole at
+/// them), a `state:` (`state: present` made `absent`) or a `check_mode:`;
+/// or whose lines around the change hold a play's keys or a cloud
+/// module's (an edit to `id:` below `amazon.aws.rds_instance:`). Read whole at
 /// both ends as task files are (a red team's playbooks at the top,
 /// `teardown.yml`, or in `deploy/`, were never read); one too large to read
 /// counts nothing, since it may be no playbook.
@@ -71,13 +73,25 @@ pub fn ansible_like_in_patch(patch: &[u8]) -> BTreeSet<String> {
         if !yaml || is_ansible(path) || found.contains(path) || found.len() >= super::MAX_FILES {
             return;
         }
-        let Some(text) = line.strip_prefix(b"+").or_else(|| line.strip_prefix(b"-")) else { return };
+        let changed = line.strip_prefix(b"+").or_else(|| line.strip_prefix(b"-"));
+        let Some(text) = changed.or_else(|| line.strip_prefix(b" ")) else { return };
         let text = String::from_utf8_lossy(text);
         let t = text.trim_start();
         let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
         let Some((key, _)) = rest.split_once(':') else { return };
         let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-        if matches!(key.as_str(), "hosts" | "import_playbook" | "state") || Module::of(&key).is_some() {
+        // (A line the change leaves, around what it edits, tells a
+        // playbook too: an edit to a module's `id:` or a task's
+        // `check_mode:` beside `amazon.aws.rds_instance:`. Not a command
+        // module's key there, which other YAML has: `command:`.)
+        let play = matches!(key.as_str(), "hosts" | "import_playbook");
+        let module = Module::of(&key);
+        let ansible = if changed.is_some() {
+            play || matches!(key.as_str(), "state" | "check_mode") || module.is_some()
+        } else {
+            play || matches!(module, Some(Module::Resource(_)))
+        };
+        if ansible {
             found.insert(path.to_owned());
         }
     });
@@ -124,10 +138,14 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         return None;
     }
     let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
-    let lines: Vec<&str> = raw.lines().collect();
+    // (A list item's dash written apart from its content, `-   name:`,
+    // is moved next to it, where the reading looks for it.)
+    let tight: Vec<String> = raw.lines().map(tight_dash).collect();
+    let lines: Vec<&str> = tight.iter().map(String::as_str).collect();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut tasks = 0usize;
     let variables = play_variables(&lines);
+    let anchors = anchors(&lines);
     for (at, line) in lines.iter().enumerate() {
         let t = line.trim_start();
         if t.starts_with('#') {
@@ -136,13 +154,30 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         let rest = t.strip_prefix("- ").map_or(t, str::trim_start);
         let Some((key, value)) = rest.split_once(':') else { continue };
         let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        // (`action:` and `local_action:` name their module: on the line,
+        // `local_action: command terraform destroy`, `action:
+        // amazon.aws.rds_instance id=orders state=absent`, or below as
+        // `module:`; the rest is read as the module's.)
+        let action = matches!(key.as_str(), "action" | "local_action");
+        let (key, value) = if action {
+            let v = unquote_scalar(value.split(" #").next().unwrap_or(value));
+            match v.split_once(char::is_whitespace) {
+                Some((module, rest)) => (module.to_ascii_lowercase(), rest.trim().to_owned()),
+                None if !v.is_empty() => (v.to_ascii_lowercase(), String::new()),
+                None => (module_below(&lines, at).unwrap_or_default(), String::new()),
+            }
+        } else {
+            (key, value.to_owned())
+        };
+        let value = value.as_str();
         let Some(module) = Module::of(&key) else { continue };
         tasks += 1;
         if tasks > MAX_TASKS {
             break;
         }
         let column = line.len() - rest.len();
-        let Some((task, _)) = step_block(&lines, at, column, &key) else { continue };
+        let own_key = rest.split_once(':').map_or("", |(k, _)| k.trim().trim_matches(['"', '\''])).to_ascii_lowercase();
+        let Some((task, _)) = step_block(&lines, at, column, &own_key) else { continue };
         // A task is an item of a list: a key of a mapping that is no item
         // is a module's parameter (`script:` under `win_powershell:`).
         let item = |l: &&str| l.trim_start().starts_with("- ") && l.len() - l.trim_start().len() + 2 == column;
@@ -165,25 +200,33 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         let inner = own.iter().find(|l| !l.trim().is_empty()).map_or(column + 2, |l| l.len() - l.trim_start().len());
         // (Also the old `key=value` form on the module's line, and a flow
         // mapping there: `{name: orders, state: absent}`.)
-        let flow: Vec<(String, String)> = value
-            .trim()
-            .strip_prefix('{')
-            .and_then(|v| v.rsplit_once('}'))
-            .map(|(pairs, _)| {
-                pairs
-                    .split(',')
-                    .filter_map(|p| p.split_once(':'))
-                    .map(|(k, v)| (k.trim().trim_matches(['"', '\'']).to_owned(), unquote_scalar(v)))
-                    .collect()
+        // (The task's `args:` gives the module's parameters too, below it
+        // or as a flow mapping.)
+        let args = task_args(task, column);
+        let mut flow = flow_pairs(value);
+        flow.extend(args.flow);
+        // (A merge key, `<<: *db`, gives those of the mapping it names.)
+        let merged: Vec<(&[&str], usize)> = [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+            .into_iter()
+            .flat_map(|(block, at)| {
+                block.iter().filter(move |l| l.len() - l.trim_start().len() == at).filter_map(|l| {
+                    let name = l.trim_start().strip_prefix("<<:")?.trim().strip_prefix('*')?;
+                    anchors.get(name.trim()).map(|(block, inner)| (block.as_slice(), *inner))
+                })
             })
-            .unwrap_or_default();
+            .take(MAX_MERGES)
+            .collect();
         let parameter = |name: &str| -> String {
             let inline = value.split_whitespace().find_map(|w| w.strip_prefix(name)?.strip_prefix('='));
             let flowed = flow.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
             match (inline, flowed) {
                 (Some(v), _) => v.trim_matches(['"', '\'']).to_owned(),
                 (None, Some(v)) => v,
-                (None, None) => step_list(&own, inner, name).and_then(|v| v.into_iter().next()).unwrap_or_default(),
+                (None, None) => [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+                    .into_iter()
+                    .chain(merged.iter().copied())
+                    .find_map(|(block, at)| step_list(block, at, name).and_then(|v| v.into_iter().next()))
+                    .unwrap_or_default(),
             }
         };
         // The names the module is given, and the task's `environment:`
@@ -191,11 +234,22 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         // environment; a template's part says nothing (`orders-{{ env |
         // default('dev') }}` is not a developer's).
         let names_short_lived = || {
-            let direct = own.iter().filter(|l| l.len() - l.trim_start().len() == inner).filter_map(|l| {
-                let (k, v) = l.trim_start().split_once(':')?;
-                Some((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-            });
-            let direct = direct.chain(flow.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())));
+            let at = |block: &'_ [&'_ str], column: usize| {
+                block
+                    .iter()
+                    .filter(move |l| l.len() - l.trim_start().len() == column)
+                    .filter_map(|l| {
+                        let (k, v) = l.trim_start().split_once(':')?;
+                        Some((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut direct = at(&own, inner);
+            direct.extend(at(&args.lines, args.inner));
+            for (block, column) in &merged {
+                direct.extend(at(block, *column));
+            }
+            let direct = direct.into_iter().chain(flow.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())));
             let environment =
                 step_settings(task, column, "environment").into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v));
             direct.chain(environment).any(|(k, v)| {
@@ -208,11 +262,25 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
             Module::Command => {
                 let value = value.trim();
                 let script = if value.is_empty() {
-                    let argv = step_list(&own, inner, "argv").map(|words| words.join(" "));
-                    argv.unwrap_or_else(|| {
+                    let argv = [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+                        .into_iter()
+                        .find_map(|(block, at)| step_list(block, at, "argv"))
+                        .map(|words| words.join(" "));
+                    let script = argv.unwrap_or_else(|| {
                         let cmd = parameter("cmd");
                         if cmd.is_empty() { parameter("script") } else { cmd }
-                    })
+                    });
+                    // (The free form written on the lines below, a plain
+                    // scalar over lines: `shell:` then `terraform destroy
+                    // -auto-approve`.)
+                    if script.is_empty() && own.iter().find(|l| !l.trim().is_empty()).is_some_and(|l| !mapping_line(l))
+                    {
+                        own.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")
+                    } else {
+                        script
+                    }
+                } else if action {
+                    value.to_owned()
                 } else {
                     step_list(task, column, &key).and_then(|v| v.into_iter().next()).unwrap_or_default()
                 };
@@ -230,7 +298,7 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
                 let state = with_variables(&state, &variables).to_ascii_lowercase();
                 let absent = state.contains("absent") || (state == "terminated" && name.ends_with("instance"));
                 let query = parameter("query");
-                let sql = !query.is_empty() && destroys(&collapse(&query.to_ascii_lowercase()), false);
+                let sql = !query.is_empty() && query_empties(&collapse(&query.to_ascii_lowercase()));
                 if !(absent || sql) || names_short_lived() {
                     Vec::new()
                 } else if sql {
@@ -247,6 +315,136 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
         }
     }
     Some(found)
+}
+
+/// Whether a query (lower case, blanks collapsed) drops or empties what
+/// a database holds: `DROP DATABASE`, `SCHEMA` or `TABLE`, `TRUNCATE`, or
+/// a `DELETE FROM` a table with no `WHERE` (the statement to its `;`).
+/// A `DELETE` of some rows or an `UPDATE` is a task's routine work (a
+/// red team's `DELETE FROM sessions WHERE expires < now()` counted as the
+/// database's removal).
+fn query_empties(query: &str) -> bool {
+    if ["drop database", "drop schema", "drop table", "truncate "].iter().any(|s| query.contains(s)) {
+        return true;
+    }
+    query.split(';').any(|statement| {
+        let words: Vec<&str> = statement.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
+        let delete = words.windows(2).any(|w| w == ["delete", "from"]) || statement.trim_start().starts_with("delete ");
+        delete && !words.contains(&"where")
+    })
+}
+
+/// `line` with a list item's dash moved next to its content: `-   name:
+/// x` is `  - name: x` (the content keeps its column).
+fn tight_dash(line: &str) -> String {
+    let t = line.trim_start();
+    let Some(after) = t.strip_prefix("- ") else { return line.to_owned() };
+    let content = after.trim_start_matches(' ');
+    if content.len() == after.len() || content.is_empty() {
+        return line.to_owned();
+    }
+    let column = line.len() - content.len();
+    format!("{}- {content}", " ".repeat(column.saturating_sub(2)))
+}
+
+/// Whether a line is a mapping's key (`state: absent`, `cmd:`), not a
+/// line of text.
+fn mapping_line(line: &str) -> bool {
+    let t = line.trim_start().trim_start_matches("- ");
+    t.split_once(':').is_some_and(|(k, v)| {
+        let k = k.trim().trim_matches(['"', '\'']);
+        !k.is_empty() && !k.contains(char::is_whitespace) && (v.is_empty() || v.starts_with(' '))
+    })
+}
+
+/// The pairs of a flow mapping (`{name: orders, state: absent}`), its
+/// values unquoted; none for any other value.
+fn flow_pairs(value: &str) -> Vec<(String, String)> {
+    value
+        .trim()
+        .strip_prefix('{')
+        .and_then(|v| v.rsplit_once('}'))
+        .map(|(pairs, _)| {
+            pairs
+                .split(',')
+                .filter_map(|p| p.split_once(':'))
+                .map(|(k, v)| (k.trim().trim_matches(['"', '\'']).to_owned(), unquote_scalar(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A task's `args:`: the lines below it, the column of their keys, and
+/// its pairs when written as a flow mapping.
+struct TaskArgs<'a> {
+    lines: Vec<&'a str>,
+    inner: usize,
+    flow: Vec<(String, String)>,
+}
+
+/// The `args:` of the task whose keys are at `column` in `task`.
+fn task_args<'a>(task: &[&'a str], column: usize) -> TaskArgs<'a> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out = TaskArgs { lines: Vec::new(), inner: column + 2, flow: Vec::new() };
+    let found = task.iter().enumerate().find_map(|(k, l)| {
+        let d = l.trim_start().trim_start_matches("- ");
+        let value = d.strip_prefix("args:")?;
+        (l.len() - d.len() == column).then_some((k, value))
+    });
+    let Some((k, value)) = found else { return out };
+    out.flow = flow_pairs(value);
+    out.lines = task.iter().skip(k + 1).take_while(|l| l.trim().is_empty() || indent(l) > column).copied().collect();
+    out.inner = out.lines.iter().find(|l| !l.trim().is_empty()).map_or(column + 2, |l| indent(l));
+    out
+}
+
+/// The module an `action:` or `local_action:` on line `at` names below
+/// it (`module: amazon.aws.rds_instance`), lower case.
+fn module_below(lines: &[&str], at: usize) -> Option<String> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line = lines.get(at)?;
+    let column = line.len() - line.trim_start().trim_start_matches("- ").len();
+    let below = lines.iter().skip(at + 1).take(MAX_STEP_LINES);
+    let module = below
+        .take_while(|l| l.trim().is_empty() || indent(l) > column)
+        .find_map(|l| l.trim_start().strip_prefix("module:"))?;
+    Some(unquote_scalar(module.split(" #").next().unwrap_or(module)).to_ascii_lowercase())
+}
+
+/// Most merge keys (`<<: *db`) of one task read, so that a file of many
+/// tasks that each merge many mappings is read in linear time.
+const MAX_MERGES: usize = 4;
+
+/// Most anchors of a file read (see [`anchors`]).
+const MAX_ANCHORS: usize = 256;
+
+/// The mappings a file names with an anchor (`x-db: &db` and the lines
+/// below it), by the anchor's name: what a merge key, `<<: *db`, gives.
+/// Each with the column of its keys; at most [`MAX_STEP_LINES`] lines.
+fn anchors<'a>(lines: &[&'a str]) -> BTreeMap<String, (Vec<&'a str>, usize)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut out = BTreeMap::new();
+    for (at, line) in lines.iter().enumerate() {
+        if out.len() >= MAX_ANCHORS {
+            break;
+        }
+        let Some((_, value)) = line.split_once(':') else { continue };
+        let Some(name) = value.trim().strip_prefix('&') else { continue };
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            continue;
+        }
+        let column = line.len() - line.trim_start().trim_start_matches("- ").len();
+        let block: Vec<&str> = lines
+            .iter()
+            .skip(at + 1)
+            .take(MAX_STEP_LINES)
+            .take_while(|l| l.trim().is_empty() || indent(l) > column)
+            .copied()
+            .collect();
+        let inner = block.iter().find(|l| !l.trim().is_empty()).map_or(column + 2, |l| indent(l));
+        out.entry(name.to_owned()).or_insert((block, inner));
+    }
+    out
 }
 
 /// The parameters that name what a module manages, read for a
@@ -272,8 +470,9 @@ const NAMES: [&str; 14] = [
 const MAX_VARIABLES: usize = 256;
 
 /// The variables the file's `vars:` mappings set to plain values (a
-/// play's, a block's or a task's: `preview_db_id: "orders-pr-{{ pr }}"`),
-/// the first of each name.
+/// play's, a block's or a task's: `preview_db_id: "orders-pr-{{ pr }}"`,
+/// in block or flow style) and its `set_fact:` tasks set, the first of
+/// each name.
 fn play_variables(lines: &[&str]) -> BTreeMap<String, String> {
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
@@ -297,8 +496,19 @@ fn play_variables(lines: &[&str]) -> BTreeMap<String, String> {
             }
             _ => under = None,
         }
-        if d.trim_end() == "vars:" {
-            under = Some(column);
+        // (A fact a task sets, `set_fact:` and its pairs, is read as a
+        // variable too; and `vars: {db_state: absent}` in flow style.)
+        let (key, value) = d.split_once(':').unwrap_or((d, ""));
+        let key = key.trim();
+        if matches!(key, "vars" | "set_fact" | "ansible.builtin.set_fact") {
+            if value.trim().is_empty() {
+                under = Some(column);
+            }
+            for (k, v) in flow_pairs(value) {
+                if out.len() < MAX_VARIABLES && v.len() <= 256 {
+                    out.entry(k).or_insert(v);
+                }
+            }
         }
     }
     out
