@@ -777,6 +777,49 @@ const DATA_WORDS: &[&str] = &[
     "greenplum",
 ];
 
+/// The commands (as the git reader names what they destroy) that destroy
+/// a whole stack, resource group, project, application's add-ons or
+/// bucket, or reset a database: what they hold is not read, so, failing
+/// closed, they count as holding data, as the generic types of
+/// [`DATASTORE_WHOLE_TYPES`] do (a red team's: `terraform destroy` and
+/// `Remove-AzResourceGroup` in a leaf service's pipeline, and `aws s3 rb`,
+/// were `peer` where the stack's `aws_db_instance` or an `aws_s3_bucket`
+/// was `multi_party`). Matched inside the type, in ASCII lower case.
+const WHOLE_STACK_COMMANDS: &[&str] = &[
+    "terraform destroy",
+    "pulumi destroy",
+    "cdk destroy",
+    "cdktf destroy",
+    "sam delete",
+    "serverless remove",
+    "sst remove",
+    "helmfile destroy",
+    "complete deployment",
+    "copilot app delete",
+    "copilot env delete",
+    "apps:destroy",
+    "addons:destroy",
+    "pg:reset",
+    "resourcegroup",
+    "az group delete",
+    "projects delete",
+    "delete-stack",
+    "cloudformation_stack",
+    "s3 rb",
+    "gsutil rb",
+];
+
+/// Whether `t` names a Helm release's removal (`helm uninstall
+/// orders-db`) whose release a word names a database: `db`, or a word
+/// ending in it (`mongodb`, `influxdb`). The other data words count
+/// through the lists above (`orders-postgresql`).
+fn helm_release_of_a_database(t: &str) -> bool {
+    let Some(release) = t.strip_prefix("helm uninstall ").or_else(|| t.strip_prefix("helm_uninstall_")) else {
+        return false;
+    };
+    release.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.ends_with("db"))
+}
+
 /// Resource types that hold data or state but whose names begin other
 /// types that do not (`google_project_iam_member`): matched whole, in
 /// ASCII lower case.
@@ -934,6 +977,8 @@ fn kind_of_words(t: &str) -> NodeKind {
         NodeKind::Cache
     } else if DATASTORE_TYPES.iter().any(|w| t.contains(w))
         || DATASTORE_WHOLE_TYPES.contains(&t)
+        || WHOLE_STACK_COMMANDS.iter().any(|w| t.contains(w))
+        || helm_release_of_a_database(t)
         || (DATA_WORDS.iter().any(|w| t.contains(w)) && !t.contains("_attachment"))
     {
         NodeKind::Datastore
