@@ -4671,6 +4671,11 @@ fn step_template(templates: &[(usize, String)], at: usize) -> Option<&str> {
     above.or(templates.first()).map(|(_, image)| image.as_str())
 }
 
+/// Images named for a command that [`destructive_commands`] reads though
+/// it is no tool of [`TOOLS`]: package runners, whose scripts are called
+/// by name, Docker, and database clients.
+const BUILDER_COMMANDS: [&str; 8] = ["npm", "yarn", "pnpm", "bun", "docker", "psql", "mysql", "cqlsh"];
+
 /// A container step as a CI system states it: its image, its command
 /// (Tekton's `command:`, Cloud Build's `entrypoint:`), its arguments, its
 /// environment and its working folder.
@@ -4688,10 +4693,18 @@ impl ContainerStep<'_> {
     /// step was read).
     fn destroys(self, settled: bool) -> Vec<String> {
         // (An image of a tool by another tag's name: `gcloud-slim`.)
-        let tool = known_tool(self.image).or_else(|| {
-            let name = tool_name(self.image);
-            ["-slim", "-alpine", "-cli"].iter().find_map(|s| known_tool(name.strip_suffix(s)?))
-        });
+        // (Also a builder of a runner or client whose commands are read
+        // otherwise: `gcr.io/cloud-builders/npm` with `args: [run,
+        // teardown]` runs `npm run teardown`.)
+        let tool = known_tool(self.image)
+            .or_else(|| {
+                let name = tool_name(self.image);
+                ["-slim", "-alpine", "-cli"].iter().find_map(|s| known_tool(name.strip_suffix(s)?))
+            })
+            .or_else(|| {
+                let name = tool_name(self.image).to_ascii_lowercase();
+                BUILDER_COMMANDS.iter().find(|c| **c == name).copied()
+            });
         let mut words: Vec<String> = match self.command {
             Some(command) => command,
             None => tool.map(|t| vec![t.to_owned()]).unwrap_or_default(),
@@ -6015,7 +6028,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 63] = [
+const TOOLS: [&str; 65] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -6081,6 +6094,8 @@ const TOOLS: [&str; 63] = [
     "gsutil",
     "gcloud",
     "az",
+    "bq",
+    "s5cmd",
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
@@ -6209,6 +6224,28 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         {
             vec!["gsutil rb".to_owned()]
         }
+        // BigQuery's `bq rm`: a dataset with `-d` (`-r` takes its tables
+        // with it), else a table; not a model or routine.
+        "bq" if plain.iter().take(3).any(|w| *w == "rm") => {
+            if short_flag(args, 'm') || has("model") || has("routine") {
+                Vec::new()
+            } else if short_flag(args, 'd') || has("dataset") {
+                vec!["bigquery_dataset".to_owned()]
+            } else {
+                vec!["bigquery_table".to_owned()]
+            }
+        }
+        // s5cmd, past its global options: `rb` a bucket, `rm` of every
+        // object in one (`s3://b/*`) empties it; not `--dry-run`.
+        "s5cmd" if !has("dry-run") => {
+            let at = plain.iter().take(4).position(|w| matches!(*w, "rm" | "rb"));
+            let targets = at.and_then(|at| plain.get(at + 1..)).unwrap_or_default();
+            match at.and_then(|at| plain.get(at)) {
+                Some(&"rb") => vec!["aws s3 rb".to_owned()],
+                Some(&"rm") if targets.iter().any(|a| whole_bucket(a, "s3://")) => vec!["aws s3 rb".to_owned()],
+                _ => Vec::new(),
+            }
+        }
         "gcloud"
             if first == "storage"
                 && plain.get(1) == Some(&"rm")
@@ -6240,11 +6277,15 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
 /// Whether `args` ask for a recursive removal: `-r`, `-R`,
 /// `--recursive`, or a cluster of short flags holding one (`-rf`).
 fn recursive(args: &[&str]) -> bool {
+    args.contains(&"--recursive") || short_flag(args, 'r') || short_flag(args, 'R')
+}
+
+/// Whether `args` hold the short flag `flag`, alone (`-d`) or in a
+/// cluster (`-rfd`).
+fn short_flag(args: &[&str], flag: char) -> bool {
     args.iter().any(|a| {
-        *a == "--recursive"
-            || a.strip_prefix('-').is_some_and(|f| {
-                !f.starts_with('-') && f.chars().all(|c| c.is_ascii_alphabetic()) && f.contains(['r', 'R'])
-            })
+        a.strip_prefix('-')
+            .is_some_and(|f| !f.starts_with('-') && f.chars().all(|c| c.is_ascii_alphabetic()) && f.contains(flag))
     })
 }
 

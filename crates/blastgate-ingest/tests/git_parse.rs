@@ -1505,6 +1505,17 @@ fn destructive_commands_are_read_by_tool() {
         ("gcloud compute backend-services delete web --global", &[]),
         ("gcloud run domain-mappings delete --domain shop.example.com", &[]),
         ("gcloud iam service-accounts delete deployer@acme.iam.gserviceaccount.com", &[]),
+        // BigQuery's datasets and tables; s5cmd's buckets.
+        ("bq rm -r -f -d acme:orders", &["bigquery_dataset"]),
+        ("bq rm -rfd acme:orders", &["bigquery_dataset"]),
+        ("bq --project_id acme rm --dataset=true orders", &["bigquery_dataset"]),
+        ("bq rm -f -t acme:orders.events", &["bigquery_table"]),
+        ("bq rm -f -m acme:orders.churn_model", &[]),
+        ("bq ls acme:orders", &[]),
+        ("s5cmd rb s3://orders-archive", &["aws s3 rb"]),
+        ("s5cmd --endpoint-url https://minio.internal rm 's3://orders-archive/*'", &["aws s3 rb"]),
+        ("s5cmd rm 's3://orders-archive/tmp/*'", &[]),
+        ("s5cmd --dry-run rm 's3://orders-archive/*'", &[]),
         ("aws s3api delete-object --bucket site --key index.html", &[]),
         ("aws iam delete-access-key --access-key-id AKIA", &[]),
         ("aws ec2 delete-snapshot --snapshot-id snap-1", &[]),
@@ -1860,6 +1871,8 @@ fn container_steps_run_their_command_lines() {
     // `environment` or `release` (a monitor's label, a channel, a file).
     let template = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  stepTemplate:\n    image: hashicorp/terraform:1.7  # pinned\n  steps:\n    - name: teardown\n      args: [destroy, -auto-approve]\n    - name: plan\n      args: [plan]\n";
     assert_eq!(read(template), ["terraform destroy"]);
+    let npm = "steps:\n- name: gcr.io/cloud-builders/npm\n  args: [run, teardown]\n- name: gcr.io/cloud-builders/docker\n  args: [run, postgres:16, dropdb, -h, db.prod, orders]\n- name: node:20\n  args: [npm, run, nuke]\n";
+    assert_eq!(read(npm), ["database", "runs task package.json ./ nuke", "runs task package.json ./ teardown"]);
     let commented = "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args:   # the teardown\n  - sql\n  - instances\n  - delete\n  - orders\n";
     assert_eq!(read(commented), ["gcloud sql instances delete"]);
     for env in ["SENTRY_ENVIRONMENT=ci", "RELEASE_CHANNEL=dev", "ENVIRONMENT_FILE=test.env", "DD_ENV=dev"] {
