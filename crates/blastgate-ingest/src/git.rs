@@ -121,7 +121,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod ansible;
 mod programs;
 mod tasks;
-pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, is_ansible};
+pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_destroy_with, is_ansible, role_of};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,

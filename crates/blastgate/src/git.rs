@@ -500,6 +500,34 @@ impl<'g, 'a> Deployments<'g, 'a> {
 /// Files' contents before and after a change, by path.
 type BothSides = (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>);
 
+/// Most Ansible roles whose variables one change reads (see
+/// `Git::role_variables`); past it, the others' tasks are read without
+/// their roles' variables.
+const MAX_ROLES: usize = 64;
+
+/// The Ansible roles' variables files and task files a change reads (see
+/// `Git::role_variables`).
+#[derive(Default)]
+struct RoleVariables {
+    /// Each role's variables files' contents, by role and side (`true`:
+    /// before the change), `vars/` first.
+    variables: BTreeMap<(String, bool), Vec<Vec<u8>>>,
+    /// The task files of the roles whose variables changed, after.
+    tasks: BTreeMap<String, Vec<Vec<u8>>>,
+    /// The changed variables files, each with its role.
+    changed: Vec<(String, String)>,
+}
+
+impl RoleVariables {
+    fn variables(&self, role: &str, old: bool) -> Vec<&[u8]> {
+        self.variables.get(&(role.to_owned(), old)).map(|v| v.iter().map(Vec::as_slice).collect()).unwrap_or_default()
+    }
+
+    fn tasks(&self, role: &str) -> impl Iterator<Item = &[u8]> {
+        self.tasks.get(role).into_iter().flatten().map(Vec::as_slice)
+    }
+}
+
 /// Whether `path` is under a folder of documentation, tests, examples or
 /// fixtures: its manifests and values illustrate, they deploy nothing.
 fn illustrative(path: &str) -> bool {
@@ -1786,6 +1814,18 @@ impl<'a> Git<'a> {
             .collect();
         let paths: Vec<&str> = definitions.iter().map(|(p, _)| *p).collect();
         let (before, after) = self.both_sides(&paths, &blobs)?;
+        // An Ansible role's variables (`defaults/`, `vars/`) at each end,
+        // for the roles whose tasks or variables the change touches: a
+        // task's `state: "{{ db_state }}"` is read with them, and a
+        // variable changed (`db_state: present` made `absent`) counts what
+        // the role's tasks then destroy more (a red team's).
+        let roles = self.role_variables(&files, &definitions, base, head)?;
+        let role_vars = |p: &str, old: bool| -> Vec<&[u8]> {
+            match parse::role_of(p) {
+                Some((role, "tasks" | "handlers")) => roles.variables(role, old),
+                _ => Vec::new(),
+            }
+        };
         type Steps = Option<BTreeMap<String, usize>>;
         let read: Vec<(&str, bool, Steps, Steps)> = definitions
             .iter()
@@ -1798,9 +1838,10 @@ impl<'a> Git<'a> {
                 // either, it is unreadable.)
                 let pipeline = parse::is_pipeline(p);
                 let ansible = !pipeline || parse::is_ansible(p) || sniffed.contains(p);
-                let read = |t: &Vec<u8>| -> Steps {
+                let read = |t: &Vec<u8>, old: bool| -> Steps {
                     let steps = if pipeline { Some(parse::pipeline_steps_destroy(t)?) } else { None };
-                    let tasks = if ansible { Some(parse::ansible_tasks_destroy(t)?) } else { None };
+                    let tasks =
+                        if ansible { Some(parse::ansible_tasks_destroy_with(t, &role_vars(p, old))?) } else { None };
                     let mut both = steps.unwrap_or_default();
                     for (kind, n) in tasks.unwrap_or_default() {
                         let count = both.entry(kind).or_insert(0);
@@ -1808,8 +1849,8 @@ impl<'a> Git<'a> {
                     }
                     Some(both)
                 };
-                let steps = |side: &BTreeMap<String, Vec<u8>>| side.get(p).and_then(read);
-                (p, deleted, steps(&before), steps(&after))
+                let steps = |side: &BTreeMap<String, Vec<u8>>, old: bool| side.get(p).and_then(|t| read(t, old));
+                (p, deleted, steps(&before, true), steps(&after, false))
             })
             .collect();
         // Over all the changed definitions, how many more steps destroy
@@ -1846,6 +1887,28 @@ impl<'a> Git<'a> {
             };
             if !found.is_empty() {
                 commands.entry((*path).to_owned()).or_default().extend(found);
+            }
+        }
+        // A role's variables file changed: what the role's tasks (as they
+        // are after the change) destroy more with its variables after than
+        // before counts in that file. A task file that cannot be read
+        // counts nothing here; its own change is read above.
+        for (path, role) in &roles.changed {
+            let mut then: BTreeMap<String, usize> = BTreeMap::new();
+            let mut now: BTreeMap<String, usize> = BTreeMap::new();
+            for tasks in roles.tasks(role) {
+                for (side, old) in [(&mut then, true), (&mut now, false)] {
+                    for (kind, n) in
+                        parse::ansible_tasks_destroy_with(tasks, &roles.variables(role, old)).unwrap_or_default()
+                    {
+                        *side.entry(kind).or_insert(0) += n;
+                    }
+                }
+            }
+            let grown: Vec<String> =
+                now.into_iter().filter(|(kind, n)| then.get(kind).is_none_or(|was| n > was)).map(|(k, _)| k).collect();
+            if !grown.is_empty() {
+                commands.entry(path.clone()).or_default().extend(grown);
             }
         }
         // A task file's tasks made to run more (`deploy: build` made
@@ -3010,6 +3073,74 @@ impl<'a> Git<'a> {
             commands.entry(path).or_default().extend(kinds);
         }
         Ok(())
+    }
+
+    /// The variables files (`defaults/`, `vars/`) of the Ansible roles
+    /// whose task files are among the changed `definitions` or whose
+    /// variables files changed, at `base` and `head`, and, for the latter,
+    /// their task files at `head`: one `git ls-tree` a side, at most
+    /// [`MAX_ROLES`] roles.
+    fn role_variables(
+        &self,
+        files: &[FileChange],
+        definitions: &[(&str, bool)],
+        base: &str,
+        head: &str,
+    ) -> Result<RoleVariables, ChangeError> {
+        let mut out = RoleVariables::default();
+        let mut roles: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for (path, _) in definitions {
+            if let Some((role, "tasks" | "handlers")) = parse::role_of(path) {
+                roles.insert(role.to_owned());
+            }
+        }
+        for f in files.iter().filter(|f| !illustrative(&f.path)) {
+            if let Some((role, "defaults" | "vars")) = parse::role_of(&f.path) {
+                roles.insert(role.to_owned());
+                out.changed.push((f.path.clone(), role.to_owned()));
+            }
+        }
+        let roles: Vec<String> = roles.into_iter().take(MAX_ROLES).collect();
+        out.changed.retain(|(_, role)| roles.contains(role));
+        if roles.is_empty() {
+            return Ok(out);
+        }
+        let list = |rev: &str, parts: &[&str], roles: &[&String]| -> Result<Vec<(String, String)>, ChangeError> {
+            let mut args: Vec<String> =
+                vec!["ls-tree".into(), "-r".into(), "-z".into(), "--full-name".into(), rev.into(), "--".into()];
+            args.extend(roles.iter().flat_map(|r| parts.iter().map(move |p| format!("{r}/{p}/"))));
+            if roles.is_empty() {
+                return Ok(Vec::new());
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                Ok(found) => Ok(found.into_iter().filter(|(p, _)| parse::role_of(p).is_some()).collect()),
+                Err(ChangeError::LimitExceeded { .. }) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            }
+        };
+        let all: Vec<&String> = roles.iter().collect();
+        let changed: Vec<&String> = roles.iter().filter(|r| out.changed.iter().any(|(_, c)| c == *r)).collect();
+        for (rev, old) in [(base, true), (head, false)] {
+            let listed = list(rev, &["vars", "defaults"], &all)?;
+            let texts = self.small_blobs(listed.iter().map(|(p, h)| (p.as_str(), h.as_str())))?;
+            // (`vars/` before `defaults/`: a role's vars win over its
+            // defaults; within each, by path.)
+            let mut ordered: Vec<(&String, &Vec<u8>)> = texts.iter().collect();
+            ordered.sort_by_key(|(p, _)| (parse::role_of(p).map(|(_, part)| part != "vars"), (*p).clone()));
+            for (path, text) in ordered {
+                if let Some((role, _)) = parse::role_of(path) {
+                    out.variables.entry((role.to_owned(), old)).or_default().push(text.clone());
+                }
+            }
+        }
+        let listed = list(head, &["tasks", "handlers"], &changed)?;
+        for (path, text) in self.small_blobs(listed.iter().map(|(p, h)| (p.as_str(), h.as_str())))? {
+            if let Some((role, _)) = parse::role_of(&path) {
+                out.tasks.entry(role.to_owned()).or_default().push(text);
+            }
+        }
+        Ok(out)
     }
 
     /// The contents of the `paths` before and after the change, where

@@ -149,6 +149,10 @@ fn run(target: &str, data: &[u8]) {
             if let Some(types) = git::pipeline_destroys(data) {
                 assert!(types.iter().all(|t| !t.is_empty() && t.len() <= git::MAX_TYPE_BYTES));
             }
+            // (The input is also its own role's variables file.)
+            if let Some(tasks) = git::ansible_tasks_destroy_with(data, &[data]) {
+                assert!(tasks.len() <= git::MAX_TYPES_READ);
+            }
             if let Some(tasks) = git::ansible_tasks_destroy(data) {
                 assert!(
                     tasks.len() <= git::MAX_TYPES_READ

@@ -3656,6 +3656,38 @@ fn ansible_tasks_that_destroy_count() {
         ),
     ];
     assert_file_cases(&repo, &base, &cases);
+    // A role's task whose state is a variable of the role's defaults or
+    // vars: a default flipped counts in the defaults file, and a task
+    // added that reads a default of `absent` counts in its file.
+    let task =
+        "- name: The orders database\n  amazon.aws.rds_instance:\n    id: orders-prod\n    state: \"{{ db_state }}\"\n";
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("deploy/roles/db/tasks/main.yml", task.as_bytes());
+    repo.write("deploy/roles/db/defaults/main.yml", b"db_state: present\n");
+    repo.write("deploy/roles/cache/tasks/main.yml", b"- name: Deploy\n  ansible.builtin.command: ./deploy.sh\n");
+    repo.write("deploy/roles/cache/vars/main.yml", b"cache_state: absent\n");
+    let base = repo.commit(30.0, "Roles with variables");
+    let cases: [FileCase<'_>; 3] = [
+        (
+            "a role's default flipped to absent",
+            "deploy/roles/db/defaults/main.yml",
+            "db_state: absent  # tear down\n",
+            &[("deploy/roles/db/defaults/main.yml", &["amazon.aws.rds_instance"])],
+        ),
+        (
+            "a task added that reads the role's vars",
+            "deploy/roles/cache/tasks/main.yml",
+            "- name: Deploy\n  ansible.builtin.command: ./deploy.sh\n- amazon.aws.elasticache:\n    name: orders\n    state: \"{{ cache_state }}\"\n",
+            &[("deploy/roles/cache/tasks/main.yml", &["amazon.aws.elasticache"])],
+        ),
+        (
+            "a default that changes nothing destroyed",
+            "deploy/roles/db/defaults/main.yml",
+            "db_state: present\nsize: 2\n",
+            &[],
+        ),
+    ];
+    assert_file_cases(&repo, &base, &cases);
 }
 
 /// Cloud SDK calls in scripts (boto3, the AWS SDK for JavaScript, the

@@ -56,6 +56,39 @@ pub fn is_ansible(path: &str) -> bool {
         || matches!(name, "site.yml" | "site.yaml")
 }
 
+/// Where `path` sits in an Ansible role: the role's folder
+/// (`deploy/roles/db`) and the part of it the file is in, `tasks`,
+/// `handlers`, `defaults` or `vars`, for a YAML file under
+/// `roles/NAME/PART/`.
+///
+/// ```
+/// use blastgate_ingest::git::role_of;
+/// assert_eq!(role_of("deploy/roles/db/defaults/main.yml"), Some(("deploy/roles/db", "defaults")));
+/// assert_eq!(role_of("roles/db/tasks/rds.yaml"), Some(("roles/db", "tasks")));
+/// assert_eq!(role_of("roles/db/templates/x.yml"), None);
+/// ```
+pub fn role_of(path: &str) -> Option<(&str, &str)> {
+    let lower = path.to_ascii_lowercase();
+    if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) {
+        return None;
+    }
+    let mut at = 0;
+    let parts: Vec<(usize, &str)> = path
+        .split('/')
+        .map(|p| {
+            let start = at;
+            at += p.len() + 1;
+            (start, p)
+        })
+        .collect();
+    parts.windows(4).rev().find_map(|w| match w {
+        [(_, "roles"), (_, _), (start, part), _] if matches!(*part, "tasks" | "handlers" | "defaults" | "vars") => {
+            Some((path.get(..start.checked_sub(1)?)?, *part))
+        }
+        _ => None,
+    })
+}
+
 /// The YAML files (other than those [`is_ansible`] finds) whose changed
 /// lines in `patch` look like Ansible's: a play's `hosts:` or
 /// `import_playbook:`, a task's module ([`ansible_tasks_destroy`] reads
@@ -134,6 +167,23 @@ const MAX_TASKS: usize = 100_000;
 /// assert_eq!(ansible_tasks_destroy(text).unwrap().into_iter().collect::<Vec<_>>(), [("amazon.aws.rds_instance".to_owned(), 1)]);
 /// ```
 pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
+    ansible_tasks_destroy_with(text, &[])
+}
+
+/// [`ansible_tasks_destroy`] with the variables of other files too: a
+/// role's `vars/main.yml` and `defaults/main.yml` (their top-level `name:
+/// value` pairs), read after the file's own `vars:` and `set_fact:`, the
+/// first value of each name counting. A role's task `state: "{{ db_state
+/// }}"` with `db_state: absent` in its defaults destroys. A variables file
+/// over [`MAX_EMPTIED_TEXT`] or with a NUL byte gives none.
+///
+/// ```
+/// use blastgate_ingest::git::ansible_tasks_destroy_with;
+/// let tasks = b"- amazon.aws.rds_instance:\n    id: orders\n    state: \"{{ db_state }}\"\n";
+/// let found = ansible_tasks_destroy_with(tasks, &[b"db_state: absent\n"]).unwrap();
+/// assert_eq!(found.into_iter().collect::<Vec<_>>(), [("amazon.aws.rds_instance".to_owned(), 1)]);
+/// ```
+pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Option<BTreeMap<String, usize>> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return None;
     }
@@ -144,7 +194,14 @@ pub fn ansible_tasks_destroy(text: &[u8]) -> Option<BTreeMap<String, usize>> {
     let lines: Vec<&str> = tight.iter().map(String::as_str).collect();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut tasks = 0usize;
-    let variables = play_variables(&lines);
+    let mut variables = play_variables(&lines);
+    for file in variable_files.iter().filter(|f| f.len() <= MAX_EMPTIED_TEXT && !f.contains(&0)) {
+        for (name, value) in file_variables(&String::from_utf8_lossy(file)) {
+            if variables.len() < MAX_VARIABLES || variables.contains_key(&name) {
+                variables.entry(name).or_insert(value);
+            }
+        }
+    }
     let anchors = anchors(&lines);
     for (at, line) in lines.iter().enumerate() {
         let t = line.trim_start();
@@ -512,6 +569,20 @@ fn play_variables(lines: &[&str]) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// The top-level `name: value` pairs of a variables file (a role's
+/// `defaults/main.yml`), plain values only, at most [`MAX_VARIABLES`].
+fn file_variables(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            let v = v.split(" #").next().unwrap_or(v).trim();
+            (!k.trim().is_empty() && !v.is_empty() && v.len() <= 256).then(|| (k.trim().to_owned(), unquote_scalar(v)))
+        })
+        .take(MAX_VARIABLES)
+        .collect()
 }
 
 /// `text` with each template that names one of `variables` alone (`{{
