@@ -2006,6 +2006,9 @@ fn ansible_tasks_in_other_spellings_are_read() {
             &["amazon.aws.rds_instance"],
         ),
         ("- community.postgresql.postgresql_query:\n    query: DELETE FROM orders\n", &["database"]),
+        // (A manifest read from a file: a generic manifest, which counts
+        // as holding data.)
+        ("- kubernetes.core.k8s:\n    src: manifests/db.yaml\n    state: absent\n", &["kubernetes_manifest"]),
         ("- community.postgresql.postgresql_query:\n    query: TRUNCATE orders\n", &["database"]),
         // (Routine: some rows, an update, a template, access, placement;
         // a short-lived name by `args:` or a merge key.)

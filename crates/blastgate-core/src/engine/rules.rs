@@ -754,6 +754,24 @@ const DATASTORE_TYPES: &[&str] = &[
     "secrets_manager_secret",
     "hosted_zone",
     "logs_log_group",
+    // Red team 11: managed databases as add-ons or projects, a group that
+    // deletes its projects, user stores (as `cognito_user_pool`), the
+    // Terraform state a workspace holds, clusters that delete their
+    // namespaces and workspaces their notebooks and tables, and a logical
+    // volume (Ansible's `lvol`, its file system with it).
+    "heroku_addon",
+    "neon_project",
+    "supabase_project",
+    "gitlab_group",
+    "keycloak_realm",
+    "auth0_connection",
+    "tfe_workspace",
+    "databricks_workspace",
+    "eks_cluster",
+    "container_cluster",
+    "kubernetes_cluster",
+    "aks_cluster",
+    "lvol",
 ];
 
 /// Words of any provider's types that hold data, as the catalog reader
@@ -842,6 +860,10 @@ const DATASTORE_WHOLE_TYPES: &[&str] = &[
     "kubernetes_manifest",
     "kubectl_manifest",
     "aws_cloudcontrolapi_resource",
+    // Ansible's CloudFormation module told `state: absent` deletes its
+    // whole stack.
+    "cloudformation",
+    "amazon.aws.cloudformation",
     // Kubernetes kinds, by the name the API gives them: a namespace
     // takes everything in it, a secret or a claim its data.
     "namespace",

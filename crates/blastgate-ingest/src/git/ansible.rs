@@ -639,8 +639,9 @@ fn resource_kinds(name: &str, parameter: &dyn Fn(&str) -> String) -> Vec<String>
             let kind = parameter("kind");
             if kind.is_empty() {
                 // (A manifest given by `src:` or `definition:`: its kinds
-                // are not read; fail closed.)
-                vec![name.to_owned()]
+                // are not read; fail closed, as a generic manifest, which
+                // counts as holding data.)
+                vec!["kubernetes_manifest".to_owned()]
             } else {
                 kubernetes_kinds(&kind)
             }
