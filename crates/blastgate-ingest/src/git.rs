@@ -7193,6 +7193,34 @@ fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
+/// The lines a `git diff -p` output takes out of (`-`) and puts into
+/// (`+`) each file that `wanted` takes, as two texts, each line ending in
+/// `\n`: at most [`MAX_EMPTIED_TEXT`] bytes a side (past it, the rest of
+/// that side is left out) and [`MAX_FILES`] files. For a file too large
+/// to read whole, its changed lines are what can be read of it.
+pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> BTreeMap<String, (Vec<u8>, Vec<u8>)> {
+    let mut out: BTreeMap<String, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
+    for_each_patch_line(patch, |path, line| {
+        let (side, text) = match line.split_first() {
+            Some((b'-', text)) => (false, text),
+            Some((b'+', text)) => (true, text),
+            _ => return,
+        };
+        if !out.contains_key(path) && (out.len() >= MAX_FILES || !wanted(path)) {
+            return;
+        }
+        let (removed, added) = out.entry(path.to_owned()).or_default();
+        let to = if side { added } else { removed };
+        if to.len() + text.len() < MAX_EMPTIED_TEXT {
+            to.extend_from_slice(text);
+            if !text.ends_with(b"\n") {
+                to.push(b'\n');
+            }
+        }
+    });
+    out
+}
+
 /// Calls `f` with each content line of each file's hunks in a `git diff
 /// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
 /// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without

@@ -1706,7 +1706,7 @@ impl<'a> Git<'a> {
                 f.emptied = true;
             }
         }
-        self.read_declarations(&mut files, &blobs, &classifier, &manifests)?;
+        self.read_declarations(&mut files, &blobs, &classifier, &manifests, &patch)?;
         let deploys = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p);
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier, &deploys)?;
@@ -2066,9 +2066,15 @@ impl<'a> Git<'a> {
         blobs: &BTreeMap<String, parse::BlobSides>,
         classifier: &blastgate_change::Classifier,
         manifests: &std::collections::BTreeSet<String>,
+        patch: &[u8],
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         type Counts = Map<String, usize>;
+        // The lines the change takes out of and puts into each file, for
+        // a file whose side before is too large to read: its declarations
+        // taken out are counted from them (red team 11: a 1.3 MB `main.tf`
+        // at both ends, its database block deleted, read as nothing).
+        let mut changed_lines: Option<Map<String, (Vec<u8>, Vec<u8>)>> = None;
         let infrastructure = |p: &str| {
             (classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p))
                 && !blastgate_change::classify::is_ci_definition(p)
@@ -2146,6 +2152,12 @@ impl<'a> Git<'a> {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
             let mut sides = (Counts::new(), Counts::new());
+            // (Before unread, a file that stays where it is: both sides
+            // by its changed lines.)
+            let by_lines = old_hash.is_some()
+                && !old_texts.contains_key(&f.path)
+                && f.status == FileStatus::Modified
+                && infrastructure(&f.path);
             if let Some(old) = old_side(f).filter(|o| infrastructure(o)) {
                 match old_texts.get(&f.path) {
                     Some(text) => {
@@ -2156,6 +2168,20 @@ impl<'a> Git<'a> {
                     }
                     None if old_hash.is_some() => {
                         unread.insert(folder(old));
+                        if by_lines {
+                            let lines = changed_lines.get_or_insert_with(|| {
+                                let modified: Set<&str> = files
+                                    .iter()
+                                    .filter(|g| g.status == FileStatus::Modified && infrastructure(&g.path))
+                                    .map(|g| g.path.as_str())
+                                    .collect();
+                                parse::changed_texts(patch, |p| modified.contains(p))
+                            });
+                            if let Some((removed, added)) = lines.get(&f.path) {
+                                sides.0 = parse::declared_counts(removed);
+                                sides.1 = parse::declared_counts(added);
+                            }
+                        }
                     }
                     None => {}
                 }
@@ -2164,7 +2190,9 @@ impl<'a> Git<'a> {
                     *total.entry(t.clone()).or_insert(0) += n;
                 }
             }
-            if new_side(f) && infrastructure(&f.path) {
+            if by_lines {
+                // (Counted above, from the changed lines.)
+            } else if new_side(f) && infrastructure(&f.path) {
                 match new_texts.get(&f.path) {
                     Some(text) => {
                         sides.1 = parse::declared_counts(text);

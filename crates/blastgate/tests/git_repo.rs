@@ -1651,6 +1651,29 @@ fn the_declarations_reader_reads_what_the_tools_deploy() {
     let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
     assert_eq!(main.removes, ["aws_db_instance"]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // The file itself too large to read at both ends: its declarations
+    // taken out are read from the lines the change takes out (red team
+    // 11: read as nothing); one put back elsewhere in it is no loss.
+    repo.git(&["checkout", "-q", &tidy]);
+    let records: String = (0..12_000)
+        .map(|i| format!("resource \"aws_route53_record\" \"r{i}\" {{\n  name = \"r{i}.example.com\"\n  type = \"A\"\n  ttl = 300\n  records = [\"10.0.0.1\"]\n}}\n"))
+        .collect();
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    repo.write("orders/tf/main.tf", format!("{db}{records}").as_bytes());
+    let large = repo.commit(6.0, "A large generated file with the database");
+    repo.write("orders/tf/main.tf", records.as_bytes());
+    let dropped = repo.commit(7.0, "Drop the database from the large file");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &large, &dropped);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    repo.git(&["checkout", "-q", &large]);
+    repo.write("orders/tf/main.tf", format!("{records}{db}").as_bytes());
+    let moved = repo.commit(8.0, "Move the database block to the end");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &large, &moved);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert!(main.removes.is_empty(), "{main:?}");
 }
 
 #[test]
