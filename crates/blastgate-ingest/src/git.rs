@@ -7193,13 +7193,17 @@ fn tokens(text: &str) -> Vec<&str> {
     out
 }
 
+/// What [`changed_texts`] gives: by path, the lines taken out and the
+/// lines put in.
+pub type ChangedTexts = BTreeMap<String, (Vec<u8>, Vec<u8>)>;
+
 /// The lines a `git diff -p` output takes out of (`-`) and puts into
 /// (`+`) each file that `wanted` takes, as two texts, each line ending in
 /// `\n`: at most [`MAX_EMPTIED_TEXT`] bytes a side (past it, the rest of
 /// that side is left out) and [`MAX_FILES`] files. For a file too large
 /// to read whole, its changed lines are what can be read of it.
-pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> BTreeMap<String, (Vec<u8>, Vec<u8>)> {
-    let mut out: BTreeMap<String, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
+pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> ChangedTexts {
+    let mut out = ChangedTexts::new();
     for_each_patch_line(patch, |path, line| {
         let (side, text) = match line.split_first() {
             Some((b'-', text)) => (false, text),

@@ -2074,7 +2074,7 @@ impl<'a> Git<'a> {
         // a file whose side before is too large to read: its declarations
         // taken out are counted from them (red team 11: a 1.3 MB `main.tf`
         // at both ends, its database block deleted, read as nothing).
-        let mut changed_lines: Option<Map<String, (Vec<u8>, Vec<u8>)>> = None;
+        let mut changed_lines: Option<parse::ChangedTexts> = None;
         let infrastructure = |p: &str| {
             (classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p))
                 && !blastgate_change::classify::is_ci_definition(p)
