@@ -979,6 +979,20 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
 /// assert!(moved_from_types(text).contains("aws_db_instance"));
 /// ```
 pub fn moved_from_types(text: &[u8]) -> BTreeSet<String> {
+    moved_from(text).into_iter().map(|(t, _)| t).collect()
+}
+
+/// As [`moved_from_types`], each type with whether its `from` address
+/// is in a module the block's module calls (`module.app.aws_db_instance.
+/// orders`: wherever that module's folder is) or in the block's own
+/// module (`aws_db_instance.orders`: the block's folder only).
+///
+/// ```
+/// use blastgate_ingest::git::moved_from;
+/// let text = b"moved {\n  from = aws_db_instance.main\n  to = aws_db_instance.orders\n}\n";
+/// assert!(moved_from(text).contains(&("aws_db_instance".to_owned(), false)));
+/// ```
+pub fn moved_from(text: &[u8]) -> BTreeSet<(String, bool)> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return BTreeSet::new();
     }
@@ -997,7 +1011,8 @@ pub fn moved_from_types(text: &[u8]) -> BTreeSet<String> {
             continue;
         }
         if let Some(address) = block_from(&squeezed) {
-            found.extend(blastgate_change::address_type(address).map(str::to_owned));
+            let in_module = address.starts_with("module.");
+            found.extend(blastgate_change::address_type(address).map(|t| (t.to_owned(), in_module)));
         }
     }
     found

@@ -2143,7 +2143,11 @@ impl<'a> Git<'a> {
         // The types Terraform `moved` blocks take from somewhere, anywhere
         // in the change: a resource moved between modules is moved in the
         // calling module's file, not in the folder it leaves (an audit).
+        // (By folder for a block whose `from` is in its own module: a
+        // `moved` block of another root module says nothing of this one's
+        // resources, red team 11; anywhere for one from a module it calls.)
         let mut moved_away: Set<String> = Set::new();
+        let mut moved_here: Set<(String, String)> = Set::new();
         // Terraform resources (`TYPE.NAME`) by folder and family, before
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
@@ -2196,7 +2200,13 @@ impl<'a> Git<'a> {
                 match new_texts.get(&f.path) {
                     Some(text) => {
                         sides.1 = parse::declared_counts(text);
-                        moved_away.extend(parse::moved_from_types(text));
+                        for (t, in_module) in parse::moved_from(text) {
+                            if in_module {
+                                moved_away.insert(t);
+                            } else {
+                                moved_here.insert((folder(&f.path), t));
+                            }
+                        }
                         addresses.entry(family(&f.path)).or_default().1.extend(parse::declared_addresses(text));
                     }
                     None if new_hash.is_some() => {
@@ -2220,9 +2230,13 @@ impl<'a> Git<'a> {
             }
             own.insert(i, sides);
         }
+        // Whether type `t` is moved away from the folder of family `key`.
+        let moved = |key: &str, t: &str| {
+            let at = key.split('\u{0}').next().unwrap_or(key);
+            moved_away.contains(t) || moved_here.contains(&(at.to_owned(), t.to_owned()))
+        };
         let lost = |key: &str, t: &str| {
-            !moved_away.contains(t)
-                && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
+            !moved(key, t) && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
         };
         for (i, (before, after)) in own {
             let Some(f) = files.get_mut(i) else { continue };
@@ -2249,7 +2263,7 @@ impl<'a> Git<'a> {
                     .into_iter()
                     .filter(|(t, n)| {
                         after.get(t).copied().unwrap_or(0) < *n
-                            && if compared { lost(&key, t) } else { !moved_away.contains(t) }
+                            && if compared { lost(&key, t) } else { !moved(&key, t) }
                     })
                     .map(|(t, _)| t)
                     .collect();
@@ -2260,7 +2274,7 @@ impl<'a> Git<'a> {
                     let after_addresses = addresses.get(&key).map(|(_, after)| after);
                     for address in mine {
                         let t = address.split('.').next().unwrap_or_default();
-                        if !moved_away.contains(t) && !after_addresses.is_some_and(|a| a.contains(address)) {
+                        if !moved(&key, t) && !after_addresses.is_some_and(|a| a.contains(address)) {
                             types.push(t.to_owned());
                         }
                     }

@@ -1640,6 +1640,16 @@ fn the_declarations_reader_reads_what_the_tools_deploy() {
     let renamed = repo.commit(5.0, "Rename it with a moved block");
     let (change, _) = read_and_assess_on_a_leaf(&repo, &tidy, &renamed);
     assert!(change.files[0].removes.is_empty(), "{:?}", change.files[0]);
+    // A `moved` block of another root module, from an address of its
+    // own module, says nothing of this one's database (red team 11).
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    repo.write("orders/other/main.tf", moved.as_bytes());
+    let elsewhere = repo.commit(5.5, "Drop the database, with a moved block elsewhere");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &elsewhere);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
     // A file too large to read in the folder: the file's own loss counts.
     repo.git(&["checkout", "-q", &tidy]);
