@@ -1706,7 +1706,7 @@ impl<'a> Git<'a> {
                 f.emptied = true;
             }
         }
-        self.read_declarations(&mut files, &blobs, &classifier, &manifests, &patch)?;
+        self.read_declarations(&mut files, &blobs, &classifier, &manifests, &patch, head)?;
         let deploys = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure || manifests.contains(p);
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier, &deploys)?;
@@ -2067,6 +2067,7 @@ impl<'a> Git<'a> {
         classifier: &blastgate_change::Classifier,
         manifests: &std::collections::BTreeSet<String>,
         patch: &[u8],
+        head: &str,
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         type Counts = Map<String, usize>;
@@ -2126,6 +2127,32 @@ impl<'a> Git<'a> {
         }
         let old_texts = self.small_blobs(old_hashes.into_iter())?;
         let new_texts = self.small_blobs(new_hashes.into_iter())?;
+        // The folders a Terraform file is renamed out of that still hold
+        // one after the change (one `git ls-tree` of them): a module that
+        // stays, whose resources the file took with it. A folder left with
+        // none was moved whole (a root module renamed, its state where its
+        // backend says).
+        let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+        let left: Set<String> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Renamed)
+            .filter_map(|f| f.old_path.as_deref())
+            .filter(|old| terraform(old))
+            .map(folder)
+            .collect();
+        let staying: Set<String> = if left.is_empty() {
+            Set::new()
+        } else {
+            let mut args: Vec<String> =
+                vec!["ls-tree".into(), "-z".into(), "--full-name".into(), head.into(), "--".into()];
+            args.extend(left.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                Ok(found) => found.iter().map(|(p, _)| p.as_str()).filter(|p| terraform(p)).map(folder).collect(),
+                Err(ChangeError::LimitExceeded { .. }) => left.clone(),
+                Err(e) => return Err(e),
+            }
+        };
         // Each wanted file's counts before and after (`None`: that side
         // exists but could not be read), and each folder's totals.
         // Totals are kept by folder and by the tool that reads a file
@@ -2251,8 +2278,15 @@ impl<'a> Git<'a> {
                 // does to running resources depends on the deploy tool, so
                 // the destruction counts by the path alone (an audit: a
                 // folder of manifests renamed was a datastore's loss).
-                let moved_whole =
-                    f.status == FileStatus::Renamed && before.iter().all(|(t, n)| after.get(t) >= Some(n));
+                // (Not a Terraform file out of a module that stays: its
+                // resources are another module's after, at other addresses,
+                // which Terraform destroys and makes anew without a `moved`
+                // block; red team 11's `db.tf` moved into `archive/` was
+                // `peer`.)
+                let module_stays = terraform(&old) && staying.contains(&folder(&old));
+                let moved_whole = f.status == FileStatus::Renamed
+                    && !module_stays
+                    && before.iter().all(|(t, n)| after.get(t) >= Some(n));
                 let types = before.into_keys().filter(|t| !moved_whole && (!compared || lost(&key, t))).collect();
                 f.declares = kept_types(types);
             } else if folder(&f.path) == folder(&old) {

@@ -1650,6 +1650,27 @@ fn the_declarations_reader_reads_what_the_tools_deploy() {
     let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
     assert_eq!(main.removes, ["aws_db_instance"]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // A Terraform file moved out of a module that stays takes its
+    // resources out of it: Terraform destroys them (red team 11: `peer`);
+    // a whole module's folder renamed counts by its paths alone.
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    repo.write("orders/tf/db.tf", db.as_bytes());
+    let split = repo.commit(5.6, "Split the module");
+    repo.write("orders/tf/archive/db.tf", db.as_bytes());
+    repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+    let archived = repo.commit(5.7, "Archive the database file");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &split, &archived);
+    let moved_file = change.files.iter().find(|f| f.path == "orders/tf/archive/db.tf").unwrap();
+    assert_eq!(moved_file.declares, ["aws_db_instance"], "{moved_file:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    repo.git(&["checkout", "-q", &split]);
+    repo.git(&["mv", "orders/tf", "orders/terraform-main"]);
+    let renamed_root = repo.commit(5.8, "Rename the root module's folder");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &split, &renamed_root);
+    for f in &change.files {
+        assert!(f.declares.is_empty() && f.removes.is_empty(), "{f:?}");
+    }
 
     // A file too large to read in the folder: the file's own loss counts.
     repo.git(&["checkout", "-q", &tidy]);
