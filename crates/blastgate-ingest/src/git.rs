@@ -7154,8 +7154,29 @@ fn alter_clauses(tokens: &[&str]) -> (Vec<usize>, Vec<usize>) {
     for j in (0..n).rev() {
         let token = tokens.get(j).copied().unwrap_or_default();
         let after_on = j > 0 && tokens.get(j - 1) == Some(&"on");
+        // (A constraint, a column's `NOT NULL`, default or identity, an
+        // index or key dropped loses no data: red team 11's `DROP
+        // CONSTRAINT events_fk` and `ALTER COLUMN id DROP NOT NULL` read
+        // as irreversible.)
+        let keeps_data = token == "drop"
+            && tokens.get(j + 1).is_some_and(|next| {
+                matches!(
+                    *next,
+                    "constraint"
+                        | "not"
+                        | "default"
+                        | "identity"
+                        | "index"
+                        | "key"
+                        | "primary"
+                        | "foreign"
+                        | "check"
+                        | "unique"
+                )
+            });
         let hit = match token {
-            "drop" | "using" | "modify" | "change" => true,
+            "drop" => !keeps_data,
+            "using" | "modify" | "change" => true,
             "delete" | "update" => !after_on,
             _ => false,
         };

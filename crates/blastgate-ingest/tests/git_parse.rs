@@ -838,6 +838,8 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "UPDATE public.outbox AS o SET body = NULL;",
         "TRUNCATE outbox;",
         "ALTER TABLE outbox\n  DROP legacy;",
+        "ALTER TABLE outbox DROP CONSTRAINT outbox_fk, DROP COLUMN body;",
+        "ALTER TABLE outbox ALTER COLUMN id DROP DEFAULT, DROP legacy;",
         "queryInterface.removeColumn('outbox', 'body');",
         "await queryInterface.bulkDelete('outbox', null, {});",
         "change_table :outbox do |t|\n  t.remove :body\nend",
@@ -904,6 +906,14 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "ALTER TABLE outbox ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users ON DELETE CASCADE ON UPDATE SET NULL;",
         "DROP INDEX outbox_sent;",
         "DROP TYPE mood;",
+        // Red team 11's false alarms: constraints, `NOT NULL`, defaults,
+        // identities, keys and indexes dropped lose no data.
+        "ALTER TABLE outbox DROP CONSTRAINT outbox_fk;",
+        "ALTER TABLE outbox ALTER COLUMN id DROP NOT NULL;",
+        "ALTER TABLE outbox ALTER COLUMN id DROP DEFAULT;",
+        "ALTER TABLE outbox ALTER COLUMN id DROP IDENTITY IF EXISTS;",
+        "ALTER TABLE outbox DROP FOREIGN KEY outbox_fk, DROP INDEX outbox_sent;",
+        "ALTER TABLE outbox DROP PRIMARY KEY;",
     ];
     for text in additive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
