@@ -77,6 +77,7 @@
 //! | the commit's author matching a known tool or agent | as for `Co-authored-by` |
 //! | the commit's committer matching a known tool or agent (an agent that committed a person's work took part in it; generic bots such as `github-actions[bot]` or GitHub's `web-flow` are not listed) | as for `Co-authored-by` |
 //! | `Agent: ...` | `agent` |
+//! | a line of the message holding a tool's marker (`Generated with [Claude Code]`, an `Amp-Thread` line), in the first 1,000 | `generated` |
 //!
 //! # History metrics
 //!
@@ -238,6 +239,7 @@ pub struct AiAgent {
 /// | `amazon-q` | autonomous | `amazon-q-developer[bot]`, `Amazon Q Developer` | `amazon-q-developer[bot]@users.noreply.github.com` |
 /// | `jules` | autonomous | `google-labs-jules[bot]` | `google-labs-jules[bot]@users.noreply.github.com` |
 /// | `openhands` | autonomous | `openhands` | `openhands@all-hands.dev` |
+/// | `amp` | interactive | `Amp` | `amp@ampcode.com` |
 ///
 /// Matching is ASCII case-insensitive. An email matches when equal; a
 /// listed GitHub noreply address without a numeric id
@@ -2780,6 +2782,18 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
                 _ => {}
             }
         }
+        // A tool's own line in the message body, which it writes beside
+        // its trailer and which outlives the trailer's removal (red team
+        // 11: Claude Code's `🤖 Generated with [Claude Code](...)` alone
+        // counted as no AI).
+        for line in commit.message.lines().take(MAX_BODY_LINES) {
+            let lower = line.to_ascii_lowercase();
+            if let Some(tool) =
+                GENERATED_MARKERS.iter().find_map(|(marker, tool)| lower.contains(marker).then_some(*tool))
+            {
+                consider(AiInvolvement::Generated, Some(tool.to_owned()), None);
+            }
+        }
         // The committer too: an agent that committed a person's work took
         // part in it (a git audit: `copilot-swe-agent[bot]` committing a
         // human's authored commit counted as no AI at all). Generic bots
@@ -2793,6 +2807,17 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
     }
     best
 }
+
+/// Most lines of a commit message looked at for a tool's marker.
+const MAX_BODY_LINES: usize = 1000;
+
+/// Lines AI tools write into the commit messages they make, lower case,
+/// with the tool: any line holding one makes the commit `generated`.
+const GENERATED_MARKERS: [(&str, &str); 3] = [
+    ("generated with [claude code]", "claude-code"),
+    ("generated with claude code", "claude-code"),
+    ("amp-thread", "amp"),
+];
 
 /// The people who made the commits: each commit's author, and each person
 /// a `Co-authored-by:` trailer of a commit names, by email (the name when
@@ -7622,6 +7647,7 @@ impl Default for AiAgents {
                 ),
                 AiAgent::autonomous("jules", &["google-labs-jules[bot]"], &[&bot("google-labs-jules[bot]")]),
                 AiAgent::autonomous("openhands", &["openhands"], &["openhands@all-hands.dev"]),
+                AiAgent::interactive("amp", &["Amp"], &["amp@ampcode.com"]),
             ],
         }
     }

@@ -384,6 +384,27 @@ fn generated_by_and_agent_trailers() {
     assert_eq!(p.ai, Some(AiInvolvement::Agent));
 }
 
+/// A tool's own line in the body counts without its trailer (red team
+/// 11); Amp's trailer is a tool's. Prose that only mentions a tool does
+/// not.
+#[test]
+fn tool_markers_in_the_body_count() {
+    let cases: &[(&str, Option<AiInvolvement>, Option<&str>)] = &[
+        (
+            "feat: tweak\n\n\u{1f916} Generated with [Claude Code](https://claude.com/claude-code)",
+            Some(AiInvolvement::Generated),
+            Some("claude-code"),
+        ),
+        ("feat: tweak\n\nAmp-Thread-ID: https://ampcode.com/threads/T-1", Some(AiInvolvement::Generated), Some("amp")),
+        ("feat: tweak\n\nCo-authored-by: Amp <amp@ampcode.com>", Some(AiInvolvement::Generated), Some("amp")),
+        ("feat: compare Claude and Copilot in the docs", None, None),
+    ];
+    for (message, ai, tool) in cases {
+        let p = provenance(&[commit(message)], &AiAgents::default());
+        assert_eq!((p.ai, p.tool.as_deref()), (*ai, *tool), "{message}");
+    }
+}
+
 #[test]
 fn no_ai_trailers_leave_the_involvement_unstated() {
     let c = commit("Plain change\n\nSigned-off-by: Dev <dev@x>\nCo-authored-by: Jane Doe <jane@example.com>");
