@@ -756,9 +756,10 @@ const DATASTORE_TYPES: &[&str] = &[
     "logs_log_group",
     // Red team 11: managed databases as add-ons or projects, a group that
     // deletes its projects, user stores (as `cognito_user_pool`), the
-    // Terraform state a workspace holds, clusters that delete their
-    // namespaces and workspaces their notebooks and tables, and a logical
-    // volume (Ansible's `lvol`, its file system with it).
+    // Terraform state a workspace holds, a workspace's notebooks and
+    // tables, and a logical volume (Ansible's `lvol`, its file system with
+    // it). (Not clusters: a catalog's `kubernetes-cluster` is an
+    // infrastructure node, and what runs on one depends on it.)
     "heroku_addon",
     "neon_project",
     "supabase_project",
@@ -767,10 +768,6 @@ const DATASTORE_TYPES: &[&str] = &[
     "auth0_connection",
     "tfe_workspace",
     "databricks_workspace",
-    "eks_cluster",
-    "container_cluster",
-    "kubernetes_cluster",
-    "aks_cluster",
     "lvol",
 ];
 
