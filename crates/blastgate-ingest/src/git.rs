@@ -3414,7 +3414,7 @@ const GUARDS_OFF: [(&str, &str); 24] = [
 /// ```
 pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<String>> {
     // Per path and guard: how many lines turn it off, net.
-    let mut net: BTreeMap<String, BTreeMap<&'static str, i64>> = BTreeMap::new();
+    let mut net: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
     for_each_changed_run(patch, is_infrastructure, |path, sign, text| {
         if sign == 0 {
             return;
@@ -3422,10 +3422,21 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         let text = text.split(" #").next().unwrap_or(text).split(" //").next().unwrap_or(text);
         let whole = squeeze(text);
         let guards = net.entry(path.to_owned()).or_default();
+        // A Terraform variables file's setting of a variable named for a
+        // guard (`reports_db_deletion_protection = false`, as `-var`
+        // would give it; red team 11), by its setting.
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
+            let setting = whole.trim_start_matches('-').trim_end_matches(',').replacen(':', "=", 1);
+            if let Some(setting) = guard_variable(&setting) {
+                *guards.entry(setting).or_insert(0) += sign;
+                return;
+            }
+        }
         if let Some(on) = cdk_removal_policy(whole.trim_start_matches('-')) {
             // (A guard kept, `RETAIN`, counts as a guard's line; `DESTROY`
             // as one that turns it off.)
-            *guards.entry("removalPolicy").or_insert(0) += if on { -sign } else { sign };
+            *guards.entry("removalPolicy".to_owned()).or_insert(0) += if on { -sign } else { sign };
             return;
         }
         // Each setting of the line: one a line, or several in one
@@ -3437,16 +3448,14 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
             let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
             if let Some(name) = counts(&GUARDS_ON) {
                 // A guard's line removed turns it off.
-                *guards.entry(name).or_insert(0) -= sign;
+                *guards.entry(name.to_owned()).or_insert(0) -= sign;
             } else if let Some(name) = counts(&GUARDS_OFF) {
-                *guards.entry(name).or_insert(0) += sign;
+                *guards.entry(name.to_owned()).or_insert(0) += sign;
             }
         }
     });
     net.into_iter()
-        .map(|(path, guards)| {
-            (path, guards.into_iter().filter(|(_, n)| *n > 0).map(|(g, _)| g.to_owned()).collect::<Vec<_>>())
-        })
+        .map(|(path, guards)| (path, guards.into_iter().filter(|(_, n)| *n > 0).map(|(g, _)| g).collect::<Vec<_>>()))
         .filter(|(_, guards)| !guards.is_empty())
         .collect()
 }

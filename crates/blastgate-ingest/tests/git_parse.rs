@@ -1310,6 +1310,25 @@ fn guards_turned_off_are_found() {
     );
     let found = removed_guards(&patch("cfn/stack.json", &minified), |_| true);
     assert_eq!(found.get("cfn/stack.json").map(Vec::as_slice), Some(&["DeletionProtection".to_owned()][..]));
+
+    // A variables file's guard variable turned off (red team 11), in HCL
+    // and JSON; turned on, or another variable, nothing.
+    let tfvars: &[(&str, &str, &[&str])] = &[
+        (
+            "envs/prod.tfvars",
+            "-reports_db_deletion_protection = true\n+reports_db_deletion_protection = false\n",
+            &["reports_db_deletion_protection=false"],
+        ),
+        ("envs/prod.tfvars", "+skip_final_snapshot = true\n", &["skip_final_snapshot=true"]),
+        ("envs/prod.tfvars.json", "+  \"db_deletion_protection\": false,\n", &["db_deletion_protection=false"]),
+        ("envs/prod.tfvars", "-db_deletion_protection = false\n+db_deletion_protection = true\n", &[]),
+        ("envs/prod.tfvars", "+instance_class = \"db.r6g.large\"\n", &[]),
+    ];
+    for (path, body, want) in tfvars {
+        let found = removed_guards(&patch(path, body), |_| true);
+        let got: Vec<&str> = found.get(*path).map(|g| g.iter().map(String::as_str).collect()).unwrap_or_default();
+        assert_eq!(got, *want, "{body}");
+    }
 }
 
 /// Regressions (a red-team audit of the declarations reader): references
