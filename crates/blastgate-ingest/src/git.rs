@@ -3044,7 +3044,7 @@ pub const MAX_MIGRATION_TEXT: usize = 1 << 20;
 /// its comments read as blanks too, and those of the migration tools that
 /// write it (Django, Rails, Liquibase, Alembic, Sequelize, Knex, Laravel,
 /// Entity Framework, MongoDB).
-const DESTRUCTIVE_STATEMENTS: [&str; 16] = [
+const DESTRUCTIVE_STATEMENTS: [&str; 20] = [
     "create or replace table",
     "insert overwrite",
     "replace into",
@@ -3061,6 +3061,12 @@ const DESTRUCTIVE_STATEMENTS: [&str; 16] = [
     "::drop(",
     ".drop(",
     "$unset",
+    // MySQL's BLACKHOLE engine discards every row a table held (red team
+    // 11), in any spacing.
+    "engine=blackhole",
+    "engine = blackhole",
+    "engine= blackhole",
+    "engine =blackhole",
 ];
 
 /// Identifiers that name a destructive operation of a migration tool, as
@@ -7088,6 +7094,18 @@ fn uncomment(text: &str) -> String {
 /// words, `-- soft delete flag`, are gone).
 pub(crate) fn destroys(text: &str, at_end: bool) -> bool {
     if DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s)) {
+        return true;
+    }
+    // MongoDB's `renameCollection(target, true)` drops the target first
+    // (`dropTarget`; red team 11).
+    let drops_target = text.match_indices("renamecollection(").any(|(at, _)| {
+        // (Its arguments, to the `)`, within 512 bytes.)
+        let bytes = text.as_bytes().get(at..).unwrap_or_default();
+        let window = bytes.get(..bytes.len().min(512)).unwrap_or_default();
+        let args = window.split(|b| *b == b')').next().unwrap_or_default();
+        args.windows(4).any(|w| w == b"true")
+    });
+    if drops_target {
         return true;
     }
     let tokens = tokens(text);

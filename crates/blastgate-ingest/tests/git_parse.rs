@@ -860,6 +860,9 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "TRUNCATE outbox;",
         "ALTER TABLE outbox\n  DROP legacy;",
         "ALTER TABLE outbox DROP CONSTRAINT outbox_fk, DROP COLUMN body;",
+        "ALTER TABLE outbox ENGINE=BLACKHOLE;",
+        "ALTER TABLE outbox ENGINE = BLACKHOLE;",
+        "db.outbox_tmp.renameCollection(\"outbox\", true);",
         "ALTER TABLE outbox ALTER COLUMN id DROP DEFAULT, DROP legacy;",
         "queryInterface.removeColumn('outbox', 'body');",
         "await queryInterface.bulkDelete('outbox', null, {});",
@@ -935,6 +938,8 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "ALTER TABLE outbox ALTER COLUMN id DROP IDENTITY IF EXISTS;",
         "ALTER TABLE outbox DROP FOREIGN KEY outbox_fk, DROP INDEX outbox_sent;",
         "ALTER TABLE outbox DROP PRIMARY KEY;",
+        "db.outbox_tmp.renameCollection(\"outbox_v2\");",
+        "ALTER TABLE outbox ENGINE=InnoDB;",
     ];
     for text in additive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
