@@ -609,10 +609,11 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                 objects.extend(items.iter());
             }
             for o in objects {
-                if let (Some(_), Some(kind)) = (field(o, "apiVersion"), field(o, "kind"))
+                if let (Some(version), Some(kind)) = (field(o, "apiVersion"), field(o, "kind"))
                     && kind != "List"
                 {
-                    add(&mut types, kind);
+                    let group = version.rsplit_once('/').map(|(g, _)| g.to_owned());
+                    add(&mut types, qualified_kind(kind, group.as_deref()));
                 }
             }
         }
@@ -630,7 +631,22 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let mut resource: Option<(String, bool, usize)> = None;
     // Whether a document is a `List` (its items read below).
     let mut lists = false;
+    // The current document's API group (`postgresql.cnpg.io` of
+    // `apiVersion: postgresql.cnpg.io/v1`) and the kinds it declares at
+    // its top level, added when the document ends (see `qualified_kind`).
+    let mut group: Option<String> = None;
+    let mut kinds: Vec<String> = Vec::new();
     for line in text.lines() {
+        if line.starts_with("---") {
+            for kind in kinds.drain(..) {
+                add(&mut types, qualified_kind(kind, group.as_deref()));
+            }
+            group = None;
+        }
+        if let Some(version) = line.strip_prefix("apiVersion:") {
+            let version = version.trim().trim_matches(['"', '\'']);
+            group = version.rsplit_once('/').map(|(g, _)| g.to_owned());
+        }
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
         let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
         let (opens, closes) = braces(line);
@@ -711,6 +727,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         {
             if t == "List" {
                 lists = true;
+            } else if line.starts_with("kind:") {
+                kinds.push(t.to_owned());
             } else {
                 add(&mut types, t.to_owned());
             }
@@ -757,6 +775,9 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                 resource = Some((t, false, opens - closes));
             }
         }
+    }
+    for kind in kinds {
+        add(&mut types, qualified_kind(kind, group.as_deref()));
     }
     // A `List`'s objects are its `items` (kustomize and kubectl expand
     // them; an audit found a StatefulSet in one unread).
@@ -1018,6 +1039,24 @@ pub fn moved_from(text: &[u8]) -> BTreeSet<(String, bool)> {
         }
     }
     found
+}
+
+/// A Kubernetes kind with its API group when the group says what the kind
+/// alone does not: an operator's, Crossplane's or a cloud controller's
+/// object whose kind reads as mere infrastructure (`Cluster`, `Instance`,
+/// `Table`) while with its group it holds data (`Cluster.postgresql.cnpg.
+/// io`, `Instance.rds.aws.upbound.io`, `Table.dynamodb.services.k8s.aws`;
+/// red team 11: each deleted was `peer`). Other kinds, and the built-in
+/// groups (`apps`, `*.k8s.io`), stay as they are.
+fn qualified_kind(kind: String, group: Option<&str>) -> String {
+    use blastgate_core::engine::resource_type_kind;
+    use blastgate_graph::NodeKind;
+    let Some(group) = group.filter(|g| g.contains('.') && !g.ends_with(".k8s.io")) else { return kind };
+    if resource_type_kind(&kind) != NodeKind::Infrastructure {
+        return kind;
+    }
+    let qualified = format!("{kind}.{group}");
+    if resource_type_kind(&qualified) == NodeKind::Infrastructure { kind } else { qualified }
 }
 
 /// Longest type [`declared_types`] returns, in bytes; a longer one is cut.

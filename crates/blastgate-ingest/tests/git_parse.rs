@@ -1336,6 +1336,34 @@ fn guards_turned_off_are_found() {
     }
 }
 
+/// An operator's, Crossplane's or a cloud controller's object is read
+/// with its API group when the kind alone reads as mere infrastructure
+/// and the group says it holds data (red team 11); built-in groups and
+/// other kinds stay as they are.
+#[test]
+fn custom_resources_are_read_with_their_group() {
+    use blastgate_ingest::git::declared_counts;
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: reports-db\n",
+            &["Cluster.postgresql.cnpg.io"],
+        ),
+        (
+            "kind: Instance\napiVersion: rds.aws.upbound.io/v1beta1\n---\napiVersion: apps/v1\nkind: Deployment\n",
+            &["Deployment", "Instance.rds.aws.upbound.io"],
+        ),
+        ("apiVersion: dynamodb.services.k8s.aws/v1alpha1\nkind: Table\n", &["Table.dynamodb.services.k8s.aws"]),
+        ("{\"apiVersion\": \"postgresql.cnpg.io/v1\", \"kind\": \"Cluster\"}", &["Cluster.postgresql.cnpg.io"]),
+        ("apiVersion: argoproj.io/v1alpha1\nkind: Application\n", &["Application"]),
+        ("apiVersion: networking.k8s.io/v1\nkind: Ingress\n", &["Ingress"]),
+        ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n", &["CustomResourceDefinition"]),
+    ];
+    for (text, want) in cases {
+        let got: Vec<String> = declared_counts(text.as_bytes()).into_keys().collect();
+        assert_eq!(got, *want, "{text}");
+    }
+}
+
 /// Regressions (a red-team audit of the declarations reader): references
 /// are not declarations, a `/*` in a value blanks nothing, a brace in a
 /// string hides nothing, JSON is counted once, `module` blocks count.

@@ -3975,7 +3975,8 @@ mod tests {
         assert_eq!(holds("primary.persistence").as_deref(), Some("PersistentVolumeClaim"));
         assert_eq!(holds("server.persistentVolume").as_deref(), Some("PersistentVolumeClaim"));
         assert_eq!(holds("postgresql").as_deref(), Some("postgresql"));
-        assert_eq!(holds("minio").as_deref(), Some("PersistentVolumeClaim"));
+        assert_eq!(holds("minio").as_deref(), Some("minio"));
+        assert_eq!(holds("etcd").as_deref(), Some("PersistentVolumeClaim"));
         assert_eq!(holds("db").as_deref(), Some("PersistentVolumeClaim"));
     }
 

@@ -769,6 +769,12 @@ const DATASTORE_TYPES: &[&str] = &[
     "tfe_workspace",
     "databricks_workspace",
     "lvol",
+    // Kubernetes: a custom resource definition deleted deletes every
+    // object of its kind (an operator's databases with it); MinIO's
+    // tenants hold objects, Velero's backups the backed-up data.
+    "custom_resource_definition",
+    "minio",
+    "velero",
 ];
 
 /// Words of any provider's types that hold data, as the catalog reader
