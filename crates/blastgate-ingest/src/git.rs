@@ -3614,8 +3614,9 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // [`PRODUCTION_MARKS`]), by path and side.
     let mut aimed: BTreeMap<(String, i64), BTreeSet<&'static str>> = BTreeMap::new();
     let mut count = |path: &str, sign: i64, text: &str, marks: &str| {
-        let read = !is_task_runner(path) && !sets_up_development(path);
-        let types = commands_destroy(text, read.then_some(marks));
+        let Some(text) = deploy_command(path, text) else { return };
+        let read = (!is_task_runner(path) || lifecycle_script(path, &text)) && !sets_up_development(path);
+        let types = commands_destroy(&text, read.then_some(marks));
         if types.is_empty() {
             return;
         }
@@ -3997,8 +3998,58 @@ pub fn is_script(path: &str) -> bool {
     matches!(extension, "sh" | "bash" | "zsh" | "ksh" | "ps1" | "mk" | "bat" | "cmd")
         || matches!(
             lower.as_str(),
-            "makefile" | "gnumakefile" | "justfile" | ".justfile" | "taskfile.yml" | "taskfile.yaml" | "package.json"
+            "makefile"
+                | "gnumakefile"
+                | "justfile"
+                | ".justfile"
+                | "taskfile.yml"
+                | "taskfile.yaml"
+                | "package.json"
+                | "procfile"
+                | "fly.toml"
         )
+}
+
+/// The command a line of a platform's deploy file runs, where the file is
+/// no script: a `Procfile`'s process (`release: python manage.py flush`
+/// runs `python manage.py flush` on every deploy), or `fly.toml`'s
+/// `release_command` (its other lines run nothing: `None`). Any other
+/// file's line as it is.
+fn deploy_command<'a>(path: &str, text: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    match name.as_str() {
+        "procfile" => text.split_once(':').map(|(_, command)| command.trim().into()),
+        "fly.toml" => {
+            let (key, value) = text.split_once('=')?;
+            (key.trim().trim_start_matches(['+', '-']).trim() == "release_command")
+                .then(|| value.trim().trim_matches(['"', '\'']).to_owned().into())
+        }
+        _ => Some(text.into()),
+    }
+}
+
+/// Whether a line of a `package.json` sets a lifecycle script, which npm,
+/// yarn and the platforms run on their own (`postinstall` on every
+/// install, `start` and `heroku-postbuild` on deploy): a framework's
+/// database reset there is no developer's convenience (red team 11).
+fn lifecycle_script(path: &str, text: &str) -> bool {
+    const LIFECYCLE: [&str; 13] = [
+        "\"preinstall\"",
+        "\"install\"",
+        "\"postinstall\"",
+        "\"prepare\"",
+        "\"prestart\"",
+        "\"start\"",
+        "\"poststart\"",
+        "\"prebuild\"",
+        "\"build\"",
+        "\"postbuild\"",
+        "\"heroku-prebuild\"",
+        "\"heroku-postbuild\"",
+        "\"vercel-build\"",
+    ];
+    path.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("package.json"))
+        && LIFECYCLE.iter().any(|k| text.contains(&format!("{k}:")) || text.contains(&format!("{k} :")))
 }
 
 /// `text` with each variable of `variables` it names (`$NAME`, `${NAME}`,

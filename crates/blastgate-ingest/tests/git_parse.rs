@@ -1797,6 +1797,29 @@ fn destructive_commands_are_read_by_tool() {
     // terraform destroy there still counts.
     let tasks = b"diff --git a/package.json b/package.json\n--- a/package.json\n+++ b/package.json\n@@ -3,0 +4,2 @@\n+    \"db:reset\": \"prisma migrate reset --force\",\n+    \"nuke\": \"terraform destroy -auto-approve\",\n";
     assert_eq!(destructive_commands(tasks, |_| true)["package.json"], ["terraform destroy"]);
+    // Unless npm or the platform runs the script on its own (a lifecycle
+    // script), or a deploy file runs the command on every release (a
+    // `Procfile`'s process, `fly.toml`'s `release_command`): red team 11.
+    let deploy = |path: &str, line: &str| -> Vec<String> {
+        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n");
+        destructive_commands(patch.as_bytes(), |_| true).remove(path).unwrap_or_default()
+    };
+    let runs: &[(&str, &str, &[&str])] = &[
+        ("package.json", "    \"postinstall\": \"prisma generate && prisma migrate reset --force\",", &["database"]),
+        (
+            "package.json",
+            "{\"scripts\":{\"build\":\"tsc\",\"heroku-postbuild\":\"prisma migrate reset --force\"}}",
+            &["database"],
+        ),
+        ("package.json", "    \"db:reset\": \"prisma migrate reset --force\",", &[]),
+        ("Procfile", "release: python manage.py flush --no-input && gunicorn app", &["database"]),
+        ("Procfile", "web: gunicorn app", &[]),
+        ("fly.toml", "  release_command = \"npx prisma migrate reset --force\"", &["database"]),
+        ("fly.toml", "  app = \"terraform-destroy\"", &[]),
+    ];
+    for (path, line, want) in runs {
+        assert_eq!(deploy(path, line), *want, "{path}: {line}");
+    }
     // Resets in scripts that point at a test or local database first, or
     // that set up a developer's machine, are that database's.
     let script = |path: &str, body: &str| {
