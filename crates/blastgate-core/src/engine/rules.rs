@@ -775,6 +775,10 @@ const DATASTORE_TYPES: &[&str] = &[
     "custom_resource_definition",
     "minio",
     "velero",
+    // Other forges' repositories (as `github_repository`) and a data
+    // catalog's tables.
+    "git_repository",
+    "glue_catalog_table",
 ];
 
 /// Words of any provider's types that hold data, as the catalog reader
