@@ -3983,8 +3983,9 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// reads, besides CI and CD definitions: a shell, PowerShell or Windows
 /// batch script (`.sh`, `.bash`, `.zsh`, `.ksh`, `.ps1`, `.bat`,
 /// `.cmd`), a Makefile (`Makefile`,
-/// `GNUmakefile`, `*.mk`), a `justfile`, a `Taskfile.yml`, or a
-/// `package.json` (its `scripts`).
+/// `GNUmakefile`, `*.mk`), a `justfile`, a `Taskfile.yml`, a
+/// `package.json` (its `scripts`), or a platform's deploy file whose
+/// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;
