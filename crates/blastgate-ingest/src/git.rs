@@ -3470,8 +3470,11 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         // A Terraform variables file's setting of a variable named for a
         // guard (`reports_db_deletion_protection = false`, as `-var`
         // would give it; red team 11), by its setting.
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
+        let ends = |suffix: &str| {
+            path.len() >= suffix.len()
+                && path.get(path.len() - suffix.len()..).is_some_and(|e| e.eq_ignore_ascii_case(suffix))
+        };
+        if ends(".tfvars") || ends(".tfvars.json") {
             let setting = whole.trim_start_matches('-').trim_end_matches(',').replacen(':', "=", 1);
             if let Some(setting) = guard_variable(&setting) {
                 *guards.entry(setting).or_insert(0) += sign;
@@ -6365,7 +6368,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         // removal (a red team's miss).
         "gsutil"
             if plain.iter().take(3).any(|w| *w == "rm")
-                && (recursive(args) || args.iter().any(|a| a.trim_matches(['"', '\'']).ends_with("/**")))
+                && every_object(args)
                 && args.iter().any(|a| whole_bucket(a, "gs://")) =>
         {
             vec!["gsutil rb".to_owned()]
@@ -6395,7 +6398,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         "gcloud"
             if first == "storage"
                 && plain.get(1) == Some(&"rm")
-                && (recursive(args) || args.iter().any(|a| a.trim_matches(['"', '\'']).ends_with("/**")))
+                && every_object(args)
                 && args.iter().any(|a| whole_bucket(a, "gs://")) =>
         {
             vec!["gsutil rb".to_owned()]
@@ -6418,6 +6421,12 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
         _ => Vec::new(),
     }
+}
+
+/// Whether a removal's `args` take every object under what they name:
+/// recursively ([`recursive`]) or by a `**` wildcard (`gs://b/**`).
+fn every_object(args: &[&str]) -> bool {
+    recursive(args) || args.iter().any(|a| a.trim_matches(['"', '\'']).ends_with("/**"))
 }
 
 /// Whether `args` ask for a recursive removal: `-r`, `-R`,
@@ -7378,8 +7387,8 @@ pub type ChangedTexts = BTreeMap<String, (Vec<u8>, Vec<u8>)>;
 
 /// The lines a `git diff -p` output takes out of (`-`) and puts into
 /// (`+`) each file that `wanted` takes, as two texts, each line ending in
-/// `\n`: at most [`MAX_EMPTIED_TEXT`] bytes a side (past it, the rest of
-/// that side is left out) and [`MAX_FILES`] files. For a file too large
+/// `\n`: at most [`MAX_EMPTIED_TEXT`] bytes a side (a line that would
+/// pass it is left out) and [`MAX_FILES`] files. For a file too large
 /// to read whole, its changed lines are what can be read of it.
 pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> ChangedTexts {
     let mut out = ChangedTexts::new();

@@ -3182,12 +3182,12 @@ impl<'a> Git<'a> {
             return Ok(out);
         }
         let list = |rev: &str, parts: &[&str], roles: &[&String]| -> Result<Vec<(String, String)>, ChangeError> {
-            let mut args: Vec<String> =
-                vec!["ls-tree".into(), "-r".into(), "-z".into(), "--full-name".into(), rev.into(), "--".into()];
-            args.extend(roles.iter().flat_map(|r| parts.iter().map(move |p| format!("{r}/{p}/"))));
             if roles.is_empty() {
                 return Ok(Vec::new());
             }
+            let mut args: Vec<String> =
+                vec!["ls-tree".into(), "-r".into(), "-z".into(), "--full-name".into(), rev.into(), "--".into()];
+            args.extend(roles.iter().flat_map(|r| parts.iter().map(move |p| format!("{r}/{p}/"))));
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
                 Ok(found) => Ok(found.into_iter().filter(|(p, _)| parse::role_of(p).is_some()).collect()),
@@ -3202,11 +3202,11 @@ impl<'a> Git<'a> {
             let texts = self.small_blobs(listed.iter().map(|(p, h)| (p.as_str(), h.as_str())))?;
             // (`vars/` before `defaults/`: a role's vars win over its
             // defaults; within each, by path.)
-            let mut ordered: Vec<(&String, &Vec<u8>)> = texts.iter().collect();
-            ordered.sort_by_key(|(p, _)| (parse::role_of(p).map(|(_, part)| part != "vars"), (*p).clone()));
+            let mut ordered: Vec<(String, Vec<u8>)> = texts.into_iter().collect();
+            ordered.sort_by_key(|(p, _)| parse::role_of(p).map(|(_, part)| part != "vars"));
             for (path, text) in ordered {
-                if let Some((role, _)) = parse::role_of(path) {
-                    out.variables.entry((role.to_owned(), old)).or_default().push(text.clone());
+                if let Some((role, _)) = parse::role_of(&path) {
+                    out.variables.entry((role.to_owned(), old)).or_default().push(text);
                 }
             }
         }

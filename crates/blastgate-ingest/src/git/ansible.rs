@@ -262,8 +262,11 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
         let args = task_args(task, column);
         let mut flow = flow_pairs(value);
         flow.extend(args.flow);
+        // The module's own lines and the task's `args:`, each with the
+        // column of its keys.
+        let blocks: [(&[&str], usize); 2] = [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)];
         // (A merge key, `<<: *db`, gives those of the mapping it names.)
-        let merged: Vec<(&[&str], usize)> = [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+        let merged: Vec<(&[&str], usize)> = blocks
             .into_iter()
             .flat_map(|(block, at)| {
                 block.iter().filter(move |l| l.len() - l.trim_start().len() == at).filter_map(|l| {
@@ -279,7 +282,7 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
             match (inline, flowed) {
                 (Some(v), _) => v.trim_matches(['"', '\'']).to_owned(),
                 (None, Some(v)) => v,
-                (None, None) => [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+                (None, None) => blocks
                     .into_iter()
                     .chain(merged.iter().copied())
                     .find_map(|(block, at)| step_list(block, at, name).and_then(|v| v.into_iter().next()))
@@ -301,11 +304,8 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
                     })
                     .collect::<Vec<_>>()
             };
-            let mut direct = at(&own, inner);
-            direct.extend(at(&args.lines, args.inner));
-            for (block, column) in &merged {
-                direct.extend(at(block, *column));
-            }
+            let direct: Vec<(String, String)> =
+                blocks.iter().chain(merged.iter()).flat_map(|(block, column)| at(block, *column)).collect();
             let direct = direct.into_iter().chain(flow.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())));
             let environment =
                 step_settings(task, column, "environment").into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v));
@@ -319,7 +319,7 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
             Module::Command => {
                 let value = value.trim();
                 let script = if value.is_empty() {
-                    let argv = [(own.as_slice(), inner), (args.lines.as_slice(), args.inner)]
+                    let argv = blocks
                         .into_iter()
                         .find_map(|(block, at)| step_list(block, at, "argv"))
                         .map(|words| words.join(" "));
