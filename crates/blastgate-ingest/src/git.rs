@@ -636,7 +636,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     // its top level, added when the document ends (see `qualified_kind`).
     let mut group: Option<String> = None;
     let mut kinds: Vec<String> = Vec::new();
-    for line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (at, &line) in lines.iter().enumerate() {
         if line.starts_with("---") {
             for kind in kinds.drain(..) {
                 add(&mut types, qualified_kind(kind, group.as_deref()));
@@ -759,7 +760,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             let first = words.next().unwrap_or_default();
             let second = words.next().unwrap_or_default();
             let t = if is_module {
-                "module".to_owned()
+                module_type(line, lines.get(at + 1..).unwrap_or_default())
             } else if second.starts_with('\'') {
                 let t = second.trim_matches('\'');
                 t.split('@').next().unwrap_or(t).to_owned()
@@ -771,7 +772,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
                 continue;
             }
             add(&mut types, t.clone());
-            if !is_module && opens > closes {
+            if opens > closes {
                 resource = Some((t, false, opens - closes));
             }
         }
@@ -862,6 +863,48 @@ fn clean_counts(types: BTreeMap<String, usize>) -> BTreeMap<String, usize> {
         }
     }
     cleaned.into_iter().take(MAX_TYPES_READ).collect()
+}
+
+/// The type a Terraform `module` block stands for, its `header` line
+/// (`module "orders_db" {`) followed by `rest`: `module` and its `source`
+/// (`module terraform-aws-modules/rds/aws`, `module ./modules/postgres`),
+/// so that a module whose source names a datastore counts as one when it
+/// is taken out (red team 11: `terraform-aws-modules/rds/aws` removed was
+/// `module`, mere infrastructure). The source loses its query (`?ref=v1.2`)
+/// and a trailing `/`, so that a version bump renames nothing; a source
+/// changed to another counts as the first taken out (Terraform keeps the
+/// addresses, but what the new source declares is not read: fail closed).
+/// `module` alone when the block states no source on its own level.
+fn module_type(header: &str, rest: &[&str]) -> String {
+    /// The value of a `source = "..."` attribute, squeezed of blanks.
+    fn source_of(squeezed: &str) -> Option<String> {
+        let value = squeezed.strip_prefix("source=")?.trim_end_matches([',', ';', '}']);
+        let value = value.strip_prefix('"')?.split('"').next()?;
+        let value = value.split('?').next().unwrap_or(value).trim_end_matches('/');
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+    let squeeze = |line: &str| -> String { line.chars().filter(|c| !c.is_whitespace()).collect() };
+    // `module "x" { source = "..." }` on one line.
+    let header = squeeze(header);
+    if let Some(inline) = header.split_once('{').and_then(|(_, body)| source_of(body)) {
+        return format!("module {inline}");
+    }
+    let (opens, closes) = braces(&header);
+    let mut depth = opens.saturating_sub(closes);
+    for line in rest {
+        if depth == 0 || line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            break;
+        }
+        let squeezed = squeeze(line);
+        if depth == 1
+            && let Some(source) = source_of(&squeezed)
+        {
+            return format!("module {source}");
+        }
+        let (opens, closes) = braces(line);
+        depth = depth.saturating_add(opens).saturating_sub(closes);
+    }
+    "module".to_owned()
 }
 
 /// How many `{` and `}` a line holds outside double-quoted strings.
@@ -1153,7 +1196,8 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
         // The block being read: its type (`None` for `locals`) and the
         // depth of its braces.
         let mut block: Option<(Option<String>, usize)> = None;
-        for line in text.lines() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (at, &line) in lines.iter().enumerate() {
             let trimmed = line.trim();
             let (opens, closes) = braces(line);
             if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
@@ -1202,7 +1246,7 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
                     continue;
                 }
                 let t = if trimmed.starts_with("module") {
-                    "module".to_owned()
+                    module_type(line, lines.get(at + 1..).unwrap_or_default())
                 } else {
                     let first = rest.split(|c: char| c.is_whitespace() || c == '{').find(|w| !w.is_empty());
                     first.unwrap_or_default().trim_matches('"').split('"').next().unwrap_or_default().to_owned()
@@ -3574,8 +3618,10 @@ fn cdk_removal_policy(squeezed: &str) -> Option<bool> {
 ///   service, instance, group, ...) and no routine object (logs, keys,
 ///   images, versions, tags, blobs, secrets, snapshots, aliases), `aws s3
 ///   rb`, `gsutil rb`: the command's words (`aws rds delete-db-instance`);
-/// - SQL that drops a database or schema (`DROP DATABASE`, `DROP
-///   SCHEMA`): `database`;
+/// - SQL that drops a database, schema or table or empties a table
+///   (`DROP DATABASE`, `DROP SCHEMA`, `DROP TABLE`, `TRUNCATE TABLE`;
+///   and `TRUNCATE orders` or a `DELETE FROM` with no `WHERE` on a line
+///   that runs a SQL client or ends in `;`): `database`;
 /// - `cdktf destroy`, `sst remove`, `copilot ... delete`, `heroku
 ///   apps:destroy`, `addons:destroy`, `pg:reset`, `fly apps destroy`,
 ///   `fly volumes destroy`, `doctl ... delete` of infrastructure,
@@ -5451,6 +5497,51 @@ const PREFIXES: [&str; 42] = [
     "elif",
 ];
 
+/// SQL clients, whose commands run the SQL a script line holds.
+const SQL_CLIENTS: &[&str] = &[
+    "psql",
+    "pgcli",
+    "mysql",
+    "mariadb",
+    "mycli",
+    "sqlcmd",
+    "sqlite3",
+    "duckdb",
+    "cockroach",
+    "clickhouse-client",
+    "clickhouse",
+    "snowsql",
+    "cqlsh",
+    "trino",
+    "presto",
+    "usql",
+    "vsql",
+    "sqlplus",
+    "isql",
+    "bq",
+];
+
+/// Whether a command's text (lower case, blanks collapsed) drops a
+/// database, schema or table (`DROP TABLE`) or empties a table (`TRUNCATE
+/// TABLE`); or, on a line that is SQL (`sql`: it runs a SQL client, or
+/// is a statement ending in `;`), `TRUNCATE` followed by a name or a
+/// `DELETE FROM` with no `WHERE`. A `DELETE` of some rows is routine
+/// work, and the shell's own `truncate` takes an option first
+/// (`truncate -s 0 app.log`).
+fn sql_empties(text: &str, sql: bool) -> bool {
+    if ["drop database", "drop schema", "drop table", "truncate table"].iter().any(|s| text.contains(s)) {
+        return true;
+    }
+    if !sql {
+        return false;
+    }
+    let words: Vec<&str> =
+        text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-'))).filter(|w| !w.is_empty()).collect();
+    let truncate = words.windows(2).any(|w| matches!(w, ["truncate", name] if !name.starts_with('-')));
+    let delete = words.windows(2).any(|w| w == ["delete", "from"]) && !words.contains(&"where");
+    truncate || delete
+}
+
 /// The types that the commands of one script line destroy.
 fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // (What the file's other lines aim frameworks at, and this line.)
@@ -5485,6 +5576,15 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // The folder a `cd` earlier on the line moved to, for tasks run by
     // name after it (`cd infra && make destroy`).
     let mut cd: Option<String> = None;
+    // Whether the line is SQL: it runs a SQL client (`echo "..." | psql`)
+    // or is a statement ending in `;` (a here-document's), where
+    // `TRUNCATE orders` and `DELETE FROM` are SQL rather than words of a
+    // message.
+    let sql_client = line.trim_end().ends_with(';')
+        || line.split(|c: char| c.is_whitespace() || matches!(c, '|' | ';' | '&' | '(' | '"' | '\'' | '`')).any(|w| {
+            let name = w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase();
+            SQL_CLIENTS.contains(&name.trim_end_matches(".exe"))
+        });
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
         let mut words = command.split_whitespace().skip_while(|w| PREFIXES.contains(w));
@@ -5499,9 +5599,11 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             });
             continue;
         }
-        // SQL run from a script: a database or schema dropped.
+        // SQL run from a script: a database, schema or table dropped, or a
+        // table emptied (red team 11: `psql -c "DROP TABLE orders"` and
+        // `TRUNCATE` counted nothing).
         let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-        if (sql.contains("drop database") || sql.contains("drop schema")) && !short_lived(&lower) {
+        if sql_empties(&sql, sql_client) && !short_lived(&lower) {
             types.push("database".to_owned());
         }
         // Quoted text runs only where a shell is handed it (`sh '...'`,

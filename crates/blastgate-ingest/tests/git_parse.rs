@@ -1386,7 +1386,17 @@ fn declarations_are_read_as_the_tools_read_them() {
     assert_eq!(count(cfn).get("AWS::RDS::DBInstance"), Some(&1));
     let k8s_json = "\u{feff}{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"PersistentVolumeClaim\"}]}";
     assert_eq!(count(k8s_json).keys().collect::<Vec<_>>(), ["PersistentVolumeClaim"]);
-    assert_eq!(count("module \"db\" {\n  source = \"./modules/db\"\n}\n").get("module"), Some(&1));
+    // A module block is its source (red team 11: the RDS module taken
+    // out read as `module`, mere infrastructure), less its query.
+    assert_eq!(count("module \"db\" {\n  source = \"./modules/db\"\n}\n").get("module ./modules/db"), Some(&1));
+    let registry = "module \"orders_db\" {\n  version = \"6.1.0\"\n  providers = {\n    source = \"x\"\n  }\n  source  = \"terraform-aws-modules/rds/aws\"\n}\n";
+    assert_eq!(count(registry).keys().collect::<Vec<_>>(), ["module terraform-aws-modules/rds/aws"]);
+    let pinned = "module \"q\" { source = \"git::https://example.com/infra.git//sqs?ref=v1.2.0\" }\n";
+    assert_eq!(count(pinned).keys().collect::<Vec<_>>(), ["module git::https://example.com/infra.git//sqs"]);
+    assert_eq!(count("module \"x\" {\n}\n").keys().collect::<Vec<_>>(), ["module"]);
+    // One with no instance destroys what it made, as a resource does.
+    let none = "module \"db\" {\n  count  = 0\n  source = \"./db\"\n}\n";
+    assert!(count(none).is_empty(), "{:?}", count(none));
     assert_eq!(count("resource\"aws_db_instance\"\"x\"{\n}\n").get("aws_db_instance"), Some(&1));
     // Other spellings of a document's kind.
     let flow = "{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {name: ledger, labels: {kind: x}}}\n";
@@ -1649,6 +1659,17 @@ fn destructive_commands_are_read_by_tool() {
         ("gcloud sql instances delete orders --quiet", &["gcloud sql instances delete"]),
         ("az group delete --name orders-prod --yes", &["az group delete"]),
         ("psql \"$URL\" -c 'DROP DATABASE orders'", &["database"]),
+        // Tables dropped or emptied (red team 11: only databases and
+        // schemas counted); rows deleted with a condition, the shell's
+        // `truncate`, and words of a message do not.
+        ("psql \"$DATABASE_URL\" -c 'DROP TABLE orders CASCADE'", &["database"]),
+        ("mysql -e \"TRUNCATE TABLE ledger\" orders", &["database"]),
+        ("psql -c 'TRUNCATE orders, payments'", &["database"]),
+        ("echo 'DELETE FROM orders' | psql \"$URL\"", &["database"]),
+        ("TRUNCATE ONLY ledger;", &["database"]),
+        ("psql -c \"DELETE FROM sessions WHERE expires_at < now()\"", &[]),
+        ("truncate -s 0 /var/log/app.log", &[]),
+        ("echo \"truncate the logs and delete from the cache\"", &[]),
         ("retry 3 dropdb orders", &["database"]),
         ("kubectl apply -k overlays/prod", &[]),
         ("terraform plan -destroy", &[]),
@@ -3190,4 +3211,14 @@ fn commands_moved_between_files_destroy_nothing_new() {
     let one_more = moved + &file("scripts/ci.sh", &[], &["terraform destroy -auto-approve"]);
     let found = destructive_commands(one_more.as_bytes(), |_| true);
     assert_eq!(found.values().flatten().collect::<Vec<_>>(), ["terraform destroy"], "{found:?}");
+}
+
+/// A module block gated by a variable is gated as its source: turning the
+/// variable off destroys a database module's database (red team 11).
+#[test]
+fn a_gated_module_is_its_source() {
+    let main = b"module \"db\" {\n  count  = var.create_db ? 1 : 0\n  source = \"terraform-aws-modules/rds/aws\"\n}\n";
+    let gates = blastgate_ingest::git::gated_types(&[main]);
+    let want: Vec<(String, bool)> = vec![("module terraform-aws-modules/rds/aws".to_owned(), true)];
+    assert_eq!(gates.get("create_db").map(|g| g.iter().cloned().collect::<Vec<_>>()), Some(want));
 }

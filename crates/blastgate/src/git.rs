@@ -313,6 +313,14 @@ const MAX_APPLICATION_LEVELS: usize = 4;
 /// from a list's entries.
 const MAX_KUSTOMIZE_DEPTH: usize = 32;
 
+/// How many levels of local Terraform modules a `module` block taken out
+/// is followed down (`Git::read_local_modules`).
+const MAX_MODULE_LEVELS: usize = 8;
+
+/// The most local Terraform module folders read for one change
+/// (`Git::read_local_modules`).
+const MAX_MODULE_FOLDERS: usize = 256;
+
 /// What deploy lists deploy at one commit, resolved as `kustomize build`
 /// resolves them: the folders and files listed (`git ls-tree`, each
 /// target once for all the lists) and the Kustomizations found in them,
@@ -1711,6 +1719,7 @@ impl<'a> Git<'a> {
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier, &deploys)?;
         self.read_terraform_switches(&mut files, &blobs, head)?;
+        self.read_local_modules(&mut files, base)?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -2832,6 +2841,99 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
+    /// Adds to each file's `declares` and `removes` what the local
+    /// Terraform modules among them (`module ./modules/orders`, see
+    /// `parse::declared_counts`) declared before the change: a `module`
+    /// block taken out destroys everything its source folder makes, and a
+    /// local source's name need not say it holds a database (red team 11).
+    /// The folder is read at `base` as Terraform reads a module (its own
+    /// `*.tf` and `*.tf.json` files, not its subfolders), and the local
+    /// modules it calls in turn, [`MAX_MODULE_LEVELS`] down and at most
+    /// [`MAX_MODULE_FOLDERS`] folders in all. A folder that cannot be
+    /// listed or read adds nothing: the module counts by its source's words.
+    fn read_local_modules(&self, files: &mut [FileChange], base: &str) -> Result<(), ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        // A local source (`./x`, `../x`) from the module folder `at`.
+        let target = |at: &str, t: &str| {
+            let source = t.strip_prefix("module ")?;
+            (source.starts_with("./") || source.starts_with("../"))
+                .then(|| parse::kustomize_target(at, source))
+                .flatten()
+        };
+        // (File, whether in its `declares`, the module's folder.)
+        let mut asked: Vec<(usize, bool, String)> = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            let at = folder(f.old_path.as_deref().unwrap_or(&f.path));
+            for (list, declares) in [(&f.declares, true), (&f.removes, false)] {
+                asked.extend(list.iter().filter_map(|t| target(&at, t)).map(|module| (i, declares, module)));
+            }
+        }
+        if asked.is_empty() {
+            return Ok(());
+        }
+        // What each folder declares, and the folders it calls.
+        let mut declared: Map<String, Set<String>> = Map::new();
+        let mut calls: Map<String, Set<String>> = Map::new();
+        let mut wave: Set<String> = asked.iter().map(|(_, _, m)| m.clone()).collect();
+        let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+        for _ in 0..MAX_MODULE_LEVELS {
+            wave.retain(|m| !declared.contains_key(m));
+            while declared.len().saturating_add(wave.len()) > MAX_MODULE_FOLDERS {
+                wave.pop_last();
+            }
+            if wave.is_empty() {
+                break;
+            }
+            let mut args: Vec<String> =
+                vec!["ls-tree".into(), "-z".into(), "--full-name".into(), base.into(), "--".into()];
+            args.extend(wave.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
+            let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+                Ok(found) => found,
+                Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            let texts = self.small_blobs(
+                listed
+                    .iter()
+                    .filter(|(p, _)| terraform(p) && wave.contains(&folder(p)))
+                    .map(|(p, h)| (p.as_str(), h.as_str())),
+            )?;
+            for m in &wave {
+                declared.insert(m.clone(), Set::new());
+            }
+            let mut next: Set<String> = Set::new();
+            for (path, text) in &texts {
+                let at = folder(path);
+                for t in parse::declared_counts(text).into_keys() {
+                    if let Some(called) = target(&at, &t) {
+                        calls.entry(at.clone()).or_default().insert(called.clone());
+                        next.insert(called);
+                    }
+                    declared.entry(at.clone()).or_default().insert(t);
+                }
+            }
+            wave = next;
+        }
+        for (i, declares, module) in asked {
+            // Everything the module and those it calls declare (each
+            // folder once: modules may call each other in a loop).
+            let mut types: Set<String> = Set::new();
+            let mut seen: Set<&str> = Set::new();
+            let mut stack: Vec<&str> = vec![module.as_str()];
+            while let Some(m) = stack.pop() {
+                if !seen.insert(m) {
+                    continue;
+                }
+                types.extend(declared.get(m).into_iter().flatten().cloned());
+                stack.extend(calls.get(m).into_iter().flatten().map(String::as_str));
+            }
+            let Some(f) = files.get_mut(i) else { continue };
+            add_types(if declares { &mut f.declares } else { &mut f.removes }, types.into_iter().collect());
+        }
+        Ok(())
+    }
+
     /// Adds to a Terraform variables file's `FileChange::removes` the
     /// types of the resources its change leaves no instance, where a
     /// `count` or `for_each` of the module's `resource` or `module` blocks
@@ -2918,7 +3020,7 @@ impl<'a> Git<'a> {
         let mut found: Map<String, Vec<String>> = Map::new();
         for (path, (old, new)) in changed {
             let at = folder(path);
-            let module = if gates.contains_key(&at) { at } else { folder(&at) };
+            let module = if gates.contains_key(&at) { at.clone() } else { folder(&at) };
             let Some(gated) = gates.get(&module) else { continue };
             let default = |var: &str| defaults.get(&module).and_then(|d| d.get(var));
             let mut types: Vec<String> = Vec::new();
@@ -2937,7 +3039,12 @@ impl<'a> Git<'a> {
                     let had = was.is_none_or(|w| w == *exists_when_set);
                     let has = is.is_none_or(|i| i == *exists_when_set);
                     if had && !has {
-                        types.push(t.clone());
+                        // A local module's source as seen from the file's
+                        // folder (`envs/prod.tfvars` of the module above
+                        // it), which `read_local_modules` resolves from.
+                        let local = t.strip_prefix("module ./").map(|s| format!("module ../{s}"));
+                        let local = local.or_else(|| t.strip_prefix("module ../").map(|s| format!("module ../../{s}")));
+                        types.push(local.filter(|_| module != at).unwrap_or_else(|| t.clone()));
                     }
                 }
             }

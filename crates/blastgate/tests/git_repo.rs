@@ -3891,3 +3891,86 @@ fn programs_of_other_languages_count_as_what_they_run() {
     ];
     assert_file_cases(&repo, &base, &cases);
 }
+
+/// Red team 11: a Terraform `module` block taken out read as the type
+/// `module`, mere infrastructure (`peer` on a leaf), whatever its source
+/// made. A registry module is its source's words; a local one is what its
+/// folder declared before the change, and the local modules it calls.
+#[test]
+fn a_module_block_taken_out_destroys_what_its_source_made() {
+    let repo = Repo::new("modules");
+    let sg = "resource \"aws_security_group\" \"web\" {\n  name = \"web\"\n}\n";
+    let local = "module \"orders\" {\n  source = \"./modules/orders\"\n}\n";
+    let registry = "module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = \"6.1.0\"\n}\n";
+    let pinned = "module \"net\" {\n  source = \"git::https://example.com/net.git?ref=v1.0.0\"\n}\n";
+    repo.write("orders/tf/main.tf", format!("{sg}{local}{registry}{pinned}").as_bytes());
+    repo.write(
+        "orders/tf/modules/orders/main.tf",
+        b"resource \"aws_ecs_service\" \"orders\" {\n}\nmodule \"store\" {\n  source = \"../store\"\n}\n",
+    );
+    repo.write("orders/tf/modules/store/main.tf", b"resource \"aws_db_instance\" \"orders\" {\n}\n");
+    let base = repo.commit(0.0, "Deploy orders");
+
+    // The local module's block taken out: its folder stays, unused.
+    repo.write("orders/tf/main.tf", format!("{sg}{registry}{pinned}").as_bytes());
+    let dropped = repo.commit(1.0, "Retire the orders module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &dropped);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(
+        main.removes,
+        ["aws_db_instance", "aws_ecs_service", "module ../store", "module ./modules/orders"],
+        "{main:?}"
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // The registry database module's block taken out.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/main.tf", format!("{sg}{local}{pinned}").as_bytes());
+    let registry_dropped = repo.commit(2.0, "Retire the ledger database");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &registry_dropped);
+    assert_eq!(change.files[0].removes, ["module terraform-aws-modules/rds/aws"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A version bump, a new pinned ref, and a module renamed with a
+    // `moved` block take nothing out.
+    repo.git(&["checkout", "-q", &base]);
+    let renamed = local.replace("\"orders\"", "\"orders_v2\"");
+    let moved = "moved {\n  from = module.orders\n  to   = module.orders_v2\n}\n";
+    repo.write(
+        "orders/tf/main.tf",
+        format!("{sg}{renamed}{moved}{}{}", registry.replace("6.1.0", "6.2.0"), pinned.replace("v1.0.0", "v1.1.0"))
+            .as_bytes(),
+    );
+    let bumped = repo.commit(3.0, "Bump the modules");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &bumped);
+    assert!(change.files[0].removes.is_empty(), "{:?}", change.files[0]);
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // The whole root deleted: what its modules made goes with it.
+    repo.git(&["checkout", "-q", &base]);
+    repo.git(&["rm", "-q", "orders/tf/main.tf"]);
+    let deleted = repo.commit(4.0, "Delete the root module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &deleted);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert!(main.declares.iter().any(|t| t == "aws_db_instance"), "{main:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
+/// A local database module switched off by a variables file in a folder
+/// below its root destroys what the module's folder makes.
+#[test]
+fn a_module_switched_off_destroys_what_its_folder_made() {
+    let repo = Repo::new("module-switch");
+    repo.write(
+        "orders/tf/main.tf",
+        b"variable \"ledger\" {\n  default = true\n}\nmodule \"ledger\" {\n  count  = var.ledger ? 1 : 0\n  source = \"./modules/ledger\"\n}\n",
+    );
+    repo.write("orders/tf/modules/ledger/main.tf", b"resource \"aws_dynamodb_table\" \"ledger\" {\n}\n");
+    repo.write("orders/tf/envs/prod.tfvars", b"ledger = true\n");
+    let base = repo.commit(0.0, "Deploy orders");
+    repo.write("orders/tf/envs/prod.tfvars", b"ledger = false\n");
+    let off = repo.commit(1.0, "Switch the ledger off in prod");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &off);
+    assert_eq!(change.files[0].removes, ["aws_dynamodb_table", "module ../modules/ledger"], "{:?}", change.files[0]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
