@@ -5497,6 +5497,21 @@ const PREFIXES: [&str; 42] = [
     "elif",
 ];
 
+/// Whether a YAML text holds Kubernetes objects: a line at its top level
+/// that starts with `apiVersion:` and one that starts with `kind:` (a
+/// Helm template's too). Their containers' commands run when they are
+/// applied, and [`pipeline_steps_destroy`] reads them as steps.
+///
+/// ```
+/// use blastgate_ingest::git::declares_kubernetes_objects;
+/// assert!(declares_kubernetes_objects(b"apiVersion: batch/v1\nkind: Job\n"));
+/// assert!(!declares_kubernetes_objects(b"services:\n  web:\n    image: nginx\n"));
+/// ```
+pub fn declares_kubernetes_objects(text: &[u8]) -> bool {
+    let starts = |key: &[u8]| text.split(|&b| b == b'\n').any(|line| line.starts_with(key));
+    starts(b"apiVersion:") && starts(b"kind:")
+}
+
 /// SQL clients, whose commands run the SQL a script line holds.
 const SQL_CLIENTS: &[&str] = &[
     "psql",

@@ -1814,11 +1814,23 @@ impl<'a> Git<'a> {
         // elsewhere, `teardown.yml`, is read as one too; past the reading's
         // bounds it counts nothing, since it may be no playbook.)
         let sniffed = parse::ansible_like_in_patch(&patch);
+        // Kubernetes manifests (a Job, a CronJob, a Helm hook, a
+        // workload's init containers): their containers' commands run
+        // when they are applied, read as a pipeline's container steps are
+        // (red team 11: a pre-upgrade hook's `psql -c "DROP DATABASE
+        // orders"` counted nothing).
+        let workload = |p: &str| {
+            let lower = p.to_ascii_lowercase();
+            (lower.ends_with(".yaml") || lower.ends_with(".yml"))
+                && deploys(p)
+                && !blastgate_change::classify::is_ci_definition(p)
+        };
         let definitions: Vec<(&str, bool)> = files
             .iter()
             .map(|f| (f.path.as_str(), f.status == FileStatus::Deleted))
             .filter(|(p, _)| {
-                !illustrative(p) && (parse::is_pipeline(p) || parse::is_ansible(p) || sniffed.contains(*p))
+                !illustrative(p)
+                    && (parse::is_pipeline(p) || parse::is_ansible(p) || sniffed.contains(*p) || workload(p))
             })
             .collect();
         let paths: Vec<&str> = definitions.iter().map(|(p, _)| *p).collect();
@@ -1846,9 +1858,16 @@ impl<'a> Git<'a> {
                 // often as the one that counts it more; unreadable by
                 // either, it is unreadable.)
                 let pipeline = parse::is_pipeline(p);
-                let ansible = !pipeline || parse::is_ansible(p) || sniffed.contains(p);
+                let ansible = parse::is_ansible(p) || sniffed.contains(p);
+                // (A manifest: its containers' steps, when it holds
+                // Kubernetes objects.)
+                let manifest = workload(p);
                 let read = |t: &Vec<u8>, old: bool| -> Steps {
-                    let steps = if pipeline { Some(parse::pipeline_steps_destroy(t)?) } else { None };
+                    let steps = if pipeline || (manifest && parse::declares_kubernetes_objects(t)) {
+                        Some(parse::pipeline_steps_destroy(t)?)
+                    } else {
+                        None
+                    };
                     let tasks =
                         if ansible { Some(parse::ansible_tasks_destroy_with(t, &role_vars(p, old))?) } else { None };
                     let mut both = steps.unwrap_or_default();

@@ -3974,3 +3974,41 @@ fn a_module_switched_off_destroys_what_its_folder_made() {
     assert_eq!(change.files[0].removes, ["aws_dynamodb_table", "module ../modules/ledger"], "{:?}", change.files[0]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 11: the commands of a Kubernetes Job's containers (a Helm
+/// pre-upgrade hook's `psql -c "DROP DATABASE orders"`, an init
+/// container's `kubectl delete pvc`) ran unread. A manifest's containers
+/// are read as a pipeline's container steps are, at both ends of the
+/// change: a migration job, and a job moved to another file, destroy
+/// nothing.
+#[test]
+fn a_kubernetes_job_runs_its_containers_commands() {
+    let repo = Repo::new("jobs");
+    let job = |name: &str, command: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  annotations:\n    \"helm.sh/hook\": pre-upgrade\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: {name}\n          image: postgres:16\n          command: [\"sh\", \"-c\", \"{command}\"]\n"
+        )
+    };
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders:1\n";
+    repo.write("charts/orders/Chart.yaml", b"apiVersion: v2\nname: orders\nversion: 1.0.0\n");
+    repo.write("charts/orders/templates/deployment.yaml", deployment.as_bytes());
+    repo.write("charts/orders/templates/migrate.yaml", job("migrate", "python manage.py migrate").as_bytes());
+    let base = repo.commit(0.0, "Chart");
+
+    repo.write(
+        "charts/orders/templates/reset.yaml",
+        job("reset", "psql -h orders-db -c 'DROP DATABASE orders'").as_bytes(),
+    );
+    let reset = repo.commit(1.0, "Reset the database before each upgrade");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &reset);
+    assert_eq!(removes_of(&change), [("charts/orders/templates/reset.yaml".to_owned(), vec!["database".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A migration job edited, and the reset job moved to another file.
+    repo.git(&["mv", "charts/orders/templates/reset.yaml", "charts/orders/templates/hooks.yaml"]);
+    repo.write("charts/orders/templates/migrate.yaml", job("migrate", "python manage.py migrate --noinput").as_bytes());
+    let moved = repo.commit(2.0, "Move the hook");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &reset, &moved);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
