@@ -3184,6 +3184,194 @@ const DESTRUCTIVE_CALLS: [&str; 25] = [
     "bulkdelete",
 ];
 
+/// Whether `path` is a declarative schema, a file its tool makes the
+/// database match (Atlas's `schema apply`, sqldef, Prisma's `db push`): a
+/// `.sql` file named `schema.sql` or ending in `.schema.sql` or
+/// `_schema.sql`, or under a folder named `schema` or `schemas`, and a
+/// `.prisma` file. Not Rails' `structure.sql`, a dump its migrations
+/// write, and never under documentation, tests or examples (the caller
+/// also leaves out what reads as a migration).
+///
+/// ```
+/// use blastgate_ingest::git::is_declarative_schema;
+/// assert!(is_declarative_schema("db/schema.sql") && is_declarative_schema("prisma/schema.prisma"));
+/// assert!(is_declarative_schema("schemas/orders.sql"));
+/// assert!(!is_declarative_schema("db/structure.sql") && !is_declarative_schema("src/orders.sql"));
+/// ```
+pub fn is_declarative_schema(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segments = lower.rsplit('/');
+    let name = segments.next().unwrap_or_default();
+    let folders: Vec<&str> = segments.collect();
+    if folders.iter().any(|f| matches!(*f, "docs" | "doc" | "test" | "tests" | "spec" | "examples" | "example")) {
+        return false;
+    }
+    if name.ends_with(".prisma") {
+        return true;
+    }
+    name.ends_with(".sql")
+        && (name == "schema.sql"
+            || name.ends_with(".schema.sql")
+            || name.ends_with("_schema.sql")
+            || folders.iter().any(|f| matches!(*f, "schema" | "schemas")))
+}
+
+/// SQL's and Prisma's column types (lower case), by which a line of a
+/// table's body reads as a column (`total numeric(12, 2) not null`,
+/// `total Decimal`).
+const COLUMN_TYPES: &[&str] = &[
+    "int",
+    "integer",
+    "smallint",
+    "bigint",
+    "tinyint",
+    "mediumint",
+    "serial",
+    "bigserial",
+    "smallserial",
+    "text",
+    "varchar",
+    "char",
+    "character",
+    "nvarchar",
+    "nchar",
+    "citext",
+    "boolean",
+    "bool",
+    "bit",
+    "timestamp",
+    "timestamptz",
+    "date",
+    "time",
+    "timetz",
+    "datetime",
+    "datetime2",
+    "interval",
+    "numeric",
+    "decimal",
+    "real",
+    "double",
+    "float",
+    "money",
+    "uuid",
+    "json",
+    "jsonb",
+    "xml",
+    "bytea",
+    "blob",
+    "longblob",
+    "mediumblob",
+    "tinytext",
+    "mediumtext",
+    "longtext",
+    "binary",
+    "varbinary",
+    "enum",
+    "inet",
+    "cidr",
+    "macaddr",
+    "geometry",
+    "geography",
+    "tsvector",
+    "string",
+    "bytes",
+];
+
+/// What a line of a declarative schema declares: a table (`CREATE TABLE
+/// [IF NOT EXISTS] name`, Prisma's `model Name {`), as `(true, name)`, or
+/// a column (an identifier followed by a column type), as `(false,
+/// name)`; names in lower case, without quotes.
+fn schema_declaration(line: &str) -> Option<(bool, String)> {
+    let lower = line.trim().to_ascii_lowercase();
+    let unquote = |w: &str| w.trim_matches(|c| matches!(c, '"' | '`' | '[' | ']' | '(' | ',')).to_owned();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    match words.as_slice() {
+        ["create", rest @ ..] => {
+            let rest: Vec<&str> =
+                rest.iter().copied().skip_while(|w| matches!(*w, "unlogged" | "or" | "replace")).collect();
+            let ["table", rest @ ..] = rest.as_slice() else { return None };
+            let name = match rest {
+                ["if", "not", "exists", name, ..] | [name, ..] => unquote(name),
+                [] => return None,
+            };
+            let name = name.split('(').next().unwrap_or_default().to_owned();
+            (!name.is_empty()).then_some((true, name))
+        }
+        ["model", name, ..] => Some((true, unquote(name))),
+        [name, kind, ..] => {
+            let name = unquote(name);
+            let keyword = matches!(
+                name.as_str(),
+                "constraint"
+                    | "primary"
+                    | "unique"
+                    | "key"
+                    | "index"
+                    | "foreign"
+                    | "check"
+                    | "exclude"
+                    | "alter"
+                    | "drop"
+                    | "insert"
+                    | "comment"
+                    | "grant"
+                    | "revoke"
+                    | "create"
+                    | "set"
+                    | "select"
+                    | "update"
+                    | "delete"
+                    | "values"
+                    | "references"
+                    | "partition"
+                    | "fulltext"
+                    | "spatial"
+                    | "period"
+            );
+            let kind = kind.split(['(', '[', '?', ',']).next().unwrap_or_default();
+            let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'));
+            (valid && !keyword && COLUMN_TYPES.contains(&kind)).then_some((false, name))
+        }
+        _ => None,
+    }
+}
+
+/// The declarative schema files (`is_schema`, see
+/// [`is_declarative_schema`]) of a `git diff -p` output that take out a
+/// table (`CREATE TABLE orders`, Prisma's `model Order`) or a column (a
+/// line `total numeric` of a table's body) that no schema file of the
+/// change puts back: the tool that applies them drops it, and its data
+/// (red team 11: a table deleted from Atlas's `schema.sql` was `auto`).
+/// Sorted. A table or column moved between files, or a column's type
+/// changed (`total int` made `total bigint`), takes nothing out. Columns
+/// are matched by name alone (the patch's lines do not say which table
+/// they belong to): a column taken out of one table and one of the same
+/// name put into another cancel.
+///
+/// ```
+/// use blastgate_ingest::git::declarative_schema_drops;
+/// let patch = b"diff --git a/db/schema.sql b/db/schema.sql\n--- a/db/schema.sql\n+++ b/db/schema.sql\n@@ -1,3 +0,0 @@\n-CREATE TABLE ledger (\n-  id bigint primary key\n-);\n@@ -9 +6 @@\n-  total int,\n+  total bigint,\n";
+/// assert_eq!(declarative_schema_drops(patch, |p| p.ends_with("schema.sql")), ["db/schema.sql"]);
+/// ```
+pub fn declarative_schema_drops(patch: &[u8], is_schema: impl Fn(&str) -> bool) -> Vec<String> {
+    let texts = changed_texts(patch, is_schema);
+    let mut put: BTreeSet<(bool, String)> = BTreeSet::new();
+    let mut taken: Vec<(&str, (bool, String))> = Vec::new();
+    for (path, (removed, added)) in &texts {
+        for line in String::from_utf8_lossy(added).lines() {
+            put.extend(schema_declaration(line));
+        }
+        for line in String::from_utf8_lossy(removed).lines() {
+            taken.extend(schema_declaration(line).map(|d| (path.as_str(), d)));
+        }
+    }
+    let mut out: Vec<String> =
+        taken.into_iter().filter(|(_, d)| !put.contains(d)).map(|(path, _)| path.to_owned()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The files of a `git diff -p` output whose added lines hold a statement
 /// that destroys data for good (`DROP TABLE`, `DROP COLUMN`, `ALTER TABLE t
 /// DROP c`, `TRUNCATE`, `DELETE FROM t`, `DELETE t`, `UPDATE t SET`, a

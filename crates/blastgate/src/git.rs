@@ -811,9 +811,10 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         };
         notes.push(format!(
             "safety: `{first}`{more} adds a statement that destroys data for good (a dropped table or column, a \
-             truncate, a delete, an update), or is a migration whose statements are not read (a symbolic link, \
-             more than 1 MiB of added lines, or text with NUL bytes such as UTF-16): the change cannot be reverted \
-             without loss (`reversible: false`)"
+             truncate, a delete, an update), takes a table or column out of a declarative schema (its tool drops \
+             it), or is a migration whose statements are not read (a symbolic link, more than 1 MiB of added \
+             lines, or text with NUL bytes such as UTF-16): the change cannot be reverted without loss \
+             (`reversible: false`)"
         ));
         blastgate_change::Safety { reversible: Some(false), ..blastgate_change::Safety::default() }
     } else {
@@ -1627,9 +1628,16 @@ impl<'a> Git<'a> {
         };
         let hidden = parse::hidden_line_breaks(&patch);
         let migration_classifier = blastgate_change::Classifier::default();
-        let destructive = parse::destructive_migrations(&patch, |path| {
+        let mut destructive = parse::destructive_migrations(&patch, |path| {
             migration_classifier.classify(path) == ChangeKind::SchemaMigration
         });
+        // A table or column taken out of a declarative schema (Atlas,
+        // sqldef, Prisma's `db push`): the tool drops it (red team 11).
+        destructive.extend(parse::declarative_schema_drops(&patch, |path| {
+            parse::is_declarative_schema(path) && migration_classifier.classify(path) != ChangeKind::SchemaMigration
+        }));
+        destructive.sort_unstable();
+        destructive.dedup();
         for f in &mut files {
             if let Some(&(added, removed)) = hidden.get(&f.path) {
                 f.added = f.added.saturating_add(added);
@@ -2015,7 +2023,6 @@ impl<'a> Git<'a> {
             })
             .map(|f| f.path.as_str())
             .collect();
-        let mut destructive = destructive;
         if !moved_in.is_empty() {
             let new = |p: &str| blobs.get(p).and_then(|(_, new)| new.as_deref());
             let texts = self.small_blobs(moved_in.iter().filter_map(|p| new(p).map(|h| (*p, h))))?;

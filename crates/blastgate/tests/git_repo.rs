@@ -4012,3 +4012,51 @@ fn a_kubernetes_job_runs_its_containers_commands() {
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
 }
+
+/// Red team 11: a table deleted from a declarative schema (Atlas's or
+/// sqldef's `schema.sql`, Prisma's `schema.prisma`), which its tool makes
+/// the database match, was `auto`: no migration said it. Taking a table
+/// or a column out is irreversible; changing a column's type, adding a
+/// table, or moving one to another schema file is not.
+#[test]
+fn a_table_taken_out_of_a_declarative_schema_is_irreversible() {
+    let repo = Repo::new("declarative");
+    let orders = "CREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  total int NOT NULL,\n  legacy_total int\n);\n";
+    let ledger = "CREATE TABLE IF NOT EXISTS \"ledger\" (\n  id bigint PRIMARY KEY\n);\n";
+    repo.write("db/schema.sql", format!("{orders}{ledger}").as_bytes());
+    repo.write(
+        "prisma/schema.prisma",
+        b"model Order {\n  id    Int     @id\n  total Decimal\n  customer Customer @relation(fields: [id], references: [id])\n}\n\nmodel Customer {\n  id Int @id\n}\n",
+    );
+    let base = repo.commit(0.0, "Schema");
+    let irreversible = |from: &str, to: &str| {
+        let change = git_change(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+        change.changeset.safety.reversible == Some(false)
+    };
+
+    repo.write("db/schema.sql", orders.as_bytes());
+    let dropped = repo.commit(1.0, "Retire the ledger");
+    assert!(irreversible(&base, &dropped));
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("db/schema.sql", format!("{}{ledger}", orders.replace("  legacy_total int\n", "")).as_bytes());
+    let column = repo.commit(2.0, "Drop the legacy total");
+    assert!(irreversible(&base, &column));
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("prisma/schema.prisma", b"model Customer {\n  id Int @id\n}\n");
+    let model = repo.commit(3.0, "Retire orders");
+    assert!(irreversible(&base, &model));
+
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "db/schema.sql",
+        format!("{}{ledger}CREATE TABLE refunds (\n  id bigint\n);\n", orders.replace("total int", "total bigint"))
+            .as_bytes(),
+    );
+    let widened = repo.commit(4.0, "Widen the total, add refunds");
+    assert!(!irreversible(&base, &widened));
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("db/schema.sql", orders.as_bytes());
+    repo.write("db/schemas/ledger.sql", ledger.as_bytes());
+    let split = repo.commit(5.0, "Split the schema");
+    assert!(!irreversible(&base, &split));
+}
