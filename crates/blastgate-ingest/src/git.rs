@@ -5700,6 +5700,84 @@ pub fn declares_kubernetes_objects(text: &[u8]) -> bool {
     starts(b"apiVersion:") && starts(b"kind:")
 }
 
+/// Where databases, brokers and stores keep their files on a host, by
+/// their default configuration (and `$PGDATA`, Postgres's own variable).
+const DATA_DIRECTORIES: &[&str] = &[
+    "/var/lib/postgresql",
+    "/var/lib/pgsql",
+    "$pgdata",
+    "${pgdata}",
+    "/var/lib/mysql",
+    "/var/lib/mariadb",
+    "/var/lib/mongodb",
+    "/var/lib/mongo",
+    "/data/db",
+    "/var/lib/redis",
+    "/var/lib/valkey",
+    "/var/lib/elasticsearch",
+    "/var/lib/opensearch",
+    "/var/lib/cassandra",
+    "/var/lib/scylla",
+    "/var/lib/kafka",
+    "/var/lib/zookeeper",
+    "/var/lib/etcd",
+    "/var/lib/clickhouse",
+    "/var/lib/rabbitmq",
+    "/var/lib/influxdb",
+    "/var/lib/minio",
+    "/var/lib/neo4j",
+    "/var/lib/couchdb",
+    "/var/lib/mssql",
+    "/var/opt/mssql",
+    "/var/lib/docker/volumes",
+    "/var/lib/vault",
+    "/var/lib/consul",
+];
+
+/// The type a removal of `path` destroys when the path is a datastore's
+/// files on a host ([`DATA_DIRECTORIES`], or a file or folder below one):
+/// `database directory /var/lib/postgresql`. Red team 11: Ansible's
+/// `file: path=/var/lib/postgresql state=absent` and `rm -rf` of it in a
+/// script counted nothing.
+///
+/// ```
+/// use blastgate_ingest::git::data_directory_removed;
+/// assert_eq!(data_directory_removed("/var/lib/postgresql/16/main").as_deref(), Some("database directory /var/lib/postgresql"));
+/// assert_eq!(data_directory_removed("\"$PGDATA\"/").as_deref(), Some("database directory $pgdata"));
+/// assert_eq!(data_directory_removed("/var/lib/postgresql-backups"), None);
+/// assert_eq!(data_directory_removed("/tmp/build"), None);
+/// ```
+pub fn data_directory_removed(path: &str) -> Option<String> {
+    let path = path.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    let path = path.replace("\"", "");
+    DATA_DIRECTORIES
+        .iter()
+        .find(|d| path.strip_prefix(**d).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '*'])))
+        .map(|d| format!("database directory {d}"))
+}
+
+/// What a command's text (`sudo -u postgres rm -rf "$PGDATA"`, quotes
+/// read as blanks) removes of a datastore's files
+/// ([`data_directory_removed`]): `rm` with a recursive option (`-r`,
+/// `-R`, `-rf`, `--recursive`), each of its paths; not where a word
+/// before it prints text (`echo rm -rf ...`).
+fn rm_destroys(command: &str) -> Vec<String> {
+    let plain: String = command.chars().map(|c| if matches!(c, '"' | '\'' | '`') { ' ' } else { c }).collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let Some(start) = words.iter().position(|w| tool_name(w) == "rm") else { return Vec::new() };
+    let printed = words.get(..start).unwrap_or_default().iter().any(|w| {
+        matches!(w.to_ascii_lowercase().as_str(), "echo" | "printf" | "print" | "write-host" | "write-output" | "log")
+    });
+    let Some(args) = words.get(start + 1..).filter(|_| !printed) else { return Vec::new() };
+    let recursive = args
+        .iter()
+        .any(|a| *a == "--recursive" || (a.starts_with('-') && !a.starts_with("--") && a.contains(['r', 'R'])));
+    if !recursive {
+        return Vec::new();
+    }
+    args.iter().filter(|a| !a.starts_with('-')).filter_map(|a| data_directory_removed(a)).collect()
+}
+
 /// SQL clients, whose commands run the SQL a script line holds.
 const SQL_CLIENTS: &[&str] = &[
     "psql",
@@ -5808,6 +5886,11 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
         let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
         if sql_empties(&sql, sql_client) && !short_lived(&lower) {
             types.push("database".to_owned());
+        }
+        // A datastore's files removed on a host (`rm -rf
+        // /var/lib/postgresql/16/main`).
+        if !short_lived(&lower) {
+            types.extend(rm_destroys(command));
         }
         // Quoted text runs only where a shell is handed it (`sh '...'`,
         // `bash -c "..."`, `run: "..."`); elsewhere it is an argument

@@ -1669,6 +1669,12 @@ fn destructive_commands_are_read_by_tool() {
         ("TRUNCATE ONLY ledger;", &["database"]),
         ("psql -c \"DELETE FROM sessions WHERE expires_at < now()\"", &[]),
         ("truncate -s 0 /var/log/app.log", &[]),
+        // A datastore's files removed on a host (red team 11).
+        ("sudo rm -rf /var/lib/postgresql/16/main", &["database directory /var/lib/postgresql"]),
+        ("ssh db-1 'sudo -u postgres rm -rf \"$PGDATA\"'", &["database directory $pgdata"]),
+        ("rm -f /var/lib/mysql/mysql.sock", &[]),
+        ("rm -rf /var/lib/apt/lists/*", &[]),
+        ("echo rm -rf /var/lib/mysql", &[]),
         ("echo \"truncate the logs and delete from the cache\"", &[]),
         ("retry 3 dropdb orders", &["database"]),
         ("kubectl apply -k overlays/prod", &[]),
@@ -2113,6 +2119,15 @@ fn ansible_tasks_in_other_spellings_are_read() {
             &["terraform destroy"],
         ),
         ("- local_action: command terraform destroy -auto-approve\n", &["terraform destroy"]),
+        // A datastore's files removed (red team 11); other files are not.
+        (
+            "- name: Wipe\n  ansible.builtin.file:\n    path: /var/lib/postgresql/16/main\n    state: absent\n",
+            &["database directory /var/lib/postgresql"],
+        ),
+        ("- file: path=/var/lib/mysql state=absent\n", &["database directory /var/lib/mysql"]),
+        ("- file: path=/tmp/build state=absent\n", &[]),
+        ("- file:\n    path: /var/lib/mysql\n    state: directory\n", &[]),
+        ("- shell: rm -rf /var/lib/mongodb/*\n", &["database directory /var/lib/mongodb"]),
         ("- action: amazon.aws.rds_instance id=orders state=absent\n", &["amazon.aws.rds_instance"]),
         (
             "- local_action:\n    module: amazon.aws.rds_instance\n    id: orders\n    state: absent\n",

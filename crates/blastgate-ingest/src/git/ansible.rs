@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::tasks::replace_templates;
 use super::{
-    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, known_tool, kubernetes_kinds,
-    script_text_destroys, short_lived, step_block, step_list, step_settings, unquote_scalar,
+    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, data_directory_removed,
+    known_tool, kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings,
+    unquote_scalar,
 };
 
 /// Whether `path` holds Ansible tasks by where Ansible keeps them: a YAML
@@ -227,7 +228,7 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
             (key, value.to_owned())
         };
         let value = value.as_str();
-        let Some(module) = Module::of(&key) else { continue };
+        let Some(module) = Module::of(&key).or_else(|| Module::file(&key)) else { continue };
         tasks += 1;
         if tasks > MAX_TASKS {
             break;
@@ -653,6 +654,14 @@ fn resource_kinds(name: &str, parameter: &dyn Fn(&str) -> String) -> Vec<String>
         }
         "terraform" => vec!["terraform destroy".to_owned()],
         "postgresql_db" | "mysql_db" | "postgresql_schema" => vec!["database".to_owned()],
+        // (A file or folder removed: only a datastore's files count.)
+        "file" | "win_file" => ["path", "dest", "name"]
+            .into_iter()
+            .map(parameter)
+            .find(|p| !p.is_empty())
+            .and_then(|p| data_directory_removed(&p))
+            .into_iter()
+            .collect(),
         _ => vec![name.to_owned()],
     }
 }
@@ -757,6 +766,16 @@ const MODULE_NOUNS: [&str; 35] = [
 ];
 
 impl Module {
+    /// The module that manages files (`file:`, `ansible.builtin.file:`,
+    /// `win_file:`), read only as a task's: `state: absent` on a
+    /// datastore's files removes them (red team 11). (Not in [`Module::of`],
+    /// whose modules also tell a playbook from other YAML, where `file:`
+    /// is a common key.)
+    fn file(key: &str) -> Option<Module> {
+        matches!(key, "file" | "ansible.builtin.file" | "ansible.legacy.file" | "win_file" | "ansible.windows.win_file")
+            .then(|| Module::Resource(key.to_owned()))
+    }
+
     fn of(key: &str) -> Option<Module> {
         let short = key.rsplit('.').next().unwrap_or(key);
         let builtin = key == short
