@@ -6565,7 +6565,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 65] = [
+const TOOLS: [&str; 66] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -6633,6 +6633,7 @@ const TOOLS: [&str; 65] = [
     "az",
     "bq",
     "s5cmd",
+    "nomad",
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
@@ -6718,6 +6719,14 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             _ => Vec::new(),
         },
         "eksctl" if first == "delete" => vec![words(2)],
+        // A Nomad CSI or host volume deleted, its data with it (red team
+        // 11); a job stopped and purged is the job.
+        "nomad" if first == "volume" && matches!(plain.get(1), Some(&"delete")) => {
+            vec!["nomad volume delete".to_owned()]
+        }
+        "nomad" if first == "job" && plain.get(1) == Some(&"stop") && args.contains(&"-purge") => {
+            vec!["nomad job stop -purge".to_owned()]
+        }
         "dropdb" => vec!["database".to_owned()],
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {

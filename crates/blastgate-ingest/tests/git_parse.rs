@@ -1675,6 +1675,9 @@ fn destructive_commands_are_read_by_tool() {
         ("rm -f /var/lib/mysql/mysql.sock", &[]),
         ("rm -rf /var/lib/apt/lists/*", &[]),
         ("echo rm -rf /var/lib/mysql", &[]),
+        // Nomad's volumes (red team 11).
+        ("nomad volume delete orders-pgdata", &["nomad volume delete"]),
+        ("nomad volume status", &[]),
         ("echo \"truncate the logs and delete from the cache\"", &[]),
         ("retry 3 dropdb orders", &["database"]),
         ("kubectl apply -k overlays/prod", &[]),
