@@ -215,6 +215,8 @@ pub const AUTONOMOUS_AGENT_TOOLS: &[&str] = &[
     "jules",
     "google-labs-jules",
     "openhands",
+    "roo-code",
+    "roomote",
 ];
 
 /// Whether `tool` names an autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]:
@@ -251,7 +253,8 @@ const AI_APP_LOGINS: &[&str] = &[
 /// (`copilot-swe-agent[bot]`, `devin[bot]`, `claude[bot]`) or its GitHub
 /// noreply address (`[<n>+]<name>[bot]@users.noreply.github.com`), a
 /// listed name of several words as it is (`devin-ai-integration`, `Devin
-/// AI`), `openhands` and its address `openhands@all-hands.dev`, or the
+/// AI`), `openhands` and its address `openhands@all-hands.dev`, Roo
+/// Code's cloud agent `roomote` and its address `roomote@roocode.com`, or the
 /// Copilot coding agent's address
 /// (`198982749+Copilot@users.noreply.github.com`); in any case. A listed
 /// single word without `[bot]` (`devin`, `jules`) is a common human name
@@ -262,7 +265,14 @@ pub fn is_agent_account(id: &str) -> bool {
     // account number, as the git reader knows it (a changelog audit: the
     // address as a changeset's author was no agent); OpenHands by its own
     // address (an audit of revision 17).
-    if matches!(id.as_str(), "198982749+copilot@users.noreply.github.com" | "openhands@all-hands.dev" | "openhands") {
+    if matches!(
+        id.as_str(),
+        "198982749+copilot@users.noreply.github.com"
+            | "openhands@all-hands.dev"
+            | "openhands"
+            | "roomote@roocode.com"
+            | "roomote"
+    ) {
         return true;
     }
     let login = match id.strip_suffix("@users.noreply.github.com") {
@@ -926,6 +936,8 @@ mod tests {
             "openhands@all-hands.dev",
             "Devin AI",
             "Amazon Q Developer",
+            "roomote@roocode.com",
+            "Roo Code",
         ] {
             assert!(is_agent_account(id), "{id}");
         }

@@ -228,7 +228,7 @@ pub struct AiAgent {
 /// | tool | kind | names | emails |
 /// |---|---|---|---|
 /// | `claude-code` | interactive | `Claude`, `Claude Code` (and `Claude <model>` with the email) | `noreply@anthropic.com` |
-/// | `copilot` | interactive | `Copilot`, `GitHub Copilot` | `Copilot@users.noreply.github.com` (any id) |
+/// | `copilot` | interactive | `Copilot`, `GitHub Copilot` | `Copilot@users.noreply.github.com` (any id), `copilot@github.com` |
 /// | `copilot-coding-agent` | autonomous | `copilot-swe-agent[bot]`, `copilot-swe-agent` | `198982749+Copilot@users.noreply.github.com` |
 /// | `cursor` | interactive | `Cursor Agent`, `Cursor` | `cursoragent@cursor.com` |
 /// | `devin` | autonomous | `devin-ai-integration[bot]`, `Devin AI` | `devin-ai-integration[bot]@users.noreply.github.com` |
@@ -236,10 +236,18 @@ pub struct AiAgent {
 /// | `codex-cloud` | autonomous | `chatgpt-codex-connector[bot]` | `chatgpt-codex-connector[bot]@users.noreply.github.com` |
 /// | `aider` | interactive | `aider` (also `aider (<model>)` and `Jane Doe (aider)`) | `aider@aider.chat`, `noreply@aider.chat` |
 /// | `gemini-code-assist` | interactive | `gemini-code-assist[bot]`, `Gemini Code Assist` | `gemini-code-assist[bot]@users.noreply.github.com` |
-/// | `amazon-q` | autonomous | `amazon-q-developer[bot]`, `Amazon Q Developer` | `amazon-q-developer[bot]@users.noreply.github.com` |
+/// | `amazon-q` | autonomous | `amazon-q-developer[bot]`, `Amazon Q Developer` | `amazon-q-developer[bot]@users.noreply.github.com`, `amazon-q@amazon.com` |
 /// | `jules` | autonomous | `google-labs-jules[bot]` | `google-labs-jules[bot]@users.noreply.github.com` |
 /// | `openhands` | autonomous | `openhands` | `openhands@all-hands.dev` |
 /// | `amp` | interactive | `Amp` | `amp@ampcode.com` |
+/// | `opencode` | interactive | `opencode` | `noreply@opencode.ai` |
+/// | `crush` | interactive | `Crush` | `crush@charm.land` |
+/// | `qwen-code` | interactive | `Qwen-Coder`, `Qwen Code` | `qwen-coder@alibabacloud.com` |
+/// | `gemini-cli` | interactive | `Gemini CLI` | `gemini-cli@google.com` |
+/// | `windsurf` | interactive | `Windsurf Cascade`, `Cascade AI` | `cascade@windsurf.ai`, `cascade@windsurf.com` |
+/// | `kiro` | interactive | (a first name: by its email only) | `noreply@kiro.dev` |
+/// | `droid` | interactive | `Factory Droid`, `factory-droid[bot]` | `droid@factory.ai` |
+/// | `roo-code` | autonomous | `Roo Code`, `Roomote` | `roomote@roocode.com` |
 ///
 /// Matching is ASCII case-insensitive. An email matches when equal; a
 /// listed GitHub noreply address without a numeric id
@@ -8140,7 +8148,11 @@ impl Default for AiAgents {
         Self {
             agents: vec![
                 AiAgent::interactive("claude-code", &["Claude", "Claude Code"], &["noreply@anthropic.com"]),
-                AiAgent::interactive("copilot", &["Copilot", "GitHub Copilot"], &[&bot("Copilot")]),
+                AiAgent::interactive(
+                    "copilot",
+                    &["Copilot", "GitHub Copilot"],
+                    &[&bot("Copilot"), "copilot@github.com"],
+                ),
                 AiAgent::autonomous(
                     "copilot-coding-agent",
                     &["copilot-swe-agent[bot]", "copilot-swe-agent"],
@@ -8167,11 +8179,26 @@ impl Default for AiAgents {
                 AiAgent::autonomous(
                     "amazon-q",
                     &["amazon-q-developer[bot]", "Amazon Q Developer"],
-                    &[&bot("amazon-q-developer[bot]")],
+                    &[&bot("amazon-q-developer[bot]"), "amazon-q@amazon.com"],
                 ),
                 AiAgent::autonomous("jules", &["google-labs-jules[bot]"], &[&bot("google-labs-jules[bot]")]),
                 AiAgent::autonomous("openhands", &["openhands"], &["openhands@all-hands.dev"]),
                 AiAgent::interactive("amp", &["Amp"], &["amp@ampcode.com"]),
+                // Identities the tools write into commits, each seen in
+                // the tools' own code or in their public commits (red
+                // team 11 found these unlisted; Cline writes none).
+                AiAgent::interactive("opencode", &["opencode"], &["noreply@opencode.ai"]),
+                AiAgent::interactive("crush", &["Crush"], &["crush@charm.land"]),
+                AiAgent::interactive("qwen-code", &["Qwen-Coder", "Qwen Code"], &["qwen-coder@alibabacloud.com"]),
+                AiAgent::interactive("gemini-cli", &["Gemini CLI"], &["gemini-cli@google.com"]),
+                AiAgent::interactive(
+                    "windsurf",
+                    &["Windsurf Cascade", "Cascade AI"],
+                    &["cascade@windsurf.ai", "cascade@windsurf.com"],
+                ),
+                AiAgent::interactive("kiro", &[], &["noreply@kiro.dev"]),
+                AiAgent::interactive("droid", &["Factory Droid", "factory-droid[bot]"], &["droid@factory.ai"]),
+                AiAgent::autonomous("roo-code", &["Roo Code", "Roomote"], &["roomote@roocode.com"]),
             ],
         }
     }

@@ -398,6 +398,30 @@ fn tool_markers_in_the_body_count() {
         ("feat: tweak\n\nAmp-Thread-ID: https://ampcode.com/threads/T-1", Some(AiInvolvement::Generated), Some("amp")),
         ("feat: tweak\n\nCo-authored-by: Amp <amp@ampcode.com>", Some(AiInvolvement::Generated), Some("amp")),
         ("feat: compare Claude and Copilot in the docs", None, None),
+        // Tools whose identities red team 11 found unlisted.
+        ("feat: x\n\nCo-Authored-By: opencode <noreply@opencode.ai>", Some(AiInvolvement::Generated), Some("opencode")),
+        ("feat: x\n\nCo-Authored-By: Crush <crush@charm.land>", Some(AiInvolvement::Generated), Some("crush")),
+        (
+            "feat: x\n\nCo-authored-by: Qwen-Coder <qwen-coder@alibabacloud.com>",
+            Some(AiInvolvement::Generated),
+            Some("qwen-code"),
+        ),
+        (
+            "feat: x\n\nCo-authored-by: Gemini CLI <gemini-cli@google.com>",
+            Some(AiInvolvement::Generated),
+            Some("gemini-cli"),
+        ),
+        (
+            "feat: x\n\nCo-authored-by: Windsurf Cascade <cascade@windsurf.ai>",
+            Some(AiInvolvement::Generated),
+            Some("windsurf"),
+        ),
+        ("feat: x\n\nCo-Authored-By: Kiro <noreply@kiro.dev>", Some(AiInvolvement::Generated), Some("kiro")),
+        ("feat: x\n\nCo-authored-by: Droid <droid@factory.ai>", Some(AiInvolvement::Generated), Some("droid")),
+        ("feat: x\n\nCo-authored-by: Copilot <copilot@github.com>", Some(AiInvolvement::Generated), Some("copilot")),
+        ("feat: x\n\nCo-authored-by: Roo Code <roomote@roocode.com>", Some(AiInvolvement::Agent), Some("roo-code")),
+        // A first name is no tool without the tool's address.
+        ("feat: x\n\nCo-authored-by: Kiro Tanaka <kiro@example.jp>", None, None),
     ];
     for (message, ai, tool) in cases {
         let p = provenance(&[commit(message)], &AiAgents::default());
