@@ -441,9 +441,11 @@ pub fn parse_blobs_z(bytes: &[u8]) -> Result<BTreeMap<String, BlobSides>, Change
 
 /// Whether `text` is an infrastructure manifest whatever its file is
 /// called: a Kubernetes object (`apiVersion:` and `kind:` at the start of
-/// lines, in YAML; both keys at the top of a JSON object), or a
+/// lines, in YAML; both keys at the top of a JSON object), a
 /// CloudFormation template (`AWSTemplateFormatVersion`, or a `Resources`
-/// section with a `Type: AWS::...`). A text longer than
+/// section with a `Type: AWS::...`, also a Serverless Framework service's
+/// under `resources:`), or an Azure Resource Manager template (JSON whose
+/// `$schema` names a `deploymentTemplate.json`). A text longer than
 /// [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not read (`false`).
 ///
 /// ```
@@ -462,6 +464,7 @@ pub fn is_manifest(text: &[u8]) -> bool {
             let field = |k: &str| v.get(k).and_then(serde_json::Value::as_str);
             field("apiVersion").zip(field("kind")).is_some_and(|(a, k)| kubernetes_object(a, k))
                 || v.get("AWSTemplateFormatVersion").is_some()
+                || arm_template(v)
                 || v.get("Resources").and_then(serde_json::Value::as_object).is_some_and(|r| {
                     r.values().any(|x| {
                         x.get("Type").and_then(serde_json::Value::as_str).is_some_and(|t| t.starts_with("AWS::"))
@@ -490,7 +493,59 @@ pub fn is_manifest(text: &[u8]) -> bool {
     !patch_deleted_kinds(text.as_bytes()).is_empty()
         || versions.iter().any(|a| kinds.iter().any(|k| kubernetes_object(a, k)))
         || !values("AWSTemplateFormatVersion").is_empty()
-        || (!values("Resources").is_empty() && aws_type)
+        || ((!values("Resources").is_empty() || serverless_resources(&text)) && aws_type)
+}
+
+/// Whether a YAML text is a Serverless Framework service's with
+/// CloudFormation resources: a top-level `resources:` holding a
+/// `Resources:` section (red team 11: a DynamoDB table taken out of
+/// `serverless.yml` was read as configuration).
+fn serverless_resources(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("resources:"))
+        && text.lines().any(|l| l.starts_with(char::is_whitespace) && l.trim_start().starts_with("Resources:"))
+}
+
+/// Whether a JSON document is an Azure Resource Manager template: its
+/// `$schema` names a deployment template (`.../deploymentTemplate.json#`,
+/// `subscriptionDeploymentTemplate`, ...). Its `resources` are read by
+/// [`arm_resource_types`].
+fn arm_template(v: &serde_json::Value) -> bool {
+    v.get("$schema")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|s| s.to_ascii_lowercase().contains("deploymenttemplate.json"))
+}
+
+/// Most levels of nested `resources` an ARM template is read down.
+const MAX_ARM_LEVELS: usize = 16;
+
+/// The `type` of each resource of an ARM template ([`arm_template`]): its
+/// `resources`, a list or (language version 2.0) an object of symbolic
+/// names, and the `resources` nested in each, [`MAX_ARM_LEVELS`] down. A
+/// child's type is its own (`Microsoft.Sql/servers/databases`), or its
+/// parent's and its own joined when it states only the last part
+/// (`databases`).
+fn arm_resource_types(template: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&serde_json::Value, String, usize)> = vec![(template, String::new(), 0)];
+    while let Some((node, parent, level)) = stack.pop() {
+        if level > MAX_ARM_LEVELS || out.len() >= MAX_TYPES_READ {
+            continue;
+        }
+        let items: Vec<&serde_json::Value> = match node.get("resources") {
+            Some(serde_json::Value::Array(list)) => list.iter().collect(),
+            Some(serde_json::Value::Object(named)) => named.values().collect(),
+            _ => Vec::new(),
+        };
+        for item in items {
+            let Some(t) = item.get("type").and_then(serde_json::Value::as_str).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            let t = if t.contains('/') || parent.is_empty() { t.to_owned() } else { format!("{parent}/{t}") };
+            out.push(t.clone());
+            stack.push((item, t, level + 1));
+        }
+    }
+    out
 }
 
 /// Whether an `apiVersion` and a `kind` name an object a cluster runs: a
@@ -600,6 +655,13 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         for top in documents {
             for r in top.get("resource").into_iter().flat_map(resource_keys) {
                 add(&mut types, r);
+            }
+            // Azure Resource Manager: `"resources": [{"type":
+            // "Microsoft.Sql/servers", ...}]` (red team 11: unread).
+            if arm_template(top) {
+                for t in arm_resource_types(top) {
+                    add(&mut types, t);
+                }
             }
             // CloudFormation: `"Resources": {"Db": {"Type": "AWS::RDS::DBInstance"}}`.
             if let Some(serde_json::Value::Object(resources)) = top.get("Resources") {

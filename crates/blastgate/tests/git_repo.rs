@@ -4060,3 +4060,59 @@ fn a_table_taken_out_of_a_declarative_schema_is_irreversible() {
     let split = repo.commit(5.0, "Split the schema");
     assert!(!irreversible(&base, &split));
 }
+
+/// Red team 11: a DynamoDB table taken out of a Serverless Framework
+/// service's `serverless.yml`, and a SQL database out of an Azure Resource
+/// Manager template (`azuredeploy.json`), were read as configuration:
+/// `auto` or `peer`. Both are manifests by their content, and what they
+/// declare is counted before and after.
+#[test]
+fn serverless_and_arm_templates_declare_their_resources() {
+    let repo = Repo::new("templates");
+    let table =
+        "    OrdersTable:\n      Type: AWS::DynamoDB::Table\n      Properties:\n        BillingMode: PAY_PER_REQUEST\n";
+    let queue = "    Jobs:\n      Type: AWS::SQS::Queue\n";
+    let serverless = |resources: &str| {
+        format!(
+            "service: orders\nprovider:\n  name: aws\nfunctions:\n  api:\n    handler: handler.api\nresources:\n  Resources:\n{resources}"
+        )
+    };
+    repo.write("orders/serverless.yml", serverless(&format!("{table}{queue}")).as_bytes());
+    let arm = |databases: &str| {
+        format!(
+            "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"resources\": [\n    {{\n      \"type\": \"Microsoft.Sql/servers\",\n      \"apiVersion\": \"2022-05-01-preview\",\n      \"name\": \"orders-sql\",\n      \"resources\": [{databases}]\n    }},\n    {{\"type\": \"Microsoft.Web/sites\", \"apiVersion\": \"2022-03-01\", \"name\": \"orders-web\"}}\n  ]\n}}\n"
+        )
+    };
+    repo.write(
+        "orders/azuredeploy.json",
+        arm("{\"type\": \"databases\", \"apiVersion\": \"2022-05-01-preview\", \"name\": \"ledger\"}").as_bytes(),
+    );
+    let base = repo.commit(0.0, "Deploy orders");
+
+    repo.write("orders/serverless.yml", serverless(queue).as_bytes());
+    let dropped = repo.commit(1.0, "Drop the orders table");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &dropped);
+    assert_eq!(removes_of(&change), [("orders/serverless.yml".to_owned(), vec!["AWS::DynamoDB::Table".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/azuredeploy.json", arm("").as_bytes());
+    let arm_dropped = repo.commit(2.0, "Drop the ledger database");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &arm_dropped);
+    assert_eq!(
+        removes_of(&change),
+        [("orders/azuredeploy.json".to_owned(), vec!["Microsoft.Sql/servers/databases".to_owned()])]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A function's handler changed takes nothing out.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "orders/serverless.yml",
+        serverless(&format!("{table}{queue}")).replace("handler.api", "handler.v2").as_bytes(),
+    );
+    let edited = repo.commit(3.0, "New handler");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &edited);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
