@@ -816,6 +816,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             if t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty()) {
                 add(&mut types, t);
             }
+        } else if let Some(t) = program_construct(trimmed) {
+            add(&mut types, t);
         } else if let Some(rest) = trimmed.strip_prefix("resource").or_else(|| trimmed.strip_prefix("module")) {
             // Terraform (`resource "TYPE" "NAME" {`, the labels quoted or
             // bare), Bicep (`resource NAME 'TYPE@VERSION' = {`), and a
@@ -975,6 +977,71 @@ fn module_type(header: &str, rest: &[&str]) -> String {
         depth = depth.saturating_add(opens).saturating_sub(closes);
     }
     "module".to_owned()
+}
+
+/// The resource an infrastructure program's line makes, as its library
+/// names the class (red team 11: a database construct deleted from a CDK
+/// or Pulumi program was read as code): `new rds.DatabaseInstance(this,
+/// ...)` and `new aws.rds.Instance("orders", ...)` (TypeScript,
+/// JavaScript, C#, Java), `aws.rds.Instance("orders", ...)` or `db =
+/// rds.DatabaseInstance(self, ...)` at a statement's start (Python), and
+/// `rds.NewInstance(ctx, ...)` (Go, as `rds.Instance`). The class is
+/// qualified by a module (`rds.`): a bare `new Error(` or `new Map(` is
+/// no resource. Which of these hold data is the engine's reading of the
+/// type's words; the git reader keeps only those (see
+/// `blastgate::git`), so a helper class taken out destroys nothing.
+///
+/// ```
+/// use blastgate_ingest::git::declared_counts;
+/// let stack = b"const db = new rds.DatabaseInstance(this, 'Db', {\n  engine,\n});\nthrow new Error('x');\n";
+/// assert_eq!(declared_counts(stack).keys().collect::<Vec<_>>(), ["rds.DatabaseInstance"]);
+/// ```
+fn program_construct(line: &str) -> Option<String> {
+    // A dotted name at the start of `text`, a module then a class: the
+    // name and what follows it.
+    let dotted = |text: &str| -> Option<(String, usize)> {
+        let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(text.len());
+        let name = text.get(..end)?;
+        let (module, class) = name.rsplit_once('.')?;
+        let module_ok = module.starts_with(|c: char| c.is_ascii_lowercase()) && !module.contains("..");
+        let class_ok = class.starts_with(|c: char| c.is_ascii_uppercase());
+        (module_ok && class_ok).then(|| (name.to_owned(), end))
+    };
+    let opens = |rest: &str| rest.trim_start().starts_with(['(', '<']);
+    // `new module.Class(` anywhere on the line.
+    if let Some(at) = line.find("new ") {
+        let before_ok = line.get(..at).is_none_or(|b| !b.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+        let after = line.get(at + 4..)?.trim_start();
+        if before_ok && let Some((name, end)) = dotted(after) {
+            return opens(after.get(end..)?).then_some(name);
+        }
+        return None;
+    }
+    // A statement that calls `module.Class(` (Python), or `pkg.NewClass(ctx`
+    // (Go), after an assignment if any.
+    let statement = match line.split_once('=') {
+        Some((target, value))
+            if !target.is_empty()
+                && target.trim().chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | ':' | ','))
+                && !value.starts_with('=') =>
+        {
+            value.trim_start()
+        }
+        _ => line,
+    };
+    let (name, end) = dotted(statement)?;
+    let rest = statement.get(end..)?;
+    if !opens(rest) {
+        return None;
+    }
+    // Go's constructors: `rds.NewInstance(ctx, ...)` makes an `rds.Instance`.
+    let (module, class) = name.rsplit_once('.')?;
+    match class.strip_prefix("New").filter(|c| c.starts_with(|c: char| c.is_ascii_uppercase())) {
+        Some(made) if rest.trim_start().trim_start_matches('(').trim_start().starts_with("ctx") => {
+            Some(format!("{module}.{made}"))
+        }
+        _ => Some(name),
+    }
 }
 
 /// How many `{` and `}` a line holds outside double-quoted strings.

@@ -2116,6 +2116,26 @@ impl<'a> Git<'a> {
                 && !blastgate_change::classify::is_ci_definition(p)
         };
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        // What a file declares. In an infrastructure program (a CDK or
+        // Pulumi stack in TypeScript, Python, Go, ...), only the
+        // constructs whose types hold data, a queue or a cache count: a
+        // program's other classes (`pulumi.Config`, a helper) taken out
+        // destroy nothing the rules weigh, and reading them as resources
+        // would call every refactor a destruction.
+        let declared = |path: &str, text: &[u8]| -> Counts {
+            let extension = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
+            let program = matches!(
+                extension.as_str(),
+                "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" | "py" | "go" | "cs" | "java" | "kt" | "kts"
+            );
+            let mut counts = parse::declared_counts(text);
+            if program {
+                counts.retain(|t, _| {
+                    blastgate_core::engine::resource_type_kind(t) != blastgate_graph::NodeKind::Infrastructure
+                });
+            }
+            counts
+        };
         fn old_side(f: &FileChange) -> Option<&str> {
             match f.status {
                 FileStatus::Modified | FileStatus::Deleted => Some(f.path.as_str()),
@@ -2227,7 +2247,7 @@ impl<'a> Git<'a> {
             if let Some(old) = old_side(f).filter(|o| infrastructure(o)) {
                 match old_texts.get(&f.path) {
                     Some(text) => {
-                        sides.0 = parse::declared_counts(text);
+                        sides.0 = declared(old, text);
                         let found = parse::declared_addresses(text);
                         addresses.entry(family(old)).or_default().0.extend(found.iter().cloned());
                         own_addresses.insert(i, found);
@@ -2244,8 +2264,8 @@ impl<'a> Git<'a> {
                                 parse::changed_texts(patch, |p| modified.contains(p))
                             });
                             if let Some((removed, added)) = lines.get(&f.path) {
-                                sides.0 = parse::declared_counts(removed);
-                                sides.1 = parse::declared_counts(added);
+                                sides.0 = declared(old, removed);
+                                sides.1 = declared(&f.path, added);
                             }
                         }
                     }
@@ -2261,7 +2281,7 @@ impl<'a> Git<'a> {
             } else if new_side(f) && infrastructure(&f.path) {
                 match new_texts.get(&f.path) {
                     Some(text) => {
-                        sides.1 = parse::declared_counts(text);
+                        sides.1 = declared(&f.path, text);
                         for (t, in_module) in parse::moved_from(text) {
                             if in_module {
                                 moved_away.insert(t);
@@ -2288,7 +2308,7 @@ impl<'a> Git<'a> {
                 // Renamed to another folder: what it declares there (not
                 // counted in that folder's totals, the move destroys where
                 // it was), to tell a move from a deletion below.
-                sides.1 = parse::declared_counts(text);
+                sides.1 = declared(&f.path, text);
             }
             own.insert(i, sides);
         }

@@ -4116,3 +4116,63 @@ fn serverless_and_arm_templates_declare_their_resources() {
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
 }
+
+/// Red team 11: a database construct deleted from a CDK or Pulumi program
+/// (TypeScript, Python, Go) was read as code in an infrastructure folder,
+/// with no destruction. The constructs whose types hold data count, as
+/// a Terraform block's do; a function's or a helper's do not.
+#[test]
+fn an_infrastructure_programs_data_constructs_are_declarations() {
+    let repo = Repo::new("programs");
+    let table = "    const orders = new dynamodb.Table(this, 'Orders', {\n      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },\n    });\n";
+    let function = "    const api = new lambda.Function(this, 'Api', { runtime, handler: 'index.handler', code });\n";
+    let stack = |body: &str| {
+        format!(
+            "import * as cdk from 'aws-cdk-lib';\nexport class OrdersStack extends cdk.Stack {{\n  constructor(scope, id) {{\n    super(scope, id);\n{body}  }}\n}}\n"
+        )
+    };
+    repo.write("orders/infra/lib/orders-stack.ts", stack(&format!("{table}{function}")).as_bytes());
+    repo.write(
+        "orders/pulumi/__main__.py",
+        b"import pulumi\nimport pulumi_aws as aws\n\nconfig = pulumi.Config()\ndb = aws.rds.Instance(\"orders\",\n    engine=\"postgres\",\n    instance_class=\"db.t3.micro\")\nbucket = aws.s3.BucketV2(\"assets\")\n",
+    );
+    repo.write(
+        "orders/iac/main.go",
+        b"package main\n\nfunc main() {\n\tpulumi.Run(func(ctx *pulumi.Context) error {\n\t\t_, err := rds.NewInstance(ctx, \"orders\", &rds.InstanceArgs{})\n\t\treturn err\n\t})\n}\n",
+    );
+    let base = repo.commit(0.0, "Stacks");
+
+    repo.write("orders/infra/lib/orders-stack.ts", stack(function).as_bytes());
+    let cdk = repo.commit(1.0, "Drop the orders table");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &cdk);
+    assert_eq!(
+        removes_of(&change),
+        [("orders/infra/lib/orders-stack.ts".to_owned(), vec!["dynamodb.Table".to_owned()])]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "orders/pulumi/__main__.py",
+        b"import pulumi\nimport pulumi_aws as aws\n\nbucket = aws.s3.BucketV2(\"assets\")\n",
+    );
+    repo.write("orders/iac/main.go", b"package main\n\nfunc main() {}\n");
+    let pulumi = repo.commit(2.0, "Drop the databases");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &pulumi);
+    assert_eq!(
+        removes_of(&change),
+        [
+            ("orders/iac/main.go".to_owned(), vec!["rds.Instance".to_owned()]),
+            ("orders/pulumi/__main__.py".to_owned(), vec!["aws.rds.Instance".to_owned()]),
+        ]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A function taken out, and a construct's options edited, destroy no data.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/infra/lib/orders-stack.ts", stack(&table.replace("'id'", "'orderId'")).as_bytes());
+    let calm = repo.commit(3.0, "Drop the API function");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &calm);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
