@@ -5822,19 +5822,27 @@ const PREFIXES: [&str; 42] = [
     "elif",
 ];
 
-/// Whether a YAML text holds Kubernetes objects: a line at its top level
-/// that starts with `apiVersion:` and one that starts with `kind:` (a
-/// Helm template's too). Their containers' commands run when they are
-/// applied, and [`pipeline_steps_destroy`] reads them as steps.
+/// Whether a YAML text holds Kubernetes objects whose containers run
+/// commands of their own: a line at its top level that starts with
+/// `apiVersion:` and one that starts with `kind:` (a Helm template's
+/// too), and a `command:` or `args:` key. Their containers' commands run
+/// when they are applied, and [`pipeline_steps_destroy`] reads them as
+/// steps.
 ///
 /// ```
 /// use blastgate_ingest::git::declares_kubernetes_objects;
-/// assert!(declares_kubernetes_objects(b"apiVersion: batch/v1\nkind: Job\n"));
+/// assert!(declares_kubernetes_objects(b"apiVersion: batch/v1\nkind: Job\nspec:\n  command: [psql]\n"));
+/// assert!(!declares_kubernetes_objects(b"apiVersion: apps/v1\nkind: Deployment\n"));
 /// assert!(!declares_kubernetes_objects(b"services:\n  web:\n    image: nginx\n"));
 /// ```
 pub fn declares_kubernetes_objects(text: &[u8]) -> bool {
+    // (A container runs a command of its own only with `command:` or
+    // `args:`; without, its image's default, which the step reader counts
+    // nothing for: such texts are not read, which keeps a release train's
+    // manifests cheap.)
+    let runs = text.windows(8).any(|w| w == b"command:" || w.starts_with(b"args:"));
     let starts = |key: &[u8]| text.split(|&b| b == b'\n').any(|line| line.starts_with(key));
-    starts(b"apiVersion:") && starts(b"kind:")
+    runs && starts(b"apiVersion:") && starts(b"kind:")
 }
 
 /// Where databases, brokers and stores keep their files on a host, by
