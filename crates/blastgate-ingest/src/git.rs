@@ -5847,7 +5847,7 @@ pub fn declares_kubernetes_objects(text: &[u8]) -> bool {
 
 /// Where databases, brokers and stores keep their files on a host, by
 /// their default configuration (and `$PGDATA`, Postgres's own variable).
-const DATA_DIRECTORIES: &[&str] = &[
+pub const DATA_DIRECTORIES: &[&str] = &[
     "/var/lib/postgresql",
     "/var/lib/pgsql",
     "$pgdata",
