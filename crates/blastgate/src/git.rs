@@ -3213,8 +3213,10 @@ impl<'a> Git<'a> {
             let lost: Vec<usize> = (0..wave.len())
                 .filter(|&i| {
                     let runner = wave.get(i).map(|(_, _, c)| c.runner);
-                    !matches!(runner, Some(parse::TaskRunner::Action | parse::TaskRunner::Script))
-                        && files.get(i).is_some_and(Vec::is_empty)
+                    !matches!(
+                        runner,
+                        Some(parse::TaskRunner::Action | parse::TaskRunner::Script | parse::TaskRunner::AnsibleTasks)
+                    ) && files.get(i).is_some_and(Vec::is_empty)
                 })
                 .collect();
             if !lost.is_empty() {

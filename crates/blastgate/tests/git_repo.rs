@@ -4176,3 +4176,41 @@ fn an_infrastructure_programs_data_constructs_are_declarations() {
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
     assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 10: a play given a new `include_tasks:` line that pulls in an
+/// existing file of tasks that deletes a database counted nothing (only
+/// changed task files were read). The included file is read at the
+/// change's end, from the including file's folder, as a task call.
+#[test]
+fn an_included_task_file_runs_its_tasks() {
+    let repo = Repo::new("include-tasks");
+    let site = "- hosts: db\n  tasks:\n    - name: Deploy\n      ansible.builtin.include_tasks: deploy.yml\n";
+    repo.write("ansible/site.yml", site.as_bytes());
+    repo.write(
+        "ansible/deploy.yml",
+        b"- name: Restart\n  ansible.builtin.service:\n    name: orders\n    state: restarted\n",
+    );
+    repo.write(
+        "ansible/teardown.yml",
+        b"- name: Drop the database\n  amazon.aws.rds_instance:\n    id: orders-prod\n    state: absent\n",
+    );
+    let base = repo.commit(0.0, "Playbooks");
+    repo.write(
+        "ansible/site.yml",
+        format!("{site}    - name: Clean up\n      import_tasks:\n        file: teardown.yml\n").as_bytes(),
+    );
+    let included = repo.commit(1.0, "Clean up after deploying");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &included);
+    assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["amazon.aws.rds_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // An include of a harmless file, and a templated one, destroy nothing.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "ansible/site.yml",
+        format!("{site}    - include_tasks: deploy.yml\n    - include_tasks: \"{{{{ env }}}}.yml\"\n").as_bytes(),
+    );
+    let calm = repo.commit(2.0, "Deploy twice");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &calm);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+}

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::tasks::replace_templates;
+use super::tasks::{TaskCall, TaskRunner, replace_templates};
 use super::{
     INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, data_directory_removed,
     known_tool, kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings,
@@ -228,6 +228,18 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
             (key, value.to_owned())
         };
         let value = value.as_str();
+        // A file of tasks included (`include_tasks: teardown.yml`, or its
+        // `file:` below): a call the facade reads the file for.
+        let short =
+            key.strip_prefix("ansible.builtin.").or_else(|| key.strip_prefix("ansible.legacy.")).unwrap_or(&key);
+        if matches!(short, "include_tasks" | "import_tasks") {
+            if let Some(kind) = included_file(value, &lines, at)
+                .and_then(|file| TaskCall { runner: TaskRunner::AnsibleTasks, file, target: "-".to_owned() }.kind())
+            {
+                *found.entry(kind).or_insert(0) += 1;
+            }
+            continue;
+        }
         let Some(module) = Module::of(&key).or_else(|| Module::file(&key)) else { continue };
         tasks += 1;
         if tasks > MAX_TASKS {
@@ -390,6 +402,27 @@ fn query_empties(query: &str) -> bool {
         let delete = words.windows(2).any(|w| w == ["delete", "from"]) || statement.trim_start().starts_with("delete ");
         delete && !words.contains(&"where")
     })
+}
+
+/// The file an `include_tasks:` or `import_tasks:` at line `at` names:
+/// its value (`teardown.yml`, `file=teardown.yml`), or the `file:` key on
+/// the lines below it. None for a templated path (`{{ env }}.yml`), which
+/// cannot be resolved.
+fn included_file(value: &str, lines: &[&str], at: usize) -> Option<String> {
+    let unquote = |v: &str| v.trim().trim_matches(['"', '\'']).to_owned();
+    let value = unquote(value.split(" #").next().unwrap_or(value));
+    let file = if value.is_empty() {
+        let column = lines.get(at).map_or(0, |l| l.len() - l.trim_start().len());
+        lines
+            .iter()
+            .skip(at + 1)
+            .take(MAX_STEP_LINES)
+            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > column)
+            .find_map(|l| l.trim_start().strip_prefix("file:").map(unquote))?
+    } else {
+        value.strip_prefix("file=").map_or(value.clone(), unquote)
+    };
+    (!file.is_empty() && !file.contains("{{") && !file.contains(char::is_whitespace)).then_some(file)
 }
 
 /// `line` with a list item's dash moved next to its content: `-   name:

@@ -71,6 +71,11 @@ pub enum TaskRunner {
     /// where the call says it (`sh:plan`; `sh:` for none; no `:` where it
     /// is not known), for the branch of a shell `case "$1" in` it takes.
     Script,
+    /// Ansible's `include_tasks:` or `import_tasks:`: a file of tasks
+    /// named by its path from the including file's folder, all of which
+    /// runs (red team 10: a teardown file included by a play's new line
+    /// counted nothing). The call's target is `-`.
+    AnsibleTasks,
 }
 
 impl TaskRunner {
@@ -83,11 +88,12 @@ impl TaskRunner {
             Self::Task => "task",
             Self::Action => "uses",
             Self::Script => "script",
+            Self::AnsibleTasks => "ansible-tasks",
         }
     }
 
     fn from_word(word: &str) -> Option<Self> {
-        [Self::Make, Self::PackageScript, Self::Just, Self::Task, Self::Action, Self::Script]
+        [Self::Make, Self::PackageScript, Self::Just, Self::Task, Self::Action, Self::Script, Self::AnsibleTasks]
             .into_iter()
             .find(|r| r.word() == word)
     }
@@ -100,7 +106,7 @@ impl TaskRunner {
             Self::Just => &["justfile", "Justfile", ".justfile"],
             Self::Action => &["action.yml", "action.yaml"],
             // (Named by its path, never looked for by a name.)
-            Self::Script => &[],
+            Self::Script | Self::AnsibleTasks => &[],
             Self::Task => &[
                 "Taskfile.yml",
                 "taskfile.yml",
@@ -173,6 +179,7 @@ impl TaskCall {
             TaskRunner::PackageScript => format!("npm run {}", self.target),
             TaskRunner::Action => format!("uses {}", self.file.trim_end_matches('/')),
             TaskRunner::Script => format!("script {}", self.file),
+            TaskRunner::AnsibleTasks => format!("include_tasks {}", self.file),
             runner => format!("{} {}", runner.word(), self.target),
         }
     }
@@ -198,7 +205,7 @@ pub(super) fn task_calls(runner: TaskRunner, words: &[&str]) -> Vec<TaskCall> {
     // file; options that make the run a dry one.
     let (valued, folders, files, dry): (&[&str], &[&str], &[&str], &[&str]) = match runner {
         // (Read by [`local_action`].)
-        TaskRunner::Action => return Vec::new(),
+        TaskRunner::Action | TaskRunner::AnsibleTasks => return Vec::new(),
         TaskRunner::Script => return script_call(words).into_iter().collect(),
         TaskRunner::Make => (
             &[
@@ -1004,6 +1011,10 @@ pub fn task_destroys(runner: TaskRunner, text: &[u8], target: &str) -> Option<Ve
     if runner == TaskRunner::Script {
         return script_destroys("script", target, text);
     }
+    // (A whole file of Ansible tasks, read as a changed one is.)
+    if runner == TaskRunner::AnsibleTasks {
+        return Some(super::ansible::ansible_tasks_destroy(text)?.into_keys().collect());
+    }
     // (A whole action or workflow, read as a CI definition is.)
     if runner == TaskRunner::Action {
         let (commands, steps) = super::read_pipeline(text)?;
@@ -1617,7 +1628,7 @@ impl TaskFileOf {
             TaskRunner::Just => Self::Just(parse_just(&raw())),
             TaskRunner::Task => Self::Task(parse_taskfile(text)?),
             TaskRunner::PackageScript => Self::Scripts(serde_json::from_slice(text).ok()?),
-            TaskRunner::Action | TaskRunner::Script => return None,
+            TaskRunner::Action | TaskRunner::Script | TaskRunner::AnsibleTasks => return None,
         })
     }
 
@@ -1668,7 +1679,7 @@ impl TaskFileOf {
 /// assert!(!defines_task(TaskRunner::Make, b"build:\n\tgo build\n", "destroy"));
 /// ```
 pub fn defines_task(runner: TaskRunner, text: &[u8], target: &str) -> bool {
-    matches!(runner, TaskRunner::Action | TaskRunner::Script)
+    matches!(runner, TaskRunner::Action | TaskRunner::Script | TaskRunner::AnsibleTasks)
         || TaskFileOf::read(runner, text).is_none_or(|f| f.defines(target))
 }
 
