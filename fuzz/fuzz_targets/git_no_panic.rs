@@ -96,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
     // What a task of the input, read as each runner's file, runs: the
     // task named by the input's first word.
     let task = String::from_utf8_lossy(data).split_whitespace().next().unwrap_or("destroy").to_owned();
-    for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task, git::TaskRunner::PackageScript, git::TaskRunner::Action, git::TaskRunner::Script] {
+    for runner in [git::TaskRunner::Make, git::TaskRunner::Just, git::TaskRunner::Task, git::TaskRunner::PackageScript, git::TaskRunner::Action, git::TaskRunner::Script, git::TaskRunner::AnsibleTasks] {
         let _ = git::defines_task(runner, data, &task);
         if let Some(kinds) = git::task_destroys(runner, data, &task) {
             assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
@@ -159,6 +159,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
     if let Ok(files) = git::parse_tree_files_z(data) {
         assert!(files.len() <= git::MAX_TREE_FILES);
+    }
+    // Declarative schemas, Kubernetes containers, data directories.
+    let drops = git::declarative_schema_drops(data, |_| true);
+    assert!(drops.windows(2).all(|w| w[0] < w[1]));
+    let _ = git::is_declarative_schema(&String::from_utf8_lossy(data));
+    let _ = git::declares_kubernetes_objects(data);
+    if let Some(t) = git::data_directory_removed(&String::from_utf8_lossy(data)) {
+        assert!(t.starts_with("database directory /") || t.starts_with("database directory $"));
     }
     let declared = git::declared_types(data);
     let counted = git::declared_counts(data);

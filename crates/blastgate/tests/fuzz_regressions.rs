@@ -175,6 +175,7 @@ fn run(target: &str, data: &[u8]) {
                 git::TaskRunner::PackageScript,
                 git::TaskRunner::Action,
                 git::TaskRunner::Script,
+                git::TaskRunner::AnsibleTasks,
             ] {
                 let _ = git::defines_task(runner, data, &task);
                 if let Some(kinds) = git::task_destroys(runner, data, &task) {
@@ -246,6 +247,14 @@ fn run(target: &str, data: &[u8]) {
             let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
             if let Ok(files) = git::parse_tree_files_z(data) {
                 assert!(files.len() <= git::MAX_TREE_FILES);
+            }
+            // Declarative schemas, Kubernetes containers, data directories.
+            let drops = git::declarative_schema_drops(data, |_| true);
+            assert!(drops.windows(2).all(|w| w[0] < w[1]));
+            let _ = git::is_declarative_schema(&String::from_utf8_lossy(data));
+            let _ = git::declares_kubernetes_objects(data);
+            if let Some(t) = git::data_directory_removed(&String::from_utf8_lossy(data)) {
+                assert!(t.starts_with("database directory /") || t.starts_with("database directory $"));
             }
             let declared = git::declared_types(data);
             let counted = git::declared_counts(data);
