@@ -4180,7 +4180,8 @@ fn an_infrastructure_programs_data_constructs_are_declarations() {
 /// Red team 10: a play given a new `include_tasks:` line that pulls in an
 /// existing file of tasks that deletes a database counted nothing (only
 /// changed task files were read). The included file is read at the
-/// change's end, from the including file's folder, as a task call.
+/// change's end, from the including file's folder, as a task call; so is
+/// an included role's tasks file.
 #[test]
 fn an_included_task_file_runs_its_tasks() {
     let repo = Repo::new("include-tasks");
@@ -4202,6 +4203,22 @@ fn an_included_task_file_runs_its_tasks() {
     let included = repo.commit(1.0, "Clean up after deploying");
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &included);
     assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["amazon.aws.rds_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A role included by name runs its tasks (`tasks_from:` or `main`).
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "ansible/roles/db_reset/tasks/wipe.yml",
+        b"- name: Drop the ledger\n  community.postgresql.postgresql_db:\n    name: ledger\n    state: absent\n",
+    );
+    let role = repo.commit(1.5, "A reset role");
+    repo.write(
+        "ansible/site.yml",
+        format!("{site}    - name: Reset\n      ansible.builtin.include_role:\n        name: db_reset\n        tasks_from: wipe\n").as_bytes(),
+    );
+    let role_included = repo.commit(1.6, "Reset after deploying");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &role, &role_included);
+    assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["database".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
     // An include of a harmless file, and a templated one, destroy nothing.

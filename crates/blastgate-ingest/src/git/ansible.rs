@@ -232,11 +232,24 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
         // `file:` below): a call the facade reads the file for.
         let short =
             key.strip_prefix("ansible.builtin.").or_else(|| key.strip_prefix("ansible.legacy.")).unwrap_or(&key);
-        if matches!(short, "include_tasks" | "import_tasks") {
-            if let Some(kind) = included_file(value, &lines, at)
-                .and_then(|file| TaskCall { runner: TaskRunner::AnsibleTasks, file, target: "-".to_owned() }.kind())
-            {
-                *found.entry(kind).or_insert(0) += 1;
+        // A role included (`include_role:` with `name:` and `tasks_from:`):
+        // its tasks file, under a `roles/` folder beside the play, or beside
+        // the including role (`../../NAME/tasks/...` from a role's tasks).
+        let files: Vec<String> = match short {
+            "include_tasks" | "import_tasks" => included_file(value, &lines, at).into_iter().collect(),
+            "include_role" | "import_role" => included_role(&lines, at)
+                .map(|(role, tasks)| {
+                    vec![format!("roles/{role}/tasks/{tasks}.yml"), format!("../../{role}/tasks/{tasks}.yml")]
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        if matches!(short, "include_tasks" | "import_tasks" | "include_role" | "import_role") {
+            for file in files {
+                let call = TaskCall { runner: TaskRunner::AnsibleTasks, file, target: "-".to_owned() };
+                if let Some(kind) = call.kind() {
+                    *found.entry(kind).or_insert(0) += 1;
+                }
             }
             continue;
         }
@@ -423,6 +436,31 @@ fn included_file(value: &str, lines: &[&str], at: usize) -> Option<String> {
         value.strip_prefix("file=").map_or(value.clone(), unquote)
     };
     (!file.is_empty() && !file.contains("{{") && !file.contains(char::is_whitespace)).then_some(file)
+}
+
+/// The role and tasks file an `include_role:` or `import_role:` at line
+/// `at` names: its `name:` and `tasks_from:` (`main` when absent) on the
+/// lines below it. None for a templated or missing name.
+fn included_role(lines: &[&str], at: usize) -> Option<(String, String)> {
+    let column = lines.get(at).map_or(0, |l| l.len() - l.trim_start().len());
+    let below: Vec<&str> = lines
+        .iter()
+        .skip(at + 1)
+        .take(MAX_STEP_LINES)
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > column)
+        .copied()
+        .collect();
+    let key = |name: &str| {
+        below.iter().find_map(|l| {
+            let value = l.trim_start().strip_prefix(name)?.strip_prefix(':')?;
+            Some(value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+        })
+    };
+    let clean = |v: &str| !v.is_empty() && !v.contains("{{") && !v.contains(['/', ' ']);
+    let role = key("name").filter(|r| clean(r))?;
+    let tasks = key("tasks_from").unwrap_or_else(|| "main".to_owned());
+    let tasks = tasks.strip_suffix(".yml").or_else(|| tasks.strip_suffix(".yaml")).unwrap_or(&tasks).to_owned();
+    clean(&tasks).then_some((role, tasks))
 }
 
 /// `line` with a list item's dash moved next to its content: `-   name:
