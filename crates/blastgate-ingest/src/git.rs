@@ -3264,7 +3264,7 @@ pub const MAX_MIGRATION_TEXT: usize = 1 << 20;
 /// its comments read as blanks too, and those of the migration tools that
 /// write it (Django, Rails, Liquibase, Alembic, Sequelize, Knex, Laravel,
 /// Entity Framework, MongoDB).
-const DESTRUCTIVE_STATEMENTS: [&str; 20] = [
+const DESTRUCTIVE_STATEMENTS: [&str; 23] = [
     "create or replace table",
     "insert overwrite",
     "replace into",
@@ -3275,7 +3275,13 @@ const DESTRUCTIVE_STATEMENTS: [&str; 20] = [
     "drop database",
     "drop collection",
     "truncate ",
+    // Knex's `.truncate()`, Laravel's `->truncate()` (red team 12).
+    "truncate(",
     "delete from",
+    // Liquibase's `<delete tableName=...>` and `<update tableName=...>`
+    // changes, as SQL's DELETE and UPDATE (red team 12).
+    "<delete ",
+    "<update ",
     "op.drop_",
     "schema::drop",
     "::drop(",
@@ -3291,7 +3297,7 @@ const DESTRUCTIVE_STATEMENTS: [&str; 20] = [
 
 /// Identifiers that name a destructive operation of a migration tool, as
 /// a whole identifier or its start (`dropTableIfExists`, `remove_columns`).
-const DESTRUCTIVE_CALLS: [&str; 25] = [
+const DESTRUCTIVE_CALLS: [&str; 27] = [
     // Laravel's `Schema::dropAllTables()`, TypeORM's and Knex's
     // `dropSchema`.
     "dropall",
@@ -3319,6 +3325,10 @@ const DESTRUCTIVE_CALLS: [&str; 25] = [
     "dropcollection",
     "deletemany",
     "bulkdelete",
+    // TypeORM's `queryRunner.clearTable`, Sequelize's `bulkUpdate` (red
+    // team 12).
+    "cleartable",
+    "bulkupdate",
 ];
 
 /// Whether `path` is a declarative schema, a file its tool makes the

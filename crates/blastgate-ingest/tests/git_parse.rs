@@ -904,6 +904,13 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "Outbox.objects.filter(sent=True).delete()",
         "op.execute(\"DELETE outbox\")",
         "<dropColumn tableName=\"outbox\" columnName=\"body\"/>",
+        // Red team 12: the tools' own calls and Liquibase's row changes.
+        "await knex('outbox').truncate();",
+        "DB::table('outbox')->truncate();",
+        "await queryRunner.clearTable('outbox');",
+        "await queryInterface.bulkUpdate('outbox', {body: null}, {});",
+        "<delete tableName=\"outbox\"/>",
+        "<update tableName=\"outbox\"><column name=\"body\" value=\"x\"/></update>",
         // A red-team audit of the detector found these passing.
         "UPDATE \"outbox\" SET body = NULL;",
         "UPDATE [outbox] SET body = NULL;",
