@@ -3013,6 +3013,34 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
             {
                 consider(AiInvolvement::Generated, Some(tool.to_owned()), None);
             }
+            // A known tool's trailer line where git's trailer rules do not
+            // look: indented in a squash message, in a middle paragraph,
+            // right under the body's text (red team 12: each was a
+            // human's change). Provenance only raises the review, so a
+            // line that names a known tool counts wherever it is; an
+            // `Assisted-by:` naming a person does not (curl credits
+            // people so).
+            let body = line.trim_start().trim_start_matches(['*', '-', '+']).trim_start();
+            if let Some((key, value)) = body.split_once(':') {
+                match key.trim().to_ascii_lowercase().as_str() {
+                    "co-authored-by" => {
+                        for (name, email) in identities(value) {
+                            if let Some(m) = agents.identify(name, email) {
+                                consider(m.involvement(), Some(m.tool.to_owned()), m.model);
+                            }
+                        }
+                    }
+                    key @ ("assisted-by" | "generated-by") => {
+                        let (tool, model) = tool_and_model(value);
+                        if let Some(m) = tool.as_deref().and_then(|t| agents.identify(t, "")) {
+                            let ai =
+                                if key == "assisted-by" { AiInvolvement::Assisted } else { AiInvolvement::Generated };
+                            consider(ai, Some(m.tool.to_owned()), model.or(m.model));
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
         // The committer too: an agent that committed a person's work took
         // part in it (a git audit: `copilot-swe-agent[bot]` committing a

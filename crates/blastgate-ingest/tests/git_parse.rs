@@ -420,6 +420,22 @@ fn tool_markers_in_the_body_count() {
         ("feat: x\n\nCo-authored-by: Droid <droid@factory.ai>", Some(AiInvolvement::Generated), Some("droid")),
         ("feat: x\n\nCo-authored-by: Copilot <copilot@github.com>", Some(AiInvolvement::Generated), Some("copilot")),
         ("feat: x\n\nCo-authored-by: Roo Code <roomote@roocode.com>", Some(AiInvolvement::Agent), Some("roo-code")),
+        // A known tool's trailer line where git's trailer rules do not
+        // look (red team 12): a squash message's indented commits, a
+        // middle paragraph, right under the body's text.
+        (
+            "Squashed commit of the following:\n\ncommit 1234\n\n    feat: x\n\n    Co-authored-by: Claude <noreply@anthropic.com>\n",
+            Some(AiInvolvement::Generated),
+            Some("claude-code"),
+        ),
+        (
+            "feat: x\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\nfix: y\n\nMore text that is no trailer.",
+            Some(AiInvolvement::Generated),
+            Some("claude-code"),
+        ),
+        ("feat: x\n\nSome text\nAssisted-by: GitHub Copilot", Some(AiInvolvement::Assisted), Some("copilot")),
+        // An `Assisted-by:` naming a person in the body is a person.
+        ("feat: x\n\nThanks to the team.\nAssisted-by: Daniel Gustafsson\n\nMore text.", None, None),
         // A first name is no tool without the tool's address.
         ("feat: x\n\nCo-authored-by: Kiro Tanaka <kiro@example.jp>", None, None),
     ];
