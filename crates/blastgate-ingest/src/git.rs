@@ -3968,6 +3968,13 @@ fn cdk_removal_policy(squeezed: &str) -> Option<bool> {
 /// - `pulumi destroy` or `down`, `cdk destroy`, `sam delete`,
 ///   `serverless remove` (`sls`), `helmfile destroy` or `delete`,
 ///   `eksctl delete`, `dropdb`: the tool's words;
+/// - data services' own command lines (`kafka-topics --delete`,
+///   `rabbitmqadmin delete queue`, `redis-cli FLUSHALL`, `mongosh --eval
+///   "db.dropDatabase()"`, `etcdctl del --prefix`, `vault secrets
+///   disable`, `consul kv delete -recurse`, `nats stream rm`), and
+///   Docker's `compose down --volumes` and `volume rm` where aimed at
+///   another host (`ssh`, `-H`, `--context`, `DOCKER_HOST`): the
+///   command's words; a command run over `ssh` is read as the command;
 /// - `kubectl` or `oc` `delete KIND`, for namespaces, claims and volumes,
 ///   stateful sets, deployments, services, daemon sets, ingresses, custom
 ///   resource definitions and `all`, as Kubernetes names them (`pvc` is
@@ -6049,6 +6056,14 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             let name = w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase();
             SQL_CLIENTS.contains(&name.trim_end_matches(".exe"))
         });
+    // Whether the line runs `ssh`: what follows it on the line runs on
+    // another host (`ssh db-1 'cd /srv && docker compose down -v'` is
+    // split at its `&&` below).
+    let ssh_line = line.contains("ssh")
+        && line.split([';', '|', '&', '(', '`', '"', '\'']).any(|piece| {
+            let words: Vec<&str> = piece.split_whitespace().skip_while(|w| PREFIXES.contains(w)).collect();
+            ssh_command(&words).is_some()
+        });
     for command in line.split([';', '|', '&']) {
         let lower = command.to_ascii_lowercase();
         let mut words = command.split_whitespace().skip_while(|w| PREFIXES.contains(w));
@@ -6079,17 +6094,26 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
         // `bash -c "..."`, `run: "..."`); elsewhere it is an argument
         // (`echo "terraform destroy"`, a log message).
         // Each with whether it was quoted text (whose command ends with it).
-        let mut segments: Vec<(&str, bool)> = Vec::new();
+        // (And whether it runs on another host, quoted after `ssh HOST`.)
+        let mut segments: Vec<(&str, bool, bool)> = Vec::new();
         let mut runs_quoted = true;
+        let mut over_ssh = false;
         let mut quoted_before = "";
         for (i, part) in quote_parts(command).into_iter().enumerate() {
             if i % 2 == 1 {
                 if runs_quoted {
-                    segments.push((part, true));
+                    segments.push((part, true, over_ssh));
                 }
                 quoted_before = part;
                 continue;
             }
+            // (`ssh deploy@db-1 "docker compose down -v"` runs its quoted
+            // command there.)
+            let part_words: Vec<&str> = part.split_whitespace().collect();
+            over_ssh = part_words.iter().position(|w| !PREFIXES.contains(w)).is_some_and(|at| {
+                let rest = part_words.get(at..).unwrap_or_default();
+                ssh_command(rest) == Some(rest.len())
+            });
             let last = part.split_whitespace().next_back().unwrap_or_default();
             // (A `package.json` script, `"deploy": "..."`, runs; its
             // `"description": "..."` does not.)
@@ -6108,25 +6132,43 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 )
                 || last.ends_with("script:")
                 || last.ends_with('(');
-            segments.extend(part.split(['(', ')', '`']).map(|s| (s, false)));
+            runs_quoted |= over_ssh;
+            segments.extend(part.split(['(', ')', '`']).map(|s| (s, false, false)));
         }
-        for (segment, quoted) in segments {
+        for (segment, quoted, quoted_over_ssh) in segments {
             // Up to a redirection: where output goes is no argument.
             let words: Vec<&str> = segment
                 .split_whitespace()
                 .take_while(|w| !w.starts_with(['>', '<']) && !w.starts_with("2>") && !w.starts_with("&>"))
                 .collect();
             let found = command_at_start(&words).or_else(|| {
-                // A command run in a container (`docker compose exec web
-                // python manage.py flush`).
                 let start =
                     words.iter().position(|w| !PREFIXES.contains(w) && (!w.contains('=') || w.starts_with('-')))?;
-                if !matches!(tool_name(words.get(start)?), "docker" | "podman" | "docker-compose") {
+                // A command run on another host (`ssh deploy@db-1 dropdb
+                // orders`): the command.
+                let start = match ssh_command(words.get(start..)?) {
+                    Some(inner) => {
+                        let from = start + inner;
+                        if let Some((t, a)) = command_at_start(words.get(from..)?) {
+                            return Some((t, from + a));
+                        }
+                        from + words.get(from..)?.iter().position(|w| !w.contains('=') || w.starts_with('-'))?
+                    }
+                    None => start,
+                };
+                if !matches!(tool_name(words.get(start)?), "docker" | "podman" | "docker-compose" | "podman-compose") {
                     return None;
                 }
-                let inner = container_command(words.get(start..)?)?;
-                let (t, a) = command_at_start(words.get(start + inner..)?)?;
-                Some((t, start + inner + a))
+                // A command run in a container (`docker compose exec web
+                // python manage.py flush`); else Docker's own command
+                // (`docker compose down --volumes`), read below.
+                match container_command(words.get(start..)?) {
+                    Some(inner) => {
+                        let (t, a) = command_at_start(words.get(start + inner..)?)?;
+                        Some((t, start + inner + a))
+                    }
+                    None => Some(("docker", start)),
+                }
             });
             let Some((mut tool, mut at)) = found else { continue };
             // (The words of the wrappers: where they run it, `-a
@@ -6227,7 +6269,20 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             let help = args.iter().any(|a| matches!(*a, "--help" | "-help"));
             // (After `cd infra/envs/dev &&`, as after `-chdir=infra/envs/dev`.)
             let in_short_lived = cd.as_deref().is_some_and(short_lived);
-            let short = what.iter().chain(&place).any(|a| short_lived(a));
+            // (Run on another machine, `kubectl exec redis-0 -- redis-cli
+            // -h localhost flushall`, `ssh db-1 ...`, `localhost` is that
+            // machine: no local environment.)
+            let elsewhere = quoted_over_ssh
+                || ssh_line
+                || wrappers.iter().any(|w| tool_name(w) == "ssh")
+                || wrappers.windows(2).any(|w| matches!(w, [k, "exec"] if matches!(tool_name(k), "kubectl" | "oc")));
+            let short = what.iter().chain(&place).any(|a| {
+                if elsewhere {
+                    short_lived(&a.replace("localhost", "").replace("127.0.0.1", ""))
+                } else {
+                    short_lived(a)
+                }
+            });
             if dry_run || help || in_short_lived || (short && !production) {
                 continue;
             }
@@ -6248,6 +6303,20 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                     types.push("complete deployment".to_owned());
                 }
                 types.extend(cmdlet_unguards(word, args).into_iter().map(|g| format!("{UNGUARD}{g}")));
+            } else if tool == "docker" {
+                // Docker's volumes are where it runs: a CI runner's or a
+                // developer's machine unless the command is aimed at
+                // another host (`ssh`, `-H`, `--context`, `DOCKER_HOST`
+                // on the line or set in the file).
+                let before = words.get(..at).unwrap_or_default();
+                let remote = quoted_over_ssh
+                    || ssh_line
+                    || before.iter().any(|w| tool_name(w) == "ssh" || docker_remote_setting(w))
+                    || resets.as_deref().is_some_and(|m| m.split_whitespace().any(|m| m == DOCKER_REMOTE))
+                    || docker_remote_options(args);
+                if remote {
+                    types.extend(docker_destroys(args));
+                }
             } else {
                 types.extend(tool_destroys(tool, args, resets.as_deref()));
                 // (`TF_VAR_deletion_protection=false terraform apply`: as
@@ -6748,7 +6817,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 66] = [
+const TOOLS: [&str; 83] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -6817,6 +6886,25 @@ const TOOLS: [&str; 66] = [
     "bq",
     "s5cmd",
     "nomad",
+    // Data services' own command lines (red team 12): see
+    // [`data_service_destroys`].
+    "kafka-topics",
+    "kafka-topics.sh",
+    "kafka-delete-records",
+    "kafka-delete-records.sh",
+    "rpk",
+    "rabbitmqadmin",
+    "rabbitmqctl",
+    "redis-cli",
+    "valkey-cli",
+    "keydb-cli",
+    "mongosh",
+    "mongo",
+    "etcdctl",
+    "vault",
+    "consul",
+    "nats",
+    "pulsar-admin",
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
@@ -6911,6 +6999,23 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             vec!["nomad job stop -purge".to_owned()]
         }
         "dropdb" => vec!["database".to_owned()],
+        "kafka-topics"
+        | "kafka-topics.sh"
+        | "kafka-delete-records"
+        | "kafka-delete-records.sh"
+        | "rpk"
+        | "rabbitmqadmin"
+        | "rabbitmqctl"
+        | "redis-cli"
+        | "valkey-cli"
+        | "keydb-cli"
+        | "mongosh"
+        | "mongo"
+        | "etcdctl"
+        | "vault"
+        | "consul"
+        | "nats"
+        | "pulsar-admin" => data_service_destroys(tool, args, &plain, &has),
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
             let names = plain.get(1..).unwrap_or_default();
@@ -6999,6 +7104,83 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             _ => Vec::new(),
         },
         _ if resets.is_some_and(|marks| resets_database(tool, &plain, &has, marks)) => vec!["database".to_owned()],
+        _ => Vec::new(),
+    }
+}
+
+/// What a data service's own command line (`tool` run with `args`, its
+/// plain arguments `plain`, `has` telling its options) destroys: the data
+/// it holds, each named by the command's words so that the rules read the
+/// service's kind in them (red team 12: each was `owner` on a tier-0
+/// leaf, where the same data deleted through Terraform was `multi_party`).
+///
+/// - Kafka: `kafka-topics --delete` (a topic and its messages),
+///   `kafka-delete-records` (a topic's messages up to an offset), and
+///   Redpanda's `rpk topic delete` and `rpk topic trim-prefix`;
+/// - RabbitMQ: `rabbitmqadmin delete queue`, `delete vhost`, `purge
+///   queue`, and `rabbitmqctl delete_queue`, `purge_queue`,
+///   `delete_vhost`;
+/// - Redis (and Valkey, KeyDB): `FLUSHALL` and `FLUSHDB`, in any case;
+/// - MongoDB's shell: `dropDatabase()`, a collection's `drop()`, and
+///   `deleteMany({})` or `remove({})` of every document, in `--eval`;
+/// - etcd: `etcdctl del` of a key range (`--prefix`, `--from-key`);
+/// - Vault: `vault secrets disable` (a secrets engine and every secret
+///   in it), `vault kv destroy` and `vault kv metadata delete` (a
+///   secret's versions, for good); Consul: `consul kv delete -recurse`;
+/// - NATS JetStream: `nats stream rm` and `nats stream purge`; Pulsar:
+///   `pulsar-admin topics delete` and `namespaces delete`.
+///
+/// A single key deleted (`etcdctl del KEY`, `redis-cli DEL KEY`) and
+/// what only reads count nothing.
+fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let first = plain.first().copied().unwrap_or_default();
+    let second = plain.get(1).copied().unwrap_or_default();
+    let named = |kind: &str| vec![kind.to_owned()];
+    match tool {
+        "kafka-topics" | "kafka-topics.sh" if has("delete") => named("kafka-topics --delete"),
+        "kafka-delete-records" | "kafka-delete-records.sh" => named("kafka-delete-records"),
+        "rpk" if first == "topic" && matches!(second, "delete" | "trim-prefix") => named("rpk topic delete"),
+        "rabbitmqadmin" if matches!((first, second), ("delete", "queue" | "vhost") | ("purge", "queue")) => {
+            named(&format!("rabbitmqadmin {first} {second}"))
+        }
+        "rabbitmqctl" if matches!(first, "delete_queue" | "purge_queue" | "delete_vhost") => {
+            named(&format!("rabbitmqctl {first}"))
+        }
+        "redis-cli" | "valkey-cli" | "keydb-cli" => plain
+            .iter()
+            .find(|w| w.eq_ignore_ascii_case("flushall") || w.eq_ignore_ascii_case("flushdb"))
+            .map(|w| named(&format!("redis {}", w.to_ascii_lowercase())))
+            .unwrap_or_default(),
+        "mongosh" | "mongo" => {
+            // (The script as one text: `--eval db.orders.deleteMany( {} )`
+            // is split at its spaces.)
+            let script: String = args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).collect();
+            if script.contains(".dropDatabase(") {
+                named("mongodb dropDatabase")
+            } else if script.contains(".drop()")
+                || script.contains(".deleteMany({})")
+                || script.contains(".remove({})")
+                || script.contains(".deleteMany()")
+            {
+                named("mongodb collection drop")
+            } else {
+                Vec::new()
+            }
+        }
+        "etcdctl" if first == "del" && (has("prefix") || has("from-key")) => named("etcdctl del --prefix"),
+        "vault" => match (first, second, plain.get(2).copied().unwrap_or_default()) {
+            ("secrets", "disable", _) => named("vault secrets disable"),
+            ("kv", "destroy", _) => named("vault kv destroy"),
+            ("kv", "metadata", "delete") => named("vault kv metadata delete"),
+            _ => Vec::new(),
+        },
+        "consul" if first == "kv" && second == "delete" && has("recurse") => named("consul kv delete -recurse"),
+        "nats" if matches!(first, "stream" | "str") && matches!(second, "rm" | "delete" | "purge") => {
+            named(&format!("nats stream {second}"))
+        }
+        "pulsar-admin" if matches!(first, "topics" | "namespaces") && second == "delete" => {
+            named(&format!("pulsar-admin {first} delete"))
+        }
         _ => Vec::new(),
     }
 }
@@ -7627,7 +7809,154 @@ fn production_marks(text: &str) -> Vec<&'static str> {
     {
         out.push("environment");
     }
+    // (Not of a framework: Docker aimed at another host, for
+    // [`docker_destroys`].)
+    if (squeezed.contains("docker_host")
+        || squeezed.contains("docker_context")
+        || squeezed.contains("dockercontextuse"))
+        && docker_remote_text(text)
+    {
+        out.push(DOCKER_REMOTE);
+    }
     out
+}
+
+/// The mark [`production_marks`] gives a text that aims Docker at another
+/// host.
+const DOCKER_REMOTE: &str = "docker_remote";
+
+/// Whether `word` sets Docker's host or context to another machine's
+/// (`DOCKER_HOST=ssh://deploy@db-1`, `DOCKER_CONTEXT=prod`, a CI
+/// definition's `DOCKER_HOST: ...` read as one word after its colon).
+fn docker_remote_setting(word: &str) -> bool {
+    let Some((name, value)) = word.split_once('=').or_else(|| word.split_once(':')) else { return false };
+    let name = name.trim().trim_start_matches("export ").trim().trim_matches(['"', '\'']);
+    match name.to_ascii_uppercase().as_str() {
+        "DOCKER_HOST" => docker_remote_host(value),
+        "DOCKER_CONTEXT" => docker_remote_context(value),
+        _ => false,
+    }
+}
+
+/// Whether `text` aims Docker at another host: `DOCKER_HOST` or
+/// `DOCKER_CONTEXT` set to another machine's (`export
+/// DOCKER_HOST=ssh://deploy@db-1`, a CI definition's `DOCKER_HOST:
+/// ssh://...`), or `docker context use NAME` of one.
+fn docker_remote_text(text: &str) -> bool {
+    text.lines().any(|l| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        let context_use = words.windows(4).any(
+            |w| matches!(w, [d, "context", "use", name] if tool_name(d) == "docker" && docker_remote_context(name)),
+        );
+        // (`DOCKER_HOST: ssh://...`, `DOCKER_HOST = "..."`: the setting
+        // as one word.)
+        let joined = l.replace(": ", ":").replace(" = ", "=").replace(" =", "=").replace("= ", "=");
+        context_use
+            || joined
+                .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '{' | ','))
+                .any(|w| docker_remote_setting(w.trim_matches(['"', '\''])))
+    })
+}
+
+/// Whether a Docker host address is another machine's: not a socket, the
+/// machine itself, or a CI job's Docker-in-Docker service (`docker`,
+/// `dind`); a variable's value is not known, and counts (fail closed).
+fn docker_remote_host(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    if value.is_empty() || value.starts_with("unix://") || value.starts_with("npipe://") {
+        return false;
+    }
+    let rest = value.split_once("://").map_or(value.as_str(), |(_, r)| r);
+    let host = rest.rsplit('@').next().unwrap_or(rest);
+    let host = host.split(['/', ':']).next().unwrap_or(host);
+    !matches!(host, "" | "localhost" | "127.0.0.1" | "0.0.0.0" | "docker" | "dind" | "host.docker.internal")
+}
+
+/// Whether a Docker context's name is another machine's: not the local
+/// ones Docker Desktop, Colima, OrbStack and rootless Docker create.
+fn docker_remote_context(name: &str) -> bool {
+    let name = name.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+    !matches!(name.as_str(), "" | "default" | "desktop-linux" | "desktop-windows" | "colima" | "orbstack" | "rootless")
+}
+
+/// Whether Docker's own options aim it at another host (`-H
+/// ssh://deploy@db-1`, `--host=...`, `--context prod`, `-c prod`).
+fn docker_remote_options(args: &[&str]) -> bool {
+    args.iter().enumerate().any(|(i, a)| {
+        let value = |flag: &str| {
+            a.strip_prefix(flag)
+                .and_then(|v| v.strip_prefix('='))
+                .map(str::to_owned)
+                .or_else(|| (*a == flag).then(|| args.get(i + 1).map(|v| (*v).to_owned())).flatten())
+        };
+        if let Some(v) = value("-H").or_else(|| value("--host")) {
+            return docker_remote_host(&v);
+        }
+        value("-c").or_else(|| value("--context")).is_some_and(|v| docker_remote_context(&v))
+    })
+}
+
+/// What Docker's own command (`docker`, `podman`, `docker-compose` run
+/// with `args`) destroys: a Compose project's volumes (`docker compose
+/// down --volumes`, `-v`) or named volumes (`docker volume rm`), with the
+/// data in them (red team 12). [`commands_destroy`] reads it only where
+/// the command is aimed at another host.
+fn docker_destroys(args: &[&str]) -> Vec<String> {
+    // Docker's and Compose's options that take a value.
+    const VALUED: [&str; 16] = [
+        "-H",
+        "--host",
+        "-c",
+        "--context",
+        "-f",
+        "--file",
+        "-p",
+        "--project-name",
+        "--env-file",
+        "--profile",
+        "--project-directory",
+        "--config",
+        "--log-level",
+        "--ansi",
+        "-t",
+        "--timeout",
+    ];
+    let mut plain: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += if a.starts_with('-') && !a.contains('=') && VALUED.contains(a) { 2 } else { 1 };
+        if !a.starts_with('-') {
+            plain.push(a);
+        }
+    }
+    let plain: Vec<&str> = plain.into_iter().skip_while(|w| *w == "compose").collect();
+    match plain.as_slice() {
+        ["down", ..] if args.contains(&"--volumes") || args.contains(&"--volumes=true") || short_flag(args, 'v') => {
+            vec!["docker compose down --volumes".to_owned()]
+        }
+        ["volume", "rm" | "remove", _, ..] => vec!["docker volume rm".to_owned()],
+        _ => Vec::new(),
+    }
+}
+
+/// Where the command `ssh` runs starts in `words` (`ssh` and its
+/// arguments), if they are an `ssh` run: past its options (and the values
+/// of those that take one) and the host; the length of `words` when the
+/// command is quoted after it (or none is given).
+fn ssh_command(words: &[&str]) -> Option<usize> {
+    const VALUED: [&str; 16] =
+        ["-i", "-p", "-l", "-o", "-F", "-J", "-E", "-b", "-c", "-D", "-L", "-R", "-W", "-w", "-m", "-S"];
+    if tool_name(words.first()?) != "ssh" {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        if !w.starts_with('-') {
+            return Some(i + 1);
+        }
+        i += if VALUED.contains(w) { 2 } else { 1 };
+    }
+    None
 }
 
 /// The kinds a `kubectl delete` argument names (`pvc`, `sts/db`,

@@ -1588,6 +1588,39 @@ fn helmfile_releases_switched_off_are_read_as_helmfile_reads_them() {
 
 /// Destructive commands are read by tool, after whatever precedes them,
 /// with options and their values told apart from what the command names.
+/// Red team 12: Docker's volumes removed on another host count, as the
+/// host is named on the line, by the file's `DOCKER_HOST` or
+/// `DOCKER_CONTEXT`, or by `docker context use`; a CI job's own Docker
+/// (Docker-in-Docker, the runner's socket) holds nothing that counts.
+#[test]
+fn docker_volumes_count_on_another_host() {
+    use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
+    let script = |lines: &[&str]| -> Vec<String> {
+        let added: String = lines.iter().map(|l| format!("+{l}\n")).collect();
+        let patch = format!(
+            "diff --git a/ops/redeploy.sh b/ops/redeploy.sh\n--- a/ops/redeploy.sh\n+++ b/ops/redeploy.sh\n@@ -0,0 +1,{} @@\n{added}",
+            lines.len()
+        );
+        destructive_commands(patch.as_bytes(), |_| true).remove("ops/redeploy.sh").unwrap_or_default()
+    };
+    assert_eq!(
+        script(&["export DOCKER_HOST=ssh://deploy@orders-db-1", "docker compose down -v"]),
+        ["docker compose down --volumes"]
+    );
+    assert_eq!(script(&["docker context use orders-prod", "docker volume rm orders_pgdata"]), ["docker volume rm"]);
+    assert_eq!(script(&["docker context use default", "docker volume rm orders_pgdata"]), Vec::<String>::new());
+    assert_eq!(
+        script(&["export DOCKER_HOST=unix:///var/run/docker.sock", "docker compose down -v"]),
+        Vec::<String>::new()
+    );
+    let remote = b"deploy:\n  variables:\n    DOCKER_HOST: ssh://deploy@orders-db-1\n  script:\n    - docker compose down --volumes\n    - docker compose up -d\n";
+    assert_eq!(pipeline_destroys(remote).unwrap().into_iter().collect::<Vec<_>>(), ["docker compose down --volumes"]);
+    let dind = b"integration:\n  services: [docker:dind]\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n  script:\n    - docker compose up -d\n    - go test -tags integration ./...\n    - docker compose down -v\n";
+    assert_eq!(pipeline_destroys(dind).unwrap().into_iter().collect::<Vec<_>>(), Vec::<String>::new());
+    let runner = b"jobs:\n  integration:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d\n      - run: docker compose down --volumes\n";
+    assert!(pipeline_destroys(runner).unwrap().is_empty());
+}
+
 #[test]
 fn destructive_commands_are_read_by_tool() {
     use blastgate_ingest::git::destructive_commands;
@@ -1725,6 +1758,68 @@ fn destructive_commands_are_read_by_tool() {
         // Nomad's volumes (red team 11).
         ("nomad volume delete orders-pgdata", &["nomad volume delete"]),
         ("nomad volume status", &[]),
+        // Data services' own command lines (red team 12: each was `owner`
+        // on a tier-0 leaf); reading, a single key, and a preview's
+        // host do not count.
+        ("kafka-topics.sh --bootstrap-server $KAFKA --delete --topic orders", &["kafka-topics --delete"]),
+        ("/opt/kafka/bin/kafka-topics.sh --bootstrap-server $KAFKA --list", &[]),
+        (
+            "docker exec kafka kafka-topics --bootstrap-server kafka:9092 --delete --topic orders",
+            &["kafka-topics --delete"],
+        ),
+        // (`localhost` on another machine is that machine.)
+        (
+            "kubectl exec -n data kafka-0 -- kafka-topics --bootstrap-server localhost:9092 --delete --topic orders",
+            &["kafka-topics --delete"],
+        ),
+        ("kafka-topics --bootstrap-server localhost:9092 --delete --topic orders", &[]),
+        ("kafka-delete-records --bootstrap-server $KAFKA --offset-json-file purge.json", &["kafka-delete-records"]),
+        ("rpk topic delete orders", &["rpk topic delete"]),
+        ("rpk topic describe orders", &[]),
+        ("rabbitmqadmin delete queue name=orders", &["rabbitmqadmin delete queue"]),
+        ("rabbitmqadmin purge queue name=orders", &["rabbitmqadmin purge queue"]),
+        ("rabbitmqadmin list queues", &[]),
+        ("rabbitmqctl delete_vhost /orders", &["rabbitmqctl delete_vhost"]),
+        ("redis-cli -h $REDIS_HOST FLUSHALL", &["redis flushall"]),
+        ("kubectl exec -n cache redis-0 -- redis-cli flushdb async", &["redis flushdb"]),
+        ("redis-cli -h $REDIS_HOST DEL session:42", &[]),
+        ("redis-cli -h redis.preview.svc FLUSHALL", &[]),
+        ("mongosh \"$MONGO_URI\" --eval \"db.dropDatabase()\"", &["mongodb dropDatabase"]),
+        ("mongosh $URI --eval 'db.getSiblingDB(\"orders\").dropDatabase()'", &["mongodb dropDatabase"]),
+        ("mongosh $URI --eval 'db.orders.deleteMany( {} )'", &["mongodb collection drop"]),
+        ("mongosh $URI --eval 'db.orders.deleteMany({status: \"stale\"})'", &[]),
+        ("mongosh $URI --eval 'db.orders.countDocuments()'", &[]),
+        ("etcdctl del /registry/orders --prefix", &["etcdctl del --prefix"]),
+        ("etcdctl del /locks/deploy", &[]),
+        ("vault secrets disable secret/orders", &["vault secrets disable"]),
+        ("vault kv metadata delete secret/orders/db", &["vault kv metadata delete"]),
+        ("vault kv destroy -versions=1,2 secret/orders/db", &["vault kv destroy"]),
+        ("vault kv get secret/orders/db", &[]),
+        ("consul kv delete -recurse orders/", &["consul kv delete -recurse"]),
+        ("consul kv delete orders/flag", &[]),
+        ("nats stream rm ORDERS -f", &["nats stream rm"]),
+        ("nats stream info ORDERS", &[]),
+        ("pulsar-admin topics delete persistent://acme/orders/events", &["pulsar-admin topics delete"]),
+        // Docker's volumes: only on another host (a CI runner's or a
+        // developer's own are routine teardown).
+        ("docker compose down -v", &[]),
+        ("docker-compose -f docker-compose.test.yml down --volumes", &[]),
+        ("docker compose down", &[]),
+        ("DOCKER_HOST=ssh://deploy@db-1 docker compose down -v", &["docker compose down --volumes"]),
+        ("DOCKER_HOST=tcp://docker:2375 docker compose down -v", &[]),
+        ("docker --context prod compose down --volumes", &["docker compose down --volumes"]),
+        ("docker -H ssh://deploy@db-1 volume rm orders_pgdata", &["docker volume rm"]),
+        ("docker --context default volume rm orders_pgdata", &[]),
+        ("ssh deploy@db-1 docker compose -f /srv/orders/compose.yml down -v", &["docker compose down --volumes"]),
+        (
+            "ssh -i ~/.ssh/deploy deploy@db-1 'cd /srv/orders && docker compose down -v'",
+            &["docker compose down --volumes"],
+        ),
+        ("ssh deploy@db-1 docker compose ps", &[]),
+        // A command run over `ssh`, quoted or not, is read as the command.
+        ("ssh ops@bastion \"terraform -chdir=/srv/infra destroy -auto-approve\"", &["terraform destroy"]),
+        ("ssh -p 2222 ops@db-1 dropdb orders", &["database"]),
+        ("ssh ops@db-1 uptime", &[]),
         ("echo \"truncate the logs and delete from the cache\"", &[]),
         ("retry 3 dropdb orders", &["database"]),
         ("kubectl apply -k overlays/prod", &[]),

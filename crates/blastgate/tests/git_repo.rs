@@ -4231,3 +4231,40 @@ fn an_included_task_file_runs_its_tasks() {
     let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &calm);
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
 }
+
+/// Red team 12: data services' own command lines in a leaf's scripts were
+/// `owner`; each now destroys the data it names, and Docker's volumes
+/// count where the command is aimed at another host.
+#[test]
+fn data_services_command_lines_destroy_their_data() {
+    let repo = Repo::new("data-service-commands");
+    repo.write("scripts/maintenance.sh", b"#!/bin/sh\nset -eu\nredis-cli -h \"$REDIS_HOST\" INFO\n");
+    repo.write(
+        ".github/workflows/integration.yml",
+        b"on: push\njobs:\n  integration:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d\n",
+    );
+    let base = repo.commit(0.0, "Maintenance");
+    repo.write(
+        "scripts/maintenance.sh",
+        b"#!/bin/sh\nset -eu\nredis-cli -h \"$REDIS_HOST\" INFO\nredis-cli -h \"$REDIS_HOST\" FLUSHALL\nkafka-topics.sh --bootstrap-server \"$KAFKA\" --delete --topic orders\nssh deploy@orders-db-1 'cd /srv/orders && docker compose down -v'\n",
+    );
+    // (A CI job's own Docker: its volumes are the runner's.)
+    repo.write(
+        ".github/workflows/integration.yml",
+        b"on: push\njobs:\n  integration:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker compose up -d\n      - run: docker compose down --volumes\n",
+    );
+    let head = repo.commit(1.0, "Start over");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    assert_eq!(
+        removes_of(&change),
+        [(
+            "scripts/maintenance.sh".to_owned(),
+            vec![
+                "docker compose down --volumes".to_owned(),
+                "kafka-topics --delete".to_owned(),
+                "redis flushall".to_owned()
+            ]
+        )]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}

@@ -894,7 +894,20 @@ const QUEUE_TYPES: &[&str] = &[
     "rabbitmq",
     "storage_queue",
     "cloud_tasks_queue",
+    "pulsar",
+    "redpanda",
+    "rpk_topic",
 ];
+
+/// Words of what holds data that would otherwise read as a cache or as
+/// infrastructure: a Redis flushed (`redis flushall`, as the git reader
+/// names the command) loses every key, where a cache removed is only
+/// refilled; etcd's keys, Vault's secrets engines and secrets
+/// (`vault_mount`, `vault_kv_secret_v2`, `vault secrets disable`) and
+/// Consul's keys are their systems' only copy (red team 12). Matched
+/// before the queue and cache words.
+const DATA_SERVICE_WORDS: &[&str] =
+    &["flushall", "flushdb", "etcd", "vault_secrets", "vault_kv", "vault_mount", "consul_kv", "consul_key"];
 
 /// Words in resource types that name a cache.
 const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "valkey", "memcache"];
@@ -998,7 +1011,7 @@ fn kind_of_words(t: &str) -> NodeKind {
     // A database is one whatever else its name says (a red-team pass:
     // `azurerm_redis_enterprise_database` read as a cache, and caches lose
     // nothing that counts).
-    if t.contains("database") {
+    if t.contains("database") || DATA_SERVICE_WORDS.iter().any(|w| t.contains(w)) {
         NodeKind::Datastore
     } else if QUEUE_TYPES.iter().any(|w| t.contains(w)) {
         NodeKind::Queue
@@ -1169,5 +1182,44 @@ mod kind_tests {
         assert_eq!(guess_kind("aiven_kafka"), NodeKind::Queue);
         assert_eq!(guess_kind("aiven_redis"), NodeKind::Cache);
         assert_eq!(guess_kind("aiven_valkey"), NodeKind::Cache);
+    }
+
+    /// Red team 12: data services' own commands, as the git reader names
+    /// them, hold data (a flushed Redis most of all, though Redis alone
+    /// reads as a cache); the same systems' Terraform types with them.
+    #[test]
+    fn data_service_commands_hold_data() {
+        for t in [
+            "redis flushall",
+            "redis flushdb",
+            "etcdctl del --prefix",
+            "vault secrets disable",
+            "vault kv destroy",
+            "vault kv metadata delete",
+            "consul kv delete -recurse",
+            "mongodb dropDatabase",
+            "mongodb collection drop",
+            "docker compose down --volumes",
+            "docker volume rm",
+            "vault_mount",
+            "vault_kv_secret_v2",
+            "consul_keys",
+        ] {
+            assert_eq!(guess_kind(t), NodeKind::Datastore, "{t}");
+        }
+        for t in [
+            "kafka-topics --delete",
+            "kafka-delete-records",
+            "rpk topic delete",
+            "rabbitmqadmin delete queue",
+            "rabbitmqctl purge_queue",
+            "nats stream rm",
+            "pulsar-admin topics delete",
+        ] {
+            assert!(matches!(guess_kind(t), NodeKind::Queue), "{t}");
+        }
+        // Neither a cache removed nor a Vault policy holds data.
+        assert_eq!(guess_kind("aws_elasticache_cluster"), NodeKind::Cache);
+        assert_eq!(guess_kind("vault_policy"), NodeKind::Infrastructure);
     }
 }
