@@ -6000,7 +6000,11 @@ const SQL_CLIENTS: &[&str] = &[
 /// work, and the shell's own `truncate` takes an option first
 /// (`truncate -s 0 app.log`).
 fn sql_empties(text: &str, sql: bool) -> bool {
-    if ["drop database", "drop schema", "drop table", "truncate table"].iter().any(|s| text.contains(s)) {
+    // (`DROP KEYSPACE`: Cassandra's and ScyllaDB's database.)
+    if ["drop database", "drop schema", "drop table", "truncate table", "drop keyspace"]
+        .iter()
+        .any(|s| text.contains(s))
+    {
         return true;
     }
     if !sql {
@@ -6817,7 +6821,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 83] = [
+const TOOLS: [&str; 84] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -6905,6 +6909,7 @@ const TOOLS: [&str; 83] = [
     "consul",
     "nats",
     "pulsar-admin",
+    "curl",
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
@@ -7016,6 +7021,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         | "consul"
         | "nats"
         | "pulsar-admin" => data_service_destroys(tool, args, &plain, &has),
+        "curl" => search_index_deletes(args),
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
             let names = plain.get(1..).unwrap_or_default();
@@ -7183,6 +7189,64 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
         }
         _ => Vec::new(),
     }
+}
+
+/// What `curl` run with `args` deletes through Elasticsearch's or
+/// OpenSearch's API: an index (or every index, `_all`, `*`) or a data
+/// stream, by a `DELETE` to a URL whose words name the service
+/// (`$ES_URL/orders`, `https://search-orders.eu-west-1.es.amazonaws.com/orders`,
+/// `:9200`). A document (`/orders/_doc/42`), a snapshot, an alias and
+/// the indices of logs and beats (`logs-2024.01.01`, `filebeat-*`,
+/// system indices starting with `.`), which rotations delete every day,
+/// are not counted.
+fn search_index_deletes(args: &[&str]) -> Vec<String> {
+    let method = args.iter().enumerate().find_map(|(i, a)| {
+        if let Some(m) = a.strip_prefix("-X").filter(|m| !m.is_empty()) {
+            return Some(m.trim_start_matches('=').to_owned());
+        }
+        if let Some(m) = a.strip_prefix("--request=") {
+            return Some(m.to_owned());
+        }
+        matches!(*a, "-X" | "--request").then(|| args.get(i + 1).map(|m| (*m).to_owned())).flatten()
+    });
+    if !method.is_some_and(|m| m.eq_ignore_ascii_case("delete")) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for url in args.iter().filter(|a| !a.starts_with('-')) {
+        let lower = url.trim_matches(['"', '\'']).to_ascii_lowercase();
+        let (place, path) = match lower.split_once("://") {
+            Some((_, rest)) => rest.split_once('/').unwrap_or((rest, "")),
+            None if lower.starts_with('$') => lower.split_once('/').unwrap_or((lower.as_str(), "")),
+            None => continue,
+        };
+        let words: Vec<&str> = place.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        let service = if words.iter().any(|w| w.contains("opensearch")) {
+            "opensearch"
+        } else if words.iter().any(|w| matches!(*w, "es" | "9200" | "9243") || w.contains("elastic")) {
+            "elasticsearch"
+        } else {
+            continue;
+        };
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let routine = |name: &str| {
+            name.starts_with('.')
+                || ["log", "logs", "logstash", "filebeat", "metricbeat", "heartbeat", "packetbeat", "auditbeat"]
+                    .iter()
+                    .any(|w| name.split(|c: char| !c.is_ascii_alphanumeric()).next() == Some(*w))
+        };
+        let deleted = match segments.as_slice() {
+            ["_all" | "*"] => Some("index"),
+            [index] if !index.starts_with('_') && !routine(index) => Some("index"),
+            ["_data_stream", stream] if !routine(stream) => Some("data stream"),
+            _ => None,
+        };
+        if let Some(what) = deleted {
+            out.push(format!("{service} {what}"));
+        }
+    }
+    out
 }
 
 /// Whether a removal's `args` take every object under what they name:

@@ -1747,6 +1747,7 @@ fn destructive_commands_are_read_by_tool() {
         ("psql -c 'TRUNCATE orders, payments'", &["database"]),
         ("echo 'DELETE FROM orders' | psql \"$URL\"", &["database"]),
         ("TRUNCATE ONLY ledger;", &["database"]),
+        ("cqlsh \"$CASSANDRA\" -e 'DROP KEYSPACE orders'", &["database"]),
         ("psql -c \"DELETE FROM sessions WHERE expires_at < now()\"", &[]),
         ("truncate -s 0 /var/log/app.log", &[]),
         // A datastore's files removed on a host (red team 11).
@@ -1800,6 +1801,18 @@ fn destructive_commands_are_read_by_tool() {
         ("nats stream rm ORDERS -f", &["nats stream rm"]),
         ("nats stream info ORDERS", &[]),
         ("pulsar-admin topics delete persistent://acme/orders/events", &["pulsar-admin topics delete"]),
+        // Elasticsearch's and OpenSearch's indices deleted through their
+        // API; a document, a rotation's log indices and reads are not.
+        ("curl -s -X DELETE \"$ES_URL/orders\"", &["elasticsearch index"]),
+        ("curl -XDELETE https://search-orders.eu-west-1.es.amazonaws.com/_all", &["elasticsearch index"]),
+        (
+            "curl --request DELETE \"https://opensearch.internal:9200/_data_stream/orders-events\"",
+            &["opensearch data stream"],
+        ),
+        ("curl -X DELETE \"$ES_URL/orders/_doc/42\"", &[]),
+        ("curl -X DELETE \"$ES_URL/logs-2024.01.01\"", &[]),
+        ("curl -X GET \"$ES_URL/orders/_search\"", &[]),
+        ("curl -X DELETE \"$API_URL/orders/42\"", &[]),
         // Docker's volumes: only on another host (a CI runner's or a
         // developer's own are routine teardown).
         ("docker compose down -v", &[]),

@@ -4221,6 +4221,28 @@ fn an_included_task_file_runs_its_tasks() {
     assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["database".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
+    // The same role in a flow mapping, and a playbook imported at the
+    // play level, run their tasks too.
+    repo.git(&["checkout", "-q", &role]);
+    repo.write(
+        "ansible/site.yml",
+        format!("{site}    - include_role: {{name: db_reset, tasks_from: wipe}}\n").as_bytes(),
+    );
+    let flow = repo.commit(1.7, "Reset after deploying, in one line");
+    let (change, _) = read_and_assess_on_a_leaf(&repo, &role, &flow);
+    assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["database".to_owned()])]);
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(
+        "ansible/teardown-play.yml",
+        b"- hosts: db\n  tasks:\n    - name: Drop the database\n      amazon.aws.rds_instance:\n        id: orders-prod\n        state: absent\n",
+    );
+    let play = repo.commit(1.8, "A teardown play");
+    repo.write("ansible/site.yml", format!("{site}- import_playbook: teardown-play.yml\n").as_bytes());
+    let imported = repo.commit(1.9, "Tear down after deploying");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &play, &imported);
+    assert_eq!(removes_of(&change), [("ansible/site.yml".to_owned(), vec!["amazon.aws.rds_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
     // An include of a harmless file, and a templated one, destroy nothing.
     repo.git(&["checkout", "-q", &base]);
     repo.write(

@@ -236,15 +236,19 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
         // its tasks file, under a `roles/` folder beside the play, or beside
         // the including role (`../../NAME/tasks/...` from a role's tasks).
         let files: Vec<String> = match short {
-            "include_tasks" | "import_tasks" => included_file(value, &lines, at).into_iter().collect(),
-            "include_role" | "import_role" => included_role(&lines, at)
+            // (A playbook imported, `import_playbook: teardown.yml`, runs
+            // its plays' tasks: read as a file of tasks is.)
+            "include_tasks" | "import_tasks" | "import_playbook" => {
+                included_file(value, &lines, at).into_iter().collect()
+            }
+            "include_role" | "import_role" => included_role(value, &lines, at)
                 .map(|(role, tasks)| {
                     vec![format!("roles/{role}/tasks/{tasks}.yml"), format!("../../{role}/tasks/{tasks}.yml")]
                 })
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        if matches!(short, "include_tasks" | "import_tasks" | "include_role" | "import_role") {
+        if matches!(short, "include_tasks" | "import_tasks" | "import_playbook" | "include_role" | "import_role") {
             for file in files {
                 let call = TaskCall { runner: TaskRunner::AnsibleTasks, file, target: "-".to_owned() };
                 if let Some(kind) = call.kind() {
@@ -439,9 +443,22 @@ fn included_file(value: &str, lines: &[&str], at: usize) -> Option<String> {
 }
 
 /// The role and tasks file an `include_role:` or `import_role:` at line
-/// `at` names: its `name:` and `tasks_from:` (`main` when absent) on the
-/// lines below it. None for a templated or missing name.
-fn included_role(lines: &[&str], at: usize) -> Option<(String, String)> {
+/// `at` (whose value is `value`) names: its `name:` and `tasks_from:`
+/// (`main` when absent) on the lines below it, in a flow mapping on its
+/// line (`{name: db_reset, tasks_from: wipe}`) or as `key=value` pairs
+/// (`name=db_reset tasks_from=wipe`). None for a templated or missing
+/// name.
+fn included_role(value: &str, lines: &[&str], at: usize) -> Option<(String, String)> {
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    let inline: Vec<(String, String)> = if value.starts_with('{') {
+        flow_pairs(value)
+    } else {
+        value
+            .split_whitespace()
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.trim_matches(['"', '\'']).to_owned()))
+            .collect()
+    };
     let column = lines.get(at).map_or(0, |l| l.len() - l.trim_start().len());
     let below: Vec<&str> = lines
         .iter()
@@ -451,9 +468,11 @@ fn included_role(lines: &[&str], at: usize) -> Option<(String, String)> {
         .copied()
         .collect();
     let key = |name: &str| {
-        below.iter().find_map(|l| {
-            let value = l.trim_start().strip_prefix(name)?.strip_prefix(':')?;
-            Some(value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+        inline.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| {
+            below.iter().find_map(|l| {
+                let value = l.trim_start().strip_prefix(name)?.strip_prefix(':')?;
+                Some(value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']).to_owned())
+            })
         })
     };
     let clean = |v: &str| !v.is_empty() && !v.contains("{{") && !v.contains(['/', ' ']);
