@@ -6821,7 +6821,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 84] = [
+const TOOLS: [&str; 86] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -6894,6 +6894,8 @@ const TOOLS: [&str; 84] = [
     // [`data_service_destroys`].
     "kafka-topics",
     "kafka-topics.sh",
+    "kafka-configs",
+    "kafka-configs.sh",
     "kafka-delete-records",
     "kafka-delete-records.sh",
     "rpk",
@@ -7006,6 +7008,8 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         "dropdb" => vec!["database".to_owned()],
         "kafka-topics"
         | "kafka-topics.sh"
+        | "kafka-configs"
+        | "kafka-configs.sh"
         | "kafka-delete-records"
         | "kafka-delete-records.sh"
         | "rpk"
@@ -7145,11 +7149,17 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
     match tool {
         "kafka-topics" | "kafka-topics.sh" if has("delete") => named("kafka-topics --delete"),
         "kafka-delete-records" | "kafka-delete-records.sh" => named("kafka-delete-records"),
+        // A topic's retention set to under a minute purges it: the broker
+        // deletes every message older than that (a known way to empty a
+        // topic without deleting it).
+        "kafka-configs" | "kafka-configs.sh" if has("alter") && purges_by_retention(args) => {
+            named("kafka-configs retention")
+        }
         "rpk" if first == "topic" && matches!(second, "delete" | "trim-prefix") => named("rpk topic delete"),
         "rabbitmqadmin" if matches!((first, second), ("delete", "queue" | "vhost") | ("purge", "queue")) => {
             named(&format!("rabbitmqadmin {first} {second}"))
         }
-        "rabbitmqctl" if matches!(first, "delete_queue" | "purge_queue" | "delete_vhost") => {
+        "rabbitmqctl" if matches!(first, "delete_queue" | "purge_queue" | "delete_vhost" | "reset" | "force_reset") => {
             named(&format!("rabbitmqctl {first}"))
         }
         "redis-cli" | "valkey-cli" | "keydb-cli" => plain
@@ -7189,6 +7199,19 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
         }
         _ => Vec::new(),
     }
+}
+
+/// Whether `args` set a Kafka topic's `retention.ms` under a minute
+/// (`--add-config retention.ms=1000`, several settings at once
+/// separated by commas): every older message goes.
+fn purges_by_retention(args: &[&str]) -> bool {
+    args.iter().flat_map(|a| a.trim_matches(['"', '\'']).split(',')).any(|setting| {
+        setting
+            .trim()
+            .strip_prefix("retention.ms=")
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .is_some_and(|ms| (0..60_000).contains(&ms))
+    })
 }
 
 /// What `curl` run with `args` deletes through Elasticsearch's or

@@ -1776,6 +1776,19 @@ fn destructive_commands_are_read_by_tool() {
         ("kafka-topics --bootstrap-server localhost:9092 --delete --topic orders", &[]),
         ("kafka-delete-records --bootstrap-server $KAFKA --offset-json-file purge.json", &["kafka-delete-records"]),
         ("rpk topic delete orders", &["rpk topic delete"]),
+        (
+            "kafka-configs --bootstrap-server $KAFKA --entity-type topics --entity-name orders --alter --add-config retention.ms=1000",
+            &["kafka-configs retention"],
+        ),
+        (
+            "kafka-configs.sh --bootstrap-server $KAFKA --alter --entity-type topics --entity-name orders --add-config 'cleanup.policy=delete,retention.ms=10'",
+            &["kafka-configs retention"],
+        ),
+        (
+            "kafka-configs --bootstrap-server $KAFKA --alter --entity-type topics --entity-name orders --add-config retention.ms=604800000",
+            &[],
+        ),
+        ("rabbitmqctl force_reset", &["rabbitmqctl force_reset"]),
         ("rpk topic describe orders", &[]),
         ("rabbitmqadmin delete queue name=orders", &["rabbitmqadmin delete queue"]),
         ("rabbitmqadmin purge queue name=orders", &["rabbitmqadmin purge queue"]),

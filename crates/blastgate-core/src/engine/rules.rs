@@ -1213,6 +1213,8 @@ mod kind_tests {
             "rpk topic delete",
             "rabbitmqadmin delete queue",
             "rabbitmqctl purge_queue",
+            "rabbitmqctl force_reset",
+            "kafka-configs retention",
             "nats stream rm",
             "pulsar-admin topics delete",
         ] {
