@@ -1153,6 +1153,14 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
             }
             continue;
         }
+        // (A module block is `module.NAME`: renamed without a `moved`
+        // block, everything in it is destroyed and made anew.)
+        if let Some(name) = module_label(line)
+            && found.len() < MAX_TYPES_READ
+        {
+            found.insert(format!("module.{name}"));
+            continue;
+        }
         let Some(rest) = line.trim_start().strip_prefix("resource") else { continue };
         if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
             continue;
@@ -1166,6 +1174,48 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
             && found.len() < MAX_TYPES_READ
         {
             found.insert(format!("{t}.{name}"));
+        }
+    }
+    found
+}
+
+/// The label of a Terraform `module` block's header line (`module
+/// "orders_db" {` gives `orders_db`), if `line` is one, at the file's
+/// top level.
+fn module_label(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("module")?;
+    if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+        return None;
+    }
+    let mut labels = rest.split(|c: char| c.is_whitespace() || c == '{' || c == '"').filter(|w| !w.is_empty());
+    let name = labels.next()?;
+    (!name.starts_with('\'') && name != "=" && labels.next().is_none_or(|w| w == "}")).then_some(name)
+}
+
+/// The Terraform `module` blocks `text` declares, each by its label with
+/// the type it stands for (`module ./modules/postgres`, as
+/// [`declared_types`] counts it): what a module renamed without a `moved`
+/// block destroys ([`declared_addresses`] gives its address,
+/// `module.NAME`).
+///
+/// ```
+/// use blastgate_ingest::git::declared_modules;
+/// let found = declared_modules(b"module \"db\" {\n  source = \"./modules/db\"\n}\n");
+/// assert_eq!(found.get("db").map(String::as_str), Some("module ./modules/db"));
+/// ```
+pub fn declared_modules(text: &[u8]) -> BTreeMap<String, String> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return BTreeMap::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = BTreeMap::new();
+    for (at, line) in lines.iter().enumerate() {
+        if let Some(name) = module_label(line)
+            && found.len() < MAX_TYPES_READ
+        {
+            found.insert(name.to_owned(), module_type(line, lines.get(at + 1..).unwrap_or_default()));
         }
     }
     found

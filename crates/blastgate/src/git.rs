@@ -2232,6 +2232,9 @@ impl<'a> Git<'a> {
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
         let mut own_addresses: Map<usize, Set<String>> = Map::new();
+        // (And each file's own `module` blocks before, by label, with the
+        // type each stands for.)
+        let mut own_modules: Map<usize, Map<String, String>> = Map::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
@@ -2249,6 +2252,7 @@ impl<'a> Git<'a> {
                         let found = parse::declared_addresses(text);
                         addresses.entry(family(old)).or_default().0.extend(found.iter().cloned());
                         own_addresses.insert(i, found);
+                        own_modules.insert(i, parse::declared_modules(text));
                     }
                     None if old_hash.is_some() => {
                         unread.insert(folder(old));
@@ -2359,8 +2363,15 @@ impl<'a> Git<'a> {
                 // folder, though its type is declared as often (an audit).
                 if compared && let Some(mine) = own_addresses.get(&i) {
                     let after_addresses = addresses.get(&key).map(|(_, after)| after);
+                    // (A module renamed destroys what it holds: its
+                    // type, `module SOURCE`, which a local module's
+                    // folder stands behind, `read_local_modules`.)
+                    let modules = own_modules.get(&i);
                     for address in mine {
-                        let t = address.split('.').next().unwrap_or_default();
+                        let t = match address.strip_prefix("module.") {
+                            Some(name) => modules.and_then(|m| m.get(name)).map_or("module", String::as_str),
+                            None => address.split('.').next().unwrap_or_default(),
+                        };
                         if !moved(&key, t) && !after_addresses.is_some_and(|a| a.contains(address)) {
                             types.push(t.to_owned());
                         }

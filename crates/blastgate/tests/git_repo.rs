@@ -3946,6 +3946,21 @@ fn a_module_block_taken_out_destroys_what_its_source_made() {
     assert!(change.files[0].removes.is_empty(), "{:?}", change.files[0]);
     assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
+    // The same rename without the `moved` block: Terraform destroys
+    // everything the module made at its old address and makes it anew,
+    // empty (red team 12's leftover: it counted nothing).
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/main.tf", format!("{sg}{renamed}{registry}{pinned}").as_bytes());
+    let relabelled = repo.commit(3.5, "Rename the orders module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &relabelled);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(
+        main.removes,
+        ["aws_db_instance", "aws_ecs_service", "module ../store", "module ./modules/orders"],
+        "{main:?}"
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
     // The whole root deleted: what its modules made goes with it.
     repo.git(&["checkout", "-q", &base]);
     repo.git(&["rm", "-q", "orders/tf/main.tf"]);
