@@ -5871,7 +5871,7 @@ const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "help:", "summa
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-const PREFIXES: [&str; 42] = [
+const PREFIXES: [&str; 47] = [
     "-",
     "run:",
     "script:",
@@ -5915,6 +5915,13 @@ const PREFIXES: [&str; 42] = [
     "do",
     "else",
     "elif",
+    // A group (`{ terraform destroy; }`) and wrappers that run the
+    // command after them (red team 13).
+    "{",
+    "stdbuf",
+    "watch",
+    "parallel",
+    "doas",
 ];
 
 /// Whether a YAML text holds Kubernetes objects whose containers run
@@ -6088,7 +6095,7 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     let line = line.split(" #").next().unwrap_or(line);
     // `-target="a.b"`: the value, without its quotes (quotes split the
     // line below).
-    let line = unquote_values(&tight_expressions(&make_variables(line)));
+    let line = unquote_values(&tight_expressions(&make_variables(&shell_forms(line))));
     let mut types: Vec<String> = Vec::new();
     // A Terraform variable that turns a guard off, set in the
     // environment (`export TF_VAR_deletion_protection=false`, a job's
@@ -6393,6 +6400,187 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     types.sort_unstable();
     types.dedup();
     types
+}
+
+/// `line` with the shell's other ways of writing a command written
+/// plainly, as the shell runs them (red team 13: each hid any command
+/// from the reader):
+///
+/// - a command word quoted or escaped (`"terraform" destroy`,
+///   `\redis-cli`): any quoted word of plain characters is the word;
+/// - a setting or alias made earlier on the line (`T=terraform;
+///   $T destroy`, `alias r=redis-cli; r FLUSHALL`): its value;
+/// - what a command is fed on its standard input (`echo FLUSHALL |
+///   redis-cli`, `redis-cli <<< FLUSHALL`, `mongosh URI <<<
+///   'db.dropDatabase()'`): an argument of the command, and for a shell
+///   (`echo "..." | bash`, `bash -s <<< "..."`) the command it runs.
+fn shell_forms(line: &str) -> String {
+    if line.len() > 4 * 4096 {
+        return line.to_owned();
+    }
+    let unquoted = unquote_words(line);
+    let set = same_line_settings(&unquoted);
+    let mut fed = set;
+    // (A few pipes or here-strings a line, no more.)
+    for _ in 0..4 {
+        match stdin_as_arguments(&fed) {
+            Some(next) => fed = next,
+            None => break,
+        }
+    }
+    fed
+}
+
+/// `line` with each quoted word of plain characters (`"terraform"`,
+/// `'redis-cli'`: letters, digits and `._/@:+,=-`) written without its
+/// quotes, and a command word's escape taken off (`\redis-cli`). A quoted
+/// text with blanks or other characters stays as it is.
+fn unquote_words(line: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '@' | ':' | '+' | ',' | '=' | '-');
+    let boundary = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | ')'));
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        if matches!(c, '"' | '\'') && boundary(before) {
+            let end = chars.get(i + 1..).and_then(|rest| rest.iter().position(|&d| d == c)).map(|n| i + 1 + n);
+            if let Some(end) = end {
+                let inner = chars.get(i + 1..end).unwrap_or_default();
+                if !inner.is_empty() && inner.iter().all(|&d| plain(d)) && boundary(chars.get(end + 1).copied()) {
+                    out.extend(inner);
+                } else {
+                    out.extend(chars.get(i..=end).unwrap_or_default());
+                }
+                i = end + 1;
+                continue;
+            }
+        }
+        if c == '\\' && boundary(before) && chars.get(i + 1).is_some_and(|d| d.is_ascii_alphabetic()) {
+            i += 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// `line` with what its earlier commands set written where its later ones
+/// use it: a setting alone in its command (`T=terraform;`, `export
+/// R=redis-cli &&`) at each `$T` or `${T}` after it, and an alias
+/// (`alias r=redis-cli;`) where a later command starts with its name.
+fn same_line_settings(line: &str) -> String {
+    if !line.contains('=') || !line.contains([';', '&']) {
+        return line.to_owned();
+    }
+    let mut variables: BTreeMap<String, String> = BTreeMap::new();
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    loop {
+        let end = rest.find([';', '&', '|']).unwrap_or(rest.len());
+        let piece = rest.get(..end).unwrap_or_default();
+        let separator = rest.get(end..).unwrap_or_default();
+        let mut piece = substitute(piece, &variables);
+        let words: Vec<&str> = piece.split_whitespace().collect();
+        let (alias, settings) = match words.first() {
+            Some(&"alias") => (true, words.get(1..).unwrap_or_default()),
+            Some(&("export" | "local" | "readonly" | "declare")) => (false, words.get(1..).unwrap_or_default()),
+            _ => (false, words.as_slice()),
+        };
+        let assignments: Vec<(String, String)> = settings
+            .iter()
+            .filter_map(|w| {
+                let (name, value) = w.split_once('=')?;
+                let valid = !name.is_empty()
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !name.starts_with(|c: char| c.is_ascii_digit());
+                valid.then(|| (name.to_owned(), value.trim_matches(['"', '\'']).to_owned()))
+            })
+            .collect();
+        if !settings.is_empty() && assignments.len() == settings.len() {
+            let into = if alias { &mut aliases } else { &mut variables };
+            for (name, value) in assignments {
+                if into.len() < 64 && value.len() <= 256 {
+                    into.insert(name, value);
+                }
+            }
+        } else if let Some(value) = words.first().and_then(|w| aliases.get(*w)) {
+            let at = piece.find(|c: char| !c.is_whitespace()).unwrap_or(0);
+            let name_len = words.first().map_or(0, |w| w.len());
+            piece = format!(
+                "{}{value}{}",
+                piece.get(..at).unwrap_or_default(),
+                piece.get(at + name_len..).unwrap_or_default()
+            );
+        }
+        out.push_str(&piece);
+        let Some(sep) = separator.chars().next() else { break };
+        out.push(sep);
+        rest = separator.get(sep.len_utf8()..).unwrap_or_default();
+    }
+    out
+}
+
+/// `line` with the first text fed to a command on its standard input
+/// made its argument: `echo TEXT | COMMAND ...` (or `printf`) and
+/// `COMMAND ... <<< TEXT` are `COMMAND ... TEXT`, and where the command
+/// is a shell (`bash`, `sh -s`) the text is the command it runs. None
+/// when the line feeds nothing so.
+fn stdin_as_arguments(line: &str) -> Option<String> {
+    let shell = |command: &str| {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        words.first().is_some_and(|w| matches!(tool_name(w), "sh" | "bash" | "zsh" | "dash" | "ksh"))
+            && words.iter().skip(1).all(|w| w.starts_with('-'))
+    };
+    // The text of a word or quoted text at the start of `rest`, and what
+    // follows it.
+    let text_at = |rest: &str| -> (String, usize) {
+        let trimmed = rest.trim_start();
+        let skipped = rest.len() - trimmed.len();
+        match trimmed.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = trimmed.get(1..).unwrap_or_default();
+                let end = inner.find(q).unwrap_or(inner.len());
+                (inner.get(..end).unwrap_or_default().to_owned(), skipped + 1 + (end + 1).min(inner.len()))
+            }
+            _ => {
+                let end =
+                    trimmed.find(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|')).unwrap_or(trimmed.len());
+                (trimmed.get(..end).unwrap_or_default().to_owned(), skipped + end)
+            }
+        }
+    };
+    let printed = |text: &str| text.replace("\\n", " ").replace("\\r", " ");
+    // `COMMAND ... <<< TEXT`.
+    if let Some(at) = line.find("<<<") {
+        let before = line.get(..at).unwrap_or_default();
+        let start = before.rfind([';', '&', '|']).map_or(0, |p| p + 1);
+        let command = before.get(start..).unwrap_or_default().trim_end();
+        let (text, used) = text_at(line.get(at + 3..).unwrap_or_default());
+        let after = line.get(at + 3 + used..).unwrap_or_default();
+        let fed = if shell(command) { printed(&text) } else { format!("{command} {}", printed(&text)) };
+        return Some(format!("{}{fed}{after}", before.get(..start).unwrap_or_default()));
+    }
+    // `echo TEXT | COMMAND ...` (a single `|`).
+    let pipe = line.match_indices('|').map(|(i, _)| i).find(|&i| {
+        line.get(i + 1..).is_some_and(|r| !r.starts_with('|'))
+            && i.checked_sub(1).is_none_or(|j| line.get(j..i) != Some("|"))
+    })?;
+    let before = line.get(..pipe).unwrap_or_default();
+    let start = before.rfind([';', '&']).map_or(0, |p| p + 1);
+    let feeder = before.get(start..).unwrap_or_default().trim();
+    let text = feeder.strip_prefix("echo ").or_else(|| feeder.strip_prefix("printf "))?;
+    let text = text.trim_start();
+    let text = ["-e ", "-n ", "-en ", "-ne "].iter().fold(text, |t, o| t.strip_prefix(o).unwrap_or(t)).trim();
+    let text = text.strip_prefix(['"', '\'']).and_then(|t| t.strip_suffix(['"', '\''])).unwrap_or(text);
+    let after = line.get(pipe + 1..).unwrap_or_default();
+    let end = after.find([';', '&', '|']).unwrap_or(after.len());
+    let command = after.get(..end).unwrap_or_default().trim();
+    let tail = after.get(end..).unwrap_or_default();
+    let fed = if shell(command) { printed(text) } else { format!("{command} {}", printed(text)) };
+    Some(format!("{}{fed}{tail}", before.get(..start).unwrap_or_default()))
 }
 
 /// `command` split at its quotes: the text outside quotes and inside
@@ -7193,9 +7381,25 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
 /// A single key deleted (`etcdctl del KEY`, `redis-cli DEL KEY`) and
 /// what only reads count nothing.
 fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn(&str) -> bool) -> Vec<String> {
-    let first = plain.first().copied().unwrap_or_default();
-    let second = plain.get(1).copied().unwrap_or_default();
+    // A subcommand's words anywhere among the plain arguments: a global
+    // option's value before them (`rpk -X brokers=... topic delete`,
+    // `nats --server URL stream rm`, `rabbitmqadmin -V / delete queue`)
+    // moves them along (red team 13).
+    let pair = |a: &[&str], b: &[&str]| {
+        plain.windows(2).find_map(|w| match w {
+            [x, y] if a.contains(x) && b.contains(y) => Some((*x, *y)),
+            _ => None,
+        })
+    };
     let named = |kind: &str| vec![kind.to_owned()];
+    // (Words of the arguments, `_` kept: `redis.call('flushall')` has
+    // `flushall`, `flushall_count` does not.)
+    let words = || {
+        args.iter()
+            .flat_map(|a| a.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+    };
     match tool {
         "kafka-topics" | "kafka-topics.sh" if has("delete") => named("kafka-topics --delete"),
         "kafka-delete-records" | "kafka-delete-records.sh" => named("kafka-delete-records"),
@@ -7205,48 +7409,72 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
         "kafka-configs" | "kafka-configs.sh" if has("alter") && purges_by_retention(args) => {
             named("kafka-configs retention")
         }
-        "rpk" if first == "topic" && matches!(second, "delete" | "trim-prefix") => named("rpk topic delete"),
-        "rabbitmqadmin" if matches!((first, second), ("delete", "queue" | "vhost") | ("purge", "queue")) => {
-            named(&format!("rabbitmqadmin {first} {second}"))
-        }
-        "rabbitmqctl" if matches!(first, "delete_queue" | "purge_queue" | "delete_vhost" | "reset" | "force_reset") => {
-            named(&format!("rabbitmqctl {first}"))
-        }
-        "redis-cli" | "valkey-cli" | "keydb-cli" => plain
+        "rpk" if pair(&["topic"], &["delete", "trim-prefix"]).is_some() => named("rpk topic delete"),
+        "rabbitmqadmin" => match pair(&["delete", "purge"], &["queue", "vhost"]) {
+            Some((verb, noun)) if (verb, noun) != ("purge", "vhost") => named(&format!("rabbitmqadmin {verb} {noun}")),
+            _ => Vec::new(),
+        },
+        "rabbitmqctl" => plain
             .iter()
-            .find(|w| w.eq_ignore_ascii_case("flushall") || w.eq_ignore_ascii_case("flushdb"))
-            .map(|w| named(&format!("redis {}", w.to_ascii_lowercase())))
+            .find(|w| matches!(**w, "delete_queue" | "purge_queue" | "delete_vhost" | "reset" | "force_reset"))
+            .map(|w| named(&format!("rabbitmqctl {w}")))
+            .unwrap_or_default(),
+        // (`FLUSHALL` as a command or in a script, `EVAL
+        // "redis.call('flushall')" 0`.)
+        "redis-cli" | "valkey-cli" | "keydb-cli" => words()
+            .find(|w| w == "flushall" || w == "flushdb")
+            .map(|w| named(&format!("redis {w}")))
             .unwrap_or_default(),
         "mongosh" | "mongo" => {
             // (The script as one text: `--eval db.orders.deleteMany( {} )`
             // is split at its spaces.)
             let script: String = args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).collect();
-            if script.contains(".dropDatabase(") {
+            if script.contains("dropDatabase") {
                 named("mongodb dropDatabase")
             } else if script.contains(".drop()")
                 || script.contains(".deleteMany({})")
+                || script.contains(".deleteMany({},")
                 || script.contains(".remove({})")
+                || script.contains(".remove({},")
                 || script.contains(".deleteMany()")
+                || script.contains("deleteMany:{filter:{}")
             {
                 named("mongodb collection drop")
             } else {
                 Vec::new()
             }
         }
-        "etcdctl" if first == "del" && (has("prefix") || has("from-key")) => named("etcdctl del --prefix"),
-        "vault" => match (first, second, plain.get(2).copied().unwrap_or_default()) {
-            ("secrets", "disable", _) => named("vault secrets disable"),
-            ("kv", "destroy", _) => named("vault kv destroy"),
-            ("kv", "metadata", "delete") => named("vault kv metadata delete"),
-            _ => Vec::new(),
+        "etcdctl" if plain.contains(&"del") && (has("prefix") || has("from-key")) => named("etcdctl del --prefix"),
+        "vault" => {
+            // (The API's paths too: `vault delete sys/mounts/secret` is
+            // `secrets disable`, `vault delete secret/metadata/x` a
+            // secret's metadata deleted.)
+            let api = plain
+                .windows(2)
+                .find_map(|w| match w {
+                    ["delete", path] => Some(path.trim_start_matches('/').to_owned()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            if pair(&["secrets"], &["disable"]).is_some() || api.starts_with("sys/mounts/") {
+                named("vault secrets disable")
+            } else if pair(&["kv"], &["destroy"]).is_some() {
+                named("vault kv destroy")
+            } else if pair(&["metadata"], &["delete"]).is_some() || api.split('/').nth(1) == Some("metadata") {
+                named("vault kv metadata delete")
+            } else {
+                Vec::new()
+            }
+        }
+        "consul" if pair(&["kv"], &["delete"]).is_some() && has("recurse") => named("consul kv delete -recurse"),
+        "nats" => match pair(&["stream", "str"], &["rm", "delete", "purge"]) {
+            Some((_, verb)) => named(&format!("nats stream {verb}")),
+            None => Vec::new(),
         },
-        "consul" if first == "kv" && second == "delete" && has("recurse") => named("consul kv delete -recurse"),
-        "nats" if matches!(first, "stream" | "str") && matches!(second, "rm" | "delete" | "purge") => {
-            named(&format!("nats stream {second}"))
-        }
-        "pulsar-admin" if matches!(first, "topics" | "namespaces") && second == "delete" => {
-            named(&format!("pulsar-admin {first} delete"))
-        }
+        "pulsar-admin" => match pair(&["topics", "namespaces", "tenants"], &["delete"]) {
+            Some((noun, _)) => named(&format!("pulsar-admin {noun} delete")),
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     }
 }
@@ -8072,6 +8300,10 @@ fn docker_destroys(args: &[&str]) -> Vec<String> {
             vec!["docker compose down --volumes".to_owned()]
         }
         ["volume", "rm" | "remove", _, ..] => vec!["docker volume rm".to_owned()],
+        // (Pruned: every volume no container uses, a stopped database's
+        // with them; red team 13.)
+        ["volume", "prune", ..] => vec!["docker volume prune".to_owned()],
+        ["system", "prune", ..] if args.contains(&"--volumes") => vec!["docker volume prune".to_owned()],
         _ => Vec::new(),
     }
 }

@@ -1201,6 +1201,7 @@ mod kind_tests {
             "mongodb collection drop",
             "docker compose down --volumes",
             "docker volume rm",
+            "docker volume prune",
             "vault_mount",
             "vault_kv_secret_v2",
             "consul_keys",
@@ -1217,6 +1218,7 @@ mod kind_tests {
             "kafka-configs retention",
             "nats stream rm",
             "pulsar-admin topics delete",
+            "pulsar-admin tenants delete",
         ] {
             assert!(matches!(guess_kind(t), NodeKind::Queue), "{t}");
         }
