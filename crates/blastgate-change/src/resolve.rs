@@ -939,9 +939,24 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     if let Some(found) = found {
         return found;
     }
-    let reading = |as_written: bool| (!as_written || tidy != path).then(|| loose.clone());
     match service_by_folder(graph, &folders, &loose_folders) {
-        Some((nodes, as_written)) => (nodes, reading(as_written)),
+        Some((nodes, as_written)) => {
+            // (Read loosely, the folder is spelled as its node: the
+            // owners of `/payments/` are asked for `Payments/x.go`, as
+            // they are for `payments./x.go`; red team 13.)
+            let spelling = (!as_written || tidy != path).then(|| {
+                let name = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_owned();
+                let mut parts: Vec<String> = loose.split('/').map(str::to_owned).collect();
+                let folder_count = loose_folders.len();
+                for part in parts.iter_mut().take(folder_count) {
+                    if let Some(node) = nodes.iter().map(|n| name(n)).find(|n| n.eq_ignore_ascii_case(part)) {
+                        *part = node;
+                    }
+                }
+                parts.join("/")
+            });
+            (nodes, spelling)
+        }
         None => Default::default(),
     }
 }

@@ -707,7 +707,18 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let mut group: Option<String> = None;
     let mut kinds: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
+    // The word that ends a Terraform heredoc being read (`<<EOT`,
+    // `<<-EOT`): its lines are a string's text, no declaration (red team
+    // 13: a resource wrapped in one still counted as declared).
+    let mut heredoc: Option<String> = None;
     for (at, &line) in lines.iter().enumerate() {
+        if let Some(end) = heredoc.as_deref() {
+            if line.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        heredoc = heredoc_start(line);
         if line.starts_with("---") {
             for kind in kinds.drain(..) {
                 add(&mut types, qualified_kind(kind, group.as_deref()));
@@ -761,7 +772,9 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             continue;
         }
         if let Some((t, none, depth)) = resource.as_mut() {
-            if matches!(squeezed.as_str(), "count=0" | "for_each={}" | "for_each=[]" | "for_each=toset([])") {
+            // (The resource's own `count` or `for_each`, not a `dynamic`
+            // block's inside it.)
+            if *depth == 1 && leaves_no_instance(&squeezed) {
                 *none = true;
             }
             *depth = depth.saturating_add(opens).saturating_sub(closes);
@@ -935,6 +948,68 @@ fn clean_counts(types: BTreeMap<String, usize>) -> BTreeMap<String, usize> {
         }
     }
     cleaned.into_iter().take(MAX_TYPES_READ).collect()
+}
+
+/// The word that ends a Terraform heredoc `line` opens (`x = <<EOT`,
+/// `<<-EOT`), if it ends with one.
+fn heredoc_start(line: &str) -> Option<String> {
+    let (_, after) = line.trim_end().rsplit_once("<<")?;
+    let word = after.strip_prefix('-').unwrap_or(after);
+    (!word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| word.to_owned())
+}
+
+/// Whether a resource's line (squeezed of blanks) gives it no instance:
+/// `count = 0`, an empty `for_each` (`{}`, `[]`, `toset([])`), or, failing
+/// closed, a `count` or `for_each` whose value is an expression of
+/// constants Terraform would have to compute (`1 - 1`, `(0)`, `"0"`,
+/// `false ? 1 : 0`, `length([])`, `min(0, 1)`, `tomap({})`; red team 13:
+/// each destroyed the resource unseen). A whole number of at least one,
+/// a literal collection with something in it, and a value that reads a
+/// variable, local or other object (`var.replicas`, read by the variables
+/// files' reading) give instances.
+fn leaves_no_instance(squeezed: &str) -> bool {
+    let references = |expr: &str| {
+        let chars: Vec<char> = expr.chars().collect();
+        chars.windows(3).any(|w| matches!(w, [a, '.', b] if (a.is_ascii_alphabetic() || *a == '_' || *a == ']') && b.is_ascii_alphabetic()))
+            || expr.contains("${")
+    };
+    // (A value over several lines is not read from its first.)
+    let balanced = |expr: &str| {
+        let count = |set: &[char]| expr.chars().filter(|c| set.contains(c)).count();
+        count(&['(', '[', '{']) == count(&[')', ']', '}'])
+            && !expr.is_empty()
+            && !expr.ends_with(['?', ':', '+', '-', '*', '/', '&', '|', '='])
+    };
+    if let Some(expr) = squeezed.strip_prefix("count=") {
+        let expr = expr.trim_end_matches(',');
+        if references(expr) || !balanced(expr) {
+            return false;
+        }
+        let number = expr.trim_matches('"');
+        return !number.parse::<u64>().is_ok_and(|n| n >= 1);
+    }
+    if let Some(expr) = squeezed.strip_prefix("for_each=") {
+        if references(expr) || !balanced(expr) {
+            return false;
+        }
+        // The literal collection inside any conversions (`toset([...])`):
+        // empty, or none at all, gives nothing.
+        let open = expr.find(['[', '{']);
+        let close = expr.rfind([']', '}']);
+        return match (open, close) {
+            (Some(o), Some(c)) if c > o + 1 => {
+                // (A condition or a function of the literal, `length(...)`,
+                // `false ? [...] : []`, is computed: fail closed.)
+                let head = expr.get(..o).unwrap_or_default();
+                let tail = expr.get(c + 1..).unwrap_or_default();
+                let conversions =
+                    head.split('(').all(|f| matches!(f, "" | "toset" | "tomap" | "tolist" | "set" | "map" | "list"));
+                !(conversions && tail.chars().all(|ch| ch == ')' || ch == ','))
+            }
+            _ => true,
+        };
+    }
+    false
 }
 
 /// The type a Terraform `module` block stands for, its `header` line
@@ -5095,7 +5170,7 @@ fn step_destroys(lines: &[&str], at: usize, template: Option<&str>) -> Option<Ve
             | "dflook/tofu-destroy-workspace",
         ) => Some("terraform destroy"),
         ("uses", "hashicorp/tfc-workflows-github/actions/create-run" | "pulumi/actions" | "azure/arm-deploy") => None,
-        ("uses", r) if r.starts_with("docker://") && known_tool(r.trim_start_matches("docker://")).is_some() => None,
+        ("uses", r) if r.starts_with("docker://") => None,
         ("task", r)
             if r.starts_with("terraform")
                 || r.starts_with("pulumi")
@@ -5145,14 +5220,21 @@ fn step_destroys(lines: &[&str], at: usize, template: Option<&str>) -> Option<Ve
                 }
                 "pulumi/actions" => by_command("pulumi destroy"),
                 "azure/arm-deploy" => complete(),
-                r if r.starts_with("docker://") => match known_tool(r.trim_start_matches("docker://")) {
-                    Some(tool) => {
-                        // (`args: ["destroy", "-auto-approve"]` too.)
-                        let args = input("args").replace(['[', ']', ',', '"', '\''], " ");
-                        commands_destroy(&format!("{tool} {args}"), Some(""))
-                    }
-                    None => Vec::new(),
-                },
+                r if r.starts_with("docker://") => {
+                    // (`args: ["destroy", "-auto-approve"]` too.)
+                    let args = input("args").replace(['[', ']', ',', '"', '\''], " ");
+                    let entrypoint = input("entrypoint");
+                    // The image of a tool runs it with the arguments; any
+                    // other image (`docker://redis:7`), its entrypoint or
+                    // the command its arguments name (red team 13:
+                    // `args: redis-cli ... FLUSHALL` read nothing).
+                    let command = match known_tool(r.trim_start_matches("docker://")) {
+                        Some(tool) => format!("{tool} {args}"),
+                        None if !entrypoint.is_empty() => format!("{entrypoint} {args}"),
+                        None => args,
+                    };
+                    commands_destroy(&command, Some(""))
+                }
                 r if key == "task" && r.starts_with("terraform") => by_command("terraform destroy"),
                 r if key == "task" && r.starts_with("pulumi") => by_command("pulumi destroy"),
                 _ if key == "task" => complete(),
@@ -7428,16 +7510,18 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
         "mongosh" | "mongo" => {
             // (The script as one text: `--eval db.orders.deleteMany( {} )`
             // is split at its spaces.)
-            let script: String = args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).collect();
-            if script.contains("dropDatabase") {
+            // (In lower case: a CI step's inputs are read so.)
+            let script: String =
+                args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+            if script.contains("dropdatabase") {
                 named("mongodb dropDatabase")
             } else if script.contains(".drop()")
-                || script.contains(".deleteMany({})")
-                || script.contains(".deleteMany({},")
+                || script.contains(".deletemany({})")
+                || script.contains(".deletemany({},")
                 || script.contains(".remove({})")
                 || script.contains(".remove({},")
-                || script.contains(".deleteMany()")
-                || script.contains("deleteMany:{filter:{}")
+                || script.contains(".deletemany()")
+                || script.contains("deletemany:{filter:{}")
             {
                 named("mongodb collection drop")
             } else {

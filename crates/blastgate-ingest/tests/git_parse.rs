@@ -1274,6 +1274,40 @@ fn a_block_of_no_instance_declares_nothing() {
         assert_eq!(declared_counts(db(none).as_bytes()).get("aws_db_instance"), None, "{none}");
     }
     assert_eq!(declared_counts(db("  count = 2\n").as_bytes()).get("aws_db_instance"), Some(&1));
+    // Red team 13: constant expressions Terraform computes to nothing
+    // count as none (fail closed); values that read variables, literal
+    // collections with items, a `dynamic` block's `for_each` and a value
+    // over several lines do not.
+    for none in [
+        "  count = 1 - 1\n",
+        "  count = (0)\n",
+        "  count = \"0\"\n",
+        "  count = 0.0\n",
+        "  count = false ? 1 : 0\n",
+        "  count = length([])\n",
+        "  count = min(0, 1)\n",
+        "  for_each = tomap({})\n",
+        "  for_each = length([\"a\"]) > 5 ? [\"a\"] : []\n",
+    ] {
+        assert_eq!(declared_counts(db(none).as_bytes()).get("aws_db_instance"), None, "{none}");
+    }
+    for some in [
+        "  count = var.enabled ? 1 : 0\n",
+        "  count = \"1\"\n",
+        "  count = length(var.subnets)\n",
+        "  for_each = var.queues\n",
+        "  for_each = toset([\"a\", \"b\"])\n",
+        "  for_each = { a = 1 }\n",
+        "  for_each = {\n    a = 1\n  }\n",
+        "  count = (\n    var.enabled ? 1 : 0\n  )\n",
+        "  dynamic \"ingress\" {\n    for_each = []\n    content {}\n  }\n",
+    ] {
+        assert_eq!(declared_counts(db(some).as_bytes()).get("aws_db_instance"), Some(&1), "{some}");
+    }
+    // A resource written inside a heredoc is a string's text.
+    let wrapped = "locals {\n  old = <<EOT\nresource \"aws_db_instance\" \"orders\" {\n}\nEOT\n}\nresource \"aws_sqs_queue\" \"q\" {}\n";
+    let counts = declared_counts(wrapped.as_bytes());
+    assert_eq!((counts.get("aws_db_instance"), counts.get("aws_sqs_queue")), (None, Some(&1)));
     let nested = "resource \"aws_db_instance\" \"a\" {\n  lifecycle {\n    prevent_destroy = true\n  }\n  count = 0\n}\nresource \"aws_sqs_queue\" \"q\" {}\n";
     let counts = declared_counts(nested.as_bytes());
     assert_eq!((counts.get("aws_db_instance"), counts.get("aws_sqs_queue")), (None, Some(&1)));
@@ -2143,6 +2177,10 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
     assert_eq!(read(never), [("terraform destroy".to_owned(), 1)]);
     let flow = "jobs:\n  infra:\n    steps:\n      - uses: pulumi/actions@v5\n        with: {command: destroy, stack-name: acme/prod}\n      - uses: docker://ghcr.io/opentofu/opentofu:1.8\n        with:\n          args: [\"destroy\", \"-auto-approve\"]\n";
     assert_eq!(read(flow), [("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
+    // Any image runs the command its arguments name, or its entrypoint
+    // with them (red team 13).
+    let image = "jobs:\n  reset:\n    steps:\n      - uses: docker://redis:7\n        with:\n          args: redis-cli -h cart-cache.prod FLUSHALL\n      - uses: docker://mongo:7\n        with:\n          entrypoint: mongosh\n          args: $MONGO_URI --eval db.dropDatabase()\n      - uses: docker://alpine:3\n        with:\n          args: echo done\n";
+    assert_eq!(read(image), [("mongodb dropDatabase".to_owned(), 1), ("redis flushall".to_owned(), 1)]);
     let flow_step = "jobs:\n  infra:\n    steps:\n      - {uses: dflook/terraform-destroy@v1, with: {path: infra}}\n      - {uses: pulumi/actions@v5, with: {command: destroy, stack-name: acme/prod}}\n";
     assert_eq!(read(flow_step), [("pulumi destroy".to_owned(), 1), ("terraform destroy".to_owned(), 1)]);
     // A workflow that runs only when a pull request closes, or a branch
