@@ -3368,6 +3368,14 @@ pub fn reverted_mainline(message: &str) -> Option<&str> {
     (7..=64).contains(&hash.len()).then_some(hash)
 }
 
+/// The longest line [`hidden_line_breaks`] counts as one line (400
+/// bytes): longer, it counts one line per [`LINE_BYTES`].
+pub const LONG_LINE_BYTES: usize = 400;
+
+/// The bytes a line of code holds on average, generously (50): a line
+/// over [`LONG_LINE_BYTES`] counts as its length over this many lines.
+pub const LINE_BYTES: usize = 50;
+
 /// Line breaks git does not count in a `git diff -p` output, by file: for
 /// each path (the `+++ b/` header's, else the `--- a/` one's, unquoted),
 /// the carriage returns not followed by a line feed (`\r` alone) in its
@@ -3376,6 +3384,9 @@ pub fn reverted_mainline(message: &str) -> Option<&str> {
 /// so is one line to git (found by a gaming audit). Added and removed are
 /// counted apart, as git counts lines: rewriting such a file adds every
 /// new line. Sections of one path (a file turned into a link) add up.
+/// And a line longer than [`LONG_LINE_BYTES`] (code joined by `;`,
+/// minified) counts as one line per [`LINE_BYTES`] of it: the lines it
+/// holds beyond its own are counted here.
 ///
 /// ```
 /// use blastgate_ingest::git::hidden_line_breaks;
@@ -3386,13 +3397,24 @@ pub fn reverted_mainline(message: &str) -> Option<&str> {
 /// assert_eq!(found.get("x.py"), Some(&(2, 0)));
 /// assert_eq!(found.get("y.py"), None);
 /// assert_eq!(found.get("z.c"), Some(&(2, 1)));
+/// let joined = format!("diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -0,0 +1 @@\n+{}\n", "f();".repeat(250));
+/// assert_eq!(hidden_line_breaks(joined.as_bytes()).get("a.go"), Some(&(19, 0))); // 1,000 bytes: 20 lines
 /// ```
 pub fn hidden_line_breaks(patch: &[u8]) -> BTreeMap<String, (u64, u64)> {
     let mut out: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let bare = |line: &[u8]| {
         let body = line.strip_suffix(b"\n").unwrap_or(line);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
-        body.iter().filter(|&&b| b == b'\r').count() as u64
+        let breaks = body.iter().filter(|&&b| b == b'\r').count() as u64;
+        // (A line longer than any written by hand counts as the lines it
+        // holds, one per `LINE_BYTES`: 3,000 functions joined by `;` on
+        // one line were one line to git; red team 13.)
+        let long: u64 = body
+            .split(|&b| b == b'\r')
+            .filter(|segment| segment.len() > LONG_LINE_BYTES)
+            .map(|segment| (segment.len().div_ceil(LINE_BYTES) as u64).saturating_sub(1))
+            .fold(0, u64::saturating_add);
+        breaks.saturating_add(long)
     };
     for_each_patch_line(patch, |path, line| {
         let (added, removed) = out.entry(path.to_owned()).or_default();
@@ -4183,6 +4205,9 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // The word that ends a heredoc printed to the terminal (usage text,
     // `cat <<EOF`), by path and side: its lines are text, not commands.
     let mut printed: BTreeMap<(String, i64), (String, bool)> = BTreeMap::new();
+    // The shell functions each file's lines so far define, by path and
+    // side.
+    let mut functions: BTreeMap<(String, i64), ShellFunctions> = BTreeMap::new();
     let mut read_line = |path: &str, sign: i64, text: &str| {
         // (A break in the changed lines ends what the lines before it
         // opened: the lines between are not seen.)
@@ -4206,6 +4231,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         }
         let variables = assigned.entry((path.to_owned(), sign)).or_default();
         let text = substitute(text, variables);
+        // A shell function defined on the lines so far runs its body where
+        // it is called (red team 13: `f() { redis-cli -h cache "$@"; }`
+        // then `f FLUSHALL`).
+        let shell_functions = functions.entry((path.to_owned(), sign)).or_default();
+        let text = shell_functions.read(&text);
         let text = match folders.entry((path.to_owned(), sign)).or_default().after(&text) {
             Some(dir) => format!("cd {dir} && {text}"),
             None => text,
@@ -6663,6 +6693,71 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let tail = after.get(end..).unwrap_or_default();
     let fed = if shell(command) { printed(text) } else { format!("{command} {}", printed(text)) };
     Some(format!("{}{fed}{tail}", before.get(..start).unwrap_or_default()))
+}
+
+/// The shell functions a script's lines define (`reset() { redis-cli -h
+/// cache "$@"; }` on one line, or its body over the lines up to a `}` of
+/// its own), so that a call (`reset FLUSHALL`) is read as the body run
+/// with its arguments.
+#[derive(Default)]
+struct ShellFunctions {
+    /// Each function's body, by name (at most 64, each up to 4 KiB).
+    bodies: BTreeMap<String, String>,
+    /// The function whose body is being read, over lines.
+    open: Option<String>,
+}
+
+impl ShellFunctions {
+    /// `line` as it runs: a call of a function defined above is its
+    /// body with the call's arguments where it takes them (`"$@"`,
+    /// `$*`, `$1`), or after it; a definition is recorded.
+    fn read(&mut self, line: &str) -> String {
+        let trimmed = line.trim();
+        if let Some(name) = self.open.clone() {
+            if trimmed == "}" || trimmed == "};" {
+                self.open = None;
+            } else if let Some(body) = self.bodies.get_mut(&name)
+                && body.len() + trimmed.len() < 4096
+                && !trimmed.is_empty()
+            {
+                if !body.is_empty() {
+                    body.push_str(" ; ");
+                }
+                body.push_str(trimmed);
+            }
+            return line.to_owned();
+        }
+        // `NAME() { BODY }`, `function NAME { BODY }`, `function NAME() {`.
+        let head = trimmed.strip_prefix("function ").unwrap_or(trimmed);
+        if let Some((name, rest)) = head.split_once(['(', ' ', '{'])
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            && (trimmed.starts_with("function ") || rest.trim_start().starts_with(')'))
+        {
+            let rest = rest.trim_start().trim_start_matches(')').trim_start();
+            if let Some(body) = rest.strip_prefix('{') {
+                if self.bodies.len() < 64 || self.bodies.contains_key(name) {
+                    let body = body.trim();
+                    match body.strip_suffix('}') {
+                        Some(whole) => {
+                            self.bodies.insert(name.to_owned(), whole.trim().trim_end_matches(';').to_owned());
+                        }
+                        None => {
+                            self.bodies.insert(name.to_owned(), body.to_owned());
+                            self.open = Some(name.to_owned());
+                        }
+                    }
+                }
+                return line.to_owned();
+            }
+        }
+        let mut words = trimmed.splitn(2, char::is_whitespace);
+        let Some(body) = words.next().and_then(|w| self.bodies.get(w)) else { return line.to_owned() };
+        let args = words.next().unwrap_or_default().trim();
+        let takes = ["\"$@\"", "$@", "\"$*\"", "$*", "\"$1\"", "$1"];
+        // (A body that takes no arguments runs as it is.)
+        takes.iter().fold(body.clone(), |b, t| b.replace(t, args))
+    }
 }
 
 /// `command` split at its quotes: the text outside quotes and inside

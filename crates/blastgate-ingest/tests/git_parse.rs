@@ -1622,6 +1622,28 @@ fn helmfile_releases_switched_off_are_read_as_helmfile_reads_them() {
 
 /// Destructive commands are read by tool, after whatever precedes them,
 /// with options and their values told apart from what the command names.
+/// Red team 13: a shell function defined in a script runs its body where
+/// it is called, with the call's arguments.
+#[test]
+fn shell_functions_run_their_bodies() {
+    use blastgate_ingest::git::destructive_commands;
+    let script = |lines: &[&str]| -> Vec<String> {
+        let added: String = lines.iter().map(|l| format!("+{l}\n")).collect();
+        let patch = format!(
+            "diff --git a/ops/reset.sh b/ops/reset.sh\n--- a/ops/reset.sh\n+++ b/ops/reset.sh\n@@ -0,0 +1,{} @@\n{added}",
+            lines.len()
+        );
+        destructive_commands(patch.as_bytes(), |_| true).remove("ops/reset.sh").unwrap_or_default()
+    };
+    assert_eq!(script(&["f() { redis-cli -h cart-cache.prod \"$@\"; }", "f FLUSHALL"]), ["redis flushall"]);
+    assert_eq!(
+        script(&["function teardown {", "  terraform -chdir=infra destroy -auto-approve", "}", "teardown"]),
+        ["terraform destroy"]
+    );
+    assert_eq!(script(&["cache() {", "  redis-cli -h cart-cache.prod $1", "}", "cache INFO"]), Vec::<String>::new());
+    assert_eq!(script(&["cache() {", "  redis-cli -h cart-cache.prod $1", "}", "cache FLUSHDB"]), ["redis flushdb"]);
+}
+
 /// Red team 12: Docker's volumes removed on another host count, as the
 /// host is named on the line, by the file's `DOCKER_HOST` or
 /// `DOCKER_CONTEXT`, or by `docker context use`; a CI job's own Docker

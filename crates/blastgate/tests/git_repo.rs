@@ -2590,6 +2590,26 @@ fn lines_broken_by_a_bare_carriage_return_count() {
     let app = file(&change.files, "svc/app.py");
     assert_eq!((app.added, app.deleted), (2000, 2000), "a rewrite adds its 2,000 lines");
     assert!(file(&change.files, "svc/nul.js").added >= 500, "a NUL byte hides nothing");
+
+    // Code joined on one line (red team 13: 3,000 Go functions joined by
+    // `;` were one line) counts a line per 50 bytes; an ordinary long
+    // line of 120 bytes is one.
+    let joined: String = (0..1000).map(|i| format!("func f{i}() int {{ return {i} }};")).collect();
+    repo.write(
+        "svc/joined.go",
+        format!(
+            "package svc
+{joined}
+// {}
+",
+            "x".repeat(117)
+        )
+        .as_bytes(),
+    );
+    let one_line = repo.commit(3.0, "Helpers on one line");
+    let change = changeset_from_git(repo.path(), &range(&next, &one_line), &GitOptions::default()).unwrap();
+    let expected = 1 + joined.len().div_ceil(50) as u64 + 1;
+    assert_eq!(file(&change.files, "svc/joined.go").added, expected, "{} bytes on one line", joined.len());
 }
 
 /// A migration whose added lines drop a column (over two lines, without
