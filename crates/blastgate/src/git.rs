@@ -1439,6 +1439,29 @@ impl<'a> Git<'a> {
         if status.map_err(io)?.success() { Ok(Ok(stdout)) } else { Ok(Err(Failure { stderr })) }
     }
 
+    /// Whether a file at `head` outside documentation, tests and examples
+    /// names the script `path` (by its folder and name, `test/release.sh`:
+    /// a Makefile, a pipeline or another script that runs it). git's
+    /// failure other than finding nothing counts as named (fail closed).
+    fn named_elsewhere(&self, path: &str, head: &str) -> Result<bool, ChangeError> {
+        let mut parts = path.rsplit('/');
+        let name = parts.next().unwrap_or(path);
+        let needle = match parts.next() {
+            Some(folder) => format!("{folder}/{name}"),
+            None => name.to_owned(),
+        };
+        let args = ["grep", "-l", "-z", "-F", "-e", needle.as_str(), head, "--"];
+        match self.run("git grep", &args)? {
+            Ok(out) => Ok(out
+                .split(|&b| b == 0)
+                .filter_map(|entry| std::str::from_utf8(entry).ok())
+                .map(|entry| entry.strip_prefix(head).and_then(|e| e.strip_prefix(':')).unwrap_or(entry))
+                .any(|found| !found.is_empty() && found != path && !illustrative(found))),
+            // (Nothing found: git says nothing but its hints.)
+            Err(failure) => Ok(failure.stderr.lines().any(|l| !l.trim().is_empty() && !l.starts_with("hint:"))),
+        }
+    }
+
     /// Runs git and turns a failure into a [`ChangeError::Git`].
     fn output<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Vec<u8>, ChangeError> {
         self.run(what, args)?.map_err(|f| failed(what, &f))
@@ -1747,6 +1770,21 @@ impl<'a> Git<'a> {
             !illustrative(p) && (parse::is_pipeline(p) || parse::is_script(p) || parse::program_language(p).is_some())
         };
         let mut commands = parse::destructive_commands(&patch, scripts);
+        // A script kept under documentation, tests or examples is an
+        // illustration, unless a file elsewhere runs it (red team 13: an
+        // unchanged Makefile's `deploy:` ran `./test/release.sh`, and a
+        // Redis flushed there shipped with no review).
+        let illustrated: BTreeMap<String, Vec<String>> = parse::destructive_commands(&patch, |p| {
+            illustrative(p) && (parse::is_script(p) || parse::program_language(p).is_some())
+        })
+        .into_iter()
+        .filter(|(_, kinds)| !kinds.is_empty())
+        .collect();
+        for (path, kinds) in illustrated {
+            if self.named_elsewhere(&path, head)? {
+                commands.entry(path).or_default().extend(kinds);
+            }
+        }
         // A script of another language is read whole at both ends: a word
         // edited inside a call written over several lines, or a literal a
         // call reads from a line the change did not touch, is only seen so

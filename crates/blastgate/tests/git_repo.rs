@@ -4325,3 +4325,22 @@ fn data_services_command_lines_destroy_their_data() {
     );
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 13: a script under documentation, tests or examples is an
+/// illustration, unless a file elsewhere runs it: an unchanged Makefile's
+/// `deploy:` ran `./test/release.sh`, and a Redis flushed there was `auto`.
+#[test]
+fn an_illustrative_script_run_from_elsewhere_is_read() {
+    let repo = Repo::new("illustrative-run");
+    repo.write("orders/Makefile", b"deploy:\n\t./test/release.sh\n");
+    repo.write("orders/test/release.sh", b"#!/bin/sh\necho release\n");
+    repo.write("orders/docs/teardown.sh", b"#!/bin/sh\necho example\n");
+    let base = repo.commit(0.0, "Release script");
+    repo.write("orders/test/release.sh", b"#!/bin/sh\necho release\nredis-cli -h orders-cache.prod FLUSHALL\n");
+    repo.write("orders/docs/teardown.sh", b"#!/bin/sh\necho example\nterraform destroy -auto-approve\n");
+    let head = repo.commit(1.0, "Start clean");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    // (The docs example nothing runs stays an illustration.)
+    assert_eq!(removes_of(&change), [("orders/test/release.sh".to_owned(), vec!["redis flushall".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
