@@ -8874,6 +8874,78 @@ pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> ChangedText
 /// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
 /// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
 /// the TAB git writes after a name that holds a space.
+/// `patch` with each file's section repeated under the paths that reach it
+/// through symbolic links (`aliases`: a path reached, and the changed path
+/// it is reached from), so that what is read from a patch is read at the
+/// link's path too: a script edited through `cart/scripts/reset.sh ->
+/// ../../docs/ops/reset.sh` is `cart/scripts/reset.sh`'s, as a pipeline
+/// or deploy runs it there (red team 13: read by the target's path alone,
+/// a documentation file, it destroyed nothing). A section whose path is
+/// quoted by git, or an alias that would need quoting, is not repeated.
+///
+/// ```
+/// use blastgate_ingest::git::alias_patch;
+/// let patch = b"diff --git a/docs/r.sh b/docs/r.sh\n--- a/docs/r.sh\n+++ b/docs/r.sh\n@@ -1 +1,2 @@\n x\n+y\n";
+/// let aliased = alias_patch(patch, &[("cart/r.sh".to_owned(), "docs/r.sh".to_owned())]);
+/// assert!(String::from_utf8_lossy(&aliased).contains("+++ b/cart/r.sh\n@@ -1 +1,2 @@\n x\n+y\n"));
+/// ```
+pub fn alias_patch(patch: &[u8], aliases: &[(String, String)]) -> Vec<u8> {
+    let plain = |p: &str| !p.is_empty() && !p.contains(['"', '\\', '\t', '\n', ' ']) && p.is_ascii();
+    let mut by_target: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (path, via) in aliases {
+        if plain(path) && plain(via) {
+            by_target.entry(via.as_str()).or_default().push(path.as_str());
+        }
+    }
+    if by_target.is_empty() {
+        return patch.to_vec();
+    }
+    let mut out = patch.to_vec();
+    // Each section: from its `diff --git` line to the next.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut at = 0;
+    for line in patch.split_inclusive(|&b| b == b'\n') {
+        if line.starts_with(b"diff --git ") {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    starts.push(patch.len());
+    for pair in starts.windows(2) {
+        let (Some(&from), Some(&to)) = (pair.first(), pair.get(1)) else { continue };
+        let Some(section) = patch.get(from..to) else { continue };
+        let text = String::from_utf8_lossy(section);
+        let Some(header) = text.lines().next() else { continue };
+        let Some(rest) = header.strip_prefix("diff --git a/") else { continue };
+        let Some((old, new)) = rest.split_once(" b/") else { continue };
+        let Some(targets) = by_target.get(new).or_else(|| by_target.get(old)) else { continue };
+        for alias in targets {
+            if !out.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+            let mut in_hunk = false;
+            for line in text.split_inclusive('\n') {
+                let renamed = if line.starts_with("@@") {
+                    in_hunk = true;
+                    None
+                } else if in_hunk {
+                    None
+                } else if line.starts_with("diff --git ") {
+                    Some(format!("diff --git a/{alias} b/{alias}\n"))
+                } else if line.starts_with("--- a/") {
+                    Some(format!("--- a/{alias}\n"))
+                } else if line.starts_with("+++ b/") {
+                    Some(format!("+++ b/{alias}\n"))
+                } else {
+                    None
+                };
+                out.extend_from_slice(renamed.as_deref().unwrap_or(line).as_bytes());
+            }
+        }
+    }
+    out
+}
+
 fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
     for_each_patch_line_of(patch, |path, line, _| f(path, line));
 }

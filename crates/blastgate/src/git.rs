@@ -742,9 +742,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let left = git.resolve(range.base)?;
     let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
-    let ChangedFiles { mut files, mut destructive_migrations, submodules, moves } = git.files(&base, &head)?;
-    let mut notes = Vec::new();
-    add_paths_through_links(&git, [&base, &head], &mut files, &mut notes)?;
+    let ChangedFiles { mut files, notes, mut destructive_migrations, submodules, moves } = git.files(&base, &head)?;
+    let mut notes = notes;
     let commits = git.range_commits(&base, &head)?;
     let brought = read_submodules(&git, &moves, &mut files, &mut notes)?;
     destructive_migrations.extend(brought.destructive_migrations);
@@ -882,7 +881,7 @@ fn add_paths_through_links(
     commits: [&str; 2],
     files: &mut Vec<FileChange>,
     notes: &mut Vec<String>,
-) -> Result<(), ChangeError> {
+) -> Result<Vec<(String, String)>, ChangeError> {
     // Each path reached, with the changed path it is reached from,
     // counted once over the base and the head.
     let mut through: BTreeMap<String, String> = BTreeMap::new();
@@ -940,8 +939,19 @@ fn add_paths_through_links(
             shown.join(", ")
         ));
     }
-    files.extend(through.into_iter().map(|(path, _)| FileChange { path, ..FileChange::default() }));
-    Ok(())
+    // (Each as the file it reaches was changed: an edit, an addition or
+    // a deletion, so that its content is read as the file's would be.)
+    let status = |via: &str| files.iter().find(|f| f.path == via).map(|f| f.status);
+    let made: Vec<FileChange> = through
+        .iter()
+        .map(|(path, via)| FileChange {
+            path: path.clone(),
+            status: status(via).filter(|s| *s != FileStatus::Renamed).unwrap_or_default(),
+            ..FileChange::default()
+        })
+        .collect();
+    files.extend(made);
+    Ok(through)
 }
 
 /// What the submodules a range moves bring in: their commits, and their
@@ -1146,6 +1156,8 @@ impl<'a> Range<'a> {
 /// at the head), each in path order but the files (git's order).
 struct ChangedFiles {
     files: Vec<FileChange>,
+    /// Notes on the paths the change reaches through symbolic links.
+    notes: Vec<String>,
     destructive_migrations: Vec<String>,
     submodules: Vec<String>,
     /// Every submodule pointer the range changes, in git's order.
@@ -1635,6 +1647,11 @@ impl<'a> Git<'a> {
         let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), "--numstat")?)?;
         let mut files = parse::merge_name_status(numstat, statuses)?;
         parse::mark_binary(&mut files, &detected);
+        // The paths the change reaches through symbolic links: changed
+        // files of their own, whose content is read at the link's path too
+        // (below: the patch and the blobs repeated under it).
+        let mut link_notes = Vec::new();
+        let through = add_paths_through_links(self, [base, head], &mut files, &mut link_notes)?;
         // Lines git does not count: a bare `\r` breaks a line for Python,
         // JavaScript and YAML, not for git (2,000 lines written so were one
         // line to git: a gaming audit). Read from the patch with the same
@@ -1645,7 +1662,7 @@ impl<'a> Git<'a> {
             args.extend(["diff-tree", "-p", "-U0", "--text"].map(OsStr::new));
             args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
             args.extend([base, head, "--"].map(OsStr::new));
-            self.output("git diff-tree", &args)?
+            parse::alias_patch(&self.output("git diff-tree", &args)?, &through)
         };
         let hidden = parse::hidden_line_breaks(&patch);
         let migration_classifier = blastgate_change::Classifier::default();
@@ -1721,7 +1738,12 @@ impl<'a> Git<'a> {
         // (`deployments/ledger.yaml`) are infrastructure by what they say.
         // Every file's blobs before and after, parsed once for the readings
         // below.
-        let blobs = parse::parse_blobs_z(&raw)?;
+        let mut blobs = parse::parse_blobs_z(&raw)?;
+        for (path, via) in &through {
+            if let Some(sides) = blobs.get(via).cloned() {
+                blobs.entry(path.clone()).or_insert(sides);
+            }
+        }
         let manifests = self.find_manifests(&mut files, &blobs, &classifier)?;
         let candidates: Vec<&str> = files
             .iter()
@@ -2071,7 +2093,13 @@ impl<'a> Git<'a> {
             destructive.sort_unstable();
             destructive.dedup();
         }
-        Ok(ChangedFiles { files, destructive_migrations: destructive, submodules: links.into_iter().collect(), moves })
+        Ok(ChangedFiles {
+            files,
+            notes: link_notes,
+            destructive_migrations: destructive,
+            submodules: links.into_iter().collect(),
+            moves,
+        })
     }
 
     /// The changed files that the path rules call configuration (YAML or

@@ -4344,3 +4344,31 @@ fn an_illustrative_script_run_from_elsewhere_is_read() {
     assert_eq!(removes_of(&change), [("orders/test/release.sh".to_owned(), vec!["redis flushall".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 13: a file edited through a symbolic link is read at the
+/// link's path too. `orders/scripts/reset.sh -> ../../docs/ops/reset.sh`
+/// and `orders/infra/db.tf -> ../../docs/db.txt` existed at the base; the
+/// change edits only the targets, a documentation script and a note, and
+/// destroyed nothing read at their own paths.
+#[cfg(unix)]
+#[test]
+fn a_file_edited_through_a_link_is_read_at_the_links_path() {
+    let repo = Repo::new("through-links");
+    repo.write("docs/ops/reset.sh", b"#!/bin/sh\necho reset\n");
+    repo.write("docs/db.txt", b"resource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n}\n");
+    repo.write("orders/main.go", b"package orders\n");
+    std::fs::create_dir_all(repo.path().join("orders/scripts")).unwrap();
+    std::fs::create_dir_all(repo.path().join("orders/infra")).unwrap();
+    std::os::unix::fs::symlink("../../docs/ops/reset.sh", repo.path().join("orders/scripts/reset.sh")).unwrap();
+    std::os::unix::fs::symlink("../../docs/db.txt", repo.path().join("orders/infra/db.tf")).unwrap();
+    let base = repo.commit(0.0, "Runbooks");
+    repo.write("docs/ops/reset.sh", b"#!/bin/sh\necho reset\nredis-cli -h orders-cache.prod FLUSHALL\n");
+    repo.write("docs/db.txt", b"# retired\n");
+    let head = repo.commit(1.0, "Update the runbooks");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    let script = change.files.iter().find(|f| f.path == "orders/scripts/reset.sh").unwrap();
+    assert_eq!(script.removes, ["redis flushall"], "{script:?}");
+    let terraform = change.files.iter().find(|f| f.path == "orders/infra/db.tf").unwrap();
+    assert!(terraform.declares.iter().chain(&terraform.removes).any(|t| t == "aws_db_instance"), "{terraform:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
