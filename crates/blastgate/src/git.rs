@@ -989,6 +989,8 @@ fn read_submodules(
     // The lines each of the superproject's bumps brings in, over every
     // level: they replace the one line git counts for the pointer.
     let mut lines: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    // And what they destroy, by the superproject's bump.
+    let mut destroyed: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     // A submodule's own submodules are read too, a few levels down.
     let mut todo =
         vec![Level { repo: git.clone(), moves: moves.to_vec(), counted_on: None, prefix: String::new(), depth: 0 }];
@@ -1026,6 +1028,17 @@ fn read_submodules(
                 }
             };
             let changed = sub.files(&base, new)?;
+            // What the submodule's files destroy (a Terraform block taken
+            // out, a script's `FLUSHALL`) is the bump's: red team 13's
+            // `orders/infra` submodule moved to a commit that deleted the
+            // database's block was `owner` where the same edit in the tree
+            // blocked.
+            let types = destroyed.entry(bump.clone()).or_default();
+            for t in changed.files.iter().flat_map(|f| f.removes.iter().chain(&f.declares)) {
+                if types.len() < blastgate_change::limits::MAX_DECLARED_TYPES {
+                    types.insert(t.clone());
+                }
+            }
             let added: u64 = changed.files.iter().map(|f| f.added).fold(0, u64::saturating_add);
             let deleted: u64 = changed.files.iter().map(|f| f.deleted).fold(0, u64::saturating_add);
             let sum = lines.entry(bump.clone()).or_insert((0, 0));
@@ -1068,6 +1081,11 @@ fn read_submodules(
         if let Some(&(added, deleted)) = lines.get(&f.path) {
             f.added = f.added.max(added);
             f.deleted = f.deleted.max(deleted);
+        }
+        if let Some(types) = destroyed.get(&f.path).filter(|t| !t.is_empty()) {
+            let mut all: std::collections::BTreeSet<String> = f.removes.iter().cloned().collect();
+            all.extend(types.iter().cloned());
+            f.removes = all.into_iter().take(blastgate_change::limits::MAX_DECLARED_TYPES).collect();
         }
     }
     if let Some(first) = unread.first() {

@@ -3149,6 +3149,9 @@ fn a_submodule_bump_brings_in_its_commits_lines_and_ai_help() {
     let base = repo.commit(1.0, "Add the library");
     lib.write("rules.py", &lines(400, "rule"));
     lib.write("db/migrations/0002_drop.sql", b"DROP TABLE limits;\n");
+    // (And a script that flushes a cache: red team 13's bump destroyed
+    // nothing read.)
+    lib.write("scripts/reset.sh", b"#!/bin/sh\nredis-cli -h risk-cache.prod FLUSHALL\n");
     lib.commit_as(("Jun", "jun@example.com"), 2.0, "Add risk rules\n\nCo-authored-by: Claude <noreply@anthropic.com>");
     repo.git(&["-C", "payments/risk", "-c", "protocol.file.allow=always", "pull", "-q", "origin", "HEAD"]);
     repo.git(&["add", "payments/risk"]);
@@ -3156,8 +3159,9 @@ fn a_submodule_bump_brings_in_its_commits_lines_and_ai_help() {
 
     let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
     let bump = file(&change.changeset.files, "payments/risk");
-    assert_eq!((bump.added, bump.deleted), (401, 1), "{:?}", change.notes);
+    assert_eq!((bump.added, bump.deleted), (403, 1), "{:?}", change.notes);
     assert_eq!(bump.kind, Some(ChangeKind::Dependency));
+    assert_eq!(bump.removes, ["redis flushall"], "what the submodule's files destroy is the bump's");
     // A co-author that is an AI tool: generated.
     assert_eq!(change.changeset.provenance.ai, Some(AiInvolvement::Generated));
     assert!(change.changeset.contributors.iter().any(|c| c.id == "jun@example.com"), "{:?}", change.changeset);
