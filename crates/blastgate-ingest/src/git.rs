@@ -3368,6 +3368,27 @@ pub fn reverted_mainline(message: &str) -> Option<&str> {
     (7..=64).contains(&hash.len()).then_some(hash)
 }
 
+/// Whether a test file's `text` checks anything: a word of checking in
+/// any language's tests (`assert`, `expect`, `should`, `t.Error`,
+/// `t.Fatal`, `t.Fail`, `require.`, `must`, `verify`, `raises`, `throws`,
+/// `panic`, `check`, `ensure`, `snapshot`, `toBe`, `toEqual`), in any
+/// case. A file without one runs code and checks nothing: no evidence of
+/// testing.
+///
+/// ```
+/// use blastgate_ingest::git::checks_anything;
+/// assert!(!checks_anything(b"package p\n\nfunc TestCharge(t *testing.T) {}\n"));
+/// assert!(checks_anything(b"func TestCharge(t *testing.T) {\n\tif Charge(1) != 2 {\n\t\tt.Errorf(\"bad\")\n\t}\n}\n"));
+/// ```
+pub fn checks_anything(text: &[u8]) -> bool {
+    const WORDS: [&str; 18] = [
+        "assert", "expect", "should", "t.error", "t.fatal", "t.fail", "require.", "must", "verify", "raises", "throws",
+        "panic", "check", "ensure", "snapshot", "tobe", "toequal", "fail(",
+    ];
+    let lower = String::from_utf8_lossy(text).to_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// The longest line [`hidden_line_breaks`] counts as one line (400
 /// bytes): longer, it counts one line per [`LINE_BYTES`].
 pub const LONG_LINE_BYTES: usize = 400;

@@ -1492,6 +1492,42 @@ impl<'a> Git<'a> {
         }
     }
 
+    /// Test files of source code that assert nothing, read whole after the
+    /// change, are code (their `kind` stated so): red team 13 added two
+    /// empty `func TestX(t *testing.T) {}` beside 8 functions of code, and
+    /// the tests it "added" lowered `senior` to `owner`. A file whose text
+    /// has any word of checking (`assert`, `expect`, `should`, `t.Error`,
+    /// `t.Fatal`, `require.`, `verify`, `raises`, `panic`, a snapshot, ...)
+    /// stays a test; fixtures and data under test folders are not read.
+    fn vet_test_files(
+        &self,
+        files: &mut [FileChange],
+        blobs: &BTreeMap<String, parse::BlobSides>,
+        classifier: &blastgate_change::Classifier,
+    ) -> Result<(), ChangeError> {
+        const SOURCE: [&str; 18] = [
+            ".go", ".py", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".java", ".kt", ".rb", ".rs", ".cs", ".php", ".scala",
+            ".swift", ".c", ".cc", ".cpp",
+        ];
+        let asked: Vec<(&str, &str)> = files
+            .iter()
+            .filter(|f| f.status != FileStatus::Deleted && f.added > 0 && f.kind.is_none())
+            .filter(|f| SOURCE.iter().any(|e| f.path.to_ascii_lowercase().ends_with(e)))
+            .filter(|f| classifier.classify(&f.path) == ChangeKind::Test)
+            .filter_map(|f| blobs.get(&f.path).and_then(|(_, new)| new.as_deref()).map(|h| (f.path.as_str(), h)))
+            .collect();
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let texts = self.small_blobs(asked.into_iter())?;
+        for f in files.iter_mut() {
+            if texts.get(&f.path).is_some_and(|text| !parse::checks_anything(text)) {
+                f.kind = Some(ChangeKind::Code);
+            }
+        }
+        Ok(())
+    }
+
     /// Runs git and turns a failure into a [`ChangeError::Git`].
     fn output<S: AsRef<OsStr>>(&self, what: &str, args: &[S]) -> Result<Vec<u8>, ChangeError> {
         self.run(what, args)?.map_err(|f| failed(what, &f))
@@ -1762,6 +1798,7 @@ impl<'a> Git<'a> {
                 blobs.entry(path.clone()).or_insert(sides);
             }
         }
+        self.vet_test_files(&mut files, &blobs, &classifier)?;
         let manifests = self.find_manifests(&mut files, &blobs, &classifier)?;
         let candidates: Vec<&str> = files
             .iter()

@@ -2438,7 +2438,9 @@ fn deleted_tests_earn_no_credit() {
     repo.remove("cart/main_test.go");
     let deleting = repo.commit(1.0, "Change the cart and drop its tests");
     repo.write("cart/main.go", &lines(13, "code"));
-    repo.write("cart/main_test.go", &lines(4, "new test"));
+    // (Tests that check something: a test file that asserts nothing is
+    // read as code.)
+    repo.write("cart/main_test.go", &lines(4, "assert new test"));
     let adding = repo.commit(2.0, "Change the cart again, with tests");
 
     let mut loader = GraphLoader::new(BuildOptions::default());
@@ -4375,4 +4377,30 @@ fn a_file_edited_through_a_link_is_read_at_the_links_path() {
     let terraform = change.files.iter().find(|f| f.path == "orders/infra/db.tf").unwrap();
     assert!(terraform.declares.iter().chain(&terraform.removes).any(|t| t == "aws_db_instance"), "{terraform:?}");
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
+/// Red team 13: a test file that checks nothing is no evidence of
+/// testing. Two empty Go tests beside new code lowered `senior` to
+/// `owner`; read whole after the change, a test file of source code with
+/// no word of checking is code, and one that checks stays a test.
+#[test]
+fn a_test_file_that_checks_nothing_is_code() {
+    let repo = Repo::new("empty-tests");
+    repo.write("payments/charge.go", b"package payments\n");
+    let base = repo.commit(0.0, "Payments");
+    repo.write("payments/charge.go", b"package payments\n\nfunc Charge(n int) int { return n * 2 }\n");
+    repo.write(
+        "payments/charge_test.go",
+        b"package payments\n\nimport \"testing\"\n\nfunc TestCharge(t *testing.T) {}\n\nfunc TestRefund(t *testing.T) {}\n",
+    );
+    repo.write(
+        "payments/refund_test.go",
+        b"package payments\n\nimport \"testing\"\n\nfunc TestDouble(t *testing.T) {\n\tif Charge(2) != 4 {\n\t\tt.Errorf(\"wrong\")\n\t}\n}\n",
+    );
+    repo.write("payments/testdata/cases.json", b"[1, 2, 3]\n");
+    let head = repo.commit(1.0, "Charge, with tests");
+    let change = changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.files, "payments/charge_test.go").kind, Some(ChangeKind::Code));
+    assert_eq!(file(&change.files, "payments/refund_test.go").kind, None);
+    assert_eq!(file(&change.files, "payments/testdata/cases.json").kind, None);
 }
