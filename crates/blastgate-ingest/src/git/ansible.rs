@@ -277,13 +277,7 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
         }
         // The module's own lines: those further in than the task's keys,
         // from the module's key to the next key of the task.
-        let own: Vec<&str> = lines
-            .iter()
-            .skip(at + 1)
-            .take(MAX_STEP_LINES)
-            .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > column)
-            .copied()
-            .collect();
+        let own: Vec<&str> = block_below(&lines, at, column);
         let inner = own.iter().find(|l| !l.trim().is_empty()).map_or(column + 2, |l| l.len() - l.trim_start().len());
         // (Also the old `key=value` form on the module's line, and a flow
         // mapping there: `{name: orders, state: absent}`.)
@@ -460,13 +454,7 @@ fn included_role(value: &str, lines: &[&str], at: usize) -> Option<(String, Stri
             .collect()
     };
     let column = lines.get(at).map_or(0, |l| l.len() - l.trim_start().len());
-    let below: Vec<&str> = lines
-        .iter()
-        .skip(at + 1)
-        .take(MAX_STEP_LINES)
-        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > column)
-        .copied()
-        .collect();
+    let below: Vec<&str> = block_below(lines, at, column);
     let key = |name: &str| {
         inline.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).or_else(|| {
             below.iter().find_map(|l| {
@@ -480,6 +468,19 @@ fn included_role(value: &str, lines: &[&str], at: usize) -> Option<(String, Stri
     let tasks = key("tasks_from").unwrap_or_else(|| "main".to_owned());
     let tasks = tasks.strip_suffix(".yml").or_else(|| tasks.strip_suffix(".yaml")).unwrap_or(&tasks).to_owned();
     clean(&tasks).then_some((role, tasks))
+}
+
+/// The lines below line `at` that are further in than `column` (blank
+/// lines among them kept), at most [`MAX_STEP_LINES`]: what a key at that
+/// column holds.
+fn block_below<'a>(lines: &[&'a str], at: usize, column: usize) -> Vec<&'a str> {
+    lines
+        .iter()
+        .skip(at + 1)
+        .take(MAX_STEP_LINES)
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > column)
+        .copied()
+        .collect()
 }
 
 /// `line` with a list item's dash moved next to its content: `-   name:
