@@ -1620,21 +1620,22 @@ fn helmfile_releases_switched_off_are_read_as_helmfile_reads_them() {
     assert_eq!(helmfile_uninstalled(b"\0", after), None);
 }
 
-/// Destructive commands are read by tool, after whatever precedes them,
-/// with options and their values told apart from what the command names.
+/// What `destructive_commands` finds in a script `ops/x.sh` whose added
+/// lines are `lines`, read in order.
+fn script_destroys(lines: &[&str]) -> Vec<String> {
+    let added: String = lines.iter().map(|l| format!("+{l}\n")).collect();
+    let patch = format!(
+        "diff --git a/ops/x.sh b/ops/x.sh\n--- a/ops/x.sh\n+++ b/ops/x.sh\n@@ -0,0 +1,{} @@\n{added}",
+        lines.len()
+    );
+    blastgate_ingest::git::destructive_commands(patch.as_bytes(), |_| true).remove("ops/x.sh").unwrap_or_default()
+}
+
 /// Red team 13: a shell function defined in a script runs its body where
 /// it is called, with the call's arguments.
 #[test]
 fn shell_functions_run_their_bodies() {
-    use blastgate_ingest::git::destructive_commands;
-    let script = |lines: &[&str]| -> Vec<String> {
-        let added: String = lines.iter().map(|l| format!("+{l}\n")).collect();
-        let patch = format!(
-            "diff --git a/ops/reset.sh b/ops/reset.sh\n--- a/ops/reset.sh\n+++ b/ops/reset.sh\n@@ -0,0 +1,{} @@\n{added}",
-            lines.len()
-        );
-        destructive_commands(patch.as_bytes(), |_| true).remove("ops/reset.sh").unwrap_or_default()
-    };
+    let script = script_destroys;
     assert_eq!(script(&["f() { redis-cli -h cart-cache.prod \"$@\"; }", "f FLUSHALL"]), ["redis flushall"]);
     assert_eq!(
         script(&["function teardown {", "  terraform -chdir=infra destroy -auto-approve", "}", "teardown"]),
@@ -1650,15 +1651,8 @@ fn shell_functions_run_their_bodies() {
 /// (Docker-in-Docker, the runner's socket) holds nothing that counts.
 #[test]
 fn docker_volumes_count_on_another_host() {
-    use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
-    let script = |lines: &[&str]| -> Vec<String> {
-        let added: String = lines.iter().map(|l| format!("+{l}\n")).collect();
-        let patch = format!(
-            "diff --git a/ops/redeploy.sh b/ops/redeploy.sh\n--- a/ops/redeploy.sh\n+++ b/ops/redeploy.sh\n@@ -0,0 +1,{} @@\n{added}",
-            lines.len()
-        );
-        destructive_commands(patch.as_bytes(), |_| true).remove("ops/redeploy.sh").unwrap_or_default()
-    };
+    use blastgate_ingest::git::pipeline_destroys;
+    let script = script_destroys;
     assert_eq!(
         script(&["export DOCKER_HOST=ssh://deploy@orders-db-1", "docker compose down -v"]),
         ["docker compose down --volumes"]
@@ -1677,6 +1671,8 @@ fn docker_volumes_count_on_another_host() {
     assert!(pipeline_destroys(runner).unwrap().is_empty());
 }
 
+/// Destructive commands are read by tool, after whatever precedes them,
+/// with options and their values told apart from what the command names.
 #[test]
 fn destructive_commands_are_read_by_tool() {
     use blastgate_ingest::git::destructive_commands;
