@@ -6255,7 +6255,12 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // split at its `&&` below).
     let ssh_line = line.contains("ssh")
         && line.split([';', '|', '&', '(', '`', '"', '\'']).any(|piece| {
-            let words: Vec<&str> = piece.split_whitespace().skip_while(|w| PREFIXES.contains(w)).collect();
+            // (Past the words before a command, settings too: `X=1 ssh
+            // host ...`.)
+            let words: Vec<&str> = piece
+                .split_whitespace()
+                .skip_while(|w| PREFIXES.contains(w) || (w.contains('=') && !w.starts_with('-')))
+                .collect();
             ssh_command(&words).is_some()
         });
     for command in line.split([';', '|', '&']) {
@@ -6288,23 +6293,21 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
         // `bash -c "..."`, `run: "..."`); elsewhere it is an argument
         // (`echo "terraform destroy"`, a log message).
         // Each with whether it was quoted text (whose command ends with it).
-        // (And whether it runs on another host, quoted after `ssh HOST`.)
-        let mut segments: Vec<(&str, bool, bool)> = Vec::new();
+        let mut segments: Vec<(&str, bool)> = Vec::new();
         let mut runs_quoted = true;
-        let mut over_ssh = false;
         let mut quoted_before = "";
         for (i, part) in quote_parts(command).into_iter().enumerate() {
             if i % 2 == 1 {
                 if runs_quoted {
-                    segments.push((part, true, over_ssh));
+                    segments.push((part, true));
                 }
                 quoted_before = part;
                 continue;
             }
             // (`ssh deploy@db-1 "docker compose down -v"` runs its quoted
-            // command there.)
+            // command there: on another host, as `ssh_line` says.)
             let part_words: Vec<&str> = part.split_whitespace().collect();
-            over_ssh = part_words.iter().position(|w| !PREFIXES.contains(w)).is_some_and(|at| {
+            let over_ssh = part_words.iter().position(|w| !PREFIXES.contains(w)).is_some_and(|at| {
                 let rest = part_words.get(at..).unwrap_or_default();
                 ssh_command(rest) == Some(rest.len())
             });
@@ -6327,9 +6330,9 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 || last.ends_with("script:")
                 || last.ends_with('(');
             runs_quoted |= over_ssh;
-            segments.extend(part.split(['(', ')', '`']).map(|s| (s, false, false)));
+            segments.extend(part.split(['(', ')', '`']).map(|s| (s, false)));
         }
-        for (segment, quoted, quoted_over_ssh) in segments {
+        for (segment, quoted) in segments {
             // Up to a redirection: where output goes is no argument.
             let words: Vec<&str> = segment
                 .split_whitespace()
@@ -6466,9 +6469,7 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
             // (Run on another machine, `kubectl exec redis-0 -- redis-cli
             // -h localhost flushall`, `ssh db-1 ...`, `localhost` is that
             // machine: no local environment.)
-            let elsewhere = quoted_over_ssh
-                || ssh_line
-                || wrappers.iter().any(|w| tool_name(w) == "ssh")
+            let elsewhere = ssh_line
                 || wrappers.windows(2).any(|w| matches!(w, [k, "exec"] if matches!(tool_name(k), "kubectl" | "oc")));
             let short = what.iter().chain(&place).any(|a| {
                 if elsewhere {
@@ -6503,9 +6504,8 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 // another host (`ssh`, `-H`, `--context`, `DOCKER_HOST`
                 // on the line or set in the file).
                 let before = words.get(..at).unwrap_or_default();
-                let remote = quoted_over_ssh
-                    || ssh_line
-                    || before.iter().any(|w| tool_name(w) == "ssh" || docker_remote_setting(w))
+                let remote = ssh_line
+                    || before.iter().any(|w| docker_remote_setting(w))
                     || resets.as_deref().is_some_and(|m| m.split_whitespace().any(|m| m == DOCKER_REMOTE))
                     || docker_remote_options(args);
                 if remote {
@@ -6551,9 +6551,7 @@ fn shell_forms(line: &str) -> String {
     if line.len() > 4 * 4096 {
         return line.to_owned();
     }
-    let unquoted = unquote_words(line);
-    let set = same_line_settings(&unquoted);
-    let mut fed = set;
+    let mut fed = same_line_settings(&unquote_words(line));
     // (A few pipes or here-strings a line, no more.)
     for _ in 0..4 {
         match stdin_as_arguments(&fed) {
@@ -6731,7 +6729,8 @@ struct ShellFunctions {
 impl ShellFunctions {
     /// `line` as it runs: a call of a function defined above is its
     /// body with the call's arguments where it takes them (`"$@"`,
-    /// `$*`, `$1`), or after it; a definition is recorded.
+    /// `$*`, `$1`; a body that takes none runs as it is); a definition
+    /// is recorded.
     fn read(&mut self, line: &str) -> String {
         let trimmed = line.trim();
         if let Some(name) = self.open.clone() {
@@ -6934,7 +6933,7 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
 /// (`$(TERRAFORM)`, `${TF}`, `$KUBECTL`).
 fn known_tool(word: &str) -> Option<&'static str> {
     let name = tool_name(word);
-    if let Some(tool) = TOOLS.iter().find(|t| **t == name) {
+    if let Some(tool) = TOOLS.iter().chain(&DATA_TOOLS).find(|t| **t == name) {
         return Some(tool);
     }
     // (The AWS command line's image, `docker run amazon/aws-cli rds ...`.)
@@ -6945,7 +6944,7 @@ fn known_tool(word: &str) -> Option<&'static str> {
     let variable = variable.trim_start_matches(['(', '{']).trim_end_matches([')', '}']).to_ascii_lowercase();
     match variable.as_str() {
         "tf" | "terraform_bin" | "tf_bin" => Some("terraform"),
-        v => TOOLS.iter().find(|t| **t == v).copied(),
+        v => TOOLS.iter().chain(&DATA_TOOLS).find(|t| **t == v).copied(),
     }
 }
 
@@ -7257,7 +7256,7 @@ const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`] reads.
-const TOOLS: [&str; 86] = [
+const TOOLS: [&str; 67] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -7326,8 +7325,12 @@ const TOOLS: [&str; 86] = [
     "bq",
     "s5cmd",
     "nomad",
-    // Data services' own command lines (red team 12): see
-    // [`data_service_destroys`].
+    "curl",
+];
+
+/// Data services' own command lines, tools [`destructive_commands`]
+/// reads beside [`TOOLS`] (red team 12): see [`data_service_destroys`].
+const DATA_TOOLS: [&str; 19] = [
     "kafka-topics",
     "kafka-topics.sh",
     "kafka-configs",
@@ -7347,7 +7350,6 @@ const TOOLS: [&str; 86] = [
     "consul",
     "nats",
     "pulsar-admin",
-    "curl",
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
@@ -7442,25 +7444,7 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             vec!["nomad job stop -purge".to_owned()]
         }
         "dropdb" => vec!["database".to_owned()],
-        "kafka-topics"
-        | "kafka-topics.sh"
-        | "kafka-configs"
-        | "kafka-configs.sh"
-        | "kafka-delete-records"
-        | "kafka-delete-records.sh"
-        | "rpk"
-        | "rabbitmqadmin"
-        | "rabbitmqctl"
-        | "redis-cli"
-        | "valkey-cli"
-        | "keydb-cli"
-        | "mongosh"
-        | "mongo"
-        | "etcdctl"
-        | "vault"
-        | "consul"
-        | "nats"
-        | "pulsar-admin" => data_service_destroys(tool, args, &plain, &has),
+        _ if DATA_TOOLS.contains(&tool) => data_service_destroys(tool, args, &plain, &has),
         "curl" => search_index_deletes(args),
         "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
@@ -7561,20 +7545,30 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
 /// leaf, where the same data deleted through Terraform was `multi_party`).
 ///
 /// - Kafka: `kafka-topics --delete` (a topic and its messages),
-///   `kafka-delete-records` (a topic's messages up to an offset), and
+///   `kafka-delete-records` (a topic's messages up to an offset),
+///   `kafka-configs --alter` setting `retention.ms` under a minute, and
 ///   Redpanda's `rpk topic delete` and `rpk topic trim-prefix`;
 /// - RabbitMQ: `rabbitmqadmin delete queue`, `delete vhost`, `purge
 ///   queue`, and `rabbitmqctl delete_queue`, `purge_queue`,
-///   `delete_vhost`;
-/// - Redis (and Valkey, KeyDB): `FLUSHALL` and `FLUSHDB`, in any case;
-/// - MongoDB's shell: `dropDatabase()`, a collection's `drop()`, and
-///   `deleteMany({})` or `remove({})` of every document, in `--eval`;
+///   `delete_vhost`, `reset` and `force_reset`;
+/// - Redis (and Valkey, KeyDB): `FLUSHALL` and `FLUSHDB`, in any case,
+///   also in an `EVAL` script;
+/// - MongoDB's shell: `dropDatabase` (`db.dropDatabase()`,
+///   `runCommand({dropDatabase: 1})`), a collection's `drop()`, and
+///   `deleteMany({})` or `remove({})` of every document (with options,
+///   or in a `bulkWrite`);
 /// - etcd: `etcdctl del` of a key range (`--prefix`, `--from-key`);
 /// - Vault: `vault secrets disable` (a secrets engine and every secret
-///   in it), `vault kv destroy` and `vault kv metadata delete` (a
-///   secret's versions, for good); Consul: `consul kv delete -recurse`;
+///   in it) or the API's `vault delete sys/mounts/PATH`, `vault kv
+///   destroy` and `vault kv metadata delete` (or `vault delete
+///   MOUNT/metadata/...`: a secret's versions, for good); Consul: `consul
+///   kv delete -recurse`;
 /// - NATS JetStream: `nats stream rm` and `nats stream purge`; Pulsar:
-///   `pulsar-admin topics delete` and `namespaces delete`.
+///   `pulsar-admin topics delete`, `namespaces delete` and `tenants
+///   delete`.
+///
+/// Subcommands are found anywhere among the plain arguments, past global
+/// options and their values (`rpk -X brokers=... topic delete`).
 ///
 /// A single key deleted (`etcdctl del KEY`, `redis-cli DEL KEY`) and
 /// what only reads count nothing.
@@ -8891,10 +8885,6 @@ pub fn changed_texts(patch: &[u8], wanted: impl Fn(&str) -> bool) -> ChangedText
     out
 }
 
-/// Calls `f` with each content line of each file's hunks in a `git diff
-/// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
-/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
-/// the TAB git writes after a name that holds a space.
 /// `patch` with each file's section repeated under the paths that reach it
 /// through symbolic links (`aliases`: a path reached, and the changed path
 /// it is reached from), so that what is read from a patch is read at the
@@ -8967,6 +8957,10 @@ pub fn alias_patch(patch: &[u8], aliases: &[(String, String)]) -> Vec<u8> {
     out
 }
 
+/// Calls `f` with each content line of each file's hunks in a `git diff
+/// -p` output (with its `+`, `-` or ` ` and its line end), and the file's
+/// path: the `+++ b/` header's, else the `--- a/` one's, unquoted, without
+/// the TAB git writes after a name that holds a space.
 fn for_each_patch_line(patch: &[u8], mut f: impl FnMut(&str, &[u8])) {
     for_each_patch_line_of(patch, |path, line, _| f(path, line));
 }
