@@ -742,8 +742,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
     let left = git.resolve(range.base)?;
     let base = if range.merge_base { git.merge_base(range.base, &left, &head)? } else { left.clone() };
     let shallow = git.is_shallow()?;
-    let ChangedFiles { mut files, notes, mut destructive_migrations, submodules, moves } = git.files(&base, &head)?;
-    let mut notes = notes;
+    let ChangedFiles { mut files, mut notes, mut destructive_migrations, submodules, moves } =
+        git.files(&base, &head)?;
     let commits = git.range_commits(&base, &head)?;
     let brought = read_submodules(&git, &moves, &mut files, &mut notes)?;
     destructive_migrations.extend(brought.destructive_migrations);
@@ -1512,7 +1512,10 @@ impl<'a> Git<'a> {
         let asked: Vec<(&str, &str)> = files
             .iter()
             .filter(|f| f.status != FileStatus::Deleted && f.added > 0 && f.kind.is_none())
-            .filter(|f| SOURCE.iter().any(|e| f.path.to_ascii_lowercase().ends_with(e)))
+            .filter(|f| {
+                let lower = f.path.to_ascii_lowercase();
+                SOURCE.iter().any(|e| lower.ends_with(e))
+            })
             .filter(|f| classifier.classify(&f.path) == ChangeKind::Test)
             .filter_map(|f| blobs.get(&f.path).and_then(|(_, new)| new.as_deref()).map(|h| (f.path.as_str(), h)))
             .collect();
@@ -1851,12 +1854,17 @@ impl<'a> Git<'a> {
         // illustration, unless a file elsewhere runs it (red team 13: an
         // unchanged Makefile's `deploy:` ran `./test/release.sh`, and a
         // Redis flushed there shipped with no review).
-        let illustrated: BTreeMap<String, Vec<String>> = parse::destructive_commands(&patch, |p| {
-            illustrative(p) && (parse::is_script(p) || parse::program_language(p).is_some())
-        })
-        .into_iter()
-        .filter(|(_, kinds)| !kinds.is_empty())
-        .collect();
+        // (The patch read again only when the change touches such a
+        // script.)
+        let illustration = |p: &str| illustrative(p) && (parse::is_script(p) || parse::program_language(p).is_some());
+        let illustrated: BTreeMap<String, Vec<String>> = if files.iter().any(|f| illustration(&f.path)) {
+            parse::destructive_commands(&patch, illustration)
+                .into_iter()
+                .filter(|(_, kinds)| !kinds.is_empty())
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         for (path, kinds) in illustrated {
             if self.named_elsewhere(&path, head)? {
                 commands.entry(path).or_default().extend(kinds);
