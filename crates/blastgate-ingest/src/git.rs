@@ -4325,6 +4325,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             for command in reader.feed(text) {
                 read_line(path, sign, &command);
             }
+            // (A data service's client library called, `redis.Redis(...)
+            // .flushall()`, read as its shell's command.)
+            if let Some(command) = client_library_command(text) {
+                read_line(path, sign, command);
+            }
             if !language.reads_as_shell() {
                 return;
             }
@@ -6440,6 +6445,9 @@ fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
                 // `python3 tools/cleanup.py`; Django's `manage.py` aside).
                 "script" => Some(TaskRunner::Script),
                 "python" | "python3" if tasks::script_call(&all).is_some() => Some(TaskRunner::Script),
+                // (The MongoDB shell running a script file, `mongosh URI
+                // --file drop.js`.)
+                "mongosh" | "mongo" if tasks::script_call(&all).is_some() => Some(TaskRunner::Script),
                 _ => None,
             };
             if let Some(runner) = runner {
@@ -7571,7 +7579,8 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
 /// options and their values (`rpk -X brokers=... topic delete`).
 ///
 /// A single key deleted (`etcdctl del KEY`, `redis-cli DEL KEY`) and
-/// what only reads count nothing.
+/// what only reads count nothing; a Redis `DEL` fed its keys (`redis-cli
+/// --scan | xargs redis-cli DEL`) is a flush.
 fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn(&str) -> bool) -> Vec<String> {
     // A subcommand's words anywhere among the plain arguments: a global
     // option's value before them (`rpk -X brokers=... topic delete`,
@@ -7613,31 +7622,17 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
             .unwrap_or_default(),
         // (`FLUSHALL` as a command or in a script, `EVAL
         // "redis.call('flushall')" 0`.)
-        "redis-cli" | "valkey-cli" | "keydb-cli" => words()
-            .find(|w| w == "flushall" || w == "flushdb")
-            .map(|w| named(&format!("redis {w}")))
-            .unwrap_or_default(),
-        "mongosh" | "mongo" => {
-            // (The script as one text: `--eval db.orders.deleteMany( {} )`
-            // is split at its spaces.)
-            // (In lower case: a CI step's inputs are read so.)
-            let script: String =
-                args.iter().flat_map(|a| a.chars()).filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
-            if script.contains("dropdatabase") {
-                named("mongodb dropDatabase")
-            } else if script.contains(".drop()")
-                || script.contains(".deletemany({})")
-                || script.contains(".deletemany({},")
-                || script.contains(".remove({})")
-                || script.contains(".remove({},")
-                || script.contains(".deletemany()")
-                || script.contains("deletemany:{filter:{}")
-            {
-                named("mongodb collection drop")
-            } else {
-                Vec::new()
-            }
-        }
+        "redis-cli" | "valkey-cli" | "keydb-cli" => match words().find(|w| w == "flushall" || w == "flushdb") {
+            Some(w) => named(&format!("redis {w}")),
+            // A `DEL` (or `UNLINK`) that names no key of its own is fed
+            // the keys to delete, every key a scan lists (`redis-cli
+            // --scan | xargs redis-cli DEL`, red team 13): a flush.
+            None if fed_keys(plain) => named("redis del of listed keys (flushdb)"),
+            None => Vec::new(),
+        },
+        // (The script as one text: `--eval db.orders.deleteMany( {} )`
+        // is split at its spaces.)
+        "mongosh" | "mongo" => mongo_script_destroys(&args.concat()),
         "etcdctl" if plain.contains(&"del") && (has("prefix") || has("from-key")) => named("etcdctl del --prefix"),
         "vault" => {
             // (The API's paths too: `vault delete sys/mounts/secret` is
@@ -7671,6 +7666,81 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
         },
         _ => Vec::new(),
     }
+}
+
+/// The data service's shell command a line of a program does through
+/// its client library, if it destroys data: Redis's `flushall()` and
+/// `flushdb()` (`redis.Redis(...).flushall()`, ioredis' and Go's
+/// `FlushAll`), and MongoDB's drivers dropping a database or a
+/// collection or emptying one (`client.drop_database("orders")`,
+/// `db.dropDatabase()`, `orders.delete_many({})`). Comment lines aside,
+/// and a line that names this machine or a short-lived environment.
+fn client_library_command(line: &str) -> Option<&'static str> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with(['#', '*']) || trimmed.starts_with("//") || trimmed.starts_with("/*") {
+        return None;
+    }
+    // (A client the line makes for this machine or a short-lived
+    // environment, `redis.Redis(host="localhost").flushall()`.)
+    if trimmed.contains("localhost") || trimmed.contains("127.0.0.1") || short_lived(trimmed) {
+        return None;
+    }
+    let call: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    // (A method called, `.flushall()`, or the command sent by its name,
+    // `execute_command("FLUSHALL")`; not a word in a message.)
+    let redis = |command: &str| {
+        [format!(".{command}("), format!("\"{command}\""), format!("'{command}'")]
+            .iter()
+            .any(|form| call.contains(form))
+    };
+    if redis("flushall") {
+        Some("redis-cli FLUSHALL")
+    } else if redis("flushdb") {
+        Some("redis-cli FLUSHDB")
+    } else if call.contains("drop_database(") || call.contains("dropdatabase(") {
+        Some("mongosh --eval db.dropDatabase()")
+    } else if call.contains("drop_collection(") || call.contains(".delete_many({})") || call.contains(".delete_many()")
+    {
+        Some("mongosh --eval db.collection.drop()")
+    } else if mongo_script_destroys(&call).is_empty() {
+        None
+    } else {
+        Some("mongosh --eval db.collection.drop()")
+    }
+}
+
+/// What a MongoDB shell script destroys (`--eval`'s text, or a file
+/// the shell runs): a database dropped, or a collection dropped or
+/// emptied (`deleteMany({})`, `remove({})`); blanks and case aside (a CI
+/// step's inputs are read in lower case).
+pub(crate) fn mongo_script_destroys(script: &str) -> Vec<String> {
+    let script: String = script.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let named = |kind: &str| vec![kind.to_owned()];
+    if script.contains("dropdatabase") {
+        named("mongodb dropDatabase")
+    } else if script.contains(".drop()")
+        || script.contains(".deletemany({})")
+        || script.contains(".deletemany({},")
+        || script.contains(".remove({})")
+        || script.contains(".remove({},")
+        || script.contains(".deletemany()")
+        || script.contains("deletemany:{filter:{}")
+    {
+        named("mongodb collection drop")
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether a Redis command line's plain words end in a `DEL` or
+/// `UNLINK` with no key after it (or only `xargs -I`'s `{}`): the keys
+/// come from its standard input.
+fn fed_keys(plain: &[&str]) -> bool {
+    let plain = match plain.split_last() {
+        Some((&"{}", rest)) => rest,
+        _ => plain,
+    };
+    plain.last().is_some_and(|w| w.eq_ignore_ascii_case("del") || w.eq_ignore_ascii_case("unlink"))
 }
 
 /// Whether `args` set a Kafka topic's `retention.ms` under a minute

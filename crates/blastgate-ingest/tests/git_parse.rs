@@ -1849,12 +1849,33 @@ fn destructive_commands_are_read_by_tool() {
         ("redis-cli -h $REDIS_HOST FLUSHALL", &["redis flushall"]),
         ("kubectl exec -n cache redis-0 -- redis-cli flushdb async", &["redis flushdb"]),
         ("redis-cli -h $REDIS_HOST DEL session:42", &[]),
+        // Every key a scan lists, deleted through `xargs` (red team 13):
+        // a `DEL` that names no key of its own is fed the list.
+        (
+            "redis-cli -h cart-cache.prod --scan | xargs redis-cli -h cart-cache.prod DEL",
+            &["redis del of listed keys (flushdb)"],
+        ),
+        (
+            "redis-cli --scan --pattern 'session:*' | xargs -n 100 -P 4 redis-cli -h $REDIS_HOST unlink",
+            &["redis del of listed keys (flushdb)"],
+        ),
+        (
+            "redis-cli KEYS '*' | xargs -I{} redis-cli -h cart-cache.prod DEL {}",
+            &["redis del of listed keys (flushdb)"],
+        ),
+        ("redis-cli -h redis.preview.svc --scan | xargs redis-cli -h redis.preview.svc DEL", &[]),
+        ("redis-cli -h $REDIS_HOST --scan --pattern 'session:*'", &[]),
         ("redis-cli -h redis.preview.svc FLUSHALL", &[]),
         ("mongosh \"$MONGO_URI\" --eval \"db.dropDatabase()\"", &["mongodb dropDatabase"]),
         ("mongosh $URI --eval 'db.getSiblingDB(\"orders\").dropDatabase()'", &["mongodb dropDatabase"]),
         ("mongosh $URI --eval 'db.orders.deleteMany( {} )'", &["mongodb collection drop"]),
         ("mongosh $URI --eval 'db.orders.deleteMany({status: \"stale\"})'", &[]),
         ("mongosh $URI --eval 'db.orders.countDocuments()'", &[]),
+        // A script file the shell runs is followed (red team 13).
+        ("mongosh $MONGO_URI --file scripts/drop.js", &["runs task script scripts/drop.js mongo"]),
+        ("mongosh $MONGO_URI -f ./scripts/drop.js", &["runs task script scripts/drop.js mongo"]),
+        ("mongo $MONGO_URI scripts/drop.js", &["runs task script scripts/drop.js mongo"]),
+        ("mongosh mongodb://orders-db.preview/orders --file scripts/drop.js", &[]),
         ("etcdctl del /registry/orders --prefix", &["etcdctl del --prefix"]),
         ("etcdctl del /locks/deploy", &[]),
         ("vault secrets disable secret/orders", &["vault secrets disable"]),
@@ -3451,6 +3472,27 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
         ("build.gradle", "exec { commandLine 'terraform', 'destroy', '-auto-approve' }", &["terraform destroy"]),
         ("bin/teardown", "#!/bin/sh\nhelm uninstall orders-postgresql", &["helm uninstall orders-postgresql"]),
         ("scripts/wipe.bat", "@echo off\nrem Tear it down.\nterraform destroy -auto-approve", &["terraform destroy"]),
+        // Data services' client libraries (a red team's leftover: a Redis
+        // flushed from Python read nothing).
+        (
+            "scripts/reset_cache.py",
+            "import redis\nredis.Redis(host=os.environ['REDIS_HOST']).flushall()",
+            &["redis flushall"],
+        ),
+        ("scripts/reset_cache.ts", "await client.flushAll();", &["redis flushall"]),
+        ("scripts/reset_cache.py", "r.execute_command('FLUSHDB')", &["redis flushdb"]),
+        (
+            "scripts/wipe.py",
+            "from pymongo import MongoClient\nMongoClient(URI).drop_database(\"orders\")",
+            &["mongodb dropDatabase"],
+        ),
+        ("scripts/wipe.js", "await db.collection('orders').deleteMany({});", &["mongodb collection drop"]),
+        ("scripts/tidy.py", "orders.delete_many({\"status\": \"stale\"})", none),
+        ("scripts/wipe.py", "# r.flushall()", none),
+        ("scripts/notes.py", "print(\"flushall is never run here\")", none),
+        ("src/orders/cache.py", "r.flushall()", none),
+        ("scripts/reset_cache.py", "redis.Redis(host='localhost').flushall()", none),
+        ("scripts/reset_cache.py", "redis.Redis(host='cache.preview.svc').flushall()", none),
         // Not counted: a short-lived environment, a comment, text that is
         // printed, a program outside a scripts folder, a call moved.
         ("scripts/preview.py", "os.system(f\"kubectl delete namespace pr-{number}\")", none),

@@ -1867,6 +1867,12 @@ impl<'a> Git<'a> {
         };
         for (path, kinds) in illustrated {
             if self.named_elsewhere(&path, head)? {
+                // (Run from elsewhere, it is code of its folder's service,
+                // not a test: the change touches what the script runs
+                // against, as the same script kept beside it would.)
+                if let Some(f) = files.iter_mut().find(|f| f.path == path) {
+                    f.kind = Some(ChangeKind::Code);
+                }
                 commands.entry(path).or_default().extend(kinds);
             }
         }

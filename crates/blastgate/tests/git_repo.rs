@@ -4349,6 +4349,10 @@ fn an_illustrative_script_run_from_elsewhere_is_read() {
     // (The docs example nothing runs stays an illustration.)
     assert_eq!(removes_of(&change), [("orders/test/release.sh".to_owned(), vec!["redis flushall".to_owned()])]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // (Run by the deploy, the script is the service's code, not a test:
+    // the change touches `orders` as the same script beside it would.)
+    assert_eq!(file(&change.files, "orders/test/release.sh").kind, Some(ChangeKind::Code));
+    assert_eq!(file(&change.files, "orders/docs/teardown.sh").kind, None);
 }
 
 /// Red team 13: a file edited through a symbolic link is read at the
@@ -4403,4 +4407,42 @@ fn a_test_file_that_checks_nothing_is_code() {
     assert_eq!(file(&change.files, "payments/charge_test.go").kind, Some(ChangeKind::Code));
     assert_eq!(file(&change.files, "payments/refund_test.go").kind, None);
     assert_eq!(file(&change.files, "payments/testdata/cases.json").kind, None);
+}
+
+/// Red team 13's leftovers: the MongoDB shell running a script file,
+/// every key a Redis scan lists deleted through `xargs`, and a Redis
+/// flushed through its Python client in a scripts folder.
+#[test]
+fn data_services_reached_through_files_pipes_and_clients_destroy_their_data() {
+    let repo = Repo::new("data-service-indirect");
+    repo.write("scripts/maintenance.sh", b"#!/bin/sh\nset -eu\nredis-cli -h \"$REDIS_HOST\" INFO\n");
+    repo.write(
+        "scripts/cache.py",
+        b"import os\nimport redis\n\nr = redis.Redis(host=os.environ['REDIS_HOST'])\nprint(r.info())\n",
+    );
+    let base = repo.commit(0.0, "Maintenance");
+    repo.write("scripts/drop.js", b"// Start over.\ndb.getSiblingDB('orders').dropDatabase()\n");
+    repo.write(
+        "scripts/maintenance.sh",
+        b"#!/bin/sh\nset -eu\nredis-cli -h \"$REDIS_HOST\" INFO\nmongosh $MONGO_URI --file scripts/drop.js\nredis-cli -h \"$REDIS_HOST\" --scan | xargs redis-cli -h \"$REDIS_HOST\" DEL\n",
+    );
+    repo.write(
+        "scripts/cache.py",
+        b"import os\nimport redis\n\nr = redis.Redis(host=os.environ['REDIS_HOST'])\nprint(r.info())\nr.flushall()\n",
+    );
+    let head = repo.commit(1.0, "Start over");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    assert_eq!(
+        removes_of(&change),
+        [
+            ("scripts/cache.py".to_owned(), vec!["redis flushall".to_owned()]),
+            // (A script in a scripts folder is read as a program too.)
+            ("scripts/drop.js".to_owned(), vec!["mongodb dropDatabase".to_owned()]),
+            (
+                "scripts/maintenance.sh".to_owned(),
+                vec!["mongodb dropDatabase".to_owned(), "redis del of listed keys (flushdb)".to_owned()]
+            ),
+        ]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }

@@ -633,6 +633,9 @@ fn relative_path(word: &str) -> bool {
 /// pr-12`), or when it is not a script of a language read.
 pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
     let first = *words.first()?;
+    if matches!(super::tool_name(first), "mongosh" | "mongo") {
+        return mongo_script_call(words);
+    }
     // The file of a module run by its name (`python -m scripts.cleanup`).
     let mut module_file: Option<String> = None;
     let (at, language) = match interpreter(first) {
@@ -745,6 +748,45 @@ pub(super) fn script_call(words: &[&str]) -> Option<TaskCall> {
     Some(TaskCall { runner: TaskRunner::Script, file, target })
 }
 
+/// The script file the MongoDB shell runs (`mongosh URI --file
+/// scripts/drop.js`, `-f FILE`, `--file=FILE`, or a `.js` file named
+/// among its arguments, as the shell runs each): a [`TaskRunner::Script`]
+/// call whose target is `mongo`, read by [`script_destroys`] as the
+/// shell's script (red team 13: `db.dropDatabase()` moved into a file
+/// the shell runs counted nothing). `None` when the call names no such
+/// file or a short-lived environment (`mongodb://orders-db.preview/`).
+fn mongo_script_call(words: &[&str]) -> Option<TaskCall> {
+    let args = words.get(1..).unwrap_or_default();
+    if args.iter().any(|a| super::short_lived(a)) {
+        return None;
+    }
+    let mut file = None;
+    let mut at = 0;
+    while let Some(word) = args.get(at) {
+        if let Some(path) = word.strip_prefix("--file=") {
+            file = Some(path);
+        } else if matches!(*word, "--file" | "-f") {
+            file = args.get(at + 1).copied();
+            at += 1;
+        } else if !word.starts_with('-') && word.to_ascii_lowercase().ends_with(".js") && !word.contains("://") {
+            file = Some(word);
+        }
+        if file.is_some() {
+            break;
+        }
+        at += 1;
+    }
+    let path = script_path(file?);
+    if !relative_path(&path) {
+        return None;
+    }
+    Some(TaskCall {
+        runner: TaskRunner::Script,
+        file: path.trim_start_matches("./").to_owned(),
+        target: "mongo".to_owned(),
+    })
+}
+
 /// What running the script at `path` (relative to the repository's top),
 /// whose text is `text`, as `language` (a [`TaskRunner::Script`] call's
 /// target: the language, and the first argument that picks a shell
@@ -778,6 +820,10 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
     let text = String::from_utf8_lossy(text);
     if text.lines().count() > MAX_TASK_LINES {
         return None;
+    }
+    // (A script the MongoDB shell runs, read as its `--eval` is.)
+    if language == "mongo" {
+        return Some(super::mongo_script_destroys(&text));
     }
     // (The language it runs as, and the first argument it is given.)
     let (language, argument) = match language.split_once(':') {
