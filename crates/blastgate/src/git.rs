@@ -982,9 +982,10 @@ fn read_submodules(
     notes: &mut Vec<String>,
 ) -> Result<Brought, ChangeError> {
     let mut brought = Brought::default();
-    let mut unread: Vec<String> = Vec::new();
+    // Not read (each with the superproject's bump it counts on).
+    let mut unread: Vec<(String, String)> = Vec::new();
     // Checked out, but past the submodules read or the levels followed.
-    let mut past_limits: Vec<String> = Vec::new();
+    let mut past_limits: Vec<(String, String)> = Vec::new();
     let mut read = 0usize;
     // The lines each of the superproject's bumps brings in, over every
     // level: they replace the one line git counts for the pointer.
@@ -1004,11 +1005,11 @@ fn read_submodules(
             let bump = counted_on.clone().unwrap_or_else(|| m.path.clone());
             read += 1;
             if read > MAX_SUBMODULES_READ {
-                past_limits.push(path);
+                past_limits.push((path, bump));
                 continue;
             }
             let Some(sub) = repo.submodule(&m.path, m.old.as_deref(), new) else {
-                unread.push(path);
+                unread.push((path, bump));
                 continue;
             };
             // A submodule the change adds brings in its whole tree, and
@@ -1072,8 +1073,31 @@ fn read_submodules(
                     depth: depth + 1,
                 });
             } else {
-                past_limits
-                    .extend(changed.moves.iter().filter(|m| m.new.is_some()).map(|m| format!("{path}/{}", m.path)));
+                past_limits.extend(
+                    changed
+                        .moves
+                        .iter()
+                        .filter(|m| m.new.is_some())
+                        .map(|m| (format!("{path}/{}", m.path), bump.clone())),
+                );
+            }
+        }
+    }
+    // A submodule of infrastructure by its path (`orders/infra`,
+    // `terraform/modules`) whose move is not read may destroy anything it
+    // declares: it counts by its path, as an infrastructure file too large
+    // to read does (fail closed; red team 13's `orders/infra` moved to a
+    // commit this checkout lacks, which deleted the database's block, was
+    // `owner`). Other submodules (`vendor/grpc`) keep the note alone.
+    let classifier = blastgate_change::Classifier::default();
+    // (As a file of no kind of its own in it, `-`: the folder's name is
+    // then one of the path's folders.)
+    let infrastructure = |path: &str| classifier.classify(&format!("{path}/-")) == ChangeKind::Infrastructure;
+    for (path, bump) in unread.iter().chain(&past_limits) {
+        if infrastructure(path) {
+            let types = destroyed.entry(bump.clone()).or_default();
+            if types.len() < blastgate_change::limits::MAX_DECLARED_TYPES {
+                types.insert(format!("submodule {path}"));
             }
         }
     }
@@ -1088,21 +1112,30 @@ fn read_submodules(
             f.removes = all.into_iter().take(blastgate_change::limits::MAX_DECLARED_TYPES).collect();
         }
     }
-    if let Some(first) = unread.first() {
+    let counted = |paths: &[(String, String)]| {
+        if paths.iter().any(|(p, _)| infrastructure(p)) {
+            "; one of infrastructure by its path counts as destroying what it declares until it is read"
+        } else {
+            ""
+        }
+    };
+    if let Some((first, _)) = unread.first() {
         let more = if unread.len() > 1 { format!(" and {} more", unread.len() - 1) } else { String::new() };
         notes.push(format!(
             "files: submodule `{first}`{more} moves, but its commits are not in this checkout, so what it brings in \
-             (its size, who wrote it, with what AI help) is not read; check submodules out with their history \
+             (its size, who wrote it, with what AI help) is not read{}; check submodules out with their history \
              (`git submodule update --init --recursive`, or `submodules: recursive` with `fetch-depth: 0` in \
-             GitHub Actions)"
+             GitHub Actions)",
+            counted(&unread)
         ));
     }
-    if let Some(first) = past_limits.first() {
+    if let Some((first, _)) = past_limits.first() {
         let more = if past_limits.len() > 1 { format!(" and {} more", past_limits.len() - 1) } else { String::new() };
         notes.push(format!(
             "files: submodule `{first}`{more} moves, past the {MAX_SUBMODULES_READ} submodules or \
              {MAX_SUBMODULE_DEPTH} levels read, so what it brings in (its size, who wrote it, with what AI help) is \
-             not read; split the change"
+             not read{}; split the change",
+            counted(&past_limits)
         ));
     }
     Ok(brought)

@@ -3177,6 +3177,38 @@ fn a_submodule_bump_brings_in_its_commits_lines_and_ai_help() {
     assert_eq!((bump.added, bump.deleted), (1, 1));
     assert_eq!(change.changeset.provenance.ai, None);
     assert!(change.notes.iter().any(|n| n.contains("its commits are not in this checkout")), "{:?}", change.notes);
+    // (A library's bump destroys nothing read: its removes stay empty.)
+    assert!(bump.removes.is_empty(), "{:?}", bump.removes);
+}
+
+/// Red team 13: a submodule of infrastructure by its path (`orders/infra`)
+/// moved to a commit the checkout lacks, which deleted the database's
+/// Terraform block, was `owner` where the same edit in the tree blocked.
+/// Unread, it counts by its path, as an infrastructure file too large to
+/// read does, and the note says so.
+#[test]
+fn an_unread_infrastructure_submodule_counts_by_its_path() {
+    let infra = Repo::new("unread-infra-module");
+    infra.write("db.tf", b"resource \"aws_db_instance\" \"orders\" {\n  identifier = \"orders-prod\"\n}\n");
+    infra.commit(0.0, "v1");
+    let repo = Repo::new("unread-infra");
+    repo.write("orders/app.txt", b"app\n");
+    let infra_path = infra.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", infra_path, "orders/infra"]);
+    let base = repo.commit(1.0, "Add the infrastructure");
+    infra.write("db.tf", b"");
+    infra.commit(2.0, "Tidy");
+    repo.git(&["-C", "orders/infra", "-c", "protocol.file.allow=always", "pull", "-q", "origin", "HEAD"]);
+    repo.git(&["add", "orders/infra"]);
+    let head = repo.commit(3.0, "Bump the infrastructure");
+    // Read, it is what its files destroy.
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.changeset.files, "orders/infra").removes, ["aws_db_instance"], "{:?}", change.notes);
+    // Not checked out, it counts by its path.
+    repo.git(&["submodule", "deinit", "-q", "-f", "orders/infra"]);
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(file(&change.changeset.files, "orders/infra").removes, ["submodule orders/infra"]);
+    assert!(change.notes.iter().any(|n| n.contains("counts as destroying")), "{:?}", change.notes);
 }
 
 /// Regression (a red-team audit of the submodule fix): a submodule the
