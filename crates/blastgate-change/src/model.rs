@@ -220,13 +220,23 @@ pub const AUTONOMOUS_AGENT_TOOLS: &[&str] = &[
 ];
 
 /// Whether `tool` names an autonomous agent of [`AUTONOMOUS_AGENT_TOOLS`]:
-/// in any case, with spaces or `_` for `-` and a `[bot]` suffix ignored
-/// (`Devin AI`, `copilot-swe-agent[bot]`).
+/// a listed name's words in a row among the tool's words, in any case,
+/// whatever separates them and whatever surrounds them (`Devin AI`,
+/// `Devin.ai`, `copilot-swe-agent[bot]`, `GitHub Copilot coding agent`,
+/// `Google Jules`, `Amazon Q Developer Agent`, `Roo Code Cloud`; a gaming
+/// audit: each was no agent, and an agent's deletion lost its block). A
+/// tool that only shares a word with one (`GitHub Copilot`, the editor's
+/// assistant; `Codex`) is not one.
 pub fn is_autonomous_tool(tool: &str) -> bool {
-    let t = tool.trim().to_ascii_lowercase();
-    let t = t.strip_suffix("[bot]").unwrap_or(&t).trim();
-    let t: String = t.chars().map(|c| if c == ' ' || c == '_' { '-' } else { c }).collect();
-    AUTONOMOUS_AGENT_TOOLS.contains(&t.as_str())
+    let words: Vec<String> = tool
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    AUTONOMOUS_AGENT_TOOLS.iter().any(|name| {
+        let listed: Vec<&str> = name.split('-').collect();
+        words.windows(listed.len()).any(|w| w.iter().zip(&listed).all(|(a, b)| a == b))
+    })
 }
 
 /// The GitHub app logins of the AI tools the git reader knows
@@ -256,7 +266,8 @@ const AI_APP_LOGINS: &[&str] = &[
 /// AI`), `openhands` and its address `openhands@all-hands.dev`, Roo
 /// Code's cloud agent `roomote` and its address `roomote@roocode.com`, or the
 /// Copilot coding agent's address
-/// (`198982749+Copilot@users.noreply.github.com`); in any case. A listed
+/// (`198982749+Copilot@users.noreply.github.com`) and its pull requests'
+/// login `Copilot`; in any case, `[bot]` after a blank too. A listed
 /// single word without `[bot]` (`devin`, `jules`) is a common human name
 /// and does not count.
 pub fn is_agent_account(id: &str) -> bool {
@@ -265,9 +276,13 @@ pub fn is_agent_account(id: &str) -> bool {
     // account number, as the git reader knows it (a changelog audit: the
     // address as a changeset's author was no agent); OpenHands by its own
     // address (an audit of revision 17).
+    // GitHub shows the Copilot coding agent's pull requests as opened by
+    // `Copilot`, the login a gate passes as `--author` (a gaming audit);
+    // no person can hold that login.
     if matches!(
         id.as_str(),
         "198982749+copilot@users.noreply.github.com"
+            | "copilot"
             | "openhands@all-hands.dev"
             | "openhands"
             | "roomote@roocode.com"
@@ -283,9 +298,12 @@ pub fn is_agent_account(id: &str) -> bool {
         None => id.as_str(),
     };
     let dashed: String = login.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c }).collect();
-    match dashed.strip_suffix("[bot]") {
-        Some(name) => !name.is_empty() && (is_autonomous_tool(name) || AI_APP_LOGINS.contains(&name)),
-        None => dashed.contains('-') && !dashed.contains('@') && is_autonomous_tool(&dashed),
+    // (`Devin-AI-Integration [bot]`: the suffix after a blank too.)
+    match dashed.strip_suffix("[bot]").map(|n| n.trim_end_matches('-')) {
+        Some(name) => !name.is_empty() && (AUTONOMOUS_AGENT_TOOLS.contains(&name) || AI_APP_LOGINS.contains(&name)),
+        // (A listed name as it is, not within a person's login:
+        // `jules-smith` is a person.)
+        None => dashed.contains('-') && !dashed.contains('@') && AUTONOMOUS_AGENT_TOOLS.contains(&dashed.as_str()),
     }
 }
 
@@ -918,7 +936,29 @@ fn index_len(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{InfraChange, address_type, is_agent_account};
+    use super::{InfraChange, address_type, is_agent_account, is_autonomous_tool};
+
+    /// A gaming audit: an agent named in a common spelling was no agent.
+    #[test]
+    fn autonomous_tools_are_found_by_their_words() {
+        for tool in [
+            "devin",
+            "Devin AI",
+            "Devin.ai",
+            "copilot-swe-agent[bot]",
+            "GitHub Copilot coding agent",
+            "Google Jules",
+            "Amazon Q Developer Agent",
+            "OpenHands AI",
+            "Roo Code Cloud",
+            "OpenAI Codex Cloud",
+        ] {
+            assert!(is_autonomous_tool(tool), "{tool}");
+        }
+        for tool in ["GitHub Copilot", "copilot", "Codex", "Claude Code", "cursor", "Amazon", "Roo", "", "devinx"] {
+            assert!(!is_autonomous_tool(tool), "{tool}");
+        }
+    }
 
     #[test]
     fn agent_accounts_are_bots_and_several_word_names_not_first_names() {
@@ -938,6 +978,12 @@ mod tests {
             "Amazon Q Developer",
             "roomote@roocode.com",
             "Roo Code",
+            // (The login GitHub's API gives the Copilot coding agent's pull
+            // requests: `{"login": "Copilot", "id": 198982749, "type":
+            // "Bot"}`.)
+            "Copilot",
+            "copilot",
+            "Devin-AI-Integration [bot]",
         ] {
             assert!(is_agent_account(id), "{id}");
         }
@@ -949,7 +995,7 @@ mod tests {
             "devin-ai-integration@acme.com",
             "sam[bot]",
             "[bot]",
-            "copilot",
+            "jules-smith",
             "Copilot@users.noreply.github.com",
             "12345+Copilot@users.noreply.github.com",
             "dependabot[bot]",

@@ -2369,7 +2369,6 @@ fn changeset_agent_accounts_agree_with_the_git_reader() {
         "Claude",
         "Claude Code",
         "noreply@anthropic.com",
-        "Copilot",
         "gemini-code-assist[bot]",
         "devin",
         "jules",
@@ -2380,6 +2379,15 @@ fn changeset_agent_accounts_agree_with_the_git_reader() {
         let git = agents.identify(id, id).is_some_and(|m| m.autonomous);
         assert_eq!(blastgate::change::is_agent_account(id), git, "{id}");
     }
+    // One difference, on purpose: `Copilot` is the login GitHub shows for
+    // the Copilot coding agent's pull requests (what a gate passes as
+    // `--author`, a gaming audit), while a commit's co-author named
+    // `Copilot` may be the editor's assistant.
+    assert!(blastgate::change::is_agent_account("Copilot"));
+    // (And `[bot]` after a blank; a listed single word inside a person's
+    // login is the person's.)
+    assert!(blastgate::change::is_agent_account("Devin-AI-Integration [bot]"));
+    assert!(!blastgate::change::is_agent_account("jules-smith"));
 }
 
 /// A revert undoes the lines where the reverted commit put them: a commit
