@@ -31,6 +31,7 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
         .map(|r| json!({"id": r.id, "min_depth": r.min_depth.as_str(), "enabled": r.enabled}))
         .collect();
     let missing = missing_default_rules(&policy, &base);
+    let differences = differences_from_default(&policy, &base);
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
@@ -41,6 +42,7 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
                 "error_depth": policy.error_depth.as_str(),
                 "rules": rules,
                 "missing_default_rules": missing.iter().map(|(id, check)| json!({"id": id, "check": check})).collect::<Vec<_>>(),
+                "differs_from_default": differences.iter().map(Difference::to_json).collect::<Vec<_>>(),
             });
             let text = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
@@ -73,9 +75,170 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
                     list.join(", ")
                 )?;
             }
+            let weaker = differences.iter().filter(|d| d.direction == Direction::Weaker).count();
+            if !differences.is_empty() {
+                writeln!(
+                    out,
+                    "note: {} setting(s) differ from the embedded default policy ({}), {weaker} of them weaker (a \
+                     lower depth, a rule off or gone); review each before a gate depends on it:",
+                    differences.len(),
+                    one(&base.version)
+                )?;
+                for d in &differences {
+                    writeln!(
+                        out,
+                        "  {:<8} {}: default {}, here {}",
+                        d.direction.as_str(),
+                        one(&d.path),
+                        one(&d.default.to_string()),
+                        one(&d.policy.as_ref().map_or_else(|| "absent".to_owned(), ToString::to_string))
+                    )?;
+                }
+            }
         }
     }
     Ok(SUCCESS)
+}
+
+/// Which way a setting moved from the default: a lower depth, a rule off
+/// or taken out is weaker (it can only let a change through with less
+/// review); a higher depth is stronger; any other edit (a rule's paths,
+/// node kinds or thresholds, the likelihood's weights, a band, a limit)
+/// is a change whose direction depends on the changes it meets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Weaker,
+    Stronger,
+    Changed,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Weaker => "weaker",
+            Direction::Stronger => "stronger",
+            Direction::Changed => "changed",
+        }
+    }
+}
+
+/// One setting of the embedded default that a policy has otherwise.
+#[derive(Debug)]
+struct Difference {
+    /// Where it is: `rule[critical-reach].min_depth`, `matrix[2][3]`,
+    /// `bands.likelihood`, `likelihood.intercept`.
+    path: String,
+    default: serde_json::Value,
+    /// `None`: the policy has no such setting (a rule taken out).
+    policy: Option<serde_json::Value>,
+    direction: Direction,
+}
+
+impl Difference {
+    fn to_json(&self) -> serde_json::Value {
+        json!({
+            "path": self.path,
+            "default": self.default,
+            "policy": self.policy,
+            "direction": self.direction.as_str(),
+        })
+    }
+}
+
+/// Every setting of the embedded default that `policy` has otherwise, in
+/// the default's order (rules by their `id`; other lists, a shape's
+/// values, compared whole), so that a reviewer sees what an edited copy
+/// weakened (a gaming audit: a rule off whose check another rule shares,
+/// a freeze's depth lowered, a matrix of `auto`, bands raised, all passed
+/// in silence). The policy's own names (`version`, the model's version)
+/// and the rules it adds (rules only raise a depth) are not listed.
+fn differences_from_default(policy: &blastgate::assess::Policy, base: &blastgate::assess::Policy) -> Vec<Difference> {
+    let (Ok(mine), Ok(theirs)) = (serde_json::to_value(policy), serde_json::to_value(base)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    compare("", &theirs, Some(&mine), &mut out);
+    out
+}
+
+/// The review depths in order, for telling a lower one.
+const DEPTHS: [&str; 6] = ["auto", "peer", "owner", "senior", "multi_party", "block"];
+
+fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::Value>, out: &mut Vec<Difference>) {
+    use serde_json::Value;
+    // (Names and prose, not settings.)
+    if matches!(path, "version" | "likelihood.version" | "likelihood.source" | "format") || path.ends_with(".reason") {
+        return;
+    }
+    let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match (default, policy) {
+        (Value::Object(d), Some(Value::Object(p))) => {
+            for (key, value) in d {
+                compare(&join(key), value, p.get(key), out);
+            }
+            // (Settings the default does not have: a model's shapes.)
+            for (key, value) in p.iter().filter(|(k, _)| !d.contains_key(*k)) {
+                let at = join(key);
+                if !at.ends_with(".reason") && at != "likelihood.source" {
+                    out.push(Difference {
+                        path: at,
+                        default: Value::Null,
+                        policy: Some(value.clone()),
+                        direction: Direction::Changed,
+                    });
+                }
+            }
+        }
+        (Value::Array(d), Some(Value::Array(p))) if path == "rule" => {
+            for rule in d {
+                let id = rule.get("id").and_then(Value::as_str).unwrap_or_default();
+                let mine = p.iter().find(|r| r.get("id").and_then(Value::as_str) == Some(id));
+                let at = format!("rule[{id}]");
+                match mine {
+                    Some(mine) => compare(&at, rule, Some(mine), out),
+                    None => out.push(Difference {
+                        path: at,
+                        default: rule.clone(),
+                        policy: None,
+                        direction: if rule.get("enabled") == Some(&Value::Bool(false)) {
+                            Direction::Changed
+                        } else {
+                            Direction::Weaker
+                        },
+                    }),
+                }
+            }
+        }
+        // The matrix, cell by cell.
+        (Value::Array(d), Some(Value::Array(p))) if path == "matrix" && d.len() == p.len() => {
+            for (i, (row, mine)) in d.iter().zip(p).enumerate() {
+                match (row, mine) {
+                    (Value::Array(r), Value::Array(m)) if r.len() == m.len() => {
+                        for (j, (cell, own)) in r.iter().zip(m).enumerate() {
+                            compare(&format!("matrix[{i}][{j}]"), cell, Some(own), out);
+                        }
+                    }
+                    _ => compare(&format!("matrix[{i}]"), row, Some(mine), out),
+                }
+            }
+        }
+        (d, Some(p)) if d == p => {}
+        (d, p) => {
+            let rank = |v: &Value| v.as_str().and_then(|s| DEPTHS.iter().position(|x| *x == s));
+            let direction = match (d, p) {
+                (Value::Bool(true), Some(Value::Bool(false))) if path.ends_with(".enabled") => Direction::Weaker,
+                (Value::Bool(false), Some(Value::Bool(true))) if path.ends_with(".enabled") => Direction::Stronger,
+                // (A setting left out: a model's shape replaces a weight.)
+                (_, None) => Direction::Changed,
+                (d, Some(p)) => match (rank(d), rank(p)) {
+                    (Some(a), Some(b)) if b < a => Direction::Weaker,
+                    (Some(a), Some(b)) if b > a => Direction::Stronger,
+                    _ => Direction::Changed,
+                },
+            };
+            out.push(Difference { path: path.to_owned(), default: d.clone(), policy: p.cloned(), direction });
+        }
+    }
 }
 
 /// The rules the embedded default enables whose check this policy has no

@@ -2291,6 +2291,7 @@ fn policy_default_and_check() {
     let ids: Vec<&str> = report["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"delivery-control"), "{ids:?}");
     assert_eq!(report["missing_default_rules"], serde_json::json!([]));
+    assert_eq!(report["differs_from_default"], serde_json::json!([]));
     // A copy of an older default, here without the sev1 rule and with the
     // delivery-control rule off, is valid and says what it lacks (an
     // upgrade audit: 18 old defaults passed in silence).
@@ -2312,6 +2313,41 @@ fn policy_default_and_check() {
     let said = stdout(&run(&["policy", "check", copy.to_str().unwrap()]));
     assert!(
         said.contains("note: the embedded default policy") && said.contains("open-sev1-incident (incident:sev1)"),
+        "{said}"
+    );
+    // Every setting weakened is named, whether or not another rule shares
+    // its check (a gaming audit: a rule off beside one of the same check,
+    // a lower depth, a matrix cell lowered passed in silence).
+    let weakened = text
+        .replacen(
+            "id = \"destructive-tier0-without-rollback\"",
+            "id = \"destructive-tier0-without-rollback\"\nenabled = false",
+            1,
+        )
+        .replacen(
+            "id = \"critical-reach\"\ncheck = \"critical_reach\"\nmin_depth = \"owner\"",
+            "id = \"critical-reach\"\ncheck = \"critical_reach\"\nmin_depth = \"peer\"",
+            1,
+        );
+    assert_ne!(weakened, text);
+    std::fs::write(&copy, &weakened).unwrap();
+    let checked = run(&["policy", "check", copy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let report = json(&checked);
+    assert_eq!(report["missing_default_rules"], serde_json::json!([]), "another rule shares the check");
+    let differences = report["differs_from_default"].as_array().unwrap();
+    let find = |path: &str| {
+        differences.iter().find(|d| d["path"] == path).unwrap_or_else(|| panic!("{path}: {differences:?}"))
+    };
+    let off = find("rule[destructive-tier0-without-rollback].enabled");
+    assert_eq!(
+        (off["default"].clone(), off["policy"].clone(), off["direction"].clone()),
+        (serde_json::json!(true), serde_json::json!(false), serde_json::json!("weaker"))
+    );
+    assert_eq!(find("rule[critical-reach].min_depth")["direction"], "weaker");
+    let said = stdout(&run(&["policy", "check", copy.to_str().unwrap()]));
+    assert!(
+        said.contains("weaker   rule[destructive-tier0-without-rollback].enabled: default true, here false"),
         "{said}"
     );
 
