@@ -4325,11 +4325,6 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             for command in reader.feed(text) {
                 read_line(path, sign, &command);
             }
-            // (A data service's client library called, `redis.Redis(...)
-            // .flushall()`, read as its shell's command.)
-            if let Some(command) = client_library_command(text) {
-                read_line(path, sign, command);
-            }
             if !language.reads_as_shell() {
                 return;
             }
@@ -7665,47 +7660,6 @@ fn data_service_destroys(tool: &str, args: &[&str], plain: &[&str], has: &dyn Fn
             None => Vec::new(),
         },
         _ => Vec::new(),
-    }
-}
-
-/// The data service's shell command a line of a program does through
-/// its client library, if it destroys data: Redis's `flushall()` and
-/// `flushdb()` (`redis.Redis(...).flushall()`, ioredis' and Go's
-/// `FlushAll`), and MongoDB's drivers dropping a database or a
-/// collection or emptying one (`client.drop_database("orders")`,
-/// `db.dropDatabase()`, `orders.delete_many({})`). Comment lines aside,
-/// and a line that names this machine or a short-lived environment.
-fn client_library_command(line: &str) -> Option<&'static str> {
-    let trimmed = line.trim_start();
-    if trimmed.starts_with(['#', '*']) || trimmed.starts_with("//") || trimmed.starts_with("/*") {
-        return None;
-    }
-    // (A client the line makes for this machine or a short-lived
-    // environment, `redis.Redis(host="localhost").flushall()`.)
-    if trimmed.contains("localhost") || trimmed.contains("127.0.0.1") || short_lived(trimmed) {
-        return None;
-    }
-    let call: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    // (A method called, `.flushall()`, or the command sent by its name,
-    // `execute_command("FLUSHALL")`; not a word in a message.)
-    let redis = |command: &str| {
-        [format!(".{command}("), format!("\"{command}\""), format!("'{command}'")]
-            .iter()
-            .any(|form| call.contains(form))
-    };
-    if redis("flushall") {
-        Some("redis-cli FLUSHALL")
-    } else if redis("flushdb") {
-        Some("redis-cli FLUSHDB")
-    } else if call.contains("drop_database(") || call.contains("dropdatabase(") {
-        Some("mongosh --eval db.dropDatabase()")
-    } else if call.contains("drop_collection(") || call.contains(".delete_many({})") || call.contains(".delete_many()")
-    {
-        Some("mongosh --eval db.collection.drop()")
-    } else if mongo_script_destroys(&call).is_empty() {
-        None
-    } else {
-        Some("mongosh --eval db.collection.drop()")
     }
 }
 

@@ -3479,20 +3479,32 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
             "import redis\nredis.Redis(host=os.environ['REDIS_HOST']).flushall()",
             &["redis flushall"],
         ),
-        ("scripts/reset_cache.ts", "await client.flushAll();", &["redis flushall"]),
-        ("scripts/reset_cache.py", "r.execute_command('FLUSHDB')", &["redis flushdb"]),
+        (
+            "scripts/reset_cache.ts",
+            "import { createClient } from 'redis';\nawait client.flushAll();",
+            &["redis flushall"],
+        ),
+        ("scripts/reset_cache.go", "import \"github.com/redis/go-redis/v9\"\nrdb.FlushDB(ctx)", &["redis flushdb"]),
         (
             "scripts/wipe.py",
             "from pymongo import MongoClient\nMongoClient(URI).drop_database(\"orders\")",
             &["mongodb dropDatabase"],
         ),
-        ("scripts/wipe.js", "await db.collection('orders').deleteMany({});", &["mongodb collection drop"]),
-        ("scripts/tidy.py", "orders.delete_many({\"status\": \"stale\"})", none),
-        ("scripts/wipe.py", "# r.flushall()", none),
-        ("scripts/notes.py", "print(\"flushall is never run here\")", none),
-        ("src/orders/cache.py", "r.flushall()", none),
-        ("scripts/reset_cache.py", "redis.Redis(host='localhost').flushall()", none),
-        ("scripts/reset_cache.py", "redis.Redis(host='cache.preview.svc').flushall()", none),
+        (
+            "scripts/wipe.js",
+            "const { MongoClient } = require('mongodb');\nawait db.collection('orders').deleteMany({});",
+            &["mongodb collection drop"],
+        ),
+        // Not counted: a filter, a comment, a message, a file that does
+        // not use the library (a data frame's `drop()`), a program
+        // outside a scripts folder, this machine or a preview's host.
+        ("scripts/tidy.py", "import pymongo\norders.delete_many({\"status\": \"stale\"})", none),
+        ("scripts/wipe.py", "import redis\n# r.flushall()", none),
+        ("scripts/notes.py", "import redis\nprint(\"flushall is never run here\")", none),
+        ("scripts/report.py", "import pandas as pd\nframe.drop()\ncache.flushall()", none),
+        ("src/orders/cache.py", "import redis\nr.flushall()", none),
+        ("scripts/reset_cache.py", "import redis\nredis.Redis(host='localhost').flushall()", none),
+        ("scripts/reset_cache.py", "import redis\nredis.Redis(host='cache.preview.svc').flushall()", none),
         // Not counted: a short-lived environment, a comment, text that is
         // printed, a program outside a scripts folder, a call moved.
         ("scripts/preview.py", "os.system(f\"kubectl delete namespace pr-{number}\")", none),

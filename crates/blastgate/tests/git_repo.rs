@@ -4476,8 +4476,6 @@ fn data_services_reached_through_files_pipes_and_clients_destroy_their_data() {
         removes_of(&change),
         [
             ("scripts/cache.py".to_owned(), vec!["redis flushall".to_owned()]),
-            // (A script in a scripts folder is read as a program too.)
-            ("scripts/drop.js".to_owned(), vec!["mongodb dropDatabase".to_owned()]),
             (
                 "scripts/maintenance.sh".to_owned(),
                 vec!["mongodb dropDatabase".to_owned(), "redis del of listed keys (flushdb)".to_owned()]

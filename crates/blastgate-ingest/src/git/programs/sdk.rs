@@ -2,10 +2,11 @@
 //! line tool would: `boto3.client("rds").delete_db_instance(...)`, AWS SDK
 //! v3's `new DeleteDBInstanceCommand(...)`, Azure's
 //! `resource_groups.begin_delete("rg-prod")`, the Kubernetes clients'
-//! `delete_namespace("orders")`, Pulumi's Automation API `stack.destroy()`.
+//! `delete_namespace("orders")`, Pulumi's Automation API `stack.destroy()`,
+//! Redis's `flushall()`, MongoDB's `drop_database("orders")`.
 //! Each is read as the command line of the tool that does the same (`aws
 //! rds delete-db-instance`, `az resource groups delete`, `kubectl delete
-//! namespace`, `pulumi destroy`), so that one set of rules, in
+//! namespace`, `pulumi destroy`, `redis-cli FLUSHALL`), so that one set of rules, in
 //! [`super::super::destructive_commands`], judges both: what is routine
 //! there (objects, snapshots, log groups, keys) is routine here.
 //!
@@ -41,11 +42,17 @@ enum Library {
     Kubernetes,
     Pulumi,
     Terraform,
+    /// Redis's (and Valkey's) clients: redis-py, ioredis and node-redis,
+    /// go-redis, Jedis and Lettuce.
+    Redis,
+    /// MongoDB's drivers: PyMongo and Motor, Node's `mongodb` and
+    /// Mongoose, Go's and Java's.
+    Mongo,
 }
 
 /// Text that names a library in a file that uses it (its import, its
 /// package or its module path).
-const MARKERS: [(&str, Library); 24] = [
+const MARKERS: [(&str, Library); 37] = [
     ("boto3", Library::Aws),
     ("botocore", Library::Aws),
     ("@aws-sdk/", Library::Aws),
@@ -70,6 +77,19 @@ const MARKERS: [(&str, Library); 24] = [
     ("automation", Library::Pulumi),
     ("python_terraform", Library::Terraform),
     ("terraform-exec", Library::Terraform),
+    ("import redis", Library::Redis),
+    ("from redis", Library::Redis),
+    ("ioredis", Library::Redis),
+    ("'redis'", Library::Redis),
+    ("\"redis\"", Library::Redis),
+    ("go-redis", Library::Redis),
+    ("redis.clients.jedis", Library::Redis),
+    ("io.lettuce", Library::Redis),
+    ("pymongo", Library::Mongo),
+    ("motor.motor_asyncio", Library::Mongo),
+    ("mongodb", Library::Mongo),
+    ("mongoose", Library::Mongo),
+    ("mongo-driver", Library::Mongo),
 ];
 
 /// What a file has said so far of the libraries it uses.
@@ -190,13 +210,47 @@ impl Sdk {
             return false;
         }
         let method = last(word).to_ascii_lowercase();
-        method.contains("delete")
+        let data = (self.libraries.contains(&Library::Redis) && method.starts_with("flush"))
+            || (self.libraries.contains(&Library::Mongo) && method.starts_with("drop"));
+        data || method.contains("delete")
             || method.contains("terminate")
             || method.contains("destroy")
             || (UPDATES.iter().any(|u| method.starts_with(u))
                 && (self.libraries.contains(&Library::Aws) || self.libraries.contains(&Library::Google)))
             || ((method.starts_with("patch") || method.starts_with("replace"))
                 && self.libraries.contains(&Library::Kubernetes))
+    }
+
+    /// The data service's shell command a client library's call does, if
+    /// it destroys the data (a red team's leftover: a Redis flushed from
+    /// Python read nothing): Redis's `flushall()` and `flushdb()`
+    /// (`FlushAll`, `flushAll`) as `redis-cli FLUSHALL`; MongoDB's
+    /// `drop_database(...)` or `dropDatabase()` as the shell's
+    /// `db.dropDatabase()`, and a collection's `drop()`,
+    /// `drop_collection(...)` or `delete_many({})` (`deleteMany({})`, no
+    /// filter: every document) as the shell's `db.collection.drop()`.
+    fn data_service_command(&self, words: &[String], arguments: &[Token]) -> Option<String> {
+        let has = |library| self.libraries.contains(&library);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        let every_document = matches!(arguments, [] | [Token::Open('{'), Token::Close('}')]);
+        match words.as_slice() {
+            ["flushall" | "flush", "all", ..] | ["flushall"] if has(Library::Redis) => {
+                Some("redis-cli FLUSHALL".to_owned())
+            }
+            ["flushdb" | "flush", "db", ..] | ["flushdb"] if has(Library::Redis) => {
+                Some("redis-cli FLUSHDB".to_owned())
+            }
+            ["drop", "database", ..] | ["dropdatabase"] if has(Library::Mongo) => {
+                Some("mongosh --eval db.dropDatabase()".to_owned())
+            }
+            ["drop", "collection", ..] | ["drop"] if has(Library::Mongo) => {
+                Some("mongosh --eval db.collection.drop()".to_owned())
+            }
+            ["delete", "many", ..] | ["deletemany"] if has(Library::Mongo) && every_document => {
+                Some("mongosh --eval db.collection.drop()".to_owned())
+            }
+            _ => None,
+        }
     }
 
     /// The command line of the call whose name is `tokens[at]` (its
@@ -208,7 +262,19 @@ impl Sdk {
     /// for a short-lived environment counts nothing, as the command does.
     pub(super) fn command(&self, tokens: &[Token], at: usize, end: usize) -> Option<String> {
         let line = self.command_words(tokens, at, end)?;
-        let names = literal_names(tokens.get(at + 2..end).unwrap_or_default());
+        let mut names = literal_names(tokens.get(at + 2..end).unwrap_or_default());
+        // (A data service's client made on the same statement,
+        // `redis.Redis(host="localhost").flushall()`: its texts say where
+        // the data is, as a command's host does.)
+        if line.starts_with("redis-cli") || line.starts_with("mongosh") {
+            let floor = at.saturating_sub(32);
+            let chain = tokens.get(floor..at).unwrap_or_default();
+            let from = chain.iter().rposition(|t| matches!(t, Token::Assign)).map_or(0, |p| p + 1);
+            names.extend(chain.get(from..).unwrap_or_default().iter().filter_map(|t| match t {
+                Token::Str { text, .. } if text.len() <= 256 => Some(text.clone()),
+                _ => None,
+            }));
+        }
         Some(if names.is_empty() { line } else { format!("{line} {}", names.join(" ")) })
     }
 
@@ -333,6 +399,9 @@ impl Sdk {
         }
         if UPDATES.contains(&verb) {
             return None;
+        }
+        if let Some(line) = self.data_service_command(&words, arguments) {
+            return Some(line);
         }
         // Azure's management locks (`management_locks.delete_at_resource_group_level(...)`,
         // Go's `DeleteAtResourceGroupLevel`, a lock's only `..._level`
