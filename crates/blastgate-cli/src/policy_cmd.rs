@@ -31,7 +31,7 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
         .map(|r| json!({"id": r.id, "min_depth": r.min_depth.as_str(), "enabled": r.enabled}))
         .collect();
     let missing = missing_default_rules(&policy, &base);
-    let differences = differences_from_default(&policy, &base);
+    let differences = differences_from_default(&policy, &base)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
@@ -152,22 +152,28 @@ impl Difference {
 /// a freeze's depth lowered, a matrix of `auto`, bands raised, all passed
 /// in silence). The policy's own names (`version`, the model's version)
 /// and the rules it adds (rules only raise a depth) are not listed.
-fn differences_from_default(policy: &blastgate::assess::Policy, base: &blastgate::assess::Policy) -> Vec<Difference> {
-    let (Ok(mine), Ok(theirs)) = (serde_json::to_value(policy), serde_json::to_value(base)) else {
-        return Vec::new();
-    };
+fn differences_from_default(
+    policy: &blastgate::assess::Policy,
+    base: &blastgate::assess::Policy,
+) -> Result<Vec<Difference>, Failure> {
+    // (A policy that cannot be written as JSON is no policy that says
+    // nothing changed.)
+    let value = |p| serde_json::to_value(p).map_err(|e| Failure::Internal(e.to_string()));
+    let (mine, theirs) = (value(policy)?, value(base)?);
     let mut out = Vec::new();
     compare("", &theirs, Some(&mine), &mut out);
-    out
+    Ok(out)
 }
 
-/// The review depths in order, for telling a lower one.
-const DEPTHS: [&str; 6] = ["auto", "peer", "owner", "senior", "multi_party", "block"];
+/// Whether the setting at `path` is a name or prose, not a setting that
+/// decides anything.
+fn prose(path: &str) -> bool {
+    matches!(path, "version" | "likelihood.version" | "likelihood.source" | "format") || path.ends_with(".reason")
+}
 
 fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::Value>, out: &mut Vec<Difference>) {
     use serde_json::Value;
-    // (Names and prose, not settings.)
-    if matches!(path, "version" | "likelihood.version" | "likelihood.source" | "format") || path.ends_with(".reason") {
+    if prose(path) {
         return;
     }
     let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
@@ -179,7 +185,7 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
             // (Settings the default does not have: a model's shapes.)
             for (key, value) in p.iter().filter(|(k, _)| !d.contains_key(*k)) {
                 let at = join(key);
-                if !at.ends_with(".reason") && at != "likelihood.source" {
+                if !prose(&at) {
                     out.push(Difference {
                         path: at,
                         default: Value::Null,
@@ -224,7 +230,7 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
         }
         (d, Some(p)) if d == p => {}
         (d, p) => {
-            let rank = |v: &Value| v.as_str().and_then(|s| DEPTHS.iter().position(|x| *x == s));
+            let rank = |v: &Value| serde_json::from_value::<blastgate::assess::ReviewDepth>(v.clone()).ok();
             let direction = match (d, p) {
                 (Value::Bool(true), Some(Value::Bool(false))) if path.ends_with(".enabled") => Direction::Weaker,
                 (Value::Bool(false), Some(Value::Bool(true))) if path.ends_with(".enabled") => Direction::Stronger,

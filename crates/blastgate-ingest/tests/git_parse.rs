@@ -3502,6 +3502,7 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
         ("scripts/wipe.py", "import redis\n# r.flushall()", none),
         ("scripts/notes.py", "import redis\nprint(\"flushall is never run here\")", none),
         ("scripts/report.py", "import pandas as pd\nframe.drop()\ncache.flushall()", none),
+        ("scripts/report.py", "import pymongo\nframe = frame.drop(columns=[\"a\"])", none),
         ("src/orders/cache.py", "import redis\nr.flushall()", none),
         ("scripts/reset_cache.py", "import redis\nredis.Redis(host='localhost').flushall()", none),
         ("scripts/reset_cache.py", "import redis\nredis.Redis(host='cache.preview.svc').flushall()", none),

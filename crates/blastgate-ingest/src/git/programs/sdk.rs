@@ -234,16 +234,15 @@ impl Sdk {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         let every_document = matches!(arguments, [] | [Token::Open('{'), Token::Close('}')]);
         match words.as_slice() {
-            ["flushall" | "flush", "all", ..] | ["flushall"] if has(Library::Redis) => {
-                Some("redis-cli FLUSHALL".to_owned())
-            }
-            ["flushdb" | "flush", "db", ..] | ["flushdb"] if has(Library::Redis) => {
-                Some("redis-cli FLUSHDB".to_owned())
-            }
+            ["flush", "all", ..] | ["flushall", ..] if has(Library::Redis) => Some("redis-cli FLUSHALL".to_owned()),
+            ["flush", "db", ..] | ["flushdb", ..] if has(Library::Redis) => Some("redis-cli FLUSHDB".to_owned()),
             ["drop", "database", ..] | ["dropdatabase"] if has(Library::Mongo) => {
                 Some("mongosh --eval db.dropDatabase()".to_owned())
             }
-            ["drop", "collection", ..] | ["drop"] if has(Library::Mongo) => {
+            // (A bare `drop()`: with arguments it is another library's,
+            // a data frame's `drop(columns=...)`.)
+            ["drop", "collection", ..] => has(Library::Mongo).then(|| "mongosh --eval db.collection.drop()".to_owned()),
+            ["drop"] if has(Library::Mongo) && arguments.is_empty() => {
                 Some("mongosh --eval db.collection.drop()".to_owned())
             }
             ["delete", "many", ..] | ["deletemany"] if has(Library::Mongo) && every_document => {
