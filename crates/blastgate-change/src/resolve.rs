@@ -1019,11 +1019,12 @@ fn service_by_folder<'g>(graph: &'g FrozenGraph, folders: &[&str], loose: &[Stri
 /// first (ties by id): for "did you mean" help wherever an id meets a
 /// graph that lacks it, so that the command line, the changeset and the
 /// context suggest the same ids. An id whose last part (`artist-lookup`
-/// of `component:artist-lookup` or `default/artist-lookup`) is `id`,
-/// ignoring case, ranks first (what people type for a catalog's nodes);
-/// then ids that contain `id` or are contained in it, and ids of a length
-/// within a factor of two whose Jaro-Winkler similarity to it is at least
-/// 0.8, ignoring case (a typo anywhere: `pyaments` for `payments`).
+/// of `component:artist-lookup` or `default/artist-lookup`) or whole is
+/// `id`, ignoring case, ranks first (what people type for a catalog's
+/// nodes); then ids that contain `id` or are contained in it, the most
+/// similar first (for `s999999x`, `s999999` before `s9`); then ids of a
+/// length within a factor of two whose Jaro-Winkler similarity to it is at
+/// least 0.8, ignoring case (a typo anywhere: `pyaments` for `payments`).
 ///
 /// # Complexity
 /// One pass over the graph's ids; the similarity is computed only for
@@ -1033,17 +1034,18 @@ pub fn close_ids<'g>(graph: &'g FrozenGraph, id: &str) -> Vec<&'g str> {
     let wanted = id.to_lowercase();
     let last_part = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_lowercase();
     let comparable = |n: &str| n.len() <= wanted.len().saturating_mul(2) && wanted.len() <= n.len().saturating_mul(2);
+    let similarity = |lower: &str| strsim::jaro_winkler(&wanted, lower);
     let mut scored: Vec<(f64, &str)> = graph
         .nodes()
         .filter_map(|n| {
             let n = n.id();
             let lower = n.to_lowercase();
-            let score = if last_part(n) == wanted {
-                2.0
+            let score = if lower == wanted || last_part(n) == wanted {
+                3.0
             } else if !wanted.is_empty() && (lower.contains(&wanted) || wanted.contains(&lower)) {
-                1.5
+                2.0 + similarity(&lower)
             } else if comparable(n) {
-                strsim::jaro_winkler(&wanted, &lower)
+                similarity(&lower)
             } else {
                 return None;
             };
@@ -1141,6 +1143,27 @@ mod tests {
         assert_eq!(seen[0], seen[1]);
         assert_eq!(seen[0].0.len(), 20);
         assert_eq!(seen[0].1, 22);
+    }
+
+    /// Among ids that contain the unknown one or are contained in it, the
+    /// most similar comes first: `s999999x` meant `s999999`, not `s9`
+    /// (the smallest id, which a tie by id put first).
+    #[test]
+    fn contained_ids_are_suggested_most_similar_first() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let ids = ["s9", "s99", "s999", "s999999", "s999998", "Checkout", "team:cart", "payments"];
+        let nodes: Vec<_> = ids.iter().map(|id| f.node(id, String::new).unwrap()).collect();
+        for pair in nodes.windows(2) {
+            f.edge(pair[0], pair[1], EdgeSpec::default()).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        assert_eq!(super::close_ids(&graph, "s999999x"), ["s999999", "s999", "s99"]);
+        // An id equal but for case, or a catalog id's last part, first.
+        assert_eq!(super::close_ids(&graph, "checkout"), ["Checkout"]);
+        assert_eq!(super::close_ids(&graph, "cart")[0], "team:cart");
+        assert_eq!(super::close_ids(&graph, "pyaments"), ["payments"]);
     }
 
     #[test]
