@@ -476,6 +476,15 @@ pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure>
 struct Shown<'a> {
     changeset: &'a Changeset,
     resolved: &'a ResolvedChange,
+    /// Whether the changeset is empty (nothing in `services`, `files` or
+    /// `infrastructure`): valid, and says so, as the human output does.
+    empty: bool,
+}
+
+/// Empty as formats.md says: nothing in `services`, `files` or
+/// `infrastructure`.
+fn is_empty(c: &Changeset) -> bool {
+    c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty()
 }
 
 /// Runs `change show`.
@@ -484,7 +493,8 @@ pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
-            let shown = Shown { changeset: &loaded.changeset, resolved: &loaded.resolved };
+            let shown =
+                Shown { changeset: &loaded.changeset, resolved: &loaded.resolved, empty: is_empty(&loaded.changeset) };
             let text = serde_json::to_string_pretty(&shown).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
         }
@@ -535,10 +545,9 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
         ai += &format!(", model {}", one(model));
     }
     writeln!(out, "{ai}")?;
-    // Empty as formats.md says: nothing in `services`, `files` or
-    // `infrastructure`. A changeset whose entries place nothing in the
-    // graph is not empty, and says so.
-    if c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty() {
+    // A changeset whose entries place nothing in the graph is not empty,
+    // and says so.
+    if is_empty(c) {
         writeln!(out, "empty changeset: nothing changes")?;
     } else if r.is_empty() {
         writeln!(out, "nothing it changes maps to a graph node, and nothing is destructive")?;

@@ -2055,6 +2055,15 @@ fn change_show_calls_empty_only_an_empty_changeset() {
     std::fs::write(&empty, r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "x"}"#).unwrap();
     let o = run(&["change", "show", "--change", empty.to_str().unwrap()]);
     assert!(stdout(&o).contains("empty changeset"), "{}", stdout(&o));
+    // JSON says so too (found by a contract audit: only the human output
+    // did), and a plan of creates is not empty there either.
+    let o = run(&["change", "show", "--change", empty.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["empty"], serde_json::Value::Bool(true), "{v}");
+    let o = run(&["change", "show", "--terraform-plan", plan.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["empty"], serde_json::Value::Bool(false), "{v}");
     let metrics = dir.join("m.json");
     std::fs::write(
         &metrics,

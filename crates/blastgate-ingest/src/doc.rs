@@ -39,6 +39,7 @@ pub fn from_json_seed<'de, S: DeserializeSeed<'de>>(
             "",
             "trailing characters after the document",
         )
+        .with_help("remove what follows the document's end; a second document goes in a file of its own")
     })?;
     Ok(value)
 }
@@ -56,7 +57,8 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         } else {
             String::new()
         };
-        return GraphError::invalid(file, place, value, message).with_help("write a finite number in range");
+        let help = invalid_value_help(&message);
+        return GraphError::invalid(file, place, value, message).with_help(help);
     }
     if path != "$" && message == "expected value" {
         // serde_json reads a field that takes one of a list of names (an
@@ -79,7 +81,33 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
     }
     match inner.classify() {
         serde_json::error::Category::Data => near_miss_help(GraphError::schema(file, place, "", &message), &message),
-        _ => GraphError::syntax(file, format!("line {}, column {}", inner.line(), inner.column()), "", message),
+        category => {
+            let help = if category == serde_json::error::Category::Eof {
+                "the document ends before it is complete: check that the file was written whole (not cut by a \
+                 failed download or a full disk) and that every `{`, `[` and `\"` is closed"
+            } else {
+                "check the JSON at this place: a missing or trailing comma, an unquoted key or string, single \
+                 quotes or a comment (JSON has none) are the usual causes"
+            };
+            GraphError::syntax(file, format!("line {}, column {}", inner.line(), inner.column()), "", message)
+                .with_help(help)
+        }
+    }
+}
+
+/// How to fix a value out of range, by the field the message names (a
+/// diagnostics audit: NaN probabilities and tier 7 said what was wrong but
+/// not what to write instead).
+fn invalid_value_help(message: &str) -> &'static str {
+    if message.contains("probability") {
+        "write a number from 0 to 1 (`0.9`: nine failures in ten reach the dependent), or leave the probability \
+         out for the default of the edge's kind"
+    } else if message.contains("tier") {
+        "write a tier from 0 (the most critical) to 3, or one of critical, high, medium, low"
+    } else if message.contains("traffic") {
+        "write a finite number of 0 or more (requests a second, or a share of traffic), or leave traffic out"
+    } else {
+        "write a finite value in the range the message names"
     }
 }
 
@@ -466,7 +494,8 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     let value = e.location().map(|l| scalar_at(text, l.line(), l.column())).unwrap_or_default();
     let message = strip_position(&first_line(&e.to_string()));
     if message.starts_with("invalid value") {
-        return GraphError::invalid(file, place, value, message);
+        let help = invalid_value_help(&message);
+        return GraphError::invalid(file, place, value, message).with_help(help);
     }
     // The library's own wording names its functions (`from_str_multiple`),
     // which is no help to someone who wrote the file.
