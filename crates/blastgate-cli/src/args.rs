@@ -28,7 +28,8 @@ pub enum Command {
     /// Read and resolve changesets.
     Change(ChangeArgs),
     /// Decide how much review a change needs, and say why. Exit 0 below
-    /// --fail-at, 1 at or above it, 2 on bad input, 3 on internal errors.
+    /// --fail-at, 1 at or above it (or on an error, which escalates), 2 on
+    /// bad input, 3 on a limit or an internal error.
     Assess(AssessArgs),
     /// Write a deterministic synthetic graph (edge list) for benchmarks.
     Synth(SynthArgs),
