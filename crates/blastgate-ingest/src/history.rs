@@ -58,6 +58,15 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
         .collect();
+    // An empty file (or blank lines only: an empty download, a query that
+    // returned nothing) has no header: say so, not that its header lacks
+    // the label column (a red-team probe: "the header has " and nothing).
+    if header.iter().all(String::is_empty) {
+        return Err(CalibrateError::data(
+            file,
+            "the file is empty: no header and no rows; a history is a CSV table with a header line and one row per past change",
+        ));
+    }
     let layout = Layout::new(file, &header, columns)?;
     let mut rows = Vec::new();
     let mut bad = Vec::new();
@@ -442,16 +451,23 @@ pub fn model_json_schema() -> String {
 }
 
 /// Whether `bytes` look like a model file written by `calibrate` (its
-/// `format` key) rather than a policy.
+/// `format` key names a model format, this version's or another) rather
+/// than a policy.
 pub fn is_model_file(bytes: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return false;
-    };
-    toml::from_str::<toml::Table>(text)
-        .ok()
-        .and_then(|t| t.get("format").and_then(|f| f.as_str().map(|s| s == MODEL_FORMAT)))
-        .unwrap_or(false)
+    model_format(bytes).is_some()
 }
+
+/// The `format` of a model file, when `bytes` are TOML whose `format` names
+/// a model format (`blastgate.dev/calibration/...`, of any version).
+fn model_format(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let table = toml::from_str::<toml::Table>(text).ok()?;
+    let format = table.get("format")?.as_str()?;
+    format.starts_with(MODEL_FORMAT_FAMILY).then(|| format.to_owned())
+}
+
+/// What every model format's name starts with; the version follows.
+const MODEL_FORMAT_FAMILY: &str = "blastgate.dev/calibration/";
 
 /// A policy, from either a policy file or a model file written by
 /// `calibrate`: a model file's `[likelihood]` (and `[bands]`, when it has
@@ -472,6 +488,19 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
     }
     let text = crate::doc::utf8(file, bytes)?;
     crate::doc::check_toml_depth(file, bytes)?;
+    // Another version's model file is said to be one before its keys are
+    // read (an audit: `v9` was read as this version's, and refused for a
+    // key this one lacks, `evaluation`, as if that were the mistake).
+    if let Some(format) = model_format(bytes).filter(|f| f != MODEL_FORMAT) {
+        return Err(ChangeError::UnsupportedVersion(
+            blastgate_graph::ErrorDetail::new(file, "format", format, "unsupported model file format").with_help_text(
+                format!(
+                    "this version of blastgate reads `{MODEL_FORMAT}`: calibrate again with it, or use the \
+                     blastgate that wrote the model"
+                ),
+            ),
+        ));
+    }
     let sections: ModelSections = toml::from_str(text).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         crate::doc::toml_depth_error(file, e.message())

@@ -138,6 +138,17 @@ fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     let typo = text.replacen("schema_migration =", "schema_migraton =", 1);
     assert_ne!(typo, text);
     assert!(parse_policy_or_model("m.toml", typo.as_bytes(), &base).is_err());
+    // Another version's model file says so (it was read as this version's
+    // and refused for the keys this one lacks).
+    let newer = text.replacen("blastgate.dev/calibration/v1", "blastgate.dev/calibration/v9", 1);
+    assert_ne!(newer, text);
+    for e in [
+        parse_policy_or_model("m.toml", newer.as_bytes(), &base).unwrap_err(),
+        blastgate::assess::parse_policy("m.toml", newer.as_bytes()).unwrap_err(),
+    ] {
+        assert_eq!(e.kind_name(), "unsupported_version", "{e}");
+        assert!(e.to_string().contains("`blastgate.dev/calibration/v9`"), "{e}");
+    }
 }
 
 fn bad(csv: &str) -> CalibrateError {
@@ -183,6 +194,12 @@ fn table_problems_name_the_place() {
     assert!(e.to_string().contains("no change metric column"), "{e}");
     let e = bad("date,bug,la\n");
     assert!(matches!(e, CalibrateError::Data(_)), "{e}");
+    // An empty file has no header: said so, not "no label column".
+    for empty in ["", "\n\n", "\u{feff}"] {
+        let e = bad(empty);
+        assert!(matches!(e, CalibrateError::Data(_)), "{empty:?}: {e}");
+        assert!(e.to_string().contains("the file is empty"), "{empty:?}: {e}");
+    }
 }
 
 #[test]
