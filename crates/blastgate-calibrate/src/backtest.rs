@@ -60,6 +60,12 @@ pub struct Backtest {
     pub depths: Vec<DepthLoad>,
     /// Changes and positives per likelihood band (low to very high).
     pub bands: [(usize, usize); 4],
+    /// Whether the likelihood model was fitted on a history of this file
+    /// name and number of rows (its version, `calibrated-<file>-<rows>-...`,
+    /// says so): most likely this one, so the figures are in-sample and
+    /// flatter the model. `calibrate` refits the model it writes on every
+    /// row, so only its own report on the latest part is out of sample.
+    pub in_sample: bool,
 }
 
 /// Every review depth, shallowest first.
@@ -149,5 +155,16 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
         auc: metrics::roc_auc(&likelihoods, &labels),
         depths,
         bands,
+        in_sample: fitted_on(&policy.likelihood.version, history),
     })
+}
+
+/// Whether a model of `version` was fitted on a history named and sized as
+/// `history` (the version `calibrate` gives: `calibrated-<file>-<rows>-`
+/// and 12 hex digits). A name and a size, not a digest: another file of the
+/// same name and size is taken for this one, which only adds a note.
+fn fitted_on(version: &str, history: &History) -> bool {
+    let prefix =
+        format!("calibrated-{}-{}-", blastgate_graph::shown(crate::fit::stem(history.source())), history.len());
+    version.strip_prefix(&prefix).is_some_and(|hash| hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }

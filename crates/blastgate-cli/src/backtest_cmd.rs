@@ -45,6 +45,7 @@ fn report(b: &Backtest) -> serde_json::Value {
         "model_version": b.model_version,
         "impact_band": band_name(b.impact_band),
         "auc": b.auc.map(r6),
+        "in_sample": b.in_sample,
         "depths": b.depths.iter().map(|d| json!({
             "depth": d.depth.as_str(),
             "changes": d.changes,
@@ -107,6 +108,11 @@ fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
     if b.positives == 0 {
         writeln!(out, "No change in this history is labelled as causing an incident or defect: what each depth")?;
         writeln!(out, "would have caught cannot be measured (n/a).")?;
+    }
+    if b.in_sample {
+        writeln!(out, "The likelihood model was fitted on a history of this name and size, most likely this one:")?;
+        writeln!(out, "these figures are in-sample and flatter it. `calibrate` reported it out of sample, on the")?;
+        writeln!(out, "latest part of the history (the model file's [evaluation]); replay it on changes made after.")?;
     }
     writeln!(out, "Only the likelihood and the matrix are replayed: a history has no graph or context, so rules")?;
     writeln!(out, "about reach, freezes, incidents and collisions cannot fire.")?;

@@ -90,6 +90,12 @@ fn calibrate_json_has_the_contract_keys_and_writes_the_files() {
     for key in ["rows", "positives", "auc", "policy_version", "model_version", "likelihood_bands"] {
         assert!(!v[key].is_null(), "missing `{key}`");
     }
+    // Replayed on the history it was fitted on: in-sample, said in both
+    // outputs.
+    assert_eq!(v["in_sample"], serde_json::Value::Bool(true), "{v}");
+    let o = run(&["backtest", "--history", &jdt(), "--policy", model.to_str().unwrap()]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("these figures are in-sample"), "{text}");
     for d in depths {
         for key in ["changes", "load", "positives", "caught", "caught_at_or_above", "load_at_or_above"] {
             assert!(d[key].is_number(), "missing `{key}` in {d}");

@@ -127,6 +127,10 @@ fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     // Replaying it: the riskiest ~10% land at senior (the budget's band in
     // the medium-impact column), and they hold far more than 10% of bugs.
     let b = backtest(&history, &policy, 1).unwrap();
+    // Replayed on the history it was fitted on: said to be in-sample; the
+    // default policy's model is not.
+    assert!(b.in_sample);
+    assert!(!backtest(&history, &base, 1).unwrap().in_sample);
     let senior = b.depths.iter().find(|d| d.depth == blastgate::ReviewDepth::Senior).unwrap();
     assert!((senior.load - budget.gated).abs() < 0.01, "{} vs {}", senior.load, budget.gated);
     assert!(senior.caught > 0.15, "{}", senior.caught);
