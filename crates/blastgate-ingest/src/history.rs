@@ -489,8 +489,8 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
     let text = crate::doc::utf8(file, bytes)?;
     crate::doc::check_toml_depth(file, bytes)?;
     // Another version's model file is said to be one before its keys are
-    // read (an audit: `v9` was read as this version's, and refused for a
-    // key this one lacks, `evaluation`, as if that were the mistake).
+    // read (a red-team probe: `v9` was taken for a policy, and refused for
+    // a key policies lack, `evaluation`, as if that were the mistake).
     if let Some(format) = model_format(bytes).filter(|f| f != MODEL_FORMAT) {
         return Err(ChangeError::UnsupportedVersion(
             blastgate_graph::ErrorDetail::new(file, "format", format, "unsupported model file format").with_help_text(
