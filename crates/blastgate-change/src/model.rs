@@ -99,6 +99,13 @@ pub struct Author {
 }
 
 impl Changeset {
+    /// Whether the changeset is empty: nothing in `services`, `files` or
+    /// `infrastructure` (docs/formats.md). Valid as a document; the engine
+    /// refuses to assess it (`empty-change`), since it describes no deploy.
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.files.is_empty() && self.infrastructure.is_empty()
+    }
+
     /// Adds `id` (trimmed) to [`Changeset::contributors`], without a
     /// seniority, unless it is empty, the author's id or a contributor's
     /// already (ASCII case ignored, as code hosts compare emails and user

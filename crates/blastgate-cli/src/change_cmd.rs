@@ -481,12 +481,6 @@ struct Shown<'a> {
     empty: bool,
 }
 
-/// Empty as formats.md says: nothing in `services`, `files` or
-/// `infrastructure`.
-fn is_empty(c: &Changeset) -> bool {
-    c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty()
-}
-
 /// Runs `change show`.
 pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
     let loaded = load(&args.input, args.format == OutputFormat::Human)?;
@@ -494,7 +488,7 @@ pub fn show(args: &ChangeShowArgs) -> Result<u8, Failure> {
     match args.format {
         OutputFormat::Json => {
             let shown =
-                Shown { changeset: &loaded.changeset, resolved: &loaded.resolved, empty: is_empty(&loaded.changeset) };
+                Shown { changeset: &loaded.changeset, resolved: &loaded.resolved, empty: loaded.changeset.is_empty() };
             let text = serde_json::to_string_pretty(&shown).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
         }
@@ -547,7 +541,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     writeln!(out, "{ai}")?;
     // A changeset whose entries place nothing in the graph is not empty,
     // and says so.
-    if is_empty(c) {
+    if c.is_empty() {
         writeln!(out, "empty changeset: nothing changes")?;
     } else if r.is_empty() {
         writeln!(out, "nothing it changes maps to a graph node, and nothing is destructive")?;

@@ -635,7 +635,7 @@ impl Engine {
             moved_lines_unstated: Vec::new(),
             unmapped_runtime_files: Vec::new(),
         });
-        if changeset.services.is_empty() && changeset.files.is_empty() && changeset.infrastructure.is_empty() {
+        if changeset.is_empty() {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
                 "empty-change",

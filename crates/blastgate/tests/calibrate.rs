@@ -142,8 +142,8 @@ fn the_model_file_is_a_policy_and_backtests_to_its_own_figures() {
     let typo = text.replacen("schema_migration =", "schema_migraton =", 1);
     assert_ne!(typo, text);
     assert!(parse_policy_or_model("m.toml", typo.as_bytes(), &base).is_err());
-    // Another version's model file says so (it was read as this version's
-    // and refused for the keys this one lacks).
+    // Another version's model file says so (it was taken for a policy and
+    // refused for a key policies lack, `evaluation`).
     let newer = text.replacen("blastgate.dev/calibration/v1", "blastgate.dev/calibration/v9", 1);
     assert_ne!(newer, text);
     for e in [

@@ -410,8 +410,7 @@ fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier
     let services_covered = changeset.services.iter().all(|s| named.contains(s.as_str()));
     // Each part holds something: a node changed only by a resource stated
     // on another node would be an empty changeset, judged as an error.
-    let none_empty =
-        parts.iter().all(|(_, c)| !(c.services.is_empty() && c.files.is_empty() && c.infrastructure.is_empty()));
+    let none_empty = parts.iter().all(|(_, c)| !c.is_empty());
     (files_covered && resources_covered && services_covered && none_empty).then_some(parts)
 }
 
