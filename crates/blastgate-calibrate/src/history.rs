@@ -167,6 +167,20 @@ impl Metric {
         }
     }
 
+    /// The largest raw value the engine reads for this metric: `assess`
+    /// caps the author's experience (`exp`) at 1000 changes, the files'
+    /// prior changes (`nuc`) at 10,000 and their age (`age`) at 3650 days,
+    /// in its linear features and its shapes alike, so that a stated
+    /// number cannot buy more than the cap. `None`: no cap.
+    pub fn cap(self) -> Option<f64> {
+        match self {
+            Self::Exp => Some(blastgate_core::engine::features::MAX_EXPERIENCE),
+            Self::Nuc => Some(blastgate_core::engine::features::MAX_PRIOR_CHANGES),
+            Self::Age => Some(blastgate_core::engine::features::MAX_FILE_AGE_DAYS),
+            _ => None,
+        }
+    }
+
     /// The inverse of [`Metric::transform`] for readable tables.
     pub fn untransform(self, x: f64) -> f64 {
         match self.scale() {
@@ -206,7 +220,8 @@ pub struct HistoryRow {
     pub time: f64,
     /// Whether the change caused a defect or incident.
     pub label: bool,
-    /// The raw metric values, in the order of [`History::metrics`].
+    /// The metric values, in the order of [`History::metrics`]: as read,
+    /// except that [`History::new`] caps them at [`Metric::cap`].
     pub values: Vec<f64>,
 }
 
@@ -224,6 +239,10 @@ impl History {
     /// read from `source`. Rows are put in time order, rows of the same
     /// time by their label and values, so that the order of simultaneous
     /// rows in the file changes nothing; `notes` are kept for the report.
+    ///
+    /// Values past a metric's [`Metric::cap`] are lowered to it, with a
+    /// note, so that what is fitted and measured is what `assess` computes
+    /// for the same change; `-0` is read as 0.
     ///
     /// # Errors
     /// [`CalibrateError::Input`] for no metric, a repeated metric or a row
@@ -256,6 +275,27 @@ impl History {
                     source,
                     format!("line {}: a time or metric value is not a finite, non-negative number", row.line),
                 ));
+            }
+        }
+        // `-0` and `0` are one number: adding 0.0 turns -0.0 into +0.0, so
+        // that the total order below (which tells them apart) cannot put a
+        // split between them.
+        let mut capped = vec![0usize; metrics.len()];
+        for row in &mut rows {
+            row.time += 0.0;
+            for ((v, m), n) in row.values.iter_mut().zip(&metrics).zip(&mut capped) {
+                *v += 0.0;
+                if let Some(cap) = m.cap()
+                    && *v > cap
+                {
+                    *v = cap;
+                    *n += 1;
+                }
+            }
+        }
+        for (m, n) in metrics.iter().zip(&capped) {
+            if let (Some(cap), true) = (m.cap(), *n > 0) {
+                notes.push(format!("`{}` above {cap} was capped at {cap} in {n} rows, as `assess` caps it", m.name()));
             }
         }
         if rows.windows(2).any(|w| matches!(w, [a, b] if a.time > b.time)) {

@@ -644,3 +644,95 @@ fn a_report_that_cannot_be_written_leaves_the_files_as_they_were() {
     assert!(std::fs::read_to_string(&model).unwrap().contains("[likelihood]"));
     assert!(plot.exists());
 }
+
+/// A red-team finding: `assess` caps `exp` at 1000, `nuc` at 10,000 and
+/// `age` at 3650 before any shape, but `calibrate` fitted and measured the
+/// raw values and `backtest` replayed them, so a 10% gate budget on qt
+/// really sent 11.4% to senior review. The history is now capped as it is
+/// read: a file with every value already capped fits the same model,
+/// measures the same figures and replays the same loads, and the report
+/// says how many values were capped.
+#[test]
+fn regression_history_values_are_capped_as_assess_caps_them() {
+    let dir = temp_dir();
+    let raw = std::fs::read_to_string(jdt()).unwrap();
+    let mut lines = raw.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let caps = [("exp", 1000.0), ("nuc", 10_000.0), ("age", 3650.0)];
+    let mut capped = header.join(",") + "\n";
+    let mut over = 0;
+    for line in lines {
+        let mut cells: Vec<String> = line.split(',').map(str::to_owned).collect();
+        for (name, cap) in caps {
+            let i = header.iter().position(|h| *h == name).unwrap();
+            let v: f64 = cells[i].parse().unwrap();
+            if v > cap {
+                over += 1;
+                cells[i] = format!("{cap}");
+            }
+        }
+        capped.push_str(&cells.join(","));
+        capped.push('\n');
+    }
+    assert!(over > 1000, "the fixture has values past the caps ({over})");
+    let capped_csv = dir.join("capped.csv");
+    std::fs::write(&capped_csv, capped).unwrap();
+    let fit = |history: &str, out: &PathBuf| {
+        let o = run(&[
+            "calibrate",
+            "--history",
+            history,
+            "--out",
+            out.to_str().unwrap(),
+            "--gate-budget",
+            "10%",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json(&o)
+    };
+    let (a, b) = (dir.join("a.toml"), dir.join("b.toml"));
+    let (mut va, mut vb) = (fit(&jdt(), &a), fit(capped_csv.to_str().unwrap(), &b));
+    // The version names the file; the digest in it is of the rows as fitted.
+    let version = |v: &mut serde_json::Value| v["likelihood"]["version"].take().as_str().unwrap().to_owned();
+    let (name_a, name_b) = (version(&mut va), version(&mut vb));
+    assert_eq!(name_a.rsplit('-').next(), name_b.rsplit('-').next(), "{name_a} {name_b}");
+    for key in ["auc", "brier", "capture", "shapes", "likelihood", "gate_budget", "policy_model"] {
+        assert_eq!(va[key], vb[key], "{key}");
+    }
+    let notes = va["notes"].to_string();
+    assert!(notes.contains("`exp` above 1000 was capped at 1000 in"), "{notes}");
+    assert!(!vb["notes"].to_string().contains("capped"), "{}", vb["notes"]);
+    // The shapes' points never lie past a cap: `assess` could not reach them.
+    let terms = va["shapes"]["terms"].as_array().unwrap();
+    let exp = terms.iter().find(|t| t["metric"] == "exp").unwrap();
+    let exp_values = exp["values"].as_array().unwrap();
+    assert!(exp_values.iter().all(|v| v.as_f64().unwrap() <= 1000.0), "{exp_values:?}");
+    // The budget the report states is the load `backtest` replays, on the
+    // raw file and on the capped one alike.
+    let load = |history: &str| {
+        let o = run(&["backtest", "--history", history, "--policy", a.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json(&o)["depths"].clone()
+    };
+    assert_eq!(load(&jdt()), load(capped_csv.to_str().unwrap()));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A red-team finding: a time of `-0` and one of `0` counted as two times,
+/// so the split fell between them. They are one number.
+#[test]
+fn regression_negative_zero_is_the_same_time_as_zero() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("date,bug,la\n");
+    for i in 0..40u32 {
+        text.push_str(&format!("{},{},{}\n", if i < 32 { "-0" } else { "0" }, i % 2, i * 3));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let o = run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", dir.join("m.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("every row has the same time"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).ok();
+}
