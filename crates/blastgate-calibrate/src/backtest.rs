@@ -13,7 +13,7 @@ use blastgate_core::{Policy, ReviewDepth};
 
 use crate::engine;
 use crate::error::CalibrateError;
-use crate::history::History;
+use crate::history::{History, Metric};
 use crate::metrics;
 
 /// The load and catch of one depth.
@@ -66,6 +66,12 @@ pub struct Backtest {
     /// flatter the model. `calibrate` refits the model it writes on every
     /// row, so only its own report on the latest part is out of sample.
     pub in_sample: bool,
+    /// The standard metrics the history lacks, in canonical order.
+    pub absent: Vec<Metric>,
+    /// How the history was read (the parser's notes: columns absent, values
+    /// capped, rows sorted) and how each absent metric the policy weighs
+    /// was replayed.
+    pub notes: Vec<String>,
 }
 
 /// Every review depth, shallowest first.
@@ -81,11 +87,23 @@ pub const DEPTHS: [ReviewDepth; 6] = [
 /// Replays `policy` over `history`, every change assumed in `impact_band`
 /// (0 = low to 3 = very high; the band's lower cut point is the impact).
 ///
+/// A metric the history lacks is replayed as `assess` scores a change that
+/// does not state it: a shape counts its largest contribution, `exp`,
+/// `nuc` and `age` take the riskiest end of their range under the
+/// policy's weight, the fix flag 0; each is noted. The size metrics
+/// (`la ld nf nd ns entropy`) are different: `assess` always computes them
+/// from a change's files, so no value stands for "not stated", and
+/// replaying them as 0 would report a lighter load than the policy puts on
+/// these changes (a red-team finding: jdt with `la` alone sent 2 changes to
+/// senior review where the whole table sent 14). A history lacking one the
+/// policy weighs positively is refused.
+///
 /// # Errors
 /// [`CalibrateError::Data`] for an empty history, an impact band above 3,
-/// or a policy the engine would refuse (`Policy::validate`: an embedder
+/// a policy the engine would refuse (`Policy::validate`: an embedder
 /// audit replayed one with NaN bands and an `auto` error depth as "every
-/// change `auto`").
+/// change `auto`"), or a size metric the policy weighs that the history
+/// lacks.
 ///
 /// # Complexity
 /// `O(rows * features + rows log rows)`.
@@ -97,6 +115,7 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
     policy
         .validate()
         .map_err(|p| CalibrateError::data(source, format!("the policy cannot be used: {}: {}", p.place, p.message)))?;
+    let (absent, notes) = absent_metrics(history, policy)?;
     let impact = match impact_band {
         0 => 0.0,
         b => *policy
@@ -156,7 +175,62 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
         depths,
         bands,
         in_sample: fitted_on(&policy.likelihood.version, history),
+        absent,
+        notes,
     })
+}
+
+/// The metrics `history` lacks and the notes of the replay: the history's
+/// own, then one per absent metric the policy weighs, saying how it is
+/// counted.
+///
+/// # Errors
+/// [`CalibrateError::Data`] naming every size metric the history lacks
+/// whose linear feature the policy weighs positively (see [`backtest`]).
+fn absent_metrics(history: &History, policy: &Policy) -> Result<(Vec<Metric>, Vec<String>), CalibrateError> {
+    let model = &policy.likelihood;
+    let absent: Vec<Metric> = Metric::ALL.into_iter().filter(|m| !history.metrics().contains(m)).collect();
+    let mut notes = history.notes().to_vec();
+    let mut refused = Vec::new();
+    for &m in &absent {
+        let name = m.name();
+        if model.shapes.contains_key(name) {
+            notes.push(format!(
+                "`{name}` is absent: its shape counts its largest contribution, as for a change that does not state it"
+            ));
+        }
+        let Some(id) = engine::engine_feature(m) else { continue };
+        let weight = model.weights.get(id).copied().unwrap_or(0.0);
+        if weight == 0.0 {
+            continue;
+        }
+        match (blastgate_core::engine::features::unstated_value(id, weight), m.family()) {
+            (Some(v), _) => notes.push(format!(
+                "`{name}` is absent: `{id}` (weight {weight}) counts {v:.3}, the riskier end of its range, as for a change that does not state it"
+            )),
+            (None, crate::history::Family::Size) if weight > 0.0 => refused.push(format!("`{name}` ({id} {weight})")),
+            (None, _) => notes.push(format!(
+                "`{name}` is absent: `{id}` (weight {weight}) counts 0, as for a change that does not state it"
+            )),
+        }
+    }
+    if refused.is_empty() {
+        return Ok((absent, notes));
+    }
+    Err(CalibrateError::Data(
+        blastgate_graph::ErrorDetail::new(
+            history.source(),
+            "",
+            "",
+            format!(
+                "the history gives no values for {}, which the policy weighs and `assess` always computes from a change's files: replayed as 0 they would report a lighter load than the policy gives these changes",
+                refused.join(", ")
+            ),
+        )
+        .with_help_text(
+            "add the columns, map ones of other names with --column METRIC=COLUMN or leave them out of --features; or replay a policy that does not weigh them, such as the model `calibrate` fits on this history",
+        ),
+    ))
 }
 
 /// Whether a model of `version` was fitted on a history named and sized as

@@ -46,6 +46,8 @@ fn report(b: &Backtest) -> serde_json::Value {
         "impact_band": band_name(b.impact_band),
         "auc": b.auc.map(r6),
         "in_sample": b.in_sample,
+        "absent": b.absent.iter().map(|m| m.name()).collect::<Vec<_>>(),
+        "notes": b.notes,
         "depths": b.depths.iter().map(|d| json!({
             "depth": d.depth.as_str(),
             "changes": d.changes,
@@ -79,6 +81,17 @@ fn caught_pct(b: &Backtest, share: f64) -> String {
 
 fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
     writeln!(out, "history: {} ({} changes, {} positive)", b.source, b.rows, b.positives)?;
+    if !b.absent.is_empty() {
+        let names: Vec<&str> = b.absent.iter().map(|m| m.name()).collect();
+        writeln!(
+            out,
+            "standard metrics not read (absent from the history or left out of --features): {}",
+            names.join(" ")
+        )?;
+    }
+    for note in &b.notes {
+        writeln!(out, "note: {note}")?;
+    }
     writeln!(
         out,
         "policy {} (likelihood model {}), every change assumed of {} impact",

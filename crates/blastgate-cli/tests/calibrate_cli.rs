@@ -421,9 +421,9 @@ fn a_budget_overshot_by_a_tie_is_said() {
 fn backtest_without_positives_catches_no_share() {
     let dir = temp_dir();
     let csv = dir.join("h.csv");
-    let mut text = String::from("date,bug,la\n");
+    let mut text = String::from("date,bug,la,ld,nf,nd,ns,entropy\n");
     for i in 0..50u32 {
-        text.push_str(&format!("{i},0,{}\n", i * 13 % 400));
+        text.push_str(&format!("{i},0,{},{},1,1,1,0\n", i * 13 % 400, i % 7));
     }
     std::fs::write(&csv, text).unwrap();
     let csv = csv.to_str().unwrap();
@@ -734,5 +734,57 @@ fn regression_negative_zero_is_the_same_time_as_zero() {
     let o = run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", dir.join("m.toml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("every row has the same time"), "{}", stderr(&o));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A red-team finding: `backtest` of the default policy over a history
+/// with lines added alone replayed lines deleted, files, directories and
+/// subsystems as 0 (jdt: 2 changes to senior review where the whole table
+/// sent 14) and said nothing. `assess` always computes them from a
+/// change's files, so such a replay is refused, naming each; absent
+/// metrics that `assess` can meet unstated are counted as it counts them,
+/// with a note, and the report lists what was not read.
+#[test]
+fn regression_backtest_refuses_to_replay_absent_size_metrics_as_zero() {
+    let o = run(&["backtest", "--history", &jdt(), "--features", "la"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for name in ["`ns`", "`nd`", "`nf`", "`ld`", "help: add the columns"] {
+        assert!(err.contains(name), "{name}: {err}");
+    }
+    assert!(!err.contains("`la`") && !err.contains("`exp`"), "{err}");
+
+    let o = run(&["backtest", "--history", &jdt(), "--features", "la,ld,nf,nd,ns,entropy,fix", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["absent"], serde_json::json!(["lt", "ndev", "age", "nuc", "exp", "rexp", "sexp"]));
+    let notes = v["notes"].to_string();
+    assert!(notes.contains("`exp` is absent: `log_author_experience` (weight -0.15) counts 0.000"), "{notes}");
+
+    // A model calibrated on lines added alone weighs nothing else: it
+    // replays, and its absent metrics need no note.
+    let dir = temp_dir();
+    let model = dir.join("m.toml");
+    let o = run(&["calibrate", "--history", &jdt(), "--features", "la", "--out", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&[
+        "backtest",
+        "--history",
+        &jdt(),
+        "--features",
+        "la",
+        "--policy",
+        model.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["absent"].as_array().unwrap().len(), 13);
+    // The whole table's notes are the history's own (values capped).
+    let o = run(&["backtest", "--history", &jdt(), "--format", "json"]);
+    let v = json(&o);
+    assert_eq!(v["absent"], serde_json::json!([]));
+    assert!(v["notes"].to_string().contains("`exp` above 1000 was capped"), "{}", v["notes"]);
     std::fs::remove_dir_all(dir).ok();
 }
