@@ -326,8 +326,8 @@ fn family_l2(metric: Metric, l2: f64, config: &Config) -> f64 {
 fn fit_shape(history: &History, rows: &[HistoryRow], config: &Config) -> Result<ShapeModel, CalibrateError> {
     let metrics = history.metrics();
     // INVARIANT: past this check some metric's transformed value varies,
-    // so its knots (which include the least and the largest value) make
-    // at least one design column.
+    // so its knots (at least two distinct ones for a varying metric, see
+    // `Basis::new`) make at least one design column.
     let varies = |(i, m): (usize, &Metric)| {
         let mut values = rows.iter().filter_map(|r| r.values.get(i)).map(|v| m.transform(*v));
         values.next().is_some_and(|first| values.any(|v| v.total_cmp(&first).is_ne()))

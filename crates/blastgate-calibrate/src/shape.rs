@@ -109,7 +109,8 @@ impl Basis {
     /// Knots at `segments` equally spaced quantiles of each metric's
     /// transformed values over `rows`, the last at the 99.5th percentile
     /// (repeated values merged, so a metric that is mostly 1 gets few
-    /// segments). Binary metrics get one column.
+    /// segments; one that varies only past the 99.5th percentile gets one
+    /// segment, to its largest value). Binary metrics get one column.
     pub(crate) fn new(history: &History, rows: &[HistoryRow], segments: usize) -> Self {
         let terms = history
             .metrics()
@@ -134,6 +135,17 @@ impl Basis {
                 };
                 let mut knots: Vec<f64> = (0..=segments).filter_map(|s| values.get(at(s)).copied()).collect();
                 knots.dedup_by(|a, b| a.total_cmp(b).is_eq());
+                // A metric that varies only in its top 0.5% (three rows of
+                // a thousand touch a second subsystem) would get one knot
+                // and no segment: it gets one from its one value to the
+                // largest, so that a varying metric is never dropped (a
+                // red-team finding: with no other metric the fit had no
+                // column at all and failed as an internal error).
+                if let ([only], Some(&largest)) = (knots.as_slice(), values.last())
+                    && largest.total_cmp(only).is_gt()
+                {
+                    knots.push(largest);
+                }
                 (metric, knots)
             })
             .collect();

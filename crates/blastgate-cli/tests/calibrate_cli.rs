@@ -788,3 +788,29 @@ fn regression_backtest_refuses_to_replay_absent_size_metrics_as_zero() {
     assert!(v["notes"].to_string().contains("`exp` above 1000 was capped"), "{}", v["notes"]);
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A red-team finding: a metric that varies only in its top 0.5% (three
+/// rows of a thousand) got one knot at the 99.5th percentile and no
+/// segment; with no other metric the fit had no column and failed as an
+/// internal error (exit 3) naming no file. It now gets one segment, to its
+/// largest value.
+#[test]
+fn regression_a_metric_varying_only_in_its_top_rows_gets_a_segment() {
+    let dir = temp_dir();
+    let csv = dir.join("rare.csv");
+    let mut text = String::from("date,bug,la\n");
+    for i in 0..1000u32 {
+        let la = if [10, 500, 900].contains(&i) { 5 } else { 0 };
+        text.push_str(&format!("{i},{},{la}\n", i % 2));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let o =
+        run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", model.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let la = &v["shapes"]["terms"][0];
+    assert_eq!(la["metric"], "la");
+    assert_eq!(la["values"], serde_json::json!([0.0, 5.0]), "{la}");
+    std::fs::remove_dir_all(dir).ok();
+}
