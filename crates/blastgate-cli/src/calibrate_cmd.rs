@@ -5,10 +5,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use blastgate::assess::{default_policy, load_policy};
+use blastgate::assess::default_policy;
 use blastgate::calibrate::{
-    CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate, load_history,
-    write_outputs,
+    CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate, load_base_policy,
+    load_history, write_outputs,
 };
 use serde_json::{Value, json};
 
@@ -63,7 +63,7 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
     }
     let history = read_history(&args.input)?;
     let base = match &args.policy {
-        Some(path) => load_policy(path)?,
+        Some(path) => load_base_policy(path)?,
         None => default_policy()?,
     };
     let mut config = Config::default();

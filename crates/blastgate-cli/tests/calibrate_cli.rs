@@ -814,3 +814,27 @@ fn regression_a_metric_varying_only_in_its_top_rows_gets_a_segment() {
     assert_eq!(la["values"], serde_json::json!([0.0, 5.0]), "{la}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A red-team finding: `calibrate --policy MODEL.toml` exited 0 and wrote
+/// a model that `assess` and `backtest` refused (its base existed only
+/// inside the first model file). A model file is not a policy to fit over.
+#[test]
+fn regression_a_model_file_is_not_a_policy_to_fit_over() {
+    let dir = temp_dir();
+    let (first, second) = (dir.join("m1.toml"), dir.join("m2.toml"));
+    let o = run(&["calibrate", "--history", &jdt(), "--out", first.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&[
+        "calibrate",
+        "--history",
+        &jdt(),
+        "--policy",
+        first.to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("model file written by `calibrate`, not a policy to fit over"), "{}", stderr(&o));
+    assert!(!second.exists());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -173,6 +173,36 @@ pub fn parse_policy_or_model(name: &str, bytes: &[u8], base: &Policy) -> Result<
     blastgate_ingest::history::parse_policy_or_model(name, bytes, base)
 }
 
+/// Reads the policy `calibrate` fits over (its `--policy`): a policy file.
+///
+/// A model file is refused: a model fitted over one would record as its
+/// base a policy that exists only inside that model file, so `assess` and
+/// `backtest` would refuse what `calibrate` wrote, with advice no one could
+/// follow (a red-team finding).
+///
+/// # Errors
+/// [`ChangeError::Invalid`] for a model file (place `format`), else as
+/// [`crate::assess::load_policy`].
+pub fn load_base_policy(path: &Path) -> Result<Policy, ChangeError> {
+    let bytes = crate::change::read_input(path)?;
+    let name = blastgate_ingest::input_name(path);
+    if bytes.len() as u64 <= blastgate_core::policy::MAX_POLICY_BYTES
+        && blastgate_ingest::history::is_model_file(&bytes)
+    {
+        return Err(ChangeError::invalid(
+            &name,
+            "format",
+            "",
+            "this is a model file written by `calibrate`, not a policy to fit over",
+        )
+        .with_help(
+            "give the policy the model was fitted over (its `[evaluation] base_policy` names it), or leave out \
+             --policy to fit over the embedded default",
+        ));
+    }
+    crate::assess::parse_policy(&name, &bytes)
+}
+
 /// Reads a policy file or a model file (see [`parse_policy_or_model`]).
 ///
 /// # Errors
