@@ -181,7 +181,7 @@ pub fn parse_policy_or_model(name: &str, bytes: &[u8], base: &Policy) -> Result<
 /// follow (a red-team finding).
 ///
 /// # Errors
-/// [`ChangeError::Invalid`] for a model file (place `format`), else as
+/// [`ChangeError::InvalidValue`] for a model file (place `format`), else as
 /// [`crate::assess::load_policy`].
 pub fn load_base_policy(path: &Path) -> Result<Policy, ChangeError> {
     let bytes = crate::change::read_input(path)?;
