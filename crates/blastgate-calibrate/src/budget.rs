@@ -13,7 +13,7 @@ use blastgate_core::{Policy, ReviewDepth};
 
 use crate::engine;
 use crate::error::CalibrateError;
-use crate::fit::{GateBudget, round};
+use crate::fit::GateBudget;
 use crate::history::{History, HistoryRow};
 use crate::metrics;
 
@@ -27,8 +27,9 @@ pub struct BudgetProposal {
     /// The likelihood band (0 to 3) where that column reaches senior.
     pub senior_band: usize,
     /// The likelihood threshold: the lower cut point of `senior_band`, as
-    /// written (rounded down to 6 decimals, so the row that set it stays
-    /// at or above it).
+    /// written (rounded down to 6 decimals, or more where 6 would take in
+    /// rows below the exact threshold, so the row that set it stays at or
+    /// above it and no other row joins it).
     pub threshold: f64,
     /// The proposed bands (impact cut points as in the base policy).
     pub bands: Bands,
@@ -36,6 +37,12 @@ pub struct BudgetProposal {
     /// what a backtest of the proposed bands sends to senior review or
     /// more.
     pub gated: f64,
+    /// The share of all history at or above the exact threshold: what
+    /// `gated` would be if a cut point could fall anywhere. `gated` is less
+    /// where the engine cannot cut between the rows: it bands a likelihood
+    /// shown (to six decimals) at a cut point as at it, so rows within a
+    /// millionth of each other near likelihood 1 go together.
+    pub exact_gated: f64,
     /// The same procedure measured: the threshold chosen on the earliest
     /// part with the model fitted there, applied to the latest part: the
     /// share it gated there.
@@ -89,7 +96,7 @@ pub(crate) fn propose(
         }
     };
     let all: Vec<f64> = history.rows().iter().map(|r| engine::likelihood(model, history, r)).collect();
-    let (threshold, _) = metrics::threshold_for_share(&all, budget.share)
+    let (threshold, exact_gated) = metrics::threshold_for_share(&all, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
     if !(threshold > 0.0 && threshold < 1.0) {
         return Err(CalibrateError::data(
@@ -97,10 +104,10 @@ pub(crate) fn propose(
             format!("the threshold for that budget is {threshold}, not strictly between 0 and 1"),
         ));
     }
-    // The cut point as written, and the share it gates: rounding down may
-    // take in rows just below the exact threshold, and the report states
-    // what the written bands do.
-    let cut = round_down(threshold);
+    // The cut point as written, and the share the engine gates with it
+    // (ties the engine cannot tell apart may take in more than the budget;
+    // the report states what the written bands do).
+    let cut = cut_point(&all, threshold);
     let gated = share_at_or_above(&all, cut);
     let mut cuts = base.bands.likelihood;
     let at = senior_band - 1;
@@ -128,9 +135,9 @@ pub(crate) fn propose(
     let later: Vec<f64> = test.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
     let (t, _) = metrics::threshold_for_share(&earlier, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
-    let t = round_down(t);
+    let t = cut_point(&earlier, t);
     let positives = test.iter().filter(|r| r.label).count();
-    let caught = test.iter().zip(&later).filter(|(r, p)| r.label && p.total_cmp(&t).is_ge()).count();
+    let caught = test.iter().zip(&later).filter(|(r, p)| r.label && gates(**p, t)).count();
     Ok(BudgetProposal {
         share: budget.share,
         impact_band: budget.impact_band,
@@ -138,6 +145,7 @@ pub(crate) fn propose(
         threshold: cut,
         bands,
         gated,
+        exact_gated,
         test_gated: share_at_or_above(&later, t),
         test_caught: caught as f64 / positives.max(1) as f64,
     })
@@ -149,22 +157,61 @@ pub(crate) fn propose(
 /// row fewer than reported.) A threshold below 1e-6, which would round to
 /// 0 and gate everything, is kept as it is.
 fn round_down(x: f64) -> f64 {
-    let r = round(x);
-    let r = if r.total_cmp(&x).is_gt() { round(r - 1e-6) } else { r };
-    if r.total_cmp(&0.0).is_gt() { r } else { x }
+    round_down_to(x, 6)
 }
 
-/// The share of `scores` at or above `cut`, as the policy's bands count
-/// (`Bands::band`: a score equal to a cut point is in the band above).
+/// [`round_down`] to `decimals` decimals (through the decimal text, as
+/// [`crate::fit::round`]); `x` itself when that is not above 0.
+fn round_down_to(x: f64, decimals: usize) -> f64 {
+    let text = |v: f64| format!("{v:.decimals$}").parse::<f64>().unwrap_or(x);
+    let r = text(x);
+    let r = if r.total_cmp(&x).is_gt() { text(r - 10f64.powi(-(decimals as i32))) } else { r };
+    if r.total_cmp(&0.0).is_gt() && r.total_cmp(&x).is_le() { r } else { x }
+}
+
+/// Whether the engine puts likelihood `x` in the band that starts at
+/// `cut` or a higher one: [`Bands::band`], which counts a likelihood at or
+/// above a cut point, or shown (to six decimals) at or above it, so that a
+/// decision never shows a likelihood equal to a cut point in the band
+/// below.
+fn gates(x: f64, cut: f64) -> bool {
+    Bands::band(&[cut; 3], x) > 0
+}
+
+/// The cut point to write for `threshold`, one of `scores`: the lowest
+/// that gates, as the engine bands ([`gates`]), no more rows than the
+/// exact threshold does. Six decimals where they do (the threshold rounded
+/// down, so the row that set it stays gated), else the fewest more that
+/// do, else a higher row's likelihood, rounded the same way or as it is. (Near likelihood 1, rows a millionth
+/// apart are many: rounding down took in every likelihood in [0.999957,
+/// 0.9999577) on a separable history, and a 1% budget gated 1.6%, a
+/// red-team finding.) The threshold itself when no cut point gates as few
+/// (rows the engine shows alike, to six decimals, at the top).
+fn cut_point(scores: &[f64], threshold: f64) -> f64 {
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let count = |cut: f64| sorted.len() - sorted.partition_point(|&x| !gates(x, cut));
+    let exact = sorted.len() - sorted.partition_point(|x| x.total_cmp(&threshold).is_lt());
+    let start = sorted.partition_point(|x| x.total_cmp(&threshold).is_lt());
+    let mut candidates = sorted.get(start..).unwrap_or_default().to_vec();
+    candidates.dedup_by(|a, b| a.total_cmp(b).is_eq());
+    candidates
+        .into_iter()
+        .flat_map(|s| (6..=17).map(move |d| round_down_to(s, d)).chain([s]))
+        .find(|&cut| count(cut) <= exact)
+        .unwrap_or(threshold)
+}
+
+/// The share of `scores` the engine puts at or above `cut` ([`gates`]).
 fn share_at_or_above(scores: &[f64], cut: f64) -> f64 {
-    scores.iter().filter(|p| p.total_cmp(&cut).is_ge()).count() as f64 / scores.len().max(1) as f64
+    scores.iter().filter(|&&p| gates(p, cut)).count() as f64 / scores.len().max(1) as f64
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::float_cmp, reason = "test code: exact values are the point")]
 
-    use super::round_down;
+    use super::{cut_point, round_down};
 
     #[test]
     fn thresholds_round_down_to_six_decimals() {
@@ -177,5 +224,22 @@ mod tests {
         for x in [0.123_456_7, 0.000_001_5, 0.3, 0.1 + 0.2, 4e-7] {
             assert!(round_down(x) <= x && round_down(x) > 0.0, "{x}");
         }
+    }
+
+    /// Near likelihood 1, six decimals would take in scores below the
+    /// threshold, and the engine counts a likelihood shown (to six
+    /// decimals) at a cut point as at it: the cut point gates no more rows
+    /// than the exact threshold.
+    #[test]
+    fn the_cut_point_gates_no_row_below_the_threshold() {
+        let scores = [0.5, 0.999_957_2, 0.999_957_5, 0.999_957_6, 0.999_957_7, 0.999_99];
+        for (i, &t) in scores.iter().enumerate() {
+            let cut = cut_point(&scores, t);
+            let gated = scores.iter().filter(|&&p| super::gates(p, cut)).count();
+            assert!(gated <= scores.len() - i, "threshold {t}: cut {cut} gates {gated}");
+            assert!(gated > 0, "threshold {t}: cut {cut} gates nothing");
+        }
+        // Far from 1 the cut point is the threshold rounded down.
+        assert_eq!(cut_point(&[0.3, 0.412_345_678], 0.412_345_678), 0.412_345);
     }
 }

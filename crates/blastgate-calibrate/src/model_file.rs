@@ -139,7 +139,7 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
             num(b.share * 100.0),
             BAND_PROSE.get(b.impact_band).unwrap_or(&"?"),
             BAND_PROSE.get(b.senior_band).unwrap_or(&"?"),
-            num(b.threshold)
+            exact(b.threshold)
         )?;
         writeln!(
             out,
@@ -148,7 +148,9 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
             b.test_gated * 100.0,
             b.test_caught * 100.0
         )?;
-        writeln!(out, "likelihood = {}", list(&b.bands.likelihood))?;
+        // As proposed: cut points carry the decimals they need (six, or
+        // more near likelihood 1), which `num` would cut.
+        writeln!(out, "likelihood = {}", exact_list(&b.bands.likelihood))?;
         writeln!(out, "impact = {}", list(&b.bands.impact))?;
     }
 

@@ -195,9 +195,12 @@ fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
             "share": r6(b.share),
             "impact_band": band_name(b.impact_band),
             "senior_band": band_name(b.senior_band),
-            "threshold": r6(b.threshold),
-            "bands": {"likelihood": b.bands.likelihood.map(r6), "impact": b.bands.impact.map(r6)},
+            // As written to the file: six decimals, or more where six
+            // would gate rows below the threshold.
+            "threshold": b.threshold,
+            "bands": {"likelihood": b.bands.likelihood, "impact": b.bands.impact.map(r6)},
             "gated": r6(b.gated),
+            "exact_gated": r6(b.exact_gated),
             "test_gated": r6(b.test_gated),
             "test_caught": r6(b.test_caught),
         })
@@ -293,7 +296,7 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         writeln!(out)?;
         writeln!(
             out,
-            "gate budget {}: likelihood >= {:.4} is the {} likelihood band (senior review at {} impact); bands {:?}",
+            "gate budget {}: likelihood >= {} is the {} likelihood band (senior review at {} impact); bands {:?}",
             pct(b.share),
             b.threshold,
             band_name(b.senior_band),
@@ -307,9 +310,17 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
             // 17.5% with only "gate budget 5.0%" in this report).
             writeln!(
                 out,
-                "  more than the budget: {} of the changes share the likelihoods at the threshold and cannot be told apart",
+                "  more than the budget: {} of the changes share the likelihoods at the threshold (to the six decimals the engine tells apart)",
                 pct(b.gated)
             )?;
+        }
+        if b.gated < b.exact_gated * (1.0 - 1e-9) {
+            writeln!(
+                out,
+                "  less than the {} a cut between any two changes would send: the engine shows likelihoods to six",
+                pct(b.exact_gated)
+            )?;
+            writeln!(out, "  decimals and bands one shown at a cut point as at it, so changes that close go together")?;
         }
         writeln!(
             out,

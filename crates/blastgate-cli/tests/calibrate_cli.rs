@@ -838,3 +838,62 @@ fn regression_a_model_file_is_not_a_policy_to_fit_over() {
     assert!(!second.exists());
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A red-team finding: on a separable history the likelihoods near 1 lie
+/// a millionth apart, and the cut point rounded down to six decimals took
+/// in rows below the threshold; the report also counted them differently
+/// from the engine, which bands a likelihood shown (to six decimals) at a
+/// cut point as at it. The written bands now gate what the report says,
+/// as `backtest` of the file measures it, and never more than the budget
+/// here (no two changes share a likelihood at the top).
+#[test]
+fn regression_the_budget_near_likelihood_one_is_what_backtest_replays() {
+    let dir = temp_dir();
+    let csv = dir.join("separable.csv");
+    let mut text = String::from("date,bug,la,nf,ld,nd,ns\n");
+    let mut state: u64 = 2;
+    for i in 0..20_000u32 {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let r = state >> 33;
+        let (bug, v) = if i % 2 == 1 { (1, 50_000 + r % 50_001) } else { (0, r % 4) };
+        text.push_str(&format!("{i},{bug},{v},{v},{v},{v},{v}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let model = dir.join("m.toml");
+    let history = csv.to_str().unwrap();
+    let o = run(&[
+        "calibrate",
+        "--history",
+        history,
+        "--out",
+        model.to_str().unwrap(),
+        "--gate-budget",
+        "1%",
+        "--impact-band",
+        "high",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let budget = json(&o)["gate_budget"].clone();
+    let gated = budget["gated"].as_f64().unwrap();
+    assert!(budget["threshold"].as_f64().unwrap() > 0.999, "{budget}");
+    assert!(gated <= 0.01 && gated <= budget["exact_gated"].as_f64().unwrap(), "{budget}");
+    let o = run(&[
+        "backtest",
+        "--history",
+        history,
+        "--policy",
+        model.to_str().unwrap(),
+        "--impact-band",
+        "high",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let depths = json(&o)["depths"].clone();
+    let senior = depths.as_array().unwrap().iter().find(|d| d["depth"] == "senior").unwrap();
+    let replayed = senior["load_at_or_above"].as_f64().unwrap();
+    assert!((replayed - gated).abs() < 1e-12, "{budget} {senior}");
+    std::fs::remove_dir_all(dir).ok();
+}
