@@ -196,7 +196,9 @@ pub struct Columns {
     /// The 0/1 outcome column (default `bug`).
     pub label: String,
     /// The time column (unix seconds, or any increasing number). `None`:
-    /// `date` when the table has it, else the file order.
+    /// `date` when the table has it, else the file order, unless a column
+    /// is named like a time (then the history is refused). `file-order`
+    /// (when no column has that name): the file order, as asked.
     pub time: Option<String>,
     /// Metrics whose column has another name: `(metric, column)`.
     pub renamed: Vec<(Metric, String)>,

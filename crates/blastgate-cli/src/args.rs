@@ -433,7 +433,8 @@ pub struct HistoryInput {
     #[arg(long, value_name = "COL", default_value = "bug")]
     pub label: String,
     /// The time column (unix seconds or any increasing number); default
-    /// `date` when the table has it, else the file order.
+    /// `date` when the table has it, else the file order. `file-order`:
+    /// the rows are in time order, oldest first.
     #[arg(long, value_name = "COL")]
     pub time: Option<String>,
     /// Use only these metrics (standard names: la ld nf nd ns entropy lt fix

@@ -897,3 +897,52 @@ fn regression_the_budget_near_likelihood_one_is_what_backtest_replays() {
     assert!((replayed - gated).abs() < 1e-12, "{budget} {senior}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A red-team finding: a history written newest first and timed by a
+/// `timestamp` column (not `date`) was taken in file order, so the model
+/// was fitted on the latest rows and measured on the earliest, with only a
+/// generic note. Such a column must now be named with `--time`, or waived
+/// with `--time file-order`.
+#[test]
+fn regression_a_column_named_like_a_time_is_not_passed_over() {
+    let dir = temp_dir();
+    let csv = dir.join("h.csv");
+    let mut text = String::from("id,committed_at,bug,la\n");
+    for i in 0..40u32 {
+        text.push_str(&format!("c{i},{},{},{}\n", 2000 - i, i % 2, i * 3 + i % 2));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let (csv, out) = (csv.to_str().unwrap(), dir.join("m.toml"));
+    let out = out.to_str().unwrap();
+    let o = run(&["calibrate", "--history", csv, "--out", out]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`committed_at`") && err.contains("--time committed_at"), "{err}");
+    assert!(err.contains("--time file-order"), "{err}");
+    let o = run(&["calibrate", "--history", csv, "--out", out, "--time", "committed_at", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let notes = json(&o)["notes"].to_string();
+    assert!(notes.contains("sorted by time"), "{notes}");
+    let o = run(&["calibrate", "--history", csv, "--out", out, "--time", "file-order", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let notes = json(&o)["notes"].to_string();
+    assert!(!notes.contains("sorted by time") && !notes.contains("file order"), "{notes}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A red-team finding: a header of two million columns without a label
+/// column was echoed whole in the error (22 MB of stderr). The listing now
+/// stops at 20 names.
+#[test]
+fn regression_a_wide_header_is_not_echoed_whole() {
+    let dir = temp_dir();
+    let csv = dir.join("wide.csv");
+    let header: Vec<String> = (0..100_000).map(|i| format!("column_{i}")).collect();
+    std::fs::write(&csv, format!("{}\n", header.join(","))).unwrap();
+    let o = run(&["calibrate", "--history", csv.to_str().unwrap(), "--out", dir.join("m.toml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.len() < 2_000, "{} bytes", err.len());
+    assert!(err.contains("`column_19`, ... and 99980 more") && !err.contains("column_20"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -32,6 +32,34 @@ pub const MAX_HISTORY_ROWS: u64 = 2_000_000;
 /// The time column used when none is named and the table has it.
 pub const DEFAULT_TIME_COLUMN: &str = "date";
 
+/// The `--time` value that takes the rows in file order as time order,
+/// oldest first, even when a column is named like a time.
+pub const FILE_ORDER: &str = "file-order";
+
+/// The most header columns an error message lists.
+const MAX_LISTED_COLUMNS: usize = 20;
+
+/// The header as an error message lists it: the first
+/// [`MAX_LISTED_COLUMNS`] names, each shortened, so a hostile header of two
+/// million columns does not become a message of tens of megabytes.
+fn list_columns(header: &[String]) -> String {
+    let mut listed: Vec<String> =
+        header.iter().take(MAX_LISTED_COLUMNS).map(|h| format!("`{}`", blastgate_graph::shorten(h))).collect();
+    if header.len() > MAX_LISTED_COLUMNS {
+        listed.push(format!("... and {} more", header.len() - MAX_LISTED_COLUMNS));
+    }
+    listed.join(", ")
+}
+
+/// Whether a column's name reads as the time of a change: `time`,
+/// `timestamp`, `datetime`, or a name ending in `_date`, `_time`,
+/// `_timestamp` or `_at` (`author_date`, `commit_time`, `committed_at`).
+fn looks_like_time(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    matches!(n.as_str(), "time" | "timestamp" | "datetime" | "unixtime")
+        || ["_date", "_time", "_timestamp", "_at", "-date", "-time", "-at"].iter().any(|s| n.ends_with(s))
+}
+
 /// Parses a history.
 ///
 /// # Errors
@@ -168,7 +196,7 @@ struct Layout {
 
 impl Layout {
     fn new(file: &str, header: &[String], columns: &Columns) -> Result<Self, CalibrateError> {
-        let listing = || header.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
+        let listing = || list_columns(header);
         let find = |name: &str, role: &str, flag: &str| -> Result<usize, CalibrateError> {
             let mut hits = header.iter().enumerate().filter(|(_, h)| h.eq_ignore_ascii_case(name.trim()));
             match (hits.next(), hits.next()) {
@@ -185,7 +213,10 @@ impl Layout {
         let label = find(&columns.label, "label", "--label")?;
         let mut notes = Vec::new();
         let dates = header.iter().filter(|h| h.eq_ignore_ascii_case(DEFAULT_TIME_COLUMN)).count();
+        let named = |t: &str| header.iter().any(|h| h.eq_ignore_ascii_case(t.trim()));
         let time = match &columns.time {
+            // A column of that name wins over the waiver.
+            Some(t) if t.trim().eq_ignore_ascii_case(FILE_ORDER) && !named(t) => None,
             Some(t) => Some(find(t, "time", "--time")?),
             None if dates == 1 => Some(find(DEFAULT_TIME_COLUMN, "time", "--time")?),
             // Only a missing `date` column falls back to the file order: of
@@ -206,6 +237,30 @@ impl Layout {
                 ));
             }
             None => {
+                // A history written newest first (as `git log` writes) and
+                // timed by a column of another name would be fitted on its
+                // latest rows and measured on its earliest: the figures
+                // would flatter a model trained on the future. A column
+                // named like a time must be named or waived (a red-team
+                // finding).
+                if let Some(likely) = header.iter().find(|h| looks_like_time(h)) {
+                    return Err(CalibrateError::Input(
+                        blastgate_graph::ErrorDetail::new(
+                            file,
+                            "header",
+                            blastgate_graph::shorten(likely),
+                            format!(
+                                "no `{DEFAULT_TIME_COLUMN}` column, but this column looks like the time of each \
+                                 change"
+                            ),
+                        )
+                        .with_help_text(format!(
+                            "name the time column with --time {} (unix seconds or any number that grows with \
+                             time); if the rows are already in time order, oldest first, give --time {FILE_ORDER}",
+                            blastgate_graph::shorten(likely)
+                        )),
+                    ));
+                }
                 notes.push(format!(
                     "no `{DEFAULT_TIME_COLUMN}` column and no --time: rows are taken in file order as time order"
                 ));
