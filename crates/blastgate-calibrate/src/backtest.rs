@@ -13,7 +13,7 @@ use blastgate_core::{Policy, ReviewDepth};
 
 use crate::engine;
 use crate::error::CalibrateError;
-use crate::history::{History, Metric};
+use crate::history::{FittedPeriod, History, Metric};
 use crate::metrics;
 
 /// The load and catch of one depth.
@@ -60,12 +60,21 @@ pub struct Backtest {
     pub depths: Vec<DepthLoad>,
     /// Changes and positives per likelihood band (low to very high).
     pub bands: [(usize, usize); 4],
-    /// Whether the likelihood model was fitted on a history of this file
-    /// name and number of rows (its version, `calibrated-<file>-<rows>-...`,
-    /// says so): most likely this one, so the figures are in-sample and
-    /// flatter the model. `calibrate` refits the model it writes on every
-    /// row, so only its own report on the latest part is out of sample.
+    /// Whether the figures are in-sample, flattering the model: some
+    /// replayed changes fall in the period it was fitted on
+    /// ([`Backtest::in_sample_rows`]), or it was fitted on a history of this
+    /// file name and number of rows (its version,
+    /// `calibrated-<file>-<rows>-...`, says so). `calibrate` refits the
+    /// model it writes on every row, so only its own report on the latest
+    /// part is out of sample.
     pub in_sample: bool,
+    /// How many replayed changes fall within the period the model was
+    /// fitted on (its model file's `fitted_period`), when the model file
+    /// records one and the history is timed by the same column; `None`
+    /// otherwise. Any makes `in_sample` true: `calibrate` refits the model
+    /// it writes on every row, so a history that has grown since still
+    /// holds the rows it learnt from.
+    pub in_sample_rows: Option<usize>,
     /// The standard metrics the history lacks, in canonical order.
     pub absent: Vec<Metric>,
     /// How the history was read (the parser's notes: columns absent, values
@@ -108,6 +117,24 @@ pub const DEPTHS: [ReviewDepth; 6] = [
 /// # Complexity
 /// `O(rows * features + rows log rows)`.
 pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Result<Backtest, CalibrateError> {
+    backtest_fitted(history, policy, impact_band, None)
+}
+
+/// As [`backtest`], also counting the replayed changes within `fitted`, the
+/// period the policy's likelihood model was fitted on (a model file's
+/// `fitted_period`, see `parse_policy_or_model_period`): they are
+/// [`Backtest::in_sample_rows`]. A period timed by another column than the
+/// history's, or a history in file order, cannot be compared; that is
+/// noted.
+///
+/// # Errors
+/// As [`backtest`].
+pub fn backtest_fitted(
+    history: &History,
+    policy: &Policy,
+    impact_band: usize,
+    fitted: Option<&FittedPeriod>,
+) -> Result<Backtest, CalibrateError> {
     let source = history.source();
     if history.is_empty() {
         return Err(CalibrateError::data(source, "the history has no rows"));
@@ -164,6 +191,28 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
         })
         .collect();
     let labels: Vec<bool> = history.rows().iter().map(|r| r.label).collect();
+    let mut notes = notes;
+    let in_sample_rows = match fitted {
+        Some(period) if period.comparable(history) => {
+            Some(history.rows().iter().filter(|r| period.contains(r.time)).count())
+        }
+        Some(period) => {
+            notes.push(format!(
+                "the model was fitted on changes timed by `{}` from {} to {}; this history is {}, so which of \
+                 its changes the model learnt from cannot be told",
+                blastgate_graph::shorten(&blastgate_graph::shown(period.time_column.as_deref().unwrap_or_default())),
+                period.first,
+                period.last,
+                match history.time_column() {
+                    Some(c) => format!("timed by `{}`", blastgate_graph::shorten(&blastgate_graph::shown(c))),
+                    None => "in file order".to_owned(),
+                }
+            ));
+            None
+        }
+        None => None,
+    };
+    let in_sample = in_sample_rows.is_some_and(|n| n > 0) || fitted_on(&policy.likelihood.version, history);
     Ok(Backtest {
         source: source.to_owned(),
         rows,
@@ -174,7 +223,8 @@ pub fn backtest(history: &History, policy: &Policy, impact_band: usize) -> Resul
         auc: metrics::roc_auc(&likelihoods, &labels),
         depths,
         bands,
-        in_sample: fitted_on(&policy.likelihood.version, history),
+        in_sample,
+        in_sample_rows,
         absent,
         notes,
     })

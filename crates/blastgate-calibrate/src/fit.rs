@@ -28,7 +28,7 @@ use blastgate_core::policy::LikelihoodModel;
 use crate::budget::{BudgetProposal, propose};
 use crate::engine;
 use crate::error::CalibrateError;
-use crate::history::{Family, History, HistoryRow, Metric, Scale};
+use crate::history::{Family, FittedPeriod, History, HistoryRow, Metric, Scale};
 use crate::metrics::{self, CalibrationBin};
 use crate::shape::{Basis, ShapeModel};
 use crate::solver::{self, Design, Penalty, Sign};
@@ -142,6 +142,9 @@ impl WeightOrigin {
 pub struct Calibration {
     /// Where the history comes from.
     pub source: String,
+    /// The period of the rows the models were refitted on (all of them),
+    /// which `backtest` compares a replayed history with.
+    pub period: FittedPeriod,
     /// All rows, and positives among them.
     pub rows: usize,
     /// Positives among all rows.
@@ -271,8 +274,10 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
             format!("the fitted model is not a valid policy, so nothing is written: {}: {}", p.place, p.message),
         )
     })?;
+    let period = history.period().ok_or_else(|| CalibrateError::data(source, "the history has no rows"))?;
     Ok(Calibration {
         source: source.to_owned(),
+        period,
         rows: rows.len(),
         positives: history.positives(),
         train_rows,

@@ -234,6 +234,37 @@ pub struct History {
     metrics: Vec<Metric>,
     rows: Vec<HistoryRow>,
     notes: Vec<String>,
+    time_column: Option<String>,
+}
+
+/// The period a model was fitted on: the times of its history's first and
+/// last rows, in the units of its time column. `calibrate` refits the model
+/// it writes on every row, so a replayed change of that column timed within
+/// the period is one the model may have learnt from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedPeriod {
+    /// The time column's name as the header spells it; `None` when the
+    /// rows were taken in file order (times are then row numbers, which
+    /// say nothing about another file).
+    pub time_column: Option<String>,
+    /// The earliest time fitted on.
+    pub first: f64,
+    /// The latest time fitted on.
+    pub last: f64,
+}
+
+impl FittedPeriod {
+    /// Whether `history` is timed by the same column as this period, so
+    /// that its times can be compared with it (both named, the same name
+    /// in any case).
+    pub fn comparable(&self, history: &History) -> bool {
+        matches!((&self.time_column, history.time_column()), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
+    }
+
+    /// Whether `time` falls within the period, ends included.
+    pub fn contains(&self, time: f64) -> bool {
+        self.first <= time && time <= self.last
+    }
 }
 
 impl History {
@@ -320,7 +351,27 @@ impl History {
                 })
                 .then_with(|| a.label.cmp(&b.label))
         });
-        Ok(Self { source: source.to_owned(), metrics, rows, notes })
+        Ok(Self { source: source.to_owned(), metrics, rows, notes, time_column: None })
+    }
+
+    /// The same history, its times read from the column `column` (`None`:
+    /// the row numbers, the file order).
+    #[must_use]
+    pub fn with_time_column(mut self, column: Option<&str>) -> Self {
+        self.time_column = column.map(str::to_owned);
+        self
+    }
+
+    /// The column the times were read from; `None` when they are row
+    /// numbers (the file order).
+    pub fn time_column(&self) -> Option<&str> {
+        self.time_column.as_deref()
+    }
+
+    /// The period the rows span (`None` for no rows).
+    pub fn period(&self) -> Option<FittedPeriod> {
+        let (first, last) = (self.rows.first()?, self.rows.last()?);
+        Some(FittedPeriod { time_column: self.time_column.clone(), first: first.time, last: last.time })
     }
 
     /// Where the history comes from (a file name).

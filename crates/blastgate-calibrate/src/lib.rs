@@ -32,10 +32,10 @@ pub mod plot;
 pub mod shape;
 pub mod solver;
 
-pub use backtest::{Backtest, DepthLoad, backtest};
+pub use backtest::{Backtest, DepthLoad, backtest, backtest_fitted};
 pub use budget::BudgetProposal;
 pub use error::{BadCell, BadRows, CalibrateError};
 pub use fit::{CAPTURE_SHARES, Calibration, Config, Evaluation, GateBudget, MAX_SEGMENTS, WeightOrigin, calibrate};
-pub use history::{Columns, History, HistoryRow, Metric};
+pub use history::{Columns, FittedPeriod, History, HistoryRow, Metric};
 pub use model_file::check_version as check_model_version;
 pub use shape::{ShapeModel, Term};

@@ -167,6 +167,15 @@ fn write_toml(out: &mut String, c: &Calibration) -> std::fmt::Result {
     writeln!(out, "# over the default policy only when it is that one; copy the sections into yours.")?;
     writeln!(out, "base_policy = {}", quote(&c.base_policy))?;
     writeln!(out, "base_policy_digest = {}", quote(&c.base_policy_digest))?;
+    match &c.period.time_column {
+        Some(column) => {
+            writeln!(out, "# The times of the earliest and latest rows refitted on: `backtest` counts replayed")?;
+            writeln!(out, "# changes timed within them (by the same column) as in-sample.")?;
+            writeln!(out, "time_column = {}", quote(column))?;
+            writeln!(out, "fitted_period = [{:?}, {:?}]", c.period.first, c.period.last)?;
+        }
+        None => writeln!(out, "# The rows were taken in file order: no period fitted on is recorded.")?,
+    }
     writeln!(out, "history = {}", quote(stem(&c.source)))?;
     writeln!(out, "rows = {}", c.rows)?;
     writeln!(out, "positives = {}", c.positives)?;

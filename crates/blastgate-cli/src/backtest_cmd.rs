@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use blastgate::assess::default_policy;
-use blastgate::calibrate::{Backtest, backtest, load_policy_or_model};
+use blastgate::calibrate::{Backtest, backtest_fitted, load_policy_or_model_period};
 use serde_json::json;
 
 use crate::args::{BacktestArgs, OutputFormat};
@@ -19,11 +19,11 @@ pub const REPORT_SCHEMA: &str = "blastgate.dev/backtest-report/v1";
 pub fn run(args: &BacktestArgs) -> Result<u8, Failure> {
     let history = read_history(&args.input)?;
     let base = default_policy()?;
-    let policy = match &args.policy {
-        Some(path) => load_policy_or_model(path, &base)?,
-        None => base,
+    let (policy, period) = match &args.policy {
+        Some(path) => load_policy_or_model_period(path, &base)?,
+        None => (base, None),
     };
-    let result = backtest(&history, &policy, args.impact_band.index()).map_err(failure)?;
+    let result = backtest_fitted(&history, &policy, args.impact_band.index(), period.as_ref()).map_err(failure)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
@@ -46,6 +46,7 @@ fn report(b: &Backtest) -> serde_json::Value {
         "impact_band": band_name(b.impact_band),
         "auc": b.auc.map(r6),
         "in_sample": b.in_sample,
+        "in_sample_rows": b.in_sample_rows,
         "absent": b.absent.iter().map(|m| m.name()).collect::<Vec<_>>(),
         "notes": b.notes,
         "depths": b.depths.iter().map(|d| json!({
@@ -122,10 +123,28 @@ fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
         writeln!(out, "No change in this history is labelled as causing an incident or defect: what each depth")?;
         writeln!(out, "would have caught cannot be measured (n/a).")?;
     }
-    if b.in_sample {
-        writeln!(out, "The likelihood model was fitted on a history of this name and size, most likely this one:")?;
-        writeln!(out, "these figures are in-sample and flatter it. `calibrate` reported it out of sample, on the")?;
-        writeln!(out, "latest part of the history (the model file's [evaluation]); replay it on changes made after.")?;
+    match b.in_sample_rows {
+        Some(n) if n > 0 => {
+            writeln!(
+                out,
+                "{n} of these {} changes fall in the period the likelihood model was fitted on: the",
+                b.rows
+            )?;
+            writeln!(
+                out,
+                "figures are in-sample and flatter it. `calibrate` reported it out of sample, on the latest"
+            )?;
+            writeln!(out, "part of its history (the model file's [evaluation]); replay it on changes made after.")?;
+        }
+        _ if b.in_sample => {
+            writeln!(out, "The likelihood model was fitted on a history of this name and size, most likely this one:")?;
+            writeln!(out, "these figures are in-sample and flatter it. `calibrate` reported it out of sample, on the")?;
+            writeln!(
+                out,
+                "latest part of the history (the model file's [evaluation]); replay it on changes made after."
+            )?;
+        }
+        _ => {}
     }
     writeln!(out, "Only the likelihood and the matrix are replayed: a history has no graph or context, so rules")?;
     writeln!(out, "about reach, freezes, incidents and collisions cannot fire.")?;

@@ -93,9 +93,10 @@ fn calibrate_json_has_the_contract_keys_and_writes_the_files() {
     // Replayed on the history it was fitted on: in-sample, said in both
     // outputs.
     assert_eq!(v["in_sample"], serde_json::Value::Bool(true), "{v}");
+    assert_eq!(v["in_sample_rows"], 3279, "{v}");
     let o = run(&["backtest", "--history", &jdt(), "--policy", model.to_str().unwrap()]);
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.contains("these figures are in-sample"), "{text}");
+    assert!(text.contains("3279 of these 3279 changes") && text.contains("figures are in-sample"), "{text}");
     for d in depths {
         for key in ["changes", "load", "positives", "caught", "caught_at_or_above", "load_at_or_above"] {
             assert!(d[key].is_number(), "missing `{key}` in {d}");
@@ -544,8 +545,11 @@ fn regression_assess_reads_the_model_file_calibrate_writes() {
         assert_eq!(o.status.code(), Some(0), "{policy}: {}", stderr(&o));
         json(&o)
     };
-    let replayed = backtest(model);
-    assert_eq!(replayed, backtest(policy));
+    // Only the model file records the period it was fitted on.
+    let (mut replayed, mut from_copy) = (backtest(model), backtest(policy));
+    assert_eq!(replayed["in_sample_rows"].take(), 3279);
+    assert!(from_copy["in_sample_rows"].take().is_null());
+    assert_eq!(replayed, from_copy);
     assert_eq!(replayed["model_version"], from_model["versions"]["model"]);
     assert_eq!(replayed["policy_version"], from_model["versions"]["policy"]);
 
@@ -944,5 +948,61 @@ fn regression_a_wide_header_is_not_echoed_whole() {
     let err = stderr(&o);
     assert!(err.len() < 2_000, "{} bytes", err.len());
     assert!(err.contains("`column_19`, ... and 99980 more") && !err.contains("column_20"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A red-team finding: `in_sample` compared a history's file name and row
+/// count with the model's version, so a history that had grown since the
+/// fit (the same export a month later, 90% of its rows fitted on) was
+/// replayed as out of sample. The model file now records the period it
+/// was fitted on, and `backtest` counts the replayed changes within it.
+#[test]
+fn regression_a_grown_history_is_in_sample() {
+    let dir = temp_dir();
+    let full = std::fs::read_to_string(jdt()).unwrap();
+    let mut lines = full.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let date = |row: &str| row.split(',').nth(2).unwrap().parse::<f64>().unwrap();
+    let write = |name: &str, rows: &[&str]| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let fitted = write("m1/history.csv", &rows[..2951]);
+    let grown = write("m2/history.csv", &rows);
+    let last = rows[..2951].iter().map(|r| date(r)).fold(f64::MIN, f64::max);
+    let after: Vec<&str> = rows.iter().copied().filter(|r| date(r) > last).collect();
+    let later = write("later.csv", &after);
+    let model = dir.join("model.toml");
+    let model = model.to_str().unwrap();
+    let o = run(&["calibrate", "--history", &fitted, "--out", model]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let replay = |history: &str, extra: &[&str]| {
+        let mut args = vec!["backtest", "--history", history, "--policy", model, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        json(&o)
+    };
+    let v = replay(&grown, &[]);
+    assert_eq!(v["in_sample"], true, "{v}");
+    let within = v["in_sample_rows"].as_u64().unwrap();
+    assert!((2951..3279).contains(&within), "{v}");
+    let v = replay(&later, &[]);
+    assert_eq!((v["in_sample"].clone(), v["in_sample_rows"].clone()), (false.into(), 0.into()), "{v}");
+    // Timed otherwise, the period cannot be compared: said, not guessed.
+    let v = replay(&later, &["--time", "__"]);
+    assert!(v["in_sample_rows"].is_null(), "{v}");
+    assert!(v["notes"].to_string().contains("cannot be told"), "{v}");
+    // A hand-edited period is refused, not read as none.
+    let text = std::fs::read_to_string(model).unwrap();
+    let edited = dir.join("edited.toml");
+    let at = text.find("fitted_period = [").unwrap() + "fitted_period = [".len();
+    std::fs::write(&edited, format!("{}nan, {}", &text[..at], &text[at..])).unwrap();
+    let o = run(&["backtest", "--history", &later, "--policy", edited.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("evaluation.fitted_period"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -17,7 +17,7 @@ mod quoting;
 
 use blastgate_calibrate::error::{BadCell, BadRows, LISTED_BAD_CELLS};
 use blastgate_calibrate::model_file::MODEL_FORMAT;
-use blastgate_calibrate::{CalibrateError, Columns, History, HistoryRow, Metric};
+use blastgate_calibrate::{CalibrateError, Columns, FittedPeriod, History, HistoryRow, Metric};
 use blastgate_change::ChangeError;
 use blastgate_core::Policy;
 use blastgate_core::policy::{Bands, LikelihoodModel};
@@ -146,7 +146,9 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     if rows.is_empty() {
         return Err(CalibrateError::data(file, "the table has a header but no rows"));
     }
-    History::new(file, layout.metrics.iter().map(|(m, _)| *m).collect(), rows, layout.notes)
+    let time_column = layout.time.and_then(|i| header.get(i)).map(String::as_str);
+    Ok(History::new(file, layout.metrics.iter().map(|(m, _)| *m).collect(), rows, layout.notes)?
+        .with_time_column(time_column))
 }
 
 /// What a cell must hold.
@@ -474,6 +476,16 @@ pub struct ModelEvaluation {
     /// `base_policy`.
     #[serde(default)]
     pub base_policy_digest: Option<String>,
+    /// The column the history's rows were timed by; absent when they were
+    /// taken in file order.
+    #[serde(default)]
+    pub time_column: Option<String>,
+    /// `[first, last]`: the times of the earliest and latest rows the model
+    /// was refitted on (all rows), in the units of `time_column`. `backtest`
+    /// counts replayed changes timed within it as in-sample. Absent in file
+    /// order, and in files written before it was recorded.
+    #[serde(default)]
+    pub fitted_period: Option<[f64; 2]>,
     /// The history's file name.
     pub history: String,
     /// Rows of the history.
@@ -534,12 +546,27 @@ const MODEL_FORMAT_FAMILY: &str = "blastgate.dev/calibration/";
 /// the policy's invariants; a limit error for values nested deeper than
 /// `max_nesting_depth`.
 pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<Policy, ChangeError> {
+    parse_policy_or_model_period(file, bytes, base).map(|(policy, _)| policy)
+}
+
+/// As [`parse_policy_or_model`], with the period a model file says its
+/// model was fitted on (`None` for a policy file, a model fitted on rows in
+/// file order, or one written before the period was recorded).
+///
+/// # Errors
+/// As [`parse_policy_or_model`]; also [`ChangeError::InvalidValue`] for a
+/// `fitted_period` that is not two finite times, earliest first.
+pub fn parse_policy_or_model_period(
+    file: &str,
+    bytes: &[u8],
+    base: &Policy,
+) -> Result<(Policy, Option<FittedPeriod>), ChangeError> {
     let max = blastgate_core::policy::MAX_POLICY_BYTES;
     if bytes.len() as u64 > max {
         return Err(ChangeError::limit(file, "max_policy_bytes", max, bytes.len() as u64));
     }
     if !is_model_file(bytes) {
-        return crate::policy::parse(file, bytes);
+        return Ok((crate::policy::parse(file, bytes)?, None));
     }
     let text = crate::doc::utf8(file, bytes)?;
     crate::doc::check_toml_depth(file, bytes)?;
@@ -625,13 +652,28 @@ pub fn parse_policy_or_model(file: &str, bytes: &[u8], base: &Policy) -> Result<
             .with_help("calibrate again (the file was written before the digest was recorded, or edited)"));
         }
     }
+    let period = match sections.evaluation.as_ref().map(|e| (e.time_column.as_ref(), e.fitted_period)) {
+        Some((Some(column), Some([first, last]))) => {
+            if !(first.is_finite() && last.is_finite() && first <= last) {
+                return Err(ChangeError::invalid(
+                    file,
+                    "evaluation.fitted_period",
+                    format!("[{first}, {last}]"),
+                    "the period fitted on must be two finite times, the earliest first",
+                )
+                .with_help("calibrate again (the file was edited)"));
+            }
+            Some(FittedPeriod { time_column: Some(column.clone()), first, last })
+        }
+        _ => None,
+    };
     let mut policy = base.clone();
     policy.likelihood = sections.likelihood;
     if let Some(bands) = sections.bands {
         policy.bands = bands;
     }
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
-    Ok(policy)
+    Ok((policy, period))
 }
 
 fn line_col(text: &str, offset: usize) -> String {

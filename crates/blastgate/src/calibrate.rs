@@ -44,8 +44,8 @@ pub use blastgate_calibrate::metrics::{CalibrationBin, brier, calibration, captu
 pub use blastgate_calibrate::model_file::MODEL_FORMAT;
 pub use blastgate_calibrate::{
     Backtest, BadCell, BadRows, BudgetProposal, CAPTURE_SHARES, CalibrateError, Calibration, Columns, Config,
-    DepthLoad, Evaluation, GateBudget, History, HistoryRow, MAX_SEGMENTS, Metric, ShapeModel, Term, WeightOrigin,
-    backtest, calibrate,
+    DepthLoad, Evaluation, FittedPeriod, GateBudget, History, HistoryRow, MAX_SEGMENTS, Metric, ShapeModel, Term,
+    WeightOrigin, backtest, backtest_fitted, calibrate,
 };
 pub use blastgate_ingest::history::{MAX_HISTORY_BYTES, MAX_HISTORY_ROWS};
 
@@ -201,6 +201,32 @@ pub fn load_base_policy(path: &Path) -> Result<Policy, ChangeError> {
         ));
     }
     crate::assess::parse_policy(&name, &bytes)
+}
+
+/// As [`parse_policy_or_model`], with the period a model file says its
+/// model was fitted on, for [`backtest_fitted`] (`None` for a policy file,
+/// a model fitted on rows in file order, or an older model file).
+///
+/// # Errors
+/// As [`parse_policy_or_model`]; also [`ChangeError::InvalidValue`] for a
+/// `fitted_period` that is not two finite times, earliest first.
+pub fn parse_policy_or_model_period(
+    name: &str,
+    bytes: &[u8],
+    base: &Policy,
+) -> Result<(Policy, Option<FittedPeriod>), ChangeError> {
+    blastgate_ingest::history::parse_policy_or_model_period(name, bytes, base)
+}
+
+/// Reads a policy file or a model file with its fitted period (see
+/// [`parse_policy_or_model_period`]): what `backtest` replays.
+///
+/// # Errors
+/// [`ChangeError::Io`] or a limit error for the file; otherwise as
+/// [`parse_policy_or_model_period`].
+pub fn load_policy_or_model_period(path: &Path, base: &Policy) -> Result<(Policy, Option<FittedPeriod>), ChangeError> {
+    let bytes = crate::change::read_input(path)?;
+    parse_policy_or_model_period(&blastgate_ingest::input_name(path), &bytes, base)
 }
 
 /// Reads a policy file or a model file (see [`parse_policy_or_model`]).
