@@ -364,11 +364,31 @@ fn fit_shape(history: &History, rows: &[HistoryRow], config: &Config) -> Result<
             (at(1), at(99))
         })
         .collect();
+    // Centred on each column's mean (the intercept takes it up): a metric
+    // whose values sit far from 0 on its scale (entropy plus 1e6, a red-team
+    // probe) would otherwise cancel in the gradient, its direction come out
+    // wrong and its shape be fitted flat. The solution is the same in exact
+    // arithmetic; the penalty sees the same scale.
     let mut linear = Vec::with_capacity(rows.len() * metrics.len());
     for row in rows {
         linear.extend(
             metrics.iter().zip(&row.values).zip(&bounds).map(|((m, v), &(low, high))| m.transform(*v).clamp(low, high)),
         );
+    }
+    let width = metrics.len().max(1);
+    let mut means = vec![0.0; metrics.len()];
+    for row in linear.chunks(width) {
+        for (mean, x) in means.iter_mut().zip(row) {
+            *mean += x;
+        }
+    }
+    for mean in &mut means {
+        *mean /= rows.len().max(1) as f64;
+    }
+    for row in linear.chunks_mut(width) {
+        for (x, mean) in row.iter_mut().zip(&means) {
+            *x -= mean;
+        }
     }
     let design = Design::new(metrics.len(), linear).map_err(|e| CalibrateError::Fit(e.to_string()))?;
     let penalty = Penalty { l2: vec![config.linear_l2; metrics.len()], signs: vec![Sign::Free; metrics.len()] };

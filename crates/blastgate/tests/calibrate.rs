@@ -711,3 +711,42 @@ fn settings_and_policies_from_code_are_checked() {
     assert!(backtest(&history, &bad, 1).is_err());
     assert!(backtest(&history, &base, 1).is_ok());
 }
+
+/// A red-team finding: the direction of each metric (whether its shape may
+/// rise or fall) came from a linear fit on uncentred values, so entropy
+/// shifted by 1e6 cancelled in the gradient and its shape was fitted flat
+/// (all heights 0, AUC 0.7186 instead of 0.7196). Entropy is on a linear
+/// scale whose knots move with the shift: the model must not change.
+#[test]
+fn regression_a_shifted_metric_keeps_its_shape() {
+    let text = std::fs::read_to_string(jdt()).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let at = header.split(',').position(|h| h == "entrophy").unwrap();
+    let mut shifted = format!("{header}\n");
+    for line in lines {
+        let cells: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(i, c)| if i == at { format!("{:?}", c.parse::<f64>().unwrap() + 1e6) } else { c.to_owned() })
+            .collect();
+        shifted.push_str(&cells.join(","));
+        shifted.push('\n');
+    }
+    let policy = default_policy().unwrap();
+    let fit = |csv: &str| {
+        let history = parse_history("h.csv", csv.as_bytes(), &Columns::default()).unwrap();
+        calibrate(&history, &policy, &Config::default()).unwrap()
+    };
+    let (plain, moved) = (fit(&text), fit(&shifted));
+    let entropy = |c: &blastgate::calibrate::Calibration| {
+        c.model.terms().iter().find(|t| t.metric() == Metric::Entropy).unwrap().heights().to_vec()
+    };
+    let (a, b) = (entropy(&plain), entropy(&moved));
+    assert!(a.iter().any(|h| *h > 0.1), "entropy raises risk on jdt: {a:?}");
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert!((x - y).abs() < 1e-6, "{a:?} vs {b:?}");
+    }
+    assert!((plain.evaluation.auc - moved.evaluation.auc).abs() < 1e-9);
+}
