@@ -236,9 +236,12 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
                 source,
                 format!(
                     "the {name} part ({} rows, {positives} positive) needs at least two rows of each outcome; \
-                     the history has {} rows",
+                     the history has {} rows ({} positive): give a longer history, or move the split with \
+                     --test-share (the share of rows measured on, now {})",
                     part.len(),
-                    rows.len()
+                    rows.len(),
+                    history.positives(),
+                    config.test_share
                 ),
             ));
         }
@@ -567,6 +570,9 @@ fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) ->
 
 /// The file name of a path, without directories.
 pub(crate) fn stem(source: &str) -> &str {
+    // `\` is taken for a separator on every platform, so that a model's
+    // name does not depend on where it was fitted; a Unix file name holding
+    // one (`we"ird\.csv`) loses what comes before it.
     let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
     // Standard input (`<stdin>` in messages) names no file.
     name.trim_start_matches('<').trim_end_matches('>')

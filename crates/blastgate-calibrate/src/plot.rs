@@ -132,6 +132,10 @@ fn polyline(out: &mut String, x: f64, points: &[(f64, f64)], colour: &str) -> st
     writeln!(out, r#"<polyline fill="none" stroke="{colour}" stroke-width="2" points="{}"/>"#, text.join(" "))
 }
 
+/// Text as SVG holds it: markup escaped, and hidden characters (control
+/// characters, which XML 1.0 forbids, and bidirectional overrides) written
+/// as `\u{1b}`, as error messages show them: a file name holding one made
+/// the plot invalid XML (a red-team finding).
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    blastgate_graph::shown(s).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

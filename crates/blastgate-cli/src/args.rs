@@ -464,8 +464,8 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     pub gate_budget: Option<f64>,
     /// The impact band assumed for --gate-budget: the matrix column whose
-    /// senior row gets the threshold.
-    #[arg(long, value_enum, default_value_t = ImpactBand::Medium)]
+    /// senior row gets the threshold (only with --gate-budget).
+    #[arg(long, value_enum, default_value_t = ImpactBand::Medium, requires = "gate_budget")]
     pub impact_band: ImpactBand,
     /// The base policy (TOML): its weights are kept for features the history
     /// cannot inform, its matrix and impact bands are used for

@@ -81,7 +81,7 @@ fn caught_pct(b: &Backtest, share: f64) -> String {
 }
 
 fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
-    writeln!(out, "history: {} ({} changes, {} positive)", b.source, b.rows, b.positives)?;
+    writeln!(out, "history: {} ({} changes, {} positive)", crate::printable::one_line(&b.source), b.rows, b.positives)?;
     if !b.absent.is_empty() {
         let names: Vec<&str> = b.absent.iter().map(|m| m.name()).collect();
         writeln!(
@@ -91,13 +91,13 @@ fn human(out: &mut impl Write, b: &Backtest) -> std::io::Result<()> {
         )?;
     }
     for note in &b.notes {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "note: {}", crate::printable::one_line(note))?;
     }
     writeln!(
         out,
         "policy {} (likelihood model {}), every change assumed of {} impact",
-        b.policy_version,
-        b.model_version,
+        crate::printable::one_line(&b.policy_version),
+        crate::printable::one_line(&b.model_version),
         band_name(b.impact_band)
     )?;
     if let Some(auc) = b.auc {

@@ -246,9 +246,9 @@ fn pct(x: f64) -> String {
 fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>) -> std::io::Result<()> {
     let e = &c.evaluation;
     let p = &c.policy_evaluation;
-    writeln!(out, "history: {} ({} changes, {} positive)", c.source, c.rows, c.positives)?;
+    writeln!(out, "history: {} ({} changes, {} positive)", crate::printable::one_line(&c.source), c.rows, c.positives)?;
     for note in &c.notes {
-        writeln!(out, "note: {note}")?;
+        writeln!(out, "note: {}", crate::printable::one_line(note))?;
     }
     writeln!(
         out,
@@ -330,9 +330,9 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "wrote {}", path.display())?;
+    writeln!(out, "wrote {}", crate::printable::one_line(&path.display().to_string()))?;
     if let Some(plot) = plot {
-        writeln!(out, "wrote {}", plot.display())?;
+        writeln!(out, "wrote {}", crate::printable::one_line(&plot.display().to_string()))?;
     }
     Ok(())
 }

@@ -1006,3 +1006,65 @@ fn regression_a_grown_history_is_in_sample() {
     assert!(stderr(&o).contains("evaluation.fitted_period"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Red-team findings on messages and names: a copy of the outcome mapped
+/// to a metric (AUC 1, no word), a hint that could not be followed for two
+/// columns of one name, a date as text with no word on what a time is, a
+/// part too small with no way out named, `--impact-band` ignored without
+/// `--gate-budget`, and control characters in a file name reaching the
+/// terminal raw and making the plot invalid XML.
+#[test]
+fn regression_messages_name_the_way_out() {
+    let dir = temp_dir();
+    let out = dir.join("m.toml");
+    let out = out.to_str().unwrap();
+    let calibrate = |csv: &str, extra: &[&str]| {
+        let path = dir.join("h.csv");
+        std::fs::write(&path, csv).unwrap();
+        let mut args = vec!["calibrate", "--history", path.to_str().unwrap(), "--out", out];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = run(&["calibrate", "--history", &jdt(), "--out", out, "--column", "fix=__"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("a copy of the outcome") && stderr(&o).contains("`__`"), "{}", stderr(&o));
+
+    let mut text = String::from("date,bug,la,la\n");
+    for i in 0..40u32 {
+        text.push_str(&format!("{i},{},{},{}\n", i % 2, i, i + 1));
+    }
+    let o = calibrate(&text, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("rename one in the file"), "{}", stderr(&o));
+
+    let o = calibrate("date,bug,la\n2020-01-01,1,3\n", &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unix seconds"), "{}", stderr(&o));
+
+    let mut text = String::from("date,bug,la\n");
+    for i in 0..10u32 {
+        text.push_str(&format!("{i},{},{}\n", i % 2, i * 3 + i % 2));
+    }
+    let o = calibrate(&text, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--test-share"), "{}", stderr(&o));
+
+    let o = run(&["calibrate", "--history", &jdt(), "--out", out, "--impact-band", "high"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--gate-budget"), "{}", stderr(&o));
+
+    let hostile = dir.join("ctl\u{1}\u{1b}[31m.csv");
+    std::fs::copy(jdt(), &hostile).unwrap();
+    let plot = dir.join("p.svg");
+    let o = run(&["calibrate", "--history", hostile.to_str().unwrap(), "--out", out, "--plot", plot.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = String::from_utf8(o.stdout).unwrap();
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    let o = run(&["backtest", "--history", hostile.to_str().unwrap(), "--policy", out]);
+    let replay = String::from_utf8(o.stdout).unwrap();
+    for text in [&report, &svg, &replay] {
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{text}");
+        assert!(text.contains(r"ctl\u{1}\u{1b}[31m.csv"), "{text}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

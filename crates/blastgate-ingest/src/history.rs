@@ -60,6 +60,57 @@ fn looks_like_time(name: &str) -> bool {
         || ["_date", "_time", "_timestamp", "_at", "-date", "-time", "-at"].iter().any(|s| n.ends_with(s))
 }
 
+/// The fewest rows on which a metric equal to the outcome is taken for a
+/// copy of it rather than chance.
+const MIN_ROWS_FOR_A_COPY: usize = 10;
+
+/// Refuses a metric column that equals the outcome on every row, or its
+/// opposite: a copy of the label (the published histories carry one, `__`)
+/// mapped to a metric fits a model that reads the outcome instead of the
+/// change, with an AUC of 1 and no word (a red-team finding).
+fn refuse_label_copies(
+    file: &str,
+    header: &[String],
+    layout: &Layout,
+    rows: &[HistoryRow],
+) -> Result<(), CalibrateError> {
+    let positives = rows.iter().filter(|r| r.label).count();
+    if rows.len() < MIN_ROWS_FOR_A_COPY || positives == 0 || positives == rows.len() {
+        return Ok(());
+    }
+    for (i, (metric, column)) in layout.metrics.iter().enumerate() {
+        // `+ 0.0` reads -0 as 0, which the total order tells apart.
+        let is = |r: &HistoryRow, flag: bool| {
+            r.values.get(i).is_some_and(|v| (v + 0.0).total_cmp(&f64::from(u8::from(flag))).is_eq())
+        };
+        let same = rows.iter().all(|r| is(r, r.label));
+        let opposite = rows.iter().all(|r| is(r, !r.label));
+        if same || opposite {
+            let name = header.get(*column).map_or("", String::as_str);
+            let label = header.get(layout.label).map_or("", String::as_str);
+            return Err(CalibrateError::Input(
+                blastgate_graph::ErrorDetail::new(
+                    file,
+                    "header",
+                    blastgate_graph::shorten(name),
+                    format!(
+                        "the column read as `{}` is {} the outcome `{}` on every row: a copy of the outcome, \
+                         which the model would learn to read instead of the change",
+                        metric.name(),
+                        if same { "equal to" } else { "the opposite of" },
+                        blastgate_graph::shorten(label)
+                    ),
+                )
+                .with_help_text(format!(
+                    "map `{}` to its own column with --column, or leave it out with --features",
+                    metric.name()
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Parses a history.
 ///
 /// # Errors
@@ -146,6 +197,7 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     if rows.is_empty() {
         return Err(CalibrateError::data(file, "the table has a header but no rows"));
     }
+    refuse_label_copies(file, &header, &layout, &rows)?;
     let time_column = layout.time.and_then(|i| header.get(i)).map(String::as_str);
     Ok(History::new(file, layout.metrics.iter().map(|(m, _)| *m).collect(), rows, layout.notes)?
         .with_time_column(time_column))
@@ -176,7 +228,12 @@ impl Kind {
                 return Ok(0.0);
             }
         }
-        let v: f64 = raw.parse().map_err(|_| "not a number")?;
+        let v: f64 = raw.parse().map_err(|_| match self {
+            // The usual cause: a date as text (a red-team finding: the
+            // message did not say what a time must be).
+            Self::Time => "not a number; a time is a number that grows with time, such as unix seconds",
+            _ => "not a number",
+        })?;
         if !v.is_finite() {
             return Err("not a finite number");
         }
@@ -311,15 +368,30 @@ impl Layout {
                         [] => None,
                         [i] => Some(*i),
                         _ => {
+                            let raw: Vec<&String> = hits.iter().filter_map(|&i| header.get(i)).collect();
                             let names: Vec<String> =
-                                hits.iter().filter_map(|&i| header.get(i)).map(|h| format!("`{h}`")).collect();
+                                raw.iter().map(|h| format!("`{}`", blastgate_graph::shorten(h))).collect();
                             let columns: Vec<String> = hits.iter().map(|i| (i + 1).to_string()).collect();
+                            // --column maps by name: two columns of one
+                            // name cannot be told apart by it (a red-team
+                            // finding: the hint offered could not be
+                            // followed).
+                            let same_name = raw
+                                .iter()
+                                .enumerate()
+                                .any(|(i, a)| raw.iter().skip(i + 1).any(|b| a.eq_ignore_ascii_case(b)));
+                            let remedy = if same_name {
+                                "keep one, or rename one in the file (--column maps a metric to a column by its name, \
+                                 which these share)"
+                            } else {
+                                "keep one, or map one with --column"
+                            };
                             return Err(CalibrateError::input(
                                 file,
                                 "header",
                                 m.name(),
                                 format!(
-                                    "{} columns name this metric ({} in columns {}); keep one, or map one with --column",
+                                    "{} columns name this metric ({} in columns {}); {remedy}",
                                     hits.len(),
                                     names.join(" and "),
                                     columns.join(" and ")
