@@ -651,15 +651,40 @@ impl Policy {
             // Metric values are counts, sizes and ages: a negative one is
             // read as 0, so two such points would be one with two log-odds
             // (an audit: a hand-edited shape made a jump at 0).
-            let finite =
-                shape.values.iter().all(|x| x.is_finite() && *x >= 0.0) && shape.log_odds.iter().all(|x| sane(*x));
-            let ascending = shape.values.windows(2).all(|w| matches!(w, [a, b] if a < b));
-            if shape.values.is_empty() || shape.values.len() != shape.log_odds.len() || !finite || !ascending {
+            // Each rule its own message, naming the value that breaks it (a
+            // red-team finding: one message for all six left the editor
+            // of a model to find which).
+            if shape.values.is_empty() {
+                return fail(&place, "`values` is empty: a shape needs at least one point".into());
+            }
+            if shape.values.len() != shape.log_odds.len() {
                 return fail(
                     &place,
-                    "`values` and `log_odds` must be non-empty, of the same length and finite (log-odds within \
-                     ±1e6), `values` ascending and not negative"
-                        .into(),
+                    format!(
+                        "`values` has {} points and `log_odds` {}: give one log-odds per value",
+                        shape.values.len(),
+                        shape.log_odds.len()
+                    ),
+                );
+            }
+            if let Some((i, x)) = shape.values.iter().enumerate().find(|(_, x)| !(x.is_finite() && **x >= 0.0)) {
+                return fail(
+                    &format!("{place}.values[{i}]"),
+                    format!("`{x}` is not a metric value: values are finite and not negative"),
+                );
+            }
+            if let Some((i, x)) = shape.log_odds.iter().enumerate().find(|(_, x)| !sane(**x)) {
+                return fail(
+                    &format!("{place}.log_odds[{i}]"),
+                    format!("`{x}` is not a finite number within ±{MAX_LOG_ODDS}"),
+                );
+            }
+            if let Some(i) = shape.values.windows(2).position(|w| !matches!(w, [a, b] if a < b)) {
+                let (a, b) =
+                    (shape.values.get(i).copied().unwrap_or(0.0), shape.values.get(i + 1).copied().unwrap_or(0.0));
+                return fail(
+                    &format!("{place}.values[{}]", i + 1),
+                    format!("`{b}` does not rise above the value before it, `{a}`: values must be strictly ascending"),
                 );
             }
         }

@@ -75,8 +75,17 @@ fn an_unstated_metric_counts_its_riskiest_value() {
 fn bad_shapes_are_policy_errors() {
     let base = DEFAULT_POLICY.replace("log_lines_added = 0.45\n", "");
     for (extra, needle) in [
-        ("[likelihood.shapes.la]\nvalues = [0.0, 1.0]\nlog_odds = [0.0]\n", "same length"),
-        ("[likelihood.shapes.la]\nvalues = [1.0, 0.0]\nlog_odds = [0.0, 1.0]\n", "ascending"),
+        // Each rule its own message, with the place of the value that
+        // breaks it (a red-team finding: one message for all).
+        ("[likelihood.shapes.la]\nvalues = [0.0, 1.0]\nlog_odds = [0.0]\n", "`values` has 2 points and `log_odds` 1"),
+        ("[likelihood.shapes.la]\nvalues = []\nlog_odds = []\n", "`values` is empty"),
+        ("[likelihood.shapes.la]\nvalues = [1.0, 0.0]\nlog_odds = [0.0, 1.0]\n", "values[1]: `0` does not rise"),
+        (
+            "[likelihood.shapes.la]\nvalues = [0.0, nan]\nlog_odds = [0.0, 1.0]\n",
+            "values[1]: `NaN` is not a metric value",
+        ),
+        ("[likelihood.shapes.la]\nvalues = [-1.0, 0.0]\nlog_odds = [0.0, 1.0]\n", "values[0]: `-1` is not"),
+        ("[likelihood.shapes.la]\nvalues = [0.0, 1.0]\nlog_odds = [0.0, inf]\n", "log_odds[1]: `inf` is not a finite"),
         ("[likelihood.shapes.lines]\nvalues = [0.0]\nlog_odds = [0.0]\n", "unknown metric `lines`"),
     ] {
         let e = parse_policy("p.toml", format!("{base}\n{extra}").as_bytes()).unwrap_err();
