@@ -142,7 +142,7 @@ pub fn backtest_fitted(
     policy
         .validate()
         .map_err(|p| CalibrateError::data(source, format!("the policy cannot be used: {}: {}", p.place, p.message)))?;
-    let (absent, notes) = absent_metrics(history, policy)?;
+    let (absent, mut notes) = absent_metrics(history, policy)?;
     let impact = match impact_band {
         0 => 0.0,
         b => *policy
@@ -191,7 +191,6 @@ pub fn backtest_fitted(
         })
         .collect();
     let labels: Vec<bool> = history.rows().iter().map(|r| r.label).collect();
-    let mut notes = notes;
     let in_sample_rows = match fitted {
         Some(period) if period.comparable(history) => {
             Some(history.rows().iter().filter(|r| period.contains(r.time)).count())

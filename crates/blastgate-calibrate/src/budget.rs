@@ -182,11 +182,12 @@ fn gates(x: f64, cut: f64) -> bool {
 /// that gates, as the engine bands ([`gates`]), no more rows than the
 /// exact threshold does. Six decimals where they do (the threshold rounded
 /// down, so the row that set it stays gated), else the fewest more that
-/// do, else a higher row's likelihood, rounded the same way or as it is. (Near likelihood 1, rows a millionth
-/// apart are many: rounding down took in every likelihood in [0.999957,
-/// 0.9999577) on a separable history, and a 1% budget gated 1.6%, a
-/// red-team finding.) The threshold itself when no cut point gates as few
-/// (rows the engine shows alike, to six decimals, at the top).
+/// do, else a higher row's likelihood, rounded the same way or as it is.
+/// (Near likelihood 1, rows a millionth apart are many: rounding down took
+/// in every likelihood in [0.999957, 0.9999577) on a separable history,
+/// and a 1% budget gated 1.6%, a red-team finding.) The threshold itself
+/// when no cut point gates as few (rows the engine shows alike, to six
+/// decimals, at the top).
 fn cut_point(scores: &[f64], threshold: f64) -> f64 {
     let mut sorted = scores.to_vec();
     sorted.sort_by(f64::total_cmp);
