@@ -192,8 +192,8 @@ fn cut_point(scores: &[f64], threshold: f64) -> f64 {
     let mut sorted = scores.to_vec();
     sorted.sort_by(f64::total_cmp);
     let count = |cut: f64| sorted.len() - sorted.partition_point(|&x| !gates(x, cut));
-    let exact = sorted.len() - sorted.partition_point(|x| x.total_cmp(&threshold).is_lt());
     let start = sorted.partition_point(|x| x.total_cmp(&threshold).is_lt());
+    let exact = sorted.len() - start;
     let mut candidates = sorted.get(start..).unwrap_or_default().to_vec();
     candidates.dedup_by(|a, b| a.total_cmp(b).is_eq());
     candidates
