@@ -331,9 +331,10 @@ impl<'de> Deserialize<'de> for Probability {
 pub struct Traffic(f64);
 
 impl Traffic {
-    /// Traffic if `v` is finite and not negative.
+    /// Traffic if `v` is finite and not negative; `-0` is read as 0 (the
+    /// two would otherwise export, digest and merge as different values).
     pub fn new(v: f64) -> Option<Self> {
-        (v.is_finite() && v >= 0.0).then_some(Traffic(v))
+        (v.is_finite() && v >= 0.0).then_some(Traffic(v + 0.0))
     }
 
     /// The value.

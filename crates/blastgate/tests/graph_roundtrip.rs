@@ -233,3 +233,39 @@ proptest::proptest! {
         proptest::prop_assert_eq!(radii(g), radii(again));
     }
 }
+
+/// `-0` and `0` are one traffic figure: declared in either order, by any
+/// reader, the merged graph exports and digests the same (a red-team
+/// finding: the first declaration's sign used to win).
+#[test]
+fn negative_zero_traffic_is_zero_in_any_order() {
+    let native =
+        |t: &str| format!("apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {{id: a, traffic: {t}}}\n");
+    let json = "{\"apiVersion\": \"blastgate.dev/v1\", \"kind\": \"ServiceGraph\", \"services\": [{\"id\": \"a\", \"traffic\": -0}]}";
+    let catalog = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  annotations: {blastgate.dev/traffic: \"-0\"}\nspec: {owner: team-a}\n";
+    let merged = |first: (&str, &str), second: (&str, &str)| {
+        let g = loader_build(first, second);
+        let json = blastgate::graph::to_native_json(&g).unwrap();
+        (json, blastgate::graph::graph_digest(&g.freeze()))
+    };
+    let zero = native("0");
+    let expected = merged(("zero.yaml", &zero), ("zero-again.yaml", &zero));
+    for minus in
+        [("minus.yaml", native("-0.0")), ("minus.json", json.to_string()), ("catalog.yaml", catalog.to_string())]
+    {
+        let minus = (minus.0, minus.1.as_str());
+        if minus.0 != "catalog.yaml" {
+            assert_eq!(merged(minus, ("zero.yaml", &zero)), expected, "{}", minus.0);
+            assert_eq!(merged(("zero.yaml", &zero), minus), expected, "{}", minus.0);
+        }
+        let alone = load(minus.0, minus.1.as_bytes(), None);
+        assert!(!blastgate::graph::to_native_json(&alone).unwrap().contains("-0"), "{}", minus.0);
+    }
+}
+
+fn loader_build(first: (&str, &str), second: (&str, &str)) -> ServiceGraph {
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes(first.0, first.1.as_bytes(), None).unwrap();
+    loader.add_bytes(second.0, second.1.as_bytes(), None).unwrap();
+    loader.build().unwrap()
+}
