@@ -2012,6 +2012,42 @@ fn a_stream_named_as_a_snapshot_or_document_stops_early() {
     assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
 }
 
+/// A stream that never ends stops where its first bytes say: after a
+/// snapshot header, at the length the header states (exit 2, corrupt) or at
+/// once when that length is over the limit (exit 3); after a `{`, at a
+/// document's 256 MiB limit (red-team findings: 8 GiB and 2 GiB were read).
+#[cfg(unix)]
+#[test]
+fn a_stream_that_never_ends_stops_where_its_first_bytes_say() {
+    let dir = tempdir();
+    let header = |length: u64| {
+        let mut h = b"\x89BGS\r\n\x1a\n".to_vec();
+        h.extend_from_slice(&2u32.to_le_bytes());
+        h.extend_from_slice(&9u32.to_le_bytes());
+        h.extend_from_slice(&[0; 16]);
+        h.extend_from_slice(&[0; 16]);
+        h.extend_from_slice(&length.to_le_bytes());
+        h.extend_from_slice(&[0; 8]);
+        h
+    };
+    let endless = |head: &[u8]| {
+        let path = dir.join("head");
+        std::fs::write(&path, head).unwrap();
+        let script =
+            format!("(cat '{}'; cat /dev/zero) | '{}' graph check -", path.display(), env!("CARGO_BIN_EXE_blastgate"));
+        Command::new("sh").args(["-c", &script]).output().unwrap()
+    };
+    let o = endless(&header(4096));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("goes on past the 4096 bytes its header gives"), "{}", stderr(&o));
+    let o = endless(&header(1 << 40));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_snapshot_bytes"), "{}", stderr(&o));
+    let o = endless(b" \n{");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("268435456"), "{}", stderr(&o));
+}
+
 /// A plan is read by the path given (an audit: `./-`, the file named `-`,
 /// was shortened to `-` and read standard input), and standard input is a
 /// plan once: `-` twice, or `-` and `/dev/stdin`, exit 2 as for every

@@ -237,7 +237,12 @@ pub fn read_path(path: &Path, max: u64) -> Result<Vec<u8>, GraphError> {
     read_path_by_head(path, |_| Ok(max))
 }
 
-/// As [`read_path`], with the limit chosen by the input's first 8 bytes
+/// How many of an input's first bytes [`read_path_by_head`] shows its
+/// `max_for`: a snapshot's header (which states the file's length).
+pub const HEAD_BYTES: usize = 64;
+
+/// As [`read_path`], with the limit chosen by the input's first
+/// [`HEAD_BYTES`] bytes
 /// (`max_for(head)`, which may also refuse the input): a snapshot may be
 /// larger than a text format, and a pipe or standard input says which it
 /// is only by its first bytes. A regular file larger than its limit is
@@ -254,8 +259,8 @@ pub fn read_path_by_head(
     // refused without reading a byte more than the head when over the
     // limit; a stream (standard input, a pipe) has none.
     let read = |mut reader: Box<dyn Read + '_>, len: Option<u64>| {
-        let mut head = Vec::with_capacity(8);
-        (&mut reader).take(8).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(&name, &e))?;
         let max = max_for(&head)?;
         if let Some(len) = len.filter(|&len| len > max) {
             return Err(GraphError::limit(&name, "max_input_bytes", max, len));

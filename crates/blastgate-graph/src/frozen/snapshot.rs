@@ -89,6 +89,15 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC) || (!bytes.is_empty() && MAGIC.starts_with(bytes))
 }
 
+/// The length of the file that a snapshot's header states, if `head` (the
+/// start of the file) holds the magic bytes and that field; unchecked (the
+/// header's checksum covers the section table too). A stream is read to
+/// this length instead of to the snapshot size limit.
+pub fn stated_length(head: &[u8]) -> Option<u64> {
+    let field = head.get(48..56).filter(|_| head.starts_with(&MAGIC))?;
+    Some(u64::from_le_bytes(field.try_into().ok()?))
+}
+
 /// Where the bytes of a snapshot are read from: random access, from any
 /// thread (sections are read in parallel).
 pub trait SnapshotSource: Sync {
