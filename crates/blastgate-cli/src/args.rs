@@ -229,9 +229,10 @@ pub struct RadiusArgs {
     /// How many evidence paths to report.
     #[arg(long, value_name = "K", default_value_t = 10)]
     pub top_paths: usize,
-    /// Output format (ignored with --batch, which always writes JSON Lines).
-    #[arg(long, value_enum, default_value_t = RadiusFormat::Human)]
-    pub format: RadiusFormat,
+    /// Output format [default: human]; --batch writes JSON Lines, so it
+    /// takes only `json`.
+    #[arg(long, value_enum)]
+    pub format: Option<RadiusFormat>,
     /// Read every graph file in this format instead of detecting it.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,

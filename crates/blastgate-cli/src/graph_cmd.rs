@@ -133,9 +133,18 @@ impl Summary {
                 if self.cycles.is_empty() {
                     writeln!(out, "  cycles: none")?;
                 } else {
-                    writeln!(out, "  cycles: {}", self.cycles.len())?;
+                    // A cycle is a strongly connected component, its ids
+                    // sorted: joined by arrows they claimed edges that need
+                    // not exist (a red-team finding), and a component of
+                    // thousands filled a line.
+                    writeln!(out, "  cycles: {} (services that depend on each other, in id order)", self.cycles.len())?;
                     for c in self.cycles.iter().take(20) {
-                        writeln!(out, "    {}", crate::printable::one_line(&c.join(" -> ")))?;
+                        let shown = c.iter().take(10).map(String::as_str).collect::<Vec<_>>().join(", ");
+                        let more = match c.len() {
+                            0..=10 => String::new(),
+                            n => format!(", ... ({n} in all)"),
+                        };
+                        writeln!(out, "    {}{more}", crate::printable::one_line(&shown))?;
                     }
                     if self.cycles.len() > 20 {
                         writeln!(out, "    ... and {} more", self.cycles.len() - 20)?;

@@ -14,9 +14,21 @@ use crate::printable::one_line;
 
 /// Runs the command.
 pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
+    // A format asked for and not written would pass silently (a red-team
+    // finding: `--batch --format dot` printed JSON Lines).
+    if args.batch.is_some()
+        && let Some(format @ (RadiusFormat::Human | RadiusFormat::Dot)) = args.format
+    {
+        let name = if format == RadiusFormat::Dot { "dot" } else { "human" };
+        return Err(Failure::Usage(format!(
+            "--batch writes JSON Lines: --format {name} cannot be used with it (leave --format out, or give json)"
+        )));
+    }
     let (mut files, mut services) = split_graph_and_services(&args.graph)?;
     services.extend(args.services.iter().cloned());
-    let progress = crate::progress::Progress::new(args.format == RadiusFormat::Human && args.batch.is_none());
+    let progress = crate::progress::Progress::new(
+        args.format.unwrap_or(RadiusFormat::Human) == RadiusFormat::Human && args.batch.is_none(),
+    );
     let format = args.input_format.map(|f| f.to_format());
     let load = |files: &[PathBuf]| -> Result<FrozenGraph, Failure> {
         let mut loader = GraphLoader::new(BuildOptions::strict(args.strict));
@@ -160,7 +172,7 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
     }
     let changed = resolve(&graph, &services, "command line")?;
     let blast = radius(&graph, &changed, &config);
-    match args.format {
+    match args.format.unwrap_or(RadiusFormat::Human) {
         RadiusFormat::Json => {
             listable(&graph, &blast, "help: use --format human, or --max-depth")?;
             // For the record, as an assessment carries them: which engine

@@ -718,6 +718,11 @@ mod tests {
             "deps.edges: line 3, column 3: line names one service but an edge needs two: `lonely`; \
              help: write one edge per line: `dependent dependency`, optionally followed by a probability"
         );
+        // A no-break space between two names does not separate them, and
+        // the message says so (it read as `a b`, two names).
+        let e = error("a\u{a0}b\n".as_bytes());
+        assert!(e.to_string().contains("holds U+00A0, a space that does not separate columns"), "{e}");
+        assert!(e.to_string().contains("help: separate the names with ASCII spaces"), "{e}");
     }
 
     #[test]

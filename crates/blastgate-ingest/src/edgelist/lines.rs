@@ -227,7 +227,20 @@ impl LineError {
                 "`#` inside a name: a comment starts only at the start of a line or after a blank",
                 "put a blank before the comment, or quote the name if `#` is part of it, as in `\"a#b\"`",
             ),
-            Self::OneName(span) => syntax(span, "line names one service but an edge needs two", EDGE),
+            Self::OneName(span) => match text(line, span).chars().find(|c| c.is_whitespace() && !c.is_ascii()) {
+                // The name looks like two in the message: say what parts it
+                // (a red-team finding: `a\u{a0}b` read as `a b`).
+                Some(space) => syntax(
+                    span,
+                    &format!(
+                        "line names one service but an edge needs two (the name holds U+{:04X}, a space that does not \
+                         separate columns)",
+                        u32::from(space)
+                    ),
+                    "separate the names with ASCII spaces, tabs or a comma",
+                ),
+                None => syntax(span, "line names one service but an edge needs two", EDGE),
+            },
             Self::TooMany(span) => {
                 syntax(span, "too many columns: an edge line has two names and an optional probability", EDGE)
             }
