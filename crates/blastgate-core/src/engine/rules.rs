@@ -4,7 +4,7 @@
 use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
 use blastgate_graph::NodeKind;
 
-use super::{Engine, Facts, bounded, name_list, name_list_of};
+use super::{Engine, Facts, bounded, covered_names, name_list, name_list_of};
 use crate::assessment::{Diagnostic, FiredRule, Level};
 use crate::context::Exception;
 use crate::policy::{Rule, RuleCheck};
@@ -149,22 +149,22 @@ fn check(
             )
         }),
         RuleCheck::Freeze => {
-            let mut services = Vec::new();
+            let mut covered = Vec::new();
             let mut names = Vec::new();
-            for (freeze, covered) in &facts.freezes {
+            for (freeze, nodes) in &facts.freezes {
                 if facts.exceptions.iter().any(|e| freeze.allows(*e)) {
                     continue;
                 }
                 names.push(freeze_name(freeze));
-                services.extend(covered.iter().cloned());
+                covered.push(nodes);
             }
-            services.sort_unstable();
-            services.dedup();
+            let (services, total) = covered_names(&engine.graph, covered);
             (!names.is_empty()).then(|| {
+                let listed = name_list_of(&services, total);
                 let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
-                    (false, true) => name_list(&services),
+                    (false, true) => listed,
                     (true, _) => unplaced_note(facts, UNPLACED_FROZEN),
-                    (false, false) => format!("{} and {}", name_list(&services), unplaced_note(facts, UNPLACED_FROZEN)),
+                    (false, false) => format!("{listed} and {}", unplaced_note(facts, UNPLACED_FROZEN)),
                 };
                 (
                     format!(
@@ -212,13 +212,17 @@ fn check(
             // disabled, a fix was raised to owner as "let through the
             // freeze" beside a warning that nothing checks the freeze).
             let freezes = if freezes_enforced(engine) { facts.freezes.as_slice() } else { &[] };
-            for (freeze, covered) in freezes {
+            let mut covered = Vec::new();
+            for (freeze, nodes) in freezes {
                 if let Some(&e) = facts.exceptions.iter().find(|e| freeze.allows(**e)) {
                     passed.push(format!("{} (it allows {})", freeze_name(freeze), e.as_str()));
-                    services.extend(covered.iter().cloned());
+                    covered.push(nodes);
                     claimed.push(e);
                 }
             }
+            // The first names of the covered nodes are enough: the rule
+            // names the first of all its services.
+            services.extend(covered_names(&engine.graph, covered).0);
             let spent: Vec<String> = exhausted(facts).map(|(s, _)| s.clone()).collect();
             for budget in engine.policy.rules.iter().filter(|r| r.enabled) {
                 let RuleCheck::ErrorBudgetExhausted { allow } = &budget.check else { continue };
