@@ -41,7 +41,8 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         Some(path) => load_policy(path)?,
         None => default_policy()?,
     };
-    let Assessed { context, notes: clock_notes, deploy_until } = context(args, policy.deploy.window_minutes)?;
+    let Assessed { context, notes: clock_notes, deploy_until, stated_now } =
+        context(args, policy.deploy.window_minutes)?;
     let Inputs { graph, mut changeset, mapping, mapping_digest, allow_unknown, history_measured, warnings, .. } =
         inputs;
     if let Some(until) = deploy_until {
@@ -51,7 +52,8 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
     let options = AssessOptions::default()
         .with_mapping(&mapping, &mapping_digest)
         .allow_unknown_services(allow_unknown)
-        .history_measured(history_measured);
+        .history_measured(history_measured)
+        .context_stated_now(stated_now);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
     // Merged into the engine's order (level, code, message), as
     // docs/model.md says the list is.
@@ -104,6 +106,9 @@ struct Assessed {
     /// clock's instant and its checked span stretched to reach this
     /// instant, the context's `now` (see [`stretch_deploy`]).
     deploy_until: Option<Timestamp>,
+    /// The `now` the context file stated, when it is assessed as of another
+    /// instant: covered by the input digest.
+    stated_now: Option<Timestamp>,
 }
 
 /// The context: the file's or, without a file, an empty one. Its instant
@@ -135,7 +140,8 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             if stated && let Some(apart) = staleness(context.now(), now, window_minutes) {
                 notes.push(Diagnostic::new(Level::Warning, "stale-context", apart.message(context.now(), now)));
             }
-            Ok(Assessed { context: context.with_now(now), notes, deploy_until: None })
+            let stated_now = stated.then(|| context.now());
+            Ok(Assessed { context: context.with_now(now), notes, deploy_until: None, stated_now })
         }
         (Some(path), None) => {
             // The file's `now` is the instant. The clock is an input too
@@ -150,7 +156,12 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             // to run until the file's `now` plus the window, so that what
             // is in force at either instant counts.
             let Ok(clock) = system_clock() else {
-                return Ok(Assessed { context: load_context(path)?, notes: Vec::new(), deploy_until: None });
+                return Ok(Assessed {
+                    context: load_context(path)?,
+                    notes: Vec::new(),
+                    deploy_until: None,
+                    stated_now: None,
+                });
             };
             let (context, dated) = load_context_at(path, clock)?;
             if !dated {
@@ -164,6 +175,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                     context,
                     notes: vec![Diagnostic::new(Level::Note, "clock", note)],
                     deploy_until: None,
+                    stated_now: None,
                 });
             }
             let stated = context.now();
@@ -173,6 +185,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 context: context.with_now(clock),
                 notes: vec![diagnostic],
                 deploy_until: Some(stated),
+                stated_now: Some(stated),
             };
             match staleness(stated, clock, window_minutes) {
                 // Ahead by less than the skew allowed: not stale, but a
@@ -188,7 +201,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                     );
                     Ok(from_clock(context, Diagnostic::new(Level::Note, "clock", note)))
                 }
-                None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None }),
+                None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None, stated_now: None }),
                 Some(Staleness::Behind) => {
                     let note = format!(
                         "the context's `now`, {stated}, is more than the deploy window before the system clock: \
@@ -200,6 +213,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                         context,
                         notes: vec![Diagnostic::new(Level::Warning, "stale-context", note)],
                         deploy_until: None,
+                        stated_now: None,
                     })
                 }
                 Some(Staleness::Ahead) => {
@@ -214,7 +228,9 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 }
             }
         }
-        (None, Some(now)) => Ok(Assessed { context: Context::new(now), notes: Vec::new(), deploy_until: None }),
+        (None, Some(now)) => {
+            Ok(Assessed { context: Context::new(now), notes: Vec::new(), deploy_until: None, stated_now: None })
+        }
         (None, None) => {
             let now = system_clock()?;
             let note = format!(
@@ -224,6 +240,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 context: Context::new(now),
                 notes: vec![Diagnostic::new(Level::Note, "clock", note)],
                 deploy_until: None,
+                stated_now: None,
             })
         }
     }

@@ -105,6 +105,12 @@ pub struct AssessOptions<'a> {
     /// `sexp`) is a claim and is not counted (warning
     /// `experience-claim-not-counted`).
     pub history_measured: bool,
+    /// The `now` the context document stated, when it is assessed as of
+    /// another instant ([`Context::with_now`], `--now`): the input digest
+    /// covers it, since a month-old context and a fresh one are different
+    /// inputs with different answers (`stale-context`), although the
+    /// engine reads only the instant it is given.
+    pub context_stated_now: Option<Timestamp>,
 }
 
 impl std::fmt::Debug for AssessOptions<'_> {
@@ -113,6 +119,7 @@ impl std::fmt::Debug for AssessOptions<'_> {
             .field("mapping_digest", &self.mapping_digest)
             .field("allow_unknown_services", &self.allow_unknown_services)
             .field("history_measured", &self.history_measured)
+            .field("context_stated_now", &self.context_stated_now)
             .finish_non_exhaustive()
     }
 }
@@ -124,6 +131,7 @@ impl Default for AssessOptions<'_> {
             mapping_digest: "",
             allow_unknown_services: false,
             history_measured: false,
+            context_stated_now: None,
         }
     }
 }
@@ -150,6 +158,14 @@ impl<'a> AssessOptions<'a> {
     /// `blastgate::git`, never for one read from a file.
     pub fn history_measured(mut self, measured: bool) -> Self {
         self.history_measured = measured;
+        self
+    }
+
+    /// The `now` the context document stated before it was moved to the
+    /// instant assessed ([`AssessOptions::context_stated_now`]), so that
+    /// the input digest tells a stale context from a fresh one.
+    pub fn context_stated_now(mut self, stated: Option<Timestamp>) -> Self {
+        self.context_stated_now = stated;
         self
     }
 }

@@ -485,8 +485,10 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     }
     warnings.extend(mapping.warnings());
     let engine = Engine::new(graph, policy)?;
-    let options =
-        AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
+    let options = AssessOptions::default()
+        .with_mapping(&mapping, &digest)
+        .allow_unknown_services(request.allow_unknown_services)
+        .context_stated_now(stated_now);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
     assessment.add_diagnostics(
         stale.into_iter().chain(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w))),

@@ -1562,6 +1562,47 @@ fn unmapped_files_do_not_depend_on_file_order() {
     );
 }
 
+/// A file's declared, removed and unguarded types are sets: their order
+/// changes neither the answer nor the input digest (a red-team finding: the
+/// digest changed).
+#[test]
+fn declared_and_removed_types_do_not_depend_on_order() {
+    let engine = hand_engine("a b\n", "");
+    let file = |x: &str, y: &str| {
+        hand_change(&format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1", "services": ["b"],
+                "files": [{{"path": "infra/b/main.tf", "status": "modified", "declares": ["{x}", "{y}"],
+                "removes": ["{x}", "{y}"], "unguards": ["prevent_destroy", "deletion_protection"]}}]}}"#
+        ))
+    };
+    let context = Context::new(at(0));
+    let one = engine.assess(&file("aws_s3_bucket", "aws_db_instance"), &context);
+    let two = engine.assess(&file("aws_db_instance", "aws_s3_bucket"), &context);
+    assert_same(&one, &two);
+    let mut swapped = file("aws_s3_bucket", "aws_db_instance");
+    swapped.files[0].unguards.reverse();
+    assert_same(&one, &engine.assess(&swapped, &context));
+}
+
+/// The input digest covers the `now` a context stated when it is assessed
+/// as of another instant (a red-team finding: a month-old context and a
+/// fresh one, at one `--now`, shared a digest), and only then.
+#[test]
+fn the_digest_covers_the_instant_a_context_stated() {
+    let engine = hand_engine("a b\n", "");
+    let change = hand_change(CHANGE_B);
+    let now = at(0);
+    let context = Context::new(now);
+    let digest = |stated: Option<Timestamp>| {
+        engine.assess_with(&change, &context, &AssessOptions::default().context_stated_now(stated)).input_digest
+    };
+    let month_old = Timestamp::parse("2026-10-27T10:00:00Z").unwrap();
+    assert_eq!(digest(None), digest(Some(now)), "a context that stated the instant assessed");
+    assert_ne!(digest(None), digest(Some(month_old)));
+    assert_ne!(digest(Some(month_old)), digest(Some(at(60))));
+    assert_eq!(digest(Some(month_old)), digest(Some(month_old)));
+}
+
 /// The destructive-infrastructure rules list the resources in changeset
 /// order.
 #[test]

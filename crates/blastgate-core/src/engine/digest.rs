@@ -7,8 +7,9 @@
 //! order of source files or of lines within them does not matter; it is
 //! hashed in fixed chunks on rayon's threads, then the chunks' digests. Documents are hashed as JSON with
 //! sorted keys, and the lists whose order carries no meaning (files,
-//! services, resources, labels, contributors, incidents, budgets, freezes, changes in
-//! flight, rules) are sorted first.
+//! services, resources, labels, contributors, the types a file declares or
+//! removes and the guards it turns off, incidents, budgets, freezes, changes
+//! in flight, rules) are sorted first.
 
 use blastgate_change::Changeset;
 use blastgate_graph::FrozenGraph;
@@ -234,7 +235,17 @@ pub(crate) fn input_digest(
             "changeset",
             canonical_with(
                 changeset,
-                &["services", "files", "infrastructure", "labels", "contributors", "infrastructure.*.replace_paths"],
+                &[
+                    "services",
+                    "files",
+                    "infrastructure",
+                    "labels",
+                    "contributors",
+                    "infrastructure.*.replace_paths",
+                    "files.*.declares",
+                    "files.*.removes",
+                    "files.*.unguards",
+                ],
                 normalize_deploy_at,
             ),
         ),
@@ -271,6 +282,13 @@ pub(crate) fn input_digest(
     // existed (and every changeset from a file) stay as they were.
     if options.history_measured {
         h.update(b"history-measured");
+    }
+    // Likewise: the instant the context stated, when it was assessed as of
+    // another (a red-team finding: a month-old context and a fresh one,
+    // assessed at one --now, shared a digest).
+    if let Some(stated) = options.context_stated_now.filter(|&t| t != context.now()) {
+        h.update(b"context-stated-now");
+        h.update(stated.to_string().as_bytes());
     }
     hex("sha256:", &h.finalize())
 }
