@@ -785,7 +785,10 @@ impl Policy {
             }
         }
         if self.limits.max_listed_affected == 0 {
-            return fail("limits.max_listed_affected", "must be at least 1".into());
+            return fail(
+                "limits.max_listed_affected",
+                "`0`: must be at least 1 (the number of affected services an answer lists)".into(),
+            );
         }
         Ok(())
     }

@@ -79,6 +79,16 @@ fn an_empty_model_version_is_refused() {
     assert!(err.to_string().contains("the model version is empty"), "{err}");
 }
 
+/// A listing limit of 0 is refused naming the value, as every policy
+/// error does (a red-team finding: the message named only the key).
+#[test]
+fn a_listing_limit_of_zero_names_its_value() {
+    let line = DEFAULT.lines().find(|l| l.trim_start().starts_with("max_listed_affected")).unwrap();
+    let zero = DEFAULT.replacen(line, "max_listed_affected = 0", 1);
+    let err = parse_policy("p.toml", zero.as_bytes()).err().unwrap();
+    assert!(err.to_string().contains("limits.max_listed_affected: `0`: must be at least 1"), "{err}");
+}
+
 /// An incident rule's `allow` is a set: listed in another order, the
 /// policy decides alike and hashes alike (it changed the input digest).
 #[test]
