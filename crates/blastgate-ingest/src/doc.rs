@@ -529,6 +529,14 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::Unexpected { .. } => {
             near_miss_help(GraphError::schema(file, place, "", &message), &message)
         }
+        // The library's wording is advice to a Rust programmer ("use
+        // Option<String>"); the JSON reader's is the one to give (a
+        // red-team finding: `dependency: ` with nothing after it).
+        serde_saphyr::Error::NullIntoString { .. } | serde_saphyr::Error::InvalidCharNull { .. } => {
+            GraphError::schema(file, place, "null", "invalid type: null, expected a string").with_help(
+                "write the value after the key: in YAML a key or list item with nothing after it, or `~`, is null",
+            )
+        }
         serde_saphyr::Error::Message { .. } => GraphError::schema(file, place, value, message),
         serde_saphyr::Error::NonFiniteFloat { value, .. } => {
             GraphError::invalid(file, place, value.clone(), "number is NaN or infinite")

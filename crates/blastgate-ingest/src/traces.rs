@@ -343,8 +343,37 @@ impl<'de> Deserialize<'de> for Labels {
     }
 }
 
-/// `[timestamp, "value"]`; the timestamp is not used.
-type PromSample = (IgnoredAny, String);
+/// `[timestamp, "value"]`; the timestamp is not used. Read as a list of
+/// exactly two, so that a third element is a schema error at the sample
+/// (as a tuple it was "trailing characters", a JSON syntax error in a
+/// well-formed file: a red-team finding).
+struct PromSample(String);
+
+impl<'de> Deserialize<'de> for PromSample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PromSample;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sample of two: `[timestamp, \"value\"]`")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<PromSample, A::Error> {
+                use serde::de::Error as _;
+                seq.next_element::<IgnoredAny>()?.ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let value = seq.next_element::<String>()?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                let mut len = 2usize;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    len = len.saturating_add(1);
+                }
+                if len > 2 {
+                    return Err(A::Error::invalid_length(len, &self));
+                }
+                Ok(PromSample(value))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
 
 /// The parts of a Prometheus answer that explain why the full answer did
 /// not parse: an error status, or a result type we do not read.
@@ -602,7 +631,7 @@ impl<'a> SeriesReader<'a> {
     fn count(&self, i: usize, series: &PromSeries) -> Result<u64, GraphError> {
         let (place, text) = if self.matrix {
             let samples = series.values.as_deref().unwrap_or_default();
-            let Some((last, (_, text))) = samples.iter().enumerate().next_back() else {
+            let Some((last, PromSample(text))) = samples.iter().enumerate().next_back() else {
                 return Err(GraphError::schema(
                     self.file,
                     format!("$.data.result[{i}]"),
@@ -613,7 +642,7 @@ impl<'a> SeriesReader<'a> {
             };
             (format!("$.data.result[{i}].values[{last}][1]"), text)
         } else {
-            let Some((_, text)) = &series.value else {
+            let Some(PromSample(text)) = &series.value else {
                 return Err(GraphError::schema(
                     self.file,
                     format!("$.data.result[{i}]"),

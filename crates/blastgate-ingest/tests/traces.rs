@@ -332,6 +332,22 @@ fn prometheus_matrix_takes_the_last_sample() {
     assert_eq!(edge(&graph, "billing", "postgres").kind(), EdgeKind::Data);
 }
 
+/// A sample is exactly `[timestamp, "value"]`: one of three elements, in
+/// a vector or a matrix, is a schema error at the sample, not "trailing
+/// characters", a JSON syntax error in a well-formed file (a red-team
+/// finding).
+#[test]
+fn prometheus_sample_of_three_is_a_schema_error_at_the_sample() {
+    let result = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"client":"a","server":"b"},"value":[1,"5",3]}]}}"#;
+    let e = parse_prometheus("q.json", result.as_bytes()).err().unwrap();
+    assert_eq!(e.kind_name(), "schema", "{e}");
+    assert!(e.to_string().contains("$.data.result[0].value"), "{e}");
+    assert!(e.to_string().contains("invalid length 3, expected a sample of two"), "{e}");
+    let matrix = r#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"client":"a","server":"b"},"values":[[1,"5"],[2,"7",9]]}]}}"#;
+    let e = parse_prometheus("q.json", matrix.as_bytes()).err().unwrap();
+    assert!(e.to_string().contains("$.data.result[0].values[1]"), "{e}");
+}
+
 #[test]
 fn prometheus_failed_only_pair_is_an_edge() {
     let metric = r#"{"__name__":"traces_service_graph_request_failed_total","client":"a","server":"b"}"#;
