@@ -458,13 +458,37 @@ fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
         Ok(report) => {
             if let Some(breach) = &report.breached {
                 let (limit, observed) = budget_breach(breach);
-                return Err(GraphError::limit(file, limit, budget_max(limit, text.len()), observed));
+                let at = breach_place(file, text);
+                return Err(GraphError::limit(&at, limit, budget_max(limit, text.len()), observed));
             }
         }
-        Err(e) if nested_too_deep(&e) => return Err(depth_limit(file)),
+        Err(e) if nested_too_deep(&e) => {
+            let at = format!("{file}: line {}, column {}", e.marker().line(), e.marker().col() + 1);
+            return Err(depth_limit(&at));
+        }
         Err(_) => {}
     }
     Ok(())
+}
+
+/// `file` and where in `text` the YAML budget is passed, as the JSON
+/// reader names the place of its limits (a red-team finding: YAML limit
+/// errors named none). The budget check above reports no place, so a
+/// document past it is read again, into nothing, by the deserializer,
+/// which stops at the same budget and says where; only on this error path.
+fn breach_place(file: &str, text: &str) -> String {
+    let read = serde_saphyr::from_multiple_with_options::<serde::de::IgnoredAny>(text, yaml_options(text.len()));
+    let mut e = match &read {
+        Err(e) => e.without_snippet(),
+        Ok(_) => return file.to_owned(),
+    };
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    match (e, e.location()) {
+        (serde_saphyr::Error::Budget { .. }, Some(l)) => format!("{file}: line {}, column {}", l.line(), l.column()),
+        _ => file.to_owned(),
+    }
 }
 
 /// Whether the YAML parser stopped at its nesting limit: flow collections

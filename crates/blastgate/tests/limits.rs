@@ -167,6 +167,9 @@ fn yaml_nesting_depth_is_the_limit_however_deep() {
                         assert_eq!(kind, "limit_exceeded", "{at}: {e}");
                         let limit = format!("`max_nesting_depth` exceeded: {} > {depth}", depth + 1);
                         assert!(e.contains(&limit), "{at}: {e}");
+                        // With its place, as for JSON (a red-team finding:
+                        // none was named).
+                        assert!(e.contains(".yaml: line "), "{at}: {e}");
                     }
                 }
             }
