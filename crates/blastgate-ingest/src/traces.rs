@@ -690,6 +690,11 @@ impl<'a> SeriesReader<'a> {
 fn parse_count(file: &str, place: String, text: &str) -> Result<u64, GraphError> {
     /// 2^64: the first whole number a `u64` cannot hold.
     const TOO_LARGE: f64 = 18_446_744_073_709_551_616.0;
+    // A whole number is read exactly: as a float, 2^64 - 1 rounds to 2^64
+    // and was refused as too large (a red-team finding).
+    if let Ok(whole) = text.parse::<u64>() {
+        return Ok(whole);
+    }
     let Ok(value) = text.parse::<f64>() else {
         return Err(GraphError::invalid(file, place, text, "sample value is not a number")
             .with_help("save the answer of the Prometheus query API as it is; values are decimal strings"));

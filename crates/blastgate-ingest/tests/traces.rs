@@ -348,6 +348,18 @@ fn prometheus_sample_of_three_is_a_schema_error_at_the_sample() {
     assert!(e.to_string().contains("$.data.result[0].values[1]"), "{e}");
 }
 
+/// The largest count a `u64` holds is read exactly (read as a float it
+/// rounded to 2^64 and was refused as too large); one more is refused.
+#[test]
+fn prometheus_largest_count_is_read_exactly() {
+    let metric = r#"{"__name__":"traces_service_graph_request_total","client":"a","server":"b"}"#;
+    let graph =
+        build(parse_prometheus("q.json", vector_answer(metric, r#""18446744073709551615""#).as_bytes()).unwrap());
+    assert_eq!(counts(&graph, "a", "b"), (u64::MAX, 0));
+    let e = parse_prometheus("q.json", vector_answer(metric, r#""18446744073709551616""#).as_bytes()).err().unwrap();
+    assert!(e.to_string().contains("too large for a call count"), "{e}");
+}
+
 #[test]
 fn prometheus_failed_only_pair_is_an_edge() {
     let metric = r#"{"__name__":"traces_service_graph_request_failed_total","client":"a","server":"b"}"#;
