@@ -6554,7 +6554,7 @@ fn shell_forms(line: &str) -> String {
     if line.len() > 4 * 4096 {
         return line.to_owned();
     }
-    let mut fed = same_line_settings(&unquote_words(line));
+    let mut fed = same_line_settings(&inner_quotes_removed(&unquote_words(line)));
     // (A few pipes or here-strings a line, no more.)
     for _ in 0..4 {
         match stdin_as_arguments(&fed) {
@@ -6596,6 +6596,80 @@ fn unquote_words(line: &str) -> String {
         }
         out.push(c);
         i += 1;
+    }
+    out
+}
+
+/// `line` with each word of plain characters that is written with quotes
+/// or escapes inside it (`kube""ctl`, `k\ubectl`, `d\elete`,
+/// `terra''form`) written as the shell's quote removal makes it: each hid
+/// a destructive command from the reader (red team 17). A word holding
+/// anything else (`$`, a blank inside quotes, an unclosed quote) stays as
+/// written.
+fn inner_quotes_removed(line: &str) -> String {
+    if !line.contains(['"', '\'', '\\']) {
+        return line.to_owned();
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '@' | ':' | '+' | ',' | '=' | '-');
+    let separator = |c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | ')');
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if separator(c) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut word = String::new();
+        // Only inside a word: a word quoted whole is `unquote_words`' (and
+        // `"key": "value"` is JSON, not a command).
+        let mut plain_word = plain(c);
+        let mut escaped = false;
+        while let Some(&d) = chars.get(i) {
+            if separator(d) {
+                break;
+            }
+            match d {
+                '"' | '\'' => match chars.get(i + 1..).and_then(|rest| rest.iter().position(|&e| e == d)) {
+                    Some(n) => {
+                        let inner = chars.get(i + 1..i + 1 + n).unwrap_or_default();
+                        plain_word &= inner.iter().all(|&e| plain(e));
+                        word.extend(inner);
+                        i += n + 2;
+                    }
+                    None => {
+                        plain_word = false;
+                        i += 1;
+                    }
+                },
+                '\\' => match chars.get(i + 1) {
+                    Some(&e) if plain(e) => {
+                        word.push(e);
+                        escaped = true;
+                        i += 2;
+                    }
+                    _ => {
+                        plain_word = false;
+                        i += 1;
+                    }
+                },
+                _ => {
+                    plain_word &= plain(d);
+                    word.push(d);
+                    i += 1;
+                }
+            }
+        }
+        // A backslash in a path is Windows' separator (`.\scripts\x.ps1`),
+        // not an escape.
+        let path = escaped && word.contains(['.', '/', ':']);
+        if plain_word && !path && !word.is_empty() {
+            out.push_str(&word);
+        } else {
+            out.extend(chars.get(start..i).unwrap_or_default());
+        }
     }
     out
 }

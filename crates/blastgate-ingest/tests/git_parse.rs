@@ -1903,6 +1903,15 @@ fn destructive_commands_are_read_by_tool() {
         ("\"terraform\" destroy -auto-approve", &["terraform destroy"]),
         ("'redis-cli' -h cart-cache.prod FLUSHALL", &["redis flushall"]),
         ("\\redis-cli -h cart-cache.prod FLUSHALL", &["redis flushall"]),
+        // Red team 17: quotes and escapes inside a word, which the
+        // shell's quote removal takes off.
+        ("kube\"\"ctl delete namespace orders", &["Namespace"]),
+        ("k\\ubectl delete namespace orders", &["Namespace"]),
+        ("kubectl d\\elete name\\space orders", &["Namespace"]),
+        ("terra''form -chdir=infra de\\stroy -auto-approve", &["terraform destroy"]),
+        ("drop\"\"db orders", &["database"]),
+        ("d\\ropdb orders", &["database"]),
+        ("echo \"kube\"\"ctl delete\" ok", &[]),
         ("{ terraform destroy -auto-approve; }", &["terraform destroy"]),
         ("{ dropdb orders_production; }", &["database"]),
         ("T=terraform; $T destroy -auto-approve", &["terraform destroy"]),
