@@ -3781,6 +3781,11 @@ struct MigrationText {
     down: bool,
     /// An up section's marker was seen.
     up_marked: bool,
+    /// The least indentation of an up marker seen: a down marker indented
+    /// further is inside the up function (nested, or in a string or
+    /// heredoc there), and does not end it (red team 17: a `def
+    /// downgrade():` nested in `upgrade()` hid its `drop_table`).
+    up_indent: usize,
 }
 
 impl MigrationText {
@@ -3795,13 +3800,15 @@ impl MigrationText {
     /// migration hid its `DROP TABLE`). Liquibase's `--rollback` lines
     /// are rollback statements, not read either.
     fn push(&mut self, line: &[u8]) {
+        let indent = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
         match section_marker(line) {
-            Some(true) if self.up_marked => {
+            Some(true) if self.up_marked && indent <= self.up_indent => {
                 self.down = true;
                 return;
             }
             Some(false) => {
                 self.down = false;
+                self.up_indent = if self.up_marked { self.up_indent.min(indent) } else { indent };
                 self.up_marked = true;
             }
             _ if self.down => return,
@@ -3868,10 +3875,26 @@ pub fn is_down_migration(path: &str) -> bool {
 /// +migrate Down`),
 /// `Some(false)` for an up section's.
 fn section_marker(line: &[u8]) -> Option<bool> {
-    let text = String::from_utf8_lossy(line).trim().to_ascii_lowercase();
+    let raw = String::from_utf8_lossy(line);
+    let text = raw.trim().to_ascii_lowercase();
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match squeezed.as_str() {
-        "--migrate:down" | "--+goosedown" | "--+migratedown" => return Some(true),
+        // A down marker only as its tool reads one, from the line's start
+        // and in its case and spacing (dbmate: `--`, blanks, then
+        // `migrate:down`; goose: `+goose Down`; sql-migrate: `-- +migrate
+        // Down`): another spelling is a comment the tool runs past, and
+        // the statements after it run going up (red team 17: an indented
+        // or upper-case `-- migrate:DOWN` hid a `DROP TABLE`). Up markers
+        // are read loosely: taking one for a marker reads more.
+        "--migrate:down" | "--+goosedown" | "--+migratedown" => {
+            let raw = raw.trim_end();
+            let ends = |rest: &str| rest.is_empty() || rest.starts_with(char::is_whitespace);
+            let after = raw.strip_prefix("--").map(str::trim_start).unwrap_or_default();
+            let strict = after.strip_prefix("migrate:down").is_some_and(ends)
+                || after.strip_prefix("+goose Down").is_some_and(ends)
+                || raw.strip_prefix("-- +migrate Down").is_some_and(ends);
+            return strict.then_some(true);
+        }
         "--migrate:up" | "--+gooseup" | "--+migrateup" => return Some(false),
         _ => {}
     }

@@ -1230,6 +1230,42 @@ fn down_migrations_are_not_this_changes_statements() {
         destructive_migrations(&patch("alembic/versions/4_x.py", &dropping), |_| true),
         ["alembic/versions/4_x.py"]
     );
+    // Red team 17: a down marker as its tool does not read one (indented,
+    // in another case or spacing) is a comment the tool runs past, so
+    // what follows it runs going up; a real marker after it still ends
+    // the up section.
+    for fake in [
+        "  -- migrate:down",
+        "-- migrate:DOWN",
+        "-- Migrate:Down",
+        "\t-- +migrate Down",
+        "-- +migrate down",
+        "--+migrate Down",
+        "--  +migrate Down",
+        "  -- +goose Down",
+    ] {
+        let (up, down) = if fake.contains("goose") {
+            ("-- +goose Up", "-- +goose Down")
+        } else if fake.contains("+migrate") {
+            ("-- +migrate Up", "-- +migrate Down")
+        } else {
+            ("-- migrate:up", "-- migrate:down")
+        };
+        let text = format!("{up}\nCREATE TABLE t2 (id int);\n{fake}\n{drop}\n{down}\nDROP TABLE t2;\n");
+        assert_eq!(
+            destructive_migrations(&patch("db/migrations/3_x.sql", &text), |_| true),
+            ["db/migrations/3_x.sql"],
+            "{fake}"
+        );
+        let honest = format!("{up}\nCREATE TABLE t2 (id int);\n{down}\n{drop}\n");
+        assert!(destructive_migrations(&patch("db/migrations/3_x.sql", &honest), |_| true).is_empty(), "{fake}");
+    }
+    // A down function nested in the up function does not end it.
+    let nested = "def upgrade() -> None:\n    op.create_table('t2')\n    def downgrade():\n        pass\n    op.drop_table('users')\n\n\ndef downgrade() -> None:\n    op.drop_table('t2')\n";
+    assert_eq!(
+        destructive_migrations(&patch("alembic/versions/5_x.py", nested), |_| true),
+        ["alembic/versions/5_x.py"]
+    );
 }
 
 /// Manifests by their content (`is_manifest`), wherever they are kept.
