@@ -809,7 +809,8 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         notes.push(format!(
             "safety: `{first}`{more} adds a statement that destroys data for good (a dropped table or column, a \
              truncate, a delete, an update), takes a table or column out of a declarative schema (its tool drops \
-             it), or is a migration whose statements are not read (a symbolic link, more than 1 MiB of added \
+             it), or is a migration whose statements are not read (a symbolic link, a submodule not checked out, \
+             more than 1 MiB of added \
              lines, or text with NUL bytes such as UTF-16): the change cannot be reverted without loss \
              (`reversible: false`)"
         ));
@@ -1093,12 +1094,21 @@ fn read_submodules(
     // (As a file of no kind of its own in it, `-`: the folder's name is
     // then one of the path's folders.)
     let infrastructure = |path: &str| classifier.classify(&format!("{path}/-")) == ChangeKind::Infrastructure;
+    // Likewise a submodule of schema migrations (`orders/migrations`):
+    // statements not read, so a migration that may destroy data, as one
+    // too large to read is (red team 17: its bump to a commit that drops a
+    // table was `auto` in a clone without submodules, `senior` checked
+    // out). (Classified by a migration file's name in it.)
+    let migrations = |path: &str| classifier.classify(&format!("{path}/1_x.sql")) == ChangeKind::SchemaMigration;
     for (path, bump) in unread.iter().chain(&past_limits) {
         if infrastructure(path) {
             let types = destroyed.entry(bump.clone()).or_default();
             if types.len() < blastgate_change::limits::MAX_DECLARED_TYPES {
                 types.insert(format!("submodule {path}"));
             }
+        }
+        if migrations(path) && !brought.destructive_migrations.contains(bump) {
+            brought.destructive_migrations.push(bump.clone());
         }
     }
     for f in files.iter_mut() {

@@ -3219,6 +3219,39 @@ fn an_unread_infrastructure_submodule_counts_by_its_path() {
     assert!(change.notes.iter().any(|n| n.contains("counts as destroying")), "{:?}", change.notes);
 }
 
+/// Red team 17: a submodule of schema migrations (`orders/migrations`)
+/// moved to a commit that drops a table was `senior` checked out and
+/// `auto` in a clone without submodules. Unread, it is a migration whose
+/// statements are not read: `reversible: false`, as one too large to read.
+#[test]
+fn an_unread_migrations_submodule_is_not_reversible() {
+    let migrations = Repo::new("unread-migrations-module");
+    migrations.write("0001_init.sql", b"CREATE TABLE users (id int);\n");
+    migrations.commit(0.0, "v1");
+    let repo = Repo::new("unread-migrations");
+    repo.write("orders/app.txt", b"app\n");
+    let path = migrations.path().to_str().unwrap();
+    repo.git(&["-c", "protocol.file.allow=always", "submodule", "add", "-q", path, "orders/migrations"]);
+    let base = repo.commit(1.0, "Add the migrations");
+    migrations.write("0002_drop.sql", b"DROP TABLE users;\n");
+    migrations.commit(2.0, "Drop users");
+    repo.git(&["-C", "orders/migrations", "-c", "protocol.file.allow=always", "pull", "-q", "origin", "HEAD"]);
+    repo.git(&["add", "orders/migrations"]);
+    let head = repo.commit(3.0, "Bump the migrations");
+    // Read, its migration drops a table.
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    // Not checked out, its statements are not read: not reversible either.
+    repo.git(&["submodule", "deinit", "-q", "-f", "orders/migrations"]);
+    let change = git_change(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(change.changeset.safety.reversible, Some(false), "{:?}", change.notes);
+    assert!(
+        change.notes.iter().any(|n| n.contains("`orders/migrations`") && n.contains("a submodule not checked out")),
+        "{:?}",
+        change.notes
+    );
+}
+
 /// Regression (a red-team audit of the submodule fix): a submodule the
 /// change adds, and a submodule's own submodule, were not read (senior and
 /// owner where the same AI-written code in place is multi_party). Both
