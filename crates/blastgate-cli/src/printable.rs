@@ -23,21 +23,38 @@ pub struct Printable<W: Write> {
     inner: W,
     /// The start of a character whose last bytes have not been written yet.
     pending: Vec<u8>,
+    /// The last characters written (at most 5), to tell a `[` that would
+    /// complete a CI runner's older command form across writes.
+    tail: String,
 }
 
 impl<W: Write> Printable<W> {
     pub fn new(inner: W) -> Self {
-        Self { inner, pending: Vec::new() }
+        Self { inner, pending: Vec::new(), tail: String::new() }
     }
 }
 
-/// Appends `text` to `out`, hidden characters but `\n` and `\t` escaped.
-fn push_shown(out: &mut String, text: &str) {
+/// Appends `text` to `out`, hidden characters but `\n` and `\t` escaped,
+/// and the `[` of the runners' older command forms, which they read
+/// anywhere in a line (GitHub's `##[error]`, Azure Pipelines'
+/// `##vso[...]`), written `\u{5b}` (a red-team finding: a graph id
+/// holding `##[error]` forged an annotation mid-line). `tail` holds the
+/// last characters written before, and after.
+fn push_shown(out: &mut String, text: &str, tail: &mut String) {
     for c in text.chars() {
-        if c != '\n' && c != '\t' && blastgate::graph::is_hidden(c) {
+        if c == '[' && (tail.ends_with("##") || tail.ends_with("##vso")) {
+            out.push_str("\\u{5b}");
+            tail.push_str("\\u{5b}");
+        } else if c != '\n' && c != '\t' && blastgate::graph::is_hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            tail.push('}');
         } else {
             out.push(c);
+            tail.push(c);
+        }
+        if tail.len() > 16 {
+            let keep = tail.char_indices().rev().nth(4).map_or(0, |(i, _)| i);
+            tail.replace_range(..keep, "");
         }
     }
 }
@@ -51,12 +68,12 @@ impl<W: Write> Write for Printable<W> {
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {
-                    push_shown(&mut out, text);
+                    push_shown(&mut out, text, &mut self.tail);
                     break;
                 }
                 Err(e) => {
                     let (valid, after) = rest.split_at(e.valid_up_to());
-                    push_shown(&mut out, std::str::from_utf8(valid).unwrap_or_default());
+                    push_shown(&mut out, std::str::from_utf8(valid).unwrap_or_default(), &mut self.tail);
                     match e.error_len() {
                         // An incomplete character at the end: wait for the rest.
                         None => {
@@ -150,6 +167,17 @@ mod tests {
     fn one_line_escapes_line_breaks() {
         assert_eq!(super::one_line("a\n::error x\r\tb"), "a\\u{a}::error x\\u{d}\\u{9}b");
         assert_eq!(super::one_line("plain é"), "plain é");
+    }
+
+    /// The runners' older command forms, read anywhere in a line, lose
+    /// their `[`, even split across writes (a red-team finding).
+    #[test]
+    fn older_runner_commands_are_shown_not_obeyed() {
+        assert_eq!(shown(&[b"web##[error title=x]auto"]), "web##\\u{5b}error title=x]auto");
+        assert_eq!(shown(&[b"web#", b"#", b"[add-mask]x"]), "web##\\u{5b}add-mask]x");
+        assert_eq!(shown(&[b"##vso[task.logissue]x ##vs", b"o[x]"]), "##vso\\u{5b}task.logissue]x ##vso\\u{5b}x]");
+        assert_eq!(shown(&[b"# [a] ## x [b]"]), "# [a] ## x [b]");
+        assert_eq!(super::one_line("a##[error]b ##vso[c]"), "a##\\u{5b}error]b ##vso\\u{5b}c]");
     }
 }
 

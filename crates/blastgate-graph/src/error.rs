@@ -343,10 +343,14 @@ pub fn is_hidden(c: char) -> bool {
 /// included, written as a Rust escape (`\u{a}`, `\u{202e}`), everything
 /// else as is. A service id holding `\n::error ...` cannot start a line of
 /// its own (which a CI runner would read as a workflow command), nor an
-/// escape sequence move a terminal's cursor. Borrowed when nothing needs
-/// escaping.
+/// escape sequence move a terminal's cursor. The runners' older command
+/// forms, which they read anywhere in a line (GitHub's `##[error]`,
+/// Azure Pipelines' `##vso[task.logissue]`), have their `[` written as
+/// `\u{5b}` (a red-team finding: a file path holding `##[error]` forged an
+/// annotation mid-line). Borrowed when nothing needs escaping.
 pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_hidden) {
+    let command = |t: &str| t.contains("##[") || t.contains("##vso[");
+    if !text.chars().any(is_hidden) && !command(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -356,6 +360,10 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         } else {
             out.push(c);
         }
+    }
+    // (Taking a `[` out makes no new `##[`.)
+    if command(&out) {
+        out = out.replace("##[", "##\\u{5b}").replace("##vso[", "##vso\\u{5b}");
     }
     std::borrow::Cow::Owned(out)
 }
