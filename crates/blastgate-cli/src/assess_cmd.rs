@@ -80,13 +80,23 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         }
         AssessFormat::Markdown => {
             let mut shown = Printable::new(&mut out);
-            render::markdown(&mut shown, &assessment)?;
+            render::markdown(&mut shown, &assessment, stops)?;
             shown.flush()?;
         }
         AssessFormat::Github => github(&mut out, &assessment, stops)?,
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);
-            writeln!(out, "{}", render::sarif(&assessment, &files, stops))?;
+            let changed: Vec<String> = changeset.files.iter().map(|f| f.path.clone()).collect();
+            let input = &args.input;
+            let inputs: Vec<String> = input
+                .change
+                .iter()
+                .filter(|p| p.as_os_str() != "-")
+                .chain(&input.terraform_plan)
+                .chain(input.graph.first())
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            writeln!(out, "{}", render::sarif(&assessment, &files, &changed, &inputs, stops))?;
         }
     }
     out.flush()?;
@@ -327,7 +337,7 @@ fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failu
     append("GITHUB_OUTPUT", &render::github_outputs(a, stops))?;
     let mut summary = Vec::new();
     let mut shown = Printable::new(&mut summary);
-    render::markdown(&mut shown, a)?;
+    render::markdown(&mut shown, a, stops)?;
     shown.flush()?;
     append("GITHUB_STEP_SUMMARY", &String::from_utf8_lossy(&summary))?;
     Ok(())

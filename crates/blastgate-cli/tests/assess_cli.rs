@@ -384,6 +384,22 @@ fn sarif_is_2_1_0_with_rule_results() {
     assert_eq!(decision(&v)["level"], "error");
 }
 
+/// Every SARIF result has a location, which GitHub code scanning requires
+/// of an upload (a red-team finding: a change of infrastructure alone gave
+/// none, and the upload was refused): with no changed file, the file the
+/// change was read from.
+#[test]
+fn every_sarif_result_has_a_location() {
+    let o = assess("orders-db-recreate", &["--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() > 1, "{v}");
+    for r in results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str();
+        assert!(uri.is_some_and(|u| u.ends_with("change.json")), "{r}");
+    }
+}
+
 #[test]
 fn rendered_formats_match_snapshots() {
     for (id, format) in

@@ -211,10 +211,15 @@ pub struct Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DeployWindow {
-    /// The changeset's `deploy_at`, else the context's `now` (never
-    /// before `now`).
+    /// The instant assessed at (the context's `now`): the span checked for
+    /// freezes and changes in flight starts there, whatever `deploy_at`
+    /// says.
     pub start: Timestamp,
-    /// `start` plus the policy's `deploy.window_minutes`.
+    /// The end of the deploy's window (`deploy_at`, else `now`, plus the
+    /// policy's `deploy.window_minutes`), or of the mandated rollout when
+    /// that takes longer. The decision holds for a deploy that starts at
+    /// `start` and has finished its rollout by `end`; it is not a window
+    /// in which to start one.
     pub end: Timestamp,
 }
 

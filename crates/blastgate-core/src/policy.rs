@@ -736,6 +736,19 @@ impl Policy {
                 return fail(&format!("rule[{i}].id"), "rule id is empty".into());
             }
             check_name(&format!("rule[{i}].id"), "rule id", &rule.id)?;
+            // SARIF output names the decision `review-depth` and an error
+            // `diagnostic/CODE` among the rules' results (a red-team
+            // finding: a rule of that id made two SARIF rules of one id).
+            if rule.id == "review-depth" || rule.id.starts_with("diagnostic/") {
+                return fail(
+                    &format!("rule[{i}].id"),
+                    format!(
+                        "`{}`: the id is reserved (SARIF output names the decision `review-depth` and errors \
+                         `diagnostic/CODE`); choose another",
+                        blastgate_graph::shown(&blastgate_graph::shorten(&rule.id))
+                    ),
+                );
+            }
             // The `rules` step output lists the fired ids separated by commas.
             if rule.id.contains(|c: char| c == ',' || c.is_whitespace()) {
                 return fail(

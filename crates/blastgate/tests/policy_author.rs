@@ -89,6 +89,17 @@ fn a_listing_limit_of_zero_names_its_value() {
     assert!(err.to_string().contains("limits.max_listed_affected: `0`: must be at least 1"), "{err}");
 }
 
+/// The ids SARIF output gives the decision and errors are reserved (a
+/// red-team finding: a rule `review-depth` made two SARIF rules of one id).
+#[test]
+fn reserved_rule_ids_are_refused() {
+    for id in ["review-depth", "diagnostic/x"] {
+        let policy = DEFAULT.replacen("id = \"collision\"", &format!("id = \"{id}\""), 1);
+        let err = parse_policy("p.toml", policy.as_bytes()).err().unwrap();
+        assert!(err.to_string().contains("the id is reserved"), "{err}");
+    }
+}
+
 /// An incident rule's `allow` is a set: listed in another order, the
 /// policy decides alike and hashes alike (it changed the input digest).
 #[test]

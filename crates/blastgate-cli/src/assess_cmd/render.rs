@@ -69,7 +69,10 @@ fn counterfactual_mark(c: &blastgate::assess::Counterfactual, a: &Assessment) ->
 pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let d = &a.decision;
     let gate = if stops { " (the gate stops)" } else { "" };
-    writeln!(out, "change {}: {}{gate}", one(&a.change_id), d.review_depth)?;
+    // The id shortened: it is the author's, and padded with blanks it
+    // pushed the depth out of sight after a forged one (a red-team
+    // finding: `pr-42: auto (no review needed)` and 400 spaces).
+    writeln!(out, "change {}: {}{gate}", one(&blastgate::graph::shorten(&a.change_id)), d.review_depth)?;
     writeln!(out, "  {}", one(&d.summary))?;
     let r = &a.risk;
     writeln!(out, "risk: likelihood {:.3}, impact {:.1}, score {:.3}", r.likelihood, r.impact, r.score)?;
@@ -303,9 +306,13 @@ fn mermaid_label(s: &str) -> String {
 }
 
 /// The Markdown report (a GitHub job summary or a GitLab note).
-pub fn markdown(out: &mut impl Write, a: &Assessment) -> std::io::Result<()> {
+pub fn markdown(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
     let d = &a.decision;
-    writeln!(out, "## blastgate: `{}` review for {}", d.review_depth, code(&a.change_id))?;
+    // Said as the other formats say it (a red-team finding: an error under
+    // a policy whose `error_depth` is below `block` read as a normal
+    // review here, with the error in the folded diagnostics only).
+    let gate = if stops { " (the gate stops)" } else { "" };
+    writeln!(out, "## blastgate: `{}` review for {}{gate}", d.review_depth, code(&a.change_id))?;
     writeln!(out)?;
     writeln!(out, "{}", text(&d.summary))?;
     writeln!(out)?;
@@ -604,9 +611,26 @@ pub fn files_by_service(
 /// `[text](target)` in a plain-text message as an embedded link (section
 /// 3.11.6 of the standard), so a path such as `[approved](https://x)`
 /// would show as a link in a code-scanning view (a rendering audit).
-pub fn sarif(a: &Assessment, files: &BTreeMap<String, Vec<String>>, stops: bool) -> String {
+///
+/// Every result has a location, which GitHub code scanning requires of an
+/// upload (a red-team finding: a change of infrastructure or services
+/// alone gave results without one, and the upload was refused): the
+/// changed files of the services concerned; else every changed file,
+/// mapped or not (so `unmapped-runtime-files` names the files it is
+/// about); else `inputs`, the files the change was read from (the
+/// changeset, a plan, the graph).
+pub fn sarif(
+    a: &Assessment,
+    files: &BTreeMap<String, Vec<String>>,
+    changed: &[String],
+    inputs: &[String],
+    stops: bool,
+) -> String {
     let all_files: Vec<&String> = {
-        let mut v: Vec<&String> = files.values().flatten().collect();
+        let mut v: Vec<&String> = changed.iter().collect();
+        if v.is_empty() {
+            v = inputs.iter().collect();
+        }
         v.sort_unstable();
         v.dedup();
         v
