@@ -4106,6 +4106,49 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         .collect()
 }
 
+/// How many settings of each guard against deletion ([`removed_guards`]'
+/// list: `prevent_destroy = true`, `deletion_protection = true`, ...) the
+/// whole `text` of a configuration file holds where its tools read them:
+/// comments (`#`, `//`, `/* */`) and Terraform heredocs' text are not
+/// read. Comparing a file's counts before and after a change finds the
+/// guards it turns off without touching their lines (red team 17: `/*`
+/// and `*/` added around an unchanged `deletion_protection = true`).
+/// Empty for a text too large to read or holding a NUL byte.
+///
+/// ```
+/// use blastgate_ingest::git::guard_counts;
+/// let on = guard_counts(b"resource \"aws_db_instance\" \"a\" {\n  deletion_protection = true\n}\n");
+/// assert_eq!(on.get("deletion_protection"), Some(&1));
+/// let wrapped = guard_counts(b"resource \"aws_db_instance\" \"a\" {\n  /*\n  deletion_protection = true\n  */\n}\n");
+/// assert_eq!(wrapped.get("deletion_protection"), None);
+/// ```
+pub fn guard_counts(text: &[u8]) -> BTreeMap<&'static str, usize> {
+    let mut counts = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return counts;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    let mut heredoc: Option<String> = None;
+    for line in text.lines() {
+        if let Some(end) = heredoc.as_deref() {
+            if line.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        heredoc = heredoc_start(line);
+        for part in line.split([',', '(', ')', '{', '}', ';']) {
+            let squeezed = squeeze(part);
+            let squeezed = squeezed.trim_start_matches('-');
+            if let Some((_, name)) = GUARDS_ON.iter().find(|(l, _)| squeezed == *l) {
+                *counts.entry(*name).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
 /// `text` squeezed as guard settings are matched: blanks and quotes taken
 /// out, lower case (`  "DeletionProtection": false` is
 /// `deletionprotection:false`).

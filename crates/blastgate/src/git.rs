@@ -2581,6 +2581,27 @@ impl<'a> Git<'a> {
             let before = old_texts.get(&f.path).map(|t| parse::patch_deleted_objects(t)).unwrap_or_default();
             add_types(&mut f.removes, only_after(deleted, before).into_iter().map(|(kind, _)| kind).collect());
         }
+        // Guards against deletion a modified file holds fewer of than it
+        // did, compared as the tools read the file (comments and heredocs'
+        // text left out): turned off without touching their lines, by
+        // `/*` and `*/` added around them or a heredoc that takes them in
+        // (red team 17: `peer` where deleting the line is `senior`). The
+        // changed lines' own reading (`parse::removed_guards`) stays.
+        for &i in &wanted {
+            let Some(f) = files.get_mut(i) else { continue };
+            if f.status != FileStatus::Modified || !infrastructure(&f.path) {
+                continue;
+            }
+            let (Some(before), Some(after)) = (old_texts.get(&f.path), new_texts.get(&f.path)) else { continue };
+            let after = parse::guard_counts(after);
+            let off = parse::guard_counts(before)
+                .into_iter()
+                .filter(|(g, n)| after.get(g).copied().unwrap_or(0) < *n)
+                .map(|(g, _)| g.to_owned());
+            let mut unguards: Set<String> = f.unguards.drain(..).collect();
+            unguards.extend(off);
+            f.unguards = unguards.into_iter().take(blastgate_change::limits::MAX_DECLARED_TYPES).collect();
+        }
         Ok(())
     }
 

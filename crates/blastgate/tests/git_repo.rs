@@ -3606,6 +3606,57 @@ fn scripts_run_by_their_paths_count_as_what_they_run() {
     }
 }
 
+/// Red team 17: a guard turned off without touching its line, by `/*` and
+/// `*/` added around it or a heredoc that takes it in, was `peer` where
+/// deleting the line is `senior`. The file's guards are compared as
+/// Terraform reads it, before and after.
+#[test]
+fn a_guard_wrapped_in_a_comment_or_heredoc_is_turned_off() {
+    let repo = Repo::new("guard-wrapped");
+    let db = "resource \"aws_db_instance\" \"orders\" {\n  identifier = \"orders-prod\"\n  deletion_protection = true\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n";
+    repo.write("orders/terraform/main.tf", db.as_bytes());
+    let base = repo.commit(0.0, "The database");
+    let cases = [
+        (
+            "a block comment",
+            db.replace("  deletion_protection = true\n", "  /*\n  deletion_protection = true\n  */\n"),
+            "deletion_protection",
+        ),
+        (
+            "a heredoc",
+            db.replace(
+                "  deletion_protection = true\n",
+                "  tags = {\n    note = <<EOT\n  deletion_protection = true\nEOT\n  }\n",
+            ),
+            "deletion_protection",
+        ),
+        (
+            "a commented lifecycle",
+            db.replace("  lifecycle {", "  /* lifecycle {").replace("  }\n}", "  } */\n}"),
+            "prevent_destroy",
+        ),
+    ];
+    for (i, (what, text, guard)) in cases.iter().enumerate() {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/terraform/main.tf", text.as_bytes());
+        let head = repo.commit(1.0 + i as f64, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        assert!(change.files[0].unguards.iter().any(|g| g == guard), "{what}: {:?}", change.files[0].unguards);
+        assert!(fired.iter().any(|r| r == "protection-removed"), "{what}: {fired:?}");
+    }
+    // A guard moved within the file, still read, is no guard turned off.
+    repo.git(&["checkout", "-q", &base]);
+    let moved = db.replace(
+        "  identifier = \"orders-prod\"\n  deletion_protection = true\n",
+        "  deletion_protection = true\n  identifier = \"orders-prod\"\n",
+    );
+    repo.write("orders/terraform/main.tf", moved.as_bytes());
+    let head = repo.commit(9.0, "Reorder");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    assert!(change.files[0].unguards.is_empty(), "{:?}", change.files[0].unguards);
+    assert!(!fired.iter().any(|r| r == "protection-removed"), "{fired:?}");
+}
+
 /// A script or pipeline that turns a guard against deletion off, by a
 /// command or an SDK call (`aws rds modify-db-instance
 /// --no-deletion-protection`, boto3's `DeletionProtection=False`, `az
