@@ -3786,6 +3786,36 @@ struct MigrationText {
     /// heredoc there), and does not end it (red team 17: a `def
     /// downgrade():` nested in `upgrade()` hid its `drop_table`).
     up_indent: usize,
+    /// The end of a string that earlier lines opened and left open (a
+    /// Python `\"\"\"` or `'''`, a JavaScript template's backtick, or
+    /// `<<WORD` for a heredoc that ends at a line `WORD`): a down marker
+    /// inside one is text (red team 17: `def downgrade():` in a docstring,
+    /// `exports.down = ...` in a template literal, `def down` in a
+    /// heredoc, each inside the up function, hid what followed).
+    string: Option<String>,
+}
+
+/// The string `line` leaves open, given the one open before it (see
+/// `MigrationText::string`): an odd number of a delimiter's occurrences
+/// opens or closes it; a heredoc opened by `<<WORD`, `<<~WORD` or
+/// `<<-WORD` (the word in capitals, quoted or not) ends at a line that is
+/// the word.
+fn open_string(open: Option<String>, line: &str) -> Option<String> {
+    match open {
+        Some(end) => match end.strip_prefix("<<") {
+            Some(word) => (line.trim() != word).then_some(end),
+            None => (line.matches(end.as_str()).count() % 2 == 0).then_some(end),
+        },
+        None => {
+            if let Some(d) = ["\"\"\"", "'''", "`"].into_iter().find(|d| line.matches(d).count() % 2 == 1) {
+                return Some(d.to_owned());
+            }
+            let (_, after) = line.rsplit_once("<<")?;
+            let after = after.strip_prefix(['~', '-']).unwrap_or(after).trim_matches(['\'', '"']);
+            let word: String = after.chars().take_while(|c| c.is_ascii_uppercase() || *c == '_').collect();
+            (!word.is_empty() && word.chars().any(|c| c.is_ascii_uppercase())).then(|| format!("<<{word}"))
+        }
+    }
 }
 
 impl MigrationText {
@@ -3801,7 +3831,10 @@ impl MigrationText {
     /// are rollback statements, not read either.
     fn push(&mut self, line: &[u8]) {
         let indent = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-        match section_marker(line) {
+        let inside = self.string.is_some();
+        self.string = open_string(self.string.take(), &String::from_utf8_lossy(line));
+        let marker = if inside { None } else { section_marker(line) };
+        match marker {
             Some(true) if self.up_marked && indent <= self.up_indent => {
                 self.down = true;
                 return;

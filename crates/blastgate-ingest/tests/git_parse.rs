@@ -1260,6 +1260,21 @@ fn down_migrations_are_not_this_changes_statements() {
         let honest = format!("{up}\nCREATE TABLE t2 (id int);\n{down}\n{drop}\n");
         assert!(destructive_migrations(&patch("db/migrations/3_x.sql", &honest), |_| true).is_empty(), "{fake}");
     }
+    // A down function's header in a string or heredoc inside the up
+    // function is text, not the down function.
+    let docstring = "def upgrade() -> None:\n    op.create_table('t2')\n    note = \"\"\"\ndef downgrade():\n\"\"\"\n    op.drop_table('users')\n\n\ndef downgrade() -> None:\n    op.drop_table('t2')\n";
+    assert_eq!(
+        destructive_migrations(&patch("alembic/versions/6_x.py", docstring), |_| true),
+        ["alembic/versions/6_x.py"]
+    );
+    let template = "exports.up = async function(knex) {\n  const note = `\nexports.down = async function(knex) {\n`;\n  await knex.schema.dropTable('users');\n};\nexports.down = async function(knex) {\n  await knex.schema.dropTable('t2');\n};\n";
+    assert_eq!(destructive_migrations(&patch("migrations/7_x.js", template), |_| true), ["migrations/7_x.js"]);
+    let heredoc = "class X < ActiveRecord::Migration[7.1]\n  def up\n    say <<~NOTE\n  def down\n    NOTE\n    drop_table :users\n  end\n\n  def down\n    drop_table :t2\n  end\nend\n";
+    assert_eq!(destructive_migrations(&patch("db/migrate/8_x.rb", heredoc), |_| true), ["db/migrate/8_x.rb"]);
+    // Strings that open and close (a generated module docstring, a
+    // template on one line) leave the down function a down function.
+    let generated = "\"\"\"add note\n\nRevision ID: 3f2a\n\"\"\"\nfrom alembic import op\n\n\ndef upgrade() -> None:\n    op.execute(`SELECT 1`)\n\n\ndef downgrade() -> None:\n    op.drop_column('orders', 'note')\n";
+    assert!(destructive_migrations(&patch("alembic/versions/9_x.py", generated), |_| true).is_empty());
     // A down function nested in the up function does not end it.
     let nested = "def upgrade() -> None:\n    op.create_table('t2')\n    def downgrade():\n        pass\n    op.drop_table('users')\n\n\ndef downgrade() -> None:\n    op.drop_table('t2')\n";
     assert_eq!(
