@@ -684,6 +684,10 @@ const DATASTORE_TYPES: &[&str] = &[
     "lightsail_bucket",
     "cognito_user_pool",
     "cloudwatch_log_group",
+    // A log stream's events go with it; a feature store's records with
+    // its group (red team 17: each was `peer` deleted).
+    "cloudwatch_log_stream",
+    "sagemaker_feature_group",
     "vault_mount",
     // As a word: `kustomization` is no database (an audit).
     "kusto_",
@@ -914,7 +918,9 @@ const DATA_SERVICE_WORDS: &[&str] =
     &["flushall", "flushdb", "etcd", "vault_secrets", "vault_kv", "vault_mount", "consul_kv", "consul_key"];
 
 /// Words in resource types that name a cache.
-const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "valkey", "memcache"];
+/// (DynamoDB Accelerator and Alibaba's KVStore, Redis or Memcache, red team
+/// 17: each was `peer` deleted, where ElastiCache is `senior`.)
+const CACHE_TYPES: &[&str] = &["elasticache", "memorystore", "redis", "valkey", "memcache", "dax_cluster", "kvstore"];
 
 /// The node kind a resource type suggests.
 ///
@@ -1228,6 +1234,11 @@ mod kind_tests {
         }
         // Neither a cache removed nor a Vault policy holds data.
         assert_eq!(guess_kind("aws_elasticache_cluster"), NodeKind::Cache);
+        // Red team 17.
+        assert_eq!(guess_kind("aws_dax_cluster"), NodeKind::Cache);
+        assert_eq!(guess_kind("alicloud_kvstore_instance"), NodeKind::Cache);
+        assert_eq!(guess_kind("aws_cloudwatch_log_stream"), NodeKind::Datastore);
+        assert_eq!(guess_kind("aws_sagemaker_feature_group"), NodeKind::Datastore);
         assert_eq!(guess_kind("vault_policy"), NodeKind::Infrastructure);
     }
 }
