@@ -586,7 +586,11 @@ pub fn resolve(
                 unmapped_runtime.insert(path.to_owned());
             }
         };
-        if by_path.is_empty() {
+        // (A path the mapping places only on services the graph lacks, a
+        // typo in a service map under `--allow-unknown-services`, reaches
+        // nothing: unplaced, as the same typo in `services` is; a red-team
+        // finding: it was `peer`, the unmapped-files rule silent.)
+        if by_path.iter().all(|p| graph.index_of(p).is_none()) {
             note_unplaced(&f.path);
         }
         if services.is_empty() {

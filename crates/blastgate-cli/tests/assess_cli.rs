@@ -400,6 +400,43 @@ fn every_sarif_result_has_a_location() {
     }
 }
 
+/// A file a service map places only on a service the graph lacks (a typo,
+/// under `--allow-unknown-services`) reaches nothing: it is unplaced, and
+/// the unmapped-files rule fires, as for the same typo in `services` (a
+/// red-team finding: `peer`, no rule).
+#[test]
+fn a_file_mapped_only_to_a_missing_service_is_unplaced() {
+    let dir = tempdir();
+    let graph = dir.join("graph.yaml");
+    std::fs::write(
+        &graph,
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: payments, tier: 0, owner: team-pay}\n",
+    )
+    .unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(&change, r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c","files":[{"path":"src/payments/charge.go","added":5}]}"#).unwrap();
+    let map = dir.join("service.map");
+    std::fs::write(&map, "src/payments/ paymnts\n").unwrap();
+    let (graph, change, map) = (graph.to_str().unwrap(), change.to_str().unwrap(), map.to_str().unwrap());
+    let o = run(&[
+        "assess",
+        "--graph",
+        graph,
+        "--change",
+        change,
+        "--service-map",
+        map,
+        "--allow-unknown-services",
+        "--now",
+        "2026-12-05T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v["rules"].as_array().unwrap().iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(rules.contains(&"unmapped-runtime-files"), "{rules:?}");
+}
+
 #[test]
 fn rendered_formats_match_snapshots() {
     for (id, format) in

@@ -472,6 +472,12 @@ pub(crate) fn check_pattern(pattern: &str) -> Result<(), &'static str> {
     if pattern.contains("//") {
         return Err("the pattern has an empty path segment (`//`)");
     }
+    // Paths from the repository root have none: `./svc/pay/` matched
+    // nothing, and a service map's files fell to its catch-all (a
+    // red-team finding).
+    if pattern.split('/').any(|segment| segment == "." || segment == "..") {
+        return Err("the pattern has a `.` or `..` path segment, which no path from the repository root has");
+    }
     Ok(())
 }
 

@@ -154,6 +154,14 @@ fn malformed_lines_are_errors_with_line_and_text() {
     assert_eq!(kind, "invalid_value");
     assert!(message.contains("never matches"), "{message}");
 
+    // No path from the repository root has a `.` or `..` segment (a
+    // red-team finding: such a rule loaded and matched nothing).
+    for pattern in ["./svc/pay/", "svc/./pay/", "svc/../svc/pay/"] {
+        let (kind, message) = error(&format!("{pattern} payments\n"));
+        assert_eq!(kind, "invalid_value", "{pattern}");
+        assert!(message.contains("`.` or `..` path segment"), "{pattern}: {message}");
+    }
+
     let (kind, message) = error("src/a/ a\u{7}b\n");
     assert_eq!(kind, "invalid_value");
     assert!(message.contains("line 1") && message.contains("control character"), "{message}");
