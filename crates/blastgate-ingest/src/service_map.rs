@@ -442,12 +442,15 @@ fn url_path(url: &str) -> Result<(Vec<String>, bool), String> {
     // Where the repository path starts, and whether the marker says
     // "directory" (`tree`).
     let gitlab = (0..parts.len()).find(|&i| at(i) == "-" && matches!(at(i + 1), "tree" | "blob"));
-    let (start, tree) = if let Some(i) = gitlab {
+    // Bitbucket's `/ORG/REPO/src/BRANCH/` first: a folder of its path
+    // named `tree` or `blob` is no GitHub marker (a red-team finding:
+    // `src/main/services/blob/` read as the repository root).
+    let (start, tree) = if host.contains("bitbucket") && at(2) == "src" {
+        (4, false)
+    } else if let Some(i) = gitlab {
         (i + 3, at(i + 1) == "tree")
     } else if let Some(i) = (2..parts.len()).find(|&i| matches!(at(i), "tree" | "blob")) {
         (i + 2, at(i) == "tree")
-    } else if host.contains("bitbucket") && at(2) == "src" {
-        (4, false)
     } else if parts.iter().filter(|p| !p.is_empty()).count() <= 2 {
         return Err("points at the repository root, which would claim every file".to_owned());
     } else {

@@ -239,6 +239,10 @@ fn other_hosts_queries_and_escapes() {
         ("url:https://gitlab.com/group/sub/repo/-/tree/main/svc/cart", "/svc/cart/"),
         ("url:https://gitlab.com/group/repo/-/blob/main/svc/cart", "/svc/cart"),
         ("url:https://bitbucket.org/org/repo/src/main/svc/cart/", "/svc/cart/"),
+        // A folder named `blob` or `tree` in a Bitbucket path is a folder
+        // (a red-team finding: read as GitHub's marker).
+        ("url:https://bitbucket.org/acme/shop/src/main/services/blob/", "/services/blob/"),
+        ("url:https://bitbucket.org/acme/shop/src/main/services/tree/api/", "/services/tree/api/"),
         ("url:https://ghe.example.com/org/repo/tree/release-1.2/svc/cart?plain=1#readme", "/svc/cart/"),
         ("url:https://github.com/org/repo/tree/main/my%20service/", "/my\\ service/"),
         ("url:https://github.com/org/repo/tree/main/weird*[x]{y}/", "/weird\\*\\[x\\]\\{y\\}/"),
