@@ -23,8 +23,9 @@ pub struct Printable<W: Write> {
     inner: W,
     /// The start of a character whose last bytes have not been written yet.
     pending: Vec<u8>,
-    /// The last characters written (at most 5), to tell a `[` that would
-    /// complete a CI runner's older command form across writes.
+    /// The last characters written (a few: `##vso` is the longest mark
+    /// looked for), to tell a `[` that would complete a CI runner's older
+    /// command form across writes.
     tail: String,
 }
 

@@ -478,13 +478,8 @@ fn check_yaml_budget(file: &str, text: &str) -> Result<(), GraphError> {
 /// which stops at the same budget and says where; only on this error path.
 fn breach_place(file: &str, text: &str) -> String {
     let read = serde_saphyr::from_multiple_with_options::<serde::de::IgnoredAny>(text, yaml_options(text.len()));
-    let mut e = match &read {
-        Err(e) => e.without_snippet(),
-        Ok(_) => return file.to_owned(),
-    };
-    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
-        e = error;
-    }
+    let Err(e) = &read else { return file.to_owned() };
+    let e = innermost(e);
     match (e, e.location()) {
         (serde_saphyr::Error::Budget { .. }, Some(l)) => format!("{file}: line {}, column {}", l.line(), l.column()),
         _ => file.to_owned(),
@@ -506,12 +501,19 @@ fn depth_limit(file: &str) -> GraphError {
     GraphError::limit(file, "max_nesting_depth", max, max + 1)
 }
 
-fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
-    // Alias replays and snippets wrap the error that happened; classify that.
+/// The error that happened, inside the alias replays and snippets that
+/// wrap it.
+fn innermost(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
     let mut e = e.without_snippet();
     while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
         e = error;
     }
+    e
+}
+
+fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
+    // Alias replays and snippets wrap the error that happened; classify that.
+    let e = innermost(e);
     let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
     // The value the error is about, as written (`calls: 1e3` is not a
     // whole number): the scalar that starts at the error's place.

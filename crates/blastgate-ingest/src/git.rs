@@ -4121,15 +4121,12 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
         // Each setting of the line: one a line, or several in one
         // (`lifecycle { prevent_destroy = true }`, Pulumi's
         // `aws.rds.Instance("orders", ..., deletion_protection=False)`).
-        for part in text.split([',', '(', ')', '{', '}', ';']) {
-            let squeezed = squeeze(part);
-            let squeezed = squeezed.trim_start_matches('-');
-            let counts = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
-            if let Some(name) = counts(&GUARDS_ON) {
+        for part in text.split(SETTING_SEPARATORS) {
+            match guard_setting(part) {
                 // A guard's line removed turns it off.
-                *guards.entry(name.to_owned()).or_insert(0) -= sign;
-            } else if let Some(name) = counts(&GUARDS_OFF) {
-                *guards.entry(name.to_owned()).or_insert(0) += sign;
+                Some((name, true)) => *guards.entry(name.to_owned()).or_insert(0) -= sign,
+                Some((name, false)) => *guards.entry(name.to_owned()).or_insert(0) += sign,
+                None => {}
             }
         }
     });
@@ -4171,15 +4168,27 @@ pub fn guard_counts(text: &[u8]) -> BTreeMap<&'static str, usize> {
             continue;
         }
         heredoc = heredoc_start(line);
-        for part in line.split([',', '(', ')', '{', '}', ';']) {
-            let squeezed = squeeze(part);
-            let squeezed = squeezed.trim_start_matches('-');
-            if let Some((_, name)) = GUARDS_ON.iter().find(|(l, _)| squeezed == *l) {
-                *counts.entry(*name).or_insert(0) += 1;
+        for part in line.split(SETTING_SEPARATORS) {
+            if let Some((name, true)) = guard_setting(part) {
+                *counts.entry(name).or_insert(0) += 1;
             }
         }
     }
     counts
+}
+
+/// What separates the settings of one line (`lifecycle { prevent_destroy
+/// = true }`, Pulumi's `Instance("orders", ..., deletion_protection=False)`).
+const SETTING_SEPARATORS: [char; 6] = [',', '(', ')', '{', '}', ';'];
+
+/// The guard a setting (one part of a line, [`SETTING_SEPARATORS`]) sets,
+/// and whether it keeps it on (`true`: [`GUARDS_ON`]) or turns it off
+/// ([`GUARDS_OFF`]).
+fn guard_setting(part: &str) -> Option<(&'static str, bool)> {
+    let squeezed = squeeze(part);
+    let squeezed = squeezed.trim_start_matches('-');
+    let find = |list: &[(&str, &'static str)]| list.iter().find(|(l, _)| squeezed == *l).map(|(_, n)| *n);
+    find(&GUARDS_ON).map(|n| (n, true)).or_else(|| find(&GUARDS_OFF).map(|n| (n, false)))
 }
 
 /// `text` squeezed as guard settings are matched: blanks and quotes taken

@@ -133,13 +133,7 @@ impl GraphLoader {
             };
             let bytes = match blastgate_ingest::read_path_by_head(path, max) {
                 Err(GraphError::LimitExceeded(_)) if let Some(len) = stated.get() => {
-                    return Err(GraphError::Corrupt(ErrorDetail::new(
-                        &name,
-                        "header",
-                        len.to_string(),
-                        format!("the stream goes on past the {len} bytes its header gives"),
-                    ))
-                    .with_help("the snapshot is damaged: freeze the graph again with `blastgate graph freeze`"));
+                    return Err(blastgate_graph::snapshot::stream_past_end(&name, len));
                 }
                 read => read?,
             };

@@ -98,6 +98,18 @@ pub fn stated_length(head: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(field.try_into().ok()?))
 }
 
+/// The error for a snapshot read from a stream that goes on past the
+/// length its header states ([`stated_length`]): corrupt, as a file with
+/// bytes past the end is.
+pub fn stream_past_end(file: &str, stated: u64) -> crate::GraphError {
+    layout::corrupt(
+        file,
+        "header",
+        stated.to_string(),
+        &format!("the stream goes on past the {stated} bytes its header gives"),
+    )
+}
+
 /// Where the bytes of a snapshot are read from: random access, from any
 /// thread (sections are read in parallel).
 pub trait SnapshotSource: Sync {
