@@ -23,6 +23,6 @@ pub use model::{
     keeps_final_snapshot, module_steps,
 };
 pub use resolve::{
-    ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, TouchedNode, adds_tests,
-    destroyed_path, destroys_infrastructure, destroys_resources, file_kind, module_nodes, resolve,
+    ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, RuleRank, TouchedNode,
+    adds_tests, destroyed_path, destroys_infrastructure, destroys_resources, file_kind, module_nodes, resolve,
 };

@@ -30,9 +30,15 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// (about 5,000 patterns like `src/*x*/**/y?`); a chunk that still fails to
 /// build is split in two until it builds. Chunks are asked from the last,
 /// and the first chunk with a match decides.
+///
+/// Matching that ignores case ([`PathMatcher::rule_ignoring_case`]) has
+/// chunks of its own, built from the same patterns on first need: most
+/// matchers are never asked.
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
     chunks: Vec<Chunk>,
+    entries: Vec<Entry>,
+    folded: std::sync::OnceLock<Result<Vec<Chunk>, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +56,7 @@ pub struct PathMatcherBuilder {
     entries: Vec<Entry>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     index: usize,
     glob: String,
@@ -80,28 +86,41 @@ impl PathMatcherBuilder {
     /// The `ignore` crate's reason when a single pattern cannot be compiled
     /// into a matcher.
     pub fn build(&self) -> Result<PathMatcher, String> {
-        let mut chunks = Vec::new();
-        // Ranges still to build, the next one on top; a range that fails
-        // is split in two (no recursion: at most 13 halvings of a chunk).
-        let mut todo: Vec<&[Entry]> = self.entries.chunks(CHUNK_RULES).rev().collect();
-        while let Some(entries) = todo.pop() {
-            match build_chunk(entries) {
-                Ok(chunk) => chunks.push(chunk),
-                Err(e) if entries.len() <= 1 => return Err(e),
-                Err(_) => {
-                    let (first, second) = entries.split_at(entries.len() / 2);
-                    todo.push(second);
-                    todo.push(first);
-                }
-            }
-        }
-        Ok(PathMatcher { chunks })
+        Ok(PathMatcher {
+            chunks: build_chunks(&self.entries, false)?,
+            entries: self.entries.clone(),
+            folded: std::sync::OnceLock::new(),
+        })
     }
 }
 
-fn build_chunk(entries: &[Entry]) -> Result<Chunk, String> {
+/// The chunks of `entries`, matching ASCII and Unicode case alike when
+/// `fold`.
+fn build_chunks(entries: &[Entry], fold: bool) -> Result<Vec<Chunk>, String> {
+    let mut chunks = Vec::new();
+    // Ranges still to build, the next one on top; a range that fails
+    // is split in two (no recursion: at most 13 halvings of a chunk).
+    let mut todo: Vec<&[Entry]> = entries.chunks(CHUNK_RULES).rev().collect();
+    while let Some(entries) = todo.pop() {
+        match build_chunk(entries, fold) {
+            Ok(chunk) => chunks.push(chunk),
+            Err(e) if entries.len() <= 1 => return Err(e),
+            Err(_) => {
+                let (first, second) = entries.split_at(entries.len() / 2);
+                todo.push(second);
+                todo.push(first);
+            }
+        }
+    }
+    Ok(chunks)
+}
+
+fn build_chunk(entries: &[Entry], fold: bool) -> Result<Chunk, String> {
     let mut own = GitignoreBuilder::new(".");
     let mut dirs = GitignoreBuilder::new(".");
+    for builder in [&mut own, &mut dirs] {
+        builder.case_insensitive(fold).map_err(|e| e.to_string())?;
+    }
     for entry in entries {
         // INVARIANT: every glob's `from` is the decimal index of its rule,
         // which is how `PathMatcher::rule_of` finds the rule of the glob
@@ -118,7 +137,7 @@ fn build_chunk(entries: &[Entry]) -> Result<Chunk, String> {
 impl PathMatcher {
     /// A matcher without patterns.
     pub fn empty() -> Self {
-        Self { chunks: Vec::new() }
+        Self { chunks: Vec::new(), entries: Vec::new(), folded: std::sync::OnceLock::new() }
     }
 
     /// The index of the last rule that matches `path`, a path from the
@@ -131,6 +150,21 @@ impl PathMatcher {
             return None;
         }
         self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
+    }
+
+    /// [`PathMatcher::rule_of`] ignoring case, in patterns and path alike
+    /// (`src/PayApp/` matches `src/payapp/x.go`): for reading a path that
+    /// no rule places as written the way a case-insensitive file system
+    /// (or a person) reads it. `None` too when the case-insensitive
+    /// matcher cannot be built (it is built on first need), which the
+    /// caller reads as no rule: the path as written still matches.
+    pub fn rule_ignoring_case(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let path = path.strip_prefix("./").unwrap_or(path).trim_start_matches('/');
+        if path.is_empty() {
+            return None;
+        }
+        let folded = self.folded.get_or_init(|| build_chunks(&self.entries, true)).as_ref().ok()?;
+        folded.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
     }
 }
 

@@ -37,6 +37,31 @@ pub trait PathMapping {
     /// The path's owners (CODEOWNERS): `None` when no rule matches,
     /// `Some(empty)` when a rule makes the path explicitly unowned.
     fn owners_of(&self, path: &str) -> Option<Vec<&str>>;
+    /// The services of `path` as [`PathMapping::services_of`] gives them,
+    /// and the rank of the rule that placed it; matched ignoring case in
+    /// the rules' patterns and the path alike when `ignore_case`. `None`
+    /// (or no services) when no rule places it.
+    ///
+    /// blastgate asks it of a path as written and of the path's loose
+    /// readings (backslashes as folder separators, case ignored, trailing
+    /// dots and invisible characters dropped): a reading counts when no
+    /// rule places the path as written, and beside it when a rule of
+    /// higher rank places the reading (a catch-all `*` on a map's first
+    /// line must not take `src/Payments/x.go` from the `src/payments/` of
+    /// its second). By default: [`PathMapping::services_of`] at rank 0,
+    /// and nothing ignoring case, so a reading counts only when the path
+    /// as written is placed nowhere.
+    fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        Some((RuleRank(0), self.services_of(path))).filter(|(_, s)| !ignore_case && !s.is_empty())
+    }
+    /// [`PathMapping::owners_of`] with the rank of the rule that decides
+    /// them, matched ignoring case when `ignore_case`, as
+    /// [`PathMapping::ranked_services_of`]: the owners of a loose reading
+    /// are asked too when a rule of higher rank owns it. By default
+    /// [`PathMapping::owners_of`] at rank 0, and nothing ignoring case.
+    fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        self.owners_of(path).filter(|_| !ignore_case).map(|owners| (RuleRank(0), owners))
+    }
     /// Whether `path` is a directory to git (a submodule): its own name
     /// then counts as a folder when files are placed by folder name. By
     /// default no path is.
@@ -44,6 +69,14 @@ pub trait PathMapping {
         false
     }
 }
+
+/// Which of a mapping's rules placed (or owns) a path, for weighing two
+/// readings of one path: the higher rank decides, as a later line decides
+/// in a last-match-wins file and a service map's rule decides before a
+/// catalog's source location. Ranks compare only between answers of one
+/// mapping.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleRank(pub u64);
 
 /// No mapping: files map to services by path segment only, and have no
 /// CODEOWNERS owners.
@@ -530,22 +563,35 @@ pub fn resolve(
         // the file away from the node its path maps to (the gate's service
         // map, or a folder named after a node).
         let stated = f.service.as_deref();
-        let (by_path, loose) = place(mapping, graph, &f.path);
+        let Placement { nodes: by_path, loose } = place(mapping, graph, &f.path);
         let owners = owners_of(&f.path);
         let old_owners = moved_from.map(&mut owners_of);
-        if loose.is_some() && !by_path.is_empty() {
-            let p = by_path.join("`, `");
-            service_warnings.push(format!(
-                "file `{}` maps to `{p}` only when its folders are read loosely (ignoring case, backslashes, \
-                 surrounding spaces, invisible characters, full-width forms and trailing dots); counted as \
-                 `{p}`'s. Write the path as git prints it",
-                f.path.escape_debug()
-            ));
+        match &loose {
+            Some(Loose::Only) if !by_path.is_empty() => {
+                let p = by_path.join("`, `");
+                service_warnings.push(format!(
+                    "file `{}` maps to `{p}` only when its folders are read loosely (ignoring case, backslashes, \
+                     surrounding spaces, invisible characters, full-width forms and trailing dots); counted as \
+                     `{p}`'s. Write the path as git prints it",
+                    f.path.escape_debug()
+                ));
+            }
+            Some(Loose::Beside(reading)) => {
+                let p = by_path.join("`, `");
+                service_warnings.push(format!(
+                    "file `{}` maps to more when its folders are read loosely (ignoring case, backslashes, \
+                     surrounding spaces, invisible characters, full-width forms and trailing dots): as {reading} \
+                     a later rule places it; counted as `{p}`'s. Write the path as git prints it, or map its \
+                     spelling",
+                    f.path.escape_debug(),
+                ));
+            }
+            _ => {}
         }
         if destroys_infrastructure(classifier, f) {
             // A rename destroys where the file was.
             let at = match moved_from {
-                Some(old) => place(mapping, graph, old).0,
+                Some(old) => place(mapping, graph, old).nodes,
                 None => by_path.clone(),
             };
             deleted_infrastructure.push((
@@ -596,19 +642,17 @@ pub fn resolve(
         if services.is_empty() {
             unmapped.push(f.path.clone());
         }
-        // A path placed only by a loose reading is that spelling's file for
-        // its owners too: CODEOWNERS asked on the path as written alone let
-        // `payments/Auth/token.go` skip `/payments/auth/`'s owners while
-        // counting as `payments`'s change (an approvals audit). The owners
-        // of both spellings approve, each set on its own: more approvals,
-        // never fewer.
-        let loose_owners = loose
-            .filter(|_| !by_path.is_empty())
-            .and_then(|spelling| {
-                let found: Vec<String> = mapping.owners_of(&spelling)?.into_iter().map(str::to_owned).collect();
-                Some((spelling, found))
-            })
-            .filter(|(_, found)| !found.is_empty() && *found != owners);
+        // A path is its loose readings' file for their owners too, when a
+        // rule that outranks the one owning it as written owns them
+        // (`loose_owners`): CODEOWNERS asked on the path as written alone
+        // let `payments/Auth/token.go` skip `/payments/auth/`'s owners
+        // while counting as `payments`'s change (an approvals audit; red
+        // team 17 for a path its service map placed as written). The
+        // owners of both spellings approve, each set on its own: more
+        // approvals, never fewer.
+        let also_owners = loose_owners(mapping, &f.path)
+            .map(|(spelling, found)| (spelling, found.into_iter().map(str::to_owned).collect::<Vec<_>>()))
+            .filter(|(_, found)| *found != owners);
         ownership.push(FileOwnership {
             path: f.path.clone(),
             owners,
@@ -616,7 +660,7 @@ pub fn resolve(
             placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
         });
-        if let Some((spelling, found)) = loose_owners {
+        if let Some((spelling, found)) = also_owners {
             file_owners.extend(found.iter().cloned());
             ownership.push(FileOwnership {
                 path: spelling,
@@ -629,7 +673,7 @@ pub fn resolve(
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
         if let (Some(old), Some(owners)) = (moved_from, old_owners) {
-            let left = place(mapping, graph, old).0;
+            let left = place(mapping, graph, old).nodes;
             // Code moved to another node (or from or to no node) is new
             // there: its whole content counts as added, not git's few
             // lines for the move.
@@ -662,6 +706,7 @@ pub fn resolve(
                 unmapped.push(old.to_owned());
                 note_unplaced(old);
             }
+            let old_loose = loose_owners(mapping, old).filter(|(_, found)| *found != owners);
             ownership.push(FileOwnership {
                 path: old.to_owned(),
                 owners,
@@ -669,6 +714,17 @@ pub fn resolve(
                 placed: left.first().map(|s| (*s).to_owned()),
                 deploys: kind.deploys(),
             });
+            if let Some((spelling, found)) = old_loose {
+                let found: Vec<String> = found.into_iter().map(str::to_owned).collect();
+                file_owners.extend(found.iter().cloned());
+                ownership.push(FileOwnership {
+                    path: spelling,
+                    owners: found,
+                    nodes: left.iter().map(|s| (*s).to_owned()).collect(),
+                    placed: left.first().map(|s| (*s).to_owned()),
+                    deploys: kind.deploys(),
+                });
+            }
         }
     }
     let mut destructive = Vec::new();
@@ -890,6 +946,25 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
     at_least(ChangeMetrics::of(&counted))
 }
 
+/// Where a path is placed: its nodes, and whether a loose reading of it
+/// placed some of them.
+struct Placement<'a> {
+    /// Every node, sorted.
+    nodes: Vec<&'a str>,
+    /// How a loose reading (see [`loose_readings`]) placed nodes the path
+    /// as written does not, if one did.
+    loose: Option<Loose>,
+}
+
+/// How a loose reading of a path placed it.
+enum Loose {
+    /// It alone placed the path: the path as written is placed nowhere.
+    Only,
+    /// It placed the path on more nodes than the path as written, by a
+    /// rule of higher rank: the reading, for messages.
+    Beside(String),
+}
+
 /// The node `path` maps to (the mapping's rules, then the first folder
 /// named after a node), and the loose reading that found it when the path
 /// as written does not.
@@ -897,12 +972,16 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 /// A path is a claim in a hand-written changeset, and one the gate cannot
 /// place gets no blast radius: `src/Payments/charge.go`,
 /// `src\payments\charge.go` or `src/payments /charge.go` must not escape
-/// `payments` by their spelling. When the mapping's rules place the path
-/// nowhere as written, they are tried on it read with backslashes as
-/// folder separators and the spaces around folder names trimmed, then also
-/// in lower case, then with each folder name in its loose form
-/// ([`loose_folder`]: invisible characters dropped, compatibility forms
-/// such as full-width letters read as themselves, trailing dots dropped).
+/// `payments` by their spelling. The mapping's rules are asked about the
+/// path as written and about its loose readings ([`loose_readings`]). A
+/// loose reading counts when the path as written is placed nowhere, and
+/// beside the path as written when a rule that outranks the one placing
+/// the path as written places it ([`PathMapping::ranked_services_of`]): a
+/// catch-all `* leaf` on a service map's first line must not take
+/// `src/Payments/charge.go` from `src/payments/ payments` on its second (a
+/// red-team finding: peer where the honest spelling was senior). Both
+/// count: on a file system that tells case apart the two spellings are two
+/// folders, and the gate cannot tell which one the path means.
 /// Then the first folder that names a node decides, each folder read as
 /// written and else loosely (compared with node ids ignoring ASCII case:
 /// `src/paymentservice/` for `PaymentService`; an identity audit found it
@@ -916,54 +995,123 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 /// Several nodes when the mapping places the path equally on each (catalog
 /// entities sharing a source location, ids that differ only in case):
 /// every one counts, sorted.
-fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> (Vec<&'a str>, Option<String>) {
-    let mapped = |p: &str| {
-        let mut nodes = mapping.services_of(p);
+fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -> Placement<'a> {
+    let sorted = |mut nodes: Vec<&'a str>| {
         nodes.sort_unstable();
         nodes.dedup();
-        Some(nodes).filter(|n| !n.is_empty())
+        nodes
     };
-    if let Some(nodes) = mapped(path) {
-        return (nodes, None);
+    let written = mapping.ranked_services_of(path, false).filter(|(_, n)| !n.is_empty());
+    let readings = loose_readings(mapping, path);
+    let loose = readings
+        .iter()
+        .filter_map(|reading| {
+            let (rank, nodes) = mapping.ranked_services_of(&reading.0, reading.1)?;
+            Some((rank, nodes, reading)).filter(|(_, n, _)| !n.is_empty())
+        })
+        .filter(|(rank, _, _)| written.as_ref().is_none_or(|(w, _)| rank > w))
+        // The highest rank; of equal ranks the first reading.
+        .reduce(|best, next| if next.0 > best.0 { next } else { best });
+    match (written, loose) {
+        (Some((_, nodes)), None) => return Placement { nodes: sorted(nodes), loose: None },
+        (None, Some((_, nodes, _))) => return Placement { nodes: sorted(nodes), loose: Some(Loose::Only) },
+        (Some((_, mut nodes)), Some((_, more, (reading, ignore_case)))) => {
+            let added = more.iter().any(|m| !nodes.contains(m));
+            nodes.extend(more);
+            let shown = if *ignore_case {
+                format!("`{}` read ignoring case", reading.escape_debug())
+            } else {
+                format!("`{}`", reading.escape_debug())
+            };
+            return Placement { nodes: sorted(nodes), loose: added.then_some(Loose::Beside(shown)) };
+        }
+        (None, None) => {}
     }
-    let tidy: String = path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/");
+    let tidy = tidy_path(path);
     // A submodule is a folder itself: `src/checkoutservice` (a gitlink)
     // is checkoutservice's.
     let within = if mapping.is_directory(path) { tidy.as_str() } else { tidy.rsplit_once('/').map_or("", |(d, _)| d) };
     let folders: Vec<&str> = within.split('/').collect();
     let loose_folders: Vec<String> = folders.iter().map(|f| loose_folder(f)).collect();
-    let loose = match tidy.rsplit_once('/') {
-        _ if mapping.is_directory(path) => loose_folders.join("/"),
-        Some((_, name)) => format!("{}/{name}", loose_folders.join("/")),
-        None => tidy.clone(),
-    };
-    let found = [tidy.clone(), tidy.to_ascii_lowercase(), loose.to_ascii_lowercase()]
-        .into_iter()
-        .filter(|p| p != path)
-        .find_map(|p| mapped(&p).map(|nodes| (nodes, Some(p))));
-    if let Some(found) = found {
-        return found;
-    }
     match service_by_folder(graph, &folders, &loose_folders) {
-        Some((nodes, as_written)) => {
-            // (Read loosely, the folder is spelled as its node: the
-            // owners of `/payments/` are asked for `Payments/x.go`, as
-            // they are for `payments./x.go`; red team 13.)
-            let spelling = (!as_written || tidy != path).then(|| {
-                let name = |n: &str| n.rsplit([':', '/']).next().unwrap_or(n).to_owned();
-                let mut parts: Vec<String> = loose.split('/').map(str::to_owned).collect();
-                let folder_count = loose_folders.len();
-                for part in parts.iter_mut().take(folder_count) {
-                    if let Some(node) = nodes.iter().map(|n| name(n)).find(|n| n.eq_ignore_ascii_case(part)) {
-                        *part = node;
-                    }
-                }
-                parts.join("/")
-            });
-            (nodes, spelling)
-        }
-        None => Default::default(),
+        Some((nodes, as_written)) => Placement { nodes, loose: (!as_written || tidy != path).then_some(Loose::Only) },
+        None => Placement { nodes: Vec::new(), loose: None },
     }
+}
+
+/// `path` with backslashes read as folder separators and the spaces
+/// around its folder names trimmed.
+fn tidy_path(path: &str) -> String {
+    path.replace('\\', "/").split('/').map(str::trim).collect::<Vec<_>>().join("/")
+}
+
+/// `tidy` (see [`tidy_path`]) with each folder name in its loose form
+/// ([`loose_folder`]); a submodule's own name is a folder.
+fn loose_path(mapping: &dyn PathMapping, path: &str, tidy: &str) -> String {
+    let directory = mapping.is_directory(path);
+    let (within, name) = match tidy.rsplit_once('/') {
+        _ if directory => (tidy, None),
+        Some((within, name)) => (within, Some(name)),
+        None => ("", Some(tidy)),
+    };
+    let folders: Vec<String> = within.split('/').map(loose_folder).collect();
+    match name {
+        Some(name) if !within.is_empty() => format!("{}/{name}", folders.join("/")),
+        Some(name) => name.to_owned(),
+        None => folders.join("/"),
+    }
+}
+
+/// The loose readings of `path` a mapping's rules are asked about, in
+/// order, each with whether to match it ignoring case: the path with
+/// backslashes as folder separators and the spaces around folder names
+/// trimmed, then that in lower case, then with each folder name in its
+/// loose form ([`loose_folder`]: invisible characters dropped,
+/// compatibility forms such as full-width letters read as themselves,
+/// trailing dots dropped) in lower case; then the path as written, tidied,
+/// and loose, each matched ignoring case in the rules' patterns too
+/// (`src/PayApp/` for `src/payapp/x.go`: lowering the path alone never
+/// matched a pattern with a capital). Readings equal to the path as
+/// written, matched as written, are left out.
+fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> {
+    let tidy = tidy_path(path);
+    let loose = loose_path(mapping, path, &tidy);
+    let mut readings: Vec<(String, bool)> = Vec::with_capacity(6);
+    for reading in [tidy.clone(), tidy.to_ascii_lowercase(), loose.to_ascii_lowercase()]
+        .into_iter()
+        .map(|r| (r, false))
+        .chain([path.to_owned(), tidy, loose].into_iter().map(|r| (r, true)))
+    {
+        if (reading.0 != path || reading.1) && !readings.contains(&reading) {
+            readings.push(reading);
+        }
+    }
+    readings
+}
+
+/// The owners of a loose reading of `path` (see [`loose_readings`]) when a
+/// CODEOWNERS rule that outranks the one owning the path as written owns
+/// it (or none owns the path as written), and they are not the path's own:
+/// the reading's spelling and its owners. `payments/Auth/token.go` must
+/// not skip `/payments/auth/`'s owners by its capital (a red-team finding:
+/// the path placed as written, its loose owners were never asked).
+fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Option<(String, Vec<&'a str>)> {
+    let written = mapping.ranked_owners_of(path, false);
+    let (_, owners, reading) = loose_readings(mapping, path)
+        .into_iter()
+        .filter_map(|(reading, ignore_case)| {
+            let (rank, owners) = mapping.ranked_owners_of(&reading, ignore_case)?;
+            Some((rank, owners, reading))
+        })
+        .filter(|(rank, _, _)| written.as_ref().is_none_or(|(w, _)| rank > w))
+        .reduce(|best, next| if next.0 > best.0 { next } else { best })?;
+    if owners.is_empty() || written.as_ref().is_some_and(|(_, w)| *w == owners) {
+        return None;
+    }
+    // (Read ignoring case alone, the spelling is the path's: said, so that
+    // the two sets of owners are told apart.)
+    let spelling = if reading == path { format!("{path} (read ignoring case)") } else { reading };
+    Some((spelling, owners))
 }
 
 /// A folder name as a person reading it would: invisible characters

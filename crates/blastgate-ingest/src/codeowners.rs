@@ -260,6 +260,30 @@ impl CodeOwners {
         self.rules.get(index).map(Rule::view)
     }
 
+    /// The rule that decides `path`'s owners, matched as a directory when
+    /// `is_dir` (see [`CodeOwners::rule_of_dir`]) and ignoring case in
+    /// patterns and path alike when `ignore_case` (`/src/PayApp/` then
+    /// owns `src/payapp/x.go`): for reading a path as a case-insensitive
+    /// file system, or a person, reads it. Of two rules, the one with the
+    /// higher [`CodeOwnersRule::line`] decides.
+    ///
+    /// ```
+    /// use blastgate_ingest::codeowners::CodeOwners;
+    ///
+    /// let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\n/src/PayApp/ @org/pay\n")?;
+    /// assert_eq!(owners.rule_matching("src/payapp/x.go", false, false).map(|r| r.line()), Some(1));
+    /// assert_eq!(owners.rule_matching("src/payapp/x.go", false, true).map(|r| r.line()), Some(2));
+    /// # Ok::<(), blastgate_change::ChangeError>(())
+    /// ```
+    pub fn rule_matching(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<CodeOwnersRule<'_>> {
+        let index = if ignore_case {
+            self.matcher.rule_ignoring_case(path, is_dir)
+        } else {
+            self.matcher.rule_of(path, is_dir)
+        }?;
+        self.rules.get(index).map(Rule::view)
+    }
+
     /// Every rule, in file order.
     pub fn rules(&self) -> impl Iterator<Item = CodeOwnersRule<'_>> {
         self.rules.iter().map(Rule::view)

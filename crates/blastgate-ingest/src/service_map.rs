@@ -319,13 +319,36 @@ impl ServiceMap {
     }
 
     fn services_of_entry(&self, path: &str, is_dir: bool) -> Vec<&str> {
-        let Some(rule) = self.matcher.rule_of(path, is_dir).and_then(|i| self.rules.get(i)) else {
-            return Vec::new();
-        };
-        match rule.shared.and_then(|i| self.shared.get(i)) {
+        self.services_matching(path, is_dir, false).map(|(_, services)| services).unwrap_or_default()
+    }
+
+    /// Every service of `path` as [`ServiceMap::services_of`] gives them,
+    /// and the index of the rule that placed it (rules in file order, from
+    /// 0; of two, the higher decides); matched as a directory when `is_dir`
+    /// (see [`ServiceMap::services_of_dir`]) and ignoring case in patterns
+    /// and path alike when `ignore_case` (`src/PayApp/` then places
+    /// `src/payapp/x.go`). `None` when no rule matches.
+    ///
+    /// ```
+    /// use blastgate_ingest::service_map::ServiceMap;
+    ///
+    /// let map = ServiceMap::parse("service-map", b"* leaf\nsrc/PayApp/ payapp\n")?;
+    /// assert_eq!(map.services_matching("src/payapp/x.go", false, false), Some((0, vec!["leaf"])));
+    /// assert_eq!(map.services_matching("src/payapp/x.go", false, true), Some((1, vec!["payapp"])));
+    /// # Ok::<(), blastgate_change::ChangeError>(())
+    /// ```
+    pub fn services_matching(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<(usize, Vec<&str>)> {
+        let index = if ignore_case {
+            self.matcher.rule_ignoring_case(path, is_dir)
+        } else {
+            self.matcher.rule_of(path, is_dir)
+        }?;
+        let rule = self.rules.get(index)?;
+        let services = match rule.shared.and_then(|i| self.shared.get(i)) {
             Some(services) => services.iter().map(String::as_str).collect(),
             None => vec![rule.service.as_str()],
-        }
+        };
+        Some((index, services))
     }
 
     /// The pattern of the rule that decides `path`'s service.

@@ -44,7 +44,7 @@ pub use blastgate_core::policy::{
 };
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 
-use crate::change::{ChangeError, Changeset, PathMapping, RepoMapping};
+use crate::change::{ChangeError, Changeset, PathMapping, RepoMapping, RuleRank};
 use crate::context::Context;
 use crate::graph::FrozenGraph;
 
@@ -82,6 +82,10 @@ struct WithSourceLocations<'a> {
     made: &'a std::sync::OnceLock<RepoMapping>,
 }
 
+/// Added to the rank of a caller's rule (see [`WithSourceLocations`]), so
+/// that it outranks the graph's source locations.
+const CALLER_RANK: u64 = 1 << 40;
+
 impl PathMapping for WithSourceLocations<'_> {
     fn service_of(&self, path: &str) -> Option<&str> {
         self.first
@@ -98,8 +102,25 @@ impl PathMapping for WithSourceLocations<'_> {
         self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_at(path, dir)
     }
 
+    fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        // The caller's rules outrank the graph's: a rank of theirs is
+        // raised above every rank of the graph's source locations (which
+        // are below 2^32).
+        if let Some((RuleRank(rank), services)) =
+            self.first.ranked_services_of(path, ignore_case).filter(|(_, s)| !s.is_empty())
+        {
+            return Some((RuleRank(rank.saturating_add(CALLER_RANK)), services));
+        }
+        let dir = self.first.is_directory(path);
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).ranked_services_at(path, dir, ignore_case)
+    }
+
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
         self.first.owners_of(path)
+    }
+
+    fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        self.first.ranked_owners_of(path, ignore_case)
     }
 
     fn is_directory(&self, path: &str) -> bool {

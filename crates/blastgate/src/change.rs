@@ -31,8 +31,8 @@ pub use blastgate_change::limits;
 pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
     Contributor, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule,
-    NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, Safety, TouchedNode,
-    is_agent_account, resolve,
+    NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, RuleRank, Safety,
+    TouchedNode, is_agent_account, resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).
@@ -326,7 +326,38 @@ impl RepoMapping {
     }
 }
 
+impl RepoMapping {
+    /// [`RepoMapping::services_at`] with the rank of the rule that placed
+    /// the path, matched ignoring case when `ignore_case`: a service map's
+    /// rule outranks every source location, and a later rule an earlier
+    /// one of its own kind.
+    pub(crate) fn ranked_services_at(&self, path: &str, dir: bool, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        let rank = |above: u64, index: usize| RuleRank(above | u64::try_from(index).unwrap_or(u64::from(u32::MAX)));
+        if let Some((index, services)) =
+            self.service_map.as_ref().and_then(|m| m.services_matching(path, dir, ignore_case))
+        {
+            return Some((rank(SERVICE_MAP_RANK, index), services));
+        }
+        let (index, services) = self.source_locations.as_ref()?.services_matching(path, dir, ignore_case)?;
+        Some((rank(0, index), services))
+    }
+}
+
+/// Added to a service map rule's index in its [`RuleRank`], so that it
+/// outranks every source location (rules number far fewer than 2^32).
+const SERVICE_MAP_RANK: u64 = 1 << 32;
+
 impl PathMapping for RepoMapping {
+    fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        self.ranked_services_at(path, self.directories.contains(path), ignore_case)
+    }
+
+    fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+        let rule = self.codeowners.as_ref()?.rule_matching(path, self.directories.contains(path), ignore_case)?;
+        let line = u64::try_from(rule.line()).unwrap_or(u64::MAX);
+        Some((RuleRank(line), rule.owners().iter().map(String::as_str).collect()))
+    }
+
     fn service_of(&self, path: &str) -> Option<&str> {
         self.services_of(path).into_iter().next()
     }

@@ -10,6 +10,7 @@
 //! - optionally `policy.toml` (default: the embedded default policy);
 //! - optionally `CODEOWNERS`, the code owners of the changed paths (as
 //!   `--codeowners`; beside the graph's source locations);
+//! - optionally `service-map`, a service map file (as `--service-map`);
 //! - `expect.json`:
 //!
 //! ```json
@@ -79,7 +80,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use blastgate::assess::{AssessOptions, Assessment, Engine, Level, ReviewDepth, default_policy, load_policy, to_json};
-use blastgate::change::{Changeset, CodeOwners, RepoMapping, load_changeset, load_plan};
+use blastgate::change::{Changeset, CodeOwners, RepoMapping, ServiceMap, load_changeset, load_plan};
 use blastgate::context::{Context, Timestamp, load_context};
 use blastgate::graph::{BuildOptions, FrozenGraph, GraphLoader};
 use serde::Deserialize;
@@ -221,6 +222,12 @@ fn assess_case(dir: &Path, ledger_line: &mut Option<String>) -> Result<(), Strin
         let bytes = std::fs::read(&p).map_err(|e| format!("CODEOWNERS: {e}"))?;
         mapping = mapping.with_codeowners(CodeOwners::parse("CODEOWNERS", &bytes).map_err(|e| format!("{e}"))?);
         mapping_digest = blastgate::assess::digest_of(&[b"codeowners".as_slice(), &bytes]);
+    }
+    if let Some(p) = find(dir, &["service-map"]) {
+        let bytes = std::fs::read(&p).map_err(|e| format!("service-map: {e}"))?;
+        mapping = mapping.with_service_map(ServiceMap::parse("service-map", &bytes).map_err(|e| format!("{e}"))?);
+        let digest = blastgate::assess::digest_of(&[b"service-map".as_slice(), &bytes]);
+        mapping_digest = blastgate::assess::digest_of(&[mapping_digest.as_bytes(), digest.as_bytes()]);
     }
     let engine = Engine::new(graph, policy).map_err(|e| format!("engine: {e}"))?;
     let mut options = AssessOptions::default().allow_unknown_services(expect.allow_unknown);
