@@ -38,6 +38,14 @@ pub struct Changeset {
     /// Planned deploy time, RFC 3339 (for freezes and collisions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy_at: Option<String>,
+    /// The repository the changed files are in: its clone URL
+    /// (`https://github.com/acme/shop.git`, `git@github.com:acme/shop.git`)
+    /// or `HOST/ORG/REPO`. A catalog's source locations in other
+    /// repositories then place none of its files (another repository's
+    /// `tree/main/cmd/` does not claim this one's `cmd/`). The git reader
+    /// fills it from the `origin` remote, without user or password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
     /// Who made the change.
     #[serde(default)]
     pub author: Author,
@@ -939,6 +947,51 @@ fn index_len(s: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// A repository as blastgate compares them: `HOST/PATH` in lower case,
+/// from a clone URL (`https://github.com/Acme/Shop.git`,
+/// `git@github.com:acme/shop.git`, `ssh://git@host:22/acme/shop`) or a
+/// source location's repository part, without user, password, port,
+/// `www.` or a trailing `.git` or `/`: `github.com/acme/shop`. `None` for
+/// text that names no host and path (a local folder, an empty string).
+///
+/// ```
+/// use blastgate_change::repository_key;
+///
+/// assert_eq!(repository_key("https://token:x@GitHub.com/Acme/Shop.git").as_deref(), Some("github.com/acme/shop"));
+/// assert_eq!(repository_key("git@gitlab.com:group/sub/repo.git").as_deref(), Some("gitlab.com/group/sub/repo"));
+/// assert_eq!(repository_key("github.com/acme/shop/").as_deref(), Some("github.com/acme/shop"));
+/// assert_eq!(repository_key("/srv/git/shop"), None);
+/// ```
+pub fn repository_key(text: &str) -> Option<String> {
+    let text = text.trim();
+    let text = text.strip_prefix("git+").unwrap_or(text);
+    // (A bare `HOST/PATH` needs a dot in its host: `srv/git/shop` is a
+    // folder.)
+    let (host, path, bare) = match text.split_once("://") {
+        Some((scheme, rest)) => {
+            if scheme.eq_ignore_ascii_case("file") {
+                return None;
+            }
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            (authority, path, false)
+        }
+        // `user@host:path`, git's scp-like form; else `HOST/PATH`.
+        None => match text.split_once(':').filter(|(h, _)| !h.contains('/')) {
+            Some((authority, path)) => (authority, path, false),
+            None => text.split_once('/').map(|(h, p)| (h, p, true))?,
+        },
+    };
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
+    if host.is_empty() || bare && !host.contains('.') || path.is_empty() {
+        return None;
+    }
+    Some(format!("{host}/{}", path.to_lowercase()))
 }
 
 #[cfg(test)]

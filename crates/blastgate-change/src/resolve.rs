@@ -62,6 +62,16 @@ pub trait PathMapping {
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
         self.owners_of(path).filter(|_| !ignore_case).map(|owners| (RuleRank(0), owners))
     }
+    /// The repository that the rule placing `path` (as written) names,
+    /// when the mapping does not know which repository the change is in
+    /// and its rules name several: the path may then be another
+    /// repository's file (one repository's `tree/main/cmd/` matches every
+    /// repository's `cmd/`), so blastgate counts it for the node it is
+    /// placed on and reviews it as code placed nowhere too. By default
+    /// `None`.
+    fn guessed_repository(&self, _path: &str) -> Option<&str> {
+        None
+    }
     /// Whether `path` is a directory to git (a submodule): its own name
     /// then counts as a folder when files are placed by folder name. By
     /// default no path is.
@@ -441,6 +451,7 @@ pub fn resolve(
     let mut kind_warnings = Vec::new();
     let mut service_warnings = Vec::new();
     let mut moved_lines_unstated = Vec::new();
+    let mut guessed_files: Vec<(&str, &str)> = Vec::new();
     let mut kinds = BTreeMap::new();
     let mut unmapped = Vec::new();
     let mut unmapped_runtime = BTreeSet::new();
@@ -636,8 +647,15 @@ pub fn resolve(
         // typo in a service map under `--allow-unknown-services`, reaches
         // nothing: unplaced, as the same typo in `services` is; a red-team
         // finding: it was `peer`, the unmapped-files rule silent.)
-        if by_path.iter().all(|p| graph.index_of(p).is_none()) {
+        // (A path a catalog's location of one of several repositories
+        // places, when the change states none, may be another
+        // repository's: its node counts, and so does its being unplaced.)
+        let guessed = mapping.guessed_repository(&f.path).filter(|_| !by_path.is_empty());
+        if by_path.iter().all(|p| graph.index_of(p).is_none()) || guessed.is_some() {
             note_unplaced(&f.path);
+        }
+        if let Some(repository) = guessed {
+            guessed_files.push((f.path.as_str(), repository));
         }
         if services.is_empty() {
             unmapped.push(f.path.clone());
@@ -872,6 +890,9 @@ pub fn resolve(
     // (Its fields are strings, options and lists: its Debug text is a
     // total order over everything it says.)
     destructive.sort_by_cached_key(|r| (r.address.clone(), format!("{r:?}")));
+    if !guessed_files.is_empty() {
+        service_warnings.push(guessed_warning(&mut guessed_files));
+    }
     for list in [&mut warnings, &mut kind_warnings, &mut service_warnings] {
         list.sort_unstable();
         list.dedup();
@@ -944,6 +965,25 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
         })
         .collect();
     at_least(ChangeMetrics::of(&counted))
+}
+
+/// The warning for files placed by a source location of one of several
+/// repositories when the change states no repository
+/// ([`PathMapping::guessed_repository`]): up to ten files, sorted, then
+/// how many more.
+fn guessed_warning(files: &mut [(&str, &str)]) -> String {
+    files.sort_unstable();
+    let shown: Vec<String> =
+        files.iter().take(10).map(|(p, r)| format!("`{}` (of `{}`)", p.escape_debug(), r.escape_debug())).collect();
+    let more = files.len().saturating_sub(shown.len());
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!(
+        "the changeset states no `repository`, and the source locations that place {}{more} name several \
+         repositories: each file counts for the node its location names and, since it may be another \
+         repository's, as code placed nowhere. State the changeset's `repository` (the git reader reads it from \
+         the `origin` remote)",
+        shown.join(", ")
+    )
 }
 
 /// Where a path is placed: its nodes, and whether a loose reading of it

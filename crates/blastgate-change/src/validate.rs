@@ -64,6 +64,9 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
         return Err(ChangeError::limit(file, "max_change_labels", limits::MAX_LABELS as u64, c.labels.len() as u64));
     }
     let mut strings: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
+    if let Some(repository) = &c.repository {
+        strings.push(("$.repository".into(), repository));
+    }
     strings.extend(c.labels.iter().enumerate().map(|(i, l)| (format!("$.labels[{i}]"), l.as_str())));
     for (i, p) in c.contributors.iter().enumerate() {
         // An empty id names no one: it could exclude no one from approving.
@@ -157,6 +160,7 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
     // may (git allows them); outputs escape them.
     let mut names: Vec<(String, &str)> = vec![("$.id".into(), &c.id), ("$.author.id".into(), &c.author.id)];
     names.extend(c.title.iter().map(|t| ("$.title".to_owned(), t.as_str())));
+    names.extend(c.repository.iter().map(|r| ("$.repository".to_owned(), r.as_str())));
     names.extend(c.author.seniority.iter().map(|s| ("$.author.seniority".to_owned(), s.as_str())));
     for (i, p) in c.contributors.iter().enumerate() {
         names.push((format!("$.contributors[{i}].id"), p.id.as_str()));
@@ -192,6 +196,15 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
             let at = format!("{file}: {place}");
             return Err(ChangeError::limit(&at, "max_string_bytes", limits::MAX_STRING_BYTES as u64, s.len() as u64));
         }
+    }
+    if let Some(repository) = c.repository.as_deref().filter(|r| crate::model::repository_key(r).is_none()) {
+        return Err(ChangeError::invalid(
+            file,
+            "$.repository",
+            repository.escape_debug().to_string(),
+            "names no host and path: write the repository's clone URL (`https://HOST/ORG/REPO.git`, \
+             `git@HOST:ORG/REPO.git`) or `HOST/ORG/REPO`",
+        ));
     }
     if let Some(h) = &c.history {
         for (name, value) in h.named() {

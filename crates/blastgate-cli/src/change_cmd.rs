@@ -360,7 +360,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
             changeset.infrastructure.extend(summary.changes);
         }
     }
-    let mut mapping = RepoMapping::from_graph(&graph);
+    let mut mapping = RepoMapping::from_graph(&graph).with_repository(changeset.repository.clone());
     let mut mapping_bytes: Vec<Vec<u8>> = Vec::new();
     if let Some(path) = &input.service_map {
         let bytes = blastgate::change::read_input(path)?;

@@ -1338,3 +1338,28 @@ fn an_empty_service_map_does_not_pass_the_gate() {
         assert!(stderr(&o).starts_with("error: /dev/null: the service map has no rules"), "{}", stderr(&o));
     }
 }
+
+/// A changeset's `repository` that no `url:` source location names is
+/// said: a misspelt host would otherwise leave every location unused in
+/// silence. The case is the decision case whose catalog spans two
+/// repositories.
+#[test]
+fn a_repository_no_source_location_names_is_said() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../blastgate/tests/data/decision-cases/another-repositorys-source-location-does-not-claim-this-ones-files",
+    );
+    let catalog = case.join("catalog.yaml");
+    let dir = tempdir();
+    let change = dir.join("typo.json");
+    let text = std::fs::read_to_string(case.join("change.json")).unwrap().replace("Acme/payments", "acme/paymnets");
+    std::fs::write(&change, text).unwrap();
+    let o = assess_at_fixed_now(catalog.to_str().unwrap(), change.to_str().unwrap(), "json");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let said = v["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["message"].as_str().unwrap().contains(
+            "the change's repository `github.com/acme/paymnets` is none of those the graph's source locations name \
+             (`github.com/acme/payments`, `github.com/acme/status`)",
+        )
+    });
+    assert!(said, "{v}");
+}

@@ -27,6 +27,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use blastgate_change::ChangeError;
+pub use blastgate_change::repository_key;
 
 use crate::codeowners::{
     MAX_RULES, PathMatcher, PathMatcherBuilder, Warnings, check_length, check_pattern, check_rule_count,
@@ -39,9 +40,17 @@ pub struct ServiceMap {
     rules: Vec<ServiceRule>,
     matcher: PathMatcher,
     services: Vec<String>,
-    /// Services that share one source location, sorted: a path their
-    /// rules place counts for each of them.
-    shared: Vec<Vec<String>>,
+    /// Services that share one source location, sorted, each with the
+    /// repository its location names (an index into `repositories`; `None`
+    /// for a `dir:` location): a path their rules place counts for each
+    /// of them (in a stated repository, for those of that repository).
+    shared: Vec<Vec<(String, Option<usize>)>>,
+    /// The repositories `url:` source locations name, sorted
+    /// ([`repository_key`] forms).
+    repositories: Vec<String>,
+    /// The rules' patterns under their repository's folder (see
+    /// [`ServiceMap::services_matching_in`]), built on first need.
+    keyed: std::sync::OnceLock<Option<PathMatcher>>,
     warnings: Vec<String>,
 }
 
@@ -55,6 +64,9 @@ struct ServiceRule {
     /// For a source location that other services share, its entry in
     /// `shared`.
     shared: Option<usize>,
+    /// For a `url:` source location, the repository it names (an index
+    /// into `repositories`).
+    repository: Option<usize>,
 }
 
 impl ServiceMap {
@@ -132,6 +144,7 @@ impl ServiceMap {
                 service: service.to_owned(),
                 line: Some(line_no),
                 shared: None,
+                repository: None,
             });
         }
         let matcher = builder.build().map_err(|e| {
@@ -142,7 +155,7 @@ impl ServiceMap {
                 format!("cannot compile the patterns ({e}); split the file or use fewer, broader patterns"),
             )
         })?;
-        Ok(Self::new(rules, matcher, Vec::new(), Vec::new()))
+        Ok(Self::new(rules, matcher, Vec::new(), Vec::new(), Vec::new()))
     }
 
     /// Builds a map from Backstage `backstage.io/source-location`
@@ -201,7 +214,7 @@ impl ServiceMap {
     /// ```
     pub fn from_source_locations<'a>(locations: impl IntoIterator<Item = (&'a str, &'a str)>) -> ServiceMap {
         let mut warnings = Warnings::default();
-        let mut found: Vec<(usize, ServiceRule)> = Vec::new();
+        let mut found: Vec<(usize, ServiceRule, Option<String>)> = Vec::new();
         for (service, location) in locations {
             let what = || format!("service `{}`: source location `{}`", shorten(service), shorten(location));
             if found.len() >= MAX_RULES {
@@ -213,44 +226,72 @@ impl ServiceMap {
                 continue;
             }
             match location_pattern(location) {
-                Ok((pattern, depth)) => {
-                    found.push((depth, ServiceRule { pattern, service: service.to_owned(), line: None, shared: None }));
+                Ok((pattern, depth, repository)) => {
+                    let rule = ServiceRule {
+                        pattern,
+                        service: service.to_owned(),
+                        line: None,
+                        shared: None,
+                        repository: None,
+                    };
+                    found.push((depth, rule, repository));
                 }
                 Err(reason) => warnings.push(format!("{}: {reason}; skipped", what())),
             }
         }
         // Deeper locations last, so that they win; equal depths in one
-        // order whatever the input's (by location, then service).
-        found.sort_by(|(a_depth, a), (b_depth, b)| {
-            (a_depth, location_key(&a.pattern), &a.service).cmp(&(b_depth, location_key(&b.pattern), &b.service))
+        // order whatever the input's (by location, then service, then
+        // repository).
+        found.sort_by(|(a_depth, a, a_repo), (b_depth, b, b_repo)| {
+            (a_depth, location_key(&a.pattern), &a.service, a_repo).cmp(&(
+                b_depth,
+                location_key(&b.pattern),
+                &b.service,
+                b_repo,
+            ))
         });
+        let repositories: Vec<String> = found
+            .iter()
+            .filter_map(|(_, _, r)| r.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for (_, rule, repository) in &mut found {
+            rule.repository = repository.as_ref().and_then(|r| repositories.binary_search(r).ok());
+        }
         // Services sharing a location: each owns what it places.
-        let mut by_location: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (_, rule) in &found {
+        let mut by_location: BTreeMap<&str, Vec<(&str, Option<usize>)>> = BTreeMap::new();
+        for (_, rule, _) in &found {
             // (Sorted by location, then service: a repeat is the last one,
             // and a location 100,000 entities share costs no quadratic scan.)
             let services = by_location.entry(location_key(&rule.pattern)).or_default();
-            if services.last() != Some(&rule.service.as_str()) {
-                services.push(&rule.service);
+            let entry = (rule.service.as_str(), rule.repository);
+            if services.last() != Some(&entry) {
+                services.push(entry);
             }
         }
-        let mut shared: Vec<Vec<String>> = Vec::new();
+        let mut shared: Vec<Vec<(String, Option<usize>)>> = Vec::new();
         let mut shared_at: HashMap<String, usize> = HashMap::new();
         for (location, services) in by_location.into_iter().filter(|(_, s)| s.len() > 1) {
-            warnings.push(format!(
-                "services {} have the same source location `{}`; a file there counts as a change to each of them",
-                name_list(&services),
-                shorten(location)
-            ));
+            let mut names: Vec<&str> = services.iter().map(|(s, _)| *s).collect();
+            names.dedup();
+            if names.len() > 1 {
+                warnings.push(format!(
+                    "services {} have the same source location `{}`; a file there counts as a change to each of \
+                     them (of the change's repository, when it states one)",
+                    name_list(&names),
+                    shorten(location)
+                ));
+            }
             shared_at.insert(location.to_owned(), shared.len());
-            shared.push(services.into_iter().map(str::to_owned).collect());
+            shared.push(services.into_iter().map(|(s, r)| (s.to_owned(), r)).collect());
         }
-        for (_, rule) in &mut found {
+        for (_, rule, _) in &mut found {
             rule.shared = shared_at.get(location_key(&rule.pattern)).copied();
         }
         let mut builder = PathMatcherBuilder::new();
         let mut rules = Vec::with_capacity(found.len());
-        for (_, rule) in found {
+        for (_, rule, _) in found {
             match builder.add(rules.len(), &rule.pattern) {
                 Ok(()) => rules.push(rule),
                 Err(reason) => warnings.push(format!(
@@ -268,13 +309,19 @@ impl ServiceMap {
                 PathMatcher::empty()
             }
         };
-        Self::new(rules, matcher, shared, warnings.finish())
+        Self::new(rules, matcher, shared, repositories, warnings.finish())
     }
 
-    fn new(rules: Vec<ServiceRule>, matcher: PathMatcher, shared: Vec<Vec<String>>, warnings: Vec<String>) -> Self {
+    fn new(
+        rules: Vec<ServiceRule>,
+        matcher: PathMatcher,
+        shared: Vec<Vec<(String, Option<usize>)>>,
+        repositories: Vec<String>,
+        warnings: Vec<String>,
+    ) -> Self {
         let mut seen = HashSet::new();
         let services = rules.iter().filter(|r| seen.insert(r.service.as_str())).map(|r| r.service.clone()).collect();
-        ServiceMap { rules, matcher, services, shared, warnings }
+        ServiceMap { rules, matcher, services, shared, repositories, keyed: std::sync::OnceLock::new(), warnings }
     }
 
     /// The service of `path` (from the repository root, `/`-separated; a
@@ -338,17 +385,107 @@ impl ServiceMap {
     /// # Ok::<(), blastgate_change::ChangeError>(())
     /// ```
     pub fn services_matching(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<(usize, Vec<&str>)> {
-        let index = if ignore_case {
-            self.matcher.rule_ignoring_case(path, is_dir)
-        } else {
-            self.matcher.rule_of(path, is_dir)
+        self.services_matching_in(path, is_dir, ignore_case, None)
+    }
+
+    /// [`ServiceMap::services_matching`] for a file of `repository` (a
+    /// clone URL or `HOST/ORG/REPO`, read by [`repository_key`]): only
+    /// source locations in that repository, and `dir:` ones (relative to
+    /// the catalog file, so in any repository), place it. Another
+    /// repository's `tree/main/cmd/` does not claim this one's `cmd/` (a
+    /// red-team finding: a catalog spanning repositories placed a tier-0
+    /// service's file on another repository's tier-3 tool). `None` for
+    /// `repository`, or one that cannot be read, matches as
+    /// [`ServiceMap::services_matching`] does, every location whatever its
+    /// repository. A map parsed from a service map file names no
+    /// repository: its rules place files of any.
+    ///
+    /// ```
+    /// use blastgate_ingest::service_map::ServiceMap;
+    ///
+    /// let map = ServiceMap::from_source_locations([
+    ///     ("payments", "url:https://github.com/acme/payments/tree/main/cmd/"),
+    ///     ("status", "url:https://github.com/acme/status/tree/main/cmd/"),
+    /// ]);
+    /// let mine = Some("https://github.com/acme/payments.git");
+    /// assert_eq!(map.services_matching_in("cmd/main.go", false, false, mine), Some((0, vec!["payments"])));
+    /// let other = Some("git@github.com:acme/ledger.git");
+    /// assert_eq!(map.services_matching_in("cmd/main.go", false, false, other), None);
+    /// // Unknown: every location that places the path.
+    /// assert_eq!(map.services_matching("cmd/main.go", false, false), Some((1, vec!["payments", "status"])));
+    /// ```
+    pub fn services_matching_in(
+        &self,
+        path: &str,
+        is_dir: bool,
+        ignore_case: bool,
+        repository: Option<&str>,
+    ) -> Option<(usize, Vec<&str>)> {
+        let wanted = repository.and_then(repository_key).filter(|_| !self.repositories.is_empty());
+        let index = match &wanted {
+            None if ignore_case => self.matcher.rule_ignoring_case(path, is_dir),
+            None => self.matcher.rule_of(path, is_dir),
+            Some(key) => {
+                let path = path.strip_prefix("./").unwrap_or(path).trim_start_matches('/');
+                if path.is_empty() {
+                    return None;
+                }
+                let keyed = self.keyed.get_or_init(|| self.keyed_matcher()).as_ref()?;
+                let path = format!("{}/{path}", key_segment(key));
+                if ignore_case { keyed.rule_ignoring_case(&path, is_dir) } else { keyed.rule_of(&path, is_dir) }
+            }
         }?;
         let rule = self.rules.get(index)?;
+        let in_repository = wanted.as_ref().map(|key| self.repositories.binary_search(key).ok());
         let services = match rule.shared.and_then(|i| self.shared.get(i)) {
-            Some(services) => services.iter().map(String::as_str).collect(),
+            Some(services) => {
+                let mut names: Vec<&str> = services
+                    .iter()
+                    .filter(|(_, r)| r.is_none() || in_repository.is_none_or(|wanted| *r == wanted))
+                    .map(|(s, _)| s.as_str())
+                    .collect();
+                names.dedup();
+                names
+            }
             None => vec![rule.service.as_str()],
         };
         Some((index, services))
+    }
+
+    /// Every rule's pattern under a first folder for its repository
+    /// ([`key_segment`]; `*` for a rule that names none), so that one
+    /// matcher answers for a stated repository; `None` when it cannot be
+    /// built (then no location places the path, which is then reviewed as
+    /// unplaced code).
+    fn keyed_matcher(&self) -> Option<PathMatcher> {
+        let mut builder = PathMatcherBuilder::new();
+        for (index, rule) in self.rules.iter().enumerate() {
+            let folder = match rule.repository.and_then(|r| self.repositories.get(r)) {
+                Some(key) => escape_segment(&key_segment(key)),
+                None => "*".to_owned(),
+            };
+            builder.add(index, &format!("/{folder}{}", rule.pattern)).ok()?;
+        }
+        builder.build().ok()
+    }
+
+    /// The repository of the `url:` source location that places `path`
+    /// (matched as a directory when `is_dir`), when the map's locations
+    /// name several repositories: the path may be another repository's
+    /// when the change's is not known. `None` when they name one or none,
+    /// or no `url:` location places the path.
+    pub fn repository_placing(&self, path: &str, is_dir: bool) -> Option<&str> {
+        if self.repositories.len() < 2 {
+            return None;
+        }
+        let rule = self.rules.get(self.matcher.rule_of(path, is_dir)?)?;
+        rule.repository.and_then(|r| self.repositories.get(r)).map(String::as_str)
+    }
+
+    /// The repositories the map's `url:` source locations name, sorted, in
+    /// [`repository_key`]'s form.
+    pub fn repositories(&self) -> &[String] {
+        &self.repositories
     }
 
     /// The pattern of the rule that decides `path`'s service.
@@ -415,16 +552,17 @@ fn service_id_problem(id: &str) -> Option<&'static str> {
 
 /// The pattern of a `backstage.io/source-location` value and its depth in
 /// path segments, or why it cannot be mapped.
-fn location_pattern(location: &str) -> Result<(String, usize), String> {
+fn location_pattern(location: &str) -> Result<(String, usize, Option<String>), String> {
     let location = location.trim();
-    let (segments, is_dir) = if let Some(url) = location.strip_prefix("url:") {
-        url_path(url.trim())?
+    let (segments, is_dir, repository) = if let Some(url) = location.strip_prefix("url:") {
+        let (segments, is_dir, repository) = url_path(url.trim())?;
+        (segments, is_dir, Some(repository))
     } else if let Some(dir) = location.strip_prefix("dir:") {
         let dir = dir.trim();
         if dir.starts_with('/') {
             return Err("an absolute directory cannot be mapped to repository paths".to_owned());
         }
-        (dir.split('/').map(str::to_owned).collect::<Vec<_>>(), true)
+        (dir.split('/').map(str::to_owned).collect::<Vec<_>>(), true, None)
     } else {
         return Err("not a `url:` or `dir:` location".to_owned());
     };
@@ -438,22 +576,34 @@ fn location_pattern(location: &str) -> Result<(String, usize), String> {
     let mut pattern = String::new();
     for segment in &segments {
         pattern.push('/');
-        for c in segment.chars() {
-            if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\' | '!' | '#') || c.is_whitespace() {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
+        pattern.push_str(&escape_segment(segment));
     }
     if is_dir {
         pattern.push('/');
     }
-    Ok((pattern, segments.len()))
+    Ok((pattern, segments.len(), repository))
+}
+
+/// `segment` with the characters a pattern reads specially escaped.
+fn escape_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for c in segment.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\' | '!' | '#') || c.is_whitespace() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A repository key as one folder name: `%` and `/` percent-encoded.
+fn key_segment(key: &str) -> String {
+    key.replace('%', "%25").replace('/', "%2F")
 }
 
 /// The repository path of a source URL, as decoded segments, and whether it
 /// names a directory.
-fn url_path(url: &str) -> Result<(Vec<String>, bool), String> {
+fn url_path(url: &str) -> Result<(Vec<String>, bool, String), String> {
     let url = url.split(['?', '#']).next().unwrap_or_default();
     let Some((_, rest)) = url.split_once("://") else {
         return Err("not an absolute URL".to_owned());
@@ -487,7 +637,13 @@ fn url_path(url: &str) -> Result<(Vec<String>, bool), String> {
         .iter()
         .flat_map(|s| percent_decode(s).split('/').map(str::to_owned).collect::<Vec<_>>())
         .collect();
-    Ok((segments, tree || trailing_slash))
+    // The repository: the path before the marker (`-/tree` and `tree`
+    // are two and one segments before the branch; Bitbucket's `src` one).
+    let marker = start.saturating_sub(if gitlab.is_some() { 3 } else { 2 });
+    let repository_path = parts.get(..marker).unwrap_or_default().join("/");
+    let repository = repository_key(&format!("https://{host}/{repository_path}"))
+        .unwrap_or_else(|| format!("{}/{}", host.to_ascii_lowercase(), repository_path.to_lowercase()));
+    Ok((segments, tree || trailing_slash, repository))
 }
 
 /// Decodes `%XX` escapes; a malformed escape or one that decodes to

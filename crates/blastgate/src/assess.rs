@@ -80,6 +80,9 @@ struct WithSourceLocations<'a> {
     first: &'a (dyn PathMapping + Sync),
     graph: &'a FrozenGraph,
     made: &'a std::sync::OnceLock<RepoMapping>,
+    /// The changeset's `repository`: the graph's locations in other
+    /// repositories place nothing.
+    repository: Option<&'a str>,
 }
 
 /// Added to the rank of a caller's rule (see [`WithSourceLocations`]), so
@@ -88,9 +91,7 @@ const CALLER_RANK: u64 = 1 << 40;
 
 impl PathMapping for WithSourceLocations<'_> {
     fn service_of(&self, path: &str) -> Option<&str> {
-        self.first
-            .service_of(path)
-            .or_else(|| self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).service_of(path))
+        self.first.service_of(path).or_else(|| self.services_of(path).into_iter().next())
     }
 
     fn services_of(&self, path: &str) -> Vec<&str> {
@@ -99,7 +100,7 @@ impl PathMapping for WithSourceLocations<'_> {
             return first;
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_at(path, dir)
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_at(path, dir, self.repository)
     }
 
     fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
@@ -112,11 +113,24 @@ impl PathMapping for WithSourceLocations<'_> {
             return Some((RuleRank(rank.saturating_add(CALLER_RANK)), services));
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).ranked_services_at(path, dir, ignore_case)
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).ranked_services_at(
+            path,
+            dir,
+            ignore_case,
+            self.repository,
+        )
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
         self.first.owners_of(path)
+    }
+
+    fn guessed_repository(&self, path: &str) -> Option<&str> {
+        if !self.first.services_of(path).is_empty() {
+            return self.first.guessed_repository(path);
+        }
+        let dir = self.first.is_directory(path);
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).guessed_at(path, dir, self.repository)
     }
 
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
@@ -191,8 +205,12 @@ impl Engine {
     /// segment. Never fails; the inputs are checked as in
     /// [`Engine::assess`].
     pub fn assess_with(&self, changeset: &Changeset, context: &Context, options: &AssessOptions<'_>) -> Assessment {
-        let mapping =
-            WithSourceLocations { first: options.mapping, graph: self.inner.graph(), made: &self.source_locations };
+        let mapping = WithSourceLocations {
+            first: options.mapping,
+            graph: self.inner.graph(),
+            made: &self.source_locations,
+            repository: changeset.repository.as_deref(),
+        };
         let mut options = *options;
         options.mapping = &mapping;
         self.inner.assess(changeset, context, &options)

@@ -244,6 +244,7 @@ pub struct RepoMapping {
     source_locations: Option<ServiceMap>,
     codeowners: Option<CodeOwners>,
     directories: std::collections::BTreeSet<String>,
+    repository: Option<String>,
 }
 
 impl RepoMapping {
@@ -256,6 +257,19 @@ impl RepoMapping {
             .collect();
         let source_locations = (!locations.is_empty()).then(|| ServiceMap::from_source_locations(locations));
         Self { source_locations, ..Self::default() }
+    }
+
+    /// The repository the changed files are in (a clone URL or
+    /// `HOST/ORG/REPO`; see [`Changeset::repository`]): only source
+    /// locations in it (and `dir:` ones) place paths. Without it, every
+    /// location places paths whatever repository it names. The command
+    /// line and [`crate::json_api`] set it from the changeset; the
+    /// [`crate::assess::Engine`] places by the graph's own locations with
+    /// the changeset's `repository` whatever this mapping says.
+    #[must_use]
+    pub fn with_repository(mut self, repository: Option<String>) -> Self {
+        self.repository = repository;
+        self
     }
 
     /// Adds a service map file's rules (they win over source locations).
@@ -296,6 +310,23 @@ impl RepoMapping {
         if let Some(c) = &self.codeowners {
             out.extend(c.warnings().iter().cloned());
         }
+        // (A stated repository no `url:` location names: none of them
+        // places its files, which a misspelt host would do silently.)
+        let named = self.source_locations.as_ref().map(ServiceMap::repositories).unwrap_or_default();
+        if let Some(stated) = self.repository.as_deref()
+            && !named.is_empty()
+            && let Some(key) = blastgate_change::repository_key(stated)
+            && named.binary_search(&key).is_err()
+        {
+            let shown: Vec<String> = named.iter().take(10).map(|r| format!("`{r}`")).collect();
+            let more = named.len().saturating_sub(shown.len());
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            out.push(format!(
+                "the change's repository `{key}` is none of those the graph's source locations name ({}{more}): \
+                 no `url:` location places its files. Check the changeset's `repository` (or the `origin` remote)",
+                shown.join(", ")
+            ));
+        }
         out
     }
 
@@ -315,14 +346,8 @@ impl RepoMapping {
     /// The service map's service of `path`, else every service whose
     /// source location places it, matched as a directory when `dir` (a
     /// submodule).
-    pub(crate) fn services_at(&self, path: &str, dir: bool) -> Vec<&str> {
-        fn of<'m>(m: &'m ServiceMap, path: &str, dir: bool) -> Vec<&'m str> {
-            if dir { m.services_of_dir(path) } else { m.services_of(path) }
-        }
-        match self.service_map.as_ref().and_then(|m| of(m, path, dir).into_iter().next()) {
-            Some(service) => vec![service],
-            None => self.source_locations.as_ref().map(|m| of(m, path, dir)).unwrap_or_default(),
-        }
+    pub(crate) fn services_at(&self, path: &str, dir: bool, repository: Option<&str>) -> Vec<&str> {
+        self.ranked_services_at(path, dir, false, repository).map(|(_, services)| services).unwrap_or_default()
     }
 }
 
@@ -331,15 +356,41 @@ impl RepoMapping {
     /// the path, matched ignoring case when `ignore_case`: a service map's
     /// rule outranks every source location, and a later rule an earlier
     /// one of its own kind.
-    pub(crate) fn ranked_services_at(&self, path: &str, dir: bool, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
+    ///
+    /// `repository` stands for the mapping's own: the engine places by
+    /// the graph's locations with the changeset's.
+    pub(crate) fn ranked_services_at(
+        &self,
+        path: &str,
+        dir: bool,
+        ignore_case: bool,
+        repository: Option<&str>,
+    ) -> Option<(RuleRank, Vec<&str>)> {
         let rank = |above: u64, index: usize| RuleRank(above | u64::try_from(index).unwrap_or(u64::from(u32::MAX)));
         if let Some((index, services)) =
             self.service_map.as_ref().and_then(|m| m.services_matching(path, dir, ignore_case))
         {
             return Some((rank(SERVICE_MAP_RANK, index), services));
         }
-        let (index, services) = self.source_locations.as_ref()?.services_matching(path, dir, ignore_case)?;
+        let (index, services) =
+            self.source_locations.as_ref()?.services_matching_in(path, dir, ignore_case, repository)?;
         Some((rank(0, index), services))
+    }
+}
+
+impl RepoMapping {
+    /// [`PathMapping::guessed_repository`] with `repository` for the
+    /// mapping's own: the repository of the source location that places
+    /// `path` when `repository` is `None` and the locations name several;
+    /// `None` when a service map rule places it.
+    pub(crate) fn guessed_at(&self, path: &str, dir: bool, repository: Option<&str>) -> Option<&str> {
+        if repository.is_some() {
+            return None;
+        }
+        if self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, false).is_some()) {
+            return None;
+        }
+        self.source_locations.as_ref()?.repository_placing(path, dir)
     }
 }
 
@@ -349,7 +400,11 @@ const SERVICE_MAP_RANK: u64 = 1 << 32;
 
 impl PathMapping for RepoMapping {
     fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
-        self.ranked_services_at(path, self.directories.contains(path), ignore_case)
+        self.ranked_services_at(path, self.directories.contains(path), ignore_case, self.repository.as_deref())
+    }
+
+    fn guessed_repository(&self, path: &str) -> Option<&str> {
+        self.guessed_at(path, self.directories.contains(path), self.repository.as_deref())
     }
 
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
@@ -369,7 +424,7 @@ impl PathMapping for RepoMapping {
     /// the submodule `src/checkout` (a layout audit: a tier-0 service's
     /// submodule bump was placed on no node, whatever the service map).
     fn services_of(&self, path: &str) -> Vec<&str> {
-        self.services_at(path, self.directories.contains(path))
+        self.services_at(path, self.directories.contains(path), self.repository.as_deref())
     }
 
     fn is_directory(&self, path: &str) -> bool {

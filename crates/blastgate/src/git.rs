@@ -865,6 +865,7 @@ pub fn git_change(repo: &Path, range: &str, options: &GitOptions) -> Result<GitC
         safety,
         base: Some(base),
         head: Some(head),
+        repository: git.repository()?,
         ..Changeset::default()
     };
     Ok(GitChange { changeset, notes, submodules, left })
@@ -1572,6 +1573,33 @@ impl<'a> Git<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The repository of the `origin` remote (of the only remote, when
+    /// there is no `origin`), as `HOST/PATH`
+    /// ([`blastgate_change::repository_key`]: no user or password, which a
+    /// CI checkout's URL may carry); `None` when there is none, or its URL
+    /// names no host (a local clone).
+    fn repository(&self) -> Result<Option<String>, ChangeError> {
+        let remote = match self.run("git remote", &["remote"])? {
+            Ok(out) => {
+                let names: Vec<String> = String::from_utf8_lossy(&out).lines().map(str::to_owned).collect();
+                match names.iter().find(|n| *n == "origin") {
+                    Some(origin) => origin.clone(),
+                    None if names.len() == 1 => names.into_iter().next().unwrap_or_default(),
+                    None => return Ok(None),
+                }
+            }
+            Err(_) => return Ok(None),
+        };
+        if remote.is_empty() || remote.starts_with('-') {
+            return Ok(None);
+        }
+        // (`get-url` applies `url.*.insteadOf`, as a fetch would.)
+        let Ok(url) = self.run("git remote get-url", &["remote", "get-url", remote.as_str()])? else {
+            return Ok(None);
+        };
+        Ok(blastgate_change::repository_key(String::from_utf8_lossy(&url).trim()))
     }
 
     /// Runs git and turns a failure into a [`ChangeError::Git`].

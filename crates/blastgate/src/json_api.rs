@@ -435,7 +435,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
         }
         None => default_policy()?,
     };
-    let mut mapping = RepoMapping::from_graph(&graph);
+    let mut mapping = RepoMapping::from_graph(&graph).with_repository(changeset.repository.clone());
     let mut mapping_inputs: Vec<Vec<u8>> = Vec::new();
     if let Some(m) = &request.service_map {
         let (name, bytes) = read(m, "service_map", Shape::Text)?;

@@ -359,6 +359,33 @@ fn a_copy_counts_as_a_new_file() {
     assert_eq!(change.files.iter().map(|f| f.added).sum::<u64>(), 3001);
 }
 
+/// The changeset names the repository of the `origin` remote, without the
+/// user and token a CI checkout's URL carries, so that a catalog's source
+/// locations in other repositories place none of its files (red team 17:
+/// another repository's `tree/main/cmd/` claimed this one's `cmd/`). A
+/// local clone's origin names no host: no repository.
+#[test]
+fn the_origin_remote_names_the_repository_without_credentials() {
+    let repo = Repo::new("origin");
+    repo.write("cmd/payments/main.go", &lines(10, "main"));
+    let base = repo.commit(0.0, "Initial");
+    repo.write("cmd/payments/main.go", &lines(12, "main"));
+    let head = repo.commit(1.0, "Change");
+    let read = || changeset_from_git(repo.path(), &range(&base, &head), &GitOptions::default()).unwrap();
+    assert_eq!(read().repository, None, "no remote");
+
+    repo.git(&["remote", "add", "upstream", "git@github.com:Acme/Payments.git"]);
+    assert_eq!(read().repository.as_deref(), Some("github.com/acme/payments"), "the only remote");
+
+    repo.git(&["remote", "add", "origin", "https://gitlab-ci-token:s3cret@gitlab.example.com/acme/pay/payments.git"]);
+    let change = read();
+    assert_eq!(change.repository.as_deref(), Some("gitlab.example.com/acme/pay/payments"), "origin first");
+    assert!(!format!("{change:?}").contains("s3cret"));
+
+    repo.git(&["remote", "set-url", "origin", "/srv/mirrors/payments.git"]);
+    assert_eq!(read().repository, None, "a local origin names no host");
+}
+
 /// Regression: `ignore = all` in `.gitmodules` made a submodule's pointer
 /// change disappear from the change.
 #[test]
