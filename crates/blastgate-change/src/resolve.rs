@@ -1114,6 +1114,22 @@ fn loose_path(mapping: &dyn PathMapping, path: &str, tidy: &str) -> String {
 /// matched a pattern with a capital). Readings equal to the path as
 /// written, matched as written, are left out.
 fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> {
+    // (A path of ASCII without backslashes, spaces around its names or
+    // folders ending in a dot reads loosely as written, but for case:
+    // most paths, read without the allocations of the forms below.)
+    let plain = path.is_ascii()
+        && !path.contains('\\')
+        && path.split('/').all(|name| !name.starts_with(' ') && !name.ends_with(' '))
+        && path.rsplit_once('/').is_none_or(|(folders, _)| folders.split('/').all(|f| !f.ends_with('.')));
+    if plain && !mapping.is_directory(path) {
+        let lower = path.to_ascii_lowercase();
+        let mut readings = Vec::with_capacity(2);
+        if lower != path {
+            readings.push((lower, false));
+        }
+        readings.push((path.to_owned(), true));
+        return readings;
+    }
     let tidy = tidy_path(path);
     let loose = loose_path(mapping, path, &tidy);
     let mut readings: Vec<(String, bool)> = Vec::with_capacity(6);
