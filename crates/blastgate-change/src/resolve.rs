@@ -62,14 +62,15 @@ pub trait PathMapping {
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
         self.owners_of(path).filter(|_| !ignore_case).map(|owners| (RuleRank(0), owners))
     }
-    /// The repository that the rule placing `path` (as written) names,
-    /// when the mapping does not know which repository the change is in
-    /// and its rules name several: the path may then be another
-    /// repository's file (one repository's `tree/main/cmd/` matches every
-    /// repository's `cmd/`), so blastgate counts it for the node it is
-    /// placed on and reviews it as code placed nowhere too. By default
-    /// `None`.
-    fn guessed_repository(&self, _path: &str) -> Option<&str> {
+    /// The repository that the rule placing `path` names (matched
+    /// ignoring case when `ignore_case`, as in
+    /// [`PathMapping::ranked_services_of`]), when the mapping does not
+    /// know which repository the change is in and its rules name several:
+    /// the path may then be another repository's file (one repository's
+    /// `tree/main/cmd/` matches every repository's `cmd/`), so blastgate
+    /// counts it for the node it is placed on and reviews it as code
+    /// placed nowhere too. By default `None`.
+    fn guessed_repository(&self, _path: &str, _ignore_case: bool) -> Option<&str> {
         None
     }
     /// Whether `path` is a directory to git (a submodule): its own name
@@ -574,7 +575,7 @@ pub fn resolve(
         // the file away from the node its path maps to (the gate's service
         // map, or a folder named after a node).
         let stated = f.service.as_deref();
-        let Placement { nodes: by_path, loose } = place(mapping, graph, &f.path);
+        let Placement { nodes: by_path, loose, guessed } = place(mapping, graph, &f.path);
         let owners = owners_of(&f.path);
         let old_owners = moved_from.map(&mut owners_of);
         match &loose {
@@ -650,7 +651,6 @@ pub fn resolve(
         // (A path a catalog's location of one of several repositories
         // places, when the change states none, may be another
         // repository's: its node counts, and so does its being unplaced.)
-        let guessed = mapping.guessed_repository(&f.path).filter(|_| !by_path.is_empty());
         if by_path.iter().all(|p| graph.index_of(p).is_none()) || guessed.is_some() {
             note_unplaced(&f.path);
         }
@@ -991,6 +991,10 @@ fn guessed_warning(files: &mut [(&str, &str)]) -> String {
 struct Placement<'a> {
     /// Every node, sorted.
     nodes: Vec<&'a str>,
+    /// The repository of the source location that placed it, when the
+    /// change's repository is not known and the locations name several
+    /// ([`PathMapping::guessed_repository`]).
+    guessed: Option<&'a str>,
     /// How a loose reading (see [`loose_readings`]) placed nodes the path
     /// as written does not, if one did.
     loose: Option<Loose>,
@@ -1052,9 +1056,15 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
         .filter(|(rank, _, _)| written.as_ref().is_none_or(|(w, _)| rank > w))
         // The highest rank; of equal ranks the first reading.
         .reduce(|best, next| if next.0 > best.0 { next } else { best });
+    let guessed_written = || mapping.guessed_repository(path, false);
     match (written, loose) {
-        (Some((_, nodes)), None) => return Placement { nodes: sorted(nodes), loose: None },
-        (None, Some((_, nodes, _))) => return Placement { nodes: sorted(nodes), loose: Some(Loose::Only) },
+        (Some((_, nodes)), None) => {
+            return Placement { nodes: sorted(nodes), loose: None, guessed: guessed_written() };
+        }
+        (None, Some((_, nodes, (reading, ignore_case)))) => {
+            let guessed = mapping.guessed_repository(reading, *ignore_case);
+            return Placement { nodes: sorted(nodes), loose: Some(Loose::Only), guessed };
+        }
         (Some((_, mut nodes)), Some((_, more, (reading, ignore_case)))) => {
             let added = more.iter().any(|m| !nodes.contains(m));
             nodes.extend(more);
@@ -1063,7 +1073,8 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
             } else {
                 format!("`{}`", reading.escape_debug())
             };
-            return Placement { nodes: sorted(nodes), loose: added.then_some(Loose::Beside(shown)) };
+            let guessed = guessed_written().or_else(|| mapping.guessed_repository(reading, *ignore_case));
+            return Placement { nodes: sorted(nodes), loose: added.then_some(Loose::Beside(shown)), guessed };
         }
         (None, None) => {}
     }
@@ -1074,8 +1085,10 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     let folders: Vec<&str> = within.split('/').collect();
     let loose_folders: Vec<String> = folders.iter().map(|f| loose_folder(f)).collect();
     match service_by_folder(graph, &folders, &loose_folders) {
-        Some((nodes, as_written)) => Placement { nodes, loose: (!as_written || tidy != path).then_some(Loose::Only) },
-        None => Placement { nodes: Vec::new(), loose: None },
+        Some((nodes, as_written)) => {
+            Placement { nodes, loose: (!as_written || tidy != path).then_some(Loose::Only), guessed: None }
+        }
+        None => Placement { nodes: Vec::new(), loose: None, guessed: None },
     }
 }
 

@@ -470,15 +470,21 @@ impl ServiceMap {
     }
 
     /// The repository of the `url:` source location that places `path`
-    /// (matched as a directory when `is_dir`), when the map's locations
-    /// name several repositories: the path may be another repository's
-    /// when the change's is not known. `None` when they name one or none,
-    /// or no `url:` location places the path.
-    pub fn repository_placing(&self, path: &str, is_dir: bool) -> Option<&str> {
+    /// (matched as a directory when `is_dir`, ignoring case when
+    /// `ignore_case`), when the map's locations name several repositories:
+    /// the path may be another repository's when the change's is not
+    /// known. `None` when they name one or none, or no `url:` location
+    /// places the path.
+    pub fn repository_placing(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<&str> {
         if self.repositories.len() < 2 {
             return None;
         }
-        let rule = self.rules.get(self.matcher.rule_of(path, is_dir)?)?;
+        let index = if ignore_case {
+            self.matcher.rule_ignoring_case(path, is_dir)
+        } else {
+            self.matcher.rule_of(path, is_dir)
+        }?;
+        let rule = self.rules.get(index)?;
         rule.repository.and_then(|r| self.repositories.get(r)).map(String::as_str)
     }
 

@@ -125,12 +125,17 @@ impl PathMapping for WithSourceLocations<'_> {
         self.first.owners_of(path)
     }
 
-    fn guessed_repository(&self, path: &str) -> Option<&str> {
-        if !self.first.services_of(path).is_empty() {
-            return self.first.guessed_repository(path);
+    fn guessed_repository(&self, path: &str, ignore_case: bool) -> Option<&str> {
+        if self.first.ranked_services_of(path, ignore_case).is_some_and(|(_, s)| !s.is_empty()) {
+            return self.first.guessed_repository(path, ignore_case);
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).guessed_at(path, dir, self.repository)
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).guessed_at(
+            path,
+            dir,
+            ignore_case,
+            self.repository,
+        )
     }
 
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {

@@ -383,14 +383,20 @@ impl RepoMapping {
     /// mapping's own: the repository of the source location that places
     /// `path` when `repository` is `None` and the locations name several;
     /// `None` when a service map rule places it.
-    pub(crate) fn guessed_at(&self, path: &str, dir: bool, repository: Option<&str>) -> Option<&str> {
+    pub(crate) fn guessed_at(
+        &self,
+        path: &str,
+        dir: bool,
+        ignore_case: bool,
+        repository: Option<&str>,
+    ) -> Option<&str> {
         if repository.is_some() {
             return None;
         }
-        if self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, false).is_some()) {
+        if self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, ignore_case).is_some()) {
             return None;
         }
-        self.source_locations.as_ref()?.repository_placing(path, dir)
+        self.source_locations.as_ref()?.repository_placing(path, dir, ignore_case)
     }
 }
 
@@ -403,8 +409,8 @@ impl PathMapping for RepoMapping {
         self.ranked_services_at(path, self.directories.contains(path), ignore_case, self.repository.as_deref())
     }
 
-    fn guessed_repository(&self, path: &str) -> Option<&str> {
-        self.guessed_at(path, self.directories.contains(path), self.repository.as_deref())
+    fn guessed_repository(&self, path: &str, ignore_case: bool) -> Option<&str> {
+        self.guessed_at(path, self.directories.contains(path), ignore_case, self.repository.as_deref())
     }
 
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
