@@ -953,50 +953,195 @@ fn index_len(s: &str) -> Option<usize> {
 /// from a clone URL (`https://github.com/Acme/Shop.git`,
 /// `git@github.com:acme/shop.git`, `ssh://git@host:22/acme/shop`) or a
 /// source location's repository part, without user, password, port,
-/// `www.` or a trailing `.git` or `/`: `github.com/acme/shop`. `None` for
-/// text that names no host and path (a local folder, an empty string).
+/// `www.`, query, fragment, `%XX` escapes, empty segments or a trailing
+/// `.git` (in any case) and what follows it: `github.com/acme/shop`. The
+/// answer reads as itself. `None` for text that names no host and path
+/// (a local folder `./x` or `/srv/x`, a `file://` URL, a remote helper's
+/// `helper::address`, an empty string) or holds a control or invisible
+/// character.
 ///
 /// ```
 /// use blastgate_change::repository_key;
 ///
-/// assert_eq!(repository_key("https://token:x@GitHub.com/Acme/Shop.git").as_deref(), Some("github.com/acme/shop"));
+/// assert_eq!(repository_key("https://token:x@GitHub.com/Acme/Shop.GIT").as_deref(), Some("github.com/acme/shop"));
 /// assert_eq!(repository_key("git@gitlab.com:group/sub/repo.git").as_deref(), Some("gitlab.com/group/sub/repo"));
-/// assert_eq!(repository_key("github.com/acme/shop/").as_deref(), Some("github.com/acme/shop"));
+/// assert_eq!(repository_key("github.com:8080/acme/shop/").as_deref(), Some("github.com/acme/shop"));
+/// assert_eq!(repository_key("https://h.example/a/b.git?private_token=t").as_deref(), Some("h.example/a/b"));
+/// assert_eq!(repository_key("git@gitserver:team/repo.git").as_deref(), Some("gitserver/team/repo"));
 /// assert_eq!(repository_key("/srv/git/shop"), None);
 /// ```
 pub fn repository_key(text: &str) -> Option<String> {
     let text = text.trim();
-    let text = text.strip_prefix("git+").unwrap_or(text);
-    // (A bare `HOST/PATH` needs a dot in its host: `srv/git/shop` is a
-    // folder.)
-    let (host, path, bare) = match text.split_once("://") {
-        Some((scheme, rest)) => {
-            if scheme.eq_ignore_ascii_case("file") {
-                return None;
-            }
-            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-            (authority, path, false)
-        }
-        // `user@host:path`, git's scp-like form; else `HOST/PATH`.
-        None => match text.split_once(':').filter(|(h, _)| !h.contains('/')) {
-            Some((authority, path)) => (authority, path, false),
-            None => text.split_once('/').map(|(h, p)| (h, p, true))?,
-        },
-    };
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let host = host.split(':').next().unwrap_or_default().to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let path = path.trim_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path).trim_end_matches('/');
-    if host.is_empty() || bare && !host.contains('.') || path.is_empty() {
+    if text.chars().any(blastgate_graph::is_hidden) {
         return None;
     }
-    Some(format!("{host}/{}", path.to_lowercase()))
+    // Query, fragment and parameters name no part of the repository, and
+    // may carry a token.
+    let text = text.split(['?', '#', ';']).next().unwrap_or_default();
+    let text = text.strip_prefix("git+").unwrap_or(text);
+    let (host, path) = match text.split_once("://") {
+        Some((scheme, rest)) => {
+            if scheme.eq_ignore_ascii_case("file") || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return None;
+            }
+            // (The user and password end at the last `@` before the path:
+            // a password may hold a `/`.)
+            let rest = match rest.rsplit_once('@') {
+                Some((_, after)) => after,
+                None => rest,
+            };
+            let (host, after) = split_host(rest);
+            (host, after.split_once('/').map_or("", |(_, path)| path))
+        }
+        // A local folder, a remote helper (`helper::address`).
+        None if text.starts_with(['.', '/', '\\', '~']) || text.contains("::") => return None,
+        // `user@host:path`, git's scp-like form, or `HOST/PATH`; a port
+        // (`host:8080/path`) is digits before the first `/`.
+        None => {
+            let rest = text.rsplit_once('@').map_or(text, |(_, after)| after);
+            let (host, after) = split_host(rest);
+            let path = match after.strip_prefix(':') {
+                Some(path) => match path.split_once('/') {
+                    Some((port, path)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => path,
+                    _ => path,
+                },
+                None => after.strip_prefix('/')?,
+            };
+            (host, path)
+        }
+    };
+    let host = host.to_lowercase();
+    let host = host.trim_end_matches('.');
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip) => !ip.is_empty() && ip.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.')),
+        None => {
+            !host.is_empty()
+                && !host.starts_with(['.', '-'])
+                && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        }
+    };
+    if !host_ok {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().to_lowercase();
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        // (`@`, `%`, `?`, `#`, `;` left after decoding would read otherwise again.)
+        if matches!(segment, "." | "..")
+            || segment.contains(['@', '%', '?', '#', ';'])
+            || segment.chars().any(blastgate_graph::is_hidden)
+        {
+            return None;
+        }
+        // Nothing after `NAME.git` is part of the repository.
+        if let Some(name) = segment.strip_suffix(".git") {
+            segments.push(name);
+            break;
+        }
+        segments.push(segment);
+    }
+    segments.retain(|s| !s.is_empty());
+    if segments.is_empty() {
+        return None;
+    }
+    Some(format!("{host}/{}", segments.join("/")))
+}
+
+/// The host of `text` (from its start to a `:` or `/`; an IPv6 literal in
+/// brackets whole) and what follows it.
+fn split_host(text: &str) -> (&str, &str) {
+    if text.starts_with('[')
+        && let Some(end) = text.find(']')
+    {
+        return text.split_at(end + 1);
+    }
+    let end = text.find([':', '/']).unwrap_or(text.len());
+    text.split_at(end)
+}
+
+/// `text` with a URL's user and password (everything before the last `@`
+/// of its authority) replaced by `…`, and its query and fragment dropped,
+/// for quoting a location or clone URL in a message: a pasted clone URL
+/// may carry a token. Text without `@`, `?` or `#` is returned as it is.
+///
+/// ```
+/// use blastgate_change::without_credentials;
+///
+/// assert_eq!(without_credentials("url:https://alice:s3cret@github.com/a/b/tree/main/"), "url:https://…@github.com/a/b/tree/main/");
+/// assert_eq!(without_credentials("alice:pw@github.com:a/b.git"), "…@github.com:a/b.git");
+/// assert_eq!(without_credentials("https://h.example/a/b.git?private_token=t"), "https://h.example/a/b.git");
+/// ```
+pub fn without_credentials(text: &str) -> String {
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let (prefix, rest) = match text.find("://") {
+        Some(i) => text.split_at(i + 3),
+        None => ("", text),
+    };
+    match rest.rsplit_once('@') {
+        Some((_, after)) => format!("{prefix}…@{after}"),
+        None => text.to_owned(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{InfraChange, address_type, is_agent_account, is_autonomous_tool};
+    use super::{InfraChange, address_type, is_agent_account, is_autonomous_tool, repository_key};
+
+    /// Spellings of one repository read alike, and what names none is
+    /// none (red team 18: each mismatch lost the repository's locations,
+    /// each token kept leaked into outputs).
+    #[test]
+    fn repository_spellings_read_alike() {
+        for text in [
+            "https://github.com/acme/payments.git",
+            "https://GITHUB.COM/ACME/PAYMENTS.GIT",
+            "https://github.com/acme/payments.git?private_token=ZQX",
+            "https://github.com/acme/payments.git#ZQX",
+            "https://github.com/acme/payments.git;ZQX",
+            "https://github.com/acme/payments.git/ZQX",
+            "https://oauth2:ZQX/secret+tok@github.com/acme/payments.git",
+            "alice:ZQX@github.com:acme/payments.git",
+            "ssh://git@github.com:22/acme/payments",
+            "git+ssh://git@github.com/acme/payments",
+            "github.com:443/acme/payments",
+            "www.github.com:443/acme/payments",
+            "github.com./acme//payments/",
+            "github.com/acme/%70ayments",
+            "github.com/acme/payments",
+        ] {
+            assert_eq!(repository_key(text).as_deref(), Some("github.com/acme/payments"), "{text}");
+        }
+        assert_eq!(repository_key("git@gitserver:team/repo.git").as_deref(), Some("gitserver/team/repo"));
+        assert_eq!(repository_key("ssh://git@[::1]:22/team/repo.git").as_deref(), Some("[::1]/team/repo"));
+        assert_eq!(repository_key("http://gitlab/group/repo.git").as_deref(), Some("gitlab/group/repo"));
+        for none in [
+            "",
+            "./github.com/acme/blog",
+            "../x/y",
+            "/srv/git/shop",
+            "file:///srv/git/shop",
+            "ext::ssh -l alice:ZQX github.com %S acme/payments",
+            "https://github.com",
+            "github.com/acme/payments\u{200b}",
+            "github.com/acme/../x",
+            "keybase://",
+        ] {
+            assert_eq!(repository_key(none), None, "{none}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A key reads as itself, so a changeset the git reader wrote
+        /// passes the checks a changeset file gets, and reading twice
+        /// changes nothing.
+        #[test]
+        fn a_repository_key_reads_as_itself(text in "([a-z]{1,5}://)?([a-zA-Z:@]{0,6}@)?[a-zA-Z0-9.\\[\\]:-]{1,12}[:/][a-zA-Z0-9%./_;?#@-]{0,30}") {
+            if let Some(key) = repository_key(&text) {
+                proptest::prop_assert_eq!(repository_key(&key), Some(key.clone()), "{}", text);
+            }
+        }
+    }
 
     /// A gaming audit: an agent named in a common spelling was no agent.
     #[test]

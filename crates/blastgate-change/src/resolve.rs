@@ -65,8 +65,9 @@ pub trait PathMapping {
     /// The repository that the rule placing `path` names (matched
     /// ignoring case when `ignore_case`, as in
     /// [`PathMapping::ranked_services_of`]), when the mapping does not
-    /// know which repository the change is in and its rules name several:
-    /// the path may then be another repository's file (one repository's
+    /// know which repository the change is in (none stated while its
+    /// rules name several, or one stated that no rule names): the path
+    /// may then be another repository's file (one repository's
     /// `tree/main/cmd/` matches every repository's `cmd/`), so blastgate
     /// counts it for the node it is placed on and reviews it as code
     /// placed nowhere too. By default `None`.
@@ -967,10 +968,9 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
     at_least(ChangeMetrics::of(&counted))
 }
 
-/// The warning for files placed by a source location of one of several
-/// repositories when the change states no repository
-/// ([`PathMapping::guessed_repository`]): up to ten files, sorted, then
-/// how many more.
+/// The warning for files placed by a source location when the change's
+/// repository is not known ([`PathMapping::guessed_repository`]): up to
+/// ten files, sorted, then how many more.
 fn guessed_warning(files: &mut [(&str, &str)]) -> String {
     files.sort_unstable();
     let shown: Vec<String> =
@@ -978,10 +978,11 @@ fn guessed_warning(files: &mut [(&str, &str)]) -> String {
     let more = files.len().saturating_sub(shown.len());
     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
     format!(
-        "the changeset states no `repository`, and the source locations that place {}{more} name several \
-         repositories: each file counts for the node its location names and, since it may be another \
-         repository's, as code placed nowhere. State the changeset's `repository` (the git reader reads it from \
-         the `origin` remote)",
+        "source locations place {}{more}, but the change's repository is not known (the changeset states none \
+         while the locations name several repositories, or states one no location names): each file counts for \
+         the node its location names and, since it may be another repository's, as code placed nowhere. State \
+         the changeset's `repository` as the catalog's locations name it (the git reader reads it from the \
+         `origin` remote)",
         shown.join(", ")
     )
 }

@@ -201,9 +201,9 @@ pub fn validate(file: &str, c: &Changeset) -> Result<(), ChangeError> {
         return Err(ChangeError::invalid(
             file,
             "$.repository",
-            repository.escape_debug().to_string(),
-            "names no host and path: write the repository's clone URL (`https://HOST/ORG/REPO.git`, \
-             `git@HOST:ORG/REPO.git`) or `HOST/ORG/REPO`",
+            crate::model::without_credentials(repository).escape_debug().to_string(),
+            "names no repository: write its clone URL (`https://HOST/ORG/REPO.git`, `git@HOST:ORG/REPO.git`) or \
+             `HOST/ORG/REPO`, without invisible characters",
         ));
     }
     if let Some(h) = &c.history {

@@ -1363,3 +1363,36 @@ fn a_repository_no_source_location_names_is_said() {
     });
     assert!(said, "{v}");
 }
+
+/// A changeset's `repository` is kept as blastgate compares it: a CI
+/// job's clone URL carries a token that must reach no output and that
+/// changes every job, so it changes neither the output nor the input
+/// digest (red team 18: `change show` printed it, and the digest changed
+/// with every job).
+#[test]
+fn a_repository_token_reaches_no_output_and_no_digest() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../blastgate/tests/data/decision-cases/another-repositorys-source-location-does-not-claim-this-ones-files",
+    );
+    let catalog = case.join("catalog.yaml");
+    let dir = tempdir();
+    let text = std::fs::read_to_string(case.join("change.json")).unwrap();
+    let mut digests = Vec::new();
+    for token in ["ZQXJOBTOKEN1", "ZQXJOBTOKEN2"] {
+        let change = dir.join(format!("{token}.json"));
+        let url = format!("https://gitlab-ci-token:{token}@github.com/Acme/payments.git?private_token={token}");
+        std::fs::write(&change, text.replace("https://github.com/Acme/payments.git", &url)).unwrap();
+        let shown = run(&["change", "show", "--change", change.to_str().unwrap(), "--format", "json"]);
+        assert!(!stdout(&shown).to_lowercase().contains("zqx"), "{}", stdout(&shown));
+        assert!(stdout(&shown).contains("\"repository\": \"github.com/acme/payments\""), "{}", stdout(&shown));
+        for format in ["json", "human", "markdown", "github", "sarif"] {
+            let o = assess_at_fixed_now(catalog.to_str().unwrap(), change.to_str().unwrap(), format);
+            let all = stdout(&o) + &stderr(&o);
+            assert!(!all.to_lowercase().contains("zqx"), "{format}: {all}");
+        }
+        let o = assess_at_fixed_now(catalog.to_str().unwrap(), change.to_str().unwrap(), "json");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        digests.push(v["input_digest"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(digests[0], digests[1]);
+}

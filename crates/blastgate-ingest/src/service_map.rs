@@ -216,7 +216,15 @@ impl ServiceMap {
         let mut warnings = Warnings::default();
         let mut found: Vec<(usize, ServiceRule, Option<String>)> = Vec::new();
         for (service, location) in locations {
-            let what = || format!("service `{}`: source location `{}`", shorten(service), shorten(location));
+            // (Quoted without a user and password: a pasted clone URL may
+            // carry a token.)
+            let what = || {
+                format!(
+                    "service `{}`: source location `{}`",
+                    shorten(service),
+                    shorten(&blastgate_change::without_credentials(location))
+                )
+            };
             if found.len() >= MAX_RULES {
                 warnings.push(format!("{}: more than {MAX_RULES} locations; the rest are skipped", what()));
                 break;
@@ -395,9 +403,10 @@ impl ServiceMap {
     /// repository's `tree/main/cmd/` does not claim this one's `cmd/` (a
     /// red-team finding: a catalog spanning repositories placed a tier-0
     /// service's file on another repository's tier-3 tool). `None` for
-    /// `repository`, or one that cannot be read, matches as
-    /// [`ServiceMap::services_matching`] does, every location whatever its
-    /// repository. A map parsed from a service map file names no
+    /// `repository`, one that cannot be read or one that no location
+    /// names matches as [`ServiceMap::services_matching`] does, every
+    /// location whatever its repository: stating a repository never places
+    /// less than stating none (red team 18). A map parsed from a service map file names no
     /// repository: its rules place files of any.
     ///
     /// ```
@@ -409,10 +418,11 @@ impl ServiceMap {
     /// ]);
     /// let mine = Some("https://github.com/acme/payments.git");
     /// assert_eq!(map.services_matching_in("cmd/main.go", false, false, mine), Some((0, vec!["payments"])));
-    /// let other = Some("git@github.com:acme/ledger.git");
-    /// assert_eq!(map.services_matching_in("cmd/main.go", false, false, other), None);
-    /// // Unknown: every location that places the path.
+    /// // Unknown (none stated, or one no location names): every location
+    /// // that places the path.
     /// assert_eq!(map.services_matching("cmd/main.go", false, false), Some((1, vec!["payments", "status"])));
+    /// let other = Some("git@github.com:acme/ledger.git");
+    /// assert_eq!(map.services_matching_in("cmd/main.go", false, false, other), Some((1, vec!["payments", "status"])));
     /// ```
     pub fn services_matching_in(
         &self,
@@ -421,7 +431,11 @@ impl ServiceMap {
         ignore_case: bool,
         repository: Option<&str>,
     ) -> Option<(usize, Vec<&str>)> {
-        let wanted = repository.and_then(repository_key).filter(|_| !self.repositories.is_empty());
+        // (A stated repository no location names places as none does:
+        // read as stated, every `url:` location dropped out and a change
+        // to a tier-0 service's code was reviewed as unplaced code alone,
+        // more leniently than stating nothing; red team 18.)
+        let wanted = repository.and_then(|r| self.named_repository(r));
         let index = match &wanted {
             None if ignore_case => self.matcher.rule_ignoring_case(path, is_dir),
             None => self.matcher.rule_of(path, is_dir),
@@ -471,14 +485,10 @@ impl ServiceMap {
 
     /// The repository of the `url:` source location that places `path`
     /// (matched as a directory when `is_dir`, ignoring case when
-    /// `ignore_case`), when the map's locations name several repositories:
-    /// the path may be another repository's when the change's is not
-    /// known. `None` when they name one or none, or no `url:` location
-    /// places the path.
+    /// `ignore_case`), whatever repository the change is in: the path may
+    /// be another repository's when the change's is not known. `None` when
+    /// no `url:` location places the path.
     pub fn repository_placing(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<&str> {
-        if self.repositories.len() < 2 {
-            return None;
-        }
         let index = if ignore_case {
             self.matcher.rule_ignoring_case(path, is_dir)
         } else {
@@ -486,6 +496,13 @@ impl ServiceMap {
         }?;
         let rule = self.rules.get(index)?;
         rule.repository.and_then(|r| self.repositories.get(r)).map(String::as_str)
+    }
+
+    /// `repository`'s [`repository_key`] when a `url:` location of the map
+    /// names it; `None` otherwise (then every location places paths, as
+    /// for a change that states no repository).
+    pub fn named_repository(&self, repository: &str) -> Option<String> {
+        repository_key(repository).filter(|key| self.repositories.binary_search(key).is_ok())
     }
 
     /// The repositories the map's `url:` source locations name, sorted, in
@@ -655,22 +672,5 @@ fn url_path(url: &str) -> Result<(Vec<String>, bool, String), String> {
 /// Decodes `%XX` escapes; a malformed escape or one that decodes to
 /// invalid UTF-8 leaves the text as written.
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
-        let decoded = hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, decoded) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+    percent_encoding::percent_decode_str(text).decode_utf8().map_or_else(|_| text.to_owned(), String::from)
 }

@@ -402,3 +402,18 @@ fn hostile_wildcard_patterns_fail_fast() {
     let at_limit = format!("src/{} payments\n", "*".repeat(MAX_PATTERN_WILDCARDS));
     assert!(ServiceMap::parse("services.map", at_limit.as_bytes()).is_ok());
 }
+
+/// A skipped source location is quoted without the user and password a
+/// pasted clone URL carries (red team 18: the token reached every output
+/// format through the warning).
+#[test]
+fn a_skipped_location_is_quoted_without_credentials() {
+    let map = ServiceMap::from_source_locations([
+        ("payments", "url:https://alice:ZQXSECRET@github.com/acme/payments/tree/main/"),
+        ("blog", "file:https://bob:ZQXSECRET@github.com/acme/blog?token=ZQXSECRET"),
+    ]);
+    assert_eq!(map.warnings().len(), 2, "{:?}", map.warnings());
+    for w in map.warnings() {
+        assert!(!w.contains("ZQX") && w.contains("…@github.com/acme/"), "{w}");
+    }
+}

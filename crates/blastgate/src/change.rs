@@ -323,7 +323,8 @@ impl RepoMapping {
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             out.push(format!(
                 "the change's repository `{key}` is none of those the graph's source locations name ({}{more}): \
-                 no `url:` location places its files. Check the changeset's `repository` (or the `origin` remote)",
+                 every location places its files, whatever repository it names, as for a change that states \
+                 none. Check the changeset's `repository` (or the `origin` remote)",
                 shown.join(", ")
             ));
         }
@@ -390,13 +391,19 @@ impl RepoMapping {
         ignore_case: bool,
         repository: Option<&str>,
     ) -> Option<&str> {
-        if repository.is_some() {
+        let locations = self.source_locations.as_ref()?;
+        // Unknown: none stated while the locations name several
+        // repositories, or one stated that no location names (the file
+        // is then no catalog repository's, or the name is misspelt).
+        let unknown = match repository {
+            None => locations.repositories().len() >= 2,
+            Some(stated) => locations.named_repository(stated).is_none(),
+        };
+        if !unknown || self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, ignore_case).is_some())
+        {
             return None;
         }
-        if self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, ignore_case).is_some()) {
-            return None;
-        }
-        self.source_locations.as_ref()?.repository_placing(path, dir, ignore_case)
+        locations.repository_placing(path, dir, ignore_case)
     }
 }
 

@@ -1599,7 +1599,18 @@ impl<'a> Git<'a> {
         let Ok(url) = self.run("git remote get-url", &["remote", "get-url", remote.as_str()])? else {
             return Ok(None);
         };
-        Ok(blastgate_change::repository_key(String::from_utf8_lossy(&url).trim()))
+        let url = String::from_utf8_lossy(&url);
+        let url = url.trim();
+        // Git reads a URL without `://` or an scp-like `host:` before its
+        // first `/` as a local path (`github.com/acme/shop` is a folder).
+        let scp_like = url.find(':').is_some_and(|colon| url.find('/').is_none_or(|slash| colon < slash));
+        if !url.contains("://") && !scp_like {
+            return Ok(None);
+        }
+        // A repository the changeset's checks would refuse (too long) is
+        // none: an origin has nothing to do with the change, and must not
+        // stop the gate (a red-team finding: its error quoted the URL).
+        Ok(blastgate_change::repository_key(url).filter(|key| key.len() <= blastgate_change::limits::MAX_STRING_BYTES))
     }
 
     /// Runs git and turns a failure into a [`ChangeError::Git`].

@@ -384,6 +384,19 @@ fn the_origin_remote_names_the_repository_without_credentials() {
 
     repo.git(&["remote", "set-url", "origin", "/srv/mirrors/payments.git"]);
     assert_eq!(read().repository, None, "a local origin names no host");
+    // Git reads a URL without `://` or `host:` as a folder.
+    repo.git(&["remote", "set-url", "origin", "github.com/acme/blog"]);
+    assert_eq!(read().repository, None, "a relative folder");
+    // Red team 18: a query's token was kept (and printed); an intranet
+    // host without a dot failed the whole read; so did an origin too long
+    // for the changeset's checks, its error quoting the URL.
+    repo.git(&["remote", "set-url", "origin", "https://gitlab.example.com/acme/pay.git?private_token=s3cret"]);
+    assert_eq!(read().repository.as_deref(), Some("gitlab.example.com/acme/pay"));
+    repo.git(&["remote", "set-url", "origin", "git@gitserver:team/repo.git"]);
+    assert_eq!(read().repository.as_deref(), Some("gitserver/team/repo"));
+    let long = format!("https://github.com/acme/{}.git", "x".repeat(5000));
+    repo.git(&["remote", "set-url", "origin", &long]);
+    assert_eq!(read().repository, None, "too long for a changeset");
 }
 
 /// Regression: `ignore = all` in `.gitmodules` made a submodule's pointer

@@ -342,6 +342,13 @@ fn normalize_deploy_at(changeset: &mut serde_json::Value) {
     {
         *at = serde_json::Value::String(t.to_string());
     }
+    // The repository as it is compared (`repository_key`): a clone URL's
+    // token, which changes every CI job, and its spelling change nothing.
+    if let Some(repository) = changeset.get_mut("repository")
+        && let Some(key) = repository.as_str().and_then(blastgate_change::repository_key)
+    {
+        *repository = serde_json::Value::String(key);
+    }
 }
 
 /// Sorts the array at `path` under `value` (see [`canonical`]). Iterative
