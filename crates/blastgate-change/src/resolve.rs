@@ -652,7 +652,10 @@ pub fn resolve(
         // (A path a catalog's location of one of several repositories
         // places, when the change states none, may be another
         // repository's: its node counts, and so does its being unplaced.)
-        if by_path.iter().all(|p| graph.index_of(p).is_none()) || guessed.is_some() {
+        // (Any node the graph lacks: a loose reading placed on a map's
+        // typo beside a known catch-all node was unplaced code counted as
+        // placed; red team 18.)
+        if by_path.is_empty() || by_path.iter().any(|p| graph.index_of(p).is_none()) || guessed.is_some() {
             note_unplaced(&f.path);
         }
         if let Some(repository) = guessed {
@@ -669,9 +672,11 @@ pub fn resolve(
         // team 17 for a path its service map placed as written). The
         // owners of both spellings approve, each set on its own: more
         // approvals, never fewer.
-        let also_owners = loose_owners(mapping, &f.path)
+        let also_owners: Vec<(String, Vec<String>)> = loose_owners(mapping, &f.path)
+            .into_iter()
             .map(|(spelling, found)| (spelling, found.into_iter().map(str::to_owned).collect::<Vec<_>>()))
-            .filter(|(_, found)| *found != owners);
+            .filter(|(_, found)| *found != owners)
+            .collect();
         ownership.push(FileOwnership {
             path: f.path.clone(),
             owners,
@@ -679,7 +684,7 @@ pub fn resolve(
             placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
         });
-        if let Some((spelling, found)) = also_owners {
+        for (spelling, found) in also_owners {
             file_owners.extend(found.iter().cloned());
             ownership.push(FileOwnership {
                 path: spelling,
@@ -692,7 +697,12 @@ pub fn resolve(
         // The service the file left (a stated `service` names where it is
         // now; where it was comes from the old path).
         if let (Some(old), Some(owners)) = (moved_from, old_owners) {
-            let left = place(mapping, graph, old).nodes;
+            let Placement { nodes: left, guessed: left_guessed, .. } = place(mapping, graph, old);
+            // (Where it was is as unknown as where it is: red team 18.)
+            if let Some(repository) = left_guessed {
+                note_unplaced(old);
+                guessed_files.push((old, repository));
+            }
             // Code moved to another node (or from or to no node) is new
             // there: its whole content counts as added, not git's few
             // lines for the move.
@@ -725,7 +735,8 @@ pub fn resolve(
                 unmapped.push(old.to_owned());
                 note_unplaced(old);
             }
-            let old_loose = loose_owners(mapping, old).filter(|(_, found)| *found != owners);
+            let old_loose: Vec<(String, Vec<&str>)> =
+                loose_owners(mapping, old).into_iter().filter(|(_, found)| *found != owners).collect();
             ownership.push(FileOwnership {
                 path: old.to_owned(),
                 owners,
@@ -733,7 +744,7 @@ pub fn resolve(
                 placed: left.first().map(|s| (*s).to_owned()),
                 deploys: kind.deploys(),
             });
-            if let Some((spelling, found)) = old_loose {
+            for (spelling, found) in old_loose {
                 let found: Vec<String> = found.into_iter().map(str::to_owned).collect();
                 file_owners.extend(found.iter().cloned());
                 ownership.push(FileOwnership {
@@ -973,8 +984,19 @@ fn sized(files: &[FileChange], is_test: &[(bool, bool)], crossed: &BTreeSet<&str
 /// ten files, sorted, then how many more.
 fn guessed_warning(files: &mut [(&str, &str)]) -> String {
     files.sort_unstable();
-    let shown: Vec<String> =
-        files.iter().take(10).map(|(p, r)| format!("`{}` (of `{}`)", p.escape_debug(), r.escape_debug())).collect();
+    let shown: Vec<String> = files
+        .iter()
+        .take(10)
+        .map(|(p, r)| {
+            // (A repository is quoted; a phrase, `a dir: location's own
+            // repository`, is not.)
+            if r.contains(' ') {
+                format!("`{}` (of {r})", p.escape_debug())
+            } else {
+                format!("`{}` (of `{}`)", p.escape_debug(), r.escape_debug())
+            }
+        })
+        .collect();
     let more = files.len().saturating_sub(shown.len());
     let more = if more > 0 { format!(" and {more} more") } else { String::new() };
     format!(
@@ -1048,36 +1070,44 @@ fn place<'a>(mapping: &'a dyn PathMapping, graph: &'a FrozenGraph, path: &str) -
     };
     let written = mapping.ranked_services_of(path, false).filter(|(_, n)| !n.is_empty());
     let readings = loose_readings(mapping, path);
-    let loose = readings
+    // Every reading a rule that outranks the path's own places counts:
+    // keeping the best one alone let a later `**/Docs/` rule, reached by
+    // the reading ignoring case, drop the `payments` the lower-case
+    // reading is placed on (red team 18).
+    let loose: Vec<(Vec<&'a str>, &(String, bool))> = readings
         .iter()
         .filter_map(|reading| {
             let (rank, nodes) = mapping.ranked_services_of(&reading.0, reading.1)?;
-            Some((rank, nodes, reading)).filter(|(_, n, _)| !n.is_empty())
+            Some((rank, nodes, reading))
         })
-        .filter(|(rank, _, _)| written.as_ref().is_none_or(|(w, _)| rank > w))
-        // The highest rank; of equal ranks the first reading.
-        .reduce(|best, next| if next.0 > best.0 { next } else { best });
-    let guessed_written = || mapping.guessed_repository(path, false);
-    match (written, loose) {
-        (Some((_, nodes)), None) => {
-            return Placement { nodes: sorted(nodes), loose: None, guessed: guessed_written() };
+        .filter(|(rank, nodes, _)| !nodes.is_empty() && written.as_ref().is_none_or(|(w, _)| rank > w))
+        .map(|(_, nodes, reading)| (nodes, reading))
+        .collect();
+    let guessed_loose =
+        || loose.iter().find_map(|(_, (reading, ignore_case))| mapping.guessed_repository(reading, *ignore_case));
+    if written.is_some() || !loose.is_empty() {
+        let as_written = written.is_some();
+        let guessed = if as_written { mapping.guessed_repository(path, false) } else { None };
+        let guessed = guessed.or_else(guessed_loose);
+        let mut nodes = written.map(|(_, n)| n).unwrap_or_default();
+        // The first reading that adds a node, for the warning.
+        let mut adding = None;
+        for (more, reading) in &loose {
+            if adding.is_none() && more.iter().any(|m| !nodes.contains(m)) {
+                adding = Some(*reading);
+            }
+            nodes.extend(more.iter().copied());
         }
-        (None, Some((_, nodes, (reading, ignore_case)))) => {
-            let guessed = mapping.guessed_repository(reading, *ignore_case);
-            return Placement { nodes: sorted(nodes), loose: Some(Loose::Only), guessed };
-        }
-        (Some((_, mut nodes)), Some((_, more, (reading, ignore_case)))) => {
-            let added = more.iter().any(|m| !nodes.contains(m));
-            nodes.extend(more);
-            let shown = if *ignore_case {
+        let loose = match adding {
+            Some(_) if !as_written => Some(Loose::Only),
+            Some((reading, ignore_case)) => Some(Loose::Beside(if *ignore_case {
                 format!("`{}` read ignoring case", reading.escape_debug())
             } else {
                 format!("`{}`", reading.escape_debug())
-            };
-            let guessed = guessed_written().or_else(|| mapping.guessed_repository(reading, *ignore_case));
-            return Placement { nodes: sorted(nodes), loose: added.then_some(Loose::Beside(shown)), guessed };
-        }
-        (None, None) => {}
+            })),
+            None => None,
+        };
+        return Placement { nodes: sorted(nodes), loose, guessed };
     }
     let tidy = tidy_path(path);
     // A submodule is a folder itself: `src/checkoutservice` (a gitlink)
@@ -1131,7 +1161,9 @@ fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> 
     // (A path of ASCII without backslashes, spaces around its names or
     // folders ending in a dot reads loosely as written, but for case:
     // most paths, read without the allocations of the forms below.)
-    let plain = path.is_ascii()
+    // (Control characters are not plain: `payments\t` reads loosely as
+    // `payments`, and a tab skipped every loose reading; red team 18.)
+    let plain = path.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
         && !path.contains('\\')
         && path.split('/').all(|name| !name.starts_with(' ') && !name.ends_with(' '))
         && path.rsplit_once('/').is_none_or(|(folders, _)| folders.split('/').all(|f| !f.ends_with('.')));
@@ -1159,29 +1191,32 @@ fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> 
     readings
 }
 
-/// The owners of a loose reading of `path` (see [`loose_readings`]) when a
-/// CODEOWNERS rule that outranks the one owning the path as written owns
-/// it (or none owns the path as written), and they are not the path's own:
-/// the reading's spelling and its owners. `payments/Auth/token.go` must
+/// The owners of each loose reading of `path` (see [`loose_readings`])
+/// that a CODEOWNERS rule outranking the one owning the path as written
+/// owns (or any, when none owns the path as written), when they are not
+/// the path's own: each reading's spelling and its owners, each set once. `payments/Auth/token.go` must
 /// not skip `/payments/auth/`'s owners by its capital (a red-team finding:
 /// the path placed as written, its loose owners were never asked).
-fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Option<(String, Vec<&'a str>)> {
+fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Vec<&'a str>)> {
     let written = mapping.ranked_owners_of(path, false);
-    let (_, owners, reading) = loose_readings(mapping, path)
-        .into_iter()
-        .filter_map(|(reading, ignore_case)| {
-            let (rank, owners) = mapping.ranked_owners_of(&reading, ignore_case)?;
-            Some((rank, owners, reading))
-        })
-        .filter(|(rank, _, _)| written.as_ref().is_none_or(|(w, _)| rank > w))
-        .reduce(|best, next| if next.0 > best.0 { next } else { best })?;
-    if owners.is_empty() || written.as_ref().is_some_and(|(_, w)| *w == owners) {
-        return None;
+    let mut found: Vec<(String, Vec<&'a str>)> = Vec::new();
+    // Every reading a line that outranks the path's own owns: each set of
+    // owners once (red team 18: the best reading alone let a later
+    // `**/Docs/` line drop `/src/payments/`'s owners).
+    for (reading, ignore_case) in loose_readings(mapping, path) {
+        let Some((rank, owners)) = mapping.ranked_owners_of(&reading, ignore_case) else { continue };
+        if owners.is_empty()
+            || written.as_ref().is_some_and(|(w, own)| rank <= *w || *own == owners)
+            || found.iter().any(|(_, o)| *o == owners)
+        {
+            continue;
+        }
+        // (Read ignoring case alone, the spelling is the path's: said, so
+        // that the two sets of owners are told apart.)
+        let spelling = if reading == path { format!("{path} (read ignoring case)") } else { reading };
+        found.push((spelling, owners));
     }
-    // (Read ignoring case alone, the spelling is the path's: said, so that
-    // the two sets of owners are told apart.)
-    let spelling = if reading == path { format!("{path} (read ignoring case)") } else { reading };
-    Some((spelling, owners))
+    found
 }
 
 /// A folder name as a person reading it would: invisible characters
@@ -1194,6 +1229,14 @@ fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Option<(String,
 fn loose_folder(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let visible: String = name.chars().filter(|&c| !blastgate_graph::is_hidden(c)).nfkc().collect();
+    // A compatibility form that reads as a separator or as a `.` or `..`
+    // folder is no spelling of a name: the path checks refuse those in
+    // ASCII only, and read loosely `leaf／．．／payments/x.go` became
+    // `leaf/../payments/x.go`, placed on `leaf` (red team 18). Such a name
+    // is read as written, and the path then as unplaced code.
+    if visible.contains(['/', '\\']) || matches!(visible.trim(), "." | "..") {
+        return name.to_owned();
+    }
     visible.trim().trim_end_matches(['.', ' ']).to_owned()
 }
 

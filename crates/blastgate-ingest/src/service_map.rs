@@ -431,6 +431,33 @@ impl ServiceMap {
         ignore_case: bool,
         repository: Option<&str>,
     ) -> Option<(usize, Vec<&str>)> {
+        let (index, rule, in_repository) = self.rule_in(path, is_dir, ignore_case, repository)?;
+        let services = match rule.shared.and_then(|i| self.shared.get(i)) {
+            Some(services) => {
+                let mut names: Vec<&str> = services
+                    .iter()
+                    .filter(|(_, r)| r.is_none() || in_repository.is_none_or(|wanted| *r == wanted))
+                    .map(|(s, _)| s.as_str())
+                    .collect();
+                names.dedup();
+                names
+            }
+            None => vec![rule.service.as_str()],
+        };
+        Some((index, services))
+    }
+
+    /// The rule that places `path` for a change in `repository` (see
+    /// [`ServiceMap::services_matching_in`]), its index, and the repository
+    /// it was matched for (`None` when every location counted; inside,
+    /// the stated repository's index, `None` when no location names it).
+    fn rule_in(
+        &self,
+        path: &str,
+        is_dir: bool,
+        ignore_case: bool,
+        repository: Option<&str>,
+    ) -> Option<(usize, &ServiceRule, Option<Option<usize>>)> {
         // (A stated repository no location names places as none does:
         // read as stated, every `url:` location dropped out and a change
         // to a tier-0 service's code was reviewed as unplaced code alone,
@@ -451,19 +478,7 @@ impl ServiceMap {
         }?;
         let rule = self.rules.get(index)?;
         let in_repository = wanted.as_ref().map(|key| self.repositories.binary_search(key).ok());
-        let services = match rule.shared.and_then(|i| self.shared.get(i)) {
-            Some(services) => {
-                let mut names: Vec<&str> = services
-                    .iter()
-                    .filter(|(_, r)| r.is_none() || in_repository.is_none_or(|wanted| *r == wanted))
-                    .map(|(s, _)| s.as_str())
-                    .collect();
-                names.dedup();
-                names
-            }
-            None => vec![rule.service.as_str()],
-        };
-        Some((index, services))
+        Some((index, rule, in_repository))
     }
 
     /// Every rule's pattern under a first folder for its repository
@@ -483,19 +498,34 @@ impl ServiceMap {
         builder.build().ok()
     }
 
-    /// The repository of the `url:` source location that places `path`
-    /// (matched as a directory when `is_dir`, ignoring case when
-    /// `ignore_case`), whatever repository the change is in: the path may
-    /// be another repository's when the change's is not known. `None` when
-    /// no `url:` location places the path.
-    pub fn repository_placing(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<&str> {
-        let index = if ignore_case {
-            self.matcher.rule_ignoring_case(path, is_dir)
-        } else {
-            self.matcher.rule_of(path, is_dir)
-        }?;
-        let rule = self.rules.get(index)?;
-        rule.repository.and_then(|r| self.repositories.get(r)).map(String::as_str)
+    /// Which locations place `path` for a change in `repository`, as
+    /// [`ServiceMap::services_matching_in`] matches it: `None` when none
+    /// does; else the repositories their `url:` locations name (of a
+    /// location several services share, each once, sorted), and whether a
+    /// `dir:` location is among them (relative to the catalog file that
+    /// holds it, so of whichever repository that is).
+    pub fn locations_placing(
+        &self,
+        path: &str,
+        is_dir: bool,
+        ignore_case: bool,
+        repository: Option<&str>,
+    ) -> Option<(Vec<&str>, bool)> {
+        let (_, rule, in_repository) = self.rule_in(path, is_dir, ignore_case, repository)?;
+        let repositories: Vec<Option<usize>> = match rule.shared.and_then(|i| self.shared.get(i)) {
+            Some(services) => services
+                .iter()
+                .map(|(_, r)| *r)
+                .filter(|r| r.is_none() || in_repository.is_none_or(|wanted| *r == wanted))
+                .collect(),
+            None => vec![rule.repository],
+        };
+        let dir = repositories.iter().any(Option::is_none);
+        let mut named: Vec<&str> =
+            repositories.into_iter().flatten().filter_map(|r| self.repositories.get(r)).map(String::as_str).collect();
+        named.sort_unstable();
+        named.dedup();
+        Some((named, dir))
     }
 
     /// `repository`'s [`repository_key`] when a `url:` location of the map

@@ -392,18 +392,27 @@ impl RepoMapping {
         repository: Option<&str>,
     ) -> Option<&str> {
         let locations = self.source_locations.as_ref()?;
+        if self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, ignore_case).is_some()) {
+            return None;
+        }
+        let several = locations.repositories().len() >= 2;
         // Unknown: none stated while the locations name several
         // repositories, or one stated that no location names (the file
         // is then no catalog repository's, or the name is misspelt).
         let unknown = match repository {
-            None => locations.repositories().len() >= 2,
+            None => several,
             Some(stated) => locations.named_repository(stated).is_none(),
         };
-        if !unknown || self.service_map.as_ref().is_some_and(|m| m.services_matching(path, dir, ignore_case).is_some())
-        {
-            return None;
+        let (named, dir_location) = locations.locations_placing(path, dir, ignore_case, repository)?;
+        match named.first() {
+            Some(first) if unknown => Some(first),
+            // A `dir:` location is relative to the catalog file that holds
+            // it: with catalogs of several repositories merged, another
+            // repository's `dir:./cmd` claimed this one's `cmd/` (red team
+            // 18), whatever the change states.
+            _ if dir_location && several => Some("a dir: location's own repository"),
+            _ => None,
         }
-        locations.repository_placing(path, dir, ignore_case)
     }
 }
 
