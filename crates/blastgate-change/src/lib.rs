@@ -24,5 +24,6 @@ pub use model::{
 };
 pub use resolve::{
     ChangedBy, FileOwnership, NoMapping, PathMapping, ResolveOptions, ResolvedChange, RuleRank, TouchedNode,
-    adds_tests, destroyed_path, destroys_infrastructure, destroys_resources, file_kind, module_nodes, resolve,
+    adds_tests, destroyed_path, destroys_infrastructure, destroys_resources, file_kind, loose_spellings, module_nodes,
+    resolve,
 };

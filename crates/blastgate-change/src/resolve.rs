@@ -554,6 +554,11 @@ pub fn resolve(
         // change look docs-only or tests-only.
         let mut own = vec![classifier.classify(&f.path)];
         own.extend(moved_from.map(|o| classifier.classify(o)));
+        // (And as its loose readings read: `payments\migrations\x.py`
+        // is a migration, its riskier kind kept; red team 18.)
+        for spelled in std::iter::once(f.path.as_str()).chain(moved_from) {
+            own.extend(loose_spellings(spelled).iter().map(|(reading, _)| classifier.classify(reading)));
+        }
         own.sort_unstable();
         own.dedup();
         for also in own.into_iter().filter(|&k| k != kind && !lowers_risk(k)) {
@@ -1189,6 +1194,17 @@ fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> 
         }
     }
     readings
+}
+
+/// The loose readings of `path` (backslashes as folder separators, the
+/// spaces around names trimmed, lower case, folder names without invisible
+/// characters, compatibility forms or trailing dots), each with whether to
+/// match it ignoring case too: the spellings a rule about paths must also
+/// be asked about, so that `.github\workflows\deploy.yml` is delivery
+/// control and `payments\migrations\0001.py` a migration, as they are
+/// spelled right (red team 18). The path as written is not among them.
+pub fn loose_spellings(path: &str) -> Vec<(String, bool)> {
+    loose_readings(&NoMapping, path)
 }
 
 /// The owners of each loose reading of `path` (see [`loose_readings`])

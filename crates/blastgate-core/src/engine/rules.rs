@@ -399,7 +399,19 @@ fn check(
             let mut hits: Vec<&str> = Vec::new();
             for file in &changeset.files {
                 for path in std::iter::once(file.path.as_str()).chain(file.old_path.as_deref()) {
-                    if matcher.rule_of(path, false).is_some() {
+                    // As written, and as its loose readings read: a
+                    // backslashed or respelled `.github\workflows\` lost
+                    // the rule (red team 18).
+                    let spelled = || {
+                        blastgate_change::loose_spellings(path).iter().any(|(reading, ignore_case)| {
+                            if *ignore_case {
+                                matcher.rule_ignoring_case(reading, false).is_some()
+                            } else {
+                                matcher.rule_of(reading, false).is_some()
+                            }
+                        })
+                    };
+                    if matcher.rule_of(path, false).is_some() || spelled() {
                         hits.push(path);
                     }
                 }
