@@ -577,6 +577,17 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             writeln!(out, "  {}", one(f))?;
         }
     }
+    // Code counted for a node and as unplaced too (placed by a source
+    // location of a repository the change may not be in, or on a node the
+    // graph lacks): `assess` reviews it as unplaced code (red team 18:
+    // this view, "what will be scored", did not say so).
+    let also: Vec<&String> = r.unmapped_runtime_files.iter().filter(|f| !r.unmapped_files.contains(f)).collect();
+    if !also.is_empty() {
+        writeln!(out, "placed, but also reviewed as code placed nowhere: {}", also.len())?;
+        for f in also.iter().take(10) {
+            writeln!(out, "  {}", one(f))?;
+        }
+    }
     if !r.destructive.is_empty() {
         writeln!(out, "destructive infrastructure actions:")?;
         for d in &r.destructive {

@@ -1396,3 +1396,23 @@ fn a_repository_token_reaches_no_output_and_no_digest() {
     }
     assert_eq!(digests[0], digests[1]);
 }
+
+/// `change show` says which placed files `assess` also reviews as code
+/// placed nowhere (red team 18: it listed the node alone).
+#[test]
+fn change_show_names_placed_files_also_reviewed_as_unplaced() {
+    let case = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "../blastgate/tests/data/decision-cases/a-change-of-unknown-repository-placed-by-a-multi-repository-catalog-is-also-unplaced",
+    );
+    let o = run(&[
+        "change",
+        "show",
+        "--graph",
+        case.join("catalog.yaml").to_str().unwrap(),
+        "--change",
+        case.join("change.json").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let shown = stdout(&o);
+    assert!(shown.contains("placed, but also reviewed as code placed nowhere: 1\n  cmd/payments/main.go"), "{shown}");
+}
