@@ -462,7 +462,10 @@ impl ServiceMap {
         // read as stated, every `url:` location dropped out and a change
         // to a tier-0 service's code was reviewed as unplaced code alone,
         // more leniently than stating nothing; red team 18.)
-        let wanted = repository.and_then(|r| self.named_repository(r));
+        // (A keyed matcher that cannot be built reads as no repository
+        // stated: every location, never fewer.)
+        let keyed = || self.keyed.get_or_init(|| self.keyed_matcher()).as_ref();
+        let wanted = repository.and_then(|r| self.named_repository(r)).filter(|_| keyed().is_some());
         let index = match &wanted {
             None if ignore_case => self.matcher.rule_ignoring_case(path, is_dir),
             None => self.matcher.rule_of(path, is_dir),
@@ -471,7 +474,7 @@ impl ServiceMap {
                 if path.is_empty() {
                     return None;
                 }
-                let keyed = self.keyed.get_or_init(|| self.keyed_matcher()).as_ref()?;
+                let keyed = keyed()?;
                 let path = format!("{}/{path}", key_segment(key));
                 if ignore_case { keyed.rule_ignoring_case(&path, is_dir) } else { keyed.rule_of(&path, is_dir) }
             }
@@ -484,8 +487,8 @@ impl ServiceMap {
     /// Every rule's pattern under a first folder for its repository
     /// ([`key_segment`]; `*` for a rule that names none), so that one
     /// matcher answers for a stated repository; `None` when it cannot be
-    /// built (then no location places the path, which is then reviewed as
-    /// unplaced code).
+    /// built (then every location places paths, as for a change that
+    /// states no repository).
     fn keyed_matcher(&self) -> Option<PathMatcher> {
         let mut builder = PathMatcherBuilder::new();
         for (index, rule) in self.rules.iter().enumerate() {

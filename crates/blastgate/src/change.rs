@@ -261,8 +261,10 @@ impl RepoMapping {
 
     /// The repository the changed files are in (a clone URL or
     /// `HOST/ORG/REPO`; see [`Changeset::repository`]): only source
-    /// locations in it (and `dir:` ones) place paths. Without it, every
-    /// location places paths whatever repository it names. The command
+    /// locations in it (and `dir:` ones) place paths. Without it, or with
+    /// one that no location names, every location places paths whatever
+    /// repository it names (and, when they name several, the files count
+    /// as unplaced code too: [`PathMapping::guessed_repository`]). The command
     /// line and [`crate::json_api`] set it from the changeset; the
     /// [`crate::assess::Engine`] places by the graph's own locations with
     /// the changeset's `repository` whatever this mapping says.
@@ -310,8 +312,8 @@ impl RepoMapping {
         if let Some(c) = &self.codeowners {
             out.extend(c.warnings().iter().cloned());
         }
-        // (A stated repository no `url:` location names: none of them
-        // places its files, which a misspelt host would do silently.)
+        // (A stated repository no `url:` location names places as none
+        // does: said, since a misspelt host or a fork is the usual cause.)
         let named = self.source_locations.as_ref().map(ServiceMap::repositories).unwrap_or_default();
         if let Some(stated) = self.repository.as_deref()
             && !named.is_empty()
@@ -350,9 +352,7 @@ impl RepoMapping {
     pub(crate) fn services_at(&self, path: &str, dir: bool, repository: Option<&str>) -> Vec<&str> {
         self.ranked_services_at(path, dir, false, repository).map(|(_, services)| services).unwrap_or_default()
     }
-}
 
-impl RepoMapping {
     /// [`RepoMapping::services_at`] with the rank of the rule that placed
     /// the path, matched ignoring case when `ignore_case`: a service map's
     /// rule outranks every source location, and a later rule an earlier
@@ -377,13 +377,13 @@ impl RepoMapping {
             self.source_locations.as_ref()?.services_matching_in(path, dir, ignore_case, repository)?;
         Some((rank(0, index), services))
     }
-}
 
-impl RepoMapping {
     /// [`PathMapping::guessed_repository`] with `repository` for the
-    /// mapping's own: the repository of the source location that places
-    /// `path` when `repository` is `None` and the locations name several;
-    /// `None` when a service map rule places it.
+    /// mapping's own: the repository of the `url:` location that places
+    /// `path` when the change's repository is unknown (none stated while
+    /// the locations name several, or one stated that none names), or a
+    /// phrase for a `dir:` location when they name several; `None` when a
+    /// service map rule places the path.
     pub(crate) fn guessed_at(
         &self,
         path: &str,
