@@ -291,6 +291,52 @@ spec:
     assert_eq!(a["assessment"], plain);
 }
 
+/// The entry points agree on a changeset's `repository` too: stated,
+/// unstated and one no location names, against a catalog of two
+/// repositories (the Rust API takes it from the changeset, the JSON API
+/// and the command line give it to their mapping).
+#[test]
+fn every_entry_point_places_by_the_changesets_repository() {
+    use blastgate::assess::{AssessOptions, Engine, default_policy};
+    use blastgate::change::parse_changeset;
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/decision-cases/another-repositorys-source-location-does-not-claim-this-ones-files");
+    let catalog = std::fs::read_to_string(dir.join("catalog.yaml")).unwrap();
+    let stated = std::fs::read_to_string(dir.join("change.json")).unwrap();
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("catalog.yaml", catalog.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build_frozen().unwrap(), default_policy().unwrap()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
+    let unstated = stated.replace("\"repository\":\"https://github.com/Acme/payments.git\",", "");
+    let fork = stated.replace("Acme/payments", "alice/payments");
+    let mut changed = Vec::new();
+    for change in [&stated, &unstated, &fork] {
+        let c = parse_changeset("c.json", change.as_bytes()).unwrap();
+        let plain: Value = serde_json::from_str(&blastgate::assess::to_json(&engine.assess(&c, &context))).unwrap();
+        let with: Value = serde_json::from_str(&blastgate::assess::to_json(&engine.assess_with(
+            &c,
+            &context,
+            &AssessOptions::default(),
+        )))
+        .unwrap();
+        assert_eq!(plain, with);
+        let a = answer(&json!({
+            "graph": [{"name": "catalog.yaml", "content": catalog}],
+            "change": {"content": change},
+            "now": "2026-11-27T10:00:00Z"
+        }));
+        assert_eq!(a["type"], "success", "{a}");
+        assert_eq!(a["assessment"]["decision"], plain["decision"], "{change}");
+        assert_eq!(a["assessment"]["blast_radius"]["changed"], plain["blast_radius"]["changed"], "{change}");
+        changed.push(plain["blast_radius"]["changed"].clone());
+    }
+    assert_eq!(changed[0], json!(["component:payments"]));
+    assert_eq!(changed[1], json!(["component:status-tool"]));
+    assert_eq!(changed[2], json!(["component:status-tool"]));
+}
+
 /// `plan_map` and `plan_tag_keys` map a plan's resources as the command
 /// line's `--plan-map` and `--plan-tag-key` do; a node the graph lacks is
 /// a failure naming it.
