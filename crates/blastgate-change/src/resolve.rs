@@ -1238,8 +1238,10 @@ fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Ve
 /// A folder name as a person reading it would: invisible characters
 /// ([`blastgate_graph::is_hidden`]: zero-width spaces, soft hyphens,
 /// direction marks) dropped, compatibility forms read in normal form KC
-/// (full-width `ｐａｙｍｅｎｔｓ` is `payments`), and the spaces and dots
-/// at its end dropped (`payments.`, which Windows reads as `payments`).
+/// (full-width `ｐａｙｍｅｎｔｓ` is `payments`), and the blanks (spaces,
+/// the braille blank) around it and the dots at its end (an ideographic
+/// full stop too) dropped (`payments.`, which Windows reads as
+/// `payments`).
 /// Look-alike letters of other scripts (a Cyrillic `а` for a Latin `a`)
 /// are left as they are.
 fn loose_folder(name: &str) -> String {
@@ -1253,7 +1255,10 @@ fn loose_folder(name: &str) -> String {
     if visible.contains(['/', '\\']) || matches!(visible.trim(), "." | "..") {
         return name.to_owned();
     }
-    visible.trim().trim_end_matches(['.', ' ']).to_owned()
+    // (The braille blank shows as a space, the ideographic full stop as a
+    // trailing dot: red team 18.)
+    let blank = |c: char| c.is_whitespace() || c == '\u{2800}';
+    visible.trim_matches(blank).trim_end_matches(|c: char| matches!(c, '.' | '\u{3002}') || blank(c)).to_owned()
 }
 
 /// The nodes the first of `folders` that is a graph node id names, each
