@@ -157,6 +157,12 @@ impl PathMatcher {
         self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
     }
 
+    /// [`PathMatcher::rule_ignoring_case`] when `ignore_case`, else
+    /// [`PathMatcher::rule_of`].
+    pub fn rule(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<usize> {
+        if ignore_case { self.rule_ignoring_case(path, is_dir) } else { self.rule_of(path, is_dir) }
+    }
+
     /// [`PathMatcher::rule_of`] ignoring case, in patterns and path alike
     /// (`src/PayApp/` matches `src/payapp/x.go`): for reading a path that
     /// no rule places as written the way a case-insensitive file system

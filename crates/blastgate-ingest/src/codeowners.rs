@@ -276,11 +276,7 @@ impl CodeOwners {
     /// # Ok::<(), blastgate_change::ChangeError>(())
     /// ```
     pub fn rule_matching(&self, path: &str, is_dir: bool, ignore_case: bool) -> Option<CodeOwnersRule<'_>> {
-        let index = if ignore_case {
-            self.matcher.rule_ignoring_case(path, is_dir)
-        } else {
-            self.matcher.rule_of(path, is_dir)
-        }?;
+        let index = self.matcher.rule(path, is_dir, ignore_case)?;
         self.rules.get(index).map(Rule::view)
     }
 

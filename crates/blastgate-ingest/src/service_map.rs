@@ -467,8 +467,7 @@ impl ServiceMap {
         let keyed = || self.keyed.get_or_init(|| self.keyed_matcher()).as_ref();
         let wanted = repository.and_then(|r| self.named_repository(r)).filter(|_| keyed().is_some());
         let index = match &wanted {
-            None if ignore_case => self.matcher.rule_ignoring_case(path, is_dir),
-            None => self.matcher.rule_of(path, is_dir),
+            None => self.matcher.rule(path, is_dir, ignore_case),
             Some(key) => {
                 let path = path.strip_prefix("./").unwrap_or(path).trim_start_matches('/');
                 if path.is_empty() {
@@ -476,7 +475,7 @@ impl ServiceMap {
                 }
                 let keyed = keyed()?;
                 let path = format!("{}/{path}", key_segment(key));
-                if ignore_case { keyed.rule_ignoring_case(&path, is_dir) } else { keyed.rule_of(&path, is_dir) }
+                keyed.rule(&path, is_dir, ignore_case)
             }
         }?;
         let rule = self.rules.get(index)?;

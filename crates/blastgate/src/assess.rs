@@ -89,6 +89,13 @@ struct WithSourceLocations<'a> {
 /// that it outranks the graph's source locations.
 const CALLER_RANK: u64 = 1 << 40;
 
+impl WithSourceLocations<'_> {
+    /// The graph's own mapping, made on first need.
+    fn graphs(&self) -> &RepoMapping {
+        self.made.get_or_init(|| RepoMapping::from_graph(self.graph))
+    }
+}
+
 impl PathMapping for WithSourceLocations<'_> {
     fn service_of(&self, path: &str) -> Option<&str> {
         self.first.service_of(path).or_else(|| self.services_of(path).into_iter().next())
@@ -100,7 +107,7 @@ impl PathMapping for WithSourceLocations<'_> {
             return first;
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).services_at(path, dir, self.repository)
+        self.graphs().services_at(path, dir, self.repository)
     }
 
     fn ranked_services_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {
@@ -113,12 +120,7 @@ impl PathMapping for WithSourceLocations<'_> {
             return Some((RuleRank(rank.saturating_add(CALLER_RANK)), services));
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).ranked_services_at(
-            path,
-            dir,
-            ignore_case,
-            self.repository,
-        )
+        self.graphs().ranked_services_at(path, dir, ignore_case, self.repository)
     }
 
     fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
@@ -130,12 +132,7 @@ impl PathMapping for WithSourceLocations<'_> {
             return self.first.guessed_repository(path, ignore_case);
         }
         let dir = self.first.is_directory(path);
-        self.made.get_or_init(|| RepoMapping::from_graph(self.graph)).guessed_at(
-            path,
-            dir,
-            ignore_case,
-            self.repository,
-        )
+        self.graphs().guessed_at(path, dir, ignore_case, self.repository)
     }
 
     fn ranked_owners_of(&self, path: &str, ignore_case: bool) -> Option<(RuleRank, Vec<&str>)> {

@@ -403,13 +403,9 @@ fn check(
                     // backslashed or respelled `.github\workflows\` lost
                     // the rule (red team 18).
                     let spelled = || {
-                        blastgate_change::loose_spellings(path).iter().any(|(reading, ignore_case)| {
-                            if *ignore_case {
-                                matcher.rule_ignoring_case(reading, false).is_some()
-                            } else {
-                                matcher.rule_of(reading, false).is_some()
-                            }
-                        })
+                        blastgate_change::loose_spellings(path)
+                            .iter()
+                            .any(|(reading, ignore_case)| matcher.rule(reading, false, *ignore_case).is_some())
                     };
                     if matcher.rule_of(path, false).is_some() || spelled() {
                         hits.push(path);
