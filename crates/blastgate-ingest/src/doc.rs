@@ -513,6 +513,7 @@ fn innermost(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
 
 fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     // Alias replays and snippets wrap the error that happened; classify that.
+    let original = e;
     let e = innermost(e);
     let place = e.location().map(|l| format!("line {}, column {}", l.line(), l.column())).unwrap_or_default();
     // The value the error is about, as written (`calls: 1e3` is not a
@@ -543,8 +544,22 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     }
     match e {
         serde_saphyr::Error::Budget { breach, .. } => {
+            // Named with its place, as the budget check's breaches are (a
+            // red-team finding: an alias replay past `max_yaml_events`
+            // named only the file).
             let (limit, observed) = budget_breach(breach);
-            GraphError::limit(file, limit, budget_max(limit, text.len()), observed)
+            // A replay is placed at the alias that started it, the line to
+            // change, not at the anchored text it repeats.
+            let outer = match original.without_snippet() {
+                serde_saphyr::Error::AliasError { locations, .. } => Some(locations.reference_location),
+                _ => None,
+            };
+            let at = match outer.filter(|l| *l != serde_saphyr::Location::UNKNOWN) {
+                Some(l) => format!("{file}: line {}, column {}", l.line(), l.column()),
+                None if place.is_empty() => file.to_owned(),
+                None => format!("{file}: {place}"),
+            };
+            GraphError::limit(&at, limit, budget_max(limit, text.len()), observed)
         }
         serde_saphyr::Error::SerdeInvalidType { .. }
         | serde_saphyr::Error::SerdeInvalidValue { .. }

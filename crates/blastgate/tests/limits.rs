@@ -177,6 +177,30 @@ fn yaml_nesting_depth_is_the_limit_however_deep() {
     }
 }
 
+/// A YAML alias whose replays pass `max_yaml_events` (a small alias bomb:
+/// each anchored list repeats the one before nine times) is the limit,
+/// placed at the alias whose replay passed it, as every other limit error
+/// is placed (a red-team finding: it named only the file).
+#[test]
+fn yaml_event_limit_names_the_alias_that_passed_it() {
+    let mut levels = vec!["&l0 [x, x, x, x, x, x, x, x, x]".to_owned()];
+    for i in 1..9 {
+        levels.push(format!("&l{i} [{}]", vec![format!("*l{}", i - 1); 9].join(", ")));
+    }
+    let value = format!("[{}]", levels.join(", "));
+    let (kind, e) = read_yaml_with("backstage", &value).unwrap_err();
+    assert_eq!(kind, "limit_exceeded", "{e}");
+    assert!(e.contains("`max_yaml_events` exceeded"), "{e}");
+    // Line 4 holds the field; the column is that of an alias (`*l`).
+    let column = e
+        .split_once("catalog.yaml: line 4, column ")
+        .and_then(|(_, rest)| rest.split(':').next())
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or_else(|| panic!("no place in {e}"));
+    let line = format!("x: {value}");
+    assert!(line.chars().skip(column - 1).collect::<String>().starts_with("*l"), "column {column}: {e}");
+}
+
 /// TOML nested past the limit (a policy or a model file) is the depth
 /// limit, as for JSON and YAML: the TOML parser stopped at its own depth
 /// with "cannot recurse further" (a syntax error, exit 2; an audit). `n`
