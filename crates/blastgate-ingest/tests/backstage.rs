@@ -868,9 +868,13 @@ fn rejects_alias_bomb_quickly() {
         assert!(elapsed < Duration::from_secs(10), "{field}: took {elapsed:?}");
         let err = result.err().unwrap_or_else(|| panic!("{field}: an alias bomb must be an error"));
         assert_eq!(err.kind_name(), kind, "{field}: {err}");
-        assert_eq!(err.file(), "catalog-info.yaml");
         if field == "links" {
             assert!(err.to_string().contains("max_yaml"), "{err}");
+            // A limit's place is part of its source name: the alias whose
+            // replay passed the limit.
+            assert!(err.file().starts_with("catalog-info.yaml: line "), "{err}");
+        } else {
+            assert_eq!(err.file(), "catalog-info.yaml");
         }
     }
 }
