@@ -605,6 +605,38 @@ pub fn keeps_final_snapshot(resource_type: &str) -> bool {
     FINAL_SNAPSHOT_TYPES.contains(&resource_type)
 }
 
+/// Resource types whose deletion can keep a final snapshot or backup of
+/// their data, by one setting or another: [`FINAL_SNAPSHOT_TYPES`]
+/// (`skip_final_snapshot`), ElastiCache clusters and replication groups
+/// (`final_snapshot_identifier`), MemoryDB clusters
+/// (`final_snapshot_name`), FSx file systems and ONTAP volumes
+/// (`skip_final_backup`) and Cloud SQL instances
+/// (`settings.final_backup_config`). A changeset's `final_snapshot: true`
+/// is read for these alone: no other resource's data outlives it by a
+/// final snapshot (a red-team finding: the claim on an SQS queue lifted a
+/// block).
+pub const SNAPSHOT_ON_DELETE_TYPES: [&str; 13] = [
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_redshift_cluster",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_memorydb_cluster",
+    "aws_fsx_lustre_file_system",
+    "aws_fsx_windows_file_system",
+    "aws_fsx_openzfs_file_system",
+    "aws_fsx_ontap_volume",
+    "google_sql_database_instance",
+];
+
+/// Whether deleting a resource of `resource_type` can keep a final
+/// snapshot or backup of its data ([`SNAPSHOT_ON_DELETE_TYPES`]).
+pub fn can_keep_final_snapshot(resource_type: &str) -> bool {
+    SNAPSHOT_ON_DELETE_TYPES.contains(&resource_type)
+}
+
 impl InfraChange {
     /// Whether the entry is a provider action (`action.TYPE.NAME`, in a
     /// module or not: a plan's `action_invocations`), which the plan does

@@ -30,9 +30,9 @@ use std::path::Path;
 pub use blastgate_change::limits;
 pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
-    Contributor, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange, KIND, KindRule,
-    NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout, RuleRank, Safety,
-    TouchedNode, is_agent_account, resolve,
+    Contributor, FINAL_SNAPSHOT_TYPES, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange,
+    KIND, KindRule, NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout,
+    RuleRank, SNAPSHOT_ON_DELETE_TYPES, Safety, TouchedNode, is_agent_account, resolve,
 };
 
 /// Parses a native changeset document (JSON or YAML).

@@ -389,21 +389,42 @@ pub(crate) fn lost_data<'c>(
     changeset.infrastructure.iter().filter(move |r| {
         r.effective_action().is_destructive()
             && match r.final_snapshot {
-                Some(kept) => !kept,
-                None => {
+                Some(true) if snapshot_applies(r) => false,
+                Some(false) => true,
+                // No statement, or `final_snapshot: true` on a type that
+                // has no final snapshot (an SQS queue, a bucket; a red-team
+                // finding: the claim on an SQS queue lifted its block):
+                // read as unstated.
+                _ => {
                     holds_data(r)
                         // A provider action on no node: what it does is
                         // not in the plan, and it may purge a database (a
                         // counterfactual audit: a bare rollback plan lifted
                         // its block to senior).
                         || (r.is_provider_action() && r.node.is_none())
-                        || r.resource_types()
-                            .into_iter()
-                            .map(super::rules::guess_kind)
-                            .any(|k| matches!(k, NodeKind::Datastore | NodeKind::Queue))
+                        || typed_as_data(r)
                 }
             }
     })
+}
+
+/// Whether a resource type `r` names (stated, declared by its file, or in
+/// its address) is a datastore's or a queue's.
+fn typed_as_data(r: &InfraChange) -> bool {
+    r.resource_types()
+        .into_iter()
+        .map(super::rules::guess_kind)
+        .any(|k| matches!(k, NodeKind::Datastore | NodeKind::Queue))
+}
+
+/// Whether a `final_snapshot` statement of `r` can be true: every resource
+/// type it names (stated, or in its address) can keep a final snapshot
+/// when destroyed ([`blastgate_change::SNAPSHOT_ON_DELETE_TYPES`]). An
+/// untyped entry names none, so its claim is not read either: the type
+/// decides whether a snapshot exists, and what is unknown counts as lost.
+fn snapshot_applies(r: &InfraChange) -> bool {
+    let types = r.resource_types();
+    !types.is_empty() && types.into_iter().all(blastgate_change::can_keep_final_snapshot)
 }
 
 /// `changeset` with its rollback-plan claim dropped, and why (`code`,
@@ -422,8 +443,10 @@ fn without_rollback_claim<'a>(
 }
 
 /// `changeset` with its rollback-plan claim dropped when it deletes an
-/// infrastructure file that resolution places on a datastore or a queue,
-/// or on no node: the file destroys what it declared, data included, and a
+/// infrastructure file (or empties it, or takes resources out of it) that
+/// resolution places on a datastore or a queue, or on no node, or that
+/// declares a datastore's or a queue's resource type (`declares`,
+/// `removes`): the file destroys what it declared, data included, and a
 /// file cannot state a final snapshot (an advice audit: a person's deleted
 /// `main.tf` of a tier-0-reaching cache with a bare rollback plan went from
 /// `block` to `multi_party`, where the same deletion written as an
@@ -448,7 +471,9 @@ pub(crate) fn vet_deleted_data<'a>(
     let mut lost: Vec<&str> = resolved
         .destructive
         .iter()
-        .filter(|r| deleted.contains(&r.address.as_str()) && (r.node.is_none() || holds_data(r)))
+        // The file's node, or a type it declares (a red-team finding: a
+        // database declared in a service's folder kept the claim).
+        .filter(|r| deleted.contains(&r.address.as_str()) && (r.node.is_none() || holds_data(r) || typed_as_data(r)))
         .map(|r| r.address.as_str())
         .collect();
     lost.sort_unstable();
@@ -497,8 +522,11 @@ pub(crate) fn vet_rollback<'a>(
         format!(
             "the changeset states a rollback plan, but it destroys `{first}`{more} without a final snapshot \
              (`final_snapshot: false`; in a plan, `skip_final_snapshot = true`), or destroys a datastore or queue \
-             without saying it keeps one: no rollback brings that data back, so the claim is not counted. Take a \
-             final snapshot or a backup first, and state `final_snapshot: true`"
+             without saying it keeps one (`final_snapshot: true` counts only on the types that have one: {}): no \
+             rollback brings that data back, so the claim is not counted. Take a final snapshot or a backup \
+             first, state `final_snapshot: true` where the type keeps one, and have the reviewers check the \
+             backup where it does not",
+            blastgate_change::SNAPSHOT_ON_DELETE_TYPES.join(", ")
         ),
         changeset,
         diagnostics,
