@@ -303,7 +303,9 @@ pub struct ChangeInput {
     #[arg(long, value_name = "DIR", requires = "range")]
     pub repo: Option<PathBuf>,
     /// The git range: `BASE..HEAD`, or `BASE...HEAD` from the merge base.
-    #[arg(long, value_name = "A..B", requires = "repo")]
+    // `conflicts_with` as well: beside `--change`, `requires` alone let a
+    // stray range through unread (a contract audit).
+    #[arg(long, value_name = "A..B", requires = "repo", conflicts_with = "change")]
     pub range: Option<String>,
     /// Graph files (several merge into one).
     #[arg(long, num_args = 1.., value_name = "FILE")]

@@ -1158,6 +1158,32 @@ fn change_show_reads_a_real_git_range() {
     assert_eq!(o.status.code(), Some(2), "not a repository fails closed");
 }
 
+/// The change comes from `--change FILE` or `--repo DIR --range A..B`
+/// (issues 4 and 6): a range beside `--change`, without `--repo`, is a
+/// usage error (exit 2), not a range silently left unread (a contract
+/// audit: it exited 0).
+#[test]
+fn a_range_beside_a_changeset_file_is_a_usage_error() {
+    let dir = tempdir();
+    let change = dir.join("c.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion":"blastgate.dev/v1","kind":"Changeset","id":"c","author":{"id":"a","seniority":"senior"},"services":["cartservice"]}"#,
+    )
+    .unwrap();
+    let change = change.to_str().unwrap();
+    let graph = boutique();
+    let runs: [Vec<&str>; 2] = [
+        vec!["change", "show", "--change", change, "--range", "origin/main...HEAD"],
+        vec!["assess", "--graph", &graph, "--change", change, "--range", "a..b", "--now", "2026-11-27T10:00:00Z"],
+    ];
+    for args in runs {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--range"), "{}", stderr(&o));
+    }
+}
+
 /// A commit's author email is whatever its committer configured: a junior
 /// engineer who commits as `principal@example.com` must not take that
 /// person's seniority from the context's people list. `--author` gives the
