@@ -1155,6 +1155,10 @@ impl<'c> Facts<'c> {
             .iter()
             .map(String::as_str)
             .chain(changeset.infrastructure.iter().filter(|r| !r.is_inert()).filter_map(|r| r.node.as_deref()))
+            // A file's stated service too, as a named one (a red-team
+            // finding: a sev1 on an unknown service met it only when the
+            // change named it in `services`).
+            .chain(changeset.files.iter().filter_map(|f| f.service.as_deref()))
             .filter(|s| graph.index_of(s).is_none())
             .map(folded)
             .collect();
