@@ -111,3 +111,22 @@ fn a_shape_reads_capped_metrics_capped() {
     let shown = claimed.factors.iter().find(|f| f.id == "shape:nuc").unwrap();
     assert_eq!((shown.value, shown.weight), (10000.0, 1.0));
 }
+
+/// A policy that weighs `fix` (a linear weight, not a shape) counts a
+/// change that does not say whether it is a fix as one: only the author
+/// says so, and leaving it out must not score as the safer value (red team
+/// 19: 0.30 in the default model rewarded calling a fix something else).
+/// Stated, the claim counts as written; under the default model's weight
+/// of 0 it counts nothing either way.
+#[test]
+fn an_unstated_fix_counts_as_one_under_a_positive_weight() {
+    let weighed = DEFAULT_POLICY.replace("fix = 0.0\n", "fix = 0.3\n");
+    assert_ne!(weighed, DEFAULT_POLICY, "the default policy's `fix` weight moved");
+    let fix = |policy: &str, stated: &str| factor(&assess(policy, 9, stated), "fix");
+    assert_eq!(fix(&weighed, ""), 0.3);
+    assert_eq!(fix(&weighed, r#", "fix": true"#), 0.3);
+    assert_eq!(fix(&weighed, r#", "fix": false"#), 0.0);
+    for stated in ["", r#", "fix": true"#, r#", "fix": false"#] {
+        assert_eq!(fix(DEFAULT_POLICY, stated), 0.0, "{stated}");
+    }
+}

@@ -286,7 +286,9 @@ pub(crate) fn values(
             "log_subsystems" => ln1p(m.ns as f64),
             "entropy" if m.entropy.is_finite() => m.entropy.max(0.0),
             "log_author_experience" | "log_prior_changes" | "log_file_age" => capped(id),
-            "fix" => flag(changeset.fix == Some(true)),
+            // Unstated, the riskier end under the policy's weight, as for
+            // the history metrics: only the author says a change is a fix.
+            "fix" => changeset.fix.map_or_else(|| flag(model.weights.get("fix").is_some_and(|&w| w > 0.0)), flag),
             "schema_migration" => flag(has(ChangeKind::SchemaMigration)),
             "infrastructure" => flag(has(ChangeKind::Infrastructure) || infra_planned),
             "secret" => flag(has(ChangeKind::Secret)),
