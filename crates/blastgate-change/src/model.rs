@@ -239,18 +239,46 @@ pub const AUTONOMOUS_AGENT_TOOLS: &[&str] = &[
 /// whatever separates them and whatever surrounds them (`Devin AI`,
 /// `Devin.ai`, `copilot-swe-agent[bot]`, `GitHub Copilot coding agent`,
 /// `Google Jules`, `Amazon Q Developer Agent`, `Roo Code Cloud`; a gaming
-/// audit: each was no agent, and an agent's deletion lost its block). A
-/// tool that only shares a word with one (`GitHub Copilot`, the editor's
-/// assistant; `Codex`) is not one.
+/// audit: each was no agent, and an agent's deletion lost its block), or
+/// written together (`RooCode`, `AmazonQ`, `CopilotCodingAgent`, `Open
+/// Hands`: a red-team finding), in full-width or other compatibility forms
+/// (Unicode NFKC). A tool that only shares a word with one (`GitHub
+/// Copilot`, the editor's assistant; `Codex`) is not one.
 pub fn is_autonomous_tool(tool: &str) -> bool {
-    let words: Vec<String> = tool
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
+    use unicode_normalization::UnicodeNormalization as _;
+    // Words: runs of ASCII letters and digits, also split where a capital
+    // follows a small letter or a digit (`RooCode`), in lower case.
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut after_small = false;
+    for c in tool.nfkc() {
+        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && after_small) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        after_small = c.is_ascii_lowercase() || c.is_ascii_digit();
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    // A listed name matches words in a row that spell it, however the
+    // tool splits it (`roo code`, `roocode`, `open hands`).
     AUTONOMOUS_AGENT_TOOLS.iter().any(|name| {
-        let listed: Vec<&str> = name.split('-').collect();
-        words.windows(listed.len()).any(|w| w.iter().zip(&listed).all(|(a, b)| a == b))
+        let joined: String = name.split('-').collect();
+        (0..words.len()).any(|start| {
+            let mut spelt = String::new();
+            for w in words.iter().skip(start) {
+                spelt.push_str(w);
+                if spelt.len() >= joined.len() {
+                    return spelt == joined;
+                }
+            }
+            false
+        })
     })
 }
 
@@ -1189,10 +1217,31 @@ mod tests {
             "OpenHands AI",
             "Roo Code Cloud",
             "OpenAI Codex Cloud",
+            // Written together, camel-cased, or in full-width letters (a
+            // red-team finding: each was no agent).
+            "RooCode",
+            "roocode",
+            "AmazonQ",
+            "CopilotCodingAgent",
+            "Open Hands",
+            "ＤＥＶＩＮ",
         ] {
             assert!(is_autonomous_tool(tool), "{tool}");
         }
-        for tool in ["GitHub Copilot", "copilot", "Codex", "Claude Code", "cursor", "Amazon", "Roo", "", "devinx"] {
+        for tool in [
+            "GitHub Copilot",
+            "copilot",
+            "Codex",
+            "Claude Code",
+            "cursor",
+            "Amazon",
+            "Roo",
+            "",
+            "devinx",
+            "GitHubCopilot",
+            "OpenAI",
+            "Amazon Quest",
+        ] {
             assert!(!is_autonomous_tool(tool), "{tool}");
         }
     }
