@@ -252,10 +252,8 @@ pub fn is_autonomous_tool(tool: &str) -> bool {
     let mut word = String::new();
     let mut after_small = false;
     for c in tool.nfkc() {
-        if !c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && after_small) {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
+        if (!c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && after_small)) && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
         }
         after_small = c.is_ascii_lowercase() || c.is_ascii_digit();
         if c.is_ascii_alphanumeric() {
