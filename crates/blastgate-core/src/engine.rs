@@ -666,6 +666,27 @@ impl Engine {
                  something, add that service to the graph or map its files with a service map",
             ));
         }
+        // Services named without a file: the size is not measured, and
+        // counts as none (a red-team finding: a 450-line change described
+        // by its service alone went a depth lower, without a word).
+        if changeset.files.is_empty() && !changeset.services.is_empty() {
+            // Sorted: the message must not depend on the list's order.
+            let mut services: Vec<String> =
+                changeset.services.iter().map(|s| format!("`{}`", s.escape_debug())).collect();
+            services.sort_unstable();
+            services.dedup();
+            let named = name_list(&services);
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                "size-unstated",
+                format!(
+                    "the changeset names {named} but lists no file, so the change's size (lines, files, \
+                     directories) counts as none and a `safety.tests_changed` claim stands unchecked: the \
+                     likelihood does not know how big the change is. List the changed files (the git reader \
+                     does), or have the reviewers check the diff's size"
+                ),
+            ));
+        }
         let docs_only: Vec<&str> = resolved.touched.iter().filter(|t| !t.runtime).map(|t| t.id.as_str()).collect();
         if !docs_only.is_empty() {
             diagnostics.push(Diagnostic::new(
