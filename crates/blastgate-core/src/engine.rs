@@ -285,11 +285,15 @@ impl Engine {
     /// module of its address names, as [`resolve`] maps it) is a datastore
     /// or a queue: destroying it loses data.
     pub(crate) fn holds_data(&self, r: &blastgate_change::InfraChange) -> bool {
+        // A node the graph lacks as written is every node it names, as
+        // resolution reads it (`Redis-Cart` for `redis-cart` must not keep
+        // a rollback claim that the id as written voids).
         let data = |id: &str| {
-            self.graph
-                .index_of(id)
-                .and_then(|i| self.graph.node(i))
-                .is_some_and(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))
+            let nodes = self.graph.index_of(id).map_or_else(|| self.graph.nodes_named(id), |i| vec![i]);
+            nodes
+                .into_iter()
+                .filter_map(|i| self.graph.node(i))
+                .any(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))
         };
         r.node.as_deref().is_some_and(data) || blastgate_change::module_nodes(&self.graph, r).into_iter().any(data)
     }
