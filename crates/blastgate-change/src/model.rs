@@ -246,23 +246,7 @@ pub const AUTONOMOUS_AGENT_TOOLS: &[&str] = &[
 /// Copilot`, the editor's assistant; `Codex`) is not one.
 pub fn is_autonomous_tool(tool: &str) -> bool {
     use unicode_normalization::UnicodeNormalization as _;
-    // Words: runs of ASCII letters and digits, also split where a capital
-    // follows a small letter or a digit (`RooCode`), in lower case.
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut after_small = false;
-    for c in tool.nfkc() {
-        if (!c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && after_small)) && !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-        after_small = c.is_ascii_lowercase() || c.is_ascii_digit();
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
+    let words = name_words(&tool.nfkc().collect::<String>());
     // A listed name matches words in a row that spell it, however the
     // tool splits it (`roo code`, `roocode`, `open hands`).
     AUTONOMOUS_AGENT_TOOLS.iter().any(|name| {
@@ -278,6 +262,28 @@ pub fn is_autonomous_tool(tool: &str) -> bool {
             false
         })
     })
+}
+
+/// The words of a name: split at anything but ASCII letters and digits
+/// and where lower case (or a digit) turns upper (`redisExporter` is
+/// `redis exporter`, `RooCode` is `roo code`), in lower case.
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if (!c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower)) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
 }
 
 /// The GitHub app logins of the AI tools the git reader knows

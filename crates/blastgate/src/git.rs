@@ -44,7 +44,7 @@ pub use blastgate_change::{
 pub use blastgate_ingest::git::{AgentMatch, AiAgent, AiAgents};
 
 use blastgate_change::limits::{MAX_CONTRIBUTORS, MAX_STRING_BYTES};
-use blastgate_change::{API_VERSION, Author, ChangeKind, Contributor, KIND};
+use blastgate_change::{API_VERSION, Author, ChangeKind, Contributor, KIND, name_words};
 use blastgate_graph::GraphError;
 use blastgate_ingest::git::{self as parse, CommitLog, HistoryQuery, LOG_FORMAT};
 
@@ -619,28 +619,6 @@ const NOT_DATA: [&str; 24] = [
     "backup",
     "admin",
 ];
-
-/// The words of a name: split at anything but letters and digits and
-/// where lower case turns upper (`redisExporter` is `redis exporter`), in
-/// lower case.
-fn name_words(name: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if (!c.is_ascii_alphanumeric() || (c.is_ascii_uppercase() && previous_lower)) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        if c.is_ascii_alphanumeric() {
-            current.push(c.to_ascii_lowercase());
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
 
 /// What a Helm switch turned off held (`parse::helm_turned_off`'s
 /// dotted path): a PersistentVolumeClaim for a `persistence` (or
