@@ -236,6 +236,14 @@ impl Engine {
         self.graph.nodes_named(name)
     }
 
+    /// The nodes an id a changeset states means: its node, or, when the
+    /// graph lacks it as written, every node it names as resolution reads
+    /// it (`Redis-Cart` for `redis-cart`: a respelled id must not escape
+    /// the checks the id as written meets).
+    pub(crate) fn stated_nodes(&self, id: &str) -> Vec<u32> {
+        self.graph.index_of(id).map_or_else(|| self.graph.nodes_named(id), |i| vec![i])
+    }
+
     /// The graph.
     pub fn graph(&self) -> &FrozenGraph {
         &self.graph
@@ -285,12 +293,8 @@ impl Engine {
     /// module of its address names, as [`resolve`] maps it) is a datastore
     /// or a queue: destroying it loses data.
     pub(crate) fn holds_data(&self, r: &blastgate_change::InfraChange) -> bool {
-        // A node the graph lacks as written is every node it names, as
-        // resolution reads it (`Redis-Cart` for `redis-cart` must not keep
-        // a rollback claim that the id as written voids).
         let data = |id: &str| {
-            let nodes = self.graph.index_of(id).map_or_else(|| self.graph.nodes_named(id), |i| vec![i]);
-            nodes
+            self.stated_nodes(id)
                 .into_iter()
                 .filter_map(|i| self.graph.node(i))
                 .any(|n| matches!(n.kind(), NodeKind::Datastore | NodeKind::Queue))

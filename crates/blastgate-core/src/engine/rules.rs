@@ -568,16 +568,11 @@ fn depended_on(engine: &Engine, r: &InfraChange) -> bool {
 /// queues and caches by name, else infrastructure). All count, so that
 /// mapping a database onto a node of a milder kind, or leaving its type
 /// out, does not hide that a database is destroyed.
-/// A node the graph lacks as written counts as every node it names, as
-/// resolution reads it (`Redis-Cart` for the datastore `redis-cart`).
+/// A node the graph lacks as written counts as every node it names
+/// (`Engine::stated_nodes`).
 fn kinds_of(engine: &Engine, r: &InfraChange) -> Vec<NodeKind> {
-    let graph = &engine.graph;
-    let nodes = match (node_of(engine, r), r.node.as_deref()) {
-        (Some(n), _) => vec![n],
-        (None, Some(id)) => graph.nodes_named(id).into_iter().filter_map(|i| graph.node(i)).collect(),
-        (None, None) => Vec::new(),
-    };
-    let mut kinds: Vec<NodeKind> = nodes.into_iter().map(|n| n.kind()).collect();
+    let nodes = r.node.as_deref().map(|id| engine.stated_nodes(id)).unwrap_or_default();
+    let mut kinds: Vec<NodeKind> = nodes.into_iter().filter_map(|i| engine.graph.node(i)).map(|n| n.kind()).collect();
     kinds.extend(r.resource_types().into_iter().map(guess_kind));
     if kinds.is_empty() {
         kinds.push(NodeKind::Infrastructure);
