@@ -401,7 +401,7 @@ impl Engine {
         for _ in 0..plan::ROLLOUT_LENGTHS {
             let mut decided = self.decide_over(changeset, context, resolved, radius, window_minutes, base.clone());
             let unplaced = !decided.facts.unplaced.is_empty();
-            let rollout_minutes = plan::rollout_minutes(self, decided.depth, &decided.fired, unplaced);
+            let rollout_minutes = plan::rollout_minutes(self, changeset, decided.depth, &decided.fired, unplaced);
             if rollout_minutes <= window_minutes {
                 return decided;
             }

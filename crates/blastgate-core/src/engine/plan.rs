@@ -423,14 +423,18 @@ fn rollout_steps(
         ReviewDepth::Block => RolloutStrategy::DoNotDeploy,
     };
     let strategy = if critical.is_some() { by_depth.max(RolloutStrategy::Staged) } else { by_depth };
-    let steps: &[(u32, u32)] = match (strategy, depth) {
+    (strategy, critical, steps_of(strategy, depth))
+}
+
+/// The steps (percent, bake minutes) of `strategy` at `depth`.
+fn steps_of(strategy: RolloutStrategy, depth: ReviewDepth) -> &'static [(u32, u32)] {
+    match (strategy, depth) {
         (RolloutStrategy::AllAtOnce, _) => &[(100, 0)],
         (RolloutStrategy::Canary, ReviewDepth::Owner) => &[(5, 15), (50, 15), (100, 0)],
         (RolloutStrategy::Canary, _) => &[(1, 30), (10, 30), (50, 30), (100, 0)],
         (RolloutStrategy::Staged, _) => &[(1, 60), (10, 60), (25, 60), (50, 60), (100, 0)],
         (RolloutStrategy::DoNotDeploy, _) => &[],
-    };
-    (strategy, critical, steps)
+    }
 }
 
 /// How long the rollout for `depth` takes, in minutes: its bake times. A
@@ -439,9 +443,37 @@ fn rollout_steps(
 /// freezes and changes in flight covers that rollout (an audit: the text
 /// promised a four-hour staged rollout over a window checked for one hour).
 /// `unplaced`: the change deploys something no graph node places.
-pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[FiredRule], unplaced: bool) -> u32 {
+///
+/// A rollout the change declares (`safety.rollout`) more careful than the
+/// plan's takes longer than the plan's, and the deploy then runs that long:
+/// its span counts, as the plan's steps for that strategy at this depth
+/// (a red team: a `peer` change declaring `staged` was checked for freezes
+/// over one hour while it rolled out over four; the stages it would deploy
+/// into a freeze went unseen).
+pub(crate) fn rollout_minutes(
+    engine: &Engine,
+    changeset: &Changeset,
+    depth: ReviewDepth,
+    fired: &[FiredRule],
+    unplaced: bool,
+) -> u32 {
     let depth = depth.min(ReviewDepth::MultiParty);
-    rollout_steps(engine, depth, fired, unplaced).2.iter().map(|&(_, bake)| bake).sum()
+    let (strategy, _, steps) = rollout_steps(engine, depth, fired, unplaced);
+    let mandated: u32 = steps.iter().map(|&(_, bake)| bake).sum();
+    let declared = changeset.safety.rollout.map(declared_strategy).filter(|&s| s > strategy);
+    let declared: u32 = declared.map_or(0, |s| steps_of(s, depth).iter().map(|&(_, bake)| bake).sum());
+    mandated.max(declared)
+}
+
+/// The strategy a declared rollout counts as: a flag's ramp as a canary,
+/// not as staged by cell or region.
+fn declared_strategy(declared: blastgate_change::Rollout) -> RolloutStrategy {
+    use blastgate_change::Rollout;
+    match declared {
+        Rollout::AllAtOnce => RolloutStrategy::AllAtOnce,
+        Rollout::Canary | Rollout::FeatureFlag => RolloutStrategy::Canary,
+        Rollout::Staged => RolloutStrategy::Staged,
+    }
 }
 
 /// A warning when the rollout the change declares (`safety.rollout`) is
@@ -453,11 +485,12 @@ pub(crate) fn rollout_minutes(engine: &Engine, depth: ReviewDepth, fired: &[Fire
 pub(crate) fn declared_rollout_below(changeset: &Changeset, plan: &RolloutPlan) -> Option<Diagnostic> {
     use blastgate_change::Rollout;
     let declared = changeset.safety.rollout?;
-    let (as_strategy, name) = match declared {
-        Rollout::AllAtOnce => (RolloutStrategy::AllAtOnce, "all_at_once"),
-        Rollout::Canary => (RolloutStrategy::Canary, "canary"),
-        Rollout::FeatureFlag => (RolloutStrategy::Canary, "feature_flag"),
-        Rollout::Staged => (RolloutStrategy::Staged, "staged"),
+    let as_strategy = declared_strategy(declared);
+    let name = match declared {
+        Rollout::AllAtOnce => "all_at_once",
+        Rollout::Canary => "canary",
+        Rollout::FeatureFlag => "feature_flag",
+        Rollout::Staged => "staged",
     };
     let mandated = match plan.strategy {
         RolloutStrategy::AllAtOnce | RolloutStrategy::DoNotDeploy => return None,
