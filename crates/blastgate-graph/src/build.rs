@@ -669,7 +669,8 @@ impl Merge {
 /// catalog's `component:payments`, so that the two sources describe one
 /// node instead of two disconnected ones (whose radius would miss the
 /// catalog's tiers and owners). An id that a declaring source (native or
-/// catalog) declares itself is never renamed. Linear in the aliases times
+/// catalog) declares itself is never renamed, unless it is an entity ref
+/// (`component:default/checkout`, `component:Checkout`). Linear in the aliases times
 /// the fragments, plus the renamed ids.
 fn join_aliases(fragments: &mut [GraphFragment]) {
     let mut table: BTreeMap<Box<str>, AliasClaim> = BTreeMap::new();
@@ -696,11 +697,20 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
                 && g.local_of(id).is_some_and(|l| g.declared.get(l as usize).copied().unwrap_or(false))
         })
     };
+    // A declared id keeps its own node, unless it is an entity ref: only a
+    // catalog names its nodes `kind:name`, so a native document declaring
+    // `component:default/checkout` (the full ref Backstage shows) or
+    // `component:Checkout` means the entity `component:checkout`, and its
+    // attributes merge into it (a red team: the overlay's tier 0 landed on
+    // a node of its own, unconnected, and the change went out a depth
+    // lower). A plain name (`payments` beside `component:payments`) may be
+    // another service, and keeps its node ([`warn_shared_names`]).
+    let keeps_own = |id: &str, fragments: &[GraphFragment]| !id.contains(':') && declared_by_people(id, fragments);
     let mut joins: HashMap<Box<str>, Box<str>> = HashMap::new();
     for (alias, (_, target, f)) in &table {
         // A node's own id as an alias is there for ids in another case; a
         // declared id that is another node's alias keeps its own node.
-        if target.as_ref().is_none_or(|t| t != alias) && declared_by_people(alias, fragments) {
+        if target.as_ref().is_none_or(|t| t != alias) && keeps_own(alias, fragments) {
             continue;
         }
         match target {
@@ -751,7 +761,7 @@ fn join_aliases(fragments: &mut [GraphFragment]) {
     }
     renames.retain(|(f, local, _)| {
         let id = fragments.get(*f).and_then(|g| g.ids.get(*local)).map_or("", |id| &**id);
-        !declared_by_people(id, fragments)
+        !keeps_own(id, fragments)
     });
     for (f, local, target) in renames {
         if let Some(fragment) = fragments.get_mut(f)
