@@ -21,6 +21,62 @@ const PAIRS: [(&str, &str); 9] = [
     ("service", "dependency"),
 ];
 
+/// Words that name a column as the dependent's (the caller's) when a
+/// column name is split into words (`source_workload`, `callerService`,
+/// `downstream`): Istio's telemetry writes `source_workload` and
+/// `destination_workload`, Envoy `downstream` and `upstream`.
+const DEPENDENT_WORDS: [&str; 9] =
+    ["source", "src", "client", "caller", "from", "parent", "dependent", "downstream", "consumer"];
+
+/// Words that name a column as the dependency's (the callee's).
+const DEPENDENCY_WORDS: [&str; 11] =
+    ["target", "destination", "dest", "dst", "server", "callee", "to", "child", "dependency", "upstream", "provider"];
+
+/// Words that may stand beside a role word in a column name without making
+/// it a node's name (`source_workload`, `callee_service`, `from_app_id`).
+const QUALIFIER_WORDS: [&str; 10] =
+    ["service", "svc", "workload", "app", "application", "name", "id", "node", "component", "host"];
+
+/// Which side of an edge a column name says it holds, from its words:
+/// `Some(true)` the dependent's, `Some(false)` the dependency's, `None`
+/// when it names neither, both, or holds a word that is neither a role nor
+/// a qualifier (`order-source` is a node, not a column).
+fn role(name: &[u8]) -> Option<bool> {
+    let text = std::str::from_utf8(name).ok()?;
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in text.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            words.push(std::mem::take(&mut word));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    words.push(word);
+    words.retain(|w| !w.is_empty());
+    let (mut dependent, mut dependency) = (false, false);
+    for w in &words {
+        if DEPENDENT_WORDS.contains(&w.as_str()) {
+            dependent = true;
+        } else if DEPENDENCY_WORDS.contains(&w.as_str()) {
+            dependency = true;
+        } else if !QUALIFIER_WORDS.contains(&w.as_str()) {
+            return None;
+        }
+    }
+    match (dependent, dependency) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
 /// Names of a header's third column that say it holds probabilities.
 const PROBABILITY: [&str; 4] = ["probability", "prob", "p", "propagation_probability"];
 
@@ -42,14 +98,16 @@ pub(super) const EXPORT_MARK: &str = "# blastgate edge list:";
 
 /// Reads the first line of `input` that is neither blank nor a comment as
 /// a header row, if it is one: two columns that are one of the [`PAIRS`]
-/// (in any case, quoted or not), and optionally a third that is one of the
+/// (in any case, quoted or not) or whose names' words say which side each
+/// holds ([`role`]: `source_workload,destination_workload`), and optionally a third that is one of the
 /// [`PROBABILITY`] names. Any other line (an edge, an error) is left to
 /// the parser, and so is every line of a file `graph export` wrote (it
 /// starts with [`EXPORT_MARK`]).
 ///
 /// # Errors
 /// [`GraphError::Syntax`] for a header that names the columns the other
-/// way round (`target,source`): its rows would be read backwards; or one
+/// way round (`target,source`, `upstream,downstream`): its rows would be
+/// read backwards; or one
 /// whose third column is not named as a probability (`weight`): its
 /// numbers would be read as probabilities.
 pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphError> {
@@ -85,7 +143,12 @@ pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphEr
     let line = input.get(..end).unwrap_or_default();
     let text = lossy(line.strip_suffix(b"\r").unwrap_or(line));
     let at = |column: usize| Place { number, line: input, column }.render();
-    if PAIRS.iter().any(|(x, y)| is(&a, y) && is(&b, x)) {
+    // By role words, for the many ways exports name the pair
+    // (`destination_workload,source_workload`, `upstream,downstream`): a
+    // red team's reversed headers beyond the exact pairs were read as an
+    // edge, and every row backwards.
+    let roles = (word(&a).and_then(role), word(&b).and_then(role));
+    if PAIRS.iter().any(|(x, y)| is(&a, y) && is(&b, x)) || roles == (Some(false), Some(true)) {
         return Err(GraphError::syntax(
             file,
             at(a.raw.0),
@@ -94,7 +157,7 @@ pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphEr
         )
         .with_help("swap the first two columns of every line (the caller or dependent first), or remove the header"));
     }
-    if !PAIRS.iter().any(|(x, y)| is(&a, x) && is(&b, y)) {
+    if !PAIRS.iter().any(|(x, y)| is(&a, x) && is(&b, y)) && roles != (Some(true), Some(false)) {
         return Ok(None);
     }
     if let Some(third) = third
@@ -109,4 +172,23 @@ pub(super) fn header(file: &str, input: &[u8]) -> Result<Option<Header>, GraphEr
         .with_help("remove the column, or name it `probability` if it holds propagation probabilities from 0 to 1"));
     }
     Ok(Some(Header { end: start + end, text, line: number }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::role;
+
+    #[test]
+    fn roles_from_column_names() {
+        for name in ["source_workload", "callerService", "downstream", "from", "Source-App", "client.svc"] {
+            assert_eq!(role(name.as_bytes()), Some(true), "{name}");
+        }
+        for name in ["destination_workload", "callee_service", "upstream", "to_node", "dst", "providerName"] {
+            assert_eq!(role(name.as_bytes()), Some(false), "{name}");
+        }
+        // Node names, both roles, or neither.
+        for name in ["order-source", "target-db", "source_target", "payments", "", "weight"] {
+            assert_eq!(role(name.as_bytes()), None, "{name}");
+        }
+    }
 }
