@@ -131,6 +131,10 @@ pub enum ChangedBy {
     /// A planned infrastructure action on a resource mapped to it (the
     /// resource address).
     Infrastructure(String),
+    /// A part of it changes (the part's id): a node whose `part_of` label
+    /// names this one (Backstage's `subcomponentOf`), so that what depends
+    /// on the whole is reached by a change to any of its parts.
+    PartOf(String),
 }
 
 /// A graph node the change touches.
@@ -157,6 +161,62 @@ pub struct TouchedNode {
     /// documentation nor a test. A node touched only by docs and tests is
     /// not deployed, so it starts no blast radius.
     pub runtime: bool,
+}
+
+/// The label naming the whole a node is a part of (Backstage's
+/// `subcomponentOf`, as the catalog loader writes it).
+pub const PART_OF_LABEL: &str = "part_of";
+
+/// Adds, as changed, the whole each deployed node is a part of (its
+/// `part_of` label, followed up the chain of wholes), with the reason
+/// [`ChangedBy::PartOf`] and the part's kinds: a part is not a dependency
+/// of its whole in the graph, so without this a change to
+/// `wayback-archive-storage` reached none of what depends on
+/// `wayback-archive` (a red team: owner became peer on Backstage's own
+/// example catalog). Each deployed node's chain is walked up, without
+/// recursion, until a whole already holds what the walk brings (deployed,
+/// the kinds, the reason), so every step changes something: linear in the
+/// pairs of a part and its whole, and a cycle of labels ends.
+fn wholes_of_parts(graph: &FrozenGraph, touched: &mut BTreeMap<String, TouchedNode>) {
+    let starts: Vec<String> = touched.values().filter(|t| t.runtime).map(|t| t.id.clone()).collect();
+    let mut pairs: BTreeSet<(u32, u32)> = BTreeSet::new();
+    for start in starts {
+        let Some(first) = touched.get(&start) else { continue };
+        let (mut index, mut part, kinds) = (first.index, start.clone(), first.kinds.clone());
+        let mut walked: BTreeSet<u32> = BTreeSet::new();
+        while walked.insert(index) {
+            let Some(whole) = graph.node(index).and_then(|n| n.labels().get(PART_OF_LABEL).cloned()) else { break };
+            let Some(whole_index) = graph.index_of(&whole) else { break };
+            let entry = touched.entry(whole.clone()).or_insert_with(|| TouchedNode {
+                id: whole.clone(),
+                index: whole_index,
+                owner: graph.node(whole_index).and_then(|n| n.owner()).map(str::to_owned),
+                kinds: BTreeSet::new(),
+                via: Vec::new(),
+                reasons: 0,
+                runtime: false,
+            });
+            let was_runtime = std::mem::replace(&mut entry.runtime, true);
+            let before = entry.kinds.len();
+            entry.kinds.extend(kinds.iter().copied());
+            let grown = entry.kinds.len() > before;
+            let new_reason = pairs.insert((whole_index, index));
+            if new_reason {
+                entry.reasons += 1;
+                let by = ChangedBy::PartOf(part);
+                if let Err(at) = entry.via.binary_search(&by)
+                    && at < MAX_REASONS
+                {
+                    entry.via.insert(at, by);
+                    entry.via.truncate(MAX_REASONS);
+                }
+            }
+            if was_runtime && !grown && !new_reason {
+                break;
+            }
+            (index, part) = (whole_index, whole);
+        }
+    }
 }
 
 /// A changeset resolved against a graph.
@@ -916,6 +976,7 @@ pub fn resolve(
             ErrorDetail::new(file, place, &id, "service not in the graph").with_help_text(suggest(graph, &id)),
         ));
     }
+    wholes_of_parts(graph, &mut touched);
     // Listed in order, whatever the order of the changeset's entries:
     // entries sharing an address by all they say (found by a determinism
     // audit: `change show` listed them in input order).
@@ -1669,6 +1730,52 @@ mod tests {
     /// Destructive entries that share an address are listed in one order,
     /// whatever the changeset's (a determinism audit: `change show`
     /// followed input order), their replace paths sorted.
+    /// A changed part changes its whole, up the chain of `part_of`
+    /// labels, with the part's kinds and the part as the reason; a cycle
+    /// of labels ends.
+    #[test]
+    fn a_changed_part_changes_its_whole_up_the_chain() {
+        use super::{ChangedBy, PART_OF_LABEL};
+        use crate::model::ChangeKind;
+        let mut f = GraphFragment::new("g", Origin::Declared);
+        for (id, whole) in [("a", Some("b")), ("b", Some("c")), ("c", Some("a")), ("d", Some("c")), ("e", None)] {
+            let mut spec = blastgate_graph::NodeSpec::default();
+            if let Some(w) = whole {
+                spec.labels.insert(PART_OF_LABEL.to_owned(), w.to_owned());
+            }
+            f.declare(id, spec, || id.to_owned()).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let classifier = Classifier::default();
+        let resolved = |services: &[&str], files: Vec<FileChange>| {
+            let changeset = Changeset {
+                id: "c".into(),
+                services: services.iter().map(|s| (*s).to_owned()).collect(),
+                files,
+                ..Changeset::default()
+            };
+            resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap()
+        };
+        let r = resolved(&["d"], Vec::new());
+        let ids: Vec<&str> = r.touched.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        assert!(r.touched.iter().all(|t| t.runtime));
+        let c = r.touched.iter().find(|t| t.id == "c").unwrap();
+        assert_eq!(c.via, [ChangedBy::PartOf("b".into()), ChangedBy::PartOf("d".into())]);
+        assert_eq!(c.reasons, 2);
+        assert_eq!(resolved(&["e"], Vec::new()).touched.len(), 1, "no whole: nothing added");
+        // A migration in part `d`'s folder is a migration of every whole.
+        let file = FileChange { path: "d/migrations/0001_init.sql".into(), added: 3, ..FileChange::default() };
+        let r = resolved(&[], vec![file]);
+        assert!(
+            r.touched.iter().all(|t| t.kinds.contains(&ChangeKind::SchemaMigration)),
+            "{:?}",
+            r.touched.iter().map(|t| (&t.id, &t.kinds)).collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn destructive_entries_sharing_an_address_are_listed_in_one_order() {
         use crate::model::{InfraAction, InfraChange};

@@ -555,7 +555,18 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             let kinds: Vec<&str> = t.kinds.iter().map(|k| k.as_str()).collect();
             let owner = t.owner.as_deref().map(|o| format!(", owner {}", one(o))).unwrap_or_default();
             let kinds = if kinds.is_empty() { String::new() } else { format!(", {}", kinds.join(" ")) };
-            writeln!(out, "  {} ({} reason(s){kinds}{owner})", one(&t.id), t.reasons)?;
+            // A whole changed through its parts says which (`subcomponentOf`).
+            let parts: Vec<&str> = t
+                .via
+                .iter()
+                .filter_map(|v| match v {
+                    blastgate::change::ChangedBy::PartOf(p) => Some(p.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let parts =
+                if parts.is_empty() { String::new() } else { format!(", a part changed: {}", one(&parts.join(" "))) };
+            writeln!(out, "  {} ({} reason(s){kinds}{owner}{parts})", one(&t.id), t.reasons)?;
         }
     }
     let m = &r.metrics;

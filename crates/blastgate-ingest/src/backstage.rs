@@ -49,8 +49,8 @@
 //!
 //! `spec.subcomponentOf` is deliberately not an edge: a part is not a
 //! dependency of its whole, nor the other way round. It is kept as the label
-//! `part_of` (the parent's node id) so that policy can decide whether a change
-//! to a part counts as a change to the whole.
+//! `part_of` (the parent's node id), and resolving a change that deploys a
+//! part changes its whole too (`blastgate_change::ChangedBy::PartOf`).
 //!
 //! A kindless `dependsOn: [orders-db]` is refused rather than read as
 //! `component:orders-db`: when the catalog declares `resource:orders-db`

@@ -248,9 +248,11 @@ fn upstream_examples_reverse_reachability() {
     // nobody consumes. (The README says "no dependents"; the API node is one.)
     assert_eq!(affected_by(&frozen, "component:wayback-search"), ids(&["api:wayback-search"]));
     assert_eq!(affected_by(&frozen, "api:wayback-search"), ids(&[]));
-    // Policy recorded: subcomponentOf is not an edge, so a change to a part
+    // Recorded: subcomponentOf is not an edge, so in the graph a part
     // reaches nothing by itself, and a change to the whole does not reach
-    // its parts.
+    // its parts. (Resolving a change to a part changes its whole as well,
+    // through the `part_of` label: the decision case
+    // `a-changed-subcomponent-reaches-what-depends-on-its-whole`.)
     assert_eq!(affected_by(&frozen, "component:wayback-archive-ingestion"), ids(&[]));
     assert_eq!(affected_by(&frozen, "component:wayback-archive-storage"), ids(&[]));
     assert!(!affected_by(&frozen, "component:wayback-archive").contains("component:wayback-archive-ingestion"));

@@ -362,6 +362,10 @@ pub(crate) fn explore(
 /// explanation audit: one part held the resource whole, the other nothing,
 /// and the advice named the empty part's error depth).
 fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier) -> Option<Vec<(String, Changeset)>> {
+    // A whole changed only through its parts (`ChangedBy::PartOf`) is no
+    // piece of its own: each part's resolution changes it again.
+    let touched: Vec<&TouchedNode> =
+        touched.iter().filter(|t| !t.via.iter().all(|v| matches!(v, ChangedBy::PartOf(_)))).collect();
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
         return None;
     }
