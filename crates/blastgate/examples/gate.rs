@@ -160,23 +160,17 @@ pub fn decide(mut args: impl Iterator<Item = String>) -> Result<(Assessment, boo
         None => system_clock().ok_or_else(|| Failure { code: 3, message: "no clock".into() })?,
     };
     let context = match &context {
-        Some(path) => {
-            // A freeze calendar may state no `now` of its own: dated now.
-            let (context, stated) = load_context_at(path, now)?;
-            let behind = now.as_unix_seconds().saturating_sub(context.now().as_unix_seconds());
-            let window = i64::from(engine.policy().deploy.window_minutes).saturating_mul(60);
-            if stated && (behind > window || behind < -300) {
-                warnings.push(format!("the context describes {}, not the deploy at {now}: refresh it", context.now()));
-            }
-            context.with_now(now)
-        }
+        // A freeze calendar may state no `now` of its own: dated now.
+        Some(path) => load_context_at(path, now)?.0,
         None => Context::new(now),
     };
 
-    // 5. Assess. Warnings join the diagnostics; an error diagnostic stops
-    //    the gate whatever the depth and `fail_at` (`gate_at`).
+    // 5. Assess at the deploy's instant: `assess_at` reads the context as
+    //    of it, and warns `stale-context` when the context describes
+    //    another time. Warnings join the diagnostics; an error diagnostic
+    //    stops the gate whatever the depth and `fail_at` (`gate_at`).
     let options = AssessOptions::default().with_mapping(&mapping, &mapping_digest).history_measured(true);
-    let mut assessment = engine.assess_with(&changeset, &context, &options);
+    let mut assessment = engine.assess_at(&changeset, &context, now, &options);
     for w in warnings {
         assessment.diagnostics.push(Diagnostic::new(Level::Warning, "input", w));
     }

@@ -45,7 +45,7 @@ pub use blastgate_core::policy::{
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 
 use crate::change::{ChangeError, Changeset, PathMapping, RepoMapping, RuleRank};
-use crate::context::Context;
+use crate::context::{Context, Timestamp, staleness};
 use crate::graph::FrozenGraph;
 
 /// An engine: a graph and a validated policy, built once and shared across
@@ -197,6 +197,9 @@ impl Engine {
     /// `invalid-context` error diagnostic naming the problem, and the
     /// decision escalates to the policy's `error_depth`, as for every
     /// error. Parsed documents always pass.
+    ///
+    /// The change is assessed at the context's `now`: for a context read
+    /// from a file, use [`Engine::assess_at`] with the deploy's instant.
     pub fn assess(&self, changeset: &Changeset, context: &Context) -> Assessment {
         self.assess_with(changeset, context, &AssessOptions::default())
     }
@@ -216,6 +219,61 @@ impl Engine {
         let mut options = *options;
         options.mapping = &mapping;
         self.inner.assess(changeset, context, &options)
+    }
+
+    /// Assesses a deploy made at the instant `at` (the gate's clock, or a
+    /// past instant to replay), as `blastgate assess --now` does: the
+    /// context is read as of `at` ([`Context::with_now`]), so the freezes,
+    /// incidents and changes in flight in force then count. When the `now`
+    /// the context states is more than the deploy window before `at`, or
+    /// more than [`CLOCK_SKEW_SECONDS`](crate::context::CLOCK_SKEW_SECONDS)
+    /// after it ([`staleness`]), a
+    /// `stale-context` warning says its readings may be out of date, and
+    /// the input digest covers the `now` it stated. Never fails.
+    ///
+    /// Prefer it to [`Engine::assess_with`] for a context read from a
+    /// file: that one assesses at the context's own `now`, which for a
+    /// document written a month ago misses a freeze that began since, and
+    /// says nothing (an embedder audit: `senior` where the command line
+    /// said `block` with a warning).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use blastgate::assess::{AssessOptions, Engine, ReviewDepth, default_policy};
+    /// use blastgate::change::parse_changeset;
+    /// use blastgate::context::{Timestamp, parse_context};
+    /// use blastgate::graph::{BuildOptions, GraphLoader};
+    ///
+    /// let mut loader = GraphLoader::new(BuildOptions::default());
+    /// loader.add_bytes("g.edges", b"web api\n", None)?;
+    /// let engine = Engine::new(loader.build()?.freeze(), default_policy()?)?;
+    /// let change = parse_changeset("c.json", br#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset",
+    ///   "id": "c1", "author": {"id": "ana", "seniority": "senior"}, "services": ["api"]}"#)?;
+    /// // Written on 1 November; a freeze of everything began on 1 December.
+    /// let context = parse_context("context.json", br#"{"apiVersion": "blastgate.dev/v1", "kind": "Context",
+    ///   "now": "2026-11-01T10:00:00Z",
+    ///   "freezes": [{"start": "2026-12-01T00:00:00Z", "end": "2027-01-05T00:00:00Z"}]}"#)?;
+    /// let today = Timestamp::parse("2026-12-06T09:00:00Z")?;
+    /// let assessment = engine.assess_at(&change, &context, today, &AssessOptions::default());
+    /// assert_eq!(assessment.review_depth(), ReviewDepth::Block);
+    /// assert!(assessment.diagnostics.iter().any(|d| d.code == "stale-context"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess_at(
+        &self,
+        changeset: &Changeset,
+        context: &Context,
+        at: Timestamp,
+        options: &AssessOptions<'_>,
+    ) -> Assessment {
+        let stated = context.now();
+        let options = options.context_stated_now((stated != at).then_some(stated));
+        let mut assessment = self.assess_with(changeset, &context.clone().with_now(at), &options);
+        if let Some(apart) = staleness(stated, at, self.inner.policy().deploy.window_minutes) {
+            assessment.add_diagnostics([Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, at))]);
+        }
+        assessment
     }
 
     /// Assesses many changes in parallel; the answers come in input order

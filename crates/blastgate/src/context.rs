@@ -128,7 +128,8 @@ pub const CLOCK_SKEW_SECONDS: i64 = 300;
 /// with a deploy window of `window_minutes` (the policy's
 /// `deploy.window_minutes`): more than the window before it, or more than
 /// [`CLOCK_SKEW_SECONDS`] after it. The command line and
-/// [`crate::json_api`] warn `stale-context` then; an embedder should too.
+/// [`crate::json_api`] warn `stale-context` then, and so does
+/// [`crate::Engine::assess_at`], which an embedder should call.
 pub fn staleness(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<Staleness> {
     let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
     if behind > i64::from(window_minutes).saturating_mul(60) {

@@ -126,7 +126,7 @@ fn the_gate_reads_owners_author_and_notes_as_the_cli_does() {
     // The gate deploys now: an old context is read as of now, and said to
     // be old; `--now` replays (a red-team audit: it assessed at the
     // context's own `now`, hiding what is in force at the deploy).
-    let stale = |a: &Assessment| a.diagnostics.iter().any(|d| d.message.contains("the context describes"));
+    let stale = |a: &Assessment| a.diagnostics.iter().any(|d| d.code == "stale-context");
     assert!(stale(&a), "{:?}", a.diagnostics);
     let (replay, _) = gate::decide(args(&[&base[..], &["--now", "2026-11-27T10:00:00Z"]].concat())).unwrap();
     assert!(!stale(&replay), "{:?}", replay.diagnostics);
