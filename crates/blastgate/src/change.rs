@@ -32,8 +32,11 @@ pub use blastgate_change::{
     API_VERSION, AiInvolvement, Author, ChangeError, ChangeKind, ChangeMetrics, ChangedBy, Changeset, Classifier,
     Contributor, FINAL_SNAPSHOT_TYPES, FileChange, FileOwnership, FileStatus, HistoryMetrics, InfraAction, InfraChange,
     KIND, KindRule, NoMapping, PathMapping, Provenance, ProvenanceSource, ResolveOptions, ResolvedChange, Rollout,
-    RuleRank, SNAPSHOT_ON_DELETE_TYPES, Safety, TouchedNode, is_agent_account, resolve,
+    RuleRank, SNAPSHOT_ON_DELETE_TYPES, Safety, TouchedNode, is_agent_account,
 };
+// The function alone, by its full path: `resolve` would bring the internal
+// module of that name along (an embedder audit found 18 of its helpers public).
+pub use blastgate_change::resolve::resolve;
 
 /// Parses a native changeset document (JSON or YAML).
 ///

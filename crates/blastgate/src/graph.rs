@@ -38,8 +38,9 @@ pub use blastgate_ingest::Format as GraphFormat;
 
 /// Loads one or more graph sources and merges them into one graph.
 ///
-/// Sources added earlier win ties between equally trusted sources (see
-/// docs/formats.md, "Merging sources").
+/// Between equally trusted sources the riskier value wins (names by byte
+/// order), whatever the order they are added in (see docs/formats.md,
+/// "Merging sources").
 ///
 /// ```
 /// use blastgate::graph::{BuildOptions, GraphFormat, GraphLoader};

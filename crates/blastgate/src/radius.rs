@@ -19,9 +19,12 @@
 //! ```
 
 pub use blastgate_graph::{
-    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius, radius_batch,
+    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius_batch,
     radius_with, reach_count_batch, reach_count_with,
 };
+// The function alone, by its full path: `radius` would bring the internal
+// module of that name along (an embedder audit found 13 of its items public).
+pub use blastgate_graph::radius::radius;
 
 use blastgate_graph::FrozenGraph;
 use rayon::prelude::*;
