@@ -523,6 +523,12 @@ impl MergedAttributes {
     /// Takes in what fragment `f` (of trust `origin`) says about the node.
     fn absorb(&mut self, f: usize, origin: Origin, spec: NodeSpec) {
         let NodeSpec { kind, tier, owner, system, labels, traffic, user_facing } = spec;
+        // A journey stated without a tier counts as tier 0 (the rules treat
+        // every journey as critical), and says so here, so that another
+        // source's `tier: 3` for the same id cannot make it a tier-3
+        // journey that no source described (a red team: impact fell five
+        // times, senior became owner, with no word).
+        let tier = tier.or((kind == Some(NodeKind::Journey)).then_some(Tier::CRITICAL));
         if let Some(k) = kind {
             let implied = default_edge_kind(Some(k));
             self.edge_default = match self.edge_default {
