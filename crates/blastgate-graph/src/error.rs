@@ -208,7 +208,10 @@ impl fmt::Display for ErrorDetail {
             write!(f, ": {}", shown(&d.place))?;
         }
         write!(f, ": {}", shown(&d.message))?;
-        if !d.value.is_empty() {
+        // Once: a message whose first quote is the value (serde's "unknown
+        // field `teir`, expected ...") is not followed by it again. One
+        // that quotes other things first (`la` and `ld`) still names it.
+        if !d.value.is_empty() && first_quoted(&d.message) != Some(d.value.as_str()) {
             write!(f, ": `{}`", shown(&shorten(&d.value)))?;
         }
         if let Some(help) = &d.help {
@@ -216,6 +219,14 @@ impl fmt::Display for ErrorDetail {
         }
         Ok(())
     }
+}
+
+/// The first text quoted in `message`, between backticks or double quotes.
+fn first_quoted(message: &str) -> Option<&str> {
+    let start = message.find(['`', '"'])?;
+    let q = message.get(start..start + 1)?;
+    let rest = message.get(start + 1..)?;
+    rest.split_once(q).map(|(inner, _)| inner)
 }
 
 /// An input exceeded one of the documented limits in [`crate::limits`].

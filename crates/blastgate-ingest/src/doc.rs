@@ -55,7 +55,7 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         let value = if message.starts_with("number out of range") {
             number_ending_at(text, inner.line(), inner.column())
         } else {
-            String::new()
+            value_in_message(&message)
         };
         let help = invalid_value_help(&message);
         return GraphError::invalid(file, place, value, message).with_help(help);
@@ -80,7 +80,9 @@ fn json_error(file: &str, text: &str, e: &serde_path_to_error::Error<serde_json:
         }
     }
     match inner.classify() {
-        serde_json::error::Category::Data => near_miss_help(GraphError::schema(file, place, "", &message), &message),
+        serde_json::error::Category::Data => {
+            near_miss_help(GraphError::schema(file, place, value_in_message(&message), &message), &message)
+        }
         category => {
             let help = if category == serde_json::error::Category::Eof {
                 "the document ends before it is complete: check that the file was written whole (not cut by a \
@@ -142,6 +144,37 @@ fn near_miss_help(error: GraphError, message: &str) -> GraphError {
         Some((_, name)) => error.with_help(format!("did you mean `{name}`?")),
         None => error,
     }
+}
+
+/// The value a serde message is about, as it names it: the key of
+/// "unknown field `teir`" and "duplicate field `id`", the name of "unknown
+/// variant `blok`", the scalar of "invalid value: integer `-3`, expected
+/// ..." and "invalid type: string \"x\", expected ...": so that an
+/// error's `value` holds what the message quotes (an embedder audit found
+/// it empty for all of these). Empty when the message names none.
+pub(crate) fn value_in_message(message: &str) -> String {
+    for prefix in ["unknown field `", "unknown variant `", "duplicate field `"] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return rest.split_once('`').map_or("", |(v, _)| v).to_owned();
+        }
+    }
+    let Some(rest) = message.strip_prefix("invalid value: ").or_else(|| message.strip_prefix("invalid type: ")) else {
+        return String::new();
+    };
+    // `integer `-3``, `string "yesterday"`, `floating point `1.5``; a
+    // bare type (`map`, `sequence`, `null`) quotes nothing.
+    let what = rest.rsplit_once(", expected").map_or(rest, |(w, _)| w);
+    let Some((_, quoted)) = what.split_once(' ') else { return String::new() };
+    let quoted = quoted.trim_start();
+    // A backticked scalar ends at the next backtick; a string, which may
+    // hold anything, at the last quote before ", expected".
+    if let Some(inner) = quoted.strip_prefix('`') {
+        return inner.split_once('`').map_or("", |(v, _)| v).to_owned();
+    }
+    if let Some(inner) = quoted.strip_prefix('"') {
+        return inner.rsplit_once('"').map_or("", |(v, _)| v).to_owned();
+    }
+    String::new()
 }
 
 /// Renders serde_path_to_error's `a.b[2].c` as `$.a.b[2].c`.
@@ -568,7 +601,7 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::SerdeUnknownField { .. }
         | serde_saphyr::Error::SerdeMissingField { .. }
         | serde_saphyr::Error::Unexpected { .. } => {
-            near_miss_help(GraphError::schema(file, place, "", &message), &message)
+            near_miss_help(GraphError::schema(file, place, value_in_message(&message), &message), &message)
         }
         // The library's wording is advice to a Rust programmer ("use
         // Option<String>"); the JSON reader's is the one to give (a
@@ -802,5 +835,29 @@ mod tests {
         assert!(e.contains("number out of range: `1e999`"), "{e}");
         assert_eq!(super::number_ending_at("[-2.5e+9]", 1, 8), "-2.5e+9");
         assert_eq!(super::number_ending_at("x", 3, 1), "");
+    }
+}
+
+#[cfg(test)]
+mod value_tests {
+    use super::value_in_message;
+
+    #[test]
+    fn the_value_a_serde_message_quotes() {
+        let cases = [
+            ("unknown field `teir`, expected one of `id`, `tier`", "teir"),
+            ("unknown variant `blok`, expected one of `auto`, `block`", "blok"),
+            ("duplicate field `id`", "id"),
+            ("invalid value: integer `-3`, expected u64", "-3"),
+            ("invalid type: string \"yesterday\", expected a timestamp", "yesterday"),
+            ("invalid value: string \"a, b\", expected x", "a, b"),
+            ("invalid type: map, expected a string", ""),
+            ("invalid value: timestamp `yesterday`: not an RFC 3339 date, like `2026-11-27T10:00:00Z`", "yesterday"),
+            ("missing field `id`", ""),
+            ("expected value", ""),
+        ];
+        for (message, value) in cases {
+            assert_eq!(value_in_message(message), value, "{message}");
+        }
     }
 }

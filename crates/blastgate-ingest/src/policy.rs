@@ -44,7 +44,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             || message.contains("unknown variant")
             || message.contains("invalid length")
         {
-            ChangeError::schema(file, place, "", message)
+            ChangeError::schema(file, place, crate::doc::value_in_message(&message), message)
         } else {
             ChangeError::syntax(file, place, "", message)
         }
