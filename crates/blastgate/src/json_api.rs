@@ -17,7 +17,8 @@
 //!   "plan_tag_keys": ["service"],
 //!   "codeowners": {"path": ".github/CODEOWNERS"},
 //!   "service_map": {"content": "services/pay/** payments\n"},
-//!   "allow_unknown_services": false
+//!   "allow_unknown_services": false,
+//!   "fail_at": "block"
 //! }
 //! ```
 //!
@@ -31,7 +32,9 @@
 //! and may be a model file written by `blastgate calibrate` (read as
 //! [`crate::assess::parse_policy`] reads it).
 //! `context` and `now` are optional, but one of them must say when: the
-//! engine reads no clock. `now` overrides the context's `now`.
+//! engine reads no clock. `now` overrides the context's `now`. `fail_at`
+//! (a review depth, default `block`) is `--fail-at`: the answer's `gate`
+//! records whether a gate stops at it.
 //!
 //! An object with a `path` or `content` key is a reference, never an
 //! inline document: it holds exactly one of the two, `name` only beside
@@ -57,7 +60,8 @@
 //! # The answer
 //!
 //! `{"type": "success", "assessment": {...}}` with the assessment envelope
-//! (docs/cli.md), or `{"type": "failure", "errors": [{"kind": ..,
+//! (docs/cli.md) as the very text `blastgate assess --format json` writes
+//! for the same inputs ([`crate::assess::try_to_json`]), or `{"type": "failure", "errors": [{"kind": ..,
 //! "message": ..}]}` when the request itself is invalid (nothing was
 //! assessed; treat it as "do not approve"). Errors found while assessing are
 //! not failures: they are diagnostics in a successful answer, and they
@@ -133,6 +137,10 @@ struct Request<'a> {
     service_map: Option<&'a RawValue>,
     #[serde(default)]
     allow_unknown_services: bool,
+    /// The depth at which the gate stops, as `--fail-at` (default `block`):
+    /// the answer records it in `gate`, as the command line's does.
+    #[serde(default)]
+    fail_at: Option<crate::assess::ReviewDepth>,
 }
 
 /// One entry of `plan_map`: the resources at `address`, or under it,
@@ -306,6 +314,8 @@ enum Failure {
     Request(String),
     Change(ChangeError),
     Graph(GraphError),
+    /// The answer cannot be written (a non-finite number: a bug).
+    Internal(String),
 }
 
 impl From<ChangeError> for Failure {
@@ -324,6 +334,7 @@ impl Failure {
     fn to_json(&self) -> Value {
         let (kind, message, limit) = match self {
             Self::Request(m) => ("request", m.clone(), None),
+            Self::Internal(m) => ("internal", m.clone(), None),
             Self::Change(e) => {
                 (e.kind_name(), e.to_string(), if let ChangeError::LimitExceeded(l) = e { Some(l) } else { None })
             }
@@ -343,10 +354,25 @@ impl Failure {
 /// Assesses the change a request document describes; never panics, always
 /// returns a JSON document (see the [module docs](self)).
 pub fn assess_json(request: &str) -> String {
-    let answer = match run(request) {
-        Ok(assessment) => match serde_json::to_value(&assessment) {
-            Ok(a) => json!({"type": "success", "assessment": a}),
-            Err(e) => json!({"type": "failure", "errors": [{"kind": "internal", "message": e.to_string()}]}),
+    /// A successful answer: the assessment as the bytes `blastgate assess
+    /// --format json` writes ([`crate::assess::try_to_json`]: the
+    /// envelope's key order, the non-finite check), kept verbatim (an
+    /// embedder audit: a `Value` sorted its keys, so the same inputs gave
+    /// other bytes than the command line's).
+    #[derive(serde::Serialize)]
+    struct Success<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        assessment: &'a RawValue,
+    }
+    let internal = |message: String| json!({"type": "failure", "errors": [{"kind": "internal", "message": message}]});
+    let answer = match run(request).and_then(|a| crate::assess::try_to_json(&a).map_err(Failure::Internal)) {
+        Ok(text) => match RawValue::from_string(text) {
+            Ok(raw) => match serde_json::to_string_pretty(&Success { kind: "success", assessment: &raw }) {
+                Ok(answer) => return answer,
+                Err(e) => internal(e.to_string()),
+            },
+            Err(e) => internal(e.to_string()),
         },
         Err(e) => json!({"type": "failure", "errors": [e.to_json()]}),
     };
@@ -493,6 +519,7 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     assessment.add_diagnostics(
         stale.into_iter().chain(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w))),
     );
+    assessment.gate_at(request.fail_at.unwrap_or(crate::assess::ReviewDepth::Block));
     Ok(assessment)
 }
 

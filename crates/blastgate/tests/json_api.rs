@@ -276,19 +276,29 @@ spec:
     let engine = Engine::new(loader.build_frozen().unwrap(), default_policy().unwrap()).unwrap();
     let c = parse_changeset("c.json", change.as_bytes()).unwrap();
     let context = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
-    let plain = blastgate::assess::to_json(&engine.assess(&c, &context));
-    let with = blastgate::assess::to_json(&engine.assess_with(&c, &context, &AssessOptions::default()));
-    let plain: Value = serde_json::from_str(&plain).unwrap();
-    let with: Value = serde_json::from_str(&with).unwrap();
-    assert_eq!(plain, with);
+    // Gated as the JSON API and the command line gate (at `block` by
+    // default), so that the answers' bytes compare.
+    let gated = |mut a: blastgate::assess::Assessment| {
+        a.gate_at(blastgate::assess::ReviewDepth::Block);
+        blastgate::assess::to_json(&a)
+    };
+    let plain_text = gated(engine.assess(&c, &context));
+    let with = gated(engine.assess_with(&c, &context, &AssessOptions::default()));
+    assert_eq!(plain_text, with);
+    let plain: Value = serde_json::from_str(&plain_text).unwrap();
     assert_eq!(plain["blast_radius"]["changed"], json!(["component:payments"]), "{plain}");
-    let a = answer(&json!({
+    let request = json!({
         "graph": [{"name": "catalog.yaml", "content": catalog}],
         "change": {"content": change},
         "now": "2026-11-27T10:00:00Z"
-    }));
+    });
+    let a = answer(&request);
     assert_eq!(a["type"], "success", "{a}");
     assert_eq!(a["assessment"], plain);
+    // The very bytes `to_json` writes (an embedder audit: the JSON API
+    // sorted the keys and recorded no gate).
+    let text = blastgate::json_api::assess_json(&request.to_string());
+    assert!(text.contains(&plain_text), "{text}");
 }
 
 /// The entry points agree on a changeset's `repository` too: stated,
@@ -464,4 +474,32 @@ fn a_stale_context_warns_and_a_calendar_takes_the_requests_now() {
     assert_eq!(a["type"], "success", "{a}");
     assert!(!codes(&a).contains(&"stale-context".to_owned()), "{a}");
     assert!(a["assessment"]["rules"].as_array().unwrap().iter().any(|r| r["id"] == "freeze"), "{a}");
+}
+
+/// `fail_at` sets the depth at which the answer's gate stops, as
+/// `--fail-at` does (default `block`); a depth that is not one is a
+/// request error.
+#[test]
+fn fail_at_sets_the_gate() {
+    let request = |fail_at: Option<&str>| {
+        let mut r = json!({
+            "graph": [{"name": "g.edges", "content": "web api\napi db\n"}],
+            "change": {"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+                       "author": {"id": "ana", "seniority": "senior"}, "services": ["db"]},
+            "now": "2026-11-27T10:00:00Z"
+        });
+        if let Some(f) = fail_at {
+            r["fail_at"] = json!(f);
+        }
+        answer(&r)
+    };
+    let default = request(None);
+    assert_eq!(default["assessment"]["gate"]["fail_at"], "block", "{default}");
+    assert_eq!(default["assessment"]["gate"]["stops"], false, "{default}");
+    let peer = request(Some("peer"));
+    assert_eq!(peer["assessment"]["gate"]["fail_at"], "peer", "{peer}");
+    assert_eq!(peer["assessment"]["gate"]["stops"], true, "{peer}");
+    let bad = request(Some("sometimes"));
+    assert_eq!(bad["type"], "failure", "{bad}");
+    assert_eq!(bad["errors"][0]["kind"], "request", "{bad}");
 }
