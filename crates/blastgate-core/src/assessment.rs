@@ -112,7 +112,7 @@ impl Assessment {
     /// # Example
     /// ```
     /// # fn demo(mut assessment: blastgate_core::Assessment) {
-    /// use blastgate_core::assessment::{Diagnostic, Level};
+    /// # use blastgate_core::assessment::{Diagnostic, Level};
     ///
     /// assessment.add_diagnostics([Diagnostic::new(Level::Warning, "input", "c.json: a note")]);
     /// let keys: Vec<_> = assessment.diagnostics.iter().map(|d| (d.level, &d.code, &d.message)).collect();

@@ -282,18 +282,18 @@ impl Default for TierWeights {
 ///
 /// # Example
 /// ```
-/// use blastgate_graph::{BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin, RadiusConfig, radius};
-///
-/// let mut fragment = GraphFragment::new("deps", Origin::Listed);
-/// let web = fragment.node("web", String::new)?;
-/// let api = fragment.node("api", String::new)?;
-/// let db = fragment.node("db", String::new)?;
-/// fragment.edge(web, api, EdgeSpec::default())?;
-/// fragment.edge(api, db, EdgeSpec::default())?;
-/// let mut builder = GraphBuilder::new(BuildOptions::default());
-/// builder.add(fragment)?;
-/// let graph = builder.build()?.freeze();
-///
+/// # use blastgate_graph::{BuildOptions, EdgeSpec, GraphBuilder, GraphFragment, Origin, RadiusConfig, radius};
+/// # let mut fragment = GraphFragment::new("deps", Origin::Listed);
+/// # let web = fragment.node("web", String::new)?;
+/// # let api = fragment.node("api", String::new)?;
+/// # let db = fragment.node("db", String::new)?;
+/// # fragment.edge(web, api, EdgeSpec::default())?;
+/// # fragment.edge(api, db, EdgeSpec::default())?;
+/// # let mut builder = GraphBuilder::new(BuildOptions::default());
+/// # builder.add(fragment)?;
+/// # let graph = builder.build()?.freeze();
+/// // `graph`: web -> api -> db, frozen (`blastgate::graph::GraphLoader`
+/// // builds one from files: `loader.build_frozen()?`).
 /// let db = graph.index_of("db").unwrap_or_default();
 /// let blast = radius(&graph, &[db], &RadiusConfig::default());
 /// let ids: Vec<&str> = blast.affected().iter().filter_map(|a| graph.node(a.node())).map(|n| n.id()).collect();

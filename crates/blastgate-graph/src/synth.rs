@@ -225,7 +225,7 @@ pub enum EdgeOrder {
 ///
 /// # Example
 /// ```
-/// use blastgate_graph::synth::{SynthConfig, write_edge_list};
+/// # use blastgate_graph::synth::{SynthConfig, write_edge_list};
 ///
 /// let mut out = Vec::new();
 /// write_edge_list(&SynthConfig::new(100, 500).with_seed(7), &mut out)?;

@@ -153,7 +153,7 @@ impl CodeOwners {
     ///
     /// # Example
     /// ```
-    /// use blastgate_ingest::codeowners::CodeOwners;
+    /// # use blastgate_ingest::codeowners::CodeOwners;
     ///
     /// let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\n/apps/ @octocat\n/apps/github\n")?;
     /// assert_eq!(owners.owners_of("apps/web/index.js"), Some(vec!["@octocat"]));
@@ -242,7 +242,7 @@ impl CodeOwners {
     /// that a pattern ending in `/` (`third_party/vendorlib/`) matches it.
     ///
     /// ```
-    /// use blastgate_ingest::codeowners::CodeOwners;
+    /// # use blastgate_ingest::codeowners::CodeOwners;
     ///
     /// let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\nthird_party/vendorlib/ @org/vendor\n")?;
     /// assert_eq!(owners.owners_of_dir("third_party/vendorlib"), Some(vec!["@org/vendor"]));
@@ -268,7 +268,7 @@ impl CodeOwners {
     /// higher [`CodeOwnersRule::line`] decides.
     ///
     /// ```
-    /// use blastgate_ingest::codeowners::CodeOwners;
+    /// # use blastgate_ingest::codeowners::CodeOwners;
     ///
     /// let owners = CodeOwners::parse("CODEOWNERS", b"* @org/all\n/src/PayApp/ @org/pay\n")?;
     /// assert_eq!(owners.rule_matching("src/payapp/x.go", false, false).map(|r| r.line()), Some(1));

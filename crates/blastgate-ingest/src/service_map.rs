@@ -90,7 +90,7 @@ impl ServiceMap {
     ///
     /// # Example
     /// ```
-    /// use blastgate_ingest::service_map::ServiceMap;
+    /// # use blastgate_ingest::service_map::ServiceMap;
     ///
     /// let map = ServiceMap::parse("services.map", b"src/cart/ cart\nsrc/cart/vendor/ vendored\n")?;
     /// assert_eq!(map.service_of("src/cart/main.go"), Some("cart"));
@@ -195,7 +195,7 @@ impl ServiceMap {
     ///
     /// # Example
     /// ```
-    /// use blastgate_ingest::service_map::ServiceMap;
+    /// # use blastgate_ingest::service_map::ServiceMap;
     ///
     /// let map = ServiceMap::from_source_locations([
     ///     ("cart", "url:https://github.com/acme/shop/tree/main/src/cart/"),
@@ -362,7 +362,7 @@ impl ServiceMap {
     /// so that a rule `src/checkout/` places the submodule `src/checkout`.
     ///
     /// ```
-    /// use blastgate_ingest::service_map::ServiceMap;
+    /// # use blastgate_ingest::service_map::ServiceMap;
     ///
     /// let map = ServiceMap::parse("service-map", b"src/checkout/ checkoutservice\n")?;
     /// assert_eq!(map.services_of_dir("src/checkout"), vec!["checkoutservice"]);
@@ -385,7 +385,7 @@ impl ServiceMap {
     /// `src/payapp/x.go`). `None` when no rule matches.
     ///
     /// ```
-    /// use blastgate_ingest::service_map::ServiceMap;
+    /// # use blastgate_ingest::service_map::ServiceMap;
     ///
     /// let map = ServiceMap::parse("service-map", b"* leaf\nsrc/PayApp/ payapp\n")?;
     /// assert_eq!(map.services_matching("src/payapp/x.go", false, false), Some((0, vec!["leaf"])));
@@ -410,7 +410,7 @@ impl ServiceMap {
     /// repository: its rules place files of any.
     ///
     /// ```
-    /// use blastgate_ingest::service_map::ServiceMap;
+    /// # use blastgate_ingest::service_map::ServiceMap;
     ///
     /// let map = ServiceMap::from_source_locations([
     ///     ("payments", "url:https://github.com/acme/payments/tree/main/cmd/"),

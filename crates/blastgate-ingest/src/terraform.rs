@@ -192,7 +192,7 @@ pub struct PlanSummary {
 /// # Example
 /// ```
 /// use blastgate_change::InfraAction;
-/// use blastgate_ingest::terraform::{PlanOptions, ResourceMapping, parse_plan};
+/// # use blastgate_ingest::terraform::{PlanOptions, ResourceMapping, parse_plan};
 ///
 /// let plan = br#"{"format_version": "1.2", "resource_changes": [{
 ///     "address": "module.orders_db.aws_db_instance.main",

@@ -41,8 +41,9 @@ pub use blastgate_change::resolve::resolve;
 /// Parses a native changeset document (JSON or YAML).
 ///
 /// # Errors
-/// See [`blastgate_ingest::changeset::parse`]: syntax, schema (unknown
-/// fields included), version and value errors naming file and place.
+/// [`ChangeError`]: syntax, schema (unknown fields included), version,
+/// value and limit errors naming the file and the place (JSON path, or
+/// line and column in YAML).
 pub fn parse_changeset(name: &str, bytes: &[u8]) -> Result<Changeset, ChangeError> {
     blastgate_ingest::changeset::parse(name, bytes)
 }

@@ -48,9 +48,9 @@ pub use blastgate_core::context::{
 /// YAML otherwise) and validates it.
 ///
 /// # Errors
-/// See [`blastgate_ingest::context::parse`]: syntax, schema (unknown fields
-/// and names included), version, value and limit errors naming the file and
-/// the place (JSON path, or line and column in YAML).
+/// [`ChangeError`]: syntax, schema (unknown fields and names included),
+/// version, value and limit errors naming the file and the place (JSON
+/// path, or line and column in YAML).
 pub fn parse_context(name: &str, bytes: &[u8]) -> Result<Context, ChangeError> {
     blastgate_ingest::context::parse(name, bytes)
 }

@@ -223,7 +223,7 @@ pub fn codeowners_at(
 }
 
 /// The types of `declared` a changeset keeps (at most
-/// [`blastgate_change::limits::MAX_DECLARED_TYPES`]): those that hold data
+/// [`crate::change::limits::MAX_DECLARED_TYPES`]): those that hold data
 /// (a datastore, queue or cache by the destructive-change rules' words)
 /// first, so that a file of many types never loses the ones that make its
 /// deletion grave; then in ascending order.
@@ -653,7 +653,7 @@ fn switched_off_holds(path: &str) -> Option<String> {
 }
 
 /// Adds `types` to a file's `declares` or `removes` (`list`), each once,
-/// within [`blastgate_change::limits::MAX_DECLARED_TYPES`]
+/// within [`crate::change::limits::MAX_DECLARED_TYPES`]
 /// ([`kept_types`]).
 fn add_types(list: &mut Vec<String>, types: Vec<String>) {
     if types.is_empty() {
@@ -1555,7 +1555,7 @@ impl<'a> Git<'a> {
 
     /// The repository of the `origin` remote (of the only remote, when
     /// there is no `origin`), as `HOST/PATH`
-    /// ([`blastgate_change::repository_key`]: no user or password, which a
+    /// (normalised as a changeset's `repository` is: no user or password, which a
     /// CI checkout's URL may carry); `None` when there is none, or its URL
     /// names no host (a local clone).
     fn repository(&self) -> Result<Option<String>, ChangeError> {

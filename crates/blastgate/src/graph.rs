@@ -19,7 +19,7 @@
 //! is not merged with other sources (their trust levels and the merge's
 //! ties are gone from it), and a snapshot with any other source is a
 //! [`GraphError::Usage`]. Damaged snapshots are [`GraphError::Corrupt`];
-//! see [`blastgate_graph::snapshot`] for the layout and checks.
+//! docs/formats.md ("Snapshot") gives the layout and the checks.
 
 mod snapshot_file;
 
@@ -391,7 +391,7 @@ pub fn read_batch_file(path: &Path) -> Result<Vec<u8>, GraphError> {
 /// Renders a graph as a native JSON document that loads back unchanged.
 ///
 /// # Errors
-/// Never for a validated graph; see [`blastgate_ingest::native::to_json`].
+/// Never for a validated graph: a [`GraphError`] here is a bug.
 pub fn to_native_json(graph: &ServiceGraph) -> Result<String, GraphError> {
     blastgate_ingest::native::to_json(graph)
 }
@@ -403,7 +403,7 @@ pub fn to_native_json(graph: &ServiceGraph) -> Result<String, GraphError> {
 ///
 /// # Errors
 /// [`GraphError::InvalidValue`] if a node id holds a space, a tab, a comma,
-/// `#` or `"`; see [`blastgate_ingest::edgelist::to_edge_list`].
+/// `#` or `"`: an edge list cannot write it.
 pub fn to_edge_list(graph: &ServiceGraph) -> Result<String, GraphError> {
     blastgate_ingest::edgelist::to_edge_list(graph)
 }

@@ -59,7 +59,7 @@ impl Timestamp {
     ///
     /// # Example
     /// ```
-    /// use blastgate_core::context::Timestamp;
+    /// # use blastgate_core::context::Timestamp;
     /// let a = Timestamp::parse("2026-11-27T12:00:00+02:00")?;
     /// assert_eq!(a.to_string(), "2026-11-27T10:00:00Z");
     /// assert_eq!(a, Timestamp::parse("2026-11-27T10:00:00Z")?);
@@ -95,7 +95,7 @@ impl Timestamp {
     ///
     /// # Example
     /// ```
-    /// use blastgate_core::context::Timestamp;
+    /// # use blastgate_core::context::Timestamp;
     /// assert_eq!(Timestamp::parse_end("2026-12-31T23:59:60.5Z")?.to_string(), "2027-01-01T00:00:00Z");
     /// assert_eq!(Timestamp::parse("2026-12-31T23:59:60.5Z")?.to_string(), "2026-12-31T23:59:59.5Z");
     /// assert_eq!(Timestamp::parse_end("2026-12-31T23:59:59.5Z")?.to_string(), "2026-12-31T23:59:59.5Z");
