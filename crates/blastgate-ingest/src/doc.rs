@@ -601,7 +601,21 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
         | serde_saphyr::Error::SerdeUnknownField { .. }
         | serde_saphyr::Error::SerdeMissingField { .. }
         | serde_saphyr::Error::Unexpected { .. } => {
-            near_miss_help(GraphError::schema(file, place, value_in_message(&message), &message), &message)
+            // A document that is not well-formed YAML is a syntax error
+            // wherever the shape went wrong first: `id: [x` with the
+            // bracket never closed said "expected string scalar", a schema
+            // error, where a graph's `{` said "unclosed bracket" (an
+            // embedder audit). Read again into nothing, only on this path.
+            let syntax =
+                serde_saphyr::from_multiple_with_options::<serde::de::IgnoredAny>(text, yaml_options(text.len()))
+                    .err()
+                    .filter(|e| {
+                        !is_shape_error(innermost(e)) && !matches!(innermost(e), serde_saphyr::Error::Budget { .. })
+                    });
+            match syntax {
+                Some(e) => yaml_error(file, text, &e),
+                None => near_miss_help(GraphError::schema(file, place, value_in_message(&message), &message), &message),
+            }
         }
         // The library's wording is advice to a Rust programmer ("use
         // Option<String>"); the JSON reader's is the one to give (a
@@ -626,6 +640,22 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
             }
         }
     }
+}
+
+/// Whether a YAML error is about the document's shape (a type, a value,
+/// a field) rather than its syntax.
+fn is_shape_error(e: &serde_saphyr::Error) -> bool {
+    matches!(
+        e,
+        serde_saphyr::Error::SerdeInvalidType { .. }
+            | serde_saphyr::Error::SerdeInvalidValue { .. }
+            | serde_saphyr::Error::SerdeInvalidLength { .. }
+            | serde_saphyr::Error::SerdeUnknownVariant { .. }
+            | serde_saphyr::Error::SerdeUnknownField { .. }
+            | serde_saphyr::Error::SerdeMissingField { .. }
+            | serde_saphyr::Error::Unexpected { .. }
+            | serde_saphyr::Error::Message { .. }
+    )
 }
 
 /// Help for the YAML scanner's and parser's wording of an indentation
