@@ -172,15 +172,27 @@ pub(crate) fn approvals(
             // (an interactions audit: beside a one-line change to a known
             // node, its team was the only owner asked for an unplaced
             // resource's delete, with no warning).
-            let mut elsewhere: Vec<String> = changeset
+            let resources: Vec<String> = changeset
                 .infrastructure
                 .iter()
                 .filter(|r| !r.is_inert())
                 .filter(|r| r.node.as_deref().and_then(|n| graph.index_of(n)).is_none())
                 .filter(|r| blastgate_change::module_nodes(graph, r).is_empty())
                 .map(|r| r.address.clone())
-                .chain(changeset.services.iter().filter(|s| graph.index_of(s).is_none()).cloned())
                 .collect();
+            let services: Vec<String> =
+                changeset.services.iter().filter(|s| graph.index_of(s).is_none()).cloned().collect();
+            // The advice for what is there (an embedder audit: a named
+            // service the graph lacks was told to map its resources).
+            let advice = match (resources.is_empty(), services.is_empty()) {
+                (false, true) => "Map the resources to their node (`node`, or a module named after it)",
+                (true, false) => "Add the services to the graph, or correct their ids",
+                _ => {
+                    "Map the resources to their node (`node`, or a module named after it), and add the services \
+                      to the graph"
+                }
+            };
+            let mut elsewhere: Vec<String> = resources.into_iter().chain(services).collect();
             elsewhere.sort_unstable();
             elsewhere.dedup();
             if !elsewhere.is_empty() {
@@ -191,8 +203,7 @@ pub(crate) fn approvals(
                     (engine, author),
                     &format!("{names}, which {verb} to no graph node"),
                     "(they map to no graph node)",
-                    "Map the resources to their node (`node`, or a module named after it), and add the services to \
-                     the graph",
+                    advice,
                     &mut out,
                     diagnostics,
                 );
