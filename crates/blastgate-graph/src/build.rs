@@ -557,7 +557,11 @@ impl MergedAttributes {
         let mut c = Vec::new();
         report(&self.kind, "kind", &mut c);
         report(&self.tier, "tier", &mut c);
+        let before = c.len();
         report(&self.owner, "owner", &mut c);
+        for (_, _, message) in c.iter_mut().skip(before) {
+            message.push_str("; the other is a co-owner (label `co_owners`) and approves too");
+        }
         report(&self.system, "system", &mut c);
         report(&self.traffic, "traffic", &mut c);
         report(&self.user_facing, "user_facing", &mut c);
@@ -1331,16 +1335,40 @@ fn make_nodes(
         let Some(node) = nodes.get_mut(g as usize) else { continue };
         node.attrs.tier = attrs.tier.map(|s| s.value);
         node.attrs.user_facing = attrs.user_facing.map(|s| s.value).or(node.attrs.user_facing);
+        let mut labels: BTreeMap<String, String> = attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect();
+        // Owners that equally trusted sources stated beside the one kept
+        // (by byte order: owners have no order of risk) are co-owners, each
+        // asked to approve (a red team: the other team was dropped from
+        // the approvals, with only a warning; whoever adds a graph file
+        // could move approvals to a team whose name sorts first).
+        if let Some(owner) = &attrs.owner {
+            let mut co: BTreeSet<&str> = labels
+                .get(CO_OWNERS_LABEL)
+                .map(|l| l.split(',').map(str::trim).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default();
+            co.extend(owner.rivals.iter().map(|(o, _)| o.as_str()));
+            co.remove(owner.value.as_str());
+            if !co.is_empty() {
+                let joined = co.into_iter().collect::<Vec<_>>().join(",");
+                labels.insert(CO_OWNERS_LABEL.to_owned(), joined);
+            }
+        }
         node.attrs.extra = NodeExtra {
             owner: attrs.owner.map(|s| s.value.into_boxed_str()),
             system: attrs.system.map(|s| s.value.into_boxed_str()),
-            labels: attrs.labels.into_iter().map(|(k, s)| (k, s.value)).collect(),
+            labels,
             traffic: attrs.traffic.map(|s| s.value),
         }
         .boxed();
     }
     nodes
 }
+
+/// The label listing a node's co-owners, comma-separated: owners that
+/// equally trusted sources stated beside the one kept as [`Node::owner`]
+/// (set by the merge; a source may state it too). Each is asked to
+/// approve a change to the node, as its owner is.
+pub const CO_OWNERS_LABEL: &str = "co_owners";
 
 /// The edge kind assumed when no source states one: from the kind of the
 /// dependency (datastore and cache: data; queue: async; infrastructure:

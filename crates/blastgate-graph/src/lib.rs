@@ -22,7 +22,8 @@ mod scc;
 pub mod synth;
 
 pub use build::{
-    BuildOptions, GraphBuilder, MAX_WARNINGS, WARNINGS_SHOWN, default_edge_kind, sample_warnings, sample_warnings_up_to,
+    BuildOptions, CO_OWNERS_LABEL, GraphBuilder, MAX_WARNINGS, WARNINGS_SHOWN, default_edge_kind, sample_warnings,
+    sample_warnings_up_to,
 };
 pub use error::{ErrorDetail, GraphError, LimitExceeded, is_hidden, shorten, shown};
 pub use fragment::{GraphFragment, SELF_LOOP_WARNINGS, Warning, check_id};

@@ -65,8 +65,19 @@ pub(crate) fn approvals(
         let mut by_team: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
         let mut unowned = Vec::new();
         for t in &resolved.touched {
-            match graph.node(t.index).and_then(|n| n.owner()) {
-                Some(team) => by_team.entry(team).or_default().push(t.id.clone()),
+            let node = graph.node(t.index);
+            match node.and_then(|n| n.owner()) {
+                Some(team) => {
+                    by_team.entry(team).or_default().push(t.id.clone());
+                    // Co-owners, whom equally trusted sources named beside
+                    // the owner kept: each approves too.
+                    let co = node.and_then(|n| n.labels().get(blastgate_graph::CO_OWNERS_LABEL));
+                    for other in co.into_iter().flat_map(|l| l.split(',')).map(str::trim).filter(|o| !o.is_empty()) {
+                        if other != team {
+                            by_team.entry(other).or_default().push(t.id.clone());
+                        }
+                    }
+                }
                 None => unowned.push(t.id.clone()),
             }
         }
