@@ -1727,9 +1727,6 @@ mod tests {
         assert_eq!(r.file_owners, ["@all"]);
     }
 
-    /// Destructive entries that share an address are listed in one order,
-    /// whatever the changeset's (a determinism audit: `change show`
-    /// followed input order), their replace paths sorted.
     /// A changed part changes its whole, up the chain of `part_of`
     /// labels, with the part's kinds and the part as the reason; a cycle
     /// of labels ends.
@@ -1776,6 +1773,9 @@ mod tests {
         );
     }
 
+    /// Destructive entries that share an address are listed in one order,
+    /// whatever the changeset's (a determinism audit: `change show`
+    /// followed input order), their replace paths sorted.
     #[test]
     fn destructive_entries_sharing_an_address_are_listed_in_one_order() {
         use crate::model::{InfraAction, InfraChange};
