@@ -594,13 +594,7 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
             };
             GraphError::limit(&at, limit, budget_max(limit, text.len()), observed)
         }
-        serde_saphyr::Error::SerdeInvalidType { .. }
-        | serde_saphyr::Error::SerdeInvalidValue { .. }
-        | serde_saphyr::Error::SerdeInvalidLength { .. }
-        | serde_saphyr::Error::SerdeUnknownVariant { .. }
-        | serde_saphyr::Error::SerdeUnknownField { .. }
-        | serde_saphyr::Error::SerdeMissingField { .. }
-        | serde_saphyr::Error::Unexpected { .. } => {
+        e if is_typed_shape_error(e) => {
             // A document that is not well-formed YAML is a syntax error
             // wherever the shape went wrong first: `id: [x` with the
             // bracket never closed said "expected string scalar", a schema
@@ -642,9 +636,9 @@ fn yaml_error(file: &str, text: &str, e: &serde_saphyr::Error) -> GraphError {
     }
 }
 
-/// Whether a YAML error is about the document's shape (a type, a value,
-/// a field) rather than its syntax.
-fn is_shape_error(e: &serde_saphyr::Error) -> bool {
+/// Whether a YAML error is serde's word on the document's shape (a type,
+/// a value, a field) rather than on its syntax.
+fn is_typed_shape_error(e: &serde_saphyr::Error) -> bool {
     matches!(
         e,
         serde_saphyr::Error::SerdeInvalidType { .. }
@@ -654,8 +648,13 @@ fn is_shape_error(e: &serde_saphyr::Error) -> bool {
             | serde_saphyr::Error::SerdeUnknownField { .. }
             | serde_saphyr::Error::SerdeMissingField { .. }
             | serde_saphyr::Error::Unexpected { .. }
-            | serde_saphyr::Error::Message { .. }
     )
+}
+
+/// Whether a YAML error is about the document's shape, serde's or a
+/// reader's own check (a message), rather than its syntax.
+fn is_shape_error(e: &serde_saphyr::Error) -> bool {
+    is_typed_shape_error(e) || matches!(e, serde_saphyr::Error::Message { .. })
 }
 
 /// Help for the YAML scanner's and parser's wording of an indentation
