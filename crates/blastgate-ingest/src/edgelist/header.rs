@@ -42,24 +42,9 @@ const QUALIFIER_WORDS: [&str; 10] =
 /// when it names neither, both, or holds a word that is neither a role nor
 /// a qualifier (`order-source` is a node, not a column).
 fn role(name: &[u8]) -> Option<bool> {
-    let text = std::str::from_utf8(name).ok()?;
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for c in text.chars() {
-        if matches!(c, '_' | '-' | '.' | ' ') {
-            words.push(std::mem::take(&mut word));
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut word));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        word.push(c.to_ascii_lowercase());
-    }
-    words.push(word);
-    words.retain(|w| !w.is_empty());
+    // ASCII only: the words drop other letters, and `ñ-source` is a node.
+    let text = std::str::from_utf8(name).ok().filter(|t| t.is_ascii())?;
+    let words = blastgate_change::name_words(text);
     let (mut dependent, mut dependency) = (false, false);
     for w in &words {
         if DEPENDENT_WORDS.contains(&w.as_str()) {
@@ -187,7 +172,7 @@ mod tests {
             assert_eq!(role(name.as_bytes()), Some(false), "{name}");
         }
         // Node names, both roles, or neither.
-        for name in ["order-source", "target-db", "source_target", "payments", "", "weight"] {
+        for name in ["order-source", "target-db", "source_target", "payments", "", "weight", "ñ-source"] {
             assert_eq!(role(name.as_bytes()), None, "{name}");
         }
     }
