@@ -102,7 +102,7 @@ use crate::assess::{AssessOptions, Assessment, Diagnostic, Engine, Level, defaul
 use crate::change::{
     ChangeError, CodeOwners, PlanOptions, RepoMapping, ServiceMap, parse_changeset, parse_plan, read_input,
 };
-use crate::context::{Context, Timestamp, parse_context, parse_context_at, staleness};
+use crate::context::{Context, Timestamp, parse_context, parse_context_at};
 use crate::graph::{BuildOptions, GraphError, GraphLoader};
 
 /// The largest request accepted, in bytes (a graph may be inline).
@@ -431,19 +431,15 @@ fn run(request: &str) -> Result<Assessment, Failure> {
         Some(t) => Some(Timestamp::parse(t).map_err(|e| Failure::Request(format!("`now`: {}", e.message())))?),
         None => None,
     };
-    // With `now` beside a context, the context's own `now` (when it states
-    // one: a freeze calendar may not) is compared with it after the policy
-    // gives the deploy window, for `stale-context` as on the command line
-    // (a parity audit: the JSON API never warned).
-    let mut stated_now = None;
+    // With `now` beside a context, the context is assessed as of `now`
+    // (`Engine::assess_at`, below), and its own `now` (when it states one: a
+    // freeze calendar may not, and is dated `now`) is compared with it for
+    // `stale-context` as on the command line (a parity audit: the JSON API
+    // never warned).
     let context = match (&request.context, now) {
         (Some(c), Some(now)) => {
             let (name, bytes) = read(c, "context", Shape::Json)?;
-            let (context, stated) = parse_context_at(&name, &bytes, now)?;
-            if stated {
-                stated_now = Some(context.now());
-            }
-            context.with_now(now)
+            parse_context_at(&name, &bytes, now)?.0
         }
         (Some(c), None) => {
             let (name, bytes) = read(c, "context", Shape::Json)?;
@@ -488,10 +484,6 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     } else {
         crate::assess::digest_of(&mapping_inputs.iter().map(Vec::as_slice).collect::<Vec<_>>())
     };
-    let stale = stated_now.zip(now).and_then(|(stated, now)| {
-        let apart = staleness(stated, now, policy.deploy.window_minutes)?;
-        Some(Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, now)))
-    });
     let mut warnings = plan_warnings;
     // A service map naming a node the graph lacks (a typo would send its
     // paths nowhere) is refused, or with `allow_unknown_services` a
@@ -511,14 +503,13 @@ fn run(request: &str) -> Result<Assessment, Failure> {
     }
     warnings.extend(mapping.warnings());
     let engine = Engine::new(graph, policy)?;
-    let options = AssessOptions::default()
-        .with_mapping(&mapping, &digest)
-        .allow_unknown_services(request.allow_unknown_services)
-        .context_stated_now(stated_now);
-    let mut assessment = engine.assess_with(&changeset, &context, &options);
-    assessment.add_diagnostics(
-        stale.into_iter().chain(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w))),
-    );
+    let options =
+        AssessOptions::default().with_mapping(&mapping, &digest).allow_unknown_services(request.allow_unknown_services);
+    let mut assessment = match now {
+        Some(now) => engine.assess_at(&changeset, &context, now, &options),
+        None => engine.assess_with(&changeset, &context, &options),
+    };
+    assessment.add_diagnostics(warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w)));
     assessment.gate_at(request.fail_at.unwrap_or(crate::assess::ReviewDepth::Block));
     Ok(assessment)
 }
