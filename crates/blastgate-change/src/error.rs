@@ -142,8 +142,18 @@ impl ChangeError {
 
     /// The file (or other source name) the error is about.
     pub fn file(&self) -> &str {
+        match (self, self.detail()) {
+            (Self::LimitExceeded(l), _) => l.file(),
+            (_, detail) => detail.map_or("", ErrorDetail::file),
+        }
+    }
+
+    /// The error's file, place and value, for every kind but a limit
+    /// (whose parts are [`ChangeError::LimitExceeded`]'s own): what a
+    /// caller shows beside the message, or puts in a diagnostic's fields.
+    pub fn detail(&self) -> Option<&ErrorDetail> {
         match self {
-            Self::LimitExceeded(l) => l.file(),
+            Self::LimitExceeded(_) => None,
             Self::Syntax(d)
             | Self::Schema(d)
             | Self::InvalidValue(d)
@@ -156,7 +166,7 @@ impl ChangeError {
             | Self::Dangling(d)
             | Self::UnknownFormat(d)
             | Self::Corrupt(d)
-            | Self::Usage(d) => d.file(),
+            | Self::Usage(d) => Some(d),
         }
     }
 

@@ -43,8 +43,9 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
     };
     let Assessed { context, notes: clock_notes, deploy_until, stated_now } =
         context(args, policy.deploy.window_minutes)?;
-    let Inputs { graph, mut changeset, mapping, mapping_digest, allow_unknown, history_measured, warnings, .. } =
-        inputs;
+    let Inputs {
+        graph, mut changeset, label, mapping, mapping_digest, allow_unknown, history_measured, warnings, ..
+    } = inputs;
     if let Some(until) = deploy_until {
         stretch_deploy(&mut changeset, until);
     }
@@ -53,7 +54,8 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         .with_mapping(&mapping, &mapping_digest)
         .allow_unknown_services(allow_unknown)
         .history_measured(history_measured)
-        .context_stated_now(stated_now);
+        .context_stated_now(stated_now)
+        .changeset_name(&label);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
     // Merged into the engine's order (level, code, message), as
     // docs/model.md says the list is.

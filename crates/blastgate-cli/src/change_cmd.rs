@@ -28,6 +28,9 @@ pub struct Inputs {
     pub changeset: Changeset,
     /// What the changeset is called in messages.
     pub name: String,
+    /// What warnings call the changeset, as the naming asked: its path as
+    /// given, or `` change `ID` `` by its id.
+    pub label: String,
     /// Service map and CODEOWNERS.
     pub mapping: RepoMapping,
     /// The digest of the service map's and CODEOWNERS' bytes.
@@ -452,7 +455,7 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
     // decided (a red-team audit: two plans over `max_resources` together,
     // or a plan's empty address, went to the engine's check and exited 1).
     blastgate::change::validate(&name, &changeset)?;
-    Ok(Inputs { graph, changeset, name, mapping, mapping_digest, allow_unknown, history_measured, warnings })
+    Ok(Inputs { graph, changeset, name, label, mapping, mapping_digest, allow_unknown, history_measured, warnings })
 }
 
 /// Reads the graph and the changeset and resolves one against the other.

@@ -510,7 +510,10 @@ pub enum Level {
 /// Sorts diagnostics by level, code and message, and drops repeats: the
 /// one order of an assessment's `diagnostics`.
 pub(crate) fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| (a.level, &a.code, &a.message).cmp(&(b.level, &b.code, &b.message)));
+    diagnostics.sort_by(|a, b| {
+        (a.level, &a.code, &a.message, &a.input, &a.place, &a.value)
+            .cmp(&(b.level, &b.code, &b.message, &b.input, &b.place, &b.value))
+    });
     diagnostics.dedup();
 }
 
@@ -525,6 +528,23 @@ pub struct Diagnostic {
     pub code: String,
     /// What happened and how to fix it.
     pub message: String,
+    /// The input the diagnostic is about, when it is about one place in
+    /// one input, as the message names it: the changeset by
+    /// [`AssessOptions::changeset_name`](crate::engine::AssessOptions::changeset_name)
+    /// (the CLI says `` change `ID` ``, so that the answer does not depend
+    /// on the folder a file was named from), the context as `context`.
+    /// Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// Where in that input: a JSON path (`$.files[0].added`), or the list
+    /// an entry is in and the entry (`services`, `` file `src/a.go` ``).
+    /// Absent when the diagnostic names no place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The offending value as the input wrote it (long values shortened),
+    /// such as the unknown service id. Absent when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 impl Diagnostic {
@@ -542,7 +562,34 @@ impl Diagnostic {
         } else {
             message
         };
-        Self { level, code: code.to_owned(), message }
+        Self { level, code: code.to_owned(), message, input: None, place: None, value: None }
+    }
+
+    /// This diagnostic with the input, place and value it is about; empty
+    /// parts stay absent. Control characters are escaped as in messages.
+    #[must_use]
+    pub fn at(mut self, input: &str, place: &str, value: &str) -> Self {
+        let part = |text: &str| {
+            (!text.is_empty()).then(|| {
+                text.chars()
+                    .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+                    .collect()
+            })
+        };
+        self.input = part(input);
+        self.place = part(place);
+        self.value = part(value);
+        self
+    }
+
+    /// This diagnostic with the input (the error's file), place and value
+    /// of `error` (none for a limit error, whose message names them).
+    #[must_use]
+    pub fn at_error(self, error: &blastgate_change::ChangeError) -> Self {
+        match error.detail() {
+            Some(d) => self.at(d.file(), d.place(), d.value()),
+            None => self,
+        }
     }
 }
 

@@ -111,6 +111,9 @@ pub struct AssessOptions<'a> {
     /// inputs with different answers (`stale-context`), although the
     /// engine reads only the instant it is given.
     pub context_stated_now: Option<Timestamp>,
+    /// What messages and diagnostics call the changeset: its file's name,
+    /// say, or `` change `pr-7` ``. `changeset` unless set.
+    pub changeset_name: &'a str,
 }
 
 impl std::fmt::Debug for AssessOptions<'_> {
@@ -120,6 +123,7 @@ impl std::fmt::Debug for AssessOptions<'_> {
             .field("allow_unknown_services", &self.allow_unknown_services)
             .field("history_measured", &self.history_measured)
             .field("context_stated_now", &self.context_stated_now)
+            .field("changeset_name", &self.changeset_name)
             .finish_non_exhaustive()
     }
 }
@@ -132,6 +136,7 @@ impl Default for AssessOptions<'_> {
             allow_unknown_services: false,
             history_measured: false,
             context_stated_now: None,
+            changeset_name: "changeset",
         }
     }
 }
@@ -166,6 +171,13 @@ impl<'a> AssessOptions<'a> {
     /// the input digest tells a stale context from a fresh one.
     pub fn context_stated_now(mut self, stated: Option<Timestamp>) -> Self {
         self.context_stated_now = stated;
+        self
+    }
+
+    /// What messages and diagnostics call the changeset
+    /// ([`AssessOptions::changeset_name`]).
+    pub fn changeset_name(mut self, name: &'a str) -> Self {
+        self.changeset_name = name;
         self
     }
 }
@@ -314,7 +326,7 @@ impl Engine {
         // digest covers the changeset as given.
         // Inputs built in code skip the parsers' checks: run here, so that
         // an invalid one is an error (and escalates) wherever it comes from.
-        let invalid = check::inputs(changeset, context);
+        let invalid = check::inputs(options.changeset_name, changeset, context);
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
         // The AI involvement as stated, before an agent's account raised
@@ -626,13 +638,13 @@ impl Engine {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ResolvedChange {
         let strict = ResolveOptions::allow_unknown(options.allow_unknown_services);
-        let resolved = match resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, strict) {
+        let name = options.changeset_name;
+        let resolved = match resolve(name, changeset, &self.graph, options.mapping, &self.classifier, strict) {
             Ok(r) => Some(r),
             Err(e) => {
-                diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()));
+                diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()).at_error(&e));
                 let lenient = ResolveOptions::allow_unknown(true);
-                let mut r =
-                    resolve("changeset", changeset, &self.graph, options.mapping, &self.classifier, lenient).ok();
+                let mut r = resolve(name, changeset, &self.graph, options.mapping, &self.classifier, lenient).ok();
                 // The lenient pass warns about the id the error names: said
                 // once, as the error (a docs audit found it twice).
                 if let (ChangeError::UnknownService(d), Some(r)) = (&e, r.as_mut()) {

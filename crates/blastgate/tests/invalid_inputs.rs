@@ -228,3 +228,41 @@ fn an_engine_over_an_empty_graph_is_refused() {
     let err = loader.build().unwrap_err();
     assert!(err.to_string().contains("g.edges: graph: the graph has no nodes"), "{err}");
 }
+
+/// An input error's diagnostic carries the input, place and value its
+/// message names, as fields a gate tool reads without parsing the message
+/// (an embedder audit: they were in the message alone, and the changeset
+/// was always called `changeset`).
+#[test]
+fn input_errors_name_input_place_and_value_as_fields() {
+    let engine = engine();
+    let mut unknown = change();
+    unknown.services.push("apu".into());
+    let options = blastgate::assess::AssessOptions::default().changeset_name("change `pr-1`");
+    let a = engine.assess_with(&unknown, &context(), &options);
+    let d = a.diagnostics.iter().find(|d| d.code == "unknown-service").expect("an unknown-service error");
+    assert_eq!(
+        (d.input.as_deref(), d.place.as_deref(), d.value.as_deref()),
+        (Some("change `pr-1`"), Some("services"), Some("apu"))
+    );
+    assert!(d.message.starts_with("change `pr-1`: services: "), "{}", d.message);
+    let json: serde_json::Value = serde_json::from_str(&blastgate::assess::try_to_json(&a).unwrap()).unwrap();
+    let listed = json["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-service").unwrap();
+    assert_eq!(
+        (&listed["input"], &listed["place"], &listed["value"]),
+        (&"change `pr-1`".into(), &"services".into(), &"apu".into())
+    );
+
+    // A changeset that fails the parsers' checks: its place and value.
+    let mut negative = change();
+    negative.id = String::new();
+    let a = engine.assess(&negative, &context());
+    let d = a.diagnostics.iter().find(|d| d.code == "invalid-changeset").expect("an invalid-changeset error");
+    assert_eq!((d.input.as_deref(), d.place.as_deref()), (Some("changeset"), Some("$.id")), "{d:?}");
+
+    // Diagnostics about no one place carry none of the three, and the JSON
+    // leaves the keys out.
+    let clean = engine.assess(&change(), &context());
+    assert!(clean.diagnostics.iter().all(|d| d.input.is_none() && d.place.is_none() && d.value.is_none()));
+    assert!(!blastgate::assess::try_to_json(&clean).unwrap().contains("\"place\""));
+}

@@ -12,14 +12,14 @@ use blastgate_change::{ChangeError, Changeset};
 use crate::assessment::{Diagnostic, Level};
 use crate::context::Context;
 
-/// The name the checks give each input in their messages.
-const CHANGESET: &str = "changeset";
+/// The name the checks give the context in their messages.
 const CONTEXT: &str = "context";
 
 /// The `invalid-changeset` and `invalid-context` errors of the inputs
-/// (none for inputs a parser accepted): the first problem of each.
-pub(super) fn inputs(changeset: &Changeset, context: &Context) -> Vec<Diagnostic> {
-    let changeset = blastgate_change::validate::validate(CHANGESET, changeset)
+/// (none for inputs a parser accepted): the first problem of each. `name`
+/// is what the messages call the changeset.
+pub(super) fn inputs(name: &str, changeset: &Changeset, context: &Context) -> Vec<Diagnostic> {
+    let changeset = blastgate_change::validate::validate(name, changeset)
         .err()
         .map(|e| error("invalid-changeset", "changeset", &e));
     let context =
@@ -33,4 +33,5 @@ fn error(code: &str, what: &str, e: &ChangeError) -> Diagnostic {
         code,
         format!("the {what} is invalid ({}), so nothing is decided on it below the error depth: {e}", e.kind_name()),
     )
+    .at_error(e)
 }
