@@ -305,6 +305,9 @@ pub struct FrozenGraph {
 pub(crate) struct Owners {
     pub(crate) names: Vec<Box<str>>,
     pub(crate) of_node: Vec<u32>,
+    /// Co-owners ([`crate::CO_OWNERS_LABEL`]), rare: `(node, position in
+    /// names)`, sorted.
+    pub(crate) co: Vec<(u32, u32)>,
 }
 
 impl Owners {
@@ -822,18 +825,22 @@ impl FrozenGraph {
     pub(crate) fn owners(&self) -> &Owners {
         self.owners.get_or_init(|| {
             let owner = |i: usize| self.nodes.get(i).and_then(|a| a.extra.as_ref()).and_then(|e| e.owner.as_deref());
+            let co_owners = |i: usize| {
+                let node = u32::try_from(i).ok().and_then(|i| self.node(i));
+                node.into_iter().flat_map(NodeRef::owners).skip(1)
+            };
             let mut names: Vec<&str> = (0..self.nodes.len()).filter_map(owner).collect();
+            let owned = (0..self.nodes.len()).filter(|&i| owner(i).is_some());
+            let co: Vec<(usize, &str)> = owned.flat_map(|i| co_owners(i).map(move |o| (i, o))).collect();
+            names.extend(co.iter().map(|&(_, o)| o));
             names.sort_unstable();
             names.dedup();
-            let of_node = (0..self.nodes.len())
-                .map(|i| {
-                    owner(i)
-                        .and_then(|o| names.binary_search(&o).ok())
-                        .and_then(|p| u32::try_from(p).ok())
-                        .unwrap_or(Owners::NONE)
-                })
-                .collect();
-            Owners { names: names.into_iter().map(Box::from).collect(), of_node }
+            let position = |o: &str| names.binary_search(&o).ok().and_then(|p| u32::try_from(p).ok());
+            let of_node = (0..self.nodes.len()).map(|i| owner(i).and_then(position).unwrap_or(Owners::NONE)).collect();
+            let mut co: Vec<(u32, u32)> =
+                co.into_iter().filter_map(|(i, o)| Some((u32::try_from(i).ok()?, position(o)?))).collect();
+            co.sort_unstable();
+            Owners { names: names.into_iter().map(Box::from).collect(), of_node, co }
         })
     }
 

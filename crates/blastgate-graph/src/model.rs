@@ -478,6 +478,10 @@ impl Node {
     pub fn owner(&self) -> Option<&str> {
         self.as_node_ref().owner()
     }
+    /// The owning team, then its co-owners: see [`NodeRef::owners`].
+    pub fn owners(&self) -> impl Iterator<Item = &str> + '_ {
+        self.as_node_ref().owners()
+    }
     /// System (product).
     pub fn system(&self) -> Option<&str> {
         self.as_node_ref().system()
@@ -545,6 +549,20 @@ impl<'a> NodeRef<'a> {
     /// Owning team.
     pub fn owner(self) -> Option<&'a str> {
         self.attrs.extra.as_ref().and_then(|e| e.owner.as_deref())
+    }
+    /// The owning team, then its co-owners ([`crate::CO_OWNERS_LABEL`]),
+    /// each once: every team a change to the node asks. None without an
+    /// owner.
+    pub fn owners(self) -> impl Iterator<Item = &'a str> + 'a {
+        let owner = self.owner();
+        let co = owner.and_then(|_| self.labels().get(crate::build::CO_OWNERS_LABEL));
+        let mut seen: Vec<&'a str> = owner.into_iter().collect();
+        for other in co.into_iter().flat_map(|l| l.split(',')).map(str::trim) {
+            if !other.is_empty() && !seen.contains(&other) {
+                seen.push(other);
+            }
+        }
+        seen.into_iter()
     }
     /// System (product).
     pub fn system(self) -> Option<&'a str> {

@@ -1,7 +1,7 @@
 //! From the final depth to who approves and how to roll out.
 
 use blastgate_change::{ChangeKind, Changeset, FileOwnership, ResolvedChange};
-use blastgate_graph::{Affected, BlastRadius, NodeKind, Tier};
+use blastgate_graph::{Affected, BlastRadius, NodeKind, NodeRef, Tier};
 
 use super::{Engine, name_list};
 use crate::assessment::{
@@ -65,20 +65,14 @@ pub(crate) fn approvals(
         let mut by_team: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
         let mut unowned = Vec::new();
         for t in &resolved.touched {
-            let node = graph.node(t.index);
-            match node.and_then(|n| n.owner()) {
-                Some(team) => {
-                    by_team.entry(team).or_default().push(t.id.clone());
-                    // Co-owners, whom equally trusted sources named beside
-                    // the owner kept: each approves too.
-                    let co = node.and_then(|n| n.labels().get(blastgate_graph::CO_OWNERS_LABEL));
-                    for other in co.into_iter().flat_map(|l| l.split(',')).map(str::trim).filter(|o| !o.is_empty()) {
-                        if other != team {
-                            by_team.entry(other).or_default().push(t.id.clone());
-                        }
-                    }
-                }
-                None => unowned.push(t.id.clone()),
+            // The owner and the co-owners, whom equally trusted sources
+            // named beside the owner kept: each approves.
+            let mut owners = graph.node(t.index).into_iter().flat_map(NodeRef::owners).peekable();
+            if owners.peek().is_none() {
+                unowned.push(t.id.clone());
+            }
+            for team in owners {
+                by_team.entry(team).or_default().push(t.id.clone());
             }
         }
         // A graph owner who made the change (a person named as a node's
@@ -262,9 +256,12 @@ pub(crate) fn approvals(
         resolved.touched.iter().collect()
     };
     if depth >= ReviewDepth::Senior {
+        // Co-owners count as owners here too (a red team: the senior could
+        // come only from the team whose name sorts first).
         let mut teams: Vec<String> = deployed
             .iter()
-            .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()))
+            .filter_map(|t| graph.node(t.index))
+            .flat_map(NodeRef::owners)
             .chain(blast.owners())
             .map(str::to_owned)
             .collect();
@@ -280,7 +277,9 @@ pub(crate) fn approvals(
             // up to the limit; any team counts, the list is only bounded.
             let owning: Vec<String> = deployed
                 .iter()
-                .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()).map(str::to_owned))
+                .filter_map(|t| graph.node(t.index))
+                .flat_map(NodeRef::owners)
+                .map(str::to_owned)
                 .collect();
             let more = teams.len() - limit;
             teams.sort_by_key(|t| !owning.contains(t));
@@ -298,7 +297,8 @@ pub(crate) fn approvals(
         // skipped as a changed node's, whose owner was never asked).
         let changed_teams: Vec<&str> = deployed
             .iter()
-            .filter_map(|t| graph.node(t.index).and_then(|n| n.owner()))
+            .filter_map(|t| graph.node(t.index))
+            .flat_map(NodeRef::owners)
             .filter(|o| !is_author(o, author))
             .collect();
         // Each team owning impacted critical nodes, with those nodes and the
@@ -307,8 +307,22 @@ pub(crate) fn approvals(
         for a in blast.affected() {
             if let Some(n) = graph.node(a.node()) {
                 let critical = n.effective_tier() == Tier::CRITICAL || n.kind() == NodeKind::Journey;
-                if critical && !n.owner().is_some_and(|o| changed_teams.contains(&o)) {
-                    let entry = by_team.entry(n.owner()).or_default();
+                if !critical {
+                    continue;
+                }
+                // Every owner of the node, co-owners too (a red team: only
+                // the owner whose name sorts first was asked, so a second
+                // source naming another owner moved the sign-off away from
+                // the tier-0 team), unless asked as a changed node's.
+                let owners: Vec<Option<&str>> = match n.owner() {
+                    Some(_) => n.owners().map(Some).collect(),
+                    None => vec![None],
+                };
+                for owner in owners {
+                    if owner.is_some_and(|o| changed_teams.contains(&o)) {
+                        continue;
+                    }
+                    let entry = by_team.entry(owner).or_default();
                     entry.0 = entry.0.max(a.probability().get() * engine.config.weight(n));
                     entry.1.push(n.id().to_owned());
                 }

@@ -562,6 +562,17 @@ fn owners(graph: &FrozenGraph, affected: &[Affected]) -> Vec<Box<str>> {
             *word |= 1 << (o % 64);
         }
     }
+    // Co-owners own the node too (rare: looked up only when there are any).
+    if !table.co.is_empty() {
+        for a in affected {
+            let first = table.co.partition_point(|&(n, _)| n < a.node);
+            for &(_, o) in table.co.get(first..).unwrap_or_default().iter().take_while(|&&(n, _)| n == a.node) {
+                if let Some(word) = seen.get_mut(o as usize / 64) {
+                    *word |= 1 << (o % 64);
+                }
+            }
+        }
+    }
     let mut out = Vec::new();
     for (w, &word) in seen.iter().enumerate() {
         let mut bits = word;
