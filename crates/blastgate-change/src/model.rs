@@ -314,11 +314,12 @@ const AI_APP_LOGINS: &[&str] = &[
 /// Code's cloud agent `roomote` and its address `roomote@roocode.com`, or the
 /// Copilot coding agent's address
 /// (`198982749+Copilot@users.noreply.github.com`) and its pull requests'
-/// login `Copilot`; in any case, `[bot]` after a blank too. A listed
+/// login `Copilot`, Amazon Q Developer's address `amazon-q@amazon.com`; in
+/// any case, `[bot]` after a blank too, and as `Name <address>`. A listed
 /// single word without `[bot]` (`devin`, `jules`) is a common human name
 /// and does not count.
 pub fn is_agent_account(id: &str) -> bool {
-    let id = id.trim().to_ascii_lowercase();
+    let id = address_of(id).to_ascii_lowercase();
     // The Copilot coding agent commits as `Copilot` under its own GitHub
     // account number, as the git reader knows it (a changelog audit: the
     // address as a changeset's author was no agent); OpenHands by its own
@@ -334,6 +335,7 @@ pub fn is_agent_account(id: &str) -> bool {
             | "openhands"
             | "roomote@roocode.com"
             | "roomote"
+            | "amazon-q@amazon.com"
     ) {
         return true;
     }
@@ -352,6 +354,65 @@ pub fn is_agent_account(id: &str) -> bool {
         // `jules-smith` is a person.)
         None => dashed.contains('-') && !dashed.contains('@') && AUTONOMOUS_AGENT_TOOLS.contains(&dashed.as_str()),
     }
+}
+
+/// The accounts interactive AI tools write changes under (commit author
+/// addresses and app logins; the git reader's default agents,
+/// `blastgate_ingest::git::AiAgents`, hold the same): an author or
+/// contributor named by one of these made or helped make the change with
+/// the tool, whoever ran it. Names alone (`Claude`, `Cursor`, `Amp`) are
+/// people's names too, and are not listed.
+pub const AI_TOOL_ACCOUNTS: &[&str] = &[
+    "noreply@anthropic.com",
+    "copilot@github.com",
+    "copilot@users.noreply.github.com",
+    "cursoragent@cursor.com",
+    "noreply@openai.com",
+    "codex@openai.com",
+    "aider@aider.chat",
+    "noreply@aider.chat",
+    "gemini-code-assist[bot]",
+    "gemini-code-assist[bot]@users.noreply.github.com",
+    "amp@ampcode.com",
+    "noreply@opencode.ai",
+    "crush@charm.land",
+    "qwen-coder@alibabacloud.com",
+    "gemini-cli@google.com",
+    "cascade@windsurf.ai",
+    "cascade@windsurf.com",
+    "noreply@kiro.dev",
+    "droid@factory.ai",
+    "factory-droid[bot]",
+];
+
+/// The address of an id written as a commit trailer writes a person
+/// (`Claude <noreply@anthropic.com>`), else the id itself, trimmed.
+fn address_of(id: &str) -> &str {
+    let id = id.trim();
+    match id.strip_suffix('>').and_then(|rest| rest.rsplit_once('<')) {
+        Some((_, address)) if !address.trim().is_empty() => address.trim(),
+        _ => id,
+    }
+}
+
+/// Whether `id`, an author's or a contributor's, is an interactive AI
+/// tool's account ([`AI_TOOL_ACCOUNTS`], in any case, `[bot]` after a
+/// blank too; a GitHub noreply address with its account number): the
+/// tool wrote the change, or helped. Autonomous agents' accounts are
+/// [`is_agent_account`]'s.
+pub fn is_ai_tool_account(id: &str) -> bool {
+    let id = address_of(id).to_ascii_lowercase().replace(" [bot]", "[bot]");
+    let id = match id.strip_suffix("@users.noreply.github.com") {
+        Some(local) => {
+            let login = local
+                .split_once('+')
+                .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(local, |(_, login)| login);
+            format!("{login}@users.noreply.github.com")
+        }
+        None => id,
+    };
+    AI_TOOL_ACCOUNTS.contains(&id.as_str())
 }
 
 impl Provenance {

@@ -9839,3 +9839,28 @@ fn clip(s: &str) -> String {
     }
     s.get(..end).unwrap_or_default().to_owned()
 }
+
+#[cfg(test)]
+mod agent_list_tests {
+    #![allow(clippy::panic, reason = "test code: a panic is a failed test")]
+
+    use super::AiAgents;
+    use blastgate_change::{is_agent_account, is_ai_tool_account};
+
+    /// The accounts this reader knows on a commit are known on a
+    /// changeset's author or contributors too, as the same kind of AI (a
+    /// red team: `cursoragent@cursor.com` authoring a changeset was no AI
+    /// change, authoring a commit a `generated` one).
+    #[test]
+    fn every_account_read_on_a_commit_is_known_on_a_changeset() {
+        for agent in AiAgents::default().agents {
+            let accounts = agent.emails.iter().chain(agent.names.iter().filter(|n| n.ends_with("[bot]")));
+            for account in accounts {
+                let known = if agent.autonomous { is_agent_account(account) } else { is_ai_tool_account(account) };
+                if !known {
+                    panic!("{}: `{account}` is not known on a changeset", agent.tool);
+                }
+            }
+        }
+    }
+}

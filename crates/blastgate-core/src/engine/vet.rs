@@ -56,7 +56,7 @@ use std::collections::BTreeMap;
 
 use blastgate_change::{
     AiInvolvement, Changeset, Classifier, Contributor, FileChange, InfraChange, adds_tests, is_agent_account,
-    is_autonomous_tool,
+    is_ai_tool_account, is_autonomous_tool,
 };
 use blastgate_graph::NodeKind;
 
@@ -612,19 +612,9 @@ fn vet_agent_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<D
         return changeset;
     }
     let who = if author_is_agent { "author" } else { "contributor" };
-    let mut message = format!("the changeset's {who} `{}` is an autonomous agent's account", first.escape_debug());
-    if raise {
-        let stated = if changeset.provenance.is_stated() {
-            format!("`provenance.ai: {}`", changeset.provenance.involvement().as_str())
-        } else {
-            "no AI involvement".to_owned()
-        };
-        message.push_str(&format!(" while it states {stated}: it counts as `agent`"));
-    }
-    if claimed {
-        message.push_str(if raise { ", and" } else { ":" });
-        message.push_str(" the seniority and experience it states for the account are not used (the lowest level)");
-    }
+    let raised_to = raise.then_some(AiInvolvement::Agent);
+    let what = (who, first, "an autonomous agent's account");
+    let message = account_message(what, &changeset.provenance, raised_to, claimed);
     diagnostics.push(Diagnostic::new(Level::Warning, "ai-agent-account", message));
     let mut vetted = changeset.into_owned();
     if raise {
@@ -640,6 +630,66 @@ fn vet_agent_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<D
     Cow::Owned(vetted)
 }
 
+/// The warning about an AI account (`who`, the account, what it is): the
+/// involvement it raised the change to, and whether the seniority and
+/// experience stated for it were dropped.
+fn account_message(
+    (who, account, what): (&str, &str, &str),
+    provenance: &blastgate_change::Provenance,
+    raised_to: Option<AiInvolvement>,
+    claimed: bool,
+) -> String {
+    let mut message = format!("the changeset's {who} `{}` is {what}", account.escape_debug());
+    if let Some(to) = raised_to {
+        let stated = if provenance.is_stated() {
+            format!("`provenance.ai: {}`", provenance.involvement().as_str())
+        } else {
+            "no AI involvement".to_owned()
+        };
+        message.push_str(&format!(" while it states {stated}: it counts as `{}`", to.as_str()));
+    }
+    if claimed {
+        message.push_str(if raised_to.is_some() { ", and" } else { ":" });
+        message.push_str(" the seniority and experience it states for the account are not used (the lowest level)");
+    }
+    message
+}
+
+/// `changeset` with an interactive AI tool's account as its author (the
+/// tool wrote it: at least `generated`, and the account's stated
+/// seniority and experience dropped) or a contributor (at least
+/// `assisted`), as the git reader reads the same account on a commit or a
+/// trailer ([`is_ai_tool_account`]: `noreply@anthropic.com`,
+/// `cursoragent@cursor.com`; a red team: a changeset written from the
+/// commit's author, without `provenance`, was no AI change).
+fn vet_tool_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
+    let author_is_tool = is_ai_tool_account(&changeset.author.id);
+    let contributor = changeset.contributors.iter().find(|c| is_ai_tool_account(&c.id));
+    let (who, account, least) = match (author_is_tool, contributor) {
+        (true, _) => ("author", changeset.author.id.as_str(), AiInvolvement::Generated),
+        (false, Some(c)) => ("contributor", c.id.as_str(), AiInvolvement::Assisted),
+        (false, None) => return changeset,
+    };
+    let raise = changeset.provenance.involvement() < least;
+    let claimed = author_is_tool && (changeset.author.seniority.is_some() || changeset.author.prior_changes.is_some());
+    if !raise && !claimed {
+        return changeset;
+    }
+    let what = (who, account, "an AI tool's account");
+    let mut message = account_message(what, &changeset.provenance, raise.then_some(least), claimed);
+    message.push_str(". Name the person who made the change as its author, and the tool in `provenance`");
+    diagnostics.push(Diagnostic::new(Level::Warning, "ai-tool-account", message));
+    let mut vetted = changeset.into_owned();
+    if raise {
+        vetted.provenance.ai = Some(least);
+    }
+    if author_is_tool {
+        vetted.author.seniority = None;
+        vetted.author.prior_changes = None;
+    }
+    Cow::Owned(vetted)
+}
+
 /// `changeset` counted as AI-assisted when it states no AI involvement
 /// (`none`, or nothing) but names an AI tool or model, with a warning in
 /// `diagnostics`.
@@ -648,6 +698,7 @@ pub(crate) fn vet_provenance<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Cow<'a, Changeset> {
     let changeset = vet_agent_accounts(changeset, diagnostics);
+    let changeset = vet_tool_accounts(changeset, diagnostics);
     let p = &changeset.provenance;
     // A tool that is an autonomous agent makes the change an agent's,
     // whatever the stated involvement (a gaming audit: `ai: generated`
