@@ -1908,9 +1908,29 @@ pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<S
             for name in plan::email_names(id).unwrap_or_default() {
                 by_key.entry(name.to_ascii_lowercase()).or_insert_with(|| name.to_owned());
             }
+            // And the login a code host's `@alice` or a catalog's
+            // `user:default/alice` names, as the owners asked take it (a
+            // red team: the author `@alice` was known as the owner alice,
+            // and `alice` was not on the list).
+            if let Some(login) = bare_login(id) {
+                by_key.entry(login.to_ascii_lowercase()).or_insert_with(|| login.to_owned());
+            }
         }
     }
     by_key.into_values().collect()
+}
+
+/// The login in `@alice` or `user:NAMESPACE/alice` (`user:alice`), if
+/// `id` is written so.
+fn bare_login(id: &str) -> Option<&str> {
+    let at = id.strip_prefix('@');
+    let rest = at.unwrap_or(id);
+    let user = rest.get(..5).filter(|p| p.eq_ignore_ascii_case("user:")).and_then(|_| rest.get(5..));
+    let login = match user {
+        Some(user) => user.rsplit('/').next().unwrap_or(user),
+        None => at?,
+    };
+    Some(login.trim()).filter(|l| !l.is_empty())
 }
 
 /// The lower-case keys a person's id may be listed under: the id, without

@@ -510,6 +510,18 @@ fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError
     if spec.labels.len() > limits::MAX_LABELS {
         return Err(GraphError::limit(&at, "max_labels", limits::MAX_LABELS as u64, spec.labels.len() as u64));
     }
+    // An owner or system of blanks names no one: an approval from a team
+    // called "" asks nobody a gate can find (a red team: a native graph's
+    // `owner: ""` was asked as a team, where a node with no owner gets a
+    // senior stand-in and a warning; Backstage refused it already).
+    for (field, value) in [("owner", &spec.owner), ("system", &spec.system)] {
+        if let Some(value) = value.as_deref().filter(|v| v.trim().is_empty()) {
+            return Err(GraphError::invalid(file, place, value, format!("`{field}` is empty")).with_help(format!(
+                "name the node's {field}, or leave `{field}` out for a node with none (a node with no owner gets a \
+                 senior engineer as a stand-in, with a warning)"
+            )));
+        }
+    }
     let strings = spec.owner.iter().chain(spec.system.iter()).chain(spec.labels.iter().flat_map(|(k, v)| [k, v]));
     for s in strings {
         if s.len() > limits::MAX_STRING_BYTES {

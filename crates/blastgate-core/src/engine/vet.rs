@@ -690,6 +690,16 @@ fn vet_tool_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Di
     Cow::Owned(vetted)
 }
 
+/// Whether a `provenance.tool` or `model` names something: not blank, and
+/// not a placeholder a changeset generator writes for none (`none`,
+/// `n/a`, `-`, `null`; a red team: `ai: none, tool: none` counted as a
+/// named tool, and a junior's change went to senior). `unknown` names an
+/// AI nobody identified, and counts.
+fn names_something(value: &str) -> bool {
+    const NONE: &[&str] = &["", "none", "n/a", "na", "-", "--", "null", "nil", "no"];
+    !NONE.iter().any(|n| value.trim().eq_ignore_ascii_case(n))
+}
+
 /// `changeset` counted as AI-assisted when it states no AI involvement
 /// (`none`, or nothing) but names an AI tool or model, with a warning in
 /// `diagnostics`.
@@ -723,13 +733,13 @@ pub(crate) fn vet_provenance<'a>(
         vetted.provenance.ai = Some(AiInvolvement::Agent);
         return Cow::Owned(vetted);
     }
-    let named = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let named = |s: &Option<String>| s.as_deref().is_some_and(names_something);
     if p.involvement() != AiInvolvement::None || !(named(&p.tool) || named(&p.model)) {
         return changeset;
     }
     let what: Vec<String> = [("tool", &p.tool), ("model", &p.model)]
         .into_iter()
-        .filter_map(|(field, v)| v.as_deref().filter(|v| !v.trim().is_empty()).map(|v| format!("{field} `{v}`")))
+        .filter_map(|(field, v)| v.as_deref().filter(|v| names_something(v)).map(|v| format!("{field} `{v}`")))
         .collect();
     let stated = if p.is_stated() { "states `provenance.ai: none`" } else { "states no AI involvement" };
     diagnostics.push(Diagnostic::new(
