@@ -74,6 +74,7 @@
 //! | `Generated-by: ...` (same value syntax) | `generated` |
 //! | `Co-authored-by: Name <email>` matching a known interactive AI tool ([`AiAgents`]) | `generated`: the tool wrote part of the commit |
 //! | `Co-authored-by:` matching a known autonomous agent | `agent` |
+//! | `Co-developed-by:` or `Signed-off-by:` matching a known tool or agent | as for `Co-authored-by` |
 //! | the commit's author matching a known tool or agent | as for `Co-authored-by` |
 //! | the commit's committer matching a known tool or agent (an agent that committed a person's work took part in it; generic bots such as `github-actions[bot]` or GitHub's `web-flow` are not listed) | as for `Co-authored-by` |
 //! | `Agent: ...` | `agent` |
@@ -3117,7 +3118,7 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
                     let (tool, model) = tool_and_model(&value);
                     consider(ai, tool, model);
                 }
-                "co-authored-by" => {
+                key if IDENTITY_TRAILERS.contains(&key) => {
                     for (name, email) in identities(&value) {
                         if let Some(m) = agents.identify(name, email) {
                             consider(m.involvement(), Some(m.tool.to_owned()), m.model);
@@ -3148,7 +3149,7 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
             let body = line.trim_start().trim_start_matches(['*', '-', '+']).trim_start();
             if let Some((key, value)) = body.split_once(':') {
                 match key.trim().to_ascii_lowercase().as_str() {
-                    "co-authored-by" => {
+                    key if IDENTITY_TRAILERS.contains(&key) => {
                         for (name, email) in identities(value) {
                             if let Some(m) = agents.identify(name, email) {
                                 consider(m.involvement(), Some(m.tool.to_owned()), m.model);
@@ -3181,6 +3182,16 @@ pub fn provenance(commits: &[Commit], agents: &AiAgents) -> Provenance {
     best
 }
 
+/// Trailers naming someone who took part in a commit, lower case: an AI
+/// tool or agent named by any of them makes the commit an AI one (a red
+/// team: Claude named in the Linux kernel's `Co-developed-by:` was no AI).
+const IDENTITY_TRAILERS: [&str; 3] = ["co-authored-by", "co-developed-by", "signed-off-by"];
+
+/// Trailers naming a person who wrote part of a commit, lower case: one of
+/// the change's people, who may not approve it. (`Signed-off-by:` is not
+/// one: a maintainer who applies a patch signs it off too.)
+const AUTHOR_TRAILERS: [&str; 2] = ["co-authored-by", "co-developed-by"];
+
 /// Most lines of a commit message looked at for a tool's marker.
 const MAX_BODY_LINES: usize = 1000;
 
@@ -3193,7 +3204,7 @@ const GENERATED_MARKERS: [(&str, &str); 3] = [
 ];
 
 /// The people who made the commits: each commit's author, and each person
-/// a `Co-authored-by:` trailer of a commit names, by email (the name when
+/// a `Co-authored-by:` or `Co-developed-by:` trailer of a commit names, by email (the name when
 /// the email is empty), clipped to [`MAX_STRING_BYTES`], sorted and
 /// deduplicated with ASCII case ignored (the first spelling in commit
 /// order kept). An AI tool or agent named by a trailer ([`AiAgents`]) is
@@ -3227,7 +3238,7 @@ pub fn people(commits: &[Commit], agents: &AiAgents) -> Vec<String> {
             add(&commit.committer_name, &commit.committer_email);
         }
         for (key, value) in trailers(&commit.message) {
-            if key.eq_ignore_ascii_case("co-authored-by") {
+            if AUTHOR_TRAILERS.contains(&key.to_ascii_lowercase().as_str()) {
                 for (name, email) in identities(&value) {
                     if agents.identify(name, email).is_none() {
                         add(name, email);

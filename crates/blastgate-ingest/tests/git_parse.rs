@@ -3626,3 +3626,29 @@ fn a_gated_module_is_its_source() {
     let want: Vec<(String, bool)> = vec![("module terraform-aws-modules/rds/aws".to_owned(), true)];
     assert_eq!(gates.get("create_db").map(|g| g.iter().cloned().collect::<Vec<_>>()), Some(want));
 }
+
+/// The Linux kernel credits a co-author with `Co-developed-by:` (beside a
+/// `Signed-off-by:`): a known AI identity in either counts as in
+/// `Co-authored-by:`, and a person co-developing is one of the change's
+/// people; a person signing off (a maintainer applying the patch) is not
+/// (a red team: Claude in `Co-developed-by:` was no AI, and Alice, who
+/// co-wrote the commit, could approve it).
+#[test]
+fn co_developed_by_and_signed_off_by_name_ai_and_co_developed_by_names_people() {
+    let agents = AiAgents::default();
+    for trailer in [
+        "Co-developed-by: Claude <noreply@anthropic.com>",
+        "Signed-off-by: Claude <noreply@anthropic.com>",
+        "Co-developed-by: Cursor Agent <cursoragent@cursor.com>",
+    ] {
+        let c = commit(&format!("s\n\nBody.\n\n{trailer}\nSigned-off-by: Dev <dev@example.com>"));
+        assert_eq!(provenance(std::slice::from_ref(&c), &agents).ai, Some(AiInvolvement::Generated), "{trailer}");
+        assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["dev@example.com"], "{trailer}");
+    }
+    let c = commit(
+        "s\n\nBody.\n\nCo-developed-by: Alice <alice@corp.com>\nSigned-off-by: Alice <alice@corp.com>\n\
+         Signed-off-by: Maintainer <maint@corp.com>",
+    );
+    assert_eq!(provenance(std::slice::from_ref(&c), &agents).ai, None);
+    assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["alice@corp.com", "dev@example.com"]);
+}
