@@ -168,6 +168,9 @@ impl<'de> Deserialize<'de> for Tier {
     }
 }
 
+/// The strings [`Tier::parse`] reads, as a JSON Schema pattern.
+const TIER_PATTERN: &str = "^\\s*(\\+?0*[0-3]|[Cc][Rr][Ii][Tt][Ii][Cc][Aa][Ll]|[Hh][Ii][Gg][Hh]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Ll][Oo][Ww]|[Tt]([Ii][Ee][Rr])?[-_ ]*\\+?0*[0-3])\\s*$";
+
 impl schemars::JsonSchema for Tier {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Tier".into()
@@ -175,10 +178,15 @@ impl schemars::JsonSchema for Tier {
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Criticality: 0 (critical) to 3 (low), or its name.",
+            "description": "Criticality: 0 (critical) to 3 (low), or its name (critical, high, medium, low), \
+                            `tier0`..`tier3` or `t0`..`t3`, in any case; a string may hold the number.",
             "oneOf": [
                 {"type": "integer", "minimum": 0, "maximum": 3},
-                {"type": "string", "enum": ["critical", "high", "medium", "low"]}
+                // What `Tier::parse` reads (a docs audit: the schema
+                // refused `tier0`, which the docs and the parser take).
+                // ECMA-262 patterns have no case-insensitive flag, so each
+                // letter is a class.
+                {"type": "string", "pattern": TIER_PATTERN}
             ]
         })
     }
@@ -622,5 +630,36 @@ impl Dependency {
     /// The most trusted source that stated the edge.
     pub fn origin(&self) -> Origin {
         self.origin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failed test")]
+
+    use super::{TIER_PATTERN, Tier};
+
+    /// The schema's pattern for a tier written as a string accepts exactly
+    /// what [`Tier::parse`] reads (a docs audit: the schema refused
+    /// `tier0`, which the docs and the parser take).
+    #[test]
+    fn the_schemas_tier_pattern_is_what_the_parser_reads() {
+        let pattern = regex::Regex::new(TIER_PATTERN).unwrap();
+        let mut texts: Vec<String> = [
+            "0", "3", "4", "03", "+2", "-1", "10", " 1 ", "", " ", "critical", "Critical", "HIGH", "medium ", "Low",
+            "lowest", "tier0", "TIER2", "tier-3", "tier_1", "tier 2", "t0", "T3", "t4", "tier", "t", "tier-", "tier0x",
+            "crit", "high1", "t-0", "tier--1", "tier+1", "0.0", "1e0", "zero", "x0",
+        ]
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+        for prefix in ["", "t", "tier", "Tier-", "T_"] {
+            for n in 0..12 {
+                texts.push(format!("{prefix}{n}"));
+            }
+        }
+        for text in &texts {
+            assert_eq!(pattern.is_match(text), Tier::parse(text).is_some(), "`{text}`");
+        }
     }
 }
