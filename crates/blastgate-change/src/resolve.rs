@@ -635,8 +635,13 @@ pub fn resolve(
         own.extend(moved_from.map(|o| classifier.classify(o)));
         // (And as its loose readings read: `payments\migrations\x.py`
         // is a migration, its riskier kind kept; red team 18.)
+        // A loose reading that matches no rule falls to `code`, the
+        // classifier's default: that is no evidence of code (a docs audit:
+        // `LICENSE-MIT`, docs in capitals as written, also counted as code
+        // because its lower-case reading matched nothing).
         for spelled in std::iter::once(f.path.as_str()).chain(moved_from) {
-            own.extend(loose_spellings(spelled).iter().map(|(reading, _)| classifier.classify(reading)));
+            let loose = loose_spellings(spelled).into_iter().map(|(reading, _)| classifier.classify(&reading));
+            own.extend(loose.filter(|&k| k != ChangeKind::Code));
         }
         own.sort_unstable();
         own.dedup();
