@@ -46,9 +46,7 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
     let Inputs {
         graph, mut changeset, label, mapping, mapping_digest, allow_unknown, history_measured, warnings, ..
     } = inputs;
-    if let Some(until) = deploy_until {
-        stretch_deploy(&mut changeset, until);
-    }
+    let stretched = deploy_until.is_some_and(|until| stretch_deploy(&mut changeset, until));
     let engine = Engine::new(graph, policy)?;
     let options = AssessOptions::default()
         .with_mapping(&mapping, &mapping_digest)
@@ -57,6 +55,13 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         .context_stated_now(stated_now)
         .changeset_name(&label);
     let mut assessment = engine.assess_with(&changeset, &context, &options);
+    if stretched {
+        // The engine's `deploy-later` would name the context's `now` as
+        // the change's `deploy_at` and the clock as the context's `now`
+        // (a docs audit): the clock note or `stale-context` warning says
+        // what was done, in the words of the inputs.
+        assessment.diagnostics.retain(|d| d.code != "deploy-later");
+    }
     // Merged into the engine's order (level, code, message), as
     // docs/model.md says the list is.
     let inputs = warnings.into_iter().map(|w| Diagnostic::new(Level::Warning, "input", w));
@@ -262,8 +267,8 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
 /// the engine then checks from the context's `now` to the end of the
 /// deploy window after `until` (as docs/formats.md says of a later
 /// `deploy_at`). A `deploy_at` that is no time is kept, so that the
-/// engine reports it (and escalates).
-fn stretch_deploy(changeset: &mut blastgate::change::Changeset, until: Timestamp) {
+/// engine reports it (and escalates). Whether it moved it.
+fn stretch_deploy(changeset: &mut blastgate::change::Changeset, until: Timestamp) -> bool {
     let later = match changeset.deploy_at.as_deref().map(Timestamp::parse) {
         None => false,
         Some(Ok(at)) => at >= until,
@@ -272,6 +277,7 @@ fn stretch_deploy(changeset: &mut blastgate::change::Changeset, until: Timestamp
     if !later {
         changeset.deploy_at = Some(until.to_string());
     }
+    !later
 }
 
 /// The system clock, to the second.

@@ -671,6 +671,10 @@ fn a_context_is_assessed_at_its_now() {
     assert!(codes(&v).contains(&"stale-context".to_owned()), "{v}");
     assert_eq!(v["decision"]["review_depth"], "block", "{v}");
     assert!(fired(&v, "freeze"), "{v}");
+    // The span is stretched by the command, not by the change: no
+    // `deploy-later` naming the context's `now` as a `deploy_at` the
+    // change never stated (a docs audit).
+    assert!(!codes(&v).contains(&"deploy-later".to_owned()), "{v}");
 }
 
 /// A freeze calendar committed to the repository states no `now` (a
