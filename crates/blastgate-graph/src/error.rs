@@ -283,6 +283,19 @@ fn remedy(limit: &str) -> &'static str {
         "max_nesting_depth" => "nest the document less deeply",
         "max_id_bytes" | "max_string_bytes" => "shorten the value",
         "max_labels" => "give the node fewer labels",
+        "max_change_labels" => "give the change fewer labels",
+        "max_contributors" => "assess a shorter git range, or name fewer contributors",
+        "max_declared_types" => "declare fewer resource types a file",
+        "max_control_paths" | "max_policy_rules" | "max_seniority_levels" => "shorten the policy's lists",
+        "max_history_bytes" | "max_history_rows" => "calibrate on a shorter history (its latest rows)",
+        "max_paths_through_links" | "max_reverts_followed" | "max_revert_chain" => {
+            "assess a shorter git range, or describe the change in a changeset file (`--change`)"
+        }
+        "max_snapshot_bytes" => "freeze a smaller graph",
+        "max_tree_files" | "max_links" => {
+            "the repository's tree is larger than the git reader lists; describe the change in a changeset file \
+             (`--change`) instead"
+        }
         "max_nodes" | "max_edges" => "load a smaller graph",
         "max_commits" => "assess a shorter git range",
         "max_files" | "max_services" | "max_resources" => "split the change into smaller ones",
@@ -295,6 +308,16 @@ fn remedy(limit: &str) -> &'static str {
         "max_request_bytes" => "give large inputs by `path` instead of inline or as `content`",
         "max_wildcards" | "max_pattern_wildcards" => "write the patterns with fewer wildcards",
         l if l.starts_with("max_yaml_") => "split the document, or repeat fewer parts through YAML aliases",
+        // Graphs and plans come in several files, the other inputs in one
+        // (a docs audit: a 17 MiB context was told to split itself, which
+        // `--context` cannot take).
+        "max_input_bytes" => {
+            "split a graph or a Terraform plan into several files (they merge); a changeset, context or CODEOWNERS \
+             file this large holds more than one deploy needs: give less"
+        }
+        "max_policy_bytes" => {
+            "a policy or model file is a few kilobytes: check that this is the file meant, and shorten it"
+        }
         _ => "split the input into smaller files",
     }
 }
@@ -377,4 +400,51 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
         out = out.replace("##[", "##\\u{5b}").replace("##vso[", "##vso\\u{5b}");
     }
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every limit the readers raise has help of its own: the generic
+    /// "split the input into smaller files" told a context, a policy and
+    /// a snapshot to do what their flags cannot take (a docs audit).
+    #[test]
+    fn every_limit_has_help_of_its_own() {
+        let limits = [
+            "max_change_labels",
+            "max_commits",
+            "max_contributors",
+            "max_control_paths",
+            "max_declared_types",
+            "max_history_bytes",
+            "max_history_rows",
+            "max_paths_through_links",
+            "max_policy_rules",
+            "max_revert_chain",
+            "max_reverts_followed",
+            "max_seniority_levels",
+            "max_edges",
+            "max_files",
+            "max_id_bytes",
+            "max_input_bytes",
+            "max_labels",
+            "max_links",
+            "max_list_entries",
+            "max_nesting_depth",
+            "max_nodes",
+            "max_pattern_wildcards",
+            "max_policy_bytes",
+            "max_request_bytes",
+            "max_resources",
+            "max_rules",
+            "max_services",
+            "max_snapshot_bytes",
+            "max_string_bytes",
+            "max_tree_files",
+            "max_wildcards",
+            "max_yaml_aliases",
+        ];
+        for limit in limits {
+            assert_ne!(super::remedy(limit), super::remedy("an unknown limit"), "{limit}");
+        }
+    }
 }
