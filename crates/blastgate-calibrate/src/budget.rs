@@ -79,9 +79,9 @@ pub(crate) fn propose(
             return Err(CalibrateError::data(
                 source,
                 format!(
-                    "in impact band {}, the matrix sends every change to senior review or more whatever its \
+                    "in impact band `{}`, the matrix sends every change to senior review or more whatever its \
                      likelihood; a budget cannot change that (pick another --impact-band)",
-                    budget.impact_band
+                    Bands::name(budget.impact_band)
                 ),
             ));
         }
@@ -89,8 +89,8 @@ pub(crate) fn propose(
             return Err(CalibrateError::data(
                 source,
                 format!(
-                    "in impact band {}, the matrix never reaches senior review; pick another --impact-band",
-                    budget.impact_band
+                    "in impact band `{}`, the matrix never reaches senior review; pick another --impact-band",
+                    Bands::name(budget.impact_band)
                 ),
             ));
         }

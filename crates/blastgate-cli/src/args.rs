@@ -179,13 +179,14 @@ pub enum InputFormat {
     Native,
     /// Backstage catalog YAML.
     Backstage,
-    /// Jaeger or Zipkin dependencies JSON.
+    /// Jaeger or Zipkin dependencies JSON (also `zipkin`).
     #[value(alias = "zipkin")]
     Jaeger,
-    /// Prometheus answer for OpenTelemetry servicegraph metrics.
+    /// Prometheus answer for OpenTelemetry servicegraph metrics (also
+    /// `otel`, `servicegraph`).
     #[value(alias = "otel", alias = "servicegraph")]
     Prometheus,
-    /// Plain edge list, `dependent dependency` per line.
+    /// Plain edge list, `dependent dependency` per line (also `edgelist`).
     #[value(alias = "edgelist")]
     Edges,
 }

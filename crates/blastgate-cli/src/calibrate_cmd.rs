@@ -21,11 +21,11 @@ pub const REPORT_SCHEMA: &str = "blastgate.dev/calibration-report/v1";
 
 /// The names of the four bands, likelihood and impact alike, low to very
 /// high, as `--impact-band` takes them and the JSON reports write them.
-pub const BAND_NAMES: [&str; 4] = ["low", "medium", "high", "very_high"];
+pub const BAND_NAMES: [&str; 4] = blastgate::assess::Bands::NAMES;
 
 /// The name of band `i` (0 to 3).
 pub fn band_name(i: usize) -> &'static str {
-    BAND_NAMES.get(i).copied().unwrap_or("?")
+    blastgate::assess::Bands::name(i)
 }
 
 /// Runs `calibrate`.

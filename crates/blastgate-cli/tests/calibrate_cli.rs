@@ -610,6 +610,11 @@ fn regression_calibrate_names_the_bands_as_backtest_does() {
         let text = String::from_utf8(o.stdout).unwrap();
         assert!(text.contains(&format!("is the {senior} likelihood band (senior review at {band} impact)")), "{text}");
     }
+    // A band whose column never reaches senior review is named as the
+    // flag named it (a docs audit: "in impact band 0").
+    let o = run(&["calibrate", "--history", &jdt(), "--out", model, "--gate-budget", "10%", "--impact-band", "low"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("in impact band `low`"), "{}", stderr(&o));
     std::fs::remove_dir_all(dir).ok();
 }
 

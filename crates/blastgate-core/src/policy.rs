@@ -201,6 +201,16 @@ pub struct Bands {
 }
 
 impl Bands {
+    /// The names of the four bands, likelihood and impact alike, low to
+    /// very high, as the CLI's `--impact-band` takes them and reports
+    /// write them.
+    pub const NAMES: [&'static str; 4] = ["low", "medium", "high", "very_high"];
+
+    /// The name of band `band` (0 to 3; `?` past them).
+    pub fn name(band: usize) -> &'static str {
+        Self::NAMES.get(band).copied().unwrap_or("?")
+    }
+
     /// The band (0 to 3) of `value` given ascending `cuts`: the number of
     /// cut points at or below it, or at or below the value as reports show
     /// it (rounded to 6 decimals). Edge probabilities are stored as `f32`,
