@@ -376,6 +376,17 @@ fn sarif_is_2_1_0_with_rule_results() {
         results.into_iter().find(|r| r["ruleId"] == "review-depth").unwrap()
     };
     assert_eq!(decision(&v)["level"], "warning");
+    // Who approves, as the JSON says it (a red team: SARIF named no one).
+    let o = assess("pricing-discounts", &["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let approvals = &json["decision"]["required_approvals"];
+    assert!(!approvals.as_array().unwrap().is_empty(), "{json}");
+    assert_eq!(&decision(&v)["properties"]["required_approvals"], approvals);
+    assert_eq!(decision(&v)["properties"]["separation_of_duties"], json["decision"]["separation_of_duties"]);
+    assert!(
+        decision(&v)["message"]["text"].as_str().unwrap().contains("\napprovals: owner x1 from team-catalog"),
+        "{v}"
+    );
     // The gate stops (at `--fail-at senior`): the decision is an error,
     // whatever its depth (found by an audit: a stopped gate read `note`).
     let o = assess("pricing-discounts", &["--format", "sarif", "--fail-at", "senior"]);

@@ -660,12 +660,26 @@ pub fn sarif(
     // A stopped gate is an error whatever the depth (an error diagnostic
     // stops it at a policy's `error_depth`, which may be low).
     let decision_level = if stops { "error" } else { sarif_level(a.review_depth()) };
+    // Who must approve, as the other formats say it (a red team: SARIF
+    // alone named no approver, so a dashboard fed it could not tell who
+    // signs off).
+    let mut message = a.decision.summary.clone();
+    if !a.decision.required_approvals.is_empty() {
+        let lines: Vec<String> = a.decision.required_approvals.iter().map(approval_line).collect();
+        message.push_str(&format!("\napprovals: {}", lines.join("; ")));
+    }
     let mut results = vec![json!({
         "ruleId": "review-depth",
         "level": decision_level,
-        "message": {"text": sarif_text(&a.decision.summary)},
+        "message": {"text": sarif_text(&message)},
         "locations": locations(&[]),
-        "properties": {"review_depth": a.review_depth().as_str(), "likelihood": a.risk.likelihood, "impact": a.risk.impact},
+        "properties": {
+            "review_depth": a.review_depth().as_str(),
+            "likelihood": a.risk.likelihood,
+            "impact": a.risk.impact,
+            "required_approvals": a.decision.required_approvals,
+            "separation_of_duties": a.decision.separation_of_duties,
+        },
     })];
     for r in &a.rules {
         rules.push(json!({
