@@ -517,7 +517,8 @@ fn declared_strategy(declared: blastgate_change::Rollout) -> RolloutStrategy {
 /// approvals assume the mandated rollout (a rollout audit: a change
 /// declaring `all_at_once` under a mandatory staged plan passed without a
 /// word). A flag's ramp counts as a canary, not as staged by cell or
-/// region. Nothing for a plan only advised, or for a blocked change.
+/// region. An advised plan's warning says so. Nothing for a blocked
+/// change.
 pub(crate) fn declared_rollout_below(changeset: &Changeset, plan: &RolloutPlan) -> Option<Diagnostic> {
     use blastgate_change::Rollout;
     let declared = changeset.safety.rollout?;
@@ -533,13 +534,20 @@ pub(crate) fn declared_rollout_below(changeset: &Changeset, plan: &RolloutPlan) 
         RolloutStrategy::Canary => "canary",
         RolloutStrategy::Staged => "staged",
     };
-    (plan.mandatory && as_strategy < plan.strategy).then(|| {
+    // An advised plan too (a red team: a `senior` change declaring
+    // `all_at_once` under its advised canary passed without a word).
+    let (verb, consequence) = if plan.mandatory {
+        ("mandates", "or the deploy window and approvals decided here do not hold")
+    } else {
+        ("advises", "the reviewers weigh the faster rollout")
+    };
+    (as_strategy < plan.strategy).then(|| {
         Diagnostic::new(
             Level::Warning,
             "declared-rollout-below-plan",
             format!(
-                "the change declares `safety.rollout: {name}`, but the plan mandates a `{mandated}` rollout ({}): \
-                 roll it out as the plan says, or the deploy window and approvals decided here do not hold",
+                "the change declares `safety.rollout: {name}`, but the plan {verb} a `{mandated}` rollout ({}): \
+                 roll it out as the plan says, {consequence}",
                 plan.reason
             ),
         )
