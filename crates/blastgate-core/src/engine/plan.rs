@@ -61,9 +61,14 @@ pub(crate) fn approvals(
         ));
     }
     if depth >= ReviewDepth::Owner {
-        // One approval per team owning changed nodes.
-        let mut by_team: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        // One approval per team owning changed nodes: spellings of one
+        // team (`Team-A`, `group:default/team-a`) are one approval, any of
+        // them approving (a red team: two sources' spellings asked the
+        // team twice).
+        let mut by_team: std::collections::BTreeMap<String, (Vec<&str>, Vec<String>)> = Default::default();
         let mut unowned = Vec::new();
+        // Nodes an owner other than whoever made the change approves.
+        let mut asked: std::collections::BTreeSet<&str> = Default::default();
         for t in &resolved.touched {
             // The owner and the co-owners, whom equally trusted sources
             // named beside the owner kept: each approves.
@@ -72,28 +77,40 @@ pub(crate) fn approvals(
                 unowned.push(t.id.clone());
             }
             for team in owners {
-                by_team.entry(team).or_default().push(t.id.clone());
+                let entry = by_team.entry(team_key(team)).or_default();
+                if !entry.0.contains(&team) {
+                    entry.0.push(team);
+                }
+                entry.1.push(t.id.clone());
+                if !is_author(team, author) {
+                    asked.insert(t.id.as_str());
+                }
             }
         }
         // A graph owner who made the change (a person named as a node's
         // owner, a Backstage `user:` owner) cannot approve it: a senior
         // stands in, as for a file only the author owns (an audit: the only
-        // owner approval named the excluded author).
+        // owner approval named the excluded author), unless a co-owner
+        // approves the node (as for a CODEOWNERS set the author is in).
         let mut authors_nodes: Vec<String> = Vec::new();
-        for (team, services) in &by_team {
-            if is_author(team, author) {
-                authors_nodes.extend(services.iter().cloned());
+        for (spellings, services) in by_team.values_mut() {
+            spellings.sort_unstable();
+            if spellings.iter().any(|team| is_author(team, author)) {
+                authors_nodes.extend(services.iter().filter(|s| !asked.contains(s.as_str())).cloned());
                 continue;
             }
+            services.sort_unstable();
+            services.dedup();
             out.push(approval(
                 ApprovalRole::Owner,
-                vec![(*team).to_owned()],
+                spellings.iter().map(|t| (*t).to_owned()).collect(),
                 None,
                 format!("owns changed {}", name_list(services)),
             ));
         }
         if !authors_nodes.is_empty() {
             authors_nodes.sort_unstable();
+            authors_nodes.dedup();
             let names = name_list(&authors_nodes);
             let who = who_made_it(&excluded);
             diagnostics.push(Diagnostic::new(
@@ -775,6 +792,17 @@ fn owner_sets(sets: &[&OwnerGroup], suffix: &str, senior: &str, out: &mut Vec<Ap
 /// name once a leading `@` and anything up to the last `/` or `:` are
 /// dropped, ASCII case ignored (`@acme/team-orders`, `team-orders` and
 /// `group:default/team-orders` are one team).
+/// The key under which spellings of one graph owner meet: ASCII case
+/// ignored, and a Backstage group ref in the default namespace
+/// (`group:default/team-a`, `group:team-a`) read as its name. Other
+/// namespaces and a code host's `@org/team` stay apart: merging two teams
+/// would ask one where two must approve.
+fn team_key(team: &str) -> String {
+    let lower = team.trim().to_ascii_lowercase();
+    let name = lower.strip_prefix("group:").map_or(lower.as_str(), |g| g.strip_prefix("default/").unwrap_or(g));
+    name.to_owned()
+}
+
 fn same_team(codeowner: &str, team: &str) -> bool {
     let bare = |name: &str| {
         let name = name.trim().trim_start_matches('@');
