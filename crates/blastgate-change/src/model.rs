@@ -302,6 +302,14 @@ const AI_APP_LOGINS: &[&str] = &[
     "aider",
     "devin-ai",
     "amazon-q-developer",
+    "amp",
+    "opencode",
+    "crush",
+    "qwen-coder",
+    "qwen-code",
+    "gemini-cli",
+    "windsurf-cascade",
+    "cascade-ai",
 ];
 
 /// Whether `id`, an author's or a contributor's, is the account of an
@@ -319,7 +327,11 @@ const AI_APP_LOGINS: &[&str] = &[
 /// single word without `[bot]` (`devin`, `jules`) is a common human name
 /// and does not count.
 pub fn is_agent_account(id: &str) -> bool {
-    let id = address_of(id).to_ascii_lowercase();
+    parts_of(id).any(agent_account)
+}
+
+fn agent_account(id: &str) -> bool {
+    let id = id.trim().to_ascii_lowercase();
     // The Copilot coding agent commits as `Copilot` under its own GitHub
     // account number, as the git reader knows it (a changelog audit: the
     // address as a changeset's author was no agent); OpenHands by its own
@@ -372,7 +384,6 @@ pub const AI_TOOL_ACCOUNTS: &[&str] = &[
     "aider@aider.chat",
     "noreply@aider.chat",
     "gemini-code-assist[bot]",
-    "gemini-code-assist[bot]@users.noreply.github.com",
     "amp@ampcode.com",
     "noreply@opencode.ai",
     "crush@charm.land",
@@ -385,9 +396,20 @@ pub const AI_TOOL_ACCOUNTS: &[&str] = &[
     "factory-droid[bot]",
 ];
 
+/// Whether a stated tool or model is a placeholder for none (`none`,
+/// `n/a`, `na`, `-`, `--`, `null`, `nil`, `no`, blank; any case): what a
+/// changeset generator or a commit template writes where no AI tool was
+/// used (red teams: `tool: none` beside `ai: none`, and a commit's
+/// `Assisted-by: none`, counted as a named tool). `unknown` names an AI
+/// nobody identified, and is no placeholder.
+pub fn is_placeholder(value: &str) -> bool {
+    const NONE: &[&str] = &["", "none", "n/a", "na", "-", "--", "null", "nil", "no"];
+    NONE.iter().any(|n| value.trim().eq_ignore_ascii_case(n))
+}
+
 /// The address of an id written as a commit trailer writes a person
 /// (`Claude <noreply@anthropic.com>`), else the id itself, trimmed.
-fn address_of(id: &str) -> &str {
+pub fn address_of(id: &str) -> &str {
     let id = id.trim();
     match id.strip_suffix('>').and_then(|rest| rest.rsplit_once('<')) {
         Some((_, address)) if !address.trim().is_empty() => address.trim(),
@@ -401,18 +423,33 @@ fn address_of(id: &str) -> &str {
 /// tool wrote the change, or helped. Autonomous agents' accounts are
 /// [`is_agent_account`]'s.
 pub fn is_ai_tool_account(id: &str) -> bool {
-    let id = address_of(id).to_ascii_lowercase().replace(" [bot]", "[bot]");
-    let id = match id.strip_suffix("@users.noreply.github.com") {
+    parts_of(id).any(tool_account)
+}
+
+/// An id's parts that may name an account: the address of `Name
+/// <address>` and the name (a bot login written beside another address:
+/// `copilot-swe-agent[bot] <x@example.com>`, a red team), else the id.
+fn parts_of(id: &str) -> impl Iterator<Item = &str> {
+    let address = address_of(id);
+    let name = id.trim().strip_suffix('>').and_then(|rest| rest.rsplit_once('<')).map(|(name, _)| name.trim());
+    std::iter::once(address).chain(name.filter(|n| !n.is_empty()))
+}
+
+fn tool_account(id: &str) -> bool {
+    let id = id.to_ascii_lowercase().replace(" [bot]", "[bot]");
+    match id.strip_suffix("@users.noreply.github.com") {
+        // A GitHub no-reply address: its login, after the account number,
+        // as a login or as that address (`Copilot@...`).
         Some(local) => {
             let login = local
                 .split_once('+')
                 .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
                 .map_or(local, |(_, login)| login);
-            format!("{login}@users.noreply.github.com")
+            AI_TOOL_ACCOUNTS.contains(&login)
+                || AI_TOOL_ACCOUNTS.contains(&format!("{login}@users.noreply.github.com").as_str())
         }
-        None => id,
-    };
-    AI_TOOL_ACCOUNTS.contains(&id.as_str())
+        None => AI_TOOL_ACCOUNTS.contains(&id.as_str()),
+    }
 }
 
 impl Provenance {
@@ -1211,7 +1248,7 @@ pub fn without_credentials(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{InfraChange, address_type, is_agent_account, is_autonomous_tool, repository_key};
+    use super::{InfraChange, address_type, is_agent_account, is_ai_tool_account, is_autonomous_tool, repository_key};
 
     /// Spellings of one repository read alike, and what names none is
     /// none (red team 18: each mismatch lost the repository's locations,
@@ -1357,6 +1394,33 @@ mod tests {
             "",
         ] {
             assert!(!is_agent_account(id), "{id}");
+        }
+    }
+
+    /// Interactive tools' accounts, and both kinds written as a trailer
+    /// writes a person (red teams: `Claude <noreply@anthropic.com>` and
+    /// `copilot-swe-agent[bot] <x@example.com>` were no one).
+    #[test]
+    fn tool_accounts_and_name_address_forms() {
+        for id in [
+            "noreply@anthropic.com",
+            "Claude <noreply@anthropic.com>",
+            "CursorAgent@Cursor.com",
+            "factory-droid [bot]",
+            "1234+factory-droid[bot]@users.noreply.github.com",
+            "gemini-code-assist[bot]@users.noreply.github.com",
+            "Copilot@users.noreply.github.com",
+        ] {
+            assert!(is_ai_tool_account(id) && !is_agent_account(id), "{id}");
+        }
+        for id in ["copilot-swe-agent[bot] <x@example.com>", "Jules <google-labs-jules[bot]@users.noreply.github.com>"]
+        {
+            assert!(is_agent_account(id), "{id}");
+        }
+        for id in
+            ["Claude Monet <claude@example.com>", "claude", "Cursor", "alice@acme.com", "Alice <alice@acme.com>", ""]
+        {
+            assert!(!is_ai_tool_account(id) && !is_agent_account(id), "{id}");
         }
     }
 

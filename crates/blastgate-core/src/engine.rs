@@ -1883,6 +1883,14 @@ pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<S
     let mut by_key: std::collections::BTreeMap<String, String> = Default::default();
     // One look-up table, not a scan of the people per person of the change.
     let people = context.people_by_id();
+    // An id written as a commit trailer writes a person (`Alice
+    // <alice@acme.com>`) is the person at that address too (a red team:
+    // the whole text was read as an address, so `alice`, asked as the
+    // owner, could approve her own change).
+    let ids = ids.flat_map(|id| {
+        let address = blastgate_change::address_of(id);
+        std::iter::once(id).chain((address != id.trim()).then_some(address))
+    });
     for id in ids.map(str::trim).filter(|id| !id.is_empty()) {
         // Every id the people list gives the person (their login beside
         // the commit email a change names them by): none of them approves
@@ -1905,7 +1913,9 @@ pub(crate) fn excluded_people(changeset: &Changeset, context: &Context) -> Vec<S
             // against this list let `jkim`, a co-author known only as
             // `98765+jkim@users.noreply.github.com`, approve (an approvals
             // audit).
-            for name in plan::email_names(id).unwrap_or_default() {
+            // (Not of `Name <address>`, whose address is read on its own.)
+            let names = if id.contains('<') { None } else { plan::email_names(id) };
+            for name in names.unwrap_or_default() {
                 by_key.entry(name.to_ascii_lowercase()).or_insert_with(|| name.to_owned());
             }
             // And the login a code host's `@alice` or a catalog's

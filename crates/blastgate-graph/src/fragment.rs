@@ -514,9 +514,25 @@ fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError
     // called "" asks nobody a gate can find (a red team: a native graph's
     // `owner: ""` was asked as a team, where a node with no owner gets a
     // senior stand-in and a warning; Backstage refused it already).
+    // Nor do characters shown as nothing (a zero-width space, a braille
+    // blank, a Hangul filler) or a placeholder for none (`none`, `n/a`,
+    // `-`): a red team's owners nobody can find.
+    let names_nothing = |v: &str| {
+        let blank = v.chars().all(|c| c.is_whitespace() || crate::error::is_hidden(c) || c == '\u{2800}');
+        let placeholder =
+            ["none", "n/a", "na", "-", "--", "null", "nil"].iter().any(|p| v.trim().eq_ignore_ascii_case(p));
+        blank || placeholder
+    };
     for (field, value) in [("owner", &spec.owner), ("system", &spec.system)] {
-        if let Some(value) = value.as_deref().filter(|v| v.trim().is_empty()) {
-            return Err(GraphError::invalid(file, place, value, format!("`{field}` is empty")).with_help(format!(
+        if let Some(value) = value.as_deref().filter(|v| names_nothing(v)) {
+            let value = crate::error::shown(value);
+            return Err(GraphError::invalid(
+                file,
+                place,
+                value,
+                format!("`{field}` names no one (blank, invisible or a placeholder for none)"),
+            )
+            .with_help(format!(
                 "name the node's {field}, or leave `{field}` out for a node with none (a node with no owner gets a \
                  senior engineer as a stand-in, with a warning)"
             )));

@@ -3651,4 +3651,24 @@ fn co_developed_by_and_signed_off_by_name_ai_and_co_developed_by_names_people() 
     );
     assert_eq!(provenance(std::slice::from_ref(&c), &agents).ai, None);
     assert_eq!(blastgate_ingest::git::people(&[c], &agents), ["alice@corp.com", "dev@example.com"]);
+    // A sign-off counts by its address: a maintainer named like a tool
+    // signs off as a person (a red team's false alarm).
+    for trailer in ["Signed-off-by: Claude <claude@corp.example>", "Signed-off-by: Amp <amp@corp.example>"] {
+        let c = commit(&format!("s\n\nBody.\n\n{trailer}"));
+        assert_eq!(provenance(&[c], &agents).ai, None, "{trailer}");
+    }
+}
+
+/// A commit template's blank (`Assisted-by: none`, `N/A`, `-`) names no
+/// tool, as `tool: none` in a changeset does not (a red team: a junior's
+/// commit went to senior for it); `unknown` is an AI nobody named.
+#[test]
+fn an_ai_trailer_of_a_placeholder_names_no_ai() {
+    let agents = AiAgents::default();
+    for trailer in ["Assisted-by: none", "Assisted-by: N/A", "Generated-by: -", "Agent: null"] {
+        let c = commit(&format!("s\n\nBody.\n\n{trailer}"));
+        assert_eq!(provenance(&[c], &agents).ai, None, "{trailer}");
+    }
+    let c = commit("s\n\nBody.\n\nAssisted-by: unknown");
+    assert_eq!(provenance(&[c], &agents).ai, Some(AiInvolvement::Assisted));
 }

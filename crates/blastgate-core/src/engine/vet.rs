@@ -601,6 +601,9 @@ fn vet_agent_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<D
     let author_is_agent = is_agent_account(&changeset.author.id);
     let mut agents: Vec<&str> =
         changeset.contributors.iter().map(|c| c.id.as_str()).filter(|id| is_agent_account(id)).collect();
+    // The first by id, not by the list's order: the message must not
+    // depend on it (a red team).
+    agents.sort_unstable();
     if author_is_agent {
         agents.insert(0, changeset.author.id.as_str());
     }
@@ -664,10 +667,12 @@ fn account_message(
 /// commit's author, without `provenance`, was no AI change).
 fn vet_tool_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Diagnostic>) -> Cow<'a, Changeset> {
     let author_is_tool = is_ai_tool_account(&changeset.author.id);
-    let contributor = changeset.contributors.iter().find(|c| is_ai_tool_account(&c.id));
+    // The first by id, whatever the list's order (a red team: the
+    // message named whichever came first).
+    let contributor = changeset.contributors.iter().map(|c| c.id.as_str()).filter(|id| is_ai_tool_account(id)).min();
     let (who, account, least) = match (author_is_tool, contributor) {
         (true, _) => ("author", changeset.author.id.as_str(), AiInvolvement::Generated),
-        (false, Some(c)) => ("contributor", c.id.as_str(), AiInvolvement::Assisted),
+        (false, Some(c)) => ("contributor", c, AiInvolvement::Assisted),
         (false, None) => return changeset,
     };
     let raise = changeset.provenance.involvement() < least;
@@ -690,14 +695,12 @@ fn vet_tool_accounts<'a>(changeset: Cow<'a, Changeset>, diagnostics: &mut Vec<Di
     Cow::Owned(vetted)
 }
 
-/// Whether a `provenance.tool` or `model` names something: not blank, and
-/// not a placeholder a changeset generator writes for none (`none`,
-/// `n/a`, `-`, `null`; a red team: `ai: none, tool: none` counted as a
-/// named tool, and a junior's change went to senior). `unknown` names an
-/// AI nobody identified, and counts.
+/// Whether a `provenance.tool` or `model` names something: not a
+/// placeholder for none ([`blastgate_change::is_placeholder`]; a red team:
+/// `ai: none, tool: none` counted as a named tool, and a junior's change
+/// went to senior).
 fn names_something(value: &str) -> bool {
-    const NONE: &[&str] = &["", "none", "n/a", "na", "-", "--", "null", "nil", "no"];
-    !NONE.iter().any(|n| value.trim().eq_ignore_ascii_case(n))
+    !blastgate_change::is_placeholder(value)
 }
 
 /// `changeset` counted as AI-assisted when it states no AI involvement
