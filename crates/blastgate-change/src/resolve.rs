@@ -80,6 +80,14 @@ pub trait PathMapping {
     fn is_directory(&self, _path: &str) -> bool {
         false
     }
+    /// Whether the rule deciding `path`'s owners (CODEOWNERS) is a
+    /// catch-all (`*`, `/*`, `**`, `/**`): its owners own every file, so
+    /// they are no evidence that anyone knows the service the file runs
+    /// in. Matched ignoring case when `ignore_case`, as
+    /// [`PathMapping::ranked_owners_of`]. By default no rule is.
+    fn owned_by_catch_all(&self, _path: &str, _ignore_case: bool) -> bool {
+        false
+    }
 }
 
 /// Which of a mapping's rules placed (or owns) a path, for weighing two
@@ -297,6 +305,10 @@ pub struct FileOwnership {
     /// Whether the file deploys (neither documentation nor a test; see
     /// [`ChangeKind::deploys`]).
     pub deploys: bool,
+    /// Whether its owners come from a catch-all rule
+    /// ([`PathMapping::owned_by_catch_all`]): they do not stand in for a
+    /// service's owner.
+    pub catch_all: bool,
 }
 
 impl ResolvedChange {
@@ -761,10 +773,10 @@ pub fn resolve(
         // team 17 for a path its service map placed as written). The
         // owners of both spellings approve, each set on its own: more
         // approvals, never fewer.
-        let also_owners: Vec<(String, Vec<String>)> = loose_owners(mapping, &f.path)
+        let also_owners: Vec<(String, Vec<String>, bool)> = loose_owners(mapping, &f.path)
             .into_iter()
-            .map(|(spelling, found)| (spelling, found.into_iter().map(str::to_owned).collect::<Vec<_>>()))
-            .filter(|(_, found)| *found != owners)
+            .map(|(spelling, found, all)| (spelling, found.into_iter().map(str::to_owned).collect::<Vec<_>>(), all))
+            .filter(|(_, found, _)| *found != owners)
             .collect();
         ownership.push(FileOwnership {
             path: f.path.clone(),
@@ -772,10 +784,12 @@ pub fn resolve(
             nodes: services.iter().map(|s| (*s).to_owned()).collect(),
             placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
+            catch_all: mapping.owned_by_catch_all(&f.path, false),
         });
-        for (spelling, found) in also_owners {
+        for (spelling, found, catch_all) in also_owners {
             file_owners.extend(found.iter().cloned());
             ownership.push(FileOwnership {
+                catch_all,
                 path: spelling,
                 owners: found,
                 nodes: services.iter().map(|s| (*s).to_owned()).collect(),
@@ -824,19 +838,21 @@ pub fn resolve(
                 unmapped.push(old.to_owned());
                 note_unplaced(old);
             }
-            let old_loose: Vec<(String, Vec<&str>)> =
-                loose_owners(mapping, old).into_iter().filter(|(_, found)| *found != owners).collect();
+            let old_loose: Vec<(String, Vec<&str>, bool)> =
+                loose_owners(mapping, old).into_iter().filter(|(_, found, _)| *found != owners).collect();
             ownership.push(FileOwnership {
                 path: old.to_owned(),
                 owners,
                 nodes: left.iter().map(|s| (*s).to_owned()).collect(),
                 placed: left.first().map(|s| (*s).to_owned()),
                 deploys: kind.deploys(),
+                catch_all: mapping.owned_by_catch_all(old, false),
             });
-            for (spelling, found) in old_loose {
+            for (spelling, found, catch_all) in old_loose {
                 let found: Vec<String> = found.into_iter().map(str::to_owned).collect();
                 file_owners.extend(found.iter().cloned());
                 ownership.push(FileOwnership {
+                    catch_all,
                     path: spelling,
                     owners: found,
                     nodes: left.iter().map(|s| (*s).to_owned()).collect(),
@@ -1298,9 +1314,9 @@ pub fn loose_spellings(path: &str) -> Vec<(String, bool)> {
 /// the path's own: each reading's spelling and its owners, each set once. `payments/Auth/token.go` must
 /// not skip `/payments/auth/`'s owners by its capital (a red-team finding:
 /// the path placed as written, its loose owners were never asked).
-fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Vec<&'a str>)> {
+fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Vec<&'a str>, bool)> {
     let written = mapping.ranked_owners_of(path, false);
-    let mut found: Vec<(String, Vec<&'a str>)> = Vec::new();
+    let mut found: Vec<(String, Vec<&'a str>, bool)> = Vec::new();
     // Every reading a line that outranks the path's own owns: each set of
     // owners once (red team 18: the best reading alone let a later
     // `**/Docs/` line drop `/src/payments/`'s owners).
@@ -1308,14 +1324,15 @@ fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Ve
         let Some((rank, owners)) = mapping.ranked_owners_of(&reading, ignore_case) else { continue };
         if owners.is_empty()
             || written.as_ref().is_some_and(|(w, own)| rank <= *w || *own == owners)
-            || found.iter().any(|(_, o)| *o == owners)
+            || found.iter().any(|(_, o, _)| *o == owners)
         {
             continue;
         }
         // (Read ignoring case alone, the spelling is the path's: said, so
         // that the two sets of owners are told apart.)
+        let catch_all = mapping.owned_by_catch_all(&reading, ignore_case);
         let spelling = if reading == path { format!("{path} (read ignoring case)") } else { reading };
-        found.push((spelling, owners));
+        found.push((spelling, owners, catch_all));
     }
     found
 }

@@ -127,6 +127,10 @@ impl PathMapping for WithSourceLocations<'_> {
         self.first.owners_of(path)
     }
 
+    fn owned_by_catch_all(&self, path: &str, ignore_case: bool) -> bool {
+        self.first.owned_by_catch_all(path, ignore_case)
+    }
+
     fn guessed_repository(&self, path: &str, ignore_case: bool) -> Option<&str> {
         if self.first.ranked_services_of(path, ignore_case).is_some_and(|(_, s)| !s.is_empty()) {
             return self.first.guessed_repository(path, ignore_case);

@@ -461,6 +461,12 @@ impl PathMapping for RepoMapping {
         let codeowners = self.codeowners.as_ref()?;
         if self.directories.contains(path) { codeowners.owners_of_dir(path) } else { codeowners.owners_of(path) }
     }
+
+    fn owned_by_catch_all(&self, path: &str, ignore_case: bool) -> bool {
+        let Some(codeowners) = self.codeowners.as_ref() else { return false };
+        let rule = codeowners.rule_matching(path, self.directories.contains(path), ignore_case);
+        rule.is_some_and(|r| matches!(r.pattern().trim(), "*" | "/*" | "**" | "/**"))
+    }
 }
 
 /// Reads a Terraform/OpenTofu plan (`terraform show -json`), mapping

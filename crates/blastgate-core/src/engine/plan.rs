@@ -141,9 +141,13 @@ pub(crate) fn approvals(
             // every file: a README's catch-all owners must not widen who
             // may approve it. A change of docs or tests alone asks those
             // files' owners.
+            // A catch-all rule's owners (`* @org/all-engineers`) own every
+            // file: no evidence that they know the node (a red team: they
+            // were the ownerless node's owner, with no warning).
             let theirs: Vec<&FileOwnership> = resolved
                 .ownership
                 .iter()
+                .filter(|f| !f.catch_all)
                 .filter(|f| resolved.touched.is_empty() || f.nodes.iter().any(|n| unowned.contains(n)))
                 .collect();
             // An ownerless node no changed file speaks for (named, or
@@ -173,8 +177,11 @@ pub(crate) fn approvals(
             // change that touches no node asked the files' owners above.)
             let unplaced: std::collections::BTreeSet<&str> =
                 resolved.unmapped_runtime_files.iter().map(String::as_str).collect();
-            let files: Vec<&FileOwnership> =
-                resolved.ownership.iter().filter(|f| f.deploys && unplaced.contains(f.path.as_str())).collect();
+            let files: Vec<&FileOwnership> = resolved
+                .ownership
+                .iter()
+                .filter(|f| f.deploys && !f.catch_all && unplaced.contains(f.path.as_str()))
+                .collect();
             let names = name_list(&resolved.unmapped_runtime_files);
             owners_by_file(
                 &files,
