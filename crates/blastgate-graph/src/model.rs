@@ -561,16 +561,17 @@ impl<'a> NodeRef<'a> {
     /// The owning team, then its co-owners ([`crate::CO_OWNERS_LABEL`]),
     /// each once: every team a change to the node asks. None without an
     /// owner.
+    ///
+    /// Allocates nothing: the owners' table reads it for every node.
     pub fn owners(self) -> impl Iterator<Item = &'a str> + 'a {
         let owner = self.owner();
-        let co = owner.and_then(|_| self.labels().get(crate::build::CO_OWNERS_LABEL));
-        let mut seen: Vec<&'a str> = owner.into_iter().collect();
-        for other in co.into_iter().flat_map(|l| l.split(',')).map(str::trim) {
-            if !other.is_empty() && !seen.contains(&other) {
-                seen.push(other);
-            }
-        }
-        seen.into_iter()
+        let co = owner.and_then(|_| self.labels().get(crate::build::CO_OWNERS_LABEL)).map_or("", String::as_str);
+        let parts = move || co.split(',').map(str::trim);
+        let others = parts().enumerate().filter(move |&(i, o)| {
+            // Each once: not the owner, not a co-owner listed before.
+            !o.is_empty() && Some(o) != owner && !parts().take(i).any(|p| p == o)
+        });
+        owner.into_iter().chain(others.map(|(_, o)| o))
     }
     /// System (product).
     pub fn system(self) -> Option<&'a str> {
