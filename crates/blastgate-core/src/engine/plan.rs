@@ -141,13 +141,9 @@ pub(crate) fn approvals(
             // every file: a README's catch-all owners must not widen who
             // may approve it. A change of docs or tests alone asks those
             // files' owners.
-            // A catch-all rule's owners (`* @org/all-engineers`) own every
-            // file: no evidence that they know the node (a red team: they
-            // were the ownerless node's owner, with no warning).
             let theirs: Vec<&FileOwnership> = resolved
                 .ownership
                 .iter()
-                .filter(|f| !f.catch_all)
                 .filter(|f| resolved.touched.is_empty() || f.nodes.iter().any(|n| unowned.contains(n)))
                 .collect();
             // An ownerless node no changed file speaks for (named, or
@@ -177,11 +173,8 @@ pub(crate) fn approvals(
             // change that touches no node asked the files' owners above.)
             let unplaced: std::collections::BTreeSet<&str> =
                 resolved.unmapped_runtime_files.iter().map(String::as_str).collect();
-            let files: Vec<&FileOwnership> = resolved
-                .ownership
-                .iter()
-                .filter(|f| f.deploys && !f.catch_all && unplaced.contains(f.path.as_str()))
-                .collect();
+            let files: Vec<&FileOwnership> =
+                resolved.ownership.iter().filter(|f| f.deploys && unplaced.contains(f.path.as_str())).collect();
             let names = name_list(&resolved.unmapped_runtime_files);
             owners_by_file(
                 &files,
@@ -749,6 +742,28 @@ fn owners_by_file(
             ),
         ));
         senior(format!("{who} is the only code owner of {names} {context}: a senior engineer who knows it"), out);
+    }
+    // A catch-all line's owners (`* @org/all-engineers`) own every file:
+    // asked, as a code host asks them, but no evidence that anyone knows
+    // the service, so a senior engineer who does stands in beside them (a
+    // red team: owner review of an ownerless node meant any engineer,
+    // with no warning). In a small repository the catch-all may be its
+    // maintainers: they are still asked.
+    let mut broad: Vec<String> =
+        files.iter().filter(|f| f.catch_all && !f.owners.is_empty()).map(|f| f.path.clone()).collect();
+    if !broad.is_empty() {
+        broad.sort_unstable();
+        broad.dedup();
+        let names = name_list(&broad);
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "no-owner",
+            format!(
+                "only a catch-all CODEOWNERS line (`*`) owns {names} {context}: its owners own every file, so a \
+                 senior engineer who knows the service stands in beside them. {help}"
+            ),
+        ));
+        senior(format!("only a catch-all CODEOWNERS line owns {names} {context}: a senior engineer who knows it"), out);
     }
 }
 
