@@ -810,10 +810,6 @@ fn owner_sets(sets: &[&OwnerGroup], suffix: &str, senior: &str, out: &mut Vec<Ap
     }
 }
 
-/// Whether a CODEOWNERS owner names the graph's owner `team`: the same
-/// name once a leading `@` and anything up to the last `/` or `:` are
-/// dropped, ASCII case ignored (`@acme/team-orders`, `team-orders` and
-/// `group:default/team-orders` are one team).
 /// The key under which spellings of one graph owner meet: ASCII case
 /// ignored, and a Backstage group ref in the default namespace
 /// (`group:default/team-a`, `group:team-a`) read as its name. Other
@@ -825,6 +821,10 @@ fn team_key(team: &str) -> String {
     name.to_owned()
 }
 
+/// Whether a CODEOWNERS owner names the graph's owner `team`: the same
+/// name once a leading `@` and anything up to the last `/` or `:` are
+/// dropped, ASCII case ignored (`@acme/team-orders`, `team-orders` and
+/// `group:default/team-orders` are one team).
 fn same_team(codeowner: &str, team: &str) -> bool {
     let bare = |name: &str| {
         let name = name.trim().trim_start_matches('@');
