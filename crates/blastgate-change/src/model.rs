@@ -351,13 +351,7 @@ fn agent_account(id: &str) -> bool {
     ) {
         return true;
     }
-    let login = match id.strip_suffix("@users.noreply.github.com") {
-        Some(local) => local
-            .split_once('+')
-            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .map_or(local, |(_, login)| login),
-        None => id.as_str(),
-    };
+    let login = noreply_login(&id).unwrap_or(&id);
     let dashed: String = login.trim().chars().map(|c| if c == ' ' || c == '_' { '-' } else { c }).collect();
     // (`Devin-AI-Integration [bot]`: the suffix after a blank too.)
     match dashed.strip_suffix("[bot]").map(|n| n.trim_end_matches('-')) {
@@ -410,11 +404,16 @@ pub fn is_placeholder(value: &str) -> bool {
 /// The address of an id written as a commit trailer writes a person
 /// (`Claude <noreply@anthropic.com>`), else the id itself, trimmed.
 pub fn address_of(id: &str) -> &str {
-    let id = id.trim();
-    match id.strip_suffix('>').and_then(|rest| rest.rsplit_once('<')) {
-        Some((_, address)) if !address.trim().is_empty() => address.trim(),
-        _ => id,
+    match name_and_address(id) {
+        Some((_, address)) if !address.is_empty() => address,
+        _ => id.trim(),
     }
+}
+
+/// The name and the address of `Name <address>`, each trimmed.
+fn name_and_address(id: &str) -> Option<(&str, &str)> {
+    let (name, address) = id.trim().strip_suffix('>')?.rsplit_once('<')?;
+    Some((name.trim(), address.trim()))
 }
 
 /// Whether `id`, an author's or a contributor's, is an interactive AI
@@ -430,26 +429,30 @@ pub fn is_ai_tool_account(id: &str) -> bool {
 /// <address>` and the name (a bot login written beside another address:
 /// `copilot-swe-agent[bot] <x@example.com>`, a red team), else the id.
 fn parts_of(id: &str) -> impl Iterator<Item = &str> {
-    let address = address_of(id);
-    let name = id.trim().strip_suffix('>').and_then(|rest| rest.rsplit_once('<')).map(|(name, _)| name.trim());
-    std::iter::once(address).chain(name.filter(|n| !n.is_empty()))
+    let name = name_and_address(id).map(|(name, _)| name);
+    std::iter::once(address_of(id)).chain(name.filter(|n| !n.is_empty()))
 }
 
 fn tool_account(id: &str) -> bool {
     let id = id.to_ascii_lowercase().replace(" [bot]", "[bot]");
-    match id.strip_suffix("@users.noreply.github.com") {
-        // A GitHub no-reply address: its login, after the account number,
-        // as a login or as that address (`Copilot@...`).
-        Some(local) => {
-            let login = local
-                .split_once('+')
-                .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-                .map_or(local, |(_, login)| login);
+    match noreply_login(&id) {
+        // A GitHub no-reply address: its login, as a login or as that
+        // address (`Copilot@...`).
+        Some(login) => {
             AI_TOOL_ACCOUNTS.contains(&login)
                 || AI_TOOL_ACCOUNTS.contains(&format!("{login}@users.noreply.github.com").as_str())
         }
         None => AI_TOOL_ACCOUNTS.contains(&id.as_str()),
     }
+}
+
+/// The login of a GitHub no-reply address
+/// (`[<account number>+]<login>@users.noreply.github.com`), if `address`
+/// is one.
+fn noreply_login(address: &str) -> Option<&str> {
+    let local = address.strip_suffix("@users.noreply.github.com")?;
+    let numbered = local.split_once('+').filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    Some(numbered.map_or(local, |(_, login)| login))
 }
 
 impl Provenance {
