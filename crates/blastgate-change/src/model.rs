@@ -390,17 +390,6 @@ pub const AI_TOOL_ACCOUNTS: &[&str] = &[
     "factory-droid[bot]",
 ];
 
-/// Whether a stated tool or model is a placeholder for none (`none`,
-/// `n/a`, `na`, `-`, `--`, `null`, `nil`, `no`, blank; any case): what a
-/// changeset generator or a commit template writes where no AI tool was
-/// used (red teams: `tool: none` beside `ai: none`, and a commit's
-/// `Assisted-by: none`, counted as a named tool). `unknown` names an AI
-/// nobody identified, and is no placeholder.
-pub fn is_placeholder(value: &str) -> bool {
-    const NONE: &[&str] = &["", "none", "n/a", "na", "-", "--", "null", "nil", "no"];
-    NONE.iter().any(|n| value.trim().eq_ignore_ascii_case(n))
-}
-
 /// The address of an id written as a commit trailer writes a person
 /// (`Claude <noreply@anthropic.com>`), else the id itself, trimmed.
 pub fn address_of(id: &str) -> &str {

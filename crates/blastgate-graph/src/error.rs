@@ -322,6 +322,18 @@ fn remedy(limit: &str) -> &'static str {
     }
 }
 
+/// Whether a stated name (an AI tool or model, a node's owner or system)
+/// is a placeholder for none (`none`, `n/a`, `na`, `-`, `--`, `null`,
+/// `nil`, `no`, blank; any case): what a changeset generator, a commit
+/// template or a catalog export writes where there is none (red teams:
+/// `tool: none` beside `ai: none`, and a commit's `Assisted-by: none`,
+/// counted as a named tool; `owner: N/A` was asked as a team). `unknown`
+/// names an AI nobody identified, and is no placeholder.
+pub fn is_placeholder(value: &str) -> bool {
+    const NONE: &[&str] = &["", "none", "n/a", "na", "-", "--", "null", "nil", "no"];
+    NONE.iter().any(|n| value.trim().eq_ignore_ascii_case(n))
+}
+
 /// Shortens a value for an error message so a hostile 1 GB string does not
 /// become a 1 GB message.
 pub fn shorten(value: &str) -> String {

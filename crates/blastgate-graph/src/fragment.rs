@@ -519,9 +519,7 @@ fn check_spec(file: &str, place: &str, spec: &NodeSpec) -> Result<(), GraphError
     // `-`): a red team's owners nobody can find.
     let names_nothing = |v: &str| {
         let blank = v.chars().all(|c| c.is_whitespace() || crate::error::is_hidden(c) || c == '\u{2800}');
-        let placeholder =
-            ["none", "n/a", "na", "-", "--", "null", "nil"].iter().any(|p| v.trim().eq_ignore_ascii_case(p));
-        blank || placeholder
+        blank || crate::error::is_placeholder(v)
     };
     for (field, value) in [("owner", &spec.owner), ("system", &spec.system)] {
         if let Some(value) = value.as_deref().filter(|v| names_nothing(v)) {

@@ -25,7 +25,7 @@ pub use build::{
     BuildOptions, CO_OWNERS_LABEL, GraphBuilder, MAX_WARNINGS, WARNINGS_SHOWN, default_edge_kind, sample_warnings,
     sample_warnings_up_to,
 };
-pub use error::{ErrorDetail, GraphError, LimitExceeded, is_hidden, shorten, shown};
+pub use error::{ErrorDetail, GraphError, LimitExceeded, is_hidden, is_placeholder, shorten, shown};
 pub use fragment::{GraphFragment, SELF_LOOP_WARNINGS, Warning, check_id};
 pub use frozen::{FrozenGraph, snapshot};
 pub use graph::{ServiceGraph, escape_dot};
