@@ -784,7 +784,10 @@ pub fn resolve(
             nodes: services.iter().map(|s| (*s).to_owned()).collect(),
             placed: by_path.first().map(|p| (*p).to_owned()),
             deploys: kind.deploys(),
-            catch_all: mapping.owned_by_catch_all(&f.path, false),
+            // Owned by the catch-all as written, but by a line of its own
+            // when read loosely: that line's owners know it, so the path
+            // is not ownerless (no senior stand-in beside them).
+            catch_all: !specific_owner(&also_owners) && mapping.owned_by_catch_all(&f.path, false),
         });
         for (spelling, found, catch_all) in also_owners {
             file_owners.extend(found.iter().cloned());
@@ -846,7 +849,7 @@ pub fn resolve(
                 nodes: left.iter().map(|s| (*s).to_owned()).collect(),
                 placed: left.first().map(|s| (*s).to_owned()),
                 deploys: kind.deploys(),
-                catch_all: mapping.owned_by_catch_all(old, false),
+                catch_all: !specific_owner(&old_loose) && mapping.owned_by_catch_all(old, false),
             });
             for (spelling, found, catch_all) in old_loose {
                 let found: Vec<String> = found.into_iter().map(str::to_owned).collect();
@@ -1335,6 +1338,12 @@ fn loose_owners<'a>(mapping: &'a dyn PathMapping, path: &str) -> Vec<(String, Ve
         found.push((spelling, owners, catch_all));
     }
     found
+}
+
+/// Whether a loose reading of a path is owned by a line other than the
+/// catch-all (see [`loose_owners`]): the path then has owners of its own.
+fn specific_owner<S>(readings: &[(String, Vec<S>, bool)]) -> bool {
+    readings.iter().any(|(_, owners, catch_all)| !catch_all && !owners.is_empty())
 }
 
 /// A folder name as a person reading it would: invisible characters
