@@ -335,12 +335,12 @@ impl Engine {
         let stated = vetted.provenance.clone();
         let vetted = self.vet_evidence(vetted, &mut notes);
         notes.extend(self.graph_note.iter().cloned());
+        // The notes join what was found before deciding, so that a rule's
+        // reason can say a claim was not counted (`Facts::rollback_dropped`);
+        // all of them are warnings or notes, and escalate nothing.
         let assess = || {
-            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, invalid.clone());
-            if !notes.is_empty() {
-                assessment.diagnostics.extend(notes.iter().cloned());
-                crate::assessment::sort_diagnostics(&mut assessment.diagnostics);
-            }
+            let found = invalid.iter().chain(&notes).cloned().collect();
+            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, found);
             assessment.counterfactuals =
                 counterfactual::explore(self, (&vetted, &stated), context, options, &assessment, &waits, radius);
             assessment
@@ -1034,6 +1034,11 @@ pub(crate) struct Facts<'c> {
     /// every node it changes (`vet::untested_places`); true when it claims
     /// none or lists no files.
     pub tests_in_place: bool,
+    /// The warning that dropped the changeset's rollback-plan claim
+    /// (`rollback-claim-contradicted`, `rollback-claim-by-agent`), if one
+    /// did: a rule's reason says the plan stated is not counted, rather
+    /// than that none is stated (an explanations audit).
+    pub rollback_dropped: Option<String>,
 }
 
 impl<'c> Facts<'c> {
@@ -1621,6 +1626,8 @@ impl<'c> Facts<'c> {
         let tests_in_place = changeset.safety.tests_changed != Some(true)
             || changeset.files.is_empty()
             || Self::tests_in_place(engine, changeset, resolved, diagnostics);
+        let rollback_dropped =
+            diagnostics.iter().find(|d| d.code.starts_with("rollback-claim-")).map(|d| d.code.clone());
 
         Self {
             checked_from,
@@ -1639,6 +1646,7 @@ impl<'c> Facts<'c> {
             below_senior,
             ai,
             tests_in_place,
+            rollback_dropped,
         }
     }
 

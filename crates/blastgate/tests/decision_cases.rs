@@ -52,6 +52,9 @@
 //! - `counterfactuals_lowering`: counterfactual ids that must be present
 //!   with `lowers: true`; `counterfactuals_not_lowering`: present with
 //!   `lowers: false`; `counterfactuals_absent`: not offered at all.
+//! - `rule_messages`: by fired rule id, fragments its message must each
+//!   contain (the reason a reviewer reads); `rule_messages_absent`:
+//!   fragments it must not contain (a fact the reason must not claim).
 //! - `counterfactual_actions`: by counterfactual id, fragments its advice
 //!   (`action`) must each contain (what the author is told to do).
 //! - `fixme`: `{"why": "...", "fails_with": "depth peer != block"}` marks a
@@ -125,6 +128,10 @@ struct Expect {
     counterfactuals_absent: Vec<String>,
     #[serde(default)]
     counterfactual_actions: std::collections::BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    rule_messages: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    rule_messages_absent: BTreeMap<String, Vec<String>>,
     fixme: Option<Fixme>,
 }
 
@@ -374,6 +381,20 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
     }
     if let Some(id) = expect.counterfactuals_absent.iter().find(|id| counterfactual(id).is_some()) {
         return Err(format!("counterfactual `{id}` is offered; got {listed:?}"));
+    }
+    for (id, fragments, present) in expect
+        .rule_messages
+        .iter()
+        .map(|(id, f)| (id, f, true))
+        .chain(expect.rule_messages_absent.iter().map(|(id, f)| (id, f, false)))
+    {
+        let Some(rule) = a.rules.iter().find(|r| r.id == *id) else {
+            return Err(format!("rule `{id}` did not fire"));
+        };
+        if let Some(f) = fragments.iter().find(|f| rule.message.contains(f.as_str()) != present) {
+            let says = if present { "without" } else { "with" };
+            return Err(format!("rule `{id}` says {:?}, {says} {f:?}", rule.message));
+        }
     }
     for (id, fragments) in &expect.counterfactual_actions {
         let Some(c) = counterfactual(id) else { return Err(format!("no counterfactual `{id}`; got {listed:?}")) };

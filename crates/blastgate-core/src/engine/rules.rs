@@ -98,8 +98,16 @@ fn check(
             let no_rollback = changeset.safety.rollback_plan != Some(true);
             // A destroyed resource that maps to no graph node has a reach
             // nobody knows: it may reach tier 0 (fail closed).
-            let reaches_tier0 = facts.highest_tier.is_some_and(|t| t.level() == 0)
-                || resolved.destructive.iter().any(|r| node_of(engine, r).is_none());
+            let tier0_reached = facts.highest_tier.is_some_and(|t| t.level() == 0);
+            let mut unplaced: Vec<&str> = resolved
+                .destructive
+                .iter()
+                .filter(|r| node_of(engine, r).is_none())
+                .map(|r| r.address.as_str())
+                .collect();
+            unplaced.sort_unstable();
+            unplaced.dedup();
+            let reaches_tier0 = tier0_reached || !unplaced.is_empty();
             if *tier0_without_rollback && !(no_rollback && reaches_tier0) {
                 return None;
             }
@@ -134,7 +142,27 @@ fn check(
                 message.push_str(", made by an autonomous agent");
             }
             if *tier0_without_rollback {
-                message.push_str(", the blast radius reaches tier 0, and no rollback plan is stated");
+                // Which of the facts held, as they are: a reach nobody
+                // knows is not a tier-0 reach, and a plan stated but not
+                // counted is not a plan unstated (an explanations audit:
+                // both were said of a change that reached tier 2 and
+                // stated a plan its deleted database voided).
+                if tier0_reached {
+                    message.push_str(", the blast radius reaches tier 0");
+                } else {
+                    let names: Vec<String> = unplaced.iter().map(|a| format!("`{a}`")).collect();
+                    let (it, maps) = if names.len() == 1 { ("its", "maps") } else { ("their", "map") };
+                    message.push_str(&format!(
+                        ", {} {maps} to no graph node, so {it} blast radius is unknown and may reach tier 0",
+                        name_list(&names)
+                    ));
+                }
+                match &facts.rollback_dropped {
+                    Some(code) => message.push_str(&format!(
+                        ", and the rollback plan the changeset states is not counted (warning `{code}`)"
+                    )),
+                    None => message.push_str(", and no rollback plan is stated"),
+                }
             }
             Some((message, services))
         }
