@@ -550,9 +550,11 @@ fn round_knot(x: f64) -> f64 {
 fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) -> String {
     let list = |o: WeightOrigin| origins.iter().filter(|(_, v)| **v == o).map(|(k, _)| k.as_str()).collect::<Vec<_>>();
     let shaped: Vec<&str> = history.metrics().iter().map(|m| m.name()).collect();
+    // The file's name as shown (escaped): the source is one line of the
+    // policy, which refuses control and hidden characters in its texts.
     let mut s = format!(
         "blastgate calibrate on {} ({} changes, {} positive): shape functions fitted for {}",
-        stem(history.source()),
+        blastgate_graph::shown(&stem(history.source())),
         history.len(),
         history.positives(),
         shaped.join(", ")

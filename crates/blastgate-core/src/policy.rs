@@ -36,6 +36,19 @@ pub const MAX_RULES: usize = 4096;
 /// ladders have about ten.
 pub const MAX_SENIORITY_LEVELS: usize = 1024;
 
+/// Most points in one shape of the likelihood model
+/// (`likelihood.shapes.<metric>.values`, `max_shape_points`). `blastgate
+/// calibrate` writes about eight; a shape of 420,000 points made a
+/// backtest take minutes (a red-team finding).
+pub const MAX_SHAPE_POINTS: usize = 1024;
+
+/// Longest text in a policy, in bytes (`max_string_bytes`): versions, rule
+/// ids and reasons, seniority levels, tier names, the model's source and
+/// its shapes' descriptions. Each reaches every answer (a 2 MB rule id
+/// made a `rules` step output past what a CI platform takes: a red-team
+/// finding).
+pub const MAX_POLICY_STRING_BYTES: usize = 4096;
+
 /// A policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -424,6 +437,16 @@ pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, S
             Some(format!("`{}`: spaces around the pattern would have to be in the path", shown()))
         } else if pattern == "/" || pattern.contains("//") {
             Some(format!("`{}` never matches a file (an empty folder name)", shown()))
+        } else if pattern.split('/').any(|folder| folder == "." || folder == "..") {
+            // Changed paths are written from the repository's root, with
+            // no `.` or `..` folder: `./ops/` matched nothing, and a change
+            // to the gate's own policy passed under owner review (a
+            // red-team finding). CODEOWNERS refuses them alike.
+            Some(format!(
+                "`{}` never matches a file: it has a `.` or `..` folder, which no path from the repository root \
+                 has; write the path from the root, as `/ops/`",
+                shown()
+            ))
         } else {
             builder.add(j, pattern).err().map(|e| format!("`{}`: {e}", shown()))
         };
@@ -513,6 +536,33 @@ pub struct PolicyProblem {
 }
 
 impl Policy {
+    /// Every text of the policy that reaches an answer or a report, with
+    /// its place: versions, the model's source, shapes' descriptions and
+    /// scales, seniority levels, tier names, rule ids and reasons. Each is
+    /// held to [`MAX_POLICY_STRING_BYTES`] and refused with a control or
+    /// hidden character ([`Policy::validate`]).
+    pub fn texts(&self) -> Vec<(String, &str)> {
+        let mut texts = vec![
+            ("version".to_owned(), self.version.as_str()),
+            ("likelihood.version".to_owned(), self.likelihood.version.as_str()),
+            ("likelihood.source".to_owned(), self.likelihood.source.as_str()),
+            ("seniority.senior".to_owned(), self.seniority.senior.as_str()),
+        ];
+        for (metric, shape) in &self.likelihood.shapes {
+            texts.push((format!("likelihood.shapes.{metric}.description"), shape.description.as_str()));
+            texts.push((format!("likelihood.shapes.{metric}.scale"), shape.scale.as_str()));
+        }
+        texts.extend(
+            self.seniority.scale.iter().enumerate().map(|(i, l)| (format!("seniority.scale[{i}]"), l.as_str())),
+        );
+        texts.extend(self.tiers.names.iter().enumerate().map(|(t, n)| (format!("tiers.names[{t}]"), n.as_str())));
+        for (i, rule) in self.rules.iter().enumerate() {
+            texts.push((format!("rule[{i}].id"), rule.id.as_str()));
+            texts.push((format!("rule[{i}].reason"), rule.reason.as_str()));
+        }
+        texts
+    }
+
     /// `sha256:` and the hex SHA-256 of the policy's canonical JSON: every
     /// setting, rules in any order alike. Versions are names a policy's
     /// author gives (and may keep while changing a number); the digest is
@@ -566,6 +616,18 @@ impl Policy {
         }
         if self.rules.len() > MAX_RULES {
             return fail("rule", format!("limit `max_policy_rules` exceeded: {} > {MAX_RULES}", self.rules.len()));
+        }
+        // Every text one line of printable characters, of bounded length:
+        // a reason with a line break forged a line of its own in SARIF
+        // and step outputs, as an id's did before (a red-team finding).
+        for (place, text) in self.texts() {
+            if text.len() > MAX_POLICY_STRING_BYTES {
+                return fail(
+                    &place,
+                    format!("limit `max_string_bytes` exceeded: {} > {MAX_POLICY_STRING_BYTES}", text.len()),
+                );
+            }
+            check_name(&place, "the text", text)?;
         }
         for (i, level) in scale.iter().enumerate() {
             if level.trim().is_empty() {
@@ -669,6 +731,15 @@ impl Policy {
             // of a model to find which).
             if shape.values.is_empty() {
                 return fail(&place, "`values` is empty: a shape needs at least one point".into());
+            }
+            if shape.values.len().max(shape.log_odds.len()) > MAX_SHAPE_POINTS {
+                return fail(
+                    &format!("{place}.values"),
+                    format!(
+                        "limit `max_shape_points` exceeded: {} > {MAX_SHAPE_POINTS}",
+                        shape.values.len().max(shape.log_odds.len())
+                    ),
+                );
             }
             if shape.values.len() != shape.log_odds.len() {
                 return fail(

@@ -286,7 +286,9 @@ fn remedy(limit: &str) -> &'static str {
         "max_change_labels" => "give the change fewer labels",
         "max_contributors" => "assess a shorter git range, or name fewer contributors",
         "max_declared_types" => "declare fewer resource types a file",
-        "max_control_paths" | "max_policy_rules" | "max_seniority_levels" => "shorten the policy's lists",
+        "max_control_paths" | "max_policy_rules" | "max_seniority_levels" | "max_shape_points" => {
+            "shorten the policy's lists"
+        }
         "max_history_bytes" | "max_history_rows" => "calibrate on a shorter history (its latest rows)",
         "max_paths_through_links" | "max_reverts_followed" | "max_revert_chain" => {
             "assess a shorter git range, or describe the change in a changeset file (`--change`)"
@@ -359,7 +361,10 @@ pub fn shorten(value: &str) -> String {
 /// U+00AD, the invisible operators U+2061 to U+2064, the Hangul fillers
 /// U+115F, U+1160, U+3164 and U+FFA0, the variation selectors, the tag
 /// characters U+E0000 to U+E0FFF...; a rendering audit: `team-payments`
-/// followed by U+2062 showed as `team-payments`).
+/// followed by U+2062 showed as `team-payments`), and the interlinear
+/// annotation characters U+FFF9 to U+FFFB, which hide the text between
+/// them in the renderers that honour them (a red team: one in a policy's
+/// version passed).
 pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -377,7 +382,7 @@ pub fn is_hidden(c: char) -> bool {
                 | '\u{fe00}'..='\u{fe0f}'
                 | '\u{feff}'
                 | '\u{ffa0}'
-                | '\u{fff0}'..='\u{fff8}'
+                | '\u{fff0}'..='\u{fffb}'
                 | '\u{1bca0}'..='\u{1bca3}'
                 | '\u{1d173}'..='\u{1d17a}'
                 | '\u{e0000}'..='\u{e0fff}'
@@ -434,6 +439,7 @@ mod tests {
             "max_revert_chain",
             "max_reverts_followed",
             "max_seniority_levels",
+            "max_shape_points",
             "max_edges",
             "max_files",
             "max_id_bytes",

@@ -14,7 +14,9 @@ use blastgate_core::{Policy, policy};
 /// for a policy that breaks an invariant (a decreasing matrix, unordered
 /// bands, a non-finite weight, a duplicate rule id), with its TOML path;
 /// [`ChangeError::LimitExceeded`] past `max_policy_bytes`,
-/// `max_policy_rules`, `max_seniority_levels`, `max_control_paths` (the
+/// `max_policy_rules`, `max_seniority_levels`, `max_shape_points`,
+/// `max_string_bytes` (any text: `blastgate_core::policy::Policy::texts`),
+/// `max_control_paths` (the
 /// patterns of one `delivery_control` rule, or of all together), and a
 /// `delivery_control` rule's `max_string_bytes` and
 /// `max_pattern_wildcards` (`blastgate_core::policy`),
@@ -55,7 +57,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
         ("rule", "max_policy_rules", policy::MAX_RULES, policy.rules.len()),
         ("seniority.scale", "max_seniority_levels", policy::MAX_SENIORITY_LEVELS, policy.seniority.scale.len()),
     ];
-    for (place, limit, max, observed) in counts {
+    let shapes = policy.likelihood.shapes.iter().map(|(metric, shape)| {
+        let points = shape.values.len().max(shape.log_odds.len());
+        (format!("likelihood.shapes.{metric}.values"), "max_shape_points", policy::MAX_SHAPE_POINTS, points)
+    });
+    let texts = policy
+        .texts()
+        .into_iter()
+        .map(|(place, text)| (place, "max_string_bytes", policy::MAX_POLICY_STRING_BYTES, text.len()));
+    let counts = counts.into_iter().map(|(place, limit, max, observed)| (place.to_owned(), limit, max, observed));
+    for (place, limit, max, observed) in counts.chain(shapes).chain(texts) {
         if observed > max {
             return Err(ChangeError::limit(&format!("{file}: {place}"), limit, max as u64, observed as u64));
         }
@@ -158,6 +169,9 @@ mod tests {
             ("\"ci//x\"", "never matches"),
             ("\"/\"", "never matches"),
             ("\"ci/\\u202e\"", "hidden"),
+            ("\"./ops/\"", "never matches"),
+            ("\"ops/./policy.toml\"", "never matches"),
+            ("\"/ops/../ops/\"", "never matches"),
             ("\"*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*\"", "max_pattern_wildcards"),
         ] {
             let e = rule(bad).unwrap_err();
@@ -274,6 +288,47 @@ mod tests {
         assert!(e.to_string().contains("critical-reach\\u{202e}"), "{e}");
         let e = with("id = \"critical-reach\"", "id = \"critical-reach,freeze\"").unwrap_err();
         assert!(e.to_string().contains("holds a comma"), "{e}");
+        // Reasons and the model's texts reach SARIF and the JSON answer
+        // too (a red-team finding: a line break and U+202E passed there).
+        let e = with("reason = \"", "reason = \"forged\\n::error::x \\u202e").unwrap_err();
+        assert_eq!(e.kind_name(), "invalid_value", "{e}");
+        assert!(e.to_string().contains("].reason") && e.to_string().contains("control character"), "{e}");
+        let e = with("version = \"", "version = \"\\ufff9").unwrap_err();
+        assert!(e.to_string().contains("control character"), "{e}");
+    }
+
+    /// Texts and shapes are bounded: a 2 MB rule id reached every answer,
+    /// and a 420,000-point shape made a backtest take minutes (red-team
+    /// findings).
+    #[test]
+    fn texts_and_shapes_are_limited() {
+        let long = "r".repeat(policy::MAX_POLICY_STRING_BYTES + 1);
+        let e = with("id = \"critical-reach\"", &format!("id = \"{long}\"")).unwrap_err();
+        assert_eq!(e.kind_name(), "limit_exceeded", "{e}");
+        assert!(e.to_string().contains("max_string_bytes") && e.to_string().contains(".id"), "{e}");
+        let e = with("reason = \"", &format!("reason = \"{long}")).unwrap_err();
+        assert!(e.to_string().contains("max_string_bytes") && e.to_string().contains("].reason"), "{e}");
+        let shape = |n: usize| {
+            let values: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let log_odds = vec!["0.1"; n];
+            format!(
+                "[likelihood.shapes.la]\nvalues = [{}]\nlog_odds = [{}]\n\n[likelihood.weights]",
+                values.join(", "),
+                log_odds.join(", ")
+            )
+        };
+        let text = |n: usize| {
+            let text = blastgate_core::DEFAULT_POLICY.replacen("[likelihood.weights]", &shape(n), 1);
+            // The shape replaces lines added's linear weight.
+            let start = text.find("log_lines_added =").unwrap();
+            let end = start + text.get(start..).unwrap().find('\n').unwrap() + 1;
+            format!("{}{}", text.get(..start).unwrap(), text.get(end..).unwrap())
+        };
+        let fits = parse("p.toml", text(policy::MAX_SHAPE_POINTS).as_bytes()).unwrap();
+        assert_eq!(fits.likelihood.shapes.get("la").map(|s| s.values.len()), Some(policy::MAX_SHAPE_POINTS));
+        let e = parse("p.toml", text(policy::MAX_SHAPE_POINTS + 1).as_bytes()).unwrap_err();
+        assert_eq!(e.kind_name(), "limit_exceeded", "{e}");
+        assert!(e.to_string().contains("max_shape_points") && e.to_string().contains("shapes.la.values"), "{e}");
     }
 
     #[test]

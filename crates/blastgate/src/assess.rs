@@ -39,8 +39,8 @@ pub use blastgate_core::assessment::{
 pub use blastgate_core::engine::AssessOptions;
 pub use blastgate_core::engine::features::FEATURES;
 pub use blastgate_core::policy::{
-    Bands, DeployPolicy, LikelihoodModel, MAX_POLICY_BYTES, MAX_RULES, MAX_SENIORITY_LEVELS, PolicyLimits,
-    PolicyProblem, SeniorityPolicy, Shape, TierPolicy,
+    Bands, DeployPolicy, LikelihoodModel, MAX_POLICY_BYTES, MAX_POLICY_STRING_BYTES, MAX_RULES, MAX_SENIORITY_LEVELS,
+    MAX_SHAPE_POINTS, PolicyLimits, PolicyProblem, SeniorityPolicy, Shape, TierPolicy,
 };
 pub use blastgate_core::{DEFAULT_POLICY, Policy, ReviewDepth, Rule, RuleCheck};
 
@@ -334,8 +334,9 @@ pub fn default_policy() -> Result<Policy, ChangeError> {
 /// # Errors
 /// Syntax, schema (unknown keys included, in a model file too) and
 /// invalid-value errors naming the file, the place and how to fix it; a
-/// limit error past [`MAX_POLICY_BYTES`], [`MAX_RULES`] or
-/// [`MAX_SENIORITY_LEVELS`].
+/// limit error past [`MAX_POLICY_BYTES`], [`MAX_RULES`],
+/// [`MAX_SENIORITY_LEVELS`], [`MAX_SHAPE_POINTS`] or
+/// [`MAX_POLICY_STRING_BYTES`].
 ///
 /// # Complexity
 /// `O(n log n)` in the file's size: parsing is linear and the duplicate
