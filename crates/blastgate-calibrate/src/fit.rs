@@ -554,7 +554,7 @@ fn policy_source(history: &History, origins: &BTreeMap<String, WeightOrigin>) ->
     // policy, which refuses control and hidden characters in its texts.
     let mut s = format!(
         "blastgate calibrate on {} ({} changes, {} positive): shape functions fitted for {}",
-        blastgate_graph::shown(&stem(history.source())),
+        blastgate_graph::shown(stem(history.source())),
         history.len(),
         history.positives(),
         shaped.join(", ")
