@@ -82,15 +82,15 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         }
         AssessFormat::Human => {
             let mut shown = Printable::new(&mut out);
-            render::human(&mut shown, &assessment, stops)?;
+            render::human(&mut shown, &assessment, stops, &engine.policy().bands)?;
             shown.flush()?;
         }
         AssessFormat::Markdown => {
             let mut shown = Printable::new(&mut out);
-            render::markdown(&mut shown, &assessment, stops)?;
+            render::markdown(&mut shown, &assessment, stops, &engine.policy().bands)?;
             shown.flush()?;
         }
-        AssessFormat::Github => github(&mut out, &assessment, stops)?,
+        AssessFormat::Github => github(&mut out, &assessment, stops, &engine.policy().bands)?,
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);
             let changed: Vec<String> = changeset.files.iter().map(|f| f.path.clone()).collect();
@@ -308,7 +308,7 @@ fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
 /// GitHub Actions: workflow commands on stdout, the step outputs in
 /// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
 /// those are set.
-fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failure> {
+fn github(out: &mut impl Write, a: &Assessment, stops: bool, bands: &blastgate::assess::Bands) -> Result<(), Failure> {
     render::github_commands(out, a, stops)?;
     let append = |var: &str, text: &str| -> Result<(), Failure> {
         if let Some(path) = std::env::var_os(var) {
@@ -345,7 +345,7 @@ fn github(out: &mut impl Write, a: &Assessment, stops: bool) -> Result<(), Failu
     append("GITHUB_OUTPUT", &render::github_outputs(a, stops))?;
     let mut summary = Vec::new();
     let mut shown = Printable::new(&mut summary);
-    render::markdown(&mut shown, a, stops)?;
+    render::markdown(&mut shown, a, stops, bands)?;
     shown.flush()?;
     append("GITHUB_STEP_SUMMARY", &String::from_utf8_lossy(&summary))?;
     Ok(())

@@ -1431,3 +1431,46 @@ fn change_show_names_placed_files_also_reviewed_as_unplaced() {
     let shown = stdout(&o);
     assert!(shown.contains("placed, but also reviewed as code placed nowhere: 1\n  cmd/payments/main.go"), "{shown}");
 }
+
+/// An impact just under a band's cut is written with the decimals that
+/// keep it in its band in every line that prints it beside the band, as
+/// the summary writes it (an explanations audit: the risk line and the
+/// markdown table read "2.0 (low)" for 1.99994, where 2.0 is medium).
+#[test]
+fn a_number_beside_its_band_is_written_in_that_band() {
+    let dir = tempdir();
+    let graph = dir.join("graph.yaml");
+    std::fs::write(
+        &graph,
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: leaf, tier: 3, owner: team-leaf}\n  \
+         - {id: a, tier: 2, owner: team-a}\ndependencies:\n  - {dependent: a, dependency: leaf, probability: 0.49997}\n",
+    )
+    .unwrap();
+    let change = dir.join("change.json");
+    std::fs::write(
+        &change,
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+            "author": {"id": "sam", "seniority": "senior"}, "services": ["leaf"], "safety": {"rollback_plan": true}}"#,
+    )
+    .unwrap();
+    let args = |format| {
+        run(&[
+            "assess",
+            "--graph",
+            graph.to_str().unwrap(),
+            "--change",
+            change.to_str().unwrap(),
+            "--now",
+            "2026-11-27T10:00:00Z",
+            "--format",
+            format,
+        ])
+    };
+    let json: serde_json::Value = serde_json::from_str(&stdout(&args("json"))).unwrap();
+    assert_eq!(json["risk"]["impact_band"], "low", "{json}");
+    assert!(json["risk"]["impact"].as_f64().unwrap() < 2.0, "{json}");
+    let human = stdout(&args("human"));
+    assert!(human.contains("risk: likelihood 0.011, impact 1.9999,"), "{human}");
+    let markdown = stdout(&args("markdown"));
+    assert!(markdown.contains("| 1.9999 (low) |"), "{markdown}");
+}

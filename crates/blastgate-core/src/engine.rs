@@ -832,14 +832,9 @@ fn error_code(e: &ChangeError) -> &'static str {
     }
 }
 
-/// `value` with `decimals` decimals, or more (up to 6) when fewer would
-/// show a number of another band than `band` (a math audit: an impact of
-/// 1.9999994 showed as "impact 2.0 (low)" beside a cut at 2).
+/// [`Bands::shown`](crate::policy::Bands::shown) with the band as an index.
 fn shown_in_band(value: f64, decimals: usize, cuts: &[f64; 3], band: usize) -> String {
-    (decimals..=6)
-        .map(|d| format!("{value:.d$}"))
-        .find(|text| text.parse::<f64>().is_ok_and(|v| crate::policy::Bands::band(cuts, v) == band))
-        .unwrap_or_else(|| format!("{value:.6}"))
+    crate::policy::Bands::shown(value, decimals, cuts, Band::from_index(band))
 }
 
 /// The decision's one-line summary; `likelihood` and `impact` as shown

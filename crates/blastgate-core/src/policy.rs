@@ -238,6 +238,20 @@ impl Bands {
         let shown = crate::assessment::round6(value);
         cuts.iter().filter(|c| value.total_cmp(c).is_ge() || shown.total_cmp(c).is_ge()).count()
     }
+
+    /// `value` written with `decimals` decimals, or more (up to 6) when
+    /// fewer would show a number of another band than `band`: what every
+    /// report prints beside a band (a math audit: an impact of 1.9999994
+    /// showed as "impact 2.0 (low)" beside a cut at 2; an explanations
+    /// audit found the same in the CLI's risk line and table).
+    pub fn shown(value: f64, decimals: usize, cuts: &[f64; 3], band: crate::assessment::Band) -> String {
+        (decimals..=6)
+            .map(|d| format!("{value:.d$}"))
+            .find(|text| {
+                text.parse::<f64>().is_ok_and(|v| crate::assessment::Band::from_index(Self::band(cuts, v)) == band)
+            })
+            .unwrap_or_else(|| format!("{value:.6}"))
+    }
 }
 
 /// The largest log-odds (intercept, weight, shape point) a policy may state.

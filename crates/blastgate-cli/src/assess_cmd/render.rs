@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use blastgate::ReviewDepth;
-use blastgate::assess::{AssessOptions, Assessment, Engine, Level, RolloutStrategy};
+use blastgate::assess::{AssessOptions, Assessment, Bands, Engine, Level, RolloutStrategy};
 use blastgate::change::{ChangedBy, Changeset, Classifier, ResolveOptions, resolve};
 use serde_json::json;
 
@@ -65,8 +65,20 @@ fn counterfactual_mark(c: &blastgate::assess::Counterfactual, a: &Assessment) ->
     }
 }
 
-/// The terminal summary; `stops` is whether the gate stops.
-pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
+/// The likelihood and the impact as the summary writes them: with the
+/// decimals that keep each in its band (`Bands::shown`; an explanations
+/// audit: "impact 2.0 (low)" beside a cut at 2).
+fn shown_risk(a: &Assessment, bands: &Bands) -> (String, String) {
+    let r = &a.risk;
+    (
+        Bands::shown(r.likelihood, 3, &bands.likelihood, r.likelihood_band),
+        Bands::shown(r.impact, 1, &bands.impact, r.impact_band),
+    )
+}
+
+/// The terminal summary; `stops` is whether the gate stops, `bands` the
+/// policy's.
+pub fn human(out: &mut impl Write, a: &Assessment, stops: bool, bands: &Bands) -> std::io::Result<()> {
     let d = &a.decision;
     let gate = if stops { " (the gate stops)" } else { "" };
     // The id shortened: it is the author's, and padded with blanks it
@@ -75,7 +87,8 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Resu
     writeln!(out, "change {}: {}{gate}", one(&blastgate::graph::shorten(&a.change_id)), d.review_depth)?;
     writeln!(out, "  {}", one(&d.summary))?;
     let r = &a.risk;
-    writeln!(out, "risk: likelihood {:.3}, impact {:.1}, score {:.3}", r.likelihood, r.impact, r.score)?;
+    let (likelihood, impact) = shown_risk(a, bands);
+    writeln!(out, "risk: likelihood {likelihood}, impact {impact}, score {:.3}", r.score)?;
     let b = &a.blast_radius;
     let tiers: Vec<String> = b.by_tier.iter().map(|(t, c)| format!("tier {t}: {c}")).collect();
     writeln!(out, "blast radius: {} changed, {} affected ({})", b.changed.len(), b.affected_count, tiers.join(", "))?;
@@ -306,7 +319,7 @@ fn mermaid_label(s: &str) -> String {
 }
 
 /// The Markdown report (a GitHub job summary or a GitLab note).
-pub fn markdown(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::Result<()> {
+pub fn markdown(out: &mut impl Write, a: &Assessment, stops: bool, bands: &Bands) -> std::io::Result<()> {
     let d = &a.decision;
     // Said as the other formats say it (a red-team finding: an error under
     // a policy whose `error_depth` is below `block` read as a normal
@@ -319,12 +332,11 @@ pub fn markdown(out: &mut impl Write, a: &Assessment, stops: bool) -> std::io::R
     let r = &a.risk;
     writeln!(out, "| likelihood | impact | score | affected | highest tier |")?;
     writeln!(out, "|---|---|---|---|---|")?;
+    let (likelihood, impact) = shown_risk(a, bands);
     writeln!(
         out,
-        "| {:.3} ({}) | {:.1} ({}) | {:.3} | {} | {} |",
-        r.likelihood,
+        "| {likelihood} ({}) | {impact} ({}) | {:.3} | {} | {} |",
         r.likelihood_band.as_str(),
-        r.impact,
         r.impact_band.as_str(),
         r.score,
         a.blast_radius.affected_count,
