@@ -179,16 +179,36 @@ fn check(
         RuleCheck::Freeze => {
             let mut covered = Vec::new();
             let mut names = Vec::new();
+            // Nodes a freeze of tiers covers only because they state no
+            // tier (fail closed): said, since the report shows them in the
+            // graph's default tier (an explanations audit: a tier-0 freeze
+            // blocked what the same report called tier 2, unexplained).
+            let mut untiered: Vec<&str> = Vec::new();
             for (freeze, nodes) in &facts.freezes {
                 if facts.exceptions.iter().any(|e| freeze.allows(*e)) {
                     continue;
                 }
                 names.push(freeze_name(freeze));
                 covered.push(nodes);
+                if matches!(freeze.scope, crate::context::FreezeScope::Tiers(_)) {
+                    let nodes = nodes.iter().filter_map(|&i| engine.graph.node(i));
+                    untiered.extend(nodes.filter(|n| n.tier().is_none()).map(|n| n.id()));
+                }
             }
+            untiered.sort_unstable();
+            untiered.dedup();
             let (services, total) = covered_names(&engine.graph, covered);
             (!names.is_empty()).then(|| {
-                let listed = name_list_of(&services, total);
+                let mut listed = name_list_of(&services, total);
+                if !untiered.is_empty() {
+                    let shown: Vec<String> = untiered.iter().map(|id| (*id).to_owned()).collect();
+                    let (have, their) = if shown.len() == 1 { ("has", "its tier") } else { ("have", "their tiers") };
+                    listed.push_str(&format!(
+                        " ({} {have} no tier recorded, and a freeze of tiers covers every service of unknown \
+                         tier: record {their} in the graph)",
+                        name_list(&shown)
+                    ));
+                }
                 let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
                     (false, true) => listed,
                     (true, _) => unplaced_note(facts, UNPLACED_FROZEN),
