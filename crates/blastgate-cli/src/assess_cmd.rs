@@ -94,15 +94,19 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         AssessFormat::Sarif => {
             let files = render::files_by_service(&engine, &changeset, &options);
             let changed: Vec<String> = changeset.files.iter().map(|f| f.path.clone()).collect();
+            // Where a result of no changed file is located: the plans and
+            // every graph file, as relative paths (`render::sarif` sorts
+            // them), so that neither the order of `--graph` files nor how
+            // a path is spelled (`./a.yaml`, its absolute path) nor reading
+            // the changeset from a pipe changes the bytes (a determinism
+            // audit); the changeset only when no such file is named.
             let input = &args.input;
-            let inputs: Vec<String> = input
-                .change
-                .iter()
-                .filter(|p| p.as_os_str() != "-")
-                .chain(&input.terraform_plan)
-                .chain(input.graph.first())
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
+            let named = |p: &&std::path::PathBuf| p.as_os_str() != "-";
+            let mut inputs: Vec<String> =
+                input.terraform_plan.iter().chain(&input.graph).filter(named).map(|p| relative_path(p)).collect();
+            if inputs.is_empty() {
+                inputs.extend(input.change.iter().filter(named).map(|p| relative_path(p)));
+            }
             writeln!(out, "{}", render::sarif(&assessment, &files, &changed, &inputs, stops))?;
         }
     }
@@ -308,6 +312,28 @@ fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
 /// GitHub Actions: workflow commands on stdout, the step outputs in
 /// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
 /// those are set.
+/// `path` as a relative URI reference for SARIF: `.` folders dropped, an
+/// absolute path under the working folder made relative to it, any other
+/// absolute path its file name alone (a location code scanning could not
+/// place in the repository, and a byte of the machine's in the answer).
+fn relative_path(path: &std::path::Path) -> String {
+    use std::path::{Component, PathBuf};
+    let relative: PathBuf = if path.is_absolute() {
+        match std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from)) {
+            Some(inside) => inside,
+            None => path.file_name().map(PathBuf::from).unwrap_or_default(),
+        }
+    } else {
+        path.to_path_buf()
+    };
+    relative
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect::<PathBuf>()
+        .to_string_lossy()
+        .into_owned()
+}
+
 fn github(out: &mut impl Write, a: &Assessment, stops: bool, bands: &blastgate::assess::Bands) -> Result<(), Failure> {
     render::github_commands(out, a, stops)?;
     let append = |var: &str, text: &str| -> Result<(), Failure> {

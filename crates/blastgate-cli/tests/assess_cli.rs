@@ -397,8 +397,9 @@ fn sarif_is_2_1_0_with_rule_results() {
 
 /// Every SARIF result has a location, which GitHub code scanning requires
 /// of an upload (a red-team finding: a change of infrastructure alone gave
-/// none, and the upload was refused): with no changed file, the file the
-/// change was read from.
+/// none, and the upload was refused): with no changed file, the graph
+/// files it was assessed with (here given in full, outside the working
+/// folder: by file name).
 #[test]
 fn every_sarif_result_has_a_location() {
     let o = assess("orders-db-recreate", &["--format", "sarif"]);
@@ -407,7 +408,53 @@ fn every_sarif_result_has_a_location() {
     assert!(results.len() > 1, "{v}");
     for r in results {
         let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str();
-        assert!(uri.is_some_and(|u| u.ends_with("change.json")), "{r}");
+        assert_eq!(uri, Some("topology.yaml"), "{r}");
+    }
+}
+
+/// SARIF's bytes depend on what the inputs hold, not on how they are
+/// given: the order of `--graph` files, `./a.yaml` or the absolute path,
+/// a changeset from a file or a pipe (a determinism audit: each changed
+/// the locations of a change with no files).
+#[test]
+fn sarif_locations_do_not_depend_on_how_inputs_are_given() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("a.yaml"),
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: pay, tier: 1, owner: team-pay}\n  \
+         - {id: web, tier: 0, owner: team-web}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.edges"), "web pay\n").unwrap();
+    let change = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "d1",
+        "author": {"id": "sam", "seniority": "senior"}, "services": ["pay"]}"#;
+    std::fs::write(dir.join("change.json"), change).unwrap();
+    let sarif = |graphs: &[String], change_arg: &str| {
+        let mut args = vec!["assess".to_owned(), "--graph".to_owned()];
+        args.extend(graphs.iter().cloned());
+        args.extend(["--change", change_arg, "--now", "2026-11-27T10:00:00Z", "--format", "sarif"].map(String::from));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+            .args(&args)
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child.stdin.take().unwrap().write_all(change.as_bytes()).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let full = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let base = sarif(&["a.yaml".into(), "b.edges".into()], "change.json");
+    assert!(base.contains("\"uri\": \"a.yaml\"") || base.contains("\"uri\":\"a.yaml\""), "{base}");
+    for (graphs, change_arg) in [
+        (vec!["b.edges".to_owned(), "a.yaml".to_owned()], "change.json"),
+        (vec!["./a.yaml".to_owned(), "./b.edges".to_owned()], "./change.json"),
+        (vec![full("a.yaml"), full("b.edges")], "-"),
+    ] {
+        assert_eq!(sarif(&graphs, change_arg), base, "{graphs:?} {change_arg}");
     }
 }
 
