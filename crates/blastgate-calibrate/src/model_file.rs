@@ -65,7 +65,15 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
     let stated = version.rsplit_once('-').map_or("", |(_, h)| h);
     let digest = blastgate_core::engine::digest_of(&[decisive_text(l, bands).as_bytes()]);
     let hash = digest.strip_prefix("sha256:").unwrap_or(&digest).get(..12);
-    if version == l.version && hash == Some(stated) {
+    // The hash is of the numbers as `calibrate` writes them (six
+    // decimals): a number that is not so written was edited, however
+    // little (a red-team finding: a band cut moved in its seventh decimal
+    // kept the fit's version).
+    let written = |x: f64| num(x).parse::<f64>().is_ok_and(|w| w == x);
+    let cuts = bands.into_iter().flat_map(|b| b.likelihood.iter().chain(&b.impact));
+    let as_written =
+        written(l.intercept) && l.weights.values().all(|w| written(*w)) && cuts.into_iter().all(|c| written(*c));
+    if version == l.version && hash == Some(stated) && as_written {
         Ok(())
     } else {
         Err(format!(

@@ -577,6 +577,27 @@ impl Policy {
         texts
     }
 
+    /// The policy with every `-0.0` made `0.0`: the two decide alike, and a
+    /// policy written with one must not give other bytes or another digest
+    /// (a red-team finding: `entropy = -0.0` changed `policy_digest`, the
+    /// input digest and a factor's `weight`). The readers apply it.
+    #[must_use]
+    pub fn without_negative_zeros(mut self) -> Self {
+        let plain = |x: &mut f64| {
+            if *x == 0.0 {
+                *x = 0.0;
+            }
+        };
+        plain(&mut self.likelihood.intercept);
+        self.likelihood.weights.values_mut().for_each(plain);
+        for shape in self.likelihood.shapes.values_mut() {
+            shape.values.iter_mut().chain(shape.log_odds.iter_mut()).for_each(plain);
+        }
+        self.bands.likelihood.iter_mut().chain(self.bands.impact.iter_mut()).for_each(plain);
+        self.tiers.weights.iter_mut().for_each(plain);
+        self
+    }
+
     /// `sha256:` and the hex SHA-256 of the policy's canonical JSON: every
     /// setting, rules in any order alike. Versions are names a policy's
     /// author gives (and may keep while changing a number); the digest is

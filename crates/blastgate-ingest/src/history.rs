@@ -744,6 +744,7 @@ pub fn parse_policy_or_model_period(
     if let Some(bands) = sections.bands {
         policy.bands = bands;
     }
+    let policy = policy.without_negative_zeros();
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
     Ok((policy, period))
 }

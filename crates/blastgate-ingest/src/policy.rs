@@ -27,7 +27,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     }
     let text = crate::doc::utf8(file, bytes)?;
     crate::doc::check_toml_depth(file, bytes)?;
-    let policy: Policy = toml::from_str(text).map_err(|e| {
+    let policy: Policy = toml::from_str::<Policy>(text).map(Policy::without_negative_zeros).map_err(|e| {
         let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
         let message = e.message().to_owned();
         if let Some(limit) = crate::doc::toml_depth_error(file, &message) {
@@ -295,6 +295,16 @@ mod tests {
         assert!(e.to_string().contains("].reason") && e.to_string().contains("control character"), "{e}");
         let e = with("version = \"", "version = \"\\ufff9").unwrap_err();
         assert!(e.to_string().contains("control character"), "{e}");
+    }
+
+    /// `-0.0` is `0.0`: the same decisions, the same digest (a red-team
+    /// finding: the digest and a factor's weight differed).
+    #[test]
+    fn a_negative_zero_is_zero() {
+        let zero = default_policy().unwrap();
+        let negative = with("entropy = 0.0", "entropy = -0.0").unwrap();
+        assert_eq!(negative.digest(), zero.digest());
+        assert!(negative.likelihood.weights.values().all(|w| !(w.is_sign_negative() && *w == 0.0)));
     }
 
     /// Texts and shapes are bounded: a 2 MB rule id reached every answer,

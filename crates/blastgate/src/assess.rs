@@ -355,8 +355,21 @@ pub fn parse_policy(name: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
 /// As [`parse_policy`], and [`ChangeError::Io`] or a limit error for the
 /// file itself.
 pub fn load_policy(path: &Path) -> Result<Policy, ChangeError> {
-    let bytes = crate::change::read_input(path)?;
+    let bytes = read_policy_input(path)?;
     parse_policy(&blastgate_ingest::input_name(path), &bytes)
+}
+
+/// A policy or model file's bytes, read within [`MAX_POLICY_BYTES`]: a
+/// pipe or a device is read no further (`--policy /dev/zero` read 256 MiB,
+/// the limit of every input, before failing, and named that limit: a
+/// red-team finding).
+pub(crate) fn read_policy_input(path: &Path) -> Result<Vec<u8>, ChangeError> {
+    blastgate_ingest::read_path(path, MAX_POLICY_BYTES).map_err(|e| match e {
+        blastgate_graph::GraphError::LimitExceeded(l) => {
+            ChangeError::limit(l.file(), "max_policy_bytes", l.max(), l.observed())
+        }
+        other => other.into(),
+    })
 }
 
 /// The digest of some byte strings (`sha256:...`), for the inputs behind a

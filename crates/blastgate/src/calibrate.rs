@@ -225,7 +225,7 @@ pub fn parse_policy_or_model_period(
 /// [`ChangeError::Io`] or a limit error for the file; otherwise as
 /// [`parse_policy_or_model_period`].
 pub fn load_policy_or_model_period(path: &Path, base: &Policy) -> Result<(Policy, Option<FittedPeriod>), ChangeError> {
-    let bytes = crate::change::read_input(path)?;
+    let bytes = crate::assess::read_policy_input(path)?;
     parse_policy_or_model_period(&blastgate_ingest::input_name(path), &bytes, base)
 }
 
@@ -235,6 +235,6 @@ pub fn load_policy_or_model_period(path: &Path, base: &Policy) -> Result<(Policy
 /// [`ChangeError::Io`] or a limit error for the file; otherwise as
 /// [`parse_policy_or_model`].
 pub fn load_policy_or_model(path: &Path, base: &Policy) -> Result<Policy, ChangeError> {
-    let bytes = crate::change::read_input(path)?;
+    let bytes = crate::assess::read_policy_input(path)?;
     parse_policy_or_model(&blastgate_ingest::input_name(path), &bytes, base)
 }

@@ -593,6 +593,12 @@ fn an_edited_model_is_refused_under_its_fitted_version() {
     let raised = text.replacen(intercept, "intercept = 5.0", 1);
     let e = parse_policy_or_model("m.toml", raised.as_bytes(), &base).unwrap_err().to_string();
     assert!(e.contains("m.toml") && e.contains("likelihood.version") && e.contains("edited"), "{e}");
+    // However little: a digit past the six decimals written (a red-team
+    // finding: the hash covers the numbers as written, rounded).
+    let nudged = text.replacen(intercept, &format!("{}4", intercept.trim_end()), 1);
+    assert_ne!(nudged, text);
+    let e = parse_policy_or_model("m.toml", nudged.as_bytes(), &base).unwrap_err().to_string();
+    assert!(e.contains("edited"), "{e}");
     let version = text.lines().find(|l| l.starts_with("version = \"calibrated-")).unwrap();
     let renamed = raised.replacen(version, "version = \"acme-edited-1\"", 1);
     let p = parse_policy_or_model("m.toml", renamed.as_bytes(), &base).unwrap();

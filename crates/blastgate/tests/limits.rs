@@ -302,3 +302,24 @@ fn work_budget_escalates() {
     assert!(a.diagnostics.iter().any(|d| d.code == "work-budget"), "{:?}", a.diagnostics);
     assert_eq!(a.review_depth(), blastgate::ReviewDepth::Block);
 }
+
+/// A policy (or model) file that is a device or a pipe is read no further
+/// than the policy's own limit, and named by it (a red-team finding:
+/// `--policy /dev/zero` read 256 MiB, every input's limit, and named that).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_policy_stream_is_read_within_the_policy_limit() {
+    let path = std::path::Path::new("/dev/zero");
+    let base = blastgate::assess::default_policy().unwrap();
+    for e in [
+        blastgate::assess::load_policy(path).unwrap_err(),
+        blastgate::calibrate::load_policy_or_model(path, &base).unwrap_err(),
+    ] {
+        assert!(e.is_limit(), "{e}");
+        let text = e.to_string();
+        assert!(
+            text.contains("max_policy_bytes") && text.contains(&blastgate::assess::MAX_POLICY_BYTES.to_string()),
+            "{text}"
+        );
+    }
+}
