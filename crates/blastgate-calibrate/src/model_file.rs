@@ -68,8 +68,9 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
     // The hash is of the numbers as `calibrate` writes them (six
     // decimals): a number that is not so written was edited, however
     // little (a red-team finding: a band cut moved in its seventh decimal
-    // kept the fit's version).
-    let written = |x: f64| num(x).parse::<f64>().is_ok_and(|w| w == x);
+    // kept the fit's version). `x + 0.0` reads `-0.0` as `0.0`, as `num`
+    // writes it.
+    let written = |x: f64| num(x).parse::<f64>().is_ok_and(|w| w.total_cmp(&(x + 0.0)).is_eq());
     let cuts = bands.into_iter().flat_map(|b| b.likelihood.iter().chain(&b.impact));
     let as_written =
         written(l.intercept) && l.weights.values().all(|w| written(*w)) && cuts.into_iter().all(|c| written(*c));
