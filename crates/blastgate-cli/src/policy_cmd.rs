@@ -79,8 +79,8 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
             if !differences.is_empty() {
                 writeln!(
                     out,
-                    "note: {} setting(s) differ from the embedded default policy ({}), {weaker} of them weaker (a \
-                     lower depth, a rule off or gone); review each before a gate depends on it:",
+                    "note: {} setting(s) differ from the embedded default policy ({}), {weaker} of them weaker (they \
+                     can only let a change through with less review); review each before a gate depends on it:",
                     differences.len(),
                     one(&base.version)
                 )?;
@@ -101,10 +101,12 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
 }
 
 /// Which way a setting moved from the default: a lower depth, a rule off
-/// or taken out is weaker (it can only let a change through with less
-/// review); a higher depth is stronger; any other edit (a rule's paths,
-/// node kinds or thresholds, the likelihood's weights, a band, a limit)
-/// is a change whose direction depends on the changes it meets.
+/// or taken out, more exceptions allowed, fewer node kinds, a higher AI
+/// or incident threshold, a lower senior level, a shorter deploy window,
+/// every band cut raised is weaker (it can only let a change through with
+/// less review); the opposite is stronger; any other edit (a rule's
+/// paths, the likelihood's weights, cuts moved both ways, a limit) is a
+/// change whose direction depends on the changes it meets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Weaker,
@@ -161,8 +163,95 @@ fn differences_from_default(
     let value = |p| serde_json::to_value(p).map_err(|e| Failure::Internal(e.to_string()));
     let (mine, theirs) = (value(policy)?, value(base)?);
     let mut out = Vec::new();
-    compare("", &theirs, Some(&mine), &mut out);
+    compare("", &theirs, Some(&mine), &mine, &mut out);
     Ok(out)
+}
+
+/// A rule as JSON with the `allow` it means written out: an incident rule
+/// without one allows nothing, an error-budget rule without one fixes (its
+/// JSON leaves the default out), so that adding exceptions compares as a
+/// list grown.
+fn with_allow(rule: &serde_json::Value) -> serde_json::Value {
+    let mut rule = rule.clone();
+    let implied = match rule.get("check").and_then(serde_json::Value::as_str) {
+        Some("incident") => Some(serde_json::json!([])),
+        Some("error_budget_exhausted") => Some(serde_json::json!(["fix"])),
+        _ => None,
+    };
+    if let (Some(object), Some(implied)) = (rule.as_object_mut(), implied) {
+        object.entry("allow").or_insert(implied);
+    }
+    rule
+}
+
+/// Which way a setting other than a depth or `enabled` moved, when only
+/// one way is possible (red team 23: more exceptions allowed, a higher AI
+/// threshold, a lower senior level, a shorter deploy window read
+/// `changed`): `None` when it depends on the change.
+fn direction_of(
+    path: &str,
+    default: &serde_json::Value,
+    policy: &serde_json::Value,
+    root: &serde_json::Value,
+) -> Option<Direction> {
+    use serde_json::Value;
+    let strings = |v: &Value| -> Option<std::collections::BTreeSet<String>> {
+        v.as_array()?.iter().map(|x| x.as_str().map(str::to_owned)).collect()
+    };
+    let numbers = |v: &Value| -> Option<Vec<f64>> { v.as_array()?.iter().map(Value::as_f64).collect() };
+    // A number the policy raised or lowered from the default's, and
+    // whether raising it lets more through.
+    let by_order = |higher_is_weaker: bool, default: f64, policy: f64| match policy.total_cmp(&default) {
+        std::cmp::Ordering::Equal => None,
+        std::cmp::Ordering::Greater if higher_is_weaker => Some(Direction::Weaker),
+        std::cmp::Ordering::Less if !higher_is_weaker => Some(Direction::Weaker),
+        _ => Some(Direction::Stronger),
+    };
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    if path.starts_with("rule[") && (leaf == "allow" || leaf == "node_kinds") {
+        // More exceptions let more through; fewer node kinds fire for less.
+        let (d, p) = (strings(default)?, strings(policy)?);
+        let grown = if leaf == "allow" { Direction::Weaker } else { Direction::Stronger };
+        let shrunk = if leaf == "allow" { Direction::Stronger } else { Direction::Weaker };
+        return if p.is_superset(&d) {
+            Some(grown)
+        } else if p.is_subset(&d) {
+            Some(shrunk)
+        } else {
+            None
+        };
+    }
+    if path.starts_with("rule[") && leaf == "ai" {
+        let level = |v: &Value| ["none", "assisted", "generated", "agent"].iter().position(|l| v.as_str() == Some(*l));
+        return by_order(true, level(default)? as f64, level(policy)? as f64);
+    }
+    if path.starts_with("rule[") && leaf == "severity" {
+        // `sev1` is the most severe: a threshold of sev1 counts fewer.
+        let number = |v: &Value| v.as_str()?.strip_prefix("sev")?.parse::<f64>().ok();
+        return by_order(false, number(default)?, number(policy)?);
+    }
+    if path == "seniority.senior" {
+        // Lower on the policy's own scale, more people count as senior.
+        let scale = root.get("seniority")?.get("scale")?.as_array()?;
+        let place = |v: &Value| scale.iter().position(|l| l == v);
+        return by_order(false, place(default)? as f64, place(policy)? as f64);
+    }
+    if path == "deploy.window_minutes" {
+        // A shorter window meets fewer freezes and changes in flight.
+        return by_order(false, default.as_f64()?, policy.as_f64()?);
+    }
+    if path == "bands.likelihood" || path == "bands.impact" {
+        // Every cut raised (the matrix never decreases): lower bands.
+        let (d, p) = (numbers(default)?, numbers(policy)?);
+        let raised = d.iter().zip(&p).all(|(a, b)| b >= a);
+        let lowered = d.iter().zip(&p).all(|(a, b)| b <= a);
+        return match (raised, lowered) {
+            (true, false) => Some(Direction::Weaker),
+            (false, true) => Some(Direction::Stronger),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// Whether the setting at `path` is a name or prose, not a setting that
@@ -171,7 +260,13 @@ fn prose(path: &str) -> bool {
     matches!(path, "version" | "likelihood.version" | "likelihood.source" | "format") || path.ends_with(".reason")
 }
 
-fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::Value>, out: &mut Vec<Difference>) {
+fn compare(
+    path: &str,
+    default: &serde_json::Value,
+    policy: Option<&serde_json::Value>,
+    root: &serde_json::Value,
+    out: &mut Vec<Difference>,
+) {
     use serde_json::Value;
     if prose(path) {
         return;
@@ -180,7 +275,7 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
     match (default, policy) {
         (Value::Object(d), Some(Value::Object(p))) => {
             for (key, value) in d {
-                compare(&join(key), value, p.get(key), out);
+                compare(&join(key), value, p.get(key), root, out);
             }
             // (Settings the default does not have: a model's shapes.)
             for (key, value) in p.iter().filter(|(k, _)| !d.contains_key(*k)) {
@@ -201,7 +296,7 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
                 let mine = p.iter().find(|r| r.get("id").and_then(Value::as_str) == Some(id));
                 let at = format!("rule[{id}]");
                 match mine {
-                    Some(mine) => compare(&at, rule, Some(mine), out),
+                    Some(mine) => compare(&at, &with_allow(rule), Some(&with_allow(mine)), root, out),
                     None => out.push(Difference {
                         path: at,
                         default: rule.clone(),
@@ -221,10 +316,10 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
                 match (row, mine) {
                     (Value::Array(r), Value::Array(m)) if r.len() == m.len() => {
                         for (j, (cell, own)) in r.iter().zip(m).enumerate() {
-                            compare(&format!("matrix[{i}][{j}]"), cell, Some(own), out);
+                            compare(&format!("matrix[{i}][{j}]"), cell, Some(own), root, out);
                         }
                     }
-                    _ => compare(&format!("matrix[{i}]"), row, Some(mine), out),
+                    _ => compare(&format!("matrix[{i}]"), row, Some(mine), root, out),
                 }
             }
         }
@@ -239,7 +334,7 @@ fn compare(path: &str, default: &serde_json::Value, policy: Option<&serde_json::
                 (d, Some(p)) => match (rank(d), rank(p)) {
                     (Some(a), Some(b)) if b < a => Direction::Weaker,
                     (Some(a), Some(b)) if b > a => Direction::Stronger,
-                    _ => Direction::Changed,
+                    _ => direction_of(path, d, p, root).unwrap_or(Direction::Changed),
                 },
             };
             out.push(Difference { path: path.to_owned(), default: d.clone(), policy: p.cloned(), direction });

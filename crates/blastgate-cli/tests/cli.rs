@@ -2461,6 +2461,40 @@ fn policy_default_and_check() {
         said.contains("weaker   rule[destructive-tier0-without-rollback].enabled: default true, here false"),
         "{said}"
     );
+    // Edits that can only let more through, whatever their kind, are
+    // weaker too, and their opposites stronger (red team 23: each read
+    // `changed`, and the summary counted none weaker).
+    let edits = [
+        (
+            "severity = \"sev2\"\nmin_depth",
+            "severity = \"sev2\"\nallow = [\"fix\"]\nmin_depth",
+            "rule[open-incident].allow",
+            "weaker",
+        ),
+        ("ai = \"assisted\"", "ai = \"agent\"", "rule[ai-change-by-junior-or-mid].ai", "weaker"),
+        ("senior = \"senior\"", "senior = \"mid\"", "seniority.senior", "weaker"),
+        ("window_minutes = 60", "window_minutes = 5", "deploy.window_minutes", "weaker"),
+        ("window_minutes = 60", "window_minutes = 90", "deploy.window_minutes", "stronger"),
+        ("likelihood = [0.05, 0.15, 0.35]", "likelihood = [0.06, 0.15, 0.4]", "bands.likelihood", "weaker"),
+        ("likelihood = [0.05, 0.15, 0.35]", "likelihood = [0.06, 0.1, 0.4]", "bands.likelihood", "changed"),
+        ("severity = \"sev2\"", "severity = \"sev1\"", "rule[open-incident].severity", "weaker"),
+        (
+            "node_kinds = [\"datastore\", \"queue\"]",
+            "node_kinds = [\"datastore\"]",
+            "rule[destructive-datastore-or-queue].node_kinds",
+            "weaker",
+        ),
+    ];
+    for (from, to, path, direction) in edits {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{from}");
+        std::fs::write(&copy, &edited).unwrap();
+        let checked = run(&["policy", "check", copy.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+        let report = json(&checked);
+        let found = report["differs_from_default"].as_array().unwrap().iter().find(|d| d["path"] == path).cloned();
+        assert_eq!(found.map(|d| d["direction"].clone()), Some(serde_json::json!(direction)), "{to}: {report}");
+    }
 
     let typo =
         String::from_utf8(printed.stdout).unwrap().replacen("min_depth = \"senior\"", "min_dept = \"senior\"", 1);
