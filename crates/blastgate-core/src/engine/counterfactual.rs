@@ -369,8 +369,17 @@ fn split(changeset: &Changeset, touched: &[TouchedNode], classifier: &Classifier
     if touched.len() < 2 || touched.len() > MAX_SPLIT || touched.iter().any(|t| t.reasons > t.via.len()) {
         return None;
     }
+    // A renamed file is one piece under its old path and its new one (an
+    // explanations audit: a file moved between two services was advised
+    // split in two parts, each the same rename).
+    let renamed: std::collections::BTreeMap<&str, &str> =
+        changeset.files.iter().filter_map(|f| Some((f.old_path.as_deref()?, f.path.as_str()))).collect();
+    let piece = |v: &'_ ChangedBy| match v {
+        ChangedBy::File(p) => ChangedBy::File(renamed.get(p.as_str()).map_or_else(|| p.clone(), |n| (*n).to_owned())),
+        other => other.clone(),
+    };
     let mut pieces = BTreeSet::new();
-    let shared = touched.iter().flat_map(|t| &t.via).any(|v| v != &ChangedBy::Named && !pieces.insert(v));
+    let shared = touched.iter().flat_map(|t| &t.via).any(|v| v != &ChangedBy::Named && !pieces.insert(piece(v)));
     if shared {
         return None;
     }

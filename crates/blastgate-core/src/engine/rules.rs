@@ -553,10 +553,15 @@ fn remediation_note(allowed: &[Exception], reviewed: bool) -> String {
         })
         .collect();
     let confirmed = if reviewed { ", and its owners confirm the claim" } else { "" };
-    format!(
-        "a change that remediates it ships when it says so, with {} (the CLI's `--label` gives a pull request's){confirmed}",
-        how.join(", or ")
-    )
+    // The labels' note only where a label is a way through (an
+    // explanations audit: a rule that lets fixes alone through pointed
+    // the author at `--label`, which changed nothing).
+    let labels = if allowed.iter().any(|e| matches!(e, Exception::Rollback | Exception::Security)) {
+        " (the CLI's `--label` gives a pull request's)"
+    } else {
+        ""
+    };
+    format!("a change that remediates it ships when it says so, with {}{labels}{confirmed}", how.join(", or "))
 }
 
 /// Where the changeset claims `exception`.
