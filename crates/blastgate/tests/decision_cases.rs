@@ -41,7 +41,8 @@
 //! - `excluded_include`: names that `separation_of_duties.excluded` (who
 //!   may not approve) must hold.
 //! - `approvals` is the exact list of required approvals, compared on role
-//!   and teams, ignoring order.
+//!   and teams, ignoring order; an entry's optional `reason_includes` is a
+//!   fragment its reason must hold.
 //! - `diagnostics_absent`: codes that must not appear.
 //! - `not_staged`: fragments that must each appear in some entry of the
 //!   rollout's `not_staged` (what its steps cannot stage); `[]` asserts
@@ -152,6 +153,8 @@ struct ExpectApproval {
     role: String,
     #[serde(default)]
     teams: Vec<String>,
+    /// A fragment the approval's reason must contain.
+    reason_includes: Option<String>,
 }
 
 fn path_of(dir: &Path, name: &str) -> PathBuf {
@@ -350,6 +353,21 @@ fn check(expect: &Expect, a: &Assessment) -> Result<(), String> {
         want.sort();
         if have != want {
             return Err(format!("approvals {have:?} != {want:?}"));
+        }
+        for expected in approvals {
+            let Some(fragment) = &expected.reason_includes else { continue };
+            let mut teams = expected.teams.clone();
+            teams.sort_unstable();
+            let found = a.decision.required_approvals.iter().any(|x| {
+                let mut theirs = x.teams.clone();
+                theirs.sort_unstable();
+                serde_json::to_value(x.role).unwrap().as_str() == Some(expected.role.as_str())
+                    && theirs == teams
+                    && x.reason.contains(fragment.as_str())
+            });
+            if !found {
+                return Err(format!("no {} approval of {teams:?} whose reason holds {fragment:?}", expected.role));
+            }
         }
     }
     if let Some(strategy) = &expect.rollout {

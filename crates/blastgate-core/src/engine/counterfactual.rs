@@ -225,7 +225,7 @@ pub(crate) fn explore(
         } else if adds == 0 {
             format!(
                 "add tests that cover the change (tried as {total} {unit} of tests, one beside each place it \
-                 changes, since it adds no lines)"
+                 changes, since it adds no lines to what deploys)"
             )
         } else {
             format!(

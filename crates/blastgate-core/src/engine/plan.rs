@@ -93,6 +93,8 @@ pub(crate) fn approvals(
         // owner approval named the excluded author), unless a co-owner
         // approves the node (as for a CODEOWNERS set the author is in).
         let mut authors_nodes: Vec<String> = Vec::new();
+        let not_deployed: std::collections::BTreeSet<&str> =
+            resolved.touched.iter().filter(|t| !t.runtime).map(|t| t.id.as_str()).collect();
         for (spellings, services) in by_team.values_mut() {
             spellings.sort_unstable();
             if spellings.iter().any(|team| is_author(team, author)) {
@@ -101,11 +103,21 @@ pub(crate) fn approvals(
             }
             services.sort_unstable();
             services.dedup();
+            // A node changed in its documentation or tests alone is said to
+            // be (an explanations audit: "owns changed X" of a README the
+            // report says deploys nothing).
+            let shown: Vec<String> = services
+                .iter()
+                .map(|s| match not_deployed.contains(s.as_str()) {
+                    true => format!("{s} (documentation or tests only)"),
+                    false => s.clone(),
+                })
+                .collect();
             out.push(approval(
                 ApprovalRole::Owner,
                 spellings.iter().map(|t| (*t).to_owned()).collect(),
                 None,
-                format!("owns changed {}", name_list(services)),
+                format!("owns changed {}", name_list(&shown)),
             ));
         }
         if !authors_nodes.is_empty() {
