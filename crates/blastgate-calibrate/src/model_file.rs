@@ -28,6 +28,10 @@ pub fn to_toml(c: &Calibration) -> String {
 /// and log-odds (by metric) and, with a gate budget, the band cut points.
 /// Descriptions and comments are left out: they decide nothing. The model
 /// version's hash is of this text.
+///
+/// The likelihood's cut points are hashed with every decimal the file
+/// writes them with (six, or more near likelihood 1); before 6 December
+/// 2026 they were hashed to six decimals, the same text for cuts of six.
 pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: Option<&Bands>) -> String {
     let mut out = format!("intercept {}\n", num(l.intercept));
     for (id, w) in &l.weights {
@@ -37,7 +41,7 @@ pub(crate) fn decisive_text(l: &blastgate_core::policy::LikelihoodModel, bands: 
         out.push_str(&format!("shape {metric} {} {}\n", exact_list(&shape.values), exact_list(&shape.log_odds)));
     }
     match bands {
-        Some(b) => out.push_str(&format!("bands {} {}\n", list(&b.likelihood), list(&b.impact))),
+        Some(b) => out.push_str(&format!("bands {} {}\n", exact_list(&b.likelihood), list(&b.impact))),
         None => out.push_str("bands none\n"),
     }
     out
@@ -65,15 +69,19 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
     let stated = version.rsplit_once('-').map_or("", |(_, h)| h);
     let digest = blastgate_core::engine::digest_of(&[decisive_text(l, bands).as_bytes()]);
     let hash = digest.strip_prefix("sha256:").unwrap_or(&digest).get(..12);
-    // The hash is of the numbers as `calibrate` writes them (six
-    // decimals): a number that is not so written was edited, however
-    // little (a red-team finding: a band cut moved in its seventh decimal
-    // kept the fit's version). `x + 0.0` reads `-0.0` as `0.0`, as `num`
-    // writes it.
+    // The hash is of the numbers as `calibrate` writes them: the
+    // intercept, weights and impact cuts to six decimals, so that a number
+    // not so written was edited, however little (a red-team finding: a
+    // cut moved in its seventh decimal kept the fit's version), and the
+    // likelihood cuts with every decimal they are written with. `x + 0.0`
+    // reads `-0.0` as `0.0`, as `num` writes it.
     let written = |x: f64| num(x).parse::<f64>().is_ok_and(|w| w.total_cmp(&(x + 0.0)).is_eq());
-    let cuts = bands.into_iter().flat_map(|b| b.likelihood.iter().chain(&b.impact));
+    let impact = bands.into_iter().flat_map(|b| b.impact.iter());
     let as_written =
-        written(l.intercept) && l.weights.values().all(|w| written(*w)) && cuts.into_iter().all(|c| written(*c));
+        written(l.intercept) && l.weights.values().all(|w| written(*w)) && impact.into_iter().all(|c| written(*c));
+    // (A version written before the likelihood cuts were hashed whole is
+    // the same for cuts of six decimals, the same text then; one of a cut
+    // near 1, written with more, is refused: calibrate again.)
     if version == l.version && hash == Some(stated) && as_written {
         Ok(())
     } else {

@@ -599,6 +599,16 @@ fn an_edited_model_is_refused_under_its_fitted_version() {
     assert_ne!(nudged, text);
     let e = parse_policy_or_model("m.toml", nudged.as_bytes(), &base).unwrap_err().to_string();
     assert!(e.contains("edited"), "{e}");
+    // A likelihood cut a gate budget wrote, likewise.
+    let mut config = Config::default();
+    config.gate_budget = Some(GateBudget { share: 0.1, impact_band: 1 });
+    let budgeted = model_toml(&calibrate(&history, &base, &config).unwrap());
+    assert!(parse_policy_or_model("m.toml", budgeted.as_bytes(), &base).is_ok());
+    let cuts = budgeted.lines().find(|l| l.starts_with("likelihood = [")).unwrap();
+    let nudged = budgeted.replacen(cuts, &cuts.replacen(']', "4]", 1), 1);
+    assert_ne!(nudged, budgeted);
+    let e = parse_policy_or_model("m.toml", nudged.as_bytes(), &base).unwrap_err().to_string();
+    assert!(e.contains("edited"), "{e}");
     let version = text.lines().find(|l| l.starts_with("version = \"calibrated-")).unwrap();
     let renamed = raised.replacen(version, "version = \"acme-edited-1\"", 1);
     let p = parse_policy_or_model("m.toml", renamed.as_bytes(), &base).unwrap();
