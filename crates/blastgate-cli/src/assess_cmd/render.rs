@@ -114,6 +114,11 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool, bands: &Bands) -
         writeln!(out, "  at least {}; never {}; humans only", people(s.distinct_approvers), one(&excluded_text(s)))?;
     }
     writeln!(out, "rollout: {}", rollout_line(a))?;
+    // Why, and what to do with what the steps cannot stage (an
+    // explanations audit: the reason reached the JSON alone).
+    if !a.rollout.reason.is_empty() {
+        writeln!(out, "  why: {}", one(&a.rollout.reason))?;
+    }
     let window = &d.deploy_window;
     writeln!(out, "  deploy window: {} to {} (checked for freezes and changes in flight)", window.start, window.end)?;
     if !a.rollout.watch.is_empty() {
@@ -373,6 +378,10 @@ pub fn markdown(out: &mut impl Write, a: &Assessment, stops: bool, bands: &Bands
     }
     writeln!(out, "### Rollout")?;
     writeln!(out, "{}", rollout_line(a))?;
+    if !a.rollout.reason.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Why: {}", text(&a.rollout.reason))?;
+    }
     let window = &a.decision.deploy_window;
     writeln!(out)?;
     writeln!(out, "Deploy window: {} to {} (checked for freezes and changes in flight)", window.start, window.end)?;

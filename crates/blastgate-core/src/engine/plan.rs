@@ -675,10 +675,13 @@ pub(crate) fn rollout(
     let not_staged = not_staged(changeset, resolved);
     let mut reason = reason.to_owned();
     if !not_staged.is_empty() && strategy != RolloutStrategy::DoNotDeploy {
-        reason.push_str(
-            "; the steps stage the code only: what `not_staged` lists happens once, for every user, so apply it on \
-             its own, after a verified backup or final snapshot, with the owners watching",
-        );
+        // (Steps only where there are some: an explanations audit read
+        // "the steps stage the code only" of a rollout all at once.)
+        let staged = if steps.len() > 1 { "the steps stage the code only: " } else { "" };
+        reason.push_str(&format!(
+            "; {staged}what `not_staged` lists happens once, for every user, so apply it on its own, after a \
+             verified backup or final snapshot, with the owners watching"
+        ));
     }
     RolloutPlan {
         strategy,
