@@ -28,8 +28,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
     let text = crate::doc::utf8(file, bytes)?;
     crate::doc::check_toml_depth(file, bytes)?;
     let policy: Policy = toml::from_str::<Policy>(text).map(Policy::without_negative_zeros).map_err(|e| {
-        let place = e.span().map(|s| line_col(text, s.start)).unwrap_or_default();
-        let message = e.message().to_owned();
+        let (place, message) = refined(text, e.span(), e.message());
         if let Some(limit) = crate::doc::toml_depth_error(file, &message) {
             limit.into()
         } else if message == "missing field `rule`" {
@@ -45,6 +44,8 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             || message.contains("invalid type")
             || message.contains("unknown variant")
             || message.contains("invalid length")
+            || message.starts_with("invalid value")
+            || message.starts_with("duplicate key")
         {
             ChangeError::schema(file, place, crate::doc::value_in_message(&message), message)
         } else {
@@ -122,6 +123,51 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
 /// a broken build fails closed instead of panicking.
 pub fn default_policy() -> Result<Policy, ChangeError> {
     parse("(default policy)", blastgate_core::DEFAULT_POLICY.as_bytes())
+}
+
+/// The place and message of a TOML error, made to name what it is about
+/// (a red team: "duplicate key" named no key; in a rule whose check takes
+/// parameters, a misspelt key or a wrong value was placed on the
+/// `[[rule]]` line, serde having read the table whole, and the keys listed
+/// were the check's alone).
+fn refined(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (String, String) {
+    let place = |at: usize| line_col(text, at);
+    let Some(span) = span else { return (String::new(), message.to_owned()) };
+    let found = text.get(span.clone()).unwrap_or_default().trim();
+    if message == "duplicate key" && !found.is_empty() && !found.contains('\n') {
+        return (place(span.start), format!("duplicate key `{found}`: a key or a table may be given once"));
+    }
+    // An error about a whole `[[rule]]` table: the line of the key it
+    // names, found in the table (up to the next table's header).
+    if found.starts_with("[[rule]]") {
+        let token = crate::doc::value_in_message(message);
+        let table = text.get(span.start..).unwrap_or_default();
+        let body = table.split_once('\n').map_or("", |(_, rest)| rest);
+        let header_len = table.len() - body.len();
+        let mut offset = span.start + header_len;
+        for line in body.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('[') {
+                break;
+            }
+            let key = trimmed.split_once('=').map(|(k, _)| k.trim());
+            let names_it = !token.is_empty()
+                && (key == Some(token.as_str())
+                    || trimmed.split_once('=').is_some_and(|(_, v)| v.contains(&format!("\"{token}\""))));
+            if names_it {
+                let mut message = message.to_owned();
+                if message.starts_with("unknown field") && !message.contains("`min_depth`") {
+                    message.push_str(&format!(
+                        ", or one every rule has: {}",
+                        policy::RULE_FIELDS.map(|f| format!("`{f}`")).join(", ")
+                    ));
+                }
+                return (place(offset + (line.len() - trimmed.len())), message);
+            }
+            offset += line.len();
+        }
+    }
+    (place(span.start), message.to_owned())
 }
 
 fn line_col(text: &str, offset: usize) -> String {
@@ -295,6 +341,29 @@ mod tests {
         assert!(e.to_string().contains("].reason") && e.to_string().contains("control character"), "{e}");
         let e = with("version = \"", "version = \"\\ufff9").unwrap_err();
         assert!(e.to_string().contains("control character"), "{e}");
+    }
+
+    /// TOML errors name what they are about, where it is (a red team:
+    /// "duplicate key" named none; a misspelt key in a rule whose check
+    /// takes parameters was placed on its `[[rule]]` line, with the
+    /// check's keys alone listed).
+    #[test]
+    fn toml_errors_name_the_key_and_its_line() {
+        let text = blastgate_core::DEFAULT_POLICY.replacen("intercept = -4.5", "intercept = -4.5\nintercept = 1.0", 1);
+        let e = parse("p.toml", text.as_bytes()).unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
+        assert!(e.to_string().contains("duplicate key `intercept`"), "{e}");
+        let typo = "severity = \"sev2\"\nenabeld = false";
+        let text = blastgate_core::DEFAULT_POLICY.replacen("severity = \"sev2\"", typo, 1);
+        let line = text.lines().position(|l| l == "enabeld = false").unwrap() + 1;
+        let e = parse("p.toml", text.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains(&format!("line {line}, column 1")) && e.contains("`enabled`"), "{e}");
+        let text = blastgate_core::DEFAULT_POLICY.replacen("severity = \"sev2\"", "severity = \"SEV2\"", 1);
+        let line = text.lines().position(|l| l == "severity = \"SEV2\"").unwrap() + 1;
+        let e = parse("p.toml", text.as_bytes()).unwrap_err().to_string();
+        assert!(e.contains(&format!("line {line}, column 1")) && e.contains("`SEV2`"), "{e}");
+        let e = with("work_budget = 200000000", "work_budget = -1").unwrap_err();
+        assert_eq!(e.kind_name(), "schema", "{e}");
     }
 
     /// `-0.0` is `0.0`: the same decisions, the same digest (a red-team
