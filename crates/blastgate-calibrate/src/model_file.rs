@@ -87,7 +87,8 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
     } else {
         Err(format!(
             "the model's version `{}` names the numbers `calibrate` wrote, and the file's numbers (intercept, weights, \
-             shapes, bands) are not those: it was edited after it was written",
+             shapes, bands) are not those: it was edited after it was written (or written before 6 December 2026 \
+             with a likelihood cut point of more than six decimals, which versions now cover whole)",
             l.version
         ))
     }

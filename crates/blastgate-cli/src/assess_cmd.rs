@@ -101,11 +101,10 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
             // the changeset from a pipe changes the bytes (a determinism
             // audit); the changeset only when no such file is named.
             let input = &args.input;
-            let named = |p: &&std::path::PathBuf| p.as_os_str() != "-";
             let mut inputs: Vec<String> =
-                input.terraform_plan.iter().chain(&input.graph).filter(named).map(|p| relative_path(p)).collect();
+                input.terraform_plan.iter().chain(&input.graph).filter_map(|p| relative_path(p)).collect();
             if inputs.is_empty() {
-                inputs.extend(input.change.iter().filter(named).map(|p| relative_path(p)));
+                inputs.extend(input.change.iter().filter_map(|p| relative_path(p)));
             }
             writeln!(out, "{}", render::sarif(&assessment, &files, &changed, &inputs, stops))?;
         }
@@ -312,26 +311,29 @@ fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
 /// GitHub Actions: workflow commands on stdout, the step outputs in
 /// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
 /// those are set.
-/// `path` as a relative URI reference for SARIF: `.` folders dropped, an
-/// absolute path under the working folder made relative to it, any other
-/// absolute path its file name alone (a location code scanning could not
-/// place in the repository, and a byte of the machine's in the answer).
-fn relative_path(path: &std::path::Path) -> String {
-    use std::path::{Component, PathBuf};
-    let relative: PathBuf = if path.is_absolute() {
-        match std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from)) {
-            Some(inside) => inside,
-            None => path.file_name().map(PathBuf::from).unwrap_or_default(),
-        }
-    } else {
-        path.to_path_buf()
+/// `path` as a relative URI reference for SARIF: the file's place under
+/// the working folder (both read with their links resolved, so that a path
+/// given in full, through a linked folder, or with `..` in it names the same
+/// file alike), else its file name alone (a location code scanning could
+/// not place in the repository, and a byte of the machine's in the answer);
+/// `None` for standard input. A path that cannot be resolved (gone since it
+/// was read) is its file name too.
+fn relative_path(path: &std::path::Path) -> Option<String> {
+    use std::path::PathBuf;
+    // Standard input, by `-` or a name of its pipe, is no file.
+    if path.as_os_str() == "-"
+        || ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].iter().any(|n| path == std::path::Path::new(n))
+    {
+        return None;
+    }
+    let resolved = std::fs::canonicalize(path).ok();
+    let cwd = std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok());
+    let inside = resolved.as_deref().zip(cwd.as_deref()).and_then(|(p, c)| p.strip_prefix(c).ok().map(PathBuf::from));
+    let relative = match inside {
+        Some(inside) => inside,
+        None => PathBuf::from(path.file_name()?),
     };
-    relative
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect::<PathBuf>()
-        .to_string_lossy()
-        .into_owned()
+    Some(relative.to_string_lossy().into_owned())
 }
 
 fn github(out: &mut impl Write, a: &Assessment, stops: bool, bands: &blastgate::assess::Bands) -> Result<(), Failure> {

@@ -211,6 +211,11 @@ fn direction_of(
     if path.starts_with("rule[") && (leaf == "allow" || leaf == "node_kinds") {
         // More exceptions let more through; fewer node kinds fire for less.
         let (d, p) = (strings(default)?, strings(policy)?);
+        // No node kinds is another test (a resource something depends
+        // on), not every kind: no direction to or from it (red team 24).
+        if leaf == "node_kinds" && (d.is_empty() || p.is_empty()) {
+            return None;
+        }
         let grown = if leaf == "allow" { Direction::Weaker } else { Direction::Stronger };
         let shrunk = if leaf == "allow" { Direction::Stronger } else { Direction::Weaker };
         return if p.is_superset(&d) {

@@ -426,6 +426,7 @@ fn sarif_locations_do_not_depend_on_how_inputs_are_given() {
     )
     .unwrap();
     std::fs::write(dir.join("b.edges"), "web pay\n").unwrap();
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
     let change = r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "d1",
         "author": {"id": "sam", "seniority": "senior"}, "services": ["pay"]}"#;
     std::fs::write(dir.join("change.json"), change).unwrap();
@@ -453,6 +454,7 @@ fn sarif_locations_do_not_depend_on_how_inputs_are_given() {
         (vec!["b.edges".to_owned(), "a.yaml".to_owned()], "change.json"),
         (vec!["./a.yaml".to_owned(), "./b.edges".to_owned()], "./change.json"),
         (vec![full("a.yaml"), full("b.edges")], "-"),
+        (vec!["sub/../a.yaml".to_owned(), "b.edges".to_owned()], "change.json"),
     ] {
         assert_eq!(sarif(&graphs, change_arg), base, "{graphs:?} {change_arg}");
     }

@@ -2484,6 +2484,13 @@ fn policy_default_and_check() {
             "rule[destructive-datastore-or-queue].node_kinds",
             "weaker",
         ),
+        // No kinds is another test, not every kind (red team 24).
+        (
+            "node_kinds = [\"datastore\", \"queue\"]",
+            "node_kinds = []",
+            "rule[destructive-datastore-or-queue].node_kinds",
+            "changed",
+        ),
     ];
     for (from, to, path, direction) in edits {
         let edited = text.replacen(from, to, 1);

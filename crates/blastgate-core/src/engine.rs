@@ -1029,11 +1029,11 @@ pub(crate) struct Facts<'c> {
     /// every node it changes (`vet::untested_places`); true when it claims
     /// none or lists no files.
     pub tests_in_place: bool,
-    /// The warning that dropped the changeset's rollback-plan claim
-    /// (`rollback-claim-contradicted`, `rollback-claim-by-agent`), if one
-    /// did: a rule's reason says the plan stated is not counted, rather
-    /// than that none is stated (an explanations audit).
-    pub rollback_dropped: Option<String>,
+    /// The warnings that dropped the changeset's rollback-plan claim
+    /// (`rollback-claim-by-agent`, `rollback-claim-contradicted`), sorted:
+    /// a rule's reason says the plan stated is not counted, and why,
+    /// rather than that none is stated (an explanations audit).
+    pub rollback_dropped: Vec<String>,
 }
 
 impl<'c> Facts<'c> {
@@ -1621,8 +1621,10 @@ impl<'c> Facts<'c> {
         let tests_in_place = changeset.safety.tests_changed != Some(true)
             || changeset.files.is_empty()
             || Self::tests_in_place(engine, changeset, resolved, diagnostics);
-        let rollback_dropped =
-            diagnostics.iter().find(|d| d.code.starts_with("rollback-claim-")).map(|d| d.code.clone());
+        let mut rollback_dropped: Vec<String> =
+            diagnostics.iter().filter(|d| d.code.starts_with("rollback-claim-")).map(|d| d.code.clone()).collect();
+        rollback_dropped.sort_unstable();
+        rollback_dropped.dedup();
 
         Self {
             checked_from,

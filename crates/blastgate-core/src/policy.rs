@@ -458,8 +458,9 @@ pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, S
             // red-team finding). CODEOWNERS refuses them alike.
             Some(format!(
                 "`{}` never matches a file: it has a `.` or `..` folder, which no path from the repository root \
-                 has; write the path from the root, as `/ops/`",
-                shown()
+                 has; write the path from the root{}",
+                shown(),
+                resolved_pattern(pattern).map(|p| format!(", as `{}`", blastgate_graph::shown(&p))).unwrap_or_default()
             ))
         } else {
             builder.add(j, pattern).err().map(|e| format!("`{}`: {e}", shown()))
@@ -469,6 +470,26 @@ pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, S
         }
     }
     builder.build().map_err(|e| (0, format!("the patterns cannot be compiled together ({e})")))
+}
+
+/// `pattern` with its `.` folders dropped and each `..` taking the folder
+/// before it away (`ops/./policy.toml` is `ops/policy.toml`), for an error
+/// to suggest; `None` when a `..` would leave the root.
+fn resolved_pattern(pattern: &str) -> Option<String> {
+    let rooted = pattern.starts_with('/');
+    let mut folders: Vec<&str> = Vec::new();
+    for folder in pattern.split('/') {
+        match folder {
+            "." => {}
+            ".." => {
+                folders.pop().filter(|f| !f.is_empty())?;
+            }
+            other => folders.push(other),
+        }
+    }
+    let joined = folders.join("/");
+    let joined = joined.trim_start_matches('/');
+    (!joined.is_empty()).then(|| if rooted { format!("/{joined}") } else { joined.to_owned() })
 }
 
 /// The keys of a rule whose check takes no parameters.

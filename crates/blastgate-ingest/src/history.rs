@@ -745,6 +745,7 @@ pub fn parse_policy_or_model_period(
         policy.bands = bands;
     }
     let policy = policy.without_negative_zeros();
+    crate::policy::check_limits(file, &policy)?;
     policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
     Ok((policy, period))
 }

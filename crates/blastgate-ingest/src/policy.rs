@@ -52,8 +52,26 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             ChangeError::syntax(file, place, "", message)
         }
     })?;
-    // Limits first, as typed limit errors (exit 3); validation would
-    // refuse the same policies as invalid values.
+    check_limits(file, &policy)?;
+    policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
+    // A `[likelihood]` copied from a model file keeps the fit's version:
+    // its numbers must be the fit's (a red-team pass: an edited copy in a
+    // policy named the fit in every answer).
+    // A policy has bands of its own whether or not the model proposed
+    // them: the fit's version names the model with them or without.
+    let check = |bands| blastgate_calibrate::check_model_version(&policy.likelihood, bands);
+    if let Err(message) = check(Some(&policy.bands)).or_else(|_| check(None)) {
+        return Err(ChangeError::invalid(file, "likelihood.version", policy.likelihood.version.as_str(), message)
+            .with_help("copy the model's [likelihood] as written, or give the edited model a version of its own"));
+    }
+    Ok(policy)
+}
+
+/// The policy's limits, as typed limit errors (exit 3) before validation,
+/// which would refuse the same policies as invalid values; a model file's
+/// sections are held to them too (a red team: a model's 4,097-byte text
+/// was an invalid value where a policy's was a limit).
+pub(crate) fn check_limits(file: &str, policy: &Policy) -> Result<(), ChangeError> {
     let counts = [
         ("rule", "max_policy_rules", policy::MAX_RULES, policy.rules.len()),
         ("seniority.scale", "max_seniority_levels", policy::MAX_SENIORITY_LEVELS, policy.seniority.scale.len()),
@@ -102,18 +120,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
             }
         }
     }
-    policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
-    // A `[likelihood]` copied from a model file keeps the fit's version:
-    // its numbers must be the fit's (a red-team pass: an edited copy in a
-    // policy named the fit in every answer).
-    // A policy has bands of its own whether or not the model proposed
-    // them: the fit's version names the model with them or without.
-    let check = |bands| blastgate_calibrate::check_model_version(&policy.likelihood, bands);
-    if let Err(message) = check(Some(&policy.bands)).or_else(|_| check(None)) {
-        return Err(ChangeError::invalid(file, "likelihood.version", policy.likelihood.version.as_str(), message)
-            .with_help("copy the model's [likelihood] as written, or give the edited model a version of its own"));
-    }
-    Ok(policy)
+    Ok(())
 }
 
 /// The embedded default policy, parsed.
@@ -237,6 +244,10 @@ mod tests {
         let list = blastgate_core::DEFAULT_POLICY.get(start..end).unwrap();
         let e = with(list, "paths = []").unwrap_err();
         assert!(e.to_string().contains("no patterns"), "{e}");
+        // The error says what to write instead (red team 24: it said `/ops/`
+        // of any pattern).
+        let e = rule("\"ops/./policy.toml\"").unwrap_err();
+        assert!(e.to_string().contains("as `ops/policy.toml`"), "{e}");
         // What a user adds is read: the gate's own inputs.
         let p = rule("\"/ops/\"").unwrap();
         let found = p.rules.iter().find(|r| r.id == "delivery-control").unwrap();

@@ -184,7 +184,7 @@ pub fn parse_policy_or_model(name: &str, bytes: &[u8], base: &Policy) -> Result<
 /// [`ChangeError::InvalidValue`] for a model file (place `format`), else as
 /// [`crate::assess::load_policy`].
 pub fn load_base_policy(path: &Path) -> Result<Policy, ChangeError> {
-    let bytes = crate::change::read_input(path)?;
+    let bytes = crate::assess::read_policy_input(path)?;
     let name = blastgate_ingest::input_name(path);
     if bytes.len() as u64 <= blastgate_core::policy::MAX_POLICY_BYTES
         && blastgate_ingest::history::is_model_file(&bytes)

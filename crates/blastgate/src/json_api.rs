@@ -300,6 +300,12 @@ fn shown(text: &str) -> String {
 /// messages) and bytes. An inline document's bytes are its own text.
 fn read(raw: &RawValue, what: &str, shape: Shape) -> Result<(String, Vec<u8>), Failure> {
     match Input::classify(raw, what, shape)? {
+        // A policy is read within its own limit (a red team: a device
+        // named as the policy was read to every input's limit).
+        Input::Path(path) if what == "policy" => {
+            let bytes = crate::assess::read_policy_input(Path::new(&path))?;
+            Ok((path, bytes))
+        }
         Input::Path(path) => {
             let bytes = read_input(Path::new(&path))?;
             Ok((path, bytes))

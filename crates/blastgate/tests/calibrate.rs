@@ -609,6 +609,12 @@ fn an_edited_model_is_refused_under_its_fitted_version() {
     assert_ne!(nudged, budgeted);
     let e = parse_policy_or_model("m.toml", nudged.as_bytes(), &base).unwrap_err().to_string();
     assert!(e.contains("edited"), "{e}");
+    // A model's texts are held to the policy's limits, as limits (red
+    // team 24: a 5,000-byte description was an invalid value).
+    let described = text.replacen("description = \"", &format!("description = \"{}", "d".repeat(5000)), 1);
+    assert_ne!(described, text);
+    let e = parse_policy_or_model("m.toml", described.as_bytes(), &base).unwrap_err();
+    assert!(e.is_limit() && e.to_string().contains("max_string_bytes"), "{e}");
     let version = text.lines().find(|l| l.starts_with("version = \"calibrated-")).unwrap();
     let renamed = raised.replacen(version, "version = \"acme-edited-1\"", 1);
     let p = parse_policy_or_model("m.toml", renamed.as_bytes(), &base).unwrap();

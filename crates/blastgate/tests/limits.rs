@@ -314,6 +314,7 @@ fn a_policy_stream_is_read_within_the_policy_limit() {
     for e in [
         blastgate::assess::load_policy(path).unwrap_err(),
         blastgate::calibrate::load_policy_or_model(path, &base).unwrap_err(),
+        blastgate::calibrate::load_base_policy(path).unwrap_err(),
     ] {
         assert!(e.is_limit(), "{e}");
         let text = e.to_string();

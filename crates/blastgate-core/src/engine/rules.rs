@@ -157,11 +157,18 @@ fn check(
                         name_list(&names)
                     ));
                 }
-                match &facts.rollback_dropped {
-                    Some(code) => message.push_str(&format!(
+                match facts.rollback_dropped.as_slice() {
+                    [] => message.push_str(", and no rollback plan is stated"),
+                    [code] => message.push_str(&format!(
                         ", and the rollback plan the changeset states is not counted (warning `{code}`)"
                     )),
-                    None => message.push_str(", and no rollback plan is stated"),
+                    codes => {
+                        let codes: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
+                        message.push_str(&format!(
+                            ", and the rollback plan the changeset states is not counted (warnings {})",
+                            codes.join(" and ")
+                        ));
+                    }
                 }
             }
             Some((message, services))
