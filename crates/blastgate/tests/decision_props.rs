@@ -1504,11 +1504,10 @@ fn claim_changes_nothing(
     // and not counted, where the silent change states none.
     let unclaimed = |a: &Assessment| {
         let mut text = decided(a).to_string();
-        for code in ["rollback-claim-contradicted", "rollback-claim-by-agent"] {
-            text = text.replace(
-                &format!("the rollback plan the changeset states is not counted (warning `{code}`)"),
-                "no rollback plan is stated",
-            );
+        let claimed = "the rollback plan the changeset states is not counted (warning";
+        while let Some(start) = text.find(claimed) {
+            let end = text.get(start..).and_then(|t| t.find(')')).map_or(text.len(), |e| start + e + 1);
+            text.replace_range(start..end, "no rollback plan is stated");
         }
         text
     };
