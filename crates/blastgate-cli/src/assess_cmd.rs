@@ -308,9 +308,6 @@ fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
     Ok(Some(b))
 }
 
-/// GitHub Actions: workflow commands on stdout, the step outputs in
-/// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
-/// those are set.
 /// `path` as a relative URI reference for SARIF: the file's place under
 /// the working folder (both read with their links resolved, so that a path
 /// given in full, through a linked folder, or with `..` in it names the same
@@ -336,6 +333,9 @@ fn relative_path(path: &std::path::Path) -> Option<String> {
     Some(relative.to_string_lossy().into_owned())
 }
 
+/// GitHub Actions: workflow commands on stdout, the step outputs in
+/// `$GITHUB_OUTPUT` and the markdown report in `$GITHUB_STEP_SUMMARY` when
+/// those are set.
 fn github(out: &mut impl Write, a: &Assessment, stops: bool, bands: &blastgate::assess::Bands) -> Result<(), Failure> {
     render::github_commands(out, a, stops)?;
     let append = |var: &str, text: &str| -> Result<(), Failure> {
