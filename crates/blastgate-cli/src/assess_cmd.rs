@@ -318,9 +318,7 @@ fn last_byte(file: &mut std::fs::File) -> std::io::Result<Option<u8>> {
 fn relative_path(path: &std::path::Path) -> Option<String> {
     use std::path::PathBuf;
     // Standard input, by `-` or a name of its pipe, is no file.
-    if path.as_os_str() == "-"
-        || ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].iter().any(|n| path == std::path::Path::new(n))
-    {
+    if path.as_os_str() == "-" || crate::stdin_once::STDIN_NAMES.iter().any(|n| path == std::path::Path::new(n)) {
         return None;
     }
     let resolved = std::fs::canonicalize(path).ok();

@@ -11,6 +11,9 @@ use std::path::Path;
 use crate::args::{ChangeCommand, ChangeInput, Command, GraphCommand, PolicyCommand};
 use crate::exit::Failure;
 
+/// The system's names of standard input, beside `-`.
+pub(crate) const STDIN_NAMES: [&str; 3] = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
+
 /// The files `command` reads, each with the flag that names it (`FILE`
 /// for a positional file).
 pub fn inputs(command: &Command) -> Vec<(&'static str, &Path)> {
@@ -128,7 +131,7 @@ impl Stdin {
     /// Whether `path` (not `-`) names standard input: spelt as one of the
     /// system's names of it, or the same device and inode.
     fn is_named_by(&self, path: &Path) -> bool {
-        if ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].iter().any(|name| path == Path::new(name)) {
+        if STDIN_NAMES.iter().any(|name| path == Path::new(name)) {
             return true;
         }
         #[cfg(unix)]
