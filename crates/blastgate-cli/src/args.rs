@@ -406,8 +406,12 @@ pub struct AssessArgs {
 }
 
 fn parse_depth(s: &str) -> Result<blastgate::ReviewDepth, String> {
-    blastgate::ReviewDepth::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a review depth; use auto, peer, owner, senior, multi_party or block"))
+    blastgate::ReviewDepth::parse(s).ok_or_else(|| {
+        format!(
+            "`{}` is not a review depth; use auto, peer, owner, senior, multi_party or block",
+            crate::printable::one_line(s)
+        )
+    })
 }
 
 /// Output formats of `assess`.
@@ -535,10 +539,10 @@ fn parse_share(s: &str) -> Result<f64, String> {
         Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
         None => t.parse::<f64>(),
     }
-    .map_err(|_| format!("`{s}` is not a share; write it as `10%` or `0.1`"))?;
+    .map_err(|_| format!("`{}` is not a share; write it as `10%` or `0.1`", crate::printable::one_line(s)))?;
     if value.is_finite() && value > 0.0 && value < 1.0 {
         Ok(value)
     } else {
-        Err(format!("`{s}` is not strictly between 0% and 100%"))
+        Err(format!("`{}` is not strictly between 0% and 100%", crate::printable::one_line(s)))
     }
 }

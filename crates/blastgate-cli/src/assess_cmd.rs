@@ -141,12 +141,13 @@ struct Assessed {
 /// without `--now`, is assessed from the clock's instant to its own (fail
 /// closed: a freeze in force now still counts).
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> {
-    let now = match &args.now {
-        Some(text) => {
-            Some(Timestamp::parse(text).map_err(|e| Failure::Usage(format!("--now `{text}`: {}", e.message())))?)
-        }
-        None => None,
-    };
+    let now =
+        match &args.now {
+            Some(text) => Some(Timestamp::parse(text).map_err(|e| {
+                Failure::Usage(format!("--now `{}`: {}", crate::printable::one_line(text), e.message()))
+            })?),
+            None => None,
+        };
     match (&args.context, now) {
         (Some(path), Some(now)) => {
             // Compared with the instant given, not the clock: the same

@@ -30,7 +30,11 @@ pub fn run(args: &BacktestArgs) -> Result<u8, Failure> {
             let text = serde_json::to_string_pretty(&report(&result)).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(out, "{text}")?;
         }
-        OutputFormat::Human => human(&mut out, &result)?,
+        OutputFormat::Human => {
+            let mut shown = crate::printable::Printable::new(&mut out);
+            human(&mut shown, &result)?;
+            shown.flush()?;
+        }
     }
     Ok(SUCCESS)
 }

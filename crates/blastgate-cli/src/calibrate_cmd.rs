@@ -83,7 +83,11 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
             let json = serde_json::to_string_pretty(&report).map_err(|e| Failure::Internal(e.to_string()))?;
             writeln!(text, "{json}")?;
         }
-        OutputFormat::Human => human(&mut text, &calibration, &args.out, args.plot.as_deref())?,
+        OutputFormat::Human => {
+            let mut shown = crate::printable::Printable::new(&mut text);
+            human(&mut shown, &calibration, &args.out, args.plot.as_deref())?;
+            shown.flush()?;
+        }
     }
     let delivered = {
         let mut out = std::io::stdout().lock();
@@ -110,13 +114,18 @@ fn columns(input: &HistoryInput) -> Result<Columns, Failure> {
     let metric = |name: &str| {
         Metric::parse(name).ok_or_else(|| {
             let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-            Failure::Usage(format!("`{name}` is not a change metric; the metrics are {}", names.join(" ")))
+            Failure::Usage(format!(
+                "`{}` is not a change metric; the metrics are {}",
+                crate::printable::one_line(name),
+                names.join(" ")
+            ))
         })
     };
     if let Some(time) = input.time.as_deref().filter(|t| t.trim().eq_ignore_ascii_case(input.label.trim())) {
         return Err(Failure::Usage(format!(
-            "`--label {}` and `--time {time}` name the same column: a change's outcome cannot order the history",
-            input.label
+            "`--label {}` and `--time {}` name the same column: a change's outcome cannot order the history",
+            crate::printable::one_line(&input.label),
+            crate::printable::one_line(time)
         )));
     }
     let mut columns = Columns { label: input.label.clone(), time: input.time.clone(), ..Columns::default() };
@@ -128,11 +137,17 @@ fn columns(input: &HistoryInput) -> Result<Columns, Failure> {
     }
     for pair in &input.columns {
         let Some((m, col)) = pair.split_once('=') else {
-            return Err(Failure::Usage(format!("`{pair}`: write a column mapping as METRIC=COLUMN, e.g. la=added")));
+            return Err(Failure::Usage(format!(
+                "`{}`: write a column mapping as METRIC=COLUMN, e.g. la=added",
+                crate::printable::one_line(pair)
+            )));
         };
         let m = metric(m)?;
         if col.trim().is_empty() || columns.renamed.iter().any(|(r, _)| *r == m) {
-            return Err(Failure::Usage(format!("`{pair}`: an empty column name, or the metric is mapped twice")));
+            return Err(Failure::Usage(format!(
+                "`{}`: an empty column name, or the metric is mapped twice",
+                crate::printable::one_line(pair)
+            )));
         }
         columns.renamed.push((m, col.trim().to_owned()));
     }

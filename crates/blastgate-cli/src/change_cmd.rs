@@ -511,7 +511,7 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
     // none can start a line of its own (a CI log reads `::error ...` as a
     // workflow command).
     let title = c.title.as_deref().map(|t| format!(": {}", one(t))).unwrap_or_default();
-    writeln!(out, "changeset {}{title}", one(&c.id))?;
+    writeln!(out, "changeset {}{title}", crate::printable::quoted(&c.id))?;
     let seniority = c.author.seniority.as_deref().unwrap_or("seniority unknown");
     let author = if c.author.id.is_empty() { "unknown author" } else { c.author.id.as_str() };
     writeln!(out, "author: {} ({})", one(author), one(seniority))?;

@@ -113,6 +113,8 @@ impl Summary {
                 writeln!(out, "{text}")?;
             }
             OutputFormat::Human => {
+                // Ids are shown, and no line starts a workflow command.
+                let mut out = crate::printable::Printable::new(&mut out);
                 writeln!(
                     out,
                     "valid graph: {} nodes, {} edges, from {} source(s)",
@@ -153,6 +155,7 @@ impl Summary {
                 for w in &self.warnings {
                     writeln!(out, "  warning: {w}")?;
                 }
+                out.flush()?;
             }
         }
         Ok(())

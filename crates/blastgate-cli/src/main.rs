@@ -42,7 +42,14 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version go to stdout with 0; usage errors exit 2.
             if e.use_stderr() {
-                let _ = e.print();
+                // Without colour, and through the writer that shows hidden
+                // characters: clap quotes the value it refused as given, and
+                // a value from a pull request's form (`--ai`) with a line
+                // break ran `::add-mask::block` in a CI log (a rendering
+                // audit).
+                let mut stderr = printable::Printable::new(std::io::stderr().lock());
+                let _ = write!(stderr, "{}", e.render());
+                let _ = stderr.flush();
                 return ExitCode::from(exit::USAGE);
             }
             // Help that could not be written is a failure to write output

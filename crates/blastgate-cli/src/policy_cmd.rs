@@ -48,6 +48,7 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
             writeln!(out, "{text}")?;
         }
         OutputFormat::Human => {
+            let mut out = crate::printable::Printable::new(&mut out);
             let one = crate::printable::one_line;
             let enabled = policy.rules.iter().filter(|r| r.enabled).count();
             writeln!(
@@ -95,6 +96,7 @@ pub fn check(args: &PolicyCheckArgs) -> Result<u8, Failure> {
                     )?;
                 }
             }
+            out.flush()?;
         }
     }
     Ok(SUCCESS)

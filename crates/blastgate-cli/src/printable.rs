@@ -27,31 +27,48 @@ pub struct Printable<W: Write> {
     /// looked for), to tell a `[` that would complete a CI runner's older
     /// command form across writes.
     tail: String,
+    /// Whether only blanks were written since the last line break.
+    line_start: bool,
 }
 
 impl<W: Write> Printable<W> {
     pub fn new(inner: W) -> Self {
-        Self { inner, pending: Vec::new(), tail: String::new() }
+        Self { inner, pending: Vec::new(), tail: String::new(), line_start: true }
     }
 }
 
-/// Appends `text` to `out`, hidden characters but `\n` and `\t` escaped,
-/// and the `[` of the runners' older command forms, which they read
-/// anywhere in a line (GitHub's `##[error]`, Azure Pipelines'
-/// `##vso[...]`), written `\u{5b}` (a red-team finding: a graph id
-/// holding `##[error]` forged an annotation mid-line). `tail` holds the
-/// last characters written before, and after.
-fn push_shown(out: &mut String, text: &str, tail: &mut String) {
+/// Appends `text` to `out`, hidden characters but `\n` and `\t` escaped;
+/// the `[` of the runners' older command forms, which they read anywhere
+/// in a line (GitHub's `##[error]`, Azure Pipelines' `##vso[...]`),
+/// written `\u{5b}` (a red-team finding: a graph id holding `##[error]`
+/// forged an annotation mid-line); and a `:` that a line starts with,
+/// after blanks, written `\u{3a}`: GitHub's runner reads a line whose
+/// text starts with `::` as a workflow command once it has trimmed its
+/// leading blanks (a rendering audit: an id `::add-mask::block` printed
+/// indented in a list by `radius` hid the word `block` in the rest of the
+/// log). `tail` holds the last characters written before, and after;
+/// `line_start` whether only blanks came since the last line break.
+fn push_shown(out: &mut String, text: &str, tail: &mut String, line_start: &mut bool) {
     for c in text.chars() {
         if c == '[' && (tail.ends_with("##") || tail.ends_with("##vso")) {
             out.push_str("\\u{5b}");
             tail.push_str("\\u{5b}");
+            *line_start = false;
+        } else if c == ':' && *line_start {
+            out.push_str("\\u{3a}");
+            tail.push('}');
+            *line_start = false;
         } else if c != '\n' && c != '\t' && blastgate::graph::is_hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
             tail.push('}');
+            *line_start = false;
         } else {
             out.push(c);
             tail.push(c);
+            // Blanks as the runner trims them (.NET's `char.IsWhiteSpace`,
+            // the Unicode blanks included; the hidden ones are escaped
+            // above and so no longer blank).
+            *line_start = c == '\n' || (*line_start && c.is_whitespace());
         }
         if tail.len() > 16 {
             let keep = tail.char_indices().rev().nth(4).map_or(0, |(i, _)| i);
@@ -69,12 +86,17 @@ impl<W: Write> Write for Printable<W> {
         loop {
             match std::str::from_utf8(rest) {
                 Ok(text) => {
-                    push_shown(&mut out, text, &mut self.tail);
+                    push_shown(&mut out, text, &mut self.tail, &mut self.line_start);
                     break;
                 }
                 Err(e) => {
                     let (valid, after) = rest.split_at(e.valid_up_to());
-                    push_shown(&mut out, std::str::from_utf8(valid).unwrap_or_default(), &mut self.tail);
+                    push_shown(
+                        &mut out,
+                        std::str::from_utf8(valid).unwrap_or_default(),
+                        &mut self.tail,
+                        &mut self.line_start,
+                    );
                     match e.error_len() {
                         // An incomplete character at the end: wait for the rest.
                         None => {
@@ -113,17 +135,34 @@ pub fn one_line(text: &str) -> String {
     blastgate::graph::shown(text).into_owned()
 }
 
+/// Text from an input quoted in backticks on one line of human output
+/// ([`one_line`]), fenced with one more backtick than the longest run it
+/// holds, so that it cannot close its quotes early: a change id
+/// `pr-6: auto (no review needed)` written bare before the depth read as
+/// the verdict (a rendering audit).
+pub fn quoted(text: &str) -> String {
+    let text = one_line(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Prints a warning on standard error, on one line, hidden characters
 /// escaped.
 pub fn warn(message: &str) {
-    let _ = writeln!(io::stderr().lock(), "warning: {}", one_line(message));
+    let mut stderr = Printable::new(io::stderr().lock());
+    let _ = writeln!(stderr, "warning: {}", one_line(message));
+    let _ = stderr.flush();
 }
 
 /// Writes a line of information to standard error. A standard error that
 /// cannot be written (closed, full) is not a failure of the command: its
 /// answer went elsewhere (`eprintln!` would panic there).
 pub fn note(message: &str) {
-    let _ = writeln!(io::stderr().lock(), "{message}");
+    let mut stderr = Printable::new(io::stderr().lock());
+    let _ = writeln!(stderr, "{message}");
+    let _ = stderr.flush();
 }
 
 #[cfg(test)]
@@ -165,6 +204,14 @@ mod tests {
     }
 
     #[test]
+    fn quoted_text_cannot_close_its_quotes() {
+        assert_eq!(super::quoted("pr-6: auto"), "`pr-6: auto`");
+        assert_eq!(super::quoted("a`: auto` b"), "``a`: auto` b``");
+        assert_eq!(super::quoted("`x"), "`` `x ``");
+        assert_eq!(super::quoted("a\nb"), "`a\\u{a}b`");
+    }
+
+    #[test]
     fn one_line_escapes_line_breaks() {
         assert_eq!(super::one_line("a\n::error x\r\tb"), "a\\u{a}::error x\\u{d}\\u{9}b");
         assert_eq!(super::one_line("plain é"), "plain é");
@@ -179,6 +226,21 @@ mod tests {
         assert_eq!(shown(&[b"##vso[task.logissue]x ##vs", b"o[x]"]), "##vso\\u{5b}task.logissue]x ##vso\\u{5b}x]");
         assert_eq!(shown(&[b"# [a] ## x [b]"]), "# [a] ## x [b]");
         assert_eq!(super::one_line("a##[error]b ##vso[c]"), "a##\\u{5b}error]b ##vso\\u{5b}c]");
+    }
+
+    /// GitHub's runner trims a line's leading blanks before it looks for
+    /// `::`: a value printed indented in a list (`radius`, `change show`,
+    /// `graph check`) ran as a workflow command (a rendering audit). A `:`
+    /// a line starts with is shown, after blanks of any kind and across
+    /// writes; elsewhere it is kept.
+    #[test]
+    fn a_line_cannot_start_a_workflow_command() {
+        assert_eq!(shown(&[b"::add-mask::block\n  ::error::x"]), "\\u{3a}:add-mask::block\n  \\u{3a}:error::x");
+        assert_eq!(shown(&[b"affected:\n  ", b"\t", b"::stop-commands::t"]), "affected:\n  \t\\u{3a}:stop-commands::t");
+        assert_eq!(shown(&["\u{3000}\u{a0}::x".as_bytes()]), "\u{3000}\u{a0}\\u{3a}:x");
+        assert_eq!(shown(&[b"a ::b\n x: y"]), "a ::b\n x: y");
+        // A hidden blank is escaped, and so no longer blank.
+        assert_eq!(shown(&["\u{2028}::x".as_bytes()]), "\\u{2028}::x");
     }
 }
 

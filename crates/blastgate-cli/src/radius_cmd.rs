@@ -192,7 +192,9 @@ pub fn run(args: &RadiusArgs) -> Result<u8, Failure> {
         }
         // The human summary shows no affected node's path: none is made.
         RadiusFormat::Human => {
-            Report::new(&graph, &blast, false, BoundsOut::of(args, &graph, &blast)).write_human(&mut out)?
+            let mut shown = crate::printable::Printable::new(&mut out);
+            Report::new(&graph, &blast, false, BoundsOut::of(args, &graph, &blast)).write_human(&mut shown)?;
+            shown.flush()?;
         }
         RadiusFormat::Dot => write_dot(&mut out, &graph, &blast)?,
     }
@@ -221,15 +223,15 @@ fn split_graph_and_services(values: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Str
         } else if readable(v) && !is_bare_name(v) {
             return Err(Failure::Usage(format!(
                 "`{}` is a file but comes after the service `{}`; put graph files first",
-                v.display(),
-                services.first().map_or("", String::as_str)
+                crate::printable::one_line(&v.display().to_string()),
+                crate::printable::one_line(services.first().map_or("", String::as_str))
             )));
         } else {
             services.push(v.to_string_lossy().into_owned());
         }
     }
     if files.is_empty() {
-        let first = values.first().map(|p| p.display().to_string()).unwrap_or_default();
+        let first = crate::printable::one_line(&values.first().map(|p| p.display().to_string()).unwrap_or_default());
         if values.first().is_some_and(|p| p.is_dir()) {
             return Err(Failure::Usage(format!("no graph file: `{first}` is a directory")));
         }

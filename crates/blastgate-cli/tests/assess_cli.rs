@@ -1523,3 +1523,53 @@ fn a_number_beside_its_band_is_written_in_that_band() {
     let markdown = stdout(&args("markdown"));
     assert!(markdown.contains("| 1.9999 (low) |"), "{markdown}");
 }
+
+/// GitHub's runner trims a line's leading blanks before it looks for `::`:
+/// ids and paths that `radius`, `change show` and `graph check` print
+/// indented in lists, and a value clap quoted in a usage error after a line
+/// break of its own, ran as workflow commands (`::add-mask::block` hid the
+/// gate's verdict in the rest of the log; a rendering audit). SARIF's
+/// messages carried a path's escape sequences and U+202E raw.
+#[test]
+fn no_line_of_any_command_is_a_workflow_command() {
+    let dir = tempdir();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let commands = |o: &std::process::Output| {
+        let all = format!("{}{}", stdout(o), stderr(o));
+        let forged: Vec<&str> = all.lines().filter(|l| l.trim_start().starts_with("::")).collect();
+        assert!(forged.is_empty(), "{forged:?} in\n{all}");
+        all
+    };
+    let graph = write(
+        "g.yaml",
+        "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: api, tier: 0}\n  \
+         - {id: \"::error title=x::auto\", tier: 3}\n  - {id: \"::add-mask::senior\", tier: 2}\n\
+         dependencies:\n  - {dependent: api, dependency: \"::error title=x::auto\"}\n  \
+         - {dependent: \"::error title=x::auto\", dependency: api}\n  - {dependent: \"::add-mask::senior\", dependency: api}\n",
+    );
+    let all = commands(&run(&["graph", "check", &graph]));
+    assert!(all.contains(r"\u{3a}:error title=x::auto, api"), "{all}");
+    let all = commands(&run(&["radius", "--graph", &graph, "--", "api"]));
+    assert!(all.contains(r"  \u{3a}:add-mask::senior (1, 0.900)"), "{all}");
+    let change = write(
+        "c.json",
+        r#"{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "pr-9", "author": {"id": "dana"},
+            "services": ["::error title=x::auto"],
+            "files": [{"path": "::add-mask::block", "added": 1}, {"path": "go/\u202eog.otua\u001bc.go", "added": 1}]}"#,
+    );
+    let all = commands(&run(&["change", "show", "--graph", &graph, "--change", &change]));
+    assert!(all.contains(r"  \u{3a}:add-mask::block"), "{all}");
+    let all = commands(&run(&["assess", "--graph", &graph, "--change", &change, "--ai", "agent\n::add-mask::block"]));
+    assert!(all.contains(r"\u{3a}:add-mask::block"), "{all}");
+    let o =
+        run(&["assess", "--graph", &graph, "--change", &change, "--now", "2026-11-27T10:00:00Z", "--format", "sarif"]);
+    let text = stdout(&o);
+    // Messages are for people; `properties` are data, as in the JSON.
+    let messages: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with("\"text\":")).collect();
+    assert!(messages.iter().all(|m| !m.contains(['\u{202e}', '\u{1b}']) && !m.contains(r"\u001b")), "{messages:?}");
+    assert!(text.contains(r"go/\\\\u{202e}og.otua\\\\u{1b}c.go"), "{text}");
+}

@@ -83,8 +83,11 @@ pub fn human(out: &mut impl Write, a: &Assessment, stops: bool, bands: &Bands) -
     let gate = if stops { " (the gate stops)" } else { "" };
     // The id shortened: it is the author's, and padded with blanks it
     // pushed the depth out of sight after a forged one (a red-team
-    // finding: `pr-42: auto (no review needed)` and 400 spaces).
-    writeln!(out, "change {}: {}{gate}", one(&blastgate::graph::shorten(&a.change_id)), d.review_depth)?;
+    // finding: `pr-42: auto (no review needed)` and 400 spaces); and
+    // quoted, so that it cannot read as the verdict itself (a rendering
+    // audit).
+    let id = crate::printable::quoted(&blastgate::graph::shorten(&a.change_id));
+    writeln!(out, "change {id}: {}{gate}", d.review_depth)?;
     writeln!(out, "  {}", one(&d.summary))?;
     let r = &a.risk;
     let (likelihood, impact) = shown_risk(a, bands);
@@ -223,7 +226,8 @@ fn text(s: &str) -> String {
     }
     // Whether only digits came before: `1)` would start a list.
     let mut number = true;
-    for (i, c) in body.chars().enumerate() {
+    let chars: Vec<char> = body.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         let after_number = number && i > 0;
         number &= c.is_ascii_digit();
         match c {
@@ -240,6 +244,10 @@ fn text(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            // `GH-12` links and cross-references issue 12 as `#12` does (a
+            // rendering audit): split by an empty comment. (A repository's
+            // own autolink prefixes, `JIRA-12`, only link to its tracker.)
+            '-' if gh_reference(&chars, i) => out.push_str("<!-- -->-"),
             '@' | '#' => {
                 out.push(c);
                 out.push_str("<!-- -->");
@@ -249,6 +257,17 @@ fn text(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the `-` at `i` is that of a `GH-12` issue reference: `gh` in
+/// any case, at the start of a word, before it, and a digit after it.
+fn gh_reference(chars: &[char], i: usize) -> bool {
+    let at = |k: Option<usize>| k.and_then(|k| chars.get(k)).copied();
+    let word_start = at(i.checked_sub(3)).is_none_or(|c| !c.is_alphanumeric());
+    at(i.checked_sub(2)).is_some_and(|c| c.eq_ignore_ascii_case(&'g'))
+        && at(i.checked_sub(1)).is_some_and(|c| c.eq_ignore_ascii_case(&'h'))
+        && word_start
+        && at(Some(i + 1)).is_some_and(|c| c.is_ascii_digit())
 }
 
 /// An approval requirement for Markdown: its teams as handles that notify
@@ -273,7 +292,10 @@ fn approval_markdown_of(role: &str, count: u32, teams: &[String], min_seniority:
     let teams = if teams.is_empty() {
         "any team".to_owned()
     } else {
-        teams.iter().map(|t| if handle(t) { t.clone() } else { text(t) }).collect::<Vec<_>>().join(" or ")
+        // A handle's `_` escaped: `@acme/__security__` rendered as
+        // "@acme/**security**", naming another team and mentioning none (a
+        // rendering audit); escaped, it still mentions the team.
+        teams.iter().map(|t| if handle(t) { t.replace('_', "\\_") } else { text(t) }).collect::<Vec<_>>().join(" or ")
     };
     let seniority = min_seniority.map(|s| format!(", {} or above", text(s))).unwrap_or_default();
     format!("{role} x{count} from {teams}{seniority}: {}", text(reason))
@@ -684,15 +706,15 @@ pub fn sarif(
     // Who must approve, as the other formats say it (a red team: SARIF
     // alone named no approver, so a dashboard fed it could not tell who
     // signs off).
-    let mut message = a.decision.summary.clone();
+    let mut message = sarif_text(&a.decision.summary);
     if !a.decision.required_approvals.is_empty() {
         let lines: Vec<String> = a.decision.required_approvals.iter().map(approval_line).collect();
-        message.push_str(&format!("\napprovals: {}", lines.join("; ")));
+        message.push_str(&format!("\napprovals: {}", sarif_text(&lines.join("; "))));
     }
     let mut results = vec![json!({
         "ruleId": "review-depth",
         "level": decision_level,
-        "message": {"text": sarif_text(&message)},
+        "message": {"text": message},
         "locations": locations(&[]),
         "properties": {
             "review_depth": a.review_depth().as_str(),
@@ -750,10 +772,18 @@ pub fn sarif(
 }
 
 /// A SARIF plain-text message: `\`, `[` and `]` escaped, so that
-/// nothing from an input becomes an embedded link.
+/// nothing from an input becomes an embedded link, and hidden characters
+/// (controls and line breaks included) shown as escapes, as in every other
+/// format (a rendering audit: a path's U+202E read reversed in the alert
+/// view, and its escape sequences ran where the SARIF was printed).
 fn sarif_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     for c in s.chars() {
+        if blastgate::graph::is_hidden(c) {
+            // `\\` is the escaped backslash: the reader sees `\u{202e}`.
+            out.push_str(&format!("\\\\u{{{:x}}}", u32::from(c)));
+            continue;
+        }
         if matches!(c, '\\' | '[' | ']') {
             out.push('\\');
         }
@@ -785,6 +815,9 @@ mod tests {
         assert_eq!(text("= x"), "\\= x");
         assert_eq!(text("12) x"), "12\\) x");
         assert_eq!(text("1. x"), "1\\. x");
+        // `GH-12` links like `#12`; other words before a `-` are kept.
+        assert_eq!(text("GH-12, gh-3 (Gh-4)"), "GH<!-- -->-12, gh<!-- -->-3 (Gh<!-- -->-4)");
+        assert_eq!(text("tier-0 JIRA-7 sgh-1 gh-x 2026-12-06"), "tier-0 JIRA-7 sgh-1 gh-x 2026-12-06");
         assert_eq!(text("a-b (c) 1)"), "a-b (c) 1)");
         assert_eq!(text("    code"), "&#32;&#32;&#32;&#32;code");
         assert_eq!(text("never @org/security"), "never @<!-- -->org/security");
@@ -803,6 +836,10 @@ mod tests {
             "owner x1 from @org/payments or @alice: owns \\`x @<!-- -->org/evil\\`"
         );
         assert_eq!(
+            approval(&["@acme/__security__", "@a_b"], "r"),
+            "owner x1 from @acme/\\_\\_security\\_\\_ or @a\\_b: r"
+        );
+        assert_eq!(
             approval(&["@org/a](http://x)", "team-a"], "r"),
             "owner x1 from @<!-- -->org/a\\](http\\://x) or team-a: r"
         );
@@ -811,6 +848,8 @@ mod tests {
     #[test]
     fn sarif_messages_hold_no_embedded_links() {
         assert_eq!(sarif_text("[approved](https://x) a\\b"), "\\[approved\\](https://x) a\\\\b");
+        // Hidden characters shown, their backslash escaped like any other.
+        assert_eq!(sarif_text("go/\u{202e}x\u{1b}c\n::y"), r"go/\\u{202e}x\\u{1b}c\\u{a}::y");
     }
 
     #[test]
