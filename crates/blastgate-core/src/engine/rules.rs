@@ -4,7 +4,7 @@
 use blastgate_change::{AiInvolvement, Changeset, InfraChange, ResolvedChange};
 use blastgate_graph::NodeKind;
 
-use super::{Engine, Facts, bounded, covered_names, name_list, name_list_of};
+use super::{Engine, Facts, bounded, covered_names, name_list, name_list_of, untiered_names};
 use crate::assessment::{Diagnostic, FiredRule, Level};
 use crate::context::Exception;
 use crate::policy::{Rule, RuleCheck};
@@ -183,56 +183,7 @@ fn check(
                 facts.critical.clone(),
             )
         }),
-        RuleCheck::Freeze => {
-            let mut covered = Vec::new();
-            let mut names = Vec::new();
-            // Nodes a freeze of tiers covers only because they state no
-            // tier (fail closed): said, since the report shows them in the
-            // graph's default tier (an explanations audit: a tier-0 freeze
-            // blocked what the same report called tier 2, unexplained).
-            let mut untiered: Vec<&str> = Vec::new();
-            for (freeze, nodes) in &facts.freezes {
-                if facts.exceptions.iter().any(|e| freeze.allows(*e)) {
-                    continue;
-                }
-                names.push(freeze_name(freeze));
-                covered.push(nodes);
-                if matches!(freeze.scope, crate::context::FreezeScope::Tiers(_)) {
-                    let nodes = nodes.iter().filter_map(|&i| engine.graph.node(i));
-                    untiered.extend(nodes.filter(|n| n.tier().is_none()).map(|n| n.id()));
-                }
-            }
-            untiered.sort_unstable();
-            untiered.dedup();
-            let (services, total) = covered_names(&engine.graph, covered);
-            (!names.is_empty()).then(|| {
-                let mut listed = name_list_of(&services, total);
-                if !untiered.is_empty() {
-                    let shown: Vec<String> = untiered.iter().map(|id| (*id).to_owned()).collect();
-                    let (have, their) = if shown.len() == 1 { ("has", "its tier") } else { ("have", "their tiers") };
-                    listed.push_str(&format!(
-                        " ({} {have} no tier recorded, and a freeze of tiers covers every service of unknown \
-                         tier: record {their} in the graph)",
-                        name_list(&shown)
-                    ));
-                }
-                let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
-                    (false, true) => listed,
-                    (true, _) => unplaced_note(facts, UNPLACED_FROZEN),
-                    (false, false) => format!("{listed} and {}", unplaced_note(facts, UNPLACED_FROZEN)),
-                };
-                (
-                    format!(
-                        "{}, in force during the deploy window {} to {}, covers {covers}{}",
-                        name_list(&names),
-                        facts.checked_from,
-                        facts.window_end,
-                        exception_note(facts)
-                    ),
-                    services,
-                )
-            })
-        }
+        RuleCheck::Freeze => facts.freeze_finding.get_or_init(|| freeze_finding(engine, facts)).clone(),
         RuleCheck::ErrorBudgetExhausted { allow } => {
             // The SRE error-budget policy halts features, not remediation:
             // the default policy lets a fix, a rollback (revert) or a
@@ -1108,6 +1059,58 @@ fn kind_of_words(t: &str) -> NodeKind {
     } else {
         NodeKind::Infrastructure
     }
+}
+
+/// The `freeze` rule's finding: the freezes in force that the change's
+/// exceptions do not lift, and what they cover. Nodes a freeze of tiers
+/// covers only because they state no tier (fail closed) are said, since
+/// the report shows them in the graph's default tier (an explanations
+/// audit: a tier-0 freeze blocked what the same report called tier 2,
+/// unexplained).
+fn freeze_finding(engine: &Engine, facts: &Facts<'_>) -> Option<(String, Vec<String>)> {
+    let mut covered = Vec::new();
+    let mut of_tiers = Vec::new();
+    let mut names = Vec::new();
+    for (freeze, nodes) in &facts.freezes {
+        if facts.exceptions.iter().any(|e| freeze.allows(*e)) {
+            continue;
+        }
+        names.push(freeze_name(freeze));
+        covered.push(nodes);
+        if matches!(freeze.scope, crate::context::FreezeScope::Tiers(_)) {
+            of_tiers.push(nodes);
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let (untiered, untiered_count) = untiered_names(&engine.graph, of_tiers);
+    let (services, total) = covered_names(&engine.graph, covered);
+    let mut listed = name_list_of(&services, total);
+    if untiered_count > 0 {
+        let (have, their) = if untiered_count == 1 { ("has", "its tier") } else { ("have", "their tiers") };
+        listed.push_str(&format!(
+            " ({} {have} no tier recorded, and a freeze of tiers covers every service of unknown \
+             tier: record {their} in the graph)",
+            name_list_of(&untiered, untiered_count)
+        ));
+    }
+
+    let covers = match (services.is_empty(), facts.unplaced.is_empty()) {
+        (false, true) => listed,
+        (true, _) => unplaced_note(facts, UNPLACED_FROZEN),
+        (false, false) => format!("{listed} and {}", unplaced_note(facts, UNPLACED_FROZEN)),
+    };
+    Some((
+        format!(
+            "{}, in force during the deploy window {} to {}, covers {covers}{}",
+            name_list(&names),
+            facts.checked_from,
+            facts.window_end,
+            exception_note(facts)
+        ),
+        services,
+    ))
 }
 
 #[cfg(test)]
