@@ -340,9 +340,17 @@ impl Engine {
         // all of them are warnings or notes, and escalate nothing.
         let assess = || {
             let found = invalid.iter().chain(&notes).cloned().collect();
-            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, found);
-            assessment.counterfactuals =
-                counterfactual::explore(self, (&vetted, &stated), context, options, &assessment, &waits, radius);
+            let in_flight = InFlightRadii::default();
+            let (mut assessment, waits, radius) = self.assess_once(&vetted, context, options, found, &in_flight);
+            assessment.counterfactuals = counterfactual::explore(
+                self,
+                (&vetted, &stated),
+                (context, &in_flight),
+                options,
+                &assessment,
+                &waits,
+                radius,
+            );
             assessment
         };
         let mut assessment = if self.graph_digest.get().is_some() {
@@ -367,7 +375,7 @@ impl Engine {
     fn decide<'c>(
         &self,
         changeset: &Changeset,
-        context: &'c Context,
+        (context, in_flight): (&'c Context, &InFlightRadii),
         options: &AssessOptions<'_>,
         reuse: Option<Reuse<'c>>,
         report: bool,
@@ -411,7 +419,8 @@ impl Engine {
         let mut window_minutes = self.policy.deploy.window_minutes;
         let (mut resolved, mut radius) = (resolved, radius);
         for _ in 0..plan::ROLLOUT_LENGTHS {
-            let mut decided = self.decide_over(changeset, context, resolved, radius, window_minutes, base.clone());
+            let mut decided =
+                self.decide_over(changeset, (context, in_flight), resolved, radius, window_minutes, base.clone());
             let unplaced = !decided.facts.unplaced.is_empty();
             let rollout_minutes = plan::rollout_minutes(self, changeset, decided.depth, &decided.fired, unplaced);
             if rollout_minutes <= window_minutes {
@@ -429,7 +438,7 @@ impl Engine {
             window_minutes = rollout_minutes;
             (resolved, radius) = (decided.resolved, decided.radius);
         }
-        self.decide_over(changeset, context, resolved, radius, window_minutes, base)
+        self.decide_over(changeset, (context, in_flight), resolved, radius, window_minutes, base)
     }
 
     /// [`Engine::decide`] once the change is resolved and its radius
@@ -438,7 +447,7 @@ impl Engine {
     fn decide_over<'c>(
         &self,
         changeset: &Changeset,
-        context: &'c Context,
+        (context, in_flight): (&'c Context, &InFlightRadii),
         resolved: Cow<'c, ResolvedChange>,
         radius: Radius,
         window_minutes: u32,
@@ -447,8 +456,16 @@ impl Engine {
         let blast = &*radius.blast;
         let mut work = Work::new(self.policy.limits.work_budget);
         work.charge(radius.edges);
-        let facts =
-            Facts::gather(self, changeset, &resolved, context, blast, window_minutes, &mut work, &mut diagnostics);
+        let facts = Facts::gather(
+            self,
+            changeset,
+            &resolved,
+            (context, in_flight),
+            blast,
+            window_minutes,
+            &mut work,
+            &mut diagnostics,
+        );
         if work.exceeded {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
@@ -534,6 +551,7 @@ impl Engine {
         context: &Context,
         options: &AssessOptions<'_>,
         found: Vec<Diagnostic>,
+        in_flight: &InFlightRadii,
     ) -> (Assessment, Waits, Radius) {
         let Decided {
             mut diagnostics,
@@ -552,7 +570,7 @@ impl Engine {
             fired,
             depth,
             errors,
-        } = self.decide(changeset, context, options, None, true, found);
+        } = self.decide(changeset, (context, in_flight), options, None, true, found);
         let blast = &*radius.blast;
         let (required_approvals, separation_of_duties) =
             plan::approvals((self, context), changeset, &resolved, blast, depth, &mut diagnostics);
@@ -941,6 +959,49 @@ impl Reuse<'_> {
     }
 }
 
+/// What a change in flight reaches, ascending, and the reverse edges a
+/// search for it scans.
+type InFlightReach = (Arc<[u32]>, u64);
+
+/// The reach of changes in flight (the nodes each deploys and what
+/// depends on them), found once an assessment: it depends on the graph
+/// alone, not on the change or the decision. Kept up to
+/// [`InFlightRadii::MAX_HELD`] nodes in all; past that, found again.
+#[derive(Default)]
+pub(crate) struct InFlightRadii {
+    /// Ascending nodes a change in flight deploys, to what they reach
+    /// (ascending, the deployed nodes included) and the edges charged.
+    found: std::cell::RefCell<std::collections::BTreeMap<Vec<u32>, InFlightReach>>,
+    held: std::cell::Cell<usize>,
+}
+
+impl InFlightRadii {
+    /// The most nodes held, over every radius kept (64 MB).
+    const MAX_HELD: usize = 16 << 20;
+
+    /// What deploying `nodes` reaches, ascending, and the reverse edges a
+    /// search for it scans ([`Work::edges_of`]).
+    fn reach(&self, engine: &Engine, mut nodes: Vec<u32>) -> InFlightReach {
+        nodes.sort_unstable();
+        nodes.dedup();
+        if let Some(found) = self.found.borrow().get(&nodes) {
+            return found.clone();
+        }
+        let blast = engine.scratches.radius(&engine.graph, &nodes, &engine.unreported);
+        let edges = Work::edges_of(&blast);
+        let mut reach: Vec<u32> = nodes.iter().copied().chain(blast.affected().iter().map(|a| a.node())).collect();
+        reach.sort_unstable();
+        reach.dedup();
+        let found: InFlightReach = (reach.into(), edges);
+        let held = self.held.get().saturating_add(found.0.len());
+        if held <= Self::MAX_HELD {
+            self.held.set(held);
+            self.found.borrow_mut().insert(nodes, found.clone());
+        }
+        found
+    }
+}
+
 /// Work done so far, in reverse edges scanned.
 #[derive(Debug)]
 struct Work {
@@ -1046,7 +1107,7 @@ impl<'c> Facts<'c> {
         engine: &Engine,
         changeset: &Changeset,
         resolved: &ResolvedChange,
-        context: &'c Context,
+        (context, in_flight_radii): (&'c Context, &InFlightRadii),
         blast: &BlastRadius,
         window_minutes: u32,
         work: &mut Work,
@@ -1535,21 +1596,19 @@ impl<'c> Facts<'c> {
             if work.exceeded {
                 break;
             }
-            let their_blast = engine.scratches.radius(graph, &theirs, &engine.unreported);
-            work.charge(Work::edges_of(&their_blast));
+            // Each change in flight's radius is found once an assessment,
+            // and charged to every decision that reads it, as if found
+            // again (a complexity audit: the change, each counterfactual
+            // and each part of a split searched them all again).
+            let (their_reach, edges) = in_flight_radii.reach(engine, theirs);
+            work.charge(edges);
             // The shared nodes as numbers, and only the first MAX_NAMED by
             // id as names: two radii of most of a large graph share hundreds
             // of thousands of nodes, and a string for each (21 MB and a
             // fifth of a second per change in flight on 200,000 services,
             // found by a fail-closed audit) bought a message that names 20.
-            let mut shared: Vec<u32> = theirs
-                .iter()
-                .copied()
-                .chain(their_blast.affected().iter().map(|a| a.node()))
-                .filter(|&i| in_reach(i))
-                .collect();
-            shared.sort_unstable();
-            shared.dedup();
+            // (`their_reach` is ascending, so `shared` is too.)
+            let mut shared: Vec<u32> = their_reach.iter().copied().filter(|&i| in_reach(i)).collect();
             let total = shared.len();
             let by_id = |a: &u32, b: &u32| graph.id(*a).cmp(&graph.id(*b));
             if total > MAX_NAMED {

@@ -550,8 +550,9 @@ fn no_parameters<'de, D: serde::Deserializer<'de>>(d: D) -> Result<(), D::Error>
 pub struct PolicyLimits {
     /// Most affected nodes listed in an assessment (the rest are counted).
     pub max_listed_affected: usize,
-    /// Most graph edges one assessment may traverse before it stops and
-    /// escalates to `error_depth`.
+    /// Most graph edges one decision may traverse (the change's, and each
+    /// counterfactual's) before the assessment stops and escalates to
+    /// `error_depth`.
     pub work_budget: u64,
 }
 

@@ -13,7 +13,7 @@ use blastgate_change::{
 };
 use std::collections::BTreeSet;
 
-use super::{AssessOptions, Engine, Radius, Reuse, Waits, vet};
+use super::{AssessOptions, Engine, InFlightRadii, Radius, Reuse, Waits, vet};
 use crate::assessment::{Assessment, Counterfactual, round6};
 use crate::context::Context;
 use crate::depth::ReviewDepth;
@@ -31,7 +31,7 @@ const MAX_SPLIT: usize = 16;
 pub(crate) fn explore(
     engine: &Engine,
     (changeset, stated): (&Changeset, &Provenance),
-    context: &Context,
+    (context, in_flight): (&Context, &InFlightRadii),
     options: &AssessOptions<'_>,
     base: &Assessment,
     waits: &Waits,
@@ -48,7 +48,7 @@ pub(crate) fn explore(
     // counted in the depth promised.
     let mut try_one = |id: &str, action: String, c: &Changeset, ctx: &Context| {
         let c = engine.vet_evidence(std::borrow::Cow::Borrowed(c), &mut Vec::new());
-        let d = engine.decide(&c, ctx, options, Some(reuse), false, Vec::new());
+        let d = engine.decide(&c, (ctx, in_flight), options, Some(reuse), false, Vec::new());
         out.push(Counterfactual {
             id: id.to_owned(),
             action,
@@ -316,7 +316,7 @@ pub(crate) fn explore(
                 part.deploy_at = Some(at.to_string());
             }
             let part = engine.vet_evidence(std::borrow::Cow::Owned(part), &mut Vec::new());
-            let d = engine.decide(&part, context, options, None, false, Vec::new());
+            let d = engine.decide(&part, (context, in_flight), options, None, false, Vec::new());
             // The next part deploys once this one may still be deploying
             // or rolling out: the end of its deploy window (the policy's
             // window, or its rollout when longer). Its bake time alone is
