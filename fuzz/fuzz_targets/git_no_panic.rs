@@ -13,6 +13,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = git::merge_name_status(n, s);
     }
     let _ = git::parse_gitlinks_z(data);
+    // One run's raw and numstat records, split: the parts are the input.
+    if let Ok(git::RawAndNumstat { raw, statuses, numstat }) = git::split_raw_numstat_z(data) {
+        assert_eq!(raw.len() + numstat.len(), data.len());
+        assert!(statuses.len() <= raw.len());
+        let _ = git::parse_name_status_z(&statuses);
+    }
     let sections = git::hidden_line_breaks(data);
     assert!(sections.len() <= data.len());
     // Migrations' statements, read from any patch, every file a migration.

@@ -371,6 +371,53 @@ struct RawRecord<'a> {
     path: String,
 }
 
+/// The parts of one `git diff-tree --raw --numstat -z` output (git
+/// writes the raw records, then the numstat ones): the raw records, the
+/// `--name-status -z` records they hold (each record's status and paths),
+/// and the numstat records. One run detects renames once, where a run for
+/// each format detected them again (a complexity audit: git's rename
+/// detection, up to a million pairs of files, ran five times a range).
+///
+/// # Errors
+/// As [`parse_gitlinks_z`], for the raw part; [`ChangeError::LimitExceeded`]
+/// for more than [`MAX_FILES`] raw records.
+pub fn split_raw_numstat_z(bytes: &[u8]) -> Result<RawAndNumstat<'_>, ChangeError> {
+    const FILE: &str = "git diff --raw --numstat";
+    const SHAPE: &str = "expected `:MODE MODE HASH HASH STATUS<NUL>path<NUL>` (two paths for a rename or copy)";
+    let mut fields = Fields { bytes, pos: 0 };
+    let mut statuses = Vec::new();
+    let mut record = 0usize;
+    while fields.rest().first() == Some(&b':') {
+        record += 1;
+        if record > MAX_FILES {
+            return Err(ChangeError::limit(FILE, "max_files", MAX_FILES as u64, record as u64));
+        }
+        let header = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+        let status = header.rsplit(|&b| b == b' ').next().unwrap_or_default();
+        statuses.extend_from_slice(status);
+        statuses.push(0);
+        let paths = if matches!(status.first(), Some(b'R' | b'C')) { 2 } else { 1 };
+        for _ in 0..paths {
+            let path = fields.until(0).ok_or_else(|| malformed(FILE, record, fields.rest(), SHAPE))?;
+            statuses.extend_from_slice(path);
+            statuses.push(0);
+        }
+    }
+    let (raw, numstat) = bytes.split_at(fields.pos.min(bytes.len()));
+    Ok(RawAndNumstat { raw, statuses, numstat })
+}
+
+/// The parts of a `--raw --numstat -z` output ([`split_raw_numstat_z`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawAndNumstat<'a> {
+    /// The raw records, as `--raw -z` writes them.
+    pub raw: &'a [u8],
+    /// Their statuses and paths, as `--name-status -z` writes them.
+    pub statuses: Vec<u8>,
+    /// The numstat records, as `--numstat -z` writes them.
+    pub numstat: &'a [u8],
+}
+
 /// The records of a `git diff --raw -z` output, in git's order.
 fn raw_records(bytes: &[u8]) -> Result<Vec<RawRecord<'_>>, ChangeError> {
     const FILE: &str = "git diff --raw";

@@ -3672,3 +3672,35 @@ fn an_ai_trailer_of_a_placeholder_names_no_ai() {
     let c = commit("s\n\nBody.\n\nAssisted-by: unknown");
     assert_eq!(provenance(&[c], &agents).ai, Some(AiInvolvement::Assisted));
 }
+
+/// One run of `--raw --numstat -z` (git 2.47's bytes for an added, a
+/// modified and a renamed file) splits into the raw records, the
+/// name-status records they hold and the numstat records, which read as
+/// the separate runs did.
+#[test]
+fn raw_and_numstat_of_one_run_split_into_the_separate_outputs() {
+    let zeros = "0".repeat(40);
+    let listed = format!(
+        ":000000 100644 {zeros} 3e757656cf36eca53338e520d134963a44f793f8 A\0n.txt\0\
+         :100644 100644 d00491fd7e5bb6fa28c517a0bb32b8b506539d4d 1191247b6d9a206f6ba3d8ac79e26d041dd86941 M\0y t.txt\0\
+         :100644 100644 940532533944dd159bfd11136fac2ee35872de38 0fdf397db08b5cecda1b6394d4fef7395c1933ba R083\0x.txt\0z.txt\0\
+         1\t0\tn.txt\x001\t0\ty t.txt\x001\t0\t\0x.txt\0z.txt\0"
+    );
+    let blastgate_ingest::git::RawAndNumstat { raw, statuses, numstat } =
+        blastgate_ingest::git::split_raw_numstat_z(listed.as_bytes()).unwrap();
+    assert_eq!(statuses, b"A\0n.txt\0M\0y t.txt\0R083\0x.txt\0z.txt\0");
+    assert_eq!(numstat, b"1\t0\tn.txt\x001\t0\ty t.txt\x001\t0\t\0x.txt\0z.txt\0");
+    assert_eq!(raw.len() + numstat.len(), listed.len());
+    let files = merge_name_status(parse_numstat_z(numstat).unwrap(), parse_name_status_z(&statuses).unwrap()).unwrap();
+    let paths: Vec<_> = files.iter().map(|f| (f.path.as_str(), f.old_path.as_deref())).collect();
+    assert_eq!(paths, [("n.txt", None), ("y t.txt", None), ("z.txt", Some("x.txt"))]);
+    assert_eq!(blastgate_ingest::git::parse_blobs_z(raw).unwrap().len(), 3);
+    // Nothing changed: nothing either side; a raw record cut short is a
+    // syntax error naming it.
+    let blastgate_ingest::git::RawAndNumstat { raw, statuses, numstat } =
+        blastgate_ingest::git::split_raw_numstat_z(b"").unwrap();
+    assert!(raw.is_empty() && statuses.is_empty() && numstat.is_empty());
+    let cut = format!(":100644 100644 {zeros} {zeros} R100\0old.txt");
+    let err = blastgate_ingest::git::split_raw_numstat_z(cut.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("record 1"), "{err}");
+}

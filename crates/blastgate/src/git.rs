@@ -1752,16 +1752,20 @@ impl<'a> Git<'a> {
         let text = attributes_file(TEXT_ATTRIBUTES)?;
         let mut text_config = OsString::from("core.attributesFile=");
         text_config.push(text.path());
-        let diff = |config: &OsStr, format: &str| {
+        let diff = |config: &OsStr, formats: &[&str]| {
             let mut args: Vec<&OsStr> = vec![attr_source.as_ref(), "-c".as_ref(), config, "diff-tree".as_ref()];
-            args.push(format.as_ref());
+            args.extend(formats.iter().map(OsStr::new));
             args.extend(DIFF_OPTIONS.iter().map(OsStr::new));
             args.extend([base, head, "--"].map(OsStr::new));
             self.output("git diff-tree", &args)
         };
-        let numstat = parse::parse_numstat_z(&diff(&text_config, "--numstat")?)?;
-        let statuses = parse::parse_name_status_z(&diff(&text_config, "--name-status")?)?;
-        let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), "--numstat")?)?;
+        // The records, statuses and counts of one run: each run detects
+        // renames again, which is most of a large range's time.
+        let listed = diff(&text_config, &["--raw", "--numstat"])?;
+        let parse::RawAndNumstat { raw, statuses, numstat } = parse::split_raw_numstat_z(&listed)?;
+        let numstat = parse::parse_numstat_z(numstat)?;
+        let statuses = parse::parse_name_status_z(&statuses)?;
+        let detected = parse::parse_numstat_z(&diff("core.attributesFile=".as_ref(), &["--numstat"])?)?;
         let mut files = parse::merge_name_status(numstat, statuses)?;
         parse::mark_binary(&mut files, &detected);
         // The paths the change reaches through symbolic links: changed
@@ -1801,8 +1805,7 @@ impl<'a> Git<'a> {
         }
         // A submodule's pointer is one line to git, whatever code it brings
         // in: it counts as a dependency update.
-        let raw = diff(&text_config, "--raw")?;
-        let moves = parse::parse_gitlink_moves_z(&raw)?;
+        let moves = parse::parse_gitlink_moves_z(raw)?;
         let links: std::collections::BTreeSet<String> =
             moves.iter().filter(|m| m.new.is_some()).map(|m| m.path.clone()).collect();
         for f in files.iter_mut().filter(|f| f.kind.is_none() && links.contains(&f.path)) {
@@ -1855,7 +1858,7 @@ impl<'a> Git<'a> {
         // (`deployments/ledger.yaml`) are infrastructure by what they say.
         // Every file's blobs before and after, parsed once for the readings
         // below.
-        let mut blobs = parse::parse_blobs_z(&raw)?;
+        let mut blobs = parse::parse_blobs_z(raw)?;
         for (path, via) in &through {
             if let Some(sides) = blobs.get(via).cloned() {
                 blobs.entry(path.clone()).or_insert(sides);
