@@ -15,7 +15,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// asked about the path itself; `below` holds, for each pattern that,
 /// matching a directory, covers everything below it, a pattern of what is
 /// below such a directory (`/A/**`, `A` the pattern as the `ignore` crate
-/// anchors it: [`below_line`]), and is asked about the path once. That is
+/// anchors it: `below_line`), and is asked about the path once. That is
 /// asking the pattern about each of the path's directories, in one pass
 /// instead of one a directory (a complexity audit: a path 2,000 folders
 /// deep cost 2,000 passes over its 4,000 bytes a chunk). A pattern ending
