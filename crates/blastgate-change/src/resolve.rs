@@ -1708,6 +1708,17 @@ mod tests {
         scored.into_iter().take(3).map(|(_, n)| n).collect()
     }
 
+    /// A graph of `ids`, without edges.
+    fn graph_of_ids(ids: &std::collections::BTreeSet<String>) -> blastgate_graph::FrozenGraph {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        for id in ids {
+            f.node(id, String::new).unwrap();
+        }
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        builder.build().unwrap().freeze()
+    }
+
     proptest::proptest! {
         /// The bound that skips most similarity computations never skips
         /// one that would be suggested: the same ids, in the same order,
@@ -1719,13 +1730,7 @@ mod tests {
             ids in proptest::collection::btree_set("(team:|a/)?[abcAB1é]{1,8}", 1..40),
             wanted in "[abcAB1é:]{0,9}",
         ) {
-            let mut f = GraphFragment::new("g", Origin::Listed);
-            for id in &ids {
-                f.node(id, String::new).unwrap();
-            }
-            let mut builder = GraphBuilder::new(BuildOptions::default());
-            builder.add(f).unwrap();
-            let graph = builder.build().unwrap().freeze();
+            let graph = graph_of_ids(&ids);
             proptest::prop_assert_eq!(super::close_ids(&graph, &wanted), close_ids_reference(&graph, &wanted));
         }
 
@@ -1736,13 +1741,7 @@ mod tests {
             ids in proptest::collection::btree_set("a{55,70}[abé]{0,12}", 1..20),
             wanted in "a{55,70}[abé]{0,12}",
         ) {
-            let mut f = GraphFragment::new("g", Origin::Listed);
-            for id in &ids {
-                f.node(id, String::new).unwrap();
-            }
-            let mut builder = GraphBuilder::new(BuildOptions::default());
-            builder.add(f).unwrap();
-            let graph = builder.build().unwrap().freeze();
+            let graph = graph_of_ids(&ids);
             proptest::prop_assert_eq!(super::close_ids(&graph, &wanted), close_ids_reference(&graph, &wanted));
         }
 

@@ -2050,17 +2050,13 @@ pub(crate) fn name_list_of(names: &[String], total: usize) -> String {
     if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
 }
 
-/// The union of the nodes `sets` cover (each a freeze's [`Covered`]): its
-/// first [`MAX_NAMED`] ids and its size. Freezes of one scope share a
-/// list, which is read once.
-pub(crate) fn covered_names<'a>(
-    graph: &FrozenGraph,
-    sets: impl IntoIterator<Item = &'a Covered>,
-) -> (Vec<String>, usize) {
+/// The union of the nodes `sets` cover (each a freeze's [`Covered`]),
+/// ascending. Freezes of one scope share a list, which is read once.
+fn covered_union<'a>(sets: impl IntoIterator<Item = &'a Covered>) -> Cow<'a, [u32]> {
     let mut seen = std::collections::BTreeSet::new();
     let distinct: Vec<&Covered> =
         sets.into_iter().filter(|c| seen.insert(Arc::as_ptr(c).cast::<u32>() as usize)).collect();
-    let union: Cow<'_, [u32]> = match distinct.as_slice() {
+    match distinct.as_slice() {
         [] => Cow::Borrowed(&[]),
         [one] => Cow::Borrowed(one),
         many => {
@@ -2069,32 +2065,30 @@ pub(crate) fn covered_names<'a>(
             all.dedup();
             Cow::Owned(all)
         }
-    };
+    }
+}
+
+/// The union of the nodes `sets` cover ([`covered_union`]): its first
+/// [`MAX_NAMED`] ids and its size.
+pub(crate) fn covered_names<'a>(
+    graph: &FrozenGraph,
+    sets: impl IntoIterator<Item = &'a Covered>,
+) -> (Vec<String>, usize) {
+    let union = covered_union(sets);
     let names = union.iter().take(MAX_NAMED).filter_map(|&i| graph.node(i)).map(|n| n.id().to_owned()).collect();
     (names, union.len())
 }
 
 /// The nodes without a recorded tier among the union of `sets` (freezes
-/// of tiers' [`Covered`]): the first [`MAX_NAMED`] ids in id order, and
-/// how many. Sets shared by freezes of one scope are read once, and only
-/// the ids named are sorted (a complexity audit: a copy of every covered
-/// node's id for every freeze, sorted, took 23 GB for 2,500 freezes over
-/// a million untiered nodes).
+/// of tiers' [`Covered`], [`covered_union`]): the first [`MAX_NAMED`] ids
+/// in id order, and how many. Only the ids named are sorted (a complexity
+/// audit: a copy of every covered node's id for every freeze, sorted, took
+/// 23 GB for 2,500 freezes over a million untiered nodes).
 pub(crate) fn untiered_names<'a>(
     graph: &FrozenGraph,
     sets: impl IntoIterator<Item = &'a Covered>,
 ) -> (Vec<String>, usize) {
-    let mut seen = std::collections::BTreeSet::new();
-    let distinct: Vec<&Covered> =
-        sets.into_iter().filter(|c| seen.insert(Arc::as_ptr(c).cast::<u32>() as usize)).collect();
-    let mut nodes: Vec<u32> = match distinct.as_slice() {
-        [one] => one.to_vec(),
-        many => many.iter().flat_map(|c| c.iter().copied()).collect(),
-    };
-    if distinct.len() > 1 {
-        nodes.sort_unstable();
-        nodes.dedup();
-    }
+    let nodes = covered_union(sets);
     let mut ids: Vec<&str> =
         nodes.iter().filter_map(|&i| graph.node(i)).filter(|n| n.tier().is_none()).map(|n| n.id()).collect();
     let total = ids.len();
