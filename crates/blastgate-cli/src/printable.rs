@@ -141,7 +141,13 @@ pub fn one_line(text: &str) -> String {
 /// `pr-6: auto (no review needed)` written bare before the depth read as
 /// the verdict (a rendering audit).
 pub fn quoted(text: &str) -> String {
-    let text = one_line(text);
+    fenced(&one_line(text))
+}
+
+/// `text` between runs of backticks one longer than the longest it holds,
+/// padded with a blank where it starts or ends with one: a Markdown code
+/// span, or quotes in a terminal, that it cannot close early.
+pub fn fenced(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };

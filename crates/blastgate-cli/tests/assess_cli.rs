@@ -24,6 +24,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Writes `text` to `name` in `dir`, and gives its path.
+fn write_in(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
 fn tempdir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -516,11 +523,7 @@ fn inputs_never_become_commands_or_markup_in_rendered_output() {
     let dir = tempdir();
     let graph = dir.join("topology.yaml");
     std::fs::write(&graph, blastgate::demo::TOPOLOGY).unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let write = |name: &str, text: &str| write_in(&dir, name, text);
     let assess = |change: &str, format: &str| assess_at_fixed_now(graph.to_str().unwrap(), change, format);
     // A line break or escape in the change id (which heads every report)
     // is refused: in a CI log `\n::warning ...` would be a workflow command.
@@ -976,11 +979,7 @@ fn rfc3339(seconds: u64) -> String {
 #[test]
 fn other_commands_show_hostile_text_on_one_line() {
     let dir = tempdir();
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let write = |name: &str, text: &str| write_in(&dir, name, text);
     let clean = |o: &std::process::Output| {
         let all = format!("{}{}", stdout(o), stderr(o));
         assert!(!all.contains(['\u{1b}', '\u{7}', '\u{202e}', '\r']), "{all:?}");
@@ -1533,11 +1532,7 @@ fn a_number_beside_its_band_is_written_in_that_band() {
 #[test]
 fn no_line_of_any_command_is_a_workflow_command() {
     let dir = tempdir();
-    let write = |name: &str, text: &str| {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let write = |name: &str, text: &str| write_in(&dir, name, text);
     let commands = |o: &std::process::Output| {
         let all = format!("{}{}", stdout(o), stderr(o));
         let forged: Vec<&str> = all.lines().filter(|l| l.trim_start().starts_with("::")).collect();

@@ -306,12 +306,7 @@ fn approval_markdown_of(role: &str, count: u32, teams: &[String], min_seniority:
 /// starts or ends with one), so no id can close it early; hidden
 /// characters shown as escapes.
 fn code(s: &str) -> String {
-    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let s = s.replace(['\n', '\r'], " ");
-    let s = blastgate::graph::shown(&s);
-    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{s}{pad}{fence}")
+    crate::printable::fenced(&blastgate::graph::shown(&s.replace(['\n', '\r'], " ")))
 }
 
 /// A Mermaid node label: quoted, with `"`, `#`, `<`, `>`, `%`, `&` and
