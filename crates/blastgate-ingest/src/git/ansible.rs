@@ -14,12 +14,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::tasks::{TaskCall, TaskRunner, replace_templates};
-use super::{
-    INFRA_NOUNS, MAX_EMPTIED_TEXT, MAX_STEP_LINES, ROUTINE_NOUNS, clip_kind, collapse, data_directory_removed,
-    known_tool, kubernetes_kinds, script_text_destroys, short_lived, step_block, step_list, step_settings,
-    unquote_scalar,
+use super::commands::{
+    INFRA_NOUNS, ROUTINE_NOUNS, collapse, data_directory_removed, known_tool, kubernetes_kinds, short_lived,
 };
+use super::manifests::{MAX_EMPTIED_TEXT, clip_kind};
+use super::pipelines::{MAX_STEP_LINES, script_text_destroys, step_block, step_list, step_settings, unquote_scalar};
+use super::tasks::{TaskCall, TaskRunner, replace_templates};
 
 /// Whether `path` holds Ansible tasks by where Ansible keeps them: a YAML
 /// file under a folder named `ansible`, `playbooks` or `playbook`, in a

@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{MAX_EMPTIED_TEXT, MAX_TYPE_BYTES, commands_destroy, make_variables, substitute, yaml_mapping};
+use super::commands::{commands_destroy, make_variables};
+use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPE_BYTES, yaml_mapping};
+use super::pipelines::substitute;
 
 /// Where a [`TaskCall`] whose file is not known is looked for: any file
 /// of the runner's names in the repository (a workspace's package by its
