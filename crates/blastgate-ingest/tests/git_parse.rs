@@ -1393,6 +1393,18 @@ fn guards_turned_off_are_found() {
         ("-    argocd.argoproj.io/sync-options: Delete=false\n", &["Argo CD Delete=false"]),
         ("-      protect: true\n", &["protect"]),
         ("-      retainOnDelete: true\n", &["retainOnDelete"]),
+        // ... in Python, C# and Go too (red team 29).
+        (
+            "-    opts=pulumi.ResourceOptions(protect=True, retain_on_delete=True))\n+    opts=pulumi.ResourceOptions(protect=False))\n",
+            &["protect", "retainOnDelete"],
+        ),
+        (
+            "-    new CustomResourceOptions { Protect = true, RetainOnDelete = true });\n",
+            &["protect", "retainOnDelete"],
+        ),
+        ("-\t}, pulumi.Protect(true), pulumi.RetainOnDelete(true))\n+\t})\n", &["protect", "retainOnDelete"]),
+        ("+\t}, pulumi.Protect(false))\n", &["protect"]),
+        ("-\t})\n+\t}, pulumi.Protect(true))\n", &[]),
         // Terraform's AWS, Google and Azure providers.
         ("-  disable_api_termination = true\n", &["disable_api_termination"]),
         ("+  enable_deletion_protection = false\n", &["enable_deletion_protection"]),
@@ -1696,6 +1708,29 @@ fn shell_functions_run_their_bodies() {
     assert_eq!(script(&["cache() {", "  redis-cli -h cart-cache.prod $1", "}", "cache FLUSHDB"]), ["redis flushdb"]);
 }
 
+/// Red team 29: a guard script that searches for destroying commands, or
+/// lists them, runs none of them; the same words run still count.
+#[test]
+fn searching_for_or_listing_commands_runs_none() {
+    let script = script_destroys;
+    let none = Vec::<String>::new();
+    assert_eq!(
+        script(&["grep -qiE 'terraform destroy|kubectl delete (ns|namespace)|helm uninstall|dropdb' \"$1\""]),
+        none
+    );
+    assert_eq!(script(&["git diff origin/main -- scripts | grep -qE \"kubectl delete namespace|dropdb\""]), none);
+    assert_eq!(script(&["grep -qE \"error|kubectl delete namespace\" build.log"]), none);
+    assert_eq!(script(&["grep -q \"DROP TABLE\" db/migrations/*.sql && echo found"]), none);
+    assert_eq!(script(&["DENY=( \"terraform destroy\" \"kubectl delete namespace\" \"dropdb\" )"]), none);
+    assert_eq!(script(&["FORBIDDEN=\"terraform destroy|kubectl delete namespace\""]), none);
+    // What runs still counts.
+    assert_eq!(script(&["grep -q orders list.txt && kubectl delete namespace orders"]), ["Namespace"]);
+    assert_eq!(script(&["bash -c \"kubectl get pods | kubectl delete namespace orders\""]), ["Namespace"]);
+    assert_eq!(script(&["echo \"kubectl delete ns orders\" | bash"]), ["Namespace"]);
+    assert_eq!(script(&["echo \"DROP TABLE orders;\" | psql \"$DATABASE_URL\""]), ["database"]);
+    assert_eq!(script(&["T=terraform; $T destroy -auto-approve"]), ["terraform destroy"]);
+}
+
 /// Red team 12: Docker's volumes removed on another host count, as the
 /// host is named on the line, by the file's `DOCKER_HOST` or
 /// `DOCKER_CONTEXT`, or by `docker context use`; a CI job's own Docker
@@ -1741,8 +1776,55 @@ fn destructive_commands_are_read_by_tool() {
         ("docker run hashicorp/terraform:1.9 destroy", &["terraform destroy"]),
         ("sudo -E pulumi down --yes", &["pulumi destroy"]),
         ("npx cdk destroy --force", &["cdk destroy"]),
+        // Past global options with values (red team 29).
+        ("helmfile -e production destroy", &["helmfile destroy"]),
+        ("helmfile --environment production --selector name=orders-db destroy", &["helmfile destroy"]),
+        ("pulumi --cwd infra destroy --yes --stack prod", &["pulumi destroy"]),
+        ("pulumi -C infra destroy --yes", &["pulumi destroy"]),
+        ("serverless --stage prod remove", &["serverless remove"]),
+        ("pulumi --cwd infra up --yes", &[]),
+        ("sam logs --name delete", &[]),
+        (
+            "pulumi up --yes --stack prod --replace 'urn:pulumi:prod::orders::aws:rds/instance:Instance::orders-db'",
+            &["aws:rds/instance:Instance"],
+        ),
+        // Wrappers and other ways to tell Terraform to destroy.
+        ("terramate run -- terraform destroy -auto-approve", &["terraform destroy"]),
+        ("terramate run --tags prod -- terraform apply", &[]),
+        ("atmos terraform destroy rds -s prod", &["terraform destroy"]),
+        ("atmos terraform apply rds -s prod", &[]),
+        ("export TF_CLI_ARGS_apply=\"-destroy\"", &["terraform destroy"]),
+        ("    TF_CLI_ARGS_apply: \"-replace=aws_db_instance.orders\"", &["aws_db_instance"]),
+        ("    TF_CLI_ARGS_plan: \"-destroy\"", &[]),
+        ("    TF_CLI_ARGS: \"-no-color\"", &[]),
+        // Data platforms' command lines.
+        ("aws kms schedule-key-deletion --key-id alias/orders-prod --pending-window-in-days 7", &["aws_kms_key"]),
+        (
+            "aws secretsmanager delete-secret --secret-id orders/db --force-delete-without-recovery",
+            &["aws_secretsmanager_secret"],
+        ),
+        ("aws secretsmanager delete-secret --secret-id orders/db", &[]),
+        ("aws ecr delete-repository --repository-name orders --force", &["aws_ecr_repository"]),
+        ("az keyvault purge --name orders-kv", &["azurerm_key_vault"]),
+        ("mysqladmin -h db.prod -u root drop orders -f", &["database"]),
+        ("npx wrangler d1 delete orders-prod -y", &["cloudflare_d1_database"]),
+        ("npx wrangler r2 bucket delete orders-prod", &["r2_bucket"]),
+        ("firebase firestore:delete --all-collections --force --project acme-prod", &["database"]),
+        ("atlas clusters delete orders-prod --force", &["database"]),
+        ("flux delete kustomization orders --silent", &["flux kustomization orders"]),
+        ("flux delete helmrelease orders-db", &["helm_release"]),
+        ("flux get kustomizations", &[]),
         ("kubectl --context prod delete sts/ledger,svc/ledger", &["Service", "StatefulSet"]),
-        ("oc delete -f k8s/", &[]),
+        // A folder of manifests or a Kustomization deleted (red team 29);
+        // a single file, or standard input, is not read.
+        ("oc delete -f k8s/", &["oc delete -f k8s/"]),
+        ("kubectl delete -f k8s/ --wait --ignore-not-found", &["kubectl delete -f k8s/"]),
+        ("kubectl delete -k overlays/prod", &["kubectl delete -k overlays/prod"]),
+        ("kubectl delete --kustomize=overlays/prod", &["kubectl delete -k overlays/prod"]),
+        ("kubectl delete -R -f manifests/orders.yaml", &["kubectl delete -f manifests/orders.yaml"]),
+        ("kubectl delete -f jobs/migrate.yaml --ignore-not-found", &[]),
+        ("kubectl delete -f -", &[]),
+        ("kubectl delete -k overlays/preview", &[]),
         ("kubectl delete pipelinerun --all", &[]),
         ("kubectl delete ns orders", &["Namespace"]),
         ("kubectl delete pods --all", &[]),

@@ -4608,3 +4608,31 @@ fn data_services_reached_through_files_pipes_and_clients_destroy_their_data() {
     );
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 29: over a real range, a guard script that searches for
+/// destroying commands destroys nothing, and an environment torn down by
+/// its Kustomization, or a tool's destroy written past its global
+/// options, destroys what it deploys.
+#[test]
+fn scripts_that_search_for_commands_run_none_and_teardowns_count() {
+    let repo = Repo::new("teardown");
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nkubectl apply -k overlays/prod\n");
+    let base = repo.commit(0.0, "Deploy script");
+    let guard = "#!/bin/sh\n# Refuse what an agent must never run.\nif echo \"$1\" | grep -qiE 'terraform destroy|kubectl delete (ns|namespace)|helm uninstall|dropdb'; then\n  exit 1\nfi\nDENY=( \"terraform destroy\" \"dropdb\" )\n";
+    let recreate = "#!/bin/sh\nset -e\nkubectl delete -k overlays/prod --wait\nkubectl apply -k overlays/prod\n";
+    let helmfile = "#!/bin/sh\nset -e\nhelmfile -e production destroy\nkubectl apply -k overlays/prod\n";
+    assert_file_cases(
+        &repo,
+        &base,
+        &[
+            ("Add a guard script", "scripts/guard.sh", guard, &[]),
+            (
+                "Recreate the environment",
+                "scripts/deploy.sh",
+                recreate,
+                &[("scripts/deploy.sh", &["kubectl delete -k overlays/prod"])],
+            ),
+            ("Tear down the releases", "scripts/deploy.sh", helmfile, &[("scripts/deploy.sh", &["helmfile destroy"])]),
+        ],
+    );
+}

@@ -158,7 +158,7 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
     let line = line.split(" #").next().unwrap_or(line);
     // `-target="a.b"`: the value, without its quotes (quotes split the
     // line below).
-    let line = unquote_values(&tight_expressions(&make_variables(&shell_forms(line))));
+    let line = unquote_values(&tight_expressions(&make_variables(&shell_forms(&inert_text_quieted(line)))));
     let mut types: Vec<String> = Vec::new();
     // A Terraform variable that turns a guard off, set in the
     // environment (`export TF_VAR_deletion_protection=false`, a job's
@@ -168,6 +168,10 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
     if !["terraform", "tofu", "terragrunt"].iter().any(|t| line.contains(t)) {
         types.extend(terraform_environment_guards(&line).into_iter().map(|g| format!("{UNGUARD}{g}")));
     }
+    // Terraform's arguments set in the environment (`TF_CLI_ARGS_apply:
+    // "-destroy"`, a job's or an `export`): every apply after it destroys
+    // (red team 29).
+    types.extend(terraform_cli_args_destroy(&line));
     // The folder a `cd` earlier on the line moved to, for tasks run by
     // name after it (`cd infra && make destroy`).
     let mut cd: Option<String> = None;
@@ -211,7 +215,13 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
         // table emptied (red team 11: `psql -c "DROP TABLE orders"` and
         // `TRUNCATE` counted nothing).
         let sql: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-        if sql_empties(&sql, sql_client) && !short_lived(&lower) {
+        // (A search for a statement is no statement: `grep -q "DROP
+        // TABLE" db/*.sql`, unless the line feeds a SQL client.)
+        let searches = command
+            .split_whitespace()
+            .find(|w| !PREFIXES.contains(w) && !w.contains('='))
+            .is_some_and(|w| SEARCH_TOOLS.contains(&tool_name(w)));
+        if (sql_client || !searches) && !short_lived(&lower) && sql_empties(&sql, sql_client) {
             types.push("database".to_owned());
         }
         // A datastore's files removed on a host (`rm -rf
@@ -466,6 +476,97 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
     types.sort_unstable();
     types.dedup();
     types
+}
+
+/// Tools that search or edit text: a pattern they are given names
+/// commands without running them.
+const SEARCH_TOOLS: [&str; 11] = ["grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "sed", "awk", "gawk", "jq"];
+
+/// `line` with the text that runs nothing kept from reading as commands
+/// (red team 29: a guard script that searches for destroying commands was
+/// read as running them):
+///
+/// - a `|` inside quotes, given to a search tool (`grep -qE
+///   'x|helm uninstall|dropdb'`) or as a variable's value
+///   (`DENY="terraform destroy|dropdb"`), is an alternation, no pipe: it
+///   becomes a blank, so the quoted text stays one argument;
+/// - an array's items (`DENY=( "terraform destroy" "dropdb" )`) are
+///   words, no commands: the array is written empty, `DENY=()`.
+///
+/// Quotes given to a shell (`bash -c "a | b"`) and text fed to one
+/// (`echo "..." | bash`) are left as they are.
+fn inert_text_quieted(line: &str) -> String {
+    if !line.contains(['"', '\'']) {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len());
+    // The current command's words so far (unquoted text since the last
+    // unquoted `;`, `|`, `&`), and the open quote, if any, with whether
+    // its text is inert.
+    let mut piece_start = 0;
+    let mut open: Option<(char, bool)> = None;
+    let mut array = false;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some((q, inert)) = open {
+            if c == '\\' && q == '"' {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+                continue;
+            }
+            if c == q {
+                open = None;
+            }
+            if !array {
+                out.push(if inert && c == '|' { ' ' } else { c });
+            }
+            continue;
+        }
+        if array {
+            if c == ')' {
+                array = false;
+                out.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => {
+                let before = line.get(piece_start..i).unwrap_or_default();
+                let assigned = before.split_whitespace().next_back().is_some_and(|w| {
+                    w.strip_suffix('=').is_some_and(|name| {
+                        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    }) && before.ends_with('=')
+                });
+                let searching = before
+                    .split_whitespace()
+                    .find(|w| !PREFIXES.contains(w) && !w.contains('='))
+                    .is_some_and(|w| SEARCH_TOOLS.contains(&tool_name(w)));
+                open = Some((c, assigned || searching));
+                out.push(c);
+            }
+            '(' if out.ends_with('=')
+                && out
+                    .rsplit(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|'))
+                    .next()
+                    .and_then(|w| w.strip_suffix('='))
+                    .is_some_and(|name| {
+                        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                && line.get(i..).is_some_and(|rest| rest.contains(')')) =>
+            {
+                array = true;
+                out.push(c);
+            }
+            ';' | '|' | '&' => {
+                piece_start = i + 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `line` with the shell's other ways of writing a command written
@@ -1263,7 +1364,7 @@ pub(super) const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`](super::destructive_commands) reads.
-pub(super) const TOOLS: [&str; 67] = [
+pub(super) const TOOLS: [&str; 74] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -1333,6 +1434,14 @@ pub(super) const TOOLS: [&str; 67] = [
     "s5cmd",
     "nomad",
     "curl",
+    // (Red team 29.)
+    "atmos",
+    "terramate",
+    "mysqladmin",
+    "wrangler",
+    "firebase",
+    "atlas",
+    "flux",
 ];
 
 /// Data services' own command lines, tools [`destructive_commands`](super::destructive_commands)
@@ -1360,6 +1469,75 @@ const DATA_TOOLS: [&str; 19] = [
 ];
 
 /// What `tool` run with `args` destroys (empty: nothing it reads).
+/// A command line's words up to its command, past global options: each
+/// word that follows an option written without `=` may be that option's
+/// value, so the words are taken up to the first that follows none
+/// (`-e production destroy`: `production`, `destroy`; `--yes destroy`:
+/// `destroy`; `logs --name x`: `logs`).
+fn leading_words<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut after_option = false;
+    for &a in args {
+        if a == "--" {
+            break;
+        }
+        if a.starts_with('-') {
+            after_option = !a.contains('=');
+            continue;
+        }
+        out.push(a);
+        if !after_option {
+            break;
+        }
+        after_option = false;
+    }
+    out
+}
+
+/// What `kubectl delete` (or `oc delete`) given manifests rather than a
+/// kind deletes, by its words: `kubectl delete -k DIR` for a
+/// Kustomization (`-k`, `--kustomize`), `kubectl delete -f DIR` for a
+/// folder of manifests (`-f`, `--filename`: a value with no `.yaml`,
+/// `.yml` or `.json` extension, one ending in `/`, or any with `-R`,
+/// `--recursive`); a standard input (`-f -`) or a single file counts
+/// nothing.
+fn manifest_sets_deleted(tool: &str, args: &[&str]) -> Vec<String> {
+    let recursive = args.iter().any(|a| matches!(*a, "-R" | "--recursive" | "--recursive=true"));
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        let (flag, value) = match a.split_once('=') {
+            Some((flag, value)) if flag.starts_with('-') => (flag, Some(value)),
+            _ => (*a, args.get(i + 1).copied()),
+        };
+        let Some(value) = value.map(|v| v.trim_matches(['"', '\''])).filter(|v| !v.is_empty() && *v != "-") else {
+            continue;
+        };
+        let lower = value.to_ascii_lowercase();
+        let file = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
+        let url = lower.starts_with("http://") || lower.starts_with("https://");
+        match flag {
+            "-k" | "--kustomize" => out.push(format!("{tool} delete -k {value}")),
+            "-f" | "--filename" if !url && (recursive || !file || value.ends_with('/')) => {
+                out.push(format!("{tool} delete -f {value}"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The resource type a Pulumi URN names
+/// (`urn:pulumi:prod::orders::aws:rds/instance:Instance::orders-db`:
+/// `aws:rds/instance:Instance`; a child's, past its parents' types, `$`),
+/// else the whole URN.
+fn pulumi_urn_type(urn: &str) -> String {
+    let parts: Vec<&str> = urn.split("::").collect();
+    match parts.as_slice() {
+        [_, _, qualified, _] => qualified.rsplit('$').next().unwrap_or(qualified).to_owned(),
+        _ => format!("pulumi up --replace {urn}"),
+    }
+}
+
 fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String> {
     let mut plain = plain_arguments(args);
     // (`gcloud alpha storage rm`, `gcloud beta sql instances delete`: the
@@ -1392,6 +1570,25 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         }
         out
     };
+    // The values given as `--flag VALUE` or `--flag=VALUE`, as written.
+    let addresses_raw = |flag: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let Some(a) = a.strip_prefix("--") else { continue };
+            let value = match a.strip_prefix(flag) {
+                Some(v) if v.starts_with('=') => v.get(1..).map(str::to_owned),
+                Some("") => args.get(i + 1).map(|v| (*v).to_owned()),
+                _ => None,
+            };
+            if let Some(v) =
+                value.map(|v| v.trim_matches(|c| c == '"' || c == '\'').to_owned()).filter(|v| !v.is_empty())
+            {
+                out.push(v);
+            }
+        }
+        out
+    };
+    let leading = leading_words(args);
     let words = |n: usize| -> String {
         std::iter::once(tool).chain(plain.iter().copied().take(n)).collect::<Vec<_>>().join(" ")
     };
@@ -1414,13 +1611,31 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
                 Vec::new()
             }
         }
-        "pulumi" if matches!(first, "destroy" | "down") => vec!["pulumi destroy".to_owned()],
-        "cdk" if first == "destroy" => vec!["cdk destroy".to_owned()],
-        "sam" if first == "delete" => vec!["sam delete".to_owned()],
-        "serverless" | "sls" if first == "remove" => vec!["serverless remove".to_owned()],
-        "helmfile" if matches!(first, "destroy" | "delete") => vec!["helmfile destroy".to_owned()],
-        "cdktf" if first == "destroy" => vec!["cdktf destroy".to_owned()],
-        "sst" if first == "remove" => vec!["sst remove".to_owned()],
+        // (Past global options and their values, which these tools take
+        // before the command too: `helmfile -e production destroy`,
+        // `pulumi --cwd infra destroy`, `serverless --stage prod remove`;
+        // red team 29.)
+        "pulumi" if leading.iter().any(|w| matches!(*w, "destroy" | "down")) => vec!["pulumi destroy".to_owned()],
+        // `pulumi up --replace URN` (`--target-replace`): the resource is
+        // made anew, empty, as Terraform's `-replace` makes it.
+        "pulumi" if leading.iter().any(|w| matches!(*w, "up" | "update")) => {
+            let mut urns = addresses_raw("replace");
+            urns.extend(addresses_raw("target-replace"));
+            urns.iter().map(|urn| pulumi_urn_type(urn)).collect()
+        }
+        "cdk" if leading.contains(&"destroy") => vec!["cdk destroy".to_owned()],
+        "sam" if leading.contains(&"delete") => vec!["sam delete".to_owned()],
+        "serverless" | "sls" if leading.contains(&"remove") => vec!["serverless remove".to_owned()],
+        "helmfile" if leading.iter().any(|w| matches!(*w, "destroy" | "delete")) => {
+            vec!["helmfile destroy".to_owned()]
+        }
+        "cdktf" if leading.contains(&"destroy") => vec!["cdktf destroy".to_owned()],
+        "sst" if leading.contains(&"remove") => vec!["sst remove".to_owned()],
+        // Cloud Posse's Atmos runs Terraform by component: `atmos terraform
+        // destroy COMPONENT -s STACK` (red team 29).
+        "atmos" if first == "terraform" && plain.get(1).is_some_and(|w| matches!(*w, "destroy" | "deploy-destroy")) => {
+            vec!["terraform destroy".to_owned()]
+        }
         "copilot" if matches!(first, "app" | "env" | "svc" | "job") && plain.get(1) == Some(&"delete") => {
             vec![words(2)]
         }
@@ -1453,7 +1668,14 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         "dropdb" => vec!["database".to_owned()],
         _ if DATA_TOOLS.contains(&tool) => data_service_destroys(tool, args, &plain, &has),
         "curl" => search_index_deletes(args),
-        "kubectl" | "oc" if first == "delete" => plain.get(1).map(|k| kubernetes_kinds(k)).unwrap_or_default(),
+        "kubectl" | "oc" if first == "delete" => match plain.get(1) {
+            Some(kind) => kubernetes_kinds(kind),
+            // Everything a folder of manifests or a Kustomization deploys,
+            // deleted (`kubectl delete -f k8s/`, `-k overlays/prod`), which
+            // is how an environment is torn down to be made anew (red team
+            // 29); a single file (`-f job.yaml`, a job re-run) is not read.
+            None => manifest_sets_deleted(tool, args),
+        },
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
             let names = plain.get(1..).unwrap_or_default();
             if names.is_empty() {
@@ -1468,7 +1690,22 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         "aws" => {
             let op = plain.get(1).copied().unwrap_or_default();
             let deletes = (op.starts_with("delete-") || op.starts_with("terminate-")) && infrastructure(&[first, op]);
-            if deletes || (first == "s3" && op == "rb") {
+            // Keys and secrets are routine words (a secret rotated, a key
+            // pair deleted), but a KMS key scheduled for deletion takes
+            // every datum it encrypted with it, and a secret or a
+            // repository deleted with no way back is the only copy
+            // (red team 29).
+            let data = match (first, op) {
+                ("kms", "schedule-key-deletion") => Some("aws_kms_key"),
+                ("secretsmanager", "delete-secret") if has("force-delete-without-recovery") => {
+                    Some("aws_secretsmanager_secret")
+                }
+                ("ecr", "delete-repository") if has("force") => Some("aws_ecr_repository"),
+                _ => None,
+            };
+            if let Some(kind) = data {
+                vec![kind.to_owned()]
+            } else if deletes || (first == "s3" && op == "rb") {
                 vec![words(2)]
             } else if first == "s3"
                 && op == "rm"
@@ -1536,6 +1773,36 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         {
             vec!["complete deployment".to_owned()]
         }
+        // An Azure key vault deleted (soft-deleted, then purged): the keys
+        // and secrets in it, and what they decrypt (red team 29).
+        "az" if first == "keyvault" && plain.get(1).is_some_and(|w| matches!(*w, "delete" | "purge")) => {
+            vec!["azurerm_key_vault".to_owned()]
+        }
+        // Data platforms' own command lines (red team 29): MySQL's admin
+        // tool dropping a database, Cloudflare's D1 databases and R2
+        // buckets, a Firestore emptied, a MongoDB Atlas cluster, and a Flux
+        // object whose deletion prunes what it deployed.
+        "mysqladmin" if plain.iter().any(|w| w.eq_ignore_ascii_case("drop")) => vec!["database".to_owned()],
+        "wrangler" if first == "d1" && plain.get(1) == Some(&"delete") => vec!["cloudflare_d1_database".to_owned()],
+        "wrangler" if first == "r2" && plain.get(1) == Some(&"bucket") && plain.get(2) == Some(&"delete") => {
+            vec!["r2_bucket".to_owned()]
+        }
+        "firebase" if first == "firestore:delete" && (has("all-collections") || has("recursive") || has("r")) => {
+            vec!["database".to_owned()]
+        }
+        "atlas"
+            if leading_words(args).first().is_some_and(|w| matches!(*w, "clusters" | "cluster"))
+                && plain.iter().take(3).any(|w| matches!(*w, "delete" | "rm")) =>
+        {
+            vec!["database".to_owned()]
+        }
+        "flux" if first == "delete" => match plain.get(1).copied().unwrap_or_default() {
+            "helmrelease" | "hr" => vec!["helm_release".to_owned()],
+            "kustomization" | "ks" => {
+                vec![format!("flux kustomization {}", plain.get(2).copied().unwrap_or_default()).trim_end().to_owned()]
+            }
+            _ => Vec::new(),
+        },
         "gcloud" | "az" => match plain.iter().take(5).position(|w| *w == "delete") {
             Some(at) if infrastructure(plain.get(..at).unwrap_or_default()) => vec![words(at + 1)],
             _ => Vec::new(),
@@ -2104,6 +2371,43 @@ fn terraform_environment_guards(line: &str) -> Vec<String> {
     found
 }
 
+/// What Terraform's arguments set in the environment on `line` make its
+/// applies destroy: `TF_CLI_ARGS` or `TF_CLI_ARGS_apply` (and
+/// `TF_CLI_ARGS_destroy`, which only a destroy reads) holding `-destroy`
+/// (`terraform destroy`) or `-replace=ADDRESS` (the address's type), as
+/// `NAME=value` or a YAML `NAME: value`. A value naming a short-lived
+/// environment counts nothing.
+fn terraform_cli_args_destroy(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("TF_CLI_ARGS") {
+        rest = rest.get(at + "TF_CLI_ARGS".len()..).unwrap_or_default();
+        let suffix: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !matches!(suffix.as_str(), "" | "_apply" | "_destroy") {
+            continue;
+        }
+        let after = rest.get(suffix.len()..).unwrap_or_default().trim_start_matches(['"', '\'']).trim_start();
+        let Some(after) = after.strip_prefix(['=', ':']) else { continue };
+        let after = after.trim_start();
+        let value = match after.strip_prefix(['"', '\'']) {
+            Some(quoted) => quoted.split(['"', '\'']).next().unwrap_or_default(),
+            None => after.split_whitespace().next().unwrap_or_default(),
+        };
+        if short_lived(value) {
+            continue;
+        }
+        for arg in value.split_whitespace() {
+            let arg = arg.trim_start_matches('-');
+            if arg == "destroy" {
+                found.push("terraform destroy".to_owned());
+            } else if let Some(address) = arg.strip_prefix("replace=").filter(|a| !a.is_empty()) {
+                found.push(blastgate_change::address_type(address).unwrap_or(address).to_owned());
+            }
+        }
+    }
+    found
+}
+
 /// The guards against deletion a PowerShell cmdlet turns off:
 /// `Remove-AzResourceLock` (Azure's `CanNotDelete` lock), and AWS's
 /// `Edit-RDSDBInstance` or `Edit-RDSDBCluster -DeletionProtection
@@ -2242,6 +2546,12 @@ fn wrapped_command(tool: &str, args: &[&str]) -> Option<usize> {
         ("kubectl" | "oc", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
         // (`aws-vault exec prod -- aws rds ...`.)
         ("aws-vault", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
+        // Terramate runs a command in each stack: `terramate run --
+        // terraform destroy` (red team 29).
+        ("terramate", Some("run")) => match args.iter().position(|w| *w == "--") {
+            Some(p) => Some(p + 1),
+            None => Some(past_options(1, &["-C", "--chdir", "--tags", "--no-tags"])),
+        },
         _ => None,
     }
 }

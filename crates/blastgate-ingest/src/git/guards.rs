@@ -9,7 +9,7 @@ use super::manifests::{MAX_EMPTIED_TEXT, heredoc_start, uncomment_config};
 /// Settings that guard resources against deletion, as a squeezed line
 /// (lower case, no blanks or quotes) reads when the guard is on, by the
 /// name a message gives them.
-const GUARDS_ON: [(&str, &str); 26] = [
+const GUARDS_ON: [(&str, &str); 29] = [
     ("prevent_destroy=true", "prevent_destroy"),
     ("deletion_protection=true", "deletion_protection"),
     // (YAML's spelling: Ansible's modules, Crossplane's providers.)
@@ -31,9 +31,14 @@ const GUARDS_ON: [(&str, &str); 26] = [
     ("deletionpolicy:orphan", "DeletionPolicy"),
     ("cnrm.cloud.google.com/deletion-policy:abandon", "cnrm.cloud.google.com/deletion-policy"),
     ("services.k8s.aws/deletion-policy:retain", "services.k8s.aws/deletion-policy"),
-    // Pulumi's resource options.
+    // Pulumi's resource options: TypeScript's and YAML's, then Python's
+    // (`protect=True`, `retain_on_delete=True`) and C#'s (`Protect =
+    // true`); Go's option calls are read apart (`PULUMI_GO_GUARDS`).
     ("protect:true", "protect"),
     ("retainondelete:true", "retainOnDelete"),
+    ("protect=true", "protect"),
+    ("retain_on_delete=true", "retainOnDelete"),
+    ("retainondelete=true", "retainOnDelete"),
     // Terraform's AWS and Google providers.
     ("disable_api_termination=true", "disable_api_termination"),
     ("enable_deletion_protection=true", "enable_deletion_protection"),
@@ -47,7 +52,7 @@ const GUARDS_ON: [(&str, &str); 26] = [
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 24] = [
+const GUARDS_OFF: [(&str, &str); 25] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
     ("deletion_protection:false", "deletion_protection"),
@@ -66,6 +71,7 @@ const GUARDS_OFF: [(&str, &str); 24] = [
     ("deletion_protection=unprotected", "deletion_protection"),
     ("prevent_deletion_if_contains_resources=false", "prevent_deletion_if_contains_resources"),
     ("protect:false", "protect"),
+    ("protect=false", "protect"),
     ("terminationprotection:false", "terminationProtection"),
     // The AWS CDK: a bucket's objects deleted with it.
     ("autodeleteobjects:true", "autoDeleteObjects"),
@@ -126,6 +132,15 @@ pub fn removed_guards(patch: &[u8], is_infrastructure: impl Fn(&str) -> bool) ->
             *guards.entry("removalPolicy".to_owned()).or_insert(0) += if on { -sign } else { sign };
             return;
         }
+        // Pulumi's Go options, calls whose parentheses the settings'
+        // separators would cut (`pulumi.Protect(true)`; red team 29).
+        for (call, name, on) in PULUMI_GO_GUARDS {
+            let times = i64::try_from(whole.matches(call).count()).unwrap_or(i64::MAX);
+            if times > 0 {
+                let turned_off = if on { -sign } else { sign };
+                *guards.entry(name.to_owned()).or_insert(0) += turned_off.saturating_mul(times);
+            }
+        }
         // Each setting of the line: one a line, or several in one
         // (`lifecycle { prevent_destroy = true }`, Pulumi's
         // `aws.rds.Instance("orders", ..., deletion_protection=False)`).
@@ -181,9 +196,24 @@ pub fn guard_counts(text: &[u8]) -> BTreeMap<&'static str, usize> {
                 *counts.entry(name).or_insert(0) += 1;
             }
         }
+        let squeezed = squeeze(line);
+        for (call, name, on) in PULUMI_GO_GUARDS {
+            if on {
+                *counts.entry(name).or_insert(0) += squeezed.matches(call).count();
+            }
+        }
     }
     counts
 }
+
+/// Pulumi's Go resource options that guard against deletion, as a
+/// squeezed line reads them, with their names and whether the call keeps
+/// the guard on.
+const PULUMI_GO_GUARDS: [(&str, &str, bool); 3] = [
+    ("pulumi.protect(true)", "protect", true),
+    ("pulumi.retainondelete(true)", "retainOnDelete", true),
+    ("pulumi.protect(false)", "protect", false),
+];
 
 /// What separates the settings of one line (`lifecycle { prevent_destroy
 /// = true }`, Pulumi's `Instance("orders", ..., deletion_protection=False)`).
