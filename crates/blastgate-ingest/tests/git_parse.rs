@@ -1731,6 +1731,66 @@ fn searching_for_or_listing_commands_runs_none() {
     assert_eq!(script(&["T=terraform; $T destroy -auto-approve"]), ["terraform destroy"]);
 }
 
+/// Red team 29: a SQL script a client runs is a call the facade follows,
+/// and its text, read as a migration's, destroys a database when it
+/// drops or empties one.
+#[test]
+fn sql_scripts_clients_run_are_followed() {
+    use blastgate_ingest::git::script_destroys as read_whole;
+    let script = script_destroys;
+    let call = |file: &str| vec![format!("runs task script {file} sql")];
+    assert_eq!(script(&["psql \"$DATABASE_URL\" -f db/oneoff/current.sql"]), call("db/oneoff/current.sql"));
+    assert_eq!(script(&["mysql -u root orders < scripts/sql/post_deploy.sql"]), call("scripts/sql/post_deploy.sql"));
+    assert_eq!(script(&["sqlcmd -S prod -i ./sql/cleanup.sql"]), call("sql/cleanup.sql"));
+    assert_eq!(script(&["cd db && psql --file=fix.sql"]), call("db/fix.sql"));
+    assert_eq!(script(&["psql -f db/fix.sql \"postgres://app@orders-db.preview/app\""]), Vec::<String>::new());
+    assert_eq!(script(&["psql \"$DATABASE_URL\" <<'SQL'"]), Vec::<String>::new());
+    assert_eq!(
+        read_whole("db/oneoff/current.sql", "sql", b"DROP TABLE orders_archive;\n"),
+        Some(vec!["database".to_owned()])
+    );
+    assert_eq!(read_whole("db/oneoff/current.sql", "sql", b"UPDATE orders SET a = 1 WHERE id = 2;\n"), Some(vec![]));
+    assert_eq!(read_whole("x.sql", "sql", b"-- tidy up\nTRUNCATE orders;\n"), Some(vec!["database".to_owned()]));
+    assert_eq!(
+        read_whole("x.sql", "sql", b"DELETE FROM orders WHERE id = 1;\nDELETE FROM carts;\n"),
+        Some(vec!["database".to_owned()])
+    );
+    assert_eq!(read_whole("x.sql", "sql", b"DELETE FROM orders WHERE id = 1;\n-- DROP TABLE orders;\n"), Some(vec![]));
+}
+
+/// Red team 29: the commands a platform runs on every deploy or build,
+/// from its own deploy file, count as a `Procfile`'s do; the file's other
+/// lines run nothing.
+#[test]
+fn platforms_deploy_commands_are_read() {
+    use blastgate_ingest::git::{destructive_commands, is_script};
+    let read = |path: &str, line: &str| -> Vec<String> {
+        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n");
+        destructive_commands(patch.as_bytes(), is_script).remove(path).unwrap_or_default()
+    };
+    let reset = "bundle exec rails db:schema:load DISABLE_DATABASE_ENVIRONMENT_CHECK=1";
+    let cases: &[(&str, String, &[&str])] = &[
+        ("render.yaml", format!("    preDeployCommand: {reset}"), &["database"]),
+        ("railway.json", "    \"preDeployCommand\": [\"npx prisma migrate reset --force\"],".to_owned(), &["database"]),
+        ("railway.toml", "preDeployCommand = \"npx prisma migrate reset --force\"".to_owned(), &["database"]),
+        (
+            "vercel.json",
+            "  \"buildCommand\": \"prisma db push --accept-data-loss && next build\",".to_owned(),
+            &["database"],
+        ),
+        ("netlify.toml", "  command = \"npx prisma migrate reset --force && next build\"".to_owned(), &["database"]),
+        ("heroku.yml", format!("    - {reset}"), &["database"]),
+        (".ebextensions/01_db.config", format!("    command: \"{reset}\""), &["database"]),
+        // Other keys and files run nothing.
+        ("render.yaml", format!("    name: {reset}"), &[]),
+        ("config/app.config", format!("    command: \"{reset}\""), &[]),
+        ("vercel.json", "  \"framework\": \"nextjs\",".to_owned(), &[]),
+    ];
+    for (path, line, want) in cases {
+        assert_eq!(read(path, line), *want, "{path}: {line}");
+    }
+}
+
 /// Red team 12: Docker's volumes removed on another host count, as the
 /// host is named on the line, by the file's `DOCKER_HOST` or
 /// `DOCKER_CONTEXT`, or by `docker context use`; a CI job's own Docker

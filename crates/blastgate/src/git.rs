@@ -1276,6 +1276,14 @@ const LOG_OPTIONS: [&str; 4] = ["-z", "--no-show-signature", "--no-color", "--en
 /// command line; the history log then reads every commit and filters.
 const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 
+/// Most folders above a changed source file looked at for a stack
+/// project's marker file (`Git::find_stack_programs`).
+const MAX_STACK_LEVELS: usize = 8;
+
+/// Most folders looked at for stack projects' marker files in one range
+/// (four pathspecs each).
+const MAX_STACK_FOLDERS: usize = 512;
+
 /// Most pathspecs a history log is given ([`pathspecs`]). git compares
 /// every entry of every tree it walks with every pathspec: 1,000 touched
 /// files over 2,500 commits took 38 s, 5,000 commits 75 s (a complexity
@@ -1865,7 +1873,8 @@ impl<'a> Git<'a> {
             }
         }
         self.vet_test_files(&mut files, &blobs, &classifier)?;
-        let manifests = self.find_manifests(&mut files, &blobs, &classifier)?;
+        let mut manifests = self.find_manifests(&mut files, &blobs, &classifier)?;
+        manifests.extend(self.find_stack_programs(&mut files, &classifier, (base, head))?);
         let candidates: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary)
@@ -2276,6 +2285,86 @@ impl<'a> Git<'a> {
             manifests.extend(f.old_path.clone());
         }
         Ok(manifests)
+    }
+
+    /// The changed source files of infrastructure programs found by their
+    /// projects' own marker files, made `Infrastructure` (as stated kinds)
+    /// and returned with their old paths: a folder holding `cdk.json`
+    /// (the AWS CDK), `cdktf.json` (CDK for Terraform), `Pulumi.yaml` or
+    /// `Pulumi.yml`, at either end of the change, is a stack program, and
+    /// so is every source file below it but tests, examples and
+    /// documentation (red team 29: `cdk init` and `pulumi new` lay their
+    /// programs out as `lib/orders-stack.ts` or `__main__.py`, which the
+    /// paths alone call code, so a deleted table construct destroyed
+    /// nothing). Up to [`MAX_STACK_LEVELS`] folders above each file, and at
+    /// most [`MAX_STACK_FOLDERS`] folders in all (those nearest the top
+    /// first), are looked at, in one `git ls-tree` a side.
+    fn find_stack_programs(
+        &self,
+        files: &mut [FileChange],
+        classifier: &blastgate_change::Classifier,
+        (base, head): (&str, &str),
+    ) -> Result<std::collections::BTreeSet<String>, ChangeError> {
+        use std::collections::BTreeSet as Set;
+        const MARKERS: [&str; 4] = ["cdk.json", "cdktf.json", "Pulumi.yaml", "Pulumi.yml"];
+        let wanted = |p: &str| !illustrative(p) && classifier.classify(p) == ChangeKind::Code;
+        let ancestors = |p: &str| -> Vec<String> {
+            let mut out = vec![String::new()];
+            let parts: Vec<&str> = p.split('/').collect();
+            for depth in 1..parts.len().min(MAX_STACK_LEVELS + 1) {
+                out.push(parts.get(..depth).unwrap_or_default().join("/"));
+            }
+            out
+        };
+        let paths = |f: &FileChange| -> Vec<String> {
+            std::iter::once(f.path.clone()).chain(f.old_path.clone()).filter(|p| wanted(p)).collect()
+        };
+        let mut folders: Set<String> = Set::new();
+        for f in files.iter().filter(|f| f.kind.is_none() && !f.binary) {
+            for p in paths(f) {
+                folders.extend(ancestors(&p));
+            }
+        }
+        if folders.is_empty() {
+            return Ok(Set::new());
+        }
+        // (Those nearest the top first: a project's marker is usually
+        // at its top.)
+        let mut ordered: Vec<String> = folders.into_iter().collect();
+        ordered.sort_by(|a, b| a.matches('/').count().cmp(&b.matches('/').count()).then_with(|| a.cmp(b)));
+        ordered.truncate(MAX_STACK_FOLDERS);
+        let mut projects: Set<String> = Set::new();
+        for rev in [base, head] {
+            let mut args: Vec<String> =
+                vec!["ls-tree".into(), "-z".into(), "--full-name".into(), rev.into(), "--".into()];
+            for folder in &ordered {
+                for marker in MARKERS {
+                    args.push(if folder.is_empty() { marker.to_owned() } else { format!("{folder}/{marker}") });
+                }
+            }
+            let found = match parse::parse_tree_files_z(&self.output("git ls-tree (stack projects)", &args)?) {
+                Ok(found) => found,
+                Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            projects.extend(
+                found.into_iter().map(|(p, _)| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned())),
+            );
+        }
+        let mut programs = Set::new();
+        if projects.is_empty() {
+            return Ok(programs);
+        }
+        let in_project = |p: &str| ancestors(p).iter().any(|a| projects.contains(a));
+        for f in files.iter_mut().filter(|f| f.kind.is_none() && !f.binary) {
+            let found = paths(f);
+            if found.iter().any(|p| in_project(p)) {
+                f.kind = Some(ChangeKind::Infrastructure);
+                programs.insert(f.path.clone());
+                programs.extend(f.old_path.clone());
+            }
+        }
+        Ok(programs)
     }
 
     /// States what the change's infrastructure files declared and no

@@ -4636,3 +4636,90 @@ fn scripts_that_search_for_commands_run_none_and_teardowns_count() {
         ],
     );
 }
+
+/// Red team 29: a CDK or Pulumi program laid out as its tool makes it
+/// (`cdk init`: `cdk.json`, `lib/orders-stack.ts`; `pulumi new`:
+/// `Pulumi.yaml`, `__main__.py`) is infrastructure by its project's
+/// marker file, so a table construct taken out of it is destroyed; the
+/// same files with no marker stay code.
+#[test]
+fn stack_programs_are_found_by_their_projects_marker_files() {
+    let stack = |table: bool| {
+        format!(
+            "import * as cdk from 'aws-cdk-lib';\nimport * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\n\nexport class OrdersStack extends cdk.Stack {{\n  constructor(scope: any, id: string) {{\n    super(scope, id);\n{}  }}\n}}\n",
+            if table {
+                "    new dynamodb.Table(this, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });\n"
+            } else {
+                ""
+            }
+        )
+    };
+    let program = |db: bool| {
+        format!(
+            "import pulumi\nimport pulumi_aws as aws\n\n{}pulumi.export('ok', True)\n",
+            if db {
+                "ledger = aws.rds.Instance('ledger', engine='postgres', instance_class='db.t3.micro')\n"
+            } else {
+                ""
+            }
+        )
+    };
+    for marked in [true, false] {
+        let repo = Repo::new("stacks");
+        if marked {
+            repo.write("cdk.json", b"{\"app\": \"npx ts-node bin/orders.ts\"}\n");
+            repo.write("billing/Pulumi.yaml", b"name: billing\nruntime: python\n");
+        }
+        repo.write("lib/orders-stack.ts", stack(true).as_bytes());
+        repo.write("billing/__main__.py", program(true).as_bytes());
+        repo.write("test/orders.test.ts", b"test('synth', () => { expect(1).toBe(1); });\n");
+        let base = repo.commit(0.0, "Stacks");
+        repo.write("lib/orders-stack.ts", stack(false).as_bytes());
+        repo.write("billing/__main__.py", program(false).as_bytes());
+        repo.write("test/orders.test.ts", b"test('synth', () => { expect(2).toBe(2); });\n");
+        let head = repo.commit(1.0, "Drop the table and the ledger");
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let destructive = fired.iter().any(|r| r.starts_with("destructive"));
+        if marked {
+            assert_eq!(
+                removes_of(&change),
+                [
+                    ("billing/__main__.py".to_owned(), vec!["aws.rds.Instance".to_owned()]),
+                    ("lib/orders-stack.ts".to_owned(), vec!["dynamodb.Table".to_owned()]),
+                ]
+            );
+            assert!(destructive, "{fired:?}");
+            assert_eq!(file(&change.files, "test/orders.test.ts").kind, None);
+        } else {
+            assert_eq!(removes_of(&change), Vec::<(String, Vec<String>)>::new());
+            assert!(!destructive, "{fired:?}");
+        }
+    }
+}
+
+/// Red team 29: a SQL file a deploy script runs through its client
+/// (`psql -f`) is read whole when the script starts running it: its
+/// `DROP TABLE` destroys a database; a data fix does not.
+#[test]
+fn a_sql_file_a_script_runs_is_read_whole() {
+    let repo = Repo::new("sqlfile");
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\n./bin/migrate up\n");
+    let base = repo.commit(0.0, "Deploy script");
+    let runs = "#!/bin/sh\nset -e\n./bin/migrate up\npsql \"$DATABASE_URL\" -f db/oneoff/post_deploy.sql\n";
+    for (sql, expected) in [
+        ("DROP TABLE orders_archive;\n", &[("scripts/deploy.sh", &["database"][..])][..]),
+        ("UPDATE orders SET state = 'done' WHERE id = 7;\n", &[][..]),
+    ] {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("scripts/deploy.sh", runs.as_bytes());
+        repo.write("db/oneoff/post_deploy.sql", sql.as_bytes());
+        let head = repo.commit(1.0, "Run a one-off script");
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let expected: Vec<(String, Vec<String>)> = expected
+            .iter()
+            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
+            .collect();
+        assert_eq!(removes_of(&change), expected, "{sql}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{sql}: {fired:?}");
+    }
+}

@@ -137,6 +137,19 @@ fn sql_empties(text: &str, sql: bool) -> bool {
     truncate || delete
 }
 
+/// Whether a SQL script a client runs drops a database, schema or table,
+/// or empties a table: any of its statements (split at `;`, comments read
+/// as blanks, lower case) as [`sql_empties`] reads a SQL line. An
+/// `UPDATE`, or a `DELETE` with a `WHERE`, is a data fix, as on a
+/// command line.
+pub(super) fn sql_script_empties(text: &str) -> bool {
+    let plain = uncomment(text).to_lowercase();
+    plain.split(';').any(|statement| {
+        let statement: String = statement.split_whitespace().collect::<Vec<_>>().join(" ");
+        sql_empties(&statement, true)
+    })
+}
+
 /// The types that the commands of one script line destroy.
 pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
     // (What the file's other lines aim frameworks at, and this line.)
@@ -423,6 +436,19 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
             });
             if dry_run || help || in_short_lived || (short && !production) {
                 continue;
+            }
+            // A SQL script a client runs (`psql -f db/oneoff/fix.sql`,
+            // `mysql orders < fix.sql`): a call the facade follows, reading
+            // the file's statements as a command line's (red team 29:
+            // `DROP TABLE` moved into the file the deploy runs counted
+            // nothing).
+            if SQL_CLIENTS.contains(&tool)
+                && let Some(mut call) = super::tasks::sql_script_call(tool, &tail)
+            {
+                if let Some(dir) = cd.as_deref() {
+                    call.run_from(dir);
+                }
+                types.extend(call.kind());
             }
             if tool == "powershell" {
                 // (`-WhatIf` only says what it would remove.)
@@ -1364,7 +1390,7 @@ pub(super) const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`](super::destructive_commands) reads.
-pub(super) const TOOLS: [&str; 74] = [
+pub(super) const TOOLS: [&str; 84] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -1442,6 +1468,17 @@ pub(super) const TOOLS: [&str; 74] = [
     "firebase",
     "atlas",
     "flux",
+    // SQL clients, for the script files they run (`psql -f FILE`).
+    "psql",
+    "pgcli",
+    "mysql",
+    "mariadb",
+    "sqlcmd",
+    "sqlite3",
+    "duckdb",
+    "clickhouse-client",
+    "snowsql",
+    "cqlsh",
 ];
 
 /// Data services' own command lines, tools [`destructive_commands`](super::destructive_commands)

@@ -502,12 +502,61 @@ pub fn is_script(path: &str) -> bool {
                 | "procfile"
                 | "fly.toml"
         )
+        || platform_commands(path).is_some()
+}
+
+/// The keys of a platform's deploy file whose values are commands that
+/// run on every deploy or build (red team 29: the same database reset
+/// counted in a `Procfile` and nowhere else): Render's `render.yaml`,
+/// Railway's `railway.json` and `railway.toml`, Vercel's `vercel.json`,
+/// Netlify's `netlify.toml`, Heroku's `heroku.yml` (its `release:` and
+/// `run:` commands, each a list item or a `command:`), and Elastic
+/// Beanstalk's `.ebextensions/*.config` (`command:`). Lower case.
+fn platform_commands(path: &str) -> Option<&'static [&'static str]> {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    match name {
+        "render.yaml" | "render.yml" => Some(&["predeploycommand", "buildcommand", "startcommand"]),
+        "railway.json" | "railway.toml" => Some(&["predeploycommand", "buildcommand", "startcommand"]),
+        "vercel.json" => Some(&["buildcommand", "installcommand"]),
+        "netlify.toml" => Some(&["command"]),
+        "heroku.yml" | "heroku.yaml" => Some(&["command", "-"]),
+        _ if name.ends_with(".config") && lower.split('/').rev().nth(1) == Some(".ebextensions") => Some(&["command"]),
+        _ => None,
+    }
+}
+
+/// The command a line of a platform's deploy file gives under one of its
+/// command keys (`platform_commands`): `KEY: VALUE`, `"KEY": "VALUE",`,
+/// `KEY = "VALUE"`, a list of commands as one (`["a", "b"]` is `a; b`),
+/// and, where `-` is a key, a list item's text.
+fn platform_command(keys: &[&str], line: &str) -> Option<String> {
+    let line = line.trim();
+    let (key, value) = if keys.contains(&"-") && line.starts_with("- ") {
+        ("-", line.get(2..).unwrap_or_default())
+    } else {
+        let at = line.find([':', '='])?;
+        (line.get(..at).unwrap_or_default(), line.get(at + 1..).unwrap_or_default())
+    };
+    let key = key.trim().trim_start_matches("- ").trim_matches(['"', '\'']).to_ascii_lowercase();
+    if !keys.contains(&key.as_str()) {
+        return None;
+    }
+    let value = value.trim().trim_end_matches(',').trim();
+    let value = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')).unwrap_or(value);
+    let commands: Vec<&str> = value
+        .split("\",")
+        .map(|c| c.trim().trim_start_matches(',').trim().trim_matches(['"', '\'']))
+        .filter(|c| !c.is_empty())
+        .collect();
+    (!commands.is_empty()).then(|| commands.join("; "))
 }
 
 /// The command a line of a platform's deploy file runs, where the file is
 /// no script: a `Procfile`'s process (`release: python manage.py flush`
-/// runs `python manage.py flush` on every deploy), or `fly.toml`'s
-/// `release_command` (its other lines run nothing: `None`). Any other
+/// runs `python manage.py flush` on every deploy), `fly.toml`'s
+/// `release_command`, or another platform's command keys
+/// (`platform_commands`; their other lines run nothing: `None`). Any other
 /// file's line as it is.
 fn deploy_command<'a>(path: &str, text: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
@@ -518,7 +567,10 @@ fn deploy_command<'a>(path: &str, text: &'a str) -> Option<std::borrow::Cow<'a, 
             (key.trim().trim_start_matches(['+', '-']).trim() == "release_command")
                 .then(|| value.trim().trim_matches(['"', '\'']).to_owned().into())
         }
-        _ => Some(text.into()),
+        _ => match platform_commands(path) {
+            Some(keys) => platform_command(keys, text).map(Into::into),
+            None => Some(text.into()),
+        },
     }
 }
 

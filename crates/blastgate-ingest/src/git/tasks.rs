@@ -789,6 +789,59 @@ fn mongo_script_call(words: &[&str]) -> Option<TaskCall> {
     })
 }
 
+/// The SQL script file a SQL client runs, from the command's words from
+/// the client on (`tail`, redirections kept): its standard input (`<
+/// FILE`, a file named `.sql`, `.cql`, `.psql`, `.pgsql`, `.ddl` or
+/// `.dml`), or its own option (`-f`, `--file`, `--filename` for `psql`,
+/// `pgcli`, `snowsql`, `cqlsh`, `duckdb`; `-i` for `sqlcmd`;
+/// `--queries-file` for ClickHouse's client; `--file=FILE`). A
+/// [`TaskRunner::Script`] call whose target is `sql`, read by
+/// [`script_destroys`] statement by statement as the client's own command
+/// line is (red team 29). `None` for a
+/// here-document or here-string (`<<`), a path outside the repository or
+/// none.
+pub(super) fn sql_script_call(tool: &str, tail: &str) -> Option<TaskCall> {
+    let words: Vec<&str> = tail.split_whitespace().collect();
+    let option = |w: &str| match tool {
+        "psql" | "pgcli" | "snowsql" | "cqlsh" | "duckdb" => matches!(w, "-f" | "--file" | "--filename"),
+        "sqlcmd" => w == "-i",
+        "clickhouse-client" | "clickhouse" => w == "--queries-file",
+        _ => false,
+    };
+    // (Standard input from a file of SQL, by its extension: the quotes
+    // are gone from `tail`, so `WHERE expires_at < now()` is no
+    // redirection.)
+    let sql_file = |f: &str| {
+        let lower = f.to_ascii_lowercase();
+        [".sql", ".cql", ".psql", ".pgsql", ".ddl", ".dml"].iter().any(|e| lower.ends_with(e))
+    };
+    let mut file = None;
+    for (i, w) in words.iter().enumerate().skip(1) {
+        let next = words.get(i + 1).copied();
+        file = if option(w) {
+            next
+        } else if *w == "<" {
+            next.filter(|f| sql_file(f))
+        } else if let Some(rest) = w.strip_prefix('<').filter(|r| !r.starts_with('<') && sql_file(r)) {
+            Some(rest)
+        } else {
+            ["--file=", "--filename=", "--queries-file="].iter().find_map(|p| w.strip_prefix(p))
+        };
+        if file.is_some() {
+            break;
+        }
+    }
+    let path = script_path(file?);
+    if !relative_path(&path) || path.ends_with('/') {
+        return None;
+    }
+    Some(TaskCall {
+        runner: TaskRunner::Script,
+        file: path.trim_start_matches("./").to_owned(),
+        target: "sql".to_owned(),
+    })
+}
+
 /// What running the script at `path` (relative to the repository's top),
 /// whose text is `text`, as `language` (a [`TaskRunner::Script`] call's
 /// target: the language, and the first argument that picks a shell
@@ -826,6 +879,12 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
     // (A script the MongoDB shell runs, read as its `--eval` is.)
     if language == "mongo" {
         return Some(super::mongo_script_destroys(&text));
+    }
+    // (A SQL script a client runs, read as the client's own command line
+    // is: a table dropped or emptied.)
+    if language == "sql" {
+        let destroys = super::commands::sql_script_empties(&text);
+        return Some(if destroys { vec!["database".to_owned()] } else { Vec::new() });
     }
     // (The language it runs as, and the first argument it is given.)
     let (language, argument) = match language.split_once(':') {
