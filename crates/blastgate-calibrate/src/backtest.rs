@@ -257,7 +257,7 @@ fn absent_metrics(history: &History, policy: &Policy) -> Result<(Vec<Metric>, Ve
             (Some(v), _) => notes.push(format!(
                 "`{name}` is absent: `{id}` (weight {weight}) counts {v:.3}, the riskier end of its range, as for a change that does not state it"
             )),
-            (None, crate::history::Family::Size) if weight > 0.0 => refused.push(format!("`{name}` ({id} {weight})")),
+            (None, crate::history::Family::Size) if weight > 0.0 => refused.push(m),
             (None, _) => notes.push(format!(
                 "`{name}` is absent: `{id}` (weight {weight}) counts 0, as for a change that does not state it"
             )),
@@ -266,19 +266,43 @@ fn absent_metrics(history: &History, policy: &Policy) -> Result<(Vec<Metric>, Ve
     if refused.is_empty() {
         return Ok((absent, notes));
     }
+    let described = |ms: &[Metric]| {
+        ms.iter()
+            .map(|m| {
+                let id = engine::engine_feature(*m).unwrap_or_default();
+                format!("`{}` ({id} {})", m.name(), model.weights.get(id).copied().unwrap_or(0.0))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // (Left out by --features while the table has them, or not in the
+    // table at all: the remedies differ; a red-team finding: the message
+    // told a user who had left them out to leave them out.)
+    let (left_out, missing): (Vec<Metric>, Vec<Metric>) =
+        refused.into_iter().partition(|m| history.left_out().contains(m));
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("the history gives no values for {}", described(&missing)));
+    }
+    if !left_out.is_empty() {
+        problems.push(format!("--features leaves out {}, which the history has", described(&left_out)));
+    }
+    let help = if missing.is_empty() {
+        "add them to --features; or replay a policy that does not weigh them, such as the model `calibrate` fits on this history"
+    } else {
+        "add the columns, or map ones of other names with --column METRIC=COLUMN; or replay a policy that does not weigh them, such as the model `calibrate` fits on this history"
+    };
     Err(CalibrateError::Data(
         blastgate_graph::ErrorDetail::new(
             history.source(),
             "",
             "",
             format!(
-                "the history gives no values for {}, which the policy weighs and `assess` always computes from a change's files: replayed as 0 they would report a lighter load than the policy gives these changes",
-                refused.join(", ")
+                "{}: the policy weighs them and `assess` always computes them from a change's files, so replayed as 0 they would report a lighter load than the policy gives these changes",
+                problems.join("; ")
             ),
         )
-        .with_help_text(
-            "add the columns, map ones of other names with --column METRIC=COLUMN or leave them out of --features; or replay a policy that does not weigh them, such as the model `calibrate` fits on this history",
-        ),
+        .with_help_text(help),
     ))
 }
 

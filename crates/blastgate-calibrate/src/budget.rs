@@ -49,6 +49,15 @@ pub struct BudgetProposal {
     pub test_gated: f64,
     /// And the share of the latest part's positives it caught.
     pub test_caught: f64,
+    /// For each impact band (low to very high), the share of all history
+    /// the written bands send to senior review or more, were every change
+    /// of that impact: the bands are shared by every column of the
+    /// matrix, so a budget set for one column moves the others (a
+    /// red-team finding: a 10% budget at very high impact took every
+    /// high-impact change of jdt below senior review, unsaid).
+    pub senior_by_impact: [f64; 4],
+    /// The same shares under the base policy's bands, for comparison.
+    pub base_senior_by_impact: [f64; 4],
 }
 
 /// Proposes bands: `model` is the policy model fitted on all rows,
@@ -138,6 +147,20 @@ pub(crate) fn propose(
     let t = cut_point(&earlier, t);
     let positives = test.iter().filter(|r| r.label).count();
     let caught = test.iter().zip(&later).filter(|(r, p)| r.label && gates(**p, t)).count();
+    let senior_by = |cuts: &[f64; 3]| {
+        let mut shares = [0.0; 4];
+        for (impact, share) in shares.iter_mut().enumerate() {
+            let reaches = base.matrix.iter().position(|row| row.get(impact).is_some_and(|d| *d >= ReviewDepth::Senior));
+            *share = match reaches {
+                None => 0.0,
+                Some(0) => 1.0,
+                Some(band) => cuts.get(band - 1).map_or(0.0, |&cut| share_at_or_above(&all, cut)),
+            };
+        }
+        shares
+    };
+    let senior_by_impact = senior_by(&bands.likelihood);
+    let base_senior_by_impact = senior_by(&base.bands.likelihood);
     Ok(BudgetProposal {
         share: budget.share,
         impact_band: budget.impact_band,
@@ -148,6 +171,8 @@ pub(crate) fn propose(
         exact_gated,
         test_gated: share_at_or_above(&later, t),
         test_caught: caught as f64 / positives.max(1) as f64,
+        senior_by_impact,
+        base_senior_by_impact,
     })
 }
 

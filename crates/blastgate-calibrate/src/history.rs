@@ -235,6 +235,8 @@ pub struct History {
     rows: Vec<HistoryRow>,
     notes: Vec<String>,
     time_column: Option<String>,
+    left_out: Vec<Metric>,
+    chosen: bool,
 }
 
 /// The period a model was fitted on: the times of its history's first and
@@ -351,7 +353,42 @@ impl History {
                 })
                 .then_with(|| a.label.cmp(&b.label))
         });
-        Ok(Self { source: source.to_owned(), metrics, rows, notes, time_column: None })
+        Ok(Self {
+            source: source.to_owned(),
+            metrics,
+            rows,
+            notes,
+            time_column: None,
+            left_out: Vec::new(),
+            chosen: false,
+        })
+    }
+
+    /// The same history, recording the metrics its table has that the
+    /// reader was told to leave out (`--features`), so that a message
+    /// about an absent metric can tell the two apart.
+    #[must_use]
+    pub fn with_left_out(mut self, left_out: Vec<Metric>) -> Self {
+        self.left_out = left_out;
+        self
+    }
+
+    /// The metrics the table has that were left out (`--features`).
+    pub fn left_out(&self) -> &[Metric] {
+        &self.left_out
+    }
+
+    /// The same history, recording whether its metrics were chosen
+    /// (`--features`) rather than every standard one the table has.
+    #[must_use]
+    pub fn with_chosen_metrics(mut self, chosen: bool) -> Self {
+        self.chosen = chosen;
+        self
+    }
+
+    /// Whether the metrics were chosen (`--features`).
+    pub fn metrics_chosen(&self) -> bool {
+        self.chosen
     }
 
     /// The same history, its times read from the column `column` (`None`:

@@ -218,6 +218,12 @@ fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
             "exact_gated": r6(b.exact_gated),
             "test_gated": r6(b.test_gated),
             "test_caught": r6(b.test_caught),
+            "senior_by_impact": (0..4)
+                .map(|i| (band_name(i).to_owned(), json!(r6(b.senior_by_impact.get(i).copied().unwrap_or(0.0)))))
+                .collect::<serde_json::Map<String, Value>>(),
+            "base_senior_by_impact": (0..4)
+                .map(|i| (band_name(i).to_owned(), json!(r6(b.base_senior_by_impact.get(i).copied().unwrap_or(0.0)))))
+                .collect::<serde_json::Map<String, Value>>(),
         })
     });
     json!({
@@ -319,7 +325,17 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
             b.bands.likelihood
         )?;
         writeln!(out, "  on all the history, the bands written send {} to senior review or more", pct(b.gated))?;
-        if b.gated > b.share * (1.0 + 1e-9) {
+        // (A budget of less than one change gates the riskiest one: said
+        // as such, not as a tie that is not there; a red-team finding.)
+        let one = 1.0 / c.rows.max(1) as f64;
+        if b.share < one && b.gated <= one * (1.0 + 1e-9) {
+            writeln!(
+                out,
+                "  more than the budget: {} is less than one change of the {} (so the riskiest one is gated)",
+                pct(b.share),
+                c.rows
+            )?;
+        } else if b.gated > b.share * (1.0 + 1e-9) {
             // Ties at the top (a flat shape) cannot be cut: said, not
             // left to the JSON (a statistics audit: a 5% budget sent
             // 17.5% with only "gate budget 5.0%" in this report).
@@ -343,6 +359,34 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
             pct(b.test_gated),
             pct(b.test_caught)
         )?;
+        // The bands are every impact column's: what they send to senior
+        // review at each impact, and a warning where a higher impact gets
+        // less of it than the budgeted one (a red-team finding).
+        let by_impact: Vec<String> = (0..4)
+            .map(|i| format!("{} {}", band_name(i), pct(b.senior_by_impact.get(i).copied().unwrap_or(0.0))))
+            .collect();
+        writeln!(out, "  senior review or more, by impact, under these bands: {}", by_impact.join(", "))?;
+        let budgeted = b.senior_by_impact.get(b.impact_band).copied().unwrap_or(0.0);
+        for impact in (0..4).filter(|&i| i != b.impact_band) {
+            let share = b.senior_by_impact.get(impact).copied().unwrap_or(0.0);
+            let before = b.base_senior_by_impact.get(impact).copied().unwrap_or(0.0);
+            let less_than_budgeted = impact > b.impact_band && share < budgeted * (1.0 - 1e-9);
+            let halved = share < before / 2.0;
+            if less_than_budgeted || halved {
+                writeln!(
+                    out,
+                    "  warning: at `{}` impact these bands send {} to senior review or more, against {} with the base policy's bands{}: the bands are shared by every impact",
+                    band_name(impact),
+                    pct(share),
+                    pct(before),
+                    if less_than_budgeted {
+                        format!(" and {} at `{}`", pct(budgeted), band_name(b.impact_band))
+                    } else {
+                        String::new()
+                    },
+                )?;
+            }
+        }
     }
     writeln!(out)?;
     writeln!(out, "wrote {}", crate::printable::one_line(&path.display().to_string()))?;

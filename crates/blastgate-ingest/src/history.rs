@@ -51,18 +51,44 @@ fn list_columns(header: &[String]) -> String {
     listed.join(", ")
 }
 
-/// Whether a column's name reads as the time of a change: `time`,
-/// `timestamp`, `datetime`, or a name ending in `_date`, `_time`,
-/// `_timestamp` or `_at` (`author_date`, `commit_time`, `committed_at`).
+/// Whether a column's name reads as the time of a change: one of its
+/// words (split at `_`, `-`, `.`, blanks and where the case rises,
+/// `createdAt`) is `time`, `timestamp`, `datetime`, `date`, `unixtime`,
+/// `ts` or `epoch`, or its last word is `at` (`author_date`,
+/// `commit_time`, `committed_at`, `createdAt`, `commit_ts`,
+/// `timestamp_utc`, `commit date`; a red-team finding: only some
+/// suffixes were read, so a newest-first history timed by `commit_ts` was
+/// fitted on its newest rows).
 fn looks_like_time(name: &str) -> bool {
-    let n = name.trim().to_ascii_lowercase();
-    matches!(n.as_str(), "time" | "timestamp" | "datetime" | "unixtime")
-        || ["_date", "_time", "_timestamp", "_at", "-date", "-time", "-at"].iter().any(|s| n.ends_with(s))
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.trim().chars() {
+        if matches!(c, '_' | '-' | '.' | '/') || c.is_whitespace() {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    let timely =
+        |w: &String| matches!(w.as_str(), "time" | "timestamp" | "datetime" | "date" | "unixtime" | "ts" | "epoch");
+    words.iter().any(timely) || (words.len() > 1 && words.last().is_some_and(|w| w == "at"))
 }
 
 /// The fewest rows on which a metric equal to the outcome is taken for a
 /// copy of it rather than chance.
 const MIN_ROWS_FOR_A_COPY: usize = 10;
+
+/// The fewest rows of each outcome on which a metric that tells the
+/// outcomes apart is taken for a recoding of the outcome rather than
+/// chance (by chance, with 20 of each, about one in 70 billion).
+const MIN_EACH_FOR_A_RECODING: usize = 20;
 
 /// Refuses a metric column that equals the outcome on every row, or its
 /// opposite: a copy of the label (the published histories carry one, `__`)
@@ -85,6 +111,45 @@ fn refuse_label_copies(
         };
         let same = rows.iter().all(|r| is(r, r.label));
         let opposite = rows.iter().all(|r| is(r, !r.label));
+        // Any recoding of the outcome (`bug + 1`, `bug * 10`): every
+        // change that caused a defect above every other, or below (a
+        // red-team finding: only 0 and 1 were compared).
+        let range = |label: bool| {
+            rows.iter().filter(|r| r.label == label).filter_map(|r| r.values.get(i).copied()).fold(
+                None,
+                |acc: Option<(f64, f64)>, v| match acc {
+                    Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+                    None => Some((v, v)),
+                },
+            )
+        };
+        if !(same || opposite)
+            && positives.min(rows.len() - positives) >= MIN_EACH_FOR_A_RECODING
+            && let (Some((pos_lo, pos_hi)), Some((neg_lo, neg_hi))) = (range(true), range(false))
+            && (neg_hi.total_cmp(&pos_lo).is_lt() || pos_hi.total_cmp(&neg_lo).is_lt())
+        {
+            let name = header.get(*column).map_or("", String::as_str);
+            let label = header.get(layout.label).map_or("", String::as_str);
+            return Err(CalibrateError::Input(
+                blastgate_graph::ErrorDetail::new(
+                    file,
+                    "header",
+                    blastgate_graph::shorten(name),
+                    format!(
+                        "the column read as `{}` tells the outcome `{}` apart on every row (every change that \
+                         caused one has a {} value than every change that did not): a recoding of the outcome, \
+                         which the model would learn to read instead of the change",
+                        metric.name(),
+                        blastgate_graph::shorten(label),
+                        if pos_lo > neg_hi { "larger" } else { "smaller" }
+                    ),
+                )
+                .with_help_text(format!(
+                    "map `{}` to its own column with --column, or leave it out with --features",
+                    metric.name()
+                )),
+            ));
+        }
         if same || opposite {
             let name = header.get(*column).map_or("", String::as_str);
             let label = header.get(layout.label).map_or("", String::as_str);
@@ -200,7 +265,9 @@ pub fn parse(file: &str, bytes: &[u8], columns: &Columns) -> Result<History, Cal
     refuse_label_copies(file, &header, &layout, &rows)?;
     let time_column = layout.time.and_then(|i| header.get(i)).map(String::as_str);
     Ok(History::new(file, layout.metrics.iter().map(|(m, _)| *m).collect(), rows, layout.notes)?
-        .with_time_column(time_column))
+        .with_time_column(time_column)
+        .with_left_out(layout.left_out)
+        .with_chosen_metrics(columns.features.is_some()))
 }
 
 /// What a cell must hold.
@@ -251,6 +318,8 @@ struct Layout {
     time: Option<usize>,
     metrics: Vec<(Metric, usize)>,
     notes: Vec<String>,
+    /// Metrics the table has that --features leaves out.
+    left_out: Vec<Metric>,
 }
 
 impl Layout {
@@ -349,9 +418,14 @@ impl Layout {
         }
         let mut metrics = Vec::new();
         let mut absent = Vec::new();
+        // Metrics the table has that --features leaves out.
+        let mut left_out = Vec::new();
         for m in Metric::ALL {
             let wanted = columns.features.as_ref().is_none_or(|f| f.contains(&m));
             if !wanted {
+                if header.iter().any(|h| Metric::parse(h) == Some(m)) {
+                    left_out.push(m);
+                }
                 continue;
             }
             let renamed = columns.renamed.iter().find(|(r, _)| *r == m).map(|(_, c)| c.as_str());
@@ -455,7 +529,7 @@ impl Layout {
         if !absent.is_empty() {
             notes.push(format!("standard metrics absent from the table, not used: {}", absent.join(" ")));
         }
-        Ok(Self { label, time, metrics, notes })
+        Ok(Self { label, time, metrics, notes, left_out })
     }
 }
 
