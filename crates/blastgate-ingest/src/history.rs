@@ -123,55 +123,50 @@ fn refuse_label_copies(
                 },
             )
         };
-        if !(same || opposite)
-            && positives.min(rows.len() - positives) >= MIN_EACH_FOR_A_RECODING
+        let recoded = if same || opposite {
+            None
+        } else if positives.min(rows.len() - positives) >= MIN_EACH_FOR_A_RECODING
             && let (Some((pos_lo, pos_hi)), Some((neg_lo, neg_hi))) = (range(true), range(false))
-            && (neg_hi.total_cmp(&pos_lo).is_lt() || pos_hi.total_cmp(&neg_lo).is_lt())
         {
-            let name = header.get(*column).map_or("", String::as_str);
-            let label = header.get(layout.label).map_or("", String::as_str);
-            return Err(CalibrateError::Input(
-                blastgate_graph::ErrorDetail::new(
-                    file,
-                    "header",
-                    blastgate_graph::shorten(name),
-                    format!(
-                        "the column read as `{}` tells the outcome `{}` apart on every row (every change that \
-                         caused one has a {} value than every change that did not): a recoding of the outcome, \
-                         which the model would learn to read instead of the change",
-                        metric.name(),
-                        blastgate_graph::shorten(label),
-                        if pos_lo > neg_hi { "larger" } else { "smaller" }
-                    ),
-                )
-                .with_help_text(format!(
-                    "map `{}` to its own column with --column, or leave it out with --features",
-                    metric.name()
-                )),
-            ));
+            if neg_hi.total_cmp(&pos_lo).is_lt() {
+                Some("larger")
+            } else if pos_hi.total_cmp(&neg_lo).is_lt() {
+                Some("smaller")
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if !(same || opposite || recoded.is_some()) {
+            continue;
         }
-        if same || opposite {
-            let name = header.get(*column).map_or("", String::as_str);
-            let label = header.get(layout.label).map_or("", String::as_str);
-            return Err(CalibrateError::Input(
-                blastgate_graph::ErrorDetail::new(
-                    file,
-                    "header",
-                    blastgate_graph::shorten(name),
-                    format!(
-                        "the column read as `{}` is {} the outcome `{}` on every row: a copy of the outcome, \
-                         which the model would learn to read instead of the change",
-                        metric.name(),
-                        if same { "equal to" } else { "the opposite of" },
-                        blastgate_graph::shorten(label)
-                    ),
-                )
-                .with_help_text(format!(
-                    "map `{}` to its own column with --column, or leave it out with --features",
+        let label = blastgate_graph::shorten(header.get(layout.label).map_or("", String::as_str));
+        let how = match recoded {
+            Some(side) => format!(
+                "tells the outcome `{label}` apart on every row (every change that caused one has a {side} value \
+                 than every change that did not): a recoding of the outcome"
+            ),
+            None => format!(
+                "is {} the outcome `{label}` on every row: a copy of the outcome",
+                if same { "equal to" } else { "the opposite of" }
+            ),
+        };
+        return Err(CalibrateError::Input(
+            blastgate_graph::ErrorDetail::new(
+                file,
+                "header",
+                blastgate_graph::shorten(header.get(*column).map_or("", String::as_str)),
+                format!(
+                    "the column read as `{}` {how}, which the model would learn to read instead of the change",
                     metric.name()
-                )),
-            ));
-        }
+                ),
+            )
+            .with_help_text(format!(
+                "map `{}` to its own column with --column, or leave it out with --features",
+                metric.name()
+            )),
+        ));
     }
     Ok(())
 }
