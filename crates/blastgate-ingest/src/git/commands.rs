@@ -2388,24 +2388,36 @@ pub(super) fn guard_variable(setting: &str) -> Option<String> {
 /// (`TF_VAR_deletion_protection=false`, `TF_VAR_db_deletion_protection:
 /// "false"`), as `TF_VAR_` and the squeezed setting.
 fn terraform_environment_guards(line: &str) -> Vec<String> {
-    let mut found = Vec::new();
+    environment_settings(line, "TF_VAR_")
+        .filter_map(|(name, value)| {
+            let value: String = value.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            guard_variable(&format!("{name}={value}")).map(|setting| format!("TF_VAR_{setting}"))
+        })
+        .collect()
+}
+
+/// Each setting on `line` of a variable whose name starts with `prefix`,
+/// as `NAME=value` or a YAML `NAME: value` (the name may be quoted): the
+/// rest of the name after `prefix`, and the value (a quoted one to its
+/// closing quote, else to the next blank).
+fn environment_settings<'a>(line: &'a str, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
     let mut rest = line;
-    while let Some(at) = rest.find("TF_VAR_") {
-        rest = rest.get(at + "TF_VAR_".len()..).unwrap_or_default();
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        let after = rest.get(name.len()..).unwrap_or_default().trim_start_matches(['"', '\'']).trim_start();
-        let Some(after) = after.strip_prefix(['=', ':']) else { continue };
-        let value: String = after
-            .trim_start()
-            .trim_start_matches(['"', '\''])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if let Some(setting) = guard_variable(&format!("{name}={value}")) {
-            found.push(format!("TF_VAR_{setting}"));
+    std::iter::from_fn(move || {
+        loop {
+            let at = rest.find(prefix)?;
+            rest = rest.get(at + prefix.len()..).unwrap_or_default();
+            let length = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            let name = rest.get(..length).unwrap_or_default();
+            let after = rest.get(length..).unwrap_or_default().trim_start_matches(['"', '\'']).trim_start();
+            let Some(after) = after.strip_prefix(['=', ':']) else { continue };
+            let after = after.trim_start();
+            let value = match after.strip_prefix(['"', '\'']) {
+                Some(quoted) => quoted.split(['"', '\'']).next().unwrap_or_default(),
+                None => after.split_whitespace().next().unwrap_or_default(),
+            };
+            return Some((name, value));
         }
-    }
-    found
+    })
 }
 
 /// What Terraform's arguments set in the environment on `line` make its
@@ -2416,21 +2428,8 @@ fn terraform_environment_guards(line: &str) -> Vec<String> {
 /// environment counts nothing.
 fn terraform_cli_args_destroy(line: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("TF_CLI_ARGS") {
-        rest = rest.get(at + "TF_CLI_ARGS".len()..).unwrap_or_default();
-        let suffix: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-        if !matches!(suffix.as_str(), "" | "_apply" | "_destroy") {
-            continue;
-        }
-        let after = rest.get(suffix.len()..).unwrap_or_default().trim_start_matches(['"', '\'']).trim_start();
-        let Some(after) = after.strip_prefix(['=', ':']) else { continue };
-        let after = after.trim_start();
-        let value = match after.strip_prefix(['"', '\'']) {
-            Some(quoted) => quoted.split(['"', '\'']).next().unwrap_or_default(),
-            None => after.split_whitespace().next().unwrap_or_default(),
-        };
-        if short_lived(value) {
+    for (suffix, value) in environment_settings(line, "TF_CLI_ARGS") {
+        if !matches!(suffix, "" | "_apply" | "_destroy") || short_lived(value) {
             continue;
         }
         for arg in value.split_whitespace() {
