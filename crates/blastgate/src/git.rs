@@ -1280,6 +1280,11 @@ const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 /// project's marker file (`Git::find_stack_programs`).
 const MAX_STACK_LEVELS: usize = 8;
 
+/// The folders of a CDK or Pulumi project that hold its program, by the
+/// tools' templates and guides (`lib/orders-stack.ts`, `bin/orders.ts`).
+const STACK_FOLDERS: [&str; 9] =
+    ["bin", "lib", "stacks", "stack", "constructs", "infra", "infrastructure", "cdk", "pulumi"];
+
 /// Most folders looked at for stack projects' marker files in one range
 /// (four pathspecs each).
 const MAX_STACK_FOLDERS: usize = 512;
@@ -2292,8 +2297,11 @@ impl<'a> Git<'a> {
     /// and returned with their old paths: a folder holding `cdk.json`
     /// (the AWS CDK), `cdktf.json` (CDK for Terraform), `Pulumi.yaml` or
     /// `Pulumi.yml`, at either end of the change, is a stack program, and
-    /// so is every source file below it but tests, examples and
-    /// documentation (red team 29: `cdk init` and `pulumi new` lay their
+    /// so are its program's source files below it (in the folders that
+    /// hold stacks, `STACK_FOLDERS`, named for a stack, or an entry point
+    /// in the project folder; tests, examples and documentation aside;
+    /// the application's own code beside it stays code) (red team 29:
+    /// `cdk init` and `pulumi new` lay their
     /// programs out as `lib/orders-stack.ts` or `__main__.py`, which the
     /// paths alone call code, so a deleted table construct destroyed
     /// nothing). Up to [`MAX_STACK_LEVELS`] folders above each file, and at
@@ -2355,7 +2363,30 @@ impl<'a> Git<'a> {
         if projects.is_empty() {
             return Ok(programs);
         }
-        let in_project = |p: &str| ancestors(p).iter().any(|a| projects.contains(a));
+        // A project's program, not the application beside it (a CDK app
+        // and its functions' code often share one package): below the
+        // folders the tools' templates and guides keep stacks in, a file
+        // named for a stack (`orders-stack.ts`, `orders_stack.py`,
+        // `OrdersStack.java`), or an entry point directly in the project
+        // folder (`app.py`, `index.ts`, `main.go`, `__main__.py`,
+        // `Program.cs`). A handler under `src/` or `lambda/` stays code:
+        // deleting it destroys no infrastructure.
+        let program_file = |project: &str, p: &str| {
+            let rel = if project.is_empty() {
+                p
+            } else {
+                p.strip_prefix(project).and_then(|r| r.strip_prefix('/')).unwrap_or(p)
+            };
+            let lower = rel.to_ascii_lowercase();
+            let name = lower.rsplit('/').next().unwrap_or(&lower);
+            let stem = name.split('.').next().unwrap_or(name);
+            let top = lower.split('/').next().unwrap_or_default();
+            let nested = lower.contains('/');
+            stem.contains("stack")
+                || (nested && STACK_FOLDERS.contains(&top))
+                || (!nested && matches!(stem, "app" | "main" | "index" | "__main__" | "program"))
+        };
+        let in_project = |p: &str| ancestors(p).iter().any(|a| projects.contains(a) && program_file(a, p));
         for f in files.iter_mut().filter(|f| f.kind.is_none() && !f.binary) {
             let found = paths(f);
             if found.iter().any(|p| in_project(p)) {

@@ -4673,10 +4673,13 @@ fn stack_programs_are_found_by_their_projects_marker_files() {
         repo.write("lib/orders-stack.ts", stack(true).as_bytes());
         repo.write("billing/__main__.py", program(true).as_bytes());
         repo.write("test/orders.test.ts", b"test('synth', () => { expect(1).toBe(1); });\n");
+        // The application's own code beside the stacks stays code.
+        repo.write("src/handlers/orders.ts", b"export const handler = async () => ({ statusCode: 200 });\n");
         let base = repo.commit(0.0, "Stacks");
         repo.write("lib/orders-stack.ts", stack(false).as_bytes());
         repo.write("billing/__main__.py", program(false).as_bytes());
         repo.write("test/orders.test.ts", b"test('synth', () => { expect(2).toBe(2); });\n");
+        repo.remove("src/handlers/orders.ts");
         let head = repo.commit(1.0, "Drop the table and the ledger");
         let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
         let destructive = fired.iter().any(|r| r.starts_with("destructive"));
@@ -4690,6 +4693,11 @@ fn stack_programs_are_found_by_their_projects_marker_files() {
             );
             assert!(destructive, "{fired:?}");
             assert_eq!(file(&change.files, "test/orders.test.ts").kind, None);
+            assert_eq!(file(&change.files, "src/handlers/orders.ts").kind, None);
+            assert_eq!(
+                file(&change.files, "lib/orders-stack.ts").kind,
+                Some(blastgate::change::ChangeKind::Infrastructure)
+            );
         } else {
             assert_eq!(removes_of(&change), Vec::<(String, Vec<String>)>::new());
             assert!(!destructive, "{fired:?}");
