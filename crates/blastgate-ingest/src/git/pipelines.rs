@@ -32,8 +32,12 @@ use super::tasks::{TASK_CALL, TaskCall};
 ///   `-target` address; `apply -replace=ADDRESS`: the address's type
 ///   (replaced is destroyed and made anew, empty);
 /// - `pulumi destroy` or `down`, `cdk destroy`, `sam delete`,
-///   `serverless remove` (`sls`), `helmfile destroy` or `delete`,
-///   `eksctl delete`, `dropdb`: the tool's words;
+///   `serverless remove` (`sls`), `helmfile destroy` or `delete`, each
+///   past the global options before it (`helmfile -e production
+///   destroy`), `eksctl delete`, `dropdb`, `mysqladmin drop`: the tool's
+///   words; Terraform through `terramate run --` or `atmos terraform
+///   destroy`, or told to by `TF_CLI_ARGS(_apply)` holding `-destroy` or
+///   `-replace=`; `pulumi up --replace URN`: the URN's type;
 /// - data services' own command lines (`kafka-topics --delete`,
 ///   `rabbitmqadmin delete queue`, `redis-cli FLUSHALL`, `mongosh --eval
 ///   "db.dropDatabase()"`, `etcdctl del --prefix`, `vault secrets
@@ -44,8 +48,9 @@ use super::tasks::{TASK_CALL, TaskCall};
 /// - `kubectl` or `oc` `delete KIND`, for namespaces, claims and volumes,
 ///   stateful sets, deployments, services, daemon sets, ingresses, custom
 ///   resource definitions and `all`, as Kubernetes names them (`pvc` is
-///   `PersistentVolumeClaim`); other kinds, and `-f` or `-k`, are not
-///   counted;
+///   `PersistentVolumeClaim`); other kinds are not counted; `delete -k
+///   DIR` and `delete -f FOLDER` (everything they deploy), by their words;
+///   `flux delete kustomization` or `helmrelease`;
 /// - `helm uninstall` or `delete NAME`: `helm uninstall NAME`;
 ///   `argocd app delete NAME`: `argocd app NAME`;
 /// - `aws SERVICE delete-...` or `terminate-...`, `gcloud ... delete` and
@@ -54,10 +59,15 @@ use super::tasks::{TASK_CALL, TaskCall};
 ///   service, instance, group, ...) and no routine object (logs, keys,
 ///   images, versions, tags, blobs, secrets, snapshots, aliases), `aws s3
 ///   rb`, `gsutil rb`: the command's words (`aws rds delete-db-instance`);
+///   a KMS key scheduled for deletion, a secret or a registry deleted for
+///   good, an Azure key vault deleted or purged, Cloudflare's D1 and R2,
+///   Firestore emptied, an Atlas cluster: their resource types;
 /// - SQL that drops a database, schema or table or empties a table
 ///   (`DROP DATABASE`, `DROP SCHEMA`, `DROP TABLE`, `TRUNCATE TABLE`;
 ///   and `TRUNCATE orders` or a `DELETE FROM` with no `WHERE` on a line
-///   that runs a SQL client or ends in `;`): `database`;
+///   that runs a SQL client or ends in `;`): `database`; a SQL file a
+///   client runs (`psql -f`, `mysql db < x.sql`): a call the facade
+///   follows, reading the file's statements so;
 /// - `cdktf destroy`, `sst remove`, `copilot ... delete`, `heroku
 ///   apps:destroy`, `addons:destroy`, `pg:reset`, `fly apps destroy`,
 ///   `fly volumes destroy`, `doctl ... delete` of infrastructure,
