@@ -1756,6 +1756,20 @@ fn sql_scripts_clients_run_are_followed() {
         Some(vec!["database".to_owned()])
     );
     assert_eq!(read_whole("x.sql", "sql", b"DELETE FROM orders WHERE id = 1;\n-- DROP TABLE orders;\n"), Some(vec![]));
+    // Red team 31: a function defined, and text in strings, run nothing.
+    let function = b"CREATE FUNCTION purge_scratch() RETURNS void AS $$\nBEGIN\n  DELETE FROM tmp_rows;\nEND;\n$$ LANGUAGE plpgsql;\n";
+    assert_eq!(read_whole("x.sql", "sql", function), Some(vec![]));
+    let tagged = b"CREATE FUNCTION f() RETURNS void AS $body$ TRUNCATE scratch; $body$ LANGUAGE sql;\n";
+    assert_eq!(read_whole("x.sql", "sql", tagged), Some(vec![]));
+    let quoted = b"INSERT INTO audit (note) VALUES ('ran DROP TABLE orders_old; it''s gone');\n";
+    assert_eq!(read_whole("x.sql", "sql", quoted), Some(vec![]));
+    let after = b"CREATE FUNCTION f() RETURNS void AS $$ SELECT 1; $$ LANGUAGE sql;\nDROP TABLE orders;\n";
+    assert_eq!(read_whole("x.sql", "sql", after), Some(vec!["database".to_owned()]));
+    // A stray quote or an unclosed body hides nothing after it.
+    let stray = b"-- the team's cleanup\nSELECT 'x;\nDROP TABLE orders;\n";
+    assert_eq!(read_whole("x.sql", "sql", stray), Some(vec!["database".to_owned()]));
+    let unclosed = b"SELECT $$ never closed;\nTRUNCATE orders;\n";
+    assert_eq!(read_whole("x.sql", "sql", unclosed), Some(vec!["database".to_owned()]));
 }
 
 /// Red team 29: the commands a platform runs on every deploy or build,

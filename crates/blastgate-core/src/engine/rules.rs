@@ -862,11 +862,6 @@ const WHOLE_STACK_COMMANDS: &[&str] = &[
     "cloudformation_stack",
     "s3 rb",
     "gsutil rb",
-    // Everything a folder of manifests or a Kustomization deploys.
-    "kubectl delete -f",
-    "kubectl delete -k",
-    "oc delete -f",
-    "oc delete -k",
 ];
 
 /// Whether `t` names a Helm release's removal (`helm uninstall

@@ -143,11 +143,87 @@ fn sql_empties(text: &str, sql: bool) -> bool {
 /// `UPDATE`, or a `DELETE` with a `WHERE`, is a data fix, as on a
 /// command line.
 pub(super) fn sql_script_empties(text: &str) -> bool {
-    let plain = uncomment(text).to_lowercase();
+    let plain = sql_literals_blanked(&uncomment(text)).to_lowercase();
     plain.split(';').any(|statement| {
         let statement: String = statement.split_whitespace().collect::<Vec<_>>().join(" ");
         sql_empties(&statement, true)
     })
+}
+
+/// `text` with SQL's literal text blanked: strings in single quotes
+/// (`''` inside them), and dollar-quoted bodies (`$$ ... $$`,
+/// `$fn$ ... $fn$`: a function defined, whose statements run only when it
+/// is called; red team 31: a file defining a function that deletes its
+/// own scratch rows read as emptying a table).
+fn sql_literals_blanked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // (Once a dollar tag is not closed, `$` is read as text from there:
+    // each search for a closing tag then runs once, not once a tag.)
+    let mut dollars = true;
+    while let Some(at) = rest.find(|c: char| c == '\'' || (dollars && c == '$')) {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let from = rest.get(at..).unwrap_or_default();
+        if let Some(body) = from.strip_prefix('\'') {
+            // To the closing quote on the same line, `''` being a quote
+            // inside; a quote not closed on its line is kept, so that a
+            // stray one cannot hide the statements after it.
+            let mut chars = body.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\n' => break,
+                    '\'' if chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                        chars.next();
+                    }
+                    '\'' => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            match end {
+                Some(e) => {
+                    out.push(' ');
+                    rest = body.get(e + 1..).unwrap_or_default();
+                }
+                None => {
+                    out.push('\'');
+                    rest = body;
+                }
+            }
+            continue;
+        }
+        // `$tag$`: a tag of letters, digits and `_`, or none.
+        let tag_len = from.get(1..).and_then(|b| b.find('$')).filter(|&n| {
+            from.get(1..1 + n).is_some_and(|tag| tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        });
+        match tag_len {
+            Some(n) => {
+                let tag = from.get(..n + 2).unwrap_or("$$");
+                let body = from.get(n + 2..).unwrap_or_default();
+                // (Not closed: kept, the text after it read.)
+                match body.find(tag) {
+                    Some(e) => {
+                        out.push(' ');
+                        rest = body.get(e + tag.len()..).unwrap_or_default();
+                    }
+                    None => {
+                        out.push_str(tag);
+                        rest = body;
+                        dollars = false;
+                    }
+                }
+            }
+            None => {
+                out.push('$');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The types that the commands of one script line destroy.
