@@ -1795,6 +1795,18 @@ fn platforms_deploy_commands_are_read() {
         ("netlify.toml", "  command = \"npx prisma migrate reset --force && next build\"".to_owned(), &["database"]),
         ("heroku.yml", format!("    - {reset}"), &["database"]),
         (".ebextensions/01_db.config", format!("    command: \"{reset}\""), &["database"]),
+        // A JSON file on one line.
+        (
+            "vercel.json",
+            "{\"framework\": \"nextjs\", \"buildCommand\": \"npx prisma migrate reset --force && next build\"}"
+                .to_owned(),
+            &["database"],
+        ),
+        (
+            "railway.json",
+            "{\"deploy\": {\"preDeployCommand\": [\"npx prisma migrate reset --force\"]}}".to_owned(),
+            &["database"],
+        ),
         // Other keys and files run nothing.
         ("render.yaml", format!("    name: {reset}"), &[]),
         ("config/app.config", format!("    command: \"{reset}\""), &[]),
@@ -1888,6 +1900,7 @@ fn destructive_commands_are_read_by_tool() {
         ("flux delete kustomization orders --silent", &["flux kustomization orders"]),
         ("flux delete helmrelease orders-db", &["helm_release"]),
         ("flux get kustomizations", &[]),
+        ("mysqladmin -f drop orders", &["database"]),
         ("kubectl --context prod delete sts/ledger,svc/ledger", &["Service", "StatefulSet"]),
         // A folder of manifests or a Kustomization deleted (red team 29);
         // a single file, or standard input, is not read.

@@ -1895,7 +1895,9 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         // tool dropping a database, Cloudflare's D1 databases and R2
         // buckets, a Firestore emptied, a MongoDB Atlas cluster, and a Flux
         // object whose deletion prunes what it deployed.
-        "mysqladmin" if plain.iter().any(|w| w.eq_ignore_ascii_case("drop")) => vec!["database".to_owned()],
+        // (Its arguments as written: `-f` is no option with a value here,
+        // `mysqladmin -f drop orders`.)
+        "mysqladmin" if args.iter().any(|w| w.eq_ignore_ascii_case("drop")) => vec!["database".to_owned()],
         "wrangler" if first == "d1" && plain.get(1) == Some(&"delete") => vec!["cloudflare_d1_database".to_owned()],
         "wrangler" if first == "r2" && plain.get(1) == Some(&"bucket") && plain.get(2) == Some(&"delete") => {
             vec!["r2_bucket".to_owned()]

@@ -542,6 +542,34 @@ fn platform_commands(path: &str) -> Option<&'static [&'static str]> {
 /// and, where `-` is a key, a list item's text.
 fn platform_command(keys: &[&str], line: &str) -> Option<String> {
     let line = line.trim();
+    // A JSON file written on one line (`{"buildCommand": "..."}`): its
+    // command keys' values, wherever they are in it.
+    if line.starts_with('{')
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(line)
+    {
+        let mut found = Vec::new();
+        let mut stack = vec![&value];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        match v {
+                            serde_json::Value::String(s) if keys.contains(&k.to_ascii_lowercase().as_str()) => {
+                                found.push(s.clone());
+                            }
+                            serde_json::Value::Array(items) if keys.contains(&k.to_ascii_lowercase().as_str()) => {
+                                found.extend(items.iter().filter_map(|i| i.as_str().map(str::to_owned)));
+                            }
+                            _ => stack.push(v),
+                        }
+                    }
+                }
+                serde_json::Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        return (!found.is_empty()).then(|| found.join("; "));
+    }
     let (key, value) = if keys.contains(&"-") && line.starts_with("- ") {
         ("-", line.get(2..).unwrap_or_default())
     } else {
