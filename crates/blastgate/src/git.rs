@@ -1280,6 +1280,30 @@ const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 /// project's marker file (`Git::find_stack_programs`).
 const MAX_STACK_LEVELS: usize = 8;
 
+/// Kubernetes kinds that hold data or everything in them, whose objects
+/// renamed in place are deleted and made anew, empty, by the tools that
+/// prune (red team 29: a claim's `metadata.name` changed read as an
+/// edit, where a Terraform label renamed counted).
+const RENAMED_KINDS: [&str; 4] = ["PersistentVolumeClaim", "PersistentVolume", "StatefulSet", "Namespace"];
+
+/// What `text` (the file at `path`) declares by identity, for telling a
+/// renamed declaration from a kept one: Terraform's resources and modules
+/// by address (`aws_db_instance.orders`, `module.db`), and in YAML or JSON
+/// the Kubernetes objects of [`RENAMED_KINDS`] by kind and name
+/// (`PersistentVolumeClaim.orders-data`).
+fn identities(path: &str, text: &[u8]) -> std::collections::BTreeSet<String> {
+    let mut found = parse::declared_addresses(text);
+    let lower = path.to_ascii_lowercase();
+    if [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e)) {
+        for (kind, name) in parse::declared_objects(text).unwrap_or_default() {
+            if RENAMED_KINDS.contains(&kind.as_str()) && found.len() < parse::MAX_TYPES_READ {
+                found.insert(format!("{kind}.{name}"));
+            }
+        }
+    }
+    found
+}
+
 /// The folders of a CDK or Pulumi project that hold its program, by the
 /// tools' templates and guides (`lib/orders-stack.ts`, `bin/orders.ts`).
 const STACK_FOLDERS: [&str; 9] =
@@ -2567,7 +2591,7 @@ impl<'a> Git<'a> {
                 match old_texts.get(&f.path) {
                     Some(text) => {
                         sides.0 = declared(old, text);
-                        let found = parse::declared_addresses(text);
+                        let found = identities(old, text);
                         addresses.entry(family(old)).or_default().0.extend(found.iter().cloned());
                         own_addresses.insert(i, found);
                         own_modules.insert(i, parse::declared_modules(text));
@@ -2609,7 +2633,7 @@ impl<'a> Git<'a> {
                                 moved_here.insert((folder(&f.path), t));
                             }
                         }
-                        addresses.entry(family(&f.path)).or_default().1.extend(parse::declared_addresses(text));
+                        addresses.entry(family(&f.path)).or_default().1.extend(identities(&f.path, text));
                     }
                     None if new_hash.is_some() => {
                         unread.insert(folder(&f.path));

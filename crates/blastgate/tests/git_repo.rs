@@ -4731,3 +4731,35 @@ fn a_sql_file_a_script_runs_is_read_whole() {
         assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{sql}: {fired:?}");
     }
 }
+
+/// Red team 29: a claim, volume, stateful set or namespace renamed in
+/// place (`metadata.name`) is deleted and made anew, empty, by the tools
+/// that prune, as a Terraform label renamed is; a stateless object
+/// renamed, or one kept, is an edit.
+#[test]
+fn a_data_holding_object_renamed_in_place_is_destroyed() {
+    let claim = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {name}\nspec:\n  resources:\n    requests:\n      storage: 10Gi\n"
+        )
+    };
+    let deploy = |name: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 2\n")
+    };
+    let repo = Repo::new("renamed");
+    repo.write("k8s/pvc.yaml", claim("orders-data").as_bytes());
+    repo.write("k8s/web.yaml", deploy("web").as_bytes());
+    let base = repo.commit(0.0, "Manifests");
+    let renamed_claim = claim("orders-data-v2");
+    let bigger_claim = claim("orders-data").replace("10Gi", "20Gi");
+    let renamed_web = deploy("web-v2");
+    assert_file_cases(
+        &repo,
+        &base,
+        &[
+            ("Rename the claim", "k8s/pvc.yaml", &renamed_claim, &[("k8s/pvc.yaml", &["PersistentVolumeClaim"])]),
+            ("Grow the claim", "k8s/pvc.yaml", &bigger_claim, &[]),
+            ("Rename the deployment", "k8s/web.yaml", &renamed_web, &[]),
+        ],
+    );
+}
