@@ -2330,7 +2330,8 @@ impl<'a> Git<'a> {
     /// paths alone call code, so a deleted table construct destroyed
     /// nothing). Up to [`MAX_STACK_LEVELS`] folders above each file, and at
     /// most [`MAX_STACK_FOLDERS`] folders in all (those nearest the top
-    /// first), are looked at, in one `git ls-tree` a side.
+    /// first, within [`MAX_PATHSPEC_BYTES`] of pathspecs), are looked at,
+    /// in one `git ls-tree` a side.
     fn find_stack_programs(
         &self,
         files: &mut [FileChange],
@@ -2365,6 +2366,13 @@ impl<'a> Git<'a> {
         let mut ordered: Vec<String> = folders.into_iter().collect();
         ordered.sort_by(|a, b| a.matches('/').count().cmp(&b.matches('/').count()).then_with(|| a.cmp(b)));
         ordered.truncate(MAX_STACK_FOLDERS);
+        // (And within the command line's budget for pathspecs: long
+        // folder names are the change's to choose.)
+        let mut bytes = 0usize;
+        ordered.retain(|f| {
+            bytes = bytes.saturating_add(4 * (f.len() + 16));
+            bytes <= MAX_PATHSPEC_BYTES
+        });
         let mut projects: Set<String> = Set::new();
         for rev in [base, head] {
             let mut args: Vec<String> =
