@@ -254,9 +254,6 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
         ));
     };
     let (train, test) = rows.split_at(train_rows.min(rows.len()));
-    // A cut that times shared by many rows moved far from the share asked
-    // (dates rounded to a month: 88% measured where 20% was asked, a
-    // red-team finding) measures another protocol than the one asked for.
     let mut notes = history.notes().to_vec();
     if !has_lines_added {
         notes.push(
@@ -265,6 +262,9 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
                 .to_owned(),
         );
     }
+    // A cut that times shared by many rows moved far from the share asked
+    // (dates rounded to a month: 88% measured where 20% was asked, a
+    // red-team finding) measures another protocol than the one asked for.
     let held_out = test.len() as f64 / rows.len().max(1) as f64;
     if held_out > 2.0 * config.test_share || held_out < config.test_share / 2.0 {
         notes.push(format!(
