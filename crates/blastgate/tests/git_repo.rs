@@ -664,14 +664,18 @@ fn assert_file_cases(repo: &Repo, base: &str, cases: &[FileCase<'_>]) {
         repo.git(&["checkout", "-q", base]);
         repo.write(path, text.as_bytes());
         let head = repo.commit(1.0 + i as f64, what);
-        let (change, fired) = read_and_assess_on_a_leaf(repo, base, &head);
-        let expected: Vec<(String, Vec<String>)> = expected
-            .iter()
-            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
-            .collect();
-        assert_eq!(removes_of(&change), expected, "{what}");
-        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
+        assert_removes(repo, base, &head, what, expected);
     }
+}
+
+/// Checks the removals the range `base..head` names per file, and that a
+/// destructive rule fires exactly when some are expected.
+fn assert_removes(repo: &Repo, base: &str, head: &str, what: &str, expected: &[(&str, &[&str])]) {
+    let (change, fired) = read_and_assess_on_a_leaf(repo, base, head);
+    let expected: Vec<(String, Vec<String>)> =
+        expected.iter().map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect())).collect();
+    assert_eq!(removes_of(&change), expected, "{what}");
+    assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{what}: {fired:?}");
 }
 
 /// Regression (a destruction audit): a datastore's `resource` block edited
@@ -4722,13 +4726,7 @@ fn a_sql_file_a_script_runs_is_read_whole() {
         repo.write("scripts/deploy.sh", runs.as_bytes());
         repo.write("db/oneoff/post_deploy.sql", sql.as_bytes());
         let head = repo.commit(1.0, "Run a one-off script");
-        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
-        let expected: Vec<(String, Vec<String>)> = expected
-            .iter()
-            .map(|(p, kinds)| ((*p).to_owned(), kinds.iter().map(|k| (*k).to_owned()).collect()))
-            .collect();
-        assert_eq!(removes_of(&change), expected, "{sql}");
-        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), !expected.is_empty(), "{sql}: {fired:?}");
+        assert_removes(&repo, &base, &head, sql, expected);
     }
 }
 
