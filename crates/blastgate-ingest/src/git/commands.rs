@@ -1666,8 +1666,9 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             a.is_some_and(|a| a == flag || a.starts_with(&format!("{flag}=")))
         })
     };
-    // `-target=ADDRESS`, `-target ADDRESS` (one dash or two).
-    let addresses = |flag: &str| -> Vec<String> {
+    // The values of `-flag=VALUE` or `-flag VALUE` (one dash or two), as
+    // written, quotes aside.
+    let values = |flag: &str| -> Vec<String> {
         let mut out = Vec::new();
         for (i, a) in args.iter().enumerate() {
             let a = a.trim_start_matches('-');
@@ -1677,29 +1678,13 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
                 _ => None,
             };
             let value = value.map(|v| v.trim_matches(|c| c == '"' || c == '\'').to_owned());
-            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                out.push(blastgate_change::address_type(&v).unwrap_or(&v).to_owned());
-            }
+            out.extend(value.filter(|v| !v.is_empty()));
         }
         out
     };
-    // The values given as `--flag VALUE` or `--flag=VALUE`, as written.
-    let addresses_raw = |flag: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        for (i, a) in args.iter().enumerate() {
-            let Some(a) = a.strip_prefix("--") else { continue };
-            let value = match a.strip_prefix(flag) {
-                Some(v) if v.starts_with('=') => v.get(1..).map(str::to_owned),
-                Some("") => args.get(i + 1).map(|v| (*v).to_owned()),
-                _ => None,
-            };
-            if let Some(v) =
-                value.map(|v| v.trim_matches(|c| c == '"' || c == '\'').to_owned()).filter(|v| !v.is_empty())
-            {
-                out.push(v);
-            }
-        }
-        out
+    // `-target=ADDRESS`, `-target ADDRESS`: each address's type.
+    let addresses = |flag: &str| -> Vec<String> {
+        values(flag).into_iter().map(|v| blastgate_change::address_type(&v).unwrap_or(&v).to_owned()).collect()
     };
     let leading = leading_words(args);
     let words = |n: usize| -> String {
@@ -1732,8 +1717,8 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
         // `pulumi up --replace URN` (`--target-replace`): the resource is
         // made anew, empty, as Terraform's `-replace` makes it.
         "pulumi" if leading.iter().any(|w| matches!(*w, "up" | "update")) => {
-            let mut urns = addresses_raw("replace");
-            urns.extend(addresses_raw("target-replace"));
+            let mut urns = values("replace");
+            urns.extend(values("target-replace"));
             urns.iter().map(|urn| pulumi_urn_type(urn)).collect()
         }
         "cdk" if leading.contains(&"destroy") => vec!["cdk destroy".to_owned()],
