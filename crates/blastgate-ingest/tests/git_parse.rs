@@ -3796,6 +3796,48 @@ fn a_gated_module_is_its_source() {
     assert_eq!(gates.get("create_db").map(|g| g.iter().cloned().collect::<Vec<_>>()), Some(want));
 }
 
+/// A module's own switch set from a variable gates it as `count` does,
+/// and set to `false` leaves the module no instance; a part's switch is
+/// an edit (red team 29, F4).
+#[test]
+fn a_module_switch_gates_the_module() {
+    let main = b"module \"db\" {\n  source = \"terraform-aws-modules/rds/aws\"\n  create_db_instance = var.with_db\n  create_db_parameter_group = var.with_group\n}\n";
+    let gates = blastgate_ingest::git::gated_types(&[main]);
+    let want: Vec<(String, bool)> = vec![("module terraform-aws-modules/rds/aws".to_owned(), true)];
+    assert_eq!(gates.get("with_db").map(|g| g.iter().cloned().collect::<Vec<_>>()), Some(want));
+    assert!(!gates.contains_key("with_group"), "{gates:?}");
+    let count = |text: &str| blastgate_ingest::git::declared_counts(text.as_bytes()).get("module x").copied();
+    let module = |switch: &str| format!("module \"db\" {{\n  source = \"x\"\n  {switch}\n}}\n");
+    assert_eq!(count(&module("create = true")), Some(1));
+    for off in ["create = false", "enabled = false", "create_bucket = false", "create_table=\"false\""] {
+        assert_eq!(count(&module(off)), None, "{off}");
+    }
+    for on in ["create_db_parameter_group = false", "create_random_password = false", "tags = { create = false }"] {
+        assert_eq!(count(&module(on)), Some(1), "{on}");
+    }
+}
+
+/// What a resource is replaced on is read at the block's own level, over
+/// several lines, without comments or layout, and not from a heredoc's
+/// text or a type that holds no data (red team 29, F4).
+#[test]
+fn replacing_values_are_read_at_the_blocks_own_level() {
+    let text = b"resource \"aws_rds_cluster\" \"ledger\" {\n  cluster_identifier = \"ledger\" // prod\n  availability_zones = [\n    \"eu-west-1a\",\n    \"eu-west-1b\",\n  ]\n  serverlessv2_scaling_configuration {\n    engine = \"nested\"\n  }\n  master_password = <<EOT\nengine = \"mysql\"\nEOT\n}\nresource \"aws_iam_role\" \"app\" {\n  name = \"app\"\n}\nresource \"aws_s3_bucket\" \"logs\" { bucket = \"acme-logs\" }\n";
+    let found = blastgate_ingest::git::replacing_values(text);
+    let pairs = |address: &str| -> Vec<(String, String)> {
+        found.get(address).map(|v| v.clone().into_iter().collect()).unwrap_or_default()
+    };
+    assert_eq!(
+        pairs("aws_rds_cluster.ledger"),
+        kv(&[("availability_zones", "[\"eu-west-1a\",\"eu-west-1b\",]"), ("cluster_identifier", "\"ledger\"")])
+    );
+    assert_eq!(pairs("aws_s3_bucket.logs"), kv(&[("bucket", "\"acme-logs\"")]));
+    assert!(!found.contains_key("aws_iam_role.app"), "{found:?}");
+    // Hostile: unclosed brackets and braces end with the text.
+    let open = b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = [[[[\n";
+    assert_eq!(blastgate_ingest::git::replacing_values(open).len(), 1);
+}
+
 /// The Linux kernel credits a co-author with `Co-developed-by:` (beside a
 /// `Signed-off-by:`): a known AI identity in either counts as in
 /// `Co-authored-by:`, and a person co-developing is one of the change's

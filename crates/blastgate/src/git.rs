@@ -2585,6 +2585,10 @@ impl<'a> Git<'a> {
         // (And each file's own `module` blocks before, by label, with the
         // type each stands for.)
         let mut own_modules: Map<usize, Map<String, String>> = Map::new();
+        // (And the values Terraform replaces its data-holding resources
+        // on, each file's own before and each folder's after.)
+        let mut own_replacing: Map<usize, Map<String, Map<String, String>>> = Map::new();
+        let mut replacing_after: Map<String, Map<String, Map<String, String>>> = Map::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
@@ -2603,6 +2607,9 @@ impl<'a> Git<'a> {
                         addresses.entry(family(old)).or_default().0.extend(found.iter().cloned());
                         own_addresses.insert(i, found);
                         own_modules.insert(i, parse::declared_modules(text));
+                        if terraform(old) {
+                            own_replacing.insert(i, parse::replacing_values(text));
+                        }
                     }
                     None if old_hash.is_some() => {
                         unread.insert(folder(old));
@@ -2642,6 +2649,9 @@ impl<'a> Git<'a> {
                             }
                         }
                         addresses.entry(family(&f.path)).or_default().1.extend(identities(&f.path, text));
+                        if terraform(&f.path) {
+                            replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
+                        }
                     }
                     None if new_hash.is_some() => {
                         unread.insert(folder(&f.path));
@@ -2724,6 +2734,17 @@ impl<'a> Git<'a> {
                         };
                         if !moved(&key, t) && !after_addresses.is_some_and(|a| a.contains(address)) {
                             types.push(t.to_owned());
+                        }
+                    }
+                    // A data-holding resource kept at its address whose
+                    // replacing argument changes, or is set where it was
+                    // not, is destroyed and made anew (red team 29: an RDS
+                    // `identifier` renamed passed as an edit).
+                    let after_values = replacing_after.get(&key);
+                    for (address, before) in own_replacing.get(&i).into_iter().flatten() {
+                        let Some(after) = after_values.and_then(|a| a.get(address)) else { continue };
+                        if after.iter().any(|(argument, value)| before.get(argument) != Some(value)) {
+                            types.push(address.split('.').next().unwrap_or_default().to_owned());
                         }
                     }
                     types.sort_unstable();

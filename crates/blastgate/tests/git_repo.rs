@@ -4761,3 +4761,79 @@ fn a_data_holding_object_renamed_in_place_is_destroyed() {
         ],
     );
 }
+
+/// Red team 29 (F4): an edit Terraform applies by replacing a resource
+/// that holds data destroys it: a replacing argument changed (an RDS
+/// `identifier`, a bucket's name, a table's `hash_key`) or set where it
+/// was not, and a registry module switched off (`create_db_instance =
+/// false`, `create = false`). Sizes, classes, layout and comments, a
+/// part's switch (`create_db_parameter_group`) and a nested block's
+/// `name` are edits.
+#[test]
+fn replacing_edits_and_module_switches_destroy() {
+    const PATH: &str = "orders/tf/main.tf";
+    let main = "resource \"aws_db_instance\" \"orders\" {\n  identifier     = \"orders\"\n  engine         = \"postgres\"\n  instance_class = \"db.r6g.large\"\n  tags = {\n    name = \"orders\"\n  }\n}\n\
+resource \"aws_db_instance\" \"reports\" {\n  engine = \"postgres\"\n}\n\
+resource \"aws_s3_bucket\" \"assets\" { bucket = \"acme-assets\" }\n\
+resource \"aws_dynamodb_table\" \"carts\" {\n  name     = \"carts\"\n  hash_key = \"id\"\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n\
+module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = \"6.1.0\"\n  engine  = \"postgres\"\n}\n";
+    let repo = Repo::new("replacing");
+    repo.write(PATH, main.as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    // (Cases of `FileCase` whose text is made here.)
+    type Made<'a> = (&'a str, &'a str, String, &'a [(&'a str, &'a [&'a str])]);
+    let cases: Vec<Made<'_>> = vec![
+        (
+            "rename the database",
+            PATH,
+            main.replace("= \"orders\"\n  engine", "= \"orders-v2\"\n  engine"),
+            &[(PATH, &["aws_db_instance"])],
+        ),
+        (
+            "name a database that had a made-up name",
+            PATH,
+            main.replace("\"reports\" {\n", "\"reports\" {\n  identifier = \"reports\"\n"),
+            &[(PATH, &["aws_db_instance"])],
+        ),
+        ("rename the bucket", PATH, main.replace("acme-assets", "acme-static"), &[(PATH, &["aws_s3_bucket"])]),
+        (
+            "key the table otherwise",
+            PATH,
+            main.replace("hash_key = \"id\"", "hash_key = \"cart_id\""),
+            &[(PATH, &["aws_dynamodb_table"])],
+        ),
+        (
+            "switch the module's database off",
+            PATH,
+            main.replace("version = \"6.1.0\"\n", "version = \"6.1.0\"\n  create_db_instance = false\n"),
+            &[(PATH, &["module terraform-aws-modules/rds/aws"])],
+        ),
+        (
+            "switch the whole module off",
+            PATH,
+            main.replace("version = \"6.1.0\"\n", "version = \"6.1.0\"\n  create = false\n"),
+            &[(PATH, &["module terraform-aws-modules/rds/aws"])],
+        ),
+        ("grow the database", PATH, main.replace("db.r6g.large", "db.r6g.xlarge"), &[]),
+        (
+            "lay the file out again",
+            PATH,
+            main.replace("identifier     = \"orders\"", "identifier = \"orders\" # the production name"),
+            &[],
+        ),
+        (
+            "rename a tag and an attribute",
+            PATH,
+            main.replace("name = \"orders\"", "name = \"orders-db\"").replace("name = \"id\"", "name = \"cart\""),
+            &[],
+        ),
+        (
+            "drop the module's own parameter group",
+            PATH,
+            main.replace("version = \"6.1.0\"\n", "version = \"6.1.0\"\n  create_db_parameter_group = false\n"),
+            &[],
+        ),
+    ];
+    let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();
+    assert_file_cases(&repo, &base, &cases);
+}

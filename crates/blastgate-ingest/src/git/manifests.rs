@@ -341,7 +341,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         if let Some((t, none, depth)) = resource.as_mut() {
             // (The resource's own `count` or `for_each`, not a `dynamic`
             // block's inside it.)
-            if *depth == 1 && leaves_no_instance(&squeezed) {
+            if *depth == 1 && (leaves_no_instance(&squeezed) || (t.starts_with("module") && switches_off(&squeezed))) {
                 *none = true;
             }
             *depth = depth.saturating_add(opens).saturating_sub(closes);
@@ -579,6 +579,49 @@ fn leaves_no_instance(squeezed: &str) -> bool {
     false
 }
 
+/// What registry modules call the switch that makes them create their
+/// resource, after `create_` (`create_db_instance = false` in
+/// `terraform-aws-modules/rds/aws`, `create_bucket` in its S3 module):
+/// set to `false`, the module destroys what it made.
+const MODULE_SWITCHES: [&str; 16] = [
+    "db_instance",
+    "db_cluster",
+    "cluster",
+    "database",
+    "instance",
+    "bucket",
+    "table",
+    "queue",
+    "topic",
+    "stream",
+    "replication_group",
+    "file_system",
+    "domain",
+    "repository",
+    "secret",
+    "vpc",
+];
+
+/// Whether a `module` block's line (squeezed of blanks) turns the module
+/// off, so that it destroys what it made: `create = false` (most of the
+/// `terraform-aws-modules`), `enabled = false` (Cloud Posse's), or
+/// `create_X = false` for a switch of [`MODULE_SWITCHES`] (red team 29:
+/// `create_db_instance = false` passed as an edit). A switch for a part
+/// (`create_db_parameter_group`) is an edit; a switch that reads a
+/// variable is read with the variables files, as `count` is.
+fn switches_off(squeezed: &str) -> bool {
+    let Some((name, value)) = squeezed.split_once('=') else { return false };
+    is_switch(name) && matches!(value.trim_end_matches(',').trim_matches('"'), "false")
+}
+
+/// Whether a `module` block's argument `name` is its switch (see
+/// [`switches_off`]).
+fn is_switch(name: &str) -> bool {
+    name == "create"
+        || name == "enabled"
+        || name.strip_prefix("create_").is_some_and(|what| MODULE_SWITCHES.contains(&what))
+}
+
 /// The type a Terraform `module` block stands for, its `header` line
 /// (`module "orders_db" {`) followed by `rest`: `module` and its `source`
 /// (`module terraform-aws-modules/rds/aws`, `module ./modules/postgres`),
@@ -803,19 +846,216 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
             found.insert(format!("module.{name}"));
             continue;
         }
-        let Some(rest) = line.trim_start().strip_prefix("resource") else { continue };
-        if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
-            continue;
-        }
-        let labels: Vec<&str> =
-            rest.split(|c: char| c.is_whitespace() || c == '{' || c == '"').filter(|w| !w.is_empty()).take(2).collect();
-        if let [t, name] = labels.as_slice()
-            && !t.starts_with('\'')
-            && !name.starts_with('\'')
-            && *name != "="
+        if let Some((t, name)) = resource_labels(line)
             && found.len() < MAX_TYPES_READ
         {
             found.insert(format!("{t}.{name}"));
+        }
+    }
+    found
+}
+
+/// The type and name of a Terraform `resource` block's header `line`
+/// (`resource "aws_db_instance" "orders" {`, the labels quoted or bare),
+/// if it is one; not Bicep's `resource NAME 'TYPE@VERSION'`.
+fn resource_labels(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix("resource")?;
+    if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
+        return None;
+    }
+    let mut labels = rest.split(|c: char| c.is_whitespace() || c == '{' || c == '"').filter(|w| !w.is_empty());
+    let (t, name) = (labels.next()?, labels.next()?);
+    (!t.starts_with('\'') && !name.starts_with('\'') && name != "=").then_some((t, name))
+}
+
+/// Arguments that make Terraform replace a resource that holds data
+/// (destroy it, then make it anew, empty) when their value changes, by
+/// resource type: the providers' schemas mark them `ForceNew` (AWS,
+/// Google, Azure; red team 29: an RDS `identifier` renamed passed as an
+/// edit, where Terraform's plan reads `-/+ must be replaced`). Names
+/// (`identifier`, `bucket`, `name`), the keys a table is laid out by
+/// (`hash_key`), where the data lives (`availability_zone`, `location`)
+/// and its encryption at rest.
+pub const REPLACING_ARGUMENTS: [(&str, &[&str]); 40] = [
+    (
+        "aws_db_instance",
+        &[
+            "identifier",
+            "identifier_prefix",
+            "engine",
+            "availability_zone",
+            "db_name",
+            "username",
+            "kms_key_id",
+            "storage_encrypted",
+            "snapshot_identifier",
+            "character_set_name",
+            "timezone",
+        ],
+    ),
+    (
+        "aws_rds_cluster",
+        &[
+            "cluster_identifier",
+            "cluster_identifier_prefix",
+            "engine",
+            "engine_mode",
+            "database_name",
+            "master_username",
+            "kms_key_id",
+            "storage_encrypted",
+            "snapshot_identifier",
+            "availability_zones",
+            "db_subnet_group_name",
+        ],
+    ),
+    (
+        "aws_docdb_cluster",
+        &["cluster_identifier", "cluster_identifier_prefix", "master_username", "kms_key_id", "storage_encrypted"],
+    ),
+    ("aws_neptune_cluster", &["cluster_identifier", "cluster_identifier_prefix", "kms_key_arn", "storage_encrypted"]),
+    ("aws_redshift_cluster", &["cluster_identifier", "database_name", "master_username"]),
+    ("aws_dynamodb_table", &["name", "hash_key", "range_key"]),
+    ("aws_s3_bucket", &["bucket", "bucket_prefix"]),
+    ("aws_efs_file_system", &["creation_token", "encrypted", "kms_key_id", "performance_mode"]),
+    ("aws_ebs_volume", &["availability_zone", "encrypted", "kms_key_id", "snapshot_id"]),
+    ("aws_elasticache_cluster", &["cluster_id", "engine"]),
+    ("aws_elasticache_replication_group", &["replication_group_id", "at_rest_encryption_enabled", "kms_key_id"]),
+    ("aws_kinesis_stream", &["name"]),
+    ("aws_sqs_queue", &["name", "name_prefix", "fifo_queue"]),
+    ("aws_sns_topic", &["name", "name_prefix", "fifo_topic"]),
+    ("aws_msk_cluster", &["cluster_name"]),
+    ("aws_opensearch_domain", &["domain_name"]),
+    ("aws_elasticsearch_domain", &["domain_name"]),
+    ("aws_secretsmanager_secret", &["name", "name_prefix"]),
+    ("aws_ecr_repository", &["name"]),
+    ("aws_timestreamwrite_table", &["database_name", "table_name"]),
+    ("google_sql_database_instance", &["name", "region", "project"]),
+    ("google_sql_database", &["name", "instance", "project"]),
+    ("google_storage_bucket", &["name", "location", "project"]),
+    ("google_bigquery_dataset", &["dataset_id", "location", "project"]),
+    ("google_bigquery_table", &["dataset_id", "table_id", "project"]),
+    ("google_spanner_instance", &["name", "config", "project"]),
+    ("google_spanner_database", &["name", "instance", "project"]),
+    ("google_redis_instance", &["name", "region", "project"]),
+    ("google_compute_disk", &["name", "zone", "type", "image", "snapshot", "project"]),
+    ("google_pubsub_topic", &["name", "project"]),
+    ("google_pubsub_subscription", &["name", "topic", "project"]),
+    ("google_bigtable_instance", &["name", "project"]),
+    ("google_firestore_database", &["name", "location_id", "project"]),
+    ("azurerm_storage_account", &["name", "resource_group_name", "location"]),
+    ("azurerm_mssql_database", &["name", "server_id"]),
+    ("azurerm_postgresql_flexible_server", &["name", "resource_group_name", "location"]),
+    ("azurerm_mysql_flexible_server", &["name", "resource_group_name", "location"]),
+    ("azurerm_cosmosdb_account", &["name", "resource_group_name", "location"]),
+    ("azurerm_redis_cache", &["name", "resource_group_name", "location"]),
+    ("azurerm_key_vault", &["name", "resource_group_name", "location"]),
+];
+
+/// Most lines one argument's value is read over (a list written one item
+/// a line); a longer one is read as far as that.
+const MAX_VALUE_LINES: usize = 64;
+
+/// The values a Terraform text gives its resources' replacing arguments
+/// ([`REPLACING_ARGUMENTS`]), by resource address and argument, squeezed
+/// of blanks and comments so that layout changes nothing: compared before
+/// and after a change, an argument whose value changes, or that is set
+/// where it was not (a name the provider made up is then another), makes
+/// Terraform replace the resource. Only the block's own level is read (a
+/// nested block's `name` is not the resource's). Like
+/// [`declared_addresses`], not read past [`MAX_EMPTIED_TEXT`] or with a
+/// NUL byte (empty), and at most [`MAX_TYPES_READ`] resources.
+///
+/// ```
+/// use blastgate_ingest::git::replacing_values;
+/// let before = replacing_values(b"resource \"aws_db_instance\" \"orders\" {\n  identifier = \"orders\" # prod\n  instance_class = \"db.r6g.large\"\n}\n");
+/// let after = replacing_values(b"resource \"aws_db_instance\" \"orders\" {\n  identifier     = \"orders-v2\"\n  instance_class = \"db.r6g.xlarge\"\n}\n");
+/// assert_eq!(before["aws_db_instance.orders"]["identifier"], "\"orders\"");
+/// assert_eq!(after["aws_db_instance.orders"]["identifier"], "\"orders-v2\"");
+/// assert!(!after["aws_db_instance.orders"].contains_key("instance_class"));
+/// ```
+pub fn replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut found: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    let squeeze = |line: &str| -> String { line.chars().filter(|c| !c.is_whitespace()).collect() };
+    let balance = |s: &str| {
+        let count = |set: &[char]| s.chars().filter(|c| set.contains(c)).count();
+        count(&['(', '[', '{']) as i64 - count(&[')', ']', '}']) as i64
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    // The block being read: its address, the arguments its type replaces
+    // on, and the depth of its braces.
+    let mut block: Option<(String, &[&str], usize)> = None;
+    let mut heredoc: Option<String> = None;
+    let mut at = 0;
+    while let Some(&line) = lines.get(at) {
+        at += 1;
+        if let Some(end) = heredoc.as_deref() {
+            if line.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        heredoc = heredoc_start(line);
+        let (opens, closes) = braces(line);
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            block = None;
+        }
+        let Some((address, arguments, depth)) = block.as_mut() else {
+            if let Some((t, name)) = resource_labels(line)
+                && found.len() < MAX_TYPES_READ
+                && let Some((_, arguments)) = REPLACING_ARGUMENTS.iter().find(|(known, _)| *known == t)
+            {
+                let address = format!("{t}.{name}");
+                let values = found.entry(address.clone()).or_default();
+                if opens > closes {
+                    block = Some((address, arguments, opens - closes));
+                } else if let Some((_, body)) = line.split_once('{')
+                    && let Some((key, value)) = body.rsplit_once('}').map_or(body, |(b, _)| b).split_once('=')
+                    && let key = key.trim().trim_matches('"')
+                    && arguments.contains(&key)
+                {
+                    // `resource "t" "n" { name = "x" }`: one argument.
+                    values.insert(key.to_owned(), squeeze(value));
+                }
+            }
+            continue;
+        };
+        if *depth == 1
+            && let Some((key, value)) = line.split_once('=')
+            && let key = key.trim().trim_matches('"')
+            && arguments.contains(&key)
+            && !value.starts_with(['=', '>'])
+        {
+            let mut value = squeeze(value);
+            // A value over several lines: read on until its brackets close.
+            let mut open = balance(&value);
+            let mut more = 0;
+            while open > 0 && more < MAX_VALUE_LINES {
+                let Some(&next) = lines.get(at) else { break };
+                let next = squeeze(next);
+                open += balance(&next);
+                value.push_str(&next);
+                at += 1;
+                more += 1;
+            }
+            let (opens, closes) = braces(&value);
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if let Some(values) = found.get_mut(address.as_str()) {
+                values.insert(key.to_owned(), value);
+            }
+            if *depth == 0 {
+                block = None;
+            }
+            continue;
+        }
+        *depth = depth.saturating_add(opens).saturating_sub(closes);
+        if *depth == 0 {
+            block = None;
         }
     }
     found
@@ -1036,7 +1276,16 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
                 let squeezed: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
                 match t {
                     Some(t) => {
-                        let expr = squeezed.strip_prefix("count=").or_else(|| squeezed.strip_prefix("for_each="));
+                        // (A module's own switch, `create = var.x`, gates
+                        // it as `count = var.x ? 1 : 0` would.)
+                        let switch = || {
+                            let (name, expr) = squeezed.split_once('=')?;
+                            (t.starts_with("module") && *depth == 1 && is_switch(name)).then_some(expr)
+                        };
+                        let expr = squeezed
+                            .strip_prefix("count=")
+                            .or_else(|| squeezed.strip_prefix("for_each="))
+                            .or_else(switch);
                         if let Some(expr) = expr {
                             for var in references(expr, "var.") {
                                 let on = exists_when_set(expr, &format!("var.{var}"));
