@@ -122,9 +122,10 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
 struct Assessed {
     context: Context,
     notes: Vec<Diagnostic>,
-    /// A context dated ahead of the clock: the deploy is assessed at the
-    /// clock's instant and its checked span stretched to reach this
-    /// instant, the context's `now` (see [`stretch_deploy`]).
+    /// A context dated away from the clock: the checked span stretched to
+    /// reach this instant (see [`stretch_deploy`]), the context's `now`
+    /// for one ahead of the clock (assessed at the clock's instant), the
+    /// clock's for one behind it (assessed at its own).
     deploy_until: Option<Timestamp>,
     /// The `now` the context file stated, when it is assessed as of another
     /// instant: covered by the input digest.
@@ -137,9 +138,10 @@ struct Assessed {
 /// depends on when it ran (a file of freezes and people may state no
 /// `now`, and is then never stale). A file's `now` more than the deploy window
 /// before the instant of the deploy (`--now`, else the clock) gets a
-/// warning; one more than a few minutes after it gets a warning too and,
+/// warning and, without `--now`, is assessed from its own instant to the
+/// clock's; one more than a few minutes after it gets a warning too and,
 /// without `--now`, is assessed from the clock's instant to its own (fail
-/// closed: a freeze in force now still counts).
+/// closed either way: a freeze in force at either instant counts).
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> {
     let now =
         match &args.now {
@@ -162,7 +164,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                 notes.push(Diagnostic::new(Level::Warning, "stale-context", apart.message(context.now(), now)));
             }
             let stated_now = stated.then(|| context.now());
-            Ok(Assessed { context: context.with_now(now), notes, deploy_until: None, stated_now })
+            Ok(Assessed { context: context.as_of(now), notes, deploy_until: None, stated_now })
         }
         (Some(path), None) => {
             // The file's `now` is the instant. The clock is an input too
@@ -203,7 +205,7 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
             // Assessed from the clock's instant until the deploy window
             // after the context's `now` ends, with `diagnostic` saying so.
             let from_clock = |context: Context, diagnostic: Diagnostic| Assessed {
-                context: context.with_now(clock),
+                context: context.as_of(clock),
                 notes: vec![diagnostic],
                 deploy_until: Some(stated),
                 stated_now: Some(stated),
@@ -223,17 +225,27 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                     Ok(from_clock(context, Diagnostic::new(Level::Note, "clock", note)))
                 }
                 None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None, stated_now: None }),
+                // Behind the clock: assessed at its `now`, with the span
+                // checked for freezes and changes in flight stretched to the
+                // end of the deploy window after the clock's instant, so
+                // that a freeze in force now counts (red team 32: a context
+                // from yesterday hid today's freeze, `auto` with only a
+                // warning), as one in force at its `now` does (a contract
+                // audit: assessed at the clock, the issue's own context lost
+                // its freeze).
                 Some(Staleness::Behind) => {
                     let note = format!(
-                        "the context's `now`, {stated}, is more than the deploy window before the system clock: \
-                         the change is assessed at that instant, so freezes, incidents and changes in flight in \
-                         force at the deploy are not seen. To assess a deploy now, pass the time with --now \
-                         (such as --now \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\") or refresh the context"
+                        "the context's `now`, {stated}, is more than the deploy window before the system clock \
+                         ({clock}): the change is assessed at the context's `now`, with the span checked for \
+                         freezes and changes in flight running until the deploy window after the clock's instant \
+                         ends, so what is in force at either instant counts; its incidents and error budgets are as \
+                         of its `now` and may be out of date. Refresh the context, or pass the time with --now \
+                         (such as --now \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\")"
                     );
                     Ok(Assessed {
                         context,
                         notes: vec![Diagnostic::new(Level::Warning, "stale-context", note)],
-                        deploy_until: None,
+                        deploy_until: Some(clock),
                         stated_now: None,
                     })
                 }

@@ -659,8 +659,8 @@ fn the_decision_names_its_deploy_window() {
 /// another (a contract audit: the issue's own context, replayed without
 /// `--now`, was assessed at the system clock and its freeze and in-flight
 /// change went unseen). A context further behind the clock than the
-/// deploy window is warned about (`stale-context`) without naming the
-/// clock's reading; whether the warning appears depends on the clock,
+/// deploy window is warned about (`stale-context`), and its span checked
+/// for freezes runs to the clock's instant; both depend on the clock,
 /// which is an input without `--now`, so a replay that must give the same
 /// bytes passes `--now`, and so does a gate deploying now.
 #[test]
@@ -684,15 +684,20 @@ fn a_context_is_assessed_at_its_now() {
     };
     let decide = |extra: &[&str]| -> serde_json::Value { serde_json::from_slice(&run_with(extra).stdout).unwrap() };
     let fired = |v: &serde_json::Value, id: &str| v["rules"].as_array().unwrap().iter().any(|r| r["id"] == id);
-    // At the context's own instant: the freeze has not begun; stale said.
+    // Stale: assessed at the context's own instant, when the freeze had
+    // not begun, with the span checked running to the clock's instant, when
+    // it is in force (red team 32: a stale context hid today's freeze);
+    // stale said.
     let stale = decide(&[]);
-    assert!(!fired(&stale, "freeze"), "{stale}");
+    assert!(fired(&stale, "freeze"), "{stale}");
+    assert_eq!(stale["decision"]["deploy_window"]["start"], "2001-01-01T00:00:00Z", "{stale}");
     assert!(codes(&stale).contains(&"stale-context".to_owned()), "{stale}");
-    assert_eq!(run_with(&[]).stdout, run_with(&[]).stdout, "the same inputs, the same bytes");
-    // The same as a replay at that instant, but for the warning.
+    // A replay at that instant: the freeze has not begun, nothing is stale.
     let replay = decide(&["--now", "2001-01-01T00:00:00Z"]);
+    assert!(!fired(&replay, "freeze"), "{replay}");
     assert!(!codes(&replay).contains(&"stale-context".to_owned()), "{replay}");
-    assert_eq!(replay["input_digest"], stale["input_digest"]);
+    let again = run_with(&["--now", "2001-01-01T00:00:00Z"]).stdout;
+    assert_eq!(run_with(&["--now", "2001-01-01T00:00:00Z"]).stdout, again, "the same inputs, the same bytes");
     // A gate deploying now passes the time: the freeze in force applies.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let today = decide(&["--now", &rfc3339(now)]);

@@ -406,6 +406,27 @@ impl Context {
         self
     }
 
+    /// The same context assessed at another instant `at`, as it stood at
+    /// its own `now`: every incident open then stays open, since a
+    /// `resolved_at` after `now` is a forecast (an estimate typed into the
+    /// incident tool), not a resolution (red team 32: moved to a later
+    /// `--now`, a sev1 "resolved" in the context's future was read as
+    /// resolved, `auto` where the context's own instant blocked). An
+    /// incident resolved by `now` stays resolved. Freezes and changes in
+    /// flight are schedules, and stay as they are. This is how the CLI's
+    /// `--now` and the facade's `Engine::assess_at` read a context; [`Context::with_now`] only moves the clock.
+    #[must_use]
+    pub fn as_of(self, at: Timestamp) -> Self {
+        let now = self.now;
+        let mut then = self.with_now(at);
+        for incident in &mut then.incidents {
+            if incident.resolved_at.is_some_and(|resolved| resolved > now) {
+                incident.resolved_at = None;
+            }
+        }
+        then
+    }
+
     /// The instant the context describes.
     pub fn now(&self) -> Timestamp {
         self.now

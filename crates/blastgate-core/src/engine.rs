@@ -1287,8 +1287,20 @@ impl<'c> Facts<'c> {
             context.incidents.iter().filter(|i| i.is_open_at(context.now()) && concerned(&i.service)).collect();
         // Lists from the context are sorted, so their order in the file
         // never shows in the output.
-        incidents
-            .sort_by(|a, b| (&a.service, a.severity, a.since, &a.id).cmp(&(&b.service, b.severity, b.since, &b.id)));
+        // One entry listed twice as it is (one incident exported by two
+        // feeds) counts once, as changes in flight alike do (red team 32:
+        // it counted twice in the likelihood).
+        incidents.sort_by(|a, b| {
+            (&a.service, a.severity, a.since, &a.id, a.resolved_at, &a.title).cmp(&(
+                &b.service,
+                b.severity,
+                b.since,
+                &b.id,
+                b.resolved_at,
+                &b.title,
+            ))
+        });
+        incidents.dedup_by(|a, b| a == b);
         let mut budgets: Vec<(String, f64)> = Vec::new();
         for b in &context.error_budgets {
             if reached(&b.service) && !budgets.iter().any(|(s, _)| *s == b.service) {
@@ -1396,6 +1408,17 @@ impl<'c> Facts<'c> {
             // not show: a typo of a tier-0 service must not reach nothing
             // and pass a freeze (found by a fail-closed audit).
             .chain(changeset.services.iter().filter(|s| graph.index_of(s).is_none()).cloned())
+            // So does a file's stated service the graph lacks (red team
+            // 32: stated on a file whose path a known node owns, it passed
+            // a freeze of its own name, or of tier 0, with no word).
+            .chain(
+                changeset
+                    .files
+                    .iter()
+                    .filter_map(|f| f.service.as_deref())
+                    .filter(|s| graph.index_of(s).is_none())
+                    .map(str::to_owned),
+            )
             .collect();
         unplaced.sort_unstable();
         unplaced.dedup();

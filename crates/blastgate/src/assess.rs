@@ -273,7 +273,7 @@ impl Engine {
     ) -> Assessment {
         let stated = context.now();
         let options = options.context_stated_now((stated != at).then_some(stated));
-        let mut assessment = self.assess_with(changeset, &context.clone().with_now(at), &options);
+        let mut assessment = self.assess_with(changeset, &context.clone().as_of(at), &options);
         if let Some(apart) = staleness(stated, at, self.inner.policy().deploy.window_minutes) {
             assessment.add_diagnostics([Diagnostic::new(Level::Warning, "stale-context", apart.message(stated, at))]);
         }

@@ -131,10 +131,11 @@ pub const CLOCK_SKEW_SECONDS: i64 = 300;
 /// [`crate::json_api`] warn `stale-context` then, and so does
 /// [`crate::Engine::assess_at`], which an embedder should call.
 pub fn staleness(stated: Timestamp, at: Timestamp, window_minutes: u32) -> Option<Staleness> {
-    let behind = at.as_unix_seconds().saturating_sub(stated.as_unix_seconds());
-    if behind > i64::from(window_minutes).saturating_mul(60) {
+    // Compared as instants, fractions of a second included (red team 32:
+    // whole seconds let a context a window and 0.999 s old pass).
+    if at > stated.saturating_add_seconds(i64::from(window_minutes).saturating_mul(60)) {
         Some(Staleness::Behind)
-    } else if behind < -CLOCK_SKEW_SECONDS {
+    } else if at.saturating_add_seconds(CLOCK_SKEW_SECONDS) < stated {
         Some(Staleness::Ahead)
     } else {
         None

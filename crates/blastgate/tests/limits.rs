@@ -177,6 +177,24 @@ fn yaml_nesting_depth_is_the_limit_however_deep() {
     }
 }
 
+/// One part repeated through many aliases of one anchor is refused by the
+/// aliases-per-anchor budget, named with the numbers that passed it (red
+/// team 32: "`max_yaml_work` exceeded: 0 > 0", a limit docs/reliability.md
+/// does not list).
+#[test]
+fn yaml_aliases_of_one_anchor_name_their_limit() {
+    let entry = "&e {service: search, severity: sev1, since: 2026-11-27T09:00:00Z}";
+    let value = format!("[{entry}, {}]", vec!["*e"; 100].join(", "));
+    for what in ["graph", "changeset", "context"] {
+        let (kind, e) = read_yaml_with(what, &value).unwrap_err();
+        assert_eq!(kind, "limit_exceeded", "{what}: {e}");
+        assert!(e.contains("limit `max_yaml_aliases_per_anchor` exceeded: 100 > 10"), "{what}: {e}");
+    }
+    let reliability =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/reliability.md")).unwrap();
+    assert!(reliability.contains("max_yaml_aliases_per_anchor"));
+}
+
 /// A YAML alias whose replays pass `max_yaml_events` (a small alias bomb:
 /// each anchored list repeats the one before nine times) is the limit,
 /// placed at the alias whose replay passed it, as every other limit error

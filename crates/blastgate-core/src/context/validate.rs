@@ -48,11 +48,16 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
     // reading either would be a guess (a fail-closed audit: a sev1 resolved
     // beside the same id open as a sev2 was read as the sev2). The same
     // incident on several services, or an entry repeated as it is, is fine.
-    let mut ids: Vec<(&str, &str, usize)> = c
+    // Ids and services are compared as the engine matches names, without
+    // regard to ASCII case and with spaces around trimmed (red team 32:
+    // `search` beside `Search`, or `INC-1` beside `inc-1`, was read as the
+    // open sev2).
+    let fold = |s: &str| s.trim().to_ascii_lowercase();
+    let mut ids: Vec<(String, String, usize)> = c
         .incidents
         .iter()
         .enumerate()
-        .filter_map(|(i, incident)| incident.id.as_deref().map(|id| (id, incident.service.as_str(), i)))
+        .filter_map(|(i, incident)| incident.id.as_deref().map(|id| (fold(id), fold(&incident.service), i)))
         .collect();
     ids.sort_unstable();
     for pair in ids.windows(2) {
@@ -62,10 +67,11 @@ pub fn validate(file: &str, c: &Context) -> Result<(), ChangeError> {
             && service == other_service
             && (a.severity != b.severity || a.since != b.since || a.resolved_at != b.resolved_at)
         {
+            let service = &b.service;
             return Err(ChangeError::invalid(
                 file,
                 format!("$.incidents[{j}].id"),
-                *id,
+                b.id.as_deref().unwrap_or_default(),
                 format!(
                     "incident listed twice on `{service}` (also at $.incidents[{i}]), the two entries disagreeing on \
                      its severity, start or resolution"

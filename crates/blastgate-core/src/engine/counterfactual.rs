@@ -477,12 +477,5 @@ fn by_accounts(accounts: &[String]) -> String {
 /// interactions audit). Freezes and changes in flight are schedules, and
 /// stay as they are.
 fn later(context: &Context, at: crate::context::Timestamp) -> Context {
-    let now = context.now();
-    let mut then = context.clone().with_now(at);
-    for incident in &mut then.incidents {
-        if incident.resolved_at.is_some_and(|resolved| resolved > now) {
-            incident.resolved_at = None;
-        }
-    }
-    then
+    context.clone().as_of(at)
 }
