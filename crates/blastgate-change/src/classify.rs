@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `secret` | file name `.env`, `.env.*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`, `id_rsa*`, `*.keystore`, or a path segment `secrets` |
 //! | `schema_migration` | a path segment `migrations`, `migrate`, `db/migrate`, `alembic`, `flyway`, `liquibase`; a `.sql` file whose name starts with a version (`V12__`, `0003_`, `20240101`); or Liquibase's changelogs: a `.xml`, `.yaml`, `.yml`, `.json` or `.sql` file under a `db`/`database` folder and under `changelog`/`changelogs` or named `*changelog*`, or named `db.changelog*` |
-//! | `infrastructure` | `*.tf`, `*.tfvars`, `*.hcl`, `*.bicep`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; under `iac`, `cloudformation`, `pulumi`, any file but prose, and under `infrastructure`, `ansible`, `argocd`, `argo-cd`, `gitops`, `flux`, configuration and templates (`*.yaml`, `*.json`, `*.j2`, ...), never under a test, example or docs folder; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml` (and YAML under `eng/pipelines`, `.pipelines`, `.ado`, `.azuredevops`, `azure-pipelines` at the top), `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild*.y(a)ml`, `cloudbuild*.json`, YAML under `cloudbuild/`, `tekton/`, `.tekton/`, `buildspec*.yml`, `appspec.yml` |
+//! | `infrastructure` | `*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`, `*.tfvars`, `*.tfvars.json`, `*.hcl`, `*.bicep`, `Dockerfile*`, `*.dockerfile`, `docker-compose*.yml`, `Chart.yaml`, `kustomization.yaml`, `skaffold.yaml`, `helmfile.yaml`, a path segment `terraform`, `k8s`, `kubernetes`, `kubernetes-manifests`, `k8s-manifests`, `helm`, `charts`, `deploy`, `infra`, `manifests`, `kustomize`; under `iac`, `cloudformation`, `pulumi`, any file but prose, and under `infrastructure`, `ansible`, `argocd`, `argo-cd`, `gitops`, `flux`, configuration and templates (`*.yaml`, `*.json`, `*.j2`, ...), never under a test, example or docs folder; CI and CD definitions: under `.github/workflows`, `.github/actions`, `.gitlab/ci`, `.circleci`, `.azure-pipelines`, `.buildkite`, `.tekton`, `.woodpecker`, and `.gitlab-ci.y(a)ml`, `Jenkinsfile*`, `azure-pipelines*.yml` (and YAML under `eng/pipelines`, `.pipelines`, `.ado`, `.azuredevops`, `azure-pipelines` at the top), `bitbucket-pipelines.y(a)ml`, `.drone.y(a)ml`, `.travis.y(a)ml`, `.woodpecker.y(a)ml`, `cloudbuild*.y(a)ml`, `cloudbuild*.json`, YAML under `cloudbuild/`, `tekton/`, `.tekton/`, `buildspec*.yml`, `appspec.yml` |
 //! | `dependency` | `go.mod`, `go.sum`, `go.work`, `Cargo.toml`, `Cargo.lock`, `package.json`, `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`, `bun.lock(b)`, `deno.json`, `deno.lock`, `requirements*.txt`, `Pipfile*`, `poetry.lock`, `uv.lock`, `pyproject.toml`, `Gemfile*`, `pom.xml`, `build.gradle*`, `settings.gradle*`, `gradle.lockfile`, `build.sbt`, `*.csproj`, `packages.lock.json`, `packages.config`, `Directory.Packages.props`, `paket.*`, `composer.json`, `composer.lock`, `mix.exs`, `mix.lock`, `Podfile*`, `Package.swift`, `Package.resolved`, `Cartfile*`, `pubspec.*`, `flake.nix`, `flake.lock`, `conanfile.*`, `vcpkg.json`, `constraints*.txt`, `CMakeLists.txt` |
 //! | `feature_flag` | a path segment `flags`, `feature-flags`, `feature_flags`, `featureflags`, `toggles`; or a file name containing `flag` with a config extension |
 //! | `test` | a path segment `test`, `tests`, `__tests__`, `testdata`, `e2e`; a `.rb` file, or source code whose stem ends `_spec` or `.spec`, under `spec`; under `src/it`; or source code whose stem ends `_test`, `.test` or `.spec` (`server_test.go`, `cart.spec.ts`; not `ab_test.yaml`, `api.spec.yaml` or `charge_test.impl.go`), `test_*.py`, or (case as written) `*Test.java`, `*Tests.java`, `*Test.kt`, `*Tests.kt`, `*Test.cs`, `*Tests.cs`, and `*IT.java`, `*ITCase.java` after a lowercase letter or digit (`PaymentIT.java`, not `DEBIT.java`) |
@@ -212,7 +212,12 @@ fn default_kind(path: &str, segments: &[&str], original: &str) -> ChangeKind {
     }
     let config_ext = [".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".properties"];
     let source = ends_with_any(name, SOURCE_EXTENSIONS);
-    if ends_with_any(name, &[".tf", ".tfvars", ".hcl", ".dockerfile", ".bicep"])
+    // (`*.tf.json`, OpenTofu's `*.tofu` and their variables files too: a
+    // red team found a database deleted from a `.tf.json` file `auto`.)
+    if ends_with_any(
+        name,
+        &[".tf", ".tfvars", ".hcl", ".dockerfile", ".bicep", ".tf.json", ".tfvars.json", ".tofu", ".tofu.json"],
+    )
         || name.starts_with("dockerfile")
         || (name.starts_with("docker-compose") && ends_with_any(name, &[".yml", ".yaml"]))
         || name == "chart.yaml"
@@ -481,6 +486,11 @@ mod tests {
             ("deploy/cleanup.sql", ChangeKind::SchemaMigration),
             ("sqitch/revert/cleanup.sql", ChangeKind::SchemaMigration),
             ("infra/main.tf", ChangeKind::Infrastructure),
+            // Red team 33: JSON and OpenTofu spellings of Terraform files.
+            ("leaf/db.tf.json", ChangeKind::Infrastructure),
+            ("leaf/db.tofu", ChangeKind::Infrastructure),
+            ("leaf/db.tofu.json", ChangeKind::Infrastructure),
+            ("leaf/prod.tfvars.json", ChangeKind::Infrastructure),
             ("kubernetes-manifests/cartservice.yaml", ChangeKind::Infrastructure),
             // A classification audit: manifests, flags folders holding
             // infrastructure, configuration named like a test, scripts

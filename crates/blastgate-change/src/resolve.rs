@@ -418,7 +418,8 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
             // hidden and backup files (`.main.tf`, `main.tf~`); Helm skips
             // templates named `_*` and files outside `templates/`; kubectl
             // and Kustomize read a folder's files by their extension.
-            let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+            // (OpenTofu's own `*.tofu` and `*.tofu.json` too.)
+            let terraform = |p: &str| [".tf", ".tf.json", ".tofu", ".tofu.json"].iter().any(|e| p.ends_with(e));
             // `.yaml` and `.yml` are one extension to every tool that
             // reads manifests (an audit: `app.yaml` renamed `app.yml` was
             // a destruction).

@@ -3829,10 +3829,43 @@ fn replacing_values_are_read_at_the_blocks_own_level() {
     };
     assert_eq!(
         pairs("aws_rds_cluster.ledger"),
-        kv(&[("availability_zones", "[\"eu-west-1a\",\"eu-west-1b\",]"), ("cluster_identifier", "\"ledger\"")])
+        kv(&[("availability_zones", "[\"eu-west-1a\",\"eu-west-1b\"]"), ("cluster_identifier", "\"ledger\"")])
     );
     assert_eq!(pairs("aws_s3_bucket.logs"), kv(&[("bucket", "\"acme-logs\"")]));
     assert!(!found.contains_key("aws_iam_role.app"), "{found:?}");
+    // Spellings of one value read alike: a set's order and trailing comma,
+    // one interpolation as its expression; a heredoc inside a value is read
+    // whole, and what follows it still read (red team 33).
+    let spelled = |value: &str| -> String {
+        let text = format!(
+            "resource \"aws_rds_cluster\" \"l\" {{\n  availability_zones = {value}\n  cluster_identifier = \"x\"\n}}\n"
+        );
+        let found = blastgate_ingest::git::replacing_values(text.as_bytes());
+        assert_eq!(found["aws_rds_cluster.l"]["cluster_identifier"], "\"x\"", "{value}");
+        found["aws_rds_cluster.l"]["availability_zones"].clone()
+    };
+    let zones = spelled("[\"a\", \"b\"]");
+    assert_eq!(spelled("[\n    \"b\",\n    \"a\",\n  ]"), zones);
+    assert_eq!(spelled("[\"${var.b}\", \"a\"]"), spelled("[var.b, \"a\"]"));
+    assert_eq!(spelled("trimspace(<<EOT\n  a, }\nEOT\n  )"), "trimspace(<<EOTa,}EOT)");
+    let one =
+        blastgate_ingest::git::replacing_values(b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${var.name}\"\n}\n");
+    assert_eq!(one["aws_s3_bucket.b"]["bucket"], "var.name");
+    use blastgate_ingest::git::replaces;
+    for (argument, before, after, replaced) in [
+        ("identifier", Some("\"orders\""), "\"orders-v2\"", true),
+        ("identifier", Some("\"orders\""), "var.identifier", false),
+        ("location", Some("\"westeurope\""), "azurerm_resource_group.rg.location", false),
+        ("engine", Some("\"postgres\""), "\"mysql\"", true),
+        ("storage_encrypted", Some("false"), "true", true),
+        ("identifier", None, "var.identifier", true),
+        ("bucket", None, "\"assets\"", true),
+        ("fifo_queue", None, "false", false),
+        ("project", None, "var.project_id", false),
+        ("availability_zones", Some("[\"a\",\"b\"]"), "[\"a\",\"c\"]", true),
+    ] {
+        assert_eq!(replaces(argument, before, after), replaced, "{argument}: {before:?} -> {after}");
+    }
     // Hostile: unclosed brackets and braces end with the text.
     let open = b"resource \"aws_s3_bucket\" \"b\" {\n  bucket = [[[[\n";
     assert_eq!(blastgate_ingest::git::replacing_values(open).len(), 1);

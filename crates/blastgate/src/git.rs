@@ -1280,6 +1280,18 @@ const MAX_PATHSPEC_BYTES: usize = 128 * 1024;
 /// project's marker file (`Git::find_stack_programs`).
 const MAX_STACK_LEVELS: usize = 8;
 
+/// Whether Terraform or OpenTofu reads the file at `p` as configuration:
+/// `*.tf` and `*.tf.json`, and OpenTofu's own `*.tofu` and `*.tofu.json`
+/// (red team 33: a database deleted from a `.tofu` file was `auto`).
+fn terraform_file(p: &str) -> bool {
+    [".tf", ".tf.json", ".tofu", ".tofu.json"].iter().any(|e| p.ends_with(e))
+}
+
+/// Whether `p` is an HCL Terraform or OpenTofu file (`*.tf`, `*.tofu`).
+fn terraform_hcl(p: &str) -> bool {
+    p.ends_with(".tf") || p.ends_with(".tofu")
+}
+
 /// Kubernetes kinds that hold data or everything in them, whose objects
 /// renamed in place are deleted and made anew, empty, by the tools that
 /// prune (red team 29: a claim's `metadata.name` changed read as an
@@ -2499,7 +2511,7 @@ impl<'a> Git<'a> {
             let name = p.rsplit('/').next().unwrap_or(p);
             let skipped = name.starts_with(['.', '_', '#']) || name.ends_with('~');
             let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
-            !skipped && matches!(extension, "tf" | "json" | "yaml" | "yml" | "bicep" | "hcl")
+            !skipped && matches!(extension, "tf" | "tofu" | "json" | "yaml" | "yml" | "bicep" | "hcl")
         };
         let new_side = |f: &FileChange| match f.status {
             FileStatus::Modified => true,
@@ -2535,7 +2547,7 @@ impl<'a> Git<'a> {
         // stays, whose resources the file took with it. A folder left with
         // none was moved whole (a root module renamed, its state where its
         // backend says).
-        let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+        let terraform = terraform_file;
         let left: Set<String> = files
             .iter()
             .filter(|f| f.status == FileStatus::Renamed)
@@ -2564,7 +2576,7 @@ impl<'a> Git<'a> {
         // reads must not stand for a block taken out of `main.tf` (an
         // audit).
         let family = |p: &str| {
-            let terraform = p.ends_with(".tf") || p.ends_with(".tf.json");
+            let terraform = terraform_file(p);
             format!("{}\u{0}{}", folder(p), if terraform { "terraform" } else { "other" })
         };
         let mut unread: Set<String> = Set::new();
@@ -2743,7 +2755,9 @@ impl<'a> Git<'a> {
                     let after_values = replacing_after.get(&key);
                     for (address, before) in own_replacing.get(&i).into_iter().flatten() {
                         let Some(after) = after_values.and_then(|a| a.get(address)) else { continue };
-                        if after.iter().any(|(argument, value)| before.get(argument) != Some(value)) {
+                        if after.iter().any(|(argument, value)| {
+                            parse::replaces(argument, before.get(argument).map(String::as_str), value)
+                        }) {
                             types.push(address.split('.').next().unwrap_or_default().to_owned());
                         }
                     }
@@ -3323,7 +3337,7 @@ impl<'a> Git<'a> {
         let mut declared: Map<String, Set<String>> = Map::new();
         let mut calls: Map<String, Set<String>> = Map::new();
         let mut wave: Set<String> = asked.iter().map(|(_, _, m)| m.clone()).collect();
-        let terraform = |p: &str| p.ends_with(".tf") || p.ends_with(".tf.json");
+        let terraform = terraform_file;
         for _ in 0..MAX_MODULE_LEVELS {
             wave.retain(|m| !declared.contains_key(m));
             while declared.len().saturating_add(wave.len()) > MAX_MODULE_FOLDERS {
@@ -3411,7 +3425,7 @@ impl<'a> Git<'a> {
             .iter()
             .filter(|f| !f.binary && !illustrative(&f.path))
             .filter(|f| match f.status {
-                FileStatus::Modified => tfvars(&f.path) || f.path.ends_with(".tf"),
+                FileStatus::Modified => tfvars(&f.path) || terraform_hcl(&f.path),
                 FileStatus::Renamed => tfvars(&f.path),
                 _ => false,
             })
@@ -3425,7 +3439,7 @@ impl<'a> Git<'a> {
         type Values = Map<String, String>;
         let mut changed: Map<&str, (Values, Values)> = Map::new();
         for path in &wanted {
-            let tf = path.ends_with(".tf");
+            let tf = terraform_hcl(path);
             let (Some(old), Some(new)) = (before.get(*path), after.get(*path)) else { continue };
             let (old, new) = (parse::variable_values(old, tf), parse::variable_values(new, tf));
             if old != new {
@@ -3454,7 +3468,7 @@ impl<'a> Git<'a> {
             Err(e) => return Err(e),
         };
         let modules: Vec<(&str, &str)> =
-            listed.iter().filter(|(p, _)| p.ends_with(".tf")).map(|(p, h)| (p.as_str(), h.as_str())).collect();
+            listed.iter().filter(|(p, _)| terraform_hcl(p)).map(|(p, h)| (p.as_str(), h.as_str())).collect();
         let texts = self.small_blobs(modules.iter().copied())?;
         let mut by_module: Map<String, Vec<&[u8]>> = Map::new();
         let mut defaults: Map<String, Values> = Map::new();

@@ -4828,6 +4828,18 @@ module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = 
             &[],
         ),
         (
+            "move the name into a variable",
+            PATH,
+            main.replace("identifier     = \"orders\"", "identifier     = var.identifier"),
+            &[],
+        ),
+        (
+            "state the encryption the database has",
+            PATH,
+            main.replace("\"reports\" {\n", "\"reports\" {\n  storage_encrypted = false\n"),
+            &[],
+        ),
+        (
             "drop the module's own parameter group",
             PATH,
             main.replace("version = \"6.1.0\"\n", "version = \"6.1.0\"\n  create_db_parameter_group = false\n"),
@@ -4836,4 +4848,17 @@ module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = 
     ];
     let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();
     assert_file_cases(&repo, &base, &cases);
+
+    // OpenTofu's own files are read as Terraform's (red team 33: a
+    // database deleted from one, or renamed in one, was `auto`).
+    let tofu = Repo::new("tofu");
+    tofu.write("leaf/db.tofu", main.as_bytes());
+    tofu.write("leaf/app.tofu", b"resource \"aws_iam_role\" \"app\" {\n  name = \"app\"\n}\n");
+    let base = tofu.commit(0.0, "Deploy orders with OpenTofu");
+    let renamed = main.replace("acme-assets", "acme-static");
+    assert_file_cases(
+        &tofu,
+        &base,
+        &[("rename the bucket", "leaf/db.tofu", &renamed, &[("leaf/db.tofu", &["aws_s3_bucket"])])],
+    );
 }

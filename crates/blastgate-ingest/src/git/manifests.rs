@@ -1020,7 +1020,7 @@ pub fn replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String
                     && arguments.contains(&key)
                 {
                     // `resource "t" "n" { name = "x" }`: one argument.
-                    values.insert(key.to_owned(), squeeze(value));
+                    values.insert(key.to_owned(), canonical_value(&squeeze(value)));
                 }
             }
             continue;
@@ -1032,21 +1032,38 @@ pub fn replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String
             && !value.starts_with(['=', '>'])
         {
             let mut value = squeeze(value);
-            // A value over several lines: read on until its brackets close.
+            // A value over several lines: read on until its brackets close,
+            // a heredoc inside it read whole (red team 33: its last line
+            // was taken for the rest of the file's heredoc).
             let mut open = balance(&value);
+            let mut inner = heredoc_start(line);
+            // (The block's braces, counted outside heredocs' text.)
+            let (mut opens, mut closes) = braces(line);
             let mut more = 0;
-            while open > 0 && more < MAX_VALUE_LINES {
+            while (open > 0 || inner.is_some()) && more < MAX_VALUE_LINES {
                 let Some(&next) = lines.get(at) else { break };
+                at += 1;
+                more += 1;
+                if let Some(end) = inner.as_deref() {
+                    if next.trim() == end {
+                        inner = None;
+                    }
+                    value.push_str(&squeeze(next));
+                    continue;
+                }
+                inner = heredoc_start(next);
+                let (o, c) = braces(next);
+                (opens, closes) = (opens + o, closes + c);
                 let next = squeeze(next);
                 open += balance(&next);
                 value.push_str(&next);
-                at += 1;
-                more += 1;
             }
-            let (opens, closes) = braces(&value);
+            if inner.is_none() {
+                heredoc = None;
+            }
             *depth = depth.saturating_add(opens).saturating_sub(closes);
             if let Some(values) = found.get_mut(address.as_str()) {
-                values.insert(key.to_owned(), value);
+                values.insert(key.to_owned(), canonical_value(&value));
             }
             if *depth == 0 {
                 block = None;
@@ -1059,6 +1076,82 @@ pub fn replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String
         }
     }
     found
+}
+
+/// A replacing argument's value (squeezed of blanks) as Terraform reads
+/// it, so that spellings of one value compare equal (red team 33: each of
+/// these escalated): a list without its trailing comma and its items in
+/// order (the arguments of [`REPLACING_ARGUMENTS`] that take lists are
+/// sets, `availability_zones`), and a string that is one interpolation,
+/// `"${var.name}"`, as the expression itself, `var.name` (what the 0.12
+/// upgrade rewrote).
+fn canonical_value(value: &str) -> String {
+    let value = value.trim_end_matches(',');
+    let whole = |v: &str| -> String {
+        match v.strip_prefix("\"${").and_then(|r| r.strip_suffix("}\"")) {
+            Some(inner) if !inner.contains(['"', '$', '{', '}']) => inner.to_owned(),
+            _ => v.to_owned(),
+        }
+    };
+    let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) else {
+        return whole(value);
+    };
+    // Items split at the commas outside strings and brackets.
+    let mut parts: Vec<String> = Vec::new();
+    let (mut depth, mut quoted, mut escaped, mut start) = (0i32, false, false, 0);
+    for (i, c) in items.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '[' | '(' | '{' if !quoted => depth += 1,
+            ']' | ')' | '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                parts.push(whole(items.get(start..i).unwrap_or_default()));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(whole(items.get(start..).unwrap_or_default()));
+    parts.retain(|p| !p.is_empty());
+    parts.sort_unstable();
+    format!("[{}]", parts.join(","))
+}
+
+/// Arguments that name a resource, which the provider makes up when the
+/// configuration leaves them out (`terraform-20260101...`): set where they
+/// were not, the name changes and the resource is replaced. The other
+/// replacing arguments left out take the provider's value (`project`,
+/// `region`, `fifo_queue = false`), so setting them is no change by
+/// itself (red team 33).
+pub const GENERATED_NAMES: [&str; 5] = ["identifier", "cluster_identifier", "bucket", "name", "creation_token"];
+
+/// Whether a replacing argument's values before and after a change, as
+/// [`replacing_values`] reads them, make Terraform replace the resource:
+/// values of constants (strings, lists of them, numbers, booleans) that
+/// differ, and a generated name ([`GENERATED_NAMES`]) set where it was
+/// not. A value that is an expression (`var.name`, `local.region`,
+/// `azurerm_resource_group.main.location`) on either side is not
+/// compared: its value is not read here (red team 33: a literal moved
+/// into a variable with that default escalated), so a name changed
+/// through a variable's value goes unseen, as docs/formats.md says.
+///
+/// ```
+/// use blastgate_ingest::git::replaces;
+/// assert!(replaces("identifier", Some("\"orders\""), "\"orders-v2\""));
+/// assert!(replaces("identifier", None, "\"orders\""));
+/// assert!(!replaces("region", None, "\"europe-west1\""));
+/// assert!(!replaces("identifier", Some("\"orders\""), "var.identifier"));
+/// assert!(replaces("bucket", Some("\"${var.env}-assets\""), "\"${var.env}-static\""));
+/// ```
+pub fn replaces(argument: &str, before: Option<&str>, after: &str) -> bool {
+    let constant =
+        |v: &str| v.starts_with(['"', '[']) || v.parse::<f64>().is_ok() || matches!(v, "true" | "false" | "null");
+    match before {
+        Some(before) => before != after && constant(before) && constant(after),
+        None => GENERATED_NAMES.contains(&argument),
+    }
 }
 
 /// The label of a Terraform `module` block's header line (`module
