@@ -151,8 +151,8 @@ pub use commands::{DATA_DIRECTORIES, UNGUARD, data_directory_removed};
 use commands::{INFRA_NOUNS, ROUTINE_NOUNS, kubernetes_kinds, short_lived, tool_name};
 pub use guards::{guard_counts, removed_guards};
 pub use manifests::{
-    GENERATED_NAMES, GitopsSource, KUSTOMIZATION_NAMES, Kustomization, MAX_EMPTIED_TEXT, MAX_KUSTOMIZE_ENTRIES,
-    MAX_TYPE_BYTES, MAX_TYPES_READ, REPLACING_ARGUMENTS, chart_dependencies, declared_addresses, declared_counts,
+    GitopsSource, KUSTOMIZATION_NAMES, Kustomization, MAX_EMPTIED_TEXT, MAX_KUSTOMIZE_ENTRIES, MAX_TYPE_BYTES,
+    MAX_TYPES_READ, REPLACING_ARGUMENTS, REPLACING_WHEN_SET, chart_dependencies, declared_addresses, declared_counts,
     declared_modules, declared_objects, declared_types, declares_nothing, embedded_values, gated_types, gitops_sources,
     gitops_target, helm_turned_off, helm_values_turned_off, helmfile_uninstalled, is_helm_values, is_helmfile,
     is_kustomization, is_manifest, kustomize_target, moved_from, moved_from_types, parse_kustomization,

@@ -3861,6 +3861,10 @@ fn replacing_values_are_read_at_the_blocks_own_level() {
         ("identifier", None, "var.identifier", true),
         ("bucket", None, "\"assets\"", true),
         ("fifo_queue", None, "false", false),
+        ("snapshot_identifier", None, "\"orders-final\"", true),
+        ("range_key", None, "\"created_at\"", true),
+        ("identifier", Some("\"orders-prod\""), "\"orders-${var.env}\"", false),
+        ("bucket", Some("\"${var.env}-assets\""), "\"${var.env}-static\"", true),
         ("project", None, "var.project_id", false),
         ("availability_zones", Some("[\"a\",\"b\"]"), "[\"a\",\"c\"]", true),
     ] {

@@ -1119,22 +1119,40 @@ fn canonical_value(value: &str) -> String {
     format!("[{}]", parts.join(","))
 }
 
-/// Arguments that name a resource, which the provider makes up when the
-/// configuration leaves them out (`terraform-20260101...`): set where they
-/// were not, the name changes and the resource is replaced. The other
-/// replacing arguments left out take the provider's value (`project`,
-/// `region`, `fifo_queue = false`), so setting them is no change by
-/// itself (red team 33).
-pub const GENERATED_NAMES: [&str; 5] = ["identifier", "cluster_identifier", "bucket", "name", "creation_token"];
+/// Replacing arguments that replace the resource when set where they were
+/// not: names the provider makes up when the configuration leaves them out
+/// (`terraform-20260101...`, then another), and what is none when left
+/// out (a snapshot to restore from, a table's sort key, a customer key).
+/// The other replacing arguments left out take the provider's value
+/// (`project`, `region`, `fifo_queue = false`), so setting them is no
+/// change by itself (red team 33).
+pub const REPLACING_WHEN_SET: [&str; 14] = [
+    "identifier",
+    "identifier_prefix",
+    "cluster_identifier",
+    "cluster_identifier_prefix",
+    "bucket",
+    "bucket_prefix",
+    "name",
+    "name_prefix",
+    "creation_token",
+    "snapshot_identifier",
+    "snapshot_id",
+    "range_key",
+    "kms_key_id",
+    "kms_key_arn",
+];
 
 /// Whether a replacing argument's values before and after a change, as
 /// [`replacing_values`] reads them, make Terraform replace the resource:
-/// values of constants (strings, lists of them, numbers, booleans) that
-/// differ, and a generated name ([`GENERATED_NAMES`]) set where it was
-/// not. A value that is an expression (`var.name`, `local.region`,
-/// `azurerm_resource_group.main.location`) on either side is not
-/// compared: its value is not read here (red team 33: a literal moved
-/// into a variable with that default escalated), so a name changed
+/// two constants (strings, lists, numbers, booleans) that differ, or two
+/// string templates (`"${var.env}-orders"`) that differ, and an argument of
+/// [`REPLACING_WHEN_SET`] set where it was not. A value that is an
+/// expression (`var.name`, `local.region`,
+/// `azurerm_resource_group.main.location`) on either side, or a constant
+/// beside a template, is not compared: its value is not read here (red
+/// team 33: a literal moved into a variable with that default, or into a
+/// template that gives the same string, escalated), so a name changed
 /// through a variable's value goes unseen, as docs/formats.md says.
 ///
 /// ```
@@ -1143,14 +1161,28 @@ pub const GENERATED_NAMES: [&str; 5] = ["identifier", "cluster_identifier", "buc
 /// assert!(replaces("identifier", None, "\"orders\""));
 /// assert!(!replaces("region", None, "\"europe-west1\""));
 /// assert!(!replaces("identifier", Some("\"orders\""), "var.identifier"));
+/// assert!(!replaces("identifier", Some("\"orders-prod\""), "\"orders-${var.env}\""));
 /// assert!(replaces("bucket", Some("\"${var.env}-assets\""), "\"${var.env}-static\""));
 /// ```
 pub fn replaces(argument: &str, before: Option<&str>, after: &str) -> bool {
-    let constant =
-        |v: &str| v.starts_with(['"', '[']) || v.parse::<f64>().is_ok() || matches!(v, "true" | "false" | "null");
+    #[derive(PartialEq)]
+    enum Form {
+        Constant,
+        Template,
+        Expression,
+    }
+    let form = |v: &str| {
+        if v.starts_with('"') && v.contains("${") {
+            Form::Template
+        } else if v.starts_with(['"', '[']) || v.parse::<f64>().is_ok() || matches!(v, "true" | "false" | "null") {
+            Form::Constant
+        } else {
+            Form::Expression
+        }
+    };
     match before {
-        Some(before) => before != after && constant(before) && constant(after),
-        None => GENERATED_NAMES.contains(&argument),
+        Some(before) => before != after && form(before) == form(after) && form(after) != Form::Expression,
+        None => REPLACING_WHEN_SET.contains(&argument),
     }
 }
 
