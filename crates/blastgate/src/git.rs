@@ -2585,11 +2585,15 @@ impl<'a> Git<'a> {
         // The types Terraform `moved` blocks take from somewhere, anywhere
         // in the change: a resource moved between modules is moved in the
         // calling module's file, not in the folder it leaves (an audit).
-        // (By folder for a block whose `from` is in its own module: a
-        // `moved` block of another root module says nothing of this one's
-        // resources, red team 11; anywhere for one from a module it calls.)
+        // (Anywhere for one from a module it calls. A block whose `from` is
+        // in its own module is counted where it is written, by
+        // `declared_counts`: its `from` stays declared when its `to` is in
+        // another module, and within one module the resource at `to`
+        // counts itself, so that a rename does not stand for another
+        // resource of the type deleted beside it, red team 33; a `moved`
+        // block of another root module says nothing of this one's
+        // resources, red team 11.)
         let mut moved_away: Set<String> = Set::new();
-        let mut moved_here: Set<(String, String)> = Set::new();
         // Terraform resources (`TYPE.NAME`) by folder and family, before
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
@@ -2653,13 +2657,7 @@ impl<'a> Git<'a> {
                 match new_texts.get(&f.path) {
                     Some(text) => {
                         sides.1 = declared(&f.path, text);
-                        for (t, in_module) in parse::moved_from(text) {
-                            if in_module {
-                                moved_away.insert(t);
-                            } else {
-                                moved_here.insert((folder(&f.path), t));
-                            }
-                        }
+                        moved_away.extend(parse::moved_from(text).into_iter().filter(|(_, m)| *m).map(|(t, _)| t));
                         addresses.entry(family(&f.path)).or_default().1.extend(identities(&f.path, text));
                         if terraform(&f.path) {
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
@@ -2686,11 +2684,9 @@ impl<'a> Git<'a> {
             }
             own.insert(i, sides);
         }
-        // Whether type `t` is moved away from the folder of family `key`.
-        let moved = |key: &str, t: &str| {
-            let at = key.split('\u{0}').next().unwrap_or(key);
-            moved_away.contains(t) || moved_here.contains(&(at.to_owned(), t.to_owned()))
-        };
+        // Whether type `t` is moved away from the folder of family `key`
+        // into another module.
+        let moved = |_key: &str, t: &str| moved_away.contains(t);
         let lost = |key: &str, t: &str| {
             !moved(key, t) && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
         };

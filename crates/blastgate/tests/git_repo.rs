@@ -4862,3 +4862,30 @@ module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = 
         &[("rename the bucket", "leaf/db.tofu", &renamed, &[("leaf/db.tofu", &["aws_s3_bucket"])])],
     );
 }
+
+/// A `moved` block within one module explains its own resource's rename
+/// only: a database renamed with one beside another of its type deleted
+/// destroys that one (red team 33: `peer`, the rename standing for it).
+/// A rename alone, and a move into a module the folder calls, are moves.
+#[test]
+fn a_moved_block_explains_its_own_resource_only() {
+    const PATH: &str = "orders/tf/main.tf";
+    let db = |name: &str| format!("resource \"aws_db_instance\" \"{name}\" {{\n  engine = \"postgres\"\n}}\n");
+    let moved = |from: &str, to: &str| format!("moved {{\n  from = {from}\n  to   = {to}\n}}\n");
+    let repo = Repo::new("moved-own");
+    repo.write(PATH, format!("{}{}", db("a"), db("b")).as_bytes());
+    let base = repo.commit(0.0, "Two databases");
+    let renamed = format!("{}{}{}", db("a2"), db("b"), moved("aws_db_instance.a", "aws_db_instance.a2"));
+    let renamed_and_dropped = format!("{}{}", db("a2"), moved("aws_db_instance.a", "aws_db_instance.a2"));
+    let into_module = format!(
+        "{}module \"ledger\" {{\n  source = \"./ledger\"\n}}\n{}",
+        db("a"),
+        moved("aws_db_instance.b", "module.ledger.aws_db_instance.b")
+    );
+    let cases: Vec<FileCase<'_>> = vec![
+        ("rename one with a moved block", PATH, &renamed, &[]),
+        ("rename one, drop the other", PATH, &renamed_and_dropped, &[(PATH, &["aws_db_instance"])]),
+        ("move one into a module", PATH, &into_module, &[]),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+}
