@@ -3417,12 +3417,23 @@ impl<'a> Git<'a> {
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         let tfvars = |p: &str| p.ends_with(".tfvars") || p.ends_with(".tfvars.json");
+        // The variables files Terraform loads on every run of the module
+        // beside them: one added or deleted changes that module's values,
+        // where another added is a new environment's (red team 33: a new
+        // `terraform.tfvars` switching a database off was `auto`).
+        let auto_loaded = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+                || name.ends_with(".auto.tfvars")
+                || name.ends_with(".auto.tfvars.json")
+        };
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| !f.binary && !illustrative(&f.path))
             .filter(|f| match f.status {
                 FileStatus::Modified => tfvars(&f.path) || terraform_hcl(&f.path),
                 FileStatus::Renamed => tfvars(&f.path),
+                FileStatus::Added | FileStatus::Deleted => auto_loaded(&f.path),
                 _ => false,
             })
             .map(|f| f.path.as_str())
@@ -3436,7 +3447,14 @@ impl<'a> Git<'a> {
         let mut changed: Map<&str, (Values, Values)> = Map::new();
         for path in &wanted {
             let tf = terraform_hcl(path);
-            let (Some(old), Some(new)) = (before.get(*path), after.get(*path)) else { continue };
+            // (An auto-loaded file added or deleted: no values on that side.)
+            let none: &[u8] = b"";
+            let (old, new) = match (before.get(*path), after.get(*path)) {
+                (Some(old), Some(new)) => (old.as_slice(), new.as_slice()),
+                (None, Some(new)) if auto_loaded(path) => (none, new.as_slice()),
+                (Some(old), None) if auto_loaded(path) => (old.as_slice(), none),
+                _ => continue,
+            };
             let (old, new) = (parse::variable_values(old, tf), parse::variable_values(new, tf));
             if old != new {
                 changed.insert(path, (old, new));

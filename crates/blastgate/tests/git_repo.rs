@@ -979,6 +979,17 @@ fn a_variable_that_leaves_resources_no_instance_destroys_them() {
     assert_eq!(destroyed(&external), [(prod.to_owned(), vec!["aws_db_instance".to_owned()])]);
     assert_eq!(destroyed(&unarchived), [(prod.to_owned(), vec!["aws_s3_bucket".to_owned()])]);
     assert!(destroyed(&dev).is_empty());
+    // A variables file Terraform loads on every run of the module, added
+    // or deleted, changes that module's values (red team 33: a new
+    // `terraform.tfvars` switching the database off was `auto`).
+    let auto = "orders/terraform/terraform.tfvars";
+    let added = later("create_database = false\n".to_owned(), auto, 10.0);
+    assert_eq!(destroyed(&added), [(auto.to_owned(), vec!["aws_db_instance".to_owned()])]);
+    let named = "orders/terraform/zz.auto.tfvars";
+    let added_named = later("archive = false\n".to_owned(), named, 11.0);
+    assert!(destroyed(&added_named).is_empty(), "the default and the value alike");
+    let kept = later("use_external_db = false\n".to_owned(), auto, 12.0);
+    assert!(destroyed(&kept).is_empty(), "a value its default has");
     let (change, _) = read_and_assess_on_a_leaf(&repo, &base, &uncached);
     assert_eq!(
         removes_of(&change),
