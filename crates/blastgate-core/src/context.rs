@@ -414,7 +414,8 @@ impl Context {
     /// resolved, `auto` where the context's own instant blocked). An
     /// incident resolved by `now` stays resolved. Freezes and changes in
     /// flight are schedules, and stay as they are. This is how the CLI's
-    /// `--now` and the facade's `Engine::assess_at` read a context; [`Context::with_now`] only moves the clock.
+    /// `--now` and the facade's `Engine::assess_at` read a context;
+    /// [`Context::with_now`] only moves the clock.
     #[must_use]
     pub fn as_of(self, at: Timestamp) -> Self {
         let now = self.now;

@@ -998,7 +998,7 @@ impl Reach {
     }
 
     /// Calls `f` on each node reached that `ours` (one bit a node) holds
-    /// too, in ascending order, until `f` says to stop.
+    /// too, in ascending order.
     fn for_each_shared(&self, ours: &[u64], mut f: impl FnMut(u32)) {
         match self {
             Self::Nodes(nodes) => {

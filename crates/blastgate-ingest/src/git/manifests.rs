@@ -991,11 +991,10 @@ const MAX_VALUE_LINES: usize = 64;
 
 /// The values a Terraform text gives its resources' replacing arguments
 /// ([`REPLACING_ARGUMENTS`]), by resource address and argument, squeezed
-/// of blanks and comments so that layout changes nothing: compared before
-/// and after a change, an argument whose value changes, or that is set
-/// where it was not (a name the provider made up is then another), makes
-/// Terraform replace the resource. Only the block's own level is read (a
-/// nested block's `name` is not the resource's). Like
+/// of blanks and comments and spelled canonically so that layout changes
+/// nothing; [`replaces`] compares them before and after a change. Only
+/// the block's own level is read (a nested block's `name` is not the
+/// resource's). Like
 /// [`declared_addresses`], not read past [`MAX_EMPTIED_TEXT`] or with a
 /// NUL byte (empty), and at most [`MAX_TYPES_READ`] resources.
 ///
