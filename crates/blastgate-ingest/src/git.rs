@@ -155,7 +155,7 @@ pub use manifests::{
     MAX_TYPES_READ, REPLACING_ARGUMENTS, REPLACING_WHEN_SET, chart_dependencies, declared_addresses, declared_counts,
     declared_modules, declared_objects, declared_types, declares_nothing, embedded_values, gated_types, gitops_sources,
     gitops_target, helm_turned_off, helm_values_turned_off, helmfile_uninstalled, is_helm_values, is_helmfile,
-    is_kustomization, is_manifest, kustomize_target, moved_from, moved_from_types, parse_kustomization,
+    is_kustomization, is_manifest, kustomize_target, moved_from, moved_from_types, moved_pairs, parse_kustomization,
     patch_deleted_kinds, patch_deleted_objects, patch_target, replaces, replacing_values, turns_off, variable_values,
 };
 pub use migrations::{

@@ -2605,6 +2605,9 @@ impl<'a> Git<'a> {
         // on, each file's own before and each folder's after.)
         let mut own_replacing: Map<usize, Map<String, Map<String, String>>> = Map::new();
         let mut replacing_after: Map<String, Map<String, Map<String, String>>> = Map::new();
+        // (And the renames `moved` blocks make, by folder: a resource's
+        // replacing values compared across its rename.)
+        let mut renamed_to: Map<String, Map<String, String>> = Map::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
@@ -2660,6 +2663,7 @@ impl<'a> Git<'a> {
                         moved_away.extend(parse::moved_from(text).into_iter().filter(|(_, m)| *m).map(|(t, _)| t));
                         addresses.entry(family(&f.path)).or_default().1.extend(identities(&f.path, text));
                         if terraform(&f.path) {
+                            renamed_to.entry(family(&f.path)).or_default().extend(parse::moved_pairs(text));
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
                         }
                     }
@@ -2749,8 +2753,11 @@ impl<'a> Git<'a> {
                     // not, is destroyed and made anew (red team 29: an RDS
                     // `identifier` renamed passed as an edit).
                     let after_values = replacing_after.get(&key);
+                    let renames = renamed_to.get(&key);
                     for (address, before) in own_replacing.get(&i).into_iter().flatten() {
-                        let Some(after) = after_values.and_then(|a| a.get(address)) else { continue };
+                        let at = |a: &String| after_values.and_then(|values| values.get(a));
+                        let renamed = || renames.and_then(|r| r.get(address)).and_then(at);
+                        let Some(after) = at(address).or_else(renamed) else { continue };
                         if after.iter().any(|(argument, value)| {
                             parse::replaces(argument, before.get(argument).map(String::as_str), value)
                         }) {

@@ -4839,6 +4839,25 @@ module \"ledger\" {\n  source  = \"terraform-aws-modules/rds/aws\"\n  version = 
             &[],
         ),
         (
+            "rename the block with a moved block",
+            PATH,
+            format!(
+                "{}moved {{\n  from = aws_db_instance.orders\n  to   = aws_db_instance.primary\n}}\n",
+                main.replace("\"orders\" {", "\"primary\" {")
+            ),
+            &[],
+        ),
+        (
+            "rename the block with a moved block, and the database",
+            PATH,
+            format!(
+                "{}moved {{\n  from = aws_db_instance.orders\n  to   = aws_db_instance.primary\n}}\n",
+                main.replace("\"orders\" {", "\"primary\" {")
+                    .replace("= \"orders\"\n  engine", "= \"orders-v2\"\n  engine")
+            ),
+            &[(PATH, &["aws_db_instance"])],
+        ),
+        (
             "move the name into a variable",
             PATH,
             main.replace("identifier     = \"orders\"", "identifier     = var.identifier"),

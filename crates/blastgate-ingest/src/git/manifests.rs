@@ -1310,6 +1310,53 @@ pub fn moved_from(text: &[u8]) -> BTreeSet<(String, bool)> {
     found
 }
 
+/// The `from` and `to` addresses of the `moved` blocks of a Terraform
+/// text, as written (`aws_db_instance.main`, `aws_db_instance.orders`):
+/// a resource renamed with one is the same resource, whose replacing
+/// arguments ([`replaces`]) are compared across the rename (red team 33:
+/// renamed and given another `identifier` at once was `peer`). At most
+/// [`MAX_TYPES_READ`]; not read past [`MAX_EMPTIED_TEXT`] or with a NUL
+/// byte.
+///
+/// ```
+/// use blastgate_ingest::git::moved_pairs;
+/// let text = b"moved {\n  from = aws_db_instance.main\n  to   = aws_db_instance.orders\n}\n";
+/// assert_eq!(moved_pairs(text), [("aws_db_instance.main".to_owned(), "aws_db_instance.orders".to_owned())]);
+/// ```
+pub fn moved_pairs(text: &[u8]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let (mut in_moved, mut from, mut to) = (false, None, None);
+    for line in text.lines() {
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if squeezed.starts_with("moved{") {
+            (in_moved, from, to) = (true, None, None);
+        } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            in_moved = false;
+        }
+        if !in_moved {
+            continue;
+        }
+        if let Some(address) = block_from(&squeezed) {
+            from = Some(address.to_owned());
+        }
+        if let Some(address) = block_to(&squeezed) {
+            to = Some(address.to_owned());
+        }
+        if let (Some(f), Some(t)) = (&from, &to)
+            && found.len() < MAX_TYPES_READ
+        {
+            found.push((f.clone(), t.clone()));
+            (in_moved, from, to) = (false, None, None);
+        }
+    }
+    found
+}
+
 /// A Kubernetes kind with its API group when the group says what the kind
 /// alone does not: an operator's, Crossplane's or a cloud controller's
 /// object whose kind reads as mere infrastructure (`Cluster`, `Instance`,
