@@ -980,13 +980,7 @@ impl Reach {
         if nodes.len().saturating_mul(4) <= words.saturating_mul(8) {
             return Self::Nodes(nodes.into());
         }
-        let mut bits = vec![0u64; words];
-        for i in nodes {
-            if let Some(word) = bits.get_mut(i as usize / 64) {
-                *word |= 1 << (i % 64);
-            }
-        }
-        Self::Bits(bits.into())
+        Self::Bits(node_bits(nodes, node_count).into())
     }
 
     /// The bytes held.
@@ -1019,6 +1013,17 @@ impl Reach {
             }
         }
     }
+}
+
+/// `nodes` of a graph of `node_count` nodes as one bit a node.
+fn node_bits(nodes: impl IntoIterator<Item = u32>, node_count: usize) -> Vec<u64> {
+    let mut bits = vec![0u64; node_count.div_ceil(64)];
+    for i in nodes {
+        if let Some(word) = bits.get_mut(i as usize / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+    bits
 }
 
 /// The reach of changes in flight (the nodes each deploys and what
@@ -1696,13 +1701,7 @@ impl<'c> Facts<'c> {
             // found by a fail-closed audit) bought a message that names 20.
             // (`their_reach` is ascending, so `shared` is too.)
             let bits = reach_bits.get_or_insert_with(|| {
-                let mut bits = vec![0u64; graph.node_count().div_ceil(64)];
-                for i in blast.changed().iter().copied().chain(blast.affected_nodes()) {
-                    if let Some(word) = bits.get_mut(i as usize / 64) {
-                        *word |= 1 << (i % 64);
-                    }
-                }
-                bits
+                node_bits(blast.changed().iter().copied().chain(blast.affected_nodes()), graph.node_count())
             });
             // (Nodes numbered in id order, as every built or loaded graph's
             // are, need only the first; else the ranks of the ids, which
