@@ -35,6 +35,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::removed_guards(data, |_| true);
     let _ = git::declared_addresses(data);
     let _ = git::moved_from_types(data);
+    // Stacks by identity, and CloudFormation's replacing values.
+    assert!(git::template_resources(data).len() <= git::MAX_TYPES_READ);
+    for values in git::cloudformation_replacing_values(data).values() {
+        assert!(values.values().all(|v| ["c:", "t:", "e:"].iter().any(|k| v.starts_with(k))), "{values:?}");
+    }
+    assert!(git::program_identities(data).len() <= git::MAX_TYPES_READ);
+    assert!(git::aliased_names(data).len() <= git::MAX_TYPES_READ);
     // Kustomizations: their entries, where each leads, tree listings.
     if let Some(k) = git::parse_kustomization(data) {
         let entries = &k.entries;

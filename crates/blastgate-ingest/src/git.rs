@@ -134,9 +134,14 @@ mod manifests;
 mod migrations;
 mod pipelines;
 mod programs;
+mod stacks;
 mod tasks;
 pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_destroy_with, is_ansible, role_of};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
+pub use stacks::{
+    CLOUDFORMATION_REPLACING, aliased_names, cloudformation_replaces, cloudformation_replacing_values,
+    program_identities, template_resources,
+};
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
     defines_task, package_name, program_change_destroys, script_destroys, task_destroys, task_reach_counts,

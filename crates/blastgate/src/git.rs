@@ -1300,20 +1300,63 @@ const RENAMED_KINDS: [&str; 4] = ["PersistentVolumeClaim", "PersistentVolume", "
 
 /// What `text` (the file at `path`) declares by identity, for telling a
 /// renamed declaration from a kept one: Terraform's resources and modules
-/// by address (`aws_db_instance.orders`, `module.db`), and in YAML or JSON
-/// the Kubernetes objects of [`RENAMED_KINDS`] by kind and name
-/// (`PersistentVolumeClaim.orders-data`).
+/// by address (`aws_db_instance.orders`, `module.db`); in YAML or JSON the
+/// Kubernetes objects of [`RENAMED_KINDS`] by kind and name
+/// (`PersistentVolumeClaim.orders-data`), CloudFormation's resources by
+/// type and logical id (`AWS::DynamoDB::Table.Orders`) and Pulumi YAML's
+/// by type and name; in an infrastructure program, the constructs whose
+/// types hold data by class and id (`dynamodb.Table` and `Orders` of `new
+/// dynamodb.Table(this, "Orders")`, a Pulumi resource's name). Each tool
+/// deletes a resource whose identity changes and makes a new, empty one
+/// (red team 29). A type holding a dot is joined to its name by a NUL
+/// ([`identity_type`], [`identity_name`]).
 fn identities(path: &str, text: &[u8]) -> std::collections::BTreeSet<String> {
     let mut found = parse::declared_addresses(text);
     let lower = path.to_ascii_lowercase();
-    if [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e)) {
+    let mut add = |identity: String| {
+        if found.len() < parse::MAX_TYPES_READ {
+            found.insert(identity);
+        }
+    };
+    if [".yaml", ".yml", ".json", ".template"].iter().any(|e| lower.ends_with(e)) {
         for (kind, name) in parse::declared_objects(text).unwrap_or_default() {
-            if RENAMED_KINDS.contains(&kind.as_str()) && found.len() < parse::MAX_TYPES_READ {
-                found.insert(format!("{kind}.{name}"));
+            if RENAMED_KINDS.contains(&kind.as_str()) {
+                add(format!("{kind}.{name}"));
+            }
+        }
+        for (kind, id) in parse::template_resources(text) {
+            // (Pulumi's `aws:rds:Instance`, whose names an alias keeps.)
+            add(if kind.contains("::") { format!("{kind}.{id}") } else { format!("{kind}\u{0}{id}") });
+        }
+    } else if program_file(&lower) {
+        for (class, id) in parse::program_identities(text) {
+            if blastgate_core::engine::resource_type_kind(&class) != blastgate_graph::NodeKind::Infrastructure {
+                add(format!("{class}\u{0}{id}"));
             }
         }
     }
     found
+}
+
+/// The type an identity of [`identities`] names.
+fn identity_type(identity: &str) -> &str {
+    match identity.split_once('\u{0}') {
+        Some((t, _)) => t,
+        None => identity.split('.').next().unwrap_or_default(),
+    }
+}
+
+/// The name a program's or Pulumi YAML's identity gives its resource,
+/// which a Pulumi alias can keep (`None` for the others).
+fn identity_name(identity: &str) -> Option<&str> {
+    identity.split_once('\u{0}').map(|(_, name)| name)
+}
+
+/// Whether a (lower-case) path is an infrastructure program's source, by
+/// its extension (TypeScript, JavaScript, Python, Go, C#, Java, Kotlin).
+fn program_file(lower: &str) -> bool {
+    let extension = lower.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(extension, "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" | "py" | "go" | "cs" | "java" | "kt" | "kts")
 }
 
 /// The folders of a CDK or Pulumi project that hold its program, by the
@@ -2426,7 +2469,12 @@ impl<'a> Git<'a> {
             let stem = name.split('.').next().unwrap_or(name);
             let top = lower.split('/').next().unwrap_or_default();
             let nested = lower.contains('/');
+            // (Go's package `main` is every `.go` file of the project's
+            // folder: `cdk init` names its entry for the project,
+            // `orders-cdk.go`; red team 34.)
+            let go_main = !nested && name.ends_with(".go") && !name.ends_with("_test.go");
             stem.contains("stack")
+                || go_main
                 || (nested && STACK_FOLDERS.contains(&top))
                 || (!nested && matches!(stem, "app" | "main" | "index" | "__main__" | "program"))
         };
@@ -2483,11 +2531,7 @@ impl<'a> Git<'a> {
         // destroy nothing the rules weigh, and reading them as resources
         // would call every refactor a destruction.
         let declared = |path: &str, text: &[u8]| -> Counts {
-            let extension = path.rsplit_once('.').map_or("", |(_, e)| e).to_ascii_lowercase();
-            let program = matches!(
-                extension.as_str(),
-                "ts" | "mts" | "cts" | "js" | "mjs" | "cjs" | "py" | "go" | "cs" | "java" | "kt" | "kts"
-            );
+            let program = program_file(&path.to_ascii_lowercase());
             let mut counts = parse::declared_counts(text);
             if program {
                 counts.retain(|t, _| {
@@ -2598,6 +2642,10 @@ impl<'a> Git<'a> {
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
         let mut own_addresses: Map<usize, Set<String>> = Map::new();
+        // (And each file's own after: a CloudFormation template is a stack
+        // of its own, a resource moved to another template of the folder
+        // is deleted from its stack.)
+        let mut own_after: Map<usize, Set<String>> = Map::new();
         // (And each file's own `module` blocks before, by label, with the
         // type each stands for.)
         let mut own_modules: Map<usize, Map<String, String>> = Map::new();
@@ -2605,6 +2653,11 @@ impl<'a> Git<'a> {
         // on, each file's own before and each folder's after.)
         let mut own_replacing: Map<usize, Map<String, Map<String, String>>> = Map::new();
         let mut replacing_after: Map<String, Map<String, Map<String, String>>> = Map::new();
+        // (And CloudFormation's, alike.)
+        let mut own_template_values: Map<usize, Map<String, Map<String, String>>> = Map::new();
+        let mut template_values_after: Map<String, Map<String, Map<String, String>>> = Map::new();
+        // (And the names Pulumi `aliases` keep, by folder, after.)
+        let mut aliased: Map<String, Set<String>> = Map::new();
         // (And the renames `moved` blocks make, by folder: a resource's
         // replacing values compared across its rename.)
         let mut renamed_to: Map<String, Map<String, String>> = Map::new();
@@ -2628,6 +2681,8 @@ impl<'a> Git<'a> {
                         own_modules.insert(i, parse::declared_modules(text));
                         if terraform(old) {
                             own_replacing.insert(i, parse::replacing_values(text));
+                        } else {
+                            own_template_values.insert(i, parse::cloudformation_replacing_values(text));
                         }
                     }
                     None if old_hash.is_some() => {
@@ -2661,10 +2716,18 @@ impl<'a> Git<'a> {
                     Some(text) => {
                         sides.1 = declared(&f.path, text);
                         moved_away.extend(parse::moved_from(text).into_iter().filter(|(_, m)| *m).map(|(t, _)| t));
-                        addresses.entry(family(&f.path)).or_default().1.extend(identities(&f.path, text));
+                        let found = identities(&f.path, text);
+                        addresses.entry(family(&f.path)).or_default().1.extend(found.iter().cloned());
+                        own_after.insert(i, found);
                         if terraform(&f.path) {
                             renamed_to.entry(family(&f.path)).or_default().extend(parse::moved_pairs(text));
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
+                        } else {
+                            template_values_after
+                                .entry(family(&f.path))
+                                .or_default()
+                                .extend(parse::cloudformation_replacing_values(text));
+                            aliased.entry(family(&f.path)).or_default().extend(parse::aliased_names(text));
                         }
                     }
                     None if new_hash.is_some() => {
@@ -2739,12 +2802,22 @@ impl<'a> Git<'a> {
                     // type, `module SOURCE`, which a local module's
                     // folder stands behind, `read_local_modules`.)
                     let modules = own_modules.get(&i);
+                    // (A Pulumi resource renamed with an alias naming it
+                    // is kept.)
+                    let aliases = aliased.get(&key);
                     for address in mine {
                         let t = match address.strip_prefix("module.") {
                             Some(name) => modules.and_then(|m| m.get(name)).map_or("module", String::as_str),
-                            None => address.split('.').next().unwrap_or_default(),
+                            None => identity_type(address),
                         };
-                        if !moved(&key, t) && !after_addresses.is_some_and(|a| a.contains(address)) {
+                        let alias = identity_name(address).is_some_and(|n| aliases.is_some_and(|a| a.contains(n)));
+                        let stack = address.contains("::") && identity_name(address).is_none();
+                        let kept = if stack {
+                            own_after.get(&i).is_some_and(|a| a.contains(address))
+                        } else {
+                            after_addresses.is_some_and(|a| a.contains(address))
+                        };
+                        if !moved(&key, t) && !alias && !kept {
                             types.push(t.to_owned());
                         }
                     }
@@ -2762,6 +2835,22 @@ impl<'a> Git<'a> {
                             parse::replaces(argument, before.get(argument).map(String::as_str), value)
                         }) {
                             types.push(address.split('.').next().unwrap_or_default().to_owned());
+                        }
+                    }
+                    // The same for CloudFormation's properties, whose
+                    // taking out replaces too (a name CloudFormation then
+                    // generates).
+                    let template_after = template_values_after.get(&key);
+                    for (address, before) in own_template_values.get(&i).into_iter().flatten() {
+                        let Some(after) = template_after.and_then(|values| values.get(address)) else { continue };
+                        let replaced = before.keys().chain(after.keys()).any(|property| {
+                            parse::cloudformation_replaces(
+                                before.get(property).map(String::as_str),
+                                after.get(property).map(String::as_str),
+                            )
+                        });
+                        if replaced {
+                            types.push(identity_type(address).to_owned());
                         }
                     }
                     types.sort_unstable();

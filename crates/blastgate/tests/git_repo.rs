@@ -4919,3 +4919,141 @@ fn a_moved_block_explains_its_own_resource_only() {
     ];
     assert_file_cases(&repo, &base, &cases);
 }
+
+/// Red team 29's F3 and red team 34: a resource's identity renamed
+/// outside Terraform (a CloudFormation logical id, a Pulumi YAML key, a
+/// CDK construct id, a Pulumi name) and a CloudFormation property whose
+/// change replaces a datastore (its name, its key schema; a name set where
+/// CloudFormation generated one) read as edits, where the tools delete the
+/// resource and make a new, empty one. Edits that keep every identity and
+/// value as the tool reads it (flow or block style, quotes, order, a
+/// literal moved behind a `!Ref`, a Pulumi alias, the CDK's
+/// `overrideLogicalId`) destroy nothing.
+#[test]
+fn stack_identities_and_replacing_properties_outside_terraform() {
+    const CFN: &str = "orders/cfn/orders.yaml";
+    // (Cases of `FileCase` whose text is made here.)
+    type Made<'a> = (&'a str, &'a str, String, &'a [(&'a str, &'a [&'a str])]);
+    let template = concat!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  Env:\n    Type: String\n    Default: prod\n",
+        "Resources:\n  OrdersTable:\n    Type: AWS::DynamoDB::Table\n    Properties:\n",
+        "      TableName: !Sub \"${Env}-orders\"\n      BillingMode: PAY_PER_REQUEST\n",
+        "      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n",
+        "      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n",
+        "  Assets:\n    Type: AWS::S3::Bucket # the shop's images\n    Properties:\n      BucketName: acme-assets\n",
+        "  Jobs:\n    Type: AWS::SQS::Queue\n",
+    );
+    let repo = Repo::new("stacks");
+    repo.write(CFN, template.as_bytes());
+    repo.write("orders/cfn/other.yaml", b"Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n");
+    let base = repo.commit(0.0, "Deploy the orders stack");
+    let table: &[(&str, &[&str])] = &[(CFN, &["AWS::DynamoDB::Table"])];
+    let cases: Vec<Made<'_>> = vec![
+        ("rename the table's logical id", CFN, template.replace("  OrdersTable:", "  OrdersTableV2:"), table),
+        ("rename the table", CFN, template.replace("!Sub \"${Env}-orders\"", "!Sub \"${Env}-orders-v2\""), table),
+        (
+            "key the table otherwise",
+            CFN,
+            template.replace("AttributeName: id\n          KeyType", "AttributeName: orderId\n          KeyType"),
+            table,
+        ),
+        ("rename the bucket", CFN, template.replace("acme-assets", "acme-static"), &[(CFN, &["AWS::S3::Bucket"])]),
+        (
+            "name a queue that had a made-up name",
+            CFN,
+            template.replace("AWS::SQS::Queue\n", "AWS::SQS::Queue\n    Properties:\n      QueueName: jobs\n"),
+            &[(CFN, &["AWS::SQS::Queue"])],
+        ),
+        ("bill the table otherwise", CFN, template.replace("PAY_PER_REQUEST", "PROVISIONED"), &[]),
+        (
+            "write the key schema in flow style, the bucket's name quoted",
+            CFN,
+            template
+                .replace(
+                    "KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n",
+                    "KeySchema: [{KeyType: HASH, AttributeName: id}]\n",
+                )
+                .replace("BucketName: acme-assets", "BucketName: 'acme-assets'"),
+            &[],
+        ),
+        (
+            "put the queue first",
+            CFN,
+            template
+                .replace("  Jobs:\n    Type: AWS::SQS::Queue\n", "")
+                .replace("Resources:\n", "Resources:\n  Jobs:\n    Type: AWS::SQS::Queue\n"),
+            &[],
+        ),
+        (
+            "take the bucket's name from a parameter",
+            CFN,
+            template.replace("BucketName: acme-assets", "BucketName: !Ref AssetsBucketName"),
+            &[],
+        ),
+        (
+            "state the queue's default",
+            CFN,
+            template.replace("AWS::SQS::Queue\n", "AWS::SQS::Queue\n    Properties:\n      FifoQueue: false\n"),
+            &[],
+        ),
+    ];
+    let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();
+    assert_file_cases(&repo, &base, &cases);
+    // A template is a stack: a resource moved to another template of the
+    // folder is deleted from its own (and made anew, empty, in the other).
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(CFN, template.replace("  Assets:\n    Type: AWS::S3::Bucket # the shop's images\n    Properties:\n      BucketName: acme-assets\n", "").as_bytes());
+    repo.write(
+        "orders/cfn/other.yaml",
+        b"Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: acme-assets\n",
+    );
+    let moved = repo.commit(20.0, "Move the bucket to the other stack");
+    assert_removes(&repo, &base, &moved, "move the bucket to another template", &[(CFN, &["AWS::S3::Bucket"])]);
+
+    // Programs: a CDK construct's id, a Pulumi resource's name, a Pulumi
+    // YAML resource's key; a CDK Go entry named for its project.
+    let programs = Repo::new("stack-programs");
+    const CDK: &str = "shop/cdk/lib/orders-stack.ts";
+    const PULUMI: &str = "pay/infra/__main__.py";
+    const YAML: &str = "ledger/Pulumi.yaml";
+    const GO: &str = "jobs/orders-cdk.go";
+    let cdk = "import * as dynamodb from \"aws-cdk-lib/aws-dynamodb\";\nexport class OrdersStack extends Stack {\n  constructor(scope: Construct, id: string) {\n    super(scope, id);\n    const orders = new dynamodb.Table(this, \"Orders\", {\n      partitionKey: { name: \"id\", type: dynamodb.AttributeType.STRING },\n    });\n  }\n}\n";
+    let pulumi = "import pulumi\nimport pulumi_aws as aws\n\ndb = aws.rds.Instance(\n    \"orders\",\n    engine=\"postgres\",\n    instance_class=\"db.t4g.large\",\n)\n";
+    let yaml = "name: ledger\nruntime: yaml\nresources:\n  ledgerDb:\n    type: aws:rds:Instance\n    properties:\n      engine: postgres\noutputs:\n  endpoint: ${ledgerDb.endpoint}\n";
+    let go = "package main\n\nfunc NewJobsStack(scope constructs.Construct, id string) awscdk.Stack {\n\tstack := awscdk.NewStack(scope, &id, nil)\n\tawssqs.NewQueue(stack, jsii.String(\"Jobs\"), &awssqs.QueueProps{})\n\treturn stack\n}\n";
+    programs.write("shop/cdk/cdk.json", b"{\"app\": \"npx ts-node bin/shop.ts\"}\n");
+    programs.write(CDK, cdk.as_bytes());
+    programs.write("pay/infra/Pulumi.yaml", b"name: pay\nruntime: python\n");
+    programs.write(PULUMI, pulumi.as_bytes());
+    programs.write(YAML, yaml.as_bytes());
+    programs.write("jobs/cdk.json", b"{\"app\": \"go mod download && go run orders-cdk.go\"}\n");
+    programs.write(GO, go.as_bytes());
+    let base = programs.commit(0.0, "Deploy the stacks");
+    let cases: Vec<Made<'_>> = vec![
+        ("rename the construct", CDK, cdk.replace("this, \"Orders\"", "this, \"OrdersTable\""), &[(CDK, &["dynamodb.Table"])]),
+        (
+            "rename the construct, keeping its logical id",
+            CDK,
+            cdk.replace("this, \"Orders\"", "this, \"OrdersTable\"").replace(
+                "    });\n  }\n",
+                "    });\n    (orders.node.defaultChild as dynamodb.CfnTable).overrideLogicalId(\"OrdersE1F2A3B4\");\n  }\n",
+            ),
+            &[],
+        ),
+        ("rename the construct's variable", CDK, cdk.replace("const orders =", "const ordersTable ="), &[]),
+        ("rename the resource", PULUMI, pulumi.replace("\"orders\",", "\"orders-db\","), &[(PULUMI, &["aws.rds.Instance"])]),
+        (
+            "rename the resource with an alias",
+            PULUMI,
+            pulumi.replace("\"orders\",", "\"orders-db\",").replace(
+                "instance_class=\"db.t4g.large\",\n",
+                "instance_class=\"db.t4g.large\",\n    opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=\"orders\")]),\n",
+            ),
+            &[],
+        ),
+        ("rename the YAML resource", YAML, yaml.replace("ledgerDb", "ledgerDatabase"), &[(YAML, &["aws:rds:Instance"])]),
+        ("rename the queue", GO, go.replace("\"Jobs\"", "\"JobsQueue\""), &[(GO, &["awssqs.Queue"])]),
+    ];
+    let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();
+    assert_file_cases(&programs, &base, &cases);
+}

@@ -11,8 +11,9 @@ use super::commands::uncomment;
 /// lines, in YAML; both keys at the top of a JSON object), a
 /// CloudFormation template (`AWSTemplateFormatVersion`, or a `Resources`
 /// section with a `Type: AWS::...`, also a Serverless Framework service's
-/// under `resources:`), or an Azure Resource Manager template (JSON whose
-/// `$schema` names a `deploymentTemplate.json`). A text longer than
+/// under `resources:`), an Azure Resource Manager template (JSON whose
+/// `$schema` names a `deploymentTemplate.json`), or a Pulumi YAML program
+/// (`runtime: yaml` and `resources:` of types such as `aws:rds:Instance`). A text longer than
 /// [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not read (`false`).
 ///
 /// ```
@@ -55,9 +56,17 @@ pub fn is_manifest(text: &[u8]) -> bool {
         t.strip_prefix("Type:").is_some_and(|v| v.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
     });
     let (versions, kinds) = (values("apiVersion"), values("kind"));
+    // A Pulumi YAML program: a project file with `runtime: yaml` (or
+    // `name: yaml` under it) and `resources:` typed `aws:rds:Instance` (red
+    // team 34: one outside a `pulumi/` folder read as configuration).
+    let pulumi_yaml = (values("runtime").iter().any(|r| r == "yaml")
+        || text.lines().any(|l| l.trim() == "name: yaml") && values("runtime").iter().any(String::is_empty))
+        && text.lines().any(|l| l.trim_end() == "resources:")
+        && !super::stacks::template_resources(text.as_bytes()).is_empty();
     // A kustomize patch that deletes an object is one too, with or without
     // its `apiVersion`.
-    !patch_deleted_kinds(text.as_bytes()).is_empty()
+    pulumi_yaml
+        || !patch_deleted_kinds(text.as_bytes()).is_empty()
         || versions.iter().any(|a| kinds.iter().any(|k| kubernetes_object(a, k)))
         || !values("AWSTemplateFormatVersion").is_empty()
         || ((!values("Resources").is_empty() || serverless_resources(&text)) && aws_type)
@@ -675,7 +684,8 @@ fn module_type(header: &str, rest: &[&str]) -> String {
 /// ...)` and `new aws.rds.Instance("orders", ...)` (TypeScript,
 /// JavaScript, C#, Java), `aws.rds.Instance("orders", ...)` or `db =
 /// rds.DatabaseInstance(self, ...)` at a statement's start (Python), and
-/// `rds.NewInstance(ctx, ...)` (Go, as `rds.Instance`). The class is
+/// `rds.NewInstance(ctx, ...)` or `awssqs.NewQueue(stack, ...)` (Go, as
+/// `rds.Instance` and `awssqs.Queue`). The class is
 /// qualified by a module (`rds.`): a bare `new Error(` or `new Map(` is
 /// no resource. Which of these hold data is the engine's reading of the
 /// type's words; the git reader keeps only those (see
@@ -686,7 +696,7 @@ fn module_type(header: &str, rest: &[&str]) -> String {
 /// let stack = b"const db = new rds.DatabaseInstance(this, 'Db', {\n  engine,\n});\nthrow new Error('x');\n";
 /// assert_eq!(declared_counts(stack).keys().collect::<Vec<_>>(), ["rds.DatabaseInstance"]);
 /// ```
-fn program_construct(line: &str) -> Option<String> {
+pub(super) fn program_construct(line: &str) -> Option<String> {
     // A dotted name at the start of `text`, a module then a class: the
     // name and what follows it.
     let dotted = |text: &str| -> Option<(String, usize)> {
@@ -724,13 +734,13 @@ fn program_construct(line: &str) -> Option<String> {
     if !opens(rest) {
         return None;
     }
-    // Go's constructors: `rds.NewInstance(ctx, ...)` makes an `rds.Instance`.
+    // Go's constructors: `rds.NewInstance(ctx, ...)` (Pulumi) and
+    // `awssqs.NewQueue(stack, ...)` (the CDK) make an `rds.Instance` and an
+    // `awssqs.Queue` (red team 34: the CDK's read as `awssqs.NewQueue`).
     let (module, class) = name.rsplit_once('.')?;
     match class.strip_prefix("New").filter(|c| c.starts_with(|c: char| c.is_ascii_uppercase())) {
-        Some(made) if rest.trim_start().trim_start_matches('(').trim_start().starts_with("ctx") => {
-            Some(format!("{module}.{made}"))
-        }
-        _ => Some(name),
+        Some(made) => Some(format!("{module}.{made}")),
+        None => Some(name),
     }
 }
 

@@ -1,0 +1,774 @@
+//! Resources by identity in CloudFormation templates, Pulumi YAML programs
+//! and CDK or Pulumi programs, and the CloudFormation properties whose
+//! change replaces a resource that holds data (red team 29's F3: a logical
+//! id, a construct id or a Pulumi name renamed read as an edit, where the
+//! tools delete the resource and make a new, empty one).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, program_construct, uncomment_config};
+
+/// CloudFormation properties whose change makes CloudFormation replace a
+/// resource that holds data ("Update requires: Replacement" in the
+/// resource's reference: it makes the new resource, then deletes the old
+/// one and what it held), by resource type. Names, the keys a table is
+/// laid out by, encryption at rest and the snapshot a database is restored
+/// from. Setting a name where CloudFormation generated one, or taking it
+/// out, replaces too.
+pub const CLOUDFORMATION_REPLACING: [(&str, &[&str]); 26] = [
+    ("AWS::DynamoDB::Table", &["TableName", "KeySchema", "LocalSecondaryIndexes"]),
+    ("AWS::DynamoDB::GlobalTable", &["TableName", "KeySchema", "LocalSecondaryIndexes"]),
+    ("AWS::S3::Bucket", &["BucketName"]),
+    (
+        "AWS::RDS::DBInstance",
+        &[
+            "DBInstanceIdentifier",
+            "DBName",
+            "MasterUsername",
+            "KmsKeyId",
+            "StorageEncrypted",
+            "CharacterSetName",
+            "Timezone",
+            "DBSnapshotIdentifier",
+            "DBClusterIdentifier",
+        ],
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        &[
+            "DBClusterIdentifier",
+            "DatabaseName",
+            "MasterUsername",
+            "KmsKeyId",
+            "StorageEncrypted",
+            "SnapshotIdentifier",
+            "Engine",
+            "EngineMode",
+            "AvailabilityZones",
+            "DBSubnetGroupName",
+        ],
+    ),
+    (
+        "AWS::DocDB::DBCluster",
+        &["DBClusterIdentifier", "MasterUsername", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier"],
+    ),
+    ("AWS::Neptune::DBCluster", &["DBClusterIdentifier", "KmsKeyId", "StorageEncrypted", "SnapshotIdentifier"]),
+    ("AWS::Redshift::Cluster", &["ClusterIdentifier", "DBName", "MasterUsername"]),
+    ("AWS::EFS::FileSystem", &["Encrypted", "KmsKeyId", "PerformanceMode"]),
+    ("AWS::EC2::Volume", &["AvailabilityZone", "Encrypted", "KmsKeyId", "SnapshotId"]),
+    ("AWS::ElastiCache::CacheCluster", &["ClusterName", "Engine"]),
+    ("AWS::ElastiCache::ReplicationGroup", &["ReplicationGroupId", "AtRestEncryptionEnabled", "KmsKeyId"]),
+    ("AWS::Kinesis::Stream", &["Name"]),
+    ("AWS::SQS::Queue", &["QueueName", "FifoQueue"]),
+    ("AWS::SNS::Topic", &["TopicName", "FifoTopic"]),
+    ("AWS::MSK::Cluster", &["ClusterName"]),
+    ("AWS::OpenSearchService::Domain", &["DomainName"]),
+    ("AWS::Elasticsearch::Domain", &["DomainName"]),
+    ("AWS::SecretsManager::Secret", &["Name"]),
+    ("AWS::ECR::Repository", &["RepositoryName"]),
+    ("AWS::Timestream::Table", &["DatabaseName", "TableName"]),
+    ("AWS::Timestream::Database", &["DatabaseName"]),
+    ("AWS::Logs::LogGroup", &["LogGroupName"]),
+    ("AWS::Backup::BackupVault", &["BackupVaultName"]),
+    ("AWS::Glue::Database", &["DatabaseInput"]),
+    ("AWS::MemoryDB::Cluster", &["ClusterName"]),
+];
+
+/// Most bytes of a call read for a construct's id, over its first lines.
+const MAX_ID_BYTES: usize = 512;
+
+/// Most lines after a construct's line read for its id.
+const MAX_ID_LINES: usize = 3;
+
+/// Most bytes read after an `aliases` for the names it lists.
+const MAX_ALIAS_BYTES: usize = 512;
+
+/// The resources a CloudFormation template declares (its `Resources`
+/// section, in YAML or JSON; a Serverless Framework service's under
+/// `resources:`), and those of a Pulumi YAML program (`resources:`, each
+/// with a `type: aws:rds:Instance`), as (type, logical id or name), in the
+/// order written. A resource whose logical id changes is deleted and made
+/// anew by both tools. Comments are skipped; a text longer than
+/// [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not read, and past
+/// [`MAX_TYPES_READ`] resources the rest are not returned.
+///
+/// ```
+/// use blastgate_ingest::git::template_resources;
+/// let yaml = b"Resources:\n  Orders: # the table\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: !Sub '${Env}-orders'\n";
+/// assert_eq!(template_resources(yaml), [("AWS::DynamoDB::Table".to_owned(), "Orders".to_owned())]);
+/// let json = br#"{"Resources": {"Logs": {"Type": "AWS::S3::Bucket"}}}"#;
+/// assert_eq!(template_resources(json), [("AWS::S3::Bucket".to_owned(), "Logs".to_owned())]);
+/// ```
+pub fn template_resources(text: &[u8]) -> Vec<(String, String)> {
+    read_template(text).into_iter().map(|r| (r.kind, r.id)).collect()
+}
+
+/// The values of the [`CLOUDFORMATION_REPLACING`] properties each
+/// CloudFormation resource of `text` states, by `TYPE.LogicalId` and
+/// property, as [`cloudformation_replaces`] compares them: a constant
+/// (`c:` and its value, scalars as text, so that `true` and `"true"` or a
+/// list written in flow or block style read alike), a template (`t:`, the
+/// text of a `!Sub` or of a string holding `${...}`) or an expression
+/// (`e:`, any other intrinsic function or tag: `!Ref`, `!GetAtt`, `!If`).
+/// A constant `false` reads as the property left out (its default).
+///
+/// ```
+/// use blastgate_ingest::git::cloudformation_replacing_values;
+/// let yaml = b"Resources:\n  Orders:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: orders\n      KeySchema:\n        - {AttributeName: id, KeyType: HASH}\n      BillingMode: PAY_PER_REQUEST\n";
+/// let values = cloudformation_replacing_values(yaml);
+/// let orders = &values["AWS::DynamoDB::Table.Orders"];
+/// assert_eq!(orders["TableName"], "c:\"orders\"");
+/// assert_eq!(orders["KeySchema"], r#"c:[{"AttributeName":"id","KeyType":"HASH"}]"#);
+/// assert!(!orders.contains_key("BillingMode"));
+/// ```
+pub fn cloudformation_replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for resource in read_template(text) {
+        let Some((_, wanted)) = CLOUDFORMATION_REPLACING.iter().find(|(t, _)| *t == resource.kind) else { continue };
+        if !resource.read {
+            // (Properties not read: not compared.)
+            continue;
+        }
+        let values: BTreeMap<String, String> = resource
+            .properties
+            .into_iter()
+            .filter(|(name, _)| wanted.contains(&name.as_str()))
+            .filter_map(|(name, raw)| Some((name, raw.value()?)))
+            .collect();
+        out.insert(format!("{}.{}", resource.kind, resource.id), values);
+    }
+    out
+}
+
+/// Whether a [`CLOUDFORMATION_REPLACING`] property going from `before` to
+/// `after` (values of [`cloudformation_replacing_values`]; `None`: left
+/// out) replaces its resource: set where it was not, or taken out (a name
+/// CloudFormation generated, or one it no longer does), or two constants,
+/// or two templates, that differ. An expression on either side is not
+/// compared (its value is unknown here: a parameter's, another resource's).
+///
+/// ```
+/// use blastgate_ingest::git::cloudformation_replaces;
+/// assert!(cloudformation_replaces(Some("c:\"orders\""), Some("c:\"orders-v2\"")));
+/// assert!(cloudformation_replaces(None, Some("c:\"orders\"")));
+/// assert!(!cloudformation_replaces(Some("c:\"orders\""), Some("e:")));
+/// assert!(!cloudformation_replaces(Some("t:${Env}-orders"), Some("t:${Env}-orders")));
+/// ```
+pub fn cloudformation_replaces(before: Option<&str>, after: Option<&str>) -> bool {
+    match (before, after) {
+        (None, None) => false,
+        (Some(_), None) | (None, Some(_)) => true,
+        (Some(b), Some(a)) => {
+            b != a && ((b.starts_with("c:") && a.starts_with("c:")) || (b.starts_with("t:") && a.starts_with("t:")))
+        }
+    }
+}
+
+/// The resources an infrastructure program makes whose id is written as
+/// a literal, as (class, id): a CDK construct's id (`new
+/// dynamodb.Table(this, "Orders", ...)`, Python's `dynamodb.Table(self,
+/// "Orders", ...)`, Go's `awsdynamodb.NewTable(stack,
+/// jsii.String("Orders"), ...)`) and a Pulumi resource's name (`new
+/// aws.rds.Instance("orders", ...)`, `rds.NewInstance(ctx, "orders",
+/// ...)`), on the construct's line or the next few. The class is named as
+/// in `declared_counts`. An id written as anything but a plain literal (a
+/// variable, a template with `${...}`, an f-string) is not returned:
+/// it cannot be compared.
+///
+/// ```
+/// use blastgate_ingest::git::program_identities;
+/// let ts = b"const t = new dynamodb.Table(this, 'Orders', {\n});\nconst db = new aws.rds.Instance(\n  \"orders\",\n  {},\n);\n";
+/// assert_eq!(program_identities(ts), [
+///     ("dynamodb.Table".to_owned(), "Orders".to_owned()),
+///     ("aws.rds.Instance".to_owned(), "orders".to_owned()),
+/// ]);
+/// ```
+pub fn program_identities(text: &[u8]) -> Vec<(String, String)> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return Vec::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(class) = program_construct(trimmed) else { continue };
+        let last = class.rsplit('.').next().unwrap_or(&class);
+        let Some(open) = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o)) else {
+            continue;
+        };
+        let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
+        for next in lines.iter().skip(at + 1).take(MAX_ID_LINES) {
+            if call.len() >= MAX_ID_BYTES {
+                break;
+            }
+            call.push(' ');
+            call.push_str(next.trim());
+        }
+        let call = call.get(..floor_boundary(&call, MAX_ID_BYTES)).unwrap_or_default();
+        if let Some(id) = construct_id(call)
+            && found.len() < MAX_TYPES_READ
+        {
+            found.push((class, id));
+        }
+    }
+    found
+}
+
+/// The names a program or Pulumi YAML text lists in `aliases` (Pulumi's
+/// resource option that keeps a renamed resource: `aliases: [{ name:
+/// "orders" }]`, `aliases=[pulumi.Alias(name="orders")]`,
+/// `pulumi.Aliases(...)`, YAML's `- name: orders`): the literals within
+/// 512 bytes after each; and the construct ids of the AWS CDK's
+/// `overrideLogicalId("OrdersE1F2A3B4")` (the logical id less its hash of
+/// eight characters). A resource renamed whose old name is among them is
+/// kept.
+///
+/// ```
+/// use blastgate_ingest::git::aliased_names;
+/// let ts = b"new aws.rds.Instance(\"orders-db\", {}, { aliases: [{ name: \"orders\" }] });\n";
+/// assert!(aliased_names(ts).contains("orders"));
+/// ```
+pub fn aliased_names(text: &[u8]) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return names;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower.get(from..).and_then(|rest| rest.find("aliases")) {
+        let start = from + at + "aliases".len();
+        let end = floor_boundary(&text, start.saturating_add(MAX_ALIAS_BYTES));
+        let window = text.get(start..end).unwrap_or_default();
+        for literal in literals(window) {
+            if names.len() < MAX_TYPES_READ {
+                names.insert(literal);
+            }
+        }
+        // YAML's block lists: `- name: orders`.
+        for line in window.lines() {
+            let t = line.trim().trim_start_matches("- ").trim_start();
+            if let Some(v) = t.strip_prefix("name:") {
+                let v = v.trim().trim_matches(['"', '\'']);
+                if !v.is_empty() && !v.contains(char::is_whitespace) && names.len() < MAX_TYPES_READ {
+                    names.insert(v.to_owned());
+                }
+            }
+        }
+        from = start;
+    }
+    // The AWS CDK's `overrideLogicalId("OrdersE1F2A3B4")`: a construct
+    // renamed that keeps its old logical id (a construct's id and a hash
+    // of its path) is kept.
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|rest| rest.find("overrideLogicalId(")) {
+        let start = from + at + "overrideLogicalId(".len();
+        if let Some(Some(id)) = leading_literal(text.get(start..).unwrap_or_default().trim_start()) {
+            let hashed = id.len() > 8
+                && id
+                    .get(id.len() - 8..)
+                    .is_some_and(|h| h.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+            let id = if hashed { id.get(..id.len() - 8).unwrap_or_default().to_owned() } else { id };
+            if !id.is_empty() && names.len() < MAX_TYPES_READ {
+                names.insert(id);
+            }
+        }
+        from = start;
+    }
+    names
+}
+
+/// The largest char boundary of `text` at most `at`.
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The quoted literals of `text` (`"x"`, `'x'`, `` `x` ``) that hold no
+/// blank and no `${`.
+fn literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(['"', '\'', '`']) {
+        let quote = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or('"');
+        let body = rest.get(at + 1..).unwrap_or_default();
+        let Some(end) = body.find(quote) else { break };
+        let value = body.get(..end).unwrap_or_default();
+        if !value.is_empty() && !value.contains(char::is_whitespace) && !value.contains("${") {
+            out.push(value.to_owned());
+        }
+        rest = body.get(end + 1..).unwrap_or_default();
+    }
+    out
+}
+
+/// The id a construct's call `args` (the text after its `(`) gives it: a
+/// literal first argument (Pulumi), or a literal second one after a scope
+/// or context (`this`, `self`, `ctx`, `stack`), bare or in Go's
+/// `jsii.String(...)`.
+fn construct_id(args: &str) -> Option<String> {
+    let args = args.trim_start();
+    if let Some(id) = leading_literal(args) {
+        return id;
+    }
+    // A scope, then a comma.
+    let end = args.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))?;
+    if end == 0 {
+        return None;
+    }
+    let rest = args.get(end..)?.trim_start().strip_prefix(',')?.trim_start();
+    let rest = rest.strip_prefix("jsii.String(").map_or(rest, str::trim_start);
+    leading_literal(rest).flatten()
+}
+
+/// The literal `text` starts with: `Some(Some(id))` for a plain one,
+/// `Some(None)` for a quoted text that is no plain literal (a template, an
+/// f-string), `None` if `text` starts with no quote.
+fn leading_literal(text: &str) -> Option<Option<String>> {
+    let (text, formatted) = match text.strip_prefix(['f', 'F']) {
+        Some(rest) if rest.starts_with(['"', '\'']) => (rest, true),
+        _ => (text, false),
+    };
+    let quote = text.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let body = text.get(1..)?;
+    let Some(end) = body.find(quote) else { return Some(None) };
+    let value = body.get(..end)?;
+    let plain = !formatted && !value.is_empty() && !value.contains("${") && !value.contains('\\');
+    Some(plain.then(|| value.to_owned()))
+}
+
+/// One resource of a template: its logical id, its type and its
+/// properties, and whether they could be read (not in a flow mapping
+/// holding tags).
+struct TemplateResource {
+    id: String,
+    kind: String,
+    properties: Vec<(String, Raw)>,
+    read: bool,
+}
+
+/// A property's value as written, read only when compared.
+enum Raw {
+    /// Parsed already (JSON, or a YAML flow mapping without tags).
+    Parsed(serde_json::Value),
+    /// YAML: the text after the key, and the lines below it.
+    Yaml(String, String),
+}
+
+impl Raw {
+    /// The value as [`cloudformation_replacing_values`] writes it (`None`:
+    /// read as left out).
+    fn value(&self) -> Option<String> {
+        match self {
+            Raw::Parsed(value) => canonical(value),
+            Raw::Yaml(rest, more) => yaml_value(rest, more),
+        }
+    }
+}
+
+/// The resources of a CloudFormation template or a Pulumi YAML program.
+fn read_template(text: &[u8]) -> Vec<TemplateResource> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return Vec::new();
+    }
+    let raw = String::from_utf8_lossy(text);
+    let raw = raw.trim_start_matches('\u{feff}');
+    if raw.trim_start().starts_with(['{', '[']) {
+        return serde_json::from_str::<serde_json::Value>(raw).map(|v| json_resources(&v)).unwrap_or_default();
+    }
+    let lines: Vec<&str> = raw.lines().map(yaml_uncomment).collect();
+    yaml_resources(&lines)
+}
+
+/// A JSON template's resources.
+fn json_resources(value: &serde_json::Value) -> Vec<TemplateResource> {
+    let documents: Vec<&serde_json::Value> = match value {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let mut out = Vec::new();
+    for top in documents {
+        let Some(serde_json::Value::Object(resources)) = top.get("Resources") else { continue };
+        for (id, r) in resources {
+            let Some(kind) = r.get("Type").and_then(serde_json::Value::as_str).filter(|t| t.contains("::")) else {
+                continue;
+            };
+            let properties = r
+                .get("Properties")
+                .and_then(serde_json::Value::as_object)
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), Raw::Parsed(v.clone()))).collect())
+                .unwrap_or_default();
+            if out.len() < MAX_TYPES_READ {
+                out.push(TemplateResource { id: id.clone(), kind: kind.to_owned(), properties, read: true });
+            }
+        }
+    }
+    out
+}
+
+/// A YAML line without its comment: `#` at the line's start or after a
+/// blank, outside quotes.
+fn yaml_uncomment(line: &str) -> &str {
+    let (mut single, mut double, mut previous) = (false, false, ' ');
+    for (at, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double && previous.is_whitespace() => return line.get(..at).unwrap_or(line),
+            _ => {}
+        }
+        previous = c;
+    }
+    line
+}
+
+/// How many blanks a line starts with.
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// A YAML mapping key at the start of `t` and the text after its colon.
+fn mapping_key(t: &str) -> Option<(&str, &str)> {
+    let (key, rest) = if let Some(quoted) = t.strip_prefix(['"', '\'']) {
+        let quote = t.chars().next()?;
+        let end = quoted.find(quote)?;
+        (quoted.get(..end)?, quoted.get(end + 1..)?.strip_prefix(':')?)
+    } else {
+        let (key, rest) = t.split_once(':')?;
+        (key.trim_end(), rest)
+    };
+    let ok = !key.is_empty() && !key.contains(char::is_whitespace) && (rest.is_empty() || rest.starts_with(' '));
+    ok.then_some((key, rest.trim()))
+}
+
+/// A YAML template's resources: under a top-level `Resources:` (also one
+/// nested in a Serverless Framework service's top-level `resources:`),
+/// each with a `Type:` holding `::`, and under a top-level `resources:`
+/// (Pulumi YAML), each with a `type:` of three parts (`aws:s3:Bucket`).
+fn yaml_resources(lines: &[&str]) -> Vec<TemplateResource> {
+    let mut out = Vec::new();
+    // The last top-level key seen.
+    let mut top = "";
+    let mut at = 0;
+    while at < lines.len() {
+        let line = lines.get(at).copied().unwrap_or_default();
+        at += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let level = indent(line);
+        let Some((key, _)) = mapping_key(line.trim_start()) else {
+            if level == 0 {
+                top = "";
+            }
+            continue;
+        };
+        if level == 0 {
+            top = key;
+        }
+        let pulumi = level == 0 && key == "resources";
+        let cloudformation = key == "Resources" && (level == 0 || top == "resources");
+        if !pulumi && !cloudformation {
+            continue;
+        }
+        if pulumi {
+            // (Its lines read again: a Serverless Framework service's
+            // `resources:` holds a `Resources:` section.)
+            read_section(lines, at, level, "type", &mut out);
+        } else {
+            at = read_section(lines, at, level, "Type", &mut out);
+        }
+    }
+    out
+}
+
+/// Reads the resources of a section whose key is at `level`, from line
+/// `at`; returns the line after it.
+fn read_section(lines: &[&str], mut at: usize, level: usize, type_key: &str, out: &mut Vec<TemplateResource>) -> usize {
+    let mut child: Option<usize> = None;
+    let mut current: Option<(String, Vec<&str>)> = None;
+    let finish = |current: Option<(String, Vec<&str>)>, out: &mut Vec<TemplateResource>| {
+        if let Some((id, body)) = current
+            && let Some(resource) = read_resource(id, &body, type_key)
+            && out.len() < MAX_TYPES_READ
+        {
+            out.push(resource);
+        }
+    };
+    while let Some(&line) = lines.get(at) {
+        if line.trim().is_empty() {
+            at += 1;
+            continue;
+        }
+        let here = indent(line);
+        if here <= level {
+            break;
+        }
+        let child_level = *child.get_or_insert(here);
+        if here < child_level {
+            break;
+        }
+        if here == child_level {
+            finish(current.take(), out);
+            if let Some((key, rest)) = mapping_key(line.trim_start()) {
+                let mut body = Vec::new();
+                if rest.starts_with('{') {
+                    // `Orders: {Type: AWS::SQS::Queue}` on one line.
+                    body.push(rest);
+                }
+                current = Some((key.to_owned(), body));
+            }
+        } else if let Some((_, body)) = current.as_mut() {
+            body.push(line);
+        }
+        at += 1;
+    }
+    finish(current, out);
+    at
+}
+
+/// One resource from its logical id and the lines below its key (or its
+/// flow mapping).
+fn read_resource(id: String, body: &[&str], type_key: &str) -> Option<TemplateResource> {
+    let type_ok = |t: &str| {
+        if type_key == "Type" {
+            t.contains("::")
+        } else {
+            t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty())
+        }
+    };
+    // A flow mapping: read as YAML (its properties compared when it holds
+    // no tag, which the YAML reader would drop).
+    if let [only] = body
+        && only.trim_start().starts_with('{')
+    {
+        let value = yaml_document(only)?;
+        let kind = value.get(type_key).and_then(serde_json::Value::as_str).filter(|t| type_ok(t))?;
+        let read = !has_tag(only);
+        let properties = match value.get("Properties").and_then(serde_json::Value::as_object) {
+            Some(map) if read => map.iter().map(|(k, v)| (k.clone(), Raw::Parsed(v.clone()))).collect(),
+            _ => Vec::new(),
+        };
+        return Some(TemplateResource { id, kind: kind.to_owned(), properties, read });
+    }
+    let level = body.first().map(|l| indent(l))?;
+    let mut kind = None;
+    let mut properties = Vec::new();
+    let mut read = true;
+    let mut at = 0;
+    while let Some(&line) = body.get(at) {
+        at += 1;
+        if indent(line) != level {
+            continue;
+        }
+        let Some((key, rest)) = mapping_key(line.trim_start()) else { continue };
+        if key == type_key {
+            let t = rest.trim_matches(['"', '\'']);
+            if type_ok(t) {
+                kind = Some(t.to_owned());
+            }
+        } else if (key == "Properties" || key == "properties") && !rest.is_empty() {
+            // `Properties: {TableName: orders}`.
+            let flow = (!has_tag(rest)).then(|| yaml_document(rest)).flatten();
+            match flow.as_ref().and_then(serde_json::Value::as_object) {
+                Some(map) => properties = map.iter().map(|(k, v)| (k.clone(), Raw::Parsed(v.clone()))).collect(),
+                None => read = false,
+            }
+        } else if key == "Properties" || key == "properties" {
+            let end = body.iter().skip(at).position(|l| indent(l) <= level).map_or(body.len(), |n| at + n);
+            properties = yaml_properties(body.get(at..end).unwrap_or_default());
+            at = end;
+        }
+    }
+    Some(TemplateResource { id, kind: kind?, properties, read })
+}
+
+/// A resource's properties from the lines below its `Properties:`, each
+/// property's value read as [`cloudformation_replacing_values`] says.
+fn yaml_properties(lines: &[&str]) -> Vec<(String, Raw)> {
+    let Some(level) = lines.iter().find(|l| !l.trim().is_empty()).map(|l| indent(l)) else { return Vec::new() };
+    let mut out: Vec<(String, String, Vec<&str>)> = Vec::new();
+    for &line in lines {
+        let here = indent(line);
+        let item = line.trim_start().starts_with("- ") || line.trim() == "-";
+        if here == level && !item {
+            if let Some((key, rest)) = mapping_key(line.trim_start()) {
+                out.push((key.to_owned(), rest.to_owned(), Vec::new()));
+            }
+        } else if here >= level
+            && let Some((_, _, more)) = out.last_mut()
+        {
+            more.push(line);
+        }
+    }
+    out.into_iter().map(|(key, rest, more)| (key, Raw::Yaml(rest, more.join("\n")))).collect()
+}
+
+/// One property's value, from the text after its key and the lines below.
+fn yaml_value(rest: &str, more: &str) -> Option<String> {
+    let whole = if more.is_empty() { rest.to_owned() } else { format!("{rest}\n{more}") };
+    if has_tag(&whole) {
+        // `!Sub 'text'` alone: a template.
+        let sub = rest.strip_prefix("!Sub ").filter(|s| more.is_empty() && !has_tag(s));
+        return Some(match sub.and_then(scalar) {
+            Some(text) => format!("t:{text}"),
+            None => "e:".to_owned(),
+        });
+    }
+    canonical(yaml_document(&format!("v: {whole}\n"))?.get("v")?)
+}
+
+/// A YAML scalar's text (quotes taken off).
+fn scalar(text: &str) -> Option<String> {
+    yaml_document(&format!("v: {text}\n"))?.get("v")?.as_str().map(str::to_owned)
+}
+
+/// The last document of a YAML text, as Go's readers take it (`None`: it
+/// does not parse, or is over the YAML budgets).
+fn yaml_document(text: &str) -> Option<serde_json::Value> {
+    crate::doc::from_yaml_multi_as_go::<serde_json::Value>("template", text).ok()?.pop()
+}
+
+/// Whether a YAML text holds a tag (`!Ref`, `!GetAtt`) outside quotes.
+fn has_tag(text: &str) -> bool {
+    let (mut single, mut double, mut previous) = (false, false, ' ');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '!' if !single
+                && !double
+                && (previous.is_whitespace() || matches!(previous, '[' | '{' | ',' | ':'))
+                && chars.peek().is_some_and(|n| n.is_ascii_alphabetic()) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    false
+}
+
+/// A value as [`cloudformation_replacing_values`] writes it (`None`: a
+/// constant `false`, as if left out).
+fn canonical(value: &serde_json::Value) -> Option<String> {
+    fn expression(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Object(m) => m.iter().any(|(k, x)| k == "Ref" || k.starts_with("Fn::") || expression(x)),
+            serde_json::Value::Array(items) => items.iter().any(expression),
+            _ => false,
+        }
+    }
+    fn texts(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Bool(b) => serde_json::Value::String(b.to_string()),
+            serde_json::Value::Number(n) => serde_json::Value::String(n.to_string()),
+            serde_json::Value::Array(items) => serde_json::Value::Array(items.iter().map(texts).collect()),
+            serde_json::Value::Object(m) => {
+                serde_json::Value::Object(m.iter().map(|(k, x)| (k.clone(), texts(x))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    if let Some(template) = value.get("Fn::Sub").and_then(serde_json::Value::as_str)
+        && value.as_object().is_some_and(|m| m.len() == 1)
+    {
+        return Some(format!("t:{template}"));
+    }
+    if expression(value) {
+        return Some("e:".to_owned());
+    }
+    let value = texts(value);
+    match &value {
+        serde_json::Value::String(s) if s.eq_ignore_ascii_case("false") => None,
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) if s.contains("${") => Some(format!("t:{s}")),
+        other => Some(format!("c:{}", serde_json::to_string(other).unwrap_or_default())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_read_with_tags_nested_sections_and_flow_mappings() {
+        let yaml = b"AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Env: {Type: String}\nResources:\n  Orders:\n    Type: \"AWS::DynamoDB::Table\"\n    DeletionPolicy: Retain\n    Properties:\n      TableName: !Sub '${Env}-orders'\n      KeySchema:\n      - AttributeName: id\n        KeyType: HASH\n      StreamSpecification: !If [HasStream, {StreamViewType: NEW_IMAGE}, !Ref AWS::NoValue]\n  Jobs: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true}}\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: |\n          Resources:\n            Fake:\n              Type: AWS::RDS::DBInstance\nOutputs:\n  Name:\n    Value: !Ref Orders\n";
+        let found = template_resources(yaml);
+        let ids: Vec<&str> = found.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, ["Orders", "Jobs", "Fn"]);
+        let values = cloudformation_replacing_values(yaml);
+        let orders = values.get("AWS::DynamoDB::Table.Orders").unwrap();
+        assert_eq!(orders.get("TableName").map(String::as_str), Some("t:${Env}-orders"));
+        assert_eq!(orders.get("KeySchema").map(String::as_str), Some(r#"c:[{"AttributeName":"id","KeyType":"HASH"}]"#));
+        // Flow mappings: read when they hold no tag.
+        let jobs = values.get("AWS::SQS::Queue.Jobs").unwrap();
+        assert_eq!(jobs.get("FifoQueue").map(String::as_str), Some("c:\"true\""));
+        let tagged = b"Resources:\n  Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: !Ref N}}\n";
+        assert_eq!(template_resources(tagged).len(), 1);
+        assert!(cloudformation_replacing_values(tagged).is_empty());
+    }
+
+    #[test]
+    fn serverless_and_pulumi_sections_are_read() {
+        let serverless = b"service: orders\nprovider:\n  name: aws\nresources:\n  Resources:\n    OrdersTable:\n      Type: AWS::DynamoDB::Table\n      Properties:\n        TableName: ${self:service}-orders\n";
+        assert_eq!(template_resources(serverless), [("AWS::DynamoDB::Table".to_owned(), "OrdersTable".to_owned())]);
+        let values = cloudformation_replacing_values(serverless);
+        assert_eq!(
+            values.get("AWS::DynamoDB::Table.OrdersTable").and_then(|v| v.get("TableName")).map(String::as_str),
+            Some("t:${self:service}-orders")
+        );
+        let pulumi = b"name: orders\nruntime: yaml\nresources:\n  orders-db:\n    type: aws:rds:Instance\n    properties:\n      engine: postgres\n";
+        assert_eq!(template_resources(pulumi), [("aws:rds:Instance".to_owned(), "orders-db".to_owned())]);
+    }
+
+    #[test]
+    fn values_compare_as_the_tool_reads_them() {
+        let read = |props: &str| {
+            let text = format!("Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n{props}");
+            cloudformation_replacing_values(text.as_bytes()).remove("AWS::RDS::DBInstance.Db").unwrap_or_default()
+        };
+        let a = read("      DBInstanceIdentifier: orders\n      StorageEncrypted: false\n");
+        let b = read("      DBInstanceIdentifier: \"orders\"  # quoted\n");
+        assert_eq!(a, b);
+        let c = read("      DBInstanceIdentifier: !Ref Name\n");
+        assert_eq!(c.get("DBInstanceIdentifier").map(String::as_str), Some("e:"));
+        let d = read("      StorageEncrypted: 'true'\n");
+        let e = read("      StorageEncrypted: true\n");
+        assert_eq!(d, e);
+        assert!(cloudformation_replaces(None, e.get("StorageEncrypted").map(String::as_str)));
+    }
+
+    #[test]
+    fn construct_ids_are_literals_only() {
+        assert_eq!(construct_id("this, 'Orders', {"), Some("Orders".to_owned()));
+        assert_eq!(construct_id("stack, jsii.String(\"Orders\"), &x"), Some("Orders".to_owned()));
+        assert_eq!(construct_id("\"orders\", {"), Some("orders".to_owned()));
+        assert_eq!(construct_id("this, `orders-${env}`, {"), None);
+        assert_eq!(construct_id("self, f\"orders-{env}\""), None);
+        assert_eq!(construct_id("this, name, {"), None);
+        let py = b"import aws_cdk.aws_dynamodb as dynamodb\n\nclass S(Stack):\n    def __init__(self, scope, id):\n        table = dynamodb.Table(self, \"Orders\",\n            partition_key=k)\n";
+        assert_eq!(program_identities(py), [("dynamodb.Table".to_owned(), "Orders".to_owned())]);
+        let go = b"db, err := rds.NewInstance(ctx, \"orders\", &rds.InstanceArgs{\n";
+        assert_eq!(program_identities(go), [("rds.Instance".to_owned(), "orders".to_owned())]);
+    }
+
+    #[test]
+    fn aliases_name_the_old_resource() {
+        let py = b"db = aws.rds.Instance(\"orders-db\", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name=\"orders\")]))\n";
+        assert!(aliased_names(py).contains("orders"));
+        let yaml = b"resources:\n  orders-db:\n    type: aws:rds:Instance\n    options:\n      aliases:\n        - name: orders\n";
+        assert!(aliased_names(yaml).contains("orders"));
+        assert!(aliased_names(b"new aws.rds.Instance(\"orders-db\", {});\n").is_empty());
+        let cdk = b"(orders.node.defaultChild as dynamodb.CfnTable).overrideLogicalId(\"OrdersE1F2A3B4\");\n";
+        assert!(aliased_names(cdk).contains("Orders"));
+    }
+}
