@@ -139,7 +139,7 @@ mod tasks;
 pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_destroy_with, is_ansible, role_of};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use stacks::{
-    CLOUDFORMATION_REPLACING, aliased_names, cloudformation_replaces, cloudformation_replacing_values,
+    CLOUDFORMATION_REPLACING, aliased_names, cloudformation_replaces, cloudformation_replacing_values, imports_module,
     program_identities, template_resources,
 };
 pub use tasks::{

@@ -2557,9 +2557,14 @@ impl<'a> Git<'a> {
             let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
             !skipped && matches!(extension, "tf" | "tofu" | "json" | "yaml" | "yml" | "bicep" | "hcl")
         };
-        let new_side = |f: &FileChange| match f.status {
+        // (And a new source file of a program that another file of the
+        // change imports after it, `import { ordersTable } from
+        // "./storage"`: a construct moved into it is still made, red team
+        // 34. Filled once the texts are read.)
+        let mut imported: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let new_side = |f: &FileChange, imported: &std::collections::BTreeSet<String>| match f.status {
             FileStatus::Modified => true,
-            FileStatus::Added => read_by_tools(&f.path),
+            FileStatus::Added => read_by_tools(&f.path) || imported.contains(&f.path),
             FileStatus::Renamed => read_by_tools(&f.path) && !blastgate_change::destroys_infrastructure(classifier, f),
             _ => false,
         };
@@ -2586,6 +2591,14 @@ impl<'a> Git<'a> {
         }
         let old_texts = self.small_blobs(old_hashes.into_iter())?;
         let new_texts = self.small_blobs(new_hashes.into_iter())?;
+        for f in files.iter().filter(|f| f.status == FileStatus::Added && program_file(&f.path.to_ascii_lowercase())) {
+            let Some((folder_of, name)) = f.path.rsplit_once('/') else { continue };
+            let stem = name.split('.').next().unwrap_or(name);
+            let importers = new_texts.iter().filter(|(p, _)| p.as_str() != f.path && folder(p) == folder_of);
+            if !stem.is_empty() && importers.into_iter().any(|(_, text)| parse::imports_module(text, stem)) {
+                imported.insert(f.path.clone());
+            }
+        }
         // The folders a Terraform file is renamed out of that still hold
         // one after the change (one `git ls-tree` of them): a module that
         // stays, whose resources the file took with it. A folder left with
@@ -2711,7 +2724,7 @@ impl<'a> Git<'a> {
             }
             if by_lines {
                 // (Counted above, from the changed lines.)
-            } else if new_side(f) && infrastructure(&f.path) {
+            } else if new_side(f, &imported) && infrastructure(&f.path) {
                 match new_texts.get(&f.path) {
                     Some(text) => {
                         sides.1 = declared(&f.path, text);
@@ -2870,7 +2883,7 @@ impl<'a> Git<'a> {
             if old_side(f).is_none() {
                 continue;
             }
-            let Some(after) = new_texts.get(&f.path).filter(|_| new_side(f)) else { continue };
+            let Some(after) = new_texts.get(&f.path).filter(|_| new_side(f, &imported)) else { continue };
             // Compared by object: a patch re-aimed from `cache` to `db`
             // deletes `db` (a red team).
             let deleted = parse::patch_deleted_objects(after);

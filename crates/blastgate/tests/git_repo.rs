@@ -5053,7 +5053,57 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
         ),
         ("rename the YAML resource", YAML, yaml.replace("ledgerDb", "ledgerDatabase"), &[(YAML, &["aws:rds:Instance"])]),
         ("rename the queue", GO, go.replace("\"Jobs\"", "\"JobsQueue\""), &[(GO, &["awssqs.Queue"])]),
+        // Imports spelled otherwise name the same classes (red team 34:
+        // each read as the resource deleted); a construct of a class
+        // imported by name is read, and deleting it destroys.
+        (
+            "import the table's class by name",
+            CDK,
+            cdk.replace("import * as dynamodb", "import { Table, AttributeType }")
+                .replace("new dynamodb.Table", "new Table")
+                .replace("dynamodb.AttributeType", "AttributeType"),
+            &[],
+        ),
+        (
+            "import the provider's module by name",
+            PULUMI,
+            pulumi.replace("import pulumi_aws as aws", "from pulumi_aws import rds").replace("aws.rds.", "rds."),
+            &[],
+        ),
     ];
     let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();
     assert_file_cases(&programs, &base, &cases);
+
+    let named = cdk
+        .replace("import * as dynamodb", "import { Table, AttributeType }")
+        .replace("new dynamodb.Table", "new Table")
+        .replace("dynamodb.AttributeType", "AttributeType");
+    programs.git(&["checkout", "-q", &base]);
+    programs.write(CDK, named.as_bytes());
+    let named_base = programs.commit(30.0, "Import by name");
+    let without = named.replace("    const orders = new Table(this, \"Orders\", {\n      partitionKey: { name: \"id\", type: AttributeType.STRING },\n    });\n", "");
+    assert!(without != named);
+    programs.write(CDK, without.as_bytes());
+    let dropped = programs.commit(31.0, "Drop the table");
+    assert_removes(&programs, &named_base, &dropped, "drop a table imported by name", &[(CDK, &["dynamodb.Table"])]);
+
+    // A construct moved into a new file of its folder that the stack
+    // imports is still made; into one nothing imports, it is not.
+    const HELPER: &str = "shop/cdk/lib/storage.ts";
+    let helper = "import * as dynamodb from \"aws-cdk-lib/aws-dynamodb\";\nexport function ordersTable(scope: Construct): dynamodb.Table {\n  return new dynamodb.Table(scope, \"Orders\", {\n    partitionKey: { name: \"id\", type: dynamodb.AttributeType.STRING },\n  });\n}\n";
+    let calling = cdk.replace(
+        "    const orders = new dynamodb.Table(this, \"Orders\", {\n      partitionKey: { name: \"id\", type: dynamodb.AttributeType.STRING },\n    });\n",
+        "    const orders = ordersTable(this);\n",
+    );
+    assert!(calling != cdk);
+    for (what, import, expected) in [
+        ("move the table into an imported helper", "import { ordersTable } from \"./storage\";\n", &[][..]),
+        ("move the table into a file nothing imports", "", &[(CDK, &["dynamodb.Table"][..])][..]),
+    ] {
+        programs.git(&["checkout", "-q", &base]);
+        programs.write(CDK, format!("{import}{calling}").as_bytes());
+        programs.write(HELPER, helper.as_bytes());
+        let moved = programs.commit(40.0, what);
+        assert_removes(&programs, &base, &moved, what, expected);
+    }
 }

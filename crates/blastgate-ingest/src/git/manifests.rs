@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::commands::uncomment;
+use super::stacks::{Imports, import_bindings, resolve};
 
 /// Whether `text` is an infrastructure manifest whatever its file is
 /// called: a Kubernetes object (`apiVersion:` and `kind:` at the start of
@@ -285,6 +286,8 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let mut group: Option<String> = None;
     let mut kinds: Vec<String> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
+    // What a program's imports bind its names to (see `program_construct`).
+    let imports = import_bindings(&lines);
     // The word that ends a Terraform heredoc being read (`<<EOT`,
     // `<<-EOT`): its lines are a string's text, no declaration (red team
     // 13: a resource wrapped in one still counted as declared).
@@ -410,7 +413,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             if t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty()) {
                 add(&mut types, t);
             }
-        } else if let Some(t) = program_construct(trimmed) {
+        } else if let Some(t) = program_construct(trimmed, &imports) {
             add(&mut types, t);
         } else if let Some(rest) = trimmed.strip_prefix("resource").or_else(|| trimmed.strip_prefix("module")) {
             // Terraform (`resource "TYPE" "NAME" {`, the labels quoted or
@@ -696,16 +699,22 @@ fn module_type(header: &str, rest: &[&str]) -> String {
 /// let stack = b"const db = new rds.DatabaseInstance(this, 'Db', {\n  engine,\n});\nthrow new Error('x');\n";
 /// assert_eq!(declared_counts(stack).keys().collect::<Vec<_>>(), ["rds.DatabaseInstance"]);
 /// ```
-pub(super) fn program_construct(line: &str) -> Option<String> {
+pub(super) fn program_construct(line: &str, imports: &Imports) -> Option<String> {
     // A dotted name at the start of `text`, a module then a class: the
-    // name and what follows it.
+    // name (as its imports resolve it) and what follows it. A bare class
+    // its imports bind to a module's (`import { Table } from
+    // "aws-cdk-lib/aws-dynamodb"`) is that module's.
     let dotted = |text: &str| -> Option<(String, usize)> {
         let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(text.len());
         let name = text.get(..end)?;
+        let name = match name.rsplit_once('.') {
+            Some(_) => resolve(name, imports),
+            None => imports.get(name).filter(|bound| bound.contains('.'))?.clone(),
+        };
         let (module, class) = name.rsplit_once('.')?;
         let module_ok = module.starts_with(|c: char| c.is_ascii_lowercase()) && !module.contains("..");
         let class_ok = class.starts_with(|c: char| c.is_ascii_uppercase());
-        (module_ok && class_ok).then(|| (name.to_owned(), end))
+        (module_ok && class_ok).then_some((name, end))
     };
     let opens = |rest: &str| rest.trim_start().starts_with(['(', '<']);
     // `new module.Class(` anywhere on the line.

@@ -74,6 +74,203 @@ pub const CLOUDFORMATION_REPLACING: [(&str, &[&str]); 26] = [
     ("AWS::MemoryDB::Cluster", &["ClusterName"]),
 ];
 
+/// Most names a program's imports bind ([`import_bindings`]).
+const MAX_IMPORTS: usize = 256;
+
+/// Most lines one import statement is read over.
+const MAX_IMPORT_LINES: usize = 64;
+
+/// What a program's imports bind its names to: a module, or a class of
+/// one, by a canonical name that spellings of one import share, so that a
+/// construct reads as the same class however its module is imported
+/// (red team 34: `import { rds } from "@pulumi/aws"` instead of `import *
+/// as aws`, or `import { Table } from "aws-cdk-lib/aws-dynamodb"`, read as
+/// the table deleted).
+pub(super) type Imports = BTreeMap<String, String>;
+
+/// The names `lines` import (TypeScript's and JavaScript's `import ...
+/// from "M"` and `require("M")`, Python's `import M as X` and `from M
+/// import A as B`, Java's `import a.b.C;`), bound to [`Imports`]' canonical
+/// names: the module's path without the libraries' own roots (`aws-cdk-lib`,
+/// `aws_cdk`, `@pulumi`, `software.amazon.awscdk.services`) and without the
+/// `aws-`/`aws_`/`pulumi_` prefixes of its parts (`aws-cdk-lib/aws-dynamodb`
+/// is `dynamodb`, `pulumi_aws` and `@pulumi/aws` are `aws`), then the name
+/// imported (`dynamodb.Table`, `aws.rds`).
+pub(super) fn import_bindings(lines: &[&str]) -> Imports {
+    let mut out = Imports::new();
+    let mut at = 0;
+    while let Some(line) = lines.get(at) {
+        at += 1;
+        let line = line.trim();
+        let mut statement = line.to_owned();
+        // A list of names over several lines: `import {` ... `} from "M"`,
+        // Python's `from M import (` ... `)`.
+        let open = |s: &str| (s.contains('{') && !s.contains('}')) || (s.ends_with('(') && !s.contains(')'));
+        if (line.starts_with("import ") || line.starts_with("from ")) && open(line) {
+            for next in lines.iter().skip(at).take(MAX_IMPORT_LINES) {
+                at += 1;
+                statement.push(' ');
+                statement.push_str(next.trim());
+                if next.contains('}') || next.contains(')') {
+                    break;
+                }
+            }
+        }
+        bind_statement(&statement, &mut out);
+        if out.len() >= MAX_IMPORTS {
+            break;
+        }
+    }
+    out
+}
+
+/// Adds what one import statement binds to `out`.
+fn bind_statement(statement: &str, out: &mut Imports) {
+    let mut bind = |name: &str, target: String| {
+        let name = name.trim();
+        let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+        if ok && out.len() < MAX_IMPORTS {
+            out.insert(name.to_owned(), target);
+        }
+    };
+    // An item of a list of names from module `module`: a class (upper
+    // case) or a module.
+    let item = |module: &str, name: &str| {
+        if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            join(module, name)
+        } else {
+            join(module, &canonical_module(name))
+        }
+    };
+    let quoted = |s: &str| {
+        let s = s.trim().trim_end_matches(';').trim();
+        let q = s.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        s.get(1..)?.split(q).next().map(str::to_owned)
+    };
+    if let Some(body) = statement.strip_prefix("import ") {
+        let body = body.trim_start().strip_prefix("type ").unwrap_or(body);
+        if let Some((clause, module)) = body.rsplit_once(" from ")
+            && let Some(module) = quoted(module)
+        {
+            // TypeScript and JavaScript.
+            let module = canonical_module(&module);
+            let clause = clause.trim();
+            if let Some(alias) = clause.strip_prefix("* as ") {
+                bind(alias, module.clone());
+            }
+            if let (Some(open), Some(close)) = (clause.find('{'), clause.rfind('}')) {
+                for name in clause.get(open + 1..close).unwrap_or_default().split(',') {
+                    let name = name.trim().strip_prefix("type ").unwrap_or(name.trim());
+                    let (original, alias) = name.split_once(" as ").unwrap_or((name, name));
+                    bind(alias, item(&module, original.trim()));
+                }
+            }
+            return;
+        }
+        // Python (`import a.b as c, d`) and Java (`import a.b.C;`).
+        if body.contains(['"', '\'']) || body.starts_with("static ") {
+            return;
+        }
+        for part in body.trim_end_matches(';').split(',') {
+            let part = part.trim();
+            match part.split_once(" as ") {
+                Some((path, alias)) => bind(alias, canonical_module(path.trim())),
+                None => match part.rsplit_once('.') {
+                    Some((path, class)) if class.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                        bind(class, join(&canonical_module(path), class));
+                    }
+                    _ => {
+                        let first = part.split('.').next().unwrap_or(part);
+                        bind(first, canonical_module(first));
+                    }
+                },
+            }
+        }
+    } else if let Some(body) = statement.strip_prefix("from ")
+        && let Some((module, names)) = body.split_once(" import ")
+    {
+        let module = canonical_module(module.trim());
+        for name in names.trim().trim_start_matches('(').trim_end_matches(')').split(',') {
+            let name = name.trim();
+            let (original, alias) = name.split_once(" as ").unwrap_or((name, name));
+            bind(alias, item(&module, original.trim()));
+        }
+    } else if let Some((left, right)) = statement.split_once("= require(")
+        && let Some(module) = quoted(right)
+    {
+        let name = left.trim().rsplit(' ').next().unwrap_or_default();
+        bind(name, canonical_module(&module));
+    }
+}
+
+/// Whether a program's `text` imports the module of its own folder whose
+/// file is named `stem` (`storage.ts`, `storage.py`): TypeScript's or
+/// JavaScript's `from "./storage"` (`.js` or not), `require("./storage")`,
+/// Python's `from .storage import` or `from . import storage`.
+///
+/// ```
+/// use blastgate_ingest::git::imports_module;
+/// assert!(imports_module(b"import { ordersTable } from \"./storage\";\n", "storage"));
+/// assert!(imports_module(b"from .storage import orders_table\n", "storage"));
+/// assert!(!imports_module(b"import { ordersTable } from \"./storage-old\";\n", "storage"));
+/// ```
+pub fn imports_module(text: &[u8], stem: &str) -> bool {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(text);
+    let quoted = ["\"", "'"].iter().any(|q| {
+        [format!("{q}./{stem}{q}"), format!("{q}./{stem}.js{q}"), format!("{q}./{stem}.ts{q}")]
+            .iter()
+            .any(|m| text.contains(m.as_str()))
+    });
+    quoted
+        || text.lines().any(|l| {
+            let l = l.trim();
+            l.starts_with(&format!("from .{stem} import"))
+                || (l.starts_with("from . import")
+                    && l.trim_start_matches("from . import")
+                        .split(',')
+                        .any(|n| n.trim().split(' ').next() == Some(stem)))
+        })
+}
+
+/// `module` and `name` joined by a dot (`name` alone for no module).
+fn join(module: &str, name: &str) -> String {
+    match (module.is_empty(), name.is_empty()) {
+        (true, _) => name.to_owned(),
+        (_, true) => module.to_owned(),
+        _ => format!("{module}.{name}"),
+    }
+}
+
+/// A module path's canonical name (see [`import_bindings`]).
+fn canonical_module(path: &str) -> String {
+    const ROOTS: [&str; 8] =
+        ["@pulumi", "aws-cdk-lib", "aws_cdk", "@aws-cdk", "software", "amazon", "awscdk", "services"];
+    let parts = path.split(['/', '.']).filter(|s| !s.is_empty() && !ROOTS.contains(s)).map(|s| {
+        let s = s.strip_prefix("pulumi_").or_else(|| s.strip_prefix("pulumi-")).unwrap_or(s);
+        s.strip_prefix("aws-").or_else(|| s.strip_prefix("aws_")).filter(|r| !r.is_empty()).unwrap_or(s)
+    });
+    parts.collect::<Vec<_>>().join(".")
+}
+
+/// A dotted name of a program (`aws.rds.Instance`) as its imports resolve
+/// it: its first part replaced by what an import binds it to, the modules
+/// after it made canonical; as written when nothing binds its first part.
+pub(super) fn resolve(name: &str, imports: &Imports) -> String {
+    let mut parts = name.split('.');
+    let first = parts.next().unwrap_or_default();
+    let Some(bound) = imports.get(first) else { return name.to_owned() };
+    let rest: Vec<&str> = parts.collect();
+    let mut resolved = bound.clone();
+    for (i, part) in rest.iter().enumerate() {
+        let part = if i + 1 == rest.len() { (*part).to_owned() } else { canonical_module(part) };
+        resolved = join(&resolved, &part);
+    }
+    resolved
+}
+
 /// Most bytes of a call read for a construct's id, over its first lines.
 const MAX_ID_BYTES: usize = 512;
 
@@ -190,10 +387,11 @@ pub fn program_identities(text: &[u8]) -> Vec<(String, String)> {
     let raw = String::from_utf8_lossy(text);
     let text = uncomment_config(&raw);
     let lines: Vec<&str> = text.lines().collect();
+    let imports = import_bindings(&lines);
     let mut found = Vec::new();
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
-        let Some(class) = program_construct(trimmed) else { continue };
+        let Some(class) = program_construct(trimmed, &imports) else { continue };
         let last = class.rsplit('.').next().unwrap_or(&class);
         let Some(open) = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o)) else {
             continue;
@@ -759,6 +957,42 @@ mod tests {
         assert_eq!(program_identities(py), [("dynamodb.Table".to_owned(), "Orders".to_owned())]);
         let go = b"db, err := rds.NewInstance(ctx, \"orders\", &rds.InstanceArgs{\n";
         assert_eq!(program_identities(go), [("rds.Instance".to_owned(), "orders".to_owned())]);
+    }
+
+    #[test]
+    fn imports_resolve_a_class_however_its_module_is_imported() {
+        let read = |text: &str| {
+            let lines: Vec<&str> = text.lines().collect();
+            let imports = import_bindings(&lines);
+            lines.iter().filter_map(|l| program_construct(l.trim_start(), &imports)).collect::<Vec<_>>()
+        };
+        // Pulumi, TypeScript and Python.
+        let star = read("import * as aws from \"@pulumi/aws\";\nconst db = new aws.rds.Instance(\"orders\", {});\n");
+        let named = read("import { rds } from \"@pulumi/aws\";\nconst db = new rds.Instance(\"orders\", {});\n");
+        let py = read("from pulumi_aws import rds\ndb = rds.Instance(\"orders\")\n");
+        let py_as = read("import pulumi_aws as aws\ndb = aws.rds.Instance(\"orders\")\n");
+        assert_eq!(
+            [star, named, py, py_as],
+            [["aws.rds.Instance"], ["aws.rds.Instance"], ["aws.rds.Instance"], ["aws.rds.Instance"]]
+        );
+        // The CDK: a module, a class, over several lines, aliased.
+        let cdk = [
+            "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'Orders', {});\n",
+            "import {\n  Table,\n  AttributeType,\n} from 'aws-cdk-lib/aws-dynamodb';\nconst t = new Table(this, 'Orders', {});\n",
+            "import { aws_dynamodb as ddb } from 'aws-cdk-lib';\nnew ddb.Table(this, 'Orders');\n",
+            "from aws_cdk import aws_dynamodb as dynamodb\nt = dynamodb.Table(self, \"Orders\")\n",
+            "from aws_cdk.aws_dynamodb import (\n    Table,\n)\nt = Table(self, \"Orders\")\n",
+            "import aws_cdk.aws_dynamodb as ddb\nt = ddb.Table(self, \"Orders\")\n",
+            "import software.amazon.awscdk.services.dynamodb.Table;\nTable t = new Table(this, \"Orders\", props);\n",
+        ];
+        for text in cdk {
+            assert_eq!(read(text), ["dynamodb.Table"], "{text}");
+        }
+        // Without imports, as written; a bare class nothing binds, and
+        // Terraform's `import` blocks, are nothing.
+        assert_eq!(read("new rds.DatabaseInstance(this, 'Db');\n"), ["rds.DatabaseInstance"]);
+        assert!(read("new Table(this, 'Orders');\n").is_empty());
+        assert!(read("import {\n  to = aws_db_instance.orders\n  id = \"orders\"\n}\n").is_empty());
     }
 
     #[test]
