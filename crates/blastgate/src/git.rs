@@ -1338,6 +1338,20 @@ fn identities(path: &str, text: &[u8]) -> std::collections::BTreeSet<String> {
     found
 }
 
+/// The values that replace a resource holding data when they change, by
+/// identity and argument, in a file other than Terraform's: a
+/// CloudFormation template's properties and a Pulumi YAML program's, or a
+/// CDK or Pulumi program's arguments.
+fn replacing_values(path: &str, text: &[u8]) -> std::collections::BTreeMap<String, parse::ReplacingValues> {
+    if program_file(&path.to_ascii_lowercase()) {
+        parse::program_replacing_values(text)
+    } else {
+        let mut values = parse::cloudformation_replacing_values(text);
+        values.extend(parse::program_replacing_values(text));
+        values
+    }
+}
+
 /// The type an identity of [`identities`] names.
 fn identity_type(identity: &str) -> &str {
     match identity.split_once('\u{0}') {
@@ -2695,7 +2709,7 @@ impl<'a> Git<'a> {
                         if terraform(old) {
                             own_replacing.insert(i, parse::replacing_values(text));
                         } else {
-                            own_template_values.insert(i, parse::cloudformation_replacing_values(text));
+                            own_template_values.insert(i, replacing_values(old, text));
                         }
                     }
                     None if old_hash.is_some() => {
@@ -2739,7 +2753,7 @@ impl<'a> Git<'a> {
                             template_values_after
                                 .entry(family(&f.path))
                                 .or_default()
-                                .extend(parse::cloudformation_replacing_values(text));
+                                .extend(replacing_values(&f.path, text));
                             aliased.entry(family(&f.path)).or_default().extend(parse::aliased_names(text));
                         }
                     }

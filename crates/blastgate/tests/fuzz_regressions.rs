@@ -99,6 +99,10 @@ fn run(target: &str, data: &[u8]) {
             }
             assert!(git::program_identities(data).len() <= git::MAX_TYPES_READ);
             assert!(git::aliased_names(data).len() <= git::MAX_TYPES_READ);
+            for values in git::program_replacing_values(data).values() {
+                assert!(values.values().all(|v| ["c:", "t:", "e:"].iter().any(|k| v.starts_with(k))), "{values:?}");
+            }
+            let _ = git::imports_module(data, "storage");
             // Kustomizations: their entries, where each leads, tree listings.
             if let Some(k) = git::parse_kustomization(data) {
                 let entries = &k.entries;

@@ -4388,9 +4388,13 @@ fn an_infrastructure_programs_data_constructs_are_declarations() {
     );
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 
-    // A function taken out, and a construct's options edited, destroy no data.
+    // A function taken out, and a construct's options edited, destroy no
+    // data. (Its key is no option: another replaces the table, red team
+    // 34, see `stack_identities_and_replacing_properties_outside_terraform`.)
     repo.git(&["checkout", "-q", &base]);
-    repo.write("orders/infra/lib/orders-stack.ts", stack(&table.replace("'id'", "'orderId'")).as_bytes());
+    let edited = table.replace("partitionKey:", "pointInTimeRecovery: true,\n      partitionKey:");
+    assert!(edited != table);
+    repo.write("orders/infra/lib/orders-stack.ts", stack(&edited).as_bytes());
     let calm = repo.commit(3.0, "Drop the API function");
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &calm);
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
@@ -5069,6 +5073,35 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
             PULUMI,
             pulumi.replace("import pulumi_aws as aws", "from pulumi_aws import rds").replace("aws.rds.", "rds."),
             &[],
+        ),
+        // Arguments that replace a datastore: the CDK's props, Pulumi's
+        // arguments (red team 34); others, and a literal moved into a
+        // variable, do not.
+        (
+            "name the table",
+            CDK,
+            cdk.replace("      partitionKey:", "      tableName: \"orders\",\n      partitionKey:"),
+            &[(CDK, &["dynamodb.Table"])],
+        ),
+        ("key the table otherwise", CDK, cdk.replace("name: \"id\"", "name: \"orderId\""), &[(CDK, &["dynamodb.Table"])]),
+        (
+            "bill the table otherwise",
+            CDK,
+            cdk.replace("      partitionKey:", "      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,\n      partitionKey:"),
+            &[],
+        ),
+        (
+            "name the database",
+            PULUMI,
+            pulumi.replace("    engine=", "    db_name=\"orders\",\n    engine="),
+            &[(PULUMI, &["aws.rds.Instance"])],
+        ),
+        ("grow the database", PULUMI, pulumi.replace("db.t4g.large", "db.t4g.xlarge"), &[]),
+        (
+            "rename the YAML database",
+            YAML,
+            yaml.replace("      engine: postgres\n", "      engine: postgres\n      dbName: ledger\n"),
+            &[(YAML, &["aws:rds:Instance"])],
         ),
     ];
     let cases: Vec<FileCase<'_>> = cases.iter().map(|(w, p, t, e)| (*w, *p, t.as_str(), *e)).collect();

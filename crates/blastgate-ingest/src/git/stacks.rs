@@ -271,6 +271,320 @@ pub(super) fn resolve(name: &str, imports: &Imports) -> String {
     resolved
 }
 
+/// The arguments of CDK constructs and Pulumi resources that hold data
+/// whose change replaces them, by class as the file's imports name it:
+/// the CDK's props that make the CloudFormation properties of
+/// [`CLOUDFORMATION_REPLACING`] (`tableName` is `TableName`,
+/// `partitionKey` the `KeySchema`), and Pulumi's arguments that its
+/// providers mark `ForceNew`, as Terraform's of
+/// `REPLACING_ARGUMENTS` (`dbName` is `db_name`). Compared as written in
+/// any language's case (`dbName`, `db_name`, `DbName`).
+pub const PROGRAM_REPLACING: [(&str, &[&str]); 27] = [
+    ("dynamodb.Table", &["tableName", "partitionKey", "sortKey"]),
+    ("dynamodb.TableV2", &["tableName", "partitionKey", "sortKey"]),
+    ("s3.Bucket", &["bucketName"]),
+    ("rds.DatabaseInstance", &["instanceIdentifier", "databaseName", "storageEncrypted", "storageEncryptionKey"]),
+    ("rds.DatabaseCluster", &["clusterIdentifier", "defaultDatabaseName", "storageEncrypted", "storageEncryptionKey"]),
+    ("sqs.Queue", &["queueName", "fifo"]),
+    ("sns.Topic", &["topicName", "fifo"]),
+    ("kinesis.Stream", &["streamName"]),
+    ("efs.FileSystem", &["encrypted", "kmsKey", "performanceMode"]),
+    ("ecr.Repository", &["repositoryName"]),
+    ("secretsmanager.Secret", &["secretName"]),
+    ("logs.LogGroup", &["logGroupName"]),
+    ("opensearchservice.Domain", &["domainName"]),
+    (
+        "aws.rds.Instance",
+        &[
+            "identifier",
+            "identifierPrefix",
+            "dbName",
+            "engine",
+            "username",
+            "kmsKeyId",
+            "storageEncrypted",
+            "snapshotIdentifier",
+            "characterSetName",
+        ],
+    ),
+    (
+        "aws.rds.Cluster",
+        &[
+            "clusterIdentifier",
+            "clusterIdentifierPrefix",
+            "databaseName",
+            "masterUsername",
+            "engine",
+            "engineMode",
+            "kmsKeyId",
+            "storageEncrypted",
+            "snapshotIdentifier",
+        ],
+    ),
+    ("aws.dynamodb.Table", &["name", "hashKey", "rangeKey"]),
+    ("aws.s3.Bucket", &["bucket", "bucketPrefix"]),
+    ("aws.s3.BucketV2", &["bucket", "bucketPrefix"]),
+    ("aws.sqs.Queue", &["name", "namePrefix", "fifoQueue"]),
+    ("aws.sns.Topic", &["name", "namePrefix", "fifoTopic"]),
+    ("aws.kinesis.Stream", &["name"]),
+    ("aws.efs.FileSystem", &["creationToken", "encrypted", "kmsKeyId", "performanceMode"]),
+    ("aws.ebs.Volume", &["availabilityZone", "encrypted", "kmsKeyId", "snapshotId"]),
+    ("aws.ecr.Repository", &["name"]),
+    ("aws.secretsmanager.Secret", &["name", "namePrefix"]),
+    ("gcp.sql.DatabaseInstance", &["name", "region", "project"]),
+    ("gcp.storage.Bucket", &["name", "location", "project"]),
+];
+
+/// One resource's replacing values, by property or argument.
+pub type ReplacingValues = BTreeMap<String, String>;
+
+/// Most bytes of a construct's call read for its arguments.
+const MAX_CALL_BYTES: usize = 16 * 1024;
+
+/// The values of the [`PROGRAM_REPLACING`] arguments each construct of a
+/// program states, by its identity (`CLASS` and id joined by a NUL, as in
+/// `blastgate::git`) and the argument's name in lower case without `_`,
+/// as [`cloudformation_replaces`] compares them: a literal (`c:`; Go's
+/// `pulumi.String("x")` and `jsii.String("x")` as their literal, an object
+/// or list of literals by its text without blanks), a template (`t:`,
+/// `` `${env}-orders` ``) or an expression (`e:`: a variable, a call).
+/// Read from TypeScript's and Go's props objects (`{ tableName: "orders"
+/// }`, `&rds.InstanceArgs{DbName: ...}`) and Python's keyword arguments
+/// (`db_name="orders"`) within the construct's call, and from a Pulumi
+/// YAML resource's `properties:`.
+///
+/// ```
+/// use blastgate_ingest::git::program_replacing_values;
+/// let ts = b"import * as aws from \"@pulumi/aws\";\nconst db = new aws.rds.Instance(\"orders\", {\n  dbName: \"orders\",\n  instanceClass: \"db.t4g.large\",\n});\n";
+/// let values = program_replacing_values(ts);
+/// let db = &values["aws.rds.Instance\u{0}orders"];
+/// assert_eq!(db["dbname"], "c:orders");
+/// assert!(!db.contains_key("instanceclass"));
+/// ```
+pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues> {
+    let mut out = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return out;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    let lines: Vec<&str> = text.lines().collect();
+    let imports = import_bindings(&lines);
+    for (at, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(class) = program_construct(trimmed, &imports) else { continue };
+        let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
+        let last = class.rsplit('.').next().unwrap_or(&class);
+        let Some(open) = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o)) else {
+            continue;
+        };
+        let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
+        for next in lines.iter().skip(at + 1) {
+            if call.len() >= MAX_CALL_BYTES || closes_call(&call) {
+                break;
+            }
+            call.push('\n');
+            call.push_str(next);
+        }
+        let Some(id) = construct_id(&call) else { continue };
+        let values: BTreeMap<String, String> = call_arguments(&call)
+            .into_iter()
+            .filter(|(name, _)| wanted.iter().any(|w| argument_key(w) == *name))
+            .filter_map(|(name, value)| Some((name, program_value(&value, &imports)?)))
+            .collect();
+        if out.len() < MAX_TYPES_READ {
+            out.insert(format!("{class}\u{0}{id}"), values);
+        }
+    }
+    // Pulumi YAML: `properties:` as YAML reads them.
+    for resource in read_template(text.as_bytes()) {
+        if resource.kind.contains("::") || !resource.read {
+            continue;
+        }
+        let class = resource.kind.replace(':', ".");
+        let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
+        let values = resource
+            .properties
+            .into_iter()
+            .filter(|(name, _)| wanted.iter().any(|w| argument_key(w) == argument_key(name)))
+            .filter_map(|(name, raw)| Some((argument_key(&name), raw.value()?)))
+            .map(|(name, value)| (name, value.replacen("c:\"", "c:", 1).trim_end_matches('"').to_owned()))
+            .collect();
+        if out.len() < MAX_TYPES_READ {
+            out.insert(format!("{}\u{0}{}", resource.kind, resource.id), values);
+        }
+    }
+    out
+}
+
+/// An argument's name as [`program_replacing_values`] compares it.
+fn argument_key(name: &str) -> String {
+    name.chars().filter(|&c| c != '_').map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Whether a call's text (after its `(`) holds its closing `)`.
+fn closes_call(call: &str) -> bool {
+    let mut depth = 1usize;
+    let mut quote: Option<char> = None;
+    for c in call.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Splits `text` at the commas outside brackets and quotes.
+fn top_level_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0usize, None::<char>, 0usize);
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                parts.push(text.get(start..at).unwrap_or_default());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text.get(start..).unwrap_or_default());
+    parts
+}
+
+/// The named arguments of a call's text (after its `(`): the pairs of a
+/// props object or a Go struct literal among its arguments (`{ key: value
+/// }`, `&x.Args{Key: value}`), and Python's `key=value`; by
+/// [`argument_key`].
+fn call_arguments(call: &str) -> Vec<(String, String)> {
+    // The call's own arguments: up to its closing parenthesis.
+    let mut end = call.len();
+    let (mut depth, mut quote) = (1usize, None::<char>);
+    for (at, c) in call.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = at;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let pair = |part: &str, separator: char| -> Option<(String, String)> {
+        let (key, value) = part.split_once(separator)?;
+        let key = key.trim().trim_matches(['"', '\'']);
+        let ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        (ok && !value.starts_with('=')).then(|| (argument_key(key), value.trim().to_owned()))
+    };
+    for argument in top_level_parts(call.get(..end).unwrap_or_default()) {
+        let argument = argument.trim();
+        if let (Some(open), true) = (argument.find('{'), argument.ends_with('}')) {
+            let inner = argument.get(open + 1..argument.len() - 1).unwrap_or_default();
+            out.extend(top_level_parts(inner).into_iter().filter_map(|p| pair(p, ':')));
+        } else if let Some(found) = pair(argument, '=') {
+            out.push(found);
+        }
+    }
+    out
+}
+
+/// A program argument's value as [`program_replacing_values`] writes it
+/// (`None`: `false` or nothing, as if left out).
+fn program_value(text: &str, imports: &Imports) -> Option<String> {
+    let mut v = text.trim();
+    // Go's and the CDK's wrappers of a literal.
+    for wrapper in ["pulumi.String(", "pulumi.Bool(", "pulumi.Int(", "jsii.String(", "jsii.Bool(", "jsii.Number("] {
+        if let Some(inner) = v.strip_prefix(wrapper).and_then(|r| r.strip_suffix(')')) {
+            v = inner.trim();
+        }
+    }
+    match v {
+        "false" | "False" | "None" | "null" | "nil" | "undefined" | "" => return None,
+        "true" | "True" => return Some("c:true".to_owned()),
+        _ => {}
+    }
+    if v.parse::<f64>().is_ok() {
+        return Some(format!("c:{v}"));
+    }
+    if let Some(quote) = v.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) {
+        let body = v.get(1..)?;
+        let close = body.find(quote)?;
+        if close + 2 != v.len() {
+            return Some("e:".to_owned());
+        }
+        let literal = body.get(..close)?;
+        return Some(if literal.contains("${") { format!("t:{literal}") } else { format!("c:{literal}") });
+    }
+    if v.starts_with(['{', '[']) && !v.contains(['(', '`']) && !v.contains("${") {
+        // Literals in an object or a list: their text without blanks or
+        // trailing commas, one kind of quotes.
+        // (Names as the imports resolve them: `dynamodb.AttributeType.STRING`
+        // and, imported by name, `AttributeType.STRING` alike.)
+        let squeezed: String =
+            v.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '\'' { '"' } else { c }).collect();
+        let resolved = resolve_names(&squeezed, imports);
+        return Some(format!("c:{}", resolved.replace(",}", "}").replace(",]", "]")));
+    }
+    Some("e:".to_owned())
+}
+
+/// `text` with each name outside quotes (`AttributeType.STRING`) as
+/// [`resolve`] reads it, or as a bare name's import binds it.
+fn resolve_names(text: &str, imports: &Imports) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut quote, mut name) = (None::<char>, String::new());
+    let flush = |name: &mut String, out: &mut String| {
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let bare = imports.get(name.as_str()).filter(|_| !name.contains('.'));
+            out.push_str(&bare.cloned().unwrap_or_else(|| resolve(name, imports)));
+        } else {
+            out.push_str(name);
+        }
+        name.clear();
+    };
+    for c in text.chars() {
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$' => name.push(c),
+            None => {
+                flush(&mut name, &mut out);
+                if matches!(c, '"' | '\'' | '`') {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    flush(&mut name, &mut out);
+    out
+}
+
 /// Most bytes of a call read for a construct's id, over its first lines.
 const MAX_ID_BYTES: usize = 512;
 
@@ -318,7 +632,7 @@ pub fn template_resources(text: &[u8]) -> Vec<(String, String)> {
 /// assert_eq!(orders["KeySchema"], r#"c:[{"AttributeName":"id","KeyType":"HASH"}]"#);
 /// assert!(!orders.contains_key("BillingMode"));
 /// ```
-pub fn cloudformation_replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String>> {
+pub fn cloudformation_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues> {
     let mut out = BTreeMap::new();
     for resource in read_template(text) {
         let Some((_, wanted)) = CLOUDFORMATION_REPLACING.iter().find(|(t, _)| *t == resource.kind) else { continue };
@@ -993,6 +1307,39 @@ mod tests {
         assert_eq!(read("new rds.DatabaseInstance(this, 'Db');\n"), ["rds.DatabaseInstance"]);
         assert!(read("new Table(this, 'Orders');\n").is_empty());
         assert!(read("import {\n  to = aws_db_instance.orders\n  id = \"orders\"\n}\n").is_empty());
+    }
+
+    #[test]
+    fn program_arguments_are_read_in_each_language() {
+        let read = |text: &str, key: &str| program_replacing_values(text.as_bytes()).remove(key).unwrap_or_default();
+        let cdk = read(
+            "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nnew dynamodb.Table(this, 'Orders', {\n  tableName: 'orders',\n  partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },\n  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,\n});\n",
+            "dynamodb.Table\u{0}Orders",
+        );
+        assert_eq!(cdk.get("tablename").map(String::as_str), Some("c:orders"));
+        assert_eq!(
+            cdk.get("partitionkey").map(String::as_str),
+            Some("c:{name:\"id\",type:dynamodb.AttributeType.STRING}")
+        );
+        assert_eq!(cdk.len(), 2);
+        let py = read(
+            "import pulumi_aws as aws\ndb = aws.rds.Instance(\"orders\",\n    db_name=\"orders\",\n    identifier=name,\n    storage_encrypted=False)\n",
+            "aws.rds.Instance\u{0}orders",
+        );
+        assert_eq!(py.get("dbname").map(String::as_str), Some("c:orders"));
+        assert_eq!(py.get("identifier").map(String::as_str), Some("e:"));
+        assert!(!py.contains_key("storageencrypted"));
+        let go = read(
+            "db, err := rds.NewInstance(ctx, \"orders\", &rds.InstanceArgs{\n\tDbName: pulumi.String(\"orders\"),\n\tEngine: pulumi.String(\"postgres\"),\n})\n",
+            "rds.Instance\u{0}orders",
+        );
+        // (Go's module is not resolved: `rds.Instance` is no class of the table.)
+        assert!(go.is_empty());
+        let yaml = read(
+            "name: x\nruntime: yaml\nresources:\n  orders:\n    type: aws:rds:Instance\n    properties:\n      dbName: orders\n",
+            "aws:rds:Instance\u{0}orders",
+        );
+        assert_eq!(yaml.get("dbname").map(String::as_str), Some("c:orders"));
     }
 
     #[test]
