@@ -1331,12 +1331,21 @@ fn identities(path: &str, text: &[u8]) -> std::collections::BTreeSet<String> {
     } else if program_file(&lower) {
         for (class, id) in parse::program_identities(text) {
             if blastgate_core::engine::resource_type_kind(&class) != blastgate_graph::NodeKind::Infrastructure {
-                add(format!("{class}\u{0}{id}"));
+                // (An id not written as a literal: [`UNREAD_ID`].)
+                add(format!("{class}\u{0}{}", id.as_deref().unwrap_or(UNREAD_ID)));
             }
         }
     }
     found
 }
+
+/// The id [`identities`] gives a construct whose id is not written as a
+/// literal (`new dynamodb.Table(this, ORDERS_ID)`): after a change, one
+/// such construct of a class in a folder keeps every construct of that
+/// class that the folder had before, whose ids cannot be told apart from
+/// it (red team 35: a literal moved into a constant read as a rename).
+/// Taking one out still counts, by the folder's count of its class.
+const UNREAD_ID: &str = "\u{1}";
 
 /// The values that replace a resource holding data when they change, by
 /// identity and argument, in a file other than Terraform's: a
@@ -2685,6 +2694,9 @@ impl<'a> Git<'a> {
         let mut template_values_after: Map<String, Map<String, Map<String, String>>> = Map::new();
         // (And the names Pulumi `aliases` keep, by folder, after.)
         let mut aliased: Map<String, Set<String>> = Map::new();
+        // (And the folders whose templates include others, Serverless's
+        // `${file(resources.yml)}`: their resources are one stack's.)
+        let mut including: Set<String> = Set::new();
         // (And the renames `moved` blocks make, by folder: a resource's
         // replacing values compared across its rename.)
         let mut renamed_to: Map<String, Map<String, String>> = Map::new();
@@ -2755,6 +2767,9 @@ impl<'a> Git<'a> {
                                 .or_default()
                                 .extend(replacing_values(&f.path, text));
                             aliased.entry(family(&f.path)).or_default().extend(parse::aliased_names(text));
+                            if text.windows(7).any(|w| w == b"${file(") {
+                                including.insert(family(&f.path));
+                            }
                         }
                     }
                     None if new_hash.is_some() => {
@@ -2838,13 +2853,16 @@ impl<'a> Git<'a> {
                             None => identity_type(address),
                         };
                         let alias = identity_name(address).is_some_and(|n| aliases.is_some_and(|a| a.contains(n)));
-                        let stack = address.contains("::") && identity_name(address).is_none();
+                        let unread = identity_name(address).is_some()
+                            && after_addresses.is_some_and(|a| a.contains(&format!("{t}\u{0}{UNREAD_ID}")));
+                        let stack =
+                            address.contains("::") && identity_name(address).is_none() && !including.contains(&key);
                         let kept = if stack {
                             own_after.get(&i).is_some_and(|a| a.contains(address))
                         } else {
                             after_addresses.is_some_and(|a| a.contains(address))
                         };
-                        if !moved(&key, t) && !alias && !kept {
+                        if !moved(&key, t) && !alias && !unread && !kept {
                             types.push(t.to_owned());
                         }
                     }

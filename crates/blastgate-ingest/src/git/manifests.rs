@@ -707,6 +707,9 @@ pub(super) fn program_construct(line: &str, imports: &Imports) -> Option<String>
     let dotted = |text: &str| -> Option<(String, usize)> {
         let end = text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(text.len());
         let name = text.get(..end)?;
+        // Java's builders: `Table.Builder.create(this, "Orders")` makes a
+        // `Table` (red team 35).
+        let name = name.strip_suffix(".Builder.create").unwrap_or(name);
         let name = match name.rsplit_once('.') {
             Some(_) => resolve(name, imports),
             None => imports.get(name).filter(|bound| bound.contains('.'))?.clone(),

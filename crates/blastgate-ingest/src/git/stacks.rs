@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, program_construct, uncomment_config};
+use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, program_construct};
 
 /// CloudFormation properties whose change makes CloudFormation replace a
 /// resource that holds data ("Update requires: Replacement" in the
@@ -367,27 +367,18 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
         return out;
     }
     let raw = String::from_utf8_lossy(text);
-    let text = uncomment_config(&raw);
+    let text = uncomment_program(&raw);
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let Some(class) = program_construct(trimmed, &imports) else { continue };
         let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
-        let last = class.rsplit('.').next().unwrap_or(&class);
-        let Some(open) = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o)) else {
-            continue;
-        };
-        let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
-        for next in lines.iter().skip(at + 1) {
-            if call.len() >= MAX_CALL_BYTES || closes_call(&call) {
-                break;
-            }
-            call.push('\n');
-            call.push_str(next);
-        }
+        let Some(call) = call_text(&lines, at, &class, MAX_CALL_BYTES) else { continue };
         let Some(id) = construct_id(&call) else { continue };
-        let values: BTreeMap<String, String> = call_arguments(&call)
+        // (Arguments not all read: not compared.)
+        let Some(arguments) = call_arguments(&call) else { continue };
+        let values: BTreeMap<String, String> = arguments
             .into_iter()
             .filter(|(name, _)| wanted.iter().any(|w| argument_key(w) == *name))
             .filter_map(|(name, value)| Some((name, program_value(&value, &imports)?)))
@@ -470,26 +461,7 @@ fn top_level_parts(text: &str) -> Vec<&str> {
 /// props object or a Go struct literal among its arguments (`{ key: value
 /// }`, `&x.Args{Key: value}`), and Python's `key=value`; by
 /// [`argument_key`].
-fn call_arguments(call: &str) -> Vec<(String, String)> {
-    // The call's own arguments: up to its closing parenthesis.
-    let mut end = call.len();
-    let (mut depth, mut quote) = (1usize, None::<char>);
-    for (at, c) in call.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    end = at;
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
+fn call_arguments(call: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     let pair = |part: &str, separator: char| -> Option<(String, String)> {
         let (key, value) = part.split_once(separator)?;
@@ -497,16 +469,49 @@ fn call_arguments(call: &str) -> Vec<(String, String)> {
         let ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         (ok && !value.starts_with('=')).then(|| (argument_key(key), value.trim().to_owned()))
     };
-    for argument in top_level_parts(call.get(..end).unwrap_or_default()) {
+    let parts = top_level_parts(call_arguments_text(call));
+    for (i, argument) in parts.iter().enumerate() {
         let argument = argument.trim();
+        // `{ ... } satisfies TableProps`, `{ ... } as const`.
+        let argument = match argument.rfind('}') {
+            Some(close)
+                if argument.get(close + 1..).is_some_and(|r| {
+                    r.trim().is_empty() || r.trim_start().starts_with("satisfies ") || r.trim_start().starts_with("as ")
+                }) =>
+            {
+                argument.get(..=close).unwrap_or(argument)
+            }
+            _ => argument,
+        };
+        if argument.starts_with("**") || argument.starts_with("...") {
+            return None;
+        }
         if let (Some(open), true) = (argument.find('{'), argument.ends_with('}')) {
             let inner = argument.get(open + 1..argument.len() - 1).unwrap_or_default();
-            out.extend(top_level_parts(inner).into_iter().filter_map(|p| pair(p, ':')));
+            for part in top_level_parts(inner) {
+                if part.trim().starts_with("...") {
+                    // Props spread from elsewhere: not read.
+                    return None;
+                }
+                out.extend(pair(part, ':'));
+            }
         } else if let Some(found) = pair(argument, '=') {
+            if matches!(found.0.as_str(), "args" | "props") {
+                // Props built elsewhere (`args=aws.rds.InstanceArgs(...)`).
+                return None;
+            }
             out.push(found);
+        } else if i >= 1 && !argument.is_empty() && leading_literal(argument).is_none() {
+            // A props variable or call (`new Table(this, "Orders", props)`,
+            // `aws.rds.Instance("orders", dbArgs)`): its values are not
+            // read here (red team 35: read as each taken out).
+            let scope = i == 1 && parts.first().is_some_and(|p| leading_literal(p.trim()).is_none());
+            if !scope || argument.contains(['(', '.']) {
+                return None;
+            }
         }
     }
-    out
+    Some(out)
 }
 
 /// A program argument's value as [`program_replacing_values`] writes it
@@ -534,7 +539,7 @@ fn program_value(text: &str, imports: &Imports) -> Option<String> {
             return Some("e:".to_owned());
         }
         let literal = body.get(..close)?;
-        return Some(if literal.contains("${") { format!("t:{literal}") } else { format!("c:{literal}") });
+        return Some(if literal.contains("${") { template(literal) } else { format!("c:{literal}") });
     }
     if v.starts_with(['{', '[']) && !v.contains(['(', '`']) && !v.contains("${") {
         // Literals in an object or a list: their text without blanks or
@@ -544,9 +549,32 @@ fn program_value(text: &str, imports: &Imports) -> Option<String> {
         let squeezed: String =
             v.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '\'' { '"' } else { c }).collect();
         let resolved = resolve_names(&squeezed, imports);
-        return Some(format!("c:{}", resolved.replace(",}", "}").replace(",]", "]")));
+        return Some(format!("c:{}", sorted_object(&resolved)));
     }
     Some("e:".to_owned())
+}
+
+/// An object or list literal without blanks, its keys sorted and trailing
+/// commas dropped (red team 35: keys reordered read as a new key).
+fn sorted_object(text: &str) -> String {
+    if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        let mut pairs: Vec<String> = top_level_parts(inner)
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| match p.split_once(':') {
+                Some((k, v)) => format!("{}:{}", k.trim_matches(['"', '\'']), sorted_object(v)),
+                None => p.to_owned(),
+            })
+            .collect();
+        pairs.sort();
+        return format!("{{{}}}", pairs.join(","));
+    }
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        let items: Vec<String> =
+            top_level_parts(inner).into_iter().filter(|p| !p.is_empty()).map(sorted_object).collect();
+        return format!("[{}]", items.join(","));
+    }
+    text.to_owned()
 }
 
 /// `text` with each name outside quotes (`AttributeType.STRING`) as
@@ -587,9 +615,6 @@ fn resolve_names(text: &str, imports: &Imports) -> String {
 
 /// Most bytes of a call read for a construct's id, over its first lines.
 const MAX_ID_BYTES: usize = 512;
-
-/// Most lines after a construct's line read for its id.
-const MAX_ID_LINES: usize = 3;
 
 /// Most bytes read after an `aliases` for the names it lists.
 const MAX_ALIAS_BYTES: usize = 512;
@@ -670,62 +695,131 @@ pub fn cloudformation_replaces(before: Option<&str>, after: Option<&str>) -> boo
         (None, None) => false,
         (Some(_), None) | (None, Some(_)) => true,
         (Some(b), Some(a)) => {
-            b != a && ((b.starts_with("c:") && a.starts_with("c:")) || (b.starts_with("t:") && a.starts_with("t:")))
+            // Templates with as many placeholders (a literal moved into
+            // or out of one is not compared).
+            let templates =
+                b.starts_with("t:") && a.starts_with("t:") && b.matches("${}").count() == a.matches("${}").count();
+            b != a && ((b.starts_with("c:") && a.starts_with("c:")) || templates)
         }
     }
 }
 
-/// The resources an infrastructure program makes whose id is written as
-/// a literal, as (class, id): a CDK construct's id (`new
+/// The resources an infrastructure program makes, as (class, id), the id
+/// `None` where it is not written as a literal: a CDK construct's id (`new
 /// dynamodb.Table(this, "Orders", ...)`, Python's `dynamodb.Table(self,
 /// "Orders", ...)`, Go's `awsdynamodb.NewTable(stack,
 /// jsii.String("Orders"), ...)`) and a Pulumi resource's name (`new
 /// aws.rds.Instance("orders", ...)`, `rds.NewInstance(ctx, "orders",
-/// ...)`), on the construct's line or the next few. The class is named as
-/// in `declared_counts`. An id written as anything but a plain literal (a
-/// variable, a template with `${...}`, an f-string) is not returned:
-/// it cannot be compared.
+/// ...)`), within the construct's call. The class is named as in
+/// `declared_counts`. An id written as anything but a plain literal (a
+/// variable, a template with `${...}`, an f-string, a sum) is `None`: it
+/// cannot be compared.
 ///
 /// ```
 /// use blastgate_ingest::git::program_identities;
 /// let ts = b"const t = new dynamodb.Table(this, 'Orders', {\n});\nconst db = new aws.rds.Instance(\n  \"orders\",\n  {},\n);\n";
 /// assert_eq!(program_identities(ts), [
-///     ("dynamodb.Table".to_owned(), "Orders".to_owned()),
-///     ("aws.rds.Instance".to_owned(), "orders".to_owned()),
+///     ("dynamodb.Table".to_owned(), Some("Orders".to_owned())),
+///     ("aws.rds.Instance".to_owned(), Some("orders".to_owned())),
 /// ]);
 /// ```
-pub fn program_identities(text: &[u8]) -> Vec<(String, String)> {
+pub fn program_identities(text: &[u8]) -> Vec<(String, Option<String>)> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return Vec::new();
     }
     let raw = String::from_utf8_lossy(text);
-    let text = uncomment_config(&raw);
+    let text = uncomment_program(&raw);
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     let mut found = Vec::new();
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let Some(class) = program_construct(trimmed, &imports) else { continue };
-        let last = class.rsplit('.').next().unwrap_or(&class);
-        let Some(open) = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o)) else {
-            continue;
-        };
-        let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
-        for next in lines.iter().skip(at + 1).take(MAX_ID_LINES) {
-            if call.len() >= MAX_ID_BYTES {
-                break;
-            }
-            call.push(' ');
-            call.push_str(next.trim());
-        }
-        let call = call.get(..floor_boundary(&call, MAX_ID_BYTES)).unwrap_or_default();
-        if let Some(id) = construct_id(call)
-            && found.len() < MAX_TYPES_READ
-        {
-            found.push((class, id));
+        let Some(call) = call_text(&lines, at, &class, MAX_ID_BYTES) else { continue };
+        if found.len() < MAX_TYPES_READ {
+            found.push((class, construct_id(&call)));
         }
     }
     found
+}
+
+/// The text of the call that makes `class` on line `at` of `lines`, after
+/// its `(`, over the lines that follow until it closes (at most `limit`
+/// bytes).
+fn call_text(lines: &[&str], at: usize, class: &str, limit: usize) -> Option<String> {
+    let trimmed = lines.get(at)?.trim_start();
+    let last = class.rsplit('.').next().unwrap_or(class);
+    let open = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o))?;
+    let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
+    for next in lines.iter().skip(at + 1) {
+        if call.len() >= limit || closes_call(&call) {
+            break;
+        }
+        call.push('\n');
+        call.push_str(next);
+    }
+    Some(call.get(..floor_boundary(&call, limit)).unwrap_or_default().to_owned())
+}
+
+/// A program's text with its comments as blanks, the line breaks kept:
+/// `//` to the line's end and `/* ... */` outside strings quoted with
+/// `"`, `'` or `` ` ``, and `#` to the line's end at a line's start or
+/// after a blank (Python's; not TypeScript's `this.#orders`). Red team 35:
+/// a `//` in a single-quoted URL read as a comment hid the rest of a call.
+fn uncomment_program(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == '\\' {
+                if let Some(escaped) = chars.next() {
+                    out.push(escaped);
+                }
+            } else if c == q || (c == '\n' && q != '`') {
+                quote = None;
+            }
+            previous = c;
+            continue;
+        }
+        match c {
+            '"' | '\'' | '`' => quote = Some(c),
+            '/' if chars.peek() == Some(&'/') => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+                continue;
+            }
+            '#' if previous.is_whitespace() => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+                continue;
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                    }
+                    if last == '*' && n == '/' {
+                        break;
+                    }
+                    last = n;
+                }
+                out.push(' ');
+                previous = ' ';
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }
 
 /// The names a program or Pulumi YAML text lists in `aliases` (Pulumi's
@@ -748,27 +842,39 @@ pub fn aliased_names(text: &[u8]) -> BTreeSet<String> {
         return names;
     }
     let raw = String::from_utf8_lossy(text);
-    let text = uncomment_config(&raw);
+    let text = uncomment_program(&raw);
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
     while let Some(at) = lower.get(from..).and_then(|rest| rest.find("aliases")) {
         let start = from + at + "aliases".len();
         let end = floor_boundary(&text, start.saturating_add(MAX_ALIAS_BYTES));
         let window = text.get(start..end).unwrap_or_default();
-        for literal in literals(window) {
-            if names.len() < MAX_TYPES_READ {
-                names.insert(literal);
-            }
-        }
-        // YAML's block lists: `- name: orders`.
-        for line in window.lines() {
-            let t = line.trim().trim_start_matches("- ").trim_start();
-            if let Some(v) = t.strip_prefix("name:") {
-                let v = v.trim().trim_matches(['"', '\'']);
-                if !v.is_empty() && !v.contains(char::is_whitespace) && names.len() < MAX_TYPES_READ {
-                    names.insert(v.to_owned());
+        let lower_window = lower.get(start..end).unwrap_or_default();
+        // An alias's `name` (`name: "orders"`, `name="orders"`, Go's
+        // `Name: pulumi.String("orders")`, YAML's `- name: orders`); not
+        // any literal after the word (red team 35: a CloudFront
+        // distribution's `aliases:` kept a bucket's rename).
+        let mut key = 0;
+        while let Some(k) = lower_window.get(key..).and_then(|rest| rest.find("name")) {
+            let after = window.get(key + k + 4..).unwrap_or_default();
+            let after = after.trim_start_matches(['"', '\'']).trim_start();
+            if let Some(value) = after.strip_prefix([':', '=']) {
+                let value = value.trim_start();
+                let value = value.strip_prefix("pulumi.String(").unwrap_or(value);
+                let found = match leading_literal(value) {
+                    Some(literal) => literal,
+                    None => {
+                        let bare: String = value.chars().take_while(|c| !c.is_whitespace() && *c != ',').collect();
+                        (!bare.is_empty()).then_some(bare)
+                    }
+                };
+                if let Some(name) = found
+                    && names.len() < MAX_TYPES_READ
+                {
+                    names.insert(name);
                 }
             }
+            key += k + 4;
         }
         from = start;
     }
@@ -802,41 +908,58 @@ fn floor_boundary(text: &str, at: usize) -> usize {
     at
 }
 
-/// The quoted literals of `text` (`"x"`, `'x'`, `` `x` ``) that hold no
-/// blank and no `${`.
-fn literals(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(['"', '\'', '`']) {
-        let quote = rest.get(at..).and_then(|r| r.chars().next()).unwrap_or('"');
-        let body = rest.get(at + 1..).unwrap_or_default();
-        let Some(end) = body.find(quote) else { break };
-        let value = body.get(..end).unwrap_or_default();
-        if !value.is_empty() && !value.contains(char::is_whitespace) && !value.contains("${") {
-            out.push(value.to_owned());
-        }
-        rest = body.get(end + 1..).unwrap_or_default();
-    }
-    out
-}
-
 /// The id a construct's call `args` (the text after its `(`) gives it: a
 /// literal first argument (Pulumi), or a literal second one after a scope
 /// or context (`this`, `self`, `ctx`, `stack`), bare or in Go's
-/// `jsii.String(...)`.
+/// `jsii.String(...)`, or Python's `id=` or `resource_name=`. Each a whole
+/// argument: `"Jobs" + suffix` is no literal.
 fn construct_id(args: &str) -> Option<String> {
-    let args = args.trim_start();
-    if let Some(id) = leading_literal(args) {
+    let parts = top_level_parts(call_arguments_text(args));
+    let literal = |part: &str| -> Option<Option<String>> {
+        let part = part.trim();
+        let part = part.strip_prefix("jsii.String(").and_then(|p| p.strip_suffix(')')).unwrap_or(part).trim();
+        let found = leading_literal(part)?;
+        Some(found.filter(|id| part.len() == id.len() + 2))
+    };
+    if let Some(id) = parts.first().and_then(|p| literal(p)) {
         return id;
     }
-    // A scope, then a comma.
-    let end = args.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))?;
-    if end == 0 {
+    for part in &parts {
+        for key in ["id", "resource_name"] {
+            if let Some(value) = part.trim().strip_prefix(key).and_then(|r| r.trim_start().strip_prefix('='))
+                && !value.starts_with('=')
+            {
+                return literal(value).flatten();
+            }
+        }
+    }
+    let scope = parts.first()?.trim();
+    let scope_ok = !scope.is_empty() && scope.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !scope_ok {
         return None;
     }
-    let rest = args.get(end..)?.trim_start().strip_prefix(',')?.trim_start();
-    let rest = rest.strip_prefix("jsii.String(").map_or(rest, str::trim_start);
-    leading_literal(rest).flatten()
+    literal(parts.get(1)?).flatten()
+}
+
+/// A call's arguments: the text after its `(` up to its closing `)`.
+fn call_arguments_text(call: &str) -> &str {
+    let (mut depth, mut quote) = (1usize, None::<char>);
+    for (at, c) in call.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return call.get(..at).unwrap_or(call);
+                }
+            }
+            _ => {}
+        }
+    }
+    call
 }
 
 /// The literal `text` starts with: `Some(Some(id))` for a plain one,
@@ -1129,7 +1252,7 @@ fn yaml_value(rest: &str, more: &str) -> Option<String> {
         // `!Sub 'text'` alone: a template.
         let sub = rest.strip_prefix("!Sub ").filter(|s| more.is_empty() && !has_tag(s));
         return Some(match sub.and_then(scalar) {
-            Some(text) => format!("t:{text}"),
+            Some(text) => template(&text),
             None => "e:".to_owned(),
         });
     }
@@ -1145,6 +1268,39 @@ fn scalar(text: &str) -> Option<String> {
 /// does not parse, or is over the YAML budgets).
 fn yaml_document(text: &str) -> Option<serde_json::Value> {
     crate::doc::from_yaml_multi_as_go::<serde_json::Value>("template", text).ok()?.pop()
+}
+
+/// A template's value as compared (`t:` and its text with each `${...}`
+/// as `${}`: the names it reads are not compared, red team 35: `${Env}`
+/// renamed `${Stage}` read as a new name), or an expression (`e:`) when
+/// nothing but its placeholders is written.
+fn template(text: &str) -> String {
+    let mut skeleton = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        skeleton.push_str(rest.get(..open).unwrap_or_default());
+        let after = rest.get(open + 2..).unwrap_or_default();
+        // (Nested `${a, ${b}}` closes at its own brace.)
+        let mut depth = 1usize;
+        let mut end = after.len();
+        for (at, c) in after.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = at + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        skeleton.push_str("${}");
+        rest = after.get(end..).unwrap_or_default();
+    }
+    skeleton.push_str(rest);
+    if skeleton.replace("${}", "").trim().is_empty() { "e:".to_owned() } else { format!("t:{skeleton}") }
 }
 
 /// Whether a YAML text holds a tag (`!Ref`, `!GetAtt`) outside quotes.
@@ -1190,10 +1346,10 @@ fn canonical(value: &serde_json::Value) -> Option<String> {
             other => other.clone(),
         }
     }
-    if let Some(template) = value.get("Fn::Sub").and_then(serde_json::Value::as_str)
+    if let Some(template_text) = value.get("Fn::Sub").and_then(serde_json::Value::as_str)
         && value.as_object().is_some_and(|m| m.len() == 1)
     {
-        return Some(format!("t:{template}"));
+        return Some(template(template_text));
     }
     if expression(value) {
         return Some("e:".to_owned());
@@ -1202,7 +1358,7 @@ fn canonical(value: &serde_json::Value) -> Option<String> {
     match &value {
         serde_json::Value::String(s) if s.eq_ignore_ascii_case("false") => None,
         serde_json::Value::Null => None,
-        serde_json::Value::String(s) if s.contains("${") => Some(format!("t:{s}")),
+        serde_json::Value::String(s) if s.contains("${") => Some(template(s)),
         other => Some(format!("c:{}", serde_json::to_string(other).unwrap_or_default())),
     }
 }
@@ -1219,7 +1375,7 @@ mod tests {
         assert_eq!(ids, ["Orders", "Jobs", "Fn"]);
         let values = cloudformation_replacing_values(yaml);
         let orders = values.get("AWS::DynamoDB::Table.Orders").unwrap();
-        assert_eq!(orders.get("TableName").map(String::as_str), Some("t:${Env}-orders"));
+        assert_eq!(orders.get("TableName").map(String::as_str), Some("t:${}-orders"));
         assert_eq!(orders.get("KeySchema").map(String::as_str), Some(r#"c:[{"AttributeName":"id","KeyType":"HASH"}]"#));
         // Flow mappings: read when they hold no tag.
         let jobs = values.get("AWS::SQS::Queue.Jobs").unwrap();
@@ -1236,7 +1392,7 @@ mod tests {
         let values = cloudformation_replacing_values(serverless);
         assert_eq!(
             values.get("AWS::DynamoDB::Table.OrdersTable").and_then(|v| v.get("TableName")).map(String::as_str),
-            Some("t:${self:service}-orders")
+            Some("t:${}-orders")
         );
         let pulumi = b"name: orders\nruntime: yaml\nresources:\n  orders-db:\n    type: aws:rds:Instance\n    properties:\n      engine: postgres\n";
         assert_eq!(template_resources(pulumi), [("aws:rds:Instance".to_owned(), "orders-db".to_owned())]);
@@ -1268,9 +1424,14 @@ mod tests {
         assert_eq!(construct_id("self, f\"orders-{env}\""), None);
         assert_eq!(construct_id("this, name, {"), None);
         let py = b"import aws_cdk.aws_dynamodb as dynamodb\n\nclass S(Stack):\n    def __init__(self, scope, id):\n        table = dynamodb.Table(self, \"Orders\",\n            partition_key=k)\n";
-        assert_eq!(program_identities(py), [("dynamodb.Table".to_owned(), "Orders".to_owned())]);
+        assert_eq!(program_identities(py), [("dynamodb.Table".to_owned(), Some("Orders".to_owned()))]);
         let go = b"db, err := rds.NewInstance(ctx, \"orders\", &rds.InstanceArgs{\n";
-        assert_eq!(program_identities(go), [("rds.Instance".to_owned(), "orders".to_owned())]);
+        assert_eq!(program_identities(go), [("rds.Instance".to_owned(), Some("orders".to_owned()))]);
+        // Ids in Python's keywords, past comments, or none to compare.
+        let kw = b"t = dynamodb.Table(\n    self,\n    # the orders, keyed by id\n    # (see the design note)\n    # more\n    id=\"Orders\",\n)\n";
+        assert_eq!(program_identities(kw), [("dynamodb.Table".to_owned(), Some("Orders".to_owned()))]);
+        assert_eq!(construct_id("this, \"Jobs\" + suffix, {"), None);
+        assert_eq!(construct_id("this, 'https://x', {"), Some("https://x".to_owned()));
     }
 
     #[test]
