@@ -140,7 +140,8 @@ pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_de
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use stacks::{
     CLOUDFORMATION_REPLACING, PROGRAM_REPLACING, ReplacingValues, aliased_names, cloudformation_replaces,
-    cloudformation_replacing_values, imports_module, program_identities, program_replacing_values, template_resources,
+    cloudformation_replacing_values, imports_module, program_counts, program_identities, program_replacing_values,
+    template_resources,
 };
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,

@@ -1375,6 +1375,12 @@ fn identity_name(identity: &str) -> Option<&str> {
     identity.split_once('\u{0}').map(|(_, name)| name)
 }
 
+/// Whether a path is an infrastructure program's source, by its extension
+/// ([`program_file`] of its lower case).
+fn program_file_extension(path: &str) -> bool {
+    program_file(&path.to_ascii_lowercase())
+}
+
 /// Whether a (lower-case) path is an infrastructure program's source, by
 /// its extension (TypeScript, JavaScript, Python, Go, C#, Java, Kotlin).
 fn program_file(lower: &str) -> bool {
@@ -2452,6 +2458,8 @@ impl<'a> Git<'a> {
             bytes <= MAX_PATHSPEC_BYTES
         });
         let mut projects: Set<String> = Set::new();
+        // (Pulumi's: every source file at its top is its program's.)
+        let mut pulumi: Set<String> = Set::new();
         for rev in [base, head] {
             let mut args: Vec<String> =
                 vec!["ls-tree".into(), "-z".into(), "--full-name".into(), rev.into(), "--".into()];
@@ -2465,9 +2473,14 @@ impl<'a> Git<'a> {
                 Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
                 Err(e) => return Err(e),
             };
-            projects.extend(
-                found.into_iter().map(|(p, _)| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned())),
-            );
+            for (p, _) in found {
+                let (project, marker) =
+                    p.rsplit_once('/').map_or((String::new(), p.as_str()), |(d, m)| (d.to_owned(), m));
+                if marker.starts_with("Pulumi.") {
+                    pulumi.insert(project.clone());
+                }
+                projects.insert(project);
+            }
         }
         let mut programs = Set::new();
         if projects.is_empty() {
@@ -2496,15 +2509,35 @@ impl<'a> Git<'a> {
             // folder: `cdk init` names its entry for the project,
             // `orders-cdk.go`; red team 34.)
             let go_main = !nested && name.ends_with(".go") && !name.ends_with("_test.go");
+            // (A Pulumi program's modules beside its entry point,
+            // `database.ts`; red team 35.)
+            let pulumi_module = !nested && pulumi.contains(project);
             stem.contains("stack")
                 || go_main
+                || pulumi_module
                 || (nested && STACK_FOLDERS.contains(&top))
                 || (!nested && matches!(stem, "app" | "main" | "index" | "__main__" | "program"))
         };
         let in_project = |p: &str| ancestors(p).iter().any(|a| projects.contains(a) && program_file(a, p));
+        // (And the modules beside a program file the change touches, in
+        // its project: a CDK Python package's `storage.py` beside
+        // `orders_stack.py`; red team 35.)
+        let program_folders: Set<String> = files
+            .iter()
+            .filter(|f| f.kind.is_none() && !f.binary)
+            .flat_map(paths)
+            .filter(|p| in_project(p))
+            .map(|p| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned()))
+            .collect();
+        let beside = |p: &str| {
+            let folder = p.rsplit_once('/').map_or("", |(d, _)| d);
+            program_folders.contains(folder)
+                && program_file_extension(p)
+                && ancestors(p).iter().any(|a| projects.contains(a))
+        };
         for f in files.iter_mut().filter(|f| f.kind.is_none() && !f.binary) {
             let found = paths(f);
-            if found.iter().any(|p| in_project(p)) {
+            if found.iter().any(|p| in_project(p) || beside(p)) {
                 f.kind = Some(ChangeKind::Infrastructure);
                 programs.insert(f.path.clone());
                 programs.extend(f.old_path.clone());
@@ -2555,7 +2588,8 @@ impl<'a> Git<'a> {
         // would call every refactor a destruction.
         let declared = |path: &str, text: &[u8]| -> Counts {
             let program = program_file(&path.to_ascii_lowercase());
-            let mut counts = parse::declared_counts(text);
+            // (A program's text read as a program's: red team 35.)
+            let mut counts = if program { parse::program_counts(text) } else { parse::declared_counts(text) };
             if program {
                 counts.retain(|t, _| {
                     blastgate_core::engine::resource_type_kind(t) != blastgate_graph::NodeKind::Infrastructure

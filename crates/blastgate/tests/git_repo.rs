@@ -5139,4 +5139,45 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
         let moved = programs.commit(40.0, what);
         assert_removes(&programs, &base, &moved, what, expected);
     }
+
+    // A CDK Python package's module beside its stack, and a Pulumi
+    // program's module beside its entry point, are the program's (red
+    // team 35: read as code, a table moved into one was deleted).
+    let package = Repo::new("stack-modules");
+    const PY_STACK: &str = "cdk-py/orders/orders_stack.py";
+    const PY_MODULE: &str = "cdk-py/orders/storage.py";
+    const TS_MODULE: &str = "billing/database.ts";
+    let py_table = "        orders = dynamodb.Table(\n            self,\n            \"Orders\",\n            partition_key=dynamodb.Attribute(name=\"id\", type=dynamodb.AttributeType.STRING),\n        )\n";
+    let py_stack = format!(
+        "from aws_cdk import Stack\nfrom aws_cdk import aws_dynamodb as dynamodb\n\n\nclass OrdersStack(Stack):\n    def __init__(self, scope, construct_id):\n        super().__init__(scope, construct_id)\n{py_table}"
+    );
+    let ts_module = "import * as aws from \"@pulumi/aws\";\nexport const ledger = new aws.rds.Instance(\"ledger\", { engine: \"postgres\" });\n";
+    package.write("cdk-py/cdk.json", b"{\"app\": \"python3 app.py\"}\n");
+    package.write(PY_STACK, py_stack.as_bytes());
+    package.write("billing/Pulumi.yaml", b"name: billing\nruntime: nodejs\n");
+    package.write("billing/index.ts", b"import \"./database\";\n");
+    package.write(TS_MODULE, ts_module.as_bytes());
+    let base = package.commit(0.0, "Two stacks");
+    let py_module = "from aws_cdk import aws_dynamodb as dynamodb\n\n\ndef orders_table(self):\n    return dynamodb.Table(\n        self,\n        \"Orders\",\n        partition_key=dynamodb.Attribute(name=\"id\", type=dynamodb.AttributeType.STRING),\n    )\n";
+    package.write(PY_MODULE, py_module.as_bytes());
+    package.write(
+        PY_STACK,
+        format!(
+            "from .storage import orders_table\n{}",
+            py_stack.replace(py_table, "        orders = orders_table(self)\n")
+        )
+        .as_bytes(),
+    );
+    let moved = package.commit(1.0, "Move the table into a module");
+    assert_removes(&package, &base, &moved, "move the table into the package's module", &[]);
+    package.git(&["checkout", "-q", &base]);
+    package.write(TS_MODULE, b"import * as aws from \"@pulumi/aws\";\n");
+    let dropped = package.commit(2.0, "Drop the ledger");
+    assert_removes(
+        &package,
+        &base,
+        &dropped,
+        "drop the database from the program's module",
+        &[(TS_MODULE, &["aws.rds.Instance"])],
+    );
 }

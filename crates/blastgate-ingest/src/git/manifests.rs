@@ -730,16 +730,25 @@ pub(super) fn program_construct(line: &str, imports: &Imports) -> Option<String>
         return None;
     }
     // A statement that calls `module.Class(` (Python), or `pkg.NewClass(ctx`
-    // (Go), after an assignment if any.
+    // (Go), after an assignment if any (to an attribute, `self.orders =`,
+    // or typed, `orders: dynamodb.Table =`), or returned (red team 35). A
+    // keyword argument (`partition_key=dynamodb.Attribute(`, no blank
+    // around its `=`) is no statement.
+    let line = line.strip_prefix("return ").map_or(line, str::trim_start);
     let statement = match line.split_once('=') {
         Some((target, value))
             if !target.is_empty()
-                && target.trim().chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | ':' | ','))
-                && !value.starts_with('=') =>
+                && target
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | ':' | ',' | '.'))
+                && (target.ends_with(char::is_whitespace) || target.ends_with(':'))
+                && value.starts_with(char::is_whitespace) =>
         {
             value.trim_start()
         }
-        _ => line,
+        Some(_) => return None,
+        None => line,
     };
     let (name, end) = dotted(statement)?;
     let rest = statement.get(end..)?;

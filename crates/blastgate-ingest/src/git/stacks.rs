@@ -198,8 +198,18 @@ fn bind_statement(statement: &str, out: &mut Imports) {
     } else if let Some((left, right)) = statement.split_once("= require(")
         && let Some(module) = quoted(right)
     {
-        let name = left.trim().rsplit(' ').next().unwrap_or_default();
-        bind(name, canonical_module(&module));
+        let module = canonical_module(&module);
+        let left = left.trim();
+        match (left.find('{'), left.rfind('}')) {
+            // `const { Table, Attribute: A } = require("M")`.
+            (Some(open), Some(close)) if open < close => {
+                for name in left.get(open + 1..close).unwrap_or_default().split(',') {
+                    let (original, alias) = name.split_once(':').unwrap_or((name, name));
+                    bind(alias, item(&module, original.trim()));
+                }
+            }
+            _ => bind(left.rsplit(' ').next().unwrap_or_default(), module),
+        }
     }
 }
 
@@ -340,6 +350,37 @@ pub type ReplacingValues = BTreeMap<String, String>;
 
 /// Most bytes of a construct's call read for its arguments.
 const MAX_CALL_BYTES: usize = 16 * 1024;
+
+/// How many constructs of each class a program's `text` makes, by the
+/// class its imports name (see `declared_counts`, which reads a program's
+/// lines as any infrastructure text's; this reads them as a program's:
+/// comments by its own rules, so a `#` in TypeScript's `this.#orders` or a
+/// `//` in a single-quoted URL hides nothing, red team 35).
+///
+/// ```
+/// use blastgate_ingest::git::program_counts;
+/// let ts = b"import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nthis.#orders = new dynamodb.Table(this, 'Orders');\n";
+/// assert_eq!(program_counts(ts).get("dynamodb.Table"), Some(&1));
+/// ```
+pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return counts;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_program(&raw);
+    let lines: Vec<&str> = text.lines().collect();
+    let imports = import_bindings(&lines);
+    for line in &lines {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(class) = program_construct(trimmed, &imports)
+            && (counts.len() < MAX_TYPES_READ || counts.contains_key(&class))
+        {
+            *counts.entry(class).or_insert(0) += 1;
+        }
+    }
+    counts
+}
 
 /// The values of the [`PROGRAM_REPLACING`] arguments each construct of a
 /// program states, by its identity (`CLASS` and id joined by a NUL, as in
@@ -1501,6 +1542,32 @@ mod tests {
             "aws:rds:Instance\u{0}orders",
         );
         assert_eq!(yaml.get("dbname").map(String::as_str), Some("c:orders"));
+    }
+
+    #[test]
+    fn programs_are_counted_as_programs() {
+        let count = |text: &str| program_counts(text.as_bytes()).get("dynamodb.Table").copied().unwrap_or(0);
+        let cdk = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\n";
+        assert_eq!(count(&format!("{cdk}this.#orders = new dynamodb.Table(this, 'Orders');\n")), 1);
+        assert_eq!(
+            count(&format!("{cdk}const t = new dynamodb.Table(this, 'Orders', {{ url: 'https://x' }}); // a\n")),
+            1
+        );
+        let py = "from aws_cdk import aws_dynamodb as dynamodb\n";
+        for statement in [
+            "self.orders = dynamodb.Table(self, \"Orders\")",
+            "orders: dynamodb.Table = dynamodb.Table(self, \"Orders\")",
+            "return dynamodb.Table(self, \"Orders\")",
+        ] {
+            assert_eq!(count(&format!("{py}{statement}\n")), 1, "{statement}");
+        }
+        // A keyword argument's call is no construct.
+        let kw = format!(
+            "{py}t = dynamodb.Table(\n    self,\n    \"Orders\",\n    partition_key=dynamodb.Table(name=\"id\"),\n)\n"
+        );
+        assert_eq!(count(&kw), 1);
+        let js = "const { Table } = require(\"aws-cdk-lib/aws-dynamodb\");\nnew Table(this, \"Orders\");\n";
+        assert_eq!(count(js), 1);
     }
 
     #[test]
