@@ -411,11 +411,12 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
     let text = uncomment_program(&raw);
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
+    let mut budget = MAX_CALLS_READ;
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let Some(class) = program_construct(trimmed, &imports) else { continue };
         let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
-        let Some(call) = call_text(&lines, at, &class, MAX_CALL_BYTES) else { continue };
+        let Some(call) = call_text(&lines, at, &class, MAX_CALL_BYTES, &mut budget) else { continue };
         let Some(id) = construct_id(&call) else { continue };
         // (Arguments not all read: not compared.)
         let Some(arguments) = call_arguments(&call) else { continue };
@@ -452,28 +453,6 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
 /// An argument's name as [`program_replacing_values`] compares it.
 fn argument_key(name: &str) -> String {
     name.chars().filter(|&c| c != '_').map(|c| c.to_ascii_lowercase()).collect()
-}
-
-/// Whether a call's text (after its `(`) holds its closing `)`.
-fn closes_call(call: &str) -> bool {
-    let mut depth = 1usize;
-    let mut quote: Option<char> = None;
-    for c in call.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 /// Splits `text` at the commas outside brackets and quotes.
@@ -598,6 +577,19 @@ fn program_value(text: &str, imports: &Imports) -> Option<String> {
 /// An object or list literal without blanks, its keys sorted and trailing
 /// commas dropped (red team 35: keys reordered read as a new key).
 fn sorted_object(text: &str) -> String {
+    sorted_object_within(text, MAX_OBJECT_DEPTH)
+}
+
+/// Most levels of an object literal [`sorted_object`] sorts (deeper ones
+/// are kept as written: no unbounded recursion on hostile text).
+const MAX_OBJECT_DEPTH: usize = 16;
+
+/// [`sorted_object`] to `depth` more levels.
+fn sorted_object_within(text: &str, depth: usize) -> String {
+    if depth == 0 {
+        return text.to_owned();
+    }
+    let sorted_object = |t: &str| sorted_object_within(t, depth - 1);
     if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
         let mut pairs: Vec<String> = top_level_parts(inner)
             .into_iter()
@@ -773,12 +765,13 @@ pub fn program_identities(text: &[u8]) -> Vec<(String, Option<String>)> {
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     let mut found = Vec::new();
+    let mut budget = MAX_CALLS_READ;
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let Some(class) = program_construct(trimmed, &imports) else { continue };
-        let Some(call) = call_text(&lines, at, &class, MAX_ID_BYTES) else { continue };
+        let call = call_text(&lines, at, &class, MAX_ID_BYTES, &mut budget);
         if found.len() < MAX_TYPES_READ {
-            found.push((class, construct_id(&call)));
+            found.push((class, call.and_then(|c| construct_id(&c))));
         }
     }
     found
@@ -787,20 +780,52 @@ pub fn program_identities(text: &[u8]) -> Vec<(String, Option<String>)> {
 /// The text of the call that makes `class` on line `at` of `lines`, after
 /// its `(`, over the lines that follow until it closes (at most `limit`
 /// bytes).
-fn call_text(lines: &[&str], at: usize, class: &str, limit: usize) -> Option<String> {
+///
+/// Each byte is scanned once a call, and `budget` (the bytes all of one
+/// text's calls may read together, [`MAX_CALLS_READ`]) bounds the work on
+/// a text of unclosed calls (a complexity audit); past it, `None`.
+fn call_text(lines: &[&str], at: usize, class: &str, limit: usize, budget: &mut usize) -> Option<String> {
     let trimmed = lines.get(at)?.trim_start();
     let last = class.rsplit('.').next().unwrap_or(class);
     let open = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o))?;
-    let mut call = trimmed.get(open + 1..).unwrap_or_default().to_owned();
-    for next in lines.iter().skip(at + 1) {
-        if call.len() >= limit || closes_call(&call) {
+    let mut call = String::new();
+    // (Depth of brackets and the open quote, over what was read.)
+    let (mut depth, mut quote) = (1usize, None::<char>);
+    let first = trimmed.get(open + 1..).unwrap_or_default();
+    for (i, piece) in std::iter::once(first).chain(lines.iter().skip(at + 1).copied()).enumerate() {
+        let room = limit.saturating_sub(call.len()).min(*budget);
+        if room == 0 {
             break;
         }
-        call.push('\n');
-        call.push_str(next);
+        if i > 0 {
+            call.push('\n');
+        }
+        let piece = piece.get(..floor_boundary(piece, room)).unwrap_or_default();
+        *budget = budget.saturating_sub(piece.len() + 1);
+        for (n, c) in piece.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'' | '`') => quote = Some(c),
+                (None, '(' | '[' | '{') => depth += 1,
+                (None, ')' | ']' | '}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        call.push_str(piece.get(..=n).unwrap_or(piece));
+                        return Some(call);
+                    }
+                }
+                _ => {}
+            }
+        }
+        call.push_str(piece);
     }
-    Some(call.get(..floor_boundary(&call, limit)).unwrap_or_default().to_owned())
+    (*budget > 0).then_some(call)
 }
+
+/// Most bytes the calls of one text are read over together
+/// ([`call_text`]).
+const MAX_CALLS_READ: usize = 4 * MAX_EMPTIED_TEXT;
 
 /// A program's text with its comments as blanks, the line breaks kept:
 /// `//` to the line's end and `/* ... */` outside strings quoted with
@@ -886,7 +911,12 @@ pub fn aliased_names(text: &[u8]) -> BTreeSet<String> {
     let text = uncomment_program(&raw);
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
+    let mut windows = 0usize;
     while let Some(at) = lower.get(from..).and_then(|rest| rest.find("aliases")) {
+        windows += 1;
+        if windows > MAX_TYPES_READ {
+            break;
+        }
         let start = from + at + "aliases".len();
         let end = floor_boundary(&text, start.saturating_add(MAX_ALIAS_BYTES));
         let window = text.get(start..end).unwrap_or_default();
@@ -1568,6 +1598,24 @@ mod tests {
         assert_eq!(count(&kw), 1);
         let js = "const { Table } = require(\"aws-cdk-lib/aws-dynamodb\");\nnew Table(this, \"Orders\");\n";
         assert_eq!(count(js), 1);
+    }
+
+    #[test]
+    fn unclosed_calls_are_read_within_a_budget() {
+        // 20,000 calls that never close: each reads ahead only so far, and
+        // all of them together within a budget (each line once a call).
+        let text = "x = new s3.Bucket(this, 'B', {\n".repeat(20_000);
+        let found = program_identities(text.as_bytes());
+        assert_eq!(found.len(), MAX_TYPES_READ);
+        assert!(found.iter().all(|(_, id)| id.as_deref() == Some("B")));
+        // (Arguments are read 16 KiB ahead a call: the budget ends it.)
+        assert!(program_replacing_values(text.as_bytes()).len() <= 1);
+        let deep = format!(
+            "new s3.Bucket(this, 'B', {{ bucketName: 'b', x: {}1{} }})\n",
+            "{a:".repeat(5_000),
+            "}".repeat(5_000)
+        );
+        assert_eq!(program_replacing_values(deep.as_bytes()).len(), 1);
     }
 
     #[test]
