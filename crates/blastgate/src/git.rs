@@ -1376,7 +1376,8 @@ fn identity_name(identity: &str) -> Option<&str> {
 }
 
 /// Whether a path is an infrastructure program's source, by its extension
-/// ([`program_file`] of its lower case).
+/// ([`program_file`] of its lower case; a function of its own, since
+/// `find_stack_programs` has a closure of that name).
 fn program_file_extension(path: &str) -> bool {
     program_file(&path.to_ascii_lowercase())
 }
