@@ -364,11 +364,7 @@ const MAX_CALL_BYTES: usize = 16 * 1024;
 /// ```
 pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return counts;
-    }
-    let raw = String::from_utf8_lossy(text);
-    let text = uncomment_program(&raw);
+    let Some(text) = program_text(text) else { return counts };
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     for line in &lines {
@@ -404,11 +400,7 @@ pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
 /// ```
 pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues> {
     let mut out = BTreeMap::new();
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return out;
-    }
-    let raw = String::from_utf8_lossy(text);
-    let text = uncomment_program(&raw);
+    let Some(text) = program_text(text) else { return out };
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     let mut budget = MAX_CALLS_READ;
@@ -757,11 +749,7 @@ pub fn cloudformation_replaces(before: Option<&str>, after: Option<&str>) -> boo
 /// ]);
 /// ```
 pub fn program_identities(text: &[u8]) -> Vec<(String, Option<String>)> {
-    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
-        return Vec::new();
-    }
-    let raw = String::from_utf8_lossy(text);
-    let text = uncomment_program(&raw);
+    let Some(text) = program_text(text) else { return Vec::new() };
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     let mut found = Vec::new();
@@ -826,6 +814,16 @@ fn call_text(lines: &[&str], at: usize, class: &str, limit: usize, budget: &mut 
 /// Most bytes the calls of one text are read over together
 /// ([`call_text`]).
 const MAX_CALLS_READ: usize = 4 * MAX_EMPTIED_TEXT;
+
+/// A program's text as its readers read it ([`uncomment_program`]);
+/// `None` for one longer than [`MAX_EMPTIED_TEXT`] or holding a NUL byte,
+/// which is not read.
+fn program_text(text: &[u8]) -> Option<String> {
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return None;
+    }
+    Some(uncomment_program(&String::from_utf8_lossy(text)))
+}
 
 /// A program's text with its comments as blanks, the line breaks kept:
 /// `//` to the line's end and `/* ... */` outside strings quoted with
