@@ -450,23 +450,45 @@ fn argument_key(name: &str) -> String {
 /// Splits `text` at the commas outside brackets and quotes.
 fn top_level_parts(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0usize, None::<char>, 0usize);
+    let (mut nesting, mut start) = (Nesting::default(), 0usize);
     for (at, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
-            (None, ',') if depth == 0 => {
-                parts.push(text.get(start..at).unwrap_or_default());
-                start = at + 1;
-            }
-            _ => {}
+        if nesting.step(c) == Some(',') && nesting.depth == 0 {
+            parts.push(text.get(start..at).unwrap_or_default());
+            start = at + 1;
         }
     }
     parts.push(text.get(start..).unwrap_or_default());
     parts
+}
+
+/// The brackets open and the quote open over a program's text read a
+/// character at a time.
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+    quote: Option<char>,
+}
+
+impl Nesting {
+    /// Reads `c`: `Some(c)` when it is outside quotes (a bracket counted
+    /// already), `None` within a quoted string or its quotes.
+    fn step(&mut self, c: char) -> Option<char> {
+        match (self.quote, c) {
+            (Some(q), c) if c == q => self.quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => self.quote = Some(c),
+            (None, '(' | '[' | '{') => {
+                self.depth += 1;
+                return Some(c);
+            }
+            (None, ')' | ']' | '}') => {
+                self.depth = self.depth.saturating_sub(1);
+                return Some(c);
+            }
+            (None, c) => return Some(c),
+        }
+        None
+    }
 }
 
 /// The named arguments of a call's text (after its `(`): the pairs of a
@@ -481,7 +503,7 @@ fn call_arguments(call: &str) -> Option<Vec<(String, String)>> {
         let ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         (ok && !value.starts_with('=')).then(|| (argument_key(key), value.trim().to_owned()))
     };
-    let parts = top_level_parts(call_arguments_text(call));
+    let parts = top_level_parts(call);
     for (i, argument) in parts.iter().enumerate() {
         let argument = argument.trim();
         // `{ ... } satisfies TableProps`, `{ ... } as const`.
@@ -765,9 +787,9 @@ pub fn program_identities(text: &[u8]) -> Vec<(String, Option<String>)> {
     found
 }
 
-/// The text of the call that makes `class` on line `at` of `lines`, after
-/// its `(`, over the lines that follow until it closes (at most `limit`
-/// bytes).
+/// The arguments of the call that makes `class` on line `at` of `lines`:
+/// the text after its `(`, over the lines that follow, up to its closing
+/// `)` (at most `limit` bytes).
 ///
 /// Each byte is scanned once a call, and `budget` (the bytes all of one
 /// text's calls may read together, [`MAX_CALLS_READ`]) bounds the work on
@@ -777,8 +799,8 @@ fn call_text(lines: &[&str], at: usize, class: &str, limit: usize, budget: &mut 
     let last = class.rsplit('.').next().unwrap_or(class);
     let open = trimmed.find(last).and_then(|s| trimmed.get(s..)?.find('(').map(|o| s + o))?;
     let mut call = String::new();
-    // (Depth of brackets and the open quote, over what was read.)
-    let (mut depth, mut quote) = (1usize, None::<char>);
+    // (Within the call's own parenthesis.)
+    let mut nesting = Nesting { depth: 1, quote: None };
     let first = trimmed.get(open + 1..).unwrap_or_default();
     for (i, piece) in std::iter::once(first).chain(lines.iter().skip(at + 1).copied()).enumerate() {
         let room = limit.saturating_sub(call.len()).min(*budget);
@@ -791,19 +813,10 @@ fn call_text(lines: &[&str], at: usize, class: &str, limit: usize, budget: &mut 
         let piece = piece.get(..floor_boundary(piece, room)).unwrap_or_default();
         *budget = budget.saturating_sub(piece.len() + 1);
         for (n, c) in piece.char_indices() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'' | '`') => quote = Some(c),
-                (None, '(' | '[' | '{') => depth += 1,
-                (None, ')' | ']' | '}') => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        call.push_str(piece.get(..=n).unwrap_or(piece));
-                        return Some(call);
-                    }
-                }
-                _ => {}
+            if matches!(nesting.step(c), Some(')' | ']' | '}')) && nesting.depth == 0 {
+                // (Its arguments: the closing parenthesis left out.)
+                call.push_str(piece.get(..n).unwrap_or(piece));
+                return Some(call);
             }
         }
         call.push_str(piece);
@@ -983,7 +996,7 @@ fn floor_boundary(text: &str, at: usize) -> usize {
 /// `jsii.String(...)`, or Python's `id=` or `resource_name=`. Each a whole
 /// argument: `"Jobs" + suffix` is no literal.
 fn construct_id(args: &str) -> Option<String> {
-    let parts = top_level_parts(call_arguments_text(args));
+    let parts = top_level_parts(args);
     let literal = |part: &str| -> Option<Option<String>> {
         let part = part.trim();
         let part = part.strip_prefix("jsii.String(").and_then(|p| p.strip_suffix(')')).unwrap_or(part).trim();
@@ -1008,27 +1021,6 @@ fn construct_id(args: &str) -> Option<String> {
         return None;
     }
     literal(parts.get(1)?).flatten()
-}
-
-/// A call's arguments: the text after its `(` up to its closing `)`.
-fn call_arguments_text(call: &str) -> &str {
-    let (mut depth, mut quote) = (1usize, None::<char>);
-    for (at, c) in call.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'' | '`') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return call.get(..at).unwrap_or(call);
-                }
-            }
-            _ => {}
-        }
-    }
-    call
 }
 
 /// The literal `text` starts with: `Some(Some(id))` for a plain one,
