@@ -35,6 +35,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::removed_guards(data, |_| true);
     let _ = git::declared_addresses(data);
     let _ = git::moved_from_types(data);
+    assert!(git::moved_from_modules(data).iter().all(|(chain, _)| !chain.is_empty()));
+    assert!(git::file_includes(data).len() <= git::MAX_TYPES_READ);
+    let _ = git::pulumi_token(&String::from_utf8_lossy(data));
     // Stacks by identity, and CloudFormation's replacing values.
     assert!(git::template_resources(data).len() <= git::MAX_TYPES_READ);
     for values in git::cloudformation_replacing_values(data).values() {

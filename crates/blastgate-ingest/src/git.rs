@@ -140,8 +140,8 @@ pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_de
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use stacks::{
     CLOUDFORMATION_REPLACING, PROGRAM_REPLACING, ReplacingValues, aliased_names, cloudformation_replaces,
-    cloudformation_replacing_values, imports_module, program_counts, program_identities, program_replacing_values,
-    template_resources,
+    cloudformation_replacing_values, file_includes, imports_module, program_counts, program_identities,
+    program_replacing_values, template_resources,
 };
 pub use tasks::{
     ANYWHERE, MAX_TASK_LINES, MAX_TASKS_COUNTED, MAX_TASKS_FOLLOWED, TASK_CALL, TaskCall, TaskRunner, anywhere_package,
@@ -161,8 +161,9 @@ pub use manifests::{
     MAX_TYPES_READ, REPLACING_ARGUMENTS, REPLACING_WHEN_SET, chart_dependencies, declared_addresses, declared_counts,
     declared_modules, declared_objects, declared_types, declares_nothing, embedded_values, gated_types, gitops_sources,
     gitops_target, helm_turned_off, helm_values_turned_off, helmfile_uninstalled, is_helm_values, is_helmfile,
-    is_kustomization, is_manifest, kustomize_target, moved_from, moved_from_types, moved_pairs, parse_kustomization,
-    patch_deleted_kinds, patch_deleted_objects, patch_target, replaces, replacing_values, turns_off, variable_values,
+    is_kustomization, is_manifest, kustomize_target, moved_from, moved_from_modules, moved_from_types, moved_pairs,
+    parse_kustomization, patch_deleted_kinds, patch_deleted_objects, patch_target, pulumi_token, replaces,
+    replacing_values, turns_off, variable_values,
 };
 pub use migrations::{
     MAX_MIGRATION_TEXT, declarative_schema_drops, destructive_migrations, is_declarative_schema, is_down_migration,

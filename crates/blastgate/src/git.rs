@@ -1287,6 +1287,14 @@ fn terraform_file(p: &str) -> bool {
     [".tf", ".tf.json", ".tofu", ".tofu.json"].iter().any(|e| p.ends_with(e))
 }
 
+/// The folder a Terraform `module` block's type (`module ./modules/db`,
+/// as `parse::declared_counts` gives it) names, when its source is local
+/// (`./x`, `../x`) to the module folder `at`.
+fn local_module(at: &str, t: &str) -> Option<String> {
+    let source = t.strip_prefix("module ")?;
+    (source.starts_with("./") || source.starts_with("../")).then(|| parse::kustomize_target(at, source)).flatten()
+}
+
 /// Whether `p` is an HCL Terraform or OpenTofu file (`*.tf`, `*.tofu`).
 fn terraform_hcl(p: &str) -> bool {
     p.ends_with(".tf") || p.ends_with(".tofu")
@@ -2690,25 +2698,44 @@ impl<'a> Git<'a> {
         // a decoy `kind: aws_db_instance` in a YAML file Terraform never
         // reads must not stand for a block taken out of `main.tf` (an
         // audit).
+        // (A file a Serverless service includes, `${file(resources/db.yml)}`,
+        // counts in the service's folder, before the change or after: its
+        // resources are the service's stack, red team 35.)
+        let mut included_by: Map<String, String> = Map::new();
+        for (path, text) in old_texts.iter().chain(new_texts.iter()) {
+            if !terraform_file(path) && text.windows(7).any(|w| w == b"${file(") {
+                let at = folder(path);
+                for entry in parse::file_includes(text) {
+                    if let Some(target) = parse::patch_target(&at, &entry) {
+                        included_by.entry(target).or_insert_with(|| at.clone());
+                    }
+                }
+            }
+        }
         let family = |p: &str| {
             let terraform = terraform_file(p);
-            format!("{}\u{0}{}", folder(p), if terraform { "terraform" } else { "other" })
+            let at = if terraform { None } else { included_by.get(p).cloned() };
+            format!("{}\u{0}{}", at.unwrap_or_else(|| folder(p)), if terraform { "terraform" } else { "other" })
         };
         let mut unread: Set<String> = Set::new();
         let mut totals: Map<String, (Counts, Counts)> = Map::new();
         let mut own: Map<usize, (Counts, Counts)> = Map::new();
-        // The types Terraform `moved` blocks take from somewhere, anywhere
-        // in the change: a resource moved between modules is moved in the
-        // calling module's file, not in the folder it leaves (an audit).
-        // (Anywhere for one from a module it calls. A block whose `from` is
-        // in its own module is counted where it is written, by
+        // The resources Terraform `moved` blocks take out of modules they
+        // call: a resource moved between modules is moved in the calling
+        // module's file, not in the folder it leaves (an audit). Each is
+        // the block's folder, the module labels of its `from` and the
+        // type; the labels are resolved to the folder the resource leaves
+        // below (`modules_moved_from`), which alone it explains (red team
+        // 33's T4: a block moving one module's database masked a database
+        // deleted in any folder of the change). (A block whose `from` is in
+        // its own module is counted where it is written, by
         // `declared_counts`: its `from` stays declared when its `to` is in
         // another module, and within one module the resource at `to`
         // counts itself, so that a rename does not stand for another
         // resource of the type deleted beside it, red team 33; a `moved`
         // block of another root module says nothing of this one's
         // resources, red team 11.)
-        let mut moved_away: Set<String> = Set::new();
+        let mut moved_out: Set<(String, Vec<String>, String)> = Set::new();
         // Terraform resources (`TYPE.NAME`) by folder and family, before
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
@@ -2789,11 +2816,14 @@ impl<'a> Git<'a> {
                 match new_texts.get(&f.path) {
                     Some(text) => {
                         sides.1 = declared(&f.path, text);
-                        moved_away.extend(parse::moved_from(text).into_iter().filter(|(_, m)| *m).map(|(t, _)| t));
                         let found = identities(&f.path, text);
                         addresses.entry(family(&f.path)).or_default().1.extend(found.iter().cloned());
                         own_after.insert(i, found);
                         if terraform(&f.path) {
+                            let at = folder(&f.path);
+                            moved_out.extend(
+                                parse::moved_from_modules(text).into_iter().map(|(chain, t)| (at.clone(), chain, t)),
+                            );
                             renamed_to.entry(family(&f.path)).or_default().extend(parse::moved_pairs(text));
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
                         } else {
@@ -2830,7 +2860,8 @@ impl<'a> Git<'a> {
         }
         // Whether type `t` is moved away from the folder of family `key`
         // into another module.
-        let moved = |_key: &str, t: &str| moved_away.contains(t);
+        let moved_away = self.modules_moved_from(files, &old_texts, &new_texts, &moved_out, head)?;
+        let moved = |key: &str, t: &str| moved_away.contains(&(key.to_owned(), t.to_owned()));
         let lost = |key: &str, t: &str| {
             !moved(key, t) && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
         };
@@ -3474,6 +3505,118 @@ impl<'a> Git<'a> {
         Ok(())
     }
 
+    /// The texts of the Terraform files of the module `folders` at
+    /// `commit`, by path, as Terraform reads a module: its own `*.tf` and
+    /// `*.tf.json` files, not its subfolders' (one `git ls-tree`; a listing
+    /// over its limit reads nothing, and a file too large is left out, as
+    /// `small_blobs` does).
+    fn module_texts(
+        &self,
+        folders: &std::collections::BTreeSet<String>,
+        commit: &str,
+    ) -> Result<BTreeMap<String, Vec<u8>>, ChangeError> {
+        if folders.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let mut args: Vec<String> =
+            vec!["ls-tree".into(), "-z".into(), "--full-name".into(), commit.into(), "--".into()];
+        args.extend(folders.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
+        let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+            Ok(found) => found,
+            Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        self.small_blobs(
+            listed
+                .iter()
+                .filter(|(p, _)| terraform_file(p) && folders.contains(&folder(p)))
+                .map(|(p, h)| (p.as_str(), h.as_str())),
+        )
+    }
+
+    /// The Terraform module folders and resource types that `moved` blocks
+    /// take resources out of (`moved_out`: each block's folder, the labels
+    /// of the module calls its `from` goes through, the type), each folder
+    /// as its declarations' family (`FOLDER\0terraform`). A label is
+    /// resolved among the `module` blocks of the folder it is called from,
+    /// before the change and after (the changed files' texts, and the
+    /// folder's other files at `head`, as Terraform reads a module: its own
+    /// `*.tf` and `*.tf.json` files), to its local source's folder; a label
+    /// no block declares, or one whose source is not in the repository (a
+    /// registry's, a git URL), explains no folder's loss (fail closed).
+    /// Calls are followed [`MAX_MODULE_LEVELS`] down, reading at most
+    /// [`MAX_MODULE_FOLDERS`] folders.
+    fn modules_moved_from(
+        &self,
+        files: &[FileChange],
+        old_texts: &BTreeMap<String, Vec<u8>>,
+        new_texts: &BTreeMap<String, Vec<u8>>,
+        moved_out: &std::collections::BTreeSet<(String, Vec<String>, String)>,
+        head: &str,
+    ) -> Result<std::collections::BTreeSet<(String, String)>, ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        let mut found: Set<(String, String)> = Set::new();
+        if moved_out.is_empty() {
+            return Ok(found);
+        }
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        // Each folder's module calls: label -> the local folders its
+        // source names (before and after may differ).
+        let mut calls: Map<String, Map<String, Set<String>>> = Map::new();
+        let add = |calls: &mut Map<String, Map<String, Set<String>>>, path: &str, text: &[u8]| {
+            let at = folder(path);
+            for (label, t) in parse::declared_modules(text) {
+                let target = local_module(&at, &t);
+                let entry = calls.entry(at.clone()).or_default().entry(label).or_default();
+                entry.extend(target);
+            }
+        };
+        for f in files.iter().filter(|f| terraform_file(&f.path) || f.old_path.as_deref().is_some_and(terraform_file)) {
+            let old = if f.status == FileStatus::Renamed { f.old_path.as_deref() } else { Some(f.path.as_str()) };
+            if let (Some(old), Some(text)) = (old, old_texts.get(&f.path)) {
+                add(&mut calls, old, text);
+            }
+            if let Some(text) = new_texts.get(&f.path) {
+                add(&mut calls, &f.path, text);
+            }
+        }
+        // The folders a chain passes through, given what is known.
+        let walk = |calls: &Map<String, Map<String, Set<String>>>, at: &str, chain: &[String]| {
+            let mut here: Set<String> = Set::from([at.to_owned()]);
+            let mut passed: Set<String> = Set::new();
+            for label in chain {
+                passed.extend(here.iter().cloned());
+                here = here.iter().filter_map(|f| calls.get(f).and_then(|c| c.get(label))).flatten().cloned().collect();
+            }
+            (passed, here)
+        };
+        let mut listed: Set<String> = Set::new();
+        for _ in 0..=MAX_MODULE_LEVELS {
+            let mut wave: Set<String> = Set::new();
+            for (at, chain, _) in moved_out {
+                wave.extend(walk(&calls, at, chain).0);
+            }
+            wave.retain(|f| !listed.contains(f));
+            while listed.len().saturating_add(wave.len()) > MAX_MODULE_FOLDERS {
+                wave.pop_last();
+            }
+            if wave.is_empty() {
+                break;
+            }
+            for (path, text) in &self.module_texts(&wave, head)? {
+                add(&mut calls, path, text);
+            }
+            listed.extend(wave);
+        }
+        for (at, chain, t) in moved_out {
+            for f in walk(&calls, at, chain).1 {
+                found.insert((format!("{f}\u{0}terraform"), t.clone()));
+            }
+        }
+        Ok(found)
+    }
+
     /// Adds to each file's `declares` and `removes` what the local
     /// Terraform modules among them (`module ./modules/orders`, see
     /// `parse::declared_counts`) declared before the change: a `module`
@@ -3487,13 +3630,7 @@ impl<'a> Git<'a> {
     fn read_local_modules(&self, files: &mut [FileChange], base: &str) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
-        // A local source (`./x`, `../x`) from the module folder `at`.
-        let target = |at: &str, t: &str| {
-            let source = t.strip_prefix("module ")?;
-            (source.starts_with("./") || source.starts_with("../"))
-                .then(|| parse::kustomize_target(at, source))
-                .flatten()
-        };
+        let target = local_module;
         // (File, whether in its `declares`, the module's folder.)
         let mut asked: Vec<(usize, bool, String)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
@@ -3509,7 +3646,6 @@ impl<'a> Git<'a> {
         let mut declared: Map<String, Set<String>> = Map::new();
         let mut calls: Map<String, Set<String>> = Map::new();
         let mut wave: Set<String> = asked.iter().map(|(_, _, m)| m.clone()).collect();
-        let terraform = terraform_file;
         for _ in 0..MAX_MODULE_LEVELS {
             wave.retain(|m| !declared.contains_key(m));
             while declared.len().saturating_add(wave.len()) > MAX_MODULE_FOLDERS {
@@ -3518,20 +3654,7 @@ impl<'a> Git<'a> {
             if wave.is_empty() {
                 break;
             }
-            let mut args: Vec<String> =
-                vec!["ls-tree".into(), "-z".into(), "--full-name".into(), base.into(), "--".into()];
-            args.extend(wave.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
-            let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
-                Ok(found) => found,
-                Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            let texts = self.small_blobs(
-                listed
-                    .iter()
-                    .filter(|(p, _)| terraform(p) && wave.contains(&folder(p)))
-                    .map(|(p, h)| (p.as_str(), h.as_str())),
-            )?;
+            let texts = self.module_texts(&wave, base)?;
             for m in &wave {
                 declared.insert(m.clone(), Set::new());
             }

@@ -1702,6 +1702,43 @@ fn the_declarations_reader_reads_what_the_tools_deploy() {
     let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
     assert_eq!(main.removes, ["aws_db_instance"]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // A `moved` block out of a module it calls explains that module's
+    // folder only, its call found in a file the change leaves alone: the
+    // database moved back is no destruction, one deleted in another folder
+    // beside it is (red team 33's T4: it was masked).
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write(
+        "orders/terraform/moves.tf",
+        b"moved {\n  from = module.db.aws_db_instance.orders\n  to   = module.app.aws_db_instance.orders\n}\n",
+    );
+    repo.write("orders/terraform/modules/db/main.tf", b"# moved to app\n");
+    repo.write("orders/terraform/modules/app/main.tf", format!("{db}{sg}").as_bytes());
+    let moved_back = repo.commit(5.52, "Move the database back to the app module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &moved_back);
+    for f in &change.files {
+        assert!(f.declares.is_empty() && f.removes.is_empty(), "{f:?}");
+    }
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    let masked = repo.commit(5.54, "Move the database back, and drop another");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &masked);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    let module = change.files.iter().find(|f| f.path == "orders/terraform/modules/db/main.tf").unwrap();
+    assert!(module.removes.is_empty(), "{module:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // A label no `module` block declares explains nothing.
+    repo.git(&["checkout", "-q", &tidy]);
+    repo.write(
+        "orders/tf/moves.tf",
+        b"moved {\n  from = module.db.aws_db_instance.orders\n  to   = aws_db_instance.orders_v2\n}\n",
+    );
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    let unresolved = repo.commit(5.56, "Drop the database with a moved block of no module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &tidy, &unresolved);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
     // A Terraform file moved out of a module that stays takes its
     // resources out of it: Terraform destroys them (red team 11: `peer`);
     // a whole module's folder renamed counts by its paths alone.
@@ -4335,6 +4372,29 @@ fn serverless_and_arm_templates_declare_their_resources() {
     let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &edited);
     assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+
+    // The table moved into a file the service includes from a subfolder
+    // is still the service's (red team 35's O53: read as deleted); the
+    // included file losing it is a deletion.
+    repo.git(&["checkout", "-q", &base]);
+    let include = serverless("").replace(
+        "resources:\n  Resources:\n",
+        "resources:\n  - ${file(./resources/tables.yml)}\n  - Resources:\n      Jobs:\n        Type: AWS::SQS::Queue\n",
+    );
+    repo.write("orders/serverless.yml", include.as_bytes());
+    repo.write("orders/resources/tables.yml", format!("Resources:\n{table}").as_bytes());
+    let split = repo.commit(4.0, "Move the table into an included file");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &split);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    repo.write("orders/resources/tables.yml", b"Resources: {}\n");
+    let dropped = repo.commit(5.0, "Drop the included table");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &split, &dropped);
+    assert_eq!(
+        removes_of(&change),
+        [("orders/resources/tables.yml".to_owned(), vec!["AWS::DynamoDB::Table".to_owned()])]
+    );
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
 /// Red team 11: a database construct deleted from a CDK or Pulumi program
@@ -5056,6 +5116,15 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
             &[],
         ),
         ("rename the YAML resource", YAML, yaml.replace("ledgerDb", "ledgerDatabase"), &[(YAML, &["aws:rds:Instance"])]),
+        // A type token written in full is the same type (red team 35's
+        // O43: read as the database deleted).
+        ("write the YAML resource's type in full", YAML, yaml.replace("aws:rds:Instance", "aws:rds/instance:Instance"), &[]),
+        (
+            "write the YAML resource's type in full, renaming it",
+            YAML,
+            yaml.replace("aws:rds:Instance", "aws:rds/instance:Instance").replace("ledgerDb", "ledgerDatabase"),
+            &[(YAML, &["aws:rds:Instance"])],
+        ),
         ("rename the queue", GO, go.replace("\"Jobs\"", "\"JobsQueue\""), &[(GO, &["awssqs.Queue"])]),
         // Imports spelled otherwise name the same classes (red team 34:
         // each read as the resource deleted); a construct of a class

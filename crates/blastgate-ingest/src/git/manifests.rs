@@ -411,7 +411,7 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
         } else if let Some(t) = value("type:") {
             // Pulumi: `provider:module:Type`.
             if t.split(':').count() == 3 && t.split(':').all(|p| !p.is_empty()) {
-                add(&mut types, t);
+                add(&mut types, pulumi_token(&t));
             }
         } else if let Some(t) = program_construct(trimmed, &imports) {
             add(&mut types, t);
@@ -838,20 +838,24 @@ fn block_to(squeezed: &str) -> Option<&str> {
 
 /// The type a `moved` or `removed` block leaves declared where it is
 /// written, from its `from` address: a `removed` block that keeps the
-/// resource (`destroy = false`), and a `moved` block whose `to` is in
-/// another module (a resource leaving this module for a module it calls,
-/// or the other way). A `moved` block within one module (`from =
-/// aws_db_instance.a`, `to = aws_db_instance.b`) leaves nothing more: the
-/// resource at `to` counts itself (red team 33: counted besides, the
-/// rename stood for another database of the type deleted in the same
-/// change).
+/// resource (`destroy = false`), and a `moved` block from this module to
+/// another (a resource leaving this module for a module it calls). A
+/// `moved` block within one module (`from = aws_db_instance.a`, `to =
+/// aws_db_instance.b`) leaves nothing more: the resource at `to` counts
+/// itself (red team 33: counted besides, the rename stood for another
+/// database of the type deleted in the same change). Nor does one from a
+/// module this one calls: the resource leaves that module's folder
+/// ([`moved_from_modules`]) and is counted here by its block, if it comes
+/// here (red team 33's T4: counted besides, it stood for a database
+/// deleted beside the block).
 fn declared_by_block(removed: bool, from: Option<String>, to: Option<String>, keeps: bool) -> Option<String> {
     let from = from?;
     let module = |address: &str| -> String {
         let steps = blastgate_change::address_steps(address);
         steps.get(..steps.len().saturating_sub(2)).unwrap_or_default().join(".")
     };
-    let counts = if removed { keeps } else { to.is_none_or(|to| module(&to) != module(&from)) };
+    let counts =
+        if removed { keeps } else { module(&from).is_empty() && to.is_none_or(|to| module(&to) != module(&from)) };
     counts.then(|| blastgate_change::address_type(&from).map(str::to_owned)).flatten()
 }
 
@@ -1249,6 +1253,30 @@ pub fn replaces(argument: &str, before: Option<&str>, after: &str) -> bool {
     }
 }
 
+/// A Pulumi type token in its short form: `aws:rds/instance:Instance`,
+/// the full token, is the `aws:rds:Instance` a program may also write
+/// (the module's last part is the type's own name), so that a program
+/// respelling one as the other changes no resource (red team 35's O43:
+/// read as a database deleted and another made). Other tokens as they
+/// are.
+///
+/// ```
+/// use blastgate_ingest::git::pulumi_token;
+/// assert_eq!(pulumi_token("aws:rds/instance:Instance"), "aws:rds:Instance");
+/// assert_eq!(pulumi_token("aws:rds:Instance"), "aws:rds:Instance");
+/// assert_eq!(pulumi_token("aws:ec2/subnetGroup:Instance"), "aws:ec2/subnetGroup:Instance");
+/// ```
+pub fn pulumi_token(token: &str) -> String {
+    let mut parts = token.split(':');
+    if let (Some(package), Some(module), Some(name), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        && let Some((module, own)) = module.split_once('/')
+        && own.eq_ignore_ascii_case(name)
+    {
+        return format!("{package}:{module}:{name}");
+    }
+    token.to_owned()
+}
+
 /// The label of a Terraform `module` block's header line (`module
 /// "orders_db" {` gives `orders_db`), if `line` is one, at the file's
 /// top level.
@@ -1336,6 +1364,44 @@ pub fn moved_from(text: &[u8]) -> BTreeSet<(String, bool)> {
         if let Some(address) = block_from(&squeezed) {
             let in_module = address.starts_with("module.");
             found.extend(blastgate_change::address_type(address).map(|t| (t.to_owned(), in_module)));
+        }
+    }
+    found
+}
+
+/// The `moved` blocks of a Terraform text whose `from` address is in a
+/// module the text's module calls, each as the labels of the module calls
+/// it goes through and the resource's type (`from =
+/// module.app.module.store["x"].aws_db_instance.orders` gives `["app",
+/// "store"]` and `aws_db_instance`): the resource leaves the folder those
+/// calls' sources name, and nothing else (red team 33's T4: a block moving
+/// one module's database masked a database deleted in any folder). At
+/// most [`MAX_TYPES_READ`]; not read past [`MAX_EMPTIED_TEXT`] or with a
+/// NUL byte.
+///
+/// ```
+/// use blastgate_ingest::git::moved_from_modules;
+/// let text = b"moved {\n  from = module.app.aws_db_instance.orders\n  to   = aws_db_instance.orders\n}\n";
+/// let found = moved_from_modules(text);
+/// assert!(found.contains(&(vec!["app".to_owned()], "aws_db_instance".to_owned())));
+/// ```
+pub fn moved_from_modules(text: &[u8]) -> BTreeSet<(Vec<String>, String)> {
+    let mut found = BTreeSet::new();
+    for (from, _) in moved_pairs(text) {
+        let steps = blastgate_change::address_steps(&from);
+        let mut chain = Vec::new();
+        let mut rest = steps.as_slice();
+        while let [first, label, tail @ ..] = rest {
+            if *first != "module" {
+                break;
+            }
+            chain.push((*label).to_owned());
+            rest = tail;
+        }
+        if let Some(t) = blastgate_change::address_type(&from)
+            && !chain.is_empty()
+        {
+            found.insert((chain, t.to_owned()));
         }
     }
     found

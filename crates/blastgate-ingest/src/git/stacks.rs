@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, program_construct};
+use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, program_construct, pulumi_token};
 
 /// CloudFormation properties whose change makes CloudFormation replace a
 /// resource that holds data ("Update requires: Replacement" in the
@@ -899,6 +899,34 @@ fn uncomment_program(text: &str) -> String {
     out
 }
 
+/// The files a Serverless Framework service includes with `${file(PATH)}`
+/// (`resources: - ${file(resources/dynamodb.yml)}`, also with a selector,
+/// `${file(./db.yml):Resources}`), as written, at most
+/// [`MAX_TYPES_READ`]: their resources are the service's stack, wherever
+/// the file is (red team 35's O53: a table moved into an included file in
+/// a subfolder read as deleted). Not read past [`MAX_EMPTIED_TEXT`].
+///
+/// ```
+/// use blastgate_ingest::git::file_includes;
+/// let text = b"resources:\n  - ${file(resources/dynamodb.yml)}\n  - ${file('./s3.yml'):Resources}\n";
+/// assert_eq!(file_includes(text), ["resources/dynamodb.yml", "./s3.yml"]);
+/// ```
+pub fn file_includes(text: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.len() > MAX_EMPTIED_TEXT {
+        return found;
+    }
+    let text = String::from_utf8_lossy(text);
+    for piece in text.split("${file(").skip(1) {
+        let Some((path, _)) = piece.split_once(')') else { continue };
+        let path = path.trim().trim_matches(['"', '\'']).trim();
+        if !path.is_empty() && !path.contains(['$', '{', '\n']) && found.len() < MAX_TYPES_READ {
+            found.push(path.to_owned());
+        }
+    }
+    found
+}
+
 /// The names a program or Pulumi YAML text lists in `aliases` (Pulumi's
 /// resource option that keeps a renamed resource: `aliases: [{ name:
 /// "orders" }]`, `aliases=[pulumi.Alias(name="orders")]`,
@@ -1158,8 +1186,18 @@ fn yaml_resources(lines: &[&str]) -> Vec<TemplateResource> {
         if line.trim().is_empty() {
             continue;
         }
-        let level = indent(line);
-        let Some((key, _)) = mapping_key(line.trim_start()) else {
+        let mut level = indent(line);
+        // (A Serverless service's `resources:` as a list, `- Resources:`
+        // beside `- ${file(...)}` items: the key is where its text is.)
+        let mut trimmed = line.trim_start();
+        if top == "resources"
+            && level > 0
+            && let Some(item) = trimmed.strip_prefix("- ")
+        {
+            level += trimmed.len() - item.trim_start().len();
+            trimmed = item.trim_start();
+        }
+        let Some((key, _)) = mapping_key(trimmed) else {
             if level == 0 {
                 top = "";
             }
@@ -1246,12 +1284,13 @@ fn read_resource(id: String, body: &[&str], type_key: &str) -> Option<TemplateRe
     {
         let value = yaml_document(only)?;
         let kind = value.get(type_key).and_then(serde_json::Value::as_str).filter(|t| type_ok(t))?;
+        let kind = if type_key == "Type" { kind.to_owned() } else { pulumi_token(kind) };
         let read = !has_tag(only);
         let properties = match value.get("Properties").and_then(serde_json::Value::as_object) {
             Some(map) if read => map.iter().map(|(k, v)| (k.clone(), Raw::Parsed(v.clone()))).collect(),
             _ => Vec::new(),
         };
-        return Some(TemplateResource { id, kind: kind.to_owned(), properties, read });
+        return Some(TemplateResource { id, kind, properties, read });
     }
     let level = body.first().map(|l| indent(l))?;
     let mut kind = None;
@@ -1267,7 +1306,7 @@ fn read_resource(id: String, body: &[&str], type_key: &str) -> Option<TemplateRe
         if key == type_key {
             let t = rest.trim_matches(['"', '\'']);
             if type_ok(t) {
-                kind = Some(t.to_owned());
+                kind = Some(if type_key == "Type" { t.to_owned() } else { pulumi_token(t) });
             }
         } else if (key == "Properties" || key == "properties") && !rest.is_empty() {
             // `Properties: {TableName: orders}`.
@@ -1457,6 +1496,13 @@ mod tests {
         );
         let pulumi = b"name: orders\nruntime: yaml\nresources:\n  orders-db:\n    type: aws:rds:Instance\n    properties:\n      engine: postgres\n";
         assert_eq!(template_resources(pulumi), [("aws:rds:Instance".to_owned(), "orders-db".to_owned())]);
+        // A Pulumi type token in full is the short one; Serverless's
+        // `resources:` as a list of includes and sections.
+        let full = b"name: orders\nruntime: yaml\nresources:\n  orders-db:\n    type: aws:rds/instance:Instance\n";
+        assert_eq!(template_resources(full), [("aws:rds:Instance".to_owned(), "orders-db".to_owned())]);
+        let list = b"service: orders\nresources:\n  - ${file(tables.yml)}\n  - Resources:\n      Jobs:\n        Type: AWS::SQS::Queue\n";
+        assert_eq!(template_resources(list), [("AWS::SQS::Queue".to_owned(), "Jobs".to_owned())]);
+        assert_eq!(file_includes(list), ["tables.yml"]);
     }
 
     #[test]
