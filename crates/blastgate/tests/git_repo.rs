@@ -5154,6 +5154,15 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
         ),
         ("key the table otherwise", CDK, cdk.replace("name: \"id\"", "name: \"orderId\""), &[(CDK, &["dynamodb.Table"])]),
         (
+            "add a local secondary index to the table",
+            CDK,
+            cdk.replace(
+                "    });\n  }\n",
+                "    });\n    orders.addLocalSecondaryIndex({ indexName: \"byDate\", sortKey: { name: \"date\", type: dynamodb.AttributeType.STRING } });\n  }\n",
+            ),
+            &[(CDK, &["dynamodb.Table"])],
+        ),
+        (
             "bill the table otherwise",
             CDK,
             cdk.replace("      partitionKey:", "      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,\n      partitionKey:"),

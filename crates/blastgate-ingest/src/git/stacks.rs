@@ -289,12 +289,18 @@ pub(super) fn resolve(name: &str, imports: &Imports) -> String {
 /// providers mark `ForceNew`, as Terraform's of
 /// `REPLACING_ARGUMENTS` (`dbName` is `db_name`). Compared as written in
 /// any language's case (`dbName`, `db_name`, `DbName`).
-pub const PROGRAM_REPLACING: [(&str, &[&str]); 27] = [
+pub const PROGRAM_REPLACING: [(&str, &[&str]); 29] = [
     ("dynamodb.Table", &["tableName", "partitionKey", "sortKey"]),
-    ("dynamodb.TableV2", &["tableName", "partitionKey", "sortKey"]),
+    ("dynamodb.TableV2", &["tableName", "partitionKey", "sortKey", "localSecondaryIndexes"]),
     ("s3.Bucket", &["bucketName"]),
-    ("rds.DatabaseInstance", &["instanceIdentifier", "databaseName", "storageEncrypted", "storageEncryptionKey"]),
-    ("rds.DatabaseCluster", &["clusterIdentifier", "defaultDatabaseName", "storageEncrypted", "storageEncryptionKey"]),
+    (
+        "rds.DatabaseInstance",
+        &["instanceIdentifier", "databaseName", "storageEncrypted", "storageEncryptionKey", "credentials"],
+    ),
+    (
+        "rds.DatabaseCluster",
+        &["clusterIdentifier", "defaultDatabaseName", "storageEncrypted", "storageEncryptionKey", "credentials"],
+    ),
     ("sqs.Queue", &["queueName", "fifo"]),
     ("sns.Topic", &["topicName", "fifo"]),
     ("kinesis.Stream", &["streamName"]),
@@ -308,6 +314,7 @@ pub const PROGRAM_REPLACING: [(&str, &[&str]); 27] = [
         &[
             "identifier",
             "identifierPrefix",
+            "availabilityZone",
             "dbName",
             "engine",
             "username",
@@ -331,7 +338,9 @@ pub const PROGRAM_REPLACING: [(&str, &[&str]); 27] = [
             "snapshotIdentifier",
         ],
     ),
-    ("aws.dynamodb.Table", &["name", "hashKey", "rangeKey"]),
+    ("aws.dynamodb.Table", &["name", "hashKey", "rangeKey", "localSecondaryIndexes"]),
+    ("aws.elasticache.Cluster", &["clusterId", "engine"]),
+    ("aws.elasticache.ReplicationGroup", &["replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId"]),
     ("aws.s3.Bucket", &["bucket", "bucketPrefix"]),
     ("aws.s3.BucketV2", &["bucket", "bucketPrefix"]),
     ("aws.sqs.Queue", &["name", "namePrefix", "fifoQueue"]),
@@ -344,6 +353,27 @@ pub const PROGRAM_REPLACING: [(&str, &[&str]); 27] = [
     ("gcp.sql.DatabaseInstance", &["name", "region", "project"]),
     ("gcp.storage.Bucket", &["name", "location", "project"]),
 ];
+
+/// The replacing arguments of a program's class: its row of
+/// [`PROGRAM_REPLACING`], or for a CDK L1 construct (`dynamodb.CfnTable`,
+/// `elasticache.CfnCacheCluster`: CloudFormation's own resource, its props
+/// the properties in camel case) the row of [`CLOUDFORMATION_REPLACING`]
+/// for its type (`AWS::DynamoDB::Table`), compared in any case as the
+/// props are.
+fn program_replacing(class: &str) -> Option<&'static [&'static str]> {
+    if let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) {
+        return Some(wanted);
+    }
+    let (service, name) = class.split_once('.')?;
+    let name = name.strip_prefix("Cfn")?;
+    CLOUDFORMATION_REPLACING
+        .iter()
+        .find(|(t, _)| {
+            let mut parts = t.split("::").skip(1);
+            parts.next().is_some_and(|s| s.eq_ignore_ascii_case(service)) && parts.next() == Some(name)
+        })
+        .map(|(_, wanted)| *wanted)
+}
 
 /// One resource's replacing values, by property or argument.
 pub type ReplacingValues = BTreeMap<String, String>;
@@ -404,10 +434,30 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
     let mut budget = MAX_CALLS_READ;
+    // A DynamoDB table's local secondary indexes, added by a method of
+    // the construct (`orders.addLocalSecondaryIndex({...})`): made only
+    // with the table, so one added, taken out or changed replaces it (red
+    // team 35). Read for the file's tables together (which table a
+    // variable names is not followed; any of them replaced is the class's
+    // destruction).
+    let mut indexes: Vec<String> = Vec::new();
+    for (at, line) in lines.iter().enumerate() {
+        for method in ["addLocalSecondaryIndex", "add_local_secondary_index"] {
+            if line.contains(method)
+                && let Some(call) = call_text(&lines, at, method, MAX_CALL_BYTES, &mut budget)
+                && indexes.len() < MAX_TYPES_READ
+            {
+                let squeezed: String =
+                    call.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '\'' { '"' } else { c }).collect();
+                indexes.push(sorted_object(&resolve_names(&squeezed, &imports)));
+            }
+        }
+    }
+    indexes.sort();
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let Some(class) = program_construct(trimmed, &imports) else { continue };
-        let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
+        let Some(wanted) = program_replacing(&class) else { continue };
         let Some(call) = call_text(&lines, at, &class, MAX_CALL_BYTES, &mut budget) else { continue };
         let Some(id) = construct_id(&call) else { continue };
         // (Arguments not all read: not compared.)
@@ -417,6 +467,10 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
             .filter(|(name, _)| wanted.iter().any(|w| argument_key(w) == *name))
             .filter_map(|(name, value)| Some((name, program_value(&value, &imports)?)))
             .collect();
+        let mut values = values;
+        if class.starts_with("dynamodb.Table") && !indexes.is_empty() {
+            values.insert("localsecondaryindexes+".to_owned(), format!("c:{}", indexes.join(";")));
+        }
         if out.len() < MAX_TYPES_READ {
             out.insert(format!("{class}\u{0}{id}"), values);
         }
@@ -427,7 +481,7 @@ pub fn program_replacing_values(text: &[u8]) -> BTreeMap<String, ReplacingValues
             continue;
         }
         let class = resource.kind.replace(':', ".");
-        let Some((_, wanted)) = PROGRAM_REPLACING.iter().find(|(c, _)| *c == class) else { continue };
+        let Some(wanted) = program_replacing(&class) else { continue };
         let values = resource
             .properties
             .into_iter()
@@ -584,6 +638,27 @@ fn program_value(text: &str, imports: &Imports) -> Option<String> {
             v.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '\'' { '"' } else { c }).collect();
         let resolved = resolve_names(&squeezed, imports);
         return Some(format!("c:{}", sorted_object(&resolved)));
+    }
+    // The CDK's database credentials, by the master user they name
+    // (`rds.Credentials.fromGeneratedSecret("admin")`: another user
+    // replaces the database; red team 35). A secret's, or a variable's,
+    // is not compared.
+    for call in ["fromGeneratedSecret(", "fromUsername(", "fromPassword(", "from_generated_secret(", "from_username("] {
+        let Some((head, args)) = v.split_once(call) else { continue };
+        if !head.ends_with("Credentials.") {
+            continue;
+        }
+        let first = args.strip_suffix(')').map(top_level_parts).and_then(|parts| parts.first().copied());
+        let first = first.map(|f| f.trim()).map(|f| f.strip_prefix("username=").unwrap_or(f).trim());
+        // (A plain literal only: no call read within the call.)
+        let literal = first.and_then(|f| {
+            let quote = f.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let body = f.get(1..)?.strip_suffix(quote)?;
+            (!body.contains(['"', '\'', '`', '$', '{'])).then_some(body)
+        });
+        if let Some(user) = literal {
+            return Some(format!("c:user {user}"));
+        }
     }
     Some("e:".to_owned())
 }
@@ -1608,6 +1683,46 @@ mod tests {
             "aws:rds:Instance\u{0}orders",
         );
         assert_eq!(yaml.get("dbname").map(String::as_str), Some("c:orders"));
+        // A CDK L1 construct: CloudFormation's properties in camel case.
+        let l1 = read(
+            "import * as elasticache from 'aws-cdk-lib/aws-elasticache';\nnew elasticache.CfnCacheCluster(this, 'Sessions', {\n  clusterName: 'sessions',\n  engine: 'redis',\n  cacheNodeType: 'cache.t4g.small',\n});\n",
+            "elasticache.CfnCacheCluster\u{0}Sessions",
+        );
+        assert_eq!(l1.get("clustername").map(String::as_str), Some("c:sessions"));
+        assert_eq!(l1.get("engine").map(String::as_str), Some("c:redis"));
+        assert_eq!(l1.len(), 2);
+        let table = read(
+            "import { CfnTable } from 'aws-cdk-lib/aws-dynamodb';\nnew CfnTable(this, 'Orders', { keySchema: [{ attributeName: 'id', keyType: 'HASH' }] });\n",
+            "dynamodb.CfnTable\u{0}Orders",
+        );
+        assert!(table.contains_key("keyschema"), "{table:?}");
+        let redis = read(
+            "import pulumi_aws as aws\ncache = aws.elasticache.Cluster(\"sessions\", cluster_id=\"sessions\", engine=\"redis\")\n",
+            "aws.elasticache.Cluster\u{0}sessions",
+        );
+        assert_eq!(redis.get("clusterid").map(String::as_str), Some("c:sessions"));
+        // Database credentials by their user.
+        let credentials = |call: &str| {
+            let text = format!(
+                "import * as rds from 'aws-cdk-lib/aws-rds';\nnew rds.DatabaseInstance(this, 'Db', {{\n  engine,\n  credentials: {call},\n}});\n"
+            );
+            read(&text, "rds.DatabaseInstance\u{0}Db").get("credentials").cloned()
+        };
+        assert_eq!(credentials("rds.Credentials.fromGeneratedSecret('admin')").as_deref(), Some("c:user admin"));
+        assert_eq!(
+            credentials("rds.Credentials.fromGeneratedSecret(\"admin\", { secretName: 'db' })").as_deref(),
+            Some("c:user admin")
+        );
+        assert_eq!(credentials("rds.Credentials.fromSecret(secret)").as_deref(), Some("e:"));
+        assert_eq!(credentials("rds.Credentials.fromGeneratedSecret(user)").as_deref(), Some("e:"));
+        // Local secondary indexes added by the table's method.
+        let table = "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';\nconst orders = new dynamodb.Table(this, 'Orders', {\n  partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },\n});\n";
+        let lsi = "orders.addLocalSecondaryIndex({\n  indexName: 'byDate',\n  sortKey: { name: 'date', type: dynamodb.AttributeType.STRING },\n});\n";
+        let indexes = |text: &str| read(text, "dynamodb.Table\u{0}Orders").get("localsecondaryindexes+").cloned();
+        assert_eq!(indexes(table), None);
+        let one = indexes(&format!("{table}{lsi}"));
+        assert!(one.as_deref().is_some_and(|v| v.starts_with("c:") && v.contains("byDate")), "{one:?}");
+        assert_eq!(indexes(&format!("{table}{}", lsi.replace("\n  ", " "))), one);
     }
 
     #[test]
