@@ -1295,6 +1295,26 @@ fn local_module(at: &str, t: &str) -> Option<String> {
     (source.starts_with("./") || source.starts_with("../")).then(|| parse::kustomize_target(at, source)).flatten()
 }
 
+/// Whether `p` is a Terraform override file (`override.tf`,
+/// `db_override.tf`, and their `.tf.json` and OpenTofu forms), whose
+/// blocks Terraform merges into the blocks of the same address elsewhere
+/// in the module.
+fn terraform_override(p: &str) -> bool {
+    let name = p.rsplit('/').next().unwrap_or(p);
+    [".tf", ".tf.json", ".tofu", ".tofu.json"]
+        .iter()
+        .filter_map(|e| name.strip_suffix(e))
+        .any(|stem| stem == "override" || stem.ends_with("_override"))
+}
+
+/// One side of a Terraform override file: the replacing values of the
+/// blocks it overrides, by address, and the addresses it leaves no
+/// instance.
+type OverrideSide = (
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    std::collections::BTreeSet<String>,
+);
+
 /// Whether `p` is an HCL Terraform or OpenTofu file (`*.tf`, `*.tofu`).
 fn terraform_hcl(p: &str) -> bool {
     p.ends_with(".tf") || p.ends_with(".tofu")
@@ -2596,6 +2616,11 @@ impl<'a> Git<'a> {
         // destroy nothing the rules weigh, and reading them as resources
         // would call every refactor a destruction.
         let declared = |path: &str, text: &[u8]| -> Counts {
+            // (An override file's blocks change others' arguments: it
+            // declares nothing of its own, see `overrides` below.)
+            if terraform_override(path) {
+                return Counts::new();
+            }
             let program = program_file(&path.to_ascii_lowercase());
             // (A program's text read as a program's: red team 35.)
             let mut counts = if program { parse::program_counts(text) } else { parse::declared_counts(text) };
@@ -2736,6 +2761,14 @@ impl<'a> Git<'a> {
         // block of another root module says nothing of this one's
         // resources, red team 11.)
         let mut moved_out: Set<(String, Vec<String>, String)> = Set::new();
+        // Terraform override files (`override.tf`, `*_override.tf`), each
+        // file's before and after: the replacing arguments its blocks set
+        // and the resources they leave no instance (`count = 0`). Terraform
+        // merges them into the blocks they name, so a value set, changed
+        // or taken out there changes the resource's own (red team 33's
+        // T7: an override renaming a database, or giving it `count = 0`,
+        // read as an edit; deleting one was a database deleted).
+        let mut overrides: Map<usize, (OverrideSide, OverrideSide)> = Map::new();
         // Terraform resources (`TYPE.NAME`) by folder and family, before
         // and after, and each file's own before.
         let mut addresses: Map<String, (Set<String>, Set<String>)> = Map::new();
@@ -2774,6 +2807,10 @@ impl<'a> Git<'a> {
                 && infrastructure(&f.path);
             if let Some(old) = old_side(f).filter(|o| infrastructure(o)) {
                 match old_texts.get(&f.path) {
+                    Some(text) if terraform_override(old) => {
+                        overrides.entry(i).or_default().0 =
+                            (parse::replacing_values(text), parse::uninstanced_addresses(text));
+                    }
                     Some(text) => {
                         sides.0 = declared(old, text);
                         let found = identities(old, text);
@@ -2814,6 +2851,10 @@ impl<'a> Git<'a> {
                 // (Counted above, from the changed lines.)
             } else if new_side(f, &imported) && infrastructure(&f.path) {
                 match new_texts.get(&f.path) {
+                    Some(text) if terraform_override(&f.path) => {
+                        overrides.entry(i).or_default().1 =
+                            (parse::replacing_values(text), parse::uninstanced_addresses(text));
+                    }
                     Some(text) => {
                         sides.1 = declared(&f.path, text);
                         let found = identities(&f.path, text);
@@ -2968,6 +3009,31 @@ impl<'a> Git<'a> {
                     types.dedup();
                 }
                 f.removes = kept_types(types);
+            }
+        }
+        for (i, (before, after)) in overrides {
+            let Some(f) = files.get_mut(i) else { continue };
+            let mut types: Vec<String> = after.1.difference(&before.1).map(|a| identity_type(a).to_owned()).collect();
+            for address in before.0.keys().chain(after.0.keys()) {
+                let (old, new) = (before.0.get(address), after.0.get(address));
+                let arguments = old.into_iter().chain(new).flat_map(|values| values.keys());
+                let replaced = arguments.into_iter().any(|argument| {
+                    parse::override_replaces(
+                        argument,
+                        old.and_then(|v| v.get(argument)).map(String::as_str),
+                        new.and_then(|v| v.get(argument)).map(String::as_str),
+                    )
+                });
+                if replaced {
+                    types.push(identity_type(address).to_owned());
+                }
+            }
+            types.sort_unstable();
+            types.dedup();
+            if blastgate_change::destroys_infrastructure(classifier, f) {
+                add_types(&mut f.declares, types);
+            } else {
+                add_types(&mut f.removes, types);
             }
         }
         // Kustomize patches that delete their target (`$patch: delete`),

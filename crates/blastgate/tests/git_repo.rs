@@ -5259,3 +5259,56 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
         &[(TS_MODULE, &["aws.rds.Instance"])],
     );
 }
+
+/// Red team 33's T7: Terraform merges an override file's blocks
+/// (`override.tf`, `*_override.tf`) into the blocks of the same address,
+/// so a replacing argument set there, or `count = 0`, replaces or destroys
+/// the resource (each read as an edit), and the file declares nothing of
+/// its own (deleting one read as the database deleted).
+#[test]
+fn terraform_override_files_change_the_blocks_they_name() {
+    const MAIN: &str = "orders/tf/main.tf";
+    const OVERRIDE: &str = "orders/tf/db_override.tf";
+    let db = "resource \"aws_db_instance\" \"orders\" {\n  identifier     = \"orders\"\n  engine         = \"postgres\"\n  instance_class = \"db.t4g.large\"\n}\n";
+    let sized = "resource \"aws_db_instance\" \"orders\" {\n  instance_class = \"db.t4g.xlarge\"\n}\n";
+    let repo = Repo::new("overrides");
+    repo.write(MAIN, db.as_bytes());
+    repo.write(OVERRIDE, sized.as_bytes());
+    let base = repo.commit(0.0, "Deploy the orders database");
+    let renamed = sized.replace("}\n", "  identifier     = \"orders-v2\"\n}\n");
+    let uninstanced = sized.replace("}\n", "  count          = 0\n}\n");
+    let resized = sized.replace("xlarge", "2xlarge");
+    let variable = sized.replace("}\n", "  identifier     = var.identifier\n}\n");
+    let cases: Vec<FileCase<'_>> = vec![
+        ("rename the database in the override", OVERRIDE, &renamed, &[(OVERRIDE, &["aws_db_instance"])]),
+        ("give the database no instance in the override", OVERRIDE, &uninstanced, &[(OVERRIDE, &["aws_db_instance"])]),
+        ("resize the database in the override", OVERRIDE, &resized, &[]),
+        ("name the database from a variable in the override", OVERRIDE, &variable, &[]),
+        (
+            "rename the database in a new override",
+            "orders/tf/override.tf",
+            &renamed,
+            &[("orders/tf/override.tf", &["aws_db_instance"])],
+        ),
+    ];
+    assert_file_cases(&repo, &base, &cases);
+
+    // Deleting the override declares no database of its own; deleting one
+    // that renamed it reverts the name, which replaces it.
+    repo.git(&["checkout", "-q", &base]);
+    repo.git(&["rm", "-q", OVERRIDE]);
+    let deleted = repo.commit(10.0, "Drop the size override");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &deleted);
+    let file = change.files.iter().find(|f| f.path == OVERRIDE).unwrap();
+    assert!(file.declares.is_empty(), "{file:?}");
+    assert!(!fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    repo.git(&["checkout", "-q", &base]);
+    repo.write(OVERRIDE, renamed.as_bytes());
+    let renaming = repo.commit(11.0, "Rename the database in the override");
+    repo.git(&["rm", "-q", OVERRIDE]);
+    let reverted = repo.commit(12.0, "Drop the renaming override");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &renaming, &reverted);
+    let file = change.files.iter().find(|f| f.path == OVERRIDE).unwrap();
+    assert_eq!(file.declares, ["aws_db_instance"]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}

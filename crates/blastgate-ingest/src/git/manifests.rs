@@ -923,6 +923,45 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
     found
 }
 
+/// The Terraform resources of `text` (`TYPE.NAME`) whose block gives them
+/// no instance: `count = 0`, an empty `for_each` or a constant expression
+/// of them, as `declared_counts` reads it (an override file's `count = 0`
+/// destroys the resource its block overrides; red team 33's T7). At most
+/// [`MAX_TYPES_READ`]; not read past [`MAX_EMPTIED_TEXT`] or with a NUL
+/// byte.
+///
+/// ```
+/// use blastgate_ingest::git::uninstanced_addresses;
+/// let text = b"resource \"aws_db_instance\" \"orders\" {\n  count = 0\n}\n";
+/// assert!(uninstanced_addresses(text).contains("aws_db_instance.orders"));
+/// ```
+pub fn uninstanced_addresses(text: &[u8]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw);
+    // The block being read, and the depth of its braces.
+    let mut current: Option<(String, usize)> = None;
+    for line in text.lines() {
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            current = resource_labels(line).map(|(t, name)| (format!("{t}.{name}"), 0));
+        }
+        let Some((address, depth)) = current.as_mut() else { continue };
+        let (opens, closes) = braces(line);
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if *depth == 1 && leaves_no_instance(&squeezed) && found.len() < MAX_TYPES_READ {
+            found.insert(address.clone());
+        }
+        *depth = (*depth + opens).saturating_sub(closes);
+        if *depth == 0 && closes > 0 {
+            current = None;
+        }
+    }
+    found
+}
+
 /// The type and name of a Terraform `resource` block's header `line`
 /// (`resource "aws_db_instance" "orders" {`, the labels quoted or bare),
 /// if it is one; not Bicep's `resource NAME 'TYPE@VERSION'`.
@@ -1209,6 +1248,32 @@ pub const REPLACING_WHEN_SET: [&str; 14] = [
     "kms_key_id",
     "kms_key_arn",
 ];
+
+/// Whether a replacing argument's values in a Terraform override file
+/// (`override.tf`, `*_override.tf`), before and after a change, change the
+/// value Terraform merges into the resource the file overrides: two that
+/// differ as [`replaces`] compares them, or a constant set where the
+/// override had none, or taken out (the resource's own value, which the
+/// file does not hold, then counts instead: red team 33's T7, an override
+/// renaming a database read as an edit). An expression is not compared.
+///
+/// ```
+/// use blastgate_ingest::git::override_replaces;
+/// assert!(override_replaces("identifier", None, Some("\"orders-v2\"")));
+/// assert!(override_replaces("identifier", Some("\"orders-v2\""), None));
+/// assert!(!override_replaces("identifier", None, Some("var.identifier")));
+/// assert!(!override_replaces("identifier", Some("\"orders\""), Some("\"orders\"")));
+/// ```
+pub fn override_replaces(argument: &str, before: Option<&str>, after: Option<&str>) -> bool {
+    // (A constant no file holds: what the override's value is compared
+    // with where one side has none.)
+    const OTHER: &str = "\"\u{1}\"";
+    match (before, after) {
+        (Some(b), Some(a)) => replaces(argument, Some(b), a),
+        (None, Some(v)) | (Some(v), None) => replaces(argument, Some(OTHER), v),
+        (None, None) => false,
+    }
+}
 
 /// Whether a replacing argument's values before and after a change, as
 /// [`replacing_values`] reads them, make Terraform replace the resource:
