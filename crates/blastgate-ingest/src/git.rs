@@ -139,7 +139,7 @@ mod tasks;
 pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_destroy_with, is_ansible, role_of};
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use stacks::{
-    CLOUDFORMATION_REPLACING, PROGRAM_REPLACING, ReplacingValues, aliased_names, cloudformation_replaces,
+    CLOUDFORMATION_REPLACING, IN_A_LOOP, PROGRAM_REPLACING, ReplacingValues, aliased_names, cloudformation_replaces,
     cloudformation_replacing_values, file_includes, imports_module, program_counts, program_identities,
     program_replacing_values, template_resources,
 };

@@ -5105,6 +5105,18 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
             &[],
         ),
         ("rename the construct's variable", CDK, cdk.replace("const orders =", "const ordersTable ="), &[]),
+        // Made in a loop: as many as it runs (red team 35's O07: read as
+        // deleted).
+        (
+            "make the table in a loop",
+            CDK,
+            cdk.replace(
+                "    const orders = new dynamodb.Table(this, \"Orders\", {",
+                "    for (const name of [\"Orders\"]) {\n    const orders = new dynamodb.Table(this, name, {",
+            )
+            .replace("    });\n  }\n", "    });\n    }\n  }\n"),
+            &[],
+        ),
         ("rename the resource", PULUMI, pulumi.replace("\"orders\",", "\"orders-db\","), &[(PULUMI, &["aws.rds.Instance"])]),
         (
             "rename the resource with an alias",

@@ -397,16 +397,43 @@ pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let Some(text) = program_text(text) else { return counts };
     let lines: Vec<&str> = text.lines().collect();
     let imports = import_bindings(&lines);
+    // The blocks enclosing the line, by indentation: each one's indent and
+    // whether it is a loop's (`for`, `while`, `.forEach(`, `.map(`).
+    let mut enclosing: Vec<(usize, bool)> = Vec::new();
     for line in &lines {
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        while enclosing.last().is_some_and(|(at, _)| *at >= indent) {
+            enclosing.pop();
+        }
+        let looping = |s: &str| {
+            ["for ", "for(", "while ", "while("].iter().any(|k| s.starts_with(k))
+                || [".forEach(", ".map(", ".for_each("].iter().any(|k| s.contains(k))
+        };
         if let Some(class) = program_construct(trimmed, &imports)
             && (counts.len() < MAX_TYPES_READ || counts.contains_key(&class))
         {
-            *counts.entry(class).or_insert(0) += 1;
+            // (Made in a loop, or a Python comprehension: as many as the
+            // loop runs, which is not read; red team 35's O07, a loop
+            // replacing constructs written one by one read as all but one
+            // deleted. Taking the loop out still counts.)
+            let in_loop = enclosing.iter().any(|(_, l)| *l)
+                || trimmed.split_once(" for ").is_some_and(|(_, rest)| rest.contains(" in "))
+                || [".forEach(", ".map(", ".for_each("].iter().any(|k| trimmed.contains(k));
+            let n = counts.entry(class).or_insert(0usize);
+            *n = n.saturating_add(if in_loop { IN_A_LOOP } else { 1 });
         }
+        enclosing.push((indent, looping(trimmed)));
     }
     counts
 }
+
+/// What [`program_counts`] counts a construct made in a loop as: more
+/// than any program writes out one by one.
+pub const IN_A_LOOP: usize = 1 << 20;
 
 /// The values of the [`PROGRAM_REPLACING`] arguments each construct of a
 /// program states, by its identity (`CLASS` and id joined by a NUL, as in
@@ -1749,6 +1776,18 @@ mod tests {
         assert_eq!(count(&kw), 1);
         let js = "const { Table } = require(\"aws-cdk-lib/aws-dynamodb\");\nnew Table(this, \"Orders\");\n";
         assert_eq!(count(js), 1);
+        // Made in a loop: as many as it runs.
+        for looped in [
+            format!("{cdk}for (const name of names) {{\n  new dynamodb.Table(this, name);\n}}\n"),
+            format!("{cdk}names.forEach((name) => {{\n  new dynamodb.Table(this, name);\n}});\n"),
+            format!("{cdk}names.forEach((name) => new dynamodb.Table(this, name));\n"),
+            format!("{py}for name in names:\n    dynamodb.Table(self, name)\n"),
+        ] {
+            assert_eq!(count(&looped), IN_A_LOOP, "{looped}");
+        }
+        // Not after the loop's block.
+        let after = format!("{cdk}for (const n of names) {{\n  log(n);\n}}\nnew dynamodb.Table(this, 'Orders');\n");
+        assert_eq!(count(&after), 1);
     }
 
     #[test]
