@@ -399,15 +399,20 @@ pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
     let imports = import_bindings(&lines);
     // The blocks enclosing the line, by indentation: each one's indent and
     // whether it is a loop's (`for`, `while`, `.forEach(`, `.map(`).
+    // (And how many of them are loops'.)
     let mut enclosing: Vec<(usize, bool)> = Vec::new();
+    let mut loops = 0usize;
     for line in &lines {
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
         if trimmed.is_empty() {
             continue;
         }
         let indent = line.len() - line.trim_start().len();
-        while enclosing.last().is_some_and(|(at, _)| *at >= indent) {
+        while let Some(&(at, looping)) = enclosing.last()
+            && at >= indent
+        {
             enclosing.pop();
+            loops = loops.saturating_sub(usize::from(looping));
         }
         let looping = |s: &str| {
             ["for ", "for(", "while ", "while("].iter().any(|k| s.starts_with(k))
@@ -420,13 +425,15 @@ pub fn program_counts(text: &[u8]) -> BTreeMap<String, usize> {
             // loop runs, which is not read; red team 35's O07, a loop
             // replacing constructs written one by one read as all but one
             // deleted. Taking the loop out still counts.)
-            let in_loop = enclosing.iter().any(|(_, l)| *l)
+            let in_loop = loops > 0
                 || trimmed.split_once(" for ").is_some_and(|(_, rest)| rest.contains(" in "))
                 || [".forEach(", ".map(", ".for_each("].iter().any(|k| trimmed.contains(k));
             let n = counts.entry(class).or_insert(0usize);
             *n = n.saturating_add(if in_loop { IN_A_LOOP } else { 1 });
         }
-        enclosing.push((indent, looping(trimmed)));
+        let header = looping(trimmed);
+        loops = loops.saturating_add(usize::from(header));
+        enclosing.push((indent, header));
     }
     counts
 }
