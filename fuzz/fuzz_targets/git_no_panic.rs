@@ -39,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(git::file_includes(data).len() <= git::MAX_TYPES_READ);
     let _ = git::pulumi_token(&String::from_utf8_lossy(data));
     assert!(git::uninstanced_addresses(data).len() <= git::MAX_TYPES_READ);
+    assert!(git::import_targets(data, "cdk/lib").len() <= 256);
     // Stacks by identity, and CloudFormation's replacing values.
     assert!(git::template_resources(data).len() <= git::MAX_TYPES_READ);
     for values in git::cloudformation_replacing_values(data).values() {

@@ -140,7 +140,7 @@ pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_de
 pub use programs::{Language, MAX_CALL_LINES, ProgramReader, SCRIPT_FOLDERS, program_language};
 pub use stacks::{
     CLOUDFORMATION_REPLACING, IN_A_LOOP, PROGRAM_REPLACING, ReplacingValues, aliased_names, cloudformation_replaces,
-    cloudformation_replacing_values, file_includes, imports_module, program_counts, program_identities,
+    cloudformation_replacing_values, file_includes, import_targets, imports_module, program_counts, program_identities,
     program_replacing_values, template_resources,
 };
 pub use tasks::{

@@ -2682,11 +2682,41 @@ impl<'a> Git<'a> {
         }
         let old_texts = self.small_blobs(old_hashes.into_iter())?;
         let new_texts = self.small_blobs(new_hashes.into_iter())?;
-        for f in files.iter().filter(|f| f.status == FileStatus::Added && program_file(&f.path.to_ascii_lowercase())) {
+        // (What each changed program file imports, from any folder: a
+        // construct moved into a helper module in a subfolder, or one an
+        // absolute import names, is still made, and counts in the folder
+        // of the file that imports it; red team 35's O15, O26.)
+        let mut targets: Vec<(String, bool, String)> = Vec::new();
+        let programs: Vec<&FileChange> = files
+            .iter()
+            .filter(|f| f.status != FileStatus::Deleted && program_file(&f.path.to_ascii_lowercase()))
+            .collect();
+        if programs.len() > 1 {
+            for (p, text) in &new_texts {
+                if program_file(&p.to_ascii_lowercase()) {
+                    let at = folder(p);
+                    targets.extend(parse::import_targets(text, &at).into_iter().map(|(t, e)| (t, e, at.clone())));
+                }
+            }
+        }
+        let mut imported_by: Map<String, String> = Map::new();
+        for f in programs {
             let Some((folder_of, name)) = f.path.rsplit_once('/') else { continue };
             let stem = name.split('.').next().unwrap_or(name);
             let importers = new_texts.iter().filter(|(p, _)| p.as_str() != f.path && folder(p) == folder_of);
-            if !stem.is_empty() && importers.into_iter().any(|(_, text)| parse::imports_module(text, stem)) {
+            let bare = f.path.rsplit_once('.').map_or(f.path.as_str(), |(b, _)| b);
+            let by = targets.iter().find(|(target, exact, _)| {
+                target == bare
+                    || (!*exact && bare.strip_suffix(target.as_str()).is_some_and(|head| head.ends_with('/')))
+            });
+            if let Some((_, _, at)) = by
+                && at != folder_of
+            {
+                imported_by.insert(f.path.clone(), at.clone());
+            }
+            let same_folder =
+                || !stem.is_empty() && importers.into_iter().any(|(_, text)| parse::imports_module(text, stem));
+            if f.status == FileStatus::Added && (by.is_some() || same_folder()) {
                 imported.insert(f.path.clone());
             }
         }
@@ -2725,8 +2755,10 @@ impl<'a> Git<'a> {
         // audit).
         // (A file a Serverless service includes, `${file(resources/db.yml)}`,
         // counts in the service's folder, before the change or after: its
-        // resources are the service's stack, red team 35.)
-        let mut included_by: Map<String, String> = Map::new();
+        // resources are the service's stack, red team 35. So does a
+        // program's helper module in another folder, in the folder of the
+        // changed file that imports it, `imported_by` above.)
+        let mut included_by: Map<String, String> = imported_by;
         for (path, text) in old_texts.iter().chain(new_texts.iter()) {
             if !terraform_file(path) && text.windows(7).any(|w| w == b"${file(") {
                 let at = folder(path);

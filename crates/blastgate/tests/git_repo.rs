@@ -5219,13 +5219,33 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
         "    const orders = ordersTable(this);\n",
     );
     assert!(calling != cdk);
-    for (what, import, expected) in [
-        ("move the table into an imported helper", "import { ordersTable } from \"./storage\";\n", &[][..]),
-        ("move the table into a file nothing imports", "", &[(CDK, &["dynamodb.Table"][..])][..]),
+    // (Also one in a subfolder, or named by an absolute import: red team
+    // 35's O15 and O26, read as deleted.)
+    for (what, import, helper_path, expected) in [
+        ("move the table into an imported helper", "import { ordersTable } from \"./storage\";\n", HELPER, &[][..]),
+        ("move the table into a file nothing imports", "", HELPER, &[(CDK, &["dynamodb.Table"][..])][..]),
+        (
+            "move the table into a helper in a subfolder",
+            "import { ordersTable } from \"./helpers/storage\";\n",
+            "shop/cdk/lib/helpers/storage.ts",
+            &[][..],
+        ),
+        (
+            "move the table into a helper an absolute import names",
+            "import { ordersTable } from \"@lib/helpers/storage\";\n",
+            "shop/cdk/lib/helpers/storage.ts",
+            &[][..],
+        ),
+        (
+            "move the table into a helper in a subfolder nothing imports",
+            "",
+            "shop/cdk/lib/helpers/storage.ts",
+            &[(CDK, &["dynamodb.Table"][..])][..],
+        ),
     ] {
         programs.git(&["checkout", "-q", &base]);
         programs.write(CDK, format!("{import}{calling}").as_bytes());
-        programs.write(HELPER, helper.as_bytes());
+        programs.write(helper_path, helper.as_bytes());
         let moved = programs.commit(40.0, what);
         assert_removes(&programs, &base, &moved, what, expected);
     }

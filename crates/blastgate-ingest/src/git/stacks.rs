@@ -245,6 +245,103 @@ pub fn imports_module(text: &[u8], stem: &str) -> bool {
         })
 }
 
+/// The files a program's `text`, in `folder`, imports, each as a path
+/// without its extension and whether it is exact: a relative import
+/// resolved from `folder` (TypeScript's or JavaScript's `from
+/// "./helpers/tables"` or `require("../shared/db.js")`, Python's `from
+/// .helpers.tables import x` or `from .helpers import tables`, each name
+/// also as a module), or, not exact, the end of a path an absolute import
+/// names (`from "@app/helpers/tables"` as `helpers/tables`, Python's
+/// `from orders.helpers.tables import x` as `orders/helpers/tables`), of
+/// two parts at least (a package's name, `constructs`, names no file). At
+/// most [`MAX_IMPORTS`]; not read past [`MAX_EMPTIED_TEXT`].
+///
+/// ```
+/// use blastgate_ingest::git::import_targets;
+/// let ts = b"import { Construct } from \"constructs\";\nimport { makeTable } from \"./helpers/tables\";\n";
+/// assert_eq!(import_targets(ts, "cdk/lib"), [("cdk/lib/helpers/tables".to_owned(), true)]);
+/// let py = b"from .helpers import tables\nfrom orders_infra.shared.db import make_db\n";
+/// let found = import_targets(py, "cdk/orders_infra");
+/// assert!(found.contains(&("cdk/orders_infra/helpers/tables".to_owned(), true)));
+/// assert!(found.contains(&("orders_infra/shared/db".to_owned(), false)));
+/// ```
+pub fn import_targets(text: &[u8], folder: &str) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> = Vec::new();
+    let Some(text) = program_text(text) else { return found };
+    let strip = |p: &str| {
+        [".js", ".ts", ".mjs", ".cjs", ".jsx", ".tsx", ".py"]
+            .iter()
+            .find_map(|e| p.strip_suffix(e))
+            .unwrap_or(p)
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let add = |found: &mut Vec<(String, bool)>, path: String, exact: bool| {
+        let parts = path.split('/').filter(|s| !s.is_empty()).count();
+        if (exact || parts >= 2) && found.len() < MAX_IMPORTS && !found.iter().any(|(p, _)| *p == path) {
+            found.push((path, exact));
+        }
+    };
+    for line in text.lines() {
+        let l = line.trim();
+        // TypeScript and JavaScript: the module a line quotes after `from`,
+        // `require(` or `import`.
+        let quoted = ["from ", "require(", "import "].iter().find_map(|k| {
+            let rest = l.split_once(k)?.1.trim_start();
+            let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            rest.get(1..)?.split(quote).next()
+        });
+        if let Some(spec) = quoted {
+            if spec.starts_with("./") || spec.starts_with("../") {
+                if let Some(path) = super::manifests::patch_target(folder, spec) {
+                    add(&mut found, strip(&path), true);
+                }
+            } else {
+                let spec = if spec.starts_with('@') { spec.split_once('/').map_or("", |(_, r)| r) } else { spec };
+                add(&mut found, strip(spec), false);
+            }
+            continue;
+        }
+        // Python: `from MODULE import a, b`, `import MODULE`.
+        let (module, names) = if let Some(rest) = l.strip_prefix("from ") {
+            let Some((module, names)) = rest.split_once(" import ") else { continue };
+            (module.trim(), names.trim_matches(['(', ')', ' ']))
+        } else if let Some(rest) = l.strip_prefix("import ") {
+            (rest.split([' ', ',']).next().unwrap_or_default(), "")
+        } else {
+            continue;
+        };
+        let dots = module.len() - module.trim_start_matches('.').len();
+        let rest = module.trim_start_matches('.').replace('.', "/");
+        let names: Vec<&str> =
+            names.split(',').filter_map(|n| n.split_whitespace().next()).filter(|n| *n != "*").collect();
+        if dots > 0 {
+            let mut base = folder.to_owned();
+            for _ in 1..dots {
+                base = base.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+            }
+            let at = |name: &str| {
+                [base.as_str(), rest.as_str(), name]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            add(&mut found, at(""), true);
+            for name in names {
+                add(&mut found, at(name), true);
+            }
+        } else if !rest.is_empty() {
+            add(&mut found, rest.clone(), false);
+            for name in names {
+                add(&mut found, format!("{rest}/{name}"), false);
+            }
+        }
+    }
+    found
+}
+
 /// `module` and `name` joined by a dot (`name` alone for no module).
 fn join(module: &str, name: &str) -> String {
     match (module.is_empty(), name.is_empty()) {
