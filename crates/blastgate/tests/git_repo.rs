@@ -5344,3 +5344,33 @@ fn terraform_override_files_change_the_blocks_they_name() {
     assert_eq!(file.declares, ["aws_db_instance"]);
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
+
+/// Red team 33's T1: Terraform's JSON syntax (`*.tf.json`) is read as its
+/// HCL is: each resource by its name (a second database of a type taken
+/// out was unread), `"count": 0`, replacing arguments and labels renamed.
+#[test]
+fn terraform_json_is_read_as_terraform() {
+    const MAIN: &str = "orders/tf/main.tf.json";
+    let json = |orders: &str, ledger: &str| {
+        format!("{{\n  \"resource\": {{\n    \"aws_db_instance\": {{\n{orders}{ledger}    }}\n  }}\n}}\n")
+    };
+    let orders = "      \"orders\": {\n        \"identifier\": \"orders\",\n        \"instance_class\": \"db.t4g.large\"\n      },\n";
+    let ledger = "      \"ledger\": {\n        \"identifier\": \"ledger\"\n      }\n";
+    let repo = Repo::new("terraform-json");
+    repo.write(MAIN, json(orders, ledger).as_bytes());
+    let base = repo.commit(0.0, "Deploy two databases");
+    let db: &[(&str, &[&str])] = &[(MAIN, &["aws_db_instance"])];
+    let texts = [
+        ("drop one database of two", json("", ledger), db),
+        (
+            "give a database no instance",
+            json(&orders.replace("\"identifier\"", "\"count\": 0,\n        \"identifier\""), ledger),
+            db,
+        ),
+        ("rename a database", json(&orders.replace("\"orders\",", "\"orders-v2\","), ledger), db),
+        ("rename a database's label", json(&orders.replace("\"orders\": {", "\"orders_db\": {"), ledger), db),
+        ("resize a database", json(&orders.replace("large", "xlarge"), ledger), &[][..]),
+    ];
+    let cases: Vec<FileCase<'_>> = texts.iter().map(|(w, text, e)| (*w, MAIN, text.as_str(), *e)).collect();
+    assert_file_cases(&repo, &base, &cases);
+}

@@ -229,10 +229,15 @@ pub fn declared_counts(text: &[u8]) -> BTreeMap<String, usize> {
             serde_json::Value::Array(items) => items.iter().collect(),
             other => vec![other],
         };
-        for top in documents {
-            for r in top.get("resource").into_iter().flat_map(resource_keys) {
-                add(&mut types, r);
+        // (Terraform's resources one a name, those with no instance
+        // aside: red team 33's T1, `"count": 0` and a second database of a
+        // type were unread.)
+        for (t, _, body) in json_resources(raw).unwrap_or_default() {
+            if !json_no_instance(&body) {
+                add(&mut types, t);
             }
+        }
+        for top in documents {
             // Azure Resource Manager: `"resources": [{"type":
             // "Microsoft.Sql/servers", ...}]` (red team 11: unread).
             if arm_template(top) {
@@ -882,6 +887,14 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
         return BTreeSet::new();
     }
     let raw = String::from_utf8_lossy(text);
+    // (Terraform's JSON: `{"resource": {"TYPE": {"NAME": ...}}}`.)
+    if let Some(resources) = json_resources(&raw) {
+        return resources
+            .into_iter()
+            .filter(|(_, name, _)| !name.is_empty())
+            .map(|(t, name, _)| format!("{t}.{name}"))
+            .collect();
+    }
     let text = uncomment_config(&raw);
     let mut found = BTreeSet::new();
     let mut in_block = false;
@@ -941,6 +954,14 @@ pub fn uninstanced_addresses(text: &[u8]) -> BTreeSet<String> {
         return found;
     }
     let raw = String::from_utf8_lossy(text);
+    if let Some(resources) = json_resources(&raw) {
+        for (t, name, body) in resources {
+            if json_no_instance(&body) && !name.is_empty() {
+                found.insert(format!("{t}.{name}"));
+            }
+        }
+        return found;
+    }
     let text = uncomment_config(&raw);
     // The block being read, and the depth of its braces.
     let mut current: Option<(String, usize)> = None;
@@ -1086,6 +1107,20 @@ pub fn replacing_values(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String
         return found;
     }
     let raw = String::from_utf8_lossy(text);
+    // Terraform's JSON: each value as HCL writes it (a string quoted, a
+    // `${...}` in it a template), compared as HCL's are (red team 33's
+    // T1: `.tf.json` arguments were unread).
+    if let Some(resources) = json_resources(&raw) {
+        for (t, name, body) in resources.into_iter().filter(|(_, name, _)| !name.is_empty()) {
+            let Some((_, arguments)) = REPLACING_ARGUMENTS.iter().find(|(known, _)| *known == t) else { continue };
+            let values = arguments
+                .iter()
+                .filter_map(|a| Some(((*a).to_owned(), serde_json::to_string(body.get(*a)?).ok()?)))
+                .collect();
+            found.insert(format!("{t}.{name}"), values);
+        }
+        return found;
+    }
     let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
     let squeeze = |line: &str| -> String { line.chars().filter(|c| !c.is_whitespace()).collect() };
     let balance = |s: &str| {
@@ -1542,15 +1577,67 @@ pub const MAX_TYPE_BYTES: usize = 256;
 
 /// The resource types of a Terraform JSON `resource` value: the keys of
 /// its object, or of each object of its array.
-fn resource_keys(value: &serde_json::Value) -> Vec<String> {
-    let keys = |v: &serde_json::Value| match v {
-        serde_json::Value::Object(types) => types.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
-    match value {
-        serde_json::Value::Array(items) => items.iter().flat_map(keys).collect(),
-        other => keys(other),
+/// A Terraform JSON file's resources (`{"resource": {"TYPE": {"NAME":
+/// {...}}}}`, any level also an array of such objects), each as its type,
+/// name and body (a type given without names once, named ""), at most
+/// [`MAX_TYPES_READ`]; `None` for a text that is not a JSON object or
+/// array.
+fn json_resources(text: &str) -> Option<Vec<(String, String, serde_json::Value)>> {
+    let text = text.trim_start_matches('\u{feff}');
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
     }
+    let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+    let objects = |v: &serde_json::Value| -> Vec<serde_json::Map<String, serde_json::Value>> {
+        match v {
+            serde_json::Value::Object(map) => vec![map.clone()],
+            serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_object().cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut found = Vec::new();
+    for top in objects(&value) {
+        for types in top.get("resource").map(objects).unwrap_or_default() {
+            for (t, names) in &types {
+                // (A type given without names, `"aws_iam_role": {}`, is
+                // counted once as written: name "".)
+                let names = objects(names);
+                if names.iter().all(serde_json::Map::is_empty) && found.len() < MAX_TYPES_READ {
+                    found.push((t.clone(), String::new(), serde_json::Value::Null));
+                }
+                for names in names {
+                    for (name, body) in names {
+                        // (A block given as an array of bodies: its first.)
+                        let body = match body {
+                            serde_json::Value::Array(items) => items.into_iter().next().unwrap_or_default(),
+                            other => other,
+                        };
+                        if found.len() < MAX_TYPES_READ {
+                            found.push((t.clone(), name, body));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(found)
+}
+
+/// Whether a Terraform JSON resource body gives it no instance: `"count":
+/// 0` (or `"0"`, `false`), an empty `"for_each"` (`{}`, `[]`).
+fn json_no_instance(body: &serde_json::Value) -> bool {
+    let count = body.get("count").is_some_and(|c| match c {
+        serde_json::Value::Number(n) => n.as_f64().is_some_and(|n| n < 1.0),
+        serde_json::Value::String(s) => s.trim() == "0",
+        serde_json::Value::Bool(b) => !b,
+        _ => false,
+    });
+    let for_each = body.get("for_each").is_some_and(|f| match f {
+        serde_json::Value::Object(m) => m.is_empty(),
+        serde_json::Value::Array(a) => a.is_empty(),
+        _ => false,
+    });
+    count || for_each
 }
 
 /// Most bytes of a file's text read to tell whether it declares anything
