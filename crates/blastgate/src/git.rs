@@ -2705,9 +2705,14 @@ impl<'a> Git<'a> {
             let stem = name.split('.').next().unwrap_or(name);
             let importers = new_texts.iter().filter(|(p, _)| p.as_str() != f.path && folder(p) == folder_of);
             let bare = f.path.rsplit_once('.').map_or(f.path.as_str(), |(b, _)| b);
+            // (A folder imported is its `index` module, or Python's
+            // package: `./helpers` is `helpers/index.ts`, `.helpers` is
+            // `helpers/__init__.py`.)
+            let module = bare.strip_suffix("/index").or_else(|| bare.strip_suffix("/__init__")).unwrap_or(bare);
             let by = targets.iter().find(|(target, exact, _)| {
                 target == bare
-                    || (!*exact && bare.strip_suffix(target.as_str()).is_some_and(|head| head.ends_with('/')))
+                    || target == module
+                    || (!*exact && module.strip_suffix(target.as_str()).is_some_and(|head| head.ends_with('/')))
             });
             if let Some((_, _, at)) = by
                 && at != folder_of

@@ -5237,6 +5237,12 @@ fn stack_identities_and_replacing_properties_outside_terraform() {
             &[][..],
         ),
         (
+            "move the table into a helper folder's index",
+            "import { ordersTable } from \"./helpers\";\n",
+            "shop/cdk/lib/helpers/index.ts",
+            &[][..],
+        ),
+        (
             "move the table into a helper in a subfolder nothing imports",
             "",
             "shop/cdk/lib/helpers/storage.ts",
