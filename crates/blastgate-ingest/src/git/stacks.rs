@@ -254,7 +254,7 @@ pub fn imports_module(text: &[u8], stem: &str) -> bool {
 /// names (`from "@app/helpers/tables"` as `helpers/tables`, Python's
 /// `from orders.helpers.tables import x` as `orders/helpers/tables`), of
 /// two parts at least (a package's name, `constructs`, names no file). At
-/// most [`MAX_IMPORTS`]; not read past [`MAX_EMPTIED_TEXT`].
+/// most 256; not read past [`MAX_EMPTIED_TEXT`].
 ///
 /// ```
 /// use blastgate_ingest::git::import_targets;
