@@ -1315,6 +1315,10 @@ type OverrideSide = (
     std::collections::BTreeSet<String>,
 );
 
+/// The Terraform files of module folders, by path, and the folders all
+/// of whose files were read (`Git::module_files`).
+type ModuleFiles = (BTreeMap<String, Vec<u8>>, std::collections::BTreeSet<String>);
+
 /// Whether `p` is an HCL Terraform or OpenTofu file (`*.tf`, `*.tofu`).
 fn terraform_hcl(p: &str) -> bool {
     p.ends_with(".tf") || p.ends_with(".tofu")
@@ -2042,7 +2046,7 @@ impl<'a> Git<'a> {
         self.read_deploy_lists(&mut files, &blobs, (base, head), &deploys)?;
         self.read_helm_values(&mut files, &blobs, &classifier, &deploys)?;
         self.read_terraform_switches(&mut files, &blobs, head)?;
-        self.read_local_modules(&mut files, base)?;
+        self.read_local_modules(&mut files, (base, head))?;
         // Guards against deletion turned off (`FileChange::unguards`); a
         // deleted file's are gone with what it declared, which counts as
         // destroyed already.
@@ -3618,8 +3622,19 @@ impl<'a> Git<'a> {
         folders: &std::collections::BTreeSet<String>,
         commit: &str,
     ) -> Result<BTreeMap<String, Vec<u8>>, ChangeError> {
+        Ok(self.module_files(folders, commit)?.0)
+    }
+
+    /// [`Self::module_texts`], and the folders all of whose Terraform
+    /// files were read (listed, none too large): what a reading may
+    /// conclude from the absence of a block in them.
+    fn module_files(
+        &self,
+        folders: &std::collections::BTreeSet<String>,
+        commit: &str,
+    ) -> Result<ModuleFiles, ChangeError> {
         if folders.is_empty() {
-            return Ok(BTreeMap::new());
+            return Ok(Default::default());
         }
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let mut args: Vec<String> =
@@ -3627,15 +3642,20 @@ impl<'a> Git<'a> {
         args.extend(folders.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
         let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
             Ok(found) => found,
-            Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
+            Err(ChangeError::LimitExceeded { .. }) => return Ok(Default::default()),
             Err(e) => return Err(e),
         };
-        self.small_blobs(
-            listed
-                .iter()
-                .filter(|(p, _)| terraform_file(p) && folders.contains(&folder(p)))
-                .map(|(p, h)| (p.as_str(), h.as_str())),
-        )
+        let wanted: Vec<(&str, &str)> = listed
+            .iter()
+            .filter(|(p, _)| terraform_file(p) && folders.contains(&folder(p)))
+            .map(|(p, h)| (p.as_str(), h.as_str()))
+            .collect();
+        let texts = self.small_blobs(wanted.iter().copied())?;
+        let mut complete = folders.clone();
+        for (p, _) in wanted.iter().filter(|(p, _)| !texts.contains_key(*p)) {
+            complete.remove(&folder(p));
+        }
+        Ok((texts, complete))
     }
 
     /// The Terraform module folders and resource types that `moved` blocks
@@ -3730,25 +3750,42 @@ impl<'a> Git<'a> {
     /// modules it calls in turn, [`MAX_MODULE_LEVELS`] down and at most
     /// [`MAX_MODULE_FOLDERS`] folders in all. A folder that cannot be
     /// listed or read adds nothing: the module counts by its source's words.
-    fn read_local_modules(&self, files: &mut [FileChange], base: &str) -> Result<(), ChangeError> {
+    ///
+    /// A module inlined is not destroyed: what `moved` blocks of the
+    /// calling folder take out of a call the change takes out
+    /// (`from = module.db.aws_db_instance.main`, `to =
+    /// aws_db_instance.main`, the `to` declared in the calling folder after
+    /// the change) stays, and a type all of whose resources in the module's
+    /// own folder are moved out so is not added (`inlined_resources`); when
+    /// nothing the folder declared is left (every file of it read, no
+    /// module of its own called), the call itself destroys nothing either.
+    fn read_local_modules(&self, files: &mut [FileChange], (base, head): (&str, &str)) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let target = local_module;
-        // (File, whether in its `declares`, the module's folder.)
-        let mut asked: Vec<(usize, bool, String)> = Vec::new();
+        // (File, whether in its `declares`, the module's folder, the type
+        // naming it.)
+        let mut asked: Vec<(usize, bool, String, String)> = Vec::new();
         for (i, f) in files.iter().enumerate() {
             let at = folder(f.old_path.as_deref().unwrap_or(&f.path));
             for (list, declares) in [(&f.declares, true), (&f.removes, false)] {
-                asked.extend(list.iter().filter_map(|t| target(&at, t)).map(|module| (i, declares, module)));
+                asked.extend(
+                    list.iter()
+                        .filter_map(|t| target(&at, t).map(|m| (m, t)))
+                        .map(|(m, t)| (i, declares, m, t.clone())),
+                );
             }
         }
         if asked.is_empty() {
             return Ok(());
         }
-        // What each folder declares, and the folders it calls.
+        // What each folder declares (types, and addresses), the folders it
+        // calls, and the folders read whole.
         let mut declared: Map<String, Set<String>> = Map::new();
+        let mut addresses: Map<String, Set<String>> = Map::new();
         let mut calls: Map<String, Set<String>> = Map::new();
-        let mut wave: Set<String> = asked.iter().map(|(_, _, m)| m.clone()).collect();
+        let mut whole: Set<String> = Set::new();
+        let mut wave: Set<String> = asked.iter().map(|(_, _, m, _)| m.clone()).collect();
         for _ in 0..MAX_MODULE_LEVELS {
             wave.retain(|m| !declared.contains_key(m));
             while declared.len().saturating_add(wave.len()) > MAX_MODULE_FOLDERS {
@@ -3757,7 +3794,8 @@ impl<'a> Git<'a> {
             if wave.is_empty() {
                 break;
             }
-            let texts = self.module_texts(&wave, base)?;
+            let (texts, complete) = self.module_files(&wave, base)?;
+            whole.extend(complete);
             for m in &wave {
                 declared.insert(m.clone(), Set::new());
             }
@@ -3771,26 +3809,119 @@ impl<'a> Git<'a> {
                     }
                     declared.entry(at.clone()).or_default().insert(t);
                 }
+                addresses.entry(at).or_default().extend(parse::declared_addresses(text));
             }
             wave = next;
         }
-        for (i, declares, module) in asked {
+        let callers: Set<String> = asked
+            .iter()
+            .filter(|(i, declares, _, _)| !declares && files.get(*i).is_some_and(|f| f.old_path.is_none()))
+            .filter_map(|(i, _, _, _)| files.get(*i).map(|f| folder(&f.path)))
+            .collect();
+        let inlined = self.inlined_resources(&callers, (base, head))?;
+        for (i, declares, module, named) in asked {
+            let Some(f) = files.get_mut(i) else { continue };
+            // (A module inlined: its resources moved out to the caller.)
+            let moved = (!declares && f.old_path.is_none())
+                .then(|| inlined.get(&(folder(&f.path), module.clone())))
+                .flatten()
+                .filter(|_| whole.contains(&module));
+            let own = addresses.get(&module);
+            let all_moved = |t: &str| {
+                let mut of_type = own.into_iter().flatten().filter(|a| blastgate_change::address_type(a) == Some(t));
+                moved.is_some_and(|moved| {
+                    own.is_some_and(|own| own.len() < parse::MAX_TYPES_READ)
+                        && of_type.clone().next().is_some()
+                        && of_type.all(|a| moved.contains(a))
+                })
+            };
             // Everything the module and those it calls declare (each
             // folder once: modules may call each other in a loop).
             let mut types: Set<String> = Set::new();
             let mut seen: Set<&str> = Set::new();
             let mut stack: Vec<&str> = vec![module.as_str()];
+            let mut left = false;
             while let Some(m) = stack.pop() {
                 if !seen.insert(m) {
                     continue;
                 }
-                types.extend(declared.get(m).into_iter().flatten().cloned());
+                let mine = declared.get(m).into_iter().flatten();
+                let kept: Vec<&String> = mine.filter(|t| m != module || !all_moved(t)).collect();
+                left |= !kept.is_empty();
+                types.extend(kept.into_iter().cloned());
                 stack.extend(calls.get(m).into_iter().flatten().map(String::as_str));
             }
-            let Some(f) = files.get_mut(i) else { continue };
-            add_types(if declares { &mut f.declares } else { &mut f.removes }, types.into_iter().collect());
+            let list = if declares { &mut f.declares } else { &mut f.removes };
+            if moved.is_some() && !left {
+                list.retain(|t| *t != named);
+            }
+            add_types(list, types.into_iter().collect());
         }
         Ok(())
+    }
+
+    /// The resources `moved` blocks take out of a local module whose call
+    /// the change takes out, into the calling module itself (a module
+    /// inlined), by the calling folder and the module's folder: each
+    /// block's `from` is `module.LABEL.TYPE.NAME` (no instance key: a
+    /// block moving one instance out of several leaves the others, which
+    /// go), `LABEL` a `module` block of the calling folder `before` whose
+    /// local source is the module's folder and which the folder no longer
+    /// declares so after, and its `to` is `TYPE.OTHER` declared in the
+    /// calling folder after (a `moved` block into nothing moves nothing
+    /// Terraform keeps). The folders in `callers` are read whole at both
+    /// commits, as Terraform reads a module.
+    fn inlined_resources(
+        &self,
+        callers: &std::collections::BTreeSet<String>,
+        (base, head): (&str, &str),
+    ) -> Result<BTreeMap<(String, String), std::collections::BTreeSet<String>>, ChangeError> {
+        use std::collections::{BTreeMap as Map, BTreeSet as Set};
+        let mut found: Map<(String, String), Set<String>> = Map::new();
+        if callers.is_empty() {
+            return Ok(found);
+        }
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        // Each folder's calls (label -> the module's folder) and, after,
+        // its addresses and `moved` blocks.
+        type Calls = Map<String, Map<String, String>>;
+        let calls = |texts: &BTreeMap<String, Vec<u8>>| {
+            let mut calls: Calls = Map::new();
+            for (path, text) in texts {
+                let at = folder(path);
+                for (label, t) in parse::declared_modules(text) {
+                    if let Some(m) = local_module(&at, &t) {
+                        calls.entry(at.clone()).or_default().insert(label, m);
+                    }
+                }
+            }
+            calls
+        };
+        let before = calls(&self.module_texts(callers, base)?);
+        let after_texts = self.module_texts(callers, head)?;
+        let after = calls(&after_texts);
+        let mut declared: Map<String, Set<String>> = Map::new();
+        let mut pairs: Map<String, Vec<(String, String)>> = Map::new();
+        for (path, text) in &after_texts {
+            declared.entry(folder(path)).or_default().extend(parse::block_addresses(text));
+            pairs.entry(folder(path)).or_default().extend(parse::moved_pairs(text));
+        }
+        for (at, moves) in &pairs {
+            for (from, to) in moves {
+                if from.contains('[') || to.contains('[') {
+                    continue;
+                }
+                let (steps, into) = (blastgate_change::address_steps(from), blastgate_change::address_steps(to));
+                let ([module, label, t, name], [t2, _]) = (steps.as_slice(), into.as_slice()) else { continue };
+                let Some(m) = before.get(at).and_then(|c| c.get(*label)) else { continue };
+                let gone = after.get(at).and_then(|c| c.get(*label)) != Some(m);
+                let landed = declared.get(at).is_some_and(|d| d.contains(to.as_str()));
+                if *module == "module" && t == t2 && gone && landed {
+                    found.entry((at.clone(), m.clone())).or_default().insert(format!("{t}.{name}"));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Adds to a Terraform variables file's `FileChange::removes` the

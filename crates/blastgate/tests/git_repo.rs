@@ -4213,6 +4213,68 @@ fn a_module_block_taken_out_destroys_what_its_source_made() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// A local module inlined: its `module` block taken out and its resources
+/// moved to the calling module with `moved` blocks. Terraform destroys
+/// nothing; the module's folder read as destroyed whole (`block` on a
+/// critical service). Resources left in the module, a block moving one
+/// instance of several, or one into nothing, still count.
+#[test]
+fn a_module_inlined_with_moved_blocks_destroys_nothing() {
+    let repo = Repo::new("inlined");
+    let sg = "resource \"aws_security_group\" \"web\" {\n  name = \"web\"\n}\n";
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let replica = "resource \"aws_db_instance\" \"replica\" {\n  engine = \"postgres\"\n}\n";
+    let call = "module \"db\" {\n  source = \"./modules/db\"\n}\n";
+    let moved = "moved {\n  from = module.db.aws_db_instance.main\n  to   = aws_db_instance.main\n}\n";
+    repo.write("orders/tf/main.tf", format!("{sg}{call}").as_bytes());
+    repo.write("orders/tf/modules/db/main.tf", db.as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+
+    // Inlined, the module's folder left in place (unused); the `moved`
+    // block in a file of its own.
+    repo.write("orders/tf/main.tf", format!("{sg}{db}").as_bytes());
+    repo.write("orders/tf/moves.tf", moved.as_bytes());
+    let inlined = repo.commit(1.0, "Inline the database module");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &inlined);
+    for f in &change.files {
+        assert!(f.declares.is_empty() && f.removes.is_empty(), "{f:?}");
+    }
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+
+    // Without the `moved` block the database is destroyed and made anew.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/main.tf", format!("{sg}{db}").as_bytes());
+    let recreated = repo.commit(2.0, "Inline the database module, no moved block");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &recreated);
+    assert_eq!(change.files[0].removes, ["aws_db_instance", "module ./modules/db"], "{:?}", change.files[0]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // A block moving into an address the caller does not declare, or one
+    // instance of the module, moves nothing Terraform keeps.
+    for (what, block) in [
+        ("into nothing", moved.replace("to   = aws_db_instance.main", "to   = aws_db_instance.other")),
+        ("one instance", moved.replace("module.db.", "module.db[\"a\"].")),
+    ] {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/tf/main.tf", format!("{sg}{db}{block}").as_bytes());
+        let commit = repo.commit(3.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &commit);
+        assert!(change.files[0].removes.iter().any(|t| t == "aws_db_instance"), "{what}: {:?}", change.files[0]);
+        assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{what}: {fired:?}");
+    }
+
+    // A second database left in the module goes with its call.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/modules/db/main.tf", format!("{db}{replica}").as_bytes());
+    let two = repo.commit(4.0, "Add a replica");
+    repo.write("orders/tf/main.tf", format!("{sg}{db}{moved}").as_bytes());
+    let half = repo.commit(5.0, "Inline the primary only");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &two, &half);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance", "module ./modules/db"], "{main:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 /// A local database module switched off by a variables file in a folder
 /// below its root destroys what the module's folder makes.
 #[test]

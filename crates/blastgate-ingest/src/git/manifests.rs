@@ -883,6 +883,24 @@ fn block_from(squeezed: &str) -> Option<&str> {
 /// assert!(found.contains("aws_db_instance.orders"));
 /// ```
 pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
+    addresses(text, true)
+}
+
+/// The Terraform resources and module calls `text` declares in blocks of
+/// their own, as [`declared_addresses`] without the `from` of its `moved`
+/// and `removed` blocks: where a `moved` block's `to` must stand for it to
+/// move anything (a module inlined, its resources moved to the caller).
+///
+/// ```
+/// use blastgate_ingest::git::block_addresses;
+/// let text = b"moved {\n  from = module.db.aws_db_instance.main\n  to   = aws_db_instance.main\n}\n";
+/// assert!(block_addresses(text).is_empty());
+/// ```
+pub fn block_addresses(text: &[u8]) -> BTreeSet<String> {
+    addresses(text, false)
+}
+
+fn addresses(text: &[u8], with_moved: bool) -> BTreeSet<String> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return BTreeSet::new();
     }
@@ -909,7 +927,7 @@ pub fn declared_addresses(text: &[u8]) -> BTreeSet<String> {
             in_block = false;
         }
         if in_block {
-            if let Some(address) = block_from(&squeezed) {
+            if let Some(address) = block_from(&squeezed).filter(|_| with_moved) {
                 let steps = blastgate_change::address_steps(address);
                 if let [.., t, name] = steps.as_slice()
                     && found.len() < MAX_TYPES_READ
