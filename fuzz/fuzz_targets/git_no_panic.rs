@@ -34,6 +34,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = git::is_manifest(data);
     let _ = git::removed_guards(data, |_| true);
     let _ = git::declared_addresses(data);
+    let _ = git::block_addresses(data);
+    let _ = git::instance_arguments(data);
     let _ = git::moved_from_types(data);
     assert!(git::moved_from_modules(data).iter().all(|(chain, _)| !chain.is_empty()));
     assert!(git::file_includes(data).len() <= git::MAX_TYPES_READ);

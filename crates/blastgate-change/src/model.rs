@@ -601,6 +601,19 @@ pub struct FileChange {
     /// [`crate::limits::MAX_DECLARED_TYPES`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub declares: Vec<String>,
+    /// For a deleted or emptied Terraform file, that the git reader read
+    /// its old content and found every resource and module call it declared
+    /// still declared after the change, at the same address or moved there
+    /// by a `moved` block (its blocks moved to another file of the module,
+    /// a module inlined into its caller, a file of outputs or variables):
+    /// `declares` then lists all its deletion destroys, and when it is
+    /// empty the file destroys nothing, instead of counting as a
+    /// destruction by its path. Counted only for a changeset the assessing
+    /// process read from git itself (`assess --repo`; in the library,
+    /// `AssessOptions::files_read`): stated in a changeset file, it is a
+    /// claim and is not counted (warning `declares-read-not-counted`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub declares_read: bool,
     /// For a modified (or renamed) infrastructure file that still declares
     /// something, the resource types of the declarations the change takes
     /// out of it and out of its folder: a Terraform `resource` block

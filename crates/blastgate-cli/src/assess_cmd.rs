@@ -52,6 +52,7 @@ fn assess(args: &AssessArgs) -> Result<u8, Failure> {
         .with_mapping(&mapping, &mapping_digest)
         .allow_unknown_services(allow_unknown)
         .history_measured(history_measured)
+        .files_read(history_measured)
         .context_stated_now(stated_now)
         .changeset_name(&label);
     let mut assessment = engine.assess_with(&changeset, &context, &options);

@@ -460,8 +460,20 @@ pub fn read_inputs(input: &ChangeInput, show_progress: bool, naming: Naming) -> 
 
 /// Reads the graph and the changeset and resolves one against the other.
 pub fn load(input: &ChangeInput, show_progress: bool) -> Result<Loaded, Failure> {
-    let Inputs { graph, changeset, name, mapping, allow_unknown, mut warnings, .. } =
+    let Inputs { graph, mut changeset, name, mapping, allow_unknown, history_measured, mut warnings, .. } =
         read_inputs(input, show_progress, Naming::AsGiven).map_err(|f| f.with_repo_hint(input.repo.as_deref()))?;
+    // A file's `declares_read` counts only when this process read the
+    // change from git (as `assess` counts it: `AssessOptions::files_read`).
+    if !history_measured && changeset.files.iter().any(|f| f.declares_read) {
+        warnings.push(
+            "the changeset states `declares_read`: only a change read from git (`--repo`) counts it, so each such \
+             file's deletion counts by its path"
+                .to_owned(),
+        );
+        for f in &mut changeset.files {
+            f.declares_read = false;
+        }
+    }
     let options = ResolveOptions::allow_unknown(allow_unknown);
     let mut resolved = resolve(&name, &changeset, &graph, &mapping, &Classifier::default(), options)?;
     if input.graph.is_empty() && !resolved.warnings.is_empty() {
@@ -608,6 +620,16 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             let action = d.destructive_action_name();
             let node = d.node.as_deref().map(|n| format!(" -> node {}", one(n))).unwrap_or_default();
             writeln!(out, "  {action} {}{node}", one(&d.address))?;
+        }
+    }
+    // Deleted files that destroy nothing: read whole, all they declared
+    // kept (`declares_read`; cleared above unless read from git).
+    let kept: Vec<&str> =
+        c.files.iter().filter(|f| f.declares_read && f.declares.is_empty()).map(|f| f.path.as_str()).collect();
+    if !kept.is_empty() {
+        writeln!(out, "deleted, all they declared kept (read from git): {}", kept.len())?;
+        for f in kept.iter().take(10) {
+            writeln!(out, "  {}", one(f))?;
         }
     }
     for w in r.warnings.iter().chain(&r.kind_warnings).chain(&r.service_warnings) {

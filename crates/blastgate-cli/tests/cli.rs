@@ -1273,6 +1273,50 @@ fn cart_repo_with_owners(dir: &std::path::Path, owners: &str, extra: &[(&str, &s
     repo
 }
 
+/// A deleted Terraform file the git reader read whole, all it declared
+/// kept (a file of outputs), destroys nothing when `assess --repo` reads
+/// it; its changeset written out by `change show` and assessed from the
+/// file counts the deletion by its path, the `declares_read` it states
+/// being a claim (`declares-read-not-counted`).
+#[test]
+fn a_deleted_file_read_from_git_whose_blocks_stay_destroys_nothing() {
+    let dir = tempdir();
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(repo.join("src/cartservice/tf")).unwrap();
+    let git = git_as(&repo, "dev@example.com");
+    let db = "resource \"aws_db_instance\" \"cart\" {\n  engine = \"postgres\"\n}\n";
+    std::fs::write(repo.join("src/cartservice/tf/main.tf"), db).unwrap();
+    std::fs::write(repo.join("src/cartservice/tf/outputs.tf"), "output \"a\" {\n  value = 1\n}\n").unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    git(&["rm", "-q", "src/cartservice/tf/outputs.tf"]);
+    git(&["commit", "-q", "-m", "Drop the outputs"]);
+    drop(git);
+    let (repo_arg, graph) = (repo.display().to_string(), boutique());
+    let read = ["--repo", repo_arg.as_str(), "--range", "HEAD~1..HEAD", "--graph", graph.as_str()];
+    let at = ["--now", "2026-11-27T10:00:00Z", "--format", "json"];
+    let rules = |v: &serde_json::Value| v["rules"].to_string();
+    let o = run(&[&["assess"][..], &read, &at].concat());
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let v = json(&o);
+    assert!(!rules(&v).contains("destructive"), "{v}");
+
+    let shown = run(&[&["change", "show"][..], &read, &["--format", "json"]].concat());
+    let shown = json(&shown);
+    assert_eq!(shown["changeset"]["files"][0]["declares_read"], true, "{shown}");
+    let file = dir.join("change.json");
+    std::fs::write(&file, shown["changeset"].to_string()).unwrap();
+    let change = file.display().to_string();
+    let o = run(&[&["assess", "--change", change.as_str(), "--graph", graph.as_str()][..], &at].concat());
+    let v = json(&o);
+    assert!(rules(&v).contains("destructive-infrastructure"), "{v}");
+    assert!(v["diagnostics"].to_string().contains("declares-read-not-counted"), "{v}");
+    let o = run(&["change", "show", "--change", &change, "--graph", &graph]);
+    assert!(stdout(&o).contains("delete src/cartservice/tf/outputs.tf"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("declares_read") || stdout(&o).contains("declares_read"), "{}", stdout(&o));
+}
+
 /// A git range without --codeowners takes its owners from the CODEOWNERS
 /// file GitHub uses on the branch the change goes into (`.github/CODEOWNERS`
 /// first), not the one the change writes: an audit found `--repo` read no owners at all

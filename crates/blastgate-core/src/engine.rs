@@ -105,6 +105,13 @@ pub struct AssessOptions<'a> {
     /// `sexp`) is a claim and is not counted (warning
     /// `experience-claim-not-counted`).
     pub history_measured: bool,
+    /// The changeset's files were read from git by the process that
+    /// assesses (`blastgate::git`), not stated by whoever wrote the
+    /// changeset: their `declares_read` (a deleted Terraform file read
+    /// whole, all it declared kept) is counted. Otherwise it is a claim,
+    /// cleared with the warning `declares-read-not-counted`, and such a
+    /// file counts as a destruction by its path.
+    pub files_read: bool,
     /// The `now` the context document stated, when it is assessed as of
     /// another instant ([`Context::with_now`], `--now`): the input digest
     /// covers it, since a month-old context and a fresh one are different
@@ -122,6 +129,7 @@ impl std::fmt::Debug for AssessOptions<'_> {
             .field("mapping_digest", &self.mapping_digest)
             .field("allow_unknown_services", &self.allow_unknown_services)
             .field("history_measured", &self.history_measured)
+            .field("files_read", &self.files_read)
             .field("context_stated_now", &self.context_stated_now)
             .field("changeset_name", &self.changeset_name)
             .finish_non_exhaustive()
@@ -135,6 +143,7 @@ impl Default for AssessOptions<'_> {
             mapping_digest: "",
             allow_unknown_services: false,
             history_measured: false,
+            files_read: false,
             context_stated_now: None,
             changeset_name: "changeset",
         }
@@ -163,6 +172,15 @@ impl<'a> AssessOptions<'a> {
     /// `blastgate::git`, never for one read from a file.
     pub fn history_measured(mut self, measured: bool) -> Self {
         self.history_measured = measured;
+        self
+    }
+
+    /// Options saying whether the changeset's files were read by the
+    /// caller ([`AssessOptions::files_read`]): set it for a changeset your
+    /// own process read from git with `blastgate::git`, never for one read
+    /// from a file.
+    pub fn files_read(mut self, read: bool) -> Self {
+        self.files_read = read;
         self
     }
 
@@ -329,6 +347,7 @@ impl Engine {
         let invalid = check::inputs(options.changeset_name, changeset, context);
         let mut notes = Vec::new();
         let vetted = vet::vet_author(changeset, context, options.history_measured, &mut notes);
+        let vetted = vet::vet_declares_read(vetted, options.files_read, &mut notes);
         // The AI involvement as stated, before an agent's account raised
         // it: a counterfactual that takes the agent's account out of the
         // change tries it as stated (`counterfactual.rs`).

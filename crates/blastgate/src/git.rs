@@ -1315,6 +1315,24 @@ type OverrideSide = (
     std::collections::BTreeSet<String>,
 );
 
+/// What a Terraform `moved` block takes out of a module it calls: the
+/// resource's type, and its address in the module (`TYPE.NAME`) when the
+/// block moves it whole into the calling folder (`Git::read_declarations`).
+type MovedItem = (String, Option<String>);
+
+/// The labels of the module calls an address's steps go through, and the
+/// steps after them (`module.app.module.store.aws_db_instance.orders`
+/// gives `["app", "store"]` and `["aws_db_instance", "orders"]`).
+fn module_chain<'s>(steps: &'s [&'s str]) -> (Vec<String>, &'s [&'s str]) {
+    let mut chain = Vec::new();
+    let mut rest = steps;
+    while let ["module", label, tail @ ..] = rest {
+        chain.push((*label).to_owned());
+        rest = tail;
+    }
+    (chain, rest)
+}
+
 /// The Terraform files of module folders, by path, and the folders all
 /// of whose files were read (`Git::module_files`).
 type ModuleFiles = (BTreeMap<String, Vec<u8>>, std::collections::BTreeSet<String>);
@@ -2801,7 +2819,23 @@ impl<'a> Git<'a> {
         // resource of the type deleted beside it, red team 33; a `moved`
         // block of another root module says nothing of this one's
         // resources, red team 11.)
-        let mut moved_out: Set<(String, Vec<String>, String)> = Set::new();
+        // (Each as its type and, for a block that moves one resource
+        // whole, `from = module.db.aws_db_instance.main` with no instance
+        // key, into a resource the calling folder declares after, its
+        // address in the module, `aws_db_instance.main`: what a deleted
+        // file of the module keeps, `FileChange::declares_read`.)
+        let mut moved_out: Set<(String, Vec<String>, MovedItem)> = Set::new();
+        let mut whole_moves: Vec<(String, Vec<String>, String, String)> = Vec::new();
+        // (And each Terraform file's own resources and module calls
+        // before, and each folder's after, in blocks of their own.)
+        let mut own_blocks: Map<usize, Set<String>> = Map::new();
+        let mut blocks_after: Map<String, Set<String>> = Map::new();
+        // (And what their blocks say of their instances, `count` and
+        // `for_each` as written: a block moved and gated off at once is
+        // not kept.)
+        let mut own_instances: Map<usize, Map<String, String>> = Map::new();
+        let mut instances_after: Map<String, Map<String, String>> = Map::new();
+        let mut modules_after: Map<String, Map<String, String>> = Map::new();
         // Terraform override files (`override.tf`, `*_override.tf`), each
         // file's before and after: the replacing arguments its blocks set
         // and the resources they leave no instance (`count = 0`). Terraform
@@ -2859,6 +2893,8 @@ impl<'a> Git<'a> {
                         own_addresses.insert(i, found);
                         own_modules.insert(i, parse::declared_modules(text));
                         if terraform(old) {
+                            own_blocks.insert(i, parse::block_addresses(text));
+                            own_instances.insert(i, parse::instance_arguments(text));
                             own_replacing.insert(i, parse::replacing_values(text));
                         } else {
                             own_template_values.insert(i, replacing_values(old, text));
@@ -2904,8 +2940,26 @@ impl<'a> Git<'a> {
                         if terraform(&f.path) {
                             let at = folder(&f.path);
                             moved_out.extend(
-                                parse::moved_from_modules(text).into_iter().map(|(chain, t)| (at.clone(), chain, t)),
+                                parse::moved_from_modules(text)
+                                    .into_iter()
+                                    .map(|(chain, t)| (at.clone(), chain, (t, None))),
                             );
+                            for (from, to) in parse::moved_pairs(text) {
+                                if from.contains('[') || to.contains('[') {
+                                    continue;
+                                }
+                                let steps = blastgate_change::address_steps(&from);
+                                let (chain, rest) = module_chain(&steps);
+                                if let ([t, name], [t2, _]) = (rest, blastgate_change::address_steps(&to).as_slice())
+                                    && !chain.is_empty()
+                                    && t == t2
+                                {
+                                    whole_moves.push((at.clone(), chain, format!("{t}.{name}"), to.clone()));
+                                }
+                            }
+                            blocks_after.entry(family(&f.path)).or_default().extend(parse::block_addresses(text));
+                            instances_after.entry(family(&f.path)).or_default().extend(parse::instance_arguments(text));
+                            modules_after.entry(family(&f.path)).or_default().extend(parse::declared_modules(text));
                             renamed_to.entry(family(&f.path)).or_default().extend(parse::moved_pairs(text));
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
                         } else {
@@ -2940,10 +2994,25 @@ impl<'a> Git<'a> {
             }
             own.insert(i, sides);
         }
+        // (A whole move counts when its `to` is declared where it lands.)
+        for (at, chain, address, to) in whole_moves {
+            let into = format!("{at}\u{0}terraform");
+            let plain = instances_after.get(&into).and_then(|i| i.get(&to)).is_some_and(String::is_empty);
+            if plain && blocks_after.get(&into).is_some_and(|b| b.contains(&to)) {
+                let t = address.split('.').next().unwrap_or_default().to_owned();
+                moved_out.insert((at, chain, (t, Some(address))));
+            }
+        }
         // Whether type `t` is moved away from the folder of family `key`
         // into another module.
         let moved_away = self.modules_moved_from(files, &old_texts, &new_texts, &moved_out, head)?;
-        let moved = |key: &str, t: &str| moved_away.contains(&(key.to_owned(), t.to_owned()));
+        let moved = |key: &str, t: &str| moved_away.contains(&(key.to_owned(), (t.to_owned(), None)));
+        // Whether the resource at `address` (`TYPE.NAME`) is moved whole
+        // out of the folder of family `key` into its caller.
+        let moved_whole_out = |key: &str, address: &str| {
+            let t = address.split('.').next().unwrap_or_default().to_owned();
+            moved_away.contains(&(key.to_owned(), (t, Some(address.to_owned()))))
+        };
         let lost = |key: &str, t: &str| {
             !moved(key, t) && totals.get(key).is_some_and(|(before, after)| before.get(t) > after.get(t).or(Some(&0)))
         };
@@ -2971,6 +3040,54 @@ impl<'a> Git<'a> {
                     && before.iter().all(|(t, n)| after.get(t) >= Some(n));
                 let types = before.into_keys().filter(|t| !moved_whole && (!compared || lost(&key, t))).collect();
                 f.declares = kept_types(types);
+                // A deleted or emptied Terraform file read whole, each of
+                // its resources and module calls declared still after (at
+                // its address, renamed by a `moved` block of the module,
+                // or moved whole into the caller) keeps all it declared:
+                // its path then stands for nothing destroyed (red team
+                // 35's O16, a file of outputs deleted; a module inlined).
+                let read_whole = f.status != FileStatus::Renamed
+                    && terraform(&old)
+                    && !terraform_override(&old)
+                    && compared
+                    && old_texts.contains_key(&f.path);
+                if read_whole && let Some(mine) = own_blocks.get(&i) {
+                    let after = blocks_after.get(&key);
+                    // (Declared at `to` with the instances `a` had.)
+                    let instances = |a: &str| own_instances.get(&i).and_then(|m| m.get(a));
+                    let declared_as = |a: &str, to: &str| {
+                        after.is_some_and(|b| b.contains(to))
+                            && instances(a).is_some()
+                            && instances_after.get(&key).and_then(|m| m.get(to)) == instances(a)
+                    };
+                    let kept = |a: &String| match a.strip_prefix("module.") {
+                        Some(label) => {
+                            let before = own_modules.get(&i).and_then(|m| m.get(label));
+                            before.is_some() && modules_after.get(&key).and_then(|m| m.get(label)) == before
+                        }
+                        None => {
+                            declared_as(a, a)
+                                || renamed_to.get(&key).and_then(|r| r.get(a)).is_some_and(|to| {
+                                    !to.contains('[') && !to.starts_with("module.") && declared_as(a, to)
+                                })
+                                || (moved_whole_out(&key, a) && instances(a).is_some_and(String::is_empty))
+                        }
+                    };
+                    f.declares_read = mine.len() < parse::MAX_TYPES_READ && mine.iter().all(kept);
+                    // (A resource gone from its address, though its type
+                    // is declared as often, is destroyed and made anew: a
+                    // block renamed as its file is deleted. Not a type a
+                    // `moved` block takes out of this module into another,
+                    // which the type's count already explains.)
+                    let renamed: Vec<String> = mine
+                        .iter()
+                        .filter(|a| !a.starts_with("module.") && !kept(a) && !moved(&key, identity_type(a)))
+                        .map(|a| identity_type(a).to_owned())
+                        .collect();
+                    if !renamed.is_empty() {
+                        add_types(&mut f.declares, renamed);
+                    }
+                }
             } else if folder(&f.path) == folder(&old) {
                 // A folder that could not be compared (a file too large to
                 // read): the file's own losses count (fail closed; an audit
@@ -3675,11 +3792,11 @@ impl<'a> Git<'a> {
         files: &[FileChange],
         old_texts: &BTreeMap<String, Vec<u8>>,
         new_texts: &BTreeMap<String, Vec<u8>>,
-        moved_out: &std::collections::BTreeSet<(String, Vec<String>, String)>,
+        moved_out: &std::collections::BTreeSet<(String, Vec<String>, MovedItem)>,
         head: &str,
-    ) -> Result<std::collections::BTreeSet<(String, String)>, ChangeError> {
+    ) -> Result<std::collections::BTreeSet<(String, MovedItem)>, ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
-        let mut found: Set<(String, String)> = Set::new();
+        let mut found: Set<(String, MovedItem)> = Set::new();
         if moved_out.is_empty() {
             return Ok(found);
         }
@@ -3868,8 +3985,9 @@ impl<'a> Git<'a> {
     /// go), `LABEL` a `module` block of the calling folder `before` whose
     /// local source is the module's folder and which the folder no longer
     /// declares so after, and its `to` is `TYPE.OTHER` declared in the
-    /// calling folder after (a `moved` block into nothing moves nothing
-    /// Terraform keeps). The folders in `callers` are read whole at both
+    /// calling folder after, with no `count` or `for_each` (a `moved`
+    /// block into nothing moves nothing Terraform keeps, and one gated off
+    /// by a variable is destroyed). The folders in `callers` are read whole at both
     /// commits, as Terraform reads a module.
     fn inlined_resources(
         &self,
@@ -3903,7 +4021,10 @@ impl<'a> Git<'a> {
         let mut declared: Map<String, Set<String>> = Map::new();
         let mut pairs: Map<String, Vec<(String, String)>> = Map::new();
         for (path, text) in &after_texts {
-            declared.entry(folder(path)).or_default().extend(parse::block_addresses(text));
+            // (Declared with no `count` or `for_each`: one gated by a
+            // variable may be gated off.)
+            let plain = parse::instance_arguments(text).into_iter().filter(|(_, i)| i.is_empty()).map(|(a, _)| a);
+            declared.entry(folder(path)).or_default().extend(plain);
             pairs.entry(folder(path)).or_default().extend(parse::moved_pairs(text));
         }
         for (at, moves) in &pairs {

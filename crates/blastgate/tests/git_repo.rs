@@ -571,6 +571,29 @@ fn read_and_assess_on_a_leaf(repo: &Repo, from: &str, to: &str) -> (blastgate::c
     (change, fired)
 }
 
+/// [`read_and_assess_on_a_leaf`] as `assess --repo` assesses: the change
+/// read by this process, its history measured and its files read
+/// (`AssessOptions::files_read`), with the diagnostics' codes.
+fn read_and_assess_from_git(
+    repo: &Repo,
+    from: &str,
+    to: &str,
+) -> (blastgate::change::Changeset, Vec<String>, Vec<String>) {
+    use blastgate::assess::{AssessOptions, Engine, default_policy};
+    use blastgate::context::{Context, Timestamp};
+    use blastgate::graph::{BuildOptions, GraphLoader};
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
+    let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+    let options = AssessOptions::default().history_measured(true).files_read(true);
+    let assessment = engine.assess_with(&change, &context, &options);
+    let fired = assessment.rules.iter().map(|r| r.id.clone()).collect();
+    let codes = assessment.diagnostics.iter().map(|d| d.code.clone()).collect();
+    (change, fired, codes)
+}
+
 /// Regression (a destruction audit): a deleted manifest counted by what
 /// its name suggested: `k8s/pvc.yaml` holding a PersistentVolumeClaim was
 /// a plain resource (`peer` on a leaf), where `postgres.yaml` was a
@@ -4241,6 +4264,20 @@ fn a_module_inlined_with_moved_blocks_destroys_nothing() {
     }
     assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
 
+    // The module's folder deleted too: the git reader read its file whole,
+    // all it declared moved (`declares_read`), so its path stands for
+    // nothing destroyed where the process that read it assesses; the same
+    // changeset from a file counts the path (the claim is not counted).
+    repo.git(&["rm", "-q", "-r", "orders/tf/modules"]);
+    let cleaned = repo.commit(1.5, "Delete the inlined module's folder");
+    let (change, fired, codes) = read_and_assess_from_git(&repo, &base, &cleaned);
+    let module = change.files.iter().find(|f| f.path == "orders/tf/modules/db/main.tf").unwrap();
+    assert!(module.declares_read && module.declares.is_empty(), "{module:?}");
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+    assert!(!codes.iter().any(|c| c == "declares-read-not-counted"), "{codes:?}");
+    let (_, fired) = read_and_assess_on_a_leaf(&repo, &base, &cleaned);
+    assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
+
     // Without the `moved` block the database is destroyed and made anew.
     repo.git(&["checkout", "-q", &base]);
     repo.write("orders/tf/main.tf", format!("{sg}{db}").as_bytes());
@@ -4251,12 +4288,14 @@ fn a_module_inlined_with_moved_blocks_destroys_nothing() {
 
     // A block moving into an address the caller does not declare, or one
     // instance of the module, moves nothing Terraform keeps.
-    for (what, block) in [
-        ("into nothing", moved.replace("to   = aws_db_instance.main", "to   = aws_db_instance.other")),
-        ("one instance", moved.replace("module.db.", "module.db[\"a\"].")),
+    let gated = db.replace("{\n", "{\n  count  = var.off ? 0 : 1\n");
+    for (what, block, target) in [
+        ("into nothing", moved.replace("to   = aws_db_instance.main", "to   = aws_db_instance.other"), db),
+        ("one instance", moved.replace("module.db.", "module.db[\"a\"]."), db),
+        ("into a block gated by a variable", moved.to_owned(), gated.as_str()),
     ] {
         repo.git(&["checkout", "-q", &base]);
-        repo.write("orders/tf/main.tf", format!("{sg}{db}{block}").as_bytes());
+        repo.write("orders/tf/main.tf", format!("{sg}{target}{block}").as_bytes());
         let commit = repo.commit(3.0, what);
         let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &commit);
         assert!(change.files[0].removes.iter().any(|t| t == "aws_db_instance"), "{what}: {:?}", change.files[0]);
@@ -4273,6 +4312,101 @@ fn a_module_inlined_with_moved_blocks_destroys_nothing() {
     let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
     assert_eq!(main.removes, ["aws_db_instance", "module ./modules/db"], "{main:?}");
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    // ... and with the module's folder deleted, the deleted file does not
+    // keep all it declared: its path counts, and the call's removal the
+    // replica.
+    repo.git(&["rm", "-q", "-r", "orders/tf/modules"]);
+    let half_deleted = repo.commit(6.0, "Inline the primary only, delete the module");
+    let (change, fired, _) = read_and_assess_from_git(&repo, &two, &half_deleted);
+    let module = change.files.iter().find(|f| f.path == "orders/tf/modules/db/main.tf").unwrap();
+    assert!(!module.declares_read, "{module:?}");
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws_db_instance", "module ./modules/db"], "{main:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
+/// Red team 35's O16 and red team 29's refactors: a deleted Terraform file
+/// counted as a destruction by its path, whatever it declared (a file of
+/// outputs or variables; a file whose blocks moved to another file of its
+/// module). The git reader reads it whole and states `declares_read` when
+/// every resource and module call it declared is declared still after the
+/// change, at its address or renamed by a `moved` block; a block renamed
+/// without one is destroyed, and counts by its type.
+#[test]
+fn a_deleted_terraform_file_whose_blocks_stay_destroys_nothing() {
+    let repo = Repo::new("deleted-kept");
+    let sg = "resource \"aws_security_group\" \"web\" {\n  name = \"web\"\n}\n";
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let outputs = "output \"address\" {\n  value = aws_db_instance.main.address\n}\n";
+    repo.write("orders/tf/main.tf", sg.as_bytes());
+    repo.write("orders/tf/db.tf", db.as_bytes());
+    repo.write("orders/tf/outputs.tf", outputs.as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    let kept = |commit: &str| {
+        let (change, fired, _) = read_and_assess_from_git(&repo, &base, commit);
+        assert!(change.files.iter().all(|f| f.declares.is_empty() && f.removes.is_empty()), "{:?}", change.files);
+        assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+        change
+    };
+
+    repo.git(&["rm", "-q", "orders/tf/outputs.tf"]);
+    let outputs_gone = repo.commit(1.0, "Drop the outputs");
+    let change = kept(&outputs_gone);
+    assert!(change.files[0].declares_read, "{:?}", change.files[0]);
+
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/main.tf", format!("{sg}{db}").as_bytes());
+    repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+    let merged = repo.commit(2.0, "Merge db.tf into main.tf");
+    kept(&merged);
+
+    repo.git(&["checkout", "-q", &base]);
+    let renamed = db.replace("\"main\"", "\"primary\"");
+    let moved = "moved {\n  from = aws_db_instance.main\n  to   = aws_db_instance.primary\n}\n";
+    repo.write("orders/tf/main.tf", format!("{sg}{renamed}{moved}").as_bytes());
+    repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+    let with_moved = repo.commit(3.0, "Merge and rename, with a moved block");
+    kept(&with_moved);
+
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/main.tf", format!("{sg}{renamed}").as_bytes());
+    repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+    let without = repo.commit(4.0, "Merge and rename, no moved block");
+    let (change, fired, _) = read_and_assess_from_git(&repo, &base, &without);
+    let file = change.files.iter().find(|f| f.path == "orders/tf/db.tf").unwrap();
+    assert!(!file.declares_read && file.declares == ["aws_db_instance"], "{file:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // Merged and gated off at once, by a variable or a local the reader
+    // does not follow: the block's instances changed, so it is not kept.
+    for (what, gate) in
+        [("by a variable", "variable \"off\" {\n  default = true\n}\n"), ("by a local", "locals {\n  off = true\n}\n")]
+    {
+        repo.git(&["checkout", "-q", &base]);
+        let reads = if what == "by a local" { "local.off" } else { "var.off" };
+        let gated = db.replace("{\n", &format!("{{\n  count  = {reads} ? 0 : 1\n"));
+        repo.write("orders/tf/main.tf", format!("{sg}{gate}{gated}").as_bytes());
+        repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+        let commit = repo.commit(4.5, what);
+        let (change, fired, _) = read_and_assess_from_git(&repo, &base, &commit);
+        let file = change.files.iter().find(|f| f.path == "orders/tf/db.tf").unwrap();
+        assert!(!file.declares_read, "{what}: {file:?}");
+        assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{what}: {fired:?}");
+    }
+
+    // Deleted outright, or emptied: destroyed, read or not.
+    for (what, emptied) in [("deleted", false), ("emptied", true)] {
+        repo.git(&["checkout", "-q", &base]);
+        if emptied {
+            repo.write("orders/tf/db.tf", b"# retired\n");
+        } else {
+            repo.git(&["rm", "-q", "orders/tf/db.tf"]);
+        }
+        let commit = repo.commit(5.0, what);
+        let (change, fired, _) = read_and_assess_from_git(&repo, &base, &commit);
+        assert!(!change.files[0].declares_read, "{what}: {:?}", change.files[0]);
+        assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{what}: {fired:?}");
+    }
 }
 
 /// A local database module switched off by a variables file in a folder

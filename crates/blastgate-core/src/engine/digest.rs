@@ -283,6 +283,9 @@ pub(crate) fn input_digest(
     if options.history_measured {
         h.update(b"history-measured");
     }
+    if options.files_read {
+        h.update(b"files-read");
+    }
     // Likewise: the instant the context stated, when it was assessed as of
     // another (a red-team finding: a month-old context and a fresh one,
     // assessed at one --now, shared a digest).

@@ -172,6 +172,39 @@ pub(crate) fn vet_author<'a>(
     Cow::Owned(vetted)
 }
 
+/// `changeset` without its files' `declares_read` unless the assessing
+/// process read them from git itself (`files_read`): stated in a changeset
+/// file it is a claim that would take a deleted file's destruction away,
+/// and is cleared, with a warning naming the files (bounded).
+pub(crate) fn vet_declares_read<'a>(
+    changeset: Cow<'a, Changeset>,
+    files_read: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Cow<'a, Changeset> {
+    if files_read || !changeset.files.iter().any(|f| f.declares_read) {
+        return changeset;
+    }
+    let claimed: Vec<&str> = changeset.files.iter().filter(|f| f.declares_read).map(|f| f.path.as_str()).collect();
+    let Some((first, more)) = first_and_more(&claimed) else {
+        return changeset;
+    };
+    diagnostics.push(Diagnostic::new(
+        Level::Warning,
+        "declares-read-not-counted",
+        format!(
+            "the changeset states `declares_read` for `{}`{more}: only a changeset the gate read from git itself \
+             counts it, so each such file's deletion counts by its path. Assess the change read from git \
+             (`assess --repo DIR --range A..B`)",
+            blastgate_graph::shorten(first).escape_debug()
+        ),
+    ));
+    let mut vetted = changeset.into_owned();
+    for f in &mut vetted.files {
+        f.declares_read = false;
+    }
+    Cow::Owned(vetted)
+}
+
 /// The contributors of `changeset` with their seniority as the context's
 /// (non-empty) people list gives it, as for the author: a listed one's
 /// level, an unlisted one's none (the lowest level), whatever the

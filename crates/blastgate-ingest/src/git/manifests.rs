@@ -900,6 +900,69 @@ pub fn block_addresses(text: &[u8]) -> BTreeSet<String> {
     addresses(text, false)
 }
 
+/// The Terraform resources of `text` (`TYPE.NAME`), each with what its
+/// block says of its instances: its `count` and `for_each` arguments as
+/// written, whitespace taken out (`count=var.off?0:1`), empty for a block
+/// with neither (a `.tf.json` resource: those keys of its body, as JSON).
+/// A resource moved to another file keeps its instances only when this is
+/// the same at both places: a `count` that reads a variable set off
+/// destroys it, and is not followed (a block moved and gated off at once
+/// must not pass for one kept). At most [`MAX_TYPES_READ`]; not read past
+/// [`MAX_EMPTIED_TEXT`] or with a NUL byte.
+///
+/// ```
+/// use blastgate_ingest::git::instance_arguments;
+/// let text = b"resource \"aws_db_instance\" \"main\" {\n  count = var.off ? 0 : 1\n}\n";
+/// assert_eq!(instance_arguments(text)["aws_db_instance.main"], "count=var.off?0:1");
+/// ```
+pub fn instance_arguments(text: &[u8]) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    if let Some(resources) = json_resources(&raw) {
+        for (t, name, body) in resources.into_iter().filter(|(_, name, _)| !name.is_empty()) {
+            let keys = ["count", "for_each"].map(|k| body.get(k).map_or(String::new(), |v| format!("{k}={v}")));
+            found.insert(format!("{t}.{name}"), keys.concat());
+        }
+        return found;
+    }
+    let text = uncomment_config(&raw);
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some((t, name)) = resource_labels(line) {
+            let address = format!("{t}.{name}");
+            if found.len() < MAX_TYPES_READ || found.contains_key(&address) {
+                // (A block on one line: its arguments are on this one.)
+                let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+                let inline = squeezed.contains("count=") || squeezed.contains("for_each=");
+                found.insert(address.clone(), if inline { squeezed } else { String::new() });
+                current = Some(address);
+            } else {
+                current = None;
+            }
+            continue;
+        }
+        if line.starts_with(|c: char| !c.is_whitespace()) {
+            current = None;
+            continue;
+        }
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(address) = &current
+            && (squeezed.starts_with("count=") || squeezed.starts_with("for_each="))
+            && let Some(value) = found.get_mut(address)
+            && value.len() < MAX_EMPTIED_TEXT
+        {
+            if !value.is_empty() {
+                value.push(';');
+            }
+            value.push_str(&squeezed);
+        }
+    }
+    found
+}
+
 fn addresses(text: &[u8], with_moved: bool) -> BTreeSet<String> {
     if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
         return BTreeSet::new();
