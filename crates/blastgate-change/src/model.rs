@@ -605,7 +605,9 @@ pub struct FileChange {
     /// its old content and found every resource and module call it declared
     /// still declared after the change, at the same address or moved there
     /// by a `moved` block (its blocks moved to another file of the module,
-    /// a module inlined into its caller, a file of outputs or variables):
+    /// a module inlined into its caller, a file of outputs or variables);
+    /// for one renamed with its whole local module folder, the calls'
+    /// `source` updated, that it declares the same blocks there:
     /// `declares` then lists all its deletion destroys, and when it is
     /// empty the file destroys nothing, instead of counting as a
     /// destruction by its path. Counted only for a changeset the assessing

@@ -399,9 +399,9 @@ pub fn file_kind(classifier: &Classifier, f: &FileChange) -> (ChangeKind, Option
 /// pipelines, not resources: deleting or renaming one destroys nothing
 /// (the policy's `delivery-control` rule asks a senior engineer for it).
 ///
-/// A deleted or emptied file the git reader read whole, all it declared
-/// kept ([`FileChange::declares_read`] with an empty `declares`), destroys
-/// nothing.
+/// A deleted, emptied or renamed-away file the git reader read whole, all
+/// it declared kept ([`FileChange::declares_read`] with an empty
+/// `declares`: a module folder renamed with its calls), destroys nothing.
 pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool {
     if crate::classify::is_ci_definition(destroyed_path(f)) {
         return false;
@@ -409,7 +409,7 @@ pub fn destroys_infrastructure(classifier: &Classifier, f: &FileChange) -> bool 
     // Read by the git reader, all it declared kept (`FileChange::
     // declares_read`; a claim in a changeset file is cleared before
     // anything is resolved, see the engine's `vet`).
-    if f.declares_read && f.declares.is_empty() && f.status != FileStatus::Renamed {
+    if f.declares_read && f.declares.is_empty() {
         return false;
     }
     let infrastructure = |p: &str| classifier.classify(p) == ChangeKind::Infrastructure;

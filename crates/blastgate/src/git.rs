@@ -1320,6 +1320,22 @@ type OverrideSide = (
 /// block moves it whole into the calling folder (`Git::read_declarations`).
 type MovedItem = (String, Option<String>);
 
+/// A Terraform file's resources and module calls in blocks of their own,
+/// what each resource's block says of its instances, and the folders its
+/// local module calls name, by label (`Git::read_declarations`: a module
+/// folder renamed whole keeps them all).
+type ModuleBlocks = (
+    std::collections::BTreeSet<String>,
+    std::collections::BTreeMap<String, String>,
+    std::collections::BTreeMap<String, Option<String>>,
+);
+
+/// [`ModuleBlocks`] of a Terraform text in folder `at`.
+fn module_blocks(at: &str, text: &[u8]) -> ModuleBlocks {
+    let calls = parse::declared_modules(text).into_iter().map(|(label, t)| (label, local_module(at, &t))).collect();
+    (parse::block_addresses(text), parse::instance_arguments(text), calls)
+}
+
 /// The labels of the module calls an address's steps go through, and the
 /// steps after them (`module.app.module.store.aws_db_instance.orders`
 /// gives `["app", "store"]` and `["aws_db_instance", "orders"]`).
@@ -2835,6 +2851,9 @@ impl<'a> Git<'a> {
         // not kept.)
         let mut own_instances: Map<usize, Map<String, String>> = Map::new();
         let mut instances_after: Map<String, Map<String, String>> = Map::new();
+        // (And a Terraform file's after, renamed to another folder: its
+        // blocks, their instances, its module calls' folders.)
+        let mut renamed_blocks: Map<usize, ModuleBlocks> = Map::new();
         let mut modules_after: Map<String, Map<String, String>> = Map::new();
         // Terraform override files (`override.tf`, `*_override.tf`), each
         // file's before and after: the replacing arguments its blocks set
@@ -2991,9 +3010,55 @@ impl<'a> Git<'a> {
                 // counted in that folder's totals, the move destroys where
                 // it was), to tell a move from a deletion below.
                 sides.1 = declared(&f.path, text);
+                if terraform(&f.path) && !terraform_override(&f.path) {
+                    renamed_blocks.insert(i, module_blocks(&folder(&f.path), text));
+                }
             }
             own.insert(i, sides);
         }
+        // Local module folders renamed whole, each call's `source` updated:
+        // every Terraform file of the old folder renamed into the new one
+        // with the same blocks, instances and calls, none left behind (the
+        // old folder holds none after) or deleted, and a changed file's
+        // `module` block whose label named the old folder before and names
+        // the new one after (so it is a called module, not a root whose
+        // state follows its backend). Its resources keep their addresses
+        // (`module.LABEL....`): Terraform destroys nothing (red team 29's
+        // F12: a module folder renamed read as its database destroyed).
+        let mut retargeted: Set<(String, String)> = Set::new();
+        for (&i, before) in &own_modules {
+            let Some(f) = files.get(i).filter(|f| f.status == FileStatus::Modified && terraform(&f.path)) else {
+                continue;
+            };
+            let at = folder(&f.path);
+            let after = modules_after.get(&family(&f.path));
+            for (label, old_type) in before {
+                let new_type = after.and_then(|m| m.get(label));
+                if let (Some(a), Some(b)) = (local_module(&at, old_type), new_type.and_then(|t| local_module(&at, t)))
+                    && a != b
+                {
+                    retargeted.insert((a, b));
+                }
+            }
+        }
+        let renamed_whole: Set<(String, String)> = retargeted
+            .into_iter()
+            .filter(|(a, b)| {
+                let from_a = |f: &&FileChange| old_side(f).is_some_and(|o| folder(o) == *a && terraform(o));
+                let mut moved_any = false;
+                let whole = files.iter().enumerate().filter(|(_, f)| from_a(f)).all(|(i, f)| {
+                    moved_any = true;
+                    let kept = || {
+                        let (blocks, instances, calls) = renamed_blocks.get(&i)?;
+                        let old = old_side(f)?;
+                        let text = old_texts.get(&f.path)?;
+                        Some(module_blocks(&folder(old), text) == (blocks.clone(), instances.clone(), calls.clone()))
+                    };
+                    f.status == FileStatus::Renamed && folder(&f.path) == *b && kept() == Some(true)
+                });
+                whole && moved_any && !staying.contains(a)
+            })
+            .collect();
         // (A whole move counts when its `to` is declared where it lands.)
         for (at, chain, address, to) in whole_moves {
             let into = format!("{at}\u{0}terraform");
@@ -3046,6 +3111,12 @@ impl<'a> Git<'a> {
                 // or moved whole into the caller) keeps all it declared:
                 // its path then stands for nothing destroyed (red team
                 // 35's O16, a file of outputs deleted; a module inlined).
+                if f.status == FileStatus::Renamed
+                    && f.declares.is_empty()
+                    && renamed_whole.contains(&(folder(&old), folder(&f.path)))
+                {
+                    f.declares_read = true;
+                }
                 let read_whole = f.status != FileStatus::Renamed
                     && terraform(&old)
                     && !terraform_override(&old)
@@ -3092,11 +3163,26 @@ impl<'a> Git<'a> {
                 // A folder that could not be compared (a file too large to
                 // read): the file's own losses count (fail closed; an audit
                 // found them unseen).
+                // (A call to a module folder renamed whole, its source
+                // updated: the module's resources keep their addresses.)
+                let retargeted = |t: &str| {
+                    let at = folder(&old);
+                    own_modules.get(&i).is_some_and(|m| {
+                        m.iter().any(|(label, was)| {
+                            let now = modules_after.get(&key).and_then(|m| m.get(label));
+                            was == t
+                                && local_module(&at, was)
+                                    .zip(now.and_then(|n| local_module(&at, n)))
+                                    .is_some_and(|(a, b)| renamed_whole.contains(&(a, b)))
+                        })
+                    })
+                };
                 let mut types: Vec<String> = before
                     .into_iter()
                     .filter(|(t, n)| {
                         after.get(t).copied().unwrap_or(0) < *n
                             && if compared { lost(&key, t) } else { !moved(&key, t) }
+                            && !retargeted(t)
                     })
                     .map(|(t, _)| t)
                     .collect();

@@ -4325,6 +4325,72 @@ fn a_module_inlined_with_moved_blocks_destroys_nothing() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Red team 29's F12: a local module's folder renamed, its call's `source`
+/// updated, read as everything the module held destroyed (`block`), though
+/// its resources keep their addresses (`module.db....`). The folder
+/// renamed whole with the same blocks destroys nothing; a file left behind
+/// or changed on the way, a block gated off on the way, or a folder no
+/// changed call names (a root module, whose state follows its backend)
+/// still count.
+#[test]
+fn a_module_folder_renamed_with_its_call_destroys_nothing() {
+    let repo = Repo::new("module-renamed");
+    let sg = "resource \"aws_security_group\" \"web\" {\n  name = \"web\"\n}\n";
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let replica = "resource \"aws_db_instance\" \"replica\" {\n  engine = \"postgres\"\n}\n";
+    let call = |source: &str| format!("module \"db\" {{\n  source = \"{source}\"\n}}\n");
+    repo.write("orders/tf/main.tf", format!("{sg}{}", call("./modules/db")).as_bytes());
+    repo.write("orders/tf/modules/db/main.tf", format!("{db}{replica}").as_bytes());
+    repo.write("orders/tf/modules/db/variables.tf", b"variable \"size\" {\n  default = 1\n}\n");
+    let base = repo.commit(0.0, "Deploy orders");
+
+    let rename = |edit: &dyn Fn()| {
+        repo.git(&["checkout", "-q", &base]);
+        repo.git(&["mv", "orders/tf/modules/db", "orders/tf/modules/database"]);
+        repo.write("orders/tf/main.tf", format!("{sg}{}", call("./modules/database")).as_bytes());
+        edit();
+        repo.commit(1.0, "Rename the database module's folder")
+    };
+    let renamed = rename(&|| {});
+    let (change, fired, _) = read_and_assess_from_git(&repo, &base, &renamed);
+    for f in &change.files {
+        assert!(f.declares.is_empty() && f.removes.is_empty(), "{f:?}");
+        assert!(f.status != blastgate::change::FileStatus::Renamed || f.declares_read, "{f:?}");
+    }
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+
+    let cases: [(&str, &dyn Fn()); 4] = [
+        ("a database dropped on the way", &|| repo.write("orders/tf/modules/database/main.tf", db.as_bytes())),
+        ("a database gated off on the way", &|| {
+            repo.write(
+                "orders/tf/modules/database/main.tf",
+                format!("{}{replica}", db.replace("{\n", "{\n  count = var.off ? 0 : 1\n")).as_bytes(),
+            );
+        }),
+        ("a file left behind", &|| {
+            repo.git(&["rm", "-q", "-f", "orders/tf/modules/database/variables.tf"]);
+            repo.write("orders/tf/modules/db/variables.tf", b"variable \"size\" {\n  default = 1\n}\n");
+        }),
+        ("the call not updated", &|| {
+            repo.write("orders/tf/main.tf", format!("{sg}{}", call("./modules/db")).as_bytes())
+        }),
+    ];
+    for (what, edit) in cases {
+        let commit = rename(edit);
+        let (change, fired, _) = read_and_assess_from_git(&repo, &base, &commit);
+        assert!(change.files.iter().all(|f| !f.declares_read), "{what}: {:?}", change.files);
+        assert!(fired.iter().any(|r| r.starts_with("destructive")), "{what}: {fired:?}");
+    }
+
+    // A root module's folder renamed: no call names it, its path counts.
+    repo.git(&["checkout", "-q", &base]);
+    repo.git(&["mv", "orders/tf", "orders/terraform"]);
+    let root = repo.commit(2.0, "Rename the root module's folder");
+    let (change, fired, _) = read_and_assess_from_git(&repo, &base, &root);
+    assert!(change.files.iter().all(|f| !f.declares_read), "{:?}", change.files);
+    assert!(fired.iter().any(|r| r == "destructive-infrastructure"), "{fired:?}");
+}
+
 /// Red team 35's O16 and red team 29's refactors: a deleted Terraform file
 /// counted as a destruction by its path, whatever it declared (a file of
 /// outputs or variables; a file whose blocks moved to another file of its
