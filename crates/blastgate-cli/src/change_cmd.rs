@@ -622,12 +622,12 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             writeln!(out, "  {action} {}{node}", one(&d.address))?;
         }
     }
-    // Deleted files that destroy nothing: read whole, all they declared
-    // kept (`declares_read`; cleared above unless read from git).
+    // Deleted or moved files that destroy nothing: read whole, all they
+    // declared kept (`declares_read`; cleared above unless read from git).
     let kept: Vec<&str> =
         c.files.iter().filter(|f| f.declares_read && f.declares.is_empty()).map(|f| f.path.as_str()).collect();
     if !kept.is_empty() {
-        writeln!(out, "deleted, all they declared kept (read from git): {}", kept.len())?;
+        writeln!(out, "deleted or moved, all they declared kept (read from git): {}", kept.len())?;
         for f in kept.iter().take(10) {
             writeln!(out, "  {}", one(f))?;
         }

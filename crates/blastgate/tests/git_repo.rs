@@ -559,16 +559,22 @@ fn an_infrastructure_file_emptied_in_place_destroys_what_it_declared() {
 /// The changeset of `from..to` in `repo`, and the rules that fire for it
 /// on a graph where `web` depends on the leaf service `orders`.
 fn read_and_assess_on_a_leaf(repo: &Repo, from: &str, to: &str) -> (blastgate::change::Changeset, Vec<String>) {
+    let (engine, context) = leaf_engine();
+    let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
+    let fired = engine.assess(&change, &context).rules.iter().map(|r| r.id.clone()).collect();
+    (change, fired)
+}
+
+/// The engine [`read_and_assess_on_a_leaf`] assesses with (`orders`, a
+/// leaf's one dependency; the default policy), and its context.
+fn leaf_engine() -> (blastgate::assess::Engine, blastgate::context::Context) {
     use blastgate::assess::{Engine, default_policy};
     use blastgate::context::{Context, Timestamp};
     use blastgate::graph::{BuildOptions, GraphLoader};
     let mut loader = GraphLoader::new(BuildOptions::default());
     loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
     let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
-    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
-    let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
-    let fired = engine.assess(&change, &context).rules.iter().map(|r| r.id.clone()).collect();
-    (change, fired)
+    (engine, Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap()))
 }
 
 /// [`read_and_assess_on_a_leaf`] as `assess --repo` assesses: the change
@@ -579,15 +585,9 @@ fn read_and_assess_from_git(
     from: &str,
     to: &str,
 ) -> (blastgate::change::Changeset, Vec<String>, Vec<String>) {
-    use blastgate::assess::{AssessOptions, Engine, default_policy};
-    use blastgate::context::{Context, Timestamp};
-    use blastgate::graph::{BuildOptions, GraphLoader};
-    let mut loader = GraphLoader::new(BuildOptions::default());
-    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
-    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
-    let context = Context::new(Timestamp::parse("2026-11-30T00:00:00Z").unwrap());
+    let (engine, context) = leaf_engine();
     let change = changeset_from_git(repo.path(), &range(from, to), &GitOptions::default()).unwrap();
-    let options = AssessOptions::default().history_measured(true).files_read(true);
+    let options = blastgate::assess::AssessOptions::default().history_measured(true).files_read(true);
     let assessment = engine.assess_with(&change, &context, &options);
     let fired = assessment.rules.iter().map(|r| r.id.clone()).collect();
     let codes = assessment.diagnostics.iter().map(|d| d.code.clone()).collect();
@@ -4419,6 +4419,17 @@ fn a_deleted_terraform_file_whose_blocks_stay_destroys_nothing() {
     let outputs_gone = repo.commit(1.0, "Drop the outputs");
     let change = kept(&outputs_gone);
     assert!(change.files[0].declares_read, "{:?}", change.files[0]);
+    // The input digest says whether the reader's word counted, when there
+    // is one: a changeset without it hashes alike either way.
+    let digest = |change: &blastgate::change::Changeset, read: bool| {
+        let (engine, context) = leaf_engine();
+        let options = blastgate::assess::AssessOptions::default().files_read(read);
+        engine.assess_with(change, &context, &options).input_digest
+    };
+    assert_ne!(digest(&change, true), digest(&change, false));
+    let mut unread = change.clone();
+    unread.files[0].declares_read = false;
+    assert_eq!(digest(&unread, true), digest(&unread, false));
 
     repo.git(&["checkout", "-q", &base]);
     repo.write("orders/tf/main.tf", format!("{sg}{db}").as_bytes());

@@ -283,7 +283,9 @@ pub(crate) fn input_digest(
     if options.history_measured {
         h.update(b"history-measured");
     }
-    if options.files_read {
+    // Likewise, and only when it counts for something: a file the reader
+    // found keeping all it declared.
+    if options.files_read && changeset.files.iter().any(|f| f.declares_read) {
         h.update(b"files-read");
     }
     // Likewise: the instant the context stated, when it was assessed as of
