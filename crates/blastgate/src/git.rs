@@ -4185,6 +4185,9 @@ impl<'a> Git<'a> {
         // Each file's values before and after, where they differ.
         type Values = Map<String, String>;
         let mut changed: Map<&str, (Values, Values)> = Map::new();
+        // (And the `.tf` files whose blocks' gates change: a `count` or
+        // `for_each` reading a variable added to a block, or changed.)
+        let mut regated: Set<&str> = Set::new();
         for path in &wanted {
             let tf = terraform_hcl(path);
             // (An auto-loaded file added or deleted: no values on that side.)
@@ -4195,19 +4198,22 @@ impl<'a> Git<'a> {
                 (Some(old), None) if auto_loaded(path) => (old.as_slice(), none),
                 _ => continue,
             };
+            if tf && parse::gated_types(&[old]) != parse::gated_types(&[new]) {
+                regated.insert(path);
+            }
             let (old, new) = (parse::variable_values(old, tf), parse::variable_values(new, tf));
             if old != new {
                 changed.insert(path, (old, new));
             }
         }
-        if changed.is_empty() {
+        if changed.is_empty() && regated.is_empty() {
             return Ok(());
         }
         // Each module's `.tf` files after the change, by folder: one
         // listing of the folders (and their parents) asked.
         let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
         let mut folders: Set<String> = Set::new();
-        for path in changed.keys() {
+        for path in changed.keys().chain(&regated) {
             let at = folder(path);
             if !at.is_empty() {
                 folders.insert(folder(&at));
@@ -4221,14 +4227,29 @@ impl<'a> Git<'a> {
             Err(ChangeError::LimitExceeded { .. }) => Vec::new(),
             Err(e) => return Err(e),
         };
-        let modules: Vec<(&str, &str)> =
-            listed.iter().filter(|(p, _)| terraform_hcl(p)).map(|(p, h)| (p.as_str(), h.as_str())).collect();
+        let modules: Vec<(&str, &str)> = listed
+            .iter()
+            .filter(|(p, _)| terraform_hcl(p) || auto_loaded(p))
+            .map(|(p, h)| (p.as_str(), h.as_str()))
+            .collect();
         let texts = self.small_blobs(modules.iter().copied())?;
         let mut by_module: Map<String, Vec<&[u8]>> = Map::new();
         let mut defaults: Map<String, Values> = Map::new();
-        for (path, text) in &texts {
+        // (The module's texts before, for a regated file's module: its
+        // changed files' old texts in place of the new.)
+        let mut before_module: Map<String, Vec<&[u8]>> = Map::new();
+        // (The values every run of the module gets after: its variables'
+        // defaults, then its auto-loaded variables files'.)
+        let mut current: Map<String, Values> = Map::new();
+        for (path, text) in texts.iter().filter(|(p, _)| terraform_hcl(p)) {
             by_module.entry(folder(path)).or_default().push(text.as_slice());
             defaults.entry(folder(path)).or_default().extend(parse::variable_values(text, true));
+            let old = before.get(path).filter(|_| regated.contains(path.as_str())).unwrap_or(text);
+            before_module.entry(folder(path)).or_default().push(old.as_slice());
+        }
+        current.clone_from(&defaults);
+        for (path, text) in texts.iter().filter(|(p, _)| auto_loaded(p)) {
+            current.entry(folder(path)).or_default().extend(parse::variable_values(text, false));
         }
         let gates: Map<String, Map<String, Set<(String, bool)>>> =
             by_module.into_iter().map(|(module, texts)| (module, parse::gated_types(&texts))).collect();
@@ -4264,6 +4285,28 @@ impl<'a> Git<'a> {
                 }
             }
             found.insert(path.to_owned(), types);
+        }
+        // A gate added to a block, or changed, that the module's values
+        // after the change turn off: `count = var.off ? 0 : 1` added to a
+        // database whose `off` defaults to true destroys it (the same
+        // gate's value changed was read above; its being added was an
+        // edit). A value no default or auto-loaded file gives is an
+        // environment's, and counts as keeping the block, as above.
+        for path in &regated {
+            let module = folder(path);
+            let (Some(after), Some(old)) = (gates.get(&module), before_module.get(&module)) else { continue };
+            let old = parse::gated_types(old);
+            let value = |var: &str| current.get(&module).and_then(|v| v.get(var)).map(|v| !parse::turns_off(v));
+            let mut types: Vec<String> = Vec::new();
+            for (var, blocks) in after {
+                for (t, exists_when_set) in blocks {
+                    let new_gate = !old.get(var).is_some_and(|b| b.contains(&(t.clone(), *exists_when_set)));
+                    if new_gate && value(var).is_some_and(|set| set != *exists_when_set) {
+                        types.push(t.clone());
+                    }
+                }
+            }
+            found.entry((*path).to_owned()).or_default().extend(types);
         }
         for f in files.iter_mut() {
             if let Some(types) = found.remove(&f.path) {

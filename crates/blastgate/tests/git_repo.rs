@@ -4505,6 +4505,53 @@ fn a_module_switched_off_destroys_what_its_folder_made() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// A `count` gate added to a database's block in place, that the module's
+/// values turn off (`count = var.off ? 0 : 1` with `off` defaulting to
+/// true; `var.create ? 1 : 0` with `create = false` in an auto-loaded
+/// `terraform.tfvars`), destroys it: it read as an edit (found while
+/// checking that a block moved and gated at once is not kept). A gate the
+/// values keep on, or a variable no default gives (each environment's to
+/// set), destroys nothing.
+#[test]
+fn a_gate_added_that_the_values_turn_off_destroys_the_block() {
+    let repo = Repo::new("gated");
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let gated = |count: &str| db.replace("{\n", &format!("{{\n  count  = {count}\n"));
+    let variable = |name: &str, default: Option<&str>| match default {
+        Some(d) => format!("variable \"{name}\" {{\n  default = {d}\n}}\n"),
+        None => format!("variable \"{name}\" {{\n  type = bool\n}}\n"),
+    };
+    repo.write("orders/tf/main.tf", db.as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    let cases = [
+        ("off by default", variable("off", Some("true")), gated("var.off ? 0 : 1"), None, true),
+        ("optional, on by default", variable("create", Some("true")), gated("var.create ? 1 : 0"), None, false),
+        ("optional, off by default", variable("create", Some("false")), gated("var.create ? 1 : 0"), None, true),
+        ("each environment's", variable("create", None), gated("var.create ? 1 : 0"), None, false),
+        (
+            "off in terraform.tfvars",
+            variable("create", Some("true")),
+            gated("var.create ? 1 : 0"),
+            Some("create = false\n"),
+            true,
+        ),
+    ];
+    for (what, declared, block, tfvars, destroyed) in cases {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/tf/variables.tf", declared.as_bytes());
+        let prepared = repo.commit(0.5, "Declare the variable");
+        if let Some(values) = tfvars {
+            repo.write("orders/tf/terraform.tfvars", values.as_bytes());
+        }
+        repo.write("orders/tf/main.tf", block.as_bytes());
+        let commit = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &prepared, &commit);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+}
+
 /// Red team 11: the commands of a Kubernetes Job's containers (a Helm
 /// pre-upgrade hook's `psql -c "DROP DATABASE orders"`, an init
 /// container's `kubectl delete pvc`) ran unread. A manifest's containers
