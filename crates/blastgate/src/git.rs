@@ -1336,19 +1336,6 @@ fn module_blocks(at: &str, text: &[u8]) -> ModuleBlocks {
     (parse::block_addresses(text), parse::instance_arguments(text), calls)
 }
 
-/// The labels of the module calls an address's steps go through, and the
-/// steps after them (`module.app.module.store.aws_db_instance.orders`
-/// gives `["app", "store"]` and `["aws_db_instance", "orders"]`).
-fn module_chain<'s>(steps: &'s [&'s str]) -> (Vec<String>, &'s [&'s str]) {
-    let mut chain = Vec::new();
-    let mut rest = steps;
-    while let ["module", label, tail @ ..] = rest {
-        chain.push((*label).to_owned());
-        rest = tail;
-    }
-    (chain, rest)
-}
-
 /// The Terraform files of module folders, by path, and the folders all
 /// of whose files were read (`Git::module_files`).
 type ModuleFiles = (BTreeMap<String, Vec<u8>>, std::collections::BTreeSet<String>);
@@ -2963,13 +2950,14 @@ impl<'a> Git<'a> {
                                     .into_iter()
                                     .map(|(chain, t)| (at.clone(), chain, (t, None))),
                             );
-                            for (from, to) in parse::moved_pairs(text) {
+                            let pairs = parse::moved_pairs(text);
+                            for (from, to) in &pairs {
                                 if from.contains('[') || to.contains('[') {
                                     continue;
                                 }
-                                let steps = blastgate_change::address_steps(&from);
-                                let (chain, rest) = module_chain(&steps);
-                                if let ([t, name], [t2, _]) = (rest, blastgate_change::address_steps(&to).as_slice())
+                                let steps = blastgate_change::address_steps(from);
+                                let (chain, rest) = parse::module_chain(&steps);
+                                if let ([t, name], [t2, _]) = (rest, blastgate_change::address_steps(to).as_slice())
                                     && !chain.is_empty()
                                     && t == t2
                                 {
@@ -2979,7 +2967,7 @@ impl<'a> Git<'a> {
                             blocks_after.entry(family(&f.path)).or_default().extend(parse::block_addresses(text));
                             instances_after.entry(family(&f.path)).or_default().extend(parse::instance_arguments(text));
                             modules_after.entry(family(&f.path)).or_default().extend(parse::declared_modules(text));
-                            renamed_to.entry(family(&f.path)).or_default().extend(parse::moved_pairs(text));
+                            renamed_to.entry(family(&f.path)).or_default().extend(pairs);
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
                         } else {
                             template_values_after

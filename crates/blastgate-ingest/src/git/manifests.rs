@@ -1570,15 +1570,7 @@ pub fn moved_from_modules(text: &[u8]) -> BTreeSet<(Vec<String>, String)> {
     let mut found = BTreeSet::new();
     for (from, _) in moved_pairs(text) {
         let steps = blastgate_change::address_steps(&from);
-        let mut chain = Vec::new();
-        let mut rest = steps.as_slice();
-        while let [first, label, tail @ ..] = rest {
-            if *first != "module" {
-                break;
-            }
-            chain.push((*label).to_owned());
-            rest = tail;
-        }
+        let (chain, _) = module_chain(&steps);
         if let Some(t) = blastgate_change::address_type(&from)
             && !chain.is_empty()
         {
@@ -1586,6 +1578,26 @@ pub fn moved_from_modules(text: &[u8]) -> BTreeSet<(Vec<String>, String)> {
         }
     }
     found
+}
+
+/// The labels of the module calls an address's steps
+/// ([`blastgate_change::address_steps`]) go through, and the steps after
+/// them.
+///
+/// ```
+/// use blastgate_ingest::git::module_chain;
+/// let steps = ["module", "app", "module", "store", "aws_db_instance", "orders"];
+/// let (chain, rest) = module_chain(&steps);
+/// assert_eq!((chain, rest), (vec!["app".to_owned(), "store".to_owned()], &["aws_db_instance", "orders"][..]));
+/// ```
+pub fn module_chain<'s>(steps: &'s [&'s str]) -> (Vec<String>, &'s [&'s str]) {
+    let mut chain = Vec::new();
+    let mut rest = steps;
+    while let ["module", label, tail @ ..] = rest {
+        chain.push((*label).to_owned());
+        rest = tail;
+    }
+    (chain, rest)
 }
 
 /// The `from` and `to` addresses of the `moved` blocks of a Terraform
