@@ -4552,6 +4552,55 @@ fn a_gate_added_that_the_values_turn_off_destroys_the_block() {
     }
 }
 
+/// A gate through a local given a literal (`count = local.n` with
+/// `locals { n = 0 }`) gives the block no instance: added in place, or its
+/// local's value turned off, it destroys the block; a local that keeps
+/// it, or one read from a variable only environments set, does not.
+#[test]
+fn a_gate_through_a_local_given_a_literal_is_read() {
+    let repo = Repo::new("gated-local");
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let gated = |count: &str| db.replace("{\n", &format!("{{\n  count  = {count}\n"));
+    let locals = |body: &str| format!("locals {{\n  {body}\n  name = \"orders\"\n}}\n");
+    repo.write("orders/tf/main.tf", db.as_bytes());
+    let base = repo.commit(0.0, "Deploy orders");
+    let cases = [
+        ("local of 0", locals("n = 0"), gated("local.n"), true),
+        ("local of 1", locals("n = 1"), gated("local.n"), false),
+        ("local false in a condition", locals("make_db = false"), gated("local.make_db ? 1 : 0"), true),
+        ("local true in a condition", locals("make_db = true"), gated("local.make_db ? 1 : 0"), false),
+        ("local from a variable", locals("n = var.replicas"), gated("local.n"), false),
+        ("empty map", locals("dbs = {}"), gated("local.dbs").replace("count ", "for_each"), true),
+    ];
+    for (what, declared, block, destroyed) in cases {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("orders/tf/locals.tf", declared.as_bytes());
+        let prepared = repo.commit(0.5, "Declare the local");
+        repo.write("orders/tf/main.tf", block.as_bytes());
+        let commit = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &prepared, &commit);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+    // The local's value turned off in place, the gate unchanged; and
+    // turned back on.
+    repo.git(&["checkout", "-q", &base]);
+    repo.write("orders/tf/locals.tf", locals("n = 1").as_bytes());
+    repo.write("orders/tf/main.tf", gated("local.n").as_bytes());
+    let on = repo.commit(2.0, "Gate the database");
+    repo.write("orders/tf/locals.tf", locals("n = 0").as_bytes());
+    let off = repo.commit(3.0, "No database");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &on, &off);
+    assert_eq!(removes_of(&change), [("orders/tf/locals.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+    repo.write("orders/tf/locals.tf", locals("n = 1").as_bytes());
+    let back = repo.commit(4.0, "The database again");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &off, &back);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+}
+
 /// Red team 11: the commands of a Kubernetes Job's containers (a Helm
 /// pre-upgrade hook's `psql -c "DROP DATABASE orders"`, an init
 /// container's `kubectl delete pvc`) ran unread. A manifest's containers

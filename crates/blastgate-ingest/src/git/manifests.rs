@@ -1782,7 +1782,10 @@ pub(super) fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json:
 /// the variable is set ([`turns_off`] is unset) or when it is unset: `count =
 /// var.x ? 1 : 0` and `for_each = var.m` exist when set, `count = var.x ?
 /// 0 : 1`, `count = !var.x ? 1 : 0` and `count = var.id == "" ? 1 : 0`
-/// when unset. At most [`MAX_TYPES_READ`] variables. Comments are
+/// when unset. A block gated by a local is listed under `local.NAME` as
+/// well, whatever the local is defined from, so that a local given a
+/// literal ([`variable_values`] reads its value under that key) gates it
+/// too. At most [`MAX_TYPES_READ`] variables. Comments are
 /// skipped; a text over [`MAX_EMPTIED_TEXT`] or holding a NUL byte is not
 /// read.
 ///
@@ -1795,6 +1798,7 @@ pub(super) fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json:
 /// assert_eq!(gates["create_database"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", true)]);
 /// assert_eq!(gates["use_external_db"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", false)]);
 /// assert_eq!(gates["queues"].iter().cloned().collect::<Vec<_>>(), [set("aws_sqs_queue", true)]);
+/// assert_eq!(gates["local.make_db"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", true)]);
 /// ```
 pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
     let mut gates: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
@@ -1839,6 +1843,9 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
                             }
                             for local in references(expr, "local.") {
                                 let on = exists_when_set(expr, &format!("local.{local}"));
+                                // (Under its own name too, for a local
+                                // given a literal: `count = local.n`.)
+                                gates.entry(format!("local.{local}")).or_default().insert((t.clone(), on));
                                 by_local.push((local, t.clone(), on));
                             }
                         }
@@ -1938,7 +1945,10 @@ fn references(text: &str, prefix: &str) -> BTreeSet<String> {
 /// of blanks (`enabled = false` is `false`): a `.tfvars` file's top-level
 /// `NAME = VALUE` lines (a value on one line), or a `.tfvars.json` file's
 /// keys. `variable "NAME" { default = VALUE }` blocks of a `.tf` file give
-/// their defaults the same way (`tf` true). At most [`MAX_TYPES_READ`].
+/// their defaults the same way (`tf` true), and its `locals` given a
+/// literal on their line (`n = 0`, `enabled = false`, `name = "x"`, not an
+/// expression) their values under `local.NAME`, the key [`gated_types`]
+/// gives a gate through that local. At most [`MAX_TYPES_READ`].
 ///
 /// ```
 /// use blastgate_ingest::git::variable_values;
@@ -1946,6 +1956,9 @@ fn references(text: &str, prefix: &str) -> BTreeSet<String> {
 /// assert_eq!(vars["create_database"], "false");
 /// let tf = variable_values(b"variable \"enabled\" {\n  type    = bool\n  default = true\n}\n", true);
 /// assert_eq!(tf["enabled"], "true");
+/// let locals = variable_values(b"locals {\n  n    = 0\n  size = var.size * 2\n}\n", true);
+/// assert_eq!(locals["local.n"], "0");
+/// assert!(!locals.contains_key("local.size"));
 /// ```
 pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
@@ -1960,8 +1973,10 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
         return values;
     }
     let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
-    // In a `.tf` file: the variable block being read and its depth.
+    // In a `.tf` file: the variable block being read and its depth, and
+    // the depth of the `locals` block being read.
     let mut variable: Option<(String, usize)> = None;
+    let mut locals: Option<usize> = None;
     for line in text.lines() {
         if values.len() >= MAX_TYPES_READ {
             break;
@@ -1980,8 +1995,22 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
         }
         if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
             variable = None;
+            locals = None;
         }
-        if let Some((name, depth)) = variable.as_mut() {
+        if let Some(depth) = locals.as_mut() {
+            if *depth == 1
+                && let Some((name, value)) = squeezed.split_once('=')
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && literal(value)
+            {
+                values.insert(format!("local.{name}"), value.to_owned());
+            }
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if *depth == 0 {
+                locals = None;
+            }
+        } else if let Some((name, depth)) = variable.as_mut() {
             if *depth == 1
                 && let Some(value) = squeezed.strip_prefix("default=")
             {
@@ -1991,6 +2020,8 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
             if *depth == 0 {
                 variable = None;
             }
+        } else if squeezed.starts_with("locals{") && opens > closes {
+            locals = Some(opens - closes);
         } else if let Some(rest) = squeezed.strip_prefix("variable")
             && opens > closes
         {
@@ -2001,6 +2032,14 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
         }
     }
     values
+}
+
+/// Whether a Terraform value squeezed of blanks is a literal that
+/// refers to nothing: a number, `true`, a quoted string without `${`, or
+/// one of the unset values of [`turns_off`].
+fn literal(value: &str) -> bool {
+    let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"') && !value.contains("${");
+    turns_off(value) || value.eq_ignore_ascii_case("true") || value.parse::<f64>().is_ok_and(f64::is_finite) || quoted
 }
 
 /// Whether a Terraform value (squeezed of blanks, as
