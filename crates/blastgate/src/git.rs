@@ -4241,6 +4241,7 @@ impl<'a> Git<'a> {
         }
         let gates: Map<String, Map<String, Set<(String, bool)>>> =
             by_module.into_iter().map(|(module, texts)| (module, parse::gated_types(&texts))).collect();
+        let environments = self.environments_values(&regated, &current, head)?;
         let mut found: Map<String, Vec<String>> = Map::new();
         for (path, (old, new)) in changed {
             let at = folder(path);
@@ -4278,18 +4279,26 @@ impl<'a> Git<'a> {
         // after the change turn off: `count = var.off ? 0 : 1` added to a
         // database whose `off` defaults to true destroys it (the same
         // gate's value changed was read above; its being added was an
-        // edit). A value no default or auto-loaded file gives is an
-        // environment's, and counts as keeping the block, as above.
+        // edit). So does one an environment's variables file turns off
+        // (which file a run passes with `-var-file` is not known, so each
+        // counts, as a value changed in one does). A value none of them
+        // gives is set elsewhere, and counts as keeping the block, as
+        // above.
         for path in &regated {
             let module = folder(path);
             let (Some(after), Some(old)) = (gates.get(&module), before_module.get(&module)) else { continue };
             let old = parse::gated_types(old);
-            let value = |var: &str| current.get(&module).and_then(|v| v.get(var)).map(|v| !parse::turns_off(v));
+            let sides: Vec<&Values> =
+                current.get(&module).into_iter().chain(environments.get(&module).into_iter().flatten()).collect();
+            // (Turned off: a value unset where the block exists when set.)
+            let turned_off = |var: &str, exists_when_set: bool| {
+                sides.iter().any(|values| values.get(var).is_some_and(|v| parse::turns_off(v) == exists_when_set))
+            };
             let mut types: Vec<String> = Vec::new();
             for (var, blocks) in after {
                 for (t, exists_when_set) in blocks {
                     let new_gate = !old.get(var).is_some_and(|b| b.contains(&(t.clone(), *exists_when_set)));
-                    if new_gate && value(var).is_some_and(|set| set != *exists_when_set) {
+                    if new_gate && turned_off(var, *exists_when_set) {
                         types.push(t.clone());
                     }
                 }
@@ -4302,6 +4311,63 @@ impl<'a> Git<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The values each run of a module with a file of `regated` gets
+    /// from an environment's variables file, by module (the folder of
+    /// those files): `current` (its defaults, then its auto-loaded files)
+    /// overlaid with one `.tfvars` or `.tfvars.json` file at `head`, for
+    /// each such file in the module's folder (not auto-loaded) or in a
+    /// folder just below it that holds no `.tf` file (`envs/prod.tfvars`),
+    /// which a run passes with `-var-file`. A tree too large to list
+    /// ([`parse::MAX_TREE_FILES`]) gives none.
+    fn environments_values(
+        &self,
+        regated: &std::collections::BTreeSet<&str>,
+        current: &BTreeMap<String, BTreeMap<String, String>>,
+        head: &str,
+    ) -> Result<BTreeMap<String, Vec<BTreeMap<String, String>>>, ChangeError> {
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        let modules: std::collections::BTreeSet<String> = regated.iter().map(|p| folder(p)).collect();
+        let mut found: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+        if modules.is_empty() {
+            return Ok(found);
+        }
+        let mut args: Vec<String> =
+            vec!["ls-tree".into(), "-r".into(), "-z".into(), "--full-name".into(), head.into(), "--".into()];
+        args.extend(modules.iter().map(|f| if f.is_empty() { ".".to_owned() } else { format!("{f}/") }));
+        let listed = match parse::parse_tree_files_z(&self.output("git ls-tree", &args)?) {
+            Ok(listed) => listed,
+            Err(ChangeError::LimitExceeded { .. }) => return Ok(found),
+            Err(e) => return Err(e),
+        };
+        let with_tf: std::collections::BTreeSet<String> =
+            listed.iter().filter(|(p, _)| terraform_hcl(p)).map(|(p, _)| folder(p)).collect();
+        let auto_loaded = |p: &str| {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+                || name.ends_with(".auto.tfvars")
+                || name.ends_with(".auto.tfvars.json")
+        };
+        // (Each file with its module.)
+        let files: Vec<(&str, &str, String)> = listed
+            .iter()
+            .filter(|(p, _)| (p.ends_with(".tfvars") || p.ends_with(".tfvars.json")) && !illustrative(p))
+            .filter_map(|(p, h)| {
+                let at = folder(p);
+                let module = if with_tf.contains(&at) { at.clone() } else { folder(&at) };
+                let own = at == module && auto_loaded(p);
+                (modules.contains(&module) && !own).then_some((p.as_str(), h.as_str(), module))
+            })
+            .collect();
+        let texts = self.small_blobs(files.iter().map(|(p, h, _)| (*p, *h)))?;
+        for (path, _, module) in &files {
+            let Some(text) = texts.get(*path) else { continue };
+            let mut values = current.get(module).cloned().unwrap_or_default();
+            values.extend(parse::variable_values(text, false));
+            found.entry(module.clone()).or_default().push(values);
+        }
+        Ok(found)
     }
 
     /// Each task call among the kinds of `commands` (`runs task make ./

@@ -4552,6 +4552,39 @@ fn a_gate_added_that_the_values_turn_off_destroys_the_block() {
     }
 }
 
+/// A gate added in place that an environment's variables file turns off
+/// (`envs/prod.tfvars`, passed with `-var-file`) destroys the block in
+/// that environment; one a variables file of another module turns off
+/// does not.
+#[test]
+fn a_gate_added_that_an_environment_turns_off_destroys_the_block() {
+    let repo = Repo::new("gated-env");
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let gated = db.replace("{\n", "{\n  count  = var.create ? 1 : 0\n");
+    repo.write("orders/tf/main.tf", db.as_bytes());
+    repo.write("orders/tf/variables.tf", b"variable \"create\" {\n  default = true\n}\n");
+    repo.write("orders/tf/modules/cache/main.tf", b"variable \"create\" {}\n");
+    let base = repo.commit(0.0, "Deploy orders");
+    let cases = [
+        ("off in envs/prod.tfvars", "orders/tf/envs/prod.tfvars", "create = false\n", true),
+        ("off in prod.tfvars beside the module", "orders/tf/prod.tfvars", "create = false\n", true),
+        ("off in a JSON file", "orders/tf/envs/prod.tfvars.json", "{\"create\": false}\n", true),
+        ("on in envs/prod.tfvars", "orders/tf/envs/prod.tfvars", "create = true\n", false),
+        ("off for another module", "orders/tf/modules/cache/prod.tfvars", "create = false\n", false),
+    ];
+    for (what, path, values, destroyed) in cases {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write(path, values.as_bytes());
+        let prepared = repo.commit(0.5, "An environment");
+        repo.write("orders/tf/main.tf", gated.as_bytes());
+        let commit = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &prepared, &commit);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+}
+
 /// A gate through a local given a literal (`count = local.n` with
 /// `locals { n = 0 }`) gives the block no instance: added in place, or its
 /// local's value turned off, it destroys the block; a local that keeps
