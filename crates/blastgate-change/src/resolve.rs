@@ -724,6 +724,16 @@ pub fn resolve(
                 at.iter().map(|p| (*p).to_owned()).collect(),
                 &f.declares,
             ));
+            // (And what it removes where it is: a variables file emptied
+            // whose values, back to their defaults, give a database no
+            // instance.)
+            if !f.removes.is_empty() {
+                deleted_infrastructure.push((
+                    f.path.clone(),
+                    by_path.iter().map(|p| (*p).to_owned()).collect(),
+                    &f.removes,
+                ));
+            }
         } else if !f.removes.is_empty() {
             // Declarations taken out of a file that stays
             // (`FileChange::removes`): those resources are destroyed where

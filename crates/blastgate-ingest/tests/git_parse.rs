@@ -3952,3 +3952,131 @@ fn raw_and_numstat_of_one_run_split_into_the_separate_outputs() {
     let err = blastgate_ingest::git::split_raw_numstat_z(cut.as_bytes()).unwrap_err();
     assert!(err.to_string().contains("record 1"), "{err}");
 }
+
+/// A resource's own `count` and `for_each`, written out, give its
+/// instances; a nested block's, an expression or a heredoc do not.
+#[test]
+fn resource_instances_are_read_from_literals() {
+    use blastgate_ingest::git::{Instances, resource_instances};
+    let keys = |k: &[&str]| Instances::Keys(k.iter().map(|k| format!("\"{k}\"")).collect());
+    let text = br#"resource "aws_db_instance" "counted" {
+  count = 3 # three
+}
+resource "aws_db_instance" "set" {
+  for_each = toset([
+    "a", "b",
+    "c",
+  ])
+}
+resource "aws_s3_bucket" "map" {
+  for_each = {
+    logs = { tier = "hot", tags = { a = 1 } }
+    "raw-data" = "x=y"
+  }
+  dynamic "rule" {
+    for_each = var.rules
+    content {}
+  }
+}
+resource "aws_sqs_queue" "plain" {
+  dynamic "redrive" {
+    for_each = toset(["x"])
+    content {}
+  }
+}
+resource "aws_sqs_queue" "computed" {
+  for_each = { for k, v in var.queues : k => v }
+}
+resource "aws_sqs_queue" "variable" {
+  count = var.n
+}
+resource "aws_sqs_queue" "heredoc" {
+  for_each = {
+    a = <<EOT
+b = 1
+EOT
+  }
+}
+resource "aws_sqs_queue" "inline" { count = 2 }
+resource "aws_sqs_queue" "json-like" {
+  for_each = tomap({"a": 1, "b": 2})
+}
+"#;
+    let found = resource_instances(text);
+    assert_eq!(found["aws_db_instance.counted"], Instances::Count(3));
+    assert_eq!(found["aws_db_instance.set"], keys(&["a", "b", "c"]));
+    assert_eq!(found["aws_s3_bucket.map"], keys(&["logs", "raw-data"]));
+    assert_eq!(found["aws_sqs_queue.plain"], Instances::One);
+    for unread in ["computed", "variable", "heredoc", "inline"] {
+        assert_eq!(found[&format!("aws_sqs_queue.{unread}")], Instances::Unread, "{unread}");
+    }
+    assert_eq!(found["aws_sqs_queue.json-like"], keys(&["a", "b"]));
+    let json = br#"{"resource": {"aws_db_instance": {"a": {"count": 2}, "b": {"for_each": {"x": 1}}, "c": {}}}}"#;
+    let found = resource_instances(json);
+    assert_eq!(found["aws_db_instance.a"], Instances::Count(2));
+    assert_eq!(found["aws_db_instance.b"], keys(&["x"]));
+    assert_eq!(found["aws_db_instance.c"], Instances::One);
+}
+
+/// Which changes of instances lose one: a count falling, a key taken
+/// out, a switch between `count` and `for_each`, unless `moved` blocks
+/// move them; Terraform's own move between no key and `[0]`.
+#[test]
+fn instances_lost_by_a_change() {
+    use blastgate_ingest::git::{Instances, instance_moved_from, instances_lost};
+    use std::collections::BTreeSet;
+    let keys = |k: &[&str]| Instances::Keys(k.iter().map(|k| format!("\"{k}\"")).collect());
+    let moved = |k: &[&str]| -> BTreeSet<String> { k.iter().map(|k| (*k).to_owned()).collect() };
+    let none = BTreeSet::new();
+    let cases = [
+        (Instances::Count(3), Instances::Count(2), moved(&[]), true),
+        (Instances::Count(3), Instances::Count(2), moved(&["2"]), false),
+        (Instances::Count(2), Instances::Count(3), moved(&[]), false),
+        (Instances::Count(1), Instances::One, moved(&[]), false),
+        (Instances::Count(2), Instances::One, moved(&[]), true),
+        (Instances::One, Instances::Count(1), moved(&[]), false),
+        (Instances::One, Instances::Count(0), moved(&[]), true),
+        (Instances::One, keys(&["a"]), moved(&[]), true),
+        (Instances::One, keys(&["a"]), moved(&[""]), false),
+        (keys(&["a", "b"]), keys(&["a"]), moved(&[]), true),
+        (keys(&["a", "b"]), keys(&["a", "c"]), moved(&["\"b\""]), false),
+        (keys(&["a"]), keys(&["a", "b"]), moved(&[]), false),
+        (Instances::Count(2), keys(&["a", "b"]), moved(&[]), true),
+        (Instances::Count(2), keys(&["a", "b"]), moved(&["0", "1"]), false),
+        (keys(&["a"]), Instances::Count(1), moved(&[]), true),
+        (Instances::Unread, Instances::Count(0), moved(&[]), false),
+        (Instances::Count(3), Instances::Unread, moved(&[]), false),
+        (Instances::Count(u64::MAX), Instances::Count(0), moved(&["0"]), true),
+    ];
+    for (before, after, moved, lost) in &cases {
+        assert_eq!(instances_lost(before, after, moved), *lost, "{before:?} -> {after:?}, moved {moved:?}");
+    }
+    assert!(!instances_lost(&keys(&["a"]), &keys(&["a"]), &none));
+    let a = "aws_db_instance.main";
+    assert_eq!(instance_moved_from(a, "aws_db_instance.main[2]", "aws_db_instance.other").as_deref(), Some("2"));
+    assert_eq!(instance_moved_from(a, "aws_db_instance.main", "aws_db_instance.renamed"), None);
+    assert_eq!(instance_moved_from(a, "aws_db_instance.mainx[0]", "aws_db_instance.main[0]"), None);
+}
+
+/// Values over several lines are read whole, so that a map's entries are
+/// never read as variables of their own (`a = 0` inside `tags = {`), and
+/// a `count` or `for_each` that is a variable or local alone is its
+/// instances' source.
+#[test]
+fn variable_values_over_several_lines() {
+    use blastgate_ingest::git::{Instances, instance_sources, value_instances, variable_values};
+    let tfvars = b"replicas = 3\ntags = {\na = 0\n}\ndbs = {\n  orders = { size = 1 }\n  ledger = { size = 2 }\n}\n";
+    let values = variable_values(tfvars, false);
+    assert_eq!(values.keys().collect::<Vec<_>>(), ["dbs", "replicas", "tags"]);
+    let keys = ["\"ledger\"", "\"orders\""].map(String::from).into_iter().collect();
+    assert_eq!(value_instances(false, &values["dbs"]), Instances::Keys(keys));
+    assert_eq!(value_instances(true, &values["replicas"]), Instances::Count(3));
+    let tf = b"variable \"dbs\" {\n  default = [\n    \"a\",\n  ]\n  type = list(string)\n}\nlocals {\n  queues = {\n    q = var.q\n  }\n  computed = [for x in var.y : x]\n  n = 2\n}\n";
+    let values = variable_values(tf, true);
+    assert_eq!(values.keys().collect::<Vec<_>>(), ["dbs", "local.n", "local.queues"]);
+    let main = b"resource \"aws_sqs_queue\" \"q\" {\n  for_each = local.queues\n}\nresource \"aws_db_instance\" \"d\" {\n  count = var.n\n}\nresource \"aws_db_instance\" \"gated\" {\n  count = var.on ? 1 : 0\n}\nmodule \"m\" {\n  source   = \"./modules/m\"\n  for_each = keys(var.dbs)\n}\n";
+    let sources = instance_sources(&[main]);
+    assert_eq!(sources.keys().collect::<Vec<_>>(), ["dbs", "local.queues", "n"]);
+    assert!(sources["dbs"].contains(&("module ./modules/m".to_owned(), false)));
+    assert!(sources["n"].contains(&("aws_db_instance".to_owned(), true)));
+}

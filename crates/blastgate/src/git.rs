@@ -2876,6 +2876,13 @@ impl<'a> Git<'a> {
         // (And the renames `moved` blocks make, by folder: a resource's
         // replacing values compared across its rename.)
         let mut renamed_to: Map<String, Map<String, String>> = Map::new();
+        // (And the instances each resource's literal `count` or `for_each`
+        // gives it, each file's own before and each folder's after.)
+        let mut own_instance_keys: Map<usize, Map<String, parse::Instances>> = Map::new();
+        let mut instance_keys_after: Map<String, Map<String, parse::Instances>> = Map::new();
+        // (And every `moved` block's pair after, by folder, instances'
+        // too.)
+        let mut moved_after: Map<String, Vec<(String, String)>> = Map::new();
         for &i in &wanted {
             let Some(f) = files.get(i) else { continue };
             let (old_hash, new_hash) = blobs.get(&f.path).cloned().unwrap_or_default();
@@ -2901,6 +2908,7 @@ impl<'a> Git<'a> {
                         if terraform(old) {
                             own_blocks.insert(i, parse::block_addresses(text));
                             own_instances.insert(i, parse::instance_arguments(text));
+                            own_instance_keys.insert(i, parse::resource_instances(text));
                             own_replacing.insert(i, parse::replacing_values(text));
                         } else {
                             own_template_values.insert(i, replacing_values(old, text));
@@ -2966,6 +2974,11 @@ impl<'a> Git<'a> {
                             }
                             blocks_after.entry(family(&f.path)).or_default().extend(parse::block_addresses(text));
                             instances_after.entry(family(&f.path)).or_default().extend(parse::instance_arguments(text));
+                            instance_keys_after
+                                .entry(family(&f.path))
+                                .or_default()
+                                .extend(parse::resource_instances(text));
+                            moved_after.entry(family(&f.path)).or_default().extend(pairs.iter().cloned());
                             modules_after.entry(family(&f.path)).or_default().extend(parse::declared_modules(text));
                             renamed_to.entry(family(&f.path)).or_default().extend(pairs);
                             replacing_after.entry(family(&f.path)).or_default().extend(parse::replacing_values(text));
@@ -3219,6 +3232,28 @@ impl<'a> Git<'a> {
                             parse::replaces(argument, before.get(argument).map(String::as_str), value)
                         }) {
                             types.push(address.split('.').next().unwrap_or_default().to_owned());
+                        }
+                    }
+                    // A resource kept whose `count` or `for_each`, written
+                    // out, leaves out instances it had (`count = 3` to
+                    // `2`, a key taken out of a map) destroys them, unless
+                    // `moved` blocks move them away, as Terraform's plan
+                    // would (`aws_db_instance.main[2]` deleted).
+                    let keys_after = instance_keys_after.get(&key);
+                    let pairs = moved_after.get(&key).map_or(&[][..], Vec::as_slice);
+                    for (address, before) in own_instance_keys.get(&i).into_iter().flatten() {
+                        let renamed = renames.and_then(|r| r.get(address)).filter(|to| !to.contains('['));
+                        let Some(after) =
+                            keys_after.and_then(|k| k.get(address).or_else(|| renamed.and_then(|to| k.get(to))))
+                        else {
+                            continue;
+                        };
+                        let moved: Set<String> = pairs
+                            .iter()
+                            .filter_map(|(from, to)| parse::instance_moved_from(address, from, to))
+                            .collect();
+                        if parse::instances_lost(before, after, &moved) {
+                            types.push(identity_type(address).to_owned());
                         }
                     }
                     // The same for CloudFormation's properties, whose
@@ -4239,16 +4274,43 @@ impl<'a> Git<'a> {
         for (path, text) in texts.iter().filter(|(p, _)| auto_loaded(p)) {
             current.entry(folder(path)).or_default().extend(parse::variable_values(text, false));
         }
+        let sources: Map<String, Map<String, Set<(String, bool)>>> =
+            by_module.iter().map(|(module, texts)| (module.clone(), parse::instance_sources(texts))).collect();
         let gates: Map<String, Map<String, Set<(String, bool)>>> =
             by_module.into_iter().map(|(module, texts)| (module, parse::gated_types(&texts))).collect();
         let environments = self.environments_values(&regated, &current, head)?;
         let mut found: Map<String, Vec<String>> = Map::new();
+        // A block's type as seen from the changed file's folder `at`: a
+        // local module's source from there (`envs/prod.tfvars` of the
+        // module above it), which `read_local_modules` resolves from.
+        let seen_from = |t: &String, module: &str, at: &str| {
+            let local = t.strip_prefix("module ./").map(|s| format!("module ../{s}"));
+            let local = local.or_else(|| t.strip_prefix("module ../").map(|s| format!("module ../../{s}")));
+            local.filter(|_| module != at).unwrap_or_else(|| t.clone())
+        };
         for (path, (old, new)) in changed {
             let at = folder(path);
             let module = if gates.contains_key(&at) { at.clone() } else { folder(&at) };
             let Some(gated) = gates.get(&module) else { continue };
             let default = |var: &str| defaults.get(&module).and_then(|d| d.get(var));
             let mut types: Vec<String> = Vec::new();
+            // A value that gives blocks their instances itself, written
+            // out on both sides, that leaves out instances it gave
+            // (`replicas = 3` to `2`, a key taken out of the map
+            // `for_each = var.databases` reads) destroys them.
+            for (var, blocks) in sources.get(&module).into_iter().flatten() {
+                let value = |side: &Values| side.get(var).or_else(|| default(var)).cloned();
+                let (Some(was), Some(is)) = (value(&old), value(&new)) else { continue };
+                if was == is {
+                    continue;
+                }
+                for (t, count) in blocks {
+                    let (before, after) = (parse::value_instances(*count, &was), parse::value_instances(*count, &is));
+                    if parse::instances_lost(&before, &after, &Set::new()) {
+                        types.push(seen_from(t, &module, &at));
+                    }
+                }
+            }
             for (var, blocks) in gated {
                 // Set or unset before and after (`None`: no value and no
                 // default). A `.tf` file's own values are the defaults.
@@ -4264,12 +4326,7 @@ impl<'a> Git<'a> {
                     let had = was.is_none_or(|w| w == *exists_when_set);
                     let has = is.is_none_or(|i| i == *exists_when_set);
                     if had && !has {
-                        // A local module's source as seen from the file's
-                        // folder (`envs/prod.tfvars` of the module above
-                        // it), which `read_local_modules` resolves from.
-                        let local = t.strip_prefix("module ./").map(|s| format!("module ../{s}"));
-                        let local = local.or_else(|| t.strip_prefix("module ../").map(|s| format!("module ../../{s}")));
-                        types.push(local.filter(|_| module != at).unwrap_or_else(|| t.clone()));
+                        types.push(seen_from(t, &module, &at));
                     }
                 }
             }

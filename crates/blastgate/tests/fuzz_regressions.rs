@@ -257,11 +257,27 @@ fn run(target: &str, data: &[u8]) {
             // Terraform switches: gated blocks, variables files and defaults.
             let gates = git::gated_types(&[data, data]);
             assert!(gates.len() <= git::MAX_TYPES_READ && gates.values().all(|t| !t.is_empty()));
+            let sources = git::instance_sources(&[data, data]);
+            assert!(sources.len() <= git::MAX_TYPES_READ && sources.values().all(|t| !t.is_empty()));
             for tf in [false, true] {
                 let values = git::variable_values(data, tf);
                 assert!(values.len() <= git::MAX_TYPES_READ);
                 let _ = values.values().filter(|v| git::turns_off(v)).count();
+                for (value, count) in values.values().zip([false, true].into_iter().cycle()) {
+                    let instances = git::value_instances(count, value);
+                    assert!(!git::instances_lost(&instances, &instances, &Default::default()), "{value:?}");
+                }
             }
+            // Terraform instances: a resource's own `count` and `for_each`.
+            let instances = git::resource_instances(data);
+            assert!(instances.len() <= git::MAX_TYPES_READ);
+            for (address, i) in &instances {
+                assert!(!git::instances_lost(i, i, &Default::default()), "{address}: {i:?}");
+                let _ = git::instance_moved_from(address, &String::from_utf8_lossy(data), address);
+            }
+            let text = String::from_utf8_lossy(data);
+            let _ = git::value_instances(false, &text);
+            let _ = git::value_instances(true, &text);
             let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
             if let Ok(files) = git::parse_tree_files_z(data) {
                 assert!(files.len() <= git::MAX_TREE_FILES);

@@ -4552,6 +4552,147 @@ fn a_gate_added_that_the_values_turn_off_destroys_the_block() {
     }
 }
 
+/// Instances taken out of a resource whose block stays (`count = 3` to
+/// `2`, a key taken out of a `for_each` map written over several lines)
+/// are destroyed, as Terraform's plan says (`aws_db_instance.main[2]`
+/// deleted): they read as an edit. More instances, a map's values edited,
+/// a `dynamic` block's `for_each`, Terraform's own move from no key to
+/// `[0]`, and instances a `moved` block moves away destroy nothing.
+#[test]
+fn instances_taken_out_of_a_resource_destroy_them() {
+    let repo = Repo::new("instances");
+    let db =
+        |arguments: &str| format!("resource \"aws_db_instance\" \"main\" {{\n{arguments}  engine = \"postgres\"\n}}\n");
+    let map = |entries: &[(&str, &str)]| {
+        let lines: String = entries.iter().map(|(k, v)| format!("    {k} = {{ size = {v} }}\n")).collect();
+        format!("  for_each = {{\n{lines}  }}\n")
+    };
+    let moved = |from: &str, to: &str| format!("moved {{\n  from = {from}\n  to   = {to}\n}}\n");
+    let cases: [(&str, String, String, bool); 9] = [
+        ("count 3 to 2", db("  count = 3\n"), db("  count = 2\n"), true),
+        ("count 2 to 3", db("  count = 2\n"), db("  count = 3\n"), false),
+        ("a key out of a map", db(&map(&[("a", "1"), ("b", "2")])), db(&map(&[("a", "1")])), true),
+        ("a map's value edited", db(&map(&[("a", "1"), ("b", "2")])), db(&map(&[("a", "1"), ("b", "3")])), false),
+        (
+            "a key renamed by a moved block",
+            db(&map(&[("a", "1"), ("b", "2")])),
+            db(&map(&[("a", "1"), ("c", "2")])) + &moved("aws_db_instance.main[\"b\"]", "aws_db_instance.main[\"c\"]"),
+            false,
+        ),
+        ("a key renamed", db(&map(&[("a", "1"), ("b", "2")])), db(&map(&[("a", "1"), ("c", "2")])), true),
+        ("count 1 taken out", db("  count = 1\n"), db(""), false),
+        ("count 2 taken out", db("  count = 2\n"), db(""), true),
+        (
+            "a dynamic block's for_each",
+            db("  dynamic \"tag\" {\n    for_each = toset([\"a\", \"b\"])\n    content {}\n  }\n"),
+            db("  dynamic \"tag\" {\n    for_each = toset([\"a\"])\n    content {}\n  }\n"),
+            false,
+        ),
+    ];
+    for (what, before, after, destroyed) in cases {
+        repo.write("orders/tf/main.tf", before.as_bytes());
+        let base = repo.commit(0.0, "Before");
+        repo.write("orders/tf/main.tf", after.as_bytes());
+        let head = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+}
+
+/// Instances taken out through a value (a key out of the map a
+/// `for_each = var.databases` reads, in an environment's variables file
+/// over several lines or a variable's default; `replicas` lowered, or its
+/// line taken out so that the default applies; a local's map) are
+/// destroyed; a key added, or an entry out of a map no `count` or
+/// `for_each` reads, is not. An entry of a map written over several lines
+/// is no variable of its own: `a = 0` inside `tags = {` turns nothing off
+/// (it did).
+#[test]
+fn instances_taken_out_through_a_value_destroy_them() {
+    let repo = Repo::new("instance-values");
+    let db =
+        |arguments: &str| format!("resource \"aws_db_instance\" \"main\" {{\n{arguments}  engine = \"postgres\"\n}}\n");
+    let tfvars = "orders/tf/envs/prod.tfvars";
+    let variables = "orders/tf/variables.tf";
+    type Files<'a> = Vec<(&'a str, String)>;
+    let cases: Vec<(&str, Files<'_>, Files<'_>, bool)> = vec![
+        (
+            "a key out of an environment's map",
+            vec![(variables, "variable \"dbs\" {}\n".into()), (tfvars, "dbs = {\n  a = {}\n  b = {}\n}\n".into())],
+            vec![(tfvars, "dbs = {\n  a = {}\n}\n".into())],
+            true,
+        ),
+        (
+            "a key added to an environment's map",
+            vec![(variables, "variable \"dbs\" {}\n".into()), (tfvars, "dbs = {\n  a = {}\n}\n".into())],
+            vec![(tfvars, "dbs = {\n  a = {}\n  b = {}\n}\n".into())],
+            false,
+        ),
+        (
+            "a key out of a default",
+            vec![(variables, "variable \"dbs\" {\n  default = {\n    a = {}\n    b = {}\n  }\n}\n".into())],
+            vec![(variables, "variable \"dbs\" {\n  default = {\n    a = {}\n  }\n}\n".into())],
+            true,
+        ),
+        (
+            "replicas lowered",
+            vec![
+                (variables, "variable \"dbs\" {}\nvariable \"replicas\" {\n  default = 1\n}\n".into()),
+                (tfvars, "replicas = 3\ndbs = {}\n".into()),
+            ],
+            vec![(tfvars, "replicas = 2\ndbs = {}\n".into())],
+            true,
+        ),
+        (
+            "replicas back to the default, the file emptied",
+            vec![
+                (variables, "variable \"dbs\" {}\nvariable \"replicas\" {\n  default = 1\n}\n".into()),
+                (tfvars, "replicas = 3\n".into()),
+            ],
+            vec![(tfvars, "# the default\n".into())],
+            true,
+        ),
+        (
+            "an entry out of tags",
+            vec![
+                (variables, "variable \"dbs\" {}\nvariable \"replicas\" {}\n".into()),
+                (tfvars, "replicas = 1\ntags = {\na = 1\n}\n".into()),
+            ],
+            vec![(tfvars, "replicas = 1\ntags = {\na = 0\n}\n".into())],
+            false,
+        ),
+    ];
+    for (what, before, after, destroyed) in cases {
+        repo.git(&["rm", "-rq", "--ignore-unmatch", "orders"]);
+        repo.write("orders/tf/main.tf", db("  for_each = var.dbs\n").as_bytes());
+        repo.write("orders/tf/replicas.tf", b"resource \"aws_db_instance\" \"replica\" {\n  count = var.replicas\n}\n");
+        for (path, text) in &before {
+            repo.write(path, text.as_bytes());
+        }
+        let base = repo.commit(0.0, "Before");
+        for (path, text) in &after {
+            repo.write(path, text.as_bytes());
+        }
+        let head = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let removed = change.files.iter().any(|f| f.removes.iter().any(|t| t == "aws_db_instance"));
+        assert_eq!(removed, destroyed, "{what}: {:?}", change.files);
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+    // A local's map, a key taken out.
+    repo.git(&["rm", "-rq", "--ignore-unmatch", "orders"]);
+    repo.write("orders/tf/main.tf", db("  for_each = local.dbs\n").as_bytes());
+    repo.write("orders/tf/locals.tf", b"locals {\n  dbs = {\n    a = {}\n    b = {}\n  }\n}\n");
+    let base = repo.commit(2.0, "Before");
+    repo.write("orders/tf/locals.tf", b"locals {\n  dbs = {\n    a = {}\n  }\n}\n");
+    let head = repo.commit(3.0, "One database fewer");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    assert_eq!(removes_of(&change), [("orders/tf/locals.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 /// A gate added in place that an environment's variables file turns off
 /// (`envs/prod.tfvars`, passed with `-var-file`) destroys the block in
 /// that environment; one a variables file of another module turns off

@@ -1067,7 +1067,7 @@ pub fn uninstanced_addresses(text: &[u8]) -> BTreeSet<String> {
 /// The type and name of a Terraform `resource` block's header `line`
 /// (`resource "aws_db_instance" "orders" {`, the labels quoted or bare),
 /// if it is one; not Bicep's `resource NAME 'TYPE@VERSION'`.
-fn resource_labels(line: &str) -> Option<(&str, &str)> {
+pub(super) fn resource_labels(line: &str) -> Option<(&str, &str)> {
     let rest = line.trim_start().strip_prefix("resource")?;
     if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
         return None;
@@ -1675,7 +1675,7 @@ pub const MAX_TYPE_BYTES: usize = 256;
 /// name and body (a type given without names once, named ""), at most
 /// [`MAX_TYPES_READ`]; `None` for a text that is not a JSON object or
 /// array.
-fn json_resources(text: &str) -> Option<Vec<(String, String, serde_json::Value)>> {
+pub(super) fn json_resources(text: &str) -> Option<Vec<(String, String, serde_json::Value)>> {
     let text = text.trim_start_matches('\u{feff}');
     if !text.trim_start().starts_with(['{', '[']) {
         return None;
@@ -1801,7 +1801,38 @@ pub(super) fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json:
 /// assert_eq!(gates["local.make_db"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", true)]);
 /// ```
 pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
+    read_gates(texts).0
+}
+
+/// The variables and locals whose value gives a module's blocks their
+/// instances itself, read from its `.tf` files (`texts`): for each
+/// `resource` or `module` block whose `count` or `for_each` is the
+/// variable or local alone (`var.NAME`, `local.NAME`; `for_each` also
+/// through `toset`, `tomap` or `keys`), the key (`NAME` or `local.NAME`,
+/// as [`variable_values`] gives their values) with the block's type, as
+/// [`gated_types`] names it, and whether it is a `count`. A value whose
+/// instances shrink ([`value_instances`](super::value_instances)) destroys
+/// those the block had: `count = var.replicas` with `replicas` 3 to 2, a
+/// key taken out of the map `for_each = var.databases` reads.
+///
+/// ```
+/// use blastgate_ingest::git::instance_sources;
+/// let main = b"resource \"aws_db_instance\" \"db\" {\n  for_each = toset(var.databases)\n}\n";
+/// let sources = instance_sources(&[main]);
+/// assert!(sources["databases"].contains(&("aws_db_instance".to_owned(), false)));
+/// ```
+pub fn instance_sources(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
+    read_gates(texts).1
+}
+
+/// Gates and instance sources: see [`gated_types`] and
+/// [`instance_sources`].
+type Gates = BTreeMap<String, BTreeSet<(String, bool)>>;
+
+/// [`gated_types`] and [`instance_sources`], read in one pass.
+fn read_gates(texts: &[&[u8]]) -> (Gates, Gates) {
     let mut gates: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
+    let mut sources: Gates = BTreeMap::new();
     // Locals by name: the variables each reads, and whether it negates them.
     let mut locals: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
     // Blocks gated by a local: (local, type, has instances when the local is set).
@@ -1837,6 +1868,12 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
                             .or_else(|| squeezed.strip_prefix("for_each="))
                             .or_else(switch);
                         if let Some(expr) = expr {
+                            let count = squeezed.starts_with("count=");
+                            if (count || squeezed.starts_with("for_each="))
+                                && let Some(key) = source_key(expr, count)
+                            {
+                                sources.entry(key).or_default().insert((t.clone(), count));
+                            }
                             for var in references(expr, "var.") {
                                 let on = exists_when_set(expr, &format!("var.{var}"));
                                 gates.entry(var).or_default().insert((t.clone(), on));
@@ -1896,7 +1933,31 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
     while gates.len() > MAX_TYPES_READ {
         gates.pop_last();
     }
-    gates
+    while sources.len() > MAX_TYPES_READ {
+        sources.pop_last();
+    }
+    (gates, sources)
+}
+
+/// The variable (`NAME`) or local (`local.NAME`) a `count` or `for_each`
+/// expression (squeezed of blanks) is alone, a `for_each`'s through
+/// `toset(...)`, `tomap(...)` or `keys(...)`.
+fn source_key(expr: &str, count: bool) -> Option<String> {
+    let inner = if count {
+        expr
+    } else {
+        ["toset(", "tomap(", "keys("]
+            .iter()
+            .find_map(|w| expr.strip_prefix(w).and_then(|r| r.strip_suffix(')')))
+            .unwrap_or(expr)
+    };
+    let ident =
+        |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (inner.strip_prefix("var."), inner.strip_prefix("local.")) {
+        (Some(name), _) if ident(name) => Some(name.to_owned()),
+        (_, Some(name)) if ident(name) => Some(format!("local.{name}")),
+        _ => None,
+    }
 }
 
 /// Whether the block whose `count` or `for_each` expression (squeezed of
@@ -1977,19 +2038,52 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
     // the depth of the `locals` block being read.
     let mut variable: Option<(String, usize)> = None;
     let mut locals: Option<usize> = None;
+    // A value that goes on over lines (a map or list written out): its
+    // key, its lines so far (each squeezed, joined by line breaks) and
+    // the depth of its brackets. A `local` keeps it only if it is a
+    // collection written out.
+    let mut pending: Option<(String, String, i64)> = None;
+    let keep = |values: &mut BTreeMap<String, String>, key: String, value: String| {
+        let collection = || matches!(super::value_instances(false, &value), super::Instances::Keys(_));
+        if !key.starts_with("local.") || literal(&value) || collection() {
+            values.insert(key, value);
+        }
+    };
+    let start = |values: &mut BTreeMap<String, String>, key: String, value: &str| {
+        let depth = super::instances::nesting(value);
+        if depth > 0 {
+            Some((key, value.to_owned(), depth))
+        } else {
+            keep(values, key, value.to_owned());
+            None
+        }
+    };
     for line in text.lines() {
         if values.len() >= MAX_TYPES_READ {
             break;
         }
         let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
         let (opens, closes) = braces(line);
-        if !tf {
+        if let Some((key, mut value, depth)) = pending.take() {
+            value.push('\n');
+            value.push_str(&squeezed);
+            let depth = depth + super::instances::nesting(&squeezed);
+            if depth <= 0 || value.len() >= MAX_EMPTIED_TEXT {
+                // (Unbalanced: kept as it stands, read as no literal.)
+                keep(&mut values, key, value);
+            } else {
+                pending = Some((key, value, depth));
+            }
+            if !tf {
+                continue;
+            }
+        } else if !tf {
             if line.starts_with(|c: char| !c.is_whitespace())
                 && let Some((name, value)) = squeezed.split_once('=')
                 && !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
-                values.insert(name.to_owned(), value.to_owned());
+                pending = start(&mut values, name.to_owned(), value);
             }
             continue;
         }
@@ -1999,12 +2093,12 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
         }
         if let Some(depth) = locals.as_mut() {
             if *depth == 1
+                && pending.is_none()
                 && let Some((name, value)) = squeezed.split_once('=')
                 && !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && literal(value)
             {
-                values.insert(format!("local.{name}"), value.to_owned());
+                pending = start(&mut values, format!("local.{name}"), value);
             }
             *depth = depth.saturating_add(opens).saturating_sub(closes);
             if *depth == 0 {
@@ -2012,9 +2106,10 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
             }
         } else if let Some((name, depth)) = variable.as_mut() {
             if *depth == 1
+                && pending.is_none()
                 && let Some(value) = squeezed.strip_prefix("default=")
             {
-                values.insert(name.clone(), value.to_owned());
+                pending = start(&mut values, name.clone(), value);
             }
             *depth = depth.saturating_add(opens).saturating_sub(closes);
             if *depth == 0 {
