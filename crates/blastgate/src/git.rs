@@ -3253,7 +3253,14 @@ impl<'a> Git<'a> {
                             .filter_map(|(from, to)| parse::instance_moved_from(address, from, to))
                             .collect();
                         if parse::instances_lost(before, after, &moved) {
-                            types.push(identity_type(address).to_owned());
+                            // (A module call's: what its source stands for.)
+                            let t = match address.strip_prefix("module.") {
+                                Some(label) => {
+                                    own_modules.get(&i).and_then(|m| m.get(label)).map_or("module", String::as_str)
+                                }
+                                None => identity_type(address),
+                            };
+                            types.push(t.to_owned());
                         }
                     }
                     // The same for CloudFormation's properties, whose

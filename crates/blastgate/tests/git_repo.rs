@@ -4599,6 +4599,23 @@ fn instances_taken_out_of_a_resource_destroy_them() {
         assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
         assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
     }
+    // A module call's instances: what its folder holds.
+    let call = |arguments: &str| format!("module \"db\" {{\n  source = \"./modules/db\"\n{arguments}}}\n");
+    repo.write("orders/tf/modules/db/main.tf", db("").as_bytes());
+    for (what, before, after, destroyed) in [
+        ("a module's count 2 to 1", "  count = 2\n", "  count = 1\n", true),
+        ("a module's count 1 to 2", "  count = 1\n", "  count = 2\n", false),
+        ("a module's key out", "  for_each = toset([\"a\", \"b\"])\n", "  for_each = toset([\"b\"])\n", true),
+    ] {
+        repo.write("orders/tf/main.tf", call(before).as_bytes());
+        let base = repo.commit(2.0, "Before");
+        repo.write("orders/tf/main.tf", call(after).as_bytes());
+        let head = repo.commit(3.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        assert_eq!(main.removes.iter().any(|t| t == "aws_db_instance"), destroyed, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
 }
 
 /// Instances taken out through a value (a key out of the map a

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, json_resources, resource_labels, uncomment_config};
+use super::manifests::{
+    MAX_EMPTIED_TEXT, MAX_TYPES_READ, json_resources, module_label, resource_labels, uncomment_config,
+};
 
 /// Most indices [`instances_lost`] checks one by one against `moved`
 /// blocks; a count that falls by more loses instances.
@@ -32,9 +34,10 @@ pub enum Instances {
     Unread,
 }
 
-/// The instances of each Terraform resource `text` declares (`TYPE.NAME`),
-/// from its block's own `count` or `for_each` (not a nested `dynamic`
-/// block's), as [`Instances`]; a `.tf.json` text's from its bodies' keys.
+/// The instances of each Terraform resource `text` declares (`TYPE.NAME`)
+/// and each module it calls (`module.NAME`), from its block's own `count`
+/// or `for_each` (not a nested `dynamic` block's), as [`Instances`]; a
+/// `.tf.json` text's resources from their bodies' keys.
 /// At most [`MAX_TYPES_READ`] resources; nothing is read past
 /// [`MAX_EMPTIED_TEXT`] or from a text with a NUL byte.
 ///
@@ -79,10 +82,10 @@ pub fn resource_instances(text: &[u8]) -> BTreeMap<String, Instances> {
             }
         } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
             block = None;
-            if let Some((t, name)) = resource_labels(line)
+            let labels = resource_labels(line).map(|(t, name)| format!("{t}.{name}"));
+            if let Some(address) = labels.or_else(|| module_label(line).map(|name| format!("module.{name}")))
                 && found.len() < MAX_TYPES_READ
             {
-                let address = format!("{t}.{name}");
                 let depth = braces(line);
                 if depth > 0 {
                     block = Some((address, depth, Instances::One));

@@ -1461,7 +1461,7 @@ pub fn pulumi_token(token: &str) -> String {
 /// The label of a Terraform `module` block's header line (`module
 /// "orders_db" {` gives `orders_db`), if `line` is one, at the file's
 /// top level.
-fn module_label(line: &str) -> Option<&str> {
+pub(super) fn module_label(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("module")?;
     if !rest.starts_with(|c: char| c.is_whitespace() || c == '"') {
         return None;
