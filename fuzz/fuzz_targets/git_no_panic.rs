@@ -175,6 +175,8 @@ fuzz_target!(|data: &[u8]| {
     // Terraform switches: gated blocks, variables files and defaults.
     let gates = git::gated_types(&[data, data]);
     assert!(gates.len() <= git::MAX_TYPES_READ && gates.values().all(|t| !t.is_empty()));
+    let arguments = git::module_arguments(data);
+    assert!(arguments.len() <= git::MAX_TYPES_READ && arguments.values().flatten().all(|(name, _)| !name.is_empty()));
     let sources = git::instance_sources(&[data, data]);
     assert!(sources.len() <= git::MAX_TYPES_READ && sources.values().all(|t| !t.is_empty()));
     for tf in [false, true] {

@@ -4236,13 +4236,44 @@ impl<'a> Git<'a> {
                 changed.insert(path, (old, new));
             }
         }
-        if changed.is_empty() && regated.is_empty() {
+        // The arguments a changed `.tf` file passes to a local module's
+        // call whose value changes, the call's source unchanged: the file,
+        // the module's folder, the argument, its value before and after
+        // (`None`: not passed, so the module's default).
+        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+        type Passed<'p> = (&'p str, String, String, Option<String>, Option<String>);
+        let mut passed: Vec<Passed<'_>> = Vec::new();
+        for path in wanted.iter().filter(|p| terraform_hcl(p)) {
+            let (Some(old), Some(new)) = (before.get(*path), after.get(*path)) else { continue };
+            let (mut old_args, new_args) = (parse::module_arguments(old), parse::module_arguments(new));
+            if old_args == new_args {
+                continue;
+            }
+            let (old_calls, new_calls) = (parse::declared_modules(old), parse::declared_modules(new));
+            let at = folder(path);
+            for (label, mut args) in new_args {
+                let source = new_calls.get(&label).filter(|s| old_calls.get(&label) == Some(*s));
+                let (Some(module), Some(mut was)) =
+                    (source.and_then(|s| local_module(&at, s)), old_args.remove(&label))
+                else {
+                    continue;
+                };
+                let names: Set<String> = was.keys().chain(args.keys()).cloned().collect();
+                for name in names {
+                    let (old_value, new_value) = (was.remove(&name), args.remove(&name));
+                    if old_value != new_value {
+                        passed.push((path, module.clone(), name, old_value, new_value));
+                    }
+                }
+            }
+        }
+        if changed.is_empty() && regated.is_empty() && passed.is_empty() {
             return Ok(());
         }
         // Each module's `.tf` files after the change, by folder: one
-        // listing of the folders (and their parents) asked.
-        let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
-        let mut folders: Set<String> = Set::new();
+        // listing of the folders (and their parents, and the local modules
+        // whose arguments change) asked.
+        let mut folders: Set<String> = passed.iter().map(|(_, module, ..)| module.clone()).collect();
         for path in changed.keys().chain(&regated) {
             let at = folder(path);
             if !at.is_empty() {
@@ -4368,6 +4399,34 @@ impl<'a> Git<'a> {
                 }
             }
             found.entry((*path).to_owned()).or_default().extend(types);
+        }
+        // An argument passed to a local module whose change turns off a
+        // gate of its blocks, or takes out instances a block's `count` or
+        // `for_each` reads from it alone, destroys them, as a variables
+        // file's would (`db_count = 1` to `0`, `databases` losing a key).
+        // A nested local module's block counts as `module` alone.
+        for (path, module, name, was, is) in passed {
+            let default = defaults.get(&module).and_then(|d| d.get(&name));
+            let (was, is) = (was.as_ref().or(default), is.as_ref().or(default));
+            let mut types: Vec<String> = Vec::new();
+            let nested = |t: &String| if local_module(&module, t).is_some() { "module".to_owned() } else { t.clone() };
+            let on = |v: Option<&String>| v.map(|v| !parse::turns_off(v));
+            for (t, exists_when_set) in gates.get(&module).and_then(|g| g.get(&name)).into_iter().flatten() {
+                let had = on(was).is_none_or(|w| w == *exists_when_set);
+                let has = on(is).is_none_or(|i| i == *exists_when_set);
+                if had && !has {
+                    types.push(nested(t));
+                }
+            }
+            if let (Some(was), Some(is)) = (was, is) {
+                for (t, count) in sources.get(&module).and_then(|s| s.get(&name)).into_iter().flatten() {
+                    let (before, after) = (parse::value_instances(*count, was), parse::value_instances(*count, is));
+                    if parse::instances_lost(&before, &after, &Set::new()) {
+                        types.push(nested(t));
+                    }
+                }
+            }
+            found.entry(path.to_owned()).or_default().extend(types);
         }
         for f in files.iter_mut() {
             if let Some(types) = found.remove(&f.path) {

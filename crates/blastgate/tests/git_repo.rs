@@ -4710,6 +4710,46 @@ fn instances_taken_out_through_a_value_destroy_them() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// An argument passed to a local module whose change turns off a gate in
+/// the module, or takes out instances a block reads from it alone,
+/// destroys them (a module's input passed down to its own `count` was
+/// not followed): `db_count = 1` to `0` or back to a default of `0`, a
+/// switch of another name, a key out of a map. More, or an argument no
+/// gate reads, destroys nothing.
+#[test]
+fn an_argument_passed_to_a_local_module_gates_its_blocks() {
+    let repo = Repo::new("passed");
+    let module = "resource \"aws_db_instance\" \"x\" {\n  count  = var.db_count\n  engine = \"postgres\"\n}\nresource \"aws_sqs_queue\" \"q\" {\n  count = var.with_queue ? 1 : 0\n}\nresource \"aws_s3_bucket\" \"b\" {\n  for_each = var.buckets\n}\n";
+    let variables = "variable \"db_count\" {\n  default = 0\n}\nvariable \"with_queue\" {\n  default = true\n}\nvariable \"buckets\" {\n  default = {}\n}\nvariable \"name\" {}\n";
+    repo.write("orders/tf/modules/db/main.tf", module.as_bytes());
+    repo.write("orders/tf/modules/db/variables.tf", variables.as_bytes());
+    let call = |arguments: &str| format!("module \"db\" {{\n  source = \"./modules/db\"\n{arguments}}}\n");
+    let buckets = |keys: &[&str]| {
+        let lines: String = keys.iter().map(|k| format!("    {k} = {{}}\n")).collect();
+        format!("  buckets = {{\n{lines}  }}\n")
+    };
+    let cases = [
+        ("one database fewer", "  db_count = 2\n".to_owned(), "  db_count = 1\n".to_owned(), Some("aws_db_instance")),
+        ("back to the default", "  db_count = 1\n".to_owned(), String::new(), Some("aws_db_instance")),
+        ("one database more", "  db_count = 1\n".to_owned(), "  db_count = 2\n".to_owned(), None),
+        ("the queue switched off", String::new(), "  with_queue = false\n".to_owned(), Some("aws_sqs_queue")),
+        ("a bucket out", buckets(&["logs", "raw"]), buckets(&["logs"]), Some("aws_s3_bucket")),
+        ("a bucket in", buckets(&["logs"]), buckets(&["logs", "raw"]), None),
+        ("a name", "  name = \"a\"\n".to_owned(), "  name = \"b\"\n".to_owned(), None),
+    ];
+    for (what, before, after, destroyed) in cases {
+        repo.write("orders/tf/main.tf", call(&before).as_bytes());
+        let base = repo.commit(0.0, "Before");
+        repo.write("orders/tf/main.tf", call(&after).as_bytes());
+        let head = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+        let expected: Vec<String> = destroyed.map(str::to_owned).into_iter().collect();
+        assert_eq!(main.removes, expected, "{what}: {main:?}");
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), destroyed.is_some(), "{what}: {fired:?}");
+    }
+}
+
 /// A gate added in place that an environment's variables file turns off
 /// (`envs/prod.tfvars`, passed with `-var-file`) destroys the block in
 /// that environment; one a variables file of another module turns off

@@ -1500,6 +1500,81 @@ pub fn declared_modules(text: &[u8]) -> BTreeMap<String, String> {
     found
 }
 
+/// The arguments each Terraform `module` block of `text` passes at its own
+/// level, by the block's label: each argument's value squeezed of blanks,
+/// a value over several lines read whole (its lines joined by line
+/// breaks), as [`variable_values`] gives a variables file's. Meta-arguments
+/// (`source`, `version`, `count`, `for_each`, `providers`, `depends_on`)
+/// and nested blocks are left out. At most [`MAX_TYPES_READ`] blocks;
+/// nothing is read past [`MAX_EMPTIED_TEXT`] or from a text with a NUL
+/// byte.
+///
+/// ```
+/// use blastgate_ingest::git::module_arguments;
+/// let text = b"module \"db\" {\n  source    = \"./modules/db\"\n  replicas  = 2\n  databases = {\n    orders = {}\n  }\n}\n";
+/// let found = module_arguments(text);
+/// assert_eq!(found["db"]["replicas"], "2");
+/// assert_eq!(found["db"]["databases"], "{\norders={}\n}");
+/// assert!(!found["db"].contains_key("source"));
+/// ```
+pub fn module_arguments(text: &[u8]) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut found: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    // The block being read: its label and the depth of its braces; and a
+    // value over several lines: its argument, its lines so far and the
+    // depth of its brackets.
+    let mut block: Option<(String, usize)> = None;
+    let mut pending: Option<(String, String, i64)> = None;
+    for line in text.lines() {
+        let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        let (opens, closes) = braces(line);
+        if let Some((argument, mut value, depth)) = pending.take() {
+            value.push('\n');
+            value.push_str(&squeezed);
+            let depth = depth + super::instances::nesting(&squeezed);
+            if depth > 0 && value.len() < MAX_EMPTIED_TEXT {
+                pending = Some((argument, value, depth));
+            } else if let Some((label, _)) = &block {
+                found.entry(label.clone()).or_default().insert(argument, value);
+            }
+        } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            block = None;
+            if let Some(label) = module_label(line)
+                && (found.len() < MAX_TYPES_READ || found.contains_key(label))
+                && opens > closes
+            {
+                found.entry(label.to_owned()).or_default();
+                block = Some((label.to_owned(), opens - closes));
+                continue;
+            }
+        } else if let Some((label, 1)) = &block
+            && let Some((name, value)) = squeezed.split_once('=')
+            && !value.starts_with('=')
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !matches!(name, "source" | "version" | "count" | "for_each" | "providers" | "depends_on")
+        {
+            let depth = super::instances::nesting(value);
+            if depth > 0 {
+                pending = Some((name.to_owned(), value.to_owned(), depth));
+            } else {
+                found.entry(label.clone()).or_default().insert(name.to_owned(), value.to_owned());
+            }
+        }
+        if let Some((_, depth)) = block.as_mut() {
+            *depth = depth.saturating_add(opens).saturating_sub(closes);
+            if *depth == 0 && pending.is_none() {
+                block = None;
+            }
+        }
+    }
+    found
+}
+
 /// The resource types Terraform `moved` blocks in `text` take from
 /// somewhere (`from = module.app.aws_db_instance.orders` gives
 /// `aws_db_instance`): wherever the block is, that resource is moved, not
