@@ -175,6 +175,10 @@ fuzz_target!(|data: &[u8]| {
     // Terraform switches: gated blocks, variables files and defaults.
     let gates = git::gated_types(&[data, data]);
     assert!(gates.len() <= git::MAX_TYPES_READ && gates.values().all(|t| !t.is_empty()));
+    let commands = git::terraform_commands(data);
+    assert!(commands.len() <= git::MAX_TYPES_READ);
+    let kinds = git::terraform_commands_destroy(data);
+    assert!(kinds.len() <= git::MAX_TYPES_READ && kinds.values().all(|n| *n > 0));
     let arguments = git::module_arguments(data);
     assert!(arguments.len() <= git::MAX_TYPES_READ && arguments.values().flatten().all(|(name, _)| !name.is_empty()));
     let sources = git::instance_sources(&[data, data]);

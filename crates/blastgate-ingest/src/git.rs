@@ -135,6 +135,7 @@ mod manifests;
 mod migrations;
 mod pipelines;
 mod programs;
+mod provisioners;
 mod stacks;
 mod tasks;
 pub use ansible::{ansible_like_in_patch, ansible_tasks_destroy, ansible_tasks_destroy_with, is_ansible, role_of};
@@ -178,6 +179,7 @@ pub use pipelines::{
     declares_kubernetes_objects, destructive_commands, is_pipeline, is_script, pipeline_destroys,
     pipeline_steps_destroy,
 };
+pub use provisioners::{terraform_commands, terraform_commands_destroy};
 
 /// The `git log --format` that [`parse_log`] reads, with `-z`.
 pub const LOG_FORMAT: &str = "%x00%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce%x00%ct%x00%B";

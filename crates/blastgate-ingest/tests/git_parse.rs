@@ -4080,3 +4080,64 @@ fn variable_values_over_several_lines() {
     assert!(sources["dbs"].contains(&("module ./modules/m".to_owned(), false)));
     assert!(sources["n"].contains(&("aws_db_instance".to_owned(), true)));
 }
+
+/// The commands a Terraform configuration runs: a `local-exec`
+/// provisioner's string, one-line block or heredoc, a `remote-exec`
+/// provisioner's `inline` list over lines, an `external` data source's
+/// program; not a `command` of another block, nor a comment.
+#[test]
+fn terraform_runs_its_provisioners_commands() {
+    use blastgate_ingest::git::{terraform_commands, terraform_commands_destroy};
+    let text = br#"resource "null_resource" "a" {
+  provisioner "local-exec" {
+    command     = "echo \"hi\" && psql -c 'DROP TABLE orders'"
+    interpreter = ["bash", "-c"]
+  }
+  # provisioner "local-exec" { command = "aws s3 rb s3://commented --force" }
+}
+resource "terraform_data" "b" {
+  provisioner "local-exec" {
+    when    = destroy
+    command = <<-EOT
+      aws s3 rb s3://orders-data --force
+    EOT
+  }
+}
+resource "null_resource" "c" {
+  provisioner "remote-exec" {
+    inline = [
+      "sudo systemctl stop postgresql",
+      "sudo rm -rf /var/lib/postgresql/data",
+    ]
+  }
+}
+resource "null_resource" "d" {
+  provisioner "local-exec" { command = "kubectl delete pvc ledger" }
+}
+data "external" "e" {
+  program = ["bash", "-c", "echo '{}'"]
+}
+resource "aws_ecs_task_definition" "f" {
+  command = "not a provisioner's"
+}
+"#;
+    let commands = terraform_commands(text);
+    assert_eq!(
+        commands,
+        [
+            "echo \"hi\" && psql -c 'DROP TABLE orders'",
+            "      aws s3 rb s3://orders-data --force\n",
+            "sudo systemctl stop postgresql",
+            "sudo rm -rf /var/lib/postgresql/data",
+            "kubectl delete pvc ledger",
+            "bash",
+            "-c",
+            "echo '{}'",
+        ]
+    );
+    let kinds = terraform_commands_destroy(text);
+    assert!(kinds.contains_key("database"), "{kinds:?}");
+    assert!(kinds.contains_key("PersistentVolumeClaim"), "{kinds:?}");
+    assert!(kinds.keys().any(|k| k.contains("s3 rb")), "{kinds:?}");
+    assert!(kinds.keys().any(|k| k.contains("database directory")), "{kinds:?}");
+}

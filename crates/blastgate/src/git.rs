@@ -2347,6 +2347,54 @@ impl<'a> Git<'a> {
                 commands.entry(path.to_owned()).or_default().extend(grown);
             }
         }
+        // Commands a Terraform configuration runs itself (a `local-exec`
+        // or `remote-exec` provisioner's, an `external` data source's
+        // program): `terraform apply` runs them as a pipeline would (an
+        // agent's `null_resource` running `aws rds delete-db-instance`).
+        // Each changed `.tf` file is read whole at both ends, a kind
+        // counting in a file that names it more often after than before,
+        // when the changed files of its folder do too (a provisioner
+        // moved between files runs nothing new); a side too large to read
+        // names nothing.
+        let configurations: Vec<&str> = files
+            .iter()
+            .filter(|f| !f.binary && !illustrative(&f.path) && terraform_hcl(&f.path))
+            .filter(|f| matches!(f.status, FileStatus::Added | FileStatus::Modified | FileStatus::Renamed))
+            .map(|f| f.path.as_str())
+            .collect();
+        if !configurations.is_empty() {
+            let (before, after) = self.both_sides(&configurations, &blobs)?;
+            let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+            let read = |side: &BTreeMap<String, Vec<u8>>, p: &str| {
+                side.get(p).map(|t| parse::terraform_commands_destroy(t)).unwrap_or_default()
+            };
+            type Kinds = BTreeMap<String, usize>;
+            let mut totals: BTreeMap<String, (Kinds, Kinds)> = BTreeMap::new();
+            let mut each: Vec<(&str, Kinds, Kinds)> = Vec::new();
+            for path in configurations {
+                let (then, now) = (read(&before, path), read(&after, path));
+                let total = totals.entry(folder(path)).or_default();
+                for (side, kinds) in [(&mut total.0, &then), (&mut total.1, &now)] {
+                    for (kind, n) in kinds {
+                        *side.entry(kind.clone()).or_insert(0) += n;
+                    }
+                }
+                each.push((path, then, now));
+            }
+            let grew = |then: &Kinds, kind: &str, n: usize| then.get(kind).is_none_or(|was| n > *was);
+            for (path, then, now) in each {
+                let total = totals.get(&folder(path));
+                let grown: Vec<String> = now
+                    .into_iter()
+                    .filter(|(kind, n)| grew(&then, kind, *n))
+                    .filter(|(kind, _)| total.is_some_and(|(t, n)| n.get(kind).is_some_and(|now| grew(t, kind, *now))))
+                    .map(|(kind, _)| kind)
+                    .collect();
+                if !grown.is_empty() {
+                    commands.entry(path.to_owned()).or_default().extend(grown);
+                }
+            }
+        }
         // Tasks called by name (`make destroy`, `npm run teardown`): what
         // their recipes run.
         self.resolve_task_calls(&mut commands, head)?;

@@ -4750,6 +4750,56 @@ fn an_argument_passed_to_a_local_module_gates_its_blocks() {
     }
 }
 
+/// Commands a Terraform configuration runs itself (a `local-exec`
+/// provisioner, a `remote-exec` one's `inline` list, an `external` data
+/// source's program) destroy what they name, as a pipeline's would: an
+/// agent's `null_resource` deleting the database read as an edit. A
+/// provisioner moved to another file of its module, or one for a preview
+/// environment, destroys nothing.
+#[test]
+fn a_terraform_provisioner_runs_its_commands() {
+    let repo = Repo::new("provisioners");
+    let db = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+    let exec = |command: &str| {
+        format!(
+            "resource \"null_resource\" \"x\" {{\n  provisioner \"local-exec\" {{\n    command = \"{command}\"\n  }}\n}}\n"
+        )
+    };
+    let delete = "aws rds delete-db-instance --db-instance-identifier orders --skip-final-snapshot";
+    repo.write("orders/tf/main.tf", db.as_bytes());
+    repo.write("orders/tf/ops.tf", b"# operations\n");
+    let base = repo.commit(0.0, "Deploy orders");
+    repo.write("orders/tf/main.tf", format!("{db}{}", exec(delete)).as_bytes());
+    let added = repo.commit(1.0, "Recreate the database");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &added);
+    let main = change.files.iter().find(|f| f.path == "orders/tf/main.tf").unwrap();
+    assert_eq!(main.removes, ["aws rds delete-db-instance"], "{main:?}");
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+
+    // Moved to another file of the module: nothing new runs.
+    repo.write("orders/tf/main.tf", db.as_bytes());
+    repo.write("orders/tf/ops.tf", exec(delete).as_bytes());
+    let moved = repo.commit(2.0, "Keep operations apart");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &added, &moved);
+    assert!(removes_of(&change).is_empty(), "{:?}", removes_of(&change));
+    assert!(!fired.iter().any(|r| r.starts_with("destructive")), "{fired:?}");
+
+    // A remote-exec list over lines, an external program; a preview's.
+    let remote = "resource \"null_resource\" \"y\" {\n  provisioner \"remote-exec\" {\n    inline = [\n      \"sudo systemctl stop postgresql\",\n      \"sudo rm -rf /var/lib/postgresql/data\",\n    ]\n  }\n}\n";
+    let external = "data \"external\" \"z\" {\n  program = [\"bash\", \"-c\", \"kubectl delete pvc ledger-data\"]\n}\n";
+    let preview = exec("kubectl delete namespace preview-${var.pr}");
+    for (what, text, destroyed) in
+        [("remote-exec", remote, true), ("external", external, true), ("preview", preview.as_str(), false)]
+    {
+        repo.write("orders/tf/main.tf", format!("{db}{text}").as_bytes());
+        let head = repo.commit(3.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &moved, &head);
+        assert_eq!(!removes_of(&change).is_empty(), destroyed, "{what}: {:?}", removes_of(&change));
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive")), destroyed, "{what}: {fired:?}");
+        repo.git(&["reset", "-q", "--hard", &moved]);
+    }
+}
+
 /// A gate added in place that an environment's variables file turns off
 /// (`envs/prod.tfvars`, passed with `-var-file`) destroys the block in
 /// that environment; one a variables file of another module turns off
