@@ -1903,13 +1903,17 @@ fn destructive_commands_are_read_by_tool() {
         ("mysqladmin -f drop orders", &["database"]),
         ("kubectl --context prod delete sts/ledger,svc/ledger", &["Service", "StatefulSet"]),
         // A folder of manifests or a Kustomization deleted (red team 29);
-        // a single file, or standard input, is not read.
+        // a single file is a call the facade follows (reading its kinds:
+        // a Job's, nothing), standard input is not read.
         ("oc delete -f k8s/", &["oc delete -f k8s/"]),
         ("kubectl delete -f k8s/ --wait --ignore-not-found", &["kubectl delete -f k8s/"]),
         ("kubectl delete -k overlays/prod", &["kubectl delete -k overlays/prod"]),
         ("kubectl delete --kustomize=overlays/prod", &["kubectl delete -k overlays/prod"]),
         ("kubectl delete -R -f manifests/orders.yaml", &["kubectl delete -f manifests/orders.yaml"]),
-        ("kubectl delete -f jobs/migrate.yaml --ignore-not-found", &[]),
+        (
+            "kubectl delete -f jobs/migrate.yaml --ignore-not-found",
+            &["runs task script jobs/migrate.yaml kubectl-delete"],
+        ),
         ("kubectl delete -f -", &[]),
         ("kubectl delete -k overlays/preview", &[]),
         ("kubectl delete pipelinerun --all", &[]),
@@ -4140,4 +4144,27 @@ resource "aws_ecs_task_definition" "f" {
     assert!(kinds.contains_key("PersistentVolumeClaim"), "{kinds:?}");
     assert!(kinds.keys().any(|k| k.contains("s3 rb")), "{kinds:?}");
     assert!(kinds.keys().any(|k| k.contains("database directory")), "{kinds:?}");
+}
+
+/// `kubectl delete -f FILE` is a call the facade follows: the file's
+/// kinds, as `kubectl delete KIND` counts them (a claim's file deletes
+/// the data, a Job's, run again, nothing); a folder still counts by its
+/// words.
+#[test]
+fn kubectl_delete_of_a_file_reads_the_file() {
+    use blastgate_ingest::git::{destructive_commands, script_destroys};
+    let patch = b"diff --git a/deploy.sh b/deploy.sh\n--- a/deploy.sh\n+++ b/deploy.sh\n@@ -1 +1,3 @@\n-echo hi\n+kubectl -n prod delete -f k8s/pvc.yaml\n+cd k8s && kubectl delete --filename=job.yaml\n+kubectl delete -f https://raw.githubusercontent.com/acme/x.yaml -f k8s/ -f -\n";
+    let found = destructive_commands(patch, |_| true);
+    assert_eq!(
+        found["deploy.sh"],
+        [
+            "kubectl delete -f k8s/",
+            "runs task script k8s/job.yaml kubectl-delete",
+            "runs task script k8s/pvc.yaml kubectl-delete"
+        ]
+    );
+    let claim = b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n---\nkind: Service\n";
+    assert_eq!(script_destroys("k8s/pvc.yaml", "kubectl-delete", claim).unwrap(), ["PersistentVolumeClaim", "Service"]);
+    let job = b"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n";
+    assert!(script_destroys("k8s/job.yaml", "kubectl-delete", job).unwrap().is_empty());
 }

@@ -5455,6 +5455,33 @@ fn a_sql_file_a_script_runs_is_read_whole() {
     }
 }
 
+/// `kubectl delete -f FILE` added to a deploy script deletes what the file
+/// declares, read at the head (a claim: its data), where a single file
+/// counted nothing; a Job's file deleted to run it again, or a file that
+/// is not there, destroys nothing.
+#[test]
+fn kubectl_delete_of_a_manifest_file_reads_it() {
+    let repo = Repo::new("kubectl-file");
+    repo.write("scripts/deploy.sh", b"#!/bin/sh\nset -e\nkubectl apply -f k8s/\n");
+    repo.write("k8s/pvc.yaml", b"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: orders-data\n");
+    repo.write("k8s/migrate.yaml", b"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n");
+    let base = repo.commit(0.0, "Deploy script");
+    for (line, expected) in [
+        ("kubectl delete -f k8s/pvc.yaml", &[("scripts/deploy.sh", &["PersistentVolumeClaim"][..])][..]),
+        (
+            "cd k8s && kubectl -n prod delete --filename=pvc.yaml",
+            &[("scripts/deploy.sh", &["PersistentVolumeClaim"][..])][..],
+        ),
+        ("kubectl delete -f k8s/migrate.yaml --ignore-not-found", &[][..]),
+        ("kubectl delete -f k8s/missing.yaml", &[][..]),
+    ] {
+        repo.git(&["checkout", "-q", &base]);
+        repo.write("scripts/deploy.sh", format!("#!/bin/sh\nset -e\n{line}\nkubectl apply -f k8s/\n").as_bytes());
+        let head = repo.commit(1.0, line);
+        assert_removes(&repo, &base, &head, line, expected);
+    }
+}
+
 /// Red team 29: a claim, volume, stateful set or namespace renamed in
 /// place (`metadata.name`) is deleted and made anew, empty, by the tools
 /// that prune, as a Terraform label renamed is; a stateless object

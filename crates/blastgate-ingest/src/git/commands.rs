@@ -526,6 +526,17 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
                 }
                 types.extend(call.kind());
             }
+            // A manifest file `kubectl delete -f` names: a call the facade
+            // follows, reading the kinds the file declares (a claim's file
+            // deletes the data; a Job's, run again, nothing).
+            if matches!(tool, "kubectl" | "oc") && plain_arguments(args).first() == Some(&"delete") {
+                for mut call in super::tasks::manifest_delete_calls(args) {
+                    if let Some(dir) = cd.as_deref() {
+                        call.run_from(dir);
+                    }
+                    types.extend(call.kind());
+                }
+            }
             if tool == "powershell" {
                 // (`-WhatIf` only says what it would remove.)
                 let complete = args.windows(2).any(|p| {

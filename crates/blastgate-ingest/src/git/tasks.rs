@@ -842,6 +842,39 @@ pub(super) fn sql_script_call(tool: &str, tail: &str) -> Option<TaskCall> {
     })
 }
 
+/// The manifest files the arguments of a `kubectl delete` (or `oc
+/// delete`) command name one by one (`-f k8s/pvc.yaml`, `--filename=x.yml`, a
+/// `.yaml`, `.yml` or `.json` file in the repository, without `-R`): each
+/// a call the facade follows ([`TaskRunner::Script`], target
+/// `kubectl-delete`), reading what the file declares as `kubectl delete
+/// KIND` counts its kinds. A folder, a URL or standard input is not a
+/// call (a folder counts by its words).
+pub(super) fn manifest_delete_calls(args: &[&str]) -> Vec<TaskCall> {
+    let mut calls = Vec::new();
+    if args.iter().any(|a| matches!(*a, "-R" | "--recursive" | "--recursive=true")) {
+        return calls;
+    }
+    for (i, a) in args.iter().enumerate() {
+        let value = match a.split_once('=') {
+            Some(("-f" | "--filename", value)) => Some(value),
+            _ if matches!(*a, "-f" | "--filename") => args.get(i + 1).copied(),
+            _ => None,
+        };
+        let Some(value) = value.map(|v| v.trim_matches(['"', '\''])) else { continue };
+        let lower = value.to_ascii_lowercase();
+        let file = [".yaml", ".yml", ".json"].iter().any(|e| lower.ends_with(e));
+        let path = script_path(value);
+        if file && !lower.contains("://") && relative_path(&path) && !path.ends_with('/') {
+            calls.push(TaskCall {
+                runner: TaskRunner::Script,
+                file: path.trim_start_matches("./").to_owned(),
+                target: "kubectl-delete".to_owned(),
+            });
+        }
+    }
+    calls
+}
+
 /// What running the script at `path` (relative to the repository's top),
 /// whose text is `text`, as `language` (a [`TaskRunner::Script`] call's
 /// target: the language, and the first argument that picks a shell
@@ -879,6 +912,17 @@ pub fn script_destroys(path: &str, language: &str, text: &[u8]) -> Option<Vec<St
     // (A script the MongoDB shell runs, read as its `--eval` is.)
     if language == "mongo" {
         return Some(super::mongo_script_destroys(&text));
+    }
+    // (A manifest `kubectl delete -f` names: the kinds it declares, as
+    // `kubectl delete KIND` counts them; a Job's, run again, none.)
+    if language == "kubectl-delete" {
+        let mut kinds: Vec<String> = super::manifests::declared_types(text.as_bytes())
+            .iter()
+            .flat_map(|kind| super::commands::kubernetes_kinds(kind))
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        return Some(kinds);
     }
     // (A SQL script a client runs, read as the client's own command line
     // is: a table dropped or emptied.)
