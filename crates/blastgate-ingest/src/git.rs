@@ -155,7 +155,7 @@ use blastgate_change::{
     AiInvolvement, ChangeError, FileChange, FileStatus, HistoryMetrics, Provenance, ProvenanceSource,
 };
 pub(crate) use commands::mongo_script_destroys;
-pub use commands::{DATA_DIRECTORIES, UNGUARD, data_directory_removed};
+pub use commands::{DATA_DIRECTORIES, HELM_SET_OFF, UNGUARD, data_directory_removed};
 use commands::{INFRA_NOUNS, ROUTINE_NOUNS, kubernetes_kinds, short_lived, tool_name};
 pub use guards::{guard_counts, removed_guards};
 pub use instances::{Instances, instance_moved_from, instances_lost, resource_instances, value_instances};

@@ -4168,3 +4168,16 @@ fn kubectl_delete_of_a_file_reads_the_file() {
     let job = b"apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n";
     assert!(script_destroys("k8s/job.yaml", "kubectl-delete", job).unwrap().is_empty());
 }
+
+/// `helm upgrade` or `helm install` turning a switch off with `--set`
+/// (a subchart's `enabled`, a persistence's, an `existingClaim` set)
+/// names the switch's path for the facade to read, as a values file's
+/// switch turned off is; a switch turned on names nothing.
+#[test]
+fn helm_set_turns_switches_off() {
+    use blastgate_ingest::git::{HELM_SET_OFF, destructive_commands};
+    let patch = b"diff --git a/deploy.sh b/deploy.sh\n--- a/deploy.sh\n+++ b/deploy.sh\n@@ -1 +1,3 @@\n-echo hi\n+helm upgrade --install orders ./chart --set image.tag=2,postgresql.enabled=false --set=redis.enabled=true\n+helm install ledger ./chart --set-string \"primary.persistence.existingClaim=old-data\"\n+helm upgrade web ./chart --set metrics.enabled=0\n";
+    let found = destructive_commands(patch, |_| true);
+    let off = |p: &str| format!("{HELM_SET_OFF}{p}");
+    assert_eq!(found["deploy.sh"], [off("metrics"), off("postgresql"), off("primary.persistence")]);
+}

@@ -2406,6 +2406,15 @@ impl<'a> Git<'a> {
                 // taken out of an infrastructure file is.)
                 let (unguards, types): (Vec<String>, Vec<String>) =
                     found.into_iter().partition(|k| k.starts_with(parse::UNGUARD));
+                // (A Helm switch a command line turns off: what it held,
+                // read from its path as a values file's is.)
+                let types = types
+                    .into_iter()
+                    .filter_map(|t| match t.strip_prefix(parse::HELM_SET_OFF) {
+                        Some(path) => switched_off_holds(path),
+                        None => Some(t),
+                    })
+                    .collect();
                 add_types(&mut f.removes, types);
                 if !unguards.is_empty() {
                     let mut all = std::mem::take(&mut f.unguards);

@@ -5455,6 +5455,35 @@ fn a_sql_file_a_script_runs_is_read_whole() {
     }
 }
 
+/// A Helm switch turned off on a pipeline's command line (`--set
+/// postgresql.enabled=false`) deletes what it held, as the same switch in
+/// a values file does; one that holds nothing (`metrics`), or one turned
+/// on, does not.
+#[test]
+fn a_helm_switch_set_off_on_the_command_line_destroys_what_it_held() {
+    let repo = Repo::new("helm-set");
+    let workflow = |run: &str| {
+        format!(
+            "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n"
+        )
+    };
+    let path = ".github/workflows/deploy.yml";
+    repo.write(path, workflow("helm upgrade --install orders ./charts/orders --set image.tag=1").as_bytes());
+    let base = repo.commit(0.0, "Deploy");
+    for (set, expected) in [
+        ("postgresql.enabled=false", &[(path, &["postgresql"][..])][..]),
+        ("primary.persistence.enabled=false", &[(path, &["PersistentVolumeClaim"][..])][..]),
+        ("metrics.enabled=false", &[][..]),
+        ("postgresql.enabled=true", &[][..]),
+    ] {
+        repo.git(&["checkout", "-q", &base]);
+        let run = format!("helm upgrade --install orders ./charts/orders --set image.tag=1 --set {set}");
+        repo.write(path, workflow(&run).as_bytes());
+        let head = repo.commit(1.0, set);
+        assert_removes(&repo, &base, &head, set, expected);
+    }
+}
+
 /// `kubectl delete -f FILE` added to a deploy script deletes what the file
 /// declares, read at the head (a claim: its data), where a single file
 /// counted nothing; a Job's file deleted to run it again, or a file that

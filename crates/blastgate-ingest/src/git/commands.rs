@@ -1650,6 +1650,44 @@ fn manifest_sets_deleted(tool: &str, args: &[&str]) -> Vec<String> {
     out
 }
 
+/// The start of a kind [`destructive_commands`](super::destructive_commands)
+/// finds for a Helm switch a command line turns off (`helm upgrade ...
+/// --set postgresql.enabled=false` gives `helm sets off postgresql`): the
+/// facade reads what the switch held from its path, as it does for a
+/// values file's switch turned off.
+pub const HELM_SET_OFF: &str = "helm sets off ";
+
+/// The switches `helm upgrade` or `helm install` arguments turn off with
+/// `--set` or `--set-string` (`--set a.enabled=false,b.enabled=0`): each
+/// mapping whose `enabled` is set off (`false`, `0`, `null`, `""`, `no`,
+/// `off`, `n`) or whose `existingClaim` is set (the chart stops making its
+/// own claim), as [`HELM_SET_OFF`] and its dotted path.
+fn helm_switches_set_off(args: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        let (flag, value) = match a.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--set") => (flag, Some(value)),
+            _ => (*a, args.get(i + 1).copied()),
+        };
+        let Some(value) = value.filter(|_| matches!(flag, "--set" | "--set-string")) else { continue };
+        for pair in value.trim_matches(['"', '\'']).split(',') {
+            let Some((key, v)) = pair.split_once('=') else { continue };
+            let key = key.trim_matches(['"', '\'']);
+            let v = v.trim_matches(['"', '\'']).to_ascii_lowercase();
+            let off = matches!(v.as_str(), "false" | "0" | "null" | "" | "no" | "off" | "n");
+            let path = match (key.strip_suffix(".enabled"), key.strip_suffix(".existingClaim")) {
+                (Some(path), _) if off => path,
+                (_, Some(path)) if !off => path,
+                _ => continue,
+            };
+            if !path.is_empty() && out.len() < super::MAX_TYPES_READ {
+                out.push(format!("{HELM_SET_OFF}{path}"));
+            }
+        }
+    }
+    out
+}
+
 /// The resource type a Pulumi URN names
 /// (`urn:pulumi:prod::orders::aws:rds/instance:Instance::orders-db`:
 /// `aws:rds/instance:Instance`; a child's, past its parents' types, `$`),
@@ -1782,9 +1820,14 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             // Everything a folder of manifests or a Kustomization deploys,
             // deleted (`kubectl delete -f k8s/`, `-k overlays/prod`), which
             // is how an environment is torn down to be made anew (red team
-            // 29); a single file (`-f job.yaml`, a job re-run) is not read.
+            // 29); a single file (`-f job.yaml`, a job re-run) is a call
+            // the facade follows (`super::tasks::manifest_delete_calls`).
             None => manifest_sets_deleted(tool, args),
         },
+        // Switches a release's values turn off on the command line
+        // (`helm upgrade orders ./chart --set postgresql.enabled=false`),
+        // as a values file's would.
+        "helm" if matches!(first, "upgrade" | "install") => helm_switches_set_off(args),
         "helm" if matches!(first, "uninstall" | "delete" | "del" | "un") => {
             let names = plain.get(1..).unwrap_or_default();
             if names.is_empty() {

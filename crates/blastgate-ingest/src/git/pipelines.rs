@@ -51,7 +51,10 @@ use super::tasks::{TASK_CALL, TaskCall};
 ///   `PersistentVolumeClaim`); other kinds are not counted; `delete -k
 ///   DIR` and `delete -f FOLDER` (everything they deploy), by their words;
 ///   `flux delete kustomization` or `helmrelease`;
-/// - `helm uninstall` or `delete NAME`: `helm uninstall NAME`;
+/// - `helm uninstall` or `delete NAME`: `helm uninstall NAME`; `helm
+///   upgrade` or `install` with `--set` turning a switch off
+///   (`postgresql.enabled=false`): [`HELM_SET_OFF`](super::HELM_SET_OFF)
+///   and the switch's path, which the facade reads as a values file's;
 ///   `argocd app delete NAME`: `argocd app NAME`;
 /// - `aws SERVICE delete-...` or `terminate-...`, `gcloud ... delete` and
 ///   `az ... delete` whose words name infrastructure (a database,
