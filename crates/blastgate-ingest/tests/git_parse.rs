@@ -4181,3 +4181,27 @@ fn helm_set_turns_switches_off() {
     let off = |p: &str| format!("{HELM_SET_OFF}{p}");
     assert_eq!(found["deploy.sh"], [off("metrics"), off("postgresql"), off("primary.persistence")]);
 }
+
+/// An Argo CD source's `helm.parameters` are values too, set over its
+/// `valuesObject` as Argo CD passes them (`--set`): a subchart turned off
+/// there is turned off.
+#[test]
+fn argo_cd_helm_parameters_are_values() {
+    use blastgate_ingest::git::{embedded_values, helm_values_turned_off};
+    let app = |parameters: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: orders\nspec:\n  source:\n    chart: orders\n    helm:\n      valuesObject:\n        postgresql:\n          enabled: true\n          auth: {{database: orders}}\n      parameters:\n{parameters}"
+        )
+    };
+    let before = embedded_values(app("        - name: image.tag\n          value: \"1\"\n").as_bytes()).unwrap();
+    let after = embedded_values(
+        app("        - name: image.tag\n          value: \"2\"\n        - name: postgresql.enabled\n          value: \"false\"\n        - name: list[0]\n          value: x\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    let (then, now) = (&before["Application/orders/0"], &after["Application/orders/0"]);
+    assert_eq!(now["postgresql"]["enabled"], serde_json::json!(false));
+    assert_eq!(now["postgresql"]["auth"]["database"], "orders");
+    assert_eq!(now["image"]["tag"], serde_json::json!(2));
+    assert_eq!(helm_values_turned_off(then, now, false), ["postgresql"]);
+}

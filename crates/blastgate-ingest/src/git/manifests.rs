@@ -2849,7 +2849,9 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
 /// a Flux `HelmRelease`'s `spec.values`, and each Argo CD `Application`
 /// source's `helm.valuesObject` or `helm.values` (a YAML string), keyed
 /// `KIND/NAME/SOURCE` (the source's place in `spec.sources`; `0` for
-/// `spec.source`). `None` when the text is not YAML the graph reader's
+/// `spec.source`), with an Argo CD source's `helm.parameters` set over
+/// them as Argo CD passes them (`--set`; a `value` of `false` is the
+/// boolean unless `forceString`). `None` when the text is not YAML the graph reader's
 /// budgets allow; empty for a text that gives none. A value the manifest
 /// pulls from elsewhere (`valuesFrom`, `valueFiles`) is not read.
 ///
@@ -2892,6 +2894,28 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
                             .next()
                             .filter(serde_json::Value::is_object)
                     });
+                // (Its `parameters`, which Argo CD passes as `--set`, over
+                // them.)
+                let parameters = helm.and_then(|h| h.get("parameters")).and_then(serde_json::Value::as_array);
+                let values = match (values, parameters) {
+                    (values, Some(parameters)) => {
+                        let mut values = values.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+                        for p in parameters {
+                            let (name, value) = (str_of(p.get("name")), p.get("value"));
+                            let forced = p.get("forceString").and_then(serde_json::Value::as_bool) == Some(true);
+                            let value = match value.and_then(serde_json::Value::as_str) {
+                                Some(v) if !forced => serde_json::from_str::<serde_json::Value>(v)
+                                    .ok()
+                                    .filter(|v| !v.is_object() && !v.is_array())
+                                    .unwrap_or_else(|| serde_json::Value::String(v.to_owned())),
+                                _ => value.cloned().unwrap_or(serde_json::Value::Null),
+                            };
+                            set_dotted(&mut values, name, value);
+                        }
+                        Some(values)
+                    }
+                    (values, None) => values,
+                };
                 if let Some(values) = values {
                     found.insert(format!("{kind}/{name}/{i}"), values);
                 }
@@ -2902,6 +2926,26 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
         }
     }
     Some(found)
+}
+
+/// Sets the value at a dotted path of Helm values (`postgresql.enabled`),
+/// making the mappings on the way, as `helm --set` does. A path with a
+/// list index (`a[0]`), an empty part, or one through a value that is no
+/// mapping sets nothing.
+fn set_dotted(values: &mut serde_json::Value, path: &str, value: serde_json::Value) {
+    if path.contains('[') || path.split('.').any(str::is_empty) {
+        return;
+    }
+    let mut at = values;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let Some(map) = at.as_object_mut() else { return };
+        if parts.peek().is_none() {
+            map.insert(part.to_owned(), value);
+            return;
+        }
+        at = map.entry(part.to_owned()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    }
 }
 
 /// The kinds of the objects that `text`, a kustomize patch file, deletes:
