@@ -136,7 +136,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
         }
     }
-    for (path, language) in [("scripts/x.sh", "sh"), ("tools/x", "py"), ("bin/x", "-"), ("x.bat", "bat")] {
+    for (path, language) in [("scripts/x.sh", "sh"), ("tools/x", "py"), ("bin/x", "-"), ("x.bat", "bat"), ("k8s/x.yaml", "kubectl-delete")] {
         if let Some(kinds) = git::script_destroys(path, language, data) {
             assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
         }
