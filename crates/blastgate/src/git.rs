@@ -3896,6 +3896,17 @@ impl<'a> Git<'a> {
             // words say what).
             if helmfile(f) {
                 types.extend(parse::helmfile_uninstalled(old, new).unwrap_or_default());
+                // Its releases' inline values and `set` entries, release
+                // by release (one taken out of the file stays installed,
+                // as it was).
+                if let (Some(was), Some(is)) = (parse::helmfile_values(old), parse::helmfile_values(new)) {
+                    let off: Vec<String> = was
+                        .iter()
+                        .filter_map(|(release, then)| is.get(release).map(|now| (then, now)))
+                        .flat_map(|(then, now)| parse::helm_values_turned_off(then, now, false))
+                        .collect();
+                    types.extend(off.iter().filter_map(|path| switched_off_holds(path)));
+                }
             }
             add_types(&mut f.removes, types);
         }

@@ -267,6 +267,11 @@ fn run(target: &str, data: &[u8]) {
             assert!(commands.len() <= git::MAX_TYPES_READ);
             let kinds = git::terraform_commands_destroy(data);
             assert!(kinds.len() <= git::MAX_TYPES_READ && kinds.values().all(|n| *n > 0));
+            if let Some(values) = git::helmfile_values(data) {
+                for v in values.values() {
+                    assert!(git::helm_values_turned_off(v, v, false).is_empty());
+                }
+            }
             let arguments = git::module_arguments(data);
             assert!(
                 arguments.len() <= git::MAX_TYPES_READ

@@ -5455,6 +5455,76 @@ fn a_sql_file_a_script_runs_is_read_whole() {
     }
 }
 
+/// Values a helmfile gives a release inline (a map of its `values` list,
+/// its `set` entries) and values given to a GitOps release that gave none
+/// (an Argo CD application's `helm.parameters`, a Flux `HelmRelease`'s
+/// `spec.values`) turn switches off as a values file does: each read as
+/// deleting what the switch held. A switch turned on, or a release taken
+/// out of a helmfile (left installed), deletes nothing.
+#[test]
+fn inline_helm_values_turn_switches_off() {
+    let repo = Repo::new("inline-helm");
+    let helmfile = |extra: &str| {
+        format!(
+            "releases:\n  - name: orders\n    namespace: orders\n    chart: ./charts/orders\n    values:\n      - values.yaml\n{extra}"
+        )
+    };
+    let app = |helm: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: orders\nspec:\n  source:\n    repoURL: https://charts.acme.io\n    chart: orders\n    targetRevision: 1.2.0\n{helm}  destination:\n    namespace: orders\n"
+        )
+    };
+    let (hf, argo) = ("deploy/helmfile.yaml", "deploy/argo/orders.yaml");
+    let cases: [(&str, &str, String, String, &[&str]); 5] = [
+        (
+            "a set entry",
+            hf,
+            helmfile(""),
+            helmfile("    set:\n      - name: postgresql.enabled\n        value: false\n"),
+            &["postgresql"],
+        ),
+        (
+            "an inline map",
+            hf,
+            helmfile("      - postgresql:\n          enabled: true\n"),
+            helmfile("      - postgresql:\n          enabled: false\n"),
+            &["postgresql"],
+        ),
+        (
+            "turned on",
+            hf,
+            helmfile(""),
+            helmfile("    set:\n      - name: postgresql.enabled\n        value: true\n"),
+            &[],
+        ),
+        (
+            "a release taken out",
+            hf,
+            helmfile("      - postgresql: {enabled: true}\n") + "  - name: web\n    chart: ./web\n",
+            "releases:\n  - name: web\n    chart: ./web\n".to_owned(),
+            &[],
+        ),
+        (
+            "parameters given to a bare application",
+            argo,
+            app(""),
+            app(
+                "    helm:\n      parameters:\n        - name: primary.persistence.enabled\n          value: \"false\"\n",
+            ),
+            &["PersistentVolumeClaim"],
+        ),
+    ];
+    for (what, path, before, after, removed) in cases {
+        repo.git(&["rm", "-rq", "--ignore-unmatch", "deploy"]);
+        repo.write(path, before.as_bytes());
+        let base = repo.commit(0.0, "Before");
+        repo.write(path, after.as_bytes());
+        let head = repo.commit(1.0, what);
+        let expected: Vec<(&str, &[&str])> = if removed.is_empty() { vec![] } else { vec![(path, removed)] };
+        assert_removes(&repo, &base, &head, what, &expected);
+    }
+}
+
 /// A Helm switch turned off on a pipeline's command line (`--set
 /// postgresql.enabled=false`) deletes what it held, as the same switch in
 /// a values file does; one that holds nothing (`metrics`), or one turned

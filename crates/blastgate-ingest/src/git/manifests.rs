@@ -2414,6 +2414,9 @@ struct Release {
     namespace: String,
     chart: String,
     installed: bool,
+    /// Its inline `values` maps merged in order, then its `set` entries;
+    /// `None` where the helmfile was read a line at a time.
+    values: Option<serde_json::Value>,
 }
 
 /// The releases a helmfile's change uninstalls: each release of `before`
@@ -2447,6 +2450,48 @@ pub fn helmfile_uninstalled(before: &[u8], after: &[u8]) -> Option<Vec<String>> 
     Some(gone)
 }
 
+/// The values a helmfile gives each release inline, by `NAME/NAMESPACE`:
+/// the mappings of its `values` list merged in order (its files' names
+/// are not read), then its `set` entries at their dotted paths (a
+/// `value` of `"false"` as the boolean, as Helm reads `--set`). `None`
+/// when the text is not YAML (a template) or is over
+/// [`MAX_EMPTIED_TEXT`]. Compared with [`helm_values_turned_off`], a
+/// switch turned off there deletes what it held, as in a values file.
+///
+/// ```
+/// use blastgate_ingest::git::{helm_values_turned_off, helmfile_values};
+/// let before = b"releases:\n  - name: orders\n    chart: ./charts/orders\n    values:\n      - values.yaml\n      - postgresql: {enabled: true}\n";
+/// let after = b"releases:\n  - name: orders\n    chart: ./charts/orders\n    values:\n      - values.yaml\n      - postgresql: {enabled: true}\n    set:\n      - name: postgresql.enabled\n        value: false\n";
+/// let (was, is) = (helmfile_values(before).unwrap(), helmfile_values(after).unwrap());
+/// assert_eq!(helm_values_turned_off(&was["orders/"], &is["orders/"], false), ["postgresql"]);
+/// ```
+pub fn helmfile_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value>> {
+    let releases = helmfile_releases(text)?;
+    let mut found = BTreeMap::new();
+    for r in releases {
+        found.insert(format!("{}/{}", r.name, r.namespace), r.values?);
+    }
+    Some(found)
+}
+
+/// Merges Helm values `from` into `into`, as Helm merges values files:
+/// mappings key by key, anything else replaced.
+fn merge_values(into: &mut serde_json::Value, from: &serde_json::Value) {
+    match (into, from) {
+        (serde_json::Value::Object(into), serde_json::Value::Object(from)) => {
+            for (key, value) in from {
+                match into.get_mut(key) {
+                    Some(existing) if existing.is_object() && value.is_object() => merge_values(existing, value),
+                    _ => {
+                        into.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (into, from) => *into = from.clone(),
+    }
+}
+
 /// A helmfile's releases, read as YAML, else a line at a time (see
 /// [`helmfile_uninstalled`]).
 fn helmfile_releases(text: &[u8]) -> Option<Vec<Release>> {
@@ -2469,7 +2514,23 @@ fn helmfile_releases(text: &[u8]) -> Option<Vec<Release>> {
                 };
                 if out.len() < MAX_KUSTOMIZE_ENTRIES {
                     let (name, namespace, chart) = (field("name"), field("namespace"), field("chart"));
-                    out.push(Release { name, namespace, chart, installed });
+                    let mut values = serde_json::Value::Object(serde_json::Map::new());
+                    for item in r.get("values").and_then(serde_json::Value::as_array).into_iter().flatten() {
+                        if item.is_object() {
+                            merge_values(&mut values, item);
+                        }
+                    }
+                    for s in r.get("set").and_then(serde_json::Value::as_array).into_iter().flatten() {
+                        let value = match s.get("value") {
+                            Some(serde_json::Value::String(v)) => serde_json::from_str::<serde_json::Value>(v)
+                                .ok()
+                                .filter(|v| !v.is_object() && !v.is_array())
+                                .unwrap_or_else(|| serde_json::Value::String(v.clone())),
+                            other => other.cloned().unwrap_or(serde_json::Value::Null),
+                        };
+                        set_dotted(&mut values, str_of(s.get("name")), value);
+                    }
+                    out.push(Release { name, namespace, chart, installed, values: Some(values) });
                 }
             }
         }
@@ -2489,6 +2550,7 @@ fn helmfile_releases(text: &[u8]) -> Option<Vec<Release>> {
             namespace: get("namespace").unwrap_or_default().to_owned(),
             chart: get("chart").unwrap_or_default().to_owned(),
             installed: on(get("installed")),
+            values: None,
         };
         if out.len() < MAX_KUSTOMIZE_ENTRIES {
             out.push(release);
@@ -2851,8 +2913,10 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
 /// `KIND/NAME/SOURCE` (the source's place in `spec.sources`; `0` for
 /// `spec.source`), with an Argo CD source's `helm.parameters` set over
 /// them as Argo CD passes them (`--set`; a `value` of `false` is the
-/// boolean unless `forceString`). `None` when the text is not YAML the graph reader's
-/// budgets allow; empty for a text that gives none. A value the manifest
+/// boolean unless `forceString`); an empty mapping for a release that
+/// gives none inline, so that values given to it later are compared with
+/// none. `None` when the text is not YAML the graph reader's budgets
+/// allow; empty for a text with no release. A value the manifest
 /// pulls from elsewhere (`valuesFrom`, `valueFiles`) is not read.
 ///
 /// ```
@@ -2876,10 +2940,12 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
         let (api, kind) = (str_of(doc.get("apiVersion")), str_of(doc.get("kind")));
         let name = str_of(doc.get("metadata").and_then(|m| m.get("name")));
         let spec = doc.get("spec");
+        // (A release that gives no values inline gives an empty mapping,
+        // so that values given to it later are compared with none.)
+        let none = || serde_json::Value::Object(serde_json::Map::new());
         if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
-            if let Some(values) = spec.and_then(|s| s.get("values")).filter(|v| v.is_object()) {
-                found.insert(format!("{kind}/{name}/0"), values.clone());
-            }
+            let values = spec.and_then(|s| s.get("values")).filter(|v| v.is_object()).cloned();
+            found.insert(format!("{kind}/{name}/0"), values.unwrap_or_else(none));
         } else if api.starts_with("argoproj.io/") && kind == "Application" {
             let one = spec.and_then(|s| s.get("source")).map(|s| (0usize, s));
             let many = spec.and_then(|s| s.get("sources")).and_then(serde_json::Value::as_array);
@@ -2899,7 +2965,7 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
                 let parameters = helm.and_then(|h| h.get("parameters")).and_then(serde_json::Value::as_array);
                 let values = match (values, parameters) {
                     (values, Some(parameters)) => {
-                        let mut values = values.unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()));
+                        let mut values = values.unwrap_or_else(none);
                         for p in parameters {
                             let (name, value) = (str_of(p.get("name")), p.get("value"));
                             let forced = p.get("forceString").and_then(serde_json::Value::as_bool) == Some(true);
@@ -2916,9 +2982,7 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
                     }
                     (values, None) => values,
                 };
-                if let Some(values) = values {
-                    found.insert(format!("{kind}/{name}/{i}"), values);
-                }
+                found.insert(format!("{kind}/{name}/{i}"), values.unwrap_or_else(none));
             }
         }
         if found.len() > MAX_KUSTOMIZE_ENTRIES {
