@@ -167,7 +167,7 @@ pub use manifests::{
     helmfile_values, instance_arguments, instance_sources, is_helm_values, is_helmfile, is_kustomization, is_manifest,
     kustomize_target, module_arguments, module_chain, moved_from, moved_from_modules, moved_from_types, moved_pairs,
     override_replaces, parse_kustomization, patch_deleted_kinds, patch_deleted_objects, patch_target, pulumi_token,
-    replaces, replacing_values, turns_off, uninstanced_addresses, variable_values,
+    replaces, replacing_values, terraform_helm_values, turns_off, uninstanced_addresses, variable_values,
 };
 pub use migrations::{
     MAX_MIGRATION_TEXT, declarative_schema_drops, destructive_migrations, is_declarative_schema, is_down_migration,

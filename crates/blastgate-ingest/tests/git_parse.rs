@@ -4205,3 +4205,45 @@ fn argo_cd_helm_parameters_are_values() {
     assert_eq!(now["image"]["tag"], serde_json::json!(2));
     assert_eq!(helm_values_turned_off(then, now, false), ["postgresql"]);
 }
+
+/// A Terraform `helm_release`'s `set` entries, in blocks, lists and on
+/// one line, are its values; a path too deep to be a chart's sets
+/// nothing (a value nested a million levels would be dropped by
+/// recursion).
+#[test]
+fn terraform_helm_release_set_entries_are_values() {
+    use blastgate_ingest::git::terraform_helm_values;
+    let text = br#"resource "helm_release" "orders" {
+  chart = "./charts/orders"
+  set {
+    name  = "postgresql.enabled"
+    value = "false"
+  }
+  set_sensitive { name = "auth.password", value = "x" }
+  set = [
+    { name = "replicas", value = "3" },
+    { name = "primary.persistence.existingClaim", value = "old", type = "string" },
+  ]
+  values = [yamlencode({ redis = { enabled = false } })]
+}
+resource "aws_db_instance" "x" {
+  set {
+    name  = "not.helm"
+    value = "false"
+  }
+}
+"#;
+    let values = terraform_helm_values(text);
+    assert_eq!(values.keys().collect::<Vec<_>>(), ["helm_release.orders"]);
+    let v = &values["helm_release.orders"];
+    assert_eq!(v["postgresql"]["enabled"], false);
+    assert_eq!(v["auth"]["password"], "x");
+    assert_eq!(v["replicas"], 3);
+    assert_eq!(v["primary"]["persistence"]["existingClaim"], "old");
+    assert!(v.get("redis").is_none());
+    let deep = format!(
+        "resource \"helm_release\" \"r\" {{\n  set {{\n    name  = \"{}\"\n    value = \"1\"\n  }}\n}}\n",
+        vec!["a"; 100_000].join(".")
+    );
+    assert_eq!(terraform_helm_values(deep.as_bytes())["helm_release.r"], serde_json::json!({}));
+}

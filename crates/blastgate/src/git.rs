@@ -3860,7 +3860,7 @@ impl<'a> Git<'a> {
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| f.status == FileStatus::Modified && !f.binary && !illustrative(&f.path))
-            .filter(|f| values(f) || manifest(f) || chart(f) || helmfile(f))
+            .filter(|f| values(f) || manifest(f) || chart(f) || helmfile(f) || terraform_hcl(&f.path))
             .map(|f| f.path.as_str())
             .collect();
         let (before, after) = self.both_sides(&wanted, blobs)?;
@@ -3888,6 +3888,16 @@ impl<'a> Git<'a> {
                 let empty = serde_json::Value::Object(serde_json::Map::new());
                 for (release, then) in &was {
                     off.extend(parse::helm_values_turned_off(then, is.get(release).unwrap_or(&empty), false));
+                }
+            }
+            // A Terraform `helm_release`'s `set` entries, release by
+            // release (one taken out is destroyed whole, read elsewhere).
+            if terraform_hcl(&f.path) {
+                let (was, is) = (parse::terraform_helm_values(old), parse::terraform_helm_values(new));
+                for (release, then) in &was {
+                    if let Some(now) = is.get(release) {
+                        off.extend(parse::helm_values_turned_off(then, now, false));
+                    }
                 }
             }
             let mut types: Vec<String> = off.iter().filter_map(|path| switched_off_holds(path)).collect();

@@ -272,6 +272,8 @@ fn run(target: &str, data: &[u8]) {
                     assert!(git::helm_values_turned_off(v, v, false).is_empty());
                 }
             }
+            let releases = git::terraform_helm_values(data);
+            assert!(releases.len() <= git::MAX_TYPES_READ && releases.values().all(serde_json::Value::is_object));
             let arguments = git::module_arguments(data);
             assert!(
                 arguments.len() <= git::MAX_TYPES_READ

@@ -5456,7 +5456,8 @@ fn a_sql_file_a_script_runs_is_read_whole() {
 }
 
 /// Values a helmfile gives a release inline (a map of its `values` list,
-/// its `set` entries) and values given to a GitOps release that gave none
+/// its `set` entries), a Terraform `helm_release`'s `set` blocks, and
+/// values given to a GitOps release that gave none
 /// (an Argo CD application's `helm.parameters`, a Flux `HelmRelease`'s
 /// `spec.values`) turn switches off as a values file does: each read as
 /// deleting what the switch held. A switch turned on, or a release taken
@@ -5474,8 +5475,22 @@ fn inline_helm_values_turn_switches_off() {
             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: orders\nspec:\n  source:\n    repoURL: https://charts.acme.io\n    chart: orders\n    targetRevision: 1.2.0\n{helm}  destination:\n    namespace: orders\n"
         )
     };
-    let (hf, argo) = ("deploy/helmfile.yaml", "deploy/argo/orders.yaml");
-    let cases: [(&str, &str, String, String, &[&str]); 5] = [
+    let release = |sets: &str| {
+        format!(
+            "resource \"helm_release\" \"orders\" {{\n  name  = \"orders\"\n  chart = \"./charts/orders\"\n{sets}}}\n"
+        )
+    };
+    let set = |name: &str, value: &str| format!("  set {{\n    name  = \"{name}\"\n    value = \"{value}\"\n  }}\n");
+    let (hf, argo, tf) = ("deploy/helmfile.yaml", "deploy/argo/orders.yaml", "deploy/tf/helm.tf");
+    let cases: [(&str, &str, String, String, &[&str]); 7] = [
+        (
+            "a helm_release's set block",
+            tf,
+            release(&set("image.tag", "1")),
+            release(&(set("image.tag", "1") + &set("postgresql.enabled", "false"))),
+            &["postgresql"],
+        ),
+        ("a helm_release's tag", tf, release(&set("image.tag", "1")), release(&set("image.tag", "2")), &[]),
         (
             "a set entry",
             hf,

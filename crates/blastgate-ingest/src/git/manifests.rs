@@ -2992,12 +2992,124 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
     Some(found)
 }
 
+/// The Helm values each Terraform `helm_release` resource of `text` sets
+/// with `set` (and `set_sensitive`) blocks or lists, by address
+/// (`helm_release.orders`): each `name` at its dotted path, a `value` of
+/// `"false"` as the boolean (Helm's `--set`) unless `type = "string"`.
+/// Its `values` list (`yamlencode(...)`, `file(...)`) is not read.
+/// Compared with [`helm_values_turned_off`], a switch turned off there
+/// deletes what it held, as in a values file. At most [`MAX_TYPES_READ`]
+/// releases; nothing is read past [`MAX_EMPTIED_TEXT`] or from a text
+/// with a NUL byte.
+///
+/// ```
+/// use blastgate_ingest::git::terraform_helm_values;
+/// let text = b"resource \"helm_release\" \"orders\" {\n  chart = \"./charts/orders\"\n  set {\n    name  = \"postgresql.enabled\"\n    value = \"false\"\n  }\n  set = [{ name = \"image.tag\", value = \"2\", type = \"string\" }]\n}\n";
+/// let values = terraform_helm_values(text);
+/// assert_eq!(values["helm_release.orders"]["postgresql"]["enabled"], false);
+/// assert_eq!(values["helm_release.orders"]["image"]["tag"], "2");
+/// ```
+pub fn terraform_helm_values(text: &[u8]) -> BTreeMap<String, serde_json::Value> {
+    let mut found: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    if text.len() > MAX_EMPTIED_TEXT || text.contains(&0) {
+        return found;
+    }
+    let raw = String::from_utf8_lossy(text);
+    let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
+    // The release being read and its depth; a `set` block's or list's
+    // text being gathered and its depth (braces and brackets).
+    let mut release: Option<(String, i64)> = None;
+    let mut gathering: Option<(String, i64)> = None;
+    let finish = |found: &mut BTreeMap<String, serde_json::Value>, address: &str, set: &str| {
+        let values =
+            found.entry(address.to_owned()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        for (name, value, string) in set_entries(set) {
+            let value = match string {
+                true => serde_json::Value::String(value),
+                false => serde_json::from_str::<serde_json::Value>(&value)
+                    .ok()
+                    .filter(|v| !v.is_object() && !v.is_array())
+                    .unwrap_or(serde_json::Value::String(value)),
+            };
+            set_dotted(values, &name, value);
+        }
+    };
+    for line in text.lines() {
+        let (opens, closes) = braces(line);
+        if let Some((mut set, depth)) = gathering.take() {
+            set.push('\n');
+            set.push_str(line);
+            let depth = depth + super::instances::nesting(line);
+            if depth > 0 && set.len() < MAX_EMPTIED_TEXT {
+                gathering = Some((set, depth));
+            } else if let Some((address, _)) = &release {
+                finish(&mut found, address, &set);
+            }
+        } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
+            release = None;
+            if let Some(("helm_release", name)) = resource_labels(line)
+                && found.len() < MAX_TYPES_READ
+                && opens > closes
+            {
+                let address = format!("helm_release.{name}");
+                found.entry(address.clone()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                release = Some((address, (opens - closes) as i64));
+                continue;
+            }
+        } else if let Some((address, 1)) = &release {
+            let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+            let set = ["set{", "set_sensitive{", "set=[", "set_sensitive=["].iter().any(|s| squeezed.starts_with(s));
+            if set {
+                match super::instances::nesting(line) {
+                    depth if depth > 0 => gathering = Some((line.to_owned(), depth)),
+                    // (On one line.)
+                    _ => finish(&mut found, address, line),
+                }
+            }
+        }
+        if let Some((_, depth)) = release.as_mut() {
+            *depth += opens as i64 - closes as i64;
+            if *depth <= 0 && gathering.is_none() {
+                release = None;
+            }
+        }
+    }
+    found
+}
+
+/// The `name`, `value` and whether `type = "string"` of each `{ ... }`
+/// entry of a Terraform `set` block or list's text.
+fn set_entries(text: &str) -> Vec<(String, String, bool)> {
+    let mut entries = Vec::new();
+    let body = text.split_once(['{', '[']).map_or("", |(_, rest)| rest);
+    // Each entry: a block's body, or a list's `{ ... }` items.
+    let block = text.split_once(['{', '[']).is_some_and(|(head, _)| !head.contains('='));
+    let items: Vec<&str> = if block { vec![body] } else { body.split('{').skip(1).collect() };
+    for item in items {
+        let item = item.split('}').next().unwrap_or_default();
+        let field = |key: &str| {
+            item.split([',', '\n']).find_map(|part| {
+                let (k, v) = part.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
+            })
+        };
+        if let (Some(name), Some(value)) = (field("name"), field("value")) {
+            entries.push((name, value, field("type").as_deref() == Some("string")));
+        }
+    }
+    entries
+}
+
+/// Most parts of a dotted path [`set_dotted`] sets.
+const MAX_SET_PARTS: usize = 64;
+
 /// Sets the value at a dotted path of Helm values (`postgresql.enabled`),
 /// making the mappings on the way, as `helm --set` does. A path with a
-/// list index (`a[0]`), an empty part, or one through a value that is no
-/// mapping sets nothing.
+/// list index (`a[0]`), an empty part, more than [`MAX_SET_PARTS`] parts
+/// (values nested so deep would be walked by recursion), or one through a
+/// value that is no mapping sets nothing.
 fn set_dotted(values: &mut serde_json::Value, path: &str, value: serde_json::Value) {
-    if path.contains('[') || path.split('.').any(str::is_empty) {
+    if path.contains('[') || path.split('.').any(str::is_empty) || path.split('.').count() > MAX_SET_PARTS {
         return;
     }
     let mut at = values;
