@@ -4247,3 +4247,22 @@ resource "aws_db_instance" "x" {
     );
     assert_eq!(terraform_helm_values(deep.as_bytes())["helm_release.r"], serde_json::json!({}));
 }
+
+/// A Kustomization's `helmCharts` give their `valuesInline` as a GitOps
+/// release's inline values: a switch turned off there is turned off.
+#[test]
+fn kustomize_helm_charts_values_inline_are_values() {
+    use blastgate_ingest::git::{embedded_values, helm_values_turned_off};
+    let kustomization = |values: &str| {
+        format!(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - name: postgresql\n    releaseName: orders-db\n    namespace: orders\n{values}"
+        )
+    };
+    let before = embedded_values(kustomization("").as_bytes()).unwrap();
+    let after = embedded_values(
+        kustomization("    valuesInline:\n      primary:\n        persistence:\n          enabled: false\n").as_bytes(),
+    )
+    .unwrap();
+    let key = "HelmChart/orders-db/orders";
+    assert_eq!(helm_values_turned_off(&before[key], &after[key], false), ["primary.persistence"]);
+}

@@ -5481,8 +5481,21 @@ fn inline_helm_values_turn_switches_off() {
         )
     };
     let set = |name: &str, value: &str| format!("  set {{\n    name  = \"{name}\"\n    value = \"{value}\"\n  }}\n");
-    let (hf, argo, tf) = ("deploy/helmfile.yaml", "deploy/argo/orders.yaml", "deploy/tf/helm.tf");
-    let cases: [(&str, &str, String, String, &[&str]); 7] = [
+    let charts = |values: &str| {
+        format!(
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - name: postgresql\n    releaseName: orders-db\n{values}"
+        )
+    };
+    let (hf, argo, tf, kz) =
+        ("deploy/helmfile.yaml", "deploy/argo/orders.yaml", "deploy/tf/helm.tf", "deploy/kz/kustomization.yaml");
+    let cases: [(&str, &str, String, String, &[&str]); 8] = [
+        (
+            "a Kustomization's chart values",
+            kz,
+            charts(""),
+            charts("    valuesInline:\n      primary:\n        persistence:\n          enabled: false\n"),
+            &["PersistentVolumeClaim"],
+        ),
         (
             "a helm_release's set block",
             tf,

@@ -2913,7 +2913,9 @@ pub fn helm_values_turned_off(before: &serde_json::Value, after: &serde_json::Va
 /// `KIND/NAME/SOURCE` (the source's place in `spec.sources`; `0` for
 /// `spec.source`), with an Argo CD source's `helm.parameters` set over
 /// them as Argo CD passes them (`--set`; a `value` of `false` is the
-/// boolean unless `forceString`); an empty mapping for a release that
+/// boolean unless `forceString`); and each chart of a Kustomization's
+/// `helmCharts` list, its `valuesInline`, keyed `HelmChart/RELEASE/NAMESPACE`
+/// (the release's name, else the chart's); an empty mapping for a release that
 /// gives none inline, so that values given to it later are compared with
 /// none. `None` when the text is not YAML the graph reader's budgets
 /// allow; empty for a text with no release. A value the manifest
@@ -2931,7 +2933,7 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
         return None;
     }
     let text = std::str::from_utf8(text).ok()?;
-    if !(text.contains("argoproj.io") || text.contains("fluxcd.io")) {
+    if !(text.contains("argoproj.io") || text.contains("fluxcd.io") || text.contains("helmCharts")) {
         return Some(BTreeMap::new());
     }
     let documents: Vec<serde_json::Value> = crate::doc::from_yaml_multi_as_go("manifest", text).ok()?;
@@ -2943,6 +2945,18 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
         // (A release that gives no values inline gives an empty mapping,
         // so that values given to it later are compared with none.)
         let none = || serde_json::Value::Object(serde_json::Map::new());
+        // (A Kustomization's charts, `kustomize build --enable-helm`:
+        // each by its release's name, with its `valuesInline`.)
+        let charts = doc.get("helmCharts").and_then(serde_json::Value::as_array);
+        for chart in
+            charts.into_iter().flatten().filter(|_| api.is_empty() || api.starts_with("kustomize.config.k8s.io/"))
+        {
+            let release = str_of(chart.get("releaseName"));
+            let release = if release.is_empty() { str_of(chart.get("name")) } else { release };
+            let values = chart.get("valuesInline").filter(|v| v.is_object()).cloned();
+            found
+                .insert(format!("HelmChart/{release}/{}", str_of(chart.get("namespace"))), values.unwrap_or_else(none));
+        }
         if api.starts_with("helm.toolkit.fluxcd.io/") && kind == "HelmRelease" {
             let values = spec.and_then(|s| s.get("values")).filter(|v| v.is_object()).cloned();
             found.insert(format!("{kind}/{name}/0"), values.unwrap_or_else(none));
