@@ -4206,8 +4206,9 @@ fn argo_cd_helm_parameters_are_values() {
     assert_eq!(helm_values_turned_off(then, now, false), ["postgresql"]);
 }
 
-/// A Terraform `helm_release`'s `set` entries, in blocks, lists and on
-/// one line, are its values; a path too deep to be a chart's sets
+/// A Terraform `helm_release`'s `values` given by `yamlencode` of an
+/// object written out, and its `set` entries (in blocks, lists and on one
+/// line) over them, are its values; a path too deep to be a chart's sets
 /// nothing (a value nested a million levels would be dropped by
 /// recursion).
 #[test]
@@ -4224,7 +4225,16 @@ fn terraform_helm_release_set_entries_are_values() {
     { name = "replicas", value = "3" },
     { name = "primary.persistence.existingClaim", value = "old", type = "string" },
   ]
-  values = [yamlencode({ redis = { enabled = false } })]
+  values = [
+    file("${path.module}/values.yaml"),
+    yamlencode({
+      redis = { enabled = false, "master" : { persistence = { enabled = true } } }
+      postgresql = {
+        enabled = true
+      }
+      tags = ["a", "b"]
+    }),
+  ]
 }
 resource "aws_db_instance" "x" {
   set {
@@ -4240,7 +4250,10 @@ resource "aws_db_instance" "x" {
     assert_eq!(v["auth"]["password"], "x");
     assert_eq!(v["replicas"], 3);
     assert_eq!(v["primary"]["persistence"]["existingClaim"], "old");
-    assert!(v.get("redis").is_none());
+    // (`values` merged first, then `set` over them.)
+    assert_eq!(v["redis"]["enabled"], false);
+    assert_eq!(v["redis"]["master"]["persistence"]["enabled"], true);
+    assert_eq!(v["tags"], serde_json::json!(["a", "b"]));
     let deep = format!(
         "resource \"helm_release\" \"r\" {{\n  set {{\n    name  = \"{}\"\n    value = \"1\"\n  }}\n}}\n",
         vec!["a"; 100_000].join(".")

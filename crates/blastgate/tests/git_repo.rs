@@ -5488,7 +5488,13 @@ fn inline_helm_values_turn_switches_off() {
     };
     let (hf, argo, tf, kz) =
         ("deploy/helmfile.yaml", "deploy/argo/orders.yaml", "deploy/tf/helm.tf", "deploy/kz/kustomization.yaml");
-    let cases: [(&str, &str, String, String, &[&str]); 8] = [
+    let encoded = |enabled: &str| {
+        release(&format!(
+            "  values = [\n    yamlencode({{\n      primary = {{\n        persistence = {{ enabled = {enabled} }}\n      }}\n    }}),\n  ]\n"
+        ))
+    };
+    let cases: [(&str, &str, String, String, &[&str]); 9] = [
+        ("a helm_release's yamlencode values", tf, encoded("true"), encoded("false"), &["PersistentVolumeClaim"]),
         (
             "a Kustomization's chart values",
             kz,

@@ -269,7 +269,7 @@ fn read_value(count: bool, value: &str) -> Instances {
 
 /// `text` split at each of `at` outside strings and brackets, or `None`
 /// when its brackets do not balance or it holds a heredoc (`<<`).
-fn top_level<'t>(text: &'t str, at: &[char]) -> Option<Vec<&'t str>> {
+pub(super) fn top_level<'t>(text: &'t str, at: &[char]) -> Option<Vec<&'t str>> {
     let (mut depth, mut quoted, mut escaped, mut start) = (0i64, false, false, 0usize);
     let mut parts = Vec::new();
     let mut previous = ' ';

@@ -3006,11 +3006,13 @@ pub fn embedded_values(text: &[u8]) -> Option<BTreeMap<String, serde_json::Value
     Some(found)
 }
 
-/// The Helm values each Terraform `helm_release` resource of `text` sets
-/// with `set` (and `set_sensitive`) blocks or lists, by address
-/// (`helm_release.orders`): each `name` at its dotted path, a `value` of
-/// `"false"` as the boolean (Helm's `--set`) unless `type = "string"`.
-/// Its `values` list (`yamlencode(...)`, `file(...)`) is not read.
+/// The Helm values each Terraform `helm_release` resource of `text` sets,
+/// by address (`helm_release.orders`): the objects its `values` list
+/// gives through `yamlencode({...})` or `jsonencode({...})` written out,
+/// merged in order, then its `set` (and `set_sensitive`) blocks or lists
+/// over them, each `name` at its dotted path, a `value` of `"false"` as
+/// the boolean (Helm's `--set`) unless `type = "string"`. A `values`
+/// entry that is a file (`file(...)`) or another expression is not read.
 /// Compared with [`helm_values_turned_off`], a switch turned off there
 /// deletes what it held, as in a values file. At most [`MAX_TYPES_READ`]
 /// releases; nothing is read past [`MAX_EMPTIED_TEXT`] or from a text
@@ -3031,53 +3033,53 @@ pub fn terraform_helm_values(text: &[u8]) -> BTreeMap<String, serde_json::Value>
     let raw = String::from_utf8_lossy(text);
     let text = uncomment_config(&raw.replace("\r\n", "\n").replace('\r', "\n"));
     // The release being read and its depth; a `set` block's or list's
-    // text being gathered and its depth (braces and brackets).
+    // (or a `values` list's, `true`) text being gathered and its depth
+    // (braces and brackets). Each release's `values` objects and `set`
+    // texts are kept apart: the provider merges the first in order, then
+    // applies the second.
     let mut release: Option<(String, i64)> = None;
-    let mut gathering: Option<(String, i64)> = None;
-    let finish = |found: &mut BTreeMap<String, serde_json::Value>, address: &str, set: &str| {
-        let values =
-            found.entry(address.to_owned()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-        for (name, value, string) in set_entries(set) {
-            let value = match string {
-                true => serde_json::Value::String(value),
-                false => serde_json::from_str::<serde_json::Value>(&value)
-                    .ok()
-                    .filter(|v| !v.is_object() && !v.is_array())
-                    .unwrap_or(serde_json::Value::String(value)),
-            };
-            set_dotted(values, &name, value);
+    let mut gathering: Option<(String, i64, bool)> = None;
+    type Parts = (Vec<serde_json::Value>, Vec<String>);
+    let mut parts: BTreeMap<String, Parts> = BTreeMap::new();
+    let keep = |parts: &mut BTreeMap<String, Parts>, address: &str, text: String, values: bool| {
+        let (objects, sets) = parts.entry(address.to_owned()).or_default();
+        if values {
+            objects.extend(encoded_objects(&text));
+        } else {
+            sets.push(text);
         }
     };
     for line in text.lines() {
         let (opens, closes) = braces(line);
-        if let Some((mut set, depth)) = gathering.take() {
-            set.push('\n');
-            set.push_str(line);
+        if let Some((mut gathered, depth, values)) = gathering.take() {
+            gathered.push('\n');
+            gathered.push_str(line);
             let depth = depth + super::instances::nesting(line);
-            if depth > 0 && set.len() < MAX_EMPTIED_TEXT {
-                gathering = Some((set, depth));
+            if depth > 0 && gathered.len() < MAX_EMPTIED_TEXT {
+                gathering = Some((gathered, depth, values));
             } else if let Some((address, _)) = &release {
-                finish(&mut found, address, &set);
+                keep(&mut parts, address, gathered, values);
             }
         } else if line.starts_with(|c: char| !c.is_whitespace() && c != '}') {
             release = None;
             if let Some(("helm_release", name)) = resource_labels(line)
-                && found.len() < MAX_TYPES_READ
+                && parts.len() < MAX_TYPES_READ
                 && opens > closes
             {
                 let address = format!("helm_release.{name}");
-                found.entry(address.clone()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                parts.entry(address.clone()).or_default();
                 release = Some((address, (opens - closes) as i64));
                 continue;
             }
         } else if let Some((address, 1)) = &release {
             let squeezed: String = line.chars().filter(|c| !c.is_whitespace()).collect();
             let set = ["set{", "set_sensitive{", "set=[", "set_sensitive=["].iter().any(|s| squeezed.starts_with(s));
-            if set {
+            let values = squeezed.starts_with("values=[");
+            if set || values {
                 match super::instances::nesting(line) {
-                    depth if depth > 0 => gathering = Some((line.to_owned(), depth)),
+                    depth if depth > 0 => gathering = Some((line.to_owned(), depth, values)),
                     // (On one line.)
-                    _ => finish(&mut found, address, line),
+                    _ => keep(&mut parts, address, line.to_owned(), values),
                 }
             }
         }
@@ -3088,7 +3090,99 @@ pub fn terraform_helm_values(text: &[u8]) -> BTreeMap<String, serde_json::Value>
             }
         }
     }
+    for (address, (objects, sets)) in parts {
+        let mut values = serde_json::Value::Object(serde_json::Map::new());
+        for object in &objects {
+            merge_values(&mut values, object);
+        }
+        for set in &sets {
+            for (name, value, string) in set_entries(set) {
+                let value = match string {
+                    true => serde_json::Value::String(value),
+                    false => serde_json::from_str::<serde_json::Value>(&value)
+                        .ok()
+                        .filter(|v| !v.is_object() && !v.is_array())
+                        .unwrap_or(serde_json::Value::String(value)),
+                };
+                set_dotted(&mut values, &name, value);
+            }
+        }
+        found.insert(address, values);
+    }
     found
+}
+
+/// The objects a Terraform `values` list gives through `yamlencode(...)`
+/// or `jsonencode(...)` of an HCL object written out (`{ postgresql = {
+/// enabled = false } }`), in order; a file's text (`file(...)`) or an
+/// expression is not read.
+fn encoded_objects(text: &str) -> Vec<serde_json::Value> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("encode(") {
+        let after = rest.get(at + "encode(".len()..).unwrap_or_default();
+        let before = rest.get(..at).unwrap_or_default();
+        rest = after;
+        if !(before.ends_with("yaml") || before.ends_with("json")) {
+            continue;
+        }
+        // The argument: up to its closing parenthesis.
+        let mut depth = 0i64;
+        let end = after.char_indices().find_map(|(i, c)| {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                _ => {}
+            }
+            (depth < 0).then_some(i)
+        });
+        let Some(argument) = end.and_then(|end| after.get(..end)) else { break };
+        if let Some(object) = hcl_value(argument, 0).filter(serde_json::Value::is_object) {
+            found.push(object);
+        }
+        rest = after.get(argument.len()..).unwrap_or_default();
+    }
+    found
+}
+
+/// An HCL value written out as JSON: an object (`{ key = value, ... }`,
+/// keys bare or quoted, `=` or `:`), a tuple, a string, a number, `true`,
+/// `false` or `null`; any other expression as its text (a string, which
+/// Helm reads as set). `None` for a heredoc, unbalanced brackets, or
+/// nesting deeper than [`MAX_SET_PARTS`].
+fn hcl_value(text: &str, depth: usize) -> Option<serde_json::Value> {
+    if depth > MAX_SET_PARTS {
+        return None;
+    }
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        let mut map = serde_json::Map::new();
+        for entry in super::instances::top_level(inner, &[',', '\n'])?.into_iter().map(str::trim) {
+            if entry.is_empty() {
+                continue;
+            }
+            let key = super::instances::top_level(entry, &['=', ':'])?.first().copied().unwrap_or_default();
+            let value = entry.get(key.len() + 1..)?;
+            let key = key.trim().trim_matches('"');
+            map.insert(key.to_owned(), hcl_value(value, depth + 1)?);
+        }
+        return Some(serde_json::Value::Object(map));
+    }
+    if let Some(inner) = text.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let items = super::instances::top_level(inner, &[',', '\n'])?;
+        let values: Option<Vec<serde_json::Value>> =
+            items.into_iter().map(str::trim).filter(|i| !i.is_empty()).map(|i| hcl_value(i, depth + 1)).collect();
+        return values.map(serde_json::Value::Array);
+    }
+    if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
+        return Some(serde_json::Value::String(text.get(1..text.len() - 1).unwrap_or_default().to_owned()));
+    }
+    Some(
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .filter(|v| !v.is_object() && !v.is_array())
+            .unwrap_or_else(|| serde_json::Value::String(text.to_owned())),
+    )
 }
 
 /// The `name`, `value` and whether `type = "string"` of each `{ ... }`
