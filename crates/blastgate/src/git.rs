@@ -1295,6 +1295,24 @@ fn local_module(at: &str, t: &str) -> Option<String> {
     (source.starts_with("./") || source.starts_with("../")).then(|| parse::kustomize_target(at, source)).flatten()
 }
 
+/// Whether `p` is a Terraform variables file (`*.tfvars`,
+/// `*.tfvars.json`).
+fn terraform_variables_file(p: &str) -> bool {
+    p.ends_with(".tfvars") || p.ends_with(".tfvars.json")
+}
+
+/// Whether `p` is a variables file Terraform loads on every run of the
+/// module beside it (`terraform.tfvars`, `*.auto.tfvars`, and their JSON
+/// forms): one added or deleted changes that module's values, where
+/// another added is a new environment's (red team 33: a new
+/// `terraform.tfvars` switching a database off was `auto`).
+fn auto_loaded_variables_file(p: &str) -> bool {
+    let name = p.rsplit('/').next().unwrap_or(p);
+    matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
 /// Whether `p` is a Terraform override file (`override.tf`,
 /// `db_override.tf`, and their `.tf.json` and OpenTofu forms), whose
 /// blocks Terraform merges into the blocks of the same address elsewhere
@@ -4264,17 +4282,7 @@ impl<'a> Git<'a> {
         head: &str,
     ) -> Result<(), ChangeError> {
         use std::collections::{BTreeMap as Map, BTreeSet as Set};
-        let tfvars = |p: &str| p.ends_with(".tfvars") || p.ends_with(".tfvars.json");
-        // The variables files Terraform loads on every run of the module
-        // beside them: one added or deleted changes that module's values,
-        // where another added is a new environment's (red team 33: a new
-        // `terraform.tfvars` switching a database off was `auto`).
-        let auto_loaded = |p: &str| {
-            let name = p.rsplit('/').next().unwrap_or(p);
-            matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-                || name.ends_with(".auto.tfvars")
-                || name.ends_with(".auto.tfvars.json")
-        };
+        let (tfvars, auto_loaded) = (terraform_variables_file, auto_loaded_variables_file);
         let wanted: Vec<&str> = files
             .iter()
             .filter(|f| !f.binary && !illustrative(&f.path))
@@ -4390,10 +4398,13 @@ impl<'a> Git<'a> {
         for (path, text) in texts.iter().filter(|(p, _)| auto_loaded(p)) {
             current.entry(folder(path)).or_default().extend(parse::variable_values(text, false));
         }
-        let sources: Map<String, Map<String, Set<(String, bool)>>> =
-            by_module.iter().map(|(module, texts)| (module.clone(), parse::instance_sources(texts))).collect();
-        let gates: Map<String, Map<String, Set<(String, bool)>>> =
-            by_module.into_iter().map(|(module, texts)| (module, parse::gated_types(&texts))).collect();
+        let mut sources: Map<String, Map<String, Set<(String, bool)>>> = Map::new();
+        let mut gates: Map<String, Map<String, Set<(String, bool)>>> = Map::new();
+        for (module, texts) in by_module {
+            let (gated, sourced) = parse::gates_and_sources(&texts);
+            gates.insert(module.clone(), gated);
+            sources.insert(module, sourced);
+        }
         let environments = self.environments_values(&regated, &current, head)?;
         let mut found: Map<String, Vec<String>> = Map::new();
         // A block's type as seen from the changed file's folder `at`: a
@@ -4544,16 +4555,11 @@ impl<'a> Git<'a> {
         };
         let with_tf: std::collections::BTreeSet<String> =
             listed.iter().filter(|(p, _)| terraform_hcl(p)).map(|(p, _)| folder(p)).collect();
-        let auto_loaded = |p: &str| {
-            let name = p.rsplit('/').next().unwrap_or(p);
-            matches!(name, "terraform.tfvars" | "terraform.tfvars.json")
-                || name.ends_with(".auto.tfvars")
-                || name.ends_with(".auto.tfvars.json")
-        };
+        let auto_loaded = auto_loaded_variables_file;
         // (Each file with its module.)
         let files: Vec<(&str, &str, String)> = listed
             .iter()
-            .filter(|(p, _)| (p.ends_with(".tfvars") || p.ends_with(".tfvars.json")) && !illustrative(p))
+            .filter(|(p, _)| terraform_variables_file(p) && !illustrative(p))
             .filter_map(|(p, h)| {
                 let at = folder(p);
                 let module = if with_tf.contains(&at) { at.clone() } else { folder(&at) };

@@ -1876,7 +1876,7 @@ pub(super) fn yaml_mapping(what: &str, text: &[u8]) -> Option<Option<serde_json:
 /// assert_eq!(gates["local.make_db"].iter().cloned().collect::<Vec<_>>(), [set("aws_db_instance", true)]);
 /// ```
 pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
-    read_gates(texts).0
+    gates_and_sources(texts).0
 }
 
 /// The variables and locals whose value gives a module's blocks their
@@ -1897,15 +1897,16 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
 /// assert!(sources["databases"].contains(&("aws_db_instance".to_owned(), false)));
 /// ```
 pub fn instance_sources(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
-    read_gates(texts).1
+    gates_and_sources(texts).1
 }
 
 /// Gates and instance sources: see [`gated_types`] and
 /// [`instance_sources`].
-type Gates = BTreeMap<String, BTreeSet<(String, bool)>>;
+pub type Gates = BTreeMap<String, BTreeSet<(String, bool)>>;
 
-/// [`gated_types`] and [`instance_sources`], read in one pass.
-fn read_gates(texts: &[&[u8]]) -> (Gates, Gates) {
+/// [`gated_types`] and [`instance_sources`] of the same texts, read in one
+/// pass.
+pub fn gates_and_sources(texts: &[&[u8]]) -> (Gates, Gates) {
     let mut gates: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
     let mut sources: Gates = BTreeMap::new();
     // Locals by name: the variables each reads, and whether it negates them.
