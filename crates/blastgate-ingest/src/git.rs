@@ -158,17 +158,20 @@ pub(crate) use commands::mongo_script_destroys;
 pub use commands::{DATA_DIRECTORIES, HELM_SET_OFF, UNGUARD, data_directory_removed};
 use commands::{INFRA_NOUNS, ROUTINE_NOUNS, kubernetes_kinds, short_lived, tool_name};
 pub use guards::{guard_counts, removed_guards};
-pub use instances::{Instances, instance_moved_from, instances_lost, resource_instances, value_instances};
+pub use instances::{
+    Instances, Reading, instance_moved_from, instances_lost, read_instances, reading_source, resource_instances,
+    value_instances,
+};
 pub use manifests::{
     Gates, GitopsSource, KUSTOMIZATION_NAMES, Kustomization, MAX_EMPTIED_TEXT, MAX_KUSTOMIZE_ENTRIES, MAX_TYPE_BYTES,
-    MAX_TYPES_READ, REPLACING_ARGUMENTS, REPLACING_WHEN_SET, block_addresses, chart_dependencies, declared_addresses,
-    declared_counts, declared_modules, declared_objects, declared_types, declares_nothing, embedded_values,
-    gated_types, gates_and_sources, gitops_sources, gitops_target, helm_turned_off, helm_values_turned_off,
-    helmfile_uninstalled, helmfile_values, instance_arguments, instance_sources, is_helm_values, is_helmfile,
-    is_kustomization, is_manifest, kustomize_target, module_arguments, module_chain, moved_from, moved_from_modules,
-    moved_from_types, moved_pairs, override_replaces, parse_kustomization, patch_deleted_kinds, patch_deleted_objects,
-    patch_target, pulumi_token, replaces, replacing_values, terraform_helm_values, turns_off, uninstanced_addresses,
-    variable_values,
+    MAX_TYPES_READ, REPLACING_ARGUMENTS, REPLACING_WHEN_SET, Sources, block_addresses, chart_dependencies,
+    declared_addresses, declared_counts, declared_modules, declared_objects, declared_types, declares_nothing,
+    embedded_values, gated_types, gates_and_sources, gitops_sources, gitops_target, helm_turned_off,
+    helm_values_turned_off, helmfile_uninstalled, helmfile_values, instance_arguments, instance_sources,
+    is_helm_values, is_helmfile, is_kustomization, is_manifest, kustomize_target, module_arguments, module_chain,
+    moved_from, moved_from_modules, moved_from_types, moved_pairs, override_replaces, parse_kustomization,
+    patch_deleted_kinds, patch_deleted_objects, patch_target, pulumi_token, replaces, replacing_values,
+    terraform_helm_values, turns_off, uninstanced_addresses, variable_values,
 };
 pub use migrations::{
     MAX_MIGRATION_TEXT, declarative_schema_drops, destructive_migrations, is_declarative_schema, is_down_migration,

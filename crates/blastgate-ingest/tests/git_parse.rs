@@ -4068,7 +4068,7 @@ fn instances_lost_by_a_change() {
 /// instances' source.
 #[test]
 fn variable_values_over_several_lines() {
-    use blastgate_ingest::git::{Instances, instance_sources, value_instances, variable_values};
+    use blastgate_ingest::git::{Instances, Reading, instance_sources, value_instances, variable_values};
     let tfvars = b"replicas = 3\ntags = {\na = 0\n}\ndbs = {\n  orders = { size = 1 }\n  ledger = { size = 2 }\n}\n";
     let values = variable_values(tfvars, false);
     assert_eq!(values.keys().collect::<Vec<_>>(), ["dbs", "replicas", "tags"]);
@@ -4081,8 +4081,59 @@ fn variable_values_over_several_lines() {
     let main = b"resource \"aws_sqs_queue\" \"q\" {\n  for_each = local.queues\n}\nresource \"aws_db_instance\" \"d\" {\n  count = var.n\n}\nresource \"aws_db_instance\" \"gated\" {\n  count = var.on ? 1 : 0\n}\nmodule \"m\" {\n  source   = \"./modules/m\"\n  for_each = keys(var.dbs)\n}\n";
     let sources = instance_sources(&[main]);
     assert_eq!(sources.keys().collect::<Vec<_>>(), ["dbs", "local.queues", "n"]);
-    assert!(sources["dbs"].contains(&("module ./modules/m".to_owned(), false)));
-    assert!(sources["n"].contains(&("aws_db_instance".to_owned(), true)));
+    assert!(sources["dbs"].contains(&("module ./modules/m".to_owned(), Reading::ForEach)));
+    assert!(sources["n"].contains(&("aws_db_instance".to_owned(), Reading::Count)));
+}
+
+/// A `count` of a value's `length(...)` and a `for_each` of a `for`
+/// expression over it read the value: keyed by an item's field (`.name`
+/// or `["name"]`), by the map's key or a list's index, by the item
+/// itself; a filtered `for`, a key that is a template or a field of the
+/// key, a source that is no variable or local alone are not read.
+#[test]
+fn instances_through_for_expressions() {
+    use blastgate_ingest::git::{Instances, Reading, instance_sources, read_instances, reading_source};
+    let read = |count, value: &str| reading_source(count, value);
+    let name = |n: &str| Some((n.to_owned(), Reading::ForField("name".into())));
+    assert_eq!(read(false, "{ for db in var.dbs : db.name => db }"), name("dbs"));
+    assert_eq!(read(false, "{for db in var.dbs: db[\"name\"] => db}"), name("dbs"));
+    assert_eq!(read(false, "{ for k, db in var.dbs : db.name => db... }"), name("dbs"));
+    assert_eq!(read(false, "toset([for db in local.dbs : db.name])"), name("local.dbs"));
+    assert_eq!(read(false, "{ for i, v in var.l : i => v }"), Some(("l".into(), Reading::ForKey)));
+    assert_eq!(read(false, "{ for n in var.names : n => n }"), Some(("names".into(), Reading::ForItem)));
+    assert_eq!(read(false, "toset(var.names)"), Some(("names".into(), Reading::ForEach)));
+    assert_eq!(read(true, " length( var.names )"), Some(("names".into(), Reading::Length)));
+    assert_eq!(read(true, "length(var.names)"), Some(("names".into(), Reading::Length)));
+    for unread in [
+        "{ for db in var.dbs : db.name => db if db.on }",
+        "{ for db in var.dbs : \"${db.name}-x\" => db }",
+        "{ for k, v in var.dbs : k.name => v }",
+        "{ for db in concat(var.a, var.b) : db.name => db }",
+        "{ for db in var.dbs : upper(db.name) => db }",
+        "[for db in var.dbs : db.name]",
+        "{ forx in var.dbs : x => x }",
+    ] {
+        assert_eq!(read(false, unread), None, "{unread}");
+    }
+    let two = "[\n{name=\"orders\",size=10},\n{name=\"users\",size=5},\n]";
+    let keys = |k: &[&str]| Instances::Keys(k.iter().map(|k| format!("\"{k}\"")).collect());
+    assert_eq!(read_instances(&Reading::ForField("name".into()), two), keys(&["orders", "users"]));
+    assert_eq!(read_instances(&Reading::ForField("size".into()), two), Instances::Unread);
+    assert_eq!(read_instances(&Reading::ForField("name".into()), "[{name=var.x}]"), Instances::Unread);
+    assert_eq!(read_instances(&Reading::ForField("name".into()), "[{name=\"a\",name=\"b\"}]"), keys(&["b"]));
+    assert_eq!(read_instances(&Reading::Length, two), Instances::Count(2));
+    assert_eq!(read_instances(&Reading::Length, "{a=1,b=2,c=3}"), Instances::Count(3));
+    assert_eq!(read_instances(&Reading::Length, "[forxinvar.y:x]"), Instances::Unread);
+    assert_eq!(read_instances(&Reading::Length, "var.y"), Instances::Unread);
+    assert_eq!(read_instances(&Reading::ForKey, "{a={},\"b\"={}}"), keys(&["a", "b"]));
+    assert_eq!(read_instances(&Reading::ForKey, "[\"x\",\"y\"]"), keys(&["0", "1"]));
+    assert_eq!(read_instances(&Reading::ForItem, "[\"x\",\"y\"]"), keys(&["x", "y"]));
+    assert_eq!(read_instances(&Reading::ForItem, "{a=\"x\"}"), keys(&["x"]));
+    assert_eq!(read_instances(&Reading::ForItem, "[\"x\",var.y]"), Instances::Unread);
+    let main = b"resource \"aws_db_instance\" \"d\" {\n  for_each = {\n    for db in var.databases :\n    db.name => db\n  }\n}\nresource \"aws_sqs_queue\" \"q\" {\n  count = length(local.queues)\n}\n";
+    let sources = instance_sources(&[main]);
+    assert!(sources["databases"].contains(&("aws_db_instance".to_owned(), Reading::ForField("name".into()))));
+    assert!(sources["local.queues"].contains(&("aws_sqs_queue".to_owned(), Reading::Length)));
 }
 
 /// The commands a Terraform configuration runs: a `local-exec`

@@ -4398,7 +4398,7 @@ impl<'a> Git<'a> {
         for (path, text) in texts.iter().filter(|(p, _)| auto_loaded(p)) {
             current.entry(folder(path)).or_default().extend(parse::variable_values(text, false));
         }
-        let mut sources: Map<String, Map<String, Set<(String, bool)>>> = Map::new();
+        let mut sources: Map<String, parse::Sources> = Map::new();
         let mut gates: Map<String, Map<String, Set<(String, bool)>>> = Map::new();
         for (module, texts) in by_module {
             let (gated, sourced) = parse::gates_and_sources(&texts);
@@ -4431,8 +4431,8 @@ impl<'a> Git<'a> {
                 if was == is {
                     continue;
                 }
-                for (t, count) in blocks {
-                    let (before, after) = (parse::value_instances(*count, &was), parse::value_instances(*count, &is));
+                for (t, reading) in blocks {
+                    let (before, after) = (parse::read_instances(reading, &was), parse::read_instances(reading, &is));
                     if parse::instances_lost(&before, &after, &Set::new()) {
                         types.push(seen_from(t, &module, &at));
                     }
@@ -4508,8 +4508,8 @@ impl<'a> Git<'a> {
                 }
             }
             if let (Some(was), Some(is)) = (was, is) {
-                for (t, count) in sources.get(&module).and_then(|s| s.get(&name)).into_iter().flatten() {
-                    let (before, after) = (parse::value_instances(*count, was), parse::value_instances(*count, is));
+                for (t, reading) in sources.get(&module).and_then(|s| s.get(&name)).into_iter().flatten() {
+                    let (before, after) = (parse::read_instances(reading, was), parse::read_instances(reading, is));
                     if parse::instances_lost(&before, &after, &Set::new()) {
                         types.push(nested(t));
                     }

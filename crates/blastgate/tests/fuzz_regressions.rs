@@ -300,6 +300,21 @@ fn run(target: &str, data: &[u8]) {
             let text = String::from_utf8_lossy(data);
             let _ = git::value_instances(false, &text);
             let _ = git::value_instances(true, &text);
+            for count in [false, true] {
+                if let Some((name, reading)) = git::reading_source(count, &text) {
+                    assert!(!name.is_empty());
+                    let _ = git::read_instances(&reading, &text);
+                }
+            }
+            for reading in [
+                git::Reading::Length,
+                git::Reading::ForKey,
+                git::Reading::ForItem,
+                git::Reading::ForField("name".into()),
+            ] {
+                let instances = git::read_instances(&reading, &text);
+                assert!(!git::instances_lost(&instances, &instances, &Default::default()), "{instances:?}");
+            }
             let _ = git::kustomize_target("apps/ledger", &String::from_utf8_lossy(data));
             if let Ok(files) = git::parse_tree_files_z(data) {
                 assert!(files.len() <= git::MAX_TREE_FILES);

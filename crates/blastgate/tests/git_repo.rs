@@ -4710,6 +4710,108 @@ fn instances_taken_out_through_a_value_destroy_them() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// Instances given by a `for` expression over a value, or a `count` of its
+/// `length(...)`, read through the value as the value alone is: an object
+/// taken out of the list `{ for db in var.databases : db.name => db }`
+/// reads, or its name changed, a key out of the map `{ for k, v in
+/// var.dbs : k => v }`, an item out of `toset([for ...])`, a name out of
+/// the list `count = length(var.names)` reads, a local's list of objects
+/// over lines. An object added, a field other than the key edited, the
+/// list reordered, a filtered `for` (`if db.enabled`: not every item is an
+/// instance) destroy nothing.
+#[test]
+fn instances_given_by_a_for_expression_over_a_value_are_read() {
+    let repo = Repo::new("instance-for");
+    let db =
+        |argument: &str| format!("resource \"aws_db_instance\" \"main\" {{\n{argument}\n  engine = \"postgres\"\n}}\n");
+    let by_name = "  for_each = {\n    for db in var.databases :\n    db.name => db\n  }";
+    let two = "[\n    { name = \"orders\", size = 10 },\n    { name = \"users\", size = 5 },\n  ]";
+    let one = "[\n    { name = \"orders\", size = 10 },\n  ]";
+    let variable = |name: &str, value: &str| format!("variable \"{name}\" {{\n  default = {value}\n}}\n");
+    let cases: Vec<(&str, String, String, String, bool)> = vec![
+        ("an object out of the list", db(by_name), variable("databases", two), variable("databases", one), true),
+        (
+            "a name changed",
+            db(by_name),
+            variable("databases", two),
+            variable("databases", &two.replace("\"users\"", "\"customers\"")),
+            true,
+        ),
+        ("an object added", db(by_name), variable("databases", one), variable("databases", two), false),
+        (
+            "a size edited",
+            db(by_name),
+            variable("databases", two),
+            variable("databases", &two.replace("size = 5", "size = 50")),
+            false,
+        ),
+        (
+            "the list reordered",
+            db(by_name),
+            variable("databases", two),
+            variable("databases", "[\n    { name = \"users\", size = 5 },\n    { name = \"orders\", size = 10 },\n  ]"),
+            false,
+        ),
+        (
+            "a key out of a map through a for",
+            db("  for_each = { for k, v in var.dbs : k => v }"),
+            variable("dbs", "{\n    orders = { size = 1 }\n    users  = { size = 2 }\n  }"),
+            variable("dbs", "{\n    orders = { size = 1 }\n  }"),
+            true,
+        ),
+        (
+            "a name out of a set made by a for",
+            db("  for_each = toset([for db in var.databases : db.name])"),
+            variable("databases", two),
+            variable("databases", one),
+            true,
+        ),
+        (
+            "a name out of the list a length counts",
+            db("  count = length(var.names)"),
+            variable("names", "[\"a\", \"b\", \"c\"]"),
+            variable("names", "[\"a\", \"b\"]"),
+            true,
+        ),
+        (
+            "names swapped, as many",
+            db("  count = length(var.names)"),
+            variable("names", "[\"a\", \"b\"]"),
+            variable("names", "[\"b\", \"c\"]"),
+            false,
+        ),
+        (
+            "an object out of a filtered for",
+            db("  for_each = { for db in var.databases : db.name => db if db.size > 1 }"),
+            variable("databases", two),
+            variable("databases", one),
+            false,
+        ),
+    ];
+    for (what, main, before, after, destroyed) in cases {
+        repo.git(&["rm", "-rq", "--ignore-unmatch", "orders"]);
+        repo.write("orders/tf/main.tf", main.as_bytes());
+        repo.write("orders/tf/variables.tf", before.as_bytes());
+        let base = repo.commit(0.0, "Before");
+        repo.write("orders/tf/variables.tf", after.as_bytes());
+        let head = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let removed = change.files.iter().any(|f| f.removes.iter().any(|t| t == "aws_db_instance"));
+        assert_eq!(removed, destroyed, "{what}: {:?}", change.files);
+        assert_eq!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), destroyed, "{what}: {fired:?}");
+    }
+    // A local's list of objects, over lines, one taken out.
+    repo.git(&["rm", "-rq", "--ignore-unmatch", "orders"]);
+    repo.write("orders/tf/main.tf", db("  for_each = { for db in local.databases : db.name => db }").as_bytes());
+    repo.write("orders/tf/locals.tf", format!("locals {{\n  databases = {two}\n}}\n").as_bytes());
+    let base = repo.commit(2.0, "Before");
+    repo.write("orders/tf/locals.tf", format!("locals {{\n  databases = {one}\n}}\n").as_bytes());
+    let head = repo.commit(3.0, "One database fewer");
+    let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+    assert_eq!(removes_of(&change), [("orders/tf/locals.tf".to_owned(), vec!["aws_db_instance".to_owned()])]);
+    assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
+}
+
 /// An argument passed to a local module whose change turns off a gate in
 /// the module, or takes out instances a block reads from it alone,
 /// destroys them (a module's input passed down to its own `count` was

@@ -227,44 +227,259 @@ fn read_value(count: bool, value: &str) -> Instances {
     if count {
         return value.parse::<u64>().map_or(Instances::Unread, Instances::Count);
     }
+    let Some((map, entries)) = collection(value) else {
+        return Instances::Unread;
+    };
+    let mut keys = BTreeSet::new();
+    for (key, item) in entries {
+        let key = if map {
+            match key.and_then(map_key) {
+                Some(key) => key,
+                None => return Instances::Unread,
+            }
+        } else {
+            match string_literal(item) {
+                Some(key) => key.to_owned(),
+                None => return Instances::Unread,
+            }
+        };
+        keys.insert(key);
+    }
+    Instances::Keys(keys)
+}
+
+/// How a block's `count` or `for_each` reads the variable or local that
+/// gives its instances ([`reading_source`], [`read_instances`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Reading {
+    /// `count = var.n`: the value is the number of instances.
+    Count,
+    /// `for_each = var.m` (also through `toset`, `tomap` or `keys`): the
+    /// value's keys, or its items.
+    ForEach,
+    /// `count = length(var.list)`: as many instances as the value has
+    /// items.
+    Length,
+    /// `for_each = { for k, v in var.m : k => v }`: the map's keys (a
+    /// list's indices).
+    ForKey,
+    /// `for_each = { for name in var.list : name => ... }`, or
+    /// `toset([for x in var.list : x])`: each item, a string (a map's
+    /// values when the `for` names one iterator).
+    ForItem,
+    /// `for_each = { for db in var.dbs : db.name => db }`: each item's
+    /// field, a string.
+    ForField(String),
+}
+
+/// The variable or local (`NAME`, or `local.NAME` as
+/// [`variable_values`](super::variable_values) keys locals) that a
+/// `count` (`count` true) or `for_each` value gives instances from, and
+/// how it reads it ([`Reading`]): the variable or local alone, a
+/// `length(...)` of it for `count`, or a `for` expression over it whose
+/// key is the iterator, the map's key or an item's field, with no `if`
+/// (a filter's keys are not all the instances). `None` for anything
+/// else.
+///
+/// ```
+/// use blastgate_ingest::git::{Reading, reading_source};
+/// let read = |count, value| reading_source(count, value);
+/// assert_eq!(read(true, "var.replicas"), Some(("replicas".into(), Reading::Count)));
+/// assert_eq!(read(true, "length(local.dbs)"), Some(("local.dbs".into(), Reading::Length)));
+/// assert_eq!(read(false, "{\n for db in var.dbs :\n db.name => db\n}"), Some(("dbs".into(), Reading::ForField("name".into()))));
+/// assert_eq!(read(false, "{ for k, v in var.dbs : k => v }"), Some(("dbs".into(), Reading::ForKey)));
+/// assert_eq!(read(false, "{ for k, v in var.dbs : k => v if v.enabled }"), None);
+/// ```
+pub fn reading_source(count: bool, value: &str) -> Option<(String, Reading)> {
+    let value = value.trim();
+    if count {
+        if let Some(inner) = value.strip_prefix("length(").and_then(|r| r.strip_suffix(')')) {
+            return source_name(inner).map(|name| (name, Reading::Length));
+        }
+        return source_name(value).map(|name| (name, Reading::Count));
+    }
+    let unwrapped = ["toset(", "tomap(", "keys("]
+        .iter()
+        .find_map(|w| value.strip_prefix(w).and_then(|r| r.strip_suffix(')')))
+        .unwrap_or(value);
+    if let Some(name) = source_name(unwrapped) {
+        return Some((name, Reading::ForEach));
+    }
+    // A `for` expression: a map's, or a list's made a set.
+    let listed = value.strip_prefix("toset(").and_then(|r| r.strip_suffix(')')).map(str::trim);
+    let body = match listed {
+        Some(list) => list.strip_prefix('[')?.strip_suffix(']')?,
+        None => value.strip_prefix('{')?.strip_suffix('}')?,
+    };
+    let body = body.trim_start().strip_prefix("for")?;
+    if !body.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let (head, rest) = body.split_once(':')?;
+    let words: Vec<&str> = head.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    let (first, second, source) = match words.as_slice() {
+        [a, "in", source] => (*a, None, *source),
+        [a, b, "in", source] => (*a, Some(*b), *source),
+        _ => return None,
+    };
+    let name = source_name(source)?;
+    // (A filter, or anything past the key but its value, is not read.)
+    if rest.split(|c: char| c.is_whitespace() || c == ')' || c == '(').any(|w| w == "if") {
+        return None;
+    }
+    let key = match listed {
+        Some(_) => rest.trim(),
+        None => rest.split_once("=>")?.0.trim(),
+    };
+    // The item: the value iterator (the second of two).
+    let item = second.unwrap_or(first);
+    let field = |key: &str| {
+        let rest = key.strip_prefix(item)?;
+        let field = rest.strip_prefix('.').or_else(|| rest.strip_prefix("[\"")?.strip_suffix("\"]"))?;
+        ident(field).then(|| field.to_owned())
+    };
+    let reading = if second.is_some() && key == first {
+        Reading::ForKey
+    } else if key == item {
+        Reading::ForItem
+    } else {
+        Reading::ForField(field(key)?)
+    };
+    Some((name, reading))
+}
+
+/// The instances a variable's or local's value gives a block that reads
+/// it as `reading` ([`reading_source`]): for [`Reading::Count`] and
+/// [`Reading::ForEach`] as [`value_instances`] reads them; else from the
+/// value's items written out (a list, set or map), each key a string
+/// literal, or [`Instances::Unread`].
+///
+/// ```
+/// use blastgate_ingest::git::{Instances, Reading, read_instances};
+/// let dbs = "[\n{name=\"orders\",size=10},\n{name=\"users\",size=5},\n]";
+/// let keys = ["\"orders\"", "\"users\""].map(String::from).into_iter().collect();
+/// assert_eq!(read_instances(&Reading::ForField("name".into()), dbs), Instances::Keys(keys));
+/// assert_eq!(read_instances(&Reading::Length, dbs), Instances::Count(2));
+/// ```
+pub fn read_instances(reading: &Reading, value: &str) -> Instances {
+    let field = match reading {
+        Reading::Count => return read_value(true, value),
+        Reading::ForEach => return read_value(false, value),
+        Reading::ForField(field) => Some(field.as_str()),
+        Reading::Length | Reading::ForKey | Reading::ForItem => None,
+    };
+    let Some((map, entries)) = collection(value.trim()) else {
+        return Instances::Unread;
+    };
+    if *reading == Reading::Length {
+        return Instances::Count(entries.len() as u64);
+    }
+    let mut keys = BTreeSet::new();
+    for (i, (key, item)) in entries.into_iter().enumerate() {
+        let key = match (reading, map) {
+            (Reading::ForKey, true) => key.and_then(map_key),
+            (Reading::ForKey, false) => Some(format!("\"{i}\"")),
+            _ => match field {
+                None => string_literal(item).map(str::to_owned),
+                Some(field) => object_field(item, field),
+            },
+        };
+        let Some(key) = key else {
+            return Instances::Unread;
+        };
+        keys.insert(key);
+    }
+    Instances::Keys(keys)
+}
+
+/// Whether `value` is a list, set or map written out (its items may be
+/// expressions), not a `for` expression.
+pub(super) fn written_out(value: &str) -> bool {
+    collection(value.trim()).is_some()
+}
+
+/// `var.NAME` as `NAME`, `local.NAME` as `local.NAME`.
+fn source_name(text: &str) -> Option<String> {
+    let text = text.trim();
+    match (text.strip_prefix("var."), text.strip_prefix("local.")) {
+        (Some(name), _) if ident(name) => Some(name.to_owned()),
+        (_, Some(name)) if ident(name) => Some(format!("local.{name}")),
+        _ => None,
+    }
+}
+
+/// A name as HCL writes one bare.
+fn ident(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A collection's entry: a map's key text and value, or a list's item.
+type Entry<'t> = (Option<&'t str>, &'t str);
+
+/// A collection written out (`[...]`, `{...}`, also through `toset(...)`
+/// or `tomap(...)`): whether it is a map, and its entries (a map's key
+/// text and value, a list's items), or `None`.
+fn collection(value: &str) -> Option<(bool, Vec<Entry<'_>>)> {
     let inner = ["toset(", "tomap("]
         .iter()
         .find_map(|w| value.strip_prefix(w).and_then(|r| r.strip_suffix(')')))
         .map_or(value, str::trim);
     let (map, body) = match (inner.strip_prefix('{'), inner.strip_prefix('[')) {
-        (Some(rest), _) => (true, rest.strip_suffix('}')),
-        (None, Some(rest)) => (false, rest.strip_suffix(']')),
-        (None, None) => (false, None),
+        (Some(rest), _) => (true, rest.strip_suffix('}')?),
+        (None, Some(rest)) => (false, rest.strip_suffix(']')?),
+        (None, None) => return None,
     };
-    let Some(body) = body.filter(|b| !b.trim_start().starts_with("for ")) else {
-        return Instances::Unread;
-    };
-    let Some(entries) = top_level(body, &[',', '\n']) else {
-        return Instances::Unread;
-    };
-    let mut keys = BTreeSet::new();
-    for entry in entries.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
-        let key = if map {
-            match top_level(entry, &['=', ':']) {
-                Some(parts) if parts.len() >= 2 => parts.first().map_or("", |k| k.trim()),
-                _ => return Instances::Unread,
-            }
-        } else {
-            entry
-        };
-        let ident = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        let quoted = key.len() >= 2
-            && key.starts_with('"')
-            && key.ends_with('"')
-            && !key.contains("${")
-            && !key.get(1..key.len() - 1).is_some_and(|k| k.contains('"'));
-        match (map && ident, quoted) {
-            (true, _) => keys.insert(format!("\"{key}\"")),
-            (false, true) => keys.insert(key.to_owned()),
-            (false, false) => return Instances::Unread,
-        };
+    // (A `for` expression, also squeezed of blanks: `[forxinvar.a:x]`.)
+    let head = body.trim_start();
+    if head.starts_with("for ") || (head.starts_with("for") && top_level(head, &[':'])?.len() > 1) {
+        return None;
     }
-    Instances::Keys(keys)
+    let mut entries = Vec::new();
+    for entry in top_level(body, &[',', '\n'])?.into_iter().map(str::trim).filter(|e| !e.is_empty()) {
+        if map {
+            let key = top_level(entry, &['=', ':']).filter(|parts| parts.len() >= 2)?.first().copied()?;
+            entries.push((Some(key.trim()), entry.get(key.len() + 1..)?.trim()));
+        } else {
+            entries.push((None, entry));
+        }
+    }
+    Some((map, entries))
+}
+
+/// A map's key as an instance key (quoted): bare (`orders`) or a string
+/// literal.
+fn map_key(key: &str) -> Option<String> {
+    if ident(key) {
+        return Some(format!("\"{key}\""));
+    }
+    string_literal(key).map(str::to_owned)
+}
+
+/// A string literal with no template or quote inside, quotes kept.
+fn string_literal(text: &str) -> Option<&str> {
+    let literal = text.len() >= 2
+        && text.starts_with('"')
+        && text.ends_with('"')
+        && !text.contains("${")
+        && !text.get(1..text.len() - 1).is_some_and(|k| k.contains('"'));
+    literal.then_some(text)
+}
+
+/// The string literal an object written out (`{ name = "orders", ... }`)
+/// gives `field`.
+fn object_field(item: &str, field: &str) -> Option<String> {
+    let (true, entries) = collection(item)? else {
+        return None;
+    };
+    let mut found = None;
+    for (key, value) in entries {
+        // (A key given twice: the last.)
+        if key.and_then(map_key).is_some_and(|k| k.trim_matches('"') == field) {
+            found = Some(value);
+        }
+    }
+    string_literal(found?).map(str::to_owned)
 }
 
 /// `text` split at each of `at` outside strings and brackets, or `None`

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::commands::uncomment;
+use super::instances::{Reading, reading_source};
 use super::stacks::{Imports, import_bindings, resolve};
 
 /// Whether `text` is an infrastructure manifest whatever its file is
@@ -1881,34 +1882,40 @@ pub fn gated_types(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>
 
 /// The variables and locals whose value gives a module's blocks their
 /// instances itself, read from its `.tf` files (`texts`): for each
-/// `resource` or `module` block whose `count` or `for_each` is the
+/// `resource` or `module` block whose `count` or `for_each` reads the
 /// variable or local alone (`var.NAME`, `local.NAME`; `for_each` also
-/// through `toset`, `tomap` or `keys`), the key (`NAME` or `local.NAME`,
-/// as [`variable_values`] gives their values) with the block's type, as
-/// [`gated_types`] names it, and whether it is a `count`. A value whose
-/// instances shrink ([`value_instances`](super::value_instances)) destroys
-/// those the block had: `count = var.replicas` with `replicas` 3 to 2, a
-/// key taken out of the map `for_each = var.databases` reads.
+/// through `toset`, `tomap` or `keys`), its `length(...)` for `count`, or
+/// a `for` expression over it keyed by its items, keys or an item's field
+/// ([`reading_source`](super::reading_source)), the key (`NAME` or
+/// `local.NAME`, as [`variable_values`] gives their values) with the
+/// block's type, as [`gated_types`] names it, and how the block reads it.
+/// A value whose instances shrink
+/// ([`read_instances`](super::read_instances)) destroys those the block
+/// had: `count = var.replicas` with `replicas` 3 to 2, a key taken out of
+/// the map `for_each = var.databases` reads, an object taken out of the
+/// list `for_each = { for db in var.databases : db.name => db }` reads.
 ///
 /// ```
-/// use blastgate_ingest::git::instance_sources;
+/// use blastgate_ingest::git::{Reading, instance_sources};
 /// let main = b"resource \"aws_db_instance\" \"db\" {\n  for_each = toset(var.databases)\n}\n";
 /// let sources = instance_sources(&[main]);
-/// assert!(sources["databases"].contains(&("aws_db_instance".to_owned(), false)));
+/// assert!(sources["databases"].contains(&("aws_db_instance".to_owned(), Reading::ForEach)));
 /// ```
-pub fn instance_sources(texts: &[&[u8]]) -> BTreeMap<String, BTreeSet<(String, bool)>> {
+pub fn instance_sources(texts: &[&[u8]]) -> Sources {
     gates_and_sources(texts).1
 }
 
-/// Gates and instance sources: see [`gated_types`] and
-/// [`instance_sources`].
+/// Gates: see [`gated_types`].
 pub type Gates = BTreeMap<String, BTreeSet<(String, bool)>>;
+
+/// Instance sources: see [`instance_sources`].
+pub type Sources = BTreeMap<String, BTreeSet<(String, Reading)>>;
 
 /// [`gated_types`] and [`instance_sources`] of the same texts, read in one
 /// pass.
-pub fn gates_and_sources(texts: &[&[u8]]) -> (Gates, Gates) {
+pub fn gates_and_sources(texts: &[&[u8]]) -> (Gates, Sources) {
     let mut gates: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
-    let mut sources: Gates = BTreeMap::new();
+    let mut sources: Sources = BTreeMap::new();
     // Locals by name: the variables each reads, and whether it negates them.
     let mut locals: BTreeMap<String, BTreeSet<(String, bool)>> = BTreeMap::new();
     // Blocks gated by a local: (local, type, has instances when the local is set).
@@ -1946,9 +1953,10 @@ pub fn gates_and_sources(texts: &[&[u8]]) -> (Gates, Gates) {
                         if let Some(expr) = expr {
                             let count = squeezed.starts_with("count=");
                             if (count || squeezed.starts_with("for_each="))
-                                && let Some(key) = source_key(expr, count)
+                                && let Some((key, reading)) =
+                                    reading_source(count, &argument_value(trimmed, &lines, at))
                             {
-                                sources.entry(key).or_default().insert((t.clone(), count));
+                                sources.entry(key).or_default().insert((t.clone(), reading));
                             }
                             for var in references(expr, "var.") {
                                 let on = exists_when_set(expr, &format!("var.{var}"));
@@ -2015,25 +2023,21 @@ pub fn gates_and_sources(texts: &[&[u8]]) -> (Gates, Gates) {
     (gates, sources)
 }
 
-/// The variable (`NAME`) or local (`local.NAME`) a `count` or `for_each`
-/// expression (squeezed of blanks) is alone, a `for_each`'s through
-/// `toset(...)`, `tomap(...)` or `keys(...)`.
-fn source_key(expr: &str, count: bool) -> Option<String> {
-    let inner = if count {
-        expr
-    } else {
-        ["toset(", "tomap(", "keys("]
-            .iter()
-            .find_map(|w| expr.strip_prefix(w).and_then(|r| r.strip_suffix(')')))
-            .unwrap_or(expr)
-    };
-    let ident =
-        |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    match (inner.strip_prefix("var."), inner.strip_prefix("local.")) {
-        (Some(name), _) if ident(name) => Some(name.to_owned()),
-        (_, Some(name)) if ident(name) => Some(format!("local.{name}")),
-        _ => None,
+/// The value of the argument on `line` (the `at`th of `lines`, trimmed),
+/// with the lines after it while its brackets stay open (at most
+/// [`MAX_VALUE_LINES`] of them, then unbalanced).
+fn argument_value(line: &str, lines: &[&str], at: usize) -> String {
+    let mut value = line.split_once('=').map_or("", |(_, v)| v).to_owned();
+    let mut depth = super::instances::nesting(&value);
+    for next in lines.get(at + 1..).unwrap_or_default().iter().take(MAX_VALUE_LINES) {
+        if depth <= 0 {
+            break;
+        }
+        value.push('\n');
+        value.push_str(next);
+        depth += super::instances::nesting(next);
     }
+    value
 }
 
 /// Whether the block whose `count` or `for_each` expression (squeezed of
@@ -2083,8 +2087,9 @@ fn references(text: &str, prefix: &str) -> BTreeSet<String> {
 /// `NAME = VALUE` lines (a value on one line), or a `.tfvars.json` file's
 /// keys. `variable "NAME" { default = VALUE }` blocks of a `.tf` file give
 /// their defaults the same way (`tf` true), and its `locals` given a
-/// literal on their line (`n = 0`, `enabled = false`, `name = "x"`, not an
-/// expression) their values under `local.NAME`, the key [`gated_types`]
+/// literal (`n = 0`, `enabled = false`, `name = "x"`, or a list or map
+/// written out, over lines too; not an expression) their values under
+/// `local.NAME`, the key [`gated_types`]
 /// gives a gate through that local. At most [`MAX_TYPES_READ`].
 ///
 /// ```
@@ -2120,8 +2125,7 @@ pub fn variable_values(text: &[u8], tf: bool) -> BTreeMap<String, String> {
     // collection written out.
     let mut pending: Option<(String, String, i64)> = None;
     let keep = |values: &mut BTreeMap<String, String>, key: String, value: String| {
-        let collection = || matches!(super::value_instances(false, &value), super::Instances::Keys(_));
-        if !key.starts_with("local.") || literal(&value) || collection() {
+        if !key.starts_with("local.") || literal(&value) || super::instances::written_out(&value) {
             values.insert(key, value);
         }
     };
