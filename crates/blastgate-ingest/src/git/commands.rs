@@ -414,8 +414,15 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
             // (Where the wrappers run it, `-a orders-pr-12`, and the
             // assignments before it, `RAILS_ENV=test bin/rails db:reset`,
             // name an environment as its arguments do.)
-            let wrapped_short_lived =
-                wrappers.iter().any(|w| !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v)));
+            // (Not `flock`'s lock file, `flock -n /tmp/deploy.lock ...`:
+            // it names no environment.)
+            let lock = wrappers.iter().rposition(|w| *w == "flock").and_then(|at| {
+                let rest = wrappers.get(at + 1..)?;
+                rest.iter().position(|w| !w.starts_with('-')).map(|p| at + 1 + p)
+            });
+            let wrapped_short_lived = wrappers.iter().enumerate().any(|(i, w)| {
+                Some(i) != lock && !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v))
+            });
             let assigned = words.get(..at).unwrap_or_default().iter().filter_map(|w| w.split_once('=')).map(|(_, v)| v);
             let assigned_short_lived = assigned.clone().any(short_lived);
             // Its arguments to the command's end, quotes taken out: a
@@ -1066,7 +1073,20 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
     // orders`, is no command.)
     let as_user = |i: usize| {
         i.checked_sub(1).and_then(|p| words.get(p)).is_some_and(|o| matches!(*o, "-u" | "--user" | "-g" | "--group"))
-            && words.get(..i).is_some_and(|before| before.iter().any(|w| matches!(*w, "sudo" | "doas")))
+            && words
+                .get(..i)
+                .is_some_and(|before| before.iter().any(|w| matches!(*w, "sudo" | "doas" | "runuser" | "chpst")))
+    };
+    // (The first word after a wrapper that takes one before the command,
+    // its options aside, is that word: the user of `gosu postgres dropdb`,
+    // the lock file of `flock -n /tmp/lock kubectl ...`, the root of
+    // `chroot /srv dropdb`.)
+    let wrapper_argument = |i: usize| {
+        let before = words.get(..i).unwrap_or_default();
+        before
+            .iter()
+            .rposition(|w| matches!(*w, "gosu" | "su-exec" | "s6-setuidgid" | "flock" | "chroot"))
+            .is_some_and(|at| before.get(at + 1..).unwrap_or_default().iter().all(|w| w.starts_with('-')))
     };
     let start = (0..words.len()).find(|&i| {
         let Some(w) = words.get(i) else { return false };
@@ -1078,7 +1098,8 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
             || w.chars().all(|c| c.is_ascii_digit())
             || (w.contains('=') && !w.starts_with('-'))
             || (launcher(i) && matches!(*w, "x" | "run" | "exec" | "dlx"))
-            || as_user(i);
+            || as_user(i)
+            || wrapper_argument(i);
         !prefix
     })?;
     let first = words.get(start)?;
@@ -1477,7 +1498,7 @@ pub(super) const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`](super::destructive_commands) reads.
-pub(super) const TOOLS: [&str; 84] = [
+pub(super) const TOOLS: [&str; 93] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -1555,6 +1576,18 @@ pub(super) const TOOLS: [&str; 84] = [
     "firebase",
     "atlas",
     "flux",
+    // Migration tools that run every down migration or drop the schema
+    // (see [`resets_database`]), and restores that drop what a database
+    // holds before loading an old dump into it.
+    "alembic",
+    "dbmate",
+    "diesel",
+    "goose",
+    "sqlx",
+    "migrate",
+    "sqitch",
+    "pg_restore",
+    "mongorestore",
     // SQL clients, for the script files they run (`psql -f FILE`).
     "psql",
     "pgcli",
@@ -1787,6 +1820,13 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
             vec![words(2)]
         }
         "heroku" if matches!(first, "apps:destroy" | "addons:destroy" | "pg:reset") => vec![words(1)],
+        // (`heroku destroy` is `apps:destroy`'s alias.)
+        "heroku" if first == "destroy" => vec!["heroku apps:destroy".to_owned()],
+        // A restore that drops what the database holds first (`pg_restore
+        // --clean`, `mongorestore --drop`): what was written since the dump
+        // is gone.
+        "pg_restore" if has("clean") || short_flag(args, 'c') => vec!["database".to_owned()],
+        "mongorestore" if has("drop") => vec!["database".to_owned()],
         "fly" | "flyctl" => {
             let second = plain.get(1).copied().unwrap_or_default();
             let apps = matches!(first, "apps" | "app") && matches!(second, "destroy" | "delete" | "remove" | "rm");
@@ -1853,6 +1893,8 @@ fn tool_destroys(tool: &str, args: &[&str], resets: Option<&str>) -> Vec<String>
                     Some("aws_secretsmanager_secret")
                 }
                 ("ecr", "delete-repository") if has("force") => Some("aws_ecr_repository"),
+                // (Every message in the queue, deleted.)
+                ("sqs", "purge-queue") => Some("aws_sqs_queue"),
                 _ => None,
             };
             if let Some(kind) = data {
@@ -2609,7 +2651,13 @@ fn cmdlet_unguards(word: &str, args: &[&str]) -> Vec<String> {
 /// database drop`; Sequelize's `db:drop` and `db:migrate:undo:all`;
 /// TypeORM's `schema:drop`; `supabase db reset` against a linked or
 /// named database (without `--linked` or `--db-url` it resets the local
-/// one).
+/// one); the migration tools' commands that run every down migration or
+/// drop the schema: `alembic downgrade base`, Django's `migrate APP
+/// zero`, `rails db:migrate VERSION=0`, `dbmate drop`, `goose reset`,
+/// `sqlx database drop` or `reset`, `diesel database reset`, `atlas
+/// schema clean`, golang-migrate's `migrate ... drop` and `down -all`,
+/// `sqitch revert` (every change, unless `--to` names one but the root),
+/// `mix ecto.rollback --all` aimed at production.
 fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool, marks: &str) -> bool {
     let first = plain.first().copied().unwrap_or_default();
     let second = plain.get(1).copied().unwrap_or_default();
@@ -2636,6 +2684,9 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool, marks
                     "db:truncate_all",
                     "db:migrate:reset",
                 ])
+                // (Every down migration: Rails' environment check does not
+                // stop this one.)
+                || (any(&["db:migrate"]) && plain.contains(&"VERSION=0"))
         }
         "php" | "artisan" | "console" => {
             // (Laravel's `php artisan`, Symfony's `php bin/console`.)
@@ -2655,9 +2706,22 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool, marks
             // (`python manage.py flush`, `python -m django flush`.)
             let runs_django = tool_name(first) == "manage.py" || first == "django";
             let command = if tool.starts_with("python") && runs_django { second } else { first };
-            matches!(command, "flush" | "reset_db")
+            matches!(command, "flush" | "reset_db") || (command == "migrate" && plain.last() == Some(&"zero"))
         }
-        "mix" => any(&["ecto.drop", "ecto.reset"]) && marks.contains("mix_env"),
+        "mix" => {
+            (any(&["ecto.drop", "ecto.reset"]) || (any(&["ecto.rollback"]) && has("all"))) && marks.contains("mix_env")
+        }
+        "alembic" => plain.windows(2).any(|w| w == ["downgrade", "base"]),
+        "dbmate" => any(&["drop"]),
+        "goose" => any(&["reset"]),
+        "sqlx" | "diesel" => first == "database" && (second == "reset" || (tool == "sqlx" && second == "drop")),
+        "atlas" => first == "schema" && second == "clean",
+        // (golang-migrate, known by its options: `migrate -path db
+        // -database URL drop -f`.)
+        "migrate" => {
+            (has("database") || has("path") || has("source")) && (any(&["drop"]) || (any(&["down"]) && has("all")))
+        }
+        "sqitch" => first == "revert" && (!has("to") || plain.iter().any(|w| w.eq_ignore_ascii_case("@ROOT"))),
         "flyway" => any(&["clean"]),
         "liquibase" => any(&["drop-all", "dropAll", "dropall"]),
         "dotnet" => {

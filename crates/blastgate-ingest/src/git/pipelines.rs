@@ -2000,7 +2000,7 @@ pub(super) const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "hel
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-pub(super) const PREFIXES: [&str; 47] = [
+pub(super) const PREFIXES: [&str; 63] = [
     "-",
     "run:",
     "script:",
@@ -2051,6 +2051,26 @@ pub(super) const PREFIXES: [&str; 47] = [
     "watch",
     "parallel",
     "doas",
+    // Wrappers that run the command after them as another user, under a
+    // lock, a scheduler class, a namespace or a root (a red team's
+    // misses: `gosu postgres dropdb orders`); their own argument is read
+    // by `command_at_start`.
+    "gosu",
+    "su-exec",
+    "runuser",
+    "s6-setuidgid",
+    "chpst",
+    "setpriv",
+    "flock",
+    "chroot",
+    "ionice",
+    "systemd-run",
+    "nsenter",
+    "setsid",
+    "tini",
+    "dumb-init",
+    "unbuffer",
+    "chronic",
 ];
 
 /// Whether a YAML text holds Kubernetes objects whose containers run
