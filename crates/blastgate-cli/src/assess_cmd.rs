@@ -140,7 +140,8 @@ struct Assessed {
 /// `now`, and is then never stale). A file's `now` more than the deploy window
 /// before the instant of the deploy (`--now`, else the clock) gets a
 /// warning and, without `--now`, is assessed from its own instant to the
-/// clock's; one more than a few minutes after it gets a warning too and,
+/// clock's (so is one less far behind, with a note); one more than a few
+/// minutes after it gets a warning too and,
 /// without `--now`, is assessed from the clock's instant to its own (fail
 /// closed either way: a freeze in force at either instant counts).
 fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> {
@@ -224,6 +225,25 @@ fn context(args: &AssessArgs, window_minutes: u32) -> Result<Assessed, Failure> 
                          `now` ends. Pass the time with --now for reproducible output"
                     );
                     Ok(from_clock(context, Diagnostic::new(Level::Note, "clock", note)))
+                }
+                // Behind the clock by less than the window: still assessed
+                // at its `now`, but with the span stretched to the end of the
+                // deploy window after the clock's instant, as for a stale one
+                // (a red team: a context exported 59 minutes before the gate
+                // ran hid a freeze starting in 30, `peer` with no word).
+                None if stated < clock => {
+                    let note = format!(
+                        "the context's `now`, {stated}, is before the system clock ({clock}): the change is \
+                         assessed at the context's `now`, with the span checked for freezes and changes in flight \
+                         running until the deploy window after the clock's instant ends. Pass the time with --now \
+                         for reproducible output"
+                    );
+                    Ok(Assessed {
+                        context,
+                        notes: vec![Diagnostic::new(Level::Note, "clock", note)],
+                        deploy_until: Some(clock),
+                        stated_now: None,
+                    })
                 }
                 None => Ok(Assessed { context, notes: Vec::new(), deploy_until: None, stated_now: None }),
                 // Behind the clock: assessed at its `now`, with the span

@@ -904,6 +904,39 @@ fn a_context_dated_ahead_of_the_clock_still_meets_a_freeze_in_force_now() {
     assert!(clock["message"].as_str().unwrap().contains("a little ahead"), "{v}");
 }
 
+/// A context dated less than the deploy window before the clock (exported
+/// 59 minutes before the gate ran) was assessed at its `now` alone, so a
+/// freeze or a change in flight starting within the window after the
+/// clock's instant went unseen (a red team: `peer`, exit 0, no word).
+/// Without `--now` the span now runs to the end of the window after the
+/// clock's instant, with a `clock` note; with `--now` it runs from it.
+#[test]
+fn a_context_dated_a_little_before_the_clock_still_meets_what_starts_soon() {
+    let (dir, graph, change, _) = demo_case("checkout-banner");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let path = dir.join("recent.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Context", "now": "{}",
+                "freezes": [{{"name": "soon", "start": "{}", "end": "{}"}}]}}"#,
+            rfc3339(now - 59 * 60),
+            rfc3339(now + 30 * 60),
+            rfc3339(now + 40 * 60)
+        ),
+    )
+    .unwrap();
+    let context = path.display().to_string();
+    let o = run(&["assess", "--graph", &graph, "--change", &change, "--context", &context, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"]["review_depth"], "block", "{v}");
+    assert!(v["rules"].as_array().unwrap().iter().any(|r| r["id"] == "freeze"), "{v}");
+    let clock = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "clock").unwrap();
+    assert!(clock["message"].as_str().unwrap().contains("before the system clock"), "{v}");
+    assert!(!v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "stale-context"), "{v}");
+}
+
 /// The issue's own context document, replayed without `--now`: its freeze
 /// (tier 0, 26 to 30 November) and its change in flight (`deploy-77` on
 /// cartservice, 09:30 to 11:00 on 27 November) are in force at its `now`.
