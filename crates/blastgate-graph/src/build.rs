@@ -124,6 +124,13 @@ impl GraphBuilder {
     /// `O(V + E)` plus sorting each node's dependencies.
     pub fn build(self) -> Result<ServiceGraph, GraphError> {
         let GraphBuilder { options, mut fragments, .. } = self;
+        // In file-name order (stable for a name given twice): the merged
+        // graph never depends on the inputs' order, and so the file each
+        // warning names (the first to state a losing value, the other side
+        // of a conflict, the first reference to an undeclared node) does
+        // not either (a red team: `s1.yaml` or `s2.yaml` was named by
+        // which came first, and the snapshot's bytes moved with it).
+        fragments.sort_by(|a, b| a.file.cmp(&b.file));
         warn_shared_names(&mut fragments);
         join_aliases(&mut fragments);
         join_case_variants(&mut fragments);
@@ -1537,6 +1544,30 @@ mod tests {
         assert_eq!(dep.stated_probability().map(crate::model::Probability::get), Some(0.5));
         let warning = graph.warnings().iter().find(|w| w.message().contains("`probability`")).unwrap();
         assert_eq!((warning.file(), warning.place()), ("two.edges", "edge `a` -> `b`"));
+    }
+
+    /// Two files of the same trust lose to a third, in any order: the
+    /// warnings (which file lost, and the other named) are the same bytes
+    /// (a red team: `s1.yaml` or `s2.yaml` was named by which came first).
+    #[test]
+    fn conflict_warnings_name_files_whatever_their_order() {
+        let edge = |name: &str, strength: Strength| {
+            let mut f = fragment(name, Origin::Declared);
+            let (a, b) = (f.node("web", String::new).unwrap(), f.node("db", String::new).unwrap());
+            f.edge(a, b, EdgeSpec { strength: Some(strength), ..EdgeSpec::default() }).unwrap();
+            f
+        };
+        let warnings = |order: [usize; 3]| {
+            let files = [("s1.yaml", Strength::Soft), ("h.yaml", Strength::Hard), ("s2.yaml", Strength::Soft)];
+            let fragments = order.iter().map(|&i| edge(files[i].0, files[i].1)).collect();
+            let graph = build(fragments, false).unwrap();
+            graph.warnings().iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        let first = warnings([0, 1, 2]);
+        assert!(first.iter().any(|w| w.contains("(the other: h.yaml)")), "{first:?}");
+        for order in [[2, 1, 0], [1, 0, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1]] {
+            assert_eq!(warnings(order), first, "{order:?}");
+        }
     }
 
     /// A probability below the default that a source of the same or more
