@@ -619,10 +619,14 @@ pub fn resolve(
         touch(s, ChangedBy::Named, None, "services".to_owned(), &mut warnings);
     }
     let mut crossed: BTreeSet<&str> = BTreeSet::new();
-    // Which files are tests, and which of them add tests (`adds_tests`):
+    // Which files are tests, and which of them are left out of the size:
     // the size metrics count what ships (a decision audit: adding a small
-    // test to a change raised its depth). A test deleted, or that only
-    // loses lines, still counts.
+    // test to a change raised its depth). A test file deleted still
+    // counts. One kept is left out whatever its lines: left out only when
+    // it added some, a test file that added none (renamed, or only losing
+    // lines) counted, and adding lines to it lowered the likelihood (a
+    // monotonicity property's draw: 864 lines added to an empty test took
+    // `multi_party` to `senior`).
     let mut is_test: Vec<(bool, bool)> = Vec::with_capacity(changeset.files.len());
     // Whether the path alone says test: a file stated to be code whose
     // path says test still ships its lines, but does not vouch for other
@@ -637,7 +641,7 @@ pub fn resolve(
         // source as it was.)
         let moved_from = f.old_path.as_deref().filter(|_| f.status == FileStatus::Renamed);
         let (kind, overruled) = file_kind(classifier, f);
-        is_test.push((kind == ChangeKind::Test, kind == ChangeKind::Test && adds_tests(classifier, f)));
+        is_test.push((kind == ChangeKind::Test, kind == ChangeKind::Test && f.status != FileStatus::Deleted));
         if let Some(stated) = overruled {
             kind_warnings.push(format!(
                 "file `{}` is stated to be {} but its path says {}; counted as {}",
@@ -1067,8 +1071,9 @@ pub fn resolve(
 /// past that, the lines added count a tenth of the tests' (see `sized`).
 pub const MAX_TEST_LINES_PER_SHIPPED_LINE: u64 = 10;
 
-/// The size metrics of `files`: files that add tests (the second of
-/// `is_test`) left out unless every file is a test (the first: a
+/// The size metrics of `files`: test files kept by the change (the second
+/// of `is_test`, whatever their lines) left out unless every file is a
+/// test (the first: a
 /// tests-only change is sized by its tests; a test does not ship, and
 /// counted, a small test beside a change raised its likelihood and depth),
 /// with the lines added at least a tenth
@@ -1676,6 +1681,47 @@ mod tests {
         assert_eq!(seen[0], seen[1]);
         assert_eq!(seen[0].0.len(), 20);
         assert_eq!(seen[0].1, 22);
+    }
+
+    /// Lines added to a test file the change keeps never lower the size: a
+    /// kept test file is left out whatever its lines (it was counted while
+    /// it added none, so 864 lines added to an empty test took a file, a
+    /// directory and a subsystem off the size: `multi_party` to `senior`
+    /// in a monotonicity property's draw). A deleted test still counts.
+    #[test]
+    fn lines_added_to_a_kept_test_never_lower_the_size() {
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        let (s0, s1) = (f.node("s0", String::new).unwrap(), f.node("s1", String::new).unwrap());
+        f.edge(s0, s1, EdgeSpec::default()).unwrap();
+        let mut builder = GraphBuilder::new(BuildOptions::default());
+        builder.add(f).unwrap();
+        let graph = builder.build().unwrap().freeze();
+        let classifier = Classifier::default();
+        let file = |path: &str, added: u64, deleted: u64, status: FileStatus| FileChange {
+            path: path.into(),
+            added,
+            deleted,
+            status,
+            ..FileChange::default()
+        };
+        let metrics = |test: FileChange| {
+            let files = vec![
+                test,
+                file("src/s3/main.go", 90, 28, FileStatus::Added),
+                file("s1/go.mod", 9, 3, FileStatus::Added),
+            ];
+            let changeset = Changeset { id: "c".into(), files, ..Changeset::default() };
+            resolve("c", &changeset, &graph, &ByFolder, &classifier, ResolveOptions::default()).unwrap().metrics
+        };
+        let test = "s0/tests/handler_test.go";
+        for (status, deleted) in [(FileStatus::Added, 0), (FileStatus::Modified, 0), (FileStatus::Modified, 12)] {
+            let (before, after) = (metrics(file(test, 0, deleted, status)), metrics(file(test, 864, deleted, status)));
+            assert!(after.la >= before.la && after.ld >= before.ld, "{before:?} {after:?}");
+            assert_eq!((after.nf, after.nd, after.ns), (before.nf, before.nd, before.ns), "{status:?}");
+            assert_eq!((before.nf, before.ns), (2, 2), "{status:?}");
+        }
+        let deleted = metrics(file(test, 0, 40, FileStatus::Deleted));
+        assert_eq!((deleted.nf, deleted.ld), (3, 71));
     }
 
     /// Among ids that contain the unknown one or are contained in it, the
