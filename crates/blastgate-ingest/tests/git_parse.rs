@@ -1283,6 +1283,72 @@ fn down_migrations_are_not_this_changes_statements() {
     );
 }
 
+/// A down function ends with its body: code after it runs going up when
+/// the up function calls it (a red team: `upgrade()` calling `_purge()`,
+/// defined after `downgrade()`, hid its `drop_table`, in Alembic, Rails,
+/// Knex, Sequelize, TypeORM and Laravel alike), and is read. What the down
+/// function itself drops is still not read, in each tool's usual layout:
+/// PHP's brace on its own line, a multi-line string at the margin, a
+/// comment at the margin, a one-line Ruby method.
+#[test]
+fn code_after_a_down_function_is_read() {
+    use blastgate_ingest::git::migration_destroys;
+    let reversible: &[(&str, &str)] = &[
+        (
+            "database/migrations/2026_x.php",
+            "<?php\nreturn new class extends Migration\n{\n    public function up(): void\n    {\n        Schema::create('x', function (Blueprint $table) {\n            $table->id();\n        });\n    }\n\n    public function down(): void\n    {\n        Schema::dropIfExists('x');\n    }\n};\n",
+        ),
+        (
+            "alembic/versions/1_x.py",
+            "def upgrade():\n    op.create_table('x', sa.Column('id', sa.Integer))\n\n\ndef downgrade():\n    op.execute(\"\"\"\nDROP TABLE x\n\"\"\")\n# the end\n    op.drop_table('y')\n",
+        ),
+        (
+            "db/migrate/1_x.rb",
+            "class CreateX < ActiveRecord::Migration[7.0]\n  def up\n    create_table :x\n  end\n\n  def down\n    drop_table :x\n  end\nend\n",
+        ),
+        (
+            "db/migrate/2_x.rb",
+            "class X < ActiveRecord::Migration[7.0]\n  def up\n    create_table :x\n  end\n  def down; drop_table :x; end\nend\n",
+        ),
+        (
+            "migrations/1_x.js",
+            "exports.up = function(knex) {\n  return knex.schema.createTable('x', t => { t.increments(); });\n};\n\nexports.down = function(knex) {\n  return knex.schema.dropTable('x');\n};\n",
+        ),
+        (
+            "migrations/2_x.js",
+            "module.exports = {\n  up: async (queryInterface, Sequelize) => {\n    await queryInterface.createTable('x', {});\n  },\n  down: async (queryInterface) => {\n    await queryInterface.dropTable('x');\n  }\n};\n",
+        ),
+        (
+            "src/migrations/1_x.ts",
+            "export class X implements MigrationInterface {\n    public async up(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(`CREATE TABLE x (id int)`);\n    }\n\n    public async down(queryRunner: QueryRunner): Promise<void> {\n        await queryRunner.query(`DROP TABLE x`);\n    }\n}\n",
+        ),
+    ];
+    for (path, text) in reversible {
+        assert!(!migration_destroys(path, text.as_bytes()), "{path}");
+    }
+    let helpers: &[(&str, &str)] = &[
+        (
+            "alembic/versions/2_x.py",
+            "def upgrade():\n    _purge()\n\n\ndef downgrade():\n    pass\n\n\ndef _purge():\n    op.drop_table('orders_archive')\n",
+        ),
+        (
+            "db/migrate/3_x.rb",
+            "class X < ActiveRecord::Migration[7.0]\n  def up\n    purge\n  end\n\n  def down\n  end\n\n  private\n\n  def purge\n    drop_table :orders_archive\n  end\nend\n",
+        ),
+        (
+            "migrations/3_x.js",
+            "exports.up = function(knex) {\n  return purge(knex);\n};\n\nexports.down = function(knex) {\n  return Promise.resolve();\n};\n\nfunction purge(knex) {\n  return knex.schema.dropTable('orders_archive');\n}\n",
+        ),
+        (
+            "database/migrations/2026_y.php",
+            "<?php\nreturn new class extends Migration\n{\n    public function up(): void\n    {\n        $this->purge();\n    }\n\n    public function down(): void\n    {\n    }\n\n    private function purge(): void\n    {\n        Schema::dropIfExists('orders_archive');\n    }\n};\n",
+        ),
+    ];
+    for (path, text) in helpers {
+        assert!(migration_destroys(path, text.as_bytes()), "{path}");
+    }
+}
+
 /// Manifests by their content (`is_manifest`), wherever they are kept.
 #[test]
 fn manifests_are_known_by_what_they_say() {

@@ -336,6 +336,8 @@ struct MigrationText {
     link: bool,
     /// In a down section.
     down: bool,
+    /// Where a down function (not a tool's section) ends, when in one.
+    down_end: Option<DownEnd>,
     /// An up section's marker was seen.
     up_marked: bool,
     /// The least indentation of an up marker seen: a down marker indented
@@ -350,6 +352,41 @@ struct MigrationText {
     /// `exports.down = ...` in a template literal, `def down` in a
     /// heredoc, each inside the up function, hid what followed).
     string: Option<String>,
+}
+
+/// Where a down function's body ends: what follows it in the file runs
+/// when the migration goes up if the up function calls it (a red team:
+/// `upgrade()` calling `_purge()`, defined after `downgrade()`, hid its
+/// `drop_table`).
+#[derive(Debug, Clone, Copy)]
+enum DownEnd {
+    /// The definition's line opened no brace: the next line with code
+    /// says (a `{` on a line of its own, PHP's style, opens the body;
+    /// anything else is the body of an indented function).
+    Next(usize),
+    /// Braces: the body ends where they close.
+    Braces(i64),
+    /// Indentation (Python, Ruby): the body ends at the first line of code
+    /// indented no further than the definition (Ruby's `end` with it).
+    Indent(usize),
+}
+
+/// How many `{` a line holds more than `}`, outside quotes.
+fn brace_depth(line: &str) -> i64 {
+    let (mut depth, mut quote, mut escaped) = (0i64, None::<char>, false);
+    for c in line.chars() {
+        match (quote, c) {
+            _ if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 /// The string `line` leaves open, given the one open before it (see
@@ -384,20 +421,38 @@ impl MigrationText {
     /// when the migration is rolled back: what follows a down marker is
     /// not read, up to the next up marker, and only after an up marker
     /// was seen (an audit: a `-- migrate:down` line heading a Flyway
-    /// migration hid its `DROP TABLE`). Liquibase's `--rollback` lines
-    /// are rollback statements, not read either.
+    /// migration hid its `DROP TABLE`). A down function ends with its
+    /// body ([`DownEnd`]): what follows it is read again. Liquibase's
+    /// `--rollback` lines are rollback statements, not read either.
     fn push(&mut self, line: &[u8]) {
         let indent = line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
         let inside = self.string.is_some();
-        self.string = open_string(self.string.take(), &String::from_utf8_lossy(line));
+        let raw = String::from_utf8_lossy(line);
+        self.string = open_string(self.string.take(), &raw);
         let marker = if inside { None } else { section_marker(line) };
+        if self.down
+            && !inside
+            && marker.is_none()
+            && let Some(end) = self.down_end
+            && self.down_ends(end, &raw, indent)
+        {
+            return;
+        }
         match marker {
             Some(true) if self.up_marked && indent <= self.up_indent => {
                 self.down = true;
+                // (A tool's section, `-- migrate:down`, runs to the next up
+                // marker; a function to the end of its body.)
+                let section = raw.trim_start().starts_with("--");
+                self.down_end = (!section).then(|| match brace_depth(&raw) {
+                    open if open > 0 => DownEnd::Braces(open),
+                    _ => DownEnd::Next(indent),
+                });
                 return;
             }
             Some(false) => {
                 self.down = false;
+                self.down_end = None;
                 self.up_indent = if self.up_marked { self.up_indent.min(indent) } else { indent };
                 self.up_marked = true;
             }
@@ -418,6 +473,45 @@ impl MigrationText {
         self.text.push_str(&lower);
         if !self.text.ends_with('\n') {
             self.text.push('\n');
+        }
+    }
+
+    /// Follows a down function's body over `line` (`raw`, indented by
+    /// `indent`) from `end`: leaves the down section where the body ends,
+    /// and whether `line` belongs to the function (its closing line), so
+    /// is not read.
+    fn down_ends(&mut self, end: DownEnd, raw: &str, indent: usize) -> bool {
+        let code = raw.trim();
+        if code.is_empty() || code.starts_with(['#', '/', '*']) || code.starts_with("--") {
+            return false;
+        }
+        let mut braces = |open: i64| {
+            let depth = open.saturating_add(brace_depth(code));
+            if depth <= 0 {
+                self.down = false;
+                self.down_end = None;
+            } else {
+                self.down_end = Some(DownEnd::Braces(depth));
+            }
+            true
+        };
+        match end {
+            DownEnd::Next(_) if code.starts_with('{') => braces(0),
+            DownEnd::Braces(open) => braces(open),
+            DownEnd::Next(at) | DownEnd::Indent(at) if indent <= at => {
+                // (The end of the body: Ruby's `end`, a closing brace, is
+                // the function's; anything else is read.)
+                self.down = false;
+                self.down_end = None;
+                code == "end"
+                    || code.starts_with("end ")
+                    || code.starts_with("end;")
+                    || code.chars().all(|c| matches!(c, '}' | ')' | ']' | ';' | ','))
+            }
+            DownEnd::Next(at) | DownEnd::Indent(at) => {
+                self.down_end = Some(DownEnd::Indent(at));
+                true
+            }
         }
     }
 
@@ -517,6 +611,7 @@ fn section_marker(line: &[u8]) -> Option<bool> {
     // `down: async (queryInterface) => {`, `async down(queryInterface)`.
     let word = |w: &str| {
         squeezed == format!("def{w}")
+            || squeezed.starts_with(&format!("def{w};"))
             || text.starts_with(&format!("async {w}("))
             || squeezed.starts_with(&format!("{w}:async"))
             || squeezed.starts_with(&format!("{w}:function"))
