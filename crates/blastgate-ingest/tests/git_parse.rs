@@ -1102,6 +1102,16 @@ fn alter_table_statements_are_read_a_bounded_way_ahead() {
     assert!(destructive_migrations(&migration_patch(&text), |_| true).is_empty());
     let drop = "ALTER TABLE t ADD COLUMN a int, DROP COLUMN b;\n";
     assert_eq!(destructive_migrations(&migration_patch(&format!("{text}{drop}")), |_| true), ["db/0002.sql"]);
+    // A statement that a `;` ends is read to it, however long (a red
+    // team: 300 values in a `CHECK` hid the `USING` past 512 tokens).
+    let values: Vec<String> = (0..300).map(|i| format!("'s{i}'")).collect();
+    let check = format!("ALTER TABLE orders\n  ADD CONSTRAINT ok CHECK (status IN ({})),\n", values.join(","));
+    let using = format!("{check}  ALTER COLUMN total TYPE integer USING total::integer;\n");
+    assert_eq!(destructive_migrations(&migration_patch(&using), |_| true), ["db/0002.sql"]);
+    let modify = format!("{check}  MODIFY total INT;\n");
+    assert_eq!(destructive_migrations(&migration_patch(&modify), |_| true), ["db/0002.sql"]);
+    let additive = format!("{check}  ADD COLUMN note text;\nCREATE TABLE t (id int);\n");
+    assert!(destructive_migrations(&migration_patch(&additive), |_| true).is_empty());
 }
 
 /// What a deleted infrastructure file declared, as each tool writes it
@@ -2260,6 +2270,16 @@ fn destructive_commands_are_read_by_tool() {
         ("bash -s <<< \"terraform destroy -auto-approve\"", &["terraform destroy"]),
         ("echo \"kubectl delete namespace orders\" | bash", &["Namespace"]),
         ("ssh ops@cache-host <<< 'redis-cli FLUSHALL'", &["redis flushall"]),
+        // A script or SQL file fed to a shell or client on its standard
+        // input (a red team's misses), and a feeder past a workflow's
+        // `- run:`; a file fed to anything else is not run.
+        ("bash -s < scripts/reset.sh", &["runs task script scripts/reset.sh sh:"]),
+        ("ssh bastion 'bash -s' < scripts/reset.sh", &["runs task script scripts/reset.sh sh:"]),
+        ("cat scripts/reset.sh | ssh bastion sh", &["runs task script scripts/reset.sh sh:"]),
+        ("cat sql/drop.sql | psql \"$DATABASE_URL\"", &["runs task script sql/drop.sql sql"]),
+        ("- run: echo FLUSHALL | redis-cli -h cart-cache.prod", &["redis flushall"]),
+        ("cat scripts/reset.sh | grep dropdb", &[]),
+        ("sort < scripts/reset.sh", &[]),
         // Global options before a data tool's subcommand, and its other
         // ways to do the same (red team 13).
         ("rpk -X brokers=kafka.prod:9092 topic delete orders", &["rpk topic delete"]),

@@ -912,6 +912,36 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
         }
     };
     let printed = |text: &str| text.replace("\\n", " ").replace("\\r", " ");
+    // A command whose last words run a shell (`bash -s`, `ssh host 'sh'`):
+    // its words, quotes aside, when it does.
+    let runs_shell = |command: &str| -> Option<Vec<String>> {
+        let words: Vec<String> = command
+            .split_whitespace()
+            .map(|w| w.trim_matches(['\'', '"']).to_owned())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let at = words.iter().rposition(|w| matches!(tool_name(w), "sh" | "bash" | "zsh" | "dash" | "ksh"))?;
+        words.get(at + 1..)?.iter().all(|w| w.starts_with('-')).then_some(words)
+    };
+    // `SHELL < FILE` (`bash -s < scripts/reset.sh`, `ssh host 'bash -s' <
+    // FILE`): the shell runs the file, as `SHELL FILE` does (a red team:
+    // a script fed to a shell was not read).
+    let redirect = line.char_indices().find(|&(i, c)| {
+        c == '<'
+            && line.get(i + 1..).is_some_and(|r| !r.starts_with(['<', '(', '&']))
+            && line.get(..i).is_some_and(|b| !b.ends_with('<'))
+    });
+    if let Some((at, _)) = redirect {
+        let before = line.get(..at).unwrap_or_default();
+        let start = before.rfind([';', '&', '|']).map_or(0, |p| p + 1);
+        if let Some(words) = runs_shell(before.get(start..).unwrap_or_default()) {
+            let (file, used) = text_at(line.get(at + 1..).unwrap_or_default());
+            if !file.is_empty() {
+                let after = line.get(at + 1 + used..).unwrap_or_default();
+                return Some(format!("{}{} {file}{after}", before.get(..start).unwrap_or_default(), words.join(" ")));
+            }
+        }
+    }
     // `COMMAND ... <<< TEXT`.
     if let Some(at) = line.find("<<<") {
         let before = line.get(..at).unwrap_or_default();
@@ -930,6 +960,29 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let before = line.get(..pipe).unwrap_or_default();
     let start = before.rfind([';', '&']).map_or(0, |p| p + 1);
     let feeder = before.get(start..).unwrap_or_default().trim();
+    // (Past the words before a command, a workflow's `- run:`, kept.)
+    let mut lead_end = 0;
+    for w in feeder.split_whitespace().take_while(|w| PREFIXES.contains(w)) {
+        lead_end = feeder.get(lead_end..).and_then(|rest| rest.find(w)).map_or(lead_end, |p| lead_end + p + w.len());
+    }
+    let lead = feeder.get(..lead_end).map(|l| format!("{l} ")).unwrap_or_default();
+    let start_text = format!("{}{}", before.get(..start).unwrap_or_default(), lead.trim_start());
+    let feeder = feeder.get(lead_end..).unwrap_or_default().trim();
+    // `cat FILE | SHELL` (a shell runs the file, `SHELL FILE`) and `cat
+    // FILE | CLIENT` (a SQL client reads it, `CLIENT < FILE`).
+    if let Some(file) = feeder.strip_prefix("cat ").map(str::trim).filter(|f| !f.contains(' ') && !f.starts_with('-')) {
+        let after = line.get(pipe + 1..).unwrap_or_default();
+        let end = after.find([';', '&', '|']).unwrap_or(after.len());
+        let command = after.get(..end).unwrap_or_default().trim();
+        let tail = after.get(end..).unwrap_or_default();
+        let client = command.split_whitespace().next().is_some_and(|w| SQL_CLIENTS.contains(&tool_name(w)));
+        let fed = match runs_shell(command) {
+            Some(words) => format!("{} {file}", words.join(" ")),
+            None if client => format!("{command} < {file}"),
+            None => return None,
+        };
+        return Some(format!("{start_text}{fed}{tail}"));
+    }
     let text = feeder.strip_prefix("echo ").or_else(|| feeder.strip_prefix("printf "))?;
     let text = text.trim_start();
     let text = ["-e ", "-n ", "-en ", "-ne "].iter().fold(text, |t, o| t.strip_prefix(o).unwrap_or(t)).trim();
@@ -939,7 +992,7 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let command = after.get(..end).unwrap_or_default().trim();
     let tail = after.get(end..).unwrap_or_default();
     let fed = if shell(command) { printed(text) } else { format!("{command} {}", printed(text)) };
-    Some(format!("{}{fed}{tail}", before.get(..start).unwrap_or_default()))
+    Some(format!("{start_text}{fed}{tail}"))
 }
 
 /// The shell functions a script's lines define (`reset() { redis-cli -h
@@ -3290,7 +3343,12 @@ pub(super) fn destroys(text: &str, at_end: bool) -> bool {
             "alter" => {
                 is(i + 1, "table") && {
                     let (hits, semis) = alter_marks.get_or_init(|| alter_clauses(&tokens));
-                    let end = semis.get(i + 1).copied().unwrap_or(tokens.len()).min(i + 2 + ALTER_TOKENS);
+                    // (To its `;`, however far: a `CHECK` listing 300
+                    // values before `ALTER COLUMN ... USING` hid it past
+                    // the window, a red team's find. With no `;` after it
+                    // (a migration's DSL, a string), the window.)
+                    let semi = semis.get(i + 1).copied().unwrap_or(tokens.len());
+                    let end = if semi < tokens.len() { semi } else { semi.min(i + 2 + ALTER_TOKENS) };
                     hits.get(i + 1).is_some_and(|&hit| hit < end)
                 }
             }
@@ -3374,8 +3432,9 @@ fn alter_clauses(tokens: &[&str]) -> (Vec<usize>, Vec<usize>) {
 /// and `OUTPUT` clauses come between).
 const DELETE_TOKENS: usize = 64;
 
-/// How far an `ALTER TABLE` statement is read for a `DROP` or `USING`:
-/// far past any one statement of a migration (a hundred clauses).
+/// How far an `ALTER TABLE` statement that no `;` ends is read for a
+/// `DROP` or `USING` (one that a `;` ends is read to it): far past any one
+/// statement of a migration (a hundred clauses).
 const ALTER_TOKENS: usize = 512;
 
 fn is_ident_char(c: char) -> bool {
