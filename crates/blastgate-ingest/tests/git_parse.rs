@@ -962,6 +962,34 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "DROP EXTENSION postgis CASCADE;",
         "Schema::dropAllTables();",
         "await queryRunner.dropSchema('ledger', true, true);",
+        // A red team's misses: types changed in place, rows deleted or
+        // rewritten by the tools' helpers, columns dropped by a helper.
+        "ALTER TABLE outbox ALTER COLUMN total TYPE integer;",
+        "ALTER TABLE outbox ALTER COLUMN total SET DATA TYPE integer;",
+        "change_column :outbox, :total, :integer",
+        "await queryInterface.changeColumn('outbox', 'total', { type: Sequelize.INTEGER });",
+        "migrationBuilder.AlterColumn<int>(name: \"Total\", table: \"Outbox\");",
+        "op.alter_column('outbox', 'total', type_=sa.Integer())",
+        "<modifyDataType tableName=\"outbox\" columnName=\"total\" newDataType=\"int\"/>",
+        "UPDATE outbox o JOIN users u ON u.id = o.user_id SET o.body = NULL;",
+        "DB::table('outbox')->update(['body' => null]);",
+        "Outbox.delete_by(sent: true)",
+        "Outbox.where(sent: true).destroy_by(old: true)",
+        "Outbox.in_batches.each_record(&:destroy)",
+        "truncate_tables :outbox",
+        "Outbox.find_each { |o| o.update_columns(body: nil) }",
+        "Outbox.objects.bulk_update(rows, ['body'])",
+        "Outbox.objects.all()._raw_delete(schema_editor.connection.alias)",
+        "alter table(:outbox) do\n  remove_if_exists :body, :text\nend",
+        "migrationBuilder.DeleteData(table: \"Outbox\", keyColumn: \"Id\", keyValue: 1);",
+        "$table->dropSoftDeletes();",
+        "$table->dropTimestamps();",
+        "Base.metadata.drop_all(op.get_bind())",
+        "await Outbox.destroy({ truncate: true });",
+        "await db.command({ drop: 'outbox' });",
+        "await db.collection('outbox_v2').rename('outbox', { dropTarget: true });",
+        "ALTER TABLE outbox DISCARD TABLESPACE;",
+        "ALTER TABLE outbox SET UNUSED (body);",
     ];
     for text in destructive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
@@ -987,6 +1015,15 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "ALTER TABLE outbox DROP PRIMARY KEY;",
         "db.outbox_tmp.renameCollection(\"outbox_v2\");",
         "ALTER TABLE outbox ENGINE=InnoDB;",
+        // Near the red team's readings, and no loss.
+        "change_column_default :outbox, :status, 'new'",
+        "change_column_null :outbox, :body, false",
+        "op.alter_column('outbox', 'body', nullable=False)",
+        "op.alter_column('outbox', 'body', new_column_name='text')",
+        "has_many :items, dependent: :destroy",
+        "await db.collection('outbox_v2').rename('outbox', { dropTarget: false });",
+        "await db.command({ create: 'outbox' });",
+        "CREATE TYPE mood AS ENUM ('ok');",
     ];
     for text in additive {
         let found = destructive_migrations(&migration_patch(text), |_| true);

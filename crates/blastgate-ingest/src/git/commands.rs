@@ -3292,13 +3292,15 @@ pub(super) fn destroys(text: &str, at_end: bool) -> bool {
     let alter_marks: std::cell::OnceCell<(Vec<usize>, Vec<usize>)> = std::cell::OnceCell::new();
     let ident = |i: usize| tokens.get(i).copied().filter(|t| t.starts_with(is_ident_char));
     let is = |i: usize, want: &str| tokens.get(i) == Some(&want);
+    let is_any = |from: usize, to: usize, want: &str| (from..=to).any(|j| is(j, want));
     (0..tokens.len()).any(|i| {
         let Some(word) = ident(i) else { return false };
         // `ON DELETE CASCADE`, `ON UPDATE SET NULL`: a foreign key's rule.
         let after_on = i > 0 && is(i - 1, "on");
         // The rest of the statement (to its `;`), at most `n` tokens.
         let statement = |n: usize| tokens.iter().skip(i + 1).take_while(|t| **t != ";").take(n);
-        let after_dot = i > 0 && is(i - 1, ".");
+        // (`.update(`, and PHP's `->update(`.)
+        let after_dot = i > 0 && (is(i - 1, ".") || (is(i - 1, ">") && i > 1 && is(i - 2, "-")));
         match word {
             // `DELETE FROM t`, `DELETE t FROM ...`, `DELETE TOP (n) FROM`,
             // `DELETE t;`, `DELETE t WHERE`, MERGE's `THEN DELETE`, and a
@@ -3324,9 +3326,32 @@ pub(super) fn destroys(text: &str, at_end: bool) -> bool {
             }
             // `UPDATE t SET`, `UPDATE s.t AS x SET`, a query set's
             // `.update(...)`.
+            // (MySQL's `UPDATE t JOIN u ON ... SET`, the `SET` further on:
+            // a red team's miss.)
             "update" if !after_on => {
-                (after_dot && is(i + 1, "(")) || (ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")))
+                (after_dot && is(i + 1, "("))
+                    || (ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")))
+                    || (ident(i + 1).is_some() && is_any(i + 2, i + 4, "join") && statement(48).any(|t| *t == "set"))
             }
+            // A type changed in place, which converts every value (Rails'
+            // `change_column`, Sequelize's and TypeORM's `changeColumn`,
+            // Entity Framework's `AlterColumn`, Alembic's `alter_column`
+            // given a `type_` or `postgresql_using`), as MySQL's `MODIFY`
+            // and Ecto's `modify` are read (a red team's misses); not
+            // `change_column_default` or `_null`, a token of its own.
+            "change_column" | "changecolumn" | "altercolumn" => is(i + 1, "(") || is(i + 1, ":") || is(i + 1, "<"),
+            "alter_column" => statement(48).any(|t| matches!(*t, "type_" | "postgresql_using")),
+            // Records destroyed one by one in a data migration
+            // (Sequelize's `Model.destroy({...})`, Rails'
+            // `each_record(&:destroy)`).
+            "destroy" => (after_dot && is(i + 1, "(")) || (i > 1 && is(i - 1, ":") && is(i - 2, "&")),
+            // MongoDB: a collection dropped by command (`db.command({ drop:
+            // 'orders' })`), or by a rename over it (`rename('orders', {
+            // dropTarget: true })`).
+            "drop" if is(i + 1, ":") && i > 0 && (is(i - 1, "{") || is(i - 1, ",")) => {
+                tokens.get(i + 2).is_some_and(|v| !matches!(*v, "false" | "true" | "0" | "1" | "null" | "nil"))
+            }
+            "droptarget" => is(i + 1, ":") && is(i + 2, "true"),
             // `ALTER TABLE t DROP c` (the column keyword left out), and
             // `ALTER COLUMN c TYPE x USING ...`, which rewrites every value.
             // At most ALTER_TOKENS ahead: scanning to the next `;` from
@@ -3411,9 +3436,16 @@ fn alter_clauses(tokens: &[&str]) -> (Vec<usize>, Vec<usize>) {
                         | "unique"
                 )
             });
+        // (`ALTER COLUMN c TYPE t` and `SET DATA TYPE t` convert every
+        // value, as `USING` does; MySQL's `DISCARD TABLESPACE` and
+        // Oracle's `SET UNUSED` lose a table's data or a column's: a red
+        // team's misses.)
+        let retyped = token == "type"
+            && (j >= 2 && tokens.get(j - 2) == Some(&"column") || j >= 1 && tokens.get(j - 1) == Some(&"data"));
         let hit = match token {
             "drop" => !keeps_data,
-            "using" | "modify" | "change" => true,
+            "using" | "modify" | "change" | "discard" | "unused" => true,
+            "type" => retyped,
             "delete" | "update" => !after_on,
             _ => false,
         };

@@ -50,7 +50,7 @@ pub(super) const DESTRUCTIVE_STATEMENTS: [&str; 23] = [
 
 /// Identifiers that name a destructive operation of a migration tool, as
 /// a whole identifier or its start (`dropTableIfExists`, `remove_columns`).
-pub(super) const DESTRUCTIVE_CALLS: [&str; 27] = [
+pub(super) const DESTRUCTIVE_CALLS: [&str; 47] = [
     // Laravel's `Schema::dropAllTables()`, TypeORM's and Knex's
     // `dropSchema`.
     "dropall",
@@ -82,6 +82,34 @@ pub(super) const DESTRUCTIVE_CALLS: [&str; 27] = [
     // team 12).
     "cleartable",
     "bulkupdate",
+    // A red team's misses: Rails' `delete_by`, `destroy_by`,
+    // `truncate_tables` and `update_columns`; Django's `bulk_update` and
+    // `_raw_delete`; Ecto's `remove_if_exists`; Entity Framework's
+    // `DeleteData` and `UpdateData`; Laravel's and Knex's columns dropped
+    // by a helper (`dropSoftDeletes`, `dropTimestamps`, `dropMorphs`,
+    // `dropRememberToken`, `dropConstrainedForeignId`); SQLAlchemy's
+    // `metadata.drop_all`; Liquibase's `modifyDataType`, `mergeColumns`
+    // and `loadUpdateData`; PostgreSQL's `lo_unlink`.
+    "delete_by",
+    "destroy_by",
+    "truncate_tables",
+    "update_column",
+    "bulk_update",
+    "_raw_delete",
+    "remove_if_exists",
+    "deletedata",
+    "updatedata",
+    "dropsoftdeletes",
+    "droptimestamps",
+    "dropmorphs",
+    "dropnullablemorphs",
+    "dropremembertoken",
+    "dropconstrainedforeignid",
+    "drop_all",
+    "modifydatatype",
+    "mergecolumns",
+    "loadupdatedata",
+    "lo_unlink",
 ];
 
 /// Whether `path` is a declarative schema, a file its tool makes the
