@@ -2107,6 +2107,45 @@ impl<'a> Git<'a> {
             !illustrative(p) && (parse::is_pipeline(p) || parse::is_script(p) || parse::program_language(p).is_some())
         };
         let mut commands = parse::destructive_commands(&patch, scripts);
+        // A script or CI definition moved from where it was not read (a
+        // `.disabled` or `.bak` name, documentation, examples, a folder no
+        // CI reads) adds no lines by git's count, yet what it runs now
+        // runs: its whole content is read, as a migration moved in is (a
+        // red team: `.github/workflows/nuke.yml.disabled` renamed to
+        // `nuke.yml`, `docs/runbook/reset.sh` moved to `orders/scripts/`,
+        // each `senior` or `owner` with `dropdb` inside). One too large to
+        // read is left to its added lines.
+        // (A name that parks a file where its tool does not run it: a
+        // workflow `nuke.yml.disabled` in `.github/workflows/`.)
+        let parked = |p: &str| {
+            let last = p.rsplit('/').next().unwrap_or(p);
+            last.rsplit_once('.').is_some_and(|(_, ext)| {
+                matches!(
+                    ext.to_ascii_lowercase().as_str(),
+                    "disabled" | "disable" | "bak" | "backup" | "off" | "old" | "orig" | "sample" | "example" | "skip"
+                )
+            })
+        };
+        let moved_in: std::collections::BTreeSet<String> = files
+            .iter()
+            .filter(|f| f.status == FileStatus::Renamed && scripts(&f.path))
+            .filter(|f| f.old_path.as_deref().is_some_and(|old| !scripts(old) || parked(old)))
+            .map(|f| f.path.clone())
+            .collect();
+        if !moved_in.is_empty() {
+            let new = |p: &str| blobs.get(p).and_then(|(_, new)| new.as_deref());
+            let texts = self.small_blobs(moved_in.iter().filter_map(|p| new(p).map(|h| (p.as_str(), h))))?;
+            for (path, text) in &texts {
+                let added: String = String::from_utf8_lossy(text).lines().map(|l| format!("+{l}\n")).collect();
+                let lines = added.lines().count();
+                let whole = format!(
+                    "diff --git a/{path} b/{path}\n--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{lines} @@\n{added}"
+                );
+                for (p, kinds) in parse::destructive_commands(whole.as_bytes(), |_| true) {
+                    commands.entry(p).or_default().extend(kinds);
+                }
+            }
+        }
         // A script kept under documentation, tests or examples is an
         // illustration, unless a file elsewhere runs it (red team 13: an
         // unchanged Makefile's `deploy:` ran `./test/release.sh`, and a
@@ -2147,6 +2186,11 @@ impl<'a> Git<'a> {
             let (before, after) = self.both_sides(&programs, &blobs)?;
             for path in programs {
                 let side = |texts: &BTreeMap<String, Vec<u8>>, old: bool| -> Option<Vec<u8>> {
+                    // (A program moved in from where it was not read ran
+                    // nothing before.)
+                    if old && moved_in.contains(path) {
+                        return Some(Vec::new());
+                    }
                     let present = blobs.get(path).and_then(|(b, a)| if old { b.as_ref() } else { a.as_ref() });
                     match present {
                         None => Some(Vec::new()),

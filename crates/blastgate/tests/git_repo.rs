@@ -640,6 +640,52 @@ fn a_deleted_manifest_counts_by_the_kinds_it_declared() {
     assert!(fired.iter().any(|r| r == "destructive-datastore-or-queue"), "{fired:?}");
 }
 
+/// A script or workflow moved from where nothing ran it (a `.disabled`
+/// name, documentation, examples, a folder no CI reads) adds no lines by
+/// git's count, yet what it holds now runs: it is read whole (a red team:
+/// `senior` or `owner` with `dropdb` or `kubectl delete namespace`
+/// inside). A workflow or script renamed between places that run it runs
+/// nothing new.
+#[test]
+fn a_script_moved_where_it_runs_is_read_whole() {
+    let repo = Repo::new("moved-script");
+    let workflow = "name: nuke\non:\n  push:\n    branches: [main]\njobs:\n  nuke:\n    runs-on: ubuntu-latest\n    steps:\n      - run: kubectl delete namespace orders\n";
+    let script = "#!/bin/sh\ndropdb orders\n";
+    let program = "import subprocess\nsubprocess.run([\"dropdb\", \"orders\"], check=True)\n";
+    let cases: &[(&str, &str, &str, &str, bool)] = &[
+        ("a parked workflow", ".github/workflows/nuke.yml.disabled", ".github/workflows/nuke.yml", workflow, true),
+        (
+            "a workflow from a folder no CI reads",
+            ".github/workflows-off/nuke.yml",
+            ".github/workflows/nuke.yml",
+            workflow,
+            true,
+        ),
+        ("a runbook's script", "docs/runbook/reset.sh", "orders/scripts/reset.sh", script, true),
+        ("an example's program", "examples/reset.py", "orders/scripts/reset.py", program, true),
+        ("a parked script", "orders/scripts/reset.sh.bak", "orders/scripts/reset.sh", script, true),
+        ("a workflow renamed", ".github/workflows/old.yml", ".github/workflows/nuke.yml", workflow, false),
+        ("a script moved between script folders", "orders/bin/reset.sh", "orders/scripts/reset.sh", script, false),
+    ];
+    for (what, from, to, text, destroyed) in cases {
+        repo.git(&["rm", "-rq", "--ignore-unmatch", "orders", "docs", "examples", ".github"]);
+        repo.write(from, text.as_bytes());
+        repo.write("orders/main.go", b"package main\n");
+        let base = repo.commit(0.0, "Before");
+        if let Some((folder, _)) = to.rsplit_once('/') {
+            std::fs::create_dir_all(repo.path().join(folder)).unwrap();
+        }
+        repo.git(&["mv", from, to]);
+        let head = repo.commit(1.0, what);
+        let (change, fired) = read_and_assess_on_a_leaf(&repo, &base, &head);
+        let renamed = change.files.iter().find(|f| f.path == *to).map(|f| f.status);
+        assert_eq!(renamed, Some(FileStatus::Renamed), "{what}: {:?}", change.files);
+        let removed = change.files.iter().any(|f| !f.removes.is_empty());
+        assert_eq!(removed, *destroyed, "{what}: {:?}", change.files);
+        assert_eq!(fired.iter().any(|r| r.starts_with("destructive-")), *destroyed, "{what}: {fired:?}");
+    }
+}
+
 /// Regression (a destruction audit): a `DROP TABLE` committed outside the
 /// migrations, then moved into them with `git mv`, added no lines by git's
 /// count and was not found; the migration tool runs all of it. A file
