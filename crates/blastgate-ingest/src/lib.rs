@@ -329,12 +329,40 @@ fn is_stdin_stream(_: &std::fs::Metadata) -> bool {
 /// [`GraphError::Io`] when the reader fails (wherever it fails: a partial
 /// read is never parsed), [`GraphError::LimitExceeded`] past `max` bytes.
 pub fn read_bounded(name: &str, reader: impl Read, max: u64) -> Result<Vec<u8>, GraphError> {
-    let mut bytes = Vec::new();
-    reader.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| io_error(name, &e))?;
-    if bytes.len() as u64 > max {
-        return Err(GraphError::limit(name, "max_input_bytes", max, bytes.len() as u64));
+    read_at_most(reader, max)
+        .map_err(|e| io_error(name, &e))?
+        .ok_or_else(|| GraphError::limit(name, "max_input_bytes", max, max.saturating_add(1)))
+}
+
+/// Reads what `reader` gives, up to `max` bytes: `None` when it gives
+/// more (the bytes past the limit are not kept). The buffer never holds
+/// more than `max` bytes: `take(max + 1).read_to_end` doubled it past the
+/// limit, so an endless pipe under a 2 GiB limit held 4.25 GB before the
+/// limit's error (a red team); it now grows by doubling, capped at `max`.
+///
+/// # Errors
+/// The reader's error (an interrupted read is retried).
+pub fn read_at_most(mut reader: impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    const CHUNK: usize = 64 * 1024;
+    let limit = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(Some(bytes)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if bytes.len().saturating_add(n) > limit {
+            return Ok(None);
+        }
+        if bytes.len() + n > bytes.capacity() {
+            let want = bytes.capacity().saturating_mul(2).max(bytes.len() + n).max(CHUNK).min(limit);
+            bytes.reserve_exact(want - bytes.len());
+        }
+        bytes.extend_from_slice(chunk.get(..n).unwrap_or_default());
     }
-    Ok(bytes)
 }
 
 fn io_error(name: &str, e: &std::io::Error) -> GraphError {
@@ -361,6 +389,24 @@ mod read_tests {
             Err(GraphError::LimitExceeded(l)) => (l.max(), l.observed()),
             other => panic!("expected a limit error, got {other:?}"),
         }
+    }
+
+    /// An endless reader is refused at its limit with no more than the
+    /// limit held (a red team: `take(max + 1).read_to_end` doubled its
+    /// buffer to 4.25 GB under a 2 GiB limit), in any size of read.
+    #[test]
+    fn a_reader_is_held_to_its_limit() {
+        use std::io::Read as _;
+        let max = 1_000_000u64;
+        assert!(read_at_most(std::io::repeat(b'x'), max).unwrap().is_none());
+        let exact = read_at_most(std::io::repeat(b'x').take(max), max).unwrap().unwrap();
+        assert_eq!(exact.len() as u64, max);
+        assert!(exact.capacity() as u64 <= max, "{}", exact.capacity());
+        assert!(read_at_most(std::io::repeat(b'x').take(max + 1), max).unwrap().is_none());
+        assert_eq!(read_at_most(&b"abc"[..], 3).unwrap().unwrap(), b"abc");
+        assert_eq!(read_at_most(&b""[..], 0).unwrap().unwrap(), b"");
+        assert!(read_at_most(&b"a"[..], 0).unwrap().is_none());
+        assert_eq!(limit_of(read_bounded("r", std::io::repeat(0), 10)), (10, 11));
     }
 
     #[test]
