@@ -53,7 +53,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Policy, ChangeError> {
         }
     })?;
     check_limits(file, &policy)?;
-    policy.validate().map_err(|p| ChangeError::invalid(file, p.place, "", p.message))?;
+    policy.validate().map_err(|p| {
+        // (Found after parsing: the line and the value, read from the
+        // text by the problem's path; a red team found these errors named
+        // neither.)
+        let (place, value) = match value_at(text, &p.place) {
+            Some((at, value)) => (format!("{}: {}", line_col(text, at), p.place), value),
+            None => (p.place, String::new()),
+        };
+        ChangeError::invalid(file, place, value, p.message)
+    })?;
     // A `[likelihood]` copied from a model file keeps the fit's version:
     // its numbers must be the fit's (a red-team pass: an edited copy in a
     // policy named the fit in every answer).
@@ -177,6 +186,38 @@ fn refined(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
     (place(span.start), message.to_owned())
 }
 
+/// Where the value at `place` (a policy problem's path: `matrix[3]`,
+/// `bands.likelihood`, `rule[1].paths[0]`) starts in a policy's `text`,
+/// and its text on one line (at most 120 bytes); `None` when the path
+/// leads to no value written there (a default).
+fn value_at(text: &str, place: &str) -> Option<(usize, String)> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut found: Option<&toml::Spanned<toml::de::DeValue<'_>>> = None;
+    for part in place.split('.') {
+        let (name, indices) = part.split_once('[').map_or((part, ""), |(n, rest)| (n, rest));
+        let mut here = table.get(name)?;
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            let i: usize = index.trim_end_matches(']').parse().ok()?;
+            here = match here.get_ref() {
+                toml::de::DeValue::Array(items) => items.get(i)?,
+                _ => return None,
+            };
+        }
+        if let toml::de::DeValue::Table(inner) = here.get_ref() {
+            table = inner;
+        }
+        found = Some(here);
+    }
+    let span = found?.span();
+    let written = text.get(span.clone()).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut shown: String = written.chars().take(120).collect();
+    if shown.len() < written.len() {
+        shown.push_str("...");
+    }
+    Some((span.start, shown))
+}
+
 fn line_col(text: &str, offset: usize) -> String {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
@@ -285,6 +326,14 @@ mod tests {
             with("[\"auto\",  \"peer\",   \"owner\",  \"owner\"]", "[\"auto\",  \"block\",   \"owner\",  \"owner\"]")
                 .unwrap_err();
         assert!(e.to_string().contains("matrix[0]"), "{e}");
+        // (Found after parsing, named by its line and value too: a red
+        // team found neither.)
+        let line = blastgate_core::DEFAULT_POLICY
+            .lines()
+            .position(|l| l.contains("[\"auto\",  \"peer\",   \"owner\",  \"owner\"]"));
+        let at = format!("line {}, column", line.unwrap() + 1);
+        assert!(e.to_string().contains(&format!("{at} ")) && e.to_string().contains("matrix[0]"), "{e}");
+        assert!(e.to_string().contains("`[\"auto\", \"block\", \"owner\", \"owner\"]`"), "{e}");
         let e = with("senior = \"senior\"", "senior = \"wizard\"").unwrap_err();
         assert!(e.to_string().contains("seniority.senior"), "{e}");
         let e = with("id = \"collision\"", "id = \"freeze\"").unwrap_err();
