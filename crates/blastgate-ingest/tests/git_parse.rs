@@ -1819,6 +1819,11 @@ fn shell_functions_run_their_bodies() {
     );
     assert_eq!(script(&["cache() {", "  redis-cli -h cart-cache.prod $1", "}", "cache INFO"]), Vec::<String>::new());
     assert_eq!(script(&["cache() {", "  redis-cli -h cart-cache.prod $1", "}", "cache FLUSHDB"]), ["redis flushdb"]);
+    // An alias on a line of its own runs where it is called, with the
+    // call's arguments after its text (a red team's miss).
+    assert_eq!(script(&["alias nuke='kubectl delete namespace'", "nuke orders"]), ["Namespace"]);
+    assert_eq!(script(&["alias r=\"redis-cli -h cart-cache.prod\"", "r FLUSHALL"]), ["redis flushall"]);
+    assert_eq!(script(&["alias k='kubectl'", "k get pods"]), Vec::<String>::new());
 }
 
 /// Red team 29: a guard script that searches for destroying commands, or
@@ -2751,6 +2756,21 @@ fn ansible_tasks_that_destroy_are_read() {
     // short-lived names, facts and printed text destroy nothing.
     let routine = "- name: Old snapshots\n  amazon.aws.rds_instance_snapshot:\n    db_snapshot_identifier: nightly-1\n    state: absent\n- name: The database\n  amazon.aws.rds_instance:\n    id: orders\n    state: present\n- ansible.builtin.file:\n    path: /tmp/orders\n    state: absent\n- name: Dry run\n  amazon.aws.s3_bucket:\n    name: orders-archive\n    state: absent\n  check_mode: true\n- name: Preview\n  amazon.aws.rds_instance:\n    id: orders-pr-12\n    state: absent\n- amazon.aws.ec2_instance_info:\n    filters: {}\n- ansible.builtin.shell: echo terraform destroy\n- amazon.aws.iam_policy:\n    iam_name: deployer\n    state: absent\n- ansible.builtin.apt:\n    name: postgresql\n    state: absent\n";
     assert_eq!(read(routine), []);
+    // Another red team's: a table dropped or truncated, a Redis flushed, a
+    // MongoDB shell's script, a data folder named through a play's
+    // variable; each one's routine use is nothing.
+    let data = "- hosts: db\n  vars:\n    pg_data: /var/lib/postgresql/16/main\n    scratch: /tmp/scratch\n  tasks:\n    - community.postgresql.postgresql_table:\n        name: orders\n        state: absent\n    - postgresql_table:\n        name: orders\n        truncate: true\n    - community.general.redis:\n        command: flush\n        flush_mode: all\n    - community.mongodb.mongodb_shell:\n        eval: db.dropDatabase()\n    - ansible.builtin.file:\n        path: \"{{ pg_data }}\"\n        state: absent\n";
+    assert_eq!(
+        read(data),
+        [
+            ("database".to_owned(), 2),
+            ("database directory /var/lib/postgresql".to_owned(), 1),
+            ("mongodb dropDatabase".to_owned(), 1),
+            ("redis flushall".to_owned(), 1)
+        ]
+    );
+    let kept = "- hosts: db\n  vars:\n    scratch: /tmp/scratch\n  tasks:\n    - postgresql_table:\n        name: orders\n        columns: id bigserial primary key\n    - community.general.redis:\n        command: config\n        name: maxmemory\n        value: 1gb\n    - community.mongodb.mongodb_shell:\n        eval: db.stats()\n    - ansible.builtin.file:\n        path: \"{{ scratch }}\"\n        state: absent\n";
+    assert_eq!(read(kept), []);
     // A red team's: names with a marker in a part of them that is not a
     // name, templates, flow mappings, helm's own parameter names, scripts,
     // PowerShell, SQL, Azure's joined nouns and a tool by a template.

@@ -380,12 +380,32 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
                 let absent = state.contains("absent") || (state == "terminated" && name.ends_with("instance"));
                 let query = parameter("query");
                 let sql = !query.is_empty() && query_empties(&collapse(&query.to_ascii_lowercase()));
-                if !(absent || sql) || names_short_lived() {
+                // A table truncated (`postgresql_table: truncate: true`), a
+                // Redis flushed (`redis: command: flush`), a MongoDB shell's
+                // script (`mongodb_shell: eval: db.dropDatabase()`): a red
+                // team's misses.
+                let short = name.rsplit('.').next().unwrap_or(&name);
+                let on = |key: &str| matches!(parameter(key).to_ascii_lowercase().as_str(), "true" | "yes" | "on");
+                let emptied = match short {
+                    "postgresql_table" if on("truncate") => vec!["database".to_owned()],
+                    "redis" if parameter("command").eq_ignore_ascii_case("flush") => {
+                        vec!["redis flushall".to_owned()]
+                    }
+                    "mongodb_shell" if !parameter("eval").is_empty() => {
+                        script_text_destroys(&format!("mongosh --eval '{}'", parameter("eval").replace('\'', "\"")))
+                    }
+                    _ => Vec::new(),
+                };
+                if names_short_lived() || !(absent || sql || !emptied.is_empty()) {
                     Vec::new()
+                } else if !emptied.is_empty() {
+                    emptied
                 } else if sql {
                     vec!["database".to_owned()]
                 } else {
-                    resource_kinds(&name, &parameter)
+                    // (Templates read through the variables known, as the
+                    // state's are: `path: "{{ pg_data }}"`.)
+                    resource_kinds(&name, &|key: &str| with_variables(&parameter(key), &variables))
                 }
             }
         };
@@ -744,7 +764,7 @@ fn resource_kinds(name: &str, parameter: &dyn Fn(&str) -> String) -> Vec<String>
             vec![format!("helm uninstall {release}").trim_end().to_owned()]
         }
         "terraform" => vec!["terraform destroy".to_owned()],
-        "postgresql_db" | "mysql_db" | "postgresql_schema" => vec!["database".to_owned()],
+        "postgresql_db" | "mysql_db" | "postgresql_schema" | "postgresql_table" => vec!["database".to_owned()],
         // (A file or folder removed: only a datastore's files count.)
         "file" | "win_file" => ["path", "dest", "name"]
             .into_iter()
@@ -902,6 +922,12 @@ impl Module {
                 | "community.postgresql.postgresql_query"
                 | "mysql_query"
                 | "community.mysql.mysql_query"
+                | "postgresql_table"
+                | "community.postgresql.postgresql_table"
+                | "redis"
+                | "community.general.redis"
+                | "mongodb_shell"
+                | "community.mongodb.mongodb_shell"
         );
         if special {
             return Some(Module::Resource(key.to_owned()));

@@ -1052,6 +1052,25 @@ impl ShellFunctions {
                 return line.to_owned();
             }
         }
+        // An alias defined on a line of its own (`alias nuke='kubectl
+        // delete namespace'`, then `nuke orders` on a later line: a red
+        // team's miss) runs as a function that appends its arguments.
+        if let Some((name, value)) = trimmed.strip_prefix("alias ").and_then(|a| a.trim().split_once('='))
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            && (self.bodies.len() < 64 || self.bodies.contains_key(name))
+        {
+            let value = value.trim();
+            let value = value
+                .strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .or_else(|| value.strip_prefix('"').and_then(|v| v.strip_suffix('"')))
+                .unwrap_or(value);
+            if value.len() < 4096 {
+                self.bodies.insert(name.to_owned(), format!("{value} $@"));
+            }
+            return line.to_owned();
+        }
         let mut words = trimmed.splitn(2, char::is_whitespace);
         let Some(body) = words.next().and_then(|w| self.bodies.get(w)) else { return line.to_owned() };
         let args = words.next().unwrap_or_default().trim();
