@@ -1539,6 +1539,7 @@ fn guards_turned_off_are_found() {
         ),
         ("-  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain}\n", &["whenDeleted"]),
         ("+    whenDeleted: Delete\n", &["whenDeleted"]),
+        ("-    whenScaled: Retain\n+    whenScaled: Delete\n", &["whenScaled"]),
         // The AWS CDK, in TypeScript and Python.
         (
             "-  removalPolicy: cdk.RemovalPolicy.RETAIN,\n+  removalPolicy: cdk.RemovalPolicy.DESTROY,\n",
@@ -2321,6 +2322,13 @@ fn destructive_commands_are_read_by_tool() {
         ("cat sql/drop.sql | psql \"$DATABASE_URL\"", &["runs task script sql/drop.sql sql"]),
         ("- run: echo FLUSHALL | redis-cli -h cart-cache.prod", &["redis flushall"]),
         ("cat scripts/reset.sh | grep dropdb", &[]),
+        // What `kubectl get KIND` lists, deleted through `xargs`; a command
+        // a throwaway pod runs (`kubectl run tmp ... -- dropdb`).
+        ("kubectl get pvc -n orders -o name | xargs kubectl delete", &["PersistentVolumeClaim"]),
+        ("kubectl get pods -o name | xargs kubectl delete", &[]),
+        ("kubectl get pvc -o name | xargs echo", &[]),
+        ("kubectl run tmp --rm -i --image=postgres:16 -- dropdb -h orders-db orders", &["database"]),
+        ("kubectl run tmp --rm -i --image=postgres:16 -- psql -c 'SELECT 1'", &[]),
         ("sort < scripts/reset.sh", &[]),
         // Global options before a data tool's subcommand, and its other
         // ways to do the same (red team 13).

@@ -420,8 +420,19 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
                 let rest = wrappers.get(at + 1..)?;
                 rest.iter().position(|w| !w.starts_with('-')).map(|p| at + 1 + p)
             });
+            // (Nor the pod `kubectl run NAME ... --` makes to run it, `tmp`
+            // or `debug`: it names a throwaway pod, not the environment.)
+            let pod = wrappers
+                .windows(3)
+                .position(|w| {
+                    matches!(w, [k, r, _] if matches!(tool_name(k), "kubectl" | "oc") && matches!(*r, "run" | "debug"))
+                })
+                .map(|at| at + 2);
             let wrapped_short_lived = wrappers.iter().enumerate().any(|(i, w)| {
-                Some(i) != lock && !w.starts_with('-') && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v))
+                Some(i) != lock
+                    && Some(i) != pod
+                    && !w.starts_with('-')
+                    && short_lived(w.rsplit_once('=').map_or(w, |(_, v)| v))
             });
             let assigned = words.get(..at).unwrap_or_default().iter().filter_map(|w| w.split_once('=')).map(|(_, v)| v);
             let assigned_short_lived = assigned.clone().any(short_lived);
@@ -968,6 +979,22 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let lead = feeder.get(..lead_end).map(|l| format!("{l} ")).unwrap_or_default();
     let start_text = format!("{}{}", before.get(..start).unwrap_or_default(), lead.trim_start());
     let feeder = feeder.get(lead_end..).unwrap_or_default().trim();
+    // `kubectl get KIND ... | xargs kubectl delete` deletes what it lists:
+    // `kubectl delete KIND` (a red team's miss).
+    if let Some(rest) = feeder.strip_prefix("kubectl get ").or_else(|| feeder.strip_prefix("oc get ")) {
+        let after = line.get(pipe + 1..).unwrap_or_default();
+        let end = after.find([';', '&', '|']).unwrap_or(after.len());
+        let command = after.get(..end).unwrap_or_default().trim();
+        let tail = after.get(end..).unwrap_or_default();
+        let deleter = command.strip_prefix("xargs").map(str::trim_start).filter(|c| {
+            let words: Vec<&str> = c.split_whitespace().filter(|w| !w.starts_with('-')).collect();
+            matches!(words.as_slice(), [tool, "delete"] if matches!(*tool, "kubectl" | "oc"))
+        });
+        let kind = rest.split_whitespace().find(|w| !w.starts_with('-'));
+        if let (Some(deleter), Some(kind)) = (deleter, kind) {
+            return Some(format!("{start_text}{deleter} {kind}{tail}"));
+        }
+    }
     // `cat FILE | SHELL` (a shell runs the file, `SHELL FILE`) and `cat
     // FILE | CLIENT` (a SQL client reads it, `CLIENT < FILE`).
     if let Some(file) = feeder.strip_prefix("cat ").map(str::trim).filter(|f| !f.contains(' ') && !f.starts_with('-')) {
@@ -2832,7 +2859,9 @@ fn wrapped_command(tool: &str, args: &[&str]) -> Option<usize> {
         ("heroku", Some("run")) => {
             Some(past_options(1, &["-a", "--app", "-s", "--size", "-e", "--env", "-r", "--remote", "--type"]))
         }
-        ("kubectl" | "oc", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
+        // (`kubectl run tmp --rm -i --image=postgres -- dropdb orders`: the
+        // pod runs the command after `--`, a red team's miss.)
+        ("kubectl" | "oc", Some("exec" | "run" | "debug")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
         // (`aws-vault exec prod -- aws rds ...`.)
         ("aws-vault", Some("exec")) => args.iter().position(|w| *w == "--").map(|p| p + 1),
         // Terramate runs a command in each stack: `terramate run --

@@ -9,7 +9,7 @@ use super::manifests::{MAX_EMPTIED_TEXT, heredoc_start, uncomment_config};
 /// Settings that guard resources against deletion, as a squeezed line
 /// (lower case, no blanks or quotes) reads when the guard is on, by the
 /// name a message gives them.
-const GUARDS_ON: [(&str, &str); 29] = [
+const GUARDS_ON: [(&str, &str); 30] = [
     ("prevent_destroy=true", "prevent_destroy"),
     ("deletion_protection=true", "deletion_protection"),
     // (YAML's spelling: Ansible's modules, Crossplane's providers.)
@@ -46,13 +46,14 @@ const GUARDS_ON: [(&str, &str); 29] = [
     ("deletion_protection=protected", "deletion_protection"),
     // The AWS CDK's stacks.
     ("terminationprotection:true", "terminationProtection"),
-    // A StatefulSet's claims kept when it goes.
+    // A StatefulSet's claims kept when it goes, or when it scales down.
     ("whendeleted:retain", "whenDeleted"),
+    ("whenscaled:retain", "whenScaled"),
 ];
 
 /// Settings that let resources, or their data, be deleted, as a squeezed
 /// line reads when they are set so.
-const GUARDS_OFF: [(&str, &str); 25] = [
+const GUARDS_OFF: [(&str, &str); 26] = [
     ("prevent_destroy=false", "prevent_destroy"),
     ("deletion_protection=false", "deletion_protection"),
     ("deletion_protection:false", "deletion_protection"),
@@ -80,6 +81,9 @@ const GUARDS_OFF: [(&str, &str); 25] = [
     ("backup_retention_period=0", "backup_retention_period"),
     ("backupretentionperiod:0", "BackupRetentionPeriod"),
     ("whendeleted:delete", "whenDeleted"),
+    // (A red team's miss: scaled down, the claims of the replicas gone are
+    // deleted with their data.)
+    ("whenscaled:delete", "whenScaled"),
 ];
 
 /// The guards against deletion that a `git diff -p` output's changes turn
