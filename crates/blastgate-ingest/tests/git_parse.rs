@@ -989,6 +989,8 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "await db.command({ drop: 'outbox' });",
         "await db.collection('outbox_v2').rename('outbox', { dropTarget: true });",
         "ALTER TABLE outbox DISCARD TABLESPACE;",
+        "TRUNCATE \"outbox\";",
+        "truncate table outbox restart identity;",
         "ALTER TABLE outbox SET UNUSED (body);",
     ];
     for text in destructive {
@@ -1024,6 +1026,12 @@ fn destructive_migrations_are_found_in_every_spelling() {
         "await db.collection('outbox_v2').rename('outbox', { dropTarget: false });",
         "await db.command({ create: 'outbox' });",
         "CREATE TYPE mood AS ENUM ('ok');",
+        // A red team's false alarms: privileges, a trigger's event, MySQL's
+        // `TRUNCATE(x, d)` that rounds a number.
+        "REVOKE TRUNCATE ON outbox FROM app;",
+        "GRANT SELECT, UPDATE, TRUNCATE ON outbox TO app;",
+        "CREATE TRIGGER stamp BEFORE UPDATE ON outbox FOR EACH ROW SET NEW.updated_at = NOW();",
+        "CREATE VIEW totals AS SELECT TRUNCATE(total, 2) AS t FROM outbox;",
     ];
     for text in additive {
         let found = destructive_migrations(&migration_patch(text), |_| true);
@@ -2326,6 +2334,8 @@ fn destructive_commands_are_read_by_tool() {
         // a throwaway pod runs (`kubectl run tmp ... -- dropdb`).
         ("kubectl get pvc -n orders -o name | xargs kubectl delete", &["PersistentVolumeClaim"]),
         ("kubectl get pods -o name | xargs kubectl delete", &[]),
+        ("mysql -e \"SELECT TRUNCATE(total, 2) FROM orders\"", &[]),
+        ("mysql -e \"TRUNCATE orders\"", &["database"]),
         ("kubectl get pvc -o name | xargs echo", &[]),
         ("kubectl run tmp --rm -i --image=postgres:16 -- dropdb -h orders-db orders", &["database"]),
         ("kubectl run tmp --rm -i --image=postgres:16 -- psql -c 'SELECT 1'", &[]),

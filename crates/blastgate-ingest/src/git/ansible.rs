@@ -425,7 +425,9 @@ pub fn ansible_tasks_destroy_with(text: &[u8], variable_files: &[&[u8]]) -> Opti
 /// red team's `DELETE FROM sessions WHERE expires < now()` counted as the
 /// database's removal).
 fn query_empties(query: &str) -> bool {
-    if ["drop database", "drop schema", "drop table", "truncate "].iter().any(|s| query.contains(s)) {
+    if ["drop database", "drop schema", "drop table"].iter().any(|s| query.contains(s))
+        || super::commands::truncates(query)
+    {
         return true;
     }
     query.split(';').any(|statement| {

@@ -132,9 +132,32 @@ fn sql_empties(text: &str, sql: bool) -> bool {
     }
     let words: Vec<&str> =
         text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-'))).filter(|w| !w.is_empty()).collect();
-    let truncate = words.windows(2).any(|w| matches!(w, ["truncate", name] if !name.starts_with('-')));
+    let truncate = truncates(text);
     let delete = words.windows(2).any(|w| w == ["delete", "from"]) && !words.contains(&"where");
     truncate || delete
+}
+
+/// Whether a text (lower case) truncates a table: `TRUNCATE t`, `TRUNCATE
+/// TABLE t`, a query builder's `.truncate()` or `->truncate()`; not a
+/// privilege or a trigger's event (`GRANT TRUNCATE ON t`, `BEFORE
+/// TRUNCATE ON t`) nor MySQL's `TRUNCATE(x, 2)`, which rounds a number
+/// (a red team's false alarms: `REVOKE TRUNCATE` in a migration was
+/// irreversible, `SELECT TRUNCATE(total, 2)` blocked).
+pub(super) fn truncates(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices("truncate").any(|(at, found)| {
+        let before = text.get(..at).unwrap_or_default();
+        let after = text.get(at + found.len()..).unwrap_or_default();
+        if before.chars().next_back().is_some_and(word) || after.chars().next().is_some_and(word) {
+            return false;
+        }
+        let next = after.trim_start();
+        if next.starts_with('(') {
+            return before.ends_with('.') || before.ends_with("->");
+        }
+        let name: String = next.trim_start_matches(['"', '`', '[', '\'']).chars().take_while(|c| word(*c)).collect();
+        !name.is_empty() && name != "on"
+    })
 }
 
 /// Whether a SQL script a client runs drops a database, schema or table,
@@ -3321,7 +3344,9 @@ pub(super) fn uncomment(text: &str) -> String {
 /// when `at_end` (on the text without comments, where a comment's last
 /// words, `-- soft delete flag`, are gone).
 pub(super) fn destroys(text: &str, at_end: bool) -> bool {
-    if DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s)) {
+    // (`TRUNCATE t`, Knex's `.truncate()`, Laravel's `->truncate()`: red
+    // team 12.)
+    if DESTRUCTIVE_STATEMENTS.iter().any(|s| text.contains(s)) || truncates(text) {
         return true;
     }
     // MongoDB's `renameCollection(target, true)` drops the target first
@@ -3376,7 +3401,9 @@ pub(super) fn destroys(text: &str, at_end: bool) -> bool {
             // `.update(...)`.
             // (MySQL's `UPDATE t JOIN u ON ... SET`, the `SET` further on:
             // a red team's miss.)
-            "update" if !after_on => {
+            // (Not `UPDATE ON t`: a trigger's event or a privilege, a red
+            // team's false alarm.)
+            "update" if !after_on && !is(i + 1, "on") => {
                 (after_dot && is(i + 1, "("))
                     || (ident(i + 1).is_some() && (i + 2..i + 7).any(|j| is(j, "set")))
                     || (ident(i + 1).is_some() && is_any(i + 2, i + 4, "join") && statement(48).any(|t| *t == "set"))

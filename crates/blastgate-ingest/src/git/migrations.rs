@@ -17,7 +17,7 @@ pub const MAX_MIGRATION_TEXT: usize = 1 << 20;
 /// its comments read as blanks too, and those of the migration tools that
 /// write it (Django, Rails, Liquibase, Alembic, Sequelize, Knex, Laravel,
 /// Entity Framework, MongoDB).
-pub(super) const DESTRUCTIVE_STATEMENTS: [&str; 23] = [
+pub(super) const DESTRUCTIVE_STATEMENTS: [&str; 21] = [
     "create or replace table",
     "insert overwrite",
     "replace into",
@@ -27,9 +27,6 @@ pub(super) const DESTRUCTIVE_STATEMENTS: [&str; 23] = [
     "drop schema",
     "drop database",
     "drop collection",
-    "truncate ",
-    // Knex's `.truncate()`, Laravel's `->truncate()` (red team 12).
-    "truncate(",
     "delete from",
     // Liquibase's `<delete tableName=...>` and `<update tableName=...>`
     // changes, as SQL's DELETE and UPDATE (red team 12).
