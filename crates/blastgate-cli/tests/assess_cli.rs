@@ -246,6 +246,14 @@ fn an_unknown_service_fails_closed() {
             d["code"] == "bad-deploy-at" && d["message"].as_str().unwrap().contains("$.deploy_at: `tomorrow`")
         });
     assert!(said, "{v}");
+    // It names its input, place and value as the inputs' checks do (a red
+    // team: none of them).
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "bad-deploy-at").unwrap();
+    assert_eq!(
+        (&d["input"], &d["place"], &d["value"]),
+        (&"change `x`".into(), &"$.deploy_at".into(), &"tomorrow".into())
+    );
+    assert!(d["message"].as_str().unwrap().starts_with("change `x`: "), "{d}");
 }
 
 /// A policy whose matrix is all `auto` and whose `error_depth` is `peer`,

@@ -377,6 +377,14 @@ impl Engine {
         } else {
             rayon::join(|| self.graph_digest().len(), assess).1
         };
+        // A `deploy_at` that is no time names its input and place as the
+        // inputs' checks do (a red team: its message named neither).
+        let name = options.changeset_name;
+        for d in assessment.diagnostics.iter_mut().filter(|d| d.code == "bad-deploy-at" && d.input.is_none()) {
+            let value = changeset.deploy_at.as_deref().unwrap_or_default();
+            let value = blastgate_graph::shown(&blastgate_graph::shorten(value)).into_owned();
+            *d = Diagnostic::new(d.level, &d.code, format!("{name}: {}", d.message)).at(name, "$.deploy_at", &value);
+        }
         // After the work: the input digest holds the graph's.
         assessment.input_digest = digest::input_digest(self, changeset, context, options);
         assessment
@@ -1414,6 +1422,20 @@ impl<'c> Facts<'c> {
             .map(|i| i.service.as_str())
             .chain(context.error_budgets.iter().map(|b| b.service.as_str()))
             .chain(frozen_names())
+            // (A freeze to come, outside the window, is a warning now: a
+            // typo in it would lift it once in force, a red team found it
+            // said nothing.)
+            .chain(
+                context
+                    .freezes
+                    .iter()
+                    .filter(|f| f.end > context.now())
+                    .flat_map(|f| match &f.scope {
+                        crate::context::FreezeScope::Services(s) => s.as_slice(),
+                        _ => &[],
+                    })
+                    .map(String::as_str),
+            )
             .collect();
         strangers.sort_unstable();
         strangers.dedup();
@@ -1571,8 +1593,8 @@ impl<'c> Facts<'c> {
                 "unknown-context-service",
                 format!(
                     "the context names {n} service(s) that neither the graph nor this change has ({}{}) in open \
-                     incidents of a severity no enabled rule counts or in error budgets not spent: they do not \
-                     apply now, and would stop the gate once in force. Check the ids against the graph",
+                     incidents of a severity no enabled rule counts, error budgets not spent or freezes to come: \
+                     they do not apply now, and would stop the gate once in force. Check the ids against the graph",
                     shown.join(", "),
                     if n > shown.len() { ", ..." } else { "" }
                 ),
