@@ -584,6 +584,15 @@ fn write_human(out: &mut impl Write, c: &Changeset, r: &ResolvedChange) -> std::
             writeln!(out, "  {} ({} reason(s){kinds}{owner}{parts})", one(&t.id), t.reasons)?;
         }
     }
+    // The services the changeset names that no graph node is (without
+    // `--graph`, every one): listed, unchecked, so that what will be
+    // scored is seen (a contract red team: `change show` of the issue's
+    // own example printed no service).
+    let unplaced: Vec<&str> =
+        c.services.iter().map(String::as_str).filter(|s| !r.touched.iter().any(|t| t.id == *s)).collect();
+    if !unplaced.is_empty() {
+        writeln!(out, "services named, on no graph node: {}", one(&unplaced.join(", ")))?;
+    }
     let m = &r.metrics;
     writeln!(
         out,

@@ -232,6 +232,9 @@ fn an_unknown_service_fails_closed() {
     let shown = stdout(&o) + &stderr(&o);
     assert!(shown.contains("no --graph: service ids are not checked"), "{shown}");
     assert!(!shown.contains("is not in the graph"), "{shown}");
+    // The services it names are listed, unchecked (a contract red team:
+    // none was shown).
+    assert!(shown.contains("services named, on no graph node: pricng"), "{shown}");
     // A `deploy_at` that is no time: the error quotes it.
     std::fs::write(
         &change,
