@@ -3892,6 +3892,8 @@ fn programs_of_other_languages_are_read_for_the_commands_they_run() {
             &["helm uninstall orders-postgresql"],
         ),
         ("scripts/cleanup.py", "CMD = [\"dropdb\", \"orders\"]\nsubprocess.check_call(CMD)", &["database"]),
+        ("scripts/cleanup.py", "proc = await asyncio.create_subprocess_shell(\"dropdb orders\")", &["database"]),
+        ("scripts/cleanup.py", "await asyncio.create_subprocess_exec(\"dropdb\", \"orders\")", &["database"]),
         ("tasks.py", "@task\ndef nuke(c):\n    c.run(\"pulumi destroy --yes --stack acme/prod\")", &["pulumi destroy"]),
         (
             "ops/nuke.go",

@@ -471,7 +471,7 @@ fn interpolated(body: &str, language: Language) -> String {
 /// The last part of names that start a program (`subprocess.run`,
 /// `os.system`, `child_process.execSync`, `exec.Command`, `Open3.capture2`,
 /// fabric's and invoke's `c.run`, Gradle's `commandLine`).
-const RUNNERS: [&str; 34] = [
+const RUNNERS: [&str; 36] = [
     "system",
     "popen",
     "run",
@@ -506,6 +506,9 @@ const RUNNERS: [&str; 34] = [
     "sh",
     "commandLine",
     "command",
+    // Python's asyncio (a red team's miss).
+    "create_subprocess_shell",
+    "create_subprocess_exec",
 ];
 
 /// Keyword arguments and options that name the folder a program runs in.
