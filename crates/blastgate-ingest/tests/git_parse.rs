@@ -2044,6 +2044,11 @@ fn destructive_commands_are_read_by_tool() {
         // Migration tools that run every down migration or drop the schema,
         // and restores that drop what the database holds first.
         ("alembic -c alembic.ini downgrade base", &["database"]),
+        // A repository's script or a package's script named like one of
+        // these tools is still the script (a regression found before it
+        // shipped).
+        ("./scripts/migrate", &["runs task script scripts/migrate -:"]),
+        ("npm run migrate", &["runs task package.json ./ migrate"]),
         ("alembic downgrade -1", &[]),
         ("python manage.py migrate orders zero", &["database"]),
         ("python manage.py migrate orders 0007", &[]),

@@ -1235,7 +1235,21 @@ fn command_at_start(words: &[&str]) -> Option<(&'static str, usize)> {
         return Some(("script", at));
     }
     if let Some(tool) = known_tool(first) {
-        return Some((tool, start));
+        // (A script of the repository run by its path and named like a
+        // migration tool, `./scripts/migrate`, is the script, as it was
+        // before these tools were read: they are run by their name.)
+        let generic = matches!(
+            tool,
+            "alembic" | "dbmate" | "diesel" | "goose" | "sqlx" | "migrate" | "sqitch" | "pg_restore" | "mongorestore"
+        );
+        let script = || super::tasks::script_call(words.get(start..).unwrap_or_default()).is_some();
+        // (So is a package's script of that name, `npm run migrate`, `yarn
+        // migrate`: read below, by the manager's word.)
+        let manager =
+            words.get(..start).unwrap_or_default().iter().any(|w| matches!(*w, "npm" | "yarn" | "pnpm" | "bun"));
+        if !(generic && ((first.contains('/') && script()) || manager)) {
+            return Some((tool, start));
+        }
     }
     // A script run by its path, or by an interpreter (`./scripts/x.sh`,
     // `bash scripts/x.sh`, `bun run scripts/x.ts`): read by [`super::tasks::script_call`].
