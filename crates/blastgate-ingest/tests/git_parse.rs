@@ -1833,6 +1833,10 @@ fn shell_functions_run_their_bodies() {
     assert_eq!(script(&["alias nuke='kubectl delete namespace'", "nuke orders"]), ["Namespace"]);
     assert_eq!(script(&["alias r=\"redis-cli -h cart-cache.prod\"", "r FLUSHALL"]), ["redis flushall"]);
     assert_eq!(script(&["alias k='kubectl'", "k get pods"]), Vec::<String>::new());
+    // A line continued with `\` joins the next as the shell does, with no
+    // blank put between (`drop\` then `db orders` is `dropdb orders`).
+    assert_eq!(script(&["drop\\", "db orders"]), ["database"]);
+    assert_eq!(script(&["terraform \\", "  destroy -auto-approve"]), ["terraform destroy"]);
 }
 
 /// Red team 29: a guard script that searches for destroying commands, or
@@ -2312,6 +2316,11 @@ fn destructive_commands_are_read_by_tool() {
         ("echo \"kube\"\"ctl delete\" ok", &[]),
         ("{ terraform destroy -auto-approve; }", &["terraform destroy"]),
         ("{ dropdb orders_production; }", &["database"]),
+        // The field separator as a blank (a red team's miss); a name that
+        // goes on after `$IFS` is another variable.
+        ("dropdb${IFS}orders", &["database"]),
+        ("kubectl$IFS delete namespace orders", &["Namespace"]),
+        ("echo $IFSX dropdb orders", &[]),
         ("T=terraform; $T destroy -auto-approve", &["terraform destroy"]),
         ("export R=redis-cli && ${R} -h cart-cache.prod FLUSHALL", &["redis flushall"]),
         ("alias r=redis-cli; r -h cart-cache.prod FLUSHALL", &["redis flushall"]),

@@ -195,7 +195,10 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         marks.extend(production_marks(text));
         let marks: String = marks.iter().copied().collect::<Vec<_>>().join(" ");
         let text = match pending.take() {
-            Some((p, s, before, _)) if p == path && s == sign => format!("{before} {text}"),
+            // (The shell takes out a backslash and the line break after it,
+            // and nothing else: `drop\` then `db orders` is `dropdb orders`,
+            // a red team's miss when the lines were joined by a blank.)
+            Some((p, s, before, _)) if p == path && s == sign => format!("{before}{text}"),
             Some((p, s, before, m)) => {
                 count(&p, s, &before, &m);
                 text.to_owned()
