@@ -1026,13 +1026,14 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let lead = feeder.get(..lead_end).map(|l| format!("{l} ")).unwrap_or_default();
     let start_text = format!("{}{}", before.get(..start).unwrap_or_default(), lead.trim_start());
     let feeder = feeder.get(lead_end..).unwrap_or_default().trim();
+    // The command fed, to the end of its segment, and what follows it.
+    let after = line.get(pipe + 1..).unwrap_or_default();
+    let end = after.find([';', '&', '|']).unwrap_or(after.len());
+    let command = after.get(..end).unwrap_or_default().trim();
+    let tail = after.get(end..).unwrap_or_default();
     // `kubectl get KIND ... | xargs kubectl delete` deletes what it lists:
     // `kubectl delete KIND` (a red team's miss).
     if let Some(rest) = feeder.strip_prefix("kubectl get ").or_else(|| feeder.strip_prefix("oc get ")) {
-        let after = line.get(pipe + 1..).unwrap_or_default();
-        let end = after.find([';', '&', '|']).unwrap_or(after.len());
-        let command = after.get(..end).unwrap_or_default().trim();
-        let tail = after.get(end..).unwrap_or_default();
         let deleter = command.strip_prefix("xargs").map(str::trim_start).filter(|c| {
             let words: Vec<&str> = c.split_whitespace().filter(|w| !w.starts_with('-')).collect();
             matches!(words.as_slice(), [tool, "delete"] if matches!(*tool, "kubectl" | "oc"))
@@ -1045,10 +1046,6 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     // `cat FILE | SHELL` (a shell runs the file, `SHELL FILE`) and `cat
     // FILE | CLIENT` (a SQL client reads it, `CLIENT < FILE`).
     if let Some(file) = feeder.strip_prefix("cat ").map(str::trim).filter(|f| !f.contains(' ') && !f.starts_with('-')) {
-        let after = line.get(pipe + 1..).unwrap_or_default();
-        let end = after.find([';', '&', '|']).unwrap_or(after.len());
-        let command = after.get(..end).unwrap_or_default().trim();
-        let tail = after.get(end..).unwrap_or_default();
         let client = command.split_whitespace().next().is_some_and(|w| SQL_CLIENTS.contains(&tool_name(w)));
         let fed = match runs_shell(command) {
             Some(words) => format!("{} {file}", words.join(" ")),
@@ -1061,10 +1058,6 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
     let text = text.trim_start();
     let text = ["-e ", "-n ", "-en ", "-ne "].iter().fold(text, |t, o| t.strip_prefix(o).unwrap_or(t)).trim();
     let text = text.strip_prefix(['"', '\'']).and_then(|t| t.strip_suffix(['"', '\''])).unwrap_or(text);
-    let after = line.get(pipe + 1..).unwrap_or_default();
-    let end = after.find([';', '&', '|']).unwrap_or(after.len());
-    let command = after.get(..end).unwrap_or_default().trim();
-    let tail = after.get(end..).unwrap_or_default();
     let fed = if shell(command) { printed(text) } else { format!("{command} {}", printed(text)) };
     Some(format!("{start_text}{fed}{tail}"))
 }
