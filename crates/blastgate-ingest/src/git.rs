@@ -130,6 +130,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod ansible;
 mod commands;
 mod guards;
+mod hidden;
 mod instances;
 mod manifests;
 mod migrations;

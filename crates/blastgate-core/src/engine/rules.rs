@@ -907,6 +907,10 @@ const DATASTORE_WHOLE_TYPES: &[&str] = &[
     "secret",
     "persistent_volume_claim",
     "persistent_volume",
+    // A command the git reader could not read because the line decodes it
+    // from what it does not show and runs it (`echo "$P" | base64 -d |
+    // sh`): what it destroys is unknown, so it counts as the worst.
+    "hidden_command",
 ];
 
 /// Words in resource types that name a queue or stream.

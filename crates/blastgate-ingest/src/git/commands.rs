@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::for_each_patch_line_of;
 use super::guards::squeeze;
+use super::hidden;
 use super::manifests::clip_kind;
 use super::migrations::{DESTRUCTIVE_CALLS, DESTRUCTIVE_STATEMENTS};
 use super::pipelines::{PREFIXES, SHORT_LIVED, SHORT_LIVED_EXPRESSIONS, TEXT_KEYS, substitute, workspace_relative};
@@ -251,6 +252,13 @@ fn sql_literals_blanked(text: &str) -> String {
 
 /// The types that the commands of one script line destroy.
 pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> {
+    commands_destroy_within(line, resets, 0)
+}
+
+/// [`commands_destroy`] of a line that code on another line runs,
+/// `depth` such lines in (inline code read as its language runs command
+/// lines, which may hand code on again: read two deep).
+fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<String> {
     // (What the file's other lines aim frameworks at, and this line.)
     let resets: Option<String> = resets.map(|marks| format!("{marks} {}", production_marks(line).join(" ")));
     let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
@@ -272,6 +280,20 @@ pub(super) fn commands_destroy(line: &str, resets: Option<&str>) -> Vec<String> 
     // line below).
     let line = unquote_values(&tight_expressions(&make_variables(&shell_forms(&inert_text_quieted(line)))));
     let mut types: Vec<String> = Vec::new();
+    // Text the line decodes and runs, from what it does not show
+    // (`echo "$P" | base64 -d | sh`): unreadable, so it counts as
+    // destroying, whatever environment the line names (what it names may
+    // be the decoy). A literal it decodes was written out above.
+    if hidden::runs_hidden_code(&line) {
+        types.push(hidden::HIDDEN_COMMAND.to_owned());
+    }
+    // Code handed to another language on the line (`python3 -c "..."`):
+    // the command lines it runs, read as a script of that language's are.
+    if depth < 2 {
+        for command in hidden::inline_code_commands(&line) {
+            types.extend(commands_destroy_within(&command, resets.as_deref(), depth + 1));
+        }
+    }
     // A Terraform variable that turns a guard off, set in the
     // environment (`export TF_VAR_deletion_protection=false`, a job's
     // `TF_VAR_deletion_protection: "false"`): set for the applies after it.
@@ -734,12 +756,19 @@ fn inert_text_quieted(line: &str) -> String {
 /// - what a command is fed on its standard input (`echo FLUSHALL |
 ///   redis-cli`, `redis-cli <<< FLUSHALL`, `mongosh URI <<<
 ///   'db.dropDatabase()'`): an argument of the command, and for a shell
-///   (`echo "..." | bash`, `bash -s <<< "..."`) the command it runs.
+///   (`echo "..." | bash`, `bash -s <<< "..."`) the command it runs;
+/// - escapes the shell turns into letters (`$'\x64ropdb'`), literals
+///   the line decodes (`echo ZHJvcGRi... | base64 -d`, `xxd -r -p`,
+///   `rev`) and substitutions that only print a literal (`$(echo
+///   dropdb)`): the text they make (see [`hidden`]).
 fn shell_forms(line: &str) -> String {
     if line.len() > 4 * 4096 {
         return line.to_owned();
     }
-    let mut fed = same_line_settings(&inner_quotes_removed(&unquote_words(&field_separators(line))));
+    // (Escapes and literals the line decodes first: what they make is
+    // read as written, `$'\x64ropdb'` as `dropdb`.)
+    let decoded = hidden::printed_substitutions(&hidden::decoded_literals(&hidden::ansi_c_quotes(line)));
+    let mut fed = same_line_settings(&inner_quotes_removed(&unquote_words(&field_separators(&decoded))));
     // (A few pipes or here-strings a line, no more.)
     for _ in 0..4 {
         match stdin_as_arguments(&fed) {
@@ -900,7 +929,8 @@ fn same_line_settings(line: &str) -> String {
         let piece = rest.get(..end).unwrap_or_default();
         let separator = rest.get(end..).unwrap_or_default();
         let mut piece = substitute(piece, &variables);
-        let words: Vec<&str> = piece.split_whitespace().collect();
+        // (Quoted text is one word: `CMD="dropdb orders";` sets CMD.)
+        let words: Vec<&str> = quoted_words(&piece);
         let (alias, settings) = match words.first() {
             Some(&"alias") => (true, words.get(1..).unwrap_or_default()),
             Some(&("export" | "local" | "readonly" | "declare")) => (false, words.get(1..).unwrap_or_default()),
@@ -940,6 +970,35 @@ fn same_line_settings(line: &str) -> String {
     out
 }
 
+/// The words of `piece` as the shell splits them: at blanks outside
+/// quotes (a word keeps its quotes).
+fn quoted_words(piece: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut open: Option<char> = None;
+    let mut start: Option<usize> = None;
+    for (i, c) in piece.char_indices() {
+        match open {
+            Some(q) if c == q => open = None,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.extend(piece.get(s..i));
+                }
+            }
+            None => {
+                if matches!(c, '"' | '\'') {
+                    open = Some(c);
+                }
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(s) = start {
+        words.extend(piece.get(s..));
+    }
+    words
+}
+
 /// `line` with the first text fed to a command on its standard input
 /// made its argument: `echo TEXT | COMMAND ...` (or `printf`) and
 /// `COMMAND ... <<< TEXT` are `COMMAND ... TEXT`, and where the command
@@ -969,7 +1028,8 @@ fn stdin_as_arguments(line: &str) -> Option<String> {
             }
         }
     };
-    let printed = |text: &str| text.replace("\\n", " ").replace("\\r", " ");
+    // (`printf`'s escapes, `\\x64ropdb`, decoded; a line break is a blank.)
+    let printed = hidden::printf_escapes;
     // A command whose last words run a shell (`bash -s`, `ssh host 'sh'`):
     // its words, quotes aside, when it does.
     let runs_shell = |command: &str| -> Option<Vec<String>> {

@@ -2003,7 +2003,7 @@ pub(super) const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "hel
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-pub(super) const PREFIXES: [&str; 63] = [
+pub(super) const PREFIXES: [&str; 64] = [
     "-",
     "run:",
     "script:",
@@ -2015,6 +2015,8 @@ pub(super) const PREFIXES: [&str; 63] = [
     "sudo",
     "time",
     "exec",
+    // (`eval $CMD`: its words, unquoted, are the command it runs.)
+    "eval",
     "nohup",
     "env",
     "retry",
