@@ -2725,6 +2725,10 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(read(shells), ["gcloud sql instances delete", "terraform destroy"]);
     let tekton = "apiVersion: tekton.dev/v1\nkind: Task\nspec:\n  steps:\n    - name: teardown\n      image: bitnami/kubectl:1.30\n      command: [\"/bin/sh\", \"-c\"]\n      args:\n        - kubectl delete pvc data-ledger-0\n    - name: apply\n      image: hashicorp/terraform\n      args: [apply, -auto-approve]\n";
     assert_eq!(read(tekton), ["PersistentVolumeClaim"]);
+    // A templated image, as `helm create` writes it (a red team's miss: a
+    // Helm hook Job's command went unread).
+    let hook = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n      - name: w\n        image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n        command: [\"/bin/sh\",\"-c\",\"redis-cli -h cache FLUSHALL\"]\n";
+    assert_eq!(read(hook), ["redis flushall"]);
     // Routine steps, step titles, images of no tool with arguments of
     // their own, short-lived targets, and a GitLab job's image, run
     // nothing destroyed.

@@ -1359,6 +1359,12 @@ fn container_step(
         Some(template) if key == "name" => template,
         _ => image,
     };
+    // (A templated image, `"{{ .Values.image.repository }}:{{
+    // .Values.image.tag }}"` as `helm create` writes it, names no tool: its
+    // blanks are the template's, not a step title's. A red team's miss: a
+    // Helm hook Job's command went unread.)
+    let untemplated = without_templates(image);
+    let image = untemplated.as_str();
     if image.is_empty() || image.contains(char::is_whitespace) {
         return None;
     }
@@ -1379,6 +1385,22 @@ fn container_step(
     // (A step too long to read whole is read as far as it goes; its
     // settings then say nothing of its environment.)
     Some(step.destroys(whole))
+}
+
+/// `image` with each template expression (`{{ ... }}`, `${{ ... }}`)
+/// written as the word `template`.
+fn without_templates(image: &str) -> String {
+    let mut out = String::with_capacity(image.len());
+    let mut rest = image;
+    while let Some(at) = rest.find("{{") {
+        let Some(end) = rest.get(at..).and_then(|r| r.find("}}")) else { break };
+        let before = rest.get(..at).unwrap_or_default();
+        out.push_str(before.strip_suffix('$').unwrap_or(before));
+        out.push_str("template");
+        rest = rest.get(at + end + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The images of a file's Tekton step templates (`stepTemplate:` and the
