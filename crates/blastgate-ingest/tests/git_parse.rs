@@ -2593,6 +2593,14 @@ fn destructive_commands_are_read_by_tool() {
         ("Procfile", "web: gunicorn app", &[]),
         ("fly.toml", "  release_command = \"npx prisma migrate reset --force\"", &["database"]),
         ("fly.toml", "  app = \"terraform-destroy\"", &[]),
+        // Escapes in the value or key, read as JSON reads them (a red
+        // team's misses), and an escaped quote in the value.
+        ("package.json", "    \"post\\u0069nstall\": \"prisma migrate reset --force\",", &["database"]),
+        ("package.json", "    \"postinstall\": \"prisma migrate r\\u0065set --force\",", &["database"]),
+        ("package.json", "    \"postinstall\": \"\\\"kubectl\\\" delete namespace orders\"", &["Namespace"]),
+        ("package.json", "    \"postinstall\": \"echo \\\"prisma migrate reset\\\"\",", &[]),
+        (".github/workflows/d.yml", "      - run: \"kubectl delete n\\x61mespace orders\"", &["Namespace"]),
+        (".github/workflows/d.yml", "      - run: \"redis-cli -h cache FLUSH\\u0041LL\"", &["redis flushall"]),
     ];
     for (path, line, want) in runs {
         assert_eq!(deploy(path, line), *want, "{path}: {line}");

@@ -807,7 +807,7 @@ fn field_separators(line: &str) -> String {
 /// `'redis-cli'`: letters, digits and `._/@:+,=-`) written without its
 /// quotes, and a command word's escape taken off (`\redis-cli`). A quoted
 /// text with blanks or other characters stays as it is.
-fn unquote_words(line: &str) -> String {
+pub(super) fn unquote_words(line: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '@' | ':' | '+' | ',' | '=' | '-');
     let boundary = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | ')'));
     let chars: Vec<char> = line.chars().collect();
@@ -3345,7 +3345,9 @@ pub(super) fn for_each_changed_run(patch: &[u8], wanted: impl Fn(&str) -> bool, 
             return;
         }
         let text = String::from_utf8_lossy(rest);
-        line_pieces(&text, |piece| f(path, sign, piece));
+        // (Escapes in double-quoted text spell letters as YAML, JSON,
+        // TOML and most languages read them: `n\x61mespace`, `FLUSH\u0041LL`.)
+        line_pieces(&text, |piece| f(path, sign, &hidden::string_escapes(piece)));
     });
 }
 

@@ -197,6 +197,69 @@ pub(super) fn printf_escapes(text: &str) -> String {
     escaped(text, Escapes::Printf)
 }
 
+/// `line` with the escapes that spell a letter, a digit or a blank in its
+/// double-quoted text (`\xHH`, `\uHHHH`, `\UHHHHHHHH`, `\u{H...}`)
+/// written as that character, as YAML, JSON, TOML, Python, JavaScript and
+/// Go read them (`"kubectl delete n\x61mespace orders"`,
+/// `"FLUSH\u0041LL"`: a red team's misses). An escape of any other
+/// character (a quote, a backslash, a control character) stays as
+/// written, so the text's quoting is unchanged.
+pub(super) fn string_escapes(line: &str) -> std::borrow::Cow<'_, str> {
+    // (Linear in the line, whatever its length: a long line hides nothing.)
+    if !line.contains("\\x") && !line.contains("\\u") && !line.contains("\\U") {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut quoted = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c == '\\' && quoted {
+            let next = chars.get(i + 1).copied();
+            let (digits, from) = match next {
+                Some('x') => (2, i + 2),
+                Some('u') if chars.get(i + 2) == Some(&'{') => (6, i + 3),
+                Some('u') => (4, i + 2),
+                Some('U') => (8, i + 2),
+                _ => {
+                    // (An escaped character, `\"` or `\\`, is passed whole.)
+                    out.push(c);
+                    out.extend(next);
+                    i += 2;
+                    continue;
+                }
+            };
+            let hex: String = chars
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take(digits)
+                .take_while(|d| d.is_ascii_hexdigit())
+                .collect();
+            let braced = next == Some('u') && chars.get(i + 2) == Some(&'{');
+            let closes = !braced || chars.get(from + hex.len()) == Some(&'}');
+            let exact = braced || hex.len() == digits;
+            let decoded = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+            if let Some(d) = decoded.filter(|d| {
+                exact
+                    && closes
+                    && !hex.is_empty()
+                    && (d.is_alphanumeric() || matches!(d, ' ' | '-' | '_' | '.' | '/' | ':'))
+            }) {
+                out.push(d);
+                i = from + hex.len() + usize::from(braced);
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The decoders that turn a literal into the text they print, by how the
 /// line names them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -540,6 +603,22 @@ mod tests {
         // (Unclosed, or none: as written.)
         assert_eq!(ansi_c_quotes(r"$'\x64rop"), r"$'\x64rop");
         assert_eq!(ansi_c_quotes("echo '$x'"), "echo '$x'");
+    }
+
+    #[test]
+    fn string_escapes_spell_letters_in_double_quotes() {
+        assert_eq!(
+            string_escapes(r#"run: "kubectl delete n\x61mespace orders""#),
+            r#"run: "kubectl delete namespace orders""#
+        );
+        assert_eq!(string_escapes(r#"["redis-cli", "FLUSH\u0041LL"]"#), r#"["redis-cli", "FLUSHALL"]"#);
+        assert_eq!(string_escapes(r#""drop\u{64}b""#), r#""dropdb""#);
+        // A quote, a backslash or a control character stays escaped; so
+        // does text outside double quotes, and a short escape.
+        assert_eq!(string_escapes(r#""a\u0022b \x5c \x0a""#), r#""a\u0022b \x5c \x0a""#);
+        assert_eq!(string_escapes(r"echo \x61"), r"echo \x61");
+        assert_eq!(string_escapes(r#""\x6""#), r#""\x6""#);
+        assert_eq!(string_escapes(r#""\"\x61\"""#), r#""\"a\"""#);
     }
 
     #[test]

@@ -604,6 +604,18 @@ fn platform_command(keys: &[&str], line: &str) -> Option<String> {
 /// file's line as it is.
 fn deploy_command<'a>(path: &str, text: &'a str) -> Option<std::borrow::Cow<'a, str>> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    // (A JSON file's `"key": "value"` line with escapes in its value, read
+    // as JSON reads it: `"postinstall": "\"kubectl\" delete namespace
+    // orders"` runs `kubectl delete ...`, a red team's miss.)
+    if name.ends_with(".json")
+        && text.contains('\\')
+        && let Some(line) = json_value_unescaped(text)
+    {
+        return match platform_commands(path) {
+            Some(keys) => platform_command(keys, &line).map(Into::into),
+            None => Some(line.into()),
+        };
+    }
     match name.as_str() {
         "procfile" => text.split_once(':').map(|(_, command)| command.trim().into()),
         "fly.toml" => {
@@ -616,6 +628,27 @@ fn deploy_command<'a>(path: &str, text: &'a str) -> Option<std::borrow::Cow<'a, 
             None => Some(text.into()),
         },
     }
+}
+
+/// A JSON line `"KEY": "VALUE",` with the value's escapes decoded as
+/// JSON decodes them, the shell's quotes of its plain words taken off
+/// (`"kubectl"` is `kubectl`) and any other double quote written as a
+/// single one, so that the line's own quotes still delimit the value.
+/// None for a line of another shape or a value JSON does not read.
+fn json_value_unescaped(text: &str) -> Option<String> {
+    let trimmed = text.trim_end();
+    let (body, comma) = match trimmed.strip_suffix(',') {
+        Some(b) => (b, ","),
+        None => (trimmed, ""),
+    };
+    let colon = body.find("\":")?;
+    let (key, value) = (body.get(..colon + 1)?, body.get(colon + 2..)?.trim_start());
+    if !value.starts_with('"') {
+        return None;
+    }
+    let value: String = serde_json::from_str(value).ok()?;
+    let value = super::commands::unquote_words(&value).replace('"', "'");
+    Some(format!("{key}: \"{value}\"{comma}"))
 }
 
 /// Whether a line of a `package.json` sets a lifecycle script, which npm,
@@ -813,6 +846,13 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
         return None;
     }
     let raw = String::from_utf8_lossy(text).replace("\r\n", "\n");
+    // (Escapes that spell letters in double-quoted text, read as YAML and
+    // JSON read them: `run: "kubectl delete n\x61mespace orders"`.)
+    let raw = if raw.contains('\\') {
+        raw.split('\n').map(super::hidden::string_escapes).collect::<Vec<_>>().join("\n")
+    } else {
+        raw
+    };
     // (A Cloud Build config in JSON: its steps, each a command line.)
     if raw.trim_start().starts_with('{')
         && let Some(steps) = json_build_steps(&raw)
