@@ -99,7 +99,10 @@ pub const DEPTHS: [ReviewDepth; 6] = [
 /// A metric the history lacks is replayed as `assess` scores a change that
 /// does not state it: a shape counts its largest contribution, `exp`,
 /// `nuc` and `age` take the riskiest end of their range under the
-/// policy's weight, the fix flag 0; each is noted. The size metrics
+/// policy's weight, the fix flag 1 under a positive weight (only the
+/// author says a change is a fix); each is noted. Under a policy that asks
+/// every change to declare its AI use, each row counts as `assisted` by an
+/// author below senior. The size metrics
 /// (`la ld nf nd ns entropy`) are different: `assess` always computes them
 /// from a change's files, so no value stands for "not stated", and
 /// replaying them as 0 would report a lighter load than the policy puts on
@@ -151,11 +154,20 @@ pub fn backtest_fitted(
             .get(b - 1)
             .ok_or_else(|| CalibrateError::data(source, format!("impact band {b} does not exist (0 to 3)")))?,
     };
+    // A history states no AI use: under a policy that asks every change to
+    // declare it, each row scores as `assess` scores a change that keeps
+    // quiet (a red team: the replay ignored the rule).
+    let asks_ai = policy.asks_ai_declaration();
+    if asks_ai {
+        notes.push(
+            "the policy asks every change to declare its AI use, and the history states none: each change is replayed as `assisted` by an author below senior, as `assess` scores a change that does not say".to_owned(),
+        );
+    }
     let mut likelihoods = Vec::with_capacity(history.len());
     let mut counts = [(0usize, 0usize); 6];
     let mut bands = [(0usize, 0usize); 4];
     for row in history.rows() {
-        let p = engine::likelihood(&policy.likelihood, history, row);
+        let p = engine::likelihood(&policy.likelihood, asks_ai, history, row);
         // Fail closed: a non-finite likelihood is the policy's error depth.
         let depth = if p.is_finite() { policy.matrix_depth(p, impact) } else { policy.error_depth };
         let d = DEPTHS.iter().position(|x| *x == depth).unwrap_or(DEPTHS.len() - 1);

@@ -77,6 +77,8 @@ pub(crate) fn propose(
     budget: GateBudget,
 ) -> Result<BudgetProposal, CalibrateError> {
     let source = history.source();
+    // (Rows are scored as the policy written will score them.)
+    let asks_ai = base.asks_ai_declaration();
     if !(budget.share > 0.0 && budget.share < 1.0) {
         return Err(CalibrateError::data(source, "the gate budget must be strictly between 0% and 100%"));
     }
@@ -104,7 +106,7 @@ pub(crate) fn propose(
             ));
         }
     };
-    let all: Vec<f64> = history.rows().iter().map(|r| engine::likelihood(model, history, r)).collect();
+    let all: Vec<f64> = history.rows().iter().map(|r| engine::likelihood(model, asks_ai, history, r)).collect();
     let (threshold, exact_gated) = metrics::threshold_for_share(&all, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
     if !(threshold > 0.0 && threshold < 1.0) {
@@ -140,8 +142,8 @@ pub(crate) fn propose(
     let bands = Bands { likelihood: cuts, impact: base.bands.impact };
 
     // The procedure measured on the latest part.
-    let earlier: Vec<f64> = train.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
-    let later: Vec<f64> = test.iter().map(|r| engine::likelihood(fitted, history, r)).collect();
+    let earlier: Vec<f64> = train.iter().map(|r| engine::likelihood(fitted, asks_ai, history, r)).collect();
+    let later: Vec<f64> = test.iter().map(|r| engine::likelihood(fitted, asks_ai, history, r)).collect();
     let (t, _) = metrics::threshold_for_share(&earlier, budget.share)
         .ok_or_else(|| CalibrateError::data(source, "no rows to set a threshold on"))?;
     let t = cut_point(&earlier, t);

@@ -61,12 +61,26 @@ pub fn mapped_metrics(history: &History) -> Vec<Metric> {
 /// Features a history cannot know take the engine's value for an unstated
 /// fact under `model`: a metric's feature the value
 /// [`features::unstated_value`] gives it under its weight (its cap for a
-/// positive weight, else 0), `no_rollback_plan` 1 (no plan stated counts
-/// as none), every other change-kind, AI and context feature 0.
-pub fn feature_values(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> Vec<(&'static str, f64)> {
+/// positive weight, else 0; the fix flag 1 under a positive weight),
+/// `no_rollback_plan` 1 (no plan stated counts as none), `ai_assisted`
+/// and `ai_below_senior` 1 when `asks_ai` (the policy asks every change
+/// to declare its AI use, [`Policy::asks_ai_declaration`]: a row states
+/// none, by an author of unknown seniority, which `assess` scores so),
+/// every other change-kind, AI and context feature 0.
+///
+/// [`Policy::asks_ai_declaration`]: blastgate_core::Policy::asks_ai_declaration
+pub fn feature_values(
+    model: &LikelihoodModel,
+    asks_ai: bool,
+    history: &History,
+    row: &HistoryRow,
+) -> Vec<(&'static str, f64)> {
     FEATURES
         .iter()
         .map(|&(id, _)| {
+            if asks_ai && matches!(id, "ai_assisted" | "ai_below_senior") {
+                return (id, 1.0);
+            }
             let from_metric = history
                 .metrics()
                 .iter()
@@ -90,8 +104,8 @@ pub fn unstated_value(id: &str) -> f64 {
 /// features and its shape functions, computed by the engine's own
 /// [`features::log_odds`]. A shape whose metric the history lacks counts
 /// its largest contribution, as for a change that does not state it.
-pub fn likelihood(model: &LikelihoodModel, history: &History, row: &HistoryRow) -> f64 {
-    let log_odds = features::log_odds(model, &feature_values(model, history, row), |name| {
+pub fn likelihood(model: &LikelihoodModel, asks_ai: bool, history: &History, row: &HistoryRow) -> f64 {
+    let log_odds = features::log_odds(model, &feature_values(model, asks_ai, history, row), |name| {
         Metric::parse(name).and_then(|m| history.value(row, m))
     });
     features::sigmoid(log_odds)

@@ -296,7 +296,9 @@ pub fn calibrate(history: &History, base: &Policy, config: &Config) -> Result<Ca
     let scores: Vec<f64> = test.iter().map(|r| shape.log_odds(history, r)).collect();
     let evaluation = evaluate(&scores, test, train_rate)?;
     let (fitted, origins) = policy_model(history, train.len(), &shape, base);
-    let policy_scores: Vec<f64> = test.iter().map(|r| logit(engine::likelihood(&fitted, history, r))).collect();
+    let asks_ai = base.asks_ai_declaration();
+    let policy_scores: Vec<f64> =
+        test.iter().map(|r| logit(engine::likelihood(&fitted, asks_ai, history, r))).collect();
     let policy_evaluation = evaluate(&policy_scores, test, train_rate)?;
 
     let model = fit_shape(history, rows, config)?;

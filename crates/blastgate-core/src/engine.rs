@@ -1820,8 +1820,7 @@ impl<'c> Facts<'c> {
             exceptions.push(Exception::Security);
         }
         let below_senior = engine.policy.seniority.is_below_senior(least_senior(engine, changeset).seniority);
-        let declaration_asked =
-            engine.policy.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::AiUnstatedBelowSenior));
+        let declaration_asked = engine.policy.asks_ai_declaration();
         let ai = match changeset.provenance.ai {
             Some(stated) => stated,
             None if declaration_asked => AiInvolvement::Assisted,

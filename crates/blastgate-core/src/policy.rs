@@ -572,6 +572,14 @@ pub struct PolicyProblem {
 }
 
 impl Policy {
+    /// Whether the policy asks every change to declare its AI use (an
+    /// enabled `ai_unstated_below_senior` rule): its likelihood then scores
+    /// a change that states none as `assisted`, the least a declaration of
+    /// AI help states, so that keeping quiet never scores below declaring.
+    pub fn asks_ai_declaration(&self) -> bool {
+        self.rules.iter().any(|r| r.enabled && matches!(r.check, RuleCheck::AiUnstatedBelowSenior))
+    }
+
     /// Every text of the policy that reaches an answer or a report, with
     /// its place: versions, the model's source, shapes' descriptions and
     /// scales, seniority levels, tier names, rule ids and reasons. Each is

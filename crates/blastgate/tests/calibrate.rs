@@ -772,3 +772,47 @@ fn regression_a_shifted_metric_keeps_its_shape() {
     }
     assert!((plain.evaluation.auc - moved.evaluation.auc).abs() < 1e-9);
 }
+
+#[test]
+fn what_a_history_does_not_state_is_replayed_as_assess_scores_it() {
+    // A red team's: `backtest` counted a missing `fix` column 0 where
+    // `assess` counts an unstated fix 1 under a positive weight, and
+    // ignored a policy that asks every change to declare its AI use.
+    let with_fix = |fix: &str| {
+        let mut csv = String::from("date,bug,la,ld,nf,nd,ns,entropy");
+        csv.push_str(if fix.is_empty() { "\n" } else { ",fix\n" });
+        for i in 0..200u32 {
+            let bug = u32::from(i % 5 == 0 || i % 7 == 1);
+            let (nf, nd) = (1 + i % 6, 1 + i % 3);
+            csv.push_str(&format!(
+                "{i},{bug},{},{},{nf},{nd},1,{}{fix}\n",
+                (i * 7) % 500,
+                (i * 3) % 90,
+                f64::from(i % 4) / 4.0
+            ));
+        }
+        parse_history("h.csv", csv.as_bytes(), &Columns::default()).unwrap()
+    };
+    let mut policy = default_policy().unwrap();
+    policy.likelihood.weights.insert("fix".into(), 3.0);
+    let bands = |h: &blastgate::calibrate::History, p: &blastgate::assess::Policy| backtest(h, p, 1).unwrap().bands;
+    assert_eq!(bands(&with_fix(""), &policy), bands(&with_fix(",1"), &policy));
+    assert_ne!(bands(&with_fix(""), &policy), bands(&with_fix(",0"), &policy));
+    let notes = backtest(&with_fix(""), &policy, 1).unwrap().notes;
+    assert!(notes.iter().any(|n| n.contains("`fix` is absent") && n.contains("counts 1.000")), "{notes:?}");
+    // Asking for AI declarations: every row counts as `assisted` by an
+    // author below senior, and the report says so.
+    let quiet = with_fix(",0");
+    let mut asking = policy.clone();
+    for rule in &mut asking.rules {
+        if matches!(rule.check, blastgate::assess::RuleCheck::AiUnstatedBelowSenior) {
+            rule.enabled = true;
+        }
+    }
+    assert!(asking.asks_ai_declaration() && !policy.asks_ai_declaration());
+    let (off, on) = (backtest(&quiet, &policy, 1).unwrap(), backtest(&quiet, &asking, 1).unwrap());
+    // (Bands from low to very high: the changes weighed by their band.)
+    let riskier = |b: &blastgate::calibrate::Backtest| b.bands.iter().zip(0..).map(|((n, _), k)| n * k).sum::<usize>();
+    assert!(riskier(&on) > riskier(&off), "{:?} vs {:?}", on.bands, off.bands);
+    assert!(on.notes.iter().any(|n| n.contains("declare its AI use")), "{:?}", on.notes);
+}

@@ -231,7 +231,15 @@ const OPTIONAL_METRIC_FEATURES: &[(&str, &str, f64)] = &[
 /// its largest value for a positive weight and 0 otherwise (fail closed,
 /// as a shape function counts its largest contribution). So leaving a
 /// metric out never scores lower than stating any value of it.
+///
+/// The fix flag too: only the author says a change is a fix, so unstated
+/// it is 1 under a positive weight and 0 otherwise (`backtest` replays a
+/// history without a `fix` column so: a red team found it counting 0,
+/// where `assess` counts 1, and reporting a lighter review load).
 pub fn unstated_value(id: &str, weight: f64) -> Option<f64> {
+    if id == "fix" {
+        return Some(if weight > 0.0 { 1.0 } else { 0.0 });
+    }
     let &(_, _, cap) = OPTIONAL_METRIC_FEATURES.iter().find(|(f, _, _)| *f == id)?;
     Some(if weight > 0.0 { cap.ln_1p() } else { 0.0 })
 }
@@ -302,7 +310,10 @@ pub(crate) fn values(
             "log_author_experience" | "log_prior_changes" | "log_file_age" => capped(id),
             // Unstated, the riskier end under the policy's weight, as for
             // the history metrics: only the author says a change is a fix.
-            "fix" => changeset.fix.map_or_else(|| flag(model.weights.get("fix").is_some_and(|&w| w > 0.0)), flag),
+            "fix" => changeset.fix.map_or_else(
+                || unstated_value("fix", model.weights.get("fix").copied().unwrap_or(0.0)).unwrap_or(1.0),
+                flag,
+            ),
             "schema_migration" => flag(has(ChangeKind::SchemaMigration)),
             "infrastructure" => flag(has(ChangeKind::Infrastructure) || infra_planned),
             "secret" => flag(has(ChangeKind::Secret)),
@@ -353,6 +364,8 @@ mod tests {
             assert_eq!(unstated_value(id, 0.0), Some(0.0), "{id}");
         }
         assert_eq!(unstated_value("log_lines_added", 0.5), None);
+        assert_eq!(unstated_value("fix", 0.3), Some(1.0));
+        assert_eq!(unstated_value("fix", -0.3), Some(0.0));
     }
 
     /// The contribution as it was computed before the binary search: a
