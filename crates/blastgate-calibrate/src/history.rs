@@ -8,6 +8,10 @@
 
 use crate::error::CalibrateError;
 
+/// The most entropy a change `assess` reads can have (bits): `log2` of its
+/// limit on files, `max_files`.
+pub const MAX_ENTROPY: f64 = 16.609_640_474_436_812; // log2(100_000)
+
 /// A standard change metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Metric {
@@ -171,12 +175,17 @@ impl Metric {
     /// caps the author's experience (`exp`) at 1000 changes, the files'
     /// prior changes (`nuc`) at 10,000 and their age (`age`) at 3650 days,
     /// in its linear features and its shapes alike, so that a stated
-    /// number cannot buy more than the cap. `None`: no cap.
+    /// number cannot buy more than the cap. And the entropy at the most a
+    /// change `assess` reads can have, `log2` of its limit on files
+    /// (`max_files`): a larger value describes no change a gate sees, and
+    /// one of 1e308, used as it is, overflowed the fit (a red team: exit 3
+    /// naming nothing). `None`: no cap.
     pub fn cap(self) -> Option<f64> {
         match self {
             Self::Exp => Some(blastgate_core::engine::features::MAX_EXPERIENCE),
             Self::Nuc => Some(blastgate_core::engine::features::MAX_PRIOR_CHANGES),
             Self::Age => Some(blastgate_core::engine::features::MAX_FILE_AGE_DAYS),
+            Self::Entropy => Some(MAX_ENTROPY),
             _ => None,
         }
     }
@@ -330,7 +339,14 @@ impl History {
         }
         for (m, n) in metrics.iter().zip(&capped) {
             if let (Some(cap), true) = (m.cap(), *n > 0) {
-                notes.push(format!("`{}` above {cap} was capped at {cap} in {n} rows, as `assess` caps it", m.name()));
+                notes.push(if *m == Metric::Entropy {
+                    format!(
+                        "`entropy` above {cap:.2} bits was capped at {cap:.2} in {n} rows: no change of at most {} files (the most `assess` reads) spreads more",
+                        blastgate_change::limits::MAX_FILES
+                    )
+                } else {
+                    format!("`{}` above {cap} was capped at {cap} in {n} rows, as `assess` caps it", m.name())
+                });
             }
         }
         if rows.windows(2).any(|w| matches!(w, [a, b] if a.time > b.time)) {
@@ -450,5 +466,13 @@ impl History {
     pub fn value(&self, row: &HistoryRow, metric: Metric) -> Option<f64> {
         let i = self.metrics.iter().position(|m| *m == metric)?;
         row.values.get(i).copied()
+    }
+}
+
+#[cfg(test)]
+mod entropy_cap_tests {
+    #[test]
+    fn the_entropy_cap_is_the_file_limits_log2() {
+        assert_eq!(super::MAX_ENTROPY.to_bits(), (blastgate_change::limits::MAX_FILES as f64).log2().to_bits());
     }
 }

@@ -816,3 +816,29 @@ fn what_a_history_does_not_state_is_replayed_as_assess_scores_it() {
     assert!(riskier(&on) > riskier(&off), "{:?} vs {:?}", on.bands, off.bands);
     assert!(on.notes.iter().any(|n| n.contains("declare its AI use")), "{:?}", on.notes);
 }
+
+#[test]
+fn an_entropy_past_any_change_is_capped_not_an_overflow() {
+    // A red team's: eight rows of `entropy` 1e308 (finite, so accepted)
+    // overflowed the fit, exit 3 naming nothing.
+    let mut csv = String::from("date,bug,la,ld,nf,nd,ns,entropy\n");
+    for i in 0..400u32 {
+        let bug = u32::from(i % 5 == 0 || i % 7 == 1);
+        let entropy = if i % 50 == 3 { "1e308".to_owned() } else { format!("{}", f64::from(i % 4) / 4.0) };
+        csv.push_str(&format!(
+            "{i},{bug},{},{},{},{},1,{entropy}\n",
+            (i * 7) % 500,
+            (i * 3) % 90,
+            1 + i % 6,
+            1 + i % 3
+        ));
+    }
+    let history = parse_history("h.csv", csv.as_bytes(), &Columns::default()).unwrap();
+    assert!(
+        history.notes().iter().any(|n| n.contains("`entropy` above 16.61 bits was capped")),
+        "{:?}",
+        history.notes()
+    );
+    let c = calibrate(&history, &default_policy().unwrap(), &Config::default()).unwrap();
+    assert!(c.evaluation.auc.is_finite());
+}
