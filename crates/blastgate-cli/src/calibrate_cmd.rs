@@ -7,8 +7,8 @@ use std::path::Path;
 
 use blastgate::assess::default_policy;
 use blastgate::calibrate::{
-    CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate, load_base_policy,
-    load_history, write_outputs,
+    BudgetProposal, CalibrateError, Calibration, Columns, Config, Evaluation, GateBudget, History, Metric, calibrate,
+    load_base_policy, load_history, write_outputs,
 };
 use serde_json::{Value, json};
 
@@ -88,6 +88,10 @@ pub fn run(args: &CalibrateArgs) -> Result<u8, Failure> {
             human(&mut shown, &calibration, &args.out, args.plot.as_deref())?;
             shown.flush()?;
         }
+    }
+    // (The budget's warnings on standard error too, in either format.)
+    for warning in calibration.budget.as_ref().map(budget_warnings).unwrap_or_default() {
+        crate::printable::warn(&warning);
     }
     let delivered = {
         let mut out = std::io::stdout().lock();
@@ -224,6 +228,7 @@ fn report(c: &Calibration, out: &Path, plot: Option<&Path>) -> Value {
             "base_senior_by_impact": (0..4)
                 .map(|i| (band_name(i).to_owned(), json!(r6(b.base_senior_by_impact.get(i).copied().unwrap_or(0.0)))))
                 .collect::<serde_json::Map<String, Value>>(),
+            "warnings": budget_warnings(b),
         })
     });
     json!({
@@ -366,26 +371,8 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
             .map(|i| format!("{} {}", band_name(i), pct(b.senior_by_impact.get(i).copied().unwrap_or(0.0))))
             .collect();
         writeln!(out, "  senior review or more, by impact, under these bands: {}", by_impact.join(", "))?;
-        let budgeted = b.senior_by_impact.get(b.impact_band).copied().unwrap_or(0.0);
-        for impact in (0..4).filter(|&i| i != b.impact_band) {
-            let share = b.senior_by_impact.get(impact).copied().unwrap_or(0.0);
-            let before = b.base_senior_by_impact.get(impact).copied().unwrap_or(0.0);
-            let less_than_budgeted = impact > b.impact_band && share < budgeted * (1.0 - 1e-9);
-            let halved = share < before / 2.0;
-            if less_than_budgeted || halved {
-                writeln!(
-                    out,
-                    "  warning: at `{}` impact these bands send {} to senior review or more, against {} with the base policy's bands{}: the bands are shared by every impact",
-                    band_name(impact),
-                    pct(share),
-                    pct(before),
-                    if less_than_budgeted {
-                        format!(" and {} at `{}`", pct(budgeted), band_name(b.impact_band))
-                    } else {
-                        String::new()
-                    },
-                )?;
-            }
+        for warning in budget_warnings(b) {
+            writeln!(out, "  warning: {warning}")?;
         }
     }
     writeln!(out)?;
@@ -394,6 +381,38 @@ fn human(out: &mut impl Write, c: &Calibration, path: &Path, plot: Option<&Path>
         writeln!(out, "wrote {}", crate::printable::one_line(&plot.display().to_string()))?;
     }
     Ok(())
+}
+
+/// Where the proposed bands send less to senior review than they should:
+/// at an impact above the budgeted one, less than at the budgeted one; at
+/// any impact, less than half of what the base policy's bands sent. The
+/// bands are shared by every impact column, so a budget set on one moves
+/// the others. Said in the report, in its JSON (`budget.warnings`) and on
+/// standard error, where a gate's warnings go (a red team: `--format
+/// json` dropped them).
+fn budget_warnings(b: &BudgetProposal) -> Vec<String> {
+    let budgeted = b.senior_by_impact.get(b.impact_band).copied().unwrap_or(0.0);
+    let mut warnings = Vec::new();
+    for impact in (0..4).filter(|&i| i != b.impact_band) {
+        let share = b.senior_by_impact.get(impact).copied().unwrap_or(0.0);
+        let before = b.base_senior_by_impact.get(impact).copied().unwrap_or(0.0);
+        let less_than_budgeted = impact > b.impact_band && share < budgeted * (1.0 - 1e-9);
+        let halved = share < before / 2.0;
+        if less_than_budgeted || halved {
+            warnings.push(format!(
+                "at `{}` impact these bands send {} to senior review or more, against {} with the base policy's bands{}: the bands are shared by every impact",
+                band_name(impact),
+                pct(share),
+                pct(before),
+                if less_than_budgeted {
+                    format!(" and {} at `{}`", pct(budgeted), band_name(b.impact_band))
+                } else {
+                    String::new()
+                },
+            ));
+        }
+    }
+    warnings
 }
 
 /// A raw metric value for a table: integers without decimals, and values

@@ -1191,7 +1191,13 @@ fn budgets_say_what_they_do_to_every_impact() {
     let by = &v["gate_budget"]["senior_by_impact"];
     assert!((by["very_high"].as_f64().unwrap() - 0.1).abs() < 0.01, "{v}");
     assert!(by["high"].as_f64().unwrap() < v["gate_budget"]["base_senior_by_impact"]["high"].as_f64().unwrap() / 2.0);
+    // In JSON too, and on standard error (a red team: `--format json`
+    // dropped them).
+    let warnings = v["gate_budget"]["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().starts_with("at `high` impact these bands send")), "{v}");
+    assert!(stderr(&o).contains("warning: at `high` impact these bands send"), "{}", stderr(&o));
     let o = run(&args);
+    assert!(stderr(&o).contains("warning: at `high` impact these bands send"), "{}", stderr(&o));
     let report = String::from_utf8(o.stdout).unwrap();
     assert!(report.contains("warning: at `high` impact these bands send"), "{report}");
     let csv = history_with(&dir, 500, "", |_, _| String::new());
