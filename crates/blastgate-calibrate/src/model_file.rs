@@ -62,7 +62,12 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
     // ignored) is checked: a trailing space or a capital letter made an
     // edited model's version read as one of its own (a red-team pass).
     let version = l.version.trim();
-    let calibrate_s = version.get(..11).is_some_and(|p| p.eq_ignore_ascii_case("calibrated-"));
+    // And every version that reads so: full-width or other compatibility
+    // forms, letters of other scripts that look Latin, hidden characters,
+    // `_` or another dash for the `-` (a red team: `ｃalibrated-...` made
+    // an edited model's version read as one of its own, and showed in
+    // every decision as a fit).
+    let calibrate_s = looks_like(version).starts_with("calibrated-");
     if !calibrate_s {
         return Ok(());
     }
@@ -92,6 +97,35 @@ pub fn check_version(l: &blastgate_core::policy::LikelihoodModel, bands: Option<
             l.version
         ))
     }
+}
+
+/// `text` as a reader sees it: hidden characters dropped, compatibility
+/// forms in normal form KC (full-width `ｃ` is `c`), ASCII case folded,
+/// the letters of other scripts that look like Latin ones read as those
+/// (Cyrillic `а`, `с`, `е`, `і`, `о`, `р`, `ԁ`, `ӏ`, Greek `α`, `ι`, `ο`,
+/// `τ`, ...), and `_` and the other dashes read as `-`.
+fn looks_like(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.chars()
+        .filter(|&c| !blastgate_graph::is_hidden(c))
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'а' | 'α' => 'a',
+            'Ь' | 'ь' | 'Ƅ' | 'ƅ' | 'β' => 'b',
+            'с' | 'ϲ' => 'c',
+            'ԁ' | 'ɗ' => 'd',
+            'е' | 'ε' | 'ё' => 'e',
+            'і' | 'ι' | 'ї' | 'ı' | 'ɩ' => 'i',
+            'ӏ' | 'ǀ' | '│' => 'l',
+            'о' | 'ο' | 'σ' => 'o',
+            'р' | 'ρ' => 'p',
+            'г' | 'ᴦ' => 'r',
+            'т' | 'τ' => 't',
+            '_' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹣' | '－' => '-',
+            c => c,
+        })
+        .collect()
 }
 
 /// The names of the four bands (likelihood and impact alike), as prose.

@@ -619,6 +619,14 @@ fn an_edited_model_is_refused_under_its_fitted_version() {
     let renamed = raised.replacen(version, "version = \"acme-edited-1\"", 1);
     let p = parse_policy_or_model("m.toml", renamed.as_bytes(), &base).unwrap();
     assert_eq!(p.likelihood.version, "acme-edited-1");
+    // A version that reads as a fit's is one (a red team's: a full-width
+    // `ｃ`, a Cyrillic `а`, an underscore kept an edited model's version).
+    for lookalike in ["version = \"ｃalibrated-", "version = \"cаlibrated-", "version = \"calibrated_"] {
+        let spelled = raised.replacen("version = \"calibrated-", lookalike, 1);
+        assert_ne!(spelled, raised);
+        let e = parse_policy_or_model("m.toml", spelled.as_bytes(), &base).unwrap_err().to_string();
+        assert!(e.contains("edited"), "{lookalike}: {e}");
+    }
     assert!((p.likelihood.intercept - 5.0).abs() < 1e-12);
     let no_base = text.lines().filter(|l| !l.starts_with("base_policy")).collect::<Vec<_>>().join("\n");
     assert_ne!(no_base.len(), text.len());
