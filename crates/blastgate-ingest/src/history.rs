@@ -534,7 +534,7 @@ impl Layout {
 /// blank lines it skips, so its line is that of the previous line's end: a
 /// CRLF file's first row would be line 1, and a row after blank lines the
 /// first blank line's. Here the offset is moved past `\r` and `\n` to the
-/// record's first byte, and the `\n` before it counted, from where the
+/// record's first byte, and the line ends before it counted, from where the
 /// last record was counted: records come in file order, so the file is
 /// counted once, `O(bytes)` in all.
 struct Lines<'a> {
@@ -559,7 +559,15 @@ impl<'a> Lines<'a> {
             // Not expected (records come in order); count from the start.
             (self.offset, self.line) = (0, 1);
         }
-        let newlines = self.bytes.get(self.offset..at)?.iter().filter(|b| **b == b'\n').count();
+        // A line ends at `\n`, at `\r\n`, and at a `\r` alone (old Mac
+        // files, which the csv crate reads: a red team's, whose every error
+        // said "line 1").
+        let span = self.bytes.get(self.offset..at)?;
+        let newlines = span
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && self.bytes.get(self.offset + i + 1) != Some(&b'\n')))
+            .count();
         self.line += newlines as u64;
         self.offset = at;
         Some(self.line)

@@ -340,6 +340,11 @@ fn rows_are_named_by_their_own_line_after_crlf_and_blank_lines() {
     assert!(e.to_string().contains("h.csv: line 4: a row has 2 fields where the header has 3"), "{e}");
     let e = bad("date,bug,la\n1,0,1\n\n\n2,1\n");
     assert!(e.to_string().contains("h.csv: line 5: a row has 2 fields"), "{e}");
+    // A `\r` alone ends a line too (old Mac files, which the csv crate
+    // reads: a red team's, whose every error said "line 1").
+    assert_eq!(bad_lines("date,bug,la\r1,0,x\r\r2,0,x\r"), [(1, 2), (2, 4)]);
+    let e = bad("date,bug,la\r1,0,1\r\r2,1\r");
+    assert!(e.to_string().contains("h.csv: line 4: a row has 2 fields"), "{e}");
 }
 
 #[test]
