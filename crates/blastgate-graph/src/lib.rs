@@ -35,7 +35,7 @@ pub use model::{
     Tier, Traffic,
 };
 pub use radius::{
-    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, ScratchPool, TierWeights, radius,
-    radius_batch, radius_with, reach_count_batch, reach_count_with,
+    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, MAX_EVIDENCE_PATH_NODES, RadiusConfig, RadiusScratch,
+    ScratchPool, TierWeights, radius, radius_batch, radius_with, reach_count_batch, reach_count_with,
 };
 pub use scc::{Components, strongly_connected_components};

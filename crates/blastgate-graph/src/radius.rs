@@ -76,7 +76,8 @@
 //! - Owners: the distinct owners of affected nodes, sorted by byte order.
 //! - Evidence: the [`RadiusConfig::top_paths`] most critical affected nodes,
 //!   ranked by tier (most critical first), then `P` (highest first), then
-//!   id, each with its path.
+//!   id, each with its path; paths are kept in that order while together
+//!   they hold at most [`MAX_EVIDENCE_PATH_NODES`] nodes.
 //!
 //! # Algorithm
 //!
@@ -142,7 +143,7 @@ use rayon::prelude::*;
 
 pub(crate) use sweep::Condensation;
 
-pub use result::{Affected, BlastRadius, EvidencePath};
+pub use result::{Affected, BlastRadius, EvidencePath, MAX_EVIDENCE_PATH_NODES};
 pub use search::RadiusScratch;
 
 use crate::frozen::{FrozenGraph, NodeClass};

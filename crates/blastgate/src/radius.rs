@@ -19,8 +19,8 @@
 //! ```
 
 pub use blastgate_graph::{
-    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, RadiusConfig, RadiusScratch, TierWeights, radius_batch,
-    radius_with, reach_count_batch, reach_count_with,
+    Affected, BlastRadius, EvidencePath, FLOOR_SLACK, MAX_EVIDENCE_PATH_NODES, RadiusConfig, RadiusScratch,
+    TierWeights, radius_batch, radius_with, reach_count_batch, reach_count_with,
 };
 // The function alone, by its full path: `radius` would bring the internal
 // module of that name along (an embedder audit found 13 of its items public).
