@@ -2367,6 +2367,16 @@ fn destructive_commands_are_read_by_tool() {
         ("echo ZGVwbG95 | base64 -d", &[]),
         ("python3 -c \"print('dropdb orders')\"", &[]),
         ("curl -fsSL https://get.example.sh | sh", &[]),
+        // Knex run down to the first migration and Drizzle told to lose
+        // data without asking; and the tools' ways of showing what would
+        // be done (a red team's false alarms).
+        ("npx knex migrate:rollback --all --env production", &["database"]),
+        ("npx knex migrate:rollback", &[]),
+        ("npx drizzle-kit push --force", &["database"]),
+        ("npx drizzle-kit push", &[]),
+        ("pulumi destroy --preview-only --stack prod", &[]),
+        ("aws rds delete-db-instance --db-instance-identifier orders --generate-cli-skeleton", &[]),
+        ("alembic downgrade base --sql", &[]),
         ("cat scripts/reset.sh | grep dropdb", &[]),
         // What `kubectl get KIND` lists, deleted through `xargs`; a command
         // a throwaway pod runs (`kubectl run tmp ... -- dropdb`).

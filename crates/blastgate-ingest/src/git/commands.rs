@@ -556,7 +556,17 @@ fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<S
                 }
                 continue;
             }
-            let dry_run = args.iter().any(|a| a.starts_with('-') && a.contains("dry-run"));
+            // (And the tools' other ways of showing what would be done:
+            // `pulumi destroy --preview-only`, the AWS CLI's
+            // `--generate-cli-skeleton`, Alembic's offline `--sql`; a red
+            // team's false alarms.)
+            let dry_run = args.iter().any(|a| {
+                a.starts_with('-')
+                    && (a.contains("dry-run")
+                        || a.trim_start_matches('-') == "preview-only"
+                        || a.trim_start_matches('-').starts_with("generate-cli-skeleton")
+                        || (tool == "alembic" && a.trim_start_matches('-') == "sql"))
+            });
             // (`terraform destroy -help` prints the help.)
             let help = args.iter().any(|a| matches!(*a, "--help" | "-help"));
             // (After `cd infra/envs/dev &&`, as after `-chdir=infra/envs/dev`.)
@@ -1711,7 +1721,7 @@ pub(super) const ROUTINE_NOUNS: [&str; 45] = [
 ];
 
 /// The tools [`destructive_commands`](super::destructive_commands) reads.
-pub(super) const TOOLS: [&str; 93] = [
+pub(super) const TOOLS: [&str; 95] = [
     // Tasks run by name (see [`tasks`]).
     "make",
     "lerna",
@@ -1755,6 +1765,10 @@ pub(super) const TOOLS: [&str; 93] = [
     "sequelize",
     "sequelize-cli",
     "typeorm",
+    // (Knex run down to the first migration; Drizzle told to apply what
+    // loses data without asking.)
+    "knex",
+    "drizzle-kit",
     "supabase",
     "mvn",
     "mvnw",
@@ -2945,6 +2959,8 @@ fn resets_database(tool: &str, plain: &[&str], has: &dyn Fn(&str) -> bool, marks
         }
         "sequelize" | "sequelize-cli" => any(&["db:drop", "db:migrate:undo:all"]),
         "typeorm" => any(&["schema:drop"]),
+        "knex" => first == "migrate:rollback" && has("all"),
+        "drizzle-kit" => first == "push" && has("force"),
         "supabase" => first == "db" && second == "reset" && (has("--linked") || has("--db-url")),
         // Build tools' plugins (`mvn flyway:clean`, `./gradlew flywayClean`).
         "mvn" | "mvnw" | "gradle" | "gradlew" => plain.iter().any(|w| {
