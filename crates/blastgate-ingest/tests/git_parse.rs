@@ -2727,6 +2727,32 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
 /// Workflows' `image:` with `command:` and `args:` (a red team's misses:
 /// `args: ['sql', 'instances', 'delete', ...]` was never read).
 #[test]
+fn steps_run_in_another_language_are_read_as_it() {
+    use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
+    // A red team's: `shell: python` (on the step, after or before `run:`,
+    // or as a default) and `node {0}` ran their programs unread.
+    let files = [
+        "jobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: python\n        run: |\n          import subprocess\n          subprocess.run([\"kubectl\", \"delete\", \"namespace\", \"orders\"], check=True)\n",
+        "jobs:\n  d:\n    steps:\n      - run: |\n          import os\n          os.system(\"dropdb orders\")\n        shell: python3 {0}\n",
+        "defaults:\n  run:\n    shell: python\njobs:\n  d:\n    steps:\n      - run: |\n          import subprocess\n          subprocess.run([\"kubectl\", \"delete\", \"namespace\", \"orders\"])\n",
+        "jobs:\n  d:\n    steps:\n      - shell: node {0}\n        run: |\n          const cp = require(\"child_process\");\n          cp.spawnSync(\"kubectl\", [\"delete\", \"namespace\", \"orders\"]);\n",
+    ];
+    for text in files {
+        let whole: Vec<String> = pipeline_destroys(text.as_bytes()).unwrap().into_iter().collect();
+        assert!(whole == ["Namespace"] || whole == ["database"], "{whole:?}: {text}");
+        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let n = text.lines().count();
+        let patch = format!(
+            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
+        );
+        assert_eq!(destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"], whole, "{text}");
+    }
+    // A Python step that only reads, runs nothing destroyed.
+    let quiet = "jobs:\n  d:\n    steps:\n      - shell: python\n        run: |\n          import subprocess\n          subprocess.run([\"kubectl\", \"get\", \"namespace\", \"orders\"])\n";
+    assert!(pipeline_destroys(quiet.as_bytes()).unwrap().is_empty());
+}
+
+#[test]
 fn container_steps_run_their_command_lines() {
     use blastgate_ingest::git::pipeline_steps_destroy;
     let read = |text: &str| -> Vec<String> {

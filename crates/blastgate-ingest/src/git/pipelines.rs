@@ -7,7 +7,7 @@ use super::commands::{
     ShellFunctions, commands_destroy, for_each_changed_run, known_tool, production_marks, short_lived, tool_name,
 };
 use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, clip_kind};
-use super::programs::{ProgramReader, program_language};
+use super::programs::{Language, ProgramReader, program_language};
 use super::tasks::{TASK_CALL, TaskCall};
 
 /// What the commands added to scripts and pipelines destroy, by path:
@@ -215,6 +215,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // Scripts of other languages: the command lines their calls run
     // (`subprocess.run(["terraform", "destroy"])`), each read as a line.
     let mut programs: BTreeMap<(String, i64), ProgramReader> = BTreeMap::new();
+    // CI definitions whose steps run in another language (`shell: python`,
+    // `node {0}`, set on a step or as a default, on any line of the file
+    // the patch shows): their lines are read as that language's too (a red
+    // team: `subprocess.run([...])` under `shell: python` ran unread).
+    let embedded = embedded_languages(patch);
     // YAML's folded blocks (`run: >`, GitLab's `- >`): their lines, as
     // far as the change adds (or removes) them, are one command (see
     // [`fold_block`]), by path and side.
@@ -241,6 +246,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             }
             if !language.reads_as_shell() {
                 return;
+            }
+        } else if let Some(&language) = embedded.get(path) {
+            let reader = programs.entry((path.to_owned(), sign)).or_insert_with(|| ProgramReader::new(language));
+            for command in reader.feed(text) {
+                read_line(path, sign, &command);
             }
         }
         if yaml(path) {
@@ -651,6 +661,41 @@ fn json_value_unescaped(text: &str) -> Option<String> {
     Some(format!("{key}: \"{value}\"{comma}"))
 }
 
+/// The YAML files of `patch` whose steps run in another language than the
+/// shell, by a `shell:` key on any line the patch shows (added, removed or
+/// around them): `shell: python` (GitHub Actions' `python {0}`, `python3`)
+/// is Python, `node {0}` JavaScript, `ruby` and `perl` theirs.
+fn embedded_languages(patch: &[u8]) -> BTreeMap<String, Language> {
+    let mut found = BTreeMap::new();
+    super::for_each_patch_line_of(patch, |path, line, _| {
+        let lower = path.to_ascii_lowercase();
+        if !(lower.ends_with(".yml") || lower.ends_with(".yaml")) || found.contains_key(path) {
+            return;
+        }
+        let text = String::from_utf8_lossy(line.get(1..).unwrap_or_default());
+        if let Some(language) = shell_language(&text) {
+            found.insert(path.to_owned(), language);
+        }
+    });
+    found
+}
+
+/// The language a YAML line's `shell:` key runs steps in, other than the
+/// shell's (see [`embedded_languages`]).
+fn shell_language(line: &str) -> Option<Language> {
+    let text = line.trim().trim_start_matches("- ").trim_start();
+    let value = text.strip_prefix("shell:")?;
+    let value = value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']);
+    let program = value.split_whitespace().next().unwrap_or_default();
+    match program.rsplit('/').next().unwrap_or(program) {
+        "python" | "python3" | "python2" => Some(Language::Python),
+        "node" => Some(Language::JavaScript),
+        "ruby" => Some(Language::Ruby),
+        "perl" => Some(Language::Perl),
+        _ => None,
+    }
+}
+
 /// Whether a line of a `package.json` sets a lifecycle script, which npm,
 /// yarn and the platforms run on their own (`postinstall` on every
 /// install, `start` and `heroku-postbuild` on deploy): a framework's
@@ -915,6 +960,10 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
     // Tekton's `stepTemplate:` images, by line: a step without its own
     // `image:` runs the template's.
     let templates = step_templates(&lines);
+    // Steps run in another language (`shell: python`): every line is also
+    // read as that language's, its commands counted on the line that ends
+    // the call (see [`embedded_languages`]).
+    let mut embedded = lines.iter().find_map(|l| shell_language(l)).map(ProgramReader::new);
     let mut i = 0;
     while let Some(first) = lines.get(i) {
         let at = i;
@@ -951,6 +1000,11 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
             command = format!("cd {dir} && {command}");
         }
         let mut types = commands_destroy(&command, Some(&file_marks));
+        if let Some(reader) = embedded.as_mut() {
+            for run in reader.feed(first) {
+                types.extend(commands_destroy(&run, Some(&file_marks)));
+            }
+        }
         // A job's own settings named in the command (`env: APP:
         // orders-pr-${{ github.event.number }}` then `flyctl apps destroy
         // "$APP"`) are read as their values.
@@ -1046,6 +1100,13 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
             }
         }
         above.push((depth, at));
+    }
+    // (A call still held at the end of the file, JavaScript's last
+    // statement: counted, its job unknown.)
+    if let Some(reader) = embedded.as_mut() {
+        for run in reader.finish() {
+            out.extend(commands_destroy(&run, Some(&file_marks)));
+        }
     }
     for names in extenders {
         for types in names.iter().filter_map(|n| hidden_jobs.get(n)) {
