@@ -109,6 +109,11 @@ pub(super) struct Sdk {
     /// Names given `false` (`protect = False`), read as it where a call
     /// takes them (`DeletionProtection=protect`).
     false_names: BTreeSet<String>,
+    /// Names given a resource object (`b =
+    /// boto3.resource("s3").Bucket("orders")`), and the class it is made
+    /// by (`Bucket`), read as what a call on the name acts on (a red team:
+    /// `b.delete()` passed where `bucket.delete()` counted).
+    resources: BTreeMap<String, String>,
 }
 
 impl Sdk {
@@ -180,6 +185,20 @@ impl Sdk {
         let value = value.as_slice();
         if !self.libraries.contains(&Library::Aws) {
             return;
+        }
+        // (The last class called in the value: `...Bucket("orders")`,
+        // `dynamodb.Table(name)`.)
+        let class = value.windows(2).rev().find_map(|w| match w {
+            [Token::Word(w), Token::Open('(')] if last(w).starts_with(|c: char| c.is_ascii_uppercase()) => Some(last(w)),
+            _ => None,
+        });
+        match class {
+            Some(class) if self.resources.len() < MAX_NAMES || self.resources.contains_key(name) => {
+                self.resources.insert(name.to_owned(), class.to_owned());
+            }
+            _ => {
+                self.resources.remove(name);
+            }
         }
         let value = match value {
             [Token::Word(w), rest @ ..] if w == "new" || w == "await" => rest,
@@ -296,6 +315,8 @@ impl Sdk {
         let has = |library| self.libraries.contains(&library);
         let collection = || -> Vec<String> {
             let named = receiver.map(last).or(previous.map(|(w, _)| last(w))).unwrap_or_default();
+            // (A name given a resource object acts on that class.)
+            let named = receiver.and_then(|r| self.resources.get(r)).map_or(named, String::as_str);
             let mut nouns = words_of(named);
             nouns.retain(|w| !matches!(w.as_str(), "client" | "operations" | "api" | "service" | "v1" | "v2"));
             nouns
