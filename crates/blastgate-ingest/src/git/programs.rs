@@ -1300,6 +1300,16 @@ mod tests {
             p("import boto3\ns3 = boto3.resource('s3')\ns3.Bucket('orders-archive').delete()"),
             ["aws s3 delete-bucket"]
         );
+        // A resource object given a name of any kind (a red team's: `b`
+        // passed where `bucket` counted).
+        assert_eq!(
+            p("import boto3\nb = boto3.resource('s3').Bucket('orders-prod')\nb.delete()"),
+            ["aws s3 delete-bucket"]
+        );
+        assert_eq!(
+            p("import boto3\nx = boto3.resource('dynamodb').Table('orders')\nx.delete()"),
+            ["aws dynamodb delete-table"]
+        );
         // (A dry run, and a file that uses no SDK.)
         assert_eq!(
             p("import boto3\nec2 = boto3.client('ec2')\nec2.terminate_instances(InstanceIds=ids, DryRun=True)"),

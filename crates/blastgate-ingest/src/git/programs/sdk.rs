@@ -189,7 +189,9 @@ impl Sdk {
         // (The last class called in the value: `...Bucket("orders")`,
         // `dynamodb.Table(name)`.)
         let class = value.windows(2).rev().find_map(|w| match w {
-            [Token::Word(w), Token::Open('(')] if last(w).starts_with(|c: char| c.is_ascii_uppercase()) => Some(last(w)),
+            [Token::Word(w), Token::Open('(')] if last(w).starts_with(|c: char| c.is_ascii_uppercase()) => {
+                Some(last(w))
+            }
             _ => None,
         });
         match class {
