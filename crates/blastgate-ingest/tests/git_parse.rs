@@ -2747,6 +2747,19 @@ fn steps_run_in_another_language_are_read_as_it() {
         );
         assert_eq!(destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"], whole, "{text}");
     }
+    // A program fed to an interpreter by a here-document, in a script and
+    // in a CI definition (a red team's misses); one that only reads, and a
+    // here-document printed, run nothing destroyed.
+    let script = "#!/bin/sh\npython3 - <<EOF\nimport subprocess\nsubprocess.run([\"kubectl\", \"delete\", \"namespace\", \"orders\"])\nEOF\necho done\n";
+    let added: String = script.lines().map(|l| format!("+{l}\n")).collect();
+    let patch = format!(
+        "diff --git a/deploy/wipe.sh b/deploy/wipe.sh\n--- /dev/null\n+++ b/deploy/wipe.sh\n@@ -0,0 +1,6 @@\n{added}"
+    );
+    assert_eq!(destructive_commands(patch.as_bytes(), |_| true)["deploy/wipe.sh"], ["Namespace"]);
+    let gitlab = "wipe:\n  script:\n    - |\n      python3 - <<'PY'\n      import subprocess\n      subprocess.run([\"kubectl\", \"delete\", \"namespace\", \"orders\"])\n      PY\n";
+    assert_eq!(pipeline_destroys(gitlab.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["Namespace"]);
+    let reads = gitlab.replace("\"delete\"", "\"get\"");
+    assert!(pipeline_destroys(reads.as_bytes()).unwrap().is_empty());
     // A Python step that only reads, runs nothing destroyed.
     let quiet = "jobs:\n  d:\n    steps:\n      - shell: python\n        run: |\n          import subprocess\n          subprocess.run([\"kubectl\", \"get\", \"namespace\", \"orders\"])\n";
     assert!(pipeline_destroys(quiet.as_bytes()).unwrap().is_empty());

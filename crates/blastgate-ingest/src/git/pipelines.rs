@@ -220,6 +220,9 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     // the patch shows): their lines are read as that language's too (a red
     // team: `subprocess.run([...])` under `shell: python` ran unread).
     let embedded = embedded_languages(patch);
+    // Programs fed to an interpreter by a here-document, being read: the
+    // end word and the reader, by path and side.
+    let mut fed: BTreeMap<(String, i64), (String, ProgramReader)> = BTreeMap::new();
     // YAML's folded blocks (`run: >`, GitLab's `- >`): their lines, as
     // far as the change adds (or removes) them, are one command (see
     // [`fold_block`]), by path and side.
@@ -238,6 +241,23 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             }
             read_line(path, 0, "");
             return;
+        }
+        // A program fed to an interpreter on its standard input (`python3 -
+        // <<EOF`): its lines, to the end word, read as that language's.
+        let side = (path.to_owned(), sign);
+        if let Some((end, reader)) = fed.get_mut(&side) {
+            let ended = text.trim() == end.as_str();
+            let runs = if ended { reader.finish() } else { reader.feed(text) };
+            if ended {
+                fed.remove(&side);
+            }
+            for command in runs {
+                read_line(path, sign, &command);
+            }
+            return;
+        }
+        if let Some((language, end)) = interpreter_heredoc(text) {
+            fed.insert(side, (end, ProgramReader::new(language)));
         }
         if let Some(language) = program_language(path) {
             let reader = programs.entry((path.to_owned(), sign)).or_insert_with(|| ProgramReader::new(language));
@@ -278,7 +298,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
             read_line(path, *sign, &command);
         }
     }
-    for ((path, sign), reader) in &mut programs {
+    for ((path, sign), reader) in programs.iter_mut().chain(fed.iter_mut().map(|(k, (_, r))| (k, r))) {
         for command in reader.finish() {
             read_line(path, *sign, &command);
         }
@@ -680,6 +700,40 @@ fn embedded_languages(patch: &[u8]) -> BTreeMap<String, Language> {
     found
 }
 
+/// The language and end word of a here-document `line` feeds to an
+/// interpreter (`python3 - <<EOF`, `node <<'JS'`, `ruby <<~RB`): its lines
+/// up to the end word are a program of that language.
+fn interpreter_heredoc(line: &str) -> Option<(Language, String)> {
+    let at = line.find("<<")?;
+    let after = line.get(at + 2..)?;
+    if after.starts_with('<') {
+        return None;
+    }
+    let before = line.get(..at)?;
+    let command = before.rsplit([';', '|', '&', '(']).next().unwrap_or(before);
+    let words: Vec<&str> = command.split_whitespace().filter(|w| !PREFIXES.contains(w) && !w.contains('=')).collect();
+    let program = words.first()?;
+    let language = match program.rsplit('/').next().unwrap_or(program) {
+        "python" | "python3" | "python2" => Language::Python,
+        "node" | "nodejs" => Language::JavaScript,
+        "ruby" => Language::Ruby,
+        "perl" => Language::Perl,
+        _ => return None,
+    };
+    // (Reading the program from standard input: no script file named.)
+    if words.iter().skip(1).any(|w| !w.starts_with('-')) {
+        return None;
+    }
+    let word: String = after
+        .trim_start_matches(['-', '~'])
+        .trim_start()
+        .trim_start_matches(['\'', '"', '\\'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!word.is_empty()).then_some((language, word))
+}
+
 /// The language a YAML line's `shell:` key runs steps in, other than the
 /// shell's (see [`embedded_languages`]).
 fn shell_language(line: &str) -> Option<Language> {
@@ -1000,6 +1054,24 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
             command = format!("cd {dir} && {command}");
         }
         let mut types = commands_destroy(&command, Some(&file_marks));
+        // A program fed to an interpreter on its standard input (`python3 -
+        // <<EOF`): its lines to the end word, read as that language's, on
+        // this line (a red team's miss).
+        if let Some((language, end)) = interpreter_heredoc(first) {
+            let mut reader = ProgramReader::new(language);
+            let mut runs = Vec::new();
+            while let Some(line) = lines.get(i) {
+                i += 1;
+                if line.trim() == end {
+                    break;
+                }
+                runs.extend(reader.feed(line));
+            }
+            runs.extend(reader.finish());
+            for run in runs {
+                types.extend(commands_destroy(&run, Some(&file_marks)));
+            }
+        }
         if let Some(reader) = embedded.as_mut() {
             for run in reader.feed(first) {
                 types.extend(commands_destroy(&run, Some(&file_marks)));
