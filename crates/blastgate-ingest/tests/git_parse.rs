@@ -2727,6 +2727,40 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
 /// Workflows' `image:` with `command:` and `args:` (a red team's misses:
 /// `args: ['sql', 'instances', 'delete', ...]` was never read).
 #[test]
+fn scalars_over_lines_are_one_command() {
+    use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
+    // A red team's: a plain or quoted `run:` value going on over lines is
+    // one command, as YAML folds it; a key or list item after it is not.
+    for run in [
+        "      - run: kubectl delete\n          namespace orders\n",
+        "      - run: \"kubectl delete\n          namespace orders\"\n",
+        "      - run: 'kubectl delete\n          namespace orders'\n",
+    ] {
+        let text = format!("jobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n{run}");
+        assert_eq!(
+            pipeline_destroys(text.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(),
+            ["Namespace"],
+            "{text}"
+        );
+        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let n = text.lines().count();
+        let patch = format!(
+            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
+        );
+        assert_eq!(
+            destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"],
+            ["Namespace"],
+            "{text}"
+        );
+    }
+    let apart =
+        "jobs:\n  d:\n    steps:\n      - run: kubectl get\n        name: namespace orders\n      - run: echo delete\n";
+    assert!(pipeline_destroys(apart.as_bytes()).unwrap().is_empty());
+    let one = "jobs:\n  d:\n    steps:\n      - run: echo hello\n      - run: terraform destroy -auto-approve\n";
+    assert_eq!(pipeline_destroys(one.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);
+}
+
+#[test]
 fn steps_run_in_another_language_are_read_as_it() {
     use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
     // A red team's: `shell: python` (on the step, after or before `run:`,

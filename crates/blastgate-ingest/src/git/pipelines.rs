@@ -235,7 +235,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         if sign == 0 {
             // (A folded block the change adds ends where its lines do.)
             for side in [1, -1] {
-                if let Some(command) = folds.remove(&(path.to_owned(), side)).as_deref().and_then(folded_command) {
+                for command in folds.remove(&(path.to_owned(), side)).as_deref().map(block_lines).unwrap_or_default() {
                     read_line(path, side, &command);
                 }
             }
@@ -276,17 +276,24 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         if yaml(path) {
             let side = (path.to_owned(), sign);
             if let Some(block) = folds.get_mut(&side) {
-                let opening = block.first().map_or(0, |l| indent_of(l));
-                let inside = text.trim().is_empty() || indent_of(text) > opening;
+                let first = block.first().map_or("", String::as_str);
+                let inside = match folded_opening(first) {
+                    Some(_) => text.trim().is_empty() || indent_of(text) > indent_of(first),
+                    // (A scalar going on: only the lines that go on with it.)
+                    None => scalar_opening(first).is_some_and(|o| {
+                        continues_scalar(o, text)
+                            && !o.1.is_some_and(|q| block.iter().skip(1).any(|l| l.replace("\\\"", "").contains(q)))
+                    }),
+                };
                 if inside && block.len() <= MAX_FOLDED_LINES {
                     block.push(text.to_owned());
                     return;
                 }
-                if let Some(command) = folds.remove(&side).as_deref().and_then(folded_command) {
+                for command in folds.remove(&side).as_deref().map(block_lines).unwrap_or_default() {
                     read_line(path, sign, &command);
                 }
             }
-            if folded_opening(text).is_some() {
+            if folded_opening(text).is_some() || scalar_opening(text).is_some() {
                 folds.insert(side, vec![text.to_owned()]);
                 return;
             }
@@ -294,7 +301,7 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         read_line(path, sign, text);
     });
     for ((path, sign), block) in &folds {
-        if let Some(command) = folded_command(block) {
+        for command in block_lines(block) {
             read_line(path, *sign, &command);
         }
     }
@@ -403,6 +410,69 @@ fn folded_opening(line: &str) -> Option<&str> {
     (spaced && (key.ends_with(':') || key.trim_start() == "-")).then_some(key)
 }
 
+/// The column of the command key a YAML line opens a scalar at that may go
+/// on over the lines below (`run: kubectl delete` or `- run: "kubectl
+/// delete`, then `namespace orders` further in), and the quote it opens
+/// and does not close, if any. `None` for another key, or a value that is
+/// a block, a flow collection, an alias or a tag.
+fn scalar_opening(line: &str) -> Option<(usize, Option<char>)> {
+    let body = line.trim_start();
+    let body = body.strip_prefix("- ").map_or(body, str::trim_start);
+    let key_column = line.len() - body.len();
+    let (key, value) = body.split_once(": ")?;
+    if !matches!(key.trim_matches(['"', '\'']), "run" | "script" | "command" | "cmd") {
+        return None;
+    }
+    let value = value.trim();
+    match value.chars().next()? {
+        '|' | '>' | '[' | '{' | '&' | '*' | '!' | '#' => None,
+        q @ ('"' | '\'') => {
+            // (Open: no closing quote after the first, `\"` and `''` aside.)
+            let rest = value.get(1..).unwrap_or_default().replace("\\\"", "").replace("''", "");
+            (!rest.contains(q)).then_some((key_column, Some(q)))
+        }
+        _ => Some((key_column, None)),
+    }
+}
+
+/// Whether `line` goes on the scalar `opening` began (see
+/// [`scalar_opening`]): a quoted one until the line that closes its quote,
+/// a plain one by lines further in than its key that are no key, list
+/// item or comment of their own.
+fn continues_scalar(opening: (usize, Option<char>), line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || indent_of(line) <= opening.0 {
+        return false;
+    }
+    match opening.1 {
+        Some(_) => true,
+        None => !(t.starts_with("- ") || t.starts_with('#') || t.contains(": ") || t.ends_with(':')),
+    }
+}
+
+/// The command a scalar opened at `lines[at]` and going on over the lines
+/// below gives the shell, its lines joined by blanks as YAML folds them
+/// (`run: kubectl delete` then `namespace orders`: `run: kubectl delete
+/// namespace orders`, a red team's miss), and the index after it. `None`
+/// when the scalar does not go on.
+fn continued_scalar(lines: &[&str], at: usize) -> Option<(String, usize)> {
+    let opening = scalar_opening(lines.get(at)?)?;
+    let mut joined = lines.get(at)?.trim_end().to_owned();
+    let mut i = at + 1;
+    while let Some(l) = lines.get(i).filter(|l| i - at <= MAX_FOLDED_LINES && continues_scalar(opening, l)) {
+        joined.push(' ');
+        joined.push_str(l.trim());
+        i += 1;
+        // (A quoted scalar ends on the line that closes its quote.)
+        if let Some(q) = opening.1
+            && l.replace("\\\"", "").replace("''", "").contains(q)
+        {
+            break;
+        }
+    }
+    (i > at + 1).then_some((joined, i))
+}
+
 /// The command a YAML folded block opened at `lines[at]` gives the shell
 /// (`run: >` with `aws rds modify-db-instance` and
 /// `--no-deletion-protection` on the lines under it), after the
@@ -450,7 +520,17 @@ fn fold_block(lines: &[&str], at: usize) -> Option<(String, usize)> {
 /// [`fold_block`]).
 fn folded_command(block: &[String]) -> Option<String> {
     let lines: Vec<&str> = block.iter().map(String::as_str).collect();
-    fold_block(&lines, 0).map(|(command, _)| command)
+    fold_block(&lines, 0).or_else(|| continued_scalar(&lines, 0)).map(|(command, _)| command)
+}
+
+/// The lines a held block is read as: its command, or (a scalar that did
+/// not go on after all) its own lines.
+fn block_lines(block: &[String]) -> Vec<String> {
+    match folded_command(block) {
+        Some(command) => vec![command],
+        None if folded_opening(block.first().map_or("", String::as_str)).is_some() => Vec::new(),
+        None => block.to_vec(),
+    }
 }
 
 /// The folder that a line of its own moved the lines after it to (`cd
@@ -1023,8 +1103,9 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
         let at = i;
         let mut command = (*first).to_owned();
         i += 1;
-        // (A folded block, `run: >`, is one command; see [`fold_block`].)
-        if let Some((folded, next)) = fold_block(&lines, at) {
+        // (A folded block, `run: >`, is one command; see [`fold_block`].
+        // So is a plain or quoted scalar going on over lines.)
+        if let Some((folded, next)) = fold_block(&lines, at).or_else(|| continued_scalar(&lines, at)) {
             command = folded;
             i = next;
         }
