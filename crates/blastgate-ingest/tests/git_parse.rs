@@ -2753,8 +2753,29 @@ fn scalars_over_lines_are_one_command() {
             "{text}"
         );
     }
-    let apart =
-        "jobs:\n  d:\n    steps:\n      - run: kubectl get\n        name: namespace orders\n      - run: echo delete\n";
+    // A step written as a flow mapping, and steps as a flow list.
+    for steps in [
+        "      - {name: w, run: kubectl delete namespace orders}\n",
+        "    steps: [{run: \"kubectl delete namespace orders\"}]\n",
+    ] {
+        let text = format!("jobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n{steps}");
+        assert_eq!(
+            pipeline_destroys(text.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(),
+            ["Namespace"],
+            "{text}"
+        );
+        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let n = text.lines().count();
+        let patch = format!(
+            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
+        );
+        assert_eq!(
+            destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"],
+            ["Namespace"],
+            "{text}"
+        );
+    }
+    let apart = "jobs:\n  d:\n    steps:\n      - run: kubectl get\n        name: namespace orders\n      - run: echo delete\n      - run: echo ${{ inputs.command }}\n";
     assert!(pipeline_destroys(apart.as_bytes()).unwrap().is_empty());
     let one = "jobs:\n  d:\n    steps:\n      - run: echo hello\n      - run: terraform destroy -auto-approve\n";
     assert_eq!(pipeline_destroys(one.as_bytes()).unwrap().into_iter().collect::<Vec<_>>(), ["terraform destroy"]);

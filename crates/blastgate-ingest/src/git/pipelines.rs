@@ -297,6 +297,12 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                 folds.insert(side, vec![text.to_owned()]);
                 return;
             }
+            if let Some(flowed) = flow_commands(text) {
+                // (The line as written too: its text outside the braces
+                // runs.)
+                read_line(path, sign, &format!("{text} ; {flowed}"));
+                return;
+            }
         }
         read_line(path, sign, text);
     });
@@ -448,6 +454,39 @@ fn continues_scalar(opening: (usize, Option<char>), line: &str) -> bool {
         Some(_) => true,
         None => !(t.starts_with("- ") || t.starts_with('#') || t.contains(": ") || t.ends_with(':')),
     }
+}
+
+/// The commands a YAML line's flow mappings hold (`- {name: w, run:
+/// kubectl delete namespace orders}`, `steps: [{run: "..."}]`: a red
+/// team's misses), each as `run: VALUE` read as a step's line is, joined
+/// by ` ; `. `None` for a line without a command key inside braces.
+fn flow_commands(line: &str) -> Option<String> {
+    if !line.contains('{') {
+        return None;
+    }
+    let mut found = Vec::new();
+    for key in ["run", "script", "command", "cmd"] {
+        for (at, _) in line.match_indices(key) {
+            let before = line.get(..at)?.trim_end_matches(['"', '\'']).trim_end();
+            if !(before.ends_with('{') || before.ends_with(',')) || !before.contains('{') {
+                continue;
+            }
+            let after = line.get(at + key.len()..)?.trim_start_matches(['"', '\'']);
+            let Some(value) = after.strip_prefix(':') else { continue };
+            let value = value.trim_start();
+            let text = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let body = value.get(1..).unwrap_or_default();
+                    body.find(q).map_or(body, |end| body.get(..end).unwrap_or_default())
+                }
+                _ => value.split([',', '}']).next().unwrap_or(value).trim(),
+            };
+            if !text.is_empty() && found.len() < 64 {
+                found.push(format!("run: {text}"));
+            }
+        }
+    }
+    (!found.is_empty()).then(|| found.join(" ; "))
 }
 
 /// The command a scalar opened at `lines[at]` and going on over the lines
@@ -1108,6 +1147,9 @@ pub(super) fn read_pipeline(text: &[u8]) -> Option<(BTreeSet<String>, BTreeMap<S
         if let Some((folded, next)) = fold_block(&lines, at).or_else(|| continued_scalar(&lines, at)) {
             command = folded;
             i = next;
+        } else if let Some(flowed) = flow_commands(first) {
+            // (The line as written too: its text outside the braces runs.)
+            command = format!("{command} ; {flowed}");
         }
         // (A line ending in `\` continues on the next, up to 16 KiB as in
         // [`destructive_commands`]: past that the next line starts anew,
