@@ -42,6 +42,12 @@ const RUNNERS: &[&str] = &[
     "invoke-expression",
 ];
 
+/// Most substitutions a line is looked through for a decoder, and the
+/// bytes around each looked at: bounds that keep the reading linear in the
+/// line (a decoder's command is short).
+const MAX_SUBSTITUTIONS: usize = 256;
+const WINDOW: usize = 512;
+
 /// The type a line that runs hidden code counts as destroying.
 pub(super) const HIDDEN_COMMAND: &str = "hidden_command";
 
@@ -441,8 +447,12 @@ pub(super) fn printed_substitutions(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     loop {
-        let next = [rest.find("$("), rest.find("<("), rest.find('`')].into_iter().flatten().min();
-        let Some(at) = next else { break };
+        // (One scan to the next opening: three searches of the whole rest
+        // at every step made a line of many backticks quadratic.)
+        let next = rest.char_indices().find(|&(i, c)| {
+            c == '`' || (matches!(c, '$' | '<') && rest.get(i + 1..).is_some_and(|r| r.starts_with('(')))
+        });
+        let Some((at, _)) = next else { break };
         let tick = rest.get(at..).is_some_and(|r| r.starts_with('`'));
         let open = if tick { 1 } else { 2 };
         let body = rest.get(at + open..).unwrap_or_default();
@@ -506,10 +516,21 @@ pub(super) fn runs_hidden_code(line: &str) -> bool {
             decoded = false;
         }
     }
-    // A substitution holding a decoder, whose output runs.
-    for (at, _) in line.match_indices(['(', '`']) {
-        let before = line.get(..at).unwrap_or_default();
+    // A substitution holding a decoder, whose output runs. (Each looked
+    // at within a window of its own, so that a line of many brackets is
+    // read in linear time.)
+    for (at, _) in line.match_indices(['(', '`']).take(MAX_SUBSTITUTIONS) {
+        let mut from = at.saturating_sub(WINDOW);
+        while !line.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = line.get(from..at).unwrap_or_default();
         let inside = line.get(at + 1..).unwrap_or_default();
+        let mut to = WINDOW.min(inside.len());
+        while !inside.is_char_boundary(to) {
+            to -= 1;
+        }
+        let inside = inside.get(..to).unwrap_or_default();
         let inside = inside.split([')', '`']).next().unwrap_or(inside);
         if !inside.split('|').any(|p| decoder(&p.split_whitespace().collect::<Vec<_>>()).is_some()) {
             continue;
@@ -539,6 +560,8 @@ pub(super) fn inline_code_commands(line: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     let words: Vec<&str> = line.split_whitespace().collect();
+    // (A few programs a line at most: each is read to its end.)
+    let mut programs = 0;
     for pair in words.windows(2) {
         let [tool, flag] = pair else { continue };
         let name = tool.rsplit('/').next().unwrap_or(tool).trim_start_matches(['(', '"', '\'']);
@@ -554,6 +577,10 @@ pub(super) fn inline_code_commands(line: &str) -> Vec<String> {
         let start = (flag.as_ptr() as usize).wrapping_sub(line.as_ptr() as usize) + flag.len();
         let after = line.get(start..).unwrap_or_default().trim_start();
         let Some(code) = quoted_text(after) else { continue };
+        programs += 1;
+        if programs > 8 {
+            break;
+        }
         let mut reader = ProgramReader::new(language);
         for piece in code.split('\n') {
             out.extend(reader.feed(piece));

@@ -281,8 +281,12 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
                     Some(_) => text.trim().is_empty() || indent_of(text) > indent_of(first),
                     // (A scalar going on: only the lines that go on with it.)
                     None => scalar_opening(first).is_some_and(|o| {
+                        // (A quoted one ends on the line that closes its
+                        // quote: the last one held, if any.)
                         continues_scalar(o, text)
-                            && !o.1.is_some_and(|q| block.iter().skip(1).any(|l| l.replace("\\\"", "").contains(q)))
+                            && !o.1.is_some_and(|q| {
+                                block.len() > 1 && block.last().is_some_and(|l| l.replace("\\\"", "").contains(q))
+                            })
                     }),
                 };
                 if inside && block.len() <= MAX_FOLDED_LINES {
@@ -461,14 +465,14 @@ fn continues_scalar(opening: (usize, Option<char>), line: &str) -> bool {
 /// team's misses), each as `run: VALUE` read as a step's line is, joined
 /// by ` ; `. `None` for a line without a command key inside braces.
 fn flow_commands(line: &str) -> Option<String> {
-    if !line.contains('{') {
-        return None;
-    }
+    // (Linear in the line: a key is looked at only past the first brace,
+    // and at most 256 of each.)
+    let brace = line.find('{')?;
     let mut found = Vec::new();
     for key in ["run", "script", "command", "cmd"] {
-        for (at, _) in line.match_indices(key) {
+        for (at, _) in line.match_indices(key).filter(|&(at, _)| at > brace).take(256) {
             let before = line.get(..at)?.trim_end_matches(['"', '\'']).trim_end();
-            if !(before.ends_with('{') || before.ends_with(',')) || !before.contains('{') {
+            if !(before.ends_with('{') || before.ends_with(',')) {
                 continue;
             }
             let after = line.get(at + key.len()..)?.trim_start_matches(['"', '\'']);
