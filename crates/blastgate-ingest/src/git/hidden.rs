@@ -14,7 +14,7 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use super::programs::{Language, ProgramReader};
+use super::programs::{Language, ProgramReader, interpreter};
 
 /// Longest text decoded or read as inline code (bytes): a line is read in
 /// pieces of 4 KiB, and the reader's other bounds are of that order.
@@ -565,11 +565,13 @@ pub(super) fn inline_code_commands(line: &str) -> Vec<String> {
     for pair in words.windows(2) {
         let [tool, flag] = pair else { continue };
         let name = tool.rsplit('/').next().unwrap_or(tool).trim_start_matches(['(', '"', '\'']);
-        let language = match (name, *flag) {
-            ("python" | "python2" | "python3", "-c") => Language::Python,
-            ("node" | "nodejs" | "bun" | "deno", "-e" | "--eval" | "-p") => Language::JavaScript,
-            ("ruby", "-e") => Language::Ruby,
-            ("perl", "-e" | "-E") => Language::Perl,
+        // (Bun and Deno take `-e` for JavaScript too.)
+        let language = if matches!(name, "bun" | "deno") { Some(Language::JavaScript) } else { interpreter(name) };
+        let language = match (language, *flag) {
+            (Some(Language::Python), "-c") => Language::Python,
+            (Some(Language::JavaScript), "-e" | "--eval" | "-p") => Language::JavaScript,
+            (Some(Language::Ruby), "-e") => Language::Ruby,
+            (Some(Language::Perl), "-e" | "-E") => Language::Perl,
             _ => continue,
         };
         // The code: the text after the flag (a word of `line`, so its

@@ -7,7 +7,7 @@ use super::commands::{
     ShellFunctions, commands_destroy, for_each_changed_run, known_tool, production_marks, short_lived, tool_name,
 };
 use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, clip_kind};
-use super::programs::{Language, ProgramReader, program_language};
+use super::programs::{Language, ProgramReader, interpreter, program_language};
 use super::tasks::{TASK_CALL, TaskCall};
 
 /// What the commands added to scripts and pipelines destroy, by path:
@@ -835,14 +835,7 @@ fn interpreter_heredoc(line: &str) -> Option<(Language, String)> {
     let before = line.get(..at)?;
     let command = before.rsplit([';', '|', '&', '(']).next().unwrap_or(before);
     let words: Vec<&str> = command.split_whitespace().filter(|w| !PREFIXES.contains(w) && !w.contains('=')).collect();
-    let program = words.first()?;
-    let language = match program.rsplit('/').next().unwrap_or(program) {
-        "python" | "python3" | "python2" => Language::Python,
-        "node" | "nodejs" => Language::JavaScript,
-        "ruby" => Language::Ruby,
-        "perl" => Language::Perl,
-        _ => return None,
-    };
+    let language = interpreter(words.first()?)?;
     // (Reading the program from standard input: no script file named.)
     if words.iter().skip(1).any(|w| !w.starts_with('-')) {
         return None;
@@ -863,14 +856,7 @@ fn shell_language(line: &str) -> Option<Language> {
     let text = line.trim().trim_start_matches("- ").trim_start();
     let value = text.strip_prefix("shell:")?;
     let value = value.split(" #").next().unwrap_or(value).trim().trim_matches(['"', '\'']);
-    let program = value.split_whitespace().next().unwrap_or_default();
-    match program.rsplit('/').next().unwrap_or(program) {
-        "python" | "python3" | "python2" => Some(Language::Python),
-        "node" => Some(Language::JavaScript),
-        "ruby" => Some(Language::Ruby),
-        "perl" => Some(Language::Perl),
-        _ => None,
-    }
+    interpreter(value.split_whitespace().next().unwrap_or_default())
 }
 
 /// Whether a line of a `package.json` sets a lifecycle script, which npm,

@@ -157,6 +157,18 @@ fn test_file(name: &str, original: &str) -> bool {
             .is_some_and(|s| s.ends_with("Test") || s.ends_with("Tests"))
 }
 
+/// The language an interpreter named `program` (a path or a bare name)
+/// runs: `python`, `python2`, `python3`; `node`, `nodejs`; `ruby`; `perl`.
+pub(super) fn interpreter(program: &str) -> Option<Language> {
+    match program.rsplit('/').next().unwrap_or(program) {
+        "python" | "python3" | "python2" => Some(Language::Python),
+        "node" | "nodejs" => Some(Language::JavaScript),
+        "ruby" => Some(Language::Ruby),
+        "perl" => Some(Language::Perl),
+        _ => None,
+    }
+}
+
 /// The language of `path` if it is a script of another language than the
 /// shell that [`super::destructive_commands`] reads: a program in a
 /// scripts folder ([`SCRIPT_FOLDERS`]), a task or build file of its
