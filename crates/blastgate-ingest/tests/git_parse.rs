@@ -2726,9 +2726,21 @@ fn pipeline_steps_that_run_destroying_actions_are_read() {
 /// (`name:`) with its `entrypoint:` and `args:`, Tekton's and Argo
 /// Workflows' `image:` with `command:` and `args:` (a red team's misses:
 /// `args: ['sql', 'instances', 'delete', ...]` was never read).
+/// What the patch reader finds in `text` added whole as a GitHub Actions
+/// workflow (the whole-file reader's twin, which a test compares with).
+fn added_workflow_reads(text: &str) -> Vec<String> {
+    use blastgate_ingest::git::destructive_commands;
+    let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
+    let n = text.lines().count();
+    let patch = format!(
+        "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
+    );
+    destructive_commands(patch.as_bytes(), |_| true).remove(".github/workflows/d.yml").unwrap_or_default()
+}
+
 #[test]
 fn scalars_over_lines_are_one_command() {
-    use blastgate_ingest::git::{destructive_commands, pipeline_destroys};
+    use blastgate_ingest::git::pipeline_destroys;
     // A red team's: a plain or quoted `run:` value going on over lines is
     // one command, as YAML folds it; a key or list item after it is not.
     for run in [
@@ -2742,16 +2754,7 @@ fn scalars_over_lines_are_one_command() {
             ["Namespace"],
             "{text}"
         );
-        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
-        let n = text.lines().count();
-        let patch = format!(
-            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
-        );
-        assert_eq!(
-            destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"],
-            ["Namespace"],
-            "{text}"
-        );
+        assert_eq!(added_workflow_reads(&text), ["Namespace"], "{text}");
     }
     // A step written as a flow mapping, and steps as a flow list.
     for steps in [
@@ -2764,16 +2767,7 @@ fn scalars_over_lines_are_one_command() {
             ["Namespace"],
             "{text}"
         );
-        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
-        let n = text.lines().count();
-        let patch = format!(
-            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
-        );
-        assert_eq!(
-            destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"],
-            ["Namespace"],
-            "{text}"
-        );
+        assert_eq!(added_workflow_reads(&text), ["Namespace"], "{text}");
     }
     let apart = "jobs:\n  d:\n    steps:\n      - run: kubectl get\n        name: namespace orders\n      - run: echo delete\n      - run: echo ${{ inputs.command }}\n";
     assert!(pipeline_destroys(apart.as_bytes()).unwrap().is_empty());
@@ -2795,12 +2789,7 @@ fn steps_run_in_another_language_are_read_as_it() {
     for text in files {
         let whole: Vec<String> = pipeline_destroys(text.as_bytes()).unwrap().into_iter().collect();
         assert!(whole == ["Namespace"] || whole == ["database"], "{whole:?}: {text}");
-        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
-        let n = text.lines().count();
-        let patch = format!(
-            "diff --git a/.github/workflows/d.yml b/.github/workflows/d.yml\n--- /dev/null\n+++ b/.github/workflows/d.yml\n@@ -0,0 +1,{n} @@\n{added}"
-        );
-        assert_eq!(destructive_commands(patch.as_bytes(), |_| true)[".github/workflows/d.yml"], whole, "{text}");
+        assert_eq!(added_workflow_reads(text), whole, "{text}");
     }
     // A program fed to an interpreter by a here-document, in a script and
     // in a CI definition (a red team's misses); one that only reads, and a
