@@ -329,7 +329,9 @@ fn decode(decoder: Decoder, text: &str) -> Option<String> {
     // command; other control characters make it unreadable text.)
     let text = text.trim_end_matches(['\n', '\r']);
     let readable = text.chars().all(|c| !c.is_control() || matches!(c, '\n' | '\t'));
-    readable.then(|| text.replace(['\n', '\t'], " ; ").replace(" ; ", "; ").trim().to_owned())
+    // (A line break ends a command; a tab is a blank, as the shell reads
+    // it: it made `dropdb<TAB>orders` two commands.)
+    readable.then(|| text.replace('\t', " ").replace('\n', "; ").trim().to_owned())
 }
 
 /// The text `echo`/`printf` words print, if they print a literal: without
@@ -662,6 +664,12 @@ mod tests {
         );
         assert_eq!(decoded_literals("echo 64726f70646220 | xxd -r -p | sh"), "echo 'dropdb' | sh");
         assert_eq!(decoded_literals("echo 'sredro bdpord' | rev | sh"), "echo 'dropdb orders' | sh");
+        // A tab is a blank, a line break ends a command.
+        assert_eq!(decoded_literals("echo ZHJvcGRiCW9yZGVycw== | base64 -d | sh"), "echo 'dropdb orders' | sh");
+        assert_eq!(
+            decoded_literals("echo Y2QgLwpkcm9wZGIgb3JkZXJzCg== | base64 -d | sh"),
+            "echo 'cd /; dropdb orders' | sh"
+        );
         // Not decodable, or not a literal: as written.
         assert_eq!(decoded_literals("echo $X | base64 -d | sh"), "echo $X | base64 -d | sh");
         assert_eq!(decoded_literals("echo '!!' | base64 -d"), "echo '!!' | base64 -d");
