@@ -1222,3 +1222,35 @@ fn backtest_tells_left_out_metrics_from_missing_ones() {
     assert!(!err.contains("leave them out of --features"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn regression_a_history_too_long_on_standard_input_names_the_history_limit() {
+    use std::io::Write;
+    let dir = temp_dir();
+    let out = dir.join("m.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_blastgate"))
+        .args(["calibrate", "--history", "-", "--out", out.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let row = "1600000000,0,1,2,3\n".repeat(1 << 12);
+        let _ = stdin.write_all(b"commit_date,bug,la,ld,nf\n");
+        // 256 MiB and more; the reader stops at its limit.
+        for _ in 0..=(256 << 20) / row.len() + 1 {
+            if stdin.write_all(row.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    // (It named `max_input_bytes`, with a graph's advice.)
+    assert!(stderr(&o).contains("`max_history_bytes`") && stderr(&o).contains("shorter history"), "{}", stderr(&o));
+    assert!(!out.exists());
+    std::fs::remove_dir_all(dir).ok();
+}

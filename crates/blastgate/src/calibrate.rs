@@ -76,7 +76,11 @@ pub fn load_history(path: &Path, columns: &Columns) -> Result<History, Calibrate
     if blastgate_ingest::is_stdin(path) {
         // Read once per process, with the history's own limit.
         let bytes = blastgate_ingest::read_path(path, MAX_HISTORY_BYTES).map_err(|e| match e {
-            blastgate_graph::GraphError::LimitExceeded(l) => CalibrateError::LimitExceeded(l),
+            // (Named as a history's limit, as a file's is: the reader
+            // names the limit of any input, with a graph's advice.)
+            blastgate_graph::GraphError::LimitExceeded(l) => {
+                CalibrateError::limit(&name, "max_history_bytes", MAX_HISTORY_BYTES, l.observed())
+            }
             blastgate_graph::GraphError::Io(d) => CalibrateError::Input(d),
             other => CalibrateError::input(&name, "", "", other.to_string()),
         })?;
