@@ -2168,6 +2168,13 @@ fn destructive_commands_are_read_by_tool() {
         ("      - name: Fail if the plan would run terraform destroy", &[]),
         ("Write-Host \"this never calls terraform destroy\"", &[]),
         ("echo \"terraform destroy\"", &[]),
+        // Quoted text after quoted text runs only if that ran: a `printf`
+        // format is an argument (a false alarm); a quoted command's
+        // quoted argument is not.
+        ("printf \"%s\\n\" \"dropdb orders\"", &[]),
+        ("printf '%s\\n' 'redis-cli -h cart-cache.prod FLUSHALL'", &[]),
+        ("\"dropdb\" \"orders\"", &["database"]),
+        ("printf \"%s\\n\" \"dropdb orders\" | sh", &["database"]),
         // Quoted text handed to a shell runs.
         ("sh 'terraform destroy -auto-approve'", &["terraform destroy"]),
         ("bash -c \"kubectl delete pvc data\"", &["PersistentVolumeClaim"]),

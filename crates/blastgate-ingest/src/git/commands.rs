@@ -394,7 +394,10 @@ fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<S
             let list = last.ends_with('[') && lower_start.contains("script") || (part.trim() == "," && runs_quoted);
             runs_quoted = json_script
                 || list
-                || part.trim().is_empty()
+                // (Text right after quoted text runs if that did: `"terraform"
+                // "destroy"`, but not `printf "%s\n" "dropdb orders"`, whose
+                // format is an argument: a false alarm.)
+                || (part.trim().is_empty() && runs_quoted)
                 || matches!(
                     last,
                     "sh" | "bash" | "zsh" | "-c" | "-ec" | "-xc" | "eval" | "exec" | "run:" | "script:" | "-"
