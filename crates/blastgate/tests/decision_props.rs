@@ -1318,6 +1318,49 @@ proptest! {
 proptest! {
     #![proptest_config(config(CASES))]
 
+    /// Adding a test to a change of documentation alone never raises the
+    /// depth either: the change still ships nothing (a decision audit: a
+    /// one-line test beside 200 lines of documentation lost the
+    /// documentation's discount, `auto` -> `peer`).
+    #[test]
+    fn adding_a_test_to_documentation_never_raises_the_depth(
+        (g, change, context) in scenario(),
+        docs in proptest::collection::vec(0_u64..5_000, 1..4),
+        node in any::<usize>(),
+        added in 1_u64..5_000,
+    ) {
+        let mut change = change;
+        change.services.clear();
+        change.infrastructure.clear();
+        change.files = docs
+            .iter()
+            .enumerate()
+            .map(|(i, &added)| FileChange { path: format!("docs/guide{i}.md"), added, ..FileChange::default() })
+            .collect();
+        let engine = g.engine(default_policy().unwrap());
+        let base = engine.assess(&change, &context);
+        let mut tested = change.clone();
+        tested.files.push(FileChange {
+            path: format!("src/{}/tests/extra_test.go", name(node % g.len())),
+            added,
+            ..FileChange::default()
+        });
+        let after = engine.assess(&tested, &context);
+        prop_assert!(
+            after.review_depth() <= base.review_depth(),
+            "a test of {} lines raised the depth from {} to {}\nbase: {}\nwith the test: {}",
+            added,
+            base.review_depth(),
+            after.review_depth(),
+            base.decision.summary,
+            after.decision.summary,
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES))]
+
     /// A file's stated `kind` is a claim: it may add risk but never lower
     /// the depth below what the file's path gives (`kind: code` on a
     /// migration, `kind: feature_flag` on code, `kind: docs` on code).

@@ -37,7 +37,7 @@ pub const FEATURES: &[(&str, &str)] = &[
         "feature_flag",
         "1 if the change adds lines to a feature-flag definition (an empty or deleted one counts nothing)",
     ),
-    ("docs_only", "1 if every changed file is documentation"),
+    ("docs_only", "1 if every changed file is documentation, or a test beside documentation"),
     ("tests_only", "1 if every changed file is a test"),
     ("destructive_infrastructure", "number of resources deleted or replaced (delete, replace, unknown)"),
     ("ai_assisted", "1 if AI helped write the change (assisted or more)"),
@@ -296,6 +296,14 @@ pub(crate) fn values(
     let only = |k: ChangeKind| {
         files > 0 && changeset.infrastructure.is_empty() && !deploys && resolved.kinds.get(&k) == Some(&files)
     };
+    // Documentation and tests only, some documentation among them.
+    let count = |k: ChangeKind| resolved.kinds.get(&k).copied().unwrap_or(0);
+    let docs_and_tests = files > 0
+        && changeset.infrastructure.is_empty()
+        && !deploys
+        && count(ChangeKind::Docs) > 0
+        && count(ChangeKind::Docs).saturating_add(count(ChangeKind::Test)) == files
+        && resolved.kinds.iter().all(|(k, &n)| n == 0 || matches!(k, ChangeKind::Docs | ChangeKind::Test));
     let infra_planned = changeset.infrastructure.iter().any(|r| !r.is_inert());
     let ai = facts.ai;
     let burn = facts.budgets.first().map_or(0.0, |(_, remaining)| (1.0 - remaining).clamp(0.0, 2.0));
@@ -324,7 +332,10 @@ pub(crate) fn values(
             "feature_flag" => flag(changeset.files.iter().any(|f| {
                 f.status != FileStatus::Deleted && f.added > 0 && file_kind(classifier, f).0 == ChangeKind::FeatureFlag
             })),
-            "docs_only" => flag(only(ChangeKind::Docs)),
+            // Documentation beside tests is still documentation only: a
+            // test ships nothing (a decision audit: a one-line test beside
+            // a docs change lost the discount and raised `auto` to `peer`).
+            "docs_only" => flag(docs_and_tests),
             "tests_only" => flag(only(ChangeKind::Test)),
             // An entry destroyed on two nodes (its stated one and its
             // module's) is one resource destroyed; entries that share an
