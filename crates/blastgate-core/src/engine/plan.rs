@@ -37,7 +37,6 @@ pub(crate) fn approvals(
 ) -> (Vec<Approval>, SeparationOfDuties) {
     let graph = &engine.graph;
     let senior = engine.policy.seniority.senior.clone();
-    let limit = engine.policy.limits.max_listed_affected;
     // The author and the contributors: none of them may approve, nor be the
     // owner asked (their own change).
     let excluded = super::excluded_people(changeset, context);
@@ -301,18 +300,23 @@ pub(crate) fn approvals(
         teams.dedup();
         let mut reason =
             format!("a `{senior}` engineer (or above) from an owning or impacted team, besides the owners");
-        if teams.len() > limit {
+        // Bounded as the other approvals are, by MAX_OWNER_APPROVALS, not
+        // by the listing limit: a gate that checks `teams` turned away a
+        // senior of the 51st impacted team (a decision audit: 61 teams,
+        // 50 listed, against cli.md's "approvals are never bounded by
+        // `limits.max_listed_affected`").
+        if teams.len() > MAX_OWNER_APPROVALS {
             // A huge radius: the owning teams, then impacted ones by name,
-            // up to the limit; any team counts, the list is only bounded.
+            // up to the bound; any team counts, the list is only bounded.
             let owning: Vec<String> = deployed
                 .iter()
                 .filter_map(|t| graph.node(t.index))
                 .flat_map(NodeRef::owners)
                 .map(str::to_owned)
                 .collect();
-            let more = teams.len() - limit;
+            let more = teams.len() - MAX_OWNER_APPROVALS;
             teams.sort_by_key(|t| !owning.contains(t));
-            teams.truncate(limit);
+            teams.truncate(MAX_OWNER_APPROVALS);
             teams.sort_unstable();
             reason.push_str(&format!(" ({more} more impacted teams not listed also qualify)"));
         }
