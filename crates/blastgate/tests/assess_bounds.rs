@@ -247,3 +247,44 @@ fn entry_warnings_are_bounded_and_order_free() {
     let b = engine.assess(&parse_changeset("c.json", doc(&reversed).as_bytes()).unwrap(), &now);
     assert_eq!(to_json(&a), to_json(&b));
 }
+
+#[test]
+fn what_a_rollout_cannot_stage_is_at_most_twenty_entries_the_last_counting_the_rest() {
+    let yaml = "apiVersion: blastgate.dev/v1\nkind: ServiceGraph\nservices:\n  - {id: notifications, owner: team-n}\n";
+    let mut loader = GraphLoader::new(BuildOptions::default());
+    loader.add_bytes("g.yaml", yaml.as_bytes(), None).unwrap();
+    let engine = Engine::new(loader.build().unwrap().freeze(), default_policy().unwrap()).unwrap();
+    let clock = Context::new(Timestamp::parse("2026-11-27T10:00:00Z").unwrap());
+    let change = |resources: usize| {
+        let infrastructure: Vec<String> = (0..resources)
+            .map(|i| {
+                format!(
+                    r#"{{"address": "aws_lambda_function.f{i:02}", "type": "aws_lambda_function", "action": "delete", "node": "notifications"}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c",
+                "author": {{"id": "sam", "seniority": "senior"}},
+                "files": [{{"path": "notifications/migrations/0002_drop.sql", "added": 3}}],
+                "infrastructure": [{}], "safety": {{"reversible": false}}}}"#,
+            infrastructure.join(", ")
+        );
+        parse_changeset("c.json", text.as_bytes()).unwrap()
+    };
+    // (A decision audit: 25 resources, a migration and an irreversible
+    // change made 23 entries, the count in the middle.)
+    for (resources, counted) in [(18, None), (19, Some(2)), (25, Some(8))] {
+        let a = engine.assess(&change(resources), &clock);
+        let listed = &a.rollout.not_staged;
+        assert!(listed.len() <= 20, "{resources}: {listed:#?}");
+        assert!(listed[0].contains("stated irreversible") && listed[1].contains("schema migration"), "{listed:#?}");
+        match counted {
+            None => assert_eq!(listed.len(), 2 + resources, "{listed:#?}"),
+            Some(n) => {
+                assert_eq!(listed.len(), 20, "{listed:#?}");
+                assert_eq!(listed.last().unwrap(), &format!("{n} more destroyed or replaced resources"));
+            }
+        }
+    }
+}

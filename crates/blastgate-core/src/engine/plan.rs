@@ -587,23 +587,22 @@ pub(crate) fn declared_rollout_below(changeset: &Changeset, plan: &RolloutPlan) 
     })
 }
 
-/// Most entries of [`RolloutPlan::not_staged`] named one by one.
+/// Most entries of [`RolloutPlan::not_staged`], the last counting the
+/// destroyed resources not named.
 const MAX_NOT_STAGED: usize = 20;
 
 /// What a rollout's steps cannot stage (see [`RolloutPlan::not_staged`]):
-/// the destroyed or replaced resources, the schema migrations, a change
-/// stated irreversible.
+/// a change stated irreversible, the schema migrations, then the destroyed
+/// or replaced resources, at most [`MAX_NOT_STAGED`] entries in all, the
+/// last counting the resources past them (a decision audit: 25 resources,
+/// a migration and an irreversible change made 23 entries, the count in
+/// the middle).
 fn not_staged(changeset: &Changeset, resolved: &ResolvedChange) -> Vec<String> {
-    let mut destroyed: Vec<String> = resolved.destructive.iter().map(super::rules::describe).collect();
-    destroyed.sort_unstable();
-    destroyed.dedup();
-    let mut out: Vec<String> = destroyed
-        .iter()
-        .take(MAX_NOT_STAGED)
-        .map(|r| format!("{r}: the resource is destroyed once, for every user"))
-        .collect();
-    if destroyed.len() > MAX_NOT_STAGED {
-        out.push(format!("{} more destroyed or replaced resources", destroyed.len() - MAX_NOT_STAGED));
+    let mut out: Vec<String> = Vec::new();
+    if changeset.safety.reversible == Some(false) {
+        out.push(
+            "the change, stated irreversible (`safety.reversible: false`): a rollback does not undo it".to_owned(),
+        );
     }
     let migrations = resolved.kinds.get(&ChangeKind::SchemaMigration).copied().unwrap_or(0);
     if migrations > 0 {
@@ -616,10 +615,14 @@ fn not_staged(changeset: &Changeset, resolved: &ResolvedChange) -> Vec<String> {
             "{files}: the database changes once, for every user; deploy code that works with both schemas first"
         ));
     }
-    if changeset.safety.reversible == Some(false) {
-        out.push(
-            "the change, stated irreversible (`safety.reversible: false`): a rollback does not undo it".to_owned(),
-        );
+    let mut destroyed: Vec<String> = resolved.destructive.iter().map(super::rules::describe).collect();
+    destroyed.sort_unstable();
+    destroyed.dedup();
+    let room = MAX_NOT_STAGED.saturating_sub(out.len());
+    let named = if destroyed.len() > room { room.saturating_sub(1) } else { destroyed.len() };
+    out.extend(destroyed.iter().take(named).map(|r| format!("{r}: the resource is destroyed once, for every user")));
+    if destroyed.len() > named {
+        out.push(format!("{} more destroyed or replaced resources", destroyed.len() - named));
     }
     out
 }
