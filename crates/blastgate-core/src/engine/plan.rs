@@ -379,8 +379,8 @@ pub(crate) fn approvals(
                     Vec::new(),
                     Some(senior.clone()),
                     format!(
-                        "impacted tier-0 {} is owned by {}, who cannot approve their own change: a senior \
-                         engineer who knows it",
+                        "impacted critical {} (tier 0, or a user journey) is owned by {}, who cannot approve their own \
+                         change: a senior engineer who knows it",
                         name_list(&services),
                         who_made_it(&excluded)
                     ),
@@ -389,14 +389,17 @@ pub(crate) fn approvals(
                     ApprovalRole::CriticalOwner,
                     vec![team.to_owned()],
                     None,
-                    format!("owns impacted tier-0 {}", name_list(&services)),
+                    // (Journeys are critical at any tier: "tier-0" named a tier-1
+                    // journey wrongly, a decision audit.)
+                    format!("owns impacted critical {} (tier 0, or a user journey)", name_list(&services)),
                 )),
                 None => out.push(approval(
                     ApprovalRole::CriticalOwner,
                     Vec::new(),
                     Some(senior.clone()),
                     format!(
-                        "impacted tier-0 {} has no recorded owner: a senior engineer who knows it",
+                        "impacted critical {} (tier 0, or a user journey) has no recorded owner: a senior engineer who \
+                         knows it",
                         name_list(&services)
                     ),
                 )),
