@@ -228,6 +228,14 @@ fn direction_of(
             None
         };
     }
+    if path.starts_with("rule[") && matches!(leaf, "by_agent" | "reaches_tier0" | "tier0_without_rollback") {
+        // Each narrows when its rule fires: off, the rule fires for more.
+        return match (default.as_bool()?, policy.as_bool()?) {
+            (true, false) => Some(Direction::Stronger),
+            (false, true) => Some(Direction::Weaker),
+            _ => None,
+        };
+    }
     if path.starts_with("rule[") && leaf == "ai" {
         let level = |v: &Value| ["none", "assisted", "generated", "agent"].iter().position(|l| v.as_str() == Some(*l));
         return by_order(true, level(default)? as f64, level(policy)? as f64);
@@ -279,6 +287,14 @@ fn compare(
         return;
     }
     let join = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    // A rule's flag the policy's JSON leaves out when false (`by_agent`,
+    // `reaches_tier0` of an `irreversible` rule) is false, not absent (a
+    // decision audit: `reaches_tier0 = false` read "here absent").
+    let unset = serde_json::Value::Bool(false);
+    let policy = match (default, policy) {
+        (Value::Bool(_), None) if path.starts_with("rule[") => Some(&unset),
+        _ => policy,
+    };
     match (default, policy) {
         (Value::Object(d), Some(Value::Object(p))) => {
             for (key, value) in d {

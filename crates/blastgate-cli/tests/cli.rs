@@ -2547,6 +2547,34 @@ fn policy_default_and_check() {
         assert_eq!(found.map(|d| d["direction"].clone()), Some(serde_json::json!(direction)), "{to}: {report}");
     }
 
+    // A rule's flag set false is false, not absent (the policy's JSON
+    // leaves it out), and turning one off makes its rule fire for more.
+    for (from, to, path, value, direction) in [
+        (
+            "reaches_tier0 = true",
+            "reaches_tier0 = false",
+            "rule[irreversible-reaching-tier0].reaches_tier0",
+            false,
+            "stronger",
+        ),
+        ("by_agent = true", "by_agent = false", "rule[destructive-by-agent].by_agent", false, "stronger"),
+    ] {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{from}");
+        std::fs::write(&copy, &edited).unwrap();
+        let report = json(&run(&["policy", "check", copy.to_str().unwrap(), "--format", "json"]));
+        let found = report["differs_from_default"].as_array().unwrap().iter().find(|d| d["path"] == path).cloned();
+        let found = found.unwrap_or_else(|| panic!("{path}: {report}"));
+        assert_eq!((&found["policy"], &found["direction"]), (&serde_json::json!(value), &serde_json::json!(direction)));
+        let shown = run(&["policy", "check", copy.to_str().unwrap()]);
+        assert!(
+            String::from_utf8_lossy(&[shown.stdout.as_slice(), shown.stderr.as_slice()].concat())
+                .contains(&format!("{path}: default true, here false")),
+            "{}",
+            stderr(&shown)
+        );
+    }
+
     let typo =
         String::from_utf8(printed.stdout).unwrap().replacen("min_depth = \"senior\"", "min_dept = \"senior\"", 1);
     std::fs::write(&copy, typo).unwrap();
