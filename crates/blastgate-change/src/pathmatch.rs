@@ -29,25 +29,21 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// GitHub's last-match-wins answers line 2. Instead every level is asked
 /// and the highest rule index wins.
 ///
-/// Patterns that name a path whole are looked up in a trie of folders
-/// ([`Literals`]); the others are split by a literal part each must hold
-/// ([`Globs`]), so that a path is asked only of the patterns whose part it
-/// holds. Rules are split into chunks of at most 4,096 (`CHUNK_RULES`) because one glob
+/// Rules are split into chunks of at most 4,096 (`CHUNK_RULES`) because one glob
 /// set of many wildcard patterns outgrows the regex engine's size limit
 /// (about 5,000 patterns like `src/*x*/**/y?`); a chunk that still fails to
-/// build is split in two until it builds. The highest rule index any of
-/// them answers wins.
+/// build is split in two until it builds. Chunks are asked from the last,
+/// and the first chunk with a match decides.
 ///
 /// Matching that ignores case ([`PathMatcher::rule_ignoring_case`]) has
 /// chunks of its own, built from the same patterns on first need: most
 /// matchers are never asked.
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
-    /// The patterns with a wildcard, matched as written.
-    globs: Globs,
+    chunks: Vec<Chunk>,
     /// The anchored patterns of plain ASCII text (a folder or file named
-    /// whole, `/svc/orders/`, `src/payments`), matched by looking the
-    /// path and each of its folders up rather than through the glob sets:
+    /// whole, `/svc/orders/`, `src/payments`), matched by walking the
+    /// path's folders down a trie rather than through the glob sets:
     /// a Backstage catalog's source locations are 100,000 such folders,
     /// and glob sets of them took 27 to 50 KB a pattern (a red team: 2 GB
     /// to place one file).
@@ -59,40 +55,7 @@ pub struct PathMatcher {
     /// an ASCII path matches ignoring case as its lower case matches
     /// as written, on the faster `chunks`.
     folds: bool,
-    folded: std::sync::OnceLock<Result<Globs, String>>,
-}
-
-/// Patterns with a wildcard (those [`literal`] does not take), split by a
-/// literal part each must hold, so that a path is asked of the patterns
-/// whose part it holds and not of all of them: the `ignore` crate asks a
-/// path of every pattern that shares its extension (`/src/*/pkg0/*.go`,
-/// ...), one regex each, and 5,000 such CODEOWNERS lines took 13 s to
-/// place 2,000 files (a red team).
-///
-/// A pattern's key ([`key_of`]) is its longest run of text without
-/// wildcards. Any path the pattern matches, or that lies below a folder it
-/// matches, holds that run once written as `/PATH/` (the `/` at each end
-/// stand for the root and for a folder's end): the pattern's literal
-/// characters match only themselves, and the anchoring `/` and a
-/// folder's trailing `/` are in that form. So skipping the patterns whose
-/// key a path lacks changes no answer (checked against the unsplit
-/// chunks by a property test).
-#[derive(Debug, Clone, Default)]
-struct Globs {
-    /// The patterns without a key, in chunks in rule order.
-    keyless: Vec<Chunk>,
-    /// The keyed patterns, in chunks of at most [`KEYED_CHUNK_RULES`]
-    /// (each chunk's patterns in rule order), each with the highest rule
-    /// index it holds.
-    keyed: Vec<(Chunk, usize)>,
-    /// Finds the keys a path holds; `None` when no pattern has one.
-    finder: Option<aho_corasick::AhoCorasick>,
-    /// The keyed chunks holding each key's patterns, by the finder's
-    /// pattern id.
-    chunks_of_key: Vec<Vec<u32>>,
-    /// Whether the patterns match ignoring case (the keys then in ASCII
-    /// lower case, found ignoring ASCII case).
-    fold: bool,
+    folded: std::sync::OnceLock<Result<Vec<Chunk>, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -103,173 +66,6 @@ struct Chunk {
 
 /// Most rules in one chunk of a [`PathMatcher`].
 const CHUNK_RULES: usize = 4096;
-
-/// Most rules in one chunk of keyed patterns ([`Globs`]): a path holding a
-/// key is asked of every pattern in the key's chunks.
-const KEYED_CHUNK_RULES: usize = 32;
-
-/// The shortest key ([`key_of`]): a run of one character (`/`, `.`) is in
-/// nearly every path.
-const MIN_KEY_BYTES: usize = 2;
-
-/// Most key occurrences looked at in one path: past them the path is asked
-/// of every keyed chunk, as if no key had been found (the answer is the
-/// same, the search bounded).
-const MAX_KEY_HITS: usize = 1 << 16;
-
-/// The key of `glob` (see [`Globs`]): its longest run of text outside
-/// `*`, `?` and character classes (`[a-z]`), of at least
-/// [`MIN_KEY_BYTES`] bytes, the last of the longest; of ASCII, in lower
-/// case, when `fold`. `None` for a negation or a comment, a pattern with
-/// an escape, a `]` outside a class or a class that does not close (whose
-/// text is then not what it matches), or without such a run.
-fn key_of(glob: &str, fold: bool) -> Option<String> {
-    if glob.starts_with(['!', '#']) {
-        return None;
-    }
-    let line = trim_trailing_unescaped_spaces(glob);
-    if line.contains('\\') {
-        return None;
-    }
-    let mut runs: Vec<&str> = Vec::new();
-    let mut start = 0;
-    let mut at = 0;
-    let bytes = line.as_bytes();
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'*' | b'?' => {
-                runs.push(line.get(start..at)?);
-                at += 1;
-                start = at;
-            }
-            b'[' => {
-                runs.push(line.get(start..at)?);
-                // The class's end: its first `]` past a leading `!` or `^`
-                // and a `]` right after them (a member).
-                let mut end = at + 1;
-                if matches!(bytes.get(end), Some(b'!' | b'^')) {
-                    end += 1;
-                }
-                if bytes.get(end) == Some(&b']') {
-                    end += 1;
-                }
-                end += bytes.get(end..)?.iter().position(|&c| c == b']')?;
-                at = end + 1;
-                start = at;
-            }
-            b']' => return None,
-            _ => at += 1,
-        }
-    }
-    runs.push(line.get(start..)?);
-    let mut best: Option<&str> = None;
-    for run in runs {
-        if run.len() >= MIN_KEY_BYTES && (!fold || run.is_ascii()) && best.is_none_or(|b| run.len() >= b.len()) {
-            best = Some(run);
-        }
-    }
-    best.map(|run| if fold { run.to_ascii_lowercase() } else { run.to_owned() })
-}
-
-impl Globs {
-    /// The chunks of `entries` (in rule order), matching ASCII and Unicode
-    /// case alike when `fold`.
-    fn build(entries: &[Entry], fold: bool) -> Result<Self, String> {
-        let mut keyless = Vec::new();
-        let mut keyed: Vec<(String, &Entry)> = Vec::new();
-        for entry in entries {
-            match key_of(&entry.glob, fold) {
-                Some(key) => keyed.push((key, entry)),
-                None => keyless.push(entry.clone()),
-            }
-        }
-        // Keys in byte order, each key's patterns together.
-        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.index.cmp(&b.1.index)));
-        let mut keys: Vec<String> = Vec::new();
-        let mut chunks_of_key: Vec<Vec<u32>> = Vec::new();
-        let mut chunks: Vec<(Chunk, usize)> = Vec::new();
-        for group in keyed.chunks(KEYED_CHUNK_RULES) {
-            // (The `ignore` crate answers the last pattern added that
-            // matches: a chunk's patterns go in in rule order.)
-            let mut members: Vec<Entry> = group.iter().map(|(_, e)| (*e).clone()).collect();
-            members.sort_by_key(|e| e.index);
-            let last = members.iter().map(|e| e.index).max().unwrap_or(0);
-            let first = u32::try_from(chunks.len()).map_err(|_| "too many patterns".to_owned())?;
-            chunks.extend(build_chunks(&members, fold)?.into_iter().map(|c| (c, last)));
-            let end = u32::try_from(chunks.len()).map_err(|_| "too many patterns".to_owned())?;
-            for (key, _) in group {
-                if keys.last() != Some(key) {
-                    keys.push(key.clone());
-                    chunks_of_key.push(Vec::new());
-                }
-                if let Some(ids) = chunks_of_key.last_mut() {
-                    for id in first..end {
-                        if !ids.contains(&id) {
-                            ids.push(id);
-                        }
-                    }
-                }
-            }
-        }
-        let finder = if keys.is_empty() {
-            None
-        } else {
-            Some(
-                aho_corasick::AhoCorasick::builder()
-                    .ascii_case_insensitive(fold)
-                    .build(&keys)
-                    .map_err(|e| format!("cannot index the patterns ({e})"))?,
-            )
-        };
-        Ok(Self { keyless: build_chunks(&keyless, fold)?, keyed: chunks, finder, chunks_of_key, fold })
-    }
-
-    /// The index of the last rule of these patterns that matches `path`
-    /// (from the root), or a folder above it.
-    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
-        let mut best = self.keyless.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir));
-        let Some(finder) = &self.finder else { return best };
-        let mut asked = vec![false; self.keyed.len()];
-        let mut candidates: Vec<u32> = Vec::new();
-        // (Ignoring case, a letter beyond ASCII may match an ASCII one of a
-        // key in ways the finder does not know: such a path is asked of
-        // every keyed chunk.)
-        let mut every = self.fold && !path.is_ascii();
-        if !every {
-            let written = format!("/{path}/");
-            for (hits, found) in finder.find_overlapping_iter(&written).enumerate() {
-                if hits >= MAX_KEY_HITS {
-                    every = true;
-                    break;
-                }
-                for &id in self.chunks_of_key.get(found.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
-                    if let Some(seen) = asked.get_mut(id as usize)
-                        && !*seen
-                    {
-                        *seen = true;
-                        candidates.push(id);
-                    }
-                }
-            }
-        }
-        if every {
-            candidates = (0..self.keyed.len()).filter_map(|i| u32::try_from(i).ok()).collect();
-        }
-        // The chunks that may hold a later rule first.
-        let last_of = |id: &u32| self.keyed.get(*id as usize).map_or(0, |(_, last)| *last);
-        candidates.sort_by_key(|id| std::cmp::Reverse(last_of(id)));
-        for id in candidates {
-            let Some((chunk, last)) = self.keyed.get(id as usize) else { continue };
-            if best.is_some_and(|b| b >= *last) {
-                break;
-            }
-            if let Some(i) = chunk.rule_of(path, is_dir) {
-                best = Some(best.map_or(i, |b| b.max(i)));
-            }
-        }
-        best
-    }
-}
 
 /// Builds a [`PathMatcher`].
 #[derive(Debug, Default)]
@@ -309,8 +105,8 @@ impl PathMatcherBuilder {
     pub fn build(&self) -> Result<PathMatcher, String> {
         let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
         Ok(PathMatcher {
-            globs: Globs::build(&globs, false)?,
-            literals: Literals::of(&self.entries),
+            chunks: build_chunks(&globs, false)?,
+            literals: Literals::of(&self.entries)?,
             entries: self.entries.clone(),
             folds: self.entries.iter().any(|e| !e.glob.is_ascii() || e.glob.bytes().any(|b| b.is_ascii_uppercase())),
             folded: std::sync::OnceLock::new(),
@@ -322,24 +118,58 @@ impl PathMatcherBuilder {
 /// (see [`literal`]), each with the last rule that names it as a file or a
 /// folder and the last that names it as a folder only (a pattern ending
 /// in `/`); and the same keyed in ASCII lower case, for matching that
-/// ignores case. Each is a trie of the paths' folders, so that asking
-/// about a path walks its folders once: looking each folder's whole
-/// prefix up in a hash map hashed the path over again at every `/` (a red
-/// team: 1,000 files 1,300 folders deep took 10 s to assess).
+/// ignores case.
 #[derive(Debug, Clone, Default)]
 struct Literals {
-    exact: Trie,
-    folded: Trie,
+    exact: Keys,
+    folded: Keys,
 }
 
-/// Paths as a trie of their `/`-separated names: node 0 is the root, and
-/// each node holds the rules naming the path that leads to it.
-#[derive(Debug, Clone, Default)]
-struct Trie {
-    /// The children of each node, by name (empty for most nodes, which
-    /// then hold no allocation).
-    children: Vec<std::collections::HashMap<Box<str>, u32>>,
-    named: Vec<Named>,
+/// Named paths found in one pass over a path: each path is filed by a
+/// hash that a path's prefixes are hashed to as the pass goes
+/// ([`prefix_hash`]), so that asking about a path costs one step a byte,
+/// and one comparison of the best match found. Looking each folder's whole
+/// prefix up in a hash map hashed the path over again at every `/` (a red
+/// team: 1,000 files 1,300 folders deep took 10 s to assess); a trie of
+/// folders took 30 bytes a folder, 500 MB for 12 MB of patterns 2,000
+/// folders deep (another). The hash only finds candidates: a match is
+/// compared in full, so the answer never depends on the hash's key.
+#[derive(Debug, Clone)]
+struct Keys {
+    /// Each named path and its rules.
+    paths: Vec<(Box<str>, Named)>,
+    /// The first path of each hash, and for each path the next of the
+    /// same hash (distinct paths share one with a chance of about 2^-61).
+    first: std::collections::HashMap<u64, u32>,
+    next: Vec<Option<u32>>,
+    /// The hash's multiplier, drawn once per matcher.
+    base: u64,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        // A multiplier in [2^20, 2^61 - 2] no input can aim at.
+        let drawn = std::collections::hash_map::RandomState::new().hash_one(0x6b65_7973_u64);
+        Self {
+            paths: Vec::new(),
+            first: std::collections::HashMap::new(),
+            next: Vec::new(),
+            base: (1 << 20) + drawn % (PRIME - 2 - (1 << 20)),
+        }
+    }
+}
+
+/// The Mersenne prime 2^61 - 1, the modulus of [`prefix_hash`].
+const PRIME: u64 = (1 << 61) - 1;
+
+/// The hash of `text` extended by `byte`: `(h * base + byte + 1) mod
+/// 2^61 - 1`, so that a text's prefixes are hashed as it is read.
+fn prefix_hash(h: u64, base: u64, byte: u8) -> u64 {
+    let product = u128::from(h) * u128::from(base) + u128::from(byte) + 1;
+    let folded = (product & u128::from(PRIME)) + (product >> 61);
+    let folded = u64::try_from(folded).unwrap_or(0);
+    if folded >= PRIME { folded - PRIME } else { folded }
 }
 
 /// The last rules that name one path: as a file or folder, as a folder
@@ -363,72 +193,81 @@ impl Named {
     }
 }
 
-impl Trie {
-    fn is_empty(&self) -> bool {
-        self.named.len() <= 1
+impl Keys {
+    fn hash(&self, text: &str) -> u64 {
+        text.bytes().fold(0, |h, b| prefix_hash(h, self.base, b))
     }
 
-    /// The node of `path` (names separated by `/`, none empty), made if
-    /// new. `None` past `u32::MAX` nodes, which no input within the limits
-    /// reaches.
-    fn node_of(&mut self, path: &str) -> Option<&mut Named> {
-        if self.named.is_empty() {
-            self.named.push(Named::default());
-            self.children.push(std::collections::HashMap::new());
+    /// The candidates filed under `hash`, first to last.
+    fn filed(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(self.first.get(&hash).copied(), |&i| self.next.get(i as usize).copied().flatten())
+    }
+
+    /// Adds rule `index` naming `path`.
+    fn add(&mut self, path: &str, index: usize, dir_only: bool) -> Result<(), String> {
+        let hash = self.hash(path);
+        let found = self.filed(hash).find(|&i| self.paths.get(i as usize).is_some_and(|(p, _)| &**p == path));
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let at = u32::try_from(self.paths.len()).map_err(|_| "too many patterns".to_owned())?;
+                self.paths.push((path.into(), Named::default()));
+                self.next.push(self.first.insert(hash, at));
+                at
+            }
+        };
+        if let Some((_, named)) = self.paths.get_mut(at as usize) {
+            named.add(index, dir_only);
         }
-        let mut node = 0u32;
-        for name in path.split('/') {
-            let next = u32::try_from(self.named.len()).ok()?;
-            let children = self.children.get_mut(node as usize)?;
-            node = match children.get(name) {
-                Some(&child) => child,
-                None => {
-                    children.insert(name.into(), next);
-                    self.named.push(Named::default());
-                    self.children.push(std::collections::HashMap::new());
-                    next
-                }
-            };
-        }
-        self.named.get_mut(node as usize)
+        Ok(())
     }
 
     /// The last rule that matches `path` (from the root): one naming the
-    /// path itself, or a folder above it. One lookup a name of the path.
+    /// path itself, or a folder above it.
     fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
-        if self.is_empty() {
+        if self.paths.is_empty() {
             return None;
         }
-        let mut best: Option<usize> = None;
-        let mut node = 0u32;
-        let mut names = path.split('/').peekable();
-        while let Some(name) = names.next() {
-            let Some(&child) = self.children.get(node as usize).and_then(|c| c.get(name)) else { break };
-            node = child;
-            // A name with more after it is a folder above the path.
-            let folder = names.peek().is_some();
-            if let Some(i) = self.named.get(node as usize).and_then(|n| n.rule(folder || is_dir)) {
-                best = Some(best.map_or(i, |b| b.max(i)));
+        // (rule, the named path, the prefix's length) of each candidate.
+        let mut found: Vec<(usize, u32, usize)> = Vec::new();
+        let mut candidates = |hash: u64, len: usize, folder: bool| {
+            for i in self.filed(hash) {
+                if let Some((p, named)) = self.paths.get(i as usize)
+                    && p.len() == len
+                    && let Some(rule) = named.rule(folder || is_dir)
+                {
+                    found.push((rule, i, len));
+                }
             }
+        };
+        let mut h = 0;
+        for (at, &b) in path.as_bytes().iter().enumerate() {
+            if b == b'/' && at > 0 {
+                candidates(h, at, true);
+            }
+            h = prefix_hash(h, self.base, b);
         }
-        best
+        candidates(h, path.len(), false);
+        // The best candidate that is what the path holds: almost always
+        // the first, so one comparison a path.
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        found.into_iter().find_map(|(rule, i, len)| {
+            let named = self.paths.get(i as usize).map(|(p, _)| &**p);
+            (named == path.get(..len)).then_some(rule)
+        })
     }
 }
 
 impl Literals {
-    fn of(entries: &[Entry]) -> Self {
+    fn of(entries: &[Entry]) -> Result<Self, String> {
         let mut literals = Self::default();
         for entry in entries {
             if let Some((key, dir_only)) = literal(&entry.glob) {
-                if let Some(named) = literals.folded.node_of(&key.to_ascii_lowercase()) {
-                    named.add(entry.index, dir_only);
-                }
-                if let Some(named) = literals.exact.node_of(key) {
-                    named.add(entry.index, dir_only);
-                }
+                literals.folded.add(&key.to_ascii_lowercase(), entry.index, dir_only)?;
+                literals.exact.add(key, entry.index, dir_only)?;
             }
         }
-        literals
+        Ok(literals)
     }
 }
 
@@ -586,7 +425,7 @@ impl PathMatcher {
     /// A matcher without patterns.
     pub fn empty() -> Self {
         Self {
-            globs: Globs::default(),
+            chunks: Vec::new(),
             literals: Literals::default(),
             entries: Vec::new(),
             folds: false,
@@ -603,7 +442,7 @@ impl PathMatcher {
         if path.is_empty() {
             return None;
         }
-        let globbed = self.globs.rule_of(path, is_dir);
+        let globbed = self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir));
         globbed.max(self.literals.exact.rule_of(path, is_dir))
     }
 
@@ -637,11 +476,11 @@ impl PathMatcher {
             .folded
             .get_or_init(|| {
                 let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
-                Globs::build(&globs, true)
+                build_chunks(&globs, true)
             })
             .as_ref()
             .ok()?;
-        let globbed = folded.rule_of(path, is_dir);
+        let globbed = folded.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir));
         globbed.max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
     }
 }
@@ -698,19 +537,6 @@ mod tests {
         builder.build().ok()
     }
 
-    /// That a matcher of `patterns` answers about `path` as one set of
-    /// chunks of all its patterns does, as written and ignoring case.
-    fn answers_as_unsplit(patterns: &[String], path: &str, is_dir: bool) -> Result<(), TestCaseError> {
-        let Some(m) = matcher(patterns) else { return Ok(()) };
-        let all = build_chunks(&m.entries, false).unwrap();
-        let expected = all.iter().rev().find_map(|chunk| chunk.rule_of(from_root(path), is_dir));
-        prop_assert_eq!(m.rule_of(path, is_dir), expected, "{:?} {:?}", patterns, path);
-        let folded = build_chunks(&m.entries, true).unwrap();
-        let expected = folded.iter().rev().find_map(|chunk| chunk.rule_of(from_root(path), is_dir));
-        prop_assert_eq!(m.rule_ignoring_case(path, is_dir), expected, "{:?} {:?}", patterns, path);
-        Ok(())
-    }
-
     proptest! {
         /// Patterns of ASCII without capitals, asked about an ASCII path
         /// ignoring case, answer on the lower-cased path as the
@@ -739,40 +565,43 @@ mod tests {
             path in "[aksAKS\u{212A}\u{17F}]{1,2}(/[aksAKS\u{212A}\u{17F}]{1,2}){0,3}/?",
             is_dir in any::<bool>(),
         ) {
-            answers_as_unsplit(&patterns, &path, is_dir)?;
-        }
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
-            ..ProptestConfig::default()
-        })]
-        /// Enough wildcard patterns to make several keyed chunks, with
-        /// keys that overlap and repeat, answer as one unsplit set of
-        /// chunks does, as written and ignoring case.
-        #[test]
-        fn keyed_chunks_answer_as_the_unsplit_sets(
-            patterns in prop::collection::vec(
-                "/?(\\*\\*/)?([abAB]{1,3}|\\*|[ab]\\*|[ab]\\?b|\\[!?\\]?[ab]\\]b)(/([abAB.]{1,3}|\\*|\\*\\*|\\*[ab]|[ab]\\?|a\\[[ab/]\\]b?)){0,3}/?",
-                30..120,
-            ),
-            path in "[abAB\u{212A}]{1,3}(/[abAB.]{1,3}){0,4}/?",
-            is_dir in any::<bool>(),
-        ) {
-            answers_as_unsplit(&patterns, &path, is_dir)?;
+            let Some(m) = matcher(&patterns) else { return Ok(()) };
+            let all = build_chunks(&m.entries, false).unwrap();
+            let expected = all.iter().rev().find_map(|chunk| chunk.rule_of(from_root(&path), is_dir));
+            prop_assert_eq!(m.rule_of(&path, is_dir), expected, "{:?} {:?}", patterns, path);
+            let folded = build_chunks(&m.entries, true).unwrap();
+            let expected = folded.iter().rev().find_map(|chunk| chunk.rule_of(from_root(&path), is_dir));
+            prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), expected, "{:?} {:?}", patterns, path);
         }
     }
 
     #[test]
-    fn a_key_is_the_longest_plain_run() {
-        assert_eq!(key_of("/src/*/pkg0/*.go", false).as_deref(), Some("/pkg0/"));
-        assert_eq!(key_of("/Src/*/PKG/*.go", true).as_deref(), Some("/pkg/"));
-        assert_eq!(key_of("*.go", false).as_deref(), Some(".go"));
-        assert_eq!(key_of("/src/[ab]x/*.go", false).as_deref(), Some("/src/"));
-        assert_eq!(key_of("*/[!]a]/pkgs/*.go", false).as_deref(), Some("/pkgs/"));
-        for none in ["*", "*/*", "!/src/*.go", "/src/[ab/*.go", "/src/a]/x", "/src/\\*.go", "# x"] {
-            assert_eq!(key_of(none, false), None, "{none}");
+    fn nested_named_paths_at_every_depth_answer_as_the_glob_sets() {
+        // Patterns naming `a`, `a/a`, `a/a/a`, ... (folders and files, in
+        // a shuffled order), and paths as deep and deeper.
+        let mut patterns: Vec<String> = (1..=40)
+            .map(|d| {
+                let path = vec!["a"; d].join("/");
+                match d % 3 {
+                    0 => format!("/{path}/"),
+                    1 => format!("/{path}"),
+                    _ => path + "/",
+                }
+            })
+            .collect();
+        patterns.swap(3, 30);
+        patterns.push("/b/a".to_owned());
+        let m = matcher(&patterns).unwrap();
+        let all = build_chunks(&m.entries, false).unwrap();
+        for depth in 1..=45 {
+            for tail in ["", "/x.go", "/b"] {
+                let path = vec!["a"; depth].join("/") + tail;
+                for is_dir in [false, true] {
+                    let expected = all.iter().rev().find_map(|chunk| chunk.rule_of(&path, is_dir));
+                    assert_eq!(m.rule_of(&path, is_dir), expected, "{path} {is_dir}");
+                    assert_eq!(m.rule_ignoring_case(&path.to_uppercase(), is_dir), expected, "{path} {is_dir}");
+                }
+            }
         }
     }
 
