@@ -99,6 +99,27 @@ pub(crate) fn explore(
             c.provenance.tool = None;
             c.provenance.model = None;
         }
+        // Data of a type no final snapshot keeps (a topic, a queue, a
+        // bucket) is lost whatever plan is stated: said, so that the advice
+        // does not read as a plan's missing statement (a decision audit: a
+        // change stating its plan was told to state one).
+        let mut unkept: Vec<&str> = vet::lost_data(changeset, &holds_data)
+            .filter(|r| !blastgate_change::keeps_final_snapshot(&r.resource_type))
+            .map(|r| r.address.as_str())
+            .collect();
+        unkept.sort_unstable();
+        unkept.dedup();
+        let backup = match unkept.as_slice() {
+            [] => String::new(),
+            [one] => format!(
+                "back up what `{one}` holds elsewhere (no final snapshot keeps it, so no plan brings it back), then "
+            ),
+            [one, rest @ ..] => format!(
+                "back up what `{one}` and {} more destroyed resources hold elsewhere (no final snapshot keeps it, so no \
+                 plan brings it back), then ",
+                rest.len()
+            ),
+        };
         let keep = if lost.is_empty() {
             ""
         } else {
@@ -113,7 +134,7 @@ pub(crate) fn explore(
         } else {
             String::new()
         };
-        let action = format!("{whom}{keep}state a tested rollback plan (safety.rollback_plan)");
+        let action = format!("{whom}{backup}{keep}state a tested rollback plan (safety.rollback_plan)");
         try_one("add-rollback-plan", action, &c, context);
     }
     if engine.policy.seniority.is_below_senior(super::least_senior(engine, changeset).seniority) {
