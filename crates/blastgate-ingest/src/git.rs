@@ -135,6 +135,7 @@ mod instances;
 mod manifests;
 mod migrations;
 mod pipelines;
+mod places;
 mod programs;
 mod provisioners;
 mod stacks;

@@ -1905,12 +1905,17 @@ fn sql_scripts_clients_run_are_followed() {
 
 /// Red team 29: the commands a platform runs on every deploy or build,
 /// from its own deploy file, count as a `Procfile`'s do; the file's other
-/// lines run nothing.
+/// lines run nothing. So do the commands of the places where a service or
+/// machine runs them when deployed or booted (a later red team's misses):
+/// a Compose service's `command:` and `entrypoint:`.
 #[test]
 fn platforms_deploy_commands_are_read() {
     use blastgate_ingest::git::{destructive_commands, is_script};
-    let read = |path: &str, line: &str| -> Vec<String> {
-        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1 @@\n+{line}\n");
+    // (The added lines of `path`: `text`'s lines.)
+    let read = |path: &str, text: &str| -> Vec<String> {
+        let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
+        let n = text.lines().count();
+        let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,{n} @@\n{added}");
         destructive_commands(patch.as_bytes(), is_script).remove(path).unwrap_or_default()
     };
     let reset = "bundle exec rails db:schema:load DISABLE_DATABASE_ENVIRONMENT_CHECK=1";
@@ -1942,6 +1947,43 @@ fn platforms_deploy_commands_are_read() {
         ("render.yaml", format!("    name: {reset}"), &[]),
         ("config/app.config", format!("    command: \"{reset}\""), &[]),
         ("vercel.json", "  \"framework\": \"nextjs\",".to_owned(), &[]),
+        // Docker Compose: a service's `command:` and `entrypoint:`, a
+        // string, a flow list or a block list of one command's words, a
+        // folded or literal block.
+        (
+            "docker-compose.yml",
+            "services:\n  orders-db-migrate:\n    image: postgres:16\n    command: sh -c \"dropdb orders\"".to_owned(),
+            &["database"],
+        ),
+        ("compose.yaml", "    command: [\"sh\", \"-c\", \"dropdb orders\"]\n    restart: \"no\"".to_owned(), &["database"]),
+        (
+            "deploy/docker-compose.prod.yml",
+            "    entrypoint:\n      - redis-cli\n      - -h\n      - cart-cache\n      - FLUSHALL\n    image: redis:7".to_owned(),
+            &["redis flushall"],
+        ),
+        ("compose.prod.yaml", "    command: >\n      sh -c \"kubectl delete\n      namespace orders\"".to_owned(), &["Namespace"]),
+        (
+            "compose.yml",
+            "    command:\n    - sh\n    - -c\n    - |\n      echo migrating\n      terraform -chdir=/infra destroy -auto-approve"
+                .to_owned(),
+            &["terraform destroy"],
+        ),
+        // (`npm start` is a call of a task, followed to the repository's
+        // `package.json` as a script's is: harmless unless that destroys.)
+        ("docker-compose.yml", "    command: [\"npm\", \"start\"]".to_owned(), &["runs task package.json ./ start"]),
+        ("docker-compose.yml", "    command: [\"gunicorn\", \"orders.wsgi\", \"-b\", \"0.0.0.0:8000\"]".to_owned(), &[]),
+        (
+            "docker-compose.yml",
+            "    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n      interval: 10s".to_owned(),
+            &[],
+        ),
+        (
+            "docker-compose.yml",
+            "    # command: dropdb orders\n    environment:\n      - CLEANUP=dropdb orders\n    labels:\n      note: dropdb orders"
+                .to_owned(),
+            &[],
+        ),
+        ("composer.yaml", "command: dropdb orders".to_owned(), &[]),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");

@@ -7,6 +7,7 @@ use super::commands::{
     ShellFunctions, commands_destroy, for_each_changed_run, known_tool, production_marks, short_lived, tool_name,
 };
 use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, clip_kind};
+use super::places::{PlaceReader, place_of, places_in_patch};
 use super::programs::{Language, ProgramReader, interpreter, program_language};
 use super::tasks::{TASK_CALL, TaskCall};
 
@@ -15,7 +16,9 @@ use super::tasks::{TASK_CALL, TaskCall};
 /// scripts, Makefiles), the types of the infrastructure that commands on
 /// its added lines delete, net of the same commands on its removed lines
 /// (a command reworded destroys nothing new). A line ending in `\`
-/// continues on the next.
+/// continues on the next. In a place where commands run at deploy or boot
+/// time (a Compose service's `command:`) only the commands under its keys
+/// are read.
 ///
 /// A command is read where one starts: at the start of a segment of a line
 /// (`;`, `&&`, `||`, `|`, parentheses, backticks and quotes split them),
@@ -231,7 +234,31 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         let lower = path.to_ascii_lowercase();
         lower.ends_with(".yml") || lower.ends_with(".yaml")
     };
+    // Places where commands run at deploy or boot time (a Compose
+    // service's `command:`, a systemd unit's `ExecStart=`, cloud-init's
+    // `runcmd:`, an ECS container's `command`): only the commands under
+    // their keys are read, each as a script's line (see
+    // [`super::places`]), by path and side.
+    let places = places_in_patch(patch);
+    let mut place_readers: BTreeMap<(String, i64), PlaceReader> = BTreeMap::new();
     for_each_changed_run(patch, is_candidate, |path, sign, text| {
+        if let Some(&place) = places.get(path) {
+            if sign == 0 {
+                for side in [1, -1] {
+                    let held = place_readers.get_mut(&(path.to_owned(), side)).map(PlaceReader::finish);
+                    for command in held.unwrap_or_default() {
+                        read_line(path, side, &command);
+                    }
+                }
+                read_line(path, 0, "");
+                return;
+            }
+            let reader = place_readers.entry((path.to_owned(), sign)).or_insert_with(|| PlaceReader::new(place));
+            for command in reader.feed(text) {
+                read_line(path, sign, &command);
+            }
+            return;
+        }
         if sign == 0 {
             // (A folded block the change adds ends where its lines do.)
             for side in [1, -1] {
@@ -316,6 +343,11 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
         }
     }
     for ((path, sign), reader) in programs.iter_mut().chain(fed.iter_mut().map(|(k, (_, r))| (k, r))) {
+        for command in reader.finish() {
+            read_line(path, *sign, &command);
+        }
+    }
+    for ((path, sign), reader) in &mut place_readers {
         for command in reader.finish() {
             read_line(path, *sign, &command);
         }
@@ -646,8 +678,10 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// batch script (`.sh`, `.bash`, `.zsh`, `.ksh`, `.ps1`, `.bat`,
 /// `.cmd`), a Makefile (`Makefile`,
 /// `GNUmakefile`, `*.mk`), a `justfile`, a `Taskfile.yml`, a
-/// `package.json` (its `scripts`), or a platform's deploy file whose
-/// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`).
+/// `package.json` (its `scripts`), a platform's deploy file whose
+/// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`),
+/// or a place known by its name where commands run at deploy or boot
+/// time (a Compose file).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;
@@ -672,6 +706,7 @@ pub fn is_script(path: &str) -> bool {
                 | "fly.toml"
         )
         || platform_commands(path).is_some()
+        || place_of(path).is_some()
 }
 
 /// The keys of a platform's deploy file whose values are commands that

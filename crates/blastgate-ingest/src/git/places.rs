@@ -1,0 +1,212 @@
+//! Places outside scripts and CI definitions where commands run when a
+//! service is deployed or a machine boots: a Docker Compose service's
+//! `command:` and `entrypoint:` (a red team: a `dropdb` there passed with
+//! a lenient depth). Their changed lines are
+//! read a line at a time, as [`super::destructive_commands`] reads a
+//! script's, but only under those keys: what each runs comes out as
+//! command lines, which are then read as a script's lines are.
+
+use std::collections::BTreeMap;
+
+use super::pipelines::step_list;
+
+/// A kind of file whose commands [`PlaceReader`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Place {
+    /// A Docker Compose file: each service's `command:` and
+    /// `entrypoint:` (a string, or a list that is one command's words).
+    Compose,
+}
+
+impl Place {
+    /// The keys whose values are read, in lower case (matched whatever
+    /// their case).
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            Place::Compose => &["command", "entrypoint"],
+        }
+    }
+}
+
+/// Most lines of one key's value held (a list, a block scalar, a flow
+/// list over lines); the lines past them are not read as its.
+const MAX_HELD_LINES: usize = 200;
+
+/// Most bytes of one key's value held.
+const MAX_HELD_BYTES: usize = 64 * 1024;
+
+/// The place `path` is by its name, if any: `docker-compose*.y(a)ml` and
+/// `compose*.y(a)ml` (Compose).
+pub(super) fn place_of(path: &str) -> Option<Place> {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or_default();
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let named = |stem: &str| name.strip_prefix(stem).is_some_and(|rest| rest.starts_with(['.', '-', '_']));
+    if yaml && (named("docker-compose") || named("compose")) {
+        return Some(Place::Compose);
+    }
+    None
+}
+
+/// The files of `patch` that are places (see [`Place`]), by their name
+/// ([`place_of`]).
+pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
+    let mut found: BTreeMap<String, Place> = BTreeMap::new();
+    super::for_each_patch_line_of(patch, |path, _, _| {
+        if !found.contains_key(path)
+            && let Some(place) = place_of(path)
+        {
+            found.insert(path.to_owned(), place);
+        }
+    });
+    found
+}
+
+/// Reads the changed lines of one side of a place, in order, into the
+/// command lines they run (see [`Place`]): a key's value is held until a
+/// line that is not its own, then read whole.
+#[derive(Debug)]
+pub(super) struct PlaceReader {
+    place: Place,
+    held: Option<Held>,
+}
+
+/// A key's value being read: its key's column and name, its lines (the
+/// key's first), and, while a flow list is open, how deep it is.
+#[derive(Debug)]
+struct Held {
+    column: usize,
+    key: String,
+    lines: Vec<String>,
+    bytes: usize,
+    flow: Option<Flow>,
+}
+
+/// How far a flow list (`[...]`) is open, scanned a line at a
+/// time: its brackets outside quotes.
+#[derive(Debug, Default)]
+struct Flow {
+    depth: usize,
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl Flow {
+    /// Scans `text`; whether the list is closed at its end.
+    fn scan(&mut self, text: &str) -> bool {
+        for c in text.chars() {
+            match (self.quote, c) {
+                (Some('"'), '\\') if !self.escaped => {
+                    self.escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !self.escaped => self.quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => self.quote = Some(c),
+                (None, '[' | '{') => self.depth += 1,
+                (None, ']' | '}') => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            self.escaped = false;
+        }
+        self.depth == 0
+    }
+}
+
+impl PlaceReader {
+    pub(super) fn new(place: Place) -> Self {
+        PlaceReader { place, held: None }
+    }
+
+    /// The command lines the lines so far complete, `line` read.
+    pub(super) fn feed(&mut self, line: &str) -> Vec<String> {
+        self.keyed_line(line)
+    }
+
+    /// The command lines still held: at a break in the changed lines, or
+    /// at the end.
+    pub(super) fn finish(&mut self) -> Vec<String> {
+        self.close()
+    }
+
+    /// A YAML or JSON line, under a key read or not.
+    fn keyed_line(&mut self, line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(held) = self.held.as_mut() {
+            let t = line.trim();
+            let depth = line.len() - line.trim_start().len();
+            let inside = match held.flow.as_mut() {
+                Some(flow) => {
+                    if flow.scan(line) {
+                        held.flow = None;
+                    }
+                    true
+                }
+                None => {
+                    t.is_empty()
+                        || t.starts_with('#')
+                        || depth > held.column
+                        || (depth == held.column && (t == "-" || t.starts_with("- ")))
+                }
+            };
+            if inside && held.lines.len() < MAX_HELD_LINES && held.bytes + line.len() <= MAX_HELD_BYTES {
+                held.bytes += line.len();
+                held.lines.push(line.to_owned());
+                return out;
+            }
+            out.extend(self.close());
+            if inside {
+                return out;
+            }
+        }
+        let body = line.trim_start().trim_start_matches("- ");
+        let column = line.len() - body.len();
+        let Some((key, value)) = body.split_once(':') else { return out };
+        let key = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        if !self.place.keys().contains(&key.as_str()) || !(value.is_empty() || value.starts_with(char::is_whitespace)) {
+            return out;
+        }
+        let value = value.trim_start();
+        let flow = match value.starts_with('[') {
+            true => {
+                let mut flow = Flow::default();
+                (!flow.scan(value)).then_some(flow)
+            }
+            false => None,
+        };
+        self.held = Some(Held { column, key, lines: vec![line.to_owned()], bytes: line.len(), flow });
+        out
+    }
+
+    /// The command lines of the value held, if any.
+    fn close(&mut self) -> Vec<String> {
+        let Some(held) = self.held.take() else { return Vec::new() };
+        let block: Vec<&str> = held.lines.iter().map(String::as_str).collect();
+        let Some(items) = step_list(&block, held.column, &held.key) else { return Vec::new() };
+        argv_lines(&items)
+    }
+}
+
+/// The lines a command's words run as: one word (a string value) as it is
+/// written; more, joined by blanks, a word with blanks in single quotes
+/// (`["sh", "-c", "dropdb orders"]` is `sh -c 'dropdb orders'`), a word of
+/// several lines left unquoted so that each of its lines is read as one.
+fn argv_lines(words: &[String]) -> Vec<String> {
+    let line = match words {
+        [one] => one.clone(),
+        _ => words
+            .iter()
+            .map(|w| match w.contains(char::is_whitespace) && !w.contains('\n') {
+                true => format!("'{}'", w.replace('\'', "'\\''")),
+                false => w.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    line.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
+}
