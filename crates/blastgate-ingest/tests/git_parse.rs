@@ -1907,7 +1907,8 @@ fn sql_scripts_clients_run_are_followed() {
 /// from its own deploy file, count as a `Procfile`'s do; the file's other
 /// lines run nothing. So do the commands of the places where a service or
 /// machine runs them when deployed or booted (a later red team's misses):
-/// a Compose service's `command:` and `entrypoint:`.
+/// a Compose service's `command:` and `entrypoint:`, a systemd unit's
+/// `Exec*=` lines.
 #[test]
 fn platforms_deploy_commands_are_read() {
     use blastgate_ingest::git::{destructive_commands, is_script};
@@ -1984,6 +1985,26 @@ fn platforms_deploy_commands_are_read() {
             &[],
         ),
         ("composer.yaml", "command: dropdb orders".to_owned(), &[]),
+        // systemd: a service unit's (or a drop-in's) `Exec*=` lines, past
+        // their prefixes, continued over lines.
+        (
+            "deploy/orders-migrate.service",
+            "[Service]\nType=oneshot\nExecStartPre=-/usr/bin/dropdb orders\nExecStart=/usr/bin/orders-api".to_owned(),
+            &["database"],
+        ),
+        (
+            "deploy/cache.service",
+            "[Service]\nExecStop=@/bin/sh cleanup -c \\\n    'redis-cli -h cart-cache FLUSHALL'".to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "etc/systemd/system/orders.service.d/override.conf",
+            "[Service]\nExecStartPost=!!/usr/bin/terraform -chdir=/srv/infra destroy -auto-approve".to_owned(),
+            &["terraform destroy"],
+        ),
+        ("deploy/orders.service", "[Service]\nExecStart=/usr/bin/orders-api --port 8080".to_owned(), &[]),
+        ("deploy/orders.service", "[Unit]\nDescription=Runs before dropdb orders".to_owned(), &[]),
+        ("deploy/orders.service", "# ExecStartPre=/usr/bin/dropdb orders".to_owned(), &[]),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");

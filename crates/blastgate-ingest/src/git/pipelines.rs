@@ -17,8 +17,8 @@ use super::tasks::{TASK_CALL, TaskCall};
 /// its added lines delete, net of the same commands on its removed lines
 /// (a command reworded destroys nothing new). A line ending in `\`
 /// continues on the next. In a place where commands run at deploy or boot
-/// time (a Compose service's `command:`) only the commands under its keys
-/// are read.
+/// time (a Compose service's `command:`, a systemd unit's `ExecStart=`)
+/// only the commands under its keys are read.
 ///
 /// A command is read where one starts: at the start of a segment of a line
 /// (`;`, `&&`, `||`, `|`, parentheses, backticks and quotes split them),
@@ -681,7 +681,7 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// `package.json` (its `scripts`), a platform's deploy file whose
 /// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`),
 /// or a place known by its name where commands run at deploy or boot
-/// time (a Compose file).
+/// time (a Compose file, a systemd unit).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;

@@ -1,7 +1,7 @@
 //! Places outside scripts and CI definitions where commands run when a
 //! service is deployed or a machine boots: a Docker Compose service's
-//! `command:` and `entrypoint:` (a red team: a `dropdb` there passed with
-//! a lenient depth). Their changed lines are
+//! `command:` and `entrypoint:`, and a systemd unit's `Exec*=` lines (a
+//! red team: a `dropdb` in each passed with a lenient depth). Their changed lines are
 //! read a line at a time, as [`super::destructive_commands`] reads a
 //! script's, but only under those keys: what each runs comes out as
 //! command lines, which are then read as a script's lines are.
@@ -16,6 +16,10 @@ pub(super) enum Place {
     /// A Docker Compose file: each service's `command:` and
     /// `entrypoint:` (a string, or a list that is one command's words).
     Compose,
+    /// A systemd service unit, or a drop-in of one: its `ExecStart=`,
+    /// `ExecStartPre=`, `ExecStartPost=`, `ExecStop=`, `ExecStopPost=`,
+    /// `ExecReload=` and `ExecCondition=` lines.
+    Systemd,
 }
 
 impl Place {
@@ -24,9 +28,14 @@ impl Place {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Place::Compose => &["command", "entrypoint"],
+            Place::Systemd => &[],
         }
     }
 }
+
+/// The systemd settings whose values are command lines.
+const EXEC_KEYS: [&str; 7] =
+    ["ExecStart", "ExecStartPre", "ExecStartPost", "ExecStop", "ExecStopPost", "ExecReload", "ExecCondition"];
 
 /// Most lines of one key's value held (a list, a block scalar, a flow
 /// list over lines); the lines past them are not read as its.
@@ -36,14 +45,20 @@ const MAX_HELD_LINES: usize = 200;
 const MAX_HELD_BYTES: usize = 64 * 1024;
 
 /// The place `path` is by its name, if any: `docker-compose*.y(a)ml` and
-/// `compose*.y(a)ml` (Compose).
+/// `compose*.y(a)ml` (Compose), `*.service` and a `*.service.d/*.conf`
+/// drop-in (systemd).
 pub(super) fn place_of(path: &str) -> Option<Place> {
     let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or_default();
+    let mut segments = lower.rsplit('/');
+    let name = segments.next().unwrap_or_default();
+    let parent = segments.next().unwrap_or_default();
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     let named = |stem: &str| name.strip_prefix(stem).is_some_and(|rest| rest.starts_with(['.', '-', '_']));
     if yaml && (named("docker-compose") || named("compose")) {
         return Some(Place::Compose);
+    }
+    if name.ends_with(".service") || (name.ends_with(".conf") && parent.ends_with(".service.d")) {
+        return Some(Place::Systemd);
     }
     None
 }
@@ -69,6 +84,8 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
 pub(super) struct PlaceReader {
     place: Place,
     held: Option<Held>,
+    /// A systemd line continued with `\`, joined so far.
+    continued: Option<String>,
 }
 
 /// A key's value being read: its key's column and name, its lines (the
@@ -120,18 +137,23 @@ impl Flow {
 
 impl PlaceReader {
     pub(super) fn new(place: Place) -> Self {
-        PlaceReader { place, held: None }
+        PlaceReader { place, held: None, continued: None }
     }
 
     /// The command lines the lines so far complete, `line` read.
     pub(super) fn feed(&mut self, line: &str) -> Vec<String> {
-        self.keyed_line(line)
+        match self.place {
+            Place::Systemd => self.exec_line(line),
+            _ => self.keyed_line(line),
+        }
     }
 
     /// The command lines still held: at a break in the changed lines, or
     /// at the end.
     pub(super) fn finish(&mut self) -> Vec<String> {
-        self.close()
+        let mut out = self.close();
+        out.extend(self.continued.take().map(|c| exec_command(&c)));
+        out
     }
 
     /// A YAML or JSON line, under a key read or not.
@@ -190,6 +212,69 @@ impl PlaceReader {
         let Some(items) = step_list(&block, held.column, &held.key) else { return Vec::new() };
         argv_lines(&items)
     }
+
+    /// A systemd unit's line: the command of an `Exec*=` setting, once
+    /// its continuations (`\` at a line's end) are joined.
+    fn exec_line(&mut self, line: &str) -> Vec<String> {
+        let t = line.trim();
+        if let Some(mut joined) = self.continued.take() {
+            if t.starts_with(['#', ';']) {
+                self.continued = Some(joined);
+                return Vec::new();
+            }
+            joined.push(' ');
+            match t.strip_suffix('\\') {
+                Some(head) if joined.len() + head.len() <= MAX_HELD_BYTES => {
+                    joined.push_str(head);
+                    self.continued = Some(joined);
+                    return Vec::new();
+                }
+                _ => {
+                    joined.push_str(t.trim_end_matches('\\'));
+                    return vec![exec_command(&joined)];
+                }
+            }
+        }
+        if t.starts_with(['#', ';']) {
+            return Vec::new();
+        }
+        let Some((key, value)) = t.split_once('=') else { return Vec::new() };
+        if !EXEC_KEYS.contains(&key.trim()) {
+            return Vec::new();
+        }
+        let value = value.trim();
+        match value.strip_suffix('\\') {
+            Some(head) => {
+                self.continued = Some(head.to_owned());
+                Vec::new()
+            }
+            None if value.is_empty() => Vec::new(),
+            None => vec![exec_command(value)],
+        }
+    }
+}
+
+/// The command line of a systemd `Exec*=` value: each command of it (they
+/// are separated by a lone `;`) without systemd's prefixes (`-`, `@`,
+/// `+`, `!`, `!!`, `:`, `|`), and, after `@`, without the second word
+/// (the name the program is given, not an argument).
+fn exec_command(value: &str) -> String {
+    let commands: Vec<String> = value
+        .split(" ; ")
+        .map(|command| {
+            let command = command.trim_start();
+            let bare = command.trim_start_matches(['-', '@', '+', '!', ':', '|']);
+            let prefixes = command.get(..command.len() - bare.len()).unwrap_or_default();
+            if !prefixes.contains('@') {
+                return bare.to_owned();
+            }
+            let mut words = bare.split_whitespace();
+            let program = words.next().unwrap_or_default();
+            let _name = words.next();
+            std::iter::once(program).chain(words).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    commands.join(" ; ")
 }
 
 /// The lines a command's words run as: one word (a string value) as it is
