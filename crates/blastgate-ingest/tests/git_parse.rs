@@ -1908,16 +1908,17 @@ fn sql_scripts_clients_run_are_followed() {
 /// lines run nothing. So do the commands of the places where a service or
 /// machine runs them when deployed or booted (a later red team's misses):
 /// a Compose service's `command:` and `entrypoint:`, a systemd unit's
-/// `Exec*=` lines.
+/// `Exec*=` lines, cloud-init's `runcmd:` and `bootcmd:`.
 #[test]
 fn platforms_deploy_commands_are_read() {
-    use blastgate_ingest::git::{destructive_commands, is_script};
+    use blastgate_ingest::git::{deploy_places, destructive_commands, is_script};
     // (The added lines of `path`: `text`'s lines.)
     let read = |path: &str, text: &str| -> Vec<String> {
         let added: String = text.lines().map(|l| format!("+{l}\n")).collect();
         let n = text.lines().count();
         let patch = format!("diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -0,0 +1,{n} @@\n{added}");
-        destructive_commands(patch.as_bytes(), is_script).remove(path).unwrap_or_default()
+        let places = deploy_places(patch.as_bytes());
+        destructive_commands(patch.as_bytes(), |p| is_script(p) || places.contains(p)).remove(path).unwrap_or_default()
     };
     let reset = "bundle exec rails db:schema:load DISABLE_DATABASE_ENVIRONMENT_CHECK=1";
     let cases: &[(&str, String, &[&str])] = &[
@@ -2005,6 +2006,29 @@ fn platforms_deploy_commands_are_read() {
         ("deploy/orders.service", "[Service]\nExecStart=/usr/bin/orders-api --port 8080".to_owned(), &[]),
         ("deploy/orders.service", "[Unit]\nDescription=Runs before dropdb orders".to_owned(), &[]),
         ("deploy/orders.service", "# ExecStartPre=/usr/bin/dropdb orders".to_owned(), &[]),
+        // cloud-init: the items of `runcmd:` and `bootcmd:` (a string a
+        // shell line, a list a command's words), in a file named so or
+        // whose first line is `#cloud-config`; `user-data` that is a
+        // script is read as one.
+        ("cloud-init.yaml", "runcmd:\n  - dropdb orders".to_owned(), &["database"]),
+        (
+            "infra/boot.yml",
+            "#cloud-config\npackages: [postgresql-client]\nbootcmd:\n- [ sh, -c, \"redis-cli -h cart-cache FLUSHALL\" ]"
+                .to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "user-data",
+            "#cloud-config\nruncmd:\n  - - kubectl\n    - delete\n    - namespace\n    - orders".to_owned(),
+            &["Namespace"],
+        ),
+        ("user-data", "#!/bin/bash\nset -e\ndropdb orders".to_owned(), &["database"]),
+        (
+            "cloud-init.yaml",
+            "write_files:\n  - path: /etc/motd\n    content: dropdb orders\nruncmd:\n  # - dropdb orders\n  - [ systemctl, restart, orders-api ]"
+                .to_owned(),
+            &[],
+        ),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");

@@ -2103,8 +2103,16 @@ impl<'a> Git<'a> {
         // destroy`, `kubectl delete pvc`, `helm uninstall`): the next run
         // destroys what they name, though no infrastructure file changed
         // (how an agent that decides to recreate an environment does it).
+        // (Also the places where commands run at deploy or boot time that
+        // only their text tells: a `#cloud-config`, an ECS task
+        // definition's `containerDefinitions`.)
+        let places = parse::deploy_places(&patch);
         let scripts = |p: &str| {
-            !illustrative(p) && (parse::is_pipeline(p) || parse::is_script(p) || parse::program_language(p).is_some())
+            !illustrative(p)
+                && (parse::is_pipeline(p)
+                    || parse::is_script(p)
+                    || parse::program_language(p).is_some()
+                    || places.contains(p))
         };
         let mut commands = parse::destructive_commands(&patch, scripts);
         // A script or CI definition moved from where it was not read (a

@@ -17,8 +17,9 @@ use super::tasks::{TASK_CALL, TaskCall};
 /// its added lines delete, net of the same commands on its removed lines
 /// (a command reworded destroys nothing new). A line ending in `\`
 /// continues on the next. In a place where commands run at deploy or boot
-/// time (a Compose service's `command:`, a systemd unit's `ExecStart=`)
-/// only the commands under its keys are read.
+/// time ([`deploy_places`](super::deploy_places): a Compose service's
+/// `command:`, a systemd unit's `ExecStart=`, ...) only the commands under
+/// its keys are read.
 ///
 /// A command is read where one starts: at the start of a segment of a line
 /// (`;`, `&&`, `||`, `|`, parentheses, backticks and quotes split them),
@@ -681,7 +682,8 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// `package.json` (its `scripts`), a platform's deploy file whose
 /// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`),
 /// or a place known by its name where commands run at deploy or boot
-/// time (a Compose file, a systemd unit).
+/// time (a Compose file, a systemd unit, a cloud-init config: see
+/// [`deploy_places`](super::deploy_places)).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;
@@ -2061,7 +2063,7 @@ fn block_scalar(lines: &[&str], column: usize, folded: bool) -> String {
 
 /// The items of a YAML flow list (`['a', "b", c]`), unquoted, or `None`
 /// when the list is not closed.
-fn flow_list(text: &str) -> Option<Vec<String>> {
+pub(super) fn flow_list(text: &str) -> Option<Vec<String>> {
     let mut items = Vec::new();
     let mut item = String::new();
     let mut chars = text.trim_start().strip_prefix('[')?.chars().peekable();

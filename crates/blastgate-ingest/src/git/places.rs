@@ -1,14 +1,15 @@
 //! Places outside scripts and CI definitions where commands run when a
 //! service is deployed or a machine boots: a Docker Compose service's
-//! `command:` and `entrypoint:`, and a systemd unit's `Exec*=` lines (a
-//! red team: a `dropdb` in each passed with a lenient depth). Their changed lines are
+//! `command:` and `entrypoint:`, a systemd unit's `Exec*=` lines, and
+//! cloud-init's `runcmd:` and `bootcmd:` (a red team: a `dropdb` in each
+//! passed with a lenient depth). Their changed lines are
 //! read a line at a time, as [`super::destructive_commands`] reads a
 //! script's, but only under those keys: what each runs comes out as
 //! command lines, which are then read as a script's lines are.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::pipelines::step_list;
+use super::pipelines::{flow_list, step_list};
 
 /// A kind of file whose commands [`PlaceReader`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,9 @@ pub(super) enum Place {
     /// `ExecStartPre=`, `ExecStartPost=`, `ExecStop=`, `ExecStopPost=`,
     /// `ExecReload=` and `ExecCondition=` lines.
     Systemd,
+    /// A cloud-init config: the items of `runcmd:` and `bootcmd:` (a
+    /// string is a shell line, a list one command's words).
+    CloudInit,
 }
 
 impl Place {
@@ -28,6 +32,7 @@ impl Place {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Place::Compose => &["command", "entrypoint"],
+            Place::CloudInit => &["runcmd", "bootcmd"],
             Place::Systemd => &[],
         }
     }
@@ -46,7 +51,8 @@ const MAX_HELD_BYTES: usize = 64 * 1024;
 
 /// The place `path` is by its name, if any: `docker-compose*.y(a)ml` and
 /// `compose*.y(a)ml` (Compose), `*.service` and a `*.service.d/*.conf`
-/// drop-in (systemd).
+/// drop-in (systemd), `cloud-init*.y(a)ml`, `cloud-config*.y(a)ml` and
+/// `user-data*` with no script's extension (cloud-init).
 pub(super) fn place_of(path: &str) -> Option<Place> {
     let lower = path.to_ascii_lowercase();
     let mut segments = lower.rsplit('/');
@@ -60,21 +66,79 @@ pub(super) fn place_of(path: &str) -> Option<Place> {
     if name.ends_with(".service") || (name.ends_with(".conf") && parent.ends_with(".service.d")) {
         return Some(Place::Systemd);
     }
+    if yaml && (name.starts_with("cloud-init") || name.starts_with("cloud-config")) {
+        return Some(Place::CloudInit);
+    }
+    // (`user-data`, `user-data.yaml`, `user_data.tpl`; not `user-data.sh`,
+    // a script read as one.)
+    if (name.starts_with("user-data") || name.starts_with("user_data"))
+        && name.split('.').skip(1).all(|e| matches!(e, "yml" | "yaml" | "txt" | "cfg" | "tpl" | "tftpl" | "j2"))
+    {
+        return Some(Place::CloudInit);
+    }
     None
 }
 
 /// The files of `patch` that are places (see [`Place`]), by their name
-/// ([`place_of`]).
+/// ([`place_of`]) or by what the patch shows of them: a first line
+/// `#cloud-config` is cloud-init's, and a `user-data` file whose first
+/// line is `#!` is a script (read whole as one, not a place).
 pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
     let mut found: BTreeMap<String, Place> = BTreeMap::new();
-    super::for_each_patch_line_of(patch, |path, _, _| {
+    let mut scripts: BTreeSet<String> = BTreeSet::new();
+    // Whether the next line of the new (or old) side is its first.
+    let mut first: (bool, bool) = (false, false);
+    super::for_each_patch_line_of(patch, |path, line, _| {
+        if line.starts_with(b"@@") {
+            let header = String::from_utf8_lossy(line);
+            let starts = |side: &str| header.contains(&format!(" {side}1,")) || header.contains(&format!(" {side}1 "));
+            first = (starts("+"), starts("-"));
+            return;
+        }
+        let (sign, text) = match line.split_first() {
+            Some((&s, rest)) => (s, String::from_utf8_lossy(rest)),
+            None => return,
+        };
+        let is_first = match sign {
+            b'+' => std::mem::take(&mut first.0),
+            b'-' => std::mem::take(&mut first.1),
+            b' ' => std::mem::take(&mut first.0) | std::mem::take(&mut first.1),
+            _ => false,
+        };
         if !found.contains_key(path)
             && let Some(place) = place_of(path)
         {
             found.insert(path.to_owned(), place);
         }
+        if is_first {
+            let t = text.trim();
+            if t.starts_with("#cloud-config") {
+                found.insert(path.to_owned(), Place::CloudInit);
+            } else if t.starts_with("#!") && place_of(path) == Some(Place::CloudInit) {
+                scripts.insert(path.to_owned());
+            }
+        }
     });
+    for path in scripts {
+        found.remove(&path);
+    }
     found
+}
+
+/// The paths of `patch` that [`super::destructive_commands`] reads as
+/// places where commands run at deploy or boot time: a Docker Compose
+/// service's `command:` and `entrypoint:`, a systemd unit's `Exec*=`
+/// lines, cloud-init's `runcmd:` and `bootcmd:`. Known by name or by what
+/// the patch shows (a first line `#cloud-config`): a caller choosing the
+/// files to read adds these.
+///
+/// ```
+/// use blastgate_ingest::git::deploy_places;
+/// let patch = b"diff --git a/infra/boot.yaml b/infra/boot.yaml\n--- /dev/null\n+++ b/infra/boot.yaml\n@@ -0,0 +1,3 @@\n+#cloud-config\n+runcmd:\n+  - dropdb orders\n";
+/// assert_eq!(deploy_places(patch).into_iter().collect::<Vec<_>>(), ["infra/boot.yaml"]);
+/// ```
+pub fn deploy_places(patch: &[u8]) -> BTreeSet<String> {
+    places_in_patch(patch).into_keys().collect()
 }
 
 /// Reads the changed lines of one side of a place, in order, into the
@@ -208,9 +272,24 @@ impl PlaceReader {
     /// The command lines of the value held, if any.
     fn close(&mut self) -> Vec<String> {
         let Some(held) = self.held.take() else { return Vec::new() };
-        let block: Vec<&str> = held.lines.iter().map(String::as_str).collect();
+        let lines = match self.place {
+            Place::CloudInit => nested_lists(&held.lines),
+            _ => held.lines,
+        };
+        let block: Vec<&str> = lines.iter().map(String::as_str).collect();
         let Some(items) = step_list(&block, held.column, &held.key) else { return Vec::new() };
-        argv_lines(&items)
+        match self.place {
+            // (Each item a command: a string a shell line, a list its
+            // words.)
+            Place::CloudInit => items
+                .iter()
+                .flat_map(|item| match item.trim_start().starts_with('[') {
+                    true => flow_list(item).map(|words| argv_lines(&words)).unwrap_or_default(),
+                    false => item.lines().map(str::to_owned).collect(),
+                })
+                .collect(),
+            _ => argv_lines(&items),
+        }
     }
 
     /// A systemd unit's line: the command of an `Exec*=` setting, once
@@ -275,6 +354,40 @@ fn exec_command(value: &str) -> String {
         })
         .collect();
     commands.join(" ; ")
+}
+
+/// `lines` with each list nested in a list item written as a flow list
+/// (`- - kubectl` then `  - delete` below it is `- ["kubectl",
+/// "delete"]`): cloud-init's item of a command's words.
+fn nested_lists(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    // The list being gathered: its outer item's indent, its items' column,
+    // its words.
+    let mut nested: Option<(usize, usize, Vec<String>)> = None;
+    let flush = |nested: &mut Option<(usize, usize, Vec<String>)>, out: &mut Vec<String>| {
+        if let Some((indent, _, words)) = nested.take() {
+            let words: Vec<String> = words.iter().map(|w| serde_json::Value::from(w.as_str()).to_string()).collect();
+            out.push(format!("{}- [{}]", " ".repeat(indent), words.join(", ")));
+        }
+    };
+    for line in lines {
+        let indent = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if let Some((_, column, words)) = nested.as_mut()
+            && indent == *column
+            && let Some(word) = t.strip_prefix("- ")
+        {
+            words.push(super::pipelines::unquote_scalar(word));
+            continue;
+        }
+        flush(&mut nested, &mut out);
+        match t.strip_prefix("- ").map(str::trim_start).and_then(|r| r.strip_prefix("- ")) {
+            Some(word) => nested = Some((indent, indent + 2, vec![super::pipelines::unquote_scalar(word)])),
+            None => out.push(line.clone()),
+        }
+    }
+    flush(&mut nested, &mut out);
+    out
 }
 
 /// The lines a command's words run as: one word (a string value) as it is
