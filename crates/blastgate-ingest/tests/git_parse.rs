@@ -2924,6 +2924,14 @@ fn container_steps_run_their_command_lines() {
     // Helm hook Job's command went unread).
     let hook = "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n      - name: w\n        image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n        command: [\"/bin/sh\",\"-c\",\"redis-cli -h cache FLUSHALL\"]\n";
     assert_eq!(read(hook), ["redis flushall"]);
+    // A container's lifecycle hooks run their commands in it, as its own
+    // command runs (a red team's misses: `postStart` and `preStop` went
+    // unread); a hook that runs no command, or a harmless one, destroys
+    // nothing.
+    let hooks = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          lifecycle:\n            postStart:\n              exec:\n                command: [\"sh\", \"-c\", \"dropdb orders\"]\n            preStop:\n              exec:\n                command:\n                  - redis-cli\n                  - -h\n                  - cart-cache\n                  - FLUSHALL\n";
+    assert_eq!(read(hooks), ["database", "redis flushall"]);
+    let quiet = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          # postStart: dropdb orders\n          lifecycle:\n            postStart:\n              httpGet:\n                path: /warm\n                port: 8080\n            preStop:\n              exec:\n                command: [\"/bin/sh\", \"-c\", \"sleep 5\"]\n";
+    assert_eq!(read(quiet), Vec::<String>::new());
     // Routine steps, step titles, images of no tool with arguments of
     // their own, short-lived targets, and a GitLab job's image, run
     // nothing destroyed.

@@ -1657,9 +1657,11 @@ pub fn is_pipeline(path: &str) -> bool {
 /// its `args:`; a shell given `-c` runs the lines of its script. Lists are
 /// read in flow style (`args: ['sql', 'instances', 'delete', 'orders']`,
 /// over several lines too) or as items below (a block scalar item, `- |`,
-/// is its lines). `None` for a step that states neither a command nor
-/// arguments, a `name:` that labels a step with an `image:` (Tekton), or
-/// one with spaces (a step's title).
+/// is its lines). A Kubernetes container's lifecycle hooks (`lifecycle:`
+/// `postStart:` or `preStop:` with `exec:` `command:`) are read as
+/// commands it runs too. `None` for a step that states neither a command,
+/// arguments nor a hook's command, a `name:` that labels a step with an
+/// `image:` (Tekton), or one with spaces (a step's title).
 ///
 /// Written by hand: no kept crate reads a CI system's step as the
 /// command line it runs, and a YAML parser would lose the line numbers
@@ -1693,21 +1695,64 @@ fn container_step(
     }
     let command = step_list(block, column, "command").or_else(|| step_list(block, column, "entrypoint"));
     let args = step_list(block, column, "args");
-    if command.is_none() && args.is_none() {
+    let hooks = lifecycle_hooks(block, column);
+    if command.is_none() && args.is_none() && hooks.is_empty() {
         return None;
     }
     let folder =
         ["dir", "workingdir"].iter().find_map(|k| step_list(block, column, k).and_then(|v| v.into_iter().next()));
-    let step = ContainerStep {
-        image,
-        command,
-        args: args.unwrap_or_default(),
-        env: step_settings(block, column, "env"),
-        folder,
-    };
+    let env = step_settings(block, column, "env");
+    // (A Kubernetes container's lifecycle hooks run their commands in it,
+    // as its own command runs: read so, with its settings.)
+    let mut found = Vec::new();
+    for hook in hooks {
+        let step = ContainerStep { image, command: Some(hook), args: Vec::new(), env: env.clone(), folder: None };
+        found.extend(step.destroys(whole));
+    }
+    if command.is_none() && args.is_none() {
+        return Some(found);
+    }
+    let step = ContainerStep { image, command, args: args.unwrap_or_default(), env, folder };
     // (A step too long to read whole is read as far as it goes; its
     // settings then say nothing of its environment.)
-    Some(step.destroys(whole))
+    found.extend(step.destroys(whole));
+    Some(found)
+}
+
+/// The commands of a Kubernetes container's lifecycle hooks (its keys at
+/// `column` in `block`): `lifecycle:` then `postStart:` or `preStop:`,
+/// then `exec:` and its `command:` (a red team: a `dropdb` in a
+/// `postStart` hook ran unread). A hook of another kind (`httpGet:`,
+/// `sleep:`) runs no command.
+fn lifecycle_hooks(block: &[&str], column: usize) -> Vec<Vec<String>> {
+    let Some((lifecycle, at)) = keyed_block(block, column, "lifecycle") else { return Vec::new() };
+    ["poststart", "prestop"]
+        .iter()
+        .filter_map(|hook| {
+            let (hook, at) = keyed_block(lifecycle, at, hook)?;
+            let (exec, at) = keyed_block(hook, at, "exec")?;
+            step_list(exec, at, "command")
+        })
+        .collect()
+}
+
+/// The lines under the key `name` at `column` in `block` (those further
+/// in than it, to the first line that is not), and the column of their
+/// keys; `None` when no such key holds lines.
+fn keyed_block<'a>(block: &'a [&'a str], column: usize, name: &str) -> Option<(&'a [&'a str], usize)> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let at = block.iter().position(|l| {
+        let d = l.trim_start().trim_start_matches("- ");
+        l.len() - d.len() == column
+            && d.split_once(':').is_some_and(|(k, _)| k.trim().trim_matches(['"', '\'']).eq_ignore_ascii_case(name))
+    })?;
+    let rest = block.get(at + 1..)?;
+    let meaningful = |l: &&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    let end = rest.iter().position(|l| meaningful(l) && indent(l) <= column).unwrap_or(rest.len());
+    let lines = rest.get(..end)?;
+    let first = lines.iter().find(|l| meaningful(l))?;
+    let d = first.trim_start().trim_start_matches("- ");
+    Some((lines, first.len() - d.len()))
 }
 
 /// `image` with each template expression (`{{ ... }}`, `${{ ... }}`)
