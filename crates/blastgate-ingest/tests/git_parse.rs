@@ -1908,7 +1908,8 @@ fn sql_scripts_clients_run_are_followed() {
 /// lines run nothing. So do the commands of the places where a service or
 /// machine runs them when deployed or booted (a later red team's misses):
 /// a Compose service's `command:` and `entrypoint:`, a systemd unit's
-/// `Exec*=` lines, cloud-init's `runcmd:` and `bootcmd:`.
+/// `Exec*=` lines, cloud-init's `runcmd:` and `bootcmd:`, an ECS task
+/// definition's `command` and `entryPoint`.
 #[test]
 fn platforms_deploy_commands_are_read() {
     use blastgate_ingest::git::{deploy_places, destructive_commands, is_script};
@@ -2029,6 +2030,38 @@ fn platforms_deploy_commands_are_read() {
                 .to_owned(),
             &[],
         ),
+        // ECS: each container's `command` and `entryPoint` in a task
+        // definition (named so, or holding `containerDefinitions`: a
+        // CloudFormation template's too), over lines or on one.
+        (
+            "ecs/task-definition.json",
+            "{\n  \"containerDefinitions\": [\n    {\n      \"name\": \"migrate\",\n      \"command\": [\"sh\", \"-c\", \"dropdb orders\"],\n      \"image\": \"postgres:16\"\n    }\n  ]\n}"
+                .to_owned(),
+            &["database"],
+        ),
+        (
+            "deploy/orders-cache.json",
+            "  \"containerDefinitions\": [\n    {\n      \"entryPoint\": [\n        \"redis-cli\",\n        \"-h\", \"cart-cache\",\n        \"FLUSHALL\"\n      ],\n      \"image\": \"redis:7\""
+                .to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "deploy/orders.json",
+            "{\"family\":\"orders\",\"containerDefinitions\":[{\"name\":\"m\",\"command\":[\"dropdb\",\"orders\"]}]}".to_owned(),
+            &["database"],
+        ),
+        (
+            "infra/orders-stack.yaml",
+            "      ContainerDefinitions:\n        - Name: migrate\n          Image: postgres:16\n          Command: [\"sh\", \"-c\", \"dropdb orders\"]"
+                .to_owned(),
+            &["database"],
+        ),
+        (
+            "ecs/task-definition.json",
+            "      \"name\": \"dropdb orders\",\n      \"command\": [\"/usr/local/bin/orders-api\", \"--port\", \"8080\"],".to_owned(),
+            &[],
+        ),
+        ("deploy/orders.json", "{\"name\": \"orders\", \"command\": [\"dropdb\", \"orders\"]}".to_owned(), &[]),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");

@@ -682,8 +682,8 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// `package.json` (its `scripts`), a platform's deploy file whose
 /// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`),
 /// or a place known by its name where commands run at deploy or boot
-/// time (a Compose file, a systemd unit, a cloud-init config: see
-/// [`deploy_places`](super::deploy_places)).
+/// time (a Compose file, a systemd unit, a cloud-init config, an ECS task
+/// definition: see [`deploy_places`](super::deploy_places)).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;

@@ -1,8 +1,9 @@
 //! Places outside scripts and CI definitions where commands run when a
 //! service is deployed or a machine boots: a Docker Compose service's
-//! `command:` and `entrypoint:`, a systemd unit's `Exec*=` lines, and
-//! cloud-init's `runcmd:` and `bootcmd:` (a red team: a `dropdb` in each
-//! passed with a lenient depth). Their changed lines are
+//! `command:` and `entrypoint:`, a systemd unit's `Exec*=` lines,
+//! cloud-init's `runcmd:` and `bootcmd:`, and the `command` and
+//! `entryPoint` of an ECS task definition's containers (a red team: a
+//! `dropdb` in each passed with a lenient depth). Their changed lines are
 //! read a line at a time, as [`super::destructive_commands`] reads a
 //! script's, but only under those keys: what each runs comes out as
 //! command lines, which are then read as a script's lines are.
@@ -24,14 +25,18 @@ pub(super) enum Place {
     /// A cloud-init config: the items of `runcmd:` and `bootcmd:` (a
     /// string is a shell line, a list one command's words).
     CloudInit,
+    /// An ECS task definition (or a template holding its
+    /// `containerDefinitions`): each container's `command` and
+    /// `entryPoint`.
+    TaskDefinition,
 }
 
 impl Place {
     /// The keys whose values are read, in lower case (matched whatever
-    /// their case).
+    /// their case: ECS's `entryPoint`, CloudFormation's `EntryPoint`).
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Place::Compose => &["command", "entrypoint"],
+            Place::Compose | Place::TaskDefinition => &["command", "entrypoint"],
             Place::CloudInit => &["runcmd", "bootcmd"],
             Place::Systemd => &[],
         }
@@ -52,7 +57,9 @@ const MAX_HELD_BYTES: usize = 64 * 1024;
 /// The place `path` is by its name, if any: `docker-compose*.y(a)ml` and
 /// `compose*.y(a)ml` (Compose), `*.service` and a `*.service.d/*.conf`
 /// drop-in (systemd), `cloud-init*.y(a)ml`, `cloud-config*.y(a)ml` and
-/// `user-data*` with no script's extension (cloud-init).
+/// `user-data*` with no script's extension (cloud-init), and a JSON file
+/// named for a task definition (`task-definition.json`,
+/// `taskdef.json`).
 pub(super) fn place_of(path: &str) -> Option<Place> {
     let lower = path.to_ascii_lowercase();
     let mut segments = lower.rsplit('/');
@@ -76,13 +83,19 @@ pub(super) fn place_of(path: &str) -> Option<Place> {
     {
         return Some(Place::CloudInit);
     }
+    let task = ["task-definition", "task_definition", "taskdefinition", "taskdef"];
+    if name.ends_with(".json") && task.iter().any(|t| name.contains(t)) {
+        return Some(Place::TaskDefinition);
+    }
     None
 }
 
 /// The files of `patch` that are places (see [`Place`]), by their name
 /// ([`place_of`]) or by what the patch shows of them: a first line
-/// `#cloud-config` is cloud-init's, and a `user-data` file whose first
-/// line is `#!` is a script (read whole as one, not a place).
+/// `#cloud-config` is cloud-init's, a JSON or YAML file with
+/// `containerDefinitions` on a line shown holds task definitions, and a
+/// `user-data` file whose first line is `#!` is a script (read whole as
+/// one, not a place).
 pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
     let mut found: BTreeMap<String, Place> = BTreeMap::new();
     let mut scripts: BTreeSet<String> = BTreeSet::new();
@@ -110,6 +123,7 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
         {
             found.insert(path.to_owned(), place);
         }
+        let lower = path.to_ascii_lowercase();
         if is_first {
             let t = text.trim();
             if t.starts_with("#cloud-config") {
@@ -117,6 +131,10 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
             } else if t.starts_with("#!") && place_of(path) == Some(Place::CloudInit) {
                 scripts.insert(path.to_owned());
             }
+        }
+        let data = [".json", ".yml", ".yaml"].iter().any(|e| lower.ends_with(e));
+        if data && !found.contains_key(path) && text.to_ascii_lowercase().contains("containerdefinitions") {
+            found.insert(path.to_owned(), Place::TaskDefinition);
         }
     });
     for path in scripts {
@@ -128,9 +146,10 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
 /// The paths of `patch` that [`super::destructive_commands`] reads as
 /// places where commands run at deploy or boot time: a Docker Compose
 /// service's `command:` and `entrypoint:`, a systemd unit's `Exec*=`
-/// lines, cloud-init's `runcmd:` and `bootcmd:`. Known by name or by what
-/// the patch shows (a first line `#cloud-config`): a caller choosing the
-/// files to read adds these.
+/// lines, cloud-init's `runcmd:` and `bootcmd:`, an ECS task definition's
+/// `command` and `entryPoint`. Known by name or by what the patch shows
+/// (a first line `#cloud-config`, `containerDefinitions`): a caller
+/// choosing the files to read adds these.
 ///
 /// ```
 /// use blastgate_ingest::git::deploy_places;
@@ -163,7 +182,7 @@ struct Held {
     flow: Option<Flow>,
 }
 
-/// How far a flow list (`[...]`) is open, scanned a line at a
+/// How far a flow list (`[...]`, JSON's array) is open, scanned a line at a
 /// time: its brackets outside quotes.
 #[derive(Debug, Default)]
 struct Flow {
@@ -223,6 +242,15 @@ impl PlaceReader {
     /// A YAML or JSON line, under a key read or not.
     fn keyed_line(&mut self, line: &str) -> Vec<String> {
         let mut out = Vec::new();
+        // (A task definition written on one line: its containers'
+        // commands, wherever they are in it.)
+        if self.held.is_none()
+            && self.place == Place::TaskDefinition
+            && line.trim_start().starts_with('{')
+            && let Ok(value) = serde_json::from_str::<serde_json::Value>(line)
+        {
+            return json_commands(&value, self.place.keys());
+        }
         if let Some(held) = self.held.as_mut() {
             let t = line.trim();
             let depth = line.len() - line.trim_start().len();
@@ -407,4 +435,34 @@ fn argv_lines(words: &[String]) -> Vec<String> {
             .join(" "),
     };
     line.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// The command lines a JSON value holds under `keys` (a string, or a
+/// list of a command's words), wherever they are in it.
+fn json_commands(value: &serde_json::Value, keys: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if !keys.contains(&k.to_ascii_lowercase().as_str()) {
+                        stack.push(v);
+                        continue;
+                    }
+                    let words: Vec<String> = match v {
+                        serde_json::Value::String(s) => vec![s.clone()],
+                        serde_json::Value::Array(items) => {
+                            items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    out.extend(argv_lines(&words));
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
 }
