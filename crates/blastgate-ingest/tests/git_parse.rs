@@ -2068,6 +2068,51 @@ fn platforms_deploy_commands_are_read() {
     }
 }
 
+/// A red team's: a word edited in a place's list whose key the patch
+/// shows only as context (`command:` above, an item changed below) was
+/// not read; each side of a place read whole sees the key. A command in
+/// both sides, moved or reworded, runs nothing new.
+#[test]
+fn places_are_read_whole_at_both_ends() {
+    use blastgate_ingest::git::place_change_destroys;
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "docker-compose.yml",
+            "services:\n  migrate:\n    image: postgres:16\n    command:\n      - sh\n      - -c\n      - echo hi\n",
+            "services:\n  migrate:\n    image: postgres:16\n    command:\n      - sh\n      - -c\n      - dropdb orders\n",
+            &["database"],
+        ),
+        (
+            "deploy/cache.service",
+            "[Service]\nExecStop=/usr/bin/redis-cli -h cart-cache \\\n  PING\n",
+            "[Service]\nExecStop=/usr/bin/redis-cli -h cart-cache \\\n  FLUSHALL\n",
+            &["redis flushall"],
+        ),
+        (
+            "infra/boot.yaml",
+            "#cloud-config\nruncmd:\n  - - redis-cli\n    - -h\n    - cart-cache\n    - PING\n",
+            "#cloud-config\nruncmd:\n  - - redis-cli\n    - -h\n    - cart-cache\n    - FLUSHALL\n",
+            &["redis flushall"],
+        ),
+        (
+            "ecs/orders.json",
+            "{\n  \"containerDefinitions\": [\n    {\n      \"command\": [\n        \"sh\",\n        \"-c\",\n        \"echo hi\"\n      ]\n    }\n  ]\n}\n",
+            "{\n  \"containerDefinitions\": [\n    {\n      \"command\": [\n        \"sh\",\n        \"-c\",\n        \"dropdb orders\"\n      ]\n    }\n  ]\n}\n",
+            &["database"],
+        ),
+        // (The same command kept, and a service renamed around it.)
+        (
+            "compose.yaml",
+            "services:\n  migrate:\n    command: sh -c \"dropdb orders\"\n",
+            "services:\n  reset:\n    command: sh -c \"dropdb orders\"\n    restart: \"no\"\n",
+            &[],
+        ),
+    ];
+    for (path, before, after, want) in cases {
+        assert_eq!(place_change_destroys(path, before.as_bytes(), after.as_bytes()).unwrap(), *want, "{path}: {after}");
+    }
+}
+
 /// Red team 12: Docker's volumes removed on another host count, as the
 /// host is named on the line, by the file's `DOCKER_HOST` or
 /// `DOCKER_CONTEXT`, or by `docker context use`; a CI job's own Docker

@@ -2185,10 +2185,14 @@ impl<'a> Git<'a> {
         // call reads from a line the change did not touch, is only seen so
         // (a red team), and a string or comment is known from where it
         // opens. A side too large to read leaves the added lines' reading.
+        // So is a place where commands run at deploy or boot time (a
+        // Compose file, a systemd unit, a cloud-init config, an ECS task
+        // definition): an item edited in a list whose key the patch shows
+        // only as context is seen so (a red team's).
         let programs: Vec<&str> = files
             .iter()
             .map(|f| f.path.as_str())
-            .filter(|p| !illustrative(p) && parse::program_language(p).is_some())
+            .filter(|p| !illustrative(p) && (parse::program_language(p).is_some() || places.contains(*p)))
             .collect();
         if !programs.is_empty() {
             let (before, after) = self.both_sides(&programs, &blobs)?;
@@ -2206,7 +2210,12 @@ impl<'a> Git<'a> {
                     }
                 };
                 let (Some(old), Some(new)) = (side(&before, true), side(&after, false)) else { continue };
-                match parse::program_change_destroys(path, &old, &new) {
+                let read = if places.contains(path) {
+                    parse::place_change_destroys(path, &old, &new)
+                } else {
+                    parse::program_change_destroys(path, &old, &new)
+                };
+                match read {
                     Some(kinds) if kinds.is_empty() => {
                         commands.remove(path);
                     }

@@ -1547,6 +1547,72 @@ fn pipeline_steps_and_framework_resets_count() {
     }
 }
 
+/// A red team's: commands that run when a service is deployed or a
+/// machine boots, in places the git reader did not read (a Compose
+/// service's `command:`, a systemd unit's `ExecStartPre=`, cloud-init's
+/// `runcmd:`, a Kubernetes container's `postStart` hook, an ECS task
+/// definition's `command`), passed with a lenient depth. Each counts now,
+/// and so does an item edited in a list whose key the patch shows only as
+/// context; the same files' harmless commands and other keys destroy
+/// nothing.
+#[test]
+fn commands_run_at_deploy_or_boot_time_count() {
+    let repo = Repo::new("places");
+    let compose = |last: &str| {
+        format!(
+            "services:\n  migrate:\n    image: postgres:16\n    command:\n      - sh\n      - -c\n      - {last}\n    healthcheck:\n      test: [\"CMD\", \"pg_isready\"]\n"
+        )
+    };
+    repo.write("orders/docker-compose.yml", compose("echo ready").as_bytes());
+    repo.write("orders/README.md", b"# orders\n");
+    let base = repo.commit(0.0, "Orders");
+    let (dropped, served) = (compose("dropdb orders"), compose("gunicorn orders.wsgi"));
+    let hook = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          lifecycle:\n            postStart:\n              exec:\n                command: [\"sh\", \"-c\", \"dropdb orders\"]\n";
+    let ecs = "{\n  \"family\": \"orders-migrate\",\n  \"containerDefinitions\": [\n    {\n      \"name\": \"migrate\",\n      \"image\": \"postgres:16\",\n      \"command\": [\"sh\", \"-c\", \"dropdb orders\"]\n    }\n  ]\n}\n";
+    let cases: &[FileCase<'_>] = &[
+        (
+            "A Compose item edited",
+            "orders/docker-compose.yml",
+            &dropped,
+            &[("orders/docker-compose.yml", &["database"])],
+        ),
+        (
+            "A Compose command",
+            "orders/compose.prod.yaml",
+            "services:\n  reset:\n    image: postgres:16\n    command: sh -c \"dropdb orders\"\n",
+            &[("orders/compose.prod.yaml", &["database"])],
+        ),
+        (
+            "A systemd unit",
+            "orders/deploy/orders-migrate.service",
+            "[Service]\nType=oneshot\nExecStartPre=-/usr/bin/dropdb orders\nExecStart=/usr/bin/orders-migrate\n",
+            &[("orders/deploy/orders-migrate.service", &["database"])],
+        ),
+        (
+            "A cloud-init config",
+            "orders/infra/boot.yaml",
+            "#cloud-config\nruncmd:\n  - [ sh, -c, \"dropdb orders\" ]\n",
+            &[("orders/infra/boot.yaml", &["database"])],
+        ),
+        ("A lifecycle hook", "orders/k8s/deployment.yaml", hook, &[("orders/k8s/deployment.yaml", &["database"])]),
+        (
+            "An ECS task definition",
+            "orders/ecs/task-definition.json",
+            ecs,
+            &[("orders/ecs/task-definition.json", &["database"])],
+        ),
+        ("A Compose item made harmless", "orders/docker-compose.yml", &served, &[]),
+        ("An API's unit", "orders/deploy/orders-api.service", "[Service]\nExecStart=/usr/bin/orders-api\n", &[]),
+        (
+            "Packages and files",
+            "orders/infra/boot.yaml",
+            "#cloud-config\npackages: [postgresql-client]\nwrite_files:\n  - path: /etc/motd\n    content: dropdb orders\n",
+            &[],
+        ),
+    ];
+    assert_file_cases(&repo, &base, cases);
+}
+
 /// Regressions (a red team of the patch readings): what kustomize's
 /// patches delete is compared by object before and after, over the
 /// Kustomization and every one it reaches. A component added that deletes

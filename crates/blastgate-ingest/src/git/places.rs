@@ -160,6 +160,26 @@ pub fn deploy_places(patch: &[u8]) -> BTreeSet<String> {
     places_in_patch(patch).into_keys().collect()
 }
 
+/// What a change to a place (a path [`deploy_places`] names) newly runs:
+/// each side read whole, as
+/// [`program_change_destroys`](super::program_change_destroys) reads a
+/// program's. The changed lines alone miss a word edited in a list whose
+/// key the patch shows only as context (`command:` above, `- echo hi`
+/// made `- dropdb orders` below: a red team's); read whole, the key is
+/// seen, and a command in both sides runs nothing new. `None` when a side
+/// is too large to read so (the caller reads the changed lines instead).
+///
+/// ```
+/// use blastgate_ingest::git::place_change_destroys;
+/// let compose = |last: &str| format!("services:\n  migrate:\n    command:\n      - sh\n      - -c\n      - {last}\n");
+/// let (before, after) = (compose("echo hi"), compose("dropdb orders"));
+/// assert_eq!(place_change_destroys("docker-compose.yml", before.as_bytes(), after.as_bytes()).unwrap(), ["database"]);
+/// assert!(place_change_destroys("docker-compose.yml", after.as_bytes(), after.as_bytes()).unwrap().is_empty());
+/// ```
+pub fn place_change_destroys(path: &str, before: &[u8], after: &[u8]) -> Option<Vec<String>> {
+    super::program_change_destroys(path, before, after)
+}
+
 /// Reads the changed lines of one side of a place, in order, into the
 /// command lines they run (see [`Place`]): a key's value is held until a
 /// line that is not its own, then read whole.
