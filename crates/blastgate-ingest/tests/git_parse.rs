@@ -1971,6 +1971,19 @@ fn platforms_deploy_commands_are_read() {
                 .to_owned(),
             &["terraform destroy"],
         ),
+        // (An entrypoint and a command run as one command line, in either
+        // order; a service's entrypoint and another's command do not.)
+        (
+            "docker-compose.yml",
+            "    entrypoint: [\"redis-cli\", \"-h\", \"cart-cache\"]\n    command: [\"FLUSHALL\"]".to_owned(),
+            &["redis flushall"],
+        ),
+        ("compose.yaml", "    command: FLUSHALL\n    entrypoint: redis-cli -h cart-cache".to_owned(), &["redis flushall"]),
+        (
+            "docker-compose.yml",
+            "  cache:\n    entrypoint: [\"redis-cli\", \"-h\", \"cart-cache\"]\n  admin:\n    command: [\"FLUSHALL\"]".to_owned(),
+            &[],
+        ),
         // (`npm start` is a call of a task, followed to the repository's
         // `package.json` as a script's is: harmless unless that destroys.)
         ("docker-compose.yml", "    command: [\"npm\", \"start\"]".to_owned(), &["runs task package.json ./ start"]),
@@ -2049,6 +2062,16 @@ fn platforms_deploy_commands_are_read() {
             "deploy/orders.json",
             "{\"family\":\"orders\",\"containerDefinitions\":[{\"name\":\"m\",\"command\":[\"dropdb\",\"orders\"]}]}".to_owned(),
             &["database"],
+        ),
+        (
+            "ecs/task-definition.json",
+            "      \"entryPoint\": [\"redis-cli\", \"-h\", \"cart-cache\"],\n      \"command\": [\"FLUSHALL\"],".to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "ecs/task-definition.json",
+            "{\"containerDefinitions\":[{\"entryPoint\":[\"redis-cli\",\"-h\",\"cart-cache\"],\"command\":[\"FLUSHALL\"]}]}".to_owned(),
+            &["redis flushall"],
         ),
         (
             "infra/orders-stack.yaml",

@@ -187,8 +187,35 @@ pub fn place_change_destroys(path: &str, before: &[u8], after: &[u8]) -> Option<
 pub(super) struct PlaceReader {
     place: Place,
     held: Option<Held>,
+    /// The entrypoint and command read so far of the container or service
+    /// whose keys are at a column (see [`Pair`]).
+    pair: Option<Pair>,
     /// A systemd line continued with `\`, joined so far.
     continued: Option<String>,
+}
+
+/// A container's (or a Compose service's) entrypoint and command, each
+/// as its words, as far as read, with the column of its keys: the two run
+/// as one command line, the entrypoint's words first (`entrypoint:
+/// [redis-cli, -h, cache]` and `command: [FLUSHALL]`).
+#[derive(Debug, Default)]
+struct Pair {
+    column: usize,
+    entrypoint: Option<Vec<String>>,
+    command: Option<Vec<String>>,
+}
+
+impl Pair {
+    /// Sets the words of `key` (`entrypoint` or `command`); the command
+    /// line of both, when this completes them.
+    fn set(&mut self, key: &str, words: Vec<String>) -> Option<String> {
+        let complete = match key {
+            "entrypoint" => self.entrypoint.replace(words).is_none() && self.command.is_some(),
+            _ => self.command.replace(words).is_none() && self.entrypoint.is_some(),
+        };
+        let (entrypoint, command) = (self.entrypoint.as_deref()?, self.command.as_deref()?);
+        complete.then(|| format!("{} {}", argv_text(entrypoint), argv_text(command)))
+    }
 }
 
 /// A key's value being read: its key's column and name, its lines (the
@@ -240,7 +267,7 @@ impl Flow {
 
 impl PlaceReader {
     pub(super) fn new(place: Place) -> Self {
-        PlaceReader { place, held: None, continued: None }
+        PlaceReader { place, held: None, pair: None, continued: None }
     }
 
     /// The command lines the lines so far complete, `line` read.
@@ -298,6 +325,12 @@ impl PlaceReader {
                 return out;
             }
         }
+        // (A line less far in than a container's keys ends it.)
+        let depth = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') && self.pair.as_ref().is_some_and(|p| depth < p.column) {
+            self.pair = None;
+        }
         let body = line.trim_start().trim_start_matches("- ");
         let column = line.len() - body.len();
         let Some((key, value)) = body.split_once(':') else { return out };
@@ -336,7 +369,15 @@ impl PlaceReader {
                     false => item.lines().map(str::to_owned).collect(),
                 })
                 .collect(),
-            _ => argv_lines(&items),
+            _ => {
+                let mut out = argv_lines(&items);
+                if self.pair.as_ref().is_none_or(|p| p.column != held.column) {
+                    self.pair = Some(Pair { column: held.column, ..Pair::default() });
+                }
+                let both = self.pair.as_mut().and_then(|p| p.set(&held.key, items));
+                out.extend(both.iter().flat_map(|l| l.lines().map(str::to_owned)));
+                out
+            }
         }
     }
 
@@ -443,7 +484,13 @@ fn nested_lists(lines: &[String]) -> Vec<String> {
 /// (`["sh", "-c", "dropdb orders"]` is `sh -c 'dropdb orders'`), a word of
 /// several lines left unquoted so that each of its lines is read as one.
 fn argv_lines(words: &[String]) -> Vec<String> {
-    let line = match words {
+    argv_text(words).lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// The text a command's words are read as (see [`argv_lines`]), before it
+/// is cut into lines.
+fn argv_text(words: &[String]) -> String {
+    match words {
         [one] => one.clone(),
         _ => words
             .iter()
@@ -453,8 +500,7 @@ fn argv_lines(words: &[String]) -> Vec<String> {
             })
             .collect::<Vec<_>>()
             .join(" "),
-    };
-    line.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
+    }
 }
 
 /// The command lines a JSON value holds under `keys` (a string, or a
@@ -465,8 +511,10 @@ fn json_commands(value: &serde_json::Value, keys: &[&str]) -> Vec<String> {
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::Object(map) => {
+                let mut pair = Pair::default();
                 for (k, v) in map {
-                    if !keys.contains(&k.to_ascii_lowercase().as_str()) {
+                    let key = k.to_ascii_lowercase();
+                    if !keys.contains(&key.as_str()) {
                         stack.push(v);
                         continue;
                     }
@@ -478,6 +526,8 @@ fn json_commands(value: &serde_json::Value, keys: &[&str]) -> Vec<String> {
                         _ => Vec::new(),
                     };
                     out.extend(argv_lines(&words));
+                    let both = pair.set(&key, words);
+                    out.extend(both.iter().flat_map(|l| l.lines().map(str::to_owned)));
                 }
             }
             serde_json::Value::Array(items) => stack.extend(items),
