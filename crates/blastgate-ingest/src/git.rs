@@ -185,7 +185,7 @@ pub use pipelines::{
     declares_kubernetes_objects, destructive_commands, is_pipeline, is_script, pipeline_destroys,
     pipeline_steps_destroy,
 };
-pub use places::{deploy_places, place_change_destroys};
+pub use places::{deploy_places, holds_deploy_place, place_change_destroys};
 pub use provisioners::{terraform_commands, terraform_commands_destroy};
 
 /// The `git log --format` that [`parse_log`] reads, with `-z`.

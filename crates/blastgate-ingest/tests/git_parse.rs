@@ -2037,6 +2037,10 @@ fn platforms_deploy_commands_are_read() {
             &["Namespace"],
         ),
         ("user-data", "#!/bin/bash\nset -e\ndropdb orders".to_owned(), &["database"]),
+        // (A YAML file whose patch shows cloud-init's keys at the top, its
+        // first line not shown; the same key further in is another's.)
+        ("infra/boot.yaml", "runcmd:\n  - dropdb orders".to_owned(), &["database"]),
+        ("deploy/values.yaml", "jobs:\n  runcmd:\n    - dropdb orders".to_owned(), &[]),
         (
             "cloud-init.yaml",
             "write_files:\n  - path: /etc/motd\n    content: dropdb orders\nruncmd:\n  # - dropdb orders\n  - [ systemctl, restart, orders-api ]"

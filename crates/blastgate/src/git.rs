@@ -2105,8 +2105,27 @@ impl<'a> Git<'a> {
         // (how an agent that decides to recreate an environment does it).
         // (Also the places where commands run at deploy or boot time that
         // only their text tells: a `#cloud-config`, an ECS task
-        // definition's `containerDefinitions`.)
-        let places = parse::deploy_places(&patch);
+        // definition's `containerDefinitions`; by the patch, or else, since
+        // it shows no context, by the changed file's text at the change's
+        // end: an item added to a config's `runcmd:` passed unread.)
+        let mut places = parse::deploy_places(&patch);
+        let unknown: Vec<(&str, &str)> = files
+            .iter()
+            .filter(|f| f.status != FileStatus::Deleted && !f.binary && !places.contains(&f.path))
+            .filter(|f| !illustrative(&f.path) && !parse::is_pipeline(&f.path) && !parse::is_script(&f.path))
+            .filter_map(|f| blobs.get(&f.path).and_then(|(_, new)| new.as_deref()).map(|h| (f.path.as_str(), h)))
+            .filter(|(p, _)| {
+                let lower = p.to_ascii_lowercase();
+                [".json", ".yml", ".yaml"].iter().any(|e| lower.ends_with(e))
+            })
+            .collect();
+        if !unknown.is_empty() {
+            for (path, text) in self.small_blobs(unknown.into_iter())? {
+                if parse::holds_deploy_place(&path, &text) {
+                    places.insert(path);
+                }
+            }
+        }
         let scripts = |p: &str| {
             !illustrative(p)
                 && (parse::is_pipeline(p)

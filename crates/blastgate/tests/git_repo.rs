@@ -1553,8 +1553,9 @@ fn pipeline_steps_and_framework_resets_count() {
 /// `runcmd:`, a Kubernetes container's `postStart` hook, an ECS task
 /// definition's `command`), passed with a lenient depth. Each counts now,
 /// and so does an item edited in a list whose key the patch shows only as
-/// context; the same files' harmless commands and other keys destroy
-/// nothing.
+/// context, or in a file that only its unshown text makes a place (a
+/// `#cloud-config` first line, `containerDefinitions`); the same files'
+/// harmless commands and other keys destroy nothing.
 #[test]
 fn commands_run_at_deploy_or_boot_time_count() {
     let repo = Repo::new("places");
@@ -1565,8 +1566,26 @@ fn commands_run_at_deploy_or_boot_time_count() {
     };
     repo.write("orders/docker-compose.yml", compose("echo ready").as_bytes());
     repo.write("orders/README.md", b"# orders\n");
+    // (A cloud-init config whose first line an edit of its last item does
+    // not show.)
+    let init = |last: &str| {
+        format!(
+            "#cloud-config\npackages:\n  - postgresql-client\n  - redis-tools\n  - jq\n  - curl\nruncmd:\n  - systemctl start orders\n  - {last}\n"
+        )
+    };
+    repo.write("orders/infra/init.yaml", init("echo ready").as_bytes());
+    // (And an ECS task definition, by no name of its own, whose
+    // `containerDefinitions` an edit of a word far below does not show.)
+    let task = |last: &str| {
+        format!(
+            "{{\n  \"family\": \"orders-migrate\",\n  \"containerDefinitions\": [\n    {{\n      \"name\": \"migrate\",\n      \"image\": \"postgres:16\",\n      \"cpu\": 256,\n      \"memory\": 512,\n      \"essential\": true,\n      \"command\": [\n        \"sh\",\n        \"-c\",\n        \"{last}\"\n      ]\n    }}\n  ]\n}}\n"
+        )
+    };
+    repo.write("orders/ecs/migrate.json", task("echo ready").as_bytes());
     let base = repo.commit(0.0, "Orders");
     let (dropped, served) = (compose("dropdb orders"), compose("gunicorn orders.wsgi"));
+    let reset = init("dropdb orders");
+    let migrate = task("dropdb orders");
     let hook = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          lifecycle:\n            postStart:\n              exec:\n                command: [\"sh\", \"-c\", \"dropdb orders\"]\n";
     let ecs = "{\n  \"family\": \"orders-migrate\",\n  \"containerDefinitions\": [\n    {\n      \"name\": \"migrate\",\n      \"image\": \"postgres:16\",\n      \"command\": [\"sh\", \"-c\", \"dropdb orders\"]\n    }\n  ]\n}\n";
     let cases: &[FileCase<'_>] = &[
@@ -1594,6 +1613,8 @@ fn commands_run_at_deploy_or_boot_time_count() {
             "#cloud-config\nruncmd:\n  - [ sh, -c, \"dropdb orders\" ]\n",
             &[("orders/infra/boot.yaml", &["database"])],
         ),
+        ("A cloud-init item edited", "orders/infra/init.yaml", &reset, &[("orders/infra/init.yaml", &["database"])]),
+        ("An ECS word edited", "orders/ecs/migrate.json", &migrate, &[("orders/ecs/migrate.json", &["database"])]),
         ("A lifecycle hook", "orders/k8s/deployment.yaml", hook, &[("orders/k8s/deployment.yaml", &["database"])]),
         (
             "An ECS task definition",

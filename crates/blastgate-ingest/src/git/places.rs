@@ -132,6 +132,12 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
                 scripts.insert(path.to_owned());
             }
         }
+        // (A YAML file whose patch shows cloud-init's own keys at the top,
+        // where its first line is not shown.)
+        let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+        if yaml && !found.contains_key(path) && (text.starts_with("runcmd:") || text.starts_with("bootcmd:")) {
+            found.insert(path.to_owned(), Place::CloudInit);
+        }
         let data = [".json", ".yml", ".yaml"].iter().any(|e| lower.ends_with(e));
         if data && !found.contains_key(path) && text.to_ascii_lowercase().contains("containerdefinitions") {
             found.insert(path.to_owned(), Place::TaskDefinition);
@@ -158,6 +164,34 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
 /// ```
 pub fn deploy_places(patch: &[u8]) -> BTreeSet<String> {
     places_in_patch(patch).into_keys().collect()
+}
+
+/// Whether `text`, a YAML or JSON file `path` holds at one end of a
+/// change, makes it a place by what it holds, where the patch may not
+/// show it (a patch without context lines shows neither an unchanged
+/// first line nor a key above the changed ones): a first line
+/// `#cloud-config`, cloud-init's `runcmd:` or `bootcmd:` at the top, or
+/// `containerDefinitions` (any case: an ECS task definition, a
+/// CloudFormation template's). A caller adds such files to
+/// [`deploy_places`]'s and reads them whole
+/// ([`place_change_destroys`]).
+///
+/// ```
+/// use blastgate_ingest::git::holds_deploy_place;
+/// assert!(holds_deploy_place("infra/boot.yaml", b"#cloud-config\npackages: [jq]\n"));
+/// assert!(holds_deploy_place("ecs/orders.json", b"{\"family\": \"o\", \"containerDefinitions\": []}"));
+/// assert!(!holds_deploy_place("deploy/values.yaml", b"jobs:\n  runcmd: [x]\n"));
+/// ```
+pub fn holds_deploy_place(path: &str, text: &[u8]) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if ![".json", ".yml", ".yaml"].iter().any(|e| lower.ends_with(e)) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(text);
+    let yaml = !lower.ends_with(".json");
+    let cloud_init = text.trim_start_matches('\u{feff}').starts_with("#cloud-config")
+        || text.lines().any(|l| l.starts_with("runcmd:") || l.starts_with("bootcmd:"));
+    (yaml && cloud_init) || text.to_ascii_lowercase().contains("containerdefinitions")
 }
 
 /// What a change to a place (a path [`deploy_places`] names) newly runs:
