@@ -2229,12 +2229,9 @@ impl<'a> Git<'a> {
                     }
                 };
                 let (Some(old), Some(new)) = (side(&before, true), side(&after, false)) else { continue };
-                let read = if places.contains(path) {
-                    parse::place_change_destroys(path, &old, &new)
-                } else {
-                    parse::program_change_destroys(path, &old, &new)
-                };
-                match read {
+                // (A place is read as a program is: `place_change_destroys`
+                // is this same reading.)
+                match parse::program_change_destroys(path, &old, &new) {
                     Some(kinds) if kinds.is_empty() => {
                         commands.remove(path);
                     }
