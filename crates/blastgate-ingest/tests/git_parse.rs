@@ -2138,6 +2138,18 @@ fn places_are_read_whole_at_both_ends() {
     for (path, before, after, want) in cases {
         assert_eq!(place_change_destroys(path, before.as_bytes(), after.as_bytes()).unwrap(), *want, "{path}: {after}");
     }
+    // A value past the bounds of what one key holds (200 lines, 64 KiB) is
+    // read in pieces, never left unread: the last of 250 `runcmd:` items,
+    // a flow list of 300 lines, a systemd line continued past 64 KiB.
+    let items: String = (0..250).map(|i| format!("  - echo step{i}\n")).collect();
+    let padded = format!("#cloud-config\nruncmd:\n{items}  - dropdb orders\n");
+    let flow: String = (0..300).map(|i| format!("    \"echo {i}\",\n")).collect();
+    let flowed = format!("#cloud-config\nruncmd: [\n{flow}    \"dropdb orders\"\n  ]\n");
+    let words: String = (0..40).map(|_| format!("  {} \\\n", "--verbose ".repeat(200))).collect();
+    let unit = format!("[Service]\nExecStartPre=/usr/bin/env \\\n{words}  --quiet ; dropdb orders\n");
+    for (path, text) in [("infra/boot.yaml", padded), ("infra/flow.yaml", flowed), ("deploy/orders.service", unit)] {
+        assert_eq!(place_change_destroys(path, b"", text.as_bytes()).unwrap(), ["database"], "{path}");
+    }
 }
 
 /// Red team 12: Docker's volumes removed on another host count, as the

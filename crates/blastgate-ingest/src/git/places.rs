@@ -354,8 +354,16 @@ impl PlaceReader {
                 held.lines.push(line.to_owned());
                 return out;
             }
+            // Past its bounds a value is read in pieces, the rest going on
+            // under its key: a bound must leave no line unread (a `runcmd:`
+            // of 250 items ran its last unread, `dropdb orders` passing).
+            let (column, key, flow) = (held.column, held.key.clone(), held.flow.take());
             out.extend(self.close());
             if inside {
+                let open = if flow.is_some() { " [" } else { "" };
+                let opener = format!("{}{key}:{open}", " ".repeat(column));
+                let bytes = line.len();
+                self.held = Some(Held { column, key, lines: vec![opener, line.to_owned()], bytes, flow });
                 return out;
             }
         }
@@ -430,6 +438,12 @@ impl PlaceReader {
                     joined.push_str(head);
                     self.continued = Some(joined);
                     return Vec::new();
+                }
+                // Past the bound, read in pieces: the rest goes on as a
+                // command of its own, never unread.
+                Some(head) => {
+                    self.continued = Some(head.to_owned());
+                    return vec![exec_command(&joined)];
                 }
                 _ => {
                     joined.push_str(t.trim_end_matches('\\'));
