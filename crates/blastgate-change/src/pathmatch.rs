@@ -9,19 +9,39 @@ use std::path::PathBuf;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// Last-match-wins matching of paths against gitignore-style patterns,
-/// built on the `ignore` crate.
+/// with the `ignore` crate's reading of each line.
 ///
-/// Each chunk of rules has two matchers: `own` holds every pattern and is
-/// asked about the path itself; `below` holds, for each pattern that,
-/// matching a directory, covers everything below it, a pattern of what is
-/// below such a directory (`/A/**`, `A` the pattern as the `ignore` crate
-/// anchors it: `below_line`), and is asked about the path once. That is
+/// A pattern is matched in one of three ways, all giving the answer the
+/// `ignore` crate's `Gitignore` gives for it (property tests check each
+/// against it):
+///
+/// - A pattern naming a folder or file whole in plain text is looked up
+///   (`Literals`).
+/// - A name matched at any depth (`NAME`, `**/NAME`) or an extension
+///   (`*.EXT`) is matched by `Gitignore` sets of up to 4,096 rules
+///   (`CHUNK_RULES`), which find them by a hash lookup whatever their
+///   number (`named`).
+/// - Every other pattern is made into the regex `ignore` makes of it
+///   (by `globset`, with `ignore`'s options) and matched by sets of at most
+///   128 patterns (`SET_PATTERNS`) run by `regex-automata` with a bounded
+///   cache and no capture slots (`Set`). `ignore`'s own sets held
+///   thousands of such patterns each: their fallback engine's slots grow
+///   with patterns times states (12 to 22 GB for 20,000 lines like
+///   `**/*a1*b*c1*.go`), and a pattern ending in an extension was run
+///   alone against every path with that extension, each with a lazy DFA
+///   of up to 10 MiB (20 s for 20,000 lines like `/src/*/pkg1/*.go` and
+///   2,000 files). A red team's cases, `docs/performance.md`.
+///
+/// A pattern that, matching a directory, covers everything below it
+/// (every one but those ending in `/*`) is matched a second time as what
+/// is below such a directory (`/A/**`, `A` the pattern as the `ignore`
+/// crate anchors it: `below_line`), and the path asked once. That is
 /// asking the pattern about each of the path's directories, in one pass
 /// instead of one a directory (a complexity audit: a path 2,000 folders
 /// deep cost 2,000 passes over its 4,000 bytes a chunk). A pattern ending
-/// in `/*` is left out of `below`: GitHub's `docs/*` matches `docs/a.md`
-/// but not `docs/build/b.md`, while in gitignore it would match the
-/// directory `docs/build` and so everything below.
+/// in `/*` is left out of that: GitHub's `docs/*` matches `docs/a.md` but
+/// not `docs/build/b.md`, while in gitignore it would match the directory
+/// `docs/build` and so everything below.
 ///
 /// The `ignore` crate's own `matched_path_or_any_parents` is not used: it
 /// returns the first match walking up from the path, so with `*.go` on line
@@ -29,18 +49,16 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// GitHub's last-match-wins answers line 2. Instead every level is asked
 /// and the highest rule index wins.
 ///
-/// Rules are split into chunks of at most 4,096 (`CHUNK_RULES`) because one glob
-/// set of many wildcard patterns outgrows the regex engine's size limit
-/// (about 5,000 patterns like `src/*x*/**/y?`); a chunk that still fails to
-/// build is split in two until it builds. Chunks are asked from the last,
-/// and the first chunk with a match decides.
+/// Sets are built in rule order and asked from the last; the first with a
+/// match decides among its kind. A set that fails to build (a regex over
+/// its size limit) is split in two until it builds.
 ///
 /// Matching that ignores case ([`PathMatcher::rule_ignoring_case`]) has
-/// chunks of its own, built from the same patterns on first need: most
+/// sets of its own, built from the same patterns on first need: most
 /// matchers are never asked.
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
-    chunks: Vec<Chunk>,
+    globbed: Globbed,
     /// The anchored patterns of plain ASCII text (a folder or file named
     /// whole, `/svc/orders/`, `src/payments`), matched by walking the
     /// path's folders down a trie rather than through the glob sets:
@@ -48,24 +66,51 @@ pub struct PathMatcher {
     /// and glob sets of them took 27 to 50 KB a pattern (a red team: 2 GB
     /// to place one file).
     literals: Literals,
-    /// Every pattern, literal or not (the case-insensitive chunks are
+    /// Every pattern, literal or not (the case-insensitive sets are
     /// built from the others on first need).
     entries: Vec<Entry>,
     /// Whether some pattern has a capital or a letter beyond ASCII: else
     /// an ASCII path matches ignoring case as its lower case matches
-    /// as written, on the faster `chunks`.
+    /// as written, on the faster `globbed`.
     folds: bool,
-    folded: std::sync::OnceLock<Result<Vec<Chunk>, String>>,
+    folded: std::sync::OnceLock<Result<Globbed, String>>,
 }
 
+/// The patterns that are not looked up as [`Literals`].
+#[derive(Debug, Clone, Default)]
+struct Globbed {
+    /// Names and extensions, in `Gitignore` sets by rule order.
+    named: Vec<Gitignore>,
+    /// The other patterns and what is below each, in [`Set`]s by rule
+    /// order.
+    sets: Vec<Set>,
+}
+
+/// At most `SET_PATTERNS` patterns, matched in one pass over a path.
 #[derive(Debug, Clone)]
-struct Chunk {
-    own: Gitignore,
-    below: Gitignore,
+struct Set {
+    regex: regex_automata::meta::Regex,
+    /// For each pattern of `regex`, its rule and whether it matches only a
+    /// directory (a line ending in `/`).
+    rules: Vec<(usize, bool)>,
 }
 
-/// Most rules in one chunk of a [`PathMatcher`].
+/// Most rules in one `Gitignore` set of names and extensions.
 const CHUNK_RULES: usize = 4096;
+
+/// Most patterns in one [`Set`]: small enough that a set's lazy DFA stays
+/// within its cache on hostile patterns, large enough that a CODEOWNERS
+/// file of hundreds of wildcard lines is a few passes a path (64, 128 and
+/// 256 measured on a red team's cases: 128 is at most 2 s where the
+/// others reach 3.7 s).
+const SET_PATTERNS: usize = 128;
+
+/// The lazy DFA's cache of one [`Set`], a thread (2 KiB a pattern): 20,000
+/// lines of `**/*a1*b*c1*.e1` with 2,000 files kept 200 MB in all.
+const SET_CACHE_BYTES: usize = 256 << 10;
+
+/// The largest regex one set compiles to (`globset`'s figure).
+const SET_NFA_BYTES: usize = 10 << 20;
 
 /// Builds a [`PathMatcher`].
 #[derive(Debug, Default)]
@@ -105,7 +150,7 @@ impl PathMatcherBuilder {
     pub fn build(&self) -> Result<PathMatcher, String> {
         let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
         Ok(PathMatcher {
-            chunks: build_chunks(&globs, false)?,
+            globbed: Globbed::of(&globs, false)?,
             literals: Literals::of(&self.entries)?,
             entries: self.entries.clone(),
             folds: self.entries.iter().any(|e| !e.glob.is_ascii() || e.glob.bytes().any(|b| b.is_ascii_uppercase())),
@@ -304,46 +349,183 @@ fn ascii_folded(path: &str) -> String {
     path.to_ascii_lowercase()
 }
 
-/// The chunks of `entries`, matching ASCII and Unicode case alike when
-/// `fold`.
-fn build_chunks(entries: &[Entry], fold: bool) -> Result<Vec<Chunk>, String> {
-    let mut chunks = Vec::new();
-    // Ranges still to build, the next one on top; a range that fails
-    // is split in two (no recursion: at most 13 halvings of a chunk).
-    let mut todo: Vec<&[Entry]> = entries.chunks(CHUNK_RULES).rev().collect();
-    while let Some(entries) = todo.pop() {
-        match build_chunk(entries, fold) {
-            Ok(chunk) => chunks.push(chunk),
-            Err(e) if entries.len() <= 1 => return Err(e),
-            Err(_) => {
-                let (first, second) = entries.split_at(entries.len() / 2);
-                todo.push(second);
-                todo.push(first);
-            }
-        }
-    }
-    Ok(chunks)
+/// A line as the `ignore` crate (0.4, `GitignoreBuilder::add_line`)
+/// reads it: the glob it makes of the line, and whether the line matches
+/// directories only. `None` for a line that matches nothing (a comment,
+/// blanks, a lone `!` or `/`).
+struct Actual {
+    glob: String,
+    only_dir: bool,
 }
 
-fn build_chunk(entries: &[Entry], fold: bool) -> Result<Chunk, String> {
-    let mut own = GitignoreBuilder::new(".");
-    let mut below = GitignoreBuilder::new(".");
-    for builder in [&mut own, &mut below] {
-        builder.case_insensitive(fold).map_err(|e| e.to_string())?;
+fn actual(line: &str) -> Option<Actual> {
+    if line.starts_with('#') {
+        return None;
     }
-    for entry in entries {
-        // INVARIANT: every glob's `from` is the decimal index of its rule,
-        // which is how `PathMatcher::rule_of` finds the rule of the glob
-        // that matched. The `ignore` crate uses `from` only for reporting.
-        let tag = || Some(PathBuf::from(entry.index.to_string()));
-        own.add_line(tag(), &entry.glob).map_err(|e| e.to_string())?;
-        if entry.covers_below
-            && let Some(line) = below_line(&entry.glob)
-        {
-            below.add_line(tag(), &line).map_err(|e| e.to_string())?;
+    let mut line = trim_trailing_unescaped_spaces(line);
+    if line.is_empty() {
+        return None;
+    }
+    let mut absolute = false;
+    if line.starts_with("\\!") || line.starts_with("\\#") {
+        line = line.get(1..)?;
+        absolute = line.starts_with('/');
+    } else {
+        if let Some(rest) = line.strip_prefix('!') {
+            line = rest;
+        }
+        if let Some(rest) = line.strip_prefix('/') {
+            line = rest;
+            absolute = true;
         }
     }
-    Ok(Chunk { own: own.build().map_err(|e| e.to_string())?, below: below.build().map_err(|e| e.to_string())? })
+    if line.is_empty() {
+        return None;
+    }
+    let mut only_dir = false;
+    if let Some(rest) = line.strip_suffix('/') {
+        only_dir = true;
+        line = rest.strip_suffix('\\').unwrap_or(rest);
+    }
+    let mut glob = line.to_owned();
+    // (A pattern without a `/` matches at any depth.)
+    if !(absolute || line.contains('/') || glob.starts_with("**/") || glob == "**") {
+        glob = format!("**/{glob}");
+    }
+    if glob.ends_with("/**") {
+        glob.push_str("/*");
+    }
+    Some(Actual { glob, only_dir })
+}
+
+/// Whether `ignore`'s sets match the glob `glob` by a hash lookup, whatever
+/// their number: a name at any depth (`**/NAME`) or an extension
+/// (`**/*.EXT`), of plain text. (A pattern wrongly said so here would be
+/// matched rightly, only in a set that can grow slow.)
+fn named_in_globset(glob: &str) -> bool {
+    let plain = |s: &str| !s.is_empty() && !s.contains(['*', '?', '[', ']', '\\', '{', '}', ',', '/']);
+    match glob.strip_prefix("**/") {
+        Some(rest) => match rest.strip_prefix("*.") {
+            Some(ext) => plain(ext) && !ext.contains('.'),
+            None => plain(rest),
+        },
+        None => false,
+    }
+}
+
+/// The regex the `ignore` crate matches `glob` by (its `GlobBuilder`
+/// options).
+fn regex_of(glob: &str, fold: bool) -> Result<String, String> {
+    let glob = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .case_insensitive(fold)
+        .backslash_escape(true)
+        .allow_unclosed_class(true)
+        .build()
+        .map_err(|e| e.to_string())?;
+    Ok(glob.regex().to_owned())
+}
+
+/// One pattern of a [`Set`].
+struct Pattern {
+    rule: usize,
+    only_dir: bool,
+    regex: String,
+}
+
+impl Globbed {
+    /// The sets of `entries`, matching ASCII case alike when `fold` (as
+    /// `ignore`'s case-insensitive sets do: their regexes fold ASCII only).
+    fn of(entries: &[Entry], fold: bool) -> Result<Self, String> {
+        let mut named: Vec<&Entry> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        for entry in entries {
+            let Some(own) = actual(&entry.glob) else { continue };
+            // (`ignore`'s case-insensitive sets find nothing by a hash
+            // lookup: folded, every pattern is a regex.)
+            if !fold && named_in_globset(&own.glob) {
+                named.push(entry);
+            } else {
+                patterns.push(Pattern { rule: entry.index, only_dir: own.only_dir, regex: regex_of(&own.glob, fold)? });
+            }
+            if entry.covers_below
+                && let Some(below) = below_line(&entry.glob).as_deref().and_then(actual)
+            {
+                patterns.push(Pattern {
+                    rule: entry.index,
+                    only_dir: below.only_dir,
+                    regex: regex_of(&below.glob, fold)?,
+                });
+            }
+        }
+        let mut globbed = Self::default();
+        for rules in named.chunks(CHUNK_RULES) {
+            let mut builder = GitignoreBuilder::new(".");
+            for entry in rules {
+                // INVARIANT: every glob's `from` is the decimal index of its
+                // rule, which is how `rule_index` finds the rule of the glob
+                // that matched. The `ignore` crate uses `from` only for
+                // reporting.
+                builder
+                    .add_line(Some(PathBuf::from(entry.index.to_string())), &entry.glob)
+                    .map_err(|e| e.to_string())?;
+            }
+            globbed.named.push(builder.build().map_err(|e| e.to_string())?);
+        }
+        // Ranges still to build, the next one on top; a range that fails
+        // is split in two (no recursion: at most 6 halvings of a set).
+        let mut todo: Vec<&[Pattern]> = patterns.chunks(SET_PATTERNS).rev().collect();
+        while let Some(patterns) = todo.pop() {
+            match Set::of(patterns) {
+                Ok(set) => globbed.sets.push(set),
+                Err(e) if patterns.len() <= 1 => return Err(e),
+                Err(_) => {
+                    let (first, second) = patterns.split_at(patterns.len() / 2);
+                    todo.push(second);
+                    todo.push(first);
+                }
+            }
+        }
+        Ok(globbed)
+    }
+
+    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let named = self.named.iter().rev().find_map(|set| rule_index(&set.matched(path, is_dir)));
+        let globbed = self.sets.iter().rev().find_map(|set| set.rule_of(path, is_dir));
+        named.max(globbed)
+    }
+}
+
+impl Set {
+    fn of(patterns: &[Pattern]) -> Result<Self, String> {
+        use regex_automata::{MatchKind, meta::Regex, nfa::thompson::WhichCaptures, util::syntax};
+        let config = Regex::config()
+            .match_kind(MatchKind::All)
+            .utf8_empty(false)
+            // (No slots: a search asks only which patterns match, and the
+            // fallback engine's slots are patterns times states.)
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(SET_NFA_BYTES))
+            .hybrid_cache_capacity(SET_CACHE_BYTES);
+        let regex = Regex::builder()
+            .syntax(syntax::Config::new().utf8(false).dot_matches_new_line(true))
+            .configure(config)
+            .build_many(&patterns.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())?;
+        Ok(Self { regex, rules: patterns.iter().map(|p| (p.rule, p.only_dir)).collect() })
+    }
+
+    /// The last rule of this set that matches `path`.
+    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+        let mut matched = regex_automata::PatternSet::new(self.regex.pattern_len());
+        self.regex.which_overlapping_matches(&regex_automata::Input::new(path.as_bytes()), &mut matched);
+        matched
+            .iter()
+            .filter_map(|id| self.rules.get(id.as_usize()))
+            .filter(|(_, only_dir)| is_dir || !only_dir)
+            .map(|(rule, _)| *rule)
+            .max()
+    }
 }
 
 /// The gitignore line that matches what is below a directory `line`
@@ -425,7 +607,7 @@ impl PathMatcher {
     /// A matcher without patterns.
     pub fn empty() -> Self {
         Self {
-            chunks: Vec::new(),
+            globbed: Globbed::default(),
             literals: Literals::default(),
             entries: Vec::new(),
             folds: false,
@@ -442,8 +624,7 @@ impl PathMatcher {
         if path.is_empty() {
             return None;
         }
-        let globbed = self.chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir));
-        globbed.max(self.literals.exact.rule_of(path, is_dir))
+        self.globbed.rule_of(path, is_dir).max(self.literals.exact.rule_of(path, is_dir))
     }
 
     /// [`PathMatcher::rule_ignoring_case`] when `ignore_case`, else
@@ -476,20 +657,11 @@ impl PathMatcher {
             .folded
             .get_or_init(|| {
                 let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
-                build_chunks(&globs, true)
+                Globbed::of(&globs, true)
             })
             .as_ref()
             .ok()?;
-        let globbed = folded.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir));
-        globbed.max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
-    }
-}
-
-impl Chunk {
-    fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
-        let own = rule_index(&self.own.matched(path, is_dir));
-        let below = rule_index(&self.below.matched(path, is_dir));
-        own.max(below)
+        folded.rule_of(path, is_dir).max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
     }
 }
 
@@ -528,6 +700,56 @@ fn literal_braces(pattern: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The reference the sets are checked against: every pattern in the
+    /// `ignore` crate's own `Gitignore` sets (chunks of 4,096 rules), as
+    /// the matcher was built before 7 December 2026: `own` asked about the
+    /// path, `below` holding what is below each pattern's directories.
+    struct Chunk {
+        own: Gitignore,
+        below: Gitignore,
+    }
+
+    impl Chunk {
+        fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
+            let own = rule_index(&self.own.matched(path, is_dir));
+            let below = rule_index(&self.below.matched(path, is_dir));
+            own.max(below)
+        }
+    }
+
+    fn build_chunks(entries: &[Entry], fold: bool) -> Result<Vec<Chunk>, String> {
+        entries.chunks(CHUNK_RULES).map(|entries| build_chunk(entries, fold)).collect()
+    }
+
+    fn build_chunk(entries: &[Entry], fold: bool) -> Result<Chunk, String> {
+        let mut own = GitignoreBuilder::new(".");
+        let mut below = GitignoreBuilder::new(".");
+        for builder in [&mut own, &mut below] {
+            builder.case_insensitive(fold).map_err(|e| e.to_string())?;
+        }
+        for entry in entries {
+            let tag = || Some(PathBuf::from(entry.index.to_string()));
+            own.add_line(tag(), &entry.glob).map_err(|e| e.to_string())?;
+            if entry.covers_below
+                && let Some(line) = below_line(&entry.glob)
+            {
+                below.add_line(tag(), &line).map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(Chunk { own: own.build().map_err(|e| e.to_string())?, below: below.build().map_err(|e| e.to_string())? })
+    }
+
+    /// The reference's answer for `path` (from the root), as written or
+    /// ignoring case.
+    fn reference(entries: &[Entry], path: &str, is_dir: bool, fold: bool) -> Option<usize> {
+        let path = from_root(path);
+        if path.is_empty() {
+            return None;
+        }
+        let chunks = build_chunks(entries, fold).unwrap();
+        chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
+    }
 
     fn matcher(patterns: &[String]) -> Option<PathMatcher> {
         let mut builder = PathMatcherBuilder::new();
@@ -572,6 +794,64 @@ mod tests {
             let folded = build_chunks(&m.entries, true).unwrap();
             let expected = folded.iter().rev().find_map(|chunk| chunk.rule_of(from_root(&path), is_dir));
             prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), expected, "{:?} {:?}", patterns, path);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+            ..ProptestConfig::default()
+        })]
+
+        /// The bounded sets answer as the `ignore` crate's own sets, as
+        /// written and ignoring case: `*`, `?`, `**` anywhere, classes
+        /// (negated, ranges, POSIX names, unclosed, of letters beyond
+        /// ASCII), escapes, names and extensions, directories only,
+        /// negations, comments, blanks; sometimes more patterns than one
+        /// set holds.
+        #[test]
+        fn bounded_sets_answer_as_the_ignore_crates_sets(
+            patterns in prop::collection::vec(
+                "(!|\\\\!|\\\\#|#)?/?(\\*\\*/)?([abé.*?]|\\*\\*|\\\\[ *a]|\\[!?a-cÉ\\]|\\[\\[:alpha:\\]\\]|\\[ab|\\{a,b\\}){1,4}(/([abÉ*?.]|\\*\\*|\\*\\.go|\\[\\^b\\]){1,3}){0,3}/?( {0,2})",
+                1..140,
+            ),
+            path in "/?(\\./)?[abAéÉ. ]{1,3}(//?[abé.*\\[\\]{},go]{0,4}){0,5}/?",
+            is_dir in any::<bool>(),
+        ) {
+            let Some(m) = matcher(&patterns) else { return Ok(()) };
+            prop_assert_eq!(m.rule_of(&path, is_dir), reference(&m.entries, &path, is_dir, false), "{:?} {:?}", patterns, path);
+            if m.folds || !path.is_ascii() {
+                prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), reference(&m.entries, &path, is_dir, true), "{:?} {:?}", patterns, path);
+            }
+        }
+    }
+
+    /// Many wildcard patterns that sit in many sets, names and extensions
+    /// in `ignore`'s sets beside them: the last rule wins across both.
+    #[test]
+    fn rules_across_sets_and_names_answer_as_the_ignore_crates_sets() {
+        let mut patterns = Vec::new();
+        for i in 0..300 {
+            patterns.push(match i % 5 {
+                0 => format!("/src/*/pkg{}/*.go", i % 17),
+                1 => format!("*.e{}", i % 7),
+                2 => format!("name{}", i % 11),
+                3 => format!("**/d{}/**", i % 13),
+                _ => format!("src/p{}?/", i % 19),
+            });
+        }
+        let m = matcher(&patterns).unwrap();
+        assert!(m.globbed.sets.len() > 4 && !m.globbed.named.is_empty());
+        let chunks = build_chunks(&m.entries, false).unwrap();
+        for i in 0..400 {
+            let path = format!("src/p{}x/d{}/pkg{}/name{}/f{}.e{}", i % 23, i % 13, i % 17, i % 11, i, i % 7);
+            for cut in [1, 2, 3, 4, 5, 6] {
+                let path: String = path.split('/').take(cut).collect::<Vec<_>>().join("/");
+                for is_dir in [false, true] {
+                    let expected = chunks.iter().rev().find_map(|chunk| chunk.rule_of(&path, is_dir));
+                    assert_eq!(m.rule_of(&path, is_dir), expected, "{path}");
+                }
+            }
         }
     }
 
