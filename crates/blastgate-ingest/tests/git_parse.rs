@@ -4748,7 +4748,7 @@ resource "aws_ecs_task_definition" "f" {
         commands,
         [
             "echo \"hi\" && psql -c 'DROP TABLE orders'",
-            "      aws s3 rb s3://orders-data --force\n",
+            "aws s3 rb s3://orders-data --force\n",
             "sudo systemctl stop postgresql",
             "sudo rm -rf /var/lib/postgresql/data",
             "kubectl delete pvc ledger",
@@ -4762,6 +4762,172 @@ resource "aws_ecs_task_definition" "f" {
     assert!(kinds.contains_key("PersistentVolumeClaim"), "{kinds:?}");
     assert!(kinds.keys().any(|k| k.contains("s3 rb")), "{kinds:?}");
     assert!(kinds.keys().any(|k| k.contains("database directory")), "{kinds:?}");
+}
+
+/// A red team's: a machine's boot script written in Terraform (an
+/// `aws_instance`'s `user_data`, an Azure machine's `custom_data`, a
+/// Google instance's `metadata_startup_script`), run as root at its first
+/// boot, passed unread. Its heredoc or string is read as a shell script,
+/// or, when its first line is `#cloud-config`, as a cloud-init config's
+/// `runcmd:` and `bootcmd:`; a file's name, a package installed, a
+/// comment, or another attribute, runs nothing read.
+#[test]
+fn terraform_reads_machines_boot_scripts() {
+    use blastgate_ingest::git::terraform_commands_destroy;
+    let read = |text: &str| -> Vec<String> { terraform_commands_destroy(text.as_bytes()).into_keys().collect() };
+    let instance = |body: &str| {
+        format!(
+            "resource \"aws_instance\" \"db\" {{\n  ami           = \"ami-123\"\n{body}\n  tags = {{ Name = \"orders\" }}\n}}\n"
+        )
+    };
+    let cases: &[(&str, String, &[&str])] = &[
+        ("a heredoc", instance("  user_data = <<-EOF\n    #!/bin/bash\n    set -e\n    dropdb orders\n  EOF"), &["database"]),
+        ("a heredoc of no #! line", instance("  user_data = <<EOF\nredis-cli -h cart-cache FLUSHALL\nEOF"), &["redis flushall"]),
+        ("a string", instance("  user_data = \"dropdb orders\""), &["database"]),
+        ("a string over lines", instance("  user_data = \"#!/bin/bash\\nkubectl delete namespace orders\\n\""), &["Namespace"]),
+        (
+            "encoded",
+            instance("  user_data_base64 = base64encode(<<-EOT\n    #!/bin/sh\n    dropdb orders\n  EOT\n  )"),
+            &["database"],
+        ),
+        (
+            "a cloud-init config",
+            instance("  user_data = <<-EOF\n    #cloud-config\n    packages: [postgresql-client]\n    runcmd:\n      - [ sh, -c, \"dropdb orders\" ]\n  EOF"),
+            &["database"],
+        ),
+        (
+            "a launch template",
+            "resource \"aws_launch_template\" \"orders\" {\n  name_prefix = \"orders-\"\n  user_data = base64encode(<<-EOF\n    #cloud-config\n    bootcmd:\n      - redis-cli -h cart-cache FLUSHALL\n  EOF\n  )\n}\n".to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "a Google instance",
+            "resource \"google_compute_instance\" \"db\" {\n  name = \"orders\"\n  metadata_startup_script = <<-SCRIPT\n    dropdb orders\n  SCRIPT\n}\n".to_owned(),
+            &["database"],
+        ),
+        (
+            "a Google instance's metadata",
+            "resource \"google_compute_instance\" \"db\" {\n  metadata = {\n    startup-script = \"dropdb orders\"\n  }\n}\n".to_owned(),
+            &["database"],
+        ),
+        (
+            "an Azure machine",
+            "resource \"azurerm_linux_virtual_machine\" \"db\" {\n  custom_data = base64encode(<<-EOF\n    #!/bin/bash\n    kubectl delete namespace orders\n  EOF\n  )\n}\n".to_owned(),
+            &["Namespace"],
+        ),
+        (
+            "a heredoc past its pieces",
+            instance(&format!("  user_data = <<-EOF\n{}    dropdb orders\n  EOF", "    echo step\n".repeat(5000))),
+            &["database"],
+        ),
+        // (Near misses.)
+        ("a file's name", instance("  user_data = file(\"init.sh\")"), &[]),
+        ("a template", instance("  user_data = templatefile(\"${path.module}/init.tftpl\", { db = \"orders\" })"), &[]),
+        ("a package installed", instance("  user_data = <<-EOF\n    #!/bin/bash\n    apt-get install -y nginx\n    systemctl start nginx\n  EOF"), &[]),
+        ("a comment", instance("  # user_data = \"dropdb orders\""), &[]),
+        (
+            "a cloud-init file written",
+            instance("  user_data = <<-EOF\n    #cloud-config\n    write_files:\n      - path: /etc/motd\n        content: dropdb orders\n  EOF"),
+            &[],
+        ),
+        ("another attribute", instance("  description = \"dropdb orders\""), &[]),
+    ];
+    for (what, text, want) in cases {
+        assert_eq!(read(text), *want, "{what}: {text}");
+    }
+}
+
+/// A red team's: an ECS task definition written in Terraform
+/// (`aws_ecs_task_definition`'s `container_definitions`, `jsonencode` of
+/// HCL or JSON in a heredoc) ran its containers' commands unread. Each
+/// container's `command` and `entryPoint` are read as a task definition
+/// file's are, the two as one command line; another key, or another
+/// container's, runs nothing.
+#[test]
+fn terraform_reads_ecs_container_definitions() {
+    use blastgate_ingest::git::terraform_commands_destroy;
+    let read = |text: &str| -> Vec<String> { terraform_commands_destroy(text.as_bytes()).into_keys().collect() };
+    let task = |definitions: &str| {
+        format!(
+            "resource \"aws_ecs_task_definition\" \"migrate\" {{\n  family = \"orders-migrate\"\n  container_definitions = {definitions}\n  cpu = 256\n}}\n"
+        )
+    };
+    let cases: &[(&str, String, &[&str])] = &[
+        (
+            "jsonencode over lines",
+            task(
+                "jsonencode([\n    {\n      name    = \"migrate\"\n      image   = \"postgres:16\"\n      command = [\"sh\", \"-c\", \"dropdb orders\"]\n    }\n  ])",
+            ),
+            &["database"],
+        ),
+        (
+            "jsonencode on one line",
+            task("jsonencode([{ name = \"migrate\", image = \"postgres:16\", command = [\"dropdb\", \"orders\"] }])"),
+            &["database"],
+        ),
+        (
+            "a list over lines",
+            task(
+                "jsonencode([\n    {\n      entryPoint = [\n        \"redis-cli\",\n        \"-h\", \"cart-cache\",\n        \"FLUSHALL\",\n      ]\n    }\n  ])",
+            ),
+            &["redis flushall"],
+        ),
+        (
+            "an entrypoint and a command",
+            task(
+                "jsonencode([{\n    entryPoint = [\"redis-cli\", \"-h\", \"cart-cache\"]\n    command    = [\"FLUSHALL\"]\n    logConfiguration = { logDriver = \"awslogs\" }\n  }])",
+            ),
+            &["redis flushall"],
+        ),
+        (
+            "a JSON heredoc",
+            task(
+                "<<EOF\n[\n  {\n    \"name\": \"migrate\",\n    \"image\": \"${var.image}\",\n    \"cpu\": ${var.cpu},\n    \"command\": [\"sh\", \"-c\", \"kubectl delete namespace orders\"]\n  }\n]\nEOF",
+            ),
+            &["Namespace"],
+        ),
+        (
+            "a JSON heredoc on one line",
+            task(
+                "<<-EOT\n    [{\"name\":\"m\",\"entryPoint\":[\"redis-cli\",\"-h\",\"cart-cache\"],\"command\":[\"FLUSHALL\"]}]\n  EOT",
+            ),
+            &["redis flushall"],
+        ),
+        // (Near misses: a server's command, a name or an environment
+        // value that says it, two containers' halves, a file read.)
+        (
+            "a server",
+            task(
+                "jsonencode([{ name = \"api\", command = [\"gunicorn\", \"orders.wsgi\", \"-b\", \"0.0.0.0:8000\"] }])",
+            ),
+            &[],
+        ),
+        (
+            "names and values",
+            task(
+                "jsonencode([{\n    name = \"dropdb orders\"\n    environment = [{ name = \"command\", value = \"dropdb orders\" }]\n  }])",
+            ),
+            &[],
+        ),
+        (
+            "two containers' halves",
+            task(
+                "jsonencode([\n    { name = \"a\", entryPoint = [\"redis-cli\", \"-h\", \"cart-cache\"] },\n    { name = \"b\", command = [\"FLUSHALL\"] },\n  ])",
+            ),
+            &[],
+        ),
+        ("a file", task("file(\"${path.module}/containers.json\")"), &[]),
+        ("a reference", task("data.template_file.containers.rendered"), &[]),
+    ];
+    for (what, text, want) in cases {
+        assert_eq!(read(text), *want, "{what}: {text}");
+    }
+    // A value that never closes hides nothing after it.
+    let open = format!(
+        "{}resource \"null_resource\" \"x\" {{\n  provisioner \"local-exec\" {{\n    command = \"dropdb orders\"\n  }}\n}}\n",
+        task("jsonencode([{ name = \"m\"")
+    );
+    assert_eq!(read(&open), ["database"]);
 }
 
 /// `kubectl delete -f FILE` is a call the facade follows: the file's

@@ -4987,8 +4987,10 @@ fn an_argument_passed_to_a_local_module_gates_its_blocks() {
 
 /// Commands a Terraform configuration runs itself (a `local-exec`
 /// provisioner, a `remote-exec` one's `inline` list, an `external` data
-/// source's program) destroy what they name, as a pipeline's would: an
-/// agent's `null_resource` deleting the database read as an edit. A
+/// source's program, a machine's `user_data`, an ECS task definition's
+/// `container_definitions`) destroy what they name, as a pipeline's
+/// would: an agent's `null_resource` deleting the database read as an
+/// edit. A
 /// provisioner moved to another file of its module, or one for a preview
 /// environment, destroys nothing.
 #[test]
@@ -5023,9 +5025,20 @@ fn a_terraform_provisioner_runs_its_commands() {
     let remote = "resource \"null_resource\" \"y\" {\n  provisioner \"remote-exec\" {\n    inline = [\n      \"sudo systemctl stop postgresql\",\n      \"sudo rm -rf /var/lib/postgresql/data\",\n    ]\n  }\n}\n";
     let external = "data \"external\" \"z\" {\n  program = [\"bash\", \"-c\", \"kubectl delete pvc ledger-data\"]\n}\n";
     let preview = exec("kubectl delete namespace preview-${var.pr}");
-    for (what, text, destroyed) in
-        [("remote-exec", remote, true), ("external", external, true), ("preview", preview.as_str(), false)]
-    {
+    // (And a machine's boot script, an ECS task definition's containers,
+    // run by what Terraform makes: a red team's; a boot script that
+    // installs a package runs nothing destroyed.)
+    let boot = "resource \"aws_instance\" \"db\" {\n  ami       = \"ami-123\"\n  user_data = <<-EOF\n    #!/bin/bash\n    dropdb orders\n  EOF\n}\n";
+    let containers = "resource \"aws_ecs_task_definition\" \"m\" {\n  family = \"orders-migrate\"\n  container_definitions = jsonencode([{\n    name    = \"migrate\"\n    command = [\"sh\", \"-c\", \"dropdb orders\"]\n  }])\n}\n";
+    let nginx = boot.replace("dropdb orders", "apt-get install -y nginx");
+    for (what, text, destroyed) in [
+        ("remote-exec", remote, true),
+        ("external", external, true),
+        ("preview", preview.as_str(), false),
+        ("user_data", boot, true),
+        ("container_definitions", containers, true),
+        ("user_data installing a package", nginx.as_str(), false),
+    ] {
         repo.write("orders/tf/main.tf", format!("{db}{text}").as_bytes());
         let head = repo.commit(3.0, what);
         let (change, fired) = read_and_assess_on_a_leaf(&repo, &moved, &head);

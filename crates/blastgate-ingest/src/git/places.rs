@@ -233,7 +233,7 @@ pub(super) struct PlaceReader {
 /// as one command line, the entrypoint's words first (`entrypoint:
 /// [redis-cli, -h, cache]` and `command: [FLUSHALL]`).
 #[derive(Debug, Default)]
-struct Pair {
+pub(super) struct Pair {
     column: usize,
     entrypoint: Option<Vec<String>>,
     command: Option<Vec<String>>,
@@ -242,7 +242,7 @@ struct Pair {
 impl Pair {
     /// Sets the words of `key` (`entrypoint` or `command`); the command
     /// line of both, when this completes them.
-    fn set(&mut self, key: &str, words: Vec<String>) -> Option<String> {
+    pub(super) fn set(&mut self, key: &str, words: Vec<String>) -> Option<String> {
         let complete = match key {
             "entrypoint" => self.entrypoint.replace(words).is_none() && self.command.is_some(),
             _ => self.command.replace(words).is_none() && self.entrypoint.is_some(),
@@ -531,7 +531,7 @@ fn nested_lists(lines: &[String]) -> Vec<String> {
 /// written; more, joined by blanks, a word with blanks in single quotes
 /// (`["sh", "-c", "dropdb orders"]` is `sh -c 'dropdb orders'`), a word of
 /// several lines left unquoted so that each of its lines is read as one.
-fn argv_lines(words: &[String]) -> Vec<String> {
+pub(super) fn argv_lines(words: &[String]) -> Vec<String> {
     argv_text(words).lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
 }
 
