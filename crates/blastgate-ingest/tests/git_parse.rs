@@ -1993,6 +1993,34 @@ fn platforms_deploy_commands_are_read() {
             "    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"ping\"]\n      interval: 10s".to_owned(),
             &[],
         ),
+        // (A service's healthcheck's `test:`, run in it over and over:
+        // `CMD-SHELL`'s line, `CMD`'s words, a string; `NONE` runs
+        // nothing.)
+        (
+            "docker-compose.yml",
+            "    healthcheck:\n      test: [\"CMD-SHELL\", \"pg_isready -U postgres || dropdb orders\"]\n      interval: 10s"
+                .to_owned(),
+            &["database"],
+        ),
+        (
+            "compose.yaml",
+            "    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-h\", \"cart-cache\", \"FLUSHALL\"]".to_owned(),
+            &["redis flushall"],
+        ),
+        ("compose.yaml", "    healthcheck:\n      test: dropdb orders\n      retries: 3".to_owned(), &["database"]),
+        (
+            "docker-compose.yml",
+            "    healthcheck:\n      test:\n        - CMD-SHELL\n        - kubectl delete namespace orders".to_owned(),
+            &["Namespace"],
+        ),
+        (
+            "docker-compose.yml",
+            "    entrypoint: [\"redis-cli\", \"-h\", \"cart-cache\"]\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n    command: [\"FLUSHALL\"]"
+                .to_owned(),
+            &["redis flushall"],
+        ),
+        ("docker-compose.yml", "    healthcheck:\n      test: [\"CMD-SHELL\", \"curl -f localhost\"]".to_owned(), &[]),
+        ("docker-compose.yml", "    healthcheck:\n      test: [\"NONE\"]\n      disable: true".to_owned(), &[]),
         (
             "docker-compose.yml",
             "    # command: dropdb orders\n    environment:\n      - CLEANUP=dropdb orders\n    labels:\n      note: dropdb orders"
@@ -3049,6 +3077,13 @@ fn container_steps_run_their_command_lines() {
     assert_eq!(read(hooks), ["database", "redis flushall"]);
     let quiet = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          # postStart: dropdb orders\n          lifecycle:\n            postStart:\n              httpGet:\n                path: /warm\n                port: 8080\n            preStop:\n              exec:\n                command: [\"/bin/sh\", \"-c\", \"sleep 5\"]\n";
     assert_eq!(read(quiet), Vec::<String>::new());
+    // Its probes run commands in it too, over and over (a red team's
+    // misses: a liveness probe's `exec:` went unread); a probe of another
+    // kind, or a harmless command, destroys nothing.
+    let probes = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          livenessProbe:\n            exec:\n              command: [\"sh\", \"-c\", \"dropdb orders\"]\n            periodSeconds: 10\n          readinessProbe:\n            exec:\n              command:\n                - redis-cli\n                - -h\n                - cart-cache\n                - FLUSHALL\n          startupProbe:\n            exec:\n              command: [kubectl, delete, namespace, orders]\n";
+    assert_eq!(read(probes), ["Namespace", "database", "redis flushall"]);
+    let healthy = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          livenessProbe:\n            exec:\n              command: [cat, /tmp/healthy]\n          readinessProbe:\n            httpGet:\n              path: /ready\n              port: 8080\n          startupProbe:\n            tcpSocket:\n              port: 8080\n";
+    assert_eq!(read(healthy), Vec::<String>::new());
     // Routine steps, step titles, images of no tool with arguments of
     // their own, short-lived targets, and a GitLab job's image, run
     // nothing destroyed.

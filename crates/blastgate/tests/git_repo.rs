@@ -1550,8 +1550,9 @@ fn pipeline_steps_and_framework_resets_count() {
 /// A red team's: commands that run when a service is deployed or a
 /// machine boots, in places the git reader did not read (a Compose
 /// service's `command:`, a systemd unit's `ExecStartPre=`, cloud-init's
-/// `runcmd:`, a Kubernetes container's `postStart` hook, an ECS task
-/// definition's `command`), passed with a lenient depth. Each counts now,
+/// `runcmd:`, a Kubernetes container's `postStart` hook or liveness
+/// probe, a Compose healthcheck, an ECS task definition's `command`),
+/// passed with a lenient depth. Each counts now,
 /// and so does an item edited in a list whose key the patch shows only as
 /// context, or in a file that only its unshown text makes a place (a
 /// `#cloud-config` first line, `containerDefinitions`); the same files'
@@ -1587,6 +1588,9 @@ fn commands_run_at_deploy_or_boot_time_count() {
     let reset = init("dropdb orders");
     let migrate = task("dropdb orders");
     let hook = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: orders-api:1.4\n          lifecycle:\n            postStart:\n              exec:\n                command: [\"sh\", \"-c\", \"dropdb orders\"]\n";
+    // (Probes run in the container over and over.)
+    let probe = hook.replace("lifecycle:\n            postStart:\n", "livenessProbe:\n");
+    let healthy = probe.replace("[\"sh\", \"-c\", \"dropdb orders\"]", "[cat, /tmp/healthy]");
     let ecs = "{\n  \"family\": \"orders-migrate\",\n  \"containerDefinitions\": [\n    {\n      \"name\": \"migrate\",\n      \"image\": \"postgres:16\",\n      \"command\": [\"sh\", \"-c\", \"dropdb orders\"]\n    }\n  ]\n}\n";
     let cases: &[FileCase<'_>] = &[
         (
@@ -1616,6 +1620,14 @@ fn commands_run_at_deploy_or_boot_time_count() {
         ("A cloud-init item edited", "orders/infra/init.yaml", &reset, &[("orders/infra/init.yaml", &["database"])]),
         ("An ECS word edited", "orders/ecs/migrate.json", &migrate, &[("orders/ecs/migrate.json", &["database"])]),
         ("A lifecycle hook", "orders/k8s/deployment.yaml", hook, &[("orders/k8s/deployment.yaml", &["database"])]),
+        ("A liveness probe", "orders/k8s/deployment.yaml", &probe, &[("orders/k8s/deployment.yaml", &["database"])]),
+        (
+            "A Compose healthcheck",
+            "orders/compose.yaml",
+            "services:\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD-SHELL\", \"dropdb orders\"]\n",
+            &[("orders/compose.yaml", &["database"])],
+        ),
+        ("A harmless probe", "orders/k8s/deployment.yaml", &healthy, &[]),
         (
             "An ECS task definition",
             "orders/ecs/task-definition.json",

@@ -1658,8 +1658,9 @@ pub fn is_pipeline(path: &str) -> bool {
 /// read in flow style (`args: ['sql', 'instances', 'delete', 'orders']`,
 /// over several lines too) or as items below (a block scalar item, `- |`,
 /// is its lines). A Kubernetes container's lifecycle hooks (`lifecycle:`
-/// `postStart:` or `preStop:` with `exec:` `command:`) are read as
-/// commands it runs too. `None` for a step that states neither a command,
+/// `postStart:` or `preStop:` with `exec:` `command:`) and its probes'
+/// (`livenessProbe:`, `readinessProbe:`, `startupProbe:` with `exec:`
+/// `command:`) are read as commands it runs too. `None` for a step that states neither a command,
 /// arguments nor a hook's command, a `name:` that labels a step with an
 /// `image:` (Tekton), or one with spaces (a step's title).
 ///
@@ -1724,16 +1725,27 @@ fn container_step(
 /// then `exec:` and its `command:` (a red team: a `dropdb` in a
 /// `postStart` hook ran unread). A hook of another kind (`httpGet:`,
 /// `sleep:`) runs no command.
+///
+/// Its probes run commands in it too, over and over: the `command:` of
+/// `livenessProbe:`, `readinessProbe:` or `startupProbe:` `exec:` (a
+/// red team: a `dropdb` in a liveness probe ran unread); an `httpGet:`,
+/// `tcpSocket:` or `grpc:` probe runs none.
 fn lifecycle_hooks(block: &[&str], column: usize) -> Vec<Vec<String>> {
-    let Some((lifecycle, at)) = keyed_block(block, column, "lifecycle") else { return Vec::new() };
-    ["poststart", "prestop"]
-        .iter()
-        .filter_map(|hook| {
+    let exec = |block: &[&str], at: usize| -> Option<Vec<String>> {
+        let (exec, at) = keyed_block(block, at, "exec")?;
+        step_list(exec, at, "command")
+    };
+    let hooks = keyed_block(block, column, "lifecycle").into_iter().flat_map(|(lifecycle, at)| {
+        ["poststart", "prestop"].into_iter().filter_map(move |hook| {
             let (hook, at) = keyed_block(lifecycle, at, hook)?;
-            let (exec, at) = keyed_block(hook, at, "exec")?;
-            step_list(exec, at, "command")
+            exec(hook, at)
         })
-        .collect()
+    });
+    let probes = ["livenessprobe", "readinessprobe", "startupprobe"].into_iter().filter_map(|probe| {
+        let (probe, at) = keyed_block(block, column, probe)?;
+        exec(probe, at)
+    });
+    hooks.chain(probes).collect()
 }
 
 /// The lines under the key `name` at `column` in `block` (those further

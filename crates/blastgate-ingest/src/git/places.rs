@@ -1,6 +1,6 @@
 //! Places outside scripts and CI definitions where commands run when a
 //! service is deployed or a machine boots: a Docker Compose service's
-//! `command:` and `entrypoint:`, a systemd unit's `Exec*=` lines,
+//! `command:` and `entrypoint:` (and its healthcheck's `test:`), a systemd unit's `Exec*=` lines,
 //! cloud-init's `runcmd:` and `bootcmd:`, and the `command` and
 //! `entryPoint` of an ECS task definition's containers (a red team: a
 //! `dropdb` in each passed with a lenient depth). Their changed lines are
@@ -16,7 +16,9 @@ use super::pipelines::{flow_list, step_list};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Place {
     /// A Docker Compose file: each service's `command:` and
-    /// `entrypoint:` (a string, or a list that is one command's words).
+    /// `entrypoint:` (a string, or a list that is one command's words),
+    /// and its healthcheck's `test:` (`["CMD-SHELL", "..."]`, `["CMD",
+    /// ...]` or a string), run in the container over and over.
     Compose,
     /// A systemd service unit, or a drop-in of one: its `ExecStart=`,
     /// `ExecStartPre=`, `ExecStartPost=`, `ExecStop=`, `ExecStopPost=`,
@@ -36,7 +38,8 @@ impl Place {
     /// their case: ECS's `entryPoint`, CloudFormation's `EntryPoint`).
     fn keys(self) -> &'static [&'static str] {
         match self {
-            Place::Compose | Place::TaskDefinition => &["command", "entrypoint"],
+            Place::Compose => &["command", "entrypoint", "test"],
+            Place::TaskDefinition => &["command", "entrypoint"],
             Place::CloudInit => &["runcmd", "bootcmd"],
             Place::Systemd => &[],
         }
@@ -411,6 +414,9 @@ impl PlaceReader {
                     false => item.lines().map(str::to_owned).collect(),
                 })
                 .collect(),
+            // (A healthcheck's test, run in the container over and over:
+            // apart from the service's entrypoint and command.)
+            Place::Compose if held.key == "test" => healthcheck_lines(&items),
             _ => {
                 let mut out = argv_lines(&items);
                 if self.pair.as_ref().is_none_or(|p| p.column != held.column) {
@@ -491,6 +497,22 @@ fn exec_command(value: &str) -> String {
         })
         .collect();
     commands.join(" ; ")
+}
+
+/// The command lines of a Compose healthcheck's `test:`: after `CMD`,
+/// one command's words; after `CMD-SHELL`, or as a string, a shell's
+/// line; `NONE` runs nothing. A list of no such first word is read as
+/// one command's words.
+fn healthcheck_lines(items: &[String]) -> Vec<String> {
+    match items.split_first() {
+        Some((first, _)) if first == "NONE" => Vec::new(),
+        Some((first, rest)) if first == "CMD" => argv_lines(rest),
+        Some((first, rest)) if first == "CMD-SHELL" => {
+            rest.iter().flat_map(|r| r.lines()).map(str::to_owned).filter(|l| !l.trim().is_empty()).collect()
+        }
+        Some((one, [])) => one.lines().map(str::to_owned).filter(|l| !l.trim().is_empty()).collect(),
+        _ => argv_lines(items),
+    }
 }
 
 /// `lines` with each list nested in a list item written as a flow list
