@@ -4870,6 +4870,11 @@ fn terraform_reads_machines_boot_scripts() {
     for (what, text, want) in cases {
         assert_eq!(read(text), *want, "{what}: {text}");
     }
+    // Another heredoc's lines are its text: a `user_data = <<EOF` written
+    // in one takes no lines of the configuration after it for its script
+    // (the provisioner below it is read as one).
+    let hidden = "locals {\n  note = <<X\nuser_data = <<EOF\nX\n}\nresource \"null_resource\" \"n\" {\n  provisioner \"local-exec\" {\n    command = \"dropdb orders\"\n  }\n}\nlocals {\n  more = <<Y\nEOF\nY\n}\n";
+    assert_eq!(read(hidden), ["database"]);
 }
 
 /// A red team's: an ECS task definition written in Terraform

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, uncomment_config};
+use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, heredoc_start, uncomment_config};
 use super::pipelines::script_text_destroys;
 use super::places::{Pair, Place, PlaceReader, argv_lines};
 
@@ -79,6 +79,7 @@ pub fn terraform_commands(text: &[u8]) -> Vec<String> {
     let mut at = 0usize;
     while let Some(&line) = lines.get(at) {
         at += 1;
+        let next = at;
         if let Some(reading) = containers.as_mut() {
             reading.feed(line);
             reading.feed("\n");
@@ -177,6 +178,17 @@ pub fn terraform_commands(text: &[u8]) -> Vec<String> {
                     found.extend(boot_script(&body));
                 }
             }
+        }
+        // (Any other heredoc's lines are its text, not the configuration:
+        // a `user_data = <<EOF` written in one would otherwise take the
+        // lines after it, to the next `EOF`, for its script.)
+        if at == next
+            && let Some(marker) = heredoc_start(line)
+        {
+            while raw_lines.get(at).is_some_and(|body| body.trim() != marker) {
+                at += 1;
+            }
+            at += 1;
         }
         let (opens, closes) = (line.matches('{').count() as i64, line.matches('}').count() as i64);
         depth += opens - closes;
