@@ -2117,6 +2117,19 @@ fn platforms_deploy_commands_are_read() {
             &[],
         ),
         ("deploy/orders.json", "{\"name\": \"orders\", \"command\": [\"dropdb\", \"orders\"]}".to_owned(), &[]),
+        // (A container's `healthCheck` `command`, run in it over and over,
+        // is read as a Compose healthcheck's `test:`.)
+        (
+            "ecs/task-definition.json",
+            "{\"containerDefinitions\": [{\"name\": \"m\", \"healthCheck\": {\"command\": [\"CMD-SHELL\", \"dropdb orders\"]}}]}"
+                .to_owned(),
+            &["database"],
+        ),
+        (
+            "ecs/task-definition.json",
+            "      \"healthCheck\": {\n        \"command\": [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]\n      },".to_owned(),
+            &[],
+        ),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");
@@ -4953,6 +4966,20 @@ fn terraform_reads_ecs_container_definitions() {
             "two containers' halves",
             task(
                 "jsonencode([\n    { name = \"a\", entryPoint = [\"redis-cli\", \"-h\", \"cart-cache\"] },\n    { name = \"b\", command = [\"FLUSHALL\"] },\n  ])",
+            ),
+            &[],
+        ),
+        (
+            "a health check",
+            task(
+                "jsonencode([{\n    name = \"m\"\n    healthCheck = {\n      command = [\"CMD-SHELL\", \"dropdb orders\"]\n    }\n  }])",
+            ),
+            &["database"],
+        ),
+        (
+            "a harmless health check",
+            task(
+                "jsonencode([{ name = \"m\", healthCheck = { command = [\"CMD-SHELL\", \"curl -f localhost || exit 1\"] } }])",
             ),
             &[],
         ),

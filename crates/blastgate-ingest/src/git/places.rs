@@ -416,9 +416,9 @@ impl PlaceReader {
                 .collect(),
             // (A healthcheck's test, run in the container over and over:
             // apart from the service's entrypoint and command.)
-            Place::Compose if held.key == "test" => healthcheck_lines(&items),
+            Place::Compose if held.key == "test" => command_lines(&items),
             _ => {
-                let mut out = argv_lines(&items);
+                let mut out = command_lines(&items);
                 if self.pair.as_ref().is_none_or(|p| p.column != held.column) {
                     self.pair = Some(Pair { column: held.column, ..Pair::default() });
                 }
@@ -499,11 +499,12 @@ fn exec_command(value: &str) -> String {
     commands.join(" ; ")
 }
 
-/// The command lines of a Compose healthcheck's `test:`: after `CMD`,
-/// one command's words; after `CMD-SHELL`, or as a string, a shell's
-/// line; `NONE` runs nothing. A list of no such first word is read as
-/// one command's words.
-fn healthcheck_lines(items: &[String]) -> Vec<String> {
+/// The command lines of a command's words, read as a health check's are
+/// too (a Compose healthcheck's `test:`, an ECS container's
+/// `healthCheck` `command`): after `CMD`, one command's words; after
+/// `CMD-SHELL`, or as a string, a shell's line; `NONE` runs nothing. A
+/// list of no such first word is one command's words ([`argv_lines`]).
+pub(super) fn command_lines(items: &[String]) -> Vec<String> {
     match items.split_first() {
         Some((first, _)) if first == "NONE" => Vec::new(),
         Some((first, rest)) if first == "CMD" => argv_lines(rest),
@@ -595,7 +596,7 @@ fn json_commands(value: &serde_json::Value, keys: &[&str]) -> Vec<String> {
                         }
                         _ => Vec::new(),
                     };
-                    out.extend(argv_lines(&words));
+                    out.extend(command_lines(&words));
                     let both = pair.set(&key, words);
                     out.extend(both.iter().flat_map(|l| l.lines().map(str::to_owned)));
                 }

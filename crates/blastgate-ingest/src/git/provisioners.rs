@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use super::manifests::{MAX_EMPTIED_TEXT, MAX_TYPES_READ, heredoc_start, uncomment_config};
 use super::pipelines::script_text_destroys;
-use super::places::{Pair, Place, PlaceReader, argv_lines};
+use super::places::{Pair, Place, PlaceReader, argv_lines, command_lines};
 
 /// Most lines of one heredoc or list read as a command; past it, what is
 /// read so far counts.
@@ -417,7 +417,7 @@ impl Containers {
     /// of its container's entrypoint and command when this completes them.
     fn value(&mut self, words: Vec<String>) {
         let Some(key) = self.key.take() else { return };
-        self.out.extend(argv_lines(&words));
+        self.out.extend(command_lines(&words));
         let both = self.pairs.last_mut().and_then(|(_, pair)| pair.set(&key, words));
         self.out.extend(both.iter().flat_map(|l| l.lines().map(str::to_owned)));
     }
