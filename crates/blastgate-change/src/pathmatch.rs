@@ -341,12 +341,15 @@ fn literal(glob: &str) -> Option<(&str, bool)> {
     (segments_plain && (absolute || key.contains('/'))).then_some((key, dir_only))
 }
 
-/// `path` as matching that ignores case compares it with a pattern of
-/// ASCII: its ASCII letters in lower case (the case-insensitive glob sets
-/// take no letter beyond ASCII for an ASCII one: the Kelvin sign is no
-/// `k`, checked by a property test).
-fn ascii_folded(path: &str) -> String {
-    path.to_ascii_lowercase()
+/// `text`, a path or a pattern, as matching that ignores case reads it:
+/// in lower case, Unicode's (`CAFÉ` is `café`, the Kelvin sign `k`), as a
+/// case-insensitive file system or a person reads it. (The
+/// case-insensitive glob sets alone fold ASCII letters only: `/services/café/`
+/// did not place `services/CAFÉ/x.go`, a red team's finding.) Folding more
+/// can only find a rule where none was found: more owners and services
+/// asked, never fewer.
+fn folded_text(text: &str) -> String {
+    text.to_lowercase()
 }
 
 /// A line as the `ignore` crate (0.4, `GitignoreBuilder::add_line`)
@@ -634,7 +637,9 @@ impl PathMatcher {
     }
 
     /// [`PathMatcher::rule_of`] ignoring case, in patterns and path alike
-    /// (`src/PayApp/` matches `src/payapp/x.go`): for reading a path that
+    /// (`src/PayApp/` matches `src/payapp/x.go`, `/services/café/`
+    /// matches `services/CAFÉ/x.go`: both read in Unicode's lower case,
+    /// `folded_text`): for reading a path that
     /// no rule places as written the way a case-insensitive file system
     /// (or a person) reads it. `None` too when the case-insensitive
     /// matcher cannot be built (it is built on first need), which the
@@ -656,12 +661,18 @@ impl PathMatcher {
         let folded = self
             .folded
             .get_or_init(|| {
-                let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
+                let globs: Vec<Entry> = self
+                    .entries
+                    .iter()
+                    .filter(|e| literal(&e.glob).is_none())
+                    .map(|e| Entry { glob: folded_text(&e.glob), ..e.clone() })
+                    .collect();
                 Globbed::of(&globs, true)
             })
             .as_ref()
             .ok()?;
-        folded.rule_of(path, is_dir).max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
+        let path = folded_text(path);
+        folded.rule_of(&path, is_dir).max(self.literals.folded.rule_of(&path, is_dir))
     }
 }
 
@@ -751,6 +762,13 @@ mod tests {
         chunks.iter().rev().find_map(|chunk| chunk.rule_of(path, is_dir))
     }
 
+    /// The reference's answer ignoring case: patterns and path in lower
+    /// case, then matched by the case-insensitive sets.
+    fn reference_ignoring_case(entries: &[Entry], path: &str, is_dir: bool) -> Option<usize> {
+        let lowered: Vec<Entry> = entries.iter().map(|e| Entry { glob: folded_text(&e.glob), ..e.clone() }).collect();
+        reference(&lowered, &folded_text(path), is_dir, true)
+    }
+
     fn matcher(patterns: &[String]) -> Option<PathMatcher> {
         let mut builder = PathMatcherBuilder::new();
         for (i, p) in patterns.iter().enumerate() {
@@ -791,9 +809,7 @@ mod tests {
             let all = build_chunks(&m.entries, false).unwrap();
             let expected = all.iter().rev().find_map(|chunk| chunk.rule_of(from_root(&path), is_dir));
             prop_assert_eq!(m.rule_of(&path, is_dir), expected, "{:?} {:?}", patterns, path);
-            let folded = build_chunks(&m.entries, true).unwrap();
-            let expected = folded.iter().rev().find_map(|chunk| chunk.rule_of(from_root(&path), is_dir));
-            prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), expected, "{:?} {:?}", patterns, path);
+            prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), reference_ignoring_case(&m.entries, &path, is_dir), "{:?} {:?}", patterns, path);
         }
     }
 
@@ -821,7 +837,7 @@ mod tests {
             let Some(m) = matcher(&patterns) else { return Ok(()) };
             prop_assert_eq!(m.rule_of(&path, is_dir), reference(&m.entries, &path, is_dir, false), "{:?} {:?}", patterns, path);
             if m.folds || !path.is_ascii() {
-                prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), reference(&m.entries, &path, is_dir, true), "{:?} {:?}", patterns, path);
+                prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), reference_ignoring_case(&m.entries, &path, is_dir), "{:?} {:?}", patterns, path);
             }
         }
     }
@@ -841,7 +857,7 @@ mod tests {
             });
         }
         let m = matcher(&patterns).unwrap();
-        assert!(m.globbed.sets.len() > 4 && !m.globbed.named.is_empty());
+        assert!(m.globbed.sets.len() > 2 && !m.globbed.named.is_empty());
         let chunks = build_chunks(&m.entries, false).unwrap();
         for i in 0..400 {
             let path = format!("src/p{}x/d{}/pkg{}/name{}/f{}.e{}", i % 23, i % 13, i % 17, i % 11, i, i % 7);
@@ -956,6 +972,19 @@ mod tests {
         assert_eq!(below_line("a  ").as_deref(), Some("/**/a/**"));
         assert_eq!(below_line("# c"), None);
         assert_eq!(below_line("/"), None);
+    }
+
+    /// Ignoring case folds letters beyond ASCII too, in patterns and
+    /// paths alike.
+    #[test]
+    fn ignoring_case_folds_letters_beyond_ascii() {
+        let m = matcher(&["*".to_owned(), "/services/café/".to_owned(), "*.ÉTÉ".to_owned(), "/k/".to_owned()]).unwrap();
+        assert_eq!(m.rule_of("services/CAFÉ/x.go", false), Some(0));
+        assert_eq!(m.rule_ignoring_case("services/CAFÉ/x.go", false), Some(1));
+        assert_eq!(m.rule_ignoring_case("Services/Café/x.go", false), Some(1));
+        assert_eq!(m.rule_ignoring_case("docs/a.été", false), Some(2));
+        assert_eq!(m.rule_ignoring_case("\u{212A}/x.go", false), Some(3));
+        assert_eq!(m.rule_ignoring_case("services/cafe/x.go", false), Some(0));
     }
 
     /// A pattern with a capital is matched by the case-insensitive sets.
