@@ -47,7 +47,7 @@ const ENCODINGS: [&str; 5] = ["base64encode(", "base64gzip(", "trimspace(", "cho
 /// of an ECS task definition's `container_definitions` (`jsonencode([...])`
 /// or a JSON heredoc), in order. Comments are skipped; nothing is read
 /// past [`MAX_EMPTIED_TEXT`] or from a text with a NUL byte. A heredoc
-/// longer than [`MAX_COMMAND_LINES`] lines is read in pieces.
+/// longer than 4,096 lines (`MAX_COMMAND_LINES`) is read in pieces.
 ///
 /// ```
 /// use blastgate_ingest::git::terraform_commands;
