@@ -4819,6 +4819,26 @@ resource "aws_ecs_task_definition" "f" {
 /// or, when its first line is `#cloud-config`, as a cloud-init config's
 /// `runcmd:` and `bootcmd:`; a file's name, a package installed, a
 /// comment, or another attribute, runs nothing read.
+/// Commands past the 4,096 texts a Terraform file's reading keeps as
+/// such still count, each line as a command: 5,000 harmless
+/// `remote-exec` strings hid a `dropdb` after them, and one more `dropdb`
+/// there is counted as more.
+#[test]
+fn terraform_commands_past_the_bound_still_count() {
+    use blastgate_ingest::git::terraform_commands_destroy;
+    let file = |dropdbs: usize| {
+        let mut inline: Vec<String> = (0..5000).map(|i| format!("\"echo {i}\"")).collect();
+        inline.extend((0..dropdbs).map(|_| "\"dropdb orders\"".to_owned()));
+        format!(
+            "resource \"null_resource\" \"x\" {{\n  provisioner \"remote-exec\" {{\n    inline = [\n      {}\n    ]\n  }}\n}}\n",
+            inline.join(",\n      ")
+        )
+    };
+    assert_eq!(terraform_commands_destroy(file(0).as_bytes()).get("database"), None);
+    assert_eq!(terraform_commands_destroy(file(1).as_bytes()).get("database"), Some(&1));
+    assert_eq!(terraform_commands_destroy(file(2).as_bytes()).get("database"), Some(&2));
+}
+
 #[test]
 fn terraform_reads_machines_boot_scripts() {
     use blastgate_ingest::git::terraform_commands_destroy;

@@ -121,15 +121,22 @@ pub fn terraform_commands(text: &[u8]) -> Vec<String> {
             } else if value.starts_with('[') {
                 // A list, over lines until its brackets close: its strings.
                 let balance = |text: &str| text.matches('[').count() as i64 - text.matches(']').count() as i64;
+                // (Past MAX_COMMAND_LINES lines, in pieces: a quoted
+                // string holds no line break in HCL. The rest of a longer
+                // list was read as configuration, not as commands.)
                 let mut list = value.to_owned();
                 let (mut open, mut read) = (balance(value), 0usize);
-                while open > 0 && read < MAX_COMMAND_LINES {
+                while open > 0 {
                     let Some(&more) = lines.get(at) else { break };
                     at += 1;
                     read += 1;
                     open += balance(more);
                     list.push('\n');
                     list.push_str(more);
+                    if read >= MAX_COMMAND_LINES {
+                        found.extend(strings(&std::mem::take(&mut list)));
+                        read = 0;
+                    }
                 }
                 found.extend(strings(&list));
             } else if value.starts_with('"') {
@@ -201,7 +208,15 @@ pub fn terraform_commands(text: &[u8]) -> Vec<String> {
     }
     found.extend(containers.take().map(Containers::finish));
     found.retain(|f| !f.is_empty());
-    found.truncate(MAX_TYPES_READ);
+    // (Past MAX_TYPES_READ texts, the rest are read as one, line by line,
+    // a blank line between two: 4,096 harmless `remote-exec` strings hid
+    // a `dropdb` after them, a helper's finding. The text is bounded by
+    // the file's.)
+    if found.len() > MAX_TYPES_READ {
+        let rest: String =
+            found.split_off(MAX_TYPES_READ.saturating_sub(1)).iter().map(|t| format!("{t}\n\n")).collect();
+        found.push(rest);
+    }
     found
 }
 
