@@ -1287,8 +1287,10 @@ fn loose_path(mapping: &dyn PathMapping, path: &str, tidy: &str) -> String {
 /// trimmed, then that in lower case, then with each folder name in its
 /// loose form ([`loose_folder`]: invisible characters dropped,
 /// compatibility forms such as full-width letters read as themselves,
-/// trailing dots dropped) in lower case; then the path as written, tidied,
-/// and loose, each matched ignoring case in the rules' patterns too
+/// trailing dots dropped) in lower case; the tidied and loose paths in
+/// Unicode's lower case (`CAFÉ` as `café`); then the path as written,
+/// tidied, loose and those two, each matched ignoring case in the rules'
+/// patterns too
 /// (`src/PayApp/` for `src/payapp/x.go`: lowering the path alone never
 /// matched a pattern with a capital). Readings equal to the path as
 /// written, matched as written, are left out.
@@ -1314,10 +1316,17 @@ fn loose_readings(mapping: &dyn PathMapping, path: &str) -> Vec<(String, bool)> 
     let tidy = tidy_path(path);
     let loose = loose_path(mapping, path, &tidy);
     let mut readings: Vec<(String, bool)> = Vec::with_capacity(6);
+    // (Letters beyond ASCII in lower case are readings of their own,
+    // beside the ASCII ones: `/services/café/` places
+    // `services/CAFÉ/x.go`, and what the ASCII readings found still
+    // counts: a pattern's `?` matches one byte, and the Kelvin sign, three
+    // bytes, is `k` in lower case.)
+    let unicode = [tidy.to_lowercase(), loose.to_lowercase()];
     for reading in [tidy.clone(), tidy.to_ascii_lowercase(), loose.to_ascii_lowercase()]
         .into_iter()
+        .chain(unicode.clone())
         .map(|r| (r, false))
-        .chain([path.to_owned(), tidy, loose].into_iter().map(|r| (r, true)))
+        .chain([path.to_owned(), tidy, loose].into_iter().chain(unicode).map(|r| (r, true)))
     {
         if (reading.0 != path || reading.1) && !readings.contains(&reading) {
             readings.push(reading);
@@ -1648,6 +1657,19 @@ mod tests {
     use super::{PathMapping, ResolveOptions, resolve};
     use crate::classify::Classifier;
     use crate::model::{Changeset, FileChange, FileStatus};
+
+    /// A path with letters beyond ASCII is read in ASCII lower case and in
+    /// Unicode's too, each a reading of its own: the Unicode one alone lost
+    /// the rule a `?` found in the ASCII one (the Kelvin sign is three
+    /// bytes, `k` one; a red team).
+    #[test]
+    fn letters_beyond_ascii_are_read_in_both_lower_cases() {
+        let readings = super::loose_spellings("SRC/PAYAPP/CAFÉ/\u{212A}.go");
+        let has = |reading: &str, ignore_case: bool| readings.iter().any(|(r, i)| r == reading && *i == ignore_case);
+        assert!(has("src/payapp/cafÉ/\u{212A}.go", false), "{readings:?}");
+        assert!(has("src/payapp/café/k.go", false), "{readings:?}");
+        assert!(has("src/payapp/café/k.go", true), "{readings:?}");
+    }
 
     /// Owners by top-level folder: `payments/` is team-pay's, `docs/`
     /// everyone's.
