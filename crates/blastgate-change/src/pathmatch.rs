@@ -542,7 +542,7 @@ impl Globbed {
             globbed.named.push(builder.build().map_err(|e| e.to_string())?);
         }
         // Ranges still to build, the next one on top; a range that fails
-        // is split in two (no recursion: at most 6 halvings of a set).
+        // is split in two (no recursion: at most 7 halvings of a set).
         let mut todo: Vec<&[Pattern]> = patterns.chunks(SET_PATTERNS).rev().collect();
         while let Some(patterns) = todo.pop() {
             match Set::of(patterns) {
