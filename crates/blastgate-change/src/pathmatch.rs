@@ -35,8 +35,8 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 ///
 /// A pattern that, matching a directory, covers everything below it
 /// (every one but those ending in `/*`) is matched a second time as what
-/// is below such a directory (`/A/**`, `A` the pattern as the `ignore`
-/// crate anchors it: `below_line`), and the path asked once. That is
+/// is below such a directory (`A/**/*`, `A` the pattern as the `ignore`
+/// crate anchors it: `Actual::below`), and the path asked once. That is
 /// asking the pattern about each of the path's directories, in one pass
 /// instead of one a directory (a complexity audit: a path 2,000 folders
 /// deep cost 2,000 passes over its 4,000 bytes a chunk). A pattern ending
@@ -60,9 +60,9 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
     globbed: Globbed,
-    /// The anchored patterns of plain ASCII text (a folder or file named
-    /// whole, `/svc/orders/`, `src/payments`), matched by walking the
-    /// path's folders down a trie rather than through the glob sets:
+    /// The anchored patterns of plain text (a folder or file named
+    /// whole, `/svc/orders/`, `src/payments`), found by hashing the path's
+    /// prefixes as it is read ([`Keys`]) rather than through the glob sets:
     /// a Backstage catalog's source locations are 100,000 such folders,
     /// and glob sets of them took 27 to 50 KB a pattern (a red team: 2 GB
     /// to place one file).
@@ -195,9 +195,8 @@ impl PathMatcherBuilder {
     /// The `ignore` crate's reason when a single pattern cannot be compiled
     /// into a matcher.
     pub fn build(&self) -> Result<PathMatcher, String> {
-        let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
         Ok(PathMatcher {
-            globbed: Globbed::of(&globs, false)?,
+            globbed: Globbed::of(&self.entries, false)?,
             literals: Literals::of(&self.entries)?,
             entries: self.entries.clone(),
             folds: self.entries.iter().any(|e| !e.glob.is_ascii() || e.glob.bytes().any(|b| b.is_ascii_uppercase())),
@@ -206,7 +205,7 @@ impl PathMatcherBuilder {
     }
 }
 
-/// The anchored patterns of plain ASCII text, by the path they name
+/// The anchored patterns of plain text, by the path they name
 /// (see [`literal`]), each with the last rule that names it as a file or a
 /// folder and the last that names it as a folder only (a pattern ending
 /// in `/`); and the same keyed in ASCII lower case, for matching that
@@ -421,6 +420,13 @@ fn ascii_folded(path: &str) -> String {
 struct Actual {
     glob: String,
     only_dir: bool,
+    /// The glob of what is below a directory the line matches: `glob`
+    /// then `/**/*`, or `*/**/*` (below some directory) for a line of
+    /// `**` alone, which as a prefix would also match none (`**/**/*`
+    /// takes a file at the top). `None` for a line with nothing left but
+    /// its escapes. The `ignore` crate's reading of `/A/**`, checked
+    /// against it by a property test.
+    below: Option<String>,
 }
 
 fn actual(line: &str) -> Option<Actual> {
@@ -460,7 +466,12 @@ fn actual(line: &str) -> Option<Actual> {
     if glob.ends_with("/**") {
         glob.push_str("/*");
     }
-    Some(Actual { glob, only_dir })
+    let below = match line {
+        "" => None,
+        _ if line.split('/').all(|segment| segment == "**") => Some("*/**/*".to_owned()),
+        _ => Some(format!("{glob}/**/*")),
+    };
+    Some(Actual { glob, only_dir, below })
 }
 
 /// Whether `ignore`'s sets match the glob `glob` by a hash lookup, whatever
@@ -499,13 +510,14 @@ struct Pattern {
 }
 
 impl Globbed {
-    /// The sets of `entries`, matching ASCII case alike when `fold` (as
-    /// `ignore`'s case-insensitive sets do: their regexes fold ASCII only).
+    /// The sets of `entries` that are not [`Literals`], matching ASCII
+    /// case alike when `fold` (as `ignore`'s case-insensitive sets do:
+    /// their regexes fold ASCII only).
     fn of(entries: &[Entry], fold: bool) -> Result<Self, String> {
         let mut named: Vec<&Entry> = Vec::new();
         let mut below_named = BelowNamed::default();
         let mut patterns: Vec<Pattern> = Vec::new();
-        for entry in entries {
+        for entry in entries.iter().filter(|e| literal(&e.glob).is_none()) {
             let Some(own) = actual(&entry.glob) else { continue };
             // (`ignore`'s case-insensitive sets find nothing by a hash
             // lookup: folded, every pattern is a regex.)
@@ -518,13 +530,9 @@ impl Globbed {
             }
             patterns.push(Pattern { rule: entry.index, only_dir: own.only_dir, regex: regex_of(&own.glob, fold)? });
             if entry.covers_below
-                && let Some(below) = below_line(&entry.glob).as_deref().and_then(actual)
+                && let Some(below) = &own.below
             {
-                patterns.push(Pattern {
-                    rule: entry.index,
-                    only_dir: below.only_dir,
-                    regex: regex_of(&below.glob, fold)?,
-                });
+                patterns.push(Pattern { rule: entry.index, only_dir: false, regex: regex_of(below, fold)? });
             }
         }
         let mut globbed = Self { below_named, ..Self::default() };
@@ -597,53 +605,6 @@ impl Set {
     }
 }
 
-/// The gitignore line that matches what is below a directory `line`
-/// matches: `/A/**` (`!/A/**` for a negation), where `A` is the glob the
-/// `ignore` crate (0.4, `GitignoreBuilder::add_line`) makes of `line` for
-/// the whole path (trailing unescaped blanks and a directory's `/` off, a
-/// leading `/` anchoring it, `**/` before a pattern without a `/`, `/*`
-/// after one ending in `/**`). The
-/// leading `/` of the result keeps `A` as it is. `None` for a line that
-/// matches nothing (a comment, blanks). Checked against asking `line`
-/// about each directory by a property test.
-fn below_line(line: &str) -> Option<String> {
-    if line.starts_with('#') {
-        return None;
-    }
-    let mut line = trim_trailing_unescaped_spaces(line);
-    let mut negation = "";
-    let mut absolute = false;
-    if line.starts_with("\\!") || line.starts_with("\\#") {
-        line = line.get(1..)?;
-        absolute = line.starts_with('/');
-    } else {
-        if let Some(rest) = line.strip_prefix('!') {
-            negation = "!";
-            line = rest;
-        }
-        if let Some(rest) = line.strip_prefix('/') {
-            line = rest;
-            absolute = true;
-        }
-    }
-    if let Some(rest) = line.strip_suffix('/') {
-        line = rest.strip_suffix('\\').unwrap_or(rest);
-    }
-    if line.is_empty() {
-        return None;
-    }
-    // `**` matches every directory; as a prefix it would also match none
-    // (`**/**/*` takes a file at the top): what is below some directory.
-    if line.split('/').all(|segment| segment == "**") {
-        return Some(format!("{negation}/*/**"));
-    }
-    let anchored = absolute || line.contains('/') || line.starts_with("**/") || line == "**";
-    let prefix = if anchored { "" } else { "**/" };
-    // (`A/**` matches what is inside `A`, not `A` itself: `A/**/*`.)
-    let inside = if format!("{prefix}{line}").ends_with("/**") { "/*" } else { "" };
-    Some(format!("{negation}/{prefix}{line}{inside}/**"))
-}
-
 /// `line` without its trailing blanks that no `\` escapes, as the `ignore`
 /// crate reads a gitignore line.
 fn trim_trailing_unescaped_spaces(line: &str) -> &str {
@@ -703,10 +664,10 @@ impl PathMatcher {
     }
 
     /// [`PathMatcher::rule_of`] ignoring case, in patterns and path alike
-    /// (`src/PayApp/` matches `src/payapp/x.go`; ASCII letters only,
-    /// as the `ignore` crate's case-insensitive sets fold them): for reading a path that
-    /// no rule places as written the way a case-insensitive file system
-    /// (or a person) reads it. `None` too when the case-insensitive
+    /// (`src/PayApp/` matches `src/payapp/x.go`; ASCII letters only, as
+    /// the `ignore` crate's case-insensitive sets fold them): for reading
+    /// a path that no rule places as written the way a case-insensitive
+    /// file system (or a person) reads it. `None` too when the case-insensitive
     /// matcher cannot be built (it is built on first need), which the
     /// caller reads as no rule: the path as written still matches.
     pub fn rule_ignoring_case(&self, path: &str, is_dir: bool) -> Option<usize> {
@@ -723,14 +684,7 @@ impl PathMatcher {
         if !self.folds && path.is_ascii() {
             return self.rule_of(&path.to_ascii_lowercase(), is_dir);
         }
-        let folded = self
-            .folded
-            .get_or_init(|| {
-                let globs: Vec<Entry> = self.entries.iter().filter(|e| literal(&e.glob).is_none()).cloned().collect();
-                Globbed::of(&globs, true)
-            })
-            .as_ref()
-            .ok()?;
+        let folded = self.folded.get_or_init(|| Globbed::of(&self.entries, true)).as_ref().ok()?;
         folded.rule_of(path, is_dir).max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
     }
 }
@@ -786,6 +740,54 @@ mod tests {
             let below = rule_index(&self.below.matched(path, is_dir));
             own.max(below)
         }
+    }
+
+    /// The reference's gitignore line that matches what is below a
+    /// directory `line`
+    /// matches: `/A/**` (`!/A/**` for a negation), where `A` is the glob the
+    /// `ignore` crate (0.4, `GitignoreBuilder::add_line`) makes of `line` for
+    /// the whole path (trailing unescaped blanks and a directory's `/` off, a
+    /// leading `/` anchoring it, `**/` before a pattern without a `/`, `/*`
+    /// after one ending in `/**`). The
+    /// leading `/` of the result keeps `A` as it is. `None` for a line that
+    /// matches nothing (a comment, blanks). Checked against asking `line`
+    /// about each directory by a property test.
+    fn below_line(line: &str) -> Option<String> {
+        if line.starts_with('#') {
+            return None;
+        }
+        let mut line = trim_trailing_unescaped_spaces(line);
+        let mut negation = "";
+        let mut absolute = false;
+        if line.starts_with("\\!") || line.starts_with("\\#") {
+            line = line.get(1..)?;
+            absolute = line.starts_with('/');
+        } else {
+            if let Some(rest) = line.strip_prefix('!') {
+                negation = "!";
+                line = rest;
+            }
+            if let Some(rest) = line.strip_prefix('/') {
+                line = rest;
+                absolute = true;
+            }
+        }
+        if let Some(rest) = line.strip_suffix('/') {
+            line = rest.strip_suffix('\\').unwrap_or(rest);
+        }
+        if line.is_empty() {
+            return None;
+        }
+        // `**` matches every directory; as a prefix it would also match none
+        // (`**/**/*` takes a file at the top): what is below some directory.
+        if line.split('/').all(|segment| segment == "**") {
+            return Some(format!("{negation}/*/**"));
+        }
+        let anchored = absolute || line.contains('/') || line.starts_with("**/") || line == "**";
+        let prefix = if anchored { "" } else { "**/" };
+        // (`A/**` matches what is inside `A`, not `A` itself: `A/**/*`.)
+        let inside = if format!("{prefix}{line}").ends_with("/**") { "/*" } else { "" };
+        Some(format!("{negation}/{prefix}{line}{inside}/**"))
     }
 
     fn build_chunks(entries: &[Entry], fold: bool) -> Result<Vec<Chunk>, String> {
@@ -1029,6 +1031,20 @@ mod tests {
         ) {
             let Some(m) = matcher(&patterns) else { return Ok(()) };
             prop_assert_eq!(m.rule_of(&path, is_dir), walk_reference(&patterns, &path, is_dir), "{:?} {:?}", patterns, path);
+        }
+    }
+
+    proptest! {
+        /// What is below a line's directories, derived from the line's
+        /// own glob, is the glob the `ignore` crate makes of the
+        /// reference's `/A/**` line.
+        #[test]
+        fn below_globs_are_the_ignore_crates_reading_of_the_below_lines(
+            line in "(!|\\\\!|\\\\#|#)?/?(\\*\\*/)?([ab*?]|\\*\\*|\\\\ |\\\\|\\[!?ab\\]){0,3}(/([ab*?]|\\*\\*|\\.[ab]){1,3}){0,3}/?( {0,2})",
+        ) {
+            let derived = actual(&line).and_then(|a| a.below);
+            let reference = below_line(&line).as_deref().and_then(actual).map(|a| a.glob);
+            prop_assert_eq!(derived, reference, "{:?}", line);
         }
     }
 

@@ -57,9 +57,10 @@
 //! (checked before compiling), and [`MAX_RULES`] rules. Parsing is
 //! linear in the input plus the cost of compiling the patterns: names and
 //! extensions (`*.go`, `docs/`) into glob sets of up to 4,096 patterns,
-//! found by hash lookups (what is below a folder they name too), and other wildcard patterns into regex sets of
-//! up to 128 (a line and what is below it are two), each set's lazy DFA
-//! keeping at most 256 KiB a thread, so memory stays bounded. A lookup
+//! found by hash lookups (what is below a folder they name too), and
+//! other wildcard patterns into regex sets of up to 128 (a line and what
+//! is below it are two), each set's lazy DFA keeping at most 256 KiB a
+//! thread, so memory stays bounded. A lookup
 //! costs one pass over the path for the patterns naming a path whole and
 //! one per set, from the last set back to the first that matches:
 //! microseconds for real files. At the limits (release build, 2,000
