@@ -131,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // A script of another language read at both ends: the input's halves.
     let (old, new) = data.split_at(data.len() / 2);
-    for path in ["scripts/x.py", "bin/x", "tools/x.go", "scripts/x.rb", "scripts/x.js"] {
+    for path in ["scripts/x.py", "bin/x", "tools/x.go", "scripts/x.rb", "scripts/x.js", "x/Dockerfile"] {
         if let Some(kinds) = git::program_change_destroys(path, old, new) {
             assert!(kinds.iter().all(|k| !k.is_empty() && k.len() <= git::MAX_TYPE_BYTES), "{kinds:?}");
         }

@@ -2130,6 +2130,66 @@ fn platforms_deploy_commands_are_read() {
             "      \"healthCheck\": {\n        \"command\": [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]\n      },".to_owned(),
             &[],
         ),
+        // A Dockerfile's `CMD`, `ENTRYPOINT`, `HEALTHCHECK ... CMD` (run
+        // in every container of the image) and `RUN` (run where it is
+        // built): the shell form, the exec form, continued lines, an
+        // entrypoint and a command of exec form as one command, a `RUN`
+        // here-document, `ONBUILD`; Podman's `Containerfile`.
+        ("Dockerfile", "FROM postgres:16\nCMD dropdb -h orders-db orders".to_owned(), &["database"]),
+        ("orders/Dockerfile.migrate", "CMD [\"sh\", \"-c\", \"dropdb orders\"]".to_owned(), &["database"]),
+        (
+            "deploy/api.dockerfile",
+            "HEALTHCHECK --interval=30s --timeout=3s \\\n  CMD redis-cli -h cart-cache FLUSHALL || exit 1".to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "Dockerfile",
+            "ENTRYPOINT [\"redis-cli\", \"-h\", \"cart-cache\"]\nEXPOSE 6379\nCMD [\"FLUSHALL\"]".to_owned(),
+            &["redis flushall"],
+        ),
+        (
+            "Dockerfile",
+            "RUN --mount=type=secret,id=tf \\\n    # the state is remote\n    terraform -chdir=infra destroy -auto-approve".to_owned(),
+            &["terraform destroy"],
+        ),
+        ("Containerfile", "RUN <<EOF\nset -e\nkubectl delete namespace orders\nEOF\nCMD [\"nginx\", \"-g\", \"daemon off;\"]".to_owned(), &["Namespace"]),
+        ("Dockerfile", "onbuild run dropdb orders".to_owned(), &["database"]),
+        // (A build's files are the image's: removing them destroys no
+        // datastore's, as clearing a data folder at a container's start
+        // does; what the build runs against the world still counts.)
+        (
+            "Dockerfile",
+            "CMD rm -rf /var/lib/postgresql/data/* && exec postgres".to_owned(),
+            &["database directory /var/lib/postgresql"],
+        ),
+        (
+            "Dockerfile",
+            "RUN rm -rf /tmp/build 2>&1 && PGHOST=orders-db dropdb orders; echo 'a && rm b'".to_owned(),
+            &["database"],
+        ),
+        // What runs nothing, or nothing destructive: other instructions,
+        // comments, a disabled healthcheck, the usual build steps, a text
+        // a build prints, a document named for Dockerfiles.
+        (
+            "Dockerfile",
+            "FROM node:20 AS build\n# CMD dropdb orders\nLABEL note=\"dropdb orders\"\nENV CLEANUP=\"dropdb orders\"\nHEALTHCHECK NONE"
+                .to_owned(),
+            &[],
+        ),
+        (
+            "Dockerfile",
+            "RUN apt-get update && apt-get install -y postgresql-client \\\n && rm -rf /var/lib/apt/lists/*\nCMD [\"nginx\", \"-g\", \"daemon off;\"]"
+                .to_owned(),
+            &[],
+        ),
+        ("Dockerfile", "RUN cat <<EOF\ndropdb orders\nEOF\nCMD [\"nginx\", \"-g\", \"daemon off;\"]".to_owned(), &[]),
+        ("docs/dockerfile.md", "CMD dropdb orders".to_owned(), &[]),
+        (
+            "Dockerfile",
+            "FROM postgres:16\nRUN rm -rf /var/lib/postgresql/data/* && mkdir -p /docker-entrypoint-initdb.d\nRUN sudo rm -rf $PGDATA"
+                .to_owned(),
+            &[],
+        ),
     ];
     for (path, line, want) in cases {
         assert_eq!(read(path, line), *want, "{path}: {line}");
@@ -2155,6 +2215,21 @@ fn places_are_read_whole_at_both_ends() {
             "[Service]\nExecStop=/usr/bin/redis-cli -h cart-cache \\\n  PING\n",
             "[Service]\nExecStop=/usr/bin/redis-cli -h cart-cache \\\n  FLUSHALL\n",
             &["redis flushall"],
+        ),
+        // (A Dockerfile's instruction continued over lines, its first
+        // unchanged; a command moved to another instruction runs nothing
+        // new.)
+        (
+            "orders/Dockerfile",
+            "FROM postgres:16\nHEALTHCHECK --interval=10s \\\n  CMD pg_isready -U postgres\n",
+            "FROM postgres:16\nHEALTHCHECK --interval=10s \\\n  CMD dropdb -U postgres orders\n",
+            &["database"],
+        ),
+        (
+            "orders/Dockerfile",
+            "FROM postgres:16\nRUN dropdb --if-exists scratch\n",
+            "FROM postgres:16\nRUN set -e && \\\n  dropdb --if-exists scratch\n",
+            &[],
         ),
         (
             "infra/boot.yaml",

@@ -1646,6 +1646,47 @@ fn commands_run_at_deploy_or_boot_time_count() {
     assert_file_cases(&repo, &base, cases);
 }
 
+/// A Dockerfile's `CMD`, `ENTRYPOINT`, `HEALTHCHECK` and `RUN` run
+/// commands (in every container of the image, or where it is built) that
+/// the git reader did not read: a `dropdb` in each passed. Each counts
+/// now, also when only the continued line below an unchanged instruction
+/// changes; the usual build steps and an image's server destroy nothing.
+#[test]
+fn a_dockerfiles_commands_count() {
+    let repo = Repo::new("dockerfile");
+    let check = |command: &str| {
+        format!(
+            "FROM postgres:16\nCOPY schema.sql /srv/\nHEALTHCHECK --interval=10s --timeout=3s \\\n  CMD {command}\n"
+        )
+    };
+    repo.write("orders/Dockerfile", check("pg_isready -U postgres").as_bytes());
+    repo.write("orders/README.md", b"# orders\n");
+    let base = repo.commit(0.0, "Orders");
+    let dropped = check("dropdb -U postgres orders");
+    let cases: &[FileCase<'_>] = &[
+        ("A healthcheck's continued line", "orders/Dockerfile", &dropped, &[("orders/Dockerfile", &["database"])]),
+        (
+            "A command of exec form",
+            "orders/Dockerfile.reset",
+            "FROM postgres:16\nCMD [\"sh\", \"-c\", \"dropdb orders\"]\n",
+            &[("orders/Dockerfile.reset", &["database"])],
+        ),
+        (
+            "A build step",
+            "orders/Containerfile",
+            "FROM hashicorp/terraform:1.9\nCOPY infra /infra\nRUN terraform -chdir=/infra destroy -auto-approve\n",
+            &[("orders/Containerfile", &["terraform destroy"])],
+        ),
+        (
+            "An image's server",
+            "orders/Dockerfile.api",
+            "FROM nginx:1.27\nRUN apt-get update && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+            &[],
+        ),
+    ];
+    assert_file_cases(&repo, &base, cases);
+}
+
 /// Regressions (a red team of the patch readings): what kustomize's
 /// patches delete is compared by object before and after, over the
 /// Kustomization and every one it reaches. A component added that deletes

@@ -1,9 +1,10 @@
 //! Places outside scripts and CI definitions where commands run when a
 //! service is deployed or a machine boots: a Docker Compose service's
 //! `command:` and `entrypoint:` (and its healthcheck's `test:`), a systemd unit's `Exec*=` lines,
-//! cloud-init's `runcmd:` and `bootcmd:`, and the `command` and
+//! cloud-init's `runcmd:` and `bootcmd:`, the `command` and
 //! `entryPoint` of an ECS task definition's containers (a red team: a
-//! `dropdb` in each passed with a lenient depth). Their changed lines are
+//! `dropdb` in each passed with a lenient depth), and a Dockerfile's
+//! `CMD`, `ENTRYPOINT`, `HEALTHCHECK` and `RUN` instructions. Their changed lines are
 //! read a line at a time, as [`super::destructive_commands`] reads a
 //! script's, but only under those keys: what each runs comes out as
 //! command lines, which are then read as a script's lines are.
@@ -31,6 +32,19 @@ pub(super) enum Place {
     /// `containerDefinitions`): each container's `command` and
     /// `entryPoint`.
     TaskDefinition,
+    /// A Dockerfile (or Podman's `Containerfile`): its `CMD`,
+    /// `ENTRYPOINT` and `HEALTHCHECK ... CMD` instructions, which run in
+    /// every container made from the image (the healthcheck over and
+    /// over), and its `RUN` instructions, which run where the image is
+    /// built (a CI runner, with whatever it can reach), each over its
+    /// continued lines (`\` at a line's end). An instruction's exec form
+    /// (a JSON list) is one command's words, its shell form a shell's
+    /// line; an `ENTRYPOINT` and a `CMD` of exec form also run as one
+    /// command, the entrypoint's words first; a `RUN` here-document's
+    /// lines (`RUN <<EOF`) are a script's. `ONBUILD` instructions count
+    /// as the instruction they carry. Every stage is read, a build stage's
+    /// `CMD` too (reading more, never less).
+    Dockerfile,
 }
 
 impl Place {
@@ -41,7 +55,7 @@ impl Place {
             Place::Compose => &["command", "entrypoint", "test"],
             Place::TaskDefinition => &["command", "entrypoint"],
             Place::CloudInit => &["runcmd", "bootcmd"],
-            Place::Systemd => &[],
+            Place::Systemd | Place::Dockerfile => &[],
         }
     }
 }
@@ -75,6 +89,17 @@ pub(super) fn place_of(path: &str) -> Option<Place> {
     }
     if name.ends_with(".service") || (name.ends_with(".conf") && parent.ends_with(".service.d")) {
         return Some(Place::Systemd);
+    }
+    // (`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`;
+    // not `dockerfile.md`, a document.)
+    let documents = ["md", "txt", "rst", "adoc", "html"];
+    let dockerfile = ["dockerfile", "containerfile"].iter().any(|d| {
+        name == *d
+            || name.strip_prefix(d).and_then(|r| r.strip_prefix('.')).is_some_and(|r| !documents.contains(&r))
+            || name.strip_suffix(d).is_some_and(|r| r.ends_with('.'))
+    });
+    if dockerfile {
+        return Some(Place::Dockerfile);
     }
     if yaml && (name.starts_with("cloud-init") || name.starts_with("cloud-config")) {
         return Some(Place::CloudInit);
@@ -229,6 +254,11 @@ pub(super) struct PlaceReader {
     pair: Option<Pair>,
     /// A systemd line continued with `\`, joined so far.
     continued: Option<String>,
+    /// The end word of a Dockerfile `RUN` here-document being read, and
+    /// whether its lines are fed to the command before it (`RUN psql
+    /// <<SQL`: the opener and end lines go on with them, for the shell's
+    /// reading) rather than run as the script itself (`RUN <<EOF`).
+    heredoc: Option<(String, bool)>,
 }
 
 /// A container's (or a Compose service's) entrypoint and command, each
@@ -304,13 +334,14 @@ impl Flow {
 
 impl PlaceReader {
     pub(super) fn new(place: Place) -> Self {
-        PlaceReader { place, held: None, pair: None, continued: None }
+        PlaceReader { place, held: None, pair: None, continued: None, heredoc: None }
     }
 
     /// The command lines the lines so far complete, `line` read.
     pub(super) fn feed(&mut self, line: &str) -> Vec<String> {
         match self.place {
             Place::Systemd => self.exec_line(line),
+            Place::Dockerfile => self.docker_line(line),
             _ => self.keyed_line(line),
         }
     }
@@ -319,8 +350,114 @@ impl PlaceReader {
     /// at the end.
     pub(super) fn finish(&mut self) -> Vec<String> {
         let mut out = self.close();
-        out.extend(self.continued.take().map(|c| exec_command(&c)));
+        match self.place {
+            Place::Dockerfile => {
+                self.heredoc = None;
+                if let Some(joined) = self.continued.take() {
+                    out.extend(self.docker_instruction(&joined));
+                }
+            }
+            _ => out.extend(self.continued.take().map(|c| exec_command(&c))),
+        }
         out
+    }
+
+    /// A Dockerfile's line: the commands of a `CMD`, `ENTRYPOINT`,
+    /// `HEALTHCHECK` or `RUN` instruction once its continuations (`\` at
+    /// a line's end) are joined, or a line of a `RUN` here-document.
+    fn docker_line(&mut self, line: &str) -> Vec<String> {
+        if let Some((end, fed)) = self.heredoc.as_ref() {
+            if line.trim() == end {
+                let fed = *fed;
+                self.heredoc = None;
+                return if fed { vec![line.trim().to_owned()] } else { Vec::new() };
+            }
+            return vec![without_file_removals(line)];
+        }
+        let t = line.trim();
+        // (Comments, and a continued instruction's comment lines, which
+        // Docker drops.)
+        if t.starts_with('#') {
+            return Vec::new();
+        }
+        let joined = match self.continued.take() {
+            Some(mut joined) => {
+                joined.push(' ');
+                joined.push_str(t);
+                joined
+            }
+            None => t.to_owned(),
+        };
+        match joined.strip_suffix('\\') {
+            Some(head) if head.len() <= MAX_HELD_BYTES => {
+                self.continued = Some(head.trim_end().to_owned());
+                Vec::new()
+            }
+            // Past the bound, read in pieces: the rest goes on as an
+            // instruction's continuation, never unread.
+            Some(head) => {
+                let out = self.docker_instruction(head);
+                self.continued = Some(String::from("RUN"));
+                out
+            }
+            None => self.docker_instruction(&joined),
+        }
+    }
+
+    /// The command lines of one Dockerfile instruction, joined.
+    fn docker_instruction(&mut self, text: &str) -> Vec<String> {
+        let text = text.trim_start();
+        let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+        let rest = rest.trim();
+        match word.to_ascii_lowercase().as_str() {
+            "onbuild" => self.docker_instruction(rest),
+            "run" => {
+                // (Its options, `--mount=...`, `--network=none`, first.)
+                let mut command = rest;
+                while command.starts_with("--") {
+                    command = command.split_once(char::is_whitespace).map_or("", |(_, r)| r.trim_start());
+                }
+                let lines = match heredoc_word(command) {
+                    // (`RUN <<EOF`: its lines are the script.)
+                    Some(end) if command.starts_with("<<") => {
+                        self.heredoc = Some((end, false));
+                        Vec::new()
+                    }
+                    Some(end) => {
+                        self.heredoc = Some((end, true));
+                        docker_command(command)
+                    }
+                    None => docker_command(command),
+                };
+                lines.iter().map(|l| without_file_removals(l)).collect()
+            }
+            key @ ("cmd" | "entrypoint") => {
+                let mut out = docker_command(rest);
+                if let Some(words) = exec_form(rest) {
+                    let pair = self.pair.get_or_insert_with(Pair::default);
+                    let key = if key == "cmd" { "command" } else { "entrypoint" };
+                    out.extend(pair.set(key, words).iter().flat_map(|l| l.lines().map(str::to_owned)));
+                }
+                out
+            }
+            "healthcheck" => {
+                let mut command = rest;
+                for w in rest.split_whitespace() {
+                    if w.starts_with("--") {
+                        command = command.trim_start().get(w.len()..).unwrap_or_default();
+                        continue;
+                    }
+                    if w.eq_ignore_ascii_case("cmd") {
+                        command = command.trim_start().get(w.len()..).unwrap_or_default();
+                        return docker_command(command.trim());
+                    }
+                    // (`NONE`, or nothing Docker reads.)
+                    break;
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// A YAML or JSON line, under a key read or not.
@@ -474,6 +611,88 @@ impl PlaceReader {
             None => vec![exec_command(value)],
         }
     }
+}
+
+/// `line`, a command an image build runs (`RUN`), without its commands
+/// that remove files (`rm -rf /var/lib/postgresql/data/*`): a build's
+/// files are the image's, never a running datastore's, so such a removal
+/// is a step of making the image (an official database image's own
+/// Dockerfile clears its data folder so), while what a build runs against
+/// the world (`dropdb -h ...`, `terraform destroy`) is kept. Commands are
+/// split at `&&`, `||`, `;` and `|` outside quotes; a command is a
+/// removal when its first word, past `sudo` and variable settings, is
+/// `rm`.
+fn without_file_removals(line: &str) -> String {
+    fn keep<'a>(part: &'a str, kept: &mut Vec<&'a str>) {
+        let first = part
+            .split_whitespace()
+            .find(|w| !w.contains('=') && !matches!(*w, "sudo" | "env" | "exec" | "command"))
+            .unwrap_or_default();
+        if !part.trim().is_empty() && super::commands::tool_name(first) != "rm" {
+            kept.push(part.trim());
+        }
+    }
+    let mut kept = Vec::new();
+    let (mut start, mut quote, mut escaped, mut before) = (0, None::<char>, false, ' ');
+    let mut chars = line.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let previous = std::mem::replace(&mut before, c);
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            // (Not a redirection's `>&` or `<&`.)
+            (None, '&') if matches!(previous, '>' | '<') => {}
+            (None, '&' | '|' | ';') => {
+                keep(line.get(start..at).unwrap_or_default(), &mut kept);
+                // (`&&`, `||`: one separator.)
+                if c != ';' && chars.peek().is_some_and(|&(_, n)| n == c) {
+                    chars.next();
+                }
+                start = chars.peek().map_or(line.len(), |&(a, _)| a);
+            }
+            _ => {}
+        }
+    }
+    keep(line.get(start..).unwrap_or_default(), &mut kept);
+    kept.join(" && ")
+}
+
+/// The words of a Dockerfile instruction's exec form (a JSON list of
+/// strings), if it is one.
+fn exec_form(text: &str) -> Option<Vec<String>> {
+    if !text.starts_with('[') {
+        return None;
+    }
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+    items.iter().map(|i| i.as_str().map(str::to_owned)).collect()
+}
+
+/// The command lines of a Dockerfile instruction's command: the exec
+/// form's words ([`argv_lines`]), or the shell form's text, a line.
+fn docker_command(text: &str) -> Vec<String> {
+    match exec_form(text) {
+        Some(words) => argv_lines(&words),
+        None if text.trim().is_empty() => Vec::new(),
+        None => vec![text.to_owned()],
+    }
+}
+
+/// The end word of a here-document a `RUN` command opens (`<<EOF`,
+/// `<<-EOF`, `<<"EOF"`), if any.
+fn heredoc_word(command: &str) -> Option<String> {
+    let at = command.find("<<")?;
+    let rest = command.get(at + 2..)?.trim_start_matches('-');
+    let word: String =
+        rest.trim_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    (!word.is_empty()).then_some(word)
 }
 
 /// The command line of a systemd `Exec*=` value: each command of it (they
