@@ -2184,6 +2184,30 @@ fn platforms_deploy_commands_are_read() {
         ),
         ("Dockerfile", "RUN cat <<EOF\ndropdb orders\nEOF\nCMD [\"nginx\", \"-g\", \"daemon off;\"]".to_owned(), &[]),
         ("docs/dockerfile.md", "CMD dropdb orders".to_owned(), &[]),
+        // (A red team's: here-documents end only on their exact end word,
+        // a word may hold `-`, every one on a line is read, one in quotes
+        // is none; a later `CMD` runs with the last entrypoint; a line
+        // over 4 KiB is read in pieces; continued lines are joined with
+        // nothing between, empty ones skipped, by the escape character a
+        // directive sets.)
+        ("Dockerfile", "FROM alpine\nRUN <<EOF\necho\nEOF\nCMD dropdb orders".to_owned(), &["database"]),
+        ("Dockerfile", "RUN <<EOF\necho start\n  EOF\ndropdb orders\nEOF".to_owned(), &["database"]),
+        ("Dockerfile", "RUN <<X-Y\nX\ndropdb orders\nX-Y".to_owned(), &["database"]),
+        ("Dockerfile", "RUN <<A sh && <<B sh\necho one\nA\ndropdb orders\nB".to_owned(), &["database"]),
+        ("Dockerfile", "RUN echo \"<<EOF\"\nCMD [\"dropdb\", \"orders\"]".to_owned(), &["database"]),
+        (
+            "Dockerfile",
+            "ENTRYPOINT [\"redis-cli\", \"-h\", \"cart-cache\"]\nCMD [\"PING\"]\nCMD [\"FLUSHALL\"]".to_owned(),
+            &["redis flushall"],
+        ),
+        ("Dockerfile", format!("RUN echo {} && dropdb orders", "x".repeat(4100)), &["database"]),
+        ("Dockerfile", format!("RUN {}dropdb orders", "echo x; ".repeat(520)), &["database"]),
+        ("Dockerfile", "RUN echo hi && drop\\\ndb orders".to_owned(), &["database"]),
+        ("Dockerfile", "RUN echo hi \\\n\n  && dropdb orders".to_owned(), &["database"]),
+        ("Dockerfile", "# escape=`\nFROM alpine\nRUN echo hi `\n  && dropdb orders".to_owned(), &["database"]),
+        ("Dockerfile", "RUN python3 <<EOF\nimport subprocess\nsubprocess.run([\"dropdb\", \"orders\"])\nEOF".to_owned(), &["database"]),
+        ("Dockerfile", "RUN rm -rf /tmp/`dropdb orders`".to_owned(), &["database"]),
+        ("Dockerfile-prod", "RUN --mount=type=bind,source=\"my dir\",target=/x dropdb orders".to_owned(), &["database"]),
         (
             "Dockerfile",
             "FROM postgres:16\nRUN rm -rf /var/lib/postgresql/data/* && mkdir -p /docker-entrypoint-initdb.d\nRUN sudo rm -rf $PGDATA"

@@ -1678,6 +1678,12 @@ fn a_dockerfiles_commands_count() {
             &[("orders/Containerfile", &["terraform destroy"])],
         ),
         (
+            "A here-document's text that only looks like its end",
+            "orders/Dockerfile.init",
+            "FROM postgres:16\nRUN <<EOF\necho start\n  EOF\ndropdb -h orders-db orders\nEOF\n",
+            &[("orders/Dockerfile.init", &["database"])],
+        ),
+        (
             "An image's server",
             "orders/Dockerfile.api",
             "FROM nginx:1.27\nRUN apt-get update && apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",

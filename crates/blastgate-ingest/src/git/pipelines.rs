@@ -863,7 +863,7 @@ fn embedded_languages(patch: &[u8]) -> BTreeMap<String, Language> {
 /// The language and end word of a here-document `line` feeds to an
 /// interpreter (`python3 - <<EOF`, `node <<'JS'`, `ruby <<~RB`): its lines
 /// up to the end word are a program of that language.
-fn interpreter_heredoc(line: &str) -> Option<(Language, String)> {
+pub(super) fn interpreter_heredoc(line: &str) -> Option<(Language, String)> {
     let at = line.find("<<")?;
     let after = line.get(at + 2..)?;
     if after.starts_with('<') {

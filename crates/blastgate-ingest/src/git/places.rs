@@ -90,12 +90,13 @@ pub(super) fn place_of(path: &str) -> Option<Place> {
     if name.ends_with(".service") || (name.ends_with(".conf") && parent.ends_with(".service.d")) {
         return Some(Place::Systemd);
     }
-    // (`Dockerfile`, `Dockerfile.prod`, `api.dockerfile`, `Containerfile`;
-    // not `dockerfile.md`, a document.)
+    // (`Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`,
+    // `api.dockerfile`, `Containerfile`; not `dockerfile.md`, a document.)
     let documents = ["md", "txt", "rst", "adoc", "html"];
     let dockerfile = ["dockerfile", "containerfile"].iter().any(|d| {
+        let document = name.rsplit_once('.').is_some_and(|(_, e)| documents.contains(&e));
         name == *d
-            || name.strip_prefix(d).and_then(|r| r.strip_prefix('.')).is_some_and(|r| !documents.contains(&r))
+            || (name.strip_prefix(d).is_some_and(|r| r.starts_with(['.', '-', '_'])) && !document)
             || name.strip_suffix(d).is_some_and(|r| r.ends_with('.'))
     });
     if dockerfile {
@@ -254,12 +255,62 @@ pub(super) struct PlaceReader {
     pair: Option<Pair>,
     /// A systemd line continued with `\`, joined so far.
     continued: Option<String>,
-    /// The end word of a Dockerfile `RUN` here-document being read, and
-    /// whether its lines are fed to the command before it (`RUN psql
-    /// <<SQL`: the opener and end lines go on with them, for the shell's
-    /// reading) rather than run as the script itself (`RUN <<EOF`).
-    heredoc: Option<(String, bool)>,
+    /// What the Dockerfile being read has set up so far (see
+    /// [`Docker`]).
+    docker: Docker,
 }
+
+/// A Dockerfile's reading state: its escape character (`\\`, or what a
+/// `# escape=` directive at its top sets), whether an instruction was
+/// seen (directives come first), the here-documents a `RUN` opened and
+/// not yet ended (in order: the first is being read), and the last
+/// `ENTRYPOINT` and `CMD` of exec form.
+#[derive(Debug, Default)]
+struct Docker {
+    escape: Option<char>,
+    instruction_seen: bool,
+    heredocs: std::collections::VecDeque<Heredoc>,
+    entrypoint: Option<Vec<String>>,
+    command: Option<Vec<String>>,
+}
+
+/// A here-document a Dockerfile `RUN` opened: its end word (matched as
+/// Docker matches it: the whole line, leading tabs dropped for `<<-`),
+/// and how its lines are read: as the script itself (`RUN <<EOF`), fed
+/// to a command (`RUN psql <<SQL`: the shell reads them, and the end
+/// line, as a script's here-document), or as a program of an
+/// interpreter's language (`RUN python3 <<EOF`).
+#[derive(Debug)]
+struct Heredoc {
+    end: String,
+    strip_tabs: bool,
+    fed: bool,
+    program: Option<super::programs::ProgramReader>,
+}
+
+/// A Dockerfile's instructions (any case); a line that starts with none
+/// of them (outside a here-document or a continued instruction) is a
+/// piece of a line over 4 KiB, or not valid: it is read as a command.
+const DOCKER_INSTRUCTIONS: [&str; 18] = [
+    "from",
+    "run",
+    "cmd",
+    "label",
+    "maintainer",
+    "expose",
+    "env",
+    "add",
+    "copy",
+    "entrypoint",
+    "volume",
+    "user",
+    "workdir",
+    "arg",
+    "onbuild",
+    "stopsignal",
+    "healthcheck",
+    "shell",
+];
 
 /// A container's (or a Compose service's) entrypoint and command, each
 /// as its words, as far as read, with the column of its keys: the two run
@@ -334,7 +385,7 @@ impl Flow {
 
 impl PlaceReader {
     pub(super) fn new(place: Place) -> Self {
-        PlaceReader { place, held: None, pair: None, continued: None, heredoc: None }
+        PlaceReader { place, held: None, pair: None, continued: None, docker: Docker::default() }
     }
 
     /// The command lines the lines so far complete, `line` read.
@@ -352,9 +403,11 @@ impl PlaceReader {
         let mut out = self.close();
         match self.place {
             Place::Dockerfile => {
-                self.heredoc = None;
                 if let Some(joined) = self.continued.take() {
                     out.extend(self.docker_instruction(&joined));
+                }
+                for mut heredoc in std::mem::take(&mut self.docker.heredocs) {
+                    out.extend(heredoc.program.as_mut().map(|p| p.finish()).unwrap_or_default());
                 }
             }
             _ => out.extend(self.continued.take().map(|c| exec_command(&c))),
@@ -363,80 +416,120 @@ impl PlaceReader {
     }
 
     /// A Dockerfile's line: the commands of a `CMD`, `ENTRYPOINT`,
-    /// `HEALTHCHECK` or `RUN` instruction once its continuations (`\` at
-    /// a line's end) are joined, or a line of a `RUN` here-document.
+    /// `HEALTHCHECK` or `RUN` instruction once its continuations (the
+    /// escape character at a line's end) are joined as Docker joins them
+    /// (nothing put between; comment and empty lines inside dropped), or a
+    /// line of a `RUN` here-document.
     fn docker_line(&mut self, line: &str) -> Vec<String> {
-        if let Some((end, fed)) = self.heredoc.as_ref() {
-            if line.trim() == end {
-                let fed = *fed;
-                self.heredoc = None;
-                return if fed { vec![line.trim().to_owned()] } else { Vec::new() };
+        // (The line without its end: `\n`, or `\r\n`.)
+        let raw = line.strip_suffix('\n').unwrap_or(line);
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(heredoc) = self.docker.heredocs.front_mut() {
+            let candidate = if heredoc.strip_tabs { raw.trim_start_matches('\t') } else { raw };
+            if candidate == heredoc.end {
+                let mut out = Vec::new();
+                if let Some(mut done) = self.docker.heredocs.pop_front() {
+                    out.extend(done.program.as_mut().map(|p| p.finish()).unwrap_or_default());
+                    if done.fed && done.program.is_none() {
+                        out.push(raw.trim().to_owned());
+                    }
+                }
+                return out;
             }
-            return vec![without_file_removals(line)];
+            return match (heredoc.program.as_mut(), heredoc.fed) {
+                (Some(program), _) => program.feed(raw),
+                (None, true) => vec![raw.to_owned()],
+                (None, false) => vec![without_file_removals(raw)],
+            };
         }
-        let t = line.trim();
-        // (Comments, and a continued instruction's comment lines, which
-        // Docker drops.)
-        if t.starts_with('#') {
+        let t = raw.trim();
+        // (A parser directive, before any instruction: `# escape=``.)
+        if !self.docker.instruction_seen && self.continued.is_none() {
+            let directive = t
+                .strip_prefix('#')
+                .map(str::trim_start)
+                .and_then(|d| d.get(..7).filter(|k| k.eq_ignore_ascii_case("escape=")).and_then(|_| d.get(7..)));
+            if let Some(c) = directive.and_then(|d| d.trim().chars().next()).filter(|c| matches!(c, '`' | '\\')) {
+                self.docker.escape = Some(c);
+                return Vec::new();
+            }
+        }
+        // (Comments, and a continued instruction's comment and empty
+        // lines, which Docker drops.)
+        if t.starts_with('#') || (t.is_empty() && self.continued.is_some()) {
             return Vec::new();
         }
-        let joined = match self.continued.take() {
-            Some(mut joined) => {
-                joined.push(' ');
-                joined.push_str(t);
-                joined
-            }
-            None => t.to_owned(),
-        };
-        match joined.strip_suffix('\\') {
-            Some(head) if head.len() <= MAX_HELD_BYTES => {
-                self.continued = Some(head.trim_end().to_owned());
+        let escape = self.docker.escape.unwrap_or('\\');
+        let mut joined = self.continued.take().unwrap_or_default();
+        let body = raw.trim_end();
+        match body.strip_suffix(escape) {
+            Some(head) if joined.len() + head.len() <= MAX_HELD_BYTES => {
+                joined.push_str(head);
+                self.continued = Some(joined);
                 Vec::new()
             }
             // Past the bound, read in pieces: the rest goes on as an
             // instruction's continuation, never unread.
             Some(head) => {
-                let out = self.docker_instruction(head);
-                self.continued = Some(String::from("RUN"));
+                joined.push_str(head);
+                let out = self.docker_instruction(&joined);
+                self.continued = Some(String::from("RUN "));
                 out
             }
-            None => self.docker_instruction(&joined),
+            None => {
+                joined.push_str(body);
+                self.docker_instruction(&joined)
+            }
         }
     }
 
     /// The command lines of one Dockerfile instruction, joined.
     fn docker_instruction(&mut self, text: &str) -> Vec<String> {
-        let text = text.trim_start();
-        let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
-        let rest = rest.trim();
-        match word.to_ascii_lowercase().as_str() {
-            "onbuild" => self.docker_instruction(rest),
+        let mut text = text.trim_start();
+        if !text.is_empty() {
+            self.docker.instruction_seen = true;
+        }
+        // (`ONBUILD` counts as the instruction it carries; a loop, not a
+        // call for each: a line of many is hostile input.)
+        let (word, rest) = loop {
+            let (word, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+            if !word.eq_ignore_ascii_case("onbuild") {
+                break (word.to_ascii_lowercase(), rest.trim());
+            }
+            text = rest.trim_start();
+        };
+        match word.as_str() {
             "run" => {
                 // (Its options, `--mount=...`, `--network=none`, first.)
                 let mut command = rest;
                 while command.starts_with("--") {
-                    command = command.split_once(char::is_whitespace).map_or("", |(_, r)| r.trim_start());
+                    command = command.get(word_end(command)..).unwrap_or_default().trim_start();
                 }
-                let lines = match heredoc_word(command) {
-                    // (`RUN <<EOF`: its lines are the script.)
-                    Some(end) if command.starts_with("<<") => {
-                        self.heredoc = Some((end, false));
-                        Vec::new()
-                    }
-                    Some(end) => {
-                        self.heredoc = Some((end, true));
-                        docker_command(command)
-                    }
-                    None => docker_command(command),
-                };
-                lines.iter().map(|l| without_file_removals(l)).collect()
+                let opened = heredocs(command);
+                let bare = opened.first().is_some_and(|h| !h.fed);
+                self.docker.heredocs.extend(opened);
+                // (`RUN <<EOF`: its lines are the script.)
+                if bare {
+                    return Vec::new();
+                }
+                docker_command(command).iter().map(|l| without_file_removals(l)).collect()
             }
             key @ ("cmd" | "entrypoint") => {
                 let mut out = docker_command(rest);
                 if let Some(words) = exec_form(rest) {
-                    let pair = self.pair.get_or_insert_with(Pair::default);
-                    let key = if key == "cmd" { "command" } else { "entrypoint" };
-                    out.extend(pair.set(key, words).iter().flat_map(|l| l.lines().map(str::to_owned)));
+                    // (The last of each runs: a later `CMD` replaces the
+                    // one before it, and runs with the last entrypoint.)
+                    if key == "cmd" {
+                        self.docker.command = Some(words);
+                    } else {
+                        self.docker.entrypoint = Some(words);
+                    }
+                    if let (Some(entrypoint), Some(command)) =
+                        (self.docker.entrypoint.as_deref(), self.docker.command.as_deref())
+                    {
+                        let both = format!("{} {}", argv_text(entrypoint), argv_text(command));
+                        out.extend(both.lines().map(str::to_owned));
+                    }
                 }
                 out
             }
@@ -456,7 +549,11 @@ impl PlaceReader {
                 }
                 Vec::new()
             }
-            _ => Vec::new(),
+            known if DOCKER_INSTRUCTIONS.contains(&known) => Vec::new(),
+            // (No instruction: a piece of a line over 4 KiB, whose first
+            // piece named it, or a line Docker refuses. Read as a command:
+            // reading more, never less.)
+            _ => docker_command(text),
         }
     }
 
@@ -621,8 +718,14 @@ impl PlaceReader {
 /// the world (`dropdb -h ...`, `terraform destroy`) is kept. Commands are
 /// split at `&&`, `||`, `;` and `|` outside quotes; a command is a
 /// removal when its first word, past `sudo` and variable settings, is
-/// `rm`.
+/// `rm`. A line with a command substitution or ANSI-C quoting is kept
+/// whole.
 fn without_file_removals(line: &str) -> String {
+    // (A substitution or ANSI-C quoting, which this split does not read
+    // as the shell does: the line kept whole.)
+    if ["`", "$(", "$'", "<(", ">("].iter().any(|s| line.contains(s)) {
+        return line.to_owned();
+    }
     fn keep<'a>(part: &'a str, kept: &mut Vec<&'a str>) {
         let first = part
             .split_whitespace()
@@ -665,6 +768,21 @@ fn without_file_removals(line: &str) -> String {
     kept.join(" && ")
 }
 
+/// Where the first word of `text` ends: at its first blank outside
+/// quotes (`--mount=type=bind,source="my dir",target=/x`).
+fn word_end(text: &str) -> usize {
+    let mut quote = None;
+    for (at, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c.is_whitespace() => return at,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
 /// The words of a Dockerfile instruction's exec form (a JSON list of
 /// strings), if it is one.
 fn exec_form(text: &str) -> Option<Vec<String>> {
@@ -685,14 +803,62 @@ fn docker_command(text: &str) -> Vec<String> {
     }
 }
 
-/// The end word of a here-document a `RUN` command opens (`<<EOF`,
-/// `<<-EOF`, `<<"EOF"`), if any.
-fn heredoc_word(command: &str) -> Option<String> {
-    let at = command.find("<<")?;
-    let rest = command.get(at + 2..)?.trim_start_matches('-');
-    let word: String =
-        rest.trim_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-    (!word.is_empty()).then_some(word)
+/// The here-documents a `RUN` command opens, in order: each `<<WORD`,
+/// `<<-WORD` or `<<"WORD"` outside quotes (`echo "<<EOF"` opens none),
+/// its word up to a blank, quote or operator (`<<no-recommends`), read
+/// as the script itself when nothing else is in its command (`RUN
+/// <<EOF`, `RUN <<A sh`), as a program when an interpreter reads it from
+/// standard input (`python3 <<EOF`), else fed to its command.
+fn heredocs(command: &str) -> Vec<Heredoc> {
+    let mut out = Vec::new();
+    let (mut quote, mut escaped, mut segment) = (None::<char>, false, 0usize);
+    let chars: Vec<(usize, char)> = command.char_indices().collect();
+    let mut i = 0;
+    while let Some(&(at, c)) = chars.get(i) {
+        i += 1;
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, ';' | '&' | '|' | '(') => segment = at + c.len_utf8(),
+            (None, '<')
+                if chars.get(i).is_some_and(|&(_, n)| n == '<') && chars.get(i + 1).is_none_or(|&(_, n)| n != '<') =>
+            {
+                i += 1;
+                let strip_tabs = chars.get(i).is_some_and(|&(_, n)| n == '-');
+                if strip_tabs {
+                    i += 1;
+                }
+                let rest = chars.get(i).map_or("", |&(a, _)| command.get(a..).unwrap_or_default());
+                let quoted = rest.trim_start_matches(['"', '\'']);
+                let end: String = quoted
+                    .chars()
+                    .take_while(|c| {
+                        !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '&' | '|' | '<' | '>' | '(' | ')')
+                    })
+                    .collect();
+                if end.is_empty() {
+                    continue;
+                }
+                i += (rest.len() - quoted.len()) + end.chars().count();
+                let before = command.get(segment..at).unwrap_or_default();
+                let own = format!("{before}<<{end}");
+                let program = super::pipelines::interpreter_heredoc(&own)
+                    .map(|(language, _)| super::programs::ProgramReader::new(language));
+                let fed = !before.trim().is_empty();
+                out.push(Heredoc { end, strip_tabs, fed, program });
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The command line of a systemd `Exec*=` value: each command of it (they
