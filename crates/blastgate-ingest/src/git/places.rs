@@ -736,24 +736,17 @@ fn without_file_removals(line: &str) -> String {
         }
     }
     let mut kept = Vec::new();
-    let (mut start, mut quote, mut escaped, mut before) = (0, None::<char>, false, ' ');
+    let (mut start, mut quoting, mut before) = (0, Quoting::default(), ' ');
     let mut chars = line.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let previous = std::mem::replace(&mut before, c);
-        if escaped {
-            escaped = false;
+        if !quoting.outside(c) {
             continue;
         }
-        match (quote, c) {
-            (Some('\''), '\'') => quote = None,
-            (Some('\''), _) => {}
-            (_, '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
+        match c {
             // (Not a redirection's `>&` or `<&`.)
-            (None, '&') if matches!(previous, '>' | '<') => {}
-            (None, '&' | '|' | ';') => {
+            '&' if matches!(previous, '>' | '<') => {}
+            '&' | '|' | ';' => {
                 keep(line.get(start..at).unwrap_or_default(), &mut kept);
                 // (`&&`, `||`: one separator.)
                 if c != ';' && chars.peek().is_some_and(|&(_, n)| n == c) {
@@ -766,6 +759,34 @@ fn without_file_removals(line: &str) -> String {
     }
     keep(line.get(start..).unwrap_or_default(), &mut kept);
     kept.join(" && ")
+}
+
+/// A shell's quoting, read a character at a time: single quotes (nothing
+/// inside escapes), double quotes and backslash escapes.
+#[derive(Debug, Default)]
+struct Quoting {
+    quote: Option<char>,
+    escaped: bool,
+}
+
+impl Quoting {
+    /// Whether `c`, the next character, stands outside quotes and
+    /// unescaped (and is no quote or escape character itself).
+    fn outside(&mut self, c: char) -> bool {
+        if std::mem::take(&mut self.escaped) {
+            return false;
+        }
+        match (self.quote, c) {
+            (Some('\''), '\'') => self.quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => self.escaped = true,
+            (Some(q), c) if c == q => self.quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => self.quote = Some(c),
+            (None, _) => return true,
+        }
+        false
+    }
 }
 
 /// Where the first word of `text` ends: at its first blank outside
@@ -811,26 +832,17 @@ fn docker_command(text: &str) -> Vec<String> {
 /// standard input (`python3 <<EOF`), else fed to its command.
 fn heredocs(command: &str) -> Vec<Heredoc> {
     let mut out = Vec::new();
-    let (mut quote, mut escaped, mut segment) = (None::<char>, false, 0usize);
+    let (mut quoting, mut segment) = (Quoting::default(), 0usize);
     let chars: Vec<(usize, char)> = command.char_indices().collect();
     let mut i = 0;
     while let Some(&(at, c)) = chars.get(i) {
         i += 1;
-        if escaped {
-            escaped = false;
+        if !quoting.outside(c) {
             continue;
         }
-        match (quote, c) {
-            (Some('\''), '\'') => quote = None,
-            (Some('\''), _) => {}
-            (_, '\\') => escaped = true,
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, ';' | '&' | '|' | '(') => segment = at + c.len_utf8(),
-            (None, '<')
-                if chars.get(i).is_some_and(|&(_, n)| n == '<') && chars.get(i + 1).is_none_or(|&(_, n)| n != '<') =>
-            {
+        match c {
+            ';' | '&' | '|' | '(' => segment = at + c.len_utf8(),
+            '<' if chars.get(i).is_some_and(|&(_, n)| n == '<') && chars.get(i + 1).is_none_or(|&(_, n)| n != '<') => {
                 i += 1;
                 let strip_tabs = chars.get(i).is_some_and(|&(_, n)| n == '-');
                 if strip_tabs {
