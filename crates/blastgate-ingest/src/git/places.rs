@@ -260,7 +260,7 @@ pub(super) struct PlaceReader {
     docker: Docker,
 }
 
-/// A Dockerfile's reading state: its escape character (`\\`, or what a
+/// A Dockerfile's reading state: its escape character (`\`, or what a
 /// `# escape=` directive at its top sets), whether an instruction was
 /// seen (directives come first), the here-documents a `RUN` opened and
 /// not yet ended (in order: the first is being read), and the last
