@@ -237,8 +237,8 @@ pub fn destructive_commands(patch: &[u8], is_candidate: impl Fn(&str) -> bool) -
     };
     // Places where commands run at deploy or boot time (a Compose
     // service's `command:`, a systemd unit's `ExecStart=`, cloud-init's
-    // `runcmd:`, an ECS container's `command`): only the commands under
-    // their keys are read, each as a script's line (see
+    // `runcmd:`, an ECS container's `command`, a Dockerfile's `CMD`):
+    // only the commands under their keys (or instructions) are read, each as a script's line (see
     // [`super::places`]), by path and side.
     let places = places_in_patch(patch);
     let mut place_readers: BTreeMap<(String, i64), PlaceReader> = BTreeMap::new();
@@ -683,7 +683,7 @@ fn lone_cd(line: &str) -> Option<Option<(String, usize)>> {
 /// lines name commands (a `Procfile`, `fly.toml`: see `deploy_command`),
 /// or a place known by its name where commands run at deploy or boot
 /// time (a Compose file, a systemd unit, a cloud-init config, an ECS task
-/// definition: see [`deploy_places`](super::deploy_places)).
+/// definition, a Dockerfile: see [`deploy_places`](super::deploy_places)).
 ///
 /// ```
 /// use blastgate_ingest::git::is_script;

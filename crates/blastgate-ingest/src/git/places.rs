@@ -37,7 +37,8 @@ pub(super) enum Place {
     /// every container made from the image (the healthcheck over and
     /// over), and its `RUN` instructions, which run where the image is
     /// built (a CI runner, with whatever it can reach), each over its
-    /// continued lines (`\` at a line's end). An instruction's exec form
+    /// continued lines (the escape character, `\` or what a `# escape=`
+    /// directive sets, at a line's end). An instruction's exec form
     /// (a JSON list) is one command's words, its shell form a shell's
     /// line; an `ENTRYPOINT` and a `CMD` of exec form also run as one
     /// command, the entrypoint's words first; a `RUN` here-document's
@@ -182,7 +183,8 @@ pub(super) fn places_in_patch(patch: &[u8]) -> BTreeMap<String, Place> {
 /// places where commands run at deploy or boot time: a Docker Compose
 /// service's `command:` and `entrypoint:`, a systemd unit's `Exec*=`
 /// lines, cloud-init's `runcmd:` and `bootcmd:`, an ECS task definition's
-/// `command` and `entryPoint`. Known by name or by what the patch shows
+/// `command` and `entryPoint`, a Dockerfile's `CMD`, `ENTRYPOINT`,
+/// `HEALTHCHECK` and `RUN`. Known by name or by what the patch shows
 /// (a first line `#cloud-config`, `containerDefinitions`): a caller
 /// choosing the files to read adds these.
 ///
@@ -792,16 +794,8 @@ impl Quoting {
 /// Where the first word of `text` ends: at its first blank outside
 /// quotes (`--mount=type=bind,source="my dir",target=/x`).
 fn word_end(text: &str) -> usize {
-    let mut quote = None;
-    for (at, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => quote = Some(c),
-            (None, c) if c.is_whitespace() => return at,
-            _ => {}
-        }
-    }
-    text.len()
+    let mut quoting = Quoting::default();
+    text.char_indices().find(|&(_, c)| quoting.outside(c) && c.is_whitespace()).map_or(text.len(), |(at, _)| at)
 }
 
 /// The words of a Dockerfile instruction's exec form (a JSON list of
