@@ -2405,7 +2405,7 @@ pub(super) const TEXT_KEYS: [&str; 7] = ["name:", "description:", "title:", "hel
 
 /// Words that may come before a command without being one (`run:`,
 /// `sudo`, `retry 3`, `env X=1`, `npx`, `then`).
-pub(super) const PREFIXES: [&str; 64] = [
+pub(super) const PREFIXES: [&str; 66] = [
     "-",
     "run:",
     "script:",
@@ -2417,6 +2417,9 @@ pub(super) const PREFIXES: [&str; 64] = [
     "sudo",
     "time",
     "exec",
+    // (`builtin command dropdb`, `coproc dropdb`: a red team's misses.)
+    "builtin",
+    "coproc",
     // (`eval $CMD`: its words, unquoted, are the command it runs.)
     "eval",
     "nohup",
