@@ -3042,6 +3042,12 @@ fn destructive_commands_are_read_by_tool() {
     assert_eq!(read(&format!("echo {}", "\"$(date)\" ".repeat(65))), ["hidden_command"]);
     assert!(read(&format!("echo {}", "\"$(date)\" ".repeat(64))).is_empty());
     assert_eq!(read(&format!("echo {}\"$(dropdb orders)\"", "\"$(date)\" ".repeat(63))), ["database"]);
+    // Many quotes on one long line: read in time, and more single-quoted
+    // texts handed to a shell than substitutions count as hiding one.
+    let quotes = format!("x {}", "'(' ".repeat(100_000));
+    assert!(read(&quotes).is_empty());
+    assert_eq!(read(&"sh -c 'echo (x)'; ".repeat(65)), ["hidden_command"]);
+    assert!(read(&"sh -c 'echo (x)'; ".repeat(64)).is_empty());
 }
 
 /// Steps that run a destroying action or task are read by the action

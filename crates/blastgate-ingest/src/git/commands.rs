@@ -835,12 +835,17 @@ const MAX_SUBSTITUTIONS: usize = 64;
 /// Not past a comment (`#` starting a word outside quotes). A `case`
 /// inside a substitution keeps it open past its patterns' `)`. One that
 /// is not closed runs to the end of its text. `None` past
-/// [`MAX_SUBSTITUTIONS`].
+/// [`MAX_SUBSTITUTIONS`] substitutions or single-quoted texts handed to a
+/// shell.
 ///
 /// One pass over each text with a stack of what is open (a double quote,
 /// a parenthesis with the depth of the ones opened inside it and of the
 /// `case`s not yet closed, a backquote); single-quoted text a shell is
-/// handed is queued as a text of its own (no recursion).
+/// handed is queued as a text of its own (no recursion). `O(n)` in the
+/// line's length: a single-quoted text holds no quote of its kind, so it
+/// is scanned once more at most, and what hands it to a shell is looked
+/// for within [`LOOK_BACK`] bytes before it. (The caller reads each body,
+/// at most [`MAX_SUBSTITUTIONS`] of them, as a line.)
 fn substitutions(line: &str, backquotes: bool) -> Option<Vec<&str>> {
     #[derive(Clone, Copy)]
     enum Open {
@@ -862,12 +867,9 @@ fn substitutions(line: &str, backquotes: bool) -> Option<Vec<&str>> {
     };
     let mut found: Vec<&str> = Vec::new();
     let mut texts: Vec<&str> = vec![line];
-    let mut scanned = 0usize;
+    // (Single-quoted texts queued: at most `MAX_SUBSTITUTIONS`.)
+    let mut queued = 0usize;
     while let Some(text) = texts.pop() {
-        scanned += 1;
-        if scanned > 4 * MAX_SUBSTITUTIONS {
-            return None;
-        }
         let bytes = text.as_bytes();
         let mut open: Vec<Open> = Vec::new();
         // (`${...}` open outside quotes: a `#` there is no comment.)
@@ -898,7 +900,15 @@ fn substitutions(line: &str, backquotes: bool) -> Option<Vec<&str>> {
                     let rest = text.get(i + 1..).unwrap_or_default();
                     let end = rest.find('\'').unwrap_or(rest.len());
                     let quoted = rest.get(..end).unwrap_or_default();
-                    if worth(quoted) && handed_to_a_shell(text.get(..i).unwrap_or_default()) {
+                    // (What is handed to a shell is named just before:
+                    // a bounded look back, so that a line of many quotes
+                    // is not read again at each.)
+                    let back = (i.saturating_sub(LOOK_BACK)..=i).find(|&k| text.is_char_boundary(k)).unwrap_or(i);
+                    if worth(quoted) && handed_to_a_shell(text.get(back..i).unwrap_or_default()) {
+                        queued += 1;
+                        if queued > MAX_SUBSTITUTIONS {
+                            return None;
+                        }
                         texts.push(quoted);
                     }
                     i += 1 + end;
@@ -956,6 +966,10 @@ fn substitutions(line: &str, backquotes: bool) -> Option<Vec<&str>> {
     found.retain(|body| !body.trim().is_empty());
     Some(found)
 }
+
+/// How far back from a single quote [`handed_to_a_shell`] looks, in
+/// bytes: a shell's `-c`, `eval` or an `ssh` with its options and host.
+const LOOK_BACK: usize = 512;
 
 /// Whether single-quoted text that follows `before` on its line is handed
 /// to a shell that runs it: the word before it is a shell's `-c` (`sh -c`,
