@@ -2994,6 +2994,11 @@ fn destructive_commands_are_read_by_tool() {
         ("package.json", "    \"postinstall\": \"echo \\\"prisma migrate reset\\\"\",", &[]),
         (".github/workflows/d.yml", "      - run: \"kubectl delete n\\x61mespace orders\"", &["Namespace"]),
         (".github/workflows/d.yml", "      - run: \"redis-cli -h cache FLUSH\\u0041LL\"", &["redis flushall"]),
+        // (Signs too: a substitution or a separator escaped; a quote
+        // escaped stays as written.)
+        (".github/workflows/d.yml", "      - run: \"echo \\u0024(dropdb orders)\"", &["database"]),
+        (".github/workflows/d.yml", "      - run: \"echo ok\\u003b dropdb orders\"", &["database"]),
+        (".github/workflows/d.yml", "      - run: \"echo \\u0022dropdb orders\\u0022\"", &[]),
     ];
     for (path, line, want) in runs {
         assert_eq!(deploy(path, line), *want, "{path}: {line}");

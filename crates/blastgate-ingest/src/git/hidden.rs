@@ -203,12 +203,13 @@ pub(super) fn printf_escapes(text: &str) -> String {
     escaped(text, Escapes::Printf)
 }
 
-/// `line` with the escapes that spell a letter, a digit or a blank in its
-/// double-quoted text (`\xHH`, `\uHHHH`, `\UHHHHHHHH`, `\u{H...}`)
-/// written as that character, as YAML, JSON, TOML, Python, JavaScript and
-/// Go read them (`"kubectl delete n\x61mespace orders"`,
-/// `"FLUSH\u0041LL"`: a red team's misses). An escape of any other
-/// character (a quote, a backslash, a control character) stays as
+/// `line` with the escapes that spell a letter, a digit, a blank or a
+/// printable ASCII sign in its double-quoted text (`\xHH`, `\uHHHH`,
+/// `\UHHHHHHHH`, `\u{H...}`) written as that character, as YAML, JSON,
+/// TOML, Python, JavaScript and Go read them (`"kubectl delete
+/// n\x61mespace orders"`, `"FLUSH\u0041LL"`, `"echo \u0024(dropdb
+/// orders)"`, `"echo ok\u003b dropdb orders"`: red teams' misses). An
+/// escape of a quote, a backslash or a control character stays as
 /// written, so the text's quoting is unchanged.
 pub(super) fn string_escapes(line: &str) -> std::borrow::Cow<'_, str> {
     // (Linear in the line, whatever its length: a long line hides nothing.)
@@ -253,7 +254,7 @@ pub(super) fn string_escapes(line: &str) -> std::borrow::Cow<'_, str> {
                 exact
                     && closes
                     && !hex.is_empty()
-                    && (d.is_alphanumeric() || matches!(d, ' ' | '-' | '_' | '.' | '/' | ':'))
+                    && (d.is_alphanumeric() || *d == ' ' || (d.is_ascii_graphic() && !matches!(d, '"' | '\'' | '\\')))
             }) {
                 out.push(d);
                 i = from + hex.len() + usize::from(braced);
