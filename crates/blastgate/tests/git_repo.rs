@@ -1734,6 +1734,12 @@ kubectl rollout restart deploy/orders
             &[("orders/Dockerfile", &["database"])],
         ),
         (
+            "A workflow's here-document",
+            ".github/workflows/deploy.yml",
+            "name: deploy\non: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          cat > x.conf <<EOF\n          # $(dropdb -U postgres orders)\n          EOF\n",
+            &[(".github/workflows/deploy.yml", &["database"])],
+        ),
+        (
             "A message's Markdown",
             "orders/notify.sh",
             "#!/bin/sh\ngit commit -m 'fix: stop `redis-cli FLUSHALL` in cleanup' || true\necho \"deployed $(git rev-parse --short HEAD)\"\n",
