@@ -88,7 +88,8 @@ use super::tasks::{TASK_CALL, TaskCall};
 ///   assignment naming a test or local environment (`RAILS_ENV=test`,
 ///   `DATABASE_URL=...localhost...`).
 ///
-/// Not counted: comment lines and trailing comments, `--dry-run` (not
+/// Not counted: comment lines (but for the command substitutions `$(...)`
+/// on one, which a here-document's line runs) and trailing comments, `--dry-run` (not
 /// read as a destroy), and a command whose arguments name a short-lived
 /// or local environment: a word of its own text (`preview`, `ephemeral`,
 /// `pr`, `pull`, `review`, `test`, `e2e`, `ci`, `tmp`, `temp`,
