@@ -2743,6 +2743,10 @@ fn destructive_commands_are_read_by_tool() {
         ("git commit -m 'fix: stop `redis-cli FLUSHALL` in cleanup'", &[]),
         ("echo 'Run $(terraform destroy) at your own risk'", &[]),
         ("\"description\": \"Run `terraform destroy` only in the sandbox\",", &[]),
+        // What `trap` runs at exit or on a signal.
+        ("trap 'dropdb orders' EXIT", &["database"]),
+        ("trap -- \"redis-cli -h orders-cache FLUSHALL\" INT TERM", &["redis flushall"]),
+        ("trap 'rm -rf \"$WORKDIR\"' EXIT", &[]),
         // Wrappers with an option's argument before the command, and two
         // more words before one.
         ("timeout -s KILL 30 dropdb orders", &["database"]),

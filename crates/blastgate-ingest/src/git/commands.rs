@@ -433,7 +433,11 @@ fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<S
                         | "source" | "." | "python" | "python3" | "node" | "ruby" | "perl"
                 )
                 || last.ends_with("script:")
-                || last.ends_with('(');
+                || last.ends_with('(')
+                // (A handler `trap` sets runs when the script exits or is
+                // signalled: `trap 'dropdb orders' EXIT` was missed.)
+                || last == "trap"
+                || (last == "--" && part.split_whitespace().nth_back(1) == Some("trap"));
             runs_quoted |= over_ssh;
             segments.extend(part.split(['(', ')', '`']).map(|s| (s, false)));
         }
