@@ -1694,19 +1694,13 @@ fn a_dockerfiles_commands_count() {
 }
 
 /// What a command substitution runs counts wherever the shell runs it: in
-/// double quotes, around a `case`, in a here-document's comment line, in a
-/// Dockerfile's build step; Markdown's backquotes in a single-quoted
-/// message do not.
+/// double quotes, around a `case`, in a here-document's comment line (a
+/// script's or a workflow's), in a Dockerfile's build step; Markdown's
+/// backquotes in a single-quoted message do not.
 #[test]
 fn what_a_command_substitution_runs_counts() {
     let repo = Repo::new("substitutions");
-    repo.write(
-        "orders/deploy.sh",
-        b"#!/bin/sh
-set -eu
-kubectl rollout restart deploy/orders
-",
-    );
+    repo.write("orders/deploy.sh", b"#!/bin/sh\nset -eu\nkubectl rollout restart deploy/orders\n");
     let base = repo.commit(0.0, "Orders");
     let cases: &[FileCase<'_>] = &[
         (
