@@ -53,6 +53,24 @@ def main():
     # Names and extensions: hash lookups.
     write(root, "extensions-100k", [f"*.e{i}" for i in range(100000)], [f"a/b/f{i}.e{i * 50}" for i in range(20000)])
     write(root, "names-100k", [f"name{i}" for i in range(100000)], [f"a/name{i * 50}/f.go" for i in range(20000)])
+    # Runs of `?` after `*a` (6,250 distinct lines, 200,000 wildcards) and
+    # names of random `a`s and `b`s: a new lazy DFA state of thousands of
+    # NFA states for nearly every byte, the budget's case
+    # (MAX_MATCH_STATE_BYTES). Short names stay within it; longer ones
+    # spend it.
+    qmarks = ["*"] + [f"*a{'?' * 30}b{chr(99 + i % 24)}{chr(99 + i // 24 % 24)}{chr(99 + i // 576)}" for i in range(6250)]
+    for length, count in [(100, 4), (400, 4), (4088, 4), (4088, 2000)]:
+        write(root, f"qmarks-{length}x{count}", qmarks, [f"orders/{ab_name(length, seed)}" for seed in range(count)])
+
+
+def ab_name(length, seed):
+    """`length` letters `a` and `b` from a linear congruential generator."""
+    x = seed
+    out = []
+    for _ in range(length):
+        x = (x * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        out.append("ab"[x >> 63])
+    return "".join(out)
 
 
 if __name__ == "__main__":

@@ -29,3 +29,10 @@ pub const MAX_STRING_BYTES: usize = 4096;
 
 /// Most commits read from one git range.
 pub const MAX_COMMITS: usize = 10_000;
+
+/// Most bytes of automaton states that resolving a changeset may build
+/// matching its paths against one file's patterns (CODEOWNERS, a service
+/// map, the graph's source locations): past it, resolving is a
+/// `max_match_state_bytes` error. See
+/// [`MatchBudget`](crate::pathmatch::MatchBudget).
+pub use crate::pathmatch::MAX_MATCH_STATE_BYTES;

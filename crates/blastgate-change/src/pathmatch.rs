@@ -75,6 +75,8 @@ pub struct PathMatcher {
     /// as written, on the faster `globbed`.
     folds: bool,
     folded: std::sync::OnceLock<Result<Globbed, String>>,
+    /// What the patterns are, for a [`MatchBudget`]'s error.
+    source: std::sync::Arc<str>,
 }
 
 /// The patterns that are not looked up as [`Literals`].
@@ -134,13 +136,39 @@ impl BelowNamed {
 }
 
 /// At most `SET_PATTERNS` patterns, matched in one pass over a path.
+///
+/// Within a [`MatchBudget`] (a changeset's resolution), a path is run
+/// through the lazy DFA `lazy` with the budget's own cache for this set,
+/// which is never cleared: every state it builds is kept, and counts
+/// against the budget of the set's `source` (see [`MatchBudget`]).
+/// Outside a budget (a policy's paths, the library's `owners_of`), through
+/// `dfa` with a cache of `SET_CACHE_BYTES` from `caches` (one a thread,
+/// kept between searches), and when that gives up, through the exact and
+/// slower PikeVM, as the `regex` crate's own engine does.
+///
+/// Before 8 December 2026 every search was the `regex` crate's: its
+/// PikeVM, when the lazy DFA gave up, costs the set's states times the
+/// path's bytes (42 s for one path of 4,088 bytes against 6,250 lines
+/// like `*a` and 30 `?`, a hang for a changeset of many such paths).
 #[derive(Debug, Clone)]
 struct Set {
-    regex: regex_automata::meta::Regex,
-    /// For each pattern of `regex`, its rule and whether it matches only a
-    /// directory (a line ending in `/`).
+    dfa: regex_automata::hybrid::dfa::DFA,
+    lazy: regex_automata::hybrid::dfa::DFA,
+    pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
+    caches: std::sync::Arc<regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, CacheFn>>,
+    /// For each pattern, its rule and whether it matches only a directory
+    /// (a line ending in `/`).
     rules: Vec<(usize, bool)>,
+    /// What the patterns are (a file's name): a budget is counted by it.
+    source: std::sync::Arc<str>,
+    /// This set among all (a budget's cache for it is found by it).
+    id: u64,
 }
+
+/// Makes a [`Set`]'s lazy DFA cache, for its pool.
+type CacheFn = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+>;
 
 /// Most rules in one `Gitignore` set of names and extensions.
 const CHUNK_RULES: usize = 4096;
@@ -159,10 +187,20 @@ const SET_CACHE_BYTES: usize = 256 << 10;
 /// The largest regex one set compiles to (`globset`'s figure).
 const SET_NFA_BYTES: usize = 10 << 20;
 
+/// The most bytes of lazy DFA states (as the `regex-automata` crate
+/// counts its cache) that matching a changeset's paths against one file's
+/// patterns may build within a [`MatchBudget`]: past it, the budget of
+/// that file is spent. The real files and the largest synthetic ones
+/// measured build at most 25 MB (20,000 lines like `**/*a1*b*c1*.e1` with
+/// 2,000 changed files; docs/performance.md); building 128 MiB takes a few
+/// seconds.
+pub const MAX_MATCH_STATE_BYTES: usize = 128 << 20;
+
 /// Builds a [`PathMatcher`].
 #[derive(Debug, Default)]
 pub struct PathMatcherBuilder {
     entries: Vec<Entry>,
+    source: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +213,12 @@ struct Entry {
 impl PathMatcherBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Names the patterns (their file) in a [`MatchBudget`]'s error.
+    pub fn named(mut self, source: &str) -> Self {
+        self.source = Some(source.into());
+        self
     }
 
     /// Adds the pattern of rule `index` (rules are added in increasing
@@ -195,8 +239,10 @@ impl PathMatcherBuilder {
     /// The `ignore` crate's reason when a single pattern cannot be compiled
     /// into a matcher.
     pub fn build(&self) -> Result<PathMatcher, String> {
+        let source = self.source.clone().unwrap_or_else(|| "the patterns".into());
         Ok(PathMatcher {
-            globbed: Globbed::of(&self.entries, false)?,
+            globbed: Globbed::of(&self.entries, false, &source)?,
+            source,
             literals: Literals::of(&self.entries)?,
             entries: self.entries.clone(),
             folds: self.entries.iter().any(|e| !e.glob.is_ascii() || e.glob.bytes().any(|b| b.is_ascii_uppercase())),
@@ -513,7 +559,7 @@ impl Globbed {
     /// The sets of `entries` that are not [`Literals`], matching ASCII
     /// case alike when `fold` (as `ignore`'s case-insensitive sets do:
     /// their regexes fold ASCII only).
-    fn of(entries: &[Entry], fold: bool) -> Result<Self, String> {
+    fn of(entries: &[Entry], fold: bool, source: &std::sync::Arc<str>) -> Result<Self, String> {
         let mut named: Vec<&Entry> = Vec::new();
         let mut below_named = BelowNamed::default();
         let mut patterns: Vec<Pattern> = Vec::new();
@@ -553,7 +599,7 @@ impl Globbed {
         // is split in two (no recursion: at most 7 halvings of a set).
         let mut todo: Vec<&[Pattern]> = patterns.chunks(SET_PATTERNS).rev().collect();
         while let Some(patterns) = todo.pop() {
-            match Set::of(patterns) {
+            match Set::of(patterns, source) {
                 Ok(set) => globbed.sets.push(set),
                 Err(e) if patterns.len() <= 1 => return Err(e),
                 Err(_) => {
@@ -574,34 +620,257 @@ impl Globbed {
 }
 
 impl Set {
-    fn of(patterns: &[Pattern]) -> Result<Self, String> {
-        use regex_automata::{MatchKind, meta::Regex, nfa::thompson::WhichCaptures, util::syntax};
-        let config = Regex::config()
-            .match_kind(MatchKind::All)
-            .utf8_empty(false)
-            // (No slots: a search asks only which patterns match, and the
-            // fallback engine's slots are patterns times states.)
-            .which_captures(WhichCaptures::None)
-            .nfa_size_limit(Some(SET_NFA_BYTES))
-            .hybrid_cache_capacity(SET_CACHE_BYTES);
-        let regex = Regex::builder()
+    fn of(patterns: &[Pattern], source: &std::sync::Arc<str>) -> Result<Self, String> {
+        use regex_automata::{
+            MatchKind,
+            hybrid::dfa::DFA,
+            nfa::thompson::{self, WhichCaptures, pikevm::PikeVM},
+            util::syntax,
+        };
+        let nfa = thompson::Compiler::new()
             .syntax(syntax::Config::new().utf8(false).dot_matches_new_line(true))
-            .configure(config)
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    // (No slots: a search asks only which patterns match,
+                    // and the PikeVM's slots are patterns times states.)
+                    .which_captures(WhichCaptures::None)
+                    .nfa_size_limit(Some(SET_NFA_BYTES)),
+            )
             .build_many(&patterns.iter().map(|p| p.regex.as_str()).collect::<Vec<_>>())
             .map_err(|e| e.to_string())?;
-        Ok(Self { regex, rules: patterns.iter().map(|p| (p.rule, p.only_dir)).collect() })
+        let lazy = |capacity: usize, clears: usize, per_state: Option<usize>| {
+            DFA::builder()
+                .configure(
+                    DFA::config()
+                        .match_kind(MatchKind::All)
+                        .cache_capacity(capacity)
+                        .minimum_cache_clear_count(Some(clears))
+                        .minimum_bytes_per_state(per_state)
+                        // (A set too large for its cache is split; one
+                        // pattern too large gives up at once, to the
+                        // PikeVM, as in the `regex` crate.)
+                        .skip_cache_capacity_check(patterns.len() <= 1 && capacity == SET_CACHE_BYTES),
+                )
+                .build_from_nfa(nfa.clone())
+                .map_err(|e| e.to_string())
+        };
+        // (The `regex` crate's settings: give up after three clears that
+        // searched fewer than ten bytes a state.)
+        let dfa = lazy(SET_CACHE_BYTES, 3, Some(10))?;
+        // (Never cleared: a clear is the budget spent.)
+        let lazy = lazy(MAX_MATCH_STATE_BYTES, 0, None)?;
+        let pikevm = PikeVM::builder()
+            .configure(PikeVM::config().match_kind(MatchKind::All))
+            .build_from_nfa(nfa)
+            .map_err(|e| e.to_string())?;
+        static SETS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let made = dfa.clone();
+        let create: CacheFn = Box::new(move || made.create_cache());
+        Ok(Self {
+            dfa,
+            lazy,
+            pikevm,
+            caches: std::sync::Arc::new(regex_automata::util::pool::Pool::new(create)),
+            rules: patterns.iter().map(|p| (p.rule, p.only_dir)).collect(),
+            source: std::sync::Arc::clone(source),
+            id: SETS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
     }
 
-    /// The last rule of this set that matches `path`.
+    /// The last rule of this set that matches `path` (see [`Set`] for
+    /// the engines and the budget).
     fn rule_of(&self, path: &str, is_dir: bool) -> Option<usize> {
-        let mut matched = regex_automata::PatternSet::new(self.regex.pattern_len());
-        self.regex.which_overlapping_matches(&regex_automata::Input::new(path.as_bytes()), &mut matched);
+        use regex_automata::{Anchored, Input, PatternSet};
+        // (Every pattern starts with `^`: `globset`'s regexes match whole.)
+        let input = Input::new(path.as_bytes()).anchored(Anchored::Yes);
+        let mut matched = PatternSet::new(self.dfa.pattern_len());
+        match budget::search(self, &input, &mut matched) {
+            budget::Searched::Within => {}
+            budget::Searched::Spent => return None,
+            budget::Searched::Outside => {
+                let mut cache = self.caches.get();
+                if self.dfa.try_which_overlapping_matches(&mut cache, &input, &mut matched).is_err() {
+                    cache.reset(&self.dfa);
+                    matched.clear();
+                    let mut cache = self.pikevm.create_cache();
+                    self.pikevm.which_overlapping_matches(&mut cache, &input, &mut matched);
+                }
+            }
+        }
         matched
             .iter()
             .filter_map(|id| self.rules.get(id.as_usize()))
             .filter(|(_, only_dir)| is_dir || !only_dir)
             .map(|(rule, _)| *rule)
             .max()
+    }
+}
+
+/// A bound on the work of matching paths against patterns: see
+/// [`MatchBudget`].
+mod budget {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use regex_automata::{Input, PatternSet, hybrid::dfa::Cache};
+
+    use super::{MAX_MATCH_STATE_BYTES, Set};
+
+    /// One budget on this thread's stack, or a pause (searches run as
+    /// outside any budget).
+    pub(super) enum Frame {
+        Open(Open),
+        Paused,
+    }
+
+    pub(super) struct Open {
+        /// The most bytes of states a source's sets may build.
+        max: usize,
+        /// Each set's cache, by [`Set::id`].
+        caches: HashMap<u64, Cache>,
+        /// Bytes of states built, by the sets' source; `None` once past
+        /// `max`.
+        built: HashMap<Arc<str>, Option<usize>>,
+    }
+
+    impl Open {
+        pub(super) fn new(max: usize) -> Self {
+            // (The sets' caches hold [`MAX_MATCH_STATE_BYTES`] at most.)
+            Self { max: max.min(MAX_MATCH_STATE_BYTES), caches: HashMap::new(), built: HashMap::new() }
+        }
+
+        /// The sources whose budget is spent, sorted.
+        pub(super) fn spent(&self) -> Vec<&str> {
+            let mut spent: Vec<&str> =
+                self.built.iter().filter(|(_, b)| b.is_none()).map(|(source, _)| &**source).collect();
+            spent.sort_unstable();
+            spent
+        }
+    }
+
+    thread_local! {
+        pub(super) static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(super) enum Searched {
+        /// `matched` holds the answer.
+        Within,
+        /// The budget of the set's source is spent: no answer.
+        Spent,
+        /// No budget is open on this thread.
+        Outside,
+    }
+
+    /// Searches `input` with `set` within the innermost budget of this
+    /// thread, if one is open.
+    pub(super) fn search(set: &Set, input: &Input<'_>, matched: &mut PatternSet) -> Searched {
+        FRAMES.with(|frames| {
+            let mut frames = frames.borrow_mut();
+            let Some(Frame::Open(open)) = frames.last_mut() else { return Searched::Outside };
+            let built = open.built.entry(Arc::clone(&set.source)).or_insert(Some(0));
+            let Some(so_far) = *built else { return Searched::Spent };
+            let cache = open.caches.entry(set.id).or_insert_with(|| set.lazy.create_cache());
+            let before = cache.memory_usage();
+            let searched = set.lazy.try_which_overlapping_matches(cache, input, matched);
+            let now = so_far.saturating_add(cache.memory_usage().saturating_sub(before));
+            if searched.is_err() || now > open.max {
+                *built = None;
+                // (Its states are no longer needed.)
+                open.caches.remove(&set.id);
+                return Searched::Spent;
+            }
+            *built = Some(now);
+            Searched::Within
+        })
+    }
+}
+
+/// The budget of a changeset's resolution for matching its paths against
+/// CODEOWNERS, service maps and source locations, on the thread that
+/// begins it, until it is finished (or dropped).
+///
+/// Within it, each set of patterns keeps every lazy DFA state it builds
+/// for the paths searched, and the states built for one file's patterns
+/// (named by [`PathMatcherBuilder::named`]) may take at most
+/// [`MAX_MATCH_STATE_BYTES`]. A search that would go past it spends that
+/// file's budget: it and every later search of that file's patterns
+/// answer no rule, and [`MatchBudget::finish`] names the file, for the
+/// caller to fail closed. Patterns that need that many states are hostile
+/// (runs of `?` after a `*`, against long paths); before the budget they
+/// took 42 s a path.
+///
+/// Whether a budget is spent does not depend on the order of the
+/// searches, the number of threads or what other searches did: the states
+/// a set keeps are those of the paths searched, whatever their order, and
+/// the searches asked (while no budget is spent) are those the exact
+/// answers lead to. The work of a search is its path's bytes and the
+/// states it builds, which the budget bounds.
+///
+/// Budgets nest (the innermost counts). Work handed to other threads
+/// (rayon) is outside it; work that may run other tasks on this thread
+/// meanwhile (a rayon join) runs within [`MatchBudget::paused`], so that a
+/// task stolen meanwhile does not count against it.
+#[derive(Debug)]
+#[must_use = "a budget counts until it is finished or dropped"]
+pub struct MatchBudget {
+    depth: usize,
+    /// (Not `Send`: the budget is this thread's.)
+    _thread: std::marker::PhantomData<*const ()>,
+}
+
+impl MatchBudget {
+    /// Opens a budget of [`MAX_MATCH_STATE_BYTES`] a file on this thread.
+    pub fn begin() -> Self {
+        Self::with_limit(MAX_MATCH_STATE_BYTES)
+    }
+
+    /// Opens a budget of `bytes` of states a file on this thread (a
+    /// smaller one fails sooner, for tests).
+    pub fn with_limit(bytes: usize) -> Self {
+        Self::push(budget::Frame::Open(budget::Open::new(bytes)))
+    }
+
+    /// Closes the budget.
+    ///
+    /// # Errors
+    /// The name of the first file (in byte order) whose patterns spent
+    /// their budget.
+    pub fn finish(self) -> Result<(), String> {
+        let spent = budget::FRAMES.with(|f| match f.borrow().get(self.depth.wrapping_sub(1)) {
+            Some(budget::Frame::Open(open)) => open.spent().first().map(|s| (*s).to_owned()),
+            _ => None,
+        });
+        drop(self);
+        spent.map_or(Ok(()), Err)
+    }
+
+    /// Runs `f` outside any budget of this thread (searches in it fall
+    /// back to the exact engine): for work that may run other tasks on
+    /// this thread meanwhile.
+    pub fn paused<R>(f: impl FnOnce() -> R) -> R {
+        let _paused = Self::pause();
+        f()
+    }
+
+    fn pause() -> Self {
+        Self::push(budget::Frame::Paused)
+    }
+
+    fn push(frame: budget::Frame) -> Self {
+        let depth = budget::FRAMES.with(|f| {
+            let mut frames = f.borrow_mut();
+            frames.push(frame);
+            frames.len()
+        });
+        Self { depth, _thread: std::marker::PhantomData }
+    }
+}
+
+impl Drop for MatchBudget {
+    fn drop(&mut self) {
+        budget::FRAMES.with(|f| f.borrow_mut().truncate(self.depth.saturating_sub(1)));
     }
 }
 
@@ -642,6 +911,7 @@ impl PathMatcher {
             entries: Vec::new(),
             folds: false,
             folded: std::sync::OnceLock::new(),
+            source: "no patterns".into(),
         }
     }
 
@@ -684,7 +954,7 @@ impl PathMatcher {
         if !self.folds && path.is_ascii() {
             return self.rule_of(&path.to_ascii_lowercase(), is_dir);
         }
-        let folded = self.folded.get_or_init(|| Globbed::of(&self.entries, true)).as_ref().ok()?;
+        let folded = self.folded.get_or_init(|| Globbed::of(&self.entries, true, &self.source)).as_ref().ok()?;
         folded.rule_of(path, is_dir).max(self.literals.folded.rule_of(&ascii_folded(path), is_dir))
     }
 }
@@ -894,10 +1164,15 @@ mod tests {
             is_dir in any::<bool>(),
         ) {
             let Some(m) = matcher(&patterns) else { return Ok(()) };
-            prop_assert_eq!(m.rule_of(&path, is_dir), reference(&m.entries, &path, is_dir, false), "{:?} {:?}", patterns, path);
+            let expected = reference(&m.entries, &path, is_dir, false);
+            prop_assert_eq!(m.rule_of(&path, is_dir), expected, "{:?} {:?}", patterns, path);
             if m.folds || !path.is_ascii() {
                 prop_assert_eq!(m.rule_ignoring_case(&path, is_dir), reference_ignoring_case(&m.entries, &path, is_dir), "{:?} {:?}", patterns, path);
             }
+            // (And within a budget, whose sets keep every state.)
+            let budget = MatchBudget::begin();
+            prop_assert_eq!(m.rule_of(&path, is_dir), expected, "{:?} {:?}", patterns, path);
+            prop_assert_eq!(budget.finish(), Ok(()));
         }
     }
 
@@ -1083,5 +1358,119 @@ mod tests {
         assert_eq!(m.rule_of("src/payapp/x.go", false), Some(0));
         assert_eq!(m.rule_ignoring_case("src/payapp/x.go", false), Some(1));
         assert_eq!(m.rule_ignoring_case("SRC/PAYAPP/x.go", false), Some(1));
+    }
+
+    /// `len` letters `a` and `b` in the order a linear congruential
+    /// generator seeded with `seed` gives.
+    fn ab_name(len: usize, seed: u64) -> String {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                if x >> 63 == 0 { 'a' } else { 'b' }
+            })
+            .collect()
+    }
+
+    /// A catch-all, then `lines` distinct lines of `*a`, 30 `?`, `b` and
+    /// two letters: on a path of random `a`s and `b`s, a new lazy DFA state
+    /// of thousands of NFA states for nearly every byte (a red team's
+    /// CODEOWNERS, 7 December 2026: 42 s a path without the budget).
+    fn hostile(lines: usize) -> PathMatcher {
+        let mut builder = PathMatcherBuilder::new().named("CODEOWNERS");
+        builder.add(0, "*").unwrap();
+        for i in 0..lines {
+            let tail: String = [i % 26, i / 26 % 26].iter().map(|&c| char::from(b'c' + (c % 24) as u8)).collect();
+            builder.add(i + 1, &format!("*a{}b{tail}", "?".repeat(30))).unwrap();
+        }
+        builder.build().unwrap()
+    }
+
+    /// Hostile patterns spend a budget, which names their file; the search
+    /// then answers no rule (the catch-all's answer is not given), and so
+    /// does every later search of that file within the budget. Outside a
+    /// budget, and within one large enough, the answer is exact.
+    #[test]
+    fn hostile_patterns_spend_the_budget_of_their_file() {
+        let m = hostile(60);
+        let path = format!("orders/{}", ab_name(600, 7));
+        assert_eq!(m.rule_of(&path, false), Some(0));
+        let budget = MatchBudget::with_limit(256 << 10);
+        assert_eq!(m.rule_of(&path, false), None);
+        assert_eq!(m.rule_of("orders/main.go", false), None);
+        assert_eq!(budget.finish(), Err("CODEOWNERS".to_owned()));
+        // (Another file's patterns have their own budget.)
+        let other = matcher(&["*".to_owned(), "/orders/*.go".to_owned()]).unwrap();
+        let budget = MatchBudget::with_limit(256 << 10);
+        assert_eq!(m.rule_of(&path, false), None);
+        assert_eq!(other.rule_of("orders/main.go", false), Some(1));
+        assert_eq!(budget.finish(), Err("CODEOWNERS".to_owned()));
+        let budget = MatchBudget::begin();
+        assert_eq!(m.rule_of(&path, false), Some(0));
+        assert_eq!(budget.finish(), Ok(()));
+        // A pause runs as outside any budget.
+        let budget = MatchBudget::with_limit(0);
+        assert_eq!(MatchBudget::paused(|| m.rule_of(&path, false)), Some(0));
+        assert_eq!(budget.finish(), Ok(()));
+    }
+
+    /// A pattern too large for a set's cache on its own still matches,
+    /// within a budget and outside one.
+    #[test]
+    fn a_pattern_larger_than_a_sets_cache_matches() {
+        let long = format!("/{}*/", "x?".repeat(20_000));
+        let m = matcher(&["*".to_owned(), long]).unwrap();
+        let path = format!("{}yz/main.go", "xy".repeat(20_000));
+        assert_eq!(m.rule_of(&path, false), Some(1));
+        let budget = MatchBudget::begin();
+        assert_eq!(m.rule_of(&path, false), Some(1));
+        assert_eq!(budget.finish(), Ok(()));
+    }
+
+    /// Budgets nest: the innermost counts, and a finished one leaves the
+    /// outer one as it was.
+    #[test]
+    fn budgets_nest() {
+        let m = hostile(60);
+        let path = format!("orders/{}", ab_name(600, 7));
+        let outer = MatchBudget::begin();
+        let inner = MatchBudget::with_limit(256 << 10);
+        assert_eq!(m.rule_of(&path, false), None);
+        assert!(inner.finish().is_err());
+        assert_eq!(m.rule_of(&path, false), Some(0));
+        assert_eq!(outer.finish(), Ok(()));
+    }
+
+    proptest! {
+        /// Whether a budget is spent does not depend on the order of the
+        /// searches, and a budget not spent gives the exact answers.
+        #[test]
+        fn a_budget_is_spent_whatever_the_order_of_the_searches(
+            patterns in prop::collection::vec("\\*?(a|b|\\?|\\*){1,12}(/(a|b|\\?|\\*){1,6})?", 1..40),
+            paths in prop::collection::vec("[ab]{1,60}(/[ab]{1,30}){0,2}", 1..8),
+            limit in 0usize..40_000,
+            turn in 0usize..8,
+        ) {
+            let Some(m) = matcher(&patterns) else { return Ok(()) };
+            let exact: Vec<Option<usize>> = paths.iter().map(|p| m.rule_of(p, false)).collect();
+            let run = |order: &[usize]| {
+                let budget = MatchBudget::with_limit(limit);
+                let mut answers = vec![None; paths.len()];
+                for &i in order {
+                    answers[i] = m.rule_of(&paths[i], false);
+                }
+                (budget.finish().is_err(), answers)
+            };
+            let mut order: Vec<usize> = (0..paths.len()).collect();
+            let forward = run(&order);
+            order.rotate_left(turn % paths.len());
+            order.reverse();
+            let other = run(&order);
+            prop_assert_eq!(forward.0, other.0, "{:?} {:?} {}", patterns, paths, limit);
+            if !forward.0 {
+                prop_assert_eq!(&forward.1, &exact);
+                prop_assert_eq!(&other.1, &exact);
+            }
+        }
     }
 }

@@ -119,12 +119,25 @@ pub struct ResolveOptions {
     /// Accept services and nodes the graph does not have, with a warning,
     /// instead of failing.
     pub allow_unknown_services: bool,
+    /// The most bytes of automaton states that matching the changeset's
+    /// paths against one file's patterns (CODEOWNERS, a service map, the
+    /// graph's source locations) may build; `None` for
+    /// [`MAX_MATCH_STATE_BYTES`](crate::pathmatch::MAX_MATCH_STATE_BYTES)
+    /// (see [`MatchBudget`](crate::pathmatch::MatchBudget)). A smaller
+    /// one only fails sooner: past it, resolving is an error.
+    pub match_state_bytes: Option<usize>,
 }
 
 impl ResolveOptions {
     /// Options with `allow_unknown_services` as given.
     pub fn allow_unknown(allow: bool) -> Self {
-        Self { allow_unknown_services: allow }
+        Self { allow_unknown_services: allow, match_state_bytes: None }
+    }
+
+    /// These options with a budget of `bytes` for matching paths (see
+    /// [`ResolveOptions::match_state_bytes`]).
+    pub fn with_match_state_bytes(self, bytes: usize) -> Self {
+        Self { match_state_bytes: Some(bytes), ..self }
     }
 }
 
@@ -519,11 +532,42 @@ pub fn adds_tests(classifier: &Classifier, f: &FileChange) -> bool {
 /// [`ChangeError::UnknownService`] for a named service, a file's stated
 /// service or a resource's node that the graph lacks, unless
 /// `options.allow_unknown_services` (then a warning), with a suggestion of
-/// close ids.
+/// close ids. [`ChangeError::LimitExceeded`] (`max_match_state_bytes`,
+/// naming the patterns' file) when matching one of the paths against the
+/// mapping's patterns would build more than
+/// [`MAX_MATCH_STATE_BYTES`](crate::pathmatch::MAX_MATCH_STATE_BYTES) of
+/// automaton states (hostile CODEOWNERS or service map patterns; see
+/// [`MatchBudget`](crate::pathmatch::MatchBudget)): the mapping's answers
+/// are then unknown, and an assessment escalates.
 ///
 /// # Complexity
-/// `O(F * d + S)` for `F` files of `d` path segments and `S` services.
+/// `O(F * d + S)` for `F` files of `d` path segments and `S` services,
+/// plus matching each path (and its loose readings) against the mapping's
+/// patterns, within the budget.
 pub fn resolve(
+    file: &str,
+    changeset: &Changeset,
+    graph: &FrozenGraph,
+    mapping: &dyn PathMapping,
+    classifier: &Classifier,
+    options: ResolveOptions,
+) -> Result<ResolvedChange, ChangeError> {
+    let max = options.match_state_bytes.unwrap_or(crate::pathmatch::MAX_MATCH_STATE_BYTES);
+    let budget = crate::pathmatch::MatchBudget::with_limit(max);
+    let resolved = resolve_within(file, changeset, graph, mapping, classifier, options);
+    // (A spent budget comes first: the answers it cut short may have
+    // caused the other error.)
+    match budget.finish() {
+        Ok(()) => resolved,
+        Err(source) => {
+            let max = u64::try_from(max).unwrap_or(u64::MAX);
+            Err(ChangeError::limit(&source, "max_match_state_bytes", max, max.saturating_add(1)))
+        }
+    }
+}
+
+/// [`resolve`] within its budget.
+fn resolve_within(
     file: &str,
     changeset: &Changeset,
     graph: &FrozenGraph,
@@ -1613,7 +1657,9 @@ impl SimilarityBound {
 /// "did you mean" help for an unknown id: ids sharing a prefix or contained
 /// in each other, up to three.
 fn suggest(graph: &FrozenGraph, id: &str) -> String {
-    let close = close_ids(graph, id);
+    // (Paused: the search runs on rayon's threads, and this one may take
+    // on other tasks while it waits.)
+    let close = crate::pathmatch::MatchBudget::paused(|| close_ids(graph, id));
     if close.is_empty() {
         "check the id against `blastgate graph check`, or accept unknown services (`--allow-unknown-services`, or `allow_unknown_services`)".to_owned()
     } else {

@@ -689,7 +689,14 @@ impl Engine {
             Err(e) => {
                 diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()).at_error(&e));
                 let lenient = ResolveOptions::allow_unknown(true);
-                let mut r = resolve(name, changeset, &self.graph, options.mapping, &self.classifier, lenient).ok();
+                // (Not again past the budget for matching paths: it would
+                // be spent again, and take as long.)
+                let spent = matches!(&e, ChangeError::LimitExceeded(l) if l.limit() == "max_match_state_bytes");
+                let mut r = if spent {
+                    None
+                } else {
+                    resolve(name, changeset, &self.graph, options.mapping, &self.classifier, lenient).ok()
+                };
                 // The lenient pass warns about the id the error names: said
                 // once, as the error (a docs audit found it twice).
                 if let (ChangeError::UnknownService(d), Some(r)) = (&e, r.as_mut()) {

@@ -428,7 +428,7 @@ pub(crate) fn control_matcher(paths: &[String]) -> Result<PathMatcher, (usize, S
             format!("limit `max_control_paths` exceeded: {} > {MAX_CONTROL_PATHS}", paths.len()),
         ));
     }
-    let mut builder = PathMatcherBuilder::new();
+    let mut builder = PathMatcherBuilder::new().named("the policy's control paths");
     for (j, pattern) in paths.iter().enumerate() {
         let shown = || blastgate_graph::shown(&blastgate_graph::shorten(pattern)).to_string();
         let wildcards = pattern.chars().filter(|c| matches!(c, '*' | '?')).count();

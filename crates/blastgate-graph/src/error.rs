@@ -309,6 +309,11 @@ fn remedy(limit: &str) -> &'static str {
         }
         "max_request_bytes" => "give large inputs by `path` instead of inline or as `content`",
         "max_wildcards" | "max_pattern_wildcards" => "write the patterns with fewer wildcards",
+        "max_match_state_bytes" => {
+            "matching one changed path against these patterns needs more automaton states than any real CODEOWNERS \
+             file or service map does (runs of `?` after a `*` on a long path): check who changed the file, and \
+             write the patterns with fewer wildcards"
+        }
         l if l.starts_with("max_yaml_") => "split the document, or repeat fewer parts through YAML aliases",
         // Graphs and plans come in several files, the other inputs in one
         // (a docs audit: a 17 MiB context was told to split itself, which
@@ -447,6 +452,7 @@ mod tests {
             "max_labels",
             "max_links",
             "max_list_entries",
+            "max_match_state_bytes",
             "max_nesting_depth",
             "max_nodes",
             "max_pattern_wildcards",

@@ -59,15 +59,24 @@
 //! extensions (`*.go`, `docs/`) into glob sets of up to 4,096 patterns,
 //! found by hash lookups (what is below a folder they name too), and
 //! other wildcard patterns into regex sets of up to 128 (a line and what
-//! is below it are two), each set's lazy DFA keeping at most 256 KiB a
-//! thread, so memory stays bounded. A lookup
+//! is below it are two), run by lazy DFAs. A lookup
 //! costs one pass over the path for the patterns naming a path whole and
 //! one per set, from the last set back to the first that matches:
 //! microseconds for real files. At the limits (release build, 2,000
-//! changed files): 100,000 lines like `/src/*/pkg1/*.go`, 5 s and 700 MB
+//! changed files): 100,000 lines like `/src/*/pkg1/*.go`, 4 s and 370 MB
 //! (165 s and 1.8 GB with one matcher a line, before 7 December 2026);
-//! 20,000 lines like `**/*a1*b*c1*.e1`, 2 s and 200 MB (42 s and 22 GB in
+//! 20,000 lines like `**/*a1*b*c1*.e1`, 2 s and 140 MB (42 s and 22 GB in
 //! `ignore`'s sets of 4,096). Nothing panics.
+//!
+//! Resolving a changeset (what `assess` and `change show` do) bounds the
+//! states the lazy DFAs build for one file's patterns at
+//! [`limits::MAX_MATCH_STATE_BYTES`]; hostile patterns past it (runs of
+//! `?` after a `*`, against long paths) make resolving a
+//! `max_match_state_bytes` error naming the file, which an assessment
+//! escalates, in about 2 s (42 s a path before 8 December 2026). A direct
+//! [`CodeOwners::owners_of`] has no such budget: each set's lazy DFA keeps
+//! at most 256 KiB a thread and falls back to the exact PikeVM when it
+//! gives up, whose cost is the set's states times the path's bytes.
 
 pub(crate) use blastgate_change::pathmatch::{PathMatcher, PathMatcherBuilder};
 use blastgate_change::{ChangeError, limits};
@@ -168,7 +177,7 @@ impl CodeOwners {
     /// ```
     pub fn parse(file: &str, bytes: &[u8]) -> Result<CodeOwners, ChangeError> {
         let mut rules = Vec::new();
-        let mut builder = PathMatcherBuilder::new();
+        let mut builder = PathMatcherBuilder::new().named(file);
         let mut warnings = Warnings::default();
         let mut wildcards = 0usize;
         for (line_no, line) in lines(file, bytes)? {

@@ -54,6 +54,10 @@ pub struct ServiceMap {
     warnings: Vec<String>,
 }
 
+/// What a [`MatchBudget`](blastgate_change::pathmatch::MatchBudget)'s
+/// error calls the patterns of Backstage `source-location` annotations.
+const SOURCE_LOCATIONS: &str = "the graph's source locations";
+
 #[derive(Debug, Clone)]
 struct ServiceRule {
     pattern: String,
@@ -100,7 +104,7 @@ impl ServiceMap {
     /// ```
     pub fn parse(file: &str, bytes: &[u8]) -> Result<ServiceMap, ChangeError> {
         let mut rules = Vec::new();
-        let mut builder = PathMatcherBuilder::new();
+        let mut builder = PathMatcherBuilder::new().named(file);
         let mut wildcards = 0usize;
         for (line_no, line) in lines(file, bytes)? {
             let place = || format!("line {line_no}");
@@ -297,7 +301,7 @@ impl ServiceMap {
         for (_, rule, _) in &mut found {
             rule.shared = shared_at.get(location_key(&rule.pattern)).copied();
         }
-        let mut builder = PathMatcherBuilder::new();
+        let mut builder = PathMatcherBuilder::new().named(SOURCE_LOCATIONS);
         let mut rules = Vec::with_capacity(found.len());
         for (_, rule, _) in found {
             match builder.add(rules.len(), &rule.pattern) {
@@ -489,7 +493,7 @@ impl ServiceMap {
     /// built (then every location places paths, as for a change that
     /// states no repository).
     fn keyed_matcher(&self) -> Option<PathMatcher> {
-        let mut builder = PathMatcherBuilder::new();
+        let mut builder = PathMatcherBuilder::new().named(SOURCE_LOCATIONS);
         for (index, rule) in self.rules.iter().enumerate() {
             let folder = match rule.repository.and_then(|r| self.repositories.get(r)) {
                 Some(key) => escape_segment(&key_segment(key)),

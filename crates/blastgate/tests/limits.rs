@@ -342,3 +342,66 @@ fn a_policy_stream_is_read_within_the_policy_limit() {
         );
     }
 }
+
+/// Matching a changeset's paths against one file's patterns builds at most
+/// `MAX_MATCH_STATE_BYTES` of automaton states (a smaller budget here, for
+/// speed): hostile CODEOWNERS patterns (`*a` then 30 `?`) on a long path
+/// of `a`s and `b`s are a `max_match_state_bytes` error naming the file,
+/// where the catch-all would otherwise own the file (42 s a path before
+/// the budget).
+#[test]
+fn match_state_bytes() {
+    use blastgate::change::{
+        Classifier, CodeOwners, RepoMapping, ResolveOptions, limits::MAX_MATCH_STATE_BYTES, parse_changeset, resolve,
+    };
+    let mut owners = String::from("* @org/all\n");
+    for i in 0..60u8 {
+        owners.push_str(&format!(
+            "*a{}b{}{} @org/x\n",
+            "?".repeat(30),
+            char::from(b'c' + i % 24),
+            char::from(b'c' + i / 24)
+        ));
+    }
+    let mut x = 7u64;
+    let name: String = (0..600)
+        .map(|_| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            if x >> 63 == 0 { 'a' } else { 'b' }
+        })
+        .collect();
+    let mut loader = GraphLoader::default();
+    loader.add_bytes("g.edges", b"web orders\n", None).unwrap();
+    let graph = loader.build().unwrap().freeze();
+    let mapping =
+        RepoMapping::from_graph(&graph).with_codeowners(CodeOwners::parse("CODEOWNERS", owners.as_bytes()).unwrap());
+    let change = parse_changeset(
+        "c.json",
+        format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+                "author": {{"id": "ana", "seniority": "senior"}}, "files": [{{"path": "orders/{name}", "added": 1}}]}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let resolve_within = |bytes: usize| {
+        resolve(
+            "c.json",
+            &change,
+            &graph,
+            &mapping,
+            &Classifier::default(),
+            ResolveOptions::default().with_match_state_bytes(bytes),
+        )
+    };
+    let error = resolve_within(256 << 10).unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("CODEOWNERS: limit `max_match_state_bytes` exceeded: 262145 > 262144"), "{text}");
+    let resolved = resolve_within(MAX_MATCH_STATE_BYTES).unwrap();
+    assert_eq!(resolved.file_owners, ["@org/all"]);
+    let default = resolve("c.json", &change, &graph, &mapping, &Classifier::default(), ResolveOptions::default());
+    assert_eq!(default.unwrap().file_owners, ["@org/all"]);
+    let reliability =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/reliability.md")).unwrap();
+    assert!(reliability.contains("max_match_state_bytes") && reliability.contains("MAX_MATCH_STATE_BYTES"));
+}
