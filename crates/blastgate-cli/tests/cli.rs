@@ -734,6 +734,69 @@ fn tempdir() -> TempDir {
     TempDir(dir)
 }
 
+/// Hostile CODEOWNERS patterns (6,250 lines of `*a`, 30 `?`, `b` and
+/// three letters) against one file named by 4,000 random `a`s and `b`s
+/// spend the matching budget: `change show` exits 3 naming the file and
+/// `max_match_state_bytes`, and `assess` is `block` with an
+/// `unresolved-change` error (42 s a path, and an answer, before the
+/// budget).
+#[test]
+fn hostile_codeowners_patterns_spend_the_matching_budget_and_block() {
+    let dir = tempdir();
+    let letter = |i: usize| char::from(b'c' + u8::try_from(i).unwrap());
+    let mut owners = String::from("* @org/all\n");
+    for i in 0..6250 {
+        let tail = [letter(i % 24), letter(i / 24 % 24), letter(i / 576)];
+        owners.push_str(&format!("*a{}b{} @org/x\n", "?".repeat(30), String::from_iter(tail)));
+    }
+    let owners = dir.write("CODEOWNERS", &owners);
+    let mut x = 0u64;
+    let name: String = (0..4000)
+        .map(|_| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            if x >> 63 == 0 { 'a' } else { 'b' }
+        })
+        .collect();
+    let change = dir.write(
+        "c.json",
+        &format!(
+            r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c1",
+                "author": {{"id": "dana", "seniority": "senior"}},
+                "files": [{{"path": "src/cartservice/{name}", "added": 1}}]}}"#
+        ),
+    );
+    let (change, owners) = (change.display().to_string(), owners.display().to_string());
+    let graph = boutique();
+    let o =
+        run(&["change", "show", "--graph", &graph, "--change", &change, "--codeowners", &owners, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("CODEOWNERS: limit `max_match_state_bytes` exceeded"), "{}", stderr(&o));
+    let o = run(&[
+        "assess",
+        "--graph",
+        &graph,
+        "--change",
+        &change,
+        "--codeowners",
+        &owners,
+        "--now",
+        "2026-12-07T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["decision"]["review_depth"], "block");
+    let diagnostics = v["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "unresolved-change"
+                && d["message"].as_str().unwrap().contains("max_match_state_bytes")),
+        "{diagnostics:?}"
+    );
+}
+
 fn example_change(dir: &TempDir) -> PathBuf {
     dir.write(
         "example-1.json",
