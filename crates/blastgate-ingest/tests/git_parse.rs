@@ -2747,6 +2747,13 @@ fn destructive_commands_are_read_by_tool() {
         ("trap 'dropdb orders' EXIT", &["database"]),
         ("trap -- \"redis-cli -h orders-cache FLUSHALL\" INT TERM", &["redis flushall"]),
         ("trap 'rm -rf \"$WORKDIR\"' EXIT", &[]),
+        ("trap -- 'echo \"$(dropdb orders)\"' EXIT", &["database"]),
+        // A body that starts with `//` is a path (a residual of the
+        // substitution red team); make's `$(shell ...)`.
+        ("echo \"$(//usr/bin/dropdb orders)\"", &["database"]),
+        ("X := $(shell dropdb orders)", &["database"]),
+        ("X := $(shell git rev-parse --short HEAD)", &[]),
+        ("trap -- 'echo \"$(date) done\"' EXIT", &[]),
         // Wrappers with an option's argument before the command, and two
         // more words before one.
         ("timeout -s KILL 30 dropdb orders", &["database"]),
@@ -3057,6 +3064,9 @@ fn destructive_commands_are_read_by_tool() {
     assert!(read(&quotes).is_empty());
     assert_eq!(read(&"sh -c 'echo (x)'; ".repeat(65)), ["hidden_command"]);
     assert!(read(&"sh -c 'echo (x)'; ".repeat(64)).is_empty());
+    // Make runs `$(shell ...)` while it reads the Makefile.
+    assert_eq!(script("Makefile", "VERSION := $(shell git describe)\nX := $(shell dropdb orders)"), ["database"]);
+    assert!(script("Makefile", "VERSION := $(shell git describe --tags)").is_empty());
 }
 
 /// Steps that run a destroying action or task are read by the action

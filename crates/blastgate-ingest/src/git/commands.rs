@@ -263,7 +263,10 @@ fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<S
     let resets: Option<String> = resets.map(|marks| format!("{marks} {}", production_marks(line).join(" ")));
     let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
     let lower_start = trimmed.to_ascii_lowercase();
-    let comment = trimmed.starts_with(['#', ';']) || trimmed.starts_with("//") || lower_start.starts_with("rem ");
+    // (A substitution's body is the shell's: there only `#` starts a
+    // comment, and `$(//usr/bin/dropdb orders)` runs a path.)
+    let comment = trimmed.starts_with('#')
+        || (depth == 0 && (trimmed.starts_with(';') || trimmed.starts_with("//") || lower_start.starts_with("rem ")));
     let text = TEXT_KEYS.iter().any(|k| lower_start.starts_with(k));
     let mut types: Vec<String> = Vec::new();
     // What a command substitution runs, wherever it is on the line (red
@@ -288,6 +291,10 @@ fn commands_destroy_within(line: &str, resets: Option<&str>, depth: u8) -> Vec<S
         match substitutions(scanned, !(comment || text || key)) {
             Some(bodies) => {
                 for body in bodies {
+                    // (Make's `$(shell ...)` runs its text while the
+                    // Makefile is read: `X := $(shell dropdb orders)`.)
+                    let trimmed = body.trim_start();
+                    let body = trimmed.strip_prefix("shell").filter(|r| r.starts_with([' ', '\t'])).unwrap_or(body);
                     types.extend(commands_destroy_within(body, resets.as_deref(), 1));
                 }
             }
@@ -977,7 +984,7 @@ const LOOK_BACK: usize = 512;
 
 /// Whether single-quoted text that follows `before` on its line is handed
 /// to a shell that runs it: the word before it is a shell's `-c` (`sh -c`,
-/// `bash -ec`, `su -c`), `eval`, `trap`, a shell's own name, or the
+/// `bash -ec`, `su -c`), `eval`, `trap` (or `trap --`), a shell's own name, or the
 /// command is `ssh` (`ssh db-1 'cd /srv && ...'`).
 fn handed_to_a_shell(before: &str) -> bool {
     let command = before.rsplit([';', '|', '&', '(', '`', '{']).next().unwrap_or(before);
@@ -985,6 +992,8 @@ fn handed_to_a_shell(before: &str) -> bool {
     let last = words.last().copied().unwrap_or_default();
     (last.starts_with('-') && !last.starts_with("--") && last.ends_with('c'))
         || matches!(tool_name(last), "eval" | "trap" | "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "busybox")
+        // (`trap -- '...'`, as the segment reading takes it.)
+        || (last == "--" && words.iter().nth_back(1).is_some_and(|w| tool_name(w) == "trap"))
         || words.iter().any(|w| tool_name(w) == "ssh")
 }
 
