@@ -32,7 +32,12 @@ pub const MAX_COMMITS: usize = 10_000;
 
 /// Most bytes of automaton states that resolving a changeset may build
 /// matching its paths against one file's patterns (CODEOWNERS, a service
-/// map, the graph's source locations): past it, resolving is a
+/// map, the graph's source locations), before
+/// [`MATCH_STATE_BYTES_PER_FILE`] a changed file: past it, resolving is a
 /// `max_match_state_bytes` error. See
 /// [`MatchBudget`](crate::pathmatch::MatchBudget).
 pub use crate::pathmatch::MAX_MATCH_STATE_BYTES;
+
+/// What each changed file adds to [`MAX_MATCH_STATE_BYTES`], up to
+/// [`MAX_MATCH_STATE_BUDGET`].
+pub use crate::pathmatch::{MATCH_STATE_BYTES_PER_FILE, MAX_MATCH_STATE_BUDGET};

@@ -190,12 +190,29 @@ const SET_NFA_BYTES: usize = 10 << 20;
 
 /// The most bytes of lazy DFA states (as the `regex-automata` crate
 /// counts its cache) that matching a changeset's paths against one file's
-/// patterns may build within a [`MatchBudget`]: past it, the budget of
-/// that file is spent. The real files and the largest synthetic ones
-/// measured build at most 25 MB (20,000 lines like `**/*a1*b*c1*.e1` with
-/// 2,000 changed files; docs/performance.md); building 128 MiB takes a few
-/// seconds.
+/// patterns may build within a [`MatchBudget`], before
+/// [`MATCH_STATE_BYTES_PER_FILE`] for each changed file: past it, the
+/// budget of that file is spent. The real files and the largest synthetic
+/// ones measured build at most 25 MB (20,000 lines like `**/*a1*b*c1*.e1`
+/// with 2,000 changed files, about 12 KiB a file; docs/performance.md);
+/// building 128 MiB takes a few seconds. One set of patterns holds at most
+/// this much.
 pub const MAX_MATCH_STATE_BYTES: usize = 128 << 20;
+
+/// What each changed file adds to [`MAX_MATCH_STATE_BYTES`] (a red team:
+/// the 20,000 lines like `**/*a1*b*c1*.e1` with 20,000 changed files
+/// spent a fixed 128 MiB).
+pub const MATCH_STATE_BYTES_PER_FILE: usize = 32 << 10;
+
+/// The most a budget may grow to with the changed files: 1 GiB.
+pub const MAX_MATCH_STATE_BUDGET: usize = 1 << 30;
+
+/// The budget of a changeset of `files` changed files:
+/// [`MAX_MATCH_STATE_BYTES`] and [`MATCH_STATE_BYTES_PER_FILE`] a file, at
+/// most [`MAX_MATCH_STATE_BUDGET`].
+pub fn match_state_budget(files: usize) -> usize {
+    MAX_MATCH_STATE_BYTES.saturating_add(files.saturating_mul(MATCH_STATE_BYTES_PER_FILE)).min(MAX_MATCH_STATE_BUDGET)
+}
 
 /// Builds a [`PathMatcher`].
 #[derive(Debug, Default)]
@@ -717,7 +734,7 @@ mod budget {
 
     use regex_automata::{Input, PatternSet, hybrid::dfa::Cache};
 
-    use super::{MAX_MATCH_STATE_BYTES, Set};
+    use super::Set;
 
     /// One budget on this thread's stack, or a pause (searches run as
     /// outside any budget).
@@ -738,8 +755,11 @@ mod budget {
 
     impl Open {
         pub(super) fn new(max: usize) -> Self {
-            // (The sets' caches hold [`MAX_MATCH_STATE_BYTES`] at most.)
-            Self { max: max.min(MAX_MATCH_STATE_BYTES), caches: HashMap::new(), built: HashMap::new() }
+            Self { max, caches: HashMap::new(), built: HashMap::new() }
+        }
+
+        pub(super) fn max(&self) -> usize {
+            self.max
         }
 
         /// The sources whose budget is spent, sorted.
@@ -837,13 +857,33 @@ impl MatchBudget {
     ///
     /// # Errors
     /// The name of the first file (in byte order) whose patterns spent
-    /// their budget.
-    pub fn finish(self) -> Result<(), String> {
-        let spent = budget::FRAMES.with(|f| match f.borrow().get(self.depth.wrapping_sub(1)) {
-            Some(budget::Frame::Open(open)) => open.spent().first().map(|s| (*s).to_owned()),
+    /// their budget, and the budget's bytes.
+    pub fn finish(self) -> Result<(), (String, usize)> {
+        let spent = Self::spent_at(self.depth);
+        drop(self);
+        spent
+    }
+
+    /// Whether a budget is open on this thread (the innermost frame is a
+    /// budget, not a pause).
+    pub fn is_open() -> bool {
+        budget::FRAMES.with(|f| matches!(f.borrow().last(), Some(budget::Frame::Open(_))))
+    }
+
+    /// [`MatchBudget::finish`]'s answer for the innermost budget of this
+    /// thread, which stays open (`Ok` when none is).
+    ///
+    /// # Errors
+    /// As [`MatchBudget::finish`].
+    pub fn spent() -> Result<(), (String, usize)> {
+        Self::spent_at(budget::FRAMES.with(|f| f.borrow().len()))
+    }
+
+    fn spent_at(depth: usize) -> Result<(), (String, usize)> {
+        let spent = budget::FRAMES.with(|f| match f.borrow().get(depth.wrapping_sub(1)) {
+            Some(budget::Frame::Open(open)) => open.spent().first().map(|s| ((*s).to_owned(), open.max())),
             _ => None,
         });
-        drop(self);
         spent.map_or(Ok(()), Err)
     }
 
@@ -1402,13 +1442,13 @@ mod tests {
         let budget = MatchBudget::with_limit(256 << 10);
         assert_eq!(m.rule_of(&path, false), None);
         assert_eq!(m.rule_of("orders/main.go", false), None);
-        assert_eq!(budget.finish(), Err("CODEOWNERS".to_owned()));
+        assert_eq!(budget.finish(), Err(("CODEOWNERS".to_owned(), 256 << 10)));
         // (Another file's patterns have their own budget.)
         let other = matcher(&["*".to_owned(), "/orders/*.go".to_owned()]).unwrap();
         let budget = MatchBudget::with_limit(256 << 10);
         assert_eq!(m.rule_of(&path, false), None);
         assert_eq!(other.rule_of("orders/main.go", false), Some(1));
-        assert_eq!(budget.finish(), Err("CODEOWNERS".to_owned()));
+        assert_eq!(budget.finish(), Err(("CODEOWNERS".to_owned(), 256 << 10)));
         let budget = MatchBudget::begin();
         assert_eq!(m.rule_of(&path, false), Some(0));
         assert_eq!(budget.finish(), Ok(()));

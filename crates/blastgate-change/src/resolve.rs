@@ -124,14 +124,28 @@ pub struct ResolveOptions {
     /// graph's source locations) may build; `None` for
     /// [`MAX_MATCH_STATE_BYTES`](crate::pathmatch::MAX_MATCH_STATE_BYTES)
     /// (see [`MatchBudget`](crate::pathmatch::MatchBudget)). A smaller
-    /// one only fails sooner: past it, resolving is an error.
+    /// one only fails sooner: past it, resolving is an error. Unused with
+    /// `within_match_budget`.
     pub match_state_bytes: Option<usize>,
+    /// Resolve within the [`MatchBudget`](crate::pathmatch::MatchBudget)
+    /// the caller opened on this thread, rather than in one of its own:
+    /// an assessment's resolutions (its split's parts, its
+    /// counterfactuals) share one, so that none rebuilds the states
+    /// another built, and a spent budget fails every resolution after it.
+    /// Without a budget open, as if unset.
+    pub within_match_budget: bool,
 }
 
 impl ResolveOptions {
     /// Options with `allow_unknown_services` as given.
     pub fn allow_unknown(allow: bool) -> Self {
-        Self { allow_unknown_services: allow, match_state_bytes: None }
+        Self { allow_unknown_services: allow, match_state_bytes: None, within_match_budget: false }
+    }
+
+    /// These options resolving within the caller's budget (see
+    /// [`ResolveOptions::within_match_budget`]).
+    pub fn within_match_budget(self) -> Self {
+        Self { within_match_budget: true, ..self }
     }
 
     /// These options with a budget of `bytes` for matching paths (see
@@ -552,14 +566,19 @@ pub fn resolve(
     classifier: &Classifier,
     options: ResolveOptions,
 ) -> Result<ResolvedChange, ChangeError> {
-    let max = options.match_state_bytes.unwrap_or(crate::pathmatch::MAX_MATCH_STATE_BYTES);
-    let budget = crate::pathmatch::MatchBudget::with_limit(max);
+    use crate::pathmatch::{MatchBudget, match_state_budget};
+    let max = options.match_state_bytes.unwrap_or_else(|| match_state_budget(changeset.files.len()));
+    let own = (!options.within_match_budget || !MatchBudget::is_open()).then(|| MatchBudget::with_limit(max));
     let resolved = resolve_within(file, changeset, graph, mapping, classifier, options);
     // (A spent budget comes first: the answers it cut short may have
     // caused the other error.)
-    match budget.finish() {
+    let spent = match own {
+        Some(budget) => budget.finish(),
+        None => MatchBudget::spent(),
+    };
+    match spent {
         Ok(()) => resolved,
-        Err(source) => {
+        Err((source, max)) => {
             let max = u64::try_from(max).unwrap_or(u64::MAX);
             Err(ChangeError::limit(&source, "max_match_state_bytes", max, max.saturating_add(1)))
         }
@@ -1728,6 +1747,65 @@ mod tests {
         fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
             if path.starts_with("payments/") { Some(vec!["@team-pay"]) } else { Some(vec!["@all"]) }
         }
+    }
+
+    /// Owners from a matcher's patterns: `@x` for any rule.
+    struct Owners(crate::pathmatch::PathMatcher);
+
+    impl PathMapping for Owners {
+        fn service_of(&self, _: &str) -> Option<&str> {
+            None
+        }
+        fn owners_of(&self, path: &str) -> Option<Vec<&str>> {
+            self.0.rule_of(path, false).map(|_| vec!["@x"])
+        }
+    }
+
+    /// A resolution within the caller's budget counts against it, and a
+    /// spent one fails every resolution after it (an assessment's split
+    /// parts and counterfactuals); without one open, or not asked to, a
+    /// resolution has its own.
+    #[test]
+    fn resolving_within_the_callers_budget_shares_it() {
+        use crate::pathmatch::{MatchBudget, PathMatcherBuilder};
+        let mut builder = PathMatcherBuilder::new().named("CODEOWNERS");
+        builder.add(0, "*").unwrap();
+        for i in 0..60u8 {
+            builder.add(usize::from(i) + 1, &format!("*a{}b{}", "?".repeat(30), char::from(b'c' + i % 24))).unwrap();
+        }
+        let owners = Owners(builder.build().unwrap());
+        let mut f = GraphFragment::new("g", Origin::Listed);
+        f.node("orders", String::new).unwrap();
+        let mut graph = GraphBuilder::new(BuildOptions::default());
+        graph.add(f).unwrap();
+        let graph = graph.build().unwrap().freeze();
+        let mut x = 7u64;
+        let name: String = (0..600)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                if x >> 63 == 0 { 'a' } else { 'b' }
+            })
+            .collect();
+        let file = |path: String| Changeset {
+            id: "c".into(),
+            files: vec![FileChange { path, added: 1, ..FileChange::default() }],
+            ..Changeset::default()
+        };
+        let (hostile, plain) = (file(format!("orders/{name}")), file("orders/main.go".into()));
+        let classifier = Classifier::default();
+        let within = ResolveOptions::default().within_match_budget();
+        let budget = MatchBudget::with_limit(256 << 10);
+        assert_eq!(resolve("c", &plain, &graph, &owners, &classifier, within).unwrap().file_owners, ["@x"]);
+        let error = resolve("c", &hostile, &graph, &owners, &classifier, within).unwrap_err();
+        assert!(error.to_string().contains("CODEOWNERS: limit `max_match_state_bytes` exceeded: 262145 > 262144"));
+        assert!(resolve("c", &plain, &graph, &owners, &classifier, within).is_err());
+        // (Not asked to: its own budget, of the default size.)
+        assert_eq!(
+            resolve("c", &hostile, &graph, &owners, &classifier, ResolveOptions::default()).unwrap().file_owners,
+            ["@x"]
+        );
+        drop(budget);
+        assert_eq!(resolve("c", &hostile, &graph, &owners, &classifier, within).unwrap().file_owners, ["@x"]);
     }
 
     /// Which reasons a node keeps (20 of them), and the lists of files,

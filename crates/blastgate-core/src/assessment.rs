@@ -30,7 +30,7 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// the facade crate) holds it to that: it records every decision case's
 /// decision and fails when one changes while this number and the default
 /// policy's version stay put.
-pub const ENGINE_REVISION: u32 = 101;
+pub const ENGINE_REVISION: u32 = 102;
 
 /// An assessment: how much review a change needs, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

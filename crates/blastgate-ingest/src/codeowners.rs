@@ -70,7 +70,9 @@
 //!
 //! Resolving a changeset (what `assess` and `change show` do) bounds the
 //! states the lazy DFAs build for one file's patterns at
-//! [`limits::MAX_MATCH_STATE_BYTES`]; hostile patterns past it (runs of
+//! [`limits::MAX_MATCH_STATE_BYTES`] and
+//! [`limits::MATCH_STATE_BYTES_PER_FILE`] a changed file; hostile
+//! patterns past it (runs of
 //! `?` after a `*`, against long paths) make resolving a
 //! `max_match_state_bytes` error naming the file, which an assessment
 //! escalates, in about 2 s (42 s a path before 8 December 2026). A direct
