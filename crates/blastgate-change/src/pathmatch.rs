@@ -814,8 +814,9 @@ mod budget {
 ///
 /// Within it, each set of patterns keeps every lazy DFA state it builds
 /// for the paths searched, and the states built for one file's patterns
-/// (named by [`PathMatcherBuilder::named`]) may take at most
-/// [`MAX_MATCH_STATE_BYTES`]. A search that would go past it spends that
+/// (named by [`PathMatcherBuilder::named`]) may take at most the budget's
+/// bytes ([`match_state_budget`] for a changeset's resolution; one set at
+/// most [`MAX_MATCH_STATE_BYTES`]). A search that would go past it spends that
 /// file's budget: it and every later search of that file's patterns
 /// answer no rule, and [`MatchBudget::finish`] names the file, for the
 /// caller to fail closed. Patterns that need that many states are hostile

@@ -122,8 +122,8 @@ pub struct ResolveOptions {
     /// The most bytes of automaton states that matching the changeset's
     /// paths against one file's patterns (CODEOWNERS, a service map, the
     /// graph's source locations) may build; `None` for
-    /// [`MAX_MATCH_STATE_BYTES`](crate::pathmatch::MAX_MATCH_STATE_BYTES)
-    /// (see [`MatchBudget`](crate::pathmatch::MatchBudget)). A smaller
+    /// [`match_state_budget`](crate::pathmatch::match_state_budget) of the
+    /// changeset's files (see [`MatchBudget`](crate::pathmatch::MatchBudget)). A smaller
     /// one only fails sooner: past it, resolving is an error. Unused with
     /// `within_match_budget`.
     pub match_state_bytes: Option<usize>,
@@ -548,9 +548,8 @@ pub fn adds_tests(classifier: &Classifier, f: &FileChange) -> bool {
 /// `options.allow_unknown_services` (then a warning), with a suggestion of
 /// close ids. [`ChangeError::LimitExceeded`] (`max_match_state_bytes`,
 /// naming the patterns' file) when matching one of the paths against the
-/// mapping's patterns would build more than
-/// [`MAX_MATCH_STATE_BYTES`](crate::pathmatch::MAX_MATCH_STATE_BYTES) of
-/// automaton states (hostile CODEOWNERS or service map patterns; see
+/// mapping's patterns would build more automaton states than the budget
+/// ([`ResolveOptions::match_state_bytes`]; hostile CODEOWNERS or service map patterns; see
 /// [`MatchBudget`](crate::pathmatch::MatchBudget)): the mapping's answers
 /// are then unknown, and an assessment escalates.
 ///
