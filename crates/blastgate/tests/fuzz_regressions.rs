@@ -56,6 +56,7 @@ fn run(target: &str, data: &[u8]) {
         "codeowners_no_panic" => {
             if let Ok(c) = blastgate::change::CodeOwners::parse("CODEOWNERS", data) {
                 let _ = c.owners_of("src/a/b.go");
+                codeowners_resolve(c);
             }
         }
         "service_map_no_panic" => {
@@ -404,6 +405,30 @@ fn run(target: &str, data: &[u8]) {
 /// are, then with every checksum recomputed; a graph that loads is
 /// queried, and written again: what it writes reads back and writes the
 /// same bytes (a docs audit: the replay threw the written bytes away).
+/// The `codeowners_no_panic` target's resolution: a changeset of a few
+/// paths (one long, one with capitals) within a small matching budget, an
+/// answer or a `max_match_state_bytes` error.
+fn codeowners_resolve(c: blastgate::change::CodeOwners) {
+    use blastgate::change::{Classifier, RepoMapping, ResolveOptions, parse_changeset, resolve};
+    static GRAPH: std::sync::OnceLock<blastgate::graph::FrozenGraph> = std::sync::OnceLock::new();
+    let graph = GRAPH.get_or_init(|| {
+        let mut loader = GraphLoader::default();
+        loader.add_bytes("g.edges", b"web src\n", None).unwrap();
+        loader.build().unwrap().freeze()
+    });
+    let long = "ab".repeat(150);
+    let change = format!(
+        r#"{{"apiVersion": "blastgate.dev/v1", "kind": "Changeset", "id": "c", "author": {{"id": "a"}},
+            "files": [{{"path": "src/a/b.go"}}, {{"path": "src/A/B.go"}}, {{"path": "src/{long}/x.go"}}]}}"#
+    );
+    let change = parse_changeset("c.json", change.as_bytes()).unwrap();
+    let mapping = RepoMapping::from_graph(graph).with_codeowners(c);
+    let options = ResolveOptions::default().with_match_state_bytes(1 << 20);
+    if let Err(e) = resolve("c.json", &change, graph, &mapping, &Classifier::default(), options) {
+        assert!(e.to_string().contains("max_match_state_bytes"), "{e}");
+    }
+}
+
 fn snapshot(data: &[u8]) {
     let mut l = GraphLoader::default();
     if l.add_bytes("f.bgs", data, None).is_ok() {
