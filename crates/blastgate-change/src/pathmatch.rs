@@ -181,8 +181,9 @@ const CHUNK_RULES: usize = 4096;
 /// others reach 3.7 s).
 const SET_PATTERNS: usize = 128;
 
-/// The lazy DFA's cache of one [`Set`], a thread (2 KiB a pattern): 20,000
-/// lines of `**/*a1*b*c1*.e1` with 2,000 files kept 200 MB in all.
+/// The lazy DFA's cache of one [`Set`], a thread, outside a [`MatchBudget`]
+/// (2 KiB a pattern): 20,000 lines of `**/*a1*b*c1*.e1` with 2,000 files
+/// kept 200 MB in all.
 const SET_CACHE_BYTES: usize = 256 << 10;
 
 /// The largest regex one set compiles to (`globset`'s figure).

@@ -698,8 +698,9 @@ impl Engine {
             Err(e) => {
                 diagnostics.push(Diagnostic::new(Level::Error, error_code(&e), e.to_string()).at_error(&e));
                 let lenient = ResolveOptions::allow_unknown(true).within_match_budget();
-                // (Not again past the budget for matching paths: it would
-                // be spent again, and take as long.)
+                // (Not again past the budget for matching paths: the
+                // assessment's budget stays spent, so it would fail the
+                // same way.)
                 let spent = matches!(&e, ChangeError::LimitExceeded(l) if l.limit() == "max_match_state_bytes");
                 let mut r = if spent {
                     None
